@@ -1,0 +1,12 @@
+/**
+ * n8n-nodes-receivables — the programmatic API. Every business rule of the package lives in this core,
+ * free of n8n, and the nodes call it. Import it from any Node.js program:
+ *
+ *   const { openLedger, storeInvoices } = require('n8n-nodes-receivables');
+ */
+export * from './errors';
+export * from './money';
+export * from './ledger';
+export * from './mail';
+export * from './time';
+export * from './intake';

@@ -1,0 +1,2 @@
+export * from './anomaly';
+export * from './record';

@@ -1,0 +1,90 @@
+import { Pool, type PoolClient, type QueryResultRow } from 'pg';
+import type { LedgerConfig } from './config';
+import { ledgerSchema, toPgConfig } from './config';
+import { describeConnectionError } from './connectionErrors';
+import { migrateLedger, type MigrationResult } from './migrate';
+
+export type Queryable = Pick<PoolClient, 'query'>;
+
+/**
+ * A connection pool to the receivables ledger. The schema is created and migrated on first use; every
+ * connection works inside the ledger schema (search_path), so queries name tables without a schema.
+ */
+export class Ledger {
+	readonly schema: string;
+	readonly pool: Pool;
+	private ready?: Promise<MigrationResult>;
+
+	constructor(readonly config: LedgerConfig) {
+		this.schema = ledgerSchema(config);
+		this.pool = new Pool(toPgConfig(config));
+		this.pool.on('error', () => undefined);
+	}
+
+	/** Migrates the schema once per pool (under an advisory lock, so concurrent processes are safe). */
+	async ensureReady(): Promise<MigrationResult> {
+		if (!this.ready) {
+			this.ready = this.connect().then(async (client) => {
+				try {
+					return await migrateLedger(client, this.schema);
+				} finally {
+					client.release();
+				}
+			});
+			this.ready.catch(() => {
+				this.ready = undefined;
+			});
+		}
+		return await this.ready;
+	}
+
+	async connect(): Promise<PoolClient> {
+		try {
+			return await this.pool.connect();
+		} catch (error) {
+			throw describeConnectionError(error, this.config);
+		}
+	}
+
+	async query<R extends QueryResultRow = QueryResultRow>(text: string, values?: unknown[]): Promise<R[]> {
+		await this.ensureReady();
+		const result = await this.pool.query<R>(text, values);
+		return result.rows;
+	}
+
+	/** Runs `work` in one transaction on one connection; rolls back on any error. */
+	async transaction<T>(work: (client: PoolClient) => Promise<T>): Promise<T> {
+		await this.ensureReady();
+		const client = await this.connect();
+		let committed = false;
+		try {
+			await client.query('BEGIN');
+			const result = await work(client);
+			await client.query('COMMIT');
+			committed = true;
+			return result;
+		} finally {
+			if (!committed) await client.query('ROLLBACK').catch(() => undefined);
+			client.release();
+		}
+	}
+
+	/** Runs `work` on one connection outside a transaction (COPY streams, advisory locks). */
+	async withClient<T>(work: (client: PoolClient) => Promise<T>): Promise<T> {
+		await this.ensureReady();
+		const client = await this.connect();
+		try {
+			return await work(client);
+		} finally {
+			client.release();
+		}
+	}
+
+	async close(): Promise<void> {
+		await this.pool.end();
+	}
+}
+
+export function openLedger(config: LedgerConfig): Ledger {
+	return new Ledger(config);
+}

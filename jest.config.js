@@ -1,0 +1,34 @@
+/** @type {import('jest').Config} */
+const tsJest = ['ts-jest', { tsconfig: 'tsconfig.json', diagnostics: false }];
+const common = {
+	transform: { '^.+\\.ts$': tsJest },
+	testEnvironment: 'node',
+	moduleFileExtensions: ['ts', 'js', 'json'],
+};
+
+module.exports = {
+	globalSetup: '<rootDir>/test/globalSetup.cjs',
+	globalTeardown: '<rootDir>/test/globalTeardown.cjs',
+	projects: [
+		{
+			...common,
+			displayName: 'unit',
+			testMatch: ['<rootDir>/core/**/*.test.ts', '<rootDir>/nodes/**/*.test.ts', '<rootDir>/test/unit/**/*.test.ts'],
+		},
+		{
+			...common,
+			displayName: 'workflows',
+			testMatch: ['<rootDir>/test/workflows/**/*.test.ts'],
+		},
+		{
+			...common,
+			displayName: 'e2e',
+			testMatch: ['<rootDir>/test/e2e/**/*.test.ts'],
+		},
+		{
+			...common,
+			displayName: 'queue',
+			testMatch: ['<rootDir>/test/queue/**/*.test.ts'],
+		},
+	],
+};

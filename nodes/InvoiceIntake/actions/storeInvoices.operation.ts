@@ -1,0 +1,133 @@
+import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import { updateDisplayOptions } from 'n8n-workflow';
+import { describeAnomalies, normaliseInvoiceRecord, storeInvoices, formatAmount, type InvoiceRecord, type LedgerInvoice } from '../../../core';
+import { getLedger } from '../../shared/transport/ledger';
+import { accepted, rejected, type IntakeOutputs } from '../helpers/outputs';
+
+const properties: INodeProperties[] = [
+	{
+		displayName:
+			'Each item is one invoice or credit note. Fields: number, customerId, currency, totalExcl, totalTax, totalIncl, payable, issueDate, dueDate (or termsDays), docType, creditedNumber, poNumber. Amounts as in your export ("1 234,56" works); dates YYYY-MM-DD or DD/MM/YYYY.',
+		name: 'fieldsNotice',
+		type: 'notice',
+		default: '',
+	},
+	{
+		displayName: 'Invoice Fields',
+		name: 'source',
+		type: 'options',
+		options: [
+			{ name: 'Whole Item', value: 'item', description: 'The item JSON already uses the field names above' },
+			{ name: 'Define Below', value: 'define', description: 'Build the fields with an expression (rename, combine)' },
+		],
+		default: 'item',
+	},
+	{
+		displayName: 'Invoice',
+		name: 'invoice',
+		type: 'json',
+		default: '={{ $json }}',
+		displayOptions: { show: { source: ['define'] } },
+		description: 'The invoice fields of this item; an expression can pick or rename them',
+	},
+	{
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add Option',
+		default: {},
+		options: [
+			{
+				displayName: 'Create Missing Customers',
+				name: 'createMissingCustomers',
+				type: 'boolean',
+				default: false,
+				description: 'Whether an unknown customer code creates a customer (with the customerName of the invoice) instead of rejecting the invoice',
+			},
+			{
+				displayName: 'Default Currency',
+				name: 'defaultCurrency',
+				type: 'string',
+				default: 'EUR',
+			},
+			{
+				displayName: 'Batch Size',
+				name: 'batchSize',
+				type: 'number',
+				typeOptions: { minValue: 1 },
+				default: 5000,
+				description: 'Invoices written per transaction',
+			},
+		],
+	},
+];
+
+const displayOptions = { show: { operation: ['storeInvoices'] } };
+
+export const description = updateDisplayOptions(displayOptions, properties);
+
+function invoiceJson(invoice: LedgerInvoice): IDataObject {
+	return {
+		number: invoice.number,
+		docType: invoice.docType,
+		customerId: invoice.customerExternalId,
+		currency: invoice.currency,
+		totalIncl: formatAmount(invoice.totalInclMinor, invoice.currency),
+		payable: formatAmount(invoice.payableMinor, invoice.currency),
+		issueDate: invoice.issueDate,
+		dueDate: invoice.dueDate,
+	};
+}
+
+export async function execute(this: IExecuteFunctions, items: INodeExecutionData[]): Promise<IntakeOutputs> {
+	const outputs: IntakeOutputs = [[], []];
+	const valid: Array<{ item: number; invoice: LedgerInvoice }> = [];
+	const options = (items.length ? this.getNodeParameter('options', 0, {}) : {}) as IDataObject;
+	let sourceMode = 'item';
+	for (let i = 0; i < items.length; i++) {
+		const source = i === 0 || items.length < 2 ? (this.getNodeParameter('source', i, 'item') as string) : sourceMode;
+		sourceMode = source;
+		let record: unknown = source === 'item' ? items[i].json : this.getNodeParameter('invoice', i, {});
+		if (typeof record === 'string') {
+			try {
+				record = JSON.parse(record);
+			} catch {
+				record = undefined;
+			}
+		}
+		if (!record || typeof record !== 'object' || Array.isArray(record)) {
+			outputs[1].push(rejected(i, items[i].json, { error: 'The Invoice parameter is not a JSON object.', code: 'INVOICE_NOT_OBJECT', hint: 'Set Invoice to an expression such as {{ $json }}.' }));
+			continue;
+		}
+		const { invoice, anomalies } = normaliseInvoiceRecord(record as InvoiceRecord, {
+			defaultCurrency: (options.defaultCurrency as string) || 'EUR',
+		});
+		if (!invoice) {
+			outputs[1].push(rejected(i, items[i].json, { error: describeAnomalies(anomalies, 'en'), errorFr: describeAnomalies(anomalies, 'fr'), code: anomalies[0]?.code, anomalies: anomalies as unknown as IDataObject[] }));
+			continue;
+		}
+		valid.push({ item: i, invoice });
+	}
+	if (valid.length === 0) return outputs;
+	const ledger = await getLedger(this);
+	const outcomes = await storeInvoices(ledger, valid.map((v) => v.invoice), {
+		createMissingCustomers: options.createMissingCustomers === true,
+		batchSize: (options.batchSize as number) || 5000,
+		actor: `n8n:${this.getWorkflow().id ?? 'workflow'}`,
+	});
+	for (const outcome of outcomes) {
+		const { item, invoice } = valid[outcome.index];
+		if (outcome.status === 'rejected') {
+			outputs[1].push(rejected(item, items[item].json, { error: outcome.error?.message ?? 'rejected', code: outcome.error?.code, hint: outcome.error?.hint }));
+		} else {
+			outputs[0].push(accepted(item, {
+				...invoiceJson(invoice),
+				ledgerId: outcome.id,
+				status: outcome.status,
+				revision: outcome.revision,
+				warnings: invoice.anomalies as IDataObject[],
+			}));
+		}
+	}
+	return outputs;
+}

@@ -1,0 +1,26 @@
+import type {
+	ICredentialsDecrypted,
+	ICredentialTestFunctions,
+	INodeCredentialTestResult,
+} from 'n8n-workflow';
+import { checkLedger, checkSmtp } from '../../../core';
+import { ledgerConfigFromCredential } from '../transport/ledger';
+import { smtpConfigFromCredential } from '../transport/smtp';
+
+export async function receivablesLedgerConnectionTest(
+	this: ICredentialTestFunctions,
+	credential: ICredentialsDecrypted,
+): Promise<INodeCredentialTestResult> {
+	const status = await checkLedger(ledgerConfigFromCredential(credential.data ?? {}));
+	return { status: status.ok ? 'OK' : 'Error', message: status.message };
+}
+
+export async function receivablesSmtpConnectionTest(
+	this: ICredentialTestFunctions,
+	credential: ICredentialsDecrypted,
+): Promise<INodeCredentialTestResult> {
+	const status = await checkSmtp(smtpConfigFromCredential(credential.data ?? {}));
+	return { status: status.ok ? 'OK' : 'Error', message: status.message };
+}
+
+export const credentialTest = { receivablesLedgerConnectionTest, receivablesSmtpConnectionTest };
