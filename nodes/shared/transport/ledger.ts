@@ -59,3 +59,10 @@ export async function getLedger(context: IExecuteFunctions | IWebhookFunctions):
 	await ledger.ensureReady();
 	return ledger;
 }
+
+/** Closes every cached ledger pool (process shutdown, tests). */
+export async function closeLedgers(): Promise<void> {
+	const cached = [...pools.values()];
+	pools.clear();
+	await Promise.all(cached.map((c) => c.ledger.close().catch(() => undefined)));
+}
