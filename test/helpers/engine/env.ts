@@ -1,0 +1,14 @@
+import { mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+
+// n8n-core keeps its instance settings (an encryption key) in N8N_USER_FOLDER, ~/.n8n by default: in-process
+// runs get a folder of their own under the system's temporary folder instead of touching the user's.
+if (!process.env.N8N_USER_FOLDER) {
+	const folder = path.join(tmpdir(), 'n8n-nodes-receivables-engine');
+	mkdirSync(folder, { recursive: true });
+	process.env.N8N_USER_FOLDER = folder;
+}
+process.env.N8N_DIAGNOSTICS_ENABLED ??= 'false';
+// n8n's logger writes node errors to the console; the run result carries them. N8N_LOG_LEVEL=debug shows them.
+process.env.N8N_LOG_LEVEL ??= 'silent';

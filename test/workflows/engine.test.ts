@@ -1,0 +1,124 @@
+import path from 'node:path';
+import type { Ledger } from '../../core';
+import { createTestLedger, dropTestLedger, ledgerCredentialData } from '../helpers/db';
+import { closeEngine, runWorkflow, testCredential, webhookItem } from '../helpers/engine';
+
+const fixture = (name: string) => path.join(__dirname, 'fixtures', name);
+
+const invoices = [
+	{ number: 'F-1', customerId: 'C1', customerName: 'Alpha SARL', totalExcl: '100.00', totalTax: '20.00', totalIncl: '120.00', payable: '120.00', issueDate: '2026-01-10', dueDate: '2026-02-09', poNumber: 'PO-1' },
+	{ customerId: 'C1', totalExcl: '10.00', totalTax: '2.00', totalIncl: '12.00', payable: '12.00', issueDate: '2026-01-10', dueDate: '2026-02-09', poNumber: 'PO-2' },
+	{ number: 'F-3', customerId: 'C2', customerName: 'Dakar Distribution', currency: 'XOF', totalExcl: '150000', totalTax: '0', totalIncl: '150000', payable: '150000', issueDate: '2026-01-12', dueDate: '2026-02-11', poNumber: 'PO-3' },
+	{ number: 'F-4', customerId: 'C1', totalExcl: 'abc', totalTax: '0', totalIncl: 'abc', payable: 'abc', issueDate: '2026-01-10', dueDate: '2026-02-09', poNumber: 'PO-4' },
+	{ customerId: 'C3', currency: 'MAD', totalExcl: '50.00', totalTax: '10.00', totalIncl: '60.00', payable: '60.00', issueDate: '2026-01-10', dueDate: '2026-02-09', poNumber: 'PO-5' },
+];
+
+describe('in-process engine', () => {
+	let ledger: Ledger;
+	let credentials: { receivablesLedgerApi: Record<string, string | number> };
+
+	beforeAll(async () => {
+		ledger = await createTestLedger();
+		credentials = { receivablesLedgerApi: ledgerCredentialData(ledger.schema) };
+	});
+
+	afterAll(async () => {
+		await closeEngine();
+		await dropTestLedger(ledger);
+	});
+
+	test('runs a webhook workflow through Split Out, Set, Invoice Intake, Aggregate, Merge, If, Switch and Respond to Webhook', async () => {
+		const result = await runWorkflow(fixture('intake-routing.json'), {
+			triggerItems: [webhookItem({ body: { invoices } })],
+			credentials,
+		});
+		expect(result.error).toBeUndefined();
+		expect(result.status).toBe('success');
+		expect(result.nodeOutputs('Split Out')).toHaveLength(5);
+		expect(result.json('Normalise').map((j) => j.receivedVia)).toEqual(Array(5).fill('webhook'));
+
+		const accepted = result.json('Invoice Intake', 0);
+		expect(accepted.map((j) => [j.number, j.currency, j.payable, j.status])).toEqual([
+			['F-1', 'EUR', '120.00', 'created'],
+			['F-3', 'XOF', '150000', 'created'],
+		]);
+		const rejected = result.json('Invoice Intake', 1);
+		expect(rejected.map((j) => (j.input as { poNumber: string }).poNumber)).toEqual(['PO-2', 'PO-4', 'PO-5']);
+		expect(rejected[0]).toMatchObject({ code: 'FIELD_REQUIRED' });
+		expect(String(rejected[0].errorFr)).toContain('numéro');
+
+		// If → Switch → Set: the Euro invoice without a number, its reference read back through pairedItem.
+		expect(result.json('Ask Sender')).toEqual([{ reference: 'PO-2', code: 'FIELD_REQUIRED' }]);
+		expect(result.json('Other Fault').map((j) => (j.input as { poNumber: string }).poNumber)).toEqual(['PO-4']);
+		expect(result.executed).not.toContain('Sticky Note');
+
+		expect(result.responses).toHaveLength(1);
+		expect(result.responses[0]).toMatchObject({
+			body: { accepted: 2, rejected: ['FIELD_REQUIRED', rejected[1].code, 'FIELD_REQUIRED'] },
+			statusCode: 200,
+		});
+
+		const rows = await ledger.query<{ number: string; currency: string; payable_minor: string; customer: string; status: string }>(
+			`SELECT i.number, i.currency, i.payable_minor::text, c.external_id AS customer, i.status
+			 FROM invoices i JOIN customers c ON c.id = i.customer_id ORDER BY i.number`,
+		);
+		expect(rows).toEqual([
+			{ number: 'F-1', currency: 'EUR', payable_minor: '12000', customer: 'C1', status: 'open' },
+			{ number: 'F-3', currency: 'XOF', payable_minor: '150000', customer: 'C2', status: 'open' },
+		]);
+	});
+
+	test('a Rejected item keeps pairedItem back to the input item it came from', async () => {
+		const result = await runWorkflow(fixture('intake-routing.json'), {
+			triggerItems: [webhookItem({ body: { invoices } })],
+			credentials,
+		});
+		const inputs = result.nodeOutputs('Normalise');
+		const rejected = result.nodeOutputs('Invoice Intake', 1);
+		expect(rejected).toHaveLength(3);
+		for (const item of rejected) {
+			expect(item.pairedItem).toEqual({ item: expect.any(Number) });
+			const source = inputs[(item.pairedItem as { item: number }).item];
+			expect(source.json).toEqual(item.json.input);
+		}
+		expect(rejected.map((item) => (item.pairedItem as { item: number }).item)).toEqual([1, 3, 4]);
+	});
+
+	test('the same webhook twice changes nothing in the ledger', async () => {
+		const before = await ledger.query<{ n: string }>('SELECT count(*)::text AS n FROM invoices');
+		const result = await runWorkflow(fixture('intake-routing.json'), {
+			triggerItems: [webhookItem({ body: { invoices } })],
+			credentials,
+		});
+		expect(result.json('Invoice Intake', 0).map((j) => j.status)).toEqual(['unchanged', 'unchanged']);
+		const after = await ledger.query<{ n: string }>('SELECT count(*)::text AS n FROM invoices');
+		expect(after[0].n).toBe(before[0].n);
+	});
+
+	test('runs the Code node in both modes, with continueOnFail', async () => {
+		const result = await runWorkflow(fixture('code.json'), { triggerItems: [{ n: 1 }, { n: 2 }, { n: 3 }] });
+		expect(result.status).toBe('success');
+		expect(result.json('Sum All')).toEqual([{ total: 6, count: 3 }]);
+		expect(result.json('Each Item')).toEqual([
+			{ n: 1, double: 2, first: 1 },
+			{ n: 2, double: 4, first: 1 },
+			{ n: 3, double: 6, first: 1 },
+		]);
+		expect(result.nodeOutputs('Each Item').map((i) => i.pairedItem)).toEqual([{ item: 0 }, { item: 1 }, { item: 2 }]);
+		expect(result.json('Throws')).toEqual([{ error: expect.stringContaining('boom') }]);
+	});
+
+	test('a node error ends the execution with the error, naming the node', async () => {
+		const result = await runWorkflow(fixture('intake-routing.json'), { triggerItems: [webhookItem({ body: { invoices } })] });
+		expect(result.status).toBe('error');
+		expect(result.nodeError('Invoice Intake')?.message).toContain('receivablesLedgerApi');
+		expect(result.executed).not.toContain('Respond to Webhook');
+	});
+
+	test('runs the credential test of the ledger credential', async () => {
+		await expect(testCredential('receivablesLedgerApi', ledgerCredentialData(ledger.schema))).resolves.toMatchObject({ status: 'OK' });
+		const wrong = await testCredential('receivablesLedgerApi', { ...ledgerCredentialData(ledger.schema), port: 1 });
+		expect(wrong.status).toBe('Error');
+		expect(wrong.message).toBeTruthy();
+	});
+});
