@@ -10,3 +10,4 @@ export * from './ledger';
 export * from './mail';
 export * from './time';
 export * from './intake';
+export * from './dunning';
