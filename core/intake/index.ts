@@ -1,2 +1,3 @@
 export * from './anomaly';
 export * from './record';
+export * from './paymentRecord';

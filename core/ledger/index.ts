@@ -7,3 +7,4 @@ export * from './types';
 export { upsertCustomers, type CustomerOutcome } from './customers';
 export { storeInvoices, invoiceContentHash, type StoreInvoicesOptions } from './invoices';
 export { copyRows, copyField } from './copy';
+export * from './payments';

@@ -1,0 +1,740 @@
+import { createHash } from 'node:crypto';
+import type { PoolClient } from 'pg';
+import { ReceivablesError } from '../errors';
+import { formatAmount } from '../money';
+import type { Ledger } from './ledger';
+
+/**
+ * Payments and their allocation to invoices.
+ *
+ * A payment is stored once per (source, externalRef): the same bank line imported twice changes nothing. It is
+ * then allocated, in the same transaction, by rules that never guess:
+ *  1. by reference — invoice numbers listed with the payment or found in the transfer text ("FAC-2026-0012",
+ *     "FAC 2026 0012", "F2026/12"); several listed invoices are paid oldest first, the last one possibly in part;
+ *  2. by amount — for the customer's open invoices: one invoice whose open amount equals the payment, or the
+ *     oldest invoices whose open amounts add up exactly to the payment; when more than one reading fits, the
+ *     payment is `ambiguous`;
+ *  3. by customer — the customer comes from the customer code of the payment, else from a payer name that
+ *     matches exactly one customer.
+ * What cannot be decided stays `unapplied` or `ambiguous` with a `flag_reason` (a stable code) and the
+ * candidates seen, for a person to settle. An overpayment leaves its remainder unapplied
+ * (`partially_applied`, flag OVERPAYMENT). A partial payment leaves the invoice open with a reduced balance.
+ */
+
+export type PaymentStatus = 'unapplied' | 'partially_applied' | 'applied' | 'ambiguous';
+export type AllocationMethod = 'explicit' | 'reference' | 'amount' | 'oldest_first';
+
+/** A payment ready for the ledger: amount in minor units (> 0), date as an ISO calendar date. */
+export interface PaymentInput {
+	/** Where the payment comes from (bank account, payment provider); default `bank`. */
+	source?: string;
+	/** The id of the payment at its source (bank transaction id, statement line reference). */
+	externalRef: string;
+	amountMinor: bigint;
+	currency: string;
+	receivedOn: string;
+	payerName?: string | null;
+	/** The transfer text ("VIR SEPA MARTIN FAC-2026-0012"), searched for invoice numbers. */
+	referenceText?: string | null;
+	/** The customer code, when the source knows it. */
+	customerExternalId?: string | null;
+	/** Invoice numbers the payment is for, when the source states them. */
+	invoiceNumbers?: string[];
+	extra?: Record<string, unknown>;
+}
+
+export interface PaymentFlag {
+	code: string;
+	message: { en: string; fr: string };
+	/** Invoice numbers that were considered, so a person can settle the payment. */
+	candidates?: string[];
+}
+
+export interface AllocationLine {
+	invoiceId: string;
+	invoiceNumber: string;
+	amountMinor: bigint;
+	method: AllocationMethod;
+	/** What is still owed on the invoice after this allocation. */
+	invoiceOpenMinor: bigint;
+	invoiceStatus: string;
+}
+
+/**
+ * Emitted once when an allocation brings an invoice's balance to zero. The Reminder Step's thank-you stage
+ * takes it as its input: it names the invoice, the customer (code, name, language) and the day it was paid.
+ */
+export interface InvoicePaidEvent {
+	type: 'invoice.paid';
+	invoiceId: string;
+	invoiceNumber: string;
+	issuer: string;
+	customerId: string;
+	customerExternalId: string;
+	customerName: string;
+	customerLanguage: 'fr' | 'en';
+	currency: string;
+	/** The amount the invoice asked for. */
+	payableMinor: bigint;
+	/** What the payments allocated to it add up to (less than payableMinor when a credit note reduced it). */
+	paidMinor: bigint;
+	/** The receipt date of the payment that completed it (YYYY-MM-DD). */
+	paidOn: string;
+	/** Every payment allocated to the invoice. */
+	paymentIds: string[];
+}
+
+export interface AllocationResult {
+	paymentId: string;
+	status: PaymentStatus;
+	customerId: string | null;
+	customerExternalId: string | null;
+	currency: string;
+	amountMinor: bigint;
+	unappliedMinor: bigint;
+	/** Allocations made by this call (empty when nothing changed). */
+	allocations: AllocationLine[];
+	flag?: PaymentFlag;
+	paid: InvoicePaidEvent[];
+	/** Whether this call changed the ledger. */
+	changed: boolean;
+}
+
+export interface PaymentOutcome {
+	/** Position of the payment in the input array. */
+	index: number;
+	status: 'created' | 'unchanged' | 'rejected';
+	source: string;
+	externalRef: string;
+	paymentId?: string;
+	allocation?: AllocationResult;
+	error?: { code: string; message: string; hint?: string };
+}
+
+export interface StorePaymentsOptions {
+	/** Allocate new payments right away (default true). */
+	allocate?: boolean;
+	/** Payments per transaction (default 200); each payment is its own savepoint. */
+	batchSize?: number;
+	actor?: string;
+}
+
+const DEFAULT_SOURCE = 'bank';
+const TRANSIENT = new Set(['40001', '40P01']);
+const MAX_ATTEMPTS = 4;
+
+function hash(parts: unknown[]): string {
+	return createHash('sha256').update(JSON.stringify(parts)).digest('hex');
+}
+
+/** The business content of a payment, hashed: the same bank line imported twice has the same hash. */
+export function paymentContentHash(payment: PaymentInput): string {
+	return hash([
+		payment.source ?? DEFAULT_SOURCE, payment.externalRef, payment.amountMinor.toString(), payment.currency,
+		payment.receivedOn, payment.payerName ?? null, payment.referenceText ?? null, payment.customerExternalId ?? null,
+		[...(payment.invoiceNumbers ?? [])].sort(),
+	]);
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Invoice numbers in transfer references
+
+/** An invoice number as banks keep it: letters and digits only, upper case ("FAC-2026-0012" → "FAC20260012"). */
+export function invoiceNumberKey(number: string): string {
+	return number.replace(/[^A-Za-z0-9]/g, '').toUpperCase();
+}
+
+/** Letter and digit groups with leading zeros dropped ("FAC-2026-0012" and "FAC 2026 12" → "FAC|2026|12"). */
+export function looseInvoiceNumberKey(number: string): string {
+	return (number.toUpperCase().match(/[A-Z]+|[0-9]+/g) ?? []).map((g) => (/^[0-9]/.test(g) ? g.replace(/^0+(?=\d)/, '') : g)).join('|');
+}
+
+const MAX_SPAN_RUNS = 5;
+
+/** Amounts ("1 234,50", "1234.50") and dates ("05/10/2026") standing on their own are not invoice numbers. */
+const AMOUNT_OR_DATE = /(?<![A-Za-z0-9])(?:\d{4}-\d{2}-\d{2}|\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}|\d{1,3}(?:[ \u00a0\u202f.]\d{3})+(?:[.,]\d{1,3})?|\d+[.,]\d{1,3})(?![A-Za-z0-9])/g;
+
+export interface ReferenceCandidates {
+	/** Invoice-number keys (see invoiceNumberKey) the text may contain. */
+	keys: string[];
+	/** The keys made only of digits: they may be something else (an account, an order), so they are weak. */
+	weakKeys: string[];
+	/** The same spans as loose keys (see looseInvoiceNumberKey). */
+	looseKeys: string[];
+}
+
+/**
+ * The strings of a transfer reference that could be an invoice number: every run of letters and digits, and
+ * runs joined across short separators ("FAC 2026 0012", "F2026/12"). A span must contain a digit. Amounts and
+ * dates standing alone are left out; spans made only of digits are joined only across "-" or "/".
+ */
+export function referenceCandidates(text: string): ReferenceCandidates {
+	const cleaned = text.replace(AMOUNT_OR_DATE, (m) => ' '.repeat(m.length));
+	const runs: Array<{ value: string; sepBefore: string }> = [];
+	const re = /[A-Za-z0-9]+/g;
+	let last = 0;
+	let m: RegExpExecArray | null;
+	while ((m = re.exec(cleaned)) !== null) {
+		runs.push({ value: m[0].toUpperCase(), sepBefore: cleaned.slice(last, m.index) });
+		last = m.index + m[0].length;
+	}
+	const keys = new Set<string>();
+	const looseKeys = new Set<string>();
+	for (let i = 0; i < runs.length; i++) {
+		let key = '';
+		let digitsOnlyJoinOk = true;
+		const parts: string[] = [];
+		for (let j = i; j < Math.min(runs.length, i + MAX_SPAN_RUNS); j++) {
+			if (j > i) {
+				const sep = runs[j].sepBefore;
+				if (!/^[\s\-/._#:]{1,3}$/.test(sep)) break;
+				if (!/^[-/]$/.test(sep)) digitsOnlyJoinOk = false;
+			}
+			key += runs[j].value;
+			parts.push(runs[j].value);
+			if (key.length > 40) break;
+			if (key.length < 3 || !/[0-9]/.test(key)) continue;
+			if (j > i && /^[0-9]+$/.test(key) && !digitsOnlyJoinOk) continue;
+			keys.add(key);
+			looseKeys.add(looseInvoiceNumberKey(parts.join(' ')));
+		}
+	}
+	return { keys: [...keys], weakKeys: [...keys].filter((k) => /^[0-9]+$/.test(k)), looseKeys: [...looseKeys] };
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Flags
+
+function flag(code: string, en: string, fr: string, candidates?: string[]): PaymentFlag {
+	return candidates && candidates.length ? { code, message: { en, fr }, candidates } : { code, message: { en, fr } };
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Allocation
+
+interface PaymentRow {
+	id: string;
+	source: string;
+	external_ref: string;
+	customer_id: string | null;
+	amount_minor: string;
+	unapplied_minor: string;
+	currency: string;
+	received_on: string;
+	payer_name: string | null;
+	reference_text: string | null;
+	status: PaymentStatus;
+	flag_reason: string | null;
+	flag_details: { code?: string; message?: { en: string; fr: string }; candidates?: string[] };
+	extra: { customerCode?: string; invoiceNumbers?: string[] };
+}
+
+interface InvoiceRow {
+	id: string;
+	number: string;
+	issuer: string;
+	customer_id: string;
+	currency: string;
+	open_minor: string;
+	status: string;
+	due_date: string;
+	issue_date: string;
+}
+
+const INVOICE_COLUMNS = 'i.id, i.number, i.issuer, i.customer_id, i.currency, i.open_minor, i.status, i.due_date::text, i.issue_date::text';
+
+function oldestFirst(a: InvoiceRow, b: InvoiceRow): number {
+	return a.due_date.localeCompare(b.due_date) || a.issue_date.localeCompare(b.issue_date) || Number(BigInt(a.id) - BigInt(b.id));
+}
+
+function describeInvoices(rows: InvoiceRow[]): string[] {
+	return rows.map((r) => `${r.number} (${formatAmount(BigInt(r.open_minor), r.currency)} ${r.currency})`);
+}
+
+/** Caches customer names for payer-name matching within one call. */
+export class PayerNameIndex {
+	private names?: Map<string, string[]>;
+
+	static normalise(name: string): string {
+		return name.normalize('NFD').replace(/[\u0300-\u036f]/g, '').toLowerCase().replace(/[^a-z0-9]+/g, ' ').trim();
+	}
+
+	async lookup(client: PoolClient, payerName: string): Promise<string[]> {
+		if (!this.names) {
+			this.names = new Map();
+			const rows = await client.query<{ id: string; name: string; legal_name: string | null }>('SELECT id, name, legal_name FROM customers');
+			for (const row of rows.rows) {
+				for (const n of new Set([row.name, row.legal_name].filter((v): v is string => !!v).map(PayerNameIndex.normalise))) {
+					if (!n) continue;
+					const list = this.names.get(n) ?? [];
+					if (!list.includes(row.id)) list.push(row.id);
+					this.names.set(n, list);
+				}
+			}
+		}
+		const key = PayerNameIndex.normalise(payerName);
+		return key ? (this.names.get(key) ?? []) : [];
+	}
+}
+
+interface Plan {
+	lines: Array<{ invoice: InvoiceRow; amount: bigint; method: AllocationMethod }>;
+	customerId: string | null;
+	flag?: PaymentFlag;
+	ambiguous?: boolean;
+}
+
+async function lockOpenInvoicesOf(client: PoolClient, customerId: string, currency: string): Promise<InvoiceRow[]> {
+	const rows = await client.query<InvoiceRow>(
+		`SELECT ${INVOICE_COLUMNS} FROM invoices i
+		WHERE i.customer_id = $1 AND i.currency = $2 AND i.doc_type = 'invoice' AND i.status = 'open' AND i.open_minor > 0
+		ORDER BY i.id FOR UPDATE`,
+		[customerId, currency],
+	);
+	return rows.rows.sort(oldestFirst);
+}
+
+function spread(amount: bigint, invoices: InvoiceRow[], method: AllocationMethod): Plan['lines'] {
+	const lines: Plan['lines'] = [];
+	let remaining = amount;
+	for (const invoice of invoices) {
+		if (remaining <= 0n) break;
+		const open = BigInt(invoice.open_minor);
+		const take = open < remaining ? open : remaining;
+		if (take > 0n) lines.push({ invoice, amount: take, method });
+		remaining -= take;
+	}
+	return lines;
+}
+
+async function planByReference(client: PoolClient, payment: PaymentRow, amount: bigint, statedCustomerId: string | null): Promise<Plan | undefined> {
+	const explicit = payment.extra.invoiceNumbers ?? [];
+	const fromText: ReferenceCandidates = payment.reference_text ? referenceCandidates(payment.reference_text) : { keys: [], weakKeys: [], looseKeys: [] };
+	const explicitKeys = explicit.map(invoiceNumberKey).filter(Boolean);
+	const keys = [...new Set([...explicitKeys, ...fromText.keys])];
+	let found: InvoiceRow[] = [];
+	if (keys.length) {
+		// Locked in id order: concurrent allocations wait for each other instead of deadlocking.
+		const rows = await client.query<InvoiceRow>(
+			`SELECT ${INVOICE_COLUMNS} FROM invoices i
+			WHERE i.doc_type = 'invoice' AND upper(regexp_replace(i.number, '[^A-Za-z0-9]', '', 'g')) = ANY($1::text[])
+			ORDER BY i.id FOR UPDATE`,
+			[keys],
+		);
+		// A number made only of digits found in free text may be anything (an order, an account): it counts only
+		// when the invoice is the stated customer's or its open amount is exactly the payment.
+		const weak = new Set(fromText.weakKeys.filter((k) => !explicitKeys.includes(k)));
+		found = rows.rows.filter((row) => !weak.has(invoiceNumberKey(row.number)) || row.customer_id === statedCustomerId || BigInt(row.open_minor) === amount);
+	}
+	const explicitSet = new Set(explicitKeys);
+	const methodOf = (row: InvoiceRow): AllocationMethod => (explicitSet.has(invoiceNumberKey(row.number)) ? 'explicit' : 'reference');
+	if (found.length === 0 && statedCustomerId && fromText.looseKeys.length) {
+		// Numbers written without their leading zeros ("FAC-2026-12" for FAC-2026-0012): only among this
+		// customer's open invoices, and only when the reading is unique.
+		const loose = new Set(fromText.looseKeys);
+		const open = await lockOpenInvoicesOf(client, statedCustomerId, payment.currency);
+		found = open.filter((row) => loose.has(looseInvoiceNumberKey(row.number)));
+		if (found.length > 1) {
+			return { lines: [], customerId: statedCustomerId, ambiguous: true, flag: flag('REFERENCE_SEVERAL_INVOICES', `The reference "${payment.reference_text}" could mean several invoices.`, `La référence « ${payment.reference_text} » peut désigner plusieurs factures.`, describeInvoices(found)) };
+		}
+	}
+	if (found.length === 0) {
+		if (explicitKeys.length === 0) return undefined;
+		// The payment says which invoices it pays: matching it by amount to others would be a guess.
+		return { lines: [], customerId: statedCustomerId, flag: flag('INVOICE_NOT_FOUND', `The invoices the payment is for (${explicit.join(', ')}) are not in the ledger.`, `Les factures que le paiement règle (${explicit.join(', ')}) ne sont pas dans le grand livre.`, explicit) };
+	}
+
+	let matched = found;
+	if (statedCustomerId) {
+		matched = found.filter((row) => row.customer_id === statedCustomerId);
+		if (matched.length === 0) {
+			return { lines: [], customerId: statedCustomerId, ambiguous: true, flag: flag('REFERENCE_OTHER_CUSTOMER', "The invoice numbers in the reference belong to another customer than the payment's customer code.", "Les numéros de facture de la référence appartiennent à un autre client que celui du code client du paiement.", found.map((r) => r.number)) };
+		}
+	}
+	const inCurrency = matched.filter((row) => row.currency === payment.currency);
+	if (inCurrency.length === 0) {
+		return { lines: [], customerId: statedCustomerId, flag: flag('CURRENCY_MISMATCH', `The referenced invoices are not in ${payment.currency}.`, `Les factures citées ne sont pas en ${payment.currency}.`, matched.map((r) => `${r.number} (${r.currency})`)) };
+	}
+	const customers = [...new Set(inCurrency.map((row) => row.customer_id))];
+	if (customers.length > 1) {
+		return { lines: [], customerId: null, ambiguous: true, flag: flag('REFERENCE_SEVERAL_CUSTOMERS', 'The reference names invoices of several customers.', 'La référence cite des factures de plusieurs clients.', inCurrency.map((r) => r.number)) };
+	}
+	const customerId = customers[0];
+	const open = inCurrency.filter((row) => row.status === 'open' && BigInt(row.open_minor) > 0n).sort(oldestFirst);
+	if (open.length === 0) {
+		return { lines: [], customerId, flag: flag('REFERENCED_INVOICES_SETTLED', 'The invoices named in the reference are already paid or credited: this may be a double payment.', 'Les factures citées dans la référence sont déjà payées ou soldées par avoir : il peut s’agir d’un double paiement.', inCurrency.map((r) => r.number)) };
+	}
+	const lines = open.map((invoice) => ({ invoice, amount: 0n, method: methodOf(invoice) }));
+	let remaining = amount;
+	for (const line of lines) {
+		const openMinor = BigInt(line.invoice.open_minor);
+		line.amount = openMinor < remaining ? openMinor : remaining;
+		remaining -= line.amount;
+	}
+	return { lines: lines.filter((l) => l.amount > 0n), customerId };
+}
+
+async function planByAmount(client: PoolClient, payment: PaymentRow, amount: bigint, customerId: string): Promise<Plan> {
+	const open = await lockOpenInvoicesOf(client, customerId, payment.currency);
+	if (open.length === 0) {
+		return { lines: [], customerId, flag: flag('NO_OPEN_INVOICE', `The customer has no open invoice in ${payment.currency}: the payment is kept as unapplied (advance payment or unknown invoice).`, `Le client n'a aucune facture ouverte en ${payment.currency} : le paiement reste non imputé (acompte ou facture inconnue).`) };
+	}
+	const readings: Array<{ invoices: InvoiceRow[]; method: AllocationMethod }> = [];
+	for (const row of open) {
+		if (BigInt(row.open_minor) === amount) readings.push({ invoices: [row], method: 'amount' });
+	}
+	let sum = 0n;
+	for (let k = 0; k < open.length; k++) {
+		sum += BigInt(open[k].open_minor);
+		if (sum === amount && k > 0) readings.push({ invoices: open.slice(0, k + 1), method: 'oldest_first' });
+		if (sum >= amount) break;
+	}
+	if (readings.length === 1) {
+		return { lines: spread(amount, readings[0].invoices, readings[0].method), customerId };
+	}
+	if (readings.length > 1) {
+		const numbers = [...new Set(readings.flatMap((r) => r.invoices))];
+		return { lines: [], customerId, ambiguous: true, flag: flag('SEVERAL_INVOICES_MATCH_AMOUNT', `Several open invoices of the customer match ${formatAmount(amount, payment.currency)} ${payment.currency} and the reference names none of them.`, `Plusieurs factures ouvertes du client correspondent à ${formatAmount(amount, payment.currency)} ${payment.currency} et la référence n'en cite aucune.`, describeInvoices(numbers)) };
+	}
+	return { lines: [], customerId, flag: flag('NO_MATCHING_AMOUNT', `No open invoice, and no run of oldest invoices, adds up to ${formatAmount(amount, payment.currency)} ${payment.currency}, and the reference names no invoice.`, `Aucune facture ouverte, ni suite des plus anciennes, ne fait ${formatAmount(amount, payment.currency)} ${payment.currency}, et la référence ne cite aucune facture.`, describeInvoices(open)) };
+}
+
+async function plan(client: PoolClient, payment: PaymentRow, amount: bigint, names: PayerNameIndex): Promise<Plan> {
+	let statedCustomerId = payment.customer_id;
+	const code = payment.extra.customerCode;
+	if (!statedCustomerId && code) {
+		const rows = await client.query<{ id: string }>('SELECT id FROM customers WHERE external_id = $1', [code]);
+		statedCustomerId = rows.rows[0]?.id ?? null;
+	}
+	const byReference = await planByReference(client, payment, amount, statedCustomerId);
+	if (byReference) return byReference;
+	if (code && !statedCustomerId) {
+		return { lines: [], customerId: null, flag: flag('UNKNOWN_CUSTOMER', `Customer "${code}" is not in the ledger and the reference names no invoice.`, `Le client « ${code} » n'est pas dans le grand livre et la référence ne cite aucune facture.`) };
+	}
+	let customerId = statedCustomerId;
+	if (!customerId) {
+		const ids = payment.payer_name ? await names.lookup(client, payment.payer_name) : [];
+		if (ids.length > 1) {
+			return { lines: [], customerId: null, ambiguous: true, flag: flag('PAYER_SEVERAL_CUSTOMERS', `Several customers are named "${payment.payer_name}" and the reference names no invoice.`, `Plusieurs clients s'appellent « ${payment.payer_name} » et la référence ne cite aucune facture.`) };
+		}
+		if (ids.length === 0) {
+			return { lines: [], customerId: null, flag: flag('UNKNOWN_PAYER', 'Neither the customer code, the payer name nor the reference identifies a customer or an invoice.', "Ni le code client, ni le nom du payeur, ni la référence n'identifient un client ou une facture.") };
+		}
+		customerId = ids[0];
+	}
+	return await planByAmount(client, payment, amount, customerId);
+}
+
+async function readPayment(client: PoolClient, paymentId: string, lock: boolean): Promise<PaymentRow | undefined> {
+	const rows = await client.query<PaymentRow>(
+		`SELECT id, source, external_ref, customer_id, amount_minor, unapplied_minor, currency, received_on::text, payer_name,
+			reference_text, status, flag_reason, flag_details, extra
+		FROM payments WHERE id = $1 ${lock ? 'FOR UPDATE' : ''}`,
+		[paymentId],
+	);
+	return rows.rows[0];
+}
+
+async function customerCode(client: PoolClient, customerId: string | null): Promise<string | null> {
+	if (!customerId) return null;
+	const rows = await client.query<{ external_id: string }>('SELECT external_id FROM customers WHERE id = $1', [customerId]);
+	return rows.rows[0]?.external_id ?? null;
+}
+
+function snapshot(row: PaymentRow, customerExternalId: string | null): AllocationResult {
+	const result: AllocationResult = {
+		paymentId: row.id,
+		status: row.status,
+		customerId: row.customer_id,
+		customerExternalId,
+		currency: row.currency,
+		amountMinor: BigInt(row.amount_minor),
+		unappliedMinor: BigInt(row.unapplied_minor),
+		allocations: [],
+		paid: [],
+		changed: false,
+	};
+	if (row.flag_reason && row.flag_details?.message) {
+		result.flag = { code: row.flag_reason, message: row.flag_details.message, ...(row.flag_details.candidates?.length ? { candidates: row.flag_details.candidates } : {}) };
+	}
+	return result;
+}
+
+/**
+ * Allocates one payment inside the caller's transaction. The payment row is locked first, so two allocations
+ * of the same payment at once allocate it once: the second finds it already applied. Only payments with
+ * nothing allocated yet (`unapplied`, `ambiguous`) are (re)considered.
+ */
+export async function allocatePaymentWith(client: PoolClient, paymentId: string, options: { actor?: string; names?: PayerNameIndex } = {}): Promise<AllocationResult> {
+	const payment = await readPayment(client, paymentId, true);
+	if (!payment) {
+		throw new ReceivablesError('PAYMENT_NOT_FOUND', `Payment ${paymentId} is not in the ledger.`, { hint: 'Store the payment first.' });
+	}
+	const unapplied = BigInt(payment.unapplied_minor);
+	if ((payment.status !== 'unapplied' && payment.status !== 'ambiguous') || unapplied <= 0n) {
+		return snapshot(payment, await customerCode(client, payment.customer_id));
+	}
+	const names = options.names ?? new PayerNameIndex();
+	const decided = await plan(client, payment, unapplied, names);
+	const actor = options.actor ?? 'intake';
+	const allocated = decided.lines.reduce((sum, line) => sum + line.amount, 0n);
+	const remaining = unapplied - allocated;
+	let status: PaymentStatus;
+	let finalFlag = decided.flag;
+	if (allocated === 0n) status = decided.ambiguous ? 'ambiguous' : 'unapplied';
+	else if (remaining === 0n) status = 'applied';
+	else {
+		status = 'partially_applied';
+		finalFlag = flag('OVERPAYMENT', `${formatAmount(remaining, payment.currency)} ${payment.currency} is more than the invoices it pays: the remainder stays unapplied.`, `${formatAmount(remaining, payment.currency)} ${payment.currency} dépassent les factures réglées : le reliquat reste non imputé.`);
+	}
+
+	const lines: AllocationLine[] = [];
+	const paidInvoiceIds: string[] = [];
+	for (const line of decided.lines) {
+		await client.query(
+			`INSERT INTO allocations (payment_id, invoice_id, amount_minor, method) VALUES ($1, $2, $3, $4)
+			ON CONFLICT (payment_id, invoice_id) DO UPDATE SET amount_minor = allocations.amount_minor + EXCLUDED.amount_minor`,
+			[payment.id, line.invoice.id, line.amount.toString(), line.method],
+		);
+		const updated = await client.query<{ open_minor: string; status: string }>(
+			`UPDATE invoices SET open_minor = open_minor - $2::bigint,
+				status = CASE WHEN open_minor - $2::bigint = 0 THEN 'paid' ELSE status END,
+				paid_at = CASE WHEN open_minor - $2::bigint = 0 THEN $3::date ELSE paid_at END,
+				updated_at = now()
+			WHERE id = $1 RETURNING open_minor, status`,
+			[line.invoice.id, line.amount.toString(), payment.received_on],
+		);
+		const after = updated.rows[0];
+		lines.push({ invoiceId: line.invoice.id, invoiceNumber: line.invoice.number, amountMinor: line.amount, method: line.method, invoiceOpenMinor: BigInt(after.open_minor), invoiceStatus: after.status });
+		const amountText = `${formatAmount(line.amount, payment.currency)} ${payment.currency}`;
+		await client.query(
+			`INSERT INTO history (customer_id, invoice_id, kind, actor, summary, payload) VALUES ($1, $2, 'payment_allocated', $3, $4, $5)`,
+			[line.invoice.customer_id, line.invoice.id, actor, `Payment ${payment.source}/${payment.external_ref}: ${amountText} allocated to invoice ${line.invoice.number} by ${line.method}`,
+				JSON.stringify({ paymentId: payment.id, amountMinor: line.amount.toString(), method: line.method, openMinor: after.open_minor })],
+		);
+		if (after.status === 'paid' && BigInt(after.open_minor) === 0n) {
+			paidInvoiceIds.push(line.invoice.id);
+			await client.query(
+				`INSERT INTO history (customer_id, invoice_id, kind, actor, summary, payload) VALUES ($1, $2, 'invoice_paid', $3, $4, $5)`,
+				[line.invoice.customer_id, line.invoice.id, actor, `Invoice ${line.invoice.number} paid in full on ${payment.received_on}`, JSON.stringify({ paymentId: payment.id, paidOn: payment.received_on })],
+			);
+		}
+	}
+
+	const customerId = decided.customerId ?? payment.customer_id;
+	const flagChanged = (finalFlag?.code ?? null) !== payment.flag_reason || status !== payment.status;
+	await client.query(
+		`UPDATE payments SET customer_id = COALESCE($2, customer_id), unapplied_minor = $3, status = $4, flag_reason = $5,
+			flag_details = $6, allocated_at = now() WHERE id = $1`,
+		[payment.id, customerId, remaining.toString(), status, finalFlag?.code ?? null, JSON.stringify(finalFlag ?? {})],
+	);
+	if (finalFlag && flagChanged) {
+		await client.query(
+			`INSERT INTO history (customer_id, kind, actor, summary, payload) VALUES ($1, 'payment_flagged', $2, $3, $4)`,
+			[customerId, actor, `Payment ${payment.source}/${payment.external_ref} ${status}: ${finalFlag.code}`, JSON.stringify({ paymentId: payment.id, ...finalFlag })],
+		);
+	}
+
+	const paid: InvoicePaidEvent[] = [];
+	if (paidInvoiceIds.length) {
+		const rows = await client.query<{ id: string; number: string; issuer: string; customer_id: string; external_id: string; name: string; language: 'fr' | 'en'; currency: string; payable_minor: string; paid_minor: string; paid_at: string; payment_ids: string[] }>(
+			`SELECT i.id, i.number, i.issuer, i.customer_id, c.external_id, c.name, c.language, i.currency, i.payable_minor, i.paid_at::text,
+				(SELECT array_agg(a.payment_id::text ORDER BY a.payment_id) FROM allocations a WHERE a.invoice_id = i.id) AS payment_ids,
+				(SELECT sum(a.amount_minor)::text FROM allocations a WHERE a.invoice_id = i.id) AS paid_minor
+			FROM invoices i JOIN customers c ON c.id = i.customer_id WHERE i.id = ANY($1::bigint[])`,
+			[paidInvoiceIds],
+		);
+		const byId = new Map(rows.rows.map((r) => [r.id, r]));
+		for (const id of paidInvoiceIds) {
+			const r = byId.get(id);
+			if (!r) continue;
+			paid.push({
+				type: 'invoice.paid', invoiceId: r.id, invoiceNumber: r.number, issuer: r.issuer, customerId: r.customer_id,
+				customerExternalId: r.external_id, customerName: r.name, customerLanguage: r.language, currency: r.currency,
+				payableMinor: BigInt(r.payable_minor), paidMinor: BigInt(r.paid_minor ?? '0'), paidOn: r.paid_at, paymentIds: r.payment_ids ?? [],
+			});
+		}
+	}
+	return {
+		paymentId: payment.id,
+		status,
+		customerId,
+		customerExternalId: await customerCode(client, customerId),
+		currency: payment.currency,
+		amountMinor: BigInt(payment.amount_minor),
+		unappliedMinor: remaining,
+		allocations: lines,
+		...(finalFlag ? { flag: finalFlag } : {}),
+		paid,
+		changed: lines.length > 0 || flagChanged,
+	};
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Storing
+
+async function storeOne(client: PoolClient, payment: PaymentInput, index: number, options: StorePaymentsOptions & { names: PayerNameIndex }): Promise<PaymentOutcome> {
+	const source = payment.source ?? DEFAULT_SOURCE;
+	const base = { index, source, externalRef: payment.externalRef };
+	if (!payment.externalRef || !payment.externalRef.trim()) {
+		return { ...base, status: 'rejected', error: { code: 'PAYMENT_NO_REFERENCE', message: 'The payment has no external reference.', hint: 'Map the bank transaction id (or statement line reference) to externalRef.' } };
+	}
+	if (payment.amountMinor <= 0n) {
+		return { ...base, status: 'rejected', error: { code: 'PAYMENT_NOT_POSITIVE', message: 'A payment received has a positive amount.', hint: 'Leave out debit lines and refunds.' } };
+	}
+	const contentHash = paymentContentHash(payment);
+	let customerId: string | null = null;
+	if (payment.customerExternalId) {
+		const rows = await client.query<{ id: string }>('SELECT id FROM customers WHERE external_id = $1', [payment.customerExternalId]);
+		customerId = rows.rows[0]?.id ?? null;
+	}
+	const extra = {
+		...(payment.extra ?? {}),
+		...(payment.customerExternalId ? { customerCode: payment.customerExternalId } : {}),
+		...(payment.invoiceNumbers?.length ? { invoiceNumbers: payment.invoiceNumbers } : {}),
+	};
+	const inserted = await client.query<{ id: string }>(
+		`INSERT INTO payments (source, external_ref, customer_id, amount_minor, unapplied_minor, currency, received_on, payer_name,
+			reference_text, status, content_hash, extra)
+		VALUES ($1, $2, $3, $4, $4, $5, $6, $7, $8, 'unapplied', $9, $10)
+		ON CONFLICT (source, external_ref) DO NOTHING RETURNING id`,
+		[source, payment.externalRef, customerId, payment.amountMinor.toString(), payment.currency, payment.receivedOn,
+			payment.payerName ?? null, payment.referenceText ?? null, contentHash, JSON.stringify(extra)],
+	);
+	if (inserted.rows.length === 0) {
+		const existing = await client.query<{ id: string; content_hash: string }>('SELECT id, content_hash FROM payments WHERE source = $1 AND external_ref = $2', [source, payment.externalRef]);
+		const row = existing.rows[0];
+		if (row.content_hash !== contentHash) {
+			return { ...base, status: 'rejected', paymentId: row.id, error: { code: 'PAYMENT_CONFLICT', message: `Payment ${source}/${payment.externalRef} is already in the ledger with a different amount, date or reference.`, hint: 'Payments are never rewritten: give a corrected line a new reference, or correct the ledger by hand.' } };
+		}
+		const current = (await readPayment(client, row.id, false)) as PaymentRow;
+		return { ...base, status: 'unchanged', paymentId: row.id, allocation: snapshot(current, await customerCode(client, current.customer_id)) };
+	}
+	const paymentId = inserted.rows[0].id;
+	await client.query(
+		`INSERT INTO history (customer_id, kind, actor, summary, content_hash, payload) VALUES ($1, 'payment_received', $2, $3, $4, $5)`,
+		[customerId, options.actor ?? 'intake', `Payment ${source}/${payment.externalRef} received: ${formatAmount(payment.amountMinor, payment.currency)} ${payment.currency} on ${payment.receivedOn}`,
+			contentHash, JSON.stringify({ paymentId, payer: payment.payerName ?? null, reference: payment.referenceText ?? null })],
+	);
+	if (options.allocate === false) {
+		const current = (await readPayment(client, paymentId, false)) as PaymentRow;
+		return { ...base, status: 'created', paymentId, allocation: snapshot(current, payment.customerExternalId && customerId ? payment.customerExternalId : null) };
+	}
+	const allocation = await allocatePaymentWith(client, paymentId, { actor: options.actor, names: options.names });
+	return { ...base, status: 'created', paymentId, allocation };
+}
+
+function describeStoreError(error: Error & { code?: string }): { code: string; message: string; hint?: string } {
+	if (error.code === '22008' || error.code === '22007') return { code: 'PAYMENT_BAD_DATE', message: `The payment date is not a real calendar date: ${error.message}.`, hint: 'Use YYYY-MM-DD or DD/MM/YYYY dates that exist.' };
+	if (error.code === '22003') return { code: 'PAYMENT_AMOUNT_OUT_OF_RANGE', message: 'The payment amount is out of range.', hint: 'Check the amount and its decimal separator.' };
+	if (error instanceof ReceivablesError) return { code: error.code, message: error.message, hint: error.hint };
+	return { code: 'PAYMENT_STORE_FAILED', message: error.message };
+}
+
+function isTransient(error: unknown): boolean {
+	return TRANSIENT.has((error as { code?: string })?.code ?? '');
+}
+
+/**
+ * Stores and allocates payments inside the caller's transaction (one savepoint per payment: a faulty payment
+ * is rejected with its reason and the others land). Deadlocks and serialisation failures are re-thrown so the
+ * caller can retry the whole transaction.
+ */
+export async function storePaymentsWith(client: PoolClient, payments: PaymentInput[], options: StorePaymentsOptions & { offset?: number; names?: PayerNameIndex } = {}): Promise<PaymentOutcome[]> {
+	const names = options.names ?? new PayerNameIndex();
+	const outcomes: PaymentOutcome[] = [];
+	for (const [i, payment] of payments.entries()) {
+		const index = (options.offset ?? 0) + i;
+		await client.query('SAVEPOINT payment');
+		try {
+			const outcome = await storeOne(client, payment, index, { ...options, names });
+			await client.query('RELEASE SAVEPOINT payment');
+			outcomes.push(outcome);
+		} catch (error) {
+			await client.query('ROLLBACK TO SAVEPOINT payment');
+			if (isTransient(error)) throw error;
+			outcomes.push({ index, status: 'rejected', source: payment.source ?? DEFAULT_SOURCE, externalRef: payment.externalRef, error: describeStoreError(error as Error) });
+		}
+	}
+	return outcomes;
+}
+
+async function withRetry<T>(work: () => Promise<T>): Promise<T> {
+	for (let attempt = 1; ; attempt++) {
+		try {
+			return await work();
+		} catch (error) {
+			if (!isTransient(error) || attempt >= MAX_ATTEMPTS) throw error;
+		}
+	}
+}
+
+/**
+ * Stores payments idempotently by (source, externalRef) — the same payment twice changes nothing, the same
+ * reference with different content is rejected (PAYMENT_CONFLICT) — and allocates each new payment to
+ * invoices in the same transaction. Returns one outcome per input, in input order, with the allocation made
+ * and the invoices it paid in full (`allocation.paid`).
+ */
+export async function storePayments(ledger: Ledger, payments: PaymentInput[], options: StorePaymentsOptions = {}): Promise<PaymentOutcome[]> {
+	const batchSize = Math.max(1, options.batchSize ?? 200);
+	const outcomes: PaymentOutcome[] = [];
+	for (let offset = 0; offset < payments.length; offset += batchSize) {
+		const slice = payments.slice(offset, offset + batchSize);
+		outcomes.push(...(await withRetry(() => ledger.transaction((client) => storePaymentsWith(client, slice, { ...options, offset, names: new PayerNameIndex() })))));
+	}
+	return outcomes;
+}
+
+export interface AllocatePaymentsOptions {
+	/** Only these payments (ledger ids); default: every payment still `unapplied` or `ambiguous`. */
+	paymentIds?: string[];
+	/** Only the payments of this customer code. */
+	customerExternalId?: string;
+	/** At most this many payments (default 10 000). */
+	limit?: number;
+	actor?: string;
+}
+
+/**
+ * Tries again to allocate payments that are still `unapplied` or `ambiguous` — for instance after the invoices
+ * they pay have arrived, or after a customer code was completed. Each payment is its own transaction with
+ * the payment row locked: running it twice at once allocates each payment once.
+ */
+export async function allocatePayments(ledger: Ledger, options: AllocatePaymentsOptions = {}): Promise<AllocationResult[]> {
+	const conditions = ["p.status IN ('unapplied', 'ambiguous')"];
+	const values: unknown[] = [];
+	if (options.paymentIds) {
+		values.push(options.paymentIds);
+		conditions.push(`p.id = ANY($${values.length}::bigint[])`);
+	}
+	if (options.customerExternalId) {
+		values.push(options.customerExternalId);
+		conditions.push(`(p.customer_id = (SELECT id FROM customers WHERE external_id = $${values.length}) OR p.extra->>'customerCode' = $${values.length})`);
+	}
+	values.push(options.limit ?? 10000);
+	const ids = await ledger.query<{ id: string }>(`SELECT p.id FROM payments p WHERE ${conditions.join(' AND ')} ORDER BY p.received_on, p.id LIMIT $${values.length}`, values);
+	const names = new PayerNameIndex();
+	const results: AllocationResult[] = [];
+	for (const { id } of ids) {
+		results.push(await withRetry(() => ledger.transaction((client) => allocatePaymentWith(client, id, { actor: options.actor, names }))));
+	}
+	return results;
+}
+
+/** A paid event as plain JSON (decimal amount string), the shape workflows and the thank-you stage read. */
+export function paidEventJson(event: InvoicePaidEvent): Record<string, string | string[]> {
+	return {
+		type: event.type,
+		invoiceId: event.invoiceId,
+		invoiceNumber: event.invoiceNumber,
+		issuer: event.issuer,
+		customerId: event.customerExternalId,
+		customerName: event.customerName,
+		language: event.customerLanguage,
+		currency: event.currency,
+		amount: formatAmount(event.payableMinor, event.currency),
+		amountPaid: formatAmount(event.paidMinor, event.currency),
+		paidOn: event.paidOn,
+		paymentIds: event.paymentIds,
+	};
+}
