@@ -1,3 +1,4 @@
 export * from './templates';
 export * from './policy';
 export * from './charges';
+export * from './plan';
