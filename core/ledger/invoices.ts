@@ -69,6 +69,9 @@ async function storeBatch(client: PoolClient, invoices: LedgerInvoice[], offset:
 	await client.query(STAGE_TABLE);
 	await client.query('SELECT pg_advisory_xact_lock($1)', [INTAKE_LOCK_KEY]);
 	await copyRows(client, 'invoice_stage', STAGE_COLUMNS, invoices.map((inv, i) => stageRow(offset + i, inv)) as never);
+	// Temp tables get no statistics from autovacuum: without them the planner joins the staged rows to invoices
+	// with nested loops, and each batch costs as much as the whole ledger (quadratic bulk intake).
+	await client.query('ANALYZE invoice_stage');
 	const outcomes = new Map<number, StoreOutcome>();
 
 	if (options.createMissingCustomers) {
