@@ -1,3 +1,5 @@
 export * from './anomaly';
 export * from './record';
 export * from './paymentRecord';
+export * from './signature';
+export * from './stripe';
