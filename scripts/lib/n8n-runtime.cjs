@@ -210,9 +210,10 @@ async function ensureN8nRuntime({ log = console.log } = {}) {
 
 /**
  * Packs this repository with `npm pack` (the build must have run: dist/ and every file listed in package.json's
- * `n8n` section must exist) into <repo>/.runtime/pack and returns the absolute path of the tarball.
+ * `n8n` section must exist) into `destination` (default <repo>/.runtime/pack) and returns the absolute path of the
+ * tarball.
  */
-async function packPackage({ log = console.log } = {}) {
+async function packPackage({ log = console.log, destination = path.join(repoRoot, '.runtime', 'pack') } = {}) {
 	const manifest = JSON.parse(readFileSync(path.join(repoRoot, 'package.json'), 'utf8'));
 	if (!existsSync(path.join(repoRoot, 'dist'))) {
 		throw new Error(`${path.join(repoRoot, 'dist')} does not exist: run \`npm run build\` before packing the package.`);
@@ -225,7 +226,6 @@ async function packPackage({ log = console.log } = {}) {
 				'(n8n refuses a package whose listed files are missing). Run `npm run build`.',
 		);
 	}
-	const destination = path.join(repoRoot, '.runtime', 'pack');
 	mkdirSync(destination, { recursive: true });
 	const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
 	const { code, stdout, stderr } = await run(

@@ -1,0 +1,367 @@
+// Shared by the workflow-file checks and the real-n8n tests: the shipped workflows, the node types they may use,
+// and a disposable n8n instance (own user folder, own n8n schema, own ledger schema) built with the runtime
+// library of scripts/lib/n8n-runtime.cjs.
+import type { ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { Client } from 'pg';
+import { dropSchema, ledgerCredentialData, testDatabaseUrl, uniqueSchema } from './db';
+
+export const REPO_ROOT = path.resolve(__dirname, '..', '..');
+export const WORKFLOWS_DIR = path.join(REPO_ROOT, 'workflows');
+
+interface PackageManifest {
+	name: string;
+	n8n: { nodes: string[]; credentials: string[] };
+}
+
+export function packageManifest(): PackageManifest {
+	return JSON.parse(readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8')) as PackageManifest;
+}
+
+/** The credentials every shipped workflow uses, with fixed ids so an import always matches them. */
+export const FIXED_CREDENTIALS: Record<string, { id: string; name: string }> = {
+	receivablesLedgerApi: { id: 'rcvLedgerCred001', name: 'Receivables Ledger' },
+	receivablesSmtpApi: { id: 'rcvSmtpCred00001', name: 'Receivables SMTP' },
+};
+
+// ---------------------------------------------------------------------------------------------------------------
+// Workflow files and node types
+
+export interface WorkflowNode {
+	id: string;
+	name: string;
+	type: string;
+	typeVersion: number;
+	position: [number, number];
+	parameters: Record<string, unknown>;
+	credentials?: Record<string, { id: string; name: string }>;
+	webhookId?: string;
+	disabled?: boolean;
+}
+
+export interface WorkflowConnection {
+	node: string;
+	type: string;
+	index: number;
+}
+
+export interface Workflow {
+	id: string;
+	name: string;
+	active: boolean;
+	nodes: WorkflowNode[];
+	connections: Record<string, Record<string, Array<WorkflowConnection[] | null>>>;
+	settings?: { executionOrder?: string };
+}
+
+/** Every workflows/*.json file: its name and raw text (parse it in the test, so a bad file fails by name). */
+export function workflowFiles(): Array<{ file: string; text: string }> {
+	return readdirSync(WORKFLOWS_DIR)
+		.filter((file) => file.endsWith('.json'))
+		.sort()
+		.map((file) => ({ file, text: readFileSync(path.join(WORKFLOWS_DIR, file), 'utf8') }));
+}
+
+export function shippedWorkflows(): Array<{ file: string; workflow: Workflow }> {
+	return workflowFiles().map(({ file, text }) => ({ file, workflow: JSON.parse(text) as Workflow }));
+}
+
+export interface NodeTypeInfo {
+	type: string;
+	versions: number[];
+	group: string[];
+	/** Starts executions on its own once the workflow is published (webhook, poll, schedule...). */
+	activatable: boolean;
+	/** Number of main outputs when fixed (undefined when computed by n8n from parameters). */
+	outputs?: number;
+	credentials: Array<{ name: string; required: boolean }>;
+	webhooks: Array<{ httpMethod: string; path: string }>;
+}
+
+/** Triggers that never run on their own: publishing a workflow with only these makes no sense. */
+const NOT_ACTIVATABLE = new Set(['manualTrigger', 'errorTrigger', 'executeWorkflowTrigger', 'evaluationTrigger']);
+
+interface Description {
+	name: string;
+	version: number | number[];
+	group?: string[];
+	outputs?: unknown;
+	credentials?: Array<{ name: string; required?: boolean }>;
+	webhooks?: Array<{ httpMethod?: string; path?: string }>;
+	polling?: boolean;
+}
+
+function typeInfo(prefix: string, descriptions: Description[]): NodeTypeInfo {
+	const [first] = descriptions;
+	const versions = descriptions.flatMap((d) => (Array.isArray(d.version) ? d.version : [d.version]));
+	const group = first.group ?? [];
+	const isTrigger = group.includes('trigger') || Boolean(first.polling) || Boolean(first.webhooks?.length);
+	return {
+		type: `${prefix}.${first.name}`,
+		versions,
+		group,
+		activatable: isTrigger && !NOT_ACTIVATABLE.has(first.name),
+		outputs: Array.isArray(first.outputs) ? first.outputs.length : undefined,
+		credentials: (first.credentials ?? []).map((c) => ({ name: c.name, required: c.required === true })),
+		webhooks: (first.webhooks ?? []).map((w) => ({ httpMethod: String(w.httpMethod ?? 'GET'), path: String(w.path ?? '') })),
+	};
+}
+
+/** n8n's built-in nodes (n8n-nodes-base), from the type list it ships. */
+export function baseNodeTypes(): Map<string, NodeTypeInfo> {
+	const file = path.join(REPO_ROOT, 'node_modules', 'n8n-nodes-base', 'dist', 'types', 'nodes.json');
+	const all = JSON.parse(readFileSync(file, 'utf8')) as Description[];
+	const byName = new Map<string, Description[]>();
+	for (const description of all) byName.set(description.name, [...(byName.get(description.name) ?? []), description]);
+	const types = new Map<string, NodeTypeInfo>();
+	for (const descriptions of byName.values()) {
+		const info = typeInfo('n8n-nodes-base', descriptions);
+		types.set(info.type, info);
+	}
+	return types;
+}
+
+interface NodeClassInstance {
+	description?: Description;
+	nodeVersions?: Record<string, { description: Description }>;
+}
+
+/**
+ * The package's own node types, as n8n names them (`n8n-nodes-receivables.<description.name>`), for the nodes
+ * listed in package.json: from the TypeScript sources ('source', no build needed) or the built files ('dist').
+ * A listed node whose file does not exist yet is left out (and so is unknown to the checks).
+ */
+export function packageNodeTypes(from: 'source' | 'dist'): Map<string, NodeTypeInfo> {
+	const manifest = packageManifest();
+	const types = new Map<string, NodeTypeInfo>();
+	for (const listed of manifest.n8n.nodes) {
+		const file =
+			from === 'dist' ? path.join(REPO_ROOT, listed) : path.join(REPO_ROOT, listed.replace(/^dist\//, '').replace(/\.js$/, '.ts'));
+		if (!existsSync(file)) continue;
+		const className = path.basename(file).split('.')[0];
+		// eslint-disable-next-line @typescript-eslint/no-require-imports
+		const NodeClass = (require(file) as Record<string, new () => NodeClassInstance>)[className];
+		const instance = new NodeClass();
+		const descriptions = instance.nodeVersions
+			? Object.values(instance.nodeVersions).map((v) => v.description)
+			: [instance.description as Description];
+		const info = typeInfo(manifest.name, descriptions);
+		types.set(info.type, info);
+	}
+	return types;
+}
+
+/** The nodes of a workflow that start it on their own (so the workflow must be published to work). */
+export function activatableNodes(workflow: Workflow, types: Map<string, NodeTypeInfo>): WorkflowNode[] {
+	return workflow.nodes.filter((node) => !node.disabled && types.get(node.type)?.activatable);
+}
+
+/** The production webhooks a published workflow serves: path and method of each Webhook/Form trigger node. */
+export function webhookEndpoints(workflow: Workflow): Array<{ path: string; method: string }> {
+	return workflow.nodes
+		.filter((node) => !node.disabled && (node.type === 'n8n-nodes-base.webhook' || node.type === 'n8n-nodes-base.formTrigger'))
+		.map((node) => ({
+			path: String(node.parameters.path ?? node.webhookId),
+			method: node.type === 'n8n-nodes-base.formTrigger' ? 'GET' : String(node.parameters.httpMethod ?? 'GET'),
+		}));
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// The runtime library (scripts/lib/n8n-runtime.cjs), typed
+
+export interface N8nRuntime {
+	dir: string;
+	nodeBin: string;
+	n8nBin: string;
+}
+export type N8nEnv = Record<string, string>;
+export type Log = (line: string) => void;
+export interface CliResult {
+	code: number;
+	stdout: string;
+	stderr: string;
+}
+export interface N8nProcess {
+	url: string;
+	process: ChildProcess;
+	stop(): Promise<{ code: number | null; signal: string | null }>;
+	output(): string;
+	exited: Promise<{ code: number | null; signal: string | null }>;
+}
+export interface DbSettings {
+	host: string;
+	port: number;
+	database: string;
+	user: string;
+	password: string;
+	schema: string;
+}
+export interface RuntimeLibrary {
+	N8N_VERSION: string;
+	NODE_VERSION: string;
+	repoRoot: string;
+	runtimeDir(): string;
+	ensureN8nRuntime(options: { log?: Log }): Promise<N8nRuntime>;
+	packPackage(options: { log?: Log; destination?: string }): Promise<string>;
+	installPackageInto(userFolder: string, tarball: string, options: { log?: Log }): Promise<string>;
+	n8nEnv(options: { userFolder: string; db: DbSettings; port: number; runnerPort: number; encryptionKey: string; extra?: N8nEnv }): N8nEnv;
+	n8nCli(runtime: N8nRuntime, env: N8nEnv, args: string[], options?: { log?: Log; timeoutMs?: number }): Promise<CliResult>;
+	importCredentials(runtime: N8nRuntime, env: N8nEnv, credentials: unknown[], options?: { log?: Log }): Promise<CliResult>;
+	importWorkflows(runtime: N8nRuntime, env: N8nEnv, dir: string, options?: { log?: Log }): Promise<CliResult>;
+	publishWorkflows(runtime: N8nRuntime, env: N8nEnv, ids: string[], options?: { log?: Log }): Promise<CliResult[]>;
+	startN8n(
+		runtime: N8nRuntime,
+		env: N8nEnv,
+		options?: { log?: Log; timeoutMs?: number; command?: 'start' | 'worker' | 'webhook'; graceMs?: number; args?: string[] },
+	): Promise<N8nProcess>;
+	waitForWebhook(url: string, webhookPath: string, options?: { method?: string; timeoutMs?: number }): Promise<number>;
+	freePort(): Promise<number>;
+	newEncryptionKey(): string;
+}
+
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+export const runtimeLibrary = require('../../scripts/lib/n8n-runtime.cjs') as RuntimeLibrary;
+
+// ---------------------------------------------------------------------------------------------------------------
+// A disposable n8n instance for a test file
+
+/** Progress lines (runtime install, pack) go to stderr at once, so a first 6-minute install is visibly alive. */
+export const progress: Log = (line) => process.stderr.write(`[n8n] ${line}\n`);
+
+export interface TestInstance {
+	runtime: N8nRuntime;
+	label: string;
+	userFolder: string;
+	n8nSchema: string;
+	ledgerSchema: string;
+	db: DbSettings;
+	encryptionKey: string;
+	/** Ids of the workflows published (those with a trigger that runs on its own). */
+	published: string[];
+	/** The env of one more n8n process of this instance, on ports of its own. */
+	env(extra?: N8nEnv): Promise<N8nEnv>;
+	/** Starts an n8n process (start, worker, webhook), stopped by cleanup() whatever happens. */
+	start(name: string, env: N8nEnv, options?: { command?: 'start' | 'worker' | 'webhook'; timeoutMs?: number }): Promise<N8nProcess>;
+	cli(env: N8nEnv, args: string[]): Promise<CliResult>;
+	/** A query on the test database (the ledger and n8n schemas are in it). */
+	query<T>(sql: string, values?: unknown[]): Promise<T[]>;
+	/** Stops every process started, saves their output under test-artifacts/, drops the schemas and the folder. */
+	cleanup(): Promise<void>;
+}
+
+function dbSettings(schema: string): DbSettings {
+	const url = new URL(testDatabaseUrl());
+	return {
+		host: decodeURIComponent(url.hostname) || '127.0.0.1',
+		port: Number(url.port || 5432),
+		database: decodeURIComponent(url.pathname.replace(/^\//, '')) || 'postgres',
+		user: decodeURIComponent(url.username || 'postgres'),
+		password: decodeURIComponent(url.password || ''),
+		schema,
+	};
+}
+
+/**
+ * Builds a fresh instance: n8n 2.40.7 runtime (installed once), the package packed from dist/ and installed into a
+ * new user folder under .runtime/, n8n's tables in a schema of their own, the two credentials (ledger pointing at a
+ * fresh ledger schema of the test database, SMTP at `smtpPort` on 127.0.0.1), every workflow of workflows/
+ * imported and the ones with triggers published. Nothing is started yet.
+ */
+export async function prepareInstance(label: string, options: { smtpPort?: number } = {}): Promise<TestInstance> {
+	const lib = runtimeLibrary;
+	const suffix = `${Date.now().toString(36)}_${randomBytes(3).toString('hex')}`;
+	const userFolder = path.join(REPO_ROOT, '.runtime', `${label}-${suffix}`);
+	const n8nSchema = `n8n_${label}_${suffix}`;
+	const ledgerSchema = uniqueSchema(`${label}_ledger`);
+	const processes: Array<{ name: string; handle: N8nProcess }> = [];
+	const client = new Client({ connectionString: testDatabaseUrl() });
+	await client.connect();
+	let cleaned = false;
+
+	const instance: TestInstance = {
+		runtime: { dir: '', nodeBin: '', n8nBin: '' },
+		label,
+		userFolder,
+		n8nSchema,
+		ledgerSchema,
+		db: dbSettings(n8nSchema),
+		encryptionKey: lib.newEncryptionKey(),
+		published: [],
+		async env(extra = {}) {
+			return lib.n8nEnv({
+				userFolder,
+				db: instance.db,
+				port: await lib.freePort(),
+				runnerPort: await lib.freePort(),
+				encryptionKey: instance.encryptionKey,
+				extra: { N8N_GRACEFUL_SHUTDOWN_TIMEOUT: '15', GENERIC_TIMEZONE: 'Europe/Paris', ...extra },
+			});
+		},
+		async start(name, env, { command = 'start', timeoutMs = 240_000 } = {}) {
+			const handle = await lib.startN8n(instance.runtime, env, { command, timeoutMs });
+			processes.push({ name, handle });
+			return handle;
+		},
+		async cli(env, args) {
+			return await lib.n8nCli(instance.runtime, env, args);
+		},
+		async query<T>(sql: string, values: unknown[] = []) {
+			return (await client.query(sql, values)).rows as T[];
+		},
+		async cleanup() {
+			if (cleaned) return;
+			cleaned = true;
+			await Promise.all(processes.map(({ handle }) => handle.stop().catch(() => undefined)));
+			const artifacts = path.join(REPO_ROOT, 'test-artifacts');
+			mkdirSync(artifacts, { recursive: true });
+			for (const { name, handle } of processes) writeFileSync(path.join(artifacts, `${label}-${name}.log`), handle.output());
+			await client.end().catch(() => undefined);
+			await dropSchema(n8nSchema).catch(() => undefined);
+			await dropSchema(ledgerSchema).catch(() => undefined);
+			rmSync(userFolder, { recursive: true, force: true });
+		},
+	};
+
+	try {
+		instance.runtime = await lib.ensureN8nRuntime({ log: progress });
+		mkdirSync(userFolder, { recursive: true });
+		const tarball = await lib.packPackage({ log: progress, destination: userFolder });
+		await lib.installPackageInto(userFolder, tarball, { log: () => undefined });
+		await client.query(`CREATE SCHEMA "${n8nSchema}"`);
+		const env = await instance.env();
+		await lib.importCredentials(instance.runtime, env, [
+			{ ...FIXED_CREDENTIALS.receivablesLedgerApi, type: 'receivablesLedgerApi', data: ledgerCredentialData(ledgerSchema) },
+			{
+				...FIXED_CREDENTIALS.receivablesSmtpApi,
+				type: 'receivablesSmtpApi',
+				data: { host: '127.0.0.1', port: options.smtpPort ?? (await lib.freePort()), secure: false, disableStartTls: true, user: '', password: '' },
+			},
+		]);
+		await lib.importWorkflows(instance.runtime, env, WORKFLOWS_DIR);
+		const types = new Map([...baseNodeTypes(), ...packageNodeTypes('dist')]);
+		instance.published = shippedWorkflows()
+			.filter(({ workflow }) => activatableNodes(workflow, types).length > 0)
+			.map(({ workflow }) => workflow.id);
+		await lib.publishWorkflows(instance.runtime, env, instance.published);
+		return instance;
+	} catch (error) {
+		await instance.cleanup();
+		throw error;
+	}
+}
+
+/** Makes the instance owner (first start only) and returns the auth cookie for n8n's REST API and type files. */
+export async function ownerCookie(url: string): Promise<string> {
+	const browserId = randomBytes(8).toString('hex');
+	const response = await fetch(`${url}/rest/owner/setup`, {
+		method: 'POST',
+		headers: { 'content-type': 'application/json', 'browser-id': browserId },
+		body: JSON.stringify({ email: 'owner@receivables.example', firstName: 'Finance', lastName: 'Owner', password: `Owner-${randomBytes(6).toString('hex')}1` }),
+	});
+	if (!response.ok) throw new Error(`owner setup answered ${response.status}: ${await response.text()}`);
+	const cookie = response.headers.getSetCookie().find((c) => c.startsWith('n8n-auth='));
+	if (!cookie) throw new Error('owner setup set no n8n-auth cookie');
+	return cookie.split(';')[0];
+}
