@@ -3,3 +3,4 @@ export * from './record';
 export * from './paymentRecord';
 export * from './signature';
 export * from './stripe';
+export * from './webhook';

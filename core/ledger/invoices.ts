@@ -55,7 +55,7 @@ export interface StoreInvoicesOptions {
 	actor?: string;
 }
 
-function dbErrorToItem(error: Error & { code?: string; detail?: string }): { code: string; message: string; hint?: string } {
+export function dbErrorToItem(error: Error & { code?: string; detail?: string }): { code: string; message: string; hint?: string } {
 	if (error.code === '22008' || error.code === '22007') {
 		return { code: 'INVOICE_BAD_DATE', message: `A date of the invoice is not a real calendar date: ${error.message}.`, hint: 'Use YYYY-MM-DD dates that exist.' };
 	}
@@ -65,7 +65,12 @@ function dbErrorToItem(error: Error & { code?: string; detail?: string }): { cod
 	return { code: 'INVOICE_STORE_FAILED', message: error.message };
 }
 
-async function storeBatch(client: PoolClient, invoices: LedgerInvoice[], offset: number, options: StoreInvoicesOptions): Promise<StoreOutcome[]> {
+/**
+ * Stores one batch inside the caller's transaction (takes the intake lock until it ends). The staged rows stay
+ * in the temporary table until commit: empty it (DELETE FROM invoice_stage) before a second call in the same
+ * transaction.
+ */
+export async function storeBatch(client: PoolClient, invoices: LedgerInvoice[], offset: number, options: StoreInvoicesOptions): Promise<StoreOutcome[]> {
 	await client.query(STAGE_TABLE);
 	await client.query('SELECT pg_advisory_xact_lock($1)', [INTAKE_LOCK_KEY]);
 	await copyRows(client, 'invoice_stage', STAGE_COLUMNS, invoices.map((inv, i) => stageRow(offset + i, inv)) as never);

@@ -108,7 +108,8 @@ export interface PaymentOutcome {
 	externalRef: string;
 	paymentId?: string;
 	allocation?: AllocationResult;
-	error?: { code: string; message: string; hint?: string };
+	/** Why the payment was rejected, in English (message, hint) and French (messageFr, hintFr). */
+	error?: { code: string; message: string; hint?: string; messageFr?: string; hintFr?: string };
 }
 
 export interface StorePaymentsOptions {
@@ -577,10 +578,10 @@ async function storeOne(client: PoolClient, payment: PaymentInput, index: number
 	const source = payment.source ?? DEFAULT_SOURCE;
 	const base = { index, source, externalRef: payment.externalRef };
 	if (!payment.externalRef || !payment.externalRef.trim()) {
-		return { ...base, status: 'rejected', error: { code: 'PAYMENT_NO_REFERENCE', message: 'The payment has no external reference.', hint: 'Map the bank transaction id (or statement line reference) to externalRef.' } };
+		return { ...base, status: 'rejected', error: { code: 'PAYMENT_NO_REFERENCE', message: 'The payment has no external reference.', messageFr: "Le paiement n'a pas de référence externe.", hint: 'Map the bank transaction id (or statement line reference) to externalRef.', hintFr: "Associez l'identifiant d'opération bancaire (ou la référence de la ligne de relevé) au champ externalRef." } };
 	}
 	if (payment.amountMinor <= 0n) {
-		return { ...base, status: 'rejected', error: { code: 'PAYMENT_NOT_POSITIVE', message: 'A payment received has a positive amount.', hint: 'Leave out debit lines and refunds.' } };
+		return { ...base, status: 'rejected', error: { code: 'PAYMENT_NOT_POSITIVE', message: 'A payment received has a positive amount.', messageFr: 'Un paiement reçu a un montant positif.', hint: 'Leave out debit lines and refunds.', hintFr: 'Écartez les lignes au débit et les remboursements.' } };
 	}
 	const contentHash = paymentContentHash(payment);
 	let customerId: string | null = null;
@@ -605,7 +606,7 @@ async function storeOne(client: PoolClient, payment: PaymentInput, index: number
 		const existing = await client.query<{ id: string; content_hash: string }>('SELECT id, content_hash FROM payments WHERE source = $1 AND external_ref = $2', [source, payment.externalRef]);
 		const row = existing.rows[0];
 		if (row.content_hash !== contentHash) {
-			return { ...base, status: 'rejected', paymentId: row.id, error: { code: 'PAYMENT_CONFLICT', message: `Payment ${source}/${payment.externalRef} is already in the ledger with a different amount, date or reference.`, hint: 'Payments are never rewritten: give a corrected line a new reference, or correct the ledger by hand.' } };
+			return { ...base, status: 'rejected', paymentId: row.id, error: { code: 'PAYMENT_CONFLICT', message: `Payment ${source}/${payment.externalRef} is already in the ledger with a different amount, date or reference.`, messageFr: `Le paiement ${source}/${payment.externalRef} est déjà dans le grand livre avec un autre montant, une autre date ou une autre référence.`, hint: 'Payments are never rewritten: give a corrected line a new reference, or correct the ledger by hand.', hintFr: 'Un paiement n’est jamais réécrit : donnez une nouvelle référence à la ligne corrigée, ou corrigez le grand livre à la main.' } };
 		}
 		const current = (await readPayment(client, row.id, false)) as PaymentRow;
 		return { ...base, status: 'unchanged', paymentId: row.id, allocation: snapshot(current, await customerCode(client, current.customer_id)) };
@@ -624,11 +625,11 @@ async function storeOne(client: PoolClient, payment: PaymentInput, index: number
 	return { ...base, status: 'created', paymentId, allocation };
 }
 
-function describeStoreError(error: Error & { code?: string }): { code: string; message: string; hint?: string } {
-	if (error.code === '22008' || error.code === '22007') return { code: 'PAYMENT_BAD_DATE', message: `The payment date is not a real calendar date: ${error.message}.`, hint: 'Use YYYY-MM-DD or DD/MM/YYYY dates that exist.' };
-	if (error.code === '22003') return { code: 'PAYMENT_AMOUNT_OUT_OF_RANGE', message: 'The payment amount is out of range.', hint: 'Check the amount and its decimal separator.' };
+function describeStoreError(error: Error & { code?: string }): NonNullable<PaymentOutcome['error']> {
+	if (error.code === '22008' || error.code === '22007') return { code: 'PAYMENT_BAD_DATE', message: `The payment date is not a real calendar date: ${error.message}.`, messageFr: "La date du paiement n'est pas une date réelle.", hint: 'Use YYYY-MM-DD or DD/MM/YYYY dates that exist.', hintFr: 'Utilisez des dates AAAA-MM-JJ ou JJ/MM/AAAA qui existent.' };
+	if (error.code === '22003') return { code: 'PAYMENT_AMOUNT_OUT_OF_RANGE', message: 'The payment amount is out of range.', messageFr: 'Le montant du paiement est hors limites.', hint: 'Check the amount and its decimal separator.', hintFr: 'Vérifiez le montant et son séparateur décimal.' };
 	if (error instanceof ReceivablesError) return { code: error.code, message: error.message, hint: error.hint };
-	return { code: 'PAYMENT_STORE_FAILED', message: error.message };
+	return { code: 'PAYMENT_STORE_FAILED', message: error.message, messageFr: `Le paiement n'a pas pu être enregistré : ${error.message}` };
 }
 
 function isTransient(error: unknown): boolean {
@@ -659,7 +660,8 @@ export async function storePaymentsWith(client: PoolClient, payments: PaymentInp
 	return outcomes;
 }
 
-async function withRetry<T>(work: () => Promise<T>): Promise<T> {
+/** Runs `work` again (up to 4 times) when Postgres reports a deadlock or a serialisation failure. */
+export async function retryTransient<T>(work: () => Promise<T>): Promise<T> {
 	for (let attempt = 1; ; attempt++) {
 		try {
 			return await work();
@@ -680,7 +682,7 @@ export async function storePayments(ledger: Ledger, payments: PaymentInput[], op
 	const outcomes: PaymentOutcome[] = [];
 	for (let offset = 0; offset < payments.length; offset += batchSize) {
 		const slice = payments.slice(offset, offset + batchSize);
-		outcomes.push(...(await withRetry(() => ledger.transaction((client) => storePaymentsWith(client, slice, { ...options, offset, names: new PayerNameIndex() })))));
+		outcomes.push(...(await retryTransient(() => ledger.transaction((client) => storePaymentsWith(client, slice, { ...options, offset, names: new PayerNameIndex() })))));
 	}
 	return outcomes;
 }
@@ -716,7 +718,7 @@ export async function allocatePayments(ledger: Ledger, options: AllocatePayments
 	const names = new PayerNameIndex();
 	const results: AllocationResult[] = [];
 	for (const { id } of ids) {
-		results.push(await withRetry(() => ledger.transaction((client) => allocatePaymentWith(client, id, { actor: options.actor, names }))));
+		results.push(await retryTransient(() => ledger.transaction((client) => allocatePaymentWith(client, id, { actor: options.actor, names }))));
 	}
 	return results;
 }
