@@ -1,0 +1,27 @@
+import type { LedgerInvoice } from '../../ledger/types';
+import { hasBlocking, type Anomaly } from '../anomaly';
+import { toLedgerInvoice, type ToLedgerOptions } from '../parse/ledger';
+import type { ParsedInvoice } from '../parse/types';
+import { applyRuleSettings, checkInvoice, isFrenchSeller, type CheckOptions } from './check';
+
+export interface PrepareOptions extends CheckOptions, ToLedgerOptions {}
+
+export interface PreparedInvoice {
+	parsed: ParsedInvoice;
+	/** The ledger invoice, when no blocking anomaly remains; its `anomalies` are the warnings. */
+	invoice?: LedgerInvoice;
+	anomalies: Anomaly[];
+}
+
+/**
+ * Checks a parsed invoice and converts it for the ledger in one step: the anomalies of both (TERMS_DEFAULTED,
+ * NEGATIVE_INVOICE…) go through the company's rule settings; the invoice is kept only if none blocks.
+ */
+export function prepareInvoice(parsed: ParsedInvoice, options: PrepareOptions = {}): PreparedInvoice {
+	const checked = checkInvoice(parsed, options);
+	const converted = toLedgerInvoice(parsed, options);
+	const anomalies = applyRuleSettings([...checked, ...converted.anomalies], parsed, { ...options, french: isFrenchSeller(parsed, options) });
+	if (!converted.invoice || hasBlocking(anomalies)) return { parsed, anomalies };
+	converted.invoice.anomalies = anomalies;
+	return { parsed, invoice: converted.invoice, anomalies };
+}

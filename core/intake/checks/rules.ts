@@ -1,0 +1,241 @@
+import type { Anomaly } from '../anomaly';
+
+export type RuleSeverity = 'block' | 'warn';
+export type RuleSetting = RuleSeverity | 'off';
+
+/**
+ * One intake rule. The table below is the whole list: a company changes the severity of any rule (or turns it
+ * off) by code, without code changes.
+ * - `scope`: `fr` rules apply only when the seller is French (see `frenchRules` in the check options).
+ * - `sources`: `einvoice` rules look at what only a real invoice document carries (parties, mentions), so they
+ *   are skipped for CSV exports; `ledger` rules need the ledger (duplicates, customer file).
+ * - `en16931`: the EN 16931 business rules the check corresponds to.
+ * Messages and hints are templates: `{name}` is replaced by the value found.
+ */
+export interface IntakeRule {
+	code: string;
+	severity: RuleSeverity;
+	scope: 'all' | 'fr';
+	sources: 'all' | 'einvoice' | 'ledger';
+	en16931?: readonly string[];
+	message: { en: string; fr: string };
+	hint: { en: string; fr: string };
+}
+
+const rule = (
+	code: string,
+	severity: RuleSeverity,
+	scope: IntakeRule['scope'],
+	sources: IntakeRule['sources'],
+	en16931: readonly string[] | undefined,
+	en: string,
+	fr: string,
+	hintEn: string,
+	hintFr: string,
+): IntakeRule => ({ code, severity, scope, sources, en16931, message: { en, fr }, hint: { en: hintEn, fr: hintFr } });
+
+export const INTAKE_RULES: readonly IntakeRule[] = [
+	// What the reader finds while reading values.
+	rule('AMOUNT_INVALID', 'block', 'all', 'all', undefined,
+		'{field}: "{value}" is not a valid amount ({reasonEn}).', '{field} : « {value} » n\'est pas un montant valide ({reasonFr}).',
+		'Write amounts as decimal numbers with at most the decimals of the currency, e.g. 1234.56.', 'Écrivez les montants en nombres décimaux avec au plus les décimales de la devise, par ex. 1234,56.'),
+	rule('DATE_INVALID', 'block', 'all', 'all', undefined,
+		'{field}: "{value}" is not a real calendar date.', '{field} : « {value} » n\'est pas une date du calendrier.',
+		'Use YYYY-MM-DD (or DD/MM/YYYY in CSV) and a day that exists in that month.', 'Utilisez AAAA-MM-JJ (ou JJ/MM/AAAA en CSV) et un jour qui existe dans le mois.'),
+	rule('FIELD_INVALID', 'block', 'all', 'all', undefined,
+		'{field}: "{value}" is not {whatEn}.', '{field} : « {value} » n\'est pas {whatFr}.',
+		'Correct the value in the source file.', 'Corrigez la valeur dans le fichier source.'),
+	rule('CSV_ROW_UNREADABLE', 'block', 'all', 'all', undefined,
+		'Row {row} cannot be read: {reasonEn}.', 'La ligne {row} est illisible : {reasonFr}.',
+		'Check the quotes and delimiters on that row of the file.', 'Vérifiez les guillemets et séparateurs de cette ligne du fichier.'),
+	rule('TEXT_ENCODING_INVALID', 'warn', 'all', 'all', undefined,
+		'Row {row} has bytes that are not valid {encoding}: names on it may be garbled.', "La ligne {row} contient des octets qui ne sont pas du {encoding} valide : les noms qu'elle porte peuvent être altérés.",
+		'Save the whole file in one encoding (UTF-8 preferred).', "Enregistrez tout le fichier dans un seul encodage (UTF-8 de préférence)."),
+	rule('MIXED_CURRENCIES', 'block', 'all', 'all', undefined,
+		'{field} is stated in {currency} while the document is in {documentCurrency}.', '{field} est exprimé en {currency} alors que le document est en {documentCurrency}.',
+		'One invoice has one currency: state every amount in the invoice currency (only the VAT total may be repeated in the VAT accounting currency).', 'Une facture a une seule devise : exprimez tous les montants dans la devise de la facture (seul le total de TVA peut être répété dans la devise de comptabilisation de la TVA).'),
+	rule('TEST_DOCUMENT', 'warn', 'all', 'einvoice', undefined,
+		'The document is marked as a test document.', 'Le document est marqué comme document de test.',
+		'Check that it is a real invoice before it is dunned.', "Vérifiez qu'il s'agit d'une vraie facture avant toute relance."),
+	rule('PDF_NOT_PDFA', 'warn', 'all', 'einvoice', undefined,
+		'The PDF does not meet PDF/A-3 basics required by Factur-X: {problemsEn}.', 'Le PDF ne respecte pas les bases PDF/A-3 exigées par Factur-X : {problemsFr}.',
+		'Generate the Factur-X PDF with a PDF/A-3 conformant tool.', 'Générez le PDF Factur-X avec un outil conforme PDF/A-3.'),
+
+	// Identification (EN 16931 mandatory elements).
+	rule('NUMBER_MISSING', 'block', 'all', 'all', ['BR-02'],
+		'The invoice number is missing.', 'Le numéro de facture est absent.',
+		'Every invoice needs a unique number (BT-1).', 'Toute facture doit porter un numéro unique (BT-1).'),
+	rule('ISSUE_DATE_MISSING', 'block', 'all', 'all', ['BR-03'],
+		'The issue date is missing.', "La date d'émission est absente.",
+		'State the issue date (BT-2).', "Indiquez la date d'émission (BT-2)."),
+	rule('CURRENCY_MISSING', 'block', 'all', 'all', ['BR-05'],
+		'The invoice currency is missing.', 'La devise de la facture est absente.',
+		'State the currency code (BT-5), e.g. EUR.', 'Indiquez le code devise (BT-5), par ex. EUR.'),
+	rule('CURRENCY_UNKNOWN', 'block', 'all', 'all', ['BR-CL-04'],
+		'"{value}" is not an ISO 4217 currency code.', "« {value} » n'est pas un code devise ISO 4217.",
+		'Use a code of ISO 4217 such as EUR, MAD, XOF or USD.', 'Utilisez un code ISO 4217 : EUR, MAD, XOF, USD…'),
+	rule('SELLER_NAME_MISSING', 'block', 'all', 'einvoice', ['BR-06'],
+		"The seller's name is missing.", 'Le nom du vendeur est absent.',
+		"State the seller's legal name (BT-27).", 'Indiquez la raison sociale du vendeur (BT-27).'),
+	rule('BUYER_NAME_MISSING', 'block', 'all', 'einvoice', ['BR-07'],
+		"The buyer's name is missing.", "Le nom de l'acheteur est absent.",
+		"State the buyer's name (BT-44).", "Indiquez le nom de l'acheteur (BT-44)."),
+	rule('SELLER_COUNTRY_MISSING', 'block', 'all', 'einvoice', ['BR-09'],
+		"The seller's address has no country code.", "L'adresse du vendeur n'a pas de code pays.",
+		'State the country of the seller address (BT-40), e.g. FR.', "Indiquez le pays de l'adresse du vendeur (BT-40), par ex. FR."),
+	rule('VAT_ID_PREFIX_INVALID', 'block', 'all', 'einvoice', ['BR-CO-09'],
+		'{field}: the VAT identifier "{value}" does not start with a country code.', '{field} : le numéro de TVA « {value} » ne commence pas par un code pays.',
+		'Write VAT numbers with their ISO country prefix, e.g. FR12345678901 (EL for Greece).', 'Écrivez les numéros de TVA avec leur préfixe pays ISO, par ex. FR12345678901 (EL pour la Grèce).'),
+	rule('VAT_ID_INVALID', 'warn', 'all', 'einvoice', undefined,
+		'{field}: the VAT identifier "{value}" is not valid ({reasonEn}).', '{field} : le numéro de TVA « {value} » n\'est pas valide ({reasonFr}).',
+		'Check the VAT number in the customer or company file.', 'Vérifiez le numéro de TVA dans le fichier client ou société.'),
+	rule('SIREN_INVALID', 'warn', 'all', 'all', undefined,
+		'{field}: "{value}" is not a valid SIREN/SIRET (check digit).', '{field} : « {value} » n\'est pas un SIREN/SIRET valide (clé de contrôle).',
+		'Check the number on the company register (annuaire-entreprises.data.gouv.fr).', "Vérifiez le numéro sur l'annuaire des entreprises (annuaire-entreprises.data.gouv.fr)."),
+	rule('BUYER_EMAIL_INVALID', 'warn', 'all', 'all', undefined,
+		'{field}: "{value}" is not a usable e-mail address.', '{field} : « {value} » n\'est pas une adresse e-mail utilisable.',
+		'Correct the address, or the reminders will go by post.', "Corrigez l'adresse, sinon les relances partiront par courrier."),
+
+	// Totals.
+	rule('TOTALS_MISSING', 'block', 'all', 'all', ['BR-14', 'BR-15'],
+		'{whatEn} is missing.', '{whatFr} est absent.',
+		'The invoice must state its total with VAT and its amount due.', 'La facture doit indiquer son total TTC et son montant à payer.'),
+	rule('TOTAL_LINES_MISMATCH', 'block', 'all', 'all', ['BR-CO-10'],
+		'The lines add up to {actual} {currency} but the sum of line net amounts says {expected}.', 'Les lignes totalisent {actual} {currency} mais la somme des montants nets des lignes indique {expected}.',
+		'Recompute the sum of line amounts (BT-106).', 'Recalculez la somme des montants des lignes (BT-106).'),
+	rule('TOTAL_EXCL_MISMATCH', 'block', 'all', 'all', ['BR-CO-13'],
+		'Total without VAT is {actual} {currency}, but lines − allowances + charges = {expected}.', 'Le total HT est {actual} {currency}, mais lignes − remises + frais = {expected}.',
+		'Recompute the total without VAT (BT-109).', 'Recalculez le total HT (BT-109).'),
+	rule('VAT_TOTAL_MISMATCH', 'block', 'all', 'all', ['BR-CO-14'],
+		'The VAT total is {actual} {currency} but the VAT breakdown adds up to {expected}.', 'Le total de TVA est {actual} {currency} mais le détail par taux totalise {expected}.',
+		'Make the VAT total equal to the sum of the VAT per rate.', 'Faites correspondre le total de TVA à la somme de la TVA par taux.'),
+	rule('TOTAL_INCL_MISMATCH', 'block', 'all', 'all', ['BR-CO-15'],
+		'Total with VAT is {actual} {currency} but total without VAT + VAT = {expected}.', 'Le total TTC est {actual} {currency} mais HT + TVA = {expected}.',
+		'Recompute the total with VAT (BT-112).', 'Recalculez le total TTC (BT-112).'),
+	rule('TAX_TOTAL_CURRENCY', 'block', 'all', 'all', ['BR-CO-15'],
+		'A VAT total is stated in {currency}, which is neither the invoice currency ({documentCurrency}) nor the declared VAT currency.', "Un total de TVA est exprimé en {currency}, qui n'est ni la devise de la facture ({documentCurrency}) ni la devise de TVA déclarée.",
+		'State the VAT total in the invoice currency (and, if needed, again in the VAT accounting currency declared in BT-6).', 'Exprimez le total de TVA dans la devise de la facture (et, si besoin, dans la devise de TVA déclarée en BT-6).'),
+	rule('TAX_TOTAL_AMBIGUOUS', 'block', 'all', 'all', ['BR-CO-15'],
+		'The document states several different VAT totals in {currency}: {values}.', 'Le document indique plusieurs totaux de TVA différents en {currency} : {values}.',
+		'Keep one VAT total per currency.', 'Gardez un seul total de TVA par devise.'),
+	rule('PAYABLE_MISMATCH', 'block', 'all', 'all', ['BR-CO-16'],
+		'Amount due is {actual} {currency} but total with VAT − prepaid + rounding = {expected}.', 'Le net à payer est {actual} {currency} mais TTC − acomptes + arrondi = {expected}.',
+		'State prepaid amounts (BT-113) and rounding (BT-114), or correct the amount due (BT-115).', "Indiquez les acomptes (BT-113) et l'arrondi (BT-114), ou corrigez le net à payer (BT-115)."),
+	rule('VAT_CATEGORY_AMOUNT', 'block', 'all', 'all', ['BR-CO-17'],
+		'VAT at {rate} % on {taxable} {currency} should be {expected}, the document says {actual}.', 'La TVA à {rate} % sur {taxable} {currency} devrait être {expected}, le document indique {actual}.',
+		'Recompute the VAT of this rate (taxable amount × rate, rounded to the cent).', 'Recalculez la TVA de ce taux (base × taux, arrondie au centime).'),
+	rule('VAT_CATEGORY_ROUNDING', 'warn', 'all', 'all', undefined,
+		'VAT at {rate} % on {taxable} {currency} rounds to {expected}, the document says {actual}.', "La TVA à {rate} % sur {taxable} {currency} s'arrondit à {expected}, le document indique {actual}.",
+		'Round the VAT of each rate to the cent, half up.', 'Arrondissez la TVA de chaque taux au centime le plus proche.'),
+	rule('LINE_AMOUNT_MISMATCH', 'warn', 'all', 'all', undefined,
+		'{field}: quantity × net price = {expected} {currency}, the line says {actual}.', '{field} : quantité × prix net = {expected} {currency}, la ligne indique {actual}.',
+		'Correct the quantity, the unit price or the line amount.', 'Corrigez la quantité, le prix unitaire ou le montant de la ligne.'),
+	rule('NEGATIVE_INVOICE', 'warn', 'all', 'all', undefined,
+		'This invoice has negative totals: it is booked as a credit note of {amount} {currency}.', 'Cette facture a des totaux négatifs : elle est enregistrée comme un avoir de {amount} {currency}.',
+		'Issue credit notes with the credit note type (381) and positive amounts.', "Émettez les avoirs avec le type avoir (381) et des montants positifs."),
+
+	// Dates and terms.
+	rule('DUE_BEFORE_ISSUE', 'warn', 'all', 'all', undefined,
+		'The due date {dueDate} is before the issue date {issueDate}.', "L'échéance {dueDate} est antérieure à la date d'émission {issueDate}.",
+		'Correct the due date.', "Corrigez l'échéance."),
+	rule('TERMS_DUE_MISMATCH', 'warn', 'all', 'all', undefined,
+		'The due date {dueDate} does not match the stated terms "{terms}" (expected {expected}).', "L'échéance {dueDate} ne correspond pas aux conditions « {terms} » (attendu : {expected}).",
+		'Make the due date and the payment terms agree; customers pay by the date they trust least.', "Mettez en accord l'échéance et les conditions de paiement : le client retient la date qui l'arrange."),
+	rule('TERMS_BEYOND_LEGAL_CAP', 'warn', 'fr', 'all', undefined,
+		'Payment terms of {days} days exceed the French legal cap (60 days from issue or 45 days end of month; latest due date {max}).', 'Un délai de {days} jours dépasse le plafond légal français (60 jours date de facture ou 45 jours fin de mois ; échéance maximale {max}).',
+		'Shorten the terms (Code de commerce L441-10); longer terms expose the company to a fine.', "Réduisez le délai (Code de commerce L441-10) ; un délai plus long expose l'entreprise à une amende."),
+	rule('TERMS_DEFAULTED', 'warn', 'all', 'all', undefined,
+		'No due date and no payment terms: the legal default of 30 days after issue applies.', "Ni échéance ni délai de paiement : le délai légal par défaut de 30 jours après émission s'applique.",
+		'State the due date or the payment terms on the invoice.', "Indiquez l'échéance ou le délai de paiement sur la facture."),
+
+	// Customer file (need the ledger).
+	rule('CUSTOMER_UNIDENTIFIED', 'block', 'all', 'all', undefined,
+		'The buyer cannot be identified: the document gives no customer code, SIREN, VAT number or name.', "L'acheteur n'est pas identifiable : le document ne donne ni code client, ni SIREN, ni numéro de TVA, ni nom.",
+		"State the buyer's identifier (BT-46) or legal registration number.", "Indiquez l'identifiant de l'acheteur (BT-46) ou son numéro d'immatriculation."),
+	rule('DUPLICATE_NUMBER', 'block', 'all', 'ledger', undefined,
+		'Number {number} is already used by another {docTypeEn} of {issuer} ({other}).', 'Le numéro {number} est déjà utilisé par un autre document de {issuer} ({other}).',
+		'Invoice numbers must be unique and continuous: renumber this document.', 'La numérotation doit être unique et continue : renumérotez ce document.'),
+	rule('CUSTOMER_UNKNOWN', 'block', 'all', 'ledger', undefined,
+		'Customer "{customer}" is not in the customer file.', 'Le client « {customer} » est absent du fichier client.',
+		'Import the customer first, or allow creating missing customers.', "Importez d'abord le client, ou autorisez la création des clients manquants."),
+	rule('CUSTOMER_INCOMPLETE', 'warn', 'all', 'ledger', undefined,
+		'The customer file of "{customer}" lacks: {missingEn}.', 'La fiche du client « {customer} » ne contient pas : {missingFr}.',
+		'Complete the customer file: reminders and letters need it.', 'Complétez la fiche client : les relances et courriers en ont besoin.'),
+	rule('CUSTOMER_NO_EMAIL', 'warn', 'all', 'ledger', undefined,
+		'Customer "{customer}" has no usable e-mail address: reminders for this invoice will go by post.', "Le client « {customer} » n'a pas d'adresse e-mail utilisable : les relances de cette facture partiront par courrier.",
+		'Add an accounts-payable e-mail address to the customer file.', "Ajoutez l'adresse e-mail de la comptabilité fournisseurs à la fiche client."),
+	rule('CUSTOMER_MISMATCH', 'warn', 'all', 'ledger', undefined,
+		'The invoice gives {what} "{invoiceValue}" for the buyer, the customer file of "{customer}" says "{fileValue}".', "La facture indique {whatFr} « {invoiceValue} » pour l'acheteur, la fiche du client « {customer} » indique « {fileValue} ».",
+		'Correct the customer file or the invoice: one of them is wrong.', "Corrigez la fiche client ou la facture : l'une des deux est fausse."),
+
+	// Mandatory mentions of French B2B invoices (Code de commerce L441-9, CGI art. 242 nonies A, 2026 e-invoicing reform).
+	rule('FR_SELLER_IDENTITY', 'warn', 'fr', 'einvoice', undefined,
+		"The seller's identity is incomplete: {missingEn}.", "L'identité du vendeur est incomplète : {missingFr}.",
+		"State the seller's name and full address.", "Indiquez la dénomination et l'adresse complète du vendeur."),
+	rule('FR_SELLER_SIREN', 'warn', 'fr', 'einvoice', undefined,
+		"The seller's SIREN is missing.", 'Le SIREN du vendeur est absent.',
+		"State the seller's SIREN (legal registration identifier, scheme 0002).", "Indiquez le SIREN du vendeur (identifiant d'immatriculation, schéma 0002)."),
+	rule('FR_SELLER_VAT', 'warn', 'fr', 'einvoice', undefined,
+		"The seller's VAT number is missing.", 'Le numéro de TVA intracommunautaire du vendeur est absent.',
+		"State the seller's VAT number (or the VAT exemption mention, e.g. art. 293 B du CGI).", "Indiquez le numéro de TVA du vendeur (ou la mention d'exonération, par ex. art. 293 B du CGI)."),
+	rule('FR_BUYER_IDENTITY', 'warn', 'fr', 'einvoice', undefined,
+		"The buyer's identity is incomplete: {missingEn}.", "L'identité de l'acheteur est incomplète : {missingFr}.",
+		"State the buyer's name and full billing address.", "Indiquez la dénomination et l'adresse de facturation complète de l'acheteur."),
+	rule('FR_BUYER_SIREN', 'warn', 'fr', 'einvoice', undefined,
+		"The buyer's SIREN is missing (mandatory on French e-invoices from September 2026).", "Le SIREN de l'acheteur est absent (obligatoire sur les factures électroniques à partir de septembre 2026).",
+		"Add the customer's SIREN to the customer file and the invoice.", 'Ajoutez le SIREN du client à sa fiche et à la facture.'),
+	rule('FR_BUYER_VAT', 'warn', 'fr', 'einvoice', undefined,
+		"The buyer's VAT number is missing although the sale is {reasonEn}.", "Le numéro de TVA de l'acheteur est absent alors que la vente est {reasonFr}.",
+		"State the buyer's intra-community VAT number.", "Indiquez le numéro de TVA intracommunautaire de l'acheteur."),
+	rule('FR_DUE_DATE', 'warn', 'fr', 'einvoice', undefined,
+		'The invoice does not state the date by which payment is due.', "La facture n'indique pas la date à laquelle le règlement doit intervenir.",
+		'State the due date (mandatory mention, Code de commerce L441-9).', "Indiquez l'échéance (mention obligatoire, Code de commerce L441-9)."),
+	rule('FR_PAYMENT_TERMS', 'warn', 'fr', 'einvoice', undefined,
+		'The invoice does not state its payment terms.', "La facture n'indique pas ses conditions de paiement.",
+		'State the payment terms, e.g. "30 jours date de facture".', 'Indiquez les conditions de paiement, par ex. « 30 jours date de facture ».'),
+	rule('FR_LATE_PENALTY', 'warn', 'fr', 'einvoice', undefined,
+		'The invoice does not state the late-payment penalty rate.', "La facture n'indique pas le taux des pénalités de retard.",
+		'Add e.g. "Pénalités de retard : 3 fois le taux d\'intérêt légal" (note subject PMD).', "Ajoutez par ex. « Pénalités de retard : 3 fois le taux d'intérêt légal » (note de sujet PMD)."),
+	rule('FR_RECOVERY_INDEMNITY', 'warn', 'fr', 'einvoice', undefined,
+		'The invoice does not mention the €40 fixed indemnity for recovery costs.', "La facture ne mentionne pas l'indemnité forfaitaire de 40 € pour frais de recouvrement.",
+		'Add "Indemnité forfaitaire pour frais de recouvrement : 40 €" (note subject PMT).', 'Ajoutez « Indemnité forfaitaire pour frais de recouvrement : 40 € » (note de sujet PMT).'),
+	rule('FR_DISCOUNT_TERMS', 'warn', 'fr', 'einvoice', undefined,
+		'The invoice does not state its early-payment discount terms.', "La facture n'indique pas les conditions d'escompte.",
+		'Add the discount terms, or "Pas d\'escompte pour paiement anticipé" (note subject AAB).', "Ajoutez les conditions d'escompte, ou « Pas d'escompte pour paiement anticipé » (note de sujet AAB)."),
+	rule('FR_DELIVERY_ADDRESS', 'warn', 'fr', 'einvoice', undefined,
+		'The invoice names a delivery place ({name}) without its address.', "La facture désigne un lieu de livraison ({name}) sans son adresse.",
+		'State the delivery address when it differs from the billing address (2026 e-invoicing).', "Indiquez l'adresse de livraison lorsqu'elle diffère de l'adresse de facturation (facturation électronique 2026)."),
+	rule('FR_OPERATION_NATURE', 'warn', 'fr', 'einvoice', undefined,
+		'The invoice does not state the nature of the operation (goods, services or both).', "La facture n'indique pas la nature de l'opération (livraison de biens, prestation de services ou les deux).",
+		'State the category of the operation (business process B1/S1/M1 or a note), required from September 2026.', "Indiquez la catégorie de l'opération (cadre B1/S1/M1 ou une note), obligatoire à partir de septembre 2026."),
+	rule('FR_VAT_ON_DEBITS', 'warn', 'fr', 'einvoice', undefined,
+		'The company pays VAT on debits but this services invoice does not say so.', "L'entreprise a opté pour le paiement de la TVA d'après les débits mais cette facture de services ne le mentionne pas.",
+		'Add "Option pour le paiement de la taxe d\'après les débits" (VAT point date code 5 in CII, 3 in UBL).', "Ajoutez « Option pour le paiement de la taxe d'après les débits » (code de date d'exigibilité 5 en CII, 3 en UBL)."),
+];
+
+const BY_CODE = new Map(INTAKE_RULES.map((r) => [r.code, r]));
+
+export function intakeRule(code: string): IntakeRule | undefined {
+	return BY_CODE.get(code);
+}
+
+function fill(template: string, params: Record<string, string | number | undefined>): string {
+	return template.replace(/\{(\w+)\}/g, (_m, key: string) => {
+		const value = params[key];
+		return value === undefined ? '' : String(value);
+	});
+}
+
+/** An anomaly of the rule `code`, its texts filled with `params`, at the rule's default severity. */
+export function ruleAnomaly(code: string, field: string | undefined, params: Record<string, string | number | undefined> = {}): Anomaly {
+	const r = BY_CODE.get(code);
+	if (!r) throw new Error(`Unknown intake rule ${code}`);
+	const all = { field, ...params };
+	return {
+		code,
+		severity: r.severity,
+		field,
+		message: { en: fill(r.message.en, all), fr: fill(r.message.fr, { ...all, field: params.fieldFr ?? field }) },
+		hint: { en: fill(r.hint.en, all), fr: fill(r.hint.fr, all) },
+	};
+}

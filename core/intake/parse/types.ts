@@ -1,0 +1,225 @@
+import type { DocType } from '../../ledger/types';
+import type { Anomaly } from '../anomaly';
+
+/** The syntax an invoice was read from: `zugferd1` is the ZUGFeRD 1.0 CrossIndustryDocument, `record` a flat JSON record. */
+export type InvoiceSyntax = 'ubl' | 'cii' | 'zugferd1' | 'csv' | 'record';
+
+export interface PostalAddress {
+	lines: string[];
+	postalCode?: string;
+	city?: string;
+	subdivision?: string;
+	/** ISO 3166-1 alpha-2. */
+	country?: string;
+}
+
+export interface PartyIdentifier {
+	value: string;
+	scheme?: string;
+}
+
+/** Seller, buyer, tax representative or payee, as the document names them. */
+export interface InvoiceParty {
+	/** Legal (registration) name when given, else the trading name. */
+	name?: string;
+	tradingName?: string;
+	/** The party identifier the document gives (UBL PartyIdentification, CII ID): often the customer code. */
+	id?: string;
+	identifiers: PartyIdentifier[];
+	/** French company number (9 digits), from a SIREN or SIRET identifier. */
+	siren?: string;
+	siret?: string;
+	/** VAT identifier with its country prefix (FR12345678901). */
+	vatId?: string;
+	/** Other tax registration (e.g. German Steuernummer, scheme FC). */
+	taxNumber?: string;
+	legalId?: PartyIdentifier;
+	address?: PostalAddress;
+	email?: string;
+	electronicAddress?: PartyIdentifier;
+	contactName?: string;
+	phone?: string;
+}
+
+export interface InvoiceLine {
+	id?: string;
+	name?: string;
+	description?: string;
+	/** Decimal text as written ("20.000"). */
+	quantity?: string;
+	unitCode?: string;
+	/** Net unit price, decimal text (prices may carry more decimals than amounts). */
+	netPrice?: string;
+	priceBaseQuantity?: string;
+	netAmountMinor?: bigint;
+	allowancesMinor?: bigint;
+	chargesMinor?: bigint;
+	vatCategory?: string;
+	/** Decimal text ("20.00"). */
+	vatRate?: string;
+}
+
+export interface VatBreakdownEntry {
+	category?: string;
+	/** Decimal text ("5.50"). */
+	ratePercent?: string;
+	taxableMinor?: bigint;
+	taxMinor?: bigint;
+	exemptionReason?: string;
+	exemptionCode?: string;
+	/** CII DueDateTypeCode / UBL tax point code (BT-8). */
+	taxPointCode?: string;
+}
+
+/** Document totals as written; absent elements stay undefined. */
+export interface InvoiceTotals {
+	lineTotalMinor?: bigint;
+	allowanceTotalMinor?: bigint;
+	chargeTotalMinor?: bigint;
+	totalExclMinor?: bigint;
+	/** The total VAT in the document currency (the first tax total in that currency). */
+	totalTaxMinor?: bigint;
+	totalInclMinor?: bigint;
+	prepaidMinor?: bigint;
+	roundingMinor?: bigint;
+	payableMinor?: bigint;
+	/** Every tax total the document states, with its currency (UBL TaxTotal, CII TaxTotalAmount). */
+	taxTotals: Array<{ currency?: string; amountMinor: bigint }>;
+}
+
+export interface InvoiceNote {
+	/** UNTDID 4451 subject code (AAB discount, PMD penalties, PMT fixed indemnity, REG…). */
+	subject?: string;
+	text: string;
+}
+
+export interface InvoiceSource {
+	/** File name, when known. */
+	file?: string;
+	/** Name of the PDF attachment the XML came from. */
+	attachment?: string;
+	/** 1-based line of a CSV file where the invoice starts. */
+	row?: number;
+	/** Position of the invoice in the document. */
+	index: number;
+}
+
+/**
+ * An invoice or credit note as read from a document (UBL, CII, Factur-X/ZUGFeRD, CSV): everything the ledger
+ * needs plus what the checks look at (parties, lines, VAT breakdown, notes, delivery, terms). Amounts are
+ * bigint minor units of `currency`; dates are ISO calendar dates. Fields the document does not carry stay
+ * undefined; faults found while reading are in `anomalies`.
+ */
+export interface ParsedInvoice {
+	syntax: InvoiceSyntax;
+	container: 'xml' | 'pdf' | 'csv' | 'json';
+	/** Specification identifier (BT-24), e.g. urn:cen.eu:en16931:2017 or a Factur-X profile. */
+	profile?: string;
+	/** Business process (BT-23); in the French 2026 framework it carries the nature of the operation (B1, S1, M1…). */
+	businessProcess?: string;
+	docType: DocType;
+	/** UNTDID 1001 type code (380 invoice, 381 credit note, 384 corrective, 389 self-billed…). */
+	typeCode?: string;
+	number?: string;
+	issueDate?: string;
+	dueDate?: string;
+	deliveryDate?: string;
+	currency?: string;
+	taxCurrency?: string;
+	seller: InvoiceParty;
+	buyer: InvoiceParty;
+	taxRepresentative?: InvoiceParty;
+	payee?: InvoiceParty;
+	delivery?: { name?: string; address?: PostalAddress; date?: string };
+	lines: InvoiceLine[];
+	vatBreakdown: VatBreakdownEntry[];
+	/** Sum of document-level allowances and charges (the elements, not the totals). */
+	documentAllowancesMinor?: bigint;
+	documentChargesMinor?: bigint;
+	totals: InvoiceTotals;
+	paymentTerms?: string;
+	/** Terms in days when the source states them as a number (CSV), else derived from paymentTerms by the checks. */
+	termsDays?: number;
+	termsBasis?: 'issue' | 'reception' | 'end_of_month';
+	receptionDate?: string;
+	paymentMeansCode?: string;
+	iban?: string;
+	paymentReference?: string;
+	notes: InvoiceNote[];
+	orderReference?: string;
+	buyerReference?: string;
+	contractReference?: string;
+	/** For a credit note: the invoice it corrects (BT-25). */
+	precedingInvoice?: string;
+	/** The issuer (company entity) when the source names it, e.g. a CSV column. */
+	issuer?: string;
+	/** The document says it is a test (ZUGFeRD TestIndicator). */
+	testDocument?: boolean;
+	source: InvoiceSource;
+	anomalies: Anomaly[];
+}
+
+export interface ParseResult {
+	invoices: ParsedInvoice[];
+	/** Faults of the document as a whole or of rows that yielded no invoice (CSV), each with its location. */
+	anomalies: Anomaly[];
+	/** What was read: the detected format, encoding, delimiter, attachment… */
+	meta: ParseMeta;
+}
+
+export interface ParseMeta {
+	format: 'ubl' | 'cii' | 'zugferd1' | 'facturx-pdf' | 'csv';
+	encoding?: string;
+	delimiter?: string;
+	attachment?: string;
+	columns?: Record<string, string>;
+	ignoredColumns?: string[];
+	rows?: number;
+}
+
+export interface ParseOptions {
+	filename?: string;
+	contentType?: string;
+	/** Upper bound of the input in bytes (default 25 MB for XML/PDF, 200 MB for CSV read in memory). */
+	maxBytes?: number;
+	/** Deepest XML nesting accepted (default 64). */
+	maxXmlDepth?: number;
+	/** Most invoice lines accepted in one document (default 10 000). */
+	maxLines?: number;
+	/** CSV options (columns, preset, encoding, delimiter, limits). */
+	csv?: CsvOptions;
+}
+
+export type CsvField =
+	| 'number' | 'docType' | 'issuer' | 'customerId' | 'customerName' | 'customerSiren' | 'customerVat' | 'customerEmail'
+	| 'currency' | 'totalExcl' | 'totalTax' | 'totalIncl' | 'payable' | 'issueDate' | 'dueDate' | 'receptionDate'
+	| 'termsDays' | 'paymentTerms' | 'poNumber' | 'creditedNumber'
+	| 'lineDescription' | 'lineQuantity' | 'lineUnitPrice' | 'lineAmount' | 'lineVatRate';
+
+export interface CsvOptions {
+	/** 'auto' recognises French and English column names; 'fec' reads a Fichier des Écritures Comptables. */
+	preset?: 'auto' | 'fec';
+	/** Column name (as in the header) for a field, overriding the preset: { number: 'N° pièce' }. */
+	columns?: Partial<Record<CsvField, string>>;
+	encoding?: 'auto' | 'utf-8' | 'windows-1252' | 'iso-8859-1' | 'utf-16le' | 'utf-16be';
+	delimiter?: 'auto' | ';' | ',' | '\t' | '|';
+	defaultCurrency?: string;
+	/** 'auto': consecutive rows with the same number are one invoice when the file has line columns. */
+	grouping?: 'auto' | 'invoice' | 'lines';
+	/** Invoices per yielded batch (streaming), default 1000. */
+	batchSize?: number;
+	/** Most data rows accepted, default 5 000 000. */
+	maxRows?: number;
+	/** Longest row accepted in characters, default 65 536. */
+	maxRowLength?: number;
+	filename?: string;
+}
+
+export interface CsvBatch {
+	invoices: ParsedInvoice[];
+	/** Rows that yielded no invoice (unreadable), with their row number. */
+	anomalies: Anomaly[];
+	/** Data rows read so far. */
+	rowsRead: number;
+	meta: ParseMeta;
+}

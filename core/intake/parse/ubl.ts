@@ -1,0 +1,204 @@
+import type { Anomaly } from '../anomaly';
+import { frenchCompanyNumber } from '../checks/identifiers';
+import { intakeError } from './errors';
+import type { InvoiceLine, InvoiceParty, ParsedInvoice, PostalAddress, VatBreakdownEntry } from './types';
+import { ValueReader } from './values';
+import { all, attr, one, text, textOf, type XmlDocument, type XmlValue } from './xml';
+
+/** UNTDID 1001 codes of documents that reduce what the buyer owes. */
+export const CREDIT_NOTE_TYPE_CODES = new Set(['81', '83', '261', '262', '296', '308', '381', '396', '420', '458', '532']);
+
+/** "#PMD#text" (Peppol/UBL convention for a note subject) → { subject, text }. */
+export function splitNoteSubject(raw: string): { subject?: string; text: string } {
+	const m = raw.match(/^#([A-Z]{3})#([\s\S]*)$/);
+	return m ? { subject: m[1], text: m[2].trim() } : { text: raw.trim() };
+}
+
+export function tooManyLines(count: number, max: number): Error {
+	return intakeError('TOO_MANY_LINES', `The document has ${count} invoice lines; the limit is ${max}.`,
+		`Le document compte ${count} lignes de facture ; la limite est de ${max}.`,
+		'Split the invoice, or raise the line limit of the operation.', "Scindez la facture, ou relevez la limite de lignes de l'opération.",
+		{ count, max });
+}
+
+function ublAddress(node: XmlValue | undefined): PostalAddress | undefined {
+	if (!node) return undefined;
+	const lines = [text(node, 'StreetName'), text(node, 'AdditionalStreetName'), ...all(node, 'AddressLine', 'Line').map(textOf)]
+		.filter((l): l is string => !!l);
+	const address: PostalAddress = {
+		lines,
+		postalCode: text(node, 'PostalZone'),
+		city: text(node, 'CityName'),
+		subdivision: text(node, 'CountrySubentity'),
+		country: text(node, 'Country', 'IdentificationCode')?.toUpperCase(),
+	};
+	return lines.length || address.postalCode || address.city || address.country ? address : undefined;
+}
+
+function ublParty(party: XmlValue | undefined): InvoiceParty {
+	const result: InvoiceParty = { identifiers: [] };
+	if (!party) return result;
+	result.identifiers = all(party, 'PartyIdentification', 'ID')
+		.map((n) => ({ value: textOf(n) ?? '', scheme: attr(n, 'schemeID') }))
+		.filter((i) => i.value);
+	result.id = result.identifiers[0]?.value;
+	const tradingName = text(party, 'PartyName', 'Name');
+	result.tradingName = tradingName;
+	result.name = text(party, 'PartyLegalEntity', 'RegistrationName') ?? tradingName;
+	const legal = one(party, 'PartyLegalEntity', 'CompanyID');
+	if (textOf(legal)) result.legalId = { value: textOf(legal) as string, scheme: attr(legal, 'schemeID') };
+	for (const scheme of all(party, 'PartyTaxScheme')) {
+		const id = text(scheme, 'CompanyID');
+		if (!id) continue;
+		const kind = text(scheme, 'TaxScheme', 'ID')?.toUpperCase();
+		if (kind === 'VAT' || (!kind && /^[A-Za-z]{2}/.test(id))) result.vatId ??= id;
+		else result.taxNumber ??= id;
+	}
+	result.address = ublAddress(one(party, 'PostalAddress'));
+	const endpoint = one(party, 'EndpointID');
+	if (textOf(endpoint)) result.electronicAddress = { value: textOf(endpoint) as string, scheme: attr(endpoint, 'schemeID') };
+	result.contactName = text(party, 'Contact', 'Name');
+	result.phone = text(party, 'Contact', 'Telephone');
+	result.email = text(party, 'Contact', 'ElectronicMail') ?? (result.electronicAddress?.scheme === 'EM' ? result.electronicAddress.value : undefined);
+	const french = result.address?.country === 'FR' || /^FR/i.test(result.vatId ?? '');
+	for (const candidate of [result.legalId, ...result.identifiers, result.electronicAddress]) {
+		if (!candidate) continue;
+		const numbers = frenchCompanyNumber(candidate.value, candidate.scheme, french);
+		if (numbers.siren) {
+			result.siren = numbers.siren;
+			result.siret ??= numbers.siret;
+			break;
+		}
+	}
+	return result;
+}
+
+function allowanceCharges(nodes: XmlValue[], reader: ValueReader, field: string): { allowances?: bigint; charges?: bigint } {
+	if (nodes.length === 0) return {};
+	let allowances = 0n;
+	let charges = 0n;
+	nodes.forEach((node, i) => {
+		const amount = reader.amount(one(node, 'Amount'), `${field}[${i}].amount`) ?? 0n;
+		if (text(node, 'ChargeIndicator')?.toLowerCase() === 'true') charges += amount;
+		else allowances += amount;
+	});
+	return { allowances, charges };
+}
+
+/** A UBL 2.1 Invoice or CreditNote. */
+export function readUbl(doc: XmlDocument, options: { maxLines: number }): ParsedInvoice {
+	const root = doc.node;
+	const isCreditNoteRoot = doc.root === 'CreditNote';
+	const reader = new ValueReader();
+	const currency = text(root, 'DocumentCurrencyCode');
+	reader.setCurrency(currency?.toUpperCase());
+	reader.taxCurrency = text(root, 'TaxCurrencyCode')?.toUpperCase();
+	const typeCode = text(root, isCreditNoteRoot ? 'CreditNoteTypeCode' : 'InvoiceTypeCode');
+	const docType = isCreditNoteRoot || (typeCode !== undefined && CREDIT_NOTE_TYPE_CODES.has(typeCode)) ? 'credit_note' : 'invoice';
+
+	const lineNodes = all(root, isCreditNoteRoot ? 'CreditNoteLine' : 'InvoiceLine');
+	if (lineNodes.length > options.maxLines) throw tooManyLines(lineNodes.length, options.maxLines);
+	const lines: InvoiceLine[] = lineNodes.map((node, i) => {
+		const field = `lines[${i + 1}]`;
+		const quantity = one(node, isCreditNoteRoot ? 'CreditedQuantity' : 'InvoicedQuantity');
+		const { allowances, charges } = allowanceCharges(all(node, 'AllowanceCharge'), reader, `${field}.allowanceCharge`);
+		return {
+			id: text(node, 'ID'),
+			name: text(node, 'Item', 'Name'),
+			description: text(node, 'Item', 'Description'),
+			quantity: reader.decimal(textOf(quantity), `${field}.quantity`),
+			unitCode: attr(quantity, 'unitCode'),
+			netPrice: reader.decimal(text(node, 'Price', 'PriceAmount'), `${field}.price`),
+			priceBaseQuantity: reader.decimal(text(node, 'Price', 'BaseQuantity'), `${field}.baseQuantity`),
+			netAmountMinor: reader.amount(one(node, 'LineExtensionAmount'), `${field}.netAmount`),
+			allowancesMinor: allowances,
+			chargesMinor: charges,
+			vatCategory: text(node, 'Item', 'ClassifiedTaxCategory', 'ID'),
+			vatRate: reader.decimal(text(node, 'Item', 'ClassifiedTaxCategory', 'Percent'), `${field}.vatRate`),
+		};
+	});
+
+	const taxPointCode = text(root, 'InvoicePeriod', 'DescriptionCode');
+	const taxTotals: Array<{ currency?: string; amountMinor: bigint }> = [];
+	const vatBreakdown: VatBreakdownEntry[] = [];
+	all(root, 'TaxTotal').forEach((taxTotal, t) => {
+		const amountNode = one(taxTotal, 'TaxAmount');
+		const amount = reader.amount(amountNode, `taxTotal[${t + 1}]`, { taxTotal: true });
+		if (amount !== undefined) taxTotals.push({ currency: attr(amountNode, 'currencyID')?.toUpperCase(), amountMinor: amount });
+		for (const sub of all(taxTotal, 'TaxSubtotal')) {
+			const field = `vatBreakdown[${vatBreakdown.length + 1}]`;
+			vatBreakdown.push({
+				category: text(sub, 'TaxCategory', 'ID'),
+				ratePercent: reader.decimal(text(sub, 'TaxCategory', 'Percent'), `${field}.rate`),
+				taxableMinor: reader.amount(one(sub, 'TaxableAmount'), `${field}.taxable`),
+				taxMinor: reader.amount(one(sub, 'TaxAmount'), `${field}.tax`),
+				exemptionReason: text(sub, 'TaxCategory', 'TaxExemptionReason'),
+				exemptionCode: text(sub, 'TaxCategory', 'TaxExemptionReasonCode'),
+				taxPointCode,
+			});
+		}
+	});
+	const documentCurrency = reader.currency;
+	const inDocumentCurrency = taxTotals.filter((t) => !t.currency || t.currency === documentCurrency);
+
+	const monetary = one(root, 'LegalMonetaryTotal');
+	const { allowances, charges } = allowanceCharges(all(root, 'AllowanceCharge'), reader, 'allowanceCharge');
+	const supplier = one(root, 'AccountingSupplierParty', 'Party');
+	const customer = one(root, 'AccountingCustomerParty', 'Party');
+	const deliveryNode = one(root, 'Delivery');
+	const deliveryAddress = ublAddress(one(deliveryNode, 'DeliveryLocation', 'Address'));
+	const deliveryName = text(deliveryNode, 'DeliveryParty', 'PartyName', 'Name');
+	const deliveryDate = reader.date(text(deliveryNode, 'ActualDeliveryDate'), 'deliveryDate');
+	const paymentMeans = one(root, 'PaymentMeans');
+	const dueDateText = text(root, 'DueDate') ?? text(root, 'PaymentMeans', 'PaymentDueDate');
+	const terms = all(root, 'PaymentTerms', 'Note').map(textOf).filter((t): t is string => !!t);
+	const anomalies: Anomaly[] = reader.anomalies;
+
+	const invoice: ParsedInvoice = {
+		syntax: 'ubl',
+		container: 'xml',
+		profile: text(root, 'CustomizationID'),
+		businessProcess: text(root, 'ProfileID'),
+		docType,
+		typeCode,
+		number: text(root, 'ID'),
+		issueDate: reader.date(text(root, 'IssueDate'), 'issueDate'),
+		dueDate: reader.date(dueDateText, 'dueDate'),
+		deliveryDate,
+		currency: documentCurrency,
+		taxCurrency: reader.taxCurrency,
+		seller: ublParty(supplier),
+		buyer: ublParty(customer),
+		taxRepresentative: one(root, 'TaxRepresentativeParty') ? ublParty(one(root, 'TaxRepresentativeParty')) : undefined,
+		payee: one(root, 'PayeeParty') ? ublParty(one(root, 'PayeeParty')) : undefined,
+		delivery: deliveryNode ? { name: deliveryName, address: deliveryAddress, date: deliveryDate } : undefined,
+		lines,
+		vatBreakdown,
+		documentAllowancesMinor: allowances,
+		documentChargesMinor: charges,
+		totals: {
+			lineTotalMinor: reader.amount(one(monetary, 'LineExtensionAmount'), 'totals.lineTotal'),
+			allowanceTotalMinor: reader.amount(one(monetary, 'AllowanceTotalAmount'), 'totals.allowanceTotal'),
+			chargeTotalMinor: reader.amount(one(monetary, 'ChargeTotalAmount'), 'totals.chargeTotal'),
+			totalExclMinor: reader.amount(one(monetary, 'TaxExclusiveAmount'), 'totals.totalExcl'),
+			totalTaxMinor: inDocumentCurrency[0]?.amountMinor,
+			totalInclMinor: reader.amount(one(monetary, 'TaxInclusiveAmount'), 'totals.totalIncl'),
+			prepaidMinor: reader.amount(one(monetary, 'PrepaidAmount'), 'totals.prepaid'),
+			roundingMinor: reader.amount(one(monetary, 'PayableRoundingAmount'), 'totals.rounding'),
+			payableMinor: reader.amount(one(monetary, 'PayableAmount'), 'totals.payable'),
+			taxTotals,
+		},
+		paymentTerms: terms.length ? terms.join('\n') : undefined,
+		paymentMeansCode: text(paymentMeans, 'PaymentMeansCode'),
+		iban: text(paymentMeans, 'PayeeFinancialAccount', 'ID'),
+		paymentReference: text(paymentMeans, 'PaymentID'),
+		notes: all(root, 'Note').map(textOf).filter((t): t is string => !!t).map(splitNoteSubject),
+		orderReference: text(root, 'OrderReference', 'ID'),
+		buyerReference: text(root, 'BuyerReference'),
+		contractReference: text(root, 'ContractDocumentReference', 'ID'),
+		precedingInvoice: text(root, 'BillingReference', 'InvoiceDocumentReference', 'ID'),
+		source: { index: 0 },
+		anomalies,
+	};
+	return invoice;
+}
