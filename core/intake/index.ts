@@ -4,3 +4,5 @@ export * from './paymentRecord';
 export * from './signature';
 export * from './stripe';
 export * from './webhook';
+export * from './parse';
+export * from './checks';
