@@ -5,6 +5,8 @@ import { pipeline } from 'node:stream/promises';
 
 export type CopyValue = string | number | bigint | boolean | null | undefined | Date | object;
 
+const NEEDS_ESCAPE = /[\\\t\n\r]/;
+
 /** Escapes one value for COPY ... FROM STDIN (text format). */
 export function copyField(value: CopyValue): string {
 	if (value === null || value === undefined) return '\\N';
@@ -14,6 +16,7 @@ export function copyField(value: CopyValue): string {
 	else if (value instanceof Date) text = value.toISOString();
 	else if (Array.isArray(value) && value.every((v) => typeof v === 'string')) text = pgTextArray(value as string[]);
 	else text = JSON.stringify(value, (_k, v) => (typeof v === 'bigint' ? v.toString() : v));
+	if (!NEEDS_ESCAPE.test(text)) return text;
 	return text.replace(/\\/g, '\\\\').replace(/\t/g, '\\t').replace(/\n/g, '\\n').replace(/\r/g, '\\r');
 }
 
