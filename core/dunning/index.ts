@@ -2,3 +2,5 @@ export * from './templates';
 export * from './policy';
 export * from './charges';
 export * from './plan';
+export * from './render';
+export * from './send';

@@ -182,7 +182,7 @@ export interface RenderedMessage {
 }
 
 export function renderTemplate(template: TemplateText, data: RenderValues): RenderedMessage {
-	const subject = renderPart(template.subject, data, false).replace(/[\r\n]+/g, ' ').trim();
+	const subject = renderPart(template.subject, data, false).trim();
 	const text = renderPart(template.text, data, false);
 	const html = template.html !== undefined ? renderPart(template.html, data, true) : textToHtml(renderPart(template.text, escapeValues(data), false));
 	return { subject, text, html };

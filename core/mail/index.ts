@@ -1,2 +1,4 @@
 export * from './smtp';
 export * from './address';
+export * from './compose';
+export * from './pool';

@@ -15,7 +15,18 @@ export interface SmtpConfig {
 	allowUnauthorizedCerts?: boolean;
 }
 
-export function createSmtpTransport(config: SmtpConfig, options: { pool?: boolean } = {}): Transporter {
+export interface SmtpTransportOptions {
+	pool?: boolean;
+	/**
+	 * Pooled transports re-send a message whose connection closed during the transfer unless this is 0: callers
+	 * that must not send twice (reminders) set 0 and decide themselves what an interrupted transfer means.
+	 */
+	maxRequeues?: number;
+	/** Overrides config.maxConnections. */
+	maxConnections?: number;
+}
+
+export function createSmtpTransport(config: SmtpConfig, options: SmtpTransportOptions = {}): Transporter {
 	return nodemailer.createTransport({
 		host: config.host,
 		port: config.port,
@@ -24,7 +35,8 @@ export function createSmtpTransport(config: SmtpConfig, options: { pool?: boolea
 		name: config.hostName || undefined,
 		auth: config.user ? { user: config.user, pass: config.password ?? '' } : undefined,
 		pool: options.pool ?? false,
-		maxConnections: config.maxConnections ?? 5,
+		maxConnections: options.maxConnections ?? config.maxConnections ?? 5,
+		...(options.maxRequeues === undefined ? {} : { maxRequeues: options.maxRequeues }),
 		maxMessages: Infinity,
 		connectionTimeout: 15_000,
 		greetingTimeout: 15_000,
