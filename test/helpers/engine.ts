@@ -8,7 +8,7 @@
  */
 import type { ICredentialDataDecryptedObject, IDataObject, INodeCredentialTestResult } from 'n8n-workflow';
 import { testCredential as runCredentialTest } from './engine/credentials';
-import { ownModulePath, packageTypes } from './engine/node-types';
+import { ownModulePath, packageTypes, purgeBasePools } from './engine/node-types';
 
 export { runWorkflow, loadWorkflow, type RunOptions, type WorkflowJson, type WorkflowRun } from './engine/run';
 export type { CredentialMap } from './engine/credentials';
@@ -20,10 +20,11 @@ export async function testCredential(type: string, data: ICredentialDataDecrypte
 }
 
 /**
- * Closes the ledger pools our nodes opened in this process (they are cached per credential, as in n8n):
+ * Closes the database pools our nodes and n8n's opened in this process (cached per credential, as in n8n):
  * call it in afterAll, before dropping the test schema.
  */
 export async function closeEngine(): Promise<void> {
+	purgeBasePools();
 	const file = ownModulePath('nodes/shared/transport/ledger.ts');
 	if (!file) return;
 	// eslint-disable-next-line @typescript-eslint/no-require-imports

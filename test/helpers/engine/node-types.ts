@@ -1,11 +1,47 @@
 import { existsSync, readFileSync } from 'node:fs';
+import Module from 'node:module';
 import path from 'node:path';
-import { NodeHelpers } from 'n8n-workflow';
+import { LoggerProxy, NodeHelpers } from 'n8n-workflow';
 import type { ICredentialType, IDataObject, INodeType, INodeTypes, IVersionedNodeType } from 'n8n-workflow';
 
-/** The package root (where package.json with the `n8n` section lives). */
-export const PACKAGE_ROOT = path.resolve(__dirname, '..', '..', '..');
 export const PACKAGE_NAME = 'n8n-nodes-receivables';
+
+function findPackageRoot(): string {
+	for (const start of [__dirname, process.cwd()]) {
+		for (let dir = start; ; dir = path.dirname(dir)) {
+			const file = path.join(dir, 'package.json');
+			if (existsSync(file) && (JSON.parse(readFileSync(file, 'utf8')) as { name?: string }).name === PACKAGE_NAME) return dir;
+			if (path.dirname(dir) === dir) break;
+		}
+	}
+	throw new Error(`Cannot find the ${PACKAGE_NAME} package folder from ${__dirname} or ${process.cwd()}`);
+}
+
+/** The package root (where package.json with the `n8n` section lives), also when this file is bundled elsewhere. */
+export const PACKAGE_ROOT = findPackageRoot();
+
+type ModuleLoader = (module: { _compile(code: string, filename: string): void }, filename: string) => void;
+
+/**
+ * Outside jest (benches run by plain Node), our TypeScript sources are compiled on require with esbuild,
+ * unless a TypeScript loader is already registered. Under jest, ts-jest does this and the hook is not used.
+ */
+function ensureTypeScriptLoader(): void {
+	const extensions = (Module as unknown as { _extensions: Record<string, ModuleLoader> })._extensions;
+	if (process.env.JEST_WORKER_ID !== undefined || extensions['.ts']) return;
+	// eslint-disable-next-line @typescript-eslint/no-require-imports
+	const { transformSync } = require('esbuild') as typeof import('esbuild');
+	extensions['.ts'] = (module, filename) => {
+		const { code } = transformSync(readFileSync(filename, 'utf8'), {
+			loader: 'ts',
+			format: 'cjs',
+			target: 'node20',
+			sourcemap: 'inline',
+			sourcefile: filename,
+		});
+		module._compile(code, filename);
+	};
+}
 export const BASE_PACKAGE = 'n8n-nodes-base';
 
 type AnyNodeType = INodeType | IVersionedNodeType;
@@ -46,6 +82,7 @@ function loadOwn<T>(distPath: string): T {
 	const className = path.basename(distPath).replace(/\.(node|credentials)\.js$/, '');
 	const source = path.join(PACKAGE_ROOT, distPath.replace(/^dist\//, '').replace(/\.js$/, '.ts'));
 	const built = path.join(PACKAGE_ROOT, distPath);
+	ensureTypeScriptLoader();
 	const candidates = [source, built].filter((file) => existsSync(file));
 	let lastError: unknown = new Error(`Neither ${source} nor ${built} exists`);
 	for (const file of candidates) {
@@ -153,6 +190,7 @@ export class PackageTypes implements INodeTypes {
 				nodes: readJson(path.join(this.baseDir, 'dist', 'known', 'nodes.json')),
 				credentials: readJson(path.join(this.baseDir, 'dist', 'known', 'credentials.json')),
 			};
+			createPoolManager(this.baseDir);
 		}
 		return { dir: this.baseDir, ...this.baseKnown };
 	}
@@ -194,6 +232,37 @@ export class PackageTypes implements INodeTypes {
 		if (entry) return instantiate<ICredentialType>(path.join(dir, entry.sourcePath), entry.className);
 		throw new Error(`Unknown credential type ${name}`);
 	}
+}
+
+interface PoolManager {
+	purgeConnections(): void;
+}
+interface PoolManagerModule {
+	ConnectionPoolManager: { getInstance(logger: typeof LoggerProxy): PoolManager };
+}
+
+let poolManager: PoolManager | undefined;
+
+/**
+ * n8n-nodes-base's database nodes (Postgres...) share a process-wide pool manager whose cleanup timer would
+ * keep a test or bench process alive: it is created here first, with its timer unref'd.
+ */
+function createPoolManager(baseDir: string): void {
+	if (poolManager) return;
+	// eslint-disable-next-line @typescript-eslint/no-require-imports
+	const { ConnectionPoolManager } = require(path.join(baseDir, 'dist', 'utils', 'connection-pool-manager.js')) as PoolManagerModule;
+	const original = globalThis.setInterval;
+	globalThis.setInterval = ((...args: Parameters<typeof setInterval>) => original(...args).unref()) as typeof setInterval;
+	try {
+		poolManager = ConnectionPoolManager.getInstance(LoggerProxy);
+	} finally {
+		globalThis.setInterval = original;
+	}
+}
+
+/** Closes the pools n8n-nodes-base's database nodes opened in this process. */
+export function purgeBasePools(): void {
+	poolManager?.purgeConnections();
 }
 
 let shared: PackageTypes | undefined;
