@@ -115,6 +115,34 @@ describe('in-process engine', () => {
 		expect(result.executed).not.toContain('Respond to Webhook');
 	});
 
+	test("runs n8n's own versioned nodes with their credentials (Postgres v2)", async () => {
+		const url = new URL(process.env.TEST_DATABASE_URL as string);
+		const result = await runWorkflow(
+			{
+				nodes: [
+					{ id: 'p1', name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} },
+					{
+						id: 'p2',
+						name: 'Count',
+						type: 'n8n-nodes-base.postgres',
+						typeVersion: 2.6,
+						position: [200, 0],
+						parameters: { operation: 'executeQuery', query: `SELECT count(*)::int AS invoices FROM "${ledger.schema}".invoices`, options: {} },
+						credentials: { postgres: { id: 'pg', name: 'Postgres' } },
+					},
+				],
+				connections: { Start: { main: [[{ node: 'Count', type: 'main', index: 0 }]] } },
+			},
+			{
+				credentials: {
+					postgres: { host: url.hostname, port: Number(url.port || 5432), database: url.pathname.slice(1), user: decodeURIComponent(url.username), password: decodeURIComponent(url.password) },
+				},
+			},
+		);
+		expect(result.error).toBeUndefined();
+		expect(result.json('Count')).toEqual([{ invoices: 2 }]);
+	});
+
 	test('runs the credential test of the ledger credential', async () => {
 		await expect(testCredential('receivablesLedgerApi', ledgerCredentialData(ledger.schema))).resolves.toMatchObject({ status: 'OK' });
 		const wrong = await testCredential('receivablesLedgerApi', { ...ledgerCredentialData(ledger.schema), port: 1 });
