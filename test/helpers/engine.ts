@@ -10,7 +10,8 @@ import type { ICredentialDataDecryptedObject, IDataObject, INodeCredentialTestRe
 import { testCredential as runCredentialTest } from './engine/credentials';
 import { ownModulePath, packageTypes, purgeBasePools } from './engine/node-types';
 
-export { runWorkflow, loadWorkflow, type RunOptions, type WorkflowJson, type WorkflowRun } from './engine/run';
+export { runWorkflow, loadWorkflow, setNodeParameters, type RunOptions, type WorkflowJson, type WorkflowRun } from './engine/run';
+export { ENGINE_FILES_DIR } from './engine/env';
 export type { CredentialMap } from './engine/credentials';
 export { packageTypes, PACKAGE_ROOT, PACKAGE_NAME } from './engine/node-types';
 

@@ -1,5 +1,5 @@
 import { mkdirSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { homedir, tmpdir } from 'node:os';
 import path from 'node:path';
 
 // n8n-core keeps its instance settings (an encryption key) in N8N_USER_FOLDER, ~/.n8n by default: in-process
@@ -9,6 +9,10 @@ if (!process.env.N8N_USER_FOLDER) {
 	mkdirSync(folder, { recursive: true });
 	process.env.N8N_USER_FOLDER = folder;
 }
+/** The folder n8n's file nodes (Read/Write Files from Disk) may read and write in-process runs. */
+export const ENGINE_FILES_DIR = (process.env.N8N_RESTRICT_FILE_ACCESS_TO?.split(';')[0] || path.join(process.env.N8N_USER_FOLDER, 'files')).replace(/^~/, homedir());
+process.env.N8N_RESTRICT_FILE_ACCESS_TO ??= ENGINE_FILES_DIR;
+mkdirSync(ENGINE_FILES_DIR, { recursive: true });
 process.env.N8N_DIAGNOSTICS_ENABLED ??= 'false';
 // n8n's logger writes node errors to the console; the run result carries them. N8N_LOG_LEVEL=debug shows them.
 process.env.N8N_LOG_LEVEL ??= 'silent';

@@ -72,6 +72,14 @@ export function loadWorkflow(file: string): WorkflowJson {
 	return JSON.parse(readFileSync(file, 'utf8')) as WorkflowJson;
 }
 
+/** Changes parameters of one node of a loaded workflow (a folder path, a schedule...) for a test run. */
+export function setNodeParameters(workflow: WorkflowJson, nodeName: string, parameters: INode['parameters']): WorkflowJson {
+	const node = workflow.nodes.find((n) => n.name === nodeName);
+	if (!node) throw new Error(`The workflow has no node named "${nodeName}"`);
+	node.parameters = { ...node.parameters, ...parameters };
+	return workflow;
+}
+
 function asItem(item: IDataObject | INodeExecutionData): INodeExecutionData {
 	const candidate = item as INodeExecutionData;
 	return candidate.json !== null && typeof candidate.json === 'object' && !Array.isArray(candidate.json)
