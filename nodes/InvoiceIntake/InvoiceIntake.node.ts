@@ -7,8 +7,20 @@ import {
 } from 'n8n-workflow';
 import { credentialTest } from '../shared/methods/credentialTest';
 import { router } from './actions/router';
+import * as receiveSignedRequest from './actions/receiveSignedRequest.operation';
 import * as storeCustomers from './actions/storeCustomers.operation';
 import * as storeInvoices from './actions/storeInvoices.operation';
+import * as storePayments from './actions/storePayments.operation';
+
+/**
+ * Accepted and Rejected for every operation; the operations that record payments have a third output, Paid
+ * Invoices (one item per invoice paid in full). Evaluated by n8n from the parameters, as its Switch node does.
+ */
+const configuredOutputs = (parameters: { operation?: string }) => {
+	const names = ['Accepted', 'Rejected'];
+	if (parameters.operation === 'storePayments' || parameters.operation === 'receiveSignedRequest') names.push('Paid Invoices');
+	return names.map((displayName) => ({ type: 'main', displayName }));
+};
 
 export class InvoiceIntake implements INodeType {
 	description: INodeTypeDescription = {
@@ -22,9 +34,16 @@ export class InvoiceIntake implements INodeType {
 		defaults: { name: 'Invoice Intake' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
-		outputs: [NodeConnectionTypes.Main, NodeConnectionTypes.Main],
-		outputNames: ['Accepted', 'Rejected'],
-		credentials: [{ name: 'receivablesLedgerApi', required: true, testedBy: 'receivablesLedgerConnectionTest' }],
+		outputs: `={{(${configuredOutputs})($parameter)}}`,
+		credentials: [
+			{ name: 'receivablesLedgerApi', required: true, testedBy: 'receivablesLedgerConnectionTest' },
+			{
+				name: 'receivablesWebhookApi',
+				required: true,
+				testedBy: 'receivablesWebhookSecretTest',
+				displayOptions: { show: { operation: ['receiveSignedRequest'] } },
+			},
+		],
 		properties: [
 			{
 				displayName: 'Operation',
@@ -32,6 +51,12 @@ export class InvoiceIntake implements INodeType {
 				type: 'options',
 				noDataExpression: true,
 				options: [
+					{
+						name: 'Receive Signed Request',
+						value: 'receiveSignedRequest',
+						description: 'Check the signature of a webhook request (raw body) and store its invoices, credit notes and payments with its delivery ID, all or nothing',
+						action: 'Receive a signed request',
+					},
 					{
 						name: 'Store Customers',
 						value: 'storeCustomers',
@@ -44,11 +69,19 @@ export class InvoiceIntake implements INodeType {
 						description: 'Check and store invoices and credit notes given as fields; the same invoice twice changes nothing',
 						action: 'Store invoices',
 					},
+					{
+						name: 'Store Payments',
+						value: 'storePayments',
+						description: 'Store payments received (bank statement rows, JSON) and match them to invoices; what cannot be matched for sure is flagged, never guessed',
+						action: 'Store payments',
+					},
 				],
 				default: 'storeInvoices',
 			},
 				...storeCustomers.description,
 				...storeInvoices.description,
+				...storePayments.description,
+				...receiveSignedRequest.description,
 		],
 	};
 

@@ -24,6 +24,7 @@ export function packageManifest(): PackageManifest {
 export const FIXED_CREDENTIALS: Record<string, { id: string; name: string }> = {
 	receivablesLedgerApi: { id: 'rcvLedgerCred001', name: 'Receivables Ledger' },
 	receivablesSmtpApi: { id: 'rcvSmtpCred00001', name: 'Receivables SMTP' },
+	receivablesWebhookApi: { id: 'rcvWebhookCred01', name: 'Receivables Webhook' },
 };
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -76,7 +77,8 @@ export interface NodeTypeInfo {
 	activatable: boolean;
 	/** Number of main outputs when fixed (undefined when computed by n8n from parameters). */
 	outputs?: number;
-	credentials: Array<{ name: string; required: boolean }>;
+	/** `operations`: the operations that show the credential (displayOptions), when not all of them. */
+	credentials: Array<{ name: string; required: boolean; operations?: string[] }>;
 	webhooks: Array<{ httpMethod: string; path: string }>;
 }
 
@@ -88,7 +90,7 @@ interface Description {
 	version: number | number[];
 	group?: string[];
 	outputs?: unknown;
-	credentials?: Array<{ name: string; required?: boolean }>;
+	credentials?: Array<{ name: string; required?: boolean; displayOptions?: { show?: { operation?: string[] } } }>;
 	webhooks?: Array<{ httpMethod?: string; path?: string }>;
 	polling?: boolean;
 }
@@ -104,7 +106,11 @@ function typeInfo(prefix: string, descriptions: Description[]): NodeTypeInfo {
 		group,
 		activatable: isTrigger && !NOT_ACTIVATABLE.has(first.name),
 		outputs: Array.isArray(first.outputs) ? first.outputs.length : undefined,
-		credentials: (first.credentials ?? []).map((c) => ({ name: c.name, required: c.required === true })),
+		credentials: (first.credentials ?? []).map((c) => ({
+			name: c.name,
+			required: c.required === true,
+			...(c.displayOptions?.show?.operation ? { operations: c.displayOptions.show.operation } : {}),
+		})),
 		webhooks: (first.webhooks ?? []).map((w) => ({ httpMethod: String(w.httpMethod ?? 'GET'), path: String(w.path ?? '') })),
 	};
 }

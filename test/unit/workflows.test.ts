@@ -155,7 +155,8 @@ describe.each(files)('$file', ({ file, text }) => {
 					problems.push(`${node.name}: ${type} must be { id: '${fixed.id}', name: '${fixed.name}' }`);
 				}
 			}
-			for (const required of known.get(node.type)?.credentials.filter((c) => c.required) ?? []) {
+			const operation = node.parameters.operation;
+			for (const required of known.get(node.type)?.credentials.filter((c) => c.required && (!c.operations || c.operations.includes(String(operation)))) ?? []) {
 				if (node.type.startsWith('n8n-nodes-receivables.') && !node.credentials?.[required.name]) {
 					problems.push(`${node.name}: needs the ${required.name} credential`);
 				}

@@ -1,13 +1,16 @@
 import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 import { errorJson, toNodeError } from '../../shared/errors';
-import type { IntakeOutputs } from '../helpers/outputs';
+import * as receiveSignedRequest from './receiveSignedRequest.operation';
 import * as storeCustomers from './storeCustomers.operation';
 import * as storeInvoices from './storeInvoices.operation';
+import * as storePayments from './storePayments.operation';
 
-const operations: Record<string, { execute: (this: IExecuteFunctions, items: INodeExecutionData[]) => Promise<IntakeOutputs> }> = {
+const operations: Record<string, { execute: (this: IExecuteFunctions, items: INodeExecutionData[]) => Promise<INodeExecutionData[][]> }> = {
 	storeCustomers,
 	storeInvoices,
+	storePayments,
+	receiveSignedRequest,
 };
 
 export async function router(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {

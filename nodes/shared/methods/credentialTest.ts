@@ -3,7 +3,7 @@ import type {
 	ICredentialTestFunctions,
 	INodeCredentialTestResult,
 } from 'n8n-workflow';
-import { checkLedger, checkSmtp } from '../../../core';
+import { checkLedger, checkSmtp, checkWebhookSecret } from '../../../core';
 import { ledgerConfigFromCredential } from '../transport/ledger';
 import { smtpConfigFromCredential } from '../transport/smtp';
 
@@ -23,4 +23,13 @@ export async function receivablesSmtpConnectionTest(
 	return { status: status.ok ? 'OK' : 'Error', message: status.message };
 }
 
-export const credentialTest = { receivablesLedgerConnectionTest, receivablesSmtpConnectionTest };
+/** The webhook secret is only checked locally (length, stray spaces): nothing is sent anywhere. */
+export async function receivablesWebhookSecretTest(
+	this: ICredentialTestFunctions,
+	credential: ICredentialsDecrypted,
+): Promise<INodeCredentialTestResult> {
+	const status = checkWebhookSecret(credential.data?.secret);
+	return { status: status.ok ? 'OK' : 'Error', message: status.message };
+}
+
+export const credentialTest = { receivablesLedgerConnectionTest, receivablesSmtpConnectionTest, receivablesWebhookSecretTest };

@@ -1,0 +1,195 @@
+import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
+import {
+	DEFAULT_SIGNATURE_TOLERANCE_SECONDS,
+	DEFAULT_ZONE,
+	paidEventJson,
+	receiveSignedRequest,
+	signedRequestResponse,
+	type SignatureScheme,
+} from '../../../core';
+import { getLedger } from '../../shared/transport/ledger';
+import { allocationJson } from './storePayments.operation';
+
+export const WEBHOOK_CREDENTIAL = 'receivablesWebhookApi';
+
+const properties: INodeProperties[] = [
+	{
+		displayName:
+			'Put this after a Webhook node (POST, option Raw Body on, Respond: Using \'Respond to Webhook\' Node). Each request is checked against the secret of the Receivables Webhook credential and stored in one transaction with its delivery ID. Answer with Respond to Webhook, response code from the field httpStatus and body from the field response: 200 on Accepted; 401 (or 400, 413) for a refused request, which comes out on Rejected with refused = true.',
+		name: 'signedNotice',
+		type: 'notice',
+		default: '',
+	},
+	{
+		displayName: 'Binary Property',
+		name: 'rawBodyProperty',
+		type: 'string',
+		default: 'data',
+		required: true,
+		description: 'The binary property holding the raw request body (the Webhook node puts it in "data" when Raw Body is on)',
+	},
+	{
+		displayName: 'Signature',
+		name: 'signatureScheme',
+		type: 'options',
+		options: [
+			{
+				name: 'Receivables (X-Receivables-Signature)',
+				value: 'receivables',
+				description: 'HMAC-SHA256 of the timestamp, the delivery ID and the raw body joined by dots; headers X-Receivables-Signature and X-Receivables-Delivery',
+			},
+			{
+				name: 'Stripe (Stripe-Signature)',
+				value: 'stripe',
+				description: 'Stripe webhooks: HMAC-SHA256 of the timestamp and the raw body joined by a dot, with the endpoint\'s signing secret; the event ID is the delivery ID',
+			},
+		],
+		default: 'receivables',
+	},
+	{
+		displayName: 'Sender Name',
+		name: 'senderName',
+		type: 'string',
+		default: 'accounting',
+		description: 'Name of the sending system. Delivery IDs are remembered per sender, and its payments are stored with this source.',
+	},
+	{
+		displayName: 'Options',
+		name: 'signedOptions',
+		type: 'collection',
+		placeholder: 'Add Option',
+		default: {},
+		options: [
+			{
+				displayName: 'Create Missing Customers',
+				name: 'createMissingCustomers',
+				type: 'boolean',
+				default: false,
+				description: 'Whether an unknown customer code creates a customer (named after the invoice\'s customerName) instead of rejecting the invoice',
+			},
+			{
+				displayName: 'Default Currency',
+				name: 'defaultCurrency',
+				type: 'string',
+				default: 'EUR',
+			},
+			{
+				displayName: 'Maximum Body Size (MB)',
+				name: 'maxBodyMb',
+				type: 'number',
+				typeOptions: { minValue: 0.01 },
+				default: 5,
+				description: 'Larger requests are refused with 413',
+			},
+			{
+				displayName: 'Time Tolerance (Seconds)',
+				name: 'toleranceSeconds',
+				type: 'number',
+				typeOptions: { minValue: 1 },
+				default: DEFAULT_SIGNATURE_TOLERANCE_SECONDS,
+				description: 'How far the signature\'s timestamp may be from this server\'s clock',
+			},
+			{
+				displayName: 'Time Zone',
+				name: 'zone',
+				type: 'string',
+				default: DEFAULT_ZONE,
+				description: 'Zone in which Stripe timestamps become calendar dates',
+			},
+		],
+	},
+];
+
+const displayOptions = { show: { operation: ['receiveSignedRequest'] } };
+
+export const description = updateDisplayOptions(displayOptions, properties);
+
+/**
+ * Outputs: Accepted (one item per request stored, with the answer for the sender), Rejected (a refused request,
+ * `refused: true`, or a record of an accepted request that could not be stored), Paid Invoices.
+ */
+export async function execute(this: IExecuteFunctions, items: INodeExecutionData[]): Promise<INodeExecutionData[][]> {
+	const outputs: INodeExecutionData[][] = [[], [], []];
+	if (items.length === 0) return outputs;
+	const credential = await this.getCredentials(WEBHOOK_CREDENTIAL);
+	const secret = [credential.secret, credential.previousSecret].filter((s): s is string => typeof s === 'string' && s.length > 0);
+	const ledger = await getLedger(this);
+	for (let i = 0; i < items.length; i++) {
+		const property = this.getNodeParameter('rawBodyProperty', i, 'data') as string;
+		const scheme = this.getNodeParameter('signatureScheme', i, 'receivables') as SignatureScheme;
+		const sender = this.getNodeParameter('senderName', i, 'accounting') as string;
+		const options = this.getNodeParameter('signedOptions', i, {}) as IDataObject;
+		if (!items[i].binary?.[property]) {
+			throw new NodeOperationError(this.getNode(), `The item has no binary property "${property}" with the raw request body.`, {
+				itemIndex: i,
+				description: 'Turn on the option Raw Body of the Webhook node: the signature is checked over the exact bytes received.',
+			});
+		}
+		const rawBody = await this.helpers.getBinaryDataBuffer(i, property);
+		const headers = ((items[i].json.headers ?? {}) as IDataObject) as Record<string, unknown>;
+		const result = await receiveSignedRequest(ledger, { rawBody, headers }, {
+			secret,
+			scheme,
+			source: sender,
+			toleranceSeconds: (options.toleranceSeconds as number) || DEFAULT_SIGNATURE_TOLERANCE_SECONDS,
+			maxBodyBytes: Math.round(((options.maxBodyMb as number) || 5) * 1024 * 1024),
+			createMissingCustomers: options.createMissingCustomers === true,
+			defaultCurrency: (options.defaultCurrency as string) || 'EUR',
+			zone: (options.zone as string) || DEFAULT_ZONE,
+			actor: `n8n:${this.getWorkflow().id ?? 'workflow'}`,
+		});
+		const response = signedRequestResponse(result) as IDataObject;
+		if (result.status === 'refused') {
+			outputs[1].push({
+				json: {
+					refused: true,
+					httpStatus: result.httpStatus,
+					code: result.code,
+					error: result.message.en,
+					errorFr: result.message.fr,
+					hint: result.hint.en,
+					hintFr: result.hint.fr,
+					response,
+					input: { headers: headers as IDataObject },
+				},
+				pairedItem: { item: i },
+			});
+			continue;
+		}
+		outputs[0].push({
+			json: {
+				httpStatus: result.httpStatus,
+				response,
+				source: result.source,
+				deliveryId: result.deliveryId,
+				invoices: result.invoices.map((inv) => ({ number: inv.number, docType: inv.docType, customerId: inv.customerId, status: inv.status, ledgerId: inv.id ?? null, warnings: inv.warnings as unknown as IDataObject[] })),
+				payments: result.payments.map((p) => ({ paymentId: p.paymentId, externalRef: p.externalRef, status: p.status, ...allocationJson(p.allocation) })),
+				rejectedCount: result.rejected.length,
+				...(result.ignored ? { ignored: result.ignored } : {}),
+			},
+			pairedItem: { item: i },
+		});
+		for (const record of result.rejected) {
+			outputs[1].push({
+				json: {
+					refused: false,
+					deliveryId: result.deliveryId,
+					kind: record.kind,
+					index: record.index,
+					ref: record.ref ?? null,
+					code: record.code,
+					field: record.field ?? null,
+					error: record.message.en,
+					errorFr: record.message.fr,
+					hint: record.hint?.en ?? null,
+					hintFr: record.hint?.fr ?? null,
+					input: record.input as IDataObject,
+				},
+				pairedItem: { item: i },
+			});
+		}
+		for (const event of result.paid) outputs[2].push({ json: paidEventJson(event), pairedItem: { item: i } });
+	}
+	return outputs;
+}
