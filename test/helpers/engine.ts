@@ -6,7 +6,7 @@
  *   expect(result.status).toBe('success');
  *   result.json('Invoice Intake', 1); // the Rejected output
  */
-import type { ICredentialDataDecryptedObject, IDataObject, INodeCredentialTestResult } from 'n8n-workflow';
+import type { ICredentialDataDecryptedObject, IDataObject, INodeCredentialTestResult, INodeExecutionData } from 'n8n-workflow';
 import { testCredential as runCredentialTest } from './engine/credentials';
 import { ownModulePath, packageTypes, purgeBasePools } from './engine/node-types';
 
@@ -33,13 +33,15 @@ export async function closeEngine(): Promise<void> {
 	await transport.closeLedgers?.();
 }
 
-/** The item a Webhook node outputs for a request (what tests pin as triggerItems). */
-export function webhookItem(request: {
+export interface WebhookRequest {
 	body?: unknown;
 	headers?: Record<string, string>;
 	query?: Record<string, string>;
 	params?: Record<string, string>;
-}): IDataObject {
+}
+
+/** The item a Webhook node outputs for a request (what tests pin as triggerItems). */
+export function webhookItem(request: WebhookRequest): IDataObject {
 	return {
 		headers: { 'content-type': 'application/json', ...(request.headers ?? {}) },
 		params: request.params ?? {},
@@ -47,5 +49,27 @@ export function webhookItem(request: {
 		body: (request.body ?? {}) as IDataObject,
 		webhookUrl: 'http://127.0.0.1:5678/webhook',
 		executionMode: 'production',
+	};
+}
+
+/**
+ * The item a Webhook node with the Raw Body option outputs: the parsed request in `json`, the exact bytes
+ * received in the binary property `data` (what signature checks read).
+ */
+export function rawWebhookItem(rawBody: string | Buffer, request: Omit<WebhookRequest, 'body'> = {}): INodeExecutionData {
+	const bytes = typeof rawBody === 'string' ? Buffer.from(rawBody, 'utf8') : rawBody;
+	const headers = { 'content-type': 'application/json', ...(request.headers ?? {}) };
+	let body: unknown = {};
+	if (/json/.test(headers['content-type'])) {
+		try {
+			body = JSON.parse(bytes.toString('utf8'));
+		} catch {
+			body = {};
+		}
+	}
+	const mimeType = headers['content-type'].split(';')[0].trim();
+	return {
+		json: webhookItem({ ...request, headers, body }),
+		binary: { data: { data: bytes.toString('base64'), mimeType, fileSize: String(bytes.length) } },
 	};
 }

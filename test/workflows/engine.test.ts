@@ -1,7 +1,7 @@
 import path from 'node:path';
 import type { Ledger } from '../../core';
 import { createTestLedger, dropTestLedger, ledgerCredentialData } from '../helpers/db';
-import { closeEngine, runWorkflow, testCredential, webhookItem } from '../helpers/engine';
+import { closeEngine, rawWebhookItem, runWorkflow, testCredential, webhookItem } from '../helpers/engine';
 
 const fixture = (name: string) => path.join(__dirname, 'fixtures', name);
 
@@ -141,6 +141,23 @@ describe('in-process engine', () => {
 		);
 		expect(result.error).toBeUndefined();
 		expect(result.json('Count')).toEqual([{ invoices: 2 }]);
+	});
+
+	test('hands a raw webhook body to nodes as binary data', async () => {
+		const raw = '{"invoices":[{"number":"F-9","note":"accentué"}]}';
+		const result = await runWorkflow(
+			{
+				nodes: [
+					{ id: 'w1', name: 'Webhook', type: 'n8n-nodes-base.webhook', typeVersion: 2.1, position: [0, 0], parameters: { httpMethod: 'POST', path: 'raw', options: { rawBody: true } } },
+					{ id: 'w2', name: 'Read Body', type: 'n8n-nodes-base.extractFromFile', typeVersion: 1.1, position: [200, 0], parameters: { operation: 'fromJson', binaryPropertyName: 'data', options: {} } },
+				],
+				connections: { Webhook: { main: [[{ node: 'Read Body', type: 'main', index: 0 }]] } },
+			},
+			{ triggerItems: [rawWebhookItem(raw, { headers: { 'x-signature': 'abc' } })] },
+		);
+		expect(result.error).toBeUndefined();
+		expect(result.json('Webhook')[0]).toMatchObject({ headers: { 'x-signature': 'abc' }, body: { invoices: [{ number: 'F-9' }] } });
+		expect(result.json('Read Body')).toEqual([{ data: { invoices: [{ number: 'F-9', note: 'accentué' }] } }]);
 	});
 
 	test('runs the credential test of the ledger credential', async () => {
