@@ -71,10 +71,14 @@ export function statedTerms(invoice: ParsedInvoice): { days: number; basis: 'iss
 	return parsePaymentTerms(invoice.paymentTerms);
 }
 
+/** Whether the reader already reported a fault on this field (an unreadable value is not also "missing"). */
+function reported(inv: ParsedInvoice, field: string): boolean {
+	return inv.anomalies.some((a) => !!a.field && (a.field === field || a.field.endsWith(`: ${field}`) || a.field.endsWith(`.${field}`)));
+}
+
 function identification(inv: ParsedInvoice, found: Anomaly[]): void {
-	const reported = (field: string): boolean => inv.anomalies.some((a) => a.field === field || a.field?.endsWith(`: ${field}`));
 	if (!inv.number) found.push(ruleAnomaly('NUMBER_MISSING', 'number'));
-	if (!inv.issueDate && !reported('issueDate')) found.push(ruleAnomaly('ISSUE_DATE_MISSING', 'issueDate'));
+	if (!inv.issueDate && !reported(inv, 'issueDate')) found.push(ruleAnomaly('ISSUE_DATE_MISSING', 'issueDate'));
 	if (!inv.currency) found.push(ruleAnomaly('CURRENCY_MISSING', 'currency'));
 	else if (!isIsoCurrency(inv.currency)) found.push(ruleAnomaly('CURRENCY_UNKNOWN', 'currency', { value: inv.currency }));
 	if (!inv.seller.name) found.push(ruleAnomaly('SELLER_NAME_MISSING', 'seller.name'));
@@ -101,7 +105,7 @@ function totals(inv: ParsedInvoice, found: Anomaly[]): void {
 	const exponent = currencyExponent(scale);
 	const fmt = (minor: bigint): string => formatAmount(minor, scale);
 	const currency = inv.currency ?? '';
-	if (t.totalInclMinor === undefined) found.push(ruleAnomaly('TOTALS_MISSING', 'totals.totalIncl', { whatEn: 'The total with VAT', whatFr: 'Le total TTC' }));
+	if (t.totalInclMinor === undefined && !reported(inv, 'totalIncl')) found.push(ruleAnomaly('TOTALS_MISSING', 'totals.totalIncl', { whatEn: 'The total with VAT', whatFr: 'Le total TTC' }));
 
 	const lineAmounts = inv.lines.map((l) => l.netAmountMinor);
 	const linesSum = lineAmounts.length && lineAmounts.every((a) => a !== undefined) ? (lineAmounts as bigint[]).reduce((s, a) => s + a, 0n) : undefined;

@@ -4,6 +4,8 @@ import { toLedgerInvoice, type ToLedgerOptions } from '../parse/ledger';
 import type { ParsedInvoice } from '../parse/types';
 import { applyRuleSettings, checkInvoice, isFrenchSeller, type CheckOptions } from './check';
 
+const REPEATED = new Set(['FIELD_REQUIRED', 'FIELD_INVALID', 'DATE_INVALID', 'AMOUNT_INVALID', 'CURRENCY_MISSING']);
+
 export interface PrepareOptions extends CheckOptions, ToLedgerOptions {}
 
 export interface PreparedInvoice {
@@ -20,7 +22,10 @@ export interface PreparedInvoice {
 export function prepareInvoice(parsed: ParsedInvoice, options: PrepareOptions = {}): PreparedInvoice {
 	const checked = checkInvoice(parsed, options);
 	const converted = toLedgerInvoice(parsed, options);
-	const anomalies = applyRuleSettings([...checked, ...converted.anomalies], parsed, { ...options, french: isFrenchSeller(parsed, options) });
+	// The record normaliser repeats, in its own words, faults the checks already named (missing number, bad date…).
+	const named = checked.filter((a) => a.severity === 'block').map((a) => (a.field ?? '').toLowerCase());
+	const repeated = (a: Anomaly): boolean => REPEATED.has(a.code) && !!a.field && named.some((f) => f.endsWith(a.field?.toLowerCase() as string));
+	const anomalies = applyRuleSettings([...checked, ...converted.anomalies.filter((a) => !repeated(a))], parsed, { ...options, french: isFrenchSeller(parsed, options) });
 	if (!converted.invoice || hasBlocking(anomalies)) return { parsed, anomalies };
 	converted.invoice.anomalies = anomalies;
 	return { parsed, invoice: converted.invoice, anomalies };

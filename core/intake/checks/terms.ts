@@ -22,7 +22,7 @@ const SKIP = /escompte|skonto|discount|rabais|remise|p[ée]nalit|penalt|int[ée]
 /** Reads payment terms in French, English or German; undefined when the text states no delay. */
 export function parsePaymentTerms(text: string | undefined): StatedTerms | undefined {
 	if (!text) return undefined;
-	const clauses = text.split(/[;\n]|\.(?=\s|$)|,(?=\s)/).map((c) => c.trim()).filter(Boolean);
+	const clauses = text.split(/[;\n]|(?<!\b[a-zA-Z]{1,3})\.(?=\s|$)|,(?=\s)/).map((c) => c.trim()).filter(Boolean);
 	for (const clause of clauses) {
 		if (SKIP.test(clause)) continue;
 		const lower = clause.toLowerCase();

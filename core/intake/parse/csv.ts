@@ -14,7 +14,7 @@ import { firstInvalidUtf8 } from './xml';
 const SAMPLE_BYTES = 64 * 1024;
 const DEFAULT_BATCH = 1000;
 const DEFAULT_MAX_ROWS = 5_000_000;
-const DEFAULT_MAX_ROW_LENGTH = 65_536;
+const DEFAULT_MAX_ROW_LENGTH = 1_000_000;
 
 type Source = AsyncIterable<Buffer | string> | Buffer | string;
 
@@ -299,6 +299,9 @@ export async function* parseInvoiceCsvStream(source: Source, options: CsvOptions
 	const delimiter = options.delimiter && options.delimiter !== 'auto' ? options.delimiter : detectDelimiter(firstText);
 	const meta: ParseMeta = { format: 'csv', encoding, delimiter };
 
+	const pending: Anomaly[] = [];
+	let lastLine = 1;
+	let tooLong: number | undefined;
 	const parser = csvParse({
 		delimiter,
 		relax_column_count: true,
@@ -307,10 +310,23 @@ export async function* parseInvoiceCsvStream(source: Source, options: CsvOptions
 		max_record_size: options.maxRowLength ?? DEFAULT_MAX_ROW_LENGTH,
 		info: true,
 		skip_records_with_error: true,
+		// Called in parsing order, before any error of the next record: the line of the last good record.
+		on_record: (record: string[], context: { lines: number }) => {
+			lastLine = context.lines;
+			return record;
+		},
 	});
-	const pending: Anomaly[] = [];
-	parser.on('skip', (error: CsvError & { lines?: number }) => {
-		pending.push(ruleAnomaly('CSV_ROW_UNREADABLE', `row ${error.lines ?? '?'}`, { row: error.lines ?? '?', reasonEn: error.message, reasonFr: error.message }));
+	parser.on('skip', (error: CsvError) => {
+		const row = lastLine + 1;
+		if (error.code === 'CSV_MAX_RECORD_SIZE') {
+			// csv-parse stops reading after this error: the rows after it are not read, which must not pass silently.
+			tooLong = row;
+			return;
+		}
+		const reason = error.code === 'CSV_QUOTE_NOT_CLOSED'
+			? { reasonEn: 'an opening quote is never closed, so the rest of the file was read as one field', reasonFr: "un guillemet ouvrant n'est jamais fermé : la suite du fichier a été lue comme un seul champ" }
+			: { reasonEn: error.message, reasonFr: `erreur de format CSV (${error.code})` };
+		pending.push(ruleAnomaly('CSV_ROW_UNREADABLE', `row ${row}`, { row, ...reason }));
 	});
 	const feeding = (async () => {
 		try {
@@ -432,6 +448,15 @@ export async function* parseInvoiceCsvStream(source: Source, options: CsvOptions
 			if (batch.length >= batchSize) yield take();
 		}
 		await feeding;
+		if (tooLong !== undefined) {
+			if (fec) finishFec();
+			else finishCurrent();
+			yield take();
+			const max = options.maxRowLength ?? DEFAULT_MAX_ROW_LENGTH;
+			throw intakeError('CSV_ROW_TOO_LONG', `Row ${tooLong} is longer than ${max} characters: the file is damaged (often an unclosed quote); the rows from ${tooLong} on were not read.`,
+				`La ligne ${tooLong} dépasse ${max} caractères : le fichier est endommagé (souvent un guillemet non fermé) ; les lignes à partir de la ${tooLong} n'ont pas été lues.`,
+				'Fix the row in the file and send the rows from that one on again.', 'Corrigez la ligne dans le fichier et renvoyez les lignes à partir de celle-ci.', { row: tooLong, maxRowLength: max });
+		}
 		if (!map) {
 			throw intakeError('CSV_COLUMNS_MISSING', 'The CSV has no header row.', "Le CSV n'a pas de ligne d'en-tête.",
 				'Export the file with its column names on the first row.', "Exportez le fichier avec le nom des colonnes sur la première ligne.");

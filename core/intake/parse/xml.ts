@@ -168,6 +168,10 @@ export function scanXml(text: string, maxDepth: number): { rootTag: string } {
 		if (end >= text.length) truncated('inside a tag');
 		if (text[pos + 1] === '/') {
 			stack.pop();
+		} else if (!/^[A-Za-z_:\u00C0-\uFFEF]/.test(text[pos + 1] ?? '')) {
+			throw intakeError('XML_MALFORMED', `The XML is not well-formed at line ${lineOf(text, pos)}: "<" does not start an element.`,
+				`Le XML est mal formé ligne ${lineOf(text, pos)} : « < » n'ouvre pas un élément.`,
+				'Export the invoice again from the invoicing software.', 'Exportez de nouveau la facture depuis le logiciel de facturation.', { line: lineOf(text, pos) });
 		} else if (text[end - 1] !== '/') {
 			const name = text.slice(pos + 1, end).match(/^[^\s/>]+/)?.[0] ?? '';
 			if (!rootTag) rootTag = text.slice(pos, end + 1);

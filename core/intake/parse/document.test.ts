@@ -1,0 +1,155 @@
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import * as iconv from 'iconv-lite';
+import { PDFDocument } from 'pdf-lib';
+import { FRENCH_UBL, frenchUbl } from '../../../test/helpers/einvoice';
+import { errorMessages } from './errors';
+import { detectDocumentKind, parseInvoiceDocument } from './document';
+
+const FIXTURES = path.join(__dirname, '..', '..', '..', 'test', 'fixtures', 'einvoices');
+const fixture = (p: string): Buffer => readFileSync(path.join(FIXTURES, p));
+
+async function refusal(input: Buffer | string, options = {}): Promise<{ code?: string; en: string; fr: string }> {
+	try {
+		await parseInvoiceDocument(input, options);
+	} catch (error) {
+		const m = errorMessages(error);
+		return { code: m.code, en: m.message.en, fr: m.message.fr };
+	}
+	throw new Error('the document was accepted');
+}
+
+describe('hostile XML', () => {
+	it('refuses external entities (XXE) without resolving them', async () => {
+		const xxe = `<?xml version="1.0"?>\n<!DOCTYPE Invoice [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>\n<Invoice xmlns="urn:oasis:names:specification:ubl:schema:xsd:Invoice-2"><ID>&xxe;</ID></Invoice>`;
+		const r = await refusal(xxe);
+		expect(r.code).toBe('XML_ENTITIES_REFUSED');
+		expect(r.en).toContain('line 2');
+		expect(r.fr).toContain('refusées sans être lues');
+		expect(r.en).not.toContain('root:');
+	});
+
+	it('refuses entity expansion (billion laughs) at once', async () => {
+		const lol = ['<!ENTITY lol "lol">', ...Array.from({ length: 9 }, (_v, i) => `<!ENTITY lol${i + 1} "${`&lol${i || ''};`.repeat(10)}">`)].join('\n');
+		const bomb = `<?xml version="1.0"?>\n<!DOCTYPE lolz [\n${lol}\n]>\n<Invoice><ID>&lol9;</ID></Invoice>`;
+		expect((await refusal(bomb)).code).toBe('XML_ENTITIES_REFUSED');
+		expect((await refusal(Buffer.from(bomb, 'utf8'))).code).toBe('XML_ENTITIES_REFUSED');
+	});
+
+	it('refuses absurd nesting depth', async () => {
+		const deep = `<Invoice>${'<a>'.repeat(500)}x${'</a>'.repeat(500)}</Invoice>`;
+		expect((await refusal(deep)).code).toBe('XML_TOO_DEEP');
+		expect((await refusal(frenchUbl(), { maxXmlDepth: 3 })).code).toBe('XML_TOO_DEEP');
+	});
+
+	it('says a truncated file is truncated', async () => {
+		const ubl = fixture('en16931/ubl/ubl-tc434-example1.xml');
+		for (const cut of [0.3, 0.6, 0.95]) {
+			const r = await refusal(ubl.subarray(0, Math.floor(ubl.length * cut)));
+			expect(r.code).toBe('XML_TRUNCATED');
+			expect(r.fr).toContain('tronqué');
+		}
+	});
+
+	it('reports malformed XML with its line', async () => {
+		const r = await refusal(FRENCH_UBL.replace('</cbc:BuyerReference>', '</cbc:BuyerRef>'));
+		expect(r.code).toBe('XML_MALFORMED');
+		expect(r.en).toMatch(/line \d+/);
+	});
+
+	it('refuses XML that is not an invoice', async () => {
+		expect((await refusal('<Order xmlns="urn:oasis:names:specification:ubl:schema:xsd:Order-2"><ID>1</ID></Order>')).code).toBe('XML_NOT_INVOICE');
+		expect((await refusal(fixture('en16931/negative-ubl-invoice/BR-02.xml'))).code).toBe('XML_NOT_INVOICE');
+	});
+
+	it('limits the size and the number of lines', async () => {
+		expect((await refusal(FRENCH_UBL, { maxBytes: 1000 })).code).toBe('INPUT_TOO_LARGE');
+		expect((await refusal(FRENCH_UBL, { maxLines: 1 })).code).toBe('TOO_MANY_LINES');
+	});
+});
+
+describe('encodings', () => {
+	it('reads an ISO-8859-1 document that says so', async () => {
+		const latin1 = iconv.encode(FRENCH_UBL.replace('encoding="UTF-8"', 'encoding="ISO-8859-1"'), 'latin1');
+		const { invoices } = await parseInvoiceDocument(latin1);
+		expect(invoices[0].seller.name).toBe('Moulins Dupré SAS');
+	});
+
+	it('refuses a document whose bytes contradict its declared UTF-8, and says why', async () => {
+		const r = await refusal(iconv.encode(FRENCH_UBL, 'windows-1252'));
+		expect(r.code).toBe('XML_ENCODING_INVALID');
+		expect(r.en).toContain('Windows-1252');
+		expect(r.fr).toContain("n'est pas de l'UTF-8");
+	});
+
+	it('refuses an unknown declared encoding (the corpus file UTF-8-W/O-BOM)', async () => {
+		const r = await refusal(fixture('factur-x-zugferd/fail/factur-x-invalid-xml-encoding-attribute.pdf'));
+		expect(r).toMatchObject({ code: 'XML_ENCODING_UNSUPPORTED' });
+		expect(r.en).toContain('UTF-8-W/O-BOM');
+	});
+
+	it('reads UTF-16 with a byte-order mark and UTF-8 with a BOM', async () => {
+		const utf16 = Buffer.concat([Buffer.from([0xff, 0xfe]), iconv.encode(FRENCH_UBL.replace('UTF-8', 'UTF-16'), 'utf-16le')]);
+		expect((await parseInvoiceDocument(utf16)).invoices[0].number).toBe('FA-2026-0042');
+		const bom = Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(FRENCH_UBL)]);
+		expect((await parseInvoiceDocument(bom)).invoices[0].buyer.name).toBe('Boulangerie Martin SARL');
+	});
+});
+
+describe('PDF', () => {
+	it('refuses a PDF without invoice XML', async () => {
+		const plain = await PDFDocument.create();
+		plain.addPage();
+		const r = await refusal(Buffer.from(await plain.save()), { filename: 'facture.pdf' });
+		expect(r.code).toBe('PDF_NO_INVOICE_XML');
+		expect(r.fr).toContain('PDF simple');
+
+		const other = await PDFDocument.create();
+		other.addPage();
+		await other.attach(Buffer.from('hello'), 'notes.txt', { mimeType: 'text/plain' });
+		const withOther = await refusal(Buffer.from(await other.save()));
+		expect(withOther.code).toBe('PDF_NO_INVOICE_XML');
+		expect(withOther.en).toContain('notes.txt');
+	});
+
+	it('reads factur-x.xml from a PDF made by another producer', async () => {
+		const doc = await PDFDocument.create();
+		doc.addPage();
+		await doc.attach(Buffer.from(FRENCH_UBL), 'factur-x.xml', { mimeType: 'text/xml', description: 'Factur-X' });
+		const result = await parseInvoiceDocument(Buffer.from(await doc.save()));
+		expect(result.meta).toEqual({ format: 'facturx-pdf', attachment: 'factur-x.xml' });
+		expect(result.invoices[0]).toMatchObject({ number: 'FA-2026-0042', container: 'pdf', syntax: 'ubl' });
+		// pdf-lib writes no PDF/A-3 metadata: flagged, not refused.
+		expect(result.anomalies.map((a) => a.code)).toEqual(['PDF_NOT_PDFA']);
+	});
+
+	it('a truncated or damaged PDF is refused or read, never a crash', async () => {
+		const pdf = fixture('factur-x-zugferd/correct/Facture_FR_BASICWL.pdf');
+		for (const cut of [0.05, 0.5]) {
+			const outcome = await parseInvoiceDocument(pdf.subarray(0, Math.floor(pdf.length * cut))).then(
+				(r) => `read ${r.invoices[0].number}`,
+				(e) => errorMessages(e).code,
+			);
+			expect(['PDF_NO_INVOICE_XML', 'PDF_UNREADABLE', 'XML_TRUNCATED', 'read FA-2017-0010']).toContain(outcome);
+		}
+		expect((await refusal(Buffer.from('not a pdf at all'), { filename: 'facture.pdf' })).code).toBe('PDF_INVALID');
+	});
+});
+
+describe('format detection', () => {
+	it('by content, whatever the file is called', () => {
+		expect(detectDocumentKind(FRENCH_UBL, { filename: 'export.csv' })).toBe('xml');
+		expect(detectDocumentKind('a;b\n1;2', { filename: 'export.txt' })).toBe('csv');
+		expect(detectDocumentKind(fixture('factur-x-zugferd/correct/Facture_FR_BASICWL.pdf'), { filename: 'x.xml' })).toBe('pdf');
+	});
+
+	it('refuses empty files, archives and binary garbage', async () => {
+		expect((await refusal('')).code).toBe('DOCUMENT_EMPTY');
+		expect((await refusal(Buffer.from('   \n'))).code).toBe('DOCUMENT_EMPTY');
+		expect((await refusal(Buffer.from([0x50, 0x4b, 0x03, 0x04, 1, 2, 3]))).code).toBe('UNSUPPORTED_FORMAT');
+		const garbage = Buffer.from(Array.from({ length: 4000 }, (_v, i) => (i * 7919) % 256));
+		expect((await refusal(garbage)).code).toBe('UNSUPPORTED_FORMAT');
+		expect((await refusal('<<<>>>')).code).toBe('XML_MALFORMED');
+		expect((await refusal('hello world, this is not an invoice')).code).toBe('CSV_COLUMNS_MISSING');
+	});
+});
