@@ -1,0 +1,100 @@
+import { createTestLedger, dropTestLedger } from '../../../test/helpers/db';
+import { FRENCH_UBL, frenchUbl } from '../../../test/helpers/einvoice';
+import { storeInvoices, upsertCustomers, type Ledger, type LedgerInvoice } from '../../ledger';
+import { parseInvoiceDocument } from '../parse/document';
+import type { ParsedInvoice } from '../parse/types';
+import {
+	checkAgainstLedger, checkCustomers, checkDuplicates, loadIntakeSettings, mergeIntakeSettings, resolveCustomerIds, saveIntakeSettings,
+} from './ledger';
+import { prepareInvoice } from './prepare';
+
+const read = async (xml: string): Promise<ParsedInvoice> => (await parseInvoiceDocument(xml)).invoices[0];
+
+function invoice(number: string, overrides: Partial<LedgerInvoice> = {}): LedgerInvoice {
+	return {
+		docType: 'invoice', number, customerExternalId: 'CLI-0007', currency: 'EUR', totalExclMinor: 20000n, totalTaxMinor: 4000n,
+		totalInclMinor: 24000n, payableMinor: 24000n, issueDate: '2026-03-10', dueDate: '2026-04-09', ...overrides,
+	};
+}
+
+describe('intake checks against the ledger', () => {
+	let ledger: Ledger;
+	beforeAll(async () => {
+		ledger = await createTestLedger();
+		await upsertCustomers(ledger, [
+			{ externalId: 'CLI-0007', name: 'Boulangerie Martin', siren: '552032534', vatNumber: 'FR27552032534', emails: ['compta@boulangerie-martin.fr'], addressLines: ['3 place du Marché'], postalCode: '69100', city: 'Villeurbanne', country: 'FR' },
+			{ externalId: 'CLI-0008', name: 'Épicerie Roux', siren: '442306122', emails: [], addressLines: [], country: 'FR' },
+			{ externalId: 'CLI-0009', name: 'Hôtel Bellevue', emails: ['bad address'], addressLines: ['1 quai'], postalCode: '74000', city: 'Annecy', country: 'FR' },
+		]);
+		await storeInvoices(ledger, [invoice('FA-2026-0001')]);
+	});
+	afterAll(async () => dropTestLedger(ledger));
+
+	it('finds the customer of an e-invoice by SIREN or VAT number when its code is not a customer code', async () => {
+		const byCode = await read(FRENCH_UBL);
+		const bySiren = await read(frenchUbl(['<cbc:ID>CLI-0007</cbc:ID>', '<cbc:ID>BOUL-MARTIN</cbc:ID>']));
+		const byVat = await read(frenchUbl(['<cbc:ID>CLI-0007</cbc:ID>', '<cbc:ID>X</cbc:ID>'], ['<cbc:CompanyID schemeID="0002">552032534</cbc:CompanyID>', '']));
+		const unknown = await read(frenchUbl(['<cbc:ID>CLI-0007</cbc:ID>', '<cbc:ID>NEW-1</cbc:ID>'], ['<cbc:CompanyID schemeID="0002">552032534</cbc:CompanyID>', ''], ['<cbc:CompanyID>FR27552032534</cbc:CompanyID>', '']));
+		expect(await resolveCustomerIds(ledger, [byCode, bySiren, byVat, unknown])).toEqual(['CLI-0007', 'CLI-0007', 'CLI-0007', undefined]);
+	});
+
+	it('flags a number already used for another customer or date; a resend or a revision is not a duplicate', async () => {
+		const outcome = await checkDuplicates(ledger, [
+			invoice('FA-2026-0001'),
+			invoice('FA-2026-0001', { totalInclMinor: 30000n }),
+			invoice('FA-2026-0001', { customerExternalId: 'CLI-0008' }),
+			invoice('FA-2026-0001', { issueDate: '2026-05-01' }),
+			invoice('FA-2026-0002'),
+			invoice('FA-2026-0002', { customerExternalId: 'CLI-0009' }),
+			invoice('FA-2026-0001', { docType: 'credit_note' }),
+		]);
+		expect(outcome.map((a) => a.map((x) => x.code))).toEqual([[], [], ['DUPLICATE_NUMBER'], ['DUPLICATE_NUMBER'], [], ['DUPLICATE_NUMBER'], []]);
+		expect(outcome[2][0].message.en).toContain('CLI-0007, 2026-03-10');
+		expect(outcome[5][0].message.fr).toContain('FA-2026-0002 est déjà utilisé');
+	});
+
+	it('checks the customer file: unknown, incomplete, no usable e-mail, contradicting SIREN', async () => {
+		const parsed = await read(frenchUbl(['"0002">552032534', '"0002">442306122']));
+		const outcome = await checkCustomers(ledger, [
+			invoice('A'), invoice('B', { customerExternalId: 'CLI-0008' }), invoice('C', { customerExternalId: 'CLI-0009' }), invoice('D', { customerExternalId: 'NOPE' }), invoice('E'),
+		], [undefined, undefined, undefined, undefined, parsed]);
+		expect(outcome.map((a) => a.map((x) => `${x.severity}:${x.code}`))).toEqual([
+			[],
+			['warn:CUSTOMER_INCOMPLETE', 'warn:CUSTOMER_NO_EMAIL'],
+			['warn:CUSTOMER_INCOMPLETE', 'warn:CUSTOMER_NO_EMAIL'],
+			['block:CUSTOMER_UNKNOWN', 'warn:CUSTOMER_NO_EMAIL'],
+			['warn:CUSTOMER_MISMATCH'],
+		]);
+		expect(outcome[1][0].message.fr).toBe('La fiche du client « CLI-0008 » ne contient pas : adresse postale.');
+		expect(outcome[2][0].message.en).toBe('The customer file of "CLI-0009" lacks: SIREN.');
+		expect(outcome[2][1].message.fr).toContain('partiront par courrier');
+		const created = await checkCustomers(ledger, [invoice('D', { customerExternalId: 'NOPE' })], [], { createMissingCustomers: true });
+		expect(created[0][0]).toMatchObject({ code: 'CUSTOMER_UNKNOWN', severity: 'warn' });
+	});
+
+	it('checkAgainstLedger moves a blocked invoice to the rejected side and keeps warnings on the others', async () => {
+		const ok = prepareInvoice(await read(FRENCH_UBL));
+		const dup = prepareInvoice(await read(frenchUbl(['FA-2026-0042', 'FA-2026-0001'], ['<cbc:ID>CLI-0007</cbc:ID>', '<cbc:ID>CLI-0009</cbc:ID>'])));
+		const noMail = prepareInvoice(await read(frenchUbl(['FA-2026-0042', 'FA-2026-0043'], ['<cbc:ID>CLI-0007</cbc:ID>', '<cbc:ID>CLI-0009</cbc:ID>'])));
+		await checkAgainstLedger(ledger, [ok, dup, noMail]);
+		expect(ok.invoice).toBeDefined();
+		expect(ok.anomalies).toEqual([]);
+		expect(dup.invoice).toBeUndefined();
+		expect(dup.anomalies.map((a) => a.code)).toContain('DUPLICATE_NUMBER');
+		expect(noMail.invoice?.anomalies).toEqual(expect.arrayContaining([expect.objectContaining({ code: 'CUSTOMER_NO_EMAIL', severity: 'warn' })]));
+		const strict = prepareInvoice(await read(frenchUbl(['FA-2026-0042', 'FA-2026-0044'], ['<cbc:ID>CLI-0007</cbc:ID>', '<cbc:ID>CLI-0009</cbc:ID>'])));
+		await checkAgainstLedger(ledger, [strict], { rules: { CUSTOMER_NO_EMAIL: 'block' } });
+		expect(strict.invoice).toBeUndefined();
+	});
+
+	it('stores and loads the company settings, merged with the call', async () => {
+		expect(await loadIntakeSettings(ledger)).toEqual({});
+		await saveIntakeSettings(ledger, { rules: { FR_LATE_PENALTY: 'block', CUSTOMER_NO_EMAIL: 'off' }, frenchRules: 'auto', company: { country: 'FR', vatOnDebits: true } });
+		const loaded = await loadIntakeSettings(ledger);
+		expect(loaded).toEqual({ rules: { FR_LATE_PENALTY: 'block', CUSTOMER_NO_EMAIL: 'off' }, frenchRules: 'auto', company: { country: 'FR', vatOnDebits: true } });
+		expect(mergeIntakeSettings(loaded, { rules: { FR_LATE_PENALTY: 'warn' } }).rules).toEqual({ FR_LATE_PENALTY: 'warn', CUSTOMER_NO_EMAIL: 'off' });
+		await expect(saveIntakeSettings(ledger, { rules: { NOT_A_RULE: 'off' } as never })).rejects.toMatchObject({ code: 'INTAKE_RULES_INVALID' });
+		await ledger.query(`UPDATE settings SET value = '{"rules": {"FR_LATE_PENALTY": "sometimes"}}' WHERE key = 'intake.rules'`);
+		await expect(loadIntakeSettings(ledger)).rejects.toMatchObject({ code: 'INTAKE_RULES_INVALID' });
+	});
+});
