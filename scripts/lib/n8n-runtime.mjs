@@ -4,7 +4,7 @@
 // N8N_VERSION, NODE_VERSION          the pinned n8n and Node releases ('2.40.7', '24.21.0')
 // repoRoot, runtimeDir()             the repository root; the runtime folder (RECEIVABLES_RUNTIME_DIR or .runtime/n8n)
 // ensureN8nRuntime({ log })          -> { dir, nodeBin, n8nBin }: installs n8n + Node 24 once, then reuses them
-// packPackage({ log })               -> absolute path of the `npm pack` tarball of the built repository
+// packPackage({ log, destination })  -> absolute path of the `npm pack` tarball of the built repository
 // installPackageInto(userFolder, tarball, { log })  installs it into <userFolder>/.n8n/nodes as n8n does
 // n8nEnv({ userFolder, db, port, runnerPort, encryptionKey, extra })  -> the env object of an n8n process
 // n8nCli(runtime, env, args, { log, timeoutMs })    -> { code, stdout, stderr } of `n8n ...args`

@@ -16,8 +16,8 @@ interface PackageManifest {
 	n8n: { nodes: string[]; credentials: string[] };
 }
 
-export function packageManifest(): PackageManifest {
-	return JSON.parse(readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8')) as PackageManifest;
+export function packageManifest(root = REPO_ROOT): PackageManifest {
+	return JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as PackageManifest;
 }
 
 /** The credentials every shipped workflow uses, with fixed ids so an import always matches them. */
@@ -136,15 +136,15 @@ interface NodeClassInstance {
 
 /**
  * The package's own node types, as n8n names them (`n8n-nodes-receivables.<description.name>`), for the nodes
- * listed in package.json: from the TypeScript sources ('source', no build needed) or the built files ('dist').
- * A listed node whose file does not exist yet is left out (and so is unknown to the checks).
+ * listed in the package.json of `root` (the repository, or an installed copy of the package): from the TypeScript
+ * sources ('source', no build needed) or the built files ('dist'). A listed node whose file does not exist yet is
+ * left out (and so is unknown to the checks).
  */
-export function packageNodeTypes(from: 'source' | 'dist'): Map<string, NodeTypeInfo> {
-	const manifest = packageManifest();
+export function packageNodeTypes(from: 'source' | 'dist', root = REPO_ROOT): Map<string, NodeTypeInfo> {
+	const manifest = packageManifest(root);
 	const types = new Map<string, NodeTypeInfo>();
 	for (const listed of manifest.n8n.nodes) {
-		const file =
-			from === 'dist' ? path.join(REPO_ROOT, listed) : path.join(REPO_ROOT, listed.replace(/^dist\//, '').replace(/\.js$/, '.ts'));
+		const file = from === 'dist' ? path.join(root, listed) : path.join(root, listed.replace(/^dist\//, '').replace(/\.js$/, '.ts'));
 		if (!existsSync(file)) continue;
 		const className = path.basename(file).split('.')[0];
 		// eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -157,6 +157,17 @@ export function packageNodeTypes(from: 'source' | 'dist'): Map<string, NodeTypeI
 		types.set(info.type, info);
 	}
 	return types;
+}
+
+/** The credential type names declared by the package at `root` (from its built files). */
+export function packageCredentialTypes(root = REPO_ROOT): string[] {
+	return packageManifest(root).n8n.credentials.map((listed) => {
+		const file = path.join(root, listed);
+		const className = path.basename(file).split('.')[0];
+		// eslint-disable-next-line @typescript-eslint/no-require-imports
+		const CredentialClass = (require(file) as Record<string, new () => { name: string }>)[className];
+		return new CredentialClass().name;
+	});
 }
 
 /** The nodes of a workflow that start it on their own (so the workflow must be published to work). */
@@ -240,16 +251,23 @@ export interface TestInstance {
 	runtime: N8nRuntime;
 	label: string;
 	userFolder: string;
+	/** Where the package is installed: <userFolder>/.n8n/nodes/node_modules/n8n-nodes-receivables. */
+	packageDir: string;
 	n8nSchema: string;
 	ledgerSchema: string;
 	db: DbSettings;
 	encryptionKey: string;
 	/** Ids of the workflows published (those with a trigger that runs on its own). */
 	published: string[];
-	/** The env of one more n8n process of this instance, on ports of its own. */
-	env(extra?: N8nEnv): Promise<N8nEnv>;
+	/** The env of one more n8n process of this instance, on ports of its own (and in `userFolder` if given). */
+	env(extra?: N8nEnv, userFolder?: string): Promise<N8nEnv>;
+	/**
+	 * A user folder of its own for another process (a queue-mode worker: every n8n process keeps its own crash
+	 * journal and event log), with the package installed in it like in the first one.
+	 */
+	addUserFolder(name: string): Promise<string>;
 	/** Starts an n8n process (start, worker, webhook), stopped by cleanup() whatever happens. */
-	start(name: string, env: N8nEnv, options?: { command?: 'start' | 'worker' | 'webhook'; timeoutMs?: number }): Promise<N8nProcess>;
+	start(name: string, env: N8nEnv, options?: { command?: 'start' | 'worker' | 'webhook'; timeoutMs?: number; args?: string[] }): Promise<N8nProcess>;
 	cli(env: N8nEnv, args: string[]): Promise<CliResult>;
 	/** A query on the test database (the ledger and n8n schemas are in it). */
 	query<T>(sql: string, values?: unknown[]): Promise<T[]>;
@@ -285,19 +303,21 @@ export async function prepareInstance(label: string, options: { smtpPort?: numbe
 	const client = new Client({ connectionString: testDatabaseUrl() });
 	await client.connect();
 	let cleaned = false;
+	let tarball = '';
 
 	const instance: TestInstance = {
 		runtime: { dir: '', nodeBin: '', n8nBin: '' },
 		label,
 		userFolder,
+		packageDir: '',
 		n8nSchema,
 		ledgerSchema,
 		db: dbSettings(n8nSchema),
 		encryptionKey: lib.newEncryptionKey(),
 		published: [],
-		async env(extra = {}) {
+		async env(extra = {}, folder = userFolder) {
 			return lib.n8nEnv({
-				userFolder,
+				userFolder: folder,
 				db: instance.db,
 				port: await lib.freePort(),
 				runnerPort: await lib.freePort(),
@@ -305,8 +325,14 @@ export async function prepareInstance(label: string, options: { smtpPort?: numbe
 				extra: { N8N_GRACEFUL_SHUTDOWN_TIMEOUT: '15', GENERIC_TIMEZONE: 'Europe/Paris', ...extra },
 			});
 		},
-		async start(name, env, { command = 'start', timeoutMs = 240_000 } = {}) {
-			const handle = await lib.startN8n(instance.runtime, env, { command, timeoutMs });
+		async addUserFolder(name) {
+			const folder = path.join(userFolder, 'processes', name);
+			mkdirSync(folder, { recursive: true });
+			await lib.installPackageInto(folder, tarball, { log: () => undefined });
+			return folder;
+		},
+		async start(name, env, { command = 'start', timeoutMs = 240_000, args = [] } = {}) {
+			const handle = await lib.startN8n(instance.runtime, env, { command, timeoutMs, args });
 			processes.push({ name, handle });
 			return handle;
 		},
@@ -333,8 +359,9 @@ export async function prepareInstance(label: string, options: { smtpPort?: numbe
 	try {
 		instance.runtime = await lib.ensureN8nRuntime({ log: progress });
 		mkdirSync(userFolder, { recursive: true });
-		const tarball = await lib.packPackage({ log: progress, destination: userFolder });
-		await lib.installPackageInto(userFolder, tarball, { log: () => undefined });
+		// RECEIVABLES_E2E_TARBALL tests an existing tarball (e.g. the one about to be published) instead of packing dist/.
+		tarball = process.env.RECEIVABLES_E2E_TARBALL || (await lib.packPackage({ log: progress, destination: userFolder }));
+		instance.packageDir = await lib.installPackageInto(userFolder, tarball, { log: () => undefined });
 		await client.query(`CREATE SCHEMA "${n8nSchema}"`);
 		const env = await instance.env();
 		await lib.importCredentials(instance.runtime, env, [
@@ -346,7 +373,7 @@ export async function prepareInstance(label: string, options: { smtpPort?: numbe
 			},
 		]);
 		await lib.importWorkflows(instance.runtime, env, WORKFLOWS_DIR);
-		const types = new Map([...baseNodeTypes(), ...packageNodeTypes('dist')]);
+		const types = new Map([...baseNodeTypes(), ...packageNodeTypes('dist', instance.packageDir)]);
 		instance.published = shippedWorkflows()
 			.filter(({ workflow }) => activatableNodes(workflow, types).length > 0)
 			.map(({ workflow }) => workflow.id);
@@ -355,6 +382,16 @@ export async function prepareInstance(label: string, options: { smtpPort?: numbe
 	} catch (error) {
 		await instance.cleanup();
 		throw error;
+	}
+}
+
+/** Calls `read` until `done(result)` holds (every 250 ms, up to `timeoutMs`), and returns the last result. */
+export async function eventually<T>(read: () => Promise<T>, done: (result: T) => boolean, timeoutMs = 30_000): Promise<T> {
+	const deadline = Date.now() + timeoutMs;
+	for (;;) {
+		const result = await read();
+		if (done(result) || Date.now() > deadline) return result;
+		await new Promise((resolve) => setTimeout(resolve, 250));
 	}
 }
 
