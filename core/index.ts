@@ -11,3 +11,4 @@ export * from './mail';
 export * from './time';
 export * from './intake';
 export * from './dunning';
+export * from './documents';

@@ -4,3 +4,4 @@ export * from './charges';
 export * from './plan';
 export * from './render';
 export * from './send';
+export * from './letters';

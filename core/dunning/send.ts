@@ -120,7 +120,7 @@ function checkAttachments(messages: PlannedMessage[], options: SendEmailOptions)
 	}
 }
 
-async function claim(ledger: Ledger, batch: Prepared[], claimedBy: string, channel: 'email' | 'letter'): Promise<Set<string>> {
+async function claim(ledger: Ledger, batch: Array<Pick<Prepared, 'message' | 'messageId'>>, claimedBy: string, channel: 'email' | 'letter'): Promise<Set<string>> {
 	const rows: Array<Record<string, unknown>> = [];
 	for (const p of batch) {
 		for (const invoice of p.message.invoices) {

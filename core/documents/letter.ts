@@ -1,0 +1,183 @@
+import { readFileSync } from 'node:fs';
+import fontkit from '@pdf-lib/fontkit';
+import { PDFDocument, rgb, type PDFFont, type PDFPage } from 'pdf-lib';
+import { coreAssetPath } from '../assets';
+
+/**
+ * Printable letters (A4 PDF) with an embedded Unicode font (DejaVu Sans, subset per document) so that names in
+ * Latin, Greek, Cyrillic and other scripts the font covers print as written. Right-to-left scripts are drawn
+ * without shaping (letters unjoined); CJK is not covered by the font.
+ */
+export interface LetterParty {
+	name: string;
+	lines?: string[];
+}
+
+export interface LetterSpec {
+	sender: LetterParty;
+	recipient: LetterParty;
+	/** "Paris, le 20 octobre 2025" / "Paris, 20 October 2025". */
+	placeAndDate?: string;
+	/** Reference line(s) under the date: customer code, invoice numbers. */
+	references?: string[];
+	subject: string;
+	body: string;
+	/** Small print at the bottom of each page (legal identity, bank details). */
+	footer?: string;
+	title?: string;
+	language?: string;
+}
+
+const A4: [number, number] = [595.28, 841.89];
+const MARGIN = 56;
+const FONT_SIZE = 10.5;
+const LEADING = 14.5;
+
+interface FontkitGlyph {
+	id: number;
+	advanceWidth: number;
+	codePoints: number[];
+}
+
+interface FontkitFont {
+	layout(text: string, features?: unknown): { glyphs: FontkitGlyph[] };
+	glyphForCodePoint(codePoint: number): FontkitGlyph;
+}
+
+/** Scripts that need shaping (joining, reordering, marks): these go through fontkit's full layout. */
+const COMPLEX = /[\u0590-\u08ff\u0900-\u0dff\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff\ufb1d-\ufdff\ufe70-\ufeff]/;
+
+const parsed = new Map<string, { bytes: Uint8Array; font: FontkitFont }>();
+
+/**
+ * The fonts are parsed once per process and shared by every document. Text in simple scripts is laid out by
+ * mapping characters to glyphs (what shaping would do for them, minus kerning) — fontkit's full layout costs
+ * milliseconds per line on a font this large; complex scripts keep the full layout.
+ */
+function loadFont(file: string): { bytes: Uint8Array; font: FontkitFont } {
+	let entry = parsed.get(file);
+	if (!entry) {
+		const bytes = readFileSync(coreAssetPath('documents', 'fonts', file));
+		const font = fontkit.create(bytes) as unknown as FontkitFont;
+		const fullLayout = font.layout.bind(font);
+		font.layout = (text: string, features?: unknown) => {
+			if (COMPLEX.test(text)) return fullLayout(text, features);
+			const glyphs: FontkitGlyph[] = [];
+			for (const ch of text) glyphs.push(font.glyphForCodePoint(ch.codePointAt(0) as number));
+			return { glyphs };
+		};
+		entry = { bytes, font };
+		parsed.set(file, entry);
+	}
+	return entry;
+}
+
+/** Hands pdf-lib the already parsed font instead of parsing the bytes again for each document. */
+const sharedFontkit = {
+	create(bytes: Uint8Array): unknown {
+		for (const entry of parsed.values()) if (entry.bytes === bytes) return entry.font;
+		return fontkit.create(bytes);
+	},
+};
+
+/** Characters the PDF text operators cannot carry (controls) are dropped; tabs become spaces. */
+function clean(text: string): string {
+	return text.replace(/\t/g, '    ').replace(/[\u0000-\u0008\u000b-\u001f\u007f]/g, '');
+}
+
+function wrap(text: string, font: PDFFont, size: number, width: number): string[] {
+	const out: string[] = [];
+	for (const paragraph of clean(text).split(/\r?\n/)) {
+		if (paragraph.trim() === '') {
+			out.push('');
+			continue;
+		}
+		const indent = paragraph.match(/^(\s*(?:[-•*]\s+)?)/)?.[1] ?? '';
+		const hanging = ' '.repeat(indent.length);
+		let line = '';
+		for (const word of paragraph.split(/(?<=\s)(?=\S)/)) {
+			const candidate = line + word;
+			if (line && font.widthOfTextAtSize(candidate.trimEnd(), size) > width) {
+				out.push(line.trimEnd());
+				line = hanging + word.trimStart();
+			} else line = candidate;
+			while (font.widthOfTextAtSize(line.trimEnd(), size) > width && line.length > 1) {
+				// a single word longer than the line: cut it
+				let cut = line.length - 1;
+				while (cut > 1 && font.widthOfTextAtSize(line.slice(0, cut), size) > width) cut--;
+				out.push(line.slice(0, cut));
+				line = hanging + line.slice(cut);
+			}
+		}
+		out.push(line.trimEnd());
+	}
+	return out;
+}
+
+interface Writer {
+	doc: PDFDocument;
+	page: PDFPage;
+	y: number;
+	regular: PDFFont;
+	bold: PDFFont;
+	footer?: string;
+}
+
+function newPage(w: Writer): void {
+	w.page = w.doc.addPage(A4);
+	w.y = A4[1] - MARGIN;
+	drawFooter(w);
+}
+
+function drawFooter(w: Writer): void {
+	if (!w.footer) return;
+	let y = MARGIN - 20;
+	for (const line of wrap(w.footer, w.regular, 7.5, A4[0] - 2 * MARGIN).slice(0, 3).reverse()) {
+		w.page.drawText(line, { x: MARGIN, y, size: 7.5, font: w.regular, color: rgb(0.35, 0.35, 0.35) });
+		y += 9.5;
+	}
+}
+
+function line(w: Writer, text: string, options: { bold?: boolean; size?: number; x?: number } = {}): void {
+	const size = options.size ?? FONT_SIZE;
+	if (w.y < MARGIN + 30) newPage(w);
+	if (text) w.page.drawText(text, { x: options.x ?? MARGIN, y: w.y, size, font: options.bold ? w.bold : w.regular, color: rgb(0.1, 0.1, 0.1) });
+	w.y -= size === FONT_SIZE ? LEADING : size * 1.4;
+}
+
+async function begin(spec: Pick<LetterSpec, 'footer' | 'title' | 'language'>): Promise<Writer> {
+	const doc = await PDFDocument.create();
+	doc.registerFontkit(sharedFontkit as unknown as typeof fontkit);
+	const regular = await doc.embedFont(loadFont('DejaVuSans.ttf').bytes, { subset: true });
+	const bold = await doc.embedFont(loadFont('DejaVuSans-Bold.ttf').bytes, { subset: true });
+	if (spec.title) doc.setTitle(clean(spec.title));
+	if (spec.language) doc.setLanguage(spec.language);
+	doc.setProducer('n8n-nodes-receivables');
+	const w: Writer = { doc, page: undefined as unknown as PDFPage, y: 0, regular, bold, footer: spec.footer };
+	newPage(w);
+	return w;
+}
+
+/** One letter as a PDF (A4, window-envelope address block on the right). */
+export async function renderLetterPdf(spec: LetterSpec): Promise<Uint8Array> {
+	const w = await begin({ footer: spec.footer, title: spec.title ?? spec.subject, language: spec.language });
+	const width = A4[0] - 2 * MARGIN;
+	// sender block, top left
+	line(w, clean(spec.sender.name), { bold: true });
+	for (const l of spec.sender.lines ?? []) line(w, clean(l), { size: 9 });
+	// recipient block, where a C5/DL window envelope shows it
+	w.y = Math.min(w.y, A4[1] - 150);
+	const x = A4[0] / 2 + 20;
+	const addressWidth = A4[0] - MARGIN - x;
+	for (const l of wrap(spec.recipient.name, w.bold, FONT_SIZE, addressWidth)) line(w, l, { bold: true, x });
+	for (const l of spec.recipient.lines ?? []) for (const part of wrap(l, w.regular, FONT_SIZE, addressWidth)) line(w, part, { x });
+	w.y = Math.min(w.y, A4[1] - 270);
+	if (spec.placeAndDate) line(w, clean(spec.placeAndDate), { x });
+	w.y -= LEADING / 2;
+	for (const ref of spec.references ?? []) for (const part of wrap(ref, w.regular, 9, width)) line(w, part, { size: 9 });
+	w.y -= LEADING / 2;
+	for (const part of wrap(spec.subject, w.bold, FONT_SIZE, width)) line(w, part, { bold: true });
+	w.y -= LEADING / 2;
+	for (const part of wrap(spec.body, w.regular, FONT_SIZE, width)) line(w, part);
+	return await w.doc.save({ useObjectStreams: true });
+}

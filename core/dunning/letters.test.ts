@@ -1,0 +1,80 @@
+import { spawnSync } from 'node:child_process';
+import type { Ledger } from '../ledger';
+import { createTestLedger, dropTestLedger } from '../../test/helpers/db';
+import { addCustomer, addInvoice, seedStaff } from '../../test/helpers/dunning';
+import { installDefaultPolicies } from './policy';
+import { planReminders } from './plan';
+import { produceLetters, type ProducedLetter } from './letters';
+
+const COMPANY = { name: 'ACME SAS', legalName: 'ACME SAS au capital de 10 000 €', addressLines: ['1 place du Commerce', '69002 Lyon'], siren: '123456789', iban: 'FR76 3000 6000 0112 3456 7890 189', email: 'compta@acme.example' };
+
+function pdfText(pdf: Uint8Array): string {
+	const result = spawnSync('pdftotext', ['-layout', '-enc', 'UTF-8', '-', '-'], { input: Buffer.from(pdf) });
+	if (result.status !== 0) throw new Error(`pdftotext failed: ${result.stderr.toString()}`);
+	return result.stdout.toString('utf8');
+}
+
+async function collect(generator: AsyncGenerator<ProducedLetter>): Promise<ProducedLetter[]> {
+	const out: ProducedLetter[] = [];
+	for await (const letter of generator) out.push(letter);
+	return out;
+}
+
+describe('letters', () => {
+	let ledger: Ledger;
+
+	beforeAll(async () => {
+		ledger = await createTestLedger();
+		await installDefaultPolicies(ledger);
+		await seedStaff(ledger);
+	});
+
+	afterAll(async () => {
+		await dropTestLedger(ledger);
+	});
+
+	it('prints reminders for customers without e-mail, names in any script included, once', async () => {
+		const names = ['Ωμέγα Εμπορική ΑΕ', 'ООО «Горбунов и партнёры»', 'Công ty Nguyễn Thị Hằng', 'Société Générale d’Électricité Œuvre'];
+		for (const [i, name] of names.entries()) {
+			const c = await addCustomer(ledger, { externalId: `P${i}`, name, emails: [], addressLines: ['Rue 1', 'Bâtiment B'], postalCode: '75011', city: 'Paris' });
+			await addInvoice(ledger, { customerId: c, number: `P-${i}`, dueDate: '2025-10-14', amount: 987654n });
+		}
+		const plan = await planReminders(ledger, { stage: 'level1', asOf: '2025-10-20' });
+		expect(plan.due.map((m) => m.channel)).toEqual(['letter', 'letter', 'letter', 'letter']);
+		const letters = await collect(produceLetters(ledger, plan.due, { company: COMPANY, place: 'Lyon' }));
+		expect(letters.map((l) => l.outcome.status)).toEqual(['sent', 'sent', 'sent', 'sent']);
+		expect(letters[0].fileName).toBe('level1-P0-2025-10-20.pdf');
+		for (const [i, letter] of letters.entries()) {
+			const text = pdfText(letter.pdf as Uint8Array);
+			expect(text).toContain(names[i]);
+			expect(text).toContain('Lyon, le 20 octobre 2025');
+			expect(text).toContain(`Facture P-${i} du 2 janvier 2025, échue le 14 octobre 2025 : 9 876,54 € restant dû`);
+			expect(text).toContain('75011 Paris');
+			expect(text).toContain('SIREN 123456789');
+		}
+		const rows = await ledger.query<{ channel: string; status: string }>("SELECT channel, status FROM reminders WHERE stage = 'level1'");
+		expect(rows.every((r) => r.channel === 'letter' && r.status === 'sent')).toBe(true);
+		const history = await ledger.query<{ kind: string; channel: string; content_hash: string }>("SELECT kind, channel, content_hash FROM history WHERE channel = 'letter'");
+		expect(history).toHaveLength(4);
+		expect(history[0].content_hash).toMatch(/^[0-9a-f]{64}$/);
+		const again = await collect(produceLetters(ledger, plan.due, { company: COMPANY }));
+		expect(again.map((l) => l.outcome.status)).toEqual(['skipped', 'skipped', 'skipped', 'skipped']);
+		expect(again.every((l) => l.pdf === undefined)).toBe(true);
+	}, 60_000);
+
+	it('prints formal notices with the late-payment charges', async () => {
+		const c = await addCustomer(ledger, { externalId: 'FN1', name: 'Retard & Cie', language: 'fr' });
+		await addInvoice(ledger, { customerId: c, number: 'FN-1', dueDate: '2025-08-01', amount: 1000000n });
+		const plan = await planReminders(ledger, { stage: 'formal_notice', asOf: '2025-09-15' });
+		const mine = plan.due.filter((m) => m.customer.externalId === 'FN1');
+		expect(mine[0].channel).toBe('letter');
+		const [letter] = await collect(produceLetters(ledger, mine, { company: COMPANY }));
+		const text = pdfText(letter.pdf as Uint8Array);
+		expect(text).toContain('Mise en demeure de payer – Retard & Cie');
+		// 10 000 € × 12,15 % × 45 / 365 = 149,79 €
+		expect(text).toContain('Pénalités de retard au taux annuel de 12,15 %');
+		expect(text).toContain('149,79 €');
+		expect(text).toContain('(article D441-5) : 40,00 €');
+		expect(text).toContain('Total : 10 189,79 €');
+	}, 30_000);
+});
