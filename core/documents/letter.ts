@@ -60,10 +60,23 @@ function loadFont(file: string): { bytes: Uint8Array; font: FontkitFont } {
 		const bytes = readFileSync(coreAssetPath('documents', 'fonts', file));
 		const font = fontkit.create(bytes) as unknown as FontkitFont;
 		const fullLayout = font.layout.bind(font);
+		// fontkit caches one glyph object per glyph id, with the code points of its first lookup (none when it was
+		// first met as a part of an accented letter): pdf-lib reads code points for the text layer, so each
+		// character gets its own small glyph record.
+		const byCodePoint = new Map<number, FontkitGlyph>();
 		font.layout = (text: string, features?: unknown) => {
 			if (COMPLEX.test(text)) return fullLayout(text, features);
 			const glyphs: FontkitGlyph[] = [];
-			for (const ch of text) glyphs.push(font.glyphForCodePoint(ch.codePointAt(0) as number));
+			for (const ch of text) {
+				const codePoint = ch.codePointAt(0) as number;
+				let glyph = byCodePoint.get(codePoint);
+				if (!glyph) {
+					const g = font.glyphForCodePoint(codePoint);
+					glyph = { id: g.id, advanceWidth: g.advanceWidth, codePoints: [codePoint] };
+					byCodePoint.set(codePoint, glyph);
+				}
+				glyphs.push(glyph);
+			}
 			return { glyphs };
 		};
 		entry = { bytes, font };
