@@ -7,3 +7,4 @@ export {
 } from './ledger';
 export { parsePaymentTerms, dueDatesFor, latestLegalDueDate, type StatedTerms } from './terms';
 export { isValidSiren, isValidSiret, checkVatId } from './identifiers';
+export { storeParsedInvoices, type ParsedOutcome, type StoreParsedOptions } from './store';

@@ -7,6 +7,7 @@ import {
 	checkAgainstLedger, checkCustomers, checkDuplicates, loadIntakeSettings, mergeIntakeSettings, resolveCustomerIds, saveIntakeSettings,
 } from './ledger';
 import { prepareInvoice } from './prepare';
+import { storeParsedInvoices } from './store';
 
 const read = async (xml: string): Promise<ParsedInvoice> => (await parseInvoiceDocument(xml)).invoices[0];
 
@@ -96,5 +97,39 @@ describe('intake checks against the ledger', () => {
 		await expect(saveIntakeSettings(ledger, { rules: { NOT_A_RULE: 'off' } as never })).rejects.toMatchObject({ code: 'INTAKE_RULES_INVALID' });
 		await ledger.query(`UPDATE settings SET value = '{"rules": {"FR_LATE_PENALTY": "sometimes"}}' WHERE key = 'intake.rules'`);
 		await expect(loadIntakeSettings(ledger)).rejects.toMatchObject({ code: 'INTAKE_RULES_INVALID' });
+	});
+});
+
+describe('storeParsedInvoices', () => {
+	let ledger: Ledger;
+	beforeAll(async () => {
+		ledger = await createTestLedger();
+		await upsertCustomers(ledger, [
+			{ externalId: 'CLI-0007', name: 'Boulangerie Martin', siren: '552032534', emails: ['compta@boulangerie-martin.fr'], addressLines: ['3 place du Marché'], postalCode: '69100', city: 'Villeurbanne', country: 'FR' },
+		]);
+	});
+	afterAll(async () => dropTestLedger(ledger));
+
+	it('checks, stores the accepted invoices once, rejects the others with their reasons', async () => {
+		const good = await read(frenchUbl(['<cbc:ID>CLI-0007</cbc:ID>', '<cbc:ID>MARTIN</cbc:ID>']));
+		const bad = await read(frenchUbl(['FA-2026-0042', 'FA-2026-0043'], ['<cbc:PayableAmount currencyID="EUR">240.00', '<cbc:PayableAmount currencyID="EUR">24.00']));
+		const unknown = await read(frenchUbl(['FA-2026-0042', 'FA-2026-0044'], ['<cbc:ID>CLI-0007</cbc:ID>', '<cbc:ID>NEW-9</cbc:ID>'], ['"0002">552032534', '"0002">442306122'], ['FR27552032534', 'FR88442306122']));
+		const first = await storeParsedInvoices(ledger, [good, bad, unknown]);
+		expect(first.map((o) => o.status)).toEqual(['created', 'rejected', 'rejected']);
+		expect(first[0].invoice?.customerExternalId).toBe('CLI-0007');
+		expect(first[1].anomalies.map((a) => a.code)).toEqual(['PAYABLE_MISMATCH']);
+		expect(first[2].anomalies.map((a) => a.code)).toEqual(['CUSTOMER_UNKNOWN']);
+		const again = await storeParsedInvoices(ledger, [good], { actor: 'test' });
+		expect(again[0]).toMatchObject({ status: 'unchanged', revision: 1 });
+		const created = await storeParsedInvoices(ledger, [unknown], { createMissingCustomers: true });
+		expect(created[0].anomalies.filter((a) => a.severity === 'block')).toEqual([]);
+		expect(created[0]).toMatchObject({ status: 'created' });
+		expect(created[0].error).toBeUndefined();
+		expect(created[0].anomalies.map((a) => `${a.severity}:${a.code}`)).toEqual(['warn:CUSTOMER_UNKNOWN']);
+		const [customer] = await ledger.query<{ name: string; siren: string; vat_number: string; emails: string[]; city: string }>("SELECT name, siren, vat_number, emails, city FROM customers WHERE external_id = 'NEW-9'");
+		expect(customer).toEqual({ name: 'Boulangerie Martin SARL', siren: '442306122', vat_number: 'FR88442306122', emails: ['compta@boulangerie-martin.fr'], city: 'Villeurbanne' });
+		const rows = await ledger.query<{ number: string; customer: string; extra: { seller: { siren: string } } }>(
+			'SELECT i.number, c.external_id AS customer, i.extra FROM invoices i JOIN customers c ON c.id = i.customer_id ORDER BY i.number');
+		expect(rows.map((r) => [r.number, r.customer, r.extra.seller.siren])).toEqual([['FA-2026-0042', 'CLI-0007', '123456782'], ['FA-2026-0044', 'NEW-9', '123456782']]);
 	});
 });

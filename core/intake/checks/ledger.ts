@@ -192,8 +192,10 @@ export async function checkAgainstLedger(ledger: Ledger, prepared: PreparedInvoi
 		checkDuplicates(ledger, invoices),
 		checkCustomers(ledger, invoices, withInvoice.map((p) => p.parsed), options),
 	]);
+	// Creating missing customers makes an unknown customer a warning, unless the company decided otherwise.
+	const rules = options.createMissingCustomers ? { CUSTOMER_UNKNOWN: 'warn' as const, ...options.rules } : options.rules;
 	withInvoice.forEach((p, i) => {
-		const extra = applyRuleSettings([...duplicates[i], ...customers[i]], p.parsed, { ...options, french: isFrenchSeller(p.parsed, options) });
+		const extra = applyRuleSettings([...duplicates[i], ...customers[i]], p.parsed, { ...options, rules, french: isFrenchSeller(p.parsed, options) });
 		if (!extra.length) return;
 		p.anomalies = [...p.anomalies, ...extra];
 		if (hasBlocking(extra)) p.invoice = undefined;
