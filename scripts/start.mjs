@@ -1,0 +1,405 @@
+// npm start: the whole product on this machine with one command.
+//   1. installs what is missing (libraries, build, n8n and Node 24 in .runtime/n8n);
+//   2. starts an embedded Postgres in .data/postgres, unless DATABASE_URL or PG* variables name a database;
+//   3. migrates the ledger and loads the demo company (embedded database, or RECEIVABLES_DEMO=1);
+//   4. starts a local mail catcher, so the e-mails the workflows send can be read;
+//   5. starts n8n with this package installed, its credentials and the workflows of workflows/;
+//   6. prints where to go. Ctrl-C stops everything; the next start reuses the data in .data.
+import { createHash, randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync, copyFileSync, createWriteStream } from 'node:fs';
+import { createRequire } from 'node:module';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { dataDir, describeError, ensureBuilt, ensureDependencies, loadCore, root } from './lib/project.mjs';
+
+const LEDGER_CREDENTIAL = { id: 'rcvLedgerCred001', name: 'Receivables Ledger', type: 'receivablesLedgerApi' };
+const SMTP_CREDENTIAL = { id: 'rcvSmtpCred00001', name: 'Receivables SMTP', type: 'receivablesSmtpApi' };
+const OWNER_EMAIL = 'admin@orbel.example';
+
+const env = process.env;
+const say = (line = '') => console.log(line);
+const step = (text) => console.log(`\n▸ ${text}`);
+const detail = (text) => console.log(`  ${text}`);
+
+// Everything started so far, stopped in reverse order (n8n before the catcher, the database last).
+const running = { n8n: undefined, catcher: undefined, ledger: undefined, database: undefined };
+let shuttingDown;
+
+async function shutdown(code, reason) {
+	shuttingDown ??= (async () => {
+		if (reason) say(`\n${reason}`);
+		const stopOne = async (label, stop) => {
+			try {
+				await stop();
+			} catch (error) {
+				say(`  could not stop ${label} cleanly: ${error.message}`);
+			}
+		};
+		if (running.n8n) {
+			say('Stopping n8n (up to 20 s; Ctrl-C again to force)...');
+			await stopOne('n8n', () => running.n8n.stop());
+		}
+		if (running.catcher) await stopOne('the mail catcher', () => running.catcher.stop());
+		if (running.ledger) await stopOne('the ledger pool', () => running.ledger.close());
+		if (running.database?.kind === 'embedded') {
+			say('Stopping Postgres...');
+			await stopOne('Postgres', () => running.database.stop());
+		}
+		say('Stopped. Your data stays in .data: `npm start` again to continue where you left off.');
+		process.exit(code);
+	})();
+	return shuttingDown;
+}
+
+// Under `npm start`, one Ctrl-C arrives twice (from the terminal and forwarded by npm): signals within a second of
+// the first count once. A Ctrl-C pressed later while stopping forces the exit.
+let firstSignalAt = 0;
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
+	process.on(signal, () => {
+		const now = Date.now();
+		if (!firstSignalAt) {
+			firstSignalAt = now;
+			shutdown(0, signal === 'SIGINT' ? 'Ctrl-C received.' : `${signal} received.`);
+		} else if (now - firstSignalAt > 1000) {
+			say('Forced exit: n8n or Postgres may still be stopping in the background.');
+			process.exit(130);
+		}
+	});
+}
+
+function portFree(port) {
+	return new Promise((resolve) => {
+		const server = net.createServer();
+		server.once('error', () => resolve(false));
+		server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
+	});
+}
+
+/** The port of variable `name` (must be free), else `preferred` when free, else any free port. */
+async function choosePort(name, preferred, freePort) {
+	if (env[name]) {
+		const port = Number(env[name]);
+		if (!Number.isInteger(port) || port <= 0 || port > 65535) throw new Error(`${name}=${env[name]} is not a port number.`);
+		if (!(await portFree(port))) throw new Error(`${name}=${port}, but something already listens on 127.0.0.1:${port}. Choose another port.`);
+		return port;
+	}
+	if (preferred && (await portFree(preferred))) return preferred;
+	return await freePort();
+}
+
+function readJson(file) {
+	try {
+		return JSON.parse(readFileSync(file, 'utf8'));
+	} catch {
+		return undefined;
+	}
+}
+
+const hashOf = (value) => createHash('sha256').update(typeof value === 'string' || Buffer.isBuffer(value) ? value : JSON.stringify(value)).digest('hex');
+
+/** The encryption key of n8n and the owner's login, created once and kept in <data>/secrets.json (mode 600). */
+function secrets(data, runtime) {
+	const file = path.join(data, 'secrets.json');
+	const stored = readJson(file);
+	if (stored?.encryptionKey && stored?.owner?.passwordHash) return stored;
+	const bcrypt = createRequire(path.join(runtime.dir, 'package.json'))('bcryptjs');
+	const password = `Demo-${randomBytes(5).toString('hex')}`;
+	const created = {
+		encryptionKey: stored?.encryptionKey ?? randomBytes(32).toString('hex'),
+		owner: { email: OWNER_EMAIL, firstName: 'Demo', lastName: 'Finance', password, passwordHash: bcrypt.hashSync(password, 10) },
+	};
+	writeFileSync(file, `${JSON.stringify(created, null, 2)}\n`, { mode: 0o600 });
+	return created;
+}
+
+/** The node types of this package that start workflows (trigger, poller or webhook), from the built nodes. */
+function packageTriggerTypes(packageName) {
+	const manifest = readJson(path.join(root, 'package.json'));
+	const require = createRequire(import.meta.url);
+	const triggers = new Set();
+	for (const file of manifest.n8n?.nodes ?? []) {
+		try {
+			const exported = require(path.join(root, file));
+			for (const NodeClass of Object.values(exported)) {
+				if (typeof NodeClass !== 'function') continue;
+				const node = new NodeClass();
+				const versions = node.nodeVersions ? Object.values(node.nodeVersions) : [node];
+				const description = node.description ?? versions[0]?.description;
+				const all = [description, ...versions.map((v) => v.description)].filter(Boolean);
+				if (all.some((d) => d.group?.includes('trigger') || d.polling || d.webhooks?.length)) triggers.add(`${packageName}.${description.name}`);
+			}
+		} catch {
+			// A node that cannot be loaded here is judged by its name below.
+		}
+	}
+	return triggers;
+}
+
+const NOT_ACTIVATING = new Set(['n8n-nodes-base.manualTrigger', 'n8n-nodes-base.executeWorkflowTrigger', 'n8n-nodes-base.errorTrigger']);
+
+function startsByItself(workflow, packageTriggers) {
+	return (workflow.nodes ?? []).some((node) => {
+		if (node.disabled || NOT_ACTIVATING.has(node.type)) return false;
+		if (packageTriggers.has(node.type)) return true;
+		return node.type === 'n8n-nodes-base.webhook' || /Trigger$/.test(node.type);
+	});
+}
+
+/** The workflows of workflows/: { id, name, file, hash, trigger }. */
+function shippedWorkflows(packageName) {
+	const dir = path.join(root, 'workflows');
+	if (!existsSync(dir)) return [];
+	const packageTriggers = packageTriggerTypes(packageName);
+	return readdirSync(dir)
+		.filter((name) => name.endsWith('.json'))
+		.sort()
+		.map((name) => {
+			const text = readFileSync(path.join(dir, name), 'utf8');
+			const workflow = JSON.parse(text);
+			if (!workflow.id) throw new Error(`workflows/${name} has no id: every shipped workflow needs a fixed id.`);
+			const nodes = (workflow.nodes ?? []).filter((node) => !node.disabled);
+			return {
+				id: workflow.id,
+				name: workflow.name,
+				file: path.join(dir, name),
+				hash: hashOf(text),
+				trigger: startsByItself(workflow, packageTriggers),
+				types: new Set(nodes.map((node) => node.type)),
+				manual: nodes.some((node) => node.type === 'n8n-nodes-base.manualTrigger'),
+				webhooks: nodes.filter((node) => node.type === 'n8n-nodes-base.webhook' && node.parameters?.path).map((node) => ({ path: node.parameters.path, method: node.parameters.httpMethod ?? 'GET' })),
+			};
+		});
+}
+
+/**
+ * Ids among `ids` that n8n's database already holds in `table` (workflow_entity, credentials_entity): none when
+ * n8n has not created its tables yet. Read-only; it tells whether an import is needed without starting the CLI.
+ */
+async function presentInN8n(ledger, schema, table, ids) {
+	const exists = await ledger.query('SELECT to_regclass($1) IS NOT NULL AS present', [`"${schema}".${table}`]);
+	if (!exists[0].present) return new Set();
+	const rows = await ledger.query(`SELECT id FROM "${schema}".${table} WHERE id = ANY($1::text[])`, [ids]);
+	return new Set(rows.map((row) => row.id));
+}
+
+/** What to try first, from the workflows that are really there. */
+function firstSteps({ editorUrl, workflows, database, catcher }) {
+	const steps = ['Open the editor and log in. The Receivables nodes are in the nodes panel (search "Receivables").'];
+	const reminders = workflows.find((w) => w.manual && w.types.has('n8n-nodes-receivables.reminderStep'));
+	if (reminders) steps.push(`Open "${reminders.name}" and click "Execute workflow": the e-mails land in the mail catcher (${catcher.url}).`);
+	const manual = workflows.find((w) => w.manual && w !== reminders);
+	if (manual) steps.push(`Open "${manual.name}" and click "Execute workflow" to see the nodes work on the ledger.`);
+	for (const workflow of workflows.filter((w) => w.trigger && w.webhooks.length).slice(0, 2)) {
+		const hook = workflow.webhooks[0];
+		steps.push(`"${workflow.name}" listens on ${hook.method} ${editorUrl}/webhook/${hook.path}`);
+	}
+	steps.push(`The ledger is the Postgres schema "${database.schema}" (credential "${LEDGER_CREDENTIAL.name}"): customers, invoices, payments, disputes.`);
+	return steps;
+}
+
+function banner({ editorUrl, owner, catcher, database, demo, workflows, logFile }) {
+	const line = '─'.repeat(76);
+	const active = workflows.filter((w) => w.trigger).length;
+	say(`\n${line}`);
+	say(' n8n-nodes-receivables is running');
+	say(line);
+	say(` n8n editor     ${editorUrl}`);
+	say(`   log in with  ${owner.email}  /  ${owner.password}`);
+	say(` Mail catcher   ${catcher.url}   (SMTP 127.0.0.1:${catcher.smtpPort}; nothing leaves this machine)`);
+	say(` Ledger         schema "${database.schema}" on ${database.label}`);
+	if (demo) say(` Demo company   ${demo}`);
+	say(` Workflows      ${workflows.length} from workflows/, ${active} active (they have a trigger)`);
+	say(` n8n log        ${logFile}`);
+	say(line);
+	say(' What to try first');
+	firstSteps({ editorUrl, workflows, database, catcher }).forEach((text, i) => say(`  ${i + 1}. ${text}`));
+	say(line);
+	say(' Stop with Ctrl-C. The data stays in .data for the next `npm start`.');
+	say(`${line}\n`);
+}
+
+async function main() {
+	const data = dataDir(env);
+	say('n8n-nodes-receivables: starting the demo (first time: about 5 to 10 minutes; later: under a minute).');
+
+	step('Libraries and build');
+	const installed = await ensureDependencies({ log: detail });
+	const built = await ensureBuilt({ log: detail });
+	if (!installed && !built) detail('Up to date.');
+
+	step('n8n runtime');
+	const runtimeLib = await import('./lib/n8n-runtime.mjs');
+	const runtime = await runtimeLib.ensureN8nRuntime({ log: detail });
+	detail(`n8n ${runtimeLib.N8N_VERSION} on Node ${runtimeLib.NODE_VERSION} in ${path.relative(root, runtime.dir) || runtime.dir}`);
+
+	step('Database');
+	const core = loadCore();
+	const { resolveDatabase } = await import('./lib/database.mjs');
+	running.database = await resolveDatabase({ env, log: detail });
+	if (running.database.kind === 'external') detail(`Postgres: ${running.database.label}`);
+	const ledger = core.openLedger({ ...running.database.ledgerConfig, applicationName: 'n8n-nodes-receivables start', maxConnections: 5 });
+	running.ledger = ledger;
+	const migration = await ledger.ensureReady();
+	detail(
+		migration.applied.length
+			? `Ledger schema "${ledger.schema}": applied ${migration.applied.join(', ')}.`
+			: `Ledger schema "${ledger.schema}": up to date (${migration.current}).`,
+	);
+
+	let demoText;
+	const demoWanted = env.RECEIVABLES_DEMO === '1' || (env.RECEIVABLES_DEMO !== '0' && running.database.kind === 'embedded');
+	if (demoWanted) {
+		const { loadDemoCompany } = await import('./lib/demo-data.mjs');
+		const started = Date.now();
+		const demo = await loadDemoCompany(core, ledger, { log: detail });
+		const s = demo.summary;
+		demoText = `Orbel Équipements: ${s.customers} customers, ${s.invoices} invoices (${s.openInvoices} open), as of ${demo.asOf}`;
+		detail(demo.status === 'loaded' ? `Demo company loaded in ${Math.round((Date.now() - started) / 1000)} s: ${demoText}.` : `Demo company already there: ${demoText}.`);
+	} else {
+		detail(
+			env.RECEIVABLES_DEMO === '0'
+				? 'Demo company not loaded (RECEIVABLES_DEMO=0).'
+				: 'Demo company not loaded: this is your own database. Set RECEIVABLES_DEMO=1 to load it into an empty ledger.',
+		);
+	}
+
+	step('Mail catcher');
+	const { startMailCatcher } = await import('./lib/mail-catcher.mjs');
+	const smtpPort = await choosePort('MAIL_SMTP_PORT', 1025, runtimeLib.freePort);
+	const mailHttpPort = await choosePort('MAIL_HTTP_PORT', 8025, runtimeLib.freePort);
+	running.catcher = await startMailCatcher({ smtpPort, httpPort: mailHttpPort, dir: path.join(data, 'mail') });
+	detail(`SMTP on 127.0.0.1:${running.catcher.smtpPort}, messages on ${running.catcher.url}`);
+
+	step('n8n');
+	const userFolder = path.join(data, 'n8n');
+	mkdirSync(userFolder, { recursive: true });
+	const stateFile = path.join(userFolder, 'receivables-start.json');
+	const state = readJson(stateFile) ?? {};
+	const saveState = () => writeFileSync(stateFile, `${JSON.stringify(state, null, 2)}\n`);
+	const { encryptionKey, owner } = secrets(data, runtime);
+	const n8nSchema = (env.RECEIVABLES_N8N_SCHEMA ?? 'n8n').trim();
+	if (!/^[a-z_][a-z0-9_]{0,62}$/.test(n8nSchema)) throw new Error(`RECEIVABLES_N8N_SCHEMA "${n8nSchema}" is not a valid schema name (lower-case letters, digits, _).`);
+	if (n8nSchema === ledger.schema) throw new Error(`n8n's tables and the ledger cannot share the schema "${n8nSchema}": set RECEIVABLES_N8N_SCHEMA to another name.`);
+	await ledger.query(`CREATE SCHEMA IF NOT EXISTS "${n8nSchema}"`);
+	const n8nPort = await choosePort('N8N_PORT', 5678, runtimeLib.freePort);
+	const runnerPort = await runtimeLib.freePort();
+	const n8nEnv = runtimeLib.n8nEnv({
+		userFolder,
+		db: { ...running.database.db, schema: n8nSchema },
+		port: n8nPort,
+		runnerPort,
+		encryptionKey,
+		extra: {
+			GENERIC_TIMEZONE: env.GENERIC_TIMEZONE ?? 'Europe/Paris',
+			N8N_DEFAULT_LOCALE: 'en',
+			N8N_INSTANCE_OWNER_MANAGED_BY_ENV: 'true',
+			N8N_INSTANCE_OWNER_EMAIL: owner.email,
+			N8N_INSTANCE_OWNER_FIRST_NAME: owner.firstName,
+			N8N_INSTANCE_OWNER_LAST_NAME: owner.lastName,
+			N8N_INSTANCE_OWNER_PASSWORD_HASH: owner.passwordHash,
+			...(running.database.db.ssl && running.database.db.ssl !== 'disable' ? { DB_POSTGRESDB_SSL_ENABLED: 'true', DB_POSTGRESDB_SSL_REJECT_UNAUTHORIZED: String(running.database.db.ssl === 'verify-full') } : {}),
+		},
+	});
+	const cliLog = env.RECEIVABLES_N8N_LOG === '1' ? (line) => detail(`n8n: ${line}`) : () => {};
+
+	const packageName = readJson(path.join(root, 'package.json')).name;
+	const tarball = await runtimeLib.packPackage({ log: () => {} });
+	const packageHash = hashOf(readFileSync(tarball));
+	const packageDir = path.join(userFolder, '.n8n', 'nodes', 'node_modules', packageName);
+	if (state.packageHash !== packageHash || !existsSync(path.join(packageDir, 'package.json'))) {
+		detail('Installing this package into n8n (as n8n installs community nodes)...');
+		await runtimeLib.installPackageInto(userFolder, tarball, { log: () => {} });
+		state.packageHash = packageHash;
+		saveState();
+	} else {
+		detail('Package already installed in n8n (unchanged since the last start).');
+	}
+
+	const credentials = [
+		{
+			...LEDGER_CREDENTIAL,
+			data: {
+				host: running.database.db.host, port: running.database.db.port, database: running.database.db.database,
+				user: running.database.db.user, password: running.database.db.password, ssl: running.database.db.ssl ?? 'disable',
+				schema: ledger.schema, maxConnections: 10,
+			},
+		},
+		{ ...SMTP_CREDENTIAL, data: { user: '', password: '', host: '127.0.0.1', port: running.catcher.smtpPort, secure: false, disableStartTls: true, hostName: '' } },
+	];
+	const credentialsHash = hashOf({ credentials, encryptionKey, n8nSchema, db: running.database.db });
+	const workflows = shippedWorkflows(packageName);
+	const present = await presentInN8n(ledger, n8nSchema, 'workflow_entity', workflows.map((w) => w.id));
+	const credentialsPresent = await presentInN8n(ledger, n8nSchema, 'credentials_entity', credentials.map((c) => c.id));
+	const reimport = env.RECEIVABLES_REIMPORT_WORKFLOWS === '1';
+	const toImport = workflows.filter((w) => reimport || !present.has(w.id));
+	if (state.credentialsHash !== credentialsHash || credentialsPresent.size < credentials.length) {
+		detail(`Credentials "${LEDGER_CREDENTIAL.name}" (ledger) and "${SMTP_CREDENTIAL.name}" (mail catcher)...`);
+		await runtimeLib.importCredentials(runtime, n8nEnv, credentials, { log: cliLog });
+		state.credentialsHash = credentialsHash;
+		saveState();
+	}
+	if (toImport.length) {
+		detail(`Importing ${toImport.length} workflow${toImport.length > 1 ? 's' : ''}...`);
+		const dir = mkdtempSync(path.join(os.tmpdir(), 'receivables-workflows-'));
+		try {
+			for (const workflow of toImport) copyFileSync(workflow.file, path.join(dir, path.basename(workflow.file)));
+			await runtimeLib.importWorkflows(runtime, n8nEnv, dir, { log: cliLog });
+		} finally {
+			rmSync(dir, { recursive: true, force: true });
+		}
+		const triggers = toImport.filter((w) => w.trigger);
+		if (triggers.length) {
+			detail(`Activating ${triggers.length} workflow${triggers.length > 1 ? 's' : ''} with a trigger (${triggers.map((w) => w.name).join('; ')})...`);
+			await runtimeLib.publishWorkflows(runtime, n8nEnv, triggers.map((w) => w.id), { log: cliLog });
+		}
+		state.workflows = Object.fromEntries(workflows.map((w) => [w.id, w.hash]));
+		saveState();
+	}
+	const changed = workflows.filter((w) => present.has(w.id) && !reimport && state.workflows?.[w.id] && state.workflows[w.id] !== w.hash);
+	if (changed.length) {
+		detail(`${changed.length} workflow file${changed.length > 1 ? 's' : ''} changed since imported (kept as in n8n, with your edits).`);
+		detail('To replace them by the files: RECEIVABLES_REIMPORT_WORKFLOWS=1 npm start');
+	}
+
+	const logDir = path.join(data, 'logs');
+	mkdirSync(logDir, { recursive: true });
+	const logFile = path.join(logDir, 'n8n.log');
+	const logStream = createWriteStream(logFile, { flags: 'a' });
+	logStream.write(`\n---- ${new Date().toISOString()} npm start ----\n`);
+	detail(`Starting n8n on http://localhost:${n8nPort} (about 30 s)...`);
+	const started = Date.now();
+	running.n8n = await runtimeLib.startN8n(runtime, n8nEnv, {
+		timeoutMs: 300_000,
+		log: (line) => {
+			logStream.write(`${line}\n`);
+			if (env.RECEIVABLES_N8N_LOG === '1' || (!shuttingDown && /\b(error|fatal)\b/i.test(line))) detail(`n8n: ${line}`);
+		},
+	});
+	detail(`n8n is up (${Math.round((Date.now() - started) / 1000)} s).`);
+	running.n8n.exited.then((info) => {
+		if (!shuttingDown) shutdown(1, `n8n stopped by itself (code ${info.code}, signal ${info.signal}); see ${logFile}.`);
+	});
+
+	banner({
+		editorUrl: `http://localhost:${n8nPort}`,
+		owner,
+		catcher: running.catcher,
+		database: { schema: ledger.schema, label: running.database.label },
+		demo: demoText,
+		workflows,
+		logFile: path.relative(process.cwd(), logFile) || logFile,
+	});
+	if (env.RECEIVABLES_START_STATUS) {
+		writeFileSync(
+			env.RECEIVABLES_START_STATUS,
+			JSON.stringify({
+				pid: process.pid, editorUrl: `http://127.0.0.1:${n8nPort}`, n8nPid: running.n8n.process.pid, catcherUrl: running.catcher.url,
+				smtpPort: running.catcher.smtpPort, owner: { email: owner.email, password: owner.password }, ledgerSchema: ledger.schema,
+				n8nSchema, database: running.database.kind, workflows: workflows.map((w) => w.id),
+			}),
+		);
+	}
+}
+
+main().catch((error) => shutdown(1, `\nnpm start failed: ${describeError(error)}`));
