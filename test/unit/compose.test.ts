@@ -77,6 +77,8 @@ describe('docker/compose.yml (static)', () => {
 		expect(n8n.depends_on?.postgres).toEqual({ condition: 'service_healthy' });
 		expect(n8n.depends_on?.mailpit).toBeDefined();
 		expect(n8n.healthcheck?.test.join(' ')).toMatch(/5678\/healthz/);
+		expect(n8n.volumes).toEqual(['n8nfiles:/home/node/.n8n-files']);
+		expect(Object.keys(base.volumes ?? {})).toContain('n8nfiles');
 		const env = n8n.environment as Env;
 		expect(env.DB_TYPE).toBe('postgresdb');
 		expect(env.DB_POSTGRESDB_HOST).toBe('postgres');
@@ -126,6 +128,7 @@ describe('docker/compose.queue.yml (static)', () => {
 				expect({ service: name, key, value: env[key] }).toEqual({ service: name, key, value: baseEnv[key] });
 			}
 			expect(service.healthcheck?.test.join(' ')).toMatch(/5678\/healthz/);
+			expect(service.volumes).toEqual(base.services.n8n.volumes);
 			expect(service.depends_on?.redis).toEqual({ condition: 'service_healthy' });
 			expect(service.depends_on?.n8n).toEqual({ condition: 'service_healthy' });
 		}
@@ -370,7 +373,7 @@ describe('docker compose config (Debian docker-compose)', () => {
 		expect(config.services.n8n.environment?.N8N_ENCRYPTION_KEY).toBe(secrets.N8N_ENCRYPTION_KEY);
 		expect(config.services.n8n.environment?.RECEIVABLES_SMTP_HOST).toBe('mailpit');
 		for (const name of ['postgres', 'n8n', 'mailpit']) expect(config.services[name].healthcheck).toBeDefined();
-		expect(Object.keys(config.volumes ?? {})).toEqual(['pgdata']);
+		expect(Object.keys(config.volumes ?? {}).sort()).toEqual(['n8nfiles', 'pgdata']);
 	});
 
 	composeIt(`validates compose.yml + compose.queue.yml merged${skipNote}`, () => {
@@ -391,12 +394,13 @@ describe('docker compose config (Debian docker-compose)', () => {
 				DB_POSTGRESDB_HOST: 'postgres',
 			});
 			expect(service.healthcheck).toBeDefined();
+			expect(service.volumes).toEqual([expect.stringMatching(/^n8nfiles:\/home\/node\/\.n8n-files(:rw)?$/)]);
 		}
 		expect(config.services.n8n.depends_on).toEqual({
 			postgres: { condition: 'service_healthy' }, redis: { condition: 'service_healthy' }, mailpit: { condition: 'service_started' },
 		});
 		expect(config.services.redis.healthcheck).toBeDefined();
-		expect(Object.keys(config.volumes ?? {}).sort()).toEqual(['pgdata', 'redisdata']);
+		expect(Object.keys(config.volumes ?? {}).sort()).toEqual(['n8nfiles', 'pgdata', 'redisdata']);
 	});
 
 	composeIt(`refuses to start without POSTGRES_PASSWORD and N8N_ENCRYPTION_KEY${skipNote}`, () => {
