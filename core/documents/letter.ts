@@ -95,7 +95,12 @@ const sharedFontkit = {
 
 /** Characters the PDF text operators cannot carry (controls) are dropped; tabs become spaces. */
 function clean(text: string): string {
-	return text.replace(/\t/g, '    ').replace(/[\u0000-\u0008\u000b-\u001f\u007f]/g, '');
+	let out = '';
+	for (const ch of text.replace(/\t/g, '    ')) {
+		const code = ch.charCodeAt(0);
+		if (code === 10 || code === 13 || (code >= 32 && code !== 127)) out += ch;
+	}
+	return out;
 }
 
 function wrap(text: string, font: PDFFont, size: number, width: number): string[] {

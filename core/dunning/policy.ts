@@ -347,12 +347,16 @@ export function validateOverrides(policy: DunningPolicy, overrides: unknown): Po
 			hint: 'Give { "stages": { "level1": { "offsetDays": 10 } } }.',
 		});
 	}
+	let problem: ReceivablesError | undefined;
 	try {
 		applyOverrides(policy, overrides as PolicyOverrides);
 	} catch (error) {
-		throw new ReceivablesError('DUNNING_OVERRIDES_INVALID', `The customer's overrides of policy "${policy.code}" are not valid: ${(error as Error).message}`, {
-			hint: (error as ReceivablesError).hint,
-			details: (error as ReceivablesError).details,
+		problem = error as ReceivablesError;
+	}
+	if (problem) {
+		throw new ReceivablesError('DUNNING_OVERRIDES_INVALID', `The customer's overrides of policy "${policy.code}" are not valid: ${problem.message}`, {
+			hint: problem.hint,
+			details: problem.details,
 		});
 	}
 	return overrides as PolicyOverrides;

@@ -200,11 +200,15 @@ export function shippedTemplate(name: string): TemplateSet | undefined {
 	if (!/^[a-z0-9_-]+$/i.test(name)) return undefined;
 	if (!cache.has(name)) {
 		let set: TemplateSet | undefined;
+		let failure: Error | undefined;
 		try {
 			set = JSON.parse(readFileSync(coreAssetPath('dunning', 'templates', `${name}.json`), 'utf8')) as TemplateSet;
 		} catch (error) {
 			if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-			throw new ReceivablesError('DUNNING_TEMPLATE_UNREADABLE', `The shipped template "${name}" cannot be read: ${(error as Error).message}.`, {
+			failure = error as Error;
+		}
+		if (failure || !set) {
+			throw new ReceivablesError('DUNNING_TEMPLATE_UNREADABLE', `The shipped template "${name}" cannot be read: ${failure?.message}.`, {
 				hint: 'Reinstall the package: its dunning templates are damaged.',
 			});
 		}

@@ -1,0 +1,106 @@
+import {
+	NodeConnectionTypes,
+	type IExecuteFunctions,
+	type INodeExecutionData,
+	type INodeType,
+	type INodeTypeDescription,
+} from 'n8n-workflow';
+import { credentialTest } from '../shared/methods/credentialTest';
+import * as lateCharges from './actions/lateCharges.operation';
+import * as plan from './actions/plan.operation';
+import * as renderLetter from './actions/renderLetter.operation';
+import { router } from './actions/router';
+import * as savePolicy from './actions/savePolicy.operation';
+import * as sendEmail from './actions/sendEmail.operation';
+
+/**
+ * The outputs follow the operation (evaluated by n8n from the parameters, as its Switch node does). The function
+ * is written out here because n8n evaluates its source text in the editor.
+ */
+const configuredOutputs = (parameters: { operation?: string }) => {
+	const byOperation: Record<string, string[]> = {
+		plan: ['Due', 'Held'],
+		sendEmail: ['Sent', 'Letters', 'Not Sent'],
+		renderLetter: ['Letters', 'Not Produced'],
+		savePolicy: ['Saved', 'Rejected'],
+		processBounce: ['Bounces', 'Other Messages'],
+	};
+	return (byOperation[parameters.operation ?? ''] ?? ['Done']).map((displayName) => ({ type: 'main', displayName }));
+};
+
+export class ReminderStep implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'Reminder Step',
+		name: 'reminderStep',
+		icon: { light: 'file:reminderStep.svg', dark: 'file:reminderStep.dark.svg' },
+		group: ['transform'],
+		version: 1,
+		subtitle: '={{ $parameter["operation"] + ($parameter["stage"] ? ": " + $parameter["stage"] : "") }}',
+		description: 'Dunning per customer profile: plans reminders, sends them by e-mail exactly once, prints letters, computes late-payment charges',
+		defaults: { name: 'Reminder Step' },
+		usableAsTool: true,
+		inputs: [NodeConnectionTypes.Main],
+		outputs: `={{(${configuredOutputs})($parameter)}}`,
+		credentials: [
+			{ name: 'receivablesLedgerApi', required: true, testedBy: 'receivablesLedgerConnectionTest' },
+			{
+				name: 'receivablesSmtpApi',
+				required: true,
+				testedBy: 'receivablesSmtpConnectionTest',
+				displayOptions: { show: { operation: ['sendEmail'] } },
+			},
+		],
+		properties: [
+			{
+				displayName: 'Operation',
+				name: 'operation',
+				type: 'options',
+				noDataExpression: true,
+				options: [
+					{
+						name: 'Compute Late-Payment Charges',
+						value: 'lateCharges',
+						description: 'Interest at the ECB rate + 10 points (or a contract rate) and the €40 recovery indemnity, per item',
+						action: 'Compute late payment charges',
+					},
+					{
+						name: 'Plan Reminders',
+						value: 'plan',
+						description: 'List the reminders of a stage due on a date, and the invoices held back with the reason',
+						action: 'Plan reminders',
+					},
+					{
+						name: 'Render Letters',
+						value: 'renderLetter',
+						description: 'Print reminders as PDF letters (customers without e-mail, formal notices), each once',
+						action: 'Render letters',
+					},
+					{
+						name: 'Save Dunning Policy',
+						value: 'savePolicy',
+						description: 'Check and store the stages of a customer profile (offsets, channels, templates, copies)',
+						action: 'Save a dunning policy',
+					},
+					{
+						name: 'Send Reminder E-Mails',
+						value: 'sendEmail',
+						description: 'Send the reminders due by e-mail, each exactly once, in the customer language',
+						action: 'Send reminder e mails',
+					},
+				],
+				default: 'plan',
+			},
+			...plan.description,
+			...sendEmail.description,
+			...renderLetter.description,
+			...savePolicy.description,
+			...lateCharges.description,
+		],
+	};
+
+	methods = { credentialTest };
+
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		return await router.call(this);
+	}
+}

@@ -1,0 +1,62 @@
+import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import { updateDisplayOptions } from 'n8n-workflow';
+import { produceLetters } from '../../../core';
+import { getLedger } from '../../shared/transport/ledger';
+import { companyFor, heldJson, planProperties, plannedFromSource, sourceProperty } from './common';
+
+const properties: INodeProperties[] = [
+	{
+		displayName:
+			'One PDF letter per reminder (binary property "data"), ready for Write Files to Disk or a print service: customers without e-mail and formal notices. Each letter is recorded in the ledger and produced once.',
+		name: 'letterNotice',
+		type: 'notice',
+		default: '',
+	},
+	sourceProperty,
+	...updateDisplayOptions({ show: { source: ['plan'] } }, planProperties),
+	{
+		displayName: 'Company Name',
+		name: 'companyName',
+		type: 'string',
+		default: '',
+		description: 'Letterhead name; empty: the "company" setting of the ledger (name, address, SIREN, IBAN)',
+	},
+	{
+		displayName: 'Place',
+		name: 'place',
+		type: 'string',
+		default: '',
+		placeholder: 'Paris',
+		description: 'City printed before the date ("Paris, le 20 octobre 2025")',
+	},
+];
+
+const displayOptions = { show: { operation: ['renderLetter'] } };
+
+export const description = updateDisplayOptions(displayOptions, properties);
+
+export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+	const items = this.getInputData();
+	const ledger = await getLedger(this);
+	const planned = await plannedFromSource(this, ledger, items);
+	const place = String(this.getNodeParameter('place', 0, '') ?? '').trim();
+	const produced: INodeExecutionData[] = [];
+	const notProduced: INodeExecutionData[] = [];
+	const letters = planned.messages.filter((m) => m.channel === 'letter');
+	for await (const letter of produceLetters(ledger, letters, { company: await companyFor(this, ledger), place: place || undefined })) {
+		const item = planned.itemOf.get(planned.messages.find((m) => m.key === letter.message.key) ?? letter.message) ?? 0;
+		const json = { ...letter.outcome, fileName: letter.fileName } as unknown as IDataObject;
+		if (letter.pdf) {
+			const data = await this.helpers.prepareBinaryData(Buffer.from(letter.pdf), letter.fileName, 'application/pdf');
+			produced.push({ json, binary: { data }, pairedItem: { item } });
+		} else {
+			notProduced.push({ json, pairedItem: { item } });
+		}
+	}
+	for (const message of planned.messages) {
+		if (message.channel !== 'letter') notProduced.push({ json: { status: 'not_a_letter', key: message.key, channel: message.channel, customerExternalId: message.customer.externalId }, pairedItem: { item: planned.itemOf.get(message) ?? 0 } });
+	}
+	for (const held of planned.held) notProduced.push({ json: heldJson(held), pairedItem: { item: 0 } });
+	for (const bad of planned.invalid) notProduced.push({ json: { status: 'invalid', error: bad.error, input: items[bad.item].json }, pairedItem: { item: bad.item } });
+	return [produced, notProduced];
+}

@@ -1,0 +1,126 @@
+import type { IBinaryData, IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import { updateDisplayOptions } from 'n8n-workflow';
+import { sendReminderEmails, type MailAttachment, type SendOutcome } from '../../../core';
+import { getLedger } from '../../shared/transport/ledger';
+import { SMTP_CREDENTIAL, smtpConfigFromCredential } from '../../shared/transport/smtp';
+import { companyFor, heldJson, messageJson, planProperties, plannedFromSource, sourceProperty } from './common';
+
+const properties: INodeProperties[] = [
+	{
+		displayName:
+			'Each reminder is claimed in the ledger before it is sent and confirmed after: a reminder is never sent twice, even when executions overlap. Customers without a usable e-mail go to the Letters output (with the reason). A temporary refusal (4xx) is retried by the next run; an outcome that cannot be known (connection lost after the message was handed over) is marked uncertain and never resent by itself.',
+		name: 'sendNotice',
+		type: 'notice',
+		default: '',
+	},
+	sourceProperty,
+	...updateDisplayOptions({ show: { source: ['plan'] } }, planProperties),
+	{
+		displayName: 'Sender E-Mail',
+		name: 'senderEmail',
+		type: 'string',
+		placeholder: 'relances@example.com',
+		default: '',
+		required: true,
+		description: 'From address when the dunning stage does not name one',
+	},
+	{
+		displayName: 'Sender Name',
+		name: 'senderName',
+		type: 'string',
+		default: '',
+		placeholder: 'Service recouvrement',
+	},
+	{
+		displayName: 'Company Name',
+		name: 'companyName',
+		type: 'string',
+		default: '',
+		description: 'Name used in the templates ({{company.name}}); empty: the "company" setting of the ledger',
+	},
+	{
+		displayName: 'Options',
+		name: 'sendOptions',
+		type: 'collection',
+		placeholder: 'Add Option',
+		default: {},
+		options: [
+			{
+				displayName: 'Attach Input Files',
+				name: 'attachInputFiles',
+				type: 'boolean',
+				default: true,
+				description: 'Whether the files of the first input item (binary properties) are offered as the constant attachments the stages name (by file name, e.g. CGV.pdf)',
+			},
+			{
+				displayName: 'Parallel Connections',
+				name: 'concurrency',
+				type: 'number',
+				typeOptions: { minValue: 1, maxValue: 50 },
+				default: 5,
+				description: 'SMTP connections used at once',
+			},
+			{
+				displayName: 'Unconfirmed After (Minutes)',
+				name: 'staleAfterMinutes',
+				type: 'number',
+				typeOptions: { minValue: 1 },
+				default: 30,
+				description: 'A reminder claimed longer ago by a run that never confirmed it is marked uncertain (never resent)',
+			},
+		],
+	},
+];
+
+const displayOptions = { show: { operation: ['sendEmail'] } };
+
+export const description = updateDisplayOptions(displayOptions, properties);
+
+function outcomeJson(outcome: SendOutcome): IDataObject {
+	return { ...outcome } as unknown as IDataObject;
+}
+
+async function inputAttachments(ctx: IExecuteFunctions, items: INodeExecutionData[]): Promise<Record<string, MailAttachment>> {
+	const out: Record<string, MailAttachment> = {};
+	const binary = items[0]?.binary ?? {};
+	for (const [property, data] of Object.entries(binary) as Array<[string, IBinaryData]>) {
+		const content = await ctx.helpers.getBinaryDataBuffer(0, property);
+		const filename = data.fileName || property;
+		out[filename] = { filename, content, contentType: data.mimeType };
+		out[property] = out[property] ?? out[filename];
+	}
+	return out;
+}
+
+export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+	const items = this.getInputData();
+	const ledger = await getLedger(this);
+	const planned = await plannedFromSource(this, ledger, items);
+	const options = this.getNodeParameter('sendOptions', 0, {}) as IDataObject;
+	const smtp = smtpConfigFromCredential(await this.getCredentials(SMTP_CREDENTIAL));
+	const senderEmail = String(this.getNodeParameter('senderEmail', 0, '')).trim();
+	const senderName = String(this.getNodeParameter('senderName', 0, '') ?? '').trim();
+	const result = await sendReminderEmails(ledger, planned.messages, {
+		smtp,
+		from: senderEmail ? { address: senderEmail, name: senderName || undefined } : undefined,
+		company: await companyFor(this, ledger),
+		attachments: options.attachInputFiles === false ? {} : await inputAttachments(this, items),
+		concurrency: (options.concurrency as number) || 5,
+		staleAfterMinutes: (options.staleAfterMinutes as number) || 30,
+	});
+	const byKey = new Map(planned.messages.map((m) => [m.key, m]));
+	const sent: INodeExecutionData[] = [];
+	const letters: INodeExecutionData[] = [];
+	const notSent: INodeExecutionData[] = [];
+	for (const outcome of result.outcomes) {
+		const message = byKey.get(outcome.key);
+		const item = message ? planned.itemOf.get(message) ?? 0 : 0;
+		(outcome.status === 'sent' ? sent : notSent).push({ json: outcomeJson(outcome), pairedItem: { item } });
+	}
+	for (const message of planned.messages) {
+		if (message.channel !== 'email') letters.push({ json: messageJson(message), pairedItem: { item: planned.itemOf.get(message) ?? 0 } });
+	}
+	for (const held of planned.held) notSent.push({ json: heldJson(held), pairedItem: { item: 0 } });
+	for (const bad of planned.invalid) notSent.push({ json: { status: 'invalid', error: bad.error, input: items[bad.item].json }, pairedItem: { item: bad.item } });
+	return [sent, letters, notSent];
+}

@@ -1,0 +1,17 @@
+/** The outputs of each operation (the node's outputs follow the chosen operation, as n8n's Switch node does). */
+export function outputNames(operation: string | undefined): string[] {
+	switch (operation) {
+		case 'plan':
+			return ['Due', 'Held'];
+		case 'sendEmail':
+			return ['Sent', 'Letters', 'Not Sent'];
+		case 'renderLetter':
+			return ['Letters', 'Not Produced'];
+		case 'savePolicy':
+			return ['Saved', 'Rejected'];
+		case 'processBounce':
+			return ['Bounces', 'Other Messages'];
+		default:
+			return ['Done'];
+	}
+}
