@@ -227,6 +227,7 @@ async function storeInvoicesInTransaction(client: PoolClient, invoices: LedgerIn
 		} catch (error) {
 			await client.query('ROLLBACK TO SAVEPOINT invoices');
 			const code = (error as { code?: string }).code;
+			// eslint-disable-next-line @n8n/community-nodes/require-node-api-error -- the core is free of n8n: nodes convert its errors (nodes/shared/errors.ts)
 			if (error instanceof ReceivablesError || code === '40001' || code === '40P01') throw error;
 			if (slice.length === 1) {
 				results.push({ index: offset, number: slice[0].number, status: 'rejected', error: dbErrorToItem(error as Error) });

@@ -653,6 +653,7 @@ export async function storePaymentsWith(client: PoolClient, payments: PaymentInp
 			outcomes.push(outcome);
 		} catch (error) {
 			await client.query('ROLLBACK TO SAVEPOINT payment');
+			// eslint-disable-next-line @n8n/community-nodes/require-node-api-error -- the core is free of n8n: nodes convert its errors (nodes/shared/errors.ts)
 			if (isTransient(error)) throw error;
 			outcomes.push({ index, status: 'rejected', source: payment.source ?? DEFAULT_SOURCE, externalRef: payment.externalRef, error: describeStoreError(error as Error) });
 		}
@@ -666,6 +667,7 @@ export async function retryTransient<T>(work: () => Promise<T>): Promise<T> {
 		try {
 			return await work();
 		} catch (error) {
+			// eslint-disable-next-line @n8n/community-nodes/require-node-api-error -- the core is free of n8n: nodes convert its errors (nodes/shared/errors.ts)
 			if (!isTransient(error) || attempt >= MAX_ATTEMPTS) throw error;
 		}
 	}
