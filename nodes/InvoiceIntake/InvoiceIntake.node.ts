@@ -10,6 +10,7 @@ import { router } from './actions/router';
 import * as receiveSignedRequest from './actions/receiveSignedRequest.operation';
 import * as storeCustomers from './actions/storeCustomers.operation';
 import * as storeInvoices from './actions/storeInvoices.operation';
+import * as storeInvoicesFromFile from './actions/storeInvoicesFromFile.operation';
 import * as storePayments from './actions/storePayments.operation';
 
 /**
@@ -70,6 +71,12 @@ export class InvoiceIntake implements INodeType {
 						action: 'Store invoices',
 					},
 					{
+						name: 'Store Invoices From File',
+						value: 'storeInvoicesFromFile',
+						description: 'Read invoices from a file (UBL, CII, Factur-X / ZUGFeRD PDF, CSV), check them and store the accepted ones',
+						action: 'Store invoices from a file',
+					},
+					{
 						name: 'Store Payments',
 						value: 'storePayments',
 						description: 'Store payments received (bank statement rows, JSON) and match them to invoices; what cannot be matched for sure is flagged, never guessed',
@@ -80,6 +87,7 @@ export class InvoiceIntake implements INodeType {
 			},
 				...storeCustomers.description,
 				...storeInvoices.description,
+				...storeInvoicesFromFile.description,
 				...storePayments.description,
 				...receiveSignedRequest.description,
 		],

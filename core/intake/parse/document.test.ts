@@ -4,7 +4,7 @@ import * as iconv from 'iconv-lite';
 import { PDFDocument } from 'pdf-lib';
 import { FRENCH_UBL, frenchUbl } from '../../../test/helpers/einvoice';
 import { errorMessages } from './errors';
-import { detectDocumentKind, parseInvoiceDocument } from './document';
+import { detectDocumentKind, parseInvoiceBatches, parseInvoiceDocument } from './document';
 
 const FIXTURES = path.join(__dirname, '..', '..', '..', 'test', 'fixtures', 'einvoices');
 const fixture = (p: string): Buffer => readFileSync(path.join(FIXTURES, p));
@@ -151,5 +151,31 @@ describe('format detection', () => {
 		expect((await refusal(garbage)).code).toBe('UNSUPPORTED_FORMAT');
 		expect((await refusal('<<<>>>')).code).toBe('XML_MALFORMED');
 		expect((await refusal('hello world, this is not an invoice')).code).toBe('CSV_COLUMNS_MISSING');
+	});
+});
+
+describe('parseInvoiceBatches (bytes or streams)', () => {
+	async function* chunked(bytes: Buffer, size = 1000): AsyncGenerator<Buffer> {
+		for (let i = 0; i < bytes.length; i += size) yield bytes.subarray(i, i + size);
+	}
+	const collect = async (source: Buffer | AsyncIterable<Buffer>, options = {}) => {
+		const out = [];
+		for await (const batch of parseInvoiceBatches(source, options)) out.push(batch);
+		return out;
+	};
+
+	it('reads a PDF and an XML from a stream, a CSV in batches', async () => {
+		const pdf = await collect(chunked(fixture('factur-x-zugferd/correct/Facture_FR_BASICWL.pdf')));
+		expect(pdf.map((b) => b.invoices.map((i) => i.number))).toEqual([['FA-2017-0010']]);
+		const xml = await collect(chunked(Buffer.from(FRENCH_UBL), 7));
+		expect(xml[0].invoices[0].number).toBe('FA-2026-0042');
+		const csv = 'Invoice number;Customer code;Invoice date;Total\n' + Array.from({ length: 25 }, (_v, i) => `N${i};K1;2026-01-10;1${i}\n`).join('');
+		const batches = await collect(chunked(Buffer.from(csv), 50), { csv: { batchSize: 10 } });
+		expect(batches.map((b) => b.invoices.length)).toEqual([10, 10, 5]);
+		expect((await collect(Buffer.from(csv), { csv: { batchSize: 10 } })).length).toBe(3);
+	});
+
+	it('limits what it holds in memory for a document read whole', async () => {
+		await expect(collect(chunked(Buffer.from(FRENCH_UBL), 100), { maxBytes: 2000 })).rejects.toMatchObject({ code: 'INPUT_TOO_LARGE' });
 	});
 });

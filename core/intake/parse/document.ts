@@ -1,8 +1,8 @@
-import { parseInvoiceCsv } from './csv';
+import { parseInvoiceCsv, parseInvoiceCsvStream } from './csv';
 import { readCii } from './cii';
 import { intakeError } from './errors';
 import { extractInvoiceXml } from './pdf';
-import type { ParseOptions, ParseResult, ParsedInvoice } from './types';
+import type { CsvBatch, ParseOptions, ParseResult, ParsedInvoice } from './types';
 import { readUbl } from './ubl';
 import { parseXmlDocument, type XmlDocument } from './xml';
 
@@ -117,4 +117,59 @@ export async function parseInvoiceDocument(input: Buffer | string, options: Pars
 	const invoice = readInvoiceXml(doc, { maxLines });
 	invoice.source = { file: options.filename, index: 0 };
 	return { invoices: [invoice], anomalies: [], meta: { format: invoice.syntax === 'ubl' ? 'ubl' : invoice.syntax === 'zugferd1' ? 'zugferd1' : 'cii' } };
+}
+
+async function* prepend(first: Buffer[], rest: AsyncIterator<Buffer | string>): AsyncGenerator<Buffer> {
+	for (const chunk of first) yield chunk;
+	for (let next = await rest.next(); !next.done; next = await rest.next()) {
+		yield typeof next.value === 'string' ? Buffer.from(next.value, 'utf8') : next.value;
+	}
+}
+
+/**
+ * Reads any invoice document as batches, from bytes or from a stream (an n8n binary stream, a file): a CSV is
+ * streamed in batches of `csv.batchSize` invoices in bounded memory; an XML or PDF document (read whole, within
+ * `maxBytes`) yields one batch. The kind is recognised from the first bytes.
+ */
+export async function* parseInvoiceBatches(source: Buffer | string | AsyncIterable<Buffer | string>, options: ParseOptions = {}): AsyncGenerator<CsvBatch> {
+	if (typeof source === 'string' || Buffer.isBuffer(source)) {
+		if (detectDocumentKind(source, options) === 'csv') {
+			yield* parseInvoiceCsvStream(source, { filename: options.filename, ...options.csv });
+			return;
+		}
+		const result = await parseInvoiceDocument(source, options);
+		yield { invoices: result.invoices, anomalies: result.anomalies, rowsRead: 0, meta: result.meta };
+		return;
+	}
+	const iterator = source[Symbol.asyncIterator]();
+	const head: Buffer[] = [];
+	let size = 0;
+	let ended = false;
+	while (size < 4096) {
+		const next = await iterator.next();
+		if (next.done) {
+			ended = true;
+			break;
+		}
+		const chunk = typeof next.value === 'string' ? Buffer.from(next.value, 'utf8') : next.value;
+		head.push(chunk);
+		size += chunk.length;
+	}
+	const kind = detectDocumentKind(Buffer.concat(head), options);
+	if (kind === 'csv') {
+		yield* parseInvoiceCsvStream(ended ? Buffer.concat(head) : prepend(head, iterator), { filename: options.filename, ...options.csv });
+		return;
+	}
+	const maxBytes = options.maxBytes ?? DEFAULT_MAX_DOCUMENT_BYTES;
+	const chunks = [...head];
+	for await (const chunk of ended ? [] : prepend([], iterator)) {
+		size += chunk.length;
+		if (size > maxBytes) {
+			throw intakeError('INPUT_TOO_LARGE', `The document is larger than ${maxBytes} bytes.`, `Le document dépasse ${maxBytes} octets.`,
+				'Send one invoice per file, or raise the size limit of the operation.', "Envoyez une facture par fichier, ou relevez la limite de taille de l'opération.", { maxBytes });
+		}
+		chunks.push(chunk);
+	}
+	const result = await parseInvoiceDocument(Buffer.concat(chunks), options);
+	yield { invoices: result.invoices, anomalies: result.anomalies, rowsRead: 0, meta: result.meta };
 }

@@ -4,11 +4,13 @@ import { errorJson, toNodeError } from '../../shared/errors';
 import * as receiveSignedRequest from './receiveSignedRequest.operation';
 import * as storeCustomers from './storeCustomers.operation';
 import * as storeInvoices from './storeInvoices.operation';
+import * as storeInvoicesFromFile from './storeInvoicesFromFile.operation';
 import * as storePayments from './storePayments.operation';
 
 const operations: Record<string, { execute: (this: IExecuteFunctions, items: INodeExecutionData[]) => Promise<INodeExecutionData[][]> }> = {
 	storeCustomers,
 	storeInvoices,
+	storeInvoicesFromFile,
 	storePayments,
 	receiveSignedRequest,
 };
