@@ -5,3 +5,4 @@ export * from './plan';
 export * from './render';
 export * from './send';
 export * from './letters';
+export * from './bounce';

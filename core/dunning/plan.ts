@@ -419,7 +419,8 @@ export async function planReminders(ledger: Ledger, options: PlanOptions): Promi
 		const docFilter = stage.filter?.docTypes ?? options.filter?.docTypes ?? ['invoice'];
 		if (!docFilter.includes(row.doc_type)) continue;
 		if (!matchesFilter(row, stage.filter) || !matchesFilter(row, options.filter)) continue;
-		const retry = row.reminder_status === 'retry';
+		// retry: a temporary refusal; bounced: the address died, the stage goes out again (as a letter by then)
+		const retry = row.reminder_status === 'retry' || row.reminder_status === 'bounced';
 		if (!thankYou && (row.status !== 'open' || BigInt(row.open_minor) <= 0n)) {
 			hold(row, 'paid', row.status === 'open' ? 'nothing is left to pay' : `the invoice is ${row.status}`);
 			continue;

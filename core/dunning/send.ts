@@ -145,7 +145,7 @@ async function claim(ledger: Ledger, batch: Array<Pick<Prepared, 'message' | 'me
 		ON CONFLICT (invoice_id, stage) DO UPDATE SET status = 'claimed', claimed_by = EXCLUDED.claimed_by, claimed_at = now(),
 			message_id = EXCLUDED.message_id, recipients = EXCLUDED.recipients, channel = EXCLUDED.channel,
 			attempts = reminders.attempts + 1, error = NULL
-		WHERE reminders.status = 'retry'
+		WHERE reminders.status IN ('retry', 'bounced')
 		RETURNING invoice_id::text`,
 		[JSON.stringify(rows), channel, claimedBy],
 	);
