@@ -249,7 +249,6 @@ const BOUNCE_SUBJECT = /undeliver|undelivered|delivery (status )?(notification|f
 
 /** Reads a bounce, DSN, auto-reply or complaint e-mail (raw RFC 822 bytes) and says what happened. */
 export async function classifyBounce(raw: Buffer | string): Promise<BounceReport> {
-	const source = typeof raw === 'string' ? raw : raw.toString('utf8');
 	const parsed = await simpleParser(typeof raw === 'string' ? raw.replace(/\r?\n/g, '\r\n') : raw);
 	const subject = parsed.subject ?? '';
 	const from = parsed.from?.text ?? '';
