@@ -6,3 +6,5 @@ export * from './render';
 export * from './send';
 export * from './letters';
 export * from './bounce';
+export * from './history';
+export * from './digest';

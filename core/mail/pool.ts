@@ -211,3 +211,14 @@ export class SmtpSessionPool {
 		for (const session of this.sessions) session.close();
 	}
 }
+
+/** Sends ordinary messages (digests, notices) through a session pool; one verdict per message, in order. */
+export async function sendMails(config: SmtpConfig, mails: Array<{ envelope: { from: string; to: string[] }; raw: Buffer }>, concurrency = 2): Promise<Array<{ verdict: DeliveryVerdict; error?: string }>> {
+	const pool = new SmtpSessionPool(config, concurrency);
+	try {
+		const results = await Promise.all(mails.map((m) => pool.deliver(m.envelope, m.raw)));
+		return results.map((r) => ({ verdict: deliveryVerdict(r), error: r.ok ? undefined : r.error.message }));
+	} finally {
+		pool.close();
+	}
+}

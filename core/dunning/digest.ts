@@ -1,0 +1,173 @@
+import type { Ledger } from '../ledger';
+import { formatMoney } from '../money';
+import { DEFAULT_ZONE, parseCalendarDate, todayIn } from '../time';
+import { loadPolicies } from './policy';
+import { planReminders } from './plan';
+import { escapeHtml, textToHtml, type Language } from './templates';
+import { formatDate } from './render';
+
+/**
+ * The reminder of reminders: for each collector, what the stages will send today (per stage, with the letters
+ * to print) and what went wrong recently (failed, to retry, uncertain, bounced) — to check before it goes out.
+ */
+export interface DigestOptions {
+	asOf?: string;
+	zone?: string;
+	/** Stage codes to look at (default: every stage of every policy). */
+	stages?: string[];
+	/** Problems of the last days (default 7). */
+	sinceDays?: number;
+	language?: Language;
+	defaultPolicy?: string;
+}
+
+export interface DigestStage {
+	stage: string;
+	messages: number;
+	invoices: number;
+	letters: number;
+	held: number;
+	/** Totals by currency, formatted for people. */
+	amounts: string[];
+}
+
+export interface DigestProblem {
+	customerExternalId: string;
+	customerName: string;
+	invoiceNumber: string;
+	stage: string;
+	status: string;
+	error: string | null;
+	at: string;
+}
+
+export interface CollectorDigest {
+	asOf: string;
+	collector: { code: string; name: string; email: string | null } | null;
+	stages: DigestStage[];
+	problems: DigestProblem[];
+	subject: string;
+	text: string;
+	html: string;
+}
+
+const WORDS = {
+	fr: {
+		subject: (date: string, n: number, p: number) => `Relances du ${date} : ${n} envoi(s) prévu(s), ${p} problème(s)`,
+		hello: (name: string) => `Bonjour ${name},`,
+		due: 'Prévu aujourd’hui :',
+		none: 'Aucune relance prévue aujourd’hui.',
+		stageLine: (s: DigestStage) => `- ${s.stage} : ${s.messages} message(s), ${s.invoices} facture(s), ${s.amounts.join(' + ') || '0'}${s.letters ? `, dont ${s.letters} courrier(s) à imprimer` : ''}${s.held ? ` ; ${s.held} facture(s) suspendue(s)` : ''}`,
+		problems: 'À vérifier :',
+		noProblems: 'Aucun échec récent.',
+		problemLine: (p: DigestProblem) => `- ${p.customerName} (${p.customerExternalId}), facture ${p.invoiceNumber}, ${p.stage} : ${p.status}${p.error ? ` — ${p.error}` : ''}`,
+		unassigned: 'Clients sans chargé de recouvrement',
+	},
+	en: {
+		subject: (date: string, n: number, p: number) => `Reminders for ${date}: ${n} planned, ${p} problem(s)`,
+		hello: (name: string) => `Hello ${name},`,
+		due: 'Planned today:',
+		none: 'No reminder planned today.',
+		stageLine: (s: DigestStage) => `- ${s.stage}: ${s.messages} message(s), ${s.invoices} invoice(s), ${s.amounts.join(' + ') || '0'}${s.letters ? `, incl. ${s.letters} letter(s) to print` : ''}${s.held ? `; ${s.held} invoice(s) on hold` : ''}`,
+		problems: 'To check:',
+		noProblems: 'No recent failure.',
+		problemLine: (p: DigestProblem) => `- ${p.customerName} (${p.customerExternalId}), invoice ${p.invoiceNumber}, ${p.stage}: ${p.status}${p.error ? ` — ${p.error}` : ''}`,
+		unassigned: 'Customers without a collector',
+	},
+};
+
+export async function dailyDigest(ledger: Ledger, options: DigestOptions = {}): Promise<CollectorDigest[]> {
+	const zone = options.zone ?? DEFAULT_ZONE;
+	const asOf = (options.asOf && parseCalendarDate(options.asOf, zone)) || todayIn(zone);
+	const language = options.language ?? 'fr';
+	const words = WORDS[language];
+	const policies = await loadPolicies(ledger);
+	const stages = options.stages ?? [...new Set([...policies.values()].flatMap((p) => p.stages.map((s) => s.code)))];
+	type Acc = { collector: CollectorDigest['collector']; stages: Map<string, DigestStage & { totals: Map<string, bigint> }>; problems: DigestProblem[] };
+	const byCollector = new Map<string, Acc>();
+	const accFor = (collector: CollectorDigest['collector']): Acc => {
+		const key = collector?.code ?? '';
+		let acc = byCollector.get(key);
+		if (!acc) {
+			acc = { collector, stages: new Map(), problems: [] };
+			byCollector.set(key, acc);
+		}
+		return acc;
+	};
+	const stageOf = (acc: Acc, stage: string) => {
+		let s = acc.stages.get(stage);
+		if (!s) {
+			s = { stage, messages: 0, invoices: 0, letters: 0, held: 0, amounts: [], totals: new Map() };
+			acc.stages.set(stage, s);
+		}
+		return s;
+	};
+	for (const stage of stages) {
+		const plan = await planReminders(ledger, { stage, asOf, zone, defaultPolicy: options.defaultPolicy });
+		for (const message of plan.due) {
+			const c = message.customer.collector;
+			const s = stageOf(accFor(c ? { code: c.code, name: c.name, email: c.email } : null), stage);
+			s.messages++;
+			s.invoices += message.invoices.length;
+			if (message.channel === 'letter') s.letters++;
+			s.totals.set(message.currency, (s.totals.get(message.currency) ?? 0n) + message.totalOpenMinor);
+		}
+		if (plan.held.length) {
+			const collectors = await ledger.query<{ id: string; code: string | null; name: string | null; email: string | null }>(
+				'SELECT c.id::text, s.code, s.name, s.email FROM customers c LEFT JOIN staff s ON s.code = c.collector_code WHERE c.id = ANY($1::bigint[])',
+				[[...new Set(plan.held.map((h) => h.customerId))]],
+			);
+			const byId = new Map(collectors.map((r) => [r.id, r]));
+			for (const held of plan.held) {
+				if (held.reason === 'already_sent') continue;
+				const r = byId.get(held.customerId);
+				stageOf(accFor(r?.code ? { code: r.code, name: r.name ?? r.code, email: r.email } : null), stage).held++;
+			}
+		}
+	}
+	const problems = await ledger.query<{ code: string | null; name: string | null; email: string | null; external_id: string; customer: string; number: string; stage: string; status: string; error: string | null; at: Date }>(
+		`SELECT s.code, s.name, s.email, c.external_id, c.name AS customer, i.number, r.stage, r.status, r.error, r.claimed_at AS at
+		FROM reminders r JOIN customers c ON c.id = r.customer_id JOIN invoices i ON i.id = r.invoice_id
+		LEFT JOIN staff s ON s.code = c.collector_code
+		WHERE r.status IN ('failed', 'retry', 'uncertain', 'bounced', 'claimed') AND r.claimed_at >= now() - make_interval(days => $1)
+		ORDER BY r.claimed_at DESC LIMIT 2000`,
+		[options.sinceDays ?? 7],
+	);
+	for (const p of problems) {
+		accFor(p.code ? { code: p.code, name: p.name ?? p.code, email: p.email } : null).problems.push({
+			customerExternalId: p.external_id,
+			customerName: p.customer,
+			invoiceNumber: p.number,
+			stage: p.stage,
+			status: p.status,
+			error: p.error,
+			at: p.at.toISOString(),
+		});
+	}
+	const date = formatDate(asOf, language);
+	const out: CollectorDigest[] = [];
+	for (const acc of byCollector.values()) {
+		const stagesOut: DigestStage[] = [...acc.stages.values()].map(({ totals, ...s }) => ({ ...s, amounts: [...totals].map(([cur, minor]) => formatMoney(minor, cur, language)) }));
+		const planned = stagesOut.reduce((n, s) => n + s.messages, 0);
+		const lines = [
+			words.hello(acc.collector?.name ?? words.unassigned),
+			'',
+			planned ? words.due : words.none,
+			...stagesOut.filter((s) => s.messages || s.held).map(words.stageLine),
+			'',
+			acc.problems.length ? words.problems : words.noProblems,
+			...acc.problems.map(words.problemLine),
+		];
+		const text = lines.join('\n');
+		out.push({
+			asOf,
+			collector: acc.collector,
+			stages: stagesOut,
+			problems: acc.problems,
+			subject: words.subject(date, planned, acc.problems.length),
+			text,
+			html: textToHtml(escapeHtml(text)),
+		});
+	}
+	return out.sort((a, b) => (a.collector?.code ?? '~').localeCompare(b.collector?.code ?? '~'));
+}
