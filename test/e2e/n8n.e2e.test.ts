@@ -149,7 +149,10 @@ describe('real n8n 2.40.7 with the packed package', () => {
 		await n8n.stop();
 		const result = await inst.cli(env, ['execute', `--id=${CUSTOMERS_WORKFLOW}`, '--rawOutput']);
 		expect({ code: result.code, stderr: result.code === 0 ? '' : result.stderr }).toEqual({ code: 0, stderr: '' });
-		const run = JSON.parse(result.stdout.slice(result.stdout.indexOf('{'))) as { status: string; data: { resultData: { lastNodeExecuted: string } } };
+		// --rawOutput prints the run as indented JSON (other output lines may come before or after it).
+		const printed = /^\{\n[\s\S]*?\n\}$/m.exec(result.stdout);
+		expect(printed).not.toBeNull();
+		const run = JSON.parse(printed![0]) as { status: string; data: { resultData: { lastNodeExecuted: string } } };
 		expect(run.status).toBe('success');
 		expect(run.data.resultData.lastNodeExecuted).toBe('Invoice Intake');
 

@@ -364,14 +364,17 @@ export async function prepareInstance(label: string, options: { smtpPort?: numbe
 		instance.packageDir = await lib.installPackageInto(userFolder, tarball, { log: () => undefined });
 		await client.query(`CREATE SCHEMA "${n8nSchema}"`);
 		const env = await instance.env();
-		await lib.importCredentials(instance.runtime, env, [
-			{ ...FIXED_CREDENTIALS.receivablesLedgerApi, type: 'receivablesLedgerApi', data: ledgerCredentialData(ledgerSchema) },
-			{
-				...FIXED_CREDENTIALS.receivablesSmtpApi,
-				type: 'receivablesSmtpApi',
-				data: { host: '127.0.0.1', port: options.smtpPort ?? (await lib.freePort()), secure: false, disableStartTls: true, user: '', password: '' },
-			},
-		]);
+		// Every credential the shipped workflows may reference, under its fixed id.
+		const data: Record<string, Record<string, unknown>> = {
+			receivablesLedgerApi: ledgerCredentialData(ledgerSchema),
+			receivablesSmtpApi: { host: '127.0.0.1', port: options.smtpPort ?? (await lib.freePort()), secure: false, disableStartTls: true, user: '', password: '' },
+			receivablesWebhookApi: { secret: randomBytes(24).toString('hex') },
+		};
+		await lib.importCredentials(
+			instance.runtime,
+			env,
+			Object.entries(FIXED_CREDENTIALS).map(([type, fixed]) => ({ ...fixed, type, data: data[type] ?? {} })),
+		);
 		await lib.importWorkflows(instance.runtime, env, WORKFLOWS_DIR);
 		const types = new Map([...baseNodeTypes(), ...packageNodeTypes('dist', instance.packageDir)]);
 		instance.published = shippedWorkflows()
