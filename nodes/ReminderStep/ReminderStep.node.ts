@@ -6,12 +6,16 @@ import {
 	type INodeTypeDescription,
 } from 'n8n-workflow';
 import { credentialTest } from '../shared/methods/credentialTest';
+import * as digest from './actions/digest.operation';
 import * as lateCharges from './actions/lateCharges.operation';
 import * as plan from './actions/plan.operation';
+import * as processBounce from './actions/processBounce.operation';
+import * as recordOutcome from './actions/recordOutcome.operation';
 import * as renderLetter from './actions/renderLetter.operation';
 import { router } from './actions/router';
 import * as savePolicy from './actions/savePolicy.operation';
 import * as sendEmail from './actions/sendEmail.operation';
+import * as timeline from './actions/timeline.operation';
 
 /**
  * The outputs follow the operation (evaluated by n8n from the parameters, as its Switch node does). The function
@@ -47,7 +51,7 @@ export class ReminderStep implements INodeType {
 				name: 'receivablesSmtpApi',
 				required: true,
 				testedBy: 'receivablesSmtpConnectionTest',
-				displayOptions: { show: { operation: ['sendEmail'] } },
+				displayOptions: { show: { operation: ['sendEmail', 'digest'] } },
 			},
 		],
 		properties: [
@@ -64,10 +68,34 @@ export class ReminderStep implements INodeType {
 						action: 'Compute late payment charges',
 					},
 					{
+						name: 'Daily Digest',
+						value: 'digest',
+						description: 'For each collector: what goes out today per stage, letters to print, recent failures; optionally e-mailed',
+						action: 'Build the daily digest',
+					},
+					{
+						name: 'Get Customer Timeline',
+						value: 'timeline',
+						description: 'Every exchange with a customer (reminders, letters, bounces, calls), newest first',
+						action: 'Get a customer timeline',
+					},
+					{
 						name: 'Plan Reminders',
 						value: 'plan',
 						description: 'List the reminders of a stage due on a date, and the invoices held back with the reason',
 						action: 'Plan reminders',
+					},
+					{
+						name: 'Process Bounce',
+						value: 'processBounce',
+						description: 'Read bounce and delivery-report e-mails: hard bounces mark the address bad and switch the customer to letters',
+						action: 'Process a bounce',
+					},
+					{
+						name: 'Record Outcome',
+						value: 'recordOutcome',
+						description: 'Add a call, note, promise or received letter to the customer history',
+						action: 'Record an outcome',
 					},
 					{
 						name: 'Render Letters',
@@ -95,6 +123,10 @@ export class ReminderStep implements INodeType {
 			...renderLetter.description,
 			...savePolicy.description,
 			...lateCharges.description,
+			...recordOutcome.description,
+			...timeline.description,
+			...processBounce.description,
+			...digest.description,
 		],
 	};
 

@@ -1,0 +1,77 @@
+import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
+import { composeMail, dailyDigest, sendMails, type Language } from '../../../core';
+import { getLedger } from '../../shared/transport/ledger';
+import { SMTP_CREDENTIAL, smtpConfigFromCredential } from '../../shared/transport/smtp';
+
+const properties: INodeProperties[] = [
+	{
+		displayName: 'As Of',
+		name: 'digestAsOf',
+		type: 'string',
+		default: '',
+		placeholder: '2026-03-31',
+		description: 'Day of the digest (YYYY-MM-DD). Empty: today in the company time zone.',
+	},
+	{
+		displayName: 'Stages',
+		name: 'digestStages',
+		type: 'string',
+		default: '',
+		placeholder: 'level1, level2, formal_notice',
+		description: 'Comma-separated stages to look at. Empty: every stage of every policy.',
+	},
+	{
+		displayName: 'Language',
+		name: 'digestLanguage',
+		type: 'options',
+		options: [
+			{ name: 'French', value: 'fr' },
+			{ name: 'English', value: 'en' },
+		],
+		default: 'fr',
+	},
+	{
+		displayName: 'Send to Collectors',
+		name: 'sendDigest',
+		type: 'boolean',
+		default: false,
+		description: 'Whether each collector with an e-mail address receives the digest through the SMTP credential',
+	},
+	{
+		displayName: 'Sender E-Mail',
+		name: 'digestSender',
+		type: 'string',
+		default: '',
+		placeholder: 'relances@example.com',
+		displayOptions: { show: { sendDigest: [true] } },
+	},
+];
+
+const displayOptions = { show: { operation: ['digest'] } };
+
+export const description = updateDisplayOptions(displayOptions, properties);
+
+export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+	const ledger = await getLedger(this);
+	const stages = String(this.getNodeParameter('digestStages', 0, '') ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+	const digests = await dailyDigest(ledger, {
+		asOf: String(this.getNodeParameter('digestAsOf', 0, '') ?? '').trim() || undefined,
+		stages: stages.length ? stages : undefined,
+		language: this.getNodeParameter('digestLanguage', 0, 'fr') as Language,
+	});
+	const out: INodeExecutionData[] = digests.map((d) => ({ json: { ...d, sent: false } as never, pairedItem: { item: 0 } }));
+	if (this.getNodeParameter('sendDigest', 0, false) as boolean) {
+		const sender = String(this.getNodeParameter('digestSender', 0, '')).trim();
+		if (!sender) throw new NodeOperationError(this.getNode(), 'No sender e-mail for the digest', { description: 'Fill in Sender E-Mail.' });
+		const smtp = smtpConfigFromCredential(await this.getCredentials(SMTP_CREDENTIAL));
+		const targets = digests.map((d, index) => ({ d, index })).filter(({ d }) => d.collector?.email);
+		const composed = await Promise.all(targets.map(({ d }) => composeMail({ from: { address: sender }, to: [{ name: d.collector?.name, address: d.collector?.email as string }], subject: d.subject, text: d.text, html: d.html, headers: { 'Auto-Submitted': 'auto-generated' } })));
+		const results = await sendMails(smtp, composed);
+		targets.forEach(({ index }, k) => {
+			out[index].json.sent = results[k].verdict === 'sent';
+			if (results[k].error) out[index].json.error = results[k].error;
+		});
+	}
+	return [out];
+}

@@ -1,0 +1,87 @@
+import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import { updateDisplayOptions } from 'n8n-workflow';
+import { processBounce } from '../../../core';
+import { getLedger } from '../../shared/transport/ledger';
+
+const properties: INodeProperties[] = [
+	{
+		displayName:
+			'Give each e-mail as raw RFC 822 source: from the Email Trigger (IMAP) with Format "RAW" (field "raw") or a binary property (.eml). A hard bounce marks the address bad: the next run of the stage prints a letter instead.',
+		name: 'bounceNotice',
+		type: 'notice',
+		default: '',
+	},
+	{
+		displayName: 'Message Source',
+		name: 'rawSource',
+		type: 'options',
+		options: [
+			{ name: 'JSON Field', value: 'field' },
+			{ name: 'Binary Property', value: 'binary' },
+		],
+		default: 'field',
+	},
+	{
+		displayName: 'Field',
+		name: 'rawField',
+		type: 'string',
+		default: 'raw',
+		displayOptions: { show: { rawSource: ['field'] } },
+		description: 'Field holding the raw message (plain text or base64)',
+	},
+	{
+		displayName: 'Binary Property',
+		name: 'binaryProperty',
+		type: 'string',
+		default: 'data',
+		displayOptions: { show: { rawSource: ['binary'] } },
+	},
+];
+
+const displayOptions = { show: { operation: ['processBounce'] } };
+
+export const description = updateDisplayOptions(displayOptions, properties);
+
+function decodeRaw(value: unknown): Buffer | undefined {
+	if (typeof value !== 'string' || value === '') return undefined;
+	if (/^[A-Za-z0-9+/_=\r\n-]+$/.test(value) && !/\s[A-Za-z-]+:/.test(value)) {
+		const bytes = Buffer.from(value.replace(/-/g, '+').replace(/_/g, '/'), 'base64');
+		if (/^[\x20-\x7e\r\n\t]{20}/.test(bytes.subarray(0, 20).toString('latin1'))) return bytes;
+	}
+	return Buffer.from(value, 'utf8');
+}
+
+export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+	const items = this.getInputData();
+	const ledger = await getLedger(this);
+	const bounces: INodeExecutionData[] = [];
+	const others: INodeExecutionData[] = [];
+	for (let i = 0; i < items.length; i++) {
+		const mode = this.getNodeParameter('rawSource', i, 'field') as string;
+		let raw: Buffer | undefined;
+		if (mode === 'binary') {
+			const property = String(this.getNodeParameter('binaryProperty', i, 'data'));
+			raw = items[i].binary?.[property] ? await this.helpers.getBinaryDataBuffer(i, property) : undefined;
+		} else {
+			raw = decodeRaw(items[i].json[String(this.getNodeParameter('rawField', i, 'raw'))]);
+		}
+		if (!raw) {
+			others.push({ json: { kind: 'invalid', error: 'This item has no raw e-mail: use the Email Trigger (IMAP) with Format "RAW", or name the binary property.' }, pairedItem: { item: i } });
+			continue;
+		}
+		const outcome = await processBounce(ledger, raw);
+		const json = {
+			kind: outcome.report.kind,
+			subject: outcome.report.subject,
+			from: outcome.report.from,
+			originalMessageId: outcome.report.originalMessageId,
+			feedbackType: outcome.report.feedbackType ?? null,
+			recipients: outcome.report.recipients.map((r) => ({ ...r })),
+			hard: outcome.report.recipients.some((r) => r.hard),
+			remindersBounced: outcome.remindersBounced,
+			customersMarked: outcome.customersMarked.map((c) => ({ ...c })),
+		} as unknown as IDataObject;
+		(outcome.report.kind === 'bounce' || outcome.report.kind === 'complaint' ? bounces : others).push({ json, pairedItem: { item: i } });
+	}
+	return [bounces, others];
+}

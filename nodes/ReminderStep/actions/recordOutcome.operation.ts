@@ -1,0 +1,74 @@
+import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import { updateDisplayOptions } from 'n8n-workflow';
+import { isReceivablesError, recordOutcome, type OutcomeKind } from '../../../core';
+import { errorJson, toNodeError } from '../../shared/errors';
+import { getLedger } from '../../shared/transport/ledger';
+
+const properties: INodeProperties[] = [
+	{
+		displayName: 'Customer Code',
+		name: 'customerExternalId',
+		type: 'string',
+		default: '={{ $json.customerId }}',
+		required: true,
+	},
+	{
+		displayName: 'Kind',
+		name: 'kind',
+		type: 'options',
+		options: [
+			{ name: 'Call', value: 'call' },
+			{ name: 'E-Mail Received', value: 'email_in' },
+			{ name: 'Letter Received', value: 'letter_in' },
+			{ name: 'Meeting', value: 'meeting' },
+			{ name: 'Note', value: 'note' },
+			{ name: 'Promise to Pay', value: 'promise' },
+			{ name: 'Visit', value: 'visit' },
+		],
+		default: 'call',
+	},
+	{
+		displayName: 'Summary',
+		name: 'summary',
+		type: 'string',
+		typeOptions: { rows: 3 },
+		default: '',
+		required: true,
+		description: 'What was said or done, in one or two sentences',
+	},
+	{
+		displayName: 'Invoice Numbers',
+		name: 'invoiceNumbers',
+		type: 'string',
+		default: '',
+		description: 'Comma-separated invoice numbers the exchange is about; empty: the whole account',
+	},
+	{ displayName: 'By', name: 'actor', type: 'string', default: '', description: 'Who (collector code or name)' },
+];
+
+const displayOptions = { show: { operation: ['recordOutcome'] } };
+
+export const description = updateDisplayOptions(displayOptions, properties);
+
+export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+	const items = this.getInputData();
+	const ledger = await getLedger(this);
+	const out: INodeExecutionData[] = [];
+	for (let i = 0; i < items.length; i++) {
+		try {
+			const numbers = String(this.getNodeParameter('invoiceNumbers', i, '') ?? '').split(',').map((n) => n.trim()).filter(Boolean);
+			const result = await recordOutcome(ledger, {
+				customerExternalId: String(this.getNodeParameter('customerExternalId', i, '')).trim(),
+				kind: this.getNodeParameter('kind', i) as OutcomeKind,
+				summary: String(this.getNodeParameter('summary', i, '')),
+				invoiceNumbers: numbers.length ? numbers : undefined,
+				actor: String(this.getNodeParameter('actor', i, '') ?? '') || undefined,
+			});
+			out.push({ json: { recorded: result.rows, customerLedgerId: result.customerId }, pairedItem: { item: i } });
+		} catch (error) {
+			if (!isReceivablesError(error) || !this.continueOnFail()) throw toNodeError(this.getNode(), error, i);
+			out.push({ json: { ...errorJson(error), input: items[i].json } as IDataObject, pairedItem: { item: i } });
+		}
+	}
+	return [out];
+}
