@@ -12,3 +12,4 @@ export * from './time';
 export * from './intake';
 export * from './dunning';
 export * from './documents';
+export * from './disputes';

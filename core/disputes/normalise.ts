@@ -1,0 +1,141 @@
+/**
+ * Text to comparable tokens: lower case, no diacritics, English contractions expanded, common misspellings
+ * corrected, a light FR/EN stemmer (plural, feminine, -ed, -ing) and words that carry no meaning for the
+ * classifier removed. The lexicon goes through the same steps, so a cue written "reçue" matches "recue", "reçu",
+ * "recus".
+ */
+
+const COMBINING = /[\u0300-\u036f]/g;
+
+export function foldText(text: string): string {
+	return text
+		.toLowerCase()
+		.replace(/œ/g, 'oe')
+		.replace(/æ/g, 'ae')
+		.replace(/ß/g, 'ss')
+		.normalize('NFD')
+		.replace(COMBINING, '')
+		.replace(/[’‘`´]/g, "'");
+}
+
+/** Misspellings and variants seen in replies, mapped to the word the lexicon knows (before stemming). */
+const SPELLING: Record<string, string> = {
+	// French
+	factture: 'facture', facure: 'facture', fature: 'facture', factur: 'facture', facturee: 'facturee', fact: 'facture', fac: 'facture', fct: 'facture',
+	livrasion: 'livraison', livraision: 'livraison', livaison: 'livraison', livrason: 'livraison', livre: 'livre',
+	comande: 'commande', commende: 'commande', cmd: 'commande', cde: 'commande',
+	paiment: 'paiement', payement: 'paiement', paimen: 'paiement', pyement: 'paiement',
+	virment: 'virement', virmeent: 'virement', vir: 'virement', virt: 'virement',
+	recu: 'recu', resu: 'recu', recut: 'recu', ressu: 'recu',
+	cheque: 'cheque', chek: 'cheque', cheques: 'cheques',
+		svp: 'svp', stp: 'svp', slt: 'salut', bjr: 'bonjour', bsr: 'bonsoir', cdt: 'cordialement', cdlt: 'cordialement', dsl: 'desole',
+	avoire: 'avoir', echeancie: 'echeancier', echancier: 'echeancier', echeanchier: 'echeancier',
+	tresorie: 'tresorerie', tresorrerie: 'tresorerie', tresoreri: 'tresorerie',
+	endommage: 'endommage', abime: 'abime', abimee: 'abimee', casse: 'casse',
+	marchandize: 'marchandise', marchandies: 'marchandise', marchendise: 'marchandise',
+	fonctionne: 'fonctionne', fonctione: 'fonctionne', fonctionnne: 'fonctionne',
+	conge: 'conge', conges: 'conges',
+	// English
+	recieved: 'received', recived: 'received', receieved: 'received', receved: 'received', recevied: 'received',
+	invocie: 'invoice', invoce: 'invoice', inovice: 'invoice', invoise: 'invoice', inv: 'invoice', invs: 'invoices',
+	paymnet: 'payment', pyament: 'payment', pymt: 'payment', pmt: 'payment', paymet: 'payment',
+	delivred: 'delivered', deliverd: 'delivered', deliverred: 'delivered', delievered: 'delivered', dilivered: 'delivered',
+	damged: 'damaged', dammaged: 'damaged', damadged: 'damaged',
+	adress: 'address', adresss: 'address',
+	cant: 'can not', dont: 'do not', didnt: 'did not', wont: 'will not', havent: 'have not', hasnt: 'has not',
+	isnt: 'is not', doesnt: 'does not', wasnt: 'was not', werent: 'were not', arent: 'are not', couldnt: 'could not',
+	shouldnt: 'should not', wouldnt: 'would not', aint: 'is not',
+	ll: 'will', u: 'you', ur: 'your', pls: 'please', plz: 'please', thx: 'thanks', tks: 'thanks', asap: 'asap', tmrw: 'tomorrow', tmr: 'tomorrow',
+	ooo: 'out of office', oof: 'out of office', eom: 'end of month', wk: 'week', wks: 'weeks',
+	// Numbers written as words in Belgian, Swiss and African French
+	septante: '70', huitante: '80', octante: '80', nonante: '90',
+};
+
+/** Words removed before matching: articles, pronouns, auxiliaries, most prepositions. Negations are kept. */
+const STOP = new Set(
+	(
+		'le la les l un une des du de d au aux ce cet cette ces c ca cela ceci mon ma mes ton ta tes son sa ses notre nos votre vos leur leurs ' +
+		'je j tu il elle on nous vous ils elles me m te t se s y en lui qu que qui quoi dont ou et mais donc or car ' +
+		'est sont etait etaient ete etre suis es sommes etes a ai as avons avez ont avait avaient eu ' +
+		'par pour avec sur dans sous chez vers entre comme si tres tout tous toute toutes aussi ' +
+		'the a an of to for in on at by with from as and or but so if than then this that these those it its ' +
+		'i we you he she they me us him them my our your his her their mine ours yours ' +
+		'is are was were be been being am has have had do does did would should can could may might must ' +
+		'just also very'
+	).split(' '),
+);
+
+/** Tokens that deny what follows: the lexicon's NEG marker matches any of them. */
+export const NEGATORS = new Set(['ne', 'n', 'pas', 'jamais', 'aucun', 'aucune', 'rien', 'ni', 'non', 'sans', 'not', 'no', 'never', 'nothing', 'none', 'neither', 'nor', 'nobody']);
+
+const TOKEN = /[a-z0-9]+/g;
+
+/** Light FR/EN stemmer: the same on the lexicon and on the text, so its only duty is to be consistent. */
+export function stem(word: string): string {
+	let w = word;
+	if (w.length <= 3 || /\d/.test(w)) return w;
+	if (w.endsWith('ies') && w.length > 4) w = w.slice(0, -3) + 'y';
+	else if (w.endsWith('ing') && w.length > 5) w = w.slice(0, -3);
+	else if (w.endsWith('ed') && w.length > 4) w = w.slice(0, -2);
+	if (w.length > 3 && (w.endsWith('s') || w.endsWith('x')) && !w.endsWith('ss') && !w.endsWith('us')) w = w.slice(0, -1);
+	if (w.length > 3 && w.endsWith('e')) w = w.slice(0, -1);
+	if (w.length > 3 && w.endsWith('e')) w = w.slice(0, -1);
+	// "noted", "noté" must not become the negation "not".
+	return w === 'not' ? 'note' : w;
+}
+
+export interface Token {
+	/** Stemmed form, matched against the lexicon. */
+	s: string;
+	/** Index of the sentence and of the clause the token belongs to. */
+	sentence: number;
+	clause: number;
+	/** True when the token is a negation word. */
+	neg: boolean;
+}
+
+const stemCache = new Map<string, string[]>();
+
+/** Folded word → stemmed tokens (a misspelling can expand to two words: "didnt" → "did not"). */
+export function wordToStems(word: string): string[] {
+	let cached = stemCache.get(word);
+	if (cached) return cached;
+	const fixed = SPELLING[word] ?? word;
+	cached = fixed.split(' ').map((w) => (/\d/.test(w) ? '#' : stem(w)));
+	if (stemCache.size > 50_000) stemCache.clear();
+	stemCache.set(word, cached);
+	return cached;
+}
+
+/** Folds a clause for token and phrase matching: English "n't" becomes "not", apostrophes split words. */
+export function foldClause(text: string): string {
+	return foldText(text).replace(/n't\b/g, ' not').replace(/'/g, ' ');
+}
+
+/** Appends the tokens of one folded clause: stopwords dropped, negators kept and flagged, numbers as "#". */
+export function tokeniseClause(folded: string, sentence: number, clause: number, out: Token[]): void {
+	for (const m of folded.matchAll(TOKEN)) {
+		const word = m[0];
+		if (STOP.has(word) && word !== 'please' && word !== 'kindly') continue;
+		for (const s of wordToStems(word)) {
+			if (!s || STOP.has(s)) continue;
+			const last = out[out.length - 1];
+			if (s === '#' && last && last.s === '#' && last.clause === clause) continue;
+			out.push({ s, sentence, clause, neg: NEGATORS.has(s) || NEGATORS.has(word) });
+		}
+	}
+}
+
+/** Stems of a lexicon phrase, in the same way as the text (stopwords dropped, NEG kept as a marker). */
+export function phraseStems(phrase: string): string[] {
+	const out: string[] = [];
+	for (const m of foldClause(phrase).matchAll(TOKEN)) {
+		if (m[0] === 'neg') {
+			out.push('NEG');
+			continue;
+		}
+		if (STOP.has(m[0])) continue;
+		for (const s of wordToStems(m[0])) if (s && !STOP.has(s)) out.push(s);
+	}
+	return out;
+}
