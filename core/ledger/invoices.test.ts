@@ -58,6 +58,34 @@ describe('storeInvoices', () => {
 		expect(after).toEqual({ open_minor: '0', status: 'credited' });
 	});
 
+	it('links a credit note sent in the same batch as its invoice, or before it', async () => {
+		const sameBatch = await storeInvoices(ledger, [
+			invoice('AV-5', { docType: 'credit_note', creditedNumber: 'F-5', payableMinor: 20000n, totalInclMinor: 20000n }),
+			invoice('F-5'),
+		]);
+		expect(sameBatch.map((o) => o.status)).toEqual(['created', 'created']);
+		const [f5] = await ledger.query<{ open_minor: string }>("SELECT open_minor FROM invoices WHERE number = 'F-5'");
+		expect(f5.open_minor).toBe('100000');
+		await storeInvoices(ledger, [invoice('AV-6', { docType: 'credit_note', creditedNumber: 'F-6', payableMinor: 120000n, totalInclMinor: 120000n })]);
+		const [waiting] = await ledger.query<{ open_minor: string; credited_invoice_id: string | null }>("SELECT open_minor, credited_invoice_id FROM invoices WHERE number = 'AV-6'");
+		expect(waiting).toEqual({ open_minor: '-120000', credited_invoice_id: null });
+		await storeInvoices(ledger, [invoice('F-6')]);
+		const rows = await ledger.query<{ number: string; open_minor: string; status: string }>("SELECT number, open_minor, status FROM invoices WHERE number IN ('F-6', 'AV-6') ORDER BY number");
+		expect(rows).toEqual([
+			{ number: 'AV-6', open_minor: '0', status: 'credited' },
+			{ number: 'F-6', open_minor: '0', status: 'credited' },
+		]);
+		await storeInvoices(ledger, [invoice('F-6'), invoice('AV-6', { docType: 'credit_note', creditedNumber: 'F-6', payableMinor: 120000n, totalInclMinor: 120000n })]);
+		const [again] = await ledger.query<{ open_minor: string }>("SELECT open_minor FROM invoices WHERE number = 'F-6'");
+		expect(again.open_minor).toBe('0');
+	});
+
+	it('stores empty lines and anomalies as JSON arrays', async () => {
+		await storeInvoices(ledger, [invoice('F-7', { lines: [], anomalies: [] })]);
+		const [row] = await ledger.query<{ lines: unknown; anomalies: unknown; extra: unknown }>("SELECT lines, anomalies, extra FROM invoices WHERE number = 'F-7'");
+		expect(row).toEqual({ lines: [], anomalies: [], extra: {} });
+	});
+
 	it('rejects the faulty rows of a batch one by one and stores the good ones', async () => {
 		const outcomes = await storeInvoices(ledger, [
 			invoice('F-10'),

@@ -57,8 +57,17 @@ function stageRow(index: number, invoice: LedgerInvoice): unknown[] {
 		invoice.totalInclMinor, invoice.payableMinor, invoice.issueDate, invoice.dueDate, invoice.receptionDate ?? null,
 		invoice.termsDays ?? null, invoice.termsBasis ?? null, invoice.paymentTerms ?? null, invoice.poNumber ?? null,
 		invoice.creditedNumber ?? null, invoiceContentHash(invoice), invoice.source ?? 'json', invoice.sourceRef ?? null,
-		invoice.lines ?? [], invoice.anomalies ?? [], invoice.extra ?? {},
+		jsonText(invoice.lines ?? []), jsonText(invoice.anomalies ?? []), jsonText(invoice.extra ?? {}),
 	];
+}
+
+/** jsonb columns go through COPY as JSON text (an empty array must stay [], not the text-array form {}). */
+function jsonText(value: unknown): string {
+	try {
+		return JSON.stringify(value);
+	} catch {
+		return JSON.stringify(value, bigintAsString);
+	}
 }
 
 export interface StoreInvoicesOptions {
@@ -136,27 +145,20 @@ export async function storeBatch(client: PoolClient, invoices: LedgerInvoice[], 
 		outcomes.set(row.row_no, { index: row.row_no, number: row.number, status: 'unchanged', id: row.id, revision: row.revision });
 	}
 
+	// Credit notes are inserted unlinked; the pass below links them to the invoice they credit, whether that
+	// invoice was already in the ledger, arrives in this batch, or arrives later.
 	const inserted = await client.query<{ id: string; issuer: string; doc_type: string; number: string }>(`
 		INSERT INTO invoices (issuer, doc_type, number, customer_id, currency, total_excl_minor, total_tax_minor,
 			total_incl_minor, payable_minor, open_minor, issue_date, due_date, reception_date, terms_days, terms_basis,
-			payment_terms, po_number, credited_invoice_id, content_hash, source, source_ref, lines, anomalies, extra, status)
+			payment_terms, po_number, credited_number, content_hash, source, source_ref, lines, anomalies, extra, status)
 		SELECT s.issuer, s.doc_type, s.number, c.id, s.currency, s.total_excl_minor, s.total_tax_minor,
 			s.total_incl_minor, s.payable_minor,
-			CASE WHEN s.doc_type = 'credit_note' AND ci.id IS NOT NULL THEN 0
-			     WHEN s.doc_type = 'credit_note' THEN -s.payable_minor ELSE s.payable_minor END,
+			CASE WHEN s.doc_type = 'credit_note' THEN -s.payable_minor ELSE s.payable_minor END,
 			s.issue_date, s.due_date, s.reception_date, s.terms_days, s.terms_basis, s.payment_terms, s.po_number,
-			ci.id, s.content_hash, s.source, s.source_ref, COALESCE(s.lines, '[]'), COALESCE(s.anomalies, '[]'),
-			COALESCE(s.extra, '{}'),
-			CASE WHEN s.doc_type = 'credit_note' AND ci.id IS NOT NULL THEN 'credited' ELSE 'open' END
+			CASE WHEN s.doc_type = 'credit_note' THEN s.credited_number END, s.content_hash, s.source, s.source_ref,
+			COALESCE(s.lines, '[]'), COALESCE(s.anomalies, '[]'), COALESCE(s.extra, '{}'), 'open'
 		FROM invoice_stage s
 		JOIN customers c ON c.external_id = s.customer_external_id
-		-- One index probe per credit note (none for an invoice), whatever the statistics say: a plain join on the
-		-- credited number lets the planner hash every invoice of the ledger for each batch.
-		LEFT JOIN LATERAL (
-			SELECT ci.id FROM invoices ci
-			WHERE s.doc_type = 'credit_note' AND ci.issuer = s.issuer AND ci.doc_type = 'invoice' AND ci.number = s.credited_number
-			LIMIT 1
-		) ci ON true
 		WHERE NOT EXISTS (SELECT 1 FROM invoices i WHERE i.issuer = s.issuer AND i.doc_type = s.doc_type AND i.number = s.number)
 		ORDER BY s.row_no
 		RETURNING id, issuer, doc_type, number`);
@@ -183,6 +185,7 @@ export async function storeBatch(client: PoolClient, invoices: LedgerInvoice[], 
 				issue_date = s.issue_date, due_date = s.due_date, reception_date = COALESCE(s.reception_date, i.reception_date),
 				terms_days = s.terms_days, terms_basis = s.terms_basis, payment_terms = s.payment_terms,
 				po_number = s.po_number, content_hash = s.content_hash, source = s.source, source_ref = s.source_ref,
+				credited_number = CASE WHEN i.doc_type = 'credit_note' THEN s.credited_number END,
 				lines = COALESCE(s.lines, '[]'), anomalies = COALESCE(s.anomalies, '[]'), extra = COALESCE(s.extra, '{}'),
 				revision = i.revision + 1, updated_at = now()
 			FROM invoice_stage s, old
@@ -208,20 +211,40 @@ export async function storeBatch(client: PoolClient, invoices: LedgerInvoice[], 
 		}
 	}
 
-	// New credit notes reduce the balance of the invoice they reference.
-	const newCreditNotes = inserted.rows.filter((r) => r.doc_type === 'credit_note').map((r) => r.id);
-	const credited = newCreditNotes.length === 0 ? { rows: [] } : await client.query<{ invoice_id: string; customer_id: string; number: string; credit_number: string; amount: string }>(`
-		WITH cn AS (
-			SELECT i.credited_invoice_id AS invoice_id, i.number AS credit_number, i.payable_minor, i.customer_id
-			FROM invoices i JOIN invoice_stage s ON i.issuer = s.issuer AND i.doc_type = s.doc_type AND i.number = s.number
-			WHERE i.doc_type = 'credit_note' AND i.credited_invoice_id IS NOT NULL AND i.revision = 1
-				AND i.id = ANY($1::bigint[])
+	// Unlinked credit notes (new or revised in this batch, or waiting for an invoice inserted in this batch) are
+	// linked to the invoice they credit and reduce its balance, once: a linked credit note is never linked again.
+	const creditNoteIds = [
+		...inserted.rows.filter((r) => r.doc_type === 'credit_note').map((r) => r.id),
+		...changedIds,
+	];
+	const newInvoiceIds = inserted.rows.filter((r) => r.doc_type === 'invoice').map((r) => r.id);
+	const credited = creditNoteIds.length === 0 && newInvoiceIds.length === 0 ? { rows: [] } : await client.query<{ invoice_id: string; customer_id: string; number: string; credit_number: string; amount: string }>(`
+		WITH candidates AS (
+			SELECT cn.id, cn.issuer, cn.number, cn.credited_number, cn.payable_minor FROM invoices cn
+			WHERE cn.id = ANY($1::bigint[]) AND cn.doc_type = 'credit_note' AND cn.credited_invoice_id IS NULL AND cn.credited_number IS NOT NULL
+			UNION
+			SELECT cn.id, cn.issuer, cn.number, cn.credited_number, cn.payable_minor FROM invoices nw
+			JOIN invoices cn ON cn.issuer = nw.issuer AND cn.credited_number = nw.number
+				AND cn.doc_type = 'credit_note' AND cn.credited_invoice_id IS NULL AND cn.credited_number IS NOT NULL
+			WHERE nw.id = ANY($2::bigint[])
+		), pairs AS (
+			SELECT c.id AS cn_id, c.number AS cn_number, c.payable_minor, t.id AS invoice_id FROM candidates c
+			CROSS JOIN LATERAL (
+				SELECT t.id FROM invoices t WHERE t.issuer = c.issuer AND t.doc_type = 'invoice' AND t.number = c.credited_number LIMIT 1
+			) t
+		), linked AS (
+			UPDATE invoices cn SET credited_invoice_id = p.invoice_id, open_minor = 0, status = 'credited', updated_at = now()
+			FROM pairs p WHERE cn.id = p.cn_id
+			RETURNING p.invoice_id, p.cn_number, p.payable_minor
+		), totals AS (
+			SELECT invoice_id, sum(payable_minor)::bigint AS amount, string_agg(cn_number, ', ' ORDER BY cn_number) AS numbers
+			FROM linked GROUP BY invoice_id
 		)
-		UPDATE invoices i SET open_minor = i.open_minor - cn.payable_minor,
-			status = CASE WHEN i.open_minor - cn.payable_minor <= 0 THEN 'credited' ELSE i.status END, updated_at = now()
-		FROM cn WHERE i.id = cn.invoice_id
-		RETURNING i.id AS invoice_id, i.customer_id, i.number, cn.credit_number, cn.payable_minor::text AS amount`,
-		[newCreditNotes]);
+		UPDATE invoices i SET open_minor = i.open_minor - t.amount,
+			status = CASE WHEN i.status = 'open' AND i.open_minor - t.amount <= 0 THEN 'credited' ELSE i.status END, updated_at = now()
+		FROM totals t WHERE i.id = t.invoice_id
+		RETURNING i.id AS invoice_id, i.customer_id, i.number, t.numbers AS credit_number, t.amount::text AS amount`,
+		[creditNoteIds, newInvoiceIds]);
 	if (credited.rows.length) {
 		await client.query(`INSERT INTO history (customer_id, invoice_id, kind, actor, summary, payload)
 			SELECT r.customer_id, r.invoice_id, 'credit_note_applied', $2, 'Credit note ' || r.credit_number || ' applied to invoice ' || r.number,
