@@ -1,17 +1,46 @@
-// npm test: builds the package (the end-to-end tests install the packed build into a real n8n), then runs
-// every jest project: unit and integration (real Postgres), in-process workflows, and real n8n end to end.
-// Extra arguments go to jest, e.g. `npm test -- --selectProjects unit`.
+// npm test: builds the package (the end-to-end tests install the packed build into a real n8n), then runs the
+// jest projects: unit and integration (real Postgres) and in-process workflows in parallel, then the real-n8n
+// end-to-end tests one file at a time (each starts its own n8n). Prints one closing line for all of them.
+// Extra arguments go to jest, e.g. `npm test -- --selectProjects unit` (then only that run).
 import { spawnSync } from 'node:child_process';
+import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const run = (cmd, args) => {
-	const result = spawnSync(cmd, args, { cwd: root, stdio: 'inherit', env: process.env });
-	if (result.status !== 0) process.exit(result.status ?? 1);
-};
+const resultsDir = path.join(root, '.runtime', 'test-results');
+rmSync(resultsDir, { recursive: true, force: true });
+mkdirSync(resultsDir, { recursive: true });
 
-run('npm', ['run', '--silent', 'build']);
+const run = (cmd, args) => spawnSync(cmd, args, { cwd: root, stdio: 'inherit', env: process.env }).status ?? 1;
+
+if (run('npm', ['run', '--silent', 'build']) !== 0) process.exit(1);
+
+const jest = path.join(root, 'node_modules', '.bin', 'jest');
 const extra = process.argv.slice(2);
-const projects = extra.includes('--selectProjects') ? [] : ['--selectProjects', 'unit', 'workflows', 'e2e'];
-run(path.join(root, 'node_modules', '.bin', 'jest'), [...projects, ...extra]);
+const runs = extra.includes('--selectProjects')
+	? [['custom', extra]]
+	: [
+			['parallel', ['--selectProjects', 'unit', 'workflows', ...extra]],
+			['e2e', ['--selectProjects', 'e2e', '--runInBand', ...extra]],
+		];
+
+let failedRuns = 0;
+let passed = 0;
+let failed = 0;
+let skipped = 0;
+for (const [name, args] of runs) {
+	const output = path.join(resultsDir, `${name}.json`);
+	const status = run(jest, [...args, '--json', `--outputFile=${output}`]);
+	if (status !== 0) failedRuns++;
+	try {
+		const summary = JSON.parse(readFileSync(output, 'utf8'));
+		passed += summary.numPassedTests;
+		failed += summary.numFailedTests + (summary.numRuntimeErrorTestSuites ?? 0);
+		skipped += summary.numPendingTests + (summary.numTodoTests ?? 0);
+	} catch {
+		failed++;
+	}
+}
+console.log(`\nnpm test: ${passed} passed, ${failed} failed, ${skipped} skipped`);
+process.exit(failedRuns > 0 || failed > 0 ? 1 : 0);
