@@ -42,5 +42,5 @@ for (const [name, args] of runs) {
 		failed++;
 	}
 }
-console.log(`\nnpm test: ${passed} passed, ${failed} failed, ${skipped} skipped`);
+console.log(`\ntests: ${passed} passed, ${failed} failed, ${skipped} skipped`);
 process.exit(failedRuns > 0 || failed > 0 ? 1 : 0);
