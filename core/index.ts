@@ -13,3 +13,4 @@ export * from './intake';
 export * from './dunning';
 export * from './documents';
 export * from './disputes';
+export * from './distribution';

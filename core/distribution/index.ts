@@ -1,0 +1,4 @@
+export * from './calendar';
+export * from './retroplanning';
+export * from './cycles';
+export * from './waves';
