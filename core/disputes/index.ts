@@ -3,3 +3,12 @@ export { CATEGORIES as DISPUTE_LABELS, DISPUTE_CATEGORIES, SUBCATEGORIES as DISP
 export { trainDisputeModel, type TrainingExample, type TrainingOptions } from './training';
 export type { DisputeModel } from './model';
 export type { ExtractedAmount } from './extract';
+export {
+	openDispute, resolveDispute, addDisputeNote, disputeRouting, findInvoicesByNumber, DEFAULT_ROUTING, DISPUTE_LEDGER_CATEGORIES, DISPUTE_RESOLUTIONS,
+	type OpenDisputeInput, type OpenedDispute, type ResolveDisputeInput, type ResolvedDispute, type DisputeResolution, type DisputeRouting,
+	type DisputeLedgerCategory, type OwnerKind,
+} from './ledger';
+export {
+	analyseDisputes, DISPUTE_ANALYSIS_SQL, DISPUTE_ROOT_CAUSES_SQL, DISPUTE_DIMENSIONS,
+	type DisputeAnalysis, type DisputeAnalysisOptions, type DisputeDimension, type DisputeGroup, type RootCause,
+} from './analysis';
