@@ -365,3 +365,27 @@ export async function processBounce(ledger: Ledger, raw: Buffer | string, actor 
 	});
 	return outcome;
 }
+
+/**
+ * Rebuilds an e-mail from what n8n's Email Trigger (IMAP) outputs in its "Resolved" format: the header lines
+ * (json.headers), the text, and the attachments (binary) — where a DSN's delivery-status and original-message
+ * parts end up. The result reads like the original for classifyBounce.
+ */
+export function rawFromResolved(parts: { headers: Record<string, string>; text?: string; attachments: Array<{ contentType: string; content: Buffer }> }): Buffer {
+	const boundary = `rcv-${Date.now().toString(36)}`;
+	const contentType = Object.entries(parts.headers).find(([key]) => key.toLowerCase() === 'content-type')?.[1] ?? '';
+	const reportType = contentType.match(/report-type="?([\w-]+)/i)?.[1] ?? (parts.attachments.some((a) => a.contentType.includes('delivery-status')) ? 'delivery-status' : undefined);
+	const lines: string[] = [];
+	for (const [key, line] of Object.entries(parts.headers)) {
+		if (/^content-(type|transfer-encoding)$/i.test(key) || /^mime-version$/i.test(key)) continue;
+		lines.push(line.replace(/\r?\n(?![ \t])/g, '\r\n '));
+	}
+	lines.push('MIME-Version: 1.0');
+	lines.push(`Content-Type: ${reportType ? `multipart/report; report-type=${reportType}` : 'multipart/mixed'}; boundary="${boundary}"`);
+	const body: string[] = ['', `--${boundary}`, 'Content-Type: text/plain; charset=utf-8', 'Content-Transfer-Encoding: 8bit', '', parts.text ?? ''];
+	for (const attachment of parts.attachments) {
+		body.push(`--${boundary}`, `Content-Type: ${attachment.contentType}`, 'Content-Transfer-Encoding: 8bit', '', attachment.content.toString('utf8'));
+	}
+	body.push(`--${boundary}--`, '');
+	return Buffer.from([...lines, ...body].join('\r\n').replace(/\r?\n/g, '\r\n'), 'utf8');
+}

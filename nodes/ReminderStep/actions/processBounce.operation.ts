@@ -1,12 +1,12 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
-import { processBounce } from '../../../core';
+import { processBounce, rawFromResolved } from '../../../core';
 import { getLedger } from '../../shared/transport/ledger';
 
 const properties: INodeProperties[] = [
 	{
 		displayName:
-			'Give each e-mail as raw RFC 822 source: from the Email Trigger (IMAP) with Format "RAW" (field "raw") or a binary property (.eml). A hard bounce marks the address bad: the next run of the stage prints a letter instead.',
+			'Connect the Email Trigger (IMAP) of the mailbox that receives the bounces, Format "Resolved" with Download Attachments on — or give .eml files. A hard bounce marks the address bad: the next run of the stage prints a letter instead.',
 		name: 'bounceNotice',
 		type: 'notice',
 		default: '',
@@ -16,10 +16,11 @@ const properties: INodeProperties[] = [
 		name: 'rawSource',
 		type: 'options',
 		options: [
-			{ name: 'JSON Field', value: 'field' },
-			{ name: 'Binary Property', value: 'binary' },
+			{ name: 'Email Trigger (Resolved)', value: 'resolved', description: 'Headers, text and downloaded attachments of the Email Trigger (IMAP)' },
+			{ name: 'Binary Property (.eml)', value: 'binary' },
+			{ name: 'JSON Field (Raw Source)', value: 'field' },
 		],
-		default: 'field',
+		default: 'resolved',
 	},
 	{
 		displayName: 'Field',
@@ -59,14 +60,23 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 	for (let i = 0; i < items.length; i++) {
 		const mode = this.getNodeParameter('rawSource', i, 'field') as string;
 		let raw: Buffer | undefined;
-		if (mode === 'binary') {
+		if (mode === 'resolved') {
+			const headers = items[i].json.headers;
+			if (headers && typeof headers === 'object' && !Array.isArray(headers)) {
+				const attachments = [];
+				for (const [property, data] of Object.entries(items[i].binary ?? {})) {
+					attachments.push({ contentType: data.mimeType || 'application/octet-stream', content: await this.helpers.getBinaryDataBuffer(i, property) });
+				}
+				raw = rawFromResolved({ headers: headers as Record<string, string>, text: typeof items[i].json.text === 'string' ? (items[i].json.text as string) : '', attachments });
+			}
+		} else if (mode === 'binary') {
 			const property = String(this.getNodeParameter('binaryProperty', i, 'data'));
 			raw = items[i].binary?.[property] ? await this.helpers.getBinaryDataBuffer(i, property) : undefined;
 		} else {
 			raw = decodeRaw(items[i].json[String(this.getNodeParameter('rawField', i, 'raw'))]);
 		}
 		if (!raw) {
-			others.push({ json: { kind: 'invalid', error: 'This item has no raw e-mail: use the Email Trigger (IMAP) with Format "RAW", or name the binary property.' }, pairedItem: { item: i } });
+			others.push({ json: { kind: 'invalid', error: 'This item is not an e-mail: use the Email Trigger (IMAP) with Format "Resolved", or give the .eml file.' }, pairedItem: { item: i } });
 			continue;
 		}
 		const outcome = await processBounce(ledger, raw);

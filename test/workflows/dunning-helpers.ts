@@ -1,0 +1,47 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { addDays, installDefaultPolicies, todayIn, type Ledger } from '../../core';
+import { createTestLedger, ledgerCredentialData } from '../helpers/db';
+import { seedStaff } from '../helpers/dunning';
+import { ENGINE_FILES_DIR, loadWorkflow, PACKAGE_ROOT, setNodeParameters, type WorkflowJson } from '../helpers/engine';
+import type { SmtpSink } from '../helpers/smtpSink';
+
+/** Shared set-up of the dunning workflow tests: a migrated ledger with the shipped policies and the staff. */
+export async function dunningLedger(): Promise<Ledger> {
+	const ledger = await createTestLedger();
+	await installDefaultPolicies(ledger);
+	await seedStaff(ledger);
+	return ledger;
+}
+
+/** A date relative to today in the company zone (what the workflows plan with). */
+export function daysFromToday(days: number): string {
+	return addDays(todayIn('Europe/Paris'), days);
+}
+
+export function credentialsFor(ledger: Ledger, sink?: SmtpSink): Record<string, Record<string, string | number | boolean>> {
+	const credentials: Record<string, Record<string, string | number | boolean>> = { receivablesLedgerApi: ledgerCredentialData(ledger.schema) };
+	if (sink) credentials.receivablesSmtpApi = { host: sink.config.host, port: sink.config.port, secure: false, disableStartTls: true, user: '', password: '' };
+	return credentials;
+}
+
+/** The workflow with its print folder moved to a folder of this test. */
+export function workflowWithFolder(file: string, writeNode: string | undefined, folder: string): WorkflowJson {
+	mkdirSync(folder, { recursive: true });
+	const workflow = loadWorkflow(path.join(PACKAGE_ROOT, 'workflows', file));
+	return writeNode ? setNodeParameters(workflow, writeNode, { fileName: `=${folder}/{{ $json.fileName }}` }) : workflow;
+}
+
+export function testFolder(name: string): string {
+	return path.join(ENGINE_FILES_DIR, name);
+}
+
+/**
+ * n8n's file helpers resolve a path that does not exist yet by catching ENOENT with `instanceof Error`, which is
+ * false under jest for errors of node's own modules: the files a test expects are created empty beforehand
+ * (Write Files to Disk then truncates and writes them, as in n8n).
+ */
+export function expectFiles(folder: string, names: string[]): void {
+	mkdirSync(folder, { recursive: true });
+	for (const name of names) writeFileSync(path.join(folder, name), '');
+}
