@@ -2,7 +2,8 @@
 // packages, the shipped workflows imported and published, the webhook secret imported as the Receivables Webhook
 // credential. Unsigned, badly signed, stale and replayed requests get 401 and change nothing; a genuine one is
 // committed before its 2xx answer.
-import { openLedger, signWebhookRequest } from '../../core';
+import path from 'node:path';
+import { signWebhookRequest } from '../../core';
 import { testLedgerConfig } from '../helpers/db';
 import { eventually, FIXED_CREDENTIALS, prepareInstance, runtimeLibrary, type N8nProcess, type TestInstance } from '../helpers/n8n';
 
@@ -61,8 +62,11 @@ describe('real n8n: signed webhook from accounting software', () => {
 
 	beforeAll(async () => {
 		instance = await prepareInstance('intakewh');
-		// The ledger schema is created on the first use of a ledger node; create it now so "nothing changed" can be counted.
-		const ledgerHandle = openLedger(testLedgerConfig(instance.ledgerSchema));
+		// The ledger schema is created on the first use of a ledger node; create it now, with the installed package's
+		// own migrations, so that "nothing changed" can be counted from the first request on.
+		// eslint-disable-next-line @typescript-eslint/no-require-imports
+		const installed = require(path.join(instance.packageDir, 'dist', 'core', 'index.js')) as typeof import('../../core');
+		const ledgerHandle = installed.openLedger(testLedgerConfig(instance.ledgerSchema));
 		await ledgerHandle.ensureReady();
 		await ledgerHandle.close();
 		const env = await instance.env();
