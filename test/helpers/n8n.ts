@@ -304,6 +304,18 @@ export async function prepareInstance(label: string, options: { smtpPort?: numbe
 	await client.connect();
 	let cleaned = false;
 	let tarball = '';
+	// Interrupted (Ctrl-C, CI timeout): stop the n8n processes before going, so none outlives the test run.
+	const onSignal = (signal: NodeJS.Signals) => {
+		for (const { handle } of processes) handle.process.kill('SIGKILL');
+		for (const { handle } of processes) {
+			try {
+				process.kill(-(handle.process.pid as number), 'SIGKILL');
+			} catch {
+				// already gone
+			}
+		}
+		process.kill(process.pid, signal);
+	};
 
 	const instance: TestInstance = {
 		runtime: { dir: '', nodeBin: '', n8nBin: '' },
@@ -332,9 +344,19 @@ export async function prepareInstance(label: string, options: { smtpPort?: numbe
 			return folder;
 		},
 		async start(name, env, { command = 'start', timeoutMs = 240_000, args = [] } = {}) {
-			const handle = await lib.startN8n(instance.runtime, env, { command, timeoutMs, args });
-			processes.push({ name, handle });
-			return handle;
+			// A port found free can be taken by another program before n8n binds it: then take new ones and retry.
+			for (let attempt = 1; ; attempt++) {
+				try {
+					const handle = await lib.startN8n(instance.runtime, env, { command, timeoutMs, args });
+					processes.push({ name, handle });
+					return handle;
+				} catch (error) {
+					if (attempt >= 3 || !/is already in use|EADDRINUSE/.test(String(error))) throw error;
+					for (const key of ['N8N_PORT', 'N8N_RUNNERS_BROKER_PORT', 'QUEUE_HEALTH_CHECK_PORT']) {
+						if (env[key]) env[key] = String(await lib.freePort());
+					}
+				}
+			}
 		},
 		async cli(env, args) {
 			return await lib.n8nCli(instance.runtime, env, args);
@@ -345,6 +367,7 @@ export async function prepareInstance(label: string, options: { smtpPort?: numbe
 		async cleanup() {
 			if (cleaned) return;
 			cleaned = true;
+			for (const signal of ['SIGINT', 'SIGTERM'] as const) process.off(signal, onSignal);
 			await Promise.all(processes.map(({ handle }) => handle.stop().catch(() => undefined)));
 			const artifacts = path.join(REPO_ROOT, 'test-artifacts');
 			mkdirSync(artifacts, { recursive: true });
@@ -356,6 +379,7 @@ export async function prepareInstance(label: string, options: { smtpPort?: numbe
 		},
 	};
 
+	for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, onSignal);
 	try {
 		instance.runtime = await lib.ensureN8nRuntime({ log: progress });
 		mkdirSync(userFolder, { recursive: true });

@@ -150,7 +150,11 @@ describe.each(files)('$file', ({ file, text }) => {
 		for (const node of workflow.nodes) {
 			for (const [type, reference] of Object.entries(node.credentials ?? {})) {
 				const fixed = FIXED_CREDENTIALS[type];
-				if (!fixed) problems.push(`${node.name}: credential type ${type} is not one the package ships with a fixed id`);
+				if (!fixed) {
+					problems.push(
+						`${node.name}: credential type ${type} has no fixed id: add it to FIXED_CREDENTIALS (test/helpers/n8n.ts, with test data in prepareInstance) and reference it by that id and name`,
+					);
+				}
 				else if (reference?.id !== fixed.id || reference?.name !== fixed.name) {
 					problems.push(`${node.name}: ${type} must be { id: '${fixed.id}', name: '${fixed.name}' }`);
 				}
