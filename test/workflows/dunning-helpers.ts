@@ -11,6 +11,7 @@ export async function dunningLedger(): Promise<Ledger> {
 	const ledger = await createTestLedger();
 	await installDefaultPolicies(ledger);
 	await seedStaff(ledger);
+	await ledger.query(`INSERT INTO settings (key, value) VALUES ('company', $1)`, [JSON.stringify({ name: 'ACME SAS', addressLines: ['1 place du Commerce', '69002 Lyon'], siren: '123456789', iban: 'FR76 3000 6000 0112 3456 7890 189' })]);
 	return ledger;
 }
 

@@ -1,0 +1,45 @@
+import { spawnSync } from 'node:child_process';
+import { readFileSync, rmSync } from 'node:fs';
+import path from 'node:path';
+import type { Ledger } from '../../core';
+import { dropTestLedger } from '../helpers/db';
+import { addCustomer, addInvoice } from '../helpers/dunning';
+import { closeEngine, runWorkflow } from '../helpers/engine';
+import { credentialsFor, daysFromToday, dunningLedger, expectFiles, testFolder, workflowWithFolder } from './dunning-helpers';
+
+describe('workflow: formal notices as letters, weekdays at 10:00', () => {
+	let ledger: Ledger;
+	const folder = testFolder(`notices-${process.pid}`);
+
+	beforeAll(async () => {
+		ledger = await dunningLedger();
+		const a = await addCustomer(ledger, { externalId: 'MED-1', name: 'Société Débitrice SARL', addressLines: ['3 rue des Impayés'], postalCode: '13001', city: 'Marseille' });
+		await addInvoice(ledger, { customerId: a, number: 'F-45', dueDate: daysFromToday(-45), amount: 500000n });
+		const b = await addCustomer(ledger, { externalId: 'MED-2', onHold: true, holdReason: 'redressement judiciaire' });
+		await addInvoice(ledger, { customerId: b, number: 'F-HOLD', dueDate: daysFromToday(-50) });
+	});
+
+	afterAll(async () => {
+		rmSync(folder, { recursive: true, force: true });
+		await closeEngine();
+		await dropTestLedger(ledger);
+	});
+
+	test('prints the formal notice with interest and the €40 indemnity, once; the customer on hold is skipped', async () => {
+		const name = `formal_notice-MED-1-${daysFromToday(0)}.pdf`;
+		expectFiles(folder, [name]);
+		const run = () => runWorkflow(workflowWithFolder('dunning-formal-notices.json', 'Save notices to the print folder', folder), { credentials: credentialsFor(ledger) });
+		const result = await run();
+		expect(result.error).toBeUndefined();
+		expect(result.json('Print formal notices', 0).map((j) => j.fileName)).toEqual([name]);
+		expect(result.json('Print formal notices', 1).map((j) => [j.number, j.reason])).toEqual([['F-HOLD', 'customer_on_hold']]);
+		const text = spawnSync('pdftotext', ['-layout', path.join(folder, name), '-']).stdout.toString();
+		expect(text).toContain('Mise en demeure de payer – Société Débitrice SARL');
+		expect(text).toContain('13001 Marseille');
+		expect(text).toMatch(/Pénalités de retard au taux annuel de \d+,\d{2} %/);
+		expect(text).toContain('(article D441-5) : 40,00 €');
+		expect(readFileSync(path.join(folder, name)).subarray(0, 5).toString()).toBe('%PDF-');
+		const again = await run();
+		expect(again.json('Print formal notices', 0)).toEqual([]);
+	});
+});
