@@ -309,5 +309,9 @@ function matchCues(tokens: Token[], flags: Array<{ noProblem: boolean; emphasis:
 	// A topic word inside a longer cue of the same category adds nothing: the longer cue says it better.
 	return found
 		.filter((m) => !m.topic || !found.some((o) => !o.topic && o.category === m.category && o.at <= m.at && o.end >= m.at && o.end > o.at))
-		.map(({ end: _end, ...m }) => m);
+		.map((m) => {
+			const { end, ...match } = m;
+			void end;
+			return match;
+		});
 }

@@ -162,3 +162,11 @@ describe('extraction', () => {
 		expect(p.quoted).toContain('INV-1');
 	});
 });
+
+describe('message day', () => {
+	it('reads ISO dates and instants and e-mail Date headers in the company zone', () => {
+		expect(messageDay('2026-03-09').toISODate()).toBe('2026-03-09');
+		expect(messageDay('2026-03-09T23:30:00Z').toISODate()).toBe('2026-03-10');
+		expect(messageDay('Mon, 9 Mar 2026 23:30:00 +0000 (UTC)').toISODate()).toBe('2026-03-10');
+	});
+});

@@ -139,5 +139,5 @@ export function findAmounts(text: string): ExtractedAmount[] {
 	for (const m of text.matchAll(AMOUNT_BEFORE)) push(m.index ?? 0, m[0].length, m[2], m[1], m[0]);
 	for (const m of text.matchAll(AMOUNT_AFTER)) push(m.index ?? 0, m[0].length, m[1], m[2], m[0]);
 	found.sort((a, b) => a.at - b.at);
-	return found.map(({ at: _at, ...a }) => a);
+	return found.map((a) => ({ amount: a.amount, currency: a.currency, text: a.text }));
 }

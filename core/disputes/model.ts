@@ -89,13 +89,17 @@ let shipped: DisputeModel | undefined;
 /** The model shipped with the package (core/disputes/model.json). */
 export function shippedModel(): DisputeModel {
 	if (!shipped) {
-		let parsed: DisputeModel;
+		let parsed: DisputeModel | undefined;
+		let failure: unknown;
 		try {
 			parsed = JSON.parse(readFileSync(coreAssetPath('disputes', 'model.json'), 'utf8')) as DisputeModel;
 		} catch (error) {
+			failure = error;
+		}
+		if (!parsed) {
 			throw new ReceivablesError('DISPUTE_MODEL_MISSING', 'The dispute classifier model (disputes/model.json) cannot be read next to the package code.', {
 				hint: 'Reinstall n8n-nodes-receivables: its dist/core/disputes/model.json file is missing or damaged.',
-				cause: error,
+				cause: failure,
 			});
 		}
 		if (parsed.version !== 1 || !Array.isArray(parsed.labels) || typeof parsed.weights !== 'object') {

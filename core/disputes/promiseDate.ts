@@ -163,7 +163,14 @@ export function messageDay(receivedAt: string | undefined, zone = DEFAULT_ZONE, 
 	if (cached) return cached;
 	let local: DateTime | undefined;
 	if (receivedAt) {
-		const dt = /^\d{4}-\d{2}-\d{2}$/.test(receivedAt) ? DateTime.fromISO(receivedAt, { zone }) : DateTime.fromISO(receivedAt, { zone, setZone: true }).setZone(zone);
+		// ISO (2026-03-09, 2026-03-09T10:00:00+01:00) or an e-mail Date header (Mon, 9 Mar 2026 10:00:00 +0100).
+		const text = String(receivedAt).trim();
+		let dt = /^\d{4}-\d{2}-\d{2}$/.test(text) ? DateTime.fromISO(text, { zone }) : DateTime.fromISO(text, { setZone: true }).setZone(zone);
+		if (!dt.isValid) dt = DateTime.fromRFC2822(text.replace(/\s*\([^)]*\)\s*$/, ''), { setZone: true }).setZone(zone);
+		if (!dt.isValid) {
+			const parsed = new Date(text);
+			if (!Number.isNaN(parsed.getTime())) dt = DateTime.fromJSDate(parsed, { zone });
+		}
 		if (dt.isValid) local = dt;
 	}
 	local ??= DateTime.fromJSDate(now, { zone });

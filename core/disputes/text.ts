@@ -71,12 +71,23 @@ export function htmlToText(html: string): string {
 	return `${body}\n\n${toText(quoted).split('\n').map((line) => `> ${line}`).join('\n')}`;
 }
 
+const CP1252_EXTRA = new Set([0x2018, 0x2019, 0x201a, 0x201c, 0x201d, 0x201e, 0x2020, 0x2021, 0x2022, 0x2026, 0x2030, 0x2039, 0x203a, 0x20ac, 0x2122, 0x0152, 0x0153, 0x0160, 0x0161, 0x0178, 0x017d, 0x017e, 0x0192, 0x02c6, 0x02dc, 0x2013, 0x2014]);
+
+/** Text made only of Latin-1 and Windows-1252 characters: the way UTF-8 bytes look when read as Latin-1. */
+function onlyLatin1OrCp1252(text: string): boolean {
+	for (let i = 0; i < text.length; i++) {
+		const c = text.charCodeAt(i);
+		if (c > 0xff && !CP1252_EXTRA.has(c)) return false;
+	}
+	return true;
+}
+
 const MOJIBAKE = /Ã[\u0080-\u00bf\u00a0-\u00ff]|â€[\u0090-\u00bf™œ"]|Â[\u00a0-\u00bf]/g;
 
 /** UTF-8 read as Latin-1 ("rÃ©glÃ©e") is read again as UTF-8 when that gives clean text. */
 function repairMojibake(text: string): { text: string; repaired: boolean; broken: boolean } {
 	const hits = text.match(MOJIBAKE)?.length ?? 0;
-	if (hits >= 2 && /^[\u0000-\u00ff\u2018-\u201e\u2020-\u2026\u20ac\u2122\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc]*$/.test(text)) {
+	if (hits >= 2 && onlyLatin1OrCp1252(text)) {
 		const cp1252: Record<number, number> = {
 			0x20ac: 0x80, 0x201a: 0x82, 0x0192: 0x83, 0x201e: 0x84, 0x2026: 0x85, 0x2020: 0x86, 0x2021: 0x87, 0x02c6: 0x88,
 			0x2030: 0x89, 0x0160: 0x8a, 0x2039: 0x8b, 0x0152: 0x8c, 0x017d: 0x8e, 0x2018: 0x91, 0x2019: 0x92, 0x201c: 0x93,
@@ -208,7 +219,7 @@ export function prepareText(input: unknown): PreparedText {
 		text = text.slice(0, MAX_INPUT_CHARS);
 		notes.push('truncated');
 	}
-	if (controlRatio(text) > 0.1 || /\u0000/.test(text.slice(0, 2000))) {
+	if (controlRatio(text) > 0.1 || text.slice(0, 2000).includes(String.fromCharCode(0))) {
 		notes.push('binary');
 		return { body: '', quoted: '', subject: '', notes };
 	}
@@ -221,7 +232,9 @@ export function prepareText(input: unknown): PreparedText {
 		notes.push('html');
 	}
 	text = text.replace(/[\u200b-\u200d\ufeff]/g, '').replace(/\u00a0|\u202f/g, ' ');
-	let { body, quoted, subject } = splitReply(text);
+	const reply = splitReply(text);
+	const subject = reply.subject;
+	let { body, quoted } = reply;
 	if (!body.trim() && quoted.trim()) {
 		// A forward or a reply with nothing above the quote: the quoted text is all there is.
 		body = quoted;

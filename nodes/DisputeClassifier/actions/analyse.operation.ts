@@ -1,0 +1,100 @@
+import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import { updateDisplayOptions } from 'n8n-workflow';
+import { analyseDisputes, type DisputeDimension } from '../../../core';
+import { toNodeError } from '../../shared/errors';
+import { getLedger } from '../../shared/transport/ledger';
+import { text } from '../helpers/items';
+
+const properties: INodeProperties[] = [
+	{
+		displayName: 'Group By',
+		name: 'groupBy',
+		type: 'options',
+		options: [
+			{ name: 'Category', value: 'category' },
+			{ name: 'Customer', value: 'customer' },
+			{ name: 'Owner', value: 'owner' },
+			{ name: 'Resolution', value: 'resolution' },
+			{ name: 'Root Cause', value: 'root_cause' },
+			{ name: 'Sales Rep', value: 'sales_rep' },
+			{ name: 'Subcategory', value: 'subcategory' },
+		],
+		default: 'category',
+	},
+	{
+		displayName: 'Output',
+		name: 'output',
+		type: 'options',
+		options: [
+			{ name: 'One Summary Item', value: 'summary', description: 'Totals, groups and top root causes with examples in one item' },
+			{ name: 'One Item per Group', value: 'groups', description: 'Count, open, resolved, amounts and ages per group (table-friendly)' },
+			{ name: 'One Item per Root Cause', value: 'rootCauses', description: 'The most frequent root causes with examples' },
+		],
+		default: 'summary',
+	},
+	{
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add Option',
+		default: {},
+		options: [
+			{ displayName: 'As Of', name: 'asOf', type: 'string', default: '', description: 'Ages of open disputes are counted to this date. Empty: today.' },
+			{ displayName: 'Customer Code', name: 'customer', type: 'string', default: '' },
+			{ displayName: 'Examples per Root Cause', name: 'examples', type: 'number', typeOptions: { minValue: 0 }, default: 3 },
+			{ displayName: 'Opened From', name: 'from', type: 'string', default: '', placeholder: '2026-01-01' },
+			{ displayName: 'Opened To', name: 'to', type: 'string', default: '', placeholder: '2026-03-31' },
+			{
+				displayName: 'Status',
+				name: 'status',
+				type: 'options',
+				options: [
+					{ name: 'All', value: 'all' },
+					{ name: 'Open', value: 'open' },
+					{ name: 'Resolved', value: 'resolved' },
+				],
+				default: 'all',
+			},
+			{ displayName: 'Top Root Causes', name: 'topCauses', type: 'number', typeOptions: { minValue: 1 }, default: 10 },
+		],
+	},
+];
+
+const displayOptions = { show: { operation: ['analyse'] } };
+
+export const description = updateDisplayOptions(displayOptions, properties);
+
+export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+	const items = this.getInputData();
+	const ledger = await getLedger(this);
+	const out: INodeExecutionData[] = [];
+	// One analysis per input item (usually one: the schedule's).
+	for (let i = 0; i < items.length; i++) {
+		const options = this.getNodeParameter('options', i, {}) as IDataObject;
+		let analysis;
+		try {
+			analysis = await analyseDisputes(ledger, {
+				groupBy: text(this, 'groupBy', i) as DisputeDimension,
+				from: options.from ? String(options.from) : undefined,
+				to: options.to ? String(options.to) : undefined,
+				asOf: options.asOf ? String(options.asOf) : undefined,
+				status: (options.status as 'all' | 'open' | 'resolved') || 'all',
+				customer: options.customer ? String(options.customer) : undefined,
+				examples: typeof options.examples === 'number' ? options.examples : undefined,
+				topCauses: typeof options.topCauses === 'number' ? options.topCauses : undefined,
+			});
+		} catch (error) {
+			throw toNodeError(this.getNode(), error, i);
+		}
+		const output = text(this, 'output', i, 'summary');
+		const meta = { from: analysis.from, to: analysis.to, asOf: analysis.asOf, groupBy: analysis.groupBy, status: analysis.status };
+		if (output === 'groups') {
+			for (const g of analysis.groups) out.push({ json: { ...meta, ...g } as unknown as IDataObject, pairedItem: { item: i } });
+		} else if (output === 'rootCauses') {
+			for (const c of analysis.rootCauses) out.push({ json: { ...meta, ...c } as unknown as IDataObject, pairedItem: { item: i } });
+		} else {
+			out.push({ json: analysis as unknown as IDataObject, pairedItem: { item: i } });
+		}
+	}
+	return [out];
+}

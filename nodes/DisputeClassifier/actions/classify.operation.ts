@@ -1,0 +1,97 @@
+import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import { updateDisplayOptions } from 'n8n-workflow';
+import { classifyDispute, type ClassifyOptions } from '../../../core';
+import { text } from '../helpers/items';
+
+const properties: INodeProperties[] = [
+	{
+		displayName: 'Text',
+		name: 'text',
+		type: 'string',
+		typeOptions: { rows: 4 },
+		default: '={{ $json.textPlain || $json.textHtml || $json.text }}',
+		description:
+			'The customer\'s reply or the call note. An e-mail body with its quoted history and signature is fine; HTML is read as text. By default the text of an Email Trigger (IMAP) item.',
+	},
+	{
+		displayName: 'Put Result In Field',
+		name: 'resultField',
+		type: 'string',
+		default: 'classification',
+		description: 'The field of the output item that receives the classification; the input fields are kept',
+	},
+	{
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add Option',
+		default: {},
+		options: [
+			{
+				displayName: 'Language',
+				name: 'language',
+				type: 'options',
+				options: [
+					{ name: 'Detect', value: '' },
+					{ name: 'English', value: 'en' },
+					{ name: 'French', value: 'fr' },
+				],
+				default: '',
+			},
+			{
+				displayName: 'Received At',
+				name: 'receivedAt',
+				type: 'string',
+				default: '={{ $json.date }}',
+				description: 'When the message was received (ISO date or e-mail Date header): "vendredi prochain" or "end of month" are resolved against it. Empty: today.',
+			},
+			{
+				displayName: 'Review Below Confidence',
+				name: 'reviewThreshold',
+				type: 'number',
+				typeOptions: { minValue: 0, maxValue: 1, numberPrecision: 2 },
+				default: 0.55,
+				description: 'Results less sure than this get needsReview = true, for a person to check',
+			},
+			{
+				displayName: 'Subject',
+				name: 'subject',
+				type: 'string',
+				default: '={{ $json.subject }}',
+				description: 'The e-mail subject ("Réponse automatique : ...", "Out of Office: ...")',
+			},
+			{
+				displayName: 'Time Zone',
+				name: 'zone',
+				type: 'string',
+				default: 'Europe/Paris',
+				description: 'The company time zone, for the day the message was received',
+			},
+		],
+	},
+];
+
+const displayOptions = { show: { operation: ['classify'] } };
+
+export const description = updateDisplayOptions(displayOptions, properties);
+
+export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+	const items = this.getInputData();
+	const out: INodeExecutionData[] = [];
+	for (let i = 0; i < items.length; i++) {
+		// Any value is accepted: an empty, binary or non-text body gets a clear "needs review" result, never an error.
+		const body = this.getNodeParameter('text', i, '') as unknown;
+		const options = this.getNodeParameter('options', i, {}) as IDataObject;
+		const field = text(this, 'resultField', i, 'classification') || 'classification';
+		const classifyOptions: ClassifyOptions = {
+			language: options.language === 'fr' || options.language === 'en' ? options.language : undefined,
+			receivedAt: options.receivedAt ? String(options.receivedAt) : undefined,
+			subject: options.subject ? String(options.subject) : undefined,
+			zone: options.zone ? String(options.zone) : undefined,
+			reviewThreshold: typeof options.reviewThreshold === 'number' ? options.reviewThreshold : undefined,
+		};
+		const result = classifyDispute(body as string, classifyOptions);
+		out.push({ json: { ...items[i].json, [field]: result as unknown as IDataObject }, pairedItem: { item: i } });
+	}
+	return [out];
+}

@@ -1,0 +1,103 @@
+import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import { updateDisplayOptions } from 'n8n-workflow';
+import { openDispute, type DisputeLedgerCategory } from '../../../core';
+import { getLedger } from '../../shared/transport/ledger';
+import { list, rejectedItem, text } from '../helpers/items';
+
+const properties: INodeProperties[] = [
+	{
+		displayName: 'Invoice Numbers',
+		name: 'invoiceNumbers',
+		type: 'string',
+		default: "={{ ($json.classification?.invoiceNumbers ?? []).join(', ') }}",
+		description: 'The invoices disputed (comma-separated or a list). Numbers not in the ledger are reported in unknownInvoices, never invented.',
+	},
+	{
+		displayName: 'Customer Code',
+		name: 'customer',
+		type: 'string',
+		default: '',
+		description: 'Needed when no invoice is named; checked against the invoices otherwise',
+	},
+	{
+		displayName: 'Category',
+		name: 'category',
+		type: 'options',
+		options: [
+			{ name: 'Administrative (Billing, Credit Notes, Matching)', value: 'administrative' },
+			{ name: 'Commercial (Price, Offer Not Suited)', value: 'commercial' },
+			{ name: 'Logistics (Delivery, Packaging)', value: 'logistics' },
+			{ name: 'Other', value: 'other' },
+			{ name: 'Technical (Malfunction, Service)', value: 'technical' },
+		],
+		default: 'administrative',
+		description: 'Decides the owner (billing team, logistics, the customer\'s sales rep, support) and the due date. An expression can take the category the classifier found (classification.category).',
+	},
+	{
+		displayName: 'Subcategory',
+		name: 'subcategory',
+		type: 'string',
+		default: '={{ $json.classification?.subcategory }}',
+	},
+	{
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add Option',
+		default: {},
+		options: [
+			{ displayName: 'Actor', name: 'actor', type: 'string', default: '', description: 'Who opens it (user, workflow)' },
+			{ displayName: 'Amount', name: 'amount', type: 'string', default: '', description: 'Disputed amount (decimal). Empty: the open amount of the invoices.' },
+			{ displayName: 'As Of', name: 'asOf', type: 'string', default: '', placeholder: '2026-03-31', description: 'Opening day, for the due date. Empty: today.' },
+			{ displayName: 'Currency', name: 'currency', type: 'string', default: '', placeholder: 'EUR' },
+			{ displayName: 'Evidence', name: 'evidence', type: 'string', default: '={{ $json.classification?.evidence }}', description: 'The customer\'s words' },
+			{ displayName: 'Owner', name: 'owner', type: 'string', default: '', description: 'A person or team instead of the routing by category' },
+			{ displayName: 'Source', name: 'source', type: 'string', default: 'email', description: 'Where the dispute comes from (email, call, portal)' },
+			{
+				displayName: 'Source Reference',
+				name: 'sourceRef',
+				type: 'string',
+				default: '={{ $json.metadata?.["message-id"] }}',
+				description: 'An identifier of the message (e-mail Message-ID): the same message never opens two disputes',
+			},
+		],
+	},
+];
+
+const displayOptions = { show: { operation: ['openDispute'] } };
+
+export const description = updateDisplayOptions(displayOptions, properties);
+
+export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+	const items = this.getInputData();
+	const ledger = await getLedger(this);
+	const opened: INodeExecutionData[] = [];
+	const rejected: INodeExecutionData[] = [];
+	for (let i = 0; i < items.length; i++) {
+		const options = this.getNodeParameter('options', i, {}) as IDataObject;
+		const classification = (items[i].json.classification ?? {}) as IDataObject;
+		try {
+			const result = await openDispute(ledger, {
+				invoices: list(this.getNodeParameter('invoiceNumbers', i, '')),
+				customer: text(this, 'customer', i) || undefined,
+				category: text(this, 'category', i) as DisputeLedgerCategory,
+				subcategory: text(this, 'subcategory', i) || null,
+				amount: options.amount ? String(options.amount) : null,
+				currency: options.currency ? String(options.currency) : null,
+				evidence: options.evidence ? String(options.evidence) : null,
+				source: options.source ? String(options.source) : 'email',
+				sourceRef: options.sourceRef ? String(options.sourceRef) : null,
+				owner: options.owner ? String(options.owner) : null,
+				asOf: options.asOf ? String(options.asOf) : undefined,
+				actor: options.actor ? String(options.actor) : undefined,
+				language: classification.language === 'fr' || classification.language === 'en' ? classification.language : null,
+				confidence: typeof classification.confidence === 'number' ? classification.confidence : null,
+				classification: Object.keys(classification).length ? classification : undefined,
+			});
+			opened.push({ json: { ...result } as unknown as IDataObject, pairedItem: { item: i } });
+		} catch (error) {
+			rejected.push(rejectedItem(this, error, i, items[i].json));
+		}
+	}
+	return [opened, rejected];
+}
