@@ -131,7 +131,7 @@ describe('receiveSignedRequest', () => {
 		const finalized = { ...invoice, status: 'open', number: 'STR-0001', amount_due: 1690, total: 1690, total_excluding_tax: 1690, subtotal: 1690 };
 		const first = await send({ ...event, id: 'evt_A', type: 'invoice.finalized', data: { object: finalized } });
 		expect(first).toMatchObject({ status: 'accepted', deliveryId: 'evt_A', invoices: [expect.objectContaining({ number: 'STR-0001', customerId: 'cus_QXg1o8vcGmoR32', status: 'created' })] });
-		const credit = await send({ ...event, id: 'evt_B', type: 'credit_note.created', data: { object: { ...creditNote, invoice: finalized.id, amount: 690, total: 690, subtotal_excluding_tax: 690 } } });
+		const credit = await send({ ...event, id: 'evt_B', type: 'credit_note.created', data: { object: { ...creditNote, invoice: invoice.id, amount: 690, total: 690, subtotal_excluding_tax: 690 } } });
 		expect(credit).toMatchObject({ status: 'accepted', invoices: [expect.objectContaining({ number: 'ABCD-1234-CN-01', docType: 'credit_note' })] });
 		const [afterCredit] = await ledger.query<{ open_minor: string }>("SELECT open_minor::text FROM invoices WHERE number = 'STR-0001'");
 		expect(afterCredit.open_minor).toBe('1000');
