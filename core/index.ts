@@ -14,3 +14,4 @@ export * from './dunning';
 export * from './documents';
 export * from './disputes';
 export * from './distribution';
+export * from './tracking';

@@ -1,0 +1,3 @@
+export * from './tokens';
+export * from './portal';
+export * from './events';

@@ -1,0 +1,241 @@
+import type { PoolClient } from 'pg';
+import { ReceivablesError } from '../errors';
+import type { Ledger } from '../ledger';
+import { formatAmount } from '../money';
+import { parseCalendarDate } from '../time';
+import { hashSecret, signToken, verifySecret, verifyToken } from './tokens';
+
+/**
+ * Accreditation of the tracking portal:
+ *   level 1 — every invoice;
+ *   level 2 — sales rep: the customers whose sales_rep_code is the user's staff_code;
+ *   level 3 — group head: the customers of the reps whose manager_code is the user's staff_code.
+ * Every query carries the scope in its SQL, and runs with receivables.portal_user set in the transaction so the
+ * ledger's row-level security filters the same rows again (second line; effective for roles that do not bypass
+ * RLS, e.g. a dedicated portal role given as `dbRole`).
+ */
+export interface PortalUser {
+	id: string;
+	login: string;
+	name: string;
+	level: 1 | 2 | 3;
+	staffCode: string | null;
+	language: 'fr' | 'en';
+	sessionVersion: number;
+}
+
+export const DEFAULT_SESSION_SECONDS = 30 * 60;
+
+interface UserRow {
+	id: string;
+	login: string;
+	name: string;
+	level: number;
+	staff_code: string | null;
+	language: 'fr' | 'en';
+	session_version: number;
+	secret_hash: string | null;
+	active: boolean;
+}
+
+function toUser(r: UserRow): PortalUser {
+	return { id: r.id, login: r.login, name: r.name, level: r.level as 1 | 2 | 3, staffCode: r.staff_code, language: r.language, sessionVersion: r.session_version };
+}
+
+export interface PortalUserInput {
+	login: string;
+	name: string;
+	level: 1 | 2 | 3;
+	staffCode?: string | null;
+	language?: 'fr' | 'en';
+	secret: string;
+	active?: boolean;
+}
+
+/** Creates or updates a portal user; the secret is stored hashed with scrypt, and older sessions stop working. */
+export async function savePortalUser(ledger: Ledger, input: PortalUserInput): Promise<PortalUser> {
+	const login = String(input.login ?? '').trim().toLowerCase();
+	if (!/^[a-z0-9._@-]{2,80}$/.test(login)) throw new ReceivablesError('PORTAL_LOGIN_INVALID', `Invalid login "${input.login}" / Identifiant invalide.`, { hint: 'Use 2 to 80 letters, digits, . _ @ -.' });
+	if (![1, 2, 3].includes(input.level)) throw new ReceivablesError('PORTAL_LEVEL_INVALID', `Accreditation level must be 1, 2 or 3, not ${String(input.level)} / Le niveau d'habilitation est 1, 2 ou 3.`, { hint: '1 everything, 2 a sales rep, 3 a group head.' });
+	if (input.level !== 1 && !input.staffCode) throw new ReceivablesError('PORTAL_STAFF_MISSING', 'Levels 2 and 3 need the staff code of the sales rep or group head / Les niveaux 2 et 3 exigent un code collaborateur.', { hint: 'Set staffCode.' });
+	const hash = await hashSecret(input.secret);
+	return await ledger.transaction(async (client) => {
+		if (input.staffCode) {
+			const staff = await client.query('SELECT 1 FROM staff WHERE code = $1', [input.staffCode]);
+			if (!staff.rows[0]) throw new ReceivablesError('PORTAL_STAFF_UNKNOWN', `Unknown staff code ${input.staffCode} / Code collaborateur inconnu.`, { hint: 'Create the staff member first.' });
+		}
+		const row = await client.query<UserRow>(
+			`INSERT INTO portal_users (login, name, level, staff_code, language, secret_hash, active) VALUES ($1, $2, $3, $4, $5, $6, $7)
+			ON CONFLICT (login) DO UPDATE SET name = EXCLUDED.name, level = EXCLUDED.level, staff_code = EXCLUDED.staff_code, language = EXCLUDED.language,
+				secret_hash = EXCLUDED.secret_hash, active = EXCLUDED.active, session_version = portal_users.session_version + 1
+			RETURNING *`,
+			[login, input.name, input.level, input.staffCode ?? null, input.language ?? 'fr', hash, input.active ?? true],
+		);
+		return toUser(row.rows[0]);
+	});
+}
+
+const LOGIN_REFUSED = () => new ReceivablesError('PORTAL_LOGIN_REFUSED', 'Login or secret is wrong / Identifiant ou mot de passe incorrect.', { hint: 'Check both, or ask finance to reset your secret.' });
+const SESSION_REFUSED = () => new ReceivablesError('PORTAL_SESSION_INVALID', 'Your session has expired; log in again / Votre session a expiré ; reconnectez-vous.', { hint: 'Sessions expire after a while of inactivity.' });
+
+/** Checks a login and secret (same answer and same work for an unknown login) and issues a session token. */
+export async function portalLogin(ledger: Ledger, input: { login: string; secret: string; tokenSecret: string; ttlSeconds?: number; now?: Date }): Promise<{ user: PortalUser; token: string }> {
+	const rows = await ledger.query<UserRow>('SELECT * FROM portal_users WHERE login = $1', [String(input.login ?? '').trim().toLowerCase()]);
+	const row = rows[0];
+	const ok = await verifySecret(String(input.secret ?? ''), row?.secret_hash);
+	if (!row || !ok || !row.active) throw LOGIN_REFUSED();
+	await ledger.query('UPDATE portal_users SET last_login_at = now() WHERE id = $1', [row.id]);
+	const user = toUser(row);
+	return { user, token: portalSessionToken(user, input.tokenSecret, input.ttlSeconds, input.now) };
+}
+
+export function portalSessionToken(user: PortalUser, tokenSecret: string, ttlSeconds = DEFAULT_SESSION_SECONDS, now?: Date): string {
+	return signToken({ u: user.id, v: user.sessionVersion }, tokenSecret, 'portal-session', ttlSeconds, now);
+}
+
+/** The user a session token belongs to: refused when tampered, expired, the user disabled or its secret changed. */
+export async function portalSession(ledger: Ledger, input: { token: unknown; tokenSecret: string; now?: Date }): Promise<PortalUser> {
+	const verdict = verifyToken<{ u: string; v: number }>(input.token, input.tokenSecret, 'portal-session', input.now);
+	if (!verdict.ok || typeof verdict.payload.u !== 'string' || !/^\d{1,18}$/.test(verdict.payload.u)) throw SESSION_REFUSED();
+	const rows = await ledger.query<UserRow>('SELECT * FROM portal_users WHERE id = $1', [verdict.payload.u]);
+	const row = rows[0];
+	if (!row || !row.active || row.session_version !== verdict.payload.v) throw SESSION_REFUSED();
+	return toUser(row);
+}
+
+export interface StatusFilters {
+	invoiceNumber?: string;
+	/** Part of the customer's name or code. */
+	customer?: string;
+	status?: string;
+	waveCode?: string;
+	/** Delivered (reception date) from / to. */
+	receivedFrom?: string;
+	receivedTo?: string;
+	paid?: boolean;
+}
+
+export interface StatusRow {
+	deliveryId: string;
+	invoiceNumber: string;
+	customerCode: string;
+	customerName: string;
+	address: string;
+	amount: string;
+	currency: string;
+	receptionDate: string | null;
+	paymentDate: string | null;
+	outcome: string;
+	recipientName: string | null;
+	waveCode: string;
+	courierCode: string | null;
+	lastEventAt: string | null;
+	salesRepCode: string | null;
+}
+
+export const DELIVERY_OUTCOMES = ['pending', 'entered', 'picked_up', 'delivered', 'refused', 'absent', 'wrong_address', 'returned'] as const;
+
+/** The scope predicate on customers `c` for a user; parameters appended to `values`. */
+function scopeSql(user: PortalUser, values: unknown[]): string {
+	if (user.level === 1) return 'true';
+	values.push(user.staffCode);
+	if (user.level === 2) return `c.sales_rep_code = $${values.length}`;
+	return `c.sales_rep_code IN (SELECT s.code FROM staff s WHERE s.manager_code = $${values.length})`;
+}
+
+async function inPortalScope<T>(ledger: Ledger, user: PortalUser, dbRole: string | undefined, work: (client: PoolClient) => Promise<T>): Promise<T> {
+	return await ledger.transaction(async (client) => {
+		if (dbRole) {
+			if (!/^[a-z_][a-z0-9_]{0,62}$/.test(dbRole)) throw new ReceivablesError('PORTAL_DB_ROLE_INVALID', `Invalid database role name ${dbRole}.`, { hint: 'Use a plain lower-case role name.' });
+			await client.query(`SET LOCAL ROLE ${dbRole}`);
+		}
+		await client.query(`SELECT set_config('receivables.portal_user', $1, true)`, [user.id]);
+		return await work(client);
+	});
+}
+
+interface StatusDbRow {
+	delivery_id: string;
+	number: string;
+	external_id: string;
+	name: string;
+	address_lines: string[];
+	postal_code: string | null;
+	city: string | null;
+	country: string;
+	open_minor: string;
+	payable_minor: string;
+	currency: string;
+	reception_date: string | null;
+	paid_at: string | null;
+	status: string;
+	recipient_name: string | null;
+	code: string;
+	courier_code: string | null;
+	last_event_at: Date | null;
+	sales_rep_code: string | null;
+}
+
+/** Status per delivered invoice for a portal user, within their accreditation, newest activity first. */
+export async function statusQuery(ledger: Ledger, input: { user: PortalUser; filters?: StatusFilters; limit?: number; offset?: number; dbRole?: string }): Promise<StatusRow[]> {
+	const f = input.filters ?? {};
+	const values: unknown[] = [];
+	const where = [scopeSql(input.user, values)];
+	const add = (sql: string, value: unknown) => {
+		values.push(value);
+		where.push(sql.replace('?', `$${values.length}`));
+	};
+	if (f.invoiceNumber?.trim()) add('i.number = ?', f.invoiceNumber.trim());
+	if (f.customer?.trim()) add(`(c.name ILIKE ? OR c.external_id ILIKE ${'$' + (values.length + 1)})`, `%${f.customer.trim().replace(/[\\%_]/g, (m) => '\\' + m)}%`);
+	if (f.status?.trim()) {
+		if (!(DELIVERY_OUTCOMES as readonly string[]).includes(f.status.trim())) throw new ReceivablesError('STATUS_FILTER_INVALID', `Unknown outcome ${f.status} / Issue inconnue.`, { hint: `Use one of ${DELIVERY_OUTCOMES.join(', ')}.` });
+		add('d.status = ?', f.status.trim());
+	}
+	if (f.waveCode?.trim()) add('w.code = ?', f.waveCode.trim());
+	for (const [key, op] of [['receivedFrom', '>='], ['receivedTo', '<=']] as const) {
+		const raw = f[key];
+		if (raw === undefined || raw === '') continue;
+		const date = parseCalendarDate(raw);
+		if (!date) throw new ReceivablesError('STATUS_FILTER_INVALID', `"${raw}" is not a date / « ${raw} » n'est pas une date.`, { hint: 'Write it as YYYY-MM-DD.' });
+		add(`i.reception_date ${op} ?`, date);
+	}
+	if (f.paid !== undefined) where.push(f.paid ? "i.status = 'paid'" : "i.status <> 'paid'");
+	const limit = Math.min(Math.max(Math.trunc(input.limit ?? 100), 1), 5000);
+	const offset = Math.max(Math.trunc(input.offset ?? 0), 0);
+	values.push(limit, offset);
+	const sql = `SELECT d.id AS delivery_id, i.number, c.external_id, c.name, c.address_lines, c.postal_code, c.city, c.country,
+			i.open_minor::text, i.payable_minor::text, i.currency, to_char(i.reception_date, 'YYYY-MM-DD') AS reception_date,
+			to_char(i.paid_at, 'YYYY-MM-DD') AS paid_at, d.status, d.recipient_name, w.code, w.courier_code, d.last_event_at, c.sales_rep_code
+		FROM customers c JOIN deliveries d ON d.customer_id = c.id JOIN invoices i ON i.id = d.invoice_id JOIN waves w ON w.id = d.wave_id
+		WHERE ${where.join(' AND ')}
+		ORDER BY d.last_event_at DESC NULLS LAST, d.id DESC LIMIT $${values.length - 1} OFFSET $${values.length}`;
+	return await inPortalScope(ledger, input.user, input.dbRole, async (client) => {
+		const rows = await client.query<StatusDbRow>(sql, values);
+		return rows.rows.map((r) => ({
+			deliveryId: r.delivery_id,
+			invoiceNumber: r.number,
+			customerCode: r.external_id,
+			customerName: r.name,
+			address: [...r.address_lines, [r.postal_code, r.city].filter(Boolean).join(' '), r.country].filter(Boolean).join(', '),
+			amount: formatAmount(BigInt(r.payable_minor), r.currency),
+			currency: r.currency,
+			receptionDate: r.reception_date,
+			paymentDate: r.paid_at,
+			outcome: r.status,
+			recipientName: r.recipient_name,
+			waveCode: r.code,
+			courierCode: r.courier_code,
+			lastEventAt: r.last_event_at ? r.last_event_at.toISOString() : null,
+			salesRepCode: r.sales_rep_code,
+		}));
+	});
+}
+
+/** One invoice's status for a user: the same "not found" whether it does not exist or is outside their scope. */
+export async function invoiceStatus(ledger: Ledger, input: { user: PortalUser; invoiceNumber: string; dbRole?: string }): Promise<StatusRow[]> {
+	const rows = await statusQuery(ledger, { user: input.user, filters: { invoiceNumber: input.invoiceNumber }, limit: 50, dbRole: input.dbRole });
+	if (!rows.length) {
+		throw new ReceivablesError('INVOICE_NOT_FOUND', `No invoice ${input.invoiceNumber} in your deliveries / Aucune facture ${input.invoiceNumber} dans vos livraisons.`, { hint: 'Check the number.' });
+	}
+	return rows;
+}

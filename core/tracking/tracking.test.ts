@@ -1,0 +1,172 @@
+import { randomBytes } from 'node:crypto';
+import type { Ledger } from '../ledger';
+import { signWebhookRequest } from '../intake';
+import { createTestLedger, dropTestLedger } from '../../test/helpers/db';
+import { markInvoicesEntered, planWaves, releaseWave } from '../distribution';
+import { receiveCourierRequest, recordCourierEvents, type CourierEventInput } from './events';
+import { invoiceStatus, portalLogin, portalSession, savePortalUser, statusQuery } from './portal';
+import { deliveryToken, hashSecret, readDeliveryToken, signToken, verifySecret, verifyToken } from './tokens';
+
+const SECRET = 'a-very-long-test-secret-0123456789';
+const PNG = 'data:image/png;base64,' + Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), Buffer.alloc(100)]).toString('base64');
+
+describe('tokens', () => {
+	it('signs, verifies and expires session tokens; tampering is caught', () => {
+		const now = new Date('2026-03-31T10:00:00Z');
+		const token = signToken({ u: '7' }, SECRET, 'portal-session', 60, now);
+		expect(verifyToken(token, SECRET, 'portal-session', now)).toMatchObject({ ok: true, payload: { u: '7' } });
+		expect(verifyToken(token, SECRET, 'other-purpose', now)).toEqual({ ok: false, reason: 'bad_signature' });
+		expect(verifyToken(token, SECRET, 'portal-session', new Date(now.getTime() + 61000))).toEqual({ ok: false, reason: 'expired' });
+		const [body, mac] = token.split('.');
+		const forged = Buffer.from(JSON.stringify({ u: '1', exp: 9e9 })).toString('base64url');
+		expect(verifyToken(`${forged}.${mac}`, SECRET, 'portal-session', now)).toEqual({ ok: false, reason: 'bad_signature' });
+		expect(verifyToken(`${body}.x`, SECRET, 'portal-session', now)).toEqual({ ok: false, reason: 'malformed' });
+		expect(() => signToken({}, 'short', 'p', 1)).toThrow(/at least 16/);
+	});
+
+	it('makes compact QR tokens naming the delivery', () => {
+		const token = deliveryToken('123456789', SECRET);
+		expect(token.length).toBeLessThan(32);
+		expect(readDeliveryToken(token, SECRET)).toBe('123456789');
+		expect(readDeliveryToken(token, SECRET + 'x')).toBeUndefined();
+		expect(readDeliveryToken(token.replace('D21i3v9', 'D21i3va'), SECRET)).toBeUndefined();
+	});
+
+	it('hashes secrets with scrypt', async () => {
+		const hash = await hashSecret('correct horse battery');
+		expect(hash).toMatch(/^scrypt\$16384\$8\$1\$/);
+		expect(await verifySecret('correct horse battery', hash)).toBe(true);
+		expect(await verifySecret('wrong horse battery', hash)).toBe(false);
+		expect(await verifySecret('anything', undefined)).toBe(false);
+	});
+});
+
+async function seedWave(ledger: Ledger): Promise<void> {
+	await ledger.query(`INSERT INTO staff (code, name, roles) VALUES ('C1', 'Courier', '{courier}'), ('C2', 'Other courier', '{courier}'), ('R1', 'Rep', '{sales_rep}')`);
+	await ledger.query(`INSERT INTO customers (external_id, name, billing_cycle, zone, city, country, currency, sales_rep_code) VALUES
+		('K1', 'Atlas', 'monthly', 'Z1', 'Casablanca', 'MA', 'MAD', 'R1')`);
+	for (const [n, basis] of [['A-1', 'reception'], ['A-2', 'issue'], ['A-3', null], ['A-4', null]] as const) {
+		await ledger.query(`INSERT INTO invoices (number, customer_id, currency, total_excl_minor, total_incl_minor, payable_minor, open_minor, issue_date, due_date, terms_days, terms_basis, content_hash)
+			SELECT $1, id, 'MAD', 1000, 1000, 1000, 1000, '2026-03-10', '2026-04-09', 30, $2, md5($1) FROM customers WHERE external_id = 'K1'`, [n, basis]);
+	}
+	await planWaves(ledger, { runDate: '2026-03-31', maxPerCourierPerDay: 10, startDate: '2026-03-30', couriers: ['C1'] });
+	await markInvoicesEntered(ledger, { waveCode: 'W20260331-Z1-01' });
+	await releaseWave(ledger, { waveCode: 'W20260331-Z1-01' });
+}
+
+describe('courier events', () => {
+	let ledger: Ledger;
+	const now = new Date('2026-03-31T18:00:00Z');
+	const ev = (x: Partial<CourierEventInput>): CourierEventInput => ({ eventId: 'ev-' + randomBytes(6).toString('hex'), type: 'picked_up', courierCode: 'C1', invoiceNumber: 'A-1', occurredAt: '2026-03-31T08:00:00Z', ...x });
+	beforeAll(async () => {
+		ledger = await createTestLedger();
+		await seedWave(ledger);
+	});
+	afterAll(async () => {
+		await dropTestLedger(ledger);
+	});
+
+	it('records a delivery: reception date, due date from reception, history; late older events do not overwrite it', async () => {
+		const [d] = await ledger.query<{ id: string }>(`SELECT d.id FROM deliveries d JOIN invoices i ON i.id = d.invoice_id WHERE i.number = 'A-1'`);
+		const delivered = ev({ eventId: 'evt-delivered-1', type: 'delivered', invoiceNumber: undefined, qrToken: deliveryToken(d.id, SECRET), occurredAt: '2026-03-31T23:30:00Z', recipientName: 'Mme Benali', signature: PNG, latitude: 33.5, longitude: -7.6 });
+		const [r1] = await recordCourierEvents(ledger, [delivered], { qrSecret: SECRET, now: new Date('2026-04-01T00:00:00Z') });
+		// 23:30 UTC is 00:30 on 1 April in Casablanca (UTC+1): the reception date is the local date.
+		expect(r1).toMatchObject({ ok: true, outcome: { status: 'recorded', deliveryStatus: 'delivered', receptionDate: '2026-04-01', dueDate: '2026-05-01' } });
+		const [late] = await recordCourierEvents(ledger, [ev({ type: 'picked_up', occurredAt: '2026-03-31T08:00:00Z' })], { now });
+		expect(late).toMatchObject({ ok: true, outcome: { deliveryStatus: 'delivered' } });
+		const [again] = await recordCourierEvents(ledger, [delivered], { qrSecret: SECRET, now: new Date('2026-04-01T00:00:00Z') });
+		expect(again).toMatchObject({ ok: true, outcome: { status: 'duplicate' } });
+		const [reused] = await recordCourierEvents(ledger, [{ ...delivered, type: 'refused' }], { qrSecret: SECRET, now: new Date('2026-04-01T00:00:00Z') });
+		expect(reused).toMatchObject({ ok: false, code: 'EVENT_ID_REUSED' });
+		const history = await ledger.query<{ summary: string }>(`SELECT summary FROM history WHERE kind = 'delivered'`);
+		expect(history).toHaveLength(1);
+		expect(history[0].summary).toMatch(/Mme Benali on 2026-04-01; due date 2026-04-09 → 2026-05-01/);
+		const events = await ledger.query(`SELECT * FROM courier_events`);
+		expect(events).toHaveLength(2);
+	});
+
+	it('keeps the due date when terms do not run from reception', async () => {
+		const [r] = await recordCourierEvents(ledger, [ev({ type: 'delivered', invoiceNumber: 'A-2', recipientName: 'Accueil', occurredAt: '2026-03-31T10:00:00Z' })], { now });
+		expect(r).toMatchObject({ ok: true, outcome: { receptionDate: '2026-03-31', dueDate: '2026-04-09' } });
+	});
+
+	it('refuses bad events with clear errors and records nothing of them', async () => {
+		const before = (await ledger.query<{ n: string }>(`SELECT count(*) AS n FROM courier_events`))[0].n;
+		const historyBefore = (await ledger.query<{ n: string }>(`SELECT count(*) AS n FROM history`))[0].n;
+		const big = 'data:image/jpeg;base64,' + Buffer.concat([Buffer.from([0xff, 0xd8]), Buffer.alloc(3 * 1024 * 1024)]).toString('base64');
+		const results = await recordCourierEvents(ledger, [
+			ev({ invoiceNumber: 'NOPE' }),
+			ev({ courierCode: 'GHOST' }),
+			ev({ courierCode: 'C2' }),
+			ev({ occurredAt: '2026-04-30T08:00:00Z' }),
+			ev({ occurredAt: '2026-03-31T08:00:00' }),
+			ev({ occurredAt: '2026-03-01T08:00:00Z' }),
+			ev({ type: 'delivered', invoiceNumber: 'A-3' }),
+			ev({ type: 'delivered', invoiceNumber: 'A-3', recipientName: 'X', photo: big }),
+			ev({ type: 'delivered', invoiceNumber: 'A-3', recipientName: 'X', signature: 'data:image/png;base64,AAAA' }),
+			ev({ type: 'lost' }),
+			ev({ qrToken: 'D1.AAAAAAAAAAAAAAAA', invoiceNumber: undefined }),
+			ev({ latitude: 95, longitude: 0 }),
+		], { qrSecret: SECRET, now });
+		expect(results.map((r) => (r.ok ? 'ok' : r.code))).toEqual([
+			'EVENT_INVOICE_UNKNOWN', 'EVENT_COURIER_UNKNOWN', 'EVENT_COURIER_NOT_ASSIGNED', 'EVENT_TIME_FUTURE', 'EVENT_TIME_INVALID', 'EVENT_TIME_BEFORE_WAVE',
+			'EVENT_RECIPIENT_MISSING', 'EVENT_IMAGE_TOO_LARGE', 'EVENT_IMAGE_INVALID', 'EVENT_TYPE_INVALID', 'QR_TOKEN_INVALID', 'EVENT_POSITION_INVALID',
+		]);
+		expect((await ledger.query<{ n: string }>(`SELECT count(*) AS n FROM courier_events`))[0].n).toBe(before);
+		expect((await ledger.query<{ n: string }>(`SELECT count(*) AS n FROM history`))[0].n).toBe(historyBefore);
+	});
+
+	it('takes signed requests only, once', async () => {
+		const body = Buffer.from(JSON.stringify({ events: [ev({ eventId: 'evt-signed-1', type: 'absent', invoiceNumber: 'A-4', occurredAt: '2026-03-31T09:00:00Z' })] }));
+		const ts = Math.floor(now.getTime() / 1000);
+		const headers = { 'X-Receivables-Delivery': 'dl-1', 'X-Receivables-Signature': signWebhookRequest({ rawBody: body, secret: SECRET, deliveryId: 'dl-1', timestamp: ts }) };
+		expect(await receiveCourierRequest(ledger, { rawBody: Buffer.concat([body, Buffer.from(' ')]), headers }, { secret: SECRET, now })).toMatchObject({ httpStatus: 401, code: 'SIGNATURE_MISMATCH' });
+		expect(await receiveCourierRequest(ledger, { rawBody: body, headers }, { secret: SECRET, now: new Date(now.getTime() + 3600000) })).toMatchObject({ httpStatus: 401, code: 'SIGNATURE_STALE' });
+		expect((await ledger.query(`SELECT 1 FROM courier_events WHERE event_id = 'evt-signed-1'`))).toHaveLength(0);
+		const ok = await receiveCourierRequest(ledger, { rawBody: body, headers }, { secret: SECRET, now });
+		expect(ok).toMatchObject({ httpStatus: 200, code: 'OK', results: [{ ok: true, outcome: { deliveryStatus: 'absent' } }] });
+		expect(await receiveCourierRequest(ledger, { rawBody: body, headers }, { secret: SECRET, now })).toMatchObject({ httpStatus: 401, code: 'REPLAYED' });
+	});
+	it('refuses events for a wave not handed over yet, or closed', async () => {
+		await ledger.query(`INSERT INTO invoices (number, customer_id, currency, total_excl_minor, total_incl_minor, payable_minor, open_minor, issue_date, due_date, content_hash)
+			SELECT 'A-5', id, 'MAD', 1000, 1000, 1000, 1000, '2026-03-11', '2026-04-09', md5('A-5') FROM customers WHERE external_id = 'K1'`);
+		await planWaves(ledger, { runDate: '2026-03-31', maxPerCourierPerDay: 3, startDate: '2026-03-30', couriers: ['C1'] });
+		const [planned] = await recordCourierEvents(ledger, [ev({ invoiceNumber: 'A-5' })], { now });
+		expect(planned).toMatchObject({ ok: false, code: 'EVENT_WAVE_NOT_RELEASED' });
+		await ledger.query(`UPDATE waves SET status = 'closed' WHERE code = 'W20260331-Z1-01'`);
+		const [closed] = await recordCourierEvents(ledger, [ev({ invoiceNumber: 'A-3' })], { now });
+		expect(closed).toMatchObject({ ok: false, code: 'EVENT_WAVE_CLOSED' });
+	});
+});
+
+describe('portal users and sessions', () => {
+	let ledger: Ledger;
+	beforeAll(async () => {
+		ledger = await createTestLedger();
+		await seedWave(ledger);
+	});
+	afterAll(async () => {
+		await dropTestLedger(ledger);
+	});
+
+	it('logs in with a hashed secret, issues expiring sessions, refuses the same way for unknown and wrong', async () => {
+		await expect(savePortalUser(ledger, { login: 'rep', name: 'Rep', level: 2, secret: 'long enough secret' })).rejects.toMatchObject({ code: 'PORTAL_STAFF_MISSING' });
+		await savePortalUser(ledger, { login: 'Rep', name: 'Rep', level: 2, staffCode: 'R1', secret: 'long enough secret' });
+		const stored = await ledger.query<{ secret_hash: string }>(`SELECT secret_hash FROM portal_users`);
+		expect(stored[0].secret_hash).not.toContain('long enough');
+		const wrong = await portalLogin(ledger, { login: 'rep', secret: 'wrong secret!!', tokenSecret: SECRET }).catch((e: Error) => e.message);
+		const unknown = await portalLogin(ledger, { login: 'nobody', secret: 'long enough secret', tokenSecret: SECRET }).catch((e: Error) => e.message);
+		expect(wrong).toBe(unknown);
+		const { token, user } = await portalLogin(ledger, { login: 'REP', secret: 'long enough secret', tokenSecret: SECRET });
+		expect(await portalSession(ledger, { token, tokenSecret: SECRET })).toMatchObject({ id: user.id, level: 2, staffCode: 'R1' });
+		await expect(portalSession(ledger, { token, tokenSecret: SECRET, now: new Date(Date.now() + 31 * 60000) })).rejects.toMatchObject({ code: 'PORTAL_SESSION_INVALID' });
+		await expect(portalSession(ledger, { token: token.slice(0, -2) + 'AA', tokenSecret: SECRET })).rejects.toMatchObject({ code: 'PORTAL_SESSION_INVALID' });
+		// A new secret ends every session issued before.
+		await savePortalUser(ledger, { login: 'rep', name: 'Rep', level: 2, staffCode: 'R1', secret: 'another long secret' });
+		await expect(portalSession(ledger, { token, tokenSecret: SECRET })).rejects.toMatchObject({ code: 'PORTAL_SESSION_INVALID' });
+		const rows = await statusQuery(ledger, { user, filters: {} });
+		expect(rows.map((r) => r.invoiceNumber).sort()).toEqual(['A-1', 'A-2', 'A-3', 'A-4']);
+		expect(rows[0]).toMatchObject({ customerName: 'Atlas', amount: '10.00', currency: 'MAD', outcome: 'entered' });
+		await expect(invoiceStatus(ledger, { user, invoiceNumber: 'NOPE' })).rejects.toMatchObject({ code: 'INVOICE_NOT_FOUND' });
+	});
+});
