@@ -6,7 +6,7 @@
 'use strict';
 const { spawn } = require('node:child_process');
 const { randomBytes } = require('node:crypto');
-const { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } = require('node:fs');
+const { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } = require('node:fs');
 const net = require('node:net');
 const os = require('node:os');
 const path = require('node:path');
@@ -319,6 +319,13 @@ function n8nEnv({ userFolder, db, port, runnerPort, encryptionKey, extra = {} })
 	};
 }
 
+/** n8n runs in its user folder (created if missing, as n8n would). */
+function workingDir(runtime, env) {
+	if (!env.N8N_USER_FOLDER) return runtime.dir;
+	mkdirSync(env.N8N_USER_FOLDER, { recursive: true });
+	return env.N8N_USER_FOLDER;
+}
+
 function processEnv(env) {
 	const merged = { ...process.env, ...env };
 	// Jest sets these; n8n changes behaviour under a test runner.
@@ -334,7 +341,7 @@ function processEnv(env) {
  */
 async function n8nCli(runtime, env, args, { log = noop, timeoutMs = 10 * 60_000 } = {}) {
 	return await run(runtime.nodeBin, [runtime.n8nBin, ...args], {
-		cwd: env.N8N_USER_FOLDER ?? runtime.dir,
+		cwd: workingDir(runtime, env),
 		env: processEnv(env),
 		log,
 		timeoutMs,
@@ -373,8 +380,14 @@ async function importCredentials(runtime, env, credentials, { log = noop } = {})
  * n8n leaves imported workflows inactive: publish the ones with triggers with publishWorkflows.
  */
 async function importWorkflows(runtime, env, dir, { log = noop } = {}) {
+	const files = existsSync(dir) ? readdirSync(dir).filter((file) => file.endsWith('.json')) : [];
+	if (files.length === 0) throw new Error(`No workflow files (*.json) in ${dir}`);
 	const result = await n8nCli(runtime, env, ['import:workflow', '--separate', `--input=${dir}`], { log });
 	if (result.code !== 0 || reportsError(result)) throw cliFailure('n8n import:workflow', result);
+	const imported = /Successfully imported (\d+) workflows?/.exec(result.stdout);
+	if (!imported || Number(imported[1]) !== files.length) {
+		throw cliFailure(`n8n import:workflow imported ${imported ? imported[1] : 'no'} of the ${files.length} files of ${dir}`, result);
+	}
 	return result;
 }
 
@@ -429,7 +442,7 @@ async function startN8n(runtime, env, { log = noop, timeoutMs = 180_000, command
 	}
 	const url = command === 'worker' ? `http://127.0.0.1:${fullEnv.QUEUE_HEALTH_CHECK_PORT}` : `http://127.0.0.1:${fullEnv.N8N_PORT ?? 5678}`;
 	const child = spawn(runtime.nodeBin, [runtime.n8nBin, command, ...args], {
-		cwd: env.N8N_USER_FOLDER ?? runtime.dir,
+		cwd: workingDir(runtime, env),
 		env: fullEnv,
 		stdio: ['ignore', 'pipe', 'pipe'],
 		detached: true,

@@ -67,7 +67,7 @@ describe('real n8n 2.40.7 with the packed package', () => {
 		instance = await prepareInstance('e2e');
 		env = await instance.env();
 		n8n = await instance.start('main', env);
-	}, 15 * 60_000);
+	}, 25 * 60_000);
 
 	afterAll(async () => {
 		await instance?.cleanup();

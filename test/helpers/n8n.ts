@@ -380,12 +380,18 @@ export async function prepareInstance(label: string, options: { smtpPort?: numbe
 	};
 
 	for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, onSignal);
+	let since = Date.now();
+	const step = (what: string) => {
+		progress(`${label}: ${what} (${((Date.now() - since) / 1000).toFixed(1)} s)`);
+		since = Date.now();
+	};
 	try {
 		instance.runtime = await lib.ensureN8nRuntime({ log: progress });
 		mkdirSync(userFolder, { recursive: true });
 		// RECEIVABLES_E2E_TARBALL tests an existing tarball (e.g. the one about to be published) instead of packing dist/.
 		tarball = process.env.RECEIVABLES_E2E_TARBALL || (await lib.packPackage({ log: progress, destination: userFolder }));
 		instance.packageDir = await lib.installPackageInto(userFolder, tarball, { log: () => undefined });
+		step(`package installed into ${path.relative(REPO_ROOT, userFolder)}`);
 		await client.query(`CREATE SCHEMA "${n8nSchema}"`);
 		const env = await instance.env();
 		// Every credential the shipped workflows may reference, under its fixed id.
@@ -399,12 +405,15 @@ export async function prepareInstance(label: string, options: { smtpPort?: numbe
 			env,
 			Object.entries(FIXED_CREDENTIALS).map(([type, fixed]) => ({ ...fixed, type, data: data[type] ?? {} })),
 		);
+		step('credentials imported');
 		await lib.importWorkflows(instance.runtime, env, WORKFLOWS_DIR);
+		step('workflows imported');
 		const types = new Map([...baseNodeTypes(), ...packageNodeTypes('dist', instance.packageDir)]);
 		instance.published = shippedWorkflows()
 			.filter(({ workflow }) => activatableNodes(workflow, types).length > 0)
 			.map(({ workflow }) => workflow.id);
 		await lib.publishWorkflows(instance.runtime, env, instance.published);
+		step(`published ${instance.published.join(', ')}`);
 		return instance;
 	} catch (error) {
 		await instance.cleanup();

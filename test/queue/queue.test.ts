@@ -112,7 +112,7 @@ describe('queue mode: n8n main + 2 workers on Redis', () => {
 			...(await Promise.all(workerEnvs.map((env, i) => instance!.start(`worker${i + 1}`, env, { command: 'worker', args: ['--concurrency=5'] })))),
 		);
 		await runtimeLibrary.waitForWebhook(main.url, WEBHOOK);
-	}, 15 * 60_000);
+	}, 25 * 60_000);
 
 	afterAll(async () => {
 		await instance?.cleanup();
