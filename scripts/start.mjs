@@ -220,6 +220,7 @@ function banner({ editorUrl, owner, catcher, database, demo, workflows, logFile 
 }
 
 async function main() {
+	const startedAt = Date.now();
 	const data = dataDir(env);
 	say('n8n-nodes-receivables: starting the demo (first time: about 5 to 10 minutes; later: under a minute).');
 
@@ -376,7 +377,7 @@ async function main() {
 			if (env.RECEIVABLES_N8N_LOG === '1' || (!shuttingDown && /\b(error|fatal)\b/i.test(line))) detail(`n8n: ${line}`);
 		},
 	});
-	detail(`n8n is up (${Math.round((Date.now() - started) / 1000)} s).`);
+	detail(`n8n is up (${Math.round((Date.now() - started) / 1000)} s; ready ${Math.round((Date.now() - startedAt) / 1000)} s after \`npm start\`).`);
 	running.n8n.exited.then((info) => {
 		if (!shuttingDown) shutdown(1, `n8n stopped by itself (code ${info.code}, signal ${info.signal}); see ${logFile}.`);
 	});

@@ -1,0 +1,183 @@
+// `npm start` from end to end, as a user runs it: embedded Postgres in a fresh data folder, demo company, mail
+// catcher, real n8n with the package, credentials and workflows, an owner who can log in; Ctrl-C (SIGINT to the
+// whole process group, as a terminal sends it) stops everything and leaves no process behind; a second start
+// reuses the data.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync } from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { REPO_ROOT, scriptEnv } from '../helpers/scripts';
+
+jest.setTimeout(15 * 60_000);
+
+interface Status {
+	pid: number;
+	editorUrl: string;
+	n8nPid: number;
+	catcherUrl: string;
+	smtpPort: number;
+	owner: { email: string; password: string };
+	ledgerSchema: string;
+	n8nSchema: string;
+	database: string;
+	workflows: string[];
+}
+
+function freePort(): Promise<number> {
+	return new Promise((resolve, reject) => {
+		const server = net.createServer();
+		server.once('error', reject);
+		server.listen(0, '127.0.0.1', () => {
+			const { port } = server.address() as net.AddressInfo;
+			server.close(() => resolve(port));
+		});
+	});
+}
+
+interface Started {
+	child: ChildProcess;
+	status: Status;
+	output: () => string;
+	exited: Promise<number | null>;
+}
+
+async function start(env: NodeJS.ProcessEnv, statusFile: string): Promise<Started> {
+	rmSync(statusFile, { force: true });
+	// Its own process group, like a program started from a terminal: Ctrl-C reaches the whole group.
+	const child = spawn(process.execPath, ['scripts/start.mjs'], { cwd: REPO_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+	let text = '';
+	child.stdout!.setEncoding('utf8').on('data', (chunk: string) => (text += chunk));
+	child.stderr!.setEncoding('utf8').on('data', (chunk: string) => (text += chunk));
+	let code: number | null | undefined;
+	const exited = new Promise<number | null>((resolve) =>
+		child.on('exit', (c) => {
+			code = c;
+			resolve(c);
+		}),
+	);
+	const deadline = Date.now() + 12 * 60_000;
+	while (!existsSync(statusFile)) {
+		if (code !== undefined) throw new Error(`npm start exited with ${code} before it was ready:\n${text}`);
+		if (Date.now() > deadline) {
+			process.kill(-child.pid!, 'SIGKILL');
+			throw new Error(`npm start was not ready in time:\n${text}`);
+		}
+		await new Promise((resolve) => setTimeout(resolve, 500));
+	}
+	return { child, status: JSON.parse(readFileSync(statusFile, 'utf8')) as Status, output: () => text, exited };
+}
+
+/** Processes that belong to this start: its data folder in their command line, environment or working folder. */
+function processesUsing(folder: string): string[] {
+	const found: string[] = [];
+	for (const pid of readdirSync('/proc').filter((name) => /^\d+$/.test(name))) {
+		try {
+			const cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ');
+			const environ = readFileSync(`/proc/${pid}/environ`, 'utf8');
+			let cwd = '';
+			try {
+				cwd = readlinkSync(`/proc/${pid}/cwd`);
+			} catch {
+				// not ours to read
+			}
+			if (cmdline.includes(folder) || environ.includes(folder) || cwd.startsWith(folder)) found.push(`${pid}: ${cmdline.slice(0, 160)}`);
+		} catch {
+			// gone meanwhile
+		}
+	}
+	return found;
+}
+
+async function login(status: Status): Promise<string> {
+	const response = await fetch(`${status.editorUrl}/rest/login`, {
+		method: 'POST',
+		headers: { 'Content-Type': 'application/json' },
+		body: JSON.stringify({ emailOrLdapLoginId: status.owner.email, password: status.owner.password }),
+	});
+	expect(response.status).toBe(200);
+	const cookie = response.headers.get('set-cookie') ?? '';
+	expect(cookie).toContain('n8n-auth=');
+	return cookie.split(';')[0];
+}
+
+async function stopWithCtrlC(started: Started): Promise<void> {
+	process.kill(-started.child.pid!, 'SIGINT');
+	let timer: NodeJS.Timeout | undefined;
+	const code = await Promise.race([started.exited, new Promise<string>((resolve) => (timer = setTimeout(() => resolve('timeout'), 120_000)))]);
+	clearTimeout(timer);
+	expect(code).toBe(0);
+	expect(started.output()).toContain('Stopped. Your data stays in .data');
+}
+
+describe('npm start', () => {
+	const data = mkdtempSync(path.join(os.tmpdir(), 'receivables-start-'));
+	chmodSync(data, 0o755);
+	const statusFile = path.join(data, 'status.json');
+	let env: NodeJS.ProcessEnv;
+	let running: Started | undefined;
+
+	beforeAll(async () => {
+		env = scriptEnv({
+			RECEIVABLES_DATA_DIR: data,
+			RECEIVABLES_START_STATUS: statusFile,
+			N8N_PORT: String(await freePort()),
+			MAIL_SMTP_PORT: String(await freePort()),
+			MAIL_HTTP_PORT: String(await freePort()),
+		});
+	});
+	afterAll(async () => {
+		if (running?.child.pid) {
+			try {
+				process.kill(-running.child.pid, 'SIGKILL');
+			} catch {
+				// already stopped
+			}
+		}
+		rmSync(data, { recursive: true, force: true });
+	});
+
+	it('serves the editor, the mail catcher and the demo ledger, and Ctrl-C stops every process', async () => {
+		running = await start(env, statusFile);
+		const { status } = running;
+		const out = running.output();
+		expect(out).toContain('n8n-nodes-receivables is running');
+		expect(out).toContain(`log in with  ${status.owner.email}  /  ${status.owner.password}`);
+		expect(out).toContain('Demo company loaded');
+		expect(out).toContain('What to try first');
+		expect(status.database).toBe('embedded');
+
+		expect((await fetch(`${status.editorUrl}/healthz`)).status).toBe(200);
+		const cookie = await login(status);
+		const workflows = (await (await fetch(`${status.editorUrl}/rest/workflows`, { headers: { Cookie: cookie } })).json()) as { data: Array<{ id: string; active: boolean }> };
+		const ids = workflows.data.map((w) => w.id);
+		expect(ids.sort()).toEqual([...status.workflows].sort());
+		const shipped = readdirSync(path.join(REPO_ROOT, 'workflows')).filter((f) => f.endsWith('.json'));
+		const webhookIds = shipped
+			.map((f) => JSON.parse(readFileSync(path.join(REPO_ROOT, 'workflows', f), 'utf8')) as { id: string; nodes: Array<{ type: string }> })
+			.filter((w) => w.nodes.some((n) => n.type === 'n8n-nodes-base.webhook'))
+			.map((w) => w.id);
+		for (const id of webhookIds) expect(workflows.data.find((w) => w.id === id)?.active).toBe(true);
+
+		const health = (await (await fetch(`${status.catcherUrl}/api/health`)).json()) as { ok: boolean; smtpPort: number };
+		expect(health).toEqual(expect.objectContaining({ ok: true, smtpPort: status.smtpPort }));
+
+		await stopWithCtrlC(running);
+		running = undefined;
+		expect(processesUsing(data)).toEqual([]);
+		expect(existsSync(path.join(data, 'postgres', 'postmaster.pid'))).toBe(false);
+	});
+
+	it('starts again on the same data without loading or importing anything twice', async () => {
+		running = await start(env, statusFile);
+		const out = running.output();
+		expect(out).toContain('Demo company already there');
+		expect(out).toContain('Package already installed in n8n');
+		expect(out).not.toContain('Importing');
+		expect(out).toContain('up to date');
+		await login(running.status);
+		await stopWithCtrlC(running);
+		running = undefined;
+		expect(processesUsing(data)).toEqual([]);
+	});
+});
