@@ -15,3 +15,4 @@ export * from './documents';
 export * from './disputes';
 export * from './distribution';
 export * from './tracking';
+export * from './contacts';

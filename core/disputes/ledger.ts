@@ -132,122 +132,131 @@ export async function findInvoicesByNumber(client: Pick<PoolClient, 'query'>, nu
  * instead of opening a second one.
  */
 export async function openDispute(ledger: Ledger, input: OpenDisputeInput): Promise<OpenedDispute> {
+	checkOpenInput(input);
+	const routing = await disputeRouting(ledger, input.routing);
+	return await ledger.transaction(async (client) => await openDisputeIn(client, routing, input));
+}
+
+function checkOpenInput(input: OpenDisputeInput): string {
 	if (!DISPUTE_LEDGER_CATEGORIES.includes(input.category)) {
 		throw disputeError('DISPUTE_BAD_CATEGORY', `"${input.category}" is not a dispute category.`, `Use one of ${DISPUTE_LEDGER_CATEGORIES.join(', ')} (payment promises, payments and delay requests are not disputes).`);
 	}
 	const zone = input.zone || DEFAULT_ZONE;
 	const asOf = input.asOf ? parseCalendarDate(input.asOf, zone) : todayIn(zone);
 	if (!asOf) throw disputeError('DISPUTE_BAD_DATE', `"${input.asOf}" is not a calendar date.`, 'Give the date as YYYY-MM-DD.');
-	const routing = await disputeRouting(ledger, input.routing);
-	return await ledger.transaction(async (client) => {
-		if (input.source && input.sourceRef) {
-			const existing = await client.query<{ id: string }>('SELECT id FROM disputes WHERE source = $1 AND source_ref = $2', [input.source, input.sourceRef]);
-			if (existing.rows[0]) return await describe(client, existing.rows[0].id, 'existing', []);
-		}
-		const { found, unknown } = await findInvoicesByNumber(client, input.invoices ?? [], input.issuer);
-		let customerId: string;
-		let customerExternalId: string;
-		let salesRep: string | null;
-		const customers = [...new Set(found.map((f) => f.customer_id))];
-		if (customers.length > 1) {
-			throw disputeError('DISPUTE_MIXED_CUSTOMERS', `The invoices ${found.map((f) => f.number).join(', ')} belong to ${customers.length} different customers.`, 'Open one dispute per customer.', { invoices: found.map((f) => ({ number: f.number, customer: f.external_id })) });
-		}
-		if (found.length) {
-			customerId = found[0].customer_id;
-			customerExternalId = found[0].external_id;
-			salesRep = found[0].sales_rep_code;
-			if (input.customer && input.customer !== customerExternalId) {
-				throw disputeError('DISPUTE_CUSTOMER_MISMATCH', `The invoices belong to customer "${customerExternalId}", not to "${input.customer}".`, 'Check the customer or the invoice numbers.');
-			}
-		} else if (input.customer) {
-			const c = await client.query<{ id: string; sales_rep_code: string | null }>('SELECT id, sales_rep_code FROM customers WHERE external_id = $1', [input.customer]);
-			if (!c.rows[0]) throw disputeError('DISPUTE_UNKNOWN_CUSTOMER', `Customer "${input.customer}" is not in the ledger.`, 'Give the external id of a customer stored by Invoice Intake.');
-			customerId = c.rows[0].id;
-			customerExternalId = input.customer;
-			salesRep = c.rows[0].sales_rep_code;
-		} else {
-			throw disputeError(
-				'DISPUTE_NO_INVOICE',
-				unknown.length ? `None of the invoice numbers (${unknown.join(', ')}) is in the ledger.` : 'No invoice and no customer is given for the dispute.',
-				'Give the numbers of invoices stored in the ledger, or the customer, so that the dispute can be linked.',
-				{ unknownInvoices: unknown },
-			);
-		}
+	return asOf;
+}
 
-		if (found.length) {
-			const open = await client.query<{ dispute_id: string }>(
-				`SELECT d.id AS dispute_id FROM disputes d JOIN dispute_invoices di ON di.dispute_id = d.id
-				WHERE d.status = 'open' AND d.category = $1 AND di.invoice_id = ANY($2::bigint[]) ORDER BY d.id LIMIT 1`,
-				[input.category, found.map((f) => f.id)],
-			);
-			if (open.rows[0]) {
-				const id = open.rows[0].dispute_id;
-				const added = await client.query<{ invoice_id: string }>(
-					`INSERT INTO dispute_invoices (dispute_id, invoice_id) SELECT $1, unnest($2::bigint[]) ON CONFLICT DO NOTHING RETURNING invoice_id`,
-					[id, found.map((f) => f.id)],
-				);
-				if (added.rows.length) {
-					// The disputed amount grows by the open amount of the invoices that join (same currency).
-					await client.query(
-						`UPDATE disputes d SET amount_minor = d.amount_minor + coalesce((SELECT sum(i.open_minor) FROM invoices i
-							WHERE i.id = ANY($2::bigint[]) AND i.currency = d.currency), 0) WHERE d.id = $1 AND d.amount_minor IS NOT NULL`,
-						[id, added.rows.map((r) => r.invoice_id)],
-					);
-				}
-				await writeHistory(client, customerId, added.rows.map((r) => r.invoice_id), 'dispute_invoice_added', input.actor, `Invoice joined open dispute #${id}`, { disputeId: id });
-				return await describe(client, id, 'existing', unknown);
-			}
+/** openDispute inside a transaction the caller holds (a quality call that ends in a dispute writes both at once). */
+export async function openDisputeIn(client: Pick<PoolClient, 'query'>, routing: DisputeRouting, input: OpenDisputeInput): Promise<OpenedDispute> {
+	const asOf = checkOpenInput(input);
+	if (input.source && input.sourceRef) {
+		const existing = await client.query<{ id: string }>('SELECT id FROM disputes WHERE source = $1 AND source_ref = $2', [input.source, input.sourceRef]);
+		if (existing.rows[0]) return await describe(client, existing.rows[0].id, 'existing', []);
+	}
+	const { found, unknown } = await findInvoicesByNumber(client, input.invoices ?? [], input.issuer);
+	let customerId: string;
+	let customerExternalId: string;
+	let salesRep: string | null;
+	const customers = [...new Set(found.map((f) => f.customer_id))];
+	if (customers.length > 1) {
+		throw disputeError('DISPUTE_MIXED_CUSTOMERS', `The invoices ${found.map((f) => f.number).join(', ')} belong to ${customers.length} different customers.`, 'Open one dispute per customer.', { invoices: found.map((f) => ({ number: f.number, customer: f.external_id })) });
+	}
+	if (found.length) {
+		customerId = found[0].customer_id;
+		customerExternalId = found[0].external_id;
+		salesRep = found[0].sales_rep_code;
+		if (input.customer && input.customer !== customerExternalId) {
+			throw disputeError('DISPUTE_CUSTOMER_MISMATCH', `The invoices belong to customer "${customerExternalId}", not to "${input.customer}".`, 'Check the customer or the invoice numbers.');
 		}
-
-		const route = routing.owners[input.category];
-		let owner = input.owner?.trim() || route.owner;
-		let ownerKind: OwnerKind = input.owner?.trim() ? 'staff' : route.kind;
-		if (!input.owner?.trim() && route.kind === 'sales' && salesRep) {
-			owner = salesRep;
-			ownerKind = 'sales';
-		}
-		const dueOn = addDays(asOf, routing.resolutionDays[input.category] ?? 7);
-
-		let amountMinor: bigint | null = null;
-		let currency: string | null = input.currency ? input.currency.toUpperCase() : null;
-		if (input.amount !== undefined && input.amount !== null && String(input.amount).trim() !== '') {
-			currency ??= found[0]?.currency ?? null;
-			if (!currency) throw disputeError('DISPUTE_BAD_AMOUNT', 'The disputed amount has no currency.', 'Give the currency (EUR, MAD, XOF...).');
-			amountMinor = parseAmount(String(input.amount), currency);
-		} else if (found.length) {
-			const currencies = [...new Set(found.map((f) => f.currency))];
-			if (currencies.length === 1) {
-				currency = currencies[0];
-				amountMinor = found.reduce((sum, f) => sum + BigInt(f.open_minor), 0n);
-			}
-		}
-
-		const inserted = await client.query<{ id: string }>(
-			`INSERT INTO disputes (customer_id, category, subcategory, owner, owner_kind, opened_at, due_on, amount_minor, currency, source,
-				source_ref, evidence, language, confidence, classification, created_by)
-			VALUES ($1, $2, $3, $4, $5, now(), $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
-			ON CONFLICT (source, source_ref) WHERE source_ref IS NOT NULL DO NOTHING
-			RETURNING id`,
-			[
-				customerId, input.category, input.subcategory ?? null, owner, ownerKind, dueOn, amountMinor?.toString() ?? null, currency,
-				input.source ?? null, input.sourceRef ?? null, input.evidence ? String(input.evidence).slice(0, 2000) : null, input.language ?? null,
-				input.confidence ?? null, JSON.stringify(input.classification ?? {}), input.actor ?? null,
-			],
+	} else if (input.customer) {
+		const c = await client.query<{ id: string; sales_rep_code: string | null }>('SELECT id, sales_rep_code FROM customers WHERE external_id = $1', [input.customer]);
+		if (!c.rows[0]) throw disputeError('DISPUTE_UNKNOWN_CUSTOMER', `Customer "${input.customer}" is not in the ledger.`, 'Give the external id of a customer stored by Invoice Intake.');
+		customerId = c.rows[0].id;
+		customerExternalId = input.customer;
+		salesRep = c.rows[0].sales_rep_code;
+	} else {
+		throw disputeError(
+			'DISPUTE_NO_INVOICE',
+			unknown.length ? `None of the invoice numbers (${unknown.join(', ')}) is in the ledger.` : 'No invoice and no customer is given for the dispute.',
+			'Give the numbers of invoices stored in the ledger, or the customer, so that the dispute can be linked.',
+			{ unknownInvoices: unknown },
 		);
-		if (!inserted.rows[0]) {
-			// Opened by a concurrent run with the same source reference.
-			const again = await client.query<{ id: string }>('SELECT id FROM disputes WHERE source = $1 AND source_ref = $2', [input.source, input.sourceRef]);
-			return await describe(client, again.rows[0].id, 'existing', unknown);
+	}
+
+	if (found.length) {
+		const open = await client.query<{ dispute_id: string }>(
+			`SELECT d.id AS dispute_id FROM disputes d JOIN dispute_invoices di ON di.dispute_id = d.id
+			WHERE d.status = 'open' AND d.category = $1 AND di.invoice_id = ANY($2::bigint[]) ORDER BY d.id LIMIT 1`,
+			[input.category, found.map((f) => f.id)],
+		);
+		if (open.rows[0]) {
+			const id = open.rows[0].dispute_id;
+			const added = await client.query<{ invoice_id: string }>(
+				`INSERT INTO dispute_invoices (dispute_id, invoice_id) SELECT $1, unnest($2::bigint[]) ON CONFLICT DO NOTHING RETURNING invoice_id`,
+				[id, found.map((f) => f.id)],
+			);
+			if (added.rows.length) {
+				// The disputed amount grows by the open amount of the invoices that join (same currency).
+				await client.query(
+					`UPDATE disputes d SET amount_minor = d.amount_minor + coalesce((SELECT sum(i.open_minor) FROM invoices i
+						WHERE i.id = ANY($2::bigint[]) AND i.currency = d.currency), 0) WHERE d.id = $1 AND d.amount_minor IS NOT NULL`,
+					[id, added.rows.map((r) => r.invoice_id)],
+				);
+			}
+			await writeHistory(client, customerId, added.rows.map((r) => r.invoice_id), 'dispute_invoice_added', input.actor, `Invoice joined open dispute #${id}`, { disputeId: id });
+			return await describe(client, id, 'existing', unknown);
 		}
-		const id = inserted.rows[0].id;
-		if (found.length) {
-			await client.query('INSERT INTO dispute_invoices (dispute_id, invoice_id) SELECT $1, unnest($2::bigint[]) ON CONFLICT DO NOTHING', [id, found.map((f) => f.id)]);
+	}
+
+	const route = routing.owners[input.category];
+	let owner = input.owner?.trim() || route.owner;
+	let ownerKind: OwnerKind = input.owner?.trim() ? 'staff' : route.kind;
+	if (!input.owner?.trim() && route.kind === 'sales' && salesRep) {
+		owner = salesRep;
+		ownerKind = 'sales';
+	}
+	const dueOn = addDays(asOf, routing.resolutionDays[input.category] ?? 7);
+
+	let amountMinor: bigint | null = null;
+	let currency: string | null = input.currency ? input.currency.toUpperCase() : null;
+	if (input.amount !== undefined && input.amount !== null && String(input.amount).trim() !== '') {
+		currency ??= found[0]?.currency ?? null;
+		if (!currency) throw disputeError('DISPUTE_BAD_AMOUNT', 'The disputed amount has no currency.', 'Give the currency (EUR, MAD, XOF...).');
+		amountMinor = parseAmount(String(input.amount), currency);
+	} else if (found.length) {
+		const currencies = [...new Set(found.map((f) => f.currency))];
+		if (currencies.length === 1) {
+			currency = currencies[0];
+			amountMinor = found.reduce((sum, f) => sum + BigInt(f.open_minor), 0n);
 		}
-		await writeHistory(client, customerId, found.length ? found.map((f) => f.id) : [null], 'dispute_opened', input.actor,
-			`Dispute #${id} opened (${input.category}${input.subcategory ? ` / ${input.subcategory}` : ''}), owner ${owner}, due ${dueOn}`,
-			{ disputeId: id, category: input.category, subcategory: input.subcategory ?? null, owner, dueOn, source: input.source ?? null, sourceRef: input.sourceRef ?? null, unknownInvoices: unknown });
-		return await describe(client, id, 'opened', unknown);
-	});
+	}
+
+	const inserted = await client.query<{ id: string }>(
+		`INSERT INTO disputes (customer_id, category, subcategory, owner, owner_kind, opened_at, due_on, amount_minor, currency, source,
+			source_ref, evidence, language, confidence, classification, created_by)
+		VALUES ($1, $2, $3, $4, $5, now(), $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
+		ON CONFLICT (source, source_ref) WHERE source_ref IS NOT NULL DO NOTHING
+		RETURNING id`,
+		[
+			customerId, input.category, input.subcategory ?? null, owner, ownerKind, dueOn, amountMinor?.toString() ?? null, currency,
+			input.source ?? null, input.sourceRef ?? null, input.evidence ? String(input.evidence).slice(0, 2000) : null, input.language ?? null,
+			input.confidence ?? null, JSON.stringify(input.classification ?? {}), input.actor ?? null,
+		],
+	);
+	if (!inserted.rows[0]) {
+		// Opened by a concurrent run with the same source reference.
+		const again = await client.query<{ id: string }>('SELECT id FROM disputes WHERE source = $1 AND source_ref = $2', [input.source, input.sourceRef]);
+		return await describe(client, again.rows[0].id, 'existing', unknown);
+	}
+	const id = inserted.rows[0].id;
+	if (found.length) {
+		await client.query('INSERT INTO dispute_invoices (dispute_id, invoice_id) SELECT $1, unnest($2::bigint[]) ON CONFLICT DO NOTHING', [id, found.map((f) => f.id)]);
+	}
+	await writeHistory(client, customerId, found.length ? found.map((f) => f.id) : [null], 'dispute_opened', input.actor,
+		`Dispute #${id} opened (${input.category}${input.subcategory ? ` / ${input.subcategory}` : ''}), owner ${owner}, due ${dueOn}`,
+		{ disputeId: id, category: input.category, subcategory: input.subcategory ?? null, owner, dueOn, source: input.source ?? null, sourceRef: input.sourceRef ?? null, unknownInvoices: unknown });
+	return await describe(client, id, 'opened', unknown);
 }
 
 async function writeHistory(client: Pick<PoolClient, 'query'>, customerId: string, invoiceIds: Array<string | null>, kind: string, actor: string | undefined, summary: string, payload: Record<string, unknown>): Promise<void> {
