@@ -1,0 +1,67 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { PDFDocument } from 'pdf-lib';
+import type { Ledger } from '../ledger';
+import { createTestLedger, dropTestLedger } from '../../test/helpers/db';
+import { readDeliveryToken } from '../tracking';
+import { loadManifest, manifestsOfWaves, renderManifestPdf } from './manifest';
+import { planWaves } from './waves';
+
+const SECRET = 'manifest-test-secret-0123456789';
+
+function pdfText(pdf: Uint8Array): string {
+	const dir = mkdtempSync(path.join(tmpdir(), 'manifest-'));
+	const file = path.join(dir, 'm.pdf');
+	writeFileSync(file, pdf);
+	return execFileSync('pdftotext', ['-layout', file, '-'], { encoding: 'utf8' });
+}
+
+describe('wave manifest', () => {
+	let ledger: Ledger;
+	beforeAll(async () => {
+		ledger = await createTestLedger();
+		await ledger.query(`INSERT INTO staff (code, name, roles) VALUES ('C1', 'Moussa Diop', '{courier}')`);
+		await ledger.query(`INSERT INTO customers (external_id, name, billing_cycle, zone, city, postal_code, country, currency, address_lines) VALUES
+			('K1', 'Société Générale de Négoce Sàrl', 'monthly', 'PLATEAU', 'Dakar', '10200', 'SN', 'XOF', '{"Avenue Léopold Sédar Senghor"}'),
+			('K2', 'Ténéré Énergie', 'monthly', 'PLATEAU', 'Dakar', NULL, 'SN', 'XOF', '{"Rue 12, Médina"}')`);
+		for (let i = 1; i <= 25; i++) {
+			await ledger.query(`INSERT INTO invoices (number, customer_id, currency, total_excl_minor, total_incl_minor, payable_minor, open_minor, issue_date, due_date, content_hash)
+				SELECT $1, id, 'XOF', 1500000, 1500000, 1500000, 1500000, '2026-03-10', '2026-04-09', md5($1) FROM customers WHERE external_id = $2`, [`F-2026-${String(i).padStart(4, '0')}`, i % 3 ? 'K1' : 'K2']);
+		}
+		await planWaves(ledger, { runDate: '2026-03-31', maxPerCourierPerDay: 100, startDate: '2026-03-30' });
+	});
+	afterAll(async () => {
+		await dropTestLedger(ledger);
+	});
+
+	jest.setTimeout(60000);
+
+	it('lists every invoice with customer, address, number, amount and a QR code naming the delivery, then one cover sheet per customer', async () => {
+		const data = await loadManifest(ledger, 'W20260331-PLATEAU-01');
+		expect(data.lines).toHaveLength(25);
+		const pdf = await renderManifestPdf(data, { qrSecret: SECRET, language: 'fr' });
+		const doc = await PDFDocument.load(pdf);
+		// 25 rows of 66 pt: 3 table pages, then 2 cover sheets.
+		expect(doc.getPageCount()).toBe(5);
+		const text = pdfText(pdf);
+		expect(text).toContain('Bordereau de tournée W20260331-PLATEAU-01');
+		expect(text).toContain('Moussa Diop (C1)');
+		expect(text).toContain('Société Générale de Négoce Sàrl');
+		expect(text).toContain('Avenue Léopold Sédar Senghor');
+		expect(text).toContain('F-2026-0025');
+		expect(text).toMatch(/1\s500\s000\sXOF/);
+		expect(text).toContain('Factures jointes');
+		expect(readDeliveryToken(`D${BigInt(data.lines[0].deliveryId).toString(36)}.x`, SECRET)).toBeUndefined();
+		const en = pdfText(await renderManifestPdf(data, { qrSecret: SECRET, language: 'en', coverSheets: false }));
+		expect(en).toContain('Name, date, signature');
+	});
+
+	it('prints the waves of a run one PDF at a time', async () => {
+		const out = [];
+		for await (const m of manifestsOfWaves(ledger, ['W20260331-PLATEAU-01'], { qrSecret: SECRET })) out.push(m);
+		expect(out.map((m) => [m.waveCode, m.courierCode, m.invoices])).toEqual([['W20260331-PLATEAU-01', 'C1', 25]]);
+		await expect(loadManifest(ledger, 'nope')).rejects.toMatchObject({ code: 'WAVE_UNKNOWN' });
+	});
+});

@@ -1,0 +1,246 @@
+import { readFileSync } from 'node:fs';
+import fontkit from '@pdf-lib/fontkit';
+import { PDFDocument, PDFOperator, rgb, type PDFFont, type PDFOperatorNames, type PDFPage } from 'pdf-lib';
+import QRCode from 'qrcode';
+import { coreAssetPath } from '../assets';
+import { ReceivablesError } from '../errors';
+import type { Ledger } from '../ledger';
+import { formatMoney } from '../money';
+import { deliveryToken } from '../tracking/tokens';
+
+/**
+ * Manifest and print bundle of one wave, for its courier: a table of every invoice (customer, address, number,
+ * amount) with the QR code to scan at delivery (a signed token naming the delivery) and a signature column,
+ * followed by one cover/address sheet per customer (window-envelope position, the invoices in the envelope).
+ * One PDF per wave: a run of any size is printed wave after wave (manifestsOfWaves), so memory stays flat.
+ */
+export interface ManifestLine {
+	deliveryId: string;
+	invoiceNumber: string;
+	customerCode: string;
+	customerName: string;
+	addressLines: string[];
+	postalCode: string | null;
+	city: string | null;
+	country: string;
+	amountMinor: bigint;
+	currency: string;
+}
+
+export interface ManifestData {
+	waveCode: string;
+	courierCode: string | null;
+	courierName: string | null;
+	plannedOn: string;
+	zone: string | null;
+	lines: ManifestLine[];
+}
+
+const A4: [number, number] = [595.28, 841.89];
+const MARGIN = 36;
+interface FontkitGlyph {
+	id: number;
+	advanceWidth: number;
+	codePoints: number[];
+}
+
+interface FontkitFont {
+	layout(text: string, features?: unknown): { glyphs: FontkitGlyph[] };
+	glyphForCodePoint(codePoint: number): FontkitGlyph;
+}
+
+const parsedFonts = new Map<string, { bytes: Uint8Array; font: FontkitFont }>();
+
+/**
+ * DejaVu Sans (shipped in core/documents/fonts with its licence), parsed once per process. Manifest text is
+ * names, addresses, numbers and amounts in Latin scripts: characters map to glyphs directly (fontkit's full
+ * layout costs milliseconds per string on a font this large, which a 10,000-invoice run cannot afford).
+ */
+function font(file: string): { bytes: Uint8Array; font: FontkitFont } {
+	let entry = parsedFonts.get(file);
+	if (!entry) {
+		const bytes = readFileSync(coreAssetPath('documents', 'fonts', file));
+		const parsed = fontkit.create(bytes) as unknown as FontkitFont;
+		const byCodePoint = new Map<number, FontkitGlyph>();
+		parsed.layout = (text: string) => {
+			const glyphs: FontkitGlyph[] = [];
+			for (const ch of text) {
+				const codePoint = ch.codePointAt(0) as number;
+				let glyph = byCodePoint.get(codePoint);
+				if (!glyph) {
+					const g = parsed.glyphForCodePoint(codePoint);
+					glyph = { id: g.id, advanceWidth: g.advanceWidth, codePoints: [codePoint] };
+					byCodePoint.set(codePoint, glyph);
+				}
+				glyphs.push(glyph);
+			}
+			return { glyphs };
+		};
+		entry = { bytes, font: parsed };
+		parsedFonts.set(file, entry);
+	}
+	return entry;
+}
+
+const sharedFontkit = {
+	create(bytes: Uint8Array): unknown {
+		for (const entry of parsedFonts.values()) if (entry.bytes === bytes) return entry.font;
+		return fontkit.create(bytes);
+	},
+};
+
+export async function loadManifest(ledger: Ledger, waveCode: string): Promise<ManifestData> {
+	const waves = await ledger.query<{ id: string; code: string; courier_code: string | null; courier_name: string | null; planned_on: string; zone: string | null }>(
+		`SELECT w.id, w.code, w.courier_code, s.name AS courier_name, to_char(w.planned_on, 'YYYY-MM-DD') AS planned_on, coalesce(w.zone, w.city) AS zone
+		FROM waves w LEFT JOIN staff s ON s.code = w.courier_code WHERE w.code = $1`,
+		[waveCode],
+	);
+	const wave = waves[0];
+	if (!wave) throw new ReceivablesError('WAVE_UNKNOWN', `Unknown wave "${waveCode}" / Tournée inconnue « ${waveCode} ».`, { hint: 'Use a wave code returned by Plan Waves.' });
+	const rows = await ledger.query<{ id: string; number: string; external_id: string; name: string; address_lines: string[]; postal_code: string | null; city: string | null; country: string; payable_minor: string; currency: string }>(
+		`SELECT d.id, i.number, c.external_id, c.name, c.address_lines, c.postal_code, c.city, c.country, i.payable_minor::text, i.currency
+		FROM deliveries d JOIN invoices i ON i.id = d.invoice_id JOIN customers c ON c.id = d.customer_id
+		WHERE d.wave_id = $1 ORDER BY d.position NULLS LAST, d.id`,
+		[wave.id],
+	);
+	return {
+		waveCode: wave.code, courierCode: wave.courier_code, courierName: wave.courier_name, plannedOn: wave.planned_on, zone: wave.zone,
+		lines: rows.map((r) => ({ deliveryId: r.id, invoiceNumber: r.number, customerCode: r.external_id, customerName: r.name, addressLines: r.address_lines, postalCode: r.postal_code, city: r.city, country: r.country, amountMinor: BigInt(r.payable_minor), currency: r.currency })),
+	};
+}
+
+function clean(text: string): string {
+	return Array.from(String(text ?? '')).filter((ch) => ch.charCodeAt(0) >= 32 && ch.charCodeAt(0) !== 127).join('');
+}
+
+function fit(text: string, font: PDFFont, size: number, width: number): string {
+	let t = clean(text);
+	if (font.widthOfTextAtSize(t, size) <= width) return t;
+	while (t.length > 1 && font.widthOfTextAtSize(t + '…', size) > width) t = t.slice(0, -1);
+	return t + '…';
+}
+
+/**
+ * Draws a QR code as vector squares: runs of dark modules are merged per row and the whole code is written
+ * as one filled path (one content-stream operation per code, not one object per square).
+ */
+export function drawQr(page: PDFPage, text: string, x: number, y: number, size: number): void {
+	const qr = QRCode.create(text, { errorCorrectionLevel: 'M' });
+	const n = qr.modules.size;
+	const quiet = 2;
+	const cell = size / (n + 2 * quiet);
+	const num = (v: number) => (Math.round(v * 1000) / 1000).toString();
+	const parts: string[] = ['q', '0 g'];
+	for (let r = 0; r < n; r++) {
+		let c = 0;
+		while (c < n) {
+			if (!qr.modules.get(r, c)) {
+				c++;
+				continue;
+			}
+			let end = c;
+			while (end + 1 < n && qr.modules.get(r, end + 1)) end++;
+			parts.push(`${num(x + (quiet + c) * cell)} ${num(y + size - (quiet + r + 1) * cell)} ${num((end - c + 1) * cell)} ${num(cell)} re`);
+			c = end + 1;
+		}
+	}
+	parts.push('f', 'Q');
+	// The operator "name" is written verbatim into the content stream: here, the whole path.
+	page.pushOperators(PDFOperator.of(parts.join('\n') as unknown as PDFOperatorNames));
+}
+
+const LABELS = {
+	fr: { title: 'Bordereau de tournée', courier: 'Coursier', day: 'Jour de remise', zone: 'Zone', invoices: 'factures', customer: 'Client / adresse', number: 'Facture', amount: 'Montant', signature: 'Nom, date, signature', page: 'page', cover: 'Factures jointes', wave: 'Tournée' },
+	en: { title: 'Wave manifest', courier: 'Courier', day: 'Handover day', zone: 'Zone', invoices: 'invoices', customer: 'Customer / address', number: 'Invoice', amount: 'Amount', signature: 'Name, date, signature', page: 'page', cover: 'Invoices enclosed', wave: 'Wave' },
+};
+
+export interface ManifestOptions {
+	/** Secret of the QR tokens (the courier page reads them back with the same secret). */
+	qrSecret: string;
+	language?: 'fr' | 'en';
+	/** Add one cover/address sheet per customer after the manifest (default true). */
+	coverSheets?: boolean;
+}
+
+export async function renderManifestPdf(data: ManifestData, options: ManifestOptions): Promise<Uint8Array> {
+	const L = LABELS[options.language ?? 'fr'];
+	const lang = options.language ?? 'fr';
+	const doc = await PDFDocument.create();
+	doc.registerFontkit(sharedFontkit as unknown as typeof fontkit);
+	const regular = await doc.embedFont(font('DejaVuSans.ttf').bytes, { subset: true });
+	const bold = await doc.embedFont(font('DejaVuSans-Bold.ttf').bytes, { subset: true });
+	doc.setTitle(`${L.title} ${data.waveCode}`);
+	doc.setLanguage(lang);
+	doc.setProducer('n8n-nodes-receivables');
+	const rowHeight = 66;
+	const qrSize = 60;
+	const cols = { n: MARGIN, qr: MARGIN + 22, customer: MARGIN + 90, number: MARGIN + 275, amount: MARGIN + 350, sign: MARGIN + 425 };
+	let page: PDFPage | undefined;
+	let y = 0;
+	let pageNo = 0;
+	const header = () => {
+		page = doc.addPage(A4);
+		pageNo++;
+		y = A4[1] - MARGIN;
+		page.drawText(fit(`${L.title} ${data.waveCode}`, bold, 14, A4[0] - 2 * MARGIN), { x: MARGIN, y: y - 14, size: 14, font: bold });
+		y -= 32;
+		const meta = `${L.courier}: ${data.courierName ?? ''} (${data.courierCode ?? '—'})   ${L.day}: ${data.plannedOn}   ${L.zone}: ${data.zone ?? '—'}   ${data.lines.length} ${L.invoices}   ${L.page} ${pageNo}`;
+		page.drawText(fit(meta, regular, 9, A4[0] - 2 * MARGIN), { x: MARGIN, y, size: 9, font: regular });
+		y -= 20;
+		for (const [key, label] of [['customer', L.customer], ['number', L.number], ['amount', L.amount], ['sign', L.signature]] as const) {
+			page.drawText(fit(label, bold, 7.5, key === 'sign' ? A4[0] - MARGIN - cols.sign : 95), { x: cols[key], y, size: 7.5, font: bold });
+		}
+		y -= 6;
+	};
+	header();
+	data.lines.forEach((line, index) => {
+		if (y - rowHeight < MARGIN) header();
+		const p = page as PDFPage;
+		const top = y;
+		p.drawLine({ start: { x: MARGIN, y: top }, end: { x: A4[0] - MARGIN, y: top }, thickness: 0.5, color: rgb(0.6, 0.6, 0.6) });
+		p.drawText(String(index + 1), { x: cols.n, y: top - 14, size: 8, font: regular });
+		drawQr(p, deliveryToken(line.deliveryId, options.qrSecret), cols.qr, top - qrSize - 3, qrSize);
+		p.drawText(fit(line.customerName, bold, 8.5, 180), { x: cols.customer, y: top - 14, size: 8.5, font: bold });
+		const address = [...line.addressLines, [line.postalCode, line.city].filter(Boolean).join(' '), line.country];
+		address.filter(Boolean).slice(0, 4).forEach((a, i) => p.drawText(fit(a, regular, 7.5, 180), { x: cols.customer, y: top - 25 - i * 9.5, size: 7.5, font: regular }));
+		p.drawText(fit(line.invoiceNumber, regular, 8.5, 72), { x: cols.number, y: top - 14, size: 8.5, font: regular });
+		p.drawText(fit(formatMoney(line.amountMinor, line.currency, lang), regular, 8.5, 70), { x: cols.amount, y: top - 14, size: 8.5, font: regular });
+		p.drawRectangle({ x: cols.sign, y: top - rowHeight + 6, width: A4[0] - MARGIN - cols.sign, height: rowHeight - 12, borderColor: rgb(0.5, 0.5, 0.5), borderWidth: 0.5 });
+		y -= rowHeight;
+	});
+	if (options.coverSheets ?? true) {
+		const byCustomer = new Map<string, ManifestLine[]>();
+		for (const line of data.lines) {
+			const list = byCustomer.get(line.customerCode);
+			if (list) list.push(line);
+			else byCustomer.set(line.customerCode, [line]);
+		}
+		for (const lines of byCustomer.values()) {
+			const p = doc.addPage(A4);
+			const first = lines[0];
+			const x = A4[0] / 2 + 20;
+			let ay = A4[1] - 150;
+			p.drawText(fit(first.customerName, bold, 11, A4[0] - MARGIN - x), { x, y: ay, size: 11, font: bold });
+			for (const a of [...first.addressLines, [first.postalCode, first.city].filter(Boolean).join(' '), first.country].filter(Boolean)) {
+				ay -= 14;
+				p.drawText(fit(a, regular, 10.5, A4[0] - MARGIN - x), { x, y: ay, size: 10.5, font: regular });
+			}
+			let ly = A4[1] - 320;
+			p.drawText(fit(`${L.cover} — ${L.wave} ${data.waveCode}`, bold, 10, A4[0] - 2 * MARGIN), { x: MARGIN + 20, y: ly, size: 10, font: bold });
+			for (const line of lines) {
+				ly -= 14;
+				if (ly < MARGIN) break;
+				p.drawText(fit(`${line.invoiceNumber}   ${formatMoney(line.amountMinor, line.currency, lang)}`, regular, 10, A4[0] - 2 * MARGIN), { x: MARGIN + 20, y: ly, size: 10, font: regular });
+			}
+		}
+	}
+	return await doc.save({ useObjectStreams: true });
+}
+
+/** The manifests of several waves, one PDF at a time (flat memory whatever the size of the run). */
+export async function* manifestsOfWaves(ledger: Ledger, waveCodes: string[], options: ManifestOptions): AsyncGenerator<{ waveCode: string; courierCode: string | null; invoices: number; pdf: Uint8Array }> {
+	for (const code of waveCodes) {
+		const data = await loadManifest(ledger, code);
+		yield { waveCode: code, courierCode: data.courierCode, invoices: data.lines.length, pdf: await renderManifestPdf(data, options) };
+	}
+}
