@@ -81,9 +81,11 @@ function identification(inv: ParsedInvoice, found: Anomaly[]): void {
 	if (!inv.issueDate && !reported(inv, 'issueDate')) found.push(ruleAnomaly('ISSUE_DATE_MISSING', 'issueDate'));
 	if (!inv.currency) found.push(ruleAnomaly('CURRENCY_MISSING', 'currency'));
 	else if (!isIsoCurrency(inv.currency)) found.push(ruleAnomaly('CURRENCY_UNKNOWN', 'currency', { value: inv.currency }));
-	if (!inv.seller.name) found.push(ruleAnomaly('SELLER_NAME_MISSING', 'seller.name'));
-	if (!inv.buyer.name) found.push(ruleAnomaly('BUYER_NAME_MISSING', 'buyer.name'));
-	if (!inv.seller.address?.country) found.push(ruleAnomaly('SELLER_COUNTRY_MISSING', 'seller.address.country'));
+	if (EINVOICE.has(inv.syntax)) {
+		if (!inv.seller.name) found.push(ruleAnomaly('SELLER_NAME_MISSING', 'seller.name'));
+		if (!inv.buyer.name) found.push(ruleAnomaly('BUYER_NAME_MISSING', 'buyer.name'));
+		if (!inv.seller.address?.country) found.push(ruleAnomaly('SELLER_COUNTRY_MISSING', 'seller.address.country'));
+	}
 	const parties: Array<[string, ParsedInvoice['seller'] | undefined]> = [['seller', inv.seller], ['buyer', inv.buyer], ['taxRepresentative', inv.taxRepresentative]];
 	for (const [name, party] of parties) {
 		if (!party) continue;

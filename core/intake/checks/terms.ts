@@ -1,5 +1,14 @@
 import { DateTime } from 'luxon';
-import { addDays, daysBetween, endOfMonth } from '../../time';
+import { addDays as addDaysRaw, daysBetween, endOfMonth as endOfMonthRaw } from '../../time';
+import { memoize } from '../parse/memo';
+
+const addDays = (date: string, days: number): string => addDaysMemo(`${date}|${days}`);
+const addDaysMemo = memoize((key: string) => {
+	const [date, days] = key.split('|');
+	return addDaysRaw(date, Number(days));
+});
+const endOfMonth = memoize(endOfMonthRaw);
+const weekday = memoize((date: string) => DateTime.fromISO(date, { zone: 'UTC' }).weekday);
 
 /**
  * Payment terms as stated on an invoice:
@@ -40,8 +49,8 @@ export function parsePaymentTerms(text: string | undefined): StatedTerms | undef
 }
 
 function withWeekendShift(date: string): string[] {
-	const weekday = DateTime.fromISO(date, { zone: 'UTC' }).weekday;
-	return weekday === 6 ? [date, addDays(date, 2)] : weekday === 7 ? [date, addDays(date, 1)] : [date];
+	const day = weekday(date);
+	return day === 6 ? [date, addDays(date, 2)] : day === 7 ? [date, addDays(date, 1)] : [date];
 }
 
 /** The due dates the terms allow (a due date moved from a weekend to the next Monday is accepted); undefined for terms on receipt. */
@@ -69,7 +78,13 @@ export const FRENCH_LEGAL_CAP: LegalCap = { days: 60, endOfMonthDays: 45 };
 
 /** The latest due date the cap allows: the later of issue + 60 days and 45 days end of month (either reckoning). */
 export function latestLegalDueDate(issueDate: string, cap: LegalCap = FRENCH_LEGAL_CAP): string {
-	return [addDays(issueDate, cap.days), addDays(endOfMonth(issueDate), cap.endOfMonthDays), endOfMonth(addDays(issueDate, cap.endOfMonthDays))].sort().at(-1) as string;
+	return latestMemo(`${issueDate}|${cap.days}|${cap.endOfMonthDays}`);
 }
+
+const latestMemo = memoize((key: string) => {
+	const [issueDate, days, eomDays] = key.split('|');
+	const candidates = [addDays(issueDate, Number(days)), addDays(endOfMonth(issueDate), Number(eomDays)), endOfMonth(addDays(issueDate, Number(eomDays)))];
+	return candidates.sort()[2];
+});
 
 export { daysBetween };

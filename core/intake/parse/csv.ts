@@ -1,4 +1,5 @@
 import { once } from 'node:events';
+import type { Readable } from 'node:stream';
 import { parse as csvParse, type CsvError } from 'csv-parse';
 import * as iconv from 'iconv-lite';
 import { assertCurrency, currencyExponent } from '../../money';
@@ -308,12 +309,11 @@ export async function* parseInvoiceCsvStream(source: Source, options: CsvOptions
 		relax_quotes: true,
 		skip_empty_lines: true,
 		max_record_size: options.maxRowLength ?? DEFAULT_MAX_ROW_LENGTH,
-		info: true,
 		skip_records_with_error: true,
 		// Called in parsing order, before any error of the next record: the line of the last good record.
 		on_record: (record: string[], context: { lines: number }) => {
 			lastLine = context.lines;
-			return record;
+			return { record, line: context.lines };
 		},
 	});
 	parser.on('skip', (error: CsvError) => {
@@ -374,8 +374,8 @@ export async function* parseInvoiceCsvStream(source: Source, options: CsvOptions
 	};
 
 	try {
-		for await (const item of parser as AsyncIterable<{ record: string[]; info: { lines: number } }>) {
-			const { record, info } = item;
+		for await (const item of drain<{ record: string[]; line: number }>(parser)) {
+			const { record, line } = item;
 			if (!map) {
 				const headers = record.map((h) => h.replace(/^\uFEFF/, '').trim());
 				const normalised = headers.map(normaliseHeader).map((h) => h.replace(/\s/g, ''));
@@ -404,7 +404,7 @@ export async function* parseInvoiceCsvStream(source: Source, options: CsvOptions
 				throw intakeError('CSV_TOO_MANY_ROWS', `The CSV has more than ${maxRows} rows.`, `Le CSV compte plus de ${maxRows} lignes.`,
 					'Split the file, or raise the row limit of the operation.', "Scindez le fichier, ou relevez la limite de lignes de l'opération.", { maxRows });
 			}
-			const rowNo = info.lines;
+			const rowNo = line;
 			const garbled = record.some((v) => v.includes('\uFFFD'));
 			if (fec) {
 				const cell = (name: string): string | undefined => (fecCols[name] >= 0 ? record[fecCols[name]]?.trim() || undefined : undefined);
@@ -468,6 +468,42 @@ export async function* parseInvoiceCsvStream(source: Source, options: CsvOptions
 	} finally {
 		if (!parser.destroyed) parser.destroy();
 		await feeding.catch(() => undefined);
+	}
+}
+
+/**
+ * The records of an object-mode stream, taken by the handful each time the stream is readable (an async
+ * iterator that awaits every single record costs more than reading the record).
+ */
+async function* drain<T>(stream: Readable): AsyncGenerator<T> {
+	for (;;) {
+		let record: T | null;
+		let any = false;
+		while ((record = stream.read() as T | null) !== null) {
+			any = true;
+			yield record;
+		}
+		if (any) continue;
+		if (stream.readableEnded || stream.destroyed) {
+			if (stream.errored) throw stream.errored;
+			return;
+		}
+		await new Promise<void>((resolve, reject) => {
+			const done = (error?: Error): void => {
+				stream.off('readable', ready);
+				stream.off('end', ended);
+				stream.off('error', done);
+				stream.off('close', ended);
+				if (error) reject(error);
+				else resolve();
+			};
+			const ready = (): void => done();
+			const ended = (): void => done();
+			stream.once('readable', ready);
+			stream.once('end', ended);
+			stream.once('close', ended);
+			stream.once('error', done);
+		});
 	}
 }
 

@@ -2,7 +2,10 @@ import { currencyExponent, MAX_MINOR, parseAmount } from '../../money';
 import { parseCalendarDate } from '../../time';
 import type { Anomaly } from '../anomaly';
 import { ruleAnomaly } from '../checks/rules';
+import { memoize } from './memo';
 import { attr, textOf, type XmlValue } from './xml';
+
+const calendarDate = memoize((text: string) => parseCalendarDate(text));
 
 /** Currency used to scale amounts when the document gives none or an unusable one (ISO 4217 "no currency"). */
 export const NO_CURRENCY = 'XXX';
@@ -66,7 +69,7 @@ export class ValueReader {
 
 	date(value: string | undefined, field: string): string | undefined {
 		if (value === undefined || value.trim() === '') return undefined;
-		const parsed = parseCalendarDate(value.trim());
+		const parsed = calendarDate(value.trim());
 		if (!parsed) this.anomalies.push(ruleAnomaly('DATE_INVALID', field, { value }));
 		return parsed;
 	}
