@@ -1,0 +1,119 @@
+import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import { updateDisplayOptions } from 'n8n-workflow';
+import { OUTCOME_FAMILIES, recordCallOutcome, type CallOutcome, type ChecklistKey, type DisputeLedgerCategory } from '../../../core';
+import { getLedger } from '../../shared/transport/ledger';
+import { list, rejectedItem, text } from '../helpers/items';
+
+const properties: INodeProperties[] = [
+	{
+		displayName: 'Call Task ID',
+		name: 'taskId',
+		type: 'string',
+		default: '={{ $json.taskId }}',
+		description: 'The task from Plan Calls. Empty: a call of the day for the customer below.',
+	},
+	{
+		displayName: 'Customer Code',
+		name: 'customer',
+		type: 'string',
+		default: '',
+		description: 'Who was called, when the call was not planned (or to check the task)',
+	},
+	{
+		displayName: 'Outcome',
+		name: 'outcome',
+		type: 'options',
+		options: [
+			{ name: 'Confirmed for Payment', value: 'confirmed' },
+			{ name: 'Dispute', value: 'dispute', description: 'Opens a dispute: dunning of the invoices pauses' },
+			{ name: 'Not Received', value: 'not_received', description: 'The invoice is flagged to be sent again' },
+			{ name: 'Payment Sent', value: 'payment_sent', description: 'Dunning waits a few days for the bank' },
+			{ name: 'Promise to Pay', value: 'promise', description: 'Dunning is held until the promised date' },
+			{ name: 'Received, Not Booked', value: 'received_not_booked' },
+			{ name: 'Unreachable', value: 'unreachable' },
+			{ name: 'Voicemail', value: 'voicemail' },
+			{ name: 'Waiting for Approval', value: 'waiting_approval' },
+			{ name: 'Wrong Contact', value: 'wrong_contact' },
+		],
+		default: 'confirmed',
+	},
+	{ displayName: 'Promised Date', name: 'promiseDate', type: 'string', default: '', placeholder: '2026-03-20', required: true, displayOptions: { show: { outcome: ['promise'] } } },
+	{ displayName: 'Promised Amount', name: 'promiseAmount', type: 'string', default: '', placeholder: '1 500,00', description: 'Empty: the open amount of the invoices', displayOptions: { show: { outcome: ['promise'] } } },
+	{ displayName: 'Payment Reference', name: 'paymentReference', type: 'string', default: '', displayOptions: { show: { outcome: ['payment_sent'] } } },
+	{
+		displayName: 'Dispute Category',
+		name: 'disputeCategory',
+		type: 'options',
+		options: [
+			{ name: 'Administrative', value: 'administrative' },
+			{ name: 'Commercial', value: 'commercial' },
+			{ name: 'Logistics', value: 'logistics' },
+			{ name: 'Other', value: 'other' },
+			{ name: 'Technical', value: 'technical' },
+		],
+		default: 'administrative',
+		displayOptions: { show: { outcome: ['dispute'] } },
+	},
+	{ displayName: 'Dispute Subcategory', name: 'disputeSubcategory', type: 'string', default: '', placeholder: 'price_error', displayOptions: { show: { outcome: ['dispute'] } } },
+	{ displayName: 'Notes', name: 'notes', type: 'string', typeOptions: { rows: 2 }, default: '', description: 'What the customer said' },
+	{
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add Option',
+		default: {},
+		options: [
+			{ displayName: 'Actor', name: 'actor', type: 'string', default: '', description: 'Who called (staff code)' },
+			{ displayName: 'Answer: Booked', name: 'booked', type: 'boolean', default: true },
+			{ displayName: 'Answer: Conform', name: 'conform', type: 'boolean', default: true },
+			{ displayName: 'Answer: Paid at Due Date', name: 'payAtDue', type: 'boolean', default: true },
+			{ displayName: 'Answer: Received', name: 'received', type: 'boolean', default: true },
+			{ displayName: 'Call Day', name: 'asOf', type: 'string', default: '', description: 'YYYY-MM-DD. Empty: today.' },
+			{ displayName: 'Days for the Bank', name: 'paymentTransitDays', type: 'number', typeOptions: { minValue: 0 }, default: 5, description: 'After "payment sent", dunning waits this many days' },
+			{ displayName: 'Invoice Numbers', name: 'invoices', type: 'string', default: '', description: 'The invoices concerned (comma-separated). Empty: those of the task.' },
+			{ displayName: 'Maximum Attempts', name: 'maxAttempts', type: 'number', typeOptions: { minValue: 1 }, default: 3, description: 'Voicemail or unreachable: the task stays open until this many attempts' },
+			{ displayName: 'Time Zone', name: 'zone', type: 'string', default: 'Europe/Paris' },
+		],
+	},
+];
+
+const displayOptions = { show: { operation: ['recordOutcome'] } };
+
+export const description = updateDisplayOptions(displayOptions, properties);
+
+export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+	const items = this.getInputData();
+	const ledger = await getLedger(this);
+	// One output per outcome family, then Rejected.
+	const outputs: INodeExecutionData[][] = [...OUTCOME_FAMILIES.map(() => []), []];
+	for (let i = 0; i < items.length; i++) {
+		const options = this.getNodeParameter('options', i, {}) as IDataObject;
+		const outcome = text(this, 'outcome', i) as CallOutcome;
+		const answers: Partial<Record<ChecklistKey, boolean>> = {};
+		for (const key of ['received', 'booked', 'conform', 'payAtDue'] as ChecklistKey[]) if (typeof options[key] === 'boolean') answers[key] = options[key] as boolean;
+		try {
+			const result = await recordCallOutcome(ledger, {
+				taskId: text(this, 'taskId', i) || null,
+				customer: text(this, 'customer', i) || null,
+				outcome,
+				invoices: list(options.invoices),
+				answers,
+				promiseDate: outcome === 'promise' ? text(this, 'promiseDate', i) : null,
+				promiseAmount: outcome === 'promise' ? text(this, 'promiseAmount', i) : null,
+				paymentReference: outcome === 'payment_sent' ? text(this, 'paymentReference', i) || null : null,
+				paymentTransitDays: typeof options.paymentTransitDays === 'number' ? options.paymentTransitDays : undefined,
+				disputeCategory: outcome === 'dispute' ? (text(this, 'disputeCategory', i) as DisputeLedgerCategory) : undefined,
+				disputeSubcategory: outcome === 'dispute' ? text(this, 'disputeSubcategory', i) || null : null,
+				notes: text(this, 'notes', i) || null,
+				actor: options.actor ? String(options.actor) : null,
+				asOf: options.asOf ? String(options.asOf) : undefined,
+				zone: options.zone ? String(options.zone) : undefined,
+				maxAttempts: typeof options.maxAttempts === 'number' ? options.maxAttempts : undefined,
+			});
+			outputs[OUTCOME_FAMILIES.indexOf(result.family)].push({ json: { ...result } as unknown as IDataObject, pairedItem: { item: i } });
+		} catch (error) {
+			outputs[OUTCOME_FAMILIES.length].push(rejectedItem(this, error, i, items[i].json));
+		}
+	}
+	return outputs;
+}
