@@ -160,4 +160,13 @@ describe('quality calls', () => {
 		const history = await ledger.query<{ kind: string }>("SELECT kind FROM history WHERE kind LIKE 'promise_%' ORDER BY kind");
 		expect(history.map((h) => h.kind)).toEqual(['promise_broken', 'promise_kept']);
 	});
+
+	it('records what an e-mail said, finding the customer from its invoices', async () => {
+		const mail = await recordCallOutcome(ledger, { invoices: ['QB-1'], outcome: 'promise', promiseDate: '2026-03-31', channel: 'email', asOf: '2026-03-13' });
+		expect(mail).toMatchObject({ family: 'promise', customer: { externalId: 'QB' }, promises: [{ invoice: 'QB-1', promisedOn: '2026-03-31' }] });
+		const [h] = await ledger.query<{ kind: string; channel: string; summary: string }>("SELECT kind, channel, summary FROM history WHERE kind = 'email_promise'");
+		expect(h).toMatchObject({ channel: 'email', summary: 'E-mail: promise to pay on 2026-03-31 (500.00)' });
+		await expect(recordCallOutcome(ledger, { invoices: ['QA-1', 'QB-1'], outcome: 'confirmed', channel: 'email' })).rejects.toMatchObject({ code: 'CALL_MIXED_CUSTOMERS' });
+		await expect(recordCallOutcome(ledger, { invoices: ['NOPE'], outcome: 'confirmed', channel: 'email' })).rejects.toMatchObject({ code: 'CALL_NO_TASK' });
+	});
 });

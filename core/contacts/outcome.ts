@@ -63,6 +63,8 @@ export interface RecordCallInput {
 	disputeSubcategory?: string | null;
 	notes?: string | null;
 	actor?: string | null;
+	/** How the customer answered: a call (default) or an e-mail read by the dispute inbox. */
+	channel?: 'call' | 'email';
 	/** Day of the call (default today in the zone). */
 	asOf?: string;
 	zone?: string;
@@ -115,9 +117,18 @@ async function loadTask(client: Pick<PoolClient, 'query'>, input: RecordCallInpu
 		}
 		return rows[0];
 	}
-	if (!input.customer) throw callError('CALL_NO_TASK', 'Neither a call task nor a customer is given.', 'Give the taskId from Plan Calls, or the customer code.');
-	const customer = await client.query<{ id: string }>('SELECT id FROM customers WHERE external_id = $1', [input.customer]);
-	if (!customer.rows[0]) throw callError('CALL_UNKNOWN_CUSTOMER', `Customer "${input.customer}" is not in the ledger.`, 'Give the external id of a customer stored by Invoice Intake.');
+	let customerCode = input.customer ?? null;
+	if (!customerCode && input.invoices?.length) {
+		// An e-mail names invoices, not the customer: the invoices say who it is.
+		const found = await findInvoicesByNumber(client, input.invoices);
+		const codes = [...new Set(found.found.map((f) => f.external_id))];
+		if (codes.length > 1) throw callError('CALL_MIXED_CUSTOMERS', `The invoices ${found.found.map((f) => f.number).join(', ')} belong to different customers.`, 'Record one outcome per customer.');
+		if (codes.length === 0) throw callError('CALL_NO_TASK', `None of the invoices ${input.invoices.join(', ')} is in the ledger, and no customer is given.`, 'Give the customer code, or invoice numbers stored in the ledger.', { unknownInvoices: found.unknown });
+		customerCode = codes[0];
+	}
+	if (!customerCode) throw callError('CALL_NO_TASK', 'Neither a call task, a customer nor an invoice is given.', 'Give the taskId from Plan Calls, the customer code or the invoice numbers.');
+	const customer = await client.query<{ id: string }>('SELECT id FROM customers WHERE external_id = $1', [customerCode]);
+	if (!customer.rows[0]) throw callError('CALL_UNKNOWN_CUSTOMER', `Customer "${customerCode}" is not in the ledger.`, 'Give the external id of a customer stored by Invoice Intake.');
 	await client.query(
 		`INSERT INTO contact_tasks (customer_id, kind, due_on) VALUES ($1, 'quality_call', $2) ON CONFLICT (customer_id, kind, due_on) DO NOTHING`,
 		[customer.rows[0].id, asOf],
@@ -130,11 +141,11 @@ async function loadTask(client: Pick<PoolClient, 'query'>, input: RecordCallInpu
 	return rows[0];
 }
 
-async function history(client: Pick<PoolClient, 'query'>, customerId: string, invoiceIds: string[], kind: string, actor: string | null | undefined, summary: string, payload: Record<string, unknown>): Promise<void> {
+async function history(client: Pick<PoolClient, 'query'>, customerId: string, invoiceIds: string[], kind: string, channel: string, actor: string | null | undefined, summary: string, payload: Record<string, unknown>): Promise<void> {
 	await client.query(
 		`INSERT INTO history (customer_id, invoice_id, kind, channel, actor, summary, payload)
-		SELECT $1, unnest($2::bigint[]), $3, 'call', $4, $5, $6`,
-		[customerId, invoiceIds.length ? invoiceIds : [null], kind, actor ?? null, summary, JSON.stringify(payload)],
+		SELECT $1, unnest($2::bigint[]), $3, $4, $5, $6, $7`,
+		[customerId, invoiceIds.length ? invoiceIds : [null], kind, channel, actor ?? null, summary, JSON.stringify(payload)],
 	);
 }
 
@@ -160,6 +171,7 @@ export async function recordCallOutcome(ledger: Ledger, input: RecordCallInput):
 	}
 	const routing = input.outcome === 'dispute' ? await disputeRouting(ledger) : undefined;
 
+	const channel = input.channel === 'email' ? 'email' : 'call';
 	return await ledger.transaction(async (client) => {
 		const task = await loadTask(client, input, asOf);
 		const family = OUTCOME_FAMILY[input.outcome];
@@ -212,7 +224,7 @@ export async function recordCallOutcome(ledger: Ledger, input: RecordCallInput):
 					category: input.disputeCategory as DisputeLedgerCategory,
 					subcategory: input.disputeSubcategory ?? null,
 					evidence: input.notes ?? null,
-					source: 'call',
+					source: channel,
 					sourceRef: `task:${task.id}`,
 					asOf,
 					zone,
@@ -224,7 +236,7 @@ export async function recordCallOutcome(ledger: Ledger, input: RecordCallInput):
 			case 'promise':
 			case 'payment_sent': {
 				const on = input.outcome === 'promise' ? (promiseDate as string) : addDays(asOf, Math.max(0, input.paymentTransitDays ?? 5));
-				const source = input.outcome === 'promise' ? 'call' : 'payment_announced';
+				const source = input.outcome === 'promise' ? channel : 'payment_announced';
 				let left: bigint | undefined;
 				if (input.outcome === 'promise' && input.promiseAmount && String(input.promiseAmount).trim()) {
 					const currency = invoices[0]?.currency;
@@ -266,19 +278,20 @@ export async function recordCallOutcome(ledger: Ledger, input: RecordCallInput):
 			WHERE id = $1`,
 			[task.id, taskStatus, input.outcome, input.notes ?? null, attempts, JSON.stringify(answers), JSON.stringify(details), input.actor ?? null],
 		);
+		const by = channel === 'email' ? 'E-mail' : 'Quality call';
 		const summaries: Record<CallOutcome, string> = {
-			confirmed: 'Quality call: invoice received, booked and conform; payment at due date confirmed',
-			not_received: `Quality call: invoice not received — to be sent again (${resendRequested.join(', ')})`,
-			received_not_booked: 'Quality call: invoice received but not booked yet',
-			waiting_approval: 'Quality call: invoice waiting for approval',
-			dispute: `Quality call: dispute raised${dispute ? ` (#${dispute.disputeId}, ${dispute.category})` : ''}`,
-			promise: `Quality call: promise to pay on ${promiseDate}${promises.some((p) => p.amount) ? ` (${promises.map((p) => p.amount).filter(Boolean).join(' + ')})` : ''}`,
-			payment_sent: `Quality call: payment announced as sent${input.paymentReference ? `, reference ${input.paymentReference}` : ''}`,
-			voicemail: `Quality call: voicemail (attempt ${attempts})`,
-			unreachable: `Quality call: unreachable (attempt ${attempts})`,
-			wrong_contact: 'Quality call: wrong contact — the customer\'s contact details need updating',
+			confirmed: `${by}: invoice received, booked and conform; payment at due date confirmed`,
+			not_received: `${by}: invoice not received — to be sent again (${resendRequested.join(', ')})`,
+			received_not_booked: `${by}: invoice received but not booked yet`,
+			waiting_approval: `${by}: invoice waiting for approval`,
+			dispute: `${by}: dispute raised${dispute ? ` (#${dispute.disputeId}, ${dispute.category})` : ''}`,
+			promise: `${by}: promise to pay on ${promiseDate}${promises.some((p) => p.amount) ? ` (${promises.map((p) => p.amount).filter(Boolean).join(' + ')})` : ''}`,
+			payment_sent: `${by}: payment announced as sent${input.paymentReference ? `, reference ${input.paymentReference}` : ''}`,
+			voicemail: `${by}: voicemail (attempt ${attempts})`,
+			unreachable: `${by}: unreachable (attempt ${attempts})`,
+			wrong_contact: `${by}: wrong contact — the customer's contact details need updating`,
 		};
-		await history(client, task.customer_id, invoiceIds, `call_${input.outcome}`, input.actor, input.notes ? `${summaries[input.outcome]} — ${input.notes}` : summaries[input.outcome], { taskId: task.id, ...details, answers });
+		await history(client, task.customer_id, invoiceIds, `${channel}_${input.outcome}`, channel, input.actor, input.notes ? `${summaries[input.outcome]} — ${input.notes}` : summaries[input.outcome], { taskId: task.id, ...details, answers });
 		return {
 			...base,
 			status: 'recorded',
