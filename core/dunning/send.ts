@@ -54,7 +54,7 @@ export interface SendEmailOptions {
 	claimedBy?: string;
 	/** Claims older than this many minutes are resolved to uncertain first (default 30; negative: skip). */
 	staleAfterMinutes?: number;
-	/** Messages claimed and confirmed together (default 100). */
+	/** Messages claimed and confirmed together (default 50; the next batch is claimed while one is sent). */
 	batchSize?: number;
 	/** Called after each batch is confirmed (progress, tests). */
 	onBatch?: (outcomes: SendOutcome[]) => void;
@@ -270,24 +270,35 @@ export async function sendReminderEmails(ledger: Ledger, messages: PlannedMessag
 	const staleResolved = staleAfter >= 0 ? await resolveStaleClaims(ledger, staleAfter) : 0;
 	const company = options.company ?? { name: '' };
 	const concurrency = Math.max(1, options.concurrency ?? options.smtp.maxConnections ?? 5);
-	const batchSize = Math.max(1, options.batchSize ?? 100);
+	const batchSize = Math.max(1, options.batchSize ?? 50);
 	const pool = new SmtpSessionPool(options.smtp, concurrency);
 	const outcomes: SendOutcome[] = [];
+	// Claim the next batch while this one is being sent, and confirm a batch while the next one is sent.
+	const prepare = async (start: number): Promise<Prepared[]> => {
+		const batch: Prepared[] = emails.slice(start, start + batchSize).map((message) => ({
+			message,
+			messageId: newMessageId(senderOf(message, options).address),
+			invoices: [],
+			skipped: [],
+		}));
+		const claimed = await claim(ledger, batch, claimedBy, 'email');
+		for (const p of batch) {
+			p.invoices = p.message.invoices.filter((i) => claimed.has(i.id));
+			p.skipped = p.message.invoices.filter((i) => !claimed.has(i.id)).map((i) => i.id);
+			if (p.invoices.length === 0) p.outcome = { ...baseOutcome(p, 'skipped'), messageId: undefined, error: 'already claimed by another run, sent, or paid meanwhile' };
+		}
+		return batch;
+	};
+	let confirming: Promise<void> = Promise.resolve();
 	try {
-		for (let start = 0; start < emails.length; start += batchSize) {
-			const batch: Prepared[] = emails.slice(start, start + batchSize).map((message) => ({
-				message,
-				messageId: newMessageId(senderOf(message, options).address),
-				invoices: [],
-				skipped: [],
-			}));
-			const claimed = await claim(ledger, batch, claimedBy, 'email');
-			for (const p of batch) {
-				p.invoices = p.message.invoices.filter((i) => claimed.has(i.id));
-				p.skipped = p.message.invoices.filter((i) => !claimed.has(i.id)).map((i) => i.id);
-				if (p.invoices.length === 0) p.outcome = { ...baseOutcome(p, 'skipped'), messageId: undefined, error: 'already claimed by another run, sent, or paid meanwhile' };
-			}
-			await runLimited(batch.filter((p) => !p.outcome), concurrency, async (p) => {
+		let next: Promise<Prepared[]> | undefined = emails.length ? prepare(0) : undefined;
+		for (let start = 0; next; start += batchSize) {
+			const batch: Prepared[] = await next;
+			next = start + batchSize < emails.length ? prepare(start + batchSize) : undefined;
+			// a failed claim of the next batch is reported when it is awaited
+			next?.catch(() => undefined);
+			// twice as many composers as connections: a message is always ready when a connection frees up
+			await runLimited(batch.filter((p) => !p.outcome), concurrency * 2, async (p) => {
 				let composed;
 				try {
 					composed = await composeFor(p, options, company);
@@ -318,11 +329,17 @@ export async function sendReminderEmails(ledger: Ledger, messages: PlannedMessag
 				};
 			});
 			const batchOutcomes = batch.map((p) => p.outcome as SendOutcome);
-			await confirmOutcomes(ledger, batchOutcomes, claimedBy, 'email');
 			outcomes.push(...batchOutcomes);
-			options.onBatch?.(batchOutcomes);
+			confirming = confirming.then(async () => {
+				await confirmOutcomes(ledger, batchOutcomes, claimedBy, 'email');
+				options.onBatch?.(batchOutcomes);
+			});
+			confirming.catch(() => undefined);
 		}
+		await confirming;
 	} finally {
+		// what was sent before a failure is still confirmed
+		await confirming.catch(() => undefined);
 		pool.close();
 	}
 	return { outcomes, staleResolved };

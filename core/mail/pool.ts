@@ -109,6 +109,9 @@ class Session {
 				const ready = () => {
 					if (settled) return;
 					settled = true;
+					// Commands and the message go out in small writes: without this, Nagle's algorithm and the
+					// server's delayed ACK add tens of milliseconds to every message.
+					(connection as unknown as { _socket?: { setNoDelay?: (on: boolean) => void } })._socket?.setNoDelay?.(true);
 					connection.removeListener('error', fail);
 					connection.on('error', () => undefined);
 					connection.once('end', () => {

@@ -1,0 +1,263 @@
+/**
+ * Reminder Step, against references measured in the same process:
+ *  1. 10,000 reminder e-mails (× BENCH_SCALE) to a local SMTP sink (smtp-server on loopback, no greeting delay):
+ *     the core send path (claim in the ledger, render in the customer's language, compose, send on 5 pooled
+ *     connections, confirm, history) against a raw loop of nodemailer's pooled transport (5 connections) sending
+ *     the same number of ready-made messages. Goal: the core keeps ≥ 0.8× the raw throughput.
+ *  2. Planning one stage on a 1,000,000-invoice ledger against a 10,000-invoice ledger holding the same reminders
+ *     due (the rest paid or outside the stage window): the cost must follow what is due, not the ledger (≤ 3×).
+ *     The ledgers are loaded with COPY.
+ *  3. 10,000 letters (PDF) produced one after another: peak RSS, and RSS growth between the first and the last
+ *     tenth (flat memory).
+ * Every schema is dropped afterwards. BENCH_DUNNING=emails,planning,letters picks parts.
+ */
+import { connect } from 'node:net';
+import { performance } from 'node:perf_hooks';
+import * as nodemailer from 'nodemailer';
+import { Client } from 'pg';
+import {
+	copyRows,
+	createSmtpTransport,
+	installDefaultPolicies,
+	openLedger,
+	planReminders,
+	produceLetters,
+	sendReminderEmails,
+	savePolicy,
+	type Ledger,
+} from '../core';
+import { startSmtpSink } from '../test/helpers/smtpSink';
+import type { BenchContext, BenchFn } from './lib/types';
+
+const CONCURRENCY = 5;
+
+function schemaName(tag: string): string {
+	return `bench_dunning_${tag}_${Date.now().toString(36)}_${Math.floor(Math.random() * 1e6).toString(36)}`;
+}
+
+function iso(date: Date): string {
+	return date.toISOString().slice(0, 10);
+}
+
+const AS_OF = '2026-03-31';
+const asOfDate = new Date(`${AS_OF}T00:00:00Z`);
+const dayOffset = (days: number) => iso(new Date(asOfDate.getTime() + days * 86_400_000));
+
+async function freshLedger(ctx: BenchContext, schemas: string[], tag: string): Promise<Ledger> {
+	const schema = schemaName(tag);
+	schemas.push(schema);
+	const ledger = openLedger({ connectionString: ctx.databaseUrl, schema, maxConnections: 8 });
+	await ledger.ensureReady();
+	await installDefaultPolicies(ledger);
+	return ledger;
+}
+
+/** customers C0..C(n-1); `emails` false: no address (letters). */
+async function loadCustomers(ledger: Ledger, count: number, emails: boolean): Promise<void> {
+	await ledger.withClient(async (client) => {
+		function* rows() {
+			for (let i = 0; i < count; i++) {
+				yield [`C${i}`, `Client ${i} SARL`, 'standard', i % 5 === 0 ? 'en' : 'fr', emails ? `{client${i}@customers.example}` : '{}', '{12 rue du Marché}', '75011', 'Paris'];
+			}
+		}
+		await copyRows(client, 'customers', ['external_id', 'name', 'profile', 'language', 'emails', 'address_lines', 'postal_code', 'city'], rows());
+	});
+}
+
+/**
+ * `due` open invoices due `dueDaysAgo` days before AS_OF (in the level1 window), plus `filler` invoices outside
+ * it: 90 % paid, 10 % open with due dates spread over two years outside [5, 15) days late.
+ */
+async function loadInvoices(ledger: Ledger, customers: number, due: number, filler: number, dueDaysAgo = 7): Promise<void> {
+	const ids = await ledger.query<{ id: string }>('SELECT id FROM customers ORDER BY id');
+	await ledger.withClient(async (client) => {
+		function* rows() {
+			for (let i = 0; i < due + filler; i++) {
+				const customer = ids[i % customers].id;
+				const amount = 10_000 + ((i * 7919) % 900_000);
+				let status = 'open';
+				let dueDate = dayOffset(-dueDaysAgo);
+				let open = amount;
+				let paidAt: string | null = null;
+				if (i >= due) {
+					if (i % 10 !== 0) {
+						status = 'paid';
+						open = 0;
+						dueDate = dayOffset(-((i * 31) % 700));
+						paidAt = dayOffset(-((i * 31) % 700) + 20);
+					} else {
+						const late = (i * 37) % 700;
+						dueDate = dayOffset(-(late >= 5 && late < 15 ? late + 20 : late));
+					}
+				}
+				yield [`F-${i}`, customer, 'EUR', Math.round(amount / 1.2), amount - Math.round(amount / 1.2), amount, amount, open, dayOffset(-60), dueDate, status, paidAt, `h${i}`];
+			}
+		}
+		await copyRows(client, 'invoices', ['number', 'customer_id', 'currency', 'total_excl_minor', 'total_tax_minor', 'total_incl_minor', 'payable_minor', 'open_minor', 'issue_date', 'due_date', 'status', 'paid_at', 'content_hash'], rows());
+		await client.query('ANALYZE invoices');
+		await client.query('ANALYZE customers');
+	});
+}
+
+async function timeIt(work: () => Promise<unknown>): Promise<number> {
+	const start = performance.now();
+	await work();
+	return performance.now() - start;
+}
+
+async function emails(ctx: BenchContext, schemas: string[]): Promise<void> {
+	const count = Math.max(100, Math.round(10_000 * ctx.scale));
+	const sink = await startSmtpSink({ keep: false });
+	const ledger = await freshLedger(ctx, schemas, 'mail');
+	try {
+		// one stage, one invoice per customer, a static cc: the message the seed's level 1 sends
+		await savePolicy(ledger, {
+			code: 'standard',
+			name: 'Standard',
+			stages: [{ code: 'level1', kind: 'reminder', offsetDays: 5, channels: ['email', 'letter'], template: 'reminder_1', grouping: 'statement', cc: ['ventes@acme.example'] }],
+		});
+		await loadCustomers(ledger, count, true);
+		await loadInvoices(ledger, count, count, 0);
+		const plan = await planReminders(ledger, { stage: 'level1', asOf: AS_OF });
+		if (plan.due.length !== count) throw new Error(`planned ${plan.due.length} reminders, expected ${count}`);
+		const smtp = { ...sink.config, maxConnections: CONCURRENCY };
+
+		// raw references: nodemailer's pooled transport, the same number of messages of the same size, ready-made;
+		// once as configured by default, once with TCP_NODELAY on its sockets (as the package's pool sets it)
+		const text = 'Bonjour,\n\nSauf erreur de notre part, la facture suivante reste impayée :\n\n- Facture F-1 du 30 janvier 2026, échue le 24 mars 2026 : 1 234,56 € restant dû\n\nTotal restant dû : 1 234,56 €.\n\nCordialement,\nService recouvrement\nACME SAS';
+		const rawLoop = async (transport: nodemailer.Transporter): Promise<number> => {
+			let next = 0;
+			const ms = await timeIt(async () => {
+				await Promise.all(
+					Array.from({ length: CONCURRENCY * 2 }, async () => {
+						while (next < count) {
+							const i = next++;
+							await transport.sendMail({ from: 'Relances <relances@acme.example>', to: `client${i}@customers.example`, cc: 'ventes@acme.example', subject: 'Relance : facture(s) échue(s) – 1 234,56 €', text, html: `<p>${text.replace(/\n/g, '<br>')}</p>` });
+						}
+					}),
+				);
+			});
+			transport.close();
+			return ms;
+		};
+		const rawDefaultMs = await rawLoop(createSmtpTransport(smtp, { pool: true, maxConnections: CONCURRENCY }));
+		const rawMs = await rawLoop(
+			nodemailer.createTransport({
+				pool: true,
+				maxConnections: CONCURRENCY,
+				maxMessages: Infinity,
+				host: smtp.host,
+				port: smtp.port,
+				secure: false,
+				ignoreTLS: true,
+				getSocket: (_options: unknown, callback: (err: Error | null, socket?: { connection: unknown }) => void) => {
+					const socket = connect(smtp.port, smtp.host, () => callback(null, { connection: socket }));
+					socket.setNoDelay(true);
+					socket.once('error', (error) => callback(error));
+				},
+			} as nodemailer.TransportOptions),
+		);
+		const received = sink.received.length;
+
+		let outcomes = 0;
+		const coreMs = await timeIt(async () => {
+			const result = await sendReminderEmails(ledger, plan.due, { smtp, from: { name: 'Relances', address: 'relances@acme.example' }, company: { name: 'ACME SAS' }, concurrency: CONCURRENCY });
+			outcomes = result.outcomes.filter((o) => o.status === 'sent').length;
+		});
+		if (outcomes !== count || sink.received.length - received !== count) throw new Error(`core sent ${outcomes}, the sink received ${sink.received.length - received}`);
+		ctx.metric('raw nodemailer pool (default sockets)', Math.round((count / rawDefaultMs) * 1000), 'messages/s');
+		ctx.metric('raw nodemailer pool (TCP_NODELAY)', Math.round((count / rawMs) * 1000), 'messages/s');
+		ctx.metric('Reminder Step send path', Math.round((count / coreMs) * 1000), 'messages/s');
+		ctx.ratio('send throughput: core vs raw pooled nodemailer (TCP_NODELAY)', rawMs / coreMs, '≥ 0.8×');
+		ctx.ratio('send throughput: core vs raw pooled nodemailer (default)', rawDefaultMs / coreMs, '≥ 0.8×');
+	} finally {
+		await ledger.close();
+		await sink.close();
+	}
+}
+
+async function planning(ctx: BenchContext, schemas: string[]): Promise<void> {
+	const due = 1_000;
+	const customers = 2_000;
+	const big = Math.max(20_000, Math.round(1_000_000 * ctx.scale));
+	const small = 10_000;
+	const timings: Record<string, number> = {};
+	for (const [tag, size] of [['small', small], ['big', big]] as const) {
+		const ledger = await freshLedger(ctx, schemas, tag);
+		try {
+			const loadMs = await timeIt(async () => {
+				await loadCustomers(ledger, customers, true);
+				await loadInvoices(ledger, customers, due, size - due);
+			});
+			ctx.log(`${tag} ledger: ${size} invoices loaded with COPY in ${Math.round(loadMs)} ms`);
+			const runs: number[] = [];
+			for (let i = 0; i < 7; i++) {
+				let planned = 0;
+				runs.push(await timeIt(async () => {
+					const plan = await planReminders(ledger, { stage: 'level1', asOf: AS_OF });
+					planned = plan.due.reduce((n, m) => n + m.invoices.length, 0);
+				}));
+				if (planned !== due) throw new Error(`${tag}: planned ${planned} invoices, expected ${due}`);
+			}
+			runs.sort((a, b) => a - b);
+			timings[tag] = runs[Math.floor(runs.length / 2)];
+			ctx.metric(`plan level1 (${due} due) on ${size} invoices`, Math.round(timings[tag]), 'ms');
+		} finally {
+			await ledger.close();
+		}
+	}
+	ctx.ratio(`planning time: ${big} vs ${small} invoices`, timings.big / timings.small, '≤ 3×');
+}
+
+async function letters(ctx: BenchContext, schemas: string[]): Promise<void> {
+	const count = Math.max(200, Math.round(10_000 * ctx.scale));
+	const ledger = await freshLedger(ctx, schemas, 'letters');
+	try {
+		await loadCustomers(ledger, count, false);
+		await loadInvoices(ledger, count, count, 0);
+		const plan = await planReminders(ledger, { stage: 'level1', asOf: AS_OF });
+		global.gc?.();
+		const samples: number[] = [];
+		let produced = 0;
+		let bytes = 0;
+		const ms = await timeIt(async () => {
+			for await (const letter of produceLetters(ledger, plan.due, { company: { name: 'ACME SAS', addressLines: ['1 place du Commerce', '69002 Lyon'], siren: '123456789' }, place: 'Lyon' })) {
+				if (letter.pdf) {
+					produced++;
+					bytes += letter.pdf.length;
+				}
+				if (produced % Math.max(1, Math.floor(count / 50)) === 0) samples.push(process.memoryUsage().rss);
+			}
+		});
+		if (produced !== count) throw new Error(`produced ${produced} letters, expected ${count}`);
+		const tenth = Math.max(1, Math.floor(samples.length / 10));
+		const first = Math.max(...samples.slice(0, tenth));
+		const last = Math.max(...samples.slice(-tenth));
+		ctx.metric('letters', Math.round((count / ms) * 1000), 'letters/s');
+		ctx.metric('average letter size', Math.round(bytes / count / 1024), 'KiB');
+		ctx.metric('peak RSS while producing letters', Math.round(Math.max(...samples) / 1024 / 1024), 'MiB');
+		ctx.ratio('letters RSS: last tenth vs first tenth', last / first, '≤ 1.2×');
+	} finally {
+		await ledger.close();
+	}
+}
+
+const bench: BenchFn = async (ctx) => {
+	const schemas: string[] = [];
+	try {
+		const only = (process.env.BENCH_DUNNING ?? 'emails,planning,letters').split(',');
+		if (only.includes('emails')) await emails(ctx, schemas);
+		if (only.includes('planning')) await planning(ctx, schemas);
+		if (only.includes('letters')) await letters(ctx, schemas);
+	} finally {
+		const client = new Client({ connectionString: ctx.databaseUrl });
+		await client.connect();
+		try {
+			for (const schema of schemas) await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+		} finally {
+			await client.end();
+		}
+	}
+};
+
+export default bench;
