@@ -244,15 +244,26 @@ export async function recordCourierEventsIn(client: PoolClient, events: CourierE
 	const results: EventResult[] = [];
 	for (let index = 0; index < events.length; index++) {
 		await client.query('SAVEPOINT courier_event');
+		let failure: unknown;
+		let outcome: CourierEventOutcome | undefined;
 		try {
-			const outcome = await recordCourierEvent(client, events[index], options);
+			outcome = await recordCourierEvent(client, events[index], options);
+		} catch (error) {
+			failure = error ?? new Error('unknown error');
+		}
+		if (outcome) {
 			await client.query('RELEASE SAVEPOINT courier_event');
 			results.push({ index, ok: true, outcome });
-		} catch (error) {
-			await client.query('ROLLBACK TO SAVEPOINT courier_event');
-			if (!(error instanceof ReceivablesError)) throw error;
-			results.push({ index, ok: false, code: error.code, message: error.message, hint: error.hint });
+			continue;
 		}
+		await client.query('ROLLBACK TO SAVEPOINT courier_event');
+		if (!(failure instanceof ReceivablesError)) {
+			throw new ReceivablesError('COURIER_EVENT_FAILED', `Recording courier event ${index + 1} failed: ${failure instanceof Error ? failure.message : String(failure)}`, {
+				hint: 'Nothing of the request was recorded; send it again once the ledger is reachable.',
+				cause: failure,
+			});
+		}
+		results.push({ index, ok: false, code: failure.code, message: failure.message, hint: failure.hint });
 	}
 	return results;
 }

@@ -1,0 +1,61 @@
+import {
+	NodeConnectionTypes,
+	type IExecuteFunctions,
+	type INodeExecutionData,
+	type INodeType,
+	type INodeTypeDescription,
+} from 'n8n-workflow';
+import { credentialTest } from '../shared/methods/credentialTest';
+import * as recordEvent from './actions/recordEvent.operation';
+import { router } from './actions/router';
+import * as savePortalUser from './actions/savePortalUser.operation';
+import * as statusQuery from './actions/statusQuery.operation';
+
+/** The outputs follow the operation (evaluated by n8n from the parameters; written out for the editor). */
+const configuredOutputs = (parameters: { operation?: string }) => {
+	const byOperation: Record<string, string[]> = { recordEvent: ['Recorded', 'Refused'] };
+	return (byOperation[parameters.operation ?? ''] ?? ['Done']).map((displayName) => ({ type: 'main', displayName }));
+};
+
+export class CourierTracking implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'Courier Tracking',
+		name: 'courierTracking',
+		icon: { light: 'file:courierTracking.svg', dark: 'file:courierTracking.dark.svg' },
+		group: ['transform'],
+		version: 1,
+		subtitle: '={{ $parameter["operation"] }}',
+		description: 'Proof of delivery from the couriers\' phones (signed), reception dates, and delivery status scoped by accreditation',
+		defaults: { name: 'Courier Tracking' },
+		usableAsTool: true,
+		inputs: [NodeConnectionTypes.Main],
+		outputs: `={{(${configuredOutputs})($parameter)}}`,
+		credentials: [
+			{ name: 'receivablesLedgerApi', required: true, testedBy: 'receivablesLedgerConnectionTest' },
+			{ name: 'receivablesWebhookApi', required: true, testedBy: 'receivablesWebhookSecretTest', displayOptions: { show: { operation: ['recordEvent'] } } },
+		],
+		properties: [
+			{
+				displayName: 'Operation',
+				name: 'operation',
+				type: 'options',
+				noDataExpression: true,
+				options: [
+					{ name: 'Record Courier Event', value: 'recordEvent', description: 'Signed request from a courier\'s phone: picked up, delivered (name, signature, photo, position), refused, absent, wrong address, returned', action: 'Record courier events' },
+					{ name: 'Save Portal User', value: 'savePortalUser', description: 'Create or update a tracking-portal user with an accreditation level and a hashed secret', action: 'Save a portal user' },
+					{ name: 'Status Query', value: 'statusQuery', description: 'Delivery and payment status per invoice, limited to a portal user\'s accreditation', action: 'Query delivery status' },
+				],
+				default: 'recordEvent',
+			},
+			...recordEvent.description,
+			...statusQuery.description,
+			...savePortalUser.description,
+		],
+	};
+
+	methods = { credentialTest };
+
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		return await router.call(this);
+	}
+}

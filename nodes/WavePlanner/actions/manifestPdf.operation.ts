@@ -1,0 +1,57 @@
+import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import { updateDisplayOptions } from 'n8n-workflow';
+import { isReceivablesError, loadManifest, renderManifestPdf } from '../../../core';
+import { errorJson, toNodeError } from '../../shared/errors';
+import { getLedger } from '../../shared/transport/ledger';
+
+export const QR_CREDENTIAL = 'receivablesWebhookApi';
+
+const properties: INodeProperties[] = [
+	{
+		displayName: 'The QR codes are signed with the secret of the Receivables Webhook credential: use the same credential in Courier Tracking so the courier page can read them.',
+		name: 'manifestNotice',
+		type: 'notice',
+		default: '',
+	},
+	{ displayName: 'Wave Code', name: 'waveCode', type: 'string', default: '={{ $json.waveCode }}', required: true },
+	{
+		displayName: 'Language',
+		name: 'language',
+		type: 'options',
+		options: [
+			{ name: 'French', value: 'fr' },
+			{ name: 'English', value: 'en' },
+		],
+		default: 'fr',
+	},
+	{ displayName: 'Cover Sheets', name: 'coverSheets', type: 'boolean', default: true, description: 'Whether to add one cover/address sheet per customer' },
+	{ displayName: 'Put Output File in Field', name: 'binaryProperty', type: 'string', default: 'data' },
+];
+
+export const description = updateDisplayOptions({ show: { operation: ['manifestPdf'] } }, properties);
+
+/** One item per wave with the PDF as binary data; items are produced one after the other (one PDF in memory at a time). */
+export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+	const ledger = await getLedger(this);
+	const credential = await this.getCredentials(QR_CREDENTIAL);
+	const items = this.getInputData();
+	const out: INodeExecutionData[] = [];
+	for (let i = 0; i < items.length; i++) {
+		try {
+			const waveCode = String(this.getNodeParameter('waveCode', i));
+			const data = await loadManifest(ledger, waveCode);
+			const pdf = await renderManifestPdf(data, {
+				qrSecret: String(credential.secret ?? ''),
+				language: this.getNodeParameter('language', i, 'fr') as 'fr' | 'en',
+				coverSheets: this.getNodeParameter('coverSheets', i, true) as boolean,
+			});
+			const property = String(this.getNodeParameter('binaryProperty', i, 'data'));
+			const binary = await this.helpers.prepareBinaryData(Buffer.from(pdf), `manifest-${waveCode}.pdf`, 'application/pdf');
+			out.push({ json: { waveCode, courierCode: data.courierCode, invoices: data.lines.length, plannedOn: data.plannedOn }, binary: { [property]: binary }, pairedItem: { item: i } });
+		} catch (error) {
+			if (!isReceivablesError(error) || !this.continueOnFail()) throw toNodeError(this.getNode(), error, i);
+			out.push({ json: { ...errorJson(error), input: items[i].json }, pairedItem: { item: i } });
+		}
+	}
+	return [out];
+}

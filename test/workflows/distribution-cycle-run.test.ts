@@ -1,0 +1,49 @@
+import path from 'node:path';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import type { Ledger } from '../../core';
+import { createTestLedger, dropTestLedger, ledgerCredentialData } from '../helpers/db';
+import { closeEngine, loadWorkflow, PACKAGE_ROOT, runWorkflow, setNodeParameters } from '../helpers/engine';
+import { seedDistribution } from './distribution-helpers';
+
+const SECRET = 'qr_workflow_test_secret_0123456789';
+
+describe('workflow: Distribution: cycle run → wave planning → manifests', () => {
+	let ledger: Ledger;
+	beforeAll(async () => {
+		ledger = await createTestLedger();
+		await seedDistribution(ledger);
+	});
+	afterAll(async () => {
+		await closeEngine();
+		await dropTestLedger(ledger);
+	});
+
+	test('plans the waves of the monthly run by zone and prints one manifest PDF per wave', async () => {
+		let workflow = loadWorkflow(path.join(PACKAGE_ROOT, 'workflows', 'distribution-cycle-run.json'));
+		const plan = workflow.nodes.find((n) => n.name === 'Plan waves');
+		workflow = setNodeParameters(workflow, 'Plan waves', { ...plan?.parameters, runDate: '2026-03-31', startDate: '2026-03-30' });
+		const credentials = { receivablesLedgerApi: ledgerCredentialData(ledger.schema), receivablesWebhookApi: { secret: SECRET, previousSecret: '' } };
+		const result = await runWorkflow(workflow, { credentials });
+		expect(result.error).toBeUndefined();
+		expect(result.status).toBe('success');
+		const waves = result.json('Plan waves');
+		expect(waves.map((w) => [w.zone, w.courierCode, w.plannedOn, w.invoiceCount])).toEqual([
+			['CASA-NORD', 'C1', '2026-03-30', 3],
+			['PLATEAU', 'C2', '2026-03-30', 1],
+		]);
+		const manifests = result.nodeOutputs('Print manifests');
+		expect(manifests.map((m) => m.json.waveCode)).toEqual(waves.map((w) => w.waveCode));
+		expect(manifests[0].binary?.data.mimeType).toBe('application/pdf');
+		const dir = mkdtempSync(path.join(tmpdir(), 'wf-manifest-'));
+		const file = path.join(dir, 'm.pdf');
+		writeFileSync(file, Buffer.from(manifests[0].binary?.data.data ?? '', 'base64'));
+		const text = execFileSync('pdftotext', ['-layout', file, '-'], { encoding: 'utf8' });
+		expect(text).toContain('Atlas Distribution');
+		expect(text).toContain('MA-3');
+		// A second run the same day finds nothing left to plan.
+		const again = await runWorkflow(workflow, { credentials });
+		expect(again.json('Plan waves')).toEqual([]);
+	});
+});

@@ -1,0 +1,56 @@
+import path from 'node:path';
+import { markInvoicesEntered, planWaves, releaseWave, signWebhookRequest, type Ledger } from '../../core';
+import { createTestLedger, dropTestLedger, ledgerCredentialData } from '../helpers/db';
+import { closeEngine, loadWorkflow, PACKAGE_ROOT, rawWebhookItem, runWorkflow } from '../helpers/engine';
+import { seedDistribution } from './distribution-helpers';
+
+const SECRET = 'courier_workflow_secret_0123456789';
+const WORKFLOW = loadWorkflow(path.join(PACKAGE_ROOT, 'workflows', 'tracking-courier-events.json'));
+
+describe('workflow: Tracking: courier events webhook (signed) → proof of delivery', () => {
+	let ledger: Ledger;
+	let credentials: Record<string, Record<string, string | number>>;
+	beforeAll(async () => {
+		ledger = await createTestLedger();
+		credentials = { receivablesLedgerApi: ledgerCredentialData(ledger.schema), receivablesWebhookApi: { secret: SECRET, previousSecret: '' } };
+		await seedDistribution(ledger);
+		const plan = await planWaves(ledger, { runDate: '2026-03-31', startDate: '2026-03-30', maxPerCourierPerDay: 10 });
+		for (const w of plan.waves) {
+			await markInvoicesEntered(ledger, { waveCode: w.code });
+			await releaseWave(ledger, { waveCode: w.code });
+		}
+	});
+	afterAll(async () => {
+		await closeEngine();
+		await dropTestLedger(ledger);
+	});
+
+	const post = (body: unknown, delivery: string, secret = SECRET) => {
+		const raw = JSON.stringify(body);
+		return runWorkflow(WORKFLOW, { triggerItems: [rawWebhookItem(raw, { headers: { 'x-receivables-delivery': delivery, 'x-receivables-signature': signWebhookRequest({ rawBody: raw, secret, deliveryId: delivery }) } })], credentials });
+	};
+
+	test('records a signed delivery (reception date, due date from reception), answers 200; refuses forged and replayed requests with 401', async () => {
+		const occurredAt = new Date(Date.now() - 60000).toISOString();
+		const body = { events: [
+			{ eventId: 'wf-ev-0001', type: 'delivered', courierCode: 'C1', invoiceNumber: 'MA-1', occurredAt, recipientName: 'M. Alaoui', latitude: 33.59, longitude: -7.61 },
+			{ eventId: 'wf-ev-0002', type: 'delivered', courierCode: 'C1', invoiceNumber: 'NOPE', occurredAt, recipientName: 'X' },
+		] };
+		const forged = await post(body, 'wf-dl-1', 'another_secret_0123456789');
+		expect(forged.responses[0]).toMatchObject({ statusCode: 401 });
+		expect(await ledger.query('SELECT 1 FROM courier_events')).toHaveLength(0);
+		const ok = await post(body, 'wf-dl-1');
+		expect(ok.error).toBeUndefined();
+		expect(ok.responses[0]).toMatchObject({ statusCode: 200 });
+		const answer = ok.responses[0].body as { code: string; results: Array<Record<string, unknown>> };
+		expect(answer.code).toBe('PARTIAL');
+		expect(answer.results[0]).toMatchObject({ ok: true, status: 'recorded', deliveryStatus: 'delivered' });
+		expect(answer.results[1]).toMatchObject({ ok: false, code: 'EVENT_INVOICE_UNKNOWN' });
+		const [inv] = await ledger.query<{ reception_date: string; due_date: string }>(`SELECT to_char(reception_date, 'YYYY-MM-DD') AS reception_date, to_char(due_date, 'YYYY-MM-DD') AS due_date FROM invoices WHERE number = 'MA-1'`);
+		expect(inv.reception_date).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+		expect(inv.due_date > inv.reception_date).toBe(true);
+		const replay = await post(body, 'wf-dl-1');
+		expect(replay.responses[0]).toMatchObject({ statusCode: 401 });
+		expect(await ledger.query('SELECT 1 FROM courier_events')).toHaveLength(1);
+	});
+});
