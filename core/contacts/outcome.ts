@@ -63,8 +63,12 @@ export interface RecordCallInput {
 	disputeSubcategory?: string | null;
 	notes?: string | null;
 	actor?: string | null;
-	/** How the customer answered: a call (default) or an e-mail read by the dispute inbox. */
+	/**
+	 * How the customer answered: a call (default) or an e-mail read by the dispute inbox. An e-mail without a task
+	 * is recorded on its own (no call task), identified by `sourceRef` (its Message-ID): recording it again changes nothing.
+	 */
 	channel?: 'call' | 'email';
+	sourceRef?: string | null;
 	/** Day of the call (default today in the zone). */
 	asOf?: string;
 	zone?: string;
@@ -74,8 +78,9 @@ export interface RecordCallInput {
 
 export interface RecordedCall {
 	status: 'recorded' | 'already_recorded';
-	taskId: string;
-	taskStatus: 'open' | 'done';
+	/** The call task; null for an e-mail recorded on its own. */
+	taskId: string | null;
+	taskStatus: 'open' | 'done' | null;
 	outcome: CallOutcome;
 	family: OutcomeFamily;
 	customer: { id: string; externalId: string; name: string };
@@ -93,6 +98,7 @@ function callError(code: string, message: string, hint: string, details?: Record
 }
 
 interface TaskRow {
+	/** Empty for an e-mail recorded without a task. */
 	id: string;
 	customer_id: string;
 	external_id: string;
@@ -103,7 +109,7 @@ interface TaskRow {
 	invoice_ids: string[];
 }
 
-async function loadTask(client: Pick<PoolClient, 'query'>, input: RecordCallInput, asOf: string): Promise<TaskRow> {
+async function loadTask(client: Pick<PoolClient, 'query'>, input: RecordCallInput, asOf: string, taskless: boolean): Promise<TaskRow> {
 	if (input.taskId !== undefined && input.taskId !== null && String(input.taskId).trim() !== '') {
 		const id = String(input.taskId).trim();
 		const { rows } = await client.query<TaskRow>(
@@ -127,8 +133,11 @@ async function loadTask(client: Pick<PoolClient, 'query'>, input: RecordCallInpu
 		customerCode = codes[0];
 	}
 	if (!customerCode) throw callError('CALL_NO_TASK', 'Neither a call task, a customer nor an invoice is given.', 'Give the taskId from Plan Calls, the customer code or the invoice numbers.');
-	const customer = await client.query<{ id: string }>('SELECT id FROM customers WHERE external_id = $1', [customerCode]);
+	const customer = await client.query<{ id: string; name: string }>('SELECT id, name FROM customers WHERE external_id = $1', [customerCode]);
 	if (!customer.rows[0]) throw callError('CALL_UNKNOWN_CUSTOMER', `Customer "${customerCode}" is not in the ledger.`, 'Give the external id of a customer stored by Invoice Intake.');
+	if (taskless) {
+		return { id: '', customer_id: customer.rows[0].id, external_id: customerCode, name: customer.rows[0].name, status: 'open', outcome: null, attempts: 0, invoice_ids: [] };
+	}
 	await client.query(
 		`INSERT INTO contact_tasks (customer_id, kind, due_on) VALUES ($1, 'quality_call', $2) ON CONFLICT (customer_id, kind, due_on) DO NOTHING`,
 		[customer.rows[0].id, asOf],
@@ -172,10 +181,22 @@ export async function recordCallOutcome(ledger: Ledger, input: RecordCallInput):
 	const routing = input.outcome === 'dispute' ? await disputeRouting(ledger) : undefined;
 
 	const channel = input.channel === 'email' ? 'email' : 'call';
+	const hasTask = input.taskId !== undefined && input.taskId !== null && String(input.taskId).trim() !== '';
+	const taskless = channel === 'email' && !hasTask;
+	const sourceRef = input.sourceRef ? String(input.sourceRef).trim() || null : null;
 	return await ledger.transaction(async (client) => {
-		const task = await loadTask(client, input, asOf);
+		const task = await loadTask(client, input, asOf, taskless);
 		const family = OUTCOME_FAMILY[input.outcome];
-		const base = { taskId: task.id, outcome: input.outcome, family, customer: { id: task.customer_id, externalId: task.external_id, name: task.name } };
+		const base = { taskId: task.id || null, outcome: input.outcome, family, customer: { id: task.customer_id, externalId: task.external_id, name: task.name } };
+		if (taskless && sourceRef) {
+			const seen = await client.query(
+				"SELECT 1 FROM history WHERE customer_id = $1 AND kind = $2 AND payload->>'sourceRef' = $3 LIMIT 1",
+				[task.customer_id, `email_${input.outcome}`, sourceRef],
+			);
+			if (seen.rows.length) {
+				return { ...base, status: 'already_recorded', taskStatus: null, invoices: [], unknownInvoices: [], attempts: 0, resendRequested: [], promises: [], dispute: null, paymentReference: input.paymentReference ?? null };
+			}
+		}
 		if (task.status !== 'open') {
 			if (task.outcome === input.outcome) {
 				return { ...base, status: 'already_recorded', taskStatus: 'done', invoices: [], unknownInvoices: [], attempts: task.attempts, resendRequested: [], promises: [], dispute: null, paymentReference: input.paymentReference ?? null };
@@ -198,8 +219,9 @@ export async function recordCallOutcome(ledger: Ledger, input: RecordCallInput):
 
 		const noAnswer = input.outcome === 'voicemail' || input.outcome === 'unreachable';
 		const attempts = task.attempts + 1;
-		const taskStatus: 'open' | 'done' = noAnswer && attempts < (input.maxAttempts ?? 3) ? 'open' : 'done';
-		const details: Record<string, unknown> = { outcome: input.outcome, family };
+		const taskStatus: 'open' | 'done' | null = taskless ? null : noAnswer && attempts < (input.maxAttempts ?? 3) ? 'open' : 'done';
+		const details: Record<string, unknown> = { outcome: input.outcome, family, ...(sourceRef ? { sourceRef } : {}) };
+		const refBase = taskless ? (sourceRef ? `mail:${sourceRef}` : null) : `task:${task.id}`;
 		const resendRequested: string[] = [];
 		const promises: RecordedCall['promises'] = [];
 		let dispute: OpenedDispute | null = null;
@@ -225,7 +247,7 @@ export async function recordCallOutcome(ledger: Ledger, input: RecordCallInput):
 					subcategory: input.disputeSubcategory ?? null,
 					evidence: input.notes ?? null,
 					source: channel,
-					sourceRef: `task:${task.id}`,
+					sourceRef: refBase,
 					asOf,
 					zone,
 					actor: input.actor ?? undefined,
@@ -258,7 +280,7 @@ export async function recordCallOutcome(ledger: Ledger, input: RecordCallInput):
 						ON CONFLICT (source, source_ref) WHERE source_ref IS NOT NULL
 							DO UPDATE SET promised_on = EXCLUDED.promised_on, amount_minor = EXCLUDED.amount_minor, note = EXCLUDED.note, status = 'pending', flagged = false, settled_at = NULL
 						RETURNING id, promised_on::text`,
-						[task.customer_id, inv?.id ?? null, on, amount?.toString() ?? null, inv?.currency ?? null, source, `task:${task.id}:${inv?.id ?? 'account'}`, task.id,
+						[task.customer_id, inv?.id ?? null, on, amount?.toString() ?? null, inv?.currency ?? null, source, refBase ? `${refBase}:${inv?.id ?? 'account'}` : null, task.id || null,
 							input.outcome === 'payment_sent' ? `payment announced${input.paymentReference ? `, reference ${input.paymentReference}` : ''}` : input.notes ?? null],
 					);
 					promises.push({ id: row.rows[0].id, invoice: inv?.number ?? null, promisedOn: row.rows[0].promised_on, amount: amount !== null && inv ? formatAmount(amount, inv.currency) : null, currency: inv?.currency ?? null });
@@ -272,7 +294,7 @@ export async function recordCallOutcome(ledger: Ledger, input: RecordCallInput):
 		}
 
 		const answers = Object.fromEntries(Object.entries(input.answers ?? {}).filter(([, v]) => v !== undefined));
-		await client.query(
+		if (!taskless) await client.query(
 			`UPDATE contact_tasks SET status = $2, outcome = $3, notes = coalesce($4, notes), attempts = $5, done_at = CASE WHEN $2 = 'done' THEN now() ELSE done_at END,
 				checklist = checklist || $6::jsonb, outcome_details = $7, assignee_code = coalesce(assignee_code, (SELECT code FROM staff WHERE code = $8))
 			WHERE id = $1`,
@@ -291,7 +313,7 @@ export async function recordCallOutcome(ledger: Ledger, input: RecordCallInput):
 			unreachable: `${by}: unreachable (attempt ${attempts})`,
 			wrong_contact: `${by}: wrong contact — the customer's contact details need updating`,
 		};
-		await history(client, task.customer_id, invoiceIds, `${channel}_${input.outcome}`, channel, input.actor, input.notes ? `${summaries[input.outcome]} — ${input.notes}` : summaries[input.outcome], { taskId: task.id, ...details, answers });
+		await history(client, task.customer_id, invoiceIds, `${channel}_${input.outcome}`, channel, input.actor, input.notes ? `${summaries[input.outcome]} — ${input.notes}` : summaries[input.outcome], { taskId: task.id || null, ...details, answers });
 		return {
 			...base,
 			status: 'recorded',

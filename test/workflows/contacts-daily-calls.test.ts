@@ -1,0 +1,49 @@
+import { existsSync, readFileSync, rmSync } from 'node:fs';
+import path from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { addDays, todayIn, type Ledger } from '../../core';
+import { dropTestLedger } from '../helpers/db';
+import { addCustomer, addInvoice } from '../helpers/dunning';
+import { closeEngine, loadWorkflow, PACKAGE_ROOT, runWorkflow, setNodeParameters } from '../helpers/engine';
+import { credentialsFor, dunningLedger, expectFiles, testFolder } from './dunning-helpers';
+
+describe('workflow: daily quality calls', () => {
+	let ledger: Ledger;
+	const folder = testFolder('call-lists');
+	const today = todayIn('Europe/Paris');
+
+	beforeAll(async () => {
+		ledger = await dunningLedger();
+		const a = await addCustomer(ledger, { externalId: 'QC-A', name: 'Atelier Mercier', collector: 'COL1' });
+		const b = await addCustomer(ledger, { externalId: 'QC-B', name: 'Sahel Distribution', language: 'en', collector: 'COL2' });
+		await addInvoice(ledger, { customerId: a, number: 'QCA-1', dueDate: addDays(today, 5) });
+		await addInvoice(ledger, { customerId: b, number: 'QCB-1', dueDate: addDays(today, 5) });
+		const late = await addInvoice(ledger, { customerId: b, number: 'QCB-OLD', dueDate: addDays(today, -20) });
+		await ledger.query('INSERT INTO promises (customer_id, invoice_id, promised_on, source) VALUES ($1, $2, $3, $4)', [b, late, addDays(today, -2), 'call']);
+		rmSync(folder, { recursive: true, force: true });
+	});
+
+	afterAll(async () => {
+		await closeEngine();
+		await dropTestLedger(ledger);
+	});
+
+	test('settles promises, plans the calls and saves the call list as PDF and CSV', async () => {
+		const workflow = loadWorkflow(path.join(PACKAGE_ROOT, 'workflows', 'contacts-daily-calls.json'));
+		setNodeParameters(workflow, 'Save the PDF', { fileName: `=${folder}/{{ $binary.pdf.fileName }}` });
+		setNodeParameters(workflow, 'Save the CSV', { fileName: `=${folder}/{{ $binary.csv.fileName }}` });
+		expectFiles(folder, [`appels-${today}.pdf`, `appels-${today}.csv`]);
+		const result = await runWorkflow(workflow, { credentials: credentialsFor(ledger) });
+		expect(result.error).toBeUndefined();
+		expect(result.json('Broken promises: back in dunning')).toEqual([expect.objectContaining({ invoice: 'QCB-OLD', status: 'broken' })]);
+		expect(result.json('Plan the calls').map((c) => c.taskId && (c.customer as { externalId: string }).externalId)).toEqual(['QC-A', 'QC-B']);
+		const csv = readFileSync(path.join(folder, `appels-${today}.csv`), 'utf8');
+		expect(csv).toContain('QC-A;Atelier Mercier');
+		expect(existsSync(path.join(folder, `appels-${today}.pdf`))).toBe(true);
+		const text = spawnSync('pdftotext', ['-layout', '-enc', 'UTF-8', path.join(folder, `appels-${today}.pdf`), '-']).stdout.toString('utf8');
+		expect(text).toContain('Atelier Mercier (QC-A)');
+		expect(text).toContain('Did you receive invoice QCB-1?');
+		const [flag] = await ledger.query<{ flagged: boolean }>('SELECT flagged FROM promises');
+		expect(flag.flagged).toBe(true);
+	});
+});

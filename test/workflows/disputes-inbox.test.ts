@@ -1,0 +1,65 @@
+import path from 'node:path';
+import type { IDataObject } from 'n8n-workflow';
+import { addDays, todayIn, type Ledger } from '../../core';
+import { dropTestLedger } from '../helpers/db';
+import { addCustomer, addInvoice } from '../helpers/dunning';
+import { closeEngine, loadWorkflow, PACKAGE_ROOT, runWorkflow } from '../helpers/engine';
+import { credentialsFor, dunningLedger } from './dunning-helpers';
+
+/** What n8n's Email Trigger (IMAP) outputs for a message in its "Simple" format. */
+function mail(messageId: string, subject: string, text: string, date = new Date().toUTCString()): IDataObject {
+	return { textPlain: text, textHtml: '', subject, date, from: 'client@example.com', metadata: { 'message-id': messageId }, attributes: { uid: 1 } };
+}
+
+describe('workflow: dispute inbox', () => {
+	let ledger: Ledger;
+
+	beforeAll(async () => {
+		ledger = await dunningLedger();
+		const c = await addCustomer(ledger, { externalId: 'IN-1', name: 'Quincaillerie du Plateau', salesRep: 'REP1' });
+		await addInvoice(ledger, { customerId: c, number: 'FV-2026-0101', dueDate: addDays(todayIn('Europe/Paris'), -3), amount: 240000n });
+		await addInvoice(ledger, { customerId: c, number: 'FV-2026-0102', dueDate: addDays(todayIn('Europe/Paris'), -3), amount: 60000n });
+		await addInvoice(ledger, { customerId: c, number: 'FV-2026-0103', dueDate: addDays(todayIn('Europe/Paris'), -3), amount: 30000n });
+	});
+
+	afterAll(async () => {
+		await closeEngine();
+		await dropTestLedger(ledger);
+	});
+
+	test('opens disputes, records promises and announced payments, sets aside automatic replies, sends the rest to review', async () => {
+		const promised = addDays(todayIn('Europe/Paris'), 10);
+		const items = [
+			mail('<d1@client>', 'RE: Relance facture FV-2026-0101', "Bonjour,\nCe n'est pas la livraison le problème, c'est le prix de la facture FV-2026-0101 : 14,50 € au lieu de 12,90 € du devis. Merci de corriger.\nCordialement\n\nLe 02/03/2026 à 09:00, Relances <relance@novafer.fr> a écrit :\n> Merci de régler la facture FV-2026-0101."),
+			mail('<p1@client>', 'RE: Relance', `Bonjour, la facture FV-2026-0102 est validée, elle sera payée le ${promised.slice(8, 10).replace(/^0/, '')}.\nCordialement`),
+			mail('<s1@client>', 'RE: Relance', 'Hello, the payment for invoice FV-2026-0103 was made yesterday by bank transfer, reference TRF-2026-88412.\nRegards'),
+			mail('<a1@client>', 'Réponse automatique : Relance facture FV-2026-0101', "Je suis absente jusqu'au 30 mars. Pour les factures, contactez compta@client.fr."),
+			mail('<r1@client>', 'RE: Relance', "Bonjour, serait-il possible d'étaler le paiement en trois mensualités ? Notre trésorerie est tendue."),
+			mail('<x1@client>', 'RE: Relance', 'Bonjour, la facture FV-9999-0001 comporte une erreur de TVA, merci de la refaire.'),
+		];
+		const result = await runWorkflow(loadWorkflow(path.join(PACKAGE_ROOT, 'workflows', 'disputes-inbox.json')), { credentials: credentialsFor(ledger), triggerItems: items });
+		expect(result.error).toBeUndefined();
+		const classified = result.json('Read the reply').map((j) => (j.classification as IDataObject).category);
+		expect(classified).toEqual(['commercial', 'payment_promise', 'payment_sent', 'auto_reply', 'delay_request', 'administrative']);
+
+		const opened = result.json('Notify: dispute opened');
+		expect(opened).toEqual([expect.objectContaining({ status: 'opened', category: 'commercial', owner: 'REP1', invoices: [expect.objectContaining({ number: 'FV-2026-0101' })] })]);
+		expect(result.json('Notify: promise recorded')).toEqual([expect.objectContaining({ outcome: 'promise', promises: [expect.objectContaining({ invoice: 'FV-2026-0102', promisedOn: promised })] })]);
+		expect(result.json('Notify: payment announced')).toEqual([expect.objectContaining({ outcome: 'payment_sent', paymentReference: 'TRF-2026-88412' })]);
+		expect(result.json('Automatic reply: set aside')).toHaveLength(1);
+		// Human review runs once per branch that reaches it.
+		const runs = result.run.data.resultData.runData['Human review']?.length ?? 0;
+		const review = Array.from({ length: runs }, (_, r) => result.json('Human review', 0, r)).flat();
+		expect(review).toHaveLength(2);
+		expect(review.some((j) => j.code === 'DISPUTE_NO_INVOICE')).toBe(true);
+		expect(review.some((j) => (j.classification as IDataObject | undefined)?.category === 'delay_request')).toBe(true);
+
+		// The same mailbox read again (a retried execution) opens no second dispute.
+		const again = await runWorkflow(loadWorkflow(path.join(PACKAGE_ROOT, 'workflows', 'disputes-inbox.json')), { credentials: credentialsFor(ledger), triggerItems: [items[0]] });
+		expect(again.json('Notify: dispute opened')).toEqual([expect.objectContaining({ status: 'existing', disputeId: (opened[0] as IDataObject).disputeId })]);
+		const disputes = await ledger.query<{ category: string; source_ref: string }>('SELECT category, source_ref FROM disputes');
+		expect(disputes).toEqual([{ category: 'commercial', source_ref: '<d1@client>' }]);
+		const promises = await ledger.query<{ source: string; status: string }>('SELECT source, status FROM promises ORDER BY source');
+		expect(promises).toEqual([{ source: 'email', status: 'pending' }, { source: 'payment_announced', status: 'pending' }]);
+	});
+});

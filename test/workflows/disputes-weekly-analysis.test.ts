@@ -1,0 +1,48 @@
+import { readFileSync, rmSync } from 'node:fs';
+import path from 'node:path';
+import { openDispute, resolveDispute, todayIn, type Ledger } from '../../core';
+import { dropTestLedger } from '../helpers/db';
+import { addCustomer, addInvoice } from '../helpers/dunning';
+import { closeEngine, loadWorkflow, PACKAGE_ROOT, runWorkflow, setNodeParameters } from '../helpers/engine';
+import { credentialsFor, dunningLedger, expectFiles, testFolder } from './dunning-helpers';
+
+describe('workflow: weekly dispute analysis', () => {
+	let ledger: Ledger;
+	const folder = testFolder('dispute-reports');
+	const today = todayIn('Europe/Paris');
+
+	beforeAll(async () => {
+		ledger = await dunningLedger();
+		const c = await addCustomer(ledger, { externalId: 'WA-1', name: 'Groupe Alizé' });
+		for (const n of ['W-1', 'W-2', 'W-3']) await addInvoice(ledger, { customerId: c, number: n, dueDate: today, amount: 100000n });
+		const a = await openDispute(ledger, { invoices: ['W-1'], category: 'commercial', evidence: 'prix différent du devis' });
+		await openDispute(ledger, { invoices: ['W-2'], category: 'logistics' });
+		const b = await openDispute(ledger, { invoices: ['W-3'], category: 'commercial', evidence: 'remise non appliquée' });
+		await resolveDispute(ledger, { disputeId: a.disputeId, resolution: 'credit_note', rootCause: 'Price list not updated' });
+		await resolveDispute(ledger, { disputeId: b.disputeId, resolution: 'credit_note', rootCause: 'price list not updated' });
+		rmSync(folder, { recursive: true, force: true });
+	});
+
+	afterAll(async () => {
+		await closeEngine();
+		await dropTestLedger(ledger);
+	});
+
+	test('saves the analysis by category and the top root causes as CSV files', async () => {
+		const workflow = loadWorkflow(path.join(PACKAGE_ROOT, 'workflows', 'disputes-weekly-analysis.json'));
+		setNodeParameters(workflow, 'Save category report', { fileName: `=${folder}/{{ $binary.data.fileName }}` });
+		setNodeParameters(workflow, 'Save causes report', { fileName: `=${folder}/{{ $binary.data.fileName }}` });
+		expectFiles(folder, [`litiges-categories-${today}.csv`, `litiges-causes-${today}.csv`]);
+		const result = await runWorkflow(workflow, { credentials: credentialsFor(ledger) });
+		expect(result.error).toBeUndefined();
+		expect(result.json('Categories as a table')).toEqual([
+			expect.objectContaining({ category: 'commercial', disputes: 2, open: 0, resolved: 2, amounts: '2000.00 EUR' }),
+			expect.objectContaining({ category: 'logistics', disputes: 1, open: 1, resolved: 0 }),
+		]);
+		expect(result.json('Causes as a table')).toEqual([expect.objectContaining({ rootCause: 'Price list not updated', disputes: 2, share: 1, categories: 'commercial' })]);
+		const causes = readFileSync(path.join(folder, `litiges-causes-${today}.csv`), 'utf8');
+		expect(causes).toContain('Price list not updated');
+		expect(causes).toContain('WA-1');
+		expect(readFileSync(path.join(folder, `litiges-categories-${today}.csv`), 'utf8').split('\n')[0]).toContain('category;disputes;open');
+	});
+});
