@@ -1,3 +1,4 @@
 export * from './tokens';
 export * from './portal';
 export * from './events';
+export * from './pages';

@@ -1,0 +1,157 @@
+import { existsSync, mkdirSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import * as path from 'node:path';
+import type { Ledger } from '../ledger';
+import { createTestLedger, dropTestLedger } from '../../test/helpers/db';
+import { markInvoicesEntered, planWaves, releaseWave } from '../distribution';
+import { escapeHtml, handleCourierRequest, handlePortalRequest, type PageRequest } from './pages';
+import { savePortalUser } from './portal';
+
+const SECRET = 'pages-test-token-secret-0123456789';
+const CHROMIUM = '/usr/bin/chromium';
+const ARTIFACTS = path.join(__dirname, '..', '..', 'test-artifacts', 'tracking');
+
+async function seed(ledger: Ledger): Promise<void> {
+	await ledger.query(`INSERT INTO staff (code, name, roles, manager_code) VALUES ('H1', 'Head', '{group_head}', NULL)`);
+	await ledger.query(`INSERT INTO staff (code, name, roles, manager_code) VALUES ('C1', 'Youssef', '{courier}', NULL), ('R1', 'Rep One', '{sales_rep}', 'H1'), ('R2', 'Rep Two', '{sales_rep}', NULL)`);
+	await ledger.query(`INSERT INTO customers (external_id, name, billing_cycle, zone, city, country, currency, address_lines, sales_rep_code) VALUES
+		('K1', 'Atlas <script>alert(1)</script> & Fils', 'monthly', 'Z1', 'Casablanca', 'MA', 'MAD', '{"12 rue Allal"}', 'R1'),
+		('K2', 'Secret Customer', 'monthly', 'Z1', 'Casablanca', 'MA', 'MAD', '{"1 bd Anfa"}', 'R2')`);
+	for (const [n, c] of [['MA-1', 'K1'], ['MA-2', 'K1'], ['MA-9', 'K2']]) {
+		await ledger.query(`INSERT INTO invoices (number, customer_id, currency, total_excl_minor, total_incl_minor, payable_minor, open_minor, issue_date, due_date, content_hash)
+			SELECT $1, id, 'MAD', 250000, 250000, 250000, 250000, '2026-03-10', '2026-04-09', md5($1) FROM customers WHERE external_id = $2`, [n, c]);
+	}
+	const plan = await planWaves(ledger, { runDate: '2026-03-31', startDate: '2026-03-30', maxPerCourierPerDay: 10 });
+	for (const w of plan.waves) {
+		await markInvoicesEntered(ledger, { waveCode: w.code });
+		await releaseWave(ledger, { waveCode: w.code });
+	}
+	await savePortalUser(ledger, { login: 'rep1', name: 'Rep One', level: 2, staffCode: 'R1', secret: 'rep one secret', language: 'fr' });
+	await savePortalUser(ledger, { login: 'head1', name: 'Head', level: 3, staffCode: 'H1', secret: 'head one secret', language: 'en' });
+	await savePortalUser(ledger, { login: 'courier1', name: 'Youssef', level: 2, staffCode: 'C1', secret: 'courier secret', language: 'fr' });
+}
+
+describe('tracking pages', () => {
+	let ledger: Ledger;
+	const now = () => new Date();
+	beforeAll(async () => {
+		ledger = await createTestLedger();
+		await seed(ledger);
+	});
+	afterAll(async () => {
+		await dropTestLedger(ledger);
+	});
+
+	const portal = (req: PageRequest) => handlePortalRequest(ledger, req, { tokenSecret: SECRET, now: now() });
+	const session = (html: string) => /name="session" value="([^"]+)"/.exec(html)?.[1] ?? '';
+
+	it('escapes everything, scopes the list, and refuses tampered sessions the same way as expired ones', async () => {
+		expect(escapeHtml(`<a href="x" onclick='y'>&`)).toBe('&#60;a href&#61;&#34;x&#34; onclick&#61;&#39;y&#39;&#62;&#38;');
+		const first = await portal({});
+		expect(first.headers['Referrer-Policy']).toBe('no-referrer');
+		expect(first.body).toContain('name="secret"');
+		const bad = await portal({ body: { action: 'login', login: 'rep1', secret: 'nope nope nope' } });
+		expect(bad.status).toBe(401);
+		const unknown = await portal({ body: { action: 'login', login: 'ghost', secret: 'nope nope nope' } });
+		expect(unknown.body.replace(/\s+/g, ' ')).toBe(bad.body.replace(/\s+/g, ' '));
+		const ok = await portal({ body: { action: 'login', login: 'rep1', secret: 'rep one secret' } });
+		expect(ok.status).toBe(200);
+		expect(ok.body).toContain('MA-1');
+		expect(ok.body).not.toContain('MA-9');
+		expect(ok.body).not.toContain('Secret Customer');
+		expect(ok.body).not.toContain('<script>alert');
+		expect(ok.body).toContain('Atlas &#60;script&#62;alert(1)&#60;/script&#62; &#38; Fils');
+		const token = session(ok.body);
+		const searched = await portal({ body: { action: 'search', session: token, invoiceNumber: 'MA-9' } });
+		expect(searched.body).toContain('Aucune facture.');
+		const tampered = await portal({ body: { action: 'search', session: token.slice(0, -3) + 'AAA' } });
+		expect(tampered.body).toContain('name="secret"');
+		const csv = await portal({ body: { action: 'csv', session: token } });
+		expect(csv.headers['Content-Type']).toMatch(/text\/csv/);
+		expect(csv.body).toContain('MA-2');
+		expect(csv.body).not.toContain('MA-9');
+		const head = await portal({ body: { action: 'login', login: 'head1', secret: 'head one secret' } });
+		expect(head.body).toContain('MA-1');
+		expect(head.body).not.toContain('MA-9');
+	});
+
+	it('refuses the courier page to an account that is not a courier', async () => {
+		const r = await handleCourierRequest(ledger, { body: { action: 'login', login: 'rep1', secret: 'rep one secret' } }, { tokenSecret: SECRET, qrSecret: SECRET });
+		expect(r.status).toBe(401);
+		expect(r.body).not.toContain('name="eventId"');
+	});
+
+	const browserTest = existsSync(CHROMIUM) ? it : it.skip;
+	browserTest('in headless Chromium: log in, see only one’s scope, record a delivery on the courier page, see it in the portal', async () => {
+		const { chromium } = await import('playwright-core');
+		const server: Server = createServer((req, res) => {
+			let raw = '';
+			req.setEncoding('utf8');
+			req.on('data', (chunk: string) => {
+				raw += chunk;
+			});
+			req.on('end', () => {
+				const body = Object.fromEntries(new URLSearchParams(raw));
+				const handler = req.url?.startsWith('/courier')
+					? handleCourierRequest(ledger, { method: req.method, body }, { tokenSecret: SECRET, qrSecret: SECRET })
+					: handlePortalRequest(ledger, { method: req.method, body }, { tokenSecret: SECRET });
+				handler.then((r) => {
+					res.writeHead(r.status, r.headers);
+					res.end(r.body);
+				}, (error: Error) => {
+					res.writeHead(500);
+					res.end(error.message);
+				});
+			});
+		});
+		await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+		const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+		const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'] });
+		mkdirSync(ARTIFACTS, { recursive: true });
+		try {
+			const context = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
+			const portalPage = await context.newPage();
+			await portalPage.goto(`${base}/portal`);
+			await portalPage.fill('#login', 'rep1');
+			await portalPage.fill('#secret', 'rep one secret');
+			await Promise.all([portalPage.waitForNavigation(), portalPage.click('button[type=submit]')]);
+			const cards = await portalPage.locator('.card').allTextContents();
+			expect(cards.join('\n')).toContain('MA-1');
+			expect(cards.join('\n')).not.toContain('MA-9');
+			expect(await portalPage.locator('[data-invoice="MA-1"] .outcome').textContent()).toBe('Saisie');
+			await portalPage.screenshot({ path: path.join(ARTIFACTS, '1-portal-rep.png'), fullPage: true });
+
+			const courier = await context.newPage();
+			await courier.goto(`${base}/courier`);
+			await courier.fill('#login', 'courier1');
+			await courier.fill('#secret', 'courier secret');
+			await Promise.all([courier.waitForNavigation(), courier.click('button[type=submit]')]);
+			await courier.fill('#code', 'MA-1');
+			await courier.selectOption('#type', 'delivered');
+			await courier.fill('#recipientName', 'Mme Benali');
+			const pad = await courier.locator('#pad').boundingBox();
+			if (!pad) throw new Error('no signature pad');
+			await courier.mouse.move(pad.x + 20, pad.y + 40);
+			await courier.mouse.down();
+			await courier.mouse.move(pad.x + 120, pad.y + 90, { steps: 8 });
+			await courier.mouse.move(pad.x + 200, pad.y + 30, { steps: 8 });
+			await courier.mouse.up();
+			await courier.screenshot({ path: path.join(ARTIFACTS, '2-courier-form.png'), fullPage: true });
+			await Promise.all([courier.waitForNavigation(), courier.click('#event button[type=submit]')]);
+			expect(await courier.locator('.ok').textContent()).toContain('MA-1');
+			await courier.screenshot({ path: path.join(ARTIFACTS, '3-courier-recorded.png'), fullPage: true });
+
+			await Promise.all([portalPage.waitForNavigation(), portalPage.click('form:has(input[value=search]) button[type=submit]')]);
+			expect(await portalPage.locator('[data-invoice="MA-1"] .outcome').textContent()).toBe('Remise');
+			expect(await portalPage.locator('[data-invoice="MA-1"]').textContent()).toContain('Mme Benali');
+			await portalPage.screenshot({ path: path.join(ARTIFACTS, '4-portal-delivered.png'), fullPage: true });
+			const events = await ledger.query<{ attachments: { signature?: { mime: string } } }>(`SELECT attachments FROM courier_events`);
+			expect(events).toHaveLength(1);
+			expect(events[0].attachments.signature?.mime).toBe('image/png');
+		} finally {
+			await browser.close();
+			await new Promise((resolve) => server.close(resolve));
+		}
+	}, 120000);
+});
