@@ -3,7 +3,7 @@ import { formatMoney } from '../money';
 import { DEFAULT_ZONE, parseCalendarDate, todayIn } from '../time';
 import { loadPolicies } from './policy';
 import { planReminders } from './plan';
-import { escapeHtml, textToHtml, type Language } from './templates';
+import { escapeMessageHtml, textToHtml, type Language } from './templates';
 import { formatDate } from './render';
 
 /**
@@ -166,7 +166,7 @@ export async function dailyDigest(ledger: Ledger, options: DigestOptions = {}): 
 			problems: acc.problems,
 			subject: words.subject(date, planned, acc.problems.length),
 			text,
-			html: textToHtml(escapeHtml(text)),
+			html: textToHtml(escapeMessageHtml(text)),
 		});
 	}
 	return out.sort((a, b) => (a.collector?.code ?? '~').localeCompare(b.collector?.code ?? '~'));

@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { openLedger, type Ledger } from '../ledger';
 import { createTestLedger, dropTestLedger, testLedgerConfig } from '../../test/helpers/db';
@@ -25,7 +26,7 @@ describe('sendReminderEmails', () => {
 			name: 'Standard',
 			stages: [
 				{ code: 'level1', kind: 'reminder', offsetDays: 5, channels: ['email', 'letter'], template: 'reminder_1', grouping: 'statement', cc: ['{{salesRep.email}}'], bcc: ['archive@acme.example'], attachments: ['CGV.pdf'], sender: { replyTo: '{{collector.email}}' } },
-				{ code: 'level2', kind: 'reminder', level: 2, offsetDays: 15, channels: ['email'], template: 'reminder_2', grouping: 'statement', showCharges: true },
+				{ code: 'level2', kind: 'reminder', level: 2, offsetDays: 15, channels: ['email'], template: 'reminder_2', grouping: 'statement', showCharges: true, attachInvoiceCopy: true },
 			],
 		});
 		sink = await startSmtpSink();
@@ -102,6 +103,11 @@ describe('sendReminderEmails', () => {
 		expect(mail.text).toContain('taux annuel de 12,15\u00a0% (99,86\u00a0€ à ce jour)');
 		expect(mail.text).toContain('indemnité forfaitaire pour frais de recouvrement de 40,00\u00a0€');
 		expect(mail.text).toContain('Montant total dû : 10\u202f139,86\u00a0€.');
+		// the stage attaches a copy of the invoice, as a PDF made from the ledger
+		expect(mail.attachments.map((a) => [a.filename, a.contentType])).toEqual([['facture-L-1.pdf', 'application/pdf']]);
+		const copy = spawnSync('pdftotext', ['-', '-'], { input: mail.attachments[0].content }).stdout.toString();
+		expect(copy).toContain('Copie de la facture L-1 (duplicata)');
+		expect(copy).toContain('Total TTC : 10 000,00 €');
 	});
 
 	it('records 4xx as retry, 5xx as failed, a connection lost after DATA as uncertain, and retries only the retry', async () => {

@@ -8,6 +8,7 @@ import type { SmtpConfig } from '../mail/smtp';
 import type { PlannedInvoice, PlannedMessage } from './plan';
 import { renderReminder, type CompanyInfo } from './render';
 import { resolveAddressList } from './plan';
+import { renderInvoiceCopy } from './letters';
 
 /**
  * Sending reminders exactly once. Each invoice's stage is claimed in `reminders` (UNIQUE invoice_id + stage)
@@ -48,7 +49,7 @@ export interface SendEmailOptions {
 	company?: CompanyInfo;
 	/** Constant attachments by the name the stages use (e.g. "CGV.pdf"). */
 	attachments?: Record<string, MailAttachment>;
-	/** Builds the copy of an invoice for stages with attachInvoiceCopy. */
+	/** Builds the copy of an invoice for stages with attachInvoiceCopy (default: a PDF duplicata from the ledger). */
 	invoiceCopy?: (invoice: PlannedInvoice, message: PlannedMessage) => Promise<MailAttachment>;
 	/** Who claims (shown in reminders.claimed_by); default host:pid:uuid. */
 	claimedBy?: string;
@@ -228,12 +229,12 @@ function baseOutcome(p: Prepared, status: SendStatus): SendOutcome {
 	};
 }
 
-async function composeFor(p: Prepared, options: SendEmailOptions, company: CompanyInfo) {
+async function composeFor(ledger: Ledger, p: Prepared, options: SendEmailOptions, company: CompanyInfo) {
 	const message: PlannedMessage = { ...p.message, invoices: p.invoices, totalOpenMinor: p.invoices.reduce((s, i) => s + (p.message.stage.kind === 'thank_you' ? i.payableMinor : i.openMinor), 0n) };
 	const rendered = renderReminder(message, company);
 	const attachments: MailAttachment[] = (message.stage.attachments ?? []).map((name) => (options.attachments as Record<string, MailAttachment>)[name]);
-	if (message.stage.attachInvoiceCopy && options.invoiceCopy) {
-		for (const invoice of message.invoices) attachments.push(await options.invoiceCopy(invoice, message));
+	if (message.stage.attachInvoiceCopy) {
+		for (const invoice of message.invoices) attachments.push(options.invoiceCopy ? await options.invoiceCopy(invoice, message) : await renderInvoiceCopy(ledger, invoice, message, company));
 	}
 	const replyTo = message.stage.sender?.replyTo ? resolveAddressList([message.stage.sender.replyTo], message.customer)[0] : undefined;
 	const composed = await composeMail({
@@ -301,7 +302,7 @@ export async function sendReminderEmails(ledger: Ledger, messages: PlannedMessag
 			await runLimited(batch.filter((p) => !p.outcome), concurrency * 2, async (p) => {
 				let composed;
 				try {
-					composed = await composeFor(p, options, company);
+					composed = await composeFor(ledger, p, options, company);
 				} catch (error) {
 					p.outcome = { ...baseOutcome(p, 'failed'), error: isReceivablesError(error) ? `${error.message} ${error.hint ?? ''}`.trim() : (error as Error).message };
 					return;

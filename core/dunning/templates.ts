@@ -111,7 +111,7 @@ export function checkAddressTemplate(source: string): string | undefined {
 	return undefined;
 }
 
-export function escapeHtml(text: string): string {
+export function escapeMessageHtml(text: string): string {
 	return text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] as string);
 }
 
@@ -148,7 +148,7 @@ function parse(source: string): Node[] {
  * Unknown placeholders cannot reach this point (checked when the policy is loaded); they render empty.
  */
 export function renderPart(source: string, data: RenderValues, html: boolean): string {
-	const esc = html ? escapeHtml : (v: string) => v;
+	const esc = html ? escapeMessageHtml : (v: string) => v;
 	const out: string[] = [];
 	const walk = (nodes: Node[], invoice: Record<string, string> | undefined): void => {
 		for (const node of nodes) {
@@ -189,7 +189,7 @@ export function renderTemplate(template: TemplateText, data: RenderValues): Rend
 }
 
 function escapeValues(data: RenderValues): RenderValues {
-	const map = (record: Record<string, string>) => Object.fromEntries(Object.entries(record).map(([k, v]) => [k, escapeHtml(v)]));
+	const map = (record: Record<string, string>) => Object.fromEntries(Object.entries(record).map(([k, v]) => [k, escapeMessageHtml(v)]));
 	return { values: map(data.values), invoices: data.invoices.map(map), hasCharges: data.hasCharges };
 }
 
