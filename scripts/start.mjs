@@ -13,8 +13,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { dataDir, describeError, ensureBuilt, ensureDependencies, loadCore, root } from './lib/project.mjs';
 
+// The credentials the shipped workflows refer to, with the fixed ids they use.
 const LEDGER_CREDENTIAL = { id: 'rcvLedgerCred001', name: 'Receivables Ledger', type: 'receivablesLedgerApi' };
 const SMTP_CREDENTIAL = { id: 'rcvSmtpCred00001', name: 'Receivables SMTP', type: 'receivablesSmtpApi' };
+const WEBHOOK_CREDENTIAL = { id: 'rcvWebhookCred01', name: 'Receivables Webhook', type: 'receivablesWebhookApi' };
 const OWNER_EMAIL = 'admin@orbel.example';
 
 const env = process.env;
@@ -102,12 +104,13 @@ const hashOf = (value) => createHash('sha256').update(typeof value === 'string' 
 function secrets(data, runtime) {
 	const file = path.join(data, 'secrets.json');
 	const stored = readJson(file);
-	if (stored?.encryptionKey && stored?.owner?.passwordHash) return stored;
+	if (stored?.encryptionKey && stored?.owner?.passwordHash && stored?.webhookSecret) return stored;
 	const bcrypt = createRequire(path.join(runtime.dir, 'package.json'))('bcryptjs');
 	const password = `Demo-${randomBytes(5).toString('hex')}`;
 	const created = {
 		encryptionKey: stored?.encryptionKey ?? randomBytes(32).toString('hex'),
-		owner: { email: OWNER_EMAIL, firstName: 'Demo', lastName: 'Finance', password, passwordHash: bcrypt.hashSync(password, 10) },
+		owner: stored?.owner?.passwordHash ? stored.owner : { email: OWNER_EMAIL, firstName: 'Demo', lastName: 'Finance', password, passwordHash: bcrypt.hashSync(password, 10) },
+		webhookSecret: stored?.webhookSecret ?? randomBytes(24).toString('hex'),
 	};
 	writeFileSync(file, `${JSON.stringify(created, null, 2)}\n`, { mode: 0o600 });
 	return created;
@@ -137,11 +140,12 @@ function packageTriggerTypes(packageName) {
 }
 
 const NOT_ACTIVATING = new Set(['n8n-nodes-base.manualTrigger', 'n8n-nodes-base.executeWorkflowTrigger', 'n8n-nodes-base.errorTrigger']);
+const POLLING_BASE_NODES = new Set(['n8n-nodes-base.emailReadImap']);
 
 function startsByItself(workflow, packageTriggers) {
 	return (workflow.nodes ?? []).some((node) => {
 		if (node.disabled || NOT_ACTIVATING.has(node.type)) return false;
-		if (packageTriggers.has(node.type)) return true;
+		if (packageTriggers.has(node.type) || POLLING_BASE_NODES.has(node.type)) return true;
 		return node.type === 'n8n-nodes-base.webhook' || /Trigger$/.test(node.type);
 	});
 }
@@ -165,6 +169,7 @@ function shippedWorkflows(packageName) {
 				file: path.join(dir, name),
 				hash: hashOf(text),
 				trigger: startsByItself(workflow, packageTriggers),
+				credentialTypes: [...new Set(nodes.flatMap((node) => Object.keys(node.credentials ?? {})))],
 				types: new Set(nodes.map((node) => node.type)),
 				manual: nodes.some((node) => node.type === 'n8n-nodes-base.manualTrigger'),
 				webhooks: nodes.filter((node) => node.type === 'n8n-nodes-base.webhook' && node.parameters?.path).map((node) => ({ path: node.parameters.path, method: node.parameters.httpMethod ?? 'GET' })),
@@ -184,23 +189,27 @@ async function presentInN8n(ledger, schema, table, ids) {
 }
 
 /** What to try first, from the workflows that are really there. */
-function firstSteps({ editorUrl, workflows, database, catcher }) {
+function firstSteps({ editorUrl, workflows, database, catcher, secretsFile }) {
 	const steps = ['Open the editor and log in. The Receivables nodes are in the nodes panel (search "Receivables").'];
-	const reminders = workflows.find((w) => w.manual && w.types.has('n8n-nodes-receivables.reminderStep'));
-	if (reminders) steps.push(`Open "${reminders.name}" and click "Execute workflow": the e-mails land in the mail catcher (${catcher.url}).`);
-	const manual = workflows.find((w) => w.manual && w !== reminders);
-	if (manual) steps.push(`Open "${manual.name}" and click "Execute workflow" to see the nodes work on the ledger.`);
-	for (const workflow of workflows.filter((w) => w.trigger && w.webhooks.length).slice(0, 2)) {
+	const sending = workflows.filter((w) => w.types.has('n8n-nodes-receivables.reminderStep') && w.credentialTypes.includes(SMTP_CREDENTIAL.type));
+	const reminders = sending.find((w) => /level 1|niveau 1/i.test(w.name)) ?? sending[0];
+	if (reminders) {
+		steps.push(`Open "${reminders.name}" and click "Execute workflow": the reminders due today go out; read them in the mail catcher, ${catcher.url}`);
+	}
+	const manual = workflows.find((w) => w.manual);
+	if (manual) steps.push(`Open "${manual.name}" and click "Execute workflow" to see a node write to the ledger.`);
+	for (const workflow of workflows.filter((w) => w.active && w.webhooks.length)) {
 		const hook = workflow.webhooks[0];
-		steps.push(`"${workflow.name}" listens on ${hook.method} ${editorUrl}/webhook/${hook.path}`);
+		const signed = workflow.credentialTypes.includes(WEBHOOK_CREDENTIAL.type) ? ` (requests signed with the secret in ${secretsFile})` : '';
+		steps.push(`"${workflow.name}" answers ${hook.method} ${editorUrl}/webhook/${hook.path}${signed}`);
 	}
 	steps.push(`The ledger is the Postgres schema "${database.schema}" (credential "${LEDGER_CREDENTIAL.name}"): customers, invoices, payments, disputes.`);
 	return steps;
 }
 
-function banner({ editorUrl, owner, catcher, database, demo, workflows, logFile }) {
+function banner({ editorUrl, owner, catcher, database, demo, workflows, logFile, secretsFile }) {
 	const line = '─'.repeat(76);
-	const active = workflows.filter((w) => w.trigger).length;
+	const active = workflows.filter((w) => w.active).length;
 	say(`\n${line}`);
 	say(' n8n-nodes-receivables is running');
 	say(line);
@@ -209,11 +218,11 @@ function banner({ editorUrl, owner, catcher, database, demo, workflows, logFile 
 	say(` Mail catcher   ${catcher.url}   (SMTP 127.0.0.1:${catcher.smtpPort}; nothing leaves this machine)`);
 	say(` Ledger         schema "${database.schema}" on ${database.label}`);
 	if (demo) say(` Demo company   ${demo}`);
-	say(` Workflows      ${workflows.length} from workflows/, ${active} active (they have a trigger)`);
+	say(` Workflows      ${workflows.length} from workflows/, ${active} active (schedules and webhooks)`);
 	say(` n8n log        ${logFile}`);
 	say(line);
 	say(' What to try first');
-	firstSteps({ editorUrl, workflows, database, catcher }).forEach((text, i) => say(`  ${i + 1}. ${text}`));
+	firstSteps({ editorUrl, workflows, database, catcher, secretsFile }).forEach((text, i) => say(`  ${i + 1}. ${text}`));
 	say(line);
 	say(' Stop with Ctrl-C. The data stays in .data for the next `npm start`.');
 	say(`${line}\n`);
@@ -278,7 +287,7 @@ async function main() {
 	const stateFile = path.join(userFolder, 'receivables-start.json');
 	const state = readJson(stateFile) ?? {};
 	const saveState = () => writeFileSync(stateFile, `${JSON.stringify(state, null, 2)}\n`);
-	const { encryptionKey, owner } = secrets(data, runtime);
+	const { encryptionKey, owner, webhookSecret } = secrets(data, runtime);
 	const n8nSchema = (env.RECEIVABLES_N8N_SCHEMA ?? 'n8n').trim();
 	if (!/^[a-z_][a-z0-9_]{0,62}$/.test(n8nSchema)) throw new Error(`RECEIVABLES_N8N_SCHEMA "${n8nSchema}" is not a valid schema name (lower-case letters, digits, _).`);
 	if (n8nSchema === ledger.schema) throw new Error(`n8n's tables and the ledger cannot share the schema "${n8nSchema}": set RECEIVABLES_N8N_SCHEMA to another name.`);
@@ -328,6 +337,11 @@ async function main() {
 		},
 		{ ...SMTP_CREDENTIAL, data: { user: '', password: '', host: '127.0.0.1', port: running.catcher.smtpPort, secure: false, disableStartTls: true, hostName: '' } },
 	];
+	const manifest = readJson(path.join(root, 'package.json'));
+	if ((manifest.n8n?.credentials ?? []).some((file) => file.endsWith('/ReceivablesWebhookApi.credentials.js'))) {
+		credentials.push({ ...WEBHOOK_CREDENTIAL, data: { secret: webhookSecret, previousSecret: '' } });
+	}
+	const provided = new Set(credentials.map((c) => c.type));
 	const credentialsHash = hashOf({ credentials, encryptionKey, n8nSchema, db: running.database.db });
 	const workflows = shippedWorkflows(packageName);
 	const present = await presentInN8n(ledger, n8nSchema, 'workflow_entity', workflows.map((w) => w.id));
@@ -335,7 +349,7 @@ async function main() {
 	const reimport = env.RECEIVABLES_REIMPORT_WORKFLOWS === '1';
 	const toImport = workflows.filter((w) => reimport || !present.has(w.id));
 	if (state.credentialsHash !== credentialsHash || credentialsPresent.size < credentials.length) {
-		detail(`Credentials "${LEDGER_CREDENTIAL.name}" (ledger) and "${SMTP_CREDENTIAL.name}" (mail catcher)...`);
+		detail(`Credentials: ${credentials.map((c) => `"${c.name}"`).join(', ')}...`);
 		await runtimeLib.importCredentials(runtime, n8nEnv, credentials, { log: cliLog });
 		state.credentialsHash = credentialsHash;
 		saveState();
@@ -349,7 +363,7 @@ async function main() {
 		} finally {
 			rmSync(dir, { recursive: true, force: true });
 		}
-		const triggers = toImport.filter((w) => w.trigger);
+		const triggers = toImport.filter((w) => w.trigger && w.credentialTypes.every((type) => provided.has(type)));
 		if (triggers.length) {
 			detail(`Activating ${triggers.length} workflow${triggers.length > 1 ? 's' : ''} with a trigger (${triggers.map((w) => w.name).join('; ')})...`);
 			await runtimeLib.publishWorkflows(runtime, n8nEnv, triggers.map((w) => w.id), { log: cliLog });
@@ -357,6 +371,11 @@ async function main() {
 		state.workflows = Object.fromEntries(workflows.map((w) => [w.id, w.hash]));
 		saveState();
 	}
+	for (const workflow of workflows.filter((w) => w.trigger && !w.credentialTypes.every((type) => provided.has(type)))) {
+		const missing = workflow.credentialTypes.filter((type) => !provided.has(type));
+		detail(`Left inactive: "${workflow.name}" needs a ${missing.join(', ')} credential of yours (a mailbox, for instance).`);
+	}
+	for (const workflow of workflows) workflow.active = workflow.trigger && workflow.credentialTypes.every((type) => provided.has(type));
 	const changed = workflows.filter((w) => present.has(w.id) && !reimport && state.workflows?.[w.id] && state.workflows[w.id] !== w.hash);
 	if (changed.length) {
 		detail(`${changed.length} workflow file${changed.length > 1 ? 's' : ''} changed since imported (kept as in n8n, with your edits).`);
@@ -390,6 +409,7 @@ async function main() {
 		demo: demoText,
 		workflows,
 		logFile: path.relative(process.cwd(), logFile) || logFile,
+		secretsFile: path.relative(process.cwd(), path.join(data, 'secrets.json')),
 	});
 	if (env.RECEIVABLES_START_STATUS) {
 		writeFileSync(

@@ -805,11 +805,11 @@ export function generateDemoCompany(core, { asOf, policies = new Map(), seed = D
 			['installation', 'Installation non terminée par le technicien', 'Installation not finished by the technician'],
 		],
 	};
-	const rootCauses = {
-		administrative: 'Fichier client incomplet (numéro de commande non saisi)',
-		logistics: 'Bon de livraison non signé par le client',
-		commercial: 'Tarif client non mis à jour dans l’ERP',
-		technical: 'Pièce défectueuse chez le fournisseur',
+	const endings = {
+		administrative: [['corrected_invoice', 'Fichier client incomplet (numéro de commande non saisi)', 'Facture refaite avec le bon numéro de commande'], ['credit_note', 'Erreur de saisie des quantités', 'Avoir partiel émis, solde à régler par le client']],
+		logistics: [['redelivery', 'Colis égaré par le transporteur', 'Colis manquants relivrés'], ['credit_note', 'Bon de livraison non signé par le client', 'Avoir pour la marchandise abîmée']],
+		commercial: [['credit_note', 'Tarif client non mis à jour dans l’ERP', 'Avoir de la différence de prix'], ['unjustified', 'Remise hors conditions générales', 'Demande refusée, conditions rappelées au client']],
+		technical: [['redelivery', 'Pièce défectueuse chez le fournisseur', 'Pièce remplacée sur site'], ['other', 'Mauvaise utilisation du matériel', 'Formation faite sur place']],
 	};
 	const disputes = [];
 	const disputed = new Set();
@@ -829,21 +829,24 @@ export function generateDemoCompany(core, { asOf, policies = new Map(), seed = D
 		const late = core.daysBetween(invoice.dueDate, asOf);
 		const openedOn = core.addDays(invoice.dueDate, Math.min(late - 1, r.int(1, 20)));
 		const resolved = late > 30 && r.chance(0.2);
-		const owner = category === 'commercial' ? invoice.customer.salesRepCode ?? invoice.customer.collectorCode : invoice.customer.collectorCode;
+		const [resolution, rootCause, note] = r.pick(endings[category]);
 		disputes.push({
-			customer: invoice.customer, category, subcategory, status: resolved ? 'resolved' : 'open', owner,
-			openedOn, dueOn: core.addDays(openedOn, 15), amount: linked.reduce((s, inv) => s + inv.incl - inv.credited - inv.paid, 0n), currency: invoice.customer.currency,
+			ref: `demo-dispute-${String(disputes.length + 1).padStart(3, '0')}`,
+			customer: invoice.customer, category, subcategory, status: resolved ? 'resolved' : 'open', language: invoice.customer.language,
+			openedOn, amount: linked.reduce((s, inv) => s + inv.incl - inv.credited - inv.paid, 0n), currency: invoice.customer.currency,
 			source: r.pick(['quality_call', 'email', 'phone', 'courier']),
 			evidence: invoice.customer.language === 'en' ? en : fr,
-			resolution: resolved ? 'Avoir partiel accordé, solde à régler par le client' : null,
-			rootCause: resolved ? rootCauses[category] : null,
+			resolution: resolved ? resolution : null,
+			rootCause: resolved ? rootCause : null,
+			note: resolved ? note : null,
 			resolvedOn: resolved ? minDate(core.addDays(openedOn, r.int(5, 25)), core.addDays(asOf, -1)) : null,
 			createdBy: invoice.customer.collectorCode,
 			invoices: linked.map((inv) => inv.number),
 		});
 	}
 
-	// Promises to pay: pending (due soon), broken (past, still unpaid), kept (paid on the promised day).
+	// Promises to pay: pending (due soon), broken (past, still unpaid), kept (paid on the promised day). They are
+	// recorded pending; settling them as of the reference day (the core's rule) says which were kept or broken.
 	const promises = [];
 	const promiseCandidates = lateOpen.filter((inv) => !disputed.has(inv.number) && inv.customer.profileKey !== 'internal');
 	for (let i = 0; i < 24 && promiseCandidates.length; i++) {
@@ -851,6 +854,7 @@ export function generateDemoCompany(core, { asOf, policies = new Map(), seed = D
 		const pending = i % 3 !== 2;
 		const promisedOn = pending ? core.addDays(asOf, r.int(1, 20)) : core.addDays(asOf, -r.int(3, 25));
 		promises.push({
+			ref: `demo-promise-${String(promises.length + 1).padStart(3, '0')}`,
 			customer: invoice.customer, invoice: invoice.number, promisedOn, amount: invoice.incl - invoice.credited - invoice.paid, currency: invoice.customer.currency,
 			status: pending ? 'pending' : 'broken', source: r.pick(['call', 'email', 'courier']), createdOn: core.addDays(promisedOn > asOf ? asOf : promisedOn, -r.int(2, 10)),
 		});
@@ -860,8 +864,9 @@ export function generateDemoCompany(core, { asOf, policies = new Map(), seed = D
 		const invoice = paidLate.splice(r.int(0, paidLate.length - 1), 1)[0];
 		const paidOn = invoice.payments[invoice.payments.length - 1].on;
 		promises.push({
+			ref: `demo-promise-${String(promises.length + 1).padStart(3, '0')}`,
 			customer: invoice.customer, invoice: invoice.number, promisedOn: paidOn, amount: invoice.incl - invoice.credited, currency: invoice.customer.currency,
-			status: 'kept', source: 'call', createdOn: core.addDays(paidOn, -r.int(3, 10)), settledOn: paidOn,
+			status: 'kept', source: 'call', createdOn: core.addDays(paidOn, -r.int(3, 10)),
 		});
 	}
 
@@ -1061,7 +1066,9 @@ export async function loadDemoCompany(core, ledger, { asOf, log = () => {} } = {
 	rejected('customers', await core.upsertCustomers(ledger, data.customers.map(customerInput)));
 	rejected('invoices', await core.storeInvoices(ledger, data.invoices.map((inv) => invoiceInput(inv, 'invoice')), { actor: 'demo' }));
 	rejected('credit notes', await core.storeInvoices(ledger, data.creditNotes.map((note) => invoiceInput(note, 'credit_note')), { actor: 'demo' }));
-	if (typeof core.storePayments !== 'function') throw new Error('This build of the core has no storePayments: run `npm run build`.');
+	for (const api of ['storePayments', 'openDispute', 'resolveDispute', 'settlePromises']) {
+		if (typeof core[api] !== 'function') throw new Error(`This build of the core has no ${api}: run \`npm run build\`.`);
+	}
 	const paymentInputs = [...data.payments, ...data.strays].map((p) => ({
 		source: 'bank', externalRef: p.externalRef, amountMinor: p.amount, currency: p.currency, receivedOn: p.receivedOn, payerName: p.payerName,
 		referenceText: p.referenceText, customerExternalId: p.customer?.externalId ?? null, invoiceNumbers: p.invoiceNumbers,
@@ -1073,10 +1080,11 @@ export async function loadDemoCompany(core, ledger, { asOf, log = () => {} } = {
 	const paid = (await Promise.all(streams.map((list) => core.storePayments(ledger, list, { actor: 'demo' })))).flat();
 	rejected('payments', paid.map((o) => ({ ...o, externalId: o.externalRef })));
 
+	// What has no core API (customer flags, promises, holds, reminders already sent) goes in one transaction, once.
 	await ledger.transaction(async (client) => {
 		await client.query('SELECT pg_advisory_xact_lock($1)', [0x44454d4f]);
 		const current = await client.query('SELECT value FROM settings WHERE key = $1 FOR UPDATE', [DEMO_SETTING]);
-		if (current.rows[0]?.value?.complete) return;
+		if (current.rows[0]?.value?.details) return;
 		const emailStatus = data.customers.filter((c) => c.emailStatus !== 'ok').map((c) => ({ external_id: c.externalId, status: c.emailStatus }));
 		await client.query(
 			`UPDATE customers c SET email_status = r.status FROM jsonb_to_recordset($1::jsonb) AS r(external_id text, status text) WHERE c.external_id = r.external_id`,
@@ -1087,57 +1095,24 @@ export async function loadDemoCompany(core, ledger, { asOf, log = () => {} } = {
 			[JSON.stringify(data.customers.map((c) => ({ external_id: c.externalId, done: c.firstCycleDone })))],
 		);
 
-		const disputeRows = data.disputes.map((d) => ({
-			customer: d.customer.externalId, category: d.category, subcategory: d.subcategory, status: d.status, owner: d.owner,
-			opened_at: instant(d.openedOn), due_on: d.dueOn, amount: d.amount.toString(), currency: d.currency, source: d.source, evidence: d.evidence,
-			resolution: d.resolution, root_cause: d.rootCause, resolved_at: d.resolvedOn ? instant(d.resolvedOn, '16:00') : null, created_by: d.createdBy,
-			invoices: d.invoices,
-		}));
-		const links = [];
-		const disputeIds = [];
-		for (const d of disputeRows) {
-			const row = await client.query(
-				`INSERT INTO disputes (customer_id, category, subcategory, status, owner, opened_at, due_on, amount_minor, currency, source, evidence,
-					resolution, root_cause, resolved_at, created_by)
-				SELECT id, $2, $3, $4, $5, $6::timestamptz, $7, $8::bigint, $9, $10, $11, $12, $13, $14::timestamptz, $15 FROM customers WHERE external_id = $1
-				RETURNING id`,
-				[d.customer, d.category, d.subcategory, d.status, d.owner, d.opened_at, d.due_on, d.amount, d.currency, d.source, d.evidence,
-					d.resolution, d.root_cause, d.resolved_at, d.created_by],
-			);
-			disputeIds.push(row.rows[0].id);
-			for (const number of d.invoices) links.push({ dispute_id: row.rows[0].id, number });
-		}
 		await client.query(
-			`INSERT INTO dispute_invoices (dispute_id, invoice_id)
-			SELECT r.dispute_id, i.id FROM jsonb_to_recordset($1::jsonb) AS r(dispute_id bigint, number text)
-			JOIN invoices i ON i.doc_type = 'invoice' AND i.issuer = 'default' AND i.number = r.number`,
-			[JSON.stringify(links)],
-		);
-		await client.query(
-			`INSERT INTO history (at, customer_id, invoice_id, kind, channel, actor, summary, payload)
-			SELECT d.opened_at, d.customer_id, di.invoice_id, 'dispute_opened', d.source, d.created_by,
-				'Litige ' || d.category || ' ouvert : ' || d.evidence, jsonb_build_object('disputeId', d.id, 'category', d.category, 'subcategory', d.subcategory)
-			FROM disputes d JOIN dispute_invoices di ON di.dispute_id = d.id WHERE d.id = ANY($1::bigint[])`,
-			[disputeIds],
-		);
-
-		await client.query(
-			`INSERT INTO promises (customer_id, invoice_id, promised_on, amount_minor, currency, status, source, created_at, settled_at)
-			SELECT c.id, i.id, r.promised_on, r.amount::bigint, r.currency, r.status, r.source, r.created_at::timestamptz, r.settled_at::timestamptz
-			FROM jsonb_to_recordset($1::jsonb) AS r(customer text, number text, promised_on date, amount text, currency text, status text,
-				source text, created_at text, settled_at text)
+			`INSERT INTO promises (customer_id, invoice_id, promised_on, amount_minor, currency, status, source, source_ref, created_at)
+			SELECT c.id, i.id, r.promised_on, r.amount::bigint, r.currency, 'pending', r.source, r.ref, r.created_at::timestamptz
+			FROM jsonb_to_recordset($1::jsonb) AS r(ref text, customer text, number text, promised_on date, amount text, currency text,
+				source text, created_at text)
 			JOIN customers c ON c.external_id = r.customer
-			JOIN invoices i ON i.doc_type = 'invoice' AND i.issuer = 'default' AND i.number = r.number`,
+			JOIN invoices i ON i.doc_type = 'invoice' AND i.issuer = 'default' AND i.number = r.number
+			ON CONFLICT (source, source_ref) WHERE source_ref IS NOT NULL DO NOTHING`,
 			[JSON.stringify(data.promises.map((p) => ({
-				customer: p.customer.externalId, number: p.invoice, promised_on: p.promisedOn, amount: p.amount.toString(), currency: p.currency,
-				status: p.status, source: p.source, created_at: instant(p.createdOn, '11:30'), settled_at: p.settledOn ? instant(p.settledOn, '18:00') : null,
+				ref: p.ref, customer: p.customer.externalId, number: p.invoice, promised_on: p.promisedOn, amount: p.amount.toString(), currency: p.currency,
+				source: p.source, created_at: instant(p.createdOn, '11:30'),
 			})))],
 		);
 		await client.query(
 			`INSERT INTO history (at, customer_id, invoice_id, kind, channel, actor, summary, payload)
 			SELECT p.created_at, p.customer_id, p.invoice_id, 'promise_recorded', p.source, 'demo',
-				'Promesse de règlement pour le ' || to_char(p.promised_on, 'DD/MM/YYYY'), jsonb_build_object('promiseId', p.id, 'amountMinor', p.amount_minor::text)
-			FROM promises p`,
+				'Promesse de règlement pour le ' || to_char(p.promised_on, 'DD/MM/YYYY'), jsonb_build_object('promiseId', p.id::text, 'amountMinor', p.amount_minor::text)
+			FROM promises p WHERE p.source_ref LIKE 'demo-promise-%'`,
 		);
 
 		await client.query(
@@ -1167,10 +1142,30 @@ export async function loadDemoCompany(core, ledger, { asOf, log = () => {} } = {
 				'Relance ' || m.stage || ' (' || m.channel || ')', jsonb_build_object('stage', m.stage, 'messageId', m.message_id)
 			FROM reminders m WHERE m.claimed_by = 'demo'`,
 		);
-		await client.query(
-			'UPDATE settings SET value = $2, updated_at = now() WHERE key = $1',
-			[DEMO_SETTING, JSON.stringify({ ...state, complete: true, loadedAt: new Date().toISOString(), summary })],
-		);
+		await client.query(`UPDATE settings SET value = value || '{"details": true}'::jsonb, updated_at = now() WHERE key = $1`, [DEMO_SETTING]);
 	});
+
+	// Disputes through the core (owner routing, linked invoices held from dunning, history), idempotent by their
+	// source reference; then dated back to when they happened in the company's story.
+	for (const d of data.disputes) {
+		const opened = await core.openDispute(ledger, {
+			invoices: d.invoices, customer: d.customer.externalId, category: d.category, subcategory: d.subcategory, evidence: d.evidence,
+			source: d.source, sourceRef: d.ref, language: d.language, asOf: d.openedOn, actor: d.createdBy,
+		});
+		if (d.status === 'resolved') {
+			await core.resolveDispute(ledger, { disputeId: opened.disputeId, resolution: d.resolution, rootCause: d.rootCause, note: d.note, actor: d.createdBy });
+		}
+		await ledger.query(
+			`UPDATE disputes SET opened_at = $2::timestamptz, resolved_at = CASE WHEN status = 'resolved' THEN $3::timestamptz END WHERE id = $1`,
+			[opened.disputeId, instant(d.openedOn, '09:30'), d.resolvedOn ? instant(d.resolvedOn, '16:00') : null],
+		);
+	}
+	// Promises whose day has passed are kept or broken by the core's rule, as the daily settlement would have said.
+	await core.settlePromises(ledger, { asOf: data.asOf, actor: 'demo' });
+
+	await ledger.query(
+		`UPDATE settings SET value = value || $2::jsonb, updated_at = now() WHERE key = $1`,
+		[DEMO_SETTING, JSON.stringify({ complete: true, loadedAt: new Date().toISOString(), summary })],
+	);
 	return { status: 'loaded', asOf: data.asOf, summary };
 }

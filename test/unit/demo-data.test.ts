@@ -1,8 +1,9 @@
 // The demo company of `npm start` (scripts/lib/demo-data.mjs): generated deterministically, loaded once into a
 // fresh ledger through the built core, amounts exact to the minor unit, and a second load adds nothing.
-import { createTestLedger, dropTestLedger, testDatabaseUrl } from '../helpers/db';
+import { Client, type QueryResultRow } from 'pg';
+import { dropSchema, testDatabaseUrl, uniqueSchema } from '../helpers/db';
 import { moduleUrl, runModule } from '../helpers/scripts';
-import { formatAmount, type Ledger } from '../../core';
+import { formatAmount } from '../../core';
 
 jest.setTimeout(300_000);
 
@@ -58,16 +59,25 @@ async function generated(asOf: string, seed?: number): Promise<{ summary: Summar
 	`);
 }
 
-async function load(schema: string, asOf: string): Promise<{ first: string; second: string; summary: Summary }> {
+/**
+ * Loads the company twice into `schema` in a child process, with the built core (which also migrates the schema:
+ * the test reads it with plain SQL, so the schema is exactly what the built core made).
+ */
+async function load(schema: string, asOf: string, before = ''): Promise<{ first: string; second: string; summary: Summary; promises: Record<string, string> }> {
 	return await runModule(`
 		import { loadCore } from '${project}';
-		import { loadDemoCompany } from '${demo}';
+		import { loadDemoCompany, generateDemoCompany } from '${demo}';
 		const core = loadCore();
 		const ledger = core.openLedger({ connectionString: ${JSON.stringify(testDatabaseUrl())}, schema: '${schema}' });
 		try {
+			await ledger.ensureReady();
+			${before}
 			const first = await loadDemoCompany(core, ledger, { asOf: '${asOf}' });
 			const second = await loadDemoCompany(core, ledger, { asOf: '2030-01-01' });
-			console.log(JSON.stringify({ first: first.status, second: second.status, summary: first.summary, secondAsOf: second.asOf }));
+			const policies = new Map((await ledger.query('SELECT code, stages FROM dunning_policies')).map((p) => [p.code, p.stages]));
+			const data = generateDemoCompany(core, { asOf: '${asOf}', policies });
+			const promises = Object.fromEntries(data.promises.map((p) => [p.ref, p.status]));
+			console.log(JSON.stringify({ first: first.status, second: second.status, summary: first.summary, promises }));
 		} finally {
 			await ledger.close();
 		}
@@ -76,7 +86,27 @@ async function load(schema: string, asOf: string): Promise<{ first: string; seco
 
 const TABLES = ['staff', 'dunning_policies', 'customers', 'invoices', 'payments', 'allocations', 'holds', 'reminders', 'history', 'disputes', 'dispute_invoices', 'promises', 'settings'];
 
-async function tableCounts(ledger: Ledger): Promise<Record<string, number>> {
+/** Plain SQL on one ledger schema. */
+interface Schema {
+	name: string;
+	query<R extends QueryResultRow = QueryResultRow>(sql: string, values?: unknown[]): Promise<R[]>;
+	close(): Promise<void>;
+}
+
+async function openSchema(name: string): Promise<Schema> {
+	const client = new Client({ connectionString: testDatabaseUrl(), options: `-c search_path=${name},public` });
+	await client.connect();
+	return {
+		name,
+		query: async <R extends QueryResultRow>(sql: string, values?: unknown[]) => (await client.query<R>(sql, values)).rows,
+		close: async () => {
+			await client.end();
+			await dropSchema(name);
+		},
+	};
+}
+
+async function tableCounts(ledger: Schema): Promise<Record<string, number>> {
 	const counts: Record<string, number> = {};
 	for (const table of TABLES) counts[table] = (await ledger.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${table}`))[0].n;
 	return counts;
@@ -153,15 +183,16 @@ describe('demo company generator', () => {
 });
 
 describe('loading the demo company', () => {
-	let ledger: Ledger;
+	let ledger: Schema;
 	let loaded: Awaited<ReturnType<typeof load>>;
 
 	beforeAll(async () => {
-		ledger = await createTestLedger();
-		loaded = await load(ledger.schema, AS_OF);
+		const schema = uniqueSchema('demo');
+		loaded = await load(schema, AS_OF);
+		ledger = await openSchema(schema);
 	});
 	afterAll(async () => {
-		await dropTestLedger(ledger);
+		await ledger.close();
 	});
 
 	it('loads once and finds itself the second time, keeping the first reference day', async () => {
@@ -258,6 +289,13 @@ describe('loading the demo company', () => {
 			WHERE NOT EXISTS (SELECT 1 FROM jsonb_array_elements(p.stages) s WHERE s->>'code' = m.stage)`,
 		);
 		expect(stages).toEqual([]);
+		const promises = await ledger.query<{ source_ref: string; status: string; flagged: boolean }>("SELECT source_ref, status, flagged FROM promises WHERE source_ref LIKE 'demo-promise-%'");
+		expect(Object.fromEntries(promises.map((p) => [p.source_ref, p.status]))).toEqual(loaded.promises);
+		for (const p of promises) expect(p.flagged).toBe(p.status === 'broken');
+		const resolved = await ledger.query<{ n: number }>("SELECT count(*)::int AS n FROM disputes WHERE status = 'resolved' AND resolution IS NOT NULL AND root_cause IS NOT NULL AND resolved_at < $1::date", [AS_OF]);
+		expect(resolved[0].n).toBeGreaterThan(0);
+		const future = await ledger.query("SELECT id FROM disputes WHERE opened_at >= $1::date + 1", [AS_OF]);
+		expect(future).toEqual([]);
 		const noEmail = await ledger.query<{ n: number }>("SELECT count(*)::int AS n FROM customers WHERE email_status = 'none' AND emails = '{}'");
 		expect(noEmail[0].n).toBeGreaterThan(0);
 	});
@@ -266,7 +304,7 @@ describe('loading the demo company', () => {
 		const before = await tableCounts(ledger);
 		const sums = async () => (await ledger.query<{ s: string }>('SELECT sum(open_minor)::text AS s FROM invoices'))[0].s;
 		const openBefore = await sums();
-		const again = await load(ledger.schema, '2031-06-30');
+		const again = await load(ledger.name, '2031-06-30');
 		expect(again.first).toBe('present');
 		expect(again.second).toBe('present');
 		expect(await tableCounts(ledger)).toEqual(before);
@@ -276,14 +314,17 @@ describe('loading the demo company', () => {
 
 describe('the demo company and a ledger of real data', () => {
 	it('is not loaded into a ledger that holds other customers', async () => {
-		const ledger = await createTestLedger();
+		const schema = uniqueSchema('demo');
 		try {
-			await ledger.query("INSERT INTO customers (external_id, name) VALUES ('REAL-001', 'Un vrai client')");
-			await expect(load(ledger.schema, AS_OF)).rejects.toThrow(/already holds 1 customers of its own: the demo company is loaded only into an empty ledger/);
+			await expect(load(schema, AS_OF, `await ledger.query("INSERT INTO customers (external_id, name) VALUES ('REAL-001', 'Un vrai client')");`)).rejects.toThrow(
+				/already holds 1 customers of its own: the demo company is loaded only into an empty ledger/,
+			);
+			const ledger = await openSchema(schema);
 			expect((await ledger.query<{ n: number }>('SELECT count(*)::int AS n FROM customers'))[0].n).toBe(1);
 			expect(await ledger.query("SELECT 1 FROM settings WHERE key = 'demo.company'")).toEqual([]);
+			await ledger.close();
 		} finally {
-			await dropTestLedger(ledger);
+			await dropSchema(schema);
 		}
 	});
 });
