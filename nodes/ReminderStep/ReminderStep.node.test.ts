@@ -1,0 +1,82 @@
+import type { IDataObject } from 'n8n-workflow';
+import type { Ledger } from '../../core';
+import { dropTestLedger } from '../../test/helpers/db';
+import { addCustomer, addInvoice } from '../../test/helpers/dunning';
+import { closeEngine, runWorkflow, type WorkflowJson } from '../../test/helpers/engine';
+import { credentialsFor, dunningLedger } from '../../test/workflows/dunning-helpers';
+
+/** A one-node workflow: manual trigger → Reminder Step with these parameters. */
+function workflow(parameters: IDataObject): WorkflowJson {
+	return {
+		id: 'rcvReminderNodeTest',
+		name: 'Reminder Step test',
+		nodes: [
+			{ id: 't', name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} },
+			{ id: 'r', name: 'Reminder Step', type: 'n8n-nodes-receivables.reminderStep', typeVersion: 1, position: [200, 0], parameters, credentials: { receivablesLedgerApi: { id: 'rcvLedgerCred001', name: 'Receivables Ledger' } } },
+		],
+		connections: { Start: { main: [[{ node: 'Reminder Step', type: 'main', index: 0 }]] } },
+		settings: { executionOrder: 'v1' },
+	} as unknown as WorkflowJson;
+}
+
+describe('Reminder Step node', () => {
+	let ledger: Ledger;
+
+	beforeAll(async () => {
+		ledger = await dunningLedger();
+		const a = await addCustomer(ledger, { externalId: 'N-1', name: 'Nodes & Co' });
+		await addInvoice(ledger, { customerId: a, number: 'N-INV-1', dueDate: '2026-03-24', amount: 99900n });
+		const b = await addCustomer(ledger, { externalId: 'N-2', onHold: true });
+		await addInvoice(ledger, { customerId: b, number: 'N-INV-2', dueDate: '2026-03-24' });
+	});
+
+	afterAll(async () => {
+		await closeEngine();
+		await dropTestLedger(ledger);
+	});
+
+	it('Plan Reminders: the Due output lists messages, the Held output the held invoices with the reason', async () => {
+		const result = await runWorkflow(workflow({ operation: 'plan', stage: 'level1', asOf: '2026-03-31' }), { credentials: credentialsFor(ledger) });
+		expect(result.error).toBeUndefined();
+		const due = result.json('Reminder Step', 0);
+		expect(due.map((d) => [d.customerExternalId, d.channel, d.totalOpen, (d.invoices as IDataObject[]).map((i) => i.number)])).toEqual([['N-1', 'email', '999.00', ['N-INV-1']]]);
+		expect(result.json('Reminder Step', 1).map((h) => [h.number, h.reason])).toEqual([['N-INV-2', 'customer_on_hold']]);
+		expect(result.nodeOutputs('Reminder Step', 0)[0].pairedItem).toEqual({ item: 0 });
+	});
+
+	it('Save Dunning Policy: a template with an unknown placeholder goes to Rejected with the placeholder named', async () => {
+		const policy = {
+			code: 'sme',
+			name: 'SME',
+			stages: [{ code: 'level1', kind: 'reminder', offsetDays: 5, channels: ['email'], template: 'custom', grouping: 'statement', templates: { fr: { subject: 'Relance {{invoice.numero}}', text: 'Bonjour {{customer.name}}' } } }],
+		};
+		const bad = await runWorkflow(workflow({ operation: 'savePolicy', policyJson: JSON.stringify(policy) }), { credentials: credentialsFor(ledger) });
+		expect(bad.json('Reminder Step', 0)).toEqual([]);
+		const [rejected] = bad.json('Reminder Step', 1);
+		expect(rejected.code).toBe('DUNNING_POLICY_INVALID');
+		expect(rejected.error).toContain('unknown placeholder {{invoice.numero}}');
+		expect(rejected.hint).toContain('{{invoice.numero}}');
+		policy.stages[0].templates.fr.subject = 'Relance {{invoice.number}}';
+		const good = await runWorkflow(workflow({ operation: 'savePolicy', policyJson: JSON.stringify(policy) }), { credentials: credentialsFor(ledger) });
+		expect(good.json('Reminder Step', 0)).toEqual([{ code: 'sme', status: 'created', stages: ['level1'] }]);
+	});
+
+	it('Compute Late-Payment Charges: per item, from its fields', async () => {
+		const result = await runWorkflow(
+			workflow({ operation: 'lateCharges', amount: '={{ $json.open }}', currency: '={{ $json.currency }}', dueDate: '={{ $json.dueDate }}', chargesAsOf: '2025-10-01', contractRatePercent: '' }),
+			{ credentials: credentialsFor(ledger), triggerItems: [{ open: '10000.00', currency: 'EUR', dueDate: '2025-09-01' }] },
+		);
+		expect(result.error).toBeUndefined();
+		expect(result.json('Reminder Step')[0].charges).toMatchObject({ daysLate: 30, annualRatePercent: '12.15', interest: '99.86', fixedIndemnity: '40.00' });
+	});
+
+	it('Record Outcome then Get Customer Timeline', async () => {
+		const recorded = await runWorkflow(
+			workflow({ operation: 'recordOutcome', customerExternalId: 'N-1', kind: 'call', summary: 'Promet un virement vendredi', invoiceNumbers: 'N-INV-1', actor: 'COL1' }),
+			{ credentials: credentialsFor(ledger) },
+		);
+		expect(recorded.json('Reminder Step')).toEqual([{ recorded: 1, customerLedgerId: expect.any(String) }]);
+		const timeline = await runWorkflow(workflow({ operation: 'timeline', timelineCustomer: 'N-1', limit: 10 }), { credentials: credentialsFor(ledger) });
+		expect(timeline.json('Reminder Step').map((t) => [t.kind, t.summary, t.invoiceNumber, t.actor])).toEqual([['call', 'Promet un virement vendredi', 'N-INV-1', 'COL1']]);
+	});
+});
