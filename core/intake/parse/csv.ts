@@ -1,6 +1,6 @@
 import { once } from 'node:events';
 import type { Readable } from 'node:stream';
-import { parse as csvParse, type CsvError } from 'csv-parse';
+import { parse as csvParse, type CsvError, type InfoRecord, type Options } from 'csv-parse';
 import * as iconv from 'iconv-lite';
 import { assertCurrency, currencyExponent } from '../../money';
 import type { Anomaly } from '../anomaly';
@@ -311,10 +311,10 @@ export async function* parseInvoiceCsvStream(source: Source, options: CsvOptions
 		max_record_size: options.maxRowLength ?? DEFAULT_MAX_ROW_LENGTH,
 		skip_records_with_error: true,
 		// Called in parsing order, before any error of the next record: the line of the last good record.
-		on_record: (record: string[], context: { lines: number }) => {
+		on_record: ((record: string[], context: InfoRecord) => {
 			lastLine = context.lines;
 			return { record, line: context.lines };
-		},
+		}) as unknown as Options['on_record'],
 	});
 	parser.on('skip', (error: CsvError) => {
 		const row = lastLine + 1;
