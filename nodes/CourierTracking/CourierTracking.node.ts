@@ -6,6 +6,7 @@ import {
 	type INodeTypeDescription,
 } from 'n8n-workflow';
 import { credentialTest } from '../shared/methods/credentialTest';
+import * as pages from './actions/pages.operation';
 import * as recordEvent from './actions/recordEvent.operation';
 import { router } from './actions/router';
 import * as savePortalUser from './actions/savePortalUser.operation';
@@ -32,7 +33,7 @@ export class CourierTracking implements INodeType {
 		outputs: `={{(${configuredOutputs})($parameter)}}`,
 		credentials: [
 			{ name: 'receivablesLedgerApi', required: true, testedBy: 'receivablesLedgerConnectionTest' },
-			{ name: 'receivablesWebhookApi', required: true, testedBy: 'receivablesWebhookSecretTest', displayOptions: { show: { operation: ['recordEvent'] } } },
+			{ name: 'receivablesWebhookApi', required: true, testedBy: 'receivablesWebhookSecretTest', displayOptions: { show: { operation: ['recordEvent', 'portalPage', 'courierPage'] } } },
 		],
 		properties: [
 			{
@@ -41,6 +42,8 @@ export class CourierTracking implements INodeType {
 				type: 'options',
 				noDataExpression: true,
 				options: [
+					{ name: 'Courier Page', value: 'courierPage', description: 'The couriers\' phone page: scan or type, outcome, name, signature, photo', action: 'Serve the courier page' },
+					{ name: 'Portal Page', value: 'portalPage', description: 'The tracking portal page: login, search, status per invoice within the accreditation, CSV export', action: 'Serve the tracking portal' },
 					{ name: 'Record Courier Event', value: 'recordEvent', description: 'Signed request from a courier\'s phone: picked up, delivered (name, signature, photo, position), refused, absent, wrong address, returned', action: 'Record courier events' },
 					{ name: 'Save Portal User', value: 'savePortalUser', description: 'Create or update a tracking-portal user with an accreditation level and a hashed secret', action: 'Save a portal user' },
 					{ name: 'Status Query', value: 'statusQuery', description: 'Delivery and payment status per invoice, limited to a portal user\'s accreditation', action: 'Query delivery status' },
@@ -50,6 +53,7 @@ export class CourierTracking implements INodeType {
 			...recordEvent.description,
 			...statusQuery.description,
 			...savePortalUser.description,
+			...pages.description,
 		],
 	};
 

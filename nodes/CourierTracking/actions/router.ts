@@ -1,13 +1,14 @@
 import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 import { toNodeError } from '../../shared/errors';
+import * as pages from './pages.operation';
 import * as recordEvent from './recordEvent.operation';
 import * as savePortalUser from './savePortalUser.operation';
 import * as statusQuery from './statusQuery.operation';
 
 type Handler = { execute: (this: IExecuteFunctions) => Promise<INodeExecutionData[][]> };
 
-const operations: Record<string, Handler> = { recordEvent, statusQuery, savePortalUser };
+const operations: Record<string, Handler> = { recordEvent, statusQuery, savePortalUser, portalPage: pages, courierPage: pages };
 
 export async function router(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 	const operation = this.getNodeParameter('operation', 0) as string;

@@ -1,0 +1,47 @@
+import path from 'node:path';
+import { markInvoicesEntered, planWaves, releaseWave, savePortalUser, type Ledger } from '../../core';
+import { createTestLedger, dropTestLedger, ledgerCredentialData } from '../helpers/db';
+import { closeEngine, loadWorkflow, PACKAGE_ROOT, runWorkflow, webhookItem } from '../helpers/engine';
+import { seedDistribution } from './distribution-helpers';
+
+const SECRET = 'courier_page_secret_0123456789';
+const WORKFLOW = loadWorkflow(path.join(PACKAGE_ROOT, 'workflows', 'tracking-courier-page.json'));
+
+describe('workflow: Tracking: courier page (scan, outcome, signature, photo)', () => {
+	let ledger: Ledger;
+	let credentials: Record<string, Record<string, string | number>>;
+	beforeAll(async () => {
+		ledger = await createTestLedger();
+		credentials = { receivablesLedgerApi: ledgerCredentialData(ledger.schema), receivablesWebhookApi: { secret: SECRET, previousSecret: '' } };
+		await seedDistribution(ledger);
+		const plan = await planWaves(ledger, { runDate: '2026-03-31', startDate: '2026-03-30', maxPerCourierPerDay: 10 });
+		for (const w of plan.waves) {
+			await markInvoicesEntered(ledger, { waveCode: w.code });
+			await releaseWave(ledger, { waveCode: w.code });
+		}
+		await savePortalUser(ledger, { login: 'youssef', name: 'Youssef', level: 2, staffCode: 'C1', secret: 'courier secret', language: 'fr' });
+	});
+	afterAll(async () => {
+		await closeEngine();
+		await dropTestLedger(ledger);
+	});
+
+	const post = (body: Record<string, string>) => runWorkflow(WORKFLOW, { triggerItems: [webhookItem({ body, headers: { 'content-type': 'application/x-www-form-urlencoded' } })], credentials });
+
+	test('a courier logs in and records a delivery once, even when the form is sent twice', async () => {
+		const page = await post({ action: 'login', login: 'youssef', secret: 'courier secret' });
+		expect(page.error).toBeUndefined();
+		const html = String(page.responses[0].body);
+		const field = (name: string) => new RegExp(`name="${name}" value="([^"]+)"`).exec(html)?.[1] ?? '';
+		const form = { action: 'record', session: field('session'), eventId: field('eventId'), code: 'MA-2', type: 'delivered', recipientName: 'Accueil', occurredAt: new Date(Date.now() - 1000).toISOString() };
+		const first = await post(form);
+		expect(first.responses[0]).toMatchObject({ statusCode: 200 });
+		expect(String(first.responses[0].body)).toContain('Enregistré: MA-2 — Remise');
+		const second = await post(form);
+		expect(String(second.responses[0].body)).toContain('Enregistré: MA-2');
+		expect(await ledger.query(`SELECT 1 FROM courier_events`)).toHaveLength(1);
+		const bad = await post({ ...form, eventId: 'pg-other-123456', code: 'SN-1' });
+		expect(bad.responses[0]).toMatchObject({ statusCode: 422 });
+		expect(String(bad.responses[0].body)).toContain('autre coursier');
+	});
+});
