@@ -47,6 +47,12 @@ interface FontkitFont {
 /** Scripts that need shaping (joining, reordering, marks): these go through fontkit's full layout. */
 const COMPLEX = /[\u0590-\u08ff\u0900-\u0dff\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff\ufb1d-\ufdff\ufe70-\ufeff]/;
 
+const RTL_CHARS = '\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufeff';
+const RTL = new RegExp(`[${RTL_CHARS}]`);
+const LTR_LETTER = /[A-Za-z\u00c0-\u024f\u0370-\u052f]/;
+/** A right-to-left run: RTL letters and what sits between them (spaces, digits, punctuation). */
+const RTL_RUN = new RegExp(`([${RTL_CHARS}](?:[${RTL_CHARS}\\s\\d.,'’-]*[${RTL_CHARS}])?)`);
+
 const parsed = new Map<string, { bytes: Uint8Array; font: FontkitFont }>();
 
 /**
@@ -65,7 +71,14 @@ function loadFont(file: string): { bytes: Uint8Array; font: FontkitFont } {
 		// character gets its own small glyph record.
 		const byCodePoint = new Map<number, FontkitGlyph>();
 		font.layout = (text: string, features?: unknown) => {
-			if (COMPLEX.test(text)) return fullLayout(text, features);
+			if (COMPLEX.test(text)) {
+				// Lines are left-to-right (French and English letters): a right-to-left name inside one is laid out as
+				// a run of its own, which fontkit shapes and puts in visual order; the runs stay in reading order.
+				if (!RTL.test(text) || !LTR_LETTER.test(text)) return fullLayout(text, features);
+				const glyphs: FontkitGlyph[] = [];
+				for (const run of text.split(RTL_RUN)) if (run) glyphs.push(...font.layout(run, features).glyphs);
+				return { glyphs };
+			}
 			const glyphs: FontkitGlyph[] = [];
 			for (const ch of text) {
 				const codePoint = ch.codePointAt(0) as number;
