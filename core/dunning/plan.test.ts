@@ -48,6 +48,8 @@ describe('planReminders', () => {
 		const sent = await addInvoice(ledger, { customerId: c9, number: 'S1', dueDate: '2025-10-14' });
 		ids.retry = await addInvoice(ledger, { customerId: c9, number: 'S2', dueDate: '2025-10-14' });
 		await ledger.query("INSERT INTO reminders (invoice_id, customer_id, stage, channel, status) VALUES ($1, $3, 'level1', 'email', 'sent'), ($2, $3, 'level1', 'email', 'retry')", [sent, ids.retry, c9]);
+		const c11 = await addCustomer(ledger, { externalId: 'C11', overrides: { stages: { level1: { template: '{{oops' } } } });
+		await addInvoice(ledger, { customerId: c11, number: 'BAD-OVR', dueDate: '2025-10-14' });
 		const c10 = await addCustomer(ledger, { externalId: 'C10', customFields: { family: 'export' } });
 		await addInvoice(ledger, { customerId: c10, number: 'X1', dueDate: '2025-10-14', amount: 900n });
 	});
@@ -69,7 +71,7 @@ describe('planReminders', () => {
 		expect(due.C1.to).toEqual(['compta@c1.example']);
 		expect(due.C1.cc).toEqual(['sophie.martin@vendor.example']);
 		expect(due.C1.invoices[0].daysLate).toBe(10);
-		expect(heldReasons(plan)).toEqual({ H1: 'customer_on_hold', D1: 'dispute', P1: 'promise', K1: 'hold', S1: 'already_sent' });
+		expect(heldReasons(plan)).toEqual({ H1: 'customer_on_hold', D1: 'dispute', P1: 'promise', K1: 'hold', S1: 'already_sent', 'BAD-OVR': 'invalid_overrides' });
 		const held = Object.fromEntries(plan.held.map((h) => [h.number, h.detail]));
 		expect(held.H1).toContain('receivership');
 		expect(held.P1).toContain('2025-10-25');

@@ -76,7 +76,8 @@ export type HoldReason =
 	| 'promise'
 	| 'hold'
 	| 'below_minimum'
-	| 'no_channel';
+	| 'no_channel'
+	| 'invalid_overrides';
 
 export interface HeldInvoice {
 	invoiceId: string;
@@ -356,7 +357,12 @@ export async function planReminders(ledger: Ledger, options: PlanOptions): Promi
 		windows.push({ ...stageWindow(policy, stage), kind: stage.kind });
 	}
 	for (const row of overridden) {
-		const policy = effectivePolicy(row, policies, defaultPolicy);
+		let policy: DunningPolicy | undefined;
+		try {
+			policy = effectivePolicy(row, policies, defaultPolicy);
+		} catch {
+			continue; // reported per invoice below
+		}
 		const stage = policy?.stages.find((s) => s.code === stageCode);
 		if (policy && stage) windows.push({ ...stageWindow(policy, stage), kind: stage.kind });
 	}
@@ -401,9 +407,21 @@ export async function planReminders(ledger: Ledger, options: PlanOptions): Promi
 		held.push({ invoiceId: String(row.id), number: row.number, customerId: String(row.customer_id), customerExternalId: row.external_id, customerName: row.name, stage: stageCode, reason, detail });
 	const groups = new Map<string, { policy: DunningPolicy; stage: DunningStage; row: Row; invoices: PlannedInvoice[] }>();
 	const policyCache = new Map<string, DunningPolicy | undefined>();
+	const overrideErrors = new Map<string, string>();
 	for (const row of rows) {
 		const cacheKey = String(row.customer_id);
-		if (!policyCache.has(cacheKey)) policyCache.set(cacheKey, effectivePolicy(row, policies, defaultPolicy));
+		if (!policyCache.has(cacheKey)) {
+			try {
+				policyCache.set(cacheKey, effectivePolicy(row, policies, defaultPolicy));
+			} catch (error) {
+				policyCache.set(cacheKey, undefined);
+				overrideErrors.set(cacheKey, (error as Error).message);
+			}
+		}
+		if (overrideErrors.has(cacheKey)) {
+			hold(row, 'invalid_overrides', `the customer's policy overrides are not valid: ${overrideErrors.get(cacheKey)}`);
+			continue;
+		}
 		const policy = policyCache.get(cacheKey);
 		const stage = policy?.stages.find((s) => s.code === stageCode);
 		if (!policy || !stage) continue;
