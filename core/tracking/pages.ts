@@ -114,6 +114,25 @@ function sessionToken(user: PortalUser, options: PageOptions): string {
 	return portalSessionToken(user, options.tokenSecret, options.sessionSeconds, options.now);
 }
 
+/** Runs `work`; a refusal of the core (wrong login, expired session) is returned, anything else is raised. */
+async function attempt(work: () => Promise<void>): Promise<ReceivablesError | undefined> {
+	let failure: unknown;
+	try {
+		await work();
+		return undefined;
+	} catch (error) {
+		failure = error ?? new Error('unknown error');
+	}
+	if (failure instanceof ReceivablesError) return failure;
+	throw new ReceivablesError('PAGE_FAILED', `The page could not be served: ${failure instanceof Error ? failure.message : String(failure)}`, { hint: 'Check the ledger connection.', cause: failure });
+}
+
+/** The part of a bilingual "English / Français" message in the page's language. */
+function said(error: ReceivablesError, lang: Lang): string {
+	const [en, fr] = error.message.split(' / ');
+	return lang === 'fr' ? fr ?? en : en;
+}
+
 function filtersFrom(req: PageRequest): StatusFilters {
 	const f: StatusFilters = {};
 	const customer = field(req, 'customer').trim();
@@ -142,7 +161,7 @@ export async function handlePortalRequest(ledger: Ledger, req: PageRequest, opti
 	const action = field(req, 'action');
 	let user: PortalUser | undefined;
 	let token = '';
-	try {
+	const refused = await attempt(async () => {
 		if (action === 'login') {
 			const r = await portalLogin(ledger, { login: field(req, 'login'), secret: field(req, 'secret'), tokenSecret: options.tokenSecret, ttlSeconds: options.sessionSeconds, now: options.now });
 			user = r.user;
@@ -151,10 +170,8 @@ export async function handlePortalRequest(ledger: Ledger, req: PageRequest, opti
 			user = await session(ledger, req, options);
 			if (user) token = sessionToken(user, options);
 		}
-	} catch (error) {
-		if (!(error instanceof ReceivablesError)) throw error;
-		return respond(loginForm(lang, T[lang].portal, actionUrl, lang === 'fr' ? error.message.split(' / ')[1] ?? error.message : error.message.split(' / ')[0]), action === 'login' ? 401 : 200);
-	}
+	});
+	if (refused) return respond(loginForm(lang, T[lang].portal, actionUrl, said(refused, lang)), action === 'login' ? 401 : 200);
 	if (!user || action === 'logout') return respond(loginForm(lang, T[lang].portal, actionUrl));
 	if (!field(req, 'lang')) lang = user.language;
 	const t = T[lang];
@@ -201,7 +218,7 @@ export async function handleCourierRequest(ledger: Ledger, req: PageRequest, opt
 	const action = field(req, 'action');
 	let user: PortalUser | undefined;
 	let token = '';
-	try {
+	const refused = await attempt(async () => {
 		if (action === 'login') {
 			const r = await portalLogin(ledger, { login: field(req, 'login'), secret: field(req, 'secret'), tokenSecret: options.tokenSecret, ttlSeconds: options.sessionSeconds ?? 12 * 3600, now: options.now });
 			user = r.user;
@@ -211,11 +228,8 @@ export async function handleCourierRequest(ledger: Ledger, req: PageRequest, opt
 			if (!staff.length) throw new ReceivablesError('PORTAL_LOGIN_REFUSED', 'This account is not a courier / Ce compte n’est pas celui d’un coursier.', { hint: 'Use a courier account.' });
 			token = portalSessionToken(user, options.tokenSecret, options.sessionSeconds ?? 12 * 3600, options.now);
 		}
-	} catch (error) {
-		if (!(error instanceof ReceivablesError)) throw error;
-		const [en, fr] = error.message.split(' / ');
-		return respond(loginForm(lang, t.courier, actionUrl, lang === 'fr' ? fr ?? en : en), action === 'login' ? 401 : 200);
-	}
+	});
+	if (refused) return respond(loginForm(lang, t.courier, actionUrl, said(refused, lang)), action === 'login' ? 401 : 200);
 	if (!user) return respond(loginForm(lang, t.courier, actionUrl));
 	let notice = '';
 	let status = 200;
