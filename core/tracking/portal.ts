@@ -203,12 +203,16 @@ export async function statusQuery(ledger: Ledger, input: { user: PortalUser; fil
 	const limit = Math.min(Math.max(Math.trunc(input.limit ?? 100), 1), 5000);
 	const offset = Math.max(Math.trunc(input.offset ?? 0), 0);
 	values.push(limit, offset);
+	// Levels 1 and 3 (a large share of the ledger) walk the deliveries in activity order (index). A sales rep owns
+	// a small part: their customers' deliveries are gathered through the customer index and sorted, rather than
+	// filtered out of the global order (which the planner may pick for a LIMIT).
+	const orderBy = input.user.level !== 2 ? 'd.last_event_at DESC NULLS LAST, d.id DESC' : "(d.last_event_at + interval '0 s') DESC NULLS LAST, d.id DESC";
 	const sql = `SELECT d.id AS delivery_id, i.number, c.external_id, c.name, c.address_lines, c.postal_code, c.city, c.country,
 			i.open_minor::text, i.payable_minor::text, i.currency, to_char(i.reception_date, 'YYYY-MM-DD') AS reception_date,
 			to_char(i.paid_at, 'YYYY-MM-DD') AS paid_at, d.status, d.recipient_name, w.code, w.courier_code, d.last_event_at, c.sales_rep_code
 		FROM customers c JOIN deliveries d ON d.customer_id = c.id JOIN invoices i ON i.id = d.invoice_id JOIN waves w ON w.id = d.wave_id
 		WHERE ${where.join(' AND ')}
-		ORDER BY d.last_event_at DESC NULLS LAST, d.id DESC LIMIT $${values.length - 1} OFFSET $${values.length}`;
+		ORDER BY ${orderBy} LIMIT $${values.length - 1} OFFSET $${values.length}`;
 	return await inPortalScope(ledger, input.user, input.dbRole, async (client) => {
 		const rows = await client.query<StatusDbRow>(sql, values);
 		return rows.rows.map((r) => ({

@@ -16,8 +16,12 @@ CREATE INDEX waves_courier_idx ON waves (courier_code, planned_on);
 ALTER TABLE deliveries ADD COLUMN entered_at timestamptz;
 ALTER TABLE deliveries ADD COLUMN position integer;
 CREATE INDEX deliveries_wave_status_idx ON deliveries (wave_id, status);
-CREATE INDEX deliveries_customer_event_idx ON deliveries (customer_id, last_event_at DESC, id);
+CREATE INDEX deliveries_customer_event_idx ON deliveries (customer_id, last_event_at DESC NULLS LAST, id DESC);
+-- Level-1 portal pages: newest activity first over every delivery.
+CREATE INDEX deliveries_event_order_idx ON deliveries (last_event_at DESC NULLS LAST, id DESC);
 CREATE INDEX customers_sales_rep_id_idx ON customers (sales_rep_code, id);
+-- Portal and courier page look invoices up by number alone (the unique key starts with the issuer).
+CREATE INDEX invoices_number_idx ON invoices (number);
 CREATE INDEX courier_events_delivery_idx ON courier_events (delivery_id, occurred_at DESC, id DESC);
 
 -- Portal users: sessions issued before session_version changed are refused (log out everywhere).
@@ -142,7 +146,9 @@ DROP FUNCTION wave_release_check();
 ALTER TABLE portal_users DROP COLUMN last_login_at;
 ALTER TABLE portal_users DROP COLUMN session_version;
 DROP INDEX courier_events_delivery_idx;
+DROP INDEX invoices_number_idx;
 DROP INDEX customers_sales_rep_id_idx;
+DROP INDEX deliveries_event_order_idx;
 DROP INDEX deliveries_customer_event_idx;
 DROP INDEX deliveries_wave_status_idx;
 ALTER TABLE deliveries DROP COLUMN position;
