@@ -289,11 +289,11 @@ function dbSettings(schema: string): DbSettings {
 
 /**
  * Builds a fresh instance: n8n 2.40.7 runtime (installed once), the package packed from dist/ and installed into a
- * new user folder under .runtime/, n8n's tables in a schema of their own, the two credentials (ledger pointing at a
+ * new user folder under .runtime/, n8n's tables in a schema of their own, every fixed credential (ledger pointing at a
  * fresh ledger schema of the test database, SMTP at `smtpPort` on 127.0.0.1), every workflow of workflows/
- * imported and the ones with triggers published. Nothing is started yet.
+ * imported and the ones with triggers published (or only those of them listed in `publish`). Nothing is started yet.
  */
-export async function prepareInstance(label: string, options: { smtpPort?: number } = {}): Promise<TestInstance> {
+export async function prepareInstance(label: string, options: { smtpPort?: number; publish?: 'triggers' | string[] } = {}): Promise<TestInstance> {
 	const lib = runtimeLibrary;
 	const suffix = `${Date.now().toString(36)}_${randomBytes(3).toString('hex')}`;
 	const userFolder = path.join(REPO_ROOT, '.runtime', `${label}-${suffix}`);
@@ -409,9 +409,11 @@ export async function prepareInstance(label: string, options: { smtpPort?: numbe
 		await lib.importWorkflows(instance.runtime, env, WORKFLOWS_DIR);
 		step('workflows imported');
 		const types = new Map([...baseNodeTypes(), ...packageNodeTypes('dist', instance.packageDir)]);
-		instance.published = shippedWorkflows()
+		const withTriggers = shippedWorkflows()
 			.filter(({ workflow }) => activatableNodes(workflow, types).length > 0)
 			.map(({ workflow }) => workflow.id);
+		const wanted = options.publish ?? 'triggers';
+		instance.published = wanted === 'triggers' ? withTriggers : withTriggers.filter((id) => wanted.includes(id));
 		await lib.publishWorkflows(instance.runtime, env, instance.published);
 		step(`published ${instance.published.join(', ')}`);
 		return instance;

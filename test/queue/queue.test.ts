@@ -91,7 +91,8 @@ describe('queue mode: n8n main + 2 workers on Redis', () => {
 
 	beforeAll(async () => {
 		expect(await redis('PING')).toBe('PONG');
-		instance = await prepareInstance('queue');
+		// Only the invoices webhook is published: scheduled workflows would add executions of their own.
+		instance = await prepareInstance('queue', { publish: [WORKFLOW] });
 		const queue: N8nEnv = {
 			EXECUTIONS_MODE: 'queue',
 			QUEUE_BULL_REDIS_HOST: REDIS_HOST,
