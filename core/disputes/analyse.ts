@@ -31,11 +31,14 @@ export interface Analysis extends PreparedText {
 	signals: Record<string, number>;
 	/** Sentences folded (lower case, no accents). */
 	foldedSentences: string[];
-	/** Dates written in the body, resolved against the message day, with their sentence. */
+	/** Dates written in the sentences that speak of payment, resolved against the message day. */
 	dates: Array<{ sentence: number; date: string }>;
 }
 
+const NO_FLAG = { noProblem: false, emphasis: 1 };
+
 interface CompiledCue {
+	index: number;
 	id: string;
 	stems: string[];
 	category: DisputeCategory;
@@ -90,7 +93,7 @@ function compile(): Compiled {
 			const id = `${group.category}${group.subcategory ? `/${group.subcategory}` : ''}${group.topic ? '/topic' : ''}:${stems.join('_')}`;
 			if (seen.has(id)) continue;
 			seen.add(id);
-			const cue: CompiledCue = { id, stems, category: group.category, subcategory: group.subcategory, weight: group.weight, topic: !!group.topic, hasNeg: stems.includes('NEG') };
+			const cue: CompiledCue = { index: seen.size, id, stems, category: group.category, subcategory: group.subcategory, weight: group.weight, topic: !!group.topic, hasNeg: stems.includes('NEG') };
 			const index = stems[0] === 'NEG' ? negBySecond : byFirst;
 			const key = stems[0] === 'NEG' ? stems[1] : stems[0];
 			const list = index.get(key) ?? [];
@@ -142,22 +145,36 @@ function correct(word: string, c: Compiled): string {
 	return result;
 }
 
+/** Words of payment, time asked or given: the sentences whose dates matter. */
+export const PAYMENT_WORDS = /pa[iy]|regl|vir|cheque|check|solde|settle|remit|transfer|fonds|funds|attendre|patienter|delai|report|decal|repouss|extension|extend|until|jusqu|give us|echeance|due date|tranche|mensualit|instal|versement|clear|run|campagne|comite/;
+
 const CLAUSE_SPLIT = /[|,;:()\u2013\u2014]|\s-\s/;
 
 /** Positions of "no problem", emphasis and de-emphasis phrases ("no problem" right after a negation does not count). */
 function hits(text: string, index: Compiled['phrases']): [number[], number[], number[]] {
 	const out: [number[], number[], number[]] = [[], [], []];
-	const words: Array<{ w: string; at: number }> = [];
-	for (const m of text.matchAll(/[a-z0-9]+/g)) words.push({ w: m[0], at: m.index ?? 0 });
-	for (let i = 0; i < words.length; i++) {
-		const entries = index.get(words[i].w);
+	const words: string[] = [];
+	const starts: number[] = [];
+	const n = text.length;
+	let i = 0;
+	while (i < n) {
+		let c = text.charCodeAt(i);
+		while (i < n && !((c >= 97 && c <= 122) || (c >= 48 && c <= 57))) c = text.charCodeAt(++i);
+		if (i >= n) break;
+		const start = i;
+		while (i < n && ((c >= 97 && c <= 122) || (c >= 48 && c <= 57))) c = text.charCodeAt(++i);
+		words.push(text.slice(start, i));
+		starts.push(start);
+	}
+	for (let w = 0; w < words.length; w++) {
+		const entries = index.get(words[w]);
 		if (!entries) continue;
 		for (const { words: phrase, kind } of entries) {
-			let ok = i + phrase.length <= words.length;
-			for (let k = 1; ok && k < phrase.length; k++) ok = words[i + k].w === phrase[k];
+			let ok = w + phrase.length <= words.length;
+			for (let k = 1; ok && k < phrase.length; k++) ok = words[w + k] === phrase[k];
 			if (!ok) continue;
-			if (kind === 0 && i > 0 && /^(non|pas|not)$/.test(words[i - 1].w)) continue;
-			out[kind].push(words[i].at);
+			if (kind === 0 && w > 0 && (words[w - 1] === 'non' || words[w - 1] === 'pas' || words[w - 1] === 'not')) continue;
+			out[kind].push(starts[w]);
 		}
 	}
 	return out;
@@ -168,13 +185,12 @@ const CONTRAST = /\s(?:mais|but|par contre|en revanche|however|cependant|toutefo
 const FR_WORDS = new Set(['le', 'la', 'les', 'de', 'des', 'du', 'et', 'est', 'pas', 'nous', 'vous', 'pour', 'une', 'un', 'facture', 'sur', 'que', 'qui', 'merci', 'bonjour', 'avec', 'au', 'ce', 'cette', 'sera', 'avons', 'notre', 'votre', 'en', 'dans', 'mais', 'ne', 'plus', 'je', 'on', 'il', 'elle']);
 const EN_WORDS = new Set(['the', 'and', 'is', 'are', 'we', 'you', 'for', 'to', 'of', 'not', 'invoice', 'on', 'our', 'your', 'this', 'that', 'will', 'be', 'have', 'has', 'it', 'with', 'please', 'thanks', 'hi', 'hello', 'was', 'from', 'as', 'at', 'by', 'i', 'been', 'can', 'pay', 'paid']);
 
+const FR_RE = new RegExp(`\\b(?:${[...FR_WORDS].join('|')})\\b`, 'g');
+const EN_RE = new RegExp(`\\b(?:${[...EN_WORDS].filter((w) => !FR_WORDS.has(w)).join('|')})\\b`, 'g');
+
 export function detectLanguage(folded: string): 'fr' | 'en' {
-	let fr = 0;
-	let en = 0;
-	for (const m of folded.matchAll(/[a-z]+/g)) {
-		if (FR_WORDS.has(m[0])) fr++;
-		else if (EN_WORDS.has(m[0])) en++;
-	}
+	const fr = folded.match(FR_RE)?.length ?? 0;
+	const en = folded.match(EN_RE)?.length ?? 0;
 	return en > fr ? 'en' : 'fr';
 }
 
@@ -245,7 +261,7 @@ export function analyseText(input: unknown, options: AnalyseOptions = {}): Analy
 		const base = messageDay(options.receivedAt, options.zone);
 		const today = isoDay(base);
 		for (let si = 0; si < foldedSentences.length; si++) {
-			if (subject && si === 0) continue;
+			if ((subject && si === 0) || !PAYMENT_WORDS.test(foldedSentences[si])) continue;
 			for (const d of findDatesFolded(foldedSentences[si], base)) {
 				dates.push({ sentence: si, date: d.date });
 				const key = d.date < today ? 'date_past' : d.date === today ? 'date_today' : 'date_future';
@@ -258,60 +274,56 @@ export function analyseText(input: unknown, options: AnalyseOptions = {}): Analy
 
 function matchCues(tokens: Token[], flags: Array<{ noProblem: boolean; emphasis: number }>, c: Compiled): CueMatch[] {
 	const found: Array<CueMatch & { end: number }> = [];
-	const seen = new Set<string>();
+	const seen = new Set<number>();
+	const tryCue = (cue: CompiledCue, i: number, t: Token) => {
+		let pos = i;
+		for (let k = 1; k < cue.stems.length; k++) {
+			const want = cue.stems[k];
+			const limit = Math.min(tokens.length - 1, pos + (cue.stems[k - 1] === 'NEG' ? 4 : 3));
+			let next = -1;
+			for (let q = pos + 1; q <= limit; q++) {
+				const tq = tokens[q];
+				if (tq.sentence !== t.sentence) break;
+				if (want === 'NEG' ? tq.neg : tq.s === want) {
+					next = q;
+					break;
+				}
+			}
+			if (next < 0) return;
+			pos = next;
+		}
+		const key = cue.index * 4096 + t.sentence;
+		if (seen.has(key)) return;
+		seen.add(key);
+		const flag = flags[t.clause] ?? NO_FLAG;
+		let negated = !cue.hasNeg && flag.noProblem;
+		if (cue.topic && !negated) {
+			for (let q = i - 1; q >= Math.max(0, i - 3); q--) {
+				if (tokens[q].clause !== t.clause) break;
+				if (tokens[q].neg) {
+					negated = true;
+					break;
+				}
+			}
+		}
+		found.push({ id: cue.id, category: cue.category, subcategory: cue.subcategory, weight: cue.weight * flag.emphasis, topic: cue.topic, negated, sentence: t.sentence, at: i, end: pos });
+	};
 	for (let i = 0; i < tokens.length; i++) {
 		const t = tokens[i];
 		const candidates = c.byFirst.get(t.s);
-		let negCandidates: CompiledCue[] | undefined;
+		if (candidates) for (const cue of candidates) tryCue(cue, i, t);
 		if (t.neg) {
 			for (let q = i + 1; q <= i + 4 && q < tokens.length && tokens[q].sentence === t.sentence; q++) {
 				const list = c.negBySecond.get(tokens[q].s);
-				if (list) negCandidates = negCandidates ? [...negCandidates, ...list] : list;
-			}
-		}
-		for (const list of [candidates, negCandidates]) {
-			if (!list) continue;
-			for (const cue of list) {
-				let pos = i;
-				let ok = true;
-				for (let k = 1; k < cue.stems.length && ok; k++) {
-					const want = cue.stems[k];
-					const gap = cue.stems[k - 1] === 'NEG' ? 4 : 3;
-					ok = false;
-					for (let q = pos + 1; q <= pos + gap && q < tokens.length; q++) {
-						if (tokens[q].sentence !== t.sentence) break;
-						if (want === 'NEG' ? tokens[q].neg : tokens[q].s === want) {
-							pos = q;
-							ok = true;
-							break;
-						}
-					}
-				}
-				if (!ok) continue;
-				const key = `${cue.id}@${t.sentence}`;
-				if (seen.has(key)) continue;
-				seen.add(key);
-				const flag = flags[t.clause] ?? { noProblem: false, emphasis: 1 };
-				let negated = !cue.hasNeg && flag.noProblem;
-				if (cue.topic && !negated) {
-					for (let q = i - 1; q >= Math.max(0, i - 3); q--) {
-						if (tokens[q].clause !== t.clause) break;
-						if (tokens[q].neg) {
-							negated = true;
-							break;
-						}
-					}
-				}
-				found.push({ id: cue.id, category: cue.category, subcategory: cue.subcategory, weight: cue.weight * flag.emphasis, topic: cue.topic, negated, sentence: t.sentence, at: i, end: pos });
+				if (list) for (const cue of list) tryCue(cue, i, t);
 			}
 		}
 	}
 	// A topic word inside a longer cue of the same category adds nothing: the longer cue says it better.
-	return found
-		.filter((m) => !m.topic || !found.some((o) => !o.topic && o.category === m.category && o.at <= m.at && o.end >= m.at && o.end > o.at))
-		.map((m) => {
-			const { end, ...match } = m;
-			void end;
-			return match;
-		});
+	const out: CueMatch[] = [];
+	for (const m of found) {
+		if (m.topic && found.some((o) => !o.topic && o.category === m.category && o.at <= m.at && o.end >= m.at && o.end > o.at)) continue;
+		out.push({ id: m.id, category: m.category, subcategory: m.subcategory, weight: m.weight, topic: m.topic, negated: m.negated, sentence: m.sentence, at: m.at });
+	}
+	return out;
 }

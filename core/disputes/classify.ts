@@ -2,7 +2,7 @@ import { analyseText, type Analysis, type CueMatch } from './analyse';
 import { findAmounts, findInvoiceNumbers, findPaymentReference, findPurchaseOrders, type ExtractedAmount } from './extract';
 import { CATEGORIES, DEFAULT_SUBCATEGORY, DISPUTE_CATEGORIES, type DisputeCategory } from './lexicon';
 import { featuresOf, scoreFeatures, shippedModel, softmax, type DisputeModel } from './model';
-import { isoDay, messageDay } from './promiseDate';
+import { findDatesFolded, isoDay, messageDay } from './promiseDate';
 
 export interface ClassifyOptions {
 	/** When the message was received (ISO date or instant): relative dates are resolved against it. Default: today. */
@@ -63,7 +63,6 @@ function note(code: string): ClassificationNote {
 }
 
 const AUTO_SUBJECT = /^(r[ée]ponse automatique|automatic reply|auto(matic)?[- ]?(reply|response)|out of (the )?office|absent(e)?( du bureau)?|absence( du bureau)?|abwesenheit|accus[ée] de r[ée]ception automatique)\b/i;
-const PAYMENT_WORDS = /pa[iy]|regl|regle|vir|cheque|check|solde|settle|remit|transfer|fonds|funds|attendre|patienter|delai|report|decal|repouss|extension|extend|until|jusqu|give us|echeance|due date|tranche|mensualit|instal|versement|clear|run|campagne|comite/;
 
 function pickSubcategory(category: DisputeCategory, cues: CueMatch[], promiseDate: string | null): string {
 	const totals = new Map<string, number>();
@@ -105,15 +104,17 @@ function evidenceOf(analysis: Analysis, category: DisputeCategory): string {
 	return sentence.length > 280 ? `${sentence.slice(0, 277)}...` : sentence;
 }
 
+/** The first date to come in a sentence about payment; else the first date to come anywhere in the reply. */
 function promiseDateOf(analysis: Analysis, options: ClassifyOptions): string | null {
-	const today = isoDay(messageDay(options.receivedAt, options.zone));
-	let fallback: string | null = null;
-	for (const { sentence, date } of analysis.dates) {
-		if (date < today) continue;
-		if (PAYMENT_WORDS.test(analysis.foldedSentences[sentence])) return date;
-		fallback ??= date;
+	const base = messageDay(options.receivedAt, options.zone);
+	const today = isoDay(base);
+	const paying = analysis.dates.find((d) => d.date >= today);
+	if (paying) return paying.date;
+	for (let si = analysis.subject ? 1 : 0; si < analysis.foldedSentences.length; si++) {
+		const next = findDatesFolded(analysis.foldedSentences[si], base).find((d) => d.date >= today);
+		if (next) return next.date;
 	}
-	return fallback;
+	return null;
 }
 
 function round(value: number): number {

@@ -7,7 +7,10 @@
 
 const COMBINING = /[\u0300-\u036f]/g;
 
+const ASCII = /^[\x20-\x7e\t\n\r]*$/;
+
 export function foldText(text: string): string {
+	if (ASCII.test(text)) return text.toLowerCase().replace(/`/g, "'");
 	return text
 		.toLowerCase()
 		.replace(/œ/g, 'oe')
@@ -112,16 +115,36 @@ export function foldClause(text: string): string {
 	return foldText(text).replace(/n't\b/g, ' not').replace(/'/g, ' ');
 }
 
+/** A word's tokens once stopwords are dropped, with their negation flag: computed once per distinct word. */
+const wordTokens = new Map<string, Array<{ s: string; neg: boolean }>>();
+
+function tokensOfWord(word: string): Array<{ s: string; neg: boolean }> {
+	let cached = wordTokens.get(word);
+	if (cached) return cached;
+	cached = [];
+	if (!STOP.has(word) || word === 'please' || word === 'kindly') {
+		for (const s of wordToStems(word)) if (s && !STOP.has(s)) cached.push({ s, neg: NEGATORS.has(s) || NEGATORS.has(word) });
+	}
+	if (wordTokens.size > 50_000) wordTokens.clear();
+	wordTokens.set(word, cached);
+	return cached;
+}
+
 /** Appends the tokens of one folded clause: stopwords dropped, negators kept and flagged, numbers as "#". */
 export function tokeniseClause(folded: string, sentence: number, clause: number, out: Token[]): void {
-	for (const m of folded.matchAll(TOKEN)) {
-		const word = m[0];
-		if (STOP.has(word) && word !== 'please' && word !== 'kindly') continue;
-		for (const s of wordToStems(word)) {
-			if (!s || STOP.has(s)) continue;
+	// A hand-written scanner over [a-z0-9]+ words: no regular expression, no match objects.
+	const n = folded.length;
+	let i = 0;
+	while (i < n) {
+		let c = folded.charCodeAt(i);
+		while (i < n && !((c >= 97 && c <= 122) || (c >= 48 && c <= 57))) c = folded.charCodeAt(++i);
+		if (i >= n) break;
+		const start = i;
+		while (i < n && ((c >= 97 && c <= 122) || (c >= 48 && c <= 57))) c = folded.charCodeAt(++i);
+		for (const t of tokensOfWord(folded.slice(start, i))) {
 			const last = out[out.length - 1];
-			if (s === '#' && last && last.s === '#' && last.clause === clause) continue;
-			out.push({ s, sentence, clause, neg: NEGATORS.has(s) || NEGATORS.has(word) });
+			if (t.s === '#' && last && last.s === '#' && last.clause === clause) continue;
+			out.push({ s: t.s, sentence, clause, neg: t.neg });
 		}
 	}
 }

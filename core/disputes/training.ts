@@ -64,7 +64,7 @@ export function trainDisputeModel(examples: TrainingExample[], options: Training
 	}
 	const weights: Record<string, number[]> = {};
 	for (const [name, i] of index) {
-		const row = Array.from(w.subarray(i * k, i * k + k), (v) => Math.round(v * 10000) / 10000);
+		const row = Array.from(w.subarray(i * k, i * k + k), (v) => Math.round(v * 10000) / 10000 || 0);
 		if (row.some((v) => Math.abs(v) >= 0.002)) weights[name] = row;
 	}
 	const perLabel: Record<string, number> = {};
