@@ -9,7 +9,8 @@
  *     The ledgers are loaded with COPY.
  *  3. 10,000 letters (PDF) produced one after another: peak RSS, and RSS growth between the first and the last
  *     tenth (flat memory).
- * Every schema is dropped afterwards. BENCH_DUNNING=emails,planning,letters picks parts.
+ * Every schema is dropped afterwards. BENCH_DUNNING=emails,planning,letters picks parts; BENCH_EXPLAIN=1 logs the
+ * plan of the planning query.
  */
 import { connect } from 'node:net';
 import { performance } from 'node:perf_hooks';
@@ -66,7 +67,7 @@ async function loadCustomers(ledger: Ledger, count: number, emails: boolean): Pr
 
 /**
  * `due` open invoices due `dueDaysAgo` days before AS_OF (in the level1 window), plus `filler` invoices outside
- * it: 90 % paid, 10 % open with due dates spread over two years outside [5, 15) days late.
+ * it: 90 % paid, 10 % open with due dates spread over two years, outside the level 1 windows of the policies.
  */
 async function loadInvoices(ledger: Ledger, customers: number, due: number, filler: number, dueDaysAgo = 7): Promise<void> {
 	const ids = await ledger.query<{ id: string }>('SELECT id FROM customers ORDER BY id');
@@ -86,8 +87,9 @@ async function loadInvoices(ledger: Ledger, customers: number, due: number, fill
 						dueDate = dayOffset(-((i * 31) % 700));
 						paidAt = dayOffset(-((i * 31) % 700) + 20);
 					} else {
+						// open, but outside every policy's level 1 window (2 to 46 days late)
 						const late = (i * 37) % 700;
-						dueDate = dayOffset(-(late >= 5 && late < 15 ? late + 20 : late));
+						dueDate = dayOffset(-(late >= 0 && late < 50 ? late + 50 : late));
 					}
 				}
 				yield [`F-${i}`, customer, 'EUR', Math.round(amount / 1.2), amount - Math.round(amount / 1.2), amount, amount, open, dayOffset(-60), dueDate, status, paidAt, `h${i}`];
@@ -198,6 +200,18 @@ async function planning(ctx: BenchContext, schemas: string[]): Promise<void> {
 					planned = plan.due.reduce((n, m) => n + m.invoices.length, 0);
 				}));
 				if (planned !== due) throw new Error(`${tag}: planned ${planned} invoices, expected ${due}`);
+			}
+			if (process.env.BENCH_EXPLAIN) {
+				const original = ledger.query.bind(ledger);
+				const spy = Object.create(ledger) as Ledger;
+				spy.query = (async (text: string, values?: unknown[]) => {
+					if (text.includes('FROM invoices i')) {
+						const plan = await original(`EXPLAIN (ANALYZE, BUFFERS) ${text}`, values);
+						ctx.log(plan.map((r) => (r as Record<string, string>)['QUERY PLAN']).join('\n'));
+					}
+					return await original(text, values);
+				}) as Ledger['query'];
+				await planReminders(spy, { stage: 'level1', asOf: AS_OF });
 			}
 			runs.sort((a, b) => a - b);
 			timings[tag] = runs[Math.floor(runs.length / 2)];

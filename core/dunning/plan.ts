@@ -199,7 +199,7 @@ const SELECT = `SELECT i.id, i.number, i.doc_type, i.currency, i.issue_date::tex
 		AND (h.until IS NULL OR h.until >= $1::date)
 		AND (h.invoice_id = i.id OR (h.invoice_id IS NULL AND h.customer_id = i.customer_id))
 		ORDER BY h.created_at LIMIT 1) AS hold_text
-FROM invoices i
+FROM candidates i
 JOIN customers c ON c.id = i.customer_id
 LEFT JOIN staff sr ON sr.code = c.sales_rep_code
 LEFT JOIN staff co ON co.code = c.collector_code
@@ -394,12 +394,16 @@ export async function planReminders(ledger: Ledger, options: PlanOptions): Promi
 	where.push(`i.doc_type = ANY($${params.length}::text[])`);
 	const inPolicies = options.policy ? [options.policy] : [...new Set([...withStage.map((p) => p.code), ...overridden.map((r) => r.profile ?? defaultPolicy)])];
 	params.push(inPolicies, defaultPolicy);
-	where.push(`coalesce(c.profile, $${params.length}) = ANY($${params.length - 1}::text[])`);
-	let sql = `${SELECT} WHERE ${where.map((w) => `(${w})`).join(' AND ')} ORDER BY i.customer_id, i.due_date, i.id`;
+	const customerWhere = `coalesce(c.profile, $${params.length}) = ANY($${params.length - 1}::text[])`;
+	// The invoices of the window are read first, through the partial index on open invoices by due date (or by
+	// payment date, or by id); customers, staff and holds are then looked up for those rows only.
+	let candidates = `SELECT id, number, doc_type, currency, issue_date, due_date, payable_minor, open_minor, status, paid_at, po_number, extra, customer_id
+		FROM invoices i WHERE ${where.map((w) => `(${w})`).join(' AND ')}`;
 	if (options.limit) {
 		params.push(options.limit);
-		sql += ` LIMIT $${params.length}`;
+		candidates += ` ORDER BY i.due_date, i.id LIMIT $${params.length}`;
 	}
+	const sql = `WITH candidates AS MATERIALIZED (${candidates})\n${SELECT} WHERE ${customerWhere} ORDER BY i.customer_id, i.due_date, i.id`;
 	const rows = await ledger.query<Row>(sql, params);
 
 	const held: HeldInvoice[] = [];
