@@ -7,6 +7,8 @@ import { prepareText, splitSentences, type PreparedText } from './text';
 /** A lexicon cue found in the text. */
 export interface CueMatch {
 	id: string;
+	/** The model feature of the cue ("c:" + id). */
+	feature: string;
 	category: DisputeCategory;
 	subcategory?: string;
 	/** Prior weight × emphasis of its clause. */
@@ -40,6 +42,7 @@ const NO_FLAG = { noProblem: false, emphasis: 1 };
 interface CompiledCue {
 	index: number;
 	id: string;
+	feature: string;
 	stems: string[];
 	category: DisputeCategory;
 	subcategory?: string;
@@ -93,7 +96,7 @@ function compile(): Compiled {
 			const id = `${group.category}${group.subcategory ? `/${group.subcategory}` : ''}${group.topic ? '/topic' : ''}:${stems.join('_')}`;
 			if (seen.has(id)) continue;
 			seen.add(id);
-			const cue: CompiledCue = { index: seen.size, id, stems, category: group.category, subcategory: group.subcategory, weight: group.weight, topic: !!group.topic, hasNeg: stems.includes('NEG') };
+			const cue: CompiledCue = { index: seen.size, id, feature: `c:${id}`, stems, category: group.category, subcategory: group.subcategory, weight: group.weight, topic: !!group.topic, hasNeg: stems.includes('NEG') };
 			const index = stems[0] === 'NEG' ? negBySecond : byFirst;
 			const key = stems[0] === 'NEG' ? stems[1] : stems[0];
 			const list = index.get(key) ?? [];
@@ -146,7 +149,7 @@ function correct(word: string, c: Compiled): string {
 }
 
 /** Words of payment, time asked or given: the sentences whose dates matter. */
-export const PAYMENT_WORDS = /pa[iy]|regl|vir|cheque|check|solde|settle|remit|transfer|fonds|funds|attendre|patienter|delai|report|decal|repouss|extension|extend|until|jusqu|give us|echeance|due date|tranche|mensualit|instal|versement|clear|run|campagne|comite/;
+export const PAYMENT_WORDS = /\b(?:pay|paie|paid|regl|vir|cheque|check|solde|settl|remit|transf|fonds|funds|attend|patient|delai|report|decal|repouss|exten|until|jusqu|give us|echeanc|due date|tranche|mensualit|instal|versement|clear|run|campagne|comite)/;
 
 const CLAUSE_SPLIT = /[|,;:()\u2013\u2014]|\s-\s/;
 
@@ -306,7 +309,7 @@ function matchCues(tokens: Token[], flags: Array<{ noProblem: boolean; emphasis:
 				}
 			}
 		}
-		found.push({ id: cue.id, category: cue.category, subcategory: cue.subcategory, weight: cue.weight * flag.emphasis, topic: cue.topic, negated, sentence: t.sentence, at: i, end: pos });
+		found.push({ id: cue.id, feature: cue.feature, category: cue.category, subcategory: cue.subcategory, weight: cue.weight * flag.emphasis, topic: cue.topic, negated, sentence: t.sentence, at: i, end: pos });
 	};
 	for (let i = 0; i < tokens.length; i++) {
 		const t = tokens[i];
@@ -323,7 +326,7 @@ function matchCues(tokens: Token[], flags: Array<{ noProblem: boolean; emphasis:
 	const out: CueMatch[] = [];
 	for (const m of found) {
 		if (m.topic && found.some((o) => !o.topic && o.category === m.category && o.at <= m.at && o.end >= m.at && o.end > o.at)) continue;
-		out.push({ id: m.id, category: m.category, subcategory: m.subcategory, weight: m.weight, topic: m.topic, negated: m.negated, sentence: m.sentence, at: m.at });
+		out.push({ id: m.id, feature: m.feature, category: m.category, subcategory: m.subcategory, weight: m.weight, topic: m.topic, negated: m.negated, sentence: m.sentence, at: m.at });
 	}
 	return out;
 }

@@ -3,6 +3,7 @@ import { coreAssetPath } from '../assets';
 import { ReceivablesError } from '../errors';
 import type { Analysis } from './analyse';
 import { CATEGORIES, type DisputeCategory } from './lexicon';
+import { SIGNAL_NAMES } from './signals';
 
 /**
  * A multinomial logistic regression over the lexicon cues (with their negation and emphasis), the cue totals per
@@ -18,6 +19,10 @@ export interface DisputeModel {
 }
 
 export type Features = Map<string, number>;
+
+const LEXICON_FEATURE = Object.fromEntries(CATEGORIES.map((c) => [c, `k:${c}`])) as Record<string, string>;
+const DENIED_FEATURE = Object.fromEntries(CATEGORIES.map((c) => [c, `n:${c}`])) as Record<string, string>;
+const SIGNAL_FEATURE = Object.fromEntries([...SIGNAL_NAMES, 'date_past', 'date_today', 'date_future'].map((n) => [n, `s:${n}`])) as Record<string, string>;
 
 const wordFeatures = new Map<string, string>();
 
@@ -36,18 +41,18 @@ export function featuresOf(analysis: Analysis): Features {
 	const f: Features = new Map();
 	f.set('x:bias', 1);
 	for (const cue of analysis.cues) {
-		if (!cue.negated) f.set(`c:${cue.id}`, 1);
+		if (!cue.negated) f.set(cue.feature, 1);
 	}
 	for (const c of CATEGORIES) {
-		if (analysis.lexicon[c] > 0) f.set(`k:${c}`, Math.log1p(analysis.lexicon[c]));
-		if (analysis.denied[c] > 0) f.set(`n:${c}`, Math.log1p(analysis.denied[c]));
+		if (analysis.lexicon[c] > 0) f.set(LEXICON_FEATURE[c], Math.log1p(analysis.lexicon[c]));
+		if (analysis.denied[c] > 0) f.set(DENIED_FEATURE[c], Math.log1p(analysis.denied[c]));
 	}
 	const tokens = analysis.tokens;
 	for (const t of tokens) {
 		if (t.s === '#') continue;
 		f.set(wordFeature(t.s), 1);
 	}
-	for (const [name, n] of Object.entries(analysis.signals)) f.set(`s:${name}`, Math.min(n, 3));
+	for (const name in analysis.signals) f.set(SIGNAL_FEATURE[name] ?? `s:${name}`, Math.min(analysis.signals[name], 3));
 	if (analysis.body.includes('?')) f.set('x:question', 1);
 	const n = tokens.length;
 	f.set(n < 12 ? 'x:short' : n > 80 ? 'x:long' : 'x:medium', 1);

@@ -5,20 +5,37 @@
  * "recus".
  */
 
-const COMBINING = /[\u0300-\u036f]/g;
+/** Latin letters with diacritics → the same letter without, for the code points up to U+024F (built once). */
+const BASE_LETTER: string[] = [];
+for (let code = 0xc0; code <= 0x24f; code++) {
+	const ch = String.fromCharCode(code);
+	const base = ch.normalize('NFD').replace(/[\u0300-\u036f]/g, '');
+	if (base !== ch && base.length === 1) BASE_LETTER[code] = base;
+}
+BASE_LETTER[0x153] = 'oe';
+BASE_LETTER[0x152] = 'oe';
+BASE_LETTER[0xe6] = 'ae';
+BASE_LETTER[0xc6] = 'ae';
+BASE_LETTER[0xdf] = 'ss';
+const QUOTES: Record<number, string> = { 0x2019: "'", 0x2018: "'", 0x60: "'", 0xb4: "'" };
 
-const ASCII = /^[\x20-\x7e\t\n\r]*$/;
-
+/** Lower case without diacritics ("Réglée" → "reglee"), curly apostrophes as "'". One pass, no Unicode normalisation of the whole text. */
 export function foldText(text: string): string {
-	if (ASCII.test(text)) return text.toLowerCase().replace(/`/g, "'");
-	return text
-		.toLowerCase()
-		.replace(/œ/g, 'oe')
-		.replace(/æ/g, 'ae')
-		.replace(/ß/g, 'ss')
-		.normalize('NFD')
-		.replace(COMBINING, '')
-		.replace(/[’‘`´]/g, "'");
+	const lower = text.toLowerCase();
+	let out = '';
+	let from = 0;
+	for (let i = 0; i < lower.length; i++) {
+		const code = lower.charCodeAt(i);
+		if (code < 0x60 || (code > 0x60 && code < 0xb4)) continue;
+		let replacement: string | undefined;
+		if (code <= 0x24f) replacement = BASE_LETTER[code] ?? QUOTES[code];
+		else if (code >= 0x300 && code <= 0x36f) replacement = '';
+		else replacement = QUOTES[code];
+		if (replacement === undefined) continue;
+		out += lower.slice(from, i) + replacement;
+		from = i + 1;
+	}
+	return from === 0 ? lower : out + lower.slice(from);
 }
 
 /** Misspellings and variants seen in replies, mapped to the word the lexicon knows (before stemming). */
@@ -112,7 +129,9 @@ export function wordToStems(word: string): string[] {
 
 /** Folds a clause for token and phrase matching: English "n't" becomes "not", apostrophes split words. */
 export function foldClause(text: string): string {
-	return foldText(text).replace(/n't\b/g, ' not').replace(/'/g, ' ');
+	let folded = foldText(text);
+	if (folded.includes("'")) folded = (folded.includes("n't") ? folded.replace(/n't\b/g, ' not') : folded).replace(/'/g, ' ');
+	return folded;
 }
 
 /** A word's tokens once stopwords are dropped, with their negation flag: computed once per distinct word. */

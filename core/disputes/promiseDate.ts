@@ -199,7 +199,8 @@ export function findDatesFolded(folded: string, base: DateTime): DateCandidate[]
 	for (const [hint, re, resolve] of RULES) {
 		if (!hint.test(folded)) continue;
 		re.lastIndex = 0;
-		for (const m of folded.matchAll(re)) {
+		let m: RegExpExecArray | null;
+		while ((m = re.exec(folded)) !== null) {
 			const at = m.index ?? 0;
 			const end = at + m[0].length;
 			if (taken.some(([s, e]) => at < e && end > s)) continue;

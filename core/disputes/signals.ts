@@ -60,11 +60,15 @@ const SIGNALS: Record<string, RegExp[]> = {
 
 export const SIGNAL_NAMES = Object.keys(SIGNALS);
 
+/** Each group's patterns as one regular expression: one pass over the text per signal. */
+const COMBINED: Array<[string, RegExp]> = Object.entries(SIGNALS).map(([name, patterns]) => [
+	name,
+	new RegExp(patterns.map((p) => `(?:${p.source})`).join('|'), patterns.some((p) => p.flags.includes('m')) ? 'm' : ''),
+]);
+
 /** The signals found in a folded text (one sentence per line), 1 when present. */
 export function findSignals(folded: string): Record<string, number> {
 	const out: Record<string, number> = {};
-	for (const [name, patterns] of Object.entries(SIGNALS)) {
-		if (patterns.some((p) => p.test(folded))) out[name] = 1;
-	}
+	for (const [name, re] of COMBINED) if (re.test(folded)) out[name] = 1;
 	return out;
 }

@@ -128,12 +128,19 @@ const QUOTE_HEADERS: RegExp[] = [
 const SPLIT_QUOTE_HEADER = /^\s*(le|on)\b.{8,200}$/i;
 const SPLIT_QUOTE_TAIL = /^\s*(a\s+)?([ée]crit|wrote)\s*:?\s*$/i;
 
+/** "Regards, Sean": a closing followed by a name of one to three capitalised words. */
+const SIGNED = /^(.*?),\s*\p{Lu}[\p{L}.'-]*(?:\s+\p{Lu}[\p{L}.'-]*){0,2}\s*$/u;
+
 /** Lines from which the rest is a signature or a disclaimer, when they come after the message. */
 const CLOSINGS = /^\s*(--\s*|cordialement|bien cordialement|tr[eè]s cordialement|cdt|cdlt|bien [àa] vous|salutations|sinc[eè]res salutations|salutations distingu[ée]es|veuillez agr[ée]er\b.*|bonne (journ[ée]e|soir[ée]e|fin de journ[ée]e|semaine)|a tant[ôo]t|merci( beaucoup| d'avance| par avance)?|merci et bonne journ[ée]e|best( regards)?|kind regards|regards|rgds|br|warm regards|many thanks|thanks( again)?|thank you|thx|cheers|ta|yours (faithfully|sincerely)|sincerely|thanks (&|and) regards|best wishes|on est ensemble|courage( [àa] vous)?)[\s,.!]*$/i;
 const DISCLAIMER = /^\s*(ce (message|courriel|mail|e-mail)( et (toutes )?(les|ses) pi[eè]ces jointes)? (est|sont) (strictement )?(confidentiel|priv)|this (e-?mail|message)( and any (files|attachments)[^.]*)? (is|are|may be) (strictly )?(confidential|private|intended)|avis de confidentialit[ée]|confidentiality notice|disclaimer|pensez [àa] l'environnement|please consider the environment|please think before printing)/i;
 
+/** First letters a quote header can start with (le, on, -, _, de, from, von, envoyé, sent, get): the rest is skipped at once. */
+const QUOTE_START = /^\s*[lodfvesg_-]/i;
+
 function isQuoteHeader(lines: string[], i: number): boolean {
 	const line = lines[i];
+	if (!QUOTE_START.test(line)) return false;
 	if (QUOTE_HEADERS[3].test(line)) {
 		// "De : x" alone is not enough: a header block has Envoyé/Sent/Date/À/To/Objet/Subject close by.
 		const near = lines.slice(i + 1, i + 5).join('\n');
@@ -183,12 +190,12 @@ export function splitReply(text: string): { body: string; quoted: string; subjec
 	let words = 0;
 	for (let i = 0; i < bodyLines.length; i++) {
 		const line = bodyLines[i];
-		if (DISCLAIMER.test(line) && words > 0) {
+		if (words > 0 && line.length > 20 && DISCLAIMER.test(line)) {
 			end = i;
 			break;
 		}
-		const signed = line.match(/^(.*?),\s*(\p{Lu}[\p{L}.'-]*(?:\s+\p{Lu}[\p{L}.'-]*){0,2})\s*$/u);
-		if ((CLOSINGS.test(line) || (signed && CLOSINGS.test(signed[1]))) && words >= 3) {
+		const closing = words >= 3 && line.length < 80 && (CLOSINGS.test(line) || (line.includes(',') && CLOSINGS.test(line.match(SIGNED)?.[1] ?? '\u0000')));
+		if (closing) {
 			const rest = bodyLines.slice(i + 1).filter((l) => l.trim());
 			// A closing followed by a long paragraph is not a closing ("Merci de ... " is caught by the $ anchor).
 			if (rest.length <= 8 && rest.every((l) => l.length < 120 || DISCLAIMER.test(l))) {
