@@ -5,12 +5,14 @@
 //   4. starts a local mail catcher, so the e-mails the workflows send can be read;
 //   5. starts n8n with this package installed, its credentials and the workflows of workflows/;
 //   6. prints where to go. Ctrl-C stops everything; the next start reuses the data in .data.
+import { spawn } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync, copyFileSync, createWriteStream } from 'node:fs';
 import { createRequire } from 'node:module';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { dataDir, describeError, ensureBuilt, ensureDependencies, loadCore, root } from './lib/project.mjs';
 
 // The credentials the shipped workflows refer to, with the fixed ids they use.
@@ -56,18 +58,20 @@ async function shutdown(code, reason) {
 
 // Under `npm start`, one Ctrl-C arrives twice (from the terminal and forwarded by npm): signals within a second of
 // the first count once. A Ctrl-C pressed later while stopping forces the exit.
-let firstSignalAt = 0;
-for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
-	process.on(signal, () => {
-		const now = Date.now();
-		if (!firstSignalAt) {
-			firstSignalAt = now;
-			shutdown(0, signal === 'SIGINT' ? 'Ctrl-C received.' : `${signal} received.`);
-		} else if (now - firstSignalAt > 1000) {
-			say('Forced exit: n8n or Postgres may still be stopping in the background.');
-			process.exit(130);
-		}
-	});
+function installSignalHandlers() {
+	let firstSignalAt = 0;
+	for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
+		process.on(signal, () => {
+			const now = Date.now();
+			if (!firstSignalAt) {
+				firstSignalAt = now;
+				shutdown(0, signal === 'SIGINT' ? 'Ctrl-C received.' : `${signal} received.`);
+			} else if (now - firstSignalAt > 1000) {
+				say('Forced exit: n8n or Postgres may still be stopping in the background.');
+				process.exit(130);
+			}
+		});
+	}
 }
 
 function portFree(port) {
@@ -141,6 +145,8 @@ function packageTriggerTypes(packageName) {
 
 const NOT_ACTIVATING = new Set(['n8n-nodes-base.manualTrigger', 'n8n-nodes-base.executeWorkflowTrigger', 'n8n-nodes-base.errorTrigger']);
 const POLLING_BASE_NODES = new Set(['n8n-nodes-base.emailReadImap']);
+/** Triggers that need an account of the user's (a mailbox): their workflows stay inactive in the demo. */
+const NEEDS_OWN_ACCOUNT = new Map([['n8n-nodes-base.emailReadImap', 'a mailbox (IMAP credential)']]);
 
 function startsByItself(workflow, packageTriggers) {
 	return (workflow.nodes ?? []).some((node) => {
@@ -170,6 +176,7 @@ function shippedWorkflows(packageName) {
 				hash: hashOf(text),
 				trigger: startsByItself(workflow, packageTriggers),
 				credentialTypes: [...new Set(nodes.flatMap((node) => Object.keys(node.credentials ?? {})))],
+				needs: [...new Set(nodes.filter((node) => NEEDS_OWN_ACCOUNT.has(node.type)).map((node) => NEEDS_OWN_ACCOUNT.get(node.type)))],
 				types: new Set(nodes.map((node) => node.type)),
 				manual: nodes.some((node) => node.type === 'n8n-nodes-base.manualTrigger'),
 				webhooks: nodes.filter((node) => node.type === 'n8n-nodes-base.webhook' && node.parameters?.path).map((node) => ({ path: node.parameters.path, method: node.parameters.httpMethod ?? 'GET' })),
@@ -186,6 +193,57 @@ async function presentInN8n(ledger, schema, table, ids) {
 	if (!exists[0].present) return new Set();
 	const rows = await ledger.query(`SELECT id FROM "${schema}".${table} WHERE id = ANY($1::text[])`, [ids]);
 	return new Set(rows.map((row) => row.id));
+}
+
+/** Whether `npm start` activates a shipped workflow: it starts by itself and needs nothing the demo lacks. */
+function activatable(workflow, provided) {
+	return workflow.trigger && workflow.needs.length === 0 && workflow.credentialTypes.every((type) => provided.has(type));
+}
+
+/**
+ * Activates workflows in the running n8n the way its editor does (log in as the owner, then
+ * POST /rest/workflows/:id/activate with the current version): each takes effect at once and a refusal comes back
+ * with n8n's reason. (`n8n publish:workflow` does the same from the CLI, but boots n8n once per workflow and only
+ * takes effect at the next start.) Returns `{ id, ok, message? }` per workflow.
+ */
+async function activateWorkflows(url, owner, ids) {
+	const login = await fetch(`${url}/rest/login`, {
+		method: 'POST',
+		headers: { 'Content-Type': 'application/json' },
+		body: JSON.stringify({ emailOrLdapLoginId: owner.email, password: owner.password }),
+	});
+	if (!login.ok) return ids.map((id) => ({ id, ok: false, message: `n8n refused the owner login (HTTP ${login.status})` }));
+	const cookie = (login.headers.get('set-cookie') ?? '').split(';')[0];
+	const results = [];
+	for (const id of ids) {
+		try {
+			const current = await fetch(`${url}/rest/workflows/${encodeURIComponent(id)}`, { headers: { Cookie: cookie } });
+			const workflow = (await current.json()).data;
+			if (!current.ok || !workflow) throw new Error(`n8n does not know the workflow (HTTP ${current.status})`);
+			if (workflow.active) {
+				results.push({ id, ok: true });
+				continue;
+			}
+			const response = await fetch(`${url}/rest/workflows/${encodeURIComponent(id)}/activate`, {
+				method: 'POST',
+				headers: { Cookie: cookie, 'Content-Type': 'application/json' },
+				body: JSON.stringify({ versionId: workflow.versionId }),
+			});
+			const body = await response.json().catch(() => ({}));
+			results.push(response.ok ? { id, ok: true } : { id, ok: false, message: body.message ?? `HTTP ${response.status}` });
+		} catch (error) {
+			results.push({ id, ok: false, message: error.message });
+		}
+	}
+	return results;
+}
+
+/** The ids among `ids` that are active in n8n (read-only look at its workflow table). */
+async function activeWorkflowIds(ledger, schema, ids) {
+	const exists = await ledger.query('SELECT to_regclass($1) IS NOT NULL AS present', [`"${schema}".workflow_entity`]);
+	if (!exists[0].present) return [];
+	const rows = await ledger.query(`SELECT id FROM "${schema}".workflow_entity WHERE active AND id = ANY($1::text[])`, [ids]);
+	return rows.map((row) => row.id);
 }
 
 /** What to try first, from the workflows that are really there. */
@@ -363,19 +421,17 @@ async function main() {
 		} finally {
 			rmSync(dir, { recursive: true, force: true });
 		}
-		const triggers = toImport.filter((w) => w.trigger && w.credentialTypes.every((type) => provided.has(type)));
-		if (triggers.length) {
-			detail(`Activating ${triggers.length} workflow${triggers.length > 1 ? 's' : ''} with a trigger (${triggers.map((w) => w.name).join('; ')})...`);
-			await runtimeLib.publishWorkflows(runtime, n8nEnv, triggers.map((w) => w.id), { log: cliLog });
-		}
+		// Imported workflows are inactive: the ones that start by themselves are activated once n8n runs.
+		const pending = new Set(state.toActivate ?? []);
+		for (const workflow of toImport) if (activatable(workflow, provided)) pending.add(workflow.id);
+		state.toActivate = [...pending];
 		state.workflows = Object.fromEntries(workflows.map((w) => [w.id, w.hash]));
 		saveState();
 	}
-	for (const workflow of workflows.filter((w) => w.trigger && !w.credentialTypes.every((type) => provided.has(type)))) {
-		const missing = workflow.credentialTypes.filter((type) => !provided.has(type));
-		detail(`Left inactive: "${workflow.name}" needs a ${missing.join(', ')} credential of yours (a mailbox, for instance).`);
+	for (const workflow of workflows.filter((w) => w.trigger && !activatable(w, provided))) {
+		const missing = [...workflow.needs, ...workflow.credentialTypes.filter((type) => !provided.has(type)).map((type) => `a ${type} credential`)];
+		detail(`Left inactive: "${workflow.name}" needs ${missing.join(' and ')} of yours.`);
 	}
-	for (const workflow of workflows) workflow.active = workflow.trigger && workflow.credentialTypes.every((type) => provided.has(type));
 	const changed = workflows.filter((w) => present.has(w.id) && !reimport && state.workflows?.[w.id] && state.workflows[w.id] !== w.hash);
 	if (changed.length) {
 		detail(`${changed.length} workflow file${changed.length > 1 ? 's' : ''} changed since imported (kept as in n8n, with your edits).`);
@@ -396,10 +452,26 @@ async function main() {
 			if (env.RECEIVABLES_N8N_LOG === '1' || (!shuttingDown && /\b(error|fatal)\b/i.test(line))) detail(`n8n: ${line}`);
 		},
 	});
-	detail(`n8n is up (${Math.round((Date.now() - started) / 1000)} s; ready ${Math.round((Date.now() - startedAt) / 1000)} s after \`npm start\`).`);
+	detail(`n8n is up (${Math.round((Date.now() - started) / 1000)} s).`);
 	running.n8n.exited.then((info) => {
 		if (!shuttingDown) shutdown(1, `n8n stopped by itself (code ${info.code}, signal ${info.signal}); see ${logFile}.`);
 	});
+
+	const activeIds = new Set();
+	if (state.toActivate?.length) {
+		const chosen = workflows.filter((w) => state.toActivate.includes(w.id));
+		detail(`Activating ${chosen.length} workflow${chosen.length > 1 ? 's' : ''} (schedules and webhooks)...`);
+		const results = await activateWorkflows(`http://127.0.0.1:${n8nPort}`, owner, chosen.map((w) => w.id));
+		for (const result of results.filter((r) => !r.ok)) {
+			const workflow = workflows.find((w) => w.id === result.id);
+			detail(`Could not activate "${workflow?.name ?? result.id}": ${result.message}`);
+		}
+		state.toActivate = results.filter((r) => !r.ok).map((r) => r.id);
+		saveState();
+	}
+	for (const id of await activeWorkflowIds(ledger, n8nSchema, workflows.map((w) => w.id))) activeIds.add(id);
+	for (const workflow of workflows) workflow.active = activeIds.has(workflow.id);
+	detail(`Ready ${Math.round((Date.now() - startedAt) / 1000)} s after \`npm start\`.`);
 
 	banner({
 		editorUrl: `http://localhost:${n8nPort}`,
@@ -417,10 +489,43 @@ async function main() {
 			JSON.stringify({
 				pid: process.pid, editorUrl: `http://127.0.0.1:${n8nPort}`, n8nPid: running.n8n.process.pid, catcherUrl: running.catcher.url,
 				smtpPort: running.catcher.smtpPort, owner: { email: owner.email, password: owner.password }, ledgerSchema: ledger.schema,
-				n8nSchema, database: running.database.kind, workflows: workflows.map((w) => w.id),
+				n8nSchema, database: running.database.kind, workflows: workflows.map((w) => w.id), active: [...activeIds],
 			}),
 		);
 	}
 }
 
-main().catch((error) => shutdown(1, `\nnpm start failed: ${describeError(error)}`));
+/**
+ * A Ctrl-C in a terminal goes to every process of the foreground group: Postgres would stop at once, under n8n's
+ * feet, and n8n would then take its whole grace period to give up. So the work runs in a process of its own session,
+ * which this first process starts and forwards the signals to: n8n stops first, then the catcher, then Postgres.
+ */
+function supervise() {
+	const child = spawn(process.execPath, [fileURLToPath(import.meta.url), ...process.argv.slice(2)], {
+		env: { ...env, RECEIVABLES_START_WORKER: '1' },
+		stdio: 'inherit',
+		detached: true,
+	});
+	for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
+		process.on(signal, () => {
+			try {
+				child.kill(signal);
+			} catch {
+				// already gone
+			}
+		});
+	}
+	child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
+}
+
+if (env.RECEIVABLES_START_WORKER === '1') {
+	installSignalHandlers();
+	// Stops too if the first process disappears without forwarding anything (its terminal was killed).
+	const parent = process.ppid;
+	setInterval(() => {
+		if (process.ppid !== parent && !shuttingDown) shutdown(1, 'The `npm start` process is gone: stopping.');
+	}, 2000).unref();
+	main().catch((error) => shutdown(1, `\nnpm start failed: ${describeError(error)}`));
+} else {
+	supervise();
+}

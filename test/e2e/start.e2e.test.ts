@@ -7,6 +7,7 @@ import { chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync, readlink
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { Client } from 'pg';
 import { REPO_ROOT, scriptEnv } from '../helpers/scripts';
 
 jest.setTimeout(15 * 60_000);
@@ -127,9 +128,11 @@ describe('npm start', () => {
 		});
 	});
 	afterAll(async () => {
-		if (running?.child.pid) {
+		// Only after a failure: the launcher, the worker (its own session) and n8n (its own group).
+		for (const pid of [running?.child.pid, running?.status.pid, running?.status.n8nPid]) {
+			if (!pid) continue;
 			try {
-				process.kill(-running.child.pid, 'SIGKILL');
+				process.kill(-pid, 'SIGKILL');
 			} catch {
 				// already stopped
 			}
@@ -161,6 +164,38 @@ describe('npm start', () => {
 
 		const health = (await (await fetch(`${status.catcherUrl}/api/health`)).json()) as { ok: boolean; smtpPort: number };
 		expect(health).toEqual(expect.objectContaining({ ok: true, smtpPort: status.smtpPort }));
+
+		// The level-1 reminders run on the demo ledger, as "Execute workflow" in the editor runs them: every e-mail the
+		// ledger records as sent is in the mail catcher.
+		const level1 = shipped
+			.map((f) => JSON.parse(readFileSync(path.join(REPO_ROOT, 'workflows', f), 'utf8')) as { id: string; name: string; nodes: Array<{ name: string; type: string; credentials?: Record<string, unknown> }> })
+			.find((w) => /level 1/i.test(w.name) && w.nodes.some((n) => n.type === 'n8n-nodes-receivables.reminderStep' && n.credentials?.receivablesSmtpApi));
+		if (level1) {
+			const workflow = ((await (await fetch(`${status.editorUrl}/rest/workflows/${level1.id}`, { headers: { Cookie: cookie } })).json()) as { data: { nodes: Array<{ name: string; type: string }> } }).data;
+			const trigger = workflow.nodes.find((n) => n.type === 'n8n-nodes-base.scheduleTrigger');
+			const run = await fetch(`${status.editorUrl}/rest/workflows/${level1.id}/run`, {
+				method: 'POST',
+				headers: { Cookie: cookie, 'Content-Type': 'application/json' },
+				body: JSON.stringify({ workflowData: workflow, triggerToStartFrom: { name: trigger?.name } }),
+			});
+			expect(run.status).toBe(200);
+			const executionId = ((await run.json()) as { data: { executionId: string } }).data.executionId;
+			let execution: { status?: string } = {};
+			for (let i = 0; i < 240 && !['success', 'error', 'crashed'].includes(execution.status ?? ''); i++) {
+				await new Promise((resolve) => setTimeout(resolve, 500));
+				execution = ((await (await fetch(`${status.editorUrl}/rest/executions/${executionId}`, { headers: { Cookie: cookie } })).json()) as { data: { status: string } }).data;
+			}
+			expect(execution.status).toBe('success');
+			const port = Number(readFileSync(path.join(data, 'postgres.port'), 'utf8'));
+			const db = new Client({ connectionString: `postgres://postgres:postgres@127.0.0.1:${port}/receivables` });
+			await db.connect();
+			const sent = await db.query<{ message_id: string }>(
+				`SELECT DISTINCT message_id FROM ${status.ledgerSchema}.reminders WHERE claimed_by IS DISTINCT FROM 'demo' AND status = 'sent' AND channel = 'email'`,
+			);
+			await db.end();
+			const caught = (await (await fetch(`${status.catcherUrl}/api/messages`)).json()) as Array<{ messageId: string; subject: string }>;
+			expect(caught.map((m) => m.messageId).sort()).toEqual(sent.rows.map((r) => r.message_id).sort());
+		}
 
 		await stopWithCtrlC(running);
 		running = undefined;
