@@ -5,13 +5,14 @@
 import { describeError, ensureDependencies, ensureMigrationsBuilt, loadCore } from './lib/project.mjs';
 
 const log = (line) => console.log(line);
+let target;
 
 async function main() {
 	await ensureDependencies({ log });
 	await ensureMigrationsBuilt({ log });
 	const { resolveDatabase } = await import('./lib/database.mjs');
 	const core = loadCore();
-	const database = await resolveDatabase({ log });
+	const database = await resolveDatabase({ log, reuseRunning: true });
 	let ledger;
 	try {
 		log(`Ledger: schema "${database.schema}" on ${database.label}`);
@@ -24,6 +25,9 @@ async function main() {
 			log('Nothing to apply: the schema is up to date.');
 		}
 		log(`Current version: ${result.current}`);
+	} catch (error) {
+		if (database.kind === 'external') target = database.label;
+		throw error;
 	} finally {
 		await ledger?.close().catch(() => undefined);
 		await database.stop();
@@ -34,6 +38,7 @@ main().then(
 	() => process.exit(0),
 	(error) => {
 		console.error(`\nMigration failed: ${describeError(error)}`);
+		if (target) console.error(`Database: ${target}. Check DATABASE_URL or the PG* variables.`);
 		process.exit(1);
 	},
 );

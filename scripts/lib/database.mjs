@@ -125,9 +125,30 @@ function checkReachableByPostgres(dir) {
 	}
 }
 
-async function startEmbedded(dir, { log }) {
+/** The port of the server running on `dir` (line 4 of postmaster.pid). */
+function postmasterPort(dir) {
+	try {
+		const port = Number(readFileSync(path.join(dir, 'postmaster.pid'), 'utf8').split('\n')[3]);
+		return Number.isInteger(port) && port > 0 ? port : undefined;
+	} catch {
+		return undefined;
+	}
+}
+
+async function startEmbedded(dir, { log, reuseRunning }) {
 	checkReachableByPostgres(dir);
 	const running = postmasterPid(dir);
+	const runningPort = running && pidAlive(running) ? postmasterPort(dir) : undefined;
+	if (reuseRunning && runningPort) {
+		log(`Postgres: the embedded server of \`npm start\` is running (127.0.0.1:${runningPort}); using it`);
+		return {
+			kind: 'embedded',
+			label: `embedded Postgres (${dir}, port ${runningPort}, run by npm start)`,
+			connectionString: `postgres://postgres:postgres@127.0.0.1:${runningPort}/receivables`,
+			db: { host: '127.0.0.1', port: runningPort, database: 'receivables', user: 'postgres', password: 'postgres', ssl: 'disable' },
+			stop: async () => undefined,
+		};
+	}
 	if (running && pidAlive(running)) {
 		throw new Error(
 			`The database in ${dir} is already in use (Postgres process ${running}). Another \`npm start\` is probably ` +
@@ -175,9 +196,10 @@ async function startEmbedded(dir, { log }) {
 
 /**
  * Resolves the database: `{ kind: 'external' | 'embedded', label, db: { host, port, database, user, password,
- * ssl }, ledgerConfig, schema, stop() }`. The embedded server is started here and stopped by stop().
+ * ssl }, ledgerConfig, schema, stop() }`. The embedded server is started here and stopped by stop(); with
+ * `reuseRunning`, one already running on the data folder (an `npm start`) is used as it is and left running.
  */
-export async function resolveDatabase({ env = process.env, log = console.log } = {}) {
+export async function resolveDatabase({ env = process.env, log = console.log, reuseRunning = false } = {}) {
 	const core = loadCore();
 	const schema = ledgerSchemaFromEnv(env);
 	const external = externalConnection(env);
@@ -192,7 +214,7 @@ export async function resolveDatabase({ env = process.env, log = console.log } =
 			stop: async () => undefined,
 		};
 	}
-	const embedded = await startEmbedded(path.join(dataDir(env), 'postgres'), { log });
+	const embedded = await startEmbedded(path.join(dataDir(env), 'postgres'), { log, reuseRunning });
 	const ledgerConfig = { connectionString: embedded.connectionString, schema };
 	try {
 		return { ...embedded, ledgerConfig, schema: core.ledgerSchema(ledgerConfig) };

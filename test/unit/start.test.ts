@@ -1,5 +1,6 @@
 // `npm run migrate` (scripts/migrate.mjs) and the database choice shared with `npm start`
 // (scripts/lib/database.mjs), run as a user runs them.
+import { spawn } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -115,6 +116,30 @@ describe('npm run migrate', () => {
 			expect(again.stdout).toContain('Nothing to apply');
 			expect(existsSync(path.join(data, 'postgres', 'postmaster.pid'))).toBe(false);
 			expect(readdirSync(data).sort()).toEqual(['postgres', 'postgres.port']);
+
+			// While `npm start` runs the server, migrate uses that one and leaves it running.
+			const server = spawn(process.execPath, ['--input-type=module', '-e', `
+				import { startEmbeddedPostgres } from '${moduleUrl('scripts/lib/embedded-pg.mjs')}';
+				const pg = await startEmbeddedPostgres({ dir: ${JSON.stringify(path.join(data, 'postgres'))} });
+				console.log('ready ' + pg.port);
+				setInterval(() => {}, 1000);
+			`], { stdio: ['ignore', 'pipe', 'inherit'] });
+			const exited = new Promise((resolve) => server.on('exit', resolve));
+			try {
+				await new Promise<void>((resolve, reject) => {
+					server.stdout!.on('data', (chunk: Buffer) => String(chunk).includes('ready') && resolve());
+					server.on('exit', (code) => reject(new Error(`the server exited (${code})`)));
+				});
+				const during = await migrate({ RECEIVABLES_DATA_DIR: data });
+				expect(during.code).toBe(0);
+				expect(during.stdout).toContain('the embedded server of `npm start` is running');
+				expect(during.stdout).toContain('Nothing to apply');
+				expect(existsSync(path.join(data, 'postgres', 'postmaster.pid'))).toBe(true);
+			} finally {
+				server.kill('SIGINT');
+				await exited;
+			}
+			expect(existsSync(path.join(data, 'postgres', 'postmaster.pid'))).toBe(false);
 		} finally {
 			rmSync(data, { recursive: true, force: true });
 		}
