@@ -1,4 +1,4 @@
-// Copies what tsc does not: node icons, codex files and the ledger's SQL migrations.
+// Copies what tsc does not: node icons, codex files, and the files the core ships (SQL migrations, JSON tables and templates, fonts with their licences).
 const { src, dest, parallel } = require('gulp');
 
 function icons() {
@@ -12,7 +12,7 @@ function codex() {
 }
 
 function ledgerFiles() {
-	return src(['core/**/*.sql', 'core/**/*.json', 'core/**/*.ttf'], { base: '.', encoding: false }).pipe(dest('dist'));
+	return src(['core/**/*.sql', 'core/**/*.json', 'core/**/*.ttf', 'core/**/LICENSE*'], { base: '.', encoding: false }).pipe(dest('dist'));
 }
 
 exports.build = parallel(icons, codex, ledgerFiles);
