@@ -104,20 +104,43 @@ function readJson(file) {
 
 const hashOf = (value) => createHash('sha256').update(typeof value === 'string' || Buffer.isBuffer(value) ? value : JSON.stringify(value)).digest('hex');
 
-/** The encryption key of n8n and the owner's login, created once and kept in <data>/secrets.json (mode 600). */
+/** The demo's tracking-portal accounts: one per accreditation level, and a courier for the courier page. */
+const PORTAL_USERS = [
+	{ login: 'direction', name: 'Direction financière', level: 1, staffCode: null, scope: 'every invoice' },
+	{ login: 'karim.benjelloun', name: 'Karim Benjelloun', level: 3, staffCode: 'GH-MA', scope: 'the customers of his sales reps in Morocco' },
+	{ login: 'youssef.elamrani', name: 'Youssef El Amrani', level: 2, staffCode: 'VR-MA1', scope: 'his own customers' },
+	{ login: 'rachid.ouazzani', name: 'Rachid Ouazzani', level: 2, staffCode: 'CRS-CASA', scope: 'courier page' },
+];
+
+/**
+ * The secrets of this installation, created once and kept in <data>/secrets.json (mode 600): n8n's encryption key,
+ * the owner's login, the webhook signing secret, the portal accounts' secrets.
+ */
 function secrets(data, runtime) {
 	const file = path.join(data, 'secrets.json');
-	const stored = readJson(file);
-	if (stored?.encryptionKey && stored?.owner?.passwordHash && stored?.webhookSecret) return stored;
+	const stored = readJson(file) ?? {};
+	const complete = stored.encryptionKey && stored.owner?.passwordHash && stored.webhookSecret && PORTAL_USERS.every((u) => stored.portal?.[u.login]);
+	if (complete) return stored;
 	const bcrypt = createRequire(path.join(runtime.dir, 'package.json'))('bcryptjs');
 	const password = `Demo-${randomBytes(5).toString('hex')}`;
 	const created = {
-		encryptionKey: stored?.encryptionKey ?? randomBytes(32).toString('hex'),
-		owner: stored?.owner?.passwordHash ? stored.owner : { email: OWNER_EMAIL, firstName: 'Demo', lastName: 'Finance', password, passwordHash: bcrypt.hashSync(password, 10) },
-		webhookSecret: stored?.webhookSecret ?? randomBytes(24).toString('hex'),
+		encryptionKey: stored.encryptionKey ?? randomBytes(32).toString('hex'),
+		owner: stored.owner?.passwordHash ? stored.owner : { email: OWNER_EMAIL, firstName: 'Demo', lastName: 'Finance', password, passwordHash: bcrypt.hashSync(password, 10) },
+		webhookSecret: stored.webhookSecret ?? randomBytes(24).toString('hex'),
+		portal: Object.fromEntries(PORTAL_USERS.map((u) => [u.login, stored.portal?.[u.login] ?? `Portail-${randomBytes(4).toString('hex')}`])),
 	};
 	writeFileSync(file, `${JSON.stringify(created, null, 2)}\n`, { mode: 0o600 });
 	return created;
+}
+
+/** Creates the demo's portal accounts that are not in the ledger yet (through the core: secrets hashed with scrypt). */
+async function ensurePortalUsers(core, ledger, portalSecrets) {
+	if (typeof core.savePortalUser !== 'function') return [];
+	const existing = new Set((await ledger.query('SELECT login FROM portal_users WHERE login = ANY($1::text[])', [PORTAL_USERS.map((u) => u.login)])).map((r) => r.login));
+	for (const user of PORTAL_USERS.filter((u) => !existing.has(u.login))) {
+		await core.savePortalUser(ledger, { login: user.login, name: user.name, level: user.level, staffCode: user.staffCode, language: 'fr', secret: portalSecrets[user.login] });
+	}
+	return PORTAL_USERS.map((u) => ({ ...u, secret: portalSecrets[u.login] }));
 }
 
 /** The node types of this package that start workflows (trigger, poller or webhook), from the built nodes. */
@@ -179,7 +202,10 @@ function shippedWorkflows(packageName) {
 				needs: [...new Set(nodes.filter((node) => NEEDS_OWN_ACCOUNT.has(node.type)).map((node) => NEEDS_OWN_ACCOUNT.get(node.type)))],
 				types: new Set(nodes.map((node) => node.type)),
 				manual: nodes.some((node) => node.type === 'n8n-nodes-base.manualTrigger'),
-				webhooks: nodes.filter((node) => node.type === 'n8n-nodes-base.webhook' && node.parameters?.path).map((node) => ({ path: node.parameters.path, method: node.parameters.httpMethod ?? 'GET' })),
+				webhooks: nodes
+					.filter((node) => node.type === 'n8n-nodes-base.webhook' && node.parameters?.path)
+					.map((node) => ({ path: node.parameters.path, methods: [node.parameters.httpMethod ?? 'GET'].flat() })),
+				portal: nodes.some((node) => node.type === 'n8n-nodes-receivables.courierTracking' && node.parameters?.operation === 'portalPage'),
 			};
 		});
 }
@@ -247,25 +273,32 @@ async function activeWorkflowIds(ledger, schema, ids) {
 }
 
 /** What to try first, from the workflows that are really there. */
-function firstSteps({ editorUrl, workflows, database, catcher, secretsFile }) {
+function firstSteps({ editorUrl, workflows, database, catcher, secretsFile, portalUsers }) {
 	const steps = ['Open the editor and log in. The Receivables nodes are in the nodes panel (search "Receivables").'];
 	const sending = workflows.filter((w) => w.types.has('n8n-nodes-receivables.reminderStep') && w.credentialTypes.includes(SMTP_CREDENTIAL.type));
 	const reminders = sending.find((w) => /level 1|niveau 1/i.test(w.name)) ?? sending[0];
 	if (reminders) {
 		steps.push(`Open "${reminders.name}" and click "Execute workflow": the reminders due today go out; read them in the mail catcher, ${catcher.url}`);
+	} else {
+		const manual = workflows.find((w) => w.manual);
+		if (manual) steps.push(`Open "${manual.name}" and click "Execute workflow" to see a node write to the ledger.`);
 	}
-	const manual = workflows.find((w) => w.manual);
-	if (manual) steps.push(`Open "${manual.name}" and click "Execute workflow" to see a node write to the ledger.`);
-	for (const workflow of workflows.filter((w) => w.active && w.webhooks.length)) {
-		const hook = workflow.webhooks[0];
-		const signed = workflow.credentialTypes.includes(WEBHOOK_CREDENTIAL.type) ? ` (requests signed with the secret in ${secretsFile})` : '';
-		steps.push(`"${workflow.name}" answers ${hook.method} ${editorUrl}/webhook/${hook.path}${signed}`);
+	const portal = workflows.find((w) => w.active && w.portal && w.webhooks.length);
+	const accounts = portalUsers.filter((u) => u.scope !== 'courier page');
+	if (portal && accounts.length) {
+		steps.push(`Open the sales-force portal, ${editorUrl}/webhook/${portal.webhooks[0].path}, and log in as`);
+		for (const user of accounts) steps.push(`   ${user.login} / ${user.secret}  (level ${user.level}: ${user.scope})`);
+	}
+	const posts = workflows.filter((w) => w.active && w !== portal && w.webhooks.some((h) => h.methods.includes('POST') && !h.methods.includes('GET')));
+	if (posts.length) {
+		const signed = posts.some((w) => w.credentialTypes.includes(WEBHOOK_CREDENTIAL.type));
+		steps.push(`Webhooks for your software: ${posts.map((w) => `POST ${editorUrl}/webhook/${w.webhooks[0].path}`).join(', ')}${signed ? ` (signed ones use the secret in ${secretsFile})` : ''}`);
 	}
 	steps.push(`The ledger is the Postgres schema "${database.schema}" (credential "${LEDGER_CREDENTIAL.name}"): customers, invoices, payments, disputes.`);
 	return steps;
 }
 
-function banner({ editorUrl, owner, catcher, database, demo, workflows, logFile, secretsFile }) {
+function banner({ editorUrl, owner, catcher, database, demo, workflows, logFile, secretsFile, portalUsers }) {
 	const line = '─'.repeat(76);
 	const active = workflows.filter((w) => w.active).length;
 	say(`\n${line}`);
@@ -280,7 +313,10 @@ function banner({ editorUrl, owner, catcher, database, demo, workflows, logFile,
 	say(` n8n log        ${logFile}`);
 	say(line);
 	say(' What to try first');
-	firstSteps({ editorUrl, workflows, database, catcher, secretsFile }).forEach((text, i) => say(`  ${i + 1}. ${text}`));
+	let number = 0;
+	for (const text of firstSteps({ editorUrl, workflows, database, catcher, secretsFile, portalUsers })) {
+		say(text.startsWith('   ') ? `    ${text}` : `  ${++number}. ${text}`);
+	}
 	say(line);
 	say(' Stop with Ctrl-C. The data stays in .data for the next `npm start`.');
 	say(`${line}\n`);
@@ -300,6 +336,7 @@ async function main() {
 	const runtimeLib = await import('./lib/n8n-runtime.mjs');
 	const runtime = await runtimeLib.ensureN8nRuntime({ log: detail });
 	detail(`n8n ${runtimeLib.N8N_VERSION} on Node ${runtimeLib.NODE_VERSION} in ${path.relative(root, runtime.dir) || runtime.dir}`);
+	const { encryptionKey, owner, webhookSecret, portal } = secrets(data, runtime);
 
 	step('Database');
 	const core = loadCore();
@@ -316,6 +353,7 @@ async function main() {
 	);
 
 	let demoText;
+	let portalUsers = [];
 	const demoWanted = env.RECEIVABLES_DEMO === '1' || (env.RECEIVABLES_DEMO !== '0' && running.database.kind === 'embedded');
 	if (demoWanted) {
 		const { loadDemoCompany } = await import('./lib/demo-data.mjs');
@@ -324,6 +362,7 @@ async function main() {
 		const s = demo.summary;
 		demoText = `Orbel Équipements: ${s.customers} customers, ${s.invoices} invoices (${s.openInvoices} open), as of ${demo.asOf}`;
 		detail(demo.status === 'loaded' ? `Demo company loaded in ${Math.round((Date.now() - started) / 1000)} s: ${demoText}.` : `Demo company already there: ${demoText}.`);
+		portalUsers = await ensurePortalUsers(core, ledger, portal);
 	} else {
 		detail(
 			env.RECEIVABLES_DEMO === '0'
@@ -345,7 +384,6 @@ async function main() {
 	const stateFile = path.join(userFolder, 'receivables-start.json');
 	const state = readJson(stateFile) ?? {};
 	const saveState = () => writeFileSync(stateFile, `${JSON.stringify(state, null, 2)}\n`);
-	const { encryptionKey, owner, webhookSecret } = secrets(data, runtime);
 	const n8nSchema = (env.RECEIVABLES_N8N_SCHEMA ?? 'n8n').trim();
 	if (!/^[a-z_][a-z0-9_]{0,62}$/.test(n8nSchema)) throw new Error(`RECEIVABLES_N8N_SCHEMA "${n8nSchema}" is not a valid schema name (lower-case letters, digits, _).`);
 	if (n8nSchema === ledger.schema) throw new Error(`n8n's tables and the ledger cannot share the schema "${n8nSchema}": set RECEIVABLES_N8N_SCHEMA to another name.`);
@@ -482,6 +520,7 @@ async function main() {
 		workflows,
 		logFile: path.relative(process.cwd(), logFile) || logFile,
 		secretsFile: path.relative(process.cwd(), path.join(data, 'secrets.json')),
+		portalUsers,
 	});
 	if (env.RECEIVABLES_START_STATUS) {
 		writeFileSync(

@@ -627,10 +627,22 @@ export function generateDemoCompany(core, { asOf, policies = new Map(), seed = D
 		const terms = customer.terms;
 		let receptionDate = null;
 		let dueDate;
+		let delivery = null;
 		if (terms.basis === 'reception') {
-			const received = core.addDays(issueDate, r.int(2, 9));
-			receptionDate = received <= asOf ? received : null;
+			// Hand-delivered invoices of the last weeks went out in the courier waves of their billing run (the first
+			// working day after the 15th or after the month's end); a few deliveries failed. Those of a run still to
+			// come wait for it: the distribution workflow plans them.
+			const plannedOn = nextWorkingDay(core, Number(issueDate.slice(8)) <= 15 ? `${issueDate.slice(0, 8)}16` : core.addDays(core.endOfMonth(issueDate), 1));
+			const inWaves = core.daysBetween(issueDate, asOf) <= DELIVERY_HISTORY_DAYS && plannedOn <= asOf;
+			const received = inWaves ? core.addDays(plannedOn, r.int(0, 5)) : core.addDays(issueDate, r.int(2, 9));
+			const failed = inWaves && r.chance(0.04) ? r.pick(['absent', 'refused', 'wrong_address']) : null;
+			receptionDate = received <= asOf && !failed ? received : null;
 			dueDate = core.addDays(receptionDate ?? issueDate, terms.days);
+			if (inWaves) {
+				const outcome = failed && plannedOn < asOf ? failed : receptionDate ? 'delivered' : plannedOn < asOf ? 'picked_up' : 'entered';
+				const on = outcome === 'delivered' ? receptionDate : ['entered', 'picked_up'].includes(outcome) ? null : minDate(received, core.addDays(asOf, -1));
+				delivery = { plannedOn, outcome, on, recipient: outcome === 'delivered' ? r.pick(RECIPIENTS) : null };
+			}
 		} else if (terms.basis === 'end_of_month') {
 			dueDate = core.endOfMonth(core.addDays(issueDate, terms.days));
 		} else {
@@ -638,7 +650,7 @@ export function generateDemoCompany(core, { asOf, policies = new Map(), seed = D
 		}
 		const poNumber = customer.profileKey === 'keyAccount' && r.chance(0.85) ? `4500${r.digits(6)}` : r.chance(0.25) ? `BC-${r.digits(5)}` : null;
 		invoices.push({
-			number, customer, contract: Boolean(draft.contract), issueDate, dueDate, receptionDate, terms, poNumber, lines,
+			number, customer, contract: Boolean(draft.contract), issueDate, dueDate, receptionDate, terms, poNumber, lines, delivery,
 			excl: totals.excl, tax: totals.tax, incl: totals.incl, credited: 0n, paid: 0n, creditNotes: [], payments: [],
 		});
 	}
@@ -904,7 +916,42 @@ export function generateDemoCompany(core, { asOf, policies = new Map(), seed = D
 		}
 	}
 
-	return { asOf, seed, company: COMPANY, staff, customers, invoices, creditNotes, payments, strays, disputes, promises, holds, reminders };
+	// Courier waves of the last weeks: one per zone and day, handed over once every invoice was entered, closed
+	// when every delivery has its outcome and a week has passed.
+	const waves = new Map();
+	for (const invoice of invoices.filter((inv) => inv.delivery)) {
+		const { customer } = invoice;
+		const key = `${customer.country}|${customer.zone}|${invoice.delivery.plannedOn}`;
+		if (!waves.has(key)) {
+			const courier = customer.country === 'MA' ? (customer.city === 'Casablanca' ? 'CRS-CASA' : 'CRS-RABAT') : customer.country === 'SN' ? 'CRS-DKR' : 'CRS-ABJ';
+			const rates = customer.currency === 'MAD' ? { courier: 2500n, printing: 300n } : { courier: 1500n, printing: 200n };
+			waves.set(key, {
+				code: `W${invoice.delivery.plannedOn.replace(/-/g, '')}-${slug(customer.zone).toUpperCase()}`,
+				cycleKey: typeof core.cyclePeriod === 'function' ? core.cyclePeriod(customer.billingCycle, core.addDays(invoice.delivery.plannedOn, -1)).key : `${customer.billingCycle}@${invoice.issueDate}`,
+				billingCycle: customer.billingCycle, zone: customer.zone, city: customer.city, country: customer.country, courier,
+				plannedOn: invoice.delivery.plannedOn, currency: customer.currency, rates, invoices: [],
+			});
+		}
+		waves.get(key).invoices.push(invoice);
+	}
+	for (const wave of waves.values()) {
+		const outcomes = wave.invoices.map((inv) => inv.delivery.outcome);
+		const final = outcomes.every((o) => !['entered', 'picked_up'].includes(o));
+		wave.status = wave.plannedOn > asOf || outcomes.every((o) => o === 'entered') ? 'planned' : final && core.daysBetween(wave.plannedOn, asOf) > 7 ? 'closed' : 'released';
+	}
+
+	return {
+		asOf, seed, company: COMPANY, staff, customers, invoices, creditNotes, payments, strays, disputes, promises, holds, reminders,
+		waves: [...waves.values()].sort((a, b) => a.plannedOn.localeCompare(b.plannedOn) || a.code.localeCompare(b.code)),
+	};
+}
+
+const DELIVERY_HISTORY_DAYS = 75;
+const RECIPIENTS = ['Accueil (cachet de la société)', 'Service comptabilité', 'Secrétariat de direction', 'M. le comptable', 'Mme la gérante', 'Bureau d’ordre', 'Caisse centrale', 'Standard'];
+
+function nextWorkingDay(core, iso) {
+	const day = isoWeekday(iso);
+	return day === 6 ? core.addDays(iso, 2) : day === 0 ? core.addDays(iso, 1) : iso;
 }
 
 function minDate(a, b) {
@@ -968,6 +1015,9 @@ export function summariseDemoCompany(core, data) {
 		promises: data.promises.length,
 		holds: data.holds.length,
 		remindersSent: data.reminders.length,
+		waves: data.waves.length,
+		deliveries: data.waves.reduce((sum, wave) => sum + wave.invoices.length, 0),
+		deliveriesByOutcome: data.waves.flatMap((w) => w.invoices).reduce((acc, inv) => ({ ...acc, [inv.delivery.outcome]: (acc[inv.delivery.outcome] ?? 0) + 1 }), {}),
 		openByProfileAndBucket: openByProfile,
 		owed: Object.fromEntries(Object.entries(owed).sort().map(([currency, minor]) => [currency, core.formatAmount(minor, currency)])),
 	};
@@ -1026,6 +1076,62 @@ function rejected(what, outcomes) {
 }
 
 const instant = (date, time = '10:00') => `${date} ${time}:00 ${ZONE}`;
+
+/**
+ * The courier waves, the way the distribution service leaves them: planned with their deliveries, handed over
+ * (the ledger's trigger checks every invoice was entered), closed; and the couriers' events on each delivery.
+ */
+async function insertWaves(core, client, waves) {
+	for (const wave of waves) {
+		const inserted = await client.query(
+			`INSERT INTO waves (code, billing_cycle, cycle_key, zone, city, country, courier_code, planned_on, currency, courier_rate_minor, printing_rate_minor, postage_rate_minor)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 0) ON CONFLICT (code) DO NOTHING RETURNING id`,
+			[wave.code, wave.billingCycle, wave.cycleKey, wave.zone, wave.city, wave.country, wave.courier, wave.plannedOn, wave.currency, wave.rates.courier.toString(), wave.rates.printing.toString()],
+		);
+		if (!inserted.rows[0]) continue;
+		const waveId = inserted.rows[0].id;
+		const rows = wave.invoices.map((invoice, position) => {
+			const d = invoice.delivery;
+			const final = !['entered', 'picked_up'].includes(d.outcome);
+			return {
+				number: invoice.number, position: position + 1, status: d.outcome, recipient: d.recipient,
+				entered_at: instant(core.addDays(wave.plannedOn, -1), '17:00'),
+				delivered_at: d.outcome === 'delivered' ? instant(d.on, `${String(9 + (position % 8)).padStart(2, '0')}:${String((position * 7) % 60).padStart(2, '0')}`) : null,
+				last_event_at: final ? instant(d.on, '15:00') : d.outcome === 'picked_up' ? instant(wave.plannedOn, '08:30') : null,
+			};
+		});
+		await client.query(
+			`INSERT INTO deliveries (wave_id, invoice_id, customer_id, status, recipient_name, delivered_at, last_event_at, entered_at, position)
+			SELECT $1, i.id, i.customer_id, r.status, r.recipient, r.delivered_at::timestamptz, r.last_event_at::timestamptz, r.entered_at::timestamptz, r.position
+			FROM jsonb_to_recordset($2::jsonb) AS r(number text, position int, status text, recipient text, entered_at text, delivered_at text, last_event_at text)
+			JOIN invoices i ON i.doc_type = 'invoice' AND i.issuer = 'default' AND i.number = r.number`,
+			[waveId, JSON.stringify(rows)],
+		);
+		if (wave.status !== 'planned') {
+			await client.query(`UPDATE waves SET status = 'released', released_at = $2::timestamptz WHERE id = $1`, [waveId, instant(wave.plannedOn, '08:00')]);
+		}
+		if (wave.status === 'closed') {
+			await client.query(`UPDATE waves SET status = 'closed', closed_at = $2::timestamptz WHERE id = $1`, [waveId, instant(wave.plannedOn, '19:00')]);
+		}
+		const events = wave.invoices.flatMap((invoice) => {
+			const d = invoice.delivery;
+			if (d.outcome === 'entered') return [];
+			const list = [{ event_id: `demo-${invoice.number}-picked_up`, number: invoice.number, type: 'picked_up', at: instant(wave.plannedOn, '08:30'), recipient: null }];
+			if (d.outcome !== 'picked_up') list.push({ event_id: `demo-${invoice.number}-${d.outcome}`, number: invoice.number, type: d.outcome, at: instant(d.on, '15:00'), recipient: d.recipient });
+			return list;
+		});
+		await client.query(
+			`INSERT INTO courier_events (event_id, courier_code, delivery_id, invoice_id, type, occurred_at, received_at, recipient_name)
+			SELECT r.event_id, $1, d.id, i.id, r.type, r.at::timestamptz, r.at::timestamptz, r.recipient
+			FROM jsonb_to_recordset($3::jsonb) AS r(event_id text, number text, type text, at text, recipient text)
+			JOIN invoices i ON i.doc_type = 'invoice' AND i.issuer = 'default' AND i.number = r.number
+			JOIN deliveries d ON d.invoice_id = i.id AND d.wave_id = $2
+			ON CONFLICT (event_id) DO NOTHING`,
+			[wave.courier, waveId, JSON.stringify(events)],
+		);
+	}
+}
+
 
 /**
  * Loads the demo company into `ledger` (migrated here if needed) unless it is there already. Returns
@@ -1142,6 +1248,7 @@ export async function loadDemoCompany(core, ledger, { asOf, log = () => {} } = {
 				'Relance ' || m.stage || ' (' || m.channel || ')', jsonb_build_object('stage', m.stage, 'messageId', m.message_id)
 			FROM reminders m WHERE m.claimed_by = 'demo'`,
 		);
+		await insertWaves(core, client, data.waves);
 		await client.query(`UPDATE settings SET value = value || '{"details": true}'::jsonb, updated_at = now() WHERE key = $1`, [DEMO_SETTING]);
 	});
 

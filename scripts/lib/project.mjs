@@ -57,7 +57,15 @@ export async function ensureDependencies({ log = console.log } = {}) {
 	if (missing.length === 0) return false;
 	const what = existsSync(path.join(root, 'node_modules')) ? `${missing.length} missing or outdated (${missing.slice(0, 3).join(', ')}${missing.length > 3 ? ', ...' : ''})` : 'none installed yet';
 	log(`Installing the libraries with npm ci (${what}). This takes a minute or two.`);
-	await runVisible(npm, ['ci', '--no-audit', '--no-fund']);
+	try {
+		await runVisible(npm, ['ci', '--no-audit', '--no-fund']);
+	} catch {
+		// npm ci refuses a package-lock.json that is out of step with package.json; npm install repairs it.
+		log('npm ci failed (see above): trying `npm install`, which may also update package-lock.json.');
+		await runVisible(npm, ['install', '--no-audit', '--no-fund']);
+	}
+	const still = missingDependencies();
+	if (still.length) throw new Error(`These libraries are still missing after the install: ${still.join(', ')}.`);
 	return true;
 }
 

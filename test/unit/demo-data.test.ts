@@ -26,6 +26,9 @@ interface Summary {
 	promises: number;
 	holds: number;
 	remindersSent: number;
+	waves: number;
+	deliveries: number;
+	deliveriesByOutcome: Record<string, number>;
 	openByProfileAndBucket: Record<string, Record<string, number>>;
 	owed: Record<string, string>;
 }
@@ -84,7 +87,10 @@ async function load(schema: string, asOf: string, before = ''): Promise<{ first:
 	`);
 }
 
-const TABLES = ['staff', 'dunning_policies', 'customers', 'invoices', 'payments', 'allocations', 'holds', 'reminders', 'history', 'disputes', 'dispute_invoices', 'promises', 'settings'];
+const TABLES = [
+	'staff', 'dunning_policies', 'customers', 'invoices', 'payments', 'allocations', 'holds', 'reminders', 'history', 'disputes', 'dispute_invoices',
+	'promises', 'settings', 'waves', 'deliveries', 'courier_events',
+];
 
 /** Plain SQL on one ledger schema. */
 interface Schema {
@@ -298,6 +304,39 @@ describe('loading the demo company', () => {
 		expect(future).toEqual([]);
 		const noEmail = await ledger.query<{ n: number }>("SELECT count(*)::int AS n FROM customers WHERE email_status = 'none' AND emails = '{}'");
 		expect(noEmail[0].n).toBeGreaterThan(0);
+	});
+
+	it('has the courier waves of the last weeks: handed over, delivered or not, with the couriers’ events', async () => {
+		const { summary } = loaded;
+		expect(summary.waves).toBeGreaterThan(20);
+		const outcomes = await ledger.query<{ status: string; n: number }>('SELECT status, count(*)::int AS n FROM deliveries GROUP BY 1');
+		expect(Object.fromEntries(outcomes.map((o) => [o.status, o.n]))).toEqual(summary.deliveriesByOutcome);
+		expect(summary.deliveriesByOutcome.delivered).toBeGreaterThan(100);
+		const counts = await tableCounts(ledger);
+		expect(counts.waves).toBe(summary.waves);
+		expect(counts.deliveries).toBe(summary.deliveries);
+		// A delivered invoice was received that day, and its due date runs from then (terms from reception).
+		const mismatched = await ledger.query(
+			`SELECT i.number FROM deliveries d JOIN invoices i ON i.id = d.invoice_id
+			WHERE d.status = 'delivered' AND (i.reception_date IS DISTINCT FROM (d.delivered_at AT TIME ZONE 'Europe/Paris')::date
+				OR (i.terms_basis = 'reception' AND i.due_date <> i.reception_date + i.terms_days))`,
+		);
+		expect(mismatched).toEqual([]);
+		const failedButReceived = await ledger.query(
+			"SELECT i.number FROM deliveries d JOIN invoices i ON i.id = d.invoice_id WHERE d.status IN ('absent', 'refused', 'wrong_address') AND i.reception_date IS NOT NULL",
+		);
+		expect(failedButReceived).toEqual([]);
+		const handedOverUnentered = await ledger.query("SELECT w.code FROM waves w JOIN deliveries d ON d.wave_id = w.id WHERE w.status <> 'planned' AND d.status = 'pending'");
+		expect(handedOverUnentered).toEqual([]);
+		const withoutEvents = await ledger.query(
+			"SELECT d.id FROM deliveries d WHERE d.status <> 'entered' AND NOT EXISTS (SELECT 1 FROM courier_events e WHERE e.delivery_id = d.id AND e.type = d.status)",
+		);
+		expect(withoutEvents).toEqual([]);
+		// What the tracking portal lists for a sales rep: deliveries of their customers only.
+		const rep = await ledger.query<{ rep: string; n: number }>(
+			`SELECT c.sales_rep_code AS rep, count(*)::int AS n FROM customers c JOIN deliveries d ON d.customer_id = c.id GROUP BY 1 ORDER BY 2 DESC LIMIT 1`,
+		);
+		expect(rep[0].n).toBeGreaterThan(10);
 	});
 
 	it('adds nothing when loaded again', async () => {
