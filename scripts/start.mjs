@@ -529,6 +529,7 @@ async function main() {
 				pid: process.pid, editorUrl: `http://127.0.0.1:${n8nPort}`, n8nPid: running.n8n.process.pid, catcherUrl: running.catcher.url,
 				smtpPort: running.catcher.smtpPort, owner: { email: owner.email, password: owner.password }, ledgerSchema: ledger.schema,
 				n8nSchema, database: running.database.kind, workflows: workflows.map((w) => w.id), active: [...activeIds],
+				portal: { path: workflows.find((w) => w.portal && w.webhooks.length)?.webhooks[0].path ?? null, users: portalUsers.map((u) => ({ login: u.login, secret: u.secret, level: u.level })) },
 			}),
 		);
 	}

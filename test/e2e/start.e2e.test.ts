@@ -23,6 +23,8 @@ interface Status {
 	n8nSchema: string;
 	database: string;
 	workflows: string[];
+	active: string[];
+	portal: { path: string | null; users: Array<{ login: string; secret: string; level: number }> };
 }
 
 function freePort(): Promise<number> {
@@ -161,6 +163,19 @@ describe('npm start', () => {
 			.filter((w) => w.nodes.some((n) => n.type === 'n8n-nodes-base.webhook'))
 			.map((w) => w.id);
 		for (const id of webhookIds) expect(workflows.data.find((w) => w.id === id)?.active).toBe(true);
+
+		// The tracking portal lets each demo account in at its accreditation level.
+		if (status.portal.path) {
+			for (const user of status.portal.users.filter((u) => !u.login.startsWith('rachid'))) {
+				const page = await fetch(`${status.editorUrl}/webhook/${status.portal.path}`, {
+					method: 'POST',
+					headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+					body: new URLSearchParams({ action: 'login', lang: 'fr', login: user.login, secret: user.secret }).toString(),
+				});
+				expect(page.status).toBe(200);
+				expect(await page.text()).toContain(`Habilitation ${user.level}`);
+			}
+		}
 
 		const health = (await (await fetch(`${status.catcherUrl}/api/health`)).json()) as { ok: boolean; smtpPort: number };
 		expect(health).toEqual(expect.objectContaining({ ok: true, smtpPort: status.smtpPort }));
