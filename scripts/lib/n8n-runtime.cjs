@@ -518,17 +518,19 @@ async function startN8n(runtime, env, { log = noop, timeoutMs = 180_000, command
  */
 async function waitForWebhook(url, webhookPath, { method = 'POST', timeoutMs = 120_000 } = {}) {
 	const started = Date.now();
+	// A webhook node may answer several methods ("GET,POST"): a preflight asks for one, all must be allowed.
+	const methods = String(method).split(',').map((m) => m.trim()).filter(Boolean);
 	let last = '';
 	while (Date.now() - started < timeoutMs) {
 		try {
 			const response = await fetch(`${url}/webhook/${webhookPath}`, {
 				method: 'OPTIONS',
-				headers: { Origin: url, 'Access-Control-Request-Method': method },
+				headers: { Origin: url, 'Access-Control-Request-Method': methods[0] },
 				signal: AbortSignal.timeout(5000),
 			});
-			const allowed = response.headers.get('access-control-allow-methods') ?? '';
-			if (response.status < 300 && allowed.split(/,\s*/).includes(method)) return Date.now() - started;
-			last = `${response.status} ${allowed}`;
+			const allowed = (response.headers.get('access-control-allow-methods') ?? '').split(/,\s*/);
+			if (response.status < 300 && methods.every((m) => allowed.includes(m))) return Date.now() - started;
+			last = `${response.status} ${allowed.join(', ')}`;
 		} catch (error) {
 			last = String(error);
 		}
