@@ -65,18 +65,34 @@ function refuse(code: string, en: string, fr: string, hint: string, details?: Re
 	throw new ReceivablesError(code, `${en} / ${fr}`, { hint, details });
 }
 
+/** Base64 alphabet, padding and white space only. */
+function isBase64Text(text: string): boolean {
+	for (let i = 0; i < text.length; i++) {
+		const c = text.charCodeAt(i);
+		const ok =
+			(c >= 65 && c <= 90) || (c >= 97 && c <= 122) || (c >= 48 && c <= 57) || c === 43 || c === 47 || c === 61 || c === 32 || c === 9 || c === 10 || c === 13;
+		if (!ok) return false;
+	}
+	return true;
+}
+
 function decodeImage(field: string, value: string | undefined, max: number): { mime: string; base64: string; bytes: number } | undefined {
 	if (value === undefined || value === null || value === '') return undefined;
 	if (typeof value !== 'string') refuse('EVENT_IMAGE_INVALID', `The ${field} is not an image.`, `Le champ ${field} n'est pas une image.`, 'Send a data:image/png;base64,... or data:image/jpeg;base64,... value.');
-	const m = value.match(/^(?:data:(image\/(?:png|jpeg|webp));base64,)?([A-Za-z0-9+/=\s]+)$/);
-	if (!m) refuse('EVENT_IMAGE_INVALID', `The ${field} is not a PNG, JPEG or WebP image in base64.`, `Le champ ${field} n'est pas une image PNG, JPEG ou WebP en base64.`, 'Send a data:image/...;base64 value.');
-	const base64 = m[2].replace(/\s+/g, '');
-	const bytes = Math.floor((base64.length * 3) / 4) - (base64.endsWith('==') ? 2 : base64.endsWith('=') ? 1 : 0);
-	if (bytes > max) {
+	// The prefix is matched on its own and the body checked character by character: a regular expression over a
+	// multi-megabyte body can exhaust the regex engine's stack.
+	const prefix = value.match(/^data:(image\/(?:png|jpeg|webp));base64,/);
+	const body = prefix ? value.slice(prefix[0].length) : value;
+	const tooLarge = (bytes: number): never =>
 		refuse('EVENT_IMAGE_TOO_LARGE', `The ${field} has ${bytes} bytes; at most ${max} are accepted.`, `Le champ ${field} fait ${bytes} octets ; ${max} au plus.`, 'Reduce the picture (e.g. 1280 px wide, JPEG quality 70).', { field, bytes, max });
-	}
+	// Even with white space removed, a body this long decodes to more than `max` bytes.
+	if (body.length > Math.ceil((max * 4) / 3) * 2 + 1024) tooLarge(Math.floor((body.length * 3) / 4));
+	if (body.length === 0 || !isBase64Text(body)) refuse('EVENT_IMAGE_INVALID', `The ${field} is not a PNG, JPEG or WebP image in base64.`, `Le champ ${field} n'est pas une image PNG, JPEG ou WebP en base64.`, 'Send a data:image/...;base64 value.');
+	const base64 = body.replace(/\s+/g, '');
+	const bytes = Math.floor((base64.length * 3) / 4) - (base64.endsWith('==') ? 2 : base64.endsWith('=') ? 1 : 0);
+	if (bytes > max) tooLarge(bytes);
 	const buf = Buffer.from(base64, 'base64');
-	const mime = m[1] ?? (buf[0] === 0x89 && buf[1] === 0x50 ? 'image/png' : buf[0] === 0xff && buf[1] === 0xd8 ? 'image/jpeg' : '');
+	const mime = prefix?.[1] ?? (buf[0] === 0x89 && buf[1] === 0x50 ? 'image/png' : buf[0] === 0xff && buf[1] === 0xd8 ? 'image/jpeg' : '');
 	const magicOk = (mime === 'image/png' && buf[0] === 0x89 && buf[1] === 0x50) || (mime === 'image/jpeg' && buf[0] === 0xff && buf[1] === 0xd8) || (mime === 'image/webp' && buf.subarray(8, 12).toString('latin1') === 'WEBP');
 	if (!magicOk) refuse('EVENT_IMAGE_INVALID', `The ${field} is not a PNG, JPEG or WebP image.`, `Le champ ${field} n'est pas une image PNG, JPEG ou WebP.`, 'Send the picture as taken by the phone.');
 	return { mime, base64, bytes };
