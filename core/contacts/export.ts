@@ -1,7 +1,5 @@
-import { readFileSync } from 'node:fs';
-import fontkit from '@pdf-lib/fontkit';
 import { PDFDocument, rgb, type PDFFont, type PDFPage } from 'pdf-lib';
-import { coreAssetPath } from '../assets';
+import { embedDocumentFonts } from '../documents/fonts';
 import { callDate } from './checklist';
 import type { PlannedCall } from './plan';
 
@@ -119,9 +117,7 @@ export async function callListPdf(calls: PlannedCall[], options: { language?: 'f
 	const language = options.language ?? 'fr';
 	const t = LABELS[language];
 	const doc = await PDFDocument.create();
-	doc.registerFontkit(fontkit);
-	const regular = await doc.embedFont(readFileSync(coreAssetPath('documents', 'fonts', 'DejaVuSans.ttf')), { subset: true });
-	const bold = await doc.embedFont(readFileSync(coreAssetPath('documents', 'fonts', 'DejaVuSans-Bold.ttf')), { subset: true });
+	const { regular, bold } = await embedDocumentFonts(doc);
 	const title = `${t.title}${options.day ? ` — ${callDate(options.day, language)}` : ''}`;
 	doc.setTitle(title);
 	doc.setLanguage(language);

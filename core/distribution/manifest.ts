@@ -1,8 +1,6 @@
-import { readFileSync } from 'node:fs';
-import fontkit from '@pdf-lib/fontkit';
 import { PDFDocument, PDFOperator, rgb, type PDFFont, type PDFOperatorNames, type PDFPage } from 'pdf-lib';
 import QRCode from 'qrcode';
-import { coreAssetPath } from '../assets';
+import { embedDocumentFonts } from '../documents/fonts';
 import { ReceivablesError } from '../errors';
 import type { Ledger } from '../ledger';
 import { formatMoney } from '../money';
@@ -38,57 +36,6 @@ export interface ManifestData {
 
 const A4: [number, number] = [595.28, 841.89];
 const MARGIN = 36;
-interface FontkitGlyph {
-	id: number;
-	advanceWidth: number;
-	codePoints: number[];
-}
-
-interface FontkitFont {
-	layout(text: string, features?: unknown): { glyphs: FontkitGlyph[] };
-	glyphForCodePoint(codePoint: number): FontkitGlyph;
-}
-
-const parsedFonts = new Map<string, { bytes: Uint8Array; font: FontkitFont }>();
-
-/**
- * DejaVu Sans (shipped in core/documents/fonts with its licence), parsed once per process. Manifest text is
- * names, addresses, numbers and amounts in Latin scripts: characters map to glyphs directly (fontkit's full
- * layout costs milliseconds per string on a font this large, which a 10,000-invoice run cannot afford).
- */
-function font(file: string): { bytes: Uint8Array; font: FontkitFont } {
-	let entry = parsedFonts.get(file);
-	if (!entry) {
-		const bytes = readFileSync(coreAssetPath('documents', 'fonts', file));
-		const parsed = fontkit.create(bytes) as unknown as FontkitFont;
-		const byCodePoint = new Map<number, FontkitGlyph>();
-		parsed.layout = (text: string) => {
-			const glyphs: FontkitGlyph[] = [];
-			for (const ch of text) {
-				const codePoint = ch.codePointAt(0) as number;
-				let glyph = byCodePoint.get(codePoint);
-				if (!glyph) {
-					const g = parsed.glyphForCodePoint(codePoint);
-					glyph = { id: g.id, advanceWidth: g.advanceWidth, codePoints: [codePoint] };
-					byCodePoint.set(codePoint, glyph);
-				}
-				glyphs.push(glyph);
-			}
-			return { glyphs };
-		};
-		entry = { bytes, font: parsed };
-		parsedFonts.set(file, entry);
-	}
-	return entry;
-}
-
-const sharedFontkit = {
-	create(bytes: Uint8Array): unknown {
-		for (const entry of parsedFonts.values()) if (entry.bytes === bytes) return entry.font;
-		return fontkit.create(bytes);
-	},
-};
-
 export async function loadManifest(ledger: Ledger, waveCode: string): Promise<ManifestData> {
 	const waves = await ledger.query<{ id: string; code: string; courier_code: string | null; courier_name: string | null; planned_on: string; zone: string | null }>(
 		`SELECT w.id, w.code, w.courier_code, s.name AS courier_name, to_char(w.planned_on, 'YYYY-MM-DD') AS planned_on, coalesce(w.zone, w.city) AS zone
@@ -166,9 +113,7 @@ export async function renderManifestPdf(data: ManifestData, options: ManifestOpt
 	const L = LABELS[options.language ?? 'fr'];
 	const lang = options.language ?? 'fr';
 	const doc = await PDFDocument.create();
-	doc.registerFontkit(sharedFontkit as unknown as typeof fontkit);
-	const regular = await doc.embedFont(font('DejaVuSans.ttf').bytes, { subset: true });
-	const bold = await doc.embedFont(font('DejaVuSans-Bold.ttf').bytes, { subset: true });
+	const { regular, bold } = await embedDocumentFonts(doc);
 	doc.setTitle(`${L.title} ${data.waveCode}`);
 	doc.setLanguage(lang);
 	doc.setProducer('n8n-nodes-receivables');
