@@ -8,3 +8,5 @@ export * from './letters';
 export * from './bounce';
 export * from './history';
 export * from './digest';
+export * from './calls';
+export * from './proof';

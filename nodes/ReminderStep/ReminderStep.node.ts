@@ -24,7 +24,7 @@ import * as timeline from './actions/timeline.operation';
 const configuredOutputs = (parameters: { operation?: string }) => {
 	const byOperation: Record<string, string[]> = {
 		plan: ['Due', 'Held'],
-		sendEmail: ['Sent', 'Letters', 'Not Sent'],
+		sendEmail: ['Sent', 'Letters', 'Not Sent', 'Call Tasks'],
 		renderLetter: ['Letters', 'Not Produced'],
 		savePolicy: ['Saved', 'Rejected'],
 		processBounce: ['Bounces', 'Other Messages'],

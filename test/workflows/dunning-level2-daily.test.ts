@@ -1,16 +1,20 @@
 import { simpleParser } from 'mailparser';
-import { rmSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
+import path from 'node:path';
+import { spawnSync } from 'node:child_process';
 import type { Ledger } from '../../core';
 import { dropTestLedger } from '../helpers/db';
 import { addCustomer, addInvoice } from '../helpers/dunning';
 import { closeEngine, runWorkflow } from '../helpers/engine';
 import { startSmtpSink, type SmtpSink } from '../helpers/smtpSink';
-import { credentialsFor, daysFromToday, dunningLedger, testFolder, workflowWithFolder } from './dunning-helpers';
+import { setNodeParameters } from '../helpers/engine';
+import { credentialsFor, daysFromToday, dunningLedger, expectFiles, testFolder, workflowWithFolder } from './dunning-helpers';
 
 describe('workflow: level 2 reminders every day at 21:00 (15 days late)', () => {
 	let ledger: Ledger;
 	let sink: SmtpSink;
 	const folder = testFolder(`letters-level2-${process.pid}`);
+	const callFolder = testFolder(`call-lists-level2-${process.pid}`);
 
 	beforeAll(async () => {
 		ledger = await dunningLedger();
@@ -25,6 +29,7 @@ describe('workflow: level 2 reminders every day at 21:00 (15 days late)', () => 
 
 	afterAll(async () => {
 		rmSync(folder, { recursive: true, force: true });
+		rmSync(callFolder, { recursive: true, force: true });
 		await sink.close();
 		await closeEngine();
 		await dropTestLedger(ledger);
@@ -39,5 +44,37 @@ describe('workflow: level 2 reminders every day at 21:00 (15 days late)', () => 
 		expect(mail.subject).toBe('Second reminder: €10,000.00 outstanding');
 		expect(mail.text).toMatch(/late-payment interest at the annual rate of \d+\.\d{2}\u00a0% \(€\d+\.\d{2} to date\)/);
 		expect(mail.text).toContain('fixed recovery indemnity of €40.00');
+	});
+
+	test('a key account without e-mail gets a call task for its collector, once, in the call list saved as PDF', async () => {
+		const k = await addCustomer(ledger, { externalId: 'KA-TEL', name: 'Grands Magasins Réunis', profile: 'key_account', emails: [], phone: '+33 1 40 00 00 00', collector: 'COL1' });
+		await addInvoice(ledger, { customerId: k, number: 'KA-25', dueDate: daysFromToday(-25), amount: 4800000n });
+		const today = daysFromToday(0);
+		const workflow = () => {
+			const wf = workflowWithFolder('dunning-level2-daily.json', 'Save letters to the print folder', folder);
+			expectFiles(callFolder, [`appels-relances-${today}.pdf`]);
+			return setNodeParameters(wf, 'Save the call list', { fileName: `=${callFolder}/{{ $binary.pdf.fileName }}` });
+		};
+		const result = await runWorkflow(workflow(), { credentials: credentialsFor(ledger, sink) });
+		expect(result.error).toBeUndefined();
+		const calls = result.json('Send level2 reminders', 3);
+		expect(calls).toHaveLength(1);
+		expect(calls[0]).toMatchObject({ stage: 'level2', reminderStatus: 'created', dueOn: today, assignee: { code: 'COL1', name: 'Karim Benali' }, customer: { externalId: 'KA-TEL' } });
+		expect((calls[0].invoices as Array<{ number: string }>).map((i) => i.number)).toEqual(['KA-25']);
+		const tasks = await ledger.query<{ id: string; kind: string; assignee_code: string; status: string }>('SELECT id, kind, assignee_code, status FROM contact_tasks WHERE customer_id = $1', [k]);
+		expect(tasks).toEqual([{ id: calls[0].taskId, kind: 'dunning_call', assignee_code: 'COL1', status: 'open' }]);
+		const file = path.join(callFolder, `appels-relances-${today}.pdf`);
+		expect(existsSync(file)).toBe(true);
+		const text = spawnSync('pdftotext', ['-layout', '-enc', 'UTF-8', file, '-']).stdout.toString('utf8');
+		expect(text).toContain('Grands Magasins Réunis');
+		expect(text).toContain('KA-25');
+		expect(text).toContain('Karim Benali');
+		expect(readFileSync(file).subarray(0, 5).toString()).toBe('%PDF-');
+
+		// the next evening's run (or a second run at the same time) makes no second task
+		const again = await runWorkflow(workflow(), { credentials: credentialsFor(ledger, sink) });
+		expect(again.error).toBeUndefined();
+		expect(again.json('Send level2 reminders', 3)).toEqual([]);
+		expect(await ledger.query('SELECT 1 FROM contact_tasks WHERE customer_id = $1', [k])).toHaveLength(1);
 	});
 });

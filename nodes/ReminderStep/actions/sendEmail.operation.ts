@@ -1,6 +1,6 @@
 import type { IBinaryData, IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
-import { sendReminderEmails, type MailAttachment, type SendOutcome } from '../../../core';
+import { createReminderCallTasks, sendReminderEmails, type MailAttachment, type SendOutcome } from '../../../core';
 import { getLedger } from '../../shared/transport/ledger';
 import { SMTP_CREDENTIAL, smtpConfigFromCredential } from '../../shared/transport/smtp';
 import { companyFor, heldJson, messageJson, planProperties, plannedFromSource, sourceProperty } from './common';
@@ -8,7 +8,7 @@ import { companyFor, heldJson, messageJson, planProperties, plannedFromSource, s
 const properties: INodeProperties[] = [
 	{
 		displayName:
-			'Each reminder is claimed in the ledger before it is sent and confirmed after: a reminder is never sent twice, even when executions overlap. Customers without a usable e-mail go to the Letters output (with the reason). A temporary refusal (4xx) is retried by the next run; an outcome that cannot be known (connection lost after the message was handed over) is marked uncertain and never resent by itself.',
+			'Each reminder is claimed in the ledger before it is sent and confirmed after: a reminder is never sent twice, even when executions overlap. Customers without a usable e-mail go to the Letters output (with the reason); stages whose channel is a call create a call task for the customer\'s collector (Call Tasks output, ready for Quality Contact\'s Export Call List). A temporary refusal (4xx) is retried by the next run; an outcome that cannot be known (connection lost after the message was handed over) is marked uncertain and never resent by itself.',
 		name: 'sendNotice',
 		type: 'notice',
 		default: '',
@@ -100,14 +100,16 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 	const smtp = smtpConfigFromCredential(await this.getCredentials(SMTP_CREDENTIAL));
 	const senderEmail = String(this.getNodeParameter('senderEmail', 0, '')).trim();
 	const senderName = String(this.getNodeParameter('senderName', 0, '') ?? '').trim();
+	const company = await companyFor(this, ledger);
 	const result = await sendReminderEmails(ledger, planned.messages, {
 		smtp,
 		from: senderEmail ? { address: senderEmail, name: senderName || undefined } : undefined,
-		company: await companyFor(this, ledger),
+		company,
 		attachments: options.attachInputFiles === false ? {} : await inputAttachments(this, items),
 		concurrency: (options.concurrency as number) || 5,
 		staleAfterMinutes: (options.staleAfterMinutes as number) || 30,
 	});
+	const tasks = await createReminderCallTasks(ledger, planned.messages, { company: company.name || null });
 	const byKey = new Map(planned.messages.map((m) => [m.key, m]));
 	const sent: INodeExecutionData[] = [];
 	const letters: INodeExecutionData[] = [];
@@ -118,9 +120,16 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 		(outcome.status === 'sent' ? sent : notSent).push({ json: outcomeJson(outcome), pairedItem: { item } });
 	}
 	for (const message of planned.messages) {
-		if (message.channel !== 'email') letters.push({ json: messageJson(message), pairedItem: { item: planned.itemOf.get(message) ?? 0 } });
+		if (message.channel === 'letter') letters.push({ json: messageJson(message), pairedItem: { item: planned.itemOf.get(message) ?? 0 } });
+	}
+	const calls: INodeExecutionData[] = [];
+	for (const task of tasks) {
+		const message = byKey.get(task.key);
+		const item = message ? planned.itemOf.get(message) ?? 0 : 0;
+		if (task.call) calls.push({ json: { ...task.call, stage: task.stage, reminderStatus: task.status, skippedInvoiceIds: task.skippedInvoiceIds } as unknown as IDataObject, pairedItem: { item } });
+		else notSent.push({ json: { ...task, status: 'skipped', channel: 'call', error: 'already done by another run, or paid meanwhile' } as unknown as IDataObject, pairedItem: { item } });
 	}
 	for (const held of planned.held) notSent.push({ json: heldJson(held), pairedItem: { item: 0 } });
 	for (const bad of planned.invalid) notSent.push({ json: { status: 'invalid', error: bad.error, input: items[bad.item].json }, pairedItem: { item: bad.item } });
-	return [sent, letters, notSent];
+	return [sent, letters, notSent, calls];
 }

@@ -4,7 +4,7 @@ export function outputNames(operation: string | undefined): string[] {
 		case 'plan':
 			return ['Due', 'Held'];
 		case 'sendEmail':
-			return ['Sent', 'Letters', 'Not Sent'];
+			return ['Sent', 'Letters', 'Not Sent', 'Call Tasks'];
 		case 'renderLetter':
 			return ['Letters', 'Not Produced'];
 		case 'savePolicy':
