@@ -2,9 +2,11 @@ import { createHash } from 'node:crypto';
 import { isReceivablesError } from '../errors';
 import type { Ledger } from '../ledger';
 import { renderLetterPdf, type LetterSpec } from '../documents/letter';
+import { appendPdfPages } from '../documents/proofOfDelivery';
 import { formatMoney } from '../money';
 import type { PlannedInvoice, PlannedMessage } from './plan';
 import { formatDate, renderReminder, type CompanyInfo } from './render';
+import { loadDeliveryProofs, proofOfDeliveryPdf, proofParagraph, stageShowsProof, type DeliveryProof } from './proof';
 import { claimReminders, confirmOutcomes, defaultClaimant, resolveStaleClaims, type SendOutcome } from './send';
 
 /**
@@ -36,8 +38,10 @@ export function letterFileName(message: PlannedMessage): string {
 	return `${safe(message.stage.code)}-${safe(message.customer.externalId)}-${message.asOf}${message.stage.grouping === 'invoice' ? `-${safe(message.invoices[0]?.number ?? '')}` : ''}.pdf`;
 }
 
-export function letterSpec(message: PlannedMessage, company: CompanyInfo, place?: string): LetterSpec {
+/** `proofs`: courier deliveries of the message's invoices, stated in the letter (stages after the due date). */
+export function letterSpec(message: PlannedMessage, company: CompanyInfo, place?: string, proofs?: Map<string, DeliveryProof>): LetterSpec {
 	const rendered = renderReminder(message, company);
+	const proof = proofs && stageShowsProof(message) ? proofParagraph(message.invoices, proofs, rendered.language) : '';
 	const fr = rendered.language === 'fr';
 	const c = message.customer;
 	const date = formatDate(message.asOf, rendered.language);
@@ -55,7 +59,7 @@ export function letterSpec(message: PlannedMessage, company: CompanyInfo, place?
 			`${fr ? 'Factures' : 'Invoices'} : ${message.invoices.map((i) => i.number).join(', ')}`,
 		],
 		subject: rendered.subject,
-		body: rendered.text,
+		body: proof ? `${rendered.text.trimEnd()}\n\n${proof}` : rendered.text,
 		footer: footer || undefined,
 		title: rendered.subject,
 		language: rendered.language,
@@ -72,6 +76,7 @@ export async function* produceLetters(ledger: Ledger, messages: PlannedMessage[]
 	for (let start = 0; start < letters.length; start += batchSize) {
 		const batch = letters.slice(start, start + batchSize).map((message) => ({ message, messageId: `letter:${message.key}:${message.asOf}` }));
 		const claimed = await claimReminders(ledger, batch, claimedBy, 'letter');
+		const proofs = await loadDeliveryProofs(ledger, batch.filter((b) => stageShowsProof(b.message)).flatMap((b) => b.message.invoices.filter((i) => claimed.has(i.id)).map((i) => i.id)));
 		const produced: ProducedLetter[] = [];
 		for (const { message: planned } of batch) {
 			const invoices = planned.invoices.filter((i) => claimed.has(i.id));
@@ -94,8 +99,11 @@ export async function* produceLetters(ledger: Ledger, messages: PlannedMessage[]
 				continue;
 			}
 			try {
-				const spec = letterSpec(message, options.company, options.place);
-				const pdf = await renderLetterPdf(spec);
+				const spec = letterSpec(message, options.company, options.place, proofs);
+				// the letter, then the proof of delivery of each invoice the courier handed over
+				const proofPages: Uint8Array[] = [];
+				if (stageShowsProof(message)) for (const i of invoices) if (proofs.has(i.id)) proofPages.push(await proofOfDeliveryPdf(i, proofs.get(i.id) as DeliveryProof, message, options.company));
+				const pdf = await appendPdfPages(await renderLetterPdf(spec), proofPages);
 				const hash = createHash('sha256').update(pdf).digest('hex');
 				produced.push({ message, fileName, pdf, outcome: { ...base, status: 'sent', contentHash: hash, subject: spec.subject, messageId: undefined } });
 			} catch (error) {

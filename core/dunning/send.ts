@@ -9,6 +9,7 @@ import type { PlannedInvoice, PlannedMessage } from './plan';
 import { renderReminder, type CompanyInfo } from './render';
 import { resolveAddressList } from './plan';
 import { renderInvoiceCopy } from './letters';
+import { loadDeliveryProofs, proofAttachments, proofParagraph, stageShowsProof, withProofParagraph, type DeliveryProof } from './proof';
 
 /**
  * Sending reminders exactly once. Each invoice's stage is claimed in `reminders` (UNIQUE invoice_id + stage)
@@ -96,6 +97,8 @@ interface Prepared {
 	messageId: string;
 	invoices: PlannedInvoice[];
 	skipped: string[];
+	/** Courier deliveries of the claimed invoices (stages after the due date). */
+	proofs?: Map<string, DeliveryProof>;
 	outcome?: SendOutcome;
 }
 
@@ -231,11 +234,14 @@ function baseOutcome(p: Prepared, status: SendStatus): SendOutcome {
 
 async function composeFor(ledger: Ledger, p: Prepared, options: SendEmailOptions, company: CompanyInfo) {
 	const message: PlannedMessage = { ...p.message, invoices: p.invoices, totalOpenMinor: p.invoices.reduce((s, i) => s + (p.message.stage.kind === 'thank_you' ? i.payableMinor : i.openMinor), 0n) };
-	const rendered = renderReminder(message, company);
+	const proofs = p.proofs ?? new Map<string, DeliveryProof>();
+	const reminder = renderReminder(message, company);
+	const rendered = { ...reminder, ...withProofParagraph(reminder, proofParagraph(message.invoices, proofs, reminder.language)) };
 	const attachments: MailAttachment[] = (message.stage.attachments ?? []).map((name) => (options.attachments as Record<string, MailAttachment>)[name]);
 	if (message.stage.attachInvoiceCopy) {
 		for (const invoice of message.invoices) attachments.push(options.invoiceCopy ? await options.invoiceCopy(invoice, message) : await renderInvoiceCopy(ledger, invoice, message, company));
 	}
+	attachments.push(...(await proofAttachments(message, proofs, company)));
 	const replyTo = message.stage.sender?.replyTo ? resolveAddressList([message.stage.sender.replyTo], message.customer)[0] : undefined;
 	const composed = await composeMail({
 		from: senderOf(message, options),
@@ -288,6 +294,8 @@ export async function sendReminderEmails(ledger: Ledger, messages: PlannedMessag
 			p.skipped = p.message.invoices.filter((i) => !claimed.has(i.id)).map((i) => i.id);
 			if (p.invoices.length === 0) p.outcome = { ...baseOutcome(p, 'skipped'), messageId: undefined, error: 'already claimed by another run, sent, or paid meanwhile' };
 		}
+		const proofs = await loadDeliveryProofs(ledger, batch.filter((p) => !p.outcome && stageShowsProof(p.message)).flatMap((p) => p.invoices.map((i) => i.id)));
+		if (proofs.size) for (const p of batch) if (stageShowsProof(p.message)) p.proofs = proofs;
 		return batch;
 	};
 	let confirming: Promise<void> = Promise.resolve();
