@@ -1,0 +1,2 @@
+export { chartHeight, drawChart } from './chart';
+export { renderReportPdf, renderReportViewPdf } from './report';
