@@ -16,3 +16,4 @@ export * from './disputes';
 export * from './distribution';
 export * from './tracking';
 export * from './contacts';
+export * from './reports';

@@ -14,20 +14,28 @@ export const DISPUTE_DIMENSIONS: DisputeDimension[] = ['category', 'subcategory'
 
 /**
  * Disputes in scope: $1 from (date, opened on or after, or null), $2 to (date, opened on or before, or null),
- * $3 zone, $4 status ('all' | 'open' | 'resolved'), $5 customer external id (or null).
+ * $3 zone, $4 status ('all' | 'open' | 'resolved'), $5 customer external id (or null), $8 customer ids (or null
+ * for every customer), $9 a date at which statuses are read from the opening and resolution instants (or null for
+ * the current status): a dispute opened after it is left out, one resolved after it is still open.
  */
-const SCOPE = `SELECT d.id, d.category, d.subcategory, d.status, d.owner, d.resolution, d.root_cause, d.justified, d.amount_minor,
+const SCOPE = `SELECT d.id, d.category, d.subcategory, st.status, d.owner,
+		CASE WHEN st.status = 'resolved' THEN d.resolution END AS resolution, CASE WHEN st.status = 'resolved' THEN d.root_cause END AS root_cause,
+		CASE WHEN st.status = 'resolved' THEN d.justified END AS justified, d.amount_minor,
 		d.currency, d.evidence, c.external_id AS customer, c.name AS customer_name, c.sales_rep_code AS sales_rep, sr.name AS sales_rep_name,
-		(d.opened_at AT TIME ZONE $3)::date AS opened_on, (d.resolved_at AT TIME ZONE $3)::date AS resolved_on
+		(d.opened_at AT TIME ZONE $3)::date AS opened_on, CASE WHEN st.status = 'resolved' THEN (d.resolved_at AT TIME ZONE $3)::date END AS resolved_on
 	FROM disputes d JOIN customers c ON c.id = d.customer_id LEFT JOIN staff sr ON sr.code = c.sales_rep_code
+	CROSS JOIN LATERAL (SELECT CASE WHEN $9::date IS NULL THEN d.status
+		WHEN d.resolved_at IS NOT NULL AND (d.resolved_at AT TIME ZONE $3)::date <= $9::date THEN 'resolved' ELSE 'open' END AS status) st
 	WHERE ($1::date IS NULL OR (d.opened_at AT TIME ZONE $3)::date >= $1::date)
 		AND ($2::date IS NULL OR (d.opened_at AT TIME ZONE $3)::date <= $2::date)
-		AND ($4::text = 'all' OR d.status = $4::text)
-		AND ($5::text IS NULL OR c.external_id = $5::text)`;
+		AND ($9::date IS NULL OR (d.opened_at AT TIME ZONE $3)::date <= $9::date)
+		AND ($4::text = 'all' OR st.status = $4::text)
+		AND ($5::text IS NULL OR c.external_id = $5::text)
+		AND ($8::bigint[] IS NULL OR d.customer_id = ANY($8::bigint[]))`;
 
 /**
  * Quantitative analysis, one row per value of the dimension. Parameters: those of the scope, then $6 the
- * dimension, $7 the as-of date (ages of open disputes are counted to it).
+ * dimension, $7 the as-of date (ages of open disputes are counted to it), then $8 and $9 of the scope.
  */
 export const DISPUTE_ANALYSIS_SQL = `WITH scope AS (${SCOPE}),
 keyed AS (
@@ -60,7 +68,7 @@ FROM keyed k GROUP BY k.key ORDER BY count(*) DESC, k.key`;
 
 /**
  * Qualitative analysis: resolved disputes in scope grouped by root cause (case-insensitive), most frequent first,
- * with up to $6 examples each (most recent first) and $7 causes at most.
+ * with up to $6 examples each (most recent first) and $7 causes at most; $8 and $9 of the scope.
  */
 export const DISPUTE_ROOT_CAUSES_SQL = `WITH scope AS (${SCOPE}),
 causes AS (
@@ -92,6 +100,10 @@ export interface DisputeAnalysisOptions {
 	topCauses?: number;
 	examples?: number;
 	zone?: string;
+	/** Only the disputes of these customers (ledger ids), e.g. a portal user's scope; every customer when absent. */
+	customerIds?: string[];
+	/** Read each dispute's status at `asOf` from its opening and resolution dates rather than now (reports of a past date). */
+	historical?: boolean;
 }
 
 export interface DisputeGroup {
@@ -149,11 +161,12 @@ export async function analyseDisputes(ledger: Ledger, options: DisputeAnalysisOp
 	const status = options.status ?? 'all';
 	if (!['all', 'open', 'resolved'].includes(status)) throw analysisError(`"${status}" is not a dispute status.`, 'Use all, open or resolved.');
 	const scope = [from, to, zone, status, options.customer || null];
+	const extra = [options.customerIds ?? null, options.historical ? asOf : null];
 	const groups = await ledger.query<{ key: string; label: string | null; count: number; open: number; resolved: number; justified: number; unjustified: number; average_open_age_days: string | null; oldest_open_age_days: number | null; average_resolution_days: string | null; amounts: Array<{ currency: string; minor: string }> }>(
-		DISPUTE_ANALYSIS_SQL, [...scope, groupBy, asOf],
+		DISPUTE_ANALYSIS_SQL, [...scope, groupBy, asOf, ...extra],
 	);
 	const causes = await ledger.query<{ cause: string; label: string; count: number; categories: string[]; justified: number; total: number; examples: RootCause['examples'] }>(
-		DISPUTE_ROOT_CAUSES_SQL, [...scope, Math.max(0, options.examples ?? 3), Math.max(1, options.topCauses ?? 10)],
+		DISPUTE_ROOT_CAUSES_SQL, [...scope, Math.max(0, options.examples ?? 3), Math.max(1, options.topCauses ?? 10), ...extra],
 	);
 	const money = (list: Array<{ currency: string; minor: string }>) => list.map((a) => ({ currency: a.currency, amount: formatAmount(BigInt(a.minor), a.currency) }));
 	const totalsByCurrency = new Map<string, bigint>();

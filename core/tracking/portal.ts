@@ -135,8 +135,8 @@ export interface StatusRow {
 
 export const DELIVERY_OUTCOMES = ['pending', 'entered', 'picked_up', 'delivered', 'refused', 'absent', 'wrong_address', 'returned'] as const;
 
-/** The scope predicate on customers `c` for a user; parameters appended to `values`. */
-function scopeSql(user: PortalUser, values: unknown[]): string {
+/** The scope predicate on customers `c` for a user; parameters appended to `values`. Reports use it too. */
+export function scopeSql(user: Pick<PortalUser, 'level' | 'staffCode'>, values: unknown[]): string {
 	if (user.level === 1) return 'true';
 	values.push(user.staffCode);
 	if (user.level === 2) return `c.sales_rep_code = $${values.length}`;

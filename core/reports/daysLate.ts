@@ -1,0 +1,52 @@
+import { DateTime } from 'luxon';
+import type { Ledger } from '../ledger';
+import { amountOf, baseOptions, filterSql, Params, ratio, reportDate, reportError } from './sql';
+import type { DaysLateOptions, DaysLateReport } from './types';
+
+/**
+ * Average days late per customer and currency over the allocations effective in [from, to], weighted by the
+ * amount allocated: Σ amount × max(0, allocation date − due date) / Σ amount. Credit notes are not payments and
+ * do not count.
+ */
+export const DAYS_LATE_SQL = (from: string, to: string, where: string): string => `SELECT c.external_id AS customer, c.name AS customer_name,
+		i.currency::text AS currency, count(DISTINCT i.id)::int AS invoices, sum(a.amount_minor)::text AS paid,
+		sum(a.amount_minor * greatest(0, a.applied_on - i.due_date))::text AS late_weighted,
+		sum(a.amount_minor * (a.applied_on - i.issue_date))::text AS to_pay_weighted,
+		coalesce(sum(a.amount_minor) FILTER (WHERE a.applied_on > i.due_date), 0)::text AS late_paid
+	FROM allocations a JOIN invoices i ON i.id = a.invoice_id JOIN customers c ON c.id = i.customer_id
+	WHERE a.applied_on BETWEEN ${from}::date AND ${to}::date AND i.doc_type = 'invoice' AND (${where})
+	GROUP BY c.external_id, c.name, i.currency`;
+
+export async function daysLate(ledger: Ledger, options: DaysLateOptions = {}): Promise<DaysLateReport> {
+	const base = baseOptions(options);
+	const to = reportDate(options.to, 'to', base.zone) ?? base.asOf;
+	const from = reportDate(options.from, 'from', base.zone) ?? (DateTime.fromISO(to, { zone: 'UTC' }).minus({ months: 12 }).plus({ days: 1 }).toISODate() as string);
+	if (from > to) throw reportError(`The period starts (${from}) after it ends (${to}).`, 'Swap the dates.');
+	const p = new Params();
+	const f = p.add(from);
+	const t = p.add(to < base.asOf ? to : base.asOf);
+	const rows = await ledger.query<{ customer: string; customer_name: string; currency: string; invoices: number; paid: string; late_weighted: string; to_pay_weighted: string; late_paid: string }>(
+		DAYS_LATE_SQL(f, t, filterSql(base, p, 'i.currency')), p.values,
+	);
+	return {
+		from,
+		to,
+		zone: base.zone,
+		weighting: 'amount',
+		rows: rows
+			.map((r) => {
+				const paid = BigInt(r.paid);
+				return {
+					customer: r.customer,
+					customerName: r.customer_name,
+					currency: r.currency,
+					invoices: r.invoices,
+					paid: amountOf(paid, r.currency),
+					averageDaysLate: ratio(BigInt(r.late_weighted), paid, 1) ?? 0,
+					averageDaysToPay: ratio(BigInt(r.to_pay_weighted), paid, 1) ?? 0,
+					lateShare: ratio(BigInt(r.late_paid), paid, 3) ?? 0,
+				};
+			})
+			.sort((a, b) => b.averageDaysLate - a.averageDaysLate || a.customer.localeCompare(b.customer) || a.currency.localeCompare(b.currency)),
+	};
+}

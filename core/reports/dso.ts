@@ -1,0 +1,181 @@
+import { DateTime } from 'luxon';
+import type { Ledger } from '../ledger';
+import { daysBetween } from '../time';
+import { amountOf, baseOptions, filterSql, oneDecimal, openItemsCte, Params, ratio, reportError, type Base } from './sql';
+import type { CeiPoint, CeiReport, DsoMethod, DsoOptions, DsoPoint, DsoReport, TrendOptions } from './types';
+
+/** Receivables open at a date per currency, and the part not yet due (due date on or after the date). */
+export const OPEN_TOTALS_SQL = (date: string, where: string): string => `WITH ${openItemsCte(date, where)}
+	SELECT currency, sum(open)::text AS open, coalesce(sum(open) FILTER (WHERE due_date >= ${date}::date), 0)::text AS current
+	FROM open_items WHERE open > 0 GROUP BY currency`;
+
+/** Net sales per month and currency: invoices issued (payable) minus credit notes issued, between two dates. */
+export const NET_SALES_SQL = (from: string, to: string, where: string): string => `SELECT to_char(i.issue_date, 'YYYY-MM') AS month, i.currency::text AS currency,
+		sum(CASE WHEN i.doc_type = 'invoice' THEN i.payable_minor ELSE -i.payable_minor END)::text AS sales
+	FROM invoices i JOIN customers c ON c.id = i.customer_id
+	WHERE i.issue_date BETWEEN ${from}::date AND ${to}::date AND i.status <> 'cancelled' AND (${where})
+	GROUP BY 1, 2`;
+
+export interface OpenTotals {
+	open: bigint;
+	current: bigint;
+}
+
+export async function openTotalsAt(ledger: Ledger, base: Base, date: string): Promise<Map<string, OpenTotals>> {
+	const p = new Params();
+	const d = p.add(date);
+	const rows = await ledger.query<{ currency: string; open: string; current: string }>(OPEN_TOTALS_SQL(d, filterSql(base, p, 'i.currency')), p.values);
+	return new Map(rows.map((r) => [r.currency, { open: BigInt(r.open), current: BigInt(r.current) }]));
+}
+
+/** month (YYYY-MM) → currency → net sales, for issue dates in [from, to]. */
+export async function netSalesByMonth(ledger: Ledger, base: Base, from: string, to: string): Promise<Map<string, Map<string, bigint>>> {
+	const p = new Params();
+	const f = p.add(from);
+	const t = p.add(to);
+	const rows = await ledger.query<{ month: string; currency: string; sales: string }>(NET_SALES_SQL(f, t, filterSql(base, p, 'i.currency')), p.values);
+	const out = new Map<string, Map<string, bigint>>();
+	for (const r of rows) {
+		if (!out.has(r.month)) out.set(r.month, new Map());
+		out.get(r.month)!.set(r.currency, BigInt(r.sales));
+	}
+	return out;
+}
+
+interface Month {
+	month: string;
+	from: string;
+	/** End of the month, or the as-of date for its month. */
+	to: string;
+}
+
+/** The `count` months ending with the month of `asOf`, oldest first. */
+export function trendMonths(asOf: string, count: number): Month[] {
+	if (!Number.isInteger(count) || count < 1 || count > 60) throw reportError(`A trend covers 1 to 60 months, not ${String(count)}.`, 'For example 12.');
+	const last = DateTime.fromISO(asOf, { zone: 'UTC' }).startOf('month');
+	const out: Month[] = [];
+	for (let k = count - 1; k >= 0; k--) {
+		const start = last.minus({ months: k });
+		const end = start.endOf('month').toISODate() as string;
+		out.push({ month: start.toFormat('yyyy-MM'), from: start.toISODate() as string, to: end > asOf ? asOf : end });
+	}
+	return out;
+}
+
+function monthStart(month: string): string {
+	return `${month}-01`;
+}
+
+function previousMonth(month: string): string {
+	return DateTime.fromISO(monthStart(month), { zone: 'UTC' }).minus({ months: 1 }).toFormat('yyyy-MM');
+}
+
+/** Days of `month` counted up to `to` (the whole month, or up to the as-of date for the current month). */
+function daysIn(month: string, to: string): number {
+	const end = DateTime.fromISO(monthStart(month), { zone: 'UTC' }).endOf('month').toISODate() as string;
+	return daysBetween(monthStart(month), end < to ? end : to) + 1;
+}
+
+/** Months back the countback method looks before it stops (the rest of the receivables counts as that many months). */
+export const COUNTBACK_MAX_MONTHS = 36;
+
+/**
+ * Countback DSO at `date`: start from the receivables R open at the date; walk the months backwards from the
+ * date's month. While R exceeds the month's net sales S, add the month's days (up to the date for the first
+ * month) and subtract S from R; at the month where R ≤ S, add days × R / S and stop. Exact rational arithmetic on
+ * minor units; one decimal.
+ */
+export function countbackDso(receivables: bigint, date: string, sales: (month: string) => bigint): number | null {
+	if (receivables <= 0n) return 0;
+	let remaining = receivables;
+	let month = date.slice(0, 7);
+	let whole = 0;
+	for (let k = 0; k < COUNTBACK_MAX_MONTHS; k++, month = previousMonth(month)) {
+		const days = daysIn(month, date);
+		const s = sales(month);
+		if (s > 0n && remaining <= s) return oneDecimal(whole + (ratio(remaining * BigInt(days), s, 4) ?? 0));
+		whole += days;
+		if (s > 0n) remaining -= s;
+	}
+	return oneDecimal(whole);
+}
+
+/** Simple DSO at `date`: receivables × days of the last `salesMonths` months (up to the date) / their net sales. */
+export function simpleDso(receivables: bigint, date: string, salesMonths: number, sales: (month: string) => bigint): number | null {
+	let month = date.slice(0, 7);
+	let days = 0;
+	let total = 0n;
+	for (let k = 0; k < salesMonths; k++, month = previousMonth(month)) {
+		days += daysIn(month, date);
+		total += sales(month);
+	}
+	if (total <= 0n) return null;
+	return oneDecimal(ratio(receivables * BigInt(days), total, 4));
+}
+
+export async function dso(ledger: Ledger, options: DsoOptions = {}): Promise<DsoReport> {
+	const base = baseOptions(options);
+	const method: DsoMethod = options.method ?? 'countback';
+	if (method !== 'countback' && method !== 'simple') throw reportError(`Unknown DSO method "${String(method)}".`, 'Use countback or simple.');
+	const salesMonths = options.salesMonths ?? 3;
+	if (!Number.isInteger(salesMonths) || salesMonths < 1 || salesMonths > 24) throw reportError('The simple DSO averages the sales of 1 to 24 months.', 'For example 3.');
+	const months = trendMonths(base.asOf, options.months ?? 12);
+	const lookBack = method === 'countback' ? COUNTBACK_MAX_MONTHS : salesMonths;
+	const salesFrom = DateTime.fromISO(months[0].from, { zone: 'UTC' }).minus({ months: lookBack }).toISODate() as string;
+	const sales = await netSalesByMonth(ledger, base, salesFrom, base.asOf);
+	const points: DsoPoint[] = [];
+	for (const m of months) {
+		const open = await openTotalsAt(ledger, base, m.to);
+		const currencies = new Set([...open.keys(), ...(sales.get(m.month)?.keys() ?? [])]);
+		for (const currency of [...currencies].sort()) {
+			const receivables = open.get(currency)?.open ?? 0n;
+			const salesOf = (month: string) => sales.get(month)?.get(currency) ?? 0n;
+			points.push({
+				month: m.month,
+				date: m.to,
+				currency,
+				receivables: amountOf(receivables, currency),
+				sales: amountOf(salesOf(m.month), currency),
+				dso: method === 'countback' ? countbackDso(receivables, m.to, salesOf) : simpleDso(receivables, m.to, salesMonths, salesOf),
+			});
+		}
+	}
+	return { asOf: base.asOf, zone: base.zone, method, points };
+}
+
+/**
+ * Collection effectiveness index per month: (B + S − E) / (B + S − Ec) × 100, where B is open the day before the
+ * month, S the month's net sales, E open at the month's end (or the as-of date) and Ec the part of E not yet due.
+ */
+export async function cei(ledger: Ledger, options: TrendOptions = {}): Promise<CeiReport> {
+	const base = baseOptions(options);
+	const months = trendMonths(base.asOf, options.months ?? 12);
+	const sales = await netSalesByMonth(ledger, base, months[0].from, base.asOf);
+	const dayBefore = DateTime.fromISO(months[0].from, { zone: 'UTC' }).minus({ days: 1 }).toISODate() as string;
+	let beginning = await openTotalsAt(ledger, base, dayBefore);
+	const points: CeiPoint[] = [];
+	for (const m of months) {
+		const ending = await openTotalsAt(ledger, base, m.to);
+		const currencies = new Set([...beginning.keys(), ...ending.keys(), ...(sales.get(m.month)?.keys() ?? [])]);
+		for (const currency of [...currencies].sort()) {
+			const b = beginning.get(currency)?.open ?? 0n;
+			const s = sales.get(m.month)?.get(currency) ?? 0n;
+			const e = ending.get(currency)?.open ?? 0n;
+			const ec = ending.get(currency)?.current ?? 0n;
+			const collectable = b + s - ec;
+			points.push({
+				month: m.month,
+				from: m.from,
+				to: m.to,
+				currency,
+				beginning: amountOf(b, currency),
+				sales: amountOf(s, currency),
+				ending: amountOf(e, currency),
+				endingCurrent: amountOf(ec, currency),
+				cei: collectable > 0n ? oneDecimal(ratio((b + s - e) * 100n, collectable, 4)) : null,
+			});
+		}
+		beginning = ending;
+	}
+	return { asOf: base.asOf, zone: base.zone, points };
+}
