@@ -6,3 +6,4 @@ export * from './stripe';
 export * from './webhook';
 export * from './parse';
 export * from './checks';
+export * from './presets';

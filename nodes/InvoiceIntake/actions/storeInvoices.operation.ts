@@ -1,6 +1,6 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
-import { describeAnomalies, normaliseInvoiceRecord, storeInvoices, formatAmount, type InvoiceRecord, type LedgerInvoice } from '../../../core';
+import { describeAnomalies, INVOICE_PRESETS, normaliseInvoiceRecord, normalisePresetRecord, storeInvoices, formatAmount, type InvoiceRecord, type LedgerInvoice } from '../../../core';
 import { getLedger } from '../../shared/transport/ledger';
 import { accepted, rejected, type IntakeOutputs } from '../helpers/outputs';
 
@@ -11,6 +11,19 @@ const properties: INodeProperties[] = [
 		name: 'fieldsNotice',
 		type: 'notice',
 		default: '',
+		displayOptions: { show: { sourceFormat: ['fields'] } },
+	},
+	{
+		displayName: 'Source Format',
+		name: 'sourceFormat',
+		type: 'options',
+		// Built from the preset table (core/intake/presets.ts): one place for the field mappings.
+		options: [
+			{ name: 'Field Names Above', value: 'fields', description: 'The item uses the field names listed above' },
+			...[...INVOICE_PRESETS].sort((a, b) => a.name.localeCompare(b.name)).map((p) => ({ name: p.name, value: p.id, description: `Records as ${p.origin}` })),
+		],
+		default: 'fields',
+		description: 'The software the items come from: its fields are mapped to the invoice fields, and records that are not issued sales invoices (drafts, supplier bills, orders) are rejected with the reason',
 	},
 	{
 		displayName: 'Invoice Fields',
@@ -84,6 +97,7 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 	const valid: Array<{ item: number; invoice: LedgerInvoice }> = [];
 	const options = (items.length ? this.getNodeParameter('options', 0, {}) : {}) as IDataObject;
 	let sourceMode = 'item';
+	const sourceFormat = items.length ? (this.getNodeParameter('sourceFormat', 0, 'fields') as string) : 'fields';
 	for (let i = 0; i < items.length; i++) {
 		const source = i === 0 || items.length < 2 ? (this.getNodeParameter('source', i, 'item') as string) : sourceMode;
 		sourceMode = source;
@@ -99,9 +113,10 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 			outputs[1].push(rejected(i, items[i].json, { error: 'The Invoice parameter is not a JSON object.', code: 'INVOICE_NOT_OBJECT', hint: 'Set Invoice to an expression such as {{ $json }}.' }));
 			continue;
 		}
-		const { invoice, anomalies } = normaliseInvoiceRecord(record as InvoiceRecord, {
-			defaultCurrency: (options.defaultCurrency as string) || 'EUR',
-		});
+		const defaultCurrency = (options.defaultCurrency as string) || 'EUR';
+		const { invoice, anomalies } = sourceFormat === 'fields'
+			? normaliseInvoiceRecord(record as InvoiceRecord, { defaultCurrency })
+			: normalisePresetRecord(record, sourceFormat, { defaultCurrency });
 		if (!invoice) {
 			outputs[1].push(rejected(i, items[i].json, { error: describeAnomalies(anomalies, 'en'), errorFr: describeAnomalies(anomalies, 'fr'), code: anomalies[0]?.code, anomalies: anomalies as unknown as IDataObject[] }));
 			continue;
