@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { PoolClient } from 'pg';
 import { ReceivablesError } from '../errors';
-import { formatAmount } from '../money';
+import { formatAmount, parseAmount } from '../money';
 import type { Ledger } from './ledger';
 
 /**
@@ -22,7 +22,8 @@ import type { Ledger } from './ledger';
  */
 
 export type PaymentStatus = 'unapplied' | 'partially_applied' | 'applied' | 'ambiguous';
-export type AllocationMethod = 'explicit' | 'reference' | 'amount' | 'oldest_first';
+/** How an allocation was decided: by the rules (explicit, reference, amount, oldest_first) or by a person (manual). */
+export type AllocationMethod = 'explicit' | 'reference' | 'amount' | 'oldest_first' | 'manual';
 
 /** A payment ready for the ledger: amount in minor units (> 0), date as an ISO calendar date. */
 export interface PaymentInput {
@@ -462,36 +463,13 @@ function snapshot(row: PaymentRow, customerExternalId: string | null): Allocatio
 }
 
 /**
- * Allocates one payment inside the caller's transaction. The payment row is locked first, so two allocations
- * of the same payment at once allocate it once: the second finds it already applied. Only payments with
- * nothing allocated yet (`unapplied`, `ambiguous`) are (re)considered.
+ * Writes allocations of one payment (its row locked by the caller, the invoices too): the allocation rows, the
+ * invoices' open amounts and statuses, and the history. Returns the lines written and the invoices now paid.
  */
-export async function allocatePaymentWith(client: PoolClient, paymentId: string, options: { actor?: string; names?: PayerNameIndex } = {}): Promise<AllocationResult> {
-	const payment = await readPayment(client, paymentId, true);
-	if (!payment) {
-		throw new ReceivablesError('PAYMENT_NOT_FOUND', `Payment ${paymentId} is not in the ledger.`, { hint: 'Store the payment first.' });
-	}
-	const unapplied = BigInt(payment.unapplied_minor);
-	if ((payment.status !== 'unapplied' && payment.status !== 'ambiguous') || unapplied <= 0n) {
-		return snapshot(payment, await customerCode(client, payment.customer_id));
-	}
-	const names = options.names ?? new PayerNameIndex();
-	const decided = await plan(client, payment, unapplied, names);
-	const actor = options.actor ?? 'intake';
-	const allocated = decided.lines.reduce((sum, line) => sum + line.amount, 0n);
-	const remaining = unapplied - allocated;
-	let status: PaymentStatus;
-	let finalFlag = decided.flag;
-	if (allocated === 0n) status = decided.ambiguous ? 'ambiguous' : 'unapplied';
-	else if (remaining === 0n) status = 'applied';
-	else {
-		status = 'partially_applied';
-		finalFlag = flag('OVERPAYMENT', `${formatAmount(remaining, payment.currency)} ${payment.currency} is more than the invoices it pays: the remainder stays unapplied.`, `${formatAmount(remaining, payment.currency)} ${payment.currency} dépassent les factures réglées : le reliquat reste non imputé.`);
-	}
-
+async function writeAllocations(client: PoolClient, payment: PaymentRow, planned: Plan['lines'], actor: string): Promise<{ lines: AllocationLine[]; paidInvoiceIds: string[] }> {
 	const lines: AllocationLine[] = [];
 	const paidInvoiceIds: string[] = [];
-	for (const line of decided.lines) {
+	for (const line of planned) {
 		await client.query(
 			`INSERT INTO allocations (payment_id, invoice_id, amount_minor, method) VALUES ($1, $2, $3, $4)
 			ON CONFLICT (payment_id, invoice_id) DO UPDATE SET amount_minor = allocations.amount_minor + EXCLUDED.amount_minor`,
@@ -521,21 +499,11 @@ export async function allocatePaymentWith(client: PoolClient, paymentId: string,
 			);
 		}
 	}
+	return { lines, paidInvoiceIds };
+}
 
-	const customerId = decided.customerId ?? payment.customer_id;
-	const flagChanged = (finalFlag?.code ?? null) !== payment.flag_reason || status !== payment.status;
-	await client.query(
-		`UPDATE payments SET customer_id = COALESCE($2, customer_id), unapplied_minor = $3, status = $4, flag_reason = $5,
-			flag_details = $6, allocated_at = now() WHERE id = $1`,
-		[payment.id, customerId, remaining.toString(), status, finalFlag?.code ?? null, JSON.stringify(finalFlag ?? {})],
-	);
-	if (finalFlag && flagChanged) {
-		await client.query(
-			`INSERT INTO history (customer_id, kind, actor, summary, payload) VALUES ($1, 'payment_flagged', $2, $3, $4)`,
-			[customerId, actor, `Payment ${payment.source}/${payment.external_ref} ${status}: ${finalFlag.code}`, JSON.stringify({ paymentId: payment.id, ...finalFlag })],
-		);
-	}
-
+/** One "invoice.paid" event per invoice id, in the order given. */
+async function paidEvents(client: PoolClient, paidInvoiceIds: string[]): Promise<InvoicePaidEvent[]> {
 	const paid: InvoicePaidEvent[] = [];
 	if (paidInvoiceIds.length) {
 		const rows = await client.query<{ id: string; number: string; issuer: string; customer_id: string; external_id: string; name: string; language: 'fr' | 'en'; currency: string; payable_minor: string; paid_minor: string; paid_at: string; payment_ids: string[] }>(
@@ -556,6 +524,54 @@ export async function allocatePaymentWith(client: PoolClient, paymentId: string,
 			});
 		}
 	}
+	return paid;
+}
+
+/**
+ * Allocates one payment inside the caller's transaction. The payment row is locked first, so two allocations
+ * of the same payment at once allocate it once: the second finds it already applied. Only payments with
+ * nothing allocated yet (`unapplied`, `ambiguous`) are (re)considered.
+ */
+export async function allocatePaymentWith(client: PoolClient, paymentId: string, options: { actor?: string; names?: PayerNameIndex } = {}): Promise<AllocationResult> {
+	const payment = await readPayment(client, paymentId, true);
+	if (!payment) {
+		throw new ReceivablesError('PAYMENT_NOT_FOUND', `Payment ${paymentId} is not in the ledger.`, { hint: 'Store the payment first.' });
+	}
+	const unapplied = BigInt(payment.unapplied_minor);
+	if ((payment.status !== 'unapplied' && payment.status !== 'ambiguous') || unapplied <= 0n) {
+		return snapshot(payment, await customerCode(client, payment.customer_id));
+	}
+	const names = options.names ?? new PayerNameIndex();
+	const decided = await plan(client, payment, unapplied, names);
+	const actor = options.actor ?? 'intake';
+	const allocated = decided.lines.reduce((sum, line) => sum + line.amount, 0n);
+	const remaining = unapplied - allocated;
+	let status: PaymentStatus;
+	let finalFlag = decided.flag;
+	if (allocated === 0n) status = decided.ambiguous ? 'ambiguous' : 'unapplied';
+	else if (remaining === 0n) status = 'applied';
+	else {
+		status = 'partially_applied';
+		finalFlag = flag('OVERPAYMENT', `${formatAmount(remaining, payment.currency)} ${payment.currency} is more than the invoices it pays: the remainder stays unapplied.`, `${formatAmount(remaining, payment.currency)} ${payment.currency} dépassent les factures réglées : le reliquat reste non imputé.`);
+	}
+
+	const { lines, paidInvoiceIds } = await writeAllocations(client, payment, decided.lines, actor);
+
+	const customerId = decided.customerId ?? payment.customer_id;
+	const flagChanged = (finalFlag?.code ?? null) !== payment.flag_reason || status !== payment.status;
+	await client.query(
+		`UPDATE payments SET customer_id = COALESCE($2, customer_id), unapplied_minor = $3, status = $4, flag_reason = $5,
+			flag_details = $6, allocated_at = now() WHERE id = $1`,
+		[payment.id, customerId, remaining.toString(), status, finalFlag?.code ?? null, JSON.stringify(finalFlag ?? {})],
+	);
+	if (finalFlag && flagChanged) {
+		await client.query(
+			`INSERT INTO history (customer_id, kind, actor, summary, payload) VALUES ($1, 'payment_flagged', $2, $3, $4)`,
+			[customerId, actor, `Payment ${payment.source}/${payment.external_ref} ${status}: ${finalFlag.code}`, JSON.stringify({ paymentId: payment.id, ...finalFlag })],
+		);
+	}
+
+	const paid = await paidEvents(client, paidInvoiceIds);
 	return {
 		paymentId: payment.id,
 		status,
@@ -723,6 +739,188 @@ export async function allocatePayments(ledger: Ledger, options: AllocatePayments
 		results.push(await retryTransient(() => ledger.transaction((client) => allocatePaymentWith(client, id, { actor: options.actor, names }))));
 	}
 	return results;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Settling kept payments by hand
+
+export interface ApplyPaymentInput {
+	/** The payment: its ledger id, or its source (default `bank`) and external reference. */
+	paymentId?: string;
+	source?: string;
+	externalRef?: string;
+	/**
+	 * The invoices to pay and how much of the payment goes to each, in minor units or as a decimal amount in the
+	 * payment's currency ("1 234,56"); default: the invoice's open amount, within what the payment has left.
+	 */
+	allocations: Array<{ invoiceNumber: string; issuer?: string; amountMinor?: bigint; amount?: string | number }>;
+	/**
+	 * Identifies the decision: the same decision applied twice (a workflow retried, a form sent twice) changes
+	 * nothing the second time. Default: derived from the payment and the allocations.
+	 */
+	decisionId?: string;
+	/** Allow invoices of another customer than the payment's (a group head paying for a subsidiary). */
+	allowOtherCustomer?: boolean;
+	/** Why, in the person's words; kept in the history. */
+	note?: string;
+	actor?: string;
+}
+
+export interface ApplyPaymentResult extends AllocationResult {
+	decisionId: string;
+	/** The decision had already been applied: nothing changed. */
+	alreadyApplied: boolean;
+}
+
+function settleError(code: string, en: string, hint: string, details: Record<string, unknown>, fr: string, hintFr: string): ReceivablesError {
+	return new ReceivablesError(code, en, { hint, details: { ...details, messageFr: fr, hintFr } });
+}
+
+/** The payment's id from (source, external reference), else from its ledger id. */
+async function findPaymentId(client: PoolClient, input: { paymentId?: string; source?: string; externalRef?: string }): Promise<string> {
+	const source = input.source?.trim() || DEFAULT_SOURCE;
+	const externalRef = input.externalRef?.trim();
+	if (externalRef) {
+		const rows = await client.query<{ id: string }>('SELECT id FROM payments WHERE source = $1 AND external_ref = $2', [source, externalRef]);
+		if (rows.rows[0]) return rows.rows[0].id;
+	}
+	const id = input.paymentId?.trim();
+	if (id && /^\d{1,18}$/.test(id)) return id;
+	const what = externalRef ? `${source}/${externalRef}` : (id ?? '');
+	throw settleError('PAYMENT_NOT_FOUND', what ? `Payment ${what} is not in the ledger.` : 'No payment given.', 'Give the source and external reference of the payment as Store Payments stored them, or its ledger id.', { source, externalRef, paymentId: id },
+		what ? `Le paiement ${what} n'est pas dans le grand livre.` : 'Aucun paiement indiqué.', "Indiquez la source et la référence externe du paiement telles que Store Payments les a enregistrées, ou son identifiant dans le grand livre.");
+}
+
+/**
+ * A person's decision on a kept payment, inside the caller's transaction: apply it to these invoices with these
+ * amounts. The payment row is locked first, then the invoices in id order (as the automatic allocation does),
+ * so two decisions on the same payment at once are applied one after the other: the second sees what the first
+ * left and is refused if the payment no longer covers it, or changes nothing if it is the same decision.
+ * Refused, with nothing written: an unknown payment or invoice, an amount that is not positive, more than the
+ * payment has left or more than an invoice still owes, an invoice in another currency, one already paid,
+ * credited or cancelled, a credit note, an invoice of another customer (unless allowed).
+ */
+export async function applyPaymentWith(client: PoolClient, input: ApplyPaymentInput): Promise<ApplyPaymentResult> {
+	const paymentId = await findPaymentId(client, input);
+	const payment = await readPayment(client, paymentId, true);
+	if (!payment) {
+		throw settleError('PAYMENT_NOT_FOUND', `Payment ${paymentId} is not in the ledger.`, 'Store the payment first.', { paymentId }, `Le paiement ${paymentId} n'est pas dans le grand livre.`, "Enregistrez d'abord le paiement.");
+	}
+	const ref = `${payment.source}/${payment.external_ref}`;
+	if (!input.allocations?.length) {
+		throw settleError('ALLOCATION_EMPTY', `No invoice given for payment ${ref}.`, 'List the invoices the payment pays.', { paymentId }, `Aucune facture indiquée pour le paiement ${ref}.`, 'Listez les factures que le paiement règle.');
+	}
+	const decisionId = input.decisionId?.trim() || hash(['apply', payment.id, input.allocations.map((a) => [a.issuer ?? null, a.invoiceNumber, a.amountMinor?.toString() ?? (a.amount === undefined ? null : String(a.amount))])]);
+	const settlements = (payment.extra as { settlements?: string[] }).settlements ?? [];
+	if (settlements.includes(decisionId)) {
+		return { ...snapshot(payment, await customerCode(client, payment.customer_id)), decisionId, alreadyApplied: true };
+	}
+	let remaining = BigInt(payment.unapplied_minor);
+	if (remaining <= 0n) {
+		throw settleError('PAYMENT_FULLY_APPLIED', `Payment ${ref} is already fully applied.`, 'Nothing is left to allocate; to move it, reverse the allocation in the ledger first.', { paymentId },
+			`Le paiement ${ref} est déjà entièrement imputé.`, "Il ne reste rien à imputer ; pour le déplacer, annulez d'abord l'imputation dans le grand livre.");
+	}
+	const seen = new Set<string>();
+	const wanted = input.allocations.map((a, i) => {
+		const number = String(a.invoiceNumber ?? '').trim();
+		const key = `${a.issuer ?? ''}\u0000${number}`;
+		if (!number || seen.has(key)) {
+			throw settleError('ALLOCATION_INVALID', number ? `Invoice ${number} is listed twice.` : `Allocation ${i + 1} has no invoice number.`, 'List each invoice once, with its number.', { index: i },
+				number ? `La facture ${number} est citée deux fois.` : `L'imputation ${i + 1} n'a pas de numéro de facture.`, 'Citez chaque facture une fois, avec son numéro.');
+		}
+		seen.add(key);
+		let amountMinor = a.amountMinor;
+		if (amountMinor === undefined && a.amount !== undefined && String(a.amount).trim() !== '') {
+			try {
+				amountMinor = parseAmount(a.amount, payment.currency);
+			} catch {
+				throw settleError('AMOUNT_INVALID', `"${String(a.amount)}" is not an amount in ${payment.currency} for invoice ${number}.`, 'Write the amount with digits and one decimal separator, e.g. 1234.56 or 1 234,56.', { invoiceNumber: number },
+					`« ${String(a.amount)} » n'est pas un montant en ${payment.currency} pour la facture ${number}.`, 'Écrivez le montant avec des chiffres et un seul séparateur décimal, par ex. 1234,56.');
+			}
+		}
+		if (amountMinor !== undefined && amountMinor <= 0n) {
+			throw settleError('AMOUNT_NOT_POSITIVE', `The amount for invoice ${number} is not positive.`, 'Give a positive amount, or leave it empty for what the invoice still owes.', { invoiceNumber: number },
+				`Le montant pour la facture ${number} n'est pas positif.`, 'Indiquez un montant positif, ou laissez vide pour le reste dû de la facture.');
+		}
+		return { number, issuer: a.issuer, amount: amountMinor };
+	});
+	const rows = await client.query<InvoiceRow & { doc_type: string }>(
+		`SELECT ${INVOICE_COLUMNS}, i.doc_type FROM invoices i WHERE i.number = ANY($1::text[]) ORDER BY i.id FOR UPDATE`,
+		[wanted.map((w) => w.number)],
+	);
+	const planned: Plan['lines'] = [];
+	const customers = new Set<string>();
+	for (const w of wanted) {
+		const matches = rows.rows.filter((r) => r.number === w.number && r.doc_type === 'invoice' && (w.issuer === undefined || r.issuer === w.issuer));
+		if (matches.length !== 1) {
+			const several = matches.length > 1;
+			throw settleError(several ? 'INVOICE_AMBIGUOUS' : 'INVOICE_NOT_FOUND', several ? `Several issuers have an invoice ${w.number}.` : `Invoice ${w.number} is not in the ledger.`,
+				several ? 'Give the issuer of the invoice.' : 'Check the number (credit notes cannot be paid).', { invoiceNumber: w.number },
+				several ? `Plusieurs émetteurs ont une facture ${w.number}.` : `La facture ${w.number} n'est pas dans le grand livre.`, several ? "Indiquez l'émetteur de la facture." : 'Vérifiez le numéro (un avoir ne se règle pas).');
+		}
+		const invoice = matches[0];
+		const open = BigInt(invoice.open_minor);
+		if (invoice.currency !== payment.currency) {
+			throw settleError('CURRENCY_MISMATCH', `Invoice ${w.number} is in ${invoice.currency}, the payment in ${payment.currency}.`, 'Apply a payment only to invoices in its currency.', { invoiceNumber: w.number },
+				`La facture ${w.number} est en ${invoice.currency}, le paiement en ${payment.currency}.`, 'Imputez un paiement seulement sur des factures de sa devise.');
+		}
+		if (invoice.status !== 'open' || open <= 0n) {
+			throw settleError('INVOICE_NOT_OPEN', `Invoice ${w.number} is ${invoice.status === 'open' ? 'settled' : invoice.status}: nothing is owed on it.`, 'Choose an open invoice; a payment for a settled invoice may be a double payment to refund.', { invoiceNumber: w.number, status: invoice.status },
+				`La facture ${w.number} est ${invoice.status === 'paid' ? 'payée' : invoice.status === 'credited' ? 'soldée par avoir' : invoice.status === 'cancelled' ? 'annulée' : 'soldée'} : plus rien n'est dû.`, 'Choisissez une facture ouverte ; un paiement sur une facture soldée est peut-être un double paiement à rembourser.');
+		}
+		if (payment.customer_id && invoice.customer_id !== payment.customer_id && !input.allowOtherCustomer) {
+			throw settleError('INVOICE_OTHER_CUSTOMER', `Invoice ${w.number} belongs to another customer than the payment's.`, 'Check the invoice, or allow invoices of another customer (a group paying for a subsidiary).', { invoiceNumber: w.number },
+				`La facture ${w.number} appartient à un autre client que celui du paiement.`, "Vérifiez la facture, ou autorisez les factures d'un autre client (un groupe qui paie pour sa filiale).");
+		}
+		const amount = w.amount ?? (open < remaining ? open : remaining);
+		if (amount > open) {
+			throw settleError('INVOICE_OVER_ALLOCATION', `${formatAmount(amount, payment.currency)} ${payment.currency} is more than invoice ${w.number} still owes (${formatAmount(open, payment.currency)}).`, 'Allocate at most what the invoice owes; the rest of the payment stays unapplied.', { invoiceNumber: w.number, openMinor: open.toString() },
+				`${formatAmount(amount, payment.currency)} ${payment.currency} dépasse le reste dû de la facture ${w.number} (${formatAmount(open, payment.currency)}).`, "Imputez au plus le reste dû de la facture ; le reste du paiement demeure non imputé.");
+		}
+		if (amount > remaining || amount <= 0n) {
+			throw settleError('PAYMENT_OVER_ALLOCATION', `The allocations add up to more than payment ${ref} has left (${formatAmount(BigInt(payment.unapplied_minor), payment.currency)} ${payment.currency}).`, 'Lower the amounts: a payment is never allocated beyond its amount.', { unappliedMinor: payment.unapplied_minor },
+				`Les imputations dépassent ce qu'il reste du paiement ${ref} (${formatAmount(BigInt(payment.unapplied_minor), payment.currency)} ${payment.currency}).`, "Réduisez les montants : un paiement n'est jamais imputé au-delà de son montant.");
+		}
+		remaining -= amount;
+		customers.add(invoice.customer_id);
+		planned.push({ invoice, amount, method: 'manual' });
+	}
+	const actor = input.actor ?? 'manual';
+	const { lines, paidInvoiceIds } = await writeAllocations(client, payment, planned, actor);
+	const status: PaymentStatus = remaining === 0n ? 'applied' : 'partially_applied';
+	const remainderFlag = remaining === 0n ? undefined : flag('PARTIALLY_SETTLED', `${formatAmount(remaining, payment.currency)} ${payment.currency} of the payment is still unapplied.`, `${formatAmount(remaining, payment.currency)} ${payment.currency} du paiement restent non imputés.`);
+	const customerId = payment.customer_id ?? (customers.size === 1 ? [...customers][0] : null);
+	await client.query(
+		`UPDATE payments SET customer_id = COALESCE(customer_id, $2), unapplied_minor = $3, status = $4, flag_reason = $5, flag_details = $6,
+			allocated_at = now(), extra = jsonb_set(extra, '{settlements}', COALESCE(extra->'settlements', '[]'::jsonb) || to_jsonb($7::text))
+		WHERE id = $1`,
+		[payment.id, customerId, remaining.toString(), status, remainderFlag?.code ?? null, JSON.stringify(remainderFlag ?? {}), decisionId],
+	);
+	await client.query(
+		`INSERT INTO history (customer_id, kind, actor, summary, content_hash, payload) VALUES ($1, 'payment_settled', $2, $3, $4, $5)`,
+		[customerId, actor, `Payment ${ref} applied by hand to ${lines.map((l) => l.invoiceNumber).join(', ')}${input.note ? `: ${input.note}` : ''}`, decisionId,
+			JSON.stringify({ paymentId: payment.id, decisionId, previousStatus: payment.status, previousFlag: payment.flag_reason, note: input.note ?? null, allocations: lines.map((l) => ({ invoiceId: l.invoiceId, amountMinor: l.amountMinor.toString() })) })],
+	);
+	return {
+		paymentId: payment.id,
+		status,
+		customerId,
+		customerExternalId: await customerCode(client, customerId),
+		currency: payment.currency,
+		amountMinor: BigInt(payment.amount_minor),
+		unappliedMinor: remaining,
+		allocations: lines,
+		...(remainderFlag ? { flag: remainderFlag } : {}),
+		paid: await paidEvents(client, paidInvoiceIds),
+		changed: true,
+		decisionId,
+		alreadyApplied: false,
+	};
+}
+
+/** applyPaymentWith in a transaction of its own, retried on deadlock or serialisation failure. */
+export async function applyPayment(ledger: Ledger, input: ApplyPaymentInput): Promise<ApplyPaymentResult> {
+	return await retryTransient(() => ledger.transaction((client) => applyPaymentWith(client, input)));
 }
 
 /** A paid event as plain JSON (decimal amount string), the shape workflows and the thank-you stage read. */

@@ -7,7 +7,9 @@ import {
 } from 'n8n-workflow';
 import { credentialTest } from '../shared/methods/credentialTest';
 import { router } from './actions/router';
+import * as applyPayment from './actions/applyPayment.operation';
 import * as receiveSignedRequest from './actions/receiveSignedRequest.operation';
+import * as retryUnappliedPayments from './actions/retryPayments.operation';
 import * as storeCustomers from './actions/storeCustomers.operation';
 import * as storeInvoices from './actions/storeInvoices.operation';
 import * as storeInvoicesFromFile from './actions/storeInvoicesFromFile.operation';
@@ -19,7 +21,7 @@ import * as storePayments from './actions/storePayments.operation';
  */
 const configuredOutputs = (parameters: { operation?: string }) => {
 	const names = ['Accepted', 'Rejected'];
-	if (parameters.operation === 'storePayments' || parameters.operation === 'receiveSignedRequest') names.push('Paid Invoices');
+	if (['storePayments', 'receiveSignedRequest', 'retryUnappliedPayments', 'applyPayment'].includes(parameters.operation ?? '')) names.push('Paid Invoices');
 	return names.map((displayName) => ({ type: 'main', displayName }));
 };
 
@@ -53,10 +55,22 @@ export class InvoiceIntake implements INodeType {
 				noDataExpression: true,
 				options: [
 					{
+						name: 'Apply Payment',
+						value: 'applyPayment',
+						description: 'Settle a kept (unapplied or ambiguous) payment by hand: apply it to the invoices chosen, with the amounts chosen; refused beyond what the payment or the invoices allow',
+						action: 'Apply a payment to invoices',
+					},
+					{
 						name: 'Receive Signed Request',
 						value: 'receiveSignedRequest',
 						description: 'Check the signature of a webhook request (raw body) and store its invoices, credit notes and payments with its delivery ID, all or nothing',
 						action: 'Receive a signed request',
+					},
+					{
+						name: 'Retry Unapplied Payments',
+						value: 'retryUnappliedPayments',
+						description: 'Match again the payments kept as unapplied or ambiguous, now that more invoices or customers are in the ledger',
+						action: 'Retry unapplied payments',
 					},
 					{
 						name: 'Store Customers',
@@ -90,6 +104,8 @@ export class InvoiceIntake implements INodeType {
 				...storeInvoicesFromFile.description,
 				...storePayments.description,
 				...receiveSignedRequest.description,
+				...retryUnappliedPayments.description,
+				...applyPayment.description,
 		],
 	};
 

@@ -1,7 +1,9 @@
 import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 import { errorJson, toNodeError } from '../../shared/errors';
+import * as applyPayment from './applyPayment.operation';
 import * as receiveSignedRequest from './receiveSignedRequest.operation';
+import * as retryUnappliedPayments from './retryPayments.operation';
 import * as storeCustomers from './storeCustomers.operation';
 import * as storeInvoices from './storeInvoices.operation';
 import * as storeInvoicesFromFile from './storeInvoicesFromFile.operation';
@@ -13,6 +15,8 @@ const operations: Record<string, { execute: (this: IExecuteFunctions, items: INo
 	storeInvoicesFromFile,
 	storePayments,
 	receiveSignedRequest,
+	retryUnappliedPayments,
+	applyPayment,
 };
 
 export async function router(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
