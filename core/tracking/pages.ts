@@ -266,3 +266,6 @@ export async function handleCourierRequest(ledger: Ledger, req: PageRequest, opt
 <label for="photoFile">${t.photo}</label><input id="photoFile" type="file" accept="image/*" capture="environment">
 <button type="submit">${t.record}</button></form>`, SIGNATURE_SCRIPT), status);
 }
+
+/** The portal's form reading, login page and answer, shared with the receivables dashboard (core/reports). */
+export { field as pageField, loginForm as portalLoginPage, respond as pageResponse, said as inLanguage };
