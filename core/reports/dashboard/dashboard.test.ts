@@ -167,13 +167,13 @@ describe('dashboard page', () => {
 				await page.fill('#secret', 'rep one secret');
 				await Promise.all([page.waitForNavigation(), page.click('button[type=submit]')]);
 				expect(await page.locator('h1').textContent()).toBe('Demo SA — Tableau de bord des encaissements');
-				expect(await page.evaluate(() => document.scripts.length)).toBe(0);
+				expect(await page.evaluate<number>('document.scripts.length')).toBe(0);
 				expect(await visibleCharts(page)).toBeGreaterThanOrEqual(2);
 				const aged = await page.locator('#aged').textContent();
 				expect(aged).toContain('Atlas <script>alert(1)</script> & Fils');
 				expect(aged).not.toContain('Secret Customer');
 				// nothing wider than the phone's screen but the scrollable tables
-				expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(392);
+				expect(await page.evaluate<number>('document.documentElement.scrollWidth')).toBeLessThanOrEqual(392);
 				await page.screenshot({ path: path.join(ARTIFACTS, 'dashboard-rep-phone.png'), fullPage: true });
 				await Promise.all([page.waitForNavigation(), page.click('button:has-text("English")')]);
 				expect(await page.locator('h1').textContent()).toBe('Demo SA — Receivables dashboard');
