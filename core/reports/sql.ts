@@ -80,10 +80,11 @@ export function filterSql(base: Base, p: Params, currencyColumn?: string): strin
  * Open at D = payable − allocations effective on or before D − credit notes issued on or before D, for invoices
  * issued on or before D and not cancelled. Candidates are the invoices open now, plus those with an allocation
  * effective after D or a credit note issued after D (they may have been open at D): every part is index-driven,
- * so the cost follows the open invoices, not the ledger's history. `where` filters customers `c` and invoices `i`.
+ * so the cost follows the open invoices, not the ledger's history (both steps are materialised so that the
+ * balances are computed for the candidates only). `where` filters customers `c` and invoices `i`.
  */
 export function openItemsCte(date: string, where: string): string {
-	return `cand AS (
+	return `cand AS MATERIALIZED (
 		SELECT i.id FROM invoices i WHERE i.status = 'open' AND i.doc_type = 'invoice' AND i.issue_date <= ${date}::date
 		UNION
 		SELECT a.invoice_id FROM allocations a WHERE a.applied_on > ${date}::date
@@ -91,7 +92,7 @@ export function openItemsCte(date: string, where: string): string {
 		SELECT cn.credited_invoice_id FROM invoices cn
 		WHERE cn.doc_type = 'credit_note' AND cn.credited_invoice_id IS NOT NULL AND cn.issue_date > ${date}::date
 	),
-	open_items AS (
+	open_items AS MATERIALIZED (
 		SELECT i.id, i.customer_id, i.currency::text AS currency, i.issue_date, i.due_date,
 			i.payable_minor
 				- coalesce((SELECT sum(a.amount_minor) FROM allocations a WHERE a.invoice_id = i.id AND a.applied_on <= ${date}::date), 0)

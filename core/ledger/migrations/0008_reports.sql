@@ -28,6 +28,8 @@ CREATE INDEX allocations_applied_on_idx ON allocations (applied_on) INCLUDE (inv
 CREATE INDEX allocations_invoice_applied_idx ON allocations (invoice_id, applied_on) INCLUDE (amount_minor);
 CREATE INDEX invoices_credit_issue_idx ON invoices (issue_date) INCLUDE (credited_invoice_id)
 	WHERE doc_type = 'credit_note' AND credited_invoice_id IS NOT NULL;
+CREATE INDEX invoices_credit_notes_idx ON invoices (credited_invoice_id, issue_date) INCLUDE (payable_minor)
+	WHERE doc_type = 'credit_note';
 -- Open invoices by issue date (an as-of report only reads those issued by then); sales per month (DSO, CEI).
 CREATE INDEX invoices_open_issue_idx ON invoices (issue_date) WHERE status = 'open' AND doc_type = 'invoice';
 CREATE INDEX invoices_issue_idx ON invoices (issue_date, doc_type) INCLUDE (currency, payable_minor, customer_id);
@@ -38,6 +40,7 @@ CREATE INDEX reminders_sent_idx ON reminders (sent_at) WHERE sent_at IS NOT NULL
 DROP INDEX reminders_sent_idx;
 DROP INDEX invoices_issue_idx;
 DROP INDEX invoices_open_issue_idx;
+DROP INDEX invoices_credit_notes_idx;
 DROP INDEX invoices_credit_issue_idx;
 DROP INDEX allocations_invoice_applied_idx;
 DROP INDEX allocations_applied_on_idx;
