@@ -80,6 +80,28 @@ function clean(text: string): string {
 	return out;
 }
 
+/** Splits a value into lines no wider than `width` (a word longer than a line is cut). */
+function fit(text: string, font: PDFFont, size: number, width: number): string[] {
+	const lines: string[] = [];
+	let line = '';
+	for (const word of text.split(' ')) {
+		let candidate = line ? `${line} ${word}` : word;
+		if (line && font.widthOfTextAtSize(candidate, size) > width) {
+			lines.push(line);
+			candidate = word;
+		}
+		while (font.widthOfTextAtSize(candidate, size) > width && candidate.length > 1) {
+			let cut = candidate.length - 1;
+			while (cut > 1 && font.widthOfTextAtSize(candidate.slice(0, cut), size) > width) cut--;
+			lines.push(candidate.slice(0, cut));
+			candidate = candidate.slice(cut);
+		}
+		line = candidate;
+	}
+	if (line || lines.length === 0) lines.push(line);
+	return lines;
+}
+
 async function embedImage(doc: PDFDocument, image: ProofImage | null | undefined): Promise<PDFImage | undefined> {
 	if (!image) return undefined;
 	try {
@@ -131,10 +153,15 @@ export async function renderProofOfDeliveryPdf(spec: ProofOfDeliverySpec): Promi
 		...(spec.location ? ([[w.location, `${spec.location.latitude.toFixed(5)}, ${spec.location.longitude.toFixed(5)}`]] as Array<[string, string]>) : []),
 		[w.event, spec.eventId],
 	];
+	const valueX = MARGIN + 185;
+	const valueWidth = A4[0] - MARGIN - valueX;
 	for (const [label, value] of rows) {
 		page.drawText(clean(label), { x: MARGIN, y, size: 10.5, font: bold, color: rgb(0.25, 0.25, 0.25) });
-		page.drawText(clean(value).slice(0, 90), { x: MARGIN + 150, y, size: 10.5, font: regular, color: rgb(0.1, 0.1, 0.1) });
-		y -= 17;
+		for (const part of fit(clean(value), regular, 10.5, valueWidth).slice(0, 3)) {
+			page.drawText(part, { x: valueX, y, size: 10.5, font: regular, color: rgb(0.1, 0.1, 0.1) });
+			y -= 14;
+		}
+		y -= 3;
 	}
 	y -= 14;
 	text(w.signature, bold, 10.5);
