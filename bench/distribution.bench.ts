@@ -71,10 +71,38 @@ async function timeQueries(ledger: Ledger, user: PortalUser, deliveries: number,
 	return { page: p95(page), byNumber: p95(byNumber) };
 }
 
+/** BENCH_EXPLAIN=1: logs the plan (EXPLAIN ANALYZE) of a user's first page. */
+async function explainFirstPage(ctx: BenchContext, ledger: Ledger, user: PortalUser, label: string): Promise<void> {
+	const spy = Object.create(ledger) as Ledger;
+	spy.transaction = (work) =>
+		ledger.transaction((client) =>
+			work(new Proxy(client, {
+				get(target, key) {
+					if (key !== 'query') {
+						const value = Reflect.get(target, key) as unknown;
+						return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
+					}
+					return async (sql: string, values?: unknown[]) => {
+						if (typeof sql === 'string' && sql.includes('AS delivery_id')) {
+							const plan = await target.query<{ 'QUERY PLAN': string }>(`EXPLAIN (ANALYZE, BUFFERS) ${sql}`, values);
+							ctx.log(`${label}:\n${plan.rows.map((r) => r['QUERY PLAN']).join('\n')}`);
+						}
+						return await target.query(sql, values);
+					};
+				},
+			})),
+		);
+	await statusQuery(spy, { user, limit: 50 });
+}
+
 async function queryBench(ctx: BenchContext, schemas: string[]): Promise<Ledger> {
 	const small = await load(ctx, schemas, 'small', Math.round(10_000 * ctx.scale));
 	const large = await load(ctx, schemas, 'large', Math.round(1_000_000 * ctx.scale));
 	for (const [i, label] of [[0, 'level 1'], [1, 'level 2 (rep)'], [2, 'level 3 (head)']] as const) {
+		if (process.env.BENCH_EXPLAIN) {
+			await explainFirstPage(ctx, small.ledger, small.users[i], `${label}, small`);
+			await explainFirstPage(ctx, large.ledger, large.users[i], `${label}, large`);
+		}
 		await timeQueries(small.ledger, small.users[i], Math.round(10_000 * ctx.scale), 5);
 		await timeQueries(large.ledger, large.users[i], Math.round(1_000_000 * ctx.scale), 5);
 		const s = await timeQueries(small.ledger, small.users[i], Math.round(10_000 * ctx.scale), 60);

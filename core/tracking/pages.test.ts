@@ -6,6 +6,7 @@ import type { Ledger } from '../ledger';
 import { createTestLedger, dropTestLedger } from '../../test/helpers/db';
 import { markInvoicesEntered, planWaves, releaseWave } from '../distribution';
 import { escapeHtml, handleCourierRequest, handlePortalRequest, type PageRequest } from './pages';
+import { saveCourierAccount } from './couriers';
 import { savePortalUser } from './portal';
 
 const SECRET = 'pages-test-token-secret-0123456789';
@@ -29,7 +30,7 @@ async function seed(ledger: Ledger): Promise<void> {
 	}
 	await savePortalUser(ledger, { login: 'rep1', name: 'Rep One', level: 2, staffCode: 'R1', secret: 'rep one secret', language: 'fr' });
 	await savePortalUser(ledger, { login: 'head1', name: 'Head', level: 3, staffCode: 'H1', secret: 'head one secret', language: 'en' });
-	await savePortalUser(ledger, { login: 'courier1', name: 'Youssef', level: 2, staffCode: 'C1', secret: 'courier secret', language: 'fr' });
+	await saveCourierAccount(ledger, { login: 'courier1', name: 'Youssef', staffCode: 'C1', secret: 'courier secret', language: 'fr' });
 }
 
 describe('tracking pages', () => {
@@ -80,6 +81,29 @@ describe('tracking pages', () => {
 		const r = await handleCourierRequest(ledger, { body: { action: 'login', login: 'rep1', secret: 'rep one secret' } }, { tokenSecret: SECRET, qrSecret: SECRET });
 		expect(r.status).toBe(401);
 		expect(r.body).not.toContain('name="eventId"');
+		// A portal session does not open the courier page either.
+		const rep = await portal({ body: { action: 'login', login: 'rep1', secret: 'rep one secret' } });
+		const withPortalSession = await handleCourierRequest(ledger, { body: { action: 'record', session: session(rep.body), code: 'MA-1', type: 'delivered', recipientName: 'X', eventId: 'pg-x' } }, { tokenSecret: SECRET, qrSecret: SECRET });
+		expect(withPortalSession.body).toContain('name="secret"');
+		expect(await ledger.query(`SELECT 1 FROM courier_events`)).toHaveLength(0);
+	});
+
+	it('a courier cannot read the portal: their login and their session are refused there, like an unknown login', async () => {
+		const login = await handleCourierRequest(ledger, { body: { action: 'login', login: 'courier1', secret: 'courier secret' } }, { tokenSecret: SECRET, qrSecret: SECRET });
+		expect(login.status).toBe(200);
+		// The courier sees the invoices of their own released waves (to hand out), nothing of the portal's lists.
+		expect(login.body).toContain('MA-1');
+		const courierSession = session(login.body);
+		const asPortalLogin = await portal({ body: { action: 'login', login: 'courier1', secret: 'courier secret' } });
+		const unknown = await portal({ body: { action: 'login', login: 'ghost', secret: 'courier secret' } });
+		expect(asPortalLogin.status).toBe(401);
+		expect(asPortalLogin.body.replace(/\s+/g, ' ')).toBe(unknown.body.replace(/\s+/g, ' '));
+		for (const action of ['search', 'csv']) {
+			const r = await portal({ body: { action, session: courierSession } });
+			expect(r.headers['Content-Type']).toMatch(/text\/html/);
+			expect(r.body).toContain('name="secret"');
+			expect(r.body).not.toContain('MA-1');
+		}
 	});
 
 	const browserTest = existsSync(CHROMIUM) ? it : it.skip;

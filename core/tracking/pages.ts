@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { ReceivablesError } from '../errors';
 import type { Ledger } from '../ledger';
+import { courierDeliveries, courierLogin, courierSession, courierSessionToken, DEFAULT_COURIER_SESSION_SECONDS, type CourierAccount } from './couriers';
 import { recordCourierEvents, COURIER_EVENT_TYPES } from './events';
 import { DELIVERY_OUTCOMES, portalLogin, portalSession, portalSessionToken, statusQuery, type PortalUser, type StatusFilters, type StatusRow } from './portal';
 
@@ -53,14 +54,14 @@ const T = {
 		portal: 'Suivi des factures', courier: 'Remise des factures', login: 'Identifiant', secret: 'Mot de passe', signIn: 'Se connecter', search: 'Rechercher',
 		customer: 'Client', invoice: 'Facture', amount: 'Montant', address: 'Adresse', received: 'Reçue le', paid: 'Réglée le', outcome: 'Issue', any: 'Toutes',
 		export: 'Exporter CSV', logout: 'Déconnexion', none: 'Aucune facture.', hello: 'Bonjour', scan: 'Code scanné ou n° de facture', recipient: 'Nom du destinataire',
-		signature: 'Signature', photo: 'Photo', record: 'Enregistrer', recorded: 'Enregistré', clear: 'Effacer', level: 'Habilitation', results: 'résultat(s)',
+		signature: 'Signature', photo: 'Photo', record: 'Enregistrer', recorded: 'Enregistré', toDeliver: 'Mes factures à remettre', clear: 'Effacer', level: 'Habilitation', results: 'résultat(s)',
 		outcomes: { pending: 'En attente', entered: 'Saisie', picked_up: 'Prise en charge', delivered: 'Remise', refused: 'Refusée', absent: 'Absent', wrong_address: 'Adresse erronée', returned: 'Retournée' } as Record<string, string>,
 	},
 	en: {
 		portal: 'Invoice tracking', courier: 'Invoice delivery', login: 'Login', secret: 'Secret', signIn: 'Sign in', search: 'Search',
 		customer: 'Customer', invoice: 'Invoice', amount: 'Amount', address: 'Address', received: 'Received', paid: 'Paid', outcome: 'Outcome', any: 'Any',
 		export: 'Export CSV', logout: 'Sign out', none: 'No invoice.', hello: 'Hello', scan: 'Scanned code or invoice number', recipient: "Recipient's name",
-		signature: 'Signature', photo: 'Photo', record: 'Record', recorded: 'Recorded', clear: 'Clear', level: 'Accreditation', results: 'result(s)',
+		signature: 'Signature', photo: 'Photo', record: 'Record', recorded: 'Recorded', toDeliver: 'My invoices to hand out', clear: 'Clear', level: 'Accreditation', results: 'result(s)',
 		outcomes: { pending: 'Pending', entered: 'Entered', picked_up: 'Picked up', delivered: 'Delivered', refused: 'Refused', absent: 'Absent', wrong_address: 'Wrong address', returned: 'Returned' } as Record<string, string>,
 	},
 };
@@ -207,30 +208,31 @@ if(navigator.geolocation)navigator.geolocation.getCurrentPosition(function(g){do
 document.getElementById('event').addEventListener('submit',function(){if(used)document.getElementById('signature').value=c.toDataURL('image/png');document.getElementById('occurredAt').value=new Date().toISOString()})})();`;
 
 /**
- * The courier page: after login (a portal user whose staff member has the courier role), scan the QR code or
- * type the number, choose the outcome, write the recipient's name, sign on the screen, add a photo. Each form
- * carries a fresh event id, so sending it twice records one event.
+ * The courier page: after login with a courier account (not a portal user: see couriers.ts), scan the QR code
+ * or type the number, choose the outcome, write the recipient's name, sign on the screen, add a photo; below,
+ * the invoices of the courier's own waves handed over to them. Each form carries a fresh event id, so sending it
+ * twice records one event.
  */
 export async function handleCourierRequest(ledger: Ledger, req: PageRequest, options: PageOptions & { qrSecret: string }): Promise<PageResponse> {
 	const actionUrl = options.actionUrl ?? '';
 	const lang = langOf(req);
 	const t = T[lang];
 	const action = field(req, 'action');
-	let user: PortalUser | undefined;
+	const ttl = options.sessionSeconds ?? DEFAULT_COURIER_SESSION_SECONDS;
+	let courier: CourierAccount | undefined;
 	let token = '';
 	const refused = await attempt(async () => {
 		if (action === 'login') {
-			const r = await portalLogin(ledger, { login: field(req, 'login'), secret: field(req, 'secret'), tokenSecret: options.tokenSecret, ttlSeconds: options.sessionSeconds ?? 12 * 3600, now: options.now });
-			user = r.user;
-		} else user = await session(ledger, req, options);
-		if (user) {
-			const staff = await ledger.query(`SELECT 1 FROM staff WHERE code = $1 AND active AND 'courier' = ANY(roles)`, [user.staffCode]);
-			if (!staff.length) throw new ReceivablesError('PORTAL_LOGIN_REFUSED', 'This account is not a courier / Ce compte n’est pas celui d’un coursier.', { hint: 'Use a courier account.' });
-			token = portalSessionToken(user, options.tokenSecret, options.sessionSeconds ?? 12 * 3600, options.now);
+			courier = (await courierLogin(ledger, { login: field(req, 'login'), secret: field(req, 'secret'), tokenSecret: options.tokenSecret, ttlSeconds: ttl, now: options.now })).courier;
+		} else {
+			const given = field(req, 'session');
+			if (given) courier = await courierSession(ledger, { token: given, tokenSecret: options.tokenSecret, now: options.now });
 		}
+		if (courier) token = courierSessionToken(courier, options.tokenSecret, ttl, options.now);
 	});
 	if (refused) return respond(loginForm(lang, t.courier, actionUrl, said(refused, lang)), action === 'login' ? 401 : 200);
-	if (!user) return respond(loginForm(lang, t.courier, actionUrl));
+	const user = courier;
+	if (!user || action === 'logout') return respond(loginForm(lang, t.courier, actionUrl));
 	let notice = '';
 	let status = 200;
 	if (action === 'record') {
@@ -255,6 +257,7 @@ export async function handleCourierRequest(ledger: Ledger, req: PageRequest, opt
 			status = 422;
 		}
 	}
+	const deliveries = await courierDeliveries(ledger, user);
 	const types = COURIER_EVENT_TYPES.map((x) => `<option value="${x}"${x === 'delivered' ? ' selected' : ''}>${escapeHtml(t.outcomes[x])}</option>`).join('');
 	return respond(page(lang, t.courier, `<h1>${t.courier}</h1><p class="muted">${t.hello} ${escapeHtml(user.name)}</p>${notice}
 <form id="event" method="post" action="${escapeHtml(actionUrl)}">${hidden('session', token)}${hidden('lang', lang)}${hidden('action', 'record')}${hidden('eventId', 'pg-' + randomUUID())}
@@ -264,7 +267,10 @@ export async function handleCourierRequest(ledger: Ledger, req: PageRequest, opt
 <label for="recipientName">${t.recipient}</label><input id="recipientName" name="recipientName" autocomplete="off">
 <label>${t.signature}</label><canvas id="pad"></canvas><button type="button" id="clear" class="link">${t.clear}</button>
 <label for="photoFile">${t.photo}</label><input id="photoFile" type="file" accept="image/*" capture="environment">
-<button type="submit">${t.record}</button></form>`, SIGNATURE_SCRIPT), status);
+<button type="submit">${t.record}</button></form>
+<h2>${t.toDeliver}</h2>${deliveries.length ? deliveries.map((d) => `<div class="card" data-invoice="${escapeHtml(d.invoiceNumber)}"><b>${escapeHtml(d.invoiceNumber)} — ${escapeHtml(d.customerName)}</b>
+<span class="muted">${escapeHtml(d.address)}</span><br>${escapeHtml(d.waveCode)} · ${t.outcome}: <strong class="outcome">${escapeHtml(t.outcomes[d.status] ?? d.status)}</strong></div>`).join('\n') : `<p>${t.none}</p>`}
+<form method="post" action="${escapeHtml(actionUrl)}">${hidden('action', 'logout')}${hidden('lang', lang)}<button class="link" type="submit">${t.logout}</button></form>`, SIGNATURE_SCRIPT), status);
 }
 
 /** The portal's form reading, login page and answer, shared with the receivables dashboard (core/reports). */

@@ -52,10 +52,16 @@ export interface PortalUserInput {
 	active?: boolean;
 }
 
+/** A login as stored: trimmed, lower case, 2 to 80 letters, digits, . _ @ -. */
+export function normaliseLogin(raw: unknown): string {
+	const login = String(raw ?? '').trim().toLowerCase();
+	if (!/^[a-z0-9._@-]{2,80}$/.test(login)) throw new ReceivablesError('PORTAL_LOGIN_INVALID', `Invalid login "${String(raw ?? '')}" / Identifiant invalide.`, { hint: 'Use 2 to 80 letters, digits, . _ @ -.' });
+	return login;
+}
+
 /** Creates or updates a portal user; the secret is stored hashed with scrypt, and older sessions stop working. */
 export async function savePortalUser(ledger: Ledger, input: PortalUserInput): Promise<PortalUser> {
-	const login = String(input.login ?? '').trim().toLowerCase();
-	if (!/^[a-z0-9._@-]{2,80}$/.test(login)) throw new ReceivablesError('PORTAL_LOGIN_INVALID', `Invalid login "${input.login}" / Identifiant invalide.`, { hint: 'Use 2 to 80 letters, digits, . _ @ -.' });
+	const login = normaliseLogin(input.login);
 	if (![1, 2, 3].includes(input.level)) throw new ReceivablesError('PORTAL_LEVEL_INVALID', `Accreditation level must be 1, 2 or 3, not ${String(input.level)} / Le niveau d'habilitation est 1, 2 ou 3.`, { hint: '1 everything, 2 a sales rep, 3 a group head.' });
 	if (input.level !== 1 && !input.staffCode) throw new ReceivablesError('PORTAL_STAFF_MISSING', 'Levels 2 and 3 need the staff code of the sales rep or group head / Les niveaux 2 et 3 exigent un code collaborateur.', { hint: 'Set staffCode.' });
 	const hash = await hashSecret(input.secret);
@@ -180,7 +186,13 @@ interface StatusDbRow {
 export async function statusQuery(ledger: Ledger, input: { user: PortalUser; filters?: StatusFilters; limit?: number; offset?: number; dbRole?: string }): Promise<StatusRow[]> {
 	const f = input.filters ?? {};
 	const values: unknown[] = [];
-	const where = [scopeSql(input.user, values)];
+	// A sales rep's deliveries carry the rep's code (copied from the customer by ledger triggers): the page is read
+	// in activity order from deliveries_rep_event_idx, then every row of it is checked against the customer's own
+	// rep (the scope below, outside the LIMIT: with both inside, the planner takes the two conditions as
+	// independent, expects a handful of rows and sorts all of the rep's deliveries instead of walking the index).
+	const rep = input.user.level === 2;
+	const scope = scopeSql(input.user, values);
+	const where = [rep ? `d.sales_rep_code = $${values.length}` : scope];
 	const add = (sql: string, value: unknown) => {
 		values.push(value);
 		where.push(sql.replace('?', `$${values.length}`));
@@ -203,16 +215,16 @@ export async function statusQuery(ledger: Ledger, input: { user: PortalUser; fil
 	const limit = Math.min(Math.max(Math.trunc(input.limit ?? 100), 1), 5000);
 	const offset = Math.max(Math.trunc(input.offset ?? 0), 0);
 	values.push(limit, offset);
-	// Levels 1 and 3 (a large share of the ledger) walk the deliveries in activity order (index). A sales rep owns
-	// a small part: their customers' deliveries are gathered through the customer index and sorted, rather than
-	// filtered out of the global order (which the planner may pick for a LIMIT).
-	const orderBy = input.user.level !== 2 ? 'd.last_event_at DESC NULLS LAST, d.id DESC' : "(d.last_event_at + interval '0 s') DESC NULLS LAST, d.id DESC";
-	const sql = `SELECT d.id AS delivery_id, i.number, c.external_id, c.name, c.address_lines, c.postal_code, c.city, c.country,
+	// Newest activity first: levels 1 and 3 walk deliveries_event_order_idx, a sales rep deliveries_rep_event_idx.
+	const orderBy = 'd.last_event_at DESC NULLS LAST, d.id DESC';
+	const page = `SELECT d.id AS delivery_id, i.number, c.external_id, c.name, c.address_lines, c.postal_code, c.city, c.country,
 			i.open_minor::text, i.payable_minor::text, i.currency, to_char(i.reception_date, 'YYYY-MM-DD') AS reception_date,
 			to_char(i.paid_at, 'YYYY-MM-DD') AS paid_at, d.status, d.recipient_name, w.code, w.courier_code, d.last_event_at, c.sales_rep_code
 		FROM customers c JOIN deliveries d ON d.customer_id = c.id JOIN invoices i ON i.id = d.invoice_id JOIN waves w ON w.id = d.wave_id
 		WHERE ${where.join(' AND ')}
 		ORDER BY ${orderBy} LIMIT $${values.length - 1} OFFSET $${values.length}`;
+	// For a rep, `c` is the page itself: its sales_rep_code column is the customer's.
+	const sql = rep ? `SELECT * FROM (${page}) c WHERE ${scope} ORDER BY c.last_event_at DESC NULLS LAST, c.delivery_id DESC` : page;
 	return await inPortalScope(ledger, input.user, input.dbRole, async (client) => {
 		const rows = await client.query<StatusDbRow>(sql, values);
 		return rows.rows.map((r) => ({

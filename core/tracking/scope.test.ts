@@ -106,6 +106,26 @@ describe(`accreditation scope, randomised (SCOPE_SEED=${SEED})`, () => {
 		expect(checked).toBeGreaterThan(100);
 	});
 
+	it('a customer moved to another rep (or to none) moves with all its deliveries, in every scope', async () => {
+		for (let n = 0; n < 20; n++) {
+			const code = `K${1 + Math.floor(rand() * 80)}`;
+			const rep = rand() < 0.15 ? null : pick(reps);
+			customerRep.set(code, rep);
+			await ledger.query(`UPDATE customers SET sales_rep_code = $2 WHERE external_id = $1`, [code, rep]);
+		}
+		const stale = await ledger.query(`SELECT d.id FROM deliveries d JOIN customers c ON c.id = d.customer_id WHERE d.sales_rep_code IS DISTINCT FROM c.sales_rep_code`);
+		expect(stale).toEqual([]);
+		for (const user of users) {
+			const expected = [...customerRep.keys()].filter((k) => visible(user, k)).sort();
+			for (const dbRole of [undefined, role]) {
+				const all = await statusQuery(ledger, { user, limit: 5000, dbRole });
+				expect([...new Set(all.map((r) => r.customerCode))].sort()).toEqual(expected);
+				const page = await statusQuery(ledger, { user, limit: 7, offset: Math.floor(rand() * 5), dbRole });
+				for (const row of page) expect(visible(user, row.customerCode)).toBe(true);
+			}
+		}
+	});
+
 	it('row-level security alone hides other customers when the scoped SQL is bypassed', async () => {
 		for (const user of users) {
 			const expected = [...customerRep.keys()].filter((k) => visible(user, k)).sort();

@@ -3,6 +3,7 @@ import type { Ledger } from '../ledger';
 import { signWebhookRequest } from '../intake';
 import { createTestLedger, dropTestLedger } from '../../test/helpers/db';
 import { markInvoicesEntered, planWaves, releaseWave } from '../distribution';
+import { courierDeliveries, courierLogin, courierSession, saveCourierAccount } from './couriers';
 import { receiveCourierRequest, recordCourierEvents, type CourierEventInput } from './events';
 import { invoiceStatus, portalLogin, portalSession, savePortalUser, statusQuery } from './portal';
 import { deliveryToken, hashSecret, readDeliveryToken, signToken, verifySecret, verifyToken } from './tokens';
@@ -168,5 +169,49 @@ describe('portal users and sessions', () => {
 		expect(rows.map((r) => r.invoiceNumber).sort()).toEqual(['A-1', 'A-2', 'A-3', 'A-4']);
 		expect(rows[0]).toMatchObject({ customerName: 'Atlas', amount: '10.00', currency: 'MAD', outcome: 'entered' });
 		await expect(invoiceStatus(ledger, { user, invoiceNumber: 'NOPE' })).rejects.toMatchObject({ code: 'INVOICE_NOT_FOUND' });
+	});
+});
+
+describe('courier accounts', () => {
+	let ledger: Ledger;
+	beforeAll(async () => {
+		ledger = await createTestLedger();
+		await seedWave(ledger);
+	});
+	afterAll(async () => {
+		await dropTestLedger(ledger);
+	});
+
+	it('belong to a courier, log in to courier sessions only, and list only the courier’s own handed-over waves', async () => {
+		await expect(saveCourierAccount(ledger, { login: 'r1', name: 'Rep', staffCode: 'R1', secret: 'long enough secret' })).rejects.toMatchObject({ code: 'COURIER_STAFF_UNKNOWN' });
+		await expect(saveCourierAccount(ledger, { login: 'x', name: 'X', staffCode: 'C1', secret: 'long enough secret' })).rejects.toMatchObject({ code: 'PORTAL_LOGIN_INVALID' });
+		const saved = await saveCourierAccount(ledger, { login: 'Moussa', name: 'Moussa', staffCode: 'C1', secret: 'courier one secret' });
+		await saveCourierAccount(ledger, { login: 'awa', name: 'Awa', staffCode: 'C2', secret: 'courier two secret' });
+		expect(saved).toMatchObject({ kind: 'courier', login: 'moussa', staffCode: 'C1' });
+		expect((await ledger.query<{ secret_hash: string }>(`SELECT secret_hash FROM courier_accounts WHERE login = 'moussa'`))[0].secret_hash).toMatch(/^scrypt\$/);
+
+		const wrong = await courierLogin(ledger, { login: 'moussa', secret: 'not the secret', tokenSecret: SECRET }).catch((e: Error) => e.message);
+		const unknown = await courierLogin(ledger, { login: 'nobody', secret: 'courier one secret', tokenSecret: SECRET }).catch((e: Error) => e.message);
+		expect(wrong).toBe(unknown);
+		const { courier, token } = await courierLogin(ledger, { login: 'MOUSSA', secret: 'courier one secret', tokenSecret: SECRET });
+		expect(await courierSession(ledger, { token, tokenSecret: SECRET })).toMatchObject({ id: courier.id, staffCode: 'C1' });
+		// A courier is no portal user: not their login, not their session.
+		await expect(portalLogin(ledger, { login: 'moussa', secret: 'courier one secret', tokenSecret: SECRET })).rejects.toMatchObject({ code: 'PORTAL_LOGIN_REFUSED' });
+		await expect(portalSession(ledger, { token, tokenSecret: SECRET })).rejects.toMatchObject({ code: 'PORTAL_SESSION_INVALID' });
+		// ... and a portal session is no courier session.
+		await savePortalUser(ledger, { login: 'rep', name: 'Rep', level: 2, staffCode: 'R1', secret: 'rep long secret' });
+		const rep = await portalLogin(ledger, { login: 'rep', secret: 'rep long secret', tokenSecret: SECRET });
+		await expect(courierSession(ledger, { token: rep.token, tokenSecret: SECRET })).rejects.toMatchObject({ code: 'COURIER_SESSION_INVALID' });
+
+		expect((await courierDeliveries(ledger, courier)).map((d) => d.invoiceNumber).sort()).toEqual(['A-1', 'A-2', 'A-3', 'A-4']);
+		const other = await courierLogin(ledger, { login: 'awa', secret: 'courier two secret', tokenSecret: SECRET });
+		expect(await courierDeliveries(ledger, other.courier)).toEqual([]);
+
+		// A courier who leaves the role (or whose secret changes) is out at once.
+		await ledger.query(`UPDATE staff SET roles = '{}' WHERE code = 'C2'`);
+		await expect(courierSession(ledger, { token: other.token, tokenSecret: SECRET })).rejects.toMatchObject({ code: 'COURIER_SESSION_INVALID' });
+		await expect(courierLogin(ledger, { login: 'awa', secret: 'courier two secret', tokenSecret: SECRET })).rejects.toMatchObject({ code: 'COURIER_LOGIN_REFUSED' });
+		await saveCourierAccount(ledger, { login: 'moussa', name: 'Moussa', staffCode: 'C1', secret: 'a new courier secret' });
+		await expect(courierSession(ledger, { token, tokenSecret: SECRET })).rejects.toMatchObject({ code: 'COURIER_SESSION_INVALID' });
 	});
 });

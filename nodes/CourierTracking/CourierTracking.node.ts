@@ -45,6 +45,7 @@ export class CourierTracking implements INodeType {
 					{ name: 'Courier Page', value: 'courierPage', description: 'The couriers\' phone page: scan or type, outcome, name, signature, photo', action: 'Serve the courier page' },
 					{ name: 'Portal Page', value: 'portalPage', description: 'The tracking portal page: login, search, status per invoice within the accreditation, CSV export', action: 'Serve the tracking portal' },
 					{ name: 'Record Courier Event', value: 'recordEvent', description: 'Signed request from a courier\'s phone: picked up, delivered (name, signature, photo, position), refused, absent, wrong address, returned', action: 'Record courier events' },
+					{ name: 'Save Courier Account', value: 'saveCourierAccount', description: 'Create or update a courier\'s login for the courier page (own waves only; never the portal)', action: 'Save a courier account' },
 					{ name: 'Save Portal User', value: 'savePortalUser', description: 'Create or update a tracking-portal user with an accreditation level and a hashed secret', action: 'Save a portal user' },
 					{ name: 'Status Query', value: 'statusQuery', description: 'Delivery and payment status per invoice, limited to a portal user\'s accreditation', action: 'Query delivery status' },
 				],

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { markInvoicesEntered, planWaves, releaseWave, savePortalUser, type Ledger } from '../../core';
+import { markInvoicesEntered, planWaves, releaseWave, saveCourierAccount, savePortalUser, type Ledger } from '../../core';
 import { createTestLedger, dropTestLedger, ledgerCredentialData } from '../helpers/db';
 import { closeEngine, loadWorkflow, PACKAGE_ROOT, runWorkflow, webhookItem } from '../helpers/engine';
 import { seedDistribution } from './distribution-helpers';
@@ -19,7 +19,8 @@ describe('workflow: Tracking: courier page (scan, outcome, signature, photo)', (
 			await markInvoicesEntered(ledger, { waveCode: w.code });
 			await releaseWave(ledger, { waveCode: w.code });
 		}
-		await savePortalUser(ledger, { login: 'youssef', name: 'Youssef', level: 2, staffCode: 'C1', secret: 'courier secret', language: 'fr' });
+		await saveCourierAccount(ledger, { login: 'youssef', name: 'Youssef', staffCode: 'C1', secret: 'courier secret', language: 'fr' });
+		await savePortalUser(ledger, { login: 'rep1', name: 'Rep One', level: 2, staffCode: 'R1', secret: 'rep one secret', language: 'fr' });
 	});
 	afterAll(async () => {
 		await closeEngine();
@@ -43,5 +44,14 @@ describe('workflow: Tracking: courier page (scan, outcome, signature, photo)', (
 		const bad = await post({ ...form, eventId: 'pg-other-123456', code: 'SN-1' });
 		expect(bad.responses[0]).toMatchObject({ statusCode: 422 });
 		expect(String(bad.responses[0].body)).toContain('autre coursier');
+	});
+
+	test('the page lists only the courier’s own waves, and a portal user cannot sign in to it', async () => {
+		const page = String((await post({ action: 'login', login: 'youssef', secret: 'courier secret' })).responses[0].body);
+		expect(page).toContain('data-invoice="MA-2"');
+		expect(page).not.toContain('data-invoice="SN-1"');
+		const rep = await post({ action: 'login', login: 'rep1', secret: 'rep one secret' });
+		expect(rep.responses[0]).toMatchObject({ statusCode: 401 });
+		expect(String(rep.responses[0].body)).not.toContain('name="eventId"');
 	});
 });

@@ -8,7 +8,7 @@ import * as statusQuery from './statusQuery.operation';
 
 type Handler = { execute: (this: IExecuteFunctions) => Promise<INodeExecutionData[][]> };
 
-const operations: Record<string, Handler> = { recordEvent, statusQuery, savePortalUser, portalPage: pages, courierPage: pages };
+const operations: Record<string, Handler> = { recordEvent, statusQuery, savePortalUser, saveCourierAccount: savePortalUser, portalPage: pages, courierPage: pages };
 
 export async function router(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 	const operation = this.getNodeParameter('operation', 0) as string;
