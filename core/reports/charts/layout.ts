@@ -120,7 +120,7 @@ function base(spec: ChartSpec, width: number, height: number, description: strin
 export function layoutBarChart(spec: BarChartSpec): ChartGeometry {
 	checkSeries(spec);
 	const lang = spec.language;
-	const width = spec.width ?? 640;
+	const width = spec.width ?? 560;
 	const n = Math.max(spec.categories.length, 1);
 	const units = spec.series.map((s) => s.values.map((v) => toUnits(v, spec.unit)));
 	const stacked = !!spec.stacked && spec.series.length > 1;
@@ -252,7 +252,7 @@ export function layoutBarChart(spec: BarChartSpec): ChartGeometry {
 export function layoutLineChart(spec: LineChartSpec): ChartGeometry {
 	checkSeries(spec);
 	const lang = spec.language;
-	const width = spec.width ?? 640;
+	const width = spec.width ?? 560;
 	const height = spec.height ?? 260;
 	const n = Math.max(spec.categories.length, 1);
 	const units = spec.series.map((s) => s.values.map((v) => toUnits(v, spec.unit)));
@@ -325,7 +325,7 @@ function share(part: bigint, total: bigint, lang: Lang): string {
 
 export function layoutDonutChart(spec: DonutChartSpec): ChartGeometry {
 	const lang = spec.language;
-	const width = spec.width ?? 640;
+	const width = spec.width ?? 560;
 	const height = spec.height ?? Math.max(220, 40 + spec.slices.length * 20);
 	const values = spec.slices.map((s) => toUnits(s.value, spec.unit) ?? 0n);
 	const total = values.reduce((a, v) => a + (v > 0n ? v : 0n), 0n);

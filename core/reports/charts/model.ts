@@ -37,7 +37,7 @@ interface ChartCommon {
 	description?: string;
 	language: Lang;
 	unit: ValueUnit;
-	/** Size of the coordinate box (default 640 × 300). */
+	/** Size of the coordinate box (default 560 wide; the height follows the chart type). */
 	width?: number;
 	height?: number;
 }

@@ -139,13 +139,28 @@ function currenciesOf<T extends { currency: string | null }>(rows: T[]): string[
 	return [...new Set(rows.map((r) => r.currency).filter((c): c is string => !!c))];
 }
 
+/** Currencies charted in each part; further currencies are shown as figures and tables. */
+const CHARTED_CURRENCIES = 3;
+
+/** Aged balance totals with the main currency first (the one with the most open invoices). */
+function byMainCurrency(totals: AgedBalanceRow[]): AgedBalanceRow[] {
+	return [...totals].sort((a, b) => b.invoices - a.invoices || a.currency.localeCompare(b.currency));
+}
+
+/** `currencies` in the order of the aged balance (main currency first), then any other alphabetically. */
+function inCurrencyOrder(currencies: string[], aged: AgedBalance): string[] {
+	const order = byMainCurrency(aged.totals).map((r) => r.currency);
+	const rank = (c: string) => (order.includes(c) ? order.indexOf(c) : order.length);
+	return [...currencies].sort((a, b) => rank(a) - rank(b) || a.localeCompare(b));
+}
+
 function agedSection(aged: AgedBalance, lang: Lang, limit: number): ViewSection {
 	const t = L[lang];
 	const blocks: ViewBlock[] = [];
 	const labels = aged.buckets.map((b) => bucketLabel(b, lang));
 	const colors = aged.buckets.map((_, i) => AGING_PALETTE[Math.min(i, AGING_PALETTE.length - 1)]);
 	if (!aged.totals.length) blocks.push({ kind: 'note', text: t.noData });
-	for (const total of aged.totals) {
+	for (const [rank, total] of byMainCurrency(aged.totals).entries()) {
 		const c = total.currency;
 		const open = minorOf(total.open);
 		const share = open > 0n ? Number((minorOf(total.overdue) * 1000n) / open) / 10 : null;
@@ -155,12 +170,13 @@ function agedSection(aged: AgedBalance, lang: Lang, limit: number): ViewSection 
 			{ label: t.disputed, value: fmtMoney(total.disputed, lang) },
 			{ label: t.promised, value: fmtMoney(total.promised, lang) },
 		] });
-		blocks.push({ kind: 'chart', chart: layoutBarChart({
+		// Charts for the main currencies; the others (a few invoices each) keep their figures and table.
+		if (rank < CHARTED_CURRENCIES) blocks.push({ kind: 'chart', chart: layoutBarChart({
 			type: 'bar', id: `aged-buckets-${c.toLowerCase()}`, title: `${t.byBucket} (${c})`, language: lang, unit: money(c),
 			categories: labels, series: [{ key: 'open', label: t.open, values: total.buckets.map((b) => b.minor), colors }], height: 250,
 		}) });
 		const rows = aged.rows.filter((r) => r.currency === c && aged.groupBy !== 'none' && aged.groupBy !== 'currency');
-		if (rows.length > 1) {
+		if (rows.length > 1 && rank < CHARTED_CURRENCIES) {
 			const top = rows.slice(0, 10);
 			blocks.push({ kind: 'chart', chart: layoutBarChart({
 				type: 'bar', id: `aged-groups-${c.toLowerCase()}`, title: `${t.byGroup} ${t.groupBy[aged.groupBy]} (${c})`, language: lang, unit: money(c), horizontal: true, stacked: true,
@@ -189,14 +205,14 @@ function lastValue<T>(points: T[], pick: (p: T) => number | null): number | null
 	return null;
 }
 
-function dsoSection(dso: DsoReport, dsoSimple: DsoReport, cei: CeiReport, daysLate: DaysLateReport, lang: Lang, limit: number): ViewSection {
+function dsoSection(dso: DsoReport, dsoSimple: DsoReport, cei: CeiReport, daysLate: DaysLateReport, aged: AgedBalance, lang: Lang, limit: number): ViewSection {
 	const t = L[lang];
 	const blocks: ViewBlock[] = [];
 	const days: ValueUnit = { kind: 'days' };
 	const percent: ValueUnit = { kind: 'percent' };
-	const currencies = currenciesOf([...dso.points, ...cei.points]);
+	const currencies = inCurrencyOrder(currenciesOf([...dso.points, ...cei.points]), aged);
 	if (!currencies.length) blocks.push({ kind: 'note', text: t.noData });
-	for (const c of currencies) {
+	for (const [rank, c] of currencies.entries()) {
 		const cb = dso.points.filter((p) => p.currency === c);
 		const simple = dsoSimple.points.filter((p) => p.currency === c);
 		const ceiPoints = cei.points.filter((p) => p.currency === c);
@@ -210,14 +226,14 @@ function dsoSection(dso: DsoReport, dsoSimple: DsoReport, cei: CeiReport, daysLa
 			{ label: t.cei, value: fmtNumber(ceiLast, percent, lang), tone: ceiLast === null ? undefined : ceiLast >= 80 ? 'good' : ceiLast >= 60 ? 'warn' : 'bad' },
 		] });
 		const monthLabels = months.map((m) => formatReportDate(`${m}-01`, lang, 'LLL yy'));
-		blocks.push({ kind: 'chart', chart: layoutLineChart({
+		if (rank < CHARTED_CURRENCIES) blocks.push({ kind: 'chart', chart: layoutLineChart({
 			type: 'line', id: `dso-trend-${c.toLowerCase()}`, title: `${t.dsoTrend} (${c})`, language: lang, unit: days, categories: monthLabels,
 			series: [
 				{ key: 'countback', label: t.dsoCb, values: months.map((m) => at(cb, m)?.dso ?? null) },
 				{ key: 'simple', label: t.dsoSimple, values: months.map((m) => at(simple, m)?.dso ?? null) },
 			],
 		}) });
-		blocks.push({ kind: 'chart', chart: layoutLineChart({
+		if (rank < CHARTED_CURRENCIES) blocks.push({ kind: 'chart', chart: layoutLineChart({
 			type: 'line', id: `cei-trend-${c.toLowerCase()}`, title: `${t.ceiTrend} (${c})`, language: lang, unit: percent, categories: monthLabels, height: 220,
 			series: [{ key: 'cei', label: t.cei, color: '#009e73', values: months.map((m) => at(ceiPoints, m)?.cei ?? null) }],
 		}) });
@@ -359,7 +375,7 @@ function disputesSection(disputes: DisputeAnalysis, lang: Lang, limit: number): 
 	return { key: 'disputes', title: t.disputes, blocks };
 }
 
-function distributionSection(distribution: DistributionReport, lang: Lang, limit: number): ViewSection {
+function distributionSection(distribution: DistributionReport, aged: AgedBalance, lang: Lang, limit: number): ViewSection {
 	const t = L[lang];
 	const blocks: ViewBlock[] = [];
 	const rows = distribution.rows;
@@ -377,7 +393,7 @@ function distributionSection(distribution: DistributionReport, lang: Lang, limit
 		return { key: 'distribution', title: t.distribution, blocks };
 	}
 	const name = (r: (typeof rows)[number]) => (r.courier ? `${r.zone} · ${r.courier}` : r.zone);
-	for (const c of currenciesOf(rows.map((r) => ({ currency: r.costPerDelivered?.currency ?? null })))) {
+	for (const c of inCurrencyOrder(currenciesOf(rows.map((r) => ({ currency: r.costPerDelivered?.currency ?? null }))), aged).slice(0, CHARTED_CURRENCIES)) {
 		const costed = rows.filter((r) => r.costPerDelivered?.currency === c).slice(0, 12);
 		blocks.push({ kind: 'chart', chart: layoutBarChart({
 			type: 'bar', id: `distribution-cost-${c.toLowerCase()}`, title: `${t.costPer} (${c})`, language: lang, unit: money(c), horizontal: true,
@@ -410,14 +426,14 @@ export function buildReportView(overview: ReceivablesOverview, options: ReportVi
 	const scopeText = viewer ? `${t.level} ${level} — ${viewer.name} : ${t.levels[level]}`.replace(' :', lang === 'fr' ? ' :' : ':') : level === 1 ? t.all : `${t.level} ${level} — ${t.levels[level]}`;
 	const sections = [
 		agedSection(overview.aged, lang, limit),
-		dsoSection(overview.dso, overview.dsoSimple, overview.cei, overview.daysLate, lang, limit),
+		dsoSection(overview.dso, overview.dsoSimple, overview.cei, overview.daysLate, overview.aged, lang, limit),
 		cleaningSection(overview.cleaning, lang, limit),
 		remindersSection(overview.reminders, lang),
 		disputesSection(overview.disputes, lang, limit),
-		distributionSection(overview.distribution, lang, limit),
+		distributionSection(overview.distribution, overview.aged, lang, limit),
 	];
 	const headline: Kpi[] = [];
-	const main = [...overview.aged.totals].sort((a, b) => b.invoices - a.invoices)[0];
+	const main = byMainCurrency(overview.aged.totals)[0];
 	if (main) {
 		headline.push({ label: `${t.open} (${main.currency})`, value: fmtMoney(main.open, lang), note: `${main.invoices} ${t.invoices.toLowerCase()}` });
 		headline.push({ label: t.overdue, value: fmtMoney(main.overdue, lang) });

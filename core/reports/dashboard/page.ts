@@ -34,14 +34,14 @@ nav{display:flex;flex-wrap:wrap;gap:6px 14px;padding:10px 20px;background:#fff;b
 main{max-width:1280px;margin:0 auto;padding:12px 16px 32px}section{background:#fff;border-radius:10px;box-shadow:0 1px 3px #0002;padding:14px 16px;margin:14px 0}
 section h2{font-size:1.12rem;margin:0 0 10px;padding-left:10px;border-left:4px solid #1f5fbf}
 .kpis{display:grid;grid-template-columns:repeat(auto-fit,minmax(170px,1fr));gap:10px;margin:8px 0 12px}.kpi{background:#f6f7f9;border:1px solid #e1e4e8;border-radius:8px;padding:9px 12px;border-left-width:4px}
-.kpi .label{font-size:.78rem;color:#5f6368}.kpi .value{font-size:1.3rem;font-weight:700;margin:2px 0;white-space:nowrap}.kpi .note{font-size:.75rem;color:#5f6368}
+.kpi .label{font-size:.78rem;color:#5f6368}.kpi .value{font-size:1.3rem;font-weight:700;margin:2px 0;overflow-wrap:anywhere}.kpi .note{font-size:.75rem;color:#5f6368}
 .kpi.good{border-left-color:#2e7d32}.kpi.good .value{color:#2e7d32}.kpi.warn{border-left-color:#b26a00}.kpi.warn .value{color:#b26a00}.kpi.bad{border-left-color:#c62828}.kpi.bad .value{color:#c62828}
-.charts{display:grid;grid-template-columns:repeat(auto-fill,minmax(min(100%,460px),1fr));gap:14px}figure{margin:0;min-width:0}figcaption{font-weight:600;font-size:.92rem;margin:4px 0 6px}
+.charts{display:grid;grid-template-columns:repeat(auto-fill,minmax(min(100%,520px),1fr));gap:14px}figure{margin:0;min-width:0}figcaption{font-weight:600;font-size:.92rem;margin:4px 0 6px}
 svg.chart{display:block;width:100%;height:auto}details{margin:4px 0 0;font-size:.85rem}summary{cursor:pointer;color:#1f5fbf}
 .table{overflow-x:auto;margin:10px 0}table{border-collapse:collapse;width:100%;font-size:.84rem}caption{text-align:left;font-weight:600;padding:4px 0}
 th,td{padding:5px 8px;border-bottom:1px solid #e6e8eb;text-align:left;white-space:nowrap}th{background:#eef2f8}td.n,th.n{text-align:right;font-variant-numeric:tabular-nums}
 tbody tr:nth-child(even){background:#fafbfc}.more,.note{color:#5f6368;font-size:.82rem}
-@media (max-width:600px){header,nav{padding-left:12px;padding-right:12px}main{padding:6px 8px 24px}section{padding:12px 10px}.kpi .value{font-size:1.12rem}}
+@media (max-width:600px){header,nav{padding-left:12px;padding-right:12px}main{padding:6px 8px 24px}section{padding:12px 10px}.kpis{grid-template-columns:repeat(auto-fit,minmax(150px,1fr))}.kpi .value{font-size:1.02rem}}
 @media print{header .bar,nav{display:none}section{box-shadow:none;break-inside:avoid}}`;
 
 function hidden(name: string, value: string): string {
