@@ -1,8 +1,8 @@
 import { CATEGORIES, DEEMPHASIS, EMPHASIS, LEXICON, NO_PROBLEM, type DisputeCategory } from './lexicon';
-import { foldClause, phraseStems, tokeniseClause, type Token } from './normalise';
+import { foldClause, phraseStems, tokeniseClause, tokensOfWord, type Token, type WordToken } from './normalise';
 import { findDatesFolded, isoDay, messageDay } from './promiseDate';
 import { findSignals } from './signals';
-import { prepareText, splitSentences, type PreparedText } from './text';
+import { isSpace, prepareText, splitSentences, type PreparedText } from './text';
 
 /** A lexicon cue found in the text. */
 export interface CueMatch {
@@ -148,6 +148,19 @@ function correct(word: string, c: Compiled): string {
 	return result;
 }
 
+const correctedWords = new Map<string, WordToken[]>();
+
+/** A word's tokens with typos corrected against the lexicon (correct() after tokensOfWord), once per distinct word. */
+function correctedTokens(word: string): WordToken[] {
+	let cached = correctedWords.get(word);
+	if (cached) return cached;
+	const c = compile();
+	cached = tokensOfWord(word).map((t) => ({ s: correct(t.s, c), neg: t.neg }));
+	if (correctedWords.size > 50_000) correctedWords.clear();
+	correctedWords.set(word, cached);
+	return cached;
+}
+
 /** Words of payment, time asked or given: the sentences whose dates matter. */
 export const PAYMENT_WORDS = /\b(?:pay|paie|paid|regl|vir|cheque|check|solde|settl|remit|transf|fonds|funds|attend|patient|delai|report|decal|repouss|exten|until|jusqu|give us|echeanc|due date|tranche|mensualit|instal|versement|clear|run|campagne|comite)/;
 
@@ -197,6 +210,28 @@ export function detectLanguage(folded: string): 'fr' | 'en' {
 	return en > fr ? 'en' : 'fr';
 }
 
+/** `text.replace(/\s+/g, ' ').trim()` in one pass, without a new string when there is nothing to change. */
+export function collapseSpaces(text: string): string {
+	const n = text.length;
+	let clean = n === 0 || (!isSpace(text.charCodeAt(0)) && !isSpace(text.charCodeAt(n - 1)));
+	for (let i = 0; clean && i < n; i++) {
+		const c = text.charCodeAt(i);
+		if (isSpace(c) && (c !== 32 || isSpace(text.charCodeAt(i + 1)))) clean = false;
+	}
+	if (clean) return text;
+	let out = '';
+	let i = 0;
+	while (i < n && isSpace(text.charCodeAt(i))) i++;
+	while (i < n) {
+		const start = i;
+		while (i < n && !isSpace(text.charCodeAt(i))) i++;
+		out += text.slice(start, i);
+		while (i < n && isSpace(text.charCodeAt(i))) i++;
+		if (i < n) out += ' ';
+	}
+	return out;
+}
+
 function emptyScores(): Record<DisputeCategory, number> {
 	const out = {} as Record<DisputeCategory, number>;
 	for (const c of CATEGORIES) out[c] = 0;
@@ -227,9 +262,9 @@ export function analyseText(input: unknown, options: AnalyseOptions = {}): Analy
 	let clause = 0;
 	let carryEmphasis = 1;
 	for (let si = 0; si < sentences.length; si++) {
-		const sentence = ` ${foldClause(sentences[si]).replace(/\s+/g, ' ').trim()} `;
+		const sentence = ` ${collapseSpaces(foldClause(sentences[si]))} `;
 		foldedSentences.push(sentence);
-		const marked = sentence.replace(CONTRAST, (m) => `|${m}`);
+		const marked = sentence.replace(CONTRAST, '|$&');
 		// Phrase lists are matched once per sentence; each hit is given to the clause it falls in.
 		const [noProblemAt, emphasisAt, deemphasisAt] = hits(marked, c.phrases);
 		let offset = 0;
@@ -246,9 +281,7 @@ export function analyseText(input: unknown, options: AnalyseOptions = {}): Analy
 				carryEmphasis = 1.5;
 			} else if (inside(deemphasisAt)) emphasis = 0.5;
 			clauseFlags[clause] = { noProblem: inside(noProblemAt), emphasis };
-			const first = tokens.length;
-			tokeniseClause(text, si, clause, tokens);
-			for (let k = first; k < tokens.length; k++) tokens[k].s = correct(tokens[k].s, c);
+			tokeniseClause(text, si, clause, tokens, correctedTokens);
 			clause++;
 		}
 	}
@@ -272,7 +305,7 @@ export function analyseText(input: unknown, options: AnalyseOptions = {}): Analy
 			}
 		}
 	}
-	return { ...prepared, subject, sentences, foldedSentences, tokens, cues, language, lexicon, denied, signals, dates };
+	return { body: prepared.body, quoted: prepared.quoted, subject, notes: prepared.notes, sentences, foldedSentences, tokens, cues, language, lexicon, denied, signals, dates };
 }
 
 function matchCues(tokens: Token[], flags: Array<{ noProblem: boolean; emphasis: number }>, c: Compiled): CueMatch[] {

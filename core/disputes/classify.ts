@@ -1,7 +1,7 @@
 import { analyseText, type Analysis, type CueMatch } from './analyse';
 import { findAmounts, findInvoiceNumbers, findPaymentReference, findPurchaseOrders, type ExtractedAmount } from './extract';
 import { CATEGORIES, DEFAULT_SUBCATEGORY, DISPUTE_CATEGORIES, type DisputeCategory } from './lexicon';
-import { featuresOf, scoreFeatures, shippedModel, softmax, type DisputeModel } from './model';
+import { scoreAnalysis, shippedModel, softmax, type DisputeModel } from './model';
 import { findDatesFolded, isoDay, messageDay } from './promiseDate';
 
 export interface ClassifyOptions {
@@ -123,30 +123,27 @@ function round(value: number): number {
 
 /** Classification with a given model (the shipped one by default). */
 export function classifyWithModel(model: DisputeModel, text: unknown, options: ClassifyOptions = {}): DisputeClassification {
-	options = { ...options, receivedAt: options.receivedAt || isoDay(messageDay(undefined, options.zone)) };
-	const analysis = analyseText(text, { subject: options.subject, language: options.language, receivedAt: options.receivedAt, zone: options.zone });
+	const receivedAt = options.receivedAt || isoDay(messageDay(undefined, options.zone));
+	options = { subject: options.subject, language: options.language, receivedAt, zone: options.zone, reviewThreshold: options.reviewThreshold };
+	const analysis = analyseText(text, options);
 	const notes = analysis.notes.map(note);
 	const scores = {} as Record<DisputeCategory, number>;
 	for (const c of CATEGORIES) scores[c] = 0;
-	const base: Omit<DisputeClassification, 'category' | 'subcategory' | 'confidence' | 'evidence' | 'needsReview' | 'secondary'> = {
-		language: analysis.language,
-		invoiceNumbers: [],
-		amounts: [],
-		promiseDate: null,
-		purchaseOrders: [],
-		paymentReference: null,
-		referencesFrom: 'none',
-		notes,
-		scores,
-	};
 	const unreadable = analysis.notes.some((n) => n === 'binary' || n === 'empty' || n === 'not_text');
 	if (unreadable) {
-		return { ...base, category: 'other', subcategory: analysis.notes.includes('empty') ? 'empty' : 'unreadable', confidence: 0, evidence: '', needsReview: true, secondary: null };
+		return result(analysis.language, [], [], null, [], null, 'none', notes, scores, 'other', analysis.notes.includes('empty') ? 'empty' : 'unreadable', 0, '', true, null);
 	}
 
-	const probs = softmax(scoreFeatures(model, featuresOf(analysis)));
+	const probs = softmax(scoreAnalysis(model, analysis));
 	model.labels.forEach((label, i) => (scores[label] = round(probs[i])));
-	const ranked = [...model.labels].sort((a, b) => scores[b] - scores[a]);
+	// Highest score first; equal scores keep the model's order (a stable insertion sort of nine labels).
+	const ranked = model.labels.slice();
+	for (let i = 1; i < ranked.length; i++) {
+		const label = ranked[i];
+		let j = i - 1;
+		for (; j >= 0 && scores[ranked[j]] < scores[label]; j--) ranked[j + 1] = ranked[j];
+		ranked[j + 1] = label;
+	}
 	let category = ranked[0];
 	let confidence = scores[category];
 
@@ -180,21 +177,31 @@ export function classifyWithModel(model: DisputeModel, text: unknown, options: C
 	const threshold = options.reviewThreshold ?? 0.55;
 	const needsReview = confidence < threshold || analysis.notes.includes('mis_encoded');
 	if (confidence < threshold) notes.push(note('low_confidence'));
-	return {
-		...base,
-		category,
-		subcategory,
-		confidence: round(confidence),
-		evidence: evidenceOf(analysis, category),
-		invoiceNumbers,
-		amounts,
-		promiseDate,
-		needsReview,
-		secondary,
-		purchaseOrders: findPurchaseOrders(analysis.body),
-		paymentReference: category === 'payment_sent' ? findPaymentReference(analysis.body) ?? null : null,
-		referencesFrom,
-	};
+	const evidence = evidenceOf(analysis, category);
+	const purchaseOrders = findPurchaseOrders(analysis.body);
+	const paymentReference = category === 'payment_sent' ? findPaymentReference(analysis.body) ?? null : null;
+	return result(analysis.language, invoiceNumbers, amounts, promiseDate, purchaseOrders, paymentReference, referencesFrom, notes, scores, category, subcategory, round(confidence), evidence, needsReview, secondary);
+}
+
+/** The result object, its fields always in the same order (one object shape for every classification). */
+function result(
+	language: 'fr' | 'en',
+	invoiceNumbers: string[],
+	amounts: ExtractedAmount[],
+	promiseDate: string | null,
+	purchaseOrders: string[],
+	paymentReference: string | null,
+	referencesFrom: DisputeClassification['referencesFrom'],
+	notes: ClassificationNote[],
+	scores: Record<DisputeCategory, number>,
+	category: DisputeCategory,
+	subcategory: string,
+	confidence: number,
+	evidence: string,
+	needsReview: boolean,
+	secondary: DisputeClassification['secondary'],
+): DisputeClassification {
+	return { language, invoiceNumbers, amounts, promiseDate, purchaseOrders, paymentReference, referencesFrom, notes, scores, category, subcategory, confidence, evidence, needsReview, secondary };
 }
 
 /**

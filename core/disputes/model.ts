@@ -82,6 +82,93 @@ export function scoreFeatures(model: DisputeModel, features: Features): number[]
 	return scores;
 }
 
+/** A weight row and the last message it was counted for (a feature counts once per message). */
+interface Row {
+	w: Float64Array;
+	seen: number;
+}
+
+interface ScoringTable {
+	k: number;
+	/** Rows by feature name. */
+	named: Map<string, Row>;
+	/** Word rows by stem (the "w:" prefix dropped: tokens carry stems). */
+	words: Map<string, Row>;
+	bias?: Row;
+	lexicon: Array<Row | undefined>;
+	denied: Array<Row | undefined>;
+	question?: Row;
+	short?: Row;
+	medium?: Row;
+	long?: Row;
+	stamp: number;
+}
+
+const scoringTables = new WeakMap<DisputeModel, ScoringTable>();
+
+function scoringTableOf(model: DisputeModel): ScoringTable {
+	let t = scoringTables.get(model);
+	if (!t) {
+		const named = new Map<string, Row>();
+		const words = new Map<string, Row>();
+		for (const [name, w] of tableOf(model)) {
+			const row = { w, seen: 0 };
+			named.set(name, row);
+			if (name.startsWith('w:')) words.set(name.slice(2), row);
+		}
+		t = {
+			k: model.labels.length,
+			named,
+			words,
+			bias: named.get('x:bias'),
+			lexicon: CATEGORIES.map((c) => named.get(LEXICON_FEATURE[c])),
+			denied: CATEGORIES.map((c) => named.get(DENIED_FEATURE[c])),
+			question: named.get('x:question'),
+			short: named.get('x:short'),
+			medium: named.get('x:medium'),
+			long: named.get('x:long'),
+			stamp: 0,
+		};
+		scoringTables.set(model, t);
+	}
+	return t;
+}
+
+function add(scores: Float64Array, row: Row | undefined, value: number, k: number, stamp: number): void {
+	if (!row || row.seen === stamp) return;
+	row.seen = stamp;
+	const w = row.w;
+	for (let j = 0; j < k; j++) scores[j] += w[j] * value;
+}
+
+/**
+ * `scoreFeatures(model, featuresOf(analysis))` without building the feature map: the same features, met in the
+ * same order with the same values, so the sums (and the predictions) are the same to the last bit.
+ */
+export function scoreAnalysis(model: DisputeModel, analysis: Analysis): number[] {
+	const t = scoringTableOf(model);
+	const k = t.k;
+	const stamp = ++t.stamp;
+	const scores = new Float64Array(k);
+	add(scores, t.bias, 1, k, stamp);
+	for (const cue of analysis.cues) if (!cue.negated) add(scores, t.named.get(cue.feature), 1, k, stamp);
+	for (let i = 0; i < CATEGORIES.length; i++) {
+		const c = CATEGORIES[i];
+		if (analysis.lexicon[c] > 0) add(scores, t.lexicon[i], Math.log1p(analysis.lexicon[c]), k, stamp);
+		if (analysis.denied[c] > 0) add(scores, t.denied[i], Math.log1p(analysis.denied[c]), k, stamp);
+	}
+	const tokens = analysis.tokens;
+	for (let i = 0; i < tokens.length; i++) {
+		const s = tokens[i].s;
+		if (s !== '#') add(scores, t.words.get(s), 1, k, stamp);
+	}
+	for (const name in analysis.signals) add(scores, t.named.get(SIGNAL_FEATURE[name] ?? `s:${name}`), Math.min(analysis.signals[name], 3), k, stamp);
+	if (analysis.body.includes('?')) add(scores, t.question, 1, k, stamp);
+	const n = tokens.length;
+	add(scores, n < 12 ? t.short : n > 80 ? t.long : t.medium, 1, k, stamp);
+	return Array.from(scores);
+}
+
 export function softmax(scores: number[]): number[] {
 	const max = Math.max(...scores);
 	const exp = scores.map((s) => Math.exp(s - max));

@@ -134,10 +134,15 @@ export function foldClause(text: string): string {
 	return folded;
 }
 
-/** A word's tokens once stopwords are dropped, with their negation flag: computed once per distinct word. */
-const wordTokens = new Map<string, Array<{ s: string; neg: boolean }>>();
+export interface WordToken {
+	s: string;
+	neg: boolean;
+}
 
-function tokensOfWord(word: string): Array<{ s: string; neg: boolean }> {
+/** A word's tokens once stopwords are dropped, with their negation flag: computed once per distinct word. */
+const wordTokens = new Map<string, WordToken[]>();
+
+export function tokensOfWord(word: string): WordToken[] {
 	let cached = wordTokens.get(word);
 	if (cached) return cached;
 	cached = [];
@@ -149,8 +154,11 @@ function tokensOfWord(word: string): Array<{ s: string; neg: boolean }> {
 	return cached;
 }
 
-/** Appends the tokens of one folded clause: stopwords dropped, negators kept and flagged, numbers as "#". */
-export function tokeniseClause(folded: string, sentence: number, clause: number, out: Token[]): void {
+/**
+ * Appends the tokens of one folded clause: stopwords dropped, negators kept and flagged, numbers as "#".
+ * `words` gives the tokens of one word (tokensOfWord, or a cache built on it).
+ */
+export function tokeniseClause(folded: string, sentence: number, clause: number, out: Token[], words: (word: string) => WordToken[] = tokensOfWord): void {
 	// A hand-written scanner over [a-z0-9]+ words: no regular expression, no match objects.
 	const n = folded.length;
 	let i = 0;
@@ -160,7 +168,7 @@ export function tokeniseClause(folded: string, sentence: number, clause: number,
 		if (i >= n) break;
 		const start = i;
 		while (i < n && ((c >= 97 && c <= 122) || (c >= 48 && c <= 57))) c = folded.charCodeAt(++i);
-		for (const t of tokensOfWord(folded.slice(start, i))) {
+		for (const t of words(folded.slice(start, i))) {
 			const last = out[out.length - 1];
 			if (t.s === '#' && last && last.s === '#' && last.clause === clause) continue;
 			out.push({ s: t.s, sentence, clause, neg: t.neg });

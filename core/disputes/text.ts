@@ -150,6 +150,23 @@ function isQuoteHeader(lines: string[], i: number): boolean {
 	return SPLIT_QUOTE_HEADER.test(line) && i + 1 < lines.length && SPLIT_QUOTE_TAIL.test(lines[i + 1]) && /\d/.test(line);
 }
 
+/** `line.split(/\s+/).filter(Boolean).length` without the array: runs of characters other than white space. */
+function wordCount(line: string): number {
+	let count = 0;
+	let inWord = false;
+	for (let i = 0; i < line.length; i++) {
+		const space = isSpace(line.charCodeAt(i));
+		if (!space && !inWord) count++;
+		inWord = !space;
+	}
+	return count;
+}
+
+/** White space as `\s` and String.prototype.trim see it. */
+export function isSpace(c: number): boolean {
+	return c === 32 || (c >= 9 && c <= 13) || c === 0xa0 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) || c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000 || c === 0xfeff;
+}
+
 /** Splits a reply into the customer's words and the quoted history; drops the signature. */
 export function splitReply(text: string): { body: string; quoted: string; subject: string } {
 	const lines = text.replace(/\r\n?/g, '\n').split('\n');
@@ -203,7 +220,7 @@ export function splitReply(text: string): { body: string; quoted: string; subjec
 				break;
 			}
 		}
-		words += line.split(/\s+/).filter(Boolean).length;
+		words += wordCount(line);
 	}
 	const body = bodyLines.slice(0, end).join('\n').replace(/\n{3,}/g, '\n\n').trim();
 	return { body, quoted: quotedLines.join('\n').trim(), subject };
