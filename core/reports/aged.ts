@@ -1,5 +1,5 @@
 import type { Ledger } from '../ledger';
-import { amountOf, baseOptions, dayOf, filterSql, openItemsCte, Params, reportError } from './sql';
+import { amountOf, Params, baseOptions, dayOf, filterSql, openItemsCte, reportError, reportQuery } from './sql';
 import type { AgedBalance, AgedBalanceOptions, AgedBalanceRow, AgedBucket, AgedGroupBy } from './types';
 
 export const AGED_GROUPS: AgedGroupBy[] = ['customer', 'profile', 'sales_rep', 'currency', 'none'];
@@ -81,7 +81,7 @@ export async function agedBalance(ledger: Ledger, options: AgedBalanceOptions = 
 	const zone = p.add(base.zone);
 	const bounds = p.add(buckets.slice(1, -1).map((b) => b.toDays));
 	const where = filterSql(base, p, 'i.currency');
-	const rows = await ledger.query<AgedDbRow>(AGED_BALANCE_SQL(KEYS[groupBy].key, KEYS[groupBy].label, date, zone, bounds, where), p.values);
+	const rows = await reportQuery<AgedDbRow>(ledger, AGED_BALANCE_SQL(KEYS[groupBy].key, KEYS[groupBy].label, date, zone, bounds, where), p.values);
 
 	type Acc = { key: string; label: string | null; currency: string; invoices: number; buckets: bigint[]; disputed: bigint; promised: bigint };
 	const groups = new Map<string, Acc>();

@@ -1,5 +1,5 @@
 import type { Ledger } from '../ledger';
-import { amountOf, baseOptions, dayOf, filterSql, openItemsCte, Params, reportError } from './sql';
+import { amountOf, Params, baseOptions, dayOf, filterSql, openItemsCte, reportError, reportQuery } from './sql';
 import type { BalanceCleaning, BalanceCleaningOptions, CleaningItem, CleaningSection } from './types';
 
 /** Customer holds whose reason names insolvency or a doubtful debt make every open invoice of the customer doubtful. */
@@ -102,7 +102,7 @@ export async function balanceCleaning(ledger: Ledger, options: BalanceCleaningOp
 		disputes: filterSql(base, p, 'd.currency'),
 		payments: filterSql(base, p, 'p.currency'),
 	};
-	const rows = await ledger.query<ItemRow>(BALANCE_CLEANING_SQL(date, zone, doubtful, where), p.values);
+	const rows = await reportQuery<ItemRow>(ledger, BALANCE_CLEANING_SQL(date, zone, doubtful, where), p.values);
 	const sections = new Map<CleaningSection['key'], { count: number; totals: Map<string, bigint>; items: CleaningItem[] }>(
 		SECTIONS.map((k) => [k, { count: 0, totals: new Map(), items: [] }]),
 	);

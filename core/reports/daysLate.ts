@@ -1,6 +1,6 @@
 import { DateTime } from 'luxon';
 import type { Ledger } from '../ledger';
-import { amountOf, baseOptions, filterSql, Params, ratio, reportDate, reportError } from './sql';
+import { amountOf, Params, baseOptions, filterSql, ratio, reportDate, reportError, reportQuery } from './sql';
 import type { DaysLateOptions, DaysLateReport } from './types';
 
 /**
@@ -25,7 +25,7 @@ export async function daysLate(ledger: Ledger, options: DaysLateOptions = {}): P
 	const p = new Params();
 	const f = p.add(from);
 	const t = p.add(to < base.asOf ? to : base.asOf);
-	const rows = await ledger.query<{ customer: string; customer_name: string; currency: string; invoices: number; paid: string; late_weighted: string; to_pay_weighted: string; late_paid: string }>(
+	const rows = await reportQuery<{ customer: string; customer_name: string; currency: string; invoices: number; paid: string; late_weighted: string; to_pay_weighted: string; late_paid: string }>(ledger,
 		DAYS_LATE_SQL(f, t, filterSql(base, p, 'i.currency')), p.values,
 	);
 	return {

@@ -1,7 +1,7 @@
 import type { Ledger } from '../ledger';
 import { roundHalfAwayFromZero } from '../money';
 import { addDays } from '../time';
-import { amountOf, baseOptions, dayOf, filterSql, oneDecimal, Params, ratio, reportDate, reportError } from './sql';
+import { amountOf, Params, baseOptions, dayOf, filterSql, oneDecimal, ratio, reportDate, reportError, reportQuery } from './sql';
 import type { DistributionOptions, DistributionReport } from './types';
 
 /**
@@ -38,7 +38,7 @@ export async function distributionReport(ledger: Ledger, options: DistributionOp
 	if (!Number.isInteger(grace) || grace < 0 || grace > 60) throw reportError('graceDays is a whole number of days (0 to 60).', 'For example 0 or 1.');
 	const p = new Params();
 	const sql = DISTRIBUTION_SQL(p.add(from), p.add(to < base.asOf ? to : base.asOf), p.add(base.asOf), p.add(base.zone), p.add(grace), filterSql(base, p, "coalesce(w.currency, 'EUR')"));
-	const rows = await ledger.query<{ zone: string; courier_code: string | null; currency: string | null; waves: number; deliveries: number; delivered: number; on_time: number; delay_days: string | null; failed: number; cost: string }>(sql, p.values);
+	const rows = await reportQuery<{ zone: string; courier_code: string | null; currency: string | null; waves: number; deliveries: number; delivered: number; on_time: number; delay_days: string | null; failed: number; cost: string }>(ledger, sql, p.values);
 	return {
 		from,
 		to,

@@ -1,7 +1,7 @@
 import { DateTime } from 'luxon';
 import type { Ledger } from '../ledger';
 import { daysBetween } from '../time';
-import { amountOf, baseOptions, filterSql, oneDecimal, openItemsCte, Params, ratio, reportError, type Base } from './sql';
+import { amountOf, Params, type Base, baseOptions, filterSql, oneDecimal, openItemsCte, ratio, reportError, reportQuery } from './sql';
 import type { CeiPoint, CeiReport, DsoMethod, DsoOptions, DsoPoint, DsoReport, TrendOptions } from './types';
 
 /** Receivables open at a date per currency, and the part not yet due (due date on or after the date). */
@@ -21,10 +21,21 @@ export interface OpenTotals {
 	current: bigint;
 }
 
-export async function openTotalsAt(ledger: Ledger, base: Base, date: string): Promise<Map<string, OpenTotals>> {
+/** Receivables at a date, remembered per date by the caller (an overview reads each month's end once). */
+export type OpenTotalsCache = Map<string, Promise<Map<string, OpenTotals>>>;
+
+export async function openTotalsAt(ledger: Ledger, base: Base, date: string, cache?: OpenTotalsCache): Promise<Map<string, OpenTotals>> {
+	const cached = cache?.get(date);
+	if (cached) return await cached;
+	const work = queryOpenTotals(ledger, base, date);
+	cache?.set(date, work);
+	return await work;
+}
+
+async function queryOpenTotals(ledger: Ledger, base: Base, date: string): Promise<Map<string, OpenTotals>> {
 	const p = new Params();
 	const d = p.add(date);
-	const rows = await ledger.query<{ currency: string; open: string; current: string }>(OPEN_TOTALS_SQL(d, filterSql(base, p, 'i.currency')), p.values);
+	const rows = await reportQuery<{ currency: string; open: string; current: string }>(ledger, OPEN_TOTALS_SQL(d, filterSql(base, p, 'i.currency')), p.values);
 	return new Map(rows.map((r) => [r.currency, { open: BigInt(r.open), current: BigInt(r.current) }]));
 }
 
@@ -33,7 +44,7 @@ export async function netSalesByMonth(ledger: Ledger, base: Base, from: string, 
 	const p = new Params();
 	const f = p.add(from);
 	const t = p.add(to);
-	const rows = await ledger.query<{ month: string; currency: string; sales: string }>(NET_SALES_SQL(f, t, filterSql(base, p, 'i.currency')), p.values);
+	const rows = await reportQuery<{ month: string; currency: string; sales: string }>(ledger, NET_SALES_SQL(f, t, filterSql(base, p, 'i.currency')), p.values);
 	const out = new Map<string, Map<string, bigint>>();
 	for (const r of rows) {
 		if (!out.has(r.month)) out.set(r.month, new Map());
@@ -113,7 +124,7 @@ export function simpleDso(receivables: bigint, date: string, salesMonths: number
 	return oneDecimal(ratio(receivables * BigInt(days), total, 4));
 }
 
-export async function dso(ledger: Ledger, options: DsoOptions = {}): Promise<DsoReport> {
+export async function dso(ledger: Ledger, options: DsoOptions = {}, cache?: OpenTotalsCache): Promise<DsoReport> {
 	const base = baseOptions(options);
 	const method: DsoMethod = options.method ?? 'countback';
 	if (method !== 'countback' && method !== 'simple') throw reportError(`Unknown DSO method "${String(method)}".`, 'Use countback or simple.');
@@ -125,7 +136,7 @@ export async function dso(ledger: Ledger, options: DsoOptions = {}): Promise<Dso
 	const sales = await netSalesByMonth(ledger, base, salesFrom, base.asOf);
 	const points: DsoPoint[] = [];
 	for (const m of months) {
-		const open = await openTotalsAt(ledger, base, m.to);
+		const open = await openTotalsAt(ledger, base, m.to, cache);
 		const currencies = new Set([...open.keys(), ...(sales.get(m.month)?.keys() ?? [])]);
 		for (const currency of [...currencies].sort()) {
 			const receivables = open.get(currency)?.open ?? 0n;
@@ -147,15 +158,15 @@ export async function dso(ledger: Ledger, options: DsoOptions = {}): Promise<Dso
  * Collection effectiveness index per month: (B + S − E) / (B + S − Ec) × 100, where B is open the day before the
  * month, S the month's net sales, E open at the month's end (or the as-of date) and Ec the part of E not yet due.
  */
-export async function cei(ledger: Ledger, options: TrendOptions = {}): Promise<CeiReport> {
+export async function cei(ledger: Ledger, options: TrendOptions = {}, cache?: OpenTotalsCache): Promise<CeiReport> {
 	const base = baseOptions(options);
 	const months = trendMonths(base.asOf, options.months ?? 12);
 	const sales = await netSalesByMonth(ledger, base, months[0].from, base.asOf);
 	const dayBefore = DateTime.fromISO(months[0].from, { zone: 'UTC' }).minus({ days: 1 }).toISODate() as string;
-	let beginning = await openTotalsAt(ledger, base, dayBefore);
+	let beginning = await openTotalsAt(ledger, base, dayBefore, cache);
 	const points: CeiPoint[] = [];
 	for (const m of months) {
-		const ending = await openTotalsAt(ledger, base, m.to);
+		const ending = await openTotalsAt(ledger, base, m.to, cache);
 		const currencies = new Set([...beginning.keys(), ...ending.keys(), ...(sales.get(m.month)?.keys() ?? [])]);
 		for (const currency of [...currencies].sort()) {
 			const b = beginning.get(currency)?.open ?? 0n;

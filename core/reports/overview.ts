@@ -5,7 +5,7 @@ import { balanceCleaning } from './cleaning';
 import { daysLate } from './daysLate';
 import { disputeReport } from './disputes';
 import { distributionReport } from './distribution';
-import { cei, dso } from './dso';
+import { cei, dso, type OpenTotalsCache } from './dso';
 import { reminderResults } from './reminders';
 import { baseOptions, reportDate, reportError } from './sql';
 import type { ReceivablesOverview, ReceivablesOverviewOptions, ReportBaseOptions } from './types';
@@ -22,9 +22,11 @@ export async function receivablesOverview(ledger: Ledger, options: ReceivablesOv
 	if (from > base.asOf) throw reportError(`The period starts (${from}) after the report date (${base.asOf}).`, 'Give a start on or before the report date.');
 	const months = options.months ?? 12;
 	const aged = await agedBalance(ledger, { ...common, groupBy: 'customer', ...options.aged });
-	const dsoCountback = await dso(ledger, { ...common, months, method: 'countback' });
-	const dsoSimple = await dso(ledger, { ...common, months, method: 'simple' });
-	const ceiReport = await cei(ledger, { ...common, months });
+	// The receivables at each month's end are read once for both DSO methods and the CEI.
+	const cache: OpenTotalsCache = new Map();
+	const dsoCountback = await dso(ledger, { ...common, months, method: 'countback' }, cache);
+	const dsoSimple = await dso(ledger, { ...common, months, method: 'simple' }, cache);
+	const ceiReport = await cei(ledger, { ...common, months }, cache);
 	const late = await daysLate(ledger, { ...common, from: addDays(base.asOf, -(months * 30) + 1) });
 	const cleaning = await balanceCleaning(ledger, { ...common, doubtfulAfterDays: options.doubtfulAfterDays });
 	const reminders = await reminderResults(ledger, { ...common, from, to: base.asOf });

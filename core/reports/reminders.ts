@@ -1,6 +1,6 @@
 import type { Ledger } from '../ledger';
 import { addDays } from '../time';
-import { baseOptions, dayOf, filterSql, Params, ratio, reportDate, reportError, settledCte } from './sql';
+import { Params, baseOptions, dayOf, filterSql, ratio, reportDate, reportError, reportQuery, settledCte } from './sql';
 import type { ReminderResults, ReminderResultsOptions } from './types';
 
 /**
@@ -59,15 +59,15 @@ export async function reminderResults(ledger: Ledger, options: ReminderResultsOp
 	const end = to < base.asOf ? to : base.asOf;
 
 	const pv = new Params();
-	const volumes = await ledger.query<{ day: string; stage: string; channel: string; sent: number; bounced: number; failed: number }>(
+	const volumes = await reportQuery<{ day: string; stage: string; channel: string; sent: number; bounced: number; failed: number }>(ledger,
 		REMINDER_VOLUMES_SQL(pv.add(from), pv.add(end), pv.add(base.zone), filterSql(base, pv, 'i.currency')), pv.values,
 	);
 	const ps = new Params();
-	const stages = await ledger.query<{ stage: string; sent: number; bounced: number; paid_within: number[] }>(
+	const stages = await reportQuery<{ stage: string; sent: number; bounced: number; paid_within: number[] }>(ledger,
 		REMINDER_STAGES_SQL(ps.add(from), ps.add(end), ps.add(base.zone), ps.add(base.asOf), ps.add(within), filterSql(base, ps, 'i.currency')), ps.values,
 	);
 	const pp = new Params();
-	const [paid] = await ledger.query<{ invoices: number; reminders: number }>(
+	const [paid] = await reportQuery<{ invoices: number; reminders: number }>(ledger,
 		REMINDERS_PER_PAID_SQL(pp.add(from), pp.add(end), pp.add(base.zone), pp.add(base.asOf), filterSql(base, pp, 'i.currency')), pp.values,
 	);
 	return {

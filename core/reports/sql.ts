@@ -1,4 +1,5 @@
 import { ReceivablesError } from '../errors';
+import type { QueryResultRow } from 'pg';
 import type { Ledger } from '../ledger';
 import { assertCurrency, formatAmount } from '../money';
 import { DEFAULT_ZONE, parseCalendarDate, todayIn } from '../time';
@@ -150,4 +151,14 @@ export function ratio(num: bigint, den: bigint, decimals: number): number | null
 	return Number(neg ? -q : q) / Number(scale);
 }
 
-export type { Ledger };
+/**
+ * Runs one report query with JIT compilation off. Report queries are index-driven lookups per open invoice whose
+ * estimated cost (a sub-query per invoice) crosses Postgres's JIT threshold, and compiling them costs more (about
+ * half a second) than running them.
+ */
+export async function reportQuery<R extends QueryResultRow>(ledger: Ledger, text: string, values: unknown[]): Promise<R[]> {
+	return await ledger.transaction(async (client) => {
+		await client.query('SET LOCAL jit = off');
+		return (await client.query<R>(text, values)).rows;
+	});
+}
