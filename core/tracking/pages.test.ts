@@ -1,8 +1,7 @@
 import { existsSync, mkdirSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import * as path from 'node:path';
 import type { Ledger } from '../ledger';
+import { CHROMIUM, CHROMIUM_ARGS, servePages } from '../../test/helpers/browser';
 import { createTestLedger, dropTestLedger } from '../../test/helpers/db';
 import { markInvoicesEntered, planWaves, releaseWave } from '../distribution';
 import { escapeHtml, handleCourierRequest, handlePortalRequest, type PageRequest } from './pages';
@@ -10,7 +9,6 @@ import { saveCourierAccount } from './couriers';
 import { savePortalUser } from './portal';
 
 const SECRET = 'pages-test-token-secret-0123456789';
-const CHROMIUM = '/usr/bin/chromium';
 const ARTIFACTS = path.join(__dirname, '..', '..', 'test-artifacts', 'tracking');
 
 async function seed(ledger: Ledger): Promise<void> {
@@ -109,29 +107,11 @@ describe('tracking pages', () => {
 	const browserTest = existsSync(CHROMIUM) ? it : it.skip;
 	browserTest('in headless Chromium: log in, see only one’s scope, record a delivery on the courier page, see it in the portal', async () => {
 		const { chromium } = await import('playwright-core');
-		const server: Server = createServer((req, res) => {
-			let raw = '';
-			req.setEncoding('utf8');
-			req.on('data', (chunk: string) => {
-				raw += chunk;
-			});
-			req.on('end', () => {
-				const body = Object.fromEntries(new URLSearchParams(raw));
-				const handler = req.url?.startsWith('/courier')
-					? handleCourierRequest(ledger, { method: req.method, body }, { tokenSecret: SECRET, qrSecret: SECRET })
-					: handlePortalRequest(ledger, { method: req.method, body }, { tokenSecret: SECRET });
-				handler.then((r) => {
-					res.writeHead(r.status, r.headers);
-					res.end(r.body);
-				}, (error: Error) => {
-					res.writeHead(500);
-					res.end(error.message);
-				});
-			});
-		});
-		await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-		const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-		const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'] });
+		const server = await servePages((req) => req.url.startsWith('/courier')
+			? handleCourierRequest(ledger, { method: req.method, body: req.body }, { tokenSecret: SECRET, qrSecret: SECRET })
+			: handlePortalRequest(ledger, { method: req.method, body: req.body }, { tokenSecret: SECRET }));
+		const base = server.base;
+		const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
 		mkdirSync(ARTIFACTS, { recursive: true });
 		try {
 			const context = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
@@ -175,7 +155,7 @@ describe('tracking pages', () => {
 			expect(events[0].attachments.signature?.mime).toBe('image/png');
 		} finally {
 			await browser.close();
-			await new Promise((resolve) => server.close(resolve));
+			await server.close();
 		}
 	}, 120000);
 });

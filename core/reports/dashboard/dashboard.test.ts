@@ -1,8 +1,7 @@
 import { existsSync, mkdirSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import * as path from 'node:path';
 import type { Ledger } from '../../ledger';
+import { CHROMIUM, CHROMIUM_ARGS, servePages } from '../../../test/helpers/browser';
 import { createTestLedger, dropTestLedger } from '../../../test/helpers/db';
 import { savePortalUser } from '../../tracking/portal';
 import type { PageResponse } from '../../tracking/pages';
@@ -11,7 +10,6 @@ import { handleDashboardRequest } from './handler';
 import { renderDashboardHtml } from './page';
 
 const SECRET = 'dashboard-test-token-secret-0123456789';
-const CHROMIUM = '/usr/bin/chromium';
 const ARTIFACTS = path.join(__dirname, '..', '..', '..', 'test-artifacts', 'reports');
 const AS_OF = '2026-03-31';
 
@@ -107,29 +105,16 @@ describe('dashboard page', () => {
 		const browserTest = existsSync(CHROMIUM) ? it : it.skip;
 		browserTest('in headless Chromium: logs in, shows every chart, runs no script, fetches nothing else, and looks right', async () => {
 			const { chromium } = await import('playwright-core');
-			const server: Server = createServer((req, res) => {
-				let raw = '';
-				req.setEncoding('utf8');
-				req.on('data', (chunk: string) => {
-					raw += chunk;
-				});
-				req.on('end', () => {
-					const answer: Promise<PageResponse> = req.url?.startsWith('/sample')
-						? Promise.resolve({ status: 200, headers: { 'Content-Type': 'text/html; charset=utf-8' }, body: renderDashboardHtml(sampleOverview(), { name: 'Karim Benjelloun', level: 3 }, { language: 'fr', company: 'Atlas Distribution SA', session: 'sample' }) })
-						: handleDashboardRequest(ledger, { method: req.method, body: Object.fromEntries(new URLSearchParams(raw)) }, { tokenSecret: SECRET, company: 'Demo SA', overview: { asOf: AS_OF } });
-					answer.then((r) => {
-						// the sandbox n8n puts webhook pages in: no script would run anyway, and nothing may need one
-						res.writeHead(r.status, { ...r.headers, 'Content-Security-Policy': "sandbox allow-forms; default-src 'none'; style-src 'unsafe-inline'; form-action 'self'" });
-						res.end(r.body);
-					}, (error: Error) => {
-						res.writeHead(500);
-						res.end(error.message);
-					});
-				});
-			});
-			await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-			const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-			const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'] });
+			const sample = renderDashboardHtml(sampleOverview(), { name: 'Karim Benjelloun', level: 3 }, { language: 'fr', company: 'Atlas Distribution SA', session: 'sample' });
+			const server = await servePages(
+				(req) => req.url.startsWith('/sample')
+					? Promise.resolve({ status: 200, headers: { 'Content-Type': 'text/html; charset=utf-8' }, body: sample })
+					: handleDashboardRequest(ledger, { method: req.method, body: req.body }, { tokenSecret: SECRET, company: 'Demo SA', overview: { asOf: AS_OF } }),
+				// the sandbox n8n puts webhook pages in: no script would run anyway, and nothing may need one
+				{ 'Content-Security-Policy': "sandbox allow-forms; default-src 'none'; style-src 'unsafe-inline'; form-action 'self'" },
+			);
+			const base = server.base;
+			const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
 			mkdirSync(ARTIFACTS, { recursive: true });
 			try {
 				const problems: string[] = [];
@@ -191,7 +176,7 @@ describe('dashboard page', () => {
 				expect(requests.filter((u) => !u.startsWith(base))).toEqual([]);
 			} finally {
 				await browser.close();
-				await new Promise((resolve) => server.close(resolve));
+				await server.close();
 			}
 		}, 120000);
 	});

@@ -1,0 +1,37 @@
+// Real headless Chromium for page tests: a local HTTP server that answers form posts with a page handler, and the
+// browser's launch options.
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { PageResponse } from '../../core';
+
+export const CHROMIUM = '/usr/bin/chromium';
+export const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
+
+export interface ServedRequest {
+	url: string;
+	method?: string;
+	/** The url-encoded form fields of the request body. */
+	body: Record<string, string>;
+}
+
+/** Serves `handle`'s answers on 127.0.0.1 (a free port), with `headers` added to each; a failure answers 500. */
+export async function servePages(handle: (req: ServedRequest) => Promise<PageResponse>, headers: Record<string, string> = {}): Promise<{ base: string; close: () => Promise<void> }> {
+	const server = createServer((req, res) => {
+		let raw = '';
+		req.setEncoding('utf8');
+		req.on('data', (chunk: string) => {
+			raw += chunk;
+		});
+		req.on('end', () => {
+			handle({ url: req.url ?? '/', method: req.method, body: Object.fromEntries(new URLSearchParams(raw)) }).then((r) => {
+				res.writeHead(r.status, { ...r.headers, ...headers });
+				res.end(r.body);
+			}, (error: Error) => {
+				res.writeHead(500);
+				res.end(error.message);
+			});
+		});
+	});
+	await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+	return { base: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
+}
