@@ -1,6 +1,6 @@
 import { ReceivablesError } from '../errors';
 import type { LedgerInvoice, DocType, CustomerInput } from '../ledger/types';
-import { assertCurrency, parseAmount } from '../money';
+import { assertCurrency, currencyExponent, parseAmount } from '../money';
 import { addDays, endOfMonth, parseCalendarDate } from '../time';
 import { anomaly, hasBlocking, type Anomaly } from './anomaly';
 
@@ -42,6 +42,9 @@ function text(value: unknown): string | undefined {
 	return s === '' ? undefined : s;
 }
 
+/** "1234.56": digits, a dot, two decimals, at most 13 digits before the dot (below MAX_MINOR). */
+const PLAIN_CENTS = /^(?:0|[1-9]\d{0,12})\.\d{2}$/;
+
 const DOC_TYPES: Record<string, DocType> = {
 	invoice: 'invoice', facture: 'invoice', '380': 'invoice', inv: 'invoice',
 	credit_note: 'credit_note', creditnote: 'credit_note', 'credit note': 'credit_note', avoir: 'credit_note', '381': 'credit_note',
@@ -73,6 +76,7 @@ export function normaliseInvoiceRecord(record: InvoiceRecord, options: { source?
 	} catch {
 		anomalies.push(anomaly('FIELD_INVALID', 'block', 'currency', `"${String(record.currency)}" is not a currency code.`, `« ${String(record.currency)} » n'est pas un code devise.`, 'Use a three-letter ISO code such as EUR, MAD or XOF.', 'Utilisez un code ISO à trois lettres : EUR, MAD, XOF…'));
 	}
+	const exponent = anomalies.some((a) => a.field === 'currency') ? -1 : currencyExponent(currency);
 	const amount = (field: string, value: unknown, required: boolean): bigint | undefined => {
 		if (text(value) === undefined) {
 			if (required) {
@@ -80,6 +84,8 @@ export function normaliseInvoiceRecord(record: InvoiceRecord, options: { source?
 			}
 			return undefined;
 		}
+		// The shape bulk exports send ("1234.56" in a two-decimal currency) read without the general parser: same result.
+		if (typeof value === 'string' && exponent === 2 && PLAIN_CENTS.test(value)) return BigInt(value.slice(0, -3) + value.slice(-2));
 		try {
 			return parseAmount(typeof value === 'number' || typeof value === 'string' ? value : String(value), currency);
 		} catch (error) {

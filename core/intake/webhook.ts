@@ -222,7 +222,6 @@ async function storeInvoicesInTransaction(client: PoolClient, invoices: LedgerIn
 		await client.query('SAVEPOINT invoices');
 		try {
 			results.push(...(await storeBatch(client, slice, offset, options)));
-			await client.query('DELETE FROM invoice_stage');
 			await client.query('RELEASE SAVEPOINT invoices');
 		} catch (error) {
 			await client.query('ROLLBACK TO SAVEPOINT invoices');

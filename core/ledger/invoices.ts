@@ -8,22 +8,6 @@ import type { LedgerInvoice, StoreOutcome } from './types';
 /** Serialises intake writes across processes: the ledger stays consistent when several workers store at once. */
 const INTAKE_LOCK_KEY = 0x52454331; // "REC1"
 
-const STAGE_COLUMNS = [
-	'row_no', 'issuer', 'doc_type', 'number', 'customer_external_id', 'customer_name', 'currency',
-	'total_excl_minor', 'total_tax_minor', 'total_incl_minor', 'payable_minor', 'issue_date', 'due_date',
-	'reception_date', 'terms_days', 'terms_basis', 'payment_terms', 'po_number', 'credited_number', 'content_hash',
-	'source', 'source_ref', 'lines', 'anomalies', 'extra',
-];
-
-const STAGE_TABLE = `CREATE TEMP TABLE IF NOT EXISTS invoice_stage (
-	row_no integer PRIMARY KEY, issuer text NOT NULL, doc_type text NOT NULL, number text NOT NULL,
-	customer_external_id text NOT NULL, customer_name text, currency char(3) NOT NULL,
-	total_excl_minor bigint NOT NULL, total_tax_minor bigint NOT NULL, total_incl_minor bigint NOT NULL,
-	payable_minor bigint NOT NULL, issue_date date NOT NULL, due_date date NOT NULL, reception_date date,
-	terms_days integer, terms_basis text, payment_terms text, po_number text, credited_number text,
-	content_hash text NOT NULL, source text NOT NULL, source_ref text, lines jsonb, anomalies jsonb, extra jsonb
-) ON COMMIT DELETE ROWS`;
-
 const bigintAsString = (_key: string, value: unknown): unknown => (typeof value === 'bigint' ? value.toString() : value);
 
 /** One-shot hashing (Node ≥ 20.12) is several times cheaper than createHash for short strings; same digest. */
@@ -50,18 +34,7 @@ export function invoiceContentHash(invoice: LedgerInvoice): string {
 	return sha256Hex(canonical);
 }
 
-function stageRow(index: number, invoice: LedgerInvoice): unknown[] {
-	return [
-		index, invoice.issuer ?? 'default', invoice.docType, invoice.number, invoice.customerExternalId,
-		invoice.customerName ?? null, invoice.currency, invoice.totalExclMinor, invoice.totalTaxMinor,
-		invoice.totalInclMinor, invoice.payableMinor, invoice.issueDate, invoice.dueDate, invoice.receptionDate ?? null,
-		invoice.termsDays ?? null, invoice.termsBasis ?? null, invoice.paymentTerms ?? null, invoice.poNumber ?? null,
-		invoice.creditedNumber ?? null, invoiceContentHash(invoice), invoice.source ?? 'json', invoice.sourceRef ?? null,
-		jsonText(invoice.lines ?? []), jsonText(invoice.anomalies ?? []), jsonText(invoice.extra ?? {}),
-	];
-}
-
-/** jsonb columns go through COPY as JSON text (an empty array must stay [], not the text-array form {}). */
+/** jsonb values as JSON text (bigints inside lines as strings). */
 function jsonText(value: unknown): string {
 	try {
 		return JSON.stringify(value);
@@ -75,6 +48,12 @@ export interface StoreInvoicesOptions {
 	createMissingCustomers?: boolean;
 	/** Rows per transaction; a failing transaction is split until the faulty rows are isolated. */
 	batchSize?: number;
+	/**
+	 * How new documents are written: `auto` (default) uses COPY when the ledger role is not subject to the
+	 * row-level security of the invoices table (superuser, BYPASSRLS), a multi-row INSERT otherwise; `insert`
+	 * always uses the INSERT.
+	 */
+	writeMode?: 'auto' | 'insert';
 	actor?: string;
 }
 
@@ -88,94 +67,139 @@ export function dbErrorToItem(error: Error & { code?: string; detail?: string })
 	return { code: 'INVOICE_STORE_FAILED', message: error.message };
 }
 
+/** Columns written for a new document (newRow), in the order of the unnest() arrays of INSERT_NEW. */
+const NEW_COLUMNS = ['id', 'issuer', 'doc_type', 'number', 'customer_id', 'currency', 'total_excl_minor', 'total_tax_minor',
+	'total_incl_minor', 'payable_minor', 'open_minor', 'issue_date', 'due_date', 'reception_date', 'terms_days', 'terms_basis',
+	'payment_terms', 'po_number', 'credited_number', 'content_hash', 'source', 'source_ref', 'lines', 'anomalies', 'extra'];
+
+const INSERT_NEW = `INSERT INTO invoices (${NEW_COLUMNS.join(', ')})
+	SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::bigint[], $6::text[], $7::bigint[], $8::bigint[],
+		$9::bigint[], $10::bigint[], $11::bigint[], $12::date[], $13::date[], $14::date[], $15::int[], $16::text[],
+		$17::text[], $18::text[], $19::text[], $20::text[], $21::text[], $22::text[], $23::jsonb[], $24::jsonb[], $25::jsonb[])`;
+
+interface Staged {
+	index: number;
+	invoice: LedgerInvoice;
+	issuer: string;
+	hash: string;
+	customerId?: string;
+}
+
+function newRow(id: string, s: Staged): Array<string | null> {
+	const inv = s.invoice;
+	const text = (v: string | null | undefined): string | null => (v === undefined || v === null ? null : v);
+	const credit = inv.docType === 'credit_note';
+	return [
+		id, s.issuer, inv.docType, inv.number, s.customerId as string, inv.currency, inv.totalExclMinor.toString(), inv.totalTaxMinor.toString(),
+		inv.totalInclMinor.toString(), inv.payableMinor.toString(), (credit ? -inv.payableMinor : inv.payableMinor).toString(), inv.issueDate,
+		inv.dueDate, text(inv.receptionDate), inv.termsDays === undefined || inv.termsDays === null ? null : String(inv.termsDays),
+		text(inv.termsBasis), text(inv.paymentTerms), text(inv.poNumber), credit ? text(inv.creditedNumber) : null, s.hash,
+		inv.source ?? 'json', text(inv.sourceRef), jsonText(inv.lines ?? []), jsonText(inv.anomalies ?? []), jsonText(inv.extra ?? {}),
+	];
+}
+
 /**
- * Stores one batch inside the caller's transaction (takes the intake lock until it ends). The staged rows stay
- * in the temporary table until commit: empty it (DELETE FROM invoice_stage) before a second call in the same
- * transaction.
+ * Stores one batch inside the caller's transaction (takes the intake lock until it ends). The rows travel as
+ * column arrays (`unnest`), so a batch costs a handful of round trips: the customers of the batch, the
+ * documents already in the ledger, ids for the new ones, one multi-row INSERT, then revisions and credit-note
+ * links when there are any. Several calls may share one transaction.
  */
 export async function storeBatch(client: PoolClient, invoices: LedgerInvoice[], offset: number, options: StoreInvoicesOptions): Promise<StoreOutcome[]> {
-	await client.query(STAGE_TABLE);
-	await client.query('SELECT pg_advisory_xact_lock($1)', [INTAKE_LOCK_KEY]);
-	await copyRows(client, 'invoice_stage', STAGE_COLUMNS, invoices.map((inv, i) => stageRow(offset + i, inv)) as never);
-	// Temp tables get no statistics from autovacuum: without them the planner joins the staged rows to invoices
-	// with nested loops, and each batch costs as much as the whole ledger (quadratic bulk intake).
-	await client.query('ANALYZE invoice_stage');
+	const [{ bypass: bypassesRls }] = (await client.query<{ bypass: boolean }>(
+		'SELECT pg_advisory_xact_lock($1), (SELECT rolsuper OR rolbypassrls FROM pg_roles WHERE rolname = current_user) AS bypass',
+		[INTAKE_LOCK_KEY],
+	)).rows;
 	const outcomes = new Map<number, StoreOutcome>();
+	const staged: Staged[] = invoices.map((invoice, i) => ({ index: offset + i, invoice, issuer: invoice.issuer ?? 'default', hash: invoiceContentHash(invoice) }));
 
+	const codes = [...new Set(staged.map((s) => s.invoice.customerExternalId))];
 	if (options.createMissingCustomers) {
-		await client.query(`INSERT INTO customers (external_id, name)
-			SELECT DISTINCT ON (customer_external_id) customer_external_id, COALESCE(customer_name, customer_external_id)
-			FROM invoice_stage ORDER BY customer_external_id, row_no
-			ON CONFLICT (external_id) DO NOTHING`);
+		const names = new Map<string, string>();
+		for (const s of staged) if (!names.has(s.invoice.customerExternalId)) names.set(s.invoice.customerExternalId, s.invoice.customerName ?? s.invoice.customerExternalId);
+		await client.query(`INSERT INTO customers (external_id, name) SELECT * FROM unnest($1::text[], $2::text[]) ON CONFLICT (external_id) DO NOTHING`, [[...names.keys()], [...names.values()]]);
 	}
-	const unknown = await client.query<{ row_no: number; number: string; customer_external_id: string }>(`
-		SELECT s.row_no, s.number, s.customer_external_id FROM invoice_stage s
-		LEFT JOIN customers c ON c.external_id = s.customer_external_id WHERE c.id IS NULL`);
-	for (const row of unknown.rows) {
-		outcomes.set(row.row_no, {
-			index: row.row_no, number: row.number, status: 'rejected',
-			error: { code: 'INVOICE_UNKNOWN_CUSTOMER', message: `Customer "${row.customer_external_id}" is not in the ledger.`, hint: 'Import the customer first (Invoice Intake → Customers), or allow creating missing customers.' },
-		});
-	}
-	if (unknown.rows.length) {
-		await client.query('DELETE FROM invoice_stage WHERE row_no = ANY($1::int[])', [unknown.rows.map((r) => r.row_no)]);
+	const customers = new Map((await client.query<{ id: string; external_id: string }>('SELECT id, external_id FROM customers WHERE external_id = ANY($1::text[])', [codes])).rows.map((r) => [r.external_id, r.id]));
+	const known: Staged[] = [];
+	for (const s of staged) {
+		s.customerId = customers.get(s.invoice.customerExternalId);
+		if (s.customerId) known.push(s);
+		else {
+			outcomes.set(s.index, {
+				index: s.index, number: s.invoice.number, status: 'rejected',
+				error: { code: 'INVOICE_UNKNOWN_CUSTOMER', message: `Customer "${s.invoice.customerExternalId}" is not in the ledger.`, hint: 'Import the customer first (Invoice Intake → Customers), or allow creating missing customers.' },
+			});
+		}
 	}
 
 	// Same number twice in one batch: the last one wins, the earlier ones are reported as superseded.
-	const dupes = await client.query<{ row_no: number; number: string }>(`
-		DELETE FROM invoice_stage s USING invoice_stage t
-		WHERE s.issuer = t.issuer AND s.doc_type = t.doc_type AND s.number = t.number AND s.row_no < t.row_no
-		RETURNING s.row_no, s.number`);
-	for (const row of dupes.rows) {
-		outcomes.set(row.row_no, { index: row.row_no, number: row.number, status: 'unchanged', error: { code: 'INVOICE_SUPERSEDED_IN_BATCH', message: `Invoice ${row.number} appears again later in the same batch; the later one was kept.` } });
+	const keyOf = (s: Staged): string => `${s.issuer}\u0000${s.invoice.docType}\u0000${s.invoice.number}`;
+	const last = new Map<string, Staged>();
+	for (const s of known) last.set(keyOf(s), s);
+	const rows: Staged[] = [];
+	for (const s of known) {
+		if (last.get(keyOf(s)) === s) rows.push(s);
+		else outcomes.set(s.index, { index: s.index, number: s.invoice.number, status: 'unchanged', error: { code: 'INVOICE_SUPERSEDED_IN_BATCH', message: `Invoice ${s.invoice.number} appears again later in the same batch; the later one was kept.` } });
 	}
 
-	// One index probe per staged row: the cost follows the batch, not the size of the ledger (a join lets the
-	// planner scan every invoice of the ledger for each batch). Only storeInvoices writes content_hash and the
-	// intake lock above serialises it, so the comparison below holds without locking the unchanged rows.
-	const existing = await client.query<{ row_no: number; id: string; number: string; content_hash: string; staged_hash: string; revision: number; customer_id: string }>(`
-		SELECT s.row_no, i.id, i.number, i.content_hash, s.content_hash AS staged_hash, i.revision, i.customer_id
-		FROM invoice_stage s
+	// One index probe per row: the cost follows the batch, not the size of the ledger. Only storeInvoices writes
+	// content_hash and the intake lock above serialises it, so the comparison holds without locking unchanged rows.
+	const existing = rows.length === 0 ? [] : (await client.query<{ ord: string; id: string; content_hash: string; revision: number }>(`
+		SELECT k.ord::text AS ord, i.id, i.content_hash, i.revision
+		FROM unnest($1::text[], $2::text[], $3::text[]) WITH ORDINALITY AS k(issuer, doc_type, number, ord)
 		CROSS JOIN LATERAL (
-			SELECT i.id, i.number, i.content_hash, i.revision, i.customer_id FROM invoices i
-			WHERE i.issuer = s.issuer AND i.doc_type = s.doc_type AND i.number = s.number
-			LIMIT 1
-		) i`);
-	for (const row of existing.rows) {
-		outcomes.set(row.row_no, { index: row.row_no, number: row.number, status: 'unchanged', id: row.id, revision: row.revision });
+			SELECT i.id, i.content_hash, i.revision FROM invoices i
+			WHERE i.issuer = k.issuer AND i.doc_type = k.doc_type AND i.number = k.number LIMIT 1
+		) i`, [rows.map((r) => r.issuer), rows.map((r) => r.invoice.docType), rows.map((r) => r.invoice.number)])).rows;
+	const found = new Map(existing.map((e) => [rows[Number(e.ord) - 1], e]));
+	const fresh = rows.filter((r) => !found.has(r));
+	const changed: Array<{ row: Staged; id: string }> = [];
+	for (const [row, e] of found) {
+		outcomes.set(row.index, { index: row.index, number: row.invoice.number, status: 'unchanged', id: e.id, revision: e.revision });
+		if (e.content_hash !== row.hash) changed.push({ row, id: e.id });
 	}
 
-	// Credit notes are inserted unlinked; the pass below links them to the invoice they credit, whether that
-	// invoice was already in the ledger, arrives in this batch, or arrives later.
-	const inserted = await client.query<{ id: string; issuer: string; doc_type: string; number: string }>(`
-		INSERT INTO invoices (issuer, doc_type, number, customer_id, currency, total_excl_minor, total_tax_minor,
-			total_incl_minor, payable_minor, open_minor, issue_date, due_date, reception_date, terms_days, terms_basis,
-			payment_terms, po_number, credited_number, content_hash, source, source_ref, lines, anomalies, extra, status)
-		SELECT s.issuer, s.doc_type, s.number, c.id, s.currency, s.total_excl_minor, s.total_tax_minor,
-			s.total_incl_minor, s.payable_minor,
-			CASE WHEN s.doc_type = 'credit_note' THEN -s.payable_minor ELSE s.payable_minor END,
-			s.issue_date, s.due_date, s.reception_date, s.terms_days, s.terms_basis, s.payment_terms, s.po_number,
-			CASE WHEN s.doc_type = 'credit_note' THEN s.credited_number END, s.content_hash, s.source, s.source_ref,
-			COALESCE(s.lines, '[]'), COALESCE(s.anomalies, '[]'), COALESCE(s.extra, '{}'), 'open'
-		FROM invoice_stage s
-		JOIN customers c ON c.external_id = s.customer_external_id
-		WHERE NOT EXISTS (SELECT 1 FROM invoices i WHERE i.issuer = s.issuer AND i.doc_type = s.doc_type AND i.number = s.number)
-		ORDER BY s.row_no
-		RETURNING id, issuer, doc_type, number`);
-	const rowOf = new Map(invoices.map((inv, i) => [`${inv.issuer ?? 'default'}\u0000${inv.docType}\u0000${inv.number}`, offset + i]));
-	for (const row of inserted.rows) {
-		const rowNo = rowOf.get(`${row.issuer}\u0000${row.doc_type}\u0000${row.number}`) as number;
-		outcomes.set(rowNo, { index: rowNo, number: row.number, status: 'created', id: row.id, revision: 1 });
+	// New documents: ids drawn first (one round trip), then one multi-row INSERT. Credit notes are inserted
+	// unlinked; the pass below links them to the invoice they credit, whether that invoice was already in the
+	// ledger, arrives in this batch, or arrives later.
+	const inserted: Array<{ id: string; docType: string }> = [];
+	if (fresh.length) {
+		const ids = (await client.query<{ id: string }>(`SELECT nextval(pg_get_serial_sequence('invoices', 'id')::regclass)::text AS id FROM generate_series(1, $1)`, [fresh.length])).rows.map((r) => r.id);
+		const values = fresh.map((s, i) => newRow(ids[i], s));
+		if (bypassesRls && options.writeMode !== 'insert') {
+			// COPY is refused on tables under row-level security for roles it applies to; where it does not apply
+			// (superuser, BYPASSRLS) it is the cheapest way in.
+			await copyRows(client, 'invoices', NEW_COLUMNS, values);
+		} else {
+			await client.query(INSERT_NEW, NEW_COLUMNS.map((_c, k) => values.map((row) => row[k])));
+		}
+		fresh.forEach((s, i) => {
+			inserted.push({ id: ids[i], docType: s.invoice.docType });
+			outcomes.set(s.index, { index: s.index, number: s.invoice.number, status: 'created', id: ids[i], revision: 1 });
+		});
 	}
 
 	// Documents already in the ledger whose content changed: locked (payments may be touching their balance) and
 	// revised; unchanged documents are neither locked nor written.
-	const changedIds = existing.rows.filter((row) => row.content_hash !== row.staged_hash).map((row) => row.id);
-	if (changedIds.length) {
+	const changedIds = changed.map((c) => c.id);
+	if (changed.length) {
 		await client.query('SELECT id FROM invoices WHERE id = ANY($1::bigint[]) ORDER BY id FOR UPDATE', [changedIds]);
+		const recordset = changed.map(({ row, id }) => ({
+			id, row_no: row.index, currency: row.invoice.currency, total_excl_minor: row.invoice.totalExclMinor.toString(),
+			total_tax_minor: row.invoice.totalTaxMinor.toString(), total_incl_minor: row.invoice.totalInclMinor.toString(),
+			payable_minor: row.invoice.payableMinor.toString(), issue_date: row.invoice.issueDate, due_date: row.invoice.dueDate,
+			reception_date: row.invoice.receptionDate ?? null, terms_days: row.invoice.termsDays ?? null, terms_basis: row.invoice.termsBasis ?? null,
+			payment_terms: row.invoice.paymentTerms ?? null, po_number: row.invoice.poNumber ?? null, credited_number: row.invoice.creditedNumber ?? null,
+			content_hash: row.hash, source: row.invoice.source ?? 'json', source_ref: row.invoice.sourceRef ?? null,
+			lines: row.invoice.lines ?? [], anomalies: row.invoice.anomalies ?? [], extra: row.invoice.extra ?? {},
+		}));
 		const revised = await client.query<{ id: string; row_no: number; revision: number; number: string; customer_id: string; old_hash: string; new_hash: string; delta: string; credited_invoice_id: string | null; doc_type: string }>(`
-			WITH old AS (
-				SELECT i.id, i.content_hash, i.payable_minor, i.open_minor FROM invoices i WHERE i.id = ANY($1::bigint[])
+			WITH s AS (
+				SELECT * FROM jsonb_to_recordset($1::jsonb) AS s(id bigint, row_no int, currency text, total_excl_minor bigint,
+					total_tax_minor bigint, total_incl_minor bigint, payable_minor bigint, issue_date date, due_date date,
+					reception_date date, terms_days int, terms_basis text, payment_terms text, po_number text, credited_number text,
+					content_hash text, source text, source_ref text, lines jsonb, anomalies jsonb, extra jsonb)
+			), old AS (
+				SELECT i.id, i.content_hash, i.payable_minor, i.open_minor FROM invoices i WHERE i.id IN (SELECT id FROM s)
 			)
 			UPDATE invoices i SET currency = s.currency, total_excl_minor = s.total_excl_minor,
 				total_tax_minor = s.total_tax_minor, total_incl_minor = s.total_incl_minor, payable_minor = s.payable_minor,
@@ -188,10 +212,10 @@ export async function storeBatch(client: PoolClient, invoices: LedgerInvoice[], 
 				credited_number = CASE WHEN i.doc_type = 'credit_note' THEN s.credited_number END,
 				lines = COALESCE(s.lines, '[]'), anomalies = COALESCE(s.anomalies, '[]'), extra = COALESCE(s.extra, '{}'),
 				revision = i.revision + 1, updated_at = now()
-			FROM invoice_stage s, old
-			WHERE old.id = i.id AND i.issuer = s.issuer AND i.doc_type = s.doc_type AND i.number = s.number
+			FROM s, old
+			WHERE old.id = i.id AND s.id = i.id
 			RETURNING i.id, s.row_no, i.revision, i.number, i.customer_id, old.content_hash AS old_hash, s.content_hash AS new_hash,
-				(s.payable_minor - old.payable_minor)::text AS delta, i.credited_invoice_id, i.doc_type`, [changedIds]);
+				(s.payable_minor - old.payable_minor)::text AS delta, i.credited_invoice_id, i.doc_type`, [jsonText(recordset)]);
 		for (const row of revised.rows) {
 			outcomes.set(row.row_no, { index: row.row_no, number: row.number, status: 'revised', id: row.id, revision: row.revision });
 		}
@@ -214,10 +238,10 @@ export async function storeBatch(client: PoolClient, invoices: LedgerInvoice[], 
 	// Unlinked credit notes (new or revised in this batch, or waiting for an invoice inserted in this batch) are
 	// linked to the invoice they credit and reduce its balance, once: a linked credit note is never linked again.
 	const creditNoteIds = [
-		...inserted.rows.filter((r) => r.doc_type === 'credit_note').map((r) => r.id),
+		...inserted.filter((r) => r.docType === 'credit_note').map((r) => r.id),
 		...changedIds,
 	];
-	const newInvoiceIds = inserted.rows.filter((r) => r.doc_type === 'invoice').map((r) => r.id);
+	const newInvoiceIds = inserted.filter((r) => r.docType === 'invoice').map((r) => r.id);
 	const credited = creditNoteIds.length === 0 && newInvoiceIds.length === 0 ? { rows: [] } : await client.query<{ invoice_id: string; customer_id: string; number: string; credit_number: string; amount: string }>(`
 		WITH candidates AS (
 			SELECT cn.id, cn.issuer, cn.number, cn.credited_number, cn.payable_minor FROM invoices cn

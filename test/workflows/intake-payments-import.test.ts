@@ -89,7 +89,7 @@ describe('workflow: Payments import (bank statements → allocation → thank-yo
 			{ external_ref: 'BNK-001', amount_minor: '120000', unapplied_minor: '0' },
 			{ external_ref: 'BNK-003', amount_minor: '20000', unapplied_minor: '20000' },
 		]);
-	});
+	}, 60_000); // the first run loads the n8n engine
 
 	test('the same statement read again records nothing twice and thanks nobody twice', async () => {
 		const result = await run();

@@ -92,57 +92,78 @@ function invoiceJson(invoice: LedgerInvoice): IDataObject {
 	};
 }
 
+/**
+ * Items are read and checked in batches of Batch Size; while one batch is written to the ledger, the next one is
+ * read and checked (the ledger write waits on Postgres, not on this process). Batches are written one at a time,
+ * in order, as storeInvoices would write them.
+ */
 export async function execute(this: IExecuteFunctions, items: INodeExecutionData[]): Promise<IntakeOutputs> {
 	const outputs: IntakeOutputs = [[], []];
-	const valid: Array<{ item: number; invoice: LedgerInvoice }> = [];
 	const options = (items.length ? this.getNodeParameter('options', 0, {}) : {}) as IDataObject;
+	const batchSize = Math.max(1, (options.batchSize as number) || 5000);
+	const defaultCurrency = (options.defaultCurrency as string) || 'EUR';
 	let sourceMode = 'item';
 	const sourceFormat = items.length ? (this.getNodeParameter('sourceFormat', 0, 'fields') as string) : 'fields';
-	for (let i = 0; i < items.length; i++) {
-		const source = i === 0 || items.length < 2 ? (this.getNodeParameter('source', i, 'item') as string) : sourceMode;
-		sourceMode = source;
-		let record: unknown = source === 'item' ? items[i].json : this.getNodeParameter('invoice', i, {});
-		if (typeof record === 'string') {
-			try {
-				record = JSON.parse(record);
-			} catch {
-				record = undefined;
+	const storeOptions = {
+		createMissingCustomers: options.createMissingCustomers === true,
+		batchSize,
+		actor: `n8n:${this.getWorkflow().id ?? 'workflow'}`,
+	};
+	let ledger: Awaited<ReturnType<typeof getLedger>> | undefined;
+	const write = async (valid: Array<{ item: number; invoice: LedgerInvoice }>): Promise<void> => {
+		ledger ??= await getLedger(this);
+		const outcomes = await storeInvoices(ledger, valid.map((v) => v.invoice), storeOptions);
+		for (const outcome of outcomes) {
+			const { item, invoice } = valid[outcome.index];
+			if (outcome.status === 'rejected') {
+				outputs[1].push(rejected(item, items[item].json, { error: outcome.error?.message ?? 'rejected', code: outcome.error?.code, hint: outcome.error?.hint }));
+			} else {
+				outputs[0].push(accepted(item, {
+					...invoiceJson(invoice),
+					ledgerId: outcome.id,
+					status: outcome.status,
+					revision: outcome.revision,
+					warnings: invoice.anomalies as IDataObject[],
+				}));
 			}
 		}
-		if (!record || typeof record !== 'object' || Array.isArray(record)) {
-			outputs[1].push(rejected(i, items[i].json, { error: 'The Invoice parameter is not a JSON object.', code: 'INVOICE_NOT_OBJECT', hint: 'Set Invoice to an expression such as {{ $json }}.' }));
-			continue;
+	};
+	let writing: Promise<void> | undefined;
+	for (let start = 0; start < items.length; start += batchSize) {
+		const valid: Array<{ item: number; invoice: LedgerInvoice }> = [];
+		for (let i = start; i < Math.min(items.length, start + batchSize); i++) {
+			const source = i === 0 || items.length < 2 ? (this.getNodeParameter('source', i, 'item') as string) : sourceMode;
+			sourceMode = source;
+			let record: unknown = source === 'item' ? items[i].json : this.getNodeParameter('invoice', i, {});
+			if (typeof record === 'string') {
+				try {
+					record = JSON.parse(record);
+				} catch {
+					record = undefined;
+				}
+			}
+			if (!record || typeof record !== 'object' || Array.isArray(record)) {
+				outputs[1].push(rejected(i, items[i].json, { error: 'The Invoice parameter is not a JSON object.', code: 'INVOICE_NOT_OBJECT', hint: 'Set Invoice to an expression such as {{ $json }}.' }));
+				continue;
+			}
+			const { invoice, anomalies } = sourceFormat === 'fields'
+				? normaliseInvoiceRecord(record as InvoiceRecord, { defaultCurrency })
+				: normalisePresetRecord(record, sourceFormat, { defaultCurrency });
+			if (!invoice) {
+				outputs[1].push(rejected(i, items[i].json, { error: describeAnomalies(anomalies, 'en'), errorFr: describeAnomalies(anomalies, 'fr'), code: anomalies[0]?.code, anomalies: anomalies as unknown as IDataObject[] }));
+				continue;
+			}
+			valid.push({ item: i, invoice });
 		}
-		const defaultCurrency = (options.defaultCurrency as string) || 'EUR';
-		const { invoice, anomalies } = sourceFormat === 'fields'
-			? normaliseInvoiceRecord(record as InvoiceRecord, { defaultCurrency })
-			: normalisePresetRecord(record, sourceFormat, { defaultCurrency });
-		if (!invoice) {
-			outputs[1].push(rejected(i, items[i].json, { error: describeAnomalies(anomalies, 'en'), errorFr: describeAnomalies(anomalies, 'fr'), code: anomalies[0]?.code, anomalies: anomalies as unknown as IDataObject[] }));
-			continue;
-		}
-		valid.push({ item: i, invoice });
+		if (writing) await writing;
+		writing = valid.length ? write(valid) : undefined;
+		// A failure surfaces when awaited; until then it must not count as unhandled.
+		writing?.catch(() => undefined);
 	}
-	if (valid.length === 0) return outputs;
-	const ledger = await getLedger(this);
-	const outcomes = await storeInvoices(ledger, valid.map((v) => v.invoice), {
-		createMissingCustomers: options.createMissingCustomers === true,
-		batchSize: (options.batchSize as number) || 5000,
-		actor: `n8n:${this.getWorkflow().id ?? 'workflow'}`,
-	});
-	for (const outcome of outcomes) {
-		const { item, invoice } = valid[outcome.index];
-		if (outcome.status === 'rejected') {
-			outputs[1].push(rejected(item, items[item].json, { error: outcome.error?.message ?? 'rejected', code: outcome.error?.code, hint: outcome.error?.hint }));
-		} else {
-			outputs[0].push(accepted(item, {
-				...invoiceJson(invoice),
-				ledgerId: outcome.id,
-				status: outcome.status,
-				revision: outcome.revision,
-				warnings: invoice.anomalies as IDataObject[],
-			}));
-		}
-	}
+	if (writing) await writing;
+	// In input order, whichever batch an item was decided in.
+	const byItem = (a: INodeExecutionData, b: INodeExecutionData): number => (a.pairedItem as { item: number }).item - (b.pairedItem as { item: number }).item;
+	outputs[0].sort(byItem);
+	outputs[1].sort(byItem);
 	return outputs;
 }
