@@ -12,3 +12,8 @@ export {
 	analyseDisputes, DISPUTE_ANALYSIS_SQL, DISPUTE_ROOT_CAUSES_SQL, DISPUTE_DIMENSIONS,
 	type DisputeAnalysis, type DisputeAnalysisOptions, type DisputeDimension, type DisputeGroup, type RootCause,
 } from './analysis';
+export {
+	queueReview, listReviews, confirmLabel, reviewedExamples,
+	type QueueReviewInput, type QueuedReview, type ReviewItem, type ConfirmLabelInput, type ConfirmedLabel,
+} from './review';
+export { replyNotification, notificationRecipients, type ReplyNotification, type ReplyNotificationInput } from './notify';

@@ -8,8 +8,12 @@ import {
 import { credentialTest } from '../shared/methods/credentialTest';
 import * as analyse from './actions/analyse.operation';
 import * as classify from './actions/classify.operation';
+import * as confirmLabel from './actions/confirmLabel.operation';
+import * as notify from './actions/notify.operation';
 import * as openDispute from './actions/openDispute.operation';
+import * as queueReview from './actions/queueReview.operation';
 import * as resolveDispute from './actions/resolveDispute.operation';
+import * as reviewQueue from './actions/reviewQueue.operation';
 import { router } from './actions/router';
 
 /** The outputs follow the operation; n8n evaluates this function's source text in the editor. */
@@ -19,6 +23,10 @@ const configuredOutputs = (parameters: { operation?: string }) => {
 		openDispute: ['Opened', 'Rejected'],
 		resolveDispute: ['Resolved', 'Rejected'],
 		analyse: ['Analysis'],
+		queueReview: ['Queued', 'Rejected'],
+		reviewQueue: ['Reviews'],
+		confirmLabel: ['Labelled', 'Rejected'],
+		notify: ['Notified'],
 	};
 	return (byOperation[parameters.operation ?? ''] ?? ['Done']).map((displayName) => ({ type: 'main', displayName }));
 };
@@ -41,7 +49,13 @@ export class DisputeClassifier implements INodeType {
 				name: 'receivablesLedgerApi',
 				required: true,
 				testedBy: 'receivablesLedgerConnectionTest',
-				displayOptions: { show: { operation: ['openDispute', 'resolveDispute', 'analyse'] } },
+				displayOptions: { show: { operation: ['openDispute', 'resolveDispute', 'analyse', 'queueReview', 'reviewQueue', 'confirmLabel', 'notify'] } },
+			},
+			{
+				name: 'receivablesSmtpApi',
+				required: true,
+				testedBy: 'receivablesSmtpConnectionTest',
+				displayOptions: { show: { operation: ['notify'] } },
 			},
 		],
 		properties: [
@@ -58,10 +72,22 @@ export class DisputeClassifier implements INodeType {
 						action: 'Analyse disputes',
 					},
 					{
+						name: 'Confirm Label',
+						value: 'confirmLabel',
+						description: 'A person gives the right category of a reply waiting for review (kept for retraining); a dispute label opens the dispute',
+						action: 'Confirm the label of a reviewed reply',
+					},
+					{
 						name: 'Classify',
 						value: 'classify',
 						description: 'Read a reply or call note: category, subcategory, confidence, evidence, invoice numbers, amounts, promised date (offline)',
 						action: 'Classify a customer reply',
+					},
+					{
+						name: 'Notify by E-Mail',
+						value: 'notify',
+						description: 'E-mail the dispute owner, the customer\'s collector or the team what the reply said and what was done',
+						action: 'Notify by e-mail',
 					},
 					{
 						name: 'Open Dispute',
@@ -70,10 +96,22 @@ export class DisputeClassifier implements INodeType {
 						action: 'Open a dispute',
 					},
 					{
+						name: 'Queue for Review',
+						value: 'queueReview',
+						description: 'Put a reply the classifier is not sure about in the ledger\'s review queue, for a person',
+						action: 'Queue a reply for review',
+					},
+					{
 						name: 'Resolve Dispute',
 						value: 'resolveDispute',
 						description: 'Close a dispute with its resolution and root cause; dunning resumes on invoices still due',
 						action: 'Resolve a dispute',
+					},
+					{
+						name: 'Review Queue',
+						value: 'reviewQueue',
+						description: 'The replies waiting for a person, or the labels given (for retraining)',
+						action: 'List the review queue',
 					},
 				],
 				default: 'classify',
@@ -82,6 +120,10 @@ export class DisputeClassifier implements INodeType {
 			...openDispute.description,
 			...resolveDispute.description,
 			...analyse.description,
+			...queueReview.description,
+			...reviewQueue.description,
+			...confirmLabel.description,
+			...notify.description,
 		],
 	};
 

@@ -1,0 +1,32 @@
+import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import { updateDisplayOptions } from 'n8n-workflow';
+import { listReviews } from '../../../core';
+import { getLedger } from '../../shared/transport/ledger';
+
+const properties: INodeProperties[] = [
+	{
+		displayName: 'Show',
+		name: 'reviewStatus',
+		type: 'options',
+		options: [
+			{ name: 'Pending (Waiting for a Person)', value: 'pending' },
+			{ name: 'Reviewed (Labels Given, for Retraining)', value: 'reviewed' },
+			{ name: 'All', value: 'all' },
+		],
+		default: 'pending',
+	},
+	{ displayName: 'Limit', name: 'limit', type: 'number', typeOptions: { minValue: 1 }, default: 50, description: 'Max number of results to return' },
+];
+
+const displayOptions = { show: { operation: ['reviewQueue'] } };
+
+export const description = updateDisplayOptions(displayOptions, properties);
+
+export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+	const ledger = await getLedger(this);
+	const reviews = await listReviews(ledger, {
+		status: this.getNodeParameter('reviewStatus', 0, 'pending') as 'pending' | 'reviewed' | 'all',
+		limit: this.getNodeParameter('limit', 0, 50) as number,
+	});
+	return [reviews.map((r) => ({ json: { ...r } as never, pairedItem: { item: 0 } }))];
+}
