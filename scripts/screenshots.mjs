@@ -1,7 +1,8 @@
 // node scripts/screenshots.mjs: the README's pictures of the PDF report and the dashboard, from the demo company of
 // `npm start` loaded into a schema of its own (dropped afterwards).
 //   DATABASE_URL or TEST_DATABASE_URL → the Postgres to use (required).
-//   Writes docs/screenshots/report-pdf-page1.png, report-pdf-page2.png, dashboard.png and dashboard-phone.png.
+//   Writes docs/screenshots/report-pdf-page1.png, report-pdf-page2.png, dashboard.png and dashboard-phone.png, and
+//   the whole PDF to test-artifacts/reports/report-demo-fr.pdf.
 // Needs pdftoppm (poppler-utils) and Chromium (/usr/bin/chromium, or CHROMIUM=<path>).
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -74,6 +75,9 @@ async function main() {
 		await core.renderReportPdf(overview, { language: 'en', company: COMPANY.name });
 		const pdfMs = performance.now() - started;
 		writeFileSync(path.join(work, 'report.pdf'), pdf);
+		// the whole document, to read (test-artifacts is not versioned)
+		mkdirSync(path.join(root, 'test-artifacts', 'reports'), { recursive: true });
+		writeFileSync(path.join(root, 'test-artifacts', 'reports', 'report-demo-fr.pdf'), pdf);
 		for (const n of [1, 2]) {
 			execFileSync('pdftoppm', ['-png', '-r', '80', '-f', String(n), '-l', String(n), '-singlefile', path.join(work, 'report.pdf'), path.join(work, `page${n}`)]);
 			copyFileSync(path.join(work, `page${n}.png`), path.join(out, `report-pdf-page${n}.png`));

@@ -34,7 +34,7 @@ nav{display:flex;flex-wrap:wrap;gap:6px 14px;padding:10px 20px;background:#fff;b
 main{max-width:1280px;margin:0 auto;padding:12px 16px 32px}section{background:#fff;border-radius:10px;box-shadow:0 1px 3px #0002;padding:14px 16px;margin:14px 0}
 section h2{font-size:1.12rem;margin:0 0 10px;padding-left:10px;border-left:4px solid #1f5fbf}
 .kpis{display:grid;grid-template-columns:repeat(auto-fit,minmax(170px,1fr));gap:10px;margin:8px 0 12px}.kpi{background:#f6f7f9;border:1px solid #e1e4e8;border-radius:8px;padding:9px 12px;border-left-width:4px}
-.kpi .label{font-size:.78rem;color:#5f6368}.kpi .value{font-size:1.3rem;font-weight:700;margin:2px 0;overflow-wrap:anywhere}.kpi .note{font-size:.75rem;color:#5f6368}
+.kpi .label{font-size:.78rem;color:#5f6368}.kpi .value{font-size:1.3rem;font-weight:700;margin:2px 0}.kpi .note{font-size:.75rem;color:#5f6368}
 .kpi.good{border-left-color:#2e7d32}.kpi.good .value{color:#2e7d32}.kpi.warn{border-left-color:#b26a00}.kpi.warn .value{color:#b26a00}.kpi.bad{border-left-color:#c62828}.kpi.bad .value{color:#c62828}
 .charts{display:grid;grid-template-columns:repeat(auto-fill,minmax(min(100%,520px),1fr));gap:14px}figure{margin:0;min-width:0}figcaption{font-weight:600;font-size:.92rem;margin:4px 0 6px}
 svg.chart{display:block;width:100%;height:auto}details{margin:4px 0 0;font-size:.85rem}summary{cursor:pointer;color:#1f5fbf}
@@ -48,8 +48,9 @@ function hidden(name: string, value: string): string {
 	return `<input type="hidden" name="${escapeHtml(name)}" value="${escapeHtml(value)}">`;
 }
 
+/** Key figures as tiles; a currency code may go to the next line on a narrow screen (amounts never break). */
 function kpisHtml(items: Kpi[]): string {
-	return `<div class="kpis">${items.map((k) => `<div class="kpi${k.tone ? ` ${k.tone}` : ''}"><div class="label">${escapeHtml(k.label)}</div><div class="value">${escapeHtml(k.value)}</div>${k.note ? `<div class="note">${escapeHtml(k.note)}</div>` : ''}</div>`).join('')}</div>`;
+	return `<div class="kpis">${items.map((k) => `<div class="kpi${k.tone ? ` ${k.tone}` : ''}"><div class="label">${escapeHtml(k.label)}</div><div class="value">${escapeHtml(k.value).replace(/\u00a0([A-Z]{3})$/, ' $1')}</div>${k.note ? `<div class="note">${escapeHtml(k.note)}</div>` : ''}</div>`).join('')}</div>`;
 }
 
 function tableHtml(head: string[], rows: string[][], numeric: boolean[], caption?: string): string {

@@ -1,0 +1,88 @@
+import {
+	NodeConnectionTypes,
+	type IExecuteFunctions,
+	type INodeExecutionData,
+	type INodeType,
+	type INodeTypeDescription,
+} from 'n8n-workflow';
+import { credentialTest } from '../shared/methods/credentialTest';
+import * as agedBalance from './actions/agedBalance.operation';
+import * as balanceCleaning from './actions/balanceCleaning.operation';
+import * as dashboardPage from './actions/dashboardPage.operation';
+import * as daysLate from './actions/daysLate.operation';
+import * as disputeAnalysis from './actions/disputeAnalysis.operation';
+import * as distribution from './actions/distribution.operation';
+import * as dsoCei from './actions/dsoCei.operation';
+import * as emailReport from './actions/emailReport.operation';
+import * as pdfReport from './actions/pdfReport.operation';
+import * as reminderResults from './actions/reminderResults.operation';
+import { router } from './actions/router';
+
+/** The outputs follow the operation; n8n evaluates this function's source text in the editor. */
+const configuredOutputs = (parameters: { operation?: string }) => {
+	const byOperation: Record<string, string[]> = { pdfReport: ['Report'], dashboardPage: ['Page'], emailReport: ['Sent'] };
+	return (byOperation[parameters.operation ?? ''] ?? ['Rows']).map((displayName) => ({ type: 'main', displayName }));
+};
+
+export class ReceivablesReport implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'Receivables Report',
+		name: 'receivablesReport',
+		icon: { light: 'file:receivablesReport.svg', dark: 'file:receivablesReport.dark.svg' },
+		group: ['transform'],
+		version: 1,
+		subtitle: '={{ $parameter["operation"] }}',
+		description: 'Aged balance, DSO and CEI, days late, balance cleaning, reminder, dispute and distribution results, as rows, a PDF report with charts or a dashboard page',
+		defaults: { name: 'Receivables Report' },
+		usableAsTool: true,
+		inputs: [NodeConnectionTypes.Main],
+		outputs: `={{(${configuredOutputs})($parameter)}}`,
+		credentials: [
+			{
+				name: 'receivablesLedgerApi',
+				required: true,
+				testedBy: 'receivablesLedgerConnectionTest',
+				displayOptions: { show: { operation: ['agedBalance', 'dsoCei', 'daysLate', 'balanceCleaning', 'reminderResults', 'disputeAnalysis', 'distribution', 'pdfReport', 'dashboardPage'] } },
+			},
+			{ name: 'receivablesWebhookApi', required: true, testedBy: 'receivablesWebhookSecretTest', displayOptions: { show: { operation: ['dashboardPage'] } } },
+			{ name: 'receivablesSmtpApi', required: true, testedBy: 'receivablesSmtpConnectionTest', displayOptions: { show: { operation: ['emailReport'] } } },
+		],
+		properties: [
+			{
+				displayName: 'Operation',
+				name: 'operation',
+				type: 'options',
+				noDataExpression: true,
+				options: [
+					{ name: 'Aged Balance', value: 'agedBalance', description: 'Open amounts by age bucket (not due, 1–30, 31–60, 61–90, over 90 days) per customer, profile, sales rep or currency, disputed and promised apart', action: 'Compute the aged balance' },
+					{ name: 'Balance Cleaning', value: 'balanceCleaning', description: 'Payment promises, delay requests, disputes, doubtful debts, unapplied and ambiguous payments', action: 'List what to clean in the balance' },
+					{ name: 'Dashboard Page', value: 'dashboardPage', description: 'The receivables dashboard for a Webhook: login, then charts within the user\'s accreditation', action: 'Serve the dashboard page' },
+					{ name: 'Days Late', value: 'daysLate', description: 'Average days late and days to pay per customer, weighted by the amounts paid', action: 'Compute days late per customer' },
+					{ name: 'Dispute Analysis', value: 'disputeAnalysis', description: 'Disputes by category, customer, sales rep…: counts, amounts, ages, root causes', action: 'Analyse disputes' },
+					{ name: 'Distribution', value: 'distribution', description: 'Invoices delivered on time, average delay, cost per delivered invoice, per zone and courier', action: 'Report on invoice distribution' },
+					{ name: 'DSO & CEI', value: 'dsoCei', description: 'Monthly trend of the DSO (countback and simple methods) and of the collection effectiveness index', action: 'Compute DSO and CEI' },
+					{ name: 'E-Mail Report', value: 'emailReport', description: 'One e-mail with the files of the input items attached (PDF, CSV, XLSX)', action: 'Send a report by email' },
+					{ name: 'PDF Report', value: 'pdfReport', description: 'Every figure with charts in one PDF, named with the as-of date', action: 'Render the PDF report' },
+					{ name: 'Reminder Results', value: 'reminderResults', description: 'Reminders per stage and day, bounce rate, paid within N days, reminders per paid invoice', action: 'Report on reminder results' },
+				],
+				default: 'agedBalance',
+			},
+			...agedBalance.description,
+			...dsoCei.description,
+			...daysLate.description,
+			...balanceCleaning.description,
+			...reminderResults.description,
+			...disputeAnalysis.description,
+			...distribution.description,
+			...pdfReport.description,
+			...dashboardPage.description,
+			...emailReport.description,
+		],
+	};
+
+	methods = { credentialTest };
+
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		return await router.call(this);
+	}
+}

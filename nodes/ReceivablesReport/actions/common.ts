@@ -1,0 +1,180 @@
+import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import { updateDisplayOptions } from 'n8n-workflow';
+import { isReceivablesError, ReceivablesError, type ReportBaseOptions, type ReportScope } from '../../../core';
+import { errorJson, toNodeError } from '../../shared/errors';
+import { localiseRows, type Row } from '../helpers/rows';
+
+/** The operations that compute figures from the ledger (and share the as-of date and the options below). */
+export const FIGURE_OPERATIONS = ['agedBalance', 'dsoCei', 'daysLate', 'balanceCleaning', 'reminderResults', 'disputeAnalysis', 'distribution', 'pdfReport'];
+/** The operations whose output is rows (and can be one summary item instead). */
+export const ROW_OPERATIONS = FIGURE_OPERATIONS.filter((op) => op !== 'pdfReport');
+
+const LANGUAGE: INodeProperties = {
+	displayName: 'Language',
+	name: 'language',
+	type: 'options',
+	options: [
+		{ name: 'French', value: 'fr' },
+		{ name: 'English', value: 'en' },
+	],
+	default: 'fr',
+};
+
+const shared: INodeProperties[] = [
+	{
+		displayName: 'As Of',
+		name: 'asOf',
+		type: 'string',
+		default: '',
+		placeholder: '2026-03-31',
+		description:
+			'The date the figures are computed at (YYYY-MM-DD or DD/MM/YYYY). Empty: today in the time zone. A past date gives the figures as they were then: later payments, credit notes and disputes do not change them.',
+	},
+];
+
+const rowsOutput: INodeProperties[] = [
+	{
+		displayName: 'Output',
+		name: 'output',
+		type: 'options',
+		options: [
+			{ name: 'One Item per Row', value: 'rows', description: 'Flat rows for a spreadsheet, CSV or XLSX file: plain keys, amounts as decimal strings' },
+			{ name: 'One Item with the Whole Report', value: 'report', description: 'The report as computed, with amounts in minor units per currency' },
+		],
+		default: 'rows',
+	},
+	{ ...LANGUAGE, displayName: 'Column Names', description: 'Language of the row keys (column headings of a CSV or XLSX file)', displayOptions: { show: { output: ['rows'] } } },
+];
+
+const scopeOptions: INodeProperties[] = [
+	{ displayName: 'Currency', name: 'currency', type: 'string', default: '', placeholder: 'EUR', description: 'Only amounts in this currency (ISO 4217). Empty: every currency, each totalled apart.' },
+	{
+		displayName: 'Scope',
+		name: 'scopeLevel',
+		type: 'options',
+		options: [
+			{ name: 'Everything (Level 1)', value: 1 },
+			{ name: 'A Sales Rep\'s Customers (Level 2)', value: 2 },
+			{ name: 'A Group Head\'s Reps\' Customers (Level 3)', value: 3 },
+		],
+		default: 1,
+		description: 'The same accreditation levels as the tracking portal',
+	},
+	{ displayName: 'Staff Code', name: 'staffCode', type: 'string', default: '', description: 'The sales rep (level 2) or group head (level 3) the report is limited to' },
+	{ displayName: 'Time Zone', name: 'zone', type: 'string', default: 'Europe/Paris', description: 'IANA zone in which dates are counted' },
+];
+
+/** Properties shown by every figure operation; `extra` are operation-specific entries of the Options collection. */
+export function figureProperties(operation: string, extra: INodeProperties[] = [], rows = true): INodeProperties[] {
+	const options: INodeProperties = {
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add Option',
+		default: {},
+		options: [...scopeOptions, ...extra].sort((a, b) => a.displayName.localeCompare(b.displayName)),
+	};
+	return updateDisplayOptions({ show: { operation: [operation] } }, [...shared, ...(rows ? rowsOutput : []), options]);
+}
+
+export { LANGUAGE };
+
+/** A parameter as a trimmed string ('' when empty). */
+export function text(ctx: IExecuteFunctions, name: string, i: number, fallback = ''): string {
+	const value = ctx.getNodeParameter(name, i, fallback) as unknown;
+	return value === null || value === undefined ? '' : String(value).trim();
+}
+
+/** The Options collection of item `i`. */
+export function options(ctx: IExecuteFunctions, i: number): IDataObject {
+	return (ctx.getNodeParameter('options', i, {}) ?? {}) as IDataObject;
+}
+
+/** A list of whole numbers written "30, 60, 90" (or an array from an expression); undefined when empty. */
+export function dayList(value: unknown, field: string): number[] | undefined {
+	const parts = Array.isArray(value) ? value.map(String) : String(value ?? '').split(/[,;\s]+/);
+	const cleaned = parts.map((p) => p.trim()).filter(Boolean);
+	if (!cleaned.length) return undefined;
+	const days = cleaned.map(Number);
+	if (days.some((d) => !Number.isInteger(d) || d <= 0)) {
+		throw new ReceivablesError('REPORT_OPTION_INVALID', `${field}: "${cleaned.join(', ')}" is not a list of whole numbers of days / n'est pas une liste de nombres de jours.`, {
+			hint: 'Write positive whole numbers separated by commas, for example 30, 60, 90.',
+		});
+	}
+	return days;
+}
+
+/** The as-of date, currency, zone and scope of item `i`. */
+export function baseOptions(ctx: IExecuteFunctions, i: number): ReportBaseOptions {
+	const o = options(ctx, i);
+	const base: ReportBaseOptions = {};
+	const asOf = text(ctx, 'asOf', i);
+	if (asOf) base.asOf = asOf;
+	if (o.zone && String(o.zone).trim()) base.zone = String(o.zone).trim();
+	if (o.currency && String(o.currency).trim()) base.currency = String(o.currency).trim().toUpperCase();
+	const scope = scopeOf(o.scopeLevel, o.staffCode);
+	if (scope) base.scope = scope;
+	return base;
+}
+
+/** A report scope from a level and a staff code; undefined for everything. */
+export function scopeOf(level: unknown, staffCode: unknown): ReportScope | undefined {
+	const n = Number(level ?? 1);
+	if (!n || n === 1) return undefined;
+	if (n !== 2 && n !== 3) {
+		throw new ReceivablesError('REPORT_SCOPE_INVALID', `Scope level ${String(level)} does not exist / Le niveau ${String(level)} n'existe pas.`, { hint: 'Use 1 (everything), 2 (sales rep) or 3 (group head).' });
+	}
+	const code = String(staffCode ?? '').trim();
+	if (!code) {
+		throw new ReceivablesError('REPORT_SCOPE_INVALID', `Scope level ${n} needs a staff code / Le niveau ${n} demande un code de collaborateur.`, {
+			hint: n === 2 ? 'Fill in Staff Code with the sales rep\'s code.' : 'Fill in Staff Code with the group head\'s code.',
+		});
+	}
+	return { level: n as 2 | 3, staffCode: code };
+}
+
+/**
+ * Runs `work` for each input item (one report per item: usually the schedule's single item). A refusal of the core
+ * becomes an error item with Continue On Fail, otherwise a node error naming the item; other errors always stop.
+ */
+export async function perItem(
+	ctx: IExecuteFunctions,
+	work: (i: number, item: INodeExecutionData) => Promise<INodeExecutionData[]>,
+): Promise<INodeExecutionData[]> {
+	const items = ctx.getInputData();
+	const out: INodeExecutionData[] = [];
+	for (let i = 0; i < items.length; i++) {
+		try {
+			for (const result of await work(i, items[i])) out.push({ ...result, pairedItem: { item: i } });
+		} catch (error) {
+			if (!isReceivablesError(error) || !ctx.continueOnFail()) throw toNodeError(ctx.getNode(), error, i);
+			out.push({ json: { ...errorJson(error), input: items[i].json }, pairedItem: { item: i } });
+		}
+	}
+	return out;
+}
+
+
+/** Plain objects as items. */
+export function asItems(rows: IDataObject[]): INodeExecutionData[] {
+	return rows.map((json) => ({ json }));
+}
+
+/** The item(s) of a report: the whole report as one item, or its flat rows (headings in the chosen language). */
+export function reportItems<T extends object>(ctx: IExecuteFunctions, i: number, report: T, rows: (report: T) => Row[]): INodeExecutionData[] {
+	if (text(ctx, 'output', i, 'rows') === 'report') return [{ json: report as unknown as IDataObject }];
+	return asItems(localiseRows(rows(report), text(ctx, 'language', i, 'fr') === 'en' ? 'en' : 'fr'));
+}
+
+/** The From / To entries of the Options collection of the operations that cover a period. */
+export const PERIOD_OPTIONS = (fromDescription: string): INodeProperties[] => [
+	{ displayName: 'From', name: 'from', type: 'string', default: '', placeholder: '2026-01-01', description: fromDescription },
+	{ displayName: 'To', name: 'to', type: 'string', default: '', placeholder: '2026-03-31', description: 'Last day of the period (default: the as-of date)' },
+];
+
+export function period(o: IDataObject): { from?: string; to?: string } {
+	const out: { from?: string; to?: string } = {};
+	if (o.from && String(o.from).trim()) out.from = String(o.from).trim();
+	if (o.to && String(o.to).trim()) out.to = String(o.to).trim();
+	return out;
+}

@@ -1,0 +1,63 @@
+import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import { updateDisplayOptions } from 'n8n-workflow';
+import { handleDashboardRequest, type AgedGroupBy } from '../../../core';
+import { getLedger } from '../../shared/transport/ledger';
+import { dayList, options, perItem, text } from './common';
+
+const OPERATION = 'dashboardPage';
+const WEBHOOK_CREDENTIAL = 'receivablesWebhookApi';
+
+const properties: INodeProperties[] = [
+	{
+		displayName:
+			'Put this after a Webhook node (GET and POST, Respond: Using \'Respond to Webhook\' Node) and answer with Respond to Webhook: Respond With Text, body {{ $json.body }}, code {{ $json.httpStatus }}, header Content-Type {{ $json.headers["Content-Type"] }} and Referrer-Policy no-referrer. Users log in with their tracking-portal account and see only what their accreditation allows; sessions are signed with the secret of the Receivables Webhook credential.',
+		name: 'dashboardNotice',
+		type: 'notice',
+		default: '',
+	},
+	{ displayName: 'Form Action URL', name: 'actionUrl', type: 'string', default: '', description: 'Where the page\'s forms post; empty: the page\'s own address' },
+	{ displayName: 'Session Minutes', name: 'sessionMinutes', type: 'number', typeOptions: { minValue: 1 }, default: 30, description: 'How long a session lasts without activity' },
+	{ displayName: 'Company Name', name: 'company', type: 'string', default: '', description: 'Shown in the page header' },
+	{
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add Option',
+		default: {},
+		options: [
+			{ displayName: 'Aged Balance By', name: 'groupBy', type: 'options', options: [{ name: 'Customer', value: 'customer' }, { name: 'Dunning Profile', value: 'profile' }, { name: 'Sales Rep', value: 'sales_rep' }], default: 'customer' },
+			{ displayName: 'Buckets (Days Overdue)', name: 'buckets', type: 'string', default: '30, 60, 90' },
+			{ displayName: 'Currency', name: 'currency', type: 'string', default: '', placeholder: 'EUR', description: 'Only amounts in this currency. Empty: every currency, each totalled apart.' },
+			{ displayName: 'Months of Trend', name: 'months', type: 'number', typeOptions: { minValue: 1, maxValue: 36 }, default: 12 },
+			{ displayName: 'Time Zone', name: 'zone', type: 'string', default: 'Europe/Paris', description: 'IANA zone in which today\'s date and the dates are counted' },
+		],
+	},
+];
+
+export const description = updateDisplayOptions({ show: { operation: [OPERATION] } }, properties);
+
+/** Answers one webhook request of the dashboard: the login form, or the figures within the user's accreditation. */
+export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+	const ledger = await getLedger(this);
+	const credential = await this.getCredentials(WEBHOOK_CREDENTIAL);
+	const secret = String(credential.secret ?? '');
+	return [
+		await perItem(this, async (i, item) => {
+			const o = options(this, i);
+			const request = { body: (item.json.body ?? {}) as Record<string, unknown>, query: (item.json.query ?? {}) as Record<string, unknown> };
+			const response = await handleDashboardRequest(ledger, request, {
+				tokenSecret: secret,
+				actionUrl: text(this, 'actionUrl', i),
+				sessionSeconds: Math.round(Number(this.getNodeParameter('sessionMinutes', i, 30)) * 60),
+				company: text(this, 'company', i) || undefined,
+				overview: {
+					zone: o.zone ? String(o.zone).trim() || undefined : undefined,
+					currency: o.currency ? String(o.currency).trim().toUpperCase() || undefined : undefined,
+					months: o.months === undefined ? undefined : Number(o.months),
+					aged: { groupBy: (o.groupBy as AgedGroupBy) || 'customer', buckets: dayList(o.buckets, 'Buckets') },
+				},
+			});
+			return [{ json: { httpStatus: response.status, headers: response.headers as IDataObject, body: response.body } }];
+		}),
+	];
+}

@@ -1,0 +1,54 @@
+import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import { updateDisplayOptions } from 'n8n-workflow';
+import { disputeReport, type DisputeDimension } from '../../../core';
+import { getLedger } from '../../shared/transport/ledger';
+import { disputeRows } from '../helpers/rows';
+import { baseOptions, figureProperties, options, perItem, period, PERIOD_OPTIONS, reportItems, text } from './common';
+
+const OPERATION = 'disputeAnalysis';
+
+const properties: INodeProperties[] = [
+	{
+		displayName: 'Group By',
+		name: 'disputeGroupBy',
+		type: 'options',
+		options: [
+			{ name: 'Category', value: 'category' },
+			{ name: 'Customer', value: 'customer' },
+			{ name: 'Owner', value: 'owner' },
+			{ name: 'Resolution', value: 'resolution' },
+			{ name: 'Root Cause', value: 'root_cause' },
+			{ name: 'Sales Rep', value: 'sales_rep' },
+			{ name: 'Subcategory', value: 'subcategory' },
+		],
+		default: 'category',
+	},
+	{
+		displayName: 'Rows',
+		name: 'disputeView',
+		type: 'options',
+		options: [
+			{ name: 'One per Group', value: 'groups', description: 'Counts, open, resolved, justified, amount per currency, ages' },
+			{ name: 'One per Root Cause', value: 'rootCauses', description: 'The most frequent root causes with examples' },
+		],
+		default: 'groups',
+		displayOptions: { show: { output: ['rows'] } },
+	},
+];
+
+export const description: INodeProperties[] = [
+	...updateDisplayOptions({ show: { operation: [OPERATION] } }, properties.slice(0, 1)),
+	...figureProperties(OPERATION, PERIOD_OPTIONS('Disputes opened from this date (default: every dispute)')),
+	...updateDisplayOptions({ show: { operation: [OPERATION] } }, properties.slice(1)),
+];
+
+/** Disputes: counts, amounts, ages and root causes by category (the Dispute Classifier's analysis, scoped). */
+export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+	const ledger = await getLedger(this);
+	return [
+		await perItem(this, async (i) => {
+			const report = await disputeReport(ledger, { ...baseOptions(this, i), ...period(options(this, i)), groupBy: text(this, 'disputeGroupBy', i, 'category') as DisputeDimension });
+			return reportItems(this, i, report, (r) => disputeRows(r, text(this, 'disputeView', i, 'groups') === 'rootCauses' ? 'rootCauses' : 'groups'));
+		}),
+	];
+}

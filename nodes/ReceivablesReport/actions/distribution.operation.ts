@@ -1,0 +1,24 @@
+import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import { distributionReport } from '../../../core';
+import { getLedger } from '../../shared/transport/ledger';
+import { distributionRows } from '../helpers/rows';
+import { baseOptions, figureProperties, options, perItem, period, PERIOD_OPTIONS, reportItems } from './common';
+
+const OPERATION = 'distribution';
+
+export const description: INodeProperties[] = figureProperties(OPERATION, [
+	...PERIOD_OPTIONS('Waves planned from this date (default: the 90 days ending at the as-of date)'),
+	{ displayName: 'Grace Days', name: 'graceDays', type: 'number', typeOptions: { minValue: 0 }, default: 0, description: 'A delivery is on time when made at most this many days after the wave\'s planned date' },
+]);
+
+/** Invoice distribution per zone and courier: delivered on time, average delay, cost per delivered invoice. */
+export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+	const ledger = await getLedger(this);
+	return [
+		await perItem(this, async (i) => {
+			const o = options(this, i);
+			const report = await distributionReport(ledger, { ...baseOptions(this, i), ...period(o), graceDays: o.graceDays === undefined ? undefined : Number(o.graceDays) });
+			return reportItems(this, i, report, distributionRows);
+		}),
+	];
+}

@@ -1,0 +1,30 @@
+import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import { cei, dso } from '../../../core';
+import { getLedger } from '../../shared/transport/ledger';
+import { dsoCeiRows } from '../helpers/rows';
+import { baseOptions, figureProperties, options, perItem, reportItems } from './common';
+
+const OPERATION = 'dsoCei';
+
+export const description: INodeProperties[] = figureProperties(OPERATION, [
+	{ displayName: 'Months', name: 'months', type: 'number', typeOptions: { minValue: 1, maxValue: 36 }, default: 12, description: 'Months of the trend, ending with the month of the as-of date' },
+	{ displayName: 'Sales Months (Simple DSO)', name: 'salesMonths', type: 'number', typeOptions: { minValue: 1, maxValue: 12 }, default: 3, description: 'The simple DSO divides the receivables by the average daily sales of this many months' },
+]);
+
+/** Monthly trend of the DSO (countback and simple methods) and of the collection effectiveness index. */
+export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+	const ledger = await getLedger(this);
+	return [
+		await perItem(this, async (i) => {
+			const o = options(this, i);
+			const trend = { ...baseOptions(this, i), months: o.months === undefined ? undefined : Number(o.months) };
+			const salesMonths = o.salesMonths === undefined ? undefined : Number(o.salesMonths);
+			const [countback, simple, index] = await Promise.all([
+				dso(ledger, { ...trend, method: 'countback' }),
+				dso(ledger, { ...trend, method: 'simple', salesMonths }),
+				cei(ledger, trend),
+			]);
+			return reportItems(this, i, { asOf: countback.asOf, zone: countback.zone, dsoCountback: countback, dsoSimple: simple, cei: index }, (r) => dsoCeiRows(r.dsoCountback, r.dsoSimple, r.cei));
+		}),
+	];
+}
