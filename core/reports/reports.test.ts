@@ -359,4 +359,11 @@ describe('history', () => {
 		expect(overview.daysLate.rows.map((r) => r.customer)).toEqual(['B']);
 		await expect(agedBalance(ledger, { scope: { level: 2, staffCode: null } })).rejects.toMatchObject({ code: 'REPORT_OPTIONS_INVALID' });
 	});
+
+	it('keeps each allocation’s invoice issue date in step when the invoice is revised', async () => {
+		const [outcome] = await storeInvoices(ledger, [invoice('FA-2026-0200', 'B', 20000n, '2026-01-12', '2026-02-11')]);
+		expect(outcome.status).toBe('revised');
+		const rows = await ledger.query<{ issued: string }>(`SELECT a.invoice_issued_on::text AS issued FROM allocations a JOIN invoices i ON i.id = a.invoice_id WHERE i.number = 'FA-2026-0200'`);
+		expect(rows).toEqual([{ issued: '2026-01-12' }]);
+	});
 });

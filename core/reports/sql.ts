@@ -88,7 +88,7 @@ export function openItemsCte(date: string, where: string): string {
 	return `cand AS MATERIALIZED (
 		SELECT i.id FROM invoices i WHERE i.status = 'open' AND i.doc_type = 'invoice' AND i.issue_date <= ${date}::date
 		UNION
-		SELECT a.invoice_id FROM allocations a WHERE a.applied_on > ${date}::date
+		SELECT a.invoice_id FROM allocations a WHERE a.applied_on > ${date}::date AND a.invoice_issued_on <= ${date}::date
 		UNION
 		SELECT cn.credited_invoice_id FROM invoices cn
 		WHERE cn.doc_type = 'credit_note' AND cn.credited_invoice_id IS NOT NULL AND cn.issue_date > ${date}::date
