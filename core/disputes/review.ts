@@ -13,7 +13,7 @@ import type { TrainingExample } from './training';
 
 export interface QueueReviewInput {
 	text: string;
-	classification: Pick<DisputeClassification, 'category' | 'subcategory' | 'confidence' | 'language' | 'invoiceNumbers'> & Record<string, unknown>;
+	classification: Pick<DisputeClassification, 'category' | 'subcategory' | 'confidence' | 'language' | 'invoiceNumbers'> & Partial<DisputeClassification>;
 	source?: string;
 	/** The e-mail Message-ID: queuing the same message twice gives the same review. */
 	sourceRef?: string | null;

@@ -72,22 +72,22 @@ export class DisputeClassifier implements INodeType {
 						action: 'Analyse disputes',
 					},
 					{
-						name: 'Confirm Label',
-						value: 'confirmLabel',
-						description: 'A person gives the right category of a reply waiting for review (kept for retraining); a dispute label opens the dispute',
-						action: 'Confirm the label of a reviewed reply',
-					},
-					{
 						name: 'Classify',
 						value: 'classify',
 						description: 'Read a reply or call note: category, subcategory, confidence, evidence, invoice numbers, amounts, promised date (offline)',
 						action: 'Classify a customer reply',
 					},
 					{
+						name: 'Confirm Label',
+						value: 'confirmLabel',
+						description: 'A person gives the right category of a reply waiting for review (kept for retraining); a dispute label opens the dispute',
+						action: 'Confirm the label of a reviewed reply',
+					},
+					{
 						name: 'Notify by E-Mail',
 						value: 'notify',
 						description: 'E-mail the dispute owner, the customer\'s collector or the team what the reply said and what was done',
-						action: 'Notify by e-mail',
+						action: 'Notify the owner',
 					},
 					{
 						name: 'Open Dispute',

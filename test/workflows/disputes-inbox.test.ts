@@ -2,7 +2,8 @@ import path from 'node:path';
 import type { IDataObject } from 'n8n-workflow';
 import { addDays, todayIn, type Ledger } from '../../core';
 import { dropTestLedger } from '../helpers/db';
-import { addCustomer, addInvoice } from '../helpers/dunning';
+import { addCustomer, addInvoice, seedStaff } from '../helpers/dunning';
+import { startSmtpSink, type SmtpSink } from '../helpers/smtpSink';
 import { closeEngine, loadWorkflow, PACKAGE_ROOT, runWorkflow } from '../helpers/engine';
 import { credentialsFor, dunningLedger } from './dunning-helpers';
 
@@ -13,21 +14,25 @@ function mail(messageId: string, subject: string, text: string, date = new Date(
 
 describe('workflow: dispute inbox', () => {
 	let ledger: Ledger;
+	let sink: SmtpSink;
 
 	beforeAll(async () => {
 		ledger = await dunningLedger();
-		const c = await addCustomer(ledger, { externalId: 'IN-1', name: 'Quincaillerie du Plateau', salesRep: 'REP1' });
+		sink = await startSmtpSink();
+		await seedStaff(ledger);
+		const c = await addCustomer(ledger, { externalId: 'IN-1', name: 'Quincaillerie du Plateau', salesRep: 'REP1', collector: 'COL1' });
 		await addInvoice(ledger, { customerId: c, number: 'FV-2026-0101', dueDate: addDays(todayIn('Europe/Paris'), -3), amount: 240000n });
 		await addInvoice(ledger, { customerId: c, number: 'FV-2026-0102', dueDate: addDays(todayIn('Europe/Paris'), -3), amount: 60000n });
 		await addInvoice(ledger, { customerId: c, number: 'FV-2026-0103', dueDate: addDays(todayIn('Europe/Paris'), -3), amount: 30000n });
 	});
 
 	afterAll(async () => {
+		await sink.close();
 		await closeEngine();
 		await dropTestLedger(ledger);
 	});
 
-	test('opens disputes, records promises and announced payments, sets aside automatic replies, sends the rest to review', async () => {
+	test('opens disputes, records promises and announced payments, sets aside automatic replies, queues the rest for review, e-mails each action', async () => {
 		const promised = addDays(todayIn('Europe/Paris'), 10);
 		const items = [
 			mail('<d1@client>', 'RE: Relance facture FV-2026-0101', "Bonjour,\nCe n'est pas la livraison le problème, c'est le prix de la facture FV-2026-0101 : 14,50 € au lieu de 12,90 € du devis. Merci de corriger.\nCordialement\n\nLe 02/03/2026 à 09:00, Relances <relance@novafer.fr> a écrit :\n> Merci de régler la facture FV-2026-0101."),
@@ -37,26 +42,47 @@ describe('workflow: dispute inbox', () => {
 			mail('<r1@client>', 'RE: Relance', "Bonjour, serait-il possible d'étaler le paiement en trois mensualités ? Notre trésorerie est tendue."),
 			mail('<x1@client>', 'RE: Relance', 'Bonjour, la facture FV-9999-0001 comporte une erreur de TVA, merci de la refaire.'),
 		];
-		const result = await runWorkflow(loadWorkflow(path.join(PACKAGE_ROOT, 'workflows', 'disputes-inbox.json')), { credentials: credentialsFor(ledger), triggerItems: items });
+		const result = await runWorkflow(loadWorkflow(path.join(PACKAGE_ROOT, 'workflows', 'disputes-inbox.json')), { credentials: credentialsFor(ledger, sink), triggerItems: items });
 		expect(result.error).toBeUndefined();
 		const classified = result.json('Read the reply').map((j) => (j.classification as IDataObject).category);
 		expect(classified).toEqual(['commercial', 'payment_promise', 'payment_sent', 'auto_reply', 'delay_request', 'administrative']);
 
-		const opened = result.json('Notify: dispute opened');
+		const opened = result.json('E-mail the owner: dispute opened');
 		expect(opened).toEqual([expect.objectContaining({ status: 'opened', category: 'commercial', owner: 'REP1', invoices: [expect.objectContaining({ number: 'FV-2026-0101' })] })]);
-		expect(result.json('Notify: promise recorded')).toEqual([expect.objectContaining({ outcome: 'promise', promises: [expect.objectContaining({ invoice: 'FV-2026-0102', promisedOn: promised })] })]);
-		expect(result.json('Notify: payment announced')).toEqual([expect.objectContaining({ outcome: 'payment_sent', paymentReference: 'TRF-2026-88412' })]);
+		expect(opened[0].notification).toMatchObject({ sent: true, to: ['sophie.martin@vendor.example'] });
+		expect(result.json('E-mail the collector: promise recorded')).toEqual([expect.objectContaining({ outcome: 'promise', promises: [expect.objectContaining({ invoice: 'FV-2026-0102', promisedOn: promised })] })]);
+		expect(result.json('E-mail the collector: payment announced')).toEqual([expect.objectContaining({ outcome: 'payment_sent', paymentReference: 'TRF-2026-88412' })]);
 		expect(result.json('Automatic reply: set aside')).toHaveLength(1);
-		// Human review runs once per branch that reaches it.
-		const runs = result.run.data.resultData.runData['Human review']?.length ?? 0;
-		const review = Array.from({ length: runs }, (_, r) => result.json('Human review', 0, r)).flat();
+		// The review queue is reached from two branches: the unsure result and the dispute on an unknown invoice.
+		const runs = result.run.data.resultData.runData['E-mail the team: reply to review']?.length ?? 0;
+		const review = Array.from({ length: runs }, (_, r) => result.json('E-mail the team: reply to review', 0, r)).flat();
 		expect(review).toHaveLength(2);
-		expect(review.some((j) => j.code === 'DISPUTE_NO_INVOICE')).toBe(true);
-		expect(review.some((j) => (j.classification as IDataObject | undefined)?.category === 'delay_request')).toBe(true);
+		expect(review.some((j) => j.reason === 'dispute_no_invoice' && (j.predicted as IDataObject).category === 'administrative')).toBe(true);
+		expect(review.some((j) => (j.predicted as IDataObject).category === 'delay_request')).toBe(true);
+		const queue = await ledger.query<{ source_ref: string; status: string; predicted_category: string }>('SELECT source_ref, status, predicted_category FROM dispute_reviews ORDER BY source_ref');
+		expect(queue).toEqual([
+			{ source_ref: '<r1@client>', status: 'pending', predicted_category: 'delay_request' },
+			{ source_ref: '<x1@client>', status: 'pending', predicted_category: 'administrative' },
+		]);
+
+		// Every action was e-mailed: the sales rep for the dispute, the collector for the promise and the payment, the team for the reviews
+		// (the unknown invoice has no customer, so no collector).
+		const mails = await sink.parsed();
+		const to = mails.map((m) => `${(m.to as { text: string }).text} | ${m.subject}`).sort();
+		expect(to).toEqual([
+			'credit-management@example.com | Réponse client à vérifier / Customer reply to review',
+			'credit-management@example.com | Réponse client à vérifier / Customer reply to review — FV-9999-0001',
+			'karim.benali@vendor.example | Paiement annoncé / Payment announced — IN-1 — FV-2026-0103',
+			'karim.benali@vendor.example | Promesse de paiement enregistrée / Payment promise recorded — IN-1 — FV-2026-0102',
+			'sophie.martin@vendor.example | Litige ouvert / Dispute opened — IN-1 — FV-2026-0101',
+		]);
+		const disputeMail = mails.find((m) => String(m.subject).startsWith('Litige'));
+		expect(disputeMail?.text).toContain('FV-2026-0101');
+		expect(disputeMail?.text).toMatch(/Litige \/ Dispute: #\d+/);
 
 		// The same mailbox read again (a retried execution) opens no second dispute.
-		const again = await runWorkflow(loadWorkflow(path.join(PACKAGE_ROOT, 'workflows', 'disputes-inbox.json')), { credentials: credentialsFor(ledger), triggerItems: [items[0]] });
-		expect(again.json('Notify: dispute opened')).toEqual([expect.objectContaining({ status: 'existing', disputeId: (opened[0] as IDataObject).disputeId })]);
+		const again = await runWorkflow(loadWorkflow(path.join(PACKAGE_ROOT, 'workflows', 'disputes-inbox.json')), { credentials: credentialsFor(ledger, sink), triggerItems: [items[0]] });
+		expect(again.json('E-mail the owner: dispute opened')).toEqual([expect.objectContaining({ status: 'existing', disputeId: (opened[0] as IDataObject).disputeId })]);
 		const disputes = await ledger.query<{ category: string; source_ref: string }>('SELECT category, source_ref FROM disputes');
 		expect(disputes).toEqual([{ category: 'commercial', source_ref: '<d1@client>' }]);
 		const promises = await ledger.query<{ source: string; status: string }>('SELECT source, status FROM promises ORDER BY source');

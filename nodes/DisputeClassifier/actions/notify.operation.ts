@@ -29,6 +29,16 @@ const properties: INodeProperties[] = [
 		description: 'Who is told when neither the owner nor the customer\'s collector has an e-mail address in the ledger (staff)',
 	},
 	{
+		displayName: 'Classification',
+		name: 'notifyClassification',
+		type: 'json',
+		default: '={{ $json.classification }}',
+		description: 'The result of Classify for this reply (the classification field of the Classify node\'s item)',
+	},
+	{ displayName: 'Reply From', name: 'replyFrom', type: 'string', default: '={{ $json.from || $json.sender }}' },
+	{ displayName: 'Reply Subject', name: 'replySubject', type: 'string', default: '={{ $json.subject }}' },
+	{ displayName: 'Reply Date', name: 'replyDate', type: 'string', default: '={{ $json.date || $json.receivedAt }}' },
+	{
 		displayName: 'Options',
 		name: 'options',
 		type: 'collection',
@@ -44,10 +54,15 @@ const displayOptions = { show: { operation: ['notify'] } };
 
 export const description = updateDisplayOptions(displayOptions, properties);
 
-/** The e-mail the reply came in, wherever the item carries it: itself, or its input (Rejected outputs). */
-function messageOf(json: IDataObject): IDataObject {
-	const nested = json.input as IDataObject | undefined;
-	return json.subject || json.from ? json : nested ?? {};
+function classificationOf(value: unknown): ReplyNotificationInput['classification'] {
+	if (typeof value === 'string' && value.trim()) {
+		try {
+			return JSON.parse(value) as ReplyNotificationInput['classification'];
+		} catch {
+			return {};
+		}
+	}
+	return value && typeof value === 'object' ? (value as ReplyNotificationInput['classification']) : {};
 }
 
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
@@ -59,9 +74,10 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 	const prepared = [];
 	for (let i = 0; i < items.length; i++) {
 		const json = items[i].json;
-		const message = messageOf(json);
-		const classification = (json.classification ?? message.classification ?? {}) as ReplyNotificationInput['classification'];
-		const customer = (json.customerExternalId ?? json.customer ?? null) as string | null;
+		const classification = classificationOf(this.getNodeParameter('notifyClassification', i, {}));
+		const customerField = json.customerExternalId ?? json.customer ?? null;
+		// Record Outcome gives the customer as an object, Open Dispute and the review queue as its code.
+		const customer = customerField && typeof customerField === 'object' ? String((customerField as IDataObject).externalId ?? (customerField as IDataObject).code ?? '') || null : (customerField as string | null);
 		const owner = (json.owner ?? null) as string | null;
 		const to = await notificationRecipients(ledger, { owner, customer, invoiceNumbers: classification.invoiceNumbers ?? [] }, text(this, 'fallbackRecipient', i));
 		if (!to.length) throw new NodeOperationError(this.getNode(), 'Nobody to notify', { description: 'Fill in Team E-Mail, or give the owner or the collector an e-mail address in the staff list.', itemIndex: i });
@@ -69,7 +85,7 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 		const n = replyNotification({
 			event: text(this, 'event', i) as ReplyNotificationInput['event'],
 			classification,
-			message: { from: message.from as string, subject: message.subject as string, date: message.date as string },
+			message: { from: text(this, 'replyFrom', i), subject: text(this, 'replySubject', i), date: text(this, 'replyDate', i) },
 			result: { disputeId: json.disputeId as string, owner, dueOn: json.dueOn as string, reviewId: json.reviewId as string, customer, reason: (json.reason ?? json.code) as string },
 			link: options.link ? String(options.link) : null,
 		});
