@@ -118,6 +118,25 @@ describe('PDF report', () => {
 		for (let p = 1; p <= Number(pages); p++) expect(greyVariance(pageRaster(fr, p, 30))).toBeGreaterThan(100);
 	});
 
+	it('says so where there is nothing to show (a new ledger), without failing', async () => {
+		const full = sampleOverview();
+		const empty: typeof full = {
+			...full,
+			aged: { ...full.aged, rows: [], totals: [] },
+			dso: { ...full.dso, points: [] },
+			dsoSimple: { ...full.dsoSimple, points: [] },
+			cei: { ...full.cei, points: [] },
+			daysLate: { ...full.daysLate, rows: [] },
+			cleaning: { ...full.cleaning, sections: full.cleaning.sections.map((s) => ({ ...s, count: 0, totals: [], items: [] })) },
+			reminders: { ...full.reminders, volumes: [], stages: [], paidInvoices: 0, remindersPerPaidInvoice: null },
+			disputes: { ...full.disputes, totals: { count: 0, open: 0, resolved: 0, amounts: [] }, groups: [], rootCauses: [] },
+			distribution: { ...full.distribution, rows: [] },
+		};
+		const text = pdfText(await renderReportPdf(empty, { language: 'en' }));
+		expect(text).toContain('Receivables report');
+		expect(text.match(/No data for the period\./g)?.length).toBeGreaterThanOrEqual(5);
+	});
+
 	it('is the same document for the same figures, apart from its creation date', async () => {
 		const again = await renderReportPdf(sampleOverview(), { language: 'fr', company: 'Atlas Distribution SA' });
 		expect(pdfText(again)).toBe(pdfText(fr));
