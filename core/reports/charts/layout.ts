@@ -264,7 +264,12 @@ export function layoutLineChart(spec: LineChartSpec): ChartGeometry {
 	shapes.push(...top.shapes);
 	const tickLabels = axis.ticks.map((t) => formatUnits(t, spec.unit, lang, true));
 	const left = 10 + Math.max(...tickLabels.map((l) => textWidth(l, 10)));
-	const right = width - 14;
+	// Room on the right for each series' last value, written beside its last point.
+	const lastLabels = units.map((u) => {
+		const known = u.filter((v): v is bigint => v !== null);
+		return known.length ? formatUnits(known[known.length - 1], spec.unit, lang, true) : '';
+	});
+	const right = width - 10 - Math.max(0, ...lastLabels.map((l) => textWidth(l, 9.5, true))) - 6;
 	const plotTop = top.bottom + 12;
 	const bottom = height - 22;
 	const band = (right - left) / n;
@@ -291,7 +296,7 @@ export function layoutLineChart(spec: LineChartSpec): ChartGeometry {
 		});
 		flush();
 	});
-	// The last value of each series is written above its point; labels too close are moved apart.
+	// The last value of each series is written to the right of its point; labels too close are moved apart.
 	const ends: Array<{ x: number; y: number; text: string; fill: string }> = [];
 	units.forEach((u, s) => {
 		let last = -1;
@@ -300,12 +305,11 @@ export function layoutLineChart(spec: LineChartSpec): ChartGeometry {
 			last = i;
 			shapes.push({ kind: 'circle', cx: xOf(i), cy: y(v), r: 3.2, fill: colors[s], tooltip: `${spec.series[s].label} — ${spec.categories[i]}: ${formatUnits(v, spec.unit, lang)}`, data: { series: spec.series[s].key, category: spec.categories[i], value: rawValue(v, spec.unit) } });
 		});
-		if (last >= 0) ends.push({ x: xOf(last) - 6, y: y(u[last] as bigint) - 7, text: formatUnits(u[last] as bigint, spec.unit, lang, true), fill: colors[s] });
+		if (last >= 0) ends.push({ x: xOf(last) + 7, y: y(u[last] as bigint) + 3.5, text: lastLabels[s], fill: colors[s] });
 	});
 	ends.sort((a, b) => a.y - b.y);
-	// A label too close to the one above goes under its own point.
-	for (let i = 1; i < ends.length; i++) if (Math.abs(ends[i].x - ends[i - 1].x) < 40 && ends[i].y - ends[i - 1].y < 12) ends[i].y = Math.max(ends[i].y + 21, ends[i - 1].y + 12);
-	for (const e of ends) shapes.push({ kind: 'text', x: round(e.x), y: round(e.y), text: e.text, size: 9.5, anchor: 'end', fill: e.fill, bold: true });
+	for (let i = 1; i < ends.length; i++) if (Math.abs(ends[i].x - ends[i - 1].x) < 40 && ends[i].y - ends[i - 1].y < 11) ends[i].y = ends[i - 1].y + 11;
+	for (const e of ends) shapes.push({ kind: 'text', x: round(e.x), y: round(e.y), text: e.text, size: 9.5, anchor: 'start', fill: e.fill, bold: true });
 	const sentence = lang === 'fr'
 		? `Courbe${spec.series.length > 1 ? 's' : ''} sur ${spec.categories.length} période(s) : ${spec.series.map((s) => s.label).join(', ')}.`
 		: `Line chart over ${spec.categories.length} period(s): ${spec.series.map((s) => s.label).join(', ')}.`;
