@@ -9,7 +9,13 @@
  *     The ledgers are loaded with COPY.
  *  3. 10,000 letters (PDF) produced one after another: peak RSS, and RSS growth between the first and the last
  *     tenth (flat memory).
- * Every schema is dropped afterwards. BENCH_DUNNING=emails,planning,letters picks parts; BENCH_EXPLAIN=1 logs the
+ *  4. The same reminders sent by two n8n workflows run the same way (n8n-core's engine in this process, n8n-nodes-base's
+ *     real nodes): Manual Trigger → Reminder Step (Send Reminder E-Mails, planning included) against Manual Trigger →
+ *     Reminder Step (Plan Reminders) → n8n's own Send Email node (v2.1, the subject and text built by expressions,
+ *     one item per customer; a Limit node passes a fifth of them: its cost per message does not depend on the
+ *     volume, it opens one SMTP connection per message). The Send Email flow does less (no claim, no history, no
+ *     Message-ID recorded), so the comparison favours it. Goal: Reminder Step ≥ 10× the messages/s.
+ * Every schema is dropped afterwards. BENCH_DUNNING=emails,workflows,planning,letters picks parts; BENCH_EXPLAIN=1 logs the
  * plan of the planning query.
  */
 import { connect } from 'node:net';
@@ -27,6 +33,7 @@ import {
 	savePolicy,
 	type Ledger,
 } from '../core';
+import { closeEngine, runWorkflow, type WorkflowJson } from '../test/helpers/engine';
 import { startSmtpSink } from '../test/helpers/smtpSink';
 import type { BenchContext, BenchFn } from './lib/types';
 
@@ -178,6 +185,131 @@ async function emails(ctx: BenchContext, schemas: string[]): Promise<void> {
 	}
 }
 
+function credentialsFor(databaseUrl: string, schema: string, smtp: { host: string; port: number }): Record<string, Record<string, string | number | boolean>> {
+	const url = new URL(databaseUrl);
+	return {
+		receivablesLedgerApi: {
+			host: url.hostname,
+			port: Number(url.port || 5432),
+			database: url.pathname.replace(/^\//, '') || 'postgres',
+			user: decodeURIComponent(url.username || 'postgres'),
+			password: decodeURIComponent(url.password || ''),
+			ssl: 'disable',
+			schema,
+		},
+		receivablesSmtpApi: { host: smtp.host, port: smtp.port, secure: false, disableStartTls: true, user: '', password: '' },
+		smtp: { host: smtp.host, port: smtp.port, secure: false, disableStartTls: true, user: '', password: '' },
+	};
+}
+
+const LEDGER_CREDENTIAL = { receivablesLedgerApi: { id: 'rcvLedgerCred001', name: 'Receivables Ledger' } };
+
+function reminderStepWorkflow(): WorkflowJson {
+	return {
+		name: 'level 1 through Reminder Step',
+		nodes: [
+			{ id: 'r1', name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} },
+			{
+				id: 'r2',
+				name: 'Send level1 reminders',
+				type: 'n8n-nodes-receivables.reminderStep',
+				typeVersion: 1,
+				position: [240, 0],
+				parameters: { operation: 'sendEmail', source: 'plan', stage: 'level1', asOf: AS_OF, senderEmail: 'relances@acme.example', senderName: 'Relances', companyName: 'ACME SAS', sendOptions: { concurrency: CONCURRENCY } },
+				credentials: { ...LEDGER_CREDENTIAL, receivablesSmtpApi: { id: 'rcvSmtpCred00001', name: 'Receivables SMTP' } },
+			},
+		],
+		connections: { Start: { main: [[{ node: 'Send level1 reminders', type: 'main', index: 0 }]] } },
+	} as WorkflowJson;
+}
+
+/** The same reminders with n8n's own Send Email node: planned by Reminder Step, written by expressions. */
+function sendEmailWorkflow(sample: number): WorkflowJson {
+	const text =
+		"={{ 'Bonjour,\\n\\nSauf erreur de notre part, les factures suivantes restent impayées :\\n\\n' + $json.invoices.map(i => '- Facture ' + i.number + ', échue le ' + i.dueDate + ' : ' + i.open + ' ' + $json.currency + ' restant dû').join('\\n') + '\\n\\nTotal restant dû : ' + $json.totalOpen + ' ' + $json.currency + '.\\n\\nCordialement,\\nService recouvrement\\nACME SAS' }}";
+	return {
+		name: 'level 1 through n8n Send Email',
+		nodes: [
+			{ id: 'e1', name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} },
+			{
+				id: 'e2',
+				name: 'Plan level1',
+				type: 'n8n-nodes-receivables.reminderStep',
+				typeVersion: 1,
+				position: [240, 0],
+				parameters: { operation: 'plan', stage: 'level1', asOf: AS_OF },
+				credentials: LEDGER_CREDENTIAL,
+			},
+			{ id: 'e4', name: 'Sample', type: 'n8n-nodes-base.limit', typeVersion: 1, position: [360, 0], parameters: { maxItems: sample } },
+			{
+				id: 'e3',
+				name: 'Send Email',
+				type: 'n8n-nodes-base.emailSend',
+				typeVersion: 2.1,
+				position: [480, 0],
+				parameters: {
+					fromEmail: 'Relances <relances@acme.example>',
+					toEmail: "={{ $json.to.join(', ') }}",
+					subject: "={{ 'Relance : facture(s) échue(s) – ' + $json.totalOpen + ' ' + $json.currency }}",
+					emailFormat: 'text',
+					text,
+					options: { ccEmail: "={{ $json.cc.join(', ') }}", appendAttribution: false },
+				},
+				credentials: { smtp: { id: 'benchSmtp', name: 'SMTP' } },
+			},
+		],
+		connections: {
+			Start: { main: [[{ node: 'Plan level1', type: 'main', index: 0 }]] },
+			'Plan level1': { main: [[{ node: 'Sample', type: 'main', index: 0 }]] },
+			Sample: { main: [[{ node: 'Send Email', type: 'main', index: 0 }]] },
+		},
+	} as WorkflowJson;
+}
+
+/** Reminder Step against n8n's Send Email node, both in an n8n workflow on the same ledger and sink. */
+async function workflows(ctx: BenchContext, schemas: string[]): Promise<void> {
+	const count = Math.max(100, Math.round(10_000 * ctx.scale));
+	// n8n's Send Email opens a new SMTP connection per item, so its cost per message does not depend on the volume:
+	// it sends a fifth of the planned reminders (the whole plan is still read and handed to it)
+	const sample = Math.max(100, Math.round(count / 5));
+	const sink = await startSmtpSink({ keep: false });
+	const ledger = await freshLedger(ctx, schemas, 'wf');
+	try {
+		await savePolicy(ledger, {
+			code: 'standard',
+			name: 'Standard',
+			stages: [{ code: 'level1', kind: 'reminder', offsetDays: 5, channels: ['email', 'letter'], template: 'reminder_1', grouping: 'statement', cc: ['ventes@acme.example'] }],
+		});
+		await loadCustomers(ledger, count, true);
+		await loadInvoices(ledger, count, count, 0);
+		const credentials = credentialsFor(ctx.databaseUrl, ledger.schema, sink.config);
+
+		let n8nStatus = '';
+		const n8nMs = await timeIt(async () => {
+			const run = await runWorkflow(sendEmailWorkflow(sample), { credentials });
+			n8nStatus = `${run.status} ${run.error?.message ?? ''}`.trim();
+		});
+		const viaSendEmail = sink.received.length;
+		if (viaSendEmail !== sample) throw new Error(`n8n Send Email flow: ${n8nStatus}; the sink received ${viaSendEmail} of ${sample}`);
+		let sent = 0;
+		const stepMs = await timeIt(async () => {
+			const run = await runWorkflow(reminderStepWorkflow(), { credentials });
+			if (run.status !== 'success') throw new Error(`Reminder Step flow: ${run.status} ${run.error?.message ?? ''}`);
+			sent = run.json('Send level1 reminders', 0).length;
+		});
+		if (sent !== count || sink.received.length - viaSendEmail !== count) throw new Error(`Reminder Step flow sent ${sent}, the sink received ${sink.received.length - viaSendEmail}`);
+		const n8nRate = (sample / n8nMs) * 1000;
+		const stepRate = (count / stepMs) * 1000;
+		ctx.metric(`n8n workflow, Send Email node (${sample} of the ${count} planned)`, Math.round(n8nRate), 'messages/s');
+		ctx.metric(`n8n workflow, Reminder Step (${count})`, Math.round(stepRate), 'messages/s');
+		ctx.ratio('in an n8n workflow: Reminder Step vs n8n Send Email node', stepRate / n8nRate, '≥ 10×');
+	} finally {
+		await closeEngine();
+		await ledger.close();
+		await sink.close();
+	}
+}
+
 async function planning(ctx: BenchContext, schemas: string[]): Promise<void> {
 	const due = 1_000;
 	const customers = 2_000;
@@ -259,8 +391,9 @@ async function letters(ctx: BenchContext, schemas: string[]): Promise<void> {
 const bench: BenchFn = async (ctx) => {
 	const schemas: string[] = [];
 	try {
-		const only = (process.env.BENCH_DUNNING ?? 'emails,planning,letters').split(',');
+		const only = (process.env.BENCH_DUNNING ?? 'emails,workflows,planning,letters').split(',');
 		if (only.includes('emails')) await emails(ctx, schemas);
+		if (only.includes('workflows')) await workflows(ctx, schemas);
 		if (only.includes('planning')) await planning(ctx, schemas);
 		if (only.includes('letters')) await letters(ctx, schemas);
 	} finally {
