@@ -1,5 +1,5 @@
 import type { Ledger } from '../ledger';
-import { callListCsv } from '../contacts';
+import { callListCsv, recordCallOutcome } from '../contacts';
 import { createTestLedger, dropTestLedger } from '../../test/helpers/db';
 import { addCustomer, addInvoice, seedStaff } from '../../test/helpers/dunning';
 import { createReminderCallTasks } from './calls';
@@ -91,5 +91,11 @@ describe('createReminderCallTasks (call channel)', () => {
 		const again = await createReminderCallTasks(ledger, (await planReminders(ledger, { stage: 'level2', asOf: AS_OF, policy: 'phone_first' })).due);
 		expect(again).toEqual([]);
 		expect(await ledger.query("SELECT 1 FROM contact_tasks WHERE customer_id = $1", [c])).toHaveLength(1);
+
+		// the collector calls and records a promise on the task, as for a quality call: the task is done
+		await recordCallOutcome(ledger, { taskId: made.taskId, outcome: 'promise', promiseDate: '2025-10-31', asOf: AS_OF, actor: 'COL2' });
+		const [closed] = await ledger.query<{ status: string; outcome: string }>('SELECT status, outcome FROM contact_tasks WHERE id = $1', [made.taskId]);
+		expect(closed).toEqual({ status: 'done', outcome: 'promise' });
+		expect(await ledger.query("SELECT 1 FROM promises WHERE customer_id = $1 AND promised_on = '2025-10-31'", [c])).not.toHaveLength(0);
 	});
 });
