@@ -42,7 +42,7 @@ function median(values: number[]): number {
  * PAID_LATER paid 10 days after the report's date, the rest paid before it (1 in 50 by a credit note instead of
  * a payment). One payment and one allocation per paid invoice.
  */
-async function load(ledger: Ledger, size: number): Promise<void> {
+export async function load(ledger: Ledger, size: number): Promise<void> {
 	await ledger.withClient(async (client) => {
 		await client.query(`INSERT INTO staff (code, name, roles) SELECT 'REP' || g, 'Rep ' || g, '{sales_rep}' FROM generate_series(0, 19) g`);
 		await copyRows(client, 'customers', ['external_id', 'name', 'sales_rep_code', 'emails'], (function* () {

@@ -94,19 +94,24 @@ export function openItemsCte(date: string, where: string): string {
 		WHERE cn.doc_type = 'credit_note' AND cn.credited_invoice_id IS NOT NULL AND cn.issue_date > ${date}::date
 	),
 	open_items AS MATERIALIZED (
-		SELECT i.id, i.customer_id, i.currency::text AS currency, i.issue_date, i.due_date,
-			i.payable_minor
-				- coalesce((SELECT sum(a.amount_minor) FROM allocations a WHERE a.invoice_id = i.id AND a.applied_on <= ${date}::date), 0)
-				- coalesce((SELECT sum(cn.payable_minor) FROM invoices cn
-					WHERE cn.credited_invoice_id = i.id AND cn.doc_type = 'credit_note' AND cn.issue_date <= ${date}::date), 0) AS open
-		FROM cand JOIN invoices i ON i.id = cand.id JOIN customers c ON c.id = i.customer_id
-		WHERE i.doc_type = 'invoice' AND i.status <> 'cancelled' AND i.issue_date <= ${date}::date AND (${where})
+		SELECT x.* FROM cand CROSS JOIN LATERAL (
+			SELECT i.id, i.customer_id, i.currency::text AS currency, i.issue_date, i.due_date,
+				i.payable_minor
+					- coalesce((SELECT sum(a.amount_minor) FROM allocations a WHERE a.invoice_id = i.id AND a.applied_on <= ${date}::date), 0)
+					- coalesce((SELECT sum(cn.payable_minor) FROM invoices cn
+						WHERE cn.credited_invoice_id = i.id AND cn.doc_type = 'credit_note' AND cn.issue_date <= ${date}::date), 0) AS open
+			FROM invoices i JOIN customers c ON c.id = i.customer_id
+			WHERE i.id = cand.id AND i.doc_type = 'invoice' AND i.status <> 'cancelled' AND i.issue_date <= ${date}::date AND (${where})
+			-- OFFSET 0 keeps this a lookup by key per candidate (the planner would otherwise scan every invoice).
+			OFFSET 0
+		) x
 	)`;
 }
 
 /**
- * The date each invoice of the query `ids` (one column of invoice ids) was settled (its balance reached zero through allocations and credit notes), or
- * null when it is still open at `asOf`; facts after `asOf` are ignored. `settled(invoice_id, settled_on)`.
+ * The date each invoice of the query `ids` (one column of invoice ids) was settled (its balance reached zero
+ * through allocations and credit notes), or null when it is still open at `asOf`; facts after `asOf` are ignored.
+ * `settled(invoice_id, settled_on)`.
  */
 export function settledCte(ids: string, asOf: string): string {
 	return `settle_events AS (
