@@ -1,7 +1,7 @@
 import path from 'node:path';
 import type { Ledger } from '../../core';
 import { dropTestLedger } from '../helpers/db';
-import { closeEngine, loadWorkflow, PACKAGE_ROOT, runWorkflow } from '../helpers/engine';
+import { closeEngine, loadWorkflow, PACKAGE_ROOT, runWorkflow, setNodeParameters } from '../helpers/engine';
 import { startSmtpSink, type SmtpSink } from '../helpers/smtpSink';
 import { credentialsFor } from './dunning-helpers';
 import { CUSTOMER_NAMES, pdfText, plain, reportsLedger, today } from './reports-helpers';
@@ -65,4 +65,14 @@ describe('workflow: Reports — weekly receivables report (PDF) to the finance m
 		// (the name column is cut to fit the page when amounts are wide)
 		expect(text).toMatch(/Casa Négoce[^\n]* 10 000,00 MAD 0,00 MAD 0,00 MAD 0,00 MAD 10 000,00 MAD/);
 	}, 120_000);
+
+	test('a wrong as-of date stops the run with an error naming the node, the date and the fix; nothing is sent', async () => {
+		const before = sink.received.length;
+		const workflow = setNodeParameters(loadWorkflow(path.join(PACKAGE_ROOT, 'workflows', 'reports-weekly-pdf.json')), 'Receivables report (PDF)', { asOf: '31/02/2026' });
+		const result = await runWorkflow(workflow, { startNode: 'Mondays at 07:00', credentials: credentialsFor(ledger, sink) });
+		expect(result.error?.message).toContain('"31/02/2026" is not a calendar date');
+		expect(result.nodeError('Receivables report (PDF)')).toMatchObject({ description: 'Give dates as YYYY-MM-DD.', context: { itemIndex: 0 } });
+		expect(result.executed).not.toContain('E-mail to the finance manager');
+		expect(sink.received.length).toBe(before);
+	}, 60_000);
 });

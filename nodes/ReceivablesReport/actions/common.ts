@@ -4,11 +4,6 @@ import { isReceivablesError, ReceivablesError, type ReportBaseOptions, type Repo
 import { errorJson, toNodeError } from '../../shared/errors';
 import { localiseRows, type Row } from '../helpers/rows';
 
-/** The operations that compute figures from the ledger (and share the as-of date and the options below). */
-export const FIGURE_OPERATIONS = ['agedBalance', 'dsoCei', 'daysLate', 'balanceCleaning', 'reminderResults', 'disputeAnalysis', 'distribution', 'pdfReport'];
-/** The operations whose output is rows (and can be one summary item instead). */
-export const ROW_OPERATIONS = FIGURE_OPERATIONS.filter((op) => op !== 'pdfReport');
-
 const LANGUAGE: INodeProperties = {
 	displayName: 'Language',
 	name: 'language',
@@ -97,7 +92,7 @@ export function dayList(value: unknown, field: string): number[] | undefined {
 	if (!cleaned.length) return undefined;
 	const days = cleaned.map(Number);
 	if (days.some((d) => !Number.isInteger(d) || d <= 0)) {
-		throw new ReceivablesError('REPORT_OPTION_INVALID', `${field}: "${cleaned.join(', ')}" is not a list of whole numbers of days / n'est pas une liste de nombres de jours.`, {
+		throw new ReceivablesError('REPORT_OPTIONS_INVALID', `${field}: "${cleaned.join(', ')}" is not a list of whole numbers of days / n'est pas une liste de nombres de jours.`, {
 			hint: 'Write positive whole numbers separated by commas, for example 30, 60, 90.',
 		});
 	}
@@ -117,20 +112,11 @@ export function baseOptions(ctx: IExecuteFunctions, i: number): ReportBaseOption
 	return base;
 }
 
-/** A report scope from a level and a staff code; undefined for everything. */
+/** A report scope from a level and a staff code (checked by the core); undefined for everything (level 1). */
 export function scopeOf(level: unknown, staffCode: unknown): ReportScope | undefined {
-	const n = Number(level ?? 1);
-	if (!n || n === 1) return undefined;
-	if (n !== 2 && n !== 3) {
-		throw new ReceivablesError('REPORT_SCOPE_INVALID', `Scope level ${String(level)} does not exist / Le niveau ${String(level)} n'existe pas.`, { hint: 'Use 1 (everything), 2 (sales rep) or 3 (group head).' });
-	}
-	const code = String(staffCode ?? '').trim();
-	if (!code) {
-		throw new ReceivablesError('REPORT_SCOPE_INVALID', `Scope level ${n} needs a staff code / Le niveau ${n} demande un code de collaborateur.`, {
-			hint: n === 2 ? 'Fill in Staff Code with the sales rep\'s code.' : 'Fill in Staff Code with the group head\'s code.',
-		});
-	}
-	return { level: n as 2 | 3, staffCode: code };
+	const n = Number(level ?? 1) || 1;
+	if (n === 1) return undefined;
+	return { level: n as ReportScope['level'], staffCode: String(staffCode ?? '').trim() || null };
 }
 
 /**
@@ -155,15 +141,11 @@ export async function perItem(
 }
 
 
-/** Plain objects as items. */
-export function asItems(rows: IDataObject[]): INodeExecutionData[] {
-	return rows.map((json) => ({ json }));
-}
 
 /** The item(s) of a report: the whole report as one item, or its flat rows (headings in the chosen language). */
 export function reportItems<T extends object>(ctx: IExecuteFunctions, i: number, report: T, rows: (report: T) => Row[]): INodeExecutionData[] {
 	if (text(ctx, 'output', i, 'rows') === 'report') return [{ json: report as unknown as IDataObject }];
-	return asItems(localiseRows(rows(report), text(ctx, 'language', i, 'fr') === 'en' ? 'en' : 'fr'));
+	return localiseRows(rows(report), text(ctx, 'language', i, 'fr') === 'en' ? 'en' : 'fr').map((json) => ({ json }));
 }
 
 /** The From / To entries of the Options collection of the operations that cover a period. */

@@ -82,12 +82,11 @@ describe('report options', () => {
 		expect(() => dayList('0', 'Buckets')).toThrow(/REPORT_OPTION_INVALID|whole numbers/);
 	});
 
-	test('scope: level 1 is everything; levels 2 and 3 need a staff code', () => {
+	test('scope: level 1 is everything; levels 2 and 3 carry the staff code (the core refuses one without)', () => {
 		expect(scopeOf(1, 'REP1')).toBeUndefined();
 		expect(scopeOf(undefined, '')).toBeUndefined();
 		expect(scopeOf(2, ' REP1 ')).toEqual({ level: 2, staffCode: 'REP1' });
 		expect(scopeOf('3', 'GH1')).toEqual({ level: 3, staffCode: 'GH1' });
-		expect(() => scopeOf(2, '')).toThrow(/Scope level 2 needs a staff code/);
-		expect(() => scopeOf(4, 'X')).toThrow(/Scope level 4 does not exist/);
+		expect(scopeOf(2, '')).toEqual({ level: 2, staffCode: null });
 	});
 });
