@@ -289,6 +289,8 @@ function firstSteps({ editorUrl, workflows, database, catcher, secretsFile, port
 		steps.push(`Open the sales-force portal, ${editorUrl}/webhook/${portal.webhooks[0].path}, and log in as`);
 		for (const user of accounts) steps.push(`   ${user.login} / ${user.secret}  (level ${user.level}: ${user.scope})`);
 	}
+	const dashboard = workflows.find((w) => w.active && w.types.has('n8n-nodes-receivables.receivablesReport') && w.webhooks.length);
+	if (dashboard && accounts.length) steps.push(`The receivables dashboard, with the same accounts (charts within each one's level): ${editorUrl}/webhook/${dashboard.webhooks[0].path}`);
 	const posts = workflows.filter((w) => w.active && w !== portal && w.webhooks.some((h) => h.methods.includes('POST') && !h.methods.includes('GET')));
 	if (posts.length) {
 		const signed = posts.some((w) => w.credentialTypes.includes(WEBHOOK_CREDENTIAL.type));
