@@ -1,27 +1,13 @@
 import path from 'node:path';
-import { addDays, type Ledger } from '../../core';
-import { dropTestLedger } from '../helpers/db';
-import { closeEngine, loadWorkflow, PACKAGE_ROOT, runWorkflow } from '../helpers/engine';
-import { startSmtpSink, type SmtpSink } from '../helpers/smtpSink';
-import { credentialsFor } from './dunning-helpers';
-import { pdfText, reportsLedger, today } from './reports-helpers';
+import { addDays } from '../../core';
+import { loadWorkflow, PACKAGE_ROOT, runWorkflow } from '../helpers/engine';
+import { pdfText, today } from './reports-helpers';
+import { reportsFixture } from './reports-fixture';
 
 const WORKFLOW = loadWorkflow(path.join(PACKAGE_ROOT, 'workflows', 'reports-monthly-dso.json'));
 
 describe('workflow: Reports — monthly DSO and CEI (PDF and CSV) to the finance manager', () => {
-	let ledger: Ledger;
-	let sink: SmtpSink;
-
-	beforeAll(async () => {
-		ledger = await reportsLedger();
-		sink = await startSmtpSink();
-	}, 60_000);
-
-	afterAll(async () => {
-		await sink?.close();
-		await closeEngine();
-		if (ledger) await dropTestLedger(ledger);
-	}, 60_000);
+	const fixture = reportsFixture();
 
 	test('runs on the 1st of each month at 07:00, Paris time', () => {
 		const trigger = WORKFLOW.nodes.find((n) => n.type === 'n8n-nodes-base.scheduleTrigger');
@@ -30,7 +16,8 @@ describe('workflow: Reports — monthly DSO and CEI (PDF and CSV) to the finance
 	});
 
 	test('e-mails the 12-month DSO and CEI trend as of the day before, as a CSV and a PDF', async () => {
-		const credentials = credentialsFor(ledger, sink);
+		const credentials = fixture.credentials();
+		const sink = fixture.sink();
 		const result = await runWorkflow(WORKFLOW, { startNode: '1st of the month at 07:00', credentials });
 		expect(result.error).toBeUndefined();
 		const asOf = addDays(today(), -1);

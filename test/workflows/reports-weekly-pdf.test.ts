@@ -1,27 +1,12 @@
 import path from 'node:path';
-import type { Ledger } from '../../core';
-import { dropTestLedger } from '../helpers/db';
-import { closeEngine, loadWorkflow, PACKAGE_ROOT, runWorkflow, setNodeParameters } from '../helpers/engine';
-import { startSmtpSink, type SmtpSink } from '../helpers/smtpSink';
-import { credentialsFor } from './dunning-helpers';
-import { CUSTOMER_NAMES, pdfText, plain, reportsLedger, today } from './reports-helpers';
+import { loadWorkflow, PACKAGE_ROOT, runWorkflow, setNodeParameters } from '../helpers/engine';
+import { CUSTOMER_NAMES, pdfText, plain, today } from './reports-helpers';
+import { reportsFixture } from './reports-fixture';
 
 const WORKFLOW = loadWorkflow(path.join(PACKAGE_ROOT, 'workflows', 'reports-weekly-pdf.json'));
 
 describe('workflow: Reports — weekly receivables report (PDF) to the finance manager', () => {
-	let ledger: Ledger;
-	let sink: SmtpSink;
-
-	beforeAll(async () => {
-		ledger = await reportsLedger();
-		sink = await startSmtpSink();
-	}, 60_000);
-
-	afterAll(async () => {
-		await sink?.close();
-		await closeEngine();
-		if (ledger) await dropTestLedger(ledger);
-	}, 60_000);
+	const fixture = reportsFixture();
 
 	test('is scheduled on Mondays at 07:00, Paris time, and can be sent at once by hand', () => {
 		const trigger = WORKFLOW.nodes.find((n) => n.type === 'n8n-nodes-base.scheduleTrigger');
@@ -31,7 +16,8 @@ describe('workflow: Reports — weekly receivables report (PDF) to the finance m
 	});
 
 	test('e-mails the finance manager one PDF, named with the date, holding the figures of the ledger', async () => {
-		const credentials = credentialsFor(ledger, sink);
+		const credentials = fixture.credentials();
+		const sink = fixture.sink();
 		const result = await runWorkflow(WORKFLOW, { startNode: 'Mondays at 07:00', credentials });
 		expect(result.error).toBeUndefined();
 		expect(result.executed).toEqual(['Mondays at 07:00', 'Receivables report (PDF)', 'E-mail to the finance manager']);
@@ -67,9 +53,10 @@ describe('workflow: Reports — weekly receivables report (PDF) to the finance m
 	}, 120_000);
 
 	test('a wrong as-of date stops the run with an error naming the node, the date and the fix; nothing is sent', async () => {
+		const sink = fixture.sink();
 		const before = sink.received.length;
 		const workflow = setNodeParameters(loadWorkflow(path.join(PACKAGE_ROOT, 'workflows', 'reports-weekly-pdf.json')), 'Receivables report (PDF)', { asOf: '31/02/2026' });
-		const result = await runWorkflow(workflow, { startNode: 'Mondays at 07:00', credentials: credentialsFor(ledger, sink) });
+		const result = await runWorkflow(workflow, { startNode: 'Mondays at 07:00', credentials: fixture.credentials() });
 		expect(result.error?.message).toContain('"31/02/2026" is not a calendar date');
 		expect(result.nodeError('Receivables report (PDF)')).toMatchObject({ description: 'Give dates as YYYY-MM-DD.', context: { itemIndex: 0 } });
 		expect(result.executed).not.toContain('E-mail to the finance manager');
