@@ -1,8 +1,10 @@
 /**
  * The ledger's bulk write path against the floor Postgres allows. The same 100,000 invoices (× BENCH_SCALE) are
  * written
- *  - through the core: `storeInvoices` into a fresh ledger schema (COPY into a staging table, unknown customers,
- *    duplicates in the batch, existing documents, insert, credit notes, all in transactions of 5,000 rows);
+ *  - through the core: `storeInvoices` into a fresh ledger schema (customers and existing documents looked up,
+ *    duplicates in the batch, new documents written, credit notes, all in transactions of 5,000 rows); new
+ *    documents go in by COPY here (the bench's role is not under row-level security), and, in a fourth schema,
+ *    by the multi-row INSERT that roles under row-level security get (`writeMode: 'insert'`);
  *  - by a raw `COPY` of the finished rows (customer ids resolved, content hashes computed beforehand, so only the
  *    COPY itself is timed) into the `invoices` table of another fresh schema, same indexes and constraints.
  * Then the same invoices go through the core a second time: nothing changed, every one comes back "unchanged";
@@ -130,9 +132,9 @@ async function timeCopy(ledger: Ledger, rows: unknown[][]): Promise<number> {
 	});
 }
 
-async function timeCore(ledger: Ledger, invoices: LedgerInvoice[]): Promise<{ ms: number; counts: Record<string, number> }> {
+async function timeCore(ledger: Ledger, invoices: LedgerInvoice[], writeMode: 'auto' | 'insert' = 'auto'): Promise<{ ms: number; counts: Record<string, number> }> {
 	const started = performance.now();
-	const outcomes = await storeInvoices(ledger, invoices);
+	const outcomes = await storeInvoices(ledger, invoices, { writeMode });
 	return { ms: performance.now() - started, counts: countBy(outcomes) };
 }
 
@@ -144,6 +146,8 @@ const bench: BenchFn = async (ctx: BenchContext) => {
 		const { ledger: copyLedger, customerIds } = await withCustomers(ctx.databaseUrl, 'copy', ledgers);
 		const { ledger: copyAgainLedger } = await withCustomers(ctx.databaseUrl, 'copy2', ledgers);
 		const { ledger: coreLedger } = await withCustomers(ctx.databaseUrl, 'core', ledgers);
+		const { ledger: copyThirdLedger } = await withCustomers(ctx.databaseUrl, 'copy3', ledgers);
+		const { ledger: insertLedger } = await withCustomers(ctx.databaseUrl, 'insert', ledgers);
 		const { ledger: warmLedger, customerIds: warmIds } = await withCustomers(ctx.databaseUrl, 'warm', ledgers);
 
 		ctx.log(`${count.toLocaleString('en-US')} invoices, ${CUSTOMERS} customers; warming up with ${warm} rows`);
@@ -159,24 +163,25 @@ const bench: BenchFn = async (ctx: BenchContext) => {
 		// COPY and the core take turns on slices of the same rows (each slice is two of the core's 5,000-row
 		// transactions), so background load on the machine weighs on both alike and the ratio stays meaningful.
 		const rows = copyRowsFor(invoices, customerIds);
-		const alternate = async (copyInto: Ledger, expected: string) => {
+		const alternate = async (copyInto: Ledger, expected: string, into = coreLedger, writeMode: 'auto' | 'insert' = 'auto') => {
 			let copyMs = 0;
 			let coreMs = 0;
 			const counts: Record<string, number> = {};
 			for (let start = 0; start < count; start += SLICE) {
 				copyMs += await timeCopy(copyInto, rows.slice(start, start + SLICE));
-				const slice = await timeCore(coreLedger, invoices.slice(start, start + SLICE));
+				const slice = await timeCore(into, invoices.slice(start, start + SLICE), writeMode);
 				coreMs += slice.ms;
 				for (const [status, n] of Object.entries(slice.counts)) counts[status] = (counts[status] ?? 0) + n;
 			}
 			if (counts[expected] !== count) throw new Error(`expected ${count} ${expected}, got ${JSON.stringify(counts)}`);
-			ctx.log(`raw COPY ${(copyMs / 1000).toFixed(2)} s, storeInvoices ${(coreMs / 1000).toFixed(2)} s: ${count} ${expected}`);
+			ctx.log(`raw COPY ${(copyMs / 1000).toFixed(2)} s, storeInvoices (${writeMode}) ${(coreMs / 1000).toFixed(2)} s: ${count} ${expected}`);
 			return { copyRate: count / (copyMs / 1000), coreRate: count / (coreMs / 1000) };
 		};
 		const first = await alternate(copyLedger, 'created');
 		const again = await alternate(copyAgainLedger, 'unchanged');
+		const inserted = await alternate(copyThirdLedger, 'created', insertLedger, 'insert');
 
-		for (const ledger of [copyLedger, copyAgainLedger, coreLedger]) {
+		for (const ledger of [copyLedger, copyAgainLedger, coreLedger, copyThirdLedger, insertLedger]) {
 			const [{ n }] = await ledger.query<{ n: string }>('SELECT count(*)::text AS n FROM invoices');
 			if (Number(n) !== count) throw new Error(`${ledger.schema} holds ${n} invoices, expected ${count}`);
 		}
@@ -186,6 +191,7 @@ const bench: BenchFn = async (ctx: BenchContext) => {
 		ctx.metric('storeInvoices, same invoices again (unchanged)', Math.round(again.coreRate), 'rows/s');
 		ctx.ratio('storeInvoices ÷ raw COPY (new invoices)', first.coreRate / first.copyRate, '≥ 0.5×');
 		ctx.ratio('storeInvoices again ÷ raw COPY (unchanged)', again.coreRate / again.copyRate);
+		ctx.ratio('storeInvoices with INSERT (roles under row-level security) ÷ raw COPY (new invoices)', inserted.coreRate / inserted.copyRate);
 	} finally {
 		const schemas = ledgers.map((l) => l.schema);
 		await Promise.all(ledgers.map((l) => l.close().catch(() => undefined)));

@@ -5,7 +5,10 @@ import { copyRows } from './copy';
 import type { Ledger } from './ledger';
 import type { LedgerInvoice, StoreOutcome } from './types';
 
-/** Serialises intake writes across processes: the ledger stays consistent when several workers store at once. */
+/**
+ * Serialises intake writes across processes: the ledger stays consistent when several workers store at once.
+ * Taken with the ledger's schema as second key, so ledgers that share a database do not wait for each other.
+ */
 const INTAKE_LOCK_KEY = 0x52454331; // "REC1"
 
 const bigintAsString = (_key: string, value: unknown): unknown => (typeof value === 'bigint' ? value.toString() : value);
@@ -68,14 +71,18 @@ export function dbErrorToItem(error: Error & { code?: string; detail?: string })
 }
 
 /** Columns written for a new document (newRow), in the order of the unnest() arrays of INSERT_NEW. */
-const NEW_COLUMNS = ['id', 'issuer', 'doc_type', 'number', 'customer_id', 'currency', 'total_excl_minor', 'total_tax_minor',
+const NEW_COLUMNS = ['issuer', 'doc_type', 'number', 'customer_id', 'currency', 'total_excl_minor', 'total_tax_minor',
 	'total_incl_minor', 'payable_minor', 'open_minor', 'issue_date', 'due_date', 'reception_date', 'terms_days', 'terms_basis',
 	'payment_terms', 'po_number', 'credited_number', 'content_hash', 'source', 'source_ref', 'lines', 'anomalies', 'extra'];
 
+/** The table's defaults for the jsonb columns, as newRow writes them (null stands for the other columns' NULL default). */
+const COLUMN_DEFAULTS: Record<string, string> = { lines: '[]', anomalies: '[]', extra: '{}' };
+
 const INSERT_NEW = `INSERT INTO invoices (${NEW_COLUMNS.join(', ')})
-	SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::bigint[], $6::text[], $7::bigint[], $8::bigint[],
-		$9::bigint[], $10::bigint[], $11::bigint[], $12::date[], $13::date[], $14::date[], $15::int[], $16::text[],
-		$17::text[], $18::text[], $19::text[], $20::text[], $21::text[], $22::text[], $23::jsonb[], $24::jsonb[], $25::jsonb[])`;
+	SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[], $5::text[], $6::bigint[], $7::bigint[],
+		$8::bigint[], $9::bigint[], $10::bigint[], $11::date[], $12::date[], $13::date[], $14::int[], $15::text[],
+		$16::text[], $17::text[], $18::text[], $19::text[], $20::text[], $21::text[], $22::jsonb[], $23::jsonb[], $24::jsonb[])
+	RETURNING id, issuer, doc_type, number`;
 
 interface Staged {
 	index: number;
@@ -85,12 +92,12 @@ interface Staged {
 	customerId?: string;
 }
 
-function newRow(id: string, s: Staged): Array<string | null> {
+function newRow(s: Staged): Array<string | null> {
 	const inv = s.invoice;
 	const text = (v: string | null | undefined): string | null => (v === undefined || v === null ? null : v);
 	const credit = inv.docType === 'credit_note';
 	return [
-		id, s.issuer, inv.docType, inv.number, s.customerId as string, inv.currency, inv.totalExclMinor.toString(), inv.totalTaxMinor.toString(),
+		s.issuer, inv.docType, inv.number, s.customerId as string, inv.currency, inv.totalExclMinor.toString(), inv.totalTaxMinor.toString(),
 		inv.totalInclMinor.toString(), inv.payableMinor.toString(), (credit ? -inv.payableMinor : inv.payableMinor).toString(), inv.issueDate,
 		inv.dueDate, text(inv.receptionDate), inv.termsDays === undefined || inv.termsDays === null ? null : String(inv.termsDays),
 		text(inv.termsBasis), text(inv.paymentTerms), text(inv.poNumber), credit ? text(inv.creditedNumber) : null, s.hash,
@@ -105,8 +112,11 @@ function newRow(id: string, s: Staged): Array<string | null> {
  * links when there are any. Several calls may share one transaction.
  */
 export async function storeBatch(client: PoolClient, invoices: LedgerInvoice[], offset: number, options: StoreInvoicesOptions): Promise<StoreOutcome[]> {
-	const [{ bypass: bypassesRls }] = (await client.query<{ bypass: boolean }>(
-		'SELECT pg_advisory_xact_lock($1), (SELECT rolsuper OR rolbypassrls FROM pg_roles WHERE rolname = current_user) AS bypass',
+	// The sequence's last value is read with the lock: every id handed out after it is above it (new rows are found
+	// by id range after COPY, which returns nothing).
+	const [{ bypass: bypassesRls, floor }] = (await client.query<{ bypass: boolean; floor: string | null }>(
+		`SELECT pg_advisory_xact_lock($1, hashtext(current_schema())), (SELECT rolsuper OR rolbypassrls FROM pg_roles WHERE rolname = current_user) AS bypass,
+			pg_sequence_last_value(pg_get_serial_sequence('invoices', 'id')::regclass)::text AS floor`,
 		[INTAKE_LOCK_KEY],
 	)).rows;
 	const outcomes = new Map<number, StoreOutcome>();
@@ -141,16 +151,19 @@ export async function storeBatch(client: PoolClient, invoices: LedgerInvoice[], 
 		else outcomes.set(s.index, { index: s.index, number: s.invoice.number, status: 'unchanged', error: { code: 'INVOICE_SUPERSEDED_IN_BATCH', message: `Invoice ${s.invoice.number} appears again later in the same batch; the later one was kept.` } });
 	}
 
-	// One index probe per row: the cost follows the batch, not the size of the ledger. Only storeInvoices writes
-	// content_hash and the intake lock above serialises it, so the comparison holds without locking unchanged rows.
-	const existing = rows.length === 0 ? [] : (await client.query<{ ord: string; id: string; content_hash: string; revision: number }>(`
-		SELECT k.ord::text AS ord, i.id, i.content_hash, i.revision
-		FROM unnest($1::text[], $2::text[], $3::text[]) WITH ORDINALITY AS k(issuer, doc_type, number, ord)
-		CROSS JOIN LATERAL (
-			SELECT i.id, i.content_hash, i.revision FROM invoices i
-			WHERE i.issuer = k.issuer AND i.doc_type = k.doc_type AND i.number = k.number LIMIT 1
-		) i`, [rows.map((r) => r.issuer), rows.map((r) => r.invoice.docType), rows.map((r) => r.invoice.number)])).rows;
-	const found = new Map(existing.map((e) => [rows[Number(e.ord) - 1], e]));
+	// One index scan over the batch's numbers: the cost follows the batch, not the size of the ledger. Only
+	// storeInvoices writes content_hash and the intake lock above serialises it, so the comparison holds without
+	// locking unchanged rows.
+	const byKey = new Map(rows.map((r) => [keyOf(r), r]));
+	const existing = rows.length === 0 ? [] : (await client.query<{ id: string; issuer: string; doc_type: string; number: string; content_hash: string; revision: number }>(
+		'SELECT i.id, i.issuer, i.doc_type, i.number, i.content_hash, i.revision FROM invoices i WHERE i.number = ANY($1::text[])',
+		[[...new Set(rows.map((r) => r.invoice.number))]],
+	)).rows;
+	const found = new Map<Staged, (typeof existing)[number]>();
+	for (const e of existing) {
+		const row = byKey.get(`${e.issuer}\u0000${e.doc_type}\u0000${e.number}`);
+		if (row) found.set(row, e);
+	}
 	const fresh = rows.filter((r) => !found.has(r));
 	const changed: Array<{ row: Staged; id: string }> = [];
 	for (const [row, e] of found) {
@@ -158,24 +171,32 @@ export async function storeBatch(client: PoolClient, invoices: LedgerInvoice[], 
 		if (e.content_hash !== row.hash) changed.push({ row, id: e.id });
 	}
 
-	// New documents: ids drawn first (one round trip), then one multi-row INSERT. Credit notes are inserted
-	// unlinked; the pass below links them to the invoice they credit, whether that invoice was already in the
-	// ledger, arrives in this batch, or arrives later.
+	// New documents in one COPY or one multi-row INSERT. Credit notes are inserted unlinked; the pass below links
+	// them to the invoice they credit, whether that invoice was already in the ledger, arrives in this batch, or
+	// arrives later.
 	const inserted: Array<{ id: string; docType: string }> = [];
 	if (fresh.length) {
-		const ids = (await client.query<{ id: string }>(`SELECT nextval(pg_get_serial_sequence('invoices', 'id')::regclass)::text AS id FROM generate_series(1, $1)`, [fresh.length])).rows.map((r) => r.id);
-		const values = fresh.map((s, i) => newRow(ids[i], s));
+		const values = fresh.map(newRow);
+		let ids: Array<{ id: string; issuer: string; doc_type: string; number: string }>;
 		if (bypassesRls && options.writeMode !== 'insert') {
 			// COPY is refused on tables under row-level security for roles it applies to; where it does not apply
 			// (superuser, BYPASSRLS) it is the cheapest way in.
-			await copyRows(client, 'invoices', NEW_COLUMNS, values);
+			// Columns the whole batch leaves at the table's default (no lines, no anomalies, no PO...) are not sent.
+			const kept = NEW_COLUMNS.map((_c, k) => k).filter((k) => values.some((row) => row[k] !== null && row[k] !== COLUMN_DEFAULTS[NEW_COLUMNS[k]]));
+			await copyRows(client, 'invoices', kept.map((k) => NEW_COLUMNS[k]), values.map((row) => kept.map((k) => row[k])));
+			ids = (await client.query<{ id: string; issuer: string; doc_type: string; number: string }>(
+				'SELECT id, issuer, doc_type, number FROM invoices WHERE id > $1', [floor ?? '0'])).rows;
 		} else {
-			await client.query(INSERT_NEW, NEW_COLUMNS.map((_c, k) => values.map((row) => row[k])));
+			ids = (await client.query<{ id: string; issuer: string; doc_type: string; number: string }>(INSERT_NEW, NEW_COLUMNS.map((_c, k) => values.map((row) => row[k])))).rows;
 		}
-		fresh.forEach((s, i) => {
-			inserted.push({ id: ids[i], docType: s.invoice.docType });
-			outcomes.set(s.index, { index: s.index, number: s.invoice.number, status: 'created', id: ids[i], revision: 1 });
-		});
+		const freshByKey = new Map(fresh.map((r) => [keyOf(r), r]));
+		for (const row of ids) {
+			// Rows other sessions inserted meanwhile have other keys (the unique key would have refused ours).
+			const s = freshByKey.get(`${row.issuer}\u0000${row.doc_type}\u0000${row.number}`);
+			if (!s) continue;
+			inserted.push({ id: row.id, docType: s.invoice.docType });
+			outcomes.set(s.index, { index: s.index, number: s.invoice.number, status: 'created', id: row.id, revision: 1 });
+		}
 	}
 
 	// Documents already in the ledger whose content changed: locked (payments may be touching their balance) and
@@ -242,7 +263,10 @@ export async function storeBatch(client: PoolClient, invoices: LedgerInvoice[], 
 		...changedIds,
 	];
 	const newInvoiceIds = inserted.filter((r) => r.docType === 'invoice').map((r) => r.id);
-	const credited = creditNoteIds.length === 0 && newInvoiceIds.length === 0 ? { rows: [] } : await client.query<{ invoice_id: string; customer_id: string; number: string; credit_number: string; amount: string }>(`
+	// New invoices look for credit notes waiting for them only when there are any (one probe of a partial index).
+	const pending = creditNoteIds.length > 0 || (newInvoiceIds.length > 0 && (await client.query<{ any: boolean }>(
+		"SELECT EXISTS (SELECT 1 FROM invoices WHERE doc_type = 'credit_note' AND credited_invoice_id IS NULL AND credited_number IS NOT NULL) AS any")).rows[0].any);
+	const credited = !pending ? { rows: [] } : await client.query<{ invoice_id: string; customer_id: string; number: string; credit_number: string; amount: string }>(`
 		WITH candidates AS (
 			SELECT cn.id, cn.issuer, cn.number, cn.credited_number, cn.payable_minor FROM invoices cn
 			WHERE cn.id = ANY($1::bigint[]) AND cn.doc_type = 'credit_note' AND cn.credited_invoice_id IS NULL AND cn.credited_number IS NOT NULL
@@ -282,8 +306,8 @@ export async function storeBatch(client: PoolClient, invoices: LedgerInvoice[], 
 /**
  * Stores invoices and credit notes idempotently: a document already in the ledger with the same content
  * changes nothing; one with changed content becomes a new revision (recorded in the history); credit notes
- * reduce the balance of the invoice they reference. Writes go through COPY into a staging table, in
- * transactions of `batchSize` rows; a failing batch is split so that good rows land and faulty rows are
+ * reduce the balance of the invoice they reference. Writes go in transactions of `batchSize` rows (see
+ * storeBatch: COPY or one multi-row INSERT); a failing batch is split so that good rows land and faulty rows are
  * reported one by one.
  */
 export async function storeInvoices(ledger: Ledger, invoices: LedgerInvoice[], options: StoreInvoicesOptions = {}): Promise<StoreOutcome[]> {

@@ -571,19 +571,23 @@ export async function allocatePaymentWith(client: PoolClient, paymentId: string,
 		);
 	}
 
-	const paid = await paidEvents(client, paidInvoiceIds);
+	return await allocationResult(client, payment, { status, customerId, remaining, lines, flag: finalFlag, paidInvoiceIds, changed: lines.length > 0 || flagChanged });
+}
+
+/** What an allocation did to a payment, with the paid events of the invoices it completed. */
+async function allocationResult(client: PoolClient, payment: PaymentRow, done: { status: PaymentStatus; customerId: string | null; remaining: bigint; lines: AllocationLine[]; flag?: PaymentFlag; paidInvoiceIds: string[]; changed: boolean }): Promise<AllocationResult> {
 	return {
 		paymentId: payment.id,
-		status,
-		customerId,
-		customerExternalId: await customerCode(client, customerId),
+		status: done.status,
+		customerId: done.customerId,
+		customerExternalId: await customerCode(client, done.customerId),
 		currency: payment.currency,
 		amountMinor: BigInt(payment.amount_minor),
-		unappliedMinor: remaining,
-		allocations: lines,
-		...(finalFlag ? { flag: finalFlag } : {}),
-		paid,
-		changed: lines.length > 0 || flagChanged,
+		unappliedMinor: done.remaining,
+		allocations: done.lines,
+		...(done.flag ? { flag: done.flag } : {}),
+		paid: await paidEvents(client, done.paidInvoiceIds),
+		changed: done.changed,
 	};
 }
 
@@ -901,21 +905,8 @@ export async function applyPaymentWith(client: PoolClient, input: ApplyPaymentIn
 		[customerId, actor, `Payment ${ref} applied by hand to ${lines.map((l) => l.invoiceNumber).join(', ')}${input.note ? `: ${input.note}` : ''}`, decisionId,
 			JSON.stringify({ paymentId: payment.id, decisionId, previousStatus: payment.status, previousFlag: payment.flag_reason, note: input.note ?? null, allocations: lines.map((l) => ({ invoiceId: l.invoiceId, amountMinor: l.amountMinor.toString() })) })],
 	);
-	return {
-		paymentId: payment.id,
-		status,
-		customerId,
-		customerExternalId: await customerCode(client, customerId),
-		currency: payment.currency,
-		amountMinor: BigInt(payment.amount_minor),
-		unappliedMinor: remaining,
-		allocations: lines,
-		...(remainderFlag ? { flag: remainderFlag } : {}),
-		paid: await paidEvents(client, paidInvoiceIds),
-		changed: true,
-		decisionId,
-		alreadyApplied: false,
-	};
+	const result = await allocationResult(client, payment, { status, customerId, remaining, lines, flag: remainderFlag, paidInvoiceIds, changed: true });
+	return { ...result, decisionId, alreadyApplied: false };
 }
 
 /** applyPaymentWith in a transaction of its own, retried on deadlock or serialisation failure. */
