@@ -1,5 +1,5 @@
 import { CATEGORIES, DEEMPHASIS, EMPHASIS, LEXICON, NO_PROBLEM, type DisputeCategory } from './lexicon';
-import { foldClause, phraseStems, tokeniseClause, tokensOfWord, type Token, type WordToken } from './normalise';
+import { foldClause, phraseStems, tokeniseClause, tokensOfWord, WordCache, type Token } from './normalise';
 import { findDatesFolded, isoDay, messageDay } from './promiseDate';
 import { findSignals } from './signals';
 import { isSpace, prepareText, splitSentences, type PreparedText } from './text';
@@ -148,18 +148,11 @@ function correct(word: string, c: Compiled): string {
 	return result;
 }
 
-const correctedWords = new Map<string, WordToken[]>();
-
-/** A word's tokens with typos corrected against the lexicon (correct() after tokensOfWord), once per distinct word. */
-function correctedTokens(word: string): WordToken[] {
-	let cached = correctedWords.get(word);
-	if (cached) return cached;
+/** Each distinct word's tokens with typos corrected against the lexicon (correct() after tokensOfWord), computed once. */
+const correctedWords = new WordCache((word) => {
 	const c = compile();
-	cached = tokensOfWord(word).map((t) => ({ s: correct(t.s, c), neg: t.neg }));
-	if (correctedWords.size > 50_000) correctedWords.clear();
-	correctedWords.set(word, cached);
-	return cached;
-}
+	return tokensOfWord(word).map((t) => ({ s: correct(t.s, c), neg: t.neg }));
+});
 
 /** Words of payment, time asked or given: the sentences whose dates matter. */
 export const PAYMENT_WORDS = /\b(?:pay|paie|paid|regl|vir|cheque|check|solde|settl|remit|transf|fonds|funds|attend|patient|delai|report|decal|repouss|exten|until|jusqu|give us|echeanc|due date|tranche|mensualit|instal|versement|clear|run|campagne|comite)/;
@@ -281,7 +274,7 @@ export function analyseText(input: unknown, options: AnalyseOptions = {}): Analy
 				carryEmphasis = 1.5;
 			} else if (inside(deemphasisAt)) emphasis = 0.5;
 			clauseFlags[clause] = { noProblem: inside(noProblemAt), emphasis };
-			tokeniseClause(text, si, clause, tokens, correctedTokens);
+			tokeniseClause(text, si, clause, tokens, correctedWords);
 			clause++;
 		}
 	}

@@ -166,7 +166,9 @@ export function scoreAnalysis(model: DisputeModel, analysis: Analysis): number[]
 	if (analysis.body.includes('?')) add(scores, t.question, 1, k, stamp);
 	const n = tokens.length;
 	add(scores, n < 12 ? t.short : n > 80 ? t.long : t.medium, 1, k, stamp);
-	return Array.from(scores);
+	const out = new Array<number>(k);
+	for (let j = 0; j < k; j++) out[j] = scores[j];
+	return out;
 }
 
 export function softmax(scores: number[]): number[] {

@@ -155,11 +155,78 @@ export function tokensOfWord(word: string): WordToken[] {
 }
 
 /**
- * Appends the tokens of one folded clause: stopwords dropped, negators kept and flagged, numbers as "#".
- * `words` gives the tokens of one word (tokensOfWord, or a cache built on it).
+ * The tokens of each distinct word, found without cutting the word out of the text: the scanner hashes the word's
+ * characters as it reads them and looks the hash up in an open-addressing table whose keys are compared
+ * character by character. A word is sliced (and `compute` called) only the first time it is met.
  */
-export function tokeniseClause(folded: string, sentence: number, clause: number, out: Token[], words: (word: string) => WordToken[] = tokensOfWord): void {
-	// A hand-written scanner over [a-z0-9]+ words: no regular expression, no match objects.
+export class WordCache {
+	private keys: Array<string | undefined>;
+	private values: WordToken[][];
+	private hashes: Int32Array;
+	private size = 0;
+	private mask: number;
+
+	constructor(
+		private readonly compute: (word: string) => WordToken[],
+		private readonly maxEntries = 1 << 16,
+	) {
+		this.keys = new Array<string | undefined>(1 << 12);
+		this.values = new Array<WordToken[]>(1 << 12);
+		this.hashes = new Int32Array(1 << 12);
+		this.mask = (1 << 12) - 1;
+	}
+
+	/** Tokens of text[start, end), whose FNV-1a hash is `hash`. */
+	get(text: string, start: number, end: number, hash: number): WordToken[] {
+		const length = end - start;
+		let i = hash & this.mask;
+		for (;;) {
+			const key = this.keys[i];
+			if (key === undefined) break;
+			if (this.hashes[i] === hash && key.length === length) {
+				let k = 0;
+				while (k < length && key.charCodeAt(k) === text.charCodeAt(start + k)) k++;
+				if (k === length) return this.values[i];
+			}
+			i = (i + 1) & this.mask;
+		}
+		const word = text.slice(start, end);
+		const value = this.compute(word);
+		if (this.size >= this.maxEntries) this.reset(this.keys.length);
+		else if ((this.size + 1) * 2 > this.keys.length) this.reset(this.keys.length * 2);
+		this.insert(word, hash, value);
+		return value;
+	}
+
+	private insert(word: string, hash: number, value: WordToken[]): void {
+		let i = hash & this.mask;
+		while (this.keys[i] !== undefined) i = (i + 1) & this.mask;
+		this.keys[i] = word;
+		this.hashes[i] = hash;
+		this.values[i] = value;
+		this.size++;
+	}
+
+	/** Grows the table (keeping its words), or empties it when it holds maxEntries words. */
+	private reset(capacity: number): void {
+		const old = this.size >= this.maxEntries ? [] : this.keys.map((key, i) => ({ key, hash: this.hashes[i], value: this.values[i] })).filter((e) => e.key !== undefined);
+		this.keys = new Array<string | undefined>(capacity);
+		this.values = new Array<WordToken[]>(capacity);
+		this.hashes = new Int32Array(capacity);
+		this.mask = capacity - 1;
+		this.size = 0;
+		for (const e of old) this.insert(e.key as string, e.hash, e.value);
+	}
+}
+
+const plainWords = new WordCache(tokensOfWord);
+
+/**
+ * Appends the tokens of one folded clause: stopwords dropped, negators kept and flagged, numbers as "#".
+ * `words` gives the tokens of each word (plain tokensOfWord by default).
+ */
+export function tokeniseClause(folded: string, sentence: number, clause: number, out: Token[], words: WordCache = plainWords): void {
+	// A hand-written scanner over [a-z0-9]+ words: no regular expression, no match objects, no substring per word.
 	const n = folded.length;
 	let i = 0;
 	while (i < n) {
@@ -167,8 +234,14 @@ export function tokeniseClause(folded: string, sentence: number, clause: number,
 		while (i < n && !((c >= 97 && c <= 122) || (c >= 48 && c <= 57))) c = folded.charCodeAt(++i);
 		if (i >= n) break;
 		const start = i;
-		while (i < n && ((c >= 97 && c <= 122) || (c >= 48 && c <= 57))) c = folded.charCodeAt(++i);
-		for (const t of words(folded.slice(start, i))) {
+		let hash = 0x811c9dc5 | 0;
+		while (i < n && ((c >= 97 && c <= 122) || (c >= 48 && c <= 57))) {
+			hash = Math.imul(hash ^ c, 16777619);
+			c = folded.charCodeAt(++i);
+		}
+		const tokens = words.get(folded, start, i, hash);
+		for (let k = 0; k < tokens.length; k++) {
+			const t = tokens[k];
 			const last = out[out.length - 1];
 			if (t.s === '#' && last && last.s === '#' && last.clause === clause) continue;
 			out.push({ s: t.s, sentence, clause, neg: t.neg });
