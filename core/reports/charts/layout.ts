@@ -101,7 +101,7 @@ function checkSeries(spec: { id: string; categories: string[]; series: ChartSeri
 }
 
 function seriesTable(categories: string[], series: ChartSeries[], units: Array<Array<bigint | null>>, unit: ValueUnit, lang: Lang, total: boolean): ChartGeometry['table'] {
-	const head = ['', ...series.map((s) => s.label), ...(total ? [lang === 'fr' ? 'Total' : 'Total'] : [])];
+	const head = ['', ...series.map((s) => s.label), ...(total ? ['Total'] : [])];
 	const rows = categories.map((c, i) => {
 		const cells = units.map((u) => (u[i] === null ? '—' : formatUnits(u[i] as bigint, unit, lang)));
 		const sum = units.reduce((a, u) => a + (u[i] ?? 0n), 0n);
