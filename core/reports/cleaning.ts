@@ -46,6 +46,13 @@ export const BALANCE_CLEANING_SQL = (date: string, zone: string, doubtful: strin
 		WHERE ${dayOf('h.created_at', zone)} <= ${date}::date AND (h.released_at IS NULL OR ${dayOf('h.released_at', zone)} > ${date}::date)
 			AND (h.until IS NULL OR h.until >= ${date}::date) AND (${where.customers})
 	),
+	-- Payments with a part unallocated at the date: those not fully applied now, and those with an allocation
+	-- effective after the date (both found by index, not by reading every payment).
+	pay_cand AS MATERIALIZED (
+		SELECT p.id FROM payments p WHERE p.status <> 'applied' AND p.received_on <= ${date}::date
+		UNION
+		SELECT a.payment_id FROM allocations a WHERE a.applied_on > ${date}::date
+	),
 	items AS (
 		SELECT 'promises' AS section, c.external_id AS customer, c.name AS customer_name, c.sales_rep_code AS sales_rep, i.number,
 			coalesce(pr.currency, i.currency)::text AS currency, pr.amount_minor::text AS amount, i.due_date::text AS due_date,
@@ -77,7 +84,7 @@ export const BALANCE_CLEANING_SQL = (date: string, zone: string, doubtful: strin
 			c.sales_rep_code, NULL, p.currency::text,
 			(p.amount_minor - coalesce((SELECT sum(a.amount_minor) FROM allocations a WHERE a.payment_id = p.id AND a.applied_on <= ${date}::date), 0))::text,
 			NULL, NULL, p.received_on::text, coalesce(p.flag_reason, p.reference_text), p.id::text
-		FROM payments p LEFT JOIN customers c ON c.id = p.customer_id
+		FROM pay_cand JOIN payments p ON p.id = pay_cand.id LEFT JOIN customers c ON c.id = p.customer_id
 		WHERE p.received_on <= ${date}::date
 			AND p.amount_minor > coalesce((SELECT sum(a.amount_minor) FROM allocations a WHERE a.payment_id = p.id AND a.applied_on <= ${date}::date), 0)
 			AND (${where.payments})

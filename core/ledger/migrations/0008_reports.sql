@@ -50,8 +50,9 @@ CREATE TRIGGER invoice_issue_date_follows AFTER UPDATE OF issue_date ON invoices
 	FOR EACH ROW WHEN (OLD.issue_date IS DISTINCT FROM NEW.issue_date) EXECUTE FUNCTION invoice_issue_date_follows();
 
 -- Invoices settled after an as-of date (they were still open then) are found by the date of their allocations and
--- of their credit notes; an invoice's balance at a date reads only its own allocations and credit notes.
-CREATE INDEX allocations_applied_on_idx ON allocations (applied_on) INCLUDE (invoice_id, invoice_issued_on);
+-- of their credit notes; an invoice's balance at a date reads only its own allocations and credit notes. Payments
+-- allocated after a date (unallocated at it) are found the same way.
+CREATE INDEX allocations_applied_on_idx ON allocations (applied_on) INCLUDE (invoice_id, invoice_issued_on, payment_id);
 CREATE INDEX allocations_invoice_applied_idx ON allocations (invoice_id, applied_on) INCLUDE (amount_minor);
 CREATE INDEX invoices_credit_issue_idx ON invoices (issue_date) INCLUDE (credited_invoice_id)
 	WHERE doc_type = 'credit_note' AND credited_invoice_id IS NOT NULL;
