@@ -1,4 +1,6 @@
 import type { PoolClient } from 'pg';
+import type { Ledger } from '../ledger/ledger';
+import { formatAmount } from '../money/money';
 import { callDate, callIntro, type ChecklistItem } from './checklist';
 import type { PlannedCall } from './plan';
 
@@ -107,4 +109,61 @@ export function reminderCallAsPlannedCall(view: ReminderCallView): PlannedCall {
 		promises: { kept: 0, broken: 0, pending: 0 },
 		openDisputes: 0,
 	};
+}
+
+export interface OpenReminderCallsOptions {
+	/** The day of the call list: open dunning call tasks due on or before it. */
+	asOf: string;
+	profiles?: string[] | null;
+	customers?: string[] | null;
+	collector?: string | null;
+	company?: string | null;
+}
+
+/**
+ * The dunning call tasks still open on a day (made by a stage's call channel, that day or before), with their
+ * invoices still open, in the call-list shape: Plan Calls lists them after the quality calls.
+ */
+export async function openReminderCalls(ledger: Pick<Ledger, 'query'>, options: OpenReminderCallsOptions): Promise<PlannedCall[]> {
+	const list = (values?: string[] | null) => (values && values.filter(Boolean).length ? values.filter(Boolean) : null);
+	const tasks = await ledger.query<{
+		id: string; language: string | null; invoice_ids: string[]; customer_id: string; external_id: string; name: string; phone: string | null; emails: string[] | null;
+		profile: string | null; assignee_code: string | null; assignee_name: string | null; assignee_phone: string | null; assignee_email: string | null;
+	}>(
+		`SELECT t.id, t.language, t.invoice_ids::text[], c.id AS customer_id, c.external_id, c.name, c.phone, c.emails, c.profile,
+			t.assignee_code, s.name AS assignee_name, s.phone AS assignee_phone, s.email AS assignee_email
+		FROM contact_tasks t JOIN customers c ON c.id = t.customer_id LEFT JOIN staff s ON s.code = t.assignee_code
+		WHERE t.kind = $1 AND t.status = 'open' AND t.due_on <= $2::date
+			AND ($3::text[] IS NULL OR c.profile = ANY($3::text[]))
+			AND ($4::text[] IS NULL OR c.external_id = ANY($4::text[]))
+			AND ($5::text IS NULL OR t.assignee_code = $5::text)
+		ORDER BY t.due_on, t.id`,
+		[REMINDER_CALL_KIND, options.asOf, list(options.profiles), list(options.customers), options.collector || null],
+	);
+	if (tasks.length === 0) return [];
+	const invoices = await ledger.query<{ id: string; number: string; due_date: string; currency: string; payable_minor: string; open_minor: string; po_number: string | null }>(
+		`SELECT id::text, number, due_date::text, trim(currency) AS currency, payable_minor::text, open_minor::text, po_number
+		FROM invoices WHERE id = ANY($1::bigint[]) AND status = 'open' AND open_minor > 0 ORDER BY due_date, number`,
+		[tasks.flatMap((t) => t.invoice_ids)],
+	);
+	const out: PlannedCall[] = [];
+	for (const t of tasks) {
+		const mine = invoices.filter((i) => t.invoice_ids.includes(i.id));
+		if (mine.length === 0) continue; // paid since: nothing to call about
+		const totals = new Map<string, bigint>();
+		for (const i of mine) totals.set(i.currency, (totals.get(i.currency) ?? 0n) + BigInt(i.open_minor));
+		out.push(
+			reminderCallAsPlannedCall({
+				task: { id: t.id, status: 'unchanged', invoiceIds: t.invoice_ids },
+				dueOn: options.asOf,
+				language: t.language === 'en' ? 'en' : 'fr',
+				customer: { id: t.customer_id, externalId: t.external_id, name: t.name, phone: t.phone, emails: t.emails ?? [], profile: t.profile },
+				assignee: t.assignee_code ? { code: t.assignee_code, name: t.assignee_name, phone: t.assignee_phone, email: t.assignee_email } : null,
+				invoices: mine.map((i) => ({ id: i.id, number: i.number, dueDate: i.due_date, currency: i.currency, poNumber: i.po_number, amount: formatAmount(BigInt(i.payable_minor), i.currency), open: formatAmount(BigInt(i.open_minor), i.currency) })),
+				totals: [...totals].map(([currency, open]) => ({ currency, open: formatAmount(open, currency) })),
+				company: options.company ?? null,
+			}),
+		);
+	}
+	return out;
 }

@@ -3,6 +3,7 @@ import type { Ledger } from '../ledger/ledger';
 import { formatAmount, parseAmount } from '../money/money';
 import { addDays, DEFAULT_ZONE, parseCalendarDate, todayIn } from '../time/dates';
 import { callIntro, checklistFor, type ChecklistItem } from './checklist';
+import { openReminderCalls } from './fromReminder';
 
 /**
  * Plans the quality calls of a day: the open invoices falling due in N days (matching a filter), grouped by
@@ -129,10 +130,11 @@ export async function planCalls(ledger: Ledger, options: PlanCallsOptions = {}):
 	});
 	const byCustomer = new Map<string, Row[]>();
 	for (const r of kept) byCustomer.set(r.customer_id, [...(byCustomer.get(r.customer_id) ?? []), r]);
-	if (byCustomer.size === 0) return { asOf, dueFrom, dueTo, calls: [] };
-
 	const company = options.company ?? (await ledger.query<{ name: string | null }>("SELECT value->>'name' AS name FROM settings WHERE key = 'company'"))[0]?.name ?? null;
-	const customerIds = [...byCustomer.keys()];
+	// call tasks a dunning stage asked for (call channel), still open: listed with the quality calls
+	const reminderCalls = await openReminderCalls(ledger, { asOf, profiles: list(options.profiles), customers: list(options.customers), collector: options.collector, company });
+	if (byCustomer.size === 0 && reminderCalls.length === 0) return { asOf, dueFrom, dueTo, calls: [] };
+	const customerIds = [...new Set([...byCustomer.keys(), ...reminderCalls.map((c) => c.customer.id)])];
 	const calls = await ledger.transaction(async (client) => {
 		const out: PlannedCall[] = [];
 		for (const [customerId, invoices] of byCustomer) {
@@ -187,6 +189,7 @@ export async function planCalls(ledger: Ledger, options: PlanCallsOptions = {}):
 		}
 		return out;
 	});
+	calls.push(...reminderCalls);
 
 	const historyEntries = Math.max(0, options.historyEntries ?? 5);
 	const history = historyEntries

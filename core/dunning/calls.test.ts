@@ -1,5 +1,5 @@
 import type { Ledger } from '../ledger';
-import { callListCsv, recordCallOutcome } from '../contacts';
+import { callListCsv, planCalls, recordCallOutcome } from '../contacts';
 import { createTestLedger, dropTestLedger } from '../../test/helpers/db';
 import { addCustomer, addInvoice, seedStaff } from '../../test/helpers/dunning';
 import { createReminderCallTasks } from './calls';
@@ -92,10 +92,18 @@ describe('createReminderCallTasks (call channel)', () => {
 		expect(again).toEqual([]);
 		expect(await ledger.query("SELECT 1 FROM contact_tasks WHERE customer_id = $1", [c])).toHaveLength(1);
 
+		// the next morning, Quality Contact's Plan Calls lists it with the quality calls, in the collector's portfolio
+		const morning = await planCalls(ledger, { asOf: '2025-10-21' });
+		const listed = morning.calls.find((x) => x.taskId === made.taskId);
+		expect(listed).toMatchObject({ customer: { externalId: 'TEL1' }, assignee: { code: 'COL2' } });
+		expect(listed?.invoices.map((i) => i.number).sort()).toEqual(['F-CALL-1', 'F-CALL-2']);
+		expect((await planCalls(ledger, { asOf: '2025-10-21', collector: 'COL1' })).calls.find((x) => x.taskId === made.taskId)).toBeUndefined();
+
 		// the collector calls and records a promise on the task, as for a quality call: the task is done
 		await recordCallOutcome(ledger, { taskId: made.taskId, outcome: 'promise', promiseDate: '2025-10-31', asOf: AS_OF, actor: 'COL2' });
 		const [closed] = await ledger.query<{ status: string; outcome: string }>('SELECT status, outcome FROM contact_tasks WHERE id = $1', [made.taskId]);
 		expect(closed).toEqual({ status: 'done', outcome: 'promise' });
 		expect(await ledger.query("SELECT 1 FROM promises WHERE customer_id = $1 AND promised_on = '2025-10-31'", [c])).not.toHaveLength(0);
+		expect((await planCalls(ledger, { asOf: '2025-10-21' })).calls.find((x) => x.taskId === made.taskId)).toBeUndefined();
 	});
 });
