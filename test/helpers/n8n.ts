@@ -291,9 +291,10 @@ function dbSettings(schema: string): DbSettings {
  * Builds a fresh instance: n8n 2.40.7 runtime (installed once), the package packed from dist/ and installed into a
  * new user folder under .runtime/, n8n's tables in a schema of their own, every fixed credential (ledger pointing at a
  * fresh ledger schema of the test database, SMTP at `smtpPort` on 127.0.0.1), every workflow of workflows/
- * imported and the ones with triggers published (or only those of them listed in `publish`). Nothing is started yet.
+ * imported and the ones with triggers published (or only those of them listed in `publish`); the webhook credential's
+ * secret is `webhookSecret` when given. Nothing is started yet.
  */
-export async function prepareInstance(label: string, options: { smtpPort?: number; publish?: 'triggers' | string[] } = {}): Promise<TestInstance> {
+export async function prepareInstance(label: string, options: { smtpPort?: number; publish?: 'triggers' | string[]; webhookSecret?: string } = {}): Promise<TestInstance> {
 	const lib = runtimeLibrary;
 	const suffix = `${Date.now().toString(36)}_${randomBytes(3).toString('hex')}`;
 	const userFolder = path.join(REPO_ROOT, '.runtime', `${label}-${suffix}`);
@@ -398,7 +399,7 @@ export async function prepareInstance(label: string, options: { smtpPort?: numbe
 		const data: Record<string, Record<string, unknown>> = {
 			receivablesLedgerApi: ledgerCredentialData(ledgerSchema),
 			receivablesSmtpApi: { host: '127.0.0.1', port: options.smtpPort ?? (await lib.freePort()), secure: false, disableStartTls: true, user: '', password: '' },
-			receivablesWebhookApi: { secret: randomBytes(24).toString('hex') },
+			receivablesWebhookApi: { secret: options.webhookSecret ?? randomBytes(24).toString('hex') },
 		};
 		await lib.importCredentials(
 			instance.runtime,
