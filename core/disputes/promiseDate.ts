@@ -153,14 +153,8 @@ const RULES: Rule[] = [
 
 const dayCache = new Map<string, DateTime>();
 
-/**
- * The message day: the calendar date, in the company's zone, of an ISO instant or date (today when absent or
- * unreadable). It is returned as a UTC calendar date: the arithmetic on days needs no zone after this point.
- */
-export function messageDay(receivedAt: string | undefined, zone = DEFAULT_ZONE, now: Date = new Date()): DateTime {
-	const key = receivedAt ? `${receivedAt}|${zone}` : '';
-	const cached = key ? dayCache.get(key) : undefined;
-	if (cached) return cached;
+/** The day as luxon computes it: the reference for the fast paths below, and their fallback. */
+export function messageDayByLuxon(receivedAt: string | undefined, zone = DEFAULT_ZONE, now: Date = new Date()): DateTime {
 	let local: DateTime | undefined;
 	if (receivedAt) {
 		// ISO (2026-03-09, 2026-03-09T10:00:00+01:00) or an e-mail Date header (Mon, 9 Mar 2026 10:00:00 +0100).
@@ -174,11 +168,119 @@ export function messageDay(receivedAt: string | undefined, zone = DEFAULT_ZONE, 
 		if (dt.isValid) local = dt;
 	}
 	local ??= DateTime.fromJSDate(now, { zone });
-	const day = DateTime.utc(local.year, local.month, local.day);
-	if (key) {
-		if (dayCache.size > 10_000) dayCache.clear();
-		dayCache.set(key, day);
+	return DateTime.utc(local.year, local.month, local.day);
+}
+
+const MONTH_ABBR: Record<string, number> = { Jan: 1, Feb: 2, Mar: 3, Apr: 4, May: 5, Jun: 6, Jul: 7, Aug: 8, Sep: 9, Oct: 10, Nov: 11, Dec: 12 };
+const ISO_DAY = /^(\d{4})-(\d{2})-(\d{2})$/;
+/** An ISO instant with an explicit offset (without one, luxon reads it in the machine's zone: left to luxon). */
+const ISO_INSTANT = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?(Z|[+-]\d{2}(?::?\d{2})?)$/;
+/** An e-mail Date header with a numeric offset or GMT/UT/Z ("Mon, 9 Mar 2026 10:00:00 +0100"). */
+const RFC_INSTANT = /^(?:(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun), )?(\d{1,2}) (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) (\d{4}) (\d{2}):(\d{2})(?::(\d{2}))? ([+-]\d{4}|GMT|UT|Z)$/;
+
+function daysIn(year: number, month: number): number {
+	return new Date(Date.UTC(year, month, 0)).getUTCDate();
+}
+
+function utcDay(year: number, month: number, day: number): DateTime {
+	const key = `${year}-${month}-${day}`;
+	let d = utcDays.get(key);
+	if (!d) {
+		d = DateTime.utc(year, month, day);
+		if (utcDays.size > 10_000) utcDays.clear();
+		utcDays.set(key, d);
 	}
+	return d;
+}
+const utcDays = new Map<string, DateTime>();
+
+/** Offsets (minutes) of a zone by quarter of an hour, kept only for quarters without a change of offset inside. */
+const offsetCache = new Map<string, number>();
+const QUARTER = 15 * 60_000;
+
+function offsetAt(ms: number, zone: string): number {
+	const quarter = Math.floor(ms / QUARTER);
+	const key = `${zone}|${quarter}`;
+	const cached = offsetCache.get(key);
+	if (cached !== undefined) return cached;
+	const first = DateTime.fromMillis(quarter * QUARTER, { zone }).offset;
+	const last = DateTime.fromMillis(quarter * QUARTER + QUARTER - 1, { zone }).offset;
+	if (first !== last) return DateTime.fromMillis(ms, { zone }).offset;
+	if (offsetCache.size > 10_000) offsetCache.clear();
+	offsetCache.set(key, first);
+	return first;
+}
+
+const knownZones = new Map<string, boolean>();
+
+function knownZone(zone: string): boolean {
+	let known = knownZones.get(zone);
+	if (known === undefined) {
+		known = DateTime.fromMillis(0, { zone }).isValid;
+		if (knownZones.size > 1000) knownZones.clear();
+		knownZones.set(zone, known);
+	}
+	return known;
+}
+
+/** The calendar day, in `zone`, of an instant; undefined when the zone is not one luxon knows (luxon decides then). */
+function dayOfInstant(ms: number, zone: string): DateTime | undefined {
+	if (!Number.isFinite(ms) || !knownZone(zone)) return undefined;
+	const local = new Date(ms + offsetAt(ms, zone) * 60_000);
+	return utcDay(local.getUTCFullYear(), local.getUTCMonth() + 1, local.getUTCDate());
+}
+
+function validClock(h: number, mi: number, s: number): boolean {
+	return h <= 23 && mi <= 59 && s <= 59;
+}
+
+/** The same day as messageDayByLuxon for the usual forms, without luxon's parsers; undefined for the others. */
+function fastMessageDay(text: string, zone: string): DateTime | undefined {
+	let m = ISO_DAY.exec(text);
+	if (m) {
+		const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
+		return y >= 1000 && mo >= 1 && mo <= 12 && d >= 1 && d <= daysIn(y, mo) && knownZone(zone) ? utcDay(y, mo, d) : undefined;
+	}
+	m = ISO_INSTANT.exec(text);
+	if (m) {
+		const [y, mo, d, h, mi, s] = [1, 2, 3, 4, 5, 6].map((k) => Number(m?.[k] ?? 0));
+		if (y < 1000 || mo < 1 || mo > 12 || d < 1 || d > daysIn(y, mo) || !validClock(h, mi, s)) return undefined;
+		const off = m[7];
+		let offset = 0;
+		if (off !== 'Z') {
+			const digits = off.slice(1).replace(':', '');
+			offset = (Number(digits.slice(0, 2)) * 60 + Number(digits.slice(2) || 0)) * (off[0] === '-' ? -1 : 1);
+			if (Number(digits.slice(2) || 0) > 59) return undefined;
+		}
+		return dayOfInstant(Date.UTC(y, mo - 1, d, h, mi, s) - offset * 60_000, zone);
+	}
+	m = RFC_INSTANT.exec(text);
+	if (m) {
+		const [d, y, h, mi, s] = [Number(m[1]), Number(m[3]), Number(m[4]), Number(m[5]), Number(m[6] ?? 0)];
+		const mo = MONTH_ABBR[m[2]];
+		if (y < 1000 || d < 1 || d > daysIn(y, mo) || !validClock(h, mi, s)) return undefined;
+		const off = m[7];
+		const offset = /^[+-]/.test(off) ? (Number(off.slice(1, 3)) * 60 + Number(off.slice(3))) * (off[0] === '-' ? -1 : 1) : 0;
+		if (/^[+-]/.test(off) && Number(off.slice(3)) > 59) return undefined;
+		return dayOfInstant(Date.UTC(y, mo - 1, d, h, mi, s) - offset * 60_000, zone);
+	}
+	return undefined;
+}
+
+/**
+ * The message day: the calendar date, in the company's zone, of an ISO instant or date (today when absent or
+ * unreadable). It is returned as a UTC calendar date: the arithmetic on days needs no zone after this point.
+ * ISO dates and instants with an offset and e-mail Date headers are read without luxon's parsers (every message
+ * has its own time, so they are not cached); the result is the same (tested against messageDayByLuxon).
+ */
+export function messageDay(receivedAt: string | undefined, zone = DEFAULT_ZONE, now: Date = new Date()): DateTime {
+	if (!receivedAt) return dayOfInstant(now.getTime(), zone) ?? messageDayByLuxon(undefined, zone, now);
+	const key = `${receivedAt}|${zone}`;
+	const cached = dayCache.get(key);
+	if (cached) return cached;
+	const day = fastMessageDay(String(receivedAt).trim(), zone) ?? messageDayByLuxon(receivedAt, zone, now);
+	if (dayCache.size > 10_000) dayCache.clear();
+	dayCache.set(key, day);
 	return day;
 }
 
