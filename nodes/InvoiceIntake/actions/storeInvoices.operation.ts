@@ -80,13 +80,14 @@ const displayOptions = { show: { operation: ['storeInvoices'] } };
 export const description = updateDisplayOptions(displayOptions, properties);
 
 function invoiceJson(invoice: LedgerInvoice): IDataObject {
+	const totalIncl = formatAmount(invoice.totalInclMinor, invoice.currency);
 	return {
 		number: invoice.number,
 		docType: invoice.docType,
 		customerId: invoice.customerExternalId,
 		currency: invoice.currency,
-		totalIncl: formatAmount(invoice.totalInclMinor, invoice.currency),
-		payable: formatAmount(invoice.payableMinor, invoice.currency),
+		totalIncl,
+		payable: invoice.payableMinor === invoice.totalInclMinor ? totalIncl : formatAmount(invoice.payableMinor, invoice.currency),
 		issueDate: invoice.issueDate,
 		dueDate: invoice.dueDate,
 	};
