@@ -3,7 +3,8 @@
  * replies with quoted reminders and signatures) classified again and again by classifyDispute, timed in CPU time
  * of this (single-threaded) process so that other processes on the machine do not count. Reference in the same
  * process: only reading the same texts (lower case, accents stripped, split into words), the floor any classifier
- * pays. Goal: ≥ 5,000 texts per second on one core.
+ * pays. Goal: ≥ 5,000 texts per second on one core. A second measure gives every message its own receivedAt instant,
+ * as in a real mailbox.
  */
 import { performance } from 'node:perf_hooks';
 import { classifyDispute } from '../core';
@@ -24,8 +25,9 @@ const bench: BenchFn = async (ctx: BenchContext) => {
 	const total = passes * messages.length;
 	ctx.log(`${messages.length} messages × ${passes} passes = ${total} classifications`);
 
-	// Warm-up: the lexicon, the model and the JIT.
-	for (let r = 0; r < 3; r++) for (const m of messages) classifyDispute(m.text, { receivedAt: m.receivedAt });
+	// Warm-up: the lexicon, the model and the JIT (steady state, as in a long-running n8n process: ten passes let the
+	// JIT optimise every path first).
+	for (let r = 0; r < 10; r++) for (const m of messages) classifyDispute(m.text, { receivedAt: m.receivedAt });
 
 	let sink = 0;
 	const reading = cpuSeconds(() => {
@@ -36,6 +38,17 @@ const bench: BenchFn = async (ctx: BenchContext) => {
 	const classify = cpuSeconds(() => {
 		for (let r = 0; r < passes; r++) {
 			for (const m of messages) sink += classifyDispute(m.text, { receivedAt: m.receivedAt }).confidence > 0 ? 1 : 0;
+		}
+	});
+	// In a mailbox every message has its own time: the same texts again, each pass with other receivedAt instants
+	// (computed before timing), so that nothing keyed by the message time is reused.
+	const instants = Array.from({ length: passes }, (_, r) =>
+		messages.map((m) => new Date(Date.parse(m.receivedAt ?? '2026-03-09T10:00:00Z') + (r + 1) * 61_000).toISOString().replace('.000Z', 'Z')),
+	);
+	const distinct = cpuSeconds(() => {
+		for (let r = 0; r < passes; r++) {
+			const at = instants[r];
+			for (let i = 0; i < messages.length; i++) sink += classifyDispute(messages[i].text, { receivedAt: at[i] }).confidence > 0 ? 1 : 0;
 		}
 	});
 	if (sink < 0) ctx.log('unreachable');
@@ -53,6 +66,7 @@ const bench: BenchFn = async (ctx: BenchContext) => {
 	ctx.metric('classifyDispute throughput, one core (CPU time)', Math.round(perSecond), 'texts/s');
 	ctx.metric('classifyDispute, wall clock (other processes included)', Math.round(total / classify.wall), 'texts/s');
 	ctx.metric('mean time per text', Math.round((classify.cpu / total) * 1e6), 'µs');
+	ctx.metric('the same, every message with its own receivedAt instant (one core, CPU time)', Math.round(total / distinct.cpu), 'texts/s');
 	ctx.ratio('throughput vs the 5,000 texts/s goal', perSecond / 5000, '≥ 1×');
 	ctx.ratio('classifying vs only reading the same texts (time)', classify.cpu / reading.cpu);
 };

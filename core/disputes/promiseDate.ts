@@ -287,6 +287,8 @@ export function messageDay(receivedAt: string | undefined, zone = DEFAULT_ZONE, 
 /** Cheap test: could this folded text contain a date expression at all? */
 const MAYBE_DATE = new RegExp(`\\d|\\b(?:demain|tomorrow|aujourd|today|ce jour|ce soir|tonight|semaine|week|mois|month|huitaine|quinzaine|${WEEKDAY_RE}|${MONTH_RE})`);
 
+const resolved = new Map<string, string>();
+
 /** Every payment date written in `text`, resolved against `base`, in order of appearance. */
 export function findDates(text: string, base: DateTime): DateCandidate[] {
 	return findDatesFolded(foldText(text), base);
@@ -298,7 +300,9 @@ export function findDatesFolded(folded: string, base: DateTime): DateCandidate[]
 	if (!MAYBE_DATE.test(folded)) return out;
 	folded = folded.replace(/'/g, ' ');
 	const taken: Array<[number, number]> = [];
-	for (const [hint, re, resolve] of RULES) {
+	const day = base.toMillis();
+	for (let r = 0; r < RULES.length; r++) {
+		const [hint, re, resolve] = RULES[r];
 		if (!hint.test(folded)) continue;
 		re.lastIndex = 0;
 		let m: RegExpExecArray | null;
@@ -306,10 +310,18 @@ export function findDatesFolded(folded: string, base: DateTime): DateCandidate[]
 			const at = m.index ?? 0;
 			const end = at + m[0].length;
 			if (taken.some(([s, e]) => at < e && end > s)) continue;
-			const d = resolve(m, base);
-			if (!d || !d.isValid) continue;
+			// A rule's date depends only on the words it matched and the message day: resolved once per day and wording.
+			const key = `${r}|${day}|${m[0]}`;
+			let date = resolved.get(key);
+			if (date === undefined) {
+				const d = resolve(m, base);
+				date = d && d.isValid ? isoDay(d) : '';
+				if (resolved.size > 20_000) resolved.clear();
+				resolved.set(key, date);
+			}
+			if (!date) continue;
 			taken.push([at, end]);
-			out.push({ date: isoDay(d), at, text: m[0].trim() });
+			out.push({ date, at, text: m[0].trim() });
 		}
 	}
 	return out.sort((a, b) => a.at - b.at);
