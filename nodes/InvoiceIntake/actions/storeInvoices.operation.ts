@@ -2,7 +2,7 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodePropertie
 import { updateDisplayOptions } from 'n8n-workflow';
 import { describeAnomalies, INVOICE_PRESETS, normaliseInvoiceRecord, normalisePresetRecord, storeInvoices, formatAmount, type InvoiceRecord, type LedgerInvoice } from '../../../core';
 import { getLedger } from '../../shared/transport/ledger';
-import { accepted, rejected, type IntakeOutputs } from '../helpers/outputs';
+import { accepted, itemRecord, rejected, type IntakeOutputs } from '../helpers/outputs';
 
 const properties: INodeProperties[] = [
 	{
@@ -135,15 +135,8 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 		for (let i = start; i < Math.min(items.length, start + batchSize); i++) {
 			const source = i === 0 || items.length < 2 ? (this.getNodeParameter('source', i, 'item') as string) : sourceMode;
 			sourceMode = source;
-			let record: unknown = source === 'item' ? items[i].json : this.getNodeParameter('invoice', i, {});
-			if (typeof record === 'string') {
-				try {
-					record = JSON.parse(record);
-				} catch {
-					record = undefined;
-				}
-			}
-			if (!record || typeof record !== 'object' || Array.isArray(record)) {
+			const record = itemRecord(this, items, i, source, 'invoice');
+			if (!record) {
 				outputs[1].push(rejected(i, items[i].json, { error: 'The Invoice parameter is not a JSON object.', code: 'INVOICE_NOT_OBJECT', hint: 'Set Invoice to an expression such as {{ $json }}.' }));
 				continue;
 			}

@@ -11,7 +11,7 @@ import {
 	type PaymentRecord,
 } from '../../../core';
 import { getLedger } from '../../shared/transport/ledger';
-import { accepted, rejected } from '../helpers/outputs';
+import { accepted, itemRecord, rejected } from '../helpers/outputs';
 
 const properties: INodeProperties[] = [
 	{
@@ -113,15 +113,8 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 	const options = (items.length ? this.getNodeParameter('paymentOptions', 0, {}) : {}) as IDataObject;
 	for (let i = 0; i < items.length; i++) {
 		const mode = this.getNodeParameter('paymentSource', i, 'item') as string;
-		let record: unknown = mode === 'item' ? items[i].json : this.getNodeParameter('payment', i, {});
-		if (typeof record === 'string') {
-			try {
-				record = JSON.parse(record);
-			} catch {
-				record = undefined;
-			}
-		}
-		if (!record || typeof record !== 'object' || Array.isArray(record)) {
+		const record = itemRecord(this, items, i, mode, 'payment');
+		if (!record) {
 			outputs[1].push(rejected(i, items[i].json, { error: 'The Payment parameter is not a JSON object.', errorFr: "Le paramètre Payment n'est pas un objet JSON.", code: 'PAYMENT_NOT_OBJECT', hint: 'Set Payment to an expression such as {{ $json }}.' }));
 			continue;
 		}
