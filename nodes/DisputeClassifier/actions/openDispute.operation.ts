@@ -2,7 +2,7 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodePropertie
 import { updateDisplayOptions } from 'n8n-workflow';
 import { openDispute, type DisputeLedgerCategory } from '../../../core';
 import { getLedger } from '../../shared/transport/ledger';
-import { list, rejectedItem, text } from '../helpers/items';
+import { DISPUTE_CATEGORY_OPTIONS, eachItem, list, text } from '../helpers/items';
 
 const properties: INodeProperties[] = [
 	{
@@ -23,13 +23,7 @@ const properties: INodeProperties[] = [
 		displayName: 'Category',
 		name: 'category',
 		type: 'options',
-		options: [
-			{ name: 'Administrative (Billing, Credit Notes, Matching)', value: 'administrative' },
-			{ name: 'Commercial (Price, Offer Not Suited)', value: 'commercial' },
-			{ name: 'Logistics (Delivery, Packaging)', value: 'logistics' },
-			{ name: 'Other', value: 'other' },
-			{ name: 'Technical (Malfunction, Service)', value: 'technical' },
-		],
+		options: DISPUTE_CATEGORY_OPTIONS,
 		default: 'administrative',
 		description: 'Decides the owner (billing team, logistics, the customer\'s sales rep, support) and the due date. An expression can take the category the classifier found (classification.category).',
 	},
@@ -71,33 +65,24 @@ export const description = updateDisplayOptions(displayOptions, properties);
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 	const items = this.getInputData();
 	const ledger = await getLedger(this);
-	const opened: INodeExecutionData[] = [];
-	const rejected: INodeExecutionData[] = [];
-	for (let i = 0; i < items.length; i++) {
-		const options = this.getNodeParameter('options', i, {}) as IDataObject;
+	return await eachItem(this, async (i, options) => {
 		const classification = (items[i].json.classification ?? {}) as IDataObject;
-		try {
-			const result = await openDispute(ledger, {
-				invoices: list(this.getNodeParameter('invoiceNumbers', i, '')),
-				customer: text(this, 'customer', i) || undefined,
-				category: text(this, 'category', i) as DisputeLedgerCategory,
-				subcategory: text(this, 'subcategory', i) || null,
-				amount: options.amount ? String(options.amount) : null,
-				currency: options.currency ? String(options.currency) : null,
-				evidence: options.evidence ? String(options.evidence) : null,
-				source: options.source ? String(options.source) : 'email',
-				sourceRef: options.sourceRef ? String(options.sourceRef) : null,
-				owner: options.owner ? String(options.owner) : null,
-				asOf: options.asOf ? String(options.asOf) : undefined,
-				actor: options.actor ? String(options.actor) : undefined,
-				language: classification.language === 'fr' || classification.language === 'en' ? classification.language : null,
-				confidence: typeof classification.confidence === 'number' ? classification.confidence : null,
-				classification: Object.keys(classification).length ? classification : undefined,
-			});
-			opened.push({ json: { ...result } as unknown as IDataObject, pairedItem: { item: i } });
-		} catch (error) {
-			rejected.push(rejectedItem(this, error, i, items[i].json));
-		}
-	}
-	return [opened, rejected];
+		return await openDispute(ledger, {
+			invoices: list(this.getNodeParameter('invoiceNumbers', i, '')),
+			customer: text(this, 'customer', i) || undefined,
+			category: text(this, 'category', i) as DisputeLedgerCategory,
+			subcategory: text(this, 'subcategory', i) || null,
+			amount: options.amount ? String(options.amount) : null,
+			currency: options.currency ? String(options.currency) : null,
+			evidence: options.evidence ? String(options.evidence) : null,
+			source: options.source ? String(options.source) : 'email',
+			sourceRef: options.sourceRef ? String(options.sourceRef) : null,
+			owner: options.owner ? String(options.owner) : null,
+			asOf: options.asOf ? String(options.asOf) : undefined,
+			actor: options.actor ? String(options.actor) : undefined,
+			language: classification.language === 'fr' || classification.language === 'en' ? classification.language : null,
+			confidence: typeof classification.confidence === 'number' ? classification.confidence : null,
+			classification: Object.keys(classification).length ? classification : undefined,
+		});
+	});
 }

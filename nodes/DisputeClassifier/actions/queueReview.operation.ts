@@ -2,7 +2,7 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodePropertie
 import { updateDisplayOptions } from 'n8n-workflow';
 import { queueReview, type QueueReviewInput } from '../../../core';
 import { getLedger } from '../../shared/transport/ledger';
-import { rejectedItem, text } from '../helpers/items';
+import { eachItem, text } from '../helpers/items';
 
 const properties: INodeProperties[] = [
 	{
@@ -50,29 +50,21 @@ export const description = updateDisplayOptions(displayOptions, properties);
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 	const items = this.getInputData();
 	const ledger = await getLedger(this);
-	const queued: INodeExecutionData[] = [];
-	const rejected: INodeExecutionData[] = [];
-	for (let i = 0; i < items.length; i++) {
-		const options = this.getNodeParameter('options', i, {}) as IDataObject;
+	return await eachItem(this, async (i, options) => {
 		const field = text(this, 'classificationField', i) || 'classification';
 		const json = items[i].json;
 		const classification = (json[field] ?? (json.input as IDataObject | undefined)?.[field] ?? {}) as QueueReviewInput['classification'];
 		const optional = (name: string) => (options[name] === undefined || options[name] === null || String(options[name]).trim() === '' ? null : String(options[name]));
-		try {
-			const result = await queueReview(ledger, {
-				text: text(this, 'reviewText', i),
-				classification,
-				source: optional('source') ?? 'email',
-				sourceRef: optional('sourceRef'),
-				receivedAt: optional('receivedAt'),
-				sender: optional('sender'),
-				subject: optional('subject'),
-				reason: optional('reason'),
-			});
-			queued.push({ json: { ...result, classification } as unknown as IDataObject, pairedItem: { item: i } });
-		} catch (error) {
-			rejected.push(rejectedItem(this, error, i, json));
-		}
-	}
-	return [queued, rejected];
+		const result = await queueReview(ledger, {
+			text: text(this, 'reviewText', i),
+			classification,
+			source: optional('source') ?? 'email',
+			sourceRef: optional('sourceRef'),
+			receivedAt: optional('receivedAt'),
+			sender: optional('sender'),
+			subject: optional('subject'),
+			reason: optional('reason'),
+		});
+		return { ...result, classification };
+	});
 }

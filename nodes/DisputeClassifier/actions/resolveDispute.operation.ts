@@ -1,8 +1,8 @@
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 import { resolveDispute, type DisputeResolution } from '../../../core';
 import { getLedger } from '../../shared/transport/ledger';
-import { rejectedItem, text } from '../helpers/items';
+import { eachItem, text } from '../helpers/items';
 
 const properties: INodeProperties[] = [
 	{ displayName: 'Dispute ID', name: 'disputeId', type: 'string', default: '={{ $json.disputeId }}', required: true },
@@ -60,25 +60,15 @@ const displayOptions = { show: { operation: ['resolveDispute'] } };
 export const description = updateDisplayOptions(displayOptions, properties);
 
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-	const items = this.getInputData();
 	const ledger = await getLedger(this);
-	const resolved: INodeExecutionData[] = [];
-	const rejected: INodeExecutionData[] = [];
-	for (let i = 0; i < items.length; i++) {
-		const options = this.getNodeParameter('options', i, {}) as IDataObject;
-		try {
-			const result = await resolveDispute(ledger, {
-				disputeId: text(this, 'disputeId', i),
-				resolution: text(this, 'resolution', i) as DisputeResolution,
-				rootCause: text(this, 'rootCause', i),
-				justified: options.justified === 'yes' ? true : options.justified === 'no' ? false : undefined,
-				note: options.note ? String(options.note) : null,
-				actor: options.actor ? String(options.actor) : undefined,
-			});
-			resolved.push({ json: { ...result } as unknown as IDataObject, pairedItem: { item: i } });
-		} catch (error) {
-			rejected.push(rejectedItem(this, error, i, items[i].json));
-		}
-	}
-	return [resolved, rejected];
+	return await eachItem(this, async (i, options) =>
+		await resolveDispute(ledger, {
+			disputeId: text(this, 'disputeId', i),
+			resolution: text(this, 'resolution', i) as DisputeResolution,
+			rootCause: text(this, 'rootCause', i),
+			justified: options.justified === 'yes' ? true : options.justified === 'no' ? false : undefined,
+			note: options.note ? String(options.note) : null,
+			actor: options.actor ? String(options.actor) : undefined,
+		}),
+	);
 }
