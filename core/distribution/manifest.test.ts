@@ -6,7 +6,7 @@ import { PDFDocument } from 'pdf-lib';
 import type { Ledger } from '../ledger';
 import { createTestLedger, dropTestLedger } from '../../test/helpers/db';
 import { readDeliveryToken } from '../tracking';
-import { loadManifest, manifestsOfWaves, renderManifestPdf } from './manifest';
+import { ledgerInvoiceCopies, loadManifest, manifestsOfWaves, renderManifestPdf } from './manifest';
 import { planWaves } from './waves';
 
 const SECRET = 'manifest-test-secret-0123456789';
@@ -56,6 +56,33 @@ describe('wave manifest', () => {
 		expect(readDeliveryToken(`D${BigInt(data.lines[0].deliveryId).toString(36)}.x`, SECRET)).toBeUndefined();
 		const en = pdfText(await renderManifestPdf(data, { qrSecret: SECRET, language: 'en', coverSheets: false }));
 		expect(en).toContain('Name, date, signature');
+	});
+
+	it('prints the bundle: each customer\'s cover sheet followed by a copy of each of its invoices in the wave', async () => {
+		await ledger.query(`INSERT INTO settings (key, value) VALUES ('company', '{"name": "Sahel Distribution SA", "siren": "552100554"}') ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value`);
+		const data = await loadManifest(ledger, 'W20260331-PLATEAU-01');
+		const pdf = await renderManifestPdf(data, { qrSecret: SECRET, language: 'fr', invoiceCopies: ledgerInvoiceCopies(ledger) });
+		// 3 table pages, then per customer: its cover sheet and one page per invoice copy (2 covers + 25 copies).
+		expect((await PDFDocument.load(pdf)).getPageCount()).toBe(3 + 2 + 25);
+		const pages = pdfText(pdf).split('\f');
+		const customerOf = (n: number) => (n % 3 ? 'K1' : 'K2');
+		const coverPage = (name: string) => pages.findIndex((p, i) => i >= 3 && p.includes('Factures jointes') && p.includes(name));
+		const k1 = coverPage('Société Générale de Négoce Sàrl');
+		const k2 = coverPage('Ténéré Énergie');
+		// K1 holds 17 invoices, K2 8: the second cover comes right after the first customer's copies.
+		expect(Math.min(k1, k2)).toBe(3);
+		expect(Math.abs(k2 - k1)).toBe(1 + (k1 < k2 ? 17 : 8));
+		for (let n = 1; n <= 25; n++) {
+			const number = `F-2026-${String(n).padStart(4, '0')}`;
+			const copy = pages.findIndex((p) => p.includes(`Copie de la facture ${number} (duplicata)`));
+			const [own, other] = customerOf(n) === 'K1' ? [k1, k2] : [k2, k1];
+			expect(copy).toBeGreaterThan(own);
+			if (other > own) expect(copy).toBeLessThan(other);
+			expect(pages[copy]).toContain('Sahel Distribution SA');
+			expect(pages[copy]).toMatch(/Reste à payer : 1\s500\s000\sXOF/);
+		}
+		const copiesOnly = await renderManifestPdf(data, { qrSecret: SECRET, coverSheets: false, invoiceCopies: ledgerInvoiceCopies(ledger, { name: 'Other' }) });
+		expect((await PDFDocument.load(copiesOnly)).getPageCount()).toBe(3 + 25);
 	});
 
 	it('prints the waves of a run one PDF at a time', async () => {

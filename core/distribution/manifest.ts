@@ -1,6 +1,8 @@
 import { PDFDocument, PDFOperator, rgb, type PDFFont, type PDFOperatorNames, type PDFPage } from 'pdf-lib';
 import QRCode from 'qrcode';
 import { embedDocumentFonts } from '../documents/fonts';
+import { invoiceCopyOfLedgerInvoice, type InvoiceCopySender } from '../documents/invoiceCopy';
+import { loadCompany } from '../dunning/render';
 import { ReceivablesError } from '../errors';
 import type { Ledger } from '../ledger';
 import { formatMoney } from '../money';
@@ -9,11 +11,14 @@ import { deliveryToken } from '../tracking/tokens';
 /**
  * Manifest and print bundle of one wave, for its courier: a table of every invoice (customer, address, number,
  * amount) with the QR code to scan at delivery (a signed token naming the delivery) and a signature column,
- * followed by one cover/address sheet per customer (window-envelope position, the invoices in the envelope).
+ * followed by one cover/address sheet per customer (window-envelope position, the invoices in the envelope), each
+ * followed by a copy of every invoice of that customer in the wave when `invoiceCopies` is given (the print bundle).
  * One PDF per wave: a run of any size is printed wave after wave (manifestsOfWaves), so memory stays flat.
  */
 export interface ManifestLine {
 	deliveryId: string;
+	/** Ledger id of the invoice (set by loadManifest; needed for its copy in the print bundle). */
+	invoiceId?: string;
 	invoiceNumber: string;
 	customerCode: string;
 	customerName: string;
@@ -44,15 +49,15 @@ export async function loadManifest(ledger: Ledger, waveCode: string): Promise<Ma
 	);
 	const wave = waves[0];
 	if (!wave) throw new ReceivablesError('WAVE_UNKNOWN', `Unknown wave "${waveCode}" / Tournée inconnue « ${waveCode} ».`, { hint: 'Use a wave code returned by Plan Waves.' });
-	const rows = await ledger.query<{ id: string; number: string; external_id: string; name: string; address_lines: string[]; postal_code: string | null; city: string | null; country: string; payable_minor: string; currency: string }>(
-		`SELECT d.id, i.number, c.external_id, c.name, c.address_lines, c.postal_code, c.city, c.country, i.payable_minor::text, i.currency
+	const rows = await ledger.query<{ id: string; invoice_id: string; number: string; external_id: string; name: string; address_lines: string[]; postal_code: string | null; city: string | null; country: string; payable_minor: string; currency: string }>(
+		`SELECT d.id, i.id::text AS invoice_id, i.number, c.external_id, c.name, c.address_lines, c.postal_code, c.city, c.country, i.payable_minor::text, i.currency
 		FROM deliveries d JOIN invoices i ON i.id = d.invoice_id JOIN customers c ON c.id = d.customer_id
 		WHERE d.wave_id = $1 ORDER BY d.position NULLS LAST, d.id`,
 		[wave.id],
 	);
 	return {
 		waveCode: wave.code, courierCode: wave.courier_code, courierName: wave.courier_name, plannedOn: wave.planned_on, zone: wave.zone,
-		lines: rows.map((r) => ({ deliveryId: r.id, invoiceNumber: r.number, customerCode: r.external_id, customerName: r.name, addressLines: r.address_lines, postalCode: r.postal_code, city: r.city, country: r.country, amountMinor: BigInt(r.payable_minor), currency: r.currency })),
+		lines: rows.map((r) => ({ deliveryId: r.id, invoiceId: r.invoice_id, invoiceNumber: r.number, customerCode: r.external_id, customerName: r.name, addressLines: r.address_lines, postalCode: r.postal_code, city: r.city, country: r.country, amountMinor: BigInt(r.payable_minor), currency: r.currency })),
 	};
 }
 
@@ -107,6 +112,18 @@ export interface ManifestOptions {
 	language?: 'fr' | 'en';
 	/** Add one cover/address sheet per customer after the manifest (default true). */
 	coverSheets?: boolean;
+	/** The PDF copy of an invoice, put after its customer's cover sheet (see ledgerInvoiceCopies); none when absent. */
+	invoiceCopies?: (line: ManifestLine) => Promise<Uint8Array>;
+}
+
+/** Copies of the wave's invoices rendered from the ledger, with the company of the ledger's settings as sender. */
+export function ledgerInvoiceCopies(ledger: Ledger, company?: InvoiceCopySender): (line: ManifestLine) => Promise<Uint8Array> {
+	let sender: Promise<InvoiceCopySender> | undefined;
+	return async (line) => {
+		sender ??= company ? Promise.resolve(company) : loadCompany(ledger);
+		if (!line.invoiceId) throw new ReceivablesError('INVOICE_UNKNOWN', `No ledger id for invoice ${line.invoiceNumber} / Facture ${line.invoiceNumber} sans identifiant.`, { hint: 'Load the wave with loadManifest.' });
+		return (await invoiceCopyOfLedgerInvoice(ledger, line.invoiceId, await sender)).content;
+	};
 }
 
 export async function renderManifestPdf(data: ManifestData, options: ManifestOptions): Promise<Uint8Array> {
@@ -153,7 +170,8 @@ export async function renderManifestPdf(data: ManifestData, options: ManifestOpt
 		p.drawRectangle({ x: cols.sign, y: top - rowHeight + 6, width: A4[0] - MARGIN - cols.sign, height: rowHeight - 12, borderColor: rgb(0.5, 0.5, 0.5), borderWidth: 0.5 });
 		y -= rowHeight;
 	});
-	if (options.coverSheets ?? true) {
+	const covers = options.coverSheets ?? true;
+	if (covers || options.invoiceCopies) {
 		const byCustomer = new Map<string, ManifestLine[]>();
 		for (const line of data.lines) {
 			const list = byCustomer.get(line.customerCode);
@@ -161,25 +179,35 @@ export async function renderManifestPdf(data: ManifestData, options: ManifestOpt
 			else byCustomer.set(line.customerCode, [line]);
 		}
 		for (const lines of byCustomer.values()) {
-			const p = doc.addPage(A4);
-			const first = lines[0];
-			const x = A4[0] / 2 + 20;
-			let ay = A4[1] - 150;
-			p.drawText(fit(first.customerName, bold, 11, A4[0] - MARGIN - x), { x, y: ay, size: 11, font: bold });
-			for (const a of [...first.addressLines, [first.postalCode, first.city].filter(Boolean).join(' '), first.country].filter(Boolean)) {
-				ay -= 14;
-				p.drawText(fit(a, regular, 10.5, A4[0] - MARGIN - x), { x, y: ay, size: 10.5, font: regular });
-			}
-			let ly = A4[1] - 320;
-			p.drawText(fit(`${L.cover} — ${L.wave} ${data.waveCode}`, bold, 10, A4[0] - 2 * MARGIN), { x: MARGIN + 20, y: ly, size: 10, font: bold });
-			for (const line of lines) {
-				ly -= 14;
-				if (ly < MARGIN) break;
-				p.drawText(fit(`${line.invoiceNumber}   ${formatMoney(line.amountMinor, line.currency, lang)}`, regular, 10, A4[0] - 2 * MARGIN), { x: MARGIN + 20, y: ly, size: 10, font: regular });
+			if (covers) coverSheet(lines);
+			if (options.invoiceCopies) {
+				for (const line of lines) {
+					const copy = await PDFDocument.load(await options.invoiceCopies(line));
+					for (const p of await doc.copyPages(copy, copy.getPageIndices())) doc.addPage(p);
+				}
 			}
 		}
 	}
 	return await doc.save({ useObjectStreams: true });
+
+	function coverSheet(lines: ManifestLine[]): void {
+		const p = doc.addPage(A4);
+		const first = lines[0];
+		const x = A4[0] / 2 + 20;
+		let ay = A4[1] - 150;
+		p.drawText(fit(first.customerName, bold, 11, A4[0] - MARGIN - x), { x, y: ay, size: 11, font: bold });
+		for (const a of [...first.addressLines, [first.postalCode, first.city].filter(Boolean).join(' '), first.country].filter(Boolean)) {
+			ay -= 14;
+			p.drawText(fit(a, regular, 10.5, A4[0] - MARGIN - x), { x, y: ay, size: 10.5, font: regular });
+		}
+		let ly = A4[1] - 320;
+		p.drawText(fit(`${L.cover} — ${L.wave} ${data.waveCode}`, bold, 10, A4[0] - 2 * MARGIN), { x: MARGIN + 20, y: ly, size: 10, font: bold });
+		for (const line of lines) {
+			ly -= 14;
+			if (ly < MARGIN) break;
+			p.drawText(fit(`${line.invoiceNumber}   ${formatMoney(line.amountMinor, line.currency, lang)}`, regular, 10, A4[0] - 2 * MARGIN), { x: MARGIN + 20, y: ly, size: 10, font: regular });
+		}
+	}
 }
 
 /** The manifests of several waves, one PDF at a time (flat memory whatever the size of the run). */

@@ -1,2 +1,3 @@
 export * from './letter';
 export * from './proofOfDelivery';
+export * from './invoiceCopy';

@@ -3,7 +3,7 @@ import { isReceivablesError } from '../errors';
 import type { Ledger } from '../ledger';
 import { renderLetterPdf, type LetterSpec } from '../documents/letter';
 import { appendPdfPages } from '../documents/proofOfDelivery';
-import { formatMoney } from '../money';
+import { invoiceCopyPdf, type InvoiceCopy } from '../documents/invoiceCopy';
 import type { PlannedInvoice, PlannedMessage } from './plan';
 import { formatDate, renderReminder, type CompanyInfo } from './render';
 import { loadDeliveryProofs, proofOfDeliveryPdf, proofParagraph, stageShowsProof, type DeliveryProof } from './proof';
@@ -115,54 +115,7 @@ export async function* produceLetters(ledger: Ledger, messages: PlannedMessage[]
 	}
 }
 
-function lineText(line: unknown, currency: string, language: 'fr' | 'en'): string | undefined {
-	if (!line || typeof line !== 'object') return undefined;
-	const l = line as Record<string, unknown>;
-	const label = [l.description, l.name, l.label, l.itemName].find((v) => typeof v === 'string' && v.trim()) as string | undefined;
-	const quantity = typeof l.quantity === 'string' || typeof l.quantity === 'number' ? String(l.quantity) : undefined;
-	let amount: string | undefined;
-	for (const key of ['lineTotalMinor', 'netAmountMinor', 'amountMinor', 'lineTotal', 'netAmount', 'amount']) {
-		const v = l[key];
-		if (v === undefined || v === null || v === '') continue;
-		amount = key.endsWith('Minor') && /^-?\d+$/.test(String(v)) ? formatMoney(BigInt(String(v)), currency, language) : `${String(v)} ${currency}`;
-		break;
-	}
-	if (!label && !amount) return undefined;
-	return `- ${label ?? ''}${quantity ? ` × ${quantity}` : ''}${amount ? ` : ${amount}` : ''}`;
-}
-
 /** A copy of an invoice as the ledger holds it (duplicata), for stages that attach the invoice copy. */
-export async function renderInvoiceCopy(ledger: Ledger, invoice: PlannedInvoice, message: PlannedMessage, company: CompanyInfo): Promise<{ filename: string; content: Buffer; contentType: string }> {
-	const rows = await ledger.query<{ lines: unknown[]; total_excl_minor: string; total_tax_minor: string; total_incl_minor: string; po_number: string | null }>(
-		'SELECT lines, total_excl_minor, total_tax_minor, total_incl_minor, po_number FROM invoices WHERE id = $1',
-		[invoice.id],
-	);
-	const row = rows[0];
-	const language = message.customer.language;
-	const fr = language === 'fr';
-	const money = (minor: string | bigint) => formatMoney(BigInt(minor), invoice.currency, language);
-	const lines = (Array.isArray(row?.lines) ? row.lines : []).map((l) => lineText(l, invoice.currency, language)).filter((l): l is string => !!l);
-	const body = [
-		`${fr ? 'Date de facture' : 'Invoice date'} : ${formatDate(invoice.issueDate, language)}`,
-		`${fr ? 'Échéance' : 'Due date'} : ${formatDate(invoice.dueDate, language)}`,
-		row?.po_number ? `${fr ? 'Bon de commande' : 'Purchase order'} : ${row.po_number}` : '',
-		'',
-		...lines,
-		lines.length ? '' : '',
-		`${fr ? 'Total HT' : 'Total excl. VAT'} : ${money(row?.total_excl_minor ?? 0n)}`,
-		`${fr ? 'TVA' : 'VAT'} : ${money(row?.total_tax_minor ?? 0n)}`,
-		`${fr ? 'Total TTC' : 'Total incl. VAT'} : ${money(row?.total_incl_minor ?? invoice.payableMinor)}`,
-		`${fr ? 'Reste à payer' : 'Amount outstanding'} : ${money(invoice.openMinor)}`,
-	].filter((l, i, all) => l !== '' || (all[i - 1] ?? '') !== '');
-	const c = message.customer;
-	const pdf = await renderLetterPdf({
-		sender: { name: company.name || company.legalName || '', lines: company.addressLines },
-		recipient: { name: c.legalName || c.name, lines: [...c.addressLines, [c.postalCode, c.city].filter(Boolean).join(' ')].filter(Boolean) },
-		subject: fr ? `Copie de la facture ${invoice.number} (duplicata)` : `Copy of invoice ${invoice.number}`,
-		body: body.join('\n'),
-		references: [`${fr ? 'Réf. client' : 'Customer ref.'} : ${c.externalId}`],
-		footer: [company.legalName ?? company.name, company.siren ? `SIREN ${company.siren}` : ''].filter(Boolean).join(' — ') || undefined,
-		language,
-	});
-	return { filename: `${fr ? 'facture' : 'invoice'}-${safe(invoice.number)}.pdf`, content: Buffer.from(pdf), contentType: 'application/pdf' };
+export async function renderInvoiceCopy(ledger: Ledger, invoice: PlannedInvoice, message: PlannedMessage, company: CompanyInfo): Promise<InvoiceCopy> {
+	return invoiceCopyPdf(ledger, invoice, message.customer, company);
 }
