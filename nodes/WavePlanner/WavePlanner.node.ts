@@ -46,7 +46,7 @@ export class WavePlanner implements INodeType {
 				noDataExpression: true,
 				options: [
 					{ name: 'Cycle Invoices', value: 'cycleInvoices', description: 'The open invoices of the billing cycles cut on a date, not yet planned', action: 'List the invoices of a cycle run' },
-					{ name: 'Manifest PDF', value: 'manifestPdf', description: 'Per wave: the courier\'s manifest with a QR code per invoice and a signature column, and a cover sheet per customer', action: 'Print a wave manifest' },
+					{ name: 'Manifest PDF', value: 'manifestPdf', description: 'Per wave: the courier\'s manifest with a QR code per invoice and a signature column, and the print bundle: a cover sheet per customer followed by a copy of each of its invoices', action: 'Print a wave manifest' },
 					{ name: 'Mark Entered', value: 'markEntered', description: 'Mark invoices of a wave as entered (printed, enveloped, captured)', action: 'Mark invoices entered' },
 					{ name: 'Plan Waves', value: 'planWaves', description: 'Group a cycle run by zone into waves with a maximum per courier and day, and assign couriers', action: 'Plan waves' },
 					{ name: 'Release Wave', value: 'releaseWave', description: 'Hand a wave over to its courier: refused while any invoice of it is not entered', action: 'Release a wave' },

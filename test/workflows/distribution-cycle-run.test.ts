@@ -2,6 +2,7 @@ import path from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { PDFDocument } from 'pdf-lib';
 import type { Ledger } from '../../core';
 import { createTestLedger, dropTestLedger, ledgerCredentialData } from '../helpers/db';
 import { closeEngine, loadWorkflow, PACKAGE_ROOT, runWorkflow, setNodeParameters } from '../helpers/engine';
@@ -38,10 +39,17 @@ describe('workflow: Distribution: cycle run → wave planning → manifests', ()
 		expect(manifests[0].binary?.data.mimeType).toBe('application/pdf');
 		const dir = mkdtempSync(path.join(tmpdir(), 'wf-manifest-'));
 		const file = path.join(dir, 'm.pdf');
-		writeFileSync(file, Buffer.from(manifests[0].binary?.data.data ?? '', 'base64'));
+		const pdf = Buffer.from(manifests[0].binary?.data.data ?? '', 'base64');
+		writeFileSync(file, pdf);
 		const text = execFileSync('pdftotext', ['-layout', file, '-'], { encoding: 'utf8' });
 		expect(text).toContain('Atlas Distribution');
 		expect(text).toContain('MA-3');
+		// The print bundle: the manifest page, then Atlas Distribution's cover sheet, then a copy of each of its 3 invoices.
+		expect((await PDFDocument.load(pdf)).getPageCount()).toBe(1 + 1 + 3);
+		const pages = text.split('\f');
+		expect(pages[1]).toContain('Factures jointes');
+		expect(pages[1]).toContain('Atlas Distribution');
+		expect(pages.slice(2, 5).map((p) => p.match(/Copie de la facture (MA-\d) \(duplicata\)/)?.[1]).sort()).toEqual(['MA-1', 'MA-2', 'MA-3']);
 		// A second run the same day finds nothing left to plan.
 		const again = await runWorkflow(workflow, { credentials });
 		expect(again.json('Plan waves')).toEqual([]);

@@ -1,6 +1,6 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
-import { isReceivablesError, loadManifest, renderManifestPdf } from '../../../core';
+import { isReceivablesError, ledgerInvoiceCopies, loadManifest, renderManifestPdf } from '../../../core';
 import { errorJson, toNodeError } from '../../shared/errors';
 import { getLedger } from '../../shared/transport/ledger';
 
@@ -25,6 +25,13 @@ const properties: INodeProperties[] = [
 		default: 'fr',
 	},
 	{ displayName: 'Cover Sheets', name: 'coverSheets', type: 'boolean', default: true, description: 'Whether to add one cover/address sheet per customer' },
+	{
+		displayName: 'Invoice Copies',
+		name: 'invoiceCopies',
+		type: 'boolean',
+		default: true,
+		description: 'Whether to print, after each customer\'s cover sheet, a copy of each of its invoices in the wave (rendered from the ledger, sender from the ledger\'s company settings)',
+	},
 	{ displayName: 'Put Output File in Field', name: 'binaryProperty', type: 'string', default: 'data' },
 ];
 
@@ -44,6 +51,7 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 				qrSecret: String(credential.secret ?? ''),
 				language: this.getNodeParameter('language', i, 'fr') as 'fr' | 'en',
 				coverSheets: this.getNodeParameter('coverSheets', i, true) as boolean,
+				invoiceCopies: this.getNodeParameter('invoiceCopies', i, true) ? ledgerInvoiceCopies(ledger) : undefined,
 			});
 			const property = String(this.getNodeParameter('binaryProperty', i, 'data'));
 			const binary = await this.helpers.prepareBinaryData(Buffer.from(pdf), `manifest-${waveCode}.pdf`, 'application/pdf');
