@@ -13,6 +13,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { DEMO_COURIER_ACCOUNTS, ensureDemoCourierAccounts } from './lib/demo-data.mjs';
 import { dataDir, describeError, ensureBuilt, ensureDependencies, loadCore, root } from './lib/project.mjs';
 
 // The credentials the shipped workflows refer to, with the fixed ids they use.
@@ -114,12 +115,14 @@ const PORTAL_USERS = [
 
 /**
  * The secrets of this installation, created once and kept in <data>/secrets.json (mode 600): n8n's encryption key,
- * the owner's login, the webhook signing secret, the portal accounts' secrets.
+ * the owner's login, the webhook signing secret, the portal accounts' and the courier accounts' secrets.
  */
+const COURIER_LOGINS = DEMO_COURIER_ACCOUNTS.map((a) => a.login);
+
 function secrets(data, runtime) {
 	const file = path.join(data, 'secrets.json');
 	const stored = readJson(file) ?? {};
-	const complete = stored.encryptionKey && stored.owner?.passwordHash && stored.webhookSecret && PORTAL_USERS.every((u) => stored.portal?.[u.login]);
+	const complete = stored.encryptionKey && stored.owner?.passwordHash && stored.webhookSecret && PORTAL_USERS.every((u) => stored.portal?.[u.login]) && COURIER_LOGINS.every((l) => stored.couriers?.[l]);
 	if (complete) return stored;
 	const bcrypt = createRequire(path.join(runtime.dir, 'package.json'))('bcryptjs');
 	const password = `Demo-${randomBytes(5).toString('hex')}`;
@@ -128,6 +131,7 @@ function secrets(data, runtime) {
 		owner: stored.owner?.passwordHash ? stored.owner : { email: OWNER_EMAIL, firstName: 'Demo', lastName: 'Finance', password, passwordHash: bcrypt.hashSync(password, 10) },
 		webhookSecret: stored.webhookSecret ?? randomBytes(24).toString('hex'),
 		portal: Object.fromEntries(PORTAL_USERS.map((u) => [u.login, stored.portal?.[u.login] ?? `Portail-${randomBytes(4).toString('hex')}`])),
+		couriers: Object.fromEntries(COURIER_LOGINS.map((l) => [l, stored.couriers?.[l] ?? `Coursier-${randomBytes(4).toString('hex')}`])),
 	};
 	writeFileSync(file, `${JSON.stringify(created, null, 2)}\n`, { mode: 0o600 });
 	return created;
@@ -206,6 +210,7 @@ function shippedWorkflows(packageName) {
 					.filter((node) => node.type === 'n8n-nodes-base.webhook' && node.parameters?.path)
 					.map((node) => ({ path: node.parameters.path, methods: [node.parameters.httpMethod ?? 'GET'].flat() })),
 				portal: nodes.some((node) => node.type === 'n8n-nodes-receivables.courierTracking' && node.parameters?.operation === 'portalPage'),
+				courierPage: nodes.some((node) => node.type === 'n8n-nodes-receivables.courierTracking' && node.parameters?.operation === 'courierPage'),
 			};
 		});
 }
@@ -273,7 +278,7 @@ async function activeWorkflowIds(ledger, schema, ids) {
 }
 
 /** What to try first, from the workflows that are really there. */
-function firstSteps({ editorUrl, workflows, database, catcher, secretsFile, portalUsers }) {
+function firstSteps({ editorUrl, workflows, database, catcher, secretsFile, portalUsers, courierAccounts = [] }) {
 	const steps = ['Open the editor and log in. The Receivables nodes are in the nodes panel (search "Receivables").'];
 	const sending = workflows.filter((w) => w.types.has('n8n-nodes-receivables.reminderStep') && w.credentialTypes.includes(SMTP_CREDENTIAL.type));
 	const reminders = sending.find((w) => /level 1|niveau 1/i.test(w.name)) ?? sending[0];
@@ -289,9 +294,14 @@ function firstSteps({ editorUrl, workflows, database, catcher, secretsFile, port
 		steps.push(`Open the sales-force portal, ${editorUrl}/webhook/${portal.webhooks[0].path}, and log in as`);
 		for (const user of accounts) steps.push(`   ${user.login} / ${user.secret}  (level ${user.level}: ${user.scope})`);
 	}
+	const courierPage = workflows.find((w) => w.active && w.courierPage && w.webhooks.length);
+	if (courierPage && courierAccounts.length) {
+		steps.push(`Open the courier page (on a phone too), ${editorUrl}/webhook/${courierPage.webhooks[0].path}, and log in as a courier`);
+		for (const courier of courierAccounts) steps.push(`   ${courier.login} / ${courier.secret}  (${courier.name}, ${courier.area})`);
+	}
 	const dashboard = workflows.find((w) => w.active && w.types.has('n8n-nodes-receivables.receivablesReport') && w.webhooks.length);
 	if (dashboard && accounts.length) steps.push(`The receivables dashboard, with the same accounts (charts within each one's level): ${editorUrl}/webhook/${dashboard.webhooks[0].path}`);
-	const posts = workflows.filter((w) => w.active && w !== portal && w.webhooks.some((h) => h.methods.includes('POST') && !h.methods.includes('GET')));
+	const posts = workflows.filter((w) => w.active && w !== portal && w !== courierPage && w.webhooks.some((h) => h.methods.includes('POST') && !h.methods.includes('GET')));
 	if (posts.length) {
 		const signed = posts.some((w) => w.credentialTypes.includes(WEBHOOK_CREDENTIAL.type));
 		steps.push(`Webhooks for your software: ${posts.map((w) => `POST ${editorUrl}/webhook/${w.webhooks[0].path}`).join(', ')}${signed ? ` (signed ones use the secret in ${secretsFile})` : ''}`);
@@ -300,7 +310,7 @@ function firstSteps({ editorUrl, workflows, database, catcher, secretsFile, port
 	return steps;
 }
 
-function banner({ editorUrl, owner, catcher, database, demo, workflows, logFile, secretsFile, portalUsers }) {
+function banner({ editorUrl, owner, catcher, database, demo, workflows, logFile, secretsFile, portalUsers, courierAccounts }) {
 	const line = '─'.repeat(76);
 	const active = workflows.filter((w) => w.active).length;
 	say(`\n${line}`);
@@ -316,7 +326,7 @@ function banner({ editorUrl, owner, catcher, database, demo, workflows, logFile,
 	say(line);
 	say(' What to try first');
 	let number = 0;
-	for (const text of firstSteps({ editorUrl, workflows, database, catcher, secretsFile, portalUsers })) {
+	for (const text of firstSteps({ editorUrl, workflows, database, catcher, secretsFile, portalUsers, courierAccounts })) {
 		say(text.startsWith('   ') ? `    ${text}` : `  ${++number}. ${text}`);
 	}
 	say(line);
@@ -338,7 +348,7 @@ async function main() {
 	const runtimeLib = await import('./lib/n8n-runtime.mjs');
 	const runtime = await runtimeLib.ensureN8nRuntime({ log: detail });
 	detail(`n8n ${runtimeLib.N8N_VERSION} on Node ${runtimeLib.NODE_VERSION} in ${path.relative(root, runtime.dir) || runtime.dir}`);
-	const { encryptionKey, owner, webhookSecret, portal } = secrets(data, runtime);
+	const { encryptionKey, owner, webhookSecret, portal, couriers } = secrets(data, runtime);
 
 	step('Database');
 	const core = loadCore();
@@ -356,6 +366,7 @@ async function main() {
 
 	let demoText;
 	let portalUsers = [];
+	let courierAccounts = [];
 	const demoWanted = env.RECEIVABLES_DEMO === '1' || (env.RECEIVABLES_DEMO !== '0' && running.database.kind === 'embedded');
 	if (demoWanted) {
 		const { loadDemoCompany } = await import('./lib/demo-data.mjs');
@@ -365,6 +376,7 @@ async function main() {
 		demoText = `Orbel Équipements: ${s.customers} customers, ${s.invoices} invoices (${s.openInvoices} open), as of ${demo.asOf}`;
 		detail(demo.status === 'loaded' ? `Demo company loaded in ${Math.round((Date.now() - started) / 1000)} s: ${demoText}.` : `Demo company already there: ${demoText}.`);
 		portalUsers = await ensurePortalUsers(core, ledger, portal);
+		courierAccounts = await ensureDemoCourierAccounts(core, ledger, couriers);
 	} else {
 		detail(
 			env.RECEIVABLES_DEMO === '0'
@@ -523,6 +535,7 @@ async function main() {
 		logFile: path.relative(process.cwd(), logFile) || logFile,
 		secretsFile: path.relative(process.cwd(), path.join(data, 'secrets.json')),
 		portalUsers,
+		courierAccounts,
 	});
 	if (env.RECEIVABLES_START_STATUS) {
 		writeFileSync(

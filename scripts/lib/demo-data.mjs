@@ -1276,3 +1276,29 @@ export async function loadDemoCompany(core, ledger, { asOf, log = () => {} } = {
 	);
 	return { status: 'loaded', asOf: data.asOf, summary };
 }
+
+/**
+ * The demo's courier accounts: one per courier of the demo company, so the courier page can be tried at once.
+ * Logins are fixed; the secrets are this installation's (`npm start` keeps them in .data/secrets.json, under
+ * "couriers", and prints them).
+ */
+export const DEMO_COURIER_ACCOUNTS = [
+	{ login: 'coursier.casa', staffCode: 'CRS-CASA', area: 'Casablanca' },
+	{ login: 'coursier.rabat', staffCode: 'CRS-RABAT', area: 'Rabat and the rest of Morocco' },
+	{ login: 'coursier.dakar', staffCode: 'CRS-DKR', area: 'Senegal' },
+	{ login: 'coursier.abidjan', staffCode: 'CRS-ABJ', area: "Côte d'Ivoire" },
+].map((a) => ({ ...a, name: STAFF.find((s) => s.code === a.staffCode)?.name ?? a.staffCode }));
+
+/**
+ * Creates the demo's courier accounts that are not in the ledger yet, through the core (secret hashed with scrypt),
+ * with `secrets[login]` as secret. An account already there keeps its secret and sessions.
+ */
+export async function ensureDemoCourierAccounts(core, ledger, secrets) {
+	if (typeof core.saveCourierAccount !== 'function') return [];
+	const existing = new Set((await ledger.query('SELECT login FROM courier_accounts WHERE login = ANY($1::text[])', [DEMO_COURIER_ACCOUNTS.map((a) => a.login)])).map((r) => r.login));
+	for (const account of DEMO_COURIER_ACCOUNTS.filter((a) => !existing.has(a.login))) {
+		if (!secrets?.[account.login]) throw new Error(`No secret for the demo courier account ${account.login}.`);
+		await core.saveCourierAccount(ledger, { login: account.login, name: account.name, staffCode: account.staffCode, language: 'fr', secret: secrets[account.login] });
+	}
+	return DEMO_COURIER_ACCOUNTS.map((a) => ({ ...a, secret: secrets?.[a.login] }));
+}

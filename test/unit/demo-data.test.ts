@@ -66,10 +66,17 @@ async function generated(asOf: string, seed?: number): Promise<{ summary: Summar
  * Loads the company twice into `schema` in a child process, with the built core (which also migrates the schema:
  * the test reads it with plain SQL, so the schema is exactly what the built core made).
  */
-async function load(schema: string, asOf: string, before = ''): Promise<{ first: string; second: string; summary: Summary; promises: Record<string, string> }> {
+interface DemoCourier {
+	login: string;
+	staffCode: string;
+	name: string;
+	loggedInAs: string;
+}
+
+async function load(schema: string, asOf: string, before = ''): Promise<{ first: string; second: string; summary: Summary; promises: Record<string, string>; couriers: DemoCourier[] }> {
 	return await runModule(`
 		import { loadCore } from '${project}';
-		import { loadDemoCompany, generateDemoCompany } from '${demo}';
+		import { loadDemoCompany, generateDemoCompany, ensureDemoCourierAccounts, DEMO_COURIER_ACCOUNTS } from '${demo}';
 		const core = loadCore();
 		const ledger = core.openLedger({ connectionString: ${JSON.stringify(testDatabaseUrl())}, schema: '${schema}' });
 		try {
@@ -80,7 +87,16 @@ async function load(schema: string, asOf: string, before = ''): Promise<{ first:
 			const policies = new Map((await ledger.query('SELECT code, stages FROM dunning_policies')).map((p) => [p.code, p.stages]));
 			const data = generateDemoCompany(core, { asOf: '${asOf}', policies });
 			const promises = Object.fromEntries(data.promises.map((p) => [p.ref, p.status]));
-			console.log(JSON.stringify({ first: first.status, second: second.status, summary: first.summary, promises }));
+			// The courier accounts of npm start, created twice (the second call keeps them), then used to log in.
+			const secrets = Object.fromEntries(DEMO_COURIER_ACCOUNTS.map((a) => [a.login, 'demo-' + a.login]));
+			await ensureDemoCourierAccounts(core, ledger, secrets);
+			const accounts = await ensureDemoCourierAccounts(core, ledger, secrets);
+			const couriers = [];
+			for (const a of accounts) {
+				const { courier } = await core.courierLogin(ledger, { login: a.login, secret: a.secret, tokenSecret: 'demo-token-secret-0123456789' });
+				couriers.push({ login: a.login, staffCode: a.staffCode, name: a.name, loggedInAs: courier.staffCode });
+			}
+			console.log(JSON.stringify({ first: first.status, second: second.status, summary: first.summary, promises, couriers }));
 		} finally {
 			await ledger.close();
 		}
@@ -337,6 +353,23 @@ describe('loading the demo company', () => {
 			`SELECT c.sales_rep_code AS rep, count(*)::int AS n FROM customers c JOIN deliveries d ON d.customer_id = c.id GROUP BY 1 ORDER BY 2 DESC LIMIT 1`,
 		);
 		expect(rep[0].n).toBeGreaterThan(10);
+	});
+
+	it('has a courier account per courier, whose secret opens the courier page as that courier', async () => {
+		expect(loaded.couriers.map((c) => [c.login, c.staffCode, c.loggedInAs])).toEqual([
+			['coursier.casa', 'CRS-CASA', 'CRS-CASA'],
+			['coursier.rabat', 'CRS-RABAT', 'CRS-RABAT'],
+			['coursier.dakar', 'CRS-DKR', 'CRS-DKR'],
+			['coursier.abidjan', 'CRS-ABJ', 'CRS-ABJ'],
+		]);
+		expect(loaded.couriers.find((c) => c.login === 'coursier.dakar')?.name).toBe('Cheikh Mbaye');
+		const accounts = await ledger.query<{ login: string; staff_code: string; secret_hash: string; session_version: number }>('SELECT login, staff_code, secret_hash, session_version FROM courier_accounts ORDER BY id');
+		expect(accounts.map((a) => a.staff_code).sort()).toEqual(['CRS-ABJ', 'CRS-CASA', 'CRS-DKR', 'CRS-RABAT']);
+		// Stored hashed, and not re-saved by the second call (a re-save would end the sessions).
+		for (const a of accounts) {
+			expect(a.secret_hash).not.toContain(a.login);
+			expect(a.session_version).toBe(1);
+		}
 	});
 
 	it('adds nothing when loaded again', async () => {
