@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import type { IDataObject } from 'n8n-workflow';
+import type { IDataObject, INodeParameters } from 'n8n-workflow';
 import { storePayments, upsertCustomers, type Ledger } from '../../../core';
 import { createTestLedger, dropTestLedger, ledgerCredentialData } from '../../../test/helpers/db';
 import { closeEngine, PACKAGE_NAME, runWorkflow, type WorkflowJson } from '../../../test/helpers/engine';
@@ -8,7 +8,7 @@ import { closeEngine, PACKAGE_NAME, runWorkflow, type WorkflowJson } from '../..
 const PRESETS = path.join(__dirname, '..', '..', '..', 'test', 'fixtures', 'intake-presets');
 const sample = (id: string) => JSON.parse(readFileSync(path.join(PRESETS, `${id}.json`), 'utf8')) as Record<string, IDataObject>;
 
-function workflow(parameters: IDataObject): WorkflowJson {
+function workflow(parameters: INodeParameters): WorkflowJson {
 	return {
 		nodes: [
 			{ id: 't', name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} },
