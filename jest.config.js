@@ -4,6 +4,8 @@ const common = {
 	transform: { '^.+\\.ts$': tsJest },
 	testEnvironment: 'node',
 	moduleFileExtensions: ['ts', 'js', 'json'],
+	// Only the folders that hold tests are crawled: .runtime (the installed n8n, gigabytes), .data and dist are not.
+	roots: ['<rootDir>/core', '<rootDir>/nodes', '<rootDir>/test'],
 };
 
 module.exports = {
