@@ -105,12 +105,11 @@ function readJson(file) {
 
 const hashOf = (value) => createHash('sha256').update(typeof value === 'string' || Buffer.isBuffer(value) ? value : JSON.stringify(value)).digest('hex');
 
-/** The demo's tracking-portal accounts: one per accreditation level, and a courier for the courier page. */
+/** The demo's tracking-portal accounts: one per accreditation level (couriers have courier accounts of their own). */
 const PORTAL_USERS = [
 	{ login: 'direction', name: 'Direction financière', level: 1, staffCode: null, scope: 'every invoice' },
 	{ login: 'karim.benjelloun', name: 'Karim Benjelloun', level: 3, staffCode: 'GH-MA', scope: 'the customers of his sales reps in Morocco' },
 	{ login: 'youssef.elamrani', name: 'Youssef El Amrani', level: 2, staffCode: 'VR-MA1', scope: 'his own customers' },
-	{ login: 'rachid.ouazzani', name: 'Rachid Ouazzani', level: 2, staffCode: 'CRS-CASA', scope: 'courier page' },
 ];
 
 /**
