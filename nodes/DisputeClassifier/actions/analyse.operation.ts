@@ -2,6 +2,7 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodePropertie
 import { updateDisplayOptions } from 'n8n-workflow';
 import { analyseDisputes, type DisputeDimension } from '../../../core';
 import { toNodeError } from '../../shared/errors';
+import { DISPUTE_GROUP_BY_OPTIONS } from '../../shared/disputeGroupBy';
 import { getLedger } from '../../shared/transport/ledger';
 import { text } from '../helpers/items';
 
@@ -10,15 +11,7 @@ const properties: INodeProperties[] = [
 		displayName: 'Group By',
 		name: 'groupBy',
 		type: 'options',
-		options: [
-			{ name: 'Category', value: 'category' },
-			{ name: 'Customer', value: 'customer' },
-			{ name: 'Owner', value: 'owner' },
-			{ name: 'Resolution', value: 'resolution' },
-			{ name: 'Root Cause', value: 'root_cause' },
-			{ name: 'Sales Rep', value: 'sales_rep' },
-			{ name: 'Subcategory', value: 'subcategory' },
-		],
+		options: DISPUTE_GROUP_BY_OPTIONS,
 		default: 'category',
 	},
 	{

@@ -1,6 +1,7 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 import { disputeReport, type DisputeDimension } from '../../../core';
+import { DISPUTE_GROUP_BY_OPTIONS } from '../../shared/disputeGroupBy';
 import { getLedger } from '../../shared/transport/ledger';
 import { disputeRows } from '../helpers/rows';
 import { baseOptions, figureProperties, options, perItem, period, PERIOD_OPTIONS, reportItems, text } from './common';
@@ -12,15 +13,7 @@ const properties: INodeProperties[] = [
 		displayName: 'Group By',
 		name: 'disputeGroupBy',
 		type: 'options',
-		options: [
-			{ name: 'Category', value: 'category' },
-			{ name: 'Customer', value: 'customer' },
-			{ name: 'Owner', value: 'owner' },
-			{ name: 'Resolution', value: 'resolution' },
-			{ name: 'Root Cause', value: 'root_cause' },
-			{ name: 'Sales Rep', value: 'sales_rep' },
-			{ name: 'Subcategory', value: 'subcategory' },
-		],
+		options: DISPUTE_GROUP_BY_OPTIONS,
 		default: 'category',
 	},
 	{
