@@ -119,13 +119,14 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 			if (outcome.status === 'rejected') {
 				outputs[1].push(rejected(item, items[item].json, { error: outcome.error?.message ?? 'rejected', code: outcome.error?.code, hint: outcome.error?.hint }));
 			} else {
-				outputs[0].push(accepted(item, {
-					...invoiceJson(invoice),
-					ledgerId: outcome.id,
-					status: outcome.status,
-					revision: outcome.revision,
-					warnings: invoice.anomalies as IDataObject[],
-				}));
+				// The outcome is added to the invoice's JSON rather than spread with it into a new object: at 100k
+				// items the spread cost more than the rest of this loop (same keys, same order).
+				const json = invoiceJson(invoice);
+				json.ledgerId = outcome.id;
+				json.status = outcome.status;
+				json.revision = outcome.revision;
+				json.warnings = invoice.anomalies as IDataObject[];
+				outputs[0].push(accepted(item, json));
 			}
 		}
 	};
