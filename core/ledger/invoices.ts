@@ -39,6 +39,8 @@ export function invoiceContentHash(invoice: LedgerInvoice): string {
 
 /** jsonb values as JSON text (bigints inside lines as strings). */
 function jsonText(value: unknown): string {
+	// Most rows have no lines and no anomalies: the same text without a call to JSON.stringify.
+	if (Array.isArray(value) && value.length === 0) return '[]';
 	try {
 		return JSON.stringify(value);
 	} catch {
@@ -89,6 +91,8 @@ interface Staged {
 	invoice: LedgerInvoice;
 	issuer: string;
 	hash: string;
+	/** issuer, type and number: the document's key, built once (it is looked up several times per row). */
+	key: string;
 	customerId?: string;
 }
 
@@ -120,7 +124,10 @@ export async function storeBatch(client: PoolClient, invoices: LedgerInvoice[], 
 		[INTAKE_LOCK_KEY],
 	)).rows;
 	const outcomes = new Map<number, StoreOutcome>();
-	const staged: Staged[] = invoices.map((invoice, i) => ({ index: offset + i, invoice, issuer: invoice.issuer ?? 'default', hash: invoiceContentHash(invoice) }));
+	const staged: Staged[] = invoices.map((invoice, i) => {
+		const issuer = invoice.issuer ?? 'default';
+		return { index: offset + i, invoice, issuer, hash: invoiceContentHash(invoice), key: `${issuer}\u0000${invoice.docType}\u0000${invoice.number}` };
+	});
 
 	const codes = [...new Set(staged.map((s) => s.invoice.customerExternalId))];
 	if (options.createMissingCustomers) {
@@ -142,7 +149,7 @@ export async function storeBatch(client: PoolClient, invoices: LedgerInvoice[], 
 	}
 
 	// Same number twice in one batch: the last one wins, the earlier ones are reported as superseded.
-	const keyOf = (s: Staged): string => `${s.issuer}\u0000${s.invoice.docType}\u0000${s.invoice.number}`;
+	const keyOf = (s: Staged): string => s.key;
 	const last = new Map<string, Staged>();
 	for (const s of known) last.set(keyOf(s), s);
 	const rows: Staged[] = [];
