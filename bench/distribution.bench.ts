@@ -12,8 +12,8 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
-import { Client } from 'pg';
 import { handlePortalRequest, openLedger, portalSessionToken, renderManifestPdf, statusQuery, type Ledger, type PortalUser } from '../core';
+import { dropSchemas } from './lib/schemas';
 import type { BenchContext, BenchFn } from './lib/types';
 
 const SECRET = 'bench-distribution-secret-0123456789';
@@ -194,10 +194,7 @@ const bench: BenchFn = async (ctx) => {
 		await small?.close();
 		if (parts.has('manifests')) await manifestBench(ctx);
 	} finally {
-		const client = new Client({ connectionString: ctx.databaseUrl });
-		await client.connect();
-		for (const schema of schemas) await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
-		await client.end();
+		await dropSchemas(ctx.databaseUrl, schemas);
 	}
 };
 

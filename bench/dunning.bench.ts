@@ -21,7 +21,6 @@
 import { connect } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import * as nodemailer from 'nodemailer';
-import { Client } from 'pg';
 import {
 	copyRows,
 	createSmtpTransport,
@@ -35,6 +34,7 @@ import {
 } from '../core';
 import { closeEngine, runWorkflow, type WorkflowJson } from '../test/helpers/engine';
 import { startSmtpSink } from '../test/helpers/smtpSink';
+import { dropSchemas } from './lib/schemas';
 import type { BenchContext, BenchFn } from './lib/types';
 
 const CONCURRENCY = 5;
@@ -397,13 +397,7 @@ const bench: BenchFn = async (ctx) => {
 		if (only.includes('planning')) await planning(ctx, schemas);
 		if (only.includes('letters')) await letters(ctx, schemas);
 	} finally {
-		const client = new Client({ connectionString: ctx.databaseUrl });
-		await client.connect();
-		try {
-			for (const schema of schemas) await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
-		} finally {
-			await client.end();
-		}
+		await dropSchemas(ctx.databaseUrl, schemas);
 	}
 };
 

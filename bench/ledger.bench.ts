@@ -13,7 +13,6 @@
  * Every schema holds the same 1,000 customers, created first. The schemas are dropped afterwards.
  */
 import { performance } from 'node:perf_hooks';
-import { Client } from 'pg';
 import {
 	copyRows,
 	invoiceContentHash,
@@ -24,6 +23,7 @@ import {
 	type LedgerInvoice,
 	type StoreOutcome,
 } from '../core';
+import { dropSchemas } from './lib/schemas';
 import type { BenchContext, BenchFn } from './lib/types';
 
 const INVOICES = 100_000;
@@ -95,16 +95,6 @@ async function withCustomers(databaseUrl: string, tag: string, opened: Ledger[])
 	const rejected = outcomes.filter((o) => o.status === 'rejected');
 	if (rejected.length) throw new Error(`customers rejected: ${JSON.stringify(rejected[0].error)}`);
 	return { ledger, customerIds: new Map(outcomes.map((o) => [o.externalId, o.id as string])) };
-}
-
-async function dropSchemas(databaseUrl: string, schemas: string[]): Promise<void> {
-	const client = new Client({ connectionString: databaseUrl });
-	await client.connect();
-	try {
-		for (const schema of schemas) await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
-	} finally {
-		await client.end();
-	}
 }
 
 function countBy(outcomes: StoreOutcome[]): Record<string, number> {

@@ -8,8 +8,8 @@
  * and the whole overview (everything the PDF report and the dashboard show). BENCH_EXPLAIN=1 logs the aged balance's plan.
  */
 import { performance } from 'node:perf_hooks';
-import { Client } from 'pg';
 import { agedBalance, balanceCleaning, cei, copyRows, daysLate, dso, openLedger, receivablesOverview, reminderResults, type Ledger } from '../core';
+import { dropSchemas } from './lib/schemas';
 import type { BenchContext, BenchFn } from './lib/types';
 
 const AS_OF = '2026-03-31';
@@ -149,13 +149,7 @@ const bench: BenchFn = async (ctx: BenchContext) => {
 		if (totals.small !== totals.big) throw new Error(`the two ledgers disagree on what is open: ${totals.small} vs ${totals.big}`);
 		ctx.ratio(`aged balance: ${big} vs ${small} invoices`, medians.big / medians.small, '≤ 3×');
 	} finally {
-		const client = new Client({ connectionString: ctx.databaseUrl });
-		await client.connect();
-		try {
-			for (const schema of schemas) await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
-		} finally {
-			await client.end();
-		}
+		await dropSchemas(ctx.databaseUrl, schemas);
 	}
 };
 
