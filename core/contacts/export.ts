@@ -2,6 +2,7 @@ import { PDFDocument, rgb, type PDFFont, type PDFPage } from 'pdf-lib';
 import { embedDocumentFonts } from '../documents/fonts';
 import { callDate } from './checklist';
 import type { PlannedCall } from './plan';
+import { printableText } from '../documents/text';
 
 /**
  * Call lists for the collectors: a CSV for spreadsheets (cells that a spreadsheet would run as a formula are
@@ -64,12 +65,7 @@ const LABELS = {
 };
 
 function clean(text: string): string {
-	let out = '';
-	for (const ch of text.replace(/\t/g, ' ')) {
-		const code = ch.charCodeAt(0);
-		if (code >= 32 && code !== 127) out += ch;
-	}
-	return out;
+	return printableText(text.replace(/\t/g, ' '));
 }
 
 interface Writer {

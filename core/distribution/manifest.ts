@@ -7,6 +7,7 @@ import { ReceivablesError } from '../errors';
 import type { Ledger } from '../ledger';
 import { formatMoney } from '../money';
 import { deliveryToken } from '../tracking/tokens';
+import { printableText } from '../documents/text';
 
 /**
  * Manifest and print bundle of one wave, for its courier: a table of every invoice (customer, address, number,
@@ -62,7 +63,7 @@ export async function loadManifest(ledger: Ledger, waveCode: string): Promise<Ma
 }
 
 function clean(text: string): string {
-	return Array.from(String(text ?? '')).filter((ch) => ch.charCodeAt(0) >= 32 && ch.charCodeAt(0) !== 127).join('');
+	return printableText(String(text ?? ''));
 }
 
 function fit(text: string, font: PDFFont, size: number, width: number): string {

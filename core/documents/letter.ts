@@ -1,5 +1,6 @@
 import { PDFDocument, rgb, type PDFFont, type PDFPage } from 'pdf-lib';
 import { embedDocumentFonts } from './fonts';
+import { printableText } from './text';
 
 /**
  * Printable letters (A4 PDF) with an embedded Unicode font (DejaVu Sans, subset per document) so that names in
@@ -33,12 +34,7 @@ const LEADING = 14.5;
 
 /** Characters the PDF text operators cannot carry (controls) are dropped; tabs become spaces. */
 function clean(text: string): string {
-	let out = '';
-	for (const ch of text.replace(/\t/g, '    ')) {
-		const code = ch.charCodeAt(0);
-		if (code === 10 || code === 13 || (code >= 32 && code !== 127)) out += ch;
-	}
-	return out;
+	return printableText(text.replace(/\t/g, '    '), { keepLineBreaks: true });
 }
 
 function wrap(text: string, font: PDFFont, size: number, width: number): string[] {

@@ -1,5 +1,6 @@
 import { PDFDocument, rgb, type PDFFont, type PDFImage, type PDFPage } from 'pdf-lib';
 import { embedDocumentFonts } from './fonts';
+import { printableText } from './text';
 
 /**
  * A one-page "proof of delivery" (preuve de livraison) of an invoice handed over by a courier: who received it,
@@ -72,12 +73,7 @@ const WORDS = {
 };
 
 function clean(text: string): string {
-	let out = '';
-	for (const ch of text.replace(/[\t\r\n]+/g, ' ')) {
-		const code = ch.charCodeAt(0);
-		if (code >= 32 && code !== 127) out += ch;
-	}
-	return out;
+	return printableText(text.replace(/[\t\r\n]+/g, ' '));
 }
 
 /** Splits a value into lines no wider than `width` (a word longer than a line is cut). */

@@ -3,6 +3,7 @@ import { embedDocumentFonts } from '../../documents/fonts';
 import type { ReceivablesOverview } from '../types';
 import { buildReportView, type Kpi, type ReportView, type ReportViewOptions, type ViewBlock } from '../charts/view';
 import { chartHeight, drawChart, hexColor } from './chart';
+import { printableText } from '../../documents/text';
 
 /**
  * The receivables report as a printable A4 PDF: a cover (company, as-of date, accreditation, key figures, contents),
@@ -29,7 +30,7 @@ interface Writer {
 
 /** Drops what the PDF text operators cannot carry (controls, line breaks). */
 function clean(text: string): string {
-	return Array.from(String(text ?? '')).filter((ch) => ch.charCodeAt(0) >= 32 && ch.charCodeAt(0) !== 127).join('');
+	return printableText(String(text ?? ''));
 }
 
 /** The text cut with "…" so that it fits `width` points. */
