@@ -62,6 +62,29 @@ export interface StoreInvoicesOptions {
 	actor?: string;
 }
 
+type StoreError = NonNullable<StoreOutcome['error']>;
+
+function customerMismatch(invoice: LedgerInvoice): StoreError {
+	const credit = invoice.docType === 'credit_note';
+	return {
+		code: 'INVOICE_CUSTOMER_MISMATCH',
+		message: `${credit ? 'Credit note' : 'Invoice'} ${invoice.number} is already in the ledger for another customer than "${invoice.customerExternalId}": it is not changed.`,
+		messageFr: `${credit ? "L'avoir" : 'La facture'} ${invoice.number} est déjà au grand livre pour un autre client que « ${invoice.customerExternalId} » : ${credit ? 'il' : 'elle'} n'est pas modifié${credit ? '' : 'e'}.`,
+		hint: 'A revision must come with the customer code of the original document. Check the customer code or the document number.',
+		hintFr: "Une révision doit porter le code client du document d'origine. Vérifiez le code client ou le numéro du document.",
+	};
+}
+
+function creditCustomerMismatch(invoice: LedgerInvoice): StoreError {
+	return {
+		code: 'CREDIT_NOTE_CUSTOMER_MISMATCH',
+		message: `Credit note ${invoice.number} credits invoice ${invoice.creditedNumber}, which belongs to another customer than "${invoice.customerExternalId}".`,
+		messageFr: `L'avoir ${invoice.number} porte sur la facture ${invoice.creditedNumber}, qui appartient à un autre client que « ${invoice.customerExternalId} ».`,
+		hint: 'A credit note credits an invoice of its own customer. Check the customer code or the credited invoice number.',
+		hintFr: "Un avoir porte sur une facture de son propre client. Vérifiez le code client ou le numéro de la facture créditée.",
+	};
+}
+
 export function dbErrorToItem(error: Error & { code?: string; detail?: string }): { code: string; message: string; hint?: string } {
 	if (error.code === '22008' || error.code === '22007') {
 		return { code: 'INVOICE_BAD_DATE', message: `A date of the invoice is not a real calendar date: ${error.message}.`, hint: 'Use YYYY-MM-DD dates that exist.' };
@@ -162,8 +185,8 @@ export async function storeBatch(client: PoolClient, invoices: LedgerInvoice[], 
 	// storeInvoices writes content_hash and the intake lock above serialises it, so the comparison holds without
 	// locking unchanged rows.
 	const byKey = new Map(rows.map((r) => [keyOf(r), r]));
-	const existing = rows.length === 0 ? [] : (await client.query<{ id: string; issuer: string; doc_type: string; number: string; content_hash: string; revision: number }>(
-		'SELECT i.id, i.issuer, i.doc_type, i.number, i.content_hash, i.revision FROM invoices i WHERE i.number = ANY($1::text[])',
+	const existing = rows.length === 0 ? [] : (await client.query<{ id: string; issuer: string; doc_type: string; number: string; content_hash: string; revision: number; customer_id: string }>(
+		'SELECT i.id, i.issuer, i.doc_type, i.number, i.content_hash, i.revision, i.customer_id::text FROM invoices i WHERE i.number = ANY($1::text[])',
 		[[...new Set(rows.map((r) => r.invoice.number))]],
 	)).rows;
 	const found = new Map<Staged, (typeof existing)[number]>();
@@ -174,8 +197,39 @@ export async function storeBatch(client: PoolClient, invoices: LedgerInvoice[], 
 	const fresh = rows.filter((r) => !found.has(r));
 	const changed: Array<{ row: Staged; id: string }> = [];
 	for (const [row, e] of found) {
+		// A document belongs to the customer it was first stored for: a record under another customer's code never
+		// rewrites it (nor moves it to that customer).
+		if (String(e.customer_id) !== String(row.customerId)) {
+			outcomes.set(row.index, { index: row.index, number: row.invoice.number, status: 'rejected', error: customerMismatch(row.invoice) });
+			continue;
+		}
 		outcomes.set(row.index, { index: row.index, number: row.invoice.number, status: 'unchanged', id: e.id, revision: e.revision });
 		if (e.content_hash !== row.hash) changed.push({ row, id: e.id });
+	}
+
+	// A credit note credits an invoice of its own customer only: one naming another customer's invoice is refused.
+	const crediting = fresh.filter((r) => r.invoice.docType === 'credit_note' && r.invoice.creditedNumber)
+		.concat(changed.map((c) => c.row).filter((r) => r.invoice.docType === 'credit_note' && r.invoice.creditedNumber));
+	if (crediting.length) {
+		const targets = (await client.query<{ issuer: string; number: string; customer_id: string }>(
+			"SELECT issuer, number, customer_id::text FROM invoices WHERE doc_type = 'invoice' AND number = ANY($1::text[])",
+			[[...new Set(crediting.map((r) => r.invoice.creditedNumber as string))]],
+		)).rows;
+		const owner = new Map(targets.map((t) => [`${t.issuer}\u0000${t.number}`, t.customer_id]));
+		// Invoices of this batch count too (a credit note may arrive with the invoice it credits).
+		for (const r of fresh) if (r.invoice.docType === 'invoice' && !owner.has(`${r.issuer}\u0000${r.invoice.number}`)) owner.set(`${r.issuer}\u0000${r.invoice.number}`, String(r.customerId));
+		const refused = new Set<Staged>();
+		for (const r of crediting) {
+			const target = owner.get(`${r.issuer}\u0000${r.invoice.creditedNumber}`);
+			if (target !== undefined && target !== String(r.customerId)) {
+				refused.add(r);
+				outcomes.set(r.index, { index: r.index, number: r.invoice.number, status: 'rejected', error: creditCustomerMismatch(r.invoice) });
+			}
+		}
+		if (refused.size) {
+			for (let k = fresh.length - 1; k >= 0; k--) if (refused.has(fresh[k])) fresh.splice(k, 1);
+			for (let k = changed.length - 1; k >= 0; k--) if (refused.has(changed[k].row)) changed.splice(k, 1);
+		}
 	}
 
 	// New documents in one COPY or one multi-row INSERT. Credit notes are inserted unlinked; the pass below links
@@ -275,17 +329,18 @@ export async function storeBatch(client: PoolClient, invoices: LedgerInvoice[], 
 		"SELECT EXISTS (SELECT 1 FROM invoices WHERE doc_type = 'credit_note' AND credited_invoice_id IS NULL AND credited_number IS NOT NULL) AS any")).rows[0].any);
 	const credited = !pending ? { rows: [] } : await client.query<{ invoice_id: string; customer_id: string; number: string; credit_number: string; amount: string }>(`
 		WITH candidates AS (
-			SELECT cn.id, cn.issuer, cn.number, cn.credited_number, cn.payable_minor FROM invoices cn
+			SELECT cn.id, cn.issuer, cn.number, cn.credited_number, cn.payable_minor, cn.customer_id FROM invoices cn
 			WHERE cn.id = ANY($1::bigint[]) AND cn.doc_type = 'credit_note' AND cn.credited_invoice_id IS NULL AND cn.credited_number IS NOT NULL
 			UNION
-			SELECT cn.id, cn.issuer, cn.number, cn.credited_number, cn.payable_minor FROM invoices nw
-			JOIN invoices cn ON cn.issuer = nw.issuer AND cn.credited_number = nw.number
+			SELECT cn.id, cn.issuer, cn.number, cn.credited_number, cn.payable_minor, cn.customer_id FROM invoices nw
+			JOIN invoices cn ON cn.issuer = nw.issuer AND cn.credited_number = nw.number AND cn.customer_id = nw.customer_id
 				AND cn.doc_type = 'credit_note' AND cn.credited_invoice_id IS NULL AND cn.credited_number IS NOT NULL
 			WHERE nw.id = ANY($2::bigint[])
 		), pairs AS (
 			SELECT c.id AS cn_id, c.number AS cn_number, c.payable_minor, t.id AS invoice_id FROM candidates c
 			CROSS JOIN LATERAL (
-				SELECT t.id FROM invoices t WHERE t.issuer = c.issuer AND t.doc_type = 'invoice' AND t.number = c.credited_number LIMIT 1
+				SELECT t.id FROM invoices t WHERE t.issuer = c.issuer AND t.doc_type = 'invoice' AND t.number = c.credited_number
+					AND t.customer_id = c.customer_id LIMIT 1
 			) t
 		), linked AS (
 			UPDATE invoices cn SET credited_invoice_id = p.invoice_id, open_minor = 0, status = 'credited', updated_at = now()

@@ -66,5 +66,5 @@ export interface StoreOutcome {
 	id?: string;
 	revision?: number;
 	number: string;
-	error?: { code: string; message: string; hint?: string };
+	error?: { code: string; message: string; hint?: string; messageFr?: string; hintFr?: string };
 }

@@ -117,7 +117,7 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 		for (const outcome of outcomes) {
 			const { item, invoice } = valid[outcome.index];
 			if (outcome.status === 'rejected') {
-				outputs[1].push(rejected(item, items[item].json, { error: outcome.error?.message ?? 'rejected', code: outcome.error?.code, hint: outcome.error?.hint }));
+				outputs[1].push(rejected(item, items[item].json, { error: outcome.error?.message ?? 'rejected', ...(outcome.error?.messageFr ? { errorFr: outcome.error.messageFr } : {}), code: outcome.error?.code, hint: outcome.error?.hint, ...(outcome.error?.hintFr ? { hintFr: outcome.error.hintFr } : {}) }));
 			} else {
 				// The outcome is added to the invoice's JSON rather than spread with it into a new object: at 100k
 				// items the spread cost more than the rest of this loop (same keys, same order).
