@@ -55,6 +55,14 @@ const properties: INodeProperties[] = [
 		default: {},
 		options: [
 			{
+				displayName: 'Applied On',
+				name: 'appliedOn',
+				type: 'string',
+				default: '',
+				placeholder: '2026-03-31',
+				description: 'Day the allocation takes effect in the balance (YYYY-MM-DD, not before the payment was received, not in the future). Empty: the value date when settled the day the payment was recorded, else today.',
+			},
+			{
 				displayName: 'Allow Another Customer',
 				name: 'allowOtherCustomer',
 				type: 'boolean',
@@ -109,6 +117,8 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 				decisionId: (options.decisionId as string) || undefined,
 				note: (options.note as string) || undefined,
 				actor: (options.actor as string) || `n8n:${this.getWorkflow().id ?? 'workflow'}`,
+				appliedOn: options.appliedOn ? String(options.appliedOn).trim() : undefined,
+				zone: this.getTimezone(),
 			});
 			outputs[0].push(accepted(i, { paymentId: result.paymentId, source, externalRef: ref, decisionId: result.decisionId, alreadyApplied: result.alreadyApplied, ...allocationJson(result) }));
 			for (const event of result.paid) outputs[2].push({ json: paidEventJson(event), pairedItem: { item: i } });
