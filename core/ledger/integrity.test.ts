@@ -124,7 +124,7 @@ describe('migrating a ledger that already holds cross links', () => {
 		const client = new Client({ connectionString: testDatabaseUrl() });
 		await client.connect();
 		try {
-			await runner({ dbClient: client, dir: coreAssetPath('ledger', 'migrations'), migrationsTable: MIGRATIONS_TABLE, schema: ledger.schema, migrationsSchema: ledger.schema, direction: 'down', count: later.length, singleTransaction: true, log: () => undefined });
+			await runner({ dbClient: client, dir: coreAssetPath('ledger', 'migrations'), migrationsTable: MIGRATIONS_TABLE, schema: ledger.schema, migrationsSchema: ledger.schema, direction: 'down', count: later.length, singleTransaction: true, noLock: true, log: () => undefined });
 			await client.query(`SET search_path TO "${ledger.schema}"`);
 			await client.query(`UPDATE invoices cn SET credited_invoice_id = i.id, open_minor = 0, status = 'credited' FROM invoices i WHERE i.number = 'FA-1' AND cn.number = 'AV-1'`);
 			await client.query(`UPDATE invoices cn SET credited_invoice_id = i.id, open_minor = 0, status = 'credited' FROM invoices i WHERE i.number = 'FA-2' AND cn.number = 'AV-2'`);
@@ -132,7 +132,7 @@ describe('migrating a ledger that already holds cross links', () => {
 			await client.query(`UPDATE invoices SET open_minor = open_minor - 20000 WHERE number = 'FA-2'`); // 500,00 − 200,00 = 300,00
 			const notices: string[] = [];
 			client.on('notice', (n) => notices.push(n.message ?? ''));
-			await runner({ dbClient: client, dir: coreAssetPath('ledger', 'migrations'), migrationsTable: MIGRATIONS_TABLE, schema: ledger.schema, migrationsSchema: ledger.schema, direction: 'up', singleTransaction: true, log: () => undefined });
+			await runner({ dbClient: client, dir: coreAssetPath('ledger', 'migrations'), migrationsTable: MIGRATIONS_TABLE, schema: ledger.schema, migrationsSchema: ledger.schema, direction: 'up', singleTransaction: true, noLock: true, log: () => undefined });
 			expect(notices.join('\n')).toContain('2 link(s) across currencies or customers');
 		} finally {
 			await client.end();

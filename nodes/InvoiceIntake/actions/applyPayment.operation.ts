@@ -55,6 +55,13 @@ const properties: INodeProperties[] = [
 		default: {},
 		options: [
 			{
+				displayName: 'Allow Another Customer',
+				name: 'allowOtherCustomer',
+				type: 'boolean',
+				default: false,
+				description: "Whether invoices of another customer than the payment's may be paid (a group paying for a subsidiary)",
+			},
+			{
 				displayName: 'Applied On',
 				name: 'appliedOn',
 				type: 'string',
@@ -63,11 +70,11 @@ const properties: INodeProperties[] = [
 				description: 'Day the allocation takes effect in the balance (YYYY-MM-DD, not before the payment was received, not in the future). Empty: the value date when settled the day the payment was recorded, else today.',
 			},
 			{
-				displayName: 'Allow Another Customer',
-				name: 'allowOtherCustomer',
-				type: 'boolean',
-				default: false,
-				description: "Whether invoices of another customer than the payment's may be paid (a group paying for a subsidiary)",
+				displayName: 'Decided By',
+				name: 'actor',
+				type: 'string',
+				default: '',
+				description: 'Who decided, kept in the history',
 			},
 			{
 				displayName: 'Decision ID',
@@ -75,13 +82,6 @@ const properties: INodeProperties[] = [
 				type: 'string',
 				default: '',
 				description: 'Identifies this decision (e.g. the ID of the form sent): sent twice, it is applied once. Default: derived from the payment and the invoices.',
-			},
-			{
-				displayName: 'Decided By',
-				name: 'actor',
-				type: 'string',
-				default: '',
-				description: 'Who decided, kept in the history',
 			},
 			{
 				displayName: 'Note',
