@@ -184,7 +184,7 @@ describe('security: intake webhook', () => {
 		expect(answer.statusCode).toBe(200);
 		expect(answer.body.rejected).toEqual([
 			expect.objectContaining({ ref: 'FA-A-0001', code: 'INVOICE_CUSTOMER_MISMATCH', errorFr: expect.stringContaining('autre client') }),
-			expect.objectContaining({ ref: 'AV-B-0001', code: 'CREDIT_NOTE_CUSTOMER_MISMATCH', errorFr: expect.stringContaining('autre client') }),
+			expect.objectContaining({ ref: 'AV-B-0001', code: 'CREDIT_NOTE_OTHER_CUSTOMER', errorFr: expect.stringContaining('autre client') }),
 		]);
 		const after = await ledger.query<Record<string, string>>("SELECT i.payable_minor::text, i.due_date::text, c.external_id FROM invoices i JOIN customers c ON c.id = i.customer_id WHERE i.number = 'FA-A-0001'");
 		expect(after).toEqual(before);
