@@ -176,7 +176,6 @@ export async function ensureLedgerRole(client, { role = LEDGER_ROLE, password, s
 	else await client.query(`ALTER ROLE ${ident(role)} LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOBYPASSRLS PASSWORD ${literal(password)}`);
 	await client.query(`CREATE SCHEMA IF NOT EXISTS ${ident(schema)} AUTHORIZATION ${ident(role)}`);
 	await client.query(`ALTER SCHEMA ${ident(schema)} OWNER TO ${ident(role)}`);
-	await client.query(`REVOKE CREATE ON SCHEMA public FROM PUBLIC`);
 	const owned = await client.query(
 		`SELECT c.relname AS name, c.relkind AS kind FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
 		WHERE n.nspname = $1 AND c.relkind IN ('r', 'p', 'v', 'm', 'S') AND pg_get_userbyid(c.relowner) <> $2
