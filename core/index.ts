@@ -18,3 +18,4 @@ export * from './tracking';
 export * from './contacts';
 export * from './reports';
 export * from './bank';
+export * from './einvoicing';
