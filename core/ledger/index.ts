@@ -7,4 +7,5 @@ export * from './types';
 export { upsertCustomers, type CustomerOutcome } from './customers';
 export { storeInvoices, invoiceContentHash, type StoreInvoicesOptions } from './invoices';
 export { copyRows, copyField } from './copy';
+export { noteBulkRows, statisticsStale, ANALYZE_SHARE, ANALYZE_MIN_ROWS } from './statistics';
 export * from './payments';
