@@ -224,6 +224,39 @@ async function writeCsv(file: string, prefix: string, count: number): Promise<vo
 	await once(out, 'finish');
 }
 
+interface ProfileNode {
+	id: number;
+	callFrame: { functionName: string; url: string; lineNumber: number };
+	children?: number[];
+}
+
+/** Where a profile's samples fall: self time by area (package, n8n, pg, GC, idle...) and the top functions. */
+function summariseProfile(file: string): { areas: Array<[string, number]>; functions: Array<[string, number]> } {
+	const profile = JSON.parse(readFileSync(file, 'utf8')) as { nodes: ProfileNode[]; samples: number[]; timeDeltas: number[] };
+	const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+	const self = new Map<number, number>();
+	profile.samples.forEach((id, k) => self.set(id, (self.get(id) ?? 0) + (profile.timeDeltas[k] ?? 0)));
+	const total = [...self.values()].reduce((a, b) => a + b, 0) || 1;
+	const area = (url: string, name: string): string => {
+		if (!url) return name.startsWith('(') ? name : 'native / V8';
+		const match = /node_modules\/((?:@[^/]+\/)?[^/]+)\/(?!.*node_modules)/.exec(url);
+		if (match) return match[1];
+		return url.startsWith('node:') ? 'node core' : 'other';
+	};
+	const areas = new Map<string, number>();
+	const functions = new Map<string, number>();
+	for (const [id, time] of self) {
+		const node = byId.get(id);
+		if (!node) continue;
+		const a = area(node.callFrame.url, node.callFrame.functionName);
+		areas.set(a, (areas.get(a) ?? 0) + time);
+		const f = `${node.callFrame.functionName || '(anonymous)'} ${a}${node.callFrame.url ? `:${path.basename(node.callFrame.url)}:${node.callFrame.lineNumber + 1}` : ''}`;
+		functions.set(f, (functions.get(f) ?? 0) + time);
+	}
+	const top = (m: Map<string, number>, n: number): Array<[string, number]> => [...m].sort((x, y) => y[1] - x[1]).slice(0, n).map(([k, v]) => [k, Math.round((v / total) * 1000) / 10]);
+	return { areas: top(areas, 12), functions: top(functions, 15) };
+}
+
 function loadAverage(): string {
 	return os.loadavg().map((l) => l.toFixed(2)).join(' / ');
 }
@@ -293,6 +326,15 @@ const bench: BenchFn = async (ctx: BenchContext) => {
 		const nodeArgs = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${path.join(ROOT, '.runtime', 'bench', 'profiles')}`] : [];
 		const run = async (id: string, profile = false): Promise<Execution> => {
 			const result = await execute(runtime, env, id, profile ? nodeArgs : []);
+			if (profile) {
+				const dir = path.join(ROOT, '.runtime', 'bench', 'profiles');
+				const newest = readdirSync(dir).filter((f) => f.endsWith('.cpuprofile')).map((f) => path.join(dir, f)).sort().pop();
+				if (newest) {
+					const { areas, functions } = summariseProfile(newest);
+					ctx.log(`${id}: CPU profile ${newest}: self time by area (%) ${areas.map(([a, v]) => `${a} ${v}`).join(', ')}`);
+					for (const [f, v] of functions) ctx.log(`  ${v}% ${f}`);
+				}
+			}
 			ctx.log(`${id}: execution ${Math.round(result.executionMs)} ms (wall ${Math.round(result.wallMs)} ms), nodes ${JSON.stringify(Object.fromEntries(Object.entries(result.nodeMs)))}, peak ${Math.round(result.peakMb)} MB, load ${loadAverage()}`);
 			return result;
 		};
