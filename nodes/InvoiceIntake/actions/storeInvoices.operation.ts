@@ -64,6 +64,14 @@ const properties: INodeProperties[] = [
 				default: 'EUR',
 			},
 			{
+				displayName: 'Revisions Take Effect On',
+				name: 'effectiveOn',
+				type: 'string',
+				default: '',
+				placeholder: '2026-03-31',
+				description: 'Day a changed invoice (a revision) takes effect: reports as of earlier dates show it as it stood then (YYYY-MM-DD, not in the future, not before its previous revision). Empty: today.',
+			},
+			{
 				displayName: 'Batch Size',
 				name: 'batchSize',
 				type: 'number',
@@ -108,6 +116,8 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 	const storeOptions = {
 		createMissingCustomers: options.createMissingCustomers === true,
 		batchSize,
+		effectiveOn: options.effectiveOn ? String(options.effectiveOn).trim() : undefined,
+		zone: this.getTimezone(),
 		actor: `n8n:${this.getWorkflow().id ?? 'workflow'}`,
 	};
 	// Summary: one item with the counts instead of one per stored invoice (100k items of run data that n8n keeps,
@@ -125,7 +135,7 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 			if (outcome.status === 'rejected') {
 				summary.rejected++;
 				if (outcome.error?.code) countAnomalies(summary, [outcome.error]);
-				outputs[1].push(rejected(item, items[item].json, { error: outcome.error?.message ?? 'rejected', code: outcome.error?.code, hint: outcome.error?.hint }));
+				outputs[1].push(rejected(item, items[item].json, { error: outcome.error?.message ?? 'rejected', errorFr: outcome.error?.messageFr ?? outcome.error?.message ?? 'refusé', code: outcome.error?.code, hint: outcome.error?.hint, hintFr: outcome.error?.hintFr }));
 			} else if (summaryMode) {
 				summary[outcome.status]++;
 				if (invoice.anomalies?.length) {
