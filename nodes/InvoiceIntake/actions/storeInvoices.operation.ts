@@ -1,6 +1,6 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
-import { describeAnomalies, INVOICE_PRESETS, normaliseInvoiceRecord, normalisePresetRecord, storeInvoices, formatAmount, type InvoiceRecord, type LedgerInvoice } from '../../../core';
+import { describeAnomalies, INVOICE_PRESETS, loadIntakeSettings, normaliseInvoiceRecord, normalisePresetRecord, storeInvoices, formatAmount, type InvoiceRecord, type LedgerInvoice } from '../../../core';
 import { getLedger } from '../../shared/transport/ledger';
 import { accepted, itemRecord, rejected, type IntakeOutputs } from '../helpers/outputs';
 
@@ -130,6 +130,12 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 			}
 		}
 	};
+	// The same intake rules as files (totals, terms, legal cap, French rules), with the company's settings.
+	let checks = {};
+	if (items.length) {
+		ledger ??= await getLedger(this);
+		checks = await loadIntakeSettings(ledger);
+	}
 	let writing: Promise<void> | undefined;
 	for (let start = 0; start < items.length; start += batchSize) {
 		const valid: Array<{ item: number; invoice: LedgerInvoice }> = [];
@@ -142,8 +148,8 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 				continue;
 			}
 			const { invoice, anomalies } = sourceFormat === 'fields'
-				? normaliseInvoiceRecord(record as InvoiceRecord, { defaultCurrency })
-				: normalisePresetRecord(record, sourceFormat, { defaultCurrency });
+				? normaliseInvoiceRecord(record as InvoiceRecord, { defaultCurrency, checks })
+				: normalisePresetRecord(record, sourceFormat, { defaultCurrency, checks });
 			if (!invoice) {
 				outputs[1].push(rejected(i, items[i].json, { error: describeAnomalies(anomalies, 'en'), errorFr: describeAnomalies(anomalies, 'fr'), code: anomalies[0]?.code, anomalies: anomalies as unknown as IDataObject[] }));
 				continue;
