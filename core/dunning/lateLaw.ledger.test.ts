@@ -1,5 +1,5 @@
 import type { Ledger } from '../ledger';
-import { storePayments } from '../ledger/payments';
+import { parseWriteOffThresholds, storePayments } from '../ledger/payments';
 import { createTestLedger, dropTestLedger } from '../../test/helpers/db';
 import { addCustomer, addInvoice, seedStaff } from '../../test/helpers/dunning';
 import { savePolicy } from './policy';
@@ -175,5 +175,12 @@ describe('late-payment law in the ledger', () => {
 		// the written-off 0.50 earns no interest; the 999.50 paid 30 days late does: 999.50 × 0.1215 × 30 / 365 = 9.981… → 9.98
 		const statement = await statementOfCharges(ledger, { customerExternalId: 'LAW-8', asOf: '2025-12-01', includeOpen: false });
 		expect(statement.lines.map((l) => [l.number, l.charges.interest])).toEqual([['FAC-2025-0801', '9.98']]);
+	});
+
+	it('reads write-off thresholds as the node takes them', () => {
+		expect(parseWriteOffThresholds('EUR=1.00, xof: 500')).toEqual({ EUR: '1.00', XOF: '500' });
+		expect(parseWriteOffThresholds('')).toBeUndefined();
+		expect(() => parseWriteOffThresholds('EUR=abc')).toThrow(/EUR=abc/);
+		expect(() => parseWriteOffThresholds('XYZ1=1')).toThrow(/not a write-off threshold/);
 	});
 });

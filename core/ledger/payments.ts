@@ -3,7 +3,7 @@ import type { PoolClient } from 'pg';
 import { matchCompanyName, normaliseCompanyName } from '../bank/names';
 import { creditorReferencesIn } from '../bank/rf';
 import { ReceivablesError } from '../errors';
-import { formatAmount, parseAmount } from '../money';
+import { assertCurrency, formatAmount, parseAmount } from '../money';
 import type { Ledger } from './ledger';
 import { effectiveDate } from './effective';
 
@@ -122,6 +122,37 @@ export interface WriteOffLine {
  * no write-off.
  */
 export type WriteOffThresholds = Record<string, string>;
+
+/**
+ * Reads write-off thresholds written as "EUR=1.00, XOF=500" (or an object { EUR: "1.00" }); empty: none. Throws
+ * PAYMENT_WRITE_OFF_INVALID naming the faulty entry.
+ */
+export function parseWriteOffThresholds(input: unknown): WriteOffThresholds | undefined {
+	if (input === undefined || input === null || input === '') return undefined;
+	const entries: Array<[string, unknown]> = typeof input === 'string'
+		? input.split(/[,;\n]/).map((part) => part.trim()).filter(Boolean).map((part) => {
+			const [currency, amount] = part.split(/\s*[=:]\s*/);
+			return [currency ?? '', amount];
+		})
+		: typeof input === 'object' && !Array.isArray(input) ? Object.entries(input as Record<string, unknown>) : [['?', input]];
+	const out: WriteOffThresholds = {};
+	for (const [currency, amount] of entries) {
+		let valid = false;
+		try {
+			const code = assertCurrency(currency.trim().toUpperCase());
+			valid = parseAmount(amount, code) >= 0n;
+			if (valid) out[code] = String(amount).trim();
+		} catch {
+			valid = false;
+		}
+		if (!valid) {
+			throw new ReceivablesError('PAYMENT_WRITE_OFF_INVALID', `"${currency}=${String(amount)}" is not a write-off threshold.`, {
+				hint: 'Write one currency and amount per entry, e.g. EUR=1.00, XOF=500.',
+			});
+		}
+	}
+	return Object.keys(out).length ? out : undefined;
+}
 
 export interface PaymentOutcome {
 	/** Position of the payment in the input array. */

@@ -101,10 +101,14 @@ export async function parseInvoiceDocument(input: Buffer | string, options: Pars
 	if (options.checks === false) return result;
 	// The intake rules, as every other path applies them: each invoice carries its anomalies (reading and rules),
 	// and the result lists them all, each located by its invoice.
+	// (a fault of the document as a whole, e.g. PDF_NOT_PDFA, is listed once, as the document's)
+	const documentLevel = new Set(result.anomalies.map((a) => `${a.code}\u0000${a.field ?? ''}`));
 	for (const invoice of result.invoices) {
 		invoice.anomalies = checkInvoice(invoice, options.checks ?? {});
 		const where = invoice.number || (invoice.source.row !== undefined ? `row ${invoice.source.row}` : `#${invoice.source.index + 1}`);
-		for (const a of invoice.anomalies) result.anomalies.push({ ...a, field: a.field ? `${where}: ${a.field}` : where });
+		for (const a of invoice.anomalies) {
+			if (!documentLevel.has(`${a.code}\u0000${a.field ?? ''}`)) result.anomalies.push({ ...a, field: a.field ? `${where}: ${a.field}` : where });
+		}
 	}
 	return result;
 }
