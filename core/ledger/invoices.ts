@@ -71,6 +71,17 @@ export interface StoreInvoicesOptions {
 	zone?: string;
 }
 
+function customerMismatch(invoice: LedgerInvoice): NonNullable<StoreOutcome['error']> {
+	const credit = invoice.docType === 'credit_note';
+	return {
+		code: 'INVOICE_CUSTOMER_MISMATCH',
+		message: `${credit ? 'Credit note' : 'Invoice'} ${invoice.number} is already in the ledger for another customer than "${invoice.customerExternalId}": it is not changed.`,
+		messageFr: `${credit ? "L'avoir" : 'La facture'} ${invoice.number} est déjà au grand livre pour un autre client que « ${invoice.customerExternalId} » : ${credit ? 'il' : 'elle'} n'est pas modifié${credit ? '' : 'e'}.`,
+		hint: 'A revision must come with the customer code of the original document. Check the customer code or the document number.',
+		hintFr: "Une révision doit porter le code client du document d'origine. Vérifiez le code client ou le numéro du document.",
+	};
+}
+
 export function dbErrorToItem(error: Error & { code?: string; detail?: string; constraint?: string }): { code: string; message: string; hint?: string } {
 	if (error.code === '22008' || error.code === '22007') {
 		return { code: 'INVOICE_BAD_DATE', message: `A date of the invoice is not a real calendar date: ${error.message}.`, hint: 'Use YYYY-MM-DD dates that exist.' };
@@ -144,7 +155,13 @@ async function refuseCrossCredits(client: PoolClient, rows: Staged[], outcomes: 
 	for (const t of found.rows) targets.set(`${t.issuer}\u0000${t.number}`, { currency: t.currency, customerId: t.customer_id, customer: t.external_id });
 	// An invoice of the batch is what the ledger will hold once the batch is written.
 	for (const r of rows) {
-		if (r.invoice.docType === 'invoice') targets.set(`${r.issuer}\u0000${r.invoice.number}`, { currency: r.invoice.currency.toUpperCase(), customerId: r.customerId as string, customer: r.invoice.customerExternalId });
+		if (r.invoice.docType !== 'invoice') continue;
+		const key = `${r.issuer}\u0000${r.invoice.number}`;
+		// A record under another customer's code than the invoice already in the ledger is refused (it never changes
+		// the invoice's customer): the ledger's invoice stays the target.
+		const stored = targets.get(key);
+		if (stored && stored.customerId !== String(r.customerId)) continue;
+		targets.set(key, { currency: r.invoice.currency.toUpperCase(), customerId: r.customerId as string, customer: r.invoice.customerExternalId });
 	}
 	const refused = new Set<Staged>();
 	for (const r of crediting) {
@@ -232,8 +249,8 @@ export async function storeBatch(client: PoolClient, invoices: LedgerInvoice[], 
 	// storeInvoices writes content_hash and the intake lock above serialises it, so the comparison holds without
 	// locking unchanged rows.
 	const byKey = new Map(rows.map((r) => [keyOf(r), r]));
-	const existing = rows.length === 0 ? [] : (await client.query<{ id: string; issuer: string; doc_type: string; number: string; content_hash: string; revision: number }>(
-		'SELECT i.id, i.issuer, i.doc_type, i.number, i.content_hash, i.revision FROM invoices i WHERE i.number = ANY($1::text[])',
+	const existing = rows.length === 0 ? [] : (await client.query<{ id: string; issuer: string; doc_type: string; number: string; content_hash: string; revision: number; customer_id: string }>(
+		'SELECT i.id, i.issuer, i.doc_type, i.number, i.content_hash, i.revision, i.customer_id::text FROM invoices i WHERE i.number = ANY($1::text[])',
 		[[...new Set(rows.map((r) => r.invoice.number))]],
 	)).rows;
 	const found = new Map<Staged, (typeof existing)[number]>();
@@ -244,6 +261,12 @@ export async function storeBatch(client: PoolClient, invoices: LedgerInvoice[], 
 	const fresh = rows.filter((r) => !found.has(r));
 	const changed: Array<{ row: Staged; id: string }> = [];
 	for (const [row, e] of found) {
+		// A document belongs to the customer it was first stored for: a record under another customer's code never
+		// rewrites it (nor moves it to that customer).
+		if (String(e.customer_id) !== String(row.customerId)) {
+			outcomes.set(row.index, { index: row.index, number: row.invoice.number, status: 'rejected', error: customerMismatch(row.invoice) });
+			continue;
+		}
 		outcomes.set(row.index, { index: row.index, number: row.invoice.number, status: 'unchanged', id: e.id, revision: e.revision });
 		if (e.content_hash !== row.hash) changed.push({ row, id: e.id });
 	}

@@ -66,7 +66,7 @@ describe('intake rules on signed webhooks', () => {
 	const NOW = new Date('2026-10-05T10:00:00Z');
 	const signed = (body: unknown, delivery: string) => {
 		const rawBody = Buffer.from(JSON.stringify(body));
-		const signature = signWebhookRequest({ rawBody, secret: SECRET, deliveryId: delivery, timestamp: Math.floor(NOW.getTime() / 1000) });
+		const signature = signWebhookRequest({ rawBody, secret: SECRET, deliveryId: delivery, timestamp: Math.floor(NOW.getTime() / 1000), purpose: 'intake' });
 		return { rawBody, headers: { 'content-type': 'application/json', 'X-Receivables-Signature': signature, 'x-receivables-delivery': delivery } };
 	};
 
