@@ -11,3 +11,4 @@ export * from './history';
 export * from './digest';
 export * from './calls';
 export * from './proof';
+export * from './reconcile';
