@@ -309,7 +309,7 @@ function firstSteps({ editorUrl, workflows, database, catcher, secretsFile, port
 	return steps;
 }
 
-function banner({ editorUrl, owner, catcher, database, demo, workflows, logFile, secretsFile, portalUsers, courierAccounts }) {
+function banner({ editorUrl, owner, catcher, database, demo, workflows, logFile, filesFolder, secretsFile, portalUsers, courierAccounts }) {
 	const line = '─'.repeat(76);
 	const active = workflows.filter((w) => w.active).length;
 	say(`\n${line}`);
@@ -321,6 +321,7 @@ function banner({ editorUrl, owner, catcher, database, demo, workflows, logFile,
 	say(` Ledger         schema "${database.schema}" on ${database.label}`);
 	if (demo) say(` Demo company   ${demo}`);
 	say(` Workflows      ${workflows.length} from workflows/, ${active} active (schedules and webhooks)`);
+	say(` Files          ${filesFolder}/  (letters, call-lists, reports, manifests; drop bank statements in bank-statements/)`);
 	say(` n8n log        ${logFile}`);
 	say(line);
 	say(' What to try first');
@@ -403,8 +404,10 @@ async function main() {
 	await ledger.query(`CREATE SCHEMA IF NOT EXISTS "${n8nSchema}"`);
 	const n8nPort = await choosePort('N8N_PORT', 5678, runtimeLib.freePort);
 	const runnerPort = await runtimeLib.freePort();
+	const filesFolder = path.join(data, 'files');
 	const n8nEnv = runtimeLib.n8nEnv({
 		userFolder,
+		filesFolder,
 		db: { ...running.database.db, schema: n8nSchema },
 		port: n8nPort,
 		runnerPort,
@@ -532,6 +535,7 @@ async function main() {
 		demo: demoText,
 		workflows,
 		logFile: path.relative(process.cwd(), logFile) || logFile,
+		filesFolder: path.relative(process.cwd(), filesFolder) || filesFolder,
 		secretsFile: path.relative(process.cwd(), path.join(data, 'secrets.json')),
 		portalUsers,
 		courierAccounts,

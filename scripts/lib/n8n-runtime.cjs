@@ -279,10 +279,16 @@ async function installPackageInto(userFolder, tarball, { log = console.log } = {
  * templates and other calls home are off; every server listens on 127.0.0.1. The object holds only n8n's
  * variables: the functions below add it on top of process.env.
  */
-function n8nEnv({ userFolder, db, port, runnerPort, encryptionKey, extra = {} }) {
+/** The sub-folders of the files folder (core/files FILE_KINDS). */
+const FILE_KINDS = ['letters', 'call-lists', 'reports', 'bank-statements', 'manifests'];
+
+function n8nEnv({ userFolder, db, port, runnerPort, encryptionKey, filesFolder, extra = {} }) {
 	if (!userFolder || !db || !port || !runnerPort || !encryptionKey) {
 		throw new Error('n8nEnv needs userFolder, db, port, runnerPort and encryptionKey');
 	}
+	// The one folder workflows read and write (letters, call lists, reports, bank statements): n8n refuses any other.
+	const files = path.resolve(filesFolder ?? path.join(userFolder, 'files'));
+	for (const kind of FILE_KINDS) mkdirSync(path.join(files, kind), { recursive: true });
 	return {
 		NODE_ENV: 'production',
 		N8N_USER_FOLDER: userFolder,
@@ -309,8 +315,10 @@ function n8nEnv({ userFolder, db, port, runnerPort, encryptionKey, extra = {} })
 		N8N_DYNAMIC_BANNERS_ENABLED: 'false',
 		N8N_TEMPLATES_ENABLED: 'false',
 		N8N_AI_ENABLED: 'false',
-		// The MCP server catalogue is fetched from api.n8n.io in the background: not needed, and offline here.
-		N8N_DISABLED_MODULES: 'mcp-registry',
+		// The MCP server catalogue is fetched from api.n8n.io in the background: not needed, and offline here. The AI
+		// assistant ("instance-ai", the page n8n opens after login) and the chat hub need an AI provider account.
+		N8N_DISABLED_MODULES: 'mcp-registry,instance-ai,chat-hub',
+		N8N_RESTRICT_FILE_ACCESS_TO: files,
 		// This package is installed by hand (not from n8n's verified list); n8n plans to change this default.
 		N8N_UNVERIFIED_PACKAGES_ENABLED: 'true',
 		N8N_REINSTALL_MISSING_PACKAGES: 'false',

@@ -1,13 +1,13 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
-import { produceLetters } from '../../../core';
+import { preparedFilePath, produceLetters } from '../../../core';
 import { getLedger } from '../../shared/transport/ledger';
 import { companyFor, heldJson, planProperties, plannedFromSource, sourceProperty } from './common';
 
 const properties: INodeProperties[] = [
 	{
 		displayName:
-			'One PDF letter per reminder (binary property "data"), ready for Write Files to Disk or a print service: customers without e-mail and formal notices. Each letter is recorded in the ledger and produced once.',
+			'One PDF letter per reminder (binary property "data"), ready for Write Files to Disk (at {{ $json.filePath }}, in the letters folder n8n allows) or a print service: customers without e-mail and formal notices. Each letter is recorded in the ledger and produced once.',
 		name: 'letterNotice',
 		type: 'notice',
 		default: '',
@@ -45,7 +45,7 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 	const letters = planned.messages.filter((m) => m.channel === 'letter');
 	for await (const letter of produceLetters(ledger, letters, { company: await companyFor(this, ledger), place: place || undefined })) {
 		const item = planned.itemOf.get(planned.messages.find((m) => m.key === letter.message.key) ?? letter.message) ?? 0;
-		const json = { ...letter.outcome, fileName: letter.fileName } as unknown as IDataObject;
+		const json = { ...letter.outcome, fileName: letter.fileName, filePath: await preparedFilePath('letters', letter.fileName) } as unknown as IDataObject;
 		if (letter.pdf) {
 			const data = await this.helpers.prepareBinaryData(Buffer.from(letter.pdf), letter.fileName, 'application/pdf');
 			produced.push({ json, binary: { data }, pairedItem: { item } });
