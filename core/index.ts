@@ -18,3 +18,4 @@ export * from './tracking';
 export * from './contacts';
 export * from './reports';
 export * from './files';
+export * from './bank';
