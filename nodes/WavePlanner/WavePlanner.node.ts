@@ -36,7 +36,6 @@ export class WavePlanner implements INodeType {
 		outputs: `={{(${configuredOutputs})($parameter)}}`,
 		credentials: [
 			{ name: 'receivablesLedgerApi', required: true, testedBy: 'receivablesLedgerConnectionTest', displayOptions: { hide: { operation: ['retroplanning'] } } },
-			{ name: 'receivablesWebhookApi', required: true, testedBy: 'receivablesWebhookSecretTest', displayOptions: { show: { operation: ['manifestPdf'] } } },
 		],
 		properties: [
 			{

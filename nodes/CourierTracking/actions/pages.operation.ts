@@ -1,35 +1,32 @@
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 import { handleCourierRequest, handlePortalRequest } from '../../../core';
+import { lockoutNotifier, lockoutSenderProperty, pageItem, pageRequestOf } from '../../shared/pages';
 import { getLedger } from '../../shared/transport/ledger';
 import { perItem } from './common';
-import { WEBHOOK_CREDENTIAL } from './recordEvent.operation';
 
 const properties: INodeProperties[] = [
 	{
 		displayName:
-			'Put this after a Webhook node (GET and POST, Respond: Using \'Respond to Webhook\' Node) and answer with Respond to Webhook: Respond With Text, body {{ $json.body }}, code {{ $json.httpStatus }}, header Content-Type {{ $json.headers["Content-Type"] }} and Referrer-Policy no-referrer. Sessions are signed with the secret of the Receivables Webhook credential (the same one signs the manifests\' QR codes).',
+			'Put this after a Webhook node (GET and POST, Respond: Using \'Respond to Webhook\' Node) and answer with Respond to Webhook: Respond With Text, body {{ $json.body }}, code {{ $json.httpStatus }} and the headers of {{ $json.headers }} (Content-Type, X-Frame-Options, Content-Security-Policy, Referrer-Policy, Cache-Control). Sessions are signed with a key the server keeps in the ledger (never shared with any sender or phone). Set the workflow not to save successful or failed executions: the Webhook node\'s output holds the logins and sessions.',
 		name: 'pageNotice',
 		type: 'notice',
 		default: '',
 	},
 	{ displayName: 'Form Action URL', name: 'actionUrl', type: 'string', default: '', description: 'Where the page\'s forms post; empty: the page\'s own address' },
-	{ displayName: 'Session Minutes', name: 'sessionMinutes', type: 'number', typeOptions: { minValue: 1 }, default: 30, description: 'How long a session lasts without activity' },
+	{ displayName: 'Session Minutes', name: 'sessionMinutes', type: 'number', typeOptions: { minValue: 1 }, default: 30, description: 'How long a session lasts without activity (a session ends 10 hours after login on the portal, 14 on the courier page, whatever this says)' },
+	lockoutSenderProperty,
 ];
 
 export const description = updateDisplayOptions({ show: { operation: ['portalPage', 'courierPage'] } }, properties);
 
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 	const ledger = await getLedger(this);
-	const credential = await this.getCredentials(WEBHOOK_CREDENTIAL);
-	const secret = String(credential.secret ?? '');
 	const operation = this.getNodeParameter('operation', 0) as string;
 	return [await perItem(this, async (i, item) => {
-		const request = { body: (item.json.body ?? {}) as Record<string, unknown>, query: (item.json.query ?? {}) as Record<string, unknown> };
-		const options = { tokenSecret: secret, actionUrl: String(this.getNodeParameter('actionUrl', i, '') ?? ''), sessionSeconds: Math.round(Number(this.getNodeParameter('sessionMinutes', i, 30)) * 60) };
-		const r = operation === 'courierPage'
-			? await handleCourierRequest(ledger, request, { ...options, qrSecret: secret })
-			: await handlePortalRequest(ledger, request, options);
-		return [{ httpStatus: r.status, headers: r.headers as IDataObject, body: r.body }];
+		const request = pageRequestOf(item.json);
+		const options = { actionUrl: String(this.getNodeParameter('actionUrl', i, '') ?? ''), sessionSeconds: Math.round(Number(this.getNodeParameter('sessionMinutes', i, 30)) * 60), notify: await lockoutNotifier(this, i) };
+		const r = operation === 'courierPage' ? await handleCourierRequest(ledger, request, options) : await handlePortalRequest(ledger, request, options);
+		return [pageItem(this, r)];
 	})];
 }

@@ -3,12 +3,10 @@ import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 import { DEFAULT_SIGNATURE_TOLERANCE_SECONDS, receiveCourierRequest } from '../../../core';
 import { getLedger } from '../../shared/transport/ledger';
 
-export const WEBHOOK_CREDENTIAL = 'receivablesWebhookApi';
-
 const properties: INodeProperties[] = [
 	{
 		displayName:
-			'Put this after a Webhook node (POST, Raw Body on, Respond: Using \'Respond to Webhook\' Node). Requests from the couriers\' phones are signed like Invoice Intake\'s (X-Receivables-Signature, X-Receivables-Delivery) with the secret of the Receivables Webhook credential; that secret also signs the QR codes of the manifests. Answer with httpStatus and response.',
+			'Put this after a Webhook node (POST, Raw Body on, Respond: Using \'Respond to Webhook\' Node). Each courier phone has its own key (enrolled per phone, revocable alone): it names itself in X-Receivables-Device and signs like Invoice Intake\'s senders (X-Receivables-Signature, X-Receivables-Delivery). Answer with httpStatus and response. Set the workflow not to save executions: the Webhook node\'s output holds the photos, signatures and positions.',
 		name: 'eventNotice',
 		type: 'notice',
 		default: '',
@@ -36,8 +34,6 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 	const recorded: INodeExecutionData[] = [];
 	const refused: INodeExecutionData[] = [];
 	if (!items.length) return [recorded, refused];
-	const credential = await this.getCredentials(WEBHOOK_CREDENTIAL);
-	const secret = [credential.secret, credential.previousSecret].filter((s): s is string => typeof s === 'string' && s.length > 0);
 	const ledger = await getLedger(this);
 	for (let i = 0; i < items.length; i++) {
 		const property = this.getNodeParameter('rawBodyProperty', i, 'data') as string;
@@ -48,8 +44,6 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 		const rawBody = await this.helpers.getBinaryDataBuffer(i, property);
 		const headers = (items[i].json.headers ?? {}) as Record<string, unknown>;
 		const result = await receiveCourierRequest(ledger, { rawBody, headers }, {
-			secret,
-			qrSecret: secret[0],
 			toleranceSeconds: Number(options.toleranceSeconds) || DEFAULT_SIGNATURE_TOLERANCE_SECONDS,
 			maxPhotoBytes: Math.round((Number(options.maxPhotoKb) || 2048) * 1024),
 			maxSignatureBytes: Math.round((Number(options.maxSignatureKb) || 200) * 1024),

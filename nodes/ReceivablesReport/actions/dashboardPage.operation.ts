@@ -1,22 +1,23 @@
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 import { handleDashboardRequest, type AgedGroupBy } from '../../../core';
+import { lockoutNotifier, lockoutSenderProperty, pageItem, pageRequestOf } from '../../shared/pages';
 import { getLedger } from '../../shared/transport/ledger';
 import { dayList, options, perItem, text } from './common';
 
 const OPERATION = 'dashboardPage';
-const WEBHOOK_CREDENTIAL = 'receivablesWebhookApi';
 
 const properties: INodeProperties[] = [
 	{
 		displayName:
-			'Put this after a Webhook node (GET and POST, Respond: Using \'Respond to Webhook\' Node) and answer with Respond to Webhook: Respond With Text, body {{ $json.body }}, code {{ $json.httpStatus }}, header Content-Type {{ $json.headers["Content-Type"] }} and Referrer-Policy no-referrer. Users log in with their tracking-portal account and see only what their accreditation allows; sessions are signed with the secret of the Receivables Webhook credential.',
+			'Put this after a Webhook node (GET and POST, Respond: Using \'Respond to Webhook\' Node) and answer with Respond to Webhook: Respond With Text, body {{ $json.body }}, code {{ $json.httpStatus }}, the headers of {{ $json.headers }} (Content-Type, X-Frame-Options, Content-Security-Policy, Referrer-Policy, Cache-Control). Users log in with their tracking-portal account and see only what their accreditation allows; sessions are signed with a key the server keeps in the ledger. Set the workflow not to save executions: the Webhook node\'s output holds the logins and sessions.',
 		name: 'dashboardNotice',
 		type: 'notice',
 		default: '',
 	},
 	{ displayName: 'Form Action URL', name: 'actionUrl', type: 'string', default: '', description: 'Where the page\'s forms post; empty: the page\'s own address' },
 	{ displayName: 'Session Minutes', name: 'sessionMinutes', type: 'number', typeOptions: { minValue: 1 }, default: 30, description: 'How long a session lasts without activity' },
+	lockoutSenderProperty,
 	{ displayName: 'Company Name', name: 'company', type: 'string', default: '', description: 'Shown in the page header' },
 	{
 		displayName: 'Options',
@@ -39,14 +40,12 @@ export const description = updateDisplayOptions({ show: { operation: [OPERATION]
 /** Answers one webhook request of the dashboard: the login form, or the figures within the user's accreditation. */
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 	const ledger = await getLedger(this);
-	const credential = await this.getCredentials(WEBHOOK_CREDENTIAL);
-	const secret = String(credential.secret ?? '');
 	return [
 		await perItem(this, async (i, item) => {
 			const o = options(this, i);
-			const request = { body: (item.json.body ?? {}) as Record<string, unknown>, query: (item.json.query ?? {}) as Record<string, unknown> };
+			const request = pageRequestOf(item.json);
 			const response = await handleDashboardRequest(ledger, request, {
-				tokenSecret: secret,
+				notify: await lockoutNotifier(this, i),
 				actionUrl: text(this, 'actionUrl', i),
 				sessionSeconds: Math.round(Number(this.getNodeParameter('sessionMinutes', i, 30)) * 60),
 				company: text(this, 'company', i) || undefined,
@@ -57,7 +56,7 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 					aged: { groupBy: (o.groupBy as AgedGroupBy) || 'customer', buckets: dayList(o.buckets, 'Buckets') },
 				},
 			});
-			return [{ json: { httpStatus: response.status, headers: response.headers as IDataObject, body: response.body } }];
+			return [{ json: pageItem(this, response) }];
 		}),
 	];
 }

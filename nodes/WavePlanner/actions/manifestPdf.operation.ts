@@ -1,10 +1,9 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
-import { isReceivablesError, ledgerInvoiceCopies, loadManifest, preparedFilePath, renderManifestPdf } from '../../../core';
+import { isReceivablesError, ledgerInvoiceCopies, loadManifest, preparedFilePath, renderManifestPdf, serverKeys } from '../../../core';
 import { errorJson, toNodeError } from '../../shared/errors';
 import { getLedger } from '../../shared/transport/ledger';
 
-export const QR_CREDENTIAL = 'receivablesWebhookApi';
 
 const properties: INodeProperties[] = [
 	{
@@ -40,7 +39,8 @@ export const description = updateDisplayOptions({ show: { operation: ['manifestP
 /** One item per wave with the PDF as binary data; items are produced one after the other (one PDF in memory at a time). */
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 	const ledger = await getLedger(this);
-	const credential = await this.getCredentials(QR_CREDENTIAL);
+	// The QR codes are signed with the ledger's own QR key: no sender's or phone's key, and rotating those leaves printed codes valid.
+	const [qrKey] = await serverKeys(ledger, 'qr');
 	const items = this.getInputData();
 	const out: INodeExecutionData[] = [];
 	for (let i = 0; i < items.length; i++) {
@@ -48,7 +48,7 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 			const waveCode = String(this.getNodeParameter('waveCode', i));
 			const data = await loadManifest(ledger, waveCode);
 			const pdf = await renderManifestPdf(data, {
-				qrSecret: String(credential.secret ?? ''),
+				qrSecret: qrKey,
 				language: this.getNodeParameter('language', i, 'fr') as 'fr' | 'en',
 				coverSheets: this.getNodeParameter('coverSheets', i, true) as boolean,
 				invoiceCopies: this.getNodeParameter('invoiceCopies', i, true) ? ledgerInvoiceCopies(ledger) : undefined,
