@@ -5,6 +5,7 @@ import { creditorReferencesIn } from '../bank/rf';
 import { ReceivablesError } from '../errors';
 import { formatAmount, parseAmount } from '../money';
 import type { Ledger } from './ledger';
+import { effectiveDate } from './effective';
 
 /**
  * Payments and their allocation to invoices.
@@ -561,14 +562,16 @@ function snapshot(row: PaymentRow, customerExternalId: string | null): Allocatio
  * Writes allocations of one payment (its row locked by the caller, the invoices too): the allocation rows, the
  * invoices' open amounts and statuses, and the history. Returns the lines written and the invoices now paid.
  */
-async function writeAllocations(client: PoolClient, payment: PaymentRow, planned: Plan['lines'], actor: string): Promise<{ lines: AllocationLine[]; paidInvoiceIds: string[] }> {
+async function writeAllocations(client: PoolClient, payment: PaymentRow, planned: Plan['lines'], actor: string, appliedOn?: string): Promise<{ lines: AllocationLine[]; paidInvoiceIds: string[] }> {
 	const lines: AllocationLine[] = [];
 	const paidInvoiceIds: string[] = [];
 	for (const line of planned) {
+		// applied_on NULL: the trigger allocation_applied_on dates it. Another allocation of the same payment to the
+		// same invoice on another day is a row of its own (its own effective date).
 		await client.query(
-			`INSERT INTO allocations (payment_id, invoice_id, amount_minor, method) VALUES ($1, $2, $3, $4)
-			ON CONFLICT (payment_id, invoice_id) DO UPDATE SET amount_minor = allocations.amount_minor + EXCLUDED.amount_minor`,
-			[payment.id, line.invoice.id, line.amount.toString(), line.method],
+			`INSERT INTO allocations (payment_id, invoice_id, amount_minor, method, applied_on) VALUES ($1, $2, $3, $4, $5)
+			ON CONFLICT (payment_id, invoice_id, applied_on) DO UPDATE SET amount_minor = allocations.amount_minor + EXCLUDED.amount_minor`,
+			[payment.id, line.invoice.id, line.amount.toString(), line.method, appliedOn ?? null],
 		);
 		const updated = await client.query<{ open_minor: string; status: string }>(
 			`UPDATE invoices SET open_minor = open_minor - $2::bigint,
@@ -865,6 +868,14 @@ export interface ApplyPaymentInput {
 	/** Why, in the person's words; kept in the history. */
 	note?: string;
 	actor?: string;
+	/**
+	 * The day the allocation takes effect in the balance (YYYY-MM-DD): not before the payment was received, not in
+	 * the future. Default: the payment's value date when it is settled the day it was recorded, else today (the
+	 * server's date). Reports as of earlier dates show the payment unapplied and the invoices open.
+	 */
+	appliedOn?: string;
+	/** IANA zone of `appliedOn`'s check against today (default Europe/Paris). */
+	zone?: string;
 }
 
 export interface ApplyPaymentResult extends AllocationResult {
@@ -987,7 +998,22 @@ export async function applyPaymentWith(client: PoolClient, input: ApplyPaymentIn
 		planned.push({ invoice, amount, method: 'manual' });
 	}
 	const actor = input.actor ?? 'manual';
-	const { lines, paidInvoiceIds } = await writeAllocations(client, payment, planned, actor);
+	let appliedOn: string | undefined;
+	if (input.appliedOn !== undefined && input.appliedOn !== null && String(input.appliedOn).trim() !== '') {
+		try {
+			appliedOn = effectiveDate(input.appliedOn, input.zone, 'APPLIED_ON_INVALID');
+		} catch (error) {
+			throw settleError('APPLIED_ON_INVALID', (error as Error).message, 'Give the day the allocation takes effect, today or earlier, as YYYY-MM-DD.', { appliedOn: input.appliedOn },
+				`La date d'imputation « ${String(input.appliedOn)} » n'est pas valable.`, "Indiquez le jour où l'imputation prend effet, aujourd'hui ou avant, au format AAAA-MM-JJ.");
+		}
+		if (appliedOn < payment.received_on) {
+			throw settleError('APPLIED_ON_INVALID', `Payment ${ref} was received on ${payment.received_on}: it cannot be applied on ${appliedOn}.`, 'Give a day on or after the payment was received.', { appliedOn },
+				`Le paiement ${ref} a été reçu le ${payment.received_on} : il ne peut être imputé le ${appliedOn}.`, 'Indiquez un jour égal ou postérieur à la réception du paiement.');
+		}
+		// The payment's new status takes effect that day too (trigger payment_state_kept).
+		await client.query("SELECT set_config('receivables.effective_on', $1, true)", [appliedOn]);
+	}
+	const { lines, paidInvoiceIds } = await writeAllocations(client, payment, planned, actor, appliedOn);
 	const status: PaymentStatus = remaining === 0n ? 'applied' : 'partially_applied';
 	const remainderFlag = remaining === 0n ? undefined : flag('PARTIALLY_SETTLED', `${formatAmount(remaining, payment.currency)} ${payment.currency} of the payment is still unapplied.`, `${formatAmount(remaining, payment.currency)} ${payment.currency} du paiement restent non imputés.`);
 	const customerId = payment.customer_id ?? (customers.size === 1 ? [...customers][0] : null);

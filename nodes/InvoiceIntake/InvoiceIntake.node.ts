@@ -42,7 +42,7 @@ export class InvoiceIntake implements INodeType {
 			{ name: 'receivablesLedgerApi', required: true, testedBy: 'receivablesLedgerConnectionTest' },
 			{
 				name: 'receivablesWebhookApi',
-				required: true,
+				required: false,
 				testedBy: 'receivablesWebhookSecretTest',
 				displayOptions: { show: { operation: ['receiveSignedRequest'] } },
 			},

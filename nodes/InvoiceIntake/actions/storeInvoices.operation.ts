@@ -64,6 +64,14 @@ const properties: INodeProperties[] = [
 				default: 'EUR',
 			},
 			{
+				displayName: 'Revisions Take Effect On',
+				name: 'effectiveOn',
+				type: 'string',
+				default: '',
+				placeholder: '2026-03-31',
+				description: 'Day a changed invoice (a revision) takes effect: reports as of earlier dates show it as it stood then (YYYY-MM-DD, not in the future, not before its previous revision). Empty: today.',
+			},
+			{
 				displayName: 'Batch Size',
 				name: 'batchSize',
 				type: 'number',
@@ -108,6 +116,8 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 	const storeOptions = {
 		createMissingCustomers: options.createMissingCustomers === true,
 		batchSize,
+		effectiveOn: options.effectiveOn ? String(options.effectiveOn).trim() : undefined,
+		zone: this.getTimezone(),
 		actor: `n8n:${this.getWorkflow().id ?? 'workflow'}`,
 	};
 	let ledger: Awaited<ReturnType<typeof getLedger>> | undefined;
@@ -117,7 +127,7 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 		for (const outcome of outcomes) {
 			const { item, invoice } = valid[outcome.index];
 			if (outcome.status === 'rejected') {
-				outputs[1].push(rejected(item, items[item].json, { error: outcome.error?.message ?? 'rejected', code: outcome.error?.code, hint: outcome.error?.hint }));
+				outputs[1].push(rejected(item, items[item].json, { error: outcome.error?.message ?? 'rejected', errorFr: outcome.error?.messageFr ?? outcome.error?.message ?? 'refusé', code: outcome.error?.code, hint: outcome.error?.hint, hintFr: outcome.error?.hintFr }));
 			} else {
 				// The outcome is added to the invoice's JSON rather than spread with it into a new object: at 100k
 				// items the spread cost more than the rest of this loop (same keys, same order).
