@@ -6,10 +6,13 @@ import {
 	type INodeTypeDescription,
 } from 'n8n-workflow';
 import { credentialTest } from '../shared/methods/credentialTest';
+import * as confirmLetters from './actions/confirmLetters.operation';
+import * as decideReminder from './actions/decideReminder.operation';
 import * as digest from './actions/digest.operation';
 import * as lateCharges from './actions/lateCharges.operation';
 import * as plan from './actions/plan.operation';
 import * as processBounce from './actions/processBounce.operation';
+import * as reconcile from './actions/reconcile.operation';
 import * as recordOutcome from './actions/recordOutcome.operation';
 import * as renderLetter from './actions/renderLetter.operation';
 import { router } from './actions/router';
@@ -28,6 +31,9 @@ const configuredOutputs = (parameters: { operation?: string }) => {
 		renderLetter: ['Letters', 'Not Produced'],
 		savePolicy: ['Saved', 'Rejected'],
 		processBounce: ['Bounces', 'Other Messages'],
+		reconcile: ['Decided', 'To Review'],
+		decideReminder: ['Decided', 'Not Decided'],
+		confirmLetters: ['Confirmed', 'Not Confirmed'],
 	};
 	return (byOperation[parameters.operation ?? ''] ?? ['Done']).map((displayName) => ({ type: 'main', displayName }));
 };
@@ -68,10 +74,22 @@ export class ReminderStep implements INodeType {
 						action: 'Compute late payment charges',
 					},
 					{
+						name: 'Confirm Letters',
+						value: 'confirmLetters',
+						description: 'After Write File or the print step: record the letters of Render Letters as sent',
+						action: 'Confirm letters written or printed',
+					},
+					{
 						name: 'Daily Digest',
 						value: 'digest',
 						description: 'For each collector: what goes out today per stage, letters to print, recent failures; optionally e-mailed',
 						action: 'Build the daily digest',
+					},
+					{
+						name: 'Decide Uncertain Reminder',
+						value: 'decideReminder',
+						description: 'Mark a reminder whose outcome is unknown as sent, or to resend by the next run',
+						action: 'Decide an uncertain reminder',
 					},
 					{
 						name: 'Get Customer Timeline',
@@ -90,6 +108,12 @@ export class ReminderStep implements INodeType {
 						value: 'processBounce',
 						description: 'Read bounce and delivery-report e-mails: hard bounces mark the address bad and switch the customer to letters',
 						action: 'Process a bounce',
+					},
+					{
+						name: 'Reconcile Reminders',
+						value: 'reconcile',
+						description: 'Decide the reminders whose outcome is unknown from the mail server record, list the rest for review',
+						action: 'Reconcile uncertain reminders',
 					},
 					{
 						name: 'Record Outcome',
@@ -127,6 +151,9 @@ export class ReminderStep implements INodeType {
 			...timeline.description,
 			...processBounce.description,
 			...digest.description,
+			...reconcile.description,
+			...decideReminder.description,
+			...confirmLetters.description,
 		],
 	};
 
