@@ -19,3 +19,4 @@ export * from './contacts';
 export * from './reports';
 export * from './files';
 export * from './bank';
+export * from './einvoicing';
