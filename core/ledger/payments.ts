@@ -458,6 +458,10 @@ async function planByReference(client: PoolClient, payment: PaymentRow, amount: 
 	if (open.length === 0) {
 		return { lines: [], customerId, flag: flag('REFERENCED_INVOICES_SETTLED', 'The invoices named in the reference are already paid or credited: this may be a double payment.', 'Les factures citées dans la référence sont déjà payées ou soldées par avoir : il peut s’agir d’un double paiement.', inCurrency.map((r) => r.number)) };
 	}
+	if (fromText.keys.length) {
+		const deducted = await applyCitedCreditNotes(client, payment, amount, customerId, open, fromText.keys, new Set(inCurrency.map((r) => r.id)));
+		if (deducted) return deducted;
+	}
 	const lines = open.map((invoice) => ({ invoice, amount: 0n, method: methodOf(invoice) }));
 	let remaining = amount;
 	for (const line of lines) {
@@ -502,6 +506,72 @@ export function exactCombinations<T extends { open_minor: string }>(open: T[], a
 	const complete = walk(0, amount);
 	if (!complete && found.length < 2) return [];
 	return found.map((indexes) => indexes.sort((a, b) => a - b).map((i) => open[i]));
+}
+
+/**
+ * A grouped payment whose label cites credit notes not yet linked to an invoice ("FAC-12 FAC-13 MOINS AV-2026-0007"):
+ * the customer paid the invoices less the credit notes. When the payment plus the cited credit notes is exactly what
+ * the cited invoices owe, each credit note is linked to one of them (oldest first, one that owes at least the credit
+ * note) and takes effect the day the payment does; the invoices are then paid in full. Otherwise (the sums differ, a
+ * credit note of another customer or currency, one already linked) nothing is allocated and the payment is flagged
+ * for a person, so the deducted amount is not left open and dunned. Undefined when the label cites no credit note.
+ */
+async function applyCitedCreditNotes(client: PoolClient, payment: PaymentRow, amount: bigint, customerId: string, open: InvoiceRow[], keys: string[], citedInvoiceIds: Set<string>): Promise<Plan | undefined> {
+	const rows = (await client.query<{ id: string; number: string; customer_id: string; currency: string; payable_minor: string; credited_invoice_id: string | null; status: string }>(
+		`SELECT cn.id, cn.number, cn.customer_id, cn.currency::text AS currency, cn.payable_minor, cn.credited_invoice_id, cn.status FROM invoices cn
+		WHERE cn.doc_type = 'credit_note' AND upper(regexp_replace(cn.number, '[^A-Za-z0-9]', '', 'g')) = ANY($1::text[]) ORDER BY cn.id FOR UPDATE`,
+		[keys],
+	)).rows;
+	// A credit note already applied to one of the invoices named is already in what they owe.
+	const cited = rows.filter((c) => c.credited_invoice_id === null || !citedInvoiceIds.has(c.credited_invoice_id));
+	if (cited.length === 0) return undefined;
+	const numbers = cited.map((c) => c.number);
+	const forPerson = (code: string, en: string, fr: string): Plan => ({ lines: [], customerId, flag: flag(code, en, fr, [...open.map((r) => r.number), ...numbers]) });
+	const unusable = cited.filter((c) => c.customer_id !== customerId || c.currency !== payment.currency || c.credited_invoice_id !== null || c.status === 'cancelled');
+	if (unusable.length) {
+		return forPerson('CREDIT_NOTE_IN_REFERENCE_UNUSABLE', `The reference deducts credit note(s) ${unusable.map((c) => c.number).join(', ')}, which are already applied or belong to another customer or currency: to settle by hand.`,
+			`La référence déduit le(s) avoir(s) ${unusable.map((c) => c.number).join(', ')}, déjà imputé(s) ou d'un autre client ou d'une autre devise : à régler à la main.`);
+	}
+	const owed = open.reduce((sum, r) => sum + BigInt(r.open_minor), 0n);
+	const credit = cited.reduce((sum, c) => sum + BigInt(c.payable_minor), 0n);
+	const unit = (v: bigint) => `${formatAmount(v, payment.currency)} ${payment.currency}`;
+	if (amount + credit !== owed) {
+		return forPerson('CREDIT_NOTE_IN_REFERENCE_MISMATCH', `The payment (${unit(amount)}) plus the credit notes it deducts (${unit(credit)}) is not what the invoices it names owe (${unit(owed)}): to settle by hand.`,
+			`Le paiement (${unit(amount)}) plus les avoirs qu'il déduit (${unit(credit)}) ne font pas le reste dû des factures citées (${unit(owed)}) : à régler à la main.`);
+	}
+	const left = new Map(open.map((r) => [r.id, BigInt(r.open_minor)]));
+	const links: Array<{ cn: (typeof cited)[number]; invoice: InvoiceRow }> = [];
+	for (const cn of [...cited].sort((a, b) => Number(BigInt(b.payable_minor) - BigInt(a.payable_minor)))) {
+		const invoice = open.find((r) => (left.get(r.id) ?? 0n) >= BigInt(cn.payable_minor));
+		if (!invoice) {
+			return forPerson('CREDIT_NOTE_IN_REFERENCE_MISMATCH', `Credit note ${cn.number} (${unit(BigInt(cn.payable_minor))}) is larger than what any invoice named still owes: to settle by hand.`,
+				`L'avoir ${cn.number} (${unit(BigInt(cn.payable_minor))}) dépasse le reste dû de chacune des factures citées : à régler à la main.`);
+		}
+		left.set(invoice.id, (left.get(invoice.id) ?? 0n) - BigInt(cn.payable_minor));
+		links.push({ cn, invoice });
+	}
+	for (const { cn, invoice } of links) {
+		// The link takes effect when the payment does: its value date when allocated the day it is recorded, else today.
+		await client.query(
+			`UPDATE invoices cn SET credited_invoice_id = $2, open_minor = 0, status = 'credited', updated_at = now(),
+				credited_on = (SELECT CASE WHEN now()::date > p.created_at::date THEN GREATEST(p.received_on, now()::date) ELSE p.received_on END FROM payments p WHERE p.id = $3)
+			WHERE cn.id = $1`,
+			[cn.id, invoice.id, payment.id],
+		);
+		await client.query(`UPDATE invoices SET open_minor = open_minor - $2::bigint, status = CASE WHEN open_minor - $2::bigint <= 0 THEN 'credited' ELSE status END, updated_at = now() WHERE id = $1`, [invoice.id, cn.payable_minor]);
+		await client.query(
+			`INSERT INTO history (customer_id, invoice_id, kind, actor, summary, payload) VALUES ($1, $2, 'credit_note_applied', 'allocation', $3, $4)`,
+			[customerId, invoice.id, `Credit note ${cn.number} applied to invoice ${invoice.number}, deducted by payment ${payment.source}/${payment.external_ref}`,
+				JSON.stringify({ creditNote: cn.number, amountMinor: cn.payable_minor, paymentId: payment.id })],
+		);
+	}
+	const lines: Plan['lines'] = [];
+	for (const invoice of open) {
+		const rest = left.get(invoice.id) ?? 0n;
+		invoice.open_minor = rest.toString();
+		if (rest > 0n) lines.push({ invoice, amount: rest, method: 'reference' });
+	}
+	return { lines, customerId };
 }
 
 async function planByAmount(client: PoolClient, payment: PaymentRow, amount: bigint, customerId: string): Promise<Plan> {
