@@ -134,6 +134,11 @@ describe('docker/compose.queue.yml (static)', () => {
 		}
 		expect(queue.services['n8n-worker-1'].environment?.QUEUE_HEALTH_CHECK_ACTIVE).toBe('true');
 	});
+
+	it('restarts every process that exits: n8n processes exit when Redis is unreachable', () => {
+		const restart = (name: string) => (queue.services[name] as { restart?: string }).restart ?? (base.services[name] as { restart?: string } | undefined)?.restart;
+		for (const name of ['redis', 'n8n', 'n8n-worker-1', 'n8n-worker-2', 'n8n-webhook']) expect({ name, restart: restart(name) }).toEqual({ name, restart: 'unless-stopped' });
+	});
 });
 
 describe('docker/Dockerfile and scripts (static)', () => {
