@@ -13,11 +13,12 @@ import * as recordOutcome from './recordOutcome.operation';
 import * as renderLetter from './renderLetter.operation';
 import * as savePolicy from './savePolicy.operation';
 import * as sendEmail from './sendEmail.operation';
+import * as statementOfCharges from './statementOfCharges.operation';
 import * as timeline from './timeline.operation';
 
 type Handler = { execute: (this: IExecuteFunctions) => Promise<INodeExecutionData[][]> };
 
-const operations: Record<string, Handler> = { plan, sendEmail, renderLetter, savePolicy, lateCharges, recordOutcome, timeline, processBounce, digest, reconcile, decideReminder, confirmLetters };
+const operations: Record<string, Handler> = { plan, sendEmail, renderLetter, savePolicy, lateCharges, recordOutcome, timeline, processBounce, digest, reconcile, decideReminder, confirmLetters, statementOfCharges };
 
 export async function router(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 	const operation = this.getNodeParameter('operation', 0) as string;
