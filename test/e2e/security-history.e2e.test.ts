@@ -70,7 +70,7 @@ describe('real n8n: no password, session, key, signature, photo or position in t
 	beforeAll(async () => {
 		instance = await prepareInstance('sechist', { publish: [PORTAL_WORKFLOW, COURIER_WORKFLOW, EVENTS_WORKFLOW] });
 		// eslint-disable-next-line @typescript-eslint/no-require-imports
-		core = require(path.join(instance.packageDir, 'dist', 'core', 'index.js')) as Core;
+		core = require('../../core') as Core;
 		ledger = core.openLedger(testLedgerConfig(instance.ledgerSchema));
 		await ledger.ensureReady();
 		await ledger.query(`INSERT INTO staff (code, name, roles) VALUES ('R1', 'Rep One', '{sales_rep}'), ('C1', 'Hassan', '{courier}')`);
