@@ -22,9 +22,19 @@ const SMTP_CREDENTIAL = { id: 'rcvSmtpCred00001', name: 'Receivables SMTP', type
 const WEBHOOK_CREDENTIAL = { id: 'rcvWebhookCred01', name: 'Receivables Webhook', type: 'receivablesWebhookApi' };
 const OWNER_EMAIL = 'admin@orbel.example';
 
+const { unsignedWritePaths } = createRequire(import.meta.url)('./lib/signed-paths.cjs');
+
 const env = process.env;
 const say = (line = '') => console.log(line);
-const step = (text) => console.log(`\n▸ ${text}`);
+const STEPS = ['Libraries and build', 'n8n runtime', 'Database', 'Mail catcher', 'n8n'];
+const stepStarted = Date.now();
+/** "▸ Step 2/5 (20 %) n8n runtime — 1 min 12 s since npm start" */
+const step = (text) => {
+	const index = STEPS.indexOf(text);
+	const elapsed = Math.round((Date.now() - stepStarted) / 1000);
+	const since = elapsed < 60 ? `${elapsed} s` : `${Math.floor(elapsed / 60)} min ${String(elapsed % 60).padStart(2, '0')} s`;
+	console.log(index < 0 ? `\n▸ ${text}` : `\n▸ Step ${index + 1}/${STEPS.length} (${Math.round((index / STEPS.length) * 100)} %) ${text} — ${since} since npm start`);
+};
 const detail = (text) => console.log(`  ${text}`);
 
 // Everything started so far, stopped in reverse order (n8n before the catcher, the database last).
@@ -211,6 +221,7 @@ function shippedWorkflows(packageName) {
 				webhooks: nodes
 					.filter((node) => (node.type === 'n8n-nodes-base.webhook' || node.type === PAGE_TRIGGER) && node.parameters?.path)
 					.map((node) => ({ path: node.parameters.path, methods: node.type === PAGE_TRIGGER ? (node.parameters.page === 'courierEvents' ? ['POST'] : ['GET', 'POST']) : [node.parameters.httpMethod ?? 'GET'].flat() })),
+				unsignedWrites: unsignedWritePaths(workflow),
 				portal: nodes.some((node) => node.type === PAGE_TRIGGER && (node.parameters?.page ?? 'portal') === 'portal'),
 				courierPage: nodes.some((node) => node.type === PAGE_TRIGGER && node.parameters?.page === 'courierPage'),
 				dashboard: nodes.some((node) => node.type === PAGE_TRIGGER && node.parameters?.page === 'dashboard'),
@@ -223,16 +234,19 @@ function shippedWorkflows(packageName) {
  * Ids among `ids` that n8n's database already holds in `table` (workflow_entity, credentials_entity): none when
  * n8n has not created its tables yet. Read-only; it tells whether an import is needed without starting the CLI.
  */
-async function presentInN8n(ledger, schema, table, ids) {
-	const exists = await ledger.query('SELECT to_regclass($1) IS NOT NULL AS present', [`"${schema}".${table}`]);
+async function presentInN8n(n8nDb, schema, table, ids) {
+	const exists = await n8nDb.query('SELECT to_regclass($1) IS NOT NULL AS present', [`"${schema}".${table}`]);
 	if (!exists[0].present) return new Set();
-	const rows = await ledger.query(`SELECT id FROM "${schema}".${table} WHERE id = ANY($1::text[])`, [ids]);
+	const rows = await n8nDb.query(`SELECT id FROM "${schema}".${table} WHERE id = ANY($1::text[])`, [ids]);
 	return new Set(rows.map((row) => row.id));
 }
 
-/** Whether `npm start` activates a shipped workflow: it starts by itself and needs nothing the demo lacks. */
+/**
+ * Whether `npm start` activates a shipped workflow: it starts by itself, needs nothing the demo lacks, and has
+ * no unsigned write path (a POST webhook anyone could call without a key).
+ */
 function activatable(workflow, provided) {
-	return workflow.trigger && workflow.needs.length === 0 && workflow.credentialTypes.every((type) => provided.has(type));
+	return workflow.trigger && workflow.needs.length === 0 && workflow.unsignedWrites.length === 0 && workflow.credentialTypes.every((type) => provided.has(type));
 }
 
 /**
@@ -274,10 +288,10 @@ async function activateWorkflows(url, owner, ids) {
 }
 
 /** The ids among `ids` that are active in n8n (read-only look at its workflow table). */
-async function activeWorkflowIds(ledger, schema, ids) {
-	const exists = await ledger.query('SELECT to_regclass($1) IS NOT NULL AS present', [`"${schema}".workflow_entity`]);
+async function activeWorkflowIds(n8nDb, schema, ids) {
+	const exists = await n8nDb.query('SELECT to_regclass($1) IS NOT NULL AS present', [`"${schema}".workflow_entity`]);
 	if (!exists[0].present) return [];
-	const rows = await ledger.query(`SELECT id FROM "${schema}".workflow_entity WHERE active AND id = ANY($1::text[])`, [ids]);
+	const rows = await n8nDb.query(`SELECT id FROM "${schema}".workflow_entity WHERE active AND id = ANY($1::text[])`, [ids]);
 	return rows.map((row) => row.id);
 }
 
@@ -307,16 +321,15 @@ function firstSteps({ editorUrl, workflows, database, catcher, secretsFile, port
 	if (dashboard && accounts.length) steps.push(`The receivables dashboard, with the same accounts (charts within each one's level): ${editorUrl}/webhook/${dashboard.webhooks[0].path}`);
 	const phones = workflows.find((w) => w.active && w.courierEvents && w.webhooks.length);
 	if (phones) steps.push(`Couriers' phones: POST ${editorUrl}/webhook/${phones.webhooks[0].path}, each phone signing with its own key (enrolCourierDevice; revoke a lost one with Courier Tracking → Revoke Courier Device)`);
-	const posts = workflows.filter((w) => w.active && w !== portal && w !== courierPage && w !== dashboard && w !== phones && w.webhooks.some((h) => h.methods.includes('POST') && !h.methods.includes('GET')));
+	const posts = workflows.filter((w) => w.active && w !== portal && w !== courierPage && w !== dashboard && w !== phones && w.unsignedWrites.length === 0 && w.webhooks.some((h) => h.methods.includes('POST') && !h.methods.includes('GET')));
 	if (posts.length) {
-		const signed = posts.some((w) => w.credentialTypes.includes(WEBHOOK_CREDENTIAL.type));
-		steps.push(`Webhooks for your software: ${posts.map((w) => `POST ${editorUrl}/webhook/${w.webhooks[0].path}`).join(', ')}${signed ? ` (signed ones use the secret in ${secretsFile})` : ''}`);
+		steps.push(`Signed webhooks for your software (README, "Signed webhooks"; the demo's secret is webhookSecret in ${secretsFile}): ${posts.map((w) => `POST ${editorUrl}/webhook/${w.webhooks[0].path}`).join(', ')}`);
 	}
 	steps.push(`The ledger is the Postgres schema "${database.schema}" (credential "${LEDGER_CREDENTIAL.name}"): customers, invoices, payments, disputes.`);
 	return steps;
 }
 
-function banner({ editorUrl, owner, catcher, database, demo, workflows, logFile, secretsFile, portalUsers, courierAccounts }) {
+function banner({ editorUrl, owner, catcher, database, demo, workflows, logFile, filesFolder, secretsFile, portalUsers, courierAccounts }) {
 	const line = '─'.repeat(76);
 	const active = workflows.filter((w) => w.active).length;
 	say(`\n${line}`);
@@ -328,6 +341,7 @@ function banner({ editorUrl, owner, catcher, database, demo, workflows, logFile,
 	say(` Ledger         schema "${database.schema}" on ${database.label}`);
 	if (demo) say(` Demo company   ${demo}`);
 	say(` Workflows      ${workflows.length} from workflows/, ${active} active (schedules and webhooks)`);
+	say(` Files          ${filesFolder}/  (letters, call-lists, reports, manifests; drop bank statements in bank-statements/)`);
 	say(` n8n log        ${logFile}`);
 	say(line);
 	say(' What to try first');
@@ -343,7 +357,7 @@ function banner({ editorUrl, owner, catcher, database, demo, workflows, logFile,
 async function main() {
 	const startedAt = Date.now();
 	const data = dataDir(env);
-	say('n8n-nodes-receivables: starting the demo (first time: about 5 to 10 minutes; later: under a minute).');
+	say('n8n-nodes-receivables: starting the demo (first time: 10 to 20 minutes and about 5 GB of disk — libraries 1.3 GB, n8n and Node 24 3 GB; later: under a minute).');
 
 	step('Libraries and build');
 	const installed = await ensureDependencies({ log: detail });
@@ -407,11 +421,18 @@ async function main() {
 	const n8nSchema = (env.RECEIVABLES_N8N_SCHEMA ?? 'n8n').trim();
 	if (!/^[a-z_][a-z0-9_]{0,62}$/.test(n8nSchema)) throw new Error(`RECEIVABLES_N8N_SCHEMA "${n8nSchema}" is not a valid schema name (lower-case letters, digits, _).`);
 	if (n8nSchema === ledger.schema) throw new Error(`n8n's tables and the ledger cannot share the schema "${n8nSchema}": set RECEIVABLES_N8N_SCHEMA to another name.`);
-	await ledger.query(`CREATE SCHEMA IF NOT EXISTS "${n8nSchema}"`);
+	// n8n's own tables are read and its schema created with n8n's login: the ledger's login (not a superuser in the
+	// embedded database) has no rights there.
+	const n8nDb = running.database.admin
+		? { query: (text, values) => running.database.admin(async (client) => (await client.query(text, values)).rows) }
+		: ledger;
+	await n8nDb.query(`CREATE SCHEMA IF NOT EXISTS "${n8nSchema}"`);
 	const n8nPort = await choosePort('N8N_PORT', 5678, runtimeLib.freePort);
 	const runnerPort = await runtimeLib.freePort();
+	const filesFolder = path.join(data, 'files');
 	const n8nEnv = runtimeLib.n8nEnv({
 		userFolder,
+		filesFolder,
 		db: { ...running.database.db, schema: n8nSchema },
 		port: n8nPort,
 		runnerPort,
@@ -442,12 +463,13 @@ async function main() {
 		detail('Package already installed in n8n (unchanged since the last start).');
 	}
 
+	const ledgerDb = running.database.ledgerDb ?? running.database.db;
 	const credentials = [
 		{
 			...LEDGER_CREDENTIAL,
 			data: {
-				host: running.database.db.host, port: running.database.db.port, database: running.database.db.database,
-				user: running.database.db.user, password: running.database.db.password, ssl: running.database.db.ssl ?? 'disable',
+				host: ledgerDb.host, port: ledgerDb.port, database: ledgerDb.database,
+				user: ledgerDb.user, password: ledgerDb.password, ssl: ledgerDb.ssl ?? 'disable',
 				schema: ledger.schema, maxConnections: 10,
 			},
 		},
@@ -460,8 +482,8 @@ async function main() {
 	const provided = new Set(credentials.map((c) => c.type));
 	const credentialsHash = hashOf({ credentials, encryptionKey, n8nSchema, db: running.database.db });
 	const workflows = shippedWorkflows(packageName);
-	const present = await presentInN8n(ledger, n8nSchema, 'workflow_entity', workflows.map((w) => w.id));
-	const credentialsPresent = await presentInN8n(ledger, n8nSchema, 'credentials_entity', credentials.map((c) => c.id));
+	const present = await presentInN8n(n8nDb, n8nSchema, 'workflow_entity', workflows.map((w) => w.id));
+	const credentialsPresent = await presentInN8n(n8nDb, n8nSchema, 'credentials_entity', credentials.map((c) => c.id));
 	const reimport = env.RECEIVABLES_REIMPORT_WORKFLOWS === '1';
 	const toImport = workflows.filter((w) => reimport || !present.has(w.id));
 	if (state.credentialsHash !== credentialsHash || credentialsPresent.size < credentials.length) {
@@ -487,6 +509,10 @@ async function main() {
 		saveState();
 	}
 	for (const workflow of workflows.filter((w) => w.trigger && !activatable(w, provided))) {
+		if (workflow.unsignedWrites.length) {
+			detail(`Left inactive: "${workflow.name}" accepts unsigned requests (${workflow.unsignedWrites.join(', ')}); put Invoice Intake → Receive Signed Request after its webhook.`);
+			continue;
+		}
 		const missing = [...workflow.needs, ...workflow.credentialTypes.filter((type) => !provided.has(type)).map((type) => `a ${type} credential`)];
 		detail(`Left inactive: "${workflow.name}" needs ${missing.join(' and ')} of yours.`);
 	}
@@ -527,7 +553,7 @@ async function main() {
 		state.toActivate = results.filter((r) => !r.ok).map((r) => r.id);
 		saveState();
 	}
-	for (const id of await activeWorkflowIds(ledger, n8nSchema, workflows.map((w) => w.id))) activeIds.add(id);
+	for (const id of await activeWorkflowIds(n8nDb, n8nSchema, workflows.map((w) => w.id))) activeIds.add(id);
 	for (const workflow of workflows) workflow.active = activeIds.has(workflow.id);
 	detail(`Ready ${Math.round((Date.now() - startedAt) / 1000)} s after \`npm start\`.`);
 
@@ -539,6 +565,7 @@ async function main() {
 		demo: demoText,
 		workflows,
 		logFile: path.relative(process.cwd(), logFile) || logFile,
+		filesFolder: path.relative(process.cwd(), filesFolder) || filesFolder,
 		secretsFile: path.relative(process.cwd(), path.join(data, 'secrets.json')),
 		portalUsers,
 		courierAccounts,

@@ -1,6 +1,7 @@
 export * from './templates';
 export * from './policy';
 export * from './charges';
+export * from './statement';
 export * from './plan';
 export * from './render';
 export * from './send';
@@ -10,3 +11,4 @@ export * from './history';
 export * from './digest';
 export * from './calls';
 export * from './proof';
+export * from './reconcile';

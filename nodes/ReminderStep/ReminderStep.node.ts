@@ -6,15 +6,19 @@ import {
 	type INodeTypeDescription,
 } from 'n8n-workflow';
 import { credentialTest } from '../shared/methods/credentialTest';
+import * as confirmLetters from './actions/confirmLetters.operation';
+import * as decideReminder from './actions/decideReminder.operation';
 import * as digest from './actions/digest.operation';
 import * as lateCharges from './actions/lateCharges.operation';
 import * as plan from './actions/plan.operation';
 import * as processBounce from './actions/processBounce.operation';
+import * as reconcile from './actions/reconcile.operation';
 import * as recordOutcome from './actions/recordOutcome.operation';
 import * as renderLetter from './actions/renderLetter.operation';
 import { router } from './actions/router';
 import * as savePolicy from './actions/savePolicy.operation';
 import * as sendEmail from './actions/sendEmail.operation';
+import * as statementOfCharges from './actions/statementOfCharges.operation';
 import * as timeline from './actions/timeline.operation';
 
 /**
@@ -28,6 +32,9 @@ const configuredOutputs = (parameters: { operation?: string }) => {
 		renderLetter: ['Letters', 'Not Produced'],
 		savePolicy: ['Saved', 'Rejected'],
 		processBounce: ['Bounces', 'Other Messages'],
+		reconcile: ['Decided', 'To Review'],
+		decideReminder: ['Decided', 'Not Decided'],
+		confirmLetters: ['Confirmed', 'Not Confirmed'],
 	};
 	return (byOperation[parameters.operation ?? ''] ?? ['Done']).map((displayName) => ({ type: 'main', displayName }));
 };
@@ -64,14 +71,26 @@ export class ReminderStep implements INodeType {
 					{
 						name: 'Compute Late-Payment Charges',
 						value: 'lateCharges',
-						description: 'Interest at the ECB rate + 10 points (or a contract rate) and the €40 recovery indemnity, per item',
+						description: 'Interest at the ECB rate + 10 points (or a contract rate, never below 3 × the legal interest rate) and the €40 recovery indemnity, per item',
 						action: 'Compute late payment charges',
+					},
+					{
+						name: 'Confirm Letters',
+						value: 'confirmLetters',
+						description: 'After Write File or the print step: record the letters of Render Letters as sent',
+						action: 'Confirm letters written or printed',
 					},
 					{
 						name: 'Daily Digest',
 						value: 'digest',
 						description: 'For each collector: what goes out today per stage, letters to print, recent failures; optionally e-mailed',
 						action: 'Build the daily digest',
+					},
+					{
+						name: 'Decide Uncertain Reminder',
+						value: 'decideReminder',
+						description: 'Mark a reminder whose outcome is unknown as sent, or to resend by the next run',
+						action: 'Decide an uncertain reminder',
 					},
 					{
 						name: 'Get Customer Timeline',
@@ -90,6 +109,12 @@ export class ReminderStep implements INodeType {
 						value: 'processBounce',
 						description: 'Read bounce and delivery-report e-mails: hard bounces mark the address bad and switch the customer to letters',
 						action: 'Process a bounce',
+					},
+					{
+						name: 'Reconcile Reminders',
+						value: 'reconcile',
+						description: 'Decide the reminders whose outcome is unknown from the mail server record, list the rest for review',
+						action: 'Reconcile uncertain reminders',
 					},
 					{
 						name: 'Record Outcome',
@@ -115,6 +140,12 @@ export class ReminderStep implements INodeType {
 						description: 'Send the reminders due by e-mail, each exactly once, in the customer language',
 						action: 'Send reminder e mails',
 					},
+					{
+						name: 'Statement of Late-Payment Charges',
+						value: 'statementOfCharges',
+						description: 'Interest on each amount for its own period and the €40 indemnity of invoices paid late (even in full) or still late, per customer and currency',
+						action: 'Build a statement of late payment charges',
+					},
 				],
 				default: 'plan',
 			},
@@ -127,6 +158,10 @@ export class ReminderStep implements INodeType {
 			...timeline.description,
 			...processBounce.description,
 			...digest.description,
+			...statementOfCharges.description,
+			...reconcile.description,
+			...decideReminder.description,
+			...confirmLetters.description,
 		],
 	};
 

@@ -17,7 +17,7 @@ import * as waveCosts from './actions/waveCosts.operation';
 
 /** The outputs follow the operation (evaluated by n8n from the parameters; written out for the editor). */
 const configuredOutputs = (parameters: { operation?: string }) => {
-	const byOperation: Record<string, string[]> = { releaseWave: ['Released', 'Not Released'] };
+	const byOperation: Record<string, string[]> = { releaseWave: ['Released', 'Not Released'], planWaves: ['Waves', 'Not Planned'] };
 	return (byOperation[parameters.operation ?? ''] ?? ['Done']).map((displayName) => ({ type: 'main', displayName }));
 };
 

@@ -42,10 +42,18 @@ const properties: INodeProperties[] = [
 		options: [
 			{ displayName: 'Actor', name: 'actor', type: 'string', default: '', description: 'Who opens it (user, workflow)' },
 			{ displayName: 'Amount', name: 'amount', type: 'string', default: '', description: 'Disputed amount (decimal). Empty: the open amount of the invoices.' },
-			{ displayName: 'As Of', name: 'asOf', type: 'string', default: '', placeholder: '2026-03-31', description: 'Opening day, for the due date. Empty: today.' },
+			{ displayName: 'As Of', name: 'asOf', type: 'string', default: '', placeholder: '2026-03-31', description: 'Day the dispute was opened (YYYY-MM-DD, not in the future): reports as of that day and later count it, and its due date follows. Empty: today.' },
 			{ displayName: 'Currency', name: 'currency', type: 'string', default: '', placeholder: 'EUR' },
 			{ displayName: 'Evidence', name: 'evidence', type: 'string', default: '={{ $json.classification?.evidence }}', description: 'The customer\'s words' },
 			{ displayName: 'Owner', name: 'owner', type: 'string', default: '', description: 'A person or team instead of the routing by category' },
+			{
+				displayName: 'Sender E-Mail',
+				name: 'senderEmail',
+				type: 'string',
+				default: '',
+				placeholder: '={{ $json.from }}',
+				description: 'The address the reply came from. When set, the dispute opens only if it is one of the customer\'s known e-mail addresses; otherwise the item goes to Rejected (code DISPUTE_SENDER_UNKNOWN) for a person to check. Leave empty for calls and the portal.',
+			},
 			{ displayName: 'Source', name: 'source', type: 'string', default: 'email', description: 'Where the dispute comes from (email, call, portal)' },
 			{
 				displayName: 'Source Reference',
@@ -79,7 +87,10 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 			sourceRef: options.sourceRef ? String(options.sourceRef) : null,
 			owner: options.owner ? String(options.owner) : null,
 			asOf: options.asOf ? String(options.asOf) : undefined,
+			zone: this.getTimezone(),
 			actor: options.actor ? String(options.actor) : undefined,
+			// An expression that was set but found no sender gives '' here: checked (and refused) like any unknown sender.
+			...('senderEmail' in options ? { senderEmail: String(options.senderEmail ?? '') } : {}),
 			language: classification.language === 'fr' || classification.language === 'en' ? classification.language : null,
 			confidence: typeof classification.confidence === 'number' ? classification.confidence : null,
 			classification: Object.keys(classification).length ? classification : undefined,

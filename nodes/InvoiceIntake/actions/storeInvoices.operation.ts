@@ -1,8 +1,8 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
-import { describeAnomalies, INVOICE_PRESETS, normaliseInvoiceRecord, normalisePresetRecord, storeInvoices, formatAmount, type InvoiceRecord, type LedgerInvoice } from '../../../core';
+import { describeAnomalies, INVOICE_PRESETS, loadIntakeSettings, normaliseInvoiceRecord, normalisePresetRecord, storeInvoices, formatAmount, type InvoiceRecord, type LedgerInvoice } from '../../../core';
 import { getLedger } from '../../shared/transport/ledger';
-import { accepted, itemRecord, rejected, type IntakeOutputs } from '../helpers/outputs';
+import { accepted, countAnomalies, itemRecord, newSummary, outputModeProperties, rejected, SUMMARY_BY_DEFAULT_FROM, summaryItem, type IntakeOutputs } from '../helpers/outputs';
 
 const properties: INodeProperties[] = [
 	{
@@ -64,6 +64,14 @@ const properties: INodeProperties[] = [
 				default: 'EUR',
 			},
 			{
+				displayName: 'Revisions Take Effect On',
+				name: 'effectiveOn',
+				type: 'string',
+				default: '',
+				placeholder: '2026-03-31',
+				description: 'Day a changed invoice (a revision) takes effect: reports as of earlier dates show it as it stood then (YYYY-MM-DD, not in the future, not before its previous revision). Empty: today.',
+			},
+			{
 				displayName: 'Batch Size',
 				name: 'batchSize',
 				type: 'number',
@@ -77,7 +85,7 @@ const properties: INodeProperties[] = [
 
 const displayOptions = { show: { operation: ['storeInvoices'] } };
 
-export const description = updateDisplayOptions(displayOptions, properties);
+export const description = [...updateDisplayOptions(displayOptions, properties), ...outputModeProperties('storeInvoices')];
 
 function invoiceJson(invoice: LedgerInvoice): IDataObject {
 	const totalIncl = formatAmount(invoice.totalInclMinor, invoice.currency);
@@ -108,8 +116,16 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 	const storeOptions = {
 		createMissingCustomers: options.createMissingCustomers === true,
 		batchSize,
+		effectiveOn: options.effectiveOn ? String(options.effectiveOn).trim() : undefined,
+		zone: this.getTimezone(),
 		actor: `n8n:${this.getWorkflow().id ?? 'workflow'}`,
 	};
+	// Summary: one item with the counts instead of one per stored invoice (100k items of run data that n8n keeps,
+	// serialises and saves). Rejected items stay one each.
+	const summaryMode = items.length > 0 &&
+		this.getNodeParameter('outputMode', 0, this.getNode().typeVersion >= SUMMARY_BY_DEFAULT_FROM ? 'summary' : 'invoices') === 'summary';
+	const summary = newSummary();
+	summary.items = items.length;
 	let ledger: Awaited<ReturnType<typeof getLedger>> | undefined;
 	const write = async (valid: Array<{ item: number; invoice: LedgerInvoice }>): Promise<void> => {
 		ledger ??= await getLedger(this);
@@ -117,7 +133,15 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 		for (const outcome of outcomes) {
 			const { item, invoice } = valid[outcome.index];
 			if (outcome.status === 'rejected') {
-				outputs[1].push(rejected(item, items[item].json, { error: outcome.error?.message ?? 'rejected', code: outcome.error?.code, hint: outcome.error?.hint }));
+				summary.rejected++;
+				if (outcome.error?.code) countAnomalies(summary, [outcome.error]);
+				outputs[1].push(rejected(item, items[item].json, { error: outcome.error?.message ?? 'rejected', errorFr: outcome.error?.messageFr ?? outcome.error?.message ?? 'refusé', code: outcome.error?.code, hint: outcome.error?.hint, hintFr: outcome.error?.hintFr }));
+			} else if (summaryMode) {
+				summary[outcome.status]++;
+				if (invoice.anomalies?.length) {
+					summary.withWarnings++;
+					countAnomalies(summary, invoice.anomalies as Array<{ code?: string }>);
+				}
 			} else {
 				// The outcome is added to the invoice's JSON rather than spread with it into a new object: at 100k
 				// items the spread cost more than the rest of this loop (same keys, same order).
@@ -130,6 +154,12 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 			}
 		}
 	};
+	// The same intake rules as files (totals, terms, legal cap, French rules), with the company's settings.
+	let checks = {};
+	if (items.length) {
+		ledger ??= await getLedger(this);
+		checks = await loadIntakeSettings(ledger);
+	}
 	let writing: Promise<void> | undefined;
 	for (let start = 0; start < items.length; start += batchSize) {
 		const valid: Array<{ item: number; invoice: LedgerInvoice }> = [];
@@ -138,13 +168,17 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 			sourceMode = source;
 			const record = itemRecord(this, items, i, source, 'invoice');
 			if (!record) {
+				summary.rejected++;
+				countAnomalies(summary, [{ code: 'INVOICE_NOT_OBJECT' }]);
 				outputs[1].push(rejected(i, items[i].json, { error: 'The Invoice parameter is not a JSON object.', code: 'INVOICE_NOT_OBJECT', hint: 'Set Invoice to an expression such as {{ $json }}.' }));
 				continue;
 			}
 			const { invoice, anomalies } = sourceFormat === 'fields'
-				? normaliseInvoiceRecord(record as InvoiceRecord, { defaultCurrency })
-				: normalisePresetRecord(record, sourceFormat, { defaultCurrency });
+				? normaliseInvoiceRecord(record as InvoiceRecord, { defaultCurrency, checks })
+				: normalisePresetRecord(record, sourceFormat, { defaultCurrency, checks });
 			if (!invoice) {
+				summary.rejected++;
+				countAnomalies(summary, anomalies);
 				outputs[1].push(rejected(i, items[i].json, { error: describeAnomalies(anomalies, 'en'), errorFr: describeAnomalies(anomalies, 'fr'), code: anomalies[0]?.code, anomalies: anomalies as unknown as IDataObject[] }));
 				continue;
 			}
@@ -158,7 +192,8 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 	if (writing) await writing;
 	// In input order, whichever batch an item was decided in.
 	const byItem = (a: INodeExecutionData, b: INodeExecutionData): number => (a.pairedItem as { item: number }).item - (b.pairedItem as { item: number }).item;
-	outputs[0].sort(byItem);
+	if (summaryMode) outputs[0] = [summaryItem(summary, items.length)];
+	else outputs[0].sort(byItem);
 	outputs[1].sort(byItem);
 	return outputs;
 }

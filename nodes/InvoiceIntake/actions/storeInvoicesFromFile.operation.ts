@@ -18,7 +18,7 @@ import {
 	type StoreParsedOptions,
 } from '../../../core';
 import { getLedger } from '../../shared/transport/ledger';
-import { accepted, rejected } from '../helpers/outputs';
+import { accepted, rejected, SUMMARY_BY_DEFAULT_FROM } from '../helpers/outputs';
 
 const properties: INodeProperties[] = [
 	{
@@ -126,7 +126,8 @@ const properties: INodeProperties[] = [
 					{ name: 'One Item per Invoice', value: 'invoices' },
 					{ name: 'One Summary per File', value: 'summary', description: 'For large files: counts on Accepted; rejected invoices still one item each' },
 				],
-				default: 'invoices',
+				default: 'summary',
+				description: 'Without this option, version 2 nodes give one summary per file and version 1 nodes one item per invoice',
 			},
 			{
 				displayName: 'Rule Settings (JSON)',
@@ -229,7 +230,7 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 	if (options.frenchRules) overrides.frenchRules = options.frenchRules as IntakeSettings['frenchRules'];
 	if (options.companyCountry) overrides.company = { country: String(options.companyCountry).trim().toUpperCase() };
 	const batchSize = Math.max(1, Number(options.batchSize) || 5000);
-	const summaryMode = options.outputMode === 'summary';
+	const summaryMode = (options.outputMode ?? (this.getNode().typeVersion >= SUMMARY_BY_DEFAULT_FROM ? 'summary' : 'invoices')) === 'summary';
 
 	const ledger = await getLedger(this);
 	const settings = mergeIntakeSettings(options.useCompanySettings === false ? {} : await loadIntakeSettings(ledger), overrides);
@@ -256,7 +257,7 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 			if (outcome.status === 'rejected') {
 				if (summary) summary.rejected++;
 				const error = outcome.error
-					? { error: outcome.error.message, errorFr: outcome.error.message, code: outcome.error.code, hint: outcome.error.hint, anomalies: outcome.anomalies as unknown as IDataObject[] }
+					? { error: outcome.error.message, errorFr: outcome.error.messageFr ?? outcome.error.message, code: outcome.error.code, hint: outcome.error.hint, hintFr: outcome.error.hintFr, anomalies: outcome.anomalies as unknown as IDataObject[] }
 					: anomalyError(outcome.anomalies);
 				outputs[1].push(rejected(item, items[item].json, { ...error, ...where, invoice: invoiceJson(outcome) }));
 				return;

@@ -1,6 +1,6 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
-import { callListCsv, callListPdf, type PlannedCall } from '../../../core';
+import { callListCsv, callListPdf, preparedFilePath, type PlannedCall } from '../../../core';
 import { text } from '../helpers/items';
 
 const properties: INodeProperties[] = [
@@ -70,5 +70,6 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 		const pdf = await callListPdf(calls, { language, day, company: text(this, 'company', 0) || undefined });
 		binary.pdf = await this.helpers.prepareBinaryData(Buffer.from(pdf), `${base}.pdf`, 'application/pdf');
 	}
-	return [[{ json: { calls: calls.length, day: day ?? null, format }, binary, pairedItem: items.map((_, item) => ({ item })) }]];
+	const paths = { ...(binary.pdf ? { pdfPath: await preparedFilePath('call-lists', binary.pdf.fileName ?? `${base}.pdf`) } : {}), ...(binary.csv ? { csvPath: await preparedFilePath('call-lists', binary.csv.fileName ?? `${base}.csv`) } : {}) };
+	return [[{ json: { calls: calls.length, day: day ?? null, format, ...paths }, binary, pairedItem: items.map((_, item) => ({ item })) }]];
 }

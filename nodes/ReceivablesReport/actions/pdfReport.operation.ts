@@ -1,6 +1,6 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
-import { buildReportView, receivablesOverview, renderReportViewPdf, type AgedGroupBy, type ReportView } from '../../../core';
+import { buildReportView, preparedFilePath, receivablesOverview, renderReportViewPdf, type AgedGroupBy, type ReportView } from '../../../core';
 import { getLedger } from '../../shared/transport/ledger';
 import { baseOptions, dayList, figureProperties, LANGUAGE, options, perItem, text } from './common';
 
@@ -84,6 +84,7 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 			const binary = await this.helpers.prepareBinaryData(pdf, fileName, 'application/pdf');
 			const json: IDataObject = {
 				fileName,
+				filePath: await preparedFilePath('reports', fileName),
 				asOf: overview.asOf,
 				language,
 				title: view.title,

@@ -8,6 +8,7 @@ import * as daysLate from './daysLate.operation';
 import * as disputeAnalysis from './disputeAnalysis.operation';
 import * as distribution from './distribution.operation';
 import * as dsoCei from './dsoCei.operation';
+import * as filesFolder from './filesFolder.operation';
 import * as emailReport from './emailReport.operation';
 import * as pdfReport from './pdfReport.operation';
 import * as reminderResults from './reminderResults.operation';
@@ -25,6 +26,7 @@ const operations: Record<string, Handler> = {
 	pdfReport,
 	dashboardPage,
 	emailReport,
+	filesFolder,
 };
 
 export async function router(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {

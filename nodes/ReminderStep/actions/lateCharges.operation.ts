@@ -1,6 +1,6 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
-import { isReceivablesError, latePaymentCharges } from '../../../core';
+import { chargesJson, isReceivablesError, latePaymentCharges } from '../../../core';
 import { errorJson, toNodeError } from '../../shared/errors';
 
 const properties: INodeProperties[] = [
@@ -25,7 +25,14 @@ const properties: INodeProperties[] = [
 		name: 'contractRatePercent',
 		type: 'string',
 		default: '',
-		description: 'Annual rate of the contract; empty: the legal rate (ECB rate + 10 points)',
+		description: 'Annual rate of the contract (raised to 3 × the legal interest rate under French law); empty: the legal rate (ECB rate + 10 points)',
+	},
+	{
+		displayName: 'Governing Law',
+		name: 'governingLaw',
+		type: 'string',
+		default: 'FR',
+		description: 'Country whose law governs the contract (two letters). FR: ECB rate + 10 points, 3 × legal interest floor, €40 indemnity whatever the currency. Other: interest only at a contract rate.',
 	},
 ];
 
@@ -45,19 +52,12 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 				dueDate: String(this.getNodeParameter('dueDate', i, '')),
 				asOf: String(this.getNodeParameter('chargesAsOf', i, '')),
 				contractRatePercent: contract || undefined,
+				governingLaw: String(this.getNodeParameter('governingLaw', i, 'FR') ?? '').trim() || undefined,
 			});
 			out.push({
 				json: {
 					...items[i].json,
-					charges: {
-						daysLate: c.daysLate,
-						annualRatePercent: c.annualRatePercent,
-						rateSource: c.rateSource,
-						interest: c.interest,
-						fixedIndemnity: c.fixedIndemnity,
-						currency: c.currency,
-						periods: c.periods.map((p) => ({ ...p })),
-					},
+					charges: chargesJson(c),
 				},
 				pairedItem: { item: i },
 			});

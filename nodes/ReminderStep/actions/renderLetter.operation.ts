@@ -1,13 +1,13 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
-import { produceLetters } from '../../../core';
+import { DEFAULT_LEASE_MINUTES, preparedFilePath, produceLetters } from '../../../core';
 import { getLedger } from '../../shared/transport/ledger';
 import { companyFor, heldJson, planProperties, plannedFromSource, sourceProperty } from './common';
 
 const properties: INodeProperties[] = [
 	{
 		displayName:
-			'One PDF letter per reminder (binary property "data"), ready for Write Files to Disk or a print service: customers without e-mail and formal notices. Each letter is recorded in the ledger and produced once.',
+			'One PDF letter per reminder (binary property "data"), ready for Write Files to Disk (at {{ $json.filePath }}, in the letters folder n8n allows) or a print service: customers without e-mail and formal notices. A letter stays "rendered" in the ledger until Confirm Letters, placed after the step that writes or prints it, confirms it; a letter never confirmed is rendered again by the next run after the lease.',
 		name: 'letterNotice',
 		type: 'notice',
 		default: '',
@@ -29,6 +29,14 @@ const properties: INodeProperties[] = [
 		placeholder: 'Paris',
 		description: 'City printed before the date ("Paris, le 20 octobre 2025")',
 	},
+	{
+		displayName: 'Lease (Minutes)',
+		name: 'letterLeaseMinutes',
+		type: 'number',
+		typeOptions: { minValue: 1 },
+		default: DEFAULT_LEASE_MINUTES,
+		description: 'A letter rendered longer ago and never confirmed by Confirm Letters is rendered again by the next run (same file name: the new file replaces the old one)',
+	},
 ];
 
 const displayOptions = { show: { operation: ['renderLetter'] } };
@@ -43,9 +51,11 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 	const produced: INodeExecutionData[] = [];
 	const notProduced: INodeExecutionData[] = [];
 	const letters = planned.messages.filter((m) => m.channel === 'letter');
-	for await (const letter of produceLetters(ledger, letters, { company: await companyFor(this, ledger), place: place || undefined })) {
+	const leaseMinutes = Number(this.getNodeParameter('letterLeaseMinutes', 0, DEFAULT_LEASE_MINUTES)) || DEFAULT_LEASE_MINUTES;
+	for await (const letter of produceLetters(ledger, letters, { company: await companyFor(this, ledger), place: place || undefined, leaseMinutes })) {
 		const item = planned.itemOf.get(planned.messages.find((m) => m.key === letter.message.key) ?? letter.message) ?? 0;
-		const json = { ...letter.outcome, fileName: letter.fileName } as unknown as IDataObject;
+		// "rendered": the ledger says sent once Confirm Letters confirms this letter (by its "letter" reference)
+		const json = { ...letter.outcome, status: letter.pdf ? 'rendered' : letter.outcome.status, letter: letter.outcome.messageId, fileName: letter.fileName, filePath: await preparedFilePath('letters', letter.fileName) } as unknown as IDataObject;
 		if (letter.pdf) {
 			const data = await this.helpers.prepareBinaryData(Buffer.from(letter.pdf), letter.fileName, 'application/pdf');
 			produced.push({ json, binary: { data }, pairedItem: { item } });

@@ -2,19 +2,23 @@ import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 import { errorJson, toNodeError } from '../../shared/errors';
 import { outputNames } from '../helpers/outputs';
+import * as confirmLetters from './confirmLetters.operation';
+import * as decideReminder from './decideReminder.operation';
 import * as digest from './digest.operation';
 import * as lateCharges from './lateCharges.operation';
 import * as plan from './plan.operation';
 import * as processBounce from './processBounce.operation';
+import * as reconcile from './reconcile.operation';
 import * as recordOutcome from './recordOutcome.operation';
 import * as renderLetter from './renderLetter.operation';
 import * as savePolicy from './savePolicy.operation';
 import * as sendEmail from './sendEmail.operation';
+import * as statementOfCharges from './statementOfCharges.operation';
 import * as timeline from './timeline.operation';
 
 type Handler = { execute: (this: IExecuteFunctions) => Promise<INodeExecutionData[][]> };
 
-const operations: Record<string, Handler> = { plan, sendEmail, renderLetter, savePolicy, lateCharges, recordOutcome, timeline, processBounce, digest };
+const operations: Record<string, Handler> = { plan, sendEmail, renderLetter, savePolicy, lateCharges, recordOutcome, timeline, processBounce, digest, reconcile, decideReminder, confirmLetters, statementOfCharges };
 
 export async function router(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 	const operation = this.getNodeParameter('operation', 0) as string;

@@ -11,6 +11,12 @@ export function outputNames(operation: string | undefined): string[] {
 			return ['Saved', 'Rejected'];
 		case 'processBounce':
 			return ['Bounces', 'Other Messages'];
+		case 'reconcile':
+			return ['Decided', 'To Review'];
+		case 'decideReminder':
+			return ['Decided', 'Not Decided'];
+		case 'confirmLetters':
+			return ['Confirmed', 'Not Confirmed'];
 		default:
 			return ['Done'];
 	}

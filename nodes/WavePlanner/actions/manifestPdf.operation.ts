@@ -1,6 +1,6 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
-import { isReceivablesError, ledgerInvoiceCopies, loadManifest, renderManifestPdf, serverKeys } from '../../../core';
+import { isReceivablesError, ledgerInvoiceCopies, loadManifest, preparedFilePath, renderManifestPdf, serverKeys } from '../../../core';
 import { errorJson, toNodeError } from '../../shared/errors';
 import { getLedger } from '../../shared/transport/ledger';
 
@@ -55,7 +55,7 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 			});
 			const property = String(this.getNodeParameter('binaryProperty', i, 'data'));
 			const binary = await this.helpers.prepareBinaryData(Buffer.from(pdf), `manifest-${waveCode}.pdf`, 'application/pdf');
-			out.push({ json: { waveCode, courierCode: data.courierCode, invoices: data.lines.length, plannedOn: data.plannedOn }, binary: { [property]: binary }, pairedItem: { item: i } });
+			out.push({ json: { waveCode, courierCode: data.courierCode, invoices: data.lines.length, plannedOn: data.plannedOn, fileName: binary.fileName, filePath: await preparedFilePath('manifests', binary.fileName ?? `manifest-${waveCode}.pdf`) }, binary: { [property]: binary }, pairedItem: { item: i } });
 		} catch (error) {
 			if (!isReceivablesError(error) || !this.continueOnFail()) throw toNodeError(this.getNode(), error, i);
 			out.push({ json: { ...errorJson(error), input: items[i].json }, pairedItem: { item: i } });

@@ -38,9 +38,11 @@ const properties: INodeProperties[] = [
 
 export const description = updateDisplayOptions({ show: { operation: ['planWaves'] } }, properties);
 
+/** Output 1: the waves planned; output 2: what was not planned and why (zones no courier serves, no cycle ending). */
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 	const ledger = await getLedger(this);
-	return [await perItem(this, async (i) => {
+	const notPlanned: INodeExecutionData[] = [];
+	const waves = await perItem(this, async (i) => {
 		const rates = this.getNodeParameter('rates', i, {}) as IDataObject;
 		const currency = String(this.getNodeParameter('ratesCurrency', i, 'EUR'));
 		const rate = (v: unknown) => (v === undefined || v === '' ? undefined : parseAmount(String(v), currency));
@@ -53,6 +55,40 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 			dryRun: this.getNodeParameter('dryRun', i, false) as boolean,
 			rates: { courierMinor: rate(rates.courier), printingMinor: rate(rates.printing), postageMinor: rate(rates.postage) },
 		});
+		const runDate = String(this.getNodeParameter('runDate', i));
+		for (const zone of result.unserved) {
+			notPlanned.push({
+				json: {
+					status: 'no_courier',
+					cycle: zone.cycleKey,
+					country: zone.country,
+					zone: zone.zone,
+					city: zone.city,
+					invoiceCount: zone.invoiceCount,
+					invoiceNumbers: zone.invoiceNumbers,
+					message: `No courier serves ${zone.zone || zone.city || zone.country} (${zone.country}): ${zone.invoiceCount} invoice(s) not planned. Give a courier this area (e.g. ${zone.country}:${zone.zone || zone.city || ''}) and run again.`,
+					messageFr: `Aucun coursier ne dessert ${zone.zone || zone.city || zone.country} (${zone.country}) : ${zone.invoiceCount} facture(s) non planifiée(s). Attribuez cette zone à un coursier (ex. ${zone.country}:${zone.zone || zone.city || ''}) puis relancez.`,
+				},
+				pairedItem: { item: i },
+			});
+		}
+		if (result.invoiceCount === 0) {
+			const cycles = result.cyclesEnding;
+			notPlanned.push({
+				json: {
+					status: 'nothing_to_plan',
+					runDate,
+					cyclesEnding: cycles,
+					message: cycles.length
+						? `Billing cycle(s) ${cycles.join(', ')} end on ${runDate}, but all their invoices are already in waves (or paid).`
+						: `No billing cycle ends on ${runDate}: no invoice to hand out today.`,
+					messageFr: cycles.length
+						? `Le(s) cycle(s) ${cycles.join(', ')} se termine(nt) le ${runDate}, mais toutes leurs factures sont déjà en tournée (ou payées).`
+						: `Aucun cycle de facturation ne se termine le ${runDate} : pas de facture à remettre aujourd'hui.`,
+				},
+				pairedItem: { item: i },
+			});
+		}
 		return result.waves.map((w) => ({
 			waveCode: w.code,
 			cycle: w.cycleKey,
@@ -65,5 +101,6 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 			currency: w.currency,
 			preview: this.getNodeParameter('dryRun', i, false) as boolean,
 		}));
-	})];
+	});
+	return [waves, notPlanned];
 }
