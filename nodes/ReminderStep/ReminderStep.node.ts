@@ -17,21 +17,6 @@ import * as savePolicy from './actions/savePolicy.operation';
 import * as sendEmail from './actions/sendEmail.operation';
 import * as timeline from './actions/timeline.operation';
 
-/**
- * The outputs follow the operation (evaluated by n8n from the parameters, as its Switch node does). The function
- * is written out here because n8n evaluates its source text in the editor.
- */
-const configuredOutputs = (parameters: { operation?: string }) => {
-	const byOperation: Record<string, string[]> = {
-		plan: ['Due', 'Held'],
-		sendEmail: ['Sent', 'Letters', 'Not Sent', 'Call Tasks'],
-		renderLetter: ['Letters', 'Not Produced'],
-		savePolicy: ['Saved', 'Rejected'],
-		processBounce: ['Bounces', 'Other Messages'],
-	};
-	return (byOperation[parameters.operation ?? ''] ?? ['Done']).map((displayName) => ({ type: 'main', displayName }));
-};
-
 export class ReminderStep implements INodeType {
 	description: INodeTypeDescription = {
 		displayName: 'Reminder Step',
@@ -44,7 +29,7 @@ export class ReminderStep implements INodeType {
 		defaults: { name: 'Reminder Step' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
-		outputs: `={{(${configuredOutputs})($parameter)}}`,
+		outputs: router.outputs,
 		credentials: [
 			{ name: 'receivablesLedgerApi', required: true, testedBy: 'receivablesLedgerConnectionTest' },
 			{
@@ -133,6 +118,6 @@ export class ReminderStep implements INodeType {
 	methods = { credentialTest };
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-		return await router.call(this);
+		return await router.execute.call(this);
 	}
 }

@@ -1,8 +1,8 @@
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type { IDataObject, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
-import { handleCourierRequest, handlePortalRequest } from '../../../core';
+import { handleCourierRequest, handlePortalRequest, type Ledger } from '../../../core';
 import { getLedger } from '../../shared/transport/ledger';
-import { perItem } from './common';
+import { eachItem } from '../../shared/operation';
 import { WEBHOOK_CREDENTIAL } from './recordEvent.operation';
 
 const properties: INodeProperties[] = [
@@ -19,17 +19,18 @@ const properties: INodeProperties[] = [
 
 export const description = updateDisplayOptions({ show: { operation: ['portalPage', 'courierPage'] } }, properties);
 
-export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-	const ledger = await getLedger(this);
-	const credential = await this.getCredentials(WEBHOOK_CREDENTIAL);
-	const secret = String(credential.secret ?? '');
-	const operation = this.getNodeParameter('operation', 0) as string;
-	return [await perItem(this, async (i, item) => {
+export const operation = eachItem({
+	outputs: [{ name: 'Done', meaning: 'The HTTP answer for Respond to Webhook: httpStatus, headers, body' }],
+	setup: async function () {
+		const credential = await this.getCredentials(WEBHOOK_CREDENTIAL);
+		return { ledger: await getLedger(this), secret: String(credential.secret ?? ''), operation: this.getNodeParameter('operation', 0) as string };
+	},
+	async item(i, item, { ledger, secret, operation }: { ledger: Ledger; secret: string; operation: string }) {
 		const request = { body: (item.json.body ?? {}) as Record<string, unknown>, query: (item.json.query ?? {}) as Record<string, unknown> };
 		const options = { tokenSecret: secret, actionUrl: String(this.getNodeParameter('actionUrl', i, '') ?? ''), sessionSeconds: Math.round(Number(this.getNodeParameter('sessionMinutes', i, 30)) * 60) };
 		const r = operation === 'courierPage'
 			? await handleCourierRequest(ledger, request, { ...options, qrSecret: secret })
 			: await handlePortalRequest(ledger, request, options);
-		return [{ httpStatus: r.status, headers: r.headers as IDataObject, body: r.body }];
-	})];
-}
+		return { json: { httpStatus: r.status, headers: r.headers as IDataObject, body: r.body } };
+	},
+});

@@ -2,7 +2,8 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodePropertie
 import { updateDisplayOptions } from 'n8n-workflow';
 import { describeAnomalies, INVOICE_PRESETS, normaliseInvoiceRecord, normalisePresetRecord, storeInvoices, formatAmount, type InvoiceRecord, type LedgerInvoice } from '../../../core';
 import { getLedger } from '../../shared/transport/ledger';
-import { accepted, itemRecord, rejected, type IntakeOutputs } from '../helpers/outputs';
+import { batch, type Result } from '../../shared/operation';
+import { accepted, INTAKE_OUTPUTS, itemRecord, rejected } from '../helpers/outputs';
 
 const properties: INodeProperties[] = [
 	{
@@ -98,8 +99,13 @@ function invoiceJson(invoice: LedgerInvoice): IDataObject {
  * read and checked (the ledger write waits on Postgres, not on this process). Batches are written one at a time,
  * in order, as storeInvoices would write them.
  */
-export async function execute(this: IExecuteFunctions, items: INodeExecutionData[]): Promise<IntakeOutputs> {
-	const outputs: IntakeOutputs = [[], []];
+export const operation = batch({
+	outputs: INTAKE_OUTPUTS,
+	batch: storeInvoiceItems,
+});
+
+async function storeInvoiceItems(this: IExecuteFunctions, items: INodeExecutionData[]): Promise<Result[]> {
+	const outputs: Result[] = [];
 	const options = (items.length ? this.getNodeParameter('options', 0, {}) : {}) as IDataObject;
 	const batchSize = Math.max(1, (options.batchSize as number) || 5000);
 	const defaultCurrency = (options.defaultCurrency as string) || 'EUR';
@@ -117,7 +123,7 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 		for (const outcome of outcomes) {
 			const { item, invoice } = valid[outcome.index];
 			if (outcome.status === 'rejected') {
-				outputs[1].push(rejected(item, items[item].json, { error: outcome.error?.message ?? 'rejected', code: outcome.error?.code, hint: outcome.error?.hint }));
+				outputs.push(rejected(item, items[item].json, { error: outcome.error?.message ?? 'rejected', code: outcome.error?.code, hint: outcome.error?.hint }));
 			} else {
 				// The outcome is added to the invoice's JSON rather than spread with it into a new object: at 100k
 				// items the spread cost more than the rest of this loop (same keys, same order).
@@ -126,7 +132,7 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 				json.status = outcome.status;
 				json.revision = outcome.revision;
 				json.warnings = invoice.anomalies as IDataObject[];
-				outputs[0].push(accepted(item, json));
+				outputs.push(accepted(item, json));
 			}
 		}
 	};
@@ -138,14 +144,14 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 			sourceMode = source;
 			const record = itemRecord(this, items, i, source, 'invoice');
 			if (!record) {
-				outputs[1].push(rejected(i, items[i].json, { error: 'The Invoice parameter is not a JSON object.', code: 'INVOICE_NOT_OBJECT', hint: 'Set Invoice to an expression such as {{ $json }}.' }));
+				outputs.push(rejected(i, items[i].json, { error: 'The Invoice parameter is not a JSON object.', code: 'INVOICE_NOT_OBJECT', hint: 'Set Invoice to an expression such as {{ $json }}.' }));
 				continue;
 			}
 			const { invoice, anomalies } = sourceFormat === 'fields'
 				? normaliseInvoiceRecord(record as InvoiceRecord, { defaultCurrency })
 				: normalisePresetRecord(record, sourceFormat, { defaultCurrency });
 			if (!invoice) {
-				outputs[1].push(rejected(i, items[i].json, { error: describeAnomalies(anomalies, 'en'), errorFr: describeAnomalies(anomalies, 'fr'), code: anomalies[0]?.code, anomalies: anomalies as unknown as IDataObject[] }));
+				outputs.push(rejected(i, items[i].json, { error: describeAnomalies(anomalies, 'en'), errorFr: describeAnomalies(anomalies, 'fr'), code: anomalies[0]?.code, anomalies: anomalies as unknown as IDataObject[] }));
 				continue;
 			}
 			valid.push({ item: i, invoice });
@@ -157,8 +163,6 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 	}
 	if (writing) await writing;
 	// In input order, whichever batch an item was decided in.
-	const byItem = (a: INodeExecutionData, b: INodeExecutionData): number => (a.pairedItem as { item: number }).item - (b.pairedItem as { item: number }).item;
-	outputs[0].sort(byItem);
-	outputs[1].sort(byItem);
+	outputs.sort((a, b) => (a.item as number) - (b.item as number));
 	return outputs;
 }

@@ -1,8 +1,9 @@
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type { IDataObject, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
-import { handleDashboardRequest, type AgedGroupBy } from '../../../core';
+import { handleDashboardRequest, type AgedGroupBy, type Ledger } from '../../../core';
 import { getLedger } from '../../shared/transport/ledger';
-import { dayList, options, perItem, text } from './common';
+import { dayList, options, text } from './common';
+import { eachItem } from '../../shared/operation';
 
 const OPERATION = 'dashboardPage';
 const WEBHOOK_CREDENTIAL = 'receivablesWebhookApi';
@@ -37,27 +38,27 @@ const properties: INodeProperties[] = [
 export const description = updateDisplayOptions({ show: { operation: [OPERATION] } }, properties);
 
 /** Answers one webhook request of the dashboard: the login form, or the figures within the user's accreditation. */
-export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-	const ledger = await getLedger(this);
-	const credential = await this.getCredentials(WEBHOOK_CREDENTIAL);
-	const secret = String(credential.secret ?? '');
-	return [
-		await perItem(this, async (i, item) => {
-			const o = options(this, i);
-			const request = { body: (item.json.body ?? {}) as Record<string, unknown>, query: (item.json.query ?? {}) as Record<string, unknown> };
-			const response = await handleDashboardRequest(ledger, request, {
-				tokenSecret: secret,
-				actionUrl: text(this, 'actionUrl', i),
-				sessionSeconds: Math.round(Number(this.getNodeParameter('sessionMinutes', i, 30)) * 60),
-				company: text(this, 'company', i) || undefined,
-				overview: {
-					zone: o.zone ? String(o.zone).trim() || undefined : undefined,
-					currency: o.currency ? String(o.currency).trim().toUpperCase() || undefined : undefined,
-					months: o.months === undefined ? undefined : Number(o.months),
-					aged: { groupBy: (o.groupBy as AgedGroupBy) || 'customer', buckets: dayList(o.buckets, 'Buckets') },
-				},
-			});
-			return [{ json: { httpStatus: response.status, headers: response.headers as IDataObject, body: response.body } }];
-		}),
-	];
-}
+export const operation = eachItem({
+	outputs: [{ name: 'Page', meaning: 'The HTTP answer for Respond to Webhook: httpStatus, headers, body' }],
+	setup: async function () {
+		const credential = await this.getCredentials(WEBHOOK_CREDENTIAL);
+		return { ledger: await getLedger(this), secret: String(credential.secret ?? '') };
+	},
+	async item(i, item, { ledger, secret }: { ledger: Ledger; secret: string }) {
+		const o = options(this, i);
+		const request = { body: (item.json.body ?? {}) as Record<string, unknown>, query: (item.json.query ?? {}) as Record<string, unknown> };
+		const response = await handleDashboardRequest(ledger, request, {
+			tokenSecret: secret,
+			actionUrl: text(this, 'actionUrl', i),
+			sessionSeconds: Math.round(Number(this.getNodeParameter('sessionMinutes', i, 30)) * 60),
+			company: text(this, 'company', i) || undefined,
+			overview: {
+				zone: o.zone ? String(o.zone).trim() || undefined : undefined,
+				currency: o.currency ? String(o.currency).trim().toUpperCase() || undefined : undefined,
+				months: o.months === undefined ? undefined : Number(o.months),
+				aged: { groupBy: (o.groupBy as AgedGroupBy) || 'customer', buckets: dayList(o.buckets, 'Buckets') },
+			},
+		});
+		return { json: { httpStatus: response.status, headers: response.headers as IDataObject, body: response.body } };
+	},
+});

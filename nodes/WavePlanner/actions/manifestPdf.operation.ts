@@ -1,7 +1,7 @@
-import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type { ICredentialDataDecryptedObject, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
-import { isReceivablesError, ledgerInvoiceCopies, loadManifest, renderManifestPdf } from '../../../core';
-import { errorJson, toNodeError } from '../../shared/errors';
+import { ledgerInvoiceCopies, loadManifest, renderManifestPdf, type Ledger } from '../../../core';
+import { eachItem } from '../../shared/operation';
 import { getLedger } from '../../shared/transport/ledger';
 
 export const QR_CREDENTIAL = 'receivablesWebhookApi';
@@ -38,28 +38,22 @@ const properties: INodeProperties[] = [
 export const description = updateDisplayOptions({ show: { operation: ['manifestPdf'] } }, properties);
 
 /** One item per wave with the PDF as binary data; items are produced one after the other (one PDF in memory at a time). */
-export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-	const ledger = await getLedger(this);
-	const credential = await this.getCredentials(QR_CREDENTIAL);
-	const items = this.getInputData();
-	const out: INodeExecutionData[] = [];
-	for (let i = 0; i < items.length; i++) {
-		try {
-			const waveCode = String(this.getNodeParameter('waveCode', i));
-			const data = await loadManifest(ledger, waveCode);
-			const pdf = await renderManifestPdf(data, {
-				qrSecret: String(credential.secret ?? ''),
-				language: this.getNodeParameter('language', i, 'fr') as 'fr' | 'en',
-				coverSheets: this.getNodeParameter('coverSheets', i, true) as boolean,
-				invoiceCopies: this.getNodeParameter('invoiceCopies', i, true) ? ledgerInvoiceCopies(ledger) : undefined,
-			});
-			const property = String(this.getNodeParameter('binaryProperty', i, 'data'));
-			const binary = await this.helpers.prepareBinaryData(Buffer.from(pdf), `manifest-${waveCode}.pdf`, 'application/pdf');
-			out.push({ json: { waveCode, courierCode: data.courierCode, invoices: data.lines.length, plannedOn: data.plannedOn }, binary: { [property]: binary }, pairedItem: { item: i } });
-		} catch (error) {
-			if (!isReceivablesError(error) || !this.continueOnFail()) throw toNodeError(this.getNode(), error, i);
-			out.push({ json: { ...errorJson(error), input: items[i].json }, pairedItem: { item: i } });
-		}
-	}
-	return [out];
-}
+export const operation = eachItem({
+	outputs: [{ name: 'Done', meaning: "The wave's manifest as a PDF (cover sheets, invoice copies, signed QR codes)" }],
+	setup: async function () {
+		return { ledger: await getLedger(this), credential: await this.getCredentials(QR_CREDENTIAL) };
+	},
+	async item(i, _item, { ledger, credential }: { ledger: Ledger; credential: ICredentialDataDecryptedObject }) {
+		const waveCode = String(this.getNodeParameter('waveCode', i));
+		const data = await loadManifest(ledger, waveCode);
+		const pdf = await renderManifestPdf(data, {
+			qrSecret: String(credential.secret ?? ''),
+			language: this.getNodeParameter('language', i, 'fr') as 'fr' | 'en',
+			coverSheets: this.getNodeParameter('coverSheets', i, true) as boolean,
+			invoiceCopies: this.getNodeParameter('invoiceCopies', i, true) ? ledgerInvoiceCopies(ledger) : undefined,
+		});
+		const property = String(this.getNodeParameter('binaryProperty', i, 'data'));
+		const binary = await this.helpers.prepareBinaryData(Buffer.from(pdf), `manifest-${waveCode}.pdf`, 'application/pdf');
+		return { json: { waveCode, courierCode: data.courierCode, invoices: data.lines.length, plannedOn: data.plannedOn }, binary: { [property]: binary } };
+	},
+});

@@ -1,8 +1,9 @@
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type { IDataObject, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
-import { formatAmount, parseAmount, planWaves } from '../../../core';
+import { formatAmount, parseAmount, planWaves, type Ledger } from '../../../core';
 import { getLedger } from '../../shared/transport/ledger';
-import { list, perItem } from './common';
+import { list } from './common';
+import { eachItem } from '../../shared/operation';
 
 const properties: INodeProperties[] = [
 	{ displayName: 'Run Date', name: 'runDate', type: 'string', default: '={{ $today.toFormat("yyyy-MM-dd") }}', description: 'Cut date of the billing cycles to plan' },
@@ -38,32 +39,38 @@ const properties: INodeProperties[] = [
 
 export const description = updateDisplayOptions({ show: { operation: ['planWaves'] } }, properties);
 
-export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-	const ledger = await getLedger(this);
-	return [await perItem(this, async (i) => {
+export const operation = eachItem({
+	outputs: [{ name: 'Done', meaning: 'One wave: courier, zone, day, invoices (a preview when Dry Run is on)' }],
+	setup: async function () {
+		return await getLedger(this);
+	},
+	async item(i, _item, ledger: Ledger) {
 		const rates = this.getNodeParameter('rates', i, {}) as IDataObject;
 		const currency = String(this.getNodeParameter('ratesCurrency', i, 'EUR'));
 		const rate = (v: unknown) => (v === undefined || v === '' ? undefined : parseAmount(String(v), currency));
+		const dryRun = this.getNodeParameter('dryRun', i, false) as boolean;
 		const result = await planWaves(ledger, {
 			runDate: String(this.getNodeParameter('runDate', i)),
 			startDate: String(this.getNodeParameter('startDate', i, '') || '') || undefined,
 			maxPerCourierPerDay: Number(this.getNodeParameter('maxPerCourierPerDay', i, 40)),
 			groupBy: this.getNodeParameter('groupBy', i, 'zone') as 'zone' | 'city',
 			couriers: list(this.getNodeParameter('couriers', i, '')),
-			dryRun: this.getNodeParameter('dryRun', i, false) as boolean,
+			dryRun,
 			rates: { courierMinor: rate(rates.courier), printingMinor: rate(rates.printing), postageMinor: rate(rates.postage) },
 		});
 		return result.waves.map((w) => ({
-			waveCode: w.code,
-			cycle: w.cycleKey,
-			zone: w.zone,
-			country: w.country,
-			courierCode: w.courierCode,
-			plannedOn: w.plannedOn,
-			invoiceCount: w.invoices.length,
-			invoices: w.invoices.map((x) => ({ number: x.number, customerCode: x.customerExternalId, customerName: x.customerName, amount: formatAmount(x.amountMinor, w.currency) })),
-			currency: w.currency,
-			preview: this.getNodeParameter('dryRun', i, false) as boolean,
+			json: {
+				waveCode: w.code,
+				cycle: w.cycleKey,
+				zone: w.zone,
+				country: w.country,
+				courierCode: w.courierCode,
+				plannedOn: w.plannedOn,
+				invoiceCount: w.invoices.length,
+				invoices: w.invoices.map((x) => ({ number: x.number, customerCode: x.customerExternalId, customerName: x.customerName, amount: formatAmount(x.amountMinor, w.currency) })),
+				currency: w.currency,
+				preview: dryRun,
+			},
 		}));
-	})];
-}
+	},
+});
