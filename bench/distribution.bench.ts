@@ -12,7 +12,7 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
-import { handlePortalRequest, openLedger, portalSessionToken, renderManifestPdf, statusQuery, type Ledger, type PortalUser } from '../core';
+import { handlePortalRequest, openLedger, openSession, renderManifestPdf, statusQuery, type Ledger, type PortalUser } from '../core';
 import { dropSchemas } from './lib/schemas';
 import type { BenchContext, BenchFn } from './lib/types';
 
@@ -127,7 +127,7 @@ async function portalBench(ctx: BenchContext, ledger: Ledger): Promise<void> {
 			raw += c;
 		});
 		req.on('end', () => {
-			handlePortalRequest(ledger, { body: Object.fromEntries(new URLSearchParams(raw)) }, { tokenSecret: SECRET, sessionSeconds: 3600 }).then((r) => {
+			handlePortalRequest(ledger, { body: Object.fromEntries(new URLSearchParams(raw)) }, { sessionSeconds: 3600 }).then((r) => {
 				res.writeHead(r.status, r.headers);
 				res.end(r.body);
 			}, () => {
@@ -138,14 +138,18 @@ async function portalBench(ctx: BenchContext, ledger: Ledger): Promise<void> {
 	});
 	await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
 	const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/portal`;
-	const token = portalSessionToken(user, SECRET, 3600);
+	const sessionVersion = (await ledger.query<{ session_version: number }>('SELECT session_version FROM portal_users WHERE id = $1', [user.id]))[0].session_version;
+	const { token } = await openSession(ledger, { kind: 'portal', subjectId: user.id, subjectVersion: sessionVersion, idleSeconds: 3600 });
+	// The page's form token, as a browser gets it with the first page.
+	const first = await (await fetch(url, { method: 'POST', body: new URLSearchParams({ session: token }), headers: { 'content-type': 'application/x-www-form-urlencoded' } })).text();
+	const form = /name="form" value="([^"]+)"/.exec(first)?.[1] ?? '';
 	const seconds = Math.max(3, 30 * ctx.scale);
 	const end = performance.now() + seconds * 1000;
 	let ok = 0;
 	let errors = 0;
 	const worker = async (n: number) => {
 		for (let i = 0; performance.now() < end; i++) {
-			const body = new URLSearchParams({ action: 'search', session: token, ...(i % 2 ? { customer: `Client ${n}` } : {}) });
+			const body = new URLSearchParams({ action: 'search', session: token, form, ...(i % 2 ? { customer: `Client ${n}` } : {}) });
 			try {
 				const r = await fetch(url, { method: 'POST', body, headers: { 'content-type': 'application/x-www-form-urlencoded' } });
 				const text = await r.text();

@@ -17,3 +17,4 @@ export * from './distribution';
 export * from './tracking';
 export * from './contacts';
 export * from './reports';
+export * from './bank';

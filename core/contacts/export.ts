@@ -3,6 +3,7 @@ import { embedDocumentFonts } from '../documents/fonts';
 import { callDate } from './checklist';
 import type { PlannedCall } from './plan';
 import { printableText } from '../documents/text';
+import { neutraliseCell } from '../documents/cells';
 
 /**
  * Call lists for the collectors: a CSV for spreadsheets (cells that a spreadsheet would run as a formula are
@@ -19,8 +20,7 @@ const HEADERS: Record<'fr' | 'en', string[]> = {
  * read as a formula (CSV injection), so they get a leading apostrophe — except plain numbers.
  */
 export function safeCell(value: unknown, separator: string): string {
-	let text = value === null || value === undefined ? '' : String(value);
-	if (/^[=+\-@\t\r]/.test(text) && !/^[-+]?\d+([.,]\d+)?$/.test(text)) text = `'${text}`;
+	let text = neutraliseCell(value === null || value === undefined ? '' : String(value));
 	if (text.includes(separator) || /["\r\n]/.test(text) || text.startsWith(' ') || text.endsWith(' ')) text = `"${text.replace(/"/g, '""')}"`;
 	return text;
 }

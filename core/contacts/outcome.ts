@@ -2,6 +2,7 @@ import type { PoolClient } from 'pg';
 import { openDisputeIn, disputeRouting, findInvoicesByNumber, type DisputeLedgerCategory, type OpenedDispute } from '../disputes/ledger';
 import { ReceivablesError } from '../errors';
 import type { Ledger } from '../ledger/ledger';
+import { effectiveInstant } from '../ledger/effective';
 import { formatAmount, parseAmount } from '../money/money';
 import { addDays, DEFAULT_ZONE, parseCalendarDate, todayIn } from '../time/dates';
 import { CHECKLIST_KEYS, type ChecklistKey } from './checklist';
@@ -166,6 +167,9 @@ export async function recordCallOutcome(ledger: Ledger, input: RecordCallInput):
 	const zone = input.zone || DEFAULT_ZONE;
 	const asOf = input.asOf ? parseCalendarDate(input.asOf, zone) : todayIn(zone);
 	if (!asOf) throw callError('CALL_BAD_DATE', `"${input.asOf}" is not a calendar date.`, 'Give the call day as YYYY-MM-DD.');
+	if (asOf > todayIn(zone)) throw callError('CALL_BAD_DATE', `The call cannot be recorded on ${asOf}, after today (${todayIn(zone)} in ${zone}) / Un appel ne s'enregistre pas dans le futur.`, 'Give the day of the call, today or earlier.');
+	// Promises made and tasks closed take effect on the day of the call (noon in the zone for a past day).
+	const at = effectiveInstant(asOf, zone);
 	let promiseDate: string | undefined;
 	if (input.outcome === 'promise') {
 		promiseDate = input.promiseDate ? parseCalendarDate(String(input.promiseDate), zone) : undefined;
@@ -275,13 +279,13 @@ export async function recordCallOutcome(ledger: Ledger, input: RecordCallInput):
 						if (amount <= 0n) continue;
 					}
 					const row = await client.query<{ id: string; promised_on: string }>(
-						`INSERT INTO promises (customer_id, invoice_id, promised_on, amount_minor, currency, source, source_ref, contact_task_id, note)
-						VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+						`INSERT INTO promises (customer_id, invoice_id, promised_on, amount_minor, currency, source, source_ref, contact_task_id, note, created_at)
+						VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, coalesce($10::timestamptz, now()))
 						ON CONFLICT (source, source_ref) WHERE source_ref IS NOT NULL
 							DO UPDATE SET promised_on = EXCLUDED.promised_on, amount_minor = EXCLUDED.amount_minor, note = EXCLUDED.note, status = 'pending', flagged = false, settled_at = NULL
 						RETURNING id, promised_on::text`,
 						[task.customer_id, inv?.id ?? null, on, amount?.toString() ?? null, inv?.currency ?? null, source, refBase ? `${refBase}:${inv?.id ?? 'account'}` : null, task.id || null,
-							input.outcome === 'payment_sent' ? `payment announced${input.paymentReference ? `, reference ${input.paymentReference}` : ''}` : input.notes ?? null],
+							input.outcome === 'payment_sent' ? `payment announced${input.paymentReference ? `, reference ${input.paymentReference}` : ''}` : input.notes ?? null, at],
 					);
 					promises.push({ id: row.rows[0].id, invoice: inv?.number ?? null, promisedOn: row.rows[0].promised_on, amount: amount !== null && inv ? formatAmount(amount, inv.currency) : null, currency: inv?.currency ?? null });
 				}
@@ -295,10 +299,10 @@ export async function recordCallOutcome(ledger: Ledger, input: RecordCallInput):
 
 		const answers = Object.fromEntries(Object.entries(input.answers ?? {}).filter(([, v]) => v !== undefined));
 		if (!taskless) await client.query(
-			`UPDATE contact_tasks SET status = $2, outcome = $3, notes = coalesce($4, notes), attempts = $5, done_at = CASE WHEN $2 = 'done' THEN now() ELSE done_at END,
+			`UPDATE contact_tasks SET status = $2, outcome = $3, notes = coalesce($4, notes), attempts = $5, done_at = CASE WHEN $2 = 'done' THEN coalesce($9::timestamptz, now()) ELSE done_at END,
 				checklist = checklist || $6::jsonb, outcome_details = $7, assignee_code = coalesce(assignee_code, (SELECT code FROM staff WHERE code = $8))
 			WHERE id = $1`,
-			[task.id, taskStatus, input.outcome, input.notes ?? null, attempts, JSON.stringify(answers), JSON.stringify(details), input.actor ?? null],
+			[task.id, taskStatus, input.outcome, input.notes ?? null, attempts, JSON.stringify(answers), JSON.stringify(details), input.actor ?? null, at],
 		);
 		const by = channel === 'email' ? 'E-mail' : 'Quality call';
 		const summaries: Record<CallOutcome, string> = {

@@ -1,6 +1,7 @@
 import type { PoolClient } from 'pg';
 import { ReceivablesError } from '../errors';
 import type { Ledger } from '../ledger/ledger';
+import { effectiveDate, effectiveInstant } from '../ledger/effective';
 import { formatAmount, parseAmount } from '../money/money';
 import { addDays, DEFAULT_ZONE, parseCalendarDate, todayIn } from '../time/dates';
 import type { DisputeCategory } from './lexicon';
@@ -144,6 +145,7 @@ function checkOpenInput(input: OpenDisputeInput): string {
 	const zone = input.zone || DEFAULT_ZONE;
 	const asOf = input.asOf ? parseCalendarDate(input.asOf, zone) : todayIn(zone);
 	if (!asOf) throw disputeError('DISPUTE_BAD_DATE', `"${input.asOf}" is not a calendar date.`, 'Give the date as YYYY-MM-DD.');
+	if (asOf > todayIn(zone)) throw disputeError('DISPUTE_BAD_DATE', `The dispute cannot be opened on ${asOf}, after today (${todayIn(zone)} in ${zone}) / Un litige ne s'ouvre pas dans le futur.`, 'Give the day the customer raised it, today or earlier.');
 	return asOf;
 }
 
@@ -235,13 +237,13 @@ export async function openDisputeIn(client: Pick<PoolClient, 'query'>, routing: 
 	const inserted = await client.query<{ id: string }>(
 		`INSERT INTO disputes (customer_id, category, subcategory, owner, owner_kind, opened_at, due_on, amount_minor, currency, source,
 			source_ref, evidence, language, confidence, classification, created_by)
-		VALUES ($1, $2, $3, $4, $5, now(), $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
+		VALUES ($1, $2, $3, $4, $5, coalesce($16::timestamptz, now()), $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
 		ON CONFLICT (source, source_ref) WHERE source_ref IS NOT NULL DO NOTHING
 		RETURNING id`,
 		[
 			customerId, input.category, input.subcategory ?? null, owner, ownerKind, dueOn, amountMinor?.toString() ?? null, currency,
 			input.source ?? null, input.sourceRef ?? null, input.evidence ? String(input.evidence).slice(0, 2000) : null, input.language ?? null,
-			input.confidence ?? null, JSON.stringify(input.classification ?? {}), input.actor ?? null,
+			input.confidence ?? null, JSON.stringify(input.classification ?? {}), input.actor ?? null, effectiveInstant(asOf, input.zone),
 		],
 	);
 	if (!inserted.rows[0]) {
@@ -301,6 +303,9 @@ export interface ResolveDisputeInput {
 	justified?: boolean;
 	note?: string | null;
 	actor?: string;
+	/** Day the dispute was resolved (YYYY-MM-DD, default today in `zone`; not before it was opened, not in the future). */
+	asOf?: string;
+	zone?: string;
 }
 
 export interface ResolvedDispute {
@@ -321,14 +326,25 @@ export async function resolveDispute(ledger: Ledger, input: ResolveDisputeInput)
 	const id = String(input.disputeId ?? '').trim();
 	if (!/^\d+$/.test(id)) throw disputeError('DISPUTE_NOT_FOUND', `"${input.disputeId}" is not a dispute id.`, 'Give the id returned when the dispute was opened.');
 	const justified = input.justified ?? (['credit_note', 'redelivery', 'corrected_invoice', 'justified'].includes(input.resolution) ? true : ['unjustified', 'withdrawn'].includes(input.resolution) ? false : null);
+	const zone = input.zone || DEFAULT_ZONE;
+	let resolvedOn: string;
+	try {
+		resolvedOn = effectiveDate(input.asOf, zone, 'DISPUTE_BAD_DATE');
+	} catch (error) {
+		throw disputeError('DISPUTE_BAD_DATE', (error as Error).message, 'Give the day the dispute was resolved, today or earlier, as YYYY-MM-DD.');
+	}
 	return await ledger.transaction(async (client) => {
-		const d = await client.query<{ id: string; status: string; customer_id: string; resolution: DisputeResolution | null; justified: boolean | null }>('SELECT id, status, customer_id, resolution, justified FROM disputes WHERE id = $1 FOR UPDATE', [id]);
+		const d = await client.query<{ id: string; status: string; customer_id: string; resolution: DisputeResolution | null; justified: boolean | null; opened_on: string }>(
+			'SELECT id, status, customer_id, resolution, justified, (opened_at AT TIME ZONE $2)::date::text AS opened_on FROM disputes WHERE id = $1 FOR UPDATE', [id, zone]);
 		if (!d.rows[0]) throw disputeError('DISPUTE_NOT_FOUND', `Dispute #${id} does not exist.`, 'Give the id returned when the dispute was opened.');
 		const already = d.rows[0].status === 'resolved';
 		if (!already) {
+			if (resolvedOn < d.rows[0].opened_on) {
+				throw disputeError('DISPUTE_BAD_DATE', `Dispute #${id} was opened on ${d.rows[0].opened_on}: it cannot be resolved on ${resolvedOn} / Le litige a été ouvert le ${d.rows[0].opened_on} : il ne peut être résolu le ${resolvedOn}.`, 'Give the day it was resolved, on or after the day it was opened.');
+			}
 			await client.query(
-				`UPDATE disputes SET status = 'resolved', resolution = $2, root_cause = $3, justified = $4, resolution_note = $5, resolved_at = now(), resolved_by = $6 WHERE id = $1`,
-				[id, input.resolution, rootCause, justified, input.note ?? null, input.actor ?? null],
+				`UPDATE disputes SET status = 'resolved', resolution = $2, root_cause = $3, justified = $4, resolution_note = $5, resolved_at = coalesce($7::timestamptz, now()), resolved_by = $6 WHERE id = $1`,
+				[id, input.resolution, rootCause, justified, input.note ?? null, input.actor ?? null, effectiveInstant(resolvedOn, zone)],
 			);
 		}
 		const invoices = await client.query<{ id: string; number: string; status: string; open_minor: string; currency: string; other_open: boolean }>(

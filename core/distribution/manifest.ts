@@ -6,7 +6,7 @@ import { loadCompany } from '../dunning/render';
 import { ReceivablesError } from '../errors';
 import type { Ledger } from '../ledger';
 import { formatMoney } from '../money';
-import { deliveryToken } from '../tracking/tokens';
+import { deliveryToken, type TokenKey } from '../tracking/tokens';
 import { printableText } from '../documents/text';
 
 /**
@@ -108,8 +108,8 @@ const LABELS = {
 };
 
 export interface ManifestOptions {
-	/** Secret of the QR tokens (the courier page reads them back with the same secret). */
-	qrSecret: string;
+	/** Key of the QR tokens: the ledger's QR key (serverKeys(ledger, 'qr')[0]); the courier page reads them back with it. */
+	qrSecret: TokenKey;
 	language?: 'fr' | 'en';
 	/** Add one cover/address sheet per customer after the manifest (default true). */
 	coverSheets?: boolean;

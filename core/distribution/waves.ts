@@ -214,7 +214,7 @@ export interface ReleaseResult {
  * Hands a wave over to its courier. Refused, with the list of what is missing, while any invoice of the wave
  * has not been entered (checked here under a row lock, and again by a trigger in the ledger).
  */
-export async function releaseWave(ledger: Ledger, input: { waveCode: string }): Promise<ReleaseResult> {
+export async function releaseWave(ledger: Ledger, input: { waveCode: string; /** When the wave left (default now): couriers' events dated before it are refused. */ releasedAt?: Date }): Promise<ReleaseResult> {
 	return await ledger.transaction(async (client) => {
 		const wave = await lockWave(client, input.waveCode);
 		if (wave.status !== 'planned') throw new ReceivablesError('WAVE_NOT_PLANNED', `Wave ${wave.code} is already ${wave.status} / La tournée ${wave.code} est déjà ${wave.status === 'released' ? 'remise' : 'close'}.`, { hint: 'A wave is released once.' });
@@ -230,8 +230,8 @@ export async function releaseWave(ledger: Ledger, input: { waveCode: string }): 
 				{ hint: 'Enter the missing invoices (Mark Entered), then release the wave again.', details: { missing: missing.rows.map((r) => r.number) } });
 		}
 		const updated = await client.query<{ courier_code: string | null; released_at: Date }>(
-			`UPDATE waves SET status = 'released', released_at = now() WHERE id = $1 RETURNING courier_code, released_at`,
-			[wave.id],
+			`UPDATE waves SET status = 'released', released_at = coalesce($2::timestamptz, now()) WHERE id = $1 RETURNING courier_code, released_at`,
+			[wave.id, input.releasedAt ?? null],
 		);
 		const count = await client.query<{ n: string }>(`SELECT count(*) AS n FROM deliveries WHERE wave_id = $1`, [wave.id]);
 		await client.query(

@@ -1,3 +1,4 @@
 export * from './letter';
 export * from './proofOfDelivery';
 export * from './invoiceCopy';
+export * from './cells';

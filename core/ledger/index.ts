@@ -8,3 +8,5 @@ export { upsertCustomers, type CustomerOutcome } from './customers';
 export { storeInvoices, invoiceContentHash, type StoreInvoicesOptions } from './invoices';
 export { copyRows, copyField } from './copy';
 export * from './payments';
+export { listLedgerFindings, settleLedgerFinding, type LedgerFinding, type LedgerFindingKind } from './findings';
+export { effectiveDate, effectiveInstant } from './effective';

@@ -1,6 +1,8 @@
 import { createHash, hash as cryptoHash } from 'node:crypto';
 import type { PoolClient } from 'pg';
 import { ReceivablesError } from '../errors';
+import { DEFAULT_ZONE, todayIn } from '../time';
+import { effectiveDate } from './effective';
 import { copyRows } from './copy';
 import type { Ledger } from './ledger';
 import type { LedgerInvoice, StoreOutcome } from './types';
@@ -60,11 +62,27 @@ export interface StoreInvoicesOptions {
 	 */
 	writeMode?: 'auto' | 'insert';
 	actor?: string;
+	/**
+	 * The day a revision takes effect (YYYY-MM-DD, not in the future): reports as of an earlier date show the
+	 * document as it stood then. Default: today in `zone`. A revision never takes effect before an earlier one.
+	 */
+	effectiveOn?: string;
+	/** IANA zone of `effectiveOn`'s default (default Europe/Paris). */
+	zone?: string;
 }
 
-export function dbErrorToItem(error: Error & { code?: string; detail?: string }): { code: string; message: string; hint?: string } {
+export function dbErrorToItem(error: Error & { code?: string; detail?: string; constraint?: string }): { code: string; message: string; hint?: string } {
 	if (error.code === '22008' || error.code === '22007') {
 		return { code: 'INVOICE_BAD_DATE', message: `A date of the invoice is not a real calendar date: ${error.message}.`, hint: 'Use YYYY-MM-DD dates that exist.' };
+	}
+	if (error.code === '23514' && error.constraint) {
+		const known: Record<string, { code: string; message: string; hint: string }> = {
+			credit_note_same_currency: { code: 'CREDIT_NOTE_OTHER_CURRENCY', message: `A credit note and the invoice it credits must be in the same currency (${error.message}) / Un avoir et la facture qu'il crédite sont dans la même devise.`, hint: 'Correct the currency or the credited invoice number.' },
+			credit_note_same_customer: { code: 'CREDIT_NOTE_OTHER_CUSTOMER', message: `A credit note and the invoice it credits must be of the same customer (${error.message}) / Un avoir et la facture qu'il crédite sont du même client.`, hint: 'Correct the customer or the credited invoice number.' },
+			invoice_revision_in_order: { code: 'INVOICE_REVISION_BEFORE_PREVIOUS', message: `${error.message} / Une révision ne prend pas effet avant la précédente.`, hint: 'Give an effective date on or after the previous revision.' },
+			allocation_same_currency: { code: 'INVOICE_CURRENCY_HAS_PAYMENTS', message: `${error.message} / Une facture qui a reçu des paiements ne change pas de devise.`, hint: 'Cancel the invoice and issue a new one in the other currency.' },
+		};
+		if (known[error.constraint]) return known[error.constraint];
 	}
 	if (error.code === '22003') {
 		return { code: 'INVOICE_AMOUNT_OUT_OF_RANGE', message: 'An amount of the invoice is out of range.', hint: 'Check the amounts and their decimal separator.' };
@@ -110,6 +128,57 @@ function newRow(s: Staged): Array<string | null> {
 }
 
 /**
+ * A credit note reduces only an invoice of its own customer and currency: one that names an invoice of another
+ * currency or customer (already in the ledger, or in this batch) is refused with the reason, in English and
+ * French. The ledger refuses such a link too (migration 0016's triggers); this gives the person the reason first.
+ */
+async function refuseCrossCredits(client: PoolClient, rows: Staged[], outcomes: Map<number, StoreOutcome>): Promise<Staged[]> {
+	const crediting = rows.filter((r) => r.invoice.docType === 'credit_note' && r.invoice.creditedNumber);
+	if (crediting.length === 0) return rows;
+	const targets = new Map<string, { currency: string; customerId: string; customer: string }>();
+	const found = await client.query<{ issuer: string; number: string; currency: string; customer_id: string; external_id: string }>(
+		`SELECT i.issuer, i.number, i.currency::text AS currency, i.customer_id::text AS customer_id, c.external_id FROM invoices i JOIN customers c ON c.id = i.customer_id
+		WHERE i.doc_type = 'invoice' AND i.number = ANY($1::text[])`,
+		[[...new Set(crediting.map((r) => r.invoice.creditedNumber as string))]],
+	);
+	for (const t of found.rows) targets.set(`${t.issuer}\u0000${t.number}`, { currency: t.currency, customerId: t.customer_id, customer: t.external_id });
+	// An invoice of the batch is what the ledger will hold once the batch is written.
+	for (const r of rows) {
+		if (r.invoice.docType === 'invoice') targets.set(`${r.issuer}\u0000${r.invoice.number}`, { currency: r.invoice.currency.toUpperCase(), customerId: r.customerId as string, customer: r.invoice.customerExternalId });
+	}
+	const refused = new Set<Staged>();
+	for (const r of crediting) {
+		const cn = r.invoice;
+		const target = targets.get(`${r.issuer}\u0000${cn.creditedNumber}`);
+		if (!target) continue;
+		const currency = cn.currency.toUpperCase();
+		let error: NonNullable<StoreOutcome['error']> | undefined;
+		if (target.currency !== currency) {
+			error = {
+				code: 'CREDIT_NOTE_OTHER_CURRENCY',
+				message: `Credit note ${cn.number} is in ${currency} but the invoice it credits, ${cn.creditedNumber}, is in ${target.currency}: amounts of two currencies are never netted.`,
+				messageFr: `L'avoir ${cn.number} est en ${currency} mais la facture qu'il crédite, ${cn.creditedNumber}, est en ${target.currency} : des montants de deux devises ne se compensent jamais.`,
+				hint: `Issue the credit note in ${target.currency}, or correct the number of the invoice it credits.`,
+				hintFr: `Émettez l'avoir en ${target.currency}, ou corrigez le numéro de la facture créditée.`,
+			};
+		} else if (target.customerId !== r.customerId) {
+			error = {
+				code: 'CREDIT_NOTE_OTHER_CUSTOMER',
+				message: `Credit note ${cn.number} is for customer "${cn.customerExternalId}" but the invoice it credits, ${cn.creditedNumber}, is customer "${target.customer}"'s: a credit note never reduces another customer's invoice.`,
+				messageFr: `L'avoir ${cn.number} est au nom du client « ${cn.customerExternalId} » mais la facture qu'il crédite, ${cn.creditedNumber}, est celle du client « ${target.customer} » : un avoir ne réduit jamais la facture d'un autre client.`,
+				hint: 'Correct the customer of the credit note or the number of the invoice it credits.',
+				hintFr: "Corrigez le client de l'avoir ou le numéro de la facture créditée.",
+			};
+		}
+		if (error) {
+			refused.add(r);
+			outcomes.set(r.index, { index: r.index, number: cn.number, status: 'rejected', error });
+		}
+	}
+	return refused.size ? rows.filter((r) => !refused.has(r)) : rows;
+}
+
+/**
  * Stores one batch inside the caller's transaction (takes the intake lock until it ends). The rows travel as
  * column arrays (`unnest`), so a batch costs a handful of round trips: the customers of the batch, the
  * documents already in the ledger, ids for the new ones, one multi-row INSERT, then revisions and credit-note
@@ -152,11 +221,12 @@ export async function storeBatch(client: PoolClient, invoices: LedgerInvoice[], 
 	const keyOf = (s: Staged): string => s.key;
 	const last = new Map<string, Staged>();
 	for (const s of known) last.set(keyOf(s), s);
-	const rows: Staged[] = [];
+	let rows: Staged[] = [];
 	for (const s of known) {
 		if (last.get(keyOf(s)) === s) rows.push(s);
 		else outcomes.set(s.index, { index: s.index, number: s.invoice.number, status: 'unchanged', error: { code: 'INVOICE_SUPERSEDED_IN_BATCH', message: `Invoice ${s.invoice.number} appears again later in the same batch; the later one was kept.` } });
 	}
+	rows = await refuseCrossCredits(client, rows, outcomes);
 
 	// One index scan over the batch's numbers: the cost follows the batch, not the size of the ledger. Only
 	// storeInvoices writes content_hash and the intake lock above serialises it, so the comparison holds without
@@ -210,7 +280,9 @@ export async function storeBatch(client: PoolClient, invoices: LedgerInvoice[], 
 	// revised; unchanged documents are neither locked nor written.
 	const changedIds = changed.map((c) => c.id);
 	if (changed.length) {
-		await client.query('SELECT id FROM invoices WHERE id = ANY($1::bigint[]) ORDER BY id FOR UPDATE', [changedIds]);
+		// The content each revision replaces is kept with the day it stopped holding (trigger invoice_revision_kept).
+		await client.query(`SELECT id, set_config('receivables.effective_on', $2, true) FROM invoices WHERE id = ANY($1::bigint[]) ORDER BY id FOR UPDATE`,
+			[changedIds, options.effectiveOn ?? todayIn(options.zone || DEFAULT_ZONE)]);
 		const recordset = changed.map(({ row, id }) => ({
 			id, row_no: row.index, currency: row.invoice.currency, total_excl_minor: row.invoice.totalExclMinor.toString(),
 			total_tax_minor: row.invoice.totalTaxMinor.toString(), total_incl_minor: row.invoice.totalInclMinor.toString(),
@@ -275,17 +347,18 @@ export async function storeBatch(client: PoolClient, invoices: LedgerInvoice[], 
 		"SELECT EXISTS (SELECT 1 FROM invoices WHERE doc_type = 'credit_note' AND credited_invoice_id IS NULL AND credited_number IS NOT NULL) AS any")).rows[0].any);
 	const credited = !pending ? { rows: [] } : await client.query<{ invoice_id: string; customer_id: string; number: string; credit_number: string; amount: string }>(`
 		WITH candidates AS (
-			SELECT cn.id, cn.issuer, cn.number, cn.credited_number, cn.payable_minor FROM invoices cn
+			SELECT cn.id, cn.issuer, cn.number, cn.credited_number, cn.payable_minor, cn.currency, cn.customer_id FROM invoices cn
 			WHERE cn.id = ANY($1::bigint[]) AND cn.doc_type = 'credit_note' AND cn.credited_invoice_id IS NULL AND cn.credited_number IS NOT NULL
 			UNION
-			SELECT cn.id, cn.issuer, cn.number, cn.credited_number, cn.payable_minor FROM invoices nw
+			SELECT cn.id, cn.issuer, cn.number, cn.credited_number, cn.payable_minor, cn.currency, cn.customer_id FROM invoices nw
 			JOIN invoices cn ON cn.issuer = nw.issuer AND cn.credited_number = nw.number
 				AND cn.doc_type = 'credit_note' AND cn.credited_invoice_id IS NULL AND cn.credited_number IS NOT NULL
 			WHERE nw.id = ANY($2::bigint[])
 		), pairs AS (
 			SELECT c.id AS cn_id, c.number AS cn_number, c.payable_minor, t.id AS invoice_id FROM candidates c
 			CROSS JOIN LATERAL (
-				SELECT t.id FROM invoices t WHERE t.issuer = c.issuer AND t.doc_type = 'invoice' AND t.number = c.credited_number LIMIT 1
+				SELECT t.id FROM invoices t WHERE t.issuer = c.issuer AND t.doc_type = 'invoice' AND t.number = c.credited_number
+					AND t.currency = c.currency AND t.customer_id = c.customer_id LIMIT 1
 			) t
 		), linked AS (
 			UPDATE invoices cn SET credited_invoice_id = p.invoice_id, open_minor = 0, status = 'credited', updated_at = now()
@@ -300,6 +373,27 @@ export async function storeBatch(client: PoolClient, invoices: LedgerInvoice[], 
 		FROM totals t WHERE i.id = t.invoice_id
 		RETURNING i.id AS invoice_id, i.customer_id, i.number, t.numbers AS credit_number, t.amount::text AS amount`,
 		[creditNoteIds, newInvoiceIds]);
+	if (pending && newInvoiceIds.length) {
+		// A credit note stored before its invoice, whose invoice turns out to be of another currency or customer, is
+		// left unlinked and listed for a person (listLedgerFindings), once.
+		await client.query(`WITH refused AS (
+				INSERT INTO ledger_findings (kind, credit_note_id, invoice_id, found_by, details)
+				SELECT 'credit_note_link_refused', cn.id, t.id, $2,
+					jsonb_build_object('creditNote', cn.number, 'creditNoteCurrency', cn.currency, 'creditNoteCustomerId', cn.customer_id::text,
+						'amountMinor', cn.payable_minor::text, 'invoice', t.number, 'invoiceCurrency', t.currency, 'invoiceCustomerId', t.customer_id::text,
+						'reason', CASE WHEN t.currency <> cn.currency THEN 'currency' ELSE 'customer' END)
+				FROM invoices t JOIN invoices cn ON cn.issuer = t.issuer AND cn.credited_number = t.number
+					AND cn.doc_type = 'credit_note' AND cn.credited_invoice_id IS NULL AND cn.credited_number IS NOT NULL
+				WHERE t.id = ANY($1::bigint[]) AND t.doc_type = 'invoice' AND (t.currency <> cn.currency OR t.customer_id <> cn.customer_id)
+					AND NOT EXISTS (SELECT 1 FROM ledger_findings f WHERE f.credit_note_id = cn.id AND f.invoice_id = t.id AND f.resolved_at IS NULL)
+				RETURNING credit_note_id, invoice_id, details
+			)
+			INSERT INTO history (customer_id, invoice_id, kind, actor, summary, payload)
+			SELECT cn.customer_id, cn.id, 'credit_note_link_refused', $2,
+				'Credit note ' || cn.number || ' not applied to invoice ' || (r.details->>'invoice') || ': ' ||
+					CASE WHEN r.details->>'reason' = 'currency' THEN 'other currency' ELSE 'other customer' END, r.details
+			FROM refused r JOIN invoices cn ON cn.id = r.credit_note_id`, [newInvoiceIds, options.actor ?? 'intake']);
+	}
 	if (credited.rows.length) {
 		await client.query(`INSERT INTO history (customer_id, invoice_id, kind, actor, summary, payload)
 			SELECT r.customer_id, r.invoice_id, 'credit_note_applied', $2, 'Credit note ' || r.credit_number || ' applied to invoice ' || r.number,
@@ -318,6 +412,7 @@ export async function storeBatch(client: PoolClient, invoices: LedgerInvoice[], 
  * reported one by one.
  */
 export async function storeInvoices(ledger: Ledger, invoices: LedgerInvoice[], options: StoreInvoicesOptions = {}): Promise<StoreOutcome[]> {
+	if (options.effectiveOn !== undefined) options = { ...options, effectiveOn: effectiveDate(options.effectiveOn, options.zone, 'INVOICE_BAD_EFFECTIVE_DATE') };
 	const batchSize = Math.max(1, options.batchSize ?? 5000);
 	const results: StoreOutcome[] = [];
 	const run = async (offset: number, slice: LedgerInvoice[]): Promise<void> => {

@@ -1,8 +1,11 @@
 import { createHash } from 'node:crypto';
 import type { PoolClient } from 'pg';
+import { matchCompanyName, normaliseCompanyName } from '../bank/names';
+import { creditorReferencesIn } from '../bank/rf';
 import { ReceivablesError } from '../errors';
 import { formatAmount, parseAmount } from '../money';
 import type { Ledger } from './ledger';
+import { effectiveDate } from './effective';
 
 /**
  * Payments and their allocation to invoices.
@@ -228,7 +231,7 @@ interface PaymentRow {
 	status: PaymentStatus;
 	flag_reason: string | null;
 	flag_details: { code?: string; message?: { en: string; fr: string }; candidates?: string[] };
-	extra: { customerCode?: string; invoiceNumbers?: string[] };
+	extra: { customerCode?: string; invoiceNumbers?: string[]; counterpartyAccount?: string };
 }
 
 interface InvoiceRow {
@@ -253,30 +256,66 @@ function describeInvoices(rows: InvoiceRow[]): string[] {
 	return rows.map((r) => `${r.number} (${formatAmount(BigInt(r.open_minor), r.currency)} ${r.currency})`);
 }
 
-/** Caches customer names for payer-name matching within one call. */
+/**
+ * Caches customer names for payer-name matching within one call. Names are compared as banks write them: case,
+ * accents, punctuation and legal forms (SA, SAS, SARL, GmbH, Ltd …) set aside ("HOTEL DES ALPES" is "Hôtel des Alpes
+ * SAS"); a name that still differs counts only when it is very close to one customer's and not to another's.
+ */
 export class PayerNameIndex {
 	private names?: Map<string, string[]>;
 
 	static normalise(name: string): string {
-		return name.normalize('NFD').replace(/[\u0300-\u036f]/g, '').toLowerCase().replace(/[^a-z0-9]+/g, ' ').trim();
+		return normaliseCompanyName(name);
 	}
 
-	async lookup(client: PoolClient, payerName: string): Promise<string[]> {
+	private async load(client: PoolClient): Promise<Map<string, string[]>> {
 		if (!this.names) {
 			this.names = new Map();
 			const rows = await client.query<{ id: string; name: string; legal_name: string | null }>('SELECT id, name, legal_name FROM customers');
 			for (const row of rows.rows) {
-				for (const n of new Set([row.name, row.legal_name].filter((v): v is string => !!v).map(PayerNameIndex.normalise))) {
-					if (!n) continue;
-					const list = this.names.get(n) ?? [];
-					if (!list.includes(row.id)) list.push(row.id);
-					this.names.set(n, list);
-				}
+				const list = [...new Set([row.name, row.legal_name].filter((v): v is string => !!v).map(PayerNameIndex.normalise))].filter(Boolean);
+				if (list.length) this.names.set(row.id, list);
 			}
 		}
-		const key = PayerNameIndex.normalise(payerName);
-		return key ? (this.names.get(key) ?? []) : [];
+		return this.names;
 	}
+
+	async lookup(client: PoolClient, payerName: string): Promise<string[]> {
+		return (await this.match(client, payerName)).ids;
+	}
+
+	/** The customers the name designates for sure (ids), and the close ones for a person (candidates). */
+	async match(client: PoolClient, payerName: string): Promise<{ ids: string[]; candidates: Array<{ id: string; name: string; score: number }> }> {
+		const { ids, candidates } = matchCompanyName(payerName, await this.load(client));
+		return { ids, candidates };
+	}
+}
+
+/** The customer a payer's bank account was learned for, unless the account paid for several customers. */
+async function customerOfAccount(client: PoolClient, account: string | undefined): Promise<string | undefined> {
+	if (!account) return undefined;
+	const rows = await client.query<{ customer_id: string }>('SELECT customer_id FROM customer_bank_accounts WHERE account = $1 AND NOT shared', [normaliseAccount(account)]);
+	return rows.rows[0]?.customer_id;
+}
+
+/** IBANs and account numbers compared without spaces, upper case. */
+export function normaliseAccount(account: string): string {
+	return account.replace(/\s+/g, '').toUpperCase();
+}
+
+/**
+ * Remembers that a bank account paid for a customer, so the next payment from it finds its customer even when its
+ * label names none. An account already learned for another customer becomes shared and identifies nobody.
+ */
+export async function learnPayerAccount(client: PoolClient, account: string | undefined, customerId: string, paymentId: string, actor: string): Promise<void> {
+	if (!account) return;
+	const key = normaliseAccount(account);
+	if (!key) return;
+	await client.query(
+		`INSERT INTO customer_bank_accounts (account, customer_id, learned_from, learned_by) VALUES ($1, $2, $3, $4)
+		ON CONFLICT (account) DO UPDATE SET shared = customer_bank_accounts.shared OR customer_bank_accounts.customer_id <> EXCLUDED.customer_id`,
+		[key, customerId, paymentId, actor],
+	);
 }
 
 interface Plan {
@@ -310,9 +349,10 @@ function spread(amount: bigint, invoices: InvoiceRow[], method: AllocationMethod
 }
 
 async function planByReference(client: PoolClient, payment: PaymentRow, amount: bigint, statedCustomerId: string | null): Promise<Plan | undefined> {
-	const explicit = payment.extra.invoiceNumbers ?? [];
+	// An ISO 11649 creditor reference (RF…) in the transfer text names its invoice as surely as a stated number.
+	const explicit = [...(payment.extra.invoiceNumbers ?? []), ...(payment.reference_text ? creditorReferencesIn(payment.reference_text) : [])];
 	const fromText: ReferenceCandidates = payment.reference_text ? referenceCandidates(payment.reference_text) : { keys: [], weakKeys: [], looseKeys: [] };
-	const explicitKeys = explicit.map(invoiceNumberKey).filter(Boolean);
+	const explicitKeys = [...new Set(explicit.map(invoiceNumberKey).filter(Boolean))];
 	const keys = [...new Set([...explicitKeys, ...fromText.keys])];
 	let found: InvoiceRow[] = [];
 	if (keys.length) {
@@ -376,6 +416,42 @@ async function planByReference(client: PoolClient, payment: PaymentRow, amount: 
 	return { lines: lines.filter((l) => l.amount > 0n), customerId };
 }
 
+/** Open invoices searched for combinations, at most; a customer with more keeps its payment for a person. */
+const MAX_COMBINATION_INVOICES = 24;
+/** Search steps at most; past them the search stops and reports nothing (never a partial, unsure answer). */
+const MAX_COMBINATION_STEPS = 200_000;
+
+/**
+ * Every set of two or more open invoices whose open amounts add up exactly to the amount (at most two are reported:
+ * one is the answer, two mean it is ambiguous). Bounded in invoices and steps; when the bound is hit the answer is
+ * "none", so the payment stays unapplied rather than guessed.
+ */
+export function exactCombinations<T extends { open_minor: string }>(open: T[], amount: bigint): T[][] {
+	if (open.length < 2 || open.length > MAX_COMBINATION_INVOICES) return [];
+	const values = open.map((row) => BigInt(row.open_minor));
+	const sorted = values.map((v, i) => ({ v, i })).sort((a, b) => (a.v > b.v ? -1 : a.v < b.v ? 1 : 0));
+	const suffix: bigint[] = new Array(sorted.length + 1).fill(0n);
+	for (let k = sorted.length - 1; k >= 0; k--) suffix[k] = suffix[k + 1] + sorted[k].v;
+	const found: number[][] = [];
+	let steps = 0;
+	const chosen: number[] = [];
+	const walk = (k: number, rest: bigint): boolean => {
+		if (++steps > MAX_COMBINATION_STEPS) return false;
+		if (rest === 0n) {
+			if (chosen.length >= 2) found.push([...chosen]);
+			return found.length < 2;
+		}
+		if (k >= sorted.length || rest < 0n || suffix[k] < rest) return true;
+		chosen.push(sorted[k].i);
+		if (!walk(k + 1, rest - sorted[k].v)) return false;
+		chosen.pop();
+		return walk(k + 1, rest);
+	};
+	const complete = walk(0, amount);
+	if (!complete && found.length < 2) return [];
+	return found.map((indexes) => indexes.sort((a, b) => a - b).map((i) => open[i]));
+}
+
 async function planByAmount(client: PoolClient, payment: PaymentRow, amount: bigint, customerId: string): Promise<Plan> {
 	const open = await lockOpenInvoicesOf(client, customerId, payment.currency);
 	if (open.length === 0) {
@@ -391,6 +467,15 @@ async function planByAmount(client: PoolClient, payment: PaymentRow, amount: big
 		if (sum === amount && k > 0) readings.push({ invoices: open.slice(0, k + 1), method: 'oldest_first' });
 		if (sum >= amount) break;
 	}
+	if (readings.length === 0) {
+		// A grouped payment of some of the open invoices, not the oldest run: kept only when one combination fits.
+		const combinations = exactCombinations(open, amount);
+		if (combinations.length === 1) readings.push({ invoices: combinations[0], method: 'amount' });
+		else if (combinations.length > 1) {
+			const numbers = [...new Set(combinations.flat())];
+			return { lines: [], customerId, ambiguous: true, flag: flag('SEVERAL_COMBINATIONS_MATCH_AMOUNT', `Several combinations of the customer's open invoices add up to ${formatAmount(amount, payment.currency)} ${payment.currency} and the reference names none of them.`, `Plusieurs combinaisons de factures ouvertes du client font ${formatAmount(amount, payment.currency)} ${payment.currency} et la référence n'en cite aucune.`, describeInvoices(numbers)) };
+		}
+	}
 	if (readings.length === 1) {
 		return { lines: spread(amount, readings[0].invoices, readings[0].method), customerId };
 	}
@@ -399,6 +484,14 @@ async function planByAmount(client: PoolClient, payment: PaymentRow, amount: big
 		return { lines: [], customerId, ambiguous: true, flag: flag('SEVERAL_INVOICES_MATCH_AMOUNT', `Several open invoices of the customer match ${formatAmount(amount, payment.currency)} ${payment.currency} and the reference names none of them.`, `Plusieurs factures ouvertes du client correspondent à ${formatAmount(amount, payment.currency)} ${payment.currency} et la référence n'en cite aucune.`, describeInvoices(numbers)) };
 	}
 	return { lines: [], customerId, flag: flag('NO_MATCHING_AMOUNT', `No open invoice, and no run of oldest invoices, adds up to ${formatAmount(amount, payment.currency)} ${payment.currency}, and the reference names no invoice.`, `Aucune facture ouverte, ni suite des plus anciennes, ne fait ${formatAmount(amount, payment.currency)} ${payment.currency}, et la référence ne cite aucune facture.`, describeInvoices(open)) };
+}
+
+/** "CODE – Name" of customers, in the order of the ids, for a person choosing among them. */
+async function customerLabels(client: PoolClient, ids: string[]): Promise<string[]> {
+	if (ids.length === 0) return [];
+	const rows = await client.query<{ id: string; external_id: string; name: string }>('SELECT id, external_id, name FROM customers WHERE id = ANY($1::bigint[])', [ids]);
+	const byId = new Map(rows.rows.map((r) => [r.id, `${r.external_id} – ${r.name}`]));
+	return ids.map((id) => byId.get(id)).filter((v): v is string => !!v);
 }
 
 async function plan(client: PoolClient, payment: PaymentRow, amount: bigint, names: PayerNameIndex): Promise<Plan> {
@@ -413,11 +506,14 @@ async function plan(client: PoolClient, payment: PaymentRow, amount: bigint, nam
 	if (code && !statedCustomerId) {
 		return { lines: [], customerId: null, flag: flag('UNKNOWN_CUSTOMER', `Customer "${code}" is not in the ledger and the reference names no invoice.`, `Le client « ${code} » n'est pas dans le grand livre et la référence ne cite aucune facture.`) };
 	}
-	let customerId = statedCustomerId;
+	let customerId = statedCustomerId ?? (await customerOfAccount(client, payment.extra.counterpartyAccount)) ?? null;
 	if (!customerId) {
-		const ids = payment.payer_name ? await names.lookup(client, payment.payer_name) : [];
+		const { ids, candidates } = payment.payer_name ? await names.match(client, payment.payer_name) : { ids: [], candidates: [] };
 		if (ids.length > 1) {
-			return { lines: [], customerId: null, ambiguous: true, flag: flag('PAYER_SEVERAL_CUSTOMERS', `Several customers are named "${payment.payer_name}" and the reference names no invoice.`, `Plusieurs clients s'appellent « ${payment.payer_name} » et la référence ne cite aucune facture.`) };
+			return { lines: [], customerId: null, ambiguous: true, flag: flag('PAYER_SEVERAL_CUSTOMERS', `Several customers are named "${payment.payer_name}" and the reference names no invoice.`, `Plusieurs clients s'appellent « ${payment.payer_name} » et la référence ne cite aucune facture.`, await customerLabels(client, candidates.map((c) => c.id))) };
+		}
+		if (ids.length === 0 && candidates.length > 0) {
+			return { lines: [], customerId: null, ambiguous: true, flag: flag('PAYER_NAME_UNSURE', `The payer "${payment.payer_name}" resembles customers' names without designating one for sure, and the reference names no invoice.`, `Le payeur « ${payment.payer_name} » ressemble à des noms de clients sans en désigner un avec certitude, et la référence ne cite aucune facture.`, await customerLabels(client, candidates.map((c) => c.id))) };
 		}
 		if (ids.length === 0) {
 			return { lines: [], customerId: null, flag: flag('UNKNOWN_PAYER', 'Neither the customer code, the payer name nor the reference identifies a customer or an invoice.', "Ni le code client, ni le nom du payeur, ni la référence n'identifient un client ou une facture.") };
@@ -466,14 +562,16 @@ function snapshot(row: PaymentRow, customerExternalId: string | null): Allocatio
  * Writes allocations of one payment (its row locked by the caller, the invoices too): the allocation rows, the
  * invoices' open amounts and statuses, and the history. Returns the lines written and the invoices now paid.
  */
-async function writeAllocations(client: PoolClient, payment: PaymentRow, planned: Plan['lines'], actor: string): Promise<{ lines: AllocationLine[]; paidInvoiceIds: string[] }> {
+async function writeAllocations(client: PoolClient, payment: PaymentRow, planned: Plan['lines'], actor: string, appliedOn?: string): Promise<{ lines: AllocationLine[]; paidInvoiceIds: string[] }> {
 	const lines: AllocationLine[] = [];
 	const paidInvoiceIds: string[] = [];
 	for (const line of planned) {
+		// applied_on NULL: the trigger allocation_applied_on dates it. Another allocation of the same payment to the
+		// same invoice on another day is a row of its own (its own effective date).
 		await client.query(
-			`INSERT INTO allocations (payment_id, invoice_id, amount_minor, method) VALUES ($1, $2, $3, $4)
-			ON CONFLICT (payment_id, invoice_id) DO UPDATE SET amount_minor = allocations.amount_minor + EXCLUDED.amount_minor`,
-			[payment.id, line.invoice.id, line.amount.toString(), line.method],
+			`INSERT INTO allocations (payment_id, invoice_id, amount_minor, method, applied_on) VALUES ($1, $2, $3, $4, $5)
+			ON CONFLICT (payment_id, invoice_id, applied_on) DO UPDATE SET amount_minor = allocations.amount_minor + EXCLUDED.amount_minor`,
+			[payment.id, line.invoice.id, line.amount.toString(), line.method, appliedOn ?? null],
 		);
 		const updated = await client.query<{ open_minor: string; status: string }>(
 			`UPDATE invoices SET open_minor = open_minor - $2::bigint,
@@ -570,6 +668,8 @@ export async function allocatePaymentWith(client: PoolClient, paymentId: string,
 			[customerId, actor, `Payment ${payment.source}/${payment.external_ref} ${status}: ${finalFlag.code}`, JSON.stringify({ paymentId: payment.id, ...finalFlag })],
 		);
 	}
+
+	if (lines.length > 0 && customerId) await learnPayerAccount(client, payment.extra.counterpartyAccount, customerId, payment.id, actor);
 
 	return await allocationResult(client, payment, { status, customerId, remaining, lines, flag: finalFlag, paidInvoiceIds, changed: lines.length > 0 || flagChanged });
 }
@@ -768,6 +868,14 @@ export interface ApplyPaymentInput {
 	/** Why, in the person's words; kept in the history. */
 	note?: string;
 	actor?: string;
+	/**
+	 * The day the allocation takes effect in the balance (YYYY-MM-DD): not before the payment was received, not in
+	 * the future. Default: the payment's value date when it is settled the day it was recorded, else today (the
+	 * server's date). Reports as of earlier dates show the payment unapplied and the invoices open.
+	 */
+	appliedOn?: string;
+	/** IANA zone of `appliedOn`'s check against today (default Europe/Paris). */
+	zone?: string;
 }
 
 export interface ApplyPaymentResult extends AllocationResult {
@@ -890,7 +998,22 @@ export async function applyPaymentWith(client: PoolClient, input: ApplyPaymentIn
 		planned.push({ invoice, amount, method: 'manual' });
 	}
 	const actor = input.actor ?? 'manual';
-	const { lines, paidInvoiceIds } = await writeAllocations(client, payment, planned, actor);
+	let appliedOn: string | undefined;
+	if (input.appliedOn !== undefined && input.appliedOn !== null && String(input.appliedOn).trim() !== '') {
+		try {
+			appliedOn = effectiveDate(input.appliedOn, input.zone, 'APPLIED_ON_INVALID');
+		} catch (error) {
+			throw settleError('APPLIED_ON_INVALID', (error as Error).message, 'Give the day the allocation takes effect, today or earlier, as YYYY-MM-DD.', { appliedOn: input.appliedOn },
+				`La date d'imputation « ${String(input.appliedOn)} » n'est pas valable.`, "Indiquez le jour où l'imputation prend effet, aujourd'hui ou avant, au format AAAA-MM-JJ.");
+		}
+		if (appliedOn < payment.received_on) {
+			throw settleError('APPLIED_ON_INVALID', `Payment ${ref} was received on ${payment.received_on}: it cannot be applied on ${appliedOn}.`, 'Give a day on or after the payment was received.', { appliedOn },
+				`Le paiement ${ref} a été reçu le ${payment.received_on} : il ne peut être imputé le ${appliedOn}.`, 'Indiquez un jour égal ou postérieur à la réception du paiement.');
+		}
+		// The payment's new status takes effect that day too (trigger payment_state_kept).
+		await client.query("SELECT set_config('receivables.effective_on', $1, true)", [appliedOn]);
+	}
+	const { lines, paidInvoiceIds } = await writeAllocations(client, payment, planned, actor, appliedOn);
 	const status: PaymentStatus = remaining === 0n ? 'applied' : 'partially_applied';
 	const remainderFlag = remaining === 0n ? undefined : flag('PARTIALLY_SETTLED', `${formatAmount(remaining, payment.currency)} ${payment.currency} of the payment is still unapplied.`, `${formatAmount(remaining, payment.currency)} ${payment.currency} du paiement restent non imputés.`);
 	const customerId = payment.customer_id ?? (customers.size === 1 ? [...customers][0] : null);
@@ -905,6 +1028,8 @@ export async function applyPaymentWith(client: PoolClient, input: ApplyPaymentIn
 		[customerId, actor, `Payment ${ref} applied by hand to ${lines.map((l) => l.invoiceNumber).join(', ')}${input.note ? `: ${input.note}` : ''}`, decisionId,
 			JSON.stringify({ paymentId: payment.id, decisionId, previousStatus: payment.status, previousFlag: payment.flag_reason, note: input.note ?? null, allocations: lines.map((l) => ({ invoiceId: l.invoiceId, amountMinor: l.amountMinor.toString() })) })],
 	);
+	// A person's decision teaches the ledger the payer's account: the next payment from it finds its customer.
+	if (customerId) await learnPayerAccount(client, payment.extra.counterpartyAccount, customerId, payment.id, actor);
 	const result = await allocationResult(client, payment, { status, customerId, remaining, lines, flag: remainderFlag, paidInvoiceIds, changed: true });
 	return { ...result, decisionId, alreadyApplied: false };
 }

@@ -66,5 +66,6 @@ export interface StoreOutcome {
 	id?: string;
 	revision?: number;
 	number: string;
-	error?: { code: string; message: string; hint?: string };
+	/** Why the document was not stored: English `message`/`hint`, French `messageFr`/`hintFr` where given. */
+	error?: { code: string; message: string; hint?: string; messageFr?: string; hintFr?: string };
 }

@@ -38,7 +38,8 @@ interface ItemRow {
  * - disputes opened on or before the date and not resolved by then;
  * - doubtful: invoices open at the date and overdue by more than N days, or of a customer under a doubtful hold;
  * - payments received on or before the date with a part not allocated by then, split into ambiguous (several
- *   possible invoices, flagged by the allocation) and unapplied.
+ *   possible invoices, flagged by the allocation) and unapplied, each with the status, customer and flag it had at
+ *   the date (payment_states).
  */
 export const BALANCE_CLEANING_SQL = (date: string, zone: string, doubtful: string, where: CleaningFilters): string => `WITH ${openItemsCte(date, where.invoices)},
 	active_holds AS (
@@ -80,11 +81,15 @@ export const BALANCE_CLEANING_SQL = (date: string, zone: string, doubtful: strin
 		WHERE o.open > 0 AND (${date}::date - o.due_date > ${doubtful}::int
 			OR EXISTS (SELECT 1 FROM active_holds h WHERE h.customer_id = o.customer_id AND h.invoice_id IS NULL AND h.reason ~* '${DOUBTFUL_HOLD_PATTERN}'))
 		UNION ALL
-		SELECT CASE WHEN p.status = 'ambiguous' THEN 'ambiguous_payments' ELSE 'unapplied_payments' END, coalesce(c.external_id, ''), coalesce(c.name, p.payer_name, ''),
+		SELECT CASE WHEN coalesce(st.status, p.status) = 'ambiguous' THEN 'ambiguous_payments' ELSE 'unapplied_payments' END, coalesce(c.external_id, ''), coalesce(c.name, p.payer_name, ''),
 			c.sales_rep_code, NULL, p.currency::text,
 			(p.amount_minor - coalesce((SELECT sum(a.amount_minor) FROM allocations a WHERE a.payment_id = p.id AND a.applied_on <= ${date}::date), 0))::text,
-			NULL, NULL, p.received_on::text, coalesce(p.flag_reason, p.reference_text), p.id::text
-		FROM pay_cand JOIN payments p ON p.id = pay_cand.id LEFT JOIN customers c ON c.id = p.customer_id
+			NULL, NULL, p.received_on::text, coalesce(CASE WHEN st.found THEN st.flag_reason ELSE p.flag_reason END, p.reference_text), p.id::text
+		FROM pay_cand JOIN payments p ON p.id = pay_cand.id
+		-- The payment's status, customer and flag as they were at the date (payment_states), not today's.
+		LEFT JOIN LATERAL (SELECT true AS found, s.status, s.customer_id, s.flag_reason FROM payment_states s
+			WHERE s.payment_id = p.id AND s.effective_on <= ${date}::date ORDER BY s.effective_on DESC, s.id DESC LIMIT 1) st ON true
+		LEFT JOIN customers c ON c.id = CASE WHEN st.found THEN st.customer_id ELSE p.customer_id END
 		WHERE p.received_on <= ${date}::date
 			AND p.amount_minor > coalesce((SELECT sum(a.amount_minor) FROM allocations a WHERE a.payment_id = p.id AND a.applied_on <= ${date}::date), 0)
 			AND (${where.payments})

@@ -9,7 +9,10 @@ export const OPEN_TOTALS_SQL = (date: string, where: string): string => `WITH ${
 	SELECT currency, sum(open)::text AS open, coalesce(sum(open) FILTER (WHERE due_date >= ${date}::date), 0)::text AS current
 	FROM open_items WHERE open > 0 GROUP BY currency`;
 
-/** Net sales per month and currency: invoices issued (payable) minus credit notes issued, between two dates. */
+/**
+ * Net sales per month and currency: invoices issued (payable) minus credit notes issued, between two dates, each
+ * document with its current content (documents revised since are corrected by REVISED_SALES_SQL / NetSales.at).
+ */
 export const NET_SALES_SQL = (from: string, to: string, where: string): string => `SELECT to_char(i.issue_date, 'YYYY-MM') AS month, i.currency::text AS currency,
 		sum(CASE WHEN i.doc_type = 'invoice' THEN i.payable_minor ELSE -i.payable_minor END)::text AS sales
 	FROM invoices i JOIN customers c ON c.id = i.customer_id
@@ -39,18 +42,93 @@ async function queryOpenTotals(ledger: Ledger, base: Base, date: string): Promis
 	return new Map(rows.map((r) => [r.currency, { open: BigInt(r.open), current: BigInt(r.current) }]));
 }
 
-/** month (YYYY-MM) → currency → net sales, for issue dates in [from, to]. */
-export async function netSalesByMonth(ledger: Ledger, base: Base, from: string, to: string): Promise<Map<string, Map<string, bigint>>> {
+/**
+ * Every content held by the documents revised after `since` (the kept revisions, each with the day it stopped
+ * holding, then the current row with `until` null), signed as sales (credit notes negative), with whether the
+ * report's filters keep it: what NetSales.at needs to read sales as they stood at an earlier date.
+ */
+export const REVISED_SALES_SQL = (since: string, whereKept: string, whereCurrent: string): string => `WITH revised AS (
+		SELECT DISTINCT invoice_id FROM invoice_revisions WHERE superseded_on > ${since}::date
+	)
+	SELECT r.invoice_id::text AS id, r.revision, r.superseded_on::text AS until, r.issue_date::text AS issue_date, r.currency::text AS currency,
+		(CASE WHEN d.doc_type = 'invoice' THEN r.payable_minor ELSE -r.payable_minor END)::text AS amount, (d.status <> 'cancelled' AND ${whereKept}) AS kept
+	FROM invoice_revisions r JOIN invoices d ON d.id = r.invoice_id JOIN customers c ON c.id = r.customer_id
+	WHERE r.invoice_id IN (SELECT invoice_id FROM revised)
+	UNION ALL
+	SELECT i.id::text, i.revision, NULL, i.issue_date::text, i.currency::text,
+		(CASE WHEN i.doc_type = 'invoice' THEN i.payable_minor ELSE -i.payable_minor END)::text, (i.status <> 'cancelled' AND ${whereCurrent})
+	FROM invoices i JOIN customers c ON c.id = i.customer_id
+	WHERE i.id IN (SELECT invoice_id FROM revised)`;
+
+interface RevisedRow {
+	id: string;
+	revision: number;
+	until: string | null;
+	issue_date: string;
+	currency: string;
+	amount: string;
+	kept: boolean;
+}
+
+/**
+ * Net sales per month and currency as they stood at a date: a revision takes effect the day it is recorded, so the
+ * sales of a month read at date D count each document with the content it had at D.
+ */
+export class NetSales {
+	private readonly memo = new Map<string, Map<string, Map<string, bigint>>>();
+
+	constructor(
+		private readonly current: Map<string, Map<string, bigint>>,
+		private readonly revised: Map<string, RevisedRow[]>,
+		private readonly from: string,
+		private readonly to: string,
+	) {}
+
+	/** month (YYYY-MM) → currency → net sales, as they stood at `date`. */
+	at(date: string): Map<string, Map<string, bigint>> {
+		let out = this.memo.get(date);
+		if (out) return out;
+		out = new Map([...this.current].map(([month, byCurrency]) => [month, new Map(byCurrency)]));
+		const add = (row: RevisedRow | undefined, sign: bigint) => {
+			if (!row || !row.kept || row.issue_date < this.from || row.issue_date > this.to) return;
+			const month = row.issue_date.slice(0, 7);
+			if (!out!.has(month)) out!.set(month, new Map());
+			const byCurrency = out!.get(month)!;
+			byCurrency.set(row.currency, (byCurrency.get(row.currency) ?? 0n) + sign * BigInt(row.amount));
+		};
+		for (const rows of this.revised.values()) {
+			const now = rows.find((r) => r.until === null);
+			const then = rows.find((r) => r.until !== null && r.until > date) ?? now;
+			if (then === now) continue;
+			add(now, -1n);
+			add(then, 1n);
+		}
+		this.memo.set(date, out);
+		return out;
+	}
+}
+
+/** Net sales for issue dates in [from, to], readable as they stood at any date from `since` on. */
+export async function netSalesByMonth(ledger: Ledger, base: Base, from: string, to: string, since: string = to): Promise<NetSales> {
 	const p = new Params();
 	const f = p.add(from);
 	const t = p.add(to);
 	const rows = await reportQuery<{ month: string; currency: string; sales: string }>(ledger, NET_SALES_SQL(f, t, filterSql(base, p, 'i.currency')), p.values);
-	const out = new Map<string, Map<string, bigint>>();
+	const current = new Map<string, Map<string, bigint>>();
 	for (const r of rows) {
-		if (!out.has(r.month)) out.set(r.month, new Map());
-		out.get(r.month)!.set(r.currency, BigInt(r.sales));
+		if (!current.has(r.month)) current.set(r.month, new Map());
+		current.get(r.month)!.set(r.currency, BigInt(r.sales));
 	}
-	return out;
+	const q = new Params();
+	const s = q.add(since);
+	const revisedRows = await reportQuery<RevisedRow>(ledger, REVISED_SALES_SQL(s, filterSql(base, q, 'r.currency'), filterSql(base, q, 'i.currency')), q.values);
+	const revised = new Map<string, RevisedRow[]>();
+	for (const r of revisedRows) {
+		if (!revised.has(r.id)) revised.set(r.id, []);
+		revised.get(r.id)!.push(r);
+	}
+	for (const list of revised.values()) list.sort((a, b) => (a.until ?? '9999') .localeCompare(b.until ?? '9999') || a.revision - b.revision);
+	return new NetSales(current, revised, from, to);
 }
 
 interface Month {
@@ -87,14 +165,19 @@ function daysIn(month: string, to: string): number {
 	return daysBetween(monthStart(month), end < to ? end : to) + 1;
 }
 
-/** Months back the countback method looks before it stops (the rest of the receivables counts as that many months). */
+/**
+ * Months back the countback method looks before it stops: when 36 months of net sales do not cover the receivables,
+ * the DSO is the days of those 36 months (a floor: the receivables are older than the sales read).
+ */
 export const COUNTBACK_MAX_MONTHS = 36;
 
 /**
  * Countback DSO at `date`: start from the receivables R open at the date; walk the months backwards from the
  * date's month. While R exceeds the month's net sales S, add the month's days (up to the date for the first
- * month) and subtract S from R; at the month where R ≤ S, add days × R / S and stop. Exact rational arithmetic on
- * minor units; one decimal.
+ * month) and subtract S from R; at the month where R ≤ S, add days × R / S and stop. A month whose net sales are
+ * negative (more credited than invoiced) covers nothing and R − S grows by what it credited: the receivables are
+ * then matched against that much more of the earlier months' sales, as the definition reads. Exact rational
+ * arithmetic on minor units; one decimal.
  */
 export function countbackDso(receivables: bigint, date: string, sales: (month: string) => bigint): number | null {
 	if (receivables <= 0n) return 0;
@@ -106,7 +189,7 @@ export function countbackDso(receivables: bigint, date: string, sales: (month: s
 		const s = sales(month);
 		if (s > 0n && remaining <= s) return oneDecimal(whole + (ratio(remaining * BigInt(days), s, 4) ?? 0));
 		whole += days;
-		if (s > 0n) remaining -= s;
+		remaining -= s;
 	}
 	return oneDecimal(whole);
 }
@@ -133,10 +216,12 @@ export async function dso(ledger: Ledger, options: DsoOptions = {}, cache?: Open
 	const months = trendMonths(base.asOf, options.months ?? 12);
 	const lookBack = method === 'countback' ? COUNTBACK_MAX_MONTHS : salesMonths;
 	const salesFrom = DateTime.fromISO(months[0].from, { zone: 'UTC' }).minus({ months: lookBack }).toISODate() as string;
-	const sales = await netSalesByMonth(ledger, base, salesFrom, base.asOf);
+	const book = await netSalesByMonth(ledger, base, salesFrom, base.asOf, months[0].to);
 	const points: DsoPoint[] = [];
 	for (const m of months) {
 		const open = await openTotalsAt(ledger, base, m.to, cache);
+		// Each point is the report as of its date: sales as they stood then.
+		const sales = book.at(m.to);
 		const currencies = new Set([...open.keys(), ...(sales.get(m.month)?.keys() ?? [])]);
 		for (const currency of [...currencies].sort()) {
 			const receivables = open.get(currency)?.open ?? 0n;
@@ -161,12 +246,13 @@ export async function dso(ledger: Ledger, options: DsoOptions = {}, cache?: Open
 export async function cei(ledger: Ledger, options: TrendOptions = {}, cache?: OpenTotalsCache): Promise<CeiReport> {
 	const base = baseOptions(options);
 	const months = trendMonths(base.asOf, options.months ?? 12);
-	const sales = await netSalesByMonth(ledger, base, months[0].from, base.asOf);
+	const book = await netSalesByMonth(ledger, base, months[0].from, base.asOf, months[0].to);
 	const dayBefore = DateTime.fromISO(months[0].from, { zone: 'UTC' }).minus({ days: 1 }).toISODate() as string;
 	let beginning = await openTotalsAt(ledger, base, dayBefore, cache);
 	const points: CeiPoint[] = [];
 	for (const m of months) {
 		const ending = await openTotalsAt(ledger, base, m.to, cache);
+		const sales = book.at(m.to);
 		const currencies = new Set([...beginning.keys(), ...ending.keys(), ...(sales.get(m.month)?.keys() ?? [])]);
 		for (const currency of [...currencies].sort()) {
 			const b = beginning.get(currency)?.open ?? 0n;

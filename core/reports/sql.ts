@@ -77,12 +77,24 @@ export function filterSql(base: Base, p: Params, currencyColumn?: string): strin
 }
 
 /**
+ * The content of document `id` (invoices or credit notes) in force at `date`: the first content kept by a revision
+ * superseded after the date (invoice_revisions), else the current row. A lateral lookup by key: empty and cheap for
+ * documents never revised.
+ */
+export function versionAt(id: string, date: string): string {
+	return `LEFT JOIN LATERAL (SELECT r.customer_id, r.currency, r.payable_minor, r.issue_date, r.due_date FROM invoice_revisions r
+		WHERE r.invoice_id = ${id} AND r.superseded_on > ${date}::date ORDER BY r.superseded_on, r.revision LIMIT 1) v ON true`;
+}
+
+/**
  * Invoices open at a date, honouring history: `open_items(id, customer_id, currency, issue_date, due_date, open)`.
- * Open at D = payable − allocations effective on or before D − credit notes issued on or before D, for invoices
- * issued on or before D and not cancelled. Candidates are the invoices open now, plus those with an allocation
- * effective after D or a credit note issued after D (they may have been open at D): every part is index-driven,
- * so the cost follows the open invoices, not the ledger's history (both steps are materialised so that the
- * balances are computed for the candidates only). `where` filters customers `c` and invoices `i`.
+ * Open at D = payable − allocations effective on or before D − credit notes in effect on or before D (issued by D
+ * and, when linked later, linked by D), for invoices issued on or before D and not cancelled, each document as it
+ * stood at D (a revision recorded after D does not count: see versionAt). Candidates are the invoices open now, plus
+ * those with an allocation effective after D, a credit note issued or linked after D, or a revision after D (they
+ * may have been open at D, or differently): every part is index-driven, so the cost follows the open invoices, not
+ * the ledger's history (both steps are materialised so that the balances are computed for the candidates only).
+ * `where` filters customers `c` and invoices `i` (as they stood at D).
  */
 export function openItemsCte(date: string, where: string): string {
 	return `cand AS MATERIALIZED (
@@ -92,16 +104,27 @@ export function openItemsCte(date: string, where: string): string {
 		UNION
 		SELECT cn.credited_invoice_id FROM invoices cn
 		WHERE cn.doc_type = 'credit_note' AND cn.credited_invoice_id IS NOT NULL AND cn.issue_date > ${date}::date
+		UNION
+		SELECT cn.credited_invoice_id FROM invoices cn
+		WHERE cn.doc_type = 'credit_note' AND cn.credited_on IS NOT NULL AND cn.credited_on > ${date}::date
+		UNION
+		SELECT coalesce(d.credited_invoice_id, d.id) FROM invoice_revisions r JOIN invoices d ON d.id = r.invoice_id WHERE r.superseded_on > ${date}::date
 	),
 	open_items AS MATERIALIZED (
 		SELECT x.* FROM cand CROSS JOIN LATERAL (
 			SELECT i.id, i.customer_id, i.currency::text AS currency, i.issue_date, i.due_date,
 				i.payable_minor
 					- coalesce((SELECT sum(a.amount_minor) FROM allocations a WHERE a.invoice_id = i.id AND a.applied_on <= ${date}::date), 0)
-					- coalesce((SELECT sum(cn.payable_minor) FROM invoices cn
-						WHERE cn.credited_invoice_id = i.id AND cn.doc_type = 'credit_note' AND cn.issue_date <= ${date}::date), 0) AS open
-			FROM invoices i JOIN customers c ON c.id = i.customer_id
-			WHERE i.id = cand.id AND i.doc_type = 'invoice' AND i.status <> 'cancelled' AND i.issue_date <= ${date}::date AND (${where})
+					- coalesce((SELECT sum(coalesce(v.payable_minor, cn.payable_minor)) FROM invoices cn ${versionAt('cn.id', date)}
+						WHERE cn.credited_invoice_id = i.id AND cn.doc_type = 'credit_note' AND coalesce(v.issue_date, cn.issue_date) <= ${date}::date
+							AND (cn.credited_on IS NULL OR cn.credited_on <= ${date}::date)), 0) AS open
+			FROM (
+				SELECT i0.id, i0.doc_type, i0.status, coalesce(v.customer_id, i0.customer_id) AS customer_id, coalesce(v.currency, i0.currency) AS currency,
+					coalesce(v.issue_date, i0.issue_date) AS issue_date, coalesce(v.due_date, i0.due_date) AS due_date,
+					coalesce(v.payable_minor, i0.payable_minor) AS payable_minor
+				FROM invoices i0 ${versionAt('i0.id', date)} WHERE i0.id = cand.id
+			) i JOIN customers c ON c.id = i.customer_id
+			WHERE i.doc_type = 'invoice' AND i.status <> 'cancelled' AND i.issue_date <= ${date}::date AND (${where})
 			-- OFFSET 0 keeps this a lookup by key per candidate (the planner would otherwise scan every invoice).
 			OFFSET 0
 		) x
@@ -110,20 +133,22 @@ export function openItemsCte(date: string, where: string): string {
 
 /**
  * The date each invoice of the query `ids` (one column of invoice ids) was settled (its balance reached zero
- * through allocations and credit notes), or null when it is still open at `asOf`; facts after `asOf` are ignored.
- * `settled(invoice_id, settled_on)`.
+ * through allocations and credit notes), or null when it is still open at `asOf`; facts after `asOf` are ignored,
+ * and each document is read as it stood at `asOf`. `settled(invoice_id, settled_on)`.
  */
 export function settledCte(ids: string, asOf: string): string {
 	return `settle_events AS (
 		SELECT a.invoice_id, a.applied_on AS on_date, a.amount_minor AS amount FROM allocations a
 		WHERE a.invoice_id IN (${ids}) AND a.applied_on <= ${asOf}::date
 		UNION ALL
-		SELECT cn.credited_invoice_id, cn.issue_date, cn.payable_minor FROM invoices cn
-		WHERE cn.doc_type = 'credit_note' AND cn.credited_invoice_id IN (${ids}) AND cn.issue_date <= ${asOf}::date
+		SELECT cn.credited_invoice_id, GREATEST(coalesce(v.issue_date, cn.issue_date), cn.credited_on), coalesce(v.payable_minor, cn.payable_minor)
+		FROM invoices cn ${versionAt('cn.id', asOf)}
+		WHERE cn.doc_type = 'credit_note' AND cn.credited_invoice_id IN (${ids}) AND coalesce(v.issue_date, cn.issue_date) <= ${asOf}::date
+			AND (cn.credited_on IS NULL OR cn.credited_on <= ${asOf}::date)
 	),
 	settle_running AS (
-		SELECT e.invoice_id, e.on_date, i.payable_minor - sum(e.amount) OVER (PARTITION BY e.invoice_id ORDER BY e.on_date) AS remaining
-		FROM settle_events e JOIN invoices i ON i.id = e.invoice_id
+		SELECT e.invoice_id, e.on_date, coalesce(v.payable_minor, i.payable_minor) - sum(e.amount) OVER (PARTITION BY e.invoice_id ORDER BY e.on_date) AS remaining
+		FROM settle_events e JOIN invoices i ON i.id = e.invoice_id ${versionAt('i.id', asOf)}
 	),
 	settled AS (
 		SELECT invoice_id, min(on_date) AS settled_on FROM settle_running WHERE remaining <= 0 GROUP BY invoice_id

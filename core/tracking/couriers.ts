@@ -1,8 +1,9 @@
 import { ReceivablesError } from '../errors';
 import type { Ledger } from '../ledger';
 import { formatAmount } from '../money';
-import { normaliseLogin } from './portal';
-import { hashSecret, signToken, verifySecret, verifyToken } from './tokens';
+import { normaliseLogin, throttledLogin, type LoginInput } from './portal';
+import { checkSession, revokeSubjectSessions } from './sessions';
+import { hashSecret, verifySecret } from './tokens';
 
 /**
  * Courier accounts: the identity of a courier on the courier page. A courier account is not a portal user: its
@@ -30,8 +31,8 @@ export interface CourierAccountInput {
 	active?: boolean;
 }
 
-export const DEFAULT_COURIER_SESSION_SECONDS = 12 * 3600;
-const PURPOSE = 'courier-session';
+/** Idle time after which a courier page session lapses (the absolute cap is SESSION_CAP_SECONDS.courier). */
+export const DEFAULT_COURIER_SESSION_SECONDS = 2 * 3600;
 
 interface CourierRow {
 	id: string;
@@ -70,6 +71,7 @@ export async function saveCourierAccount(ledger: Ledger, input: CourierAccountIn
 			RETURNING *`,
 			[login, input.name, staffCode, input.language ?? 'fr', hash, input.active ?? true],
 		);
+		await revokeSubjectSessions(client, 'courier', row.rows[0].id, input.active === false ? 'account disabled' : 'account changed');
 		return toCourier(row.rows[0]);
 	});
 }
@@ -77,38 +79,35 @@ export async function saveCourierAccount(ledger: Ledger, input: CourierAccountIn
 const LOGIN_REFUSED = () => new ReceivablesError('COURIER_LOGIN_REFUSED', 'Login or secret is wrong / Identifiant ou mot de passe incorrect.', { hint: 'Check both, or ask the logistics desk to reset your secret.' });
 const SESSION_REFUSED = () => new ReceivablesError('COURIER_SESSION_INVALID', 'Your session has expired; log in again / Votre session a expiré ; reconnectez-vous.', { hint: 'Sessions expire after a while.' });
 
-export function courierSessionToken(courier: CourierAccount, tokenSecret: string, ttlSeconds = DEFAULT_COURIER_SESSION_SECONDS, now?: Date): string {
-	return signToken({ c: courier.id, v: courier.sessionVersion }, tokenSecret, PURPOSE, ttlSeconds, now);
-}
-
 /**
  * Checks a courier's login and secret (same answer and same work for an unknown login, a portal user's login or a
- * courier no longer active) and issues a courier session token.
+ * courier no longer active), throttled like the portal's, and opens a courier session.
  */
-export async function courierLogin(ledger: Ledger, input: { login: string; secret: string; tokenSecret: string; ttlSeconds?: number; now?: Date }): Promise<{ courier: CourierAccount; token: string }> {
-	const rows = await ledger.query<CourierRow & { courier: boolean }>(
-		`SELECT a.*, (s.active AND 'courier' = ANY(s.roles)) AS courier FROM courier_accounts a JOIN staff s ON s.code = a.staff_code WHERE a.login = $1`,
-		[String(input.login ?? '').trim().toLowerCase()],
-	);
-	const row = rows[0];
-	const ok = await verifySecret(String(input.secret ?? ''), row?.secret_hash);
-	if (!row || !ok || !row.active || !row.courier) throw LOGIN_REFUSED();
-	await ledger.query('UPDATE courier_accounts SET last_login_at = now() WHERE id = $1', [row.id]);
-	const courier = toCourier(row);
-	return { courier, token: courierSessionToken(courier, input.tokenSecret, input.ttlSeconds, input.now) };
+export async function courierLogin(ledger: Ledger, input: LoginInput): Promise<{ courier: CourierAccount; token: string; sessionId: string }> {
+	const r = await throttledLogin<CourierRow & { courier: boolean; email: string | null }>(ledger, 'courier', { ...input, idleSeconds: input.idleSeconds ?? DEFAULT_COURIER_SESSION_SECONDS }, async () => {
+		const rows = await ledger.query<CourierRow & { courier: boolean; email: string | null }>(
+			`SELECT a.*, (s.active AND 'courier' = ANY(s.roles)) AS courier, s.email FROM courier_accounts a JOIN staff s ON s.code = a.staff_code WHERE a.login = $1`,
+			[String(input.login ?? '').trim().toLowerCase()],
+		);
+		const row = rows[0];
+		const ok = await verifySecret(String(input.secret ?? ''), row?.secret_hash);
+		return { row, ok: !!row && ok && row.active && row.courier, owner: row ? { name: row.name, email: row.email, language: row.language } : undefined };
+	}, LOGIN_REFUSED);
+	await ledger.query('UPDATE courier_accounts SET last_login_at = now() WHERE id = $1', [r.row.id]);
+	return { courier: toCourier(r.row), token: r.token, sessionId: r.sessionId };
 }
 
-/** The courier a session token belongs to: refused when tampered, expired, a portal token, or the account changed. */
-export async function courierSession(ledger: Ledger, input: { token: unknown; tokenSecret: string; now?: Date }): Promise<CourierAccount> {
-	const verdict = verifyToken<{ c: string; v: number }>(input.token, input.tokenSecret, PURPOSE, input.now);
-	if (!verdict.ok || typeof verdict.payload.c !== 'string' || !/^\d{1,18}$/.test(verdict.payload.c)) throw SESSION_REFUSED();
+/** The courier a session token belongs to: refused when forged, expired, revoked, a portal token, or the account changed. */
+export async function courierSession(ledger: Ledger, input: { token: unknown; now?: Date }): Promise<CourierAccount & { sessionId: string }> {
+	const session = await checkSession(ledger, { token: input.token, kind: 'courier', now: input.now });
+	if (!session) throw SESSION_REFUSED();
 	const rows = await ledger.query<CourierRow & { courier: boolean }>(
 		`SELECT a.*, (s.active AND 'courier' = ANY(s.roles)) AS courier FROM courier_accounts a JOIN staff s ON s.code = a.staff_code WHERE a.id = $1`,
-		[verdict.payload.c],
+		[session.subjectId],
 	);
 	const row = rows[0];
-	if (!row || !row.active || !row.courier || row.session_version !== verdict.payload.v) throw SESSION_REFUSED();
-	return toCourier(row);
+	if (!row || !row.active || !row.courier || row.session_version !== session.subjectVersion) throw SESSION_REFUSED();
+	return { ...toCourier(row), sessionId: session.id };
 }
 
 export interface CourierDelivery {

@@ -4,7 +4,9 @@ import { ReceivablesError } from '../errors';
 import { RECEIVABLES_DELIVERY_HEADER, RECEIVABLES_SIGNATURE_HEADER, verifySignature } from '../intake';
 import type { Ledger } from '../ledger';
 import { addDays, DEFAULT_ZONE } from '../time';
-import { readDeliveryToken } from './tokens';
+import { courierDeviceKey, RECEIVABLES_DEVICE_HEADER } from './devices';
+import { serverKeys } from './keys';
+import { readDeliveryToken, type TokenKey } from './tokens';
 
 export const COURIER_EVENT_TYPES = ['picked_up', 'delivered', 'refused', 'absent', 'wrong_address', 'returned'] as const;
 export type CourierEventType = (typeof COURIER_EVENT_TYPES)[number];
@@ -14,6 +16,9 @@ export const DEFAULT_MAX_SIGNATURE_BYTES = 200 * 1024;
 export const DEFAULT_MAX_PHOTO_BYTES = 2 * 1024 * 1024;
 
 /** Time zone of the delivery's country: the reception date is the local calendar date. */
+/** Clock skew allowed between a courier's phone and the server. */
+export const DEFAULT_CLOCK_SKEW_SECONDS = 5 * 60;
+
 export const COUNTRY_ZONES: Record<string, string> = { FR: 'Europe/Paris', MA: 'Africa/Casablanca', SN: 'Africa/Dakar', CI: 'Africa/Abidjan' };
 
 export interface CourierEventInput {
@@ -36,10 +41,10 @@ export interface CourierEventInput {
 }
 
 export interface CourierEventOptions {
-	/** Secret of the QR tokens (needed when events carry qrToken). */
-	qrSecret?: string;
+	/** Keys of the QR tokens (default: the ledger's QR keys in service). */
+	qrSecret?: TokenKey | TokenKey[];
 	now?: Date;
-	/** Events dated more than this after now are refused (phone clocks drift a little). Default 10 minutes. */
+	/** Clock skew allowed between a phone and the server: events dated later than now + skew, or earlier than the wave's handover − skew, are refused. Default 5 minutes. */
 	maxFutureSeconds?: number;
 	/** Events older than this are refused. Default 90 days. */
 	maxAgeDays?: number;
@@ -131,7 +136,7 @@ export function checkCourierEvent(input: CourierEventInput, options: CourierEven
 	const occurredAt = typeof e.occurredAt === 'string' && /T.*(Z|[+-]\d{2}:?\d{2})$/.test(e.occurredAt) ? DateTime.fromISO(e.occurredAt, { setZone: true }) : DateTime.invalid('no offset');
 	if (!occurredAt.isValid) refuse('EVENT_TIME_INVALID', `The event time "${String(e.occurredAt)}" is not an ISO 8601 time with its offset.`, `L'heure « ${String(e.occurredAt)} » n'est pas une heure ISO 8601 avec son décalage.`, 'Send e.g. 2026-03-31T10:42:00+00:00.');
 	const now = (options.now ?? new Date()).getTime();
-	if (occurredAt.toMillis() > now + (options.maxFutureSeconds ?? 600) * 1000) refuse('EVENT_TIME_FUTURE', 'The event is dated in the future.', "L'événement est daté dans le futur.", "Check the phone's clock.");
+	if (occurredAt.toMillis() > now + (options.maxFutureSeconds ?? DEFAULT_CLOCK_SKEW_SECONDS) * 1000) refuse('EVENT_TIME_FUTURE', 'The event is dated in the future.', "L'événement est daté dans le futur.", "Check the phone's clock.");
 	if (occurredAt.toMillis() < now - (options.maxAgeDays ?? 90) * 86400000) refuse('EVENT_TIME_TOO_OLD', 'The event is too old to be recorded.', "L'événement est trop ancien pour être enregistré.", 'Record it by hand with finance.');
 	const recipientName = typeof e.recipientName === 'string' && e.recipientName.trim() ? e.recipientName.trim().slice(0, 200) : null;
 	if (e.type === 'delivered' && !recipientName) refuse('EVENT_RECIPIENT_MISSING', "A delivery needs the recipient's name.", 'Une remise exige le nom de la personne qui a reçu la facture.', 'Ask for the name and send recipientName.');
@@ -157,16 +162,21 @@ interface DeliveryRow {
 	wave_code: string;
 	courier_code: string | null;
 	planned_on: string;
+	released_at: Date | null;
 	country: string;
 }
 
+/**
+ * The delivery an event is about, among the courier's own waves only: an invoice in another courier's wave (or in a
+ * wave with no courier) is answered exactly like an unknown one, so a courier learns nothing of other waves.
+ */
 async function findDelivery(client: PoolClient, ev: Checked): Promise<DeliveryRow> {
 	const select = `SELECT d.id, d.invoice_id, d.customer_id, i.number, w.status AS wave_status, w.code AS wave_code, w.courier_code,
-			to_char(w.planned_on, 'YYYY-MM-DD') AS planned_on, coalesce(w.country, c.country) AS country
+			to_char(w.planned_on, 'YYYY-MM-DD') AS planned_on, w.released_at, coalesce(w.country, c.country) AS country
 		FROM deliveries d JOIN invoices i ON i.id = d.invoice_id JOIN waves w ON w.id = d.wave_id JOIN customers c ON c.id = d.customer_id`;
 	const rows = ev.deliveryId
-		? await client.query<DeliveryRow>(`${select} WHERE d.id = $1 FOR UPDATE OF d`, [ev.deliveryId])
-		: await client.query<DeliveryRow>(`${select} WHERE i.number = $1 AND i.doc_type = 'invoice' ORDER BY (w.status = 'released') DESC, w.planned_on DESC, d.id DESC LIMIT 1 FOR UPDATE OF d`, [ev.invoiceNumber]);
+		? await client.query<DeliveryRow>(`${select} WHERE d.id = $1 AND w.courier_code = $2 FOR UPDATE OF d`, [ev.deliveryId, ev.courierCode])
+		: await client.query<DeliveryRow>(`${select} WHERE i.number = $1 AND i.doc_type = 'invoice' AND w.courier_code = $2 ORDER BY (w.status = 'released') DESC, w.planned_on DESC, d.id DESC LIMIT 1 FOR UPDATE OF d`, [ev.invoiceNumber, ev.courierCode]);
 	const d = rows.rows[0];
 	if (!d) refuse('EVENT_INVOICE_UNKNOWN', `No delivery is planned for invoice ${ev.invoiceNumber ?? ''}.`, `Aucune remise n'est prévue pour la facture ${ev.invoiceNumber ?? ''}.`, 'Check the number on the envelope, or scan the QR code.');
 	if (ev.invoiceNumber && ev.deliveryId && d.number !== ev.invoiceNumber) refuse('EVENT_INVOICE_MISMATCH', 'The scanned code and the invoice number do not match.', 'Le code scanné ne correspond pas au numéro de facture.', 'Scan the code printed beside this invoice.');
@@ -198,10 +208,14 @@ export async function recordCourierEvent(client: PoolClient, input: CourierEvent
 	}
 	if (d.wave_status === 'planned') refuse('EVENT_WAVE_NOT_RELEASED', `Wave ${d.wave_code} has not been handed over yet.`, `La tournée ${d.wave_code} n'a pas encore été remise au coursier.`, 'Release the wave first (every invoice entered).');
 	if (d.wave_status === 'closed') refuse('EVENT_WAVE_CLOSED', `Wave ${d.wave_code} is closed.`, `La tournée ${d.wave_code} est close.`, 'Events of a closed wave are recorded by finance, not by the courier page.');
-	if (d.courier_code && d.courier_code !== ev.courierCode) refuse('EVENT_COURIER_NOT_ASSIGNED', `Invoice ${d.number} is in the wave of another courier.`, `La facture ${d.number} est dans la tournée d'un autre coursier.`, 'Hand the envelope back to the logistics desk.');
 	const zone = COUNTRY_ZONES[d.country] ?? DEFAULT_ZONE;
 	const localDate = ev.occurredAt.setZone(zone).toISODate() as string;
-	if (localDate < addDays(d.planned_on, -1)) refuse('EVENT_TIME_BEFORE_WAVE', `The event (${localDate}) is dated before the wave's handover day (${d.planned_on}).`, `L'événement (${localDate}) est antérieur au jour de remise de la tournée (${d.planned_on}).`, "Check the phone's date.");
+	const skew = (options.maxFutureSeconds ?? DEFAULT_CLOCK_SKEW_SECONDS) * 1000;
+	if (d.released_at && ev.occurredAt.toMillis() < d.released_at.getTime() - skew) {
+		const left = DateTime.fromJSDate(d.released_at, { zone }).toFormat("yyyy-MM-dd HH:mm ZZ");
+		refuse('EVENT_TIME_BEFORE_WAVE', `The event (${ev.occurredAt.setZone(zone).toFormat('yyyy-MM-dd HH:mm ZZ')}) is dated before the wave left (${left}).`, `L'événement (${ev.occurredAt.setZone(zone).toFormat('yyyy-MM-dd HH:mm ZZ')}) est antérieur au départ de la tournée (${left}).`, "Check the phone's date and time.");
+	}
+	if (!d.released_at && localDate < addDays(d.planned_on, -1)) refuse('EVENT_TIME_BEFORE_WAVE', `The event (${localDate}) is dated before the wave's handover day (${d.planned_on}).`, `L'événement (${localDate}) est antérieur au jour de remise de la tournée (${d.planned_on}).`, "Check the phone's date.");
 	await client.query(
 		`INSERT INTO courier_events (event_id, courier_code, delivery_id, invoice_id, type, occurred_at, recipient_name, latitude, longitude, attachments, payload)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
@@ -258,6 +272,7 @@ type EventResult = { index: number; ok: true; outcome: CourierEventOutcome } | {
 /** Records events inside the caller's transaction, each under a savepoint: a refused event leaves nothing behind and does not stop the others. */
 export async function recordCourierEventsIn(client: PoolClient, events: CourierEventInput[], options: CourierEventOptions = {}): Promise<EventResult[]> {
 	const results: EventResult[] = [];
+	if (!options.qrSecret && events.some((e) => e && typeof e === 'object' && e.qrToken)) options = { ...options, qrSecret: await serverKeys(client, 'qr') };
 	for (let index = 0; index < events.length; index++) {
 		await client.query('SAVEPOINT courier_event');
 		let failure: unknown;
@@ -302,15 +317,19 @@ function header(headers: Record<string, unknown>, name: string): string | undefi
 }
 
 /**
- * A signed request from the couriers' phones (X-Receivables-Signature / X-Receivables-Delivery, verified by the
- * intake's verifySignature): body `{ "events": [ CourierEventInput, ... ] }` or one event. The delivery id is
- * remembered in webhook_deliveries (source `courier`) in the same transaction as the events, so a replayed
- * request changes nothing; each event is also idempotent by its own id.
+ * A signed request from a courier's phone: X-Receivables-Device names the phone, whose own key (courier_devices,
+ * see devices.ts) signs it like Invoice Intake's requests (X-Receivables-Signature / X-Receivables-Delivery, checked
+ * by the intake's verifySignature). Body `{ "events": [ CourierEventInput, ... ] }` or one event; every event is the
+ * phone's courier's (courierCode may be left out; another courier's code is refused). The delivery id is remembered
+ * in webhook_deliveries (source `courier:<device>`) in the same transaction as the events, so a replayed request
+ * changes nothing; each event is also idempotent by its own id.
  */
-export async function receiveCourierRequest(ledger: Ledger, request: { rawBody: Buffer; headers: Record<string, unknown> }, options: CourierEventOptions & { secret: string | string[]; toleranceSeconds?: number; maxBodyBytes?: number; maxEvents?: number }): Promise<CourierRequestResult> {
+export async function receiveCourierRequest(ledger: Ledger, request: { rawBody: Buffer; headers: Record<string, unknown> }, options: CourierEventOptions & { toleranceSeconds?: number; maxBodyBytes?: number; maxEvents?: number }): Promise<CourierRequestResult> {
 	if (request.rawBody.length > (options.maxBodyBytes ?? 8 * 1024 * 1024)) return { httpStatus: 413, code: 'BODY_TOO_LARGE', message: { en: 'The request is too large.', fr: 'La requête est trop grande.' } };
 	const deliveryId = header(request.headers, RECEIVABLES_DELIVERY_HEADER);
-	const verdict = verifySignature({ rawBody: request.rawBody, header: header(request.headers, RECEIVABLES_SIGNATURE_HEADER), deliveryId, secret: options.secret, now: options.now, toleranceSeconds: options.toleranceSeconds });
+	const device = await courierDeviceKey(ledger, header(request.headers, RECEIVABLES_DEVICE_HEADER)?.trim() ?? '');
+	if (!device) return { httpStatus: 401, code: 'DEVICE_UNKNOWN', message: { en: 'This phone is not enrolled, or its key was revoked.', fr: "Ce téléphone n'est pas enregistré, ou sa clé a été révoquée." } };
+	const verdict = verifySignature({ rawBody: request.rawBody, header: header(request.headers, RECEIVABLES_SIGNATURE_HEADER), deliveryId, secret: device.key, now: options.now, toleranceSeconds: options.toleranceSeconds });
 	if (!verdict.ok) return { httpStatus: 401, code: verdict.code, message: verdict.message };
 	let body: unknown;
 	try {
@@ -318,12 +337,25 @@ export async function receiveCourierRequest(ledger: Ledger, request: { rawBody: 
 	} catch {
 		return { httpStatus: 400, code: 'BODY_NOT_JSON', message: { en: 'The body is not JSON.', fr: "Le corps n'est pas du JSON." } };
 	}
-	const events = (body && typeof body === 'object' && Array.isArray((body as { events?: unknown }).events) ? (body as { events: CourierEventInput[] }).events : [body as CourierEventInput]);
-	if (events.length === 0 || events.length > (options.maxEvents ?? 500)) return { httpStatus: 413, code: 'TOO_MANY_EVENTS', message: { en: 'Send 1 to 500 events per request.', fr: 'Envoyez de 1 à 500 événements par requête.' } };
+	const given = (body && typeof body === 'object' && Array.isArray((body as { events?: unknown }).events) ? (body as { events: CourierEventInput[] }).events : [body as CourierEventInput]);
+	if (given.length === 0 || given.length > (options.maxEvents ?? 500)) return { httpStatus: 413, code: 'TOO_MANY_EVENTS', message: { en: 'Send 1 to 500 events per request.', fr: 'Envoyez de 1 à 500 événements par requête.' } };
+	const deviceId = header(request.headers, RECEIVABLES_DEVICE_HEADER)?.trim() as string;
 	return await ledger.transaction(async (client): Promise<CourierRequestResult> => {
-		const fresh = await client.query('INSERT INTO webhook_deliveries (source, delivery_id) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING delivery_id', ['courier', deliveryId]);
+		const fresh = await client.query('INSERT INTO webhook_deliveries (source, delivery_id) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING delivery_id', [`courier:${deviceId}`, deliveryId]);
 		if (fresh.rowCount === 0) return { httpStatus: 401, code: 'REPLAYED', message: { en: 'This request was already received.', fr: 'Cette requête a déjà été reçue.' } };
-		const results = await recordCourierEventsIn(client, events, options);
+		await client.query('UPDATE courier_devices SET last_used_at = now() WHERE id = $1', [deviceId]);
+		const results: EventResult[] = [];
+		const own: Array<{ index: number; event: CourierEventInput }> = [];
+		given.forEach((event, index) => {
+			const e = (event && typeof event === 'object' ? event : {}) as CourierEventInput;
+			const code = typeof e.courierCode === 'string' ? e.courierCode.trim() : '';
+			if (code && code !== device.courierCode) {
+				results.push({ index, ok: false, code: 'EVENT_COURIER_NOT_DEVICE', message: "The event names another courier than this phone's. / L'événement désigne un autre coursier que celui de ce téléphone.", hint: 'A phone records only its own courier\'s events.' });
+			} else own.push({ index, event: { ...e, courierCode: device.courierCode } });
+		});
+		const recorded = await recordCourierEventsIn(client, own.map((o) => o.event), options);
+		for (const r of recorded) results.push({ ...r, index: own[r.index].index });
+		results.sort((x, y) => x.index - y.index);
 		return { httpStatus: 200, code: results.every((r) => r.ok) ? 'OK' : 'PARTIAL', results };
 	});
 }

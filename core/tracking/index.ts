@@ -3,3 +3,6 @@ export * from './portal';
 export * from './events';
 export * from './pages';
 export * from './couriers';
+export * from './keys';
+export * from './sessions';
+export * from './devices';

@@ -8,7 +8,6 @@ import { escapeHtml, handleCourierRequest, handlePortalRequest, type PageRequest
 import { saveCourierAccount } from './couriers';
 import { savePortalUser } from './portal';
 
-const SECRET = 'pages-test-token-secret-0123456789';
 const ARTIFACTS = path.join(__dirname, '..', '..', 'test-artifacts', 'tracking');
 
 async function seed(ledger: Ledger): Promise<void> {
@@ -42,19 +41,25 @@ describe('tracking pages', () => {
 		await dropTestLedger(ledger);
 	});
 
-	const portal = (req: PageRequest) => handlePortalRequest(ledger, req, { tokenSecret: SECRET, now: now() });
+	const portal = (req: PageRequest) => handlePortalRequest(ledger, req, { now: now() });
+	const courierPage = (req: PageRequest) => handleCourierRequest(ledger, req, {});
 	const session = (html: string) => /name="session" value="([^"]+)"/.exec(html)?.[1] ?? '';
+	const form = (html: string) => /name="form" value="([^"]+)"/.exec(html)?.[1] ?? '';
+	/** A login as a browser posts it: the login page first, then its form with the form token. */
+	const signIn = async (handler: (req: PageRequest) => Promise<{ body: string; status: number }>, login: string, secret: string) =>
+		handler({ body: { action: 'login', login, secret, form: form((await handler({})).body) } });
+	const same = (html: string) => html.replace(/name="form" value="[^"]+"/g, '').replace(/\s+/g, ' ');
 
 	it('escapes everything, scopes the list, and refuses tampered sessions the same way as expired ones', async () => {
 		expect(escapeHtml(`<a href="x" onclick='y'>&`)).toBe('&#60;a href&#61;&#34;x&#34; onclick&#61;&#39;y&#39;&#62;&#38;');
 		const first = await portal({});
 		expect(first.headers['Referrer-Policy']).toBe('no-referrer');
 		expect(first.body).toContain('name="secret"');
-		const bad = await portal({ body: { action: 'login', login: 'rep1', secret: 'nope nope nope' } });
+		const bad = await signIn(portal, 'rep1', 'nope nope nope');
 		expect(bad.status).toBe(401);
-		const unknown = await portal({ body: { action: 'login', login: 'ghost', secret: 'nope nope nope' } });
-		expect(unknown.body.replace(/\s+/g, ' ')).toBe(bad.body.replace(/\s+/g, ' '));
-		const ok = await portal({ body: { action: 'login', login: 'rep1', secret: 'rep one secret' } });
+		const unknown = await signIn(portal, 'ghost', 'nope nope nope');
+		expect(same(unknown.body)).toBe(same(bad.body));
+		const ok = await signIn(portal, 'rep1', 'rep one secret');
 		expect(ok.status).toBe(200);
 		expect(ok.body).toContain('MA-1');
 		expect(ok.body).not.toContain('MA-9');
@@ -62,42 +67,42 @@ describe('tracking pages', () => {
 		expect(ok.body).not.toContain('<script>alert');
 		expect(ok.body).toContain('Atlas &#60;script&#62;alert(1)&#60;/script&#62; &#38; Fils');
 		const token = session(ok.body);
-		const searched = await portal({ body: { action: 'search', session: token, invoiceNumber: 'MA-9' } });
+		const searched = await portal({ body: { action: 'search', session: token, form: form(ok.body), invoiceNumber: 'MA-9' } });
 		expect(searched.body).toContain('Aucune facture.');
-		const tampered = await portal({ body: { action: 'search', session: token.slice(0, -3) + 'AAA' } });
+		const tampered = await portal({ body: { action: 'search', session: token.slice(0, -3) + 'AAA', form: form(ok.body) } });
 		expect(tampered.body).toContain('name="secret"');
-		const csv = await portal({ body: { action: 'csv', session: token } });
+		const csv = await portal({ body: { action: 'csv', session: token, form: form(searched.body) } });
 		expect(csv.headers['Content-Type']).toMatch(/text\/csv/);
 		expect(csv.body).toContain('MA-2');
 		expect(csv.body).not.toContain('MA-9');
-		const head = await portal({ body: { action: 'login', login: 'head1', secret: 'head one secret' } });
+		const head = await signIn(portal, 'head1', 'head one secret');
 		expect(head.body).toContain('MA-1');
 		expect(head.body).not.toContain('MA-9');
 	});
 
 	it('refuses the courier page to an account that is not a courier', async () => {
-		const r = await handleCourierRequest(ledger, { body: { action: 'login', login: 'rep1', secret: 'rep one secret' } }, { tokenSecret: SECRET, qrSecret: SECRET });
+		const r = await signIn(courierPage, 'rep1', 'rep one secret');
 		expect(r.status).toBe(401);
 		expect(r.body).not.toContain('name="eventId"');
 		// A portal session does not open the courier page either.
-		const rep = await portal({ body: { action: 'login', login: 'rep1', secret: 'rep one secret' } });
-		const withPortalSession = await handleCourierRequest(ledger, { body: { action: 'record', session: session(rep.body), code: 'MA-1', type: 'delivered', recipientName: 'X', eventId: 'pg-x' } }, { tokenSecret: SECRET, qrSecret: SECRET });
+		const rep = await signIn(portal, 'rep1', 'rep one secret');
+		const withPortalSession = await courierPage({ body: { action: 'record', session: session(rep.body), form: form(rep.body), code: 'MA-1', type: 'delivered', recipientName: 'X', eventId: 'pg-x' } });
 		expect(withPortalSession.body).toContain('name="secret"');
 		expect(await ledger.query(`SELECT 1 FROM courier_events`)).toHaveLength(0);
 	});
 
 	it('a courier cannot read the portal: their login and their session are refused there, like an unknown login', async () => {
-		const login = await handleCourierRequest(ledger, { body: { action: 'login', login: 'courier1', secret: 'courier secret' } }, { tokenSecret: SECRET, qrSecret: SECRET });
+		const login = await signIn(courierPage, 'courier1', 'courier secret');
 		expect(login.status).toBe(200);
 		// The courier sees the invoices of their own released waves (to hand out), nothing of the portal's lists.
 		expect(login.body).toContain('MA-1');
 		const courierSession = session(login.body);
-		const asPortalLogin = await portal({ body: { action: 'login', login: 'courier1', secret: 'courier secret' } });
-		const unknown = await portal({ body: { action: 'login', login: 'ghost', secret: 'courier secret' } });
+		const asPortalLogin = await signIn(portal, 'courier1', 'courier secret');
+		const unknown = await signIn(portal, 'ghost', 'courier secret');
 		expect(asPortalLogin.status).toBe(401);
-		expect(asPortalLogin.body.replace(/\s+/g, ' ')).toBe(unknown.body.replace(/\s+/g, ' '));
+		expect(same(asPortalLogin.body)).toBe(same(unknown.body));
 		for (const action of ['search', 'csv']) {
-			const r = await portal({ body: { action, session: courierSession } });
+			const r = await portal({ body: { action, session: courierSession, form: form(login.body) } });
 			expect(r.headers['Content-Type']).toMatch(/text\/html/);
 			expect(r.body).toContain('name="secret"');
 			expect(r.body).not.toContain('MA-1');
@@ -108,8 +113,8 @@ describe('tracking pages', () => {
 	browserTest('in headless Chromium: log in, see only one’s scope, record a delivery on the courier page, see it in the portal', async () => {
 		const { chromium } = await import('playwright-core');
 		const server = await servePages((req) => req.url.startsWith('/courier')
-			? handleCourierRequest(ledger, { method: req.method, body: req.body }, { tokenSecret: SECRET, qrSecret: SECRET })
-			: handlePortalRequest(ledger, { method: req.method, body: req.body }, { tokenSecret: SECRET }));
+			? handleCourierRequest(ledger, { method: req.method, body: req.body }, {})
+			: handlePortalRequest(ledger, { method: req.method, body: req.body }, {}));
 		const base = server.base;
 		const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
 		mkdirSync(ARTIFACTS, { recursive: true });

@@ -1,38 +1,50 @@
 import { randomUUID } from 'node:crypto';
 import { ReceivablesError } from '../errors';
 import type { Ledger } from '../ledger';
-import { courierDeliveries, courierLogin, courierSession, courierSessionToken, DEFAULT_COURIER_SESSION_SECONDS, type CourierAccount } from './couriers';
+import { courierDeliveries, courierLogin, courierSession, DEFAULT_COURIER_SESSION_SECONDS, type CourierAccount } from './couriers';
 import { recordCourierEvents, COURIER_EVENT_TYPES } from './events';
-import { DELIVERY_OUTCOMES, portalLogin, portalSession, portalSessionToken, statusQuery, type PortalUser, type StatusFilters, type StatusRow } from './portal';
+import { serverKeys } from './keys';
+import { DELIVERY_OUTCOMES, portalLogin, portalSession, statusQuery, type PortalUser, type StatusFilters, type StatusRow } from './portal';
+import { neutraliseCell } from '../documents/cells';
+import { clientFingerprint, revokeSessionToken, type LockoutNotifier, type SessionKind } from './sessions';
+import { signToken, verifyToken } from './tokens';
 
 /**
  * The tracking portal and the courier page: mobile-first HTML, French and English, every value escaped. n8n
  * serves webhook pages under a CSP sandbox without allow-same-origin (no cookies, no storage), so the session is
- * a signed, expiring token carried in hidden form fields; a page from another site cannot know it, which keeps
- * the forms CSRF-safe. Every answer says Referrer-Policy: no-referrer and is not cached.
+ * a signed token carried in hidden fields of POST forms only (never in an address); it names a session row in the
+ * ledger (sessions.ts: capped lifetime, idle timeout, revocation). Every POST form also carries a form token signed
+ * with the server's form key and bound to the session (or, on the login form, to the client's address and
+ * browser): a form posted from another site is refused (login CSRF included). Answers forbid framing, are not
+ * cached and send no referrer; a NUL byte or invalid UTF-8 gets a clear 400; a ledger failure a plain 503 page.
  */
 export interface PageRequest {
 	method?: string;
 	/** Form fields (application/x-www-form-urlencoded parsed) or JSON body. */
 	body?: Record<string, unknown>;
+	/** The address's query: only `lang` is read from it. */
 	query?: Record<string, unknown>;
+	/** Request headers (client address from the reverse proxy, User-Agent, Origin). */
+	headers?: Record<string, unknown>;
 }
 
 export interface PageResponse {
 	status: number;
 	headers: Record<string, string>;
 	body: string;
+	/** What went wrong on the server (for the operator's log; never sent to the client). */
+	failure?: string;
 }
 
 export interface PageOptions {
-	/** Signs the session tokens (at least 16 characters). */
-	tokenSecret: string;
 	/** Where the forms post back: the webhook's own URL (empty: the same address). */
 	actionUrl?: string;
-	/** Session lifetime in seconds (default 30 minutes; renewed on each page). */
+	/** Idle timeout in seconds (default 30 minutes portal, 2 hours courier page); the absolute cap is the server's. */
 	sessionSeconds?: number;
 	/** Database role for the portal's queries (row-level security as second line). */
 	dbRole?: string;
+	/** Tells the owner of an account locked after failed logins (e-mail). */
+	notify?: LockoutNotifier;
 	now?: Date;
 }
 
@@ -42,12 +54,16 @@ export function escapeHtml(value: unknown): string {
 	return String(value ?? '').replace(/[&<>"'`=]/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
-const HEADERS: Record<string, string> = {
+/** Headers of every page answer: no framing by any site, no caching, no referrer, no type sniffing. */
+export const PAGE_HEADERS: Record<string, string> = {
 	'Content-Type': 'text/html; charset=utf-8',
 	'Referrer-Policy': 'no-referrer',
 	'Cache-Control': 'no-store',
 	'X-Content-Type-Options': 'nosniff',
+	'X-Frame-Options': 'DENY',
+	'Content-Security-Policy': "frame-ancestors 'none'",
 };
+const HEADERS = PAGE_HEADERS;
 
 const T = {
 	fr: {
@@ -66,13 +82,15 @@ const T = {
 	},
 };
 
+/** A form field, from the POST body only: nothing is read from the address but the language. */
 function field(req: PageRequest, name: string): string {
-	const v = req.body?.[name] ?? req.query?.[name];
+	const v = req.body?.[name];
 	return typeof v === 'string' ? v.slice(0, 4 * 1024 * 1024) : Array.isArray(v) && typeof v[0] === 'string' ? String(v[0]) : '';
 }
 
 function langOf(req: PageRequest, user?: PortalUser): Lang {
-	const l = field(req, 'lang');
+	const q = req.query?.lang;
+	const l = field(req, 'lang') || (typeof q === 'string' ? q : '');
 	if (l === 'fr' || l === 'en') return l;
 	return user?.language ?? 'fr';
 }
@@ -105,14 +123,60 @@ function respond(body: string, status = 200, extra: Record<string, string> = {})
 	return { status, headers: { ...HEADERS, ...extra }, body };
 }
 
-async function session(ledger: Ledger, req: PageRequest, options: PageOptions): Promise<PortalUser | undefined> {
-	const token = field(req, 'session');
-	if (!token) return undefined;
-	return await portalSession(ledger, { token, tokenSecret: options.tokenSecret, now: options.now });
+// ---- Request checks, form tokens, sessions ----
+
+function headerOf(req: PageRequest, name: string): string {
+	for (const [k, v] of Object.entries(req.headers ?? {})) if (k.toLowerCase() === name) return Array.isArray(v) ? String(v[v.length - 1] ?? '') : typeof v === 'string' ? v : '';
+	return '';
 }
 
-function sessionToken(user: PortalUser, options: PageOptions): string {
-	return portalSessionToken(user, options.tokenSecret, options.sessionSeconds, options.now);
+/** The client's address as the reverse proxy in front of n8n reports it (X-Real-IP, else the last X-Forwarded-For hop). */
+export function clientAddress(req: PageRequest): string {
+	const real = headerOf(req, 'x-real-ip').trim();
+	if (real) return real.slice(0, 100);
+	const hops = headerOf(req, 'x-forwarded-for').split(',').map((h) => h.trim()).filter(Boolean);
+	return (hops[hops.length - 1] ?? '').slice(0, 100);
+}
+
+/** A NUL byte, a C0 control other than tab/line breaks, or U+FFFD (what invalid UTF-8 decodes to) anywhere in the request. */
+function badText(value: unknown, depth = 0): boolean {
+	if (typeof value === 'string') return /[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffd]/.test(value);
+	if (depth > 3 || value === null || typeof value !== 'object') return false;
+	for (const [k, v] of Object.entries(value as Record<string, unknown>)) if (badText(k) || badText(v, depth + 1)) return true;
+	return false;
+}
+
+const FORM_PURPOSE = 'page-form';
+const FORM_SECONDS = 4 * 3600;
+
+/** The form token of a page: bound to the session shown (or, before login, to the client's address and browser). */
+async function formToken(ledger: Ledger, req: PageRequest, sessionId: string, now?: Date): Promise<string> {
+	const [key] = await serverKeys(ledger, 'form');
+	return signToken({ s: sessionId, c: sessionId ? '' : clientFingerprint(clientAddress(req), headerOf(req, 'user-agent')), n: randomUUID().slice(0, 8) }, key, FORM_PURPOSE, FORM_SECONDS, now);
+}
+
+async function formTokenValid(ledger: Ledger, req: PageRequest, sessionId: string, now?: Date): Promise<boolean> {
+	const verdict = verifyToken<{ s?: unknown; c?: unknown }>(field(req, 'form'), await serverKeys(ledger, 'form'), FORM_PURPOSE, now);
+	if (!verdict.ok) return false;
+	if (sessionId) return verdict.payload.s === sessionId;
+	return verdict.payload.s === '' && verdict.payload.c === clientFingerprint(clientAddress(req), headerOf(req, 'user-agent'));
+}
+
+/** Puts the form token into every POST form of a page we built (no user value can open a form: all are escaped). */
+function guardForms(html: string, token: string): string {
+	return html.replace(/(<form\b[^>]*\bmethod="post"[^>]*>)/g, `$1${hidden('form', token)}`);
+}
+
+const PAGE_TEXT = {
+	badText: { en: 'The request contains a NUL byte or text that is not valid UTF-8; it was not read.', fr: "La requête contient un octet NUL ou du texte qui n'est pas de l'UTF-8 valide ; elle n'a pas été lue." },
+	sessionInUrl: { en: 'A session is never accepted in an address; it has been ended. Sign in again.', fr: "Une session n'est jamais acceptée dans une adresse ; elle a été fermée. Reconnectez-vous." },
+	forged: { en: 'This form has expired or did not come from this page; it was not applied. Sign in or try again from the page.', fr: "Ce formulaire a expiré ou ne vient pas de cette page ; il n'a pas été appliqué. Reconnectez-vous ou recommencez depuis la page." },
+	unavailable: { en: 'The service is unavailable for a moment; try again shortly.', fr: 'Le service est momentanément indisponible ; réessayez dans un instant.' },
+};
+
+function plainPage(lang: Lang, title: string, message: { en: string; fr: string }, status: number, failure?: string): PageResponse {
+	const r = respond(page(lang, title, `<h1>${escapeHtml(title)}</h1><p class="err" role="alert">${escapeHtml(message[lang])}</p>`), status);
+	return failure ? { ...r, failure } : r;
 }
 
 /** Runs `work`; a refusal of the core (wrong login, expired session) is returned, anything else is raised. */
@@ -124,14 +188,94 @@ async function attempt(work: () => Promise<void>): Promise<ReceivablesError | un
 	} catch (error) {
 		failure = error ?? new Error('unknown error');
 	}
-	if (failure instanceof ReceivablesError) return failure;
-	throw new ReceivablesError('PAGE_FAILED', `The page could not be served: ${failure instanceof Error ? failure.message : String(failure)}`, { hint: 'Check the ledger connection.', cause: failure });
+	if (failure instanceof ReceivablesError && failure.code !== 'PAGE_FAILED') return failure;
+	throw failure;
 }
 
 /** The part of a bilingual "English / Français" message in the page's language. */
 function said(error: ReceivablesError, lang: Lang): string {
 	const [en, fr] = error.message.split(' / ');
 	return lang === 'fr' ? fr ?? en : en;
+}
+
+export interface GatePass<U> {
+	user: U;
+	/** The session token, for the page's forms. */
+	session: string;
+	sessionId: string;
+	lang: Lang;
+	action: string;
+	/** Adds the form token to every POST form of the page. */
+	guard: (html: string) => Promise<string>;
+}
+
+/**
+ * What every page request goes through before any work: text checks (400), no session in the address (400, the
+ * session revoked), login (throttled) or session (checked in the ledger), logout (revoked), and the form token of
+ * every POST action. Returns the signed-in user, or the answer to send (login page, refusal).
+ */
+export async function pageGate<U extends { language: Lang }>(
+	ledger: Ledger,
+	req: PageRequest,
+	options: PageOptions & { kind: SessionKind; title: (lang: Lang) => string },
+	auth: {
+		login: (input: { login: string; secret: string; idleSeconds?: number; address?: string; notify?: LockoutNotifier; now?: Date }) => Promise<{ user: U; token: string; sessionId: string }>;
+		session: (token: string) => Promise<U & { sessionId: string }>;
+	},
+): Promise<{ pass: GatePass<U> } | { answer: PageResponse }> {
+	const actionUrl = options.actionUrl ?? '';
+	let lang = langOf(req);
+	const title = options.title(lang);
+	if (badText(req.body) || badText(req.query) || badText(req.headers)) return { answer: plainPage(lang, title, PAGE_TEXT.badText, 400) };
+	const loginPage = async (error?: string, status = 200) => respond(guardForms(loginForm(lang, title, actionUrl, error), await formToken(ledger, req, '', options.now)), status);
+	const inUrl = req.query?.session;
+	if (inUrl !== undefined && inUrl !== '') {
+		await revokeSessionToken(ledger, Array.isArray(inUrl) ? inUrl[0] : inUrl, options.kind, 'session sent in an address');
+		return { answer: respond(guardForms(loginForm(lang, title, actionUrl, PAGE_TEXT.sessionInUrl[lang]), await formToken(ledger, req, '', options.now)), 400) };
+	}
+	const action = field(req, 'action');
+	const given = field(req, 'session');
+	if (action === 'logout') {
+		if (given && (await formTokenValid(ledger, req, (await auth.session(given).catch(() => undefined))?.sessionId ?? '-', options.now))) await revokeSessionToken(ledger, given, options.kind, 'logout');
+		return { answer: await loginPage() };
+	}
+	let user: (U & { sessionId?: string }) | undefined;
+	let token = '';
+	let sessionId = '';
+	const refused = await attempt(async () => {
+		if (action === 'login') {
+			if (!(await formTokenValid(ledger, req, '', options.now))) throw new ReceivablesError('PAGE_FORM_INVALID', `${PAGE_TEXT.forged.en} / ${PAGE_TEXT.forged.fr}`);
+			const r = await auth.login({ login: field(req, 'login'), secret: field(req, 'secret'), idleSeconds: options.sessionSeconds, address: clientAddress(req) || undefined, notify: options.notify, now: options.now });
+			user = r.user;
+			token = r.token;
+			sessionId = r.sessionId;
+		} else if (given) {
+			const u = await auth.session(given);
+			user = u;
+			token = given;
+			sessionId = u.sessionId;
+			if (action && !(await formTokenValid(ledger, req, sessionId, options.now))) throw new ReceivablesError('PAGE_FORM_INVALID', `${PAGE_TEXT.forged.en} / ${PAGE_TEXT.forged.fr}`);
+		}
+	});
+	if (refused) {
+		const status = refused.code === 'PAGE_FORM_INVALID' ? 403 : refused.code === 'LOGIN_LOCKED' ? 429 : action === 'login' ? 401 : 200;
+		return { answer: await loginPage(said(refused, lang), status) };
+	}
+	if (!user) return { answer: await loginPage() };
+	if (!field(req, 'lang') && typeof req.query?.lang !== 'string') lang = user.language;
+	const form = await formToken(ledger, req, sessionId, options.now);
+	return { pass: { user, session: token, sessionId, lang, action, guard: async (html) => guardForms(html, form) } };
+}
+
+/** Runs a page handler; any failure that is not a refusal of the core becomes a plain 503 page (no database detail). */
+export async function servePage(req: PageRequest, title: (lang: Lang) => string, work: () => Promise<PageResponse>): Promise<PageResponse> {
+	try {
+		return await work();
+	} catch (error) {
+		const lang = langOf(req);
+		const detail = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+		return plainPage(lang, title(lang), PAGE_TEXT.unavailable, 503, detail);
+	}
 }
 
 function filtersFrom(req: PageRequest): StatusFilters {
@@ -147,8 +291,7 @@ function filtersFrom(req: PageRequest): StatusFilters {
 
 function csv(rows: StatusRow[]): string {
 	const cell = (v: unknown) => {
-		let s = String(v ?? '');
-		if (/^[=+\-@\t\r]/.test(s)) s = `'${s}`; // no formula injection in spreadsheets
+		const s = neutraliseCell(String(v ?? ''));
 		return /[",;\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 	};
 	const head = ['invoice', 'customer_code', 'customer', 'address', 'amount', 'currency', 'reception_date', 'payment_date', 'outcome', 'recipient', 'wave'];
@@ -157,45 +300,37 @@ function csv(rows: StatusRow[]): string {
 
 /** The tracking portal: login, search and filters, status per invoice within the user's accreditation, CSV export. */
 export async function handlePortalRequest(ledger: Ledger, req: PageRequest, options: PageOptions): Promise<PageResponse> {
-	const actionUrl = options.actionUrl ?? '';
-	let lang = langOf(req);
-	const action = field(req, 'action');
-	let user: PortalUser | undefined;
-	let token = '';
-	const refused = await attempt(async () => {
-		if (action === 'login') {
-			const r = await portalLogin(ledger, { login: field(req, 'login'), secret: field(req, 'secret'), tokenSecret: options.tokenSecret, ttlSeconds: options.sessionSeconds, now: options.now });
-			user = r.user;
-			token = r.token;
-		} else {
-			user = await session(ledger, req, options);
-			if (user) token = sessionToken(user, options);
+	const title = (l: Lang) => T[l].portal;
+	return await servePage(req, title, async () => {
+		const gate = await pageGate<PortalUser>(ledger, req, { ...options, kind: 'portal', title }, {
+			login: (input) => portalLogin(ledger, input),
+			session: (token) => portalSession(ledger, { token, now: options.now }),
+		});
+		if ('answer' in gate) return gate.answer;
+		const { user, session: token, lang, action, guard } = gate.pass;
+		const actionUrl = options.actionUrl ?? '';
+		const t = T[lang];
+		const filters = filtersFrom(req);
+		const rows = await statusQuery(ledger, { user, filters, limit: action === 'csv' ? 5000 : 200, dbRole: options.dbRole });
+		if (action === 'csv') {
+			return { status: 200, headers: { ...HEADERS, 'Content-Type': 'text/csv; charset=utf-8', 'Content-Disposition': 'attachment; filename="invoices.csv"' }, body: '\ufeff' + csv(rows) };
 		}
-	});
-	if (refused) return respond(loginForm(lang, T[lang].portal, actionUrl, said(refused, lang)), action === 'login' ? 401 : 200);
-	if (!user || action === 'logout') return respond(loginForm(lang, T[lang].portal, actionUrl));
-	if (!field(req, 'lang')) lang = user.language;
-	const t = T[lang];
-	const filters = filtersFrom(req);
-	const rows = await statusQuery(ledger, { user, filters, limit: action === 'csv' ? 5000 : 200, dbRole: options.dbRole });
-	if (action === 'csv') {
-		return { status: 200, headers: { 'Content-Type': 'text/csv; charset=utf-8', 'Content-Disposition': 'attachment; filename="invoices.csv"', 'Referrer-Policy': 'no-referrer', 'Cache-Control': 'no-store' }, body: '\ufeff' + csv(rows) };
-	}
-	const common = hidden('session', token) + hidden('lang', lang);
-	const options_ = ['', ...DELIVERY_OUTCOMES].map((s) => `<option value="${s}"${filters.status === s ? ' selected' : ''}>${escapeHtml(s ? t.outcomes[s] : t.any)}</option>`).join('');
-	const list = rows.length
-		? rows.map((r) => `<div class="card" data-invoice="${escapeHtml(r.invoiceNumber)}"><b>${escapeHtml(r.invoiceNumber)} — ${escapeHtml(r.customerName)}</b>
+		const common = hidden('session', token) + hidden('lang', lang);
+		const options_ = ['', ...DELIVERY_OUTCOMES].map((s) => `<option value="${s}"${filters.status === s ? ' selected' : ''}>${escapeHtml(s ? t.outcomes[s] : t.any)}</option>`).join('');
+		const list = rows.length
+			? rows.map((r) => `<div class="card" data-invoice="${escapeHtml(r.invoiceNumber)}"><b>${escapeHtml(r.invoiceNumber)} — ${escapeHtml(r.customerName)}</b>
 <span class="muted">${escapeHtml(r.address)}</span><br>${t.amount}: ${escapeHtml(r.amount)} ${escapeHtml(r.currency)} · ${t.outcome}: <strong class="outcome">${escapeHtml(t.outcomes[r.outcome] ?? r.outcome)}</strong>${r.recipientName ? ` (${escapeHtml(r.recipientName)})` : ''}<br>
 ${t.received}: ${escapeHtml(r.receptionDate ?? '—')} · ${t.paid}: ${escapeHtml(r.paymentDate ?? '—')}</div>`).join('\n')
-		: `<p>${t.none}</p>`;
-	return respond(page(lang, t.portal, `<h1>${t.portal}</h1><p class="muted">${t.hello} ${escapeHtml(user.name)} · ${t.level} ${user.level}</p>
+			: `<p>${t.none}</p>`;
+		return respond(await guard(page(lang, t.portal, `<h1>${t.portal}</h1><p class="muted">${t.hello} ${escapeHtml(user.name)} · ${t.level} ${user.level}</p>
 <form method="post" action="${escapeHtml(actionUrl)}">${common}${hidden('action', 'search')}<div class="row">
 <div><label for="customer">${t.customer}</label><input id="customer" name="customer" value="${escapeHtml(filters.customer ?? '')}"></div>
 <div><label for="invoiceNumber">${t.invoice}</label><input id="invoiceNumber" name="invoiceNumber" value="${escapeHtml(filters.invoiceNumber ?? '')}"></div>
 <div><label for="status">${t.outcome}</label><select id="status" name="status">${options_}</select></div></div><button type="submit">${t.search}</button></form>
 <p class="muted"><span id="count">${rows.length}</span> ${t.results}</p>${list}
 <form method="post" action="${escapeHtml(actionUrl)}">${common}${hidden('action', 'csv')}${hidden('customer', filters.customer ?? '')}${hidden('invoiceNumber', filters.invoiceNumber ?? '')}${hidden('status', filters.status ?? '')}<button type="submit">${t.export}</button></form>
-<form method="post" action="${escapeHtml(actionUrl)}">${hidden('action', 'logout')}${hidden('lang', lang)}<button class="link" type="submit">${t.logout}</button></form>`));
+<form method="post" action="${escapeHtml(actionUrl)}">${common}${hidden('action', 'logout')}<button class="link" type="submit">${t.logout}</button></form>`)));
+	});
 }
 
 const SIGNATURE_SCRIPT = `(function(){var c=document.getElementById('pad');if(!c)return;var x=c.getContext('2d'),d=false,used=false;function size(){var r=c.getBoundingClientRect();c.width=r.width;c.height=r.height;x.lineWidth=2;x.lineCap='round'}size();
@@ -213,53 +348,47 @@ document.getElementById('event').addEventListener('submit',function(){if(used)do
  * the invoices of the courier's own waves handed over to them. Each form carries a fresh event id, so sending it
  * twice records one event.
  */
-export async function handleCourierRequest(ledger: Ledger, req: PageRequest, options: PageOptions & { qrSecret: string }): Promise<PageResponse> {
-	const actionUrl = options.actionUrl ?? '';
-	const lang = langOf(req);
-	const t = T[lang];
-	const action = field(req, 'action');
-	const ttl = options.sessionSeconds ?? DEFAULT_COURIER_SESSION_SECONDS;
-	let courier: CourierAccount | undefined;
-	let token = '';
-	const refused = await attempt(async () => {
-		if (action === 'login') {
-			courier = (await courierLogin(ledger, { login: field(req, 'login'), secret: field(req, 'secret'), tokenSecret: options.tokenSecret, ttlSeconds: ttl, now: options.now })).courier;
-		} else {
-			const given = field(req, 'session');
-			if (given) courier = await courierSession(ledger, { token: given, tokenSecret: options.tokenSecret, now: options.now });
+export async function handleCourierRequest(ledger: Ledger, req: PageRequest, options: PageOptions): Promise<PageResponse> {
+	const title = (l: Lang) => T[l].courier;
+	return await servePage(req, title, async () => {
+		const gate = await pageGate<CourierAccount>(ledger, req, { ...options, kind: 'courier', title, sessionSeconds: options.sessionSeconds ?? DEFAULT_COURIER_SESSION_SECONDS }, {
+			login: async (input) => {
+				const r = await courierLogin(ledger, input);
+				return { user: r.courier, token: r.token, sessionId: r.sessionId };
+			},
+			session: (token) => courierSession(ledger, { token, now: options.now }),
+		});
+		if ('answer' in gate) return gate.answer;
+		const { user, session: token, lang, action, guard } = gate.pass;
+		const actionUrl = options.actionUrl ?? '';
+		const t = T[lang];
+		let notice = '';
+		let status = 200;
+		if (action === 'record') {
+			const code = field(req, 'code').trim();
+			const lat = field(req, 'latitude');
+			const lon = field(req, 'longitude');
+			const [result] = await recordCourierEvents(ledger, [{
+				eventId: field(req, 'eventId'),
+				type: field(req, 'type'),
+				courierCode: user.staffCode,
+				...(/^D[0-9a-z]+\./.test(code) ? { qrToken: code } : { invoiceNumber: code }),
+				occurredAt: field(req, 'occurredAt') || (options.now ?? new Date()).toISOString(),
+				recipientName: field(req, 'recipientName') || undefined,
+				signature: field(req, 'signature') || undefined,
+				photo: field(req, 'photo') || undefined,
+				...(lat && lon ? { latitude: Number(lat), longitude: Number(lon) } : {}),
+			}], { now: options.now, actor: `courier-page:${user.login}` });
+			if (result.ok) notice = `<p class="ok" role="status">${t.recorded}: ${escapeHtml(result.outcome.invoiceNumber)} — ${escapeHtml(t.outcomes[result.outcome.deliveryStatus] ?? result.outcome.deliveryStatus)}</p>`;
+			else {
+				const [en, fr] = result.message.split(' / ');
+				notice = `<p class="err" role="alert">${escapeHtml(lang === 'fr' ? fr ?? en : en)}</p>`;
+				status = 422;
+			}
 		}
-		if (courier) token = courierSessionToken(courier, options.tokenSecret, ttl, options.now);
-	});
-	if (refused) return respond(loginForm(lang, t.courier, actionUrl, said(refused, lang)), action === 'login' ? 401 : 200);
-	const user = courier;
-	if (!user || action === 'logout') return respond(loginForm(lang, t.courier, actionUrl));
-	let notice = '';
-	let status = 200;
-	if (action === 'record') {
-		const code = field(req, 'code').trim();
-		const lat = field(req, 'latitude');
-		const lon = field(req, 'longitude');
-		const [result] = await recordCourierEvents(ledger, [{
-			eventId: field(req, 'eventId'),
-			type: field(req, 'type'),
-			courierCode: user.staffCode ?? '',
-			...(/^D[0-9a-z]+\./.test(code) ? { qrToken: code } : { invoiceNumber: code }),
-			occurredAt: field(req, 'occurredAt') || (options.now ?? new Date()).toISOString(),
-			recipientName: field(req, 'recipientName') || undefined,
-			signature: field(req, 'signature') || undefined,
-			photo: field(req, 'photo') || undefined,
-			...(lat && lon ? { latitude: Number(lat), longitude: Number(lon) } : {}),
-		}], { qrSecret: options.qrSecret, now: options.now });
-		if (result.ok) notice = `<p class="ok" role="status">${t.recorded}: ${escapeHtml(result.outcome.invoiceNumber)} — ${escapeHtml(t.outcomes[result.outcome.deliveryStatus] ?? result.outcome.deliveryStatus)}</p>`;
-		else {
-			const [en, fr] = result.message.split(' / ');
-			notice = `<p class="err" role="alert">${escapeHtml(lang === 'fr' ? fr ?? en : en)}</p>`;
-			status = 422;
-		}
-	}
-	const deliveries = await courierDeliveries(ledger, user);
-	const types = COURIER_EVENT_TYPES.map((x) => `<option value="${x}"${x === 'delivered' ? ' selected' : ''}>${escapeHtml(t.outcomes[x])}</option>`).join('');
-	return respond(page(lang, t.courier, `<h1>${t.courier}</h1><p class="muted">${t.hello} ${escapeHtml(user.name)}</p>${notice}
+		const deliveries = await courierDeliveries(ledger, user);
+		const types = COURIER_EVENT_TYPES.map((x) => `<option value="${x}"${x === 'delivered' ? ' selected' : ''}>${escapeHtml(t.outcomes[x])}</option>`).join('');
+		return respond(await guard(page(lang, t.courier, `<h1>${t.courier}</h1><p class="muted">${t.hello} ${escapeHtml(user.name)}</p>${notice}
 <form id="event" method="post" action="${escapeHtml(actionUrl)}">${hidden('session', token)}${hidden('lang', lang)}${hidden('action', 'record')}${hidden('eventId', 'pg-' + randomUUID())}
 <input type="hidden" id="occurredAt" name="occurredAt"><input type="hidden" id="signature" name="signature"><input type="hidden" id="photo" name="photo"><input type="hidden" id="lat" name="latitude"><input type="hidden" id="lon" name="longitude">
 <label for="code">${t.scan}</label><input id="code" name="code" required autocomplete="off" inputmode="text">
@@ -270,7 +399,8 @@ export async function handleCourierRequest(ledger: Ledger, req: PageRequest, opt
 <button type="submit">${t.record}</button></form>
 <h2>${t.toDeliver}</h2>${deliveries.length ? deliveries.map((d) => `<div class="card" data-invoice="${escapeHtml(d.invoiceNumber)}"><b>${escapeHtml(d.invoiceNumber)} — ${escapeHtml(d.customerName)}</b>
 <span class="muted">${escapeHtml(d.address)}</span><br>${escapeHtml(d.waveCode)} · ${t.outcome}: <strong class="outcome">${escapeHtml(t.outcomes[d.status] ?? d.status)}</strong></div>`).join('\n') : `<p>${t.none}</p>`}
-<form method="post" action="${escapeHtml(actionUrl)}">${hidden('action', 'logout')}${hidden('lang', lang)}<button class="link" type="submit">${t.logout}</button></form>`, SIGNATURE_SCRIPT), status);
+<form method="post" action="${escapeHtml(actionUrl)}">${hidden('session', token)}${hidden('lang', lang)}${hidden('action', 'logout')}<button class="link" type="submit">${t.logout}</button></form>`, SIGNATURE_SCRIPT)), status);
+	});
 }
 
 /** The portal's form reading, login page and answer, shared with the receivables dashboard (core/reports). */

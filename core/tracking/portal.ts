@@ -3,7 +3,8 @@ import { ReceivablesError } from '../errors';
 import type { Ledger } from '../ledger';
 import { formatAmount } from '../money';
 import { parseCalendarDate } from '../time';
-import { hashSecret, signToken, verifySecret, verifyToken } from './tokens';
+import { assertLoginAllowed, checkSession, markLockoutNotified, openSession, recordLoginFailure, recordLoginSuccess, revokeSubjectSessions, type LockoutNotifier, type SessionKind } from './sessions';
+import { hashSecret, verifySecret } from './tokens';
 
 /**
  * Accreditation of the tracking portal:
@@ -36,6 +37,7 @@ interface UserRow {
 	session_version: number;
 	secret_hash: string | null;
 	active: boolean;
+	email: string | null;
 }
 
 function toUser(r: UserRow): PortalUser {
@@ -50,6 +52,8 @@ export interface PortalUserInput {
 	language?: 'fr' | 'en';
 	secret: string;
 	active?: boolean;
+	/** Where a lockout notice goes (default: the staff member's e-mail). */
+	email?: string | null;
 }
 
 /** A login as stored: trimmed, lower case, 2 to 80 letters, digits, . _ @ -. */
@@ -71,12 +75,13 @@ export async function savePortalUser(ledger: Ledger, input: PortalUserInput): Pr
 			if (!staff.rows[0]) throw new ReceivablesError('PORTAL_STAFF_UNKNOWN', `Unknown staff code ${input.staffCode} / Code collaborateur inconnu.`, { hint: 'Create the staff member first.' });
 		}
 		const row = await client.query<UserRow>(
-			`INSERT INTO portal_users (login, name, level, staff_code, language, secret_hash, active) VALUES ($1, $2, $3, $4, $5, $6, $7)
+			`INSERT INTO portal_users (login, name, level, staff_code, language, secret_hash, active, email) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
 			ON CONFLICT (login) DO UPDATE SET name = EXCLUDED.name, level = EXCLUDED.level, staff_code = EXCLUDED.staff_code, language = EXCLUDED.language,
-				secret_hash = EXCLUDED.secret_hash, active = EXCLUDED.active, session_version = portal_users.session_version + 1
+				secret_hash = EXCLUDED.secret_hash, active = EXCLUDED.active, email = coalesce(EXCLUDED.email, portal_users.email), session_version = portal_users.session_version + 1
 			RETURNING *`,
-			[login, input.name, input.level, input.staffCode ?? null, input.language ?? 'fr', hash, input.active ?? true],
+			[login, input.name, input.level, input.staffCode ?? null, input.language ?? 'fr', hash, input.active ?? true, input.email?.trim() || null],
 		);
+		await revokeSubjectSessions(client, 'portal', row.rows[0].id, input.active === false ? 'user disabled' : 'account changed');
 		return toUser(row.rows[0]);
 	});
 }
@@ -84,29 +89,74 @@ export async function savePortalUser(ledger: Ledger, input: PortalUserInput): Pr
 const LOGIN_REFUSED = () => new ReceivablesError('PORTAL_LOGIN_REFUSED', 'Login or secret is wrong / Identifiant ou mot de passe incorrect.', { hint: 'Check both, or ask finance to reset your secret.' });
 const SESSION_REFUSED = () => new ReceivablesError('PORTAL_SESSION_INVALID', 'Your session has expired; log in again / Votre session a expiré ; reconnectez-vous.', { hint: 'Sessions expire after a while of inactivity.' });
 
-/** Checks a login and secret (same answer and same work for an unknown login) and issues a session token. */
-export async function portalLogin(ledger: Ledger, input: { login: string; secret: string; tokenSecret: string; ttlSeconds?: number; now?: Date }): Promise<{ user: PortalUser; token: string }> {
-	const rows = await ledger.query<UserRow>('SELECT * FROM portal_users WHERE login = $1', [String(input.login ?? '').trim().toLowerCase()]);
-	const row = rows[0];
-	const ok = await verifySecret(String(input.secret ?? ''), row?.secret_hash);
-	if (!row || !ok || !row.active) throw LOGIN_REFUSED();
-	await ledger.query('UPDATE portal_users SET last_login_at = now() WHERE id = $1', [row.id]);
-	const user = toUser(row);
-	return { user, token: portalSessionToken(user, input.tokenSecret, input.ttlSeconds, input.now) };
+export interface LoginInput {
+	login: string;
+	secret: string;
+	/** Idle minutes of the session (clamped to the server's cap). */
+	idleSeconds?: number;
+	/** The client's address as the reverse proxy reports it (throttling per address). */
+	address?: string;
+	/** Tells the account's owner when their account gets locked (e-mail). */
+	notify?: LockoutNotifier;
+	now?: Date;
 }
 
-export function portalSessionToken(user: PortalUser, tokenSecret: string, ttlSeconds = DEFAULT_SESSION_SECONDS, now?: Date): string {
-	return signToken({ u: user.id, v: user.sessionVersion }, tokenSecret, 'portal-session', ttlSeconds, now);
+/**
+ * One login attempt, throttled per account and per client address: a locked account or address is refused before
+ * the secret is checked; a failure is counted, and the failure that locks an account tells its owner.
+ */
+export async function throttledLogin<R extends { id: string; session_version: number }>(
+	ledger: Ledger,
+	kind: SessionKind,
+	input: LoginInput,
+	check: () => Promise<{ row?: R; ok: boolean; owner?: { name: string; email: string | null; language: 'fr' | 'en' } }>,
+	refused: () => ReceivablesError,
+): Promise<{ row: R; token: string; sessionId: string }> {
+	const now = input.now ?? new Date();
+	const keys = { kind, login: String(input.login ?? ''), address: input.address };
+	await assertLoginAllowed(ledger, keys, now);
+	const verdict = await check();
+	if (!verdict.ok || !verdict.row) {
+		const locked = await recordLoginFailure(ledger, keys, now);
+		const account = locked.find((l) => l.scope === 'account');
+		if (account && verdict.owner?.email && input.notify) {
+			try {
+				await input.notify({ kind, login: keys.login.trim().toLowerCase(), name: verdict.owner.name, email: verdict.owner.email, language: verdict.owner.language, until: account.until, address: input.address });
+				await markLockoutNotified(ledger, keys);
+			} catch {
+				// The lockout holds even when the notice cannot be sent; notified_at stays empty.
+			}
+		}
+		throw refused();
+	}
+	await recordLoginSuccess(ledger, keys);
+	const session = await openSession(ledger, { kind, subjectId: verdict.row.id, subjectVersion: verdict.row.session_version, idleSeconds: input.idleSeconds ?? DEFAULT_SESSION_SECONDS, now });
+	return { row: verdict.row, token: session.token, sessionId: session.id };
 }
 
-/** The user a session token belongs to: refused when tampered, expired, the user disabled or its secret changed. */
-export async function portalSession(ledger: Ledger, input: { token: unknown; tokenSecret: string; now?: Date }): Promise<PortalUser> {
-	const verdict = verifyToken<{ u: string; v: number }>(input.token, input.tokenSecret, 'portal-session', input.now);
-	if (!verdict.ok || typeof verdict.payload.u !== 'string' || !/^\d{1,18}$/.test(verdict.payload.u)) throw SESSION_REFUSED();
-	const rows = await ledger.query<UserRow>('SELECT * FROM portal_users WHERE id = $1', [verdict.payload.u]);
+/** Checks a login and secret (same answer and same work for an unknown login), throttled, and opens a session. */
+export async function portalLogin(ledger: Ledger, input: LoginInput): Promise<{ user: PortalUser; token: string; sessionId: string }> {
+	const r = await throttledLogin<UserRow>(ledger, 'portal', input, async () => {
+		const rows = await ledger.query<UserRow & { staff_email: string | null }>(
+			'SELECT p.*, s.email AS staff_email FROM portal_users p LEFT JOIN staff s ON s.code = p.staff_code WHERE p.login = $1',
+			[String(input.login ?? '').trim().toLowerCase()],
+		);
+		const row = rows[0];
+		const ok = await verifySecret(String(input.secret ?? ''), row?.secret_hash);
+		return { row, ok: !!row && ok && row.active, owner: row ? { name: row.name, email: row.email ?? row.staff_email, language: row.language } : undefined };
+	}, LOGIN_REFUSED);
+	await ledger.query('UPDATE portal_users SET last_login_at = now() WHERE id = $1', [r.row.id]);
+	return { user: toUser(r.row), token: r.token, sessionId: r.sessionId };
+}
+
+/** The user a session token belongs to: refused when forged, expired, revoked, the user disabled or its secret changed. */
+export async function portalSession(ledger: Ledger, input: { token: unknown; now?: Date }): Promise<PortalUser & { sessionId: string }> {
+	const session = await checkSession(ledger, { token: input.token, kind: 'portal', now: input.now });
+	if (!session) throw SESSION_REFUSED();
+	const rows = await ledger.query<UserRow>('SELECT * FROM portal_users WHERE id = $1', [session.subjectId]);
 	const row = rows[0];
-	if (!row || !row.active || row.session_version !== verdict.payload.v) throw SESSION_REFUSED();
-	return toUser(row);
+	if (!row || !row.active || row.session_version !== session.subjectVersion) throw SESSION_REFUSED();
+	return { ...toUser(row), sessionId: session.id };
 }
 
 /**

@@ -4,6 +4,7 @@ import { signWebhookRequest } from '../intake';
 import { createTestLedger, dropTestLedger } from '../../test/helpers/db';
 import { markInvoicesEntered, planWaves, releaseWave } from '../distribution';
 import { courierDeliveries, courierLogin, courierSession, saveCourierAccount } from './couriers';
+import { enrolCourierDevice, revokeCourierDevice } from './devices';
 import { receiveCourierRequest, recordCourierEvents, type CourierEventInput } from './events';
 import { invoiceStatus, portalLogin, portalSession, savePortalUser, statusQuery } from './portal';
 import { deliveryToken, hashSecret, readDeliveryToken, signToken, verifySecret, verifyToken } from './tokens';
@@ -52,7 +53,7 @@ async function seedWave(ledger: Ledger): Promise<void> {
 	}
 	await planWaves(ledger, { runDate: '2026-03-31', maxPerCourierPerDay: 10, startDate: '2026-03-30', couriers: ['C1'] });
 	await markInvoicesEntered(ledger, { waveCode: 'W20260331-Z1-01' });
-	await releaseWave(ledger, { waveCode: 'W20260331-Z1-01' });
+	await releaseWave(ledger, { waveCode: 'W20260331-Z1-01', releasedAt: new Date('2026-03-30T06:00:00Z') });
 }
 
 describe('courier events', () => {
@@ -110,23 +111,31 @@ describe('courier events', () => {
 			ev({ latitude: 95, longitude: 0 }),
 		], { qrSecret: SECRET, now });
 		expect(results.map((r) => (r.ok ? 'ok' : r.code))).toEqual([
-			'EVENT_INVOICE_UNKNOWN', 'EVENT_COURIER_UNKNOWN', 'EVENT_COURIER_NOT_ASSIGNED', 'EVENT_TIME_FUTURE', 'EVENT_TIME_INVALID', 'EVENT_TIME_BEFORE_WAVE',
+			'EVENT_INVOICE_UNKNOWN', 'EVENT_COURIER_UNKNOWN', 'EVENT_INVOICE_UNKNOWN', 'EVENT_TIME_FUTURE', 'EVENT_TIME_INVALID', 'EVENT_TIME_BEFORE_WAVE',
 			'EVENT_RECIPIENT_MISSING', 'EVENT_IMAGE_TOO_LARGE', 'EVENT_IMAGE_INVALID', 'EVENT_TYPE_INVALID', 'QR_TOKEN_INVALID', 'EVENT_POSITION_INVALID',
 		]);
 		expect((await ledger.query<{ n: string }>(`SELECT count(*) AS n FROM courier_events`))[0].n).toBe(before);
 		expect((await ledger.query<{ n: string }>(`SELECT count(*) AS n FROM history`))[0].n).toBe(historyBefore);
 	});
 
-	it('takes signed requests only, once', async () => {
+	it('takes requests signed with a phone’s own key only, once', async () => {
+		await saveCourierAccount(ledger, { login: 'phone-c1', name: 'Courier', staffCode: 'C1', secret: 'courier phone secret' });
+		const phone = await enrolCourierDevice(ledger, { courierLogin: 'phone-c1', label: 'Samsung A15' });
 		const body = Buffer.from(JSON.stringify({ events: [ev({ eventId: 'evt-signed-1', type: 'absent', invoiceNumber: 'A-4', occurredAt: '2026-03-31T09:00:00Z' })] }));
 		const ts = Math.floor(now.getTime() / 1000);
-		const headers = { 'X-Receivables-Delivery': 'dl-1', 'X-Receivables-Signature': signWebhookRequest({ rawBody: body, secret: SECRET, deliveryId: 'dl-1', timestamp: ts }) };
-		expect(await receiveCourierRequest(ledger, { rawBody: Buffer.concat([body, Buffer.from(' ')]), headers }, { secret: SECRET, now })).toMatchObject({ httpStatus: 401, code: 'SIGNATURE_MISMATCH' });
-		expect(await receiveCourierRequest(ledger, { rawBody: body, headers }, { secret: SECRET, now: new Date(now.getTime() + 3600000) })).toMatchObject({ httpStatus: 401, code: 'SIGNATURE_STALE' });
+		const sign = (key: string, id = 'dl-1') => ({ 'X-Receivables-Device': phone.deviceId, 'X-Receivables-Delivery': id, 'X-Receivables-Signature': signWebhookRequest({ rawBody: body, secret: key, deliveryId: id, timestamp: ts }) });
+		const headers = sign(phone.key);
+		expect(await receiveCourierRequest(ledger, { rawBody: body, headers: sign(SECRET) }, { now })).toMatchObject({ httpStatus: 401, code: 'SIGNATURE_MISMATCH' });
+		expect(await receiveCourierRequest(ledger, { rawBody: Buffer.concat([body, Buffer.from(' ')]), headers }, { now })).toMatchObject({ httpStatus: 401, code: 'SIGNATURE_MISMATCH' });
+		expect(await receiveCourierRequest(ledger, { rawBody: body, headers }, { now: new Date(now.getTime() + 3600000) })).toMatchObject({ httpStatus: 401, code: 'SIGNATURE_STALE' });
+		expect(await receiveCourierRequest(ledger, { rawBody: body, headers: { ...headers, 'X-Receivables-Device': 'dev_unknown00' } }, { now })).toMatchObject({ httpStatus: 401, code: 'DEVICE_UNKNOWN' });
 		expect((await ledger.query(`SELECT 1 FROM courier_events WHERE event_id = 'evt-signed-1'`))).toHaveLength(0);
-		const ok = await receiveCourierRequest(ledger, { rawBody: body, headers }, { secret: SECRET, now });
+		const ok = await receiveCourierRequest(ledger, { rawBody: body, headers }, { now });
 		expect(ok).toMatchObject({ httpStatus: 200, code: 'OK', results: [{ ok: true, outcome: { deliveryStatus: 'absent' } }] });
-		expect(await receiveCourierRequest(ledger, { rawBody: body, headers }, { secret: SECRET, now })).toMatchObject({ httpStatus: 401, code: 'REPLAYED' });
+		expect(await receiveCourierRequest(ledger, { rawBody: body, headers }, { now })).toMatchObject({ httpStatus: 401, code: 'REPLAYED' });
+		// A lost phone: its key is revoked, and nothing it signs is taken any more.
+		await revokeCourierDevice(ledger, { deviceId: phone.deviceId });
+		expect(await receiveCourierRequest(ledger, { rawBody: body, headers: sign(phone.key, 'dl-2') }, { now })).toMatchObject({ httpStatus: 401, code: 'DEVICE_UNKNOWN' });
 	});
 	it('refuses events for a wave not handed over yet, or closed', async () => {
 		await ledger.query(`INSERT INTO invoices (number, customer_id, currency, total_excl_minor, total_incl_minor, payable_minor, open_minor, issue_date, due_date, content_hash)
@@ -155,16 +164,16 @@ describe('portal users and sessions', () => {
 		await savePortalUser(ledger, { login: 'Rep', name: 'Rep', level: 2, staffCode: 'R1', secret: 'long enough secret' });
 		const stored = await ledger.query<{ secret_hash: string }>(`SELECT secret_hash FROM portal_users`);
 		expect(stored[0].secret_hash).not.toContain('long enough');
-		const wrong = await portalLogin(ledger, { login: 'rep', secret: 'wrong secret!!', tokenSecret: SECRET }).catch((e: Error) => e.message);
-		const unknown = await portalLogin(ledger, { login: 'nobody', secret: 'long enough secret', tokenSecret: SECRET }).catch((e: Error) => e.message);
+		const wrong = await portalLogin(ledger, { login: 'rep', secret: 'wrong secret!!' }).catch((e: Error) => e.message);
+		const unknown = await portalLogin(ledger, { login: 'nobody', secret: 'long enough secret' }).catch((e: Error) => e.message);
 		expect(wrong).toBe(unknown);
-		const { token, user } = await portalLogin(ledger, { login: 'REP', secret: 'long enough secret', tokenSecret: SECRET });
-		expect(await portalSession(ledger, { token, tokenSecret: SECRET })).toMatchObject({ id: user.id, level: 2, staffCode: 'R1' });
-		await expect(portalSession(ledger, { token, tokenSecret: SECRET, now: new Date(Date.now() + 31 * 60000) })).rejects.toMatchObject({ code: 'PORTAL_SESSION_INVALID' });
-		await expect(portalSession(ledger, { token: token.slice(0, -2) + 'AA', tokenSecret: SECRET })).rejects.toMatchObject({ code: 'PORTAL_SESSION_INVALID' });
+		const { token, user } = await portalLogin(ledger, { login: 'REP', secret: 'long enough secret' });
+		expect(await portalSession(ledger, { token })).toMatchObject({ id: user.id, level: 2, staffCode: 'R1' });
+		await expect(portalSession(ledger, { token, now: new Date(Date.now() + 31 * 60000) })).rejects.toMatchObject({ code: 'PORTAL_SESSION_INVALID' });
+		await expect(portalSession(ledger, { token: token.slice(0, -2) + 'AA' })).rejects.toMatchObject({ code: 'PORTAL_SESSION_INVALID' });
 		// A new secret ends every session issued before.
 		await savePortalUser(ledger, { login: 'rep', name: 'Rep', level: 2, staffCode: 'R1', secret: 'another long secret' });
-		await expect(portalSession(ledger, { token, tokenSecret: SECRET })).rejects.toMatchObject({ code: 'PORTAL_SESSION_INVALID' });
+		await expect(portalSession(ledger, { token })).rejects.toMatchObject({ code: 'PORTAL_SESSION_INVALID' });
 		const rows = await statusQuery(ledger, { user, filters: {} });
 		expect(rows.map((r) => r.invoiceNumber).sort()).toEqual(['A-1', 'A-2', 'A-3', 'A-4']);
 		expect(rows[0]).toMatchObject({ customerName: 'Atlas', amount: '10.00', currency: 'MAD', outcome: 'entered' });
@@ -190,28 +199,28 @@ describe('courier accounts', () => {
 		expect(saved).toMatchObject({ kind: 'courier', login: 'moussa', staffCode: 'C1' });
 		expect((await ledger.query<{ secret_hash: string }>(`SELECT secret_hash FROM courier_accounts WHERE login = 'moussa'`))[0].secret_hash).toMatch(/^scrypt\$/);
 
-		const wrong = await courierLogin(ledger, { login: 'moussa', secret: 'not the secret', tokenSecret: SECRET }).catch((e: Error) => e.message);
-		const unknown = await courierLogin(ledger, { login: 'nobody', secret: 'courier one secret', tokenSecret: SECRET }).catch((e: Error) => e.message);
+		const wrong = await courierLogin(ledger, { login: 'moussa', secret: 'not the secret' }).catch((e: Error) => e.message);
+		const unknown = await courierLogin(ledger, { login: 'nobody', secret: 'courier one secret' }).catch((e: Error) => e.message);
 		expect(wrong).toBe(unknown);
-		const { courier, token } = await courierLogin(ledger, { login: 'MOUSSA', secret: 'courier one secret', tokenSecret: SECRET });
-		expect(await courierSession(ledger, { token, tokenSecret: SECRET })).toMatchObject({ id: courier.id, staffCode: 'C1' });
+		const { courier, token } = await courierLogin(ledger, { login: 'MOUSSA', secret: 'courier one secret' });
+		expect(await courierSession(ledger, { token })).toMatchObject({ id: courier.id, staffCode: 'C1' });
 		// A courier is no portal user: not their login, not their session.
-		await expect(portalLogin(ledger, { login: 'moussa', secret: 'courier one secret', tokenSecret: SECRET })).rejects.toMatchObject({ code: 'PORTAL_LOGIN_REFUSED' });
-		await expect(portalSession(ledger, { token, tokenSecret: SECRET })).rejects.toMatchObject({ code: 'PORTAL_SESSION_INVALID' });
+		await expect(portalLogin(ledger, { login: 'moussa', secret: 'courier one secret' })).rejects.toMatchObject({ code: 'PORTAL_LOGIN_REFUSED' });
+		await expect(portalSession(ledger, { token })).rejects.toMatchObject({ code: 'PORTAL_SESSION_INVALID' });
 		// ... and a portal session is no courier session.
 		await savePortalUser(ledger, { login: 'rep', name: 'Rep', level: 2, staffCode: 'R1', secret: 'rep long secret' });
-		const rep = await portalLogin(ledger, { login: 'rep', secret: 'rep long secret', tokenSecret: SECRET });
-		await expect(courierSession(ledger, { token: rep.token, tokenSecret: SECRET })).rejects.toMatchObject({ code: 'COURIER_SESSION_INVALID' });
+		const rep = await portalLogin(ledger, { login: 'rep', secret: 'rep long secret' });
+		await expect(courierSession(ledger, { token: rep.token })).rejects.toMatchObject({ code: 'COURIER_SESSION_INVALID' });
 
 		expect((await courierDeliveries(ledger, courier)).map((d) => d.invoiceNumber).sort()).toEqual(['A-1', 'A-2', 'A-3', 'A-4']);
-		const other = await courierLogin(ledger, { login: 'awa', secret: 'courier two secret', tokenSecret: SECRET });
+		const other = await courierLogin(ledger, { login: 'awa', secret: 'courier two secret' });
 		expect(await courierDeliveries(ledger, other.courier)).toEqual([]);
 
 		// A courier who leaves the role (or whose secret changes) is out at once.
 		await ledger.query(`UPDATE staff SET roles = '{}' WHERE code = 'C2'`);
-		await expect(courierSession(ledger, { token: other.token, tokenSecret: SECRET })).rejects.toMatchObject({ code: 'COURIER_SESSION_INVALID' });
-		await expect(courierLogin(ledger, { login: 'awa', secret: 'courier two secret', tokenSecret: SECRET })).rejects.toMatchObject({ code: 'COURIER_LOGIN_REFUSED' });
+		await expect(courierSession(ledger, { token: other.token })).rejects.toMatchObject({ code: 'COURIER_SESSION_INVALID' });
+		await expect(courierLogin(ledger, { login: 'awa', secret: 'courier two secret' })).rejects.toMatchObject({ code: 'COURIER_LOGIN_REFUSED' });
 		await saveCourierAccount(ledger, { login: 'moussa', name: 'Moussa', staffCode: 'C1', secret: 'a new courier secret' });
-		await expect(courierSession(ledger, { token, tokenSecret: SECRET })).rejects.toMatchObject({ code: 'COURIER_SESSION_INVALID' });
+		await expect(courierSession(ledger, { token })).rejects.toMatchObject({ code: 'COURIER_SESSION_INVALID' });
 	});
 });

@@ -38,8 +38,8 @@ export class ReceivablesReport implements INodeType {
 				testedBy: 'receivablesLedgerConnectionTest',
 				displayOptions: { show: { operation: ['agedBalance', 'dsoCei', 'daysLate', 'balanceCleaning', 'reminderResults', 'disputeAnalysis', 'distribution', 'pdfReport', 'dashboardPage'] } },
 			},
-			{ name: 'receivablesWebhookApi', required: true, testedBy: 'receivablesWebhookSecretTest', displayOptions: { show: { operation: ['dashboardPage'] } } },
 			{ name: 'receivablesSmtpApi', required: true, testedBy: 'receivablesSmtpConnectionTest', displayOptions: { show: { operation: ['emailReport'] } } },
+			{ name: 'receivablesSmtpApi', required: false, testedBy: 'receivablesSmtpConnectionTest', displayOptions: { show: { operation: ['dashboardPage'] } } },
 		],
 		properties: [
 			{

@@ -30,7 +30,6 @@ export class WavePlanner implements INodeType {
 		outputs: router.outputs,
 		credentials: [
 			{ name: 'receivablesLedgerApi', required: true, testedBy: 'receivablesLedgerConnectionTest', displayOptions: { hide: { operation: ['retroplanning'] } } },
-			{ name: 'receivablesWebhookApi', required: true, testedBy: 'receivablesWebhookSecretTest', displayOptions: { show: { operation: ['manifestPdf'] } } },
 		],
 		properties: [
 			{

@@ -97,6 +97,11 @@ describe('real n8n: a billing cycle planned, printed, delivered by phone and fol
 	let session: Record<string, string> = {};
 
 	const form = async (webhook: string, fields: Record<string, string>): Promise<{ status: number; html: string }> => {
+		// A login is posted as a browser posts it: with the form token of the login page it was shown.
+		if (fields.action === 'login' && !fields.form) {
+			const first = await fetch(`${n8n.url}/webhook/${webhook}`, { signal: AbortSignal.timeout(60_000) });
+			fields = { ...fields, form: hiddenField(await first.text(), 'form') };
+		}
 		const response = await fetch(`${n8n.url}/webhook/${webhook}`, {
 			method: 'POST',
 			headers: { 'content-type': 'application/x-www-form-urlencoded' },
@@ -105,11 +110,14 @@ describe('real n8n: a billing cycle planned, printed, delivered by phone and fol
 		});
 		return { status: response.status, html: await response.text() };
 	};
+	/** The courier's phone, enrolled with a key of its own. */
+	let phone = { deviceId: '', key: '' };
+	let qrKeys: Buffer[] = [];
 	const postEvents = async (events: unknown[], delivery: string): Promise<{ status: number; answer: { code: string; results?: Array<Record<string, unknown>> } }> => {
 		const raw = JSON.stringify({ events });
 		const response = await fetch(`${n8n.url}/webhook/receivables/courier-events`, {
 			method: 'POST',
-			headers: { 'content-type': 'application/json', 'x-receivables-delivery': delivery, 'x-receivables-signature': signWebhookRequest({ rawBody: raw, secret: SECRET, deliveryId: delivery }) },
+			headers: { 'content-type': 'application/json', 'x-receivables-device': phone.deviceId, 'x-receivables-delivery': delivery, 'x-receivables-signature': signWebhookRequest({ rawBody: raw, secret: phone.key, deliveryId: delivery }) },
 			body: raw,
 			signal: AbortSignal.timeout(60_000),
 		});
@@ -122,7 +130,7 @@ describe('real n8n: a billing cycle planned, printed, delivered by phone and fol
 	};
 
 	beforeAll(async () => {
-		// The webhook secret signs the phones' requests and the QR codes (one credential for both, as shipped).
+		// The webhook credential's secret is an integration's: it signs neither the phones' requests nor the QR codes.
 		instance = await prepareInstance('disttrack', { publish: [EVENTS_WORKFLOW, PORTAL_WORKFLOW, COURIER_WORKFLOW], webhookSecret: SECRET });
 		// The installed package's own core: the ledger schema, the company and its people, as finance sets them up.
 		// eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -152,6 +160,7 @@ describe('real n8n: a billing cycle planned, printed, delivered by phone and fol
 		await core.savePortalUser(ledger, { login: 'youssef', name: 'Youssef El Amrani', level: 2, staffCode: 'R1', secret: 'youssef secret 2', language: 'fr' });
 		await core.savePortalUser(ledger, { login: 'karim', name: 'Karim Benjelloun', level: 3, staffCode: 'H1', secret: 'karim secret 33', language: 'fr' });
 		await core.saveCourierAccount(ledger, { login: 'hassan', name: 'Hassan', staffCode: 'C1', secret: 'hassan courier 4', language: 'fr' });
+		phone = await core.enrolCourierDevice(ledger, { courierLogin: 'hassan', label: 'Hassan — phone' });
 		env = await instance.env();
 		n8n = await instance.start('main', env);
 		// The owner's session (n8n ties the auth cookie to the browser id it was issued for), to run the cycle.
@@ -206,10 +215,12 @@ describe('real n8n: a billing cycle planned, printed, delivered by phone and fol
 		writeFileSync(path.join(ARTIFACTS, `manifest-${waveCode}.pdf`), pdf);
 		const text = execFileSync('pdftotext', ['-layout', '-', '-'], { input: pdf, encoding: 'utf8' });
 		for (const words of [waveCode, 'E2E-A1', 'E2E-C1', 'Atlas Distribution', '12 rue Allal Ben Abdallah', 'Hassan Courier (C1)']) expect(text).toContain(words);
-		// The QR codes, read from the printed pages, name the wave's deliveries (signed with the webhook secret).
+		// The QR codes, read from the printed pages, name the wave's deliveries (signed with the ledger's own QR key).
 		qrTokens = qrCodesOf(pdf);
+		qrKeys = await core.serverKeys(ledger, 'qr');
+		expect(qrTokens.every((t) => core.readDeliveryToken(t, SECRET) === undefined)).toBe(true);
 		const deliveries = await ledger.query<{ id: string }>(`SELECT d.id FROM deliveries d JOIN waves w ON w.id = d.wave_id WHERE w.code = $1`, [waveCode]);
-		expect(qrTokens.map((t) => core.readDeliveryToken(t, SECRET)).sort()).toEqual(deliveries.map((d) => d.id).sort());
+		expect(qrTokens.map((t) => core.readDeliveryToken(t, qrKeys)).sort()).toEqual(deliveries.map((d) => d.id).sort());
 	}, 180_000);
 
 	test('the wave is handed over only once every invoice is entered; the courier phone posts signed events; a replay changes nothing', async () => {
@@ -217,14 +228,15 @@ describe('real n8n: a billing cycle planned, printed, delivered by phone and fol
 		await core.markInvoicesEntered(ledger, { waveCode });
 		// The desk hands the wave over today (planning may have put it on the next business day).
 		await ledger.query(`UPDATE waves SET planned_on = LEAST(planned_on, $2::date) WHERE code = $1`, [waveCode, today]);
-		await core.releaseWave(ledger, { waveCode });
+		// It left two hours ago: the phone's events below come after (events dated before the handover are refused).
+		await core.releaseWave(ledger, { waveCode, releasedAt: new Date(Date.now() - 2 * 3600_000) });
 
 		for (const webhook of ['receivables/courier-events', 'receivables/portal', 'receivables/courier']) {
 			await runtimeLibrary.waitForWebhook(n8n.url, webhook, { method: 'POST', timeoutMs: 120_000 });
 		}
 		// The phone sends what it scanned: the QR code printed beside each invoice.
 		const token = (number: string): string => {
-			const scanned = qrTokens.find((t) => core.readDeliveryToken(t, SECRET) === ids[number]);
+			const scanned = qrTokens.find((t) => core.readDeliveryToken(t, qrKeys) === ids[number]);
 			if (!scanned) throw new Error(`no QR code printed for ${number}`);
 			return scanned;
 		};
@@ -320,25 +332,26 @@ describe('real n8n: a billing cycle planned, printed, delivered by phone and fol
 		expect(cards(youssef)['E2E-A1']).toBe(delivered);
 		expect(youssef).not.toContain('Marjane');
 		// Another rep's invoice asked for by number: the same "no invoice" as a number that does not exist.
-		const asked = await form('receivables/portal', { action: 'search', session: hiddenField(youssef, 'session'), invoiceNumber: 'E2E-B1' });
-		const none = await form('receivables/portal', { action: 'search', session: hiddenField(youssef, 'session'), invoiceNumber: 'E2E-ZZ' });
+		const asked = await form('receivables/portal', { action: 'search', session: hiddenField(youssef, 'session'), form: hiddenField(youssef, 'form'), invoiceNumber: 'E2E-B1' });
+		const none = await form('receivables/portal', { action: 'search', session: hiddenField(youssef, 'session'), form: hiddenField(youssef, 'form'), invoiceNumber: 'E2E-ZZ' });
 		expect(cards(asked.html)).toEqual({});
-		expect(asked.html.replace(/name="session" value="[^"]*"/, '').replace(/E2E-B1/g, 'X')).toBe(none.html.replace(/name="session" value="[^"]*"/, '').replace(/E2E-ZZ/g, 'X'));
+		const bare = (html: string) => html.replace(/name="(session|form)" value="[^"]*"/g, '');
+		expect(bare(asked.html).replace(/E2E-B1/g, 'X')).toBe(bare(none.html).replace(/E2E-ZZ/g, 'X'));
 		// Level 3: the customers of Karim's reps (R1, R2), not R3's.
 		const karim = await login('karim', 'karim secret 33');
 		expect(Object.keys(cards(karim)).sort()).toEqual(['E2E-A1', 'E2E-A2', 'E2E-B1']);
 		expect(cards(karim)['E2E-B1']).toBe(delivered);
 		// The CSV export follows the same scope.
-		const csv = await form('receivables/portal', { action: 'csv', session: hiddenField(karim, 'session') });
+		const csv = await form('receivables/portal', { action: 'csv', session: hiddenField(karim, 'session'), form: hiddenField(karim, 'form') });
 		expect(csv.html).toContain('E2E-B1');
 		expect(csv.html).not.toContain('E2E-C1');
 		// The courier's account is refused like an unknown login, and its session does not open the lists.
 		const courierLogin = await form('receivables/portal', { action: 'login', login: 'hassan', secret: 'hassan courier 4' });
 		const unknown = await form('receivables/portal', { action: 'login', login: 'nobody', secret: 'hassan courier 4' });
 		expect(courierLogin.status).toBe(401);
-		expect(courierLogin.html).toBe(unknown.html);
+		expect(courierLogin.html.replace(/name="form" value="[^"]*"/g, '')).toBe(unknown.html.replace(/name="form" value="[^"]*"/g, ''));
 		const courierPage = await form('receivables/courier', { action: 'login', login: 'hassan', secret: 'hassan courier 4' });
-		const withCourierSession = await form('receivables/portal', { action: 'search', session: hiddenField(courierPage.html, 'session') });
+		const withCourierSession = await form('receivables/portal', { action: 'search', session: hiddenField(courierPage.html, 'session'), form: hiddenField(courierPage.html, 'form') });
 		expect(withCourierSession.html).toContain('name="secret"');
 		expect(cards(withCourierSession.html)).toEqual({});
 	}, 180_000);

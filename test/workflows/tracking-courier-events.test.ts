@@ -1,33 +1,36 @@
 import path from 'node:path';
-import { markInvoicesEntered, planWaves, releaseWave, signWebhookRequest, type Ledger } from '../../core';
+import { enrolCourierDevice, markInvoicesEntered, planWaves, releaseWave, saveCourierAccount, signWebhookRequest, type Ledger } from '../../core';
 import { createTestLedger, dropTestLedger, ledgerCredentialData } from '../helpers/db';
 import { closeEngine, loadWorkflow, PACKAGE_ROOT, rawWebhookItem, runWorkflow } from '../helpers/engine';
 import { seedDistribution } from './distribution-helpers';
 
-const SECRET = 'courier_workflow_secret_0123456789';
 const WORKFLOW = loadWorkflow(path.join(PACKAGE_ROOT, 'workflows', 'tracking-courier-events.json'));
 
 describe('workflow: Tracking: courier events webhook (signed) → proof of delivery', () => {
 	let ledger: Ledger;
 	let credentials: Record<string, Record<string, string | number>>;
+	/** The courier's phone, enrolled with its own key (kept in the ledger, never in a credential or an item). */
+	let phone = { deviceId: '', key: '' };
 	beforeAll(async () => {
 		ledger = await createTestLedger();
-		credentials = { receivablesLedgerApi: ledgerCredentialData(ledger.schema), receivablesWebhookApi: { secret: SECRET, previousSecret: '' } };
+		credentials = { receivablesLedgerApi: ledgerCredentialData(ledger.schema) };
 		await seedDistribution(ledger);
 		const plan = await planWaves(ledger, { runDate: '2026-03-31', startDate: '2026-03-30', maxPerCourierPerDay: 10 });
 		for (const w of plan.waves) {
 			await markInvoicesEntered(ledger, { waveCode: w.code });
-			await releaseWave(ledger, { waveCode: w.code });
+			await releaseWave(ledger, { waveCode: w.code, releasedAt: new Date(Date.now() - 3600_000) });
 		}
+		await saveCourierAccount(ledger, { login: 'youssef', name: 'Youssef', staffCode: 'C1', secret: 'courier one secret' });
+		phone = await enrolCourierDevice(ledger, { courierLogin: 'youssef', label: 'Youssef — phone' });
 	});
 	afterAll(async () => {
 		await closeEngine();
 		await dropTestLedger(ledger);
 	});
 
-	const post = (body: unknown, delivery: string, secret = SECRET) => {
+	const post = (body: unknown, delivery: string, secret = phone.key) => {
 		const raw = JSON.stringify(body);
-		return runWorkflow(WORKFLOW, { triggerItems: [rawWebhookItem(raw, { headers: { 'x-receivables-delivery': delivery, 'x-receivables-signature': signWebhookRequest({ rawBody: raw, secret, deliveryId: delivery }) } })], credentials });
+		return runWorkflow(WORKFLOW, { triggerItems: [rawWebhookItem(raw, { headers: { 'x-receivables-device': phone.deviceId, 'x-receivables-delivery': delivery, 'x-receivables-signature': signWebhookRequest({ rawBody: raw, secret, deliveryId: delivery }) } })], credentials });
 	};
 
 	test('records a signed delivery (reception date, due date from reception), answers 200; refuses forged and replayed requests with 401', async () => {

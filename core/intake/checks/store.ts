@@ -26,7 +26,7 @@ export interface ParsedOutcome {
 	/** Every anomaly: the blocking ones say why it was rejected, the others ride along as warnings. */
 	anomalies: Anomaly[];
 	/** A ledger refusal that is not an anomaly (a database constraint). */
-	error?: { code: string; message: string; hint?: string };
+	error?: { code: string; message: string; hint?: string; messageFr?: string; hintFr?: string };
 }
 
 /** Unknown customers are created with what the invoice says about its buyer (name, SIREN, VAT number, e-mail, address). */

@@ -9,7 +9,6 @@ import { sampleOverview } from '../charts/sample';
 import { handleDashboardRequest } from './handler';
 import { renderDashboardHtml } from './page';
 
-const SECRET = 'dashboard-test-token-secret-0123456789';
 const ARTIFACTS = path.join(__dirname, '..', '..', '..', 'test-artifacts', 'reports');
 const AS_OF = '2026-03-31';
 
@@ -67,7 +66,9 @@ describe('dashboard page', () => {
 		afterAll(async () => {
 			await dropTestLedger(ledger);
 		});
-		const serve = (body: Record<string, string>): Promise<PageResponse> => handleDashboardRequest(ledger, { method: 'POST', body }, { tokenSecret: SECRET, company: 'Demo SA', overview: { asOf: AS_OF } });
+		const serve = (body: Record<string, string>): Promise<PageResponse> => handleDashboardRequest(ledger, { method: 'POST', body }, { company: 'Demo SA', overview: { asOf: AS_OF } });
+		const form = (html: string) => /name="form" value="([^"]+)"/.exec(html)?.[1] ?? '';
+		const signIn = async (login: string, secret: string) => serve({ action: 'login', login, secret, form: form((await serve({})).body) });
 
 		it('asks for a login, refuses a wrong one like an unknown one, and scopes the figures to the accreditation', async () => {
 			const first = await serve({});
@@ -75,12 +76,13 @@ describe('dashboard page', () => {
 			expect(first.headers['Referrer-Policy']).toBe('no-referrer');
 			expect(first.body).toContain('name="secret"');
 			expect(first.body).toContain('Tableau de bord des encaissements');
-			const wrong = await serve({ action: 'login', login: 'rep1', secret: 'not the secret' });
-			const unknown = await serve({ action: 'login', login: 'nobody', secret: 'not the secret' });
+			const wrong = await signIn('rep1', 'not the secret');
+			const unknown = await signIn('nobody', 'not the secret');
 			expect(wrong.status).toBe(401);
-			expect(wrong.body.replace(/\s+/g, ' ')).toBe(unknown.body.replace(/\s+/g, ' '));
+			const same = (html: string) => html.replace(/name="form" value="[^"]+"/g, '').replace(/\s+/g, ' ');
+			expect(same(wrong.body)).toBe(same(unknown.body));
 
-			const rep = await serve({ action: 'login', login: 'rep1', secret: 'rep one secret' });
+			const rep = await signIn('rep1', 'rep one secret');
 			expect(rep.status).toBe(200);
 			expect(rep.body).toContain('Atlas &#60;script&#62;alert(1)&#60;/script&#62; &#38; Fils');
 			expect(rep.body).toContain('Boulangerie du Port');
@@ -90,14 +92,16 @@ describe('dashboard page', () => {
 			expect(rep.body.replace(/[\u202f\u00a0]/g, ' ')).toContain('2 450,00 €');
 			const session = /name="session" value="([^"]+)"/.exec(rep.body)?.[1] ?? '';
 			expect(session).not.toBe('');
-			const english = await serve({ action: 'dashboard', session, lang: 'en' });
+			const english = await serve({ action: 'dashboard', session, form: form(rep.body), lang: 'en' });
 			expect(english.body).toContain('€2,450.00');
 			expect(english.body).toContain('Accreditation 2 — Rep One: own customers');
-			const out = await serve({ action: 'logout', session });
+			const out = await serve({ action: 'logout', session, form: form(english.body) });
 			expect(out.body).toContain('name="secret"');
+			// Logged out means revoked: the same session no longer opens the dashboard.
+			expect((await serve({ action: 'dashboard', session, form: form(english.body) })).body).toContain('name="secret"');
 			expect((await serve({ action: 'dashboard', session: session + 'x' })).body).toContain('name="secret"');
 
-			const all = await serve({ action: 'login', login: 'direction', secret: 'direction secret' });
+			const all = await signIn('direction', 'direction secret');
 			expect(all.body).toContain('Secret Customer');
 			expect(all.body).toContain('€12,350.00');
 		});
@@ -109,7 +113,7 @@ describe('dashboard page', () => {
 			const server = await servePages(
 				(req) => req.url.startsWith('/sample')
 					? Promise.resolve({ status: 200, headers: { 'Content-Type': 'text/html; charset=utf-8' }, body: sample })
-					: handleDashboardRequest(ledger, { method: req.method, body: req.body }, { tokenSecret: SECRET, company: 'Demo SA', overview: { asOf: AS_OF } }),
+					: handleDashboardRequest(ledger, { method: req.method, body: req.body }, { company: 'Demo SA', overview: { asOf: AS_OF } }),
 				// the sandbox n8n puts webhook pages in: no script would run anyway, and nothing may need one
 				{ 'Content-Security-Policy': "sandbox allow-forms; default-src 'none'; style-src 'unsafe-inline'; form-action 'self'" },
 			);

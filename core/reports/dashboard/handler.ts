@@ -1,7 +1,6 @@
-import { ReceivablesError } from '../../errors';
 import type { Ledger } from '../../ledger';
-import { inLanguage, pageField, pageResponse, portalLoginPage, type PageOptions, type PageRequest, type PageResponse } from '../../tracking/pages';
-import { portalLogin, portalSession, portalSessionToken, type PortalUser } from '../../tracking/portal';
+import { PAGE_HEADERS, pageGate, servePage, type PageOptions, type PageRequest, type PageResponse } from '../../tracking/pages';
+import { portalLogin, portalSession, type PortalUser } from '../../tracking/portal';
 import { receivablesOverview } from '../overview';
 import type { ReceivablesOverviewOptions } from '../types';
 import { dashboardTitle, renderDashboardHtml } from './page';
@@ -19,29 +18,15 @@ export interface DashboardPageOptions extends PageOptions {
  * level 1 everything, level 2 a sales rep's customers, level 3 a group head's reps' customers.
  */
 export async function handleDashboardRequest(ledger: Ledger, req: PageRequest, options: DashboardPageOptions): Promise<PageResponse> {
-	const actionUrl = options.actionUrl ?? '';
-	const action = pageField(req, 'action');
-	const asked = pageField(req, 'lang');
-	let lang: 'fr' | 'en' = asked === 'en' || asked === 'fr' ? asked : 'fr';
-	let user: PortalUser | undefined;
-	let token = '';
-	try {
-		if (action === 'login') {
-			const r = await portalLogin(ledger, { login: pageField(req, 'login'), secret: pageField(req, 'secret'), tokenSecret: options.tokenSecret, ttlSeconds: options.sessionSeconds, now: options.now });
-			user = r.user;
-			token = r.token;
-		} else if (pageField(req, 'session') && action !== 'logout') {
-			user = await portalSession(ledger, { token: pageField(req, 'session'), tokenSecret: options.tokenSecret, now: options.now });
-			token = portalSessionToken(user, options.tokenSecret, options.sessionSeconds, options.now);
-		}
-	} catch (error) {
-		// A refusal of the core (wrong login, expired session) is answered on the login page; anything else is raised.
-		const refused = error instanceof ReceivablesError ? error : new ReceivablesError('PAGE_FAILED', `The page could not be served: ${error instanceof Error ? error.message : String(error)}`, { hint: 'Check the ledger connection.', cause: error });
-		if (refused.code === 'PAGE_FAILED') throw refused;
-		return pageResponse(portalLoginPage(lang, dashboardTitle(lang), actionUrl, inLanguage(refused, lang)), action === 'login' ? 401 : 200);
-	}
-	if (!user) return pageResponse(portalLoginPage(lang, dashboardTitle(lang), actionUrl));
-	if (!asked) lang = user.language;
-	const overview = await receivablesOverview(ledger, { ...options.overview, scope: { level: user.level, staffCode: user.staffCode } });
-	return pageResponse(renderDashboardHtml(overview, user, { language: lang, company: options.company, session: token, actionUrl }));
+	return await servePage(req, dashboardTitle, async () => {
+		const gate = await pageGate<PortalUser>(ledger, req, { ...options, kind: 'portal', title: dashboardTitle }, {
+			login: (input) => portalLogin(ledger, input),
+			session: (token) => portalSession(ledger, { token, now: options.now }),
+		});
+		if ('answer' in gate) return gate.answer;
+		const { user, session, lang, guard } = gate.pass;
+		const overview = await receivablesOverview(ledger, { ...options.overview, scope: { level: user.level, staffCode: user.staffCode } });
+		const html = renderDashboardHtml(overview, user, { language: lang, company: options.company, session, actionUrl: options.actionUrl ?? '' });
+		return { status: 200, headers: { ...PAGE_HEADERS }, body: await guard(html) };
+	});
 }

@@ -5,12 +5,10 @@ import { getLedger } from '../../shared/transport/ledger';
 import { bilingual, itemError } from '../../shared/errors';
 import { eachItem } from '../../shared/operation';
 
-export const WEBHOOK_CREDENTIAL = 'receivablesWebhookApi';
-
 const properties: INodeProperties[] = [
 	{
 		displayName:
-			'Put this after a Webhook node (POST, Raw Body on, Respond: Using \'Respond to Webhook\' Node). Requests from the couriers\' phones are signed like Invoice Intake\'s (X-Receivables-Signature, X-Receivables-Delivery) with the secret of the Receivables Webhook credential; that secret also signs the QR codes of the manifests. Answer with httpStatus and response.',
+			'Put this after a Webhook node (POST, Raw Body on, Respond: Using \'Respond to Webhook\' Node). Each courier phone has its own key (enrolled per phone, revocable alone): it names itself in X-Receivables-Device and signs like Invoice Intake\'s senders (X-Receivables-Signature, X-Receivables-Delivery). Answer with httpStatus and response. Set the workflow not to save executions: the Webhook node\'s output holds the photos, signatures and positions.',
 		name: 'eventNotice',
 		type: 'notice',
 		default: '',
@@ -36,14 +34,12 @@ export const description = updateDisplayOptions({ show: { operation: ['recordEve
 export const operation = eachItem({
 	outputs: [
 		{ name: 'Recorded', meaning: "A signed request accepted: the response for the courier's phone, with each event's outcome" },
-		{ name: 'Refused', meaning: 'A request refused (bad signature, too old, too large): the HTTP status and the response to send back' },
+		{ name: 'Refused', meaning: 'A request refused (unsigned, replayed, malformed): the HTTP status and the response to send back' },
 	],
 	setup: async function () {
-		const credential = await this.getCredentials(WEBHOOK_CREDENTIAL);
-		const secret = [credential.secret, credential.previousSecret].filter((s): s is string => typeof s === 'string' && s.length > 0);
-		return { ledger: await getLedger(this), secret };
+		return await getLedger(this);
 	},
-	async item(i, item, { ledger, secret }: { ledger: Ledger; secret: string[] }) {
+	async item(i, item, ledger: Ledger) {
 		const property = this.getNodeParameter('rawBodyProperty', i, 'data') as string;
 		const options = this.getNodeParameter('eventOptions', i, {}) as IDataObject;
 		if (!item.binary?.[property]) {
@@ -57,8 +53,6 @@ export const operation = eachItem({
 		const rawBody = await this.helpers.getBinaryDataBuffer(i, property);
 		const headers = (item.json.headers ?? {}) as Record<string, unknown>;
 		const result = await receiveCourierRequest(ledger, { rawBody, headers }, {
-			secret,
-			qrSecret: secret[0],
 			toleranceSeconds: Number(options.toleranceSeconds) || DEFAULT_SIGNATURE_TOLERANCE_SECONDS,
 			maxPhotoBytes: Math.round((Number(options.maxPhotoKb) || 2048) * 1024),
 			maxSignatureBytes: Math.round((Number(options.maxSignatureKb) || 200) * 1024),

@@ -43,7 +43,7 @@ const properties: INodeProperties[] = [
 		options: [
 			{ displayName: 'Actor', name: 'actor', type: 'string', default: '', description: 'Who opens it (user, workflow)' },
 			{ displayName: 'Amount', name: 'amount', type: 'string', default: '', description: 'Disputed amount (decimal). Empty: the open amount of the invoices.' },
-			{ displayName: 'As Of', name: 'asOf', type: 'string', default: '', placeholder: '2026-03-31', description: 'Opening day, for the due date. Empty: today.' },
+			{ displayName: 'As Of', name: 'asOf', type: 'string', default: '', placeholder: '2026-03-31', description: 'Day the dispute was opened (YYYY-MM-DD, not in the future): reports as of that day and later count it, and its due date follows. Empty: today.' },
 			{ displayName: 'Currency', name: 'currency', type: 'string', default: '', placeholder: 'EUR' },
 			{ displayName: 'Evidence', name: 'evidence', type: 'string', default: '={{ $json.classification?.evidence }}', description: 'The customer\'s words' },
 			{ displayName: 'Owner', name: 'owner', type: 'string', default: '', description: 'A person or team instead of the routing by category' },
@@ -86,6 +86,7 @@ export const operation = eachItem({
 			sourceRef: options.sourceRef ? String(options.sourceRef) : null,
 			owner: options.owner ? String(options.owner) : null,
 			asOf: options.asOf ? String(options.asOf) : undefined,
+			zone: this.getTimezone(),
 			actor: options.actor ? String(options.actor) : undefined,
 			language: classification.language === 'fr' || classification.language === 'en' ? classification.language : null,
 			confidence: typeof classification.confidence === 'number' ? classification.confidence : null,

@@ -39,6 +39,7 @@ const properties: INodeProperties[] = [
 		default: {},
 		options: [
 			{ displayName: 'Actor', name: 'actor', type: 'string', default: '' },
+			{ displayName: 'Resolved On', name: 'asOf', type: 'string', default: '', placeholder: '2026-03-31', description: 'Day the dispute was resolved (YYYY-MM-DD, not before it was opened, not in the future). Empty: today.' },
 			{
 				displayName: 'Customer Was Right',
 				name: 'justified',
@@ -77,6 +78,8 @@ export const operation = eachItem({
 			justified: options.justified === 'yes' ? true : options.justified === 'no' ? false : undefined,
 			note: options.note ? String(options.note) : null,
 			actor: options.actor ? String(options.actor) : undefined,
+			asOf: options.asOf ? String(options.asOf) : undefined,
+			zone: this.getTimezone(),
 		});
 		return { json: { ...result } as IDataObject };
 	},

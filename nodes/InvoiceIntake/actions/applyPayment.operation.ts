@@ -62,11 +62,12 @@ const properties: INodeProperties[] = [
 				description: "Whether invoices of another customer than the payment's may be paid (a group paying for a subsidiary)",
 			},
 			{
-				displayName: 'Decision ID',
-				name: 'decisionId',
+				displayName: 'Applied On',
+				name: 'appliedOn',
 				type: 'string',
 				default: '',
-				description: 'Identifies this decision (e.g. the ID of the form sent): sent twice, it is applied once. Default: derived from the payment and the invoices.',
+				placeholder: '2026-03-31',
+				description: 'Day the allocation takes effect in the balance (YYYY-MM-DD, not before the payment was received, not in the future). Empty: the value date when settled the day the payment was recorded, else today.',
 			},
 			{
 				displayName: 'Decided By',
@@ -74,6 +75,13 @@ const properties: INodeProperties[] = [
 				type: 'string',
 				default: '',
 				description: 'Who decided, kept in the history',
+			},
+			{
+				displayName: 'Decision ID',
+				name: 'decisionId',
+				type: 'string',
+				default: '',
+				description: 'Identifies this decision (e.g. the ID of the form sent): sent twice, it is applied once. Default: derived from the payment and the invoices.',
 			},
 			{
 				displayName: 'Note',
@@ -110,6 +118,8 @@ export const operation = eachItem({
 			decisionId: (options.decisionId as string) || undefined,
 			note: (options.note as string) || undefined,
 			actor: (options.actor as string) || `n8n:${this.getWorkflow().id ?? 'workflow'}`,
+			appliedOn: options.appliedOn ? String(options.appliedOn).trim() : undefined,
+			zone: this.getTimezone(),
 		});
 		return [
 			accepted(i, { paymentId: result.paymentId, source, externalRef: ref, decisionId: result.decisionId, alreadyApplied: result.alreadyApplied, ...allocationJson(result) }),

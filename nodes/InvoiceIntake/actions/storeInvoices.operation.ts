@@ -65,6 +65,14 @@ const properties: INodeProperties[] = [
 				default: 'EUR',
 			},
 			{
+				displayName: 'Revisions Take Effect On',
+				name: 'effectiveOn',
+				type: 'string',
+				default: '',
+				placeholder: '2026-03-31',
+				description: 'Day a changed invoice (a revision) takes effect: reports as of earlier dates show it as it stood then (YYYY-MM-DD, not in the future, not before its previous revision). Empty: today.',
+			},
+			{
 				displayName: 'Batch Size',
 				name: 'batchSize',
 				type: 'number',
@@ -114,6 +122,8 @@ async function storeInvoiceItems(this: IExecuteFunctions, items: INodeExecutionD
 	const storeOptions = {
 		createMissingCustomers: options.createMissingCustomers === true,
 		batchSize,
+		effectiveOn: options.effectiveOn ? String(options.effectiveOn).trim() : undefined,
+		zone: this.getTimezone(),
 		actor: `n8n:${this.getWorkflow().id ?? 'workflow'}`,
 	};
 	let ledger: Awaited<ReturnType<typeof getLedger>> | undefined;
@@ -123,7 +133,7 @@ async function storeInvoiceItems(this: IExecuteFunctions, items: INodeExecutionD
 		for (const outcome of outcomes) {
 			const { item, invoice } = valid[outcome.index];
 			if (outcome.status === 'rejected') {
-				outputs.push(rejected(item, items[item].json, { error: outcome.error?.message ?? 'rejected', code: outcome.error?.code, hint: outcome.error?.hint }));
+				outputs.push(rejected(item, items[item].json, { error: outcome.error?.message ?? 'rejected', errorFr: outcome.error?.messageFr, code: outcome.error?.code, hint: outcome.error?.hint, hintFr: outcome.error?.hintFr }));
 			} else {
 				// The outcome is added to the invoice's JSON rather than spread with it into a new object: at 100k
 				// items the spread cost more than the rest of this loop (same keys, same order).

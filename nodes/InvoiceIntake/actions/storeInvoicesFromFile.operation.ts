@@ -265,7 +265,7 @@ async function storeFileItems(this: IExecuteFunctions, items: INodeExecutionData
 			if (outcome.status === 'rejected') {
 				if (summary) summary.rejected++;
 				const error = outcome.error
-					? { error: outcome.error.message, code: outcome.error.code, hint: outcome.error.hint, anomalies: outcome.anomalies as unknown as IDataObject[] }
+					? { error: outcome.error.message, errorFr: outcome.error.messageFr, code: outcome.error.code, hint: outcome.error.hint, hintFr: outcome.error.hintFr, anomalies: outcome.anomalies as unknown as IDataObject[] }
 					: anomalyError(outcome.anomalies);
 				outputs.push(rejected(item, items[item].json, { ...error, ...where, invoice: invoiceJson(outcome) }));
 				return;

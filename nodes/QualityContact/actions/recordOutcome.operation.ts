@@ -69,7 +69,7 @@ const properties: INodeProperties[] = [
 			{ displayName: 'Answer: Conform', name: 'conform', type: 'boolean', default: true },
 			{ displayName: 'Answer: Paid at Due Date', name: 'payAtDue', type: 'boolean', default: true },
 			{ displayName: 'Answer: Received', name: 'received', type: 'boolean', default: true },
-			{ displayName: 'Call Day', name: 'asOf', type: 'string', default: '', description: 'YYYY-MM-DD. Empty: today.' },
+			{ displayName: 'Call Day', name: 'asOf', type: 'string', default: '', description: 'Day of the call (YYYY-MM-DD, not in the future): the promises and dispute it records take effect that day in the reports. Empty: today.' },
 			{
 				displayName: 'Channel',
 				name: 'channel',

@@ -1,23 +1,24 @@
-import type { IDataObject, INodeProperties } from 'n8n-workflow';
+import type { INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 import { handleDashboardRequest, type AgedGroupBy, type Ledger } from '../../../core';
+import { lockoutNotifier, lockoutSenderProperty, pageItem, pageRequestOf } from '../../shared/pages';
 import { getLedger } from '../../shared/transport/ledger';
 import { dayList, options, text } from './common';
 import { eachItem } from '../../shared/operation';
 
 const OPERATION = 'dashboardPage';
-const WEBHOOK_CREDENTIAL = 'receivablesWebhookApi';
 
 const properties: INodeProperties[] = [
 	{
 		displayName:
-			'Put this after a Webhook node (GET and POST, Respond: Using \'Respond to Webhook\' Node) and answer with Respond to Webhook: Respond With Text, body {{ $json.body }}, code {{ $json.httpStatus }}, header Content-Type {{ $json.headers["Content-Type"] }} and Referrer-Policy no-referrer. Users log in with their tracking-portal account and see only what their accreditation allows; sessions are signed with the secret of the Receivables Webhook credential.',
+			'Put this after a Webhook node (GET and POST, Respond: Using \'Respond to Webhook\' Node) and answer with Respond to Webhook: Respond With Text, body {{ $json.body }}, code {{ $json.httpStatus }}, the headers of {{ $json.headers }} (Content-Type, X-Frame-Options, Content-Security-Policy, Referrer-Policy, Cache-Control). Users log in with their tracking-portal account and see only what their accreditation allows; sessions are signed with a key the server keeps in the ledger. Set the workflow not to save executions: the Webhook node\'s output holds the logins and sessions.',
 		name: 'dashboardNotice',
 		type: 'notice',
 		default: '',
 	},
 	{ displayName: 'Form Action URL', name: 'actionUrl', type: 'string', default: '', description: 'Where the page\'s forms post; empty: the page\'s own address' },
 	{ displayName: 'Session Minutes', name: 'sessionMinutes', type: 'number', typeOptions: { minValue: 1 }, default: 30, description: 'How long a session lasts without activity' },
+	lockoutSenderProperty,
 	{ displayName: 'Company Name', name: 'company', type: 'string', default: '', description: 'Shown in the page header' },
 	{
 		displayName: 'Options',
@@ -41,14 +42,13 @@ export const description = updateDisplayOptions({ show: { operation: [OPERATION]
 export const operation = eachItem({
 	outputs: [{ name: 'Page', meaning: 'The HTTP answer for Respond to Webhook: httpStatus, headers, body' }],
 	setup: async function () {
-		const credential = await this.getCredentials(WEBHOOK_CREDENTIAL);
-		return { ledger: await getLedger(this), secret: String(credential.secret ?? '') };
+		return await getLedger(this);
 	},
-	async item(i, item, { ledger, secret }: { ledger: Ledger; secret: string }) {
+	async item(i, item, ledger: Ledger) {
 		const o = options(this, i);
-		const request = { body: (item.json.body ?? {}) as Record<string, unknown>, query: (item.json.query ?? {}) as Record<string, unknown> };
+		const request = pageRequestOf(item.json);
 		const response = await handleDashboardRequest(ledger, request, {
-			tokenSecret: secret,
+			notify: await lockoutNotifier(this, i),
 			actionUrl: text(this, 'actionUrl', i),
 			sessionSeconds: Math.round(Number(this.getNodeParameter('sessionMinutes', i, 30)) * 60),
 			company: text(this, 'company', i) || undefined,
@@ -59,6 +59,6 @@ export const operation = eachItem({
 				aged: { groupBy: (o.groupBy as AgedGroupBy) || 'customer', buckets: dayList(o.buckets, 'Buckets') },
 			},
 		});
-		return { json: { httpStatus: response.status, headers: response.headers as IDataObject, body: response.body } };
+		return { json: pageItem(this, response) };
 	},
 });

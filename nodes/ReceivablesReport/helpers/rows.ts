@@ -11,6 +11,7 @@ import type {
 	ReminderResults,
 	ReportAmount,
 } from '../../../core';
+import { neutraliseRows } from '../../../core';
 
 /**
  * Flat rows for spreadsheets (CSV, XLSX, Google Sheets): one level of keys, every row of a report with the same keys
@@ -248,8 +249,11 @@ function frenchKey(key: string): string {
 	return key;
 }
 
-/** The rows with French column headings when `language` is 'fr' (values are unchanged). */
+/**
+ * The rows as a spreadsheet gets them: French column headings when `language` is 'fr', and every text cell that
+ * a spreadsheet would run as a formula neutralised (core neutraliseCell).
+ */
 export function localiseRows(rows: Row[], language: 'fr' | 'en'): Row[] {
-	if (language !== 'fr') return rows;
-	return rows.map((row) => Object.fromEntries(Object.entries(row).map(([k, v]) => [frenchKey(k), v])));
+	const named = language !== 'fr' ? rows : rows.map((row) => Object.fromEntries(Object.entries(row).map(([k, v]) => [frenchKey(k), v])));
+	return neutraliseRows(named);
 }

@@ -1,10 +1,9 @@
-import type { ICredentialDataDecryptedObject, INodeProperties } from 'n8n-workflow';
+import type { INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
-import { ledgerInvoiceCopies, loadManifest, renderManifestPdf, type Ledger } from '../../../core';
+import { ledgerInvoiceCopies, loadManifest, renderManifestPdf, serverKeys, type Ledger } from '../../../core';
 import { eachItem } from '../../shared/operation';
 import { getLedger } from '../../shared/transport/ledger';
 
-export const QR_CREDENTIAL = 'receivablesWebhookApi';
 
 const properties: INodeProperties[] = [
 	{
@@ -41,13 +40,16 @@ export const description = updateDisplayOptions({ show: { operation: ['manifestP
 export const operation = eachItem({
 	outputs: [{ name: 'Done', meaning: "The wave's manifest as a PDF (cover sheets, invoice copies, signed QR codes)" }],
 	setup: async function () {
-		return { ledger: await getLedger(this), credential: await this.getCredentials(QR_CREDENTIAL) };
+		const ledger = await getLedger(this);
+		// The QR codes are signed with the ledger's own QR key: no sender's or phone's key, and rotating those leaves printed codes valid.
+		const [qrKey] = await serverKeys(ledger, 'qr');
+		return { ledger, qrKey };
 	},
-	async item(i, _item, { ledger, credential }: { ledger: Ledger; credential: ICredentialDataDecryptedObject }) {
+	async item(i, _item, { ledger, qrKey }: { ledger: Ledger; qrKey: Buffer }) {
 		const waveCode = String(this.getNodeParameter('waveCode', i));
 		const data = await loadManifest(ledger, waveCode);
 		const pdf = await renderManifestPdf(data, {
-			qrSecret: String(credential.secret ?? ''),
+			qrSecret: qrKey,
 			language: this.getNodeParameter('language', i, 'fr') as 'fr' | 'en',
 			coverSheets: this.getNodeParameter('coverSheets', i, true) as boolean,
 			invoiceCopies: this.getNodeParameter('invoiceCopies', i, true) ? ledgerInvoiceCopies(ledger) : undefined,

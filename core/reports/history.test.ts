@@ -1,0 +1,102 @@
+// Reports as of a past date never change: a revision recorded later, a payment applied by hand later, a dispute
+// resolved later leave the figures as of an earlier date as they were; facts backfilled with their own dates
+// (a dispute opened, a call's promise, a settlement) are seen by the reports as of those dates. Every figure is
+// worked out by hand in the comments.
+import { applyPayment, storeInvoices, storePayments, upsertCustomers, type Ledger, type LedgerInvoice } from '../ledger';
+import { openDispute, resolveDispute } from '../disputes/ledger';
+import { recordCallOutcome } from '../contacts';
+import { createTestLedger, dropTestLedger } from '../../test/helpers/db';
+import { agedBalance, balanceCleaning, countbackDso, dso } from '.';
+
+jest.setTimeout(120_000);
+
+const ZONE = 'Europe/Paris';
+
+function invoice(number: string, customer: string, payable: bigint, issueDate: string, dueDate: string): LedgerInvoice {
+	return { docType: 'invoice', number, customerExternalId: customer, currency: 'EUR', totalExclMinor: payable, totalTaxMinor: 0n, totalInclMinor: payable, payableMinor: payable, issueDate, dueDate };
+}
+
+describe('reports as of a past date', () => {
+	let ledger: Ledger;
+	const aged = (asOf: string) => agedBalance(ledger, { asOf, zone: ZONE, groupBy: 'none' }).then((r) => r.totals.map((t) => ({ open: t.open.amount, buckets: t.buckets.map((b) => b.amount), disputed: t.disputed.amount, promised: t.promised.amount })));
+	const payments = (asOf: string) => balanceCleaning(ledger, { asOf, zone: ZONE }).then((r) => r.sections.filter((s) => s.key.endsWith('_payments')).map((s) => [s.key, s.items.map((i) => [i.customer, i.customerName, i.amount?.amount, i.detail])]));
+	const trend = (asOf: string) => dso(ledger, { asOf, zone: ZONE, months: 2, currency: 'EUR' }).then((r) => r.points.map((p) => [p.month, p.receivables.amount, p.sales.amount, p.dso]));
+	let disputeId: string;
+
+	beforeAll(async () => {
+		ledger = await createTestLedger();
+		await upsertCustomers(ledger, [{ externalId: 'A', name: 'Martin', legalName: 'Martin Alpha SA' }, { externalId: 'B', name: 'Martin', legalName: 'Martin Beta SARL' }]);
+		await storeInvoices(ledger, [
+			invoice('FA-11', 'A', 50000n, '2026-02-02', '2026-03-04'), // 500,00
+			invoice('FA-10', 'A', 100000n, '2026-03-02', '2026-04-01'), // 1 000,00
+		]);
+		// 300,00 from "MARTIN" on 16 March: two customers bear that name and the label names no invoice → ambiguous.
+		const [p] = await storePayments(ledger, [{ externalRef: 'P-AMB', amountMinor: 30000n, currency: 'EUR', receivedOn: '2026-03-16', payerName: 'MARTIN', referenceText: 'VIREMENT' }]);
+		expect(p.allocation).toMatchObject({ status: 'ambiguous', customerId: null });
+		// Backfilled: a dispute on FA-11 raised on 10 March, a call on 25 March promising FA-10 for 10 April.
+		disputeId = (await openDispute(ledger, { invoices: ['FA-11'], category: 'commercial', asOf: '2026-03-10', zone: ZONE })).disputeId;
+		await recordCallOutcome(ledger, { customer: 'A', outcome: 'promise', promiseDate: '2026-04-10', invoices: ['FA-10'], asOf: '2026-03-25', zone: ZONE });
+	});
+	afterAll(async () => dropTestLedger(ledger));
+
+	it('sees backfilled facts on their own dates, and never changes a past report when later facts arrive', async () => {
+		// 9 March: FA-11 500 (5 days late: 1–30), FA-10 1 000 not due; the dispute (10 March) and the promise (25 March) are not there yet.
+		expect(await aged('2026-03-09')).toEqual([{ open: '1500.00', buckets: ['1000.00', '500.00', '0.00', '0.00', '0.00'], disputed: '0.00', promised: '0.00' }]);
+		// 31 March: FA-11 500 disputed (27 days: 1–30), FA-10 1 000 not due (due 1 April) and promised.
+		const march = { aged: await aged('2026-03-31'), payments: await payments('2026-03-31'), dso: await trend('2026-03-31') };
+		expect(march.aged).toEqual([{ open: '1500.00', buckets: ['1000.00', '500.00', '0.00', '0.00', '0.00'], disputed: '500.00', promised: '1000.00' }]);
+		// The payment of 16 March is ambiguous at 31 March, payer only (no customer yet).
+		expect(march.payments).toEqual([['unapplied_payments', []], ['ambiguous_payments', [['', 'MARTIN', '300.00', 'PAYER_SEVERAL_CUSTOMERS']]]]);
+		// DSO 31 March: R = 1 500; March sales 1 000 < 1 500 → 31 d, 500 left; Feb 500 ≥ 500 → + 28 × 500/500 = 59,0.
+		expect(march.dso).toEqual([['2026-02', '500.00', '500.00', 28], ['2026-03', '1500.00', '1000.00', 59]]);
+
+		// April: the payment is applied by hand to FA-11 with effect on 2 April, the dispute resolved on 5 April,
+		// FA-10 corrected (1 200,00, due 20 March) with effect on 15 April.
+		await applyPayment(ledger, { externalRef: 'P-AMB', allocations: [{ invoiceNumber: 'FA-11' }], appliedOn: '2026-04-02', zone: ZONE, actor: 'aminata' });
+		await resolveDispute(ledger, { disputeId, resolution: 'unjustified', rootCause: 'prix conforme au devis', asOf: '2026-04-05', zone: ZONE });
+		const [revised] = await storeInvoices(ledger, [invoice('FA-10', 'A', 120000n, '2026-03-02', '2026-03-20')], { effectiveOn: '2026-04-15', zone: ZONE });
+		expect(revised).toMatchObject({ status: 'revised', revision: 2 });
+
+		// Every figure as of 31 March is unchanged.
+		expect({ aged: await aged('2026-03-31'), payments: await payments('2026-03-31'), dso: await trend('2026-03-31') }).toEqual(march);
+		// 1 April: still 500 open on FA-11 (applied on the 2nd), still disputed (resolved on the 5th), payment still ambiguous.
+		expect(await aged('2026-04-01')).toEqual([{ open: '1500.00', buckets: ['1000.00', '500.00', '0.00', '0.00', '0.00'], disputed: '500.00', promised: '1000.00' }]);
+		expect((await payments('2026-04-01'))[1]).toEqual(['ambiguous_payments', [['', 'MARTIN', '300.00', 'PAYER_SEVERAL_CUSTOMERS']]]);
+		expect(await payments('2026-04-02')).toEqual([['unapplied_payments', []], ['ambiguous_payments', []]]);
+		// 10 April: FA-10 as it stood then, 1 000 due 1 April (9 days: 1–30); FA-11 500 − 300 = 200 (37 days: 31–60); no dispute.
+		expect(await aged('2026-04-10')).toEqual([{ open: '1200.00', buckets: ['0.00', '1000.00', '200.00', '0.00', '0.00'], disputed: '0.00', promised: '1000.00' }]);
+		// 30 April: FA-10 revised, 1 200 due 20 March (41 days: 31–60); FA-11 200 (57 days: 31–60).
+		expect(await aged('2026-04-30')).toEqual([{ open: '1400.00', buckets: ['0.00', '0.00', '1400.00', '0.00', '0.00'], disputed: '0.00', promised: '1200.00' }]);
+		// DSO 30 April, each point as of its date: March as it stood on 31 March (sales 1 000, 59,0); April: R = 1 400,
+		// April no sales → 30 d; March now 1 200 < 1 400 → 61 d, 200 left; Feb 500 ≥ 200 → + 28 × 200/500 = 11,2 → 72,2.
+		expect(await trend('2026-04-30')).toEqual([['2026-03', '1500.00', '1000.00', 59], ['2026-04', '1400.00', '0.00', 72.2]]);
+	});
+
+	it('refuses effective dates in the future, before the fact they follow, or out of order', async () => {
+		await expect(openDispute(ledger, { customer: 'B', category: 'other', asOf: '2999-01-01', zone: ZONE })).rejects.toMatchObject({ code: 'DISPUTE_BAD_DATE' });
+		await expect(recordCallOutcome(ledger, { customer: 'B', outcome: 'confirmed', asOf: '2999-01-01', zone: ZONE })).rejects.toMatchObject({ code: 'CALL_BAD_DATE' });
+		const late = await openDispute(ledger, { customer: 'B', category: 'other', asOf: '2026-05-04', zone: ZONE });
+		await expect(resolveDispute(ledger, { disputeId: late.disputeId, resolution: 'withdrawn', rootCause: 'erreur', asOf: '2026-05-03', zone: ZONE })).rejects.toMatchObject({ code: 'DISPUTE_BAD_DATE' });
+		await storePayments(ledger, [{ externalRef: 'P-B', amountMinor: 1000n, currency: 'EUR', receivedOn: '2026-05-10', customerExternalId: 'B', referenceText: 'ACOMPTE' }]);
+		await storeInvoices(ledger, [invoice('FB-1', 'B', 5000n, '2026-05-01', '2026-05-31')]);
+		await expect(applyPayment(ledger, { externalRef: 'P-B', allocations: [{ invoiceNumber: 'FB-1' }], appliedOn: '2026-05-09', zone: ZONE })).rejects.toMatchObject({ code: 'APPLIED_ON_INVALID' });
+		// FA-10's revision took effect on 15 April: another one cannot take effect before it.
+		const [early] = await storeInvoices(ledger, [invoice('FA-10', 'A', 110000n, '2026-03-02', '2026-03-20')], { effectiveOn: '2026-04-14', zone: ZONE });
+		expect(early).toMatchObject({ status: 'rejected', error: { code: 'INVOICE_REVISION_BEFORE_PREVIOUS' } });
+		await expect(storeInvoices(ledger, [invoice('FA-10', 'A', 110000n, '2026-03-02', '2026-03-20')], { effectiveOn: '2999-01-01' })).rejects.toMatchObject({ code: 'INVOICE_BAD_EFFECTIVE_DATE' });
+	});
+});
+
+describe('countback DSO', () => {
+	it('walks through a month of negative net sales as the definition reads: R − S grows by what the month credited', () => {
+		// R = 1 000 at 31 March. March S = −200 (more credited than invoiced): 1 000 > −200 → 31 d, R = 1 000 + 200 = 1 200.
+		// February S = 1 500 ≥ 1 200 → + 28 × 1 200 / 1 500 = 22,4 → 53,4.
+		const sales = new Map([['2026-03', -20000n], ['2026-02', 150000n]]);
+		expect(countbackDso(100000n, '2026-03-31', (m) => sales.get(m) ?? 0n)).toBe(53.4);
+	});
+
+	it('stops after 36 months: receivables no sales cover count as those 36 months', () => {
+		// April 2023 – March 2026: 366 (with February 2024) + 365 + 365 = 1 096 days.
+		expect(countbackDso(100000n, '2026-03-31', () => 0n)).toBe(1096);
+	});
+});
