@@ -22,6 +22,8 @@ const SMTP_CREDENTIAL = { id: 'rcvSmtpCred00001', name: 'Receivables SMTP', type
 const WEBHOOK_CREDENTIAL = { id: 'rcvWebhookCred01', name: 'Receivables Webhook', type: 'receivablesWebhookApi' };
 const OWNER_EMAIL = 'admin@orbel.example';
 
+const { unsignedWritePaths } = createRequire(import.meta.url)('./lib/signed-paths.cjs');
+
 const env = process.env;
 const say = (line = '') => console.log(line);
 const step = (text) => console.log(`\n▸ ${text}`);
@@ -208,6 +210,7 @@ function shippedWorkflows(packageName) {
 				webhooks: nodes
 					.filter((node) => node.type === 'n8n-nodes-base.webhook' && node.parameters?.path)
 					.map((node) => ({ path: node.parameters.path, methods: [node.parameters.httpMethod ?? 'GET'].flat() })),
+				unsignedWrites: unsignedWritePaths(workflow),
 				portal: nodes.some((node) => node.type === 'n8n-nodes-receivables.courierTracking' && node.parameters?.operation === 'portalPage'),
 				courierPage: nodes.some((node) => node.type === 'n8n-nodes-receivables.courierTracking' && node.parameters?.operation === 'courierPage'),
 			};
@@ -218,16 +221,19 @@ function shippedWorkflows(packageName) {
  * Ids among `ids` that n8n's database already holds in `table` (workflow_entity, credentials_entity): none when
  * n8n has not created its tables yet. Read-only; it tells whether an import is needed without starting the CLI.
  */
-async function presentInN8n(ledger, schema, table, ids) {
-	const exists = await ledger.query('SELECT to_regclass($1) IS NOT NULL AS present', [`"${schema}".${table}`]);
+async function presentInN8n(n8nDb, schema, table, ids) {
+	const exists = await n8nDb.query('SELECT to_regclass($1) IS NOT NULL AS present', [`"${schema}".${table}`]);
 	if (!exists[0].present) return new Set();
-	const rows = await ledger.query(`SELECT id FROM "${schema}".${table} WHERE id = ANY($1::text[])`, [ids]);
+	const rows = await n8nDb.query(`SELECT id FROM "${schema}".${table} WHERE id = ANY($1::text[])`, [ids]);
 	return new Set(rows.map((row) => row.id));
 }
 
-/** Whether `npm start` activates a shipped workflow: it starts by itself and needs nothing the demo lacks. */
+/**
+ * Whether `npm start` activates a shipped workflow: it starts by itself, needs nothing the demo lacks, and has
+ * no unsigned write path (a POST webhook anyone could call without a key).
+ */
 function activatable(workflow, provided) {
-	return workflow.trigger && workflow.needs.length === 0 && workflow.credentialTypes.every((type) => provided.has(type));
+	return workflow.trigger && workflow.needs.length === 0 && workflow.unsignedWrites.length === 0 && workflow.credentialTypes.every((type) => provided.has(type));
 }
 
 /**
@@ -269,10 +275,10 @@ async function activateWorkflows(url, owner, ids) {
 }
 
 /** The ids among `ids` that are active in n8n (read-only look at its workflow table). */
-async function activeWorkflowIds(ledger, schema, ids) {
-	const exists = await ledger.query('SELECT to_regclass($1) IS NOT NULL AS present', [`"${schema}".workflow_entity`]);
+async function activeWorkflowIds(n8nDb, schema, ids) {
+	const exists = await n8nDb.query('SELECT to_regclass($1) IS NOT NULL AS present', [`"${schema}".workflow_entity`]);
 	if (!exists[0].present) return [];
-	const rows = await ledger.query(`SELECT id FROM "${schema}".workflow_entity WHERE active AND id = ANY($1::text[])`, [ids]);
+	const rows = await n8nDb.query(`SELECT id FROM "${schema}".workflow_entity WHERE active AND id = ANY($1::text[])`, [ids]);
 	return rows.map((row) => row.id);
 }
 
@@ -300,10 +306,9 @@ function firstSteps({ editorUrl, workflows, database, catcher, secretsFile, port
 	}
 	const dashboard = workflows.find((w) => w.active && w.types.has('n8n-nodes-receivables.receivablesReport') && w.webhooks.length);
 	if (dashboard && accounts.length) steps.push(`The receivables dashboard, with the same accounts (charts within each one's level): ${editorUrl}/webhook/${dashboard.webhooks[0].path}`);
-	const posts = workflows.filter((w) => w.active && w !== portal && w !== courierPage && w.webhooks.some((h) => h.methods.includes('POST') && !h.methods.includes('GET')));
+	const posts = workflows.filter((w) => w.active && w !== portal && w !== courierPage && w.unsignedWrites.length === 0 && w.webhooks.some((h) => h.methods.includes('POST') && !h.methods.includes('GET')));
 	if (posts.length) {
-		const signed = posts.some((w) => w.credentialTypes.includes(WEBHOOK_CREDENTIAL.type));
-		steps.push(`Webhooks for your software: ${posts.map((w) => `POST ${editorUrl}/webhook/${w.webhooks[0].path}`).join(', ')}${signed ? ` (signed ones use the secret in ${secretsFile})` : ''}`);
+		steps.push(`Signed webhooks for your software (README, "Signed webhooks"; the demo's secret is webhookSecret in ${secretsFile}): ${posts.map((w) => `POST ${editorUrl}/webhook/${w.webhooks[0].path}`).join(', ')}`);
 	}
 	steps.push(`The ledger is the Postgres schema "${database.schema}" (credential "${LEDGER_CREDENTIAL.name}"): customers, invoices, payments, disputes.`);
 	return steps;
@@ -400,7 +405,12 @@ async function main() {
 	const n8nSchema = (env.RECEIVABLES_N8N_SCHEMA ?? 'n8n').trim();
 	if (!/^[a-z_][a-z0-9_]{0,62}$/.test(n8nSchema)) throw new Error(`RECEIVABLES_N8N_SCHEMA "${n8nSchema}" is not a valid schema name (lower-case letters, digits, _).`);
 	if (n8nSchema === ledger.schema) throw new Error(`n8n's tables and the ledger cannot share the schema "${n8nSchema}": set RECEIVABLES_N8N_SCHEMA to another name.`);
-	await ledger.query(`CREATE SCHEMA IF NOT EXISTS "${n8nSchema}"`);
+	// n8n's own tables are read and its schema created with n8n's login: the ledger's login (not a superuser in the
+	// embedded database) has no rights there.
+	const n8nDb = running.database.admin
+		? { query: (text, values) => running.database.admin(async (client) => (await client.query(text, values)).rows) }
+		: ledger;
+	await n8nDb.query(`CREATE SCHEMA IF NOT EXISTS "${n8nSchema}"`);
 	const n8nPort = await choosePort('N8N_PORT', 5678, runtimeLib.freePort);
 	const runnerPort = await runtimeLib.freePort();
 	const n8nEnv = runtimeLib.n8nEnv({
@@ -435,12 +445,13 @@ async function main() {
 		detail('Package already installed in n8n (unchanged since the last start).');
 	}
 
+	const ledgerDb = running.database.ledgerDb ?? running.database.db;
 	const credentials = [
 		{
 			...LEDGER_CREDENTIAL,
 			data: {
-				host: running.database.db.host, port: running.database.db.port, database: running.database.db.database,
-				user: running.database.db.user, password: running.database.db.password, ssl: running.database.db.ssl ?? 'disable',
+				host: ledgerDb.host, port: ledgerDb.port, database: ledgerDb.database,
+				user: ledgerDb.user, password: ledgerDb.password, ssl: ledgerDb.ssl ?? 'disable',
 				schema: ledger.schema, maxConnections: 10,
 			},
 		},
@@ -453,8 +464,8 @@ async function main() {
 	const provided = new Set(credentials.map((c) => c.type));
 	const credentialsHash = hashOf({ credentials, encryptionKey, n8nSchema, db: running.database.db });
 	const workflows = shippedWorkflows(packageName);
-	const present = await presentInN8n(ledger, n8nSchema, 'workflow_entity', workflows.map((w) => w.id));
-	const credentialsPresent = await presentInN8n(ledger, n8nSchema, 'credentials_entity', credentials.map((c) => c.id));
+	const present = await presentInN8n(n8nDb, n8nSchema, 'workflow_entity', workflows.map((w) => w.id));
+	const credentialsPresent = await presentInN8n(n8nDb, n8nSchema, 'credentials_entity', credentials.map((c) => c.id));
 	const reimport = env.RECEIVABLES_REIMPORT_WORKFLOWS === '1';
 	const toImport = workflows.filter((w) => reimport || !present.has(w.id));
 	if (state.credentialsHash !== credentialsHash || credentialsPresent.size < credentials.length) {
@@ -480,6 +491,10 @@ async function main() {
 		saveState();
 	}
 	for (const workflow of workflows.filter((w) => w.trigger && !activatable(w, provided))) {
+		if (workflow.unsignedWrites.length) {
+			detail(`Left inactive: "${workflow.name}" accepts unsigned requests (${workflow.unsignedWrites.join(', ')}); put Invoice Intake → Receive Signed Request after its webhook.`);
+			continue;
+		}
 		const missing = [...workflow.needs, ...workflow.credentialTypes.filter((type) => !provided.has(type)).map((type) => `a ${type} credential`)];
 		detail(`Left inactive: "${workflow.name}" needs ${missing.join(' and ')} of yours.`);
 	}
@@ -520,7 +535,7 @@ async function main() {
 		state.toActivate = results.filter((r) => !r.ok).map((r) => r.id);
 		saveState();
 	}
-	for (const id of await activeWorkflowIds(ledger, n8nSchema, workflows.map((w) => w.id))) activeIds.add(id);
+	for (const id of await activeWorkflowIds(n8nDb, n8nSchema, workflows.map((w) => w.id))) activeIds.add(id);
 	for (const workflow of workflows) workflow.active = activeIds.has(workflow.id);
 	detail(`Ready ${Math.round((Date.now() - startedAt) / 1000)} s after \`npm start\`.`);
 

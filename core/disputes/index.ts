@@ -4,7 +4,7 @@ export { trainDisputeModel, type TrainingExample, type TrainingOptions } from '.
 export type { DisputeModel } from './model';
 export type { ExtractedAmount } from './extract';
 export {
-	openDispute, resolveDispute, addDisputeNote, disputeRouting, findInvoicesByNumber, DEFAULT_ROUTING, DISPUTE_LEDGER_CATEGORIES, DISPUTE_RESOLUTIONS,
+	openDispute, senderAddress, resolveDispute, addDisputeNote, disputeRouting, findInvoicesByNumber, DEFAULT_ROUTING, DISPUTE_LEDGER_CATEGORIES, DISPUTE_RESOLUTIONS,
 	type OpenDisputeInput, type OpenedDispute, type ResolveDisputeInput, type ResolvedDispute, type DisputeResolution, type DisputeRouting,
 	type DisputeLedgerCategory, type OwnerKind,
 } from './ledger';

@@ -73,6 +73,20 @@ export interface OpenDisputeInput {
 	actor?: string;
 	issuer?: string;
 	routing?: Partial<DisputeRouting>;
+	/**
+	 * The address the request came from (an e-mail's From, "Name <a@b>" or "a@b"). When given, the dispute opens
+	 * only if it is one of the customer's known addresses (e-mails and copies); anything else, empty included, is
+	 * refused with DISPUTE_SENDER_UNKNOWN (for a person to look at). Not given: no check (calls, portal, code).
+	 */
+	senderEmail?: string | null;
+}
+
+/** The bare address of a From header: "Jean <Jean@X.fr>" → "jean@x.fr"; undefined when there is none. */
+export function senderAddress(from: string | null | undefined): string | undefined {
+	const text = String(from ?? '').trim();
+	const angled = /<([^<>\s]+@[^<>\s]+)>\s*$/.exec(text);
+	const bare = angled ? angled[1] : /^[^\s<>@]+@[^\s<>@]+$/.test(text) ? text : undefined;
+	return bare?.toLowerCase();
 }
 
 export interface OpenedDispute {
@@ -184,6 +198,29 @@ export async function openDisputeIn(client: Pick<PoolClient, 'query'>, routing: 
 			'Give the numbers of invoices stored in the ledger, or the customer, so that the dispute can be linked.',
 			{ unknownInvoices: unknown },
 		);
+	}
+
+	if (input.senderEmail !== undefined) {
+		const address = senderAddress(input.senderEmail);
+		const known = address
+			? (await client.query<{ known: boolean }>(
+				`SELECT EXISTS (SELECT 1 FROM customers c, unnest(c.emails || c.cc_emails) AS e(address)
+					WHERE c.id = $1 AND lower(trim(e.address)) = $2) AS known`,
+				[customerId, address],
+			)).rows[0].known
+			: false;
+		if (!known) {
+			throw disputeError(
+				'DISPUTE_SENDER_UNKNOWN',
+				`The sender ${address ? `"${address}"` : '(no address)'} is not an e-mail address known for customer "${customerExternalId}": no dispute is opened.`,
+				"Check the message by hand. If the address is the customer's, add it to the customer's e-mails (Invoice Intake → Store Customers); the next reply from it opens the dispute.",
+				{
+					sender: address ?? null, customer: customerExternalId,
+					messageFr: `L'expéditeur ${address ? `« ${address} »` : '(sans adresse)'} n'est pas une adresse connue du client « ${customerExternalId} » : aucun litige n'est ouvert.`,
+					hintFr: "Vérifiez le message à la main. Si l'adresse est bien celle du client, ajoutez-la à ses e-mails (Invoice Intake → Store Customers) ; la prochaine réponse de cette adresse ouvrira le litige.",
+				},
+			);
+		}
 	}
 
 	if (found.length) {

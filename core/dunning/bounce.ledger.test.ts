@@ -3,12 +3,12 @@ import { createTestLedger, dropTestLedger } from '../../test/helpers/db';
 import { addCustomer, addInvoice, seedStaff } from '../../test/helpers/dunning';
 import { startSmtpSink, type SmtpSink } from '../../test/helpers/smtpSink';
 import { processBounce } from './bounce';
-import { produceLetters } from './letters';
+import { confirmLetters, produceLetters } from './letters';
 import { installDefaultPolicies } from './policy';
 import { planReminders } from './plan';
 import { sendReminderEmails } from './send';
 
-function dsn(recipient: string, originalMessageId: string, status: string, diagnostic: string): string {
+export function dsn(recipient: string, originalMessageId: string, status: string, diagnostic: string, action = 'failed'): string {
 	return [
 		'From: MAILER-DAEMON@mx.customer.example',
 		'To: relances@acme.example',
@@ -27,7 +27,7 @@ function dsn(recipient: string, originalMessageId: string, status: string, diagn
 		'Reporting-MTA: dns; mx.customer.example',
 		'',
 		`Final-Recipient: rfc822; ${recipient}`,
-		'Action: failed',
+		`Action: ${action}`,
 		`Status: ${status}`,
 		`Diagnostic-Code: smtp; ${diagnostic}`,
 		'',
@@ -98,6 +98,9 @@ describe('processBounce', () => {
 		for await (const letter of produceLetters(ledger, again.due, { company: { name: 'ACME' } })) letters.push(letter);
 		expect(letters.map((l) => [l.message.customer.externalId, l.outcome.status])).toEqual([['B1', 'sent']]);
 		const final = await ledger.query<{ channel: string; status: string; attempts: number }>('SELECT channel, status, attempts FROM reminders WHERE invoice_id = $1', [inv]);
-		expect(final[0]).toEqual({ channel: 'letter', status: 'sent', attempts: 2 });
+		expect(final[0]).toEqual({ channel: 'letter', status: 'rendered', attempts: 2 });
+		await confirmLetters(ledger, [{ letter: letters[0].outcome.messageId as string }]);
+		const confirmed = await ledger.query<{ status: string }>('SELECT status FROM reminders WHERE invoice_id = $1', [inv]);
+		expect(confirmed[0].status).toBe('sent');
 	});
 });

@@ -318,6 +318,40 @@ export interface BounceOutcome {
 	remindersBounced: number;
 	/** Customers whose address was marked bounced (they get letters from now on). */
 	customersMarked: Array<{ id: string; externalId: string; address: string }>;
+	/** Reminders of a delivered message (success report) that were uncertain and are now sent. */
+	remindersDelivered?: number;
+}
+
+/**
+ * A success report (DSN "delivered", SES Delivery) is the server's own record that the message went out: it is
+ * kept in the history by its Message-ID, and settles the reminders of that message still in doubt.
+ */
+async function recordDelivered(ledger: Ledger, report: BounceReport, actor: string): Promise<number> {
+	if (!report.originalMessageId) return 0;
+	const addresses = report.recipients.map((r) => r.address).filter(Boolean).join(', ');
+	const rows = await ledger.query<{ n: string }>(
+		`WITH rems AS (
+			SELECT id, invoice_id, customer_id, stage, status FROM reminders WHERE message_id = $1
+		), updated AS (
+			UPDATE reminders r SET status = 'sent', sent_at = coalesce(r.handed_over_at, r.claimed_at), error = NULL, decided_by = $2, decided_at = now()
+			FROM rems WHERE r.id = rems.id AND rems.status IN ('uncertain', 'handing_over')
+			RETURNING r.id
+		), logged AS (
+			INSERT INTO history (customer_id, invoice_id, kind, channel, actor, summary, payload)
+			SELECT rems.customer_id, rems.invoice_id, 'email_delivered', 'email', $2,
+				'Delivery report: stage ' || rems.stage || ' e-mail delivered' || coalesce(' to ' || $3, ''),
+				jsonb_build_object('originalMessageId', $1::text, 'stage', rems.stage, 'recipients', $4::jsonb, 'settled', rems.id IN (SELECT id FROM updated))
+			FROM rems
+			UNION ALL
+			SELECT NULL, NULL, 'email_delivered', 'email', $2, 'Delivery report for a message not in the ledger',
+				jsonb_build_object('originalMessageId', $1::text, 'recipients', $4::jsonb)
+			WHERE NOT EXISTS (SELECT 1 FROM rems)
+			RETURNING 1
+		)
+		SELECT (SELECT count(*) FROM updated)::text AS n, (SELECT count(*) FROM logged) AS logged`,
+		[report.originalMessageId, actor, addresses || null, JSON.stringify(report.recipients)],
+	);
+	return Number(rows[0]?.n ?? 0);
 }
 
 /**
@@ -327,6 +361,10 @@ export interface BounceOutcome {
 export async function processBounce(ledger: Ledger, raw: Buffer | string, actor = 'bounce-processing'): Promise<BounceOutcome> {
 	const report = await classifyBounce(raw);
 	const outcome: BounceOutcome = { report, remindersBounced: 0, customersMarked: [] };
+	if (report.kind === 'delivered') {
+		outcome.remindersDelivered = await recordDelivered(ledger, report, actor);
+		return outcome;
+	}
 	if (report.kind !== 'bounce' && report.kind !== 'complaint') return outcome;
 	const reminders = report.originalMessageId
 		? await ledger.query<{ id: string; invoice_id: string; customer_id: string; stage: string; recipients: string[] }>(

@@ -10,3 +10,4 @@ export * from './history';
 export * from './digest';
 export * from './calls';
 export * from './proof';
+export * from './reconcile';

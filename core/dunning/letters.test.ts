@@ -4,7 +4,8 @@ import { createTestLedger, dropTestLedger } from '../../test/helpers/db';
 import { addCustomer, addInvoice, seedStaff } from '../../test/helpers/dunning';
 import { installDefaultPolicies } from './policy';
 import { planReminders } from './plan';
-import { produceLetters, type ProducedLetter } from './letters';
+import { confirmLetters, produceLetters, type ProducedLetter } from './letters';
+import { releaseExpiredClaims } from './send';
 
 const COMPANY = { name: 'ACME SAS', legalName: 'ACME SAS au capital de 10 000 €', addressLines: ['1 place du Commerce', '69002 Lyon'], siren: '123456789', iban: 'FR76 3000 6000 0112 3456 7890 189', email: 'compta@acme.example' };
 
@@ -52,15 +53,44 @@ describe('letters', () => {
 			expect(text).toContain('75011 Paris');
 			expect(text).toContain('SIREN 123456789');
 		}
+		// rendered, not sent: the step that writes or prints them confirms
 		const rows = await ledger.query<{ channel: string; status: string }>("SELECT channel, status FROM reminders WHERE stage = 'level1'");
-		expect(rows.every((r) => r.channel === 'letter' && r.status === 'sent')).toBe(true);
-		const history = await ledger.query<{ kind: string; channel: string; content_hash: string }>("SELECT kind, channel, content_hash FROM history WHERE channel = 'letter'");
-		expect(history).toHaveLength(4);
+		expect(rows.every((r) => r.channel === 'letter' && r.status === 'rendered')).toBe(true);
+		const confirmed = await confirmLetters(ledger, letters.map((l) => ({ letter: l.outcome.messageId as string, destination: `/letters/${l.fileName}` })));
+		expect(confirmed.map((c) => [c.status, c.invoiceNumbers])).toEqual([0, 1, 2, 3].map((i) => ['confirmed', [`P-${i}`]]));
+		expect((await confirmLetters(ledger, [{ letter: letters[0].outcome.messageId as string }])).map((c) => c.status)).toEqual(['already_confirmed']);
+		expect((await confirmLetters(ledger, [{ letter: 'letter:nope' }]))[0]).toMatchObject({ status: 'unknown' });
+		const sent = await ledger.query<{ status: string }>("SELECT status FROM reminders WHERE stage = 'level1'");
+		expect(sent.every((r) => r.status === 'sent')).toBe(true);
+		const history = await ledger.query<{ kind: string; channel: string; content_hash: string | null }>("SELECT kind, channel, content_hash FROM history WHERE channel = 'letter' ORDER BY id");
+		expect(history.map((h) => h.kind)).toEqual([...Array(4).fill('letter_rendered'), ...Array(4).fill('reminder_sent')]);
 		expect(history[0].content_hash).toMatch(/^[0-9a-f]{64}$/);
 		const again = await collect(produceLetters(ledger, plan.due, { company: COMPANY }));
 		expect(again.map((l) => l.outcome.status)).toEqual(['skipped', 'skipped', 'skipped', 'skipped']);
 		expect(again.every((l) => l.pdf === undefined)).toBe(true);
 	}, 60_000);
+
+	it('renders again a letter never confirmed once its lease expired, and only then', async () => {
+		const c = await addCustomer(ledger, { externalId: 'LOSTLETTER', emails: [], addressLines: ['Rue 2'], postalCode: '69001', city: 'Lyon' });
+		const inv = await addInvoice(ledger, { customerId: c, number: 'LL-1', dueDate: '2025-10-14' });
+		const plan = await planReminders(ledger, { stage: 'level1', asOf: '2025-10-20', invoiceIds: [inv] });
+		const [first] = await collect(produceLetters(ledger, plan.due, { company: COMPANY }));
+		expect(first.pdf).toBeDefined();
+		// the write failed: no confirmation. Within the lease, nothing is rendered twice
+		const replan = await planReminders(ledger, { stage: 'level1', asOf: '2025-10-20', invoiceIds: [inv] });
+		expect(replan.held.map((h) => h.detail)).toEqual(['stage level1 is already rendered']);
+		expect((await collect(produceLetters(ledger, plan.due, { company: COMPANY }))).map((l) => l.outcome.status)).toEqual(['skipped']);
+		// after the lease: released, planned and rendered again, same file name
+		await ledger.query("UPDATE reminders SET handed_over_at = now() - interval '1 hour' WHERE invoice_id = $1", [inv]);
+		expect(await releaseExpiredClaims(ledger, 30)).toEqual({ released: 1, uncertain: 0 });
+		const again = await planReminders(ledger, { stage: 'level1', asOf: '2025-10-20', invoiceIds: [inv] });
+		const [second] = await collect(produceLetters(ledger, again.due, { company: COMPANY }));
+		expect(second.pdf).toBeDefined();
+		expect(second.fileName).toBe(first.fileName);
+		expect((await confirmLetters(ledger, [{ letter: second.outcome.messageId as string }]))[0].status).toBe('confirmed');
+		const row = await ledger.query<{ status: string; attempts: number }>('SELECT status, attempts FROM reminders WHERE invoice_id = $1', [inv]);
+		expect(row[0]).toEqual({ status: 'sent', attempts: 2 });
+	}, 30_000);
 
 	it('prints formal notices with the late-payment charges', async () => {
 		const c = await addCustomer(ledger, { externalId: 'FN1', name: 'Retard & Cie', language: 'fr' });

@@ -7,19 +7,30 @@ import { invoiceCopyPdf, type InvoiceCopy } from '../documents/invoiceCopy';
 import type { PlannedInvoice, PlannedMessage } from './plan';
 import { formatDate, renderReminder, type CompanyInfo } from './render';
 import { loadDeliveryProofs, proofOfDeliveryPdf, proofParagraph, stageShowsProof, type DeliveryProof } from './proof';
-import { claimReminders, confirmOutcomes, defaultClaimant, resolveStaleClaims, type SendOutcome } from './send';
+import { claimReminders, confirmOutcomes, defaultClaimant, DEFAULT_LEASE_MINUTES, releaseExpiredClaims, type SendOutcome } from './send';
+import { whileLedgerUnavailable } from './retry';
 
 /**
  * Letters for customers without a usable e-mail and for formal notices: one PDF per message, claimed in
- * `reminders` (channel letter) before it is produced and recorded after, so a letter is printed once.
+ * `reminders` (channel letter) just before it is produced, then `rendered`; it becomes `sent` only when the step
+ * that writes or prints it confirms (confirmLetters, the Confirm Letters operation after Write File or the print
+ * service). A letter rendered and never confirmed within the lease is released and rendered again by the next run
+ * (same file name for the same stage, customer and date: the new file replaces the old one).
  */
 export interface LetterOptions {
 	company: CompanyInfo;
 	/** City printed before the date ("Paris, le 20 octobre 2025"). */
 	place?: string;
 	claimedBy?: string;
-	staleAfterMinutes?: number;
-	batchSize?: number;
+	/** Minutes a rendered letter waits for its confirmation before it is released (default 10; negative: not checked). */
+	leaseMinutes?: number;
+	/** Seconds a state change is retried while the ledger is unreachable (default 60). */
+	ledgerRetrySeconds?: number;
+}
+
+/** The letter's reference in the ledger (reminders.message_id): the same for the same stage, customer and date. */
+export function letterReference(message: PlannedMessage): string {
+	return `letter:${message.key}:${message.asOf}`;
 }
 
 export interface ProducedLetter {
@@ -66,53 +77,127 @@ export function letterSpec(message: PlannedMessage, company: CompanyInfo, place?
 	};
 }
 
-/** Produces the letters of a plan (messages of other channels are ignored), batch by batch. */
+/**
+ * Produces the letters of a plan (messages of other channels are ignored), one at a time: claimed, rendered,
+ * recorded as `rendered` (outcome status "sent" means produced; the ledger says sent once confirmed).
+ */
 export async function* produceLetters(ledger: Ledger, messages: PlannedMessage[], options: LetterOptions): AsyncGenerator<ProducedLetter> {
 	const letters = messages.filter((m) => m.channel === 'letter');
 	const claimedBy = options.claimedBy ?? defaultClaimant();
-	const staleAfter = options.staleAfterMinutes ?? 30;
-	if (staleAfter >= 0) await resolveStaleClaims(ledger, staleAfter);
-	const batchSize = Math.max(1, options.batchSize ?? 50);
-	for (let start = 0; start < letters.length; start += batchSize) {
-		const batch = letters.slice(start, start + batchSize).map((message) => ({ message, messageId: `letter:${message.key}:${message.asOf}` }));
-		const claimed = await claimReminders(ledger, batch, claimedBy, 'letter');
-		const proofs = await loadDeliveryProofs(ledger, batch.filter((b) => stageShowsProof(b.message)).flatMap((b) => b.message.invoices.filter((i) => claimed.has(i.id)).map((i) => i.id)));
-		const produced: ProducedLetter[] = [];
-		for (const { message: planned } of batch) {
-			const invoices = planned.invoices.filter((i) => claimed.has(i.id));
-			const skipped = planned.invoices.filter((i) => !claimed.has(i.id)).map((i) => i.id);
-			const message: PlannedMessage = { ...planned, invoices, totalOpenMinor: invoices.reduce((s, i) => s + i.openMinor, 0n) };
-			const base: SendOutcome = {
-				key: message.key,
-				status: 'skipped',
-				stage: message.stage.code,
-				customerId: message.customer.id,
-				customerExternalId: message.customer.externalId,
-				invoiceIds: invoices.map((i) => i.id),
-				invoiceNumbers: invoices.map((i) => i.number),
-				skippedInvoiceIds: skipped,
-				recipients: [],
-			};
-			const fileName = letterFileName(message);
-			if (invoices.length === 0) {
-				produced.push({ message, fileName, outcome: { ...base, error: 'already claimed by another run, produced, or paid meanwhile' } });
-				continue;
-			}
-			try {
-				const spec = letterSpec(message, options.company, options.place, proofs);
-				// the letter, then the proof of delivery of each invoice the courier handed over
-				const proofPages: Uint8Array[] = [];
-				if (stageShowsProof(message)) for (const i of invoices) if (proofs.has(i.id)) proofPages.push(await proofOfDeliveryPdf(i, proofs.get(i.id) as DeliveryProof, message, options.company));
-				const pdf = await appendPdfPages(await renderLetterPdf(spec), proofPages);
-				const hash = createHash('sha256').update(pdf).digest('hex');
-				produced.push({ message, fileName, pdf, outcome: { ...base, status: 'sent', contentHash: hash, subject: spec.subject, messageId: undefined } });
-			} catch (error) {
-				produced.push({ message, fileName, outcome: { ...base, status: 'failed', error: isReceivablesError(error) ? error.message : (error as Error).message } });
-			}
+	const lease = options.leaseMinutes ?? DEFAULT_LEASE_MINUTES;
+	const durably = <T>(work: () => Promise<T>) => whileLedgerUnavailable(work, options.ledgerRetrySeconds ?? 60);
+	if (lease >= 0) await durably(() => releaseExpiredClaims(ledger, lease));
+	for (const planned of letters) {
+		const reference = letterReference(planned);
+		const claimed = await durably(() => claimReminders(ledger, [{ message: planned, messageId: reference }], claimedBy, 'letter'));
+		const invoices = planned.invoices.filter((i) => claimed.has(i.id));
+		const skipped = planned.invoices.filter((i) => !claimed.has(i.id)).map((i) => i.id);
+		const message: PlannedMessage = { ...planned, invoices, totalOpenMinor: invoices.reduce((s, i) => s + i.openMinor, 0n) };
+		const base: SendOutcome = {
+			key: message.key,
+			status: 'skipped',
+			stage: message.stage.code,
+			customerId: message.customer.id,
+			customerExternalId: message.customer.externalId,
+			invoiceIds: invoices.map((i) => i.id),
+			invoiceNumbers: invoices.map((i) => i.number),
+			skippedInvoiceIds: skipped,
+			recipients: [],
+		};
+		const fileName = letterFileName(message);
+		if (invoices.length === 0) {
+			yield { message, fileName, outcome: { ...base, error: 'already claimed by another run, produced, or paid meanwhile' } };
+			continue;
 		}
-		await confirmOutcomes(ledger, produced.map((p) => p.outcome), claimedBy, 'letter');
-		for (const p of produced) yield p;
+		const proofs = stageShowsProof(message) ? await durably(() => loadDeliveryProofs(ledger, invoices.map((i) => i.id))) : new Map<string, DeliveryProof>();
+		let produced: ProducedLetter;
+		try {
+			const spec = letterSpec(message, options.company, options.place, proofs);
+			// the letter, then the proof of delivery of each invoice the courier handed over
+			const proofPages: Uint8Array[] = [];
+			if (stageShowsProof(message)) for (const i of invoices) if (proofs.has(i.id)) proofPages.push(await proofOfDeliveryPdf(i, proofs.get(i.id) as DeliveryProof, message, options.company));
+			const pdf = await appendPdfPages(await renderLetterPdf(spec), proofPages);
+			const hash = createHash('sha256').update(pdf).digest('hex');
+			produced = { message, fileName, pdf, outcome: { ...base, status: 'sent', contentHash: hash, subject: spec.subject, messageId: reference } };
+		} catch (error) {
+			const failed: ProducedLetter = { message, fileName, outcome: { ...base, status: 'failed', messageId: reference, error: isReceivablesError(error) ? error.message : (error as Error).message } };
+			await durably(() => confirmOutcomes(ledger, [failed.outcome], claimedBy, 'letter'));
+			yield failed;
+			continue;
+		}
+		await durably(() => markRendered(ledger, produced.outcome, claimedBy));
+		yield produced;
 	}
+}
+
+/** claimed → rendered, with the hash of the PDF in the history (the letter is not sent until confirmed). */
+async function markRendered(ledger: Ledger, outcome: SendOutcome, claimedBy: string): Promise<void> {
+	await ledger.query(
+		`WITH updated AS (
+			UPDATE reminders SET status = 'rendered', handed_over_at = now(), error = NULL
+			WHERE invoice_id = ANY($1::bigint[]) AND stage = $2 AND message_id = $3 AND claimed_by = $4 AND status = 'claimed'
+			RETURNING invoice_id, customer_id
+		)
+		INSERT INTO history (customer_id, invoice_id, kind, channel, actor, summary, content_hash, payload)
+		SELECT u.customer_id, u.invoice_id, 'letter_rendered', 'letter', 'reminder-step',
+			'Stage ' || $2 || ' letter rendered for invoice ' || i.number || ', waiting to be written or printed', $5, $6::jsonb
+		FROM updated u JOIN invoices i ON i.id = u.invoice_id`,
+		[outcome.invoiceIds, outcome.stage, outcome.messageId, claimedBy, outcome.contentHash ?? null, JSON.stringify({ stage: outcome.stage, letter: outcome.messageId, subject: outcome.subject ?? null, invoices: outcome.invoiceNumbers })],
+	);
+}
+
+export interface LetterConfirmation {
+	/** The letter's reference (the "letter" field of Render Letters' output). */
+	letter: string;
+	/** Where it went (file path, print job id), kept in the history. */
+	destination?: string;
+}
+
+export interface ConfirmedLetter {
+	letter: string;
+	status: 'confirmed' | 'already_confirmed' | 'unknown';
+	invoiceIds: string[];
+	invoiceNumbers: string[];
+	customerExternalId?: string;
+	stage?: string;
+	error?: string;
+}
+
+/**
+ * Confirms letters written or printed: rendered → sent (also a letter whose lease had expired and that no run
+ * has rendered again). Each confirmation is one statement, so a repeat changes nothing.
+ */
+export async function confirmLetters(ledger: Ledger, confirmations: LetterConfirmation[], actor = 'reminder-step'): Promise<ConfirmedLetter[]> {
+	const out: ConfirmedLetter[] = [];
+	for (const c of confirmations) {
+		const rows = await ledger.query<{ invoice_id: string; number: string; external_id: string; stage: string; status: string; changed: boolean }>(
+			`WITH updated AS (
+				UPDATE reminders SET status = 'sent', sent_at = now(), error = NULL, decided_by = $2, decided_at = now()
+				WHERE message_id = $1 AND channel = 'letter' AND status IN ('rendered', 'retry')
+				RETURNING id, invoice_id, customer_id, stage
+			), logged AS (
+				INSERT INTO history (customer_id, invoice_id, kind, channel, actor, summary, payload)
+				SELECT u.customer_id, u.invoice_id, 'reminder_sent', 'letter', $2,
+					'Stage ' || u.stage || ' letter for invoice ' || i.number || ' written or printed' || coalesce(' (' || $3 || ')', ''),
+					jsonb_build_object('stage', u.stage, 'letter', $1::text, 'destination', $3::text)
+				FROM updated u JOIN invoices i ON i.id = u.invoice_id
+				RETURNING 1
+			)
+			SELECT r.invoice_id::text, i.number, c.external_id, r.stage, coalesce(u.stage IS NOT NULL, false) AS changed,
+				CASE WHEN u.id IS NOT NULL THEN 'sent' ELSE r.status END AS status
+			FROM reminders r JOIN invoices i ON i.id = r.invoice_id JOIN customers c ON c.id = r.customer_id
+			LEFT JOIN updated u ON u.id = r.id
+			WHERE r.message_id = $1 AND r.channel = 'letter'
+			ORDER BY i.number`,
+			[c.letter, actor, c.destination ?? null],
+		);
+		const base = { letter: c.letter, invoiceIds: rows.map((r) => r.invoice_id), invoiceNumbers: rows.map((r) => r.number), customerExternalId: rows[0]?.external_id, stage: rows[0]?.stage };
+		if (rows.length === 0) out.push({ ...base, status: 'unknown', error: `No letter "${c.letter}" is waiting in the ledger. Connect this step to the output of Render Letters (through Write File or the print step), which carries the "letter" field.` });
+		else if (rows.some((r) => r.changed)) out.push({ ...base, status: 'confirmed' });
+		else if (rows.every((r) => r.status === 'sent')) out.push({ ...base, status: 'already_confirmed' });
+		else out.push({ ...base, status: 'unknown', error: `The letter "${c.letter}" is ${[...new Set(rows.map((r) => r.status))].join(', ')} in the ledger, not waiting for a confirmation.` });
+	}
+	return out;
 }
 
 /** A copy of an invoice as the ledger holds it (duplicata), for stages that attach the invoice copy. */

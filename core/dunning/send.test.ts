@@ -6,7 +6,7 @@ import { addCustomer, addInvoice, seedStaff } from '../../test/helpers/dunning';
 import { startSmtpSink, type SmtpSink } from '../../test/helpers/smtpSink';
 import { installDefaultPolicies, savePolicy } from './policy';
 import { planReminders } from './plan';
-import { resolveStaleClaims, sendReminderEmails } from './send';
+import { releaseExpiredClaims, sendReminderEmails } from './send';
 
 const AS_OF = '2025-10-20';
 const FROM = { name: 'Relances ACME', address: 'relances@acme.example' };
@@ -158,16 +158,82 @@ describe('sendReminderEmails', () => {
 		expect(await ledger.query('SELECT 1 FROM reminders WHERE invoice_id = $1', [inv])).toHaveLength(0);
 	});
 
-	it('turns claims abandoned by a dead run into uncertain, never into a resend', async () => {
-		const c = await addCustomer(ledger, { externalId: 'STALE' });
-		const inv = await addInvoice(ledger, { customerId: c, number: 'STALE-1', dueDate: '2025-10-14' });
-		await ledger.query("INSERT INTO reminders (invoice_id, customer_id, stage, channel, status, claimed_by, claimed_at, message_id) VALUES ($1, $2, 'level1', 'email', 'claimed', 'dead-run', now() - interval '2 hours', '<x@acme.example>')", [inv, c]);
-		expect(await resolveStaleClaims(ledger, 30)).toBe(1);
-		const row = await ledger.query<{ status: string; error: string }>('SELECT status, error FROM reminders WHERE invoice_id = $1', [inv]);
-		expect(row[0].status).toBe('uncertain');
-		expect(row[0].error).toContain('<x@acme.example>');
+	it('releases a dead run\'s claim that never reached the server, and marks uncertain only a message left handing over', async () => {
+		const claimedOnly = await addCustomer(ledger, { externalId: 'STALE-C', emails: ['stale-c@s.example'], salesRep: null });
+		const invClaimed = await addInvoice(ledger, { customerId: claimedOnly, number: 'STALE-1', dueDate: '2025-10-14' });
+		const handing = await addCustomer(ledger, { externalId: 'STALE-H', emails: ['stale-h@s.example'], salesRep: null });
+		const invHanding = await addInvoice(ledger, { customerId: handing, number: 'STALE-2', dueDate: '2025-10-14' });
+		const fresh = await addCustomer(ledger, { externalId: 'STALE-F', emails: ['stale-f@s.example'], salesRep: null });
+		const invFresh = await addInvoice(ledger, { customerId: fresh, number: 'STALE-3', dueDate: '2025-10-14' });
+		await ledger.query("INSERT INTO reminders (invoice_id, customer_id, stage, channel, status, claimed_by, claimed_at, message_id) VALUES ($1, $2, 'level1', 'email', 'claimed', 'dead-run', now() - interval '2 hours', '<c@acme.example>')", [invClaimed, claimedOnly]);
+		await ledger.query("INSERT INTO reminders (invoice_id, customer_id, stage, channel, status, claimed_by, claimed_at, handed_over_at, message_id) VALUES ($1, $2, 'level1', 'email', 'handing_over', 'dead-run', now() - interval '2 hours', now() - interval '2 hours', '<h@acme.example>')", [invHanding, handing]);
+		// a live run's claim, younger than the lease, is left alone
+		await ledger.query("INSERT INTO reminders (invoice_id, customer_id, stage, channel, status, claimed_by, claimed_at, message_id) VALUES ($1, $2, 'level1', 'email', 'claimed', 'live-run', now(), '<f@acme.example>')", [invFresh, fresh]);
+		expect(await releaseExpiredClaims(ledger, 30)).toEqual({ released: 1, uncertain: 1 });
+		const rows = await ledger.query<{ number: string; status: string; error: string }>(
+			"SELECT i.number, r.status, r.error FROM reminders r JOIN invoices i ON i.id = r.invoice_id WHERE i.number LIKE 'STALE-%' ORDER BY i.number",
+		);
+		expect(rows.map((r) => [r.number, r.status])).toEqual([['STALE-1', 'retry'], ['STALE-2', 'uncertain'], ['STALE-3', 'claimed']]);
+		expect(rows[1].error).toContain('<h@acme.example>');
+		// the released claim is due again and goes out once; the uncertain one is held for reconciliation
+		const plan = await planReminders(ledger, { stage: 'level1', asOf: AS_OF, invoiceIds: [invClaimed, invHanding] });
+		expect(plan.due.map((m) => m.invoices[0].number)).toEqual(['STALE-1']);
+		expect(plan.held.map((h) => [h.number, h.detail])).toEqual([['STALE-2', 'stage level1 is already uncertain']]);
+		const before = sink.received.length;
+		const result = await sendReminderEmails(ledger, plan.due, { smtp: sink.config, from: FROM, company: COMPANY, attachments: { 'CGV.pdf': CGV } });
+		expect(result.outcomes.map((o) => o.status)).toEqual(['sent']);
+		expect(sink.received.slice(before).map((m) => m.envelope.to[0])).toEqual(['stale-c@s.example']);
+		const history = await ledger.query<{ kind: string }>("SELECT h.kind FROM history h JOIN invoices i ON i.id = h.invoice_id WHERE i.number IN ('STALE-1', 'STALE-2') ORDER BY h.id");
+		expect(history.map((h) => h.kind)).toEqual(['reminder_released', 'reminder_uncertain', 'reminder_sent']);
+	});
+
+	it('records handing_over in the ledger before the DATA command reaches the server', async () => {
+		const c = await addCustomer(ledger, { externalId: 'HAND', emails: ['hand@h.example'], salesRep: null });
+		const inv = await addInvoice(ledger, { customerId: c, number: 'HAND-1', dueDate: '2025-10-14' });
 		const plan = await planReminders(ledger, { stage: 'level1', asOf: AS_OF, invoiceIds: [inv] });
-		expect(plan.held.map((h) => h.reason)).toEqual(['already_sent']);
+		const seenAtData: string[] = [];
+		sink.setDataHook(async () => {
+			const row = await ledger.query<{ status: string; handed_over_at: Date | null }>('SELECT status, handed_over_at FROM reminders WHERE invoice_id = $1', [inv]);
+			seenAtData.push(`${row[0].status}:${row[0].handed_over_at ? 'at' : 'none'}`);
+		});
+		try {
+			const result = await sendReminderEmails(ledger, plan.due, { smtp: sink.config, from: FROM, company: COMPANY, attachments: { 'CGV.pdf': CGV } });
+			expect(result.outcomes.map((o) => o.status)).toEqual(['sent']);
+		} finally {
+			sink.setDataHook(undefined);
+		}
+		expect(seenAtData).toEqual(['handing_over:at']);
+		const row = await ledger.query<{ status: string; smtp_response: string }>('SELECT status, smtp_response FROM reminders WHERE invoice_id = $1', [inv]);
+		expect(row[0].status).toBe('sent');
+		expect(row[0].smtp_response).toMatch(/^250/);
+	});
+
+	it('does not hand a message over once its lease was taken away while the server was answering', async () => {
+		const c = await addCustomer(ledger, { externalId: 'LEASE', emails: ['lease@l.example'], salesRep: null });
+		const inv = await addInvoice(ledger, { customerId: c, number: 'LEASE-1', dueDate: '2025-10-14' });
+		const plan = await planReminders(ledger, { stage: 'level1', asOf: AS_OF, invoiceIds: [inv] });
+		const before = sink.received.length;
+		// while the server answers RCPT, another run finds the claim expired (lease 0) and releases it
+		sink.setRcptHook(async () => {
+			expect((await releaseExpiredClaims(ledger, 0)).released).toBeGreaterThanOrEqual(1);
+		});
+		const result = await sendReminderEmails(ledger, plan.due, { smtp: sink.config, from: FROM, company: COMPANY, attachments: { 'CGV.pdf': CGV } });
+		expect(result.outcomes.map((o) => [o.status, o.error])).toEqual([['skipped', 'this run no longer holds the reminder (its lease expired): nothing was sent']]);
+		expect(sink.received.length).toBe(before);
+		const row = await ledger.query<{ status: string }>('SELECT status FROM reminders WHERE invoice_id = $1', [inv]);
+		expect(row[0].status).toBe('retry');
+	});
+
+	it('sends nothing when the server refuses the customer\'s own address, even if the copies were accepted', async () => {
+		const c = await addCustomer(ledger, { externalId: 'TOREF', emails: ['tempfail-to@t.example'] });
+		const inv = await addInvoice(ledger, { customerId: c, number: 'TOREF-1', dueDate: '2025-10-14' });
+		const plan = await planReminders(ledger, { stage: 'level1', asOf: AS_OF, invoiceIds: [inv] });
+		expect(plan.due[0].cc.length + plan.due[0].bcc.length).toBeGreaterThan(0);
+		const before = sink.received.length;
+		const result = await sendReminderEmails(ledger, plan.due, { smtp: sink.config, from: FROM, company: COMPANY, attachments: { 'CGV.pdf': CGV } });
+		expect(result.outcomes[0].status).toBe('retry');
+		expect(result.outcomes[0].error).toMatch(/customer's address was refused .*nothing was sent/);
+		expect(sink.received.length).toBe(before);
 	});
 
 	it('sends each reminder exactly once when two runs send the same plan at the same time', async () => {
@@ -185,7 +251,7 @@ describe('sendReminderEmails', () => {
 			]);
 			const before = sink.received.length;
 			sink.setDataDelay(2);
-			const options = { smtp: sink.config, from: FROM, company: COMPANY, attachments: { 'CGV.pdf': CGV }, concurrency: 4, batchSize: 7 };
+			const options = { smtp: sink.config, from: FROM, company: COMPANY, attachments: { 'CGV.pdf': CGV }, concurrency: 4 };
 			const [a, b] = await Promise.all([
 				sendReminderEmails(ledger, planA.due, { ...options, claimedBy: 'run-a' }),
 				sendReminderEmails(second, planB.due, { ...options, claimedBy: 'run-b' }),

@@ -3,23 +3,28 @@ import { randomUUID } from 'node:crypto';
 import { ReceivablesError, isReceivablesError } from '../errors';
 import type { Ledger } from '../ledger';
 import { composeMail, newMessageId, type MailAttachment } from '../mail/compose';
-import { deliveryVerdict, SmtpSessionPool } from '../mail/pool';
+import { deliveryVerdict, SmtpSessionPool, type DeliveryResult, type RecipientRejection } from '../mail/pool';
 import type { SmtpConfig } from '../mail/smtp';
 import type { PlannedInvoice, PlannedMessage } from './plan';
 import { renderReminder, type CompanyInfo } from './render';
 import { resolveAddressList } from './plan';
 import { renderInvoiceCopy } from './letters';
 import { loadDeliveryProofs, proofAttachments, proofParagraph, stageShowsProof, withProofParagraph, type DeliveryProof } from './proof';
+import { isLedgerUnavailable, whileLedgerUnavailable } from './retry';
 
 /**
- * Sending reminders exactly once. Each invoice's stage is claimed in `reminders` (UNIQUE invoice_id + stage)
- * before anything leaves, and confirmed after:
- *   - accepted by the server → sent (with the Message-ID);
- *   - 4xx, or a failure before the message body was handed over → retry (a later run claims it again);
- *   - 5xx → failed;
- *   - connection lost once the body was handed over → uncertain: never resent blindly, shown to a person.
- * A run that dies between claim and confirm leaves `claimed`; the next run turns claims older than
- * staleAfterMinutes into `uncertain`. Every exchange is appended to `history` with the hash of the exact bytes.
+ * Sending reminders exactly once, one message at a time. Each reminder (row of `reminders`, UNIQUE invoice_id +
+ * stage) goes through states, each committed before the next network step:
+ *   claimed       — claimed by this run just before its message is composed (nothing is claimed ahead);
+ *   handing_over  — every recipient was answered, recorded just before the SMTP DATA command is written;
+ *   sent          — the server answered 250 after the message (with its Message-ID and the server's answer);
+ *   retry         — 4xx, or anything that stopped before DATA: a later run claims it again;
+ *   failed        — 5xx;
+ *   uncertain     — the connection was lost between DATA and the answer: never resent by itself, decided by
+ *                   Reconcile Reminders (the mail server's record) or by a person.
+ * A run that dies leaves at most the messages it held: a claim that never reached handing_over is released to
+ * retry once its lease expires; a message left in handing_over becomes uncertain. Every exchange is appended
+ * to `history` with the hash of the exact bytes.
  */
 export type SendStatus = 'sent' | 'retry' | 'failed' | 'uncertain' | 'skipped';
 
@@ -54,42 +59,76 @@ export interface SendEmailOptions {
 	invoiceCopy?: (invoice: PlannedInvoice, message: PlannedMessage) => Promise<MailAttachment>;
 	/** Who claims (shown in reminders.claimed_by); default host:pid:uuid. */
 	claimedBy?: string;
-	/** Claims older than this many minutes are resolved to uncertain first (default 30; negative: skip). */
-	staleAfterMinutes?: number;
-	/** Messages claimed and confirmed together (default 50; the next batch is claimed while one is sent). */
-	batchSize?: number;
-	/** Called after each batch is confirmed (progress, tests). */
-	onBatch?: (outcomes: SendOutcome[]) => void;
+	/**
+	 * Minutes a run may hold a reminder (default 10): a claim older than this that never reached handing_over is
+	 * released (sent again by a later run); a message left in handing_over longer is marked uncertain. Negative:
+	 * expired leases are not looked at by this run.
+	 */
+	leaseMinutes?: number;
+	/** Seconds a state change is retried while the ledger is unreachable (default 60). */
+	ledgerRetrySeconds?: number;
+	/** Called after each message's outcome is committed (progress, tests). */
+	onOutcome?: (outcome: SendOutcome) => void;
 }
 
 export interface SendResult {
 	outcomes: SendOutcome[];
-	staleResolved: number;
+	/** Claims of dead runs released to be sent again. */
+	released: number;
+	/** Messages of dead runs left between DATA and the answer, now uncertain. */
+	uncertain: number;
 }
+
+export const DEFAULT_LEASE_MINUTES = 10;
 
 export function defaultClaimant(): string {
 	return `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
 }
 
-/** Turns claims abandoned by a dead run into `uncertain` (never into a resend). Returns how many. */
-export async function resolveStaleClaims(ledger: Ledger, olderThanMinutes: number, actor = 'reminder-step'): Promise<number> {
-	const rows = await ledger.query<{ n: string }>(
-		`WITH stale AS (
+export interface ExpiredLeases {
+	/** Claims (and unconfirmed letters) given back: the next run sends or renders them again. */
+	released: number;
+	/** Messages left in handing_over: now uncertain. */
+	uncertain: number;
+}
+
+/**
+ * Ends the leases of runs that stopped (killed worker, lost connection): a claim that never reached
+ * handing_over — and a letter rendered but never confirmed — goes back to `retry` (nothing left the building);
+ * a message left in handing_over becomes `uncertain` (it may have been delivered). Returns how many of each.
+ */
+export async function releaseExpiredClaims(ledger: Ledger, leaseMinutes = DEFAULT_LEASE_MINUTES, actor = 'reminder-step'): Promise<ExpiredLeases> {
+	const rows = await ledger.query<{ released: string; uncertain: string }>(
+		`WITH released AS (
+			UPDATE reminders SET status = 'retry',
+				error = CASE WHEN status = 'rendered'
+					THEN 'letter rendered by ' || coalesce(claimed_by, '?') || ' at ' || claimed_at || ' and never confirmed as written or printed: rendered again'
+					ELSE 'claimed by ' || coalesce(claimed_by, '?') || ' at ' || claimed_at || ' and never handed over: sent again' END
+			WHERE status IN ('claimed', 'rendered') AND coalesce(handed_over_at, claimed_at) < now() - make_interval(secs => $1::double precision * 60)
+			RETURNING id, invoice_id, customer_id, stage, channel, message_id, claimed_by
+		), lost AS (
 			UPDATE reminders SET status = 'uncertain',
-				error = 'claimed by ' || coalesce(claimed_by, '?') || ' at ' || claimed_at || ' and never confirmed: check the mail server logs for Message-ID ' || coalesce(message_id, '?')
-			WHERE status = 'claimed' AND claimed_at < now() - make_interval(secs => $1::double precision * 60)
+				error = 'handed over by ' || coalesce(claimed_by, '?') || ' at ' || handed_over_at || ' and no answer recorded: it may have been delivered (Message-ID ' || coalesce(message_id, '?') || ')'
+			WHERE status = 'handing_over' AND handed_over_at < now() - make_interval(secs => $1::double precision * 60)
 			RETURNING id, invoice_id, customer_id, stage, channel, message_id, claimed_by
 		), logged AS (
 			INSERT INTO history (customer_id, invoice_id, kind, channel, actor, summary, payload)
-			SELECT customer_id, invoice_id, 'reminder_uncertain', channel, $2,
-				'Stage ' || stage || ': the run that claimed it stopped before confirming; outcome unknown',
+			SELECT customer_id, invoice_id, 'reminder_released', channel, $2,
+				'Stage ' || stage || ': the run that claimed it stopped before ' || CASE WHEN channel = 'letter' THEN 'the letter was confirmed' ELSE 'handing it over' END || '; released to be done again',
 				jsonb_build_object('stage', stage, 'messageId', message_id, 'claimedBy', claimed_by, 'reminderId', id)
-			FROM stale RETURNING 1
+			FROM released
+			UNION ALL
+			SELECT customer_id, invoice_id, 'reminder_uncertain', channel, $2,
+				'Stage ' || stage || ': the run stopped after handing the message over and before the answer; outcome unknown',
+				jsonb_build_object('stage', stage, 'messageId', message_id, 'claimedBy', claimed_by, 'reminderId', id)
+			FROM lost
+			RETURNING kind
 		)
-		SELECT count(*)::text AS n FROM logged`,
-		[olderThanMinutes, actor],
+		SELECT (SELECT count(*) FROM logged WHERE kind = 'reminder_released')::text AS released,
+			(SELECT count(*) FROM logged WHERE kind = 'reminder_uncertain')::text AS uncertain`,
+		[leaseMinutes, actor],
 	);
-	return Number(rows[0]?.n ?? 0);
+	return { released: Number(rows[0]?.released ?? 0), uncertain: Number(rows[0]?.uncertain ?? 0) };
 }
 
 interface Prepared {
@@ -124,6 +163,11 @@ function checkAttachments(messages: PlannedMessage[], options: SendEmailOptions)
 	}
 }
 
+/**
+ * Claims the invoices of the given messages (those still due: open, or paid for thank-you stages, and not already
+ * claimed, sent, uncertain or failed). Idempotent for the same claimant and Message-ID, so it can be retried after
+ * a lost connection. Returns the invoice ids claimed.
+ */
 async function claim(ledger: Ledger, batch: Array<Pick<Prepared, 'message' | 'messageId'>>, claimedBy: string, channel: 'email' | 'letter'): Promise<Set<string>> {
 	const rows: Array<Record<string, unknown>> = [];
 	for (const p of batch) {
@@ -148,25 +192,51 @@ async function claim(ledger: Ledger, batch: Array<Pick<Prepared, 'message' | 'me
 		ORDER BY x.invoice_id
 		ON CONFLICT (invoice_id, stage) DO UPDATE SET status = 'claimed', claimed_by = EXCLUDED.claimed_by, claimed_at = now(),
 			message_id = EXCLUDED.message_id, recipients = EXCLUDED.recipients, channel = EXCLUDED.channel,
-			attempts = reminders.attempts + 1, error = NULL
+			attempts = reminders.attempts + CASE WHEN reminders.status = 'claimed' THEN 0 ELSE 1 END, error = NULL,
+			handed_over_at = NULL, smtp_response = NULL
 		WHERE reminders.status IN ('retry', 'bounced')
+			OR (reminders.status = 'claimed' AND reminders.claimed_by = EXCLUDED.claimed_by AND reminders.message_id = EXCLUDED.message_id)
 		RETURNING invoice_id::text`,
 		[JSON.stringify(rows), channel, claimedBy],
 	);
 	return new Set(claimed.map((r) => r.invoice_id));
 }
 
-/** Confirms the outcomes of a batch and appends them to the history, in one transaction. */
+/**
+ * Records that a message is being handed over (just before DATA): all of its claimed reminders or none. False
+ * when this run no longer holds them (its lease expired and they were released): the message must not go.
+ */
+export async function markHandingOver(ledger: Ledger, invoiceIds: string[], stage: string, messageId: string, claimedBy: string): Promise<boolean> {
+	const rows = await ledger.query<{ id: string }>(
+		`WITH mine AS (
+			SELECT id FROM reminders WHERE invoice_id = ANY($1::bigint[]) AND stage = $2 AND message_id = $3 AND claimed_by = $4
+				AND status IN ('claimed', 'handing_over')
+			FOR UPDATE
+		)
+		UPDATE reminders SET status = 'handing_over', handed_over_at = coalesce(handed_over_at, now())
+		WHERE id IN (SELECT id FROM mine) AND (SELECT count(*) FROM mine) = $5
+		RETURNING id::text`,
+		[invoiceIds, stage, messageId, claimedBy, invoiceIds.length],
+	);
+	return rows.length === invoiceIds.length;
+}
+
+/**
+ * Confirms outcomes and appends them to the history, in one statement: only reminders still held by this claimant
+ * in an unsettled state change (so a repeat after a lost connection writes nothing twice).
+ */
 export async function confirmOutcomes(ledger: Ledger, outcomes: SendOutcome[], claimedBy: string, channel: 'email' | 'letter', actor = 'reminder-step'): Promise<void> {
-	const updates: Array<Record<string, unknown>> = [];
-	const history: Array<Record<string, unknown>> = [];
+	const rows: Array<Record<string, unknown>> = [];
 	for (const o of outcomes) {
 		if (o.status === 'skipped') continue;
 		for (const [index, invoiceId] of o.invoiceIds.entries()) {
-			updates.push({ invoice_id: invoiceId, stage: o.stage, status: o.status, error: o.error ?? null });
-			history.push({
-				customer_id: o.customerId,
+			rows.push({
 				invoice_id: invoiceId,
+				stage: o.stage,
+				status: o.status,
+				error: o.error ?? null,
+				smtp_response: o.smtpResponse ?? null,
+				customer_id: o.customerId,
 				kind: `reminder_${o.status}`,
 				summary: summaryOf(o, channel, o.invoiceNumbers[index]),
 				content_hash: o.contentHash ?? null,
@@ -174,22 +244,24 @@ export async function confirmOutcomes(ledger: Ledger, outcomes: SendOutcome[], c
 			});
 		}
 	}
-	if (updates.length === 0) return;
-	await ledger.transaction(async (client) => {
-		await client.query(
-			`UPDATE reminders r SET status = x.status, error = x.error,
+	if (rows.length === 0) return;
+	await ledger.query(
+		`WITH x AS (
+			SELECT * FROM jsonb_to_recordset($1::jsonb) AS x(invoice_id bigint, stage text, status text, error text, smtp_response text,
+				customer_id bigint, kind text, summary text, content_hash text, payload jsonb)
+		), updated AS (
+			UPDATE reminders r SET status = x.status, error = x.error, smtp_response = coalesce(x.smtp_response, r.smtp_response),
 				sent_at = CASE WHEN x.status = 'sent' THEN now() ELSE r.sent_at END
-			FROM jsonb_to_recordset($1::jsonb) AS x(invoice_id bigint, stage text, status text, error text)
-			WHERE r.invoice_id = x.invoice_id AND r.stage = x.stage AND r.claimed_by = $2 AND r.status IN ('claimed', 'uncertain')`,
-			[JSON.stringify(updates), claimedBy],
-		);
-		await client.query(
-			`INSERT INTO history (customer_id, invoice_id, kind, channel, actor, summary, content_hash, payload)
-			SELECT x.customer_id, x.invoice_id, x.kind, $2, $3, x.summary, x.content_hash, x.payload
-			FROM jsonb_to_recordset($1::jsonb) AS x(customer_id bigint, invoice_id bigint, kind text, summary text, content_hash text, payload jsonb)`,
-			[JSON.stringify(history), channel, actor],
-		);
-	});
+			FROM x
+			WHERE r.invoice_id = x.invoice_id AND r.stage = x.stage AND r.claimed_by = $2
+				AND r.status IN ('claimed', 'handing_over', 'rendered', 'uncertain') AND r.status <> x.status
+			RETURNING r.invoice_id, r.stage
+		)
+		INSERT INTO history (customer_id, invoice_id, kind, channel, actor, summary, content_hash, payload)
+		SELECT x.customer_id, x.invoice_id, x.kind, $3, $4, x.summary, x.content_hash, x.payload
+		FROM x JOIN updated u ON u.invoice_id = x.invoice_id AND u.stage = x.stage`,
+		[JSON.stringify(rows), claimedBy, channel, actor],
+	);
 }
 
 function summaryOf(o: SendOutcome, channel: string, number: string | undefined): string {
@@ -198,7 +270,7 @@ function summaryOf(o: SendOutcome, channel: string, number: string | undefined):
 		case 'sent':
 			return channel === 'letter' ? `Stage ${o.stage} letter produced for invoice ${number}` : `Stage ${o.stage} ${what} sent to ${o.recipients.join(', ')} for invoice ${number}`;
 		case 'retry':
-			return `Stage ${o.stage} ${what} for invoice ${number} refused for now (will retry): ${o.error ?? ''}`;
+			return `Stage ${o.stage} ${what} for invoice ${number} not sent for now (will retry): ${o.error ?? ''}`;
 		case 'failed':
 			return `Stage ${o.stage} ${what} for invoice ${number} failed: ${o.error ?? ''}`;
 		default:
@@ -206,15 +278,25 @@ function summaryOf(o: SendOutcome, channel: string, number: string | undefined):
 	}
 }
 
-async function runLimited<T>(items: T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
+/** Runs `work` on the items with at most `limit` at once; the first error stops taking new items and is thrown. */
+export async function runLimited<T>(items: T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
 	let next = 0;
+	let failed = false;
 	const workers = Array.from({ length: Math.min(limit, items.length) }, async () => {
-		while (next < items.length) {
+		while (!failed && next < items.length) {
 			const item = items[next++];
-			await work(item);
+			try {
+				await work(item);
+			} catch (error) {
+				failed = true;
+				// eslint-disable-next-line @n8n/community-nodes/require-node-api-error -- the core is free of n8n: nodes convert its errors (nodes/shared/errors.ts)
+				throw error;
+			}
 		}
 	});
-	await Promise.all(workers);
+	const results = await Promise.allSettled(workers);
+	const rejected = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+	if (rejected) throw rejected.reason;
 }
 
 function baseOutcome(p: Prepared, status: SendStatus): SendOutcome {
@@ -264,6 +346,16 @@ async function composeFor(ledger: Ledger, p: Prepared, options: SendEmailOptions
 	return { composed, subject: rendered.subject };
 }
 
+/** The customer's own addresses (To) that the server refused at RCPT, when all of them were. */
+function refusedCustomer(message: PlannedMessage, rejected: RecipientRejection[]): RecipientRejection[] | undefined {
+	const refused = rejected.filter((r) => message.to.some((a) => a.toLowerCase() === r.address.toLowerCase()));
+	return refused.length > 0 && refused.length === message.to.length ? refused : undefined;
+}
+
+function describeRejections(rejected: RecipientRejection[]): string {
+	return rejected.map((r) => `${r.address}: ${r.response ?? 'refused'}`).join('; ');
+}
+
 /**
  * Sends the e-mail messages of a plan (messages of other channels are ignored: letters and calls have their
  * own steps). Safe to run several times at once and after a crash: see the module comment.
@@ -273,85 +365,84 @@ export async function sendReminderEmails(ledger: Ledger, messages: PlannedMessag
 	checkAttachments(emails, options);
 	for (const m of emails) senderOf(m, options);
 	const claimedBy = options.claimedBy ?? defaultClaimant();
-	const staleAfter = options.staleAfterMinutes ?? 30;
-	const staleResolved = staleAfter >= 0 ? await resolveStaleClaims(ledger, staleAfter) : 0;
+	const lease = options.leaseMinutes ?? DEFAULT_LEASE_MINUTES;
+	const retrySeconds = options.ledgerRetrySeconds ?? 60;
+	const durably = <T>(work: () => Promise<T>) => whileLedgerUnavailable(work, retrySeconds);
+	const expired = lease >= 0 ? await durably(() => releaseExpiredClaims(ledger, lease)) : { released: 0, uncertain: 0 };
 	const company = options.company ?? { name: '' };
 	const concurrency = Math.max(1, options.concurrency ?? options.smtp.maxConnections ?? 5);
-	const batchSize = Math.max(1, options.batchSize ?? 50);
 	const pool = new SmtpSessionPool(options.smtp, concurrency);
 	const outcomes: SendOutcome[] = [];
-	// Claim the next batch while this one is being sent, and confirm a batch while the next one is sent.
-	const prepare = async (start: number): Promise<Prepared[]> => {
-		const batch: Prepared[] = emails.slice(start, start + batchSize).map((message) => ({
-			message,
-			messageId: newMessageId(senderOf(message, options).address),
-			invoices: [],
-			skipped: [],
-		}));
-		const claimed = await claim(ledger, batch, claimedBy, 'email');
-		for (const p of batch) {
-			p.invoices = p.message.invoices.filter((i) => claimed.has(i.id));
-			p.skipped = p.message.invoices.filter((i) => !claimed.has(i.id)).map((i) => i.id);
-			if (p.invoices.length === 0) p.outcome = { ...baseOutcome(p, 'skipped'), messageId: undefined, error: 'already claimed by another run, sent, or paid meanwhile' };
-		}
-		const proofs = await loadDeliveryProofs(ledger, batch.filter((p) => !p.outcome && stageShowsProof(p.message)).flatMap((p) => p.invoices.map((i) => i.id)));
-		if (proofs.size) for (const p of batch) if (stageShowsProof(p.message)) p.proofs = proofs;
-		return batch;
+	const settle = async (p: Prepared, outcome: SendOutcome) => {
+		p.outcome = outcome;
+		await durably(() => confirmOutcomes(ledger, [outcome], claimedBy, 'email'));
+		outcomes.push(outcome);
+		options.onOutcome?.(outcome);
 	};
-	let confirming: Promise<void> = Promise.resolve();
 	try {
-		let next: Promise<Prepared[]> | undefined = emails.length ? prepare(0) : undefined;
-		for (let start = 0; next; start += batchSize) {
-			const batch: Prepared[] = await next;
-			next = start + batchSize < emails.length ? prepare(start + batchSize) : undefined;
-			// a failed claim of the next batch is reported when it is awaited
-			next?.catch(() => undefined);
-			// twice as many composers as connections: a message is always ready when a connection frees up
-			await runLimited(batch.filter((p) => !p.outcome), concurrency * 2, async (p) => {
-				let composed;
-				try {
-					composed = await composeFor(ledger, p, options, company);
-				} catch (error) {
-					p.outcome = { ...baseOutcome(p, 'failed'), error: isReceivablesError(error) ? `${error.message} ${error.hint ?? ''}`.trim() : (error as Error).message };
-					return;
-				}
-				const result = await pool.deliver(composed.composed.envelope, composed.composed.raw);
-				let verdict = deliveryVerdict(result);
-				let error = result.ok ? undefined : `${result.error.message}${result.phase === 'data' && verdict === 'uncertain' ? ' (after the message was handed over: it may have been delivered)' : ''}`;
-				if (result.ok && result.rejected.length) {
-					const refused = result.rejected.filter((r) => p.message.to.some((a) => a.toLowerCase() === r.address.toLowerCase()));
-					const detail = result.rejected.map((r) => `${r.address}: ${r.response ?? 'refused'}`).join('; ');
-					if (refused.length === p.message.to.length) {
-						// Only copies (cc/bcc) went out: the customer did not get it.
-						verdict = refused.some((r) => (r.responseCode ?? 500) >= 500) ? 'failed' : 'retry';
-						error = `the customer's address was refused (${detail}); only the copies were delivered`;
-					} else {
-						error = `some recipients were refused: ${detail}`;
-					}
-				}
-				p.outcome = {
-					...baseOutcome(p, verdict),
-					contentHash: composed.composed.contentHash,
-					subject: composed.subject,
-					smtpResponse: result.ok ? result.response : result.error.response,
-					error,
-				};
+		await runLimited(emails, concurrency, async (message) => {
+			const p: Prepared = { message, messageId: newMessageId(senderOf(message, options).address), invoices: [], skipped: [] };
+			// claimed: only this message, only now
+			const claimed = await durably(() => claim(ledger, [p], claimedBy, 'email'));
+			p.invoices = message.invoices.filter((i) => claimed.has(i.id));
+			p.skipped = message.invoices.filter((i) => !claimed.has(i.id)).map((i) => i.id);
+			if (p.invoices.length === 0) {
+				const skipped = { ...baseOutcome(p, 'skipped'), messageId: undefined, error: 'already claimed by another run, sent, or paid meanwhile' };
+				p.outcome = skipped;
+				outcomes.push(skipped);
+				options.onOutcome?.(skipped);
+				return;
+			}
+			if (stageShowsProof(message)) {
+				const proofs = await durably(() => loadDeliveryProofs(ledger, p.invoices.map((i) => i.id)));
+				if (proofs.size) p.proofs = proofs;
+			}
+			let composed;
+			try {
+				composed = await composeFor(ledger, p, options, company);
+			} catch (error) {
+				// eslint-disable-next-line @n8n/community-nodes/require-node-api-error -- the core is free of n8n: nodes convert its errors (nodes/shared/errors.ts)
+				if (isLedgerUnavailable(error)) throw error;
+				await settle(p, { ...baseOutcome(p, 'failed'), error: isReceivablesError(error) ? `${error.message} ${error.hint ?? ''}`.trim() : (error as Error).message });
+				return;
+			}
+			let refusedBeforeData: RecipientRejection[] | undefined;
+			// handing over: recorded once every recipient was answered, just before DATA
+			const result: DeliveryResult = await pool.deliver(composed.composed.envelope, composed.composed.raw, async ({ rejected }) => {
+				refusedBeforeData = refusedCustomer(message, rejected);
+				if (refusedBeforeData) return `the customer's address was refused (${describeRejections(refusedBeforeData)}); nothing was sent`;
+				const held = await durably(() => markHandingOver(ledger, p.invoices.map((i) => i.id), message.stage.code, p.messageId, claimedBy));
+				return held ? true : 'this run no longer holds the reminder (its lease expired): nothing was sent';
 			});
-			const batchOutcomes = batch.map((p) => p.outcome as SendOutcome);
-			outcomes.push(...batchOutcomes);
-			confirming = confirming.then(async () => {
-				await confirmOutcomes(ledger, batchOutcomes, claimedBy, 'email');
-				options.onBatch?.(batchOutcomes);
-			});
-			confirming.catch(() => undefined);
-		}
-		await confirming;
+			const base = { ...baseOutcome(p, 'sent'), contentHash: composed.composed.contentHash, subject: composed.subject };
+			if (!result.ok && result.stopped) {
+				if (refusedBeforeData) {
+					const verdict = refusedBeforeData.some((r) => (r.responseCode ?? 500) >= 500) ? 'failed' : 'retry';
+					await settle(p, { ...base, status: verdict, error: result.stopped, smtpResponse: refusedBeforeData.map((r) => r.response ?? '').join('; ') });
+				} else if (/lease expired/.test(result.stopped)) {
+					const lost = { ...base, status: 'skipped' as const, error: result.stopped };
+					p.outcome = lost;
+					outcomes.push(lost);
+					options.onOutcome?.(lost);
+				} else {
+					// the hand-over could not be recorded (ledger unreachable): the claim stays and its lease releases it
+					throw new ReceivablesError('DUNNING_LEDGER_UNAVAILABLE', `The ledger could not record that the reminder to ${message.customer.externalId} was being handed over: ${result.stopped}`, {
+						hint: 'Nothing was sent for this message. Run the step again once the database answers; its claim is released after the lease.',
+					});
+				}
+				return;
+			}
+			const verdict = deliveryVerdict(result);
+			let error = result.ok ? undefined : `${result.error.message}${result.phase === 'data' && verdict === 'uncertain' ? ' (after the message was handed over: it may have been delivered)' : ''}`;
+			if (result.ok && result.rejected.length) error = `some recipients were refused: ${describeRejections(result.rejected)}`;
+			await settle(p, { ...base, status: verdict, smtpResponse: result.ok ? result.response : result.error.response, error });
+		});
 	} finally {
-		// what was sent before a failure is still confirmed
-		await confirming.catch(() => undefined);
 		pool.close();
 	}
-	return { outcomes, staleResolved };
+	const order = new Map(emails.map((m, index) => [m.key, index]));
+	outcomes.sort((a, b) => (order.get(a.key) ?? 0) - (order.get(b.key) ?? 0));
+	return { outcomes, released: expired.released, uncertain: expired.uncertain };
 }
 
 export { claim as claimReminders };

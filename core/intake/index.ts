@@ -7,3 +7,4 @@ export * from './webhook';
 export * from './parse';
 export * from './checks';
 export * from './presets';
+export * from './keys';

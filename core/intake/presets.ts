@@ -25,6 +25,8 @@ export interface PresetField {
 	/** Dot paths in the source record ("CustomerRef.value"), the first one present wins. */
 	from: readonly string[];
 	read?: PresetReader;
+	/** Decimal fields added up when the source states no such total (Sage One: net + tax + carriage). */
+	sum?: readonly string[];
 }
 
 /** What a source value says about the document: its type, or that it is not a sales invoice to store. */
@@ -161,6 +163,25 @@ export const INVOICE_PRESETS: readonly InvoicePreset[] = [
 		openAmount: { from: ['AmountDue', 'RemainingCredit'] },
 	},
 	{
+		id: 'sageone',
+		name: 'Sage Business Cloud Accounting / Sage One (sales_invoices)',
+		origin: 'Sage One accounts API v1, sales_invoices resource (fields as in the public Sage One Ruby SDK recordings); v1 states no currency (set the node\'s default currency) and no gross total: it is net + tax + carriage',
+		fields: {
+			number: { from: ['invoice_number'] },
+			customerId: { from: ['contact.id', 'contact.$key'] },
+			customerName: { from: ['contact_name'] },
+			currency: { from: ['currency.code', 'currency'] },
+			issueDate: { from: ['date'] },
+			dueDate: { from: ['due_date'] },
+			totalExcl: { from: ['total_net_amount'], sum: ['total_net_amount', 'carriage'] },
+			totalTax: { from: ['total_tax_amount'] },
+			totalIncl: { from: ['total_amount'], sum: ['total_net_amount', 'total_tax_amount', 'carriage'] },
+			poNumber: { from: ['reference'] },
+		},
+		required: ['number', 'customerId', 'issueDate', 'totalIncl'],
+		openAmount: { from: ['outstanding_amount'] },
+	},
+	{
 		id: 'odoo',
 		name: 'Odoo (account.move)',
 		origin: 'Odoo accounting model account.move (customer invoices and credit notes), as n8n\'s Odoo node or the JSON-RPC search_read returns it',
@@ -250,7 +271,29 @@ function readValue(value: unknown, reader: PresetReader = 'text'): unknown {
 	}
 }
 
+/** Exact sum of decimal strings ("17.88" + "3.58" + "0.0" → "21.46"); undefined when one is not a plain decimal. */
+function addDecimals(values: unknown[]): string | undefined {
+	const parts = values.map((v) => (typeof v === 'number' ? String(v) : typeof v === 'string' ? v.trim() : ''));
+	if (parts.some((p) => !/^-?\d+(\.\d+)?$/.test(p))) return undefined;
+	const scale = Math.max(...parts.map((p) => (p.split('.')[1] ?? '').length));
+	const total = parts.reduce((sum, p) => {
+		const [whole, frac = ''] = p.replace('-', '').split('.');
+		const minor = BigInt(whole + frac.padEnd(scale, '0'));
+		return sum + (p.startsWith('-') ? -minor : minor);
+	}, 0n);
+	const negative = total < 0n;
+	const digits = (negative ? -total : total).toString().padStart(scale + 1, '0');
+	return `${negative ? '-' : ''}${scale ? `${digits.slice(0, -scale)}.${digits.slice(-scale)}` : digits}`;
+}
+
 function pick(record: unknown, field: PresetField): { value: unknown; path?: string } {
+	if (field.sum) {
+		const values = field.sum.map((path) => at(record, path));
+		if (values.every((v) => !missing(v))) {
+			const total = addDecimals(values);
+			if (total !== undefined) return { value: total, path: field.sum.join(' + ') };
+		}
+	}
 	for (const path of field.from) {
 		const value = readValue(at(record, path), field.read);
 		if (!missing(value)) return { value: typeof value === 'number' || typeof value === 'string' || value instanceof Date ? value : String(value), path };
@@ -258,7 +301,7 @@ function pick(record: unknown, field: PresetField): { value: unknown; path?: str
 	return { value: undefined };
 }
 
-const sourceNames = (field: PresetField): string => field.from.join(' or ');
+const sourceNames = (field: PresetField): string => (field.sum ? [field.sum.join(' + '), ...field.from] : field.from).join(' or ');
 
 function negate(value: unknown): unknown {
 	if (typeof value === 'number') return -value;

@@ -61,7 +61,19 @@ describe('verifySignature', () => {
 	});
 
 	it('parses the header', () => {
-		expect(parseSignatureHeader(`t=${T},v1=${GOOD},v1=${'b'.repeat(64)}`)).toEqual({ timestamp: T, signatures: [GOOD, 'b'.repeat(64)] });
+		expect(parseSignatureHeader(`t=${T},v1=${GOOD},v1=${'b'.repeat(64)}`)).toEqual({ timestamp: T, signatures: [GOOD, 'b'.repeat(64)], v2: [] });
+	});
+
+	it('binds the purpose: a v2 signature for one webhook is refused by another, and v1 is refused where a purpose is named', () => {
+		const base = { rawBody: BODY, secret: SECRET, deliveryId: DELIVERY, now: at(T) };
+		const intake = signWebhookRequest({ rawBody: BODY, secret: SECRET, deliveryId: DELIVERY, timestamp: T, purpose: 'intake' });
+		expect(intake).toMatch(/^t=\d+,v2=[0-9a-f]{64}$/);
+		expect(verifySignature({ ...base, header: intake, purpose: 'intake' })).toEqual({ ok: true, timestamp: T });
+		expect(verifySignature({ ...base, header: intake, purpose: 'courier-events' })).toMatchObject({ ok: false, code: 'SIGNATURE_MISMATCH' });
+		// A receiver without purpose (v1) does not take a v2 signature, and a receiver with one does not take v1.
+		expect(verifySignature({ ...base, header: intake })).toMatchObject({ ok: false, code: 'SIGNATURE_MISMATCH' });
+		expect(verifySignature({ ...base, header: `t=${T},v1=${GOOD}`, purpose: 'intake' })).toMatchObject({ ok: false, code: 'SIGNATURE_MISMATCH' });
+		expect(verifySignature({ ...base, header: intake, purpose: 'Bad Purpose' })).toMatchObject({ ok: false, code: 'SIGNATURE_PURPOSE_INVALID' });
 	});
 });
 

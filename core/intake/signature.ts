@@ -4,10 +4,14 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
  * Signed webhooks: the sender proves it knows the shared secret and when it sent the request.
  *
  * Receivables scheme (default). Headers:
+ *   X-Receivables-Key: <key id>                      which of the sender's keys signed (integration keys)
  *   X-Receivables-Delivery: <delivery id>            unique per delivery; a retry of the same delivery keeps it
- *   X-Receivables-Signature: t=<unix seconds>,v1=<hex>
- * where v1 = hex(HMAC-SHA256(secret, "<t>.<delivery id>.<raw body bytes>")). Several v1 entries may be sent
- * (while a secret is being replaced); one valid entry is enough.
+ *   X-Receivables-Signature: t=<unix seconds>,v2=<hex>
+ * where v2 = hex(HMAC-SHA256(secret, "v2.<purpose>.<t>.<delivery id>.<raw body bytes>")): the purpose names the
+ * webhook the request is meant for (`intake` for invoices and payments), so a request signed for one webhook is
+ * refused by every other. Several entries may be sent (while a secret is being replaced); one valid entry is enough.
+ * The older v1 form, "<t>.<delivery id>.<raw body>" without purpose, is accepted only by receivers that do not
+ * name a purpose; Invoice Intake always names one.
  *
  * Stripe scheme: header Stripe-Signature: t=<unix seconds>,v1=<hex> with v1 = hex(HMAC-SHA256(secret,
  * "<t>.<raw body>")), as Stripe sends it; the delivery id is the event id inside the signed body.
@@ -32,7 +36,8 @@ export type SignatureFailureCode =
 	| 'SIGNATURE_STALE'
 	| 'SIGNATURE_FUTURE'
 	| 'DELIVERY_ID_MISSING'
-	| 'WEBHOOK_SECRET_MISSING';
+	| 'WEBHOOK_SECRET_MISSING'
+	| 'SIGNATURE_PURPOSE_INVALID';
 
 type Said = { en: string; fr: string };
 
@@ -52,7 +57,17 @@ export interface VerifySignatureInput {
 	/** The receiver's clock (default: now). */
 	now?: Date;
 	toleranceSeconds?: number;
+	/**
+	 * The webhook's purpose (receivables scheme): only v2 signatures over this purpose are accepted. Without it,
+	 * only v1 signatures (no purpose) are.
+	 */
+	purpose?: string;
 }
+
+/** A purpose: lower-case letters, digits and dashes, starting with a letter (at most 40). */
+export const PURPOSE = /^[a-z][a-z0-9-]{0,39}$/;
+/** The purpose of the intake webhook (invoices, credit notes, payments). */
+export const INTAKE_PURPOSE = 'intake';
 
 const DELIVERY_ID = /^[A-Za-z0-9._:-]{1,200}$/;
 
@@ -81,6 +96,10 @@ const FAIL: Record<SignatureFailureCode, [Said, Said]> = {
 		{ en: 'The delivery id is missing or invalid.', fr: "L'identifiant d'envoi est absent ou invalide." },
 		{ en: 'Send a unique X-Receivables-Delivery header (letters, digits, . _ : -, at most 200) with each delivery.', fr: 'Envoyez un en-tête X-Receivables-Delivery unique (lettres, chiffres, . _ : -, 200 au plus) à chaque envoi.' },
 	],
+	SIGNATURE_PURPOSE_INVALID: [
+		{ en: 'The purpose of this webhook is not valid.', fr: "L'usage de ce webhook n'est pas valide." },
+		{ en: 'Name it with lower-case letters, digits and dashes (e.g. intake).', fr: 'Nommez-le avec des minuscules, chiffres et tirets (par ex. intake).' },
+	],
 	WEBHOOK_SECRET_MISSING: [
 		{ en: 'No webhook secret is configured.', fr: "Aucun secret de webhook n'est configuré." },
 		{ en: 'Set the secret in the Receivables Webhook credential.', fr: 'Renseignez le secret dans l’identifiant Receivables Webhook.' },
@@ -97,24 +116,33 @@ function single(value: string | string[] | undefined): string | undefined {
 	return value;
 }
 
-/** The bytes that are signed: "<t>.<delivery id>.<body>" (receivables) or "<t>.<body>" (stripe). */
-export function signedPayload(scheme: SignatureScheme, timestamp: number, deliveryId: string | undefined, rawBody: Buffer | string): Buffer {
+/**
+ * The bytes that are signed: "v2.<purpose>.<t>.<delivery id>.<body>" (receivables, with a purpose),
+ * "<t>.<delivery id>.<body>" (receivables v1, without) or "<t>.<body>" (stripe).
+ */
+export function signedPayload(scheme: SignatureScheme, timestamp: number, deliveryId: string | undefined, rawBody: Buffer | string, purpose?: string): Buffer {
 	const body = typeof rawBody === 'string' ? Buffer.from(rawBody, 'utf8') : rawBody;
-	const prefix = scheme === 'stripe' ? `${timestamp}.` : `${timestamp}.${deliveryId ?? ''}.`;
+	const prefix = scheme === 'stripe' ? `${timestamp}.` : purpose !== undefined ? `v2.${purpose}.${timestamp}.${deliveryId ?? ''}.` : `${timestamp}.${deliveryId ?? ''}.`;
 	return Buffer.concat([Buffer.from(prefix, 'utf8'), body]);
 }
 
-/** Computes the signature header a sender attaches (also what integrators can test against). */
-export function signWebhookRequest(input: { rawBody: Buffer | string; secret: string; deliveryId?: string; timestamp?: number; scheme?: SignatureScheme }): string {
+/**
+ * Computes the signature header a sender attaches (also what integrators can test against): `t=…,v2=…` for a
+ * purpose (what Invoice Intake expects, purpose `intake`), `t=…,v1=…` without.
+ */
+export function signWebhookRequest(input: { rawBody: Buffer | string; secret: string; deliveryId?: string; timestamp?: number; scheme?: SignatureScheme; purpose?: string }): string {
 	const timestamp = input.timestamp ?? Math.floor(Date.now() / 1000);
-	const mac = createHmac('sha256', input.secret).update(signedPayload(input.scheme ?? 'receivables', timestamp, input.deliveryId, input.rawBody)).digest('hex');
-	return `t=${timestamp},v1=${mac}`;
+	const scheme = input.scheme ?? 'receivables';
+	const purpose = scheme === 'stripe' ? undefined : input.purpose;
+	const mac = createHmac('sha256', input.secret).update(signedPayload(scheme, timestamp, input.deliveryId, input.rawBody, purpose)).digest('hex');
+	return `t=${timestamp},${purpose !== undefined ? 'v2' : 'v1'}=${mac}`;
 }
 
-/** Parses "t=<unix>,v1=<hex>[,v1=<hex>...]"; other schemes (v0...) are ignored. */
-export function parseSignatureHeader(header: string): { timestamp: number; signatures: string[] } | undefined {
+/** Parses "t=<unix>,v1=<hex>[,v2=<hex>...]"; other schemes (v0...) are ignored. */
+export function parseSignatureHeader(header: string): { timestamp: number; signatures: string[]; v2: string[] } | undefined {
 	let timestamp: number | undefined;
 	const signatures: string[] = [];
+	const v2: string[] = [];
 	for (const part of header.split(',')) {
 		const eq = part.indexOf('=');
 		if (eq < 0) return undefined;
@@ -123,13 +151,13 @@ export function parseSignatureHeader(header: string): { timestamp: number; signa
 		if (key === 't') {
 			if (!/^\d{1,12}$/.test(value) || timestamp !== undefined) return undefined;
 			timestamp = Number(value);
-		} else if (key === 'v1') {
+		} else if (key === 'v1' || key === 'v2') {
 			if (!/^[0-9a-fA-F]{64}$/.test(value)) return undefined;
-			signatures.push(value.toLowerCase());
+			(key === 'v1' ? signatures : v2).push(value.toLowerCase());
 		}
 	}
-	if (timestamp === undefined || signatures.length === 0) return undefined;
-	return { timestamp, signatures };
+	if (timestamp === undefined || signatures.length + v2.length === 0) return undefined;
+	return { timestamp, signatures, v2 };
 }
 
 /**
@@ -142,6 +170,8 @@ export function verifySignature(input: VerifySignatureInput): SignatureVerdict {
 	const scheme = input.scheme ?? 'receivables';
 	const header = single(input.header)?.trim();
 	if (!header) return signatureFailure('SIGNATURE_MISSING');
+	const purpose = scheme === 'stripe' ? undefined : input.purpose;
+	if (purpose !== undefined && !PURPOSE.test(purpose)) return signatureFailure('SIGNATURE_PURPOSE_INVALID');
 	const parsed = parseSignatureHeader(header);
 	if (!parsed) return signatureFailure('SIGNATURE_MALFORMED');
 	let deliveryId: string | undefined;
@@ -149,11 +179,13 @@ export function verifySignature(input: VerifySignatureInput): SignatureVerdict {
 		deliveryId = single(input.deliveryId)?.trim();
 		if (!deliveryId || !DELIVERY_ID.test(deliveryId)) return signatureFailure('DELIVERY_ID_MISSING');
 	}
-	const payload = signedPayload(scheme, parsed.timestamp, deliveryId, input.rawBody);
+	// With a purpose only v2 entries count (v1 ones were signed for no webhook in particular); without, only v1.
+	const candidates = purpose !== undefined ? parsed.v2 : parsed.signatures;
+	const payload = signedPayload(scheme, parsed.timestamp, deliveryId, input.rawBody, purpose);
 	let match = false;
 	for (const secret of secrets) {
 		const expected = createHmac('sha256', secret).update(payload).digest();
-		for (const candidate of parsed.signatures) {
+		for (const candidate of candidates) {
 			// Every candidate is compared in full, in constant time: the loop never exits early on a match.
 			if (timingSafeEqual(expected, Buffer.from(candidate, 'hex'))) match = true;
 		}

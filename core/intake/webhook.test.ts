@@ -13,7 +13,7 @@ const options: ReceiveSignedRequestOptions = { secret: SECRET, now: NOW, source:
 
 function signed(body: unknown, delivery: string, extra: { timestamp?: number; secret?: string } = {}) {
 	const rawBody = Buffer.from(typeof body === 'string' ? body : JSON.stringify(body));
-	const signature = signWebhookRequest({ rawBody, secret: extra.secret ?? SECRET, deliveryId: delivery, timestamp: extra.timestamp ?? T });
+	const signature = signWebhookRequest({ rawBody, secret: extra.secret ?? SECRET, deliveryId: delivery, timestamp: extra.timestamp ?? T, purpose: 'intake' });
 	return { rawBody, headers: { 'content-type': 'application/json', 'X-Receivables-Signature': signature, 'x-receivables-delivery': delivery } };
 }
 
@@ -55,12 +55,12 @@ describe('receiveSignedRequest', () => {
 		const [payment] = await ledger.query<{ source: string }>("SELECT source FROM payments WHERE external_ref = 'TX-1'");
 		expect(payment.source).toBe('compta');
 		expect(signedRequestResponse(result)).toEqual({
-			received: true, deliveryId: 'dlv-1', invoices: { created: 2, revised: 0, unchanged: 0 }, payments: { created: 1, unchanged: 0 },
+			stored: true, delivery: 'dlv-1', received: true, deliveryId: 'dlv-1', invoices: { created: 2, revised: 0, unchanged: 0 }, payments: { created: 1, unchanged: 0 },
 			rejected: expect.arrayContaining([expect.objectContaining({ kind: 'invoice', ref: 'WH-BAD', code: 'DATE_INVALID', errorFr: expect.any(String) })]),
 		});
 	});
 
-	it('refuses unsigned, badly signed, stale, future, malformed and replayed requests with 401, changing nothing', async () => {
+	it('refuses unsigned, badly signed, stale, future and malformed requests with 401, changing nothing; the same delivery again gets the first answer', async () => {
 		const body = { invoices: [{ ...invoiceA, number: 'WH-2026-099' }] };
 		const before = await footprint();
 		const good = signed(body, 'dlv-2');
@@ -81,8 +81,10 @@ describe('receiveSignedRequest', () => {
 
 		expect(await receiveSignedRequest(ledger, good, options)).toMatchObject({ status: 'accepted' });
 		const after = await footprint();
-		// The very same request again (a replay within the tolerance window).
-		expect(await receiveSignedRequest(ledger, good, options)).toMatchObject({ status: 'refused', httpStatus: 401, code: 'REPLAYED', message: { fr: expect.stringMatching(/déjà été reçu/) } });
+		// The very same request again (a retry after a lost answer, or a replay within the tolerance window).
+		const again = await receiveSignedRequest(ledger, good, options);
+		expect(again).toMatchObject({ status: 'repeated', httpStatus: 200, deliveryId: 'dlv-2' });
+		expect(signedRequestResponse(again)).toMatchObject({ stored: true, delivery: 'dlv-2', repeated: true, invoices: { created: 1 } });
 		expect(await footprint()).toEqual(after);
 	});
 
@@ -97,7 +99,7 @@ describe('receiveSignedRequest', () => {
 	it('stores the same delivery once when it arrives twice at the same time', async () => {
 		const request = signed({ invoices: [{ ...invoiceA, number: 'WH-RACE-1' }], payments: [{ externalRef: 'TX-RACE', amount: '10', date: '2026-10-05' }] }, 'dlv-race');
 		const results = await Promise.all([receiveSignedRequest(ledger, request, options), receiveSignedRequest(ledger, request, options)]);
-		expect(results.map((r) => (r.status === 'refused' ? r.code : r.status)).sort()).toEqual(['REPLAYED', 'accepted']);
+		expect(results.map((r) => (r.status === 'refused' ? r.code : r.status)).sort()).toEqual(['accepted', 'repeated']);
 		const [row] = await ledger.query<{ n: string }>("SELECT count(*)::text AS n FROM history WHERE kind = 'webhook_received' AND payload->>'deliveryId' = 'dlv-race'");
 		expect(row.n).toBe('1');
 	});
@@ -109,7 +111,12 @@ describe('receiveSignedRequest', () => {
 		await ledger.query('CREATE TRIGGER fail_webhook BEFORE INSERT ON history FOR EACH ROW EXECUTE FUNCTION fail_webhook()');
 		const request = signed({ invoices: [{ ...invoiceA, number: 'WH-CRASH-1' }], payments: [{ externalRef: 'TX-CRASH', amount: '1200', date: '2026-10-05', reference: 'WH-CRASH-1' }] }, 'dlv-crash');
 		const before = await footprint();
-		await expect(receiveSignedRequest(ledger, request, options)).rejects.toThrow(/simulated crash/);
+		const logged: Array<Record<string, unknown>> = [];
+		const failed = await receiveSignedRequest(ledger, request, { ...options, log: (_m, meta) => logged.push(meta) });
+		// The sender gets a generic answer with a reference; the database's words go to the log only.
+		expect(failed).toMatchObject({ status: 'refused', httpStatus: 500, code: 'INTERNAL_ERROR', reference: expect.stringMatching(/^ERR-[0-9A-F]{10}$/) });
+		expect(JSON.stringify(signedRequestResponse(failed))).not.toMatch(/simulated crash|fail_webhook/);
+		expect(logged).toEqual([expect.objectContaining({ reference: (failed as { reference: string }).reference, detail: expect.stringContaining('simulated crash') })]);
 		expect(await footprint()).toEqual(before);
 		await ledger.query('DROP TRIGGER fail_webhook ON history');
 		const retried = await receiveSignedRequest(ledger, request, options);
@@ -137,7 +144,7 @@ describe('receiveSignedRequest', () => {
 		expect(afterCredit.open_minor).toBe('1000');
 		const paid = await send({ ...event, id: 'evt_C', type: 'invoice.paid', data: { object: { ...finalized, status: 'paid', amount_due: 1000, amount_paid: 1000, status_transitions: { paid_at: T } } } });
 		expect(paid).toMatchObject({ status: 'accepted', paid: [expect.objectContaining({ invoiceNumber: 'STR-0001', paidOn: '2026-10-05' })] });
-		expect(await send({ ...event, id: 'evt_C', type: 'invoice.paid', data: { object: finalized } })).toMatchObject({ status: 'refused', code: 'REPLAYED' });
+		expect(await send({ ...event, id: 'evt_C', type: 'invoice.paid', data: { object: finalized } })).toMatchObject({ status: 'refused', httpStatus: 409, code: 'DELIVERY_CONFLICT' });
 		expect(await send({ ...event, id: 'evt_D' })).toMatchObject({ status: 'accepted', invoices: [], ignored: expect.stringMatching(/plan/) });
 		// A receivables-scheme signature is not accepted on the Stripe route.
 		const rawBody = Buffer.from(JSON.stringify({ ...event, id: 'evt_E' }));

@@ -1,3 +1,4 @@
+import { createHash, randomBytes } from 'node:crypto';
 import type { PoolClient } from 'pg';
 import { ReceivablesError } from '../errors';
 import { dbErrorToItem, storeBatch } from '../ledger/invoices';
@@ -5,9 +6,11 @@ import type { Ledger } from '../ledger/ledger';
 import { PayerNameIndex, retryTransient, storePaymentsWith, type InvoicePaidEvent, type PaymentInput, type PaymentOutcome } from '../ledger/payments';
 import type { LedgerInvoice, StoreOutcome, StoreStatus } from '../ledger/types';
 import { anomaly, type Anomaly } from './anomaly';
+import { lookupIntegrationKey, RECEIVABLES_KEY_HEADER } from './keys';
 import { normalisePaymentRecord } from './paymentRecord';
 import { normaliseInvoiceRecord, type InvoiceRecord } from './record';
 import {
+	INTAKE_PURPOSE,
 	RECEIVABLES_DELIVERY_HEADER,
 	RECEIVABLES_SIGNATURE_HEADER,
 	STRIPE_SIGNATURE_HEADER,
@@ -18,9 +21,14 @@ import { mapStripeEvent, type StripeDocument } from './stripe';
 
 /**
  * A signed request from accounting software (or Stripe), verified and stored in ONE transaction together with
- * its delivery id: a replay finds the id and changes nothing; a crash before commit leaves neither the data nor
- * the id, so the sender's retry is stored normally. The caller answers 2xx only for an `accepted` result,
- * which is returned after the commit.
+ * its delivery id, the hash of its body and the answer given: the same delivery sent again (a retry after a lost
+ * answer) changes nothing and gets the first answer again; a different body under a used delivery id is refused
+ * (409); a crash before commit leaves neither the data nor the id, so the sender's retry is stored normally. The
+ * caller answers 2xx only for an `accepted` or `repeated` result, which is returned after the commit.
+ *
+ * Order of the checks: size (413), key and signature (401), UTF-8 without NUL (400), JSON (400), then the ledger.
+ * Nothing of an unsigned body is parsed or stored. Database faults never reach the sender: it gets a generic
+ * message and a reference, the detail goes to the log (`options.log`) and to the refused result's `detail`.
  *
  * Bodies (JSON, UTF-8):
  *  - `{ "invoices": [...], "creditNotes": [...], "payments": [...] }` — flat records as Invoice Intake reads
@@ -38,7 +46,15 @@ export interface SignedRequest {
 }
 
 export interface ReceiveSignedRequestOptions {
-	secret: string | string[];
+	/**
+	 * The shared secret of the Receivables Webhook credential (several while it is replaced): used for requests
+	 * that name no integration key (no X-Receivables-Key header). Empty: such requests are refused.
+	 */
+	secret?: string | string[];
+	/** The webhook's purpose, bound into every receivables signature (default `intake`). */
+	purpose?: string;
+	/** Where internal faults are written (with their reference); the sender only sees the reference. */
+	log?: (message: string, meta: Record<string, unknown>) => void;
 	scheme?: SignatureScheme;
 	/** Name of the sending system; delivery ids are remembered per source (default `accounting`). */
 	source?: string;
@@ -71,11 +87,25 @@ export interface RejectedRecord {
 
 export interface SignedRequestRefused {
 	status: 'refused';
-	httpStatus: 400 | 401 | 413;
+	httpStatus: 400 | 401 | 409 | 413 | 500;
 	code: string;
 	message: Said;
 	hint: Said;
 	deliveryId?: string;
+	/** For an internal fault: the reference given to the sender, to find the detail in the log. */
+	reference?: string;
+	/** For an internal fault: what failed (never sent to the sender). */
+	detail?: string;
+}
+
+/** The same delivery (same delivery id, same body) received again: nothing changed, the first answer is repeated. */
+export interface SignedRequestRepeated {
+	status: 'repeated';
+	httpStatus: 200;
+	source: string;
+	deliveryId: string;
+	/** The answer given the first time. */
+	response: Record<string, unknown>;
 }
 
 export interface StoredInvoiceSummary {
@@ -94,6 +124,8 @@ export interface SignedRequestAccepted {
 	httpStatus: 200;
 	source: string;
 	deliveryId: string;
+	/** The integration key that signed, when the request named one. */
+	keyId?: string;
 	invoices: StoredInvoiceSummary[];
 	payments: PaymentOutcome[];
 	rejected: RejectedRecord[];
@@ -103,7 +135,7 @@ export interface SignedRequestAccepted {
 	ignored?: string;
 }
 
-export type SignedRequestResult = SignedRequestRefused | SignedRequestAccepted;
+export type SignedRequestResult = SignedRequestRefused | SignedRequestAccepted | SignedRequestRepeated;
 
 const REFUSALS: Record<string, [Said, Said]> = {
 	BODY_TOO_LARGE: [
@@ -117,6 +149,38 @@ const REFUSALS: Record<string, [Said, Said]> = {
 	BODY_NOT_JSON: [
 		{ en: 'The request body is not UTF-8 JSON.', fr: "Le corps de la requête n'est pas du JSON UTF-8." },
 		{ en: 'Send application/json encoded in UTF-8.', fr: 'Envoyez du application/json encodé en UTF-8.' },
+	],
+	BODY_NOT_UTF8: [
+		{ en: 'The request body is not valid UTF-8.', fr: "Le corps de la requête n'est pas de l'UTF-8 valide." },
+		{ en: 'Encode the JSON in UTF-8 (not Latin-1 or Windows-1252).', fr: 'Encodez le JSON en UTF-8 (pas en Latin-1 ni en Windows-1252).' },
+	],
+	BODY_NUL: [
+		{ en: 'The request body contains a NUL character (\\u0000).', fr: 'Le corps de la requête contient un caractère NUL (\\u0000).' },
+		{ en: 'Remove NUL characters from the text fields before sending.', fr: 'Retirez les caractères NUL des champs texte avant l’envoi.' },
+	],
+	KEY_UNKNOWN: [
+		{ en: 'The integration key named in X-Receivables-Key is not known.', fr: "La clé d'intégration indiquée dans X-Receivables-Key est inconnue." },
+		{ en: 'Send the key id given with the secret, or ask for a new key.', fr: "Envoyez l'identifiant de clé remis avec le secret, ou demandez une nouvelle clé." },
+	],
+	KEY_REVOKED: [
+		{ en: 'The integration key was revoked.', fr: "La clé d'intégration a été révoquée." },
+		{ en: 'Ask for a new key.', fr: 'Demandez une nouvelle clé.' },
+	],
+	KEY_EXPIRED: [
+		{ en: 'The integration key has expired (it was replaced).', fr: "La clé d'intégration a expiré (elle a été remplacée)." },
+		{ en: 'Sign with the new key.', fr: 'Signez avec la nouvelle clé.' },
+	],
+	KEY_PURPOSE: [
+		{ en: 'The integration key may not sign for this webhook.', fr: "La clé d'intégration ne peut pas signer pour ce webhook." },
+		{ en: 'Use the key given for this webhook.', fr: 'Utilisez la clé remise pour ce webhook.' },
+	],
+	DELIVERY_CONFLICT: [
+		{ en: 'This delivery id was already used for a different body: nothing was changed.', fr: "Cet identifiant d'envoi a déjà servi pour un autre contenu : rien n'a été modifié." },
+		{ en: 'Give each new delivery a new id; a retry keeps the id and the exact same body.', fr: "Donnez un nouvel identifiant à chaque nouvel envoi ; une nouvelle tentative garde l'identifiant et exactement le même contenu." },
+	],
+	INTERNAL_ERROR: [
+		{ en: 'The request could not be processed: nothing was changed.', fr: "La requête n'a pas pu être traitée : rien n'a été modifié." },
+		{ en: 'Send it again later with the same delivery id; if it keeps failing, give the reference to the receiving company.', fr: "Renvoyez-la plus tard avec le même identifiant d'envoi ; si l'échec persiste, communiquez la référence à l'entreprise destinataire." },
 	],
 	BODY_SHAPE: [
 		{ en: 'The body holds neither invoices, credit notes, payments nor a Stripe event.', fr: "Le corps ne contient ni factures, ni avoirs, ni paiements, ni événement Stripe." },
@@ -136,6 +200,36 @@ function refuse(httpStatus: SignedRequestRefused['httpStatus'], code: string, de
 	const [message, hint] = said ?? REFUSALS[code];
 	return { status: 'refused', httpStatus, code, message, hint, ...(deliveryId ? { deliveryId } : {}) };
 }
+
+/** A reference for an internal fault: short, random, easy to read out on the phone. */
+export function faultReference(): string {
+	return `ERR-${randomBytes(5).toString('hex').toUpperCase()}`;
+}
+
+function internalFault(error: unknown, options: ReceiveSignedRequestOptions, context: Record<string, unknown>): SignedRequestRefused {
+	const reference = faultReference();
+	const e = error as { code?: string; message?: string };
+	const detail = `${e?.code ? `${e.code}: ` : ''}${e?.message ?? String(error)}`;
+	options.log?.(`Signed webhook: internal fault ${reference}`, { reference, detail, ...context });
+	return { ...refuse(500, 'INTERNAL_ERROR', typeof context.deliveryId === 'string' ? context.deliveryId : undefined), reference, detail };
+}
+
+/** Whether any string of a parsed JSON value holds a NUL character (Postgres text cannot store it). */
+function holdsNul(value: unknown, depth = 0): boolean {
+	if (typeof value === 'string') return value.includes('\u0000');
+	if (depth > 64 || value === null || typeof value !== 'object') return false;
+	if (Array.isArray(value)) return value.some((v) => holdsNul(v, depth + 1));
+	for (const [k, v] of Object.entries(value)) if (k.includes('\u0000') || holdsNul(v, depth + 1)) return true;
+	return false;
+}
+
+/** Store errors that carry database text: the sender gets fixed words (and a reference), the log the detail. */
+const STORE_ERROR_WORDS: Record<string, Said> = {
+	INVOICE_BAD_DATE: { en: 'A date of the invoice is not a real calendar date.', fr: "Une date de la facture n'est pas une date réelle." },
+	PAYMENT_BAD_DATE: { en: 'The payment date is not a real calendar date.', fr: "La date du paiement n'est pas une date réelle." },
+	INVOICE_AMOUNT_OUT_OF_RANGE: { en: 'An amount of the invoice is out of range.', fr: 'Un montant de la facture est hors limites.' },
+};
+const STORE_FAULTS = new Set(['INVOICE_STORE_FAILED', 'PAYMENT_STORE_FAILED']);
 
 function header(headers: Record<string, unknown>, name: string): string | undefined {
 	for (const [key, value] of Object.entries(headers)) {
@@ -250,20 +344,48 @@ async function storeInvoicesInTransaction(client: PoolClient, invoices: LedgerIn
  */
 export async function receiveSignedRequest(ledger: Ledger, request: SignedRequest, options: ReceiveSignedRequestOptions): Promise<SignedRequestResult> {
 	const scheme = options.scheme ?? 'receivables';
-	const source = (options.source ?? 'accounting').trim() || 'accounting';
+	const purpose = options.purpose ?? INTAKE_PURPOSE;
+	let source = (options.source ?? 'accounting').trim() || 'accounting';
 	const rawBody = request.rawBody;
 	if (rawBody.length > (options.maxBodyBytes ?? 5 * 1024 * 1024)) return refuse(413, 'BODY_TOO_LARGE');
 	const signatureHeader = header(request.headers, scheme === 'stripe' ? STRIPE_SIGNATURE_HEADER : RECEIVABLES_SIGNATURE_HEADER);
 	const deliveryHeader = header(request.headers, RECEIVABLES_DELIVERY_HEADER);
-	const verdict = verifySignature({ rawBody, header: signatureHeader, deliveryId: deliveryHeader, secret: options.secret, scheme, now: options.now, toleranceSeconds: options.toleranceSeconds });
+	const keyHeader = scheme === 'receivables' ? header(request.headers, RECEIVABLES_KEY_HEADER)?.trim() : undefined;
+	let secret: string | string[] = options.secret ?? [];
+	let keyId: string | undefined;
+	if (keyHeader) {
+		// The key is looked up only once the header is there; its secret never leaves this function.
+		let found: Awaited<ReturnType<typeof lookupIntegrationKey>>;
+		try {
+			found = await lookupIntegrationKey(ledger, keyHeader, purpose, options.now);
+		} catch (error) {
+			return internalFault(error, options, { step: 'key lookup', keyId: keyHeader.slice(0, 64) });
+		}
+		if (!found.ok) return refuse(401, found.code);
+		secret = found.secret;
+		source = found.sender;
+		keyId = found.keyId;
+	}
+	const verdict = verifySignature({
+		rawBody, header: signatureHeader, deliveryId: deliveryHeader, secret, scheme, now: options.now, toleranceSeconds: options.toleranceSeconds,
+		...(scheme === 'receivables' ? { purpose } : {}),
+	});
 	if (!verdict.ok) return refuse(401, verdict.code, undefined, [verdict.message, verdict.hint]);
 
+	let text: string;
+	try {
+		text = new TextDecoder('utf-8', { fatal: true }).decode(rawBody).replace(/^\uFEFF/, '');
+	} catch {
+		return refuse(400, 'BODY_NOT_UTF8', deliveryHeader);
+	}
+	if (text.includes('\u0000')) return refuse(400, 'BODY_NUL', deliveryHeader);
 	let body: unknown;
 	try {
-		body = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(rawBody).replace(/^\uFEFF/, ''));
+		body = JSON.parse(text);
 	} catch {
 		return refuse(400, 'BODY_NOT_JSON', deliveryHeader);
 	}
+	if (holdsNul(body)) return refuse(400, 'BODY_NUL', deliveryHeader);
 	const isStripeEvent = !!body && typeof body === 'object' && !Array.isArray(body) && (body as Record<string, unknown>).object === 'event';
 	if (scheme === 'stripe' && !isStripeEvent) return refuse(400, 'BODY_SHAPE');
 	const extracted = isStripeEvent ? fromStripe(body as Record<string, unknown>, options) : fromRecords(body, options, source);
@@ -272,49 +394,96 @@ export async function receiveSignedRequest(ledger: Ledger, request: SignedReques
 	if (!deliveryId) return refuse(400, 'DELIVERY_ID_MISSING');
 	if (extracted.invoices.length + extracted.payments.length + extracted.rejected.length > (options.maxRecords ?? 10000)) return refuse(413, 'TOO_MANY_RECORDS', deliveryId);
 
+	const bodyHash = createHash('sha256').update(rawBody).digest('hex');
 	const actor = options.actor ?? `webhook:${source}`;
-	return await retryTransient(() => ledger.transaction(async (client): Promise<SignedRequestResult> => {
-		const fresh = await client.query('INSERT INTO webhook_deliveries (source, delivery_id) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING delivery_id', [source, deliveryId]);
-		if (fresh.rowCount === 0) return refuse(401, 'REPLAYED', deliveryId);
-
-		const rejected = [...extracted.rejected];
-		for (const entry of extracted.invoices) {
-			if (!entry.creditedStripeInvoiceId) continue;
-			const found = await client.query<{ number: string }>("SELECT number FROM invoices WHERE source = 'stripe' AND source_ref = $1 AND doc_type = 'invoice' LIMIT 1", [entry.creditedStripeInvoiceId]);
-			if (found.rows[0]) entry.invoice = { ...entry.invoice, creditedNumber: found.rows[0].number };
-			else entry.invoice = { ...entry.invoice, anomalies: [...(entry.invoice.anomalies ?? []), anomaly('STRIPE_CREDITED_INVOICE_UNKNOWN', 'warn', 'invoice', `The invoice ${entry.creditedStripeInvoiceId} this credit note belongs to is not in the ledger: the credit stays on the customer's account.`, `La facture ${entry.creditedStripeInvoiceId} de cet avoir n'est pas dans le grand livre : l'avoir reste au compte du client.`, 'Send the invoice first; the credit note can then be sent again with a new delivery.', "Envoyez d'abord la facture ; l'avoir pourra être renvoyé dans un nouvel envoi.")] };
-		}
-		const documents = extracted.invoices.map((e) => ({ ...e.invoice, sourceRef: e.invoice.sourceRef ?? deliveryId }));
-		const outcomes = await storeInvoicesInTransaction(client, documents, { createMissingCustomers: options.createMissingCustomers, actor });
-		const invoices: StoredInvoiceSummary[] = [];
-		for (const outcome of outcomes) {
-			const entry = extracted.invoices[outcome.index];
-			if (outcome.status === 'rejected') {
-				rejected.push({ kind: 'invoice', index: entry.index, ref: entry.invoice.number, code: outcome.error?.code ?? 'INVOICE_REJECTED', message: { en: outcome.error?.message ?? 'Rejected.', fr: frenchStoreError(outcome.error?.code, entry.invoice)[0] }, ...(outcome.error?.hint ? { hint: { en: outcome.error.hint, fr: frenchStoreError(outcome.error.code, entry.invoice)[1] ?? outcome.error.hint } } : {}), input: entry.invoice.number });
-				continue;
+	const faults: Array<{ reference: string; detail: string; ref?: string }> = [];
+	try {
+		return await retryTransient(() => ledger.transaction(async (client): Promise<SignedRequestResult> => {
+			faults.length = 0;
+			const fresh = await client.query(
+				'INSERT INTO webhook_deliveries (source, delivery_id, body_sha256, key_id, purpose) VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING RETURNING delivery_id',
+				[source, deliveryId, bodyHash, keyId ?? null, purpose],
+			);
+			if (fresh.rowCount === 0) {
+				const [previous] = (await client.query<{ body_sha256: string | null; response: Record<string, unknown> | null }>(
+					'SELECT body_sha256, response FROM webhook_deliveries WHERE source = $1 AND delivery_id = $2', [source, deliveryId])).rows;
+				if (previous?.body_sha256 === bodyHash && previous.response) {
+					return { status: 'repeated', httpStatus: 200, source, deliveryId, response: previous.response };
+				}
+				return refuse(409, 'DELIVERY_CONFLICT', deliveryId);
 			}
-			invoices.push({
-				index: entry.index, number: entry.invoice.number, docType: entry.invoice.docType, customerId: entry.invoice.customerExternalId,
-				status: outcome.status, ...(outcome.id ? { id: outcome.id } : {}), ...(outcome.revision ? { revision: outcome.revision } : {}),
-				warnings: ((entry.invoice.anomalies ?? []) as Anomaly[]).filter((a) => a.severity === 'warn'),
-			});
-		}
-		const stored = await storePaymentsWith(client, extracted.payments.map((p) => p.payment), { actor, names: new PayerNameIndex() });
-		const payments: PaymentOutcome[] = [];
-		for (const outcome of stored) {
-			const entry = extracted.payments[outcome.index];
-			if (outcome.status === 'rejected') {
-				rejected.push({ kind: 'payment', index: entry.index, ref: outcome.externalRef, code: outcome.error?.code ?? 'PAYMENT_REJECTED', message: { en: outcome.error?.message ?? 'Rejected.', fr: outcome.error?.messageFr ?? outcome.error?.message ?? 'Refusé.' }, ...(outcome.error?.hint ? { hint: { en: outcome.error.hint, fr: outcome.error.hintFr ?? outcome.error.hint } } : {}), input: outcome.externalRef });
-			} else payments.push({ ...outcome, index: entry.index });
-		}
-		const paid = payments.flatMap((p) => p.allocation?.paid ?? []);
-		await client.query(
-			`INSERT INTO history (kind, channel, actor, summary, payload) VALUES ('webhook_received', 'webhook', $1, $2, $3)`,
-			[actor, `Signed delivery ${deliveryId} from ${source}: ${invoices.length} document(s), ${payments.length} payment(s), ${rejected.length} rejected`,
-				JSON.stringify({ source, deliveryId, invoices: invoices.length, payments: payments.length, rejected: rejected.length, ...(extracted.ignored ? { ignored: extracted.ignored } : {}) })],
-		);
-		return { status: 'accepted', httpStatus: 200, source, deliveryId, invoices, payments, rejected: rejected.sort((a, b) => (a.kind === b.kind ? a.index - b.index : a.kind === 'invoice' ? -1 : 1)), paid, ...(extracted.ignored ? { ignored: extracted.ignored } : {}) };
-	}));
+			if (keyId) await client.query('UPDATE integration_keys SET last_used_at = now() WHERE key_id = $1', [keyId]);
+
+			const rejected = [...extracted.rejected];
+			for (const entry of extracted.invoices) {
+				if (!entry.creditedStripeInvoiceId) continue;
+				const found = await client.query<{ number: string }>("SELECT number FROM invoices WHERE source = 'stripe' AND source_ref = $1 AND doc_type = 'invoice' LIMIT 1", [entry.creditedStripeInvoiceId]);
+				if (found.rows[0]) entry.invoice = { ...entry.invoice, creditedNumber: found.rows[0].number };
+				else entry.invoice = { ...entry.invoice, anomalies: [...(entry.invoice.anomalies ?? []), anomaly('STRIPE_CREDITED_INVOICE_UNKNOWN', 'warn', 'invoice', `The invoice ${entry.creditedStripeInvoiceId} this credit note belongs to is not in the ledger: the credit stays on the customer's account.`, `La facture ${entry.creditedStripeInvoiceId} de cet avoir n'est pas dans le grand livre : l'avoir reste au compte du client.`, 'Send the invoice first; the credit note can then be sent again with a new delivery.', "Envoyez d'abord la facture ; l'avoir pourra être renvoyé dans un nouvel envoi.")] };
+			}
+			const documents = extracted.invoices.map((e) => ({ ...e.invoice, sourceRef: e.invoice.sourceRef ?? deliveryId }));
+			const outcomes = await storeInvoicesInTransaction(client, documents, { createMissingCustomers: options.createMissingCustomers, actor });
+			const invoices: StoredInvoiceSummary[] = [];
+			for (const outcome of outcomes) {
+				const entry = extracted.invoices[outcome.index];
+				if (outcome.status === 'rejected') {
+					const said = storeErrorWords(outcome.error, entry.invoice, faults);
+					rejected.push({ kind: 'invoice', index: entry.index, ref: entry.invoice.number, code: outcome.error?.code ?? 'INVOICE_REJECTED', message: said.message, ...(said.hint ? { hint: said.hint } : {}), input: entry.invoice.number });
+					continue;
+				}
+				invoices.push({
+					index: entry.index, number: entry.invoice.number, docType: entry.invoice.docType, customerId: entry.invoice.customerExternalId,
+					status: outcome.status, ...(outcome.id ? { id: outcome.id } : {}), ...(outcome.revision ? { revision: outcome.revision } : {}),
+					warnings: ((entry.invoice.anomalies ?? []) as Anomaly[]).filter((a) => a.severity === 'warn'),
+				});
+			}
+			const stored = await storePaymentsWith(client, extracted.payments.map((p) => p.payment), { actor, names: new PayerNameIndex() });
+			const payments: PaymentOutcome[] = [];
+			for (const outcome of stored) {
+				const entry = extracted.payments[outcome.index];
+				if (outcome.status === 'rejected') {
+					const code = outcome.error?.code ?? 'PAYMENT_REJECTED';
+					let message: Said = { en: outcome.error?.message ?? 'Rejected.', fr: outcome.error?.messageFr ?? outcome.error?.message ?? 'Refusé.' };
+					if (STORE_ERROR_WORDS[code]) message = STORE_ERROR_WORDS[code];
+					else if (STORE_FAULTS.has(code)) {
+						const reference = faultReference();
+						faults.push({ reference, detail: outcome.error?.message ?? '', ref: outcome.externalRef });
+						message = { en: `The payment could not be stored (reference ${reference}).`, fr: `Le paiement n'a pas pu être enregistré (référence ${reference}).` };
+					}
+					rejected.push({ kind: 'payment', index: entry.index, ref: outcome.externalRef, code, message, ...(outcome.error?.hint ? { hint: { en: outcome.error.hint, fr: outcome.error.hintFr ?? outcome.error.hint } } : {}), input: outcome.externalRef });
+				} else payments.push({ ...outcome, index: entry.index });
+			}
+			const paid = payments.flatMap((p) => p.allocation?.paid ?? []);
+			await client.query(
+				`INSERT INTO history (kind, channel, actor, summary, payload) VALUES ('webhook_received', 'webhook', $1, $2, $3)`,
+				[actor, `Signed delivery ${deliveryId} from ${source}: ${invoices.length} document(s), ${payments.length} payment(s), ${rejected.length} rejected`,
+					JSON.stringify({ source, deliveryId, ...(keyId ? { keyId } : {}), purpose, invoices: invoices.length, payments: payments.length, rejected: rejected.length, ...(extracted.ignored ? { ignored: extracted.ignored } : {}) })],
+			);
+			const accepted: SignedRequestAccepted = {
+				status: 'accepted', httpStatus: 200, source, deliveryId, ...(keyId ? { keyId } : {}), invoices, payments,
+				rejected: rejected.sort((a, b) => (a.kind === b.kind ? a.index - b.index : a.kind === 'invoice' ? -1 : 1)), paid, ...(extracted.ignored ? { ignored: extracted.ignored } : {}),
+			};
+			await client.query('UPDATE webhook_deliveries SET response = $3 WHERE source = $1 AND delivery_id = $2', [source, deliveryId, JSON.stringify(signedRequestResponse(accepted))]);
+			return accepted;
+		}));
+	} catch (error) {
+		return internalFault(error, options, { step: 'store', source, deliveryId });
+	} finally {
+		for (const fault of faults) options.log?.(`Signed webhook: record not stored, ${fault.reference}`, { reference: fault.reference, detail: fault.detail, source, deliveryId, record: fault.ref });
+	}
+}
+
+/** The words a sender gets for a record the ledger refused: database text replaced by fixed words or a reference. */
+function storeErrorWords(error: StoreOutcome['error'], invoice: LedgerInvoice, faults: Array<{ reference: string; detail: string; ref?: string }>): { message: Said; hint?: Said } {
+	const code = error?.code ?? 'INVOICE_REJECTED';
+	const [fr, hintFr] = error?.messageFr ? [error.messageFr, error.hintFr] : frenchStoreError(code, invoice);
+	if (STORE_ERROR_WORDS[code]) return { message: STORE_ERROR_WORDS[code], ...(error?.hint ? { hint: { en: error.hint, fr: hintFr ?? error.hint } } : {}) };
+	if (STORE_FAULTS.has(code) || !error) {
+		const reference = faultReference();
+		faults.push({ reference, detail: error?.message ?? 'no detail', ref: invoice.number });
+		return { message: { en: `The invoice ${invoice.number} could not be stored (reference ${reference}).`, fr: `La facture ${invoice.number} n'a pas pu être enregistrée (référence ${reference}).` } };
+	}
+	return { message: { en: error.message, fr }, ...(error.hint ? { hint: { en: error.hint, fr: hintFr ?? error.hint } } : {}) };
 }
 
 /** French wording of the ledger's store errors: [message, hint]. */
@@ -334,10 +503,16 @@ function frenchStoreError(code: string | undefined, invoice: LedgerInvoice): [st
 /** What to answer the sender: a short JSON summary (no ledger ids, no customer data beyond what it sent). */
 export function signedRequestResponse(result: SignedRequestResult): Record<string, unknown> {
 	if (result.status === 'refused') {
-		return { received: false, code: result.code, error: result.message.en, errorFr: result.message.fr, hint: result.hint.en };
+		return {
+			stored: false, received: false, code: result.code, error: result.message.en, errorFr: result.message.fr, hint: result.hint.en, hintFr: result.hint.fr,
+			...(result.deliveryId ? { delivery: result.deliveryId } : {}), ...(result.reference ? { reference: result.reference } : {}),
+		};
 	}
+	if (result.status === 'repeated') return { ...result.response, repeated: true };
 	const count = <T extends { status: string }>(list: T[], status: string) => list.filter((x) => x.status === status).length;
 	return {
+		stored: true,
+		delivery: result.deliveryId,
 		received: true,
 		deliveryId: result.deliveryId,
 		invoices: { created: count(result.invoices, 'created'), revised: count(result.invoices, 'revised'), unchanged: count(result.invoices, 'unchanged') },

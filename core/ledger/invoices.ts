@@ -5,6 +5,7 @@ import { DEFAULT_ZONE, todayIn } from '../time';
 import { effectiveDate } from './effective';
 import { copyRows } from './copy';
 import type { Ledger } from './ledger';
+import { noteBulkRows } from './statistics';
 import type { LedgerInvoice, StoreOutcome } from './types';
 
 /**
@@ -69,6 +70,17 @@ export interface StoreInvoicesOptions {
 	effectiveOn?: string;
 	/** IANA zone of `effectiveOn`'s default (default Europe/Paris). */
 	zone?: string;
+}
+
+function customerMismatch(invoice: LedgerInvoice): NonNullable<StoreOutcome['error']> {
+	const credit = invoice.docType === 'credit_note';
+	return {
+		code: 'INVOICE_CUSTOMER_MISMATCH',
+		message: `${credit ? 'Credit note' : 'Invoice'} ${invoice.number} is already in the ledger for another customer than "${invoice.customerExternalId}": it is not changed.`,
+		messageFr: `${credit ? "L'avoir" : 'La facture'} ${invoice.number} est déjà au grand livre pour un autre client que « ${invoice.customerExternalId} » : ${credit ? 'il' : 'elle'} n'est pas modifié${credit ? '' : 'e'}.`,
+		hint: 'A revision must come with the customer code of the original document. Check the customer code or the document number.',
+		hintFr: "Une révision doit porter le code client du document d'origine. Vérifiez le code client ou le numéro du document.",
+	};
 }
 
 export function dbErrorToItem(error: Error & { code?: string; detail?: string; constraint?: string }): { code: string; message: string; hint?: string } {
@@ -144,7 +156,13 @@ async function refuseCrossCredits(client: PoolClient, rows: Staged[], outcomes: 
 	for (const t of found.rows) targets.set(`${t.issuer}\u0000${t.number}`, { currency: t.currency, customerId: t.customer_id, customer: t.external_id });
 	// An invoice of the batch is what the ledger will hold once the batch is written.
 	for (const r of rows) {
-		if (r.invoice.docType === 'invoice') targets.set(`${r.issuer}\u0000${r.invoice.number}`, { currency: r.invoice.currency.toUpperCase(), customerId: r.customerId as string, customer: r.invoice.customerExternalId });
+		if (r.invoice.docType !== 'invoice') continue;
+		const key = `${r.issuer}\u0000${r.invoice.number}`;
+		// A record under another customer's code than the invoice already in the ledger is refused (it never changes
+		// the invoice's customer): the ledger's invoice stays the target.
+		const stored = targets.get(key);
+		if (stored && stored.customerId !== String(r.customerId)) continue;
+		targets.set(key, { currency: r.invoice.currency.toUpperCase(), customerId: r.customerId as string, customer: r.invoice.customerExternalId });
 	}
 	const refused = new Set<Staged>();
 	for (const r of crediting) {
@@ -185,11 +203,8 @@ async function refuseCrossCredits(client: PoolClient, rows: Staged[], outcomes: 
  * links when there are any. Several calls may share one transaction.
  */
 export async function storeBatch(client: PoolClient, invoices: LedgerInvoice[], offset: number, options: StoreInvoicesOptions): Promise<StoreOutcome[]> {
-	// The sequence's last value is read with the lock: every id handed out after it is above it (new rows are found
-	// by id range after COPY, which returns nothing).
-	const [{ bypass: bypassesRls, floor }] = (await client.query<{ bypass: boolean; floor: string | null }>(
-		`SELECT pg_advisory_xact_lock($1, hashtext(current_schema())), (SELECT rolsuper OR rolbypassrls FROM pg_roles WHERE rolname = current_user) AS bypass,
-			pg_sequence_last_value(pg_get_serial_sequence('invoices', 'id')::regclass)::text AS floor`,
+	const [{ bypass: bypassesRls }] = (await client.query<{ bypass: boolean }>(
+		`SELECT pg_advisory_xact_lock($1, hashtext(current_schema())), (SELECT rolsuper OR rolbypassrls FROM pg_roles WHERE rolname = current_user) AS bypass`,
 		[INTAKE_LOCK_KEY],
 	)).rows;
 	const outcomes = new Map<number, StoreOutcome>();
@@ -232,8 +247,8 @@ export async function storeBatch(client: PoolClient, invoices: LedgerInvoice[], 
 	// storeInvoices writes content_hash and the intake lock above serialises it, so the comparison holds without
 	// locking unchanged rows.
 	const byKey = new Map(rows.map((r) => [keyOf(r), r]));
-	const existing = rows.length === 0 ? [] : (await client.query<{ id: string; issuer: string; doc_type: string; number: string; content_hash: string; revision: number }>(
-		'SELECT i.id, i.issuer, i.doc_type, i.number, i.content_hash, i.revision FROM invoices i WHERE i.number = ANY($1::text[])',
+	const existing = rows.length === 0 ? [] : (await client.query<{ id: string; issuer: string; doc_type: string; number: string; content_hash: string; revision: number; customer_id: string }>(
+		'SELECT i.id, i.issuer, i.doc_type, i.number, i.content_hash, i.revision, i.customer_id::text FROM invoices i WHERE i.number = ANY($1::text[])',
 		[[...new Set(rows.map((r) => r.invoice.number))]],
 	)).rows;
 	const found = new Map<Staged, (typeof existing)[number]>();
@@ -244,6 +259,12 @@ export async function storeBatch(client: PoolClient, invoices: LedgerInvoice[], 
 	const fresh = rows.filter((r) => !found.has(r));
 	const changed: Array<{ row: Staged; id: string }> = [];
 	for (const [row, e] of found) {
+		// A document belongs to the customer it was first stored for: a record under another customer's code never
+		// rewrites it (nor moves it to that customer).
+		if (String(e.customer_id) !== String(row.customerId)) {
+			outcomes.set(row.index, { index: row.index, number: row.invoice.number, status: 'rejected', error: customerMismatch(row.invoice) });
+			continue;
+		}
 		outcomes.set(row.index, { index: row.index, number: row.invoice.number, status: 'unchanged', id: e.id, revision: e.revision });
 		if (e.content_hash !== row.hash) changed.push({ row, id: e.id });
 	}
@@ -257,12 +278,15 @@ export async function storeBatch(client: PoolClient, invoices: LedgerInvoice[], 
 		let ids: Array<{ id: string; issuer: string; doc_type: string; number: string }>;
 		if (bypassesRls && options.writeMode !== 'insert') {
 			// COPY is refused on tables under row-level security for roles it applies to; where it does not apply
-			// (superuser, BYPASSRLS) it is the cheapest way in.
+			// (superuser, BYPASSRLS) it is the cheapest way in. The ids are taken from the table's sequence first
+			// and written with the rows, so nothing has to be looked up after the COPY (a lookup of the new rows
+			// would depend on the table's statistics, which a bulk load makes stale).
 			// Columns the whole batch leaves at the table's default (no lines, no anomalies, no PO...) are not sent.
+			const taken = (await client.query<{ id: string }>(
+				"SELECT nextval(pg_get_serial_sequence('invoices', 'id'))::text AS id FROM generate_series(1, $1::int)", [fresh.length])).rows;
 			const kept = NEW_COLUMNS.map((_c, k) => k).filter((k) => values.some((row) => row[k] !== null && row[k] !== COLUMN_DEFAULTS[NEW_COLUMNS[k]]));
-			await copyRows(client, 'invoices', kept.map((k) => NEW_COLUMNS[k]), values.map((row) => kept.map((k) => row[k])));
-			ids = (await client.query<{ id: string; issuer: string; doc_type: string; number: string }>(
-				'SELECT id, issuer, doc_type, number FROM invoices WHERE id > $1', [floor ?? '0'])).rows;
+			await copyRows(client, 'invoices', ['id', ...kept.map((k) => NEW_COLUMNS[k])], values.map((row, r) => [taken[r].id, ...kept.map((k) => row[k])]));
+			ids = fresh.map((s, r) => ({ id: taken[r].id, issuer: s.issuer, doc_type: s.invoice.docType, number: s.invoice.number }));
 		} else {
 			ids = (await client.query<{ id: string; issuer: string; doc_type: string; number: string }>(INSERT_NEW, NEW_COLUMNS.map((_c, k) => values.map((row) => row[k])))).rows;
 		}
@@ -409,7 +433,8 @@ export async function storeBatch(client: PoolClient, invoices: LedgerInvoice[], 
  * changes nothing; one with changed content becomes a new revision (recorded in the history); credit notes
  * reduce the balance of the invoice they reference. Writes go in transactions of `batchSize` rows (see
  * storeBatch: COPY or one multi-row INSERT); a failing batch is split so that good rows land and faulty rows are
- * reported one by one.
+ * reported one by one. The table's planner statistics are refreshed once a call has added a significant share
+ * of its rows (see noteBulkRows).
  */
 export async function storeInvoices(ledger: Ledger, invoices: LedgerInvoice[], options: StoreInvoicesOptions = {}): Promise<StoreOutcome[]> {
 	if (options.effectiveOn !== undefined) options = { ...options, effectiveOn: effectiveDate(options.effectiveOn, options.zone, 'INVOICE_BAD_EFFECTIVE_DATE') };
@@ -426,6 +451,9 @@ export async function storeInvoices(ledger: Ledger, invoices: LedgerInvoice[], o
 		);
 		if (attempt.outcomes) {
 			results.push(...attempt.outcomes);
+			let created = 0;
+			for (const outcome of attempt.outcomes) if (outcome.status === 'created') created++;
+			await noteBulkRows(ledger, 'invoices', created);
 		} else {
 			const error = attempt.error;
 			if (slice.length === 1) {

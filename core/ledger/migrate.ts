@@ -57,14 +57,17 @@ export async function migrateLedger(client: ClientBase, schema: string, options:
 		}
 		const pending = known.filter((name) => !applied.includes(name));
 		if (pending.length === 0) return { schema, applied: [], current: known[known.length - 1] };
+		// A schema made beforehand (by a database administrator, for a login that may not create schemas) is used as
+		// it is: CREATE SCHEMA IF NOT EXISTS would need the right to create schemas even when there is nothing to do.
+		const exists = (await client.query('SELECT 1 FROM pg_namespace WHERE nspname = $1', [schema])).rows.length > 0;
 		const ran = await runner({
 			dbClient: client,
 			dir: coreAssetPath('ledger', 'migrations'),
 			migrationsTable: MIGRATIONS_TABLE,
 			schema,
 			migrationsSchema: schema,
-			createSchema: true,
-			createMigrationsSchema: true,
+			createSchema: !exists,
+			createMigrationsSchema: !exists,
 			direction: 'up',
 			checkOrder: true,
 			singleTransaction: true,

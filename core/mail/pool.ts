@@ -1,4 +1,3 @@
-import { PassThrough, Readable, type Writable } from 'node:stream';
 import SMTPConnection from 'nodemailer/lib/smtp-connection';
 import type { SmtpConfig } from './smtp';
 
@@ -7,12 +6,20 @@ import type { SmtpConfig } from './smtp';
  * nodemailer's own pool, with two differences that matter for reminders: a message is never re-queued after a
  * connection drops, and every failure says how far the transaction went — before the message body was handed
  * over (nothing can have been delivered: safe to retry) or after (the server may have accepted it: uncertain).
+ * A caller can also be called back once every recipient was answered and before the DATA command is written:
+ * it records "handing over" durably there, or stops the transaction (nothing is sent).
  */
 export type DeliveryPhase = 'connect' | 'envelope' | 'data';
 
 export type DeliveryResult =
 	| { ok: true; response: string; accepted: string[]; rejected: RecipientRejection[] }
-	| { ok: false; phase: DeliveryPhase; error: SmtpFailure };
+	| { ok: false; phase: DeliveryPhase; error: SmtpFailure; /** The beforeData callback stopped the transaction (its reason). */ stopped?: string };
+
+/**
+ * Called after the last RCPT answer, before DATA. Resolve true to send the message; anything else (false or a
+ * reason) closes the transaction without sending it.
+ */
+export type BeforeData = (recipients: { accepted: string[]; rejected: RecipientRejection[] }) => Promise<true | false | string>;
 
 export interface RecipientRejection {
 	address: string;
@@ -39,29 +46,6 @@ export function deliveryVerdict(result: DeliveryResult): DeliveryVerdict {
 	return result.phase === 'data' ? 'uncertain' : 'retry';
 }
 
-/** The message body, which records whether SMTPConnection started the DATA transfer (it pipes only then). */
-class TrackedBody extends Readable {
-	dataStarted = false;
-	private done = false;
-
-	constructor(private readonly raw: Buffer) {
-		super();
-	}
-
-	override pipe<T extends NodeJS.WritableStream>(destination: T, options?: { end?: boolean }): T {
-		// On an envelope error SMTPConnection drains the body into a PassThrough; otherwise into its DATA stream.
-		if (!(destination instanceof PassThrough)) this.dataStarted = true;
-		return super.pipe(destination as unknown as Writable, options) as unknown as T;
-	}
-
-	override _read(): void {
-		if (this.done) return;
-		this.done = true;
-		this.push(this.raw);
-		this.push(null);
-	}
-}
-
 function connectionOptions(config: SmtpConfig): SMTPConnection.Options {
 	return {
 		host: config.host,
@@ -84,7 +68,20 @@ function failure(error: unknown): SmtpFailure {
 interface Job {
 	envelope: { from: string; to: string[] };
 	raw: Buffer;
+	beforeData?: BeforeData;
 	resolve: (result: DeliveryResult) => void;
+}
+
+interface ConnectionInternals {
+	_sendCommand(str: string, logStr?: string): void;
+	_envelope?: { accepted?: string[]; rejected?: string[]; rejectedErrors?: Array<{ recipient?: string; responseCode?: number; response?: string }> };
+}
+
+function rejections(rejected: Array<string | { toString(): string }>, errors: Array<{ recipient?: string; responseCode?: number; response?: string }>): RecipientRejection[] {
+	return rejected.map((address) => {
+		const match = errors.find((e) => e.recipient === String(address));
+		return { address: String(address), responseCode: match?.responseCode, response: match?.response };
+	});
 }
 
 class Session {
@@ -130,7 +127,7 @@ class Session {
 		const reused = this.connection !== undefined;
 		const result = await this.attempt(job);
 		// A kept-alive connection the server had closed fails before anything was sent: one fresh try.
-		if (reused && !result.ok && result.phase === 'envelope' && !result.error.responseCode) return await this.attempt(job);
+		if (reused && !result.ok && !result.stopped && result.phase === 'envelope' && !result.error.responseCode) return await this.attempt(job);
 		return result;
 	}
 
@@ -141,29 +138,52 @@ class Session {
 		} catch (error) {
 			return { ok: false, phase: 'connect', error: failure(error) };
 		}
-		const body = new TrackedBody(job.raw);
+		// nodemailer's SMTPConnection writes DATA from its RCPT handler: the command is held there until the
+		// caller has recorded the hand-over (or decided not to send).
+		const internals = connection as unknown as ConnectionInternals;
+		const writeCommand = internals._sendCommand;
+		let dataSent = false;
 		return await new Promise<DeliveryResult>((resolve) => {
 			let settled = false;
 			const finish = (result: DeliveryResult) => {
 				if (settled) return;
 				settled = true;
+				delete (internals as Partial<ConnectionInternals>)._sendCommand;
 				connection.removeListener('error', onError);
 				connection.removeListener('end', onEnd);
 				if (!result.ok) this.drop(connection);
 				resolve(result);
 			};
-			const onError = (error: unknown) => finish({ ok: false, phase: body.dataStarted ? 'data' : 'envelope', error: failure(error) });
-			const onEnd = () => finish({ ok: false, phase: body.dataStarted ? 'data' : 'envelope', error: { message: 'The SMTP connection closed during the transaction', code: 'ECONNECTION' } });
+			const onError = (error: unknown) => finish({ ok: false, phase: dataSent ? 'data' : 'envelope', error: failure(error) });
+			const onEnd = () => finish({ ok: false, phase: dataSent ? 'data' : 'envelope', error: { message: 'The SMTP connection closed during the transaction', code: 'ECONNECTION' } });
+			internals._sendCommand = function sendCommand(this: ConnectionInternals, str: string, logStr?: string) {
+				if (str !== 'DATA') return writeCommand.call(this, str, logStr);
+				const envelope = internals._envelope ?? {};
+				const recipients = { accepted: (envelope.accepted ?? []).map(String), rejected: rejections(envelope.rejected ?? [], envelope.rejectedErrors ?? []) };
+				const go = job.beforeData ? job.beforeData(recipients) : Promise.resolve(true as const);
+				go.then(
+					(decision) => {
+						if (settled) return;
+						if (decision === true) {
+							dataSent = true;
+							writeCommand.call(internals, 'DATA');
+							return;
+						}
+						const reason = typeof decision === 'string' ? decision : 'stopped before the message was handed over';
+						finish({ ok: false, phase: 'envelope', stopped: reason, error: { message: reason, code: 'ESTOPPED' } });
+					},
+					(error: unknown) => {
+						const reason = `stopped before the message was handed over: ${(error as Error)?.message ?? String(error)}`;
+						finish({ ok: false, phase: 'envelope', stopped: reason, error: { message: reason, code: 'ESTOPPED' } });
+					},
+				);
+			};
 			connection.on('error', onError);
 			connection.once('end', onEnd);
-			connection.send(job.envelope, body, (error, info) => {
+			connection.send(job.envelope, job.raw, (error, info) => {
 				if (error) return onError(error);
 				const errors = ((info as { rejectedErrors?: Array<{ recipient?: string; responseCode?: number; response?: string }> }).rejectedErrors ?? []);
-				const rejected = (info.rejected ?? []).map((address) => {
-					const match = errors.find((e) => e.recipient === String(address));
-					return { address: String(address), responseCode: match?.responseCode, response: match?.response };
-				});
-				finish({ ok: true, response: String(info.response ?? ''), accepted: (info.accepted ?? []).map(String), rejected });
+				finish({ ok: true, response: String(info.response ?? ''), accepted: (info.accepted ?? []).map(String), rejected: rejections(info.rejected ?? [], errors) });
 			});
 		});
 	}
@@ -191,9 +211,9 @@ export class SmtpSessionPool {
 	}
 
 	/** Sends one raw message; never throws, the result says what happened. */
-	deliver(envelope: { from: string; to: string[] }, raw: Buffer): Promise<DeliveryResult> {
+	deliver(envelope: { from: string; to: string[] }, raw: Buffer, beforeData?: BeforeData): Promise<DeliveryResult> {
 		return new Promise((resolve) => {
-			this.queue.push({ envelope, raw, resolve });
+			this.queue.push({ envelope, raw, beforeData, resolve });
 			this.pump();
 		});
 	}

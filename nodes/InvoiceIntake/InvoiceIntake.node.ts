@@ -21,7 +21,10 @@ export class InvoiceIntake implements INodeType {
 		name: 'invoiceIntake',
 		icon: { light: 'file:invoiceIntake.svg', dark: 'file:invoiceIntake.dark.svg' },
 		group: ['transform'],
-		version: 1,
+		// Version 2: the bulk operations (Store Invoices, Store Invoices From File) answer with one summary item by
+		// default instead of one item per stored invoice; version 1 nodes (existing workflows) keep one item each.
+		version: [1, 2],
+		defaultVersion: 2,
 		subtitle: '={{ $parameter["operation"] }}',
 		description: 'Checks invoices, credit notes and customers and stores them idempotently in the receivables ledger',
 		defaults: { name: 'Invoice Intake' },
@@ -32,7 +35,7 @@ export class InvoiceIntake implements INodeType {
 			{ name: 'receivablesLedgerApi', required: true, testedBy: 'receivablesLedgerConnectionTest' },
 			{
 				name: 'receivablesWebhookApi',
-				required: true,
+				required: false,
 				testedBy: 'receivablesWebhookSecretTest',
 				displayOptions: { show: { operation: ['receiveSignedRequest'] } },
 			},

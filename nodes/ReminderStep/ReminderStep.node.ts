@@ -6,16 +6,20 @@ import {
 	type INodeTypeDescription,
 } from 'n8n-workflow';
 import { credentialTest } from '../shared/methods/credentialTest';
+import * as confirmLetters from './actions/confirmLetters.operation';
+import * as decideReminder from './actions/decideReminder.operation';
 import * as digest from './actions/digest.operation';
 import * as lateCharges from './actions/lateCharges.operation';
 import * as plan from './actions/plan.operation';
 import * as processBounce from './actions/processBounce.operation';
+import * as reconcile from './actions/reconcile.operation';
 import * as recordOutcome from './actions/recordOutcome.operation';
 import * as renderLetter from './actions/renderLetter.operation';
 import { router } from './actions/router';
 import * as savePolicy from './actions/savePolicy.operation';
 import * as sendEmail from './actions/sendEmail.operation';
 import * as timeline from './actions/timeline.operation';
+
 
 export class ReminderStep implements INodeType {
 	description: INodeTypeDescription = {
@@ -53,10 +57,22 @@ export class ReminderStep implements INodeType {
 						action: 'Compute late payment charges',
 					},
 					{
+						name: 'Confirm Letters',
+						value: 'confirmLetters',
+						description: 'After Write File or the print step: record the letters of Render Letters as sent',
+						action: 'Confirm letters written or printed',
+					},
+					{
 						name: 'Daily Digest',
 						value: 'digest',
 						description: 'For each collector: what goes out today per stage, letters to print, recent failures; optionally e-mailed',
 						action: 'Build the daily digest',
+					},
+					{
+						name: 'Decide Uncertain Reminder',
+						value: 'decideReminder',
+						description: 'Mark a reminder whose outcome is unknown as sent, or to resend by the next run',
+						action: 'Decide an uncertain reminder',
 					},
 					{
 						name: 'Get Customer Timeline',
@@ -75,6 +91,12 @@ export class ReminderStep implements INodeType {
 						value: 'processBounce',
 						description: 'Read bounce and delivery-report e-mails: hard bounces mark the address bad and switch the customer to letters',
 						action: 'Process a bounce',
+					},
+					{
+						name: 'Reconcile Reminders',
+						value: 'reconcile',
+						description: 'Decide the reminders whose outcome is unknown from the mail server record, list the rest for review',
+						action: 'Reconcile uncertain reminders',
 					},
 					{
 						name: 'Record Outcome',
@@ -112,6 +134,9 @@ export class ReminderStep implements INodeType {
 			...timeline.description,
 			...processBounce.description,
 			...digest.description,
+			...reconcile.description,
+			...decideReminder.description,
+			...confirmLetters.description,
 		],
 	};
 

@@ -1,11 +1,15 @@
 // Which Postgres `npm start` and `npm run migrate` use: the one of DATABASE_URL or the PG* variables when given,
 // else an embedded Postgres whose data lives in <data>/postgres (created on first use, reused afterwards).
+import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import net from 'node:net';
 import path from 'node:path';
 import { dataDir, loadCore } from './project.mjs';
 
 const DEFAULT_SCHEMA = 'receivables';
+/** The login the ledger uses in the embedded Postgres: not a superuser, so row-level security applies to it. */
+export const LEDGER_ROLE = 'receivables_ledger';
 
 function pgEnvGiven(env) {
 	return Boolean(env.PGHOST || env.PGDATABASE || env.PGUSER || env.PGPORT);
@@ -135,6 +139,68 @@ function postmasterPort(dir) {
 	}
 }
 
+/** The ledger role's password of the embedded server, created once beside its data (mode 600). */
+function ledgerRolePassword(dir) {
+	const file = `${dir}.ledger-password`;
+	if (existsSync(file)) return readFileSync(file, 'utf8').trim();
+	const password = randomBytes(18).toString('hex');
+	writeFileSync(file, `${password}\n`, { mode: 0o600 });
+	return password;
+}
+
+/**
+ * Runs `work(client)` with a connection of the administrator (postgres) to the embedded server's database.
+ * The pg library comes from the package's own dependencies.
+ */
+async function asAdministrator(port, work) {
+	const pg = createRequire(import.meta.url)('pg');
+	const client = new pg.Client({ host: '127.0.0.1', port, user: 'postgres', password: 'postgres', database: 'receivables' });
+	await client.connect();
+	try {
+		return await work(client);
+	} finally {
+		await client.end().catch(() => undefined);
+	}
+}
+
+/**
+ * Makes the ledger's login of the embedded server: a role without superuser or BYPASSRLS rights, owner of the
+ * ledger schema and everything in it (a ledger first created by an older version as postgres is handed over), and
+ * nothing else. Idempotent. The SQL is the one the README gives for a database of your own.
+ */
+export async function ensureLedgerRole(client, { role = LEDGER_ROLE, password, schema }) {
+	const ident = (name) => `"${String(name).replace(/"/g, '""')}"`;
+	const literal = (text) => `'${String(text).replace(/'/g, "''")}'`;
+	const exists = await client.query('SELECT 1 FROM pg_roles WHERE rolname = $1', [role]);
+	if (!exists.rowCount) await client.query(`CREATE ROLE ${ident(role)} LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOBYPASSRLS PASSWORD ${literal(password)}`);
+	else await client.query(`ALTER ROLE ${ident(role)} LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOBYPASSRLS PASSWORD ${literal(password)}`);
+	await client.query(`CREATE SCHEMA IF NOT EXISTS ${ident(schema)} AUTHORIZATION ${ident(role)}`);
+	await client.query(`ALTER SCHEMA ${ident(schema)} OWNER TO ${ident(role)}`);
+	const owned = await client.query(
+		`SELECT c.relname AS name, c.relkind AS kind FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+		WHERE n.nspname = $1 AND c.relkind IN ('r', 'p', 'v', 'm', 'S') AND pg_get_userbyid(c.relowner) <> $2
+			AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.objid = c.oid AND d.deptype IN ('a', 'i'))`,
+		[schema, role],
+	);
+	for (const row of owned.rows) {
+		const what = row.kind === 'S' ? 'SEQUENCE' : row.kind === 'v' ? 'VIEW' : row.kind === 'm' ? 'MATERIALIZED VIEW' : 'TABLE';
+		await client.query(`ALTER ${what} ${ident(schema)}.${ident(row.name)} OWNER TO ${ident(role)}`);
+	}
+	const functions = await client.query(
+		`SELECT p.oid::regprocedure::text AS signature FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
+		WHERE n.nspname = $1 AND pg_get_userbyid(p.proowner) <> $2`,
+		[schema, role],
+	);
+	for (const row of functions.rows) await client.query(`ALTER FUNCTION ${row.signature} OWNER TO ${ident(role)}`);
+	const types = await client.query(
+		`SELECT t.typname FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace
+		WHERE n.nspname = $1 AND t.typtype IN ('e', 'd', 'c') AND pg_get_userbyid(t.typowner) <> $2
+			AND NOT EXISTS (SELECT 1 FROM pg_class c WHERE c.reltype = t.oid)`,
+		[schema, role],
+	);
+	for (const row of types.rows) await client.query(`ALTER TYPE ${ident(schema)}.${ident(row.typname)} OWNER TO ${ident(role)}`);
+}
+
 async function startEmbedded(dir, { log, reuseRunning }) {
 	checkReachableByPostgres(dir);
 	const running = postmasterPid(dir);
@@ -146,6 +212,7 @@ async function startEmbedded(dir, { log, reuseRunning }) {
 			label: `embedded Postgres (${dir}, port ${runningPort}, run by npm start)`,
 			connectionString: `postgres://postgres:postgres@127.0.0.1:${runningPort}/receivables`,
 			db: { host: '127.0.0.1', port: runningPort, database: 'receivables', user: 'postgres', password: 'postgres', ssl: 'disable' },
+			ledgerPassword: ledgerRolePassword(dir),
 			stop: async () => undefined,
 		};
 	}
@@ -190,13 +257,15 @@ async function startEmbedded(dir, { log, reuseRunning }) {
 		label: `embedded Postgres (${dir}, port ${port})`,
 		connectionString: pg.url,
 		db: { host: '127.0.0.1', port, database: 'receivables', user: 'postgres', password: 'postgres', ssl: 'disable' },
+		ledgerPassword: ledgerRolePassword(dir),
 		stop,
 	};
 }
 
 /**
  * Resolves the database: `{ kind: 'external' | 'embedded', label, db: { host, port, database, user, password,
- * ssl }, ledgerConfig, schema, stop() }`. The embedded server is started here and stopped by stop(); with
+ * ssl }, ledgerDb (the ledger's login, when it differs from db), ledgerConfig, schema, admin (embedded: runs
+ * work(client) as the administrator), stop() }`. The embedded server is started here and stopped by stop(); with
  * `reuseRunning`, one already running on the data folder (an `npm start`) is used as it is and left running.
  */
 export async function resolveDatabase({ env = process.env, log = console.log, reuseRunning = false } = {}) {
@@ -215,9 +284,17 @@ export async function resolveDatabase({ env = process.env, log = console.log, re
 		};
 	}
 	const embedded = await startEmbedded(path.join(dataDir(env), 'postgres'), { log, reuseRunning });
-	const ledgerConfig = { connectionString: embedded.connectionString, schema };
 	try {
-		return { ...embedded, ledgerConfig, schema: core.ledgerSchema(ledgerConfig) };
+		// n8n keeps the administrator login for its own schema; the ledger gets a login of its own, which is not a
+		// superuser, so the row-level security of its tables applies.
+		const ledgerSchema = core.ledgerSchema({ schema });
+		await asAdministrator(embedded.db.port, (client) => ensureLedgerRole(client, { password: embedded.ledgerPassword, schema: ledgerSchema }));
+		const ledgerDb = { ...embedded.db, user: LEDGER_ROLE, password: embedded.ledgerPassword };
+		const ledgerConfig = { connectionString: `postgres://${LEDGER_ROLE}:${encodeURIComponent(embedded.ledgerPassword)}@127.0.0.1:${embedded.db.port}/receivables`, schema };
+		return {
+			...embedded, ledgerConfig, ledgerDb, schema: core.ledgerSchema(ledgerConfig),
+			admin: (work) => asAdministrator(embedded.db.port, work),
+		};
 	} catch (error) {
 		await embedded.stop();
 		throw error;

@@ -238,7 +238,7 @@ const listen = (server, port, host) =>
  * Returns `{ smtpPort, httpPort, url, messages(), clear(), waitFor(predicate, timeoutMs), stop() }`; messages()
  * lists them oldest first.
  *
- * JSON API: GET /api/messages (?to=, ?subject=, ?q=), GET /api/messages/:id, DELETE /api/messages, GET /api/health.
+ * JSON API: GET /api/messages (?to=, ?subject=, ?q=, ?messageId=), GET /api/messages/:id, DELETE /api/messages, GET /api/health.
  */
 export async function startMailCatcher({
 	smtpPort = 0,
@@ -363,8 +363,10 @@ export async function startMailCatcher({
 					const to = url.searchParams.get('to')?.toLowerCase();
 					const subject = url.searchParams.get('subject')?.toLowerCase();
 					const q = url.searchParams.get('q') ?? '';
+					const messageId = url.searchParams.get('messageId')?.trim().replace(/^<|>$/g, '').toLowerCase();
 					const list = store.filter(
 						(m) =>
+							(!messageId || String(m.messageId ?? '').replace(/^<|>$/g, '').toLowerCase() === messageId) &&
 							(!to || [...m.to, ...m.cc, ...m.bcc, ...m.envelope.to].some((a) => a.toLowerCase() === to)) &&
 							(!subject || m.subject.toLowerCase().includes(subject)) &&
 							matches(m, q),

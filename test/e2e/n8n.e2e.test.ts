@@ -2,6 +2,8 @@
 // way n8n installs community packages, every shipped workflow is imported, the ones with triggers are published,
 // a webhook workflow is called over HTTP and a manual one is run with `n8n execute`, and the ledger is checked.
 // The first run installs n8n into .runtime/n8n (about 6 minutes); later runs reuse it.
+import { randomBytes } from 'node:crypto';
+import { signWebhookRequest } from '../../core';
 import {
 	eventually,
 	ownerCookie,
@@ -17,8 +19,9 @@ import {
 	type TestInstance,
 } from '../helpers/n8n';
 
-const WEBHOOK = 'receivables/invoices';
-const INVOICES_WORKFLOW = 'rcvInvoicesHook1';
+const WEBHOOK = 'receivables/signed';
+const INVOICES_WORKFLOW = 'rcvSignedHook001';
+const SECRET = `whsec_e2e_${randomBytes(12).toString('hex')}`;
 const CUSTOMERS_WORKFLOW = 'rcvDemoCustomer1';
 
 const good = {
@@ -36,10 +39,10 @@ const bad = { ...good, number: 'FA-2026-0102', issueDate: '31/02/2026' };
 const single = { number: 'FA-2026-0103', customerId: 'CL-RABAT', customerName: 'Rabat Logistique', currency: 'MAD', totalIncl: '6000.00', totalTax: '1000.00', issueDate: '15/03/2026', termsDays: 60 };
 
 interface Answer {
-	accepted: number;
-	rejected: number;
-	invoices: Array<{ number: string; customerId: string; status: string; ledgerId: string }>;
-	rejectedInvoices: Array<{ number: string | null; code: string | null; error: string; errorFr: string | null }>;
+	stored: boolean;
+	delivery: string;
+	invoices: { created: number; revised: number; unchanged: number };
+	rejected: Array<{ ref: string | null; code: string; error: string; errorFr: string }>;
 }
 
 describe('real n8n 2.40.7 with the packed package', () => {
@@ -47,11 +50,18 @@ describe('real n8n 2.40.7 with the packed package', () => {
 	let env: N8nEnv;
 	let n8n: N8nProcess;
 
+	let deliveries = 0;
 	const post = async (body: unknown): Promise<{ status: number; answer: Answer }> => {
+		const raw = JSON.stringify(body);
+		const delivery = `e2e-${++deliveries}`;
 		const response = await fetch(`${n8n.url}/webhook/${WEBHOOK}`, {
 			method: 'POST',
-			headers: { 'content-type': 'application/json' },
-			body: JSON.stringify(body),
+			headers: {
+				'content-type': 'application/json',
+				'x-receivables-delivery': delivery,
+				'x-receivables-signature': signWebhookRequest({ rawBody: raw, secret: SECRET, deliveryId: delivery, purpose: 'intake' }),
+			},
+			body: raw,
 			signal: AbortSignal.timeout(60_000),
 		});
 		const text = await response.text();
@@ -64,7 +74,7 @@ describe('real n8n 2.40.7 with the packed package', () => {
 	const ledger = (table: string): string => `"${instance?.ledgerSchema}".${table}`;
 
 	beforeAll(async () => {
-		instance = await prepareInstance('e2e');
+		instance = await prepareInstance('e2e', { webhookSecret: SECRET });
 		env = await instance.env();
 		n8n = await instance.start('main', env);
 	}, 25 * 60_000);
@@ -104,24 +114,23 @@ describe('real n8n 2.40.7 with the packed package', () => {
 		expect(declaredCredentials.filter((name) => !loadedCredentials.has(name))).toEqual([]);
 	}, 60_000);
 
-	test('the invoices webhook stores the good invoices and answers with the rejected ones, in English and French', async () => {
+	test('the signed invoices webhook stores the good invoices and answers with the rejected ones, in English and French', async () => {
 		const inst = instance as TestInstance;
 		await runtimeLibrary.waitForWebhook(n8n.url, WEBHOOK);
 
 		const first = await post({ invoices: [good, bad] });
 		expect(first.status).toBe(200);
-		expect(first.answer).toMatchObject({ accepted: 1, rejected: 1 });
-		expect(first.answer.invoices).toEqual([expect.objectContaining({ number: 'FA-2026-0101', customerId: 'CL-NANTES', status: 'created' })]);
-		expect(first.answer.rejectedInvoices).toEqual([expect.objectContaining({ number: 'FA-2026-0102', code: 'DATE_INVALID' })]);
-		expect(first.answer.rejectedInvoices[0].error).toContain('31/02/2026');
-		expect(first.answer.rejectedInvoices[0].errorFr).toContain("n'est pas une date valide");
+		expect(first.answer).toMatchObject({ stored: true, delivery: 'e2e-1', invoices: { created: 1, revised: 0, unchanged: 0 } });
+		expect(first.answer.rejected).toEqual([expect.objectContaining({ ref: 'FA-2026-0102', code: 'DATE_INVALID' })]);
+		expect(first.answer.rejected[0].error).toContain('31/02/2026');
+		expect(first.answer.rejected[0].errorFr).toContain("n'est pas une date valide");
 
 		const second = await post(single);
 		expect(second.status).toBe(200);
-		expect(second.answer).toMatchObject({ accepted: 1, rejected: 0, invoices: [expect.objectContaining({ number: 'FA-2026-0103', status: 'created' })] });
+		expect(second.answer).toMatchObject({ stored: true, invoices: { created: 1 }, rejected: [] });
 
 		const again = await post({ invoices: [good] });
-		expect(again.answer).toMatchObject({ accepted: 1, rejected: 0, invoices: [expect.objectContaining({ status: 'unchanged' })] });
+		expect(again.answer).toMatchObject({ stored: true, invoices: { created: 0, unchanged: 1 }, rejected: [] });
 
 		const rows = await inst.query<Record<string, string>>(
 			`SELECT i.number, i.currency, i.total_incl_minor::text AS total, i.open_minor::text AS open, i.status, i.due_date::text AS due,

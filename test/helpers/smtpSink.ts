@@ -1,3 +1,4 @@
+import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import * as path from 'node:path';
 import { simpleParser, type ParsedMail } from 'mailparser';
@@ -21,6 +22,12 @@ export interface SmtpSink {
 	close(): Promise<void>;
 	/** Milliseconds the server waits before answering the end of DATA. */
 	setDataDelay(ms: number): void;
+	/** With `api: true`: the URL of a read API like the mail catcher's (GET /api/messages?messageId=…). */
+	apiUrl?: string;
+	/** Awaited once, before the next RCPT is answered (then removed). */
+	setRcptHook(hook: ((address: string) => Promise<void>) | undefined): void;
+	/** Awaited when a DATA command arrives, before the message is read (undefined: none). */
+	setDataHook(hook: ((envelope: { from: string; to: string[] }) => Promise<void>) | undefined): void;
 }
 
 let patched = false;
@@ -38,10 +45,36 @@ function removeGreetingDelay(): void {
 	};
 }
 
-export async function startSmtpSink(options: { keep?: boolean } = {}): Promise<SmtpSink> {
+function messageIdOf(raw: Buffer): string | null {
+	const head = raw.subarray(0, Math.max(0, raw.indexOf('\r\n\r\n')) || raw.length).toString('latin1');
+	return head.match(/^Message-ID:\s*(<[^>\r\n]+>)/im)?.[1] ?? null;
+}
+
+/** The mail catcher's read API (scripts/lib/mail-catcher.mjs) over what the sink received: the server's own record. */
+async function startApi(received: ReceivedMail[]): Promise<{ url: string; close(): Promise<void> }> {
+	const server = http.createServer((request, response) => {
+		const url = new URL(request.url ?? '/', 'http://sink.local');
+		if (request.method !== 'GET' || url.pathname !== '/api/messages') {
+			response.writeHead(404, { 'content-type': 'application/json' }).end('{"error":"Not found"}');
+			return;
+		}
+		const wanted = url.searchParams.get('messageId')?.trim().replace(/^<|>$/g, '').toLowerCase();
+		const list = received
+			.map((m, index) => ({ m, index }))
+			.filter(({ m }) => m && (!wanted || (messageIdOf(m.raw) ?? '').replace(/^<|>$/g, '').toLowerCase() === wanted))
+			.map(({ m, index }) => ({ id: String(index + 1), messageId: messageIdOf(m.raw), envelope: m.envelope }));
+		response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(list));
+	});
+	await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+	return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
+}
+
+export async function startSmtpSink(options: { keep?: boolean; api?: boolean } = {}): Promise<SmtpSink> {
 	removeGreetingDelay();
 	const received: ReceivedMail[] = [];
 	let dataDelay = 0;
+	let rcptHook: ((address: string) => Promise<void>) | undefined;
+	let dataHook: ((envelope: { from: string; to: string[] }) => Promise<void>) | undefined;
 	const keep = options.keep ?? true;
 	let server: SMTPServer;
 	server = new SMTPServer({
@@ -52,11 +85,25 @@ export async function startSmtpSink(options: { keep?: boolean } = {}): Promise<S
 		size: 50 * 1024 * 1024,
 		onRcptTo(address: SMTPServerAddress, _session: SMTPServerSession, callback: (err?: Error | null) => void) {
 			const local = address.address.toLowerCase();
+			if (rcptHook) {
+				const hook = rcptHook;
+				rcptHook = undefined;
+				hook(address.address).then(
+					() => callback(),
+					(error: Error) => callback(error),
+				);
+				return;
+			}
 			if (local.startsWith('tempfail')) return callback(Object.assign(new Error('Mailbox busy, try later'), { responseCode: 450 }));
 			if (local.startsWith('reject')) return callback(Object.assign(new Error('No such user'), { responseCode: 550 }));
 			callback();
 		},
 		onData(stream, session, callback) {
+			if (dataHook) {
+				const hook = dataHook;
+				stream.pause();
+				hook({ from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '', to: session.envelope.rcptTo.map((r) => r.address) }).finally(() => stream.resume());
+			}
 			const chunks: Buffer[] = [];
 			stream.on('data', (chunk: Buffer) => chunks.push(chunk));
 			stream.on('end', () => {
@@ -82,13 +129,24 @@ export async function startSmtpSink(options: { keep?: boolean } = {}): Promise<S
 	server.on('error', () => undefined);
 	await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
 	const port = ((server as unknown as { server: { address(): AddressInfo } }).server.address()).port;
+	const api = options.api ? await startApi(received) : undefined;
 	return {
+		apiUrl: api?.url,
 		config: { host: '127.0.0.1', port, secure: false, disableStartTls: true },
 		received,
 		parsed: () => Promise.all(received.map((m) => simpleParser(m.raw))),
 		setDataDelay(ms: number) {
 			dataDelay = ms;
 		},
-		close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+		setRcptHook(hook) {
+			rcptHook = hook;
+		},
+		setDataHook(hook) {
+			dataHook = hook;
+		},
+		close: async () => {
+			await api?.close();
+			await new Promise<void>((resolve) => server.close(() => resolve()));
+		},
 	};
 }

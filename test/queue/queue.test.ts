@@ -4,12 +4,14 @@
 // (REDIS_HOST / REDIS_PORT to change it).
 import { randomBytes } from 'node:crypto';
 import net from 'node:net';
+import { signWebhookRequest } from '../../core';
 import { eventually, prepareInstance, runtimeLibrary, type N8nEnv, type N8nProcess, type TestInstance } from '../helpers/n8n';
 
 const REDIS_HOST = process.env.REDIS_HOST ?? '127.0.0.1';
 const REDIS_PORT = Number(process.env.REDIS_PORT ?? 6379);
-const WEBHOOK = 'receivables/invoices';
-const WORKFLOW = 'rcvInvoicesHook1';
+const WEBHOOK = 'receivables/signed';
+const WORKFLOW = 'rcvSignedHook001';
+const SECRET = `whsec_queue_${randomBytes(12).toString('hex')}`;
 
 type RedisReply = string | number | null | RedisReply[];
 
@@ -91,8 +93,8 @@ describe('queue mode: n8n main + 2 workers on Redis', () => {
 
 	beforeAll(async () => {
 		expect(await redis('PING')).toBe('PONG');
-		// Only the invoices webhook is published: scheduled workflows would add executions of their own.
-		instance = await prepareInstance('queue', { publish: [WORKFLOW] });
+		// Only the signed invoices webhook is published: scheduled workflows would add executions of their own.
+		instance = await prepareInstance('queue', { publish: [WORKFLOW], webhookSecret: SECRET });
 		const queue: N8nEnv = {
 			EXECUTIONS_MODE: 'queue',
 			QUEUE_BULL_REDIS_HOST: REDIS_HOST,
@@ -123,22 +125,28 @@ describe('queue mode: n8n main + 2 workers on Redis', () => {
 
 	test('10 webhook calls run on the workers, and each invoice is in the ledger exactly once', async () => {
 		const inst = instance as TestInstance;
-		const post = async (i: number) => {
+		const post = async (i: number, round: number) => {
+			const raw = JSON.stringify({ invoices: [invoice(i)] });
+			const delivery = `queue-${round}-${i}`;
 			const response = await fetch(`${main.url}/webhook/${WEBHOOK}`, {
 				method: 'POST',
-				headers: { 'content-type': 'application/json' },
-				body: JSON.stringify({ invoices: [invoice(i)] }),
+				headers: {
+					'content-type': 'application/json',
+					'x-receivables-delivery': delivery,
+					'x-receivables-signature': signWebhookRequest({ rawBody: raw, secret: SECRET, deliveryId: delivery, purpose: 'intake' }),
+				},
+				body: raw,
 				signal: AbortSignal.timeout(120_000),
 			});
-			return { status: response.status, body: (await response.json()) as { accepted: number; invoices: Array<{ number: string; status: string }> } };
+			return { status: response.status, body: (await response.json()) as { stored: boolean; invoices: { created: number; unchanged: number } } };
 		};
 		const numbers = Array.from({ length: 10 }, (_, i) => i + 1);
 
-		// All at once, then all again: the second round finds every invoice already stored.
-		const first = await Promise.all(numbers.map(post));
-		const second = await Promise.all(numbers.map(post));
-		expect(first.map((r) => [r.status, r.body.accepted, r.body.invoices[0]?.status])).toEqual(numbers.map(() => [200, 1, 'created']));
-		expect(second.map((r) => [r.status, r.body.accepted, r.body.invoices[0]?.status])).toEqual(numbers.map(() => [200, 1, 'unchanged']));
+		// All at once, then all again as new deliveries: the second round finds every invoice already stored.
+		const first = await Promise.all(numbers.map((i) => post(i, 1)));
+		const second = await Promise.all(numbers.map((i) => post(i, 2)));
+		expect(first.map((r) => [r.status, r.body.stored, r.body.invoices.created])).toEqual(numbers.map(() => [200, true, 1]));
+		expect(second.map((r) => [r.status, r.body.stored, r.body.invoices.unchanged])).toEqual(numbers.map(() => [200, true, 1]));
 
 		const rows = await inst.query<{ number: string; total: string; revision: number; customer: string }>(
 			`SELECT i.number, i.total_incl_minor::text AS total, i.revision, c.external_id AS customer

@@ -134,6 +134,11 @@ describe('docker/compose.queue.yml (static)', () => {
 		}
 		expect(queue.services['n8n-worker-1'].environment?.QUEUE_HEALTH_CHECK_ACTIVE).toBe('true');
 	});
+
+	it('restarts every process that exits: n8n processes exit when Redis is unreachable', () => {
+		const restart = (name: string) => (queue.services[name] as { restart?: string }).restart ?? (base.services[name] as { restart?: string } | undefined)?.restart;
+		for (const name of ['redis', 'n8n', 'n8n-worker-1', 'n8n-worker-2', 'n8n-webhook']) expect({ name, restart: restart(name) }).toEqual({ name, restart: 'unless-stopped' });
+	});
 });
 
 describe('docker/Dockerfile and scripts (static)', () => {
@@ -360,14 +365,16 @@ describe('docker compose config (Debian docker-compose)', () => {
 		const args = ['--env-file', envFile, ...files.flatMap((f) => ['-f', `docker/${f}`]), 'config'];
 		return run('docker-compose', args, { env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: tmpdir(), ...env } });
 	}
-	const secrets = { POSTGRES_PASSWORD: 'pg-test-password', N8N_ENCRYPTION_KEY: 'test-encryption-key' };
+	const secrets = { POSTGRES_PASSWORD: 'pg-test-password', RECEIVABLES_LEDGER_PASSWORD: 'ledger-test-password', N8N_ENCRYPTION_KEY: 'test-encryption-key' };
+	/** The services that run without a profile (the proxy runs only with --profile proxy). */
+	const unprofiled = (config: ComposeFile) => Object.keys(config.services).filter((name) => !(config.services[name] as { profiles?: string[] }).profiles?.length).sort();
 
 	composeIt(`validates compose.yml${skipNote}`, () => {
 		const result = composeConfig(['compose.yml'], secrets);
 		expect(result.stderr).toBe('');
 		expect(result.status).toBe(0);
 		const config = parse(result.stdout) as ComposeFile;
-		expect(Object.keys(config.services).sort()).toEqual(['mailpit', 'n8n', 'postgres']);
+		expect(unprofiled(config)).toEqual(['mailpit', 'n8n', 'postgres']);
 		expect(config.services.n8n.build).toEqual({ context: root, dockerfile: 'docker/Dockerfile' });
 		expect(config.services.postgres.image).toMatch(/^postgres:17/);
 		expect(config.services.n8n.environment?.N8N_ENCRYPTION_KEY).toBe(secrets.N8N_ENCRYPTION_KEY);
@@ -381,7 +388,7 @@ describe('docker compose config (Debian docker-compose)', () => {
 		expect(result.stderr).toBe('');
 		expect(result.status).toBe(0);
 		const config = parse(result.stdout) as ComposeFile;
-		expect(Object.keys(config.services).sort()).toEqual(['mailpit', 'n8n', 'n8n-webhook', 'n8n-worker-1', 'n8n-worker-2', 'postgres', 'redis']);
+		expect(unprofiled(config)).toEqual(['mailpit', 'n8n', 'n8n-webhook', 'n8n-worker-1', 'n8n-worker-2', 'postgres', 'redis']);
 		for (const name of N8N_SERVICES) {
 			const service = config.services[name];
 			expect(service.image).toBe('n8n-nodes-receivables/n8n:2.40.7');
@@ -406,6 +413,6 @@ describe('docker compose config (Debian docker-compose)', () => {
 	composeIt(`refuses to start without POSTGRES_PASSWORD and N8N_ENCRYPTION_KEY${skipNote}`, () => {
 		const result = composeConfig(['compose.yml'], {});
 		expect(result.status).not.toBe(0);
-		expect(result.stderr).toMatch(/set (POSTGRES_PASSWORD|N8N_ENCRYPTION_KEY) in docker\/\.env/);
+		expect(result.stderr).toMatch(/set (POSTGRES_PASSWORD|RECEIVABLES_LEDGER_PASSWORD|N8N_ENCRYPTION_KEY) in docker\/\.env/);
 	});
 });

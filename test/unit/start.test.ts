@@ -115,7 +115,7 @@ describe('npm run migrate', () => {
 			expect(again.code).toBe(0);
 			expect(again.stdout).toContain('Nothing to apply');
 			expect(existsSync(path.join(data, 'postgres', 'postmaster.pid'))).toBe(false);
-			expect(readdirSync(data).sort()).toEqual(['postgres', 'postgres.port']);
+			expect(readdirSync(data).sort()).toEqual(['postgres', 'postgres.ledger-password', 'postgres.port']);
 
 			// While `npm start` runs the server, migrate uses that one and leaves it running.
 			const server = spawn(process.execPath, ['--input-type=module', '-e', `

@@ -30,7 +30,7 @@ test('the package nodes are named n8n-nodes-receivables.<name>', () => {
 });
 
 test('there are shipped workflows', () => {
-	expect(files.map((f) => f.file)).toEqual(expect.arrayContaining(['foundation-invoices-webhook.json', 'foundation-demo-customers.json']));
+	expect(files.map((f) => f.file)).toEqual(expect.arrayContaining(['intake-signed-webhook.json', 'foundation-demo-customers.json']));
 });
 
 test('workflow ids and names are unique across files', () => {

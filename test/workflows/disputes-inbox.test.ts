@@ -20,7 +20,7 @@ describe('workflow: dispute inbox', () => {
 		ledger = await dunningLedger();
 		sink = await startSmtpSink();
 		await seedStaff(ledger);
-		const c = await addCustomer(ledger, { externalId: 'IN-1', name: 'Quincaillerie du Plateau', salesRep: 'REP1', collector: 'COL1' });
+		const c = await addCustomer(ledger, { externalId: 'IN-1', name: 'Quincaillerie du Plateau', salesRep: 'REP1', collector: 'COL1', emails: ['Client@Example.com'] });
 		await addInvoice(ledger, { customerId: c, number: 'FV-2026-0101', dueDate: addDays(todayIn('Europe/Paris'), -3), amount: 240000n });
 		await addInvoice(ledger, { customerId: c, number: 'FV-2026-0102', dueDate: addDays(todayIn('Europe/Paris'), -3), amount: 60000n });
 		await addInvoice(ledger, { customerId: c, number: 'FV-2026-0103', dueDate: addDays(todayIn('Europe/Paris'), -3), amount: 30000n });

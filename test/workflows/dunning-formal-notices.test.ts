@@ -39,6 +39,9 @@ describe('workflow: formal notices as letters, weekdays at 10:00', () => {
 		expect(text).toMatch(/Pénalités de retard au taux annuel de \d+,\d{2} %/);
 		expect(text).toContain('(article D441-5) : 40,00 €');
 		expect(readFileSync(path.join(folder, name)).subarray(0, 5).toString()).toBe('%PDF-');
+		expect(result.json('Confirm letters saved', 0).map((j) => [j.status, j.invoiceNumbers])).toEqual([['confirmed', ['F-45']]]);
+		const rows = await ledger.query<{ status: string }>("SELECT r.status FROM reminders r JOIN invoices i ON i.id = r.invoice_id WHERE i.number = 'F-45'");
+		expect(rows).toEqual([{ status: 'sent' }]);
 		const again = await run();
 		expect(again.json('Print formal notices', 0)).toEqual([]);
 	});

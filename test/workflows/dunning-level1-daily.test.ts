@@ -50,10 +50,14 @@ describe('workflow: level 1 reminders every day at 20:00 (5 days late)', () => {
 		expect(mail.from?.value[0]).toEqual({ name: 'Service recouvrement', address: 'relances@example.com' });
 		expect(mail.cc && !Array.isArray(mail.cc) && mail.cc.text).toBe('sophie.martin@vendor.example');
 		const letters = result.json('Print letters (no usable e-mail)', 0);
-		expect(letters.map((j) => [j.customerExternalId, j.status, j.fileName])).toEqual([['CL-2', 'sent', `level1-CL-2-${daysFromToday(0)}.pdf`]]);
+		expect(letters.map((j) => [j.customerExternalId, j.status, j.fileName])).toEqual([['CL-2', 'rendered', `level1-CL-2-${daysFromToday(0)}.pdf`]]);
 		const file = path.join(folder, letters[0].fileName as string);
 		expect(existsSync(file)).toBe(true);
 		expect(readFileSync(file).subarray(0, 5).toString()).toBe('%PDF-');
+		// the letter counts as sent once the file is written
+		expect(result.json('Confirm letters saved', 0).map((j) => [j.status, j.invoiceNumbers, j.destination])).toEqual([['confirmed', ['FAC-3'], file]]);
+		const letterRows = await ledger.query<{ status: string; channel: string }>("SELECT r.status, r.channel FROM reminders r JOIN invoices i ON i.id = r.invoice_id WHERE i.number = 'FAC-3'");
+		expect(letterRows).toEqual([{ status: 'sent', channel: 'letter' }]);
 
 		const again = await run();
 		expect(again.status).toBe('success');

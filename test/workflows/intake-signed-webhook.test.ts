@@ -25,6 +25,7 @@ const SECRET = 'whsec_workflow_test_0123456789';
 
 interface Answer {
 	received: boolean;
+	stored?: boolean;
 	code?: string;
 	error?: string;
 	errorFr?: string;
@@ -41,7 +42,7 @@ function request(body: string, headers: Record<string, string>): INodeExecutionD
 
 function signed(body: unknown, delivery: string, options: { timestamp?: number; secret?: string } = {}): INodeExecutionData {
 	const raw = JSON.stringify(body);
-	const signature = signWebhookRequest({ rawBody: raw, secret: options.secret ?? SECRET, deliveryId: delivery, timestamp: options.timestamp });
+	const signature = signWebhookRequest({ rawBody: raw, secret: options.secret ?? SECRET, deliveryId: delivery, timestamp: options.timestamp, purpose: 'intake' });
 	return request(raw, { 'x-receivables-signature': signature, 'x-receivables-delivery': delivery });
 }
 
@@ -80,14 +81,14 @@ describe('workflow: Signed webhook from accounting software → intake → rejec
 		expect(result.responses).toHaveLength(1);
 		const response = result.responses[0] as { body: Answer; statusCode: number };
 		expect(response.statusCode).toBe(200);
-		expect(response.body).toMatchObject({ received: true, deliveryId: 'dlv-100', invoices: { created: 2, revised: 0, unchanged: 0 }, payments: { created: 1, unchanged: 0 } });
+		expect(response.body).toMatchObject({ stored: true, delivery: 'dlv-100', received: true, deliveryId: 'dlv-100', invoices: { created: 2, revised: 0, unchanged: 0 }, payments: { created: 1, unchanged: 0 } });
 		expect(response.body.rejected).toEqual([expect.objectContaining({ kind: 'invoice', ref: 'DK-2026-103', code: 'DATE_INVALID' })]);
 
 		const [message] = result.json('Message for finance');
 		expect(message.subject).toBe('Factures refusées / Rejected records: 1 (dlv-100)');
 		expect(message.text).toMatch(/DK-2026-103 \[DATE_INVALID\]\n {2}FR : .*date valide.*\n {2}EN: .*not a real date/);
 		expect(result.json('Thank-you hand-off (Reminder Step)')).toEqual([expect.objectContaining({ invoiceNumber: 'DK-2026-102', customerId: 'CL-NEW', currency: 'XOF', amount: '100000' })]);
-		expect(result.executed).not.toContain('Answer: refused (401)');
+		expect(result.executed).not.toContain('Answer: refused');
 
 		const rows = await ledger.query<{ number: string; payable_minor: string; status: string }>('SELECT number, payable_minor::text, status FROM invoices ORDER BY number');
 		expect(rows).toEqual([
@@ -96,7 +97,7 @@ describe('workflow: Signed webhook from accounting software → intake → rejec
 		]);
 	});
 
-	test('answers 401 to unsigned, badly signed, stale and replayed requests, and changes nothing', async () => {
+	test('answers 401 to unsigned, badly signed and stale requests, 409 to another body under a used delivery id, and changes nothing', async () => {
 		const body = { invoices: [{ number: 'DK-2026-200', customerId: 'CL-DKR', currency: 'XOF', totalIncl: '5000', issueDate: '2026-04-01', dueDate: '2026-05-01' }] };
 		const before = await footprint();
 		const raw = JSON.stringify(body);
@@ -105,7 +106,6 @@ describe('workflow: Signed webhook from accounting software → intake → rejec
 			['SIGNATURE_MISMATCH', signed(body, 'dlv-200', { secret: 'whsec_not_the_right_one_00' })],
 			['SIGNATURE_STALE', signed(body, 'dlv-200', { timestamp: Math.floor(Date.now() / 1000) - 3600 })],
 			['SIGNATURE_MALFORMED', request(raw, { 'x-receivables-delivery': 'dlv-200', 'x-receivables-signature': 'sha256=abc' })],
-			['REPLAYED', signed({ invoices: [] }, 'dlv-100')],
 		];
 		for (const [code, item] of cases) {
 			const result = await post(item);
@@ -116,6 +116,8 @@ describe('workflow: Signed webhook from accounting software → intake → rejec
 			expect(result.executed).not.toContain('Answer: stored (200)');
 			expect(result.executed).not.toContain('Message for finance');
 		}
+		const conflict = await post(signed({ invoices: [] }, 'dlv-100'));
+		expect(conflict.responses[0]).toMatchObject({ statusCode: 409, body: { stored: false, code: 'DELIVERY_CONFLICT' } });
 		expect(await footprint()).toEqual(before);
 	});
 
@@ -123,7 +125,7 @@ describe('workflow: Signed webhook from accounting software → intake → rejec
 	// content type, it reaches the node, which answers 400.
 	test('answers 400 to a signed body that is not JSON', async () => {
 		const raw = '{"invoices": [';
-		const signature = signWebhookRequest({ rawBody: raw, secret: SECRET, deliveryId: 'dlv-300' });
+		const signature = signWebhookRequest({ rawBody: raw, secret: SECRET, deliveryId: 'dlv-300', purpose: 'intake' });
 		const result = await post(request(raw, { 'x-receivables-signature': signature, 'x-receivables-delivery': 'dlv-300' }));
 		expect(result.responses[0]).toMatchObject({ statusCode: 400, body: { received: false, code: 'BODY_NOT_JSON' } });
 	});

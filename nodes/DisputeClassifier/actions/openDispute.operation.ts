@@ -47,6 +47,14 @@ const properties: INodeProperties[] = [
 			{ displayName: 'Currency', name: 'currency', type: 'string', default: '', placeholder: 'EUR' },
 			{ displayName: 'Evidence', name: 'evidence', type: 'string', default: '={{ $json.classification?.evidence }}', description: 'The customer\'s words' },
 			{ displayName: 'Owner', name: 'owner', type: 'string', default: '', description: 'A person or team instead of the routing by category' },
+			{
+				displayName: 'Sender E-Mail',
+				name: 'senderEmail',
+				type: 'string',
+				default: '',
+				placeholder: '={{ $json.from }}',
+				description: 'The address the reply came from. When set, the dispute opens only if it is one of the customer\'s known e-mail addresses; otherwise the item goes to Rejected (code DISPUTE_SENDER_UNKNOWN) for a person to check. Leave empty for calls and the portal.',
+			},
 			{ displayName: 'Source', name: 'source', type: 'string', default: 'email', description: 'Where the dispute comes from (email, call, portal)' },
 			{
 				displayName: 'Source Reference',
@@ -88,6 +96,8 @@ export const operation = eachItem({
 			asOf: options.asOf ? String(options.asOf) : undefined,
 			zone: this.getTimezone(),
 			actor: options.actor ? String(options.actor) : undefined,
+			// An expression that was set but found no sender gives '' here: checked (and refused) like any unknown sender.
+			...('senderEmail' in options ? { senderEmail: String(options.senderEmail ?? '') } : {}),
 			language: classification.language === 'fr' || classification.language === 'en' ? classification.language : null,
 			confidence: typeof classification.confidence === 'number' ? classification.confidence : null,
 			classification: Object.keys(classification).length ? classification : undefined,

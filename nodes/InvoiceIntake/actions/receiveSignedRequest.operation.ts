@@ -3,6 +3,7 @@ import { updateDisplayOptions } from 'n8n-workflow';
 import {
 	DEFAULT_SIGNATURE_TOLERANCE_SECONDS,
 	DEFAULT_ZONE,
+	INTAKE_PURPOSE,
 	paidEventJson,
 	receiveSignedRequest,
 	signedRequestResponse,
@@ -20,7 +21,7 @@ export const WEBHOOK_CREDENTIAL = 'receivablesWebhookApi';
 const properties: INodeProperties[] = [
 	{
 		displayName:
-			'Put this after a Webhook node (POST, option Raw Body on, Respond: Using \'Respond to Webhook\' Node). Each request is checked against the secret of the Receivables Webhook credential and stored in one transaction with its delivery ID. Answer with Respond to Webhook, response code from the field httpStatus and body from the field response: 200 on Accepted; 401 (or 400, 413) for a refused request, which comes out on Rejected with refused = true.',
+			'Put this after a Webhook node (POST, option Raw Body on, Respond: Using \'Respond to Webhook\' Node). Each request is checked against the integration key it names (X-Receivables-Key, keys kept in the ledger) or else the secret of the Receivables Webhook credential, and stored in one transaction with its delivery ID. Answer with Respond to Webhook, response code from the field httpStatus and body from the field response: 200 on Accepted (also for a retried delivery); 401, 400, 409, 413 or 500 for a refused request, which comes out on Rejected with refused = true.',
 		name: 'signedNotice',
 		type: 'notice',
 		default: '',
@@ -52,11 +53,18 @@ const properties: INodeProperties[] = [
 		default: 'receivables',
 	},
 	{
+		displayName: 'Purpose',
+		name: 'purpose',
+		type: 'string',
+		default: INTAKE_PURPOSE,
+		description: 'The name of this webhook, bound into each signature (v2): a request signed for another webhook is refused here. Integration keys list the purposes they may sign for.',
+	},
+	{
 		displayName: 'Sender Name',
 		name: 'senderName',
 		type: 'string',
 		default: 'accounting',
-		description: 'Name of the sending system. Delivery IDs are remembered per sender, and its payments are stored with this source.',
+		description: 'Name of the sending system for requests signed with the credential\'s secret (an integration key carries its own sender). Delivery IDs are remembered per sender, and its payments are stored with this source.',
 	},
 	{
 		displayName: 'Options',
@@ -116,15 +124,23 @@ export const description = updateDisplayOptions(displayOptions, properties);
 export const operation = eachItem({
 	outputs: PAYMENT_OUTPUTS,
 	setup: async function () {
-		const credential = await this.getCredentials(WEBHOOK_CREDENTIAL);
-		const secret = [credential.secret, credential.previousSecret].filter((s): s is string => typeof s === 'string' && s.length > 0);
+		// The credential is optional: without it, only requests signed with an integration key of the ledger pass.
+		let secret: string[] = [];
+		try {
+			const credential = await this.getCredentials(WEBHOOK_CREDENTIAL);
+			secret = [credential.secret, credential.previousSecret].filter((s): s is string => typeof s === 'string' && s.length > 0);
+		} catch {
+			secret = [];
+		}
 		return { ledger: await getLedger(this), secret };
 	},
 	async item(i, item, { ledger, secret }: { ledger: Ledger; secret: string[] }) {
 		const outputs: Result[] = [];
+		const log = (message: string, meta: Record<string, unknown>) => this.logger.error(message, meta);
 		const property = this.getNodeParameter('rawBodyProperty', i, 'data') as string;
 		const scheme = this.getNodeParameter('signatureScheme', i, 'receivables') as SignatureScheme;
 		const sender = this.getNodeParameter('senderName', i, 'accounting') as string;
+		const purpose = ((this.getNodeParameter('purpose', i, INTAKE_PURPOSE) as string) || INTAKE_PURPOSE).trim();
 		const options = this.getNodeParameter('signedOptions', i, {}) as IDataObject;
 		if (!item.binary?.[property]) {
 			throw itemError(
@@ -138,6 +154,8 @@ export const operation = eachItem({
 		const headers = ((item.json.headers ?? {}) as IDataObject) as Record<string, unknown>;
 		const result = await receiveSignedRequest(ledger, { rawBody, headers }, {
 			secret,
+			purpose,
+			log,
 			scheme,
 			source: sender,
 			toleranceSeconds: (options.toleranceSeconds as number) || DEFAULT_SIGNATURE_TOLERANCE_SECONDS,
@@ -159,10 +177,15 @@ export const operation = eachItem({
 					errorFr: result.message.fr,
 					hint: result.hint.en,
 					hintFr: result.hint.fr,
+					...(result.reference ? { reference: result.reference, detail: result.detail ?? null } : {}),
 					response,
 					input: { headers: headers as IDataObject },
 				},
 			};
+		}
+		if (result.status === 'repeated') {
+			// The same delivery again (the sender did not get the first answer): nothing changed, same answer.
+			return { json: { httpStatus: result.httpStatus, response, source: result.source, deliveryId: result.deliveryId, repeated: true } };
 		}
 		outputs.push({
 			json: {
@@ -170,6 +193,7 @@ export const operation = eachItem({
 				response,
 				source: result.source,
 				deliveryId: result.deliveryId,
+				...(result.keyId ? { keyId: result.keyId } : {}),
 				invoices: result.invoices.map((inv) => ({ number: inv.number, docType: inv.docType, customerId: inv.customerId, status: inv.status, ledgerId: inv.id ?? null, warnings: inv.warnings as unknown as IDataObject[] })),
 				payments: result.payments.map((p) => ({ paymentId: p.paymentId, externalRef: p.externalRef, status: p.status, ...allocationJson(p.allocation) })),
 				rejectedCount: result.rejected.length,

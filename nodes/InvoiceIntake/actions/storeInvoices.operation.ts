@@ -3,7 +3,7 @@ import { updateDisplayOptions } from 'n8n-workflow';
 import { describeAnomalies, INVOICE_PRESETS, normaliseInvoiceRecord, normalisePresetRecord, storeInvoices, formatAmount, type InvoiceRecord, type LedgerInvoice } from '../../../core';
 import { getLedger } from '../../shared/transport/ledger';
 import { batch, type Result } from '../../shared/operation';
-import { accepted, INTAKE_OUTPUTS, itemRecord, rejected } from '../helpers/outputs';
+import { accepted, countAnomalies, INTAKE_OUTPUTS, itemRecord, newSummary, outputModeProperties, rejected, SUMMARY_BY_DEFAULT_FROM, summaryItem } from '../helpers/outputs';
 
 const properties: INodeProperties[] = [
 	{
@@ -86,7 +86,7 @@ const properties: INodeProperties[] = [
 
 const displayOptions = { show: { operation: ['storeInvoices'] } };
 
-export const description = updateDisplayOptions(displayOptions, properties);
+export const description = [...updateDisplayOptions(displayOptions, properties), ...outputModeProperties('storeInvoices')];
 
 function invoiceJson(invoice: LedgerInvoice): IDataObject {
 	const totalIncl = formatAmount(invoice.totalInclMinor, invoice.currency);
@@ -126,6 +126,12 @@ async function storeInvoiceItems(this: IExecuteFunctions, items: INodeExecutionD
 		zone: this.getTimezone(),
 		actor: `n8n:${this.getWorkflow().id ?? 'workflow'}`,
 	};
+	// Summary: one item with the counts instead of one per stored invoice (100k items of run data that n8n keeps,
+	// serialises and saves). Rejected items stay one each.
+	const summaryMode = items.length > 0 &&
+		this.getNodeParameter('outputMode', 0, this.getNode().typeVersion >= SUMMARY_BY_DEFAULT_FROM ? 'summary' : 'invoices') === 'summary';
+	const summary = newSummary();
+	summary.items = items.length;
 	let ledger: Awaited<ReturnType<typeof getLedger>> | undefined;
 	const write = async (valid: Array<{ item: number; invoice: LedgerInvoice }>): Promise<void> => {
 		ledger ??= await getLedger(this);
@@ -133,7 +139,15 @@ async function storeInvoiceItems(this: IExecuteFunctions, items: INodeExecutionD
 		for (const outcome of outcomes) {
 			const { item, invoice } = valid[outcome.index];
 			if (outcome.status === 'rejected') {
+				summary.rejected++;
+				if (outcome.error?.code) countAnomalies(summary, [outcome.error]);
 				outputs.push(rejected(item, items[item].json, { error: outcome.error?.message ?? 'rejected', errorFr: outcome.error?.messageFr, code: outcome.error?.code, hint: outcome.error?.hint, hintFr: outcome.error?.hintFr }));
+			} else if (summaryMode) {
+				summary[outcome.status]++;
+				if (invoice.anomalies?.length) {
+					summary.withWarnings++;
+					countAnomalies(summary, invoice.anomalies as Array<{ code?: string }>);
+				}
 			} else {
 				// The outcome is added to the invoice's JSON rather than spread with it into a new object: at 100k
 				// items the spread cost more than the rest of this loop (same keys, same order).
@@ -154,6 +168,8 @@ async function storeInvoiceItems(this: IExecuteFunctions, items: INodeExecutionD
 			sourceMode = source;
 			const record = itemRecord(this, items, i, source, 'invoice');
 			if (!record) {
+				summary.rejected++;
+				countAnomalies(summary, [{ code: 'INVOICE_NOT_OBJECT' }]);
 				outputs.push(rejected(i, items[i].json, { error: 'The Invoice parameter is not a JSON object.', code: 'INVOICE_NOT_OBJECT', hint: 'Set Invoice to an expression such as {{ $json }}.' }));
 				continue;
 			}
@@ -161,6 +177,8 @@ async function storeInvoiceItems(this: IExecuteFunctions, items: INodeExecutionD
 				? normaliseInvoiceRecord(record as InvoiceRecord, { defaultCurrency })
 				: normalisePresetRecord(record, sourceFormat, { defaultCurrency });
 			if (!invoice) {
+				summary.rejected++;
+				countAnomalies(summary, anomalies);
 				outputs.push(rejected(i, items[i].json, { error: describeAnomalies(anomalies, 'en'), errorFr: describeAnomalies(anomalies, 'fr'), code: anomalies[0]?.code, anomalies: anomalies as unknown as IDataObject[] }));
 				continue;
 			}
@@ -174,5 +192,6 @@ async function storeInvoiceItems(this: IExecuteFunctions, items: INodeExecutionD
 	if (writing) await writing;
 	// In input order, whichever batch an item was decided in.
 	outputs.sort((a, b) => (a.item as number) - (b.item as number));
+	if (summaryMode) outputs.unshift(summaryItem(summary, items.length));
 	return outputs;
 }

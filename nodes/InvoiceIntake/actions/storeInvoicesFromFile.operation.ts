@@ -20,7 +20,7 @@ import {
 import { getLedger } from '../../shared/transport/ledger';
 import { bilingual, itemError } from '../../shared/errors';
 import { batch, type Result } from '../../shared/operation';
-import { accepted, INTAKE_OUTPUTS, rejected } from '../helpers/outputs';
+import { accepted, INTAKE_OUTPUTS, rejected, SUMMARY_BY_DEFAULT_FROM } from '../helpers/outputs';
 
 const properties: INodeProperties[] = [
 	{
@@ -128,7 +128,8 @@ const properties: INodeProperties[] = [
 					{ name: 'One Item per Invoice', value: 'invoices' },
 					{ name: 'One Summary per File', value: 'summary', description: 'For large files: counts on Accepted; rejected invoices still one item each' },
 				],
-				default: 'invoices',
+				default: 'summary',
+				description: 'Without this option, version 2 nodes give one summary per file and version 1 nodes one item per invoice',
 			},
 			{
 				displayName: 'Rule Settings (JSON)',
@@ -238,7 +239,7 @@ async function storeFileItems(this: IExecuteFunctions, items: INodeExecutionData
 	if (options.frenchRules) overrides.frenchRules = options.frenchRules as IntakeSettings['frenchRules'];
 	if (options.companyCountry) overrides.company = { country: String(options.companyCountry).trim().toUpperCase() };
 	const batchSize = Math.max(1, Number(options.batchSize) || 5000);
-	const summaryMode = options.outputMode === 'summary';
+	const summaryMode = (options.outputMode ?? (this.getNode().typeVersion >= SUMMARY_BY_DEFAULT_FROM ? 'summary' : 'invoices')) === 'summary';
 
 	const ledger = await getLedger(this);
 	const settings = mergeIntakeSettings(options.useCompanySettings === false ? {} : await loadIntakeSettings(ledger), overrides);

@@ -1,6 +1,6 @@
 import type { IDataObject, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
-import { produceLetters } from '../../../core';
+import { DEFAULT_LEASE_MINUTES, produceLetters } from '../../../core';
 import { getLedger } from '../../shared/transport/ledger';
 import { companyFor, heldJson, planProperties, plannedFromSource, sourceProperty } from './common';
 import { messageJson } from '../../shared/errors';
@@ -9,7 +9,7 @@ import { batch, type Result } from '../../shared/operation';
 const properties: INodeProperties[] = [
 	{
 		displayName:
-			'One PDF letter per reminder (binary property "data"), ready for Write Files to Disk or a print service: customers without e-mail and formal notices. Each letter is recorded in the ledger and produced once.',
+			'One PDF letter per reminder (binary property "data"), ready for Write Files to Disk or a print service: customers without e-mail and formal notices. A letter stays "rendered" in the ledger until Confirm Letters, placed after the step that writes or prints it, confirms it; a letter never confirmed is rendered again by the next run after the lease.',
 		name: 'letterNotice',
 		type: 'notice',
 		default: '',
@@ -31,6 +31,14 @@ const properties: INodeProperties[] = [
 		placeholder: 'Paris',
 		description: 'City printed before the date ("Paris, le 20 octobre 2025")',
 	},
+	{
+		displayName: 'Lease (Minutes)',
+		name: 'letterLeaseMinutes',
+		type: 'number',
+		typeOptions: { minValue: 1 },
+		default: DEFAULT_LEASE_MINUTES,
+		description: 'A letter rendered longer ago and never confirmed by Confirm Letters is rendered again by the next run (same file name: the new file replaces the old one)',
+	},
 ];
 
 const displayOptions = { show: { operation: ['renderLetter'] } };
@@ -39,7 +47,7 @@ export const description = updateDisplayOptions(displayOptions, properties);
 
 export const operation = batch({
 	outputs: [
-		{ name: 'Letters', meaning: 'One PDF letter to print, produced once' },
+		{ name: 'Letters', meaning: 'One PDF letter to print, rendered once (sent once Confirm Letters confirms it)' },
 		{ name: 'Not Produced', meaning: 'A reminder not printed: not a letter, already produced, held (with the reason), or an input item that is not a reminder' },
 	],
 	async batch(items) {
@@ -48,9 +56,11 @@ export const operation = batch({
 		const place = String(this.getNodeParameter('place', 0, '') ?? '').trim();
 		const out: Result[] = [];
 		const letters = planned.messages.filter((m) => m.channel === 'letter');
-		for await (const letter of produceLetters(ledger, letters, { company: await companyFor(this, ledger), place: place || undefined })) {
+		const leaseMinutes = Number(this.getNodeParameter('letterLeaseMinutes', 0, DEFAULT_LEASE_MINUTES)) || DEFAULT_LEASE_MINUTES;
+		for await (const letter of produceLetters(ledger, letters, { company: await companyFor(this, ledger), place: place || undefined, leaseMinutes })) {
 			const item = planned.itemOf.get(planned.messages.find((m) => m.key === letter.message.key) ?? letter.message) ?? 0;
-			const json = { ...letter.outcome, fileName: letter.fileName } as unknown as IDataObject;
+			// "rendered": the ledger says sent once Confirm Letters confirms this letter (by its "letter" reference)
+			const json = { ...letter.outcome, status: letter.pdf ? 'rendered' : letter.outcome.status, letter: letter.outcome.messageId, fileName: letter.fileName } as unknown as IDataObject;
 			if (letter.pdf) {
 				const data = await this.helpers.prepareBinaryData(Buffer.from(letter.pdf), letter.fileName, 'application/pdf');
 				out.push({ json, binary: { data }, item });

@@ -1,8 +1,11 @@
 import { nodeRouter } from '../../shared/operation';
+import * as confirmLetters from './confirmLetters.operation';
+import * as decideReminder from './decideReminder.operation';
 import * as digest from './digest.operation';
 import * as lateCharges from './lateCharges.operation';
 import * as plan from './plan.operation';
 import * as processBounce from './processBounce.operation';
+import * as reconcile from './reconcile.operation';
 import * as recordOutcome from './recordOutcome.operation';
 import * as renderLetter from './renderLetter.operation';
 import * as savePolicy from './savePolicy.operation';
@@ -10,4 +13,4 @@ import * as sendEmail from './sendEmail.operation';
 import * as timeline from './timeline.operation';
 
 /** The operations of the node; the shared loop (nodes/shared/operation.ts) runs them. */
-export const router = nodeRouter({ plan, sendEmail, renderLetter, savePolicy, lateCharges, recordOutcome, timeline, processBounce, digest });
+export const router = nodeRouter({ plan, sendEmail, renderLetter, savePolicy, lateCharges, recordOutcome, timeline, processBounce, digest, reconcile, decideReminder, confirmLetters });

@@ -1,6 +1,6 @@
 import type { IBinaryData, IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
-import { createReminderCallTasks, sendReminderEmails, type MailAttachment, type SendOutcome } from '../../../core';
+import { createReminderCallTasks, DEFAULT_LEASE_MINUTES, releaseExpiredClaims, sendReminderEmails, type MailAttachment, type SendOutcome } from '../../../core';
 import { getLedger } from '../../shared/transport/ledger';
 import { SMTP_CREDENTIAL, smtpConfigFromCredential } from '../../shared/transport/smtp';
 import { companyFor, heldJson, messageJson, planProperties, plannedFromSource, sourceProperty } from './common';
@@ -10,7 +10,7 @@ import { batch, type Result } from '../../shared/operation';
 const properties: INodeProperties[] = [
 	{
 		displayName:
-			'Each reminder is claimed in the ledger before it is sent and confirmed after: a reminder is never sent twice, even when executions overlap. Customers without a usable e-mail go to the Letters output (with the reason); stages whose channel is a call create a call task for the customer\'s collector (Call Tasks output, ready for Quality Contact\'s Export Call List). A temporary refusal (4xx) is retried by the next run; an outcome that cannot be known (connection lost after the message was handed over) is marked uncertain and never resent by itself.',
+			'Each reminder is claimed in the ledger before it is sent and confirmed after: a reminder is never sent twice, even when executions overlap. Customers without a usable e-mail go to the Letters output (with the reason); stages whose channel is a call create a call task for the customer\'s collector (Call Tasks output, ready for Quality Contact\'s Export Call List). A temporary refusal (4xx) is retried by the next run; only a message whose connection was lost between handing it over and the server\'s answer is marked uncertain: never resent by itself, decided by Reconcile Reminders or by a person.',
 		name: 'sendNotice',
 		type: 'notice',
 		default: '',
@@ -63,12 +63,12 @@ const properties: INodeProperties[] = [
 				description: 'SMTP connections used at once',
 			},
 			{
-				displayName: 'Unconfirmed After (Minutes)',
-				name: 'staleAfterMinutes',
+				displayName: 'Lease (Minutes)',
+				name: 'leaseMinutes',
 				type: 'number',
-				typeOptions: { minValue: 1 },
-				default: 30,
-				description: 'A reminder claimed longer ago by a run that never confirmed it is marked uncertain (never resent)',
+				typeOptions: { minValue: 0.1, numberPrecision: 1 },
+				default: 10,
+				description: 'How long a run may hold a reminder. A reminder claimed longer ago by a run that stopped before handing it to the mail server is sent again; one that stopped while handing it over is marked uncertain (see Reconcile Reminders).',
 			},
 		],
 	},
@@ -103,8 +103,11 @@ export const operation = batch({
 	],
 	async batch(items) {
 		const ledger = await getLedger(this);
-		const planned = await plannedFromSource(this, ledger, items);
 		const options = this.getNodeParameter('sendOptions', 0, {}) as IDataObject;
+		const leaseMinutes = (options.leaseMinutes as number) || DEFAULT_LEASE_MINUTES;
+		// reminders held by runs that stopped are released (or marked uncertain) before planning, so the plan sees them
+		await releaseExpiredClaims(ledger, leaseMinutes);
+		const planned = await plannedFromSource(this, ledger, items);
 		const smtp = smtpConfigFromCredential(await this.getCredentials(SMTP_CREDENTIAL));
 		const senderEmail = String(this.getNodeParameter('senderEmail', 0, '')).trim();
 		const senderName = String(this.getNodeParameter('senderName', 0, '') ?? '').trim();
@@ -115,7 +118,7 @@ export const operation = batch({
 			company,
 			attachments: options.attachInputFiles === false ? {} : await inputAttachments(this, items),
 			concurrency: (options.concurrency as number) || 5,
-			staleAfterMinutes: (options.staleAfterMinutes as number) || 30,
+			leaseMinutes,
 		});
 		const tasks = await createReminderCallTasks(ledger, planned.messages, { company: company.name || null });
 		const byKey = new Map(planned.messages.map((m) => [m.key, m]));

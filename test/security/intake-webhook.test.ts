@@ -1,0 +1,194 @@
+// Attacks on the intake webhook, through the shipped workflow (in-process engine, real ledger): unsigned or
+// cross-webhook requests, retries, oversized and malformed bodies, database faults, and records under another
+// customer's code.
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import type { INodeExecutionData } from 'n8n-workflow';
+import { createIntegrationKey, signWebhookRequest, upsertCustomers, type Ledger } from '../../core';
+import { createTestLedger, dropTestLedger, ledgerCredentialData } from '../helpers/db';
+import { closeEngine, loadWorkflow, PACKAGE_ROOT, rawWebhookItem, runWorkflow, type WorkflowJson } from '../helpers/engine';
+
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { unsignedWritePaths } = require('../../scripts/lib/signed-paths.cjs') as { unsignedWritePaths: (workflow: unknown) => string[] };
+
+const WORKFLOWS = path.join(PACKAGE_ROOT, 'workflows');
+const SECRET = 'whsec_security_0123456789abcdef';
+
+/** The shipped signed webhook, less n8n's Send Email node (not loadable under jest; shipped disabled). */
+function signedWorkflow(): WorkflowJson {
+	const workflow = loadWorkflow(path.join(WORKFLOWS, 'intake-signed-webhook.json'));
+	workflow.nodes = workflow.nodes.filter((n) => n.name !== 'E-mail finance');
+	delete workflow.connections['Message for finance'];
+	return workflow;
+}
+
+interface Answer {
+	stored: boolean;
+	delivery?: string;
+	code?: string;
+	error?: string;
+	errorFr?: string;
+	reference?: string;
+	repeated?: boolean;
+	invoices?: { created: number; revised: number; unchanged: number };
+	rejected?: Array<{ ref: string | null; code: string; error: string; errorFr: string }>;
+}
+
+describe('security: intake webhook', () => {
+	let ledger: Ledger;
+	let credentials: Record<string, Record<string, string | number>>;
+	const workflow = signedWorkflow();
+
+	beforeAll(async () => {
+		ledger = await createTestLedger();
+		credentials = { receivablesLedgerApi: ledgerCredentialData(ledger.schema), receivablesWebhookApi: { secret: SECRET, previousSecret: '' } };
+		await upsertCustomers(ledger, [
+			{ externalId: 'CUST-A', name: 'Atlas Distribution', language: 'fr' },
+			{ externalId: 'CUST-B', name: 'Baobab Négoce', language: 'fr' },
+		]);
+	});
+	afterAll(async () => {
+		await closeEngine();
+		await dropTestLedger(ledger);
+	});
+
+	const post = async (item: INodeExecutionData): Promise<{ statusCode: number; body: Answer }> => {
+		const run = await runWorkflow(workflow, { triggerItems: [item], credentials });
+		expect(run.error).toBeUndefined();
+		expect(run.responses).toHaveLength(1);
+		return run.responses[0] as unknown as { statusCode: number; body: Answer };
+	};
+	const signed = (raw: string | Buffer, delivery: string, options: { secret?: string; purpose?: string; keyId?: string; v1?: boolean } = {}): INodeExecutionData =>
+		rawWebhookItem(raw, {
+			headers: {
+				'x-receivables-delivery': delivery,
+				'x-receivables-signature': signWebhookRequest({ rawBody: raw, secret: options.secret ?? SECRET, deliveryId: delivery, ...(options.v1 ? {} : { purpose: options.purpose ?? 'intake' }) }),
+				...(options.keyId ? { 'x-receivables-key': options.keyId } : {}),
+			},
+		});
+	const footprint = async () =>
+		(await ledger.query<Record<string, string>>(`SELECT (SELECT count(*) FROM invoices)::text AS invoices, (SELECT coalesce(sum(open_minor), 0)::text FROM invoices) AS open,
+			(SELECT count(*) FROM webhook_deliveries)::text AS deliveries, (SELECT count(*) FROM history)::text AS history`))[0];
+	const invoice = (number: string, customerId: string, totalIncl: string, extra: Record<string, string> = {}) => ({ number, customerId, currency: 'MAD', totalIncl, issueDate: '2026-03-02', dueDate: '2026-04-01', ...extra });
+
+	test('no shipped workflow has an unsigned write path, and the unsigned intake workflow is gone', () => {
+		const files = readdirSync(WORKFLOWS).filter((f) => f.endsWith('.json'));
+		const unsigned = files.map((f) => [f, unsignedWritePaths(JSON.parse(readFileSync(path.join(WORKFLOWS, f), 'utf8')))]).filter(([, paths]) => paths.length);
+		expect(unsigned).toEqual([]);
+		expect(files).not.toContain('foundation-invoices-webhook.json');
+		// The check itself finds an unsigned write path: a Webhook feeding Store Invoices directly.
+		expect(unsignedWritePaths({
+			nodes: [
+				{ name: 'Hook', type: 'n8n-nodes-base.webhook', parameters: { httpMethod: 'POST', path: 'open', options: {} } },
+				{ name: 'Store', type: 'n8n-nodes-receivables.invoiceIntake', parameters: { operation: 'storeInvoices' } },
+			],
+			connections: { Hook: { main: [[{ node: 'Store', type: 'main', index: 0 }]] } },
+		})).toEqual(['open']);
+	});
+
+	test('an unsigned request is refused with 401 and changes nothing', async () => {
+		const before = await footprint();
+		const raw = JSON.stringify({ invoices: [invoice('FA-ATTACK-1', 'CUST-A', '250000.00')] });
+		const answer = await post(rawWebhookItem(raw, { headers: { 'x-receivables-delivery': 'attack-1' } }));
+		expect(answer).toMatchObject({ statusCode: 401, body: { stored: false, code: 'SIGNATURE_MISSING' } });
+		expect(await footprint()).toEqual(before);
+	});
+
+	test('a request signed for another webhook, or with the purpose-less v1 form, is refused', async () => {
+		const before = await footprint();
+		const raw = JSON.stringify({ invoices: [invoice('FA-REPLAY-1', 'CUST-A', '100.00')] });
+		expect(await post(signed(raw, 'cross-1', { purpose: 'courier-events' }))).toMatchObject({ statusCode: 401, body: { code: 'SIGNATURE_MISMATCH' } });
+		expect(await post(signed(raw, 'cross-2', { v1: true }))).toMatchObject({ statusCode: 401, body: { code: 'SIGNATURE_MISMATCH' } });
+		// An integration key limited to another purpose is refused here even when its signature is for intake.
+		const phone = await createIntegrationKey(ledger, { sender: 'phone-7', keyId: 'phone-7', purposes: ['courier-events'] });
+		expect(await post(signed(raw, 'cross-3', { secret: phone.secret, keyId: 'phone-7' }))).toMatchObject({ statusCode: 401, body: { code: 'KEY_PURPOSE' } });
+		expect(await footprint()).toEqual(before);
+	});
+
+	test('a retried delivery gets the first answer (200, stored: true); another body under the same id gets 409', async () => {
+		const raw = JSON.stringify({ invoices: [invoice('FA-RETRY-1', 'CUST-A', '1200.00')] });
+		const first = await post(signed(raw, 'retry-1'));
+		expect(first).toMatchObject({ statusCode: 200, body: { stored: true, delivery: 'retry-1', invoices: { created: 1 } } });
+		const after = await footprint();
+		const again = await post(signed(raw, 'retry-1'));
+		expect(again.statusCode).toBe(200);
+		expect(again.body).toEqual({ ...first.body, repeated: true });
+		expect(await footprint()).toEqual(after);
+		const other = JSON.stringify({ invoices: [invoice('FA-RETRY-1', 'CUST-A', '1.00')] });
+		expect(await post(signed(other, 'retry-1'))).toMatchObject({ statusCode: 409, body: { stored: false, code: 'DELIVERY_CONFLICT' } });
+		expect(await footprint()).toEqual(after);
+	});
+
+	test('an oversized body gets 413 before its signature is even read', async () => {
+		const before = await footprint();
+		const big = Buffer.alloc(6 * 1024 * 1024, 0x20);
+		expect(await post(rawWebhookItem(big, { headers: { 'x-receivables-delivery': 'big-1' } }))).toMatchObject({ statusCode: 413, body: { stored: false, code: 'BODY_TOO_LARGE' } });
+		expect(await footprint()).toEqual(before);
+	});
+
+	test('NUL characters and invalid UTF-8 get a clear 400', async () => {
+		const before = await footprint();
+		const escaped = JSON.stringify({ invoices: [invoice('FA-NUL-1', 'CUST-A', '10.00', { customerName: 'Atlas\u0000' })] });
+		expect(escaped).toContain('\\u0000');
+		expect(await post(signed(escaped, 'nul-1'))).toMatchObject({ statusCode: 400, body: { code: 'BODY_NUL', errorFr: expect.stringContaining('NUL') } });
+		const raw = Buffer.concat([Buffer.from('{"invoices":[{"number":"FA-NUL-2","customerId":"CUST-A"'), Buffer.from([0]), Buffer.from('}]}')]);
+		expect(await post(signed(raw, 'nul-2'))).toMatchObject({ statusCode: 400, body: { code: 'BODY_NUL' } });
+		const latin1 = Buffer.from(JSON.stringify({ invoices: [invoice('FA-LAT-1', 'CUST-A', '10.00', { customerName: 'Société' })] }), 'latin1');
+		expect(await post(signed(latin1, 'utf8-1'))).toMatchObject({ statusCode: 400, body: { code: 'BODY_NOT_UTF8', error: expect.stringContaining('UTF-8') } });
+		expect(await footprint()).toEqual(before);
+	});
+
+	test('a database fault reaches the sender as a generic message with a reference, never the database text', async () => {
+		await ledger.query(`CREATE FUNCTION security_fault() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN
+			RAISE EXCEPTION 'relation "secret_internal_table" violates constraint chk_internal_42'; END $$`);
+		await ledger.query('CREATE TRIGGER security_fault BEFORE INSERT ON history FOR EACH ROW EXECUTE FUNCTION security_fault()');
+		try {
+			const before = await footprint();
+			const raw = JSON.stringify({ invoices: [invoice('FA-FAULT-1', 'CUST-A', '10.00')] });
+			const run = await runWorkflow(workflow, { triggerItems: [signed(raw, 'fault-1')], credentials });
+			const answer = run.responses[0] as unknown as { statusCode: number; body: Answer };
+			expect(answer).toMatchObject({ statusCode: 500, body: { stored: false, code: 'INTERNAL_ERROR', reference: expect.stringMatching(/^ERR-/) } });
+			expect(JSON.stringify(answer.body)).not.toMatch(/secret_internal_table|chk_internal_42|violates|relation/);
+			// The detail is kept for the people who run n8n (the execution's Rejected item and n8n's log).
+			const [refused] = run.json('Check signature and store', 1);
+			expect(refused).toMatchObject({ refused: true, reference: answer.body.reference, detail: expect.stringContaining('chk_internal_42') });
+			expect(await footprint()).toEqual(before);
+		} finally {
+			await ledger.query('DROP TRIGGER security_fault ON history');
+		}
+		// A record the ledger refuses with database words is answered with fixed words and a reference; the others land.
+		await ledger.query(`CREATE FUNCTION security_row_fault() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN
+			IF NEW.number = 'FA-FAULT-3' THEN RAISE EXCEPTION 'row rejected by chk_internal_43'; END IF; RETURN NEW; END $$`);
+		await ledger.query('CREATE TRIGGER security_row_fault BEFORE INSERT ON invoices FOR EACH ROW EXECUTE FUNCTION security_row_fault()');
+		try {
+			const raw = JSON.stringify({ invoices: [invoice('FA-FAULT-2', 'CUST-A', '10.00'), invoice('FA-FAULT-3', 'CUST-A', '10.00')] });
+			const answer = await post(signed(raw, 'fault-2'));
+			expect(answer).toMatchObject({ statusCode: 200, body: { stored: true, invoices: { created: 1 } } });
+			expect(answer.body.rejected).toEqual([expect.objectContaining({ ref: 'FA-FAULT-3', code: 'INVOICE_STORE_FAILED', error: expect.stringMatching(/could not be stored \(reference ERR-[0-9A-F]{10}\)/) })]);
+			expect(JSON.stringify(answer.body)).not.toContain('chk_internal_43');
+		} finally {
+			await ledger.query('DROP TRIGGER security_row_fault ON invoices');
+		}
+	});
+
+	test("a record under customer B's code never rewrites customer A's invoice (signed path)", async () => {
+		const original = JSON.stringify({ invoices: [invoice('FA-A-0001', 'CUST-A', '92900.40')] });
+		expect(await post(signed(original, 'a-1'))).toMatchObject({ statusCode: 200, body: { invoices: { created: 1 } } });
+		const before = await ledger.query<Record<string, string>>("SELECT i.payable_minor::text, i.due_date::text, c.external_id FROM invoices i JOIN customers c ON c.id = i.customer_id WHERE i.number = 'FA-A-0001'");
+
+		const forged = JSON.stringify({
+			invoices: [invoice('FA-A-0001', 'CUST-B', '1.00', { dueDate: '2028-12-31' })],
+			creditNotes: [{ number: 'AV-B-0001', customerId: 'CUST-B', currency: 'MAD', totalIncl: '92900.40', issueDate: '2026-03-05', dueDate: '2026-03-05', creditedNumber: 'FA-A-0001' }],
+		});
+		const answer = await post(signed(forged, 'b-1'));
+		expect(answer.statusCode).toBe(200);
+		expect(answer.body.rejected).toEqual([
+			expect.objectContaining({ ref: 'FA-A-0001', code: 'INVOICE_CUSTOMER_MISMATCH', errorFr: expect.stringContaining('autre client') }),
+			expect.objectContaining({ ref: 'AV-B-0001', code: 'CREDIT_NOTE_OTHER_CUSTOMER', errorFr: expect.stringContaining('autre client') }),
+		]);
+		const after = await ledger.query<Record<string, string>>("SELECT i.payable_minor::text, i.due_date::text, c.external_id FROM invoices i JOIN customers c ON c.id = i.customer_id WHERE i.number = 'FA-A-0001'");
+		expect(after).toEqual(before);
+		const [open] = await ledger.query<{ open_minor: string; status: string }>("SELECT open_minor::text, status FROM invoices WHERE number = 'FA-A-0001'");
+		expect(open).toEqual({ open_minor: '9290040', status: 'open' });
+	});
+});
