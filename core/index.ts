@@ -17,4 +17,6 @@ export * from './distribution';
 export * from './tracking';
 export * from './contacts';
 export * from './reports';
+export * from './files';
 export * from './bank';
+export * from './einvoicing';

@@ -26,7 +26,15 @@ const { unsignedWritePaths } = createRequire(import.meta.url)('./lib/signed-path
 
 const env = process.env;
 const say = (line = '') => console.log(line);
-const step = (text) => console.log(`\n▸ ${text}`);
+const STEPS = ['Libraries and build', 'n8n runtime', 'Database', 'Mail catcher', 'n8n'];
+const stepStarted = Date.now();
+/** "▸ Step 2/5 (20 %) n8n runtime — 1 min 12 s since npm start" */
+const step = (text) => {
+	const index = STEPS.indexOf(text);
+	const elapsed = Math.round((Date.now() - stepStarted) / 1000);
+	const since = elapsed < 60 ? `${elapsed} s` : `${Math.floor(elapsed / 60)} min ${String(elapsed % 60).padStart(2, '0')} s`;
+	console.log(index < 0 ? `\n▸ ${text}` : `\n▸ Step ${index + 1}/${STEPS.length} (${Math.round((index / STEPS.length) * 100)} %) ${text} — ${since} since npm start`);
+};
 const detail = (text) => console.log(`  ${text}`);
 
 // Everything started so far, stopped in reverse order (n8n before the catcher, the database last).
@@ -314,7 +322,7 @@ function firstSteps({ editorUrl, workflows, database, catcher, secretsFile, port
 	return steps;
 }
 
-function banner({ editorUrl, owner, catcher, database, demo, workflows, logFile, secretsFile, portalUsers, courierAccounts }) {
+function banner({ editorUrl, owner, catcher, database, demo, workflows, logFile, filesFolder, secretsFile, portalUsers, courierAccounts }) {
 	const line = '─'.repeat(76);
 	const active = workflows.filter((w) => w.active).length;
 	say(`\n${line}`);
@@ -326,6 +334,7 @@ function banner({ editorUrl, owner, catcher, database, demo, workflows, logFile,
 	say(` Ledger         schema "${database.schema}" on ${database.label}`);
 	if (demo) say(` Demo company   ${demo}`);
 	say(` Workflows      ${workflows.length} from workflows/, ${active} active (schedules and webhooks)`);
+	say(` Files          ${filesFolder}/  (letters, call-lists, reports, manifests; drop bank statements in bank-statements/)`);
 	say(` n8n log        ${logFile}`);
 	say(line);
 	say(' What to try first');
@@ -341,7 +350,7 @@ function banner({ editorUrl, owner, catcher, database, demo, workflows, logFile,
 async function main() {
 	const startedAt = Date.now();
 	const data = dataDir(env);
-	say('n8n-nodes-receivables: starting the demo (first time: about 5 to 10 minutes; later: under a minute).');
+	say('n8n-nodes-receivables: starting the demo (first time: 10 to 20 minutes and about 5 GB of disk — libraries 1.3 GB, n8n and Node 24 3 GB; later: under a minute).');
 
 	step('Libraries and build');
 	const installed = await ensureDependencies({ log: detail });
@@ -413,8 +422,10 @@ async function main() {
 	await n8nDb.query(`CREATE SCHEMA IF NOT EXISTS "${n8nSchema}"`);
 	const n8nPort = await choosePort('N8N_PORT', 5678, runtimeLib.freePort);
 	const runnerPort = await runtimeLib.freePort();
+	const filesFolder = path.join(data, 'files');
 	const n8nEnv = runtimeLib.n8nEnv({
 		userFolder,
+		filesFolder,
 		db: { ...running.database.db, schema: n8nSchema },
 		port: n8nPort,
 		runnerPort,
@@ -547,6 +558,7 @@ async function main() {
 		demo: demoText,
 		workflows,
 		logFile: path.relative(process.cwd(), logFile) || logFile,
+		filesFolder: path.relative(process.cwd(), filesFolder) || filesFolder,
 		secretsFile: path.relative(process.cwd(), path.join(data, 'secrets.json')),
 		portalUsers,
 		courierAccounts,

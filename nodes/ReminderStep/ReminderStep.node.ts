@@ -18,6 +18,7 @@ import * as renderLetter from './actions/renderLetter.operation';
 import { router } from './actions/router';
 import * as savePolicy from './actions/savePolicy.operation';
 import * as sendEmail from './actions/sendEmail.operation';
+import * as statementOfCharges from './actions/statementOfCharges.operation';
 import * as timeline from './actions/timeline.operation';
 
 
@@ -53,7 +54,7 @@ export class ReminderStep implements INodeType {
 					{
 						name: 'Compute Late-Payment Charges',
 						value: 'lateCharges',
-						description: 'Interest at the ECB rate + 10 points (or a contract rate) and the €40 recovery indemnity, per item',
+						description: 'Interest at the ECB rate + 10 points (or a contract rate, never below 3 × the legal interest rate) and the €40 recovery indemnity, per item',
 						action: 'Compute late payment charges',
 					},
 					{
@@ -122,6 +123,12 @@ export class ReminderStep implements INodeType {
 						description: 'Send the reminders due by e-mail, each exactly once, in the customer language',
 						action: 'Send reminder e mails',
 					},
+					{
+						name: 'Statement of Late-Payment Charges',
+						value: 'statementOfCharges',
+						description: 'Interest on each amount for its own period and the €40 indemnity of invoices paid late (even in full) or still late, per customer and currency',
+						action: 'Build a statement of late payment charges',
+					},
 				],
 				default: 'plan',
 			},
@@ -134,6 +141,7 @@ export class ReminderStep implements INodeType {
 			...timeline.description,
 			...processBounce.description,
 			...digest.description,
+			...statementOfCharges.description,
 			...reconcile.description,
 			...decideReminder.description,
 			...confirmLetters.description,

@@ -24,6 +24,11 @@ function frenchOf(en: string): string {
 	return `Erreur (texte anglais) : ${en}`;
 }
 
+/** Whether the French text was written (not the English one, said so). */
+export function translated(text: Bilingual): boolean {
+	return text.fr !== frenchOf(text.en);
+}
+
 export function bilingual(en: string, fr?: string): Bilingual {
 	return { en, fr: fr ?? frenchOf(en) };
 }
@@ -117,7 +122,9 @@ export function toNodeError(node: INode, error: unknown, itemIndex?: number): No
 		return error;
 	}
 	const m = describeError(error);
-	const description = [m.hint?.en, `FR : ${m.message.fr}${m.hint ? ` ${m.hint.fr}` : ''}`].filter(Boolean).join('\n');
+	// The French follows the hint when the core wrote it (not for messages known only in English).
+	const french = translated(m.message) ? `FR : ${m.message.fr}${m.hint && translated(m.hint) ? ` ${m.hint.fr}` : ''}` : undefined;
+	const description = [m.hint?.en, french].filter(Boolean).join('\n') || undefined;
 	const nodeError = new NodeOperationError(node, m.message.en, { description, ...(itemIndex === undefined ? {} : { itemIndex }) });
 	if (m.code) nodeError.context.code = m.code;
 	return nodeError;

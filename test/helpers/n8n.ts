@@ -223,7 +223,7 @@ export interface RuntimeLibrary {
 	ensureN8nRuntime(options: { log?: Log }): Promise<N8nRuntime>;
 	packPackage(options: { log?: Log; destination?: string }): Promise<string>;
 	installPackageInto(userFolder: string, tarball: string, options: { log?: Log }): Promise<string>;
-	n8nEnv(options: { userFolder: string; db: DbSettings; port: number; runnerPort: number; encryptionKey: string; extra?: N8nEnv }): N8nEnv;
+	n8nEnv(options: { userFolder: string; db: DbSettings; port: number; runnerPort: number; encryptionKey: string; filesFolder?: string; extra?: N8nEnv }): N8nEnv;
 	n8nCli(runtime: N8nRuntime, env: N8nEnv, args: string[], options?: { log?: Log; timeoutMs?: number }): Promise<CliResult>;
 	importCredentials(runtime: N8nRuntime, env: N8nEnv, credentials: unknown[], options?: { log?: Log }): Promise<CliResult>;
 	importWorkflows(runtime: N8nRuntime, env: N8nEnv, dir: string, options?: { log?: Log }): Promise<CliResult>;

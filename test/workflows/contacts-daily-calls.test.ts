@@ -4,7 +4,7 @@ import { spawnSync } from 'node:child_process';
 import { addDays, todayIn, type Ledger } from '../../core';
 import { dropTestLedger } from '../helpers/db';
 import { addCustomer, addInvoice } from '../helpers/dunning';
-import { closeEngine, loadWorkflow, PACKAGE_ROOT, runWorkflow, setNodeParameters } from '../helpers/engine';
+import { closeEngine, loadWorkflow, PACKAGE_ROOT, runWorkflow } from '../helpers/engine';
 import { credentialsFor, dunningLedger, expectFiles, testFolder } from './dunning-helpers';
 
 describe('workflow: daily quality calls', () => {
@@ -30,8 +30,6 @@ describe('workflow: daily quality calls', () => {
 
 	test('settles promises, plans the calls and saves the call list as PDF and CSV', async () => {
 		const workflow = loadWorkflow(path.join(PACKAGE_ROOT, 'workflows', 'contacts-daily-calls.json'));
-		setNodeParameters(workflow, 'Save the PDF', { fileName: `=${folder}/{{ $binary.pdf.fileName }}` });
-		setNodeParameters(workflow, 'Save the CSV', { fileName: `=${folder}/{{ $binary.csv.fileName }}` });
 		expectFiles(folder, [`appels-${today}.pdf`, `appels-${today}.csv`]);
 		const result = await runWorkflow(workflow, { credentials: credentialsFor(ledger) });
 		expect(result.error).toBeUndefined();

@@ -3,12 +3,12 @@ import path from 'node:path';
 import { openDispute, resolveDispute, todayIn, type Ledger } from '../../core';
 import { dropTestLedger } from '../helpers/db';
 import { addCustomer, addInvoice } from '../helpers/dunning';
-import { closeEngine, loadWorkflow, PACKAGE_ROOT, runWorkflow, setNodeParameters } from '../helpers/engine';
+import { closeEngine, loadWorkflow, PACKAGE_ROOT, runWorkflow } from '../helpers/engine';
 import { credentialsFor, dunningLedger, expectFiles, testFolder } from './dunning-helpers';
 
 describe('workflow: weekly dispute analysis', () => {
 	let ledger: Ledger;
-	const folder = testFolder('dispute-reports');
+	const folder = testFolder('reports');
 	const today = todayIn('Europe/Paris');
 
 	beforeAll(async () => {
@@ -30,8 +30,6 @@ describe('workflow: weekly dispute analysis', () => {
 
 	test('saves the analysis by category and the top root causes as CSV files', async () => {
 		const workflow = loadWorkflow(path.join(PACKAGE_ROOT, 'workflows', 'disputes-weekly-analysis.json'));
-		setNodeParameters(workflow, 'Save category report', { fileName: `=${folder}/{{ $binary.data.fileName }}` });
-		setNodeParameters(workflow, 'Save causes report', { fileName: `=${folder}/{{ $binary.data.fileName }}` });
 		expectFiles(folder, [`litiges-categories-${today}.csv`, `litiges-causes-${today}.csv`]);
 		const result = await runWorkflow(workflow, { credentials: credentialsFor(ledger) });
 		expect(result.error).toBeUndefined();

@@ -1,6 +1,6 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
-import { describeAnomalies, INVOICE_PRESETS, normaliseInvoiceRecord, normalisePresetRecord, storeInvoices, formatAmount, type InvoiceRecord, type LedgerInvoice } from '../../../core';
+import { describeAnomalies, INVOICE_PRESETS, loadIntakeSettings, normaliseInvoiceRecord, normalisePresetRecord, storeInvoices, formatAmount, type InvoiceRecord, type LedgerInvoice } from '../../../core';
 import { getLedger } from '../../shared/transport/ledger';
 import { batch, type Result } from '../../shared/operation';
 import { accepted, countAnomalies, INTAKE_OUTPUTS, itemRecord, newSummary, outputModeProperties, rejected, SUMMARY_BY_DEFAULT_FROM, summaryItem } from '../helpers/outputs';
@@ -160,6 +160,12 @@ async function storeInvoiceItems(this: IExecuteFunctions, items: INodeExecutionD
 			}
 		}
 	};
+	// The same intake rules as files (totals, terms, legal cap, French rules), with the company's settings.
+	let checks = {};
+	if (items.length) {
+		ledger ??= await getLedger(this);
+		checks = await loadIntakeSettings(ledger);
+	}
 	let writing: Promise<void> | undefined;
 	for (let start = 0; start < items.length; start += batchSize) {
 		const valid: Array<{ item: number; invoice: LedgerInvoice }> = [];
@@ -174,8 +180,8 @@ async function storeInvoiceItems(this: IExecuteFunctions, items: INodeExecutionD
 				continue;
 			}
 			const { invoice, anomalies } = sourceFormat === 'fields'
-				? normaliseInvoiceRecord(record as InvoiceRecord, { defaultCurrency })
-				: normalisePresetRecord(record, sourceFormat, { defaultCurrency });
+				? normaliseInvoiceRecord(record as InvoiceRecord, { defaultCurrency, checks })
+				: normalisePresetRecord(record, sourceFormat, { defaultCurrency, checks });
 			if (!invoice) {
 				summary.rejected++;
 				countAnomalies(summary, anomalies);

@@ -6,6 +6,7 @@ import {
 	normalisePaymentRecord,
 	paidEventJson,
 	storePayments,
+	parseWriteOffThresholds,
 	type AllocationResult,
 	type PaymentInput,
 	type PaymentRecord,
@@ -76,6 +77,14 @@ const properties: INodeProperties[] = [
 				default: 'bank',
 				description: 'Where the payments come from (a bank account, a payment provider). The same reference from the same source is stored once.',
 			},
+			{
+				displayName: 'Write Off Differences Up To',
+				name: 'writeOffUpTo',
+				type: 'string',
+				default: '',
+				placeholder: 'EUR=1.00, XOF=500',
+				description: 'Per currency: when a payment is used up and leaves an invoice open by at most this amount, the difference is written off (recorded as a write-off, not as cash) and the invoice is paid. Empty: never.',
+			},
 		],
 	},
 ];
@@ -104,6 +113,7 @@ export function allocationJson(allocation: AllocationResult | undefined): IDataO
 			invoiceStatus: line.invoiceStatus,
 		})),
 		paidInvoices: allocation.paid.map((event) => event.invoiceNumber),
+		...(allocation.writeOffs?.length ? { writeOffs: allocation.writeOffs.map((w) => ({ invoiceNumber: w.invoiceNumber, amount: money(w.amountMinor), currency: w.currency, effectiveOn: w.effectiveOn })) } : {}),
 	};
 }
 
@@ -142,8 +152,10 @@ async function storePaymentItems(this: IExecuteFunctions, items: INodeExecutionD
 		valid.push({ item: i, payment, warnings: anomalies as unknown as IDataObject[] });
 	}
 	if (valid.length === 0) return outputs;
+	const writeOffUpTo = parseWriteOffThresholds(options.writeOffUpTo);
 	const ledger = await getLedger(this);
 	const outcomes = await storePayments(ledger, valid.map((v) => v.payment), {
+		writeOffUpTo,
 		allocate: options.allocate !== false,
 		batchSize: (options.batchSize as number) || 200,
 		actor: `n8n:${this.getWorkflow().id ?? 'workflow'}`,

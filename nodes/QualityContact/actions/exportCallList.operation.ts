@@ -1,6 +1,6 @@
 import type { IBinaryKeyData, IDataObject, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
-import { callListCsv, callListPdf, type PlannedCall } from '../../../core';
+import { callListCsv, callListPdf, preparedFilePath, type PlannedCall } from '../../../core';
 import { text } from '../helpers/items';
 import { bilingual, itemError } from '../../shared/errors';
 import { batch } from '../../shared/operation';
@@ -47,7 +47,7 @@ function isPlannedCall(json: IDataObject): boolean {
 }
 
 export const operation = batch({
-	outputs: [{ name: 'File', meaning: 'One item with the call list as a PDF and/or CSV file, paired with every call' }],
+	outputs: [{ name: 'File', meaning: 'One item with the call list as a PDF and/or CSV file (and where it is written), paired with every call' }],
 	async batch(items) {
 		const calls: PlannedCall[] = [];
 		for (let i = 0; i < items.length; i++) {
@@ -75,6 +75,7 @@ export const operation = batch({
 			const pdf = await callListPdf(calls, { language, day, company: text(this, 'company', 0) || undefined });
 			binary.pdf = await this.helpers.prepareBinaryData(Buffer.from(pdf), `${base}.pdf`, 'application/pdf');
 		}
-		return [{ json: { calls: calls.length, day: day ?? null, format }, binary, item: items.map((_, item) => item) }];
+		const paths = { ...(binary.pdf ? { pdfPath: await preparedFilePath('call-lists', binary.pdf.fileName ?? `${base}.pdf`) } : {}), ...(binary.csv ? { csvPath: await preparedFilePath('call-lists', binary.csv.fileName ?? `${base}.csv`) } : {}) };
+		return [{ json: { calls: calls.length, day: day ?? null, format, ...paths }, binary, item: items.map((_, item) => item) }];
 	},
 });

@@ -29,6 +29,18 @@ export const description: INodeProperties[] = [
 	...figureProperties(OPERATION, [
 		{ displayName: 'Buckets (Days Overdue)', name: 'buckets', type: 'string', default: '30, 60, 90', description: 'Upper bounds of the overdue buckets: 30, 60, 90 gives not due, 1–30, 31–60, 61–90 and over 90 days' },
 		{ displayName: 'Total Rows', name: 'totals', type: 'boolean', default: true, description: 'Whether a total row per currency follows the groups (line = total)' },
+		{ displayName: 'Net of Credits', name: 'net', type: 'boolean', default: false, description: 'Whether each row also gives its unlinked credit notes, unapplied cash and the net receivable (the customer account balance, 411); customers with credits only get a row' },
+		{
+			displayName: 'Promised Means',
+			name: 'promised',
+			type: 'options',
+			options: [
+				{ name: 'Open Amount of Promised Invoices', value: 'open' },
+				{ name: 'Amount Promised', value: 'promised' },
+			],
+			default: 'open',
+			description: 'What the promised column adds up: the open amount of invoices under a promise, or the amount promised (as Balance Cleaning lists it)',
+		},
 	]),
 ];
 
@@ -40,7 +52,7 @@ export const operation = eachItem({
 	},
 	async item(i, _item, ledger: Ledger) {
 		const o = options(this, i);
-		const report = await agedBalance(ledger, { ...baseOptions(this, i), groupBy: text(this, 'groupBy', i, 'customer') as AgedGroupBy, buckets: dayList(o.buckets, 'Buckets') });
+		const report = await agedBalance(ledger, { ...baseOptions(this, i), groupBy: text(this, 'groupBy', i, 'customer') as AgedGroupBy, buckets: dayList(o.buckets, 'Buckets'), net: o.net === true, promised: o.promised === 'promised' ? 'promised' : 'open' });
 		return reportItems(this, i, report, (r) => agedBalanceRows(r, o.totals !== false));
 	},
 });

@@ -9,6 +9,7 @@ const OPERATION = 'dsoCei';
 
 export const description: INodeProperties[] = figureProperties(OPERATION, [
 	{ displayName: 'Months', name: 'months', type: 'number', typeOptions: { minValue: 1, maxValue: 36 }, default: 12, description: 'Months of the trend, ending with the month of the as-of date' },
+	{ displayName: 'Net of Credits', name: 'net', type: 'boolean', default: false, description: 'Whether the receivables are net of unlinked credit notes and unapplied cash (the customer accounts\' balance, 411) instead of the open invoices' },
 	{ displayName: 'Sales Months (Simple DSO)', name: 'salesMonths', type: 'number', typeOptions: { minValue: 1, maxValue: 12 }, default: 3, description: 'The simple DSO divides the receivables by the average daily sales of this many months' },
 ]);
 
@@ -20,7 +21,7 @@ export const operation = eachItem({
 	},
 	async item(i, _item, ledger: Ledger) {
 		const o = options(this, i);
-		const trend = { ...baseOptions(this, i), months: o.months === undefined ? undefined : Number(o.months) };
+		const trend = { ...baseOptions(this, i), months: o.months === undefined ? undefined : Number(o.months), net: o.net === true };
 		const salesMonths = o.salesMonths === undefined ? undefined : Number(o.salesMonths);
 		const [countback, simple, index] = await Promise.all([
 			dso(ledger, { ...trend, method: 'countback' }),

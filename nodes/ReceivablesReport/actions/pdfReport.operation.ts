@@ -1,6 +1,6 @@
 import type { IDataObject, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
-import { buildReportView, receivablesOverview, renderReportViewPdf, type AgedGroupBy, type ReportView, type Ledger } from '../../../core';
+import { buildReportView, preparedFilePath, receivablesOverview, renderReportViewPdf, type AgedGroupBy, type ReportView, type Ledger } from '../../../core';
 import { getLedger } from '../../shared/transport/ledger';
 import { baseOptions, dayList, figureProperties, LANGUAGE, options, text } from './common';
 import { eachItem } from '../../shared/operation';
@@ -87,6 +87,7 @@ export const operation = eachItem({
 		const binary = await this.helpers.prepareBinaryData(pdf, fileName, 'application/pdf');
 		const json: IDataObject = {
 			fileName,
+			filePath: await preparedFilePath('reports', fileName),
 			asOf: overview.asOf,
 			language,
 			title: view.title,

@@ -1,6 +1,6 @@
 import type { INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
-import { latePaymentCharges } from '../../../core';
+import { chargesJson, latePaymentCharges } from '../../../core';
 import { eachItem } from '../../shared/operation';
 
 const properties: INodeProperties[] = [
@@ -25,7 +25,14 @@ const properties: INodeProperties[] = [
 		name: 'contractRatePercent',
 		type: 'string',
 		default: '',
-		description: 'Annual rate of the contract; empty: the legal rate (ECB rate + 10 points)',
+		description: 'Annual rate of the contract (raised to 3 × the legal interest rate under French law); empty: the legal rate (ECB rate + 10 points)',
+	},
+	{
+		displayName: 'Governing Law',
+		name: 'governingLaw',
+		type: 'string',
+		default: 'FR',
+		description: 'Country whose law governs the contract (two letters). FR: ECB rate + 10 points, 3 × legal interest floor, €40 indemnity whatever the currency. Other: interest only at a contract rate.',
 	},
 ];
 
@@ -43,20 +50,8 @@ export const operation = eachItem({
 			dueDate: String(this.getNodeParameter('dueDate', i, '')),
 			asOf: String(this.getNodeParameter('chargesAsOf', i, '')),
 			contractRatePercent: contract || undefined,
+			governingLaw: String(this.getNodeParameter('governingLaw', i, 'FR') ?? '').trim() || undefined,
 		});
-		return {
-			json: {
-				...item.json,
-				charges: {
-					daysLate: c.daysLate,
-					annualRatePercent: c.annualRatePercent,
-					rateSource: c.rateSource,
-					interest: c.interest,
-					fixedIndemnity: c.fixedIndemnity,
-					currency: c.currency,
-					periods: c.periods.map((p) => ({ ...p })),
-				},
-			},
-		};
+		return { json: { ...item.json, charges: chargesJson(c) } };
 	},
 });

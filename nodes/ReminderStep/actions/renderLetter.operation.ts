@@ -1,6 +1,6 @@
 import type { IDataObject, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
-import { DEFAULT_LEASE_MINUTES, produceLetters } from '../../../core';
+import { DEFAULT_LEASE_MINUTES, preparedFilePath, produceLetters } from '../../../core';
 import { getLedger } from '../../shared/transport/ledger';
 import { companyFor, heldJson, planProperties, plannedFromSource, sourceProperty } from './common';
 import { messageJson } from '../../shared/errors';
@@ -9,7 +9,7 @@ import { batch, type Result } from '../../shared/operation';
 const properties: INodeProperties[] = [
 	{
 		displayName:
-			'One PDF letter per reminder (binary property "data"), ready for Write Files to Disk or a print service: customers without e-mail and formal notices. A letter stays "rendered" in the ledger until Confirm Letters, placed after the step that writes or prints it, confirms it; a letter never confirmed is rendered again by the next run after the lease.',
+			'One PDF letter per reminder (binary property "data"), ready for Write Files to Disk (at {{ $json.filePath }}, in the letters folder n8n allows) or a print service: customers without e-mail and formal notices. A letter stays "rendered" in the ledger until Confirm Letters, placed after the step that writes or prints it, confirms it; a letter never confirmed is rendered again by the next run after the lease.',
 		name: 'letterNotice',
 		type: 'notice',
 		default: '',
@@ -60,7 +60,7 @@ export const operation = batch({
 		for await (const letter of produceLetters(ledger, letters, { company: await companyFor(this, ledger), place: place || undefined, leaseMinutes })) {
 			const item = planned.itemOf.get(planned.messages.find((m) => m.key === letter.message.key) ?? letter.message) ?? 0;
 			// "rendered": the ledger says sent once Confirm Letters confirms this letter (by its "letter" reference)
-			const json = { ...letter.outcome, status: letter.pdf ? 'rendered' : letter.outcome.status, letter: letter.outcome.messageId, fileName: letter.fileName } as unknown as IDataObject;
+			const json = { ...letter.outcome, status: letter.pdf ? 'rendered' : letter.outcome.status, letter: letter.outcome.messageId, fileName: letter.fileName, filePath: await preparedFilePath('letters', letter.fileName) } as unknown as IDataObject;
 			if (letter.pdf) {
 				const data = await this.helpers.prepareBinaryData(Buffer.from(letter.pdf), letter.fileName, 'application/pdf');
 				out.push({ json, binary: { data }, item });

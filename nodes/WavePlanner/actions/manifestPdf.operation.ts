@@ -1,6 +1,6 @@
 import type { INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
-import { ledgerInvoiceCopies, loadManifest, renderManifestPdf, serverKeys, type Ledger } from '../../../core';
+import { ledgerInvoiceCopies, loadManifest, preparedFilePath, renderManifestPdf, serverKeys, type Ledger } from '../../../core';
 import { eachItem } from '../../shared/operation';
 import { getLedger } from '../../shared/transport/ledger';
 
@@ -38,7 +38,7 @@ export const description = updateDisplayOptions({ show: { operation: ['manifestP
 
 /** One item per wave with the PDF as binary data; items are produced one after the other (one PDF in memory at a time). */
 export const operation = eachItem({
-	outputs: [{ name: 'Done', meaning: "The wave's manifest as a PDF (cover sheets, invoice copies, signed QR codes)" }],
+	outputs: [{ name: 'Done', meaning: "The wave's manifest as a PDF (cover sheets, invoice copies, signed QR codes) and where it is written" }],
 	setup: async function () {
 		const ledger = await getLedger(this);
 		// The QR codes are signed with the ledger's own QR key: no sender's or phone's key, and rotating those leaves printed codes valid.
@@ -56,6 +56,9 @@ export const operation = eachItem({
 		});
 		const property = String(this.getNodeParameter('binaryProperty', i, 'data'));
 		const binary = await this.helpers.prepareBinaryData(Buffer.from(pdf), `manifest-${waveCode}.pdf`, 'application/pdf');
-		return { json: { waveCode, courierCode: data.courierCode, invoices: data.lines.length, plannedOn: data.plannedOn }, binary: { [property]: binary } };
+		return {
+			json: { waveCode, courierCode: data.courierCode, invoices: data.lines.length, plannedOn: data.plannedOn, fileName: binary.fileName, filePath: await preparedFilePath('manifests', binary.fileName ?? `manifest-${waveCode}.pdf`) },
+			binary: { [property]: binary },
+		};
 	},
 });
