@@ -11,6 +11,9 @@ describe('late-payment charges', () => {
 		expect(legalRateFor('2025-07-01').ratePercent).toBe('12.15');
 		expect(legalRateFor('2016-07-01').ratePercent).toBe('10.00');
 		expect(legalRateFor('2012-01-01').ratePercent).toBe('11.00');
+		// H1 2026: the 2.15 % decided on 18 December 2025 held on 1 January 2026; H2 2026 is not in the table yet
+		expect(legalRateFor('2026-03-01')).toMatchObject({ ratePercent: '12.15', known: true });
+		expect(legalRateFor('2026-08-01')).toMatchObject({ known: false });
 	});
 
 	it('ships the French legal interest rate for professionals per half-year, with the dates of both tables', () => {

@@ -37,12 +37,17 @@ export async function openTotalsAt(ledger: Ledger, base: Base, date: string, cac
 	return await work;
 }
 
-/** Open invoices less credits (credit notes, unapplied cash) per currency; the part not yet due stays the invoices'. */
+/**
+ * Open invoices less credits (credit notes, unapplied cash) per currency. The part not yet due is the invoices'
+ * not-yet-due part, at most the net (credits are taken off what is due last) and never below zero.
+ */
 async function netOpenTotals(ledger: Ledger, base: Base, date: string, cache?: OpenTotalsCache): Promise<Map<string, OpenTotals>> {
 	const [gross, credits] = await Promise.all([openTotalsAt(ledger, base, date, cache), creditsAt(ledger, base, date)]);
 	const out = new Map<string, OpenTotals>();
 	for (const currency of new Set([...gross.keys(), ...credits.keys()])) {
-		out.set(currency, { open: (gross.get(currency)?.open ?? 0n) - (credits.get(currency) ?? 0n), current: gross.get(currency)?.current ?? 0n });
+		const open = (gross.get(currency)?.open ?? 0n) - (credits.get(currency) ?? 0n);
+		const current = gross.get(currency)?.current ?? 0n;
+		out.set(currency, { open, current: open < 0n ? 0n : current < open ? current : open });
 	}
 	return out;
 }

@@ -3,7 +3,7 @@
 import { storeInvoices, storePayments, upsertCustomers, type Ledger, type LedgerInvoice } from '../ledger';
 import { recordCallOutcome } from '../contacts';
 import { createTestLedger, dropTestLedger } from '../../test/helpers/db';
-import { agedBalance, balanceCleaning, dso, netReceivables } from '.';
+import { agedBalance, balanceCleaning, cei, dso, netReceivables } from '.';
 
 jest.setTimeout(120_000);
 
@@ -75,6 +75,15 @@ describe('net receivables and promised amounts', () => {
 		const [g] = (await dso(ledger, { asOf: MARCH, zone: ZONE, currency: 'EUR', months: 1 })).points;
 		const [n] = (await dso(ledger, { asOf: MARCH, zone: ZONE, currency: 'EUR', months: 1, net: true })).points;
 		expect([g.receivables.amount, g.dso, n.receivables.amount, n.dso]).toEqual(['1000.00', 28.2, '380.00', 10.7]);
+		// Every grouping gives the same net total.
+		for (const groupBy of ['profile', 'sales_rep', 'currency', 'none'] as const) {
+			const other = await agedBalance(ledger, { asOf: MARCH, zone: ZONE, currency: 'EUR', net: true, groupBy });
+			expect(other.totals.map((r) => r.net?.amount)).toEqual(['380.00']);
+		}
+		// CEI net: B (28 Feb) nothing; S = 1 100; E = 380; not due: FN-1 1 000, at most the net → 380: (1 100 − 380) / (1 100 − 380) = 100 %,
+		// as the gross CEI: (1 100 − 1 000) / (1 100 − 1 000) = 100 % (everything due in March was collected).
+		const [c] = (await cei(ledger, { asOf: MARCH, zone: ZONE, currency: 'EUR', months: 1, net: true })).points;
+		expect([c.beginning.amount, c.sales.amount, c.ending.amount, c.endingCurrent.amount, c.cei]).toEqual(['0.00', '1100.00', '380.00', '380.00', 100]);
 	});
 
 	it('counts the amount promised when asked, the same amount balance cleaning lists', async () => {
