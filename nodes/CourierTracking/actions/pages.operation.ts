@@ -27,7 +27,7 @@ export const operation = eachItem({
 	},
 	async item(i, item, { ledger, operation }: { ledger: Ledger; operation: string }) {
 		const request = pageRequestOf(item.json);
-		const options = { actionUrl: String(this.getNodeParameter('actionUrl', i, '') ?? ''), sessionSeconds: Math.round(Number(this.getNodeParameter('sessionMinutes', i, 30)) * 60), notify: await lockoutNotifier(this, i) };
+		const options = { actionUrl: String(this.getNodeParameter('actionUrl', i, '') ?? ''), sessionSeconds: Math.round(Number(this.getNodeParameter('sessionMinutes', i, 30)) * 60), notify: await lockoutNotifier(this, this.getNodeParameter('lockoutSender', i, '')) };
 		const r = operation === 'courierPage' ? await handleCourierRequest(ledger, request, options) : await handlePortalRequest(ledger, request, options);
 		return { json: pageItem(this, r) };
 	},
