@@ -25,7 +25,7 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 	const operation = this.getNodeParameter('operation', 0) as string;
 	return [await perItem(this, async (i, item) => {
 		const request = pageRequestOf(item.json);
-		const options = { actionUrl: String(this.getNodeParameter('actionUrl', i, '') ?? ''), sessionSeconds: Math.round(Number(this.getNodeParameter('sessionMinutes', i, 30)) * 60), notify: await lockoutNotifier(this, i) };
+		const options = { actionUrl: String(this.getNodeParameter('actionUrl', i, '') ?? ''), sessionSeconds: Math.round(Number(this.getNodeParameter('sessionMinutes', i, 30)) * 60), notify: await lockoutNotifier(this, this.getNodeParameter('lockoutSender', i, '')) };
 		const r = operation === 'courierPage' ? await handleCourierRequest(ledger, request, options) : await handlePortalRequest(ledger, request, options);
 		return [pageItem(this, r)];
 	})];

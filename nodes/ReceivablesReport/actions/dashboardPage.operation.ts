@@ -45,7 +45,7 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 			const o = options(this, i);
 			const request = pageRequestOf(item.json);
 			const response = await handleDashboardRequest(ledger, request, {
-				notify: await lockoutNotifier(this, i),
+				notify: await lockoutNotifier(this, this.getNodeParameter('lockoutSender', i, '')),
 				actionUrl: text(this, 'actionUrl', i),
 				sessionSeconds: Math.round(Number(this.getNodeParameter('sessionMinutes', i, 30)) * 60),
 				company: text(this, 'company', i) || undefined,
