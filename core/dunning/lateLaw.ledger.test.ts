@@ -1,5 +1,6 @@
 import type { Ledger } from '../ledger';
 import { parseWriteOffThresholds, storePayments } from '../ledger/payments';
+import { agedBalance } from '../reports/aged';
 import { createTestLedger, dropTestLedger } from '../../test/helpers/db';
 import { addCustomer, addInvoice, seedStaff } from '../../test/helpers/dunning';
 import { savePolicy } from './policy';
@@ -172,6 +173,12 @@ describe('late-payment law in the ledger', () => {
 		// cash stays what was received: the allocation is 999.50, the write-off is apart
 		const cash = await ledger.query<{ sum: string }>('SELECT sum(amount_minor)::text AS sum FROM allocations WHERE invoice_id = $1', [id]);
 		expect(cash[0].sum).toBe('99950');
+		// reports as of a date: before the payment the invoice owes 1 000.00; from the payment day it owes nothing
+		// (999.50 allocated + 0.50 written off), the other invoice 100.00
+		const before = await agedBalance(ledger, { asOf: '2025-09-30', groupBy: 'customer' });
+		expect(before.rows.find((r) => r.key === 'LAW-8')?.open.amount).toBe('2000.00');
+		const after = await agedBalance(ledger, { asOf: '2025-10-01', groupBy: 'customer' });
+		expect(after.rows.find((r) => r.key === 'LAW-8')).toMatchObject({ invoices: 1, open: { amount: '100.00' } });
 		// the written-off 0.50 earns no interest; the 999.50 paid 30 days late does: 999.50 × 0.1215 × 30 / 365 = 9.981… → 9.98
 		const statement = await statementOfCharges(ledger, { customerExternalId: 'LAW-8', asOf: '2025-12-01', includeOpen: false });
 		expect(statement.lines.map((l) => [l.number, l.charges.interest])).toEqual([['FAC-2025-0801', '9.98']]);

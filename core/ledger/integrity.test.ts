@@ -156,6 +156,7 @@ describe('migrating a ledger that already holds cross links', () => {
 		ledger = await createTestLedger();
 		await upsertCustomers(ledger, [{ externalId: 'A', name: 'Alpha SA' }, { externalId: 'B', name: 'Beta SARL' }]);
 		await storeInvoices(ledger, [doc('FA-1', 'A', 'EUR', 100000n), doc('FA-2', 'A', 'EUR', 50000n), credit('AV-1', 'A', 'XOF', 30000n, 'NONE'), credit('AV-2', 'B', 'EUR', 20000n, 'NONE')]);
+		await storePayments(ledger, [{ externalRef: 'P-OLD', amountMinor: 10000n, currency: 'EUR', receivedOn: '2026-03-10', customerExternalId: 'A', referenceText: 'FA-2' }]);
 		// Back to the schema before the rule, and links written the way earlier versions wrote them.
 		const later = knownMigrations().filter((m) => m >= '0016');
 		const client = new Client({ connectionString: testDatabaseUrl() });
@@ -166,7 +167,7 @@ describe('migrating a ledger that already holds cross links', () => {
 			await client.query(`UPDATE invoices cn SET credited_invoice_id = i.id, open_minor = 0, status = 'credited' FROM invoices i WHERE i.number = 'FA-1' AND cn.number = 'AV-1'`);
 			await client.query(`UPDATE invoices cn SET credited_invoice_id = i.id, open_minor = 0, status = 'credited' FROM invoices i WHERE i.number = 'FA-2' AND cn.number = 'AV-2'`);
 			await client.query(`UPDATE invoices SET open_minor = open_minor - 30000 WHERE number = 'FA-1'`); // 1 000,00 − "300,00" = 700,00
-			await client.query(`UPDATE invoices SET open_minor = open_minor - 20000 WHERE number = 'FA-2'`); // 500,00 − 200,00 = 300,00
+			await client.query(`UPDATE invoices SET open_minor = open_minor - 20000 WHERE number = 'FA-2'`); // 500,00 − 100,00 paid − 200,00 = 200,00
 			const notices: string[] = [];
 			client.on('notice', (n) => notices.push(n.message ?? ''));
 			await runner({ dbClient: client, dir: coreAssetPath('ledger', 'migrations'), migrationsTable: MIGRATIONS_TABLE, schema: ledger.schema, migrationsSchema: ledger.schema, direction: 'up', singleTransaction: true, noLock: true, log: () => undefined });
@@ -177,8 +178,13 @@ describe('migrating a ledger that already holds cross links', () => {
 		// Nothing was silently changed...
 		expect(await ledger.query('SELECT number, open_minor, credited_invoice_id IS NOT NULL AS linked FROM invoices ORDER BY number')).toEqual([
 			{ number: 'AV-1', open_minor: '0', linked: true }, { number: 'AV-2', open_minor: '0', linked: true },
-			{ number: 'FA-1', open_minor: '70000', linked: false }, { number: 'FA-2', open_minor: '30000', linked: false },
+			{ number: 'FA-1', open_minor: '70000', linked: false }, { number: 'FA-2', open_minor: '20000', linked: false },
 		]);
+		// The payment and its allocation are as they were; its state is kept from the day it was received.
+		expect(await ledger.query("SELECT p.status, p.unapplied_minor, a.amount_minor, a.applied_on::text FROM payments p JOIN allocations a ON a.payment_id = p.id WHERE p.external_ref = 'P-OLD'")).toEqual([
+			{ status: 'applied', unapplied_minor: '0', amount_minor: '10000', applied_on: '2026-03-10' },
+		]);
+		expect(await ledger.query("SELECT s.effective_on::text, s.status FROM payment_states s JOIN payments p ON p.id = s.payment_id WHERE p.external_ref = 'P-OLD'")).toEqual([{ effective_on: '2026-03-10', status: 'applied' }]);
 		// ...and each cross link is listed for a person.
 		const findings = await listLedgerFindings(ledger);
 		expect(findings.map((f) => [f.kind, f.creditNote, f.invoice, f.details.amountMinor])).toEqual([

@@ -813,10 +813,13 @@ async function writeOffSmallDifferences(client: PoolClient, payment: PaymentRow,
 		const row = invoice.rows[0];
 		if (!row || row.doc_type !== 'invoice' || BigInt(row.open_minor) !== line.invoiceOpenMinor) continue;
 		const amount = line.invoiceOpenMinor;
+		// effective the day the allocation takes effect in the balance (reports as of a date see both together)
+		const applied = await client.query<{ on: string | null }>('SELECT max(applied_on)::text AS on FROM allocations WHERE payment_id = $1 AND invoice_id = $2', [payment.id, line.invoiceId]);
+		const effectiveOn = applied.rows[0]?.on ?? payment.received_on;
 		const inserted = await client.query<{ id: string }>(
 			`INSERT INTO write_offs (invoice_id, customer_id, payment_id, currency, amount_minor, reason, effective_on, actor)
 			VALUES ($1, $2, $3, $4, $5, 'small_difference', $6, $7) RETURNING id`,
-			[line.invoiceId, row.customer_id, payment.id, payment.currency, amount.toString(), payment.received_on, actor],
+			[line.invoiceId, row.customer_id, payment.id, payment.currency, amount.toString(), effectiveOn, actor],
 		);
 		await client.query(
 			`UPDATE invoices SET open_minor = 0, status = 'paid', paid_at = $2::date, updated_at = now() WHERE id = $1`,
@@ -826,7 +829,7 @@ async function writeOffSmallDifferences(client: PoolClient, payment: PaymentRow,
 		await client.query(
 			`INSERT INTO history (customer_id, invoice_id, kind, actor, summary, payload) VALUES ($1, $2, 'write_off', $3, $4, $5)`,
 			[row.customer_id, line.invoiceId, actor, `Small difference of ${amountText} written off on invoice ${line.invoiceNumber} (payment ${payment.source}/${payment.external_ref})`,
-				JSON.stringify({ writeOffId: inserted.rows[0].id, paymentId: payment.id, amountMinor: amount.toString(), reason: 'small_difference', effectiveOn: payment.received_on })],
+				JSON.stringify({ writeOffId: inserted.rows[0].id, paymentId: payment.id, amountMinor: amount.toString(), reason: 'small_difference', effectiveOn })],
 		);
 		await client.query(
 			`INSERT INTO history (customer_id, invoice_id, kind, actor, summary, payload) VALUES ($1, $2, 'invoice_paid', $3, $4, $5)`,
@@ -834,7 +837,7 @@ async function writeOffSmallDifferences(client: PoolClient, payment: PaymentRow,
 		);
 		line.invoiceOpenMinor = 0n;
 		line.invoiceStatus = 'paid';
-		out.push({ writeOffId: inserted.rows[0].id, invoiceId: line.invoiceId, invoiceNumber: line.invoiceNumber, amountMinor: amount, currency: payment.currency, effectiveOn: payment.received_on });
+		out.push({ writeOffId: inserted.rows[0].id, invoiceId: line.invoiceId, invoiceNumber: line.invoiceNumber, amountMinor: amount, currency: payment.currency, effectiveOn });
 	}
 	return out;
 }
