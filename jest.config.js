@@ -20,7 +20,7 @@ module.exports = {
 		{
 			...common,
 			displayName: 'workflows',
-			testMatch: ['<rootDir>/test/workflows/**/*.test.ts', '<rootDir>/test/security/**/*.test.ts'],
+			testMatch: ['<rootDir>/test/workflows/**/*.test.ts', '<rootDir>/test/security/**/*.test.ts', '<rootDir>/test/nodes/**/*.test.ts'],
 		},
 		{
 			...common,

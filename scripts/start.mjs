@@ -69,6 +69,9 @@ async function shutdown(code, reason) {
 
 // Under `npm start`, one Ctrl-C arrives twice (from the terminal and forwarded by npm): signals within a second of
 // the first count once. A Ctrl-C pressed later while stopping forces the exit.
+/** The package's page trigger: serves the portal, the courier page, the dashboard and the couriers' events itself. */
+const PAGE_TRIGGER = 'n8n-nodes-receivables.receivablesPageTrigger';
+
 function installSignalHandlers() {
 	let firstSignalAt = 0;
 	for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
@@ -216,11 +219,13 @@ function shippedWorkflows(packageName) {
 				types: new Set(nodes.map((node) => node.type)),
 				manual: nodes.some((node) => node.type === 'n8n-nodes-base.manualTrigger'),
 				webhooks: nodes
-					.filter((node) => node.type === 'n8n-nodes-base.webhook' && node.parameters?.path)
-					.map((node) => ({ path: node.parameters.path, methods: [node.parameters.httpMethod ?? 'GET'].flat() })),
+					.filter((node) => (node.type === 'n8n-nodes-base.webhook' || node.type === PAGE_TRIGGER) && node.parameters?.path)
+					.map((node) => ({ path: node.parameters.path, methods: node.type === PAGE_TRIGGER ? (node.parameters.page === 'courierEvents' ? ['POST'] : ['GET', 'POST']) : [node.parameters.httpMethod ?? 'GET'].flat() })),
 				unsignedWrites: unsignedWritePaths(workflow),
-				portal: nodes.some((node) => node.type === 'n8n-nodes-receivables.courierTracking' && node.parameters?.operation === 'portalPage'),
-				courierPage: nodes.some((node) => node.type === 'n8n-nodes-receivables.courierTracking' && node.parameters?.operation === 'courierPage'),
+				portal: nodes.some((node) => node.type === PAGE_TRIGGER && (node.parameters?.page ?? 'portal') === 'portal'),
+				courierPage: nodes.some((node) => node.type === PAGE_TRIGGER && node.parameters?.page === 'courierPage'),
+				dashboard: nodes.some((node) => node.type === PAGE_TRIGGER && node.parameters?.page === 'dashboard'),
+				courierEvents: nodes.some((node) => node.type === PAGE_TRIGGER && node.parameters?.page === 'courierEvents'),
 			};
 		});
 }
@@ -312,9 +317,11 @@ function firstSteps({ editorUrl, workflows, database, catcher, secretsFile, port
 		steps.push(`Open the courier page (on a phone too), ${editorUrl}/webhook/${courierPage.webhooks[0].path}, and log in as a courier`);
 		for (const courier of courierAccounts) steps.push(`   ${courier.login} / ${courier.secret}  (${courier.name}, ${courier.area})`);
 	}
-	const dashboard = workflows.find((w) => w.active && w.types.has('n8n-nodes-receivables.receivablesReport') && w.webhooks.length);
+	const dashboard = workflows.find((w) => w.active && w.dashboard && w.webhooks.length);
 	if (dashboard && accounts.length) steps.push(`The receivables dashboard, with the same accounts (charts within each one's level): ${editorUrl}/webhook/${dashboard.webhooks[0].path}`);
-	const posts = workflows.filter((w) => w.active && w !== portal && w !== courierPage && w.unsignedWrites.length === 0 && w.webhooks.some((h) => h.methods.includes('POST') && !h.methods.includes('GET')));
+	const phones = workflows.find((w) => w.active && w.courierEvents && w.webhooks.length);
+	if (phones) steps.push(`Couriers' phones: POST ${editorUrl}/webhook/${phones.webhooks[0].path}, each phone signing with its own key (enrolCourierDevice; revoke a lost one with Courier Tracking → Revoke Courier Device)`);
+	const posts = workflows.filter((w) => w.active && w !== portal && w !== courierPage && w !== dashboard && w !== phones && w.unsignedWrites.length === 0 && w.webhooks.some((h) => h.methods.includes('POST') && !h.methods.includes('GET')));
 	if (posts.length) {
 		steps.push(`Signed webhooks for your software (README, "Signed webhooks"; the demo's secret is webhookSecret in ${secretsFile}): ${posts.map((w) => `POST ${editorUrl}/webhook/${w.webhooks[0].path}`).join(', ')}`);
 	}

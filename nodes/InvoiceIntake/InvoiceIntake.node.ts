@@ -15,16 +15,6 @@ import * as storeInvoices from './actions/storeInvoices.operation';
 import * as storeInvoicesFromFile from './actions/storeInvoicesFromFile.operation';
 import * as storePayments from './actions/storePayments.operation';
 
-/**
- * Accepted and Rejected for every operation; the operations that record payments have a third output, Paid
- * Invoices (one item per invoice paid in full). Evaluated by n8n from the parameters, as its Switch node does.
- */
-const configuredOutputs = (parameters: { operation?: string }) => {
-	const names = ['Accepted', 'Rejected'];
-	if (['storePayments', 'receiveSignedRequest', 'retryUnappliedPayments', 'applyPayment'].includes(parameters.operation ?? '')) names.push('Paid Invoices');
-	return names.map((displayName) => ({ type: 'main', displayName }));
-};
-
 export class InvoiceIntake implements INodeType {
 	description: INodeTypeDescription = {
 		displayName: 'Invoice Intake',
@@ -40,7 +30,7 @@ export class InvoiceIntake implements INodeType {
 		defaults: { name: 'Invoice Intake' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
-		outputs: `={{(${configuredOutputs})($parameter)}}`,
+		outputs: router.outputs,
 		credentials: [
 			{ name: 'receivablesLedgerApi', required: true, testedBy: 'receivablesLedgerConnectionTest' },
 			{
@@ -115,6 +105,6 @@ export class InvoiceIntake implements INodeType {
 	methods = { credentialTest };
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-		return await router.call(this);
+		return await router.execute.call(this);
 	}
 }

@@ -178,10 +178,10 @@ export function activatableNodes(workflow: Workflow, types: Map<string, NodeType
 /** The production webhooks a published workflow serves: path and method of each Webhook/Form trigger node. */
 export function webhookEndpoints(workflow: Workflow): Array<{ path: string; method: string }> {
 	return workflow.nodes
-		.filter((node) => !node.disabled && (node.type === 'n8n-nodes-base.webhook' || node.type === 'n8n-nodes-base.formTrigger'))
+		.filter((node) => !node.disabled && (node.type === 'n8n-nodes-base.webhook' || node.type === 'n8n-nodes-base.formTrigger' || node.type === 'n8n-nodes-receivables.receivablesPageTrigger'))
 		.map((node) => ({
 			path: String(node.parameters.path ?? node.webhookId),
-			method: node.type === 'n8n-nodes-base.formTrigger' ? 'GET' : String(node.parameters.httpMethod ?? 'GET'),
+			method: node.type === 'n8n-nodes-base.formTrigger' ? 'GET' : node.type === 'n8n-nodes-receivables.receivablesPageTrigger' ? 'POST' : String(node.parameters.httpMethod ?? 'GET'),
 		}));
 }
 
