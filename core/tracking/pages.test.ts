@@ -163,4 +163,12 @@ describe('tracking pages', () => {
 			await server.close();
 		}
 	}, 120000);
+
+	it('the courier page lists a delivered invoice under "already handed out", never under "to hand out"', async () => {
+		const before = await signIn(courierPage, 'courier1', 'courier secret');
+		const recorded = await courierPage({ body: { action: 'record', session: session(before.body), form: form(before.body), lang: 'fr', code: 'MA-1', type: 'delivered', recipientName: 'Mme Alaoui', eventId: 'pg-split-1' } });
+		const [toHandOut, handedOut = ''] = recorded.body.split('<h2>Déjà remises</h2>');
+		expect(toHandOut.slice(toHandOut.indexOf('<h2>Mes factures à remettre</h2>'))).not.toContain('data-invoice="MA-1"');
+		expect(handedOut).toContain('data-invoice="MA-1"');
+	});
 });

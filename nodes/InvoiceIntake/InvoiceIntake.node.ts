@@ -8,6 +8,7 @@ import {
 import { credentialTest } from '../shared/methods/credentialTest';
 import { router } from './actions/router';
 import * as applyPayment from './actions/applyPayment.operation';
+import * as importBankStatement from './actions/importBankStatement.operation';
 import * as receiveSignedRequest from './actions/receiveSignedRequest.operation';
 import * as retryUnappliedPayments from './actions/retryPayments.operation';
 import * as storeCustomers from './actions/storeCustomers.operation';
@@ -52,6 +53,12 @@ export class InvoiceIntake implements INodeType {
 						value: 'applyPayment',
 						description: 'Settle a kept (unapplied or ambiguous) payment by hand: apply it to the invoices chosen, with the amounts chosen; refused beyond what the payment or the invoices allow',
 						action: 'Apply a payment to invoices',
+					},
+					{
+						name: 'Import Bank Statement',
+						value: 'importBankStatement',
+						description: 'Read a bank statement file (camt.053/054, CFONB 120, MT940) and store its credits as payments matched to invoices, once; debits and fees listed apart',
+						action: 'Import a bank statement',
 					},
 					{
 						name: 'Receive Signed Request',
@@ -99,6 +106,7 @@ export class InvoiceIntake implements INodeType {
 				...receiveSignedRequest.description,
 				...retryUnappliedPayments.description,
 				...applyPayment.description,
+				...importBankStatement.description,
 		],
 	};
 
