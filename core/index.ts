@@ -20,3 +20,4 @@ export * from './reports';
 export * from './files';
 export * from './bank';
 export * from './einvoicing';
+export * from './payer';

@@ -278,7 +278,19 @@ function describeProblems(problems: PolicyProblem[]): string {
  * Checks a policy and returns it typed. Throws DUNNING_POLICY_INVALID listing every problem; a template with an
  * unknown placeholder is reported with the placeholder, the stage and the language.
  */
+/** JSON text (as typed in a node parameter) is parsed first; invalid JSON is refused with the parser's reason. */
 export function validatePolicy(input: unknown): DunningPolicy {
+	if (typeof input === 'string') {
+		try {
+			input = JSON.parse(input);
+		} catch (error) {
+			const reason = (error as Error).message;
+			throw new ReceivablesError('DUNNING_POLICY_NOT_JSON', `The dunning policy is not valid JSON: ${reason}`, {
+				hint: 'Give the policy as a JSON object, e.g. { "code": "standard", "name": "…", "stages": [ … ] }.',
+				details: { messageFr: `La politique de relance n'est pas un JSON valide : ${reason}`, hintFr: 'Donnez la politique sous forme d\'objet JSON, par exemple { "code": "standard", "name": "…", "stages": [ … ] }.' },
+			});
+		}
+	}
 	const problems: PolicyProblem[] = [];
 	if (!isRecord(input)) {
 		throw new ReceivablesError('DUNNING_POLICY_INVALID', 'The dunning policy is not a JSON object.', {

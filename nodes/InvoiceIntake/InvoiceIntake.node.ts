@@ -8,22 +8,13 @@ import {
 import { credentialTest } from '../shared/methods/credentialTest';
 import { router } from './actions/router';
 import * as applyPayment from './actions/applyPayment.operation';
+import * as importBankStatement from './actions/importBankStatement.operation';
 import * as receiveSignedRequest from './actions/receiveSignedRequest.operation';
 import * as retryUnappliedPayments from './actions/retryPayments.operation';
 import * as storeCustomers from './actions/storeCustomers.operation';
 import * as storeInvoices from './actions/storeInvoices.operation';
 import * as storeInvoicesFromFile from './actions/storeInvoicesFromFile.operation';
 import * as storePayments from './actions/storePayments.operation';
-
-/**
- * Accepted and Rejected for every operation; the operations that record payments have a third output, Paid
- * Invoices (one item per invoice paid in full). Evaluated by n8n from the parameters, as its Switch node does.
- */
-const configuredOutputs = (parameters: { operation?: string }) => {
-	const names = ['Accepted', 'Rejected'];
-	if (['storePayments', 'receiveSignedRequest', 'retryUnappliedPayments', 'applyPayment'].includes(parameters.operation ?? '')) names.push('Paid Invoices');
-	return names.map((displayName) => ({ type: 'main', displayName }));
-};
 
 export class InvoiceIntake implements INodeType {
 	description: INodeTypeDescription = {
@@ -40,7 +31,7 @@ export class InvoiceIntake implements INodeType {
 		defaults: { name: 'Invoice Intake' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
-		outputs: `={{(${configuredOutputs})($parameter)}}`,
+		outputs: router.outputs,
 		credentials: [
 			{ name: 'receivablesLedgerApi', required: true, testedBy: 'receivablesLedgerConnectionTest' },
 			{
@@ -62,6 +53,12 @@ export class InvoiceIntake implements INodeType {
 						value: 'applyPayment',
 						description: 'Settle a kept (unapplied or ambiguous) payment by hand: apply it to the invoices chosen, with the amounts chosen; refused beyond what the payment or the invoices allow',
 						action: 'Apply a payment to invoices',
+					},
+					{
+						name: 'Import Bank Statement',
+						value: 'importBankStatement',
+						description: 'Read a bank statement file (camt.053/054, CFONB 120, MT940) and store its credits as payments matched to invoices, once; debits and fees listed apart',
+						action: 'Import a bank statement',
 					},
 					{
 						name: 'Receive Signed Request',
@@ -109,12 +106,13 @@ export class InvoiceIntake implements INodeType {
 				...receiveSignedRequest.description,
 				...retryUnappliedPayments.description,
 				...applyPayment.description,
+				...importBankStatement.description,
 		],
 	};
 
 	methods = { credentialTest };
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-		return await router.call(this);
+		return await router.execute.call(this);
 	}
 }

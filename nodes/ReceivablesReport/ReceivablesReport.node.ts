@@ -19,12 +19,6 @@ import * as pdfReport from './actions/pdfReport.operation';
 import * as reminderResults from './actions/reminderResults.operation';
 import { router } from './actions/router';
 
-/** The outputs follow the operation; n8n evaluates this function's source text in the editor. */
-const configuredOutputs = (parameters: { operation?: string }) => {
-	const byOperation: Record<string, string[]> = { pdfReport: ['Report'], dashboardPage: ['Page'], emailReport: ['Sent'], filesFolder: ['Files', 'Nothing Found'] };
-	return (byOperation[parameters.operation ?? ''] ?? ['Rows']).map((displayName) => ({ type: 'main', displayName }));
-};
-
 export class ReceivablesReport implements INodeType {
 	description: INodeTypeDescription = {
 		displayName: 'Receivables Report',
@@ -37,7 +31,7 @@ export class ReceivablesReport implements INodeType {
 		defaults: { name: 'Receivables Report' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
-		outputs: `={{(${configuredOutputs})($parameter)}}`,
+		outputs: router.outputs,
 		credentials: [
 			{
 				name: 'receivablesLedgerApi',
@@ -86,6 +80,6 @@ export class ReceivablesReport implements INodeType {
 	methods = { credentialTest };
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-		return await router.call(this);
+		return await router.execute.call(this);
 	}
 }

@@ -21,23 +21,6 @@ import * as sendEmail from './actions/sendEmail.operation';
 import * as statementOfCharges from './actions/statementOfCharges.operation';
 import * as timeline from './actions/timeline.operation';
 
-/**
- * The outputs follow the operation (evaluated by n8n from the parameters, as its Switch node does). The function
- * is written out here because n8n evaluates its source text in the editor.
- */
-const configuredOutputs = (parameters: { operation?: string }) => {
-	const byOperation: Record<string, string[]> = {
-		plan: ['Due', 'Held'],
-		sendEmail: ['Sent', 'Letters', 'Not Sent', 'Call Tasks'],
-		renderLetter: ['Letters', 'Not Produced'],
-		savePolicy: ['Saved', 'Rejected'],
-		processBounce: ['Bounces', 'Other Messages'],
-		reconcile: ['Decided', 'To Review'],
-		decideReminder: ['Decided', 'Not Decided'],
-		confirmLetters: ['Confirmed', 'Not Confirmed'],
-	};
-	return (byOperation[parameters.operation ?? ''] ?? ['Done']).map((displayName) => ({ type: 'main', displayName }));
-};
 
 export class ReminderStep implements INodeType {
 	description: INodeTypeDescription = {
@@ -51,7 +34,7 @@ export class ReminderStep implements INodeType {
 		defaults: { name: 'Reminder Step' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
-		outputs: `={{(${configuredOutputs})($parameter)}}`,
+		outputs: router.outputs,
 		credentials: [
 			{ name: 'receivablesLedgerApi', required: true, testedBy: 'receivablesLedgerConnectionTest' },
 			{
@@ -168,6 +151,6 @@ export class ReminderStep implements INodeType {
 	methods = { credentialTest };
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-		return await router.call(this);
+		return await router.execute.call(this);
 	}
 }

@@ -2,7 +2,8 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodePropertie
 import { updateDisplayOptions } from 'n8n-workflow';
 import { describeAnomalies, INVOICE_PRESETS, loadIntakeSettings, normaliseInvoiceRecord, normalisePresetRecord, storeInvoices, formatAmount, type InvoiceRecord, type LedgerInvoice } from '../../../core';
 import { getLedger } from '../../shared/transport/ledger';
-import { accepted, countAnomalies, itemRecord, newSummary, outputModeProperties, rejected, SUMMARY_BY_DEFAULT_FROM, summaryItem, type IntakeOutputs } from '../helpers/outputs';
+import { batch, type Result } from '../../shared/operation';
+import { accepted, countAnomalies, INTAKE_OUTPUTS, itemRecord, newSummary, outputModeProperties, rejected, SUMMARY_BY_DEFAULT_FROM, summaryItem } from '../helpers/outputs';
 
 const properties: INodeProperties[] = [
 	{
@@ -106,8 +107,13 @@ function invoiceJson(invoice: LedgerInvoice): IDataObject {
  * read and checked (the ledger write waits on Postgres, not on this process). Batches are written one at a time,
  * in order, as storeInvoices would write them.
  */
-export async function execute(this: IExecuteFunctions, items: INodeExecutionData[]): Promise<IntakeOutputs> {
-	const outputs: IntakeOutputs = [[], []];
+export const operation = batch({
+	outputs: INTAKE_OUTPUTS,
+	batch: storeInvoiceItems,
+});
+
+async function storeInvoiceItems(this: IExecuteFunctions, items: INodeExecutionData[]): Promise<Result[]> {
+	const outputs: Result[] = [];
 	const options = (items.length ? this.getNodeParameter('options', 0, {}) : {}) as IDataObject;
 	const batchSize = Math.max(1, (options.batchSize as number) || 5000);
 	const defaultCurrency = (options.defaultCurrency as string) || 'EUR';
@@ -135,7 +141,7 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 			if (outcome.status === 'rejected') {
 				summary.rejected++;
 				if (outcome.error?.code) countAnomalies(summary, [outcome.error]);
-				outputs[1].push(rejected(item, items[item].json, { error: outcome.error?.message ?? 'rejected', errorFr: outcome.error?.messageFr ?? outcome.error?.message ?? 'refusé', code: outcome.error?.code, hint: outcome.error?.hint, hintFr: outcome.error?.hintFr }));
+				outputs.push(rejected(item, items[item].json, { error: outcome.error?.message ?? 'rejected', errorFr: outcome.error?.messageFr, code: outcome.error?.code, hint: outcome.error?.hint, hintFr: outcome.error?.hintFr }));
 			} else if (summaryMode) {
 				summary[outcome.status]++;
 				if (invoice.anomalies?.length) {
@@ -150,7 +156,7 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 				json.status = outcome.status;
 				json.revision = outcome.revision;
 				json.warnings = invoice.anomalies as IDataObject[];
-				outputs[0].push(accepted(item, json));
+				outputs.push(accepted(item, json));
 			}
 		}
 	};
@@ -170,7 +176,7 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 			if (!record) {
 				summary.rejected++;
 				countAnomalies(summary, [{ code: 'INVOICE_NOT_OBJECT' }]);
-				outputs[1].push(rejected(i, items[i].json, { error: 'The Invoice parameter is not a JSON object.', code: 'INVOICE_NOT_OBJECT', hint: 'Set Invoice to an expression such as {{ $json }}.' }));
+				outputs.push(rejected(i, items[i].json, { error: 'The Invoice parameter is not a JSON object.', code: 'INVOICE_NOT_OBJECT', hint: 'Set Invoice to an expression such as {{ $json }}.' }));
 				continue;
 			}
 			const { invoice, anomalies } = sourceFormat === 'fields'
@@ -179,7 +185,7 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 			if (!invoice) {
 				summary.rejected++;
 				countAnomalies(summary, anomalies);
-				outputs[1].push(rejected(i, items[i].json, { error: describeAnomalies(anomalies, 'en'), errorFr: describeAnomalies(anomalies, 'fr'), code: anomalies[0]?.code, anomalies: anomalies as unknown as IDataObject[] }));
+				outputs.push(rejected(i, items[i].json, { error: describeAnomalies(anomalies, 'en'), errorFr: describeAnomalies(anomalies, 'fr'), code: anomalies[0]?.code, anomalies: anomalies as unknown as IDataObject[] }));
 				continue;
 			}
 			valid.push({ item: i, invoice });
@@ -191,9 +197,7 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 	}
 	if (writing) await writing;
 	// In input order, whichever batch an item was decided in.
-	const byItem = (a: INodeExecutionData, b: INodeExecutionData): number => (a.pairedItem as { item: number }).item - (b.pairedItem as { item: number }).item;
-	if (summaryMode) outputs[0] = [summaryItem(summary, items.length)];
-	else outputs[0].sort(byItem);
-	outputs[1].sort(byItem);
+	outputs.sort((a, b) => (a.item as number) - (b.item as number));
+	if (summaryMode) outputs.unshift(summaryItem(summary, items.length));
 	return outputs;
 }

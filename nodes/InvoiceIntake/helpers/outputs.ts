@@ -1,14 +1,29 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import { bilingual } from '../../shared/errors';
+import type { OutputSpec, Result } from '../../shared/operation';
 
-/** Output 0 carries accepted items, output 1 rejected ones, each paired with the input item. */
-export type IntakeOutputs = [INodeExecutionData[], INodeExecutionData[]];
+/** The outputs of every operation; the operations that record payments add Paid Invoices. */
+export const INTAKE_OUTPUTS: OutputSpec[] = [
+	{ name: 'Accepted', meaning: 'A record stored (created, revised or unchanged), with its warnings' },
+	{ name: 'Rejected', meaning: 'A record refused: what is wrong (error/errorFr, code), how to fix it (hint/hintFr), and the input', rejects: true },
+];
 
-export function accepted(item: number, json: IDataObject): INodeExecutionData {
-	return { json, pairedItem: { item } };
+export const PAYMENT_OUTPUTS: OutputSpec[] = [...INTAKE_OUTPUTS, { name: 'Paid Invoices', meaning: 'One invoice paid in full by this payment' }];
+
+export function accepted(item: number, json: IDataObject): Result {
+	return { json, item };
 }
 
-export function rejected(item: number, input: IDataObject, error: IDataObject): INodeExecutionData {
-	return { json: { ...error, input }, pairedItem: { item } };
+/** A refused record for the Rejected output; the French text is always there (the English one, said so, at worst). */
+export function rejected(item: number, input: IDataObject, error: IDataObject): Result {
+	const json: IDataObject = { ...error, input };
+	if (typeof error.error === 'string' && typeof error.errorFr !== 'string') json.errorFr = bilingual(error.error).fr;
+	if (typeof error.hint === 'string' && typeof error.hintFr !== 'string') json.hintFr = bilingual(error.hint).fr;
+	return { json, item, output: 'Rejected' };
+}
+
+export function paidInvoice(item: number | undefined, json: IDataObject): Result {
+	return { json, item, output: 'Paid Invoices' };
 }
 
 /**
@@ -73,6 +88,6 @@ export function countAnomalies(summary: IntakeSummary, anomalies: ReadonlyArray<
 }
 
 /** The summary item, paired with every input item it accounts for (as n8n's Aggregate node pairs its item). */
-export function summaryItem(summary: IntakeSummary, inputCount: number): INodeExecutionData {
-	return { json: summary as unknown as IDataObject, pairedItem: Array.from({ length: inputCount }, (_v, item) => ({ item })) };
+export function summaryItem(summary: IntakeSummary, inputCount: number): Result {
+	return { json: summary as unknown as IDataObject, item: Array.from({ length: inputCount }, (_v, item) => item) };
 }

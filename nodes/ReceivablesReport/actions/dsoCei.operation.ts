@@ -1,8 +1,9 @@
-import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
-import { cei, dso } from '../../../core';
+import type { INodeProperties } from 'n8n-workflow';
+import { cei, dso, type Ledger } from '../../../core';
 import { getLedger } from '../../shared/transport/ledger';
 import { dsoCeiRows } from '../helpers/rows';
-import { baseOptions, figureProperties, options, perItem, reportItems } from './common';
+import { baseOptions, figureProperties, options, reportItems } from './common';
+import { eachItem } from '../../shared/operation';
 
 const OPERATION = 'dsoCei';
 
@@ -13,19 +14,20 @@ export const description: INodeProperties[] = figureProperties(OPERATION, [
 ]);
 
 /** Monthly trend of the DSO (countback and simple methods) and of the collection effectiveness index. */
-export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-	const ledger = await getLedger(this);
-	return [
-		await perItem(this, async (i) => {
-			const o = options(this, i);
-			const trend = { ...baseOptions(this, i), months: o.months === undefined ? undefined : Number(o.months), net: o.net === true };
-			const salesMonths = o.salesMonths === undefined ? undefined : Number(o.salesMonths);
-			const [countback, simple, index] = await Promise.all([
-				dso(ledger, { ...trend, method: 'countback' }),
-				dso(ledger, { ...trend, method: 'simple', salesMonths }),
-				cei(ledger, trend),
-			]);
-			return reportItems(this, i, { asOf: countback.asOf, zone: countback.zone, dsoCountback: countback, dsoSimple: simple, cei: index }, (r) => dsoCeiRows(r.dsoCountback, r.dsoSimple, r.cei));
-		}),
-	];
-}
+export const operation = eachItem({
+	outputs: [{ name: 'Rows', meaning: 'DSO (countback, simple) and CEI per month, or the whole report' }],
+	setup: async function () {
+		return await getLedger(this);
+	},
+	async item(i, _item, ledger: Ledger) {
+		const o = options(this, i);
+		const trend = { ...baseOptions(this, i), months: o.months === undefined ? undefined : Number(o.months), net: o.net === true };
+		const salesMonths = o.salesMonths === undefined ? undefined : Number(o.salesMonths);
+		const [countback, simple, index] = await Promise.all([
+			dso(ledger, { ...trend, method: 'countback' }),
+			dso(ledger, { ...trend, method: 'simple', salesMonths }),
+			cei(ledger, trend),
+		]);
+		return reportItems(this, i, { asOf: countback.asOf, zone: countback.zone, dsoCountback: countback, dsoSimple: simple, cei: index }, (r) => dsoCeiRows(r.dsoCountback, r.dsoSimple, r.cei));
+	},
+});

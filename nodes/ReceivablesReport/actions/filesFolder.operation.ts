@@ -1,6 +1,7 @@
-import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type { IDataObject, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 import { FILE_KINDS, kindFolder, listFolderFiles, prepareFilesFolder } from '../../../core';
+import { batch } from '../../shared/operation';
 
 const FOLDER_NAMES: Record<string, string> = {
 	letters: 'Letters (letters/)',
@@ -47,19 +48,23 @@ const properties: INodeProperties[] = [
 export const description = updateDisplayOptions({ show: { operation: ['filesFolder'] } }, properties);
 
 /** Output 1: the folder (or its files); output 2: why there is nothing, when listing found no file. */
-export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-	const kind = this.getNodeParameter('kind', 0, 'reports') as (typeof FILE_KINDS)[number];
-	await prepareFilesFolder();
-	const folder = kindFolder(kind);
-	if (!(this.getNodeParameter('listFiles', 0, false) as boolean)) {
-		return [[{ json: { kind, folder }, pairedItem: { item: 0 } }], []];
-	}
-	const pattern = String(this.getNodeParameter('pattern', 0, '*') ?? '*');
-	const listed = await listFolderFiles(kind, pattern);
-	if (listed.files.length === 0) {
-		const message = `No file matching "${pattern}" in ${listed.folder}: nothing to read today.`;
-		const messageFr = `Aucun fichier « ${pattern} » dans ${listed.folder} : rien à lire aujourd'hui.`;
-		return [[], [{ json: { kind, folder: listed.folder, pattern, files: 0, message, messageFr }, pairedItem: { item: 0 } }]];
-	}
-	return [listed.files.map((file) => ({ json: { kind, folder: listed.folder, ...file }, pairedItem: { item: 0 } })), []];
-}
+export const operation = batch({
+	outputs: [
+		{ name: 'Files', meaning: 'The folder of this kind of file (or one item per file found in it)' },
+		{ name: 'Nothing Found', meaning: 'No file matches the pattern in the folder: nothing to read today' },
+	],
+	async batch() {
+		const kind = this.getNodeParameter('kind', 0, 'reports') as (typeof FILE_KINDS)[number];
+		await prepareFilesFolder();
+		const folder = kindFolder(kind);
+		if (!(this.getNodeParameter('listFiles', 0, false) as boolean)) return [{ json: { kind, folder } }];
+		const pattern = String(this.getNodeParameter('pattern', 0, '*') ?? '*');
+		const listed = await listFolderFiles(kind, pattern);
+		if (listed.files.length === 0) {
+			const message = `No file matching "${pattern}" in ${listed.folder}: nothing to read today.`;
+			const messageFr = `Aucun fichier « ${pattern} » dans ${listed.folder} : rien à lire aujourd'hui.`;
+			return [{ output: 'Nothing Found', json: { kind, folder: listed.folder, pattern, files: 0, message, messageFr } }];
+		}
+		return listed.files.map((file) => ({ json: { kind, folder: listed.folder, ...file } as IDataObject }));
+	},
+});

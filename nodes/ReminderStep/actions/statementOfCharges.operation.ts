@@ -1,7 +1,8 @@
-import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type { IDataObject, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
-import { statementJson, statementOfCharges } from '../../../core';
+import { statementJson, statementOfCharges, type Ledger } from '../../../core';
 import { getLedger } from '../../shared/transport/ledger';
+import { eachItem } from '../../shared/operation';
 
 const properties: INodeProperties[] = [
 	{
@@ -41,11 +42,12 @@ const displayOptions = { show: { operation: ['statementOfCharges'] } };
 export const description = updateDisplayOptions(displayOptions, properties);
 
 /** One item per customer and currency: the invoices paid late or still late, with the charges of each amount. */
-export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-	const items = this.getInputData();
-	const ledger = await getLedger(this);
-	const out: INodeExecutionData[] = [];
-	for (let i = 0; i < items.length; i++) {
+export const operation = eachItem({
+	outputs: [{ name: 'Done', meaning: 'Per customer and currency: the late-payment charges statement with its lines' }],
+	setup: async function () {
+		return await getLedger(this);
+	},
+	async item(i, _item, ledger: Ledger) {
 		const statement = await statementOfCharges(ledger, {
 			customerExternalId: String(this.getNodeParameter('statementCustomer', i, '') ?? '').trim() || undefined,
 			asOf: String(this.getNodeParameter('statementAsOf', i, '') ?? '').trim() || undefined,
@@ -54,10 +56,9 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 			zone: this.getTimezone(),
 		});
 		const json = statementJson(statement) as { asOf: string; lines: Array<Record<string, unknown>>; totals: Array<Record<string, unknown>>; warnings: unknown[] };
-		for (const total of json.totals) {
+		return json.totals.map((total) => {
 			const lines = json.lines.filter((l) => l.customerExternalId === total.customerExternalId && l.currency === total.currency);
-			out.push({ json: { asOf: json.asOf, ...total, lines, warnings: json.warnings }, pairedItem: { item: i } });
-		}
-	}
-	return [out];
-}
+			return { json: { asOf: json.asOf, ...total, lines, warnings: json.warnings } as IDataObject };
+		});
+	},
+});

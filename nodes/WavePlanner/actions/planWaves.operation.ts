@@ -1,8 +1,9 @@
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type { IDataObject, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
-import { formatAmount, parseAmount, planWaves } from '../../../core';
+import { formatAmount, parseAmount, planWaves, type Ledger } from '../../../core';
 import { getLedger } from '../../shared/transport/ledger';
-import { list, perItem } from './common';
+import { list } from './common';
+import { eachItem, type Result } from '../../shared/operation';
 
 const properties: INodeProperties[] = [
 	{ displayName: 'Run Date', name: 'runDate', type: 'string', default: '={{ $today.toFormat("yyyy-MM-dd") }}', description: 'Cut date of the billing cycles to plan' },
@@ -38,11 +39,16 @@ const properties: INodeProperties[] = [
 
 export const description = updateDisplayOptions({ show: { operation: ['planWaves'] } }, properties);
 
-/** Output 1: the waves planned; output 2: what was not planned and why (zones no courier serves, no cycle ending). */
-export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-	const ledger = await getLedger(this);
-	const notPlanned: INodeExecutionData[] = [];
-	const waves = await perItem(this, async (i) => {
+export const operation = eachItem({
+	outputs: [
+		{ name: 'Waves', meaning: 'One wave: courier, zone, day, invoices (a preview when Dry Run is on)' },
+		{ name: 'Not Planned', meaning: 'What was not planned and why: a zone no courier serves, or no billing cycle ending on the run date' },
+	],
+	setup: async function () {
+		return await getLedger(this);
+	},
+	async item(i, _item, ledger: Ledger) {
+		const out: Result[] = [];
 		const rates = this.getNodeParameter('rates', i, {}) as IDataObject;
 		const currency = String(this.getNodeParameter('ratesCurrency', i, 'EUR'));
 		const rate = (v: unknown) => (v === undefined || v === '' ? undefined : parseAmount(String(v), currency));
@@ -57,7 +63,8 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 		});
 		const runDate = String(this.getNodeParameter('runDate', i));
 		for (const zone of result.unserved) {
-			notPlanned.push({
+			out.push({
+				output: 'Not Planned',
 				json: {
 					status: 'no_courier',
 					cycle: zone.cycleKey,
@@ -69,12 +76,12 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 					message: `No courier serves ${zone.zone || zone.city || zone.country} (${zone.country}): ${zone.invoiceCount} invoice(s) not planned. Give a courier this area (e.g. ${zone.country}:${zone.zone || zone.city || ''}) and run again.`,
 					messageFr: `Aucun coursier ne dessert ${zone.zone || zone.city || zone.country} (${zone.country}) : ${zone.invoiceCount} facture(s) non planifiée(s). Attribuez cette zone à un coursier (ex. ${zone.country}:${zone.zone || zone.city || ''}) puis relancez.`,
 				},
-				pairedItem: { item: i },
 			});
 		}
 		if (result.invoiceCount === 0) {
 			const cycles = result.cyclesEnding;
-			notPlanned.push({
+			out.push({
+				output: 'Not Planned',
 				json: {
 					status: 'nothing_to_plan',
 					runDate,
@@ -86,10 +93,11 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 						? `Le(s) cycle(s) ${cycles.join(', ')} se termine(nt) le ${runDate}, mais toutes leurs factures sont déjà en tournée (ou payées).`
 						: `Aucun cycle de facturation ne se termine le ${runDate} : pas de facture à remettre aujourd'hui.`,
 				},
-				pairedItem: { item: i },
 			});
 		}
-		return result.waves.map((w) => ({
+		for (const w of result.waves) {
+			out.push({
+				json: {
 			waveCode: w.code,
 			cycle: w.cycleKey,
 			zone: w.zone,
@@ -100,7 +108,9 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 			invoices: w.invoices.map((x) => ({ number: x.number, customerCode: x.customerExternalId, customerName: x.customerName, amount: formatAmount(x.amountMinor, w.currency) })),
 			currency: w.currency,
 			preview: this.getNodeParameter('dryRun', i, false) as boolean,
-		}));
-	});
-	return [waves, notPlanned];
-}
+				},
+			});
+		}
+		return out;
+	},
+});
