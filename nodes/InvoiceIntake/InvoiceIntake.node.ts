@@ -9,6 +9,8 @@ import { credentialTest } from '../shared/methods/credentialTest';
 import { router } from './actions/router';
 import * as applyPayment from './actions/applyPayment.operation';
 import * as importBankStatement from './actions/importBankStatement.operation';
+import * as lifecycleStatuses from './actions/lifecycleStatuses.operation';
+import * as cashedStatus from './actions/cashedStatus.operation';
 import * as receiveSignedRequest from './actions/receiveSignedRequest.operation';
 import * as retryUnappliedPayments from './actions/retryPayments.operation';
 import * as storeCustomers from './actions/storeCustomers.operation';
@@ -55,10 +57,22 @@ export class InvoiceIntake implements INodeType {
 						action: 'Apply a payment to invoices',
 					},
 					{
+						name: 'Cashed Status (212)',
+						value: 'cashedStatus',
+						description: 'Write the "Encaissée" lifecycle status (CDAR) of each paid invoice for the company\'s e-invoicing platform',
+						action: 'Write cashed statuses',
+					},
+					{
 						name: 'Import Bank Statement',
 						value: 'importBankStatement',
 						description: 'Read a bank statement file (camt.053/054, CFONB 120, MT940) and store its credits as payments matched to invoices, once; debits and fees listed apart',
 						action: 'Import a bank statement',
+					},
+					{
+						name: 'Lifecycle Statuses',
+						value: 'lifecycleStatuses',
+						description: 'Apply the e-invoicing platforms\' lifecycle statuses (CDAR or JSON): reception dates, disputes, refusals, rejections, payments sent, factoring',
+						action: 'Apply lifecycle statuses',
 					},
 					{
 						name: 'Receive Signed Request',
@@ -107,6 +121,8 @@ export class InvoiceIntake implements INodeType {
 				...retryUnappliedPayments.description,
 				...applyPayment.description,
 				...importBankStatement.description,
+				...lifecycleStatuses.description,
+				...cashedStatus.description,
 		],
 	};
 
