@@ -348,59 +348,64 @@ const bench: BenchFn = async (ctx: BenchContext) => {
 		const startOnly = await run('benchStartOnly01');
 		ctx.metric('n8n execute start-up (empty workflow, wall)', Math.round(startOnly.wallMs), 'ms');
 
-		// Item path.
-		await emptyLedger();
-		const copyMs = await rawCopy(ledger, 'CP', items, customerIds);
-		await emptyLedger();
-		const summary = await run('benchItemsSumm01', process.env.BENCH_CPU_PROF === 'items');
-		const stored = summary.firstJson['Invoice Intake'] as { created?: number } | undefined;
-		if (stored?.created !== items) throw new Error(`Store Invoices (summary) created ${stored?.created} of ${items} invoices: ${JSON.stringify(stored)}`);
-		await emptyLedger();
-		const each = await run('benchItemsEach01');
-		if (each.nodeItems['Invoice Intake'] !== items) throw new Error(`Store Invoices (per item) gave ${each.nodeItems['Invoice Intake']} items for ${items}`);
-		await emptyLedger();
-		const diy = await run('benchItemsDiy001');
-		const [{ n: diyRows }] = await ledger.query<{ n: string }>("SELECT count(*)::text AS n FROM invoices WHERE number LIKE 'DY-%'");
-		if (Number(diyRows) !== items) throw new Error(`the Postgres node inserted ${diyRows} of ${items} rows`);
-		await emptyLedger();
+		const only = process.env.BENCH_REAL_N8N_ONLY; // 'items' or 'file': one path only
+		if (only !== 'file') {
+			// Item path.
+			await emptyLedger();
+			const copyMs = await rawCopy(ledger, 'CP', items, customerIds);
+			await emptyLedger();
+			const summary = await run('benchItemsSumm01', process.env.BENCH_CPU_PROF === 'items');
+			const stored = summary.firstJson['Invoice Intake'] as { created?: number } | undefined;
+			if (stored?.created !== items) throw new Error(`Store Invoices (summary) created ${stored?.created} of ${items} invoices: ${JSON.stringify(stored)}`);
+			await emptyLedger();
+			const each = await run('benchItemsEach01');
+			if (each.nodeItems['Invoice Intake'] !== items) throw new Error(`Store Invoices (per item) gave ${each.nodeItems['Invoice Intake']} items for ${items}`);
+			await emptyLedger();
+			const diy = await run('benchItemsDiy001');
+			const [{ n: diyRows }] = await ledger.query<{ n: string }>("SELECT count(*)::text AS n FROM invoices WHERE number LIKE 'DY-%'");
+			if (Number(diyRows) !== items) throw new Error(`the Postgres node inserted ${diyRows} of ${items} rows`);
+			await emptyLedger();
 
-		ctx.metric(`items: raw COPY (${items} rows)`, Math.round(perSecond(items, copyMs)), 'rows/s');
-		for (const [label, r] of [['summary', summary], ['one item per invoice', each]] as const) {
-			ctx.metric(`items (${label}): whole execution`, Math.round(perSecond(items, r.executionMs)), 'rows/s');
-			ctx.metric(`items (${label}): Store Invoices node`, Math.round(r.nodeMs['Invoice Intake']), 'ms');
-			ctx.metric(`items (${label}): peak RSS`, Math.round(r.peakMb), 'MB');
+			ctx.metric(`items: raw COPY (${items} rows)`, Math.round(perSecond(items, copyMs)), 'rows/s');
+			for (const [label, r] of [['summary', summary], ['one item per invoice', each]] as const) {
+				ctx.metric(`items (${label}): whole execution`, Math.round(perSecond(items, r.executionMs)), 'rows/s');
+				ctx.metric(`items (${label}): Store Invoices node`, Math.round(r.nodeMs['Invoice Intake']), 'ms');
+				ctx.metric(`items (${label}): peak RSS`, Math.round(r.peakMb), 'MB');
+			}
+			ctx.metric('items (DIY Code → Postgres): whole execution', Math.round(perSecond(items, diy.executionMs)), 'rows/s');
+			ctx.metric('items (DIY Code → Postgres): Postgres node', Math.round(diy.nodeMs['Insert invoices']), 'ms');
+			ctx.metric('items (DIY Code → Postgres): peak RSS', Math.round(diy.peakMb), 'MB');
+			ctx.metric('items: raw COPY', Math.round(copyMs), 'ms');
+			ctx.ratio('items (summary): Store Invoices node vs raw COPY', copyMs / summary.nodeMs['Invoice Intake'], '≥ 0.5×');
+			ctx.ratio('items (summary): Store Invoices node vs DIY Postgres node', diy.nodeMs['Insert invoices'] / summary.nodeMs['Invoice Intake'], '≥ 10×');
+			ctx.ratio('items (summary): whole execution vs DIY flow', diy.executionMs / summary.executionMs, '≥ 3×');
+			ctx.ratio('items (summary): peak RSS vs DIY flow', summary.peakMb / diy.peakMb, '≤ 0.3×');
+			ctx.ratio('items (one item per invoice): whole execution vs DIY flow', diy.executionMs / each.executionMs);
+			ctx.ratio('items (one item per invoice): peak RSS vs DIY flow', each.peakMb / diy.peakMb);
+
 		}
-		ctx.metric('items (DIY Code → Postgres): whole execution', Math.round(perSecond(items, diy.executionMs)), 'rows/s');
-		ctx.metric('items (DIY Code → Postgres): Postgres node', Math.round(diy.nodeMs['Insert invoices']), 'ms');
-		ctx.metric('items (DIY Code → Postgres): peak RSS', Math.round(diy.peakMb), 'MB');
-		ctx.metric('items: raw COPY', Math.round(copyMs), 'ms');
-		ctx.ratio('items (summary): Store Invoices node vs raw COPY', copyMs / summary.nodeMs['Invoice Intake'], '≥ 0.5×');
-		ctx.ratio('items (summary): Store Invoices node vs DIY Postgres node', diy.nodeMs['Insert invoices'] / summary.nodeMs['Invoice Intake'], '≥ 10×');
-		ctx.ratio('items (summary): whole execution vs DIY flow', diy.executionMs / summary.executionMs, '≥ 3×');
-		ctx.ratio('items (summary): peak RSS vs DIY flow', summary.peakMb / diy.peakMb, '≤ 0.3×');
-		ctx.ratio('items (one item per invoice): whole execution vs DIY flow', diy.executionMs / each.executionMs);
-		ctx.ratio('items (one item per invoice): peak RSS vs DIY flow', each.peakMb / diy.peakMb);
-
-		// File path: a tenth of the rows into an empty ledger, then all of them into the ledger holding that tenth.
-		const tenthRows = Math.round(csvRows / 10);
-		await writeCsv(path.join(files, 'tenth.csv'), 'FT', tenthRows);
-		await writeCsv(path.join(files, 'whole.csv'), 'FW', csvRows);
-		const csvCopyMs = await rawCopy(ledger, 'FC', csvRows, customerIds);
-		await emptyLedger();
-		const tenth = await run('benchFileTenth01');
-		const whole = await run('benchFileWhole01', process.env.BENCH_CPU_PROF === 'file');
-		const wholeSummary = whole.firstJson['Invoice Intake'] as { created?: number } | undefined;
-		if (wholeSummary?.created !== csvRows) throw new Error(`Store Invoices From File created ${wholeSummary?.created} of ${csvRows}: ${JSON.stringify(wholeSummary)}`);
-		ctx.metric(`file: raw COPY (${csvRows} rows)`, Math.round(perSecond(csvRows, csvCopyMs)), 'rows/s');
-		ctx.metric(`file (${tenthRows} rows, empty ledger): whole execution`, Math.round(perSecond(tenthRows, tenth.executionMs)), 'rows/s');
-		ctx.metric(`file (${tenthRows} rows): peak RSS`, Math.round(tenth.peakMb), 'MB');
-		ctx.metric(`file (${csvRows} rows, ledger holding ${tenthRows}): whole execution`, Math.round(perSecond(csvRows, whole.executionMs)), 'rows/s');
-		ctx.metric(`file (${csvRows} rows): Store Invoices From File node`, Math.round(whole.nodeMs['Invoice Intake']), 'ms');
-		ctx.metric(`file (${csvRows} rows): peak RSS`, Math.round(whole.peakMb), 'MB');
-		ctx.metric(`file (${csvRows} rows): peak RSS in the first 10 % of the execution`, Math.round(whole.peakAtTenthMb), 'MB');
-		ctx.ratio('file: whole execution vs raw COPY', csvCopyMs / whole.executionMs, '≥ 0.5×');
-		ctx.ratio(`file: time per row at ${csvRows} vs at ${tenthRows} rows`, (whole.executionMs / csvRows) / (tenth.executionMs / tenthRows), '≤ 1.2×');
-		ctx.ratio('file: peak RSS at 100 % vs at 10 % of the execution', whole.peakMb / Math.max(1, whole.peakAtTenthMb), '≤ 1.2×');
+		if (only !== 'items') {
+			// File path: a tenth of the rows into an empty ledger, then all of them into the ledger holding that tenth.
+			const tenthRows = Math.round(csvRows / 10);
+			await writeCsv(path.join(files, 'tenth.csv'), 'FT', tenthRows);
+			await writeCsv(path.join(files, 'whole.csv'), 'FW', csvRows);
+			const csvCopyMs = await rawCopy(ledger, 'FC', csvRows, customerIds);
+			await emptyLedger();
+			const tenth = await run('benchFileTenth01');
+			const whole = await run('benchFileWhole01', process.env.BENCH_CPU_PROF === 'file');
+			const wholeSummary = whole.firstJson['Invoice Intake'] as { created?: number } | undefined;
+			if (wholeSummary?.created !== csvRows) throw new Error(`Store Invoices From File created ${wholeSummary?.created} of ${csvRows}: ${JSON.stringify(wholeSummary)}`);
+			ctx.metric(`file: raw COPY (${csvRows} rows)`, Math.round(perSecond(csvRows, csvCopyMs)), 'rows/s');
+			ctx.metric(`file (${tenthRows} rows, empty ledger): whole execution`, Math.round(perSecond(tenthRows, tenth.executionMs)), 'rows/s');
+			ctx.metric(`file (${tenthRows} rows): peak RSS`, Math.round(tenth.peakMb), 'MB');
+			ctx.metric(`file (${csvRows} rows, ledger holding ${tenthRows}): whole execution`, Math.round(perSecond(csvRows, whole.executionMs)), 'rows/s');
+			ctx.metric(`file (${csvRows} rows): Store Invoices From File node`, Math.round(whole.nodeMs['Invoice Intake']), 'ms');
+			ctx.metric(`file (${csvRows} rows): peak RSS`, Math.round(whole.peakMb), 'MB');
+			ctx.metric(`file (${csvRows} rows): peak RSS in the first 10 % of the execution`, Math.round(whole.peakAtTenthMb), 'MB');
+			ctx.ratio('file: whole execution vs raw COPY', csvCopyMs / whole.executionMs, '≥ 0.5×');
+			ctx.ratio(`file: time per row at ${csvRows} vs at ${tenthRows} rows`, (whole.executionMs / csvRows) / (tenth.executionMs / tenthRows), '≤ 1.2×');
+			ctx.ratio('file: peak RSS at 100 % vs at 10 % of the execution', whole.peakMb / Math.max(1, whole.peakAtTenthMb), '≤ 1.2×');
+		}
 		ctx.metric('load average at end (1 min)', os.loadavg()[0]);
 	} finally {
 		await ledger.close();

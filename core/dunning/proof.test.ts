@@ -12,16 +12,12 @@ import { installDefaultPolicies, savePolicy } from './policy';
 import { planReminders } from './plan';
 import { formatDate } from './render';
 import { sendReminderEmails } from './send';
+import { pdfText } from '../../test/helpers/pdf';
 
 jest.setTimeout(60_000);
 
 const COMPANY = { name: 'ACME SAS', addressLines: ['1 place du Commerce', '69002 Lyon'], siren: '123456789' };
 
-function pdfText(pdf: Uint8Array): string {
-	const result = spawnSync('pdftotext', ['-layout', '-enc', 'UTF-8', '-', '-'], { input: Buffer.from(pdf) });
-	if (result.status !== 0) throw new Error(`pdftotext failed: ${result.stderr.toString()}`);
-	return result.stdout.toString('utf8');
-}
 
 function pdfPages(pdf: Uint8Array): number {
 	const result = spawnSync('pdfinfo', ['-'], { input: Buffer.from(pdf) });

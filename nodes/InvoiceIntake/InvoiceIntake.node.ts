@@ -8,6 +8,9 @@ import {
 import { credentialTest } from '../shared/methods/credentialTest';
 import { router } from './actions/router';
 import * as applyPayment from './actions/applyPayment.operation';
+import * as importBankStatement from './actions/importBankStatement.operation';
+import * as lifecycleStatuses from './actions/lifecycleStatuses.operation';
+import * as cashedStatus from './actions/cashedStatus.operation';
 import * as receiveSignedRequest from './actions/receiveSignedRequest.operation';
 import * as retryUnappliedPayments from './actions/retryPayments.operation';
 import * as storeCustomers from './actions/storeCustomers.operation';
@@ -52,6 +55,24 @@ export class InvoiceIntake implements INodeType {
 						value: 'applyPayment',
 						description: 'Settle a kept (unapplied or ambiguous) payment by hand: apply it to the invoices chosen, with the amounts chosen; refused beyond what the payment or the invoices allow',
 						action: 'Apply a payment to invoices',
+					},
+					{
+						name: 'Cashed Status (212)',
+						value: 'cashedStatus',
+						description: 'Write the "Encaissée" lifecycle status (CDAR) of each paid invoice for the company\'s e-invoicing platform',
+						action: 'Write cashed statuses',
+					},
+					{
+						name: 'Import Bank Statement',
+						value: 'importBankStatement',
+						description: 'Read a bank statement file (camt.053/054, CFONB 120, MT940) and store its credits as payments matched to invoices, once; debits and fees listed apart',
+						action: 'Import a bank statement',
+					},
+					{
+						name: 'Lifecycle Statuses',
+						value: 'lifecycleStatuses',
+						description: 'Apply the e-invoicing platforms\' lifecycle statuses (CDAR or JSON): reception dates, disputes, refusals, rejections, payments sent, factoring',
+						action: 'Apply lifecycle statuses',
 					},
 					{
 						name: 'Receive Signed Request',
@@ -99,6 +120,9 @@ export class InvoiceIntake implements INodeType {
 				...receiveSignedRequest.description,
 				...retryUnappliedPayments.description,
 				...applyPayment.description,
+				...importBankStatement.description,
+				...lifecycleStatuses.description,
+				...cashedStatus.description,
 		],
 	};
 

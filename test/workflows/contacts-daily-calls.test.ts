@@ -1,11 +1,11 @@
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
-import { spawnSync } from 'node:child_process';
 import { addDays, todayIn, type Ledger } from '../../core';
 import { dropTestLedger } from '../helpers/db';
 import { addCustomer, addInvoice } from '../helpers/dunning';
 import { closeEngine, loadWorkflow, PACKAGE_ROOT, runWorkflow } from '../helpers/engine';
 import { credentialsFor, dunningLedger, expectFiles, testFolder } from './dunning-helpers';
+import { pdfText } from '../helpers/pdf';
 
 describe('workflow: daily quality calls', () => {
 	let ledger: Ledger;
@@ -38,7 +38,7 @@ describe('workflow: daily quality calls', () => {
 		const csv = readFileSync(path.join(folder, `appels-${today}.csv`), 'utf8');
 		expect(csv).toContain('QC-A;Atelier Mercier');
 		expect(existsSync(path.join(folder, `appels-${today}.pdf`))).toBe(true);
-		const text = spawnSync('pdftotext', ['-layout', '-enc', 'UTF-8', path.join(folder, `appels-${today}.pdf`), '-']).stdout.toString('utf8');
+		const text = pdfText(path.join(folder, `appels-${today}.pdf`));
 		expect(text).toContain('Atelier Mercier (QC-A)');
 		expect(text).toContain('Did you receive invoice QCB-1?');
 		const [flag] = await ledger.query<{ flagged: boolean }>('SELECT flagged FROM promises');

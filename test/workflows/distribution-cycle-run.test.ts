@@ -1,5 +1,4 @@
 import path from 'node:path';
-import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { PDFDocument } from 'pdf-lib';
@@ -7,6 +6,7 @@ import type { Ledger } from '../../core';
 import { createTestLedger, dropTestLedger, ledgerCredentialData } from '../helpers/db';
 import { closeEngine, ENGINE_FILES_DIR, loadWorkflow, PACKAGE_ROOT, runWorkflow, setNodeParameters } from '../helpers/engine';
 import { seedDistribution } from './distribution-helpers';
+import { pdfText } from '../helpers/pdf';
 
 const SECRET = 'qr_workflow_test_secret_0123456789';
 
@@ -47,7 +47,7 @@ describe('workflow: Distribution: cycle run → wave planning → manifests', ()
 		const file = path.join(dir, 'm.pdf');
 		const pdf = Buffer.from(manifests[0].binary?.data.data ?? '', 'base64');
 		writeFileSync(file, pdf);
-		const text = execFileSync('pdftotext', ['-layout', file, '-'], { encoding: 'utf8' });
+		const text = pdfText(file);
 		expect(text).toContain('Atlas Distribution');
 		expect(text).toContain('MA-3');
 		// The print bundle: the manifest page, then Atlas Distribution's cover sheet, then a copy of each of its 3 invoices.

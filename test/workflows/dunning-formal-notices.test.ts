@@ -1,4 +1,3 @@
-import { spawnSync } from 'node:child_process';
 import { readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import type { Ledger } from '../../core';
@@ -6,6 +5,7 @@ import { dropTestLedger } from '../helpers/db';
 import { addCustomer, addInvoice } from '../helpers/dunning';
 import { closeEngine, runWorkflow } from '../helpers/engine';
 import { credentialsFor, daysFromToday, dunningLedger, expectFiles, testFolder, shippedWorkflow } from './dunning-helpers';
+import { pdfText } from '../helpers/pdf';
 
 describe('workflow: formal notices as letters, weekdays at 10:00', () => {
 	let ledger: Ledger;
@@ -33,7 +33,7 @@ describe('workflow: formal notices as letters, weekdays at 10:00', () => {
 		expect(result.error).toBeUndefined();
 		expect(result.json('Print formal notices', 0).map((j) => j.fileName)).toEqual([name]);
 		expect(result.json('Print formal notices', 1).map((j) => [j.number, j.reason])).toEqual([['F-HOLD', 'customer_on_hold']]);
-		const text = spawnSync('pdftotext', ['-layout', path.join(folder, name), '-']).stdout.toString();
+		const text = pdfText(path.join(folder, name));
 		expect(text).toContain('Mise en demeure de payer – Société Débitrice SARL');
 		expect(text).toContain('13001 Marseille');
 		expect(text).toMatch(/Pénalités de retard au taux annuel de \d+,\d{2} %/);

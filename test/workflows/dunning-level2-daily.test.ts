@@ -1,13 +1,13 @@
 import { simpleParser } from 'mailparser';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
-import { spawnSync } from 'node:child_process';
 import type { Ledger } from '../../core';
 import { dropTestLedger } from '../helpers/db';
 import { addCustomer, addInvoice } from '../helpers/dunning';
 import { closeEngine, runWorkflow } from '../helpers/engine';
 import { startSmtpSink, type SmtpSink } from '../helpers/smtpSink';
 import { credentialsFor, daysFromToday, dunningLedger, expectFiles, testFolder, shippedWorkflow } from './dunning-helpers';
+import { pdfText } from '../helpers/pdf';
 
 describe('workflow: level 2 reminders every day at 21:00 (15 days late)', () => {
 	let ledger: Ledger;
@@ -63,7 +63,7 @@ describe('workflow: level 2 reminders every day at 21:00 (15 days late)', () => 
 		expect(tasks).toEqual([{ id: calls[0].taskId, kind: 'dunning_call', assignee_code: 'COL1', status: 'open' }]);
 		const file = path.join(callFolder, `appels-relances-${today}.pdf`);
 		expect(existsSync(file)).toBe(true);
-		const text = spawnSync('pdftotext', ['-layout', '-enc', 'UTF-8', file, '-']).stdout.toString('utf8');
+		const text = pdfText(file);
 		expect(text).toContain('Grands Magasins Réunis');
 		expect(text).toContain('KA-25');
 		expect(text).toContain('Karim Benali');

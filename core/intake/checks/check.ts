@@ -144,8 +144,10 @@ function totals(inv: ParsedInvoice, found: Anomaly[]): void {
 		const sum = (breakdownTax as bigint[]).reduce((s, a) => s + a, 0n);
 		if (sum !== t.totalTaxMinor) found.push(ruleAnomaly('VAT_TOTAL_MISMATCH', 'totals.totalTax', { actual: fmt(t.totalTaxMinor), expected: fmt(sum), currency }));
 	}
+	// one VAT total in the document currency (records, most documents): nothing ambiguous, nothing foreign
+	const single = t.taxTotals.length === 0 || (t.taxTotals.length === 1 && (t.taxTotals[0].currency ?? inv.currency ?? '') === (inv.currency ?? ''));
 	const byCurrency = new Map<string, bigint[]>();
-	for (const total of t.taxTotals) {
+	if (!single) for (const total of t.taxTotals) {
 		const c = total.currency ?? inv.currency ?? '';
 		byCurrency.set(c, [...(byCurrency.get(c) ?? []), total.amountMinor]);
 	}
@@ -247,8 +249,10 @@ export function checkInvoice(input: ParsedInvoice | LedgerInvoice, options: Chec
 	const found: Anomaly[] = [...invoice.anomalies];
 	identification(invoice, found);
 	totals(invoice, found);
-	dates(invoice, french, { ...FRENCH_LEGAL_CAP, ...options.legalCap }, found);
+	dates(invoice, french, options.legalCap ? { ...FRENCH_LEGAL_CAP, ...options.legalCap } : FRENCH_LEGAL_CAP, found);
 	if (french && EINVOICE.has(invoice.syntax)) found.push(...frenchMentions(invoice, options.company, { reformStart: options.reformStartDate }));
+	// nothing found (most invoices): nothing to apply the settings to
+	if (found.length === 0) return found;
 	return applyRuleSettings(found, invoice, { ...options, french });
 }
 

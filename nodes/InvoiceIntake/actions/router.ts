@@ -1,5 +1,8 @@
 import { nodeRouter } from '../../shared/operation';
 import * as applyPayment from './applyPayment.operation';
+import * as importBankStatement from './importBankStatement.operation';
+import * as lifecycleStatuses from './lifecycleStatuses.operation';
+import * as cashedStatus from './cashedStatus.operation';
 import * as receiveSignedRequest from './receiveSignedRequest.operation';
 import * as retryUnappliedPayments from './retryPayments.operation';
 import * as storeCustomers from './storeCustomers.operation';
@@ -8,4 +11,4 @@ import * as storeInvoicesFromFile from './storeInvoicesFromFile.operation';
 import * as storePayments from './storePayments.operation';
 
 /** The operations of the node; the shared loop (nodes/shared/operation.ts) runs them. */
-export const router = nodeRouter({ storeCustomers, storeInvoices, storeInvoicesFromFile, storePayments, receiveSignedRequest, retryUnappliedPayments, applyPayment });
+export const router = nodeRouter({ storeCustomers, storeInvoices, storeInvoicesFromFile, storePayments, receiveSignedRequest, retryUnappliedPayments, applyPayment, importBankStatement, lifecycleStatuses, cashedStatus });
