@@ -1,5 +1,7 @@
 import type { IBinaryKeyData, IDataObject, IExecuteFunctions, INodeExecutionData, IPairedItemData } from 'n8n-workflow';
+import type { Ledger } from '../../core';
 import { bilingual, describeError, isRejection, itemError, messageJson, toNodeError } from './errors';
+import { getLedger } from './transport/ledger';
 
 /**
  * The one way through every node of this package. Each operation declares its outputs as data and returns
@@ -61,6 +63,11 @@ export interface BatchOperation extends Declared {
 export type Operation = EachItemOperation<any> | BatchOperation;
 
 export type OperationTable = Record<string, { operation: Operation }>;
+
+/** The usual `setup` of an item operation: the ledger of the node's credential, opened once per run. */
+export async function ledgerSetup(this: IExecuteFunctions): Promise<Ledger> {
+	return await getLedger(this);
+}
 
 export function eachItem<S = undefined>(operation: EachItemOperation<S>): EachItemOperation<S> {
 	return operation;

@@ -1,9 +1,8 @@
 import type { IDataObject, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 import { DEFAULT_SIGNATURE_TOLERANCE_SECONDS, receiveCourierRequest, type Ledger } from '../../../core';
-import { getLedger } from '../../shared/transport/ledger';
 import { bilingual, itemError } from '../../shared/errors';
-import { eachItem } from '../../shared/operation';
+import { eachItem, ledgerSetup } from '../../shared/operation';
 
 const properties: INodeProperties[] = [
 	{
@@ -36,9 +35,7 @@ export const operation = eachItem({
 		{ name: 'Recorded', meaning: "A signed request accepted: the response for the courier's phone, with each event's outcome" },
 		{ name: 'Refused', meaning: 'A request refused (unsigned, replayed, malformed): the HTTP status and the response to send back' },
 	],
-	setup: async function () {
-		return await getLedger(this);
-	},
+	setup: ledgerSetup,
 	async item(i, item, ledger: Ledger) {
 		const property = this.getNodeParameter('rawBodyProperty', i, 'data') as string;
 		const options = this.getNodeParameter('eventOptions', i, {}) as IDataObject;

@@ -1,8 +1,7 @@
 import type { IDataObject, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 import { activePortalUser, statusQuery, type Ledger } from '../../../core';
-import { getLedger } from '../../shared/transport/ledger';
-import { eachItem } from '../../shared/operation';
+import { eachItem, ledgerSetup } from '../../shared/operation';
 
 const properties: INodeProperties[] = [
 	{ displayName: 'Portal User Login', name: 'portalLogin', type: 'string', default: '', required: true, description: 'The answer is limited to what this portal user\'s accreditation allows (level 1 everything, 2 a sales rep\'s customers, 3 a group head\'s reps\' customers)' },
@@ -28,9 +27,7 @@ export const description = updateDisplayOptions({ show: { operation: ['statusQue
 
 export const operation = eachItem({
 	outputs: [{ name: 'Done', meaning: "One invoice's delivery and payment status, within the portal user's accreditation" }],
-	setup: async function () {
-		return await getLedger(this);
-	},
+	setup: ledgerSetup,
 	async item(i, _item, ledger: Ledger) {
 		const user = await activePortalUser(ledger, String(this.getNodeParameter('portalLogin', i)));
 		const filters = this.getNodeParameter('filters', i, {}) as IDataObject;

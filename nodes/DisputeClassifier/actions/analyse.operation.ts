@@ -1,9 +1,8 @@
 import type { IDataObject, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 import { analyseDisputes, type DisputeDimension, type Ledger } from '../../../core';
-import { eachItem } from '../../shared/operation';
+import { eachItem, ledgerSetup } from '../../shared/operation';
 import { DISPUTE_GROUP_BY_OPTIONS } from '../../shared/disputeGroupBy';
-import { getLedger } from '../../shared/transport/ledger';
 import { text } from '../helpers/items';
 
 const properties: INodeProperties[] = [
@@ -59,9 +58,7 @@ export const description = updateDisplayOptions(displayOptions, properties);
 
 export const operation = eachItem({
 	outputs: [{ name: 'Analysis', meaning: 'The dispute analysis: one summary, one item per group, or one per root cause' }],
-	setup: async function () {
-		return await getLedger(this);
-	},
+	setup: ledgerSetup,
 	async item(i, _item, ledger: Ledger) {
 		const options = this.getNodeParameter('options', i, {}) as IDataObject;
 		const analysis = await analyseDisputes(ledger, {

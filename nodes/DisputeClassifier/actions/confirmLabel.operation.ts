@@ -1,9 +1,8 @@
 import type { IDataObject, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 import { confirmLabel, type DisputeCategory, type Ledger } from '../../../core';
-import { getLedger } from '../../shared/transport/ledger';
 import { DISPUTE_CATEGORY_OPTIONS, text } from '../helpers/items';
-import { eachItem } from '../../shared/operation';
+import { eachItem, ledgerSetup } from '../../shared/operation';
 
 const properties: INodeProperties[] = [
 	{ displayName: 'Review ID', name: 'reviewId', type: 'string', default: '={{ $json.reviewId }}', required: true },
@@ -46,9 +45,7 @@ export const operation = eachItem({
 		{ name: 'Labelled', meaning: 'The review confirmed with its label (and the dispute opened, if asked)' },
 		{ name: 'Rejected', meaning: 'A label refused: unknown review, already reviewed, unknown label', rejects: true },
 	],
-	setup: async function () {
-		return await getLedger(this);
-	},
+	setup: ledgerSetup,
 	async item(i, _item, ledger: Ledger) {
 		const options = this.getNodeParameter('options', i, {}) as IDataObject;
 		const result = await confirmLabel(ledger, {

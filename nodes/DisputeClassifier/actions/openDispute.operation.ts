@@ -1,9 +1,8 @@
 import type { IDataObject, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 import { openDispute, type DisputeLedgerCategory, type Ledger } from '../../../core';
-import { getLedger } from '../../shared/transport/ledger';
 import { DISPUTE_CATEGORY_OPTIONS, list, text } from '../helpers/items';
-import { eachItem } from '../../shared/operation';
+import { eachItem, ledgerSetup } from '../../shared/operation';
 
 const properties: INodeProperties[] = [
 	{
@@ -76,9 +75,7 @@ export const operation = eachItem({
 		{ name: 'Opened', meaning: 'The dispute opened (or the one already open for the same source), with its owner and due date' },
 		{ name: 'Rejected', meaning: 'A dispute refused: unknown invoice, invoices of several customers, bad amount', rejects: true },
 	],
-	setup: async function () {
-		return await getLedger(this);
-	},
+	setup: ledgerSetup,
 	async item(i, item, ledger: Ledger) {
 		const options = this.getNodeParameter('options', i, {}) as IDataObject;
 		const classification = (item.json.classification ?? {}) as IDataObject;

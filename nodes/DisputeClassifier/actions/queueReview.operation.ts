@@ -1,9 +1,8 @@
 import type { IDataObject, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 import { queueReview, type Ledger, type QueueReviewInput } from '../../../core';
-import { getLedger } from '../../shared/transport/ledger';
 import { text } from '../helpers/items';
-import { eachItem } from '../../shared/operation';
+import { eachItem, ledgerSetup } from '../../shared/operation';
 
 const properties: INodeProperties[] = [
 	{
@@ -53,9 +52,7 @@ export const operation = eachItem({
 		{ name: 'Queued', meaning: 'The message queued for a person to label (once per source reference)' },
 		{ name: 'Rejected', meaning: 'A message refused: what is wrong and how to fix it', rejects: true },
 	],
-	setup: async function () {
-		return await getLedger(this);
-	},
+	setup: ledgerSetup,
 	async item(i, item, ledger: Ledger) {
 		const options = this.getNodeParameter('options', i, {}) as IDataObject;
 		const field = text(this, 'classificationField', i) || 'classification';

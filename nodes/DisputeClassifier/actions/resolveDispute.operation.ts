@@ -1,9 +1,8 @@
 import type { IDataObject, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 import { resolveDispute, type DisputeResolution, type Ledger } from '../../../core';
-import { getLedger } from '../../shared/transport/ledger';
 import { text } from '../helpers/items';
-import { eachItem } from '../../shared/operation';
+import { eachItem, ledgerSetup } from '../../shared/operation';
 
 const properties: INodeProperties[] = [
 	{ displayName: 'Dispute ID', name: 'disputeId', type: 'string', default: '={{ $json.disputeId }}', required: true },
@@ -66,9 +65,7 @@ export const operation = eachItem({
 		{ name: 'Resolved', meaning: 'The dispute closed with its resolution and root cause' },
 		{ name: 'Rejected', meaning: 'A resolution refused: unknown or closed dispute, missing root cause', rejects: true },
 	],
-	setup: async function () {
-		return await getLedger(this);
-	},
+	setup: ledgerSetup,
 	async item(i, _item, ledger: Ledger) {
 		const options = this.getNodeParameter('options', i, {}) as IDataObject;
 		const result = await resolveDispute(ledger, {

@@ -1,8 +1,7 @@
 import type { IDataObject, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 import { applyPayment, paidEventJson, type Ledger } from '../../../core';
-import { eachItem } from '../../shared/operation';
-import { getLedger } from '../../shared/transport/ledger';
+import { eachItem, ledgerSetup } from '../../shared/operation';
 import { accepted, paidInvoice, PAYMENT_OUTPUTS } from '../helpers/outputs';
 import { allocationJson } from './storePayments.operation';
 
@@ -101,9 +100,7 @@ export const description = updateDisplayOptions(displayOptions, properties);
 /** Outputs: Accepted (one item per decision applied or already applied), Rejected (refused decisions, with the reason), Paid Invoices. */
 export const operation = eachItem({
 	outputs: PAYMENT_OUTPUTS,
-	setup: async function () {
-		return await getLedger(this);
-	},
+	setup: ledgerSetup,
 	async item(i, _item, ledger: Ledger) {
 		const ref = String(this.getNodeParameter('paymentRef', i, '') ?? '').trim();
 		const source = String(this.getNodeParameter('paymentSourceName', i, 'bank') ?? '').trim() || 'bank';

@@ -1,8 +1,7 @@
 import type { IDataObject, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 import { planCalls, type Ledger } from '../../../core';
-import { eachItem } from '../../shared/operation';
-import { getLedger } from '../../shared/transport/ledger';
+import { eachItem, ledgerSetup } from '../../shared/operation';
 import { list } from '../helpers/items';
 
 const properties: INodeProperties[] = [
@@ -41,9 +40,7 @@ export const description = updateDisplayOptions(displayOptions, properties);
 
 export const operation = eachItem({
 	outputs: [{ name: 'Calls', meaning: 'One call to make: customer, invoices due soon, checklist, history' }],
-	setup: async function () {
-		return await getLedger(this);
-	},
+	setup: ledgerSetup,
 	async item(i, _item, ledger: Ledger) {
 		const options = this.getNodeParameter('options', i, {}) as IDataObject;
 		const plan = await planCalls(ledger, {

@@ -1,9 +1,8 @@
 import type { IDataObject, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 import { OUTCOME_FAMILIES, recordCallOutcome, type CallOutcome, type ChecklistKey, type DisputeLedgerCategory, type Ledger, type OutcomeFamily } from '../../../core';
-import { getLedger } from '../../shared/transport/ledger';
 import { list, text } from '../helpers/items';
-import { eachItem, type OutputSpec } from '../../shared/operation';
+import { eachItem, ledgerSetup, type OutputSpec } from '../../shared/operation';
 
 const properties: INodeProperties[] = [
 	{
@@ -112,9 +111,7 @@ const FAMILY_OUTPUTS: Record<OutcomeFamily, OutputSpec> = {
 
 export const operation = eachItem({
 	outputs: [...OUTCOME_FAMILIES.map((family) => FAMILY_OUTPUTS[family]), { name: 'Rejected', meaning: 'An outcome refused: what is wrong and how to fix it, with the input', rejects: true }],
-	setup: async function () {
-		return await getLedger(this);
-	},
+	setup: ledgerSetup,
 	async item(i, _item, ledger: Ledger) {
 		const options = this.getNodeParameter('options', i, {}) as IDataObject;
 		const outcome = text(this, 'outcome', i) as CallOutcome;

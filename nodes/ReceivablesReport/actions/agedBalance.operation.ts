@@ -1,10 +1,9 @@
 import type { INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 import { agedBalance, type AgedGroupBy, type Ledger } from '../../../core';
-import { getLedger } from '../../shared/transport/ledger';
 import { agedBalanceRows } from '../helpers/rows';
 import { baseOptions, dayList, figureProperties, options, reportItems, text } from './common';
-import { eachItem } from '../../shared/operation';
+import { eachItem, ledgerSetup } from '../../shared/operation';
 
 const OPERATION = 'agedBalance';
 
@@ -47,9 +46,7 @@ export const description: INodeProperties[] = [
 /** The aged balance (balance âgée) at the as-of date: open, per overdue bucket, disputed and promised, per group. */
 export const operation = eachItem({
 	outputs: [{ name: 'Rows', meaning: 'The aged balance: one row per group and bucket, or the whole report' }],
-	setup: async function () {
-		return await getLedger(this);
-	},
+	setup: ledgerSetup,
 	async item(i, _item, ledger: Ledger) {
 		const o = options(this, i);
 		const report = await agedBalance(ledger, { ...baseOptions(this, i), groupBy: text(this, 'groupBy', i, 'customer') as AgedGroupBy, buckets: dayList(o.buckets, 'Buckets'), net: o.net === true, promised: o.promised === 'promised' ? 'promised' : 'open' });

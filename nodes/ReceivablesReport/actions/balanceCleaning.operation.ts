@@ -1,10 +1,9 @@
 import type { INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 import { balanceCleaning, type Ledger } from '../../../core';
-import { getLedger } from '../../shared/transport/ledger';
 import { balanceCleaningRows } from '../helpers/rows';
 import { baseOptions, figureProperties, options, reportItems, text } from './common';
-import { eachItem } from '../../shared/operation';
+import { eachItem, ledgerSetup } from '../../shared/operation';
 
 const OPERATION = 'balanceCleaning';
 
@@ -33,9 +32,7 @@ export const description: INodeProperties[] = [
 /** What to clean in the balance: promises, delay requests, disputes, doubtful debts, unapplied and ambiguous payments. */
 export const operation = eachItem({
 	outputs: [{ name: 'Rows', meaning: 'What to clean in the balance: promises, delays, disputes, doubtful debts, unapplied payments' }],
-	setup: async function () {
-		return await getLedger(this);
-	},
+	setup: ledgerSetup,
 	async item(i, _item, ledger: Ledger) {
 		const o = options(this, i);
 		const report = await balanceCleaning(ledger, {

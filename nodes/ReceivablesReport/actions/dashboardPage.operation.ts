@@ -2,9 +2,8 @@ import type { INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 import { handleDashboardRequest, type AgedGroupBy, type Ledger } from '../../../core';
 import { lockoutNotifier, lockoutSenderProperty, pageItem, pageRequestOf } from '../../shared/pages';
-import { getLedger } from '../../shared/transport/ledger';
 import { dayList, options, text } from './common';
-import { eachItem } from '../../shared/operation';
+import { eachItem, ledgerSetup } from '../../shared/operation';
 
 const OPERATION = 'dashboardPage';
 
@@ -41,9 +40,7 @@ export const description = updateDisplayOptions({ show: { operation: [OPERATION]
 /** Answers one webhook request of the dashboard: the login form, or the figures within the user's accreditation. */
 export const operation = eachItem({
 	outputs: [{ name: 'Page', meaning: 'The HTTP answer for Respond to Webhook: httpStatus, headers, body' }],
-	setup: async function () {
-		return await getLedger(this);
-	},
+	setup: ledgerSetup,
 	async item(i, item, ledger: Ledger) {
 		const o = options(this, i);
 		const request = pageRequestOf(item.json);

@@ -1,9 +1,8 @@
 import type { INodeProperties } from 'n8n-workflow';
 import { daysLate, type Ledger } from '../../../core';
-import { getLedger } from '../../shared/transport/ledger';
 import { daysLateRows } from '../helpers/rows';
 import { baseOptions, figureProperties, options, period, PERIOD_OPTIONS, reportItems } from './common';
-import { eachItem } from '../../shared/operation';
+import { eachItem, ledgerSetup } from '../../shared/operation';
 
 const OPERATION = 'daysLate';
 
@@ -12,9 +11,7 @@ export const description: INodeProperties[] = figureProperties(OPERATION, PERIOD
 /** Average days late and days to pay per customer, weighted by the amounts paid in the period. */
 export const operation = eachItem({
 	outputs: [{ name: 'Rows', meaning: 'Average days late and days to pay per customer, or the whole report' }],
-	setup: async function () {
-		return await getLedger(this);
-	},
+	setup: ledgerSetup,
 	async item(i, _item, ledger: Ledger) {
 		const report = await daysLate(ledger, { ...baseOptions(this, i), ...period(options(this, i)) });
 		return reportItems(this, i, report, daysLateRows);

@@ -2,10 +2,9 @@ import type { INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 import { disputeReport, type DisputeDimension, type Ledger } from '../../../core';
 import { DISPUTE_GROUP_BY_OPTIONS } from '../../shared/disputeGroupBy';
-import { getLedger } from '../../shared/transport/ledger';
 import { disputeRows } from '../helpers/rows';
 import { baseOptions, figureProperties, options, period, PERIOD_OPTIONS, reportItems, text } from './common';
-import { eachItem } from '../../shared/operation';
+import { eachItem, ledgerSetup } from '../../shared/operation';
 
 const OPERATION = 'disputeAnalysis';
 
@@ -39,9 +38,7 @@ export const description: INodeProperties[] = [
 /** Disputes: counts, amounts, ages and root causes by category (the Dispute Classifier's analysis, scoped). */
 export const operation = eachItem({
 	outputs: [{ name: 'Rows', meaning: 'Disputes per group or root cause, or the whole report' }],
-	setup: async function () {
-		return await getLedger(this);
-	},
+	setup: ledgerSetup,
 	async item(i, _item, ledger: Ledger) {
 		const report = await disputeReport(ledger, { ...baseOptions(this, i), ...period(options(this, i)), groupBy: text(this, 'disputeGroupBy', i, 'category') as DisputeDimension });
 		return reportItems(this, i, report, (r) => disputeRows(r, text(this, 'disputeView', i, 'groups') === 'rootCauses' ? 'rootCauses' : 'groups'));

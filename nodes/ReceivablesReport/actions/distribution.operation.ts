@@ -1,9 +1,8 @@
 import type { INodeProperties } from 'n8n-workflow';
 import { distributionReport, type Ledger } from '../../../core';
-import { getLedger } from '../../shared/transport/ledger';
 import { distributionRows } from '../helpers/rows';
 import { baseOptions, figureProperties, options, period, PERIOD_OPTIONS, reportItems } from './common';
-import { eachItem } from '../../shared/operation';
+import { eachItem, ledgerSetup } from '../../shared/operation';
 
 const OPERATION = 'distribution';
 
@@ -15,9 +14,7 @@ export const description: INodeProperties[] = figureProperties(OPERATION, [
 /** Invoice distribution per zone and courier: delivered on time, average delay, cost per delivered invoice. */
 export const operation = eachItem({
 	outputs: [{ name: 'Rows', meaning: 'Invoices delivered on time, delays and costs per zone and courier, or the whole report' }],
-	setup: async function () {
-		return await getLedger(this);
-	},
+	setup: ledgerSetup,
 	async item(i, _item, ledger: Ledger) {
 		const o = options(this, i);
 		const report = await distributionReport(ledger, { ...baseOptions(this, i), ...period(o), graceDays: o.graceDays === undefined ? undefined : Number(o.graceDays) });

@@ -1,9 +1,8 @@
 import type { INodeProperties } from 'n8n-workflow';
 import { cei, dso, type Ledger } from '../../../core';
-import { getLedger } from '../../shared/transport/ledger';
 import { dsoCeiRows } from '../helpers/rows';
 import { baseOptions, figureProperties, options, reportItems } from './common';
-import { eachItem } from '../../shared/operation';
+import { eachItem, ledgerSetup } from '../../shared/operation';
 
 const OPERATION = 'dsoCei';
 
@@ -16,9 +15,7 @@ export const description: INodeProperties[] = figureProperties(OPERATION, [
 /** Monthly trend of the DSO (countback and simple methods) and of the collection effectiveness index. */
 export const operation = eachItem({
 	outputs: [{ name: 'Rows', meaning: 'DSO (countback, simple) and CEI per month, or the whole report' }],
-	setup: async function () {
-		return await getLedger(this);
-	},
+	setup: ledgerSetup,
 	async item(i, _item, ledger: Ledger) {
 		const o = options(this, i);
 		const trend = { ...baseOptions(this, i), months: o.months === undefined ? undefined : Number(o.months), net: o.net === true };

@@ -1,9 +1,8 @@
 import type { IDataObject, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 import { buildReportView, preparedFilePath, receivablesOverview, renderReportViewPdf, type AgedGroupBy, type ReportView, type Ledger } from '../../../core';
-import { getLedger } from '../../shared/transport/ledger';
 import { baseOptions, dayList, figureProperties, LANGUAGE, options, text } from './common';
-import { eachItem } from '../../shared/operation';
+import { eachItem, ledgerSetup } from '../../shared/operation';
 
 const OPERATION = 'pdfReport';
 
@@ -63,9 +62,7 @@ export function headlineText(view: ReportView): string {
 /** The receivables report as a PDF with charts: one file per input item, named with the as-of date. */
 export const operation = eachItem({
 	outputs: [{ name: 'Report', meaning: 'The PDF report (binary) with its title, sections and headline' }],
-	setup: async function () {
-		return await getLedger(this);
-	},
+	setup: ledgerSetup,
 	async item(i, _item, ledger: Ledger) {
 		const o = options(this, i);
 		const language = text(this, 'language', i, 'fr') === 'en' ? 'en' : 'fr';

@@ -1,10 +1,9 @@
 import type { INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 import { reminderResults, type Ledger } from '../../../core';
-import { getLedger } from '../../shared/transport/ledger';
 import { reminderResultsRows } from '../helpers/rows';
 import { baseOptions, dayList, figureProperties, options, period, PERIOD_OPTIONS, reportItems, text } from './common';
-import { eachItem } from '../../shared/operation';
+import { eachItem, ledgerSetup } from '../../shared/operation';
 
 const OPERATION = 'reminderResults';
 
@@ -33,9 +32,7 @@ export const description: INodeProperties[] = [
 /** What the reminders achieve: volumes per stage and day, bounce rate, paid within N days, reminders per paid invoice. */
 export const operation = eachItem({
 	outputs: [{ name: 'Rows', meaning: 'Reminders per stage and day, bounce rate, paid within N days, or the whole report' }],
-	setup: async function () {
-		return await getLedger(this);
-	},
+	setup: ledgerSetup,
 	async item(i, _item, ledger: Ledger) {
 		const o = options(this, i);
 		const report = await reminderResults(ledger, { ...baseOptions(this, i), ...period(o), paidWithinDays: dayList(o.paidWithinDays, 'Paid Within') });

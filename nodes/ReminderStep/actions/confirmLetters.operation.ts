@@ -2,8 +2,7 @@ import type { IDataObject, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 import { confirmLetters, type Ledger } from '../../../core';
 import { bilingual, messageJson } from '../../shared/errors';
-import { eachItem } from '../../shared/operation';
-import { getLedger } from '../../shared/transport/ledger';
+import { eachItem, ledgerSetup } from '../../shared/operation';
 
 const properties: INodeProperties[] = [
 	{
@@ -39,9 +38,7 @@ export const operation = eachItem({
 		{ name: 'Confirmed', meaning: 'A letter recorded as sent (or already confirmed)' },
 		{ name: 'Not Confirmed', meaning: 'An item that is not a letter of Render Letters, or a letter unknown to the ledger (what is wrong, how to fix it)', rejects: true },
 	],
-	setup: async function () {
-		return await getLedger(this);
-	},
+	setup: ledgerSetup,
 	async item(i, item, ledger: Ledger) {
 		const letter = String(this.getNodeParameter('letter', i, '') ?? '').trim();
 		const destination = String(this.getNodeParameter('destination', i, '') ?? '').trim() || undefined;

@@ -2,8 +2,7 @@ import type { INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 import { decideUncertainReminder, reminderStatusOf, type Ledger } from '../../../core';
 import { bilingual, itemError, messageJson } from '../../shared/errors';
-import { eachItem } from '../../shared/operation';
-import { getLedger } from '../../shared/transport/ledger';
+import { eachItem, ledgerSetup } from '../../shared/operation';
 
 const properties: INodeProperties[] = [
 	{
@@ -53,9 +52,7 @@ export const operation = eachItem({
 		{ name: 'Decided', meaning: 'The uncertain reminders of the Message-ID marked sent, or released to be sent again' },
 		{ name: 'Not Decided', meaning: 'Nothing changed: the reminders are not uncertain, the Message-ID is unknown, or the decision is incomplete (what is wrong, how to fix it)', rejects: true },
 	],
-	setup: async function () {
-		return await getLedger(this);
-	},
+	setup: ledgerSetup,
 	async item(i, _item, ledger: Ledger) {
 		const messageId = String(this.getNodeParameter('messageId', i, '') ?? '').trim();
 		const decision = this.getNodeParameter('decision', i) as 'sent' | 'resend';

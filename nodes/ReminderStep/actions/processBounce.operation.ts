@@ -1,9 +1,8 @@
 import type { IDataObject, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 import { processBounce, rawFromResolved, type Ledger } from '../../../core';
-import { getLedger } from '../../shared/transport/ledger';
 import { bilingual, messageJson } from '../../shared/errors';
-import { eachItem } from '../../shared/operation';
+import { eachItem, ledgerSetup } from '../../shared/operation';
 
 const properties: INodeProperties[] = [
 	{
@@ -59,9 +58,7 @@ export const operation = eachItem({
 		{ name: 'Bounces', meaning: 'A bounce or complaint: recipients, hard or soft, reminders marked bounced, customers switched to letters' },
 		{ name: 'Other Messages', meaning: 'Any other message (auto-reply, delay notice), or an item that is not an e-mail' },
 	],
-	setup: async function () {
-		return await getLedger(this);
-	},
+	setup: ledgerSetup,
 	async item(i, item, ledger: Ledger) {
 		const mode = this.getNodeParameter('rawSource', i, 'field') as string;
 		let raw: Buffer | undefined;

@@ -1,8 +1,7 @@
 import type { INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 import { recordOutcome, type Ledger, type OutcomeKind } from '../../../core';
-import { eachItem } from '../../shared/operation';
-import { getLedger } from '../../shared/transport/ledger';
+import { eachItem, ledgerSetup } from '../../shared/operation';
 
 const properties: INodeProperties[] = [
 	{
@@ -52,9 +51,7 @@ export const description = updateDisplayOptions(displayOptions, properties);
 
 export const operation = eachItem({
 	outputs: [{ name: 'Done', meaning: 'The history rows recorded for the customer' }],
-	setup: async function () {
-		return await getLedger(this);
-	},
+	setup: ledgerSetup,
 	async item(i, _item, ledger: Ledger) {
 		const numbers = String(this.getNodeParameter('invoiceNumbers', i, '') ?? '').split(',').map((n) => n.trim()).filter(Boolean);
 		const result = await recordOutcome(ledger, {

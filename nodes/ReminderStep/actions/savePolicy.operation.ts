@@ -1,8 +1,7 @@
 import type { INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 import { savePolicy, type Ledger } from '../../../core';
-import { eachItem } from '../../shared/operation';
-import { getLedger } from '../../shared/transport/ledger';
+import { eachItem, ledgerSetup } from '../../shared/operation';
 
 const EXAMPLE = JSON.stringify(
 	{
@@ -46,9 +45,7 @@ export const operation = eachItem({
 		{ name: 'Saved', meaning: 'The policy stored: its code, created or updated, its stages' },
 		{ name: 'Rejected', meaning: 'A policy refused: what is wrong (stage, placeholder…) and how to fix it', rejects: true },
 	],
-	setup: async function () {
-		return await getLedger(this);
-	},
+	setup: ledgerSetup,
 	async item(i, _item, ledger: Ledger) {
 		// JSON text is parsed by the core (invalid JSON goes to Rejected like any invalid policy).
 		const result = await savePolicy(ledger, this.getNodeParameter('policyJson', i, {}));

@@ -1,8 +1,7 @@
 import type { IDataObject, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 import { statementJson, statementOfCharges, type Ledger } from '../../../core';
-import { getLedger } from '../../shared/transport/ledger';
-import { eachItem } from '../../shared/operation';
+import { eachItem, ledgerSetup } from '../../shared/operation';
 
 const properties: INodeProperties[] = [
 	{
@@ -44,9 +43,7 @@ export const description = updateDisplayOptions(displayOptions, properties);
 /** One item per customer and currency: the invoices paid late or still late, with the charges of each amount. */
 export const operation = eachItem({
 	outputs: [{ name: 'Done', meaning: 'Per customer and currency: the late-payment charges statement with its lines' }],
-	setup: async function () {
-		return await getLedger(this);
-	},
+	setup: ledgerSetup,
 	async item(i, _item, ledger: Ledger) {
 		const statement = await statementOfCharges(ledger, {
 			customerExternalId: String(this.getNodeParameter('statementCustomer', i, '') ?? '').trim() || undefined,

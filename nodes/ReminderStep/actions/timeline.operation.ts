@@ -1,8 +1,7 @@
 import type { INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 import { customerTimeline, type Ledger } from '../../../core';
-import { getLedger } from '../../shared/transport/ledger';
-import { eachItem } from '../../shared/operation';
+import { eachItem, ledgerSetup } from '../../shared/operation';
 
 const properties: INodeProperties[] = [
 	{
@@ -30,9 +29,7 @@ export const description = updateDisplayOptions(displayOptions, properties);
 
 export const operation = eachItem({
 	outputs: [{ name: 'Done', meaning: 'One exchange with the customer, newest first' }],
-	setup: async function () {
-		return await getLedger(this);
-	},
+	setup: ledgerSetup,
 	async item(i, _item, ledger: Ledger) {
 		const entries = await customerTimeline(ledger, {
 			customerExternalId: String(this.getNodeParameter('timelineCustomer', i, '')).trim(),

@@ -1,9 +1,8 @@
 import type { INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 import { cycleInvoices, formatAmount, type Ledger } from '../../../core';
-import { getLedger } from '../../shared/transport/ledger';
 import { list } from './common';
-import { eachItem } from '../../shared/operation';
+import { eachItem, ledgerSetup } from '../../shared/operation';
 
 const properties: INodeProperties[] = [
 	{
@@ -27,9 +26,7 @@ export const description = updateDisplayOptions({ show: { operation: ['cycleInvo
 
 export const operation = eachItem({
 	outputs: [{ name: 'Done', meaning: 'One invoice of the distribution cycle (customer, city, zone, amount)' }],
-	setup: async function () {
-		return await getLedger(this);
-	},
+	setup: ledgerSetup,
 	async item(i, _item, ledger: Ledger) {
 		const result = await ledger.withClient((client) => cycleInvoices(client, {
 			runDate: String(this.getNodeParameter('runDate', i)),

@@ -1,9 +1,8 @@
 import type { INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 import { markInvoicesEntered, type Ledger } from '../../../core';
-import { getLedger } from '../../shared/transport/ledger';
 import { list } from './common';
-import { eachItem } from '../../shared/operation';
+import { eachItem, ledgerSetup } from '../../shared/operation';
 
 const properties: INodeProperties[] = [
 	{ displayName: 'Wave Code', name: 'waveCode', type: 'string', default: '={{ $json.waveCode }}', required: true },
@@ -14,9 +13,7 @@ export const description = updateDisplayOptions({ show: { operation: ['markEnter
 
 export const operation = eachItem({
 	outputs: [{ name: 'Done', meaning: 'The wave with the invoices now entered and those still pending' }],
-	setup: async function () {
-		return await getLedger(this);
-	},
+	setup: ledgerSetup,
 	async item(i, _item, ledger: Ledger) {
 		const numbers = list(this.getNodeParameter('invoiceNumbers', i, ''));
 		const r = await markInvoicesEntered(ledger, { waveCode: String(this.getNodeParameter('waveCode', i)), invoiceNumbers: numbers.length ? numbers : undefined });

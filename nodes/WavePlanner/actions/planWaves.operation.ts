@@ -1,9 +1,8 @@
 import type { IDataObject, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 import { formatAmount, parseAmount, planWaves, type Ledger } from '../../../core';
-import { getLedger } from '../../shared/transport/ledger';
 import { list } from './common';
-import { eachItem, type Result } from '../../shared/operation';
+import { eachItem, ledgerSetup, type Result } from '../../shared/operation';
 
 const properties: INodeProperties[] = [
 	{ displayName: 'Run Date', name: 'runDate', type: 'string', default: '={{ $today.toFormat("yyyy-MM-dd") }}', description: 'Cut date of the billing cycles to plan' },
@@ -44,9 +43,7 @@ export const operation = eachItem({
 		{ name: 'Waves', meaning: 'One wave: courier, zone, day, invoices (a preview when Dry Run is on)' },
 		{ name: 'Not Planned', meaning: 'What was not planned and why: a zone no courier serves, or no billing cycle ending on the run date' },
 	],
-	setup: async function () {
-		return await getLedger(this);
-	},
+	setup: ledgerSetup,
 	async item(i, _item, ledger: Ledger) {
 		const out: Result[] = [];
 		const rates = this.getNodeParameter('rates', i, {}) as IDataObject;

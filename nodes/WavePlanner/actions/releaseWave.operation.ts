@@ -1,8 +1,7 @@
 import type { INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 import { releaseWave, type Ledger } from '../../../core';
-import { eachItem } from '../../shared/operation';
-import { getLedger } from '../../shared/transport/ledger';
+import { eachItem, ledgerSetup } from '../../shared/operation';
 
 const properties: INodeProperties[] = [
 	{ displayName: 'Wave Code', name: 'waveCode', type: 'string', default: '={{ $json.waveCode }}', required: true },
@@ -16,9 +15,7 @@ export const operation = eachItem({
 		{ name: 'Released', meaning: 'The wave released to its courier (every invoice entered)' },
 		{ name: 'Not Released', meaning: 'A wave that cannot be released yet: what is missing (details.missing) and how to fix it', rejects: true },
 	],
-	setup: async function () {
-		return await getLedger(this);
-	},
+	setup: ledgerSetup,
 	async item(i, _item, ledger: Ledger) {
 		const r = await releaseWave(ledger, { waveCode: String(this.getNodeParameter('waveCode', i)) });
 		return { json: { waveCode: r.waveCode, courierCode: r.courierCode, invoices: r.invoices, releasedAt: r.releasedAt } };

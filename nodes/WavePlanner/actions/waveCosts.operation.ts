@@ -1,8 +1,7 @@
 import type { INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 import { waveCosts, type Ledger } from '../../../core';
-import { getLedger } from '../../shared/transport/ledger';
-import { eachItem } from '../../shared/operation';
+import { eachItem, ledgerSetup } from '../../shared/operation';
 
 const properties: INodeProperties[] = [
 	{
@@ -24,9 +23,7 @@ export const description = updateDisplayOptions({ show: { operation: ['waveCosts
 
 export const operation = eachItem({
 	outputs: [{ name: 'Done', meaning: 'Distribution costs per month, wave or zone' }],
-	setup: async function () {
-		return await getLedger(this);
-	},
+	setup: ledgerSetup,
 	async item(i, _item, ledger: Ledger) {
 		const rows = await waveCosts(ledger, {
 			groupBy: this.getNodeParameter('costGroupBy', i, 'month') as 'month' | 'wave' | 'zone',
