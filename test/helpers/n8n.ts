@@ -3,7 +3,7 @@
 // library of scripts/lib/n8n-runtime.cjs.
 import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { Client } from 'pg';
 import { dropSchema, ledgerCredentialData, testDatabaseUrl, uniqueSchema } from './db';
@@ -297,7 +297,9 @@ function dbSettings(schema: string): DbSettings {
 export async function prepareInstance(label: string, options: { smtpPort?: number; publish?: 'triggers' | string[]; webhookSecret?: string } = {}): Promise<TestInstance> {
 	const lib = runtimeLibrary;
 	const suffix = `${Date.now().toString(36)}_${randomBytes(3).toString('hex')}`;
-	const userFolder = path.join(REPO_ROOT, '.runtime', `${label}-${suffix}`);
+	// The real path: n8n compares a file's real path with its allowed folder, so a linked .runtime must not hide it.
+	mkdirSync(path.join(REPO_ROOT, '.runtime'), { recursive: true });
+	const userFolder = path.join(realpathSync(path.join(REPO_ROOT, '.runtime')), `${label}-${suffix}`);
 	const n8nSchema = `n8n_${label}_${suffix}`;
 	const ledgerSchema = uniqueSchema(`${label}_ledger`);
 	const processes: Array<{ name: string; handle: N8nProcess }> = [];
