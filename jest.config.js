@@ -9,6 +9,9 @@ const common = {
 };
 
 module.exports = {
+	// Tests talk to a real Postgres, SMTP server and n8n: on a loaded 2-core machine a step can take more than jest's
+	// 5 s default without anything being wrong. Timing is measured in bench/, never asserted here.
+	testTimeout: 30_000,
 	globalSetup: '<rootDir>/test/globalSetup.cjs',
 	globalTeardown: '<rootDir>/test/globalTeardown.cjs',
 	projects: [
@@ -20,7 +23,7 @@ module.exports = {
 		{
 			...common,
 			displayName: 'workflows',
-			testMatch: ['<rootDir>/test/workflows/**/*.test.ts', '<rootDir>/test/security/**/*.test.ts'],
+			testMatch: ['<rootDir>/test/workflows/**/*.test.ts', '<rootDir>/test/security/**/*.test.ts', '<rootDir>/test/nodes/**/*.test.ts'],
 		},
 		{
 			...common,

@@ -17,4 +17,7 @@ export * from './distribution';
 export * from './tracking';
 export * from './contacts';
 export * from './reports';
+export * from './files';
 export * from './bank';
+export * from './einvoicing';
+export * from './payer';

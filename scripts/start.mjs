@@ -26,7 +26,15 @@ const { unsignedWritePaths } = createRequire(import.meta.url)('./lib/signed-path
 
 const env = process.env;
 const say = (line = '') => console.log(line);
-const step = (text) => console.log(`\n▸ ${text}`);
+const STEPS = ['Libraries and build', 'n8n runtime', 'Database', 'Mail catcher', 'n8n'];
+const stepStarted = Date.now();
+/** "▸ Step 2/5 (20 %) n8n runtime — 1 min 12 s since npm start" */
+const step = (text) => {
+	const index = STEPS.indexOf(text);
+	const elapsed = Math.round((Date.now() - stepStarted) / 1000);
+	const since = elapsed < 60 ? `${elapsed} s` : `${Math.floor(elapsed / 60)} min ${String(elapsed % 60).padStart(2, '0')} s`;
+	console.log(index < 0 ? `\n▸ ${text}` : `\n▸ Step ${index + 1}/${STEPS.length} (${Math.round((index / STEPS.length) * 100)} %) ${text} — ${since} since npm start`);
+};
 const detail = (text) => console.log(`  ${text}`);
 
 // Everything started so far, stopped in reverse order (n8n before the catcher, the database last).
@@ -61,6 +69,9 @@ async function shutdown(code, reason) {
 
 // Under `npm start`, one Ctrl-C arrives twice (from the terminal and forwarded by npm): signals within a second of
 // the first count once. A Ctrl-C pressed later while stopping forces the exit.
+/** The package's page trigger: serves the portal, the courier page, the dashboard and the couriers' events itself. */
+const PAGE_TRIGGER = 'n8n-nodes-receivables.receivablesPageTrigger';
+
 function installSignalHandlers() {
 	let firstSignalAt = 0;
 	for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
@@ -208,11 +219,13 @@ function shippedWorkflows(packageName) {
 				types: new Set(nodes.map((node) => node.type)),
 				manual: nodes.some((node) => node.type === 'n8n-nodes-base.manualTrigger'),
 				webhooks: nodes
-					.filter((node) => node.type === 'n8n-nodes-base.webhook' && node.parameters?.path)
-					.map((node) => ({ path: node.parameters.path, methods: [node.parameters.httpMethod ?? 'GET'].flat() })),
+					.filter((node) => (node.type === 'n8n-nodes-base.webhook' || node.type === PAGE_TRIGGER) && node.parameters?.path)
+					.map((node) => ({ path: node.parameters.path, methods: node.type === PAGE_TRIGGER ? (node.parameters.page === 'courierEvents' ? ['POST'] : ['GET', 'POST']) : [node.parameters.httpMethod ?? 'GET'].flat() })),
 				unsignedWrites: unsignedWritePaths(workflow),
-				portal: nodes.some((node) => node.type === 'n8n-nodes-receivables.courierTracking' && node.parameters?.operation === 'portalPage'),
-				courierPage: nodes.some((node) => node.type === 'n8n-nodes-receivables.courierTracking' && node.parameters?.operation === 'courierPage'),
+				portal: nodes.some((node) => node.type === PAGE_TRIGGER && (node.parameters?.page ?? 'portal') === 'portal'),
+				courierPage: nodes.some((node) => node.type === PAGE_TRIGGER && node.parameters?.page === 'courierPage'),
+				dashboard: nodes.some((node) => node.type === PAGE_TRIGGER && node.parameters?.page === 'dashboard'),
+				courierEvents: nodes.some((node) => node.type === PAGE_TRIGGER && node.parameters?.page === 'courierEvents'),
 			};
 		});
 }
@@ -304,9 +317,11 @@ function firstSteps({ editorUrl, workflows, database, catcher, secretsFile, port
 		steps.push(`Open the courier page (on a phone too), ${editorUrl}/webhook/${courierPage.webhooks[0].path}, and log in as a courier`);
 		for (const courier of courierAccounts) steps.push(`   ${courier.login} / ${courier.secret}  (${courier.name}, ${courier.area})`);
 	}
-	const dashboard = workflows.find((w) => w.active && w.types.has('n8n-nodes-receivables.receivablesReport') && w.webhooks.length);
+	const dashboard = workflows.find((w) => w.active && w.dashboard && w.webhooks.length);
 	if (dashboard && accounts.length) steps.push(`The receivables dashboard, with the same accounts (charts within each one's level): ${editorUrl}/webhook/${dashboard.webhooks[0].path}`);
-	const posts = workflows.filter((w) => w.active && w !== portal && w !== courierPage && w.unsignedWrites.length === 0 && w.webhooks.some((h) => h.methods.includes('POST') && !h.methods.includes('GET')));
+	const phones = workflows.find((w) => w.active && w.courierEvents && w.webhooks.length);
+	if (phones) steps.push(`Couriers' phones: POST ${editorUrl}/webhook/${phones.webhooks[0].path}, each phone signing with its own key (enrolCourierDevice; revoke a lost one with Courier Tracking → Revoke Courier Device)`);
+	const posts = workflows.filter((w) => w.active && w !== portal && w !== courierPage && w !== dashboard && w !== phones && w.unsignedWrites.length === 0 && w.webhooks.some((h) => h.methods.includes('POST') && !h.methods.includes('GET')));
 	if (posts.length) {
 		steps.push(`Signed webhooks for your software (README, "Signed webhooks"; the demo's secret is webhookSecret in ${secretsFile}): ${posts.map((w) => `POST ${editorUrl}/webhook/${w.webhooks[0].path}`).join(', ')}`);
 	}
@@ -314,7 +329,7 @@ function firstSteps({ editorUrl, workflows, database, catcher, secretsFile, port
 	return steps;
 }
 
-function banner({ editorUrl, owner, catcher, database, demo, workflows, logFile, secretsFile, portalUsers, courierAccounts }) {
+function banner({ editorUrl, owner, catcher, database, demo, workflows, logFile, filesFolder, secretsFile, portalUsers, courierAccounts }) {
 	const line = '─'.repeat(76);
 	const active = workflows.filter((w) => w.active).length;
 	say(`\n${line}`);
@@ -326,6 +341,7 @@ function banner({ editorUrl, owner, catcher, database, demo, workflows, logFile,
 	say(` Ledger         schema "${database.schema}" on ${database.label}`);
 	if (demo) say(` Demo company   ${demo}`);
 	say(` Workflows      ${workflows.length} from workflows/, ${active} active (schedules and webhooks)`);
+	say(` Files          ${filesFolder}/  (letters, call-lists, reports, manifests; drop bank statements in bank-statements/)`);
 	say(` n8n log        ${logFile}`);
 	say(line);
 	say(' What to try first');
@@ -341,7 +357,7 @@ function banner({ editorUrl, owner, catcher, database, demo, workflows, logFile,
 async function main() {
 	const startedAt = Date.now();
 	const data = dataDir(env);
-	say('n8n-nodes-receivables: starting the demo (first time: about 5 to 10 minutes; later: under a minute).');
+	say('n8n-nodes-receivables: starting the demo (first time: 10 to 20 minutes and about 5 GB of disk — libraries 1.3 GB, n8n and Node 24 3 GB; later: under a minute).');
 
 	step('Libraries and build');
 	const installed = await ensureDependencies({ log: detail });
@@ -413,8 +429,10 @@ async function main() {
 	await n8nDb.query(`CREATE SCHEMA IF NOT EXISTS "${n8nSchema}"`);
 	const n8nPort = await choosePort('N8N_PORT', 5678, runtimeLib.freePort);
 	const runnerPort = await runtimeLib.freePort();
+	const filesFolder = path.join(data, 'files');
 	const n8nEnv = runtimeLib.n8nEnv({
 		userFolder,
+		filesFolder,
 		db: { ...running.database.db, schema: n8nSchema },
 		port: n8nPort,
 		runnerPort,
@@ -547,6 +565,7 @@ async function main() {
 		demo: demoText,
 		workflows,
 		logFile: path.relative(process.cwd(), logFile) || logFile,
+		filesFolder: path.relative(process.cwd(), filesFolder) || filesFolder,
 		secretsFile: path.relative(process.cwd(), path.join(data, 'secrets.json')),
 		portalUsers,
 		courierAccounts,

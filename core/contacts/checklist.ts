@@ -48,10 +48,19 @@ export function checklistFor(language: 'fr' | 'en', invoiceNumbers: string[], du
 	return CHECKLIST_KEYS.map((key) => ({ key, question: QUESTIONS[language][key](invoices, due) }));
 }
 
-/** The opening sentence of the call. */
-export function callIntro(language: 'fr' | 'en', caller: string | null, company: string | null): string {
+/**
+ * The opening sentence of the call: it greets the customer (by the company's name when known), then says who calls
+ * and from which company, then why.
+ */
+export function callIntro(language: 'fr' | 'en', caller: string | null, company: string | null, customer: string | null = null, about: 'coming_due' | 'overdue' = 'coming_due'): string {
 	if (language === 'fr') {
-		return `Bonjour, ${caller ?? 'je vous appelle'}${company ? ` de la société ${company}` : ''}${caller ? ', je vous appelle' : ''} au sujet de vos factures qui arrivent à échéance, pour vérifier que tout est en ordre.`;
+		const greeting = customer ? `Bonjour, je suis bien chez ${customer} ?` : 'Bonjour Madame, Monsieur.';
+		const who = caller ? `Ici ${caller}${company ? `, de la société ${company}` : ''}.` : company ? `Ici le service clients de la société ${company}.` : '';
+		const why = about === 'overdue' ? 'Je vous appelle au sujet de factures échues restées impayées.' : 'Je vous appelle au sujet de vos factures qui arrivent à échéance, pour vérifier que tout est en ordre.';
+		return [greeting, who, why].filter(Boolean).join(' ');
 	}
-	return `Hello, this is ${caller ?? 'a call'}${company ? ` from ${company}` : ''} about your invoices coming due, to check that everything is in order.`;
+	const greeting = customer ? `Hello, am I speaking with ${customer}?` : 'Hello.';
+	const who = caller ? `This is ${caller}${company ? ` from ${company}` : ''}.` : company ? `This is the accounts department of ${company}.` : '';
+	const why = about === 'overdue' ? 'I am calling about overdue invoices that are still unpaid.' : 'I am calling about your invoices coming due, to check that everything is in order.';
+	return [greeting, who, why].filter(Boolean).join(' ');
 }

@@ -90,10 +90,7 @@ export interface ReminderCallView {
 
 /** The task as an entry of the call list (the shape Quality Contact's Plan Calls outputs and Export Call List reads). */
 export function reminderCallAsPlannedCall(view: ReminderCallView): PlannedCall {
-	const intro =
-		view.language === 'fr'
-			? `Bonjour, ${view.assignee?.name ?? 'je vous appelle'}${view.company ? ` de la société ${view.company}` : ''}${view.assignee?.name ? ', je vous appelle' : ''} au sujet de factures échues restées impayées.`
-			: callIntro('en', view.assignee?.name ?? null, view.company).replace('about your invoices coming due, to check that everything is in order.', 'about overdue invoices that are still unpaid.');
+	const intro = callIntro(view.language, view.assignee?.name ?? null, view.company, view.customer.name ?? null, 'overdue');
 	return {
 		taskId: view.task.id,
 		status: view.task.status,

@@ -180,7 +180,7 @@ export async function planCalls(ledger: Ledger, options: PlanCallsOptions = {}):
 					amount: formatAmount(BigInt(i.payable_minor), i.currency), open: formatAmount(BigInt(i.open_minor), i.currency),
 				})),
 				totals: [...totals].map(([currency, open]) => ({ currency, open: formatAmount(open, currency) })),
-				intro: callIntro(language, first.collector_code ? first.collector_name : null, company),
+				intro: callIntro(language, first.collector_code ? first.collector_name : null, company, first.name),
 				checklist,
 				history: [],
 				promises: { kept: 0, broken: 0, pending: 0 },

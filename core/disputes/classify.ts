@@ -134,7 +134,9 @@ export function classifyWithModel(model: DisputeModel, text: unknown, options: C
 		return result(analysis.language, [], [], null, [], null, 'none', notes, scores, 'other', analysis.notes.includes('empty') ? 'empty' : 'unreadable', 0, '', true, null);
 	}
 
-	const probs = softmax(scoreAnalysis(model, analysis));
+	const raw = scoreAnalysis(model, analysis);
+	const temperature = model.calibration?.temperature ?? 1;
+	const probs = softmax(temperature === 1 ? raw : raw.map((s) => s / temperature));
 	model.labels.forEach((label, i) => (scores[label] = round(probs[i])));
 	// Highest score first; equal scores keep the model's order (a stable insertion sort of nine labels).
 	const ranked = model.labels.slice();
@@ -174,7 +176,7 @@ export function classifyWithModel(model: DisputeModel, text: unknown, options: C
 	}
 	const promiseDate = category === 'payment_promise' || category === 'delay_request' || secondary?.category === 'payment_promise' ? promiseDateOf(analysis, options) : null;
 	const subcategory = pickSubcategory(category, analysis.cues, promiseDate);
-	const threshold = options.reviewThreshold ?? 0.55;
+	const threshold = options.reviewThreshold ?? model.calibration?.reviewThreshold ?? 0.55;
 	const needsReview = confidence < threshold || analysis.notes.includes('mis_encoded');
 	if (confidence < threshold) notes.push(note('low_confidence'));
 	const evidence = evidenceOf(analysis, category);

@@ -17,3 +17,7 @@ export {
 	type QueueReviewInput, type QueuedReview, type ReviewItem, type ConfirmLabelInput, type ConfirmedLabel,
 } from './review';
 export { replyNotification, notificationRecipients, type ReplyNotification, type ReplyNotificationInput } from './notify';
+export {
+	retrainDisputeModel, rollbackDisputeModel, activeDisputeModel, shippedTrainingSet, fitTemperature, reviewThresholdFor,
+	type RetrainOptions, type RetrainResult, type ModelScores,
+} from './retrain';

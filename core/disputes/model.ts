@@ -16,6 +16,12 @@ export interface DisputeModel {
 	/** feature → one weight per label, in `labels` order. */
 	weights: Record<string, number[]>;
 	trainedOn?: { examples: number; perLabel: Record<string, number>; hash: string };
+	/**
+	 * Calibration learned on a company's reviewed replies: scores are divided by `temperature` before the softmax, so
+	 * a confidence of 0.9 means right about nine times in ten; `reviewThreshold` is the confidence under which a reply
+	 * goes to review so that what is handled automatically is right at the target rate.
+	 */
+	calibration?: { temperature: number; reviewThreshold: number };
 }
 
 export type Features = Map<string, number>;

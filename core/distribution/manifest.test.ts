@@ -1,22 +1,13 @@
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import * as path from 'node:path';
 import { PDFDocument } from 'pdf-lib';
 import type { Ledger } from '../ledger';
 import { createTestLedger, dropTestLedger } from '../../test/helpers/db';
 import { readDeliveryToken } from '../tracking';
 import { ledgerInvoiceCopies, loadManifest, manifestsOfWaves, renderManifestPdf } from './manifest';
 import { planWaves } from './waves';
+import { pdfText } from '../../test/helpers/pdf';
 
 const SECRET = 'manifest-test-secret-0123456789';
 
-function pdfText(pdf: Uint8Array): string {
-	const dir = mkdtempSync(path.join(tmpdir(), 'manifest-'));
-	const file = path.join(dir, 'm.pdf');
-	writeFileSync(file, pdf);
-	return execFileSync('pdftotext', ['-layout', file, '-'], { encoding: 'utf8' });
-}
 
 describe('wave manifest', () => {
 	let ledger: Ledger;

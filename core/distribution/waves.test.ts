@@ -1,7 +1,7 @@
 import type { Ledger } from '../ledger';
 import { createTestLedger, dropTestLedger } from '../../test/helpers/db';
 import { cycleInvoices, cyclePeriod } from './cycles';
-import { markInvoicesEntered, planWaves, releaseWave, waveCosts } from './waves';
+import { courierServes, markInvoicesEntered, parseCourierAreas, planWaves, releaseWave, setCourierAreas, waveCosts } from './waves';
 
 describe('cyclePeriod', () => {
 	it('finds the run on or before a date and the period it covers', () => {
@@ -97,5 +97,78 @@ describe('waves in the ledger', () => {
 		const perMonth = await waveCosts(ledger, { groupBy: 'month', from: '2026-03-01', to: '2026-03-31' });
 		expect(perMonth.map((r) => r.key)).toEqual(['2026-03', '2026-03']);
 		expect(await waveCosts(ledger, { groupBy: 'month', from: '2026-04-01' })).toEqual([]);
+	});
+});
+
+describe('couriers serve their own areas', () => {
+	it('a country, or a zone or city of a country, accents and case ignored; no area: everywhere', () => {
+		const casa = { code: 'CASA', serves: ['MA:Casablanca'] };
+		expect(courierServes(casa, { country: 'MA', zone: 'Casa-Maârif', city: 'Casablanca' })).toBe(true);
+		expect(courierServes(casa, { country: 'MA', zone: 'Rabat-Agdal', city: 'Rabat' })).toBe(false);
+		expect(courierServes(casa, { country: 'CI', zone: 'Casablanca' })).toBe(false);
+		expect(courierServes({ code: 'ABJ', serves: ['CI'] }, { country: 'ci', zone: 'Abidjan-Plateau' })).toBe(true);
+		expect(courierServes({ code: 'FES', serves: ['MA:fes'] }, { country: 'MA', city: 'Fès' })).toBe(true);
+		expect(courierServes({ code: 'ANY', serves: [] }, { country: 'SN', zone: 'Thiès' })).toBe(true);
+	});
+	it('areas are checked and written in one form', () => {
+		expect(parseCourierAreas([' ma:Casablanca ', 'SN', 'sn', ''])).toEqual(['MA:Casablanca', 'SN']);
+		expect(() => parseCourierAreas(['Morocco'])).toThrow(/not an area/);
+		expect(() => parseCourierAreas(['MA:'])).toThrow(/not an area/);
+	});
+});
+
+describe('waves go only to a courier of their zone', () => {
+	let ledger: Ledger;
+	beforeAll(async () => {
+		ledger = await createTestLedger();
+		await ledger.query(`INSERT INTO staff (code, name, roles, active) VALUES
+			('CRS-CASA', 'Casablanca', '{courier}', true), ('CRS-ABJ', 'Abidjan', '{courier}', true), ('CRS-DKR', 'Dakar', '{courier}', true)`);
+		await setCourierAreas(ledger, 'CRS-CASA', ['MA:Casablanca']);
+		await setCourierAreas(ledger, 'CRS-ABJ', ['CI']);
+		await setCourierAreas(ledger, 'CRS-DKR', ['SN:Dakar']);
+		await ledger.query(`INSERT INTO customers (external_id, name, billing_cycle, zone, city, country, currency, address_lines, first_cycle_done) VALUES
+			('A1', 'Abidjan Froid', 'monthly', 'Abidjan-Plateau', 'Abidjan', 'CI', 'XOF', '{"Rue 1"}', true),
+			('A2', 'Cocody Services', 'monthly', 'Abidjan-Cocody', 'Abidjan', 'CI', 'XOF', '{"Rue 2"}', true),
+			('C1', 'Atlas', 'monthly', 'Casa-Maârif', 'Casablanca', 'MA', 'MAD', '{"Bd 1"}', true),
+			('R1', 'Rabat Négoce', 'monthly', 'Rabat-Agdal', 'Rabat', 'MA', 'MAD', '{"Av 1"}', true),
+			('T1', 'Thiès Agro', 'monthly', 'Thiès', 'Thiès', 'SN', 'XOF', '{"Route 1"}', true)`);
+		const inv = (n: string, cust: string, cur: string) =>
+			ledger.query(`INSERT INTO invoices (number, customer_id, currency, total_excl_minor, total_incl_minor, payable_minor, open_minor, issue_date, due_date, content_hash)
+				SELECT $1, id, $3, 1000, 1000, 1000, 1000, '2026-03-10', '2026-04-10', md5($1) FROM customers WHERE external_id = $2`, [n, cust, cur]);
+		for (let i = 1; i <= 5; i++) await inv(`ABJ-${i}`, 'A1', 'XOF');
+		await inv('COC-1', 'A2', 'XOF');
+		await inv('CASA-1', 'C1', 'MAD');
+		await inv('RBT-1', 'R1', 'MAD');
+		await inv('THS-1', 'T1', 'XOF');
+	});
+	afterAll(async () => {
+		await dropTestLedger(ledger);
+	});
+
+	it('an Abidjan zone never goes to the Casablanca courier, even when the Abidjan courier is busy; unserved zones are reported', async () => {
+		const plan = await planWaves(ledger, { runDate: '2026-03-31', maxPerCourierPerDay: 2, startDate: '2026-03-30' });
+		for (const wave of plan.waves) {
+			const expected = wave.country === 'CI' ? 'CRS-ABJ' : wave.country === 'MA' ? 'CRS-CASA' : 'CRS-DKR';
+			expect({ wave: wave.code, courier: wave.courierCode }).toEqual({ wave: wave.code, courier: expected });
+		}
+		expect(plan.waves.filter((w) => w.country === 'CI').map((w) => w.plannedOn)).toEqual(['2026-03-30', '2026-03-31', '2026-04-01', '2026-04-02']);
+		expect(plan.waves.filter((w) => w.country === 'MA').map((w) => [w.zone, w.plannedOn])).toEqual([['Casa-Maârif', '2026-03-30']]);
+		expect(plan.unserved.map((u) => [u.country, u.zone, u.invoiceNumbers])).toEqual([
+			['MA', 'Rabat-Agdal', ['RBT-1']],
+			['SN', 'Thiès', ['THS-1']],
+		]);
+		expect(plan.cyclesEnding).toEqual(['monthly']);
+		const planned = await ledger.query<{ number: string }>('SELECT i.number FROM deliveries d JOIN invoices i ON i.id = d.invoice_id ORDER BY 1');
+		expect(planned.map((r) => r.number)).not.toContain('RBT-1');
+		expect(planned.map((r) => r.number)).not.toContain('THS-1');
+	});
+
+	it('a day no billing cycle ends plans nothing and says so', async () => {
+		const plan = await planWaves(ledger, { runDate: '2026-03-17', maxPerCourierPerDay: 2, dryRun: true });
+		expect(plan).toMatchObject({ waves: [], invoiceCount: 0, cyclesEnding: [], unserved: [] });
+	});
+
+	it('a courier area is set only on a courier', async () => {
+		await expect(setCourierAreas(ledger, 'NOBODY', ['MA'])).rejects.toMatchObject({ code: 'COURIER_UNKNOWN' });
 	});
 });

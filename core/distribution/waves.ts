@@ -43,10 +43,83 @@ export interface PlannedWave {
 	invoices: Array<Pick<CycleInvoice, 'invoiceId' | 'number' | 'customerExternalId' | 'customerName' | 'amountMinor'>>;
 }
 
+/** Invoices of a zone no courier serves: left unplanned (for the next run), never given to another zone's courier. */
+export interface UnservedZone {
+	cycleKey: string;
+	country: string;
+	zone: string;
+	city: string | null;
+	currency: string;
+	invoiceCount: number;
+	invoiceNumbers: string[];
+}
+
 export interface PlanWavesResult {
 	waves: PlannedWave[];
 	invoiceCount: number;
 	invalidCycles: Array<{ rule: string; customers: number }>;
+	/** Zones with invoices to hand out and no courier serving them. */
+	unserved: UnservedZone[];
+	/** Billing cycles with a cut on the run date (customers' rules); none: no cycle ends that day. */
+	cyclesEnding: string[];
+}
+
+/** A courier and the areas they serve ("MA", "MA:Casablanca"); none declared: every area. */
+export interface CourierArea {
+	code: string;
+	serves: string[];
+}
+
+function fold(text: string): string {
+	return text.normalize('NFD').replace(/[\u0300-\u036f]/g, '').trim().toLowerCase();
+}
+
+/**
+ * Whether a courier serves a place: an area "CC" serves the whole country CC; "CC:Name" serves the zone or city
+ * called Name in country CC (accents and case ignored). A courier with no area declared serves everywhere.
+ */
+export function courierServes(courier: CourierArea, place: { country: string; zone?: string | null; city?: string | null }): boolean {
+	if (courier.serves.length === 0) return true;
+	const country = fold(place.country);
+	const names = [place.zone, place.city].filter((x): x is string => !!x && x.trim().length > 0).map(fold);
+	return courier.serves.some((area) => {
+		const [c, ...rest] = area.split(':');
+		if (fold(c) !== country) return false;
+		if (rest.length === 0) return true;
+		return names.includes(fold(rest.join(':')));
+	});
+}
+
+/** Checks and normalises a list of areas ("MA", "MA:Casablanca"), refusing what is not one. */
+export function parseCourierAreas(areas: string[]): string[] {
+	const out: string[] = [];
+	for (const raw of areas) {
+		const area = raw.trim();
+		if (!area) continue;
+		const [country, ...rest] = area.split(':');
+		const name = rest.join(':').trim();
+		if (!/^[A-Za-z]{2}$/.test(country.trim()) || (rest.length > 0 && !name)) {
+			throw new ReceivablesError('COURIER_AREA_INVALID', `"${area}" is not an area: write a country code (MA) or a country code and a zone or city (MA:Casablanca) / « ${area} » n'est pas une zone : code pays (MA) ou code pays et zone ou ville (MA:Casablanca).`, {
+				hint: 'Use ISO country codes of two letters, e.g. MA, SN, CI, FR, followed by ":" and the zone or city when the courier serves only part of the country.',
+			});
+		}
+		const normal = rest.length ? `${country.trim().toUpperCase()}:${name}` : country.trim().toUpperCase();
+		if (!out.includes(normal)) out.push(normal);
+	}
+	return out;
+}
+
+/** Sets the areas a courier serves (replacing the previous list); an empty list: every area. */
+export async function setCourierAreas(ledger: Ledger, code: string, areas: string[]): Promise<{ code: string; serves: string[] }> {
+	const serves = parseCourierAreas(areas);
+	const rows = await ledger.query<{ code: string; serves: string[] }>(
+		`UPDATE staff SET serves = $2, updated_at = now() WHERE code = $1 AND 'courier' = ANY(roles) RETURNING code, serves`,
+		[code, serves],
+	);
+	if (!rows[0]) {
+		throw new ReceivablesError('COURIER_UNKNOWN', `No courier "${code}" in the staff list / Aucun coursier « ${code} » dans le personnel.`, { hint: "Use the staff code of a staff member with the role 'courier'." });
+	}
+	return rows[0];
 }
 
 function slug(text: string): string {
@@ -73,8 +146,8 @@ export async function planWaves(ledger: Ledger, input: PlanWavesInput): Promise<
 	}
 	const plan = async (client: PoolClient): Promise<PlanWavesResult> => {
 		await client.query(`SELECT pg_advisory_xact_lock(hashtext(current_schema() || ':plan-waves'))`);
-		const couriers = await client.query<{ code: string }>(
-			`SELECT code FROM staff WHERE active AND 'courier' = ANY(roles) AND ($1::text[] IS NULL OR code = ANY($1)) ORDER BY code`,
+		const couriers = await client.query<{ code: string; serves: string[] }>(
+			`SELECT code, serves FROM staff WHERE active AND 'courier' = ANY(roles) AND ($1::text[] IS NULL OR code = ANY($1)) ORDER BY code`,
 			[input.couriers?.length ? input.couriers : null],
 		);
 		if (couriers.rows.length === 0) {
@@ -87,7 +160,8 @@ export async function planWaves(ledger: Ledger, input: PlanWavesInput): Promise<
 			const unknown = input.couriers.filter((c) => !known.has(c));
 			throw new ReceivablesError('COURIER_UNKNOWN', `Unknown or inactive courier(s): ${unknown.join(', ')} / Coursier(s) inconnu(s) ou inactif(s).`, { hint: "Use staff codes of active staff with the role 'courier'." });
 		}
-		const { invoices, invalidCycles } = await cycleInvoices(client, { runDate, customers: input.customers, onlyRunDay: input.onlyRunDay });
+		const { invoices, invalidCycles, periods } = await cycleInvoices(client, { runDate, customers: input.customers, onlyRunDay: input.onlyRunDay });
+		const unserved: UnservedZone[] = [];
 		const groups = new Map<string, CycleInvoice[]>();
 		for (const inv of invoices) {
 			const place = input.groupBy === 'city' ? inv.city ?? inv.zone : inv.zone ?? inv.city;
@@ -108,17 +182,25 @@ export async function planWaves(ledger: Ledger, input: PlanWavesInput): Promise<
 		const sequence = new Map<string, number>();
 		for (const [key, list] of groups) {
 			const [cycleKey, country, place, currency] = key.split('|');
+			const cities = [...new Set(list.map((inv) => inv.city).filter((c): c is string => !!c))];
+			const serving = couriers.rows
+				.filter((c) => courierServes(c, { country, zone: place }) || cities.some((city) => courierServes(c, { country, city })))
+				.map((c) => c.code);
+			if (serving.length === 0) {
+				unserved.push({ cycleKey, country, zone: place, city: list[0].city, currency, invoiceCount: list.length, invoiceNumbers: list.map((inv) => inv.number) });
+				continue;
+			}
 			for (let i = 0; i < list.length; i += max) {
 				const chunk = list.slice(i, i + max);
-				let day = dayByCountry.get(country) ?? nextBusinessDayOrSame(country, startDate);
+				let day = dayByCountry.get(`${country}|${place}`) ?? nextBusinessDayOrSame(country, startDate);
 				let courier: string | undefined;
 				for (let guard = 0; guard < 3660 && !courier; guard++) {
-					courier = couriers.rows.map((r) => r.code).find((c) => (busy.get(`${c}|${day}`) ?? 0) === 0);
+					courier = serving.find((c) => (busy.get(`${c}|${day}`) ?? 0) === 0);
 					if (!courier) day = addBusinessDays(country, day, 1);
 				}
 				if (!courier) throw new ReceivablesError('WAVE_NO_DAY', 'No courier is free in the next ten years.', { hint: 'Add couriers.' });
 				busy.set(`${courier}|${day}`, chunk.length);
-				dayByCountry.set(country, day);
+				dayByCountry.set(`${country}|${place}`, day);
 				const prefix = `W${cycleKey.split('@')[1].replace(/-/g, '')}-${slug(place || 'NA')}`;
 				let n = sequence.get(prefix);
 				if (n === undefined) {
@@ -162,7 +244,7 @@ export async function planWaves(ledger: Ledger, input: PlanWavesInput): Promise<
 				);
 			}
 		}
-		return { waves, invoiceCount: invoices.length, invalidCycles };
+		return { waves, invoiceCount: invoices.length, invalidCycles, unserved, cyclesEnding: [...new Set(periods.map((p) => p.rule))] };
 	};
 	return await ledger.transaction(plan);
 }

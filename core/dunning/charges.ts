@@ -5,31 +5,87 @@ import { assertCurrency, formatAmount, parseAmount, roundHalfAwayFromZero } from
 import { daysBetween, addDays, parseCalendarDate } from '../time';
 
 /**
- * French / EU late-payment charges (Code de commerce L441-10 and D441-5): interest at the ECB main refinancing
- * rate in force on 1 January (for the first half-year) or 1 July (for the second) plus 10 points, pro rata
- * temporis (days / 365), and a fixed recovery indemnity of EUR 40 per late invoice (B2B, outside VAT). A contract
- * rate replaces the legal rate. Rates are exact: percentages are scaled to integers and amounts are bigint.
+ * Late-payment charges under French law (Code de commerce L441-10 and D441-5): interest at the ECB main
+ * refinancing rate in force on 1 January (first half-year) or 1 July (second half-year) plus 10 points, pro rata
+ * temporis (days / 365), on each amount for its own period of delay, and a fixed recovery indemnity of EUR 40 per
+ * late invoice. A contract rate replaces the legal rate, but never below three times the legal interest rate
+ * (taux de l'intérêt légal) of the half-year: a lower contract rate is raised to that floor, with a warning.
+ *
+ * The governing law of the customer or contract decides, not the invoice currency: under French law ("FR") a
+ * USD or XOF invoice earns the same interest and the same EUR 40 indemnity. Under another law the package knows
+ * no statutory rate: interest runs only at a contract rate and an indemnity only where one is configured.
+ *
+ * Rates are exact: percentages are scaled to integers and amounts are bigint.
  */
 
 /** A rate as an integer number of 1/10 000 of a percent (12.15 % → 121 500). */
 const RATE_SCALE = 10_000n;
 const LEGAL_MARGIN = 10n * RATE_SCALE;
 const EUR_INDEMNITY_MINOR = 4000n;
+const FRENCH_LAW = 'FR';
+
+/**
+ * Currencies with a fixed legal parity to the euro: the EUR 40 indemnity is stated in the invoice currency at
+ * that parity (1 EUR = 655.957 XOF / XAF, 491.96775 KMF, 110.265 CVE). Other currencies keep it in EUR.
+ */
+export const EURO_PARITIES: Record<string, string> = { XOF: '655.957', XAF: '655.957', KMF: '491.96775', CVE: '110.265' };
 
 export interface EcbRate {
 	from: string;
 	ratePercent: string;
 }
 
-let table: EcbRate[] | undefined;
+export interface LegalInterestRate {
+	/** Half-year, e.g. "2025-S2". */
+	semester: string;
+	ratePercent: string;
+}
+
+interface RateTable<R> {
+	updated: string;
+	checkedThrough?: string;
+	source: string;
+	rates: R[];
+}
+
+let ecbTable: RateTable<EcbRate> | undefined;
+let legalInterestTable: RateTable<LegalInterestRate> | undefined;
+
+function ecbDoc(): RateTable<EcbRate> {
+	if (!ecbTable) {
+		const doc = JSON.parse(readFileSync(coreAssetPath('dunning', 'ecb-rates.json'), 'utf8')) as RateTable<EcbRate>;
+		ecbTable = { ...doc, rates: [...doc.rates].sort((a, b) => a.from.localeCompare(b.from)) };
+	}
+	return ecbTable;
+}
+
+function legalInterestDoc(): RateTable<LegalInterestRate> {
+	if (!legalInterestTable) {
+		const doc = JSON.parse(readFileSync(coreAssetPath('dunning', 'legal-interest-rates.json'), 'utf8')) as RateTable<LegalInterestRate>;
+		legalInterestTable = { ...doc, rates: [...doc.rates].sort((a, b) => a.semester.localeCompare(b.semester)) };
+	}
+	return legalInterestTable;
+}
 
 /** The shipped table of historical ECB MRO rates (core/dunning/ecb-rates.json), oldest first. */
 export function ecbRates(): EcbRate[] {
-	if (!table) {
-		const doc = JSON.parse(readFileSync(coreAssetPath('dunning', 'ecb-rates.json'), 'utf8')) as { rates: EcbRate[] };
-		table = [...doc.rates].sort((a, b) => a.from.localeCompare(b.from));
-	}
-	return table;
+	return ecbDoc().rates;
+}
+
+/** The shipped French legal interest rates for professionals (core/dunning/legal-interest-rates.json), oldest first. */
+export function legalInterestRates(): LegalInterestRate[] {
+	return legalInterestDoc().rates;
+}
+
+/** When each shipped rate table was last updated, and up to when the ECB table is known to be complete. */
+export function rateTablesInfo(): { ecb: { updated: string; checkedThrough: string; lastChange: string; source: string }; legalInterest: { updated: string; lastSemester: string; source: string } } {
+	const ecb = ecbDoc();
+	const legal = legalInterestDoc();
+	const lastChange = ecb.rates[ecb.rates.length - 1]?.from ?? '';
+	return {
+		ecb: { updated: ecb.updated, checkedThrough: ecb.checkedThrough ?? lastChange, lastChange, source: ecb.source },
+		legalInterest: { updated: legal.updated, lastSemester: legal.rates[legal.rates.length - 1]?.semester ?? '', source: legal.source },
+	};
 }
 
 function parseRate(text: string | number, what: string): bigint {
@@ -65,24 +121,68 @@ export function ecbRateOn(date: string): string {
 	return found.ratePercent;
 }
 
+/** Whether the ECB table is known to give the rate in force on `date` (a later change, or checked through it). */
+export function ecbRateKnownOn(date: string): boolean {
+	const doc = ecbDoc();
+	const last = doc.rates[doc.rates.length - 1]?.from ?? '';
+	return date <= last || date <= (doc.checkedThrough ?? last);
+}
+
+function semesterOf(date: string): string {
+	return `${date.slice(0, 4)}-S${Number(date.slice(5, 7)) <= 6 ? 1 : 2}`;
+}
+
 /** The legal late-payment rate of the half-year containing `date`: ECB rate on 1 January / 1 July + 10 points. */
-export function legalRateFor(date: string): { ratePercent: string; ecbRatePercent: string; reference: string } {
+export function legalRateFor(date: string): { ratePercent: string; ecbRatePercent: string; reference: string; known: boolean } {
 	const reference = `${date.slice(0, 4)}-${Number(date.slice(5, 7)) <= 6 ? '01' : '07'}-01`;
 	const ecb = ecbRateOn(reference);
-	return { ratePercent: formatRate(parseRate(ecb, 'ECB rate') + LEGAL_MARGIN), ecbRatePercent: ecb, reference };
+	return { ratePercent: formatRate(parseRate(ecb, 'ECB rate') + LEGAL_MARGIN), ecbRatePercent: ecb, reference, known: ecbRateKnownOn(reference) };
+}
+
+/**
+ * The French legal interest rate for professionals of the half-year containing `date`. A half-year missing
+ * from the table gives the last known rate with `known: false` (the caller warns); none before 2015.
+ */
+export function legalInterestRateFor(date: string): { ratePercent: string; semester: string; known: boolean; usedSemester: string } | undefined {
+	const semester = semesterOf(date);
+	let found: LegalInterestRate | undefined;
+	for (const rate of legalInterestRates()) {
+		if (rate.semester <= semester) found = rate;
+		else break;
+	}
+	if (!found) return undefined;
+	return { ratePercent: found.ratePercent, semester, known: found.semester === semester, usedSemester: found.semester };
+}
+
+/** An amount settled on a date (payment received, credit note, write-off): interest on it stops that day. */
+export interface Settlement {
+	date: string;
+	amountMinor: bigint;
+	kind?: 'payment' | 'credit_note' | 'write_off';
 }
 
 export interface LatePaymentInput {
-	/** Amount owed: a decimal string or number in `currency` ("1234.56"), or `amountMinor`. */
+	/**
+	 * Amount owed: a decimal string or number in `currency` ("1234.56"), or `amountMinor`. With `settlements`,
+	 * the amount owed at the due date (the invoice's payable amount); without, the amount still open.
+	 */
 	amount?: string | number;
 	amountMinor?: bigint;
 	currency: string;
 	dueDate: string;
 	asOf: string;
-	/** Annual contract rate (percent) that replaces the legal rate. */
+	/** Annual contract rate (percent) that replaces the legal rate (never below 3 × legal interest under French law). */
 	contractRatePercent?: string | number;
-	/** Fixed indemnity per currency (decimal); EUR is 40 unless given. Other currencies: 0 unless given. */
+	/** Fixed indemnity per currency (decimal); replaces the statutory one for that currency. */
 	fixedIndemnity?: Record<string, string>;
+	/** Country whose law governs the contract (ISO 3166 alpha-2); default FR. */
+	governingLaw?: string;
+	/**
+	 * What was paid, credited or written off, with its date. Each amount earns interest from the day after the due
+	 * date to its own date (a payment made before the due date earns none); what is left earns it up to `asOf`.
+	 * Written-off amounts earn no interest: the seller gave them up.
+	 */
+	settlements?: Settlement[];
 }
 
 export interface LatePaymentPeriod {
@@ -90,27 +190,166 @@ export interface LatePaymentPeriod {
 	to: string;
 	days: number;
 	ratePercent: string;
+	/** False when the half-year's rate is not in the shipped tables (the last known one was used, with a warning). */
+	rateKnown?: boolean;
+}
+
+/** One amount and its own period of delay: a late payment, or what is still open. */
+export interface LatePaymentPortion {
+	amountMinor: bigint;
+	amount: string;
+	/** 'paid': settled on `to` (a late payment); 'open': still owed on `to` (the as-of date). */
+	status: 'paid' | 'open';
+	from: string;
+	to: string;
+	days: number;
+	interestMinor: bigint;
+	interest: string;
+	periods: LatePaymentPeriod[];
+}
+
+export interface ChargesWarning {
+	code: 'RATE_UNKNOWN' | 'LEGAL_INTEREST_UNKNOWN' | 'CONTRACT_RATE_RAISED' | 'NO_STATUTORY_RATE';
+	message: string;
+	messageFr: string;
+	semester?: string;
 }
 
 export interface LatePaymentCharges {
 	daysLate: number;
 	/** The rate of the last half-year of the period (the one shown to the customer). */
 	annualRatePercent: string;
-	/** Interest, decimal string in the invoice currency. */
+	/** Interest, decimal string in the invoice currency (sum of the portions, each rounded to the minor unit). */
 	interest: string;
 	interestMinor: bigint;
 	/** Fixed recovery indemnity, decimal string in `fixedIndemnityCurrency`. */
 	fixedIndemnity: string;
 	fixedIndemnityMinor: bigint;
 	fixedIndemnityCurrency: string;
+	/** How the indemnity was converted from EUR 40 when stated in another currency. */
+	fixedIndemnityConversion?: { fromEur: string; rate: string; basis: string };
 	currency: string;
-	rateSource: 'legal' | 'contract';
+	rateSource: 'legal' | 'contract' | 'contract_floor' | 'none';
+	governingLaw: string;
+	/** Every half-year of the whole delay (first day late to the last day of any portion), with its rate. */
 	periods: LatePaymentPeriod[];
+	/** Each amount for its own period. */
+	portions: LatePaymentPortion[];
+	warnings: ChargesWarning[];
+}
+
+interface RateResolver {
+	rateFor(day: string): { rate: bigint; known: boolean };
+	source: LatePaymentCharges['rateSource'];
+}
+
+function warnOnce(warnings: ChargesWarning[], warning: ChargesWarning): void {
+	if (!warnings.some((w) => w.code === warning.code && w.semester === warning.semester)) warnings.push(warning);
+}
+
+function rateResolver(law: string, contract: bigint | undefined, warnings: ChargesWarning[]): RateResolver {
+	const french = law === FRENCH_LAW;
+	if (!french) {
+		if (contract === undefined) {
+			warnOnce(warnings, {
+				code: 'NO_STATUTORY_RATE',
+				message: `No statutory late-payment rate is known for the law of ${law}: no interest without a contract rate.`,
+				messageFr: `Aucun taux légal de pénalités n'est connu pour le droit ${law} : pas d'intérêts sans taux contractuel.`,
+			});
+			return { rateFor: () => ({ rate: 0n, known: true }), source: 'none' };
+		}
+		return { rateFor: () => ({ rate: contract, known: true }), source: 'contract' };
+	}
+	if (contract === undefined) {
+		return {
+			source: 'legal',
+			rateFor(day) {
+				const legal = legalRateFor(day);
+				if (!legal.known) {
+					const semester = semesterOf(day);
+					warnOnce(warnings, {
+						code: 'RATE_UNKNOWN',
+						semester,
+						message: `The ECB rate of ${legal.reference} (half-year ${semester}) is not in the shipped table (checked through ${rateTablesInfo().ecb.checkedThrough}): the last known rate ${legal.ecbRatePercent} % + 10 points was used. Check the rate and update core/dunning/ecb-rates.json.`,
+						messageFr: `Le taux BCE du ${legal.reference} (semestre ${semester}) n'est pas dans la table livrée (vérifiée jusqu'au ${rateTablesInfo().ecb.checkedThrough}) : le dernier taux connu ${legal.ecbRatePercent} % + 10 points a été utilisé. Vérifiez le taux et mettez à jour core/dunning/ecb-rates.json.`,
+					});
+				}
+				return { rate: parseRate(legal.ratePercent, 'rate'), known: legal.known };
+			},
+		};
+	}
+	const resolver: RateResolver = {
+		source: 'contract',
+		rateFor(day) {
+			const legal = legalInterestRateFor(day);
+			if (!legal) return { rate: contract, known: true };
+			const semester = legal.semester;
+			if (!legal.known) {
+				warnOnce(warnings, {
+					code: 'LEGAL_INTEREST_UNKNOWN',
+					semester,
+					message: `The legal interest rate of ${semester} is not in the shipped table: the floor of 3 × ${legal.ratePercent} % (${legal.usedSemester}) was used. Check the rate and update core/dunning/legal-interest-rates.json.`,
+					messageFr: `Le taux de l'intérêt légal du semestre ${semester} n'est pas dans la table livrée : le plancher de 3 × ${legal.ratePercent} % (${legal.usedSemester}) a été utilisé. Vérifiez le taux et mettez à jour core/dunning/legal-interest-rates.json.`,
+				});
+			}
+			const floor = 3n * parseRate(legal.ratePercent, 'legal interest rate');
+			if (contract >= floor) return { rate: contract, known: legal.known };
+			resolver.source = 'contract_floor';
+			warnOnce(warnings, {
+				code: 'CONTRACT_RATE_RAISED',
+				semester,
+				message: `The contract rate ${formatRate(contract)} % is below three times the legal interest rate of ${semester} (3 × ${legal.ratePercent} % = ${formatRate(floor)} %, Code de commerce L441-10): ${formatRate(floor)} % is applied for that half-year.`,
+				messageFr: `Le taux contractuel de ${formatRate(contract)} % est inférieur à trois fois le taux de l'intérêt légal du semestre ${semester} (3 × ${legal.ratePercent} % = ${formatRate(floor)} %, article L441-10 du Code de commerce) : ${formatRate(floor)} % est appliqué pour ce semestre.`,
+			});
+			return { rate: floor, known: legal.known };
+		},
+	};
+	return resolver;
+}
+
+/** The half-years from `first` to `last` included, each with the rate the resolver gives. */
+function splitPeriods(first: string, last: string, resolver: RateResolver): LatePaymentPeriod[] {
+	const periods: LatePaymentPeriod[] = [];
+	let cursor = first;
+	while (cursor <= last) {
+		const halfEnd = Number(cursor.slice(5, 7)) <= 6 ? `${cursor.slice(0, 4)}-06-30` : `${cursor.slice(0, 4)}-12-31`;
+		const end = halfEnd < last ? halfEnd : last;
+		const { rate, known } = resolver.rateFor(cursor);
+		const period: LatePaymentPeriod = { from: cursor, to: end, days: daysBetween(cursor, end) + 1, ratePercent: formatRate(rate) };
+		if (!known) period.rateKnown = false;
+		periods.push(period);
+		cursor = addDays(end, 1);
+	}
+	return periods;
+}
+
+function interestOf(amountMinor: bigint, periods: LatePaymentPeriod[]): bigint {
+	if (amountMinor <= 0n) return 0n;
+	let weighted = 0n;
+	for (const p of periods) weighted += BigInt(p.days) * parseRate(p.ratePercent, 'rate');
+	return roundHalfAwayFromZero(amountMinor * weighted, 365n * 100n * RATE_SCALE);
+}
+
+function statutoryIndemnity(currency: string, french: boolean, configured: string | undefined): Pick<LatePaymentCharges, 'fixedIndemnityMinor' | 'fixedIndemnityCurrency' | 'fixedIndemnityConversion'> {
+	if (configured !== undefined) return { fixedIndemnityMinor: parseAmount(configured, currency), fixedIndemnityCurrency: currency };
+	if (!french) return { fixedIndemnityMinor: 0n, fixedIndemnityCurrency: currency };
+	if (currency === 'EUR') return { fixedIndemnityMinor: EUR_INDEMNITY_MINOR, fixedIndemnityCurrency: 'EUR' };
+	const parity = EURO_PARITIES[currency];
+	if (!parity) return { fixedIndemnityMinor: EUR_INDEMNITY_MINOR, fixedIndemnityCurrency: 'EUR' };
+	// 40 × parity, exact, rounded once to the currency's minor unit
+	const [whole, fraction = ''] = parity.split('.');
+	const scale = 10n ** BigInt(fraction.length);
+	const parityScaled = BigInt(whole) * scale + BigInt(fraction || '0');
+	const unit = parseAmount('1', currency); // minor units per unit
+	const minor = roundHalfAwayFromZero(40n * parityScaled * unit, scale);
+	return { fixedIndemnityMinor: minor, fixedIndemnityCurrency: currency, fixedIndemnityConversion: { fromEur: '40.00', rate: parity, basis: `fixed parity 1 EUR = ${parity} ${currency}` } };
 }
 
 /**
- * Interest runs from the day after the due date to `asOf` included. Each half-year of that period uses its
- * own legal rate; the total is rounded once, half away from zero, to the currency's minor unit.
+ * Interest runs from the day after the due date: on each settled amount up to its settlement date, on what is
+ * left up to `asOf` included. Each half-year uses its own rate; each portion is rounded once, half away from zero,
+ * to the currency's minor unit, and the interest is their sum. The indemnity is due once per invoice paid late
+ * (even when paid in full since).
  */
 export function latePaymentCharges(input: LatePaymentInput): LatePaymentCharges {
 	const currency = assertCurrency(input.currency);
@@ -121,42 +360,79 @@ export function latePaymentCharges(input: LatePaymentInput): LatePaymentCharges 
 			hint: 'Use YYYY-MM-DD dates.',
 		});
 	}
+	const law = (input.governingLaw ?? FRENCH_LAW).trim().toUpperCase() || FRENCH_LAW;
+	if (!/^[A-Z]{2}$/.test(law)) {
+		throw new ReceivablesError('CHARGES_BAD_LAW', `The governing law "${input.governingLaw}" is not a country code.`, { hint: 'Give the two-letter country code of the law of the contract, e.g. FR.' });
+	}
+	const french = law === FRENCH_LAW;
 	const amountMinor = input.amountMinor ?? parseAmount(input.amount ?? '', currency);
-	const daysLate = Math.max(0, daysBetween(dueDate, asOf));
 	const contract = input.contractRatePercent !== undefined && input.contractRatePercent !== '' ? parseRate(input.contractRatePercent, 'The contract rate') : undefined;
-	const periods: LatePaymentPeriod[] = [];
-	let weighted = 0n;
-	let cursor = addDays(dueDate, 1);
-	let remaining = daysLate;
-	let lastRate = contract ?? (daysLate > 0 ? 0n : parseRate(legalRateFor(asOf).ratePercent, 'rate'));
-	while (remaining > 0) {
-		const halfEnd = Number(cursor.slice(5, 7)) <= 6 ? `${cursor.slice(0, 4)}-06-30` : `${cursor.slice(0, 4)}-12-31`;
-		const end = halfEnd < asOf ? halfEnd : asOf;
-		const days = daysBetween(cursor, end) + 1;
-		const rate = contract ?? parseRate(legalRateFor(cursor).ratePercent, 'rate');
-		periods.push({ from: cursor, to: end, days, ratePercent: formatRate(rate) });
-		weighted += BigInt(days) * rate;
-		lastRate = rate;
-		remaining -= days;
-		cursor = addDays(end, 1);
+	const warnings: ChargesWarning[] = [];
+	const resolver = rateResolver(law, contract, warnings);
+	const firstLate = addDays(dueDate, 1);
+
+	// The portions: each settlement up to asOf (in date order), then what is left.
+	const settled = [...(input.settlements ?? [])]
+		.map((s) => ({ ...s, date: parseCalendarDate(s.date) ?? '' }))
+		.filter((s) => s.date && s.date <= asOf && s.amountMinor > 0n)
+		.sort((a, b) => a.date.localeCompare(b.date));
+	const portions: LatePaymentPortion[] = [];
+	let left = amountMinor;
+	let anyLate = false;
+	const addPortion = (amount: bigint, to: string, status: 'paid' | 'open', earns: boolean) => {
+		if (amount <= 0n || to < firstLate) return;
+		anyLate = true;
+		if (!earns) return;
+		const periods = splitPeriods(firstLate, to, resolver);
+		const interestMinor = interestOf(amount, periods);
+		portions.push({ amountMinor: amount, amount: formatAmount(amount, currency), status, from: firstLate, to, days: daysBetween(dueDate, to), interestMinor, interest: formatAmount(interestMinor, currency), periods });
+	};
+	for (const s of settled) {
+		const amount = s.amountMinor < left ? s.amountMinor : left;
+		if (amount <= 0n) break;
+		left -= amount;
+		addPortion(amount, s.date, 'paid', s.kind !== 'write_off');
 	}
-	const interestMinor = amountMinor > 0n ? roundHalfAwayFromZero(amountMinor * weighted, 365n * 100n * RATE_SCALE) : 0n;
-	const configured = input.fixedIndemnity?.[currency];
-	let indemnityMinor = 0n;
-	if (daysLate > 0 && amountMinor > 0n) {
-		if (configured !== undefined) indemnityMinor = parseAmount(configured, currency);
-		else if (currency === 'EUR') indemnityMinor = EUR_INDEMNITY_MINOR;
-	}
+	addPortion(left, asOf, 'open', true);
+
+	const lastDay = portions.reduce((max, p) => (p.to > max ? p.to : max), '');
+	const periods = lastDay ? splitPeriods(firstLate, lastDay, resolver) : [];
+	const interestMinor = portions.reduce((sum, p) => sum + p.interestMinor, 0n);
+	const daysLate = lastDay ? daysBetween(dueDate, lastDay) : Math.max(0, left > 0n ? daysBetween(dueDate, asOf) : 0);
+	const lastRate = periods.length ? periods[periods.length - 1].ratePercent : formatRate(resolver.rateFor(asOf).rate);
+	const indemnity = anyLate ? statutoryIndemnity(currency, french, input.fixedIndemnity?.[currency]) : { fixedIndemnityMinor: 0n, fixedIndemnityCurrency: currency };
 	return {
 		daysLate,
-		annualRatePercent: formatRate(lastRate),
+		annualRatePercent: lastRate,
 		interest: formatAmount(interestMinor, currency),
 		interestMinor,
-		fixedIndemnity: formatAmount(indemnityMinor, currency),
-		fixedIndemnityMinor: indemnityMinor,
-		fixedIndemnityCurrency: currency,
+		fixedIndemnity: formatAmount(indemnity.fixedIndemnityMinor, indemnity.fixedIndemnityCurrency),
+		fixedIndemnityMinor: indemnity.fixedIndemnityMinor,
+		fixedIndemnityCurrency: indemnity.fixedIndemnityCurrency,
+		...(indemnity.fixedIndemnityConversion ? { fixedIndemnityConversion: indemnity.fixedIndemnityConversion } : {}),
 		currency,
-		rateSource: contract === undefined ? 'legal' : 'contract',
+		rateSource: resolver.source,
+		governingLaw: law,
 		periods,
+		portions,
+		warnings,
+	};
+}
+
+/** JSON view of charges for node outputs: amounts as decimal strings, no bigint. */
+export function chargesJson(c: LatePaymentCharges): Record<string, unknown> {
+	return {
+		daysLate: c.daysLate,
+		annualRatePercent: c.annualRatePercent,
+		rateSource: c.rateSource,
+		governingLaw: c.governingLaw,
+		interest: c.interest,
+		fixedIndemnity: c.fixedIndemnity,
+		fixedIndemnityCurrency: c.fixedIndemnityCurrency,
+		...(c.fixedIndemnityConversion ? { fixedIndemnityConversion: { ...c.fixedIndemnityConversion } } : {}),
+		currency: c.currency,
+		periods: c.periods.map((p) => ({ ...p })),
+		portions: c.portions.map((p) => ({ amount: p.amount, status: p.status, from: p.from, to: p.to, days: p.days, interest: p.interest, periods: p.periods.map((q) => ({ ...q })) })),
+		warnings: c.warnings.map((w) => ({ ...w })),
 	};
 }

@@ -1,6 +1,7 @@
 export * from './templates';
 export * from './policy';
 export * from './charges';
+export * from './statement';
 export * from './plan';
 export * from './render';
 export * from './send';

@@ -1,4 +1,3 @@
-import { spawnSync } from 'node:child_process';
 import type { Ledger } from '../ledger';
 import { createTestLedger, dropTestLedger } from '../../test/helpers/db';
 import { addCustomer, addInvoice, seedStaff } from '../../test/helpers/dunning';
@@ -6,14 +5,10 @@ import { installDefaultPolicies } from './policy';
 import { planReminders } from './plan';
 import { confirmLetters, produceLetters, type ProducedLetter } from './letters';
 import { releaseExpiredClaims } from './send';
+import { pdfText } from '../../test/helpers/pdf';
 
 const COMPANY = { name: 'ACME SAS', legalName: 'ACME SAS au capital de 10 000 €', addressLines: ['1 place du Commerce', '69002 Lyon'], siren: '123456789', iban: 'FR76 3000 6000 0112 3456 7890 189', email: 'compta@acme.example' };
 
-function pdfText(pdf: Uint8Array): string {
-	const result = spawnSync('pdftotext', ['-layout', '-enc', 'UTF-8', '-', '-'], { input: Buffer.from(pdf) });
-	if (result.status !== 0) throw new Error(`pdftotext failed: ${result.stderr.toString()}`);
-	return result.stdout.toString('utf8');
-}
 
 async function collect(generator: AsyncGenerator<ProducedLetter>): Promise<ProducedLetter[]> {
 	const out: ProducedLetter[] = [];

@@ -1,7 +1,7 @@
 import { ReceivablesError } from '../errors';
 import type { Ledger } from '../ledger';
 import { checkEmailAddress, splitAddresses } from '../mail/address';
-import { assertCurrency, parseAmount } from '../money';
+import { assertCurrency, formatAmount, parseAmount } from '../money';
 import { addDays, daysBetween, DEFAULT_ZONE, parseCalendarDate, todayIn } from '../time';
 import {
 	applyOverrides,
@@ -13,7 +13,9 @@ import {
 	type DunningStage,
 	type PolicyOverrides,
 	type StageFilter,
+	stageMinimum,
 } from './policy';
+import type { Settlement } from './charges';
 import { checkAddressTemplate, type Language } from './templates';
 
 /**
@@ -66,6 +68,11 @@ export interface PlannedInvoice {
 	poNumber: string | null;
 	/** A previous attempt of this stage ended in a temporary failure: this one retries it. */
 	retry: boolean;
+	/**
+	 * What was paid (or written off) on the invoice, with the date: late-payment interest runs on each amount up to
+	 * its own date, and on the open amount up to the plan date.
+	 */
+	settlements?: Settlement[];
 }
 
 export type HoldReason =
@@ -108,6 +115,8 @@ export interface PlannedMessage {
 	bcc: string[];
 	/** Addresses dropped because they are not valid, with the reason. */
 	rejectedAddresses: Array<{ address: string; field: string; problem: string }>;
+	/** Country whose law governs the late-payment charges: the customer's or policy's setting, else the company's country, else FR. */
+	governingLaw?: string;
 }
 
 export interface ReminderPlan {
@@ -180,6 +189,7 @@ interface Row {
 	dispute_id: string | null;
 	promised_on: string | null;
 	hold_text: string | null;
+	settlements: Array<{ date: string; amount: string; kind: 'payment' | 'write_off' }> | null;
 }
 
 const SELECT = `SELECT i.id, i.number, i.doc_type, i.currency, i.issue_date::text, i.due_date::text, i.payable_minor, i.open_minor,
@@ -198,7 +208,11 @@ const SELECT = `SELECT i.id, i.number, i.doc_type, i.currency, i.issue_date::tex
 	(SELECT h.reason || coalesce(' (until ' || h.until::text || ')', '') FROM holds h WHERE h.released_at IS NULL
 		AND (h.until IS NULL OR h.until >= $1::date)
 		AND (h.invoice_id = i.id OR (h.invoice_id IS NULL AND h.customer_id = i.customer_id))
-		ORDER BY h.created_at LIMIT 1) AS hold_text
+		ORDER BY h.created_at LIMIT 1) AS hold_text,
+	(SELECT json_agg(json_build_object('date', s.on_date::text, 'amount', s.amount_minor::text, 'kind', s.kind) ORDER BY s.on_date)
+		FROM (SELECT p.received_on AS on_date, a.amount_minor, 'payment' AS kind FROM allocations a JOIN payments p ON p.id = a.payment_id
+			WHERE a.invoice_id = i.id AND p.received_on <= $1::date
+			UNION ALL SELECT w.effective_on, w.amount_minor, 'write_off' FROM write_offs w WHERE w.invoice_id = i.id AND w.effective_on <= $1::date) s) AS settlements
 FROM candidates i
 JOIN customers c ON c.id = i.customer_id
 LEFT JOIN staff sr ON sr.code = c.sales_rep_code
@@ -330,6 +344,13 @@ function validAddresses(list: string[], field: string, rejected: PlannedMessage[
 	return out;
 }
 
+/** The company's country (settings key "company", field country): the default governing law; FR when not set. */
+export async function companyLaw(ledger: Ledger): Promise<string> {
+	const rows = await ledger.query<{ country: string | null }>("SELECT value->>'country' AS country FROM settings WHERE key = 'company'");
+	const country = rows[0]?.country?.trim().toUpperCase();
+	return country && /^[A-Z]{2}$/.test(country) ? country : 'FR';
+}
+
 /** Plans the reminders of one stage. See the module comment. */
 export async function planReminders(ledger: Ledger, options: PlanOptions): Promise<ReminderPlan> {
 	const zone = options.zone || DEFAULT_ZONE;
@@ -343,6 +364,7 @@ export async function planReminders(ledger: Ledger, options: PlanOptions): Promi
 	}
 	const defaultPolicy = options.defaultPolicy || 'standard';
 	const policies = await loadPolicies(ledger);
+	const companyCountry = await companyLaw(ledger);
 	if (options.policy && !policies.has(options.policy)) {
 		throw planError(`There is no dunning policy "${options.policy}".`, `Known policies: ${[...policies.keys()].join(', ') || 'none (save one first)'}.`);
 	}
@@ -469,6 +491,13 @@ export async function planReminders(ledger: Ledger, options: PlanOptions): Promi
 				continue;
 			}
 		}
+		if (!thankYou) {
+			const minimum = stageMinimum(policy, stage, row.currency);
+			if (minimum !== undefined && BigInt(row.open_minor) < minimum) {
+				hold(row, 'below_minimum', `the open amount ${formatAmount(BigInt(row.open_minor), row.currency)} ${row.currency} is below the minimum of ${formatAmount(minimum, row.currency)} ${row.currency} for reminders`);
+				continue;
+			}
+		}
 		const invoice: PlannedInvoice = {
 			id: String(row.id),
 			number: row.number,
@@ -482,6 +511,7 @@ export async function planReminders(ledger: Ledger, options: PlanOptions): Promi
 			paidAt: row.paid_at,
 			poNumber: row.po_number,
 			retry,
+			settlements: (row.settlements ?? []).map((x) => ({ date: x.date, amountMinor: BigInt(x.amount), kind: x.kind })),
 		};
 		const key = stage.grouping === 'invoice' ? `${stageCode}:${row.customer_id}:${row.id}` : `${stageCode}:${row.customer_id}:${row.currency}`;
 		const group = groups.get(key);
@@ -524,6 +554,7 @@ export async function planReminders(ledger: Ledger, options: PlanOptions): Promi
 			cc,
 			bcc,
 			rejectedAddresses: rejected,
+			governingLaw: policy.governingLaw ?? companyCountry,
 		});
 	}
 	return { asOf, stage: stageCode, due, held };

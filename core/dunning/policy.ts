@@ -67,6 +67,11 @@ export interface DunningStage {
 	attachInvoiceCopy?: boolean;
 	/** Minimum amount owed (decimal, in the invoice's currency) for the message to go. */
 	minAmount?: string;
+	/**
+	 * Minimum open amount per currency ({"EUR": "5", "XOF": "3000"}) for an invoice to be reminded at this stage;
+	 * replaces the policy's minimumAmount for the currencies it names.
+	 */
+	minimumAmount?: Record<string, string>;
 	grouping: Grouping;
 	/** Show late-payment interest and the fixed recovery indemnity. */
 	showCharges?: boolean;
@@ -83,8 +88,16 @@ export interface DunningPolicy {
 	stages: DunningStage[];
 	/** Annual contract rate (percent) replacing the legal rate for late-payment interest. */
 	contractRatePercent?: string;
-	/** Fixed recovery indemnity per late invoice by currency (decimal); EUR defaults to 40. */
+	/** Fixed recovery indemnity per late invoice by currency (decimal); replaces the statutory one (EUR 40 under French law). */
 	fixedIndemnity?: Record<string, string>;
+	/**
+	 * Minimum open amount per currency ({"EUR": "5", "XOF": "3000"}) for an invoice to be reminded (pre-due
+	 * notices, reminders, formal notices): a short payment leaving 0.50 open is not dunned. Currencies not named
+	 * have no minimum.
+	 */
+	minimumAmount?: Record<string, string>;
+	/** Country whose law governs the contracts of this profile (late-payment rate, indemnity); default: the company's country. */
+	governingLaw?: string;
 }
 
 /** What a customer may change in its profile's policy: stage fields by stage code, or whole stages off. */
@@ -92,6 +105,9 @@ export interface PolicyOverrides {
 	stages?: Record<string, Partial<DunningStage> & { disabled?: boolean }>;
 	contractRatePercent?: string;
 	fixedIndemnity?: Record<string, string>;
+	minimumAmount?: Record<string, string>;
+	/** The law of this customer's contract, e.g. FR. */
+	governingLaw?: string;
 	cc?: string[];
 	bcc?: string[];
 }
@@ -226,6 +242,7 @@ function stageProblems(raw: unknown, index: number, seen: Set<string>): PolicyPr
 		problems.push({ stage: at, field: 'attachments', message: 'attachments must be a list of file names' });
 	}
 	checkAmount(raw.minAmount, 'minAmount', at, problems);
+	problems.push(...currencyAmountProblems(raw.minimumAmount, 'minimumAmount').map((p) => ({ ...p, stage: at })));
 	if (raw.catchUpDays !== undefined && (!Number.isInteger(raw.catchUpDays) || (raw.catchUpDays as number) < 0)) problems.push({ stage: at, field: 'catchUpDays', message: 'catchUpDays must be 0 or more' });
 	if (raw.filter !== undefined) {
 		if (!isRecord(raw.filter)) problems.push({ stage: at, field: 'filter', message: 'filter must be an object' });
@@ -261,7 +278,19 @@ function describeProblems(problems: PolicyProblem[]): string {
  * Checks a policy and returns it typed. Throws DUNNING_POLICY_INVALID listing every problem; a template with an
  * unknown placeholder is reported with the placeholder, the stage and the language.
  */
+/** JSON text (as typed in a node parameter) is parsed first; invalid JSON is refused with the parser's reason. */
 export function validatePolicy(input: unknown): DunningPolicy {
+	if (typeof input === 'string') {
+		try {
+			input = JSON.parse(input);
+		} catch (error) {
+			const reason = (error as Error).message;
+			throw new ReceivablesError('DUNNING_POLICY_NOT_JSON', `The dunning policy is not valid JSON: ${reason}`, {
+				hint: 'Give the policy as a JSON object, e.g. { "code": "standard", "name": "…", "stages": [ … ] }.',
+				details: { messageFr: `La politique de relance n'est pas un JSON valide : ${reason}`, hintFr: 'Donnez la politique sous forme d\'objet JSON, par exemple { "code": "standard", "name": "…", "stages": [ … ] }.' },
+			});
+		}
+	}
 	const problems: PolicyProblem[] = [];
 	if (!isRecord(input)) {
 		throw new ReceivablesError('DUNNING_POLICY_INVALID', 'The dunning policy is not a JSON object.', {
@@ -277,6 +306,10 @@ export function validatePolicy(input: unknown): DunningPolicy {
 	}
 	checkRate(input.contractRatePercent, 'contractRatePercent', problems);
 	problems.push(...indemnityProblems(input.fixedIndemnity));
+	problems.push(...currencyAmountProblems(input.minimumAmount, 'minimumAmount'));
+	if (input.governingLaw !== undefined && (typeof input.governingLaw !== 'string' || !/^[A-Za-z]{2}$/.test(input.governingLaw))) {
+		problems.push({ field: 'governingLaw', message: `governingLaw "${String(input.governingLaw)}" is not a two-letter country code such as FR` });
+	}
 	if (problems.length > 0) {
 		const placeholders = problems.map((p) => p.placeholder).filter((p): p is string => !!p);
 		throw new ReceivablesError('DUNNING_POLICY_INVALID', `The dunning policy "${String(input.code ?? '?')}" is not valid: ${describeProblems(problems)}.`, {
@@ -296,7 +329,30 @@ export function validatePolicy(input: unknown): DunningPolicy {
 		stages,
 		contractRatePercent: input.contractRatePercent === undefined ? undefined : String(input.contractRatePercent),
 		fixedIndemnity: input.fixedIndemnity as Record<string, string> | undefined,
+		...(input.minimumAmount !== undefined ? { minimumAmount: input.minimumAmount as Record<string, string> } : {}),
+		...(input.governingLaw !== undefined ? { governingLaw: (input.governingLaw as string).toUpperCase() } : {}),
 	};
+}
+
+function currencyAmountProblems(value: unknown, field: string): PolicyProblem[] {
+	if (value === undefined) return [];
+	if (!isRecord(value)) return [{ field, message: `${field} must be amounts by currency, e.g. { "EUR": "5", "XOF": "3000" }` }];
+	const problems: PolicyProblem[] = [];
+	for (const [currency, amount] of Object.entries(value)) {
+		try {
+			assertCurrency(currency);
+			if ((typeof amount !== 'string' && typeof amount !== 'number') || parseAmount(amount, currency) < 0n) throw new Error('negative');
+		} catch {
+			problems.push({ field: `${field}.${currency}`, message: `"${String(amount)}" is not a positive amount in ${currency}` });
+		}
+	}
+	return problems;
+}
+
+/** The minimum open amount of a stage for a currency (stage setting, else policy setting), in minor units; undefined: none. */
+export function stageMinimum(policy: DunningPolicy, stage: DunningStage, currency: string): bigint | undefined {
+	const text = stage.minimumAmount?.[currency] ?? policy.minimumAmount?.[currency];
+	return text === undefined ? undefined : parseAmount(text, currency);
 }
 
 function indemnityProblems(value: unknown): PolicyProblem[] {
@@ -336,6 +392,8 @@ export function applyOverrides(policy: DunningPolicy, overrides: PolicyOverrides
 		stages,
 		contractRatePercent: overrides.contractRatePercent ?? policy.contractRatePercent,
 		fixedIndemnity: { ...(policy.fixedIndemnity ?? {}), ...(overrides.fixedIndemnity ?? {}) },
+		...(policy.minimumAmount || overrides.minimumAmount ? { minimumAmount: { ...(policy.minimumAmount ?? {}), ...(overrides.minimumAmount ?? {}) } } : {}),
+		...(overrides.governingLaw ?? policy.governingLaw ? { governingLaw: overrides.governingLaw ?? policy.governingLaw } : {}),
 	});
 }
 
@@ -415,6 +473,8 @@ function policySettings(policy: DunningPolicy): Record<string, unknown> {
 	const settings: Record<string, unknown> = {};
 	if (policy.contractRatePercent !== undefined) settings.contractRatePercent = policy.contractRatePercent;
 	if (policy.fixedIndemnity !== undefined) settings.fixedIndemnity = policy.fixedIndemnity;
+	if (policy.minimumAmount !== undefined) settings.minimumAmount = policy.minimumAmount;
+	if (policy.governingLaw !== undefined) settings.governingLaw = policy.governingLaw;
 	return settings;
 }
 

@@ -1,7 +1,7 @@
 import { DateTime } from 'luxon';
 import type { Ledger } from '../ledger';
 import { formatAmount, formatMoney } from '../money';
-import { latePaymentCharges } from './charges';
+import { latePaymentCharges, type ChargesWarning, type LatePaymentCharges, type LatePaymentPortion } from './charges';
 import type { PlannedInvoice, PlannedMessage } from './plan';
 import { stageTemplate } from './policy';
 import { renderTemplate, type Language, type RenderedMessage, type RenderValues } from './templates';
@@ -17,6 +17,8 @@ export interface CompanyInfo {
 	bic?: string;
 	website?: string;
 	siren?: string;
+	/** Country of the company (ISO alpha-2): the governing law of contracts when the policy and customer name none (default FR). */
+	country?: string;
 }
 
 /** Reads the company from the ledger's settings (key "company"), completed by `fallback`. */
@@ -48,44 +50,120 @@ export interface InvoiceCharges {
 	daysLate: number;
 	annualRatePercent: string;
 	interestMinor: bigint;
+	/** The indemnity in the message currency (0 when stated in another currency: see indemnityCurrency). */
 	indemnityMinor: bigint;
+	indemnityCurrency: string;
+	/** The indemnity as stated (in indemnityCurrency). */
+	indemnityStatedMinor: bigint;
+	detail: LatePaymentCharges;
 }
 
 export interface MessageCharges {
 	shown: boolean;
 	ratePercent: string;
-	rateSource: 'legal' | 'contract';
+	rateSource: LatePaymentCharges['rateSource'];
+	governingLaw: string;
 	interestMinor: bigint;
+	/** Indemnities in the message currency. */
 	indemnityMinor: bigint;
+	/** Indemnities stated in another currency (EUR 40 on a USD invoice under French law), never added to the total. */
+	otherIndemnities: Record<string, bigint>;
 	perInvoice: InvoiceCharges[];
+	/** Rate-table and contract-rate warnings of the message's invoices (each once). */
+	warnings: ChargesWarning[];
 }
 
-/** Late-payment charges of a message's invoices (computed for every stage, shown where the stage says so). */
+/** The amount owed at the due date: what is open now plus what was paid or written off since. */
+function owedAtDue(invoice: PlannedInvoice): bigint {
+	return invoice.openMinor + (invoice.settlements ?? []).reduce((sum, s) => sum + s.amountMinor, 0n);
+}
+
+/**
+ * Late-payment charges of a message's invoices (computed for every stage, shown where the stage says so): each
+ * amount for its own period, from the invoice's payment history.
+ */
 export function messageCharges(message: PlannedMessage): MessageCharges {
 	const perInvoice: InvoiceCharges[] = [];
 	let interest = 0n;
 	let indemnity = 0n;
+	const other: Record<string, bigint> = {};
+	const warnings: ChargesWarning[] = [];
 	let rate = '';
-	let source: 'legal' | 'contract' = 'legal';
+	let source: LatePaymentCharges['rateSource'] = 'legal';
+	const law = message.governingLaw ?? message.policy.governingLaw ?? 'FR';
 	const after = message.stage.kind === 'reminder' || message.stage.kind === 'formal_notice';
 	for (const invoice of message.invoices) {
 		if (!after || invoice.daysLate <= 0 || invoice.openMinor <= 0n) continue;
 		const c = latePaymentCharges({
-			amountMinor: invoice.openMinor,
+			amountMinor: owedAtDue(invoice),
+			settlements: invoice.settlements,
 			currency: invoice.currency,
 			dueDate: invoice.dueDate,
 			asOf: message.asOf,
 			contractRatePercent: message.policy.contractRatePercent,
 			fixedIndemnity: message.policy.fixedIndemnity,
+			governingLaw: law,
 		});
-		perInvoice.push({ invoiceId: invoice.id, daysLate: c.daysLate, annualRatePercent: c.annualRatePercent, interestMinor: c.interestMinor, indemnityMinor: c.fixedIndemnityMinor });
+		const same = c.fixedIndemnityCurrency === message.currency;
+		perInvoice.push({
+			invoiceId: invoice.id,
+			daysLate: c.daysLate,
+			annualRatePercent: c.annualRatePercent,
+			interestMinor: c.interestMinor,
+			indemnityMinor: same ? c.fixedIndemnityMinor : 0n,
+			indemnityCurrency: c.fixedIndemnityCurrency,
+			indemnityStatedMinor: c.fixedIndemnityMinor,
+			detail: c,
+		});
 		interest += c.interestMinor;
-		indemnity += c.fixedIndemnityMinor;
+		if (same) indemnity += c.fixedIndemnityMinor;
+		else if (c.fixedIndemnityMinor > 0n) other[c.fixedIndemnityCurrency] = (other[c.fixedIndemnityCurrency] ?? 0n) + c.fixedIndemnityMinor;
+		for (const w of c.warnings) if (!warnings.some((x) => x.code === w.code && x.semester === w.semester)) warnings.push(w);
 		rate = c.annualRatePercent;
 		source = c.rateSource;
 	}
-	const shown = (message.stage.showCharges === true || message.stage.kind === 'formal_notice') && interest + indemnity > 0n;
-	return { shown, ratePercent: rate, rateSource: source, interestMinor: interest, indemnityMinor: indemnity, perInvoice };
+	const otherTotal = Object.values(other).reduce((a, b) => a + b, 0n);
+	const shown = (message.stage.showCharges === true || message.stage.kind === 'formal_notice') && interest + indemnity + otherTotal > 0n;
+	return { shown, ratePercent: rate, rateSource: source, governingLaw: law, interestMinor: interest, indemnityMinor: indemnity, otherIndemnities: other, perInvoice, warnings };
+}
+
+function percentText(rate: string, language: Language): string {
+	return `${language === 'fr' ? rate.replace('.', ',') : rate}\u00a0%`;
+}
+
+/**
+ * How the interest of one invoice was computed, so that the customer can recompute it: each amount (paid late, or
+ * still open), its days late and, per half-year, the days and the rate.
+ */
+export function chargesDetailText(number: string, c: LatePaymentCharges, language: Language): string {
+	const money = (minor: bigint) => formatMoney(minor, c.currency, language);
+	const fr = language === 'fr';
+	const lines: string[] = [];
+	for (const portion of c.portions) {
+		lines.push(portionText(number, portion, money, language));
+	}
+	if (c.fixedIndemnityMinor > 0n) {
+		const stated = formatMoney(c.fixedIndemnityMinor, c.fixedIndemnityCurrency, language);
+		const conversion = c.fixedIndemnityConversion
+			? fr
+				? ` (40 € à la parité fixe 1 € = ${c.fixedIndemnityConversion.rate.replace('.', ',')} ${c.currency})`
+				: ` (€40 at the fixed parity €1 = ${c.fixedIndemnityConversion.rate} ${c.currency})`
+			: '';
+		lines.push(fr ? `  Indemnité forfaitaire pour frais de recouvrement : ${stated}${conversion}` : `  Fixed recovery indemnity: ${stated}${conversion}`);
+	}
+	return lines.join('\n');
+}
+
+function portionText(number: string, p: LatePaymentPortion, money: (minor: bigint) => string, language: Language): string {
+	const fr = language === 'fr';
+	const head = p.status === 'paid'
+		? fr ? `${number} : ${money(p.amountMinor)} payés le ${formatDate(p.to, language)} avec ${p.days} jours de retard` : `${number}: ${money(p.amountMinor)} paid on ${formatDate(p.to, language)}, ${p.days} days late`
+		: fr ? `${number} : ${money(p.amountMinor)} restant dus, ${p.days} jours de retard au ${formatDate(p.to, language)}` : `${number}: ${money(p.amountMinor)} outstanding, ${p.days} days late on ${formatDate(p.to, language)}`;
+	const periods = p.periods.map((q) => fr
+		? `${q.days} j du ${formatDate(q.from, language)} au ${formatDate(q.to, language)} à ${percentText(q.ratePercent, language)}`
+		: `${q.days} d from ${formatDate(q.from, language)} to ${formatDate(q.to, language)} at ${percentText(q.ratePercent, language)}`);
+	const formula = fr ? `${money(p.amountMinor)} × (${periods.join(' + ')}) / 365 = ${money(p.interestMinor)}` : `${money(p.amountMinor)} × (${periods.join(' + ')}) / 365 = ${money(p.interestMinor)}`;
+	return `- ${head}\n  ${formula}`;
 }
 
 function invoiceValues(invoice: PlannedInvoice, charges: InvoiceCharges | undefined, language: Language): Record<string, string> {
@@ -100,7 +178,8 @@ function invoiceValues(invoice: PlannedInvoice, charges: InvoiceCharges | undefi
 		'invoice.daysLate': String(Math.max(0, invoice.daysLate)),
 		'invoice.daysToDue': String(Math.max(0, -invoice.daysLate)),
 		'invoice.interest': money(charges?.interestMinor ?? 0n),
-		'invoice.indemnity': money(charges?.indemnityMinor ?? 0n),
+		'invoice.indemnity': charges ? formatMoney(charges.indemnityStatedMinor, charges.indemnityCurrency, language) : money(0n),
+		'invoice.chargesDetail': charges ? chargesDetailText(invoice.number, charges.detail, language) : '',
 		'invoice.poNumber': invoice.poNumber ?? '',
 		'invoice.paidAt': formatDate(invoice.paidAt, language),
 	};
@@ -112,7 +191,9 @@ export function messageValues(message: PlannedMessage, company: CompanyInfo, cha
 	const c = message.customer;
 	const money = (minor: bigint) => formatMoney(minor, message.currency, language);
 	const byInvoice = new Map(charges.perInvoice.map((ch) => [ch.invoiceId, ch]));
-	const ratePercent = charges.ratePercent ? `${charges.ratePercent.replace('.', language === 'fr' ? ',' : '.')}\u00a0%` : '';
+	const ratePercent = charges.ratePercent ? percentText(charges.ratePercent, language) : '';
+	const others = Object.entries(charges.otherIndemnities).map(([currency, minor]) => formatMoney(minor, currency, language));
+	const indemnityText = [...(charges.indemnityMinor > 0n || others.length === 0 ? [money(charges.indemnityMinor)] : []), ...others].join(' + ');
 	const values: Record<string, string> = {
 		'customer.name': c.name,
 		'customer.legalName': c.legalName ?? c.name,
@@ -147,17 +228,32 @@ export function messageValues(message: PlannedMessage, company: CompanyInfo, cha
 		'total.open': money(message.totalOpenMinor),
 		'total.count': String(message.invoices.length),
 		'total.interest': money(charges.interestMinor),
-		'total.indemnity': money(charges.indemnityMinor),
+		'total.indemnity': indemnityText,
 		'total.charges': money(charges.interestMinor + charges.indemnityMinor),
 		'total.due': money(message.totalOpenMinor + (charges.shown ? charges.interestMinor + charges.indemnityMinor : 0n)),
 		'charges.rate': ratePercent,
-		'charges.rateSource': charges.rateSource === 'contract' ? (language === 'fr' ? 'taux contractuel' : 'contract rate') : language === 'fr' ? 'taux BCE + 10 points' : 'ECB rate + 10 points',
+		'charges.rateSource': rateSourceText(charges.rateSource, language),
+		'charges.detail': charges.perInvoice.map((ch) => chargesDetailText(message.invoices.find((i) => i.id === ch.invoiceId)?.number ?? '', ch.detail, language)).join('\n'),
 	};
 	return {
 		values,
 		invoices: message.invoices.map((inv) => invoiceValues(inv, byInvoice.get(inv.id), language)),
 		hasCharges: charges.shown,
 	};
+}
+
+function rateSourceText(source: LatePaymentCharges['rateSource'], language: Language): string {
+	const fr = language === 'fr';
+	switch (source) {
+		case 'contract':
+			return fr ? 'taux contractuel' : 'contract rate';
+		case 'contract_floor':
+			return fr ? "taux contractuel relevé à trois fois le taux de l'intérêt légal" : 'contract rate raised to three times the legal interest rate';
+		case 'none':
+			return fr ? 'aucun taux' : 'no rate';
+		default:
+			return fr ? 'taux BCE + 10 points' : 'ECB rate + 10 points';
+	}
 }
 
 export interface RenderedReminder extends RenderedMessage {
@@ -196,7 +292,10 @@ export function plannedMessageJson(message: PlannedMessage): Record<string, unkn
 		totalOpen: formatAmount(message.totalOpenMinor, message.currency),
 		interest: formatAmount(charges.interestMinor, message.currency),
 		indemnity: formatAmount(charges.indemnityMinor, message.currency),
+		...(Object.keys(charges.otherIndemnities).length ? { otherIndemnities: Object.fromEntries(Object.entries(charges.otherIndemnities).map(([c, m]) => [c, formatAmount(m, c)])) } : {}),
+		governingLaw: charges.governingLaw,
 		chargesShown: charges.shown,
+		chargesWarnings: charges.warnings.map((w) => ({ ...w })),
 		collector: message.customer.collector?.code ?? null,
 		invoiceIds: message.invoices.map((i) => i.id),
 		invoices: message.invoices.map((i) => ({

@@ -1,4 +1,3 @@
-import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { openLedger, type Ledger } from '../ledger';
 import { createTestLedger, dropTestLedger, testLedgerConfig } from '../../test/helpers/db';
@@ -7,6 +6,7 @@ import { startSmtpSink, type SmtpSink } from '../../test/helpers/smtpSink';
 import { installDefaultPolicies, savePolicy } from './policy';
 import { planReminders } from './plan';
 import { releaseExpiredClaims, sendReminderEmails } from './send';
+import { pdfText } from '../../test/helpers/pdf';
 
 const AS_OF = '2025-10-20';
 const FROM = { name: 'Relances ACME', address: 'relances@acme.example' };
@@ -105,7 +105,7 @@ describe('sendReminderEmails', () => {
 		expect(mail.text).toContain('Montant total dû : 10\u202f139,86\u00a0€.');
 		// the stage attaches a copy of the invoice, as a PDF made from the ledger
 		expect(mail.attachments.map((a) => [a.filename, a.contentType])).toEqual([['facture-L-1.pdf', 'application/pdf']]);
-		const copy = spawnSync('pdftotext', ['-', '-'], { input: mail.attachments[0].content }).stdout.toString();
+		const copy = pdfText(mail.attachments[0].content, { layout: false });
 		expect(copy).toContain('Copie de la facture L-1 (duplicata)');
 		expect(copy).toContain('Total TTC : 10 000,00 €');
 	});

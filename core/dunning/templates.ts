@@ -30,14 +30,14 @@ export const MESSAGE_PLACEHOLDERS = [
 	'collector.name', 'collector.email', 'collector.phone',
 	'stage.code', 'stage.level', 'stage.kind',
 	'date', 'total.open', 'total.count', 'total.interest', 'total.indemnity', 'total.charges', 'total.due',
-	'charges.rate', 'charges.rateSource', 'currency',
+	'charges.rate', 'charges.rateSource', 'charges.detail', 'currency',
 ] as const;
 
 /** Placeholders of one invoice: inside {{#invoices}}…{{/invoices}}, and outside it for the first invoice. */
 export const INVOICE_PLACEHOLDERS = [
 	'invoice.number', 'invoice.issueDate', 'invoice.dueDate', 'invoice.amount', 'invoice.open', 'invoice.currency',
 	'invoice.daysLate', 'invoice.daysToDue', 'invoice.interest', 'invoice.indemnity', 'invoice.poNumber',
-	'invoice.paidAt',
+	'invoice.paidAt', 'invoice.chargesDetail',
 ] as const;
 
 export const SECTIONS = ['invoices', 'charges'] as const;

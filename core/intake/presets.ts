@@ -1,7 +1,7 @@
 import type { DocType } from '../ledger/types';
 import { parseAmount } from '../money';
 import { anomaly, hasBlocking, type Anomaly } from './anomaly';
-import { normaliseInvoiceRecord, type InvoiceRecord, type NormalisedRecord } from './record';
+import { normaliseInvoiceRecord, type InvoiceRecord, type NormalisedRecord, type RecordOptions } from './record';
 
 /**
  * Field-mapping presets: how the invoices of common accounting and invoicing software arrive in n8n (the
@@ -389,14 +389,14 @@ export function mapPresetRecord(source: unknown, preset: InvoicePreset): { recor
  * source says the invoice is already (partly) paid: those payments must reach the ledger too (Store Payments),
  * or the reminders would ask for money already received.
  */
-export function normalisePresetRecord(source: unknown, presetId: string, options: { source?: string; defaultCurrency?: string } = {}): NormalisedRecord {
+export function normalisePresetRecord(source: unknown, presetId: string, options: RecordOptions = {}): NormalisedRecord {
 	const preset = invoicePreset(presetId);
 	if (!preset) {
 		return { anomalies: [anomaly('FIELD_INVALID', 'block', 'sourceFormat', `"${presetId}" is not a known source format (${INVOICE_PRESETS.map((p) => p.id).join(', ')}).`, `« ${presetId} » n'est pas un format source connu (${INVOICE_PRESETS.map((p) => p.id).join(', ')}).`, 'Choose a Source Format from the list.', 'Choisissez un format source dans la liste.')] };
 	}
 	const mapped = mapPresetRecord(source, preset);
 	if (!mapped.record) return { anomalies: mapped.anomalies };
-	const result = normaliseInvoiceRecord(mapped.record, { source: options.source ?? preset.id, defaultCurrency: options.defaultCurrency });
+	const result = normaliseInvoiceRecord(mapped.record, { source: options.source ?? preset.id, defaultCurrency: options.defaultCurrency, checks: options.checks });
 	const anomalies = [...mapped.anomalies, ...result.anomalies];
 	const invoice = result.invoice;
 	if (!invoice) return { anomalies };

@@ -3,6 +3,7 @@ import type { LedgerInvoice, DocType, CustomerInput } from '../ledger/types';
 import { assertCurrency, currencyExponent, parseAmount } from '../money';
 import { addDays, endOfMonth, parseCalendarDate } from '../time';
 import { anomaly, hasBlocking, type Anomaly } from './anomaly';
+import { checkRecordInvoice, type CheckOptions } from './checks/check';
 
 /**
  * An invoice as a flat record, the way accounting software and spreadsheets send it. Amounts are decimal
@@ -31,6 +32,17 @@ export interface InvoiceRecord {
 	[key: string]: unknown;
 }
 
+export interface RecordOptions {
+	source?: string;
+	defaultCurrency?: string;
+	/**
+	 * The intake rules (totals, terms and legal cap, French rules) applied to the record, as for files: the
+	 * company's intake settings (loadIntakeSettings). Default: the rules at their default severity; false: only
+	 * the reading of the fields.
+	 */
+	checks?: CheckOptions | false;
+}
+
 export interface NormalisedRecord {
 	invoice?: LedgerInvoice;
 	anomalies: Anomaly[];
@@ -55,7 +67,7 @@ const DOC_TYPES: Record<string, DocType> = {
  * and how to fix it. Amount, date and currency faults block; missing terms default to the French 30 days
  * with a warning.
  */
-export function normaliseInvoiceRecord(record: InvoiceRecord, options: { source?: string; defaultCurrency?: string } = {}): NormalisedRecord {
+export function normaliseInvoiceRecord(record: InvoiceRecord, options: RecordOptions = {}): NormalisedRecord {
 	const anomalies: Anomaly[] = [];
 	const number = text(record.number);
 	if (!number) {
@@ -170,6 +182,13 @@ export function normaliseInvoiceRecord(record: InvoiceRecord, options: { source?
 		lines,
 		anomalies,
 	};
+	if (options.checks !== false) {
+		const seen = new Set(anomalies.map((a) => `${a.code}\u0000${a.field ?? ''}`));
+		for (const a of checkRecordInvoice(invoice, { ...options.checks, taxStated: totalTax !== undefined, exclStated: totalExcl !== undefined })) {
+			if (!seen.has(`${a.code}\u0000${a.field ?? ''}`)) anomalies.push(a);
+		}
+		if (hasBlocking(anomalies)) return { anomalies };
+	}
 	return { invoice, anomalies };
 }
 

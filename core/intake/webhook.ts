@@ -5,7 +5,9 @@ import { dbErrorToItem, storeBatch } from '../ledger/invoices';
 import type { Ledger } from '../ledger/ledger';
 import { PayerNameIndex, retryTransient, storePaymentsWith, type InvoicePaidEvent, type PaymentInput, type PaymentOutcome } from '../ledger/payments';
 import type { LedgerInvoice, StoreOutcome, StoreStatus } from '../ledger/types';
-import { anomaly, type Anomaly } from './anomaly';
+import { anomaly, hasBlocking, type Anomaly } from './anomaly';
+import { checkRecordInvoice, type CheckOptions } from './checks/check';
+import { loadIntakeSettings } from './checks/ledger';
 import { lookupIntegrationKey, RECEIVABLES_KEY_HEADER } from './keys';
 import { normalisePaymentRecord } from './paymentRecord';
 import { normaliseInvoiceRecord, type InvoiceRecord } from './record';
@@ -67,6 +69,8 @@ export interface ReceiveSignedRequestOptions {
 	/** Create a minimal customer for an unknown customer code instead of rejecting its invoices. */
 	createMissingCustomers?: boolean;
 	defaultCurrency?: string;
+	/** The intake rules applied to each invoice (default: the company's intake settings stored in the ledger); false: none. */
+	checks?: CheckOptions | false;
 	/** Time zone for Stripe timestamps (default Europe/Paris). */
 	zone?: string;
 	actor?: string;
@@ -262,8 +266,12 @@ function fromStripe(event: Record<string, unknown>, options: ReceiveSignedReques
 	const mapped = mapStripeEvent(event, { zone: options.zone });
 	const out: Extracted = { invoices: [], payments: [], rejected: [], stripeEventId: mapped.eventId, ...(mapped.ignored ? { ignored: mapped.ignored } : {}) };
 	mapped.documents.forEach((doc: StripeDocument, index) => {
-		if (doc.invoice) out.invoices.push({ index, invoice: doc.invoice, ...(doc.creditedStripeInvoiceId ? { creditedStripeInvoiceId: doc.creditedStripeInvoiceId } : {}) });
-		else out.rejected.push(rejectedFrom('invoice', index, doc.anomalies, (event.data as Record<string, unknown>)?.object));
+		const checked = doc.invoice && options.checks !== false ? checkRecordInvoice(doc.invoice, options.checks ?? {}) : [];
+		if (doc.invoice && hasBlocking(checked)) out.rejected.push(rejectedFrom('invoice', index, checked, (event.data as Record<string, unknown>)?.object));
+		else if (doc.invoice) {
+			const invoice = checked.length ? { ...doc.invoice, anomalies: [...(doc.invoice.anomalies ?? []), ...checked] } : doc.invoice;
+			out.invoices.push({ index, invoice, ...(doc.creditedStripeInvoiceId ? { creditedStripeInvoiceId: doc.creditedStripeInvoiceId } : {}) });
+		} else out.rejected.push(rejectedFrom('invoice', index, doc.anomalies, (event.data as Record<string, unknown>)?.object));
 	});
 	mapped.payments.forEach((payment, index) => out.payments.push({ index, payment }));
 	return out;
@@ -292,7 +300,7 @@ function fromRecords(body: unknown, options: ReceiveSignedRequestOptions, source
 			return;
 		}
 		const r = record as InvoiceRecord;
-		const { invoice, anomalies } = normaliseInvoiceRecord({ ...r, docType: r.docType ?? docType }, { source: 'webhook', defaultCurrency: options.defaultCurrency });
+		const { invoice, anomalies } = normaliseInvoiceRecord({ ...r, docType: r.docType ?? docType }, { source: 'webhook', defaultCurrency: options.defaultCurrency, checks: options.checks });
 		if (invoice) out.invoices.push({ index, invoice });
 		else out.rejected.push(rejectedFrom('invoice', index, anomalies, record, typeof r.number === 'string' ? r.number : undefined));
 	});
@@ -388,6 +396,7 @@ export async function receiveSignedRequest(ledger: Ledger, request: SignedReques
 	if (holdsNul(body)) return refuse(400, 'BODY_NUL', deliveryHeader);
 	const isStripeEvent = !!body && typeof body === 'object' && !Array.isArray(body) && (body as Record<string, unknown>).object === 'event';
 	if (scheme === 'stripe' && !isStripeEvent) return refuse(400, 'BODY_SHAPE');
+	if (options.checks === undefined) options = { ...options, checks: await loadIntakeSettings(ledger) };
 	const extracted = isStripeEvent ? fromStripe(body as Record<string, unknown>, options) : fromRecords(body, options, source);
 	if (!extracted) return refuse(400, 'BODY_SHAPE', deliveryHeader);
 	const deliveryId = scheme === 'stripe' ? extracted.stripeEventId : deliveryHeader;

@@ -1,6 +1,7 @@
 import type { PoolClient } from 'pg';
 import { ReceivablesError } from '../errors';
 import type { Ledger } from './ledger';
+import { noteBulkRows } from './statistics';
 import type { CustomerInput } from './types';
 
 const COLUMNS: Array<[keyof CustomerInput, string]> = [
@@ -90,7 +91,7 @@ function describeCustomerError(error: { code?: string; message?: string; constra
  * one bad record is rejected with its reason and the others land.
  */
 export async function upsertCustomers(ledger: Ledger, customers: CustomerInput[]): Promise<CustomerOutcome[]> {
-	return await ledger.transaction(async (client) => {
+	const result = await ledger.transaction(async (client) => {
 		const outcomes: CustomerOutcome[] = [];
 		for (const [index, customer] of customers.entries()) {
 			if (!customer.externalId || !String(customer.externalId).trim()) {
@@ -115,4 +116,6 @@ export async function upsertCustomers(ledger: Ledger, customers: CustomerInput[]
 		}
 		return outcomes;
 	});
+	await noteBulkRows(ledger, 'customers', result.filter((o) => o.status === 'created').length);
+	return result;
 }

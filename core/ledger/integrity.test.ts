@@ -111,6 +111,43 @@ describe('credit notes and payments stay within one currency and one customer', 
 	});
 });
 
+describe('a grouped payment that deducts a credit note in its label', () => {
+	let ledger: Ledger;
+	beforeAll(async () => {
+		ledger = await createTestLedger();
+		await upsertCustomers(ledger, [{ externalId: 'G', name: 'Groupe Gamma' }]);
+		await storeInvoices(ledger, [
+			doc('FG-1', 'G', 'EUR', 60000n, { issueDate: '2026-03-01', dueDate: '2026-03-31' }), // 600,00
+			doc('FG-2', 'G', 'EUR', 40000n, { issueDate: '2026-03-05', dueDate: '2026-04-04' }), // 400,00
+			doc('FG-3', 'G', 'EUR', 100000n, { issueDate: '2026-03-06', dueDate: '2026-04-05' }), // 1 000,00
+			doc('AV-2026-0007', 'G', 'EUR', 25000n, { docType: 'credit_note', issueDate: '2026-03-10', dueDate: '2026-03-10' }), // 250,00, no invoice named
+			doc('AV-2026-0008', 'G', 'EUR', 25000n, { docType: 'credit_note', issueDate: '2026-03-10', dueDate: '2026-03-10' }),
+		]);
+	});
+	afterAll(async () => dropTestLedger(ledger));
+	const state = async (number: string) => (await ledger.query<{ open_minor: string; status: string; credited: string | null }>(
+		'SELECT i.open_minor, i.status, t.number AS credited FROM invoices i LEFT JOIN invoices t ON t.id = i.credited_invoice_id WHERE i.number = $1', [number]))[0];
+
+	it('links the credit note to the invoices it pays when the sums agree, so nothing is left open and dunned', async () => {
+		// 750,00 + AV-2026-0007 250,00 = FG-1 600,00 + FG-2 400,00.
+		const [p] = await storePayments(ledger, [{ externalRef: 'P-G1', amountMinor: 75000n, currency: 'EUR', receivedOn: '2026-03-20', customerExternalId: 'G', referenceText: 'VIR GROUPE GAMMA FG-1 FG-2 MOINS AV-2026-0007' }]);
+		expect(p.allocation?.status).toBe('applied');
+		// AV-2026-0007 credits FG-1 (oldest, owes at least 250): FG-1 600 − 250 = 350 paid, FG-2 400 paid.
+		expect(p.allocation?.allocations.map((a) => [a.invoiceNumber, a.amountMinor, a.invoiceStatus])).toEqual([['FG-1', 35000n, 'paid'], ['FG-2', 40000n, 'paid']]);
+		expect(await state('AV-2026-0007')).toEqual({ open_minor: '0', status: 'credited', credited: 'FG-1' });
+		expect(await state('FG-1')).toMatchObject({ open_minor: '0', status: 'paid' });
+	});
+
+	it('flags the payment for a person when the payment and the credit note do not make what the invoices owe', async () => {
+		// 700,00 + 250,00 = 950,00 ≠ FG-3 1 000,00.
+		const [p] = await storePayments(ledger, [{ externalRef: 'P-G2', amountMinor: 70000n, currency: 'EUR', receivedOn: '2026-03-21', customerExternalId: 'G', referenceText: 'FG-3 MOINS AV-2026-0008' }]);
+		expect(p.allocation).toMatchObject({ status: 'unapplied', flag: { code: 'CREDIT_NOTE_IN_REFERENCE_MISMATCH', candidates: ['FG-3', 'AV-2026-0008'] } });
+		expect(p.allocation?.flag?.message.fr).toContain('à régler à la main');
+		expect(await state('FG-3')).toMatchObject({ open_minor: '100000', status: 'open' });
+		expect(await state('AV-2026-0008')).toMatchObject({ credited: null });
+	});
+});
+
 describe('migrating a ledger that already holds cross links', () => {
 	let ledger: Ledger;
 	afterAll(async () => dropTestLedger(ledger));
@@ -119,6 +156,7 @@ describe('migrating a ledger that already holds cross links', () => {
 		ledger = await createTestLedger();
 		await upsertCustomers(ledger, [{ externalId: 'A', name: 'Alpha SA' }, { externalId: 'B', name: 'Beta SARL' }]);
 		await storeInvoices(ledger, [doc('FA-1', 'A', 'EUR', 100000n), doc('FA-2', 'A', 'EUR', 50000n), credit('AV-1', 'A', 'XOF', 30000n, 'NONE'), credit('AV-2', 'B', 'EUR', 20000n, 'NONE')]);
+		await storePayments(ledger, [{ externalRef: 'P-OLD', amountMinor: 10000n, currency: 'EUR', receivedOn: '2026-03-10', customerExternalId: 'A', referenceText: 'FA-2' }]);
 		// Back to the schema before the rule, and links written the way earlier versions wrote them.
 		const later = knownMigrations().filter((m) => m >= '0016');
 		const client = new Client({ connectionString: testDatabaseUrl() });
@@ -129,7 +167,7 @@ describe('migrating a ledger that already holds cross links', () => {
 			await client.query(`UPDATE invoices cn SET credited_invoice_id = i.id, open_minor = 0, status = 'credited' FROM invoices i WHERE i.number = 'FA-1' AND cn.number = 'AV-1'`);
 			await client.query(`UPDATE invoices cn SET credited_invoice_id = i.id, open_minor = 0, status = 'credited' FROM invoices i WHERE i.number = 'FA-2' AND cn.number = 'AV-2'`);
 			await client.query(`UPDATE invoices SET open_minor = open_minor - 30000 WHERE number = 'FA-1'`); // 1 000,00 − "300,00" = 700,00
-			await client.query(`UPDATE invoices SET open_minor = open_minor - 20000 WHERE number = 'FA-2'`); // 500,00 − 200,00 = 300,00
+			await client.query(`UPDATE invoices SET open_minor = open_minor - 20000 WHERE number = 'FA-2'`); // 500,00 − 100,00 paid − 200,00 = 200,00
 			const notices: string[] = [];
 			client.on('notice', (n) => notices.push(n.message ?? ''));
 			await runner({ dbClient: client, dir: coreAssetPath('ledger', 'migrations'), migrationsTable: MIGRATIONS_TABLE, schema: ledger.schema, migrationsSchema: ledger.schema, direction: 'up', singleTransaction: true, noLock: true, log: () => undefined });
@@ -140,8 +178,13 @@ describe('migrating a ledger that already holds cross links', () => {
 		// Nothing was silently changed...
 		expect(await ledger.query('SELECT number, open_minor, credited_invoice_id IS NOT NULL AS linked FROM invoices ORDER BY number')).toEqual([
 			{ number: 'AV-1', open_minor: '0', linked: true }, { number: 'AV-2', open_minor: '0', linked: true },
-			{ number: 'FA-1', open_minor: '70000', linked: false }, { number: 'FA-2', open_minor: '30000', linked: false },
+			{ number: 'FA-1', open_minor: '70000', linked: false }, { number: 'FA-2', open_minor: '20000', linked: false },
 		]);
+		// The payment and its allocation are as they were; its state is kept from the day it was received.
+		expect(await ledger.query("SELECT p.status, p.unapplied_minor, a.amount_minor, a.applied_on::text FROM payments p JOIN allocations a ON a.payment_id = p.id WHERE p.external_ref = 'P-OLD'")).toEqual([
+			{ status: 'applied', unapplied_minor: '0', amount_minor: '10000', applied_on: '2026-03-10' },
+		]);
+		expect(await ledger.query("SELECT s.effective_on::text, s.status FROM payment_states s JOIN payments p ON p.id = s.payment_id WHERE p.external_ref = 'P-OLD'")).toEqual([{ effective_on: '2026-03-10', status: 'applied' }]);
 		// ...and each cross link is listed for a person.
 		const findings = await listLedgerFindings(ledger);
 		expect(findings.map((f) => [f.kind, f.creditNote, f.invoice, f.details.amountMinor])).toEqual([

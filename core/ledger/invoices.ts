@@ -5,6 +5,7 @@ import { DEFAULT_ZONE, todayIn } from '../time';
 import { effectiveDate } from './effective';
 import { copyRows } from './copy';
 import type { Ledger } from './ledger';
+import { noteBulkRows } from './statistics';
 import type { LedgerInvoice, StoreOutcome } from './types';
 
 /**
@@ -202,11 +203,8 @@ async function refuseCrossCredits(client: PoolClient, rows: Staged[], outcomes: 
  * links when there are any. Several calls may share one transaction.
  */
 export async function storeBatch(client: PoolClient, invoices: LedgerInvoice[], offset: number, options: StoreInvoicesOptions): Promise<StoreOutcome[]> {
-	// The sequence's last value is read with the lock: every id handed out after it is above it (new rows are found
-	// by id range after COPY, which returns nothing).
-	const [{ bypass: bypassesRls, floor }] = (await client.query<{ bypass: boolean; floor: string | null }>(
-		`SELECT pg_advisory_xact_lock($1, hashtext(current_schema())), (SELECT rolsuper OR rolbypassrls FROM pg_roles WHERE rolname = current_user) AS bypass,
-			pg_sequence_last_value(pg_get_serial_sequence('invoices', 'id')::regclass)::text AS floor`,
+	const [{ bypass: bypassesRls }] = (await client.query<{ bypass: boolean }>(
+		`SELECT pg_advisory_xact_lock($1, hashtext(current_schema())), (SELECT rolsuper OR rolbypassrls FROM pg_roles WHERE rolname = current_user) AS bypass`,
 		[INTAKE_LOCK_KEY],
 	)).rows;
 	const outcomes = new Map<number, StoreOutcome>();
@@ -280,12 +278,15 @@ export async function storeBatch(client: PoolClient, invoices: LedgerInvoice[], 
 		let ids: Array<{ id: string; issuer: string; doc_type: string; number: string }>;
 		if (bypassesRls && options.writeMode !== 'insert') {
 			// COPY is refused on tables under row-level security for roles it applies to; where it does not apply
-			// (superuser, BYPASSRLS) it is the cheapest way in.
+			// (superuser, BYPASSRLS) it is the cheapest way in. The ids are taken from the table's sequence first
+			// and written with the rows, so nothing has to be looked up after the COPY (a lookup of the new rows
+			// would depend on the table's statistics, which a bulk load makes stale).
 			// Columns the whole batch leaves at the table's default (no lines, no anomalies, no PO...) are not sent.
+			const taken = (await client.query<{ id: string }>(
+				"SELECT nextval(pg_get_serial_sequence('invoices', 'id'))::text AS id FROM generate_series(1, $1::int)", [fresh.length])).rows;
 			const kept = NEW_COLUMNS.map((_c, k) => k).filter((k) => values.some((row) => row[k] !== null && row[k] !== COLUMN_DEFAULTS[NEW_COLUMNS[k]]));
-			await copyRows(client, 'invoices', kept.map((k) => NEW_COLUMNS[k]), values.map((row) => kept.map((k) => row[k])));
-			ids = (await client.query<{ id: string; issuer: string; doc_type: string; number: string }>(
-				'SELECT id, issuer, doc_type, number FROM invoices WHERE id > $1', [floor ?? '0'])).rows;
+			await copyRows(client, 'invoices', ['id', ...kept.map((k) => NEW_COLUMNS[k])], values.map((row, r) => [taken[r].id, ...kept.map((k) => row[k])]));
+			ids = fresh.map((s, r) => ({ id: taken[r].id, issuer: s.issuer, doc_type: s.invoice.docType, number: s.invoice.number }));
 		} else {
 			ids = (await client.query<{ id: string; issuer: string; doc_type: string; number: string }>(INSERT_NEW, NEW_COLUMNS.map((_c, k) => values.map((row) => row[k])))).rows;
 		}
@@ -432,7 +433,8 @@ export async function storeBatch(client: PoolClient, invoices: LedgerInvoice[], 
  * changes nothing; one with changed content becomes a new revision (recorded in the history); credit notes
  * reduce the balance of the invoice they reference. Writes go in transactions of `batchSize` rows (see
  * storeBatch: COPY or one multi-row INSERT); a failing batch is split so that good rows land and faulty rows are
- * reported one by one.
+ * reported one by one. The table's planner statistics are refreshed once a call has added a significant share
+ * of its rows (see noteBulkRows).
  */
 export async function storeInvoices(ledger: Ledger, invoices: LedgerInvoice[], options: StoreInvoicesOptions = {}): Promise<StoreOutcome[]> {
 	if (options.effectiveOn !== undefined) options = { ...options, effectiveOn: effectiveDate(options.effectiveOn, options.zone, 'INVOICE_BAD_EFFECTIVE_DATE') };
@@ -449,6 +451,9 @@ export async function storeInvoices(ledger: Ledger, invoices: LedgerInvoice[], o
 		);
 		if (attempt.outcomes) {
 			results.push(...attempt.outcomes);
+			let created = 0;
+			for (const outcome of attempt.outcomes) if (outcome.status === 'created') created++;
+			await noteBulkRows(ledger, 'invoices', created);
 		} else {
 			const error = attempt.error;
 			if (slice.length === 1) {

@@ -3,7 +3,7 @@ import type { PoolClient } from 'pg';
 import { matchCompanyName, normaliseCompanyName } from '../bank/names';
 import { creditorReferencesIn } from '../bank/rf';
 import { ReceivablesError } from '../errors';
-import { formatAmount, parseAmount } from '../money';
+import { assertCurrency, formatAmount, parseAmount } from '../money';
 import type { Ledger } from './ledger';
 import { effectiveDate } from './effective';
 
@@ -100,8 +100,58 @@ export interface AllocationResult {
 	allocations: AllocationLine[];
 	flag?: PaymentFlag;
 	paid: InvoicePaidEvent[];
+	/** Small differences written off by this call (see writeOffUpTo). */
+	writeOffs?: WriteOffLine[];
 	/** Whether this call changed the ledger. */
 	changed: boolean;
+}
+
+export interface WriteOffLine {
+	writeOffId: string;
+	invoiceId: string;
+	invoiceNumber: string;
+	amountMinor: bigint;
+	currency: string;
+	effectiveOn: string;
+}
+
+/**
+ * Small-difference write-off: when a payment is used up and leaves an invoice open by at most this amount (per
+ * currency, decimal: {"EUR": "1.00", "XOF": "500"}), the difference is written off — recorded as a write-off fact
+ * (table write_offs, history kind "write_off"), never as cash — and the invoice is paid. Currencies not named:
+ * no write-off.
+ */
+export type WriteOffThresholds = Record<string, string>;
+
+/**
+ * Reads write-off thresholds written as "EUR=1.00, XOF=500" (or an object { EUR: "1.00" }); empty: none. Throws
+ * PAYMENT_WRITE_OFF_INVALID naming the faulty entry.
+ */
+export function parseWriteOffThresholds(input: unknown): WriteOffThresholds | undefined {
+	if (input === undefined || input === null || input === '') return undefined;
+	const entries: Array<[string, unknown]> = typeof input === 'string'
+		? input.split(/[,;\n]/).map((part) => part.trim()).filter(Boolean).map((part) => {
+			const [currency, amount] = part.split(/\s*[=:]\s*/);
+			return [currency ?? '', amount];
+		})
+		: typeof input === 'object' && !Array.isArray(input) ? Object.entries(input as Record<string, unknown>) : [['?', input]];
+	const out: WriteOffThresholds = {};
+	for (const [currency, amount] of entries) {
+		let valid = false;
+		try {
+			const code = assertCurrency(currency.trim().toUpperCase());
+			valid = parseAmount(amount, code) >= 0n;
+			if (valid) out[code] = String(amount).trim();
+		} catch {
+			valid = false;
+		}
+		if (!valid) {
+			throw new ReceivablesError('PAYMENT_WRITE_OFF_INVALID', `"${currency}=${String(amount)}" is not a write-off threshold.`, {
+				hint: 'Write one currency and amount per entry, e.g. EUR=1.00, XOF=500.',
+			});
+		}
+	}
+	return Object.keys(out).length ? out : undefined;
 }
 
 export interface PaymentOutcome {
@@ -122,6 +172,8 @@ export interface StorePaymentsOptions {
 	/** Payments per transaction (default 200); each payment is its own savepoint. */
 	batchSize?: number;
 	actor?: string;
+	/** Small differences written off at allocation, per currency (default: none). */
+	writeOffUpTo?: WriteOffThresholds;
 }
 
 const DEFAULT_SOURCE = 'bank';
@@ -406,6 +458,10 @@ async function planByReference(client: PoolClient, payment: PaymentRow, amount: 
 	if (open.length === 0) {
 		return { lines: [], customerId, flag: flag('REFERENCED_INVOICES_SETTLED', 'The invoices named in the reference are already paid or credited: this may be a double payment.', 'Les factures citées dans la référence sont déjà payées ou soldées par avoir : il peut s’agir d’un double paiement.', inCurrency.map((r) => r.number)) };
 	}
+	if (fromText.keys.length) {
+		const deducted = await applyCitedCreditNotes(client, payment, amount, customerId, open, fromText.keys, new Set(inCurrency.map((r) => r.id)));
+		if (deducted) return deducted;
+	}
 	const lines = open.map((invoice) => ({ invoice, amount: 0n, method: methodOf(invoice) }));
 	let remaining = amount;
 	for (const line of lines) {
@@ -450,6 +506,72 @@ export function exactCombinations<T extends { open_minor: string }>(open: T[], a
 	const complete = walk(0, amount);
 	if (!complete && found.length < 2) return [];
 	return found.map((indexes) => indexes.sort((a, b) => a - b).map((i) => open[i]));
+}
+
+/**
+ * A grouped payment whose label cites credit notes not yet linked to an invoice ("FAC-12 FAC-13 MOINS AV-2026-0007"):
+ * the customer paid the invoices less the credit notes. When the payment plus the cited credit notes is exactly what
+ * the cited invoices owe, each credit note is linked to one of them (oldest first, one that owes at least the credit
+ * note) and takes effect the day the payment does; the invoices are then paid in full. Otherwise (the sums differ, a
+ * credit note of another customer or currency, one already linked) nothing is allocated and the payment is flagged
+ * for a person, so the deducted amount is not left open and dunned. Undefined when the label cites no credit note.
+ */
+async function applyCitedCreditNotes(client: PoolClient, payment: PaymentRow, amount: bigint, customerId: string, open: InvoiceRow[], keys: string[], citedInvoiceIds: Set<string>): Promise<Plan | undefined> {
+	const rows = (await client.query<{ id: string; number: string; customer_id: string; currency: string; payable_minor: string; credited_invoice_id: string | null; status: string }>(
+		`SELECT cn.id, cn.number, cn.customer_id, cn.currency::text AS currency, cn.payable_minor, cn.credited_invoice_id, cn.status FROM invoices cn
+		WHERE cn.doc_type = 'credit_note' AND upper(regexp_replace(cn.number, '[^A-Za-z0-9]', '', 'g')) = ANY($1::text[]) ORDER BY cn.id FOR UPDATE`,
+		[keys],
+	)).rows;
+	// A credit note already applied to one of the invoices named is already in what they owe.
+	const cited = rows.filter((c) => c.credited_invoice_id === null || !citedInvoiceIds.has(c.credited_invoice_id));
+	if (cited.length === 0) return undefined;
+	const numbers = cited.map((c) => c.number);
+	const forPerson = (code: string, en: string, fr: string): Plan => ({ lines: [], customerId, flag: flag(code, en, fr, [...open.map((r) => r.number), ...numbers]) });
+	const unusable = cited.filter((c) => c.customer_id !== customerId || c.currency !== payment.currency || c.credited_invoice_id !== null || c.status === 'cancelled');
+	if (unusable.length) {
+		return forPerson('CREDIT_NOTE_IN_REFERENCE_UNUSABLE', `The reference deducts credit note(s) ${unusable.map((c) => c.number).join(', ')}, which are already applied or belong to another customer or currency: to settle by hand.`,
+			`La référence déduit le(s) avoir(s) ${unusable.map((c) => c.number).join(', ')}, déjà imputé(s) ou d'un autre client ou d'une autre devise : à régler à la main.`);
+	}
+	const owed = open.reduce((sum, r) => sum + BigInt(r.open_minor), 0n);
+	const credit = cited.reduce((sum, c) => sum + BigInt(c.payable_minor), 0n);
+	const unit = (v: bigint) => `${formatAmount(v, payment.currency)} ${payment.currency}`;
+	if (amount + credit !== owed) {
+		return forPerson('CREDIT_NOTE_IN_REFERENCE_MISMATCH', `The payment (${unit(amount)}) plus the credit notes it deducts (${unit(credit)}) is not what the invoices it names owe (${unit(owed)}): to settle by hand.`,
+			`Le paiement (${unit(amount)}) plus les avoirs qu'il déduit (${unit(credit)}) ne font pas le reste dû des factures citées (${unit(owed)}) : à régler à la main.`);
+	}
+	const left = new Map(open.map((r) => [r.id, BigInt(r.open_minor)]));
+	const links: Array<{ cn: (typeof cited)[number]; invoice: InvoiceRow }> = [];
+	for (const cn of [...cited].sort((a, b) => Number(BigInt(b.payable_minor) - BigInt(a.payable_minor)))) {
+		const invoice = open.find((r) => (left.get(r.id) ?? 0n) >= BigInt(cn.payable_minor));
+		if (!invoice) {
+			return forPerson('CREDIT_NOTE_IN_REFERENCE_MISMATCH', `Credit note ${cn.number} (${unit(BigInt(cn.payable_minor))}) is larger than what any invoice named still owes: to settle by hand.`,
+				`L'avoir ${cn.number} (${unit(BigInt(cn.payable_minor))}) dépasse le reste dû de chacune des factures citées : à régler à la main.`);
+		}
+		left.set(invoice.id, (left.get(invoice.id) ?? 0n) - BigInt(cn.payable_minor));
+		links.push({ cn, invoice });
+	}
+	for (const { cn, invoice } of links) {
+		// The link takes effect when the payment does: its value date when allocated the day it is recorded, else today.
+		await client.query(
+			`UPDATE invoices cn SET credited_invoice_id = $2, open_minor = 0, status = 'credited', updated_at = now(),
+				credited_on = (SELECT CASE WHEN now()::date > p.created_at::date THEN GREATEST(p.received_on, now()::date) ELSE p.received_on END FROM payments p WHERE p.id = $3)
+			WHERE cn.id = $1`,
+			[cn.id, invoice.id, payment.id],
+		);
+		await client.query(`UPDATE invoices SET open_minor = open_minor - $2::bigint, status = CASE WHEN open_minor - $2::bigint <= 0 THEN 'credited' ELSE status END, updated_at = now() WHERE id = $1`, [invoice.id, cn.payable_minor]);
+		await client.query(
+			`INSERT INTO history (customer_id, invoice_id, kind, actor, summary, payload) VALUES ($1, $2, 'credit_note_applied', 'allocation', $3, $4)`,
+			[customerId, invoice.id, `Credit note ${cn.number} applied to invoice ${invoice.number}, deducted by payment ${payment.source}/${payment.external_ref}`,
+				JSON.stringify({ creditNote: cn.number, amountMinor: cn.payable_minor, paymentId: payment.id })],
+		);
+	}
+	const lines: Plan['lines'] = [];
+	for (const invoice of open) {
+		const rest = left.get(invoice.id) ?? 0n;
+		invoice.open_minor = rest.toString();
+		if (rest > 0n) lines.push({ invoice, amount: rest, method: 'reference' });
+	}
+	return { lines, customerId };
 }
 
 async function planByAmount(client: PoolClient, payment: PaymentRow, amount: bigint, customerId: string): Promise<Plan> {
@@ -630,7 +752,7 @@ async function paidEvents(client: PoolClient, paidInvoiceIds: string[]): Promise
  * of the same payment at once allocate it once: the second finds it already applied. Only payments with
  * nothing allocated yet (`unapplied`, `ambiguous`) are (re)considered.
  */
-export async function allocatePaymentWith(client: PoolClient, paymentId: string, options: { actor?: string; names?: PayerNameIndex } = {}): Promise<AllocationResult> {
+export async function allocatePaymentWith(client: PoolClient, paymentId: string, options: { actor?: string; names?: PayerNameIndex; writeOffUpTo?: WriteOffThresholds } = {}): Promise<AllocationResult> {
 	const payment = await readPayment(client, paymentId, true);
 	if (!payment) {
 		throw new ReceivablesError('PAYMENT_NOT_FOUND', `Payment ${paymentId} is not in the ledger.`, { hint: 'Store the payment first.' });
@@ -654,6 +776,9 @@ export async function allocatePaymentWith(client: PoolClient, paymentId: string,
 	}
 
 	const { lines, paidInvoiceIds } = await writeAllocations(client, payment, decided.lines, actor);
+	const threshold = options.writeOffUpTo?.[payment.currency];
+	const writeOffs = remaining === 0n && threshold !== undefined ? await writeOffSmallDifferences(client, payment, lines, parseAmount(threshold, payment.currency), actor) : [];
+	for (const w of writeOffs) paidInvoiceIds.push(w.invoiceId);
 
 	const customerId = decided.customerId ?? payment.customer_id;
 	const flagChanged = (finalFlag?.code ?? null) !== payment.flag_reason || status !== payment.status;
@@ -671,7 +796,50 @@ export async function allocatePaymentWith(client: PoolClient, paymentId: string,
 
 	if (lines.length > 0 && customerId) await learnPayerAccount(client, payment.extra.counterpartyAccount, customerId, payment.id, actor);
 
-	return await allocationResult(client, payment, { status, customerId, remaining, lines, flag: finalFlag, paidInvoiceIds, changed: lines.length > 0 || flagChanged });
+	const result = await allocationResult(client, payment, { status, customerId, remaining, lines, flag: finalFlag, paidInvoiceIds, changed: lines.length > 0 || flagChanged });
+	return writeOffs.length ? { ...result, writeOffs } : result;
+}
+
+/**
+ * Writes off what a used-up payment left open on the invoices it paid, when at most `max`: one write_offs row per
+ * invoice (effective on the payment date), the invoice paid, a "write_off" history entry.
+ */
+async function writeOffSmallDifferences(client: PoolClient, payment: PaymentRow, lines: AllocationLine[], max: bigint, actor: string): Promise<WriteOffLine[]> {
+	const out: WriteOffLine[] = [];
+	if (max <= 0n) return out;
+	for (const line of lines) {
+		if (line.invoiceStatus !== 'open' || line.invoiceOpenMinor <= 0n || line.invoiceOpenMinor > max) continue;
+		const invoice = await client.query<{ customer_id: string; open_minor: string; doc_type: string }>('SELECT customer_id, open_minor, doc_type FROM invoices WHERE id = $1 FOR UPDATE', [line.invoiceId]);
+		const row = invoice.rows[0];
+		if (!row || row.doc_type !== 'invoice' || BigInt(row.open_minor) !== line.invoiceOpenMinor) continue;
+		const amount = line.invoiceOpenMinor;
+		// effective the day the allocation takes effect in the balance (reports as of a date see both together)
+		const applied = await client.query<{ on: string | null }>('SELECT max(applied_on)::text AS on FROM allocations WHERE payment_id = $1 AND invoice_id = $2', [payment.id, line.invoiceId]);
+		const effectiveOn = applied.rows[0]?.on ?? payment.received_on;
+		const inserted = await client.query<{ id: string }>(
+			`INSERT INTO write_offs (invoice_id, customer_id, payment_id, currency, amount_minor, reason, effective_on, actor)
+			VALUES ($1, $2, $3, $4, $5, 'small_difference', $6, $7) RETURNING id`,
+			[line.invoiceId, row.customer_id, payment.id, payment.currency, amount.toString(), effectiveOn, actor],
+		);
+		await client.query(
+			`UPDATE invoices SET open_minor = 0, status = 'paid', paid_at = $2::date, updated_at = now() WHERE id = $1`,
+			[line.invoiceId, payment.received_on],
+		);
+		const amountText = `${formatAmount(amount, payment.currency)} ${payment.currency}`;
+		await client.query(
+			`INSERT INTO history (customer_id, invoice_id, kind, actor, summary, payload) VALUES ($1, $2, 'write_off', $3, $4, $5)`,
+			[row.customer_id, line.invoiceId, actor, `Small difference of ${amountText} written off on invoice ${line.invoiceNumber} (payment ${payment.source}/${payment.external_ref})`,
+				JSON.stringify({ writeOffId: inserted.rows[0].id, paymentId: payment.id, amountMinor: amount.toString(), reason: 'small_difference', effectiveOn })],
+		);
+		await client.query(
+			`INSERT INTO history (customer_id, invoice_id, kind, actor, summary, payload) VALUES ($1, $2, 'invoice_paid', $3, $4, $5)`,
+			[row.customer_id, line.invoiceId, actor, `Invoice ${line.invoiceNumber} settled on ${payment.received_on} (${amountText} written off)`, JSON.stringify({ paymentId: payment.id, paidOn: payment.received_on, writtenOffMinor: amount.toString() })],
+		);
+		line.invoiceOpenMinor = 0n;
+		line.invoiceStatus = 'paid';
+		out.push({ writeOffId: inserted.rows[0].id, invoiceId: line.invoiceId, invoiceNumber: line.invoiceNumber, amountMinor: amount, currency: payment.currency, effectiveOn });
+	}
+	return out;
 }
 
 /** What an allocation did to a payment, with the paid events of the invoices it completed. */
@@ -741,7 +909,7 @@ async function storeOne(client: PoolClient, payment: PaymentInput, index: number
 		const current = (await readPayment(client, paymentId, false)) as PaymentRow;
 		return { ...base, status: 'created', paymentId, allocation: snapshot(current, payment.customerExternalId && customerId ? payment.customerExternalId : null) };
 	}
-	const allocation = await allocatePaymentWith(client, paymentId, { actor: options.actor, names: options.names });
+	const allocation = await allocatePaymentWith(client, paymentId, { actor: options.actor, names: options.names, writeOffUpTo: options.writeOffUpTo });
 	return { ...base, status: 'created', paymentId, allocation };
 }
 
@@ -817,6 +985,8 @@ export interface AllocatePaymentsOptions {
 	/** At most this many payments (default 10 000). */
 	limit?: number;
 	actor?: string;
+	/** Small differences written off at allocation, per currency (default: none). */
+	writeOffUpTo?: WriteOffThresholds;
 }
 
 /**
@@ -840,7 +1010,7 @@ export async function allocatePayments(ledger: Ledger, options: AllocatePayments
 	const names = new PayerNameIndex();
 	const results: AllocationResult[] = [];
 	for (const { id } of ids) {
-		results.push(await retryTransient(() => ledger.transaction((client) => allocatePaymentWith(client, id, { actor: options.actor, names }))));
+		results.push(await retryTransient(() => ledger.transaction((client) => allocatePaymentWith(client, id, { actor: options.actor, names, writeOffUpTo: options.writeOffUpTo }))));
 	}
 	return results;
 }

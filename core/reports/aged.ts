@@ -1,5 +1,6 @@
 import type { Ledger } from '../ledger';
 import { amountOf, Params, baseOptions, dayOf, filterSql, openItemsCte, reportError, reportQuery } from './sql';
+import { netParts } from './net';
 import type { AgedBalance, AgedBalanceOptions, AgedBalanceRow, AgedBucket, AgedGroupBy } from './types';
 
 export const AGED_GROUPS: AgedGroupBy[] = ['customer', 'profile', 'sales_rep', 'currency', 'none'];
@@ -39,25 +40,47 @@ const KEYS: Record<AgedGroupBy, { key: string; label: string }> = {
  * currency), and not disputed. The SQL aggregates by group, currency and bucket with the per-currency totals as a
  * grouping set: the figures are computed once, in the database.
  */
-export const AGED_BALANCE_SQL = (key: string, label: string, date: string, zone: string, bounds: string, where: string): string => `WITH ${openItemsCte(date, where)},
+export const AGED_BALANCE_SQL = (key: string, label: string, date: string, zone: string, bounds: string, where: string): string => {
+	const pending = `${dayOf('pr.created_at', zone)} <= ${date}::date
+					AND ((pr.settled_at IS NULL AND pr.status = 'pending') OR ${dayOf('pr.settled_at', zone)} > ${date}::date)`;
+	return `WITH ${openItemsCte(date, where)},
 	flagged AS (
-		SELECT o.currency, o.open, ${key} AS key, ${label} AS label,
+		SELECT o.id, o.customer_id, o.due_date, o.currency, o.open, ${key} AS key, ${label} AS label,
 			CASE WHEN ${date}::date - o.due_date <= 0 THEN 0 ELSE width_bucket(${date}::date - o.due_date - 1, ${bounds}::int[]) + 1 END AS bucket,
 			EXISTS (SELECT 1 FROM dispute_invoices di JOIN disputes d ON d.id = di.dispute_id
 				WHERE di.invoice_id = o.id AND ${dayOf('d.opened_at', zone)} <= ${date}::date
 					AND (d.resolved_at IS NULL OR ${dayOf('d.resolved_at', zone)} > ${date}::date)) AS disputed,
 			EXISTS (SELECT 1 FROM promises pr
 				WHERE (pr.invoice_id = o.id OR (pr.invoice_id IS NULL AND pr.customer_id = o.customer_id AND (pr.currency IS NULL OR pr.currency = o.currency)))
-					AND ${dayOf('pr.created_at', zone)} <= ${date}::date
-					AND ((pr.settled_at IS NULL AND pr.status = 'pending') OR ${dayOf('pr.settled_at', zone)} > ${date}::date)) AS promised
+					AND ${pending}) AS promised,
+			-- The amounts promised: on the invoice (a promise without amount promises all it owes), capped at what it owes...
+			(SELECT CASE WHEN count(*) > 0 THEN LEAST(o.open, sum(coalesce(pr.amount_minor, o.open))) END FROM promises pr WHERE pr.invoice_id = o.id AND ${pending}) AS invoice_promised,
+			-- ...and for the customer's account (no invoice named): spread over its invoices oldest due first.
+			(SELECT CASE WHEN bool_or(pr.amount_minor IS NULL) THEN -1 ELSE sum(pr.amount_minor) END FROM promises pr
+				WHERE pr.invoice_id IS NULL AND pr.customer_id = o.customer_id AND (pr.currency IS NULL OR pr.currency = o.currency) AND ${pending}) AS account_promised
 		FROM open_items o JOIN customers c ON c.id = o.customer_id
 		WHERE o.open > 0
+	),
+	spread AS (
+		SELECT f.*, coalesce(sum(CASE WHEN NOT f.disputed AND f.invoice_promised IS NULL THEN f.open ELSE 0 END)
+			OVER (PARTITION BY f.customer_id, f.currency ORDER BY f.due_date, f.id ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0) AS before
+		FROM flagged f
+	),
+	amounts AS (
+		SELECT s.*, CASE WHEN s.disputed THEN 0
+			WHEN s.invoice_promised IS NOT NULL THEN s.invoice_promised
+			WHEN s.account_promised = -1 THEN s.open
+			WHEN s.account_promised IS NOT NULL THEN LEAST(s.open, GREATEST(0, s.account_promised - s.before))
+			ELSE 0 END AS promised_amount
+		FROM spread s
 	)
 	SELECT key, max(label) AS label, currency, bucket, count(*)::int AS invoices, sum(open)::text AS open,
 		coalesce(sum(open) FILTER (WHERE disputed), 0)::text AS disputed,
 		coalesce(sum(open) FILTER (WHERE promised AND NOT disputed), 0)::text AS promised,
+		sum(promised_amount)::text AS promised_amount,
 		GROUPING(key) AS is_total
-	FROM flagged GROUP BY GROUPING SETS ((key, currency, bucket), (currency, bucket))`;
+	FROM amounts GROUP BY GROUPING SETS ((key, currency, bucket), (currency, bucket))`;
+};
 
 interface AgedDbRow {
 	key: string | null;
@@ -68,6 +91,7 @@ interface AgedDbRow {
 	open: string;
 	disputed: string;
 	promised: string;
+	promised_amount: string;
 	is_total: number;
 }
 
@@ -81,6 +105,8 @@ export async function agedBalance(ledger: Ledger, options: AgedBalanceOptions = 
 	const zone = p.add(base.zone);
 	const bounds = p.add(buckets.slice(1, -1).map((b) => b.toDays));
 	const where = filterSql(base, p, 'i.currency');
+	const promisedAs = options.promised ?? 'open';
+	if (promisedAs !== 'open' && promisedAs !== 'promised') throw reportError(`"promised" is 'open' or 'promised', not "${String(promisedAs)}".`, "'open': the open amount of promised invoices; 'promised': the amount promised.");
 	const rows = await reportQuery<AgedDbRow>(ledger, AGED_BALANCE_SQL(KEYS[groupBy].key, KEYS[groupBy].label, date, zone, bounds, where), p.values);
 
 	type Acc = { key: string; label: string | null; currency: string; invoices: number; buckets: bigint[]; disputed: bigint; promised: bigint };
@@ -98,10 +124,24 @@ export async function agedBalance(ledger: Ledger, options: AgedBalanceOptions = 
 		acc.invoices += r.invoices;
 		acc.buckets[r.bucket] += BigInt(r.open);
 		acc.disputed += BigInt(r.disputed);
-		acc.promised += BigInt(r.promised);
+		acc.promised += BigInt(promisedAs === 'promised' ? r.promised_amount : r.promised);
 	}
-	const toRow = (a: Acc): AgedBalanceRow => {
+	const credits = new Map<string, { creditNotes: bigint; cash: bigint }>();
+	if (options.net) {
+		// Credits per group: every group with credits gets a row, with zero buckets when it has no open invoice.
+		for (const x of await netParts(ledger, base, base.asOf, KEYS[groupBy].key, KEYS[groupBy].label)) {
+			if (x.creditNotes === 0n && x.cash === 0n) continue;
+			const id = `${x.currency}\u0000${x.key}`;
+			credits.set(id, { creditNotes: x.creditNotes, cash: x.cash });
+			if (!groups.has(id)) groups.set(id, { key: x.key, label: x.label, currency: x.currency, invoices: 0, buckets: buckets.map(() => 0n), disputed: 0n, promised: 0n });
+			const total = credits.get(x.currency) ?? { creditNotes: 0n, cash: 0n };
+			credits.set(x.currency, { creditNotes: total.creditNotes + x.creditNotes, cash: total.cash + x.cash });
+			if (!totals.has(`${x.currency}\u0000${x.currency}`)) totals.set(`${x.currency}\u0000${x.currency}`, { key: x.currency, label: null, currency: x.currency, invoices: 0, buckets: buckets.map(() => 0n), disputed: 0n, promised: 0n });
+		}
+	}
+	const toRow = (a: Acc, credit?: { creditNotes: bigint; cash: bigint }): AgedBalanceRow => {
 		const open = a.buckets.reduce((s, v) => s + v, 0n);
+		const net = options.net ? { creditNotes: amountOf(credit?.creditNotes ?? 0n, a.currency), unappliedCash: amountOf(credit?.cash ?? 0n, a.currency), net: amountOf(open - (credit?.creditNotes ?? 0n) - (credit?.cash ?? 0n), a.currency) } : {};
 		return {
 			key: a.key,
 			label: a.label,
@@ -112,6 +152,7 @@ export async function agedBalance(ledger: Ledger, options: AgedBalanceOptions = 
 			overdue: amountOf(open - a.buckets[0], a.currency),
 			disputed: amountOf(a.disputed, a.currency),
 			promised: amountOf(a.promised, a.currency),
+			...net,
 		};
 	};
 	const order = (x: AgedBalanceRow, y: AgedBalanceRow) => x.currency.localeCompare(y.currency) || (BigInt(y.open.minor) > BigInt(x.open.minor) ? 1 : BigInt(y.open.minor) < BigInt(x.open.minor) ? -1 : x.key.localeCompare(y.key));
@@ -120,7 +161,7 @@ export async function agedBalance(ledger: Ledger, options: AgedBalanceOptions = 
 		zone: base.zone,
 		groupBy,
 		buckets,
-		rows: [...groups.values()].map(toRow).sort(order),
-		totals: [...totals.values()].map(toRow).sort(order),
+		rows: [...groups.values()].map((a) => toRow(a, credits.get(`${a.currency}\u0000${a.key}`))).sort(order),
+		totals: [...totals.values()].map((a) => toRow(a, credits.get(a.currency))).sort(order),
 	};
 }

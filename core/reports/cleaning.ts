@@ -56,7 +56,9 @@ export const BALANCE_CLEANING_SQL = (date: string, zone: string, doubtful: strin
 	),
 	items AS (
 		SELECT 'promises' AS section, c.external_id AS customer, c.name AS customer_name, c.sales_rep_code AS sales_rep, i.number,
-			coalesce(pr.currency, i.currency)::text AS currency, pr.amount_minor::text AS amount, i.due_date::text AS due_date,
+			coalesce(pr.currency, i.currency)::text AS currency,
+			-- the amount promised; a promise without amount promises what its invoice owed at the date
+			coalesce(pr.amount_minor, (SELECT po.open FROM open_items po WHERE po.id = pr.invoice_id))::text AS amount, i.due_date::text AS due_date,
 			CASE WHEN i.due_date IS NULL THEN NULL ELSE ${date}::date - i.due_date END AS days_overdue,
 			pr.promised_on::text AS date, pr.source AS detail, pr.id::text AS ref
 		FROM promises pr JOIN customers c ON c.id = pr.customer_id LEFT JOIN invoices i ON i.id = pr.invoice_id

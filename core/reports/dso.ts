@@ -2,6 +2,7 @@ import { DateTime } from 'luxon';
 import type { Ledger } from '../ledger';
 import { daysBetween } from '../time';
 import { amountOf, Params, type Base, baseOptions, filterSql, oneDecimal, openItemsCte, ratio, reportError, reportQuery } from './sql';
+import { creditsAt } from './net';
 import type { CeiPoint, CeiReport, DsoMethod, DsoOptions, DsoPoint, DsoReport, TrendOptions } from './types';
 
 /** Receivables open at a date per currency, and the part not yet due (due date on or after the date). */
@@ -27,12 +28,28 @@ export interface OpenTotals {
 /** Receivables at a date, remembered per date by the caller (an overview reads each month's end once). */
 export type OpenTotalsCache = Map<string, Promise<Map<string, OpenTotals>>>;
 
-export async function openTotalsAt(ledger: Ledger, base: Base, date: string, cache?: OpenTotalsCache): Promise<Map<string, OpenTotals>> {
-	const cached = cache?.get(date);
+export async function openTotalsAt(ledger: Ledger, base: Base, date: string, cache?: OpenTotalsCache, net = false): Promise<Map<string, OpenTotals>> {
+	const id = net ? `${date}|net` : date;
+	const cached = cache?.get(id);
 	if (cached) return await cached;
-	const work = queryOpenTotals(ledger, base, date);
-	cache?.set(date, work);
+	const work = net ? netOpenTotals(ledger, base, date, cache) : queryOpenTotals(ledger, base, date);
+	cache?.set(id, work);
 	return await work;
+}
+
+/**
+ * Open invoices less credits (credit notes, unapplied cash) per currency. The part not yet due is the invoices'
+ * not-yet-due part, at most the net (credits are taken off what is due last) and never below zero.
+ */
+async function netOpenTotals(ledger: Ledger, base: Base, date: string, cache?: OpenTotalsCache): Promise<Map<string, OpenTotals>> {
+	const [gross, credits] = await Promise.all([openTotalsAt(ledger, base, date, cache), creditsAt(ledger, base, date)]);
+	const out = new Map<string, OpenTotals>();
+	for (const currency of new Set([...gross.keys(), ...credits.keys()])) {
+		const open = (gross.get(currency)?.open ?? 0n) - (credits.get(currency) ?? 0n);
+		const current = gross.get(currency)?.current ?? 0n;
+		out.set(currency, { open, current: open < 0n ? 0n : current < open ? current : open });
+	}
+	return out;
 }
 
 async function queryOpenTotals(ledger: Ledger, base: Base, date: string): Promise<Map<string, OpenTotals>> {
@@ -219,7 +236,7 @@ export async function dso(ledger: Ledger, options: DsoOptions = {}, cache?: Open
 	const book = await netSalesByMonth(ledger, base, salesFrom, base.asOf, months[0].to);
 	const points: DsoPoint[] = [];
 	for (const m of months) {
-		const open = await openTotalsAt(ledger, base, m.to, cache);
+		const open = await openTotalsAt(ledger, base, m.to, cache, options.net === true);
 		// Each point is the report as of its date: sales as they stood then.
 		const sales = book.at(m.to);
 		const currencies = new Set([...open.keys(), ...(sales.get(m.month)?.keys() ?? [])]);
@@ -248,10 +265,10 @@ export async function cei(ledger: Ledger, options: TrendOptions = {}, cache?: Op
 	const months = trendMonths(base.asOf, options.months ?? 12);
 	const book = await netSalesByMonth(ledger, base, months[0].from, base.asOf, months[0].to);
 	const dayBefore = DateTime.fromISO(months[0].from, { zone: 'UTC' }).minus({ days: 1 }).toISODate() as string;
-	let beginning = await openTotalsAt(ledger, base, dayBefore, cache);
+	let beginning = await openTotalsAt(ledger, base, dayBefore, cache, options.net === true);
 	const points: CeiPoint[] = [];
 	for (const m of months) {
-		const ending = await openTotalsAt(ledger, base, m.to, cache);
+		const ending = await openTotalsAt(ledger, base, m.to, cache, options.net === true);
 		const sales = book.at(m.to);
 		const currencies = new Set([...beginning.keys(), ...ending.keys(), ...(sales.get(m.month)?.keys() ?? [])]);
 		for (const currency of [...currencies].sort()) {

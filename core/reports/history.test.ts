@@ -6,7 +6,7 @@ import { applyPayment, storeInvoices, storePayments, upsertCustomers, type Ledge
 import { openDispute, resolveDispute } from '../disputes/ledger';
 import { recordCallOutcome } from '../contacts';
 import { createTestLedger, dropTestLedger } from '../../test/helpers/db';
-import { agedBalance, balanceCleaning, countbackDso, dso } from '.';
+import { agedBalance, balanceCleaning, countbackDso, daysLate, dso } from '.';
 
 jest.setTimeout(120_000);
 
@@ -84,6 +84,14 @@ describe('reports as of a past date', () => {
 		const [early] = await storeInvoices(ledger, [invoice('FA-10', 'A', 110000n, '2026-03-02', '2026-03-20')], { effectiveOn: '2026-04-14', zone: ZONE });
 		expect(early).toMatchObject({ status: 'rejected', error: { code: 'INVOICE_REVISION_BEFORE_PREVIOUS' } });
 		await expect(storeInvoices(ledger, [invoice('FA-10', 'A', 110000n, '2026-03-02', '2026-03-20')], { effectiveOn: '2999-01-01' })).rejects.toMatchObject({ code: 'INVOICE_BAD_EFFECTIVE_DATE' });
+	});
+
+	it('measures days late against the due date an invoice had when it was paid', async () => {
+		// FA-11's due date is moved from 4 to 20 March on 20 April, after its 300,00 took effect on 2 April.
+		await storeInvoices(ledger, [invoice('FA-11', 'A', 50000n, '2026-02-02', '2026-03-20')], { effectiveOn: '2026-04-20', zone: ZONE });
+		const report = await daysLate(ledger, { asOf: '2026-04-30', from: '2026-03-01', zone: ZONE });
+		// 2 April − 4 March = 29 days late (not 13 against the new due date); 2 April − 2 February = 59 days to pay.
+		expect(report.rows.map((r) => [r.customer, r.paid.amount, r.averageDaysLate, r.averageDaysToPay, r.lateShare])).toEqual([['A', '300.00', 29, 59, 1]]);
 	});
 });
 

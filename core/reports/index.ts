@@ -7,6 +7,7 @@ export { REMINDERS_PER_PAID_SQL, REMINDER_STAGES_SQL, REMINDER_VOLUMES_SQL, remi
 export { disputeReport } from './disputes';
 export { DISTRIBUTION_SQL, distributionReport } from './distribution';
 export { receivablesOverview } from './overview';
+export { NET_PARTS_SQL, netReceivables } from './net';
 export * from './charts';
 export * from './pdf';
 export * from './dashboard';

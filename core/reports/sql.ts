@@ -88,8 +88,8 @@ export function versionAt(id: string, date: string): string {
 
 /**
  * Invoices open at a date, honouring history: `open_items(id, customer_id, currency, issue_date, due_date, open)`.
- * Open at D = payable − allocations effective on or before D − credit notes in effect on or before D (issued by D
- * and, when linked later, linked by D), for invoices issued on or before D and not cancelled, each document as it
+ * Open at D = payable − allocations effective on or before D − small differences written off by D − credit notes in
+ * effect on or before D (issued by D and, when linked later, linked by D), for invoices issued on or before D and not cancelled, each document as it
  * stood at D (a revision recorded after D does not count: see versionAt). Candidates are the invoices open now, plus
  * those with an allocation effective after D, a credit note issued or linked after D, or a revision after D (they
  * may have been open at D, or differently): every part is index-driven, so the cost follows the open invoices, not
@@ -101,6 +101,8 @@ export function openItemsCte(date: string, where: string): string {
 		SELECT i.id FROM invoices i WHERE i.status = 'open' AND i.doc_type = 'invoice' AND i.issue_date <= ${date}::date
 		UNION
 		SELECT a.invoice_id FROM allocations a WHERE a.applied_on > ${date}::date AND a.invoice_issued_on <= ${date}::date
+		UNION
+		SELECT w.invoice_id FROM write_offs w WHERE w.effective_on > ${date}::date
 		UNION
 		SELECT cn.credited_invoice_id FROM invoices cn
 		WHERE cn.doc_type = 'credit_note' AND cn.credited_invoice_id IS NOT NULL AND cn.issue_date > ${date}::date
@@ -115,6 +117,7 @@ export function openItemsCte(date: string, where: string): string {
 			SELECT i.id, i.customer_id, i.currency::text AS currency, i.issue_date, i.due_date,
 				i.payable_minor
 					- coalesce((SELECT sum(a.amount_minor) FROM allocations a WHERE a.invoice_id = i.id AND a.applied_on <= ${date}::date), 0)
+					- coalesce((SELECT sum(w.amount_minor) FROM write_offs w WHERE w.invoice_id = i.id AND w.effective_on <= ${date}::date), 0)
 					- coalesce((SELECT sum(coalesce(v.payable_minor, cn.payable_minor)) FROM invoices cn ${versionAt('cn.id', date)}
 						WHERE cn.credited_invoice_id = i.id AND cn.doc_type = 'credit_note' AND coalesce(v.issue_date, cn.issue_date) <= ${date}::date
 							AND (cn.credited_on IS NULL OR cn.credited_on <= ${date}::date)), 0) AS open
@@ -133,13 +136,16 @@ export function openItemsCte(date: string, where: string): string {
 
 /**
  * The date each invoice of the query `ids` (one column of invoice ids) was settled (its balance reached zero
- * through allocations and credit notes), or null when it is still open at `asOf`; facts after `asOf` are ignored,
+ * through allocations, write-offs and credit notes), or null when it is still open at `asOf`; facts after `asOf` are ignored,
  * and each document is read as it stood at `asOf`. `settled(invoice_id, settled_on)`.
  */
 export function settledCte(ids: string, asOf: string): string {
 	return `settle_events AS (
 		SELECT a.invoice_id, a.applied_on AS on_date, a.amount_minor AS amount FROM allocations a
 		WHERE a.invoice_id IN (${ids}) AND a.applied_on <= ${asOf}::date
+		UNION ALL
+		SELECT w.invoice_id, w.effective_on, w.amount_minor FROM write_offs w
+		WHERE w.invoice_id IN (${ids}) AND w.effective_on <= ${asOf}::date
 		UNION ALL
 		SELECT cn.credited_invoice_id, GREATEST(coalesce(v.issue_date, cn.issue_date), cn.credited_on), coalesce(v.payable_minor, cn.payable_minor)
 		FROM invoices cn ${versionAt('cn.id', asOf)}

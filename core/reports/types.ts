@@ -47,6 +47,18 @@ export interface AgedBalanceOptions extends ReportBaseOptions {
 	/** Upper bounds (days overdue) of the overdue buckets, ascending (default [30, 60, 90]). */
 	buckets?: number[];
 	groupBy?: AgedGroupBy;
+	/**
+	 * Also give each row its credits (unlinked credit notes, credit notes beyond their invoice, unapplied cash) and
+	 * the net receivable (open − credits: the balance of the customer account, 411 in the French chart of accounts).
+	 * Default false: open invoices only (gross), as before. Rows of customers with credits only are added.
+	 */
+	net?: boolean;
+	/**
+	 * What "promised" adds up: 'open' (default) the open amount of the invoices under a promise; 'promised' the
+	 * amount promised (capped at what the invoice owes; a promise without amount promises the whole open amount) —
+	 * the amount balance cleaning lists.
+	 */
+	promised?: 'open' | 'promised';
 }
 
 export interface AgedBucket {
@@ -75,6 +87,44 @@ export interface AgedBalanceRow {
 	disputed: ReportAmount;
 	/** Part of `open` on invoices under a pending payment promise at the as-of date and not disputed. */
 	promised: ReportAmount;
+	/** With `net`: unlinked credit notes and credit notes beyond their invoice, at the as-of date. */
+	creditNotes?: ReportAmount;
+	/** With `net`: payments received by the as-of date and not allocated by then. */
+	unappliedCash?: ReportAmount;
+	/** With `net`: open − creditNotes − unappliedCash (negative: a credit balance). */
+	net?: ReportAmount;
+}
+
+// ---------------------------------------------------------------- net receivables
+
+export interface NetReceivablesOptions extends ReportBaseOptions {
+	/** One row per customer and currency (default), or one per currency. */
+	groupBy?: 'customer' | 'none';
+}
+
+export interface NetReceivablesRow {
+	/** Customer external id; '' for payments whose payer is not identified; the currency for totals. */
+	key: string;
+	label: string | null;
+	currency: string;
+	/** Open invoices at the date (gross receivables). */
+	invoices: ReportAmount;
+	/** Credit notes not linked to an invoice by the date, plus the part of linked credit notes beyond their invoice. */
+	creditNotes: ReportAmount;
+	/** Payments received by the date with a part not allocated by then. */
+	unappliedCash: ReportAmount;
+	/** invoices − creditNotes − unappliedCash: the customer account's balance. */
+	net: ReportAmount;
+	/** −net when the customer is owed money (a credit balance), else 0. */
+	creditBalance: ReportAmount;
+}
+
+export interface NetReceivables {
+	asOf: string;
+	zone: string;
+	rows: NetReceivablesRow[];
+	/** One row per currency. */
+	totals: NetReceivablesRow[];
 }
 
 export interface AgedBalance {
@@ -95,6 +145,11 @@ export type DsoMethod = 'countback' | 'simple';
 export interface TrendOptions extends ReportBaseOptions {
 	/** Months of the trend ending with the month of `asOf` (default 12). The last point is computed at `asOf`. */
 	months?: number;
+	/**
+	 * Receivables net of credits (unlinked credit notes, credit notes beyond their invoice, unapplied cash), the
+	 * balance of the customer accounts; default false: open invoices only (gross), as before.
+	 */
+	net?: boolean;
 }
 
 export interface DsoOptions extends TrendOptions {

@@ -7,13 +7,14 @@ import type { Ledger } from '../ledger';
  * Keys the server alone knows, one per purpose, kept in the ledger:
  *   session — signs the page sessions (portal, dashboard, courier page); never given to any client;
  *   form    — signs the page forms' anti-forgery tokens (login included);
- *   qr      — signs the QR codes printed on manifests.
+ *   qr      — signs the QR codes printed on manifests;
+ *   payer   — signs the links to each customer's payer page (revoked per customer by its link version).
  * None of them is a webhook or integration key. Each purpose is rotated on its own: a new session key ends every
  * page session and leaves the printed QR codes readable; a new QR key keeps the previous ones readable until they
  * are retired. A key is made on first use (32 random bytes), so an installation never runs on a shared default.
  */
-export type ServerKeyPurpose = 'session' | 'form' | 'qr';
-export const SERVER_KEY_PURPOSES: readonly ServerKeyPurpose[] = ['session', 'form', 'qr'];
+export type ServerKeyPurpose = 'session' | 'form' | 'qr' | 'payer';
+export const SERVER_KEY_PURPOSES: readonly ServerKeyPurpose[] = ['session', 'form', 'qr', 'payer'];
 
 type Db = Ledger | PoolClient;
 

@@ -1,7 +1,7 @@
-import { existsSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import * as path from 'node:path';
 import type { Ledger } from '../ledger';
-import { CHROMIUM, CHROMIUM_ARGS, servePages } from '../../test/helpers/browser';
+import { browserTest, CHROMIUM, CHROMIUM_ARGS, servePages } from '../../test/helpers/browser';
 import { createTestLedger, dropTestLedger } from '../../test/helpers/db';
 import { markInvoicesEntered, planWaves, releaseWave } from '../distribution';
 import { escapeHtml, handleCourierRequest, handlePortalRequest, type PageRequest } from './pages';
@@ -109,8 +109,8 @@ describe('tracking pages', () => {
 		}
 	});
 
-	const browserTest = existsSync(CHROMIUM) ? it : it.skip;
-	browserTest('in headless Chromium: log in, see only one’s scope, record a delivery on the courier page, see it in the portal', async () => {
+	const chromiumTest = browserTest(it);
+	chromiumTest('in headless Chromium: log in, see only one’s scope, record a delivery on the courier page, see it in the portal', async () => {
 		const { chromium } = await import('playwright-core');
 		const server = await servePages((req) => req.url.startsWith('/courier')
 			? handleCourierRequest(ledger, { method: req.method, body: req.body }, {})
@@ -163,4 +163,12 @@ describe('tracking pages', () => {
 			await server.close();
 		}
 	}, 120000);
+
+	it('the courier page lists a delivered invoice under "already handed out", never under "to hand out"', async () => {
+		const before = await signIn(courierPage, 'courier1', 'courier secret');
+		const recorded = await courierPage({ body: { action: 'record', session: session(before.body), form: form(before.body), lang: 'fr', code: 'MA-1', type: 'delivered', recipientName: 'Mme Alaoui', eventId: 'pg-split-1' } });
+		const [toHandOut, handedOut = ''] = recorded.body.split('<h2>Déjà remises</h2>');
+		expect(toHandOut.slice(toHandOut.indexOf('<h2>Mes factures à remettre</h2>'))).not.toContain('data-invoice="MA-1"');
+		expect(handedOut).toContain('data-invoice="MA-1"');
+	});
 });

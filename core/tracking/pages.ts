@@ -70,14 +70,14 @@ const T = {
 		portal: 'Suivi des factures', courier: 'Remise des factures', login: 'Identifiant', secret: 'Mot de passe', signIn: 'Se connecter', search: 'Rechercher',
 		customer: 'Client', invoice: 'Facture', amount: 'Montant', address: 'Adresse', received: 'Reçue le', paid: 'Réglée le', outcome: 'Issue', any: 'Toutes',
 		export: 'Exporter CSV', logout: 'Déconnexion', none: 'Aucune facture.', hello: 'Bonjour', scan: 'Code scanné ou n° de facture', recipient: 'Nom du destinataire',
-		signature: 'Signature', photo: 'Photo', record: 'Enregistrer', recorded: 'Enregistré', toDeliver: 'Mes factures à remettre', clear: 'Effacer', level: 'Habilitation', results: 'résultat(s)',
+		signature: 'Signature', photo: 'Photo', record: 'Enregistrer', recorded: 'Enregistré', toDeliver: 'Mes factures à remettre', handedOut: 'Déjà remises', clear: 'Effacer', level: 'Habilitation', results: 'résultat(s)',
 		outcomes: { pending: 'En attente', entered: 'Saisie', picked_up: 'Prise en charge', delivered: 'Remise', refused: 'Refusée', absent: 'Absent', wrong_address: 'Adresse erronée', returned: 'Retournée' } as Record<string, string>,
 	},
 	en: {
 		portal: 'Invoice tracking', courier: 'Invoice delivery', login: 'Login', secret: 'Secret', signIn: 'Sign in', search: 'Search',
 		customer: 'Customer', invoice: 'Invoice', amount: 'Amount', address: 'Address', received: 'Received', paid: 'Paid', outcome: 'Outcome', any: 'Any',
 		export: 'Export CSV', logout: 'Sign out', none: 'No invoice.', hello: 'Hello', scan: 'Scanned code or invoice number', recipient: "Recipient's name",
-		signature: 'Signature', photo: 'Photo', record: 'Record', recorded: 'Recorded', toDeliver: 'My invoices to hand out', clear: 'Clear', level: 'Accreditation', results: 'result(s)',
+		signature: 'Signature', photo: 'Photo', record: 'Record', recorded: 'Recorded', toDeliver: 'My invoices to hand out', handedOut: 'Already handed out', clear: 'Clear', level: 'Accreditation', results: 'result(s)',
 		outcomes: { pending: 'Pending', entered: 'Entered', picked_up: 'Picked up', delivered: 'Delivered', refused: 'Refused', absent: 'Absent', wrong_address: 'Wrong address', returned: 'Returned' } as Record<string, string>,
 	},
 };
@@ -387,6 +387,12 @@ export async function handleCourierRequest(ledger: Ledger, req: PageRequest, opt
 			}
 		}
 		const deliveries = await courierDeliveries(ledger, user);
+		// Delivered (or given back to the office) is done: listed apart, never under "to hand out".
+		const finished = new Set(['delivered', 'returned']);
+		const toHandOut = deliveries.filter((d) => !finished.has(d.status));
+		const handedOut = deliveries.filter((d) => finished.has(d.status));
+		const card = (d: (typeof deliveries)[number]) => `<div class="card" data-invoice="${escapeHtml(d.invoiceNumber)}"><b>${escapeHtml(d.invoiceNumber)} — ${escapeHtml(d.customerName)}</b>
+<span class="muted">${escapeHtml(d.address)}</span><br>${escapeHtml(d.waveCode)} · ${t.outcome}: <strong class="outcome">${escapeHtml(t.outcomes[d.status] ?? d.status)}</strong></div>`;
 		const types = COURIER_EVENT_TYPES.map((x) => `<option value="${x}"${x === 'delivered' ? ' selected' : ''}>${escapeHtml(t.outcomes[x])}</option>`).join('');
 		return respond(await guard(page(lang, t.courier, `<h1>${t.courier}</h1><p class="muted">${t.hello} ${escapeHtml(user.name)}</p>${notice}
 <form id="event" method="post" action="${escapeHtml(actionUrl)}">${hidden('session', token)}${hidden('lang', lang)}${hidden('action', 'record')}${hidden('eventId', 'pg-' + randomUUID())}
@@ -397,8 +403,7 @@ export async function handleCourierRequest(ledger: Ledger, req: PageRequest, opt
 <label>${t.signature}</label><canvas id="pad"></canvas><button type="button" id="clear" class="link">${t.clear}</button>
 <label for="photoFile">${t.photo}</label><input id="photoFile" type="file" accept="image/*" capture="environment">
 <button type="submit">${t.record}</button></form>
-<h2>${t.toDeliver}</h2>${deliveries.length ? deliveries.map((d) => `<div class="card" data-invoice="${escapeHtml(d.invoiceNumber)}"><b>${escapeHtml(d.invoiceNumber)} — ${escapeHtml(d.customerName)}</b>
-<span class="muted">${escapeHtml(d.address)}</span><br>${escapeHtml(d.waveCode)} · ${t.outcome}: <strong class="outcome">${escapeHtml(t.outcomes[d.status] ?? d.status)}</strong></div>`).join('\n') : `<p>${t.none}</p>`}
+<h2>${t.toDeliver}</h2>${toHandOut.length ? toHandOut.map(card).join('\n') : `<p>${t.none}</p>`}${handedOut.length ? `\n<h2>${t.handedOut}</h2>${handedOut.map(card).join('\n')}` : ''}
 <form method="post" action="${escapeHtml(actionUrl)}">${hidden('session', token)}${hidden('lang', lang)}${hidden('action', 'logout')}<button class="link" type="submit">${t.logout}</button></form>`, SIGNATURE_SCRIPT)), status);
 	});
 }

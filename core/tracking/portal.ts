@@ -159,6 +159,22 @@ export async function portalSession(ledger: Ledger, input: { token: unknown; now
 	return { ...toUser(row), sessionId: session.id };
 }
 
+/**
+ * The active portal user with this login, for status queries run by a workflow on a user's behalf (never for
+ * a sign-in: that is portalLogin, which checks the secret).
+ */
+export async function activePortalUser(ledger: Ledger, login: string): Promise<PortalUser> {
+	const normalised = String(login ?? '').trim().toLowerCase();
+	const rows = await ledger.query<UserRow>('SELECT * FROM portal_users WHERE login = $1 AND active', [normalised]);
+	if (!rows[0]) {
+		throw new ReceivablesError('PORTAL_USER_UNKNOWN', `No active portal user "${normalised}".`, {
+			hint: 'Create the user with Save Portal User, or turn it active again.',
+			details: { login: normalised, messageFr: `Aucun utilisateur actif « ${normalised} » sur le portail.`, hintFr: "Créez l'utilisateur avec Save Portal User, ou réactivez-le." },
+		});
+	}
+	return toUser(rows[0]);
+}
+
 export interface StatusFilters {
 	invoiceNumber?: string;
 	/** Part of the customer's name or code. */

@@ -13,12 +13,6 @@ import { router } from './actions/router';
 import * as savePortalUser from './actions/savePortalUser.operation';
 import * as statusQuery from './actions/statusQuery.operation';
 
-/** The outputs follow the operation (evaluated by n8n from the parameters; written out for the editor). */
-const configuredOutputs = (parameters: { operation?: string }) => {
-	const byOperation: Record<string, string[]> = { recordEvent: ['Recorded', 'Refused'] };
-	return (byOperation[parameters.operation ?? ''] ?? ['Done']).map((displayName) => ({ type: 'main', displayName }));
-};
-
 export class CourierTracking implements INodeType {
 	description: INodeTypeDescription = {
 		displayName: 'Courier Tracking',
@@ -31,7 +25,7 @@ export class CourierTracking implements INodeType {
 		defaults: { name: 'Courier Tracking' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
-		outputs: `={{(${configuredOutputs})($parameter)}}`,
+		outputs: router.outputs,
 		credentials: [
 			{ name: 'receivablesLedgerApi', required: true, testedBy: 'receivablesLedgerConnectionTest' },
 			{ name: 'receivablesSmtpApi', required: false, testedBy: 'receivablesSmtpConnectionTest', displayOptions: { show: { operation: ['portalPage', 'courierPage'] } } },
@@ -65,6 +59,6 @@ export class CourierTracking implements INodeType {
 	methods = { credentialTest };
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-		return await router.call(this);
+		return await router.execute.call(this);
 	}
 }

@@ -16,21 +16,6 @@ import * as resolveDispute from './actions/resolveDispute.operation';
 import * as reviewQueue from './actions/reviewQueue.operation';
 import { router } from './actions/router';
 
-/** The outputs follow the operation; n8n evaluates this function's source text in the editor. */
-const configuredOutputs = (parameters: { operation?: string }) => {
-	const byOperation: Record<string, string[]> = {
-		classify: ['Classified'],
-		openDispute: ['Opened', 'Rejected'],
-		resolveDispute: ['Resolved', 'Rejected'],
-		analyse: ['Analysis'],
-		queueReview: ['Queued', 'Rejected'],
-		reviewQueue: ['Reviews'],
-		confirmLabel: ['Labelled', 'Rejected'],
-		notify: ['Notified'],
-	};
-	return (byOperation[parameters.operation ?? ''] ?? ['Done']).map((displayName) => ({ type: 'main', displayName }));
-};
-
 export class DisputeClassifier implements INodeType {
 	description: INodeTypeDescription = {
 		displayName: 'Dispute Classifier',
@@ -43,7 +28,7 @@ export class DisputeClassifier implements INodeType {
 		defaults: { name: 'Dispute Classifier' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
-		outputs: `={{(${configuredOutputs})($parameter)}}`,
+		outputs: router.outputs,
 		credentials: [
 			{
 				name: 'receivablesLedgerApi',
@@ -130,6 +115,6 @@ export class DisputeClassifier implements INodeType {
 	methods = { credentialTest };
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-		return await router.call(this);
+		return await router.execute.call(this);
 	}
 }

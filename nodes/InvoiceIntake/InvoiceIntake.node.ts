@@ -8,6 +8,9 @@ import {
 import { credentialTest } from '../shared/methods/credentialTest';
 import { router } from './actions/router';
 import * as applyPayment from './actions/applyPayment.operation';
+import * as importBankStatement from './actions/importBankStatement.operation';
+import * as lifecycleStatuses from './actions/lifecycleStatuses.operation';
+import * as cashedStatus from './actions/cashedStatus.operation';
 import * as receiveSignedRequest from './actions/receiveSignedRequest.operation';
 import * as retryUnappliedPayments from './actions/retryPayments.operation';
 import * as storeCustomers from './actions/storeCustomers.operation';
@@ -15,29 +18,22 @@ import * as storeInvoices from './actions/storeInvoices.operation';
 import * as storeInvoicesFromFile from './actions/storeInvoicesFromFile.operation';
 import * as storePayments from './actions/storePayments.operation';
 
-/**
- * Accepted and Rejected for every operation; the operations that record payments have a third output, Paid
- * Invoices (one item per invoice paid in full). Evaluated by n8n from the parameters, as its Switch node does.
- */
-const configuredOutputs = (parameters: { operation?: string }) => {
-	const names = ['Accepted', 'Rejected'];
-	if (['storePayments', 'receiveSignedRequest', 'retryUnappliedPayments', 'applyPayment'].includes(parameters.operation ?? '')) names.push('Paid Invoices');
-	return names.map((displayName) => ({ type: 'main', displayName }));
-};
-
 export class InvoiceIntake implements INodeType {
 	description: INodeTypeDescription = {
 		displayName: 'Invoice Intake',
 		name: 'invoiceIntake',
 		icon: { light: 'file:invoiceIntake.svg', dark: 'file:invoiceIntake.dark.svg' },
 		group: ['transform'],
-		version: 1,
+		// Version 2: the bulk operations (Store Invoices, Store Invoices From File) answer with one summary item by
+		// default instead of one item per stored invoice; version 1 nodes (existing workflows) keep one item each.
+		version: [1, 2],
+		defaultVersion: 2,
 		subtitle: '={{ $parameter["operation"] }}',
 		description: 'Checks invoices, credit notes and customers and stores them idempotently in the receivables ledger',
 		defaults: { name: 'Invoice Intake' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
-		outputs: `={{(${configuredOutputs})($parameter)}}`,
+		outputs: router.outputs,
 		credentials: [
 			{ name: 'receivablesLedgerApi', required: true, testedBy: 'receivablesLedgerConnectionTest' },
 			{
@@ -59,6 +55,24 @@ export class InvoiceIntake implements INodeType {
 						value: 'applyPayment',
 						description: 'Settle a kept (unapplied or ambiguous) payment by hand: apply it to the invoices chosen, with the amounts chosen; refused beyond what the payment or the invoices allow',
 						action: 'Apply a payment to invoices',
+					},
+					{
+						name: 'Cashed Status (212)',
+						value: 'cashedStatus',
+						description: 'Write the "Encaissée" lifecycle status (CDAR) of each paid invoice for the company\'s e-invoicing platform',
+						action: 'Write cashed statuses',
+					},
+					{
+						name: 'Import Bank Statement',
+						value: 'importBankStatement',
+						description: 'Read a bank statement file (camt.053/054, CFONB 120, MT940) and store its credits as payments matched to invoices, once; debits and fees listed apart',
+						action: 'Import a bank statement',
+					},
+					{
+						name: 'Lifecycle Statuses',
+						value: 'lifecycleStatuses',
+						description: 'Apply the e-invoicing platforms\' lifecycle statuses (CDAR or JSON): reception dates, disputes, refusals, rejections, payments sent, factoring',
+						action: 'Apply lifecycle statuses',
 					},
 					{
 						name: 'Receive Signed Request',
@@ -106,12 +120,15 @@ export class InvoiceIntake implements INodeType {
 				...receiveSignedRequest.description,
 				...retryUnappliedPayments.description,
 				...applyPayment.description,
+				...importBankStatement.description,
+				...lifecycleStatuses.description,
+				...cashedStatus.description,
 		],
 	};
 
 	methods = { credentialTest };
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-		return await router.call(this);
+		return await router.execute.call(this);
 	}
 }

@@ -13,18 +13,6 @@ import * as recordOutcome from './actions/recordOutcome.operation';
 import { router } from './actions/router';
 import * as settlePromises from './actions/settlePromises.operation';
 
-/** The outputs follow the operation; n8n evaluates this function's source text in the editor. */
-const configuredOutputs = (parameters: { operation?: string }) => {
-	const byOperation: Record<string, string[]> = {
-		planCalls: ['Calls'],
-		recordOutcome: ['Confirmed', 'Invoice Issue', 'Dispute', 'Promise', 'Payment Sent', 'No Contact', 'Rejected'],
-		settlePromises: ['Kept', 'Broken'],
-		promiseStats: ['Customers'],
-		exportCallList: ['File'],
-	};
-	return (byOperation[parameters.operation ?? ''] ?? ['Done']).map((displayName) => ({ type: 'main', displayName }));
-};
-
 export class QualityContact implements INodeType {
 	description: INodeTypeDescription = {
 		displayName: 'Quality Contact',
@@ -37,7 +25,7 @@ export class QualityContact implements INodeType {
 		defaults: { name: 'Quality Contact' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
-		outputs: `={{(${configuredOutputs})($parameter)}}`,
+		outputs: router.outputs,
 		credentials: [
 			{
 				name: 'receivablesLedgerApi',
@@ -97,6 +85,6 @@ export class QualityContact implements INodeType {
 	methods = { credentialTest };
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-		return await router.call(this);
+		return await router.execute.call(this);
 	}
 }

@@ -14,15 +14,10 @@ import * as disputeAnalysis from './actions/disputeAnalysis.operation';
 import * as distribution from './actions/distribution.operation';
 import * as dsoCei from './actions/dsoCei.operation';
 import * as emailReport from './actions/emailReport.operation';
+import * as filesFolder from './actions/filesFolder.operation';
 import * as pdfReport from './actions/pdfReport.operation';
 import * as reminderResults from './actions/reminderResults.operation';
 import { router } from './actions/router';
-
-/** The outputs follow the operation; n8n evaluates this function's source text in the editor. */
-const configuredOutputs = (parameters: { operation?: string }) => {
-	const byOperation: Record<string, string[]> = { pdfReport: ['Report'], dashboardPage: ['Page'], emailReport: ['Sent'] };
-	return (byOperation[parameters.operation ?? ''] ?? ['Rows']).map((displayName) => ({ type: 'main', displayName }));
-};
 
 export class ReceivablesReport implements INodeType {
 	description: INodeTypeDescription = {
@@ -36,7 +31,7 @@ export class ReceivablesReport implements INodeType {
 		defaults: { name: 'Receivables Report' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
-		outputs: `={{(${configuredOutputs})($parameter)}}`,
+		outputs: router.outputs,
 		credentials: [
 			{
 				name: 'receivablesLedgerApi',
@@ -62,6 +57,7 @@ export class ReceivablesReport implements INodeType {
 					{ name: 'Distribution', value: 'distribution', description: 'Invoices delivered on time, average delay, cost per delivered invoice, per zone and courier', action: 'Report on invoice distribution' },
 					{ name: 'DSO & CEI', value: 'dsoCei', description: 'Monthly trend of the DSO (countback and simple methods) and of the collection effectiveness index', action: 'Compute DSO and CEI' },
 					{ name: 'E-Mail Report', value: 'emailReport', description: 'One e-mail with the files of the input items attached (PDF, CSV, XLSX)', action: 'Send a report by email' },
+					{ name: 'Files Folder', value: 'filesFolder', description: 'Where letters, call lists, reports and bank statements go (n8n\'s allowed files folder), or the files waiting in it', action: 'Locate the files folder' },
 					{ name: 'PDF Report', value: 'pdfReport', description: 'Every figure with charts in one PDF, named with the as-of date', action: 'Render the PDF report' },
 					{ name: 'Reminder Results', value: 'reminderResults', description: 'Reminders per stage and day, bounce rate, paid within N days, reminders per paid invoice', action: 'Report on reminder results' },
 				],
@@ -77,12 +73,13 @@ export class ReceivablesReport implements INodeType {
 			...pdfReport.description,
 			...dashboardPage.description,
 			...emailReport.description,
+			...filesFolder.description,
 		],
 	};
 
 	methods = { credentialTest };
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-		return await router.call(this);
+		return await router.execute.call(this);
 	}
 }

@@ -18,25 +18,9 @@ import * as renderLetter from './actions/renderLetter.operation';
 import { router } from './actions/router';
 import * as savePolicy from './actions/savePolicy.operation';
 import * as sendEmail from './actions/sendEmail.operation';
+import * as statementOfCharges from './actions/statementOfCharges.operation';
 import * as timeline from './actions/timeline.operation';
 
-/**
- * The outputs follow the operation (evaluated by n8n from the parameters, as its Switch node does). The function
- * is written out here because n8n evaluates its source text in the editor.
- */
-const configuredOutputs = (parameters: { operation?: string }) => {
-	const byOperation: Record<string, string[]> = {
-		plan: ['Due', 'Held'],
-		sendEmail: ['Sent', 'Letters', 'Not Sent', 'Call Tasks'],
-		renderLetter: ['Letters', 'Not Produced'],
-		savePolicy: ['Saved', 'Rejected'],
-		processBounce: ['Bounces', 'Other Messages'],
-		reconcile: ['Decided', 'To Review'],
-		decideReminder: ['Decided', 'Not Decided'],
-		confirmLetters: ['Confirmed', 'Not Confirmed'],
-	};
-	return (byOperation[parameters.operation ?? ''] ?? ['Done']).map((displayName) => ({ type: 'main', displayName }));
-};
 
 export class ReminderStep implements INodeType {
 	description: INodeTypeDescription = {
@@ -50,7 +34,7 @@ export class ReminderStep implements INodeType {
 		defaults: { name: 'Reminder Step' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
-		outputs: `={{(${configuredOutputs})($parameter)}}`,
+		outputs: router.outputs,
 		credentials: [
 			{ name: 'receivablesLedgerApi', required: true, testedBy: 'receivablesLedgerConnectionTest' },
 			{
@@ -70,7 +54,7 @@ export class ReminderStep implements INodeType {
 					{
 						name: 'Compute Late-Payment Charges',
 						value: 'lateCharges',
-						description: 'Interest at the ECB rate + 10 points (or a contract rate) and the €40 recovery indemnity, per item',
+						description: 'Interest at the ECB rate + 10 points (or a contract rate, never below 3 × the legal interest rate) and the €40 recovery indemnity, per item',
 						action: 'Compute late payment charges',
 					},
 					{
@@ -139,6 +123,12 @@ export class ReminderStep implements INodeType {
 						description: 'Send the reminders due by e-mail, each exactly once, in the customer language',
 						action: 'Send reminder e mails',
 					},
+					{
+						name: 'Statement of Late-Payment Charges',
+						value: 'statementOfCharges',
+						description: 'Interest on each amount for its own period and the €40 indemnity of invoices paid late (even in full) or still late, per customer and currency',
+						action: 'Build a statement of late payment charges',
+					},
 				],
 				default: 'plan',
 			},
@@ -151,6 +141,7 @@ export class ReminderStep implements INodeType {
 			...timeline.description,
 			...processBounce.description,
 			...digest.description,
+			...statementOfCharges.description,
 			...reconcile.description,
 			...decideReminder.description,
 			...confirmLetters.description,
@@ -160,6 +151,6 @@ export class ReminderStep implements INodeType {
 	methods = { credentialTest };
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-		return await router.call(this);
+		return await router.execute.call(this);
 	}
 }

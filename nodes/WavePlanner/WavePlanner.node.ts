@@ -15,12 +15,6 @@ import * as retroplanning from './actions/retroplanning.operation';
 import { router } from './actions/router';
 import * as waveCosts from './actions/waveCosts.operation';
 
-/** The outputs follow the operation (evaluated by n8n from the parameters; written out for the editor). */
-const configuredOutputs = (parameters: { operation?: string }) => {
-	const byOperation: Record<string, string[]> = { releaseWave: ['Released', 'Not Released'] };
-	return (byOperation[parameters.operation ?? ''] ?? ['Done']).map((displayName) => ({ type: 'main', displayName }));
-};
-
 export class WavePlanner implements INodeType {
 	description: INodeTypeDescription = {
 		displayName: 'Wave Planner',
@@ -33,7 +27,7 @@ export class WavePlanner implements INodeType {
 		defaults: { name: 'Wave Planner' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
-		outputs: `={{(${configuredOutputs})($parameter)}}`,
+		outputs: router.outputs,
 		credentials: [
 			{ name: 'receivablesLedgerApi', required: true, testedBy: 'receivablesLedgerConnectionTest', displayOptions: { hide: { operation: ['retroplanning'] } } },
 		],
@@ -67,6 +61,6 @@ export class WavePlanner implements INodeType {
 	methods = { credentialTest };
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-		return await router.call(this);
+		return await router.execute.call(this);
 	}
 }

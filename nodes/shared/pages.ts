@@ -1,4 +1,4 @@
-import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import type { ICredentialDataDecryptedObject, IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { composeMail, lockoutMail, sendMails, type LockoutNotifier, type PageRequest, type PageResponse } from '../../core';
 import { SMTP_CREDENTIAL, smtpConfigFromCredential } from './transport/smtp';
 
@@ -18,8 +18,8 @@ export function pageRequestOf(json: IDataObject): PageRequest {
 }
 
 /** Sends the lockout e-mail through the Receivables SMTP credential, when a sender and the credential are set. */
-export async function lockoutNotifier(ctx: IExecuteFunctions, i: number): Promise<LockoutNotifier | undefined> {
-	const sender = String(ctx.getNodeParameter('lockoutSender', i, '') ?? '').trim();
+export async function lockoutNotifier(ctx: { getCredentials: (type: string) => Promise<ICredentialDataDecryptedObject> }, senderParameter: unknown): Promise<LockoutNotifier | undefined> {
+	const sender = String(senderParameter ?? '').trim();
 	if (!sender) return undefined;
 	let credential;
 	try {

@@ -81,10 +81,10 @@ const STAFF = [
 	{ code: 'REC-FR', name: 'Nathalie Garnier', roles: ['collector'], phone: '+33 4 72 10 20 10' },
 	{ code: 'REC-MA', name: 'Hind Tazi', roles: ['collector'], phone: '+212 5 22 48 10 10' },
 	{ code: 'REC-WA', name: 'Ibrahima Fall', roles: ['collector'], phone: '+221 33 849 10 10' },
-	{ code: 'CRS-CASA', name: 'Rachid Ouazzani', roles: ['courier'], phone: '+212 6 70 11 22 01' },
-	{ code: 'CRS-RABAT', name: 'Abdelilah Sbai', roles: ['courier'], phone: '+212 6 70 11 22 02' },
-	{ code: 'CRS-DKR', name: 'Cheikh Mbaye', roles: ['courier'], phone: '+221 77 500 22 01' },
-	{ code: 'CRS-ABJ', name: 'Serge Yao', roles: ['courier'], phone: '+225 05 05 22 01 01' },
+	{ code: 'CRS-CASA', name: 'Rachid Ouazzani', roles: ['courier'], phone: '+212 6 70 11 22 01', serves: ['MA:Casablanca'] },
+	{ code: 'CRS-RABAT', name: 'Abdelilah Sbai', roles: ['courier'], phone: '+212 6 70 11 22 02', serves: ['MA:Rabat', 'MA:Tanger', 'MA:Marrakech', 'MA:Fès', 'MA:Agadir'] },
+	{ code: 'CRS-DKR', name: 'Cheikh Mbaye', roles: ['courier'], phone: '+221 77 500 22 01', serves: ['SN'] },
+	{ code: 'CRS-ABJ', name: 'Serge Yao', roles: ['courier'], phone: '+225 05 05 22 01 01', serves: ['CI'] },
 ];
 
 function staffEmail(name) {
@@ -1164,8 +1164,8 @@ export async function loadDemoCompany(core, ledger, { asOf, log = () => {} } = {
 	await ledger.transaction(async (client) => {
 		for (const s of data.staff) {
 			await client.query(
-				`INSERT INTO staff (code, name, email, phone, roles, manager_code) VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (code) DO NOTHING`,
-				[s.code, s.name, s.email, s.phone, s.roles, s.manager ?? null],
+				`INSERT INTO staff (code, name, email, phone, roles, manager_code, serves) VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (code) DO NOTHING`,
+				[s.code, s.name, s.email, s.phone, s.roles, s.manager ?? null, s.serves ?? []],
 			);
 		}
 	});

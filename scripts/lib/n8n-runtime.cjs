@@ -10,12 +10,16 @@ const { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, w
 const net = require('node:net');
 const os = require('node:os');
 const path = require('node:path');
+const { lockedPackageCount, withProgress } = require('./progress.cjs');
 
 /** The n8n release this package is tested against. */
 const N8N_VERSION = '2.40.7';
 
 /** The Node.js release n8n runs on (n8n 2.x refuses Node < 24); installed from npm as `node-<platform>-<arch>`. */
 const NODE_VERSION = '24.21.0';
+
+/** Packages npm installs for n8n 2.40.7 and Node 24 (counted on a complete install: about 3 GB on disk). */
+const RUNTIME_PACKAGES = 2408;
 
 /** The repository root (where package.json is). */
 const repoRoot = path.resolve(__dirname, '..', '..');
@@ -155,8 +159,8 @@ async function withInstallLock(dir, log, fn) {
 
 /**
  * Makes sure n8n 2.40.7 and Node 24 are installed in runtimeDir() and returns where they are:
- * `{ dir, nodeBin, n8nBin }`. The first install (about 5 minutes) prints npm's output and a heartbeat line every
- * 15 s through `log`; later calls reuse the folder when it is complete. Safe to call from parallel processes.
+ * `{ dir, nodeBin, n8nBin }`. The first install (about 5 minutes) prints npm's output and, every 15 s, the packages
+ * installed so far with a percentage and the time left through `log`; later calls reuse the folder when it is complete. Safe to call from parallel processes.
  */
 async function ensureN8nRuntime({ log = console.log } = {}) {
 	const paths = runtimePaths(runtimeDir());
@@ -173,20 +177,16 @@ async function ensureN8nRuntime({ log = console.log } = {}) {
 		const specs = [`n8n@${N8N_VERSION}`, `${paths.nodePackage}@${NODE_VERSION}`];
 		log(`n8n runtime: installing ${specs.join(' and ')} into ${paths.dir} (once; about 5 minutes)`);
 		const started = Date.now();
-		const heartbeat = setInterval(() => {
-			log(`n8n runtime: still installing n8n... ${Math.round((Date.now() - started) / 1000)} s`);
-		}, 15_000);
-		let outcome;
-		try {
-			const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
-			outcome = await run(
+		const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
+		// npm says nothing while it downloads: the packages written so far are counted against what n8n installs.
+		const outcome = await withProgress(
+			run(
 				npm,
 				['install', '--save-exact', ...specs, '--ignore-scripts', '--no-audit', '--no-fund', '--loglevel=error'],
 				{ cwd: paths.dir, env: { ...process.env, npm_config_update_notifier: 'false' }, log: (line) => log(`npm: ${line}`) },
-			);
-		} finally {
-			clearInterval(heartbeat);
-		}
+			),
+			{ nodeModules: path.join(paths.dir, 'node_modules'), total: lockedPackageCount(path.join(paths.dir, 'package-lock.json')) ?? RUNTIME_PACKAGES, log, prefix: 'n8n runtime: ', everyMs: 15_000 },
+		);
 		if (outcome.code !== 0) {
 			throw new Error(
 				`Installing n8n ${N8N_VERSION} into ${paths.dir} failed (npm exit code ${outcome.code}).\n${outcome.stderr.slice(-4000)}\n` +
@@ -279,10 +279,16 @@ async function installPackageInto(userFolder, tarball, { log = console.log } = {
  * templates and other calls home are off; every server listens on 127.0.0.1. The object holds only n8n's
  * variables: the functions below add it on top of process.env.
  */
-function n8nEnv({ userFolder, db, port, runnerPort, encryptionKey, extra = {} }) {
+/** The sub-folders of the files folder (core/files FILE_KINDS). */
+const FILE_KINDS = ['letters', 'call-lists', 'reports', 'bank-statements', 'manifests'];
+
+function n8nEnv({ userFolder, db, port, runnerPort, encryptionKey, filesFolder, extra = {} }) {
 	if (!userFolder || !db || !port || !runnerPort || !encryptionKey) {
 		throw new Error('n8nEnv needs userFolder, db, port, runnerPort and encryptionKey');
 	}
+	// The one folder workflows read and write (letters, call lists, reports, bank statements): n8n refuses any other.
+	const files = path.resolve(filesFolder ?? path.join(userFolder, 'files'));
+	for (const kind of FILE_KINDS) mkdirSync(path.join(files, kind), { recursive: true });
 	return {
 		NODE_ENV: 'production',
 		N8N_USER_FOLDER: userFolder,
@@ -309,8 +315,10 @@ function n8nEnv({ userFolder, db, port, runnerPort, encryptionKey, extra = {} })
 		N8N_DYNAMIC_BANNERS_ENABLED: 'false',
 		N8N_TEMPLATES_ENABLED: 'false',
 		N8N_AI_ENABLED: 'false',
-		// The MCP server catalogue is fetched from api.n8n.io in the background: not needed, and offline here.
-		N8N_DISABLED_MODULES: 'mcp-registry',
+		// The MCP server catalogue is fetched from api.n8n.io in the background: not needed, and offline here. The AI
+		// assistant ("instance-ai", the page n8n opens after login) and the chat hub need an AI provider account.
+		N8N_DISABLED_MODULES: 'mcp-registry,instance-ai,chat-hub',
+		N8N_RESTRICT_FILE_ACCESS_TO: files,
 		// This package is installed by hand (not from n8n's verified list); n8n plans to change this default.
 		N8N_UNVERIFIED_PACKAGES_ENABLED: 'true',
 		N8N_REINSTALL_MISSING_PACKAGES: 'false',

@@ -7,6 +7,8 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
+const { lockedPackageCount, withProgress } = createRequire(import.meta.url)('./progress.cjs');
+
 export const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 
 /** Where `npm start` keeps its data (Postgres, n8n, mail): RECEIVABLES_DATA_DIR, else <repo>/.data. */
@@ -38,6 +40,51 @@ function readJson(file) {
 	}
 }
 
+/**
+ * npm with its output shown, except the EBADENGINE warnings: development tools (n8n's own libraries the tests load,
+ * linters) declare a newer Node than they need; they are summed up in one line saying so. Rejects on a non-zero exit.
+ */
+export function runNpmQuietEngines(args, log = console.log) {
+	return new Promise((resolve, reject) => {
+		const child = spawn(npm, args, { cwd: root, env: process.env, stdio: ['ignore', 'pipe', 'pipe'] });
+		const engines = new Map();
+		let current;
+		const onLine = (line) => {
+			const engine = /^npm warn EBADENGINE\s*(.*)$/i.exec(line);
+			if (!engine) {
+				if (line.trim()) log(line);
+				return;
+			}
+			const pkg = /package: '([^']+)'/.exec(engine[1]);
+			if (pkg) current = pkg[1];
+			const required = /required: \{ node: '([^']+)'/.exec(engine[1]);
+			if (required && current) engines.set(current, required[1]);
+		};
+		for (const stream of [child.stdout, child.stderr]) {
+			let rest = '';
+			stream.setEncoding('utf8').on('data', (chunk) => {
+				const lines = (rest + chunk).split(/\r?\n/);
+				rest = lines.pop() ?? '';
+				lines.forEach(onLine);
+			});
+			stream.on('end', () => rest && onLine(rest));
+		}
+		child.on('error', reject);
+		child.on('close', (code, signal) => {
+			if (engines.size) {
+				const wanted = [...new Set(engines.values())].join(', ');
+				log(
+					`Note: ${engines.size} development package${engines.size > 1 ? 's' : ''} (${[...engines.keys()].slice(0, 3).join(', ')}${engines.size > 3 ? ', ...' : ''}) ` +
+						`declare Node ${wanted} while this is Node ${process.versions.node} (npm's EBADENGINE warnings). They are build and test tools that run ` +
+						'on Node 20.19 and later; n8n itself runs on the Node 24 that npm start installs beside it.',
+				);
+			}
+			if (code === 0) resolve();
+			else reject(new Error(`\`npm ${args.join(' ')}\` failed (${signal ? `signal ${signal}` : `exit code ${code}`}).`));
+		});
+	});
+}
+
 /** The libraries of package.json that are missing from node_modules or at another version. */
 export function missingDependencies() {
 	const manifest = readJson(path.join(root, 'package.json')) ?? {};
@@ -56,13 +103,16 @@ export async function ensureDependencies({ log = console.log } = {}) {
 	const missing = missingDependencies();
 	if (missing.length === 0) return false;
 	const what = existsSync(path.join(root, 'node_modules')) ? `${missing.length} missing or outdated (${missing.slice(0, 3).join(', ')}${missing.length > 3 ? ', ...' : ''})` : 'none installed yet';
-	log(`Installing the libraries with npm ci (${what}). This takes a minute or two.`);
+	const total = lockedPackageCount(path.join(root, 'package-lock.json'));
+	log(`Installing the libraries with npm ci (${what}${total ? `; ${total.toLocaleString('en-US')} packages` : ''}): a few minutes the first time.`);
+	const install = (args) =>
+		withProgress(runNpmQuietEngines(args, log), { nodeModules: path.join(root, 'node_modules'), total, log, prefix: 'Libraries: ', everyMs: 10_000 });
 	try {
-		await runVisible(npm, ['ci', '--no-audit', '--no-fund']);
+		await install(['ci', '--no-audit', '--no-fund']);
 	} catch {
 		// npm ci refuses a package-lock.json that is out of step with package.json; npm install repairs it.
 		log('npm ci failed (see above): trying `npm install`, which may also update package-lock.json.');
-		await runVisible(npm, ['install', '--no-audit', '--no-fund']);
+		await install(['install', '--no-audit', '--no-fund']);
 	}
 	const still = missingDependencies();
 	if (still.length) throw new Error(`These libraries are still missing after the install: ${still.join(', ')}.`);
@@ -106,6 +156,23 @@ export function buildOutdated() {
 	return undefined;
 }
 
+const BUILD_STEP_NAMES = { tsc: 'compiling TypeScript', gulp: 'icons, codex files and migrations', node: 'bundling the core with its libraries' };
+
+/** The build script of package.json, one step after the other, each announced with its number and duration. */
+async function runBuildSteps(log) {
+	const script = (readJson(path.join(root, 'package.json')) ?? {}).scripts?.build ?? '';
+	const steps = script.split('&&').map((step) => step.trim()).filter(Boolean);
+	const bin = path.join(root, 'node_modules', '.bin');
+	const env = { ...process.env, PATH: `${bin}${path.delimiter}${process.env.PATH ?? ''}` };
+	for (const [index, step] of steps.entries()) {
+		const [command, ...args] = step.split(/\s+/);
+		const started = Date.now();
+		log(`Build ${index + 1}/${steps.length} (${Math.round((index / steps.length) * 100)} %): ${BUILD_STEP_NAMES[command] ?? step}...`);
+		await runVisible(command === 'node' ? process.execPath : command, args, { env });
+		log(`Build ${index + 1}/${steps.length} done in ${Math.round((Date.now() - started) / 1000)} s.`);
+	}
+}
+
 /** Runs `npm run build` when dist/ is missing or older than the sources. */
 export async function ensureBuilt({ log = console.log } = {}) {
 	const reason = buildOutdated();
@@ -114,7 +181,7 @@ export async function ensureBuilt({ log = console.log } = {}) {
 	// The bundle step deletes the per-file output of tsc, which tsc's incremental state still counts as written:
 	// without its state file, tsc writes every file again and the bundle finds them.
 	rmSync(path.join(root, 'dist', '.tsbuildinfo'), { force: true });
-	await runVisible(npm, ['run', '--silent', 'build']);
+	await runBuildSteps(log);
 	const still = buildOutdated();
 	if (still) throw new Error(`The build finished but ${still}: check the list of nodes and credentials in package.json.`);
 	return true;

@@ -6,7 +6,7 @@
 // within their accreditation; the courier's account does not open the portal.
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import jsQR from 'jsqr';
@@ -14,13 +14,14 @@ import QRCode from 'qrcode';
 import { signWebhookRequest } from '../../core';
 import { testLedgerConfig } from '../helpers/db';
 import { prepareInstance, REPO_ROOT, runtimeLibrary, type N8nEnv, type N8nProcess, type TestInstance } from '../helpers/n8n';
+import { pdfText } from '../helpers/pdf';
 
 const CYCLE_WORKFLOW = 'rcvDistCycle001';
 const EVENTS_WORKFLOW = 'rcvTrackEvents01';
 const PORTAL_WORKFLOW = 'rcvTrackPortal01';
 const COURIER_WORKFLOW = 'rcvTrackCourier1';
 const SECRET = 'whsec_distribution_e2e_0123456789';
-const CHROMIUM = '/usr/bin/chromium';
+import { browserTest, CHROMIUM } from '../helpers/browser';
 const ARTIFACTS = path.join(REPO_ROOT, 'test-artifacts', 'distribution-tracking-e2e');
 
 type Core = typeof import('../../core');
@@ -213,7 +214,7 @@ describe('real n8n: a billing cycle planned, printed, delivered by phone and fol
 		const pdf = Buffer.from(await download.arrayBuffer());
 		mkdirSync(ARTIFACTS, { recursive: true });
 		writeFileSync(path.join(ARTIFACTS, `manifest-${waveCode}.pdf`), pdf);
-		const text = execFileSync('pdftotext', ['-layout', '-', '-'], { input: pdf, encoding: 'utf8' });
+		const text = pdfText(pdf);
 		for (const words of [waveCode, 'E2E-A1', 'E2E-C1', 'Atlas Distribution', '12 rue Allal Ben Abdallah', 'Hassan Courier (C1)']) expect(text).toContain(words);
 		// The QR codes, read from the printed pages, name the wave's deliveries (signed with the ledger's own QR key).
 		qrTokens = qrCodesOf(pdf);
@@ -270,8 +271,8 @@ describe('real n8n: a billing cycle planned, printed, delivered by phone and fol
 		]);
 	}, 240_000);
 
-	const browserTest = existsSync(CHROMIUM) ? test : test.skip;
-	browserTest('in headless Chromium, the courier records a delivery on the courier page served by n8n, and the sales rep sees it in the portal', async () => {
+	const chromiumTest = browserTest(test);
+	chromiumTest('in headless Chromium, the courier records a delivery on the courier page served by n8n, and the sales rep sees it in the portal', async () => {
 		const { chromium } = await import('playwright-core');
 		const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'] });
 		mkdirSync(ARTIFACTS, { recursive: true });

@@ -4,7 +4,7 @@
 // Chromium and its charts are drawn; the weekly PDF workflow is run with `n8n execute` (in a second n8n process,
 // while the first serves the dashboard) and its e-mail, with the PDF, reaches a real SMTP server.
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { Ledger } from '../../core';
 import { testLedgerConfig } from '../helpers/db';
@@ -15,7 +15,7 @@ import { CUSTOMER_NAMES, GH1_NAMES, pdfText, plain, REP1_NAMES, REPORT_SECRETS, 
 const DASHBOARD = 'receivables/dashboard';
 const DASHBOARD_WORKFLOW = 'rcvReportsDashboard';
 const WEEKLY_WORKFLOW = 'rcvReportsWeeklyPdf';
-const CHROMIUM = '/usr/bin/chromium';
+import { browserTest, CHROMIUM } from '../helpers/browser';
 const ARTIFACTS = path.join(REPO_ROOT, 'test-artifacts', 'reports');
 
 /** Creates the owner, then activates a workflow with its current version (what the editor's toggle and npm start do). */
@@ -116,8 +116,8 @@ describe('real n8n: receivables reports and dashboard', () => {
 		expect(seen(head.html)).toEqual(GH1_NAMES);
 	}, 120_000);
 
-	const browserTest = existsSync(CHROMIUM) ? test : test.skip;
-	browserTest('in headless Chromium: a sales rep logs in on the page n8n serves and the charts are drawn', async () => {
+	const chromiumTest = browserTest(test);
+	chromiumTest('in headless Chromium: a sales rep logs in on the page n8n serves and the charts are drawn', async () => {
 		const { chromium } = await import('playwright-core');
 		mkdirSync(ARTIFACTS, { recursive: true });
 		const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'] });

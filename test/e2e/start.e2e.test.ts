@@ -9,6 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { Client } from 'pg';
 import { REPO_ROOT, scriptEnv } from '../helpers/scripts';
+import { signWebhookRequest } from '../../core';
 
 jest.setTimeout(15 * 60_000);
 
@@ -164,13 +165,42 @@ describe('npm start', () => {
 			.map((w) => w.id);
 		for (const id of webhookIds) expect(workflows.data.find((w) => w.id === id)?.active).toBe(true);
 
+		// The intake webhook it advertises is signed: unsigned requests are refused, a request signed with the
+		// installation's secret (secrets.json) is stored; there is no unsigned invoices webhook any more.
+		expect(out).toContain('Signed webhooks for your software');
+		expect(out).not.toContain('receivables/invoices');
+		const { webhookSecret } = JSON.parse(readFileSync(path.join(data, 'secrets.json'), 'utf8')) as { webhookSecret: string };
+		const raw = JSON.stringify({ invoices: [{ number: 'START-SIGNED-1', customerId: 'START-C1', customerName: 'Client du démarrage', currency: 'EUR', totalIncl: '12,00', issueDate: '2026-03-02', dueDate: '2026-04-01' }] });
+		const unsigned = await fetch(`${status.editorUrl}/webhook/receivables/signed`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-receivables-delivery': 'start-1' }, body: raw });
+		expect(unsigned.status).toBe(401);
+		const signature = signWebhookRequest({ rawBody: raw, secret: webhookSecret, deliveryId: 'start-1', purpose: 'intake' });
+		const signed = await fetch(`${status.editorUrl}/webhook/receivables/signed`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-receivables-delivery': 'start-1', 'x-receivables-signature': signature }, body: raw });
+		expect({ status: signed.status, body: await signed.json() }).toMatchObject({ status: 200, body: { stored: true, delivery: 'start-1', invoices: { created: 1 } } });
+		expect((await fetch(`${status.editorUrl}/webhook/receivables/invoices`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: raw })).status).toBe(404);
+		// The ledger's login in the embedded Postgres is not the administrator's: its tables belong to a role that is
+		// not a superuser and does not bypass row-level security.
+		expect(readFileSync(path.join(data, 'postgres.ledger-password'), 'utf8').trim()).toMatch(/^[0-9a-f]{36}$/);
+		const admin = new Client({ connectionString: `postgres://postgres:postgres@127.0.0.1:${Number(readFileSync(path.join(data, 'postgres.port'), 'utf8'))}/receivables` });
+		await admin.connect();
+		try {
+			const owners = await admin.query<{ owner: string; rolsuper: boolean; rolbypassrls: boolean }>(
+				`SELECT DISTINCT pg_get_userbyid(c.relowner) AS owner, r.rolsuper, r.rolbypassrls FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+				JOIN pg_roles r ON r.oid = c.relowner WHERE n.nspname = $1 AND c.relkind = 'r'`, [status.ledgerSchema]);
+			expect(owners.rows).toEqual([{ owner: 'receivables_ledger', rolsuper: false, rolbypassrls: false }]);
+		} finally {
+			await admin.end();
+		}
+
 		// The tracking portal lets each demo account in at its accreditation level.
 		if (status.portal.path) {
 			for (const user of status.portal.users) {
+				// Posted as a browser posts it: with the form token of the login page it was shown.
+				const shown = await (await fetch(`${status.editorUrl}/webhook/${status.portal.path}`)).text();
+				const form = /name="form" value="([^"]*)"/.exec(shown)?.[1] ?? '';
 				const page = await fetch(`${status.editorUrl}/webhook/${status.portal.path}`, {
 					method: 'POST',
 					headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
-					body: new URLSearchParams({ action: 'login', lang: 'fr', login: user.login, secret: user.secret }).toString(),
+					body: new URLSearchParams({ action: 'login', lang: 'fr', login: user.login, secret: user.secret, form }).toString(),
 				});
 				expect(page.status).toBe(200);
 				expect(await page.text()).toContain(`Habilitation ${user.level}`);
@@ -195,12 +225,21 @@ describe('npm start', () => {
 			});
 			expect(run.status).toBe(200);
 			const executionId = ((await run.json()) as { data: { executionId: string } }).data.executionId;
-			let execution: { status?: string } = {};
+			let execution: { status?: string; data?: string } = {};
 			for (let i = 0; i < 240 && !['success', 'error', 'crashed'].includes(execution.status ?? ''); i++) {
 				await new Promise((resolve) => setTimeout(resolve, 500));
-				execution = ((await (await fetch(`${status.editorUrl}/rest/executions/${executionId}`, { headers: { Cookie: cookie } })).json()) as { data: { status: string } }).data;
+				execution = ((await (await fetch(`${status.editorUrl}/rest/executions/${executionId}`, { headers: { Cookie: cookie } })).json()) as { data: { status: string; data?: string } }).data;
 			}
-			expect(execution.status).toBe('success');
+			// On failure, the error n8n recorded is shown with the status.
+			let failure: string | undefined;
+			if (execution.status !== 'success') {
+				// n8n keeps execution data in the "flatted" form.
+				// eslint-disable-next-line @typescript-eslint/no-require-imports
+				const run = (require('flatted') as { parse: (text: string) => { resultData?: { error?: { message?: string; description?: string; node?: { name?: string } } } } }).parse(String(execution.data ?? '[]'));
+				const error = run.resultData?.error;
+				failure = `${error?.node?.name ?? '?'}: ${error?.message ?? String(execution.data).slice(0, 400)} ${error?.description ?? ''}`;
+			}
+			expect({ status: execution.status, failure }).toEqual({ status: 'success', failure: undefined });
 			const port = Number(readFileSync(path.join(data, 'postgres.port'), 'utf8'));
 			const db = new Client({ connectionString: `postgres://postgres:postgres@127.0.0.1:${port}/receivables` });
 			await db.connect();

@@ -1,5 +1,6 @@
 // Real headless Chromium for page tests: a local HTTP server that answers form posts with a page handler, and the
 // browser's launch options.
+import { existsSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { PageResponse } from '../../core';
@@ -34,4 +35,20 @@ export async function servePages(handle: (req: ServedRequest) => Promise<PageRes
 	});
 	await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
 	return { base: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
+}
+
+const CHROMIUM_MISSING = `Chromium is not installed at ${CHROMIUM}: the page tests drive a real headless browser. Install Debian's chromium package (apt-get install chromium) and run the tests again.`;
+
+/**
+ * `base` (it or test) for a test that needs Chromium. Without Chromium: in CI (CI=true) the test fails and says
+ * why, so a missing browser never passes unseen; on a developer's machine it is skipped, with the reason in its name.
+ */
+export function browserTest<T extends jest.It>(base: T): T {
+	if (existsSync(CHROMIUM)) return base;
+	if (/^(1|true)$/i.test(process.env.CI ?? '')) {
+		return ((name: string, _fn: unknown, timeout?: number) => base(name, () => {
+			throw new Error(CHROMIUM_MISSING);
+		}, timeout)) as unknown as T;
+	}
+	return ((name: string, fn: jest.ProvidesCallback, timeout?: number) => base.skip(`${name} — skipped: ${CHROMIUM_MISSING}`, fn, timeout)) as unknown as T;
 }

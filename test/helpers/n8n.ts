@@ -3,7 +3,7 @@
 // library of scripts/lib/n8n-runtime.cjs.
 import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { Client } from 'pg';
 import { dropSchema, ledgerCredentialData, testDatabaseUrl, uniqueSchema } from './db';
@@ -178,10 +178,10 @@ export function activatableNodes(workflow: Workflow, types: Map<string, NodeType
 /** The production webhooks a published workflow serves: path and method of each Webhook/Form trigger node. */
 export function webhookEndpoints(workflow: Workflow): Array<{ path: string; method: string }> {
 	return workflow.nodes
-		.filter((node) => !node.disabled && (node.type === 'n8n-nodes-base.webhook' || node.type === 'n8n-nodes-base.formTrigger'))
+		.filter((node) => !node.disabled && (node.type === 'n8n-nodes-base.webhook' || node.type === 'n8n-nodes-base.formTrigger' || node.type === 'n8n-nodes-receivables.receivablesPageTrigger'))
 		.map((node) => ({
 			path: String(node.parameters.path ?? node.webhookId),
-			method: node.type === 'n8n-nodes-base.formTrigger' ? 'GET' : String(node.parameters.httpMethod ?? 'GET'),
+			method: node.type === 'n8n-nodes-base.formTrigger' ? 'GET' : node.type === 'n8n-nodes-receivables.receivablesPageTrigger' ? 'POST' : String(node.parameters.httpMethod ?? 'GET'),
 		}));
 }
 
@@ -223,7 +223,7 @@ export interface RuntimeLibrary {
 	ensureN8nRuntime(options: { log?: Log }): Promise<N8nRuntime>;
 	packPackage(options: { log?: Log; destination?: string }): Promise<string>;
 	installPackageInto(userFolder: string, tarball: string, options: { log?: Log }): Promise<string>;
-	n8nEnv(options: { userFolder: string; db: DbSettings; port: number; runnerPort: number; encryptionKey: string; extra?: N8nEnv }): N8nEnv;
+	n8nEnv(options: { userFolder: string; db: DbSettings; port: number; runnerPort: number; encryptionKey: string; filesFolder?: string; extra?: N8nEnv }): N8nEnv;
 	n8nCli(runtime: N8nRuntime, env: N8nEnv, args: string[], options?: { log?: Log; timeoutMs?: number }): Promise<CliResult>;
 	importCredentials(runtime: N8nRuntime, env: N8nEnv, credentials: unknown[], options?: { log?: Log }): Promise<CliResult>;
 	importWorkflows(runtime: N8nRuntime, env: N8nEnv, dir: string, options?: { log?: Log }): Promise<CliResult>;
@@ -301,8 +301,11 @@ export async function prepareInstance(
 ): Promise<TestInstance> {
 	const lib = runtimeLibrary;
 	const suffix = `${Date.now().toString(36)}_${randomBytes(3).toString('hex')}`;
-	// RECEIVABLES_E2E_DIR: where the instances' user folders go (default .runtime/ of the repository)
-	const userFolder = path.join(process.env.RECEIVABLES_E2E_DIR || path.join(REPO_ROOT, '.runtime'), `${label}-${suffix}`);
+	// RECEIVABLES_E2E_DIR: where the instances' user folders go (default .runtime/ of the repository). The real path:
+	// n8n compares a file's real path with its allowed folder, so a linked folder must not hide it.
+	const instancesDir = process.env.RECEIVABLES_E2E_DIR || path.join(REPO_ROOT, '.runtime');
+	mkdirSync(instancesDir, { recursive: true });
+	const userFolder = path.join(realpathSync(instancesDir), `${label}-${suffix}`);
 	const n8nSchema = `n8n_${label}_${suffix}`;
 	const ledgerSchema = uniqueSchema(`${label}_ledger`);
 	const processes: Array<{ name: string; handle: N8nProcess }> = [];

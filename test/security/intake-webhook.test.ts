@@ -4,7 +4,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { INodeExecutionData } from 'n8n-workflow';
-import { createIntegrationKey, signWebhookRequest, upsertCustomers, type Ledger } from '../../core';
+import { createIntegrationKey, signWebhookRequest, storeInvoices, upsertCustomers, type Ledger } from '../../core';
 import { createTestLedger, dropTestLedger, ledgerCredentialData } from '../helpers/db';
 import { closeEngine, loadWorkflow, PACKAGE_ROOT, rawWebhookItem, runWorkflow, type WorkflowJson } from '../helpers/engine';
 
@@ -190,5 +190,14 @@ describe('security: intake webhook', () => {
 		expect(after).toEqual(before);
 		const [open] = await ledger.query<{ open_minor: string; status: string }>("SELECT open_minor::text, status FROM invoices WHERE number = 'FA-A-0001'");
 		expect(open).toEqual({ open_minor: '9290040', status: 'open' });
+	});
+
+	test("the same rule on every intake path: Store Invoices (fields, files, mailbox) refuses another customer's revision with FR/EN words", async () => {
+		const original = { docType: 'invoice' as const, number: 'FA-A-0100', customerExternalId: 'CUST-A', currency: 'MAD', totalExclMinor: 1000000n, totalTaxMinor: 200000n, totalInclMinor: 1200000n, payableMinor: 1200000n, issueDate: '2026-03-01', dueDate: '2026-03-31' };
+		expect((await storeInvoices(ledger, [original]))[0].status).toBe('created');
+		const [outcome] = await storeInvoices(ledger, [{ ...original, customerExternalId: 'CUST-B', totalInclMinor: 100n, payableMinor: 100n, totalExclMinor: 100n, totalTaxMinor: 0n, dueDate: '2028-12-31' }]);
+		expect(outcome).toMatchObject({ status: 'rejected', error: { code: 'INVOICE_CUSTOMER_MISMATCH', message: expect.stringContaining('another customer'), messageFr: expect.stringContaining('autre client') } });
+		const [row] = await ledger.query<Record<string, string>>("SELECT payable_minor::text AS payable, due_date::text AS due, revision::text FROM invoices WHERE number = 'FA-A-0100'");
+		expect(row).toEqual({ payable: '1200000', due: '2026-03-31', revision: '1' });
 	});
 });

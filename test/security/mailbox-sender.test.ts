@@ -39,7 +39,7 @@ describe('security: mailbox sender of a dispute', () => {
 		expect(forged.json('Read the reply')[0].classification).toMatchObject({ category: 'commercial' });
 		expect(forged.json('E-mail the owner: dispute opened')).toEqual([]);
 		const [refused] = forged.json('Open the dispute', 1);
-		expect(refused).toMatchObject({ code: 'DISPUTE_SENDER_UNKNOWN', details: { sender: 'compta@atlas-example.net', customer: 'SEC-1', messageFr: expect.stringContaining('adresse connue') } });
+		expect(refused).toMatchObject({ code: 'DISPUTE_SENDER_UNKNOWN', error: expect.stringContaining('not an e-mail address known'), errorFr: expect.stringContaining('adresse connue'), details: { sender: 'compta@atlas-example.net', customer: 'SEC-1' } });
 		expect(await ledger.query('SELECT id FROM disputes')).toEqual([]);
 		expect(await ledger.query('SELECT source_ref, reason, status FROM dispute_reviews')).toEqual([{ source_ref: '<forged@attacker>', reason: 'dispute_sender_unknown', status: 'pending' }]);
 

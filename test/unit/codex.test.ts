@@ -23,15 +23,15 @@ function found(query: string): string[] {
 	return nodes.filter((n) => [n.displayName, ...n.codex.alias].some((w) => fold(w).includes(q))).map((n) => n.dir).sort();
 }
 
-test('there are seven nodes, each with a codex naming it', () => {
-	expect(nodes).toHaveLength(7);
+test('there are eight nodes, each with a codex naming it', () => {
+	expect(nodes).toHaveLength(8);
 	for (const n of nodes) expect(n.codex.node).toBe(`n8n-nodes-receivables.${n.dir[0].toLowerCase()}${n.dir.slice(1)}`);
 });
 
 test('"receivables" and "créances" find every node', () => {
-	expect(found('receivables')).toHaveLength(7);
-	expect(found('créances')).toHaveLength(7);
-	expect(found('creances')).toHaveLength(7);
+	expect(found('receivables')).toHaveLength(8);
+	expect(found('créances')).toHaveLength(8);
+	expect(found('creances')).toHaveLength(8);
 });
 
 test('every node sits in the Finance & Accounting category, none only among the AI nodes', () => {
@@ -49,6 +49,7 @@ test.each([
 	['ReceivablesReport', ['rapport', 'report', 'tableau de bord', 'dashboard', 'balance âgée', 'aged balance']],
 	['WavePlanner', ['tournée', 'wave', 'vague', 'bordereau', 'manifest', 'cycle de facturation', 'billing cycle']],
 	['CourierTracking', ['coursier', 'courier', 'preuve de remise', 'proof of delivery', 'suivi', 'tracking']],
+	['ReceivablesPageTrigger', ['portail', 'portal', 'page coursier', 'courier page', 'tableau de bord', 'dashboard', 'connexion', 'login']],
 ])('%s is found by its own words in French and English', (dir, words) => {
 	for (const word of words) expect({ word, found: found(word) }).toEqual({ word, found: expect.arrayContaining([dir]) });
 });

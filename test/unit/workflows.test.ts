@@ -169,3 +169,16 @@ describe.each(files)('$file', ({ file, text }) => {
 		expect(problems).toEqual([]);
 	});
 });
+
+test('no workflow names a folder of its own: file paths come from the nodes, in n8n\'s files folder', () => {
+	for (const { file, text } of files) {
+		const workflow = parse(text);
+		for (const node of workflow.nodes) {
+			if (node.type === 'n8n-nodes-base.stickyNote') continue;
+			const parameters = JSON.stringify(node.parameters);
+			expect({ file, node: node.name, hardCoded: /\.n8n-files|\/home\/node|"=?\/[a-z]/.test(parameters) && node.type === 'n8n-nodes-base.readWriteFile' }).toEqual({ file, node: node.name, hardCoded: false });
+			expect({ file, node: node.name, dockerPath: parameters.includes('.n8n-files') }).toEqual({ file, node: node.name, dockerPath: false });
+		}
+		expect({ file, mentionsDockerPath: text.includes('/home/node/.n8n-files') }).toEqual({ file, mentionsDockerPath: false });
+	}
+});

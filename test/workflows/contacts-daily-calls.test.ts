@@ -1,11 +1,11 @@
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
-import { spawnSync } from 'node:child_process';
 import { addDays, todayIn, type Ledger } from '../../core';
 import { dropTestLedger } from '../helpers/db';
 import { addCustomer, addInvoice } from '../helpers/dunning';
-import { closeEngine, loadWorkflow, PACKAGE_ROOT, runWorkflow, setNodeParameters } from '../helpers/engine';
+import { closeEngine, loadWorkflow, PACKAGE_ROOT, runWorkflow } from '../helpers/engine';
 import { credentialsFor, dunningLedger, expectFiles, testFolder } from './dunning-helpers';
+import { pdfText } from '../helpers/pdf';
 
 describe('workflow: daily quality calls', () => {
 	let ledger: Ledger;
@@ -30,8 +30,6 @@ describe('workflow: daily quality calls', () => {
 
 	test('settles promises, plans the calls and saves the call list as PDF and CSV', async () => {
 		const workflow = loadWorkflow(path.join(PACKAGE_ROOT, 'workflows', 'contacts-daily-calls.json'));
-		setNodeParameters(workflow, 'Save the PDF', { fileName: `=${folder}/{{ $binary.pdf.fileName }}` });
-		setNodeParameters(workflow, 'Save the CSV', { fileName: `=${folder}/{{ $binary.csv.fileName }}` });
 		expectFiles(folder, [`appels-${today}.pdf`, `appels-${today}.csv`]);
 		const result = await runWorkflow(workflow, { credentials: credentialsFor(ledger) });
 		expect(result.error).toBeUndefined();
@@ -40,7 +38,7 @@ describe('workflow: daily quality calls', () => {
 		const csv = readFileSync(path.join(folder, `appels-${today}.csv`), 'utf8');
 		expect(csv).toContain('QC-A;Atelier Mercier');
 		expect(existsSync(path.join(folder, `appels-${today}.pdf`))).toBe(true);
-		const text = spawnSync('pdftotext', ['-layout', '-enc', 'UTF-8', path.join(folder, `appels-${today}.pdf`), '-']).stdout.toString('utf8');
+		const text = pdfText(path.join(folder, `appels-${today}.pdf`));
 		expect(text).toContain('Atelier Mercier (QC-A)');
 		expect(text).toContain('Did you receive invoice QCB-1?');
 		const [flag] = await ledger.query<{ flagged: boolean }>('SELECT flagged FROM promises');

@@ -3,12 +3,13 @@ import path from 'node:path';
 import { openDispute, resolveDispute, todayIn, type Ledger } from '../../core';
 import { dropTestLedger } from '../helpers/db';
 import { addCustomer, addInvoice } from '../helpers/dunning';
-import { closeEngine, loadWorkflow, PACKAGE_ROOT, runWorkflow, setNodeParameters } from '../helpers/engine';
+import { fakeDateAt, todayAt, useRealDate } from '../helpers/clock';
+import { closeEngine, loadWorkflow, PACKAGE_ROOT, runWorkflow } from '../helpers/engine';
 import { credentialsFor, dunningLedger, expectFiles, testFolder } from './dunning-helpers';
 
 describe('workflow: weekly dispute analysis', () => {
 	let ledger: Ledger;
-	const folder = testFolder('dispute-reports');
+	const folder = testFolder('reports');
 	const today = todayIn('Europe/Paris');
 
 	beforeAll(async () => {
@@ -28,21 +29,40 @@ describe('workflow: weekly dispute analysis', () => {
 		await dropTestLedger(ledger);
 	});
 
-	test('saves the analysis by category and the top root causes as CSV files', async () => {
-		const workflow = loadWorkflow(path.join(PACKAGE_ROOT, 'workflows', 'disputes-weekly-analysis.json'));
-		setNodeParameters(workflow, 'Save category report', { fileName: `=${folder}/{{ $binary.data.fileName }}` });
-		setNodeParameters(workflow, 'Save causes report', { fileName: `=${folder}/{{ $binary.data.fileName }}` });
-		expectFiles(folder, [`litiges-categories-${today}.csv`, `litiges-causes-${today}.csv`]);
-		const result = await runWorkflow(workflow, { credentials: credentialsFor(ledger) });
-		expect(result.error).toBeUndefined();
-		expect(result.json('Categories as a table')).toEqual([
-			expect.objectContaining({ category: 'commercial', disputes: 2, open: 0, resolved: 2, amounts: '2000.00 EUR' }),
-			expect.objectContaining({ category: 'logistics', disputes: 1, open: 1, resolved: 0 }),
-		]);
-		expect(result.json('Causes as a table')).toEqual([expect.objectContaining({ rootCause: 'Price list not updated', disputes: 2, share: 1, categories: 'commercial' })]);
-		const causes = readFileSync(path.join(folder, `litiges-causes-${today}.csv`), 'utf8');
+	/** Runs the workflow with the clock at `instant`; the file names carry the date of the workflow's zone. */
+	async function runAt(instant: Date, zone?: string): Promise<string> {
+		fakeDateAt(instant);
+		try {
+			const workflow = loadWorkflow(path.join(PACKAGE_ROOT, 'workflows', 'disputes-weekly-analysis.json'));
+			if (zone) workflow.settings = { ...workflow.settings, timezone: zone };
+			const day = todayIn(zone ?? 'Europe/Paris');
+			rmSync(folder, { recursive: true, force: true });
+			expectFiles(folder, [`litiges-categories-${day}.csv`, `litiges-causes-${day}.csv`]);
+			const result = await runWorkflow(workflow, { credentials: credentialsFor(ledger) });
+			expect(result.error).toBeUndefined();
+			expect(result.json('Categories as a table')).toEqual([
+				expect.objectContaining({ category: 'commercial', disputes: 2, open: 0, resolved: 2, amounts: '2000.00 EUR' }),
+				expect.objectContaining({ category: 'logistics', disputes: 1, open: 1, resolved: 0 }),
+			]);
+			expect(result.json('Causes as a table')).toEqual([expect.objectContaining({ rootCause: 'Price list not updated', disputes: 2, share: 1, categories: 'commercial' })]);
+			return day;
+		} finally {
+			useRealDate();
+		}
+	}
+
+	test.each(['00:30', '23:30'])('at %s Paris time, saves the analysis by category and the top root causes as CSV files named with the Paris date', async (hhmm) => {
+		const day = await runAt(todayAt(hhmm, 'Europe/Paris'));
+		const causes = readFileSync(path.join(folder, `litiges-causes-${day}.csv`), 'utf8');
 		expect(causes).toContain('Price list not updated');
 		expect(causes).toContain('WA-1');
-		expect(readFileSync(path.join(folder, `litiges-categories-${today}.csv`), 'utf8').split('\n')[0]).toContain('category;disputes;open');
-	});
+		expect(readFileSync(path.join(folder, `litiges-categories-${day}.csv`), 'utf8').split('\n')[0]).toContain('category;disputes;open');
+	}, 60_000);
+
+	test('with the workflow in another zone, its date is that zone\'s (Auckland is already tomorrow at 23:30 in Paris)', async () => {
+		const instant = todayAt('23:30', 'Europe/Paris');
+		const day = await runAt(instant, 'Pacific/Auckland');
+		expect(day).not.toBe(todayIn('Europe/Paris', instant));
+		expect(readFileSync(path.join(folder, `litiges-causes-${day}.csv`), 'utf8')).toContain('Price list not updated');
+	}, 60_000);
 });

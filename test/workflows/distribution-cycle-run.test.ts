@@ -1,12 +1,12 @@
 import path from 'node:path';
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { PDFDocument } from 'pdf-lib';
 import type { Ledger } from '../../core';
 import { createTestLedger, dropTestLedger, ledgerCredentialData } from '../helpers/db';
-import { closeEngine, loadWorkflow, PACKAGE_ROOT, runWorkflow, setNodeParameters } from '../helpers/engine';
+import { closeEngine, ENGINE_FILES_DIR, loadWorkflow, PACKAGE_ROOT, runWorkflow, setNodeParameters } from '../helpers/engine';
 import { seedDistribution } from './distribution-helpers';
+import { pdfText } from '../helpers/pdf';
 
 const SECRET = 'qr_workflow_test_secret_0123456789';
 
@@ -26,6 +26,10 @@ describe('workflow: Distribution: cycle run → wave planning → manifests', ()
 		const plan = workflow.nodes.find((n) => n.name === 'Plan waves');
 		workflow = setNodeParameters(workflow, 'Plan waves', { ...plan?.parameters, runDate: '2026-03-31', startDate: '2026-03-30' });
 		const credentials = { receivablesLedgerApi: ledgerCredentialData(ledger.schema), receivablesWebhookApi: { secret: SECRET, previousSecret: '' } };
+		// n8n's Write File resolves a new file's path through an ENOENT check that fails under jest: the files exist first.
+		const manifestsFolder = path.join(ENGINE_FILES_DIR, 'manifests');
+		mkdirSync(manifestsFolder, { recursive: true });
+		for (const code of ['W20260331-CASA-NORD-01', 'W20260331-PLATEAU-01']) writeFileSync(path.join(manifestsFolder, `manifest-${code}.pdf`), '');
 		const result = await runWorkflow(workflow, { credentials });
 		expect(result.error).toBeUndefined();
 		expect(result.status).toBe('success');
@@ -37,11 +41,13 @@ describe('workflow: Distribution: cycle run → wave planning → manifests', ()
 		const manifests = result.nodeOutputs('Print manifests');
 		expect(manifests.map((m) => m.json.waveCode)).toEqual(waves.map((w) => w.waveCode));
 		expect(manifests[0].binary?.data.mimeType).toBe('application/pdf');
+		expect(manifests.map((m) => m.json.filePath)).toEqual(waves.map((w) => path.join(manifestsFolder, `manifest-${w.waveCode}.pdf`)));
+		expect(readFileSync(path.join(manifestsFolder, `manifest-${waves[0].waveCode}.pdf`)).subarray(0, 5).toString()).toBe('%PDF-');
 		const dir = mkdtempSync(path.join(tmpdir(), 'wf-manifest-'));
 		const file = path.join(dir, 'm.pdf');
 		const pdf = Buffer.from(manifests[0].binary?.data.data ?? '', 'base64');
 		writeFileSync(file, pdf);
-		const text = execFileSync('pdftotext', ['-layout', file, '-'], { encoding: 'utf8' });
+		const text = pdfText(file);
 		expect(text).toContain('Atlas Distribution');
 		expect(text).toContain('MA-3');
 		// The print bundle: the manifest page, then Atlas Distribution's cover sheet, then a copy of each of its 3 invoices.
@@ -52,6 +58,21 @@ describe('workflow: Distribution: cycle run → wave planning → manifests', ()
 		expect(pages.slice(2, 5).map((p) => p.match(/Copie de la facture (MA-\d) \(duplicata\)/)?.[1]).sort()).toEqual(['MA-1', 'MA-2', 'MA-3']);
 		// A second run the same day finds nothing left to plan.
 		const again = await runWorkflow(workflow, { credentials });
+		expect(again.status).toBe('success');
 		expect(again.json('Plan waves')).toEqual([]);
+		expect(again.json('Plan waves', 1)).toEqual([expect.objectContaining({ status: 'nothing_to_plan', cyclesEnding: ['monthly'], message: expect.stringContaining('already in waves') })]);
+	});
+
+	test('a day no billing cycle ends: nothing planned, and the run says why', async () => {
+		let workflow = loadWorkflow(path.join(PACKAGE_ROOT, 'workflows', 'distribution-cycle-run.json'));
+		const plan = workflow.nodes.find((n) => n.name === 'Plan waves');
+		workflow = setNodeParameters(workflow, 'Plan waves', { ...plan?.parameters, runDate: '2026-03-17' });
+		const credentials = { receivablesLedgerApi: ledgerCredentialData(ledger.schema), receivablesWebhookApi: { secret: SECRET, previousSecret: '' } };
+		const result = await runWorkflow(workflow, { credentials });
+		expect(result.status).toBe('success');
+		expect(result.json('Plan waves')).toEqual([]);
+		const [why] = result.json('Not planned: no courier for the zone, or no cycle ends today (see message)');
+		expect(why).toMatchObject({ status: 'nothing_to_plan', runDate: '2026-03-17', message: 'No billing cycle ends on 2026-03-17: no invoice to hand out today.' });
+		expect(String(why.messageFr)).toContain('Aucun cycle de facturation ne se termine le 2026-03-17');
 	});
 });

@@ -1,15 +1,15 @@
-import { spawnSync } from 'node:child_process';
 import { readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import type { Ledger } from '../../core';
 import { dropTestLedger } from '../helpers/db';
 import { addCustomer, addInvoice } from '../helpers/dunning';
 import { closeEngine, runWorkflow } from '../helpers/engine';
-import { credentialsFor, daysFromToday, dunningLedger, expectFiles, testFolder, workflowWithFolder } from './dunning-helpers';
+import { credentialsFor, daysFromToday, dunningLedger, expectFiles, testFolder, shippedWorkflow } from './dunning-helpers';
+import { pdfText } from '../helpers/pdf';
 
 describe('workflow: formal notices as letters, weekdays at 10:00', () => {
 	let ledger: Ledger;
-	const folder = testFolder(`notices-${process.pid}`);
+	const folder = testFolder('letters');
 
 	beforeAll(async () => {
 		ledger = await dunningLedger();
@@ -28,12 +28,12 @@ describe('workflow: formal notices as letters, weekdays at 10:00', () => {
 	test('prints the formal notice with interest and the €40 indemnity, once; the customer on hold is skipped', async () => {
 		const name = `formal_notice-MED-1-${daysFromToday(0)}.pdf`;
 		expectFiles(folder, [name]);
-		const run = () => runWorkflow(workflowWithFolder('dunning-formal-notices.json', 'Save notices to the print folder', folder), { credentials: credentialsFor(ledger) });
+		const run = () => runWorkflow(shippedWorkflow('dunning-formal-notices.json'), { credentials: credentialsFor(ledger) });
 		const result = await run();
 		expect(result.error).toBeUndefined();
 		expect(result.json('Print formal notices', 0).map((j) => j.fileName)).toEqual([name]);
 		expect(result.json('Print formal notices', 1).map((j) => [j.number, j.reason])).toEqual([['F-HOLD', 'customer_on_hold']]);
-		const text = spawnSync('pdftotext', ['-layout', path.join(folder, name), '-']).stdout.toString();
+		const text = pdfText(path.join(folder, name));
 		expect(text).toContain('Mise en demeure de payer – Société Débitrice SARL');
 		expect(text).toContain('13001 Marseille');
 		expect(text).toMatch(/Pénalités de retard au taux annuel de \d+,\d{2} %/);

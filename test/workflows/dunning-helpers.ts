@@ -1,9 +1,10 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { addDays, installDefaultPolicies, todayIn, type Ledger } from '../../core';
+import type { FileKind } from '../../core';
 import { createTestLedger, ledgerCredentialData } from '../helpers/db';
 import { seedStaff } from '../helpers/dunning';
-import { ENGINE_FILES_DIR, loadWorkflow, PACKAGE_ROOT, setNodeParameters, type WorkflowJson } from '../helpers/engine';
+import { ENGINE_FILES_DIR, loadWorkflow, PACKAGE_ROOT, type WorkflowJson } from '../helpers/engine';
 import type { SmtpSink } from '../helpers/smtpSink';
 
 /** Shared set-up of the dunning workflow tests: a migrated ledger with the shipped policies and the staff. */
@@ -26,15 +27,14 @@ export function credentialsFor(ledger: Ledger, sink?: SmtpSink): Record<string, 
 	return credentials;
 }
 
-/** The workflow with its print folder moved to a folder of this test. */
-export function workflowWithFolder(file: string, writeNode: string | undefined, folder: string): WorkflowJson {
-	mkdirSync(folder, { recursive: true });
-	const workflow = loadWorkflow(path.join(PACKAGE_ROOT, 'workflows', file));
-	return writeNode ? setNodeParameters(workflow, writeNode, { fileName: `=${folder}/{{ $json.fileName }}` }) : workflow;
+/** A shipped workflow as it is: its files go where its nodes say, in the files folder (N8N_RESTRICT_FILE_ACCESS_TO). */
+export function shippedWorkflow(file: string): WorkflowJson {
+	return loadWorkflow(path.join(PACKAGE_ROOT, 'workflows', file));
 }
 
-export function testFolder(name: string): string {
-	return path.join(ENGINE_FILES_DIR, name);
+/** A kind's folder in the files folder of this test process (letters, call-lists, reports, bank-statements). */
+export function testFolder(kind: FileKind): string {
+	return path.join(ENGINE_FILES_DIR, kind);
 }
 
 /**

@@ -6,12 +6,12 @@ import { dropTestLedger } from '../helpers/db';
 import { addCustomer, addInvoice } from '../helpers/dunning';
 import { closeEngine, runWorkflow } from '../helpers/engine';
 import { startSmtpSink, type SmtpSink } from '../helpers/smtpSink';
-import { credentialsFor, daysFromToday, dunningLedger, expectFiles, testFolder, workflowWithFolder } from './dunning-helpers';
+import { credentialsFor, daysFromToday, dunningLedger, expectFiles, testFolder, shippedWorkflow } from './dunning-helpers';
 
 describe('workflow: level 1 reminders every day at 20:00 (5 days late)', () => {
 	let ledger: Ledger;
 	let sink: SmtpSink;
-	const folder = testFolder(`letters-level1-${process.pid}`);
+	const folder = testFolder('letters');
 
 	beforeAll(async () => {
 		ledger = await dunningLedger();
@@ -35,7 +35,7 @@ describe('workflow: level 1 reminders every day at 20:00 (5 days late)', () => {
 		await dropTestLedger(ledger);
 	});
 
-	const run = () => runWorkflow(workflowWithFolder('dunning-level1-daily.json', 'Save letters to the print folder', folder), { credentials: credentialsFor(ledger, sink) });
+	const run = () => runWorkflow(shippedWorkflow('dunning-level1-daily.json'), { credentials: credentialsFor(ledger, sink) });
 
 	test('e-mails the customers 5 days late, prints a letter for the one without e-mail, skips the dispute; never twice', async () => {
 		expectFiles(folder, [`level1-CL-2-${daysFromToday(0)}.pdf`]);

@@ -1,20 +1,19 @@
 import { simpleParser } from 'mailparser';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
-import { spawnSync } from 'node:child_process';
 import type { Ledger } from '../../core';
 import { dropTestLedger } from '../helpers/db';
 import { addCustomer, addInvoice } from '../helpers/dunning';
 import { closeEngine, runWorkflow } from '../helpers/engine';
 import { startSmtpSink, type SmtpSink } from '../helpers/smtpSink';
-import { setNodeParameters } from '../helpers/engine';
-import { credentialsFor, daysFromToday, dunningLedger, expectFiles, testFolder, workflowWithFolder } from './dunning-helpers';
+import { credentialsFor, daysFromToday, dunningLedger, expectFiles, testFolder, shippedWorkflow } from './dunning-helpers';
+import { pdfText } from '../helpers/pdf';
 
 describe('workflow: level 2 reminders every day at 21:00 (15 days late)', () => {
 	let ledger: Ledger;
 	let sink: SmtpSink;
-	const folder = testFolder(`letters-level2-${process.pid}`);
-	const callFolder = testFolder(`call-lists-level2-${process.pid}`);
+	const folder = testFolder('letters');
+	const callFolder = testFolder('call-lists');
 
 	beforeAll(async () => {
 		ledger = await dunningLedger();
@@ -36,7 +35,7 @@ describe('workflow: level 2 reminders every day at 21:00 (15 days late)', () => 
 	});
 
 	test('reminds the invoices 15 days late in English with late-payment charges; the promise holds the other', async () => {
-		const result = await runWorkflow(workflowWithFolder('dunning-level2-daily.json', 'Save letters to the print folder', folder), { credentials: credentialsFor(ledger, sink) });
+		const result = await runWorkflow(shippedWorkflow('dunning-level2-daily.json'), { credentials: credentialsFor(ledger, sink) });
 		expect(result.error).toBeUndefined();
 		expect(result.json('Send level2 reminders', 0).map((j) => [j.customerExternalId, j.invoiceNumbers])).toEqual([['EXP-1', ['INV-15']]]);
 		expect(result.json('Send level2 reminders', 2).map((j) => [j.number, j.reason])).toEqual([['INV-P', 'promise']]);
@@ -51,9 +50,8 @@ describe('workflow: level 2 reminders every day at 21:00 (15 days late)', () => 
 		await addInvoice(ledger, { customerId: k, number: 'KA-25', dueDate: daysFromToday(-25), amount: 4800000n });
 		const today = daysFromToday(0);
 		const workflow = () => {
-			const wf = workflowWithFolder('dunning-level2-daily.json', 'Save letters to the print folder', folder);
 			expectFiles(callFolder, [`appels-relances-${today}.pdf`]);
-			return setNodeParameters(wf, 'Save the call list', { fileName: `=${callFolder}/{{ $binary.pdf.fileName }}` });
+			return shippedWorkflow('dunning-level2-daily.json');
 		};
 		const result = await runWorkflow(workflow(), { credentials: credentialsFor(ledger, sink) });
 		expect(result.error).toBeUndefined();
@@ -65,7 +63,7 @@ describe('workflow: level 2 reminders every day at 21:00 (15 days late)', () => 
 		expect(tasks).toEqual([{ id: calls[0].taskId, kind: 'dunning_call', assignee_code: 'COL1', status: 'open' }]);
 		const file = path.join(callFolder, `appels-relances-${today}.pdf`);
 		expect(existsSync(file)).toBe(true);
-		const text = spawnSync('pdftotext', ['-layout', '-enc', 'UTF-8', file, '-']).stdout.toString('utf8');
+		const text = pdfText(file);
 		expect(text).toContain('Grands Magasins Réunis');
 		expect(text).toContain('KA-25');
 		expect(text).toContain('Karim Benali');

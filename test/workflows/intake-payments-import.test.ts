@@ -2,7 +2,7 @@ import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { normaliseInvoiceRecord, storeInvoices, upsertCustomers, type Ledger } from '../../core';
 import { createTestLedger, dropTestLedger, ledgerCredentialData, uniqueSchema } from '../helpers/db';
-import { closeEngine, ENGINE_FILES_DIR, loadWorkflow, PACKAGE_ROOT, runWorkflow, setNodeParameters } from '../helpers/engine';
+import { closeEngine, ENGINE_FILES_DIR, loadWorkflow, PACKAGE_ROOT, runWorkflow } from '../helpers/engine';
 
 const WORKFLOW = path.join(PACKAGE_ROOT, 'workflows', 'intake-payments-import.json');
 
@@ -19,7 +19,8 @@ const STATEMENT = [
 describe('workflow: Payments import (bank statements → allocation → thank-you)', () => {
 	let ledger: Ledger;
 	let credentials: { receivablesLedgerApi: Record<string, string | number> };
-	const folder = path.join(ENGINE_FILES_DIR, uniqueSchema('statements'));
+	const folder = path.join(ENGINE_FILES_DIR, 'bank-statements');
+	const statement = `${uniqueSchema('releve')}.csv`;
 
 	beforeAll(async () => {
 		ledger = await createTestLedger();
@@ -35,17 +36,17 @@ describe('workflow: Payments import (bank statements → allocation → thank-yo
 		].map((record) => normaliseInvoiceRecord(record).invoice!);
 		await storeInvoices(ledger, invoices);
 		mkdirSync(folder, { recursive: true });
-		writeFileSync(path.join(folder, 'releve-2026-03.csv'), STATEMENT, 'utf8');
+		writeFileSync(path.join(folder, statement), STATEMENT, 'utf8');
 	});
 
 	afterAll(async () => {
-		rmSync(folder, { recursive: true, force: true });
+		rmSync(path.join(folder, statement), { force: true });
 		await closeEngine();
 		await dropTestLedger(ledger);
 	});
 
 	const run = () =>
-		runWorkflow(setNodeParameters(loadWorkflow(WORKFLOW), 'Read bank statements', { fileSelector: `${folder}/*.csv` }), {
+		runWorkflow(loadWorkflow(WORKFLOW), {
 			credentials,
 		});
 
@@ -100,5 +101,17 @@ describe('workflow: Payments import (bank statements → allocation → thank-yo
 			'SELECT (SELECT count(*) FROM payments)::text AS payments, (SELECT count(*) FROM allocations)::text AS allocations',
 		);
 		expect(count).toEqual({ payments: '2', allocations: '1' });
+	});
+
+	test('reads the statements from the bank-statements folder n8n allows; none there: a green run that says where it looked', async () => {
+		rmSync(path.join(folder, statement), { force: true });
+		const result = await run();
+		expect(result.error).toBeUndefined();
+		expect(result.status).toBe('success');
+		expect(result.json('Statements waiting', 0)).toEqual([]);
+		const [none] = result.json('No statement today (see message)');
+		expect(none).toMatchObject({ folder, pattern: '*.csv', files: 0 });
+		expect(String(none.message)).toContain(folder);
+		expect(String(none.messageFr)).toContain('Aucun fichier');
 	});
 });

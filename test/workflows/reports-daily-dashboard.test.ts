@@ -1,10 +1,11 @@
 import path from 'node:path';
 import type { Ledger } from '../../core';
 import { dropTestLedger, ledgerCredentialData } from '../helpers/db';
-import { closeEngine, loadWorkflow, PACKAGE_ROOT, runWorkflow, webhookItem } from '../helpers/engine';
+import { closeLedgers } from '../../nodes/shared/transport/ledger';
+import { loadWorkflow, PACKAGE_ROOT } from '../helpers/engine';
+import { callPageTrigger } from '../helpers/pageTrigger';
 import { CUSTOMER_NAMES, GH1_NAMES, plain, REP1_NAMES, REPORT_SECRETS, reportsLedger } from './reports-helpers';
 
-const SECRET = 'dashboard_workflow_secret_0123456789';
 const WORKFLOW = loadWorkflow(path.join(PACKAGE_ROOT, 'workflows', 'reports-daily-dashboard.json'));
 
 describe("workflow: Reports — collectors' dashboard (login, charts within the accreditation)", () => {
@@ -13,32 +14,35 @@ describe("workflow: Reports — collectors' dashboard (login, charts within the 
 
 	beforeAll(async () => {
 		ledger = await reportsLedger();
-		credentials = { receivablesLedgerApi: ledgerCredentialData(ledger.schema), receivablesWebhookApi: { secret: SECRET, previousSecret: '' } };
+		credentials = { receivablesLedgerApi: ledgerCredentialData(ledger.schema) };
 	}, 60_000);
 
 	afterAll(async () => {
-		await closeEngine();
+		await closeLedgers();
 		if (ledger) await dropTestLedger(ledger);
 	}, 60_000);
 
-	const open = async (body: Record<string, string>) => {
-		const run = await runWorkflow(WORKFLOW, { triggerItems: [webhookItem({ body, headers: { 'content-type': 'application/x-www-form-urlencoded' } })], credentials });
-		expect(run.error).toBeUndefined();
-		const [response] = run.responses;
-		const headers = response.headers as Record<string, string>;
-		return { status: response.statusCode, html: String(response.body), header: (name: string) => headers[name.toLowerCase()] ?? headers[name] };
+	const open = async (body?: Record<string, string>) => {
+		const response = await callPageTrigger(WORKFLOW, credentials, { body });
+		// A page request starts no execution: nothing of it (login, secret, session) becomes an item.
+		expect(response.workflowData).toBeUndefined();
+		return { status: response.status, html: response.body, header: (name: string) => response.headers[name.toLowerCase()] };
 	};
-	const login = (user: keyof typeof REPORT_SECRETS) => open({ action: 'login', login: user, secret: REPORT_SECRETS[user] });
+	const formOf = (html: string) => /name="form" value="([^"]+)"/.exec(html)?.[1] ?? '';
+	const signIn = async (login: string, secret: string) => open({ action: 'login', login, secret, form: formOf((await open()).html) });
+	const login = (user: keyof typeof REPORT_SECRETS) => signIn(user, REPORT_SECRETS[user]);
 	const seen = (html: string) => CUSTOMER_NAMES.filter((name) => html.includes(name));
 
 	test('serves the login form as HTML with no-referrer, and refuses a wrong secret with 401', async () => {
-		const page = await open({});
+		const page = await open();
 		expect(page.status).toBe(200);
 		expect(page.html).toContain('name="secret"');
 		expect(page.header('Content-Type')).toMatch(/^text\/html/);
 		expect(page.header('Referrer-Policy')).toBe('no-referrer');
+		expect(page.header('X-Frame-Options')).toBe('DENY');
+		expect(page.header('Content-Security-Policy')).toMatch(/^sandbox .*; frame-ancestors 'none'$/);
 		expect(seen(page.html)).toEqual([]);
-		const wrong = await open({ action: 'login', login: 'rep.one', secret: 'not the secret at all' });
+		const wrong = await signIn('rep.one', 'not the secret at all');
 		expect(wrong.status).toBe(401);
 		expect(wrong.html).not.toContain('name="session"');
 		expect(seen(wrong.html)).toEqual([]);

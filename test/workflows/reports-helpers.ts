@@ -1,7 +1,7 @@
-import { spawnSync } from 'node:child_process';
 import * as sourceCore from '../../core';
 import { todayIn, type Ledger, type LedgerInvoice } from '../../core';
 import { createTestLedger } from '../helpers/db';
+import { pdfText as pdfLayoutText } from '../helpers/pdf';
 
 /**
  * A small company for the report workflows, dated from today (the workflows report "as of today"):
@@ -92,9 +92,7 @@ export async function seedReports(ledger: Ledger, core: typeof sourceCore = sour
 
 /** The text of a PDF (pdftotext), with every kind of space as one plain space. */
 export function pdfText(pdf: Buffer | Uint8Array): string {
-	const result = spawnSync('pdftotext', ['-layout', '-enc', 'UTF-8', '-', '-'], { input: Buffer.from(pdf) });
-	if (result.status !== 0) throw new Error(`pdftotext failed: ${result.stderr.toString()}`);
-	return plain(result.stdout.toString('utf8'));
+	return plain(pdfLayoutText(pdf));
 }
 
 /** Narrow and non-breaking spaces as plain spaces, runs of spaces as one. */

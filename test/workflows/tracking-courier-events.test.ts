@@ -1,7 +1,9 @@
 import path from 'node:path';
 import { enrolCourierDevice, markInvoicesEntered, planWaves, releaseWave, saveCourierAccount, signWebhookRequest, type Ledger } from '../../core';
 import { createTestLedger, dropTestLedger, ledgerCredentialData } from '../helpers/db';
-import { closeEngine, loadWorkflow, PACKAGE_ROOT, rawWebhookItem, runWorkflow } from '../helpers/engine';
+import { closeLedgers } from '../../nodes/shared/transport/ledger';
+import { loadWorkflow, PACKAGE_ROOT } from '../helpers/engine';
+import { callPageTrigger } from '../helpers/pageTrigger';
 import { seedDistribution } from './distribution-helpers';
 
 const WORKFLOW = loadWorkflow(path.join(PACKAGE_ROOT, 'workflows', 'tracking-courier-events.json'));
@@ -24,13 +26,13 @@ describe('workflow: Tracking: courier events webhook (signed) → proof of deliv
 		phone = await enrolCourierDevice(ledger, { courierLogin: 'youssef', label: 'Youssef — phone' });
 	});
 	afterAll(async () => {
-		await closeEngine();
+		await closeLedgers();
 		await dropTestLedger(ledger);
 	});
 
 	const post = (body: unknown, delivery: string, secret = phone.key) => {
 		const raw = JSON.stringify(body);
-		return runWorkflow(WORKFLOW, { triggerItems: [rawWebhookItem(raw, { headers: { 'x-receivables-device': phone.deviceId, 'x-receivables-delivery': delivery, 'x-receivables-signature': signWebhookRequest({ rawBody: raw, secret, deliveryId: delivery }) } })], credentials });
+		return callPageTrigger(WORKFLOW, credentials, { method: 'POST', rawBody: Buffer.from(raw), headers: { 'content-type': 'application/json', 'x-receivables-device': phone.deviceId, 'x-receivables-delivery': delivery, 'x-receivables-signature': signWebhookRequest({ rawBody: raw, secret, deliveryId: delivery }) } });
 	};
 
 	test('records a signed delivery (reception date, due date from reception), answers 200; refuses forged and replayed requests with 401', async () => {
@@ -40,20 +42,24 @@ describe('workflow: Tracking: courier events webhook (signed) → proof of deliv
 			{ eventId: 'wf-ev-0002', type: 'delivered', courierCode: 'C1', invoiceNumber: 'NOPE', occurredAt, recipientName: 'X' },
 		] };
 		const forged = await post(body, 'wf-dl-1', 'another_secret_0123456789');
-		expect(forged.responses[0]).toMatchObject({ statusCode: 401 });
+		expect(forged.status).toBe(401);
+		expect(forged.workflowData).toBeUndefined();
 		expect(await ledger.query('SELECT 1 FROM courier_events')).toHaveLength(0);
 		const ok = await post(body, 'wf-dl-1');
-		expect(ok.error).toBeUndefined();
-		expect(ok.responses[0]).toMatchObject({ statusCode: 200 });
-		const answer = ok.responses[0].body as { code: string; results: Array<Record<string, unknown>> };
+		expect(ok.status).toBe(200);
+		const answer = ok.json as { code: string; results: Array<Record<string, unknown>> };
 		expect(answer.code).toBe('PARTIAL');
 		expect(answer.results[0]).toMatchObject({ ok: true, status: 'recorded', deliveryStatus: 'delivered' });
 		expect(answer.results[1]).toMatchObject({ ok: false, code: 'EVENT_INVOICE_UNKNOWN' });
 		const [inv] = await ledger.query<{ reception_date: string; due_date: string }>(`SELECT to_char(reception_date, 'YYYY-MM-DD') AS reception_date, to_char(due_date, 'YYYY-MM-DD') AS due_date FROM invoices WHERE number = 'MA-1'`);
 		expect(inv.reception_date).toMatch(/^\d{4}-\d{2}-\d{2}$/);
 		expect(inv.due_date > inv.reception_date).toBe(true);
+		// The next nodes get each event's outcome only: no position, signature or photo.
+		const items = ok.workflowData?.[0] ?? [];
+		expect(items.map((i) => i.json.ok)).toEqual([true, false]);
+		expect(JSON.stringify(items)).not.toMatch(/33\.59|latitude|signature|photo/);
 		const replay = await post(body, 'wf-dl-1');
-		expect(replay.responses[0]).toMatchObject({ statusCode: 401 });
+		expect(replay.status).toBe(401);
 		expect(await ledger.query('SELECT 1 FROM courier_events')).toHaveLength(1);
 	});
 });

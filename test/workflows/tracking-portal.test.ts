@@ -1,7 +1,9 @@
 import path from 'node:path';
 import { markInvoicesEntered, planWaves, releaseWave, savePortalUser, type Ledger } from '../../core';
 import { createTestLedger, dropTestLedger, ledgerCredentialData } from '../helpers/db';
-import { closeEngine, loadWorkflow, PACKAGE_ROOT, runWorkflow, webhookItem } from '../helpers/engine';
+import { closeLedgers } from '../../nodes/shared/transport/ledger';
+import { loadWorkflow, PACKAGE_ROOT } from '../helpers/engine';
+import { callPageTrigger } from '../helpers/pageTrigger';
 import { seedDistribution } from './distribution-helpers';
 
 const WORKFLOW = loadWorkflow(path.join(PACKAGE_ROOT, 'workflows', 'tracking-portal.json'));
@@ -23,33 +25,36 @@ describe('workflow: Tracking: sales-force portal (login, scoped status, CSV)', (
 		await savePortalUser(ledger, { login: 'rep1', name: 'Rep One', level: 2, staffCode: 'R1', secret: 'rep one secret', language: 'en' });
 	});
 	afterAll(async () => {
-		await closeEngine();
+		await closeLedgers();
 		await dropTestLedger(ledger);
 	});
 
-	const open = (body: Record<string, string>) => runWorkflow(WORKFLOW, { triggerItems: [webhookItem({ body, headers: { 'content-type': 'application/x-www-form-urlencoded' } })], credentials });
-
+	const open = async (body?: Record<string, string>) => {
+		const answer = await callPageTrigger(WORKFLOW, credentials, { body });
+		// A page request starts no execution: nothing of it (login, secret, session) becomes an item.
+		expect(answer.workflowData).toBeUndefined();
+		return answer;
+	};
 	const formOf = (html: string) => /name="form" value="([^"]+)"/.exec(html)?.[1] ?? '';
 	/** Signs in as a browser does: the login page first, then its form with the form token. */
-	const signIn = async (login: string, secret: string) => open({ action: 'login', login, secret, form: formOf(String((await open({})).responses[0].body)) });
+	const signIn = async (login: string, secret: string) => open({ action: 'login', login, secret, form: formOf((await open()).body) });
 
 	test('serves the login page, then the rep’s invoices only, as escaped HTML with no-referrer', async () => {
-		const login = await open({});
-		expect(login.error).toBeUndefined();
-		expect(login.responses[0]).toMatchObject({ statusCode: 200 });
-		expect(String(login.responses[0].body)).toContain('name="secret"');
-		const headers = login.responses[0].headers as Record<string, string>;
-		expect(headers['referrer-policy'] ?? headers['Referrer-Policy']).toBe('no-referrer');
-		expect(headers['content-type'] ?? headers['Content-Type']).toMatch(/text\/html/);
+		const login = await open();
+		expect(login.status).toBe(200);
+		expect(login.body).toContain('name="secret"');
+		expect(login.headers['referrer-policy']).toBe('no-referrer');
+		expect(login.headers['content-type']).toMatch(/text\/html/);
+		expect(login.headers['x-frame-options']).toBe('DENY');
 		const wrong = await signIn('rep1', 'wrong secret');
-		expect(wrong.responses[0]).toMatchObject({ statusCode: 401 });
+		expect(wrong.status).toBe(401);
 		const page = await signIn('rep1', 'rep one secret');
-		const html = String(page.responses[0].body);
+		const html = page.body;
 		expect(html).toContain('MA-1');
 		expect(html).not.toContain('SN-1');
 		const session = /name="session" value="([^"]+)"/.exec(html)?.[1] ?? '';
 		const csv = await open({ action: 'csv', session, form: formOf(html) });
-		expect(String(csv.responses[0].body)).toContain('MA-3');
-		expect(String(csv.responses[0].body)).not.toContain('SN-1');
+		expect(csv.body).toContain('MA-3');
+		expect(csv.body).not.toContain('SN-1');
 	});
 });

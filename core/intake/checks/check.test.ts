@@ -51,7 +51,11 @@ describe('mandatory mentions of French B2B invoices', () => {
 		['FR_DELIVERY_ADDRESS', [[/<cac:DeliveryLocation>[\s\S]*<\/cac:DeliveryLocation>/, '']]],
 		['FR_OPERATION_NATURE', [['<cbc:ProfileID>B1</cbc:ProfileID>', '']]],
 	];
-	it.each(cases)('%s', async (code, replacements) => {
+	// The mentions of the 2026 e-invoicing reform are required from 1 September 2026: tried on an invoice of that date.
+	const REFORM = new Set(['FR_BUYER_SIREN', 'FR_DELIVERY_ADDRESS', 'FR_OPERATION_NATURE']);
+	const september: Array<[string, string]> = [['<cbc:IssueDate>2026-03-10</cbc:IssueDate>', '<cbc:IssueDate>2026-09-10</cbc:IssueDate>'], ['<cbc:DueDate>2026-04-09</cbc:DueDate>', '<cbc:DueDate>2026-10-10</cbc:DueDate>']];
+	it.each(cases)('%s', async (code, given) => {
+		const replacements = REFORM.has(code) ? [...september, ...given] : given;
 		const found = await codes(frenchUbl(...replacements));
 		expect(found.filter((c) => c.startsWith('FR_'))).toEqual([code]);
 		const anomaly = checkInvoice(await read(frenchUbl(...replacements))).find((a) => a.code === code);
@@ -90,11 +94,36 @@ describe('mandatory mentions of French B2B invoices', () => {
 	it('VAT on debits: required on services invoices of a company that opted for it', async () => {
 		const services = frenchUbl(['<cbc:ProfileID>B1</cbc:ProfileID>', '<cbc:ProfileID>S1</cbc:ProfileID>']);
 		expect(await codes(services)).toEqual([]);
-		expect(await codes(services, { company: { vatOnDebits: true } })).toEqual(['FR_VAT_ON_DEBITS']);
+		expect(await codes(services, { company: { vatOnDebits: true } })).toEqual([]);
+		expect(await codes(services, { company: { vatOnDebits: true }, reformStartDate: '2026-01-01' })).toEqual(['FR_VAT_ON_DEBITS']);
 		const stated = frenchUbl(['<cbc:ProfileID>B1</cbc:ProfileID>', '<cbc:ProfileID>S1</cbc:ProfileID>'], ['<cbc:DocumentCurrencyCode>', '<cbc:Note>Option pour le paiement de la taxe d\'après les débits</cbc:Note><cbc:DocumentCurrencyCode>']);
-		expect(await codes(stated, { company: { vatOnDebits: true } })).toEqual([]);
+		expect(await codes(stated, { company: { vatOnDebits: true }, reformStartDate: '2026-01-01' })).toEqual([]);
 		const coded = frenchUbl(['<cbc:ProfileID>B1</cbc:ProfileID>', '<cbc:ProfileID>S1</cbc:ProfileID>'], ['<cbc:DocumentCurrencyCode>', '<cac:InvoicePeriod><cbc:DescriptionCode>3</cbc:DescriptionCode></cac:InvoicePeriod><cbc:DocumentCurrencyCode>']);
-		expect(await codes(coded, { company: { vatOnDebits: true } })).toEqual([]);
+		expect(await codes(coded, { company: { vatOnDebits: true }, reformStartDate: '2026-01-01' })).toEqual([]);
+	});
+
+	it('applies the 2026 reform mentions (buyer SIREN first) from their start date, not to earlier invoices', async () => {
+		const noBuyerSiren = ['<cbc:CompanyID schemeID="0002">552032534</cbc:CompanyID>', ''] as [string, string];
+		const in2025 = frenchUbl(['<cbc:IssueDate>2026-03-10</cbc:IssueDate>', '<cbc:IssueDate>2025-11-10</cbc:IssueDate>'], ['<cbc:DueDate>2026-04-09</cbc:DueDate>', '<cbc:DueDate>2025-12-10</cbc:DueDate>'], noBuyerSiren);
+		expect(await codes(in2025)).toEqual([]);
+		expect(await codes(frenchUbl(noBuyerSiren))).toEqual([]);
+		expect(await codes(frenchUbl(...september, noBuyerSiren))).toEqual(['FR_BUYER_SIREN']);
+		// the start date is a setting
+		expect(await codes(in2025, { reformStartDate: '2025-01-01' })).toEqual(['FR_BUYER_SIREN']);
+	});
+
+	it('the late-penalty mention must state a rate, and a stated rate below 3 × the legal interest rate is flagged', async () => {
+		const penalty = (text: string) => frenchUbl([/<cbc:Note>#PMD#[^<]*<\/cbc:Note>/, `<cbc:Note>${text}</cbc:Note>`]);
+		expect(await codes(penalty('Pénalités de retard applicables en cas de retard de paiement'))).toEqual(['FR_LATE_PENALTY_RATE']);
+		expect(await codes(penalty('#PMD#Pénalités de retard : taux BCE majoré de 10 points'))).toEqual([]);
+		expect(await codes(penalty('Pénalités de retard : 3 x le taux de l’intérêt légal'))).toEqual([]);
+		// H1 2026: legal interest 2.62 % → minimum 7.86 %; 12 % is enough, 5 % is not
+		expect(await codes(penalty('Pénalités de retard au taux annuel de 12 %'))).toEqual([]);
+		const low = checkInvoice(await read(penalty('Pénalités de retard au taux de 5,00 % l’an')));
+		expect(low.map((a) => a.code)).toEqual(['FR_LATE_PENALTY_RATE_LOW']);
+		expect(low[0].message.fr).toContain('3 × 2.62 % = 7.86 %');
+		// a percentage elsewhere in the note (the discount) is not the penalty rate
+		expect(await codes(penalty('Pénalités de retard : voir CGV ; escompte 2 % pour paiement à 8 jours'))).toEqual(['FR_LATE_PENALTY_RATE']);
 	});
 });
 
@@ -103,9 +132,21 @@ describe('payment terms', () => {
 		expect(await codes(frenchUbl(['2026-04-09', '2026-06-08']))).toEqual(['TERMS_DUE_MISMATCH', 'TERMS_BEYOND_LEGAL_CAP']);
 		const sixtyEom = frenchUbl(['2026-04-09', '2026-05-31'], ['Paiement à 30 jours date de facture', '60 jours fin de mois']);
 		const found = checkInvoice(await read(sixtyEom));
-		expect(found.map((a) => a.code)).toEqual(['TERMS_BEYOND_LEGAL_CAP']);
-		expect(found[0].message.fr).toContain('82 jours');
-		expect(found[0].message.en).toContain('latest due date 2026-05-15');
+		// the terms as written (60 days end of month > 45) and the due date they give (82 days) both exceed the cap
+		expect(found.map((a) => a.code)).toEqual(['TERMS_STATED_BEYOND_LEGAL_CAP', 'TERMS_BEYOND_LEGAL_CAP']);
+		expect(found[0].message.fr).toContain('« 60 jours fin de mois »');
+		expect(found[1].message.fr).toContain('82 jours');
+		expect(found[1].message.en).toContain('latest due date 2026-05-15');
+	});
+
+	it('checks the stated terms as written, not only through the due date', async () => {
+		// "75 jours" with a due date 30 days after issue: the date is within the cap, the written terms are not
+		const seventyFive = checkInvoice(await read(frenchUbl(['Paiement à 30 jours date de facture', 'Paiement à 75 jours'])));
+		expect(seventyFive.map((a) => a.code)).toEqual(['TERMS_DUE_MISMATCH', 'TERMS_STATED_BEYOND_LEGAL_CAP']);
+		expect(seventyFive[1].message.en).toContain('"Paiement à 75 jours"');
+		// "45 jours fin de mois" and "60 jours" are within the cap
+		expect(await codes(frenchUbl(['2026-04-09', '2026-04-30'], ['Paiement à 30 jours date de facture', '45 jours fin de mois']))).toEqual([]);
+		expect(await codes(frenchUbl(['2026-04-09', '2026-05-09'], ['Paiement à 30 jours date de facture', 'Paiement à 60 jours']))).toEqual([]);
 	});
 
 	it('accepts both French readings of "45 jours fin de mois"', async () => {
@@ -147,9 +188,11 @@ describe('payment terms', () => {
 			docType: 'invoice' as const, number: 'R1', customerExternalId: 'C1', currency: 'EUR', totalExclMinor: 1000n, totalTaxMinor: 200n,
 			totalInclMinor: 1200n, payableMinor: 1200n, issueDate: '2026-01-01', dueDate: '2026-04-01',
 		};
-		expect(checkInvoice(record).map((a) => a.code)).toEqual([]);
+		// France when no company country is configured, as for the governing law of reminders
+		expect(checkInvoice(record).map((a) => a.code)).toEqual(['TERMS_BEYOND_LEGAL_CAP']);
+		expect(checkInvoice(record, { company: { country: 'MA' } }).map((a) => a.code)).toEqual([]);
 		expect(checkInvoice(record, { company: { country: 'FR' } }).map((a) => a.code)).toEqual(['TERMS_BEYOND_LEGAL_CAP']);
-		expect(checkInvoice({ ...record, totalInclMinor: 1300n }).map((a) => a.code)).toEqual(['TOTAL_INCL_MISMATCH', 'PAYABLE_MISMATCH']);
+		expect(checkInvoice({ ...record, totalInclMinor: 1300n }, { company: { country: 'MA' } }).map((a) => a.code)).toEqual(['TOTAL_INCL_MISMATCH', 'PAYABLE_MISMATCH']);
 	});
 });
 

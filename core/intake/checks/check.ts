@@ -13,7 +13,7 @@ import { INTAKE_RULES, intakeRule, ruleAnomaly, type RuleSetting } from './rules
 import { dueDatesFor, FRENCH_LEGAL_CAP, latestLegalDueDate, parsePaymentTerms, type LegalCap } from './terms';
 
 export interface CompanyProfile {
-	/** Country of the company issuing the invoices: decides the French rules for sources without a seller (CSV, records). */
+	/** Country of the company issuing the invoices: decides the French rules for sources without a seller (CSV, records); FR when not set. */
 	country?: string;
 	/** The company opted to pay VAT on debits: services invoices must say so. */
 	vatOnDebits?: boolean;
@@ -30,6 +30,8 @@ export interface CheckOptions {
 	company?: CompanyProfile;
 	/** Legal cap on payment terms (France: 60 days, or 45 days end of month; some sectors have shorter caps). */
 	legalCap?: Partial<LegalCap>;
+	/** First issue date the 2026 e-invoicing reform's mentions apply to (default 2026-09-01). */
+	reformStartDate?: string;
 }
 
 const EINVOICE = new Set(['ubl', 'cii', 'zugferd1']);
@@ -38,7 +40,8 @@ const EINVOICE = new Set(['ubl', 'cii', 'zugferd1']);
 export function isFrenchSeller(invoice: ParsedInvoice, options: CheckOptions = {}): boolean {
 	const mode = options.frenchRules ?? 'auto';
 	if (mode !== 'auto') return mode === 'always';
-	if (!EINVOICE.has(invoice.syntax)) return options.company?.country?.toUpperCase() === 'FR';
+	// CSV exports and records carry no seller: the company's country decides (France when none is configured).
+	if (!EINVOICE.has(invoice.syntax)) return (options.company?.country || 'FR').toUpperCase() === 'FR';
 	const seller = invoice.seller;
 	return seller.address?.country === 'FR' || !!seller.siren || /^FR/i.test(seller.vatId ?? '');
 }
@@ -58,6 +61,23 @@ export function fromLedgerInvoice(invoice: LedgerInvoice): ParsedInvoice {
 		termsBasis: invoice.termsBasis ?? undefined, orderReference: invoice.poNumber ?? undefined,
 		precedingInvoice: invoice.creditedNumber ?? undefined, issuer: invoice.issuer, source: { index: 0 }, anomalies: [],
 	};
+}
+
+/**
+ * Checks a record (fields, JSON, webhook, accounting preset) with the same rules as a file. `taxStated`: whether
+ * the record gave its VAT total (when it did not, the total with VAT is not compared with excl. + VAT).
+ */
+export function checkRecordInvoice(invoice: LedgerInvoice, options: CheckOptions & { taxStated?: boolean; exclStated?: boolean } = {}): Anomaly[] {
+	const parsed = fromLedgerInvoice(invoice);
+	parsed.anomalies = [];
+	if (options.taxStated === false) {
+		parsed.totals.totalTaxMinor = undefined;
+		parsed.totals.taxTotals = [];
+	}
+	if (options.exclStated === false) parsed.totals.totalExclMinor = undefined;
+	// A record states no prepaid amount: an amount due below the total (deposit deducted) is not an error.
+	parsed.totals.payableMinor = undefined;
+	return checkInvoice(parsed, options);
 }
 
 const isLedgerInvoice = (value: ParsedInvoice | LedgerInvoice): value is LedgerInvoice => 'totalInclMinor' in value;
@@ -124,8 +144,10 @@ function totals(inv: ParsedInvoice, found: Anomaly[]): void {
 		const sum = (breakdownTax as bigint[]).reduce((s, a) => s + a, 0n);
 		if (sum !== t.totalTaxMinor) found.push(ruleAnomaly('VAT_TOTAL_MISMATCH', 'totals.totalTax', { actual: fmt(t.totalTaxMinor), expected: fmt(sum), currency }));
 	}
+	// one VAT total in the document currency (records, most documents): nothing ambiguous, nothing foreign
+	const single = t.taxTotals.length === 0 || (t.taxTotals.length === 1 && (t.taxTotals[0].currency ?? inv.currency ?? '') === (inv.currency ?? ''));
 	const byCurrency = new Map<string, bigint[]>();
-	for (const total of t.taxTotals) {
+	if (!single) for (const total of t.taxTotals) {
 		const c = total.currency ?? inv.currency ?? '';
 		byCurrency.set(c, [...(byCurrency.get(c) ?? []), total.amountMinor]);
 	}
@@ -178,6 +200,10 @@ function dates(inv: ParsedInvoice, french: boolean, cap: LegalCap, found: Anomal
 		}
 	}
 	if (!french) return;
+	if (terms) {
+		const cappedDays = terms.basis === 'issue' ? cap.days : terms.basis === 'reception' ? undefined : cap.endOfMonthDays;
+		if (cappedDays !== undefined && terms.days > cappedDays) found.push(ruleAnomaly('TERMS_STATED_BEYOND_LEGAL_CAP', 'paymentTerms', { terms: terms.text, days: terms.days }));
+	}
 	const latest = latestLegalDueDate(inv.issueDate, cap);
 	const due = inv.dueDate ?? (terms ? dueDatesFor(inv.issueDate, terms)?.[0] : undefined);
 	if (due && due > latest) {
@@ -223,8 +249,10 @@ export function checkInvoice(input: ParsedInvoice | LedgerInvoice, options: Chec
 	const found: Anomaly[] = [...invoice.anomalies];
 	identification(invoice, found);
 	totals(invoice, found);
-	dates(invoice, french, { ...FRENCH_LEGAL_CAP, ...options.legalCap }, found);
-	if (french && EINVOICE.has(invoice.syntax)) found.push(...frenchMentions(invoice, options.company));
+	dates(invoice, french, options.legalCap ? { ...FRENCH_LEGAL_CAP, ...options.legalCap } : FRENCH_LEGAL_CAP, found);
+	if (french && EINVOICE.has(invoice.syntax)) found.push(...frenchMentions(invoice, options.company, { reformStart: options.reformStartDate }));
+	// nothing found (most invoices): nothing to apply the settings to
+	if (found.length === 0) return found;
 	return applyRuleSettings(found, invoice, { ...options, french });
 }
 

@@ -1,5 +1,5 @@
 export { INTAKE_RULES, intakeRule, type IntakeRule, type RuleSetting, type RuleSeverity } from './rules';
-export { checkInvoice, applyRuleSettings, isFrenchSeller, validateRuleSettings, type CheckOptions, type CompanyProfile } from './check';
+export { checkInvoice, checkRecordInvoice, applyRuleSettings, isFrenchSeller, validateRuleSettings, type CheckOptions, type CompanyProfile } from './check';
 export { prepareInvoice, type PrepareOptions, type PreparedInvoice } from './prepare';
 export {
 	checkAgainstLedger, checkCustomers, checkDuplicates, loadIntakeSettings, mergeIntakeSettings, resolveCustomerIds, saveIntakeSettings,

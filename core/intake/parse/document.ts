@@ -1,3 +1,4 @@
+import { checkInvoice } from '../checks/check';
 import { parseInvoiceCsv, parseInvoiceCsvStream } from './csv';
 import { readCii } from './cii';
 import { intakeError } from './errors';
@@ -89,8 +90,30 @@ export function readInvoiceXml(doc: XmlDocument, options: { maxLines: number }):
  * `contentType` only help. Values that cannot be read become anomalies of their invoice; a document that
  * cannot be read at all throws a ReceivablesError with a stable code (XML_ENTITIES_REFUSED, XML_MALFORMED,
  * XML_TRUNCATED, PDF_NO_INVOICE_XML, CSV_COLUMNS_MISSING, …) and French/English texts.
+ *
+ * The intake rules (totals, VAT, identifiers, dates and terms, French legal mentions) run on each invoice with
+ * `checks` (the company's settings; default: every rule at its default severity): their anomalies are in each
+ * invoice's `anomalies` and, located by invoice number, in the result's `anomalies`. `checks: false` returns
+ * the reading problems only.
  */
 export async function parseInvoiceDocument(input: Buffer | string, options: ParseOptions = {}): Promise<ParseResult> {
+	const result = await readInvoiceDocument(input, options);
+	if (options.checks === false) return result;
+	// The intake rules, as every other path applies them: each invoice carries its anomalies (reading and rules),
+	// and the result lists them all, each located by its invoice.
+	// (a fault of the document as a whole, e.g. PDF_NOT_PDFA, is listed once, as the document's)
+	const documentLevel = new Set(result.anomalies.map((a) => `${a.code}\u0000${a.field ?? ''}`));
+	for (const invoice of result.invoices) {
+		invoice.anomalies = checkInvoice(invoice, options.checks ?? {});
+		const where = invoice.number || (invoice.source.row !== undefined ? `row ${invoice.source.row}` : `#${invoice.source.index + 1}`);
+		for (const a of invoice.anomalies) {
+			if (!documentLevel.has(`${a.code}\u0000${a.field ?? ''}`)) result.anomalies.push({ ...a, field: a.field ? `${where}: ${a.field}` : where });
+		}
+	}
+	return result;
+}
+
+async function readInvoiceDocument(input: Buffer | string, options: ParseOptions): Promise<ParseResult> {
 	const kind = detectDocumentKind(input, options);
 	const maxLines = options.maxLines ?? DEFAULT_MAX_LINES;
 	if (kind === 'csv') {
@@ -129,7 +152,8 @@ async function* prepend(first: Buffer[], rest: AsyncIterator<Buffer | string>): 
 /**
  * Reads any invoice document as batches, from bytes or from a stream (an n8n binary stream, a file): a CSV is
  * streamed in batches of `csv.batchSize` invoices in bounded memory; an XML or PDF document (read whole, within
- * `maxBytes`) yields one batch. The kind is recognised from the first bytes.
+ * `maxBytes`) yields one batch. The kind is recognised from the first bytes. Reading only: the store applies the
+ * intake rules with the company's settings (storeParsedInvoices).
  */
 export async function* parseInvoiceBatches(source: Buffer | string | AsyncIterable<Buffer | string>, options: ParseOptions = {}): AsyncGenerator<CsvBatch> {
 	if (typeof source === 'string' || Buffer.isBuffer(source)) {
@@ -137,7 +161,7 @@ export async function* parseInvoiceBatches(source: Buffer | string | AsyncIterab
 			yield* parseInvoiceCsvStream(source, { filename: options.filename, ...options.csv });
 			return;
 		}
-		const result = await parseInvoiceDocument(source, options);
+		const result = await readInvoiceDocument(source, options);
 		yield { invoices: result.invoices, anomalies: result.anomalies, rowsRead: 0, meta: result.meta };
 		return;
 	}
@@ -170,6 +194,6 @@ export async function* parseInvoiceBatches(source: Buffer | string | AsyncIterab
 		}
 		chunks.push(chunk);
 	}
-	const result = await parseInvoiceDocument(Buffer.concat(chunks), options);
+	const result = await readInvoiceDocument(Buffer.concat(chunks), options);
 	yield { invoices: result.invoices, anomalies: result.anomalies, rowsRead: 0, meta: result.meta };
 }

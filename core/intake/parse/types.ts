@@ -1,3 +1,4 @@
+import type { CheckOptions } from '../checks/check';
 import type { DocType } from '../../ledger/types';
 import type { Anomaly } from '../anomaly';
 
@@ -188,6 +189,8 @@ export interface ParseOptions {
 	maxLines?: number;
 	/** CSV options (columns, preset, encoding, delimiter, limits). */
 	csv?: CsvOptions;
+	/** The intake rules applied to each invoice (company settings); false: reading problems only. Default: every rule at its default severity. */
+	checks?: CheckOptions | false;
 }
 
 export type CsvField =

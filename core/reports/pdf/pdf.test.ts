@@ -5,11 +5,10 @@ import * as path from 'node:path';
 import { PDFDocument } from 'pdf-lib';
 import { sampleOverview } from '../charts/sample';
 import { renderReportPdf } from './report';
+import { pdfText } from '../../../test/helpers/pdf';
 
 /** Text of the PDF, as a reader's copy-paste would give it. */
-function pdfText(pdf: Uint8Array): string {
-	return execFileSync('pdftotext', ['-layout', '-enc', 'UTF-8', '-', '-'], { input: Buffer.from(pdf) }).toString('utf8');
-}
+
 
 interface Raster {
 	width: number;

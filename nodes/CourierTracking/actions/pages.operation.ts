@@ -1,9 +1,9 @@
-import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type { INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
-import { handleCourierRequest, handlePortalRequest } from '../../../core';
+import { handleCourierRequest, handlePortalRequest, type Ledger } from '../../../core';
 import { lockoutNotifier, lockoutSenderProperty, pageItem, pageRequestOf } from '../../shared/pages';
 import { getLedger } from '../../shared/transport/ledger';
-import { perItem } from './common';
+import { eachItem } from '../../shared/operation';
 
 const properties: INodeProperties[] = [
 	{
@@ -20,13 +20,15 @@ const properties: INodeProperties[] = [
 
 export const description = updateDisplayOptions({ show: { operation: ['portalPage', 'courierPage'] } }, properties);
 
-export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-	const ledger = await getLedger(this);
-	const operation = this.getNodeParameter('operation', 0) as string;
-	return [await perItem(this, async (i, item) => {
+export const operation = eachItem({
+	outputs: [{ name: 'Done', meaning: 'The HTTP answer for Respond to Webhook: httpStatus, headers, body' }],
+	setup: async function () {
+		return { ledger: await getLedger(this), operation: this.getNodeParameter('operation', 0) as string };
+	},
+	async item(i, item, { ledger, operation }: { ledger: Ledger; operation: string }) {
 		const request = pageRequestOf(item.json);
-		const options = { actionUrl: String(this.getNodeParameter('actionUrl', i, '') ?? ''), sessionSeconds: Math.round(Number(this.getNodeParameter('sessionMinutes', i, 30)) * 60), notify: await lockoutNotifier(this, i) };
+		const options = { actionUrl: String(this.getNodeParameter('actionUrl', i, '') ?? ''), sessionSeconds: Math.round(Number(this.getNodeParameter('sessionMinutes', i, 30)) * 60), notify: await lockoutNotifier(this, this.getNodeParameter('lockoutSender', i, '')) };
 		const r = operation === 'courierPage' ? await handleCourierRequest(ledger, request, options) : await handlePortalRequest(ledger, request, options);
-		return [pageItem(this, r)];
-	})];
-}
+		return { json: pageItem(this, r) };
+	},
+});

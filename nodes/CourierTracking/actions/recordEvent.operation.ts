@@ -1,7 +1,8 @@
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
-import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
-import { DEFAULT_SIGNATURE_TOLERANCE_SECONDS, receiveCourierRequest } from '../../../core';
-import { getLedger } from '../../shared/transport/ledger';
+import type { IDataObject, INodeProperties } from 'n8n-workflow';
+import { updateDisplayOptions } from 'n8n-workflow';
+import { DEFAULT_SIGNATURE_TOLERANCE_SECONDS, receiveCourierRequest, type Ledger } from '../../../core';
+import { bilingual, itemError } from '../../shared/errors';
+import { eachItem, ledgerSetup } from '../../shared/operation';
 
 const properties: INodeProperties[] = [
 	{
@@ -29,20 +30,25 @@ const properties: INodeProperties[] = [
 export const description = updateDisplayOptions({ show: { operation: ['recordEvent'] } }, properties);
 
 /** Outputs: Recorded (one item per request, with per-event results), Refused (unsigned, replayed, malformed). */
-export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-	const items = this.getInputData();
-	const recorded: INodeExecutionData[] = [];
-	const refused: INodeExecutionData[] = [];
-	if (!items.length) return [recorded, refused];
-	const ledger = await getLedger(this);
-	for (let i = 0; i < items.length; i++) {
+export const operation = eachItem({
+	outputs: [
+		{ name: 'Recorded', meaning: "A signed request accepted: the response for the courier's phone, with each event's outcome" },
+		{ name: 'Refused', meaning: 'A request refused (unsigned, replayed, malformed): the HTTP status and the response to send back' },
+	],
+	setup: ledgerSetup,
+	async item(i, item, ledger: Ledger) {
 		const property = this.getNodeParameter('rawBodyProperty', i, 'data') as string;
 		const options = this.getNodeParameter('eventOptions', i, {}) as IDataObject;
-		if (!items[i].binary?.[property]) {
-			throw new NodeOperationError(this.getNode(), `The item has no binary property "${property}" with the raw request body.`, { itemIndex: i, description: 'Turn on the option Raw Body of the Webhook node.' });
+		if (!item.binary?.[property]) {
+			throw itemError(
+				this.getNode(),
+				bilingual(`The item has no binary property "${property}" with the raw request body.`, `L'élément n'a pas de propriété binaire « ${property} » avec le corps brut de la requête.`),
+				bilingual('Turn on the option Raw Body of the Webhook node.', "Activez l'option Raw Body du nœud Webhook."),
+				i,
+			);
 		}
 		const rawBody = await this.helpers.getBinaryDataBuffer(i, property);
-		const headers = (items[i].json.headers ?? {}) as Record<string, unknown>;
+		const headers = (item.json.headers ?? {}) as Record<string, unknown>;
 		const result = await receiveCourierRequest(ledger, { rawBody, headers }, {
 			toleranceSeconds: Number(options.toleranceSeconds) || DEFAULT_SIGNATURE_TOLERANCE_SECONDS,
 			maxPhotoBytes: Math.round((Number(options.maxPhotoKb) || 2048) * 1024),
@@ -51,7 +57,6 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 		});
 		const results = (result.results ?? []).map((r) => (r.ok ? { index: r.index, ok: true, ...r.outcome } : { index: r.index, ok: false, code: r.code, error: r.message, hint: r.hint ?? null }));
 		const response: IDataObject = result.httpStatus === 200 ? { code: result.code, results } : { code: result.code, error: result.message?.en ?? '', errorFr: result.message?.fr ?? '' };
-		(result.httpStatus === 200 ? recorded : refused).push({ json: { httpStatus: result.httpStatus, code: result.code, response }, pairedItem: { item: i } });
-	}
-	return [recorded, refused];
-}
+		return { json: { httpStatus: result.httpStatus, code: result.code, response }, output: result.httpStatus === 200 ? 'Recorded' : 'Refused' };
+	},
+});

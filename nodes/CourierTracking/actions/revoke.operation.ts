@@ -1,8 +1,8 @@
-import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type { INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
-import { ReceivablesError, revokeCourierDevice, revokeSubjectSessions } from '../../../core';
+import { ReceivablesError, revokeCourierDevice, revokeSubjectSessions, type Ledger } from '../../../core';
 import { getLedger } from '../../shared/transport/ledger';
-import { perItem } from './common';
+import { eachItem } from '../../shared/operation';
 
 const properties: INodeProperties[] = [
 	...updateDisplayOptions({ show: { operation: ['revokeCourierDevice'] } }, [
@@ -27,15 +27,17 @@ const properties: INodeProperties[] = [
 
 export const description = properties;
 
-export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-	const ledger = await getLedger(this);
-	const operation = this.getNodeParameter('operation', 0) as string;
-	return [await perItem(this, async (i) => {
+export const operation = eachItem({
+	outputs: [{ name: 'Done', meaning: 'The phone or the sessions revoked' }],
+	setup: async function () {
+		return { ledger: await getLedger(this), operation: this.getNodeParameter('operation', 0) as string };
+	},
+	async item(i, _item, { ledger, operation }: { ledger: Ledger; operation: string }) {
 		if (operation === 'revokeCourierDevice') {
 			const deviceId = String(this.getNodeParameter('deviceId', i)).trim();
 			const r = await revokeCourierDevice(ledger, { deviceId, reason: String(this.getNodeParameter('reason', i, '') || ''), endSessions: this.getNodeParameter('endSessions', i, true) as boolean });
 			if (!r.revoked) throw new ReceivablesError('DEVICE_UNKNOWN', `No phone ${deviceId} in service / Aucun téléphone ${deviceId} en service.`, { hint: 'Check the device id; a phone already revoked stays revoked.' });
-			return [{ deviceId, revoked: true }];
+			return { json: { deviceId, revoked: true } };
 		}
 		const kind = this.getNodeParameter('accountKind', i) === 'courier' ? 'courier' : 'portal';
 		const login = String(this.getNodeParameter('accountLogin', i)).trim().toLowerCase();
@@ -43,6 +45,6 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 		const rows = await ledger.query<{ id: string }>(`SELECT id::text FROM ${table} WHERE login = $1`, [login]);
 		if (!rows[0]) throw new ReceivablesError('ACCOUNT_UNKNOWN', `No ${kind === 'courier' ? 'courier account' : 'portal user'} "${login}" / Aucun compte « ${login} ».`, { hint: 'Check the login.' });
 		await revokeSubjectSessions(ledger, kind, rows[0].id, 'revoked by an operator');
-		return [{ kind, login, sessionsRevoked: true }];
-	})];
-}
+		return { json: { kind, login, sessionsRevoked: true } };
+	},
+});

@@ -1,8 +1,8 @@
-import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type { INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
-import { saveCourierAccount, savePortalUser } from '../../../core';
+import { saveCourierAccount, savePortalUser, type Ledger } from '../../../core';
 import { getLedger } from '../../shared/transport/ledger';
-import { perItem } from './common';
+import { eachItem } from '../../shared/operation';
 
 const both = { show: { operation: ['savePortalUser', 'saveCourierAccount'] } };
 
@@ -49,10 +49,12 @@ export const description: INodeProperties[] = [
 	]),
 ];
 
-export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-	const ledger = await getLedger(this);
-	const operation = this.getNodeParameter('operation', 0) as string;
-	return [await perItem(this, async (i) => {
+export const operation = eachItem({
+	outputs: [{ name: 'Done', meaning: 'The account saved (never its secret)' }],
+	setup: async function () {
+		return { ledger: await getLedger(this), operation: this.getNodeParameter('operation', 0) as string };
+	},
+	async item(i, _item, { ledger, operation }: { ledger: Ledger; operation: string }) {
 		if (operation === 'saveCourierAccount') {
 			const courier = await saveCourierAccount(ledger, {
 				login: String(this.getNodeParameter('login', i)),
@@ -62,7 +64,7 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 				language: this.getNodeParameter('language', i, 'fr') as 'fr' | 'en',
 				active: this.getNodeParameter('active', i, true) as boolean,
 			});
-			return [{ id: courier.id, kind: courier.kind, login: courier.login, name: courier.name, staffCode: courier.staffCode, language: courier.language }];
+			return { json: { id: courier.id, kind: courier.kind, login: courier.login, name: courier.name, staffCode: courier.staffCode, language: courier.language } };
 		}
 		const user = await savePortalUser(ledger, {
 			login: String(this.getNodeParameter('login', i)),
@@ -73,6 +75,6 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 			language: this.getNodeParameter('language', i, 'fr') as 'fr' | 'en',
 			active: this.getNodeParameter('active', i, true) as boolean,
 		});
-		return [{ id: user.id, login: user.login, name: user.name, level: user.level, staffCode: user.staffCode, language: user.language }];
-	})];
-}
+		return { json: { id: user.id, login: user.login, name: user.name, level: user.level, staffCode: user.staffCode, language: user.language } };
+	},
+});

@@ -1,8 +1,7 @@
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type { IDataObject, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
-import { ReceivablesError, statusQuery, type PortalUser } from '../../../core';
-import { getLedger } from '../../shared/transport/ledger';
-import { perItem } from './common';
+import { activePortalUser, statusQuery, type Ledger } from '../../../core';
+import { eachItem, ledgerSetup } from '../../shared/operation';
 
 const properties: INodeProperties[] = [
 	{ displayName: 'Portal User Login', name: 'portalLogin', type: 'string', default: '', required: true, description: 'The answer is limited to what this portal user\'s accreditation allows (level 1 everything, 2 a sales rep\'s customers, 3 a group head\'s reps\' customers)' },
@@ -26,19 +25,13 @@ const properties: INodeProperties[] = [
 
 export const description = updateDisplayOptions({ show: { operation: ['statusQuery'] } }, properties);
 
-export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-	const ledger = await getLedger(this);
-	return [await perItem(this, async (i) => {
-		const login = String(this.getNodeParameter('portalLogin', i)).trim().toLowerCase();
-		const rows = await ledger.query<{ id: string; login: string; name: string; level: number; staff_code: string | null; language: 'fr' | 'en'; session_version: number }>(
-			'SELECT id, login, name, level, staff_code, language, session_version FROM portal_users WHERE login = $1 AND active',
-			[login],
-		);
-		const u = rows[0];
-		if (!u) throw new ReceivablesError('PORTAL_USER_UNKNOWN', `No active portal user "${login}" / Aucun utilisateur actif « ${login} ».`, { hint: 'Create the user with Save Portal User.' });
-		const user: PortalUser = { id: u.id, login: u.login, name: u.name, level: u.level as 1 | 2 | 3, staffCode: u.staff_code, language: u.language, sessionVersion: u.session_version };
+export const operation = eachItem({
+	outputs: [{ name: 'Done', meaning: "One invoice's delivery and payment status, within the portal user's accreditation" }],
+	setup: ledgerSetup,
+	async item(i, _item, ledger: Ledger) {
+		const user = await activePortalUser(ledger, String(this.getNodeParameter('portalLogin', i)));
 		const filters = this.getNodeParameter('filters', i, {}) as IDataObject;
 		const result = await statusQuery(ledger, { user, filters: filters as Record<string, string>, limit: Number(this.getNodeParameter('limit', i, 50)) });
-		return result.map((r) => ({ ...r }));
-	})];
-}
+		return result.map((r) => ({ json: { ...r } as unknown as IDataObject }));
+	},
+});

@@ -1,9 +1,8 @@
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type { IDataObject, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
-import { analyseDisputes, type DisputeDimension } from '../../../core';
-import { toNodeError } from '../../shared/errors';
+import { analyseDisputes, type DisputeDimension, type Ledger } from '../../../core';
+import { eachItem, ledgerSetup } from '../../shared/operation';
 import { DISPUTE_GROUP_BY_OPTIONS } from '../../shared/disputeGroupBy';
-import { getLedger } from '../../shared/transport/ledger';
 import { text } from '../helpers/items';
 
 const properties: INodeProperties[] = [
@@ -57,37 +56,25 @@ const displayOptions = { show: { operation: ['analyse'] } };
 
 export const description = updateDisplayOptions(displayOptions, properties);
 
-export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-	const items = this.getInputData();
-	const ledger = await getLedger(this);
-	const out: INodeExecutionData[] = [];
-	// One analysis per input item (usually one: the schedule's).
-	for (let i = 0; i < items.length; i++) {
+export const operation = eachItem({
+	outputs: [{ name: 'Analysis', meaning: 'The dispute analysis: one summary, one item per group, or one per root cause' }],
+	setup: ledgerSetup,
+	async item(i, _item, ledger: Ledger) {
 		const options = this.getNodeParameter('options', i, {}) as IDataObject;
-		let analysis;
-		try {
-			analysis = await analyseDisputes(ledger, {
-				groupBy: text(this, 'groupBy', i) as DisputeDimension,
-				from: options.from ? String(options.from) : undefined,
-				to: options.to ? String(options.to) : undefined,
-				asOf: options.asOf ? String(options.asOf) : undefined,
-				status: (options.status as 'all' | 'open' | 'resolved') || 'all',
-				customer: options.customer ? String(options.customer) : undefined,
-				examples: typeof options.examples === 'number' ? options.examples : undefined,
-				topCauses: typeof options.topCauses === 'number' ? options.topCauses : undefined,
-			});
-		} catch (error) {
-			throw toNodeError(this.getNode(), error, i);
-		}
+		const analysis = await analyseDisputes(ledger, {
+			groupBy: text(this, 'groupBy', i) as DisputeDimension,
+			from: options.from ? String(options.from) : undefined,
+			to: options.to ? String(options.to) : undefined,
+			asOf: options.asOf ? String(options.asOf) : undefined,
+			status: (options.status as 'all' | 'open' | 'resolved') || 'all',
+			customer: options.customer ? String(options.customer) : undefined,
+			examples: typeof options.examples === 'number' ? options.examples : undefined,
+			topCauses: typeof options.topCauses === 'number' ? options.topCauses : undefined,
+		});
 		const output = text(this, 'output', i, 'summary');
 		const meta = { from: analysis.from, to: analysis.to, asOf: analysis.asOf, groupBy: analysis.groupBy, status: analysis.status };
-		if (output === 'groups') {
-			for (const g of analysis.groups) out.push({ json: { ...meta, ...g } as unknown as IDataObject, pairedItem: { item: i } });
-		} else if (output === 'rootCauses') {
-			for (const c of analysis.rootCauses) out.push({ json: { ...meta, ...c } as unknown as IDataObject, pairedItem: { item: i } });
-		} else {
-			out.push({ json: analysis as unknown as IDataObject, pairedItem: { item: i } });
-		}
-	}
-	return [out];
-}
+		if (output === 'groups') return analysis.groups.map((g) => ({ json: { ...meta, ...g } as unknown as IDataObject }));
+		if (output === 'rootCauses') return analysis.rootCauses.map((c) => ({ json: { ...meta, ...c } as unknown as IDataObject }));
+		return { json: analysis as unknown as IDataObject };
+	},
+});

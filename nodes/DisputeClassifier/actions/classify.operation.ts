@@ -1,7 +1,8 @@
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type { IDataObject, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 import { classifyDispute, type ClassifyOptions } from '../../../core';
 import { text } from '../helpers/items';
+import { eachItem } from '../../shared/operation';
 
 const properties: INodeProperties[] = [
 	{
@@ -75,10 +76,9 @@ const displayOptions = { show: { operation: ['classify'] } };
 
 export const description = updateDisplayOptions(displayOptions, properties);
 
-export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-	const items = this.getInputData();
-	const out: INodeExecutionData[] = [];
-	for (let i = 0; i < items.length; i++) {
+export const operation = eachItem({
+	outputs: [{ name: 'Classified', meaning: 'The input item with its classification (category, confidence, needs review, notes)' }],
+	async item(i, item) {
 		// Any value is accepted: an empty, binary or non-text body gets a clear "needs review" result, never an error.
 		const body = this.getNodeParameter('text', i, '') as unknown;
 		const options = this.getNodeParameter('options', i, {}) as IDataObject;
@@ -91,7 +91,6 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 			reviewThreshold: typeof options.reviewThreshold === 'number' ? options.reviewThreshold : undefined,
 		};
 		const result = classifyDispute(body as string, classifyOptions);
-		out.push({ json: { ...items[i].json, [field]: result as unknown as IDataObject }, pairedItem: { item: i } });
-	}
-	return [out];
-}
+		return { json: { ...item.json, [field]: result as unknown as IDataObject } };
+	},
+});

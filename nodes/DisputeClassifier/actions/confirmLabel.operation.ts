@@ -1,8 +1,8 @@
-import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type { IDataObject, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
-import { confirmLabel, type DisputeCategory } from '../../../core';
-import { getLedger } from '../../shared/transport/ledger';
-import { DISPUTE_CATEGORY_OPTIONS, eachItem, text } from '../helpers/items';
+import { confirmLabel, type DisputeCategory, type Ledger } from '../../../core';
+import { DISPUTE_CATEGORY_OPTIONS, text } from '../helpers/items';
+import { eachItem, ledgerSetup } from '../../shared/operation';
 
 const properties: INodeProperties[] = [
 	{ displayName: 'Review ID', name: 'reviewId', type: 'string', default: '={{ $json.reviewId }}', required: true },
@@ -40,10 +40,15 @@ const displayOptions = { show: { operation: ['confirmLabel'] } };
 
 export const description = updateDisplayOptions(displayOptions, properties);
 
-export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-	const ledger = await getLedger(this);
-	return await eachItem(this, async (i, options) =>
-		await confirmLabel(ledger, {
+export const operation = eachItem({
+	outputs: [
+		{ name: 'Labelled', meaning: 'The review confirmed with its label (and the dispute opened, if asked)' },
+		{ name: 'Rejected', meaning: 'A label refused: unknown review, already reviewed, unknown label', rejects: true },
+	],
+	setup: ledgerSetup,
+	async item(i, _item, ledger: Ledger) {
+		const options = this.getNodeParameter('options', i, {}) as IDataObject;
+		const result = await confirmLabel(ledger, {
 			reviewId: text(this, 'reviewId', i),
 			label: text(this, 'label', i) as DisputeCategory,
 			subcategory: options.subcategory ? String(options.subcategory) : null,
@@ -51,6 +56,7 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 			note: options.note ? String(options.note) : null,
 			customer: options.customer ? String(options.customer) : null,
 			openDispute: options.openDispute !== false,
-		}),
-	);
-}
+		});
+		return { json: { ...result } as IDataObject };
+	},
+});

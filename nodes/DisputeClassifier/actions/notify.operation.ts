@@ -1,9 +1,11 @@
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
-import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
-import { composeMail, notificationRecipients, replyNotification, sendMails, type ReplyNotificationInput } from '../../../core';
+import type { IDataObject, INodeProperties } from 'n8n-workflow';
+import { updateDisplayOptions } from 'n8n-workflow';
+import { composeMail, notificationRecipients, replyNotification, sendMails, type Ledger, type ReplyNotificationInput } from '../../../core';
 import { getLedger } from '../../shared/transport/ledger';
 import { SMTP_CREDENTIAL, smtpConfigFromCredential } from '../../shared/transport/smtp';
 import { text } from '../helpers/items';
+import { bilingual, itemError } from '../../shared/errors';
+import { eachItem } from '../../shared/operation';
 
 const properties: INodeProperties[] = [
 	{
@@ -65,22 +67,29 @@ function classificationOf(value: unknown): ReplyNotificationInput['classificatio
 	return value && typeof value === 'object' ? (value as ReplyNotificationInput['classification']) : {};
 }
 
-export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-	const items = this.getInputData();
-	const ledger = await getLedger(this);
-	const smtp = smtpConfigFromCredential(await this.getCredentials(SMTP_CREDENTIAL));
-	const sender = text(this, 'sender', 0);
-	if (!sender) throw new NodeOperationError(this.getNode(), 'No sender e-mail for the notifications', { description: 'Fill in Sender E-Mail.' });
-	const prepared = [];
-	for (let i = 0; i < items.length; i++) {
-		const json = items[i].json;
+export const operation = eachItem({
+	outputs: [{ name: 'Notified', meaning: 'The input item with the notification sent (to, subject, message id, error)' }],
+	setup: async function () {
+		const sender = text(this, 'sender', 0);
+		if (!sender) throw itemError(this.getNode(), bilingual('No sender e-mail for the notifications', "Pas d'adresse d'expéditeur pour les notifications"), bilingual('Fill in Sender E-Mail.', 'Renseignez Sender E-Mail.'), 0);
+		return { ledger: await getLedger(this), smtp: smtpConfigFromCredential(await this.getCredentials(SMTP_CREDENTIAL)), sender };
+	},
+	async item(i, item, { ledger, smtp, sender }: { ledger: Ledger; smtp: ReturnType<typeof smtpConfigFromCredential>; sender: string }) {
+		const json = item.json;
 		const classification = classificationOf(this.getNodeParameter('notifyClassification', i, {}));
 		const customerField = json.customerExternalId ?? json.customer ?? null;
 		// Record Outcome gives the customer as an object, Open Dispute and the review queue as its code.
 		const customer = customerField && typeof customerField === 'object' ? String((customerField as IDataObject).externalId ?? (customerField as IDataObject).code ?? '') || null : (customerField as string | null);
 		const owner = (json.owner ?? null) as string | null;
 		const to = await notificationRecipients(ledger, { owner, customer, invoiceNumbers: classification.invoiceNumbers ?? [] }, text(this, 'fallbackRecipient', i));
-		if (!to.length) throw new NodeOperationError(this.getNode(), 'Nobody to notify', { description: 'Fill in Team E-Mail, or give the owner or the collector an e-mail address in the staff list.', itemIndex: i });
+		if (!to.length) {
+			throw itemError(
+				this.getNode(),
+				bilingual('Nobody to notify', 'Personne à prévenir'),
+				bilingual('Fill in Team E-Mail, or give the owner or the collector an e-mail address in the staff list.', "Renseignez Team E-Mail, ou donnez une adresse e-mail au responsable ou au chargé de recouvrement dans la liste du personnel."),
+				i,
+			);
+		}
 		const options = this.getNodeParameter('options', i, {}) as IDataObject;
 		const n = replyNotification({
 			event: text(this, 'event', i) as ReplyNotificationInput['event'],
@@ -90,13 +99,7 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 			link: options.link ? String(options.link) : null,
 		});
 		const mail = await composeMail({ from: { address: sender }, to: to.map((address) => ({ address })), subject: n.subject, text: n.text, headers: { 'Auto-Submitted': 'auto-generated' } });
-		prepared.push({ i, to, n, mail });
-	}
-	const results = await sendMails(smtp, prepared.map((p) => p.mail));
-	return [
-		prepared.map((p, k) => ({
-			json: { ...items[p.i].json, notification: { sent: results[k].verdict === 'sent', to: p.to, subject: p.n.subject, messageId: p.mail.messageId, error: results[k].error ?? null } } as IDataObject,
-			pairedItem: { item: p.i },
-		})),
-	];
-}
+		const [result] = await sendMails(smtp, [mail]);
+		return { json: { ...json, notification: { sent: result.verdict === 'sent', to, subject: n.subject, messageId: mail.messageId, error: result.error ?? null } } as IDataObject };
+	},
+});

@@ -1,8 +1,8 @@
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type { IDataObject, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
-import { openDispute, type DisputeLedgerCategory } from '../../../core';
-import { getLedger } from '../../shared/transport/ledger';
-import { DISPUTE_CATEGORY_OPTIONS, eachItem, list, text } from '../helpers/items';
+import { openDispute, type DisputeLedgerCategory, type Ledger } from '../../../core';
+import { DISPUTE_CATEGORY_OPTIONS, list, text } from '../helpers/items';
+import { eachItem, ledgerSetup } from '../../shared/operation';
 
 const properties: INodeProperties[] = [
 	{
@@ -70,12 +70,16 @@ const displayOptions = { show: { operation: ['openDispute'] } };
 
 export const description = updateDisplayOptions(displayOptions, properties);
 
-export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-	const items = this.getInputData();
-	const ledger = await getLedger(this);
-	return await eachItem(this, async (i, options) => {
-		const classification = (items[i].json.classification ?? {}) as IDataObject;
-		return await openDispute(ledger, {
+export const operation = eachItem({
+	outputs: [
+		{ name: 'Opened', meaning: 'The dispute opened (or the one already open for the same source), with its owner and due date' },
+		{ name: 'Rejected', meaning: 'A dispute refused: unknown invoice, invoices of several customers, bad amount', rejects: true },
+	],
+	setup: ledgerSetup,
+	async item(i, item, ledger: Ledger) {
+		const options = this.getNodeParameter('options', i, {}) as IDataObject;
+		const classification = (item.json.classification ?? {}) as IDataObject;
+		const result = await openDispute(ledger, {
 			invoices: list(this.getNodeParameter('invoiceNumbers', i, '')),
 			customer: text(this, 'customer', i) || undefined,
 			category: text(this, 'category', i) as DisputeLedgerCategory,
@@ -95,5 +99,6 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 			confidence: typeof classification.confidence === 'number' ? classification.confidence : null,
 			classification: Object.keys(classification).length ? classification : undefined,
 		});
-	});
-}
+		return { json: { ...result } as IDataObject };
+	},
+});

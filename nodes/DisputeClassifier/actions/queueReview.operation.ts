@@ -1,8 +1,8 @@
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type { IDataObject, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
-import { queueReview, type QueueReviewInput } from '../../../core';
-import { getLedger } from '../../shared/transport/ledger';
-import { eachItem, text } from '../helpers/items';
+import { queueReview, type Ledger, type QueueReviewInput } from '../../../core';
+import { text } from '../helpers/items';
+import { eachItem, ledgerSetup } from '../../shared/operation';
 
 const properties: INodeProperties[] = [
 	{
@@ -47,12 +47,16 @@ const displayOptions = { show: { operation: ['queueReview'] } };
 
 export const description = updateDisplayOptions(displayOptions, properties);
 
-export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-	const items = this.getInputData();
-	const ledger = await getLedger(this);
-	return await eachItem(this, async (i, options) => {
+export const operation = eachItem({
+	outputs: [
+		{ name: 'Queued', meaning: 'The message queued for a person to label (once per source reference)' },
+		{ name: 'Rejected', meaning: 'A message refused: what is wrong and how to fix it', rejects: true },
+	],
+	setup: ledgerSetup,
+	async item(i, item, ledger: Ledger) {
+		const options = this.getNodeParameter('options', i, {}) as IDataObject;
 		const field = text(this, 'classificationField', i) || 'classification';
-		const json = items[i].json;
+		const json = item.json;
 		const classification = (json[field] ?? (json.input as IDataObject | undefined)?.[field] ?? {}) as QueueReviewInput['classification'];
 		const optional = (name: string) => (options[name] === undefined || options[name] === null || String(options[name]).trim() === '' ? null : String(options[name]));
 		const result = await queueReview(ledger, {
@@ -65,6 +69,6 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 			subject: optional('subject'),
 			reason: optional('reason'),
 		});
-		return { ...result, classification };
-	});
-}
+		return { json: { ...result, classification } as unknown as IDataObject };
+	},
+});

@@ -1,8 +1,8 @@
-import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type { IDataObject, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
-import { resolveDispute, type DisputeResolution } from '../../../core';
-import { getLedger } from '../../shared/transport/ledger';
-import { eachItem, text } from '../helpers/items';
+import { resolveDispute, type DisputeResolution, type Ledger } from '../../../core';
+import { text } from '../helpers/items';
+import { eachItem, ledgerSetup } from '../../shared/operation';
 
 const properties: INodeProperties[] = [
 	{ displayName: 'Dispute ID', name: 'disputeId', type: 'string', default: '={{ $json.disputeId }}', required: true },
@@ -60,10 +60,15 @@ const displayOptions = { show: { operation: ['resolveDispute'] } };
 
 export const description = updateDisplayOptions(displayOptions, properties);
 
-export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-	const ledger = await getLedger(this);
-	return await eachItem(this, async (i, options) =>
-		await resolveDispute(ledger, {
+export const operation = eachItem({
+	outputs: [
+		{ name: 'Resolved', meaning: 'The dispute closed with its resolution and root cause' },
+		{ name: 'Rejected', meaning: 'A resolution refused: unknown or closed dispute, missing root cause', rejects: true },
+	],
+	setup: ledgerSetup,
+	async item(i, _item, ledger: Ledger) {
+		const options = this.getNodeParameter('options', i, {}) as IDataObject;
+		const result = await resolveDispute(ledger, {
 			disputeId: text(this, 'disputeId', i),
 			resolution: text(this, 'resolution', i) as DisputeResolution,
 			rootCause: text(this, 'rootCause', i),
@@ -72,6 +77,7 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 			actor: options.actor ? String(options.actor) : undefined,
 			asOf: options.asOf ? String(options.asOf) : undefined,
 			zone: this.getTimezone(),
-		}),
-	);
-}
+		});
+		return { json: { ...result } as IDataObject };
+	},
+});

@@ -1,7 +1,8 @@
-import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type { INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 import { listReviews } from '../../../core';
 import { getLedger } from '../../shared/transport/ledger';
+import { batch } from '../../shared/operation';
 
 const properties: INodeProperties[] = [
 	{
@@ -22,11 +23,14 @@ const displayOptions = { show: { operation: ['reviewQueue'] } };
 
 export const description = updateDisplayOptions(displayOptions, properties);
 
-export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-	const ledger = await getLedger(this);
-	const reviews = await listReviews(ledger, {
-		status: this.getNodeParameter('reviewStatus', 0, 'pending') as 'pending' | 'reviewed' | 'all',
-		limit: this.getNodeParameter('limit', 0, 50) as number,
-	});
-	return [reviews.map((r) => ({ json: { ...r } as never, pairedItem: { item: 0 } }))];
-}
+export const operation = batch({
+	outputs: [{ name: 'Reviews', meaning: 'One message waiting for (or given) a label by a person' }],
+	async batch() {
+		const ledger = await getLedger(this);
+		const reviews = await listReviews(ledger, {
+			status: this.getNodeParameter('reviewStatus', 0, 'pending') as 'pending' | 'reviewed' | 'all',
+			limit: this.getNodeParameter('limit', 0, 50) as number,
+		});
+		return reviews.map((r) => ({ json: { ...r } as never }));
+	},
+});

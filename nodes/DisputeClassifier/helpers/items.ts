@@ -1,6 +1,4 @@
-import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
-import { isReceivablesError } from '../../../core';
-import { errorJson, toNodeError } from '../../shared/errors';
+import type { IExecuteFunctions } from 'n8n-workflow';
 
 /** A parameter as a trimmed string ('' when empty or not given). */
 export function text(context: IExecuteFunctions, name: string, item: number, fallback = ''): string {
@@ -16,12 +14,6 @@ export function list(value: unknown): string[] {
 	return String(value).split(/[,;\n]+/).map((v) => v.trim()).filter(Boolean);
 }
 
-/** An item for the Rejected output: what went wrong, how to fix it, the input it came from. */
-export function rejectedItem(context: IExecuteFunctions, error: unknown, item: number, input: IDataObject): INodeExecutionData {
-	if (!isReceivablesError(error)) throw toNodeError(context.getNode(), error, item);
-	return { json: { ...errorJson(error), details: (error.details ?? {}) as IDataObject, input }, pairedItem: { item } };
-}
-
 /** The dispute categories as options (Open Dispute); Confirm Label adds the other labels of the classifier. */
 export const DISPUTE_CATEGORY_OPTIONS = [
 	{ name: 'Administrative (Billing, Credit Notes, Matching)', value: 'administrative' },
@@ -30,22 +22,3 @@ export const DISPUTE_CATEGORY_OPTIONS = [
 	{ name: 'Other', value: 'other' },
 	{ name: 'Technical (Malfunction, Service)', value: 'technical' },
 ];
-
-/**
- * Runs `work` for each input item with its Options collection: what it returns goes to the first output, a
- * ReceivablesError to the Rejected output (with what is wrong, how to fix it, and the input item).
- */
-export async function eachItem(context: IExecuteFunctions, work: (item: number, options: IDataObject) => Promise<object>): Promise<INodeExecutionData[][]> {
-	const items = context.getInputData();
-	const done: INodeExecutionData[] = [];
-	const rejected: INodeExecutionData[] = [];
-	for (let i = 0; i < items.length; i++) {
-		try {
-			const result = await work(i, context.getNodeParameter('options', i, {}) as IDataObject);
-			done.push({ json: { ...result } as IDataObject, pairedItem: { item: i } });
-		} catch (error) {
-			rejected.push(rejectedItem(context, error, i, items[i].json));
-		}
-	}
-	return [done, rejected];
-}

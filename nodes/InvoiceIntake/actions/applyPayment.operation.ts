@@ -1,9 +1,8 @@
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type { IDataObject, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
-import { applyPayment, isReceivablesError, paidEventJson } from '../../../core';
-import { toNodeError } from '../../shared/errors';
-import { getLedger } from '../../shared/transport/ledger';
-import { accepted, rejected } from '../helpers/outputs';
+import { applyPayment, paidEventJson, type Ledger } from '../../../core';
+import { eachItem, ledgerSetup } from '../../shared/operation';
+import { accepted, paidInvoice, PAYMENT_OUTPUTS } from '../helpers/outputs';
 import { allocationJson } from './storePayments.operation';
 
 const properties: INodeProperties[] = [
@@ -99,34 +98,29 @@ const displayOptions = { show: { operation: ['applyPayment'] } };
 export const description = updateDisplayOptions(displayOptions, properties);
 
 /** Outputs: Accepted (one item per decision applied or already applied), Rejected (refused decisions, with the reason), Paid Invoices. */
-export async function execute(this: IExecuteFunctions, items: INodeExecutionData[]): Promise<INodeExecutionData[][]> {
-	const outputs: INodeExecutionData[][] = [[], [], []];
-	const ledger = await getLedger(this);
-	for (let i = 0; i < items.length; i++) {
+export const operation = eachItem({
+	outputs: PAYMENT_OUTPUTS,
+	setup: ledgerSetup,
+	async item(i, _item, ledger: Ledger) {
 		const ref = String(this.getNodeParameter('paymentRef', i, '') ?? '').trim();
 		const source = String(this.getNodeParameter('paymentSourceName', i, 'bank') ?? '').trim() || 'bank';
 		const options = this.getNodeParameter('applyOptions', i, {}) as IDataObject;
 		const lines = ((this.getNodeParameter('invoices', i, {}) as IDataObject).invoice ?? []) as Array<{ invoiceNumber?: string; amount?: string | number }>;
-		try {
-			const result = await applyPayment(ledger, {
-				source,
-				externalRef: ref,
-				paymentId: /^\d{1,18}$/.test(ref) ? ref : undefined,
-				allocations: lines.map((line) => ({ invoiceNumber: String(line.invoiceNumber ?? '').trim(), amount: line.amount })),
-				allowOtherCustomer: options.allowOtherCustomer === true,
-				decisionId: (options.decisionId as string) || undefined,
-				note: (options.note as string) || undefined,
-				actor: (options.actor as string) || `n8n:${this.getWorkflow().id ?? 'workflow'}`,
-				appliedOn: options.appliedOn ? String(options.appliedOn).trim() : undefined,
-				zone: this.getTimezone(),
-			});
-			outputs[0].push(accepted(i, { paymentId: result.paymentId, source, externalRef: ref, decisionId: result.decisionId, alreadyApplied: result.alreadyApplied, ...allocationJson(result) }));
-			for (const event of result.paid) outputs[2].push({ json: paidEventJson(event), pairedItem: { item: i } });
-		} catch (error) {
-			if (!isReceivablesError(error)) throw toNodeError(this.getNode(), error, i);
-			const details = (error.details ?? {}) as { messageFr?: string; hintFr?: string };
-			outputs[1].push(rejected(i, items[i].json, { error: error.message, errorFr: details.messageFr ?? error.message, code: error.code, hint: error.hint, hintFr: details.hintFr }));
-		}
-	}
-	return outputs;
-}
+		const result = await applyPayment(ledger, {
+			source,
+			externalRef: ref,
+			paymentId: /^\d{1,18}$/.test(ref) ? ref : undefined,
+			allocations: lines.map((line) => ({ invoiceNumber: String(line.invoiceNumber ?? '').trim(), amount: line.amount })),
+			allowOtherCustomer: options.allowOtherCustomer === true,
+			decisionId: (options.decisionId as string) || undefined,
+			note: (options.note as string) || undefined,
+			actor: (options.actor as string) || `n8n:${this.getWorkflow().id ?? 'workflow'}`,
+			appliedOn: options.appliedOn ? String(options.appliedOn).trim() : undefined,
+			zone: this.getTimezone(),
+		});
+		return [
+			accepted(i, { paymentId: result.paymentId, source, externalRef: ref, decisionId: result.decisionId, alreadyApplied: result.alreadyApplied, ...allocationJson(result) }),
+			...result.paid.map((event) => paidInvoice(i, paidEventJson(event))),
+		];
+	},
+});

@@ -1,5 +1,5 @@
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
-import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
+import type { IDataObject, INodeProperties } from 'n8n-workflow';
+import { updateDisplayOptions } from 'n8n-workflow';
 import {
 	DEFAULT_SIGNATURE_TOLERANCE_SECONDS,
 	DEFAULT_ZONE,
@@ -7,9 +7,13 @@ import {
 	paidEventJson,
 	receiveSignedRequest,
 	signedRequestResponse,
+	type Ledger,
 	type SignatureScheme,
 } from '../../../core';
+import { bilingual, itemError } from '../../shared/errors';
+import { eachItem, type Result } from '../../shared/operation';
 import { getLedger } from '../../shared/transport/ledger';
+import { paidInvoice, PAYMENT_OUTPUTS } from '../helpers/outputs';
 import { allocationJson } from './storePayments.operation';
 
 export const WEBHOOK_CREDENTIAL = 'receivablesWebhookApi';
@@ -117,33 +121,37 @@ export const description = updateDisplayOptions(displayOptions, properties);
  * Outputs: Accepted (one item per request stored, with the answer for the sender), Rejected (a refused request,
  * `refused: true`, or a record of an accepted request that could not be stored), Paid Invoices.
  */
-export async function execute(this: IExecuteFunctions, items: INodeExecutionData[]): Promise<INodeExecutionData[][]> {
-	const outputs: INodeExecutionData[][] = [[], [], []];
-	if (items.length === 0) return outputs;
-	// The credential is optional: without it, only requests signed with an integration key of the ledger pass.
-	let secret: string[] = [];
-	try {
-		const credential = await this.getCredentials(WEBHOOK_CREDENTIAL);
-		secret = [credential.secret, credential.previousSecret].filter((s): s is string => typeof s === 'string' && s.length > 0);
-	} catch {
-		secret = [];
-	}
-	const ledger = await getLedger(this);
-	const log = (message: string, meta: Record<string, unknown>) => this.logger.error(message, meta);
-	for (let i = 0; i < items.length; i++) {
+export const operation = eachItem({
+	outputs: PAYMENT_OUTPUTS,
+	setup: async function () {
+		// The credential is optional: without it, only requests signed with an integration key of the ledger pass.
+		let secret: string[] = [];
+		try {
+			const credential = await this.getCredentials(WEBHOOK_CREDENTIAL);
+			secret = [credential.secret, credential.previousSecret].filter((s): s is string => typeof s === 'string' && s.length > 0);
+		} catch {
+			secret = [];
+		}
+		return { ledger: await getLedger(this), secret };
+	},
+	async item(i, item, { ledger, secret }: { ledger: Ledger; secret: string[] }) {
+		const outputs: Result[] = [];
+		const log = (message: string, meta: Record<string, unknown>) => this.logger.error(message, meta);
 		const property = this.getNodeParameter('rawBodyProperty', i, 'data') as string;
 		const scheme = this.getNodeParameter('signatureScheme', i, 'receivables') as SignatureScheme;
 		const sender = this.getNodeParameter('senderName', i, 'accounting') as string;
 		const purpose = ((this.getNodeParameter('purpose', i, INTAKE_PURPOSE) as string) || INTAKE_PURPOSE).trim();
 		const options = this.getNodeParameter('signedOptions', i, {}) as IDataObject;
-		if (!items[i].binary?.[property]) {
-			throw new NodeOperationError(this.getNode(), `The item has no binary property "${property}" with the raw request body.`, {
-				itemIndex: i,
-				description: 'Turn on the option Raw Body of the Webhook node: the signature is checked over the exact bytes received.',
-			});
+		if (!item.binary?.[property]) {
+			throw itemError(
+				this.getNode(),
+				bilingual(`The item has no binary property "${property}" with the raw request body.`, `L'élément n'a pas de propriété binaire « ${property} » avec le corps brut de la requête.`),
+				bilingual('Turn on the option Raw Body of the Webhook node: the signature is checked over the exact bytes received.', "Activez l'option Raw Body du nœud Webhook : la signature est vérifiée sur les octets exacts reçus."),
+				i,
+			);
 		}
 		const rawBody = await this.helpers.getBinaryDataBuffer(i, property);
-		const headers = ((items[i].json.headers ?? {}) as IDataObject) as Record<string, unknown>;
+		const headers = ((item.json.headers ?? {}) as IDataObject) as Record<string, unknown>;
 		const result = await receiveSignedRequest(ledger, { rawBody, headers }, {
 			secret,
 			purpose,
@@ -159,7 +167,8 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 		});
 		const response = signedRequestResponse(result) as IDataObject;
 		if (result.status === 'refused') {
-			outputs[1].push({
+			return {
+				output: 'Rejected',
 				json: {
 					refused: true,
 					httpStatus: result.httpStatus,
@@ -172,19 +181,13 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 					response,
 					input: { headers: headers as IDataObject },
 				},
-				pairedItem: { item: i },
-			});
-			continue;
+			};
 		}
 		if (result.status === 'repeated') {
 			// The same delivery again (the sender did not get the first answer): nothing changed, same answer.
-			outputs[0].push({
-				json: { httpStatus: result.httpStatus, response, source: result.source, deliveryId: result.deliveryId, repeated: true },
-				pairedItem: { item: i },
-			});
-			continue;
+			return { json: { httpStatus: result.httpStatus, response, source: result.source, deliveryId: result.deliveryId, repeated: true } };
 		}
-		outputs[0].push({
+		outputs.push({
 			json: {
 				httpStatus: result.httpStatus,
 				response,
@@ -196,10 +199,10 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 				rejectedCount: result.rejected.length,
 				...(result.ignored ? { ignored: result.ignored } : {}),
 			},
-			pairedItem: { item: i },
 		});
 		for (const record of result.rejected) {
-			outputs[1].push({
+			outputs.push({
+				output: 'Rejected',
 				json: {
 					refused: false,
 					deliveryId: result.deliveryId,
@@ -214,10 +217,9 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 					hintFr: record.hint?.fr ?? null,
 					input: record.input as IDataObject,
 				},
-				pairedItem: { item: i },
 			});
 		}
-		for (const event of result.paid) outputs[2].push({ json: paidEventJson(event), pairedItem: { item: i } });
-	}
-	return outputs;
-}
+		for (const event of result.paid) outputs.push(paidInvoice(i, paidEventJson(event)));
+		return outputs;
+	},
+});

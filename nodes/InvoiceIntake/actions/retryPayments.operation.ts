@@ -1,8 +1,9 @@
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 import { allocatePayments, paidEventJson } from '../../../core';
 import { getLedger } from '../../shared/transport/ledger';
-import { accepted } from '../helpers/outputs';
+import { batch, type Result } from '../../shared/operation';
+import { accepted, paidInvoice, PAYMENT_OUTPUTS } from '../helpers/outputs';
 import { allocationJson } from './storePayments.operation';
 
 const properties: INodeProperties[] = [
@@ -51,8 +52,13 @@ const displayOptions = { show: { operation: ['retryUnappliedPayments'] } };
 export const description = updateDisplayOptions(displayOptions, properties);
 
 /** Outputs: Accepted (one item per payment considered), Rejected (unused), Paid Invoices. */
-export async function execute(this: IExecuteFunctions, items: INodeExecutionData[]): Promise<INodeExecutionData[][]> {
-	const outputs: INodeExecutionData[][] = [[], [], []];
+export const operation = batch({
+	outputs: PAYMENT_OUTPUTS,
+	batch: retryPaymentItems,
+});
+
+async function retryPaymentItems(this: IExecuteFunctions): Promise<Result[]> {
+	const outputs: Result[] = [];
 	const options = this.getNodeParameter('retryOptions', 0, {}) as IDataObject;
 	const ledger = await getLedger(this);
 	const results = await allocatePayments(ledger, {
@@ -60,11 +66,10 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 		limit: (options.maxPayments as number) || 10000,
 		actor: `n8n:${this.getWorkflow().id ?? 'workflow'}`,
 	});
-	const pairedItem = items.length ? { item: 0 } : undefined;
 	for (const result of results) {
 		if (options.onlyChanged === true && !result.changed) continue;
-		outputs[0].push({ ...accepted(0, { paymentId: result.paymentId, changed: result.changed, ...allocationJson(result) }), pairedItem });
-		for (const event of result.paid) outputs[2].push({ json: paidEventJson(event), pairedItem });
+		outputs.push(accepted(0, { paymentId: result.paymentId, changed: result.changed, ...allocationJson(result) }));
+		for (const event of result.paid) outputs.push(paidInvoice(0, paidEventJson(event)));
 	}
 	return outputs;
 }

@@ -2,7 +2,8 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodePropertie
 import { updateDisplayOptions } from 'n8n-workflow';
 import { describeAnomalies, normaliseCustomerRecord, upsertCustomers, type CustomerInput } from '../../../core';
 import { getLedger } from '../../shared/transport/ledger';
-import { accepted, itemRecord, rejected, type IntakeOutputs } from '../helpers/outputs';
+import { batch, type Result } from '../../shared/operation';
+import { accepted, INTAKE_OUTPUTS, itemRecord, rejected } from '../helpers/outputs';
 
 const properties: INodeProperties[] = [
 	{
@@ -36,8 +37,13 @@ const displayOptions = { show: { operation: ['storeCustomers'] } };
 
 export const description = updateDisplayOptions(displayOptions, properties);
 
-export async function execute(this: IExecuteFunctions, items: INodeExecutionData[]): Promise<IntakeOutputs> {
-	const outputs: IntakeOutputs = [[], []];
+export const operation = batch({
+	outputs: INTAKE_OUTPUTS,
+	batch: storeCustomerItems,
+});
+
+async function storeCustomerItems(this: IExecuteFunctions, items: INodeExecutionData[]): Promise<Result[]> {
+	const outputs: Result[] = [];
 	const valid: Array<{ item: number; customer: CustomerInput; warnings: IDataObject[] }> = [];
 	let sourceMode = 'item';
 	for (let i = 0; i < items.length; i++) {
@@ -45,12 +51,12 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 		sourceMode = source;
 		const record = itemRecord(this, items, i, source, 'customer');
 		if (!record) {
-			outputs[1].push(rejected(i, items[i].json, { error: 'The Customer parameter is not a JSON object.', code: 'CUSTOMER_NOT_OBJECT' }));
+			outputs.push(rejected(i, items[i].json, { error: 'The Customer parameter is not a JSON object.', code: 'CUSTOMER_NOT_OBJECT' }));
 			continue;
 		}
 		const { customer, anomalies } = normaliseCustomerRecord(record as Record<string, unknown>);
 		if (!customer) {
-			outputs[1].push(rejected(i, items[i].json, { error: describeAnomalies(anomalies, 'en'), errorFr: describeAnomalies(anomalies, 'fr'), code: anomalies[0]?.code, anomalies: anomalies as unknown as IDataObject[] }));
+			outputs.push(rejected(i, items[i].json, { error: describeAnomalies(anomalies, 'en'), errorFr: describeAnomalies(anomalies, 'fr'), code: anomalies[0]?.code, anomalies: anomalies as unknown as IDataObject[] }));
 			continue;
 		}
 		valid.push({ item: i, customer, warnings: anomalies as unknown as IDataObject[] });
@@ -61,9 +67,9 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 	for (const outcome of outcomes) {
 		const { item, warnings } = valid[outcome.index];
 		if (outcome.status === 'rejected') {
-			outputs[1].push(rejected(item, items[item].json, { error: outcome.error?.message ?? 'rejected', code: outcome.error?.code, hint: outcome.error?.hint }));
+			outputs.push(rejected(item, items[item].json, { error: outcome.error?.message ?? 'rejected', code: outcome.error?.code, hint: outcome.error?.hint }));
 		} else {
-			outputs[0].push(accepted(item, { externalId: outcome.externalId, ledgerId: outcome.id, status: outcome.status, warnings }));
+			outputs.push(accepted(item, { externalId: outcome.externalId, ledgerId: outcome.id, status: outcome.status, warnings }));
 		}
 	}
 	return outputs;

@@ -1,8 +1,9 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
-import { describeAnomalies, INVOICE_PRESETS, normaliseInvoiceRecord, normalisePresetRecord, storeInvoices, formatAmount, type InvoiceRecord, type LedgerInvoice } from '../../../core';
+import { describeAnomalies, INVOICE_PRESETS, loadIntakeSettings, normaliseInvoiceRecord, normalisePresetRecord, storeInvoices, formatAmount, type InvoiceRecord, type LedgerInvoice } from '../../../core';
 import { getLedger } from '../../shared/transport/ledger';
-import { accepted, itemRecord, rejected, type IntakeOutputs } from '../helpers/outputs';
+import { batch, type Result } from '../../shared/operation';
+import { accepted, countAnomalies, INTAKE_OUTPUTS, itemRecord, newSummary, outputModeProperties, rejected, SUMMARY_BY_DEFAULT_FROM, summaryItem } from '../helpers/outputs';
 
 const properties: INodeProperties[] = [
 	{
@@ -85,7 +86,7 @@ const properties: INodeProperties[] = [
 
 const displayOptions = { show: { operation: ['storeInvoices'] } };
 
-export const description = updateDisplayOptions(displayOptions, properties);
+export const description = [...updateDisplayOptions(displayOptions, properties), ...outputModeProperties('storeInvoices')];
 
 function invoiceJson(invoice: LedgerInvoice): IDataObject {
 	const totalIncl = formatAmount(invoice.totalInclMinor, invoice.currency);
@@ -106,8 +107,13 @@ function invoiceJson(invoice: LedgerInvoice): IDataObject {
  * read and checked (the ledger write waits on Postgres, not on this process). Batches are written one at a time,
  * in order, as storeInvoices would write them.
  */
-export async function execute(this: IExecuteFunctions, items: INodeExecutionData[]): Promise<IntakeOutputs> {
-	const outputs: IntakeOutputs = [[], []];
+export const operation = batch({
+	outputs: INTAKE_OUTPUTS,
+	batch: storeInvoiceItems,
+});
+
+async function storeInvoiceItems(this: IExecuteFunctions, items: INodeExecutionData[]): Promise<Result[]> {
+	const outputs: Result[] = [];
 	const options = (items.length ? this.getNodeParameter('options', 0, {}) : {}) as IDataObject;
 	const batchSize = Math.max(1, (options.batchSize as number) || 5000);
 	const defaultCurrency = (options.defaultCurrency as string) || 'EUR';
@@ -120,6 +126,12 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 		zone: this.getTimezone(),
 		actor: `n8n:${this.getWorkflow().id ?? 'workflow'}`,
 	};
+	// Summary: one item with the counts instead of one per stored invoice (100k items of run data that n8n keeps,
+	// serialises and saves). Rejected items stay one each.
+	const summaryMode = items.length > 0 &&
+		this.getNodeParameter('outputMode', 0, this.getNode().typeVersion >= SUMMARY_BY_DEFAULT_FROM ? 'summary' : 'invoices') === 'summary';
+	const summary = newSummary();
+	summary.items = items.length;
 	let ledger: Awaited<ReturnType<typeof getLedger>> | undefined;
 	const write = async (valid: Array<{ item: number; invoice: LedgerInvoice }>): Promise<void> => {
 		ledger ??= await getLedger(this);
@@ -127,7 +139,15 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 		for (const outcome of outcomes) {
 			const { item, invoice } = valid[outcome.index];
 			if (outcome.status === 'rejected') {
-				outputs[1].push(rejected(item, items[item].json, { error: outcome.error?.message ?? 'rejected', errorFr: outcome.error?.messageFr ?? outcome.error?.message ?? 'refusé', code: outcome.error?.code, hint: outcome.error?.hint, hintFr: outcome.error?.hintFr }));
+				summary.rejected++;
+				if (outcome.error?.code) countAnomalies(summary, [outcome.error]);
+				outputs.push(rejected(item, items[item].json, { error: outcome.error?.message ?? 'rejected', errorFr: outcome.error?.messageFr, code: outcome.error?.code, hint: outcome.error?.hint, hintFr: outcome.error?.hintFr }));
+			} else if (summaryMode) {
+				summary[outcome.status]++;
+				if (invoice.anomalies?.length) {
+					summary.withWarnings++;
+					countAnomalies(summary, invoice.anomalies as Array<{ code?: string }>);
+				}
 			} else {
 				// The outcome is added to the invoice's JSON rather than spread with it into a new object: at 100k
 				// items the spread cost more than the rest of this loop (same keys, same order).
@@ -136,10 +156,16 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 				json.status = outcome.status;
 				json.revision = outcome.revision;
 				json.warnings = invoice.anomalies as IDataObject[];
-				outputs[0].push(accepted(item, json));
+				outputs.push(accepted(item, json));
 			}
 		}
 	};
+	// The same intake rules as files (totals, terms, legal cap, French rules), with the company's settings.
+	let checks = {};
+	if (items.length) {
+		ledger ??= await getLedger(this);
+		checks = await loadIntakeSettings(ledger);
+	}
 	let writing: Promise<void> | undefined;
 	for (let start = 0; start < items.length; start += batchSize) {
 		const valid: Array<{ item: number; invoice: LedgerInvoice }> = [];
@@ -148,14 +174,18 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 			sourceMode = source;
 			const record = itemRecord(this, items, i, source, 'invoice');
 			if (!record) {
-				outputs[1].push(rejected(i, items[i].json, { error: 'The Invoice parameter is not a JSON object.', code: 'INVOICE_NOT_OBJECT', hint: 'Set Invoice to an expression such as {{ $json }}.' }));
+				summary.rejected++;
+				countAnomalies(summary, [{ code: 'INVOICE_NOT_OBJECT' }]);
+				outputs.push(rejected(i, items[i].json, { error: 'The Invoice parameter is not a JSON object.', code: 'INVOICE_NOT_OBJECT', hint: 'Set Invoice to an expression such as {{ $json }}.' }));
 				continue;
 			}
 			const { invoice, anomalies } = sourceFormat === 'fields'
-				? normaliseInvoiceRecord(record as InvoiceRecord, { defaultCurrency })
-				: normalisePresetRecord(record, sourceFormat, { defaultCurrency });
+				? normaliseInvoiceRecord(record as InvoiceRecord, { defaultCurrency, checks })
+				: normalisePresetRecord(record, sourceFormat, { defaultCurrency, checks });
 			if (!invoice) {
-				outputs[1].push(rejected(i, items[i].json, { error: describeAnomalies(anomalies, 'en'), errorFr: describeAnomalies(anomalies, 'fr'), code: anomalies[0]?.code, anomalies: anomalies as unknown as IDataObject[] }));
+				summary.rejected++;
+				countAnomalies(summary, anomalies);
+				outputs.push(rejected(i, items[i].json, { error: describeAnomalies(anomalies, 'en'), errorFr: describeAnomalies(anomalies, 'fr'), code: anomalies[0]?.code, anomalies: anomalies as unknown as IDataObject[] }));
 				continue;
 			}
 			valid.push({ item: i, invoice });
@@ -167,8 +197,7 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 	}
 	if (writing) await writing;
 	// In input order, whichever batch an item was decided in.
-	const byItem = (a: INodeExecutionData, b: INodeExecutionData): number => (a.pairedItem as { item: number }).item - (b.pairedItem as { item: number }).item;
-	outputs[0].sort(byItem);
-	outputs[1].sort(byItem);
+	outputs.sort((a, b) => (a.item as number) - (b.item as number));
+	if (summaryMode) outputs.unshift(summaryItem(summary, items.length));
 	return outputs;
 }

@@ -1,5 +1,5 @@
 import type { IBinaryData, IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
-import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
+import { updateDisplayOptions } from 'n8n-workflow';
 import {
 	describeAnomalies,
 	errorMessages,
@@ -18,7 +18,9 @@ import {
 	type StoreParsedOptions,
 } from '../../../core';
 import { getLedger } from '../../shared/transport/ledger';
-import { accepted, rejected } from '../helpers/outputs';
+import { bilingual, itemError } from '../../shared/errors';
+import { batch, type Result } from '../../shared/operation';
+import { accepted, INTAKE_OUTPUTS, rejected, SUMMARY_BY_DEFAULT_FROM } from '../helpers/outputs';
 
 const properties: INodeProperties[] = [
 	{
@@ -126,7 +128,8 @@ const properties: INodeProperties[] = [
 					{ name: 'One Item per Invoice', value: 'invoices' },
 					{ name: 'One Summary per File', value: 'summary', description: 'For large files: counts on Accepted; rejected invoices still one item each' },
 				],
-				default: 'invoices',
+				default: 'summary',
+				description: 'Without this option, version 2 nodes give one summary per file and version 1 nodes one item per invoice',
 			},
 			{
 				displayName: 'Rule Settings (JSON)',
@@ -211,25 +214,32 @@ interface FileSummary {
  * Outputs: Accepted (one item per invoice stored, or one summary per file), Rejected (one item per invoice or
  * row refused, or per file that cannot be read), every item paired with the input item of its file.
  */
-export async function execute(this: IExecuteFunctions, items: INodeExecutionData[]): Promise<INodeExecutionData[][]> {
-	const outputs: INodeExecutionData[][] = [[], []];
+export const operation = batch({
+	outputs: INTAKE_OUTPUTS,
+	batch: storeFileItems,
+});
+
+async function storeFileItems(this: IExecuteFunctions, items: INodeExecutionData[]): Promise<Result[]> {
+	const outputs: Result[] = [];
 	if (!items.length) return outputs;
 	const options = this.getNodeParameter('fileOptions', 0, {}) as IDataObject;
 	const rulesOption = parseJsonOption(options.rules);
 	const csvColumns = parseJsonOption(options.csvColumns) as CsvOptions['columns'];
 	if (rulesOption === undefined || csvColumns === undefined) {
-		throw new NodeOperationError(this.getNode(), `The option ${rulesOption === undefined ? 'Rule Settings' : 'CSV Column Mapping'} is not valid JSON.`);
+		const option = rulesOption === undefined ? 'Rule Settings' : 'CSV Column Mapping';
+		throw itemError(this.getNode(), bilingual(`The option ${option} is not valid JSON.`, `L'option ${option} n'est pas un JSON valide.`), bilingual('Write the option as a JSON object, or leave it empty.', "Écrivez l'option sous forme d'objet JSON, ou laissez-la vide."), 0);
 	}
 	let overrides: IntakeSettings;
 	try {
 		overrides = { rules: validateRuleSettings(rulesOption) };
 	} catch (error) {
-		throw new NodeOperationError(this.getNode(), (error as Error).message, { description: errorMessages(error).hint.en });
+		const m = errorMessages(error);
+		throw itemError(this.getNode(), m.message, m.hint, 0);
 	}
 	if (options.frenchRules) overrides.frenchRules = options.frenchRules as IntakeSettings['frenchRules'];
 	if (options.companyCountry) overrides.company = { country: String(options.companyCountry).trim().toUpperCase() };
 	const batchSize = Math.max(1, Number(options.batchSize) || 5000);
-	const summaryMode = options.outputMode === 'summary';
+	const summaryMode = (options.outputMode ?? (this.getNode().typeVersion >= SUMMARY_BY_DEFAULT_FROM ? 'summary' : 'invoices')) === 'summary';
 
 	const ledger = await getLedger(this);
 	const settings = mergeIntakeSettings(options.useCompanySettings === false ? {} : await loadIntakeSettings(ledger), overrides);
@@ -256,9 +266,9 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 			if (outcome.status === 'rejected') {
 				if (summary) summary.rejected++;
 				const error = outcome.error
-					? { error: outcome.error.message, errorFr: outcome.error.messageFr ?? outcome.error.message, code: outcome.error.code, hint: outcome.error.hint, hintFr: outcome.error.hintFr, anomalies: outcome.anomalies as unknown as IDataObject[] }
+					? { error: outcome.error.message, errorFr: outcome.error.messageFr, code: outcome.error.code, hint: outcome.error.hint, hintFr: outcome.error.hintFr, anomalies: outcome.anomalies as unknown as IDataObject[] }
 					: anomalyError(outcome.anomalies);
-				outputs[1].push(rejected(item, items[item].json, { ...error, ...where, invoice: invoiceJson(outcome) }));
+				outputs.push(rejected(item, items[item].json, { ...error, ...where, invoice: invoiceJson(outcome) }));
 				return;
 			}
 			if (summary) {
@@ -266,7 +276,7 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 				if (outcome.anomalies.length) summary.warnings++;
 				return;
 			}
-			outputs[0].push(accepted(item, {
+			outputs.push(accepted(item, {
 				...invoiceJson(outcome),
 				ledgerId: outcome.id ?? null,
 				status: outcome.status,
@@ -283,7 +293,7 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 		try {
 			binary = this.helpers.assertBinaryData(i, property);
 		} catch {
-			outputs[1].push(rejected(i, items[i].json, {
+			outputs.push(rejected(i, items[i].json, {
 				error: `The item has no file in the binary property "${property}".`,
 				errorFr: `L'élément n'a pas de fichier dans la propriété binaire « ${property} ».`,
 				code: 'FILE_MISSING',
@@ -296,7 +306,7 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 		if (summaryMode) summaries[i] = { file, invoices: 0, created: 0, revised: 0, unchanged: 0, rejected: 0, warnings: 0 };
 		const unreadable = (error: unknown): void => {
 			const m = errorMessages(error);
-			outputs[1].push(rejected(i, items[i].json, { error: m.message.en, errorFr: m.message.fr, code: m.code ?? 'FILE_UNREADABLE', hint: m.hint.en, hintFr: m.hint.fr, file }));
+			outputs.push(rejected(i, items[i].json, { error: m.message.en, errorFr: m.message.fr, code: m.code ?? 'FILE_UNREADABLE', hint: m.hint.en, hintFr: m.hint.fr, file }));
 		};
 		let batches: AsyncIterator<CsvBatch>;
 		try {
@@ -327,7 +337,7 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 			for (const anomaly of batch.anomalies) {
 				if (anomaly.severity !== 'block') continue;
 				if (summary) summary.rejected++;
-				outputs[1].push(rejected(i, items[i].json, { ...anomalyError([anomaly]), file, format: batch.meta.format }));
+				outputs.push(rejected(i, items[i].json, { ...anomalyError([anomaly]), file, format: batch.meta.format }));
 			}
 			for (const parsed of batch.invoices) pending.push({ item: i, file, parsed });
 			if (pending.length >= batchSize) await flush();
@@ -335,7 +345,7 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 	}
 	await flush();
 	summaries.forEach((summary, item) => {
-		if (summary) outputs[0].push(accepted(item, { ...summary }));
+		if (summary) outputs.push(accepted(item, { ...summary }));
 	});
 	return outputs;
 }

@@ -6,12 +6,14 @@ import {
 	normalisePaymentRecord,
 	paidEventJson,
 	storePayments,
+	parseWriteOffThresholds,
 	type AllocationResult,
 	type PaymentInput,
 	type PaymentRecord,
 } from '../../../core';
 import { getLedger } from '../../shared/transport/ledger';
-import { accepted, itemRecord, rejected } from '../helpers/outputs';
+import { batch, type Result } from '../../shared/operation';
+import { accepted, itemRecord, paidInvoice, PAYMENT_OUTPUTS, rejected } from '../helpers/outputs';
 
 const properties: INodeProperties[] = [
 	{
@@ -75,6 +77,14 @@ const properties: INodeProperties[] = [
 				default: 'bank',
 				description: 'Where the payments come from (a bank account, a payment provider). The same reference from the same source is stored once.',
 			},
+			{
+				displayName: 'Write Off Differences Up To',
+				name: 'writeOffUpTo',
+				type: 'string',
+				default: '',
+				placeholder: 'EUR=1.00, XOF=500',
+				description: 'Per currency: when a payment is used up and leaves an invoice open by at most this amount, the difference is written off (recorded as a write-off, not as cash) and the invoice is paid. Empty: never.',
+			},
 		],
 	},
 ];
@@ -103,19 +113,25 @@ export function allocationJson(allocation: AllocationResult | undefined): IDataO
 			invoiceStatus: line.invoiceStatus,
 		})),
 		paidInvoices: allocation.paid.map((event) => event.invoiceNumber),
+		...(allocation.writeOffs?.length ? { writeOffs: allocation.writeOffs.map((w) => ({ invoiceNumber: w.invoiceNumber, amount: money(w.amountMinor), currency: w.currency, effectiveOn: w.effectiveOn })) } : {}),
 	};
 }
 
 /** Outputs: Accepted (one item per payment stored), Rejected (bad items), Paid Invoices (one item per invoice paid in full). */
-export async function execute(this: IExecuteFunctions, items: INodeExecutionData[]): Promise<INodeExecutionData[][]> {
-	const outputs: INodeExecutionData[][] = [[], [], []];
+export const operation = batch({
+	outputs: PAYMENT_OUTPUTS,
+	batch: storePaymentItems,
+});
+
+async function storePaymentItems(this: IExecuteFunctions, items: INodeExecutionData[]): Promise<Result[]> {
+	const outputs: Result[] = [];
 	const valid: Array<{ item: number; payment: PaymentInput; warnings: IDataObject[] }> = [];
 	const options = (items.length ? this.getNodeParameter('paymentOptions', 0, {}) : {}) as IDataObject;
 	for (let i = 0; i < items.length; i++) {
 		const mode = this.getNodeParameter('paymentSource', i, 'item') as string;
 		const record = itemRecord(this, items, i, mode, 'payment');
 		if (!record) {
-			outputs[1].push(rejected(i, items[i].json, { error: 'The Payment parameter is not a JSON object.', errorFr: "Le paramètre Payment n'est pas un objet JSON.", code: 'PAYMENT_NOT_OBJECT', hint: 'Set Payment to an expression such as {{ $json }}.' }));
+			outputs.push(rejected(i, items[i].json, { error: 'The Payment parameter is not a JSON object.', errorFr: "Le paramètre Payment n'est pas un objet JSON.", code: 'PAYMENT_NOT_OBJECT', hint: 'Set Payment to an expression such as {{ $json }}.' }));
 			continue;
 		}
 		const { payment, anomalies } = normalisePaymentRecord(record as PaymentRecord, {
@@ -123,7 +139,7 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 			defaultCurrency: (options.defaultCurrency as string) || 'EUR',
 		});
 		if (!payment) {
-			outputs[1].push(rejected(i, items[i].json, {
+			outputs.push(rejected(i, items[i].json, {
 				error: describeAnomalies(anomalies, 'en'),
 				errorFr: describeAnomalies(anomalies, 'fr'),
 				code: anomalies.find((a) => a.severity === 'block')?.code ?? anomalies[0]?.code,
@@ -136,8 +152,10 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 		valid.push({ item: i, payment, warnings: anomalies as unknown as IDataObject[] });
 	}
 	if (valid.length === 0) return outputs;
+	const writeOffUpTo = parseWriteOffThresholds(options.writeOffUpTo);
 	const ledger = await getLedger(this);
 	const outcomes = await storePayments(ledger, valid.map((v) => v.payment), {
+		writeOffUpTo,
 		allocate: options.allocate !== false,
 		batchSize: (options.batchSize as number) || 200,
 		actor: `n8n:${this.getWorkflow().id ?? 'workflow'}`,
@@ -145,16 +163,16 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 	for (const outcome of outcomes) {
 		const { item, warnings } = valid[outcome.index];
 		if (outcome.status === 'rejected') {
-			outputs[1].push(rejected(item, items[item].json, {
+			outputs.push(rejected(item, items[item].json, {
 				error: outcome.error?.message ?? 'rejected',
-				errorFr: outcome.error?.messageFr ?? outcome.error?.message ?? 'refusé',
+				errorFr: outcome.error?.messageFr,
 				code: outcome.error?.code,
 				hint: outcome.error?.hint,
 				hintFr: outcome.error?.hintFr,
 			}));
 			continue;
 		}
-		outputs[0].push(accepted(item, {
+		outputs.push(accepted(item, {
 			paymentId: outcome.paymentId,
 			source: outcome.source,
 			externalRef: outcome.externalRef,
@@ -164,7 +182,7 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 			warnings,
 		}));
 		for (const event of outcome.allocation?.paid ?? []) {
-			outputs[2].push({ json: paidEventJson(event), pairedItem: { item } });
+			outputs.push(paidInvoice(item, paidEventJson(event)));
 		}
 	}
 	return outputs;

@@ -1,8 +1,7 @@
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type { IDataObject, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
-import { planCalls } from '../../../core';
-import { toNodeError } from '../../shared/errors';
-import { getLedger } from '../../shared/transport/ledger';
+import { planCalls, type Ledger } from '../../../core';
+import { eachItem, ledgerSetup } from '../../shared/operation';
 import { list } from '../helpers/items';
 
 const properties: INodeProperties[] = [
@@ -39,31 +38,24 @@ const displayOptions = { show: { operation: ['planCalls'] } };
 
 export const description = updateDisplayOptions(displayOptions, properties);
 
-export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-	const items = this.getInputData();
-	const ledger = await getLedger(this);
-	const out: INodeExecutionData[] = [];
-	for (let i = 0; i < items.length; i++) {
+export const operation = eachItem({
+	outputs: [{ name: 'Calls', meaning: 'One call to make: customer, invoices due soon, checklist, history' }],
+	setup: ledgerSetup,
+	async item(i, _item, ledger: Ledger) {
 		const options = this.getNodeParameter('options', i, {}) as IDataObject;
-		let plan;
-		try {
-			plan = await planCalls(ledger, {
-				daysBeforeDue: this.getNodeParameter('daysBeforeDue', i, 5) as number,
-				asOf: options.asOf ? String(options.asOf) : undefined,
-				zone: options.zone ? String(options.zone) : undefined,
-				windowDays: typeof options.windowDays === 'number' ? options.windowDays : undefined,
-				profiles: list(options.profiles),
-				customers: list(options.customers),
-				collector: options.collector ? String(options.collector) : undefined,
-				minAmount: options.minAmount ? String(options.minAmount) : undefined,
-				defaultAssignee: options.defaultAssignee ? String(options.defaultAssignee) : undefined,
-				historyEntries: typeof options.historyEntries === 'number' ? options.historyEntries : undefined,
-				company: options.company ? String(options.company) : undefined,
-			});
-		} catch (error) {
-			throw toNodeError(this.getNode(), error, i);
-		}
-		for (const call of plan.calls) out.push({ json: { ...call, dueFrom: plan.dueFrom, dueTo: plan.dueTo } as unknown as IDataObject, pairedItem: { item: i } });
-	}
-	return [out];
-}
+		const plan = await planCalls(ledger, {
+			daysBeforeDue: this.getNodeParameter('daysBeforeDue', i, 5) as number,
+			asOf: options.asOf ? String(options.asOf) : undefined,
+			zone: options.zone ? String(options.zone) : undefined,
+			windowDays: typeof options.windowDays === 'number' ? options.windowDays : undefined,
+			profiles: list(options.profiles),
+			customers: list(options.customers),
+			collector: options.collector ? String(options.collector) : undefined,
+			minAmount: options.minAmount ? String(options.minAmount) : undefined,
+			defaultAssignee: options.defaultAssignee ? String(options.defaultAssignee) : undefined,
+			historyEntries: typeof options.historyEntries === 'number' ? options.historyEntries : undefined,
+			company: options.company ? String(options.company) : undefined,
+		});
+		return plan.calls.map((call) => ({ json: { ...call, dueFrom: plan.dueFrom, dueTo: plan.dueTo } as unknown as IDataObject }));
+	},
+});

@@ -1,7 +1,7 @@
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type { IDataObject, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 import { promiseStats } from '../../../core';
-import { toNodeError } from '../../shared/errors';
+import { batch } from '../../shared/operation';
 import { getLedger } from '../../shared/transport/ledger';
 
 const properties: INodeProperties[] = [
@@ -22,12 +22,11 @@ const displayOptions = { show: { operation: ['promiseStats'] } };
 
 export const description = updateDisplayOptions(displayOptions, properties);
 
-export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-	const options = this.getNodeParameter('options', 0, {}) as IDataObject;
-	try {
+export const operation = batch({
+	outputs: [{ name: 'Customers', meaning: 'Per customer: promises made, kept, broken, open, and the kept rate' }],
+	async batch() {
+		const options = this.getNodeParameter('options', 0, {}) as IDataObject;
 		const rows = await promiseStats(await getLedger(this), { customer: options.customer ? String(options.customer) : undefined, since: options.since ? String(options.since) : undefined });
-		return [rows.map((r) => ({ json: { ...r } as IDataObject, pairedItem: { item: 0 } }))];
-	} catch (error) {
-		throw toNodeError(this.getNode(), error, 0);
-	}
-}
+		return rows.map((r) => ({ json: { ...r } as IDataObject }));
+	},
+});

@@ -1,8 +1,8 @@
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type { IDataObject, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
-import { OUTCOME_FAMILIES, recordCallOutcome, type CallOutcome, type ChecklistKey, type DisputeLedgerCategory } from '../../../core';
-import { getLedger } from '../../shared/transport/ledger';
-import { list, rejectedItem, text } from '../helpers/items';
+import { OUTCOME_FAMILIES, recordCallOutcome, type CallOutcome, type ChecklistKey, type DisputeLedgerCategory, type Ledger, type OutcomeFamily } from '../../../core';
+import { list, text } from '../helpers/items';
+import { eachItem, ledgerSetup, type OutputSpec } from '../../shared/operation';
 
 const properties: INodeProperties[] = [
 	{
@@ -99,41 +99,44 @@ const displayOptions = { show: { operation: ['recordOutcome'] } };
 
 export const description = updateDisplayOptions(displayOptions, properties);
 
-export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-	const items = this.getInputData();
-	const ledger = await getLedger(this);
-	// One output per outcome family, then Rejected.
-	const outputs: INodeExecutionData[][] = [...OUTCOME_FAMILIES.map(() => []), []];
-	for (let i = 0; i < items.length; i++) {
+/** One output per outcome family (in the order of OUTCOME_FAMILIES), then Rejected. */
+const FAMILY_OUTPUTS: Record<OutcomeFamily, OutputSpec> = {
+	confirmed: { name: 'Confirmed', meaning: 'The customer confirmed the invoices are received, booked and will be paid at due date' },
+	invoice_issue: { name: 'Invoice Issue', meaning: 'Not received, not booked or not conform: a task to fix the invoice' },
+	dispute: { name: 'Dispute', meaning: 'A dispute was opened on the invoices' },
+	promise: { name: 'Promise', meaning: 'A payment promise (date and amount) was recorded' },
+	payment_sent: { name: 'Payment Sent', meaning: 'The customer says the payment is on its way' },
+	no_contact: { name: 'No Contact', meaning: 'Voicemail, unreachable or wrong contact: the call is planned again (or given up after the last attempt)' },
+};
+
+export const operation = eachItem({
+	outputs: [...OUTCOME_FAMILIES.map((family) => FAMILY_OUTPUTS[family]), { name: 'Rejected', meaning: 'An outcome refused: what is wrong and how to fix it, with the input', rejects: true }],
+	setup: ledgerSetup,
+	async item(i, _item, ledger: Ledger) {
 		const options = this.getNodeParameter('options', i, {}) as IDataObject;
 		const outcome = text(this, 'outcome', i) as CallOutcome;
 		const answers: Partial<Record<ChecklistKey, boolean>> = {};
 		for (const key of ['received', 'booked', 'conform', 'payAtDue'] as ChecklistKey[]) if (typeof options[key] === 'boolean') answers[key] = options[key] as boolean;
-		try {
-			const result = await recordCallOutcome(ledger, {
-				taskId: text(this, 'taskId', i) || null,
-				customer: text(this, 'customer', i) || null,
-				outcome,
-				invoices: list(options.invoices),
-				answers,
-				promiseDate: outcome === 'promise' ? text(this, 'promiseDate', i) : null,
-				promiseAmount: outcome === 'promise' ? text(this, 'promiseAmount', i) : null,
-				paymentReference: outcome === 'payment_sent' ? text(this, 'paymentReference', i) || null : null,
-				paymentTransitDays: typeof options.paymentTransitDays === 'number' ? options.paymentTransitDays : undefined,
-				disputeCategory: outcome === 'dispute' ? (text(this, 'disputeCategory', i) as DisputeLedgerCategory) : undefined,
-				disputeSubcategory: outcome === 'dispute' ? text(this, 'disputeSubcategory', i) || null : null,
-				notes: text(this, 'notes', i) || null,
-				actor: options.actor ? String(options.actor) : null,
-				channel: options.channel === 'email' ? 'email' : 'call',
-				sourceRef: options.sourceRef ? String(options.sourceRef) : null,
-				asOf: options.asOf ? String(options.asOf) : undefined,
-				zone: options.zone ? String(options.zone) : undefined,
-				maxAttempts: typeof options.maxAttempts === 'number' ? options.maxAttempts : undefined,
-			});
-			outputs[OUTCOME_FAMILIES.indexOf(result.family)].push({ json: { ...result } as unknown as IDataObject, pairedItem: { item: i } });
-		} catch (error) {
-			outputs[OUTCOME_FAMILIES.length].push(rejectedItem(this, error, i, items[i].json));
-		}
-	}
-	return outputs;
-}
+		const result = await recordCallOutcome(ledger, {
+			taskId: text(this, 'taskId', i) || null,
+			customer: text(this, 'customer', i) || null,
+			outcome,
+			invoices: list(options.invoices),
+			answers,
+			promiseDate: outcome === 'promise' ? text(this, 'promiseDate', i) : null,
+			promiseAmount: outcome === 'promise' ? text(this, 'promiseAmount', i) : null,
+			paymentReference: outcome === 'payment_sent' ? text(this, 'paymentReference', i) || null : null,
+			paymentTransitDays: typeof options.paymentTransitDays === 'number' ? options.paymentTransitDays : undefined,
+			disputeCategory: outcome === 'dispute' ? (text(this, 'disputeCategory', i) as DisputeLedgerCategory) : undefined,
+			disputeSubcategory: outcome === 'dispute' ? text(this, 'disputeSubcategory', i) || null : null,
+			notes: text(this, 'notes', i) || null,
+			actor: options.actor ? String(options.actor) : null,
+			channel: options.channel === 'email' ? 'email' : 'call',
+			sourceRef: options.sourceRef ? String(options.sourceRef) : null,
+			asOf: options.asOf ? String(options.asOf) : undefined,
+			zone: options.zone ? String(options.zone) : undefined,
+			maxAttempts: typeof options.maxAttempts === 'number' ? options.maxAttempts : undefined,
+		});
+		return { json: { ...result } as unknown as IDataObject, output: FAMILY_OUTPUTS[result.family].name };
+	},
+});

@@ -1,7 +1,7 @@
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type { IDataObject, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 import { settlePromises } from '../../../core';
-import { toNodeError } from '../../shared/errors';
+import { batch } from '../../shared/operation';
 import { getLedger } from '../../shared/transport/ledger';
 
 const properties: INodeProperties[] = [
@@ -22,14 +22,15 @@ const displayOptions = { show: { operation: ['settlePromises'] } };
 
 export const description = updateDisplayOptions(displayOptions, properties);
 
-export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-	const options = this.getNodeParameter('options', 0, {}) as IDataObject;
-	let result;
-	try {
-		result = await settlePromises(await getLedger(this), { asOf: options.asOf ? String(options.asOf) : undefined, zone: options.zone ? String(options.zone) : undefined });
-	} catch (error) {
-		throw toNodeError(this.getNode(), error, 0);
-	}
-	const wrap = (p: object) => ({ json: { ...p, asOf: result.asOf } as IDataObject, pairedItem: { item: 0 } });
-	return [result.kept.map(wrap), result.broken.map(wrap)];
-}
+export const operation = batch({
+	outputs: [
+		{ name: 'Kept', meaning: 'A payment promise kept (paid by its date)' },
+		{ name: 'Broken', meaning: 'A payment promise broken: the invoices go back into dunning' },
+	],
+	async batch() {
+		const options = this.getNodeParameter('options', 0, {}) as IDataObject;
+		const result = await settlePromises(await getLedger(this), { asOf: options.asOf ? String(options.asOf) : undefined, zone: options.zone ? String(options.zone) : undefined });
+		const wrap = (output: string) => (p: object) => ({ output, json: { ...p, asOf: result.asOf } as IDataObject });
+		return [...result.kept.map(wrap('Kept')), ...result.broken.map(wrap('Broken'))];
+	},
+});

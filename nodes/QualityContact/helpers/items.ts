@@ -1,6 +1,4 @@
-import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
-import { isReceivablesError } from '../../../core';
-import { errorJson, toNodeError } from '../../shared/errors';
+import type { IExecuteFunctions } from 'n8n-workflow';
 
 export function text(context: IExecuteFunctions, name: string, item: number, fallback = ''): string {
 	const value = context.getNodeParameter(name, item, fallback) as unknown;
@@ -13,9 +11,4 @@ export function list(value: unknown): string[] {
 	if (Array.isArray(value)) return value.map((v) => String(v ?? '').trim()).filter(Boolean);
 	if (value === null || value === undefined) return [];
 	return String(value).split(/[,;\n]+/).map((v) => v.trim()).filter(Boolean);
-}
-
-export function rejectedItem(context: IExecuteFunctions, error: unknown, item: number, input: IDataObject): INodeExecutionData {
-	if (!isReceivablesError(error)) throw toNodeError(context.getNode(), error, item);
-	return { json: { ...errorJson(error), details: (error.details ?? {}) as IDataObject, input }, pairedItem: { item } };
 }

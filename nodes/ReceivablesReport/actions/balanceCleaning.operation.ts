@@ -1,9 +1,9 @@
-import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type { INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
-import { balanceCleaning } from '../../../core';
-import { getLedger } from '../../shared/transport/ledger';
+import { balanceCleaning, type Ledger } from '../../../core';
 import { balanceCleaningRows } from '../helpers/rows';
-import { baseOptions, figureProperties, options, perItem, reportItems, text } from './common';
+import { baseOptions, figureProperties, options, reportItems, text } from './common';
+import { eachItem, ledgerSetup } from '../../shared/operation';
 
 const OPERATION = 'balanceCleaning';
 
@@ -30,17 +30,16 @@ export const description: INodeProperties[] = [
 ];
 
 /** What to clean in the balance: promises, delay requests, disputes, doubtful debts, unapplied and ambiguous payments. */
-export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-	const ledger = await getLedger(this);
-	return [
-		await perItem(this, async (i) => {
-			const o = options(this, i);
-			const report = await balanceCleaning(ledger, {
-				...baseOptions(this, i),
-				doubtfulAfterDays: o.doubtfulAfterDays === undefined ? undefined : Number(o.doubtfulAfterDays),
-				limit: o.itemsPerSection === undefined ? undefined : Number(o.itemsPerSection),
-			});
-			return reportItems(this, i, report, (r) => balanceCleaningRows(r, text(this, 'cleaningView', i, 'items') === 'sections' ? 'sections' : 'items'));
-		}),
-	];
-}
+export const operation = eachItem({
+	outputs: [{ name: 'Rows', meaning: 'What to clean in the balance: promises, delays, disputes, doubtful debts, unapplied payments' }],
+	setup: ledgerSetup,
+	async item(i, _item, ledger: Ledger) {
+		const o = options(this, i);
+		const report = await balanceCleaning(ledger, {
+			...baseOptions(this, i),
+			doubtfulAfterDays: o.doubtfulAfterDays === undefined ? undefined : Number(o.doubtfulAfterDays),
+			limit: o.itemsPerSection === undefined ? undefined : Number(o.itemsPerSection),
+		});
+		return reportItems(this, i, report, (r) => balanceCleaningRows(r, text(this, 'cleaningView', i, 'items') === 'sections' ? 'sections' : 'items'));
+	},
+});

@@ -1,7 +1,7 @@
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
-import { isReceivablesError, ReceivablesError, type ReportBaseOptions, type ReportScope } from '../../../core';
-import { errorJson, toNodeError } from '../../shared/errors';
+import { ReceivablesError, type ReportBaseOptions, type ReportScope } from '../../../core';
+import type { Result } from '../../shared/operation';
 import { localiseRows, type Row } from '../helpers/rows';
 
 const LANGUAGE: INodeProperties = {
@@ -119,31 +119,8 @@ export function scopeOf(level: unknown, staffCode: unknown): ReportScope | undef
 	return { level: n as ReportScope['level'], staffCode: String(staffCode ?? '').trim() || null };
 }
 
-/**
- * Runs `work` for each input item (one report per item: usually the schedule's single item). A refusal of the core
- * becomes an error item with Continue On Fail, otherwise a node error naming the item; other errors always stop.
- */
-export async function perItem(
-	ctx: IExecuteFunctions,
-	work: (i: number, item: INodeExecutionData) => Promise<INodeExecutionData[]>,
-): Promise<INodeExecutionData[]> {
-	const items = ctx.getInputData();
-	const out: INodeExecutionData[] = [];
-	for (let i = 0; i < items.length; i++) {
-		try {
-			for (const result of await work(i, items[i])) out.push({ ...result, pairedItem: { item: i } });
-		} catch (error) {
-			if (!isReceivablesError(error) || !ctx.continueOnFail()) throw toNodeError(ctx.getNode(), error, i);
-			out.push({ json: { ...errorJson(error), input: items[i].json }, pairedItem: { item: i } });
-		}
-	}
-	return out;
-}
-
-
-
 /** The item(s) of a report: the whole report as one item, or its flat rows (headings in the chosen language). */
-export function reportItems<T extends object>(ctx: IExecuteFunctions, i: number, report: T, rows: (report: T) => Row[]): INodeExecutionData[] {
+export function reportItems<T extends object>(ctx: IExecuteFunctions, i: number, report: T, rows: (report: T) => Row[]): Result[] {
 	if (text(ctx, 'output', i, 'rows') === 'report') return [{ json: report as unknown as IDataObject }];
 	return localiseRows(rows(report), text(ctx, 'language', i, 'fr') === 'en' ? 'en' : 'fr').map((json) => ({ json }));
 }

@@ -1,9 +1,9 @@
-import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type { INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
-import { handleDashboardRequest, type AgedGroupBy } from '../../../core';
+import { handleDashboardRequest, type AgedGroupBy, type Ledger } from '../../../core';
 import { lockoutNotifier, lockoutSenderProperty, pageItem, pageRequestOf } from '../../shared/pages';
-import { getLedger } from '../../shared/transport/ledger';
-import { dayList, options, perItem, text } from './common';
+import { dayList, options, text } from './common';
+import { eachItem, ledgerSetup } from '../../shared/operation';
 
 const OPERATION = 'dashboardPage';
 
@@ -38,25 +38,24 @@ const properties: INodeProperties[] = [
 export const description = updateDisplayOptions({ show: { operation: [OPERATION] } }, properties);
 
 /** Answers one webhook request of the dashboard: the login form, or the figures within the user's accreditation. */
-export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-	const ledger = await getLedger(this);
-	return [
-		await perItem(this, async (i, item) => {
-			const o = options(this, i);
-			const request = pageRequestOf(item.json);
-			const response = await handleDashboardRequest(ledger, request, {
-				notify: await lockoutNotifier(this, i),
-				actionUrl: text(this, 'actionUrl', i),
-				sessionSeconds: Math.round(Number(this.getNodeParameter('sessionMinutes', i, 30)) * 60),
-				company: text(this, 'company', i) || undefined,
-				overview: {
-					zone: o.zone ? String(o.zone).trim() || undefined : undefined,
-					currency: o.currency ? String(o.currency).trim().toUpperCase() || undefined : undefined,
-					months: o.months === undefined ? undefined : Number(o.months),
-					aged: { groupBy: (o.groupBy as AgedGroupBy) || 'customer', buckets: dayList(o.buckets, 'Buckets') },
-				},
-			});
-			return [{ json: pageItem(this, response) }];
-		}),
-	];
-}
+export const operation = eachItem({
+	outputs: [{ name: 'Page', meaning: 'The HTTP answer for Respond to Webhook: httpStatus, headers, body' }],
+	setup: ledgerSetup,
+	async item(i, item, ledger: Ledger) {
+		const o = options(this, i);
+		const request = pageRequestOf(item.json);
+		const response = await handleDashboardRequest(ledger, request, {
+			notify: await lockoutNotifier(this, this.getNodeParameter('lockoutSender', i, '')),
+			actionUrl: text(this, 'actionUrl', i),
+			sessionSeconds: Math.round(Number(this.getNodeParameter('sessionMinutes', i, 30)) * 60),
+			company: text(this, 'company', i) || undefined,
+			overview: {
+				zone: o.zone ? String(o.zone).trim() || undefined : undefined,
+				currency: o.currency ? String(o.currency).trim().toUpperCase() || undefined : undefined,
+				months: o.months === undefined ? undefined : Number(o.months),
+				aged: { groupBy: (o.groupBy as AgedGroupBy) || 'customer', buckets: dayList(o.buckets, 'Buckets') },
+			},
+		});
+		return { json: pageItem(this, response) };
+	},
+});

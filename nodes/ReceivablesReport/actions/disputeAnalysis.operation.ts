@@ -1,10 +1,10 @@
-import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type { INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
-import { disputeReport, type DisputeDimension } from '../../../core';
+import { disputeReport, type DisputeDimension, type Ledger } from '../../../core';
 import { DISPUTE_GROUP_BY_OPTIONS } from '../../shared/disputeGroupBy';
-import { getLedger } from '../../shared/transport/ledger';
 import { disputeRows } from '../helpers/rows';
-import { baseOptions, figureProperties, options, perItem, period, PERIOD_OPTIONS, reportItems, text } from './common';
+import { baseOptions, figureProperties, options, period, PERIOD_OPTIONS, reportItems, text } from './common';
+import { eachItem, ledgerSetup } from '../../shared/operation';
 
 const OPERATION = 'disputeAnalysis';
 
@@ -36,12 +36,11 @@ export const description: INodeProperties[] = [
 ];
 
 /** Disputes: counts, amounts, ages and root causes by category (the Dispute Classifier's analysis, scoped). */
-export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-	const ledger = await getLedger(this);
-	return [
-		await perItem(this, async (i) => {
-			const report = await disputeReport(ledger, { ...baseOptions(this, i), ...period(options(this, i)), groupBy: text(this, 'disputeGroupBy', i, 'category') as DisputeDimension });
-			return reportItems(this, i, report, (r) => disputeRows(r, text(this, 'disputeView', i, 'groups') === 'rootCauses' ? 'rootCauses' : 'groups'));
-		}),
-	];
-}
+export const operation = eachItem({
+	outputs: [{ name: 'Rows', meaning: 'Disputes per group or root cause, or the whole report' }],
+	setup: ledgerSetup,
+	async item(i, _item, ledger: Ledger) {
+		const report = await disputeReport(ledger, { ...baseOptions(this, i), ...period(options(this, i)), groupBy: text(this, 'disputeGroupBy', i, 'category') as DisputeDimension });
+		return reportItems(this, i, report, (r) => disputeRows(r, text(this, 'disputeView', i, 'groups') === 'rootCauses' ? 'rootCauses' : 'groups'));
+	},
+});

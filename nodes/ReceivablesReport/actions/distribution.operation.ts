@@ -1,8 +1,8 @@
-import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
-import { distributionReport } from '../../../core';
-import { getLedger } from '../../shared/transport/ledger';
+import type { INodeProperties } from 'n8n-workflow';
+import { distributionReport, type Ledger } from '../../../core';
 import { distributionRows } from '../helpers/rows';
-import { baseOptions, figureProperties, options, perItem, period, PERIOD_OPTIONS, reportItems } from './common';
+import { baseOptions, figureProperties, options, period, PERIOD_OPTIONS, reportItems } from './common';
+import { eachItem, ledgerSetup } from '../../shared/operation';
 
 const OPERATION = 'distribution';
 
@@ -12,13 +12,12 @@ export const description: INodeProperties[] = figureProperties(OPERATION, [
 ]);
 
 /** Invoice distribution per zone and courier: delivered on time, average delay, cost per delivered invoice. */
-export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-	const ledger = await getLedger(this);
-	return [
-		await perItem(this, async (i) => {
-			const o = options(this, i);
-			const report = await distributionReport(ledger, { ...baseOptions(this, i), ...period(o), graceDays: o.graceDays === undefined ? undefined : Number(o.graceDays) });
-			return reportItems(this, i, report, distributionRows);
-		}),
-	];
-}
+export const operation = eachItem({
+	outputs: [{ name: 'Rows', meaning: 'Invoices delivered on time, delays and costs per zone and courier, or the whole report' }],
+	setup: ledgerSetup,
+	async item(i, _item, ledger: Ledger) {
+		const o = options(this, i);
+		const report = await distributionReport(ledger, { ...baseOptions(this, i), ...period(o), graceDays: o.graceDays === undefined ? undefined : Number(o.graceDays) });
+		return reportItems(this, i, report, distributionRows);
+	},
+});

@@ -1,7 +1,8 @@
-import type { IBinaryData, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
-import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
-import { composeMail, isReceivablesError, sendMails, splitAddresses, type MailAttachment } from '../../../core';
-import { errorJson, toNodeError } from '../../shared/errors';
+import type { IBinaryData, INodeProperties } from 'n8n-workflow';
+import { updateDisplayOptions } from 'n8n-workflow';
+import { composeMail, sendMails, splitAddresses, type MailAttachment } from '../../../core';
+import { bilingual, itemError } from '../../shared/errors';
+import { batch } from '../../shared/operation';
 import { SMTP_CREDENTIAL, smtpConfigFromCredential } from '../../shared/transport/smtp';
 import { text } from './common';
 
@@ -26,11 +27,10 @@ const properties: INodeProperties[] = [
 export const description = updateDisplayOptions({ show: { operation: [OPERATION] } }, properties);
 
 /** One e-mail per execution with every input item's files: the output says whether the mail server accepted it. */
-export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-	const items = this.getInputData();
-	if (!items.length) return [[]];
-	const pairedItem = items.map((_, item) => ({ item }));
-	try {
+export const operation = batch({
+	outputs: [{ name: 'Sent', meaning: 'One item for the e-mail sent, paired with every input item whose files are attached' }],
+	async batch(items) {
+		if (!items.length) return [];
 		const wanted = text(this, 'attachFields', 0).split(/[,;\s]+/).filter(Boolean);
 		const attachments: MailAttachment[] = [];
 		for (let i = 0; i < items.length; i++) {
@@ -41,7 +41,12 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 			}
 		}
 		if (wanted.length && !attachments.length) {
-			throw new NodeOperationError(this.getNode(), `No input item has a binary field named ${wanted.join(' or ')}.`, { description: 'Check Attach Fields against the fields the previous nodes output (for example "data" for a PDF report).' });
+			throw itemError(
+				this.getNode(),
+				bilingual(`No input item has a binary field named ${wanted.join(' or ')}.`, `Aucun élément d'entrée n'a de champ binaire nommé ${wanted.join(' ou ')}.`),
+				bilingual('Check Attach Fields against the fields the previous nodes output (for example "data" for a PDF report).', 'Comparez Attach Fields aux champs produits par les nœuds précédents (par exemple « data » pour un rapport PDF).'),
+				0,
+			);
 		}
 		const to = splitAddresses([text(this, 'toEmail', 0)]);
 		const mail = await composeMail({
@@ -55,17 +60,18 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 		});
 		const smtp = smtpConfigFromCredential(await this.getCredentials(SMTP_CREDENTIAL));
 		const [result] = await sendMails(smtp, [mail]);
-		const json = { sent: result.verdict === 'sent', verdict: result.verdict, messageId: mail.messageId, to, subject: text(this, 'subject', 0), attachments: attachments.map((a) => a.filename), bytes: mail.raw.length };
 		if (result.verdict !== 'sent') {
-			const failure = new NodeOperationError(this.getNode(), `The report e-mail was not accepted by the mail server (${result.verdict}): ${result.error ?? 'no reason given'}`, {
-				description: result.verdict === 'uncertain' ? 'The connection broke after the message was sent: check the mailbox before sending again.' : 'Check the Receivables SMTP credential and the addresses.',
-			});
-			if (!this.continueOnFail()) throw failure;
-			return [[{ json: { ...json, error: failure.message }, pairedItem }]];
+			const uncertain = result.verdict === 'uncertain';
+			throw itemError(
+				this.getNode(),
+				bilingual(`The report e-mail was not accepted by the mail server (${result.verdict}): ${result.error ?? 'no reason given'}`, `Le serveur de messagerie n'a pas accepté l'e-mail du rapport (${result.verdict}) : ${result.error ?? 'sans raison donnée'}`),
+				uncertain
+					? bilingual('The connection broke after the message was sent: check the mailbox before sending again.', "La connexion a été coupée après l'envoi : vérifiez la boîte aux lettres avant de renvoyer.")
+					: bilingual('Check the Receivables SMTP credential and the addresses.', "Vérifiez l'identifiant Receivables SMTP et les adresses."),
+				0,
+			);
 		}
-		return [[{ json, pairedItem }]];
-	} catch (error) {
-		if (this.continueOnFail() && isReceivablesError(error)) return [[{ json: { sent: false, ...errorJson(error) }, pairedItem }]];
-		throw toNodeError(this.getNode(), error, 0);
-	}
-}
+		const json = { sent: true, verdict: result.verdict, messageId: mail.messageId, to, subject: text(this, 'subject', 0), attachments: attachments.map((a) => a.filename), bytes: mail.raw.length };
+		return [{ json, item: items.map((_, item) => item) }];
+	},
+});

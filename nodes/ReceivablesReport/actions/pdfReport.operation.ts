@@ -1,8 +1,8 @@
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type { IDataObject, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
-import { buildReportView, receivablesOverview, renderReportViewPdf, type AgedGroupBy, type ReportView } from '../../../core';
-import { getLedger } from '../../shared/transport/ledger';
-import { baseOptions, dayList, figureProperties, LANGUAGE, options, perItem, text } from './common';
+import { buildReportView, preparedFilePath, receivablesOverview, renderReportViewPdf, type AgedGroupBy, type ReportView, type Ledger } from '../../../core';
+import { baseOptions, dayList, figureProperties, LANGUAGE, options, text } from './common';
+import { eachItem, ledgerSetup } from '../../shared/operation';
 
 const OPERATION = 'pdfReport';
 
@@ -60,39 +60,39 @@ export function headlineText(view: ReportView): string {
 }
 
 /** The receivables report as a PDF with charts: one file per input item, named with the as-of date. */
-export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-	const ledger = await getLedger(this);
-	return [
-		await perItem(this, async (i) => {
-			const o = options(this, i);
-			const language = text(this, 'language', i, 'fr') === 'en' ? 'en' : 'fr';
-			const base = baseOptions(this, i);
-			const overview = await receivablesOverview(ledger, {
-				...base,
-				aged: { groupBy: (o.groupBy as AgedGroupBy) || 'customer', buckets: dayList(o.buckets, 'Buckets') },
-				months: o.months === undefined ? undefined : Number(o.months),
-				doubtfulAfterDays: o.doubtfulAfterDays === undefined ? undefined : Number(o.doubtfulAfterDays),
-				from: o.from ? String(o.from).trim() || undefined : undefined,
-			});
-			const viewer = base.scope ? { name: base.scope.staffCode ?? '', level: base.scope.level } : undefined;
-			const full = buildReportView(overview, { language, viewer, company: text(this, 'company', i) || undefined, tableRows: o.tableRows === undefined ? undefined : Number(o.tableRows) });
-			const wanted = (this.getNodeParameter('sections', i, []) as string[]) ?? [];
-			const view: ReportView = wanted.length ? { ...full, sections: full.sections.filter((s) => wanted.includes(s.key)) } : full;
-			const pdf = Buffer.from(await renderReportViewPdf(view));
-			const fileName = reportFileName(text(this, 'fileName', i), overview.asOf, language);
-			const property = text(this, 'binaryPropertyName', i, 'data') || 'data';
-			const binary = await this.helpers.prepareBinaryData(pdf, fileName, 'application/pdf');
-			const json: IDataObject = {
-				fileName,
-				asOf: overview.asOf,
-				language,
-				title: view.title,
-				scope: view.scopeText,
-				sections: view.sections.map((s) => s.title),
-				headline: headlineText(view),
-				bytes: pdf.length,
-			};
-			return [{ json, binary: { [property]: binary } }];
-		}),
-	];
-}
+export const operation = eachItem({
+	outputs: [{ name: 'Report', meaning: 'The PDF report (binary) with its title, sections and headline' }],
+	setup: ledgerSetup,
+	async item(i, _item, ledger: Ledger) {
+		const o = options(this, i);
+		const language = text(this, 'language', i, 'fr') === 'en' ? 'en' : 'fr';
+		const base = baseOptions(this, i);
+		const overview = await receivablesOverview(ledger, {
+			...base,
+			aged: { groupBy: (o.groupBy as AgedGroupBy) || 'customer', buckets: dayList(o.buckets, 'Buckets') },
+			months: o.months === undefined ? undefined : Number(o.months),
+			doubtfulAfterDays: o.doubtfulAfterDays === undefined ? undefined : Number(o.doubtfulAfterDays),
+			from: o.from ? String(o.from).trim() || undefined : undefined,
+		});
+		const viewer = base.scope ? { name: base.scope.staffCode ?? '', level: base.scope.level } : undefined;
+		const full = buildReportView(overview, { language, viewer, company: text(this, 'company', i) || undefined, tableRows: o.tableRows === undefined ? undefined : Number(o.tableRows) });
+		const wanted = (this.getNodeParameter('sections', i, []) as string[]) ?? [];
+		const view: ReportView = wanted.length ? { ...full, sections: full.sections.filter((s) => wanted.includes(s.key)) } : full;
+		const pdf = Buffer.from(await renderReportViewPdf(view));
+		const fileName = reportFileName(text(this, 'fileName', i), overview.asOf, language);
+		const property = text(this, 'binaryPropertyName', i, 'data') || 'data';
+		const binary = await this.helpers.prepareBinaryData(pdf, fileName, 'application/pdf');
+		const json: IDataObject = {
+			fileName,
+			filePath: await preparedFilePath('reports', fileName),
+			asOf: overview.asOf,
+			language,
+			title: view.title,
+			scope: view.scopeText,
+			sections: view.sections.map((s) => s.title),
+			headline: headlineText(view),
+			bytes: pdf.length,
+		};
+		return [{ json, binary: { [property]: binary } }];
+	},
+});

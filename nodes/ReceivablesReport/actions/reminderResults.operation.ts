@@ -1,9 +1,9 @@
-import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type { INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
-import { reminderResults } from '../../../core';
-import { getLedger } from '../../shared/transport/ledger';
+import { reminderResults, type Ledger } from '../../../core';
 import { reminderResultsRows } from '../helpers/rows';
-import { baseOptions, dayList, figureProperties, options, perItem, period, PERIOD_OPTIONS, reportItems, text } from './common';
+import { baseOptions, dayList, figureProperties, options, period, PERIOD_OPTIONS, reportItems, text } from './common';
+import { eachItem, ledgerSetup } from '../../shared/operation';
 
 const OPERATION = 'reminderResults';
 
@@ -30,13 +30,12 @@ export const description: INodeProperties[] = [
 ];
 
 /** What the reminders achieve: volumes per stage and day, bounce rate, paid within N days, reminders per paid invoice. */
-export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-	const ledger = await getLedger(this);
-	return [
-		await perItem(this, async (i) => {
-			const o = options(this, i);
-			const report = await reminderResults(ledger, { ...baseOptions(this, i), ...period(o), paidWithinDays: dayList(o.paidWithinDays, 'Paid Within') });
-			return reportItems(this, i, report, (r) => reminderResultsRows(r, text(this, 'reminderView', i, 'stages') === 'volumes' ? 'volumes' : 'stages'));
-		}),
-	];
-}
+export const operation = eachItem({
+	outputs: [{ name: 'Rows', meaning: 'Reminders per stage and day, bounce rate, paid within N days, or the whole report' }],
+	setup: ledgerSetup,
+	async item(i, _item, ledger: Ledger) {
+		const o = options(this, i);
+		const report = await reminderResults(ledger, { ...baseOptions(this, i), ...period(o), paidWithinDays: dayList(o.paidWithinDays, 'Paid Within') });
+		return reportItems(this, i, report, (r) => reminderResultsRows(r, text(this, 'reminderView', i, 'stages') === 'volumes' ? 'volumes' : 'stages'));
+	},
+});

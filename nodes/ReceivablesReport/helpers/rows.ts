@@ -26,6 +26,7 @@ function agedRow(asOf: string, groupBy: string, r: AgedBalanceRow, bucketKeys: s
 	const row: Record<string, Cell> = { asOf, groupBy, line, key: r.key, label: r.label, currency: r.currency, invoices: r.invoices, open: r.open.amount };
 	bucketKeys.forEach((key, k) => (row[key] = r.buckets[k]?.amount ?? '0'));
 	Object.assign(row, { overdue: r.overdue.amount, disputed: r.disputed.amount, promised: r.promised.amount });
+	if (r.net) Object.assign(row, { creditNotes: amount(r.creditNotes), unappliedCash: amount(r.unappliedCash), net: amount(r.net) });
 	return row;
 }
 
@@ -181,6 +182,9 @@ const FRENCH: Record<string, string> = {
 	overdue: 'echu',
 	disputed: 'en_litige',
 	promised: 'promis',
+	creditNotes: 'avoirs_non_imputes',
+	unappliedCash: 'encaissements_non_imputes',
+	net: 'solde_net',
 	month: 'mois',
 	date: 'date',
 	receivables: 'creances',

@@ -1,5 +1,5 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
-import { NodeOperationError } from 'n8n-workflow';
+import { bilingual, itemError, type ItemMessage } from '../../shared/errors';
 import {
 	loadCompany,
 	planReminders,
@@ -166,7 +166,7 @@ export interface Planned {
 	/** Input item of each message (for pairedItem). */
 	itemOf: Map<PlannedMessage, number>;
 	/** Input items that are not reminders. */
-	invalid: Array<{ item: number; error: string }>;
+	invalid: Array<{ item: number; message: ItemMessage }>;
 }
 
 /**
@@ -187,7 +187,14 @@ export async function plannedFromSource(ctx: IExecuteFunctions, ledger: Ledger, 
 		const json = item.json;
 		const ids = Array.isArray(json.invoiceIds) ? json.invoiceIds.map(String).filter((id) => /^\d+$/.test(id)) : [];
 		if (typeof json.stage !== 'string' || ids.length === 0) {
-			invalid.push({ item: index, error: 'This item is not a planned reminder: it needs "stage" and "invoiceIds" (the Due output of Plan Reminders).' });
+			invalid.push({
+				item: index,
+				message: {
+					code: 'NOT_A_REMINDER',
+					message: bilingual('This item is not a planned reminder: it needs "stage" and "invoiceIds".', "Cet élément n'est pas une relance planifiée : il lui faut « stage » et « invoiceIds »."),
+					hint: bilingual('Connect the Due output of Plan Reminders (or the Letters output of Send Reminder E-Mails).', "Branchez la sortie Due de Plan Reminders (ou la sortie Letters de Send Reminder E-Mails)."),
+				},
+			});
 			return;
 		}
 		const list = byStage.get(json.stage) ?? [];
@@ -224,5 +231,5 @@ export function messageJson(message: PlannedMessage): IDataObject {
 }
 
 export function requireStage(ctx: IExecuteFunctions, options: PlanOptions): void {
-	if (!options.stage) throw new NodeOperationError(ctx.getNode(), 'No stage is given', { description: 'Name the stage to plan, e.g. level1.' });
+	if (!options.stage) throw itemError(ctx.getNode(), bilingual('No stage is given', "Aucune étape n'est indiquée"), bilingual('Name the stage to plan, e.g. level1.', "Nommez l'étape à planifier, par exemple level1."), 0);
 }

@@ -1,8 +1,8 @@
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type { IDataObject, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
-import { confirmLetters, isReceivablesError } from '../../../core';
-import { errorJson, toNodeError } from '../../shared/errors';
-import { getLedger } from '../../shared/transport/ledger';
+import { confirmLetters, type Ledger } from '../../../core';
+import { bilingual, messageJson } from '../../shared/errors';
+import { eachItem, ledgerSetup } from '../../shared/operation';
 
 const properties: INodeProperties[] = [
 	{
@@ -33,25 +33,24 @@ const displayOptions = { show: { operation: ['confirmLetters'] } };
 
 export const description = updateDisplayOptions(displayOptions, properties);
 
-export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-	const items = this.getInputData();
-	const ledger = await getLedger(this);
-	const confirmed: INodeExecutionData[] = [];
-	const notConfirmed: INodeExecutionData[] = [];
-	for (let i = 0; i < items.length; i++) {
-		try {
-			const letter = String(this.getNodeParameter('letter', i, '') ?? '').trim();
-			const destination = String(this.getNodeParameter('destination', i, '') ?? '').trim() || undefined;
-			if (!letter) {
-				notConfirmed.push({ json: { status: 'unknown', error: 'This item has no letter reference: connect Confirm Letters after the step that writes the letters of Render Letters.', input: items[i].json }, pairedItem: { item: i } });
-				continue;
-			}
-			const [result] = await confirmLetters(ledger, [{ letter, destination }]);
-			(result.status === 'unknown' ? notConfirmed : confirmed).push({ json: { ...result, destination } as unknown as IDataObject, pairedItem: { item: i } });
-		} catch (error) {
-			if (!isReceivablesError(error) || !this.continueOnFail()) throw toNodeError(this.getNode(), error, i);
-			notConfirmed.push({ json: { ...errorJson(error), input: items[i].json } as IDataObject, pairedItem: { item: i } });
+export const operation = eachItem({
+	outputs: [
+		{ name: 'Confirmed', meaning: 'A letter recorded as sent (or already confirmed)' },
+		{ name: 'Not Confirmed', meaning: 'An item that is not a letter of Render Letters, or a letter unknown to the ledger (what is wrong, how to fix it)', rejects: true },
+	],
+	setup: ledgerSetup,
+	async item(i, item, ledger: Ledger) {
+		const letter = String(this.getNodeParameter('letter', i, '') ?? '').trim();
+		const destination = String(this.getNodeParameter('destination', i, '') ?? '').trim() || undefined;
+		if (!letter) {
+			const message = messageJson({
+				code: 'DUNNING_NO_LETTER_REFERENCE',
+				message: bilingual('This item has no letter reference.', "Cet élément n'a pas de référence de lettre."),
+				hint: bilingual('Connect Confirm Letters after the step that writes the letters of Render Letters.', 'Branchez Confirm Letters après l\'étape qui écrit les lettres de Render Letters.'),
+			});
+			return { output: 'Not Confirmed', json: { status: 'unknown', ...message, input: item.json } };
 		}
-	}
-	return [confirmed, notConfirmed];
-}
+		const [result] = await confirmLetters(ledger, [{ letter, destination }]);
+		return { json: { ...result, destination } as unknown as IDataObject, output: result.status === 'unknown' ? 'Not Confirmed' : 'Confirmed' };
+	},
+});

@@ -1,8 +1,8 @@
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type { INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
-import { decideUncertainReminder, isReceivablesError, ReceivablesError, reminderStatusOf } from '../../../core';
-import { errorJson, toNodeError } from '../../shared/errors';
-import { getLedger } from '../../shared/transport/ledger';
+import { decideUncertainReminder, reminderStatusOf, type Ledger } from '../../../core';
+import { bilingual, itemError, messageJson } from '../../shared/errors';
+import { eachItem, ledgerSetup } from '../../shared/operation';
 
 const properties: INodeProperties[] = [
 	{
@@ -47,37 +47,38 @@ const displayOptions = { show: { operation: ['decideReminder'] } };
 
 export const description = updateDisplayOptions(displayOptions, properties);
 
-export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-	const items = this.getInputData();
-	const ledger = await getLedger(this);
-	const decided: INodeExecutionData[] = [];
-	const notDecided: INodeExecutionData[] = [];
-	for (let i = 0; i < items.length; i++) {
-		try {
-			const messageId = String(this.getNodeParameter('messageId', i, '') ?? '').trim();
-			const decision = this.getNodeParameter('decision', i) as 'sent' | 'resend';
-			const actor = String(this.getNodeParameter('decidedBy', i, '') ?? '').trim();
-			if (!messageId) throw new ReceivablesError('DUNNING_NO_MESSAGE_ID', 'No Message-ID is given.', { hint: 'Map the messageId field of the To Review output of Reconcile Reminders.' });
-			if (!actor) throw new ReceivablesError('DUNNING_NO_DECIDER', 'Who decided is not given.', { hint: 'Fill in Decided By: the decision is kept in the customer history with that name.' });
-			const changed = await decideUncertainReminder(ledger, { messageId, decision, actor, note: String(this.getNodeParameter('note', i, '') ?? '') });
-			if (changed > 0) {
-				decided.push({ json: { messageId, decision, reminders: changed, decidedBy: actor }, pairedItem: { item: i } });
-				continue;
-			}
-			const statuses = await reminderStatusOf(ledger, messageId);
-			notDecided.push({
-				json: {
-					messageId,
-					decision,
-					status: statuses.join(', ') || 'unknown',
-					error: statuses.length ? `The reminders of ${messageId} are ${statuses.join(', ')}, not uncertain: nothing was changed.` : `No reminder has the Message-ID ${messageId}.`,
-				},
-				pairedItem: { item: i },
-			});
-		} catch (error) {
-			if (!isReceivablesError(error) || !this.continueOnFail()) throw toNodeError(this.getNode(), error, i);
-			notDecided.push({ json: { ...errorJson(error), input: items[i].json } as IDataObject, pairedItem: { item: i } });
+export const operation = eachItem({
+	outputs: [
+		{ name: 'Decided', meaning: 'The uncertain reminders of the Message-ID marked sent, or released to be sent again' },
+		{ name: 'Not Decided', meaning: 'Nothing changed: the reminders are not uncertain, the Message-ID is unknown, or the decision is incomplete (what is wrong, how to fix it)', rejects: true },
+	],
+	setup: ledgerSetup,
+	async item(i, _item, ledger: Ledger) {
+		const messageId = String(this.getNodeParameter('messageId', i, '') ?? '').trim();
+		const decision = this.getNodeParameter('decision', i) as 'sent' | 'resend';
+		const actor = String(this.getNodeParameter('decidedBy', i, '') ?? '').trim();
+		if (!messageId) {
+			throw itemError(this.getNode(), bilingual('No Message-ID is given.', "Aucun Message-ID n'est indiqué."), bilingual('Map the messageId field of the To Review output of Reconcile Reminders.', 'Reprenez le champ messageId de la sortie To Review de Reconcile Reminders.'), i);
 		}
-	}
-	return [decided, notDecided];
-}
+		if (!actor) {
+			throw itemError(this.getNode(), bilingual('Who decided is not given.', "L'auteur de la décision n'est pas indiqué."), bilingual('Fill in Decided By: the decision is kept in the customer history with that name.', "Renseignez Decided By : la décision est gardée dans l'historique du client sous ce nom."), i);
+		}
+		const changed = await decideUncertainReminder(ledger, { messageId, decision, actor, note: String(this.getNodeParameter('note', i, '') ?? '') });
+		if (changed > 0) return { json: { messageId, decision, reminders: changed, decidedBy: actor } };
+		const statuses = await reminderStatusOf(ledger, messageId);
+		return {
+			output: 'Not Decided',
+			json: {
+				messageId,
+				decision,
+				status: statuses.join(', ') || 'unknown',
+				...messageJson({
+					code: statuses.length ? 'DUNNING_NOT_UNCERTAIN' : 'DUNNING_UNKNOWN_MESSAGE_ID',
+					message: statuses.length
+						? bilingual(`The reminders of ${messageId} are ${statuses.join(', ')}, not uncertain: nothing was changed.`, `Les relances de ${messageId} sont ${statuses.join(', ')}, pas incertaines : rien n'a changé.`)
+						: bilingual(`No reminder has the Message-ID ${messageId}.`, `Aucune relance n'a le Message-ID ${messageId}.`),
+				}),
+			},
+		};
+	},
+});

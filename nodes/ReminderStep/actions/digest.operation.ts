@@ -1,8 +1,10 @@
-import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
-import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
+import type { INodeProperties } from 'n8n-workflow';
+import { updateDisplayOptions } from 'n8n-workflow';
 import { composeMail, dailyDigest, sendMails, type Language } from '../../../core';
 import { getLedger } from '../../shared/transport/ledger';
 import { SMTP_CREDENTIAL, smtpConfigFromCredential } from '../../shared/transport/smtp';
+import { bilingual, itemError } from '../../shared/errors';
+import { batch, type Result } from '../../shared/operation';
 
 const properties: INodeProperties[] = [
 	{
@@ -52,26 +54,29 @@ const displayOptions = { show: { operation: ['digest'] } };
 
 export const description = updateDisplayOptions(displayOptions, properties);
 
-export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-	const ledger = await getLedger(this);
-	const stages = String(this.getNodeParameter('digestStages', 0, '') ?? '').split(',').map((s) => s.trim()).filter(Boolean);
-	const digests = await dailyDigest(ledger, {
-		asOf: String(this.getNodeParameter('digestAsOf', 0, '') ?? '').trim() || undefined,
-		stages: stages.length ? stages : undefined,
-		language: this.getNodeParameter('digestLanguage', 0, 'fr') as Language,
-	});
-	const out: INodeExecutionData[] = digests.map((d) => ({ json: { ...d, sent: false } as never, pairedItem: { item: 0 } }));
-	if (this.getNodeParameter('sendDigest', 0, false) as boolean) {
-		const sender = String(this.getNodeParameter('digestSender', 0, '')).trim();
-		if (!sender) throw new NodeOperationError(this.getNode(), 'No sender e-mail for the digest', { description: 'Fill in Sender E-Mail.' });
-		const smtp = smtpConfigFromCredential(await this.getCredentials(SMTP_CREDENTIAL));
-		const targets = digests.map((d, index) => ({ d, index })).filter(({ d }) => d.collector?.email);
-		const composed = await Promise.all(targets.map(({ d }) => composeMail({ from: { address: sender }, to: [{ name: d.collector?.name, address: d.collector?.email as string }], subject: d.subject, text: d.text, html: d.html, headers: { 'Auto-Submitted': 'auto-generated' } })));
-		const results = await sendMails(smtp, composed);
-		targets.forEach(({ index }, k) => {
-			out[index].json.sent = results[k].verdict === 'sent';
-			if (results[k].error) out[index].json.error = results[k].error;
+export const operation = batch({
+	outputs: [{ name: 'Done', meaning: 'One digest per collector (sent: true once e-mailed)' }],
+	async batch() {
+		const ledger = await getLedger(this);
+		const stages = String(this.getNodeParameter('digestStages', 0, '') ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+		const digests = await dailyDigest(ledger, {
+			asOf: String(this.getNodeParameter('digestAsOf', 0, '') ?? '').trim() || undefined,
+			stages: stages.length ? stages : undefined,
+			language: this.getNodeParameter('digestLanguage', 0, 'fr') as Language,
 		});
-	}
-	return [out];
-}
+		const out: Result[] = digests.map((d) => ({ json: { ...d, sent: false } as never }));
+		if (this.getNodeParameter('sendDigest', 0, false) as boolean) {
+			const sender = String(this.getNodeParameter('digestSender', 0, '')).trim();
+			if (!sender) throw itemError(this.getNode(), bilingual('No sender e-mail for the digest', "Pas d'adresse d'expéditeur pour le récapitulatif"), bilingual('Fill in Sender E-Mail.', 'Renseignez Sender E-Mail.'), 0);
+			const smtp = smtpConfigFromCredential(await this.getCredentials(SMTP_CREDENTIAL));
+			const targets = digests.map((d, index) => ({ d, index })).filter(({ d }) => d.collector?.email);
+			const composed = await Promise.all(targets.map(({ d }) => composeMail({ from: { address: sender }, to: [{ name: d.collector?.name, address: d.collector?.email as string }], subject: d.subject, text: d.text, html: d.html, headers: { 'Auto-Submitted': 'auto-generated' } })));
+			const results = await sendMails(smtp, composed);
+			targets.forEach(({ index }, k) => {
+				out[index].json.sent = results[k].verdict === 'sent';
+				if (results[k].error) out[index].json.error = results[k].error;
+			});
+		}
+		return out;
+	},
+});

@@ -1,7 +1,7 @@
-import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type { INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
-import { isReceivablesError, latePaymentCharges } from '../../../core';
-import { errorJson, toNodeError } from '../../shared/errors';
+import { chargesJson, latePaymentCharges } from '../../../core';
+import { eachItem } from '../../shared/operation';
 
 const properties: INodeProperties[] = [
 	{
@@ -25,7 +25,14 @@ const properties: INodeProperties[] = [
 		name: 'contractRatePercent',
 		type: 'string',
 		default: '',
-		description: 'Annual rate of the contract; empty: the legal rate (ECB rate + 10 points)',
+		description: 'Annual rate of the contract (raised to 3 × the legal interest rate under French law); empty: the legal rate (ECB rate + 10 points)',
+	},
+	{
+		displayName: 'Governing Law',
+		name: 'governingLaw',
+		type: 'string',
+		default: 'FR',
+		description: 'Country whose law governs the contract (two letters). FR: ECB rate + 10 points, 3 × legal interest floor, €40 indemnity whatever the currency. Other: interest only at a contract rate.',
 	},
 ];
 
@@ -33,38 +40,18 @@ const displayOptions = { show: { operation: ['lateCharges'] } };
 
 export const description = updateDisplayOptions(displayOptions, properties);
 
-export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-	const items = this.getInputData();
-	const out: INodeExecutionData[] = [];
-	for (let i = 0; i < items.length; i++) {
-		try {
-			const contract = String(this.getNodeParameter('contractRatePercent', i, '') ?? '').trim();
-			const c = latePaymentCharges({
-				amount: String(this.getNodeParameter('amount', i, '')),
-				currency: String(this.getNodeParameter('currency', i, 'EUR')),
-				dueDate: String(this.getNodeParameter('dueDate', i, '')),
-				asOf: String(this.getNodeParameter('chargesAsOf', i, '')),
-				contractRatePercent: contract || undefined,
-			});
-			out.push({
-				json: {
-					...items[i].json,
-					charges: {
-						daysLate: c.daysLate,
-						annualRatePercent: c.annualRatePercent,
-						rateSource: c.rateSource,
-						interest: c.interest,
-						fixedIndemnity: c.fixedIndemnity,
-						currency: c.currency,
-						periods: c.periods.map((p) => ({ ...p })),
-					},
-				},
-				pairedItem: { item: i },
-			});
-		} catch (error) {
-			if (!isReceivablesError(error) || !this.continueOnFail()) throw toNodeError(this.getNode(), error, i);
-			out.push({ json: { ...errorJson(error), input: items[i].json }, pairedItem: { item: i } });
-		}
-	}
-	return [out];
-}
+export const operation = eachItem({
+	outputs: [{ name: 'Done', meaning: 'The input item with its late-payment charges (interest, fixed indemnity, periods)' }],
+	async item(i, item) {
+		const contract = String(this.getNodeParameter('contractRatePercent', i, '') ?? '').trim();
+		const c = latePaymentCharges({
+			amount: String(this.getNodeParameter('amount', i, '')),
+			currency: String(this.getNodeParameter('currency', i, 'EUR')),
+			dueDate: String(this.getNodeParameter('dueDate', i, '')),
+			asOf: String(this.getNodeParameter('chargesAsOf', i, '')),
+			contractRatePercent: contract || undefined,
+			governingLaw: String(this.getNodeParameter('governingLaw', i, 'FR') ?? '').trim() || undefined,
+		});
+		return { json: { ...item.json, charges: chargesJson(c) } };
+	},
+});

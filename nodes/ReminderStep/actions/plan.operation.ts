@@ -1,6 +1,7 @@
-import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type { INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 import { planReminders } from '../../../core';
+import { batch } from '../../shared/operation';
 import { getLedger } from '../../shared/transport/ledger';
 import { heldJson, messageJson, planProperties, readPlanOptions } from './common';
 
@@ -19,11 +20,17 @@ const displayOptions = { show: { operation: ['plan'] } };
 
 export const description = updateDisplayOptions(displayOptions, properties);
 
-export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-	const ledger = await getLedger(this);
-	const plan = await planReminders(ledger, readPlanOptions(this, 0));
-	return [
-		plan.due.map((message) => ({ json: messageJson(message), pairedItem: { item: 0 } })),
-		plan.held.map((held) => ({ json: heldJson(held), pairedItem: { item: 0 } })),
-	];
-}
+export const operation = batch({
+	outputs: [
+		{ name: 'Due', meaning: 'One reminder to send: per customer, or per invoice if the stage says so' },
+		{ name: 'Held', meaning: 'An invoice held back, with the reason (dispute, promise, delay, on hold, paid, already sent, below the minimum)' },
+	],
+	async batch() {
+		const ledger = await getLedger(this);
+		const plan = await planReminders(ledger, readPlanOptions(this, 0));
+		return [
+			...plan.due.map((message) => ({ json: messageJson(message) })),
+			...plan.held.map((held) => ({ json: heldJson(held), output: 'Held' })),
+		];
+	},
+});

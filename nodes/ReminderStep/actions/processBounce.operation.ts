@@ -1,7 +1,8 @@
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type { IDataObject, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
-import { processBounce, rawFromResolved } from '../../../core';
-import { getLedger } from '../../shared/transport/ledger';
+import { processBounce, rawFromResolved, type Ledger } from '../../../core';
+import { bilingual, messageJson } from '../../shared/errors';
+import { eachItem, ledgerSetup } from '../../shared/operation';
 
 const properties: INodeProperties[] = [
 	{
@@ -52,32 +53,35 @@ function decodeRaw(value: unknown): Buffer | undefined {
 	return Buffer.from(value, 'utf8');
 }
 
-export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-	const items = this.getInputData();
-	const ledger = await getLedger(this);
-	const bounces: INodeExecutionData[] = [];
-	const others: INodeExecutionData[] = [];
-	for (let i = 0; i < items.length; i++) {
+export const operation = eachItem({
+	outputs: [
+		{ name: 'Bounces', meaning: 'A bounce or complaint: recipients, hard or soft, reminders marked bounced, customers switched to letters' },
+		{ name: 'Other Messages', meaning: 'Any other message (auto-reply, delay notice), or an item that is not an e-mail' },
+	],
+	setup: ledgerSetup,
+	async item(i, item, ledger: Ledger) {
 		const mode = this.getNodeParameter('rawSource', i, 'field') as string;
 		let raw: Buffer | undefined;
 		if (mode === 'resolved') {
-			const headers = items[i].json.headers;
+			const headers = item.json.headers;
 			if (headers && typeof headers === 'object' && !Array.isArray(headers)) {
 				const attachments = [];
-				for (const [property, data] of Object.entries(items[i].binary ?? {})) {
+				for (const [property, data] of Object.entries(item.binary ?? {})) {
 					attachments.push({ contentType: data.mimeType || 'application/octet-stream', content: await this.helpers.getBinaryDataBuffer(i, property) });
 				}
-				raw = rawFromResolved({ headers: headers as Record<string, string>, text: typeof items[i].json.text === 'string' ? (items[i].json.text as string) : '', attachments });
+				raw = rawFromResolved({ headers: headers as Record<string, string>, text: typeof item.json.text === 'string' ? (item.json.text as string) : '', attachments });
 			}
 		} else if (mode === 'binary') {
 			const property = String(this.getNodeParameter('binaryProperty', i, 'data'));
-			raw = items[i].binary?.[property] ? await this.helpers.getBinaryDataBuffer(i, property) : undefined;
+			raw = item.binary?.[property] ? await this.helpers.getBinaryDataBuffer(i, property) : undefined;
 		} else {
-			raw = decodeRaw(items[i].json[String(this.getNodeParameter('rawField', i, 'raw'))]);
+			raw = decodeRaw(item.json[String(this.getNodeParameter('rawField', i, 'raw'))]);
 		}
 		if (!raw) {
-			others.push({ json: { kind: 'invalid', error: 'This item is not an e-mail: use the Email Trigger (IMAP) with Format "Resolved", or give the .eml file.' }, pairedItem: { item: i } });
-			continue;
+			return {
+				output: 'Other Messages',
+				json: { kind: 'invalid', ...messageJson({ code: 'NOT_AN_EMAIL', message: bilingual('This item is not an e-mail.', "Cet élément n'est pas un e-mail."), hint: bilingual('Use the Email Trigger (IMAP) with Format "Resolved", or give the .eml file.', 'Utilisez le déclencheur Email Trigger (IMAP) au format « Resolved », ou donnez le fichier .eml.') }) },
+			};
 		}
 		const outcome = await processBounce(ledger, raw);
 		const json = {
@@ -91,7 +95,6 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 			remindersBounced: outcome.remindersBounced,
 			customersMarked: outcome.customersMarked.map((c) => ({ ...c })),
 		} as unknown as IDataObject;
-		(outcome.report.kind === 'bounce' || outcome.report.kind === 'complaint' ? bounces : others).push({ json, pairedItem: { item: i } });
-	}
-	return [bounces, others];
-}
+		return { json, output: outcome.report.kind === 'bounce' || outcome.report.kind === 'complaint' ? 'Bounces' : 'Other Messages' };
+	},
+});

@@ -1,7 +1,8 @@
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type { IDataObject, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 import { mailCatcherSource, reconcileReminders, type MailRecordSource } from '../../../core';
 import { getLedger } from '../../shared/transport/ledger';
+import { batch } from '../../shared/operation';
 
 const properties: INodeProperties[] = [
 	{
@@ -41,19 +42,22 @@ const displayOptions = { show: { operation: ['reconcile'] } };
 
 export const description = updateDisplayOptions(displayOptions, properties);
 
-export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-	const ledger = await getLedger(this);
-	const sources: MailRecordSource[] = [];
-	const catcher = String(this.getNodeParameter('mailCatcherUrl', 0, '') ?? '').trim();
-	if (catcher) sources.push(mailCatcherSource(catcher));
-	const missingMeansNotSent = this.getNodeParameter('missingMeansNotSent', 0, false) as boolean;
-	const outcomes = await reconcileReminders(ledger, {
-		sources,
-		missingMeansNotSent,
-		settleMinutes: missingMeansNotSent ? Number(this.getNodeParameter('settleMinutes', 0, 10)) : undefined,
-	});
-	const decided: INodeExecutionData[] = [];
-	const review: INodeExecutionData[] = [];
-	for (const outcome of outcomes) (outcome.decision === 'review' ? review : decided).push({ json: { ...outcome } as unknown as IDataObject, pairedItem: { item: 0 } });
-	return [decided, review];
-}
+export const operation = batch({
+	outputs: [
+		{ name: 'Decided', meaning: 'An uncertain reminder now decided: found in a delivery report or the mail server record (sent), or missing long enough (not sent)' },
+		{ name: 'To Review', meaning: 'An uncertain reminder nobody can decide automatically: check it, then use Decide Uncertain Reminder' },
+	],
+	async batch() {
+		const ledger = await getLedger(this);
+		const sources: MailRecordSource[] = [];
+		const catcher = String(this.getNodeParameter('mailCatcherUrl', 0, '') ?? '').trim();
+		if (catcher) sources.push(mailCatcherSource(catcher));
+		const missingMeansNotSent = this.getNodeParameter('missingMeansNotSent', 0, false) as boolean;
+		const outcomes = await reconcileReminders(ledger, {
+			sources,
+			missingMeansNotSent,
+			settleMinutes: missingMeansNotSent ? Number(this.getNodeParameter('settleMinutes', 0, 10)) : undefined,
+		});
+		return outcomes.map((outcome) => ({ json: { ...outcome } as unknown as IDataObject, output: outcome.decision === 'review' ? 'To Review' : 'Decided' }));
+	},
+});

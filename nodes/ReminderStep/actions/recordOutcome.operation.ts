@@ -1,8 +1,7 @@
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type { INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
-import { isReceivablesError, recordOutcome, type OutcomeKind } from '../../../core';
-import { errorJson, toNodeError } from '../../shared/errors';
-import { getLedger } from '../../shared/transport/ledger';
+import { recordOutcome, type Ledger, type OutcomeKind } from '../../../core';
+import { eachItem, ledgerSetup } from '../../shared/operation';
 
 const properties: INodeProperties[] = [
 	{
@@ -50,25 +49,18 @@ const displayOptions = { show: { operation: ['recordOutcome'] } };
 
 export const description = updateDisplayOptions(displayOptions, properties);
 
-export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-	const items = this.getInputData();
-	const ledger = await getLedger(this);
-	const out: INodeExecutionData[] = [];
-	for (let i = 0; i < items.length; i++) {
-		try {
-			const numbers = String(this.getNodeParameter('invoiceNumbers', i, '') ?? '').split(',').map((n) => n.trim()).filter(Boolean);
-			const result = await recordOutcome(ledger, {
-				customerExternalId: String(this.getNodeParameter('customerExternalId', i, '')).trim(),
-				kind: this.getNodeParameter('kind', i) as OutcomeKind,
-				summary: String(this.getNodeParameter('summary', i, '')),
-				invoiceNumbers: numbers.length ? numbers : undefined,
-				actor: String(this.getNodeParameter('actor', i, '') ?? '') || undefined,
-			});
-			out.push({ json: { recorded: result.rows, customerLedgerId: result.customerId }, pairedItem: { item: i } });
-		} catch (error) {
-			if (!isReceivablesError(error) || !this.continueOnFail()) throw toNodeError(this.getNode(), error, i);
-			out.push({ json: { ...errorJson(error), input: items[i].json } as IDataObject, pairedItem: { item: i } });
-		}
-	}
-	return [out];
-}
+export const operation = eachItem({
+	outputs: [{ name: 'Done', meaning: 'The history rows recorded for the customer' }],
+	setup: ledgerSetup,
+	async item(i, _item, ledger: Ledger) {
+		const numbers = String(this.getNodeParameter('invoiceNumbers', i, '') ?? '').split(',').map((n) => n.trim()).filter(Boolean);
+		const result = await recordOutcome(ledger, {
+			customerExternalId: String(this.getNodeParameter('customerExternalId', i, '')).trim(),
+			kind: this.getNodeParameter('kind', i) as OutcomeKind,
+			summary: String(this.getNodeParameter('summary', i, '')),
+			invoiceNumbers: numbers.length ? numbers : undefined,
+			actor: String(this.getNodeParameter('actor', i, '') ?? '') || undefined,
+		});
+		return { json: { recorded: result.rows, customerLedgerId: result.customerId } };
+	},
+});

@@ -1,8 +1,7 @@
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type { INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
-import { isReceivablesError, savePolicy } from '../../../core';
-import { errorJson, toNodeError } from '../../shared/errors';
-import { getLedger } from '../../shared/transport/ledger';
+import { savePolicy, type Ledger } from '../../../core';
+import { eachItem, ledgerSetup } from '../../shared/operation';
 
 const EXAMPLE = JSON.stringify(
 	{
@@ -41,22 +40,15 @@ const displayOptions = { show: { operation: ['savePolicy'] } };
 
 export const description = updateDisplayOptions(displayOptions, properties);
 
-export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-	const items = this.getInputData();
-	const ledger = await getLedger(this);
-	const saved: INodeExecutionData[] = [];
-	const rejected: INodeExecutionData[] = [];
-	for (let i = 0; i < items.length; i++) {
-		let input: unknown = this.getNodeParameter('policyJson', i, {});
-		try {
-			if (typeof input === 'string') input = JSON.parse(input);
-			const result = await savePolicy(ledger, input);
-			saved.push({ json: { code: result.policy.code, status: result.status, stages: result.policy.stages.map((s) => s.code) }, pairedItem: { item: i } });
-		} catch (error) {
-			if (!isReceivablesError(error) && !(error instanceof SyntaxError)) throw toNodeError(this.getNode(), error, i);
-			const details = isReceivablesError(error) ? (error.details as IDataObject | undefined) : undefined;
-			rejected.push({ json: { ...errorJson(error), ...(details ?? {}), input: items[i].json }, pairedItem: { item: i } });
-		}
-	}
-	return [saved, rejected];
-}
+export const operation = eachItem({
+	outputs: [
+		{ name: 'Saved', meaning: 'The policy stored: its code, created or updated, its stages' },
+		{ name: 'Rejected', meaning: 'A policy refused: what is wrong (stage, placeholder…) and how to fix it', rejects: true },
+	],
+	setup: ledgerSetup,
+	async item(i, _item, ledger: Ledger) {
+		// JSON text is parsed by the core (invalid JSON goes to Rejected like any invalid policy).
+		const result = await savePolicy(ledger, this.getNodeParameter('policyJson', i, {}));
+		return { json: { code: result.policy.code, status: result.status, stages: result.policy.stages.map((s) => s.code) } };
+	},
+});

@@ -4,6 +4,8 @@ import { createReminderCallTasks, DEFAULT_LEASE_MINUTES, releaseExpiredClaims, s
 import { getLedger } from '../../shared/transport/ledger';
 import { SMTP_CREDENTIAL, smtpConfigFromCredential } from '../../shared/transport/smtp';
 import { companyFor, heldJson, messageJson, planProperties, plannedFromSource, sourceProperty } from './common';
+import { messageJson as errorMessageJson } from '../../shared/errors';
+import { batch, type Result } from '../../shared/operation';
 
 const properties: INodeProperties[] = [
 	{
@@ -92,47 +94,49 @@ async function inputAttachments(ctx: IExecuteFunctions, items: INodeExecutionDat
 	return out;
 }
 
-export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-	const items = this.getInputData();
-	const ledger = await getLedger(this);
-	const options = this.getNodeParameter('sendOptions', 0, {}) as IDataObject;
-	const leaseMinutes = (options.leaseMinutes as number) || DEFAULT_LEASE_MINUTES;
-	// reminders held by runs that stopped are released (or marked uncertain) before planning, so the plan sees them
-	await releaseExpiredClaims(ledger, leaseMinutes);
-	const planned = await plannedFromSource(this, ledger, items);
-	const smtp = smtpConfigFromCredential(await this.getCredentials(SMTP_CREDENTIAL));
-	const senderEmail = String(this.getNodeParameter('senderEmail', 0, '')).trim();
-	const senderName = String(this.getNodeParameter('senderName', 0, '') ?? '').trim();
-	const company = await companyFor(this, ledger);
-	const result = await sendReminderEmails(ledger, planned.messages, {
-		smtp,
-		from: senderEmail ? { address: senderEmail, name: senderName || undefined } : undefined,
-		company,
-		attachments: options.attachInputFiles === false ? {} : await inputAttachments(this, items),
-		concurrency: (options.concurrency as number) || 5,
-		leaseMinutes,
-	});
-	const tasks = await createReminderCallTasks(ledger, planned.messages, { company: company.name || null });
-	const byKey = new Map(planned.messages.map((m) => [m.key, m]));
-	const sent: INodeExecutionData[] = [];
-	const letters: INodeExecutionData[] = [];
-	const notSent: INodeExecutionData[] = [];
-	for (const outcome of result.outcomes) {
-		const message = byKey.get(outcome.key);
-		const item = message ? planned.itemOf.get(message) ?? 0 : 0;
-		(outcome.status === 'sent' ? sent : notSent).push({ json: outcomeJson(outcome), pairedItem: { item } });
-	}
-	for (const message of planned.messages) {
-		if (message.channel === 'letter') letters.push({ json: messageJson(message), pairedItem: { item: planned.itemOf.get(message) ?? 0 } });
-	}
-	const calls: INodeExecutionData[] = [];
-	for (const task of tasks) {
-		const message = byKey.get(task.key);
-		const item = message ? planned.itemOf.get(message) ?? 0 : 0;
-		if (task.call) calls.push({ json: { ...task.call, stage: task.stage, reminderStatus: task.status, skippedInvoiceIds: task.skippedInvoiceIds } as unknown as IDataObject, pairedItem: { item } });
-		else notSent.push({ json: { ...task, status: 'skipped', channel: 'call', error: 'already done by another run, or paid meanwhile' } as unknown as IDataObject, pairedItem: { item } });
-	}
-	for (const held of planned.held) notSent.push({ json: heldJson(held), pairedItem: { item: 0 } });
-	for (const bad of planned.invalid) notSent.push({ json: { status: 'invalid', error: bad.error, input: items[bad.item].json }, pairedItem: { item: bad.item } });
-	return [sent, letters, notSent, calls];
-}
+export const operation = batch({
+	outputs: [
+		{ name: 'Sent', meaning: 'A reminder e-mail accepted by the mail server, sent exactly once' },
+		{ name: 'Letters', meaning: 'A reminder due by letter (connect Render Letters)' },
+		{ name: 'Not Sent', meaning: 'A reminder not sent (no address, refused, uncertain, already sent), a held invoice with the reason, or an input item that is not a reminder' },
+		{ name: 'Call Tasks', meaning: 'A call task created for a stage whose channel is a call' },
+	],
+	async batch(items) {
+		const ledger = await getLedger(this);
+		const options = this.getNodeParameter('sendOptions', 0, {}) as IDataObject;
+		const leaseMinutes = (options.leaseMinutes as number) || DEFAULT_LEASE_MINUTES;
+		// reminders held by runs that stopped are released (or marked uncertain) before planning, so the plan sees them
+		await releaseExpiredClaims(ledger, leaseMinutes);
+		const planned = await plannedFromSource(this, ledger, items);
+		const smtp = smtpConfigFromCredential(await this.getCredentials(SMTP_CREDENTIAL));
+		const senderEmail = String(this.getNodeParameter('senderEmail', 0, '')).trim();
+		const senderName = String(this.getNodeParameter('senderName', 0, '') ?? '').trim();
+		const company = await companyFor(this, ledger);
+		const result = await sendReminderEmails(ledger, planned.messages, {
+			smtp,
+			from: senderEmail ? { address: senderEmail, name: senderName || undefined } : undefined,
+			company,
+			attachments: options.attachInputFiles === false ? {} : await inputAttachments(this, items),
+			concurrency: (options.concurrency as number) || 5,
+			leaseMinutes,
+		});
+		const tasks = await createReminderCallTasks(ledger, planned.messages, { company: company.name || null });
+		const byKey = new Map(planned.messages.map((m) => [m.key, m]));
+		const itemOfKey = (key: string): number => {
+			const message = byKey.get(key);
+			return message ? planned.itemOf.get(message) ?? 0 : 0;
+		};
+		const out: Result[] = [];
+		for (const outcome of result.outcomes) out.push({ json: outcomeJson(outcome), item: itemOfKey(outcome.key), output: outcome.status === 'sent' ? 'Sent' : 'Not Sent' });
+		for (const message of planned.messages) {
+			if (message.channel === 'letter') out.push({ json: messageJson(message), item: planned.itemOf.get(message) ?? 0, output: 'Letters' });
+		}
+		for (const task of tasks) {
+			if (task.call) out.push({ output: 'Call Tasks', json: { ...task.call, stage: task.stage, reminderStatus: task.status, skippedInvoiceIds: task.skippedInvoiceIds } as unknown as IDataObject, item: itemOfKey(task.key) });
+			else out.push({ output: 'Not Sent', json: { ...task, status: 'skipped', channel: 'call', error: 'already done by another run, or paid meanwhile' } as unknown as IDataObject, item: itemOfKey(task.key) });
+		}
+		for (const held of planned.held) out.push({ output: 'Not Sent', json: heldJson(held) });
+		for (const bad of planned.invalid) out.push({ output: 'Not Sent', json: { status: 'invalid', ...errorMessageJson(bad.message), input: items[bad.item].json }, item: bad.item });
+		return out;
+	},
+});

@@ -1,7 +1,7 @@
-import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type { INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
-import { customerTimeline } from '../../../core';
-import { getLedger } from '../../shared/transport/ledger';
+import { customerTimeline, type Ledger } from '../../../core';
+import { eachItem, ledgerSetup } from '../../shared/operation';
 
 const properties: INodeProperties[] = [
 	{
@@ -27,18 +27,16 @@ const displayOptions = { show: { operation: ['timeline'] } };
 
 export const description = updateDisplayOptions(displayOptions, properties);
 
-export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-	const items = this.getInputData();
-	const ledger = await getLedger(this);
-	const out: INodeExecutionData[] = [];
-	for (let i = 0; i < items.length; i++) {
+export const operation = eachItem({
+	outputs: [{ name: 'Done', meaning: 'One exchange with the customer, newest first' }],
+	setup: ledgerSetup,
+	async item(i, _item, ledger: Ledger) {
 		const entries = await customerTimeline(ledger, {
 			customerExternalId: String(this.getNodeParameter('timelineCustomer', i, '')).trim(),
 			from: String(this.getNodeParameter('timelineFrom', i, '') ?? '').trim() || undefined,
 			to: String(this.getNodeParameter('timelineTo', i, '') ?? '').trim() || undefined,
 			limit: this.getNodeParameter('limit', i, 50) as number,
 		});
-		for (const entry of entries) out.push({ json: { ...entry }, pairedItem: { item: i } });
-	}
-	return [out];
-}
+		return entries.map((entry) => ({ json: { ...entry } }));
+	},
+});

@@ -1,8 +1,8 @@
-import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type { INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
-import { cycleInvoices, formatAmount } from '../../../core';
-import { getLedger } from '../../shared/transport/ledger';
-import { list, perItem } from './common';
+import { cycleInvoices, formatAmount, type Ledger } from '../../../core';
+import { list } from './common';
+import { eachItem, ledgerSetup } from '../../shared/operation';
 
 const properties: INodeProperties[] = [
 	{
@@ -24,26 +24,29 @@ const properties: INodeProperties[] = [
 
 export const description = updateDisplayOptions({ show: { operation: ['cycleInvoices'] } }, properties);
 
-export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-	const ledger = await getLedger(this);
-	return [await perItem(this, async (i) => {
+export const operation = eachItem({
+	outputs: [{ name: 'Done', meaning: 'One invoice of the distribution cycle (customer, city, zone, amount)' }],
+	setup: ledgerSetup,
+	async item(i, _item, ledger: Ledger) {
 		const result = await ledger.withClient((client) => cycleInvoices(client, {
 			runDate: String(this.getNodeParameter('runDate', i)),
 			onlyRunDay: this.getNodeParameter('onlyRunDay', i, true) as boolean,
 			customers: list(this.getNodeParameter('customers', i, '')),
 		}));
 		return result.invoices.map((inv) => ({
-			invoiceNumber: inv.number,
-			customerCode: inv.customerExternalId,
-			customerName: inv.customerName,
-			city: inv.city,
-			zone: inv.zone,
-			country: inv.country,
-			amount: formatAmount(inv.amountMinor, inv.currency),
-			currency: inv.currency,
-			issueDate: inv.issueDate,
-			firstCycle: inv.firstCycle,
-			cycle: inv.cycleKey,
+			json: {
+				invoiceNumber: inv.number,
+				customerCode: inv.customerExternalId,
+				customerName: inv.customerName,
+				city: inv.city,
+				zone: inv.zone,
+				country: inv.country,
+				amount: formatAmount(inv.amountMinor, inv.currency),
+				currency: inv.currency,
+				issueDate: inv.issueDate,
+				firstCycle: inv.firstCycle,
+				cycle: inv.cycleKey,
+			},
 		}));
-	})];
-}
+	},
+});

@@ -1,7 +1,7 @@
-import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type { INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
-import { isReceivablesError, ledgerInvoiceCopies, loadManifest, renderManifestPdf, serverKeys } from '../../../core';
-import { errorJson, toNodeError } from '../../shared/errors';
+import { ledgerInvoiceCopies, loadManifest, preparedFilePath, renderManifestPdf, serverKeys, type Ledger } from '../../../core';
+import { eachItem } from '../../shared/operation';
 import { getLedger } from '../../shared/transport/ledger';
 
 
@@ -37,29 +37,28 @@ const properties: INodeProperties[] = [
 export const description = updateDisplayOptions({ show: { operation: ['manifestPdf'] } }, properties);
 
 /** One item per wave with the PDF as binary data; items are produced one after the other (one PDF in memory at a time). */
-export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-	const ledger = await getLedger(this);
-	// The QR codes are signed with the ledger's own QR key: no sender's or phone's key, and rotating those leaves printed codes valid.
-	const [qrKey] = await serverKeys(ledger, 'qr');
-	const items = this.getInputData();
-	const out: INodeExecutionData[] = [];
-	for (let i = 0; i < items.length; i++) {
-		try {
-			const waveCode = String(this.getNodeParameter('waveCode', i));
-			const data = await loadManifest(ledger, waveCode);
-			const pdf = await renderManifestPdf(data, {
-				qrSecret: qrKey,
-				language: this.getNodeParameter('language', i, 'fr') as 'fr' | 'en',
-				coverSheets: this.getNodeParameter('coverSheets', i, true) as boolean,
-				invoiceCopies: this.getNodeParameter('invoiceCopies', i, true) ? ledgerInvoiceCopies(ledger) : undefined,
-			});
-			const property = String(this.getNodeParameter('binaryProperty', i, 'data'));
-			const binary = await this.helpers.prepareBinaryData(Buffer.from(pdf), `manifest-${waveCode}.pdf`, 'application/pdf');
-			out.push({ json: { waveCode, courierCode: data.courierCode, invoices: data.lines.length, plannedOn: data.plannedOn }, binary: { [property]: binary }, pairedItem: { item: i } });
-		} catch (error) {
-			if (!isReceivablesError(error) || !this.continueOnFail()) throw toNodeError(this.getNode(), error, i);
-			out.push({ json: { ...errorJson(error), input: items[i].json }, pairedItem: { item: i } });
-		}
-	}
-	return [out];
-}
+export const operation = eachItem({
+	outputs: [{ name: 'Done', meaning: "The wave's manifest as a PDF (cover sheets, invoice copies, signed QR codes) and where it is written" }],
+	setup: async function () {
+		const ledger = await getLedger(this);
+		// The QR codes are signed with the ledger's own QR key: no sender's or phone's key, and rotating those leaves printed codes valid.
+		const [qrKey] = await serverKeys(ledger, 'qr');
+		return { ledger, qrKey };
+	},
+	async item(i, _item, { ledger, qrKey }: { ledger: Ledger; qrKey: Buffer }) {
+		const waveCode = String(this.getNodeParameter('waveCode', i));
+		const data = await loadManifest(ledger, waveCode);
+		const pdf = await renderManifestPdf(data, {
+			qrSecret: qrKey,
+			language: this.getNodeParameter('language', i, 'fr') as 'fr' | 'en',
+			coverSheets: this.getNodeParameter('coverSheets', i, true) as boolean,
+			invoiceCopies: this.getNodeParameter('invoiceCopies', i, true) ? ledgerInvoiceCopies(ledger) : undefined,
+		});
+		const property = String(this.getNodeParameter('binaryProperty', i, 'data'));
+		const binary = await this.helpers.prepareBinaryData(Buffer.from(pdf), `manifest-${waveCode}.pdf`, 'application/pdf');
+		return {
+			json: { waveCode, courierCode: data.courierCode, invoices: data.lines.length, plannedOn: data.plannedOn, fileName: binary.fileName, filePath: await preparedFilePath('manifests', binary.fileName ?? `manifest-${waveCode}.pdf`) },
+			binary: { [property]: binary },
+		};
+	},
+});

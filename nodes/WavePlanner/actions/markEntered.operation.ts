@@ -1,8 +1,8 @@
-import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type { INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
-import { markInvoicesEntered } from '../../../core';
-import { getLedger } from '../../shared/transport/ledger';
-import { list, perItem } from './common';
+import { markInvoicesEntered, type Ledger } from '../../../core';
+import { list } from './common';
+import { eachItem, ledgerSetup } from '../../shared/operation';
 
 const properties: INodeProperties[] = [
 	{ displayName: 'Wave Code', name: 'waveCode', type: 'string', default: '={{ $json.waveCode }}', required: true },
@@ -11,11 +11,12 @@ const properties: INodeProperties[] = [
 
 export const description = updateDisplayOptions({ show: { operation: ['markEntered'] } }, properties);
 
-export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-	const ledger = await getLedger(this);
-	return [await perItem(this, async (i) => {
+export const operation = eachItem({
+	outputs: [{ name: 'Done', meaning: 'The wave with the invoices now entered and those still pending' }],
+	setup: ledgerSetup,
+	async item(i, _item, ledger: Ledger) {
 		const numbers = list(this.getNodeParameter('invoiceNumbers', i, ''));
 		const r = await markInvoicesEntered(ledger, { waveCode: String(this.getNodeParameter('waveCode', i)), invoiceNumbers: numbers.length ? numbers : undefined });
-		return [{ waveCode: r.waveCode, entered: r.entered, pending: r.pending }];
-	})];
-}
+		return { json: { waveCode: r.waveCode, entered: r.entered, pending: r.pending } };
+	},
+});

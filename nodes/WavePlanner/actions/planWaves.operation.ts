@@ -1,8 +1,8 @@
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type { IDataObject, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
-import { formatAmount, parseAmount, planWaves } from '../../../core';
-import { getLedger } from '../../shared/transport/ledger';
-import { list, perItem } from './common';
+import { formatAmount, parseAmount, planWaves, type Ledger } from '../../../core';
+import { list } from './common';
+import { eachItem, ledgerSetup, type Result } from '../../shared/operation';
 
 const properties: INodeProperties[] = [
 	{ displayName: 'Run Date', name: 'runDate', type: 'string', default: '={{ $today.toFormat("yyyy-MM-dd") }}', description: 'Cut date of the billing cycles to plan' },
@@ -38,9 +38,14 @@ const properties: INodeProperties[] = [
 
 export const description = updateDisplayOptions({ show: { operation: ['planWaves'] } }, properties);
 
-export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-	const ledger = await getLedger(this);
-	return [await perItem(this, async (i) => {
+export const operation = eachItem({
+	outputs: [
+		{ name: 'Waves', meaning: 'One wave: courier, zone, day, invoices (a preview when Dry Run is on)' },
+		{ name: 'Not Planned', meaning: 'What was not planned and why: a zone no courier serves, or no billing cycle ending on the run date' },
+	],
+	setup: ledgerSetup,
+	async item(i, _item, ledger: Ledger) {
+		const out: Result[] = [];
 		const rates = this.getNodeParameter('rates', i, {}) as IDataObject;
 		const currency = String(this.getNodeParameter('ratesCurrency', i, 'EUR'));
 		const rate = (v: unknown) => (v === undefined || v === '' ? undefined : parseAmount(String(v), currency));
@@ -53,7 +58,43 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 			dryRun: this.getNodeParameter('dryRun', i, false) as boolean,
 			rates: { courierMinor: rate(rates.courier), printingMinor: rate(rates.printing), postageMinor: rate(rates.postage) },
 		});
-		return result.waves.map((w) => ({
+		const runDate = String(this.getNodeParameter('runDate', i));
+		for (const zone of result.unserved) {
+			out.push({
+				output: 'Not Planned',
+				json: {
+					status: 'no_courier',
+					cycle: zone.cycleKey,
+					country: zone.country,
+					zone: zone.zone,
+					city: zone.city,
+					invoiceCount: zone.invoiceCount,
+					invoiceNumbers: zone.invoiceNumbers,
+					message: `No courier serves ${zone.zone || zone.city || zone.country} (${zone.country}): ${zone.invoiceCount} invoice(s) not planned. Give a courier this area (e.g. ${zone.country}:${zone.zone || zone.city || ''}) and run again.`,
+					messageFr: `Aucun coursier ne dessert ${zone.zone || zone.city || zone.country} (${zone.country}) : ${zone.invoiceCount} facture(s) non planifiée(s). Attribuez cette zone à un coursier (ex. ${zone.country}:${zone.zone || zone.city || ''}) puis relancez.`,
+				},
+			});
+		}
+		if (result.invoiceCount === 0) {
+			const cycles = result.cyclesEnding;
+			out.push({
+				output: 'Not Planned',
+				json: {
+					status: 'nothing_to_plan',
+					runDate,
+					cyclesEnding: cycles,
+					message: cycles.length
+						? `Billing cycle(s) ${cycles.join(', ')} end on ${runDate}, but all their invoices are already in waves (or paid).`
+						: `No billing cycle ends on ${runDate}: no invoice to hand out today.`,
+					messageFr: cycles.length
+						? `Le(s) cycle(s) ${cycles.join(', ')} se termine(nt) le ${runDate}, mais toutes leurs factures sont déjà en tournée (ou payées).`
+						: `Aucun cycle de facturation ne se termine le ${runDate} : pas de facture à remettre aujourd'hui.`,
+				},
+			});
+		}
+		for (const w of result.waves) {
+			out.push({
+				json: {
 			waveCode: w.code,
 			cycle: w.cycleKey,
 			zone: w.zone,
@@ -64,6 +105,9 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 			invoices: w.invoices.map((x) => ({ number: x.number, customerCode: x.customerExternalId, customerName: x.customerName, amount: formatAmount(x.amountMinor, w.currency) })),
 			currency: w.currency,
 			preview: this.getNodeParameter('dryRun', i, false) as boolean,
-		}));
-	})];
-}
+				},
+			});
+		}
+		return out;
+	},
+});

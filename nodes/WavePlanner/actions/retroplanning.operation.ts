@@ -1,7 +1,7 @@
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type { IDataObject, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 import { retroplan } from '../../../core';
-import { perItem } from './common';
+import { eachItem } from '../../shared/operation';
 
 const properties: INodeProperties[] = [
 	{ displayName: 'Target Delivery Date', name: 'targetDate', type: 'string', default: '', required: true, placeholder: '2026-05-15' },
@@ -24,24 +24,27 @@ const properties: INodeProperties[] = [
 
 export const description = updateDisplayOptions({ show: { operation: ['retroplanning'] } }, properties);
 
-export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-	return [await perItem(this, async (i) => {
+export const operation = eachItem({
+	outputs: [{ name: 'Done', meaning: 'The milestones before the target date, counted in business days with the public holidays' }],
+	async item(i) {
 		const plan = retroplan({
 			targetDate: String(this.getNodeParameter('targetDate', i)),
 			country: String(this.getNodeParameter('country', i, 'MA')),
 			firstCycle: this.getNodeParameter('firstCycle', i, false) as boolean,
 			regularDays: Number(this.getNodeParameter('regularDays', i, 6)),
 		});
-		return [{
-			country: plan.country,
-			targetDate: plan.targetDate,
-			deliveryDeadline: plan.deliveryDeadline,
-			totalBusinessDays: plan.totalBusinessDays,
-			firstCycle: plan.firstCycle,
-			milestones: plan.milestones.map((m) => ({ key: m.key, name: m.name.en, nameFr: m.name.fr, date: m.date, businessDaysBefore: m.businessDaysBefore })),
-			holidays: plan.holidays.map((h) => ({ date: h.date, name: h.name.en, nameFr: h.name.fr, toBeConfirmed: h.toBeConfirmed })) as IDataObject[],
-			warnings: plan.warnings.map((w) => w.en),
-			warningsFr: plan.warnings.map((w) => w.fr),
-		}];
-	})];
-}
+		return {
+			json: {
+				country: plan.country,
+				targetDate: plan.targetDate,
+				deliveryDeadline: plan.deliveryDeadline,
+				totalBusinessDays: plan.totalBusinessDays,
+				firstCycle: plan.firstCycle,
+				milestones: plan.milestones.map((m) => ({ key: m.key, name: m.name.en, nameFr: m.name.fr, date: m.date, businessDaysBefore: m.businessDaysBefore })),
+				holidays: plan.holidays.map((h) => ({ date: h.date, name: h.name.en, nameFr: h.name.fr, toBeConfirmed: h.toBeConfirmed })) as IDataObject[],
+				warnings: plan.warnings.map((w) => w.en),
+				warningsFr: plan.warnings.map((w) => w.fr),
+			},
+		};
+	},
+});

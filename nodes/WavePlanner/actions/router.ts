@@ -1,6 +1,4 @@
-import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
-import { NodeOperationError } from 'n8n-workflow';
-import { toNodeError } from '../../shared/errors';
+import { nodeRouter } from '../../shared/operation';
 import * as cycleInvoices from './cycleInvoices.operation';
 import * as manifestPdf from './manifestPdf.operation';
 import * as markEntered from './markEntered.operation';
@@ -9,17 +7,5 @@ import * as releaseWave from './releaseWave.operation';
 import * as retroplanning from './retroplanning.operation';
 import * as waveCosts from './waveCosts.operation';
 
-type Handler = { execute: (this: IExecuteFunctions) => Promise<INodeExecutionData[][]> };
-
-const operations: Record<string, Handler> = { cycleInvoices, planWaves, retroplanning, markEntered, manifestPdf, releaseWave, waveCosts };
-
-export async function router(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-	const operation = this.getNodeParameter('operation', 0) as string;
-	const handler = operations[operation];
-	if (!handler) throw new NodeOperationError(this.getNode(), `The operation "${operation}" is not supported`);
-	try {
-		return await handler.execute.call(this);
-	} catch (error) {
-		throw toNodeError(this.getNode(), error);
-	}
-}
+/** The operations of the node; the shared loop (nodes/shared/operation.ts) runs them. */
+export const router = nodeRouter({ cycleInvoices, planWaves, retroplanning, markEntered, manifestPdf, releaseWave, waveCosts });

@@ -1,8 +1,7 @@
-import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type { INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
-import { waveCosts } from '../../../core';
-import { getLedger } from '../../shared/transport/ledger';
-import { perItem } from './common';
+import { waveCosts, type Ledger } from '../../../core';
+import { eachItem, ledgerSetup } from '../../shared/operation';
 
 const properties: INodeProperties[] = [
 	{
@@ -22,14 +21,15 @@ const properties: INodeProperties[] = [
 
 export const description = updateDisplayOptions({ show: { operation: ['waveCosts'] } }, properties);
 
-export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-	const ledger = await getLedger(this);
-	return [await perItem(this, async (i) => {
+export const operation = eachItem({
+	outputs: [{ name: 'Done', meaning: 'Distribution costs per month, wave or zone' }],
+	setup: ledgerSetup,
+	async item(i, _item, ledger: Ledger) {
 		const rows = await waveCosts(ledger, {
 			groupBy: this.getNodeParameter('costGroupBy', i, 'month') as 'month' | 'wave' | 'zone',
 			from: String(this.getNodeParameter('from', i, '') || '') || undefined,
 			to: String(this.getNodeParameter('to', i, '') || '') || undefined,
 		});
-		return rows.map((r) => ({ ...r }));
-	})];
-}
+		return rows.map((r) => ({ json: { ...r } }));
+	},
+});

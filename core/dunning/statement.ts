@@ -1,0 +1,163 @@
+import { ReceivablesError } from '../errors';
+import type { Ledger } from '../ledger';
+import { formatAmount } from '../money';
+import { DEFAULT_ZONE, parseCalendarDate, todayIn } from '../time';
+import { chargesJson, latePaymentCharges, type ChargesWarning, type LatePaymentCharges, type Settlement } from './charges';
+import { companyLaw } from './plan';
+import { applyOverrides, loadPolicies, type DunningPolicy, type PolicyOverrides } from './policy';
+
+/**
+ * Statement of late-payment charges: for each invoice paid late (in full or in part) or still open past its due
+ * date, the interest on each amount for its own period and the fixed indemnity — what a company may claim under
+ * Code de commerce L441-10 and D441-5, including invoices already paid in full, late. Read-only.
+ */
+export interface StatementOptions {
+	/** Only this customer (code). */
+	customerExternalId?: string;
+	/** Only invoices due on or after this date. */
+	dueFrom?: string;
+	/** Date up to which interest runs on what is still open (default today in `zone`). */
+	asOf?: string;
+	zone?: string;
+	/** Policy of customers without a profile (default "standard"). */
+	defaultPolicy?: string;
+	/** Include invoices still open (default true); false: only invoices already paid late. */
+	includeOpen?: boolean;
+	/** Maximum invoices read (default 10 000). */
+	limit?: number;
+}
+
+export interface StatementLine {
+	invoiceId: string;
+	number: string;
+	customerId: string;
+	customerExternalId: string;
+	customerName: string;
+	currency: string;
+	dueDate: string;
+	status: string;
+	paidAt: string | null;
+	charges: LatePaymentCharges;
+}
+
+export interface StatementTotals {
+	customerExternalId: string;
+	currency: string;
+	interestMinor: bigint;
+	/** Indemnities by the currency they are stated in (EUR 40 stays in EUR on a USD invoice). */
+	indemnities: Record<string, bigint>;
+	invoices: number;
+}
+
+export interface ChargesStatement {
+	asOf: string;
+	lines: StatementLine[];
+	/** Per customer and invoice currency: amounts are never added across currencies. */
+	totals: StatementTotals[];
+	warnings: ChargesWarning[];
+}
+
+interface Row {
+	id: string;
+	number: string;
+	customer_id: string;
+	external_id: string;
+	name: string;
+	currency: string;
+	due_date: string;
+	status: string;
+	paid_at: string | null;
+	open_minor: string;
+	profile: string | null;
+	policy_overrides: PolicyOverrides;
+	settlements: Array<{ date: string; amount: string; kind: 'payment' | 'write_off' }> | null;
+}
+
+export async function statementOfCharges(ledger: Ledger, options: StatementOptions = {}): Promise<ChargesStatement> {
+	const zone = options.zone || DEFAULT_ZONE;
+	const asOf = options.asOf ? parseCalendarDate(options.asOf, zone) : todayIn(zone);
+	const dueFrom = options.dueFrom ? parseCalendarDate(options.dueFrom, zone) : undefined;
+	if (!asOf || (options.dueFrom && !dueFrom)) {
+		throw new ReceivablesError('CHARGES_BAD_DATE', `"${options.asOf ?? options.dueFrom}" is not a calendar date.`, { hint: 'Give dates as YYYY-MM-DD.' });
+	}
+	const policies = await loadPolicies(ledger);
+	const law = await companyLaw(ledger);
+	const params: unknown[] = [asOf];
+	const where = ["i.doc_type = 'invoice'", 'i.due_date < $1::date'];
+	// paid late: the last settlement after the due date; open: still owed
+	const late = `(i.status = 'paid' AND i.paid_at > i.due_date)`;
+	where.push(options.includeOpen === false ? late : `(${late} OR (i.status = 'open' AND i.open_minor > 0))`);
+	if (options.customerExternalId) {
+		params.push(options.customerExternalId);
+		where.push(`c.external_id = $${params.length}`);
+	}
+	if (dueFrom) {
+		params.push(dueFrom);
+		where.push(`i.due_date >= $${params.length}::date`);
+	}
+	params.push(options.limit ?? 10000);
+	const rows = await ledger.query<Row>(
+		`SELECT i.id, i.number, i.customer_id, c.external_id, c.name, i.currency, i.due_date::text, i.status, i.paid_at::text,
+			i.open_minor, c.profile, c.policy_overrides,
+			(SELECT json_agg(json_build_object('date', s.on_date::text, 'amount', s.amount_minor::text, 'kind', s.kind) ORDER BY s.on_date)
+				FROM (SELECT p.received_on AS on_date, a.amount_minor, 'payment' AS kind FROM allocations a JOIN payments p ON p.id = a.payment_id
+					WHERE a.invoice_id = i.id AND p.received_on <= $1::date
+					UNION ALL SELECT w.effective_on, w.amount_minor, 'write_off' FROM write_offs w WHERE w.invoice_id = i.id AND w.effective_on <= $1::date) s) AS settlements
+		FROM invoices i JOIN customers c ON c.id = i.customer_id
+		WHERE ${where.join(' AND ')}
+		ORDER BY c.external_id, i.currency, i.due_date, i.id LIMIT $${params.length}`,
+		params,
+	);
+	const defaultPolicy = options.defaultPolicy || 'standard';
+	const lines: StatementLine[] = [];
+	const totals = new Map<string, StatementTotals>();
+	const warnings: ChargesWarning[] = [];
+	for (const row of rows) {
+		let policy: DunningPolicy | undefined = policies.get(row.profile ?? defaultPolicy);
+		if (policy && row.policy_overrides && Object.keys(row.policy_overrides).length) {
+			try {
+				policy = applyOverrides(policy, row.policy_overrides);
+			} catch {
+				// invalid overrides: the profile's policy (the plan reports them)
+			}
+		}
+		const settlements: Settlement[] = (row.settlements ?? []).map((s) => ({ date: s.date, amountMinor: BigInt(s.amount), kind: s.kind }));
+		const owed = BigInt(row.open_minor) + settlements.reduce((sum, s) => sum + s.amountMinor, 0n);
+		const charges = latePaymentCharges({
+			amountMinor: owed,
+			settlements,
+			currency: row.currency,
+			dueDate: row.due_date,
+			asOf,
+			contractRatePercent: policy?.contractRatePercent,
+			fixedIndemnity: policy?.fixedIndemnity,
+			governingLaw: row.policy_overrides?.governingLaw ?? policy?.governingLaw ?? law,
+		});
+		if (charges.interestMinor === 0n && charges.fixedIndemnityMinor === 0n) continue;
+		lines.push({ invoiceId: String(row.id), number: row.number, customerId: String(row.customer_id), customerExternalId: row.external_id, customerName: row.name, currency: row.currency, dueDate: row.due_date, status: row.status, paidAt: row.paid_at, charges });
+		const key = `${row.external_id}\u0000${row.currency}`;
+		const total = totals.get(key) ?? { customerExternalId: row.external_id, currency: row.currency, interestMinor: 0n, indemnities: {}, invoices: 0 };
+		total.interestMinor += charges.interestMinor;
+		if (charges.fixedIndemnityMinor > 0n) total.indemnities[charges.fixedIndemnityCurrency] = (total.indemnities[charges.fixedIndemnityCurrency] ?? 0n) + charges.fixedIndemnityMinor;
+		total.invoices += 1;
+		totals.set(key, total);
+		for (const w of charges.warnings) if (!warnings.some((x) => x.code === w.code && x.semester === w.semester)) warnings.push(w);
+	}
+	return { asOf, lines, totals: [...totals.values()], warnings };
+}
+
+/** JSON view of a statement for node outputs: decimal strings, no bigint. */
+export function statementJson(statement: ChargesStatement): Record<string, unknown> {
+	return {
+		asOf: statement.asOf,
+		lines: statement.lines.map((l) => ({
+			invoiceId: l.invoiceId, number: l.number, customerExternalId: l.customerExternalId, customerName: l.customerName, currency: l.currency,
+			dueDate: l.dueDate, status: l.status, paidAt: l.paidAt, ...chargesJson(l.charges),
+		})),
+		totals: statement.totals.map((t) => ({
+			customerExternalId: t.customerExternalId, currency: t.currency, invoices: t.invoices, interest: formatAmount(t.interestMinor, t.currency),
+			indemnities: Object.fromEntries(Object.entries(t.indemnities).map(([c, m]) => [c, formatAmount(m, c)])),
+		})),
+		warnings: statement.warnings.map((w) => ({ ...w })),
+	};
+}

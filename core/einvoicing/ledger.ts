@@ -1,0 +1,256 @@
+import { disputeRouting, openDisputeIn, resolveDispute, type DisputeLedgerCategory } from '../disputes/ledger';
+import type { Ledger } from '../ledger/ledger';
+import { formatAmount } from '../money';
+import { DEFAULT_ZONE, addDays } from '../time';
+import { ReceivablesError } from '../errors';
+import type { LifecycleEvent } from './cdar';
+import { isLifecycleStatusCode, lifecycleStatus, type LifecycleEffect } from './statuses';
+
+/**
+ * Lifecycle statuses applied to the ledger: each one once per message, in the order of the platform's own
+ * timestamps, with its effect on collections (see statuses.ts), written to the customer's history. A status for an
+ * invoice the ledger does not hold yet is kept (`pending`) and applied when the invoice arrives
+ * (applyPendingLifecycleStatuses); one for another seller's invoice is kept and reported, never applied.
+ */
+
+export interface LifecycleOptions {
+	/** Where the statuses come from (platform name, "chorus-pro", "cdar-file"): kept with each status. */
+	source?: string;
+	/** The company's own seller ids (SIREN): a status naming another seller is reported, not applied. */
+	sellerIds?: string[];
+	/** Days a "payment sent" (211) status holds dunning while the money travels (default 10). */
+	paymentSentHoldDays?: number;
+	zone?: string;
+	actor?: string;
+}
+
+export type LifecycleOutcome = 'applied' | 'duplicate' | 'superseded' | 'pending' | 'other_issuer';
+
+export interface LifecycleResult {
+	messageId: string;
+	invoiceNumber: string;
+	statusCode: string;
+	outcome: LifecycleOutcome;
+	effect?: LifecycleEffect;
+	invoiceId?: string;
+	/** Dispute opened (207, 208, 210) or resolved (209). */
+	disputeId?: string;
+	message: { en: string; fr: string };
+}
+
+const keyOf = (number: string) => number.replace(/[^A-Za-z0-9]/g, '').toUpperCase();
+
+/** The category of a platform's dispute or refusal, from the reason code of the French list (BR-FR-CDV-CL-09). */
+export function disputeCategoryOfReason(reason: string | undefined): DisputeLedgerCategory {
+	switch (reason) {
+		case 'LIVR_INCOMP':
+		case 'QTE_ERR':
+		case 'ART_ERR':
+			return 'logistics';
+		case 'PU_ERR':
+		case 'REM_ERR':
+		case 'CONTRAT_TERM':
+			return 'commercial';
+		case 'QUALITE_ERR':
+		case 'NON_CONFORME':
+			return 'technical';
+		case undefined:
+		case 'AUTRE':
+			return 'other';
+		default:
+			return 'administrative';
+	}
+}
+
+function lifecycleError(code: string, en: string, fr: string): ReceivablesError {
+	return new ReceivablesError(code, en, { hint: 'Map the platform event to invoiceNumber, statusCode (200–228), timestamp and messageId.', details: { messageFr: fr, hintFr: "Associez l'événement de la plateforme à invoiceNumber, statusCode (200–228), timestamp et messageId." } });
+}
+
+/** Chorus Pro statuses of invoices to public customers, in the lifecycle codes. */
+const CHORUS_PRO: Record<string, string> = {
+	DEPOSEE: '200', MISE_A_DISPOSITION: '203', MANDATEE: '204', SERVICE_FAIT: '205', SUSPENDUE: '208', COMPLETEE: '209', REJETEE: '210', MISE_EN_PAIEMENT: '211',
+};
+
+/**
+ * A platform's JSON status event → a lifecycle event. Fields (aliases in brackets): messageId [eventId, id],
+ * invoiceNumber [invoiceId, documentNumber, numeroFacture], invoiceIssueDate [invoiceDate], sellerId [siren, issuer],
+ * statusCode [status, code, statut] — a lifecycle code (200–228, 501) or a Chorus Pro status name —, reasonCode
+ * [reason.code, motif], reasonText [reason.text, message, commentaire], amount + currency (211/212),
+ * timestamp [issuedAt, date, dateStatut].
+ */
+export function normaliseLifecycleRecord(record: Record<string, unknown>): LifecycleEvent {
+	const pick = (...names: string[]): string | undefined => {
+		for (const name of names) {
+			const value = name.split('.').reduce<unknown>((v, k) => (v && typeof v === 'object' ? (v as Record<string, unknown>)[k] : undefined), record);
+			if (value !== undefined && value !== null && String(value).trim() !== '') return String(value).trim();
+		}
+		return undefined;
+	};
+	const rawStatus = pick('statusCode', 'status', 'code', 'statut');
+	const statusCode = rawStatus && CHORUS_PRO[rawStatus.toUpperCase()] ? CHORUS_PRO[rawStatus.toUpperCase()] : rawStatus;
+	const invoiceNumber = pick('invoiceNumber', 'invoiceId', 'documentNumber', 'numeroFacture');
+	const timestamp = pick('timestamp', 'issuedAt', 'date', 'dateStatut');
+	if (!invoiceNumber) throw lifecycleError('LIFECYCLE_NO_INVOICE', 'The status event names no invoice (invoiceNumber).', "L'événement de statut ne cite aucune facture (invoiceNumber).");
+	if (!statusCode || !isLifecycleStatusCode(statusCode)) throw lifecycleError('LIFECYCLE_UNKNOWN_STATUS', `"${rawStatus ?? ''}" is not a lifecycle status (200 to 228, 501, or a Chorus Pro status).`, `« ${rawStatus ?? ''} » n'est pas un statut de cycle de vie (200 à 228, 501, ou un statut Chorus Pro).`);
+	const at = timestamp ? new Date(/^\d{4}-\d{2}-\d{2}$/.test(timestamp) ? `${timestamp}T00:00:00Z` : timestamp) : undefined;
+	if (!at || Number.isNaN(at.getTime())) throw lifecycleError('LIFECYCLE_BAD_TIMESTAMP', `"${timestamp ?? ''}" is not the status's date and time.`, `« ${timestamp ?? ''} » n'est pas la date et l'heure du statut.`);
+	const messageId = pick('messageId', 'eventId', 'id') ?? `${invoiceNumber}/${statusCode}/${at.toISOString()}`;
+	const amount = pick('amount', 'montant');
+	const currency = (pick('currency', 'devise') ?? 'EUR').toUpperCase();
+	const amounts: LifecycleEvent['amounts'] = [];
+	if (amount) {
+		const m = /^(\d+)(?:[.,](\d{1,2}))?$/.exec(amount.replace(/\s/g, ''));
+		if (!m) throw lifecycleError('LIFECYCLE_BAD_AMOUNT', `"${amount}" is not an amount.`, `« ${amount} » n'est pas un montant.`);
+		amounts.push({ type: statusCode === '212' ? 'MEN' : 'MPA', amountMinor: BigInt(m[1]) * 100n + BigInt((m[2] ?? '').padEnd(2, '0') || '0'), currency });
+	}
+	const reasonCode = pick('reasonCode', 'reason.code', 'motif');
+	const reasonText = pick('reasonText', 'reason.text', 'message', 'commentaire');
+	const invoiceIssueDate = pick('invoiceIssueDate', 'invoiceDate');
+	const sellerId = pick('sellerId', 'siren', 'issuer');
+	return {
+		messageId, issuedAt: at.toISOString(), statusCode, invoiceNumber, amounts,
+		...(reasonCode ? { reasonCode } : {}), ...(reasonText ? { reasonText } : {}), ...(invoiceIssueDate ? { invoiceIssueDate } : {}), ...(sellerId ? { sellerId } : {}),
+	};
+}
+
+interface InvoiceRow {
+	id: string;
+	number: string;
+	issuer: string;
+	customer_id: string;
+	currency: string;
+	lifecycle_at: string | null;
+}
+
+function describe(event: LifecycleEvent): { en: string; fr: string } {
+	const status = lifecycleStatus(event.statusCode)!;
+	const reason = event.reasonCode || event.reasonText ? ` — ${[event.reasonCode, event.reasonText].filter(Boolean).join(': ')}` : '';
+	const amounts = event.amounts.map((a) => `${a.type} ${formatAmount(a.amountMinor, a.currency)} ${a.currency}`).join(', ');
+	return {
+		en: `Platform status ${event.statusCode} ${status.en} for invoice ${event.invoiceNumber}${reason}${amounts ? ` (${amounts})` : ''}`,
+		fr: `Statut plateforme ${event.statusCode} ${status.fr} pour la facture ${event.invoiceNumber}${reason}${amounts ? ` (${amounts})` : ''}`,
+	};
+}
+
+/** Applies lifecycle statuses, oldest first by their own timestamps. Returns one result per event, in input order. */
+export async function applyLifecycleStatuses(ledger: Ledger, events: LifecycleEvent[], options: LifecycleOptions = {}): Promise<LifecycleResult[]> {
+	const order = events.map((event, index) => ({ event, index })).sort((a, b) => a.event.issuedAt.localeCompare(b.event.issuedAt) || a.index - b.index);
+	const results: LifecycleResult[] = new Array(events.length);
+	const routing = await disputeRouting(ledger);
+	for (const { event, index } of order) results[index] = await applyOne(ledger, event, options, routing);
+	return results;
+}
+
+async function applyOne(ledger: Ledger, event: LifecycleEvent, options: LifecycleOptions, routing: Awaited<ReturnType<typeof disputeRouting>>, retry = false): Promise<LifecycleResult> {
+	const status = lifecycleStatus(event.statusCode);
+	if (!status) throw lifecycleError('LIFECYCLE_UNKNOWN_STATUS', `"${event.statusCode}" is not a lifecycle status.`, `« ${event.statusCode} » n'est pas un statut de cycle de vie.`);
+	const zone = options.zone ?? DEFAULT_ZONE;
+	const actor = options.actor ?? `platform:${options.source ?? 'e-invoicing'}`;
+	const message = describe(event);
+	const base = { messageId: event.messageId, invoiceNumber: event.invoiceNumber, statusCode: event.statusCode, message };
+	const day = new Intl.DateTimeFormat('en-CA', { timeZone: zone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date(event.issuedAt));
+	let toResolve: string[] = [];
+	const result = await ledger.transaction(async (client) => {
+		const known = await client.query<{ outcome: string; invoice_id: string | null }>('SELECT outcome, invoice_id FROM lifecycle_statuses WHERE message_id = $1 AND invoice_number = $2 AND status_code = $3 FOR UPDATE', [event.messageId, event.invoiceNumber, event.statusCode]);
+		if (known.rows[0] && !(retry && known.rows[0].outcome === 'pending')) return { ...base, outcome: 'duplicate' as const, ...(known.rows[0].invoice_id ? { invoiceId: known.rows[0].invoice_id } : {}) };
+		const record = async (outcome: LifecycleOutcome, invoiceId: string | null, effect: LifecycleEffect | null) => {
+			await client.query(
+				`INSERT INTO lifecycle_statuses (message_id, invoice_number, invoice_key, seller_id, status_code, issued_at, reason_code, reason_text, amounts, source, invoice_id, outcome, effect)
+				VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
+				ON CONFLICT (message_id, invoice_number, status_code) DO UPDATE SET invoice_id = EXCLUDED.invoice_id, outcome = EXCLUDED.outcome, effect = EXCLUDED.effect`,
+				[event.messageId, event.invoiceNumber, keyOf(event.invoiceNumber), event.sellerId ?? null, event.statusCode, event.issuedAt, event.reasonCode ?? null, event.reasonText ?? null,
+					JSON.stringify(event.amounts.map((a) => ({ ...a, amountMinor: a.amountMinor.toString() }))), options.source ?? 'e-invoicing', invoiceId, outcome, effect],
+			);
+		};
+		if (event.sellerId && options.sellerIds?.length && !options.sellerIds.includes(event.sellerId)) {
+			await record('other_issuer', null, null);
+			return { ...base, outcome: 'other_issuer' as const, message: { en: `${message.en}: seller ${event.sellerId} is not the company; kept, not applied.`, fr: `${message.fr} : le vendeur ${event.sellerId} n'est pas l'entreprise ; conservé, non appliqué.` } };
+		}
+		const found = await client.query<InvoiceRow>(
+			`SELECT id, number, issuer, customer_id, currency, lifecycle_at::text FROM invoices
+			WHERE doc_type = 'invoice' AND upper(regexp_replace(number, '[^A-Za-z0-9]', '', 'g')) = $1 ${event.invoiceIssueDate ? 'AND issue_date = $2::date' : ''}
+			ORDER BY id FOR UPDATE`,
+			event.invoiceIssueDate ? [keyOf(event.invoiceNumber), event.invoiceIssueDate] : [keyOf(event.invoiceNumber)],
+		);
+		if (found.rows.length !== 1) {
+			await record('pending', null, null);
+			return { ...base, outcome: 'pending' as const, message: { en: `${message.en}: the invoice is not in the ledger yet; kept until it arrives.`, fr: `${message.fr} : la facture n'est pas encore dans le grand livre ; conservé jusqu'à son arrivée.` } };
+		}
+		const invoice = found.rows[0];
+		const newer = !invoice.lifecycle_at || new Date(invoice.lifecycle_at) <= new Date(event.issuedAt);
+		const history = async (summary: string, payload: Record<string, unknown> = {}) =>
+			client.query(`INSERT INTO history (customer_id, invoice_id, kind, actor, summary, payload) VALUES ($1, $2, 'lifecycle_status', $3, $4, $5)`,
+				[invoice.customer_id, invoice.id, actor, summary, JSON.stringify({ messageId: event.messageId, statusCode: event.statusCode, issuedAt: event.issuedAt, reasonCode: event.reasonCode ?? null, reasonText: event.reasonText ?? null, messageFr: message.fr, ...payload })]);
+		const hold = async (reason: string, until: string | null) => {
+			const existing = await client.query('SELECT 1 FROM holds WHERE invoice_id = $1 AND reason = $2 AND released_at IS NULL', [invoice.id, reason]);
+			if (existing.rows.length === 0) await client.query('INSERT INTO holds (customer_id, invoice_id, reason, until, created_by) VALUES ($1, $2, $3, $4, $5)', [invoice.customer_id, invoice.id, reason, until, actor]);
+		};
+		// The reception date is a fact whatever order statuses arrive in: the earliest availability counts.
+		if (status.effect === 'reception') {
+			await client.query('UPDATE invoices SET reception_date = $2::date WHERE id = $1 AND (reception_date IS NULL OR reception_date > $2::date)', [invoice.id, day]);
+		}
+		if (!newer) {
+			await record('superseded', invoice.id, status.effect === 'reception' ? 'reception' : null);
+			await history(`${message.en} (older than the invoice's current platform status: recorded, no other effect)`);
+			return { ...base, outcome: 'superseded' as const, invoiceId: invoice.id };
+		}
+		await client.query('UPDATE invoices SET lifecycle_status = $2, lifecycle_at = $3 WHERE id = $1', [invoice.id, event.statusCode, event.issuedAt]);
+		let disputeId: string | undefined;
+		switch (status.effect) {
+			case 'dispute':
+			case 'refused': {
+				const opened = await openDisputeIn(client, routing, {
+					invoices: [invoice.number], issuer: invoice.issuer, category: disputeCategoryOfReason(event.reasonCode), source: 'platform', sourceRef: `${event.messageId}/${invoice.number}/${event.statusCode}`,
+					evidence: [`${event.statusCode} ${status.fr}`, event.reasonCode, event.reasonText].filter(Boolean).join(' — '), asOf: day, zone, actor,
+				});
+				disputeId = String(opened.disputeId);
+				if (status.effect === 'refused') await hold(`Refusée sur la plateforme (${event.reasonCode ?? 'sans motif'}) / refused on the platform`, null);
+				break;
+			}
+			case 'resolve': {
+				const open = await client.query<{ id: string }>(`SELECT d.id FROM disputes d JOIN dispute_invoices di ON di.dispute_id = d.id WHERE di.invoice_id = $1 AND d.status = 'open' AND d.source = 'platform'`, [invoice.id]);
+				toResolve = open.rows.map((r) => r.id);
+				break;
+			}
+			case 'rejected':
+				await hold(`Rejetée par la plateforme (${event.reasonCode ?? 'sans motif'}) : facture non due, à réémettre / rejected by the platform: not due, to be reissued`, null);
+				break;
+			case 'payment_sent':
+				await hold(`Paiement transmis (211) / payment sent`, addDays(day, options.paymentSentHoldDays ?? 10));
+				break;
+			case 'factored':
+				await hold('Affacturée (225) : le factor recouvre / factored: the factor collects', null);
+				break;
+			default:
+				break;
+		}
+		await history(message.en, disputeId ? { disputeId } : {});
+		await record('applied', invoice.id, status.effect);
+		return { ...base, outcome: 'applied' as const, effect: status.effect, invoiceId: invoice.id, ...(disputeId ? { disputeId } : {}) };
+	});
+	for (const id of toResolve) {
+		await resolveDispute(ledger, { disputeId: id, resolution: 'other', rootCause: `completed on the platform (209, message ${event.messageId})`, actor, asOf: day, zone });
+		(result as LifecycleResult).disputeId = id;
+	}
+	return result;
+}
+
+/** Statuses kept for invoices that were not in the ledger: applied now for those that arrived since. */
+export async function applyPendingLifecycleStatuses(ledger: Ledger, options: LifecycleOptions = {}): Promise<LifecycleResult[]> {
+	const rows = await ledger.query<{ message_id: string; invoice_number: string; seller_id: string | null; status_code: string; issued_at: Date; reason_code: string | null; reason_text: string | null; amounts: Array<{ type: string; amountMinor: string; currency: string; vatRate?: string }> }>(
+		`SELECT l.message_id, l.invoice_number, l.seller_id, l.status_code, l.issued_at, l.reason_code, l.reason_text, l.amounts FROM lifecycle_statuses l
+		WHERE l.outcome = 'pending' AND EXISTS (SELECT 1 FROM invoices i WHERE i.doc_type = 'invoice' AND upper(regexp_replace(i.number, '[^A-Za-z0-9]', '', 'g')) = l.invoice_key)
+		ORDER BY l.issued_at, l.id`,
+	);
+	const routing = await disputeRouting(ledger);
+	const results: LifecycleResult[] = [];
+	for (const r of rows) {
+		results.push(await applyOne(ledger, {
+			messageId: r.message_id, invoiceNumber: r.invoice_number, statusCode: r.status_code, issuedAt: new Date(r.issued_at).toISOString(),
+			...(r.seller_id ? { sellerId: r.seller_id } : {}), ...(r.reason_code ? { reasonCode: r.reason_code } : {}), ...(r.reason_text ? { reasonText: r.reason_text } : {}),
+			amounts: r.amounts.map((a) => ({ ...a, amountMinor: BigInt(a.amountMinor) })),
+		}, options, routing, true));
+	}
+	return results;
+}
+

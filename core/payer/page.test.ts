@@ -1,0 +1,103 @@
+import type { Ledger } from '../ledger';
+import { createTestLedger, dropTestLedger } from '../../test/helpers/db';
+import { addCustomer, addInvoice, seedStaff } from '../../test/helpers/dunning';
+import { installDefaultPolicies } from '../dunning/policy';
+import { planReminders } from '../dunning/plan';
+import { payerLinkToken, payerLinkUrl, payerPage, revokePayerLinks, type PayerNotice } from './index';
+
+// The payer page as a customer uses it: open the link from a reminder, answer, and see dunning react. Real ledger;
+// the page function is what the n8n webhook calls.
+const NOW = new Date('2025-10-20T09:00:00Z');
+let ledger: Ledger;
+const notices: PayerNotice[] = [];
+
+const get = (token: string, lang?: string) => payerPage(ledger, { method: 'GET', query: { t: token, ...(lang ? { lang } : {}) } }, { now: NOW });
+const formTokenOf = (body: string) => /name="f" value="([^"]+)"/.exec(body)?.[1] ?? '';
+async function post(token: string, fields: Record<string, string>, extra: { f?: string } = {}) {
+	const page = await get(token);
+	return payerPage(ledger, { method: 'POST', body: { t: token, f: extra.f ?? formTokenOf(page.body), ...fields } }, { now: NOW, notify: async (n) => void notices.push(n), actionsPerHour: 6 });
+}
+const held = async (asOf = '2025-10-20') => Object.fromEntries((await planReminders(ledger, { stage: 'level1', asOf })).held.map((h) => [h.number, h.reason]));
+
+beforeAll(async () => {
+	ledger = await createTestLedger();
+	await installDefaultPolicies(ledger);
+	await seedStaff(ledger);
+	const a = await addCustomer(ledger, { externalId: 'PAY1', name: 'Boulangerie <script>alert(1)</script> Martin' });
+	for (const n of ['PF-1', 'PF-2', 'PF-3', 'PF-4']) await addInvoice(ledger, { customerId: a, number: n, dueDate: '2025-10-14' });
+	const b = await addCustomer(ledger, { externalId: 'PAY2', name: 'Autre Client' });
+	await addInvoice(ledger, { customerId: b, number: 'OTHER-1', dueDate: '2025-10-14' });
+});
+afterAll(async () => dropTestLedger(ledger));
+
+describe('the payer page', () => {
+	it('opens from the personal link with the customer’s open invoices, days late, charges and the RF reference, every value escaped', async () => {
+		const url = await payerLinkUrl(ledger, 'PAY1', 'https://n8n.example/webhook/receivables/payer', { now: NOW });
+		const token = new URL(url).searchParams.get('t')!;
+		const page = await get(token);
+		expect(page.status).toBe(200);
+		expect(page.headers['X-Frame-Options']).toBe('DENY');
+		expect(page.body).toContain('PF-1');
+		expect(page.body).not.toContain('OTHER-1');
+		expect(page.body).toContain('6 jours de retard');
+		expect(page.body).toMatch(/Pénalités de retard[^<]*€/);
+		expect(page.body).toMatch(/RF\d\d PF1/);
+		expect(page.body).not.toContain('<script>alert(1)</script>');
+		expect(page.body).toContain('&#60;script&#62;');
+		expect((await get(token, 'en')).body).toContain('I dispute this invoice');
+	});
+
+	it('a promise and a dispute pause dunning at once, reach the collector, and appear in the timeline', async () => {
+		const token = await payerLinkToken(ledger, 'PAY1', { now: NOW });
+		const promised = await post(token, { action: 'promise', invoice: 'PF-1', date: '2025-10-31', amount: '100.00' });
+		expect(promised.status).toBe(200);
+		expect(promised.body).toContain('votre réponse est enregistrée');
+		const disputed = await post(token, { action: 'dispute', invoice: 'PF-2', category: 'logistics', reason: 'Livraison incomplète : 2 cartons manquants <img src=x onerror=alert(1)>' });
+		expect(disputed.status).toBe(200);
+		const declared = await post(token, { action: 'payment_declared', invoice: 'PF-3', date: '2025-10-19', amount: '100.00', reference: 'VIR 8812' });
+		expect(declared.status).toBe(200);
+		expect(await held()).toMatchObject({ 'PF-1': 'promise', 'PF-2': 'dispute', 'PF-3': 'hold' });
+		expect((await held())['PF-4']).toBeUndefined();
+		expect(notices.map((n) => [n.kind, n.invoiceNumber])).toEqual([['promise', 'PF-1'], ['dispute', 'PF-2'], ['payment_declared', 'PF-3']]);
+		expect(notices[1].summary.fr).toContain('2 cartons manquants <img src=x onerror=alert(1)>');
+		const timeline = await ledger.query<{ summary: string }>("SELECT summary FROM history WHERE kind = 'payer_answer' ORDER BY id");
+		expect(timeline).toHaveLength(3);
+		const [dispute] = await ledger.query<{ source: string; category: string; evidence: string }>("SELECT source, category, evidence FROM disputes WHERE source = 'payer_page'");
+		expect(dispute).toMatchObject({ source: 'payer_page', category: 'logistics' });
+	});
+
+	it('refuses what the company does not accept: a promise too far, an amount above what is owed, another customer’s invoice', async () => {
+		const token = await payerLinkToken(ledger, 'PAY1', { now: NOW });
+		expect((await post(token, { action: 'promise', invoice: 'PF-4', date: '2026-03-01' })).status).toBe(400);
+		expect((await post(token, { action: 'payment_declared', invoice: 'PF-4', date: '2025-10-19', amount: '999999.00' })).status).toBe(400);
+		const other = await post(token, { action: 'promise', invoice: 'OTHER-1', date: '2025-10-25' });
+		expect(other.status).toBe(400);
+		expect(other.body).toContain('n&#39;est pas une de vos factures ouvertes');
+		expect((await held())['OTHER-1']).toBeUndefined();
+	});
+
+	it('has no way in without a valid link: tampered, expired, revoked; no answer without the form token; answers are rate-limited', async () => {
+		const token = await payerLinkToken(ledger, 'PAY1', { now: NOW });
+		const [payload, sig] = token.split('.');
+		const forged = Buffer.from(payload, 'base64url').toString().replace(/"c":"\d+"/, '"c":"999"');
+		expect((await get(`${Buffer.from(forged).toString('base64url')}.${sig}`)).status).toBe(403);
+		expect((await get('nonsense')).status).toBe(403);
+		const old = await payerLinkToken(ledger, 'PAY1', { now: new Date('2025-01-01T00:00:00Z'), ttlDays: 30 });
+		expect((await get(old)).status).toBe(410);
+		expect((await post(token, { action: 'contact_request' }, { f: 'forged' })).status).toBe(403);
+		expect((await post(token, { action: 'contact_request' })).status).toBe(200);
+		// Six answers an hour at most here: three were written before, two more now (copy, contact), the next is refused.
+		expect((await post(token, { action: 'copy_request', invoice: 'PF-4' })).status).toBe(200);
+		expect((await post(token, { action: 'contact_request' })).status).toBe(200);
+		expect((await post(token, { action: 'contact_request' })).status).toBe(429);
+		await revokePayerLinks(ledger, 'PAY1');
+		const revoked = await get(token);
+		expect(revoked.status).toBe(410);
+		expect(revoked.body).toContain('a expiré ou a été remplacé');
+	});
+
+	it('answers a NUL byte with a 400, not a server error', async () => {
+		const token = await payerLinkToken(ledger, 'PAY2', { now: NOW });
+		expect((await payerPage(ledger, { method: 'POST', body: { t: token, action: 'contact_request', f: 'x\u0000' } }, { now: NOW })).status).toBe(400);
+	});
+});

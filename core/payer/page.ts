@@ -1,0 +1,301 @@
+import { randomUUID } from 'node:crypto';
+import type { PoolClient } from 'pg';
+import { creditorReference, formatCreditorReference } from '../bank/rf';
+import { DISPUTE_LEDGER_CATEGORIES, disputeRouting, openDisputeIn, type DisputeLedgerCategory } from '../disputes/ledger';
+import { latePaymentCharges } from '../dunning/charges';
+import { ReceivablesError } from '../errors';
+import type { Ledger } from '../ledger';
+import { formatMoney, parseAmount } from '../money';
+import { addDays, daysBetween, DEFAULT_ZONE, parseCalendarDate, todayIn } from '../time';
+import { serverKeys } from '../tracking/keys';
+import { escapeHtml, PAGE_HEADERS, type PageRequest, type PageResponse } from '../tracking/pages';
+import { signToken, verifyToken } from '../tracking/tokens';
+
+/**
+ * The payer's own page. Each reminder carries a personal link to it: a token signed with the server's payer key,
+ * naming one customer and its link version, with an expiry. The page shows that customer's open invoices (amount,
+ * due date, days late, late charges as the package computes them, the RF reference to pay with) and lets the payer
+ * answer in one click: declare a payment, promise to pay (within the company's limits), dispute an invoice, ask for
+ * a copy or a contact. Each answer is written to the ledger in one transaction with the same effects as the
+ * operations (a promise or a dispute pauses dunning, a declared payment holds it while the money travels), recorded
+ * in the customer's timeline, and told to the collector (`notify`). No cookie: the link's token travels in the forms
+ * (n8n's CSP sandbox), with a form token bound to the customer; raising the customer's link version revokes every
+ * link sent before.
+ */
+
+type Lang = 'fr' | 'en';
+
+export interface PayerPageOptions {
+	/** Where the forms post back (the webhook's URL; empty: the same address). */
+	actionUrl?: string;
+	zone?: string;
+	now?: Date;
+	/** Latest promise date the company accepts, in days from today (default 30). */
+	maxPromiseDays?: number;
+	/** Answers a customer may send per hour (default 10). */
+	actionsPerHour?: number;
+	/** Days a declared payment holds dunning while the money travels (default 10). */
+	declaredPaymentHoldDays?: number;
+	/** Tells the collector what the payer said (e-mail). Called after the ledger is written. */
+	notify?: (notice: PayerNotice) => Promise<void>;
+}
+
+export interface PayerNotice {
+	kind: PayerActionKind;
+	customerExternalId: string;
+	customerName: string;
+	invoiceNumber: string | null;
+	summary: { en: string; fr: string };
+}
+
+export type PayerActionKind = 'payment_declared' | 'promise' | 'dispute' | 'copy_request' | 'contact_request';
+
+const TOKEN_PURPOSE = 'payer-link';
+const FORM_PURPOSE = 'payer-form';
+const DEFAULT_LINK_DAYS = 60;
+
+function payerError(code: string, en: string, fr: string): ReceivablesError {
+	return new ReceivablesError(code, en, { details: { messageFr: fr } });
+}
+
+/** The token of a customer's payer link (valid `ttlDays`, default 60, until the customer's links are revoked). */
+export async function payerLinkToken(ledger: Ledger, customerExternalId: string, options: { ttlDays?: number; now?: Date } = {}): Promise<string> {
+	const [customer] = await ledger.query<{ id: string; payer_link_version: number }>('SELECT id, payer_link_version FROM customers WHERE external_id = $1', [customerExternalId]);
+	if (!customer) throw payerError('PAYER_UNKNOWN_CUSTOMER', `Customer "${customerExternalId}" is not in the ledger.`, `Le client « ${customerExternalId} » n'est pas dans le grand livre.`);
+	const [key] = await serverKeys(ledger, 'payer');
+	return signToken({ c: customer.id, v: customer.payer_link_version }, key, TOKEN_PURPOSE, Math.round((options.ttlDays ?? DEFAULT_LINK_DAYS) * 86400), options.now);
+}
+
+/** The link itself: the page's address with the token (what reminders print, and letters as a QR code). */
+export async function payerLinkUrl(ledger: Ledger, customerExternalId: string, pageUrl: string, options: { ttlDays?: number; now?: Date } = {}): Promise<string> {
+	const token = await payerLinkToken(ledger, customerExternalId, options);
+	return `${pageUrl}${pageUrl.includes('?') ? '&' : '?'}t=${token}`;
+}
+
+/** Ends every payer link sent to the customer so far (a leaked link, a contact who left). */
+export async function revokePayerLinks(ledger: Ledger, customerExternalId: string): Promise<number> {
+	const rows = await ledger.query<{ payer_link_version: number }>('UPDATE customers SET payer_link_version = payer_link_version + 1 WHERE external_id = $1 RETURNING payer_link_version', [customerExternalId]);
+	if (!rows[0]) throw payerError('PAYER_UNKNOWN_CUSTOMER', `Customer "${customerExternalId}" is not in the ledger.`, `Le client « ${customerExternalId} » n'est pas dans le grand livre.`);
+	return rows[0].payer_link_version;
+}
+
+const T = {
+	fr: {
+		title: 'Votre compte', hello: 'Bonjour', intro: 'Voici vos factures ouvertes. Répondez ici en un clic : la personne qui suit votre compte est prévenue aussitôt.',
+		none: 'Aucune facture ouverte. Merci !', due: 'Échéance', open: 'Reste à payer', late: 'jours de retard', charges: 'Pénalités de retard (taux légal et indemnité de 40 €)', ref: 'Référence de paiement',
+		paid: "J'ai payé", promise: 'Je paierai le', dispute: 'Je conteste', copy: 'Demander une copie', contact: 'Être rappelé', date: 'Date', amount: 'Montant', reference: 'Référence du virement',
+		reason: 'Motif', category: 'Nature', send: 'Envoyer', thanks: 'Merci, votre réponse est enregistrée. La personne qui suit votre compte est prévenue.',
+		expired: 'Ce lien a expiré ou a été remplacé. Utilisez le lien de la dernière relance reçue, ou contactez-nous.', invalid: 'Ce lien n’est pas valide.',
+		tooMany: 'Trop de réponses en peu de temps : réessayez dans une heure.', formExpired: 'Le formulaire a expiré : la page est rechargée, recommencez.',
+		categories: { administrative: 'Facturation (bon de commande, adresse, TVA…)', logistics: 'Livraison (non reçue, incomplète, abîmée)', commercial: 'Prix ou conditions', technical: 'Produit ou service défectueux', other: 'Autre' } as Record<string, string>,
+	},
+	en: {
+		title: 'Your account', hello: 'Hello', intro: 'Here are your open invoices. Answer here in one click: the person in charge of your account is told at once.',
+		none: 'No open invoice. Thank you!', due: 'Due', open: 'Left to pay', late: 'days late', charges: 'Late-payment charges (legal rate and €40 indemnity)', ref: 'Payment reference',
+		paid: 'I have paid', promise: 'I will pay on', dispute: 'I dispute this invoice', copy: 'Ask for a copy', contact: 'Ask to be called', date: 'Date', amount: 'Amount', reference: 'Transfer reference',
+		reason: 'Reason', category: 'About', send: 'Send', thanks: 'Thank you, your answer is recorded. The person in charge of your account has been told.',
+		expired: 'This link has expired or was replaced. Use the link of the latest reminder, or contact us.', invalid: 'This link is not valid.',
+		tooMany: 'Too many answers in a short time: please try again in an hour.', formExpired: 'The form expired: the page was reloaded, please try again.',
+		categories: { administrative: 'Billing (purchase order, address, VAT…)', logistics: 'Delivery (not received, incomplete, damaged)', commercial: 'Price or terms', technical: 'Faulty product or service', other: 'Other' } as Record<string, string>,
+	},
+};
+
+function html(lang: Lang, title: string, content: string): string {
+	return `<!doctype html><html lang="${lang}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><meta name="referrer" content="no-referrer"><title>${escapeHtml(title)}</title>
+<style>body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;margin:0;padding:12px;background:#f6f7f9;color:#1a1a1a;max-width:720px}h1{font-size:1.3rem}
+.card{background:#fff;border-radius:8px;padding:12px;margin:10px 0;box-shadow:0 1px 2px #0002}.card b{font-size:1.05rem}.muted{color:#555;font-size:.9rem}.late{color:#a11}
+details{margin-top:8px}summary{cursor:pointer;color:#1f5fbf;padding:6px 0}label{display:block;margin:6px 0 2px;font-size:.9rem}input,select,textarea,button{font-size:1rem;padding:10px;width:100%;box-sizing:border-box;border:1px solid #bbb;border-radius:6px}
+button{background:#1f5fbf;color:#fff;border:0;margin-top:8px}.ok{background:#e6f6ea;color:#135b24;padding:10px;border-radius:6px}.err{background:#fde8e8;color:#8a1111;padding:10px;border-radius:6px}</style></head>
+<body><main>${content}</main></body></html>`;
+}
+
+function respond(status: number, body: string): PageResponse {
+	return { status, headers: { ...PAGE_HEADERS }, body };
+}
+
+function field(req: PageRequest, name: string, max = 2000): string {
+	const v = req.body?.[name];
+	return typeof v === 'string' ? v.slice(0, max).trim() : '';
+}
+
+interface Customer {
+	id: string;
+	external_id: string;
+	name: string;
+	language: string;
+	country: string | null;
+	payer_link_version: number;
+}
+
+interface OpenInvoice {
+	id: string;
+	number: string;
+	currency: string;
+	open_minor: string;
+	due_date: string;
+}
+
+async function customerOf(ledger: Ledger, token: string, now: Date): Promise<{ customer?: Customer; reason?: 'invalid' | 'expired' }> {
+	const keys = await serverKeys(ledger, 'payer');
+	const verdict = verifyToken<{ c: string; v: number }>(token, keys, TOKEN_PURPOSE, now);
+	if (!verdict.ok) return { reason: verdict.reason === 'expired' ? 'expired' : 'invalid' };
+	const [customer] = await ledger.query<Customer>('SELECT id, external_id, name, language, country, payer_link_version FROM customers WHERE id = $1', [verdict.payload.c]);
+	if (!customer) return { reason: 'invalid' };
+	if (customer.payer_link_version !== verdict.payload.v) return { reason: 'expired' };
+	return { customer };
+}
+
+async function openInvoices(db: Ledger | PoolClient, customerId: string): Promise<OpenInvoice[]> {
+	const sql = `SELECT id, number, currency, open_minor, due_date::text FROM invoices WHERE customer_id = $1 AND doc_type = 'invoice' AND status = 'open' AND open_minor > 0 ORDER BY due_date, number LIMIT 500`;
+	const result = await (db as { query: (s: string, v: unknown[]) => Promise<unknown> }).query(sql, [customerId]);
+	return Array.isArray(result) ? (result as OpenInvoice[]) : (result as { rows: OpenInvoice[] }).rows;
+}
+
+function render(lang: Lang, customer: Customer, invoices: OpenInvoice[], today: string, token: string, formToken: string, actionUrl: string, message?: { ok: boolean; text: string }): string {
+	const t = T[lang];
+	const hidden = `<input type="hidden" name="t" value="${escapeHtml(token)}"><input type="hidden" name="f" value="${escapeHtml(formToken)}"><input type="hidden" name="lang" value="${lang}">`;
+	const form = (action: string, invoice: string, fields: string, label: string) =>
+		`<details><summary>${escapeHtml(label)}</summary><form method="post" action="${escapeHtml(actionUrl)}">${hidden}<input type="hidden" name="action" value="${action}"><input type="hidden" name="invoice" value="${escapeHtml(invoice)}">${fields}<button type="submit">${t.send}</button></form></details>`;
+	const cards = invoices.map((inv) => {
+		const open = BigInt(inv.open_minor);
+		const late = today > inv.due_date ? daysBetween(inv.due_date, today) : 0;
+		let charges = '';
+		if (late > 0) {
+			try {
+				const c = latePaymentCharges({ amountMinor: open, currency: inv.currency, dueDate: inv.due_date, asOf: today, governingLaw: customer.country ?? undefined });
+				const total = c.fixedIndemnityCurrency === inv.currency ? formatMoney(c.interestMinor + c.fixedIndemnityMinor, inv.currency, lang) : `${formatMoney(c.interestMinor, inv.currency, lang)} + ${formatMoney(c.fixedIndemnityMinor, c.fixedIndemnityCurrency, lang)}`;
+				if (c.interestMinor > 0n || c.fixedIndemnityMinor > 0n) charges = `<div class="muted">${t.charges} : ${escapeHtml(total)}</div>`;
+			} catch {
+				charges = '';
+			}
+		}
+		const rf = creditorReference(inv.number);
+		const id = escapeHtml(inv.number);
+		return `<div class="card"><b>${id}</b><div>${t.open} : <strong>${escapeHtml(formatMoney(open, inv.currency, lang))}</strong></div>
+<div class="muted">${t.due} ${escapeHtml(inv.due_date)}${late > 0 ? ` — <span class="late">${late} ${t.late}</span>` : ''}</div>${charges}
+${rf ? `<div class="muted">${t.ref} : ${escapeHtml(formatCreditorReference(rf))}</div>` : ''}
+${form('payment_declared', inv.number, `<label>${t.date}<input type="date" name="date" max="${today}" required></label><label>${t.amount}<input name="amount" inputmode="decimal" value="${escapeHtml(formatMoney(open, inv.currency, 'en').replace(/[^0-9.]/g, ''))}" required></label><label>${t.reference}<input name="reference" maxlength="140"></label>`, t.paid)}
+${form('promise', inv.number, `<label>${t.date}<input type="date" name="date" min="${today}" required></label><label>${t.amount}<input name="amount" inputmode="decimal" value="${escapeHtml(formatMoney(open, inv.currency, 'en').replace(/[^0-9.]/g, ''))}"></label>`, t.promise)}
+${form('dispute', inv.number, `<label>${t.category}<select name="category">${DISPUTE_LEDGER_CATEGORIES.map((c) => `<option value="${c}">${escapeHtml(t.categories[c])}</option>`).join('')}</select></label><label>${t.reason}<textarea name="reason" rows="3" maxlength="2000" required></textarea></label>`, t.dispute)}
+${form('copy_request', inv.number, '', t.copy)}</div>`;
+	}).join('');
+	const notice = message ? `<p class="${message.ok ? 'ok' : 'err'}" role="status">${escapeHtml(message.text)}</p>` : '';
+	return html(lang, t.title, `<h1>${t.title} — ${escapeHtml(customer.name)}</h1>${notice}<p>${t.intro}</p>${cards || `<p>${t.none}</p>`}
+${form('contact_request', '', '', t.contact)}
+<form method="post" action="${escapeHtml(actionUrl)}"><input type="hidden" name="t" value="${escapeHtml(token)}"><input type="hidden" name="lang" value="${lang === 'fr' ? 'en' : 'fr'}"><button type="submit" style="background:none;color:#1f5fbf;width:auto;padding:0;text-decoration:underline">${lang === 'fr' ? 'English' : 'Français'}</button></form>`);
+}
+
+function tokenOf(req: PageRequest): string {
+	const fromBody = field(req, 't', 1000);
+	const q = req.query?.t;
+	return fromBody || (typeof q === 'string' ? q.slice(0, 1000) : '');
+}
+
+/** Serves the payer page (GET from the link, POST for answers). Never throws: a failure is a page. */
+export async function payerPage(ledger: Ledger, req: PageRequest, options: PayerPageOptions = {}): Promise<PageResponse> {
+	const now = options.now ?? new Date();
+	const zone = options.zone ?? DEFAULT_ZONE;
+	const today = todayIn(zone, now);
+	const q = req.query?.lang;
+	const asked = field(req, 'lang') || (typeof q === 'string' ? q : '');
+	const raw = JSON.stringify(req.body ?? {}) + JSON.stringify(req.query ?? {});
+	if (raw.includes('\\u0000') || raw.includes('\uFFFD')) return respond(400, html(asked === 'en' ? 'en' : 'fr', 'Bad request', '<p class="err">Bad request / Requête invalide.</p>'));
+	try {
+		const token = tokenOf(req);
+		const { customer, reason } = await customerOf(ledger, token, now);
+		const lang: Lang = asked === 'fr' || asked === 'en' ? asked : customer?.language?.trim() === 'en' ? 'en' : 'fr';
+		if (!customer) return respond(reason === 'expired' ? 410 : 403, html(lang, T[lang].title, `<h1>${T[lang].title}</h1><p class="err" role="alert">${reason === 'expired' ? T[lang].expired : T[lang].invalid}</p>`));
+		const [formKey] = await serverKeys(ledger, 'form');
+		const formToken = signToken({ c: customer.id, v: customer.payer_link_version }, formKey, FORM_PURPOSE, 2 * 3600, now);
+		const action = (req.method ?? 'GET').toUpperCase() === 'POST' ? field(req, 'action', 40) : '';
+		let message: { ok: boolean; text: string } | undefined;
+		let status = 200;
+		if (action) {
+			const form = verifyToken<{ c: string; v: number }>(field(req, 'f', 1000), await serverKeys(ledger, 'form'), FORM_PURPOSE, now);
+			if (!form.ok || form.payload.c !== customer.id || form.payload.v !== customer.payer_link_version) {
+				message = { ok: false, text: T[lang].formExpired };
+				status = 403;
+			} else {
+				const outcome = await act(ledger, customer, action as PayerActionKind, req, { ...options, today, zone, lang });
+				message = outcome.ok ? { ok: true, text: T[lang].thanks } : { ok: false, text: outcome.error };
+				status = outcome.status;
+				if (outcome.ok && outcome.notice && options.notify) await options.notify(outcome.notice).catch(() => undefined);
+			}
+		}
+		const invoices = await openInvoices(ledger, customer.id);
+		return respond(status, render(lang, customer, invoices, today, token, formToken, options.actionUrl ?? '', message));
+	} catch (error) {
+		return { ...respond(503, html('fr', 'Indisponible', '<p class="err">Service momentanément indisponible. Réessayez dans quelques minutes. / Service temporarily unavailable.</p>')), failure: (error as Error).message };
+	}
+}
+
+type ActOutcome = { ok: true; status: number; notice?: PayerNotice } | { ok: false; status: number; error: string };
+
+async function act(ledger: Ledger, customer: Customer, kind: PayerActionKind, req: PageRequest, o: PayerPageOptions & { today: string; zone: string; lang: Lang }): Promise<ActOutcome> {
+	const fr = o.lang === 'fr';
+	const bad = (en: string, frText: string): ActOutcome => ({ ok: false, status: 400, error: fr ? frText : en });
+	if (!['payment_declared', 'promise', 'dispute', 'copy_request', 'contact_request'].includes(kind)) return bad('Unknown answer.', 'Réponse inconnue.');
+	const routing = kind === 'dispute' ? await disputeRouting(ledger) : undefined;
+	return await ledger.transaction(async (client): Promise<ActOutcome> => {
+		// One answer at a time per customer; the hourly limit counts what was already written.
+		await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`receivables.payer.${customer.id}`]);
+		const [{ n }] = (await client.query<{ n: string }>("SELECT count(*)::text AS n FROM payer_actions WHERE customer_id = $1 AND created_at > now() - interval '1 hour'", [customer.id])).rows;
+		if (Number(n) >= (o.actionsPerHour ?? 10)) return { ok: false, status: 429, error: T[o.lang].tooMany };
+		const number = field(req, 'invoice', 100);
+		let invoice: OpenInvoice | undefined;
+		if (kind !== 'contact_request') {
+			invoice = (await openInvoices(client, customer.id)).find((i) => i.number === number);
+			if (!invoice) return bad('This invoice is not one of your open invoices.', "Cette facture n'est pas une de vos factures ouvertes.");
+		}
+		const amountOf = (text: string): bigint | undefined => {
+			if (!text) return undefined;
+			try {
+				const minor = parseAmount(text, invoice!.currency);
+				return minor > 0n && minor <= BigInt(invoice!.open_minor) ? minor : undefined;
+			} catch {
+				return undefined;
+			}
+		};
+		const actionId = randomUUID();
+		const payload: Record<string, unknown> = { actionId };
+		let summary: { en: string; fr: string };
+		if (kind === 'promise') {
+			const date = parseCalendarDate(field(req, 'date', 20));
+			const latest = addDays(o.today, o.maxPromiseDays ?? 30);
+			if (!date || date < o.today || date > latest) return bad(`Choose a date between today and ${latest}.`, `Choisissez une date entre aujourd'hui et le ${latest}.`);
+			const amount = field(req, 'amount', 40) ? amountOf(field(req, 'amount', 40)) : BigInt(invoice!.open_minor);
+			if (amount === undefined) return bad('The amount must be positive and at most what is left to pay.', 'Le montant doit être positif et au plus égal au reste à payer.');
+			await client.query(`INSERT INTO promises (customer_id, invoice_id, promised_on, amount_minor, currency, source, source_ref, note) VALUES ($1, $2, $3, $4, $5, 'payer_page', $6, $7)`,
+				[customer.id, invoice!.id, date, amount.toString(), invoice!.currency, actionId, 'promised by the payer on the payer page']);
+			Object.assign(payload, { promisedOn: date, amountMinor: amount.toString() });
+			summary = { en: `Payer promised ${formatMoney(amount, invoice!.currency, 'en')} on ${date} for invoice ${invoice!.number} (payer page)`, fr: `Le payeur promet ${formatMoney(amount, invoice!.currency, 'fr')} le ${date} pour la facture ${invoice!.number} (page payeur)` };
+		} else if (kind === 'payment_declared') {
+			const date = parseCalendarDate(field(req, 'date', 20));
+			if (!date || date > o.today) return bad('Give the day the payment was made (today or before).', 'Indiquez le jour du paiement (aujourd’hui ou avant).');
+			const amount = amountOf(field(req, 'amount', 40));
+			if (amount === undefined) return bad('The amount must be positive and at most what is left to pay.', 'Le montant doit être positif et au plus égal au reste à payer.');
+			const reference = field(req, 'reference', 140);
+			const until = addDays(o.today, o.declaredPaymentHoldDays ?? 10);
+			await client.query('INSERT INTO holds (customer_id, invoice_id, reason, until, created_by) VALUES ($1, $2, $3, $4, $5)',
+				[customer.id, invoice!.id, `Paiement déclaré par le payeur (${date}) / payment declared by the payer`, until, 'payer_page']);
+			Object.assign(payload, { paidOn: date, amountMinor: amount.toString(), reference });
+			summary = { en: `Payer declared a payment of ${formatMoney(amount, invoice!.currency, 'en')} on ${date} for invoice ${invoice!.number}${reference ? ` (ref. ${reference})` : ''}: dunning held until ${until}`, fr: `Le payeur déclare un paiement de ${formatMoney(amount, invoice!.currency, 'fr')} le ${date} pour la facture ${invoice!.number}${reference ? ` (réf. ${reference})` : ''} : relances suspendues jusqu'au ${until}` };
+		} else if (kind === 'dispute') {
+			const category = field(req, 'category', 40) as DisputeLedgerCategory;
+			const reason = field(req, 'reason', 2000);
+			if (!DISPUTE_LEDGER_CATEGORIES.includes(category)) return bad('Choose what the dispute is about.', 'Choisissez la nature de la contestation.');
+			if (!reason) return bad('Say why you dispute the invoice.', 'Indiquez pourquoi vous contestez la facture.');
+			const opened = await openDisputeIn(client, routing!, { invoices: [invoice!.number], customer: customer.external_id, category, evidence: reason, source: 'payer_page', sourceRef: actionId, language: o.lang, asOf: o.today, zone: o.zone, actor: 'payer_page' });
+			Object.assign(payload, { category, reason, disputeId: opened.disputeId });
+			summary = { en: `Payer disputes invoice ${invoice!.number} (${category}): ${reason}`, fr: `Le payeur conteste la facture ${invoice!.number} (${category}) : ${reason}` };
+		} else if (kind === 'copy_request') {
+			summary = { en: `Payer asks for a copy of invoice ${invoice!.number}`, fr: `Le payeur demande une copie de la facture ${invoice!.number}` };
+		} else {
+			summary = { en: 'Payer asks to be called', fr: 'Le payeur demande à être rappelé' };
+		}
+		await client.query('INSERT INTO payer_actions (customer_id, invoice_id, kind, payload) VALUES ($1, $2, $3, $4)', [customer.id, invoice?.id ?? null, kind, JSON.stringify(payload)]);
+		await client.query(`INSERT INTO history (customer_id, invoice_id, kind, channel, actor, summary, payload) VALUES ($1, $2, 'payer_answer', 'payer_page', 'payer', $3, $4)`,
+			[customer.id, invoice?.id ?? null, summary.en, JSON.stringify({ ...payload, kind, summaryFr: summary.fr })]);
+		return { ok: true, status: 200, notice: { kind, customerExternalId: customer.external_id, customerName: customer.name, invoiceNumber: invoice?.number ?? null, summary } };
+	});
+}

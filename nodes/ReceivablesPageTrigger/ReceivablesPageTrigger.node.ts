@@ -1,0 +1,215 @@
+import {
+	NodeConnectionTypes,
+	type IDataObject,
+	type IHookFunctions,
+	type INodeType,
+	type INodeTypeDescription,
+	type IWebhookFunctions,
+	type IWebhookResponseData,
+} from 'n8n-workflow';
+import {
+	DEFAULT_SIGNATURE_TOLERANCE_SECONDS,
+	handleCourierRequest,
+	handleDashboardRequest,
+	handlePortalRequest,
+	receiveCourierRequest,
+	type AgedGroupBy,
+	type PageRequest,
+	type PageResponse,
+} from '../../core';
+import { credentialTest } from '../shared/methods/credentialTest';
+import { lockoutNotifier, lockoutSenderProperty } from '../shared/pages';
+import { getLedger } from '../shared/transport/ledger';
+
+/**
+ * n8n's own HTML sandbox (what it puts on webhook pages), plus no framing by any site. The node answers itself, so
+ * n8n does not add its policy: the page keeps the same sandbox (no cookies, no storage, an opaque origin).
+ */
+const PAGE_CSP =
+	"sandbox allow-downloads allow-forms allow-modals allow-popups allow-popups-to-escape-sandbox allow-scripts allow-top-navigation-by-user-activation; frame-ancestors 'none'";
+
+const pages = ['portal', 'courierPage', 'dashboard'];
+
+/**
+ * The pages (tracking portal, courier page, dashboard) and the couriers' signed events, served by the node itself:
+ * the request is read, checked and answered here, so the logins, sessions, photos, signatures and positions never
+ * become an item — n8n stores items in its execution history. A page request starts no execution at all; a courier
+ * request that was recorded starts one with the outcome of each event only (no image, no position).
+ */
+export class ReceivablesPageTrigger implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'Receivables Page Trigger',
+		name: 'receivablesPageTrigger',
+		icon: { light: 'file:receivablesPage.svg', dark: 'file:receivablesPage.dark.svg' },
+		group: ['trigger'],
+		version: 1,
+		subtitle: '={{ $parameter["page"] }}',
+		description: 'Serves the tracking portal, the courier page or the dashboard, or takes the couriers\' signed events, without any login, session or photo entering the execution history',
+		defaults: { name: 'Receivables Page' },
+		inputs: [],
+		outputs: [NodeConnectionTypes.Main],
+		credentials: [
+			{ name: 'receivablesLedgerApi', required: true, testedBy: 'receivablesLedgerConnectionTest' },
+			{ name: 'receivablesSmtpApi', required: false, testedBy: 'receivablesSmtpConnectionTest', displayOptions: { show: { page: pages } } },
+		],
+		webhooks: [
+			{ name: 'setup', httpMethod: 'GET', responseMode: 'onReceived', path: '={{ $parameter["path"] }}', isFullPath: true },
+			{ name: 'default', httpMethod: 'POST', responseMode: 'onReceived', path: '={{ $parameter["path"] }}', isFullPath: true },
+		],
+		properties: [
+			{
+				displayName:
+					'The node answers the browser or the phone itself: nothing of the request (login, secret, session, photo, signature, position) becomes an item, so nothing of it is kept in the execution history. Page requests start no execution; recorded courier events start one with their outcomes only. Publish the workflow to open the address.',
+				name: 'notice',
+				type: 'notice',
+				default: '',
+			},
+			{
+				displayName: 'Page',
+				name: 'page',
+				type: 'options',
+				noDataExpression: true,
+				options: [
+					{ name: 'Courier Events (Signed, From Phones)', value: 'courierEvents', description: 'POST from a courier\'s phone, signed with the phone\'s own key (X-Receivables-Device)' },
+					{ name: 'Courier Page', value: 'courierPage', description: 'The couriers\' phone page: scan or type, outcome, name, signature, photo' },
+					{ name: 'Dashboard', value: 'dashboard', description: 'The receivables dashboard within the user\'s accreditation' },
+					{ name: 'Tracking Portal', value: 'portal', description: 'Login, search, status per invoice within the accreditation, CSV export' },
+				],
+				default: 'portal',
+			},
+			{ displayName: 'Path', name: 'path', type: 'string', default: 'receivables/portal', required: true, description: 'The address under &lt;n8n&gt;/webhook/' },
+			{ displayName: 'Form Action URL', name: 'actionUrl', type: 'string', default: '', description: 'Where the page\'s forms post; empty: the page\'s own address', displayOptions: { show: { page: pages } } },
+			{
+				displayName: 'Session Minutes',
+				name: 'sessionMinutes',
+				type: 'number',
+				typeOptions: { minValue: 1 },
+				default: 30,
+				description: 'How long a session lasts without activity (a session ends 10 hours after login on the portal and dashboard, 14 on the courier page, whatever this says)',
+				displayOptions: { show: { page: pages } },
+			},
+			{ ...lockoutSenderProperty, displayOptions: { show: { page: pages } } },
+			{ displayName: 'Company Name', name: 'company', type: 'string', default: '', description: 'Shown in the dashboard\'s header', displayOptions: { show: { page: ['dashboard'] } } },
+			{
+				displayName: 'Dashboard Options',
+				name: 'dashboardOptions',
+				type: 'collection',
+				placeholder: 'Add Option',
+				default: {},
+				displayOptions: { show: { page: ['dashboard'] } },
+				options: [
+					{ displayName: 'Aged Balance By', name: 'groupBy', type: 'options', options: [{ name: 'Customer', value: 'customer' }, { name: 'Dunning Profile', value: 'profile' }, { name: 'Sales Rep', value: 'sales_rep' }], default: 'customer' },
+					{ displayName: 'Buckets (Days Overdue)', name: 'buckets', type: 'string', default: '30, 60, 90' },
+					{ displayName: 'Currency', name: 'currency', type: 'string', default: '', placeholder: 'EUR', description: 'Only amounts in this currency. Empty: every currency, each totalled apart.' },
+					{ displayName: 'Months of Trend', name: 'months', type: 'number', typeOptions: { minValue: 1, maxValue: 36 }, default: 12 },
+					{ displayName: 'Time Zone', name: 'zone', type: 'string', default: 'Europe/Paris', description: 'IANA zone in which today\'s date and the dates are counted' },
+				],
+			},
+			{
+				displayName: 'Event Options',
+				name: 'eventOptions',
+				type: 'collection',
+				placeholder: 'Add Option',
+				default: {},
+				displayOptions: { show: { page: ['courierEvents'] } },
+				options: [
+					{ displayName: 'Maximum Photo Size (KB)', name: 'maxPhotoKb', type: 'number', default: 2048 },
+					{ displayName: 'Maximum Signature Size (KB)', name: 'maxSignatureKb', type: 'number', default: 200 },
+					{ displayName: 'Time Tolerance (Seconds)', name: 'toleranceSeconds', type: 'number', default: DEFAULT_SIGNATURE_TOLERANCE_SECONDS },
+				],
+			},
+		],
+	};
+
+	methods = { credentialTest };
+
+	/** No third party to tell: the browsers and phones come to n8n's own address. */
+	webhookMethods = {
+		default: {
+			async checkExists(this: IHookFunctions): Promise<boolean> {
+				return true;
+			},
+			async create(this: IHookFunctions): Promise<boolean> {
+				return true;
+			},
+			async delete(this: IHookFunctions): Promise<boolean> {
+				return true;
+			},
+		},
+	};
+
+	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
+		const page = this.getNodeParameter('page', 'portal') as string;
+		const res = this.getResponseObject();
+		if (page === 'courierEvents') {
+			const send = (status: number, body: IDataObject) => {
+				res.status(status).setHeader('Referrer-Policy', 'no-referrer');
+				res.setHeader('Cache-Control', 'no-store');
+				res.json(body);
+			};
+			if (this.getWebhookName() !== 'default') {
+				send(405, { code: 'METHOD_NOT_ALLOWED', error: 'Send the events with POST.', errorFr: 'Envoyez les événements en POST.' });
+				return { noWebhookResponse: true };
+			}
+			const options = this.getNodeParameter('eventOptions', {}) as IDataObject;
+			const rawBody = (this.getRequestObject() as unknown as { rawBody?: Buffer }).rawBody ?? Buffer.alloc(0);
+			let result;
+			try {
+				const ledger = await getLedger(this);
+				result = await receiveCourierRequest(ledger, { rawBody, headers: this.getHeaderData() as Record<string, unknown> }, {
+					toleranceSeconds: Number(options.toleranceSeconds) || DEFAULT_SIGNATURE_TOLERANCE_SECONDS,
+					maxPhotoBytes: Math.round((Number(options.maxPhotoKb) || 2048) * 1024),
+					maxSignatureBytes: Math.round((Number(options.maxSignatureKb) || 200) * 1024),
+					actor: `n8n:${this.getWorkflow().id ?? 'workflow'}`,
+				});
+			} catch (error) {
+				this.logger.error(`Receivables courier events failed: ${error instanceof Error ? error.message : String(error)}`);
+				send(503, { code: 'UNAVAILABLE', error: 'The service is unavailable for a moment; send the events again shortly.', errorFr: 'Le service est momentanément indisponible ; renvoyez les événements dans un instant.' });
+				return { noWebhookResponse: true };
+			}
+			const results = (result.results ?? []).map((r) => (r.ok ? { index: r.index, ok: true, ...r.outcome } : { index: r.index, ok: false, code: r.code, error: r.message, hint: r.hint ?? null }));
+			send(result.httpStatus, result.httpStatus === 200 ? { code: result.code, results } : { code: result.code, error: result.message?.en ?? '', errorFr: result.message?.fr ?? '' });
+			if (result.httpStatus !== 200) return { noWebhookResponse: true };
+			return { noWebhookResponse: true, workflowData: [results.map((json) => ({ json: json as IDataObject }))] };
+		}
+
+		const request: PageRequest = {
+			method: this.getRequestObject().method,
+			body: (this.getBodyData() ?? {}) as Record<string, unknown>,
+			query: (this.getQueryData() ?? {}) as Record<string, unknown>,
+			headers: this.getHeaderData() as Record<string, unknown>,
+		};
+		let response: PageResponse;
+		try {
+			const ledger = await getLedger(this);
+			const base = {
+				actionUrl: String(this.getNodeParameter('actionUrl', '') ?? ''),
+				sessionSeconds: Math.round(Number(this.getNodeParameter('sessionMinutes', 30)) * 60),
+				notify: await lockoutNotifier(this, this.getNodeParameter('lockoutSender', '')),
+			};
+			if (page === 'courierPage') response = await handleCourierRequest(ledger, request, base);
+			else if (page === 'dashboard') {
+				const o = this.getNodeParameter('dashboardOptions', {}) as IDataObject;
+				const buckets = String(o.buckets ?? '30, 60, 90').split(/[,;\s]+/).filter(Boolean).map(Number).filter((n) => Number.isInteger(n) && n > 0);
+				response = await handleDashboardRequest(ledger, request, {
+					...base,
+					company: String(this.getNodeParameter('company', '') ?? '') || undefined,
+					overview: {
+						zone: o.zone ? String(o.zone).trim() || undefined : undefined,
+						currency: o.currency ? String(o.currency).trim().toUpperCase() || undefined : undefined,
+						months: o.months === undefined ? undefined : Number(o.months),
+						aged: { groupBy: (o.groupBy as AgedGroupBy) || 'customer', buckets: buckets.length ? buckets : [30, 60, 90] },
+					},
+				});
+			} else response = await handlePortalRequest(ledger, request, base);
+		} catch (error) {
+			response = { status: 503, headers: { 'Content-Type': 'text/plain; charset=utf-8' }, body: 'Service unavailable / Service indisponible', failure: error instanceof Error ? error.message : String(error) };
+		}
+		if (response.failure) this.logger.error(`Receivables page failed: ${response.failure}`);
+		res.status(response.status);
+		for (const [name, value] of Object.entries(response.headers)) res.setHeader(name, value);
+		res.setHeader('Content-Security-Policy', PAGE_CSP);
+		res.send(response.body);
+		return { noWebhookResponse: true };
+	}
+}

@@ -1,0 +1,73 @@
+// Calls the Receivables Page trigger of a shipped workflow the way n8n's webhook server does: the node's webhook()
+// with the request (parsed body, query, headers, raw body) and the response it writes to. Real n8n runs it in
+// test/e2e (history scan, distribution and tracking); this runs it in-process against a real ledger.
+import type { ICredentialDataDecryptedObject, IDataObject, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
+import { ReceivablesPageTrigger } from '../../nodes/ReceivablesPageTrigger/ReceivablesPageTrigger.node';
+
+export interface PageCall {
+	method?: 'GET' | 'POST';
+	body?: Record<string, unknown>;
+	query?: Record<string, unknown>;
+	headers?: Record<string, string>;
+	rawBody?: Buffer;
+}
+
+export interface PageAnswer {
+	status: number;
+	headers: Record<string, string>;
+	body: string;
+	json?: unknown;
+	/** What the trigger hands to the next nodes (undefined: no execution started). */
+	workflowData?: IWebhookResponseData['workflowData'];
+}
+
+interface WorkflowFile {
+	nodes: Array<{ type: string; parameters: Record<string, unknown> }>;
+}
+
+export async function callPageTrigger(workflow: WorkflowFile, credentials: Record<string, ICredentialDataDecryptedObject>, call: PageCall): Promise<PageAnswer> {
+	const node = workflow.nodes.find((n) => n.type === 'n8n-nodes-receivables.receivablesPageTrigger');
+	if (!node) throw new Error('the workflow has no Receivables Page trigger');
+	const answer: PageAnswer = { status: 200, headers: {}, body: '' };
+	const res = {
+		status(code: number) {
+			answer.status = code;
+			return res;
+		},
+		setHeader(name: string, value: string) {
+			answer.headers[name.toLowerCase()] = value;
+			return res;
+		},
+		send(body: string) {
+			answer.body = body;
+			return res;
+		},
+		json(body: unknown) {
+			answer.json = body;
+			answer.body = JSON.stringify(body);
+			answer.headers['content-type'] = 'application/json; charset=utf-8';
+			return res;
+		},
+	};
+	const method = call.method ?? (call.body || call.rawBody ? 'POST' : 'GET');
+	const headers = Object.fromEntries(Object.entries(call.headers ?? {}).map(([k, v]) => [k.toLowerCase(), v]));
+	const ctx = {
+		getNodeParameter: (name: string, fallback?: unknown) => (name in node.parameters ? node.parameters[name] : fallback),
+		getCredentials: async (type: string) => {
+			const data = credentials[type];
+			if (!data) throw new Error(`no credential ${type}`);
+			return data;
+		},
+		getRequestObject: () => ({ method, rawBody: call.rawBody }),
+		getResponseObject: () => res,
+		getBodyData: () => (call.body ?? {}) as IDataObject,
+		getQueryData: () => (call.query ?? {}) as IDataObject,
+		getHeaderData: () => headers,
+		getWebhookName: () => (method === 'GET' ? 'setup' : 'default'),
+		getWorkflow: () => ({ id: 'test-workflow' }),
+		logger: { error: () => undefined, warn: () => undefined, info: () => undefined, debug: () => undefined },
+	} as unknown as IWebhookFunctions;
+	const result = await new ReceivablesPageTrigger().webhook.call(ctx);
+	answer.workflowData = result.workflowData;
+	return answer;
+}
