@@ -52,6 +52,11 @@ const rows: Row[] = [
 	{ node: 'receivablesReport', operation: 'distribution', parameters: { asOf: '2026-03-31' }, atLeast: 0 },
 	{ node: 'invoiceIntake', operation: 'storeCustomers', parameters: { source: 'item' }, items: [{ externalId: 'OP-2', name: 'Second Customer SARL' }], check: ([j]) => expect(j.status).toBe('created') },
 	{ node: 'invoiceIntake', operation: 'retryUnappliedPayments', atLeast: 0 },
+	{ node: 'invoiceIntake', operation: 'storeInvoices', parameters: { source: 'item' }, items: [{ number: 'OP-INV-2', customerId: 'OP-1', issueDate: '2026-03-01', dueDate: '2026-03-31', totalIncl: '10.00', currency: 'EUR' }], check: ([j]) => expect(j.status).toBe('created') },
+	{ node: 'invoiceIntake', operation: 'storePayments', parameters: { paymentSource: 'item' }, items: [{ externalRef: 'OP-P1', amount: '10.00', currency: 'EUR', receivedOn: '2026-03-02', reference: 'OP-INV-2' }], atLeast: 1 },
+	{ node: 'disputeClassifier', operation: 'queueReview', parameters: { reviewText: 'Bonjour, merci.' }, items: [{ classification: { category: 'other', confidence: 0.2 } }], atLeast: 1 },
+	{ node: 'receivablesReport', operation: 'pdfReport', parameters: { asOf: '2026-03-31' }, check: ([j]) => expect(j.fileName).toMatch(/2026-03-31/) },
+	{ node: 'receivablesReport', operation: 'filesFolder', parameters: { kind: 'reports' }, check: ([j]) => expect(j.kind).toBe('reports') },
 ];
 
 describe('every operation as a node, against a real ledger', () => {
