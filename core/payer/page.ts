@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import type { PoolClient } from 'pg';
 import { creditorReference, formatCreditorReference } from '../bank/rf';
 import { DISPUTE_LEDGER_CATEGORIES, disputeRouting, openDisputeIn, type DisputeLedgerCategory } from '../disputes/ledger';
-import { latePaymentCharges } from '../dunning/charges';
+import type { LatePaymentCharges } from '../dunning/charges';
+import { statementOfCharges } from '../dunning/statement';
 import { ReceivablesError } from '../errors';
 import type { Ledger } from '../ledger';
 import { formatMoney, parseAmount } from '../money';
@@ -82,7 +83,7 @@ export async function revokePayerLinks(ledger: Ledger, customerExternalId: strin
 const T = {
 	fr: {
 		title: 'Votre compte', hello: 'Bonjour', intro: 'Voici vos factures ouvertes. Répondez ici en un clic : la personne qui suit votre compte est prévenue aussitôt.',
-		none: 'Aucune facture ouverte. Merci !', due: 'Échéance', open: 'Reste à payer', late: 'jours de retard', charges: 'Pénalités de retard (taux légal et indemnité de 40 €)', ref: 'Référence de paiement',
+		none: 'Aucune facture ouverte. Merci !', due: 'Échéance', open: 'Reste à payer', late: 'jours de retard', charges: 'Pénalités de retard (intérêts et indemnité forfaitaire)', ref: 'Référence de paiement',
 		paid: "J'ai payé", promise: 'Je paierai le', dispute: 'Je conteste', copy: 'Demander une copie', contact: 'Être rappelé', date: 'Date', amount: 'Montant', reference: 'Référence du virement',
 		reason: 'Motif', category: 'Nature', send: 'Envoyer', thanks: 'Merci, votre réponse est enregistrée. La personne qui suit votre compte est prévenue.',
 		expired: 'Ce lien a expiré ou a été remplacé. Utilisez le lien de la dernière relance reçue, ou contactez-nous.', invalid: 'Ce lien n’est pas valide.',
@@ -91,7 +92,7 @@ const T = {
 	},
 	en: {
 		title: 'Your account', hello: 'Hello', intro: 'Here are your open invoices. Answer here in one click: the person in charge of your account is told at once.',
-		none: 'No open invoice. Thank you!', due: 'Due', open: 'Left to pay', late: 'days late', charges: 'Late-payment charges (legal rate and €40 indemnity)', ref: 'Payment reference',
+		none: 'No open invoice. Thank you!', due: 'Due', open: 'Left to pay', late: 'days late', charges: 'Late-payment charges (interest and fixed indemnity)', ref: 'Payment reference',
 		paid: 'I have paid', promise: 'I will pay on', dispute: 'I dispute this invoice', copy: 'Ask for a copy', contact: 'Ask to be called', date: 'Date', amount: 'Amount', reference: 'Transfer reference',
 		reason: 'Reason', category: 'About', send: 'Send', thanks: 'Thank you, your answer is recorded. The person in charge of your account has been told.',
 		expired: 'This link has expired or was replaced. Use the link of the latest reminder, or contact us.', invalid: 'This link is not valid.',
@@ -123,7 +124,6 @@ interface Customer {
 	external_id: string;
 	name: string;
 	language: string;
-	country: string | null;
 	payer_link_version: number;
 }
 
@@ -139,7 +139,7 @@ async function customerOf(ledger: Ledger, token: string, now: Date): Promise<{ c
 	const keys = await serverKeys(ledger, 'payer');
 	const verdict = verifyToken<{ c: string; v: number }>(token, keys, TOKEN_PURPOSE, now);
 	if (!verdict.ok) return { reason: verdict.reason === 'expired' ? 'expired' : 'invalid' };
-	const [customer] = await ledger.query<Customer>('SELECT id, external_id, name, language, country, payer_link_version FROM customers WHERE id = $1', [verdict.payload.c]);
+	const [customer] = await ledger.query<Customer>('SELECT id, external_id, name, language, payer_link_version FROM customers WHERE id = $1', [verdict.payload.c]);
 	if (!customer) return { reason: 'invalid' };
 	if (customer.payer_link_version !== verdict.payload.v) return { reason: 'expired' };
 	return { customer };
@@ -151,7 +151,7 @@ async function openInvoices(db: Ledger | PoolClient, customerId: string): Promis
 	return Array.isArray(result) ? (result as OpenInvoice[]) : (result as { rows: OpenInvoice[] }).rows;
 }
 
-function render(lang: Lang, customer: Customer, invoices: OpenInvoice[], today: string, token: string, formToken: string, actionUrl: string, message?: { ok: boolean; text: string }): string {
+function render(lang: Lang, customer: Customer, invoices: OpenInvoice[], chargesByInvoice: Map<string, LatePaymentCharges>, today: string, token: string, formToken: string, actionUrl: string, message?: { ok: boolean; text: string }): string {
 	const t = T[lang];
 	const hidden = `<input type="hidden" name="t" value="${escapeHtml(token)}"><input type="hidden" name="f" value="${escapeHtml(formToken)}"><input type="hidden" name="lang" value="${lang}">`;
 	const form = (action: string, invoice: string, fields: string, label: string) =>
@@ -159,15 +159,12 @@ function render(lang: Lang, customer: Customer, invoices: OpenInvoice[], today: 
 	const cards = invoices.map((inv) => {
 		const open = BigInt(inv.open_minor);
 		const late = today > inv.due_date ? daysBetween(inv.due_date, today) : 0;
+		// The charges as the reminders compute them: each amount for its own period, under the customer's governing law.
 		let charges = '';
-		if (late > 0) {
-			try {
-				const c = latePaymentCharges({ amountMinor: open, currency: inv.currency, dueDate: inv.due_date, asOf: today, governingLaw: customer.country ?? undefined });
-				const total = c.fixedIndemnityCurrency === inv.currency ? formatMoney(c.interestMinor + c.fixedIndemnityMinor, inv.currency, lang) : `${formatMoney(c.interestMinor, inv.currency, lang)} + ${formatMoney(c.fixedIndemnityMinor, c.fixedIndemnityCurrency, lang)}`;
-				if (c.interestMinor > 0n || c.fixedIndemnityMinor > 0n) charges = `<div class="muted">${t.charges} : ${escapeHtml(total)}</div>`;
-			} catch {
-				charges = '';
-			}
+		const c = late > 0 ? chargesByInvoice.get(inv.id) : undefined;
+		if (c && (c.interestMinor > 0n || c.fixedIndemnityMinor > 0n)) {
+			const total = c.fixedIndemnityCurrency === inv.currency ? formatMoney(c.interestMinor + c.fixedIndemnityMinor, inv.currency, lang) : `${formatMoney(c.interestMinor, inv.currency, lang)} + ${formatMoney(c.fixedIndemnityMinor, c.fixedIndemnityCurrency, lang)}`;
+			charges = `<div class="muted">${t.charges} : ${escapeHtml(total)}</div>`;
 		}
 		const rf = creditorReference(inv.number);
 		const id = escapeHtml(inv.number);
@@ -223,7 +220,9 @@ export async function payerPage(ledger: Ledger, req: PageRequest, options: Payer
 			}
 		}
 		const invoices = await openInvoices(ledger, customer.id);
-		return respond(status, render(lang, customer, invoices, today, token, formToken, options.actionUrl ?? '', message));
+		const statement = await statementOfCharges(ledger, { customerExternalId: customer.external_id, asOf: today, zone, includeOpen: true }).catch(() => undefined);
+		const chargesByInvoice = new Map((statement?.lines ?? []).map((l) => [l.invoiceId, l.charges]));
+		return respond(status, render(lang, customer, invoices, chargesByInvoice, today, token, formToken, options.actionUrl ?? '', message));
 	} catch (error) {
 		return { ...respond(503, html('fr', 'Indisponible', '<p class="err">Service momentanément indisponible. Réessayez dans quelques minutes. / Service temporarily unavailable.</p>')), failure: (error as Error).message };
 	}

@@ -292,14 +292,20 @@ function dbSettings(schema: string): DbSettings {
  * new user folder under .runtime/, n8n's tables in a schema of their own, every fixed credential (ledger pointing at a
  * fresh ledger schema of the test database, SMTP at `smtpPort` on 127.0.0.1), every workflow of workflows/
  * imported and the ones with triggers published (or only those of them listed in `publish`); the webhook credential's
- * secret is `webhookSecret` when given. Nothing is started yet.
+ * secret is `webhookSecret` when given; `ledgerCredential` points the ledger credential elsewhere (a Postgres the test
+ * restarts). Nothing is started yet.
  */
-export async function prepareInstance(label: string, options: { smtpPort?: number; publish?: 'triggers' | string[]; webhookSecret?: string } = {}): Promise<TestInstance> {
+export async function prepareInstance(
+	label: string,
+	options: { smtpPort?: number; publish?: 'triggers' | string[]; webhookSecret?: string; ledgerCredential?: Record<string, string | number> } = {},
+): Promise<TestInstance> {
 	const lib = runtimeLibrary;
 	const suffix = `${Date.now().toString(36)}_${randomBytes(3).toString('hex')}`;
-	// The real path: n8n compares a file's real path with its allowed folder, so a linked .runtime must not hide it.
-	mkdirSync(path.join(REPO_ROOT, '.runtime'), { recursive: true });
-	const userFolder = path.join(realpathSync(path.join(REPO_ROOT, '.runtime')), `${label}-${suffix}`);
+	// RECEIVABLES_E2E_DIR: where the instances' user folders go (default .runtime/ of the repository). The real path:
+	// n8n compares a file's real path with its allowed folder, so a linked folder must not hide it.
+	const instancesDir = process.env.RECEIVABLES_E2E_DIR || path.join(REPO_ROOT, '.runtime');
+	mkdirSync(instancesDir, { recursive: true });
+	const userFolder = path.join(realpathSync(instancesDir), `${label}-${suffix}`);
 	const n8nSchema = `n8n_${label}_${suffix}`;
 	const ledgerSchema = uniqueSchema(`${label}_ledger`);
 	const processes: Array<{ name: string; handle: N8nProcess }> = [];
@@ -399,7 +405,7 @@ export async function prepareInstance(label: string, options: { smtpPort?: numbe
 		const env = await instance.env();
 		// Every credential the shipped workflows may reference, under its fixed id.
 		const data: Record<string, Record<string, unknown>> = {
-			receivablesLedgerApi: ledgerCredentialData(ledgerSchema),
+			receivablesLedgerApi: options.ledgerCredential ?? ledgerCredentialData(ledgerSchema),
 			receivablesSmtpApi: { host: '127.0.0.1', port: options.smtpPort ?? (await lib.freePort()), secure: false, disableStartTls: true, user: '', password: '' },
 			receivablesWebhookApi: { secret: options.webhookSecret ?? randomBytes(24).toString('hex') },
 		};

@@ -26,6 +26,11 @@ export interface SmtpSink {
 	apiUrl?: string;
 	/** Awaited once, before the next RCPT is answered (then removed). */
 	setRcptHook(hook: ((address: string) => Promise<void>) | undefined): void;
+	/**
+	 * Faults for the next messages, one per message, taken when the message has been received: '451' (refused for
+	 * now, not kept), '554' (refused for good, not kept), 'drop' (kept, then the connection is cut before the answer).
+	 */
+	injectFaults(faults: Array<'451' | '554' | 'drop'>): void;
 	/** Awaited when a DATA command arrives, before the message is read (undefined: none). */
 	setDataHook(hook: ((envelope: { from: string; to: string[] }) => Promise<void>) | undefined): void;
 }
@@ -73,6 +78,7 @@ export async function startSmtpSink(options: { keep?: boolean; api?: boolean } =
 	removeGreetingDelay();
 	const received: ReceivedMail[] = [];
 	let dataDelay = 0;
+	const faults: Array<'451' | '554' | 'drop'> = [];
 	let rcptHook: ((address: string) => Promise<void>) | undefined;
 	let dataHook: ((envelope: { from: string; to: string[] }) => Promise<void>) | undefined;
 	const keep = options.keep ?? true;
@@ -109,10 +115,12 @@ export async function startSmtpSink(options: { keep?: boolean; api?: boolean } =
 			stream.on('end', () => {
 				const to = session.envelope.rcptTo.map((r) => r.address);
 				const mail = { raw: Buffer.concat(chunks), envelope: { from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '', to } };
-				if (to.some((a) => a.toLowerCase().startsWith('datafail'))) return callback(Object.assign(new Error('Temporary local problem'), { responseCode: 451 }));
+				const fault = faults.shift();
+				if (fault === '451' || to.some((a) => a.toLowerCase().startsWith('datafail'))) return callback(Object.assign(new Error('Temporary local problem'), { responseCode: 451 }));
+				if (fault === '554') return callback(Object.assign(new Error('Message refused by policy'), { responseCode: 554 }));
 				if (keep) received.push(mail);
 				else received.length++;
-				if (to.some((a) => a.toLowerCase().startsWith('drop'))) {
+				if (fault === 'drop' || to.some((a) => a.toLowerCase().startsWith('drop'))) {
 					for (const connection of (server as unknown as { connections: Set<{ id: string; _socket: { destroy(): void } }> }).connections) {
 						if (connection.id === session.id) connection._socket.destroy();
 					}
@@ -137,6 +145,9 @@ export async function startSmtpSink(options: { keep?: boolean; api?: boolean } =
 		parsed: () => Promise.all(received.map((m) => simpleParser(m.raw))),
 		setDataDelay(ms: number) {
 			dataDelay = ms;
+		},
+		injectFaults(list) {
+			faults.push(...list);
 		},
 		setRcptHook(hook) {
 			rcptHook = hook;
