@@ -2,7 +2,7 @@ import type { PoolClient } from 'pg';
 import type { Ledger } from '../ledger/ledger';
 import { formatAmount } from '../money/money';
 import { callDate, callIntro, type ChecklistItem } from './checklist';
-import type { PlannedCall } from './plan';
+import type { PlannedCall } from './calls';
 
 /**
  * Call tasks asked for by a dunning stage whose channel is a call: a contact task (kind `dunning_call`) for the

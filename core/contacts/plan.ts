@@ -2,7 +2,8 @@ import { ReceivablesError } from '../errors';
 import type { Ledger } from '../ledger/ledger';
 import { formatAmount, parseAmount } from '../money/money';
 import { addDays, DEFAULT_ZONE, parseCalendarDate, todayIn } from '../time/dates';
-import { callIntro, checklistFor, type ChecklistItem } from './checklist';
+import { callIntro, checklistFor } from './checklist';
+import type { PlannedCall } from './calls';
 import { openReminderCalls } from './fromReminder';
 
 /**
@@ -36,31 +37,7 @@ export interface PlanCallsOptions {
 	company?: string;
 }
 
-export interface PlannedCallInvoice {
-	id: string;
-	number: string;
-	dueDate: string;
-	currency: string;
-	amount: string;
-	open: string;
-	poNumber: string | null;
-}
-
-export interface PlannedCall {
-	taskId: string;
-	status: 'created' | 'updated' | 'unchanged' | 'done';
-	dueOn: string;
-	language: 'fr' | 'en';
-	customer: { id: string; externalId: string; name: string; phone: string | null; emails: string[]; profile: string | null };
-	assignee: { code: string; name: string | null; phone: string | null; email: string | null } | null;
-	invoices: PlannedCallInvoice[];
-	totals: Array<{ currency: string; open: string }>;
-	intro: string;
-	checklist: ChecklistItem[];
-	history: Array<{ at: string; kind: string; channel: string | null; summary: string }>;
-	promises: { kept: number; broken: number; pending: number };
-	openDisputes: number;
-}
+export type { PlannedCall, PlannedCallInvoice } from './calls';
 
 export interface CallPlan {
 	asOf: string;

@@ -1,6 +1,6 @@
 import { ReceivablesError } from '../errors';
 import type { Ledger } from '../ledger';
-import { formatDate } from '../dunning/render';
+import { formatDate } from './dates';
 import { formatMoney } from '../money';
 import { renderLetterPdf } from './letter';
 

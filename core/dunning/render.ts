@@ -1,4 +1,4 @@
-import { DateTime } from 'luxon';
+import { formatDate } from '../documents/dates';
 import type { Ledger } from '../ledger';
 import { formatAmount, formatMoney } from '../money';
 import { latePaymentCharges, type ChargesWarning, type LatePaymentCharges, type LatePaymentPortion } from './charges';
@@ -29,21 +29,7 @@ export async function loadCompany(ledger: Ledger, fallback: Partial<CompanyInfo>
 	return { name: '', ...stored, ...defined } as CompanyInfo;
 }
 
-/** Formatted dates are cached: luxon's localised formatting costs more than the rest of a reminder. */
-const dateCache = new Map<string, string>();
-
-export function formatDate(iso: string | null | undefined, language: Language): string {
-	if (!iso) return '';
-	const key = `${language}|${iso.slice(0, 10)}`;
-	let text = dateCache.get(key);
-	if (text === undefined) {
-		const dt = DateTime.fromISO(iso.slice(0, 10), { zone: 'UTC' });
-		text = dt.isValid ? dt.setLocale(language).toFormat('d MMMM yyyy') : iso;
-		if (dateCache.size > 20_000) dateCache.clear();
-		dateCache.set(key, text);
-	}
-	return text;
-}
+export { formatDate };
 
 export interface InvoiceCharges {
 	invoiceId: string;

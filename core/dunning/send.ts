@@ -8,7 +8,7 @@ import type { SmtpConfig } from '../mail/smtp';
 import type { PlannedInvoice, PlannedMessage } from './plan';
 import { renderReminder, type CompanyInfo } from './render';
 import { resolveAddressList } from './plan';
-import { renderInvoiceCopy } from './letters';
+import { invoiceCopyPdf } from '../documents/invoiceCopy';
 import { loadDeliveryProofs, proofAttachments, proofParagraph, stageShowsProof, withProofParagraph, type DeliveryProof } from './proof';
 import { isLedgerUnavailable, whileLedgerUnavailable } from './retry';
 
@@ -321,7 +321,7 @@ async function composeFor(ledger: Ledger, p: Prepared, options: SendEmailOptions
 	const rendered = { ...reminder, ...withProofParagraph(reminder, proofParagraph(message.invoices, proofs, reminder.language)) };
 	const attachments: MailAttachment[] = (message.stage.attachments ?? []).map((name) => (options.attachments as Record<string, MailAttachment>)[name]);
 	if (message.stage.attachInvoiceCopy) {
-		for (const invoice of message.invoices) attachments.push(options.invoiceCopy ? await options.invoiceCopy(invoice, message) : await renderInvoiceCopy(ledger, invoice, message, company));
+		for (const invoice of message.invoices) attachments.push(options.invoiceCopy ? await options.invoiceCopy(invoice, message) : await invoiceCopyPdf(ledger, invoice, message.customer, company));
 	}
 	attachments.push(...(await proofAttachments(message, proofs, company)));
 	const replyTo = message.stage.sender?.replyTo ? resolveAddressList([message.stage.sender.replyTo], message.customer)[0] : undefined;

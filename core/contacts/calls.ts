@@ -1,0 +1,28 @@
+import type { ChecklistItem } from './checklist';
+
+/** A call planned by Plan Calls (or opened by a reminder stage whose channel is a call). */
+export interface PlannedCallInvoice {
+	id: string;
+	number: string;
+	dueDate: string;
+	currency: string;
+	amount: string;
+	open: string;
+	poNumber: string | null;
+}
+
+export interface PlannedCall {
+	taskId: string;
+	status: 'created' | 'updated' | 'unchanged' | 'done';
+	dueOn: string;
+	language: 'fr' | 'en';
+	customer: { id: string; externalId: string; name: string; phone: string | null; emails: string[]; profile: string | null };
+	assignee: { code: string; name: string | null; phone: string | null; email: string | null } | null;
+	invoices: PlannedCallInvoice[];
+	totals: Array<{ currency: string; open: string }>;
+	intro: string;
+	checklist: ChecklistItem[];
+	history: Array<{ at: string; kind: string; channel: string | null; summary: string }>;
+	promises: { kept: number; broken: number; pending: number };
+	openDisputes: number;
+}
