@@ -14,6 +14,7 @@ import * as openDispute from './actions/openDispute.operation';
 import * as queueReview from './actions/queueReview.operation';
 import * as resolveDispute from './actions/resolveDispute.operation';
 import * as reviewQueue from './actions/reviewQueue.operation';
+import * as retrainModel from './actions/retrainModel.operation';
 import { router } from './actions/router';
 
 export class DisputeClassifier implements INodeType {
@@ -34,7 +35,7 @@ export class DisputeClassifier implements INodeType {
 				name: 'receivablesLedgerApi',
 				required: true,
 				testedBy: 'receivablesLedgerConnectionTest',
-				displayOptions: { show: { operation: ['openDispute', 'resolveDispute', 'analyse', 'queueReview', 'reviewQueue', 'confirmLabel', 'notify'] } },
+				displayOptions: { show: { operation: ['openDispute', 'resolveDispute', 'analyse', 'queueReview', 'reviewQueue', 'confirmLabel', 'notify', 'retrainModel', 'rollbackModel'] } },
 			},
 			{
 				name: 'receivablesSmtpApi',
@@ -87,10 +88,22 @@ export class DisputeClassifier implements INodeType {
 						action: 'Queue a reply for review',
 					},
 					{
+						name: 'Roll Back Model',
+						value: 'rollbackModel',
+						description: 'Make the previous model (or a chosen one, or the shipped one) active again',
+						action: 'Roll back the classifier',
+					},
+					{
 						name: 'Resolve Dispute',
 						value: 'resolveDispute',
 						description: 'Close a dispute with its resolution and root cause; dunning resumes on invoices still due',
 						action: 'Resolve a dispute',
+					},
+					{
+						name: 'Retrain Model',
+						value: 'retrainModel',
+						description: "Train a model of the company's own from the reviewed replies; active only when it does better on replies it never saw",
+						action: 'Retrain the classifier',
 					},
 					{
 						name: 'Review Queue',
@@ -109,6 +122,7 @@ export class DisputeClassifier implements INodeType {
 			...reviewQueue.description,
 			...confirmLabel.description,
 			...notify.description,
+			...retrainModel.description,
 		],
 	};
 
