@@ -20,6 +20,7 @@ export function parseCamt(input: Buffer | string, maxBytes: number): BankStateme
 			throw statementError(code, `The camt statement cannot be read: ${error.message}`,
 				`Le relevé camt est illisible : ${String(error.details?.messageFr ?? error.message)}`, { cause: error.code, ...(error.details ?? {}) });
 		}
+		// eslint-disable-next-line @n8n/community-nodes/require-node-api-error -- the core is free of n8n: nodes convert its errors (nodes/shared/errors.ts)
 		throw error;
 	}
 	const version = /camt\.(\d{3})\.001\.(\d{2})/.exec(doc.namespace ?? '');
@@ -101,7 +102,9 @@ function readEntry(ntry: XmlValue, statementCurrency: string, where: string, ind
 	};
 	if (txs.length === 1) {
 		// One payment: its details are the entry's (the entry's amount and currency stay the booked ones).
-		const { amountMinor: _a, currency: _c, ...rest } = txs[0];
+		const rest: Partial<BankTransaction> = { ...txs[0] };
+		delete rest.amountMinor;
+		delete rest.currency;
 		Object.assign(entry, rest);
 	} else if (txs.length > 1) {
 		entry.transactions = txs.map((tx) => ({ ...tx, amountMinor: tx.amountMinor ?? 0n }));

@@ -72,7 +72,8 @@ export function parseCfonb120(text: string): BankStatement[] {
 			statement.closingBalanceMinor = signedAmount(record, statement.decimals, statement.currency, line);
 			statement.closingDate = dateOf(record.slice(34, 40), line, 'closing balance date');
 			statement.id = `${statement.account}:${statement.openingDate ?? ''}:${statement.closingDate}`;
-			const { decimals: _d, ...done } = statement;
+			const done: BankStatement & { decimals?: number } = { ...statement };
+			delete done.decimals;
 			statements.push(done);
 			current = undefined;
 		} else {

@@ -285,6 +285,7 @@ export function validatePolicy(input: unknown): DunningPolicy {
 			input = JSON.parse(input);
 		} catch (error) {
 			const reason = (error as Error).message;
+			// eslint-disable-next-line @n8n/community-nodes/require-node-api-error -- the core is free of n8n: nodes convert its errors (nodes/shared/errors.ts)
 			throw new ReceivablesError('DUNNING_POLICY_NOT_JSON', `The dunning policy is not valid JSON: ${reason}`, {
 				hint: 'Give the policy as a JSON object, e.g. { "code": "standard", "name": "…", "stages": [ … ] }.',
 				details: { messageFr: `La politique de relance n'est pas un JSON valide : ${reason}`, hintFr: 'Donnez la politique sous forme d\'objet JSON, par exemple { "code": "standard", "name": "…", "stages": [ … ] }.' },

@@ -140,6 +140,7 @@ export function clientAddress(req: PageRequest): string {
 
 /** A NUL byte, a C0 control other than tab/line breaks, or U+FFFD (what invalid UTF-8 decodes to) anywhere in the request. */
 function badText(value: unknown, depth = 0): boolean {
+	// eslint-disable-next-line no-control-regex -- finding control characters is the point
 	if (typeof value === 'string') return /[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffd]/.test(value);
 	if (depth > 3 || value === null || typeof value !== 'object') return false;
 	for (const [k, v] of Object.entries(value as Record<string, unknown>)) if (badText(k) || badText(v, depth + 1)) return true;

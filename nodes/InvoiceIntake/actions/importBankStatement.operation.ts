@@ -112,6 +112,7 @@ async function importItem(this: IExecuteFunctions, i: number, item: INodeExecuti
 		}
 		return out;
 	} catch (error) {
+		// eslint-disable-next-line @n8n/community-nodes/require-node-api-error -- not a statement problem: the shared item loop (nodes/shared/operation.ts) reports it as a NodeOperationError with its itemIndex
 		if (!isReceivablesError(error) || !String(error.code).startsWith('BANK_STATEMENT')) throw error;
 		const details = (error.details ?? {}) as Record<string, unknown>;
 		return [rejected(i, { file: file.fileName ?? null }, { error: error.message, errorFr: typeof details.messageFr === 'string' ? details.messageFr : undefined, code: error.code, hint: error.hint, hintFr: typeof details.hintFr === 'string' ? details.hintFr : undefined })];

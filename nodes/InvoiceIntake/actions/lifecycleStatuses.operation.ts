@@ -92,6 +92,7 @@ async function lifecycleItems(this: IExecuteFunctions, items: INodeExecutionData
 				for (const event of parseCdar(await this.helpers.getBinaryDataBuffer(i, property))) events.push({ event, item: i });
 			}
 		} catch (error) {
+			// eslint-disable-next-line @n8n/community-nodes/require-node-api-error -- not a status message problem: the shared item loop (nodes/shared/operation.ts) reports it as a NodeOperationError with its itemIndex
 			if (!isReceivablesError(error) && !(error instanceof Error && /binary/i.test(error.message))) throw error;
 			const details = (isReceivablesError(error) ? error.details : {}) as Record<string, unknown>;
 			out.push(rejected(i, items[i].json, {
