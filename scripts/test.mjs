@@ -1,5 +1,5 @@
 // npm test: builds the package (the end-to-end tests install the packed build into a real n8n), then runs the
-// jest projects: unit and integration (real Postgres) and in-process workflows in parallel, then the real-n8n
+// jest projects: unit (nothing but Node), integration (real Postgres) and in-process workflows in parallel, then the real-n8n
 // end-to-end tests one file at a time (each starts its own n8n). Prints one closing line for all of them.
 // Extra arguments go to jest, e.g. `npm test -- --selectProjects unit` (then only that run).
 import { spawnSync } from 'node:child_process';
@@ -21,7 +21,7 @@ const extra = process.argv.slice(2);
 const runs = extra.includes('--selectProjects')
 	? [['custom', extra]]
 	: [
-			['parallel', ['--selectProjects', 'unit', 'workflows', ...extra]],
+			['parallel', ['--selectProjects', 'unit', 'integration', 'workflows', ...extra]],
 			['e2e', ['--selectProjects', 'e2e', '--runInBand', ...extra]],
 		];
 
