@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { PoolClient } from 'pg';
 import { DateTime } from 'luxon';
 import { ReceivablesError } from '../errors';
@@ -309,6 +310,8 @@ export interface CourierRequestResult {
 	code: string;
 	message?: Said;
 	results?: EventResult[];
+	/** The same request received again: this is the first answer, nothing was recorded twice. */
+	repeated?: boolean;
 }
 
 function header(headers: Record<string, unknown>, name: string): string | undefined {
@@ -341,8 +344,17 @@ export async function receiveCourierRequest(ledger: Ledger, request: { rawBody: 
 	if (given.length === 0 || given.length > (options.maxEvents ?? 500)) return { httpStatus: 413, code: 'TOO_MANY_EVENTS', message: { en: 'Send 1 to 500 events per request.', fr: 'Envoyez de 1 à 500 événements par requête.' } };
 	const deviceId = header(request.headers, RECEIVABLES_DEVICE_HEADER)?.trim() as string;
 	return await ledger.transaction(async (client): Promise<CourierRequestResult> => {
-		const fresh = await client.query('INSERT INTO webhook_deliveries (source, delivery_id) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING delivery_id', [`courier:${deviceId}`, deliveryId]);
-		if (fresh.rowCount === 0) return { httpStatus: 401, code: 'REPLAYED', message: { en: 'This request was already received.', fr: 'Cette requête a déjà été reçue.' } };
+		// A phone that lost the answer sends the same request again: it gets the first answer (marked repeated), and
+		// nothing is recorded twice. Another body under a used delivery id is refused (409), never applied.
+		const source = `courier:${deviceId}`;
+		const bodyHash = createHash('sha256').update(request.rawBody).digest('hex');
+		const fresh = await client.query('INSERT INTO webhook_deliveries (source, delivery_id, body_sha256, purpose) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING RETURNING delivery_id', [source, deliveryId, bodyHash, 'courier']);
+		if (fresh.rowCount === 0) {
+			const seen = await client.query<{ body_sha256: string | null; response: CourierRequestResult | null }>('SELECT body_sha256, response FROM webhook_deliveries WHERE source = $1 AND delivery_id = $2', [source, deliveryId]);
+			const first = seen.rows[0];
+			if (first && first.body_sha256 === bodyHash && first.response) return { ...first.response, repeated: true };
+			return { httpStatus: 409, code: 'DELIVERY_REUSED', message: { en: 'This delivery id was already used for another request: send new events under a new delivery id.', fr: "Cet identifiant de livraison a déjà servi pour une autre requête : envoyez de nouveaux événements sous un nouvel identifiant." } };
+		}
 		await client.query('UPDATE courier_devices SET last_used_at = now() WHERE id = $1', [deviceId]);
 		const results: EventResult[] = [];
 		const own: Array<{ index: number; event: CourierEventInput }> = [];
@@ -356,6 +368,8 @@ export async function receiveCourierRequest(ledger: Ledger, request: { rawBody: 
 		const recorded = await recordCourierEventsIn(client, own.map((o) => o.event), options);
 		for (const r of recorded) results.push({ ...r, index: own[r.index].index });
 		results.sort((x, y) => x.index - y.index);
-		return { httpStatus: 200, code: results.every((r) => r.ok) ? 'OK' : 'PARTIAL', results };
+		const answer: CourierRequestResult = { httpStatus: 200, code: results.every((r) => r.ok) ? 'OK' : 'PARTIAL', results };
+		await client.query('UPDATE webhook_deliveries SET response = $3 WHERE source = $1 AND delivery_id = $2', [source, deliveryId, JSON.stringify(answer, (_k, v) => (typeof v === 'bigint' ? v.toString() : v))]);
+		return answer;
 	});
 }

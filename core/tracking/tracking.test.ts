@@ -132,7 +132,13 @@ describe('courier events', () => {
 		expect((await ledger.query(`SELECT 1 FROM courier_events WHERE event_id = 'evt-signed-1'`))).toHaveLength(0);
 		const ok = await receiveCourierRequest(ledger, { rawBody: body, headers }, { now });
 		expect(ok).toMatchObject({ httpStatus: 200, code: 'OK', results: [{ ok: true, outcome: { deliveryStatus: 'absent' } }] });
-		expect(await receiveCourierRequest(ledger, { rawBody: body, headers }, { now })).toMatchObject({ httpStatus: 401, code: 'REPLAYED' });
+		// The same request again (a lost answer): the first answer, marked repeated, nothing recorded twice.
+		expect(await receiveCourierRequest(ledger, { rawBody: body, headers }, { now })).toMatchObject({ httpStatus: 200, code: 'OK', repeated: true, results: [{ ok: true, outcome: { deliveryStatus: 'absent' } }] });
+		expect((await ledger.query(`SELECT 1 FROM courier_events WHERE event_id = 'evt-signed-1'`))).toHaveLength(1);
+		// Another body under the same delivery id is refused.
+		const other = Buffer.from(JSON.stringify({ events: [ev({ eventId: 'evt-signed-2', type: 'absent', invoiceNumber: 'A-4', occurredAt: '2026-03-31T09:01:00Z' })] }));
+		const otherHeaders = { ...headers, 'X-Receivables-Signature': signWebhookRequest({ rawBody: other, secret: phone.key, deliveryId: 'dl-1', timestamp: ts }) };
+		expect(await receiveCourierRequest(ledger, { rawBody: other, headers: otherHeaders }, { now })).toMatchObject({ httpStatus: 409, code: 'DELIVERY_REUSED' });
 		// A lost phone: its key is revoked, and nothing it signs is taken any more.
 		await revokeCourierDevice(ledger, { deviceId: phone.deviceId });
 		expect(await receiveCourierRequest(ledger, { rawBody: body, headers: sign(phone.key, 'dl-2') }, { now })).toMatchObject({ httpStatus: 401, code: 'DEVICE_UNKNOWN' });
