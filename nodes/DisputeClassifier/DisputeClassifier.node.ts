@@ -88,12 +88,6 @@ export class DisputeClassifier implements INodeType {
 						action: 'Queue a reply for review',
 					},
 					{
-						name: 'Roll Back Model',
-						value: 'rollbackModel',
-						description: 'Make the previous model (or a chosen one, or the shipped one) active again',
-						action: 'Roll back the classifier',
-					},
-					{
 						name: 'Resolve Dispute',
 						value: 'resolveDispute',
 						description: 'Close a dispute with its resolution and root cause; dunning resumes on invoices still due',
@@ -110,6 +104,12 @@ export class DisputeClassifier implements INodeType {
 						value: 'reviewQueue',
 						description: 'The replies waiting for a person, or the labels given (for retraining)',
 						action: 'List the review queue',
+					},
+					{
+						name: 'Roll Back Model',
+						value: 'rollbackModel',
+						description: 'Make the previous model (or a chosen one, or the shipped one) active again',
+						action: 'Roll back the classifier',
 					},
 				],
 				default: 'classify',
