@@ -168,8 +168,9 @@ export class ReceivablesPageTrigger implements INodeType {
 				return { noWebhookResponse: true };
 			}
 			const results = (result.results ?? []).map((r) => (r.ok ? { index: r.index, ok: true, ...r.outcome } : { index: r.index, ok: false, code: r.code, error: r.message, hint: r.hint ?? null }));
-			send(result.httpStatus, result.httpStatus === 200 ? { code: result.code, results } : { code: result.code, error: result.message?.en ?? '', errorFr: result.message?.fr ?? '' });
-			if (result.httpStatus !== 200) return { noWebhookResponse: true };
+			send(result.httpStatus, result.httpStatus === 200 ? { code: result.code, results, ...(result.repeated ? { repeated: true } : {}) } : { code: result.code, error: result.message?.en ?? '', errorFr: result.message?.fr ?? '' });
+			// A request sent again gets its first answer and starts nothing: its events were handled the first time.
+			if (result.httpStatus !== 200 || result.repeated) return { noWebhookResponse: true };
 			return { noWebhookResponse: true, workflowData: [results.map((json) => ({ json: json as IDataObject }))] };
 		}
 

@@ -4,7 +4,8 @@
 import path from 'node:path';
 import { escapeHtml, formatMoney, openLedger, savePortalUser, todayIn, type Ledger } from '../../core';
 import { dropSchema, testDatabaseUrl, uniqueSchema } from '../helpers/db';
-import { closeEngine, loadWorkflow, PACKAGE_ROOT, runWorkflow, webhookItem } from '../helpers/engine';
+import { closeEngine, loadWorkflow, PACKAGE_ROOT, runWorkflow } from '../helpers/engine';
+import { callPageTrigger } from '../helpers/pageTrigger';
 import { moduleUrl, runModule } from '../helpers/scripts';
 import { startSmtpSink, type SmtpSink } from '../helpers/smtpSink';
 import { credentialsFor } from './dunning-helpers';
@@ -64,14 +65,14 @@ describe('report workflows on the demo company of npm start', () => {
 	}
 
 	test.each(ACCOUNTS.map((a) => [a.login, a] as const))('dashboard for %s: only their scope, with its open balance', async (_login, account) => {
-		const credentials = { ...credentialsFor(ledger), receivablesWebhookApi: { secret: 'demo_dashboard_secret_0123456789', previousSecret: '' } };
-		const run = await runWorkflow(loadWorkflow(path.join(PACKAGE_ROOT, 'workflows', 'reports-daily-dashboard.json')), {
-			triggerItems: [webhookItem({ body: { action: 'login', login: account.login, secret: SECRET }, headers: { 'content-type': 'application/x-www-form-urlencoded' } })],
-			credentials,
-		});
-		expect(run.error).toBeUndefined();
-		expect(run.responses[0].statusCode).toBe(200);
-		const html = String(run.responses[0].body);
+		// The dashboard is served by the Receivables Page Trigger (no execution): log in with the login form's token.
+		const workflow = loadWorkflow(path.join(PACKAGE_ROOT, 'workflows', 'reports-daily-dashboard.json'));
+		const credentials = credentialsFor(ledger);
+		const form = /name="form" value="([^"]+)"/.exec((await callPageTrigger(workflow, credentials, {})).body)?.[1] ?? '';
+		const answer = await callPageTrigger(workflow, credentials, { body: { action: 'login', login: account.login, secret: SECRET, form } });
+		expect(answer.workflowData).toBeUndefined();
+		expect(answer.status).toBe(200);
+		const html = String(answer.body);
 		const { mine, others, open } = await scope(account);
 		expect(mine.length).toBeGreaterThan(0);
 		if (account.level === 1) expect(others).toEqual([]);

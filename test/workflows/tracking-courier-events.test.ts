@@ -35,7 +35,7 @@ describe('workflow: Tracking: courier events webhook (signed) → proof of deliv
 		return callPageTrigger(WORKFLOW, credentials, { method: 'POST', rawBody: Buffer.from(raw), headers: { 'content-type': 'application/json', 'x-receivables-device': phone.deviceId, 'x-receivables-delivery': delivery, 'x-receivables-signature': signWebhookRequest({ rawBody: raw, secret, deliveryId: delivery }) } });
 	};
 
-	test('records a signed delivery (reception date, due date from reception), answers 200; refuses forged and replayed requests with 401', async () => {
+	test('records a signed delivery (reception date, due date from reception), answers 200; refuses forged requests with 401, answers a repeated one with its first answer', async () => {
 		const occurredAt = new Date(Date.now() - 60000).toISOString();
 		const body = { events: [
 			{ eventId: 'wf-ev-0001', type: 'delivered', courierCode: 'C1', invoiceNumber: 'MA-1', occurredAt, recipientName: 'M. Alaoui', latitude: 33.59, longitude: -7.61 },
@@ -58,8 +58,11 @@ describe('workflow: Tracking: courier events webhook (signed) → proof of deliv
 		const items = ok.workflowData?.[0] ?? [];
 		expect(items.map((i) => i.json.ok)).toEqual([true, false]);
 		expect(JSON.stringify(items)).not.toMatch(/33\.59|latitude|signature|photo/);
+		// The same request again (the phone lost the answer): the first answer, marked repeated; no execution, nothing twice.
 		const replay = await post(body, 'wf-dl-1');
-		expect(replay.status).toBe(401);
+		expect(replay.status).toBe(200);
+		expect(replay.json).toMatchObject({ code: 'PARTIAL', repeated: true });
+		expect(replay.workflowData).toBeUndefined();
 		expect(await ledger.query('SELECT 1 FROM courier_events')).toHaveLength(1);
 	});
 });
