@@ -53,6 +53,9 @@ describe('real n8n: receivables reports and dashboard', () => {
 		return { status: response.status, html: await response.text(), headers: response.headers };
 	};
 	const seen = (html: string) => CUSTOMER_NAMES.filter((name) => html.includes(name));
+	// Every POST form carries the page's form token (login included): a form posted from elsewhere is refused.
+	const formOf = (html: string) => /name="form" value="([^"]+)"/.exec(html)?.[1] ?? '';
+	const signIn = async (login: string, secret: string) => page({ action: 'login', login, secret, form: formOf((await page()).html) });
 
 	beforeAll(async () => {
 		sink = await startSmtpSink();
@@ -92,27 +95,31 @@ describe('real n8n: receivables reports and dashboard', () => {
 		expect(login.html).toContain('name="secret"');
 		expect(seen(login.html)).toEqual([]);
 
-		const wrong = await page({ action: 'login', login: 'rep.one', secret: 'this is not the secret' });
+		const forged = await page({ action: 'login', login: 'rep.one', secret: REPORT_SECRETS['rep.one'] });
+		expect(forged.status).toBe(403);
+		expect(seen(forged.html)).toEqual([]);
+
+		const wrong = await signIn('rep.one', 'this is not the secret');
 		expect(wrong.status).toBe(401);
 		expect(seen(wrong.html)).toEqual([]);
 
-		const finance = await page({ action: 'login', login: 'finance', secret: REPORT_SECRETS.finance });
+		const finance = await signIn('finance', REPORT_SECRETS.finance);
 		expect(finance.status).toBe(200);
 		expect(seen(finance.html)).toEqual(CUSTOMER_NAMES);
 		expect(plain(finance.html)).toContain('6 800,00 €');
 
 		// A sales rep: their own customer only, never another rep's customer names, also on the next page.
-		const rep = await page({ action: 'login', login: 'rep.one', secret: REPORT_SECRETS['rep.one'] });
+		const rep = await signIn('rep.one', REPORT_SECRETS['rep.one']);
 		expect(rep.status).toBe(200);
 		expect(seen(rep.html)).toEqual(REP1_NAMES);
 		expect(plain(rep.html)).toContain('3 500,00 €');
 		const session = /name="session" value="([^"]+)"/.exec(rep.html)?.[1] ?? '';
 		expect(session).not.toBe('');
-		const next = await page({ session });
+		const next = await page({ session, form: formOf(rep.html) });
 		expect(next.status).toBe(200);
 		expect(seen(next.html)).toEqual(REP1_NAMES);
 
-		const head = await page({ action: 'login', login: 'head.one', secret: REPORT_SECRETS['head.one'] });
+		const head = await signIn('head.one', REPORT_SECRETS['head.one']);
 		expect(seen(head.html)).toEqual(GH1_NAMES);
 	}, 120_000);
 
