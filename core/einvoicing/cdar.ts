@@ -1,6 +1,6 @@
 import { ReceivablesError } from '../errors';
 import { all, attr, parseXmlDocument, text, type XmlValue } from '../intake/parse/xml';
-import { formatAmount } from '../money';
+import { formatAmount, parseAmount } from '../money';
 import { isLifecycleStatusCode } from './statuses';
 
 /**
@@ -55,13 +55,12 @@ function dateTime(node: XmlValue | undefined): string | undefined {
 
 /** Amounts written "1200.00" → minor units of the currency (two decimals unless the currency says otherwise). */
 function amountMinor(value: string, currency: string): bigint {
-	const m = /^(-?)(\d+)(?:\.(\d+))?$/.exec(value.trim());
-	if (!m) throw cdarError('CDAR_BAD_AMOUNT', `"${value}" is not an amount.`, `« ${value} » n'est pas un montant.`);
-	const exponent = currency === 'XOF' || currency === 'XAF' || currency === 'JPY' ? 0 : currency === 'TND' ? 3 : 2;
-	const decimals = (m[3] ?? '').replace(/0+$/, '');
-	if (decimals.length > exponent) throw cdarError('CDAR_BAD_AMOUNT', `"${value}" has more decimals than ${currency} allows.`, `« ${value} » a plus de décimales que ${currency} n'en permet.`);
-	const minor = BigInt(m[2]) * 10n ** BigInt(exponent) + (decimals ? BigInt(decimals.padEnd(exponent, '0')) : 0n);
-	return m[1] ? -minor : minor;
+	if (!/^-?\d+(\.\d+)?$/.test(value.trim())) throw cdarError('CDAR_BAD_AMOUNT', `"${value}" is not an amount.`, `« ${value} » n'est pas un montant.`);
+	try {
+		return parseAmount(value.trim(), currency);
+	} catch (error) {
+		throw cdarError('CDAR_BAD_AMOUNT', `"${value}" is not an amount in ${currency}: ${(error as Error).message}`, `« ${value} » n'est pas un montant en ${currency}.`);
+	}
 }
 
 /** Reads a CDAR message: one event per referenced invoice. Throws CDAR_* errors for what is not a CDAR message. */

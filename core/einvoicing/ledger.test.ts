@@ -132,6 +132,9 @@ describe('platform statuses drive collections', () => {
 		expect(normaliseLifecycleRecord({ id: 'evt_1', numeroFacture: 'E-1', statut: 'SUSPENDUE', dateStatut: '2025-10-01T10:00:00+02:00', motif: 'JUSTIF_ABS' }))
 			.toMatchObject({ messageId: 'evt_1', invoiceNumber: 'E-1', statusCode: '208', issuedAt: '2025-10-01T08:00:00.000Z', reasonCode: 'JUSTIF_ABS' });
 		expect(normaliseLifecycleRecord({ invoiceNumber: 'E-2', status: '211', timestamp: '2025-10-02', amount: '120,50', currency: 'EUR' }).amounts).toEqual([{ type: 'MPA', amountMinor: 12050n, currency: 'EUR' }]);
+		// Amounts in the currency's own minor unit: 250 000 XOF are 250000 francs, not hundredths.
+		expect(normaliseLifecycleRecord({ invoiceNumber: 'E-2', status: '211', timestamp: '2025-10-02', amount: '250 000', currency: 'XOF' }).amounts).toEqual([{ type: 'MPA', amountMinor: 250000n, currency: 'XOF' }]);
+		expect(() => normaliseLifecycleRecord({ invoiceNumber: 'E-2', status: '211', timestamp: '2025-10-02', amount: '12,345', currency: 'EUR' })).toThrow(expect.objectContaining({ code: 'LIFECYCLE_BAD_AMOUNT' }));
 		expect(() => normaliseLifecycleRecord({ invoiceNumber: 'E-3', status: '999', timestamp: '2025-10-02' })).toThrow(expect.objectContaining({ code: 'LIFECYCLE_UNKNOWN_STATUS' }));
 		expect(() => normaliseLifecycleRecord({ status: '207', timestamp: '2025-10-02' })).toThrow(expect.objectContaining({ code: 'LIFECYCLE_NO_INVOICE' }));
 		expect(() => normaliseLifecycleRecord({ invoiceNumber: 'E-4', status: '207', timestamp: 'hier' })).toThrow(expect.objectContaining({ code: 'LIFECYCLE_BAD_TIMESTAMP' }));

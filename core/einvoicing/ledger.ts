@@ -1,6 +1,7 @@
 import { disputeRouting, openDisputeIn, resolveDispute, type DisputeLedgerCategory } from '../disputes/ledger';
 import type { Ledger } from '../ledger/ledger';
-import { formatAmount } from '../money';
+import { invoiceNumberKey } from '../ledger/payments';
+import { formatAmount, parseAmount } from '../money';
 import { DEFAULT_ZONE, addDays } from '../time';
 import { ReceivablesError } from '../errors';
 import type { LifecycleEvent } from './cdar';
@@ -38,7 +39,6 @@ export interface LifecycleResult {
 	message: { en: string; fr: string };
 }
 
-const keyOf = (number: string) => number.replace(/[^A-Za-z0-9]/g, '').toUpperCase();
 
 /** The category of a platform's dispute or refusal, from the reason code of the French list (BR-FR-CDV-CL-09). */
 export function disputeCategoryOfReason(reason: string | undefined): DisputeLedgerCategory {
@@ -99,9 +99,14 @@ export function normaliseLifecycleRecord(record: Record<string, unknown>): Lifec
 	const currency = (pick('currency', 'devise') ?? 'EUR').toUpperCase();
 	const amounts: LifecycleEvent['amounts'] = [];
 	if (amount) {
-		const m = /^(\d+)(?:[.,](\d{1,2}))?$/.exec(amount.replace(/\s/g, ''));
-		if (!m) throw lifecycleError('LIFECYCLE_BAD_AMOUNT', `"${amount}" is not an amount.`, `« ${amount} » n'est pas un montant.`);
-		amounts.push({ type: statusCode === '212' ? 'MEN' : 'MPA', amountMinor: BigInt(m[1]) * 100n + BigInt((m[2] ?? '').padEnd(2, '0') || '0'), currency });
+		let amountMinor: bigint;
+		try {
+			amountMinor = parseAmount(amount, currency);
+		} catch {
+			throw lifecycleError('LIFECYCLE_BAD_AMOUNT', `"${amount}" is not an amount in ${currency}.`, `« ${amount} » n'est pas un montant en ${currency}.`);
+		}
+		if (amountMinor <= 0n) throw lifecycleError('LIFECYCLE_BAD_AMOUNT', `"${amount}" is not a positive amount.`, `« ${amount} » n'est pas un montant positif.`);
+		amounts.push({ type: statusCode === '212' ? 'MEN' : 'MPA', amountMinor, currency });
 	}
 	const reasonCode = pick('reasonCode', 'reason.code', 'motif');
 	const reasonText = pick('reasonText', 'reason.text', 'message', 'commentaire');
@@ -158,7 +163,7 @@ async function applyOne(ledger: Ledger, event: LifecycleEvent, options: Lifecycl
 				`INSERT INTO lifecycle_statuses (message_id, invoice_number, invoice_key, seller_id, status_code, issued_at, reason_code, reason_text, amounts, source, invoice_id, outcome, effect)
 				VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
 				ON CONFLICT (message_id, invoice_number, status_code) DO UPDATE SET invoice_id = EXCLUDED.invoice_id, outcome = EXCLUDED.outcome, effect = EXCLUDED.effect`,
-				[event.messageId, event.invoiceNumber, keyOf(event.invoiceNumber), event.sellerId ?? null, event.statusCode, event.issuedAt, event.reasonCode ?? null, event.reasonText ?? null,
+				[event.messageId, event.invoiceNumber, invoiceNumberKey(event.invoiceNumber), event.sellerId ?? null, event.statusCode, event.issuedAt, event.reasonCode ?? null, event.reasonText ?? null,
 					JSON.stringify(event.amounts.map((a) => ({ ...a, amountMinor: a.amountMinor.toString() }))), options.source ?? 'e-invoicing', invoiceId, outcome, effect],
 			);
 		};
@@ -170,7 +175,7 @@ async function applyOne(ledger: Ledger, event: LifecycleEvent, options: Lifecycl
 			`SELECT id, number, issuer, customer_id, currency, lifecycle_at::text FROM invoices
 			WHERE doc_type = 'invoice' AND upper(regexp_replace(number, '[^A-Za-z0-9]', '', 'g')) = $1 ${event.invoiceIssueDate ? 'AND issue_date = $2::date' : ''}
 			ORDER BY id FOR UPDATE`,
-			event.invoiceIssueDate ? [keyOf(event.invoiceNumber), event.invoiceIssueDate] : [keyOf(event.invoiceNumber)],
+			event.invoiceIssueDate ? [invoiceNumberKey(event.invoiceNumber), event.invoiceIssueDate] : [invoiceNumberKey(event.invoiceNumber)],
 		);
 		if (found.rows.length !== 1) {
 			await record('pending', null, null);
