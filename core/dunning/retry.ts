@@ -5,10 +5,16 @@
  */
 const CONNECTION_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', '57P01', '57P02', '57P03', '08000', '08001', '08003', '08004', '08006', 'LEDGER_UNREACHABLE']);
 
+/**
+ * Postgres aborted the statement and nothing of it was written (a deadlock with another run, a serialization
+ * failure): the same idempotent statement may simply be run again.
+ */
+const TRANSIENT_CODES = new Set(['40P01', '40001']);
+
 export function isLedgerUnavailable(error: unknown): boolean {
 	const e = error as { code?: string; message?: string; cause?: unknown } | undefined;
 	if (!e) return false;
-	if (e.code && CONNECTION_CODES.has(e.code)) return true;
+	if (e.code && (CONNECTION_CODES.has(e.code) || TRANSIENT_CODES.has(e.code))) return true;
 	if (/Connection terminated|connection (is )?closed|Client has encountered a connection error|terminating connection|the database system is (starting up|shutting down)|timeout exceeded when trying to connect/i.test(e.message ?? '')) return true;
 	return e.cause !== undefined && e.cause !== error ? isLedgerUnavailable(e.cause) : false;
 }

@@ -211,6 +211,7 @@ export async function markHandingOver(ledger: Ledger, invoiceIds: string[], stag
 		`WITH mine AS (
 			SELECT id FROM reminders WHERE invoice_id = ANY($1::bigint[]) AND stage = $2 AND message_id = $3 AND claimed_by = $4
 				AND status IN ('claimed', 'handing_over')
+			ORDER BY invoice_id
 			FOR UPDATE
 		)
 		UPDATE reminders SET status = 'handing_over', handed_over_at = coalesce(handed_over_at, now())
@@ -249,11 +250,17 @@ export async function confirmOutcomes(ledger: Ledger, outcomes: SendOutcome[], c
 		`WITH x AS (
 			SELECT * FROM jsonb_to_recordset($1::jsonb) AS x(invoice_id bigint, stage text, status text, error text, smtp_response text,
 				customer_id bigint, kind text, summary text, content_hash text, payload jsonb)
+		), locked AS (
+			-- rows locked in one order (invoice, stage), the order claims take them in: two runs never wait on each other in a circle
+			SELECT r.id FROM reminders r JOIN x ON r.invoice_id = x.invoice_id AND r.stage = x.stage
+			WHERE r.claimed_by = $2 AND r.status IN ('claimed', 'handing_over', 'rendered', 'uncertain') AND r.status <> x.status
+			ORDER BY r.invoice_id, r.stage
+			FOR UPDATE OF r
 		), updated AS (
 			UPDATE reminders r SET status = x.status, error = x.error, smtp_response = coalesce(x.smtp_response, r.smtp_response),
 				sent_at = CASE WHEN x.status = 'sent' THEN now() ELSE r.sent_at END
 			FROM x
-			WHERE r.invoice_id = x.invoice_id AND r.stage = x.stage AND r.claimed_by = $2
+			WHERE r.id IN (SELECT id FROM locked) AND r.invoice_id = x.invoice_id AND r.stage = x.stage AND r.claimed_by = $2
 				AND r.status IN ('claimed', 'handing_over', 'rendered', 'uncertain') AND r.status <> x.status
 			RETURNING r.invoice_id, r.stage
 		)
