@@ -2,3 +2,4 @@
 export * from './statuses';
 export * from './cdar';
 export * from './ledger';
+export * from './webhook';
