@@ -3,3 +3,4 @@ export * from './statuses';
 export * from './cdar';
 export * from './ledger';
 export * from './webhook';
+export * from './outbox';

@@ -12,7 +12,7 @@ import { receiveSignedStatuses, signedStatusesResponse } from './webhook';
 let ledger: Ledger;
 let key: { keyId: string; secret: string };
 
-function signed(body: string | Record<string, unknown>, delivery: string, extra: { secret?: string; purpose?: string; keyId?: string } = {}) {
+function signed(body: string | object, delivery: string, extra: { secret?: string; purpose?: string; keyId?: string } = {}) {
 	const rawBody = Buffer.from(typeof body === 'string' ? body : JSON.stringify(body));
 	const signature = signWebhookRequest({ rawBody, secret: extra.secret ?? key.secret, deliveryId: delivery, purpose: extra.purpose ?? 'lifecycle' });
 	return { rawBody, headers: { 'X-Receivables-Signature': signature, 'x-receivables-delivery': delivery, 'X-Receivables-Key': extra.keyId ?? key.keyId } };
