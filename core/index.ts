@@ -21,3 +21,4 @@ export * from './files';
 export * from './bank';
 export * from './einvoicing';
 export * from './payer';
+export * from './company';
