@@ -10,14 +10,17 @@ import { checkLogo } from './logo';
  */
 export const COMPANY_SETTING = 'company';
 
-/** Reads the company from the ledger's settings, completed by `fallback` (non-empty values win), with its logo's bytes. */
-export async function loadCompany(ledger: Ledger, fallback: Partial<CompanyInfo> = {}): Promise<CompanyInfo> {
+/**
+ * Reads the company from the ledger's settings, completed by `fallback` (non-empty values win), with its logo's bytes
+ * (unless `logo: false`, for a use that needs only the name).
+ */
+export async function loadCompany(ledger: Ledger, fallback: Partial<CompanyInfo> = {}, options: { logo?: boolean } = {}): Promise<CompanyInfo> {
 	const rows = await ledger.query<{ value: Partial<CompanyInfo> }>('SELECT value FROM settings WHERE key = $1', [COMPANY_SETTING]);
 	const stored = rows[0]?.value ?? {};
 	const defined = Object.fromEntries(Object.entries(fallback).filter(([, v]) => v !== undefined && v !== ''));
 	const company = { name: '', ...stored, ...defined } as CompanyInfo;
 	if (!company.name && company.legalName) company.name = company.legalName;
-	if (company.logo?.sha256 && !company.logoImage) {
+	if (options.logo !== false && company.logo?.sha256 && !company.logoImage) {
 		const image = await loadCompanyLogo(ledger, company.logo);
 		if (image) company.logoImage = image;
 	}
@@ -143,4 +146,10 @@ export async function companyHistory(ledger: Ledger, limit = 50): Promise<Compan
 		...current.map((r) => ({ value: r.value, validFrom: r.updated_at.toISOString(), ...(r.updated_by ? { by: r.updated_by } : {}) })),
 		...past.map((r) => ({ value: r.value, validFrom: r.valid_from.toISOString(), replacedAt: r.replaced_at.toISOString(), ...(r.replaced_by ? { by: r.replaced_by } : {}), changed: r.changed ?? [] })),
 	];
+}
+
+/** The company's name as the settings give it ('' when none is set), for pages and reports that show only the name. */
+export async function loadCompanyName(ledger: Ledger): Promise<string> {
+	const company = await loadCompany(ledger, {}, { logo: false });
+	return (company.name || company.legalName || '').trim();
 }

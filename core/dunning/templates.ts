@@ -182,16 +182,17 @@ export interface RenderedMessage {
 }
 
 const SEPARATOR = '[-–—:|·,/]';
-const LEADING = new RegExp(`^(?:\\s*${SEPARATOR})+\\s*`);
-const TRAILING = new RegExp(`\\s*(?:${SEPARATOR}\\s*)+$`);
-const DOUBLED = new RegExp(`(\\s${SEPARATOR})(?:\\s+${SEPARATOR})+(?=\\s)`, 'g');
+// plain spaces only: the no-break spaces of amounts ("1 200,00 €") are kept as they are
+const LEADING = new RegExp(`^(?: *${SEPARATOR})+ *`);
+const TRAILING = new RegExp(` *(?:${SEPARATOR} *)+$`);
+const DOUBLED = new RegExp(`( ${SEPARATOR})(?: +${SEPARATOR})+(?= )`, 'g');
 
 /**
  * A subject whose placeholder rendered empty (no company name yet) would start with its separator ("– échéance
  * prochaine…"): separators left at either end or doubled are removed and the first letter is capitalised.
  */
 export function tidySubject(subject: string): string {
-	const trimmed = subject.replace(/\s+/g, ' ').trim();
+	const trimmed = subject.replace(/[ \t]+/g, ' ').trim();
 	const cleaned = trimmed.replace(LEADING, '').replace(TRAILING, '').replace(DOUBLED, '$1');
 	if (cleaned === trimmed) return trimmed;
 	return cleaned.charAt(0).toLocaleUpperCase() + cleaned.slice(1);
