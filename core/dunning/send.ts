@@ -100,17 +100,27 @@ export interface ExpiredLeases {
  */
 export async function releaseExpiredClaims(ledger: Ledger, leaseMinutes = DEFAULT_LEASE_MINUTES, actor = 'reminder-step'): Promise<ExpiredLeases> {
 	const rows = await ledger.query<{ released: string; uncertain: string }>(
-		`WITH released AS (
+		`WITH expired AS (
+			-- rows locked in one order (invoice, stage), the order claims, hand-overs and confirmations take them in:
+			-- two runs releasing, or a release and a run confirming, never wait on each other in a circle
+			SELECT id FROM reminders
+			WHERE (status IN ('claimed', 'rendered') AND coalesce(handed_over_at, claimed_at) < now() - make_interval(secs => $1::double precision * 60))
+				OR (status = 'handing_over' AND handed_over_at < now() - make_interval(secs => $1::double precision * 60))
+			ORDER BY invoice_id, stage
+			FOR UPDATE
+		), released AS (
 			UPDATE reminders SET status = 'retry',
 				error = CASE WHEN status = 'rendered'
 					THEN 'letter rendered by ' || coalesce(claimed_by, '?') || ' at ' || claimed_at || ' and never confirmed as written or printed: rendered again'
 					ELSE 'claimed by ' || coalesce(claimed_by, '?') || ' at ' || claimed_at || ' and never handed over: sent again' END
-			WHERE status IN ('claimed', 'rendered') AND coalesce(handed_over_at, claimed_at) < now() - make_interval(secs => $1::double precision * 60)
+			WHERE id IN (SELECT id FROM expired)
+				AND status IN ('claimed', 'rendered') AND coalesce(handed_over_at, claimed_at) < now() - make_interval(secs => $1::double precision * 60)
 			RETURNING id, invoice_id, customer_id, stage, channel, message_id, claimed_by
 		), lost AS (
 			UPDATE reminders SET status = 'uncertain',
 				error = 'handed over by ' || coalesce(claimed_by, '?') || ' at ' || handed_over_at || ' and no answer recorded: it may have been delivered (Message-ID ' || coalesce(message_id, '?') || ')'
-			WHERE status = 'handing_over' AND handed_over_at < now() - make_interval(secs => $1::double precision * 60)
+			WHERE id IN (SELECT id FROM expired)
+				AND status = 'handing_over' AND handed_over_at < now() - make_interval(secs => $1::double precision * 60)
 			RETURNING id, invoice_id, customer_id, stage, channel, message_id, claimed_by
 		), logged AS (
 			INSERT INTO history (customer_id, invoice_id, kind, channel, actor, summary, payload)
