@@ -4,13 +4,13 @@ import { creditorReference, formatCreditorReference } from '../bank/rf';
 import { DISPUTE_LEDGER_CATEGORIES, disputeRouting, openDisputeIn, type DisputeLedgerCategory } from '../disputes/ledger';
 import type { LatePaymentCharges } from '../dunning/charges';
 import { statementOfCharges } from '../dunning/statement';
-import { ReceivablesError } from '../errors';
 import type { Ledger } from '../ledger';
 import { formatMoney, parseAmount } from '../money';
 import { addDays, daysBetween, DEFAULT_ZONE, parseCalendarDate, todayIn } from '../time';
 import { serverKeys } from '../tracking/keys';
 import { escapeHtml, PAGE_HEADERS, type PageRequest, type PageResponse } from '../tracking/pages';
 import { signToken, verifyToken } from '../tracking/tokens';
+import { PAYER_LINK_PURPOSE } from './link';
 
 /**
  * The payer's own page. Each reminder carries a personal link to it: a token signed with the server's payer key,
@@ -94,34 +94,7 @@ export function payerNoticeMail(notice: PayerNotice): { subject: string; text: s
 
 export type PayerActionKind = 'payment_declared' | 'promise' | 'dispute' | 'copy_request' | 'contact_request';
 
-const TOKEN_PURPOSE = 'payer-link';
 const FORM_PURPOSE = 'payer-form';
-const DEFAULT_LINK_DAYS = 60;
-
-function payerError(code: string, en: string, fr: string): ReceivablesError {
-	return new ReceivablesError(code, en, { details: { messageFr: fr } });
-}
-
-/** The token of a customer's payer link (valid `ttlDays`, default 60, until the customer's links are revoked). */
-export async function payerLinkToken(ledger: Ledger, customerExternalId: string, options: { ttlDays?: number; now?: Date } = {}): Promise<string> {
-	const [customer] = await ledger.query<{ id: string; payer_link_version: number }>('SELECT id, payer_link_version FROM customers WHERE external_id = $1', [customerExternalId]);
-	if (!customer) throw payerError('PAYER_UNKNOWN_CUSTOMER', `Customer "${customerExternalId}" is not in the ledger.`, `Le client « ${customerExternalId} » n'est pas dans le grand livre.`);
-	const [key] = await serverKeys(ledger, 'payer');
-	return signToken({ c: customer.id, v: customer.payer_link_version }, key, TOKEN_PURPOSE, Math.round((options.ttlDays ?? DEFAULT_LINK_DAYS) * 86400), options.now);
-}
-
-/** The link itself: the page's address with the token (what reminders print, and letters as a QR code). */
-export async function payerLinkUrl(ledger: Ledger, customerExternalId: string, pageUrl: string, options: { ttlDays?: number; now?: Date } = {}): Promise<string> {
-	const token = await payerLinkToken(ledger, customerExternalId, options);
-	return `${pageUrl}${pageUrl.includes('?') ? '&' : '?'}t=${token}`;
-}
-
-/** Ends every payer link sent to the customer so far (a leaked link, a contact who left). */
-export async function revokePayerLinks(ledger: Ledger, customerExternalId: string): Promise<number> {
-	const rows = await ledger.query<{ payer_link_version: number }>('UPDATE customers SET payer_link_version = payer_link_version + 1 WHERE external_id = $1 RETURNING payer_link_version', [customerExternalId]);
-	if (!rows[0]) throw payerError('PAYER_UNKNOWN_CUSTOMER', `Customer "${customerExternalId}" is not in the ledger.`, `Le client « ${customerExternalId} » n'est pas dans le grand livre.`);
-	return rows[0].payer_link_version;
-}
 
 const T = {
 	fr: {
@@ -180,7 +153,7 @@ interface OpenInvoice {
 
 async function customerOf(ledger: Ledger, token: string, now: Date): Promise<{ customer?: Customer; reason?: 'invalid' | 'expired' }> {
 	const keys = await serverKeys(ledger, 'payer');
-	const verdict = verifyToken<{ c: string; v: number }>(token, keys, TOKEN_PURPOSE, now);
+	const verdict = verifyToken<{ c: string; v: number }>(token, keys, PAYER_LINK_PURPOSE, now);
 	if (!verdict.ok) return { reason: verdict.reason === 'expired' ? 'expired' : 'invalid' };
 	const [customer] = await ledger.query<Customer>('SELECT id, external_id, name, language, payer_link_version FROM customers WHERE id = $1', [verdict.payload.c]);
 	if (!customer) return { reason: 'invalid' };
