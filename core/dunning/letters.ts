@@ -6,6 +6,7 @@ import { appendPdfPages } from '../documents/proofOfDelivery';
 import { invoiceCopyPdf, type InvoiceCopy } from '../documents/invoiceCopy';
 import type { PlannedInvoice, PlannedMessage } from './plan';
 import { formatDate, renderReminder, type CompanyInfo } from './render';
+import { companyFooter, companyLetterhead } from '../company/identity';
 import { loadDeliveryProofs, proofOfDeliveryPdf, proofParagraph, stageShowsProof, type DeliveryProof } from './proof';
 import { claimReminders, confirmOutcomes, defaultClaimant, DEFAULT_LEASE_MINUTES, releaseExpiredClaims, type SendOutcome } from './send';
 import { whileLedgerUnavailable } from './retry';
@@ -66,12 +67,10 @@ export function letterSpec(message: PlannedMessage, company: CompanyInfo, place?
 	const c = message.customer;
 	const date = formatDate(message.asOf, rendered.language);
 	const cityLine = [c.postalCode, c.city].filter(Boolean).join(' ');
-	const senderLines = [...(company.addressLines ?? []), [company.phone, company.email].filter(Boolean).join(' · ')].filter(Boolean);
-	const footer = [company.legalName ?? company.name, company.siren ? `SIREN ${company.siren}` : '', company.iban ? `IBAN ${company.iban}` : '', company.bic ? `BIC ${company.bic}` : '']
-		.filter(Boolean)
-		.join(' — ');
+	const head = companyLetterhead(company, rendered.language);
+	const footer = companyFooter(company, rendered.language);
 	return {
-		sender: { name: company.name || company.legalName || '', lines: senderLines },
+		sender: { ...head, ...(company.logoImage ? { logo: company.logoImage } : {}) },
 		recipient: { name: c.legalName || c.name, lines: [...c.addressLines, cityLine, c.country && c.country !== 'FR' ? c.country : ''].filter(Boolean) },
 		placeAndDate: place ? (fr ? `${place}, le ${date}` : `${place}, ${date}`) : fr ? `Le ${date}` : date,
 		references: [
@@ -80,7 +79,7 @@ export function letterSpec(message: PlannedMessage, company: CompanyInfo, place?
 		],
 		subject: rendered.subject,
 		body: proof ? `${rendered.text.trimEnd()}\n\n${proof}` : rendered.text,
-		footer: footer || undefined,
+		footer,
 		title: rendered.subject,
 		language: rendered.language,
 		...(payerLink
@@ -153,9 +152,14 @@ export async function* produceLetters(ledger: Ledger, messages: PlannedMessage[]
 /** claimed → rendered, with the hash of the PDF in the history (the letter is not sent until confirmed). */
 async function markRendered(ledger: Ledger, outcome: SendOutcome, claimedBy: string): Promise<void> {
 	await ledger.query(
-		`WITH updated AS (
+		`WITH locked AS (
+			-- locked in the order claims take them (invoice, stage): never a circle of waits with another run
+			SELECT id FROM reminders WHERE invoice_id = ANY($1::bigint[]) AND stage = $2 AND message_id = $3 AND claimed_by = $4 AND status = 'claimed'
+			ORDER BY invoice_id, stage
+			FOR UPDATE
+		), updated AS (
 			UPDATE reminders SET status = 'rendered', handed_over_at = now(), error = NULL
-			WHERE invoice_id = ANY($1::bigint[]) AND stage = $2 AND message_id = $3 AND claimed_by = $4 AND status = 'claimed'
+			WHERE id IN (SELECT id FROM locked) AND claimed_by = $4 AND status = 'claimed'
 			RETURNING invoice_id, customer_id
 		)
 		INSERT INTO history (customer_id, invoice_id, kind, channel, actor, summary, content_hash, payload)
@@ -191,9 +195,15 @@ export async function confirmLetters(ledger: Ledger, confirmations: LetterConfir
 	const out: ConfirmedLetter[] = [];
 	for (const c of confirmations) {
 		const rows = await ledger.query<{ invoice_id: string; number: string; external_id: string; stage: string; status: string; changed: boolean }>(
-			`WITH updated AS (
+			`WITH locked AS (
+				-- locked in the order claims take them (invoice, stage): two confirmations, or a confirmation and a
+				-- run releasing expired leases, never wait on each other in a circle
+				SELECT id FROM reminders WHERE message_id = $1 AND channel = 'letter' AND status IN ('rendered', 'retry')
+				ORDER BY invoice_id, stage
+				FOR UPDATE
+			), updated AS (
 				UPDATE reminders SET status = 'sent', sent_at = now(), error = NULL, decided_by = $2, decided_at = now()
-				WHERE message_id = $1 AND channel = 'letter' AND status IN ('rendered', 'retry')
+				WHERE id IN (SELECT id FROM locked) AND status IN ('rendered', 'retry')
 				RETURNING id, invoice_id, customer_id, stage
 			), logged AS (
 				INSERT INTO history (customer_id, invoice_id, kind, channel, actor, summary, payload)

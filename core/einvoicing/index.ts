@@ -2,3 +2,5 @@
 export * from './statuses';
 export * from './cdar';
 export * from './ledger';
+export * from './webhook';
+export * from './outbox';
