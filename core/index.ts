@@ -116,11 +116,17 @@ export {
 	applyLifecycleStatuses,
 	applyPendingLifecycleStatuses,
 	buildCashedStatus,
+	collectCashedStatuses,
+	confirmCashedStatusesSent,
+	LIFECYCLE_PURPOSE,
 	lifecycleStatus,
 	normaliseLifecycleRecord,
 	parseCdar,
+	receiveSignedStatuses,
+	signedStatusesResponse,
+	vatRateOf,
 } from './einvoicing';
-export type { LifecycleEvent, LifecycleResult } from './einvoicing';
+export type { LifecycleEvent, LifecycleResult, OwedCashedStatus, SignedStatusesResult } from './einvoicing';
 
 // Dunning: policies, reminder plans, e-mails and letters, late-payment charges, bounces, timeline, digest, reconciliation.
 export {

@@ -3,7 +3,9 @@ import * as applyPayment from './applyPayment.operation';
 import * as importBankStatement from './importBankStatement.operation';
 import * as lifecycleStatuses from './lifecycleStatuses.operation';
 import * as cashedStatus from './cashedStatus.operation';
+import * as confirmCashedStatuses from './confirmCashedStatuses.operation';
 import * as receiveSignedRequest from './receiveSignedRequest.operation';
+import * as receiveSignedStatuses from './receiveSignedStatuses.operation';
 import * as retryUnappliedPayments from './retryPayments.operation';
 import * as storeCustomers from './storeCustomers.operation';
 import * as storeInvoices from './storeInvoices.operation';
@@ -11,4 +13,4 @@ import * as storeInvoicesFromFile from './storeInvoicesFromFile.operation';
 import * as storePayments from './storePayments.operation';
 
 /** The operations of the node; the shared loop (nodes/shared/operation.ts) runs them. */
-export const router = nodeRouter({ storeCustomers, storeInvoices, storeInvoicesFromFile, storePayments, receiveSignedRequest, retryUnappliedPayments, applyPayment, importBankStatement, lifecycleStatuses, cashedStatus });
+export const router = nodeRouter({ storeCustomers, storeInvoices, storeInvoicesFromFile, storePayments, receiveSignedRequest, retryUnappliedPayments, applyPayment, importBankStatement, lifecycleStatuses, receiveSignedStatuses, cashedStatus, confirmCashedStatuses });
