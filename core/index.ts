@@ -293,5 +293,19 @@ export type {
 	ReportView,
 } from './reports';
 
+// Company: the company's own identity (checked, saved with its history, its logo) used by every document and message.
+export {
+	checkCompany,
+	checkLogo,
+	companyFooter,
+	companyHistory,
+	companyLetterhead,
+	COMPANY_TEXT_FIELDS,
+	loadCompanyName,
+	MAX_LOGO_BYTES,
+	saveCompany,
+} from './company';
+export type { CompanyLogoRef, CompanyProblem, CompanyVersion, SavedCompany, SaveCompanyOptions } from './company';
+
 // Payer page: signed personal links and the page a customer answers on.
 export { payerLinkToken, payerLinkUrl, payerPage, revokePayerLinks } from './payer';

@@ -10,6 +10,8 @@ import { printableText } from './text';
 export interface LetterParty {
 	name: string;
 	lines?: string[];
+	/** A logo printed above the sender's name (PNG or JPEG bytes, checked when it was saved). */
+	logo?: { data: Uint8Array; mimeType: string };
 }
 
 export interface LetterSpec {
@@ -84,7 +86,7 @@ function newPage(w: Writer): void {
 function drawFooter(w: Writer): void {
 	if (!w.footer) return;
 	let y = MARGIN - 20;
-	for (const line of wrap(w.footer, w.regular, 7.5, A4[0] - 2 * MARGIN).slice(0, 3).reverse()) {
+	for (const line of wrap(w.footer, w.regular, 7.5, A4[0] - 2 * MARGIN).slice(0, 4).reverse()) {
 		w.page.drawText(line, { x: MARGIN, y, size: 7.5, font: w.regular, color: rgb(0.35, 0.35, 0.35) });
 		y += 9.5;
 	}
@@ -108,11 +110,24 @@ async function begin(spec: Pick<LetterSpec, 'footer' | 'title' | 'language'>): P
 	return w;
 }
 
+const LOGO_MAX_HEIGHT = 48;
+const LOGO_MAX_WIDTH = 170;
+
+async function drawLogo(w: Writer, logo: { data: Uint8Array; mimeType: string }): Promise<void> {
+	const image = logo.mimeType === 'image/png' ? await w.doc.embedPng(logo.data) : await w.doc.embedJpg(logo.data);
+	const scale = Math.min(LOGO_MAX_HEIGHT / image.height, LOGO_MAX_WIDTH / image.width);
+	const width = image.width * scale;
+	const height = image.height * scale;
+	w.page.drawImage(image, { x: MARGIN, y: w.y - height + FONT_SIZE, width, height });
+	w.y -= height + 6;
+}
+
 /** One letter as a PDF (A4, window-envelope address block on the right). */
 export async function renderLetterPdf(spec: LetterSpec): Promise<Uint8Array> {
 	const w = await begin({ footer: spec.footer, title: spec.title ?? spec.subject, language: spec.language });
 	const width = A4[0] - 2 * MARGIN;
-	// sender block, top left
+	// sender block, top left: the logo, then the letterhead
+	if (spec.sender.logo) await drawLogo(w, spec.sender.logo);
 	line(w, clean(spec.sender.name), { bold: true });
 	for (const l of spec.sender.lines ?? []) line(w, clean(l), { size: 9 });
 	// recipient block, where a C5/DL window envelope shows it

@@ -6,6 +6,7 @@ import { appendPdfPages } from '../documents/proofOfDelivery';
 import { invoiceCopyPdf, type InvoiceCopy } from '../documents/invoiceCopy';
 import type { PlannedInvoice, PlannedMessage } from './plan';
 import { formatDate, renderReminder, type CompanyInfo } from './render';
+import { companyFooter, companyLetterhead } from '../company/identity';
 import { loadDeliveryProofs, proofOfDeliveryPdf, proofParagraph, stageShowsProof, type DeliveryProof } from './proof';
 import { claimReminders, confirmOutcomes, defaultClaimant, DEFAULT_LEASE_MINUTES, releaseExpiredClaims, type SendOutcome } from './send';
 import { whileLedgerUnavailable } from './retry';
@@ -57,12 +58,10 @@ export function letterSpec(message: PlannedMessage, company: CompanyInfo, place?
 	const c = message.customer;
 	const date = formatDate(message.asOf, rendered.language);
 	const cityLine = [c.postalCode, c.city].filter(Boolean).join(' ');
-	const senderLines = [...(company.addressLines ?? []), [company.phone, company.email].filter(Boolean).join(' · ')].filter(Boolean);
-	const footer = [company.legalName ?? company.name, company.siren ? `SIREN ${company.siren}` : '', company.iban ? `IBAN ${company.iban}` : '', company.bic ? `BIC ${company.bic}` : '']
-		.filter(Boolean)
-		.join(' — ');
+	const head = companyLetterhead(company, rendered.language);
+	const footer = companyFooter(company, rendered.language);
 	return {
-		sender: { name: company.name || company.legalName || '', lines: senderLines },
+		sender: { ...head, ...(company.logoImage ? { logo: company.logoImage } : {}) },
 		recipient: { name: c.legalName || c.name, lines: [...c.addressLines, cityLine, c.country && c.country !== 'FR' ? c.country : ''].filter(Boolean) },
 		placeAndDate: place ? (fr ? `${place}, le ${date}` : `${place}, ${date}`) : fr ? `Le ${date}` : date,
 		references: [
@@ -71,7 +70,7 @@ export function letterSpec(message: PlannedMessage, company: CompanyInfo, place?
 		],
 		subject: rendered.subject,
 		body: proof ? `${rendered.text.trimEnd()}\n\n${proof}` : rendered.text,
-		footer: footer || undefined,
+		footer,
 		title: rendered.subject,
 		language: rendered.language,
 	};

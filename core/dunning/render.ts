@@ -1,33 +1,13 @@
 import { formatDate } from '../documents/dates';
-import type { Ledger } from '../ledger';
+import { companyDisplayName, companyLegalName, formatIban, type CompanyInfo } from '../company';
 import { formatAmount, formatMoney } from '../money';
 import { latePaymentCharges, type ChargesWarning, type LatePaymentCharges, type LatePaymentPortion } from './charges';
 import type { PlannedInvoice, PlannedMessage } from './plan';
 import { stageTemplate } from './policy';
 import { renderTemplate, type Language, type RenderedMessage, type RenderValues } from './templates';
 
-/** The company that sends the reminders (letterhead, signature, bank details). */
-export interface CompanyInfo {
-	name: string;
-	legalName?: string;
-	addressLines?: string[];
-	email?: string;
-	phone?: string;
-	iban?: string;
-	bic?: string;
-	website?: string;
-	siren?: string;
-	/** Country of the company (ISO alpha-2): the governing law of contracts when the policy and customer name none (default FR). */
-	country?: string;
-}
-
-/** Reads the company from the ledger's settings (key "company"), completed by `fallback`. */
-export async function loadCompany(ledger: Ledger, fallback: Partial<CompanyInfo> = {}): Promise<CompanyInfo> {
-	const rows = await ledger.query<{ value: Partial<CompanyInfo> }>("SELECT value FROM settings WHERE key = 'company'");
-	const stored = rows[0]?.value ?? {};
-	const defined = Object.fromEntries(Object.entries(fallback).filter(([, v]) => v !== undefined && v !== ''));
-	return { name: '', ...stored, ...defined } as CompanyInfo;
-}
+/** The company that sends the reminders: its identity lives in core/company (re-exported here for older imports). */
+export { loadCompany, type CompanyInfo } from '../company';
 
 export { formatDate };
 
@@ -191,12 +171,12 @@ export function messageValues(message: PlannedMessage, company: CompanyInfo, cha
 		'customer.city': c.city ?? '',
 		'customer.country': c.country,
 		'customer.vatNumber': c.vatNumber ?? '',
-		'company.name': company.name ?? '',
-		'company.legalName': company.legalName ?? company.name ?? '',
+		'company.name': companyDisplayName(company),
+		'company.legalName': companyLegalName(company),
 		'company.address': (company.addressLines ?? []).join(', '),
 		'company.email': company.email ?? '',
 		'company.phone': company.phone ?? '',
-		'company.iban': company.iban ?? '',
+		'company.iban': company.iban ? formatIban(company.iban) : '',
 		'company.bic': company.bic ?? '',
 		'company.website': company.website ?? '',
 		'company.siren': company.siren ?? '',

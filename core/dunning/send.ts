@@ -7,6 +7,7 @@ import { deliveryVerdict, SmtpSessionPool, type DeliveryResult, type RecipientRe
 import type { SmtpConfig } from '../mail/smtp';
 import type { PlannedInvoice, PlannedMessage } from './plan';
 import { renderReminder, type CompanyInfo } from './render';
+import { companyDisplayName } from '../company/identity';
 import { resolveAddressList } from './plan';
 import { invoiceCopyPdf } from '../documents/invoiceCopy';
 import { loadDeliveryProofs, proofAttachments, proofParagraph, stageShowsProof, withProofParagraph, type DeliveryProof } from './proof';
@@ -153,13 +154,20 @@ interface Prepared {
 
 function senderOf(message: PlannedMessage, options: SendEmailOptions): { name?: string; address: string } {
 	const stageSender = message.stage.sender;
-	const address = stageSender?.email || options.from?.address;
+	const company = options.company;
+	// the stage's sender, else the node's, else the company's identity (Receivables Report › Company Settings)
+	const address = stageSender?.email || options.from?.address || company?.senderEmail;
 	if (!address) {
 		throw new ReceivablesError('DUNNING_NO_SENDER', `Stage "${message.stage.code}" of policy "${message.policy.code}" has no sender address.`, {
-			hint: 'Set the sender e-mail of the Send E-mail operation, or sender.email in the stage.',
+			hint: 'Set the sender e-mail of the company (Receivables Report › Company Settings, or the "Company settings" form workflow), of the Send E-mail operation, or sender.email in the stage.',
+			details: {
+				messageFr: `L'étape « ${message.stage.code} » de la politique « ${message.policy.code} » n'a pas d'adresse d'expédition.`,
+				hintFr: "Indiquez l'e-mail d'expédition de la société (Receivables Report › Company Settings, ou le formulaire « Paramètres de la société »), celui de l'opération Send E-mail, ou sender.email dans l'étape.",
+			},
 		});
 	}
-	return { name: stageSender?.name || options.from?.name, address };
+	const name = stageSender?.name || options.from?.name || company?.senderName || (company ? companyDisplayName(company) : '') || undefined;
+	return { name, address };
 }
 
 function checkAttachments(messages: PlannedMessage[], options: SendEmailOptions): void {

@@ -181,8 +181,25 @@ export interface RenderedMessage {
 	html: string;
 }
 
+const SEPARATOR = '[-–—:|·,/]';
+// plain spaces only: the no-break spaces of amounts ("1 200,00 €") are kept as they are
+const LEADING = new RegExp(`^(?: *${SEPARATOR})+ *`);
+const TRAILING = new RegExp(` *(?:${SEPARATOR} *)+$`);
+const DOUBLED = new RegExp(`( ${SEPARATOR})(?: +${SEPARATOR})+(?= )`, 'g');
+
+/**
+ * A subject whose placeholder rendered empty (no company name yet) would start with its separator ("– échéance
+ * prochaine…"): separators left at either end or doubled are removed and the first letter is capitalised.
+ */
+export function tidySubject(subject: string): string {
+	const trimmed = subject.replace(/[ \t]+/g, ' ').trim();
+	const cleaned = trimmed.replace(LEADING, '').replace(TRAILING, '').replace(DOUBLED, '$1');
+	if (cleaned === trimmed) return trimmed;
+	return cleaned.charAt(0).toLocaleUpperCase() + cleaned.slice(1);
+}
+
 export function renderTemplate(template: TemplateText, data: RenderValues): RenderedMessage {
-	const subject = renderPart(template.subject, data, false).trim();
+	const subject = tidySubject(renderPart(template.subject, data, false));
 	const text = renderPart(template.text, data, false);
 	const html = template.html !== undefined ? renderPart(template.html, data, true) : textToHtml(renderPart(template.text, escapeValues(data), false));
 	return { subject, text, html };

@@ -23,8 +23,7 @@ const properties: INodeProperties[] = [
 		type: 'string',
 		placeholder: 'relances@example.com',
 		default: '',
-		required: true,
-		description: 'From address when the dunning stage does not name one',
+		description: 'From address when the dunning stage does not name one. Empty: the sender e-mail of the company settings (Receivables Report › Company Settings).',
 	},
 	{
 		displayName: 'Sender Name',
@@ -32,6 +31,7 @@ const properties: INodeProperties[] = [
 		type: 'string',
 		default: '',
 		placeholder: 'Service recouvrement',
+		description: 'Empty: the sender name of the company settings, else the company name',
 	},
 	{
 		displayName: 'Company Name',
