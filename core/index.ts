@@ -120,13 +120,14 @@ export {
 	confirmCashedStatusesSent,
 	LIFECYCLE_PURPOSE,
 	lifecycleStatus,
+	listBlockedInvoices,
 	normaliseLifecycleRecord,
 	parseCdar,
 	receiveSignedStatuses,
 	signedStatusesResponse,
 	vatRateOf,
 } from './einvoicing';
-export type { LifecycleEvent, LifecycleResult, OwedCashedStatus, SignedStatusesResult } from './einvoicing';
+export type { BlockedInvoice, LifecycleEvent, LifecycleResult, OwedCashedStatus, SignedStatusesResult } from './einvoicing';
 
 // Dunning: policies, reminder plans, e-mails and letters, late-payment charges, bounces, timeline, digest, reconciliation.
 export {

@@ -8,6 +8,7 @@ import {
 import { credentialTest } from '../shared/methods/credentialTest';
 import { router } from './actions/router';
 import * as applyPayment from './actions/applyPayment.operation';
+import * as blockedInvoices from './actions/blockedInvoices.operation';
 import * as importBankStatement from './actions/importBankStatement.operation';
 import * as lifecycleStatuses from './actions/lifecycleStatuses.operation';
 import * as cashedStatus from './actions/cashedStatus.operation';
@@ -83,6 +84,12 @@ export class InvoiceIntake implements INodeType {
 						action: 'Apply lifecycle statuses',
 					},
 					{
+						name: 'List Refused and Rejected Invoices',
+						value: 'blockedInvoices',
+						description: 'The open invoices the buyer refused or the e-invoicing platform rejected, with the reason and what to do: the billing team\'s daily list',
+						action: 'List refused and rejected invoices',
+					},
+					{
 						name: 'Receive Signed Request',
 						value: 'receiveSignedRequest',
 						description: 'Check the signature of a webhook request (raw body) and store its invoices, credit notes and payments with its delivery ID, all or nothing',
@@ -139,6 +146,7 @@ export class InvoiceIntake implements INodeType {
 				...cashedStatus.description,
 				...receiveSignedStatuses.description,
 				...confirmCashedStatuses.description,
+				...blockedInvoices.description,
 		],
 	};
 

@@ -15,7 +15,7 @@ describe('Invoice Intake › e-invoicing lifecycle', () => {
 		ledger = await createTestLedger();
 		credentials = { receivablesLedgerApi: ledgerCredentialData(ledger.schema) };
 		await upsertCustomers(ledger, [{ externalId: 'PA', name: 'Client Plateforme', emails: ['ap@pa.example'] }]);
-		await storeInvoices(ledger, ['LC-1', 'LC-2'].map((number) => ({ docType: 'invoice' as const, number, customerExternalId: 'PA', currency: 'EUR', totalExclMinor: 100000n, totalTaxMinor: 20000n, totalInclMinor: 120000n, payableMinor: 120000n, issueDate: '2025-09-01', dueDate: '2025-10-01' })));
+		await storeInvoices(ledger, ['LC-1', 'LC-2', 'LC-3'].map((number) => ({ docType: 'invoice' as const, number, customerExternalId: 'PA', currency: 'EUR', totalExclMinor: 100000n, totalTaxMinor: 20000n, totalInclMinor: 120000n, payableMinor: 120000n, issueDate: '2025-09-01', dueDate: '2025-10-01' })));
 	});
 	afterAll(async () => {
 		await closeEngine();
@@ -94,5 +94,12 @@ describe('Invoice Intake › e-invoicing lifecycle', () => {
 		]);
 		const after = await runNode('invoiceIntake', { operation: 'cashedStatus', cashedInput: 'ledger', sellerSiren: '552100554' }, { credentials, triggerItems: [{}] });
 		expect(after.nodeOutputs(NODE, 0)).toEqual([]);
+	});
+	it('lists the open invoices refused or rejected on the platform for the billing team', async () => {
+		await runNode('invoiceIntake', { operation: 'lifecycleStatuses', lifecycleInput: 'json' }, {
+			credentials, triggerItems: [{ id: 'r1', invoiceNumber: 'LC-3', statusCode: '213', timestamp: '2025-10-07T08:00:00Z', reasonCode: 'SIRET_ERR', reasonText: 'SIRET du client absent' }],
+		});
+		const run = await runNode('invoiceIntake', { operation: 'blockedInvoices' }, { credentials, triggerItems: [{}, {}] });
+		expect(run.nodeOutputs(NODE, 0).map((i) => i.json)).toEqual([expect.objectContaining({ invoiceNumber: 'LC-3', statusCode: '213', statusFr: 'Rejetée', reasonCode: 'SIRET_ERR', since: '2025-10-07', openAmount: '1200.00', currency: 'EUR', todoFr: expect.stringMatching(/réémettez/) })]);
 	});
 });
