@@ -13,6 +13,9 @@ const ROOT = path.join(__dirname, '..', '..');
 export const COVERED_ELSEWHERE: Record<string, string> = {
 	'invoiceIntake.cashedStatus': 'nodes/InvoiceIntake/actions/lifecycleStatuses.operation.test.ts',
 	'invoiceIntake.lifecycleStatuses': 'nodes/InvoiceIntake/actions/lifecycleStatuses.operation.test.ts',
+	'invoiceIntake.receiveSignedStatuses': 'nodes/InvoiceIntake/actions/lifecycleStatuses.operation.test.ts',
+	'invoiceIntake.confirmCashedStatuses': 'nodes/InvoiceIntake/actions/lifecycleStatuses.operation.test.ts',
+	'invoiceIntake.blockedInvoices': 'nodes/InvoiceIntake/actions/lifecycleStatuses.operation.test.ts',
 	'invoiceIntake.importBankStatement': 'nodes/InvoiceIntake/actions/importBankStatement.operation.test.ts',
 	'invoiceIntake.storeInvoicesFromFile': 'nodes/InvoiceIntake/actions/storeInvoicesFromFile.operation.test.ts',
 	'invoiceIntake.receiveSignedRequest': 'test/workflows/intake-signed-webhook.test.ts',
