@@ -1,23 +1,313 @@
 /**
- * n8n-nodes-receivables — the programmatic API. Every business rule of the package lives in this core,
- * free of n8n, and the nodes call it. Import it from any Node.js program:
+ * n8n-nodes-receivables — the programmatic API. Every business rule of the package lives in this core, free of n8n,
+ * and the nodes call it. Import it from any Node.js program:
  *
  *   const { openLedger, storeInvoices } = require('n8n-nodes-receivables');
+ *
+ * This file is the explicit list of what is public, grouped by domain (README.md, "Programmatic API"). A name that is
+ * not listed here is internal to its domain module and may change. The nodes reach the core only through this file
+ * (the build bundles it into dist/core/index.js): a name a node, a script or a bench needs is added to its group here.
  */
-export * from './errors';
-export * from './money';
-export * from './ledger';
-export * from './mail';
-export * from './time';
-export * from './intake';
-export * from './dunning';
-export * from './documents';
-export * from './disputes';
-export * from './distribution';
-export * from './tracking';
-export * from './contacts';
-export * from './reports';
-export * from './files';
-export * from './bank';
-export * from './einvoicing';
-export * from './payer';
+
+// Errors: every refusal is a ReceivablesError with a stable code, English and French messages and a hint.
+export { isReceivablesError, ReceivablesError } from './errors';
+
+// Money: exact amounts in the currency's minor unit (bigint), parsed, rounded and formatted per currency.
+export { formatAmount, formatMoney, money, parseAmount, roundHalfAwayFromZero } from './money';
+export type { Money } from './money';
+
+// Time: calendar dates in an explicit time zone (Europe/Paris by default).
+export { addDays, daysBetween, DEFAULT_ZONE, endOfMonth, todayIn } from './time';
+
+// Ledger: the Postgres ledger (open, migrate, check) and its customers, invoices, payments and allocations.
+export {
+	allocatePayments,
+	applyPayment,
+	checkLedger,
+	copyRows,
+	invoiceContentHash,
+	knownMigrations,
+	Ledger,
+	ledgerConfigFromEnv,
+	ledgerSchema,
+	listLedgerFindings,
+	migrateLedger,
+	openLedger,
+	paidEventJson,
+	parseWriteOffThresholds,
+	settleLedgerFinding,
+	storeInvoices,
+	storePayments,
+	upsertCustomers,
+} from './ledger';
+export type {
+	AllocationResult,
+	CustomerInput,
+	LedgerConfig,
+	LedgerInvoice,
+	PaymentInput,
+	StoreOutcome,
+} from './ledger';
+
+// Mail: SMTP transport and session pool, message composition, address lists.
+export { checkSmtp, composeMail, createSmtpTransport, sendMails, SmtpSessionPool, splitAddresses } from './mail';
+export type { MailAttachment, SmtpConfig } from './mail';
+
+// Files: the one files folder (n8n's N8N_RESTRICT_FILE_ACCESS_TO) and the paths of produced files.
+export { FILE_KINDS, kindFolder, listFolderFiles, preparedFilePath, prepareFilesFolder } from './files';
+export type { FileKind } from './files';
+
+// Documents: spreadsheet-safe cells for exported files.
+export { neutraliseCell, neutraliseRows } from './documents';
+
+// Intake: invoice files (Factur-X, UBL, CII, CSV), presets, checks, settings, signed webhooks and integration keys.
+export {
+	checkInvoice,
+	checkWebhookSecret,
+	createIntegrationKey,
+	DEFAULT_SIGNATURE_TOLERANCE_SECONDS,
+	describeAnomalies,
+	detectDocumentKind,
+	errorMessages,
+	INTAKE_PURPOSE,
+	INVOICE_PRESETS,
+	listIntegrationKeys,
+	loadIntakeSettings,
+	lookupIntegrationKey,
+	mergeIntakeSettings,
+	normaliseCustomerRecord,
+	normaliseInvoiceRecord,
+	normalisePaymentRecord,
+	normalisePresetRecord,
+	parseInvoiceBatches,
+	parseInvoiceCsv,
+	parseInvoiceCsvStream,
+	parseInvoiceDocument,
+	prepareInvoice,
+	receiveSignedRequest,
+	revokeIntegrationKey,
+	rotateIntegrationKey,
+	saveIntakeSettings,
+	signedRequestResponse,
+	signWebhookRequest,
+	storeParsedInvoices,
+	validateRuleSettings,
+} from './intake';
+export type {
+	Anomaly,
+	CsvBatch,
+	CsvOptions,
+	IntakeSettings,
+	InvoiceRecord,
+	ParsedInvoice,
+	ParsedOutcome,
+	PaymentRecord,
+	ReceiveSignedRequestOptions,
+	SignatureScheme,
+	SignedRequestAccepted,
+	StoreParsedOptions,
+} from './intake';
+
+// Bank statements: camt.053/054, CFONB 120 and MT940 parsing, import and matching, RF creditor references.
+export { creditorReference, importBankStatement, parseBankStatement } from './bank';
+
+// E-invoicing lifecycle: CDAR and platform statuses applied to the ledger, the 212 "cashed" status.
+export {
+	applyLifecycleStatuses,
+	applyPendingLifecycleStatuses,
+	buildCashedStatus,
+	collectCashedStatuses,
+	confirmCashedStatusesSent,
+	LIFECYCLE_PURPOSE,
+	lifecycleStatus,
+	listBlockedInvoices,
+	normaliseLifecycleRecord,
+	parseCdar,
+	receiveSignedStatuses,
+	signedStatusesResponse,
+	vatRateOf,
+} from './einvoicing';
+export type { BlockedInvoice, LifecycleEvent, LifecycleResult, OwedCashedStatus, SignedStatusesResult } from './einvoicing';
+
+// Dunning: policies, reminder plans, e-mails and letters, late-payment charges, bounces, timeline, digest, reconciliation.
+export {
+	chargesJson,
+	confirmLetters,
+	createReminderCallTasks,
+	customerTimeline,
+	dailyDigest,
+	decideUncertainReminder,
+	DEFAULT_LEASE_MINUTES,
+	defaultPolicies,
+	installDefaultPolicies,
+	latePaymentCharges,
+	listUncertainReminders,
+	loadCompany,
+	mailCatcherSource,
+	plannedMessageJson,
+	planReminders,
+	processBounce,
+	produceLetters,
+	rateTablesInfo,
+	rawFromResolved,
+	reconcileReminders,
+	recordOutcome,
+	releaseExpiredClaims,
+	reminderStatusOf,
+	renderTemplate,
+	savePolicy,
+	sendReminderEmails,
+	statementJson,
+	statementOfCharges,
+	validatePolicy,
+} from './dunning';
+export type {
+	CompanyInfo,
+	HeldInvoice,
+	Language,
+	MailRecordSource,
+	OutcomeKind,
+	PlannedMessage,
+	PlanOptions,
+	SendOutcome,
+	StageFilter,
+} from './dunning';
+
+// Contacts: quality calls (plan, outcomes, promises) and call lists (CSV, PDF).
+export {
+	callListCsv,
+	callListPdf,
+	OUTCOME_FAMILIES,
+	planCalls,
+	promiseStats,
+	recordCallOutcome,
+	settlePromises,
+} from './contacts';
+export type { CallOutcome, ChecklistKey, OutcomeFamily, PlannedCall } from './contacts';
+
+// Disputes: classification (shipped and retrained models), the dispute ledger, review queue, analysis, notifications.
+export {
+	activeDisputeModel,
+	analyseDisputes,
+	classifyDispute,
+	classifyWithModel,
+	confirmLabel,
+	listReviews,
+	notificationRecipients,
+	openDispute,
+	queueReview,
+	replyNotification,
+	resolveDispute,
+	retrainDisputeModel,
+	reviewedExamples,
+	rollbackDisputeModel,
+	senderAddress,
+	trainDisputeModel,
+} from './disputes';
+export type {
+	ClassifyOptions,
+	DisputeCategory,
+	DisputeDimension,
+	DisputeLedgerCategory,
+	DisputeResolution,
+	QueueReviewInput,
+	ReplyNotificationInput,
+} from './disputes';
+
+// Distribution: billing cycles, courier waves, retroplanning, manifests, release, costs.
+export {
+	cycleInvoices,
+	cyclePeriod,
+	ledgerInvoiceCopies,
+	loadManifest,
+	markInvoicesEntered,
+	planWaves,
+	releaseWave,
+	renderManifestPdf,
+	retroplan,
+	setCourierAreas,
+	waveCosts,
+} from './distribution';
+export type { Retroplanning } from './distribution';
+
+// Tracking: portal users and sessions, courier accounts, devices and signed events, server keys, page handlers.
+export {
+	activePortalUser,
+	checkSession,
+	courierLogin,
+	deliveryToken,
+	enrolCourierDevice,
+	escapeHtml,
+	handleCourierRequest,
+	handlePortalRequest,
+	lockoutMail,
+	openSession,
+	readDeliveryToken,
+	receiveCourierRequest,
+	recordCourierEvents,
+	retireServerKeys,
+	revokeCourierDevice,
+	revokeSubjectSessions,
+	rotateServerKey,
+	saveCourierAccount,
+	savePortalUser,
+	serverKeys,
+	SESSION_CAP_SECONDS,
+	signToken,
+	statusQuery,
+	verifyToken,
+} from './tracking';
+export type { LockoutNotifier, PageRequest, PageResponse, PortalUser } from './tracking';
+
+// Reports: aged balance, DSO/CEI, days late, balance cleaning, reminder results, disputes, distribution, PDF and dashboard.
+export {
+	agedBalance,
+	balanceCleaning,
+	buildReportView,
+	cei,
+	daysLate,
+	disputeReport,
+	distributionReport,
+	dso,
+	handleDashboardRequest,
+	netReceivables,
+	receivablesOverview,
+	reminderResults,
+	renderDashboardHtml,
+	renderReportPdf,
+	renderReportViewPdf,
+} from './reports';
+export type {
+	AgedBalance,
+	AgedBalanceRow,
+	AgedGroupBy,
+	BalanceCleaning,
+	CeiReport,
+	DaysLateReport,
+	DisputeReport,
+	DistributionReport,
+	DsoReport,
+	ReminderResults,
+	ReportAmount,
+	ReportBaseOptions,
+	ReportScope,
+	ReportView,
+} from './reports';
+
+// Company: the company's own identity (checked, saved with its history, its logo) used by every document and message.
+export {
+	checkCompany,
+	checkLogo,
+	companyFooter,
+	companyHistory,
+	companyLetterhead,
+	COMPANY_TEXT_FIELDS,
+	loadCompanyName,
+	MAX_LOGO_BYTES,
+	saveCompany,
+} from './company';
+export type { CompanyLogoRef, CompanyProblem, CompanyVersion, SavedCompany, SaveCompanyOptions } from './company';
+
+// Payer page: signed personal links and the page a customer answers on.
+export { payerLinkToken, payerLinkUrl, payerNoticeMail, payerPage, revokePayerLinks } from './payer';
+export type { PayerActionKind, PayerNotice, PayerPageOptions } from './payer';

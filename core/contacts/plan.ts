@@ -1,3 +1,4 @@
+import { loadCompanyName } from '../company/store';
 import { ReceivablesError } from '../errors';
 import type { Ledger } from '../ledger/ledger';
 import { formatAmount, parseAmount } from '../money/money';
@@ -107,7 +108,7 @@ export async function planCalls(ledger: Ledger, options: PlanCallsOptions = {}):
 	});
 	const byCustomer = new Map<string, Row[]>();
 	for (const r of kept) byCustomer.set(r.customer_id, [...(byCustomer.get(r.customer_id) ?? []), r]);
-	const company = options.company ?? (await ledger.query<{ name: string | null }>("SELECT value->>'name' AS name FROM settings WHERE key = 'company'"))[0]?.name ?? null;
+	const company = options.company || (await loadCompanyName(ledger)) || null;
 	// call tasks a dunning stage asked for (call channel), still open: listed with the quality calls
 	const reminderCalls = await openReminderCalls(ledger, { asOf, profiles: list(options.profiles), customers: list(options.customers), collector: options.collector, company });
 	if (byCustomer.size === 0 && reminderCalls.length === 0) return { asOf, dueFrom, dueTo, calls: [] };

@@ -1,8 +1,8 @@
-import { PDFDocument, PDFOperator, rgb, type PDFFont, type PDFOperatorNames, type PDFPage } from 'pdf-lib';
-import QRCode from 'qrcode';
+import { PDFDocument, rgb, type PDFFont, type PDFPage } from 'pdf-lib';
 import { embedDocumentFonts } from '../documents/fonts';
+import { drawQr } from '../documents/qr';
 import { invoiceCopyOfLedgerInvoice, type InvoiceCopySender } from '../documents/invoiceCopy';
-import { loadCompany } from '../dunning/render';
+import { companyDisplayName, companyLetterhead, loadCompany, type CompanyInfo } from '../company';
 import { ReceivablesError } from '../errors';
 import type { Ledger } from '../ledger';
 import { formatMoney } from '../money';
@@ -73,35 +73,6 @@ function fit(text: string, font: PDFFont, size: number, width: number): string {
 	return t + '…';
 }
 
-/**
- * Draws a QR code as vector squares: runs of dark modules are merged per row and the whole code is written
- * as one filled path (one content-stream operation per code, not one object per square).
- */
-export function drawQr(page: PDFPage, text: string, x: number, y: number, size: number): void {
-	const qr = QRCode.create(text, { errorCorrectionLevel: 'M' });
-	const n = qr.modules.size;
-	const quiet = 2;
-	const cell = size / (n + 2 * quiet);
-	const num = (v: number) => (Math.round(v * 1000) / 1000).toString();
-	const parts: string[] = ['q', '0 g'];
-	for (let r = 0; r < n; r++) {
-		let c = 0;
-		while (c < n) {
-			if (!qr.modules.get(r, c)) {
-				c++;
-				continue;
-			}
-			let end = c;
-			while (end + 1 < n && qr.modules.get(r, end + 1)) end++;
-			parts.push(`${num(x + (quiet + c) * cell)} ${num(y + size - (quiet + r + 1) * cell)} ${num((end - c + 1) * cell)} ${num(cell)} re`);
-			c = end + 1;
-		}
-	}
-	parts.push('f', 'Q');
-	// The operator "name" is written verbatim into the content stream: here, the whole path.
-	page.pushOperators(PDFOperator.of(parts.join('\n') as unknown as PDFOperatorNames));
-}
-
 const LABELS = {
 	fr: { title: 'Bordereau de tournée', courier: 'Coursier', day: 'Jour de remise', zone: 'Zone', invoices: 'factures', customer: 'Client / adresse', number: 'Facture', amount: 'Montant', signature: 'Nom, date, signature', page: 'page', cover: 'Factures jointes', wave: 'Tournée' },
 	en: { title: 'Wave manifest', courier: 'Courier', day: 'Handover day', zone: 'Zone', invoices: 'invoices', customer: 'Customer / address', number: 'Invoice', amount: 'Amount', signature: 'Name, date, signature', page: 'page', cover: 'Invoices enclosed', wave: 'Wave' },
@@ -113,6 +84,8 @@ export interface ManifestOptions {
 	language?: 'fr' | 'en';
 	/** Add one cover/address sheet per customer after the manifest (default true). */
 	coverSheets?: boolean;
+	/** The company sending the invoices: its name heads each page, its letterhead each cover sheet (see loadCompany). */
+	company?: CompanyInfo;
 	/** The PDF copy of an invoice, put after its customer's cover sheet (see ledgerInvoiceCopies); none when absent. */
 	invoiceCopies?: (line: ManifestLine) => Promise<Uint8Array>;
 }
@@ -145,7 +118,8 @@ export async function renderManifestPdf(data: ManifestData, options: ManifestOpt
 		page = doc.addPage(A4);
 		pageNo++;
 		y = A4[1] - MARGIN;
-		page.drawText(fit(`${L.title} ${data.waveCode}`, bold, 14, A4[0] - 2 * MARGIN), { x: MARGIN, y: y - 14, size: 14, font: bold });
+		const issuer = companyDisplayName(options.company);
+		page.drawText(fit(`${issuer ? `${issuer} — ` : ''}${L.title} ${data.waveCode}`, bold, 14, A4[0] - 2 * MARGIN), { x: MARGIN, y: y - 14, size: 14, font: bold });
 		y -= 32;
 		const meta = `${L.courier}: ${data.courierName ?? ''} (${data.courierCode ?? '—'})   ${L.day}: ${data.plannedOn}   ${L.zone}: ${data.zone ?? '—'}   ${data.lines.length} ${L.invoices}   ${L.page} ${pageNo}`;
 		page.drawText(fit(meta, regular, 9, A4[0] - 2 * MARGIN), { x: MARGIN, y, size: 9, font: regular });
@@ -194,6 +168,16 @@ export async function renderManifestPdf(data: ManifestData, options: ManifestOpt
 	function coverSheet(lines: ManifestLine[]): void {
 		const p = doc.addPage(A4);
 		const first = lines[0];
+		if (options.company && companyDisplayName(options.company)) {
+			// the sender, top left, as on the company's letters
+			const head = companyLetterhead(options.company, lang);
+			let hy = A4[1] - MARGIN - 10;
+			p.drawText(fit(head.name, bold, 10.5, A4[0] / 2 - MARGIN), { x: MARGIN, y: hy, size: 10.5, font: bold });
+			for (const l of head.lines.slice(0, 5)) {
+				hy -= 12;
+				p.drawText(fit(l, regular, 8.5, A4[0] / 2 - MARGIN), { x: MARGIN, y: hy, size: 8.5, font: regular });
+			}
+		}
 		const x = A4[0] / 2 + 20;
 		let ay = A4[1] - 150;
 		p.drawText(fit(first.customerName, bold, 11, A4[0] - MARGIN - x), { x, y: ay, size: 11, font: bold });
@@ -213,8 +197,9 @@ export async function renderManifestPdf(data: ManifestData, options: ManifestOpt
 
 /** The manifests of several waves, one PDF at a time (flat memory whatever the size of the run). */
 export async function* manifestsOfWaves(ledger: Ledger, waveCodes: string[], options: ManifestOptions): AsyncGenerator<{ waveCode: string; courierCode: string | null; invoices: number; pdf: Uint8Array }> {
+	const withCompany = { ...options, company: options.company ?? (await loadCompany(ledger)) };
 	for (const code of waveCodes) {
 		const data = await loadManifest(ledger, code);
-		yield { waveCode: code, courierCode: data.courierCode, invoices: data.lines.length, pdf: await renderManifestPdf(data, options) };
+		yield { waveCode: code, courierCode: data.courierCode, invoices: data.lines.length, pdf: await renderManifestPdf(data, withCompany) };
 	}
 }

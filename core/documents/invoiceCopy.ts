@@ -3,6 +3,7 @@ import type { Ledger } from '../ledger';
 import { formatDate } from './dates';
 import { formatMoney } from '../money';
 import { renderLetterPdf } from './letter';
+import { companyFooter, companyLegalName, companyLetterhead, formatSiren, type CompanyInfo } from '../company/identity';
 
 /**
  * A copy of an invoice as the ledger holds it (duplicata): dates, purchase order, lines, totals and what is still
@@ -29,12 +30,8 @@ export interface InvoiceCopyInvoice {
 	openMinor: bigint;
 }
 
-export interface InvoiceCopySender {
-	name: string;
-	legalName?: string;
-	addressLines?: string[];
-	siren?: string;
-}
+/** The issuer: the company's identity (core/company). */
+export type InvoiceCopySender = CompanyInfo;
 
 export interface InvoiceCopy {
 	filename: string;
@@ -73,7 +70,9 @@ export async function invoiceCopyPdf(ledger: Ledger, invoice: InvoiceCopyInvoice
 	const fr = language === 'fr';
 	const money = (minor: string | bigint) => formatMoney(BigInt(minor), invoice.currency, language);
 	const lines = (Array.isArray(row?.lines) ? row.lines : []).map((l) => lineText(l, invoice.currency, language)).filter((l): l is string => !!l);
+	const issuer = [companyLegalName(company), company.siren ? `SIREN ${formatSiren(company.siren)}` : '', company.vatNumber ? `${fr ? 'TVA' : 'VAT'} ${company.vatNumber}` : '', company.ice ? `ICE ${company.ice}` : ''].filter(Boolean).join(', ');
 	const body = [
+		issuer ? `${fr ? 'Émetteur' : 'Issued by'} : ${issuer}` : '',
 		`${fr ? 'Date de facture' : 'Invoice date'} : ${formatDate(invoice.issueDate, language)}`,
 		`${fr ? 'Échéance' : 'Due date'} : ${formatDate(invoice.dueDate, language)}`,
 		row?.po_number ? `${fr ? 'Bon de commande' : 'Purchase order'} : ${row.po_number}` : '',
@@ -87,12 +86,12 @@ export async function invoiceCopyPdf(ledger: Ledger, invoice: InvoiceCopyInvoice
 	].filter((l, i, all) => l !== '' || (all[i - 1] ?? '') !== '');
 	const c = customer;
 	const pdf = await renderLetterPdf({
-		sender: { name: company.name || company.legalName || '', lines: company.addressLines },
+		sender: { ...companyLetterhead(company, language), ...(company.logoImage ? { logo: company.logoImage } : {}) },
 		recipient: { name: c.legalName || c.name, lines: [...c.addressLines, [c.postalCode, c.city].filter(Boolean).join(' ')].filter(Boolean) },
 		subject: fr ? `Copie de la facture ${invoice.number} (duplicata)` : `Copy of invoice ${invoice.number}`,
 		body: body.join('\n'),
 		references: [`${fr ? 'Réf. client' : 'Customer ref.'} : ${c.externalId}`],
-		footer: [company.legalName ?? company.name, company.siren ? `SIREN ${company.siren}` : ''].filter(Boolean).join(' — ') || undefined,
+		footer: companyFooter(company, language),
 		language,
 	});
 	return { filename: `${fr ? 'facture' : 'invoice'}-${safe(invoice.number)}.pdf`, content: Buffer.from(pdf), contentType: 'application/pdf' };

@@ -1,5 +1,6 @@
 import { PDFDocument, rgb, type PDFFont, type PDFPage } from 'pdf-lib';
 import { embedDocumentFonts } from './fonts';
+import { drawQr } from './qr';
 import { printableText } from './text';
 
 /**
@@ -10,6 +11,8 @@ import { printableText } from './text';
 export interface LetterParty {
 	name: string;
 	lines?: string[];
+	/** A logo printed above the sender's name (PNG or JPEG bytes, checked when it was saved). */
+	logo?: { data: Uint8Array; mimeType: string };
 }
 
 export interface LetterSpec {
@@ -25,6 +28,8 @@ export interface LetterSpec {
 	footer?: string;
 	title?: string;
 	language?: string;
+	/** A QR code printed under the text with its caption (the customer's payer-page link). */
+	qr?: { text: string; caption: string };
 }
 
 const A4: [number, number] = [595.28, 841.89];
@@ -84,7 +89,7 @@ function newPage(w: Writer): void {
 function drawFooter(w: Writer): void {
 	if (!w.footer) return;
 	let y = MARGIN - 20;
-	for (const line of wrap(w.footer, w.regular, 7.5, A4[0] - 2 * MARGIN).slice(0, 3).reverse()) {
+	for (const line of wrap(w.footer, w.regular, 7.5, A4[0] - 2 * MARGIN).slice(0, 4).reverse()) {
 		w.page.drawText(line, { x: MARGIN, y, size: 7.5, font: w.regular, color: rgb(0.35, 0.35, 0.35) });
 		y += 9.5;
 	}
@@ -108,11 +113,24 @@ async function begin(spec: Pick<LetterSpec, 'footer' | 'title' | 'language'>): P
 	return w;
 }
 
+const LOGO_MAX_HEIGHT = 48;
+const LOGO_MAX_WIDTH = 170;
+
+async function drawLogo(w: Writer, logo: { data: Uint8Array; mimeType: string }): Promise<void> {
+	const image = logo.mimeType === 'image/png' ? await w.doc.embedPng(logo.data) : await w.doc.embedJpg(logo.data);
+	const scale = Math.min(LOGO_MAX_HEIGHT / image.height, LOGO_MAX_WIDTH / image.width);
+	const width = image.width * scale;
+	const height = image.height * scale;
+	w.page.drawImage(image, { x: MARGIN, y: w.y - height + FONT_SIZE, width, height });
+	w.y -= height + 6;
+}
+
 /** One letter as a PDF (A4, window-envelope address block on the right). */
 export async function renderLetterPdf(spec: LetterSpec): Promise<Uint8Array> {
 	const w = await begin({ footer: spec.footer, title: spec.title ?? spec.subject, language: spec.language });
 	const width = A4[0] - 2 * MARGIN;
-	// sender block, top left
+	// sender block, top left: the logo, then the letterhead
+	if (spec.sender.logo) await drawLogo(w, spec.sender.logo);
 	line(w, clean(spec.sender.name), { bold: true });
 	for (const l of spec.sender.lines ?? []) line(w, clean(l), { size: 9 });
 	// recipient block, where a C5/DL window envelope shows it
@@ -129,5 +147,18 @@ export async function renderLetterPdf(spec: LetterSpec): Promise<Uint8Array> {
 	for (const part of wrap(spec.subject, w.bold, FONT_SIZE, width)) line(w, part, { bold: true });
 	w.y -= LEADING / 2;
 	for (const part of wrap(spec.body, w.regular, FONT_SIZE, width)) line(w, part);
+	if (spec.qr) {
+		const size = 92;
+		w.y -= LEADING;
+		if (w.y - size < MARGIN + 30) newPage(w);
+		drawQr(w.page, spec.qr.text, MARGIN, w.y - size, size);
+		const captionX = MARGIN + size + 12;
+		let y = w.y - 14;
+		for (const part of wrap(spec.qr.caption, w.regular, 9, A4[0] - MARGIN - captionX).slice(0, 5)) {
+			w.page.drawText(part, { x: captionX, y, size: 9, font: w.regular, color: rgb(0.1, 0.1, 0.1) });
+			y -= 12;
+		}
+		w.y -= size + LEADING;
+	}
 	return await w.doc.save({ useObjectStreams: true });
 }

@@ -332,9 +332,14 @@ async function recordDelivered(ledger: Ledger, report: BounceReport, actor: stri
 	const rows = await ledger.query<{ n: string }>(
 		`WITH rems AS (
 			SELECT id, invoice_id, customer_id, stage, status FROM reminders WHERE message_id = $1
+		), locked AS (
+			-- locked in the order claims take them (invoice, stage): never a circle of waits with a run or a release
+			SELECT id FROM reminders WHERE message_id = $1 AND status IN ('uncertain', 'handing_over')
+			ORDER BY invoice_id, stage
+			FOR UPDATE
 		), updated AS (
 			UPDATE reminders r SET status = 'sent', sent_at = coalesce(r.handed_over_at, r.claimed_at), error = NULL, decided_by = $2, decided_at = now()
-			FROM rems WHERE r.id = rems.id AND rems.status IN ('uncertain', 'handing_over')
+			WHERE r.id IN (SELECT id FROM locked) AND r.status IN ('uncertain', 'handing_over')
 			RETURNING r.id
 		), logged AS (
 			INSERT INTO history (customer_id, invoice_id, kind, channel, actor, summary, payload)
@@ -368,11 +373,16 @@ export async function processBounce(ledger: Ledger, raw: Buffer | string, actor 
 	if (report.kind !== 'bounce' && report.kind !== 'complaint') return outcome;
 	const reminders = report.originalMessageId
 		? await ledger.query<{ id: string; invoice_id: string; customer_id: string; stage: string; recipients: string[] }>(
-				'SELECT id, invoice_id, customer_id, stage, recipients FROM reminders WHERE message_id = $1',
+				'SELECT id, invoice_id, customer_id, stage, recipients FROM reminders WHERE message_id = $1 ORDER BY invoice_id, stage',
 				[report.originalMessageId],
 			)
 		: [];
 	await ledger.transaction(async (client) => {
+		// a hard bounce changes reminders one recipient after another: lock them all first, in the order claims take
+		// them (invoice, stage), so this transaction never waits in a circle with a run or another bounce
+		if (reminders.length && report.recipients.some((r) => r.hard && report.kind === 'bounce')) {
+			await client.query('SELECT id FROM reminders WHERE id = ANY($1::bigint[]) ORDER BY invoice_id, stage FOR UPDATE', [reminders.map((r) => r.id)]);
+		}
 		for (const r of report.recipients) {
 			const hard = r.hard && report.kind === 'bounce';
 			const summary = `${hard ? 'Hard' : report.kind === 'complaint' ? 'Complaint' : 'Soft'} bounce for ${r.address ?? 'an unknown address'}: ${r.reason}${r.status ? ` (${r.status})` : ''}`;

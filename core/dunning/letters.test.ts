@@ -46,7 +46,7 @@ describe('letters', () => {
 			expect(text).toContain('Lyon, le 20 octobre 2025');
 			expect(text).toContain(`Facture P-${i} du 2 janvier 2025, échue le 14 octobre 2025 : 9 876,54 € restant dû`);
 			expect(text).toContain('75011 Paris');
-			expect(text).toContain('SIREN 123456789');
+			expect(text).toContain('SIREN 123 456 789');
 		}
 		// rendered, not sent: the step that writes or prints them confirms
 		const rows = await ledger.query<{ channel: string; status: string }>("SELECT channel, status FROM reminders WHERE stage = 'level1'");

@@ -6,9 +6,11 @@ import { appendPdfPages } from '../documents/proofOfDelivery';
 import { invoiceCopyPdf, type InvoiceCopy } from '../documents/invoiceCopy';
 import type { PlannedInvoice, PlannedMessage } from './plan';
 import { formatDate, renderReminder, type CompanyInfo } from './render';
+import { companyFooter, companyLetterhead } from '../company/identity';
 import { loadDeliveryProofs, proofOfDeliveryPdf, proofParagraph, stageShowsProof, type DeliveryProof } from './proof';
 import { claimReminders, confirmOutcomes, defaultClaimant, DEFAULT_LEASE_MINUTES, releaseExpiredClaims, type SendOutcome } from './send';
 import { whileLedgerUnavailable } from './retry';
+import { payerLinkUrl } from '../payer/link';
 
 /**
  * Letters for customers without a usable e-mail and for formal notices: one PDF per message, claimed in
@@ -26,6 +28,10 @@ export interface LetterOptions {
 	leaseMinutes?: number;
 	/** Seconds a state change is retried while the ledger is unreachable (default 60). */
 	ledgerRetrySeconds?: number;
+	/** The payer page's address: each letter then carries the customer's personal link ({{payerLink}}) and its QR code. */
+	payerPageUrl?: string;
+	/** Days the links of this run stay valid (default 60). */
+	payerLinkDays?: number;
 }
 
 /** The letter's reference in the ledger (reminders.message_id): the same for the same stage, customer and date. */
@@ -49,20 +55,22 @@ export function letterFileName(message: PlannedMessage): string {
 	return `${safe(message.stage.code)}-${safe(message.customer.externalId)}-${message.asOf}${message.stage.grouping === 'invoice' ? `-${safe(message.invoices[0]?.number ?? '')}` : ''}.pdf`;
 }
 
-/** `proofs`: courier deliveries of the message's invoices, stated in the letter (stages after the due date). */
-export function letterSpec(message: PlannedMessage, company: CompanyInfo, place?: string, proofs?: Map<string, DeliveryProof>): LetterSpec {
-	const rendered = renderReminder(message, company);
+/**
+ * `proofs`: courier deliveries of the message's invoices, stated in the letter (stages after the due date).
+ * `payerLink`: the customer's personal payer-page link, printed where the template says ({{payerLink}}) and as a QR
+ * code under the text.
+ */
+export function letterSpec(message: PlannedMessage, company: CompanyInfo, place?: string, proofs?: Map<string, DeliveryProof>, payerLink?: string): LetterSpec {
+	const rendered = renderReminder(message, company, { payerLink });
 	const proof = proofs && stageShowsProof(message) ? proofParagraph(message.invoices, proofs, rendered.language) : '';
 	const fr = rendered.language === 'fr';
 	const c = message.customer;
 	const date = formatDate(message.asOf, rendered.language);
 	const cityLine = [c.postalCode, c.city].filter(Boolean).join(' ');
-	const senderLines = [...(company.addressLines ?? []), [company.phone, company.email].filter(Boolean).join(' · ')].filter(Boolean);
-	const footer = [company.legalName ?? company.name, company.siren ? `SIREN ${company.siren}` : '', company.iban ? `IBAN ${company.iban}` : '', company.bic ? `BIC ${company.bic}` : '']
-		.filter(Boolean)
-		.join(' — ');
+	const head = companyLetterhead(company, rendered.language);
+	const footer = companyFooter(company, rendered.language);
 	return {
-		sender: { name: company.name || company.legalName || '', lines: senderLines },
+		sender: { ...head, ...(company.logoImage ? { logo: company.logoImage } : {}) },
 		recipient: { name: c.legalName || c.name, lines: [...c.addressLines, cityLine, c.country && c.country !== 'FR' ? c.country : ''].filter(Boolean) },
 		placeAndDate: place ? (fr ? `${place}, le ${date}` : `${place}, ${date}`) : fr ? `Le ${date}` : date,
 		references: [
@@ -71,9 +79,19 @@ export function letterSpec(message: PlannedMessage, company: CompanyInfo, place?
 		],
 		subject: rendered.subject,
 		body: proof ? `${rendered.text.trimEnd()}\n\n${proof}` : rendered.text,
-		footer: footer || undefined,
+		footer,
 		title: rendered.subject,
 		language: rendered.language,
+		...(payerLink
+			? {
+					qr: {
+						text: payerLink,
+						caption: fr
+							? 'Scannez ce code pour voir vos factures ouvertes et nous répondre en ligne : paiement, date de paiement, contestation, copie.'
+							: 'Scan this code to see your open invoices and answer us online: payment, payment date, dispute, copy.',
+					},
+				}
+			: {}),
 	};
 }
 
@@ -112,7 +130,8 @@ export async function* produceLetters(ledger: Ledger, messages: PlannedMessage[]
 		const proofs = stageShowsProof(message) ? await durably(() => loadDeliveryProofs(ledger, invoices.map((i) => i.id))) : new Map<string, DeliveryProof>();
 		let produced: ProducedLetter;
 		try {
-			const spec = letterSpec(message, options.company, options.place, proofs);
+			const payerLink = options.payerPageUrl ? await durably(() => payerLinkUrl(ledger, message.customer.externalId, options.payerPageUrl as string, { ttlDays: options.payerLinkDays })) : undefined;
+			const spec = letterSpec(message, options.company, options.place, proofs, payerLink);
 			// the letter, then the proof of delivery of each invoice the courier handed over
 			const proofPages: Uint8Array[] = [];
 			if (stageShowsProof(message)) for (const i of invoices) if (proofs.has(i.id)) proofPages.push(await proofOfDeliveryPdf(i, proofs.get(i.id) as DeliveryProof, message, options.company));
@@ -133,9 +152,14 @@ export async function* produceLetters(ledger: Ledger, messages: PlannedMessage[]
 /** claimed → rendered, with the hash of the PDF in the history (the letter is not sent until confirmed). */
 async function markRendered(ledger: Ledger, outcome: SendOutcome, claimedBy: string): Promise<void> {
 	await ledger.query(
-		`WITH updated AS (
+		`WITH locked AS (
+			-- locked in the order claims take them (invoice, stage): never a circle of waits with another run
+			SELECT id FROM reminders WHERE invoice_id = ANY($1::bigint[]) AND stage = $2 AND message_id = $3 AND claimed_by = $4 AND status = 'claimed'
+			ORDER BY invoice_id, stage
+			FOR UPDATE
+		), updated AS (
 			UPDATE reminders SET status = 'rendered', handed_over_at = now(), error = NULL
-			WHERE invoice_id = ANY($1::bigint[]) AND stage = $2 AND message_id = $3 AND claimed_by = $4 AND status = 'claimed'
+			WHERE id IN (SELECT id FROM locked) AND claimed_by = $4 AND status = 'claimed'
 			RETURNING invoice_id, customer_id
 		)
 		INSERT INTO history (customer_id, invoice_id, kind, channel, actor, summary, content_hash, payload)
@@ -171,9 +195,15 @@ export async function confirmLetters(ledger: Ledger, confirmations: LetterConfir
 	const out: ConfirmedLetter[] = [];
 	for (const c of confirmations) {
 		const rows = await ledger.query<{ invoice_id: string; number: string; external_id: string; stage: string; status: string; changed: boolean }>(
-			`WITH updated AS (
+			`WITH locked AS (
+				-- locked in the order claims take them (invoice, stage): two confirmations, or a confirmation and a
+				-- run releasing expired leases, never wait on each other in a circle
+				SELECT id FROM reminders WHERE message_id = $1 AND channel = 'letter' AND status IN ('rendered', 'retry')
+				ORDER BY invoice_id, stage
+				FOR UPDATE
+			), updated AS (
 				UPDATE reminders SET status = 'sent', sent_at = now(), error = NULL, decided_by = $2, decided_at = now()
-				WHERE message_id = $1 AND channel = 'letter' AND status IN ('rendered', 'retry')
+				WHERE id IN (SELECT id FROM locked) AND status IN ('rendered', 'retry')
 				RETURNING id, invoice_id, customer_id, stage
 			), logged AS (
 				INSERT INTO history (customer_id, invoice_id, kind, channel, actor, summary, payload)

@@ -199,12 +199,17 @@ export async function decideUncertainReminder(ledger: Ledger, decision: Uncertai
 	}
 	const actor = decision.actor.trim() || 'unknown';
 	const rows = await ledger.query<{ n: string }>(
-		`WITH updated AS (
+		`WITH locked AS (
+			-- locked in the order claims take them (invoice, stage): two decisions at once never wait in a circle
+			SELECT id FROM reminders WHERE message_id = $1 AND status = 'uncertain'
+			ORDER BY invoice_id, stage
+			FOR UPDATE
+		), updated AS (
 			UPDATE reminders SET status = CASE WHEN $2 = 'sent' THEN 'sent' ELSE 'retry' END,
 				sent_at = CASE WHEN $2 = 'sent' THEN coalesce(handed_over_at, claimed_at) ELSE sent_at END,
 				error = CASE WHEN $2 = 'sent' THEN NULL ELSE 'to resend, decided by ' || $3 || coalesce(': ' || $4, '') END,
 				decided_by = $3, decided_at = now()
-			WHERE message_id = $1 AND status = 'uncertain'
+			WHERE id IN (SELECT id FROM locked) AND status = 'uncertain'
 			RETURNING id, invoice_id, customer_id, stage, channel
 		), logged AS (
 			INSERT INTO history (customer_id, invoice_id, kind, channel, actor, summary, payload)

@@ -1,33 +1,13 @@
 import { formatDate } from '../documents/dates';
-import type { Ledger } from '../ledger';
+import { companyDisplayName, companyLegalName, formatIban, type CompanyInfo } from '../company';
 import { formatAmount, formatMoney } from '../money';
 import { latePaymentCharges, type ChargesWarning, type LatePaymentCharges, type LatePaymentPortion } from './charges';
 import type { PlannedInvoice, PlannedMessage } from './plan';
 import { stageTemplate } from './policy';
 import { renderTemplate, type Language, type RenderedMessage, type RenderValues } from './templates';
 
-/** The company that sends the reminders (letterhead, signature, bank details). */
-export interface CompanyInfo {
-	name: string;
-	legalName?: string;
-	addressLines?: string[];
-	email?: string;
-	phone?: string;
-	iban?: string;
-	bic?: string;
-	website?: string;
-	siren?: string;
-	/** Country of the company (ISO alpha-2): the governing law of contracts when the policy and customer name none (default FR). */
-	country?: string;
-}
-
-/** Reads the company from the ledger's settings (key "company"), completed by `fallback`. */
-export async function loadCompany(ledger: Ledger, fallback: Partial<CompanyInfo> = {}): Promise<CompanyInfo> {
-	const rows = await ledger.query<{ value: Partial<CompanyInfo> }>("SELECT value FROM settings WHERE key = 'company'");
-	const stored = rows[0]?.value ?? {};
-	const defined = Object.fromEntries(Object.entries(fallback).filter(([, v]) => v !== undefined && v !== ''));
-	return { name: '', ...stored, ...defined } as CompanyInfo;
-}
+/** The company that sends the reminders: its identity lives in core/company (re-exported here for older imports). */
+export { loadCompany, type CompanyInfo } from '../company';
 
 export { formatDate };
 
@@ -171,8 +151,13 @@ function invoiceValues(invoice: PlannedInvoice, charges: InvoiceCharges | undefi
 	};
 }
 
+/** What a rendering adds to the ledger's data: the customer's personal payer-page link, when the step has one. */
+export interface RenderExtras {
+	payerLink?: string;
+}
+
 /** Every placeholder value of a message, in the customer's language. */
-export function messageValues(message: PlannedMessage, company: CompanyInfo, charges = messageCharges(message)): RenderValues {
+export function messageValues(message: PlannedMessage, company: CompanyInfo, charges = messageCharges(message), extras: RenderExtras = {}): RenderValues {
 	const language = message.customer.language;
 	const c = message.customer;
 	const money = (minor: bigint) => formatMoney(minor, message.currency, language);
@@ -191,12 +176,12 @@ export function messageValues(message: PlannedMessage, company: CompanyInfo, cha
 		'customer.city': c.city ?? '',
 		'customer.country': c.country,
 		'customer.vatNumber': c.vatNumber ?? '',
-		'company.name': company.name ?? '',
-		'company.legalName': company.legalName ?? company.name ?? '',
+		'company.name': companyDisplayName(company),
+		'company.legalName': companyLegalName(company),
 		'company.address': (company.addressLines ?? []).join(', '),
 		'company.email': company.email ?? '',
 		'company.phone': company.phone ?? '',
-		'company.iban': company.iban ?? '',
+		'company.iban': company.iban ? formatIban(company.iban) : '',
 		'company.bic': company.bic ?? '',
 		'company.website': company.website ?? '',
 		'company.siren': company.siren ?? '',
@@ -220,6 +205,7 @@ export function messageValues(message: PlannedMessage, company: CompanyInfo, cha
 		'charges.rate': ratePercent,
 		'charges.rateSource': rateSourceText(charges.rateSource, language),
 		'charges.detail': charges.perInvoice.map((ch) => chargesDetailText(message.invoices.find((i) => i.id === ch.invoiceId)?.number ?? '', ch.detail, language)).join('\n'),
+		payerLink: extras.payerLink ?? '',
 	};
 	return {
 		values,
@@ -248,11 +234,11 @@ export interface RenderedReminder extends RenderedMessage {
 }
 
 /** Renders the stage's template for the message, in the customer's language (French when it has none). */
-export function renderReminder(message: PlannedMessage, company: CompanyInfo): RenderedReminder {
+export function renderReminder(message: PlannedMessage, company: CompanyInfo, extras: RenderExtras = {}): RenderedReminder {
 	const language = message.customer.language;
 	const charges = messageCharges(message);
 	const template = stageTemplate(message.stage, language);
-	return { ...renderTemplate(template, messageValues(message, company, charges)), language, charges };
+	return { ...renderTemplate(template, messageValues(message, company, charges, extras)), language, charges };
 }
 
 /** JSON view of a planned message for node outputs and logs: amounts as decimal strings, no bigint. */

@@ -7,10 +7,12 @@ import { deliveryVerdict, SmtpSessionPool, type DeliveryResult, type RecipientRe
 import type { SmtpConfig } from '../mail/smtp';
 import type { PlannedInvoice, PlannedMessage } from './plan';
 import { renderReminder, type CompanyInfo } from './render';
+import { companyDisplayName } from '../company/identity';
 import { resolveAddressList } from './plan';
 import { invoiceCopyPdf } from '../documents/invoiceCopy';
 import { loadDeliveryProofs, proofAttachments, proofParagraph, stageShowsProof, withProofParagraph, type DeliveryProof } from './proof';
 import { isLedgerUnavailable, whileLedgerUnavailable } from './retry';
+import { payerLinkUrl } from '../payer/link';
 
 /**
  * Sending reminders exactly once, one message at a time. Each reminder (row of `reminders`, UNIQUE invoice_id +
@@ -69,6 +71,13 @@ export interface SendEmailOptions {
 	ledgerRetrySeconds?: number;
 	/** Called after each message's outcome is committed (progress, tests). */
 	onOutcome?: (outcome: SendOutcome) => void;
+	/**
+	 * The payer page's address (the Receivables Page Trigger's, e.g. https://n8n.example/webhook/receivables/payer):
+	 * each message then carries the customer's personal signed link as {{payerLink}}. Absent: no link.
+	 */
+	payerPageUrl?: string;
+	/** Days the links of this run stay valid (default 60). */
+	payerLinkDays?: number;
 }
 
 export interface SendResult {
@@ -99,17 +108,27 @@ export interface ExpiredLeases {
  */
 export async function releaseExpiredClaims(ledger: Ledger, leaseMinutes = DEFAULT_LEASE_MINUTES, actor = 'reminder-step'): Promise<ExpiredLeases> {
 	const rows = await ledger.query<{ released: string; uncertain: string }>(
-		`WITH released AS (
+		`WITH expired AS (
+			-- rows locked in one order (invoice, stage), the order claims, hand-overs and confirmations take them in:
+			-- two runs releasing, or a release and a run confirming, never wait on each other in a circle
+			SELECT id FROM reminders
+			WHERE (status IN ('claimed', 'rendered') AND coalesce(handed_over_at, claimed_at) < now() - make_interval(secs => $1::double precision * 60))
+				OR (status = 'handing_over' AND handed_over_at < now() - make_interval(secs => $1::double precision * 60))
+			ORDER BY invoice_id, stage
+			FOR UPDATE
+		), released AS (
 			UPDATE reminders SET status = 'retry',
 				error = CASE WHEN status = 'rendered'
 					THEN 'letter rendered by ' || coalesce(claimed_by, '?') || ' at ' || claimed_at || ' and never confirmed as written or printed: rendered again'
 					ELSE 'claimed by ' || coalesce(claimed_by, '?') || ' at ' || claimed_at || ' and never handed over: sent again' END
-			WHERE status IN ('claimed', 'rendered') AND coalesce(handed_over_at, claimed_at) < now() - make_interval(secs => $1::double precision * 60)
+			WHERE id IN (SELECT id FROM expired)
+				AND status IN ('claimed', 'rendered') AND coalesce(handed_over_at, claimed_at) < now() - make_interval(secs => $1::double precision * 60)
 			RETURNING id, invoice_id, customer_id, stage, channel, message_id, claimed_by
 		), lost AS (
 			UPDATE reminders SET status = 'uncertain',
 				error = 'handed over by ' || coalesce(claimed_by, '?') || ' at ' || handed_over_at || ' and no answer recorded: it may have been delivered (Message-ID ' || coalesce(message_id, '?') || ')'
-			WHERE status = 'handing_over' AND handed_over_at < now() - make_interval(secs => $1::double precision * 60)
+			WHERE id IN (SELECT id FROM expired)
+				AND status = 'handing_over' AND handed_over_at < now() - make_interval(secs => $1::double precision * 60)
 			RETURNING id, invoice_id, customer_id, stage, channel, message_id, claimed_by
 		), logged AS (
 			INSERT INTO history (customer_id, invoice_id, kind, channel, actor, summary, payload)
@@ -143,13 +162,20 @@ interface Prepared {
 
 function senderOf(message: PlannedMessage, options: SendEmailOptions): { name?: string; address: string } {
 	const stageSender = message.stage.sender;
-	const address = stageSender?.email || options.from?.address;
+	const company = options.company;
+	// the stage's sender, else the node's, else the company's identity (Receivables Report › Company Settings)
+	const address = stageSender?.email || options.from?.address || company?.senderEmail;
 	if (!address) {
 		throw new ReceivablesError('DUNNING_NO_SENDER', `Stage "${message.stage.code}" of policy "${message.policy.code}" has no sender address.`, {
-			hint: 'Set the sender e-mail of the Send E-mail operation, or sender.email in the stage.',
+			hint: 'Set the sender e-mail of the company (Receivables Report › Company Settings, or the "Company settings" form workflow), of the Send E-mail operation, or sender.email in the stage.',
+			details: {
+				messageFr: `L'étape « ${message.stage.code} » de la politique « ${message.policy.code} » n'a pas d'adresse d'expédition.`,
+				hintFr: "Indiquez l'e-mail d'expédition de la société (Receivables Report › Company Settings, ou le formulaire « Paramètres de la société »), celui de l'opération Send E-mail, ou sender.email dans l'étape.",
+			},
 		});
 	}
-	return { name: stageSender?.name || options.from?.name, address };
+	const name = stageSender?.name || options.from?.name || company?.senderName || (company ? companyDisplayName(company) : '') || undefined;
+	return { name, address };
 }
 
 function checkAttachments(messages: PlannedMessage[], options: SendEmailOptions): void {
@@ -324,7 +350,8 @@ function baseOutcome(p: Prepared, status: SendStatus): SendOutcome {
 async function composeFor(ledger: Ledger, p: Prepared, options: SendEmailOptions, company: CompanyInfo) {
 	const message: PlannedMessage = { ...p.message, invoices: p.invoices, totalOpenMinor: p.invoices.reduce((s, i) => s + (p.message.stage.kind === 'thank_you' ? i.payableMinor : i.openMinor), 0n) };
 	const proofs = p.proofs ?? new Map<string, DeliveryProof>();
-	const reminder = renderReminder(message, company);
+	const payerLink = options.payerPageUrl ? await payerLinkUrl(ledger, message.customer.externalId, options.payerPageUrl, { ttlDays: options.payerLinkDays }) : undefined;
+	const reminder = renderReminder(message, company, { payerLink });
 	const rendered = { ...reminder, ...withProofParagraph(reminder, proofParagraph(message.invoices, proofs, reminder.language)) };
 	const attachments: MailAttachment[] = (message.stage.attachments ?? []).map((name) => (options.attachments as Record<string, MailAttachment>)[name]);
 	if (message.stage.attachInvoiceCopy) {

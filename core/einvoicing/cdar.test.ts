@@ -1,35 +1,9 @@
-import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
+import { itValidatesCdar, validateCdar as validate } from '../../test/helpers/einvoice';
 import { buildCashedStatus, parseCdar } from './cdar';
 import { lifecycleStatus } from './statuses';
 
-// The 212 "Encaissée" message the package emits is checked with the official artefacts (test/fixtures/cdar, NOTICE):
-// the CDAR D22B XSD through xmllint, and the BR-FR-CDV Schematron (XSLT 2.0) through Saxon-HE.
-const FIXTURES = path.join(__dirname, '..', '..', 'test', 'fixtures', 'cdar');
-const XSD = path.join(FIXTURES, 'xsd', 'CrossDomainAcknowledgementAndResponse_100pD22B.xsd');
-const SCHEMATRON = path.join(FIXTURES, 'schematron', 'BR-FR-CDV-Schematron-CDAR.xslt');
-const SAXON = ['/usr/share/java/Saxon-HE.jar', '/usr/share/java/Saxon-HE-9.9.1.5.jar'].find((p) => existsSync(p));
-const tools = spawnSync('xmllint', ['--version']).status === 0 && SAXON !== undefined && spawnSync('java', ['-version']).status === 0;
-if (!tools && process.env.CI) throw new Error('xmllint (libxml2-utils), java and Saxon-HE (libsaxonhe-java) are needed to validate CDAR messages: .ci/run installs them.');
-const itValidates = tools ? it : it.skip;
-if (!tools) console.warn('CDAR validation tests skipped locally: install libxml2-utils and libsaxonhe-java (Debian) to run them.');
-
-let dir: string;
-beforeAll(() => {
-	dir = mkdtempSync(path.join(os.tmpdir(), 'cdar-'));
-});
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-function validate(xml: string): { xsd: string; failed: string[] } {
-	const file = path.join(dir, `m-${Math.random().toString(36).slice(2)}.xml`);
-	writeFileSync(file, xml);
-	const lint = spawnSync('xmllint', ['--noout', '--schema', XSD, file], { encoding: 'utf8' });
-	const svrl = execFileSync('java', ['-jar', SAXON!, `-s:${file}`, `-xsl:${SCHEMATRON}`], { encoding: 'utf8', maxBuffer: 20 * 1024 * 1024 });
-	const failed = [...svrl.matchAll(/<svrl:failed-assert[^>]*?flag="fatal"[\s\S]*?<svrl:text>([\s\S]*?)<\/svrl:text>/g)].map((m) => m[1].replace(/\s+/g, ' ').trim());
-	return { xsd: lint.status === 0 ? 'valid' : lint.stderr, failed };
-}
+// The 212 "Encaissée" message the package emits is checked with the official artefacts (test/fixtures/cdar, NOTICE).
+const itValidates = itValidatesCdar();
 
 const cashed = {
 	messageId: 'ENC-F-2026-0012-1',

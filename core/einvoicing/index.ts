@@ -2,3 +2,6 @@
 export * from './statuses';
 export * from './cdar';
 export * from './ledger';
+export * from './webhook';
+export * from './outbox';
+export * from './report';

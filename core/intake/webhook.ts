@@ -200,7 +200,7 @@ const REFUSALS: Record<string, [Said, Said]> = {
 	],
 };
 
-function refuse(httpStatus: SignedRequestRefused['httpStatus'], code: string, deliveryId?: string, said?: [Said, Said]): SignedRequestRefused {
+export function refuse(httpStatus: SignedRequestRefused['httpStatus'], code: string, deliveryId?: string, said?: [Said, Said]): SignedRequestRefused {
 	const [message, hint] = said ?? REFUSALS[code];
 	return { status: 'refused', httpStatus, code, message, hint, ...(deliveryId ? { deliveryId } : {}) };
 }
@@ -210,7 +210,7 @@ export function faultReference(): string {
 	return `ERR-${randomBytes(5).toString('hex').toUpperCase()}`;
 }
 
-function internalFault(error: unknown, options: ReceiveSignedRequestOptions, context: Record<string, unknown>): SignedRequestRefused {
+export function internalFault(error: unknown, options: Pick<ReceiveSignedRequestOptions, 'log'>, context: Record<string, unknown>): SignedRequestRefused {
 	const reference = faultReference();
 	const e = error as { code?: string; message?: string };
 	const detail = `${e?.code ? `${e.code}: ` : ''}${e?.message ?? String(error)}`;
@@ -350,10 +350,31 @@ async function storeInvoicesInTransaction(client: PoolClient, invoices: LedgerIn
  * changed, or `accepted` once committed, with each record's outcome and the records rejected (what is wrong,
  * how to fix it, in English and French).
  */
-export async function receiveSignedRequest(ledger: Ledger, request: SignedRequest, options: ReceiveSignedRequestOptions): Promise<SignedRequestResult> {
+/** A signed request whose size, key and signature were checked and whose body is readable UTF-8 text without NUL. */
+export interface AuthenticatedRequest {
+	ok: true;
+	/** The sending system: the integration key's sender, else the configured source. */
+	source: string;
+	keyId?: string;
+	/** The X-Receivables-Delivery header, when sent. */
+	deliveryHeader?: string;
+	text: string;
+}
+
+/**
+ * The checks every signed webhook makes before reading a byte of the body, in this order: size (413), integration
+ * key and signature bound to the webhook's purpose (401), UTF-8 without NUL (400). Shared by the intake and the
+ * e-invoicing lifecycle webhooks, so both refuse exactly the same requests with the same words.
+ */
+export async function authenticateSignedRequest(
+	ledger: Ledger,
+	request: SignedRequest,
+	options: Pick<ReceiveSignedRequestOptions, 'scheme' | 'purpose' | 'source' | 'secret' | 'now' | 'toleranceSeconds' | 'maxBodyBytes' | 'log'> & { defaultSource?: string },
+): Promise<AuthenticatedRequest | SignedRequestRefused> {
 	const scheme = options.scheme ?? 'receivables';
 	const purpose = options.purpose ?? INTAKE_PURPOSE;
-	let source = (options.source ?? 'accounting').trim() || 'accounting';
+	const fallbackSource = options.defaultSource ?? 'accounting';
+	let source = (options.source ?? fallbackSource).trim() || fallbackSource;
 	const rawBody = request.rawBody;
 	if (rawBody.length > (options.maxBodyBytes ?? 5 * 1024 * 1024)) return refuse(413, 'BODY_TOO_LARGE');
 	const signatureHeader = header(request.headers, scheme === 'stripe' ? STRIPE_SIGNATURE_HEADER : RECEIVABLES_SIGNATURE_HEADER);
@@ -387,6 +408,16 @@ export async function receiveSignedRequest(ledger: Ledger, request: SignedReques
 		return refuse(400, 'BODY_NOT_UTF8', deliveryHeader);
 	}
 	if (text.includes('\u0000')) return refuse(400, 'BODY_NUL', deliveryHeader);
+	return { ok: true, source, ...(keyId ? { keyId } : {}), ...(deliveryHeader ? { deliveryHeader } : {}), text };
+}
+
+export async function receiveSignedRequest(ledger: Ledger, request: SignedRequest, options: ReceiveSignedRequestOptions): Promise<SignedRequestResult> {
+	const scheme = options.scheme ?? 'receivables';
+	const purpose = options.purpose ?? INTAKE_PURPOSE;
+	const authenticated = await authenticateSignedRequest(ledger, request, options);
+	if (!('ok' in authenticated)) return authenticated;
+	const { source, keyId, deliveryHeader, text } = authenticated;
+	const rawBody = request.rawBody;
 	let body: unknown;
 	try {
 		body = JSON.parse(text);

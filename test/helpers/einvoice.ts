@@ -1,3 +1,7 @@
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 /**
  * A complete French B2B invoice in UBL 2.1 carrying every mandatory mention (SIREN and VAT numbers of both
  * parties, addresses, due date and terms, late-penalty rate, €40 indemnity, discount terms, delivery address,
@@ -125,4 +129,34 @@ export function frenchUbl(...replacements: Array<[string | RegExp, string]>): st
 		xml = next;
 	}
 	return xml;
+}
+
+// The official CDAR artefacts (test/fixtures/cdar, NOTICE): the D22B XSD through xmllint, the BR-FR-CDV Schematron
+// (XSLT 2.0) through Saxon-HE. CI installs the tools (.ci/run); locally the tests that need them say so and skip.
+const CDAR_FIXTURES = path.join(__dirname, '..', 'fixtures', 'cdar');
+const CDAR_XSD = path.join(CDAR_FIXTURES, 'xsd', 'CrossDomainAcknowledgementAndResponse_100pD22B.xsd');
+const CDAR_SCHEMATRON = path.join(CDAR_FIXTURES, 'schematron', 'BR-FR-CDV-Schematron-CDAR.xslt');
+const SAXON = ['/usr/share/java/Saxon-HE.jar', '/usr/share/java/Saxon-HE-9.9.1.5.jar'].find((p) => existsSync(p));
+const CDAR_TOOLS = spawnSync('xmllint', ['--version']).status === 0 && SAXON !== undefined && spawnSync('java', ['-version']).status === 0;
+
+/** `it` for tests that validate CDAR messages: they fail in CI without the tools, and say why locally and skip. */
+export function itValidatesCdar(): jest.It {
+	if (!CDAR_TOOLS && process.env.CI) throw new Error('xmllint (libxml2-utils), java and Saxon-HE (libsaxonhe-java) are needed to validate CDAR messages: .ci/run installs them.');
+	if (!CDAR_TOOLS) console.warn('CDAR validation tests skipped locally: install libxml2-utils and libsaxonhe-java (Debian) to run them.');
+	return CDAR_TOOLS ? it : it.skip;
+}
+
+/** Validates a CDAR message: `xsd` is 'valid' or xmllint's errors, `failed` the fatal Schematron assertions. */
+export function validateCdar(xml: string): { xsd: string; failed: string[] } {
+	const dir = mkdtempSync(path.join(os.tmpdir(), 'cdar-'));
+	try {
+		const file = path.join(dir, 'message.xml');
+		writeFileSync(file, xml);
+		const lint = spawnSync('xmllint', ['--noout', '--schema', CDAR_XSD, file], { encoding: 'utf8' });
+		const svrl = execFileSync('java', ['-jar', SAXON!, `-s:${file}`, `-xsl:${CDAR_SCHEMATRON}`], { encoding: 'utf8', maxBuffer: 20 * 1024 * 1024 });
+		const failed = [...svrl.matchAll(/<svrl:failed-assert[^>]*?flag="fatal"[\s\S]*?<svrl:text>([\s\S]*?)<\/svrl:text>/g)].map((m) => m[1].replace(/\s+/g, ' ').trim());
+		return { xsd: lint.status === 0 ? 'valid' : lint.stderr, failed };
+	} finally {
+		rmSync(dir, { recursive: true, force: true });
+	}
 }

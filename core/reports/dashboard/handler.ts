@@ -1,4 +1,5 @@
 import type { Ledger } from '../../ledger';
+import { loadCompanyName } from '../../company/store';
 import { PAGE_HEADERS, pageGate, servePage, type PageOptions, type PageRequest, type PageResponse } from '../../tracking/pages';
 import { portalLogin, portalSession, type PortalUser } from '../../tracking/portal';
 import { receivablesOverview } from '../overview';
@@ -6,7 +7,7 @@ import type { ReceivablesOverviewOptions } from '../types';
 import { dashboardTitle, renderDashboardHtml } from './page';
 
 export interface DashboardPageOptions extends PageOptions {
-	/** Company name in the page header. */
+	/** Company name in the page header (default: the name of the company settings). */
 	company?: string;
 	/** Figures of the overview (as-of date, zone, currency, buckets…); the scope always comes from the viewer. */
 	overview?: Omit<ReceivablesOverviewOptions, 'scope'>;
@@ -26,7 +27,7 @@ export async function handleDashboardRequest(ledger: Ledger, req: PageRequest, o
 		if ('answer' in gate) return gate.answer;
 		const { user, session, lang, guard } = gate.pass;
 		const overview = await receivablesOverview(ledger, { ...options.overview, scope: { level: user.level, staffCode: user.staffCode } });
-		const html = renderDashboardHtml(overview, user, { language: lang, company: options.company, session, actionUrl: options.actionUrl ?? '' });
+		const html = renderDashboardHtml(overview, user, { language: lang, company: options.company || (await loadCompanyName(ledger)) || undefined, session, actionUrl: options.actionUrl ?? '' });
 		return { status: 200, headers: { ...PAGE_HEADERS }, body: await guard(html) };
 	});
 }

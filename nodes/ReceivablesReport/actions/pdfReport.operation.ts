@@ -1,6 +1,6 @@
 import type { IDataObject, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
-import { buildReportView, preparedFilePath, receivablesOverview, renderReportViewPdf, type AgedGroupBy, type ReportView, type Ledger } from '../../../core';
+import { buildReportView, loadCompanyName, preparedFilePath, receivablesOverview, renderReportViewPdf, type AgedGroupBy, type ReportView, type Ledger } from '../../../core';
 import { baseOptions, dayList, figureProperties, LANGUAGE, options, text } from './common';
 import { eachItem, ledgerSetup } from '../../shared/operation';
 
@@ -17,7 +17,7 @@ export const SECTIONS = [
 
 const properties: INodeProperties[] = [
 	{ ...LANGUAGE, description: 'Language of the report' },
-	{ displayName: 'Company Name', name: 'company', type: 'string', default: '', description: 'Shown on the cover and in the page headers' },
+	{ displayName: 'Company Name', name: 'company', type: 'string', default: '', description: 'Shown on the cover and in the page headers. Empty: the name of the company settings (Company Settings operation).' },
 	{
 		displayName: 'Sections',
 		name: 'sections',
@@ -75,7 +75,7 @@ export const operation = eachItem({
 			from: o.from ? String(o.from).trim() || undefined : undefined,
 		});
 		const viewer = base.scope ? { name: base.scope.staffCode ?? '', level: base.scope.level } : undefined;
-		const full = buildReportView(overview, { language, viewer, company: text(this, 'company', i) || undefined, tableRows: o.tableRows === undefined ? undefined : Number(o.tableRows) });
+		const full = buildReportView(overview, { language, viewer, company: text(this, 'company', i) || (await loadCompanyName(ledger)) || undefined, tableRows: o.tableRows === undefined ? undefined : Number(o.tableRows) });
 		const wanted = (this.getNodeParameter('sections', i, []) as string[]) ?? [];
 		const view: ReportView = wanted.length ? { ...full, sections: full.sections.filter((s) => wanted.includes(s.key)) } : full;
 		const pdf = Buffer.from(await renderReportViewPdf(view));

@@ -1,6 +1,6 @@
 import type { INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
-import { ledgerInvoiceCopies, loadManifest, preparedFilePath, renderManifestPdf, serverKeys, type Ledger } from '../../../core';
+import { ledgerInvoiceCopies, loadCompany, loadManifest, preparedFilePath, renderManifestPdf, serverKeys, type CompanyInfo, type Ledger } from '../../../core';
 import { eachItem } from '../../shared/operation';
 import { getLedger } from '../../shared/transport/ledger';
 
@@ -43,16 +43,19 @@ export const operation = eachItem({
 		const ledger = await getLedger(this);
 		// The QR codes are signed with the ledger's own QR key: no sender's or phone's key, and rotating those leaves printed codes valid.
 		const [qrKey] = await serverKeys(ledger, 'qr');
-		return { ledger, qrKey };
+		// the company of the ledger's settings heads the manifest and signs the invoice copies
+		const company = await loadCompany(ledger);
+		return { ledger, qrKey, company };
 	},
-	async item(i, _item, { ledger, qrKey }: { ledger: Ledger; qrKey: Buffer }) {
+	async item(i, _item, { ledger, qrKey, company }: { ledger: Ledger; qrKey: Buffer; company: CompanyInfo }) {
 		const waveCode = String(this.getNodeParameter('waveCode', i));
 		const data = await loadManifest(ledger, waveCode);
 		const pdf = await renderManifestPdf(data, {
 			qrSecret: qrKey,
 			language: this.getNodeParameter('language', i, 'fr') as 'fr' | 'en',
 			coverSheets: this.getNodeParameter('coverSheets', i, true) as boolean,
-			invoiceCopies: this.getNodeParameter('invoiceCopies', i, true) ? ledgerInvoiceCopies(ledger) : undefined,
+			company,
+			invoiceCopies: this.getNodeParameter('invoiceCopies', i, true) ? ledgerInvoiceCopies(ledger, company) : undefined,
 		});
 		const property = String(this.getNodeParameter('binaryProperty', i, 'data'));
 		const binary = await this.helpers.prepareBinaryData(Buffer.from(pdf), `manifest-${waveCode}.pdf`, 'application/pdf');
