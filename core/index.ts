@@ -309,4 +309,5 @@ export {
 export type { CompanyLogoRef, CompanyProblem, CompanyVersion, SavedCompany, SaveCompanyOptions } from './company';
 
 // Payer page: signed personal links and the page a customer answers on.
-export { payerLinkToken, payerLinkUrl, payerPage, revokePayerLinks } from './payer';
+export { payerLinkToken, payerLinkUrl, payerNoticeMail, payerPage, revokePayerLinks } from './payer';
+export type { PayerActionKind, PayerNotice, PayerPageOptions } from './payer';
