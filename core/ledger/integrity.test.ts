@@ -148,6 +148,47 @@ describe('a grouped payment that deducts a credit note in its label', () => {
 	});
 });
 
+describe('a payment that is invoices less an open credit note, the label naming neither', () => {
+	let ledger: Ledger;
+	beforeAll(async () => {
+		ledger = await createTestLedger();
+		await upsertCustomers(ledger, [{ externalId: 'D', name: 'Delta SAS' }, { externalId: 'E', name: 'Epsilon SARL' }]);
+		await storeInvoices(ledger, [
+			doc('FD-1', 'D', 'EUR', 100000n, { issueDate: '2026-03-01', dueDate: '2026-03-31' }), // 1 000,00
+			doc('FD-2', 'D', 'EUR', 70000n, { issueDate: '2026-03-05', dueDate: '2026-04-04' }), // 700,00
+			doc('AVD-1', 'D', 'EUR', 24000n, { docType: 'credit_note', issueDate: '2026-03-10', dueDate: '2026-03-10' }), // 240,00, no invoice named
+			doc('FE-1', 'E', 'EUR', 50000n, { issueDate: '2026-03-01', dueDate: '2026-03-31' }),
+			doc('FE-2', 'E', 'EUR', 50000n, { issueDate: '2026-03-02', dueDate: '2026-04-01' }),
+			doc('AVE-1', 'E', 'EUR', 10000n, { docType: 'credit_note', issueDate: '2026-03-10', dueDate: '2026-03-10' }),
+		]);
+	});
+	afterAll(async () => dropTestLedger(ledger));
+	const state = async (number: string) => (await ledger.query<{ open_minor: string; status: string; credited: string | null }>(
+		'SELECT i.open_minor, i.status, t.number AS credited FROM invoices i LEFT JOIN invoices t ON t.id = i.credited_invoice_id WHERE i.number = $1', [number]))[0];
+
+	it('applies the credit note when exactly one credit note and one set of invoices fit', async () => {
+		// 1 460,00 + AVD-1 240,00 = FD-1 1 000,00 + FD-2 700,00
+		const [p] = await storePayments(ledger, [{ externalRef: 'P-D1', amountMinor: 146000n, currency: 'EUR', receivedOn: '2026-03-20', customerExternalId: 'D', referenceText: 'VIR DELTA SAS REGLEMENT MARS' }]);
+		expect(p.allocation?.status).toBe('applied');
+		expect(p.allocation?.allocations.map((a) => [a.invoiceNumber, a.amountMinor, a.invoiceStatus])).toEqual([['FD-1', 76000n, 'paid'], ['FD-2', 70000n, 'paid']]);
+		expect(await state('AVD-1')).toEqual({ open_minor: '0', status: 'credited', credited: 'FD-1' });
+	});
+
+	it('keeps the payment for a person with the candidates when several deductions fit, and writes nothing', async () => {
+		// 400,00 + AVE-1 100,00 = FE-1 or FE-2
+		const [p] = await storePayments(ledger, [{ externalRef: 'P-E1', amountMinor: 40000n, currency: 'EUR', receivedOn: '2026-03-20', customerExternalId: 'E', referenceText: 'VIR EPSILON' }]);
+		expect(p.allocation).toMatchObject({ status: 'ambiguous', flag: { code: 'SEVERAL_DEDUCTIONS_MATCH_AMOUNT', candidates: expect.arrayContaining(['FE-1', 'FE-2', 'AVE-1']) } });
+		expect(p.allocation?.flag?.message.fr).toContain('avoir');
+		expect(await state('AVE-1')).toMatchObject({ credited: null });
+		expect(await state('FE-1')).toMatchObject({ open_minor: '50000', status: 'open' });
+	});
+
+	it('an amount no deduction explains stays unapplied as before', async () => {
+		const [p] = await storePayments(ledger, [{ externalRef: 'P-E2', amountMinor: 12345n, currency: 'EUR', receivedOn: '2026-03-21', customerExternalId: 'E', referenceText: 'VIR EPSILON' }]);
+		expect(p.allocation).toMatchObject({ status: 'unapplied', flag: { code: 'NO_MATCHING_AMOUNT' } });
+	});
+});
+
 describe('migrating a ledger that already holds cross links', () => {
 	let ledger: Ledger;
 	afterAll(async () => dropTestLedger(ledger));

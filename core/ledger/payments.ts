@@ -539,9 +539,21 @@ async function applyCitedCreditNotes(client: PoolClient, payment: PaymentRow, am
 		return forPerson('CREDIT_NOTE_IN_REFERENCE_MISMATCH', `The payment (${unit(amount)}) plus the credit notes it deducts (${unit(credit)}) is not what the invoices it names owe (${unit(owed)}): to settle by hand.`,
 			`Le paiement (${unit(amount)}) plus les avoirs qu'il déduit (${unit(credit)}) ne font pas le reste dû des factures citées (${unit(owed)}) : à régler à la main.`);
 	}
+	return await deductCreditNotes(client, payment, customerId, open, cited, 'reference', forPerson);
+}
+
+type CreditNoteRow = { id: string; number: string; payable_minor: string };
+
+/**
+ * Links each credit note to one of the invoices (the largest first, to an invoice that still owes at least the
+ * credit note), taking effect the day the payment does, and plans the payment over what the invoices then owe.
+ * Exactly what they owe: the caller checked the sums. A credit note larger than what any invoice owes goes to a person.
+ */
+async function deductCreditNotes(client: PoolClient, payment: PaymentRow, customerId: string, open: InvoiceRow[], notes: CreditNoteRow[], method: AllocationMethod, forPerson: (code: string, en: string, fr: string) => Plan): Promise<Plan> {
+	const unit = (v: bigint) => `${formatAmount(v, payment.currency)} ${payment.currency}`;
 	const left = new Map(open.map((r) => [r.id, BigInt(r.open_minor)]));
-	const links: Array<{ cn: (typeof cited)[number]; invoice: InvoiceRow }> = [];
-	for (const cn of [...cited].sort((a, b) => Number(BigInt(b.payable_minor) - BigInt(a.payable_minor)))) {
+	const links: Array<{ cn: CreditNoteRow; invoice: InvoiceRow }> = [];
+	for (const cn of [...notes].sort((a, b) => Number(BigInt(b.payable_minor) - BigInt(a.payable_minor)))) {
 		const invoice = open.find((r) => (left.get(r.id) ?? 0n) >= BigInt(cn.payable_minor));
 		if (!invoice) {
 			return forPerson('CREDIT_NOTE_IN_REFERENCE_MISMATCH', `Credit note ${cn.number} (${unit(BigInt(cn.payable_minor))}) is larger than what any invoice named still owes: to settle by hand.`,
@@ -569,9 +581,43 @@ async function applyCitedCreditNotes(client: PoolClient, payment: PaymentRow, am
 	for (const invoice of open) {
 		const rest = left.get(invoice.id) ?? 0n;
 		invoice.open_minor = rest.toString();
-		if (rest > 0n) lines.push({ invoice, amount: rest, method: 'reference' });
+		if (rest > 0n) lines.push({ invoice, amount: rest, method });
 	}
 	return { lines, customerId };
+}
+
+/** Open credit notes of a customer tried as an unstated deduction, at most (the oldest first). */
+const MAX_DEDUCTION_CREDIT_NOTES = 8;
+
+/**
+ * A payment that is some open invoices less one open credit note of the same customer and currency, the label citing
+ * neither ("VIR CLIENT 1 460,00" for 1 700,00 owed less a 240,00 credit note): applied only when exactly one credit
+ * note and one set of invoices fit; several fits go to a person with the candidates. Undefined when none fits.
+ */
+async function planDeduction(client: PoolClient, payment: PaymentRow, amount: bigint, customerId: string, open: InvoiceRow[]): Promise<Plan | undefined> {
+	const notes = (await client.query<CreditNoteRow>(
+		`SELECT cn.id, cn.number, cn.payable_minor FROM invoices cn
+		WHERE cn.customer_id = $1 AND cn.currency = $2 AND cn.doc_type = 'credit_note' AND cn.credited_invoice_id IS NULL AND cn.credited_number IS NULL
+			AND cn.status = 'open' AND cn.payable_minor > 0
+		ORDER BY cn.issue_date, cn.id LIMIT $3 FOR UPDATE`,
+		[customerId, payment.currency, MAX_DEDUCTION_CREDIT_NOTES],
+	)).rows;
+	const fits: Array<{ cn: CreditNoteRow; invoices: InvoiceRow[] }> = [];
+	for (const cn of notes) {
+		const target = amount + BigInt(cn.payable_minor);
+		for (const row of open) if (BigInt(row.open_minor) === target) fits.push({ cn, invoices: [row] });
+		for (const set of exactCombinations(open, target)) fits.push({ cn, invoices: set });
+		if (fits.length > 1) break;
+	}
+	if (fits.length === 0) return undefined;
+	const unit = (v: bigint) => `${formatAmount(v, payment.currency)} ${payment.currency}`;
+	if (fits.length > 1) {
+		const candidates = [...new Set(fits.flatMap((f) => [...f.invoices.map((i) => i.number), f.cn.number]))];
+		return { lines: [], customerId, ambiguous: true, flag: flag('SEVERAL_DEDUCTIONS_MATCH_AMOUNT', `The payment (${unit(amount)}) is open invoices less an open credit note in several ways, and the reference names none of them.`, `Le paiement (${unit(amount)}) correspond de plusieurs façons à des factures ouvertes moins un avoir ouvert, et la référence n'en cite aucun.`, candidates) };
+	}
+	const [fit] = fits;
+	const forPerson = (code: string, en: string, fr: string): Plan => ({ lines: [], customerId, flag: flag(code, en, fr, [...fit.invoices.map((r) => r.number), fit.cn.number]) });
+	return await deductCreditNotes(client, payment, customerId, fit.invoices, [fit.cn], 'amount', forPerson);
 }
 
 async function planByAmount(client: PoolClient, payment: PaymentRow, amount: bigint, customerId: string): Promise<Plan> {
@@ -605,6 +651,8 @@ async function planByAmount(client: PoolClient, payment: PaymentRow, amount: big
 		const numbers = [...new Set(readings.flatMap((r) => r.invoices))];
 		return { lines: [], customerId, ambiguous: true, flag: flag('SEVERAL_INVOICES_MATCH_AMOUNT', `Several open invoices of the customer match ${formatAmount(amount, payment.currency)} ${payment.currency} and the reference names none of them.`, `Plusieurs factures ouvertes du client correspondent à ${formatAmount(amount, payment.currency)} ${payment.currency} et la référence n'en cite aucune.`, describeInvoices(numbers)) };
 	}
+	const deduction = await planDeduction(client, payment, amount, customerId, open);
+	if (deduction) return deduction;
 	return { lines: [], customerId, flag: flag('NO_MATCHING_AMOUNT', `No open invoice, and no run of oldest invoices, adds up to ${formatAmount(amount, payment.currency)} ${payment.currency}, and the reference names no invoice.`, `Aucune facture ouverte, ni suite des plus anciennes, ne fait ${formatAmount(amount, payment.currency)} ${payment.currency}, et la référence ne cite aucune facture.`, describeInvoices(open)) };
 }
 
