@@ -116,11 +116,18 @@ export {
 	applyLifecycleStatuses,
 	applyPendingLifecycleStatuses,
 	buildCashedStatus,
+	collectCashedStatuses,
+	confirmCashedStatusesSent,
+	LIFECYCLE_PURPOSE,
 	lifecycleStatus,
+	listBlockedInvoices,
 	normaliseLifecycleRecord,
 	parseCdar,
+	receiveSignedStatuses,
+	signedStatusesResponse,
+	vatRateOf,
 } from './einvoicing';
-export type { LifecycleEvent, LifecycleResult } from './einvoicing';
+export type { BlockedInvoice, LifecycleEvent, LifecycleResult, OwedCashedStatus, SignedStatusesResult } from './einvoicing';
 
 // Dunning: policies, reminder plans, e-mails and letters, late-payment charges, bounces, timeline, digest, reconciliation.
 export {
@@ -302,4 +309,5 @@ export {
 export type { CompanyLogoRef, CompanyProblem, CompanyVersion, SavedCompany, SaveCompanyOptions } from './company';
 
 // Payer page: signed personal links and the page a customer answers on.
-export { payerLinkToken, payerLinkUrl, payerPage, revokePayerLinks } from './payer';
+export { payerLinkToken, payerLinkUrl, payerNoticeMail, payerPage, revokePayerLinks } from './payer';
+export type { PayerActionKind, PayerNotice, PayerPageOptions } from './payer';

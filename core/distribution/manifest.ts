@@ -1,6 +1,6 @@
-import { PDFDocument, PDFOperator, rgb, type PDFFont, type PDFOperatorNames, type PDFPage } from 'pdf-lib';
-import QRCode from 'qrcode';
+import { PDFDocument, rgb, type PDFFont, type PDFPage } from 'pdf-lib';
 import { embedDocumentFonts } from '../documents/fonts';
+import { drawQr } from '../documents/qr';
 import { invoiceCopyOfLedgerInvoice, type InvoiceCopySender } from '../documents/invoiceCopy';
 import { companyDisplayName, companyLetterhead, loadCompany, type CompanyInfo } from '../company';
 import { ReceivablesError } from '../errors';
@@ -71,35 +71,6 @@ function fit(text: string, font: PDFFont, size: number, width: number): string {
 	if (font.widthOfTextAtSize(t, size) <= width) return t;
 	while (t.length > 1 && font.widthOfTextAtSize(t + '…', size) > width) t = t.slice(0, -1);
 	return t + '…';
-}
-
-/**
- * Draws a QR code as vector squares: runs of dark modules are merged per row and the whole code is written
- * as one filled path (one content-stream operation per code, not one object per square).
- */
-export function drawQr(page: PDFPage, text: string, x: number, y: number, size: number): void {
-	const qr = QRCode.create(text, { errorCorrectionLevel: 'M' });
-	const n = qr.modules.size;
-	const quiet = 2;
-	const cell = size / (n + 2 * quiet);
-	const num = (v: number) => (Math.round(v * 1000) / 1000).toString();
-	const parts: string[] = ['q', '0 g'];
-	for (let r = 0; r < n; r++) {
-		let c = 0;
-		while (c < n) {
-			if (!qr.modules.get(r, c)) {
-				c++;
-				continue;
-			}
-			let end = c;
-			while (end + 1 < n && qr.modules.get(r, end + 1)) end++;
-			parts.push(`${num(x + (quiet + c) * cell)} ${num(y + size - (quiet + r + 1) * cell)} ${num((end - c + 1) * cell)} ${num(cell)} re`);
-			c = end + 1;
-		}
-	}
-	parts.push('f', 'Q');
-	// The operator "name" is written verbatim into the content stream: here, the whole path.
-	page.pushOperators(PDFOperator.of(parts.join('\n') as unknown as PDFOperatorNames));
 }
 
 const LABELS = {

@@ -1,5 +1,6 @@
 import { PDFDocument, rgb, type PDFFont, type PDFPage } from 'pdf-lib';
 import { embedDocumentFonts } from './fonts';
+import { drawQr } from './qr';
 import { printableText } from './text';
 
 /**
@@ -27,6 +28,8 @@ export interface LetterSpec {
 	footer?: string;
 	title?: string;
 	language?: string;
+	/** A QR code printed under the text with its caption (the customer's payer-page link). */
+	qr?: { text: string; caption: string };
 }
 
 const A4: [number, number] = [595.28, 841.89];
@@ -144,5 +147,18 @@ export async function renderLetterPdf(spec: LetterSpec): Promise<Uint8Array> {
 	for (const part of wrap(spec.subject, w.bold, FONT_SIZE, width)) line(w, part, { bold: true });
 	w.y -= LEADING / 2;
 	for (const part of wrap(spec.body, w.regular, FONT_SIZE, width)) line(w, part);
+	if (spec.qr) {
+		const size = 92;
+		w.y -= LEADING;
+		if (w.y - size < MARGIN + 30) newPage(w);
+		drawQr(w.page, spec.qr.text, MARGIN, w.y - size, size);
+		const captionX = MARGIN + size + 12;
+		let y = w.y - 14;
+		for (const part of wrap(spec.qr.caption, w.regular, 9, A4[0] - MARGIN - captionX).slice(0, 5)) {
+			w.page.drawText(part, { x: captionX, y, size: 9, font: w.regular, color: rgb(0.1, 0.1, 0.1) });
+			y -= 12;
+		}
+		w.y -= size + LEADING;
+	}
 	return await w.doc.save({ useObjectStreams: true });
 }

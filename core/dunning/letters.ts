@@ -10,6 +10,7 @@ import { companyFooter, companyLetterhead } from '../company/identity';
 import { loadDeliveryProofs, proofOfDeliveryPdf, proofParagraph, stageShowsProof, type DeliveryProof } from './proof';
 import { claimReminders, confirmOutcomes, defaultClaimant, DEFAULT_LEASE_MINUTES, releaseExpiredClaims, type SendOutcome } from './send';
 import { whileLedgerUnavailable } from './retry';
+import { payerLinkUrl } from '../payer/link';
 
 /**
  * Letters for customers without a usable e-mail and for formal notices: one PDF per message, claimed in
@@ -27,6 +28,10 @@ export interface LetterOptions {
 	leaseMinutes?: number;
 	/** Seconds a state change is retried while the ledger is unreachable (default 60). */
 	ledgerRetrySeconds?: number;
+	/** The payer page's address: each letter then carries the customer's personal link ({{payerLink}}) and its QR code. */
+	payerPageUrl?: string;
+	/** Days the links of this run stay valid (default 60). */
+	payerLinkDays?: number;
 }
 
 /** The letter's reference in the ledger (reminders.message_id): the same for the same stage, customer and date. */
@@ -50,9 +55,13 @@ export function letterFileName(message: PlannedMessage): string {
 	return `${safe(message.stage.code)}-${safe(message.customer.externalId)}-${message.asOf}${message.stage.grouping === 'invoice' ? `-${safe(message.invoices[0]?.number ?? '')}` : ''}.pdf`;
 }
 
-/** `proofs`: courier deliveries of the message's invoices, stated in the letter (stages after the due date). */
-export function letterSpec(message: PlannedMessage, company: CompanyInfo, place?: string, proofs?: Map<string, DeliveryProof>): LetterSpec {
-	const rendered = renderReminder(message, company);
+/**
+ * `proofs`: courier deliveries of the message's invoices, stated in the letter (stages after the due date).
+ * `payerLink`: the customer's personal payer-page link, printed where the template says ({{payerLink}}) and as a QR
+ * code under the text.
+ */
+export function letterSpec(message: PlannedMessage, company: CompanyInfo, place?: string, proofs?: Map<string, DeliveryProof>, payerLink?: string): LetterSpec {
+	const rendered = renderReminder(message, company, { payerLink });
 	const proof = proofs && stageShowsProof(message) ? proofParagraph(message.invoices, proofs, rendered.language) : '';
 	const fr = rendered.language === 'fr';
 	const c = message.customer;
@@ -73,6 +82,16 @@ export function letterSpec(message: PlannedMessage, company: CompanyInfo, place?
 		footer,
 		title: rendered.subject,
 		language: rendered.language,
+		...(payerLink
+			? {
+					qr: {
+						text: payerLink,
+						caption: fr
+							? 'Scannez ce code pour voir vos factures ouvertes et nous répondre en ligne : paiement, date de paiement, contestation, copie.'
+							: 'Scan this code to see your open invoices and answer us online: payment, payment date, dispute, copy.',
+					},
+				}
+			: {}),
 	};
 }
 
@@ -111,7 +130,8 @@ export async function* produceLetters(ledger: Ledger, messages: PlannedMessage[]
 		const proofs = stageShowsProof(message) ? await durably(() => loadDeliveryProofs(ledger, invoices.map((i) => i.id))) : new Map<string, DeliveryProof>();
 		let produced: ProducedLetter;
 		try {
-			const spec = letterSpec(message, options.company, options.place, proofs);
+			const payerLink = options.payerPageUrl ? await durably(() => payerLinkUrl(ledger, message.customer.externalId, options.payerPageUrl as string, { ttlDays: options.payerLinkDays })) : undefined;
+			const spec = letterSpec(message, options.company, options.place, proofs, payerLink);
 			// the letter, then the proof of delivery of each invoice the courier handed over
 			const proofPages: Uint8Array[] = [];
 			if (stageShowsProof(message)) for (const i of invoices) if (proofs.has(i.id)) proofPages.push(await proofOfDeliveryPdf(i, proofs.get(i.id) as DeliveryProof, message, options.company));

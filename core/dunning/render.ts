@@ -151,8 +151,13 @@ function invoiceValues(invoice: PlannedInvoice, charges: InvoiceCharges | undefi
 	};
 }
 
+/** What a rendering adds to the ledger's data: the customer's personal payer-page link, when the step has one. */
+export interface RenderExtras {
+	payerLink?: string;
+}
+
 /** Every placeholder value of a message, in the customer's language. */
-export function messageValues(message: PlannedMessage, company: CompanyInfo, charges = messageCharges(message)): RenderValues {
+export function messageValues(message: PlannedMessage, company: CompanyInfo, charges = messageCharges(message), extras: RenderExtras = {}): RenderValues {
 	const language = message.customer.language;
 	const c = message.customer;
 	const money = (minor: bigint) => formatMoney(minor, message.currency, language);
@@ -200,6 +205,7 @@ export function messageValues(message: PlannedMessage, company: CompanyInfo, cha
 		'charges.rate': ratePercent,
 		'charges.rateSource': rateSourceText(charges.rateSource, language),
 		'charges.detail': charges.perInvoice.map((ch) => chargesDetailText(message.invoices.find((i) => i.id === ch.invoiceId)?.number ?? '', ch.detail, language)).join('\n'),
+		payerLink: extras.payerLink ?? '',
 	};
 	return {
 		values,
@@ -228,11 +234,11 @@ export interface RenderedReminder extends RenderedMessage {
 }
 
 /** Renders the stage's template for the message, in the customer's language (French when it has none). */
-export function renderReminder(message: PlannedMessage, company: CompanyInfo): RenderedReminder {
+export function renderReminder(message: PlannedMessage, company: CompanyInfo, extras: RenderExtras = {}): RenderedReminder {
 	const language = message.customer.language;
 	const charges = messageCharges(message);
 	const template = stageTemplate(message.stage, language);
-	return { ...renderTemplate(template, messageValues(message, company, charges)), language, charges };
+	return { ...renderTemplate(template, messageValues(message, company, charges, extras)), language, charges };
 }
 
 /** JSON view of a planned message for node outputs and logs: amounts as decimal strings, no bigint. */

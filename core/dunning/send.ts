@@ -12,6 +12,7 @@ import { resolveAddressList } from './plan';
 import { invoiceCopyPdf } from '../documents/invoiceCopy';
 import { loadDeliveryProofs, proofAttachments, proofParagraph, stageShowsProof, withProofParagraph, type DeliveryProof } from './proof';
 import { isLedgerUnavailable, whileLedgerUnavailable } from './retry';
+import { payerLinkUrl } from '../payer/link';
 
 /**
  * Sending reminders exactly once, one message at a time. Each reminder (row of `reminders`, UNIQUE invoice_id +
@@ -70,6 +71,13 @@ export interface SendEmailOptions {
 	ledgerRetrySeconds?: number;
 	/** Called after each message's outcome is committed (progress, tests). */
 	onOutcome?: (outcome: SendOutcome) => void;
+	/**
+	 * The payer page's address (the Receivables Page Trigger's, e.g. https://n8n.example/webhook/receivables/payer):
+	 * each message then carries the customer's personal signed link as {{payerLink}}. Absent: no link.
+	 */
+	payerPageUrl?: string;
+	/** Days the links of this run stay valid (default 60). */
+	payerLinkDays?: number;
 }
 
 export interface SendResult {
@@ -342,7 +350,8 @@ function baseOutcome(p: Prepared, status: SendStatus): SendOutcome {
 async function composeFor(ledger: Ledger, p: Prepared, options: SendEmailOptions, company: CompanyInfo) {
 	const message: PlannedMessage = { ...p.message, invoices: p.invoices, totalOpenMinor: p.invoices.reduce((s, i) => s + (p.message.stage.kind === 'thank_you' ? i.payableMinor : i.openMinor), 0n) };
 	const proofs = p.proofs ?? new Map<string, DeliveryProof>();
-	const reminder = renderReminder(message, company);
+	const payerLink = options.payerPageUrl ? await payerLinkUrl(ledger, message.customer.externalId, options.payerPageUrl, { ttlDays: options.payerLinkDays }) : undefined;
+	const reminder = renderReminder(message, company, { payerLink });
 	const rendered = { ...reminder, ...withProofParagraph(reminder, proofParagraph(message.invoices, proofs, reminder.language)) };
 	const attachments: MailAttachment[] = (message.stage.attachments ?? []).map((name) => (options.attachments as Record<string, MailAttachment>)[name]);
 	if (message.stage.attachInvoiceCopy) {

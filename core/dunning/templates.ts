@@ -6,7 +6,8 @@ import { ReceivablesError } from '../errors';
  * Message templates of the dunning stages. A template has a subject, a text body and optionally an HTML body,
  * per language. Placeholders are written {{customer.name}}; a section {{#invoices}}…{{/invoices}} repeats its
  * content for each invoice of the message, {{#charges}}…{{/charges}} appears only when late-payment charges
- * apply, {{^charges}}…{{/charges}} only when they do not. Every placeholder is checked against the vocabulary
+ * apply, {{^charges}}…{{/charges}} only when they do not; {{#payerLink}}…{{/payerLink}} only when the message carries
+ * the customer's personal payer-page link ({{payerLink}}: Reminder Step's Payer Page URL is set). Every placeholder is checked against the vocabulary
  * below when a policy is saved, so a typo fails at configuration time with the placeholder named.
  */
 export type Language = 'fr' | 'en';
@@ -30,7 +31,7 @@ export const MESSAGE_PLACEHOLDERS = [
 	'collector.name', 'collector.email', 'collector.phone',
 	'stage.code', 'stage.level', 'stage.kind',
 	'date', 'total.open', 'total.count', 'total.interest', 'total.indemnity', 'total.charges', 'total.due',
-	'charges.rate', 'charges.rateSource', 'charges.detail', 'currency',
+	'charges.rate', 'charges.rateSource', 'charges.detail', 'currency', 'payerLink',
 ] as const;
 
 /** Placeholders of one invoice: inside {{#invoices}}…{{/invoices}}, and outside it for the first invoice. */
@@ -40,7 +41,7 @@ export const INVOICE_PLACEHOLDERS = [
 	'invoice.paidAt', 'invoice.chargesDetail',
 ] as const;
 
-export const SECTIONS = ['invoices', 'charges'] as const;
+export const SECTIONS = ['invoices', 'charges', 'payerLink'] as const;
 
 const KNOWN = new Set<string>([...MESSAGE_PLACEHOLDERS, ...INVOICE_PLACEHOLDERS]);
 const TOKEN = /\{\{\s*([#^/]?)\s*([^{}]*?)\s*\}\}/g;
@@ -162,6 +163,8 @@ export function renderPart(source: string, data: RenderValues, html: boolean): s
 				} else for (const each of data.invoices) walk(node.body, each);
 			} else if (node.section === 'charges') {
 				if (data.hasCharges !== node.inverted) walk(node.body, invoice);
+			} else if (node.section === 'payerLink') {
+				if (Boolean(data.values.payerLink) !== node.inverted) walk(node.body, invoice);
 			}
 		}
 	};
@@ -169,9 +172,13 @@ export function renderPart(source: string, data: RenderValues, html: boolean): s
 	return out.join('');
 }
 
-/** Plain text → simple HTML (paragraphs, line breaks), the values already substituted and escaped. */
+/**
+ * Plain text → simple HTML (paragraphs, line breaks, web addresses as links), the values already substituted and
+ * escaped (an address holds no quote or angle bracket once escaped: it ends at the first space or entity).
+ */
 export function textToHtml(escapedText: string): string {
-	const paragraphs = escapedText.split(/\n{2,}/).map((p) => `<p>${p.replace(/\n/g, '<br>\n')}</p>`);
+	const linked = escapedText.replace(/https?:\/\/[^\s<>"']+?(?=[.,;:!?)]*(?:\s|&lt;|&gt;|&quot;|&#39;|$))/g, (url) => `<a href="${url}">${url}</a>`);
+	const paragraphs = linked.split(/\n{2,}/).map((p) => `<p>${p.replace(/\n/g, '<br>\n')}</p>`);
 	return `<!DOCTYPE html><html><head><meta charset="utf-8"></head><body style="font-family:Arial,Helvetica,sans-serif;font-size:14px;line-height:1.45;color:#222">\n${paragraphs.join('\n')}\n</body></html>`;
 }
 

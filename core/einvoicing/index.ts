@@ -4,3 +4,4 @@ export * from './cdar';
 export * from './ledger';
 export * from './webhook';
 export * from './outbox';
+export * from './report';

@@ -1,2 +1,3 @@
 // The payer's own page: personal links in reminders, open invoices and one-click answers written to the ledger.
-export { payerPage, payerLinkToken, payerLinkUrl, revokePayerLinks, type PayerPageOptions, type PayerNotice, type PayerActionKind } from './page';
+export { payerPage, payerNoticeMail, type PayerPageOptions, type PayerNotice, type PayerActionKind } from './page';
+export { payerLinkToken, payerLinkUrl, revokePayerLinks } from './link';

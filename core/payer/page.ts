@@ -4,13 +4,13 @@ import { creditorReference, formatCreditorReference } from '../bank/rf';
 import { DISPUTE_LEDGER_CATEGORIES, disputeRouting, openDisputeIn, type DisputeLedgerCategory } from '../disputes/ledger';
 import type { LatePaymentCharges } from '../dunning/charges';
 import { statementOfCharges } from '../dunning/statement';
-import { ReceivablesError } from '../errors';
 import type { Ledger } from '../ledger';
 import { formatMoney, parseAmount } from '../money';
 import { addDays, daysBetween, DEFAULT_ZONE, parseCalendarDate, todayIn } from '../time';
 import { serverKeys } from '../tracking/keys';
 import { escapeHtml, PAGE_HEADERS, type PageRequest, type PageResponse } from '../tracking/pages';
 import { signToken, verifyToken } from '../tracking/tokens';
+import { PAYER_LINK_PURPOSE } from './link';
 
 /**
  * The payer's own page. Each reminder carries a personal link to it: a token signed with the server's payer key,
@@ -46,39 +46,55 @@ export interface PayerNotice {
 	customerExternalId: string;
 	customerName: string;
 	invoiceNumber: string | null;
+	/** The dispute's owner (routing) for a dispute: told instead of the collector when they have an e-mail address. */
+	owner?: string | null;
+	/** The ledger's ids of what was written (dispute, promise...), for the collector. */
+	disputeId?: string | null;
 	summary: { en: string; fr: string };
+}
+
+const NOTICE_TITLES: Record<PayerActionKind, [string, string]> = {
+	payment_declared: ['Paiement déclaré sur la page payeur', 'Payment declared on the payer page'],
+	promise: ['Promesse de paiement sur la page payeur', 'Payment promise on the payer page'],
+	dispute: ['Contestation sur la page payeur', 'Dispute on the payer page'],
+	copy_request: ['Demande de copie sur la page payeur', 'Copy requested on the payer page'],
+	contact_request: ['Demande de rappel sur la page payeur', 'Call-back requested on the payer page'],
+};
+
+const NOTICE_TODO: Record<PayerActionKind, [string, string]> = {
+	payment_declared: ['Les relances de la facture attendent le paiement (10 jours par défaut) : vérifiez le relevé bancaire.', 'Dunning of the invoice waits for the money (10 days by default): check the bank statement.'],
+	promise: ['Les relances attendent la date promise.', 'Dunning waits for the promised date.'],
+	dispute: ['Les relances de la facture sont suspendues jusqu’à la résolution du litige.', 'Dunning of the invoice is paused until the dispute is resolved.'],
+	copy_request: ['Envoyez la copie de la facture au client (elle est aussi téléchargeable sur sa page).', 'Send the customer the invoice copy (it can also be downloaded from their page).'],
+	contact_request: ['Rappelez le client.', 'Call the customer back.'],
+};
+
+/**
+ * The e-mail that tells the collector (or the dispute's owner) what the payer answered on their page: plain text,
+ * French then English. The payer's words are quoted as text; nothing of the link travels in it.
+ */
+export function payerNoticeMail(notice: PayerNotice): { subject: string; text: string } {
+	const one = (v: unknown) => String(v ?? '').replace(/\s+/g, ' ').trim();
+	const [fr, en] = NOTICE_TITLES[notice.kind];
+	const subject = one(`${fr} / ${en} — ${notice.customerName} (${notice.customerExternalId})${notice.invoiceNumber ? ` — ${notice.invoiceNumber}` : ''}`).slice(0, 200);
+	const lines = [
+		`${fr} / ${en}`,
+		'',
+		`Client / Customer: ${one(notice.customerName)} (${one(notice.customerExternalId)})`,
+		...(notice.invoiceNumber ? [`Facture / Invoice: ${one(notice.invoiceNumber)}`] : []),
+		...(notice.disputeId ? [`Litige / Dispute: #${notice.disputeId}${notice.owner ? ` (${one(notice.owner)})` : ''}`] : []),
+		'',
+		notice.summary.fr,
+		notice.summary.en,
+		'',
+		NOTICE_TODO[notice.kind].join(' / '),
+	];
+	return { subject, text: `${lines.join('\n').trim()}\n` };
 }
 
 export type PayerActionKind = 'payment_declared' | 'promise' | 'dispute' | 'copy_request' | 'contact_request';
 
-const TOKEN_PURPOSE = 'payer-link';
 const FORM_PURPOSE = 'payer-form';
-const DEFAULT_LINK_DAYS = 60;
-
-function payerError(code: string, en: string, fr: string): ReceivablesError {
-	return new ReceivablesError(code, en, { details: { messageFr: fr } });
-}
-
-/** The token of a customer's payer link (valid `ttlDays`, default 60, until the customer's links are revoked). */
-export async function payerLinkToken(ledger: Ledger, customerExternalId: string, options: { ttlDays?: number; now?: Date } = {}): Promise<string> {
-	const [customer] = await ledger.query<{ id: string; payer_link_version: number }>('SELECT id, payer_link_version FROM customers WHERE external_id = $1', [customerExternalId]);
-	if (!customer) throw payerError('PAYER_UNKNOWN_CUSTOMER', `Customer "${customerExternalId}" is not in the ledger.`, `Le client « ${customerExternalId} » n'est pas dans le grand livre.`);
-	const [key] = await serverKeys(ledger, 'payer');
-	return signToken({ c: customer.id, v: customer.payer_link_version }, key, TOKEN_PURPOSE, Math.round((options.ttlDays ?? DEFAULT_LINK_DAYS) * 86400), options.now);
-}
-
-/** The link itself: the page's address with the token (what reminders print, and letters as a QR code). */
-export async function payerLinkUrl(ledger: Ledger, customerExternalId: string, pageUrl: string, options: { ttlDays?: number; now?: Date } = {}): Promise<string> {
-	const token = await payerLinkToken(ledger, customerExternalId, options);
-	return `${pageUrl}${pageUrl.includes('?') ? '&' : '?'}t=${token}`;
-}
-
-/** Ends every payer link sent to the customer so far (a leaked link, a contact who left). */
-export async function revokePayerLinks(ledger: Ledger, customerExternalId: string): Promise<number> {
-	const rows = await ledger.query<{ payer_link_version: number }>('UPDATE customers SET payer_link_version = payer_link_version + 1 WHERE external_id = $1 RETURNING payer_link_version', [customerExternalId]);
-	if (!rows[0]) throw payerError('PAYER_UNKNOWN_CUSTOMER', `Customer "${customerExternalId}" is not in the ledger.`, `Le client « ${customerExternalId} » n'est pas dans le grand livre.`);
-	return rows[0].payer_link_version;
-}
 
 const T = {
 	fr: {
@@ -137,7 +153,7 @@ interface OpenInvoice {
 
 async function customerOf(ledger: Ledger, token: string, now: Date): Promise<{ customer?: Customer; reason?: 'invalid' | 'expired' }> {
 	const keys = await serverKeys(ledger, 'payer');
-	const verdict = verifyToken<{ c: string; v: number }>(token, keys, TOKEN_PURPOSE, now);
+	const verdict = verifyToken<{ c: string; v: number }>(token, keys, PAYER_LINK_PURPOSE, now);
 	if (!verdict.ok) return { reason: verdict.reason === 'expired' ? 'expired' : 'invalid' };
 	const [customer] = await ledger.query<Customer>('SELECT id, external_id, name, language, payer_link_version FROM customers WHERE id = $1', [verdict.payload.c]);
 	if (!customer) return { reason: 'invalid' };
@@ -258,6 +274,7 @@ async function act(ledger: Ledger, customer: Customer, kind: PayerActionKind, re
 		const actionId = randomUUID();
 		const payload: Record<string, unknown> = { actionId };
 		let summary: { en: string; fr: string };
+		let routed: { owner?: string; disputeId?: string } = {};
 		if (kind === 'promise') {
 			const date = parseCalendarDate(field(req, 'date', 20));
 			const latest = addDays(o.today, o.maxPromiseDays ?? 30);
@@ -286,6 +303,7 @@ async function act(ledger: Ledger, customer: Customer, kind: PayerActionKind, re
 			if (!reason) return bad('Say why you dispute the invoice.', 'Indiquez pourquoi vous contestez la facture.');
 			const opened = await openDisputeIn(client, routing!, { invoices: [invoice!.number], customer: customer.external_id, category, evidence: reason, source: 'payer_page', sourceRef: actionId, language: o.lang, asOf: o.today, zone: o.zone, actor: 'payer_page' });
 			Object.assign(payload, { category, reason, disputeId: opened.disputeId });
+			routed = { owner: opened.owner, disputeId: opened.disputeId };
 			summary = { en: `Payer disputes invoice ${invoice!.number} (${category}): ${reason}`, fr: `Le payeur conteste la facture ${invoice!.number} (${category}) : ${reason}` };
 		} else if (kind === 'copy_request') {
 			summary = { en: `Payer asks for a copy of invoice ${invoice!.number}`, fr: `Le payeur demande une copie de la facture ${invoice!.number}` };
@@ -295,6 +313,6 @@ async function act(ledger: Ledger, customer: Customer, kind: PayerActionKind, re
 		await client.query('INSERT INTO payer_actions (customer_id, invoice_id, kind, payload) VALUES ($1, $2, $3, $4)', [customer.id, invoice?.id ?? null, kind, JSON.stringify(payload)]);
 		await client.query(`INSERT INTO history (customer_id, invoice_id, kind, channel, actor, summary, payload) VALUES ($1, $2, 'payer_answer', 'payer_page', 'payer', $3, $4)`,
 			[customer.id, invoice?.id ?? null, summary.en, JSON.stringify({ ...payload, kind, summaryFr: summary.fr })]);
-		return { ok: true, status: 200, notice: { kind, customerExternalId: customer.external_id, customerName: customer.name, invoiceNumber: invoice?.number ?? null, summary } };
+		return { ok: true, status: 200, notice: { kind, customerExternalId: customer.external_id, customerName: customer.name, invoiceNumber: invoice?.number ?? null, ...routed, summary } };
 	});
 }

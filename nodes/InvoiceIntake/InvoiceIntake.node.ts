@@ -8,10 +8,13 @@ import {
 import { credentialTest } from '../shared/methods/credentialTest';
 import { router } from './actions/router';
 import * as applyPayment from './actions/applyPayment.operation';
+import * as blockedInvoices from './actions/blockedInvoices.operation';
 import * as importBankStatement from './actions/importBankStatement.operation';
 import * as lifecycleStatuses from './actions/lifecycleStatuses.operation';
 import * as cashedStatus from './actions/cashedStatus.operation';
+import * as confirmCashedStatuses from './actions/confirmCashedStatuses.operation';
 import * as receiveSignedRequest from './actions/receiveSignedRequest.operation';
+import * as receiveSignedStatuses from './actions/receiveSignedStatuses.operation';
 import * as retryUnappliedPayments from './actions/retryPayments.operation';
 import * as storeCustomers from './actions/storeCustomers.operation';
 import * as storeInvoices from './actions/storeInvoices.operation';
@@ -40,7 +43,7 @@ export class InvoiceIntake implements INodeType {
 				name: 'receivablesWebhookApi',
 				required: false,
 				testedBy: 'receivablesWebhookSecretTest',
-				displayOptions: { show: { operation: ['receiveSignedRequest'] } },
+				displayOptions: { show: { operation: ['receiveSignedRequest', 'receiveSignedStatuses'] } },
 			},
 		],
 		properties: [
@@ -59,8 +62,14 @@ export class InvoiceIntake implements INodeType {
 					{
 						name: 'Cashed Status (212)',
 						value: 'cashedStatus',
-						description: 'Write the "Encaissée" lifecycle status (CDAR) of each paid invoice for the company\'s e-invoicing platform',
+						description: 'Write the "Encaissée" lifecycle status (CDAR) of each receipt for the company\'s e-invoicing platform: those the ledger still owes, or the paid invoices given',
 						action: 'Write cashed statuses',
+					},
+					{
+						name: 'Confirm Cashed Statuses Sent',
+						value: 'confirmCashedStatuses',
+						description: 'Record that the platform took the "Encaissée" statuses sent (after the HTTP Request node): they are not given again',
+						action: 'Confirm cashed statuses sent',
 					},
 					{
 						name: 'Import Bank Statement',
@@ -75,10 +84,22 @@ export class InvoiceIntake implements INodeType {
 						action: 'Apply lifecycle statuses',
 					},
 					{
+						name: 'List Refused and Rejected Invoices',
+						value: 'blockedInvoices',
+						description: 'The open invoices the buyer refused or the e-invoicing platform rejected, with the reason and what to do: the billing team\'s daily list',
+						action: 'List refused and rejected invoices',
+					},
+					{
 						name: 'Receive Signed Request',
 						value: 'receiveSignedRequest',
 						description: 'Check the signature of a webhook request (raw body) and store its invoices, credit notes and payments with its delivery ID, all or nothing',
 						action: 'Receive a signed request',
+					},
+					{
+						name: 'Receive Signed Statuses',
+						value: 'receiveSignedStatuses',
+						description: 'Check the signature of the e-invoicing platform\'s webhook request (raw body) and apply its lifecycle statuses (CDAR or JSON) once per delivery',
+						action: 'Receive signed lifecycle statuses',
 					},
 					{
 						name: 'Retry Unapplied Payments',
@@ -123,6 +144,9 @@ export class InvoiceIntake implements INodeType {
 				...importBankStatement.description,
 				...lifecycleStatuses.description,
 				...cashedStatus.description,
+				...receiveSignedStatuses.description,
+				...confirmCashedStatuses.description,
+				...blockedInvoices.description,
 		],
 	};
 

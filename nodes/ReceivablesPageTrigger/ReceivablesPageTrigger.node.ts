@@ -12,13 +12,14 @@ import {
 	handleCourierRequest,
 	handleDashboardRequest,
 	handlePortalRequest,
+	payerPage,
 	receiveCourierRequest,
 	type AgedGroupBy,
 	type PageRequest,
 	type PageResponse,
 } from '../../core';
 import { credentialTest } from '../shared/methods/credentialTest';
-import { lockoutNotifier, lockoutSenderProperty } from '../shared/pages';
+import { lockoutNotifier, lockoutSenderProperty, payerNotifier, type PayerAnswerItem } from '../shared/pages';
 import { getLedger } from '../shared/transport/ledger';
 
 /**
@@ -29,9 +30,10 @@ const PAGE_CSP =
 	"sandbox allow-downloads allow-forms allow-modals allow-popups allow-popups-to-escape-sandbox allow-scripts allow-top-navigation-by-user-activation; frame-ancestors 'none'";
 
 const pages = ['portal', 'courierPage', 'dashboard'];
+const htmlPages = [...pages, 'payer'];
 
 /**
- * The pages (tracking portal, courier page, dashboard) and the couriers' signed events, served by the node itself:
+ * The pages (tracking portal, courier page, dashboard, payer page) and the couriers' signed events, served by the node itself:
  * the request is read, checked and answered here, so the logins, sessions, photos, signatures and positions never
  * become an item — n8n stores items in its execution history. A page request starts no execution at all; a courier
  * request that was recorded starts one with the outcome of each event only (no image, no position).
@@ -44,13 +46,13 @@ export class ReceivablesPageTrigger implements INodeType {
 		group: ['trigger'],
 		version: 1,
 		subtitle: '={{ $parameter["page"] }}',
-		description: 'Serves the tracking portal, the courier page or the dashboard, or takes the couriers\' signed events, without any login, session or photo entering the execution history',
+		description: 'Serves the tracking portal, the courier page, the dashboard or the payer page, or takes the couriers\' signed events, without any login, session, link or photo entering the execution history',
 		defaults: { name: 'Receivables Page' },
 		inputs: [],
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [
 			{ name: 'receivablesLedgerApi', required: true, testedBy: 'receivablesLedgerConnectionTest' },
-			{ name: 'receivablesSmtpApi', required: false, testedBy: 'receivablesSmtpConnectionTest', displayOptions: { show: { page: pages } } },
+			{ name: 'receivablesSmtpApi', required: false, testedBy: 'receivablesSmtpConnectionTest', displayOptions: { show: { page: htmlPages } } },
 		],
 		webhooks: [
 			{ name: 'setup', httpMethod: 'GET', responseMode: 'onReceived', path: '={{ $parameter["path"] }}', isFullPath: true },
@@ -59,7 +61,7 @@ export class ReceivablesPageTrigger implements INodeType {
 		properties: [
 			{
 				displayName:
-					'The node answers the browser or the phone itself: nothing of the request (login, secret, session, photo, signature, position) becomes an item, so nothing of it is kept in the execution history. Page requests start no execution; recorded courier events start one with their outcomes only. Publish the workflow to open the address.',
+					'The node answers the browser or the phone itself: nothing of the request (login, secret, session, photo, signature, position) becomes an item, so nothing of it is kept in the execution history. Page requests start no execution; recorded courier events start one with their outcomes only, recorded payer answers one with the answer and who was told (never the payer\'s link). Publish the workflow to open the address.',
 				name: 'notice',
 				type: 'notice',
 				default: '',
@@ -73,12 +75,13 @@ export class ReceivablesPageTrigger implements INodeType {
 					{ name: 'Courier Events (Signed, From Phones)', value: 'courierEvents', description: 'POST from a courier\'s phone, signed with the phone\'s own key (X-Receivables-Device)' },
 					{ name: 'Courier Page', value: 'courierPage', description: 'The couriers\' phone page: scan or type, outcome, name, signature, photo' },
 					{ name: 'Dashboard', value: 'dashboard', description: 'The receivables dashboard within the user\'s accreditation' },
+					{ name: 'Payer Page', value: 'payer', description: 'Each customer\'s own page, opened from the signed link in their reminders: open invoices, promise, dispute, declared payment, copy, call-back' },
 					{ name: 'Tracking Portal', value: 'portal', description: 'Login, search, status per invoice within the accreditation, CSV export' },
 				],
 				default: 'portal',
 			},
 			{ displayName: 'Path', name: 'path', type: 'string', default: 'receivables/portal', required: true, description: 'The address under &lt;n8n&gt;/webhook/' },
-			{ displayName: 'Form Action URL', name: 'actionUrl', type: 'string', default: '', description: 'Where the page\'s forms post; empty: the page\'s own address', displayOptions: { show: { page: pages } } },
+			{ displayName: 'Form Action URL', name: 'actionUrl', type: 'string', default: '', description: 'Where the page\'s forms post; empty: the page\'s own address', displayOptions: { show: { page: htmlPages } } },
 			{
 				displayName: 'Session Minutes',
 				name: 'sessionMinutes',
@@ -89,6 +92,38 @@ export class ReceivablesPageTrigger implements INodeType {
 				displayOptions: { show: { page: pages } },
 			},
 			{ ...lockoutSenderProperty, displayOptions: { show: { page: pages } } },
+			{
+				displayName: 'Notice Sender',
+				name: 'noticeSender',
+				type: 'string',
+				default: '',
+				placeholder: 'relances@example.com',
+				description: 'From address of the e-mail telling the customer\'s collector (or the dispute\'s owner) what the payer answered (needs the Receivables SMTP credential). Empty: no e-mail; the answer is still written and starts an execution.',
+				displayOptions: { show: { page: ['payer'] } },
+			},
+			{
+				displayName: 'Team E-Mail',
+				name: 'teamEmail',
+				type: 'string',
+				default: '',
+				placeholder: 'credit-management@example.com',
+				description: 'Who is told when neither the dispute\'s owner nor the customer\'s collector has an e-mail address in the staff list',
+				displayOptions: { show: { page: ['payer'] } },
+			},
+			{
+				displayName: 'Payer Page Options',
+				name: 'payerOptions',
+				type: 'collection',
+				placeholder: 'Add Option',
+				default: {},
+				displayOptions: { show: { page: ['payer'] } },
+				options: [
+					{ displayName: 'Answers per Customer per Hour', name: 'actionsPerHour', type: 'number', typeOptions: { minValue: 1 }, default: 10 },
+					{ displayName: 'Declared Payment Hold (Days)', name: 'declaredPaymentHoldDays', type: 'number', typeOptions: { minValue: 1 }, default: 10, description: 'How long a declared payment holds dunning while the money travels' },
+					{ displayName: 'Latest Promise (Days From Today)', name: 'maxPromiseDays', type: 'number', typeOptions: { minValue: 1 }, default: 30, description: 'The latest date a payer may promise, counted from today' },
+					{ displayName: 'Time Zone', name: 'zone', type: 'string', default: 'Europe/Paris', description: 'IANA zone in which today, days late and promise dates are counted' },
+				],
+			},
 			{ displayName: 'Company Name', name: 'company', type: 'string', default: '', description: 'Shown in the dashboard\'s header', displayOptions: { show: { page: ['dashboard'] } } },
 			{
 				displayName: 'Dashboard Options',
@@ -174,6 +209,8 @@ export class ReceivablesPageTrigger implements INodeType {
 			return { noWebhookResponse: true, workflowData: [results.map((json) => ({ json: json as IDataObject }))] };
 		}
 
+		if (page === 'payer') return await servePayerPage(this);
+
 		const request: PageRequest = {
 			method: this.getRequestObject().method,
 			body: (this.getBodyData() ?? {}) as Record<string, unknown>,
@@ -207,10 +244,51 @@ export class ReceivablesPageTrigger implements INodeType {
 			response = { status: 503, headers: { 'Content-Type': 'text/plain; charset=utf-8' }, body: 'Service unavailable / Service indisponible', failure: error instanceof Error ? error.message : String(error) };
 		}
 		if (response.failure) this.logger.error(`Receivables page failed: ${response.failure}`);
-		res.status(response.status);
-		for (const [name, value] of Object.entries(response.headers)) res.setHeader(name, value);
-		res.setHeader('Content-Security-Policy', PAGE_CSP);
-		res.send(response.body);
+		answerPage(this, response);
 		return { noWebhookResponse: true };
 	}
+}
+
+function answerPage(ctx: IWebhookFunctions, response: PageResponse): void {
+	const res = ctx.getResponseObject();
+	res.status(response.status);
+	for (const [name, value] of Object.entries(response.headers)) res.setHeader(name, value);
+	res.setHeader('Content-Security-Policy', PAGE_CSP);
+	res.send(response.body);
+}
+
+/**
+ * The payer page: the customer's signed link (in the address or the form, never a cookie) is the proof of who
+ * answers; the page and its answers are read, checked and written here. A page view starts no execution; a recorded
+ * answer starts one with the answer and who was told, never the link or its token.
+ */
+async function servePayerPage(ctx: IWebhookFunctions): Promise<IWebhookResponseData> {
+	const request: PageRequest = {
+		method: ctx.getRequestObject().method,
+		body: (ctx.getBodyData() ?? {}) as Record<string, unknown>,
+		query: (ctx.getQueryData() ?? {}) as Record<string, unknown>,
+		headers: ctx.getHeaderData() as Record<string, unknown>,
+	};
+	const answers: PayerAnswerItem[] = [];
+	let response: PageResponse;
+	try {
+		const ledger = await getLedger(ctx);
+		const o = ctx.getNodeParameter('payerOptions', {}) as IDataObject;
+		const positive = (v: unknown) => (Number(v) > 0 ? Number(v) : undefined);
+		response = await payerPage(ledger, request, {
+			actionUrl: String(ctx.getNodeParameter('actionUrl', '') ?? ''),
+			zone: o.zone ? String(o.zone).trim() || undefined : undefined,
+			maxPromiseDays: positive(o.maxPromiseDays),
+			actionsPerHour: positive(o.actionsPerHour),
+			declaredPaymentHoldDays: positive(o.declaredPaymentHoldDays),
+			notify: await payerNotifier(ctx, ledger, ctx.getNodeParameter('noticeSender', ''), ctx.getNodeParameter('teamEmail', ''), answers),
+		});
+	} catch (error) {
+		response = { status: 503, headers: { 'Content-Type': 'text/plain; charset=utf-8' }, body: 'Service unavailable / Service indisponible', failure: error instanceof Error ? error.message : String(error) };
+	}
+	if (response.failure) ctx.logger.error(`Receivables payer page failed: ${response.failure}`);
+	for (const a of answers) if (a.notifyError) ctx.logger.warn(`Receivables payer page: the answer of ${a.customerExternalId} was recorded but not e-mailed: ${a.notifyError}`);
+	answerPage(ctx, response);
+	if (!answers.length) return { noWebhookResponse: true };
+	return { noWebhookResponse: true, workflowData: [answers.map((json) => ({ json }))] };
 }

@@ -1,5 +1,5 @@
 import type { ICredentialDataDecryptedObject, IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
-import { composeMail, lockoutMail, sendMails, type LockoutNotifier, type PageRequest, type PageResponse } from '../../core';
+import { composeMail, lockoutMail, notificationRecipients, payerNoticeMail, sendMails, type Ledger, type LockoutNotifier, type PageRequest, type PageResponse, type PayerNotice } from '../../core';
 import { SMTP_CREDENTIAL, smtpConfigFromCredential } from './transport/smtp';
 
 /** Page options shared by the portal, the courier page and the dashboard: the lockout notice's sender. */
@@ -40,4 +40,72 @@ export async function lockoutNotifier(ctx: { getCredentials: (type: string) => P
 export function pageItem(ctx: IExecuteFunctions, r: PageResponse): IDataObject {
 	if (r.failure) ctx.logger.error(`Receivables page failed: ${r.failure}`);
 	return { httpStatus: r.status, headers: r.headers as IDataObject, body: r.body };
+}
+
+/** What the payer page did with an answer, as the trigger hands it on: the answer and who was told, no link nor token. */
+export interface PayerAnswerItem extends IDataObject {
+	kind: string;
+	customerExternalId: string;
+	customerName: string;
+	invoiceNumber: string | null;
+	disputeId: string | null;
+	summary: string;
+	summaryFr: string;
+	notified: string[];
+	notifyError: string | null;
+}
+
+/**
+ * Tells the collector of the customer (or the dispute's owner, or the team address) what the payer answered, through
+ * the Receivables SMTP credential, when a sender is set; every answer is kept in `answers` for the execution.
+ */
+export async function payerNotifier(
+	ctx: { getCredentials: (type: string) => Promise<ICredentialDataDecryptedObject> },
+	ledger: Ledger,
+	senderParameter: unknown,
+	teamParameter: unknown,
+	answers: PayerAnswerItem[],
+): Promise<(notice: PayerNotice) => Promise<void>> {
+	const sender = String(senderParameter ?? '').trim();
+	let smtp: ReturnType<typeof smtpConfigFromCredential> | undefined;
+	if (sender) {
+		try {
+			smtp = smtpConfigFromCredential(await ctx.getCredentials(SMTP_CREDENTIAL));
+		} catch {
+			smtp = undefined;
+		}
+	}
+	return async (notice) => {
+		const answer: PayerAnswerItem = {
+			kind: notice.kind,
+			customerExternalId: notice.customerExternalId,
+			customerName: notice.customerName,
+			invoiceNumber: notice.invoiceNumber,
+			disputeId: notice.disputeId ?? null,
+			summary: notice.summary.en,
+			summaryFr: notice.summary.fr,
+			notified: [],
+			notifyError: null,
+		};
+		answers.push(answer);
+		if (!smtp) {
+			answer.notifyError = sender ? 'no Receivables SMTP credential' : 'no notice sender set';
+			return;
+		}
+		try {
+			const to = await notificationRecipients(ledger, { owner: notice.owner ?? null, customer: notice.customerExternalId }, String(teamParameter ?? ''));
+			if (!to.length) {
+				answer.notifyError = 'nobody to tell: no collector e-mail and no team e-mail';
+				return;
+			}
+			const m = payerNoticeMail(notice);
+			const mail = await composeMail({ from: { address: sender }, to: to.map((address) => ({ address })), subject: m.subject, text: m.text, headers: { 'Auto-Submitted': 'auto-generated' } });
+			const [result] = await sendMails(smtp, [mail]);
+			if (result.verdict === 'sent') answer.notified = to;
+			else answer.notifyError = result.error ?? result.verdict;
+		} catch (error) {
+			// The answer is written already: the notice's failure is reported in the execution, never to the payer.
+			answer.notifyError = error instanceof Error ? error.message : String(error);
+		}
+	};
 }

@@ -9,6 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { parse as parseFlatted } from 'flatted';
 import { Client } from 'pg';
+import { openLedger, payerLinkUrl } from '../../core';
 import { freePort, killProduct, loginOwner, startProduct, stopProduct, type Started } from '../helpers/npmStart';
 import { REPO_ROOT, scriptEnv } from '../helpers/scripts';
 
@@ -132,6 +133,22 @@ describe('every shipped workflow in the product started by npm start', () => {
 				if (trigger.type === 'n8n-nodes-base.manualTrigger' && /<paste /.test(JSON.stringify(workflow.nodes))) {
 					// A person's form in the canvas: it runs once they paste the value asked for; not run blank.
 					report.push(`${first.name} [${trigger.name}] → waits for a person's input (a value to paste), not run`);
+					continue;
+				}
+				if (trigger.type === PAGE_TRIGGER && trigger.parameters.page === 'payer') {
+					// The payer page opens only from a customer's signed link: without one, a page saying so; with the
+					// link of a reminder of the demo customer, their open invoices and the answer forms.
+					const address = `${status.editorUrl}/webhook/${String(trigger.parameters.path)}`;
+					const bare = await fetch(address);
+					const bareBody = await bare.text();
+					const ledger = openLedger({ connectionString: `postgres://postgres:postgres@127.0.0.1:${port}/receivables`, schema });
+					const link = await payerLinkUrl(ledger, demo.customerCode, address).finally(() => ledger.close());
+					const answer = await fetch(link);
+					const body = await answer.text();
+					report.push(`${first.name} [GET ${String(trigger.parameters.path)}] → HTTP ${bare.status} without a link, ${answer.status} with ${demo.customerCode}'s link`);
+					process.stdout.write(`${report[report.length - 1]}\n`);
+					if (bare.status !== 403 || /<form/i.test(bareBody)) failures.push(`${file} / ${trigger.name}: without a link HTTP ${bare.status} ${bareBody.slice(0, 200)}`);
+					if (answer.status !== 200 || !/<form/i.test(body) || !body.includes(demo.lateInvoice)) failures.push(`${file} / ${trigger.name}: with a link HTTP ${answer.status} ${body.slice(0, 200)}`);
 					continue;
 				}
 				if (trigger.type === PAGE_TRIGGER) {

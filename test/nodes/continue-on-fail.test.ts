@@ -7,6 +7,7 @@
 import type { IDataObject } from 'n8n-workflow';
 import { closeEngine } from '../helpers/engine';
 import { NODE, outputCounts, runNode, unreachableCredentials, type NodeName } from '../helpers/nodes';
+import { operationsOfNodes } from './coverage';
 
 interface Case {
 	title: string;
@@ -85,6 +86,12 @@ describe.each(cases)('$title with the ledger unreachable', ({ node, parameters, 
 		expect((error as unknown as { context: IDataObject }).context.itemIndex).toBe(0);
 		expect((error as unknown as { description?: string }).description).toMatch(/FR : Aucun serveur Postgres ne répond/);
 	});
+});
+
+test('every node that processes items has a Continue On Fail case above (the page trigger starts executions, it has no input items)', () => {
+	const nodes = new Set(operationsOfNodes().map((op) => op.split('.')[0]));
+	nodes.delete('receivablesPageTrigger');
+	expect([...new Set(cases.map((c) => c.node))].sort()).toEqual([...nodes].sort());
 });
 
 describe('On Error: Continue (using error output)', () => {

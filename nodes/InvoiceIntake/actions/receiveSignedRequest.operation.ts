@@ -1,4 +1,4 @@
-import type { IDataObject, INodeProperties } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 import {
 	DEFAULT_SIGNATURE_TOLERANCE_SECONDS,
@@ -123,35 +123,15 @@ export const description = updateDisplayOptions(displayOptions, properties);
  */
 export const operation = eachItem({
 	outputs: PAYMENT_OUTPUTS,
-	setup: async function () {
-		// The credential is optional: without it, only requests signed with an integration key of the ledger pass.
-		let secret: string[] = [];
-		try {
-			const credential = await this.getCredentials(WEBHOOK_CREDENTIAL);
-			secret = [credential.secret, credential.previousSecret].filter((s): s is string => typeof s === 'string' && s.length > 0);
-		} catch {
-			secret = [];
-		}
-		return { ledger: await getLedger(this), secret };
-	},
+	setup: signedSetup,
 	async item(i, item, { ledger, secret }: { ledger: Ledger; secret: string[] }) {
 		const outputs: Result[] = [];
 		const log = (message: string, meta: Record<string, unknown>) => this.logger.error(message, meta);
-		const property = this.getNodeParameter('rawBodyProperty', i, 'data') as string;
 		const scheme = this.getNodeParameter('signatureScheme', i, 'receivables') as SignatureScheme;
 		const sender = this.getNodeParameter('senderName', i, 'accounting') as string;
 		const purpose = ((this.getNodeParameter('purpose', i, INTAKE_PURPOSE) as string) || INTAKE_PURPOSE).trim();
 		const options = this.getNodeParameter('signedOptions', i, {}) as IDataObject;
-		if (!item.binary?.[property]) {
-			throw itemError(
-				this.getNode(),
-				bilingual(`The item has no binary property "${property}" with the raw request body.`, `L'élément n'a pas de propriété binaire « ${property} » avec le corps brut de la requête.`),
-				bilingual('Turn on the option Raw Body of the Webhook node: the signature is checked over the exact bytes received.', "Activez l'option Raw Body du nœud Webhook : la signature est vérifiée sur les octets exacts reçus."),
-				i,
-			);
-		}
-		const rawBody = await this.helpers.getBinaryDataBuffer(i, property);
-		const headers = ((item.json.headers ?? {}) as IDataObject) as Record<string, unknown>;
+		const { rawBody, headers } = await signedRequestOf(this, i, item);
 		const result = await receiveSignedRequest(ledger, { rawBody, headers }, {
 			secret,
 			purpose,
@@ -223,3 +203,29 @@ export const operation = eachItem({
 		return outputs;
 	},
 });
+
+/** The ledger and the Receivables Webhook credential's secrets (optional: without it only integration keys sign). */
+export async function signedSetup(this: IExecuteFunctions): Promise<{ ledger: Ledger; secret: string[] }> {
+	let secret: string[] = [];
+	try {
+		const credential = await this.getCredentials(WEBHOOK_CREDENTIAL);
+		secret = [credential.secret, credential.previousSecret].filter((s): s is string => typeof s === 'string' && s.length > 0);
+	} catch {
+		secret = [];
+	}
+	return { ledger: await getLedger(this), secret };
+}
+
+/** The raw body (binary property `rawBodyProperty`) and headers the Webhook node received, exactly. */
+export async function signedRequestOf(ctx: IExecuteFunctions, i: number, item: INodeExecutionData): Promise<{ rawBody: Buffer; headers: Record<string, unknown> }> {
+	const property = ctx.getNodeParameter('rawBodyProperty', i, 'data') as string;
+	if (!item.binary?.[property]) {
+		throw itemError(
+			ctx.getNode(),
+			bilingual(`The item has no binary property "${property}" with the raw request body.`, `L'élément n'a pas de propriété binaire « ${property} » avec le corps brut de la requête.`),
+			bilingual('Turn on the option Raw Body of the Webhook node: the signature is checked over the exact bytes received.', "Activez l'option Raw Body du nœud Webhook : la signature est vérifiée sur les octets exacts reçus."),
+			i,
+		);
+	}
+	return { rawBody: await ctx.helpers.getBinaryDataBuffer(i, property), headers: ((item.json.headers ?? {}) as IDataObject) as Record<string, unknown> };
+}

@@ -233,3 +233,35 @@ export function messageJson(message: PlannedMessage): IDataObject {
 export function requireStage(ctx: IExecuteFunctions, options: PlanOptions): void {
 	if (!options.stage) throw itemError(ctx.getNode(), bilingual('No stage is given', "Aucune étape n'est indiquée"), bilingual('Name the stage to plan, e.g. level1.', "Nommez l'étape à planifier, par exemple level1."), 0);
 }
+
+/** The payer page's address, shared by Send E-mail and Render Letters: each reminder then carries {{payerLink}}. */
+export const payerPageUrlProperty: INodeProperties = {
+	displayName: 'Payer Page URL',
+	name: 'payerPageUrl',
+	type: 'string',
+	default: '',
+	placeholder: 'https://n8n.example.com/webhook/receivables/payer',
+	description:
+		'Address of the payer page (the Receivables Page Trigger of the "Payer page" workflow). Set: every reminder carries the customer\'s personal signed link (valid 60 days) as {{payerLink}}, and letters print it as a QR code. Empty: no link.',
+};
+
+/** The Payer Page URL parameter, checked: an http(s) address, or undefined when empty. */
+export function payerPageUrlOf(ctx: IExecuteFunctions): string | undefined {
+	const raw = String(ctx.getNodeParameter('payerPageUrl', 0, '') ?? '').trim();
+	if (!raw) return undefined;
+	let url: URL | undefined;
+	try {
+		url = new URL(raw);
+	} catch {
+		url = undefined;
+	}
+	if (!url || !['http:', 'https:'].includes(url.protocol) || url.searchParams.has('t')) {
+		throw itemError(
+			ctx.getNode(),
+			bilingual(`Payer Page URL "${raw}" is not a web address`, `Payer Page URL « ${raw} » n'est pas une adresse web`),
+			bilingual('Give the payer page\'s address, e.g. https://n8n.example.com/webhook/receivables/payer (without ?t=), or leave it empty.', "Donnez l'adresse de la page payeur, par exemple https://n8n.example.com/webhook/receivables/payer (sans ?t=), ou laissez vide."),
+			0,
+		);
+	}
+	return raw;
+}

@@ -2,7 +2,7 @@ import type { IDataObject, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 import { DEFAULT_LEASE_MINUTES, preparedFilePath, produceLetters } from '../../../core';
 import { getLedger } from '../../shared/transport/ledger';
-import { companyFor, heldJson, planProperties, plannedFromSource, sourceProperty } from './common';
+import { companyFor, heldJson, payerPageUrlOf, payerPageUrlProperty, planProperties, plannedFromSource, sourceProperty } from './common';
 import { messageJson } from '../../shared/errors';
 import { batch, type Result } from '../../shared/operation';
 
@@ -31,6 +31,7 @@ const properties: INodeProperties[] = [
 		placeholder: 'Paris',
 		description: 'City printed before the date ("Paris, le 20 octobre 2025")',
 	},
+	payerPageUrlProperty,
 	{
 		displayName: 'Lease (Minutes)',
 		name: 'letterLeaseMinutes',
@@ -52,12 +53,13 @@ export const operation = batch({
 	],
 	async batch(items) {
 		const ledger = await getLedger(this);
+		const payerPageUrl = payerPageUrlOf(this);
 		const planned = await plannedFromSource(this, ledger, items);
 		const place = String(this.getNodeParameter('place', 0, '') ?? '').trim();
 		const out: Result[] = [];
 		const letters = planned.messages.filter((m) => m.channel === 'letter');
 		const leaseMinutes = Number(this.getNodeParameter('letterLeaseMinutes', 0, DEFAULT_LEASE_MINUTES)) || DEFAULT_LEASE_MINUTES;
-		for await (const letter of produceLetters(ledger, letters, { company: await companyFor(this, ledger), place: place || undefined, leaseMinutes })) {
+		for await (const letter of produceLetters(ledger, letters, { company: await companyFor(this, ledger), place: place || undefined, leaseMinutes, payerPageUrl })) {
 			const item = planned.itemOf.get(planned.messages.find((m) => m.key === letter.message.key) ?? letter.message) ?? 0;
 			// "rendered": the ledger says sent once Confirm Letters confirms this letter (by its "letter" reference)
 			const json = { ...letter.outcome, status: letter.pdf ? 'rendered' : letter.outcome.status, letter: letter.outcome.messageId, fileName: letter.fileName, filePath: await preparedFilePath('letters', letter.fileName) } as unknown as IDataObject;

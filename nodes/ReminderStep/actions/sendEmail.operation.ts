@@ -3,7 +3,7 @@ import { updateDisplayOptions } from 'n8n-workflow';
 import { createReminderCallTasks, DEFAULT_LEASE_MINUTES, releaseExpiredClaims, sendReminderEmails, type MailAttachment, type SendOutcome } from '../../../core';
 import { getLedger } from '../../shared/transport/ledger';
 import { SMTP_CREDENTIAL, smtpConfigFromCredential } from '../../shared/transport/smtp';
-import { companyFor, heldJson, messageJson, planProperties, plannedFromSource, sourceProperty } from './common';
+import { companyFor, heldJson, messageJson, payerPageUrlOf, payerPageUrlProperty, planProperties, plannedFromSource, sourceProperty } from './common';
 import { messageJson as errorMessageJson } from '../../shared/errors';
 import { batch, type Result } from '../../shared/operation';
 
@@ -40,6 +40,7 @@ const properties: INodeProperties[] = [
 		default: '',
 		description: 'Name used in the templates ({{company.name}}); empty: the "company" setting of the ledger',
 	},
+	payerPageUrlProperty,
 	{
 		displayName: 'Options',
 		name: 'sendOptions',
@@ -105,6 +106,7 @@ export const operation = batch({
 		const ledger = await getLedger(this);
 		const options = this.getNodeParameter('sendOptions', 0, {}) as IDataObject;
 		const leaseMinutes = (options.leaseMinutes as number) || DEFAULT_LEASE_MINUTES;
+		const payerPageUrl = payerPageUrlOf(this);
 		// reminders held by runs that stopped are released (or marked uncertain) before planning, so the plan sees them
 		await releaseExpiredClaims(ledger, leaseMinutes);
 		const planned = await plannedFromSource(this, ledger, items);
@@ -119,6 +121,7 @@ export const operation = batch({
 			attachments: options.attachInputFiles === false ? {} : await inputAttachments(this, items),
 			concurrency: (options.concurrency as number) || 5,
 			leaseMinutes,
+			payerPageUrl,
 		});
 		const tasks = await createReminderCallTasks(ledger, planned.messages, { company: company.name || null });
 		const byKey = new Map(planned.messages.map((m) => [m.key, m]));

@@ -1,0 +1,106 @@
+import { payerLinkUrl, planReminders, revokePayerLinks, type Ledger } from '../../core';
+import { closeLedgers } from '../../nodes/shared/transport/ledger';
+import { dropTestLedger } from '../helpers/db';
+import { addCustomer, addInvoice } from '../helpers/dunning';
+import { callPageTrigger, type PageCall } from '../helpers/pageTrigger';
+import { startSmtpSink, type SmtpSink } from '../helpers/smtpSink';
+import { credentialsFor, daysFromToday, dunningLedger, shippedWorkflow } from './dunning-helpers';
+
+// The shipped payer-page workflow as n8n's webhook server calls it: the customer opens the link of a reminder,
+// answers, and the collector gets the e-mail. Real ledger, real SMTP sink; nothing of the link reaches an item.
+const WORKFLOW = shippedWorkflow('payer-page.json');
+
+describe('workflow: Payer page', () => {
+	let ledger: Ledger;
+	let sink: SmtpSink;
+	let credentials: ReturnType<typeof credentialsFor>;
+	let token: string;
+
+	beforeAll(async () => {
+		ledger = await dunningLedger();
+		sink = await startSmtpSink();
+		credentials = credentialsFor(ledger, sink);
+		const id = await addCustomer(ledger, { externalId: 'PP1', name: 'Épicerie <b onmouseover=alert(1)>Fine</b>', collector: 'COL1' });
+		await addInvoice(ledger, { customerId: id, number: 'PP-1', dueDate: daysFromToday(-12) });
+		await addInvoice(ledger, { customerId: id, number: 'PP-2', dueDate: daysFromToday(-12) });
+		const other = await addCustomer(ledger, { externalId: 'PP2', name: 'Someone Else', collector: 'COL2' });
+		await addInvoice(ledger, { customerId: other, number: 'ELSE-1', dueDate: daysFromToday(-12) });
+		token = new URL(await payerLinkUrl(ledger, 'PP1', 'https://n8n.example/webhook/receivables/payer')).searchParams.get('t')!;
+	});
+	afterAll(async () => {
+		await closeLedgers();
+		await sink.close();
+		await dropTestLedger(ledger);
+	});
+
+	const call = (c: PageCall) => callPageTrigger(WORKFLOW, credentials, c);
+	const formOf = (html: string) => /name="f" value="([^"]+)"/.exec(html)?.[1] ?? '';
+	const answer = async (fields: Record<string, string>) => call({ body: { t: token, f: formOf((await call({ query: { t: token } })).body), ...fields } });
+
+	test('the link opens the customer’s page in n8n’s sandbox, no cookie, nothing started', async () => {
+		const page = await call({ query: { t: token } });
+		expect(page.status).toBe(200);
+		expect(page.headers['content-security-policy']).toMatch(/^sandbox /);
+		expect(page.headers['x-frame-options']).toBe('DENY');
+		expect(page.headers['set-cookie']).toBeUndefined();
+		expect(page.body).toContain('PP-1');
+		expect(page.body).not.toContain('ELSE-1');
+		expect(page.body).not.toContain('<b onmouseover');
+		expect(page.workflowData).toBeUndefined();
+	});
+
+	test('a tampered, missing or revoked link gets a FR/EN page saying so, never data', async () => {
+		const [payload, sig] = token.split('.');
+		const [{ id }] = await ledger.query<{ id: string }>("SELECT id::text FROM customers WHERE external_id = 'PP2'");
+		const other = Buffer.from(Buffer.from(payload, 'base64url').toString().replace(/"c":"\d+"/, `"c":"${id}"`)).toString('base64url');
+		expect(other).not.toBe(payload);
+		for (const bad of [`${other}.${sig}`, `${payload}.${sig.slice(0, -4)}${sig.endsWith('AAAA') ? 'BBBB' : 'AAAA'}`, '']) {
+			const page = await call({ query: { t: bad } });
+			expect(page.status).toBe(403);
+			expect(page.body).toContain('n’est pas valide');
+			expect(page.body).not.toMatch(/PP-1|ELSE-1/);
+		}
+		const en = await call({ query: { t: 'x', lang: 'en' } });
+		expect(en.body).toContain('This link is not valid.');
+	});
+
+	test('a promise and a dispute are written, pause dunning, reach the collector by e-mail, and start an execution without the link', async () => {
+		const promised = await answer({ action: 'promise', invoice: 'PP-1', date: daysFromToday(7) });
+		expect(promised.status).toBe(200);
+		expect(promised.body).toContain('votre réponse est enregistrée');
+		const items = (promised.workflowData ?? [])[0] ?? [];
+		expect(items).toHaveLength(1);
+		expect(items[0].json).toMatchObject({ kind: 'promise', customerExternalId: 'PP1', invoiceNumber: 'PP-1', notified: ['karim.benali@vendor.example'], notifyError: null });
+		expect(JSON.stringify(promised.workflowData)).not.toContain(token);
+		expect(JSON.stringify(promised.workflowData)).not.toContain(token.split('.')[1]);
+
+		const disputed = await answer({ action: 'dispute', invoice: 'PP-2', category: 'logistics', reason: 'Carton abîmé <script>alert(2)</script>' });
+		expect(disputed.status).toBe(200);
+		expect(disputed.workflowData?.[0]?.[0]?.json).toMatchObject({ kind: 'dispute', invoiceNumber: 'PP-2' });
+
+		const plan = await planReminders(ledger, { stage: 'level1', asOf: daysFromToday(0) });
+		const held = Object.fromEntries(plan.held.map((h) => [h.number, h.reason]));
+		expect(held).toMatchObject({ 'PP-1': 'promise', 'PP-2': 'dispute' });
+
+		const mails = await sink.parsed();
+		const subjects = mails.map((m) => m.subject ?? '');
+		expect(subjects.some((s) => /Promesse de paiement sur la page payeur.*PP-1/.test(s))).toBe(true);
+		const dispute = mails.find((m) => /Contestation/.test(m.subject ?? ''))!;
+		expect(dispute).toBeDefined();
+		expect(dispute.text).toContain('Carton abîmé <script>alert(2)</script>');
+		expect(dispute.html).toBeFalsy();
+		for (const m of mails) expect(`${m.text}`).not.toContain(token.split('.')[1]);
+	});
+
+	test('a form without its form token is refused and writes nothing; a revoked link answers 410', async () => {
+		const before = await ledger.query<{ n: string }>('SELECT count(*)::text AS n FROM payer_actions');
+		const forged = await call({ body: { t: token, f: 'forged', action: 'contact_request' } });
+		expect(forged.status).toBe(403);
+		expect(forged.workflowData).toBeUndefined();
+		expect(await ledger.query<{ n: string }>('SELECT count(*)::text AS n FROM payer_actions')).toEqual(before);
+		await revokePayerLinks(ledger, 'PP1');
+		const revoked = await call({ query: { t: token } });
+		expect(revoked.status).toBe(410);
+		expect(revoked.body).not.toContain('PP-1');
+	});
+});
