@@ -15,7 +15,7 @@ const common = {
  * Unit tests need nothing but Node: no database, no build, no n8n, no mail server. A test file that uses any of them
  * (through the test helpers that open a ledger, run the engine or the scripts) is an integration test.
  */
-const NEEDS_SERVICES = /helpers\/(db|engine|dunning|n8n|nodes|scripts|smtpSink|browser)['"]|-helpers['"]|reports-fixture|createTestLedger|TEST_DATABASE_URL|openLedger\(|\bdist\//;
+const NEEDS_SERVICES = /helpers\/(db|engine|engineLedger|dunning|n8n|nodes|scripts|smtpSink|browser)['"]|-helpers['"]|reports-fixture|createTestLedger|TEST_DATABASE_URL|openLedger\(|\bdist\//;
 
 function testFiles(dir) {
 	return readdirSync(path.join(__dirname, dir), { withFileTypes: true }).flatMap((entry) => {

@@ -69,5 +69,10 @@ describe('cashed statuses owed to the platform', () => {
 		const all = await collectCashedStatuses(ledger, { sellerSiren: '552100554', scope: 'all', paidFrom: '2026-10-06' });
 		expect(all.map((o) => o.invoiceNumber).sort()).toEqual(['EP-2', 'EP-OFF']);
 		await expect(collectCashedStatuses(ledger, { sellerSiren: '55210' })).rejects.toMatchObject({ code: 'CASHED_BAD_SIREN', details: { messageFr: expect.stringMatching(/SIREN/) } });
+		// none given: the company settings' SIREN, and a clear error while the company has none
+		await expect(collectCashedStatuses(ledger, {})).rejects.toMatchObject({ code: 'CASHED_BAD_SIREN', message: expect.stringMatching(/none is given/) });
+		await ledger.query(`INSERT INTO settings (key, value) VALUES ('company', '{"name": "Démo SA", "siren": "552 100 554"}') ON CONFLICT (key) DO UPDATE SET value = settings.value || EXCLUDED.value`);
+		const [first] = await collectCashedStatuses(ledger, {});
+		expect(parseCdar(first.xml)[0].sellerId).toBe('552100554');
 	});
 });

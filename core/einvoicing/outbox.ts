@@ -1,5 +1,6 @@
 import type { Ledger } from '../ledger/ledger';
 import { ReceivablesError } from '../errors';
+import { loadCompany } from '../dunning/render';
 import { buildCashedStatus } from './cdar';
 
 /**
@@ -11,8 +12,8 @@ import { buildCashedStatus } from './cdar';
  */
 
 export interface CashedStatusesOptions {
-	/** The company's SIREN (9 digits), the seller. */
-	sellerSiren: string;
+	/** The company's SIREN (9 digits), the seller; empty: the SIREN of the company settings (needed once a status is owed). */
+	sellerSiren?: string;
 	/**
 	 * Which invoices: `platform` (default) only those the platform knows (a lifecycle status was received for them),
 	 * `all` every invoice.
@@ -66,16 +67,17 @@ export function vatRateOf(totalExclMinor: bigint, totalTaxMinor: bigint, fallbac
 function checkSiren(value: string): string {
 	const siren = value.replace(/\s/g, '');
 	if (!/^\d{9}$/.test(siren)) {
-		throw new ReceivablesError('CASHED_BAD_SIREN', `"${value}" is not a SIREN (9 digits).`, {
-			hint: "Give the company's SIREN, the seller named on its e-invoices.",
-			details: { messageFr: `« ${value} » n'est pas un SIREN (9 chiffres).`, hintFr: "Indiquez le SIREN de l'entreprise, le vendeur de ses factures électroniques." },
+		throw new ReceivablesError('CASHED_BAD_SIREN', value ? `"${value}" is not a SIREN (9 digits).` : 'The company\'s SIREN is needed to report what was cashed, and none is given.', {
+			hint: "Give the company's SIREN, the seller named on its e-invoices, in the node or in the company settings.",
+			details: { messageFr: value ? `« ${value} » n'est pas un SIREN (9 chiffres).` : "Le SIREN de l'entreprise est nécessaire pour déclarer les encaissements, et aucun n'est indiqué.", hintFr: "Indiquez le SIREN de l'entreprise, le vendeur de ses factures électroniques, dans le nœud ou dans les paramètres de l'entreprise." },
 		});
 	}
 	return siren;
 }
 
 export async function collectCashedStatuses(ledger: Ledger, options: CashedStatusesOptions): Promise<OwedCashedStatus[]> {
-	const siren = checkSiren(options.sellerSiren);
+	const given = (options.sellerSiren ?? '').trim();
+	if (given) checkSiren(given);
 	const scope = options.scope ?? 'platform';
 	const fallback = (options.defaultVatRate ?? '20').trim() || '20';
 	if (options.paidFrom && !/^\d{4}-\d{2}-\d{2}$/.test(options.paidFrom)) {
@@ -114,6 +116,8 @@ export async function collectCashedStatuses(ledger: Ledger, options: CashedStatu
 		LIMIT $1`,
 		[Math.max(1, options.limit ?? 500)],
 	);
+	if (owed.length === 0) return [];
+	const siren = checkSiren(given || ((await loadCompany(ledger)).siren ?? ''));
 	const issuedAt = (options.now ?? new Date()).toISOString();
 	return owed.map((r) => ({
 		id: r.id, invoiceId: r.invoice_id, invoiceNumber: r.number, invoiceIssueDate: r.issue_date, customerExternalId: r.customer, messageId: r.message_id,

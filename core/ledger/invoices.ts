@@ -243,13 +243,17 @@ export async function storeBatch(client: PoolClient, invoices: LedgerInvoice[], 
 	}
 	rows = await refuseCrossCredits(client, rows, outcomes);
 
-	// One index scan over the batch's numbers: the cost follows the batch, not the size of the ledger. Only
-	// storeInvoices writes content_hash and the intake lock above serialises it, so the comparison holds without
-	// locking unchanged rows.
+	// One probe of the unique key (issuer, type, number) per row of the batch: LATERAL … LIMIT 1 cannot become a
+	// scan or a hash join over the whole table, so the cost follows the batch, not the size of the ledger nor the
+	// freshness of its statistics. Only storeInvoices writes content_hash and the intake lock above serialises it,
+	// so the comparison holds without locking unchanged rows.
 	const byKey = new Map(rows.map((r) => [keyOf(r), r]));
 	const existing = rows.length === 0 ? [] : (await client.query<{ id: string; issuer: string; doc_type: string; number: string; content_hash: string; revision: number; customer_id: string }>(
-		'SELECT i.id, i.issuer, i.doc_type, i.number, i.content_hash, i.revision, i.customer_id::text FROM invoices i WHERE i.number = ANY($1::text[])',
-		[[...new Set(rows.map((r) => r.invoice.number))]],
+		`SELECT i.id, i.issuer, i.doc_type, i.number, i.content_hash, i.revision, i.customer_id::text
+		 FROM unnest($1::text[], $2::text[], $3::text[]) AS k(issuer, doc_type, number)
+		 CROSS JOIN LATERAL (SELECT i.id, i.issuer, i.doc_type, i.number, i.content_hash, i.revision, i.customer_id FROM invoices i
+		   WHERE i.issuer = k.issuer AND i.doc_type = k.doc_type AND i.number = k.number LIMIT 1) i`,
+		[rows.map((r) => r.issuer), rows.map((r) => r.invoice.docType), rows.map((r) => r.invoice.number)],
 	)).rows;
 	const found = new Map<Staged, (typeof existing)[number]>();
 	for (const e of existing) {
@@ -282,8 +286,10 @@ export async function storeBatch(client: PoolClient, invoices: LedgerInvoice[], 
 			// and written with the rows, so nothing has to be looked up after the COPY (a lookup of the new rows
 			// would depend on the table's statistics, which a bulk load makes stale).
 			// Columns the whole batch leaves at the table's default (no lines, no anomalies, no PO...) are not sent.
+			// The sequence is looked up once (pg_get_serial_sequence per row cost four times the nextval calls).
 			const taken = (await client.query<{ id: string }>(
-				"SELECT nextval(pg_get_serial_sequence('invoices', 'id'))::text AS id FROM generate_series(1, $1::int)", [fresh.length])).rows;
+				`WITH s AS MATERIALIZED (SELECT pg_get_serial_sequence('invoices', 'id')::regclass AS seq)
+				 SELECT nextval(s.seq)::text AS id FROM s, generate_series(1, $1::int)`, [fresh.length])).rows;
 			const kept = NEW_COLUMNS.map((_c, k) => k).filter((k) => values.some((row) => row[k] !== null && row[k] !== COLUMN_DEFAULTS[NEW_COLUMNS[k]]));
 			await copyRows(client, 'invoices', ['id', ...kept.map((k) => NEW_COLUMNS[k])], values.map((row, r) => [taken[r].id, ...kept.map((k) => row[k])]));
 			ids = fresh.map((s, r) => ({ id: taken[r].id, issuer: s.issuer, doc_type: s.invoice.docType, number: s.invoice.number }));

@@ -7,7 +7,7 @@
  * hands its requests to one of them is a signed path.
  */
 const SIGNED_OPERATIONS = new Map([
-	['n8n-nodes-receivables.invoiceIntake', new Set(['receiveSignedRequest'])],
+	['n8n-nodes-receivables.invoiceIntake', new Set(['receiveSignedRequest', 'receiveSignedStatuses'])],
 	['n8n-nodes-receivables.courierTracking', new Set(['recordEvent'])],
 ]);
 

@@ -32,6 +32,7 @@ export const COVERED_ELSEWHERE: Record<string, string> = {
 	'receivablesPageTrigger.courierPage': 'test/workflows/tracking-courier-page.test.ts',
 	'receivablesPageTrigger.courierEvents': 'test/workflows/tracking-courier-events.test.ts',
 	'receivablesPageTrigger.dashboard': 'test/workflows/reports-daily-dashboard.test.ts',
+	'receivablesPageTrigger.payer': 'test/workflows/payer-page.test.ts',
 };
 
 type AnyNodeType = INodeType | IVersionedNodeType;

@@ -4,9 +4,9 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { INodeExecutionData } from 'n8n-workflow';
-import { createIntegrationKey, signWebhookRequest, storeInvoices, upsertCustomers, type Ledger } from '../../core';
-import { createTestLedger, dropTestLedger, ledgerCredentialData } from '../helpers/db';
-import { closeEngine, loadWorkflow, PACKAGE_ROOT, rawWebhookItem, runWorkflow, type WorkflowJson } from '../helpers/engine';
+import { createIntegrationKey, signWebhookRequest, storeInvoices, upsertCustomers } from '../../core';
+import { loadWorkflow, PACKAGE_ROOT, rawWebhookItem, runWorkflow, type WorkflowJson } from '../helpers/engine';
+import { engineLedger } from '../helpers/engineLedger';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { unsignedWritePaths } = require('../../scripts/lib/signed-paths.cjs') as { unsignedWritePaths: (workflow: unknown) => string[] };
@@ -35,25 +35,18 @@ interface Answer {
 }
 
 describe('security: intake webhook', () => {
-	let ledger: Ledger;
-	let credentials: Record<string, Record<string, string | number>>;
+	const t = engineLedger({ receivablesWebhookApi: { secret: SECRET, previousSecret: '' } });
 	const workflow = signedWorkflow();
 
 	beforeAll(async () => {
-		ledger = await createTestLedger();
-		credentials = { receivablesLedgerApi: ledgerCredentialData(ledger.schema), receivablesWebhookApi: { secret: SECRET, previousSecret: '' } };
-		await upsertCustomers(ledger, [
+		await upsertCustomers(t.ledger, [
 			{ externalId: 'CUST-A', name: 'Atlas Distribution', language: 'fr' },
 			{ externalId: 'CUST-B', name: 'Baobab Négoce', language: 'fr' },
 		]);
 	});
-	afterAll(async () => {
-		await closeEngine();
-		await dropTestLedger(ledger);
-	});
 
 	const post = async (item: INodeExecutionData): Promise<{ statusCode: number; body: Answer }> => {
-		const run = await runWorkflow(workflow, { triggerItems: [item], credentials });
+		const run = await runWorkflow(workflow, { triggerItems: [item], credentials: t.credentials });
 		expect(run.error).toBeUndefined();
 		expect(run.responses).toHaveLength(1);
 		return run.responses[0] as unknown as { statusCode: number; body: Answer };
@@ -67,7 +60,7 @@ describe('security: intake webhook', () => {
 			},
 		});
 	const footprint = async () =>
-		(await ledger.query<Record<string, string>>(`SELECT (SELECT count(*) FROM invoices)::text AS invoices, (SELECT coalesce(sum(open_minor), 0)::text FROM invoices) AS open,
+		(await t.ledger.query<Record<string, string>>(`SELECT (SELECT count(*) FROM invoices)::text AS invoices, (SELECT coalesce(sum(open_minor), 0)::text FROM invoices) AS open,
 			(SELECT count(*) FROM webhook_deliveries)::text AS deliveries, (SELECT count(*) FROM history)::text AS history`))[0];
 	const invoice = (number: string, customerId: string, totalIncl: string, extra: Record<string, string> = {}) => ({ number, customerId, currency: 'MAD', totalIncl, issueDate: '2026-03-02', dueDate: '2026-04-01', ...extra });
 
@@ -100,7 +93,7 @@ describe('security: intake webhook', () => {
 		expect(await post(signed(raw, 'cross-1', { purpose: 'courier-events' }))).toMatchObject({ statusCode: 401, body: { code: 'SIGNATURE_MISMATCH' } });
 		expect(await post(signed(raw, 'cross-2', { v1: true }))).toMatchObject({ statusCode: 401, body: { code: 'SIGNATURE_MISMATCH' } });
 		// An integration key limited to another purpose is refused here even when its signature is for intake.
-		const phone = await createIntegrationKey(ledger, { sender: 'phone-7', keyId: 'phone-7', purposes: ['courier-events'] });
+		const phone = await createIntegrationKey(t.ledger, { sender: 'phone-7', keyId: 'phone-7', purposes: ['courier-events'] });
 		expect(await post(signed(raw, 'cross-3', { secret: phone.secret, keyId: 'phone-7' }))).toMatchObject({ statusCode: 401, body: { code: 'KEY_PURPOSE' } });
 		expect(await footprint()).toEqual(before);
 	});
@@ -139,13 +132,13 @@ describe('security: intake webhook', () => {
 	});
 
 	test('a database fault reaches the sender as a generic message with a reference, never the database text', async () => {
-		await ledger.query(`CREATE FUNCTION security_fault() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN
+		await t.ledger.query(`CREATE FUNCTION security_fault() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN
 			RAISE EXCEPTION 'relation "secret_internal_table" violates constraint chk_internal_42'; END $$`);
-		await ledger.query('CREATE TRIGGER security_fault BEFORE INSERT ON history FOR EACH ROW EXECUTE FUNCTION security_fault()');
+		await t.ledger.query('CREATE TRIGGER security_fault BEFORE INSERT ON history FOR EACH ROW EXECUTE FUNCTION security_fault()');
 		try {
 			const before = await footprint();
 			const raw = JSON.stringify({ invoices: [invoice('FA-FAULT-1', 'CUST-A', '10.00')] });
-			const run = await runWorkflow(workflow, { triggerItems: [signed(raw, 'fault-1')], credentials });
+			const run = await runWorkflow(workflow, { triggerItems: [signed(raw, 'fault-1')], credentials: t.credentials });
 			const answer = run.responses[0] as unknown as { statusCode: number; body: Answer };
 			expect(answer).toMatchObject({ statusCode: 500, body: { stored: false, code: 'INTERNAL_ERROR', reference: expect.stringMatching(/^ERR-/) } });
 			expect(JSON.stringify(answer.body)).not.toMatch(/secret_internal_table|chk_internal_42|violates|relation/);
@@ -154,12 +147,12 @@ describe('security: intake webhook', () => {
 			expect(refused).toMatchObject({ refused: true, reference: answer.body.reference, detail: expect.stringContaining('chk_internal_42') });
 			expect(await footprint()).toEqual(before);
 		} finally {
-			await ledger.query('DROP TRIGGER security_fault ON history');
+			await t.ledger.query('DROP TRIGGER security_fault ON history');
 		}
 		// A record the ledger refuses with database words is answered with fixed words and a reference; the others land.
-		await ledger.query(`CREATE FUNCTION security_row_fault() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN
+		await t.ledger.query(`CREATE FUNCTION security_row_fault() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN
 			IF NEW.number = 'FA-FAULT-3' THEN RAISE EXCEPTION 'row rejected by chk_internal_43'; END IF; RETURN NEW; END $$`);
-		await ledger.query('CREATE TRIGGER security_row_fault BEFORE INSERT ON invoices FOR EACH ROW EXECUTE FUNCTION security_row_fault()');
+		await t.ledger.query('CREATE TRIGGER security_row_fault BEFORE INSERT ON invoices FOR EACH ROW EXECUTE FUNCTION security_row_fault()');
 		try {
 			const raw = JSON.stringify({ invoices: [invoice('FA-FAULT-2', 'CUST-A', '10.00'), invoice('FA-FAULT-3', 'CUST-A', '10.00')] });
 			const answer = await post(signed(raw, 'fault-2'));
@@ -167,14 +160,14 @@ describe('security: intake webhook', () => {
 			expect(answer.body.rejected).toEqual([expect.objectContaining({ ref: 'FA-FAULT-3', code: 'INVOICE_STORE_FAILED', error: expect.stringMatching(/could not be stored \(reference ERR-[0-9A-F]{10}\)/) })]);
 			expect(JSON.stringify(answer.body)).not.toContain('chk_internal_43');
 		} finally {
-			await ledger.query('DROP TRIGGER security_row_fault ON invoices');
+			await t.ledger.query('DROP TRIGGER security_row_fault ON invoices');
 		}
 	});
 
 	test("a record under customer B's code never rewrites customer A's invoice (signed path)", async () => {
 		const original = JSON.stringify({ invoices: [invoice('FA-A-0001', 'CUST-A', '92900.40')] });
 		expect(await post(signed(original, 'a-1'))).toMatchObject({ statusCode: 200, body: { invoices: { created: 1 } } });
-		const before = await ledger.query<Record<string, string>>("SELECT i.payable_minor::text, i.due_date::text, c.external_id FROM invoices i JOIN customers c ON c.id = i.customer_id WHERE i.number = 'FA-A-0001'");
+		const before = await t.ledger.query<Record<string, string>>("SELECT i.payable_minor::text, i.due_date::text, c.external_id FROM invoices i JOIN customers c ON c.id = i.customer_id WHERE i.number = 'FA-A-0001'");
 
 		const forged = JSON.stringify({
 			invoices: [invoice('FA-A-0001', 'CUST-B', '1.00', { dueDate: '2028-12-31' })],
@@ -186,18 +179,18 @@ describe('security: intake webhook', () => {
 			expect.objectContaining({ ref: 'FA-A-0001', code: 'INVOICE_CUSTOMER_MISMATCH', errorFr: expect.stringContaining('autre client') }),
 			expect.objectContaining({ ref: 'AV-B-0001', code: 'CREDIT_NOTE_OTHER_CUSTOMER', errorFr: expect.stringContaining('autre client') }),
 		]);
-		const after = await ledger.query<Record<string, string>>("SELECT i.payable_minor::text, i.due_date::text, c.external_id FROM invoices i JOIN customers c ON c.id = i.customer_id WHERE i.number = 'FA-A-0001'");
+		const after = await t.ledger.query<Record<string, string>>("SELECT i.payable_minor::text, i.due_date::text, c.external_id FROM invoices i JOIN customers c ON c.id = i.customer_id WHERE i.number = 'FA-A-0001'");
 		expect(after).toEqual(before);
-		const [open] = await ledger.query<{ open_minor: string; status: string }>("SELECT open_minor::text, status FROM invoices WHERE number = 'FA-A-0001'");
+		const [open] = await t.ledger.query<{ open_minor: string; status: string }>("SELECT open_minor::text, status FROM invoices WHERE number = 'FA-A-0001'");
 		expect(open).toEqual({ open_minor: '9290040', status: 'open' });
 	});
 
 	test("the same rule on every intake path: Store Invoices (fields, files, mailbox) refuses another customer's revision with FR/EN words", async () => {
 		const original = { docType: 'invoice' as const, number: 'FA-A-0100', customerExternalId: 'CUST-A', currency: 'MAD', totalExclMinor: 1000000n, totalTaxMinor: 200000n, totalInclMinor: 1200000n, payableMinor: 1200000n, issueDate: '2026-03-01', dueDate: '2026-03-31' };
-		expect((await storeInvoices(ledger, [original]))[0].status).toBe('created');
-		const [outcome] = await storeInvoices(ledger, [{ ...original, customerExternalId: 'CUST-B', totalInclMinor: 100n, payableMinor: 100n, totalExclMinor: 100n, totalTaxMinor: 0n, dueDate: '2028-12-31' }]);
+		expect((await storeInvoices(t.ledger, [original]))[0].status).toBe('created');
+		const [outcome] = await storeInvoices(t.ledger, [{ ...original, customerExternalId: 'CUST-B', totalInclMinor: 100n, payableMinor: 100n, totalExclMinor: 100n, totalTaxMinor: 0n, dueDate: '2028-12-31' }]);
 		expect(outcome).toMatchObject({ status: 'rejected', error: { code: 'INVOICE_CUSTOMER_MISMATCH', message: expect.stringContaining('another customer'), messageFr: expect.stringContaining('autre client') } });
-		const [row] = await ledger.query<Record<string, string>>("SELECT payable_minor::text AS payable, due_date::text AS due, revision::text FROM invoices WHERE number = 'FA-A-0100'");
+		const [row] = await t.ledger.query<Record<string, string>>("SELECT payable_minor::text AS payable, due_date::text AS due, revision::text FROM invoices WHERE number = 'FA-A-0100'");
 		expect(row).toEqual({ payable: '1200000', due: '2026-03-31', revision: '1' });
 	});
 });

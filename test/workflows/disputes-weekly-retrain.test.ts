@@ -1,24 +1,15 @@
 import path from 'node:path';
-import { confirmLabel, queueReview, type Ledger } from '../../core';
-import { createTestLedger, dropTestLedger, ledgerCredentialData } from '../helpers/db';
-import { closeEngine, loadWorkflow, PACKAGE_ROOT, runWorkflow } from '../helpers/engine';
+import { confirmLabel, queueReview } from '../../core';
+import { loadWorkflow, PACKAGE_ROOT, runWorkflow } from '../helpers/engine';
+import { engineLedger } from '../helpers/engineLedger';
 
 const WORKFLOW = path.join(PACKAGE_ROOT, 'workflows', 'disputes-weekly-retrain.json');
 
 describe('workflow: Dispute Classifier weekly retraining', () => {
-	let ledger: Ledger;
-	let credentials: { receivablesLedgerApi: Record<string, string | number> };
-	beforeAll(async () => {
-		ledger = await createTestLedger();
-		credentials = { receivablesLedgerApi: ledgerCredentialData(ledger.schema) };
-	});
-	afterAll(async () => {
-		await closeEngine();
-		await dropTestLedger(ledger);
-	});
+	const t = engineLedger();
 
 	test('with few reviews it says so and changes nothing; with enough it reports both models’ scores', async () => {
-		const first = await runWorkflow(loadWorkflow(WORKFLOW), { credentials });
+		const first = await runWorkflow(loadWorkflow(WORKFLOW), { credentials: t.credentials });
 		expect(first.status).toBe('success');
 		expect(first.json('Model kept or not enough reviews (see message)')[0]).toMatchObject({ status: 'not_enough_examples', companyExamples: 0 });
 		const texts: Array<[string, 'logistics' | 'payment_promise' | 'other']> = [];
@@ -28,10 +19,10 @@ describe('workflow: Dispute Classifier weekly retraining', () => {
 			texts.push([`Bonjour,\nMerci, bon week-end.\nSalutations ${i}`, 'other']);
 		}
 		for (const [k, [text, label]] of texts.entries()) {
-			const queued = await queueReview(ledger, { text, classification: { category: 'other', subcategory: 'other', confidence: 0.3, language: 'fr', invoiceNumbers: [] }, sourceRef: `w-${k}` });
-			await confirmLabel(ledger, { reviewId: queued.reviewId, label, openDispute: false });
+			const queued = await queueReview(t.ledger, { text, classification: { category: 'other', subcategory: 'other', confidence: 0.3, language: 'fr', invoiceNumbers: [] }, sourceRef: `w-${k}` });
+			await confirmLabel(t.ledger, { reviewId: queued.reviewId, label, openDispute: false });
 		}
-		const second = await runWorkflow(loadWorkflow(WORKFLOW), { credentials });
+		const second = await runWorkflow(loadWorkflow(WORKFLOW), { credentials: t.credentials });
 		expect(second.status).toBe('success');
 		const [result] = [...second.json('New model active (see message)'), ...second.json('Model kept or not enough reviews (see message)')];
 		expect(['activated', 'kept']).toContain(result.status);

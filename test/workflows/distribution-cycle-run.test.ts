@@ -2,30 +2,24 @@ import path from 'node:path';
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { PDFDocument } from 'pdf-lib';
-import type { Ledger } from '../../core';
-import { createTestLedger, dropTestLedger, ledgerCredentialData } from '../helpers/db';
-import { closeEngine, ENGINE_FILES_DIR, loadWorkflow, PACKAGE_ROOT, runWorkflow, setNodeParameters } from '../helpers/engine';
+import { ENGINE_FILES_DIR, loadWorkflow, PACKAGE_ROOT, runWorkflow, setNodeParameters } from '../helpers/engine';
 import { seedDistribution } from './distribution-helpers';
 import { pdfText } from '../helpers/pdf';
+import { engineLedger } from '../helpers/engineLedger';
 
 const SECRET = 'qr_workflow_test_secret_0123456789';
 
 describe('workflow: Distribution: cycle run → wave planning → manifests', () => {
-	let ledger: Ledger;
+	const t = engineLedger();
 	beforeAll(async () => {
-		ledger = await createTestLedger();
-		await seedDistribution(ledger);
-	});
-	afterAll(async () => {
-		await closeEngine();
-		await dropTestLedger(ledger);
+		await seedDistribution(t.ledger);
 	});
 
 	test('plans the waves of the monthly run by zone and prints one manifest PDF per wave', async () => {
 		let workflow = loadWorkflow(path.join(PACKAGE_ROOT, 'workflows', 'distribution-cycle-run.json'));
 		const plan = workflow.nodes.find((n) => n.name === 'Plan waves');
 		workflow = setNodeParameters(workflow, 'Plan waves', { ...plan?.parameters, runDate: '2026-03-31', startDate: '2026-03-30' });
-		const credentials = { receivablesLedgerApi: ledgerCredentialData(ledger.schema), receivablesWebhookApi: { secret: SECRET, previousSecret: '' } };
+		const credentials = { ...t.credentials, receivablesWebhookApi: { secret: SECRET, previousSecret: '' } };
 		// n8n's Write File resolves a new file's path through an ENOENT check that fails under jest: the files exist first.
 		const manifestsFolder = path.join(ENGINE_FILES_DIR, 'manifests');
 		mkdirSync(manifestsFolder, { recursive: true });
@@ -67,7 +61,7 @@ describe('workflow: Distribution: cycle run → wave planning → manifests', ()
 		let workflow = loadWorkflow(path.join(PACKAGE_ROOT, 'workflows', 'distribution-cycle-run.json'));
 		const plan = workflow.nodes.find((n) => n.name === 'Plan waves');
 		workflow = setNodeParameters(workflow, 'Plan waves', { ...plan?.parameters, runDate: '2026-03-17' });
-		const credentials = { receivablesLedgerApi: ledgerCredentialData(ledger.schema), receivablesWebhookApi: { secret: SECRET, previousSecret: '' } };
+		const credentials = { ...t.credentials, receivablesWebhookApi: { secret: SECRET, previousSecret: '' } };
 		const result = await runWorkflow(workflow, { credentials });
 		expect(result.status).toBe('success');
 		expect(result.json('Plan waves')).toEqual([]);

@@ -1,27 +1,22 @@
 import path from 'node:path';
-import { planWaves, type Ledger } from '../../core';
-import { createTestLedger, dropTestLedger, ledgerCredentialData } from '../helpers/db';
-import { closeEngine, loadWorkflow, PACKAGE_ROOT, runWorkflow, setNodeParameters } from '../helpers/engine';
+import { planWaves } from '../../core';
+import { loadWorkflow, PACKAGE_ROOT, runWorkflow, setNodeParameters } from '../helpers/engine';
 import { seedDistribution } from './distribution-helpers';
+import { engineLedger } from '../helpers/engineLedger';
 
 describe('workflow: Distribution: monthly wave cost report', () => {
-	let ledger: Ledger;
+	const t = engineLedger();
 	beforeAll(async () => {
-		ledger = await createTestLedger();
-		await seedDistribution(ledger);
-		await planWaves(ledger, { runDate: '2026-03-31', startDate: '2026-03-30', maxPerCourierPerDay: 10, rates: { courierMinor: 1500n, printingMinor: 200n } });
-		await ledger.query(`UPDATE deliveries SET status = 'delivered' FROM invoices i WHERE i.id = deliveries.invoice_id AND i.number IN ('MA-1', 'MA-2')`);
-	});
-	afterAll(async () => {
-		await closeEngine();
-		await dropTestLedger(ledger);
+		await seedDistribution(t.ledger);
+		await planWaves(t.ledger, { runDate: '2026-03-31', startDate: '2026-03-30', maxPerCourierPerDay: 10, rates: { courierMinor: 1500n, printingMinor: 200n } });
+		await t.ledger.query(`UPDATE deliveries SET status = 'delivered' FROM invoices i WHERE i.id = deliveries.invoice_id AND i.number IN ('MA-1', 'MA-2')`);
 	});
 
 	test('reports cost per zone and per delivered invoice for the month', async () => {
 		let workflow = loadWorkflow(path.join(PACKAGE_ROOT, 'workflows', 'distribution-wave-costs.json'));
 		const node = workflow.nodes.find((n) => n.name === 'Cost per zone, last month');
 		workflow = setNodeParameters(workflow, 'Cost per zone, last month', { ...node?.parameters, from: '2026-03-01', to: '2026-03-31' });
-		const result = await runWorkflow(workflow, { credentials: { receivablesLedgerApi: ledgerCredentialData(ledger.schema) } });
+		const result = await runWorkflow(workflow, { credentials: t.credentials });
 		expect(result.error).toBeUndefined();
 		expect(result.json('Cost per zone, last month')).toEqual([
 			{ key: 'CASA-NORD', currency: 'MAD', invoices: 3, delivered: 2, courier: '45.00', printing: '6.00', postage: '0.00', total: '51.00', perDelivered: '25.50' },

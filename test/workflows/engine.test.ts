@@ -1,7 +1,7 @@
 import path from 'node:path';
-import type { Ledger } from '../../core';
-import { createTestLedger, dropTestLedger, ledgerCredentialData } from '../helpers/db';
-import { closeEngine, rawWebhookItem, runWorkflow, testCredential, webhookItem } from '../helpers/engine';
+import { ledgerCredentialData } from '../helpers/db';
+import { rawWebhookItem, runWorkflow, testCredential, webhookItem } from '../helpers/engine';
+import { engineLedger } from '../helpers/engineLedger';
 
 const fixture = (name: string) => path.join(__dirname, 'fixtures', name);
 
@@ -14,23 +14,12 @@ const invoices = [
 ];
 
 describe('in-process engine', () => {
-	let ledger: Ledger;
-	let credentials: { receivablesLedgerApi: Record<string, string | number> };
-
-	beforeAll(async () => {
-		ledger = await createTestLedger();
-		credentials = { receivablesLedgerApi: ledgerCredentialData(ledger.schema) };
-	});
-
-	afterAll(async () => {
-		await closeEngine();
-		await dropTestLedger(ledger);
-	});
+	const t = engineLedger();
 
 	test('runs a webhook workflow through Split Out, Set, Invoice Intake, Aggregate, Merge, If, Switch and Respond to Webhook', async () => {
 		const result = await runWorkflow(fixture('intake-routing.json'), {
 			triggerItems: [webhookItem({ body: { invoices } })],
-			credentials,
+			credentials: t.credentials,
 		});
 		expect(result.error).toBeUndefined();
 		expect(result.status).toBe('success');
@@ -58,7 +47,7 @@ describe('in-process engine', () => {
 			statusCode: 200,
 		});
 
-		const rows = await ledger.query<{ number: string; currency: string; payable_minor: string; customer: string; status: string }>(
+		const rows = await t.ledger.query<{ number: string; currency: string; payable_minor: string; customer: string; status: string }>(
 			`SELECT i.number, i.currency, i.payable_minor::text, c.external_id AS customer, i.status
 			 FROM invoices i JOIN customers c ON c.id = i.customer_id ORDER BY i.number`,
 		);
@@ -71,7 +60,7 @@ describe('in-process engine', () => {
 	test('a Rejected item keeps pairedItem back to the input item it came from', async () => {
 		const result = await runWorkflow(fixture('intake-routing.json'), {
 			triggerItems: [webhookItem({ body: { invoices } })],
-			credentials,
+			credentials: t.credentials,
 		});
 		const inputs = result.nodeOutputs('Normalise');
 		const rejected = result.nodeOutputs('Invoice Intake', 1);
@@ -85,13 +74,13 @@ describe('in-process engine', () => {
 	});
 
 	test('the same webhook twice changes nothing in the ledger', async () => {
-		const before = await ledger.query<{ n: string }>('SELECT count(*)::text AS n FROM invoices');
+		const before = await t.ledger.query<{ n: string }>('SELECT count(*)::text AS n FROM invoices');
 		const result = await runWorkflow(fixture('intake-routing.json'), {
 			triggerItems: [webhookItem({ body: { invoices } })],
-			credentials,
+			credentials: t.credentials,
 		});
 		expect(result.json('Invoice Intake', 0).map((j) => j.status)).toEqual(['unchanged', 'unchanged']);
-		const after = await ledger.query<{ n: string }>('SELECT count(*)::text AS n FROM invoices');
+		const after = await t.ledger.query<{ n: string }>('SELECT count(*)::text AS n FROM invoices');
 		expect(after[0].n).toBe(before[0].n);
 	});
 
@@ -127,7 +116,7 @@ describe('in-process engine', () => {
 						type: 'n8n-nodes-base.postgres',
 						typeVersion: 2.6,
 						position: [200, 0],
-						parameters: { operation: 'executeQuery', query: `SELECT count(*)::int AS invoices FROM "${ledger.schema}".invoices`, options: {} },
+						parameters: { operation: 'executeQuery', query: `SELECT count(*)::int AS invoices FROM "${t.ledger.schema}".invoices`, options: {} },
 						credentials: { postgres: { id: 'pg', name: 'Postgres' } },
 					},
 				],
@@ -161,8 +150,8 @@ describe('in-process engine', () => {
 	});
 
 	test('runs the credential test of the ledger credential', async () => {
-		await expect(testCredential('receivablesLedgerApi', ledgerCredentialData(ledger.schema))).resolves.toMatchObject({ status: 'OK' });
-		const wrong = await testCredential('receivablesLedgerApi', { ...ledgerCredentialData(ledger.schema), port: 1 });
+		await expect(testCredential('receivablesLedgerApi', ledgerCredentialData(t.ledger.schema))).resolves.toMatchObject({ status: 'OK' });
+		const wrong = await testCredential('receivablesLedgerApi', { ...ledgerCredentialData(t.ledger.schema), port: 1 });
 		expect(wrong.status).toBe('Error');
 		expect(wrong.message).toBeTruthy();
 	});

@@ -1,26 +1,14 @@
 import path from 'node:path';
-import type { Ledger } from '../../core';
-import { createTestLedger, dropTestLedger, ledgerCredentialData } from '../helpers/db';
-import { closeEngine, PACKAGE_ROOT, runWorkflow } from '../helpers/engine';
+import { PACKAGE_ROOT, runWorkflow } from '../helpers/engine';
+import { engineLedger } from '../helpers/engineLedger';
 
 const WORKFLOW = path.join(PACKAGE_ROOT, 'workflows', 'foundation-demo-customers.json');
 
 describe('workflow: Load sample customers (manual)', () => {
-	let ledger: Ledger;
-	let credentials: { receivablesLedgerApi: Record<string, string | number> };
-
-	beforeAll(async () => {
-		ledger = await createTestLedger();
-		credentials = { receivablesLedgerApi: ledgerCredentialData(ledger.schema) };
-	});
-
-	afterAll(async () => {
-		await closeEngine();
-		await dropTestLedger(ledger);
-	});
+	const t = engineLedger();
 
 	test('stores the three sample customers; running it again duplicates nothing', async () => {
-		const first = await runWorkflow(WORKFLOW, { credentials });
+		const first = await runWorkflow(WORKFLOW, { credentials: t.credentials });
 		expect(first.error).toBeUndefined();
 		expect(first.status).toBe('success');
 		expect(first.json('Invoice Intake', 1)).toEqual([]);
@@ -31,7 +19,7 @@ describe('workflow: Load sample customers (manual)', () => {
 		]);
 		expect(first.nodeOutputs('Invoice Intake', 0).map((i) => i.pairedItem)).toEqual([{ item: 0 }, { item: 1 }, { item: 2 }]);
 
-		const rows = await ledger.query<{ external_id: string; language: string; currency: string; country: string; emails: string[]; credit_limit_minor: string; payment_terms_days: number }>(
+		const rows = await t.ledger.query<{ external_id: string; language: string; currency: string; country: string; emails: string[]; credit_limit_minor: string; payment_terms_days: number }>(
 			`SELECT external_id, language, currency, country, emails, credit_limit_minor::text, payment_terms_days
 			 FROM customers ORDER BY external_id`,
 		);
@@ -41,9 +29,9 @@ describe('workflow: Load sample customers (manual)', () => {
 			{ external_id: 'DEMO-SN-001', language: 'en', currency: 'XOF', country: 'SN', emails: ['accounts.payable@dakar-harbour.example'], credit_limit_minor: '9000000', payment_terms_days: 45 },
 		]);
 
-		const second = await runWorkflow(WORKFLOW, { credentials });
+		const second = await runWorkflow(WORKFLOW, { credentials: t.credentials });
 		expect(second.json('Invoice Intake', 0).map((j) => j.status)).toEqual(['unchanged', 'unchanged', 'unchanged']);
-		const count = await ledger.query<{ n: string }>('SELECT count(*)::text AS n FROM customers');
+		const count = await t.ledger.query<{ n: string }>('SELECT count(*)::text AS n FROM customers');
 		expect(count[0].n).toBe('3');
 	});
 });

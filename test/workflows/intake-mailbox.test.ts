@@ -1,9 +1,8 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { IBinaryData, INodeExecutionData } from 'n8n-workflow';
-import type { Ledger } from '../../core';
-import { createTestLedger, dropTestLedger, ledgerCredentialData } from '../helpers/db';
-import { closeEngine, PACKAGE_ROOT, runWorkflow } from '../helpers/engine';
+import { PACKAGE_ROOT, runWorkflow } from '../helpers/engine';
+import { engineLedger } from '../helpers/engineLedger';
 
 const WORKFLOW = path.join(PACKAGE_ROOT, 'workflows', 'intake-mailbox.json');
 const FIXTURES = path.join(PACKAGE_ROOT, 'test', 'fixtures', 'einvoices');
@@ -35,20 +34,9 @@ function email(): INodeExecutionData {
 }
 
 describe('workflow: Mailbox (IMAP) attachments → intake', () => {
-	let ledger: Ledger;
-	let credentials: { receivablesLedgerApi: Record<string, string | number> };
+	const t = engineLedger();
 
-	beforeAll(async () => {
-		ledger = await createTestLedger();
-		credentials = { receivablesLedgerApi: ledgerCredentialData(ledger.schema) };
-	});
-
-	afterAll(async () => {
-		await closeEngine();
-		await dropTestLedger(ledger);
-	});
-
-	const run = () => runWorkflow(WORKFLOW, { triggerItems: [email()], credentials });
+	const run = () => runWorkflow(WORKFLOW, { triggerItems: [email()], credentials: t.credentials });
 	const numbersOf = (items: Array<Record<string, unknown>>) =>
 		items.map((j) => String(j.number ?? (j.input as Record<string, unknown> | undefined)?.number ?? '')).sort();
 
@@ -74,15 +62,15 @@ describe('workflow: Mailbox (IMAP) attachments → intake', () => {
 		expect(String(badRow?.errorFr)).toMatch(/date/i);
 		for (const item of refused) expect(item.errorFr).toBeTruthy();
 
-		const rows = await ledger.query<{ number: string }>('SELECT number FROM invoices ORDER BY number');
+		const rows = await t.ledger.query<{ number: string }>('SELECT number FROM invoices ORDER BY number');
 		expect(rows.map((r) => r.number)).toEqual(numbersOf(stored).filter(Boolean));
 	});
 
 	test('the same e-mail read again changes nothing', async () => {
-		const before = await ledger.query('SELECT number, revision, content_hash FROM invoices ORDER BY number');
+		const before = await t.ledger.query('SELECT number, revision, content_hash FROM invoices ORDER BY number');
 		const result = await run();
 		expect(result.status).toBe('success');
 		for (const item of result.json('Store invoices from the attachment', 0)) expect(item.status).toBe('unchanged');
-		expect(await ledger.query('SELECT number, revision, content_hash FROM invoices ORDER BY number')).toEqual(before);
+		expect(await t.ledger.query('SELECT number, revision, content_hash FROM invoices ORDER BY number')).toEqual(before);
 	});
 });

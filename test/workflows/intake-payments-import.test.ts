@@ -1,8 +1,9 @@
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { normaliseInvoiceRecord, storeInvoices, upsertCustomers, type Ledger } from '../../core';
-import { createTestLedger, dropTestLedger, ledgerCredentialData, uniqueSchema } from '../helpers/db';
-import { closeEngine, ENGINE_FILES_DIR, loadWorkflow, PACKAGE_ROOT, runWorkflow } from '../helpers/engine';
+import { normaliseInvoiceRecord, storeInvoices, upsertCustomers } from '../../core';
+import { uniqueSchema } from '../helpers/db';
+import { ENGINE_FILES_DIR, loadWorkflow, PACKAGE_ROOT, runWorkflow } from '../helpers/engine';
+import { engineLedger } from '../helpers/engineLedger';
 
 const WORKFLOW = path.join(PACKAGE_ROOT, 'workflows', 'intake-payments-import.json');
 
@@ -17,15 +18,12 @@ const STATEMENT = [
 ].join('\n');
 
 describe('workflow: Payments import (bank statements → allocation → thank-you)', () => {
-	let ledger: Ledger;
-	let credentials: { receivablesLedgerApi: Record<string, string | number> };
+	const t = engineLedger();
 	const folder = path.join(ENGINE_FILES_DIR, 'bank-statements');
 	const statement = `${uniqueSchema('releve')}.csv`;
 
 	beforeAll(async () => {
-		ledger = await createTestLedger();
-		credentials = { receivablesLedgerApi: ledgerCredentialData(ledger.schema) };
-		await upsertCustomers(ledger, [
+		await upsertCustomers(t.ledger, [
 			{ externalId: 'CL-LYON', name: 'Boulangerie Martin', language: 'fr' },
 			{ externalId: 'CL-CASA', name: 'Atlas Distribution', language: 'fr' },
 		]);
@@ -34,20 +32,18 @@ describe('workflow: Payments import (bank statements → allocation → thank-yo
 			{ number: 'FAC-2026-0013', customerId: 'CL-LYON', totalIncl: '300.00', totalTax: '50.00', totalExcl: '250.00', issueDate: '2026-02-10', dueDate: '2026-03-12' },
 			{ number: 'FAC-2026-0020', customerId: 'CL-CASA', totalIncl: '500.00', totalTax: '0', totalExcl: '500.00', issueDate: '2026-02-12', dueDate: '2026-03-14' },
 		].map((record) => normaliseInvoiceRecord(record).invoice!);
-		await storeInvoices(ledger, invoices);
+		await storeInvoices(t.ledger, invoices);
 		mkdirSync(folder, { recursive: true });
 		writeFileSync(path.join(folder, statement), STATEMENT, 'utf8');
 	});
 
 	afterAll(async () => {
 		rmSync(path.join(folder, statement), { force: true });
-		await closeEngine();
-		await dropTestLedger(ledger);
 	});
 
 	const run = () =>
 		runWorkflow(loadWorkflow(WORKFLOW), {
-			credentials,
+			credentials: t.credentials,
 		});
 
 	test('records the money received, settles the invoice it names, flags what it cannot match, refuses bad lines', async () => {
@@ -75,7 +71,7 @@ describe('workflow: Payments import (bank statements → allocation → thank-yo
 		expect(result.json('To settle by hand (unapplied, ambiguous, overpaid)').map((j) => j.externalRef)).toEqual(['BNK-003']);
 		expect(result.json('Lines refused (see error / errorFr)').map((j) => (j.input as { externalRef: string }).externalRef)).toEqual(['BNK-004']);
 
-		const invoices = await ledger.query<{ number: string; open_minor: string; status: string }>(
+		const invoices = await t.ledger.query<{ number: string; open_minor: string; status: string }>(
 			'SELECT number, open_minor::text, status FROM invoices ORDER BY number',
 		);
 		expect(invoices).toEqual([
@@ -83,7 +79,7 @@ describe('workflow: Payments import (bank statements → allocation → thank-yo
 			{ number: 'FAC-2026-0013', open_minor: '30000', status: 'open' },
 			{ number: 'FAC-2026-0020', open_minor: '50000', status: 'open' },
 		]);
-		const payments = await ledger.query<{ external_ref: string; amount_minor: string; unapplied_minor: string }>(
+		const payments = await t.ledger.query<{ external_ref: string; amount_minor: string; unapplied_minor: string }>(
 			'SELECT external_ref, amount_minor::text, unapplied_minor::text FROM payments ORDER BY external_ref',
 		);
 		expect(payments).toEqual([
@@ -97,7 +93,7 @@ describe('workflow: Payments import (bank statements → allocation → thank-yo
 		expect(result.status).toBe('success');
 		expect(result.json('Store payments', 0).map((j) => j.status)).toEqual(['unchanged', 'unchanged']);
 		expect(result.json('Thank-you hand-off (Reminder Step)')).toEqual([]);
-		const [count] = await ledger.query<{ payments: string; allocations: string }>(
+		const [count] = await t.ledger.query<{ payments: string; allocations: string }>(
 			'SELECT (SELECT count(*) FROM payments)::text AS payments, (SELECT count(*) FROM allocations)::text AS allocations',
 		);
 		expect(count).toEqual({ payments: '2', allocations: '1' });

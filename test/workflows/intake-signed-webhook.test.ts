@@ -1,8 +1,8 @@
 import path from 'node:path';
 import type { INodeExecutionData } from 'n8n-workflow';
-import { signWebhookRequest, upsertCustomers, type Ledger } from '../../core';
-import { createTestLedger, dropTestLedger, ledgerCredentialData } from '../helpers/db';
-import { closeEngine, loadWorkflow, PACKAGE_ROOT, rawWebhookItem, runWorkflow, testCredential, type WorkflowJson } from '../helpers/engine';
+import { signWebhookRequest, upsertCustomers } from '../../core';
+import { loadWorkflow, PACKAGE_ROOT, rawWebhookItem, runWorkflow, testCredential, type WorkflowJson } from '../helpers/engine';
+import { engineLedger } from '../helpers/engineLedger';
 
 const EMAIL_NODE = 'E-mail finance';
 
@@ -47,23 +47,15 @@ function signed(body: unknown, delivery: string, options: { timestamp?: number; 
 }
 
 describe('workflow: Signed webhook from accounting software → intake → rejected items notified', () => {
-	let ledger: Ledger;
-	let credentials: Record<string, Record<string, string | number>>;
+	const t = engineLedger({ receivablesWebhookApi: { secret: SECRET, previousSecret: '' } });
 
 	beforeAll(async () => {
-		ledger = await createTestLedger();
-		credentials = { receivablesLedgerApi: ledgerCredentialData(ledger.schema), receivablesWebhookApi: { secret: SECRET, previousSecret: '' } };
-		await upsertCustomers(ledger, [{ externalId: 'CL-DKR', name: 'Sénégal Distribution', language: 'fr' }]);
+		await upsertCustomers(t.ledger, [{ externalId: 'CL-DKR', name: 'Sénégal Distribution', language: 'fr' }]);
 	});
 
-	afterAll(async () => {
-		await closeEngine();
-		await dropTestLedger(ledger);
-	});
-
-	const post = (item: INodeExecutionData) => runWorkflow(WORKFLOW, { triggerItems: [item], credentials });
+	const post = (item: INodeExecutionData) => runWorkflow(WORKFLOW, { triggerItems: [item], credentials: t.credentials });
 	const footprint = async () =>
-		(await ledger.query<Record<string, string>>(`SELECT (SELECT count(*) FROM invoices)::text AS invoices, (SELECT count(*) FROM payments)::text AS payments,
+		(await t.ledger.query<Record<string, string>>(`SELECT (SELECT count(*) FROM invoices)::text AS invoices, (SELECT count(*) FROM payments)::text AS payments,
 			(SELECT count(*) FROM webhook_deliveries)::text AS deliveries, (SELECT count(*) FROM history)::text AS history`))[0];
 
 	test('stores a signed request, answers 200, summarises the rejected records for finance and hands paid invoices on', async () => {
@@ -90,7 +82,7 @@ describe('workflow: Signed webhook from accounting software → intake → rejec
 		expect(result.json('Thank-you hand-off (Reminder Step)')).toEqual([expect.objectContaining({ invoiceNumber: 'DK-2026-102', customerId: 'CL-NEW', currency: 'XOF', amount: '100000' })]);
 		expect(result.executed).not.toContain('Answer: refused');
 
-		const rows = await ledger.query<{ number: string; payable_minor: string; status: string }>('SELECT number, payable_minor::text, status FROM invoices ORDER BY number');
+		const rows = await t.ledger.query<{ number: string; payable_minor: string; status: string }>('SELECT number, payable_minor::text, status FROM invoices ORDER BY number');
 		expect(rows).toEqual([
 			{ number: 'DK-2026-101', payable_minor: '590000', status: 'open' },
 			{ number: 'DK-2026-102', payable_minor: '100000', status: 'paid' },

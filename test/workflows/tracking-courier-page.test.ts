@@ -1,35 +1,27 @@
 import path from 'node:path';
-import { markInvoicesEntered, planWaves, releaseWave, saveCourierAccount, savePortalUser, type Ledger } from '../../core';
-import { createTestLedger, dropTestLedger, ledgerCredentialData } from '../helpers/db';
-import { closeLedgers } from '../../nodes/shared/transport/ledger';
+import { markInvoicesEntered, planWaves, releaseWave, saveCourierAccount, savePortalUser } from '../../core';
 import { loadWorkflow, PACKAGE_ROOT } from '../helpers/engine';
 import { callPageTrigger } from '../helpers/pageTrigger';
 import { seedDistribution } from './distribution-helpers';
+import { engineLedger } from '../helpers/engineLedger';
 
 const WORKFLOW = loadWorkflow(path.join(PACKAGE_ROOT, 'workflows', 'tracking-courier-page.json'));
 
 describe('workflow: Tracking: courier page (scan, outcome, signature, photo)', () => {
-	let ledger: Ledger;
-	let credentials: Record<string, Record<string, string | number>>;
+	const t = engineLedger();
 	beforeAll(async () => {
-		ledger = await createTestLedger();
-		credentials = { receivablesLedgerApi: ledgerCredentialData(ledger.schema) };
-		await seedDistribution(ledger);
-		const plan = await planWaves(ledger, { runDate: '2026-03-31', startDate: '2026-03-30', maxPerCourierPerDay: 10 });
+		await seedDistribution(t.ledger);
+		const plan = await planWaves(t.ledger, { runDate: '2026-03-31', startDate: '2026-03-30', maxPerCourierPerDay: 10 });
 		for (const w of plan.waves) {
-			await markInvoicesEntered(ledger, { waveCode: w.code });
-			await releaseWave(ledger, { waveCode: w.code });
+			await markInvoicesEntered(t.ledger, { waveCode: w.code });
+			await releaseWave(t.ledger, { waveCode: w.code });
 		}
-		await saveCourierAccount(ledger, { login: 'youssef', name: 'Youssef', staffCode: 'C1', secret: 'courier secret', language: 'fr' });
-		await savePortalUser(ledger, { login: 'rep1', name: 'Rep One', level: 2, staffCode: 'R1', secret: 'rep one secret', language: 'fr' });
-	});
-	afterAll(async () => {
-		await closeLedgers();
-		await dropTestLedger(ledger);
+		await saveCourierAccount(t.ledger, { login: 'youssef', name: 'Youssef', staffCode: 'C1', secret: 'courier secret', language: 'fr' });
+		await savePortalUser(t.ledger, { login: 'rep1', name: 'Rep One', level: 2, staffCode: 'R1', secret: 'rep one secret', language: 'fr' });
 	});
 
 	const post = async (body?: Record<string, string>) => {
-		const answer = await callPageTrigger(WORKFLOW, credentials, { body });
+		const answer = await callPageTrigger(WORKFLOW, t.credentials, { body });
 		// A page request starts no execution: nothing of it (login, secret, session, signature, photo) becomes an item.
 		expect(answer.workflowData).toBeUndefined();
 		return answer;
@@ -49,7 +41,7 @@ describe('workflow: Tracking: courier page (scan, outcome, signature, photo)', (
 		expect(first.body).toContain('Enregistré: MA-2 — Remise');
 		const second = await post(form);
 		expect(second.body).toContain('Enregistré: MA-2');
-		expect(await ledger.query(`SELECT 1 FROM courier_events`)).toHaveLength(1);
+		expect(await t.ledger.query(`SELECT 1 FROM courier_events`)).toHaveLength(1);
 		const bad = await post({ ...form, eventId: 'pg-other-123456', code: 'SN-1' });
 		expect(bad.status).toBe(422);
 		// An invoice of another courier's wave is answered like an unknown one: nothing is learnt of other waves.

@@ -1,36 +1,28 @@
 import path from 'node:path';
-import { markInvoicesEntered, planWaves, releaseWave, savePortalUser, type Ledger } from '../../core';
-import { createTestLedger, dropTestLedger, ledgerCredentialData } from '../helpers/db';
-import { closeLedgers } from '../../nodes/shared/transport/ledger';
+import { markInvoicesEntered, planWaves, releaseWave, savePortalUser } from '../../core';
 import { loadWorkflow, PACKAGE_ROOT } from '../helpers/engine';
 import { callPageTrigger } from '../helpers/pageTrigger';
 import { seedDistribution } from './distribution-helpers';
+import { engineLedger } from '../helpers/engineLedger';
 
 const WORKFLOW = loadWorkflow(path.join(PACKAGE_ROOT, 'workflows', 'tracking-portal.json'));
 
 describe('workflow: Tracking: sales-force portal (login, scoped status, CSV)', () => {
-	let ledger: Ledger;
-	let credentials: Record<string, Record<string, string | number>>;
+	const t = engineLedger();
 	beforeAll(async () => {
-		ledger = await createTestLedger();
-		credentials = { receivablesLedgerApi: ledgerCredentialData(ledger.schema) };
-		await seedDistribution(ledger);
-		await ledger.query(`INSERT INTO staff (code, name, roles) VALUES ('R2', 'Other rep', '{sales_rep}')`);
-		await ledger.query(`UPDATE customers SET sales_rep_code = 'R2' WHERE external_id = 'K2'`);
-		const plan = await planWaves(ledger, { runDate: '2026-03-31', startDate: '2026-03-30', maxPerCourierPerDay: 10 });
+		await seedDistribution(t.ledger);
+		await t.ledger.query(`INSERT INTO staff (code, name, roles) VALUES ('R2', 'Other rep', '{sales_rep}')`);
+		await t.ledger.query(`UPDATE customers SET sales_rep_code = 'R2' WHERE external_id = 'K2'`);
+		const plan = await planWaves(t.ledger, { runDate: '2026-03-31', startDate: '2026-03-30', maxPerCourierPerDay: 10 });
 		for (const w of plan.waves) {
-			await markInvoicesEntered(ledger, { waveCode: w.code });
-			await releaseWave(ledger, { waveCode: w.code });
+			await markInvoicesEntered(t.ledger, { waveCode: w.code });
+			await releaseWave(t.ledger, { waveCode: w.code });
 		}
-		await savePortalUser(ledger, { login: 'rep1', name: 'Rep One', level: 2, staffCode: 'R1', secret: 'rep one secret', language: 'en' });
-	});
-	afterAll(async () => {
-		await closeLedgers();
-		await dropTestLedger(ledger);
+		await savePortalUser(t.ledger, { login: 'rep1', name: 'Rep One', level: 2, staffCode: 'R1', secret: 'rep one secret', language: 'en' });
 	});
 
 	const open = async (body?: Record<string, string>) => {
-		const answer = await callPageTrigger(WORKFLOW, credentials, { body });
+		const answer = await callPageTrigger(WORKFLOW, t.credentials, { body });
 		// A page request starts no execution: nothing of it (login, secret, session) becomes an item.
 		expect(answer.workflowData).toBeUndefined();
 		return answer;

@@ -104,11 +104,14 @@ export async function checkDuplicates(ledger: Ledger, invoices: LedgerInvoice[])
 		} else if (!earlier) seen.set(key(inv), inv);
 	});
 	if (!invoices.length) return out;
+	// One probe of the unique key per document (LATERAL … LIMIT 1 cannot become a join over the whole table): the
+	// cost follows the batch, whatever the size of the ledger and the freshness of its statistics.
 	const rows = await ledger.query<{ issuer: string; doc_type: string; number: string; external_id: string; issue_date: string }>(
 		`SELECT i.issuer, i.doc_type, i.number, c.external_id, to_char(i.issue_date, 'YYYY-MM-DD') AS issue_date
-		 FROM invoices i JOIN customers c ON c.id = i.customer_id
-		 JOIN unnest($1::text[], $2::text[], $3::text[]) AS k(issuer, doc_type, number)
-		   ON i.issuer = k.issuer AND i.doc_type = k.doc_type AND i.number = k.number`,
+		 FROM unnest($1::text[], $2::text[], $3::text[]) AS k(issuer, doc_type, number)
+		 CROSS JOIN LATERAL (SELECT i.issuer, i.doc_type, i.number, i.customer_id, i.issue_date FROM invoices i
+		   WHERE i.issuer = k.issuer AND i.doc_type = k.doc_type AND i.number = k.number LIMIT 1) i
+		 JOIN customers c ON c.id = i.customer_id`,
 		[invoices.map((i) => i.issuer ?? 'default'), invoices.map((i) => i.docType), invoices.map((i) => i.number)]);
 	const existing = new Map(rows.map((r) => [`${r.issuer}\u0000${r.doc_type}\u0000${r.number}`, r]));
 	invoices.forEach((inv, i) => {

@@ -22,6 +22,13 @@ export interface PreparedInvoice {
 export function prepareInvoice(parsed: ParsedInvoice, options: PrepareOptions = {}): PreparedInvoice {
 	const checked = checkInvoice(parsed, options);
 	const converted = toLedgerInvoice(parsed, options);
+	// Most rows of a bulk file have nothing to report: no filtering, merging or settings to apply.
+	if (checked.length === 0 && converted.anomalies.length === 0) {
+		const none: Anomaly[] = [];
+		if (!converted.invoice) return { parsed, anomalies: none };
+		converted.invoice.anomalies = none;
+		return { parsed, invoice: converted.invoice, anomalies: none };
+	}
 	// The record normaliser repeats, in its own words, faults the checks already named (missing number, bad date…).
 	const named = checked.filter((a) => a.severity === 'block').map((a) => (a.field ?? '').toLowerCase());
 	const repeated = (a: Anomaly): boolean => REPEATED.has(a.code) && !!a.field && named.some((f) => f.endsWith(a.field?.toLowerCase() as string));

@@ -49,6 +49,17 @@ export function customerCodeOf(buyer: InvoiceParty): string | undefined {
 	return buyer.id ?? buyer.siren ?? sirenFromFrenchVat(buyer.vatId) ?? buyer.vatId ?? buyer.name;
 }
 
+/** Where the document came from: file#attachment#row n, the parts it has, or null. */
+function sourceRefOf(source: ParsedInvoice['source']): string | null {
+	let ref = source.file || '';
+	if (source.attachment) ref = ref ? `${ref}#${source.attachment}` : source.attachment;
+	if (source.row !== undefined) {
+		const row = `row ${source.row}`;
+		ref = ref ? `${ref}#${row}` : row;
+	}
+	return ref || null;
+}
+
 function issuerOf(invoice: ParsedInvoice, option: string | undefined): string | undefined {
 	if (option === 'seller') return invoice.seller.siren ?? invoice.seller.vatId ?? invoice.seller.name;
 	return option ?? invoice.issuer;
@@ -114,23 +125,23 @@ export function toLedgerInvoice(parsed: ParsedInvoice, options: ToLedgerOptions 
 	const normalised = normaliseInvoiceRecord(record, { source: options.source ?? (parsed.container === 'pdf' ? 'facturx' : parsed.syntax) });
 	const merged = [...anomalies, ...normalised.anomalies.filter((a) => !(a.code === 'FIELD_REQUIRED' && a.field === 'customerId' && !customerId))];
 	if (!normalised.invoice || !customerId) return { anomalies: merged };
-	const invoice: LedgerInvoice = {
-		...normalised.invoice,
-		sourceRef: [parsed.source.file, parsed.source.attachment, parsed.source.row === undefined ? undefined : `row ${parsed.source.row}`].filter(Boolean).join('#') || null,
-		anomalies: merged,
-		extra: {
-			syntax: parsed.syntax,
-			profile: parsed.profile ?? null,
-			typeCode: parsed.typeCode ?? null,
-			seller: toJson(parsed.seller, scale),
-			buyer: toJson(parsed.buyer, scale),
-			delivery: toJson(parsed.delivery, scale),
-			vatBreakdown: toJson(parsed.vatBreakdown, scale),
-			notes: toJson(parsed.notes, scale),
-			prepaid: amount(t.prepaidMinor) ?? null,
-			paymentReference: parsed.paymentReference ?? null,
-			iban: parsed.iban ?? null,
-		},
+	// The normalised invoice is this call's own object: completed in place rather than copied (bulk files convert
+	// one invoice per row).
+	const invoice: LedgerInvoice = normalised.invoice;
+	invoice.sourceRef = sourceRefOf(parsed.source);
+	invoice.anomalies = merged;
+	invoice.extra = {
+		syntax: parsed.syntax,
+		profile: parsed.profile ?? null,
+		typeCode: parsed.typeCode ?? null,
+		seller: toJson(parsed.seller, scale),
+		buyer: toJson(parsed.buyer, scale),
+		delivery: toJson(parsed.delivery, scale),
+		vatBreakdown: toJson(parsed.vatBreakdown, scale),
+		notes: toJson(parsed.notes, scale),
+		prepaid: amount(t.prepaidMinor) ?? null,
+		paymentReference: parsed.paymentReference ?? null,
+		iban: parsed.iban ?? null,
 	};
 	return { invoice, anomalies: merged };
 }

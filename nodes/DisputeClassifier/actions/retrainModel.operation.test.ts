@@ -1,27 +1,16 @@
-import { createTestLedger, dropTestLedger, ledgerCredentialData } from '../../../test/helpers/db';
-import { closeEngine } from '../../../test/helpers/engine';
 import { NODE, runNode } from '../../../test/helpers/nodes';
-import type { Ledger } from '../../../core';
+import { engineLedger } from '../../../test/helpers/engineLedger';
 
 // Dispute Classifier › Retrain Model and › Roll Back Model as nodes (n8n-core's engine) on a real ledger. The
 // learning itself is tested in core/disputes/retrain.test.ts.
 describe('Dispute Classifier › Retrain Model / Roll Back Model', () => {
-	let ledger: Ledger;
-	let credentials: { receivablesLedgerApi: Record<string, string | number> };
-	beforeAll(async () => {
-		ledger = await createTestLedger();
-		credentials = { receivablesLedgerApi: ledgerCredentialData(ledger.schema) };
-	});
-	afterAll(async () => {
-		await closeEngine();
-		await dropTestLedger(ledger);
-	});
+	const t = engineLedger();
 
 	it('says in French and English that there are not enough reviewed replies yet, and rolls back to the shipped model', async () => {
-		const retrain = await runNode('disputeClassifier', { operation: 'retrainModel', retrainOptions: { minExamples: 30 } }, { credentials });
+		const retrain = await runNode('disputeClassifier', { operation: 'retrainModel', retrainOptions: { minExamples: 30 } }, { credentials: t.credentials });
 		expect(retrain.status).toBe('success');
 		expect(retrain.nodeOutputs(NODE, 0)[0].json).toMatchObject({ status: 'not_enough_examples', companyExamples: 0, modelId: null, messageFr: expect.stringContaining('au moins 30') });
-		const rollback = await runNode('disputeClassifier', { operation: 'rollbackModel', rollbackTo: 'shipped' }, { credentials });
+		const rollback = await runNode('disputeClassifier', { operation: 'rollbackModel', rollbackTo: 'shipped' }, { credentials: t.credentials });
 		expect(rollback.nodeOutputs(NODE, 0)[0].json).toMatchObject({ activeModelId: null, messageFr: 'Le modèle livré avec le paquet est actif.' });
 	});
 });

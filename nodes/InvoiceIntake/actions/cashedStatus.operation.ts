@@ -1,6 +1,6 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
-import { buildCashedStatus, collectCashedStatuses, formatAmount, parseAmount } from '../../../core';
+import { buildCashedStatus, collectCashedStatuses, formatAmount, loadCompany, parseAmount } from '../../../core';
 import { eachItem, type Result } from '../../shared/operation';
 import { getLedger } from '../../shared/transport/ledger';
 
@@ -21,7 +21,7 @@ const properties: INodeProperties[] = [
 		],
 		default: 'items',
 	},
-	{ displayName: 'Company SIREN', name: 'sellerSiren', type: 'string', default: '', required: true, placeholder: '552100554', description: 'The company\'s SIREN (9 digits), the seller of the invoices' },
+	{ displayName: 'Company SIREN', name: 'sellerSiren', type: 'string', default: '', placeholder: '552100554', description: 'The company\'s SIREN (9 digits), the seller of the invoices. Empty: the SIREN of the company settings.' },
 	{ displayName: 'VAT Rate (%)', name: 'vatRate', type: 'string', default: '20', description: 'The VAT rate of the amounts received when neither the item nor the invoice\'s own amounts show one (e.g. 20, 10, 5.5, 0)' },
 	{
 		displayName: 'Invoices',
@@ -77,7 +77,7 @@ async function owedStatuses(this: IExecuteFunctions): Promise<Result[]> {
 
 async function cashedItem(this: IExecuteFunctions, i: number, item: INodeExecutionData): Promise<Result> {
 	const json = item.json as IDataObject;
-	const siren = (this.getNodeParameter('sellerSiren', i, '') as string).replace(/\s/g, '');
+	const siren = (this.getNodeParameter('sellerSiren', i, '') as string).replace(/\s/g, '') || ((await loadCompany(await getLedger(this))).siren ?? '').replace(/\s/g, '');
 	const rate = (this.getNodeParameter('vatRate', i, '20') as string).trim() || '20';
 	const property = (this.getNodeParameter('binaryPropertyName', i, 'data') as string) || 'data';
 	const currency = String(json.currency ?? 'EUR');

@@ -1,30 +1,22 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { IDataObject } from 'n8n-workflow';
-import { storeInvoices, upsertCustomers, type Ledger } from '../../../core';
-import { createTestLedger, dropTestLedger, ledgerCredentialData } from '../../../test/helpers/db';
-import { closeEngine } from '../../../test/helpers/engine';
+import { storeInvoices, upsertCustomers } from '../../../core';
 import { NODE, outputCounts, runNode } from '../../../test/helpers/nodes';
+import { engineLedger } from '../../../test/helpers/engineLedger';
 
 // Invoice Intake › Import Bank Statement as a node (n8n-core's engine): a real CFONB 120 file in a binary property.
 const FILE = path.join(__dirname, '..', '..', '..', 'test', 'fixtures', 'bank-statements', 'cfonb120', 'oca_cfonb_classic.cfo');
 const statementItem = (bytes: Buffer, fileName = 'releve.cfo') => ({ json: { received: fileName }, binary: { data: { data: bytes.toString('base64'), mimeType: 'text/plain', fileName } } });
 
 describe('Invoice Intake › Import Bank Statement', () => {
-	let ledger: Ledger;
-	let credentials: { receivablesLedgerApi: Record<string, string | number> };
+	const t = engineLedger();
 	const run = (items: IDataObject[], options: IDataObject = {}) =>
-		runNode('invoiceIntake', { operation: 'importBankStatement', binaryPropertyName: 'data', statementOptions: options }, { credentials, triggerItems: items as never });
+		runNode('invoiceIntake', { operation: 'importBankStatement', binaryPropertyName: 'data', statementOptions: options }, { credentials: t.credentials, triggerItems: items as never });
 
 	beforeAll(async () => {
-		ledger = await createTestLedger();
-		credentials = { receivablesLedgerApi: ledgerCredentialData(ledger.schema) };
-		await upsertCustomers(ledger, [{ externalId: 'MJB', name: 'Ma Jolie Boutique SARL', emails: ['compta@mjb.example'] }]);
-		await storeInvoices(ledger, [{ docType: 'invoice', number: 'F230875', customerExternalId: 'MJB', currency: 'EUR', totalExclMinor: 104017n, totalTaxMinor: 0n, totalInclMinor: 104017n, payableMinor: 104017n, issueDate: '2023-12-01', dueDate: '2023-12-31' }]);
-	});
-	afterAll(async () => {
-		await closeEngine();
-		await dropTestLedger(ledger);
+		await upsertCustomers(t.ledger, [{ externalId: 'MJB', name: 'Ma Jolie Boutique SARL', emails: ['compta@mjb.example'] }]);
+		await storeInvoices(t.ledger, [{ docType: 'invoice', number: 'F230875', customerExternalId: 'MJB', currency: 'EUR', totalExclMinor: 104017n, totalTaxMinor: 0n, totalInclMinor: 104017n, payableMinor: 104017n, issueDate: '2023-12-01', dueDate: '2023-12-31' }]);
 	});
 
 	it('stores the credits as matched payments, pays the invoice, lists debits and the balance check apart', async () => {

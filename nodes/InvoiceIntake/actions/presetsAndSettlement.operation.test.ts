@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { IDataObject, INodeParameters } from 'n8n-workflow';
-import { storePayments, upsertCustomers, type Ledger } from '../../../core';
-import { createTestLedger, dropTestLedger, ledgerCredentialData } from '../../../test/helpers/db';
-import { closeEngine, PACKAGE_NAME, runWorkflow, type WorkflowJson } from '../../../test/helpers/engine';
+import { storePayments, upsertCustomers } from '../../../core';
+import { PACKAGE_NAME, runWorkflow, type WorkflowJson } from '../../../test/helpers/engine';
+import { engineLedger } from '../../../test/helpers/engineLedger';
 
 const PRESETS = path.join(__dirname, '..', '..', '..', 'test', 'fixtures', 'intake-presets');
 const sample = (id: string) => JSON.parse(readFileSync(path.join(PRESETS, `${id}.json`), 'utf8')) as Record<string, IDataObject>;
@@ -19,26 +19,18 @@ function workflow(parameters: INodeParameters): WorkflowJson {
 }
 
 describe('Invoice Intake: source formats and kept payments', () => {
-	let ledger: Ledger;
-	let credentials: { receivablesLedgerApi: Record<string, string | number> };
+	const t = engineLedger();
 
 	beforeAll(async () => {
-		ledger = await createTestLedger();
-		credentials = { receivablesLedgerApi: ledgerCredentialData(ledger.schema) };
-		await upsertCustomers(ledger, [
+		await upsertCustomers(t.ledger, [
 			{ externalId: '45', name: 'Société Ivoirienne de Négoce', emails: ['compta@sin.ci'], country: 'CI', currency: 'XOF' },
 			{ externalId: 'ABBOTT01', name: 'Abbott Export Ltd', emails: ['ap@abbott.example'], country: 'GB' },
 		]);
 	});
 
-	afterAll(async () => {
-		await closeEngine();
-		await dropTestLedger(ledger);
-	});
-
 	test('Store Invoices with Source Format Odoo stores invoices and credit notes, and rejects a supplier bill with the field named', async () => {
 		const odoo = sample('odoo');
-		const run = await runWorkflow(workflow({ operation: 'storeInvoices', sourceFormat: 'odoo', source: 'item', options: {} }), { triggerItems: [odoo.invoice, odoo.creditNote, odoo.notSales], credentials });
+		const run = await runWorkflow(workflow({ operation: 'storeInvoices', sourceFormat: 'odoo', source: 'item', options: {} }), { triggerItems: [odoo.invoice, odoo.creditNote, odoo.notSales], credentials: t.credentials });
 		expect(run.error).toBeUndefined();
 		const accepted = run.nodeOutputs('Invoice Intake', 0);
 		expect(accepted.map((i) => [i.json.number, i.json.docType, i.json.customerId, i.json.payable, i.json.status, i.pairedItem])).toEqual([
@@ -48,34 +40,34 @@ describe('Invoice Intake: source formats and kept payments', () => {
 		expect((accepted[0].json.warnings as IDataObject[]).map((w) => w.code)).toContain('SOURCE_SHOWS_PAYMENTS');
 		const rejected = run.nodeOutputs('Invoice Intake', 1);
 		expect(rejected).toEqual([expect.objectContaining({ pairedItem: { item: 2 }, json: expect.objectContaining({ code: 'NOT_A_SALES_INVOICE', error: expect.stringContaining('move_type'), errorFr: expect.stringContaining('fournisseur') }) })]);
-		const [row] = await ledger.query<{ open_minor: string }>("SELECT open_minor FROM invoices WHERE number = 'INV/2026/00031'");
+		const [row] = await t.ledger.query<{ open_minor: string }>("SELECT open_minor FROM invoices WHERE number = 'INV/2026/00031'");
 		expect(row.open_minor).toBe('1652000');
 	});
 
 	test('Store Invoices with Source Format Xero: an item of another shape is rejected, not guessed', async () => {
 		const xero = sample('xero');
-		const run = await runWorkflow(workflow({ operation: 'storeInvoices', sourceFormat: 'xero', source: 'item', options: {} }), { triggerItems: [xero.invoice, { number: 'F-1', customerId: 'ABBOTT01', totalIncl: '10' }], credentials });
+		const run = await runWorkflow(workflow({ operation: 'storeInvoices', sourceFormat: 'xero', source: 'item', options: {} }), { triggerItems: [xero.invoice, { number: 'F-1', customerId: 'ABBOTT01', totalIncl: '10' }], credentials: t.credentials });
 		expect(run.nodeOutputs('Invoice Intake', 0).map((i) => i.json.number)).toEqual(['INV-0042']);
 		expect(run.nodeOutputs('Invoice Intake', 1).map((i) => [i.json.code, i.pairedItem])).toEqual([['PRESET_SHAPE_UNKNOWN', { item: 1 }]]);
 	});
 
 	test('Retry Unapplied Payments allocates kept payments once their invoices are in, and emits the paid invoices', async () => {
-		const [kept] = await storePayments(ledger, [{ externalRef: 'VIR-ABB-77', amountMinor: 35000n, currency: 'GBP', receivedOn: '2026-04-01', referenceText: 'ABBOTT INV-0099' }]);
+		const [kept] = await storePayments(t.ledger, [{ externalRef: 'VIR-ABB-77', amountMinor: 35000n, currency: 'GBP', receivedOn: '2026-04-01', referenceText: 'ABBOTT INV-0099' }]);
 		expect(kept.allocation?.status).toBe('unapplied');
 		const later = { ...sample('xero').invoice, InvoiceNumber: 'INV-0099', InvoiceID: 'b1' };
-		const stored = await runWorkflow(workflow({ operation: 'storeInvoices', sourceFormat: 'xero', options: {} }), { triggerItems: [later], credentials });
+		const stored = await runWorkflow(workflow({ operation: 'storeInvoices', sourceFormat: 'xero', options: {} }), { triggerItems: [later], credentials: t.credentials });
 		expect(stored.nodeOutputs('Invoice Intake', 0).map((i) => i.json.status)).toEqual(['created']);
-		const run = await runWorkflow(workflow({ operation: 'retryUnappliedPayments', retryOptions: { onlyChanged: true } }), { triggerItems: [{}], credentials });
+		const run = await runWorkflow(workflow({ operation: 'retryUnappliedPayments', retryOptions: { onlyChanged: true } }), { triggerItems: [{}], credentials: t.credentials });
 		expect(run.error).toBeUndefined();
 		expect(run.nodeOutputs('Invoice Intake', 0).map((i) => [i.json.paymentId, i.json.allocationStatus, i.json.paidInvoices])).toEqual([[kept.paymentId, 'applied', ['INV-0099']]]);
 		expect(run.nodeOutputs('Invoice Intake', 2).map((i) => [i.json.type, i.json.invoiceNumber, i.json.amountPaid])).toEqual([['invoice.paid', 'INV-0099', '350.00']]);
 	});
 
 	test('Apply Payment settles an ambiguous payment by hand, once; a refused decision goes to Rejected with the reason', async () => {
-		await upsertCustomers(ledger, [{ externalId: 'CI-77', name: 'Abidjan Matériaux', emails: ['compta@am.ci'], country: 'CI', currency: 'XOF' }]);
+		await upsertCustomers(t.ledger, [{ externalId: 'CI-77', name: 'Abidjan Matériaux', emails: ['compta@am.ci'], country: 'CI', currency: 'XOF' }]);
 		const invoice = (number: string) => ({ number, customerId: 'CI-77', currency: 'XOF', totalIncl: '590000', issueDate: '2026-03-01', dueDate: '2026-03-31' });
-		await runWorkflow(workflow({ operation: 'storeInvoices', sourceFormat: 'fields', options: {} }), { triggerItems: [invoice('AM-1'), invoice('AM-2')], credentials });
-		const [kept] = await storePayments(ledger, [{ externalRef: 'ECOBANK-991', amountMinor: 590000n, currency: 'XOF', receivedOn: '2026-03-20', customerExternalId: 'CI-77' }]);
+		await runWorkflow(workflow({ operation: 'storeInvoices', sourceFormat: 'fields', options: {} }), { triggerItems: [invoice('AM-1'), invoice('AM-2')], credentials: t.credentials });
+		const [kept] = await storePayments(t.ledger, [{ externalRef: 'ECOBANK-991', amountMinor: 590000n, currency: 'XOF', receivedOn: '2026-03-20', customerExternalId: 'CI-77' }]);
 		expect(kept.allocation?.status).toBe('ambiguous');
 		const parameters = {
 			operation: 'applyPayment',
@@ -90,7 +82,7 @@ describe('Invoice Intake: source formats and kept payments', () => {
 				{ ref: 'ECOBANK-991', invoice: 'AM-1', amount: '1' },
 				{ ref: 'NO-SUCH', invoice: 'AM-1', amount: '' },
 			],
-			credentials,
+			credentials: t.credentials,
 		});
 		expect(run.error).toBeUndefined();
 		expect(run.nodeOutputs('Invoice Intake', 0).map((i) => [i.json.allocationStatus, i.json.alreadyApplied, i.pairedItem])).toEqual([
@@ -102,7 +94,7 @@ describe('Invoice Intake: source formats and kept payments', () => {
 			['PAYMENT_NOT_FOUND', { item: 3 }, 'string'],
 		]);
 		expect(run.nodeOutputs('Invoice Intake', 2).map((i) => i.json.invoiceNumber)).toEqual(['AM-2']);
-		const rows = await ledger.query<{ number: string; status: string }>("SELECT number, status FROM invoices WHERE number IN ('AM-1', 'AM-2') ORDER BY number");
+		const rows = await t.ledger.query<{ number: string; status: string }>("SELECT number, status FROM invoices WHERE number IN ('AM-1', 'AM-2') ORDER BY number");
 		expect(rows).toEqual([{ number: 'AM-1', status: 'open' }, { number: 'AM-2', status: 'paid' }]);
 	});
 });

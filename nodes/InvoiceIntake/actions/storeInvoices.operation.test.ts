@@ -1,7 +1,7 @@
 import type { IDataObject, INodeParameters } from 'n8n-workflow';
-import { upsertCustomers, type Ledger } from '../../../core';
-import { createTestLedger, dropTestLedger, ledgerCredentialData } from '../../../test/helpers/db';
-import { closeEngine, PACKAGE_NAME, runWorkflow, type WorkflowJson } from '../../../test/helpers/engine';
+import { upsertCustomers } from '../../../core';
+import { PACKAGE_NAME, runWorkflow, type WorkflowJson } from '../../../test/helpers/engine';
+import { engineLedger } from '../../../test/helpers/engineLedger';
 
 function workflow(parameters: INodeParameters, typeVersion: number): WorkflowJson {
 	return {
@@ -18,23 +18,15 @@ const invoice = (number: string, overrides: IDataObject = {}): IDataObject => ({
 });
 
 describe('Invoice Intake: Store Invoices output mode', () => {
-	let ledger: Ledger;
-	let credentials: { receivablesLedgerApi: Record<string, string | number> };
+	const t = engineLedger();
 
 	beforeAll(async () => {
-		ledger = await createTestLedger();
-		credentials = { receivablesLedgerApi: ledgerCredentialData(ledger.schema) };
-		await upsertCustomers(ledger, [{ externalId: 'C-OUT', name: 'Boulangerie Martin', emails: ['compta@martin.fr'] }]);
-	});
-
-	afterAll(async () => {
-		await closeEngine();
-		await dropTestLedger(ledger);
+		await upsertCustomers(t.ledger, [{ externalId: 'C-OUT', name: 'Boulangerie Martin', emails: ['compta@martin.fr'] }]);
 	});
 
 	test('version 2 answers with one summary item by default; rejected items stay one each', async () => {
 		const items = [invoice('SUM-1'), invoice('SUM-2'), invoice('SUM-3', { issueDate: '31/02/2026' }), invoice('SUM-4', { customerId: 'NOBODY' })];
-		const run = await runWorkflow(workflow({ operation: 'storeInvoices', options: {} }, 2), { triggerItems: items, credentials });
+		const run = await runWorkflow(workflow({ operation: 'storeInvoices', options: {} }, 2), { triggerItems: items, credentials: t.credentials });
 		expect(run.error).toBeUndefined();
 		const accepted = run.nodeOutputs('Invoice Intake', 0);
 		expect(accepted).toHaveLength(1);
@@ -43,15 +35,15 @@ describe('Invoice Intake: Store Invoices output mode', () => {
 		const rejected = run.nodeOutputs('Invoice Intake', 1);
 		expect(rejected.map((r) => [r.json.code, r.pairedItem])).toEqual([['DATE_INVALID', { item: 2 }], ['INVOICE_UNKNOWN_CUSTOMER', { item: 3 }]]);
 
-		const again = await runWorkflow(workflow({ operation: 'storeInvoices', options: {} }, 2), { triggerItems: [invoice('SUM-1'), invoice('SUM-2', { totalIncl: '130,00', totalTax: '30,00' })], credentials });
+		const again = await runWorkflow(workflow({ operation: 'storeInvoices', options: {} }, 2), { triggerItems: [invoice('SUM-1'), invoice('SUM-2', { totalIncl: '130,00', totalTax: '30,00' })], credentials: t.credentials });
 		expect(again.nodeOutputs('Invoice Intake', 0)[0].json).toMatchObject({ items: 2, created: 0, revised: 1, unchanged: 1, rejected: 0 });
-		const rows = await ledger.query<{ number: string; revision: number }>("SELECT number, revision FROM invoices WHERE number LIKE 'SUM-%' ORDER BY number");
+		const rows = await t.ledger.query<{ number: string; revision: number }>("SELECT number, revision FROM invoices WHERE number LIKE 'SUM-%' ORDER BY number");
 		expect(rows).toEqual([{ number: 'SUM-1', revision: 1 }, { number: 'SUM-2', revision: 2 }]);
 	});
 
 	test('one item per invoice when asked for, and always for version 1 nodes (existing workflows)', async () => {
 		for (const [version, parameters] of [[2, { operation: 'storeInvoices', outputMode: 'invoices', options: {} }], [1, { operation: 'storeInvoices', options: {} }]] as const) {
-			const run = await runWorkflow(workflow(parameters, version), { triggerItems: [invoice(`PER-${version}-1`), invoice(`PER-${version}-2`)], credentials });
+			const run = await runWorkflow(workflow(parameters, version), { triggerItems: [invoice(`PER-${version}-1`), invoice(`PER-${version}-2`)], credentials: t.credentials });
 			expect(run.error).toBeUndefined();
 			expect(run.nodeOutputs('Invoice Intake', 0).map((i) => [i.json.number, i.json.status, i.pairedItem])).toEqual([
 				[`PER-${version}-1`, 'created', { item: 0 }],

@@ -3,10 +3,11 @@ import path from 'node:path';
 import { BinaryDataService } from 'n8n-core';
 import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 import { PDFDocument } from 'pdf-lib';
-import { saveIntakeSettings, upsertCustomers, type Ledger } from '../../../core';
-import { createTestLedger, dropTestLedger, ledgerCredentialData, uniqueSchema } from '../../../test/helpers/db';
+import { saveIntakeSettings, upsertCustomers } from '../../../core';
+import { uniqueSchema } from '../../../test/helpers/db';
 import { FRENCH_UBL } from '../../../test/helpers/einvoice';
-import { closeEngine, ENGINE_FILES_DIR, PACKAGE_NAME, runWorkflow, type WorkflowJson } from '../../../test/helpers/engine';
+import { ENGINE_FILES_DIR, PACKAGE_NAME, runWorkflow, type WorkflowJson } from '../../../test/helpers/engine';
+import { engineLedger } from '../../../test/helpers/engineLedger';
 
 const FIXTURES = path.join(__dirname, '..', '..', '..', 'test', 'fixtures', 'einvoices');
 const BASICWL = path.join(FIXTURES, 'factur-x-zugferd', 'correct', 'Facture_FR_BASICWL.pdf');
@@ -38,25 +39,17 @@ function workflow(fileOptions: IDataObject = {}, start: 'manual' | 'files' = 'ma
 }
 
 describe('Invoice Intake: Store Invoices From File', () => {
-	let ledger: Ledger;
-	let credentials: { receivablesLedgerApi: Record<string, string | number> };
+	const t = engineLedger();
 	let plainPdf: Buffer;
 
 	beforeAll(async () => {
-		ledger = await createTestLedger();
-		credentials = { receivablesLedgerApi: ledgerCredentialData(ledger.schema) };
-		await upsertCustomers(ledger, [
+		await upsertCustomers(t.ledger, [
 			{ externalId: 'CLI-0007', name: 'Boulangerie Martin', siren: '552032534', emails: ['compta@boulangerie-martin.fr'], addressLines: ['3 place du Marché'], postalCode: '69100', city: 'Villeurbanne', country: 'FR' },
 			{ externalId: 'MJB', name: 'Ma jolie boutique', siren: '787878784', emails: ['compta@mjb.fr'], addressLines: ['35 rue de la République'], postalCode: '69001', city: 'Lyon', country: 'FR' },
 		]);
 		const doc = await PDFDocument.create();
 		doc.addPage();
 		plainPdf = Buffer.from(await doc.save());
-	});
-
-	afterAll(async () => {
-		await closeEngine();
-		await dropTestLedger(ledger);
 	});
 
 	const items = (): INodeExecutionData[] => [
@@ -69,7 +62,7 @@ describe('Invoice Intake: Store Invoices From File', () => {
 	];
 
 	test('reads XML, Factur-X and CSV files, stores the good invoices, rejects the rest item by item', async () => {
-		const result = await runWorkflow(workflow(), { triggerItems: items(), credentials });
+		const result = await runWorkflow(workflow(), { triggerItems: items(), credentials: t.credentials });
 		expect(result.error).toBeUndefined();
 		const accepted = result.nodeOutputs('Invoice Intake', 0);
 		expect(accepted.map((i) => [i.json.number, i.json.customerId, i.json.status, i.json.format, i.json.row ?? null, i.pairedItem])).toEqual([
@@ -92,7 +85,7 @@ describe('Invoice Intake: Store Invoices From File', () => {
 		expect(rejected[3].json).toMatchObject({ file: 'export.csv', row: 3, invoice: { number: 'F-002' }, errorFr: expect.stringContaining('30/02/2026') });
 		expect(rejected[1].json).toMatchObject({ file: 'evil.xml', errorFr: expect.stringContaining('DOCTYPE'), hintFr: expect.any(String), input: { fileName: 'evil.xml' } });
 
-		const rows = await ledger.query<{ number: string; source: string; payable_minor: string }>('SELECT number, source, payable_minor::text FROM invoices ORDER BY number');
+		const rows = await t.ledger.query<{ number: string; source: string; payable_minor: string }>('SELECT number, source, payable_minor::text FROM invoices ORDER BY number');
 		expect(rows).toEqual([
 			{ number: 'F-001', source: 'csv', payable_minor: '148147' },
 			{ number: 'F-003', source: 'csv', payable_minor: '120000' },
@@ -102,24 +95,24 @@ describe('Invoice Intake: Store Invoices From File', () => {
 	});
 
 	test('the same files again change nothing', async () => {
-		const result = await runWorkflow(workflow(), { triggerItems: items().slice(0, 3), credentials });
+		const result = await runWorkflow(workflow(), { triggerItems: items().slice(0, 3), credentials: t.credentials });
 		expect(result.json('Invoice Intake', 0).map((j) => j.status)).toEqual(['unchanged', 'unchanged', 'unchanged', 'unchanged']);
-		const [{ n }] = await ledger.query<{ n: string }>('SELECT count(*) AS n FROM invoices');
+		const [{ n }] = await t.ledger.query<{ n: string }>('SELECT count(*) AS n FROM invoices');
 		expect(n).toBe('4');
 	});
 
 	test('company rule settings from the ledger, overridden by the node option', async () => {
 		const pdf = [fileItem(readFileSync(BASICWL), 'Facture_FR_BASICWL.pdf', 'application/pdf')];
-		await saveIntakeSettings(ledger, { rules: { FR_LATE_PENALTY: 'block' } });
-		const strict = await runWorkflow(workflow(), { triggerItems: pdf, credentials });
+		await saveIntakeSettings(t.ledger, { rules: { FR_LATE_PENALTY: 'block' } });
+		const strict = await runWorkflow(workflow(), { triggerItems: pdf, credentials: t.credentials });
 		expect(strict.json('Invoice Intake', 1).map((j) => j.code)).toEqual(['FR_LATE_PENALTY']);
 		expect(strict.json('Invoice Intake', 1)[0].errorFr).toContain('pénalités de retard');
-		const relaxed = await runWorkflow(workflow({ rules: '{"FR_LATE_PENALTY": "off"}' }), { triggerItems: pdf, credentials });
+		const relaxed = await runWorkflow(workflow({ rules: '{"FR_LATE_PENALTY": "off"}' }), { triggerItems: pdf, credentials: t.credentials });
 		expect(relaxed.json('Invoice Intake', 0).map((j) => j.status)).toEqual(['unchanged']);
-		const ignoring = await runWorkflow(workflow({ useCompanySettings: false }), { triggerItems: pdf, credentials });
+		const ignoring = await runWorkflow(workflow({ useCompanySettings: false }), { triggerItems: pdf, credentials: t.credentials });
 		expect(ignoring.json('Invoice Intake', 0)).toHaveLength(1);
-		await saveIntakeSettings(ledger, {});
-		const wrong = await runWorkflow(workflow({ rules: '{"NOT_A_RULE": "off"}' }), { triggerItems: pdf, credentials });
+		await saveIntakeSettings(t.ledger, {});
+		const wrong = await runWorkflow(workflow({ rules: '{"NOT_A_RULE": "off"}' }), { triggerItems: pdf, credentials: t.credentials });
 		expect(wrong.status).toBe('error');
 		expect(wrong.nodeError('Invoice Intake')?.message).toContain('NOT_A_RULE');
 	});
@@ -136,7 +129,7 @@ describe('Invoice Intake: Store Invoices From File', () => {
 			const rows = Array.from({ length: 1200 }, (_v, i) => `G-${i};CLI-0007;Boulangerie Martin;02/03/2026;01/04/2026;10,00;2,00;12,00`);
 			writeFileSync(path.join(folder, 'ventes-mars.csv'), ['N° facture;Code client;Client;Date facture;Échéance;Montant HT;TVA;Montant TTC', ...rows, 'G-X;CLI-0007;Boulangerie Martin;02/03/2026;;abc;;abc', ''].join('\r\n'), 'latin1');
 			copyFileSync(BASICWL, path.join(folder, 'Facture_FR_BASICWL.pdf'));
-			const result = await runWorkflow(workflow({ outputMode: 'summary', batchSize: 500 }, 'files', folder), { credentials });
+			const result = await runWorkflow(workflow({ outputMode: 'summary', batchSize: 500 }, 'files', folder), { credentials: t.credentials });
 			expect(result.error).toBeUndefined();
 			expect(result.nodeOutputs('Read invoices').map((i) => typeof i.binary?.data.id)).toEqual(['string', 'string']);
 			const summaries = result.json('Invoice Intake', 0);
@@ -145,7 +138,7 @@ describe('Invoice Intake: Store Invoices From File', () => {
 				{ file: 'Facture_FR_BASICWL.pdf', format: 'facturx-pdf', invoices: 1, created: 0, revised: 0, unchanged: 1, rejected: 0, warnings: 1 },
 			]));
 			expect(result.json('Invoice Intake', 1).map((j) => [j.code, j.row])).toEqual([['AMOUNT_INVALID', 1202]]);
-			const [{ n }] = await ledger.query<{ n: string }>("SELECT count(*) AS n FROM invoices WHERE number LIKE 'G-%'");
+			const [{ n }] = await t.ledger.query<{ n: string }>("SELECT count(*) AS n FROM invoices WHERE number LIKE 'G-%'");
 			expect(n).toBe('1200');
 		} finally {
 			rmSync(folder, { recursive: true, force: true });

@@ -322,13 +322,18 @@ async function storeFileItems(this: IExecuteFunctions, items: INodeExecutionData
 			continue;
 		}
 		// Reading errors concern this file (Rejected); ledger errors in flush concern the run (the router reports them).
+		// While a batch is checked and stored, the next one is read from the file: reading needs no ledger, and the
+		// checks and writes stay in file order, one batch after the other.
+		let ahead: Promise<IteratorResult<CsvBatch>> | undefined;
 		for (;;) {
 			let next: IteratorResult<CsvBatch>;
 			try {
-				next = await batches.next();
+				next = await (ahead ?? batches.next());
 			} catch (error) {
 				unreadable(error);
 				break;
+			} finally {
+				ahead = undefined;
 			}
 			if (next.done) break;
 			const batch = next.value;
@@ -340,7 +345,12 @@ async function storeFileItems(this: IExecuteFunctions, items: INodeExecutionData
 				outputs.push(rejected(i, items[i].json, { ...anomalyError([anomaly]), file, format: batch.meta.format }));
 			}
 			for (const parsed of batch.invoices) pending.push({ item: i, file, parsed });
-			if (pending.length >= batchSize) await flush();
+			if (pending.length >= batchSize) {
+				ahead = batches.next();
+				// A reading error is reported when the batch is awaited above; a ledger error in flush ends the run first.
+				ahead.catch(() => undefined);
+				await flush();
+			}
 		}
 	}
 	await flush();
