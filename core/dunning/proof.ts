@@ -89,6 +89,17 @@ export async function loadDeliveryProofs(ledger: Ledger, invoiceIds: string[]): 
 	return out;
 }
 
+/** Which of these invoices have a proof of delivery (as loadDeliveryProofs finds them), without reading the images. */
+export async function deliveredInvoiceIds(ledger: Ledger, invoiceIds: string[]): Promise<Set<string>> {
+	if (invoiceIds.length === 0) return new Set();
+	const rows = await ledger.query<{ invoice_id: string }>(
+		`SELECT DISTINCT e.invoice_id::text FROM courier_events e JOIN deliveries d ON d.id = e.delivery_id AND d.status = 'delivered'
+		WHERE e.invoice_id = ANY($1::bigint[]) AND e.type = 'delivered'`,
+		[invoiceIds],
+	);
+	return new Set(rows.map((r) => r.invoice_id));
+}
+
 /** "12 mars 2026 à 10:42 (Europe/Paris)" / "12 March 2026 at 10:42 (Europe/Paris)". */
 export function deliveredAtText(proof: DeliveryProof, language: Language): string {
 	const local = DateTime.fromJSDate(proof.deliveredAt, { zone: proof.zone });
@@ -116,7 +127,12 @@ export function proofParagraph(invoices: PlannedInvoice[], proofs: Map<string, D
 }
 
 /** The one-page proof of one invoice, as a PDF. */
-export async function proofOfDeliveryPdf(invoice: PlannedInvoice, proof: DeliveryProof, message: PlannedMessage, company: CompanyInfo): Promise<Uint8Array> {
+export async function proofOfDeliveryPdf(
+	invoice: Pick<PlannedInvoice, 'number' | 'payableMinor' | 'currency'>,
+	proof: DeliveryProof,
+	message: { customer: Pick<PlannedMessage['customer'], 'language' | 'legalName' | 'name' | 'externalId'> },
+	company: CompanyInfo,
+): Promise<Uint8Array> {
 	const language = message.customer.language;
 	return await renderProofOfDeliveryPdf({
 		language,
@@ -135,7 +151,7 @@ export async function proofOfDeliveryPdf(invoice: PlannedInvoice, proof: Deliver
 	});
 }
 
-export function proofFileName(invoice: PlannedInvoice, language: Language): string {
+export function proofFileName(invoice: Pick<PlannedInvoice, 'number'>, language: Language): string {
 	return `${language === 'fr' ? 'preuve-de-livraison' : 'proof-of-delivery'}-${invoice.number.normalize('NFKD').replace(/[^\w.-]+/g, '_')}.pdf`;
 }
 

@@ -3,6 +3,9 @@ import { createTestLedger, dropTestLedger } from '../../test/helpers/db';
 import { addCustomer, addInvoice, seedStaff } from '../../test/helpers/dunning';
 import { installDefaultPolicies } from '../dunning/policy';
 import { planReminders } from '../dunning/plan';
+import { recordCourierEvents } from '../tracking/events';
+import { addDays, todayIn } from '../time';
+import { pdfText } from '../../test/helpers/pdf';
 import { payerLinkToken, payerLinkUrl, payerPage, revokePayerLinks, type PayerNotice } from './index';
 
 // The payer page as a customer uses it: open the link from a reminder, answer, and see dunning react. Real ledger;
@@ -94,6 +97,41 @@ describe('the payer page', () => {
 		const revoked = await get(token);
 		expect(revoked.status).toBe(410);
 		expect(revoked.body).toContain('a expiré ou a été remplacé');
+	});
+
+	it('downloads the copy of an open invoice and its proof of delivery (only when the courier delivered it), with the form token only', async () => {
+		const c = await addCustomer(ledger, { externalId: 'PAY3', name: 'Quincaillerie Diallo' });
+		const delivered = await addInvoice(ledger, { customerId: c, number: 'DL-1', dueDate: '2025-10-14' });
+		await addInvoice(ledger, { customerId: c, number: 'DL-2', dueDate: '2025-10-14' });
+		await ledger.query(`INSERT INTO staff (code, name, roles) VALUES ('CRP', 'Moussa Courier', '{courier}') ON CONFLICT DO NOTHING`);
+		const [wave] = await ledger.query<{ id: string }>(`INSERT INTO waves (code, billing_cycle, courier_code, planned_on) VALUES ('W-PAY', 'monthly', 'CRP', $1) RETURNING id`, [addDays(todayIn('Europe/Paris'), -41)]);
+		await ledger.query(`INSERT INTO deliveries (wave_id, invoice_id, customer_id, status) VALUES ($1, $2, $3, 'entered')`, [wave.id, delivered, c]);
+		await ledger.query(`UPDATE waves SET status = 'released' WHERE id = $1`, [wave.id]);
+		const recorded = await recordCourierEvents(ledger, [{ eventId: 'pay-pod-1', type: 'delivered', courierCode: 'CRP', invoiceNumber: 'DL-1', occurredAt: `${addDays(todayIn('Europe/Paris'), -40)}T09:15:00Z`, recipientName: 'Awa Diallo' }]);
+		expect(recorded.map((r) => (r.ok ? r.outcome.status : r.message))).toEqual(['recorded']);
+		const token = await payerLinkToken(ledger, 'PAY3', { now: NOW });
+		const page = await get(token);
+		expect(page.body.match(/value="download_copy"/g)).toHaveLength(2);
+		expect(page.body.match(/value="download_proof"/g)).toHaveLength(1);
+		const f = formTokenOf(page.body);
+		const ask = (fields: Record<string, string>) => payerPage(ledger, { method: 'POST', body: { t: token, ...fields } }, { now: NOW });
+		const copy = await ask({ f, action: 'download_copy', invoice: 'DL-2' });
+		expect(copy.status).toBe(200);
+		expect(copy.headers['Content-Type']).toBe('application/pdf');
+		expect(copy.headers['Content-Disposition']).toBe('attachment; filename="facture-DL-2.pdf"');
+		expect(pdfText(copy.file as Buffer)).toContain('DL-2');
+		const proof = await ask({ f, action: 'download_proof', invoice: 'DL-1' });
+		expect(proof.status).toBe(200);
+		const proofText = pdfText(proof.file as Buffer);
+		expect(proofText).toContain('DL-1');
+		expect(proofText).toContain('Awa Diallo');
+		const none = await ask({ f, action: 'download_proof', invoice: 'DL-2' });
+		expect([none.status, none.file]).toEqual([404, undefined]);
+		expect(none.body).toContain('Aucune preuve de livraison');
+		expect((await ask({ f: 'forged', action: 'download_copy', invoice: 'DL-2' })).file).toBeUndefined();
+		expect((await ask({ f, action: 'download_copy', invoice: 'OTHER-1' })).file).toBeUndefined();
+		const timeline = await ledger.query<{ summary: string }>("SELECT summary FROM history WHERE kind = 'payer_download' AND customer_id = $1 ORDER BY id", [c]);
+		expect(timeline.map((r) => r.summary)).toEqual(['Payer downloaded the copy of invoice DL-2 (payer page)', 'Payer downloaded the proof of delivery of invoice DL-1 (payer page)']);
 	});
 
 	it('answers a NUL byte with a 400, not a server error', async () => {

@@ -3,7 +3,10 @@ import type { PoolClient } from 'pg';
 import { creditorReference, formatCreditorReference } from '../bank/rf';
 import { DISPUTE_LEDGER_CATEGORIES, disputeRouting, openDisputeIn, type DisputeLedgerCategory } from '../disputes/ledger';
 import type { LatePaymentCharges } from '../dunning/charges';
+import { deliveredInvoiceIds, loadDeliveryProofs, proofFileName, proofOfDeliveryPdf } from '../dunning/proof';
+import { loadCompany } from '../dunning/render';
 import { statementOfCharges } from '../dunning/statement';
+import { invoiceCopyOfLedgerInvoice } from '../documents/invoiceCopy';
 import type { Ledger } from '../ledger';
 import { formatMoney, parseAmount } from '../money';
 import { addDays, daysBetween, DEFAULT_ZONE, parseCalendarDate, todayIn } from '../time';
@@ -103,6 +106,7 @@ const T = {
 		paid: "J'ai payé", promise: 'Je paierai le', dispute: 'Je conteste', copy: 'Demander une copie', contact: 'Être rappelé', date: 'Date', amount: 'Montant', reference: 'Référence du virement',
 		reason: 'Motif', category: 'Nature', send: 'Envoyer', thanks: 'Merci, votre réponse est enregistrée. La personne qui suit votre compte est prévenue.',
 		expired: 'Ce lien a expiré ou a été remplacé. Utilisez le lien de la dernière relance reçue, ou contactez-nous.', invalid: 'Ce lien n’est pas valide.',
+		downloadCopy: 'Télécharger la copie de la facture (PDF)', downloadProof: 'Télécharger la preuve de livraison (PDF)', noProof: "Aucune preuve de livraison n'est enregistrée pour cette facture.",
 		tooMany: 'Trop de réponses en peu de temps : réessayez dans une heure.', formExpired: 'Le formulaire a expiré : la page est rechargée, recommencez.',
 		categories: { administrative: 'Facturation (bon de commande, adresse, TVA…)', logistics: 'Livraison (non reçue, incomplète, abîmée)', commercial: 'Prix ou conditions', technical: 'Produit ou service défectueux', other: 'Autre' } as Record<string, string>,
 	},
@@ -112,6 +116,7 @@ const T = {
 		paid: 'I have paid', promise: 'I will pay on', dispute: 'I dispute this invoice', copy: 'Ask for a copy', contact: 'Ask to be called', date: 'Date', amount: 'Amount', reference: 'Transfer reference',
 		reason: 'Reason', category: 'About', send: 'Send', thanks: 'Thank you, your answer is recorded. The person in charge of your account has been told.',
 		expired: 'This link has expired or was replaced. Use the link of the latest reminder, or contact us.', invalid: 'This link is not valid.',
+		downloadCopy: 'Download the invoice copy (PDF)', downloadProof: 'Download the proof of delivery (PDF)', noProof: 'No proof of delivery is recorded for this invoice.',
 		tooMany: 'Too many answers in a short time: please try again in an hour.', formExpired: 'The form expired: the page was reloaded, please try again.',
 		categories: { administrative: 'Billing (purchase order, address, VAT…)', logistics: 'Delivery (not received, incomplete, damaged)', commercial: 'Price or terms', technical: 'Faulty product or service', other: 'Other' } as Record<string, string>,
 	},
@@ -122,7 +127,7 @@ function html(lang: Lang, title: string, content: string): string {
 <style>body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;margin:0;padding:12px;background:#f6f7f9;color:#1a1a1a;max-width:720px}h1{font-size:1.3rem}
 .card{background:#fff;border-radius:8px;padding:12px;margin:10px 0;box-shadow:0 1px 2px #0002}.card b{font-size:1.05rem}.muted{color:#555;font-size:.9rem}.late{color:#a11}
 details{margin-top:8px}summary{cursor:pointer;color:#1f5fbf;padding:6px 0}label{display:block;margin:6px 0 2px;font-size:.9rem}input,select,textarea,button{font-size:1rem;padding:10px;width:100%;box-sizing:border-box;border:1px solid #bbb;border-radius:6px}
-button{background:#1f5fbf;color:#fff;border:0;margin-top:8px}.ok{background:#e6f6ea;color:#135b24;padding:10px;border-radius:6px}.err{background:#fde8e8;color:#8a1111;padding:10px;border-radius:6px}</style></head>
+button{background:#1f5fbf;color:#fff;border:0;margin-top:8px}form.dl{margin:4px 0}button.link{background:none;color:#1f5fbf;width:auto;padding:4px 0;margin:0;text-decoration:underline;text-align:left}.ok{background:#e6f6ea;color:#135b24;padding:10px;border-radius:6px}.err{background:#fde8e8;color:#8a1111;padding:10px;border-radius:6px}</style></head>
 <body><main>${content}</main></body></html>`;
 }
 
@@ -139,6 +144,7 @@ interface Customer {
 	id: string;
 	external_id: string;
 	name: string;
+	legal_name: string | null;
 	language: string;
 	payer_link_version: number;
 }
@@ -148,6 +154,7 @@ interface OpenInvoice {
 	number: string;
 	currency: string;
 	open_minor: string;
+	payable_minor: string;
 	due_date: string;
 }
 
@@ -155,23 +162,25 @@ async function customerOf(ledger: Ledger, token: string, now: Date): Promise<{ c
 	const keys = await serverKeys(ledger, 'payer');
 	const verdict = verifyToken<{ c: string; v: number }>(token, keys, PAYER_LINK_PURPOSE, now);
 	if (!verdict.ok) return { reason: verdict.reason === 'expired' ? 'expired' : 'invalid' };
-	const [customer] = await ledger.query<Customer>('SELECT id, external_id, name, language, payer_link_version FROM customers WHERE id = $1', [verdict.payload.c]);
+	const [customer] = await ledger.query<Customer>('SELECT id, external_id, name, legal_name, language, payer_link_version FROM customers WHERE id = $1', [verdict.payload.c]);
 	if (!customer) return { reason: 'invalid' };
 	if (customer.payer_link_version !== verdict.payload.v) return { reason: 'expired' };
 	return { customer };
 }
 
 async function openInvoices(db: Ledger | PoolClient, customerId: string): Promise<OpenInvoice[]> {
-	const sql = `SELECT id, number, currency, open_minor, due_date::text FROM invoices WHERE customer_id = $1 AND doc_type = 'invoice' AND status = 'open' AND open_minor > 0 ORDER BY due_date, number LIMIT 500`;
+	const sql = `SELECT id, number, currency, open_minor, payable_minor, due_date::text FROM invoices WHERE customer_id = $1 AND doc_type = 'invoice' AND status = 'open' AND open_minor > 0 ORDER BY due_date, number LIMIT 500`;
 	const result = await (db as { query: (s: string, v: unknown[]) => Promise<unknown> }).query(sql, [customerId]);
 	return Array.isArray(result) ? (result as OpenInvoice[]) : (result as { rows: OpenInvoice[] }).rows;
 }
 
-function render(lang: Lang, customer: Customer, invoices: OpenInvoice[], chargesByInvoice: Map<string, LatePaymentCharges>, today: string, token: string, formToken: string, actionUrl: string, message?: { ok: boolean; text: string }): string {
+function render(lang: Lang, customer: Customer, invoices: OpenInvoice[], chargesByInvoice: Map<string, LatePaymentCharges>, delivered: Set<string>, today: string, token: string, formToken: string, actionUrl: string, message?: { ok: boolean; text: string }): string {
 	const t = T[lang];
 	const hidden = `<input type="hidden" name="t" value="${escapeHtml(token)}"><input type="hidden" name="f" value="${escapeHtml(formToken)}"><input type="hidden" name="lang" value="${lang}">`;
 	const form = (action: string, invoice: string, fields: string, label: string) =>
 		`<details><summary>${escapeHtml(label)}</summary><form method="post" action="${escapeHtml(actionUrl)}">${hidden}<input type="hidden" name="action" value="${action}"><input type="hidden" name="invoice" value="${escapeHtml(invoice)}">${fields}<button type="submit">${t.send}</button></form></details>`;
+	const download = (action: string, invoice: string, label: string) =>
+		`<form method="post" action="${escapeHtml(actionUrl)}" class="dl">${hidden}<input type="hidden" name="action" value="${action}"><input type="hidden" name="invoice" value="${escapeHtml(invoice)}"><button type="submit" class="link">${escapeHtml(label)}</button></form>`;
 	const cards = invoices.map((inv) => {
 		const open = BigInt(inv.open_minor);
 		const late = today > inv.due_date ? daysBetween(inv.due_date, today) : 0;
@@ -190,6 +199,7 @@ ${rf ? `<div class="muted">${t.ref} : ${escapeHtml(formatCreditorReference(rf))}
 ${form('payment_declared', inv.number, `<label>${t.date}<input type="date" name="date" max="${today}" required></label><label>${t.amount}<input name="amount" inputmode="decimal" value="${escapeHtml(formatMoney(open, inv.currency, 'en').replace(/[^0-9.]/g, ''))}" required></label><label>${t.reference}<input name="reference" maxlength="140"></label>`, t.paid)}
 ${form('promise', inv.number, `<label>${t.date}<input type="date" name="date" min="${today}" required></label><label>${t.amount}<input name="amount" inputmode="decimal" value="${escapeHtml(formatMoney(open, inv.currency, 'en').replace(/[^0-9.]/g, ''))}"></label>`, t.promise)}
 ${form('dispute', inv.number, `<label>${t.category}<select name="category">${DISPUTE_LEDGER_CATEGORIES.map((c) => `<option value="${c}">${escapeHtml(t.categories[c])}</option>`).join('')}</select></label><label>${t.reason}<textarea name="reason" rows="3" maxlength="2000" required></textarea></label>`, t.dispute)}
+${download('download_copy', inv.number, t.downloadCopy)}${delivered.has(inv.id) ? download('download_proof', inv.number, t.downloadProof) : ''}
 ${form('copy_request', inv.number, '', t.copy)}</div>`;
 	}).join('');
 	const notice = message ? `<p class="${message.ok ? 'ok' : 'err'}" role="status">${escapeHtml(message.text)}</p>` : '';
@@ -223,7 +233,18 @@ export async function payerPage(ledger: Ledger, req: PageRequest, options: Payer
 		const action = (req.method ?? 'GET').toUpperCase() === 'POST' ? field(req, 'action', 40) : '';
 		let message: { ok: boolean; text: string } | undefined;
 		let status = 200;
-		if (action) {
+		if (action === 'download_copy' || action === 'download_proof') {
+			const form = verifyToken<{ c: string; v: number }>(field(req, 'f', 1000), await serverKeys(ledger, 'form'), FORM_PURPOSE, now);
+			if (!form.ok || form.payload.c !== customer.id || form.payload.v !== customer.payer_link_version) {
+				message = { ok: false, text: T[lang].formExpired };
+				status = 403;
+			} else {
+				const file = await download(ledger, customer, action, field(req, 'invoice', 100), lang);
+				if ('file' in file) return file.file;
+				message = { ok: false, text: file.error };
+				status = file.status;
+			}
+		} else if (action) {
 			const form = verifyToken<{ c: string; v: number }>(field(req, 'f', 1000), await serverKeys(ledger, 'form'), FORM_PURPOSE, now);
 			if (!form.ok || form.payload.c !== customer.id || form.payload.v !== customer.payer_link_version) {
 				message = { ok: false, text: T[lang].formExpired };
@@ -238,10 +259,48 @@ export async function payerPage(ledger: Ledger, req: PageRequest, options: Payer
 		const invoices = await openInvoices(ledger, customer.id);
 		const statement = await statementOfCharges(ledger, { customerExternalId: customer.external_id, asOf: today, zone, includeOpen: true }).catch(() => undefined);
 		const chargesByInvoice = new Map((statement?.lines ?? []).map((l) => [l.invoiceId, l.charges]));
-		return respond(status, render(lang, customer, invoices, chargesByInvoice, today, token, formToken, options.actionUrl ?? '', message));
+		const delivered = await deliveredInvoiceIds(ledger, invoices.map((i) => i.id));
+		return respond(status, render(lang, customer, invoices, chargesByInvoice, delivered, today, token, formToken, options.actionUrl ?? '', message));
 	} catch (error) {
 		return { ...respond(503, html('fr', 'Indisponible', '<p class="err">Service momentanément indisponible. Réessayez dans quelques minutes. / Service temporarily unavailable.</p>')), failure: (error as Error).message };
 	}
+}
+
+/**
+ * A copy of one of the customer's open invoices, or its proof of delivery, as a PDF download; the download is kept
+ * in the customer's timeline (the customer has the invoice: useful when they say they never received it).
+ */
+async function download(ledger: Ledger, customer: Customer, action: 'download_copy' | 'download_proof', number: string, lang: Lang): Promise<{ file: PageResponse } | { status: number; error: string }> {
+	const invoice = (await openInvoices(ledger, customer.id)).find((i) => i.number === number);
+	if (!invoice) return { status: 400, error: lang === 'fr' ? "Cette facture n'est pas une de vos factures ouvertes." : 'This invoice is not one of your open invoices.' };
+	const company = await loadCompany(ledger);
+	let filename: string;
+	let content: Buffer;
+	if (action === 'download_copy') {
+		const copy = await invoiceCopyOfLedgerInvoice(ledger, invoice.id, company);
+		filename = copy.filename;
+		content = copy.content;
+	} else {
+		const proof = (await loadDeliveryProofs(ledger, [invoice.id])).get(invoice.id);
+		if (!proof) return { status: 404, error: T[lang].noProof };
+		const language = customer.language?.trim() === 'en' ? 'en' : 'fr';
+		const who = { customer: { language, legalName: customer.legal_name, name: customer.name, externalId: customer.external_id } as const };
+		content = Buffer.from(await proofOfDeliveryPdf({ number: invoice.number, currency: invoice.currency, payableMinor: BigInt(invoice.payable_minor) }, proof, who, company));
+		filename = proofFileName({ number: invoice.number }, language);
+	}
+	const what = action === 'download_copy' ? { en: 'the copy', fr: 'la copie' } : { en: 'the proof of delivery', fr: 'la preuve de livraison' };
+	await ledger.query(`INSERT INTO history (customer_id, invoice_id, kind, channel, actor, summary, payload) VALUES ($1, $2, 'payer_download', 'payer_page', 'payer', $3, $4)`, [
+		customer.id,
+		invoice.id,
+		`Payer downloaded ${what.en} of invoice ${invoice.number} (payer page)`,
+		JSON.stringify({ file: action === 'download_copy' ? 'invoice_copy' : 'proof_of_delivery', summaryFr: `Le payeur a téléchargé ${what.fr} de la facture ${invoice.number} (page payeur)` }),
+	]);
+	const headers = {
+		...PAGE_HEADERS,
+		'Content-Type': 'application/pdf',
+		'Content-Disposition': `attachment; filename="${filename.replace(/[^\w.-]/g, '_')}"`,
+	};
+	return { file: { status: 200, headers, body: '', file: content } };
 }
 
 type ActOutcome = { ok: true; status: number; notice?: PayerNotice } | { ok: false; status: number; error: string };

@@ -32,6 +32,8 @@ export interface PageResponse {
 	status: number;
 	headers: Record<string, string>;
 	body: string;
+	/** A file answered instead of `body` (a PDF download). */
+	file?: Buffer;
 	/** What went wrong on the server (for the operator's log; never sent to the client). */
 	failure?: string;
 }

@@ -254,7 +254,7 @@ function answerPage(ctx: IWebhookFunctions, response: PageResponse): void {
 	res.status(response.status);
 	for (const [name, value] of Object.entries(response.headers)) res.setHeader(name, value);
 	res.setHeader('Content-Security-Policy', PAGE_CSP);
-	res.send(response.body);
+	res.send(response.file ?? response.body);
 }
 
 /**

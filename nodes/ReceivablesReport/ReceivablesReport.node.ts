@@ -8,6 +8,7 @@ import {
 import { credentialTest } from '../shared/methods/credentialTest';
 import * as agedBalance from './actions/agedBalance.operation';
 import * as balanceCleaning from './actions/balanceCleaning.operation';
+import * as companySettings from './actions/companySettings.operation';
 import * as dashboardPage from './actions/dashboardPage.operation';
 import * as daysLate from './actions/daysLate.operation';
 import * as disputeAnalysis from './actions/disputeAnalysis.operation';
@@ -37,7 +38,7 @@ export class ReceivablesReport implements INodeType {
 				name: 'receivablesLedgerApi',
 				required: true,
 				testedBy: 'receivablesLedgerConnectionTest',
-				displayOptions: { show: { operation: ['agedBalance', 'dsoCei', 'daysLate', 'balanceCleaning', 'reminderResults', 'disputeAnalysis', 'distribution', 'pdfReport', 'dashboardPage'] } },
+				displayOptions: { show: { operation: ['agedBalance', 'dsoCei', 'daysLate', 'balanceCleaning', 'reminderResults', 'disputeAnalysis', 'distribution', 'pdfReport', 'dashboardPage', 'companySettings'] } },
 			},
 			{ name: 'receivablesSmtpApi', required: true, testedBy: 'receivablesSmtpConnectionTest', displayOptions: { show: { operation: ['emailReport'] } } },
 			{ name: 'receivablesSmtpApi', required: false, testedBy: 'receivablesSmtpConnectionTest', displayOptions: { show: { operation: ['dashboardPage'] } } },
@@ -51,6 +52,7 @@ export class ReceivablesReport implements INodeType {
 				options: [
 					{ name: 'Aged Balance', value: 'agedBalance', description: 'Open amounts by age bucket (not due, 1–30, 31–60, 61–90, over 90 days) per customer, profile, sales rep or currency, disputed and promised apart', action: 'Compute the aged balance' },
 					{ name: 'Balance Cleaning', value: 'balanceCleaning', description: 'Payment promises, delay requests, disputes, doubtful debts, unapplied and ambiguous payments', action: 'List what to clean in the balance' },
+					{ name: 'Company Settings', value: 'companySettings', description: 'The company\'s own identity (name, legal form, address, SIREN/VAT, sender, phone, logo, bank details, legal mentions) used by every e-mail, letter, invoice copy, manifest and report', action: 'Read or save the company settings' },
 					{ name: 'Dashboard Page', value: 'dashboardPage', description: 'The receivables dashboard for a Webhook: login, then charts within the user\'s accreditation', action: 'Serve the dashboard page' },
 					{ name: 'Days Late', value: 'daysLate', description: 'Average days late and days to pay per customer, weighted by the amounts paid', action: 'Compute days late per customer' },
 					{ name: 'Dispute Analysis', value: 'disputeAnalysis', description: 'Disputes by category, customer, sales rep…: counts, amounts, ages, root causes', action: 'Analyse disputes' },
@@ -74,6 +76,7 @@ export class ReceivablesReport implements INodeType {
 			...dashboardPage.description,
 			...emailReport.description,
 			...filesFolder.description,
+			...companySettings.description,
 		],
 	};
 

@@ -11,8 +11,38 @@
 export const DEMO_VERSION = 1;
 export const DEMO_SEED = 20260315;
 /** settings.key of the demo company: { version, seed, asOf, company, complete, loadedAt, counts }. */
+import { readFileSync } from 'node:fs';
 export const DEMO_SETTING = 'demo.company';
 export const COMPANY = { name: 'Orbel Équipements', legalName: 'Orbel Équipements SAS', city: 'Lyon', domain: 'orbel.example' };
+
+/**
+ * The demo company's own identity (settings "company", saved through the core's saveCompany with its logo): the
+ * sender of its reminders, the letterhead and footer of its letters, the issuer of its invoice copies.
+ */
+export const COMPANY_IDENTITY = {
+	name: COMPANY.name,
+	legalName: 'Orbel Équipements',
+	legalForm: 'SAS',
+	shareCapital: '1 200 000 €',
+	addressLines: ['18 rue de la République', '69002 Lyon'],
+	country: 'FR',
+	siren: '842138570',
+	vatNumber: 'FR88842138570',
+	rcs: 'RCS Lyon 842 138 570',
+	email: `comptabilite@${COMPANY.domain}`,
+	phone: '+33 4 72 10 20 00',
+	website: `www.${COMPANY.domain}`,
+	senderEmail: `relances@${COMPANY.domain}`,
+	senderName: 'Service recouvrement Orbel',
+	iban: 'FR29 3000 2005 5000 0015 7845 002',
+	bic: 'CRLYFRPP',
+	bankName: 'LCL Lyon République',
+	legalMentions:
+		"Pénalités de retard : trois fois le taux d'intérêt légal (art. L441-10 du Code de commerce). Indemnité forfaitaire pour frais de recouvrement : 40 € (art. D441-5). Pas d'escompte pour paiement anticipé.",
+};
+
+/** The demo company's logo (a PNG drawn for the demo). */
+export const COMPANY_LOGO = new URL('./demo-logo.png', import.meta.url);
 
 /** The five customer profiles and the codes of the dunning policies the core ships for them. */
 export const PROFILES = { keyAccount: 'key_account', risky: 'risky', sme: 'standard', export: 'export', internal: 'internal' };
@@ -1161,6 +1191,10 @@ export async function loadDemoCompany(core, ledger, { asOf, log = () => {} } = {
 	const summary = summariseDemoCompany(core, data);
 
 	log(`Demo company: ${data.customers.length} customers, ${data.invoices.length} invoices as of ${data.asOf}...`);
+	// Its identity, unless one was set already (never replaced here: a user may have changed it in the form).
+	if (typeof core.saveCompany !== 'function') throw new Error('This build of the core has no saveCompany: run `npm run build`.');
+	const identity = await ledger.query("SELECT 1 FROM settings WHERE key = 'company'");
+	if (identity.length === 0) await core.saveCompany(ledger, COMPANY_IDENTITY, { logo: { data: readFileSync(COMPANY_LOGO), mimeType: 'image/png' }, actor: 'demo' });
 	await ledger.transaction(async (client) => {
 		for (const s of data.staff) {
 			await client.query(

@@ -23,7 +23,7 @@ interface Execution { status: string; data: string }
 const PAGE_TRIGGER = 'n8n-nodes-receivables.receivablesPageTrigger';
 const TRIGGERS = [PAGE_TRIGGER, 'n8n-nodes-base.scheduleTrigger', 'n8n-nodes-base.manualTrigger', 'n8n-nodes-base.webhook', 'n8n-nodes-base.emailReadImap', 'n8n-nodes-base.formTrigger'];
 
-interface Demo { customerCode: string; currency: string; email: string; lateInvoice: string }
+interface Demo { customerCode: string; currency: string; email: string; lateInvoice: string; company: Record<string, unknown>; owner: string }
 
 /** What a user would pin on a trigger that waits for the outside world, from the demo company's own data. */
 function pinned(workflow: WorkflowData, trigger: WorkflowNode, demo: Demo, today: string): Array<Record<string, unknown>> | undefined {
@@ -33,6 +33,17 @@ function pinned(workflow: WorkflowData, trigger: WorkflowNode, demo: Demo, today
 		const request = (method: string, body: unknown) => ({ headers: { host: 'localhost:5678', 'content-type': 'application/json' }, params: {}, query: {}, body, webhookUrl: `http://localhost:5678/webhook/${webhookPath}`, executionMode: 'test', method });
 		const method = String(trigger.parameters.httpMethod ?? 'GET');
 		return [request(method, {})];
+	}
+	if (trigger.type === 'n8n-nodes-base.formTrigger') {
+		// What the form gives when the logged-in user sends the demo company's identity again (file field left empty).
+		const fields = (trigger.parameters.formFields as { values?: Array<{ fieldName?: string; fieldType?: string }> } | undefined)?.values ?? [];
+		const json: Record<string, unknown> = { submittedAt: new Date().toISOString(), formMode: 'test', user: { email: demo.owner } };
+		for (const field of fields) {
+			if (!field.fieldName || field.fieldType === 'file') continue;
+			const value = demo.company[field.fieldName];
+			json[field.fieldName] = Array.isArray(value) ? value.join('\n') : value === undefined ? '' : String(value);
+		}
+		return [json];
 	}
 	if (trigger.type === 'n8n-nodes-base.emailReadImap') {
 		const date = new Date().toUTCString();
@@ -101,7 +112,8 @@ describe('every shipped workflow in the product started by npm start', () => {
 				WHERE i.status = 'open' AND i.doc_type = 'invoice' AND i.due_date < now() AND cardinality(c.emails) > 0 ORDER BY i.due_date DESC, i.number LIMIT 1`,
 			)
 		).rows;
-		const demo: Demo = { customerCode: late.external_id, currency: late.currency, email: late.email, lateInvoice: late.number };
+		const [identity] = (await db.query<{ value: Record<string, unknown> }>(`SELECT value FROM ${schema}.settings WHERE key = 'company'`)).rows;
+		const demo: Demo = { customerCode: late.external_id, currency: late.currency, email: late.email, lateInvoice: late.number, company: identity?.value ?? {}, owner: status.owner.email };
 
 		// The files folder npm start gives n8n: workflows write there, never elsewhere.
 		const files = path.join(data, 'files');
@@ -148,6 +160,19 @@ describe('every shipped workflow in the product started by npm start', () => {
 					process.stdout.write(`${report[report.length - 1]}\n`);
 					if (events ? answer.status >= 500 || answer.status < 400 : answer.status !== 200 || !/<form/i.test(body)) failures.push(`${file} / ${trigger.name}: HTTP ${answer.status} ${body.slice(0, 200)}`);
 					continue;
+				}
+				if (trigger.type === 'n8n-nodes-base.formTrigger' && trigger.parameters.authentication === 'n8nUserAuth') {
+					// A form for n8n users only: served to the logged-in owner, never to an anonymous visitor; then run below
+					// as the editor runs it with a submission pinned.
+					const url = `${status.editorUrl}/form/${String((trigger.parameters.options as { path?: string } | undefined)?.path ?? '')}`;
+					const anonymous = await fetch(url, { redirect: 'manual' });
+					const anonymousBody = await anonymous.text();
+					const owner = await fetch(url, { headers: { Cookie: cookie }, redirect: 'manual' });
+					const ownerBody = await owner.text();
+					report.push(`${first.name} [GET ${url.replace(status.editorUrl, '')}] → HTTP ${owner.status} logged in, ${anonymous.status} anonymous`);
+					process.stdout.write(`${report[report.length - 1]}\n`);
+					if (owner.status !== 200 || !/<form/i.test(ownerBody)) failures.push(`${file} / ${trigger.name}: the form answered the owner ${owner.status} ${ownerBody.slice(0, 200)}`);
+					if (anonymous.status === 200 && /<form/i.test(anonymousBody) && /name="field-0"|id="field-0"/.test(anonymousBody)) failures.push(`${file} / ${trigger.name}: the form was served to an anonymous visitor`);
 				}
 				if (trigger.type === 'n8n-nodes-base.webhook') {
 					// Published by npm start: called at its production address, as the outside world calls it.
@@ -223,8 +248,13 @@ describe('every shipped workflow in the product started by npm start', () => {
 		const why = itemsOf(cycle, 'Plan waves', 1);
 		expect(waves.length + why.length).toBeGreaterThan(0);
 		for (const item of why) expect(String(item.json.message)).toMatch(/courier serves|No billing cycle ends|already in waves/);
-		const caught = (await (await fetch(`${status.catcherUrl}/api/messages`)).json()) as Array<{ subject: string }>;
+		const caught = (await (await fetch(`${status.catcherUrl}/api/messages`)).json()) as Array<{ subject: string; from?: unknown }>;
 		expect(caught.length).toBeGreaterThan(0);
+		// The demo company's identity: every subject names it or at least never starts with a dash; the form sent it
+		// again unchanged.
+		for (const mail of caught) expect(mail.subject).not.toMatch(/^\s*[-–—]/);
+		const form = itemsOf(runOf('foundation-company-settings.json'), 'Save company settings');
+		expect(form.map((i) => i.json.status)).toEqual(['unchanged']);
 		await db.end();
 		db = undefined;
 

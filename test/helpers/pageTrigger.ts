@@ -17,6 +17,8 @@ export interface PageAnswer {
 	headers: Record<string, string>;
 	body: string;
 	json?: unknown;
+	/** A file the page answered (a PDF download). */
+	file?: Buffer;
 	/** What the trigger hands to the next nodes (undefined: no execution started). */
 	workflowData?: IWebhookResponseData['workflowData'];
 }
@@ -38,8 +40,9 @@ export async function callPageTrigger(workflow: WorkflowFile, credentials: Recor
 			answer.headers[name.toLowerCase()] = value;
 			return res;
 		},
-		send(body: string) {
-			answer.body = body;
+		send(body: string | Buffer) {
+			if (Buffer.isBuffer(body)) answer.file = body;
+			else answer.body = body;
 			return res;
 		},
 		json(body: unknown) {

@@ -33,6 +33,7 @@ export const COVERED_ELSEWHERE: Record<string, string> = {
 	'receivablesPageTrigger.courierEvents': 'test/workflows/tracking-courier-events.test.ts',
 	'receivablesPageTrigger.dashboard': 'test/workflows/reports-daily-dashboard.test.ts',
 	'receivablesPageTrigger.payer': 'test/workflows/payer-page.test.ts',
+	'receivablesReport.companySettings': 'test/nodes/company-settings.test.ts',
 };
 
 type AnyNodeType = INodeType | IVersionedNodeType;

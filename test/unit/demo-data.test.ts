@@ -224,6 +224,20 @@ describe('loading the demo company', () => {
 		expect(state[0].value).toEqual(expect.objectContaining({ asOf: AS_OF, complete: true }));
 	});
 
+	it('has a full company identity with its logo, saved once through the core', async () => {
+		const [identity] = await ledger.query<{ value: Record<string, unknown>; updated_by: string }>("SELECT value, updated_by FROM settings WHERE key = 'company'");
+		expect(identity.updated_by).toBe('demo');
+		expect(identity.value).toMatchObject({
+			name: 'Orbel Équipements', legalForm: 'SAS', siren: '842138570', vatNumber: 'FR88842138570', senderEmail: 'relances@orbel.example',
+			senderName: 'Service recouvrement Orbel', iban: 'FR2930002005500000157845002', addressLines: ['18 rue de la République', '69002 Lyon'],
+			logo: { mimeType: 'image/png', width: 600, height: 160 },
+		});
+		expect(String(identity.value.legalMentions)).toContain('L441-10');
+		const logos = await ledger.query<{ n: number }>('SELECT count(*)::int AS n FROM company_logos');
+		expect(logos[0].n).toBe(1);
+		expect(await ledger.query('SELECT 1 FROM settings_history')).toEqual([]);
+	});
+
 	it('stores what the generator made: customers per profile, open invoices per profile and aging bucket', async () => {
 		const { summary } = loaded;
 		const customers = await ledger.query<{ profile: string; n: number }>('SELECT profile, count(*)::int AS n FROM customers GROUP BY profile');

@@ -92,6 +92,16 @@ describe('workflow: Payer page', () => {
 		for (const m of mails) expect(`${m.text}`).not.toContain(token.split('.')[1]);
 	});
 
+	test('the invoice copy downloads as a PDF through the trigger, in the sandbox, starting nothing', async () => {
+		const copy = await answer({ action: 'download_copy', invoice: 'PP-1' });
+		expect(copy.status).toBe(200);
+		expect(copy.headers['content-type']).toBe('application/pdf');
+		expect(copy.headers['content-disposition']).toBe('attachment; filename="facture-PP-1.pdf"');
+		expect(copy.headers['content-security-policy']).toMatch(/allow-downloads/);
+		expect(copy.file?.subarray(0, 5).toString()).toBe('%PDF-');
+		expect(copy.workflowData).toBeUndefined();
+	});
+
 	test('a form without its form token is refused and writes nothing; a revoked link answers 410', async () => {
 		const before = await ledger.query<{ n: string }>('SELECT count(*)::text AS n FROM payer_actions');
 		const forged = await call({ body: { t: token, f: 'forged', action: 'contact_request' } });

@@ -1,6 +1,7 @@
 import { nodeRouter } from '../../shared/operation';
 import * as agedBalance from './agedBalance.operation';
 import * as balanceCleaning from './balanceCleaning.operation';
+import * as companySettings from './companySettings.operation';
 import * as dashboardPage from './dashboardPage.operation';
 import * as daysLate from './daysLate.operation';
 import * as disputeAnalysis from './disputeAnalysis.operation';
@@ -12,4 +13,4 @@ import * as pdfReport from './pdfReport.operation';
 import * as reminderResults from './reminderResults.operation';
 
 /** The operations of the node; the shared loop (nodes/shared/operation.ts) runs them. */
-export const router = nodeRouter({ agedBalance, dsoCei, daysLate, balanceCleaning, reminderResults, disputeAnalysis, distribution, pdfReport, dashboardPage, emailReport, filesFolder });
+export const router = nodeRouter({ agedBalance, dsoCei, daysLate, balanceCleaning, reminderResults, disputeAnalysis, distribution, pdfReport, dashboardPage, emailReport, filesFolder, companySettings });
