@@ -1,11 +1,9 @@
 import path from 'node:path';
 import type { IDataObject } from 'n8n-workflow';
-import { addDays, todayIn, type Ledger } from '../../core';
-import { dropTestLedger } from '../helpers/db';
+import { addDays, todayIn } from '../../core';
 import { addCustomer, addInvoice, seedStaff } from '../helpers/dunning';
-import { startSmtpSink, type SmtpSink } from '../helpers/smtpSink';
-import { closeEngine, loadWorkflow, PACKAGE_ROOT, runWorkflow } from '../helpers/engine';
-import { credentialsFor, dunningLedger } from './dunning-helpers';
+import { loadWorkflow, PACKAGE_ROOT, runWorkflow } from '../helpers/engine';
+import { credentialsFor, dunningTestLedger } from './dunning-helpers';
 
 /** What n8n's Email Trigger (IMAP) outputs for a message in its "Simple" format. */
 function mail(messageId: string, subject: string, text: string, date = new Date().toUTCString()): IDataObject {
@@ -13,24 +11,16 @@ function mail(messageId: string, subject: string, text: string, date = new Date(
 }
 
 describe('workflow: dispute inbox', () => {
-	let ledger: Ledger;
-	let sink: SmtpSink;
+	const t = dunningTestLedger({ smtp: true });
 
 	beforeAll(async () => {
-		ledger = await dunningLedger();
-		sink = await startSmtpSink();
-		await seedStaff(ledger);
-		const c = await addCustomer(ledger, { externalId: 'IN-1', name: 'Quincaillerie du Plateau', salesRep: 'REP1', collector: 'COL1', emails: ['Client@Example.com'] });
-		await addInvoice(ledger, { customerId: c, number: 'FV-2026-0101', dueDate: addDays(todayIn('Europe/Paris'), -3), amount: 240000n });
-		await addInvoice(ledger, { customerId: c, number: 'FV-2026-0102', dueDate: addDays(todayIn('Europe/Paris'), -3), amount: 60000n });
-		await addInvoice(ledger, { customerId: c, number: 'FV-2026-0103', dueDate: addDays(todayIn('Europe/Paris'), -3), amount: 30000n });
+		await seedStaff(t.ledger);
+		const c = await addCustomer(t.ledger, { externalId: 'IN-1', name: 'Quincaillerie du Plateau', salesRep: 'REP1', collector: 'COL1', emails: ['Client@Example.com'] });
+		await addInvoice(t.ledger, { customerId: c, number: 'FV-2026-0101', dueDate: addDays(todayIn('Europe/Paris'), -3), amount: 240000n });
+		await addInvoice(t.ledger, { customerId: c, number: 'FV-2026-0102', dueDate: addDays(todayIn('Europe/Paris'), -3), amount: 60000n });
+		await addInvoice(t.ledger, { customerId: c, number: 'FV-2026-0103', dueDate: addDays(todayIn('Europe/Paris'), -3), amount: 30000n });
 	});
 
-	afterAll(async () => {
-		await sink.close();
-		await closeEngine();
-		await dropTestLedger(ledger);
-	});
 
 	test('opens disputes, records promises and announced payments, sets aside automatic replies, queues the rest for review, e-mails each action', async () => {
 		const promised = addDays(todayIn('Europe/Paris'), 10);
@@ -42,7 +32,7 @@ describe('workflow: dispute inbox', () => {
 			mail('<r1@client>', 'RE: Relance', "Bonjour, serait-il possible d'étaler le paiement en trois mensualités ? Notre trésorerie est tendue."),
 			mail('<x1@client>', 'RE: Relance', 'Bonjour, la facture FV-9999-0001 comporte une erreur de TVA, merci de la refaire.'),
 		];
-		const result = await runWorkflow(loadWorkflow(path.join(PACKAGE_ROOT, 'workflows', 'disputes-inbox.json')), { credentials: credentialsFor(ledger, sink), triggerItems: items });
+		const result = await runWorkflow(loadWorkflow(path.join(PACKAGE_ROOT, 'workflows', 'disputes-inbox.json')), { credentials: credentialsFor(t.ledger, t.sink), triggerItems: items });
 		expect(result.error).toBeUndefined();
 		const classified = result.json('Read the reply').map((j) => (j.classification as IDataObject).category);
 		expect(classified).toEqual(['commercial', 'payment_promise', 'payment_sent', 'auto_reply', 'delay_request', 'administrative']);
@@ -59,7 +49,7 @@ describe('workflow: dispute inbox', () => {
 		expect(review).toHaveLength(2);
 		expect(review.some((j) => j.reason === 'dispute_no_invoice' && (j.predicted as IDataObject).category === 'administrative')).toBe(true);
 		expect(review.some((j) => (j.predicted as IDataObject).category === 'delay_request')).toBe(true);
-		const queue = await ledger.query<{ source_ref: string; status: string; predicted_category: string }>('SELECT source_ref, status, predicted_category FROM dispute_reviews ORDER BY source_ref');
+		const queue = await t.ledger.query<{ source_ref: string; status: string; predicted_category: string }>('SELECT source_ref, status, predicted_category FROM dispute_reviews ORDER BY source_ref');
 		expect(queue).toEqual([
 			{ source_ref: '<r1@client>', status: 'pending', predicted_category: 'delay_request' },
 			{ source_ref: '<x1@client>', status: 'pending', predicted_category: 'administrative' },
@@ -67,7 +57,7 @@ describe('workflow: dispute inbox', () => {
 
 		// Every action was e-mailed: the sales rep for the dispute, the collector for the promise and the payment, the team for the reviews
 		// (the unknown invoice has no customer, so no collector).
-		const mails = await sink.parsed();
+		const mails = await t.sink.parsed();
 		const to = mails.map((m) => `${(m.to as { text: string }).text} | ${m.subject}`).sort();
 		expect(to).toEqual([
 			'credit-management@example.com | Réponse client à vérifier / Customer reply to review',
@@ -81,11 +71,11 @@ describe('workflow: dispute inbox', () => {
 		expect(disputeMail?.text).toMatch(/Litige \/ Dispute: #\d+/);
 
 		// The same mailbox read again (a retried execution) opens no second dispute.
-		const again = await runWorkflow(loadWorkflow(path.join(PACKAGE_ROOT, 'workflows', 'disputes-inbox.json')), { credentials: credentialsFor(ledger, sink), triggerItems: [items[0]] });
+		const again = await runWorkflow(loadWorkflow(path.join(PACKAGE_ROOT, 'workflows', 'disputes-inbox.json')), { credentials: credentialsFor(t.ledger, t.sink), triggerItems: [items[0]] });
 		expect(again.json('E-mail the owner: dispute opened')).toEqual([expect.objectContaining({ status: 'existing', disputeId: (opened[0] as IDataObject).disputeId })]);
-		const disputes = await ledger.query<{ category: string; source_ref: string }>('SELECT category, source_ref FROM disputes');
+		const disputes = await t.ledger.query<{ category: string; source_ref: string }>('SELECT category, source_ref FROM disputes');
 		expect(disputes).toEqual([{ category: 'commercial', source_ref: '<d1@client>' }]);
-		const promises = await ledger.query<{ source: string; status: string }>('SELECT source, status FROM promises ORDER BY source');
+		const promises = await t.ledger.query<{ source: string; status: string }>('SELECT source, status FROM promises ORDER BY source');
 		expect(promises).toEqual([{ source: 'email', status: 'pending' }, { source: 'payment_announced', status: 'pending' }]);
 	});
 });

@@ -1,33 +1,27 @@
 import { readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
-import { openDispute, resolveDispute, todayIn, type Ledger } from '../../core';
-import { dropTestLedger } from '../helpers/db';
+import { openDispute, resolveDispute, todayIn } from '../../core';
 import { addCustomer, addInvoice } from '../helpers/dunning';
 import { fakeDateAt, todayAt, useRealDate } from '../helpers/clock';
-import { closeEngine, loadWorkflow, PACKAGE_ROOT, runWorkflow } from '../helpers/engine';
-import { credentialsFor, dunningLedger, expectFiles, testFolder } from './dunning-helpers';
+import { loadWorkflow, PACKAGE_ROOT, runWorkflow } from '../helpers/engine';
+import { credentialsFor, dunningTestLedger, expectFiles, testFolder } from './dunning-helpers';
 
 describe('workflow: weekly dispute analysis', () => {
-	let ledger: Ledger;
+	const t = dunningTestLedger();
 	const folder = testFolder('reports');
 	const today = todayIn('Europe/Paris');
 
 	beforeAll(async () => {
-		ledger = await dunningLedger();
-		const c = await addCustomer(ledger, { externalId: 'WA-1', name: 'Groupe Alizé' });
-		for (const n of ['W-1', 'W-2', 'W-3']) await addInvoice(ledger, { customerId: c, number: n, dueDate: today, amount: 100000n });
-		const a = await openDispute(ledger, { invoices: ['W-1'], category: 'commercial', evidence: 'prix différent du devis' });
-		await openDispute(ledger, { invoices: ['W-2'], category: 'logistics' });
-		const b = await openDispute(ledger, { invoices: ['W-3'], category: 'commercial', evidence: 'remise non appliquée' });
-		await resolveDispute(ledger, { disputeId: a.disputeId, resolution: 'credit_note', rootCause: 'Price list not updated' });
-		await resolveDispute(ledger, { disputeId: b.disputeId, resolution: 'credit_note', rootCause: 'price list not updated' });
+		const c = await addCustomer(t.ledger, { externalId: 'WA-1', name: 'Groupe Alizé' });
+		for (const n of ['W-1', 'W-2', 'W-3']) await addInvoice(t.ledger, { customerId: c, number: n, dueDate: today, amount: 100000n });
+		const a = await openDispute(t.ledger, { invoices: ['W-1'], category: 'commercial', evidence: 'prix différent du devis' });
+		await openDispute(t.ledger, { invoices: ['W-2'], category: 'logistics' });
+		const b = await openDispute(t.ledger, { invoices: ['W-3'], category: 'commercial', evidence: 'remise non appliquée' });
+		await resolveDispute(t.ledger, { disputeId: a.disputeId, resolution: 'credit_note', rootCause: 'Price list not updated' });
+		await resolveDispute(t.ledger, { disputeId: b.disputeId, resolution: 'credit_note', rootCause: 'price list not updated' });
 		rmSync(folder, { recursive: true, force: true });
 	});
 
-	afterAll(async () => {
-		await closeEngine();
-		await dropTestLedger(ledger);
-	});
 
 	/** Runs the workflow with the clock at `instant`; the file names carry the date of the workflow's zone. */
 	async function runAt(instant: Date, zone?: string): Promise<string> {
@@ -38,7 +32,7 @@ describe('workflow: weekly dispute analysis', () => {
 			const day = todayIn(zone ?? 'Europe/Paris');
 			rmSync(folder, { recursive: true, force: true });
 			expectFiles(folder, [`litiges-categories-${day}.csv`, `litiges-causes-${day}.csv`]);
-			const result = await runWorkflow(workflow, { credentials: credentialsFor(ledger) });
+			const result = await runWorkflow(workflow, { credentials: credentialsFor(t.ledger) });
 			expect(result.error).toBeUndefined();
 			expect(result.json('Categories as a table')).toEqual([
 				expect.objectContaining({ category: 'commercial', disputes: 2, open: 0, resolved: 2, amounts: '2000.00 EUR' }),

@@ -1,39 +1,28 @@
 import path from 'node:path';
 import { simpleParser } from 'mailparser';
-import type { Ledger } from '../../core';
-import { dropTestLedger } from '../helpers/db';
 import { addCustomer, addInvoice } from '../helpers/dunning';
-import { closeEngine, loadWorkflow, PACKAGE_ROOT, runWorkflow } from '../helpers/engine';
-import { startSmtpSink, type SmtpSink } from '../helpers/smtpSink';
-import { credentialsFor, daysFromToday, dunningLedger } from './dunning-helpers';
+import { loadWorkflow, PACKAGE_ROOT, runWorkflow } from '../helpers/engine';
+import { credentialsFor, daysFromToday, dunningTestLedger } from './dunning-helpers';
 
 describe("workflow: collectors' daily digest, weekdays at 07:30", () => {
-	let ledger: Ledger;
-	let sink: SmtpSink;
+	const t = dunningTestLedger({ smtp: true });
 
 	beforeAll(async () => {
-		ledger = await dunningLedger();
-		sink = await startSmtpSink();
-		const a = await addCustomer(ledger, { externalId: 'DG-1', name: 'Client Un', collector: 'COL1' });
-		await addInvoice(ledger, { customerId: a, number: 'D-1', dueDate: daysFromToday(-5), amount: 100000n });
-		const b = await addCustomer(ledger, { externalId: 'DG-2', name: 'Client Deux', collector: 'COL1', emails: [] });
-		const inv = await addInvoice(ledger, { customerId: b, number: 'D-2', dueDate: daysFromToday(-15) });
-		await ledger.query("INSERT INTO reminders (invoice_id, customer_id, stage, channel, status, error) VALUES ($1, $2, 'level1', 'email', 'uncertain', 'connection lost')", [inv, b]);
+		const a = await addCustomer(t.ledger, { externalId: 'DG-1', name: 'Client Un', collector: 'COL1' });
+		await addInvoice(t.ledger, { customerId: a, number: 'D-1', dueDate: daysFromToday(-5), amount: 100000n });
+		const b = await addCustomer(t.ledger, { externalId: 'DG-2', name: 'Client Deux', collector: 'COL1', emails: [] });
+		const inv = await addInvoice(t.ledger, { customerId: b, number: 'D-2', dueDate: daysFromToday(-15) });
+		await t.ledger.query("INSERT INTO reminders (invoice_id, customer_id, stage, channel, status, error) VALUES ($1, $2, 'level1', 'email', 'uncertain', 'connection lost')", [inv, b]);
 	});
 
-	afterAll(async () => {
-		await sink.close();
-		await closeEngine();
-		await dropTestLedger(ledger);
-	});
 
 	test('e-mails each collector what goes out today and what needs checking', async () => {
-		const result = await runWorkflow(loadWorkflow(path.join(PACKAGE_ROOT, 'workflows', 'dunning-collector-digest.json')), { credentials: credentialsFor(ledger, sink) });
+		const result = await runWorkflow(loadWorkflow(path.join(PACKAGE_ROOT, 'workflows', 'dunning-collector-digest.json')), { credentials: credentialsFor(t.ledger, t.sink) });
 		expect(result.error).toBeUndefined();
 		const digests = result.json('Digest per collector');
 		const karim = digests.find((d) => (d.collector as { code: string } | null)?.code === 'COL1');
 		expect(karim?.sent).toBe(true);
-		const mail = await simpleParser(sink.received[0].raw);
+		const mail = await simpleParser(t.sink.received[0].raw);
 		expect(mail.to && !Array.isArray(mail.to) && mail.to.value[0].address).toBe('karim.benali@vendor.example');
 		expect(mail.subject).toMatch(/^Relances du .+ : 2 envoi\(s\) prévu\(s\), 1 problème\(s\)$/);
 		expect(mail.text).toContain('- level1 : 1 message(s), 1 facture(s), 1\u202f000,00\u00a0€');

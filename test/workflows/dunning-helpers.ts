@@ -2,10 +2,10 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { addDays, installDefaultPolicies, todayIn, type Ledger } from '../../core';
 import type { FileKind } from '../../core';
-import { createTestLedger, ledgerCredentialData } from '../helpers/db';
+import { createTestLedger, dropTestLedger, ledgerCredentialData } from '../helpers/db';
 import { seedStaff } from '../helpers/dunning';
-import { ENGINE_FILES_DIR, loadWorkflow, PACKAGE_ROOT, type WorkflowJson } from '../helpers/engine';
-import type { SmtpSink } from '../helpers/smtpSink';
+import { closeEngine, ENGINE_FILES_DIR, loadWorkflow, PACKAGE_ROOT, type WorkflowJson } from '../helpers/engine';
+import { startSmtpSink, type SmtpSink } from '../helpers/smtpSink';
 
 /** Shared set-up of the dunning workflow tests: a migrated ledger with the shipped policies and the staff. */
 export async function dunningLedger(): Promise<Ledger> {
@@ -14,6 +14,25 @@ export async function dunningLedger(): Promise<Ledger> {
 	await seedStaff(ledger);
 	await ledger.query(`INSERT INTO settings (key, value) VALUES ('company', $1)`, [JSON.stringify({ name: 'ACME SAS', addressLines: ['1 place du Commerce', '69002 Lyon'], siren: '123456789', iban: 'FR76 3000 6000 0112 3456 7890 189' })]);
 	return ledger;
+}
+
+/**
+ * The dunning ledger of a test file (or describe block), around its tests: before them dunningLedger() and, with
+ * `smtp`, an SMTP sink to deliver to; after them the sink closed, the engine's pools closed and the schema dropped.
+ * `t.ledger` and `t.sink` are set once the block's first beforeAll has run (read them inside hooks and tests).
+ */
+export function dunningTestLedger(options: { smtp?: boolean } = {}): { ledger: Ledger; sink: SmtpSink } {
+	const t = {} as { ledger: Ledger; sink: SmtpSink };
+	beforeAll(async () => {
+		t.ledger = await dunningLedger();
+		if (options.smtp) t.sink = await startSmtpSink();
+	});
+	afterAll(async () => {
+		await t.sink?.close();
+		await closeEngine();
+		if (t.ledger) await dropTestLedger(t.ledger);
+	});
+	return t;
 }
 
 /** A date relative to today in the company zone (what the workflows plan with). */
