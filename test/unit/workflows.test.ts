@@ -109,7 +109,10 @@ describe.each(files)('$file', ({ file, text }) => {
 			if (!nodeNames.has(source)) problems.push(`connection from unknown node "${source}"`);
 			const sourceNode = workflow.nodes.find((n) => n.name === source);
 			for (const [type, outputs] of Object.entries(byType)) {
-				const outputCount = sourceNode ? known.get(sourceNode.type)?.outputs : undefined;
+				const declared = sourceNode ? known.get(sourceNode.type)?.outputs : undefined;
+				// "On Error: Continue (using error output)" gives a node one more output, for its errors.
+				const outputCount =
+					declared !== undefined && sourceNode?.onError === 'continueErrorOutput' ? declared + 1 : declared;
 				if (type === 'main' && outputCount !== undefined && outputs.length > outputCount) {
 					problems.push(`"${source}" has ${outputCount} output(s) but ${outputs.length} are connected`);
 				}
