@@ -192,6 +192,7 @@ export {
 	classifyDispute,
 	classifyWithModel,
 	confirmLabel,
+	disputeAnalysisRows,
 	listReviews,
 	notificationRecipients,
 	openDispute,
