@@ -194,6 +194,7 @@ export {
 	classifyDispute,
 	classifyWithModel,
 	confirmLabel,
+	disputeAnalysisRows,
 	listReviews,
 	notificationRecipients,
 	openDispute,
