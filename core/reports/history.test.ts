@@ -165,6 +165,28 @@ describe('countback DSO', () => {
 		expect(countbackDso(100000n, '2026-03-31', (m) => sales.get(m) ?? 0n)).toBe(53.4);
 	});
 
+	it('walks through a month of negative net sales on the ledger, gross and net of credits', async () => {
+		const ledger = await createTestLedger();
+		try {
+			await upsertCustomers(ledger, [{ externalId: 'N', name: 'Négatif SA' }]);
+			await storeInvoices(ledger, [
+				invoice('FN-1', 'N', 100000n, '2026-01-15', '2026-02-14'), // January: 1 000,00, paid on 1 February
+				invoice('FN-2', 'N', 150000n, '2026-02-10', '2026-03-12'), // February: 1 500,00
+				invoice('FN-3', 'N', 30000n, '2026-03-05', '2026-04-04'), // March: 300,00
+				{ ...invoice('AVN-1', 'N', 50000n, '2026-03-20', '2026-03-20'), docType: 'credit_note' }, // March: credit note 500,00, no invoice named
+			]);
+			await storePayments(ledger, [{ externalRef: 'P-N1', amountMinor: 100000n, currency: 'EUR', receivedOn: '2026-02-01', customerExternalId: 'N', referenceText: 'FN-1' }]);
+			const march = (net: boolean) => dso(ledger, { asOf: '2026-03-31', zone: ZONE, months: 1, currency: 'EUR', net }).then((r) => r.points.map((p) => [p.month, p.receivables.amount, p.sales.amount, p.dso]));
+			// Gross: R = FN-2 1 500 + FN-3 300 = 1 800; March S = 300 − 500 = −200: 1 800 > −200 → 31 d, R = 2 000;
+			// February S = 1 500 < 2 000 → + 28 d, R = 500; January S = 1 000 ≥ 500 → + 31 × 500 / 1 000 = 15,5 → 74,5.
+			expect(await march(false)).toEqual([['2026-03', '1800.00', '-200.00', 74.5]]);
+			// Net of credits: R = 1 800 − AVN-1 500 = 1 300; March → 31 d, R = 1 500; February S = 1 500 ≥ 1 500 → + 28 → 59.
+			expect(await march(true)).toEqual([['2026-03', '1300.00', '-200.00', 59]]);
+		} finally {
+			await dropTestLedger(ledger);
+		}
+	});
+
 	it('stops after 36 months: receivables no sales cover count as those 36 months', () => {
 		// April 2023 – March 2026: 366 (with February 2024) + 365 + 365 = 1 096 days.
 		expect(countbackDso(100000n, '2026-03-31', () => 0n)).toBe(1096);
