@@ -203,6 +203,7 @@ export {
 	classifyDispute,
 	classifyWithModel,
 	confirmLabel,
+	disputeAnalysisRows,
 	listReviews,
 	notificationRecipients,
 	openDispute,
