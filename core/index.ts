@@ -135,6 +135,7 @@ export {
 	confirmLetters,
 	createReminderCallTasks,
 	customerTimeline,
+	checkImapMailbox,
 	dailyDigest,
 	decideUncertainReminder,
 	DEFAULT_LEASE_MINUTES,
@@ -143,6 +144,7 @@ export {
 	latePaymentCharges,
 	listUncertainReminders,
 	loadCompany,
+	imapMailboxSource,
 	mailCatcherSource,
 	plannedMessageJson,
 	planReminders,
@@ -164,6 +166,7 @@ export {
 export type {
 	CompanyInfo,
 	HeldInvoice,
+	ImapRecordOptions,
 	Language,
 	MailRecordSource,
 	OutcomeKind,

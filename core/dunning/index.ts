@@ -12,3 +12,4 @@ export * from './digest';
 export * from './calls';
 export * from './proof';
 export * from './reconcile';
+export * from './imapRecord';
