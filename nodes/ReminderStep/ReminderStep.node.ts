@@ -18,6 +18,7 @@ import * as renderLetter from './actions/renderLetter.operation';
 import { router } from './actions/router';
 import * as savePolicy from './actions/savePolicy.operation';
 import * as sendEmail from './actions/sendEmail.operation';
+import * as showPolicies from './actions/showPolicies.operation';
 import * as statementOfCharges from './actions/statementOfCharges.operation';
 import * as timeline from './actions/timeline.operation';
 
@@ -28,7 +29,7 @@ export class ReminderStep implements INodeType {
 		name: 'reminderStep',
 		icon: { light: 'file:reminderStep.svg', dark: 'file:reminderStep.dark.svg' },
 		group: ['transform'],
-		version: 1,
+		version: [1, 2],
 		subtitle: '={{ $parameter["operation"] + ($parameter["stage"] ? ": " + $parameter["stage"] : "") }}',
 		description: 'Dunning per customer profile: plans reminders, sends them by e-mail exactly once, prints letters, computes late-payment charges',
 		defaults: { name: 'Reminder Step' },
@@ -120,7 +121,7 @@ export class ReminderStep implements INodeType {
 					{
 						name: 'Save Dunning Policy',
 						value: 'savePolicy',
-						description: 'Check and store the stages of a customer profile (offsets, channels, templates, copies)',
+						description: 'Check and store the stages of a customer profile (days, channels, copies, wording) typed as fields or as JSON',
 						action: 'Save a dunning policy',
 					},
 					{
@@ -128,6 +129,12 @@ export class ReminderStep implements INodeType {
 						value: 'sendEmail',
 						description: 'Send the reminders due by e-mail, each exactly once, in the customer language',
 						action: 'Send reminder e mails',
+					},
+					{
+						name: 'Show Dunning Policies',
+						value: 'showPolicies',
+						description: 'Each stage of the stored policies: when it goes, channels, copies, minimum amounts and its wording in French and English',
+						action: 'Show dunning policies',
 					},
 					{
 						name: 'Statement of Late-Payment Charges',
@@ -142,6 +149,7 @@ export class ReminderStep implements INodeType {
 			...sendEmail.description,
 			...renderLetter.description,
 			...savePolicy.description,
+			...showPolicies.description,
 			...lateCharges.description,
 			...recordOutcome.description,
 			...timeline.description,
