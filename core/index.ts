@@ -153,6 +153,7 @@ export {
 	plannedMessageJson,
 	planReminders,
 	policyFromFields,
+	previewReminder,
 	processBounce,
 	produceLetters,
 	rateTablesInfo,

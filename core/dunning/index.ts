@@ -13,3 +13,4 @@ export * from './calls';
 export * from './proof';
 export * from './reconcile';
 export * from './policyFields';
+export * from './preview';
