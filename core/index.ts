@@ -137,6 +137,7 @@ export {
 	confirmLetters,
 	createReminderCallTasks,
 	customerTimeline,
+	checkImapMailbox,
 	dailyDigest,
 	decideUncertainReminder,
 	DEFAULT_LEASE_MINUTES,
@@ -148,6 +149,7 @@ export {
 	latePaymentCharges,
 	listUncertainReminders,
 	loadCompany,
+	imapMailboxSource,
 	mailCatcherSource,
 	placeholderHelp,
 	plannedMessageJson,
@@ -175,6 +177,7 @@ export {
 export type {
 	CompanyInfo,
 	HeldInvoice,
+	ImapRecordOptions,
 	Language,
 	MailRecordSource,
 	OutcomeKind,

@@ -45,6 +45,12 @@ export class ReminderStep implements INodeType {
 				testedBy: 'receivablesSmtpConnectionTest',
 				displayOptions: { show: { operation: ['sendEmail', 'digest'] } },
 			},
+			{
+				name: 'receivablesImapApi',
+				required: true,
+				testedBy: 'receivablesImapConnectionTest',
+				displayOptions: { show: { operation: ['reconcile'], readSentMailbox: [true] } },
+			},
 		],
 		properties: [
 			{
