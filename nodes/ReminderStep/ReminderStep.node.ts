@@ -11,6 +11,7 @@ import * as decideReminder from './actions/decideReminder.operation';
 import * as digest from './actions/digest.operation';
 import * as lateCharges from './actions/lateCharges.operation';
 import * as plan from './actions/plan.operation';
+import * as previewReminder from './actions/previewReminder.operation';
 import * as processBounce from './actions/processBounce.operation';
 import * as reconcile from './actions/reconcile.operation';
 import * as recordOutcome from './actions/recordOutcome.operation';
@@ -95,6 +96,12 @@ export class ReminderStep implements INodeType {
 						action: 'Plan reminders',
 					},
 					{
+						name: 'Preview Reminder',
+						value: 'previewReminder',
+						description: 'A stage of a policy (stored, or typed and not saved yet) rendered for one invoice: the e-mail and the letter with the letterhead, nothing sent',
+						action: 'Preview a reminder',
+					},
+					{
 						name: 'Process Bounce',
 						value: 'processBounce',
 						description: 'Read bounce and delivery-report e-mails: hard bounces mark the address bad and switch the customer to letters',
@@ -148,6 +155,7 @@ export class ReminderStep implements INodeType {
 			...plan.description,
 			...sendEmail.description,
 			...renderLetter.description,
+			...previewReminder.description,
 			...savePolicy.description,
 			...showPolicies.description,
 			...lateCharges.description,
