@@ -58,8 +58,9 @@ const rows: Row[] = [
 		node: 'reminderStep',
 		operation: 'statementOfCharges',
 		parameters: { statementCustomer: 'OP-1', statementAsOf: '2026-03-31' },
-		// Late-payment interest at the French legal rate for 7 days on 1,200.00, and the 40 EUR fixed indemnity.
-		check: ([j]) => expect(j).toMatchObject({ customerExternalId: 'OP-1', invoices: 1, interest: '2.80', indemnities: { EUR: '40.00' }, lines: [{ number: 'OP-INV-1', daysLate: 7, rateSource: 'legal' }] }),
+		// Late-payment interest at the French legal rate for 7 days on 1,200.00, and the 40 EUR fixed indemnity; the
+		// item's own warnings (none: 2026-S1 is in the shipped tables).
+		check: ([j]) => expect(j).toMatchObject({ customerExternalId: 'OP-1', invoices: 1, interest: '2.80', indemnities: { EUR: '40.00' }, lines: [{ number: 'OP-INV-1', daysLate: 7, rateSource: 'legal' }], warnings: [] }),
 	},
 	{ node: 'reminderStep', operation: 'digest', parameters: { digestAsOf: '2026-03-31' }, check: ([j]) => expect(j).toMatchObject({ collector: { code: 'COL1' }, stages: [{ stage: 'level1', messages: 1, invoices: 1 }], problems: [] }) },
 	{
