@@ -34,7 +34,7 @@ describe('history, timeline, volumes and the daily digest', () => {
 	it('keeps every exchange in a per-customer timeline, newest first', async () => {
 		const plan = await planReminders(ledger, { stage: 'level1', asOf: '2025-10-20' });
 		await sendReminderEmails(ledger, plan.due, { smtp: sink.config, from: { address: 'relances@acme.example' } });
-		await recordOutcome(ledger, { customerExternalId: 'T1', invoiceNumbers: ['T-1'], kind: 'call', summary: 'Comptable joint : paiement vendredi', actor: 'COL1', at: '2099-01-01T10:00:00Z' });
+		await recordOutcome(ledger, { customerExternalId: 'T1', invoiceNumbers: ['T-1'], kind: 'call', summary: 'Comptable joint : paiement vendredi', actor: 'COL1' });
 		const timeline = await customerTimeline(ledger, { customerExternalId: 'T1' });
 		expect(timeline.map((t) => [t.kind, t.channel, t.invoiceNumber])).toEqual([
 			['call', 'call', 'T-1'],
@@ -44,6 +44,17 @@ describe('history, timeline, volumes and the daily digest', () => {
 		expect(timeline[1].contentHash).toMatch(/^[0-9a-f]{64}$/);
 		expect(timeline[1].stage).toBe('level1');
 		await expect(recordOutcome(ledger, { customerExternalId: 'T1', invoiceNumbers: ['NOPE'], kind: 'call', summary: 'x' })).rejects.toThrow(/has no invoice NOPE/);
+	});
+
+	it('records a past exchange on its own date, never one in the future', async () => {
+		// A visit recorded on its day: noon in Paris (CEST in May, UTC+2) is 10:00 UTC; a call with its own time.
+		await recordOutcome(ledger, { customerExternalId: 'T2', kind: 'visit', summary: 'Visite : accord sur un échéancier', at: '2025-05-12', zone: 'Europe/Paris' });
+		await recordOutcome(ledger, { customerExternalId: 'T2', kind: 'call', summary: 'Rappel du comptable', at: '2025-05-13T09:15:00+02:00' });
+		const timeline = await customerTimeline(ledger, { customerExternalId: 'T2', from: '2025-05-01', to: '2025-05-31' });
+		expect(timeline.map((t) => [t.kind, t.at])).toEqual([['call', '2025-05-13T07:15:00.000Z'], ['visit', '2025-05-12T10:00:00.000Z']]);
+		await expect(recordOutcome(ledger, { customerExternalId: 'T2', kind: 'note', summary: 'x', at: '2999-01-01' })).rejects.toMatchObject({ code: 'OUTCOME_BAD_DATE' });
+		await expect(recordOutcome(ledger, { customerExternalId: 'T2', kind: 'note', summary: 'x', at: '2999-01-01T10:00:00Z' })).rejects.toMatchObject({ code: 'OUTCOME_BAD_DATE' });
+		await expect(recordOutcome(ledger, { customerExternalId: 'T2', kind: 'note', summary: 'x', at: 'hier' })).rejects.toMatchObject({ code: 'OUTCOME_BAD_DATE' });
 	});
 
 	it('counts volumes per day and stage', async () => {

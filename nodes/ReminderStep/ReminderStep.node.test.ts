@@ -6,13 +6,13 @@ import { closeEngine, runWorkflow, type WorkflowJson } from '../../test/helpers/
 import { credentialsFor, dunningLedger } from '../../test/workflows/dunning-helpers';
 
 /** A one-node workflow: manual trigger → Reminder Step with these parameters. */
-function workflow(parameters: IDataObject): WorkflowJson {
+function workflow(parameters: IDataObject, typeVersion = 1): WorkflowJson {
 	return {
 		id: 'rcvReminderNodeTest',
 		name: 'Reminder Step test',
 		nodes: [
 			{ id: 't', name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} },
-			{ id: 'r', name: 'Reminder Step', type: 'n8n-nodes-receivables.reminderStep', typeVersion: 1, position: [200, 0], parameters, credentials: { receivablesLedgerApi: { id: 'rcvLedgerCred001', name: 'Receivables Ledger' } } },
+			{ id: 'r', name: 'Reminder Step', type: 'n8n-nodes-receivables.reminderStep', typeVersion, position: [200, 0], parameters, credentials: { receivablesLedgerApi: { id: 'rcvLedgerCred001', name: 'Receivables Ledger' } } },
 		],
 		connections: { Start: { main: [[{ node: 'Reminder Step', type: 'main', index: 0 }]] } },
 		settings: { executionOrder: 'v1' },
@@ -59,6 +59,32 @@ describe('Reminder Step node', () => {
 		policy.stages[0].templates.fr.subject = 'Relance {{invoice.number}}';
 		const good = await runWorkflow(workflow({ operation: 'savePolicy', policyJson: JSON.stringify(policy) }), { credentials: credentialsFor(ledger) });
 		expect(good.json('Reminder Step', 0)).toEqual([{ code: 'sme', status: 'created', stages: ['level1'] }]);
+	});
+
+	it('Save Dunning Policy as fields (version 2 default): stages from the list, wording as text, an unknown placeholder refused in French and English', async () => {
+		const stages = { stage: [
+			{ stage: 'pre_due', days: -4, channels: 'email' },
+			{ stage: 'level1', days: 6, channels: 'email,letter', cc: '{{salesRep.email}}', minimumAmount: 'EUR 5,00', attachments: 'CGV.pdf', subjectFr: 'Relance {{company.name}}', textFr: 'Bonjour {{customer.name}}, merci de régler {{total.open}}.' },
+		] };
+		const good = await runWorkflow(workflow({ operation: 'savePolicy', policyCode: 'vip', policyName: 'VIP', stages, policyOptions: { governingLaw: 'FR' } }, 2), { credentials: credentialsFor(ledger) });
+		expect(good.error).toBeUndefined();
+		expect(good.json('Reminder Step', 0)).toEqual([{ code: 'vip', status: 'created', stages: ['pre_due', 'level1'] }]);
+		const [row] = await ledger.query<{ stages: Array<Record<string, unknown>>; settings: Record<string, unknown> }>("SELECT stages, settings FROM dunning_policies WHERE code = 'vip'");
+		expect(row.settings).toEqual({ governingLaw: 'FR' });
+		expect(row.stages[1]).toMatchObject({ code: 'level1', kind: 'reminder', level: 1, offsetDays: 6, channels: ['email', 'letter'], template: 'reminder_1', cc: ['{{salesRep.email}}'], minimumAmount: { EUR: '5.00' }, attachments: ['CGV.pdf'], templates: { fr: { subject: 'Relance {{company.name}}', text: 'Bonjour {{customer.name}}, merci de régler {{total.open}}.' } } });
+
+		stages.stage[1].textFr = 'Bonjour {{client.nom}}';
+		const bad = await runWorkflow(workflow({ operation: 'savePolicy', policyCode: 'vip', stages }, 2), { credentials: credentialsFor(ledger) });
+		expect(bad.json('Reminder Step', 0)).toEqual([]);
+		const [rejected] = bad.json('Reminder Step', 1);
+		expect(rejected).toMatchObject({ code: 'DUNNING_POLICY_INVALID' });
+		expect(rejected.error).toContain('{{client.nom}}');
+		const twice = await runWorkflow(workflow({ operation: 'savePolicy', policyCode: 'vip', stages: { stage: [stages.stage[0], stages.stage[0]] } }, 2), { credentials: credentialsFor(ledger) });
+		expect(twice.json('Reminder Step', 1)[0]).toMatchObject({ code: 'DUNNING_POLICY_INVALID', error: 'Stage "Pre-due notice" is given twice.' });
+		expect(JSON.stringify(twice.json('Reminder Step', 1)[0])).toContain('L\'étape « Avis avant échéance » figure deux fois.');
+		// Nothing stored by the refused runs.
+		const [kept] = await ledger.query<{ stages: Array<Record<string, unknown>> }>("SELECT stages FROM dunning_policies WHERE code = 'vip'");
+		expect(kept.stages[1].templates).toEqual({ fr: { subject: 'Relance {{company.name}}', text: 'Bonjour {{customer.name}}, merci de régler {{total.open}}.' } });
 	});
 
 	it('Compute Late-Payment Charges: per item, from its fields', async () => {

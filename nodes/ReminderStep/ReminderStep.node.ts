@@ -19,11 +19,12 @@ import * as renderLetter from './actions/renderLetter.operation';
 import { router } from './actions/router';
 import * as savePolicy from './actions/savePolicy.operation';
 import * as sendEmail from './actions/sendEmail.operation';
+import * as showPolicies from './actions/showPolicies.operation';
 import * as statementOfCharges from './actions/statementOfCharges.operation';
 import * as timeline from './actions/timeline.operation';
 
 
-/** Every operation of the node with its resource (resources from version 2 on, see nodes/shared/resources.ts). */
+/** Every operation of the node with its resource (resources from version 3 on, see nodes/shared/resources.ts). */
 const OPERATIONS: OperationChoice[] = [
 	{
 		name: 'Compute Late-Payment Charges',
@@ -99,7 +100,7 @@ const OPERATIONS: OperationChoice[] = [
 		name: 'Save Dunning Policy',
 		value: 'savePolicy',
 		resource: 'policy',
-		description: 'Check and store the stages of a customer profile (offsets, channels, templates, copies)',
+		description: 'Check and store the stages of a customer profile (days, channels, copies, wording) typed as fields or as JSON',
 		action: 'Save a dunning policy',
 	},
 	{
@@ -108,6 +109,13 @@ const OPERATIONS: OperationChoice[] = [
 		resource: 'reminder',
 		description: 'Send the reminders due by e-mail, each exactly once, in the customer language',
 		action: 'Send reminder e mails',
+	},
+	{
+		name: 'Show Dunning Policies',
+		value: 'showPolicies',
+		resource: 'policy',
+		description: 'Each stage of the stored policies: when it goes, channels, copies, minimum amounts and its wording in French and English',
+		action: 'Show dunning policies',
 	},
 	{
 		name: 'Statement of Late-Payment Charges',
@@ -123,7 +131,7 @@ const RESOURCES: ResourceChoice[] = [
 	{ name: 'Letter', value: 'letter', description: 'Reminders as PDF letters: render, confirm once printed or written', defaultOperation: 'renderLetter' },
 	{ name: 'Late-Payment Charge', value: 'lateCharge', description: 'Interest and the €40 indemnity: per invoice, or a statement of charges', defaultOperation: 'lateCharges' },
 	{ name: 'Customer History', value: 'history', description: 'A customer\'s exchanges: record an outcome, read the timeline', defaultOperation: 'timeline' },
-	{ name: 'Dunning Policy', value: 'policy', description: 'The stages of a customer profile', defaultOperation: 'savePolicy' },
+	{ name: 'Dunning Policy', value: 'policy', description: 'The stages of each customer profile and their wording: save, show', defaultOperation: 'savePolicy' },
 ];
 
 export class ReminderStep implements INodeType {
@@ -132,9 +140,9 @@ export class ReminderStep implements INodeType {
 		name: 'reminderStep',
 		icon: { light: 'file:reminderStep.svg', dark: 'file:reminderStep.dark.svg' },
 		group: ['transform'],
-		// Version 2: the operations grouped by resource (version 1 nodes of saved workflows keep the single list).
-		version: [1, 2],
-		defaultVersion: 2,
+		// Version 3: the operations grouped by resource; the same operations and outputs as version 2.
+		version: [1, 2, 3],
+		defaultVersion: 3,
 		subtitle: '={{ $parameter["operation"] + ($parameter["stage"] ? ": " + $parameter["stage"] : "") }}',
 		description: 'Dunning per customer profile: plans reminders, sends them by e-mail exactly once, prints letters, computes late-payment charges',
 		defaults: { name: 'Reminder Step' },
@@ -149,6 +157,12 @@ export class ReminderStep implements INodeType {
 				testedBy: 'receivablesSmtpConnectionTest',
 				displayOptions: { show: { operation: ['sendEmail', 'digest'] } },
 			},
+			{
+				name: 'receivablesImapApi',
+				required: true,
+				testedBy: 'receivablesImapConnectionTest',
+				displayOptions: { show: { operation: ['reconcile'], readSentMailbox: [true] } },
+			},
 		],
 		properties: [
 			{
@@ -156,15 +170,16 @@ export class ReminderStep implements INodeType {
 				name: 'resource',
 				type: 'options',
 				noDataExpression: true,
-				displayOptions: { show: fromVersion(2) },
+				displayOptions: { show: fromVersion(3) },
 				options: resourceOptions(RESOURCES),
 				default: 'reminder',
 			},
-			...operationParameters(OPERATIONS, RESOURCES, 2, 'plan'),
+			...operationParameters(OPERATIONS, RESOURCES, 3, 'plan'),
 			...plan.description,
 			...sendEmail.description,
 			...renderLetter.description,
 			...savePolicy.description,
+			...showPolicies.description,
 			...lateCharges.description,
 			...recordOutcome.description,
 			...timeline.description,

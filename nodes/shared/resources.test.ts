@@ -17,7 +17,7 @@ const nodes: Array<{ description: INodeTypeDescription; since: number }> = [
 	{ description: new DisputeClassifier().description, since: 2 },
 	{ description: new InvoiceIntake().description, since: 3 },
 	{ description: new ReceivablesReport().description, since: 2 },
-	{ description: new ReminderStep().description, since: 2 },
+	{ description: new ReminderStep().description, since: 3 },
 	{ description: new WavePlanner().description, since: 2 },
 ];
 

@@ -79,13 +79,14 @@ const rows: Row[] = [
 			expect(mail?.text).toContain('OP-INV-1');
 		},
 	},
-	{ node: 'reminderStep', operation: 'recordOutcome', parameters: { customerExternalId: 'OP-1', kind: 'note', summary: 'called, will pay' }, check: ([j]) => expect(j.customerLedgerId).toBeTruthy() },
+	// A note recorded on its own day: noon in the workflow's zone (Europe/Paris, summer time from 29 March) = 10:00 UTC.
+	{ node: 'reminderStep', operation: 'recordOutcome', parameters: { customerExternalId: 'OP-1', kind: 'note', summary: 'called, will pay', outcomeAt: '2026-03-30' }, check: ([j]) => expect(j).toMatchObject({ recorded: 1, customerLedgerId: expect.any(String) }) },
 	{
 		node: 'reminderStep',
 		operation: 'timeline',
 		parameters: { timelineCustomer: 'OP-1' },
 		check: (entries) => {
-			expect(entries.find((e) => e.kind === 'note')).toMatchObject({ summary: 'called, will pay' });
+			expect(entries.find((e) => e.kind === 'note')).toMatchObject({ summary: 'called, will pay', at: '2026-03-30T10:00:00.000Z' });
 			expect(entries.some((e) => e.stage === 'level1' && e.messageId)).toBe(true);
 		},
 	},

@@ -10,8 +10,9 @@ import * as recordOutcome from './recordOutcome.operation';
 import * as renderLetter from './renderLetter.operation';
 import * as savePolicy from './savePolicy.operation';
 import * as sendEmail from './sendEmail.operation';
+import * as showPolicies from './showPolicies.operation';
 import * as statementOfCharges from './statementOfCharges.operation';
 import * as timeline from './timeline.operation';
 
 /** The operations of the node; the shared loop (nodes/shared/operation.ts) runs them. */
-export const router = nodeRouter({ plan, sendEmail, renderLetter, savePolicy, lateCharges, recordOutcome, timeline, processBounce, digest, reconcile, decideReminder, confirmLetters, statementOfCharges });
+export const router = nodeRouter({ plan, sendEmail, renderLetter, savePolicy, showPolicies, lateCharges, recordOutcome, timeline, processBounce, digest, reconcile, decideReminder, confirmLetters, statementOfCharges });
