@@ -12,6 +12,7 @@ import * as decideReminder from './actions/decideReminder.operation';
 import * as digest from './actions/digest.operation';
 import * as lateCharges from './actions/lateCharges.operation';
 import * as plan from './actions/plan.operation';
+import * as previewReminder from './actions/previewReminder.operation';
 import * as processBounce from './actions/processBounce.operation';
 import * as reconcile from './actions/reconcile.operation';
 import * as recordOutcome from './actions/recordOutcome.operation';
@@ -67,6 +68,13 @@ const OPERATIONS: OperationChoice[] = [
 		resource: 'reminder',
 		description: 'List the reminders of a stage due on a date, and the invoices held back with the reason',
 		action: 'Plan reminders',
+	},
+	{
+		name: 'Preview Reminder',
+		value: 'previewReminder',
+		resource: 'policy',
+		description: 'A stage of a policy (stored, or typed and not saved yet) rendered for one invoice: the e-mail and the letter with the letterhead, nothing sent',
+		action: 'Preview a reminder',
 	},
 	{
 		name: 'Process Bounce',
@@ -131,7 +139,7 @@ const RESOURCES: ResourceChoice[] = [
 	{ name: 'Letter', value: 'letter', description: 'Reminders as PDF letters: render, confirm once printed or written', defaultOperation: 'renderLetter' },
 	{ name: 'Late-Payment Charge', value: 'lateCharge', description: 'Interest and the €40 indemnity: per invoice, or a statement of charges', defaultOperation: 'lateCharges' },
 	{ name: 'Customer History', value: 'history', description: 'A customer\'s exchanges: record an outcome, read the timeline', defaultOperation: 'timeline' },
-	{ name: 'Dunning Policy', value: 'policy', description: 'The stages of each customer profile and their wording: save, show', defaultOperation: 'savePolicy' },
+	{ name: 'Dunning Policy', value: 'policy', description: 'The stages of each customer profile and their wording: save, show, preview for an invoice', defaultOperation: 'savePolicy' },
 ];
 
 export class ReminderStep implements INodeType {
@@ -178,6 +186,7 @@ export class ReminderStep implements INodeType {
 			...plan.description,
 			...sendEmail.description,
 			...renderLetter.description,
+			...previewReminder.description,
 			...savePolicy.description,
 			...showPolicies.description,
 			...lateCharges.description,
