@@ -3,6 +3,8 @@
  * what the editor and the engine do when they load a node): a node saved before resources keeps its operation, a
  * node of the version with resources finds the same operation under its resource.
  */
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
 import { NodeHelpers, type INode, type INodeParameters, type INodeTypeDescription } from 'n8n-workflow';
 import { CourierTracking } from '../CourierTracking/CourierTracking.node';
 import { DisputeClassifier } from '../DisputeClassifier/DisputeClassifier.node';
@@ -73,6 +75,23 @@ describe.each(nodes)('$description.displayName', ({ description, since }) => {
 			expect(own).toContain(resolve(description, since, { resource }).operation);
 		}
 	});
+});
+
+test('the shipped workflows use the version with resources of these nodes, with the resource of each operation', () => {
+	const folder = path.join(__dirname, '..', '..', 'workflows');
+	const problems: string[] = [];
+	for (const file of readdirSync(folder).filter((f) => f.endsWith('.json'))) {
+		const workflow = JSON.parse(readFileSync(path.join(folder, file), 'utf8')) as { nodes: INode[] };
+		for (const node of workflow.nodes) {
+			const found = nodes.find((n) => node.type === `n8n-nodes-receivables.${n.description.name}`);
+			if (!found) continue;
+			const { resource, operation } = resolve(found.description, node.typeVersion, node.parameters);
+			const own = optionValues(found.description, 'operation', (p) => JSON.stringify(p.displayOptions).includes(`"resource":["${String(resource)}"]`));
+			if (node.typeVersion !== found.since) problems.push(`${file} / ${node.name}: version ${node.typeVersion}, not ${found.since}`);
+			else if (!own.includes(String(operation))) problems.push(`${file} / ${node.name}: operation ${String(operation)} is not under resource ${String(resource)}`);
+		}
+	}
+	expect(problems).toEqual([]);
 });
 
 describe('operationParameters', () => {
