@@ -137,6 +137,21 @@ describe('camt.053: references, names and accounts', () => {
 		expect(after.payments[0].allocation).toMatchObject({ status: 'unapplied', flag: expect.objectContaining({ code: 'UNKNOWN_PAYER' }) });
 	});
 
+	it('writes off a small difference when asked (a bank charge taken on the way), recorded as a write-off, never as cash', async () => {
+		await customer('WO', 'Wolof Optique');
+		await invoice('WO', 'WO-2026-01', 100000n);
+		await invoice('WO', 'WO-2026-02', 100000n);
+		// Without a threshold: the invoice stays open for the 0.50 missing.
+		await importBankStatement(ledger, camt('S-2026-11-20', [{ ref: 'W1', cents: 99950, name: 'WOLOF OPTIQUE', text: 'FACTURE WO-2026-01' }]));
+		expect(await open('WO-2026-01')).toEqual({ open_minor: '50', status: 'open' });
+		// With EUR=1.00: paid, the 0.50 recorded as a write-off of the invoice.
+		const result = await importBankStatement(ledger, camt('S-2026-11-21', [{ ref: 'W2', cents: 99950, name: 'WOLOF OPTIQUE', text: 'FACTURE WO-2026-02' }]), { writeOffUpTo: { EUR: '1.00' } });
+		expect(result.payments[0].allocation).toMatchObject({ status: 'applied', writeOffs: [expect.objectContaining({ invoiceNumber: 'WO-2026-02', amountMinor: 50n })] });
+		expect(await open('WO-2026-02')).toEqual({ open_minor: '0', status: 'paid' });
+		const [{ cash }] = await ledger.query<{ cash: string }>("SELECT sum(a.amount_minor)::text AS cash FROM allocations a JOIN invoices i ON i.id = a.invoice_id WHERE i.number = 'WO-2026-02'");
+		expect(cash).toBe('99950');
+	});
+
 	it('refuses a statement of an account that is not the company’s, and a file it cannot read, writing nothing', async () => {
 		await expect(importBankStatement(ledger, camt('S-2026-11-04', [{ ref: 'D1', cents: 100, name: 'X' }]), { accounts: ['FR76 3000 4000 0100 0000 0000 001'] }))
 			.rejects.toMatchObject({ code: 'BANK_STATEMENT_UNKNOWN_ACCOUNT' });
