@@ -155,6 +155,7 @@ export {
 	plannedMessageJson,
 	planReminders,
 	policyFromFields,
+	previewReminder,
 	processBounce,
 	produceLetters,
 	rateTablesInfo,

@@ -51,7 +51,8 @@ export async function settlePromises(ledger: Ledger, options: { asOf?: string; z
 			)
 			SELECT c.id, c.customer_id, cu.external_id, c.invoice_id, c.number, c.promised_on::text, c.amount_minor, trim(c.currency) AS currency,
 				CASE WHEN c.invoice_id IS NOT NULL THEN c.invoice_status <> 'open' AND (c.paid_at IS NULL OR c.paid_at <= LEAST(c.promised_on, $1::date))
-					ELSE EXISTS (SELECT 1 FROM payments pay WHERE pay.customer_id = c.customer_id
+					-- a payment in the promise's currency: amounts are never compared across currencies
+					ELSE EXISTS (SELECT 1 FROM payments pay WHERE pay.customer_id = c.customer_id AND (c.currency IS NULL OR pay.currency = c.currency)
 						AND pay.received_on BETWEEN (c.created_at AT TIME ZONE $2)::date AND c.promised_on
 						AND pay.amount_minor >= coalesce(c.amount_minor, 1))
 				END AS kept

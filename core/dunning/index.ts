@@ -14,3 +14,4 @@ export * from './proof';
 export * from './reconcile';
 export * from './imapRecord';
 export * from './policyFields';
+export * from './preview';

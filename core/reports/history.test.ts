@@ -152,6 +152,23 @@ describe('promises settled with an effective date', () => {
 		expect((await promiseStats(ledger)).find((s) => s.customer === 'P')).toMatchObject({ kept: 1, broken: 2, pending: 0 });
 	});
 
+	it('keeps a promise on the account only with a payment in its currency', async () => {
+		await upsertCustomers(ledger, [{ externalId: 'Q', name: 'Dakar Deux Devises', currency: 'XOF', country: 'SN' }]);
+		// On 5 March Q promises 150 000 XOF on its account for 20 March, and 100 000 XOF for 25 March.
+		await ledger.query(`INSERT INTO promises (customer_id, promised_on, amount_minor, currency, status, source, created_at)
+			SELECT id, d::date, a, 'XOF', 'pending', 'call', '2026-03-05 10:00+01' FROM customers, (VALUES ('2026-03-20', 150000), ('2026-03-25', 100000)) v(d, a)
+			WHERE external_id = 'Q'`);
+		// 10 March: 1 500,00 EUR (150 000 in minor units, as many as the first promise's XOF); 24 March: 100 000 XOF.
+		await storePayments(ledger, [
+			{ externalRef: 'P-Q1', amountMinor: 150000n, currency: 'EUR', receivedOn: '2026-03-10', customerExternalId: 'Q', referenceText: 'ACOMPTE' },
+			{ externalRef: 'P-Q2', amountMinor: 100000n, currency: 'XOF', receivedOn: '2026-03-24', customerExternalId: 'Q', referenceText: 'ACOMPTE' },
+		], { allocate: false });
+		// 26 March: no XOF came by 20 March (1 500,00 EUR is not 150 000 XOF) → broken; 100 000 XOF ≥ 100 000 by 25 March → kept.
+		const settled = await settlePromises(ledger, { asOf: '2026-03-26', zone: ZONE });
+		expect(settled.broken.filter((p) => p.customer === 'Q').map((p) => [p.promisedOn, p.amount, p.currency])).toEqual([['2026-03-20', '150000', 'XOF']]);
+		expect(settled.kept.filter((p) => p.customer === 'Q').map((p) => [p.promisedOn, p.amount, p.currency])).toEqual([['2026-03-25', '100000', 'XOF']]);
+	});
+
 	it('refuses a settlement date in the future', async () => {
 		await expect(settlePromises(ledger, { asOf: '2999-01-01', zone: ZONE })).rejects.toMatchObject({ code: 'PROMISE_BAD_DATE' });
 	});

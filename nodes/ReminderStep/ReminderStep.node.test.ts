@@ -87,6 +87,36 @@ describe('Reminder Step node', () => {
 		expect(kept.stages[1].templates).toEqual({ fr: { subject: 'Relance {{company.name}}', text: 'Bonjour {{customer.name}}, merci de régler {{total.open}}.' } });
 	});
 
+	it('Preview Reminder: a stage rendered for one invoice, e-mail and letter, from the stored policy or from fields not saved yet; nothing written', async () => {
+		const remindersBefore = await ledger.query<{ n: string }>('SELECT count(*)::text AS n FROM reminders');
+		const stored = await runWorkflow(workflow({ operation: 'previewReminder', previewInvoice: 'N-INV-1', previewStage: 'level1' }, 2), { credentials: credentialsFor(ledger) });
+		expect(stored.error).toBeUndefined();
+		const [item] = stored.nodeOutputs('Reminder Step', 0);
+		// The standard profile's level 1 goes 5 days after the due date (24 March).
+		expect(item.json).toMatchObject({ invoiceNumber: 'N-INV-1', customerExternalId: 'N-1', profile: 'standard', stage: 'level1', asOf: '2026-03-29', language: 'fr', channel: 'email', wouldBeHeld: [] });
+		expect(String(item.json.text)).toContain('N-INV-1');
+		expect(String(item.json.text)).toMatch(/999,00/);
+		const files = item.binary as Record<string, { data: string; mimeType: string; fileName: string }>;
+		expect(Buffer.from(files.letter.data, 'base64').subarray(0, 5).toString()).toBe('%PDF-');
+		expect(files.letter.fileName).toBe('level1-N-1-2026-03-29.pdf');
+		expect(Buffer.from(files.email.data, 'base64').toString('utf8')).toContain('N-INV-1');
+
+		const stages = { stage: [{ stage: 'level1', days: 3, channels: 'letter', subjectFr: 'Aperçu {{invoice.number}} de {{customer.name}}' }] };
+		const edited = await runWorkflow(workflow({ operation: 'previewReminder', previewInvoice: 'N-INV-1', previewStage: 'level1', policyInput: 'fields', policyCode: 'draft', stages }, 2), { credentials: credentialsFor(ledger) });
+		expect(edited.json('Reminder Step', 0)[0]).toMatchObject({ subject: 'Aperçu N-INV-1 de Nodes & Co', asOf: '2026-03-27', channel: 'letter' });
+		// The customer on hold: shown all the same, with why a real run would hold it.
+		const held = await runWorkflow(workflow({ operation: 'previewReminder', previewInvoice: 'N-INV-2', previewStage: 'level2', previewAsOf: '2026-04-10' }, 2), { credentials: credentialsFor(ledger) });
+		expect(held.json('Reminder Step', 0)[0]).toMatchObject({ asOf: '2026-04-10', wouldBeHeld: [{ reason: 'customer_on_hold', detail: 'customer on hold' }] });
+
+		const unknown = await runWorkflow(workflow({ operation: 'previewReminder', previewInvoice: 'NOPE-1', previewStage: 'level1' }, 2), { credentials: credentialsFor(ledger) });
+		expect(unknown.json('Reminder Step', 1)[0]).toMatchObject({ code: 'DUNNING_PREVIEW_NONE', error: 'There is no invoice "NOPE-1".' });
+		const noStage = await runWorkflow(workflow({ operation: 'previewReminder', previewInvoice: 'N-INV-1', previewStage: 'level3', policyInput: 'fields', policyCode: 'draft', stages }, 2), { credentials: credentialsFor(ledger) });
+		expect(noStage.json('Reminder Step', 1)[0].error).toBe('The policy "draft" has no stage "level3".');
+		// Nothing claimed, stored or sent by a preview.
+		expect(await ledger.query<{ n: string }>('SELECT count(*)::text AS n FROM reminders')).toEqual(remindersBefore);
+		expect(await ledger.query("SELECT code FROM dunning_policies WHERE code = 'draft'")).toEqual([]);
+	});
+
 	it('Compute Late-Payment Charges: per item, from its fields', async () => {
 		const result = await runWorkflow(
 			workflow({ operation: 'lateCharges', amount: '={{ $json.open }}', currency: '={{ $json.currency }}', dueDate: '={{ $json.dueDate }}', chargesAsOf: '2025-10-01', contractRatePercent: '' }),

@@ -4,6 +4,7 @@ import * as decideReminder from './decideReminder.operation';
 import * as digest from './digest.operation';
 import * as lateCharges from './lateCharges.operation';
 import * as plan from './plan.operation';
+import * as previewReminder from './previewReminder.operation';
 import * as processBounce from './processBounce.operation';
 import * as reconcile from './reconcile.operation';
 import * as recordOutcome from './recordOutcome.operation';
@@ -15,4 +16,4 @@ import * as statementOfCharges from './statementOfCharges.operation';
 import * as timeline from './timeline.operation';
 
 /** The operations of the node; the shared loop (nodes/shared/operation.ts) runs them. */
-export const router = nodeRouter({ plan, sendEmail, renderLetter, savePolicy, showPolicies, lateCharges, recordOutcome, timeline, processBounce, digest, reconcile, decideReminder, confirmLetters, statementOfCharges });
+export const router = nodeRouter({ plan, sendEmail, renderLetter, savePolicy, previewReminder, showPolicies, lateCharges, recordOutcome, timeline, processBounce, digest, reconcile, decideReminder, confirmLetters, statementOfCharges });

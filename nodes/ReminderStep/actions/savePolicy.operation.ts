@@ -1,5 +1,4 @@
-import type { INodeProperties } from 'n8n-workflow';
-import { updateDisplayOptions } from 'n8n-workflow';
+import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { channelOrderLabel, channelOrders, placeholderHelp, policyFromFields, savePolicy, STAGE_CHOICES, type Ledger, type PolicyFields, type StageFields } from '../../../core';
 import { eachItem, ledgerSetup } from '../../shared/operation';
 
@@ -100,6 +99,7 @@ const properties: INodeProperties[] = [
 		name: 'policyNotice',
 		type: 'notice',
 		default: '',
+		displayOptions: { show: { operation: ['savePolicy'] } },
 	},
 	{
 		displayName: 'Policy Given As',
@@ -110,7 +110,7 @@ const properties: INodeProperties[] = [
 			{ name: 'JSON', value: 'json', description: 'The whole policy as JSON (bulk edits, copies between companies)' },
 		],
 		default: 'json',
-		displayOptions: { show: { '@version': [1] } },
+		displayOptions: { show: { operation: ['savePolicy'], '@version': [1] } },
 	},
 	{
 		displayName: 'Policy Given As',
@@ -121,7 +121,19 @@ const properties: INodeProperties[] = [
 			{ name: 'JSON', value: 'json', description: 'The whole policy as JSON (bulk edits, copies between companies)' },
 		],
 		default: 'fields',
-		displayOptions: { show: { '@version': [{ _cnd: { gte: 2 } }] } },
+		displayOptions: { show: { operation: ['savePolicy'], '@version': [{ _cnd: { gte: 2 } }] } },
+	},
+	{
+		displayName: 'Policy To Preview',
+		name: 'policyInput',
+		type: 'options',
+		options: [
+			{ name: 'Stored Policy of the Customer', value: 'stored', description: 'The policy saved for the customer\'s profile' },
+			{ name: 'Fields', value: 'fields', description: 'Stages and wording typed below, not saved: see them before saving' },
+			{ name: 'JSON', value: 'json', description: 'A whole policy as JSON, not saved' },
+		],
+		default: 'stored',
+		displayOptions: { show: { operation: ['previewReminder'] } },
 	},
 	{
 		displayName: 'Policy',
@@ -129,7 +141,7 @@ const properties: INodeProperties[] = [
 		type: 'json',
 		default: EXAMPLE,
 		description: 'The policy: code (the customer profile), name, stages. Each item may carry its own with an expression.',
-		displayOptions: { show: { policyInput: ['json'] } },
+		displayOptions: { show: { operation: ['savePolicy', 'previewReminder'], policyInput: ['json'] } },
 	},
 	{
 		displayName: 'Customer Profile',
@@ -138,7 +150,7 @@ const properties: INodeProperties[] = [
 		default: 'standard',
 		required: true,
 		description: 'The code of the customer profile this policy is for (customers\' profile field), e.g. standard, key_account, risky, export, internal',
-		displayOptions: { show: { policyInput: ['fields'] } },
+		displayOptions: { show: { operation: ['savePolicy', 'previewReminder'], policyInput: ['fields'] } },
 	},
 	{
 		displayName: 'Policy Name',
@@ -146,7 +158,7 @@ const properties: INodeProperties[] = [
 		type: 'string',
 		default: '',
 		placeholder: 'Standard (SME)',
-		displayOptions: { show: { policyInput: ['fields'] } },
+		displayOptions: { show: { operation: ['savePolicy', 'previewReminder'], policyInput: ['fields'] } },
 	},
 	{
 		displayName: 'Stages',
@@ -157,7 +169,7 @@ const properties: INodeProperties[] = [
 		default: {},
 		description: 'The stages of the policy; the whole list replaces the stored one',
 		options: [{ displayName: 'Stage', name: 'stage', values: stageFields }],
-		displayOptions: { show: { policyInput: ['fields'] } },
+		displayOptions: { show: { operation: ['savePolicy', 'previewReminder'], policyInput: ['fields'] } },
 	},
 	{
 		displayName: 'Policy Options',
@@ -165,7 +177,7 @@ const properties: INodeProperties[] = [
 		type: 'collection',
 		placeholder: 'Add Option',
 		default: {},
-		displayOptions: { show: { policyInput: ['fields'] } },
+		displayOptions: { show: { operation: ['savePolicy', 'previewReminder'], policyInput: ['fields'] } },
 		options: [
 			{ displayName: 'Contract Rate (%)', name: 'contractRatePercent', type: 'string', default: '', placeholder: '12.5', description: 'Annual late-payment rate of the contracts, never below 3 × the legal interest rate' },
 			{ displayName: 'Governing Law', name: 'governingLaw', type: 'string', default: '', placeholder: 'FR', description: 'Country whose law governs the late-payment charges (two letters); empty: the company\'s country' },
@@ -174,9 +186,27 @@ const properties: INodeProperties[] = [
 	},
 ];
 
-const displayOptions = { show: { operation: ['savePolicy'] } };
+/** Shared with Preview Reminder, which shows the policy fields too (each property names its operations). */
+export const description = properties;
 
-export const description = updateDisplayOptions(displayOptions, properties);
+/** The policy of the node's fields or JSON, not checked yet (savePolicy and the preview check it); undefined: the stored one. */
+export function policyInputOf(ctx: IExecuteFunctions, i: number): unknown {
+	const mode = ctx.getNodeParameter('policyInput', i, 'json');
+	if (mode === 'fields') {
+		const options = ctx.getNodeParameter('policyOptions', i, {}) as Partial<PolicyFields>;
+		const fields: PolicyFields = {
+			code: ctx.getNodeParameter('policyCode', i, '') as string,
+			name: ctx.getNodeParameter('policyName', i, '') as string,
+			stages: ((ctx.getNodeParameter('stages', i, {}) as { stage?: StageFields[] }).stage ?? []),
+			...options,
+		};
+		// Field problems (no stage, a stage twice, a wrong amount) are ReceivablesErrors: Rejected, like the rest.
+		return policyFromFields(fields);
+	}
+	// JSON text is parsed by the core (invalid JSON goes to Rejected like any invalid policy).
+	if (mode === 'json') return ctx.getNodeParameter('policyJson', i, {});
+	return undefined;
+}
 
 export const operation = eachItem({
 	outputs: [
@@ -185,21 +215,7 @@ export const operation = eachItem({
 	],
 	setup: ledgerSetup,
 	async item(i, _item, ledger: Ledger) {
-		let input: unknown;
-		if (this.getNodeParameter('policyInput', i, 'json') === 'fields') {
-			const options = this.getNodeParameter('policyOptions', i, {}) as Partial<PolicyFields>;
-			const fields: PolicyFields = {
-				code: this.getNodeParameter('policyCode', i, '') as string,
-				name: this.getNodeParameter('policyName', i, '') as string,
-				stages: ((this.getNodeParameter('stages', i, {}) as { stage?: StageFields[] }).stage ?? []),
-				...options,
-			};
-			// Field problems (no stage, a stage twice, a wrong amount) are ReceivablesErrors: Rejected, like the rest.
-			input = policyFromFields(fields);
-		} else {
-			// JSON text is parsed by the core (invalid JSON goes to Rejected like any invalid policy).
-			input = this.getNodeParameter('policyJson', i, {});
-		}
+		const input = policyInputOf(this, i);
 		const result = await savePolicy(ledger, input);
 		return { json: { code: result.policy.code, status: result.status, stages: result.policy.stages.map((s) => s.code) } };
 	},
