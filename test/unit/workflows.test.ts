@@ -163,7 +163,9 @@ describe.each(files)('$file', ({ file, text }) => {
 				}
 			}
 			const operation = node.parameters.operation;
-			for (const required of known.get(node.type)?.credentials.filter((c) => c.required && (!c.operations || c.operations.includes(String(operation)))) ?? []) {
+			const shown = (c: { operations?: string[]; when?: Record<string, unknown[]> }) =>
+				(!c.operations || c.operations.includes(String(operation))) && Object.entries(c.when ?? {}).every(([key, values]) => values.includes(node.parameters[key]));
+			for (const required of known.get(node.type)?.credentials.filter((c) => c.required && shown(c)) ?? []) {
 				if (node.type.startsWith('n8n-nodes-receivables.') && !node.credentials?.[required.name]) {
 					problems.push(`${node.name}: needs the ${required.name} credential`);
 				}
