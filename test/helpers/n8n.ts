@@ -78,8 +78,12 @@ export interface NodeTypeInfo {
 	activatable: boolean;
 	/** Number of main outputs when fixed (undefined when computed by n8n from parameters). */
 	outputs?: number;
-	/** `operations`: the operations that show the credential (displayOptions), when not all of them. */
-	credentials: Array<{ name: string; required: boolean; operations?: string[] }>;
+	/**
+	 * `operations`: the operations that show the credential (displayOptions), when not all of them; `when`: the other
+	 * parameters it is shown for (e.g. Reconcile's IMAP credential only with Read the Sent Mailbox on), by the values
+	 * written in the node (a parameter left at its default is not compared).
+	 */
+	credentials: Array<{ name: string; required: boolean; operations?: string[]; when?: Record<string, unknown[]> }>;
 	webhooks: Array<{ httpMethod: string; path: string }>;
 }
 
@@ -91,9 +95,15 @@ interface Description {
 	version: number | number[];
 	group?: string[];
 	outputs?: unknown;
-	credentials?: Array<{ name: string; required?: boolean; displayOptions?: { show?: { operation?: string[] } } }>;
+	credentials?: Array<{ name: string; required?: boolean; displayOptions?: { show?: { operation?: string[] } & Record<string, unknown[] | undefined> } }>;
 	webhooks?: Array<{ httpMethod?: string; path?: string }>;
 	polling?: boolean;
+}
+
+/** The conditions of a credential's displayOptions.show other than the operation (and n8n's own @version). */
+function otherConditions(show: Record<string, unknown[] | undefined> | undefined): Record<string, unknown[]> | undefined {
+	const entries = Object.entries(show ?? {}).filter(([key, values]) => key !== 'operation' && !key.startsWith('@') && Array.isArray(values)) as Array<[string, unknown[]]>;
+	return entries.length ? Object.fromEntries(entries) : undefined;
 }
 
 function typeInfo(prefix: string, descriptions: Description[]): NodeTypeInfo {
@@ -111,6 +121,7 @@ function typeInfo(prefix: string, descriptions: Description[]): NodeTypeInfo {
 			name: c.name,
 			required: c.required === true,
 			...(c.displayOptions?.show?.operation ? { operations: c.displayOptions.show.operation } : {}),
+			...(otherConditions(c.displayOptions?.show) ? { when: otherConditions(c.displayOptions?.show) } : {}),
 		})),
 		webhooks: (first.webhooks ?? []).map((w) => ({ httpMethod: String(w.httpMethod ?? 'GET'), path: String(w.path ?? '') })),
 	};

@@ -103,6 +103,14 @@ describe.each(files)('$file', ({ file, text }) => {
 		expect(problems).toEqual([]);
 	});
 
+	test("this package's nodes are at their newest version (the one new nodes get: resources, summaries)", () => {
+		const older = workflow.nodes
+			.filter((n) => n.type.startsWith('n8n-nodes-receivables.') && ours.has(n.type))
+			.filter((n) => n.typeVersion !== Math.max(...(ours.get(n.type)?.versions ?? [n.typeVersion])))
+			.map((n) => `${n.name}: ${n.type} version ${n.typeVersion}, newest ${Math.max(...(ours.get(n.type)?.versions ?? []))} (with its resource parameter, see nodes/shared/resources.ts)`);
+		expect(older).toEqual([]);
+	});
+
 	test('every connection goes from and to a node of the workflow, on an output the node has', () => {
 		const problems: string[] = [];
 		for (const [source, byType] of Object.entries(workflow.connections ?? {})) {
@@ -163,7 +171,9 @@ describe.each(files)('$file', ({ file, text }) => {
 				}
 			}
 			const operation = node.parameters.operation;
-			for (const required of known.get(node.type)?.credentials.filter((c) => c.required && (!c.operations || c.operations.includes(String(operation)))) ?? []) {
+			const shown = (c: { operations?: string[]; when?: Record<string, unknown[]> }) =>
+				(!c.operations || c.operations.includes(String(operation))) && Object.entries(c.when ?? {}).every(([key, values]) => values.includes(node.parameters[key]));
+			for (const required of known.get(node.type)?.credentials.filter((c) => c.required && shown(c)) ?? []) {
 				if (node.type.startsWith('n8n-nodes-receivables.') && !node.credentials?.[required.name]) {
 					problems.push(`${node.name}: needs the ${required.name} credential`);
 				}
