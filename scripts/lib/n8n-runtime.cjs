@@ -532,6 +532,15 @@ async function waitForWebhook(url, webhookPath, { method = 'POST', timeoutMs = 1
 	let last = '';
 	while (Date.now() - started < timeoutMs) {
 		try {
+			if (endpoint === 'form') {
+				// A form answers GET itself (its page, or a redirect to log in): anything but 404/5xx means it is registered.
+				const response = await fetch(`${url}/form/${webhookPath}`, { redirect: 'manual', signal: AbortSignal.timeout(5000) });
+				await response.arrayBuffer();
+				if (response.status < 400) return Date.now() - started;
+				last = `${response.status}`;
+				await new Promise((resolve) => setTimeout(resolve, 500));
+				continue;
+			}
 			const response = await fetch(`${url}/${endpoint}/${webhookPath}`, {
 				method: 'OPTIONS',
 				headers: { Origin: url, 'Access-Control-Request-Method': methods[0] },

@@ -181,7 +181,8 @@ export function webhookEndpoints(workflow: Workflow): Array<{ path: string; meth
 	return workflow.nodes
 		.filter((node) => !node.disabled && (node.type === 'n8n-nodes-base.webhook' || node.type === 'n8n-nodes-base.formTrigger' || node.type === 'n8n-nodes-receivables.receivablesPageTrigger'))
 		.map((node) => ({
-			path: String(node.parameters.path ?? node.webhookId),
+			// A Form Trigger keeps its path in its options ("Form Path"); without one n8n uses the webhook id.
+			path: String(node.parameters.path ?? (node.parameters.options as { path?: string } | undefined)?.path ?? node.webhookId),
 			method: node.type === 'n8n-nodes-base.formTrigger' ? 'GET' : node.type === 'n8n-nodes-receivables.receivablesPageTrigger' ? 'POST' : String(node.parameters.httpMethod ?? 'GET'),
 			// n8n serves a Form Trigger under /form/<path>, every other webhook under /webhook/<path>.
 			endpoint: node.type === 'n8n-nodes-base.formTrigger' ? ('form' as const) : ('webhook' as const),
