@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { creditorReference, formatCreditorReference, importBankStatement } from './index';
-import { storeInvoices, upsertCustomers, type Ledger } from '../ledger';
+import { applyPayment, storeInvoices, upsertCustomers, type Ledger } from '../ledger';
 import { createTestLedger, dropTestLedger } from '../../test/helpers/db';
 
 // Statements imported into a real ledger: credits become payments allocated by the usual rules, debits are listed
@@ -113,6 +113,43 @@ describe('camt.053: references, names and accounts', () => {
 		const result = await importBankStatement(ledger, camt('S-2026-11-03', [{ ref: 'C1', cents: 10000, name: 'GARAGE MARTN', text: 'VIR' }]));
 		expect(result.payments[0].allocation).toMatchObject({ status: 'ambiguous', flag: expect.objectContaining({ code: 'PAYER_NAME_UNSURE', candidates: expect.arrayContaining(['GM1 – Garage Martin', 'GM2 – Garage Martini']) }) });
 		expect(await open('GM1-1')).toEqual({ open_minor: '10000', status: 'open' });
+	});
+
+	it("learns a payer name from a person's decision: the next payment under it finds that customer; a name settled for two customers identifies neither", async () => {
+		const first = await importBankStatement(ledger, camt('S-2026-11-13', [{ ref: 'L1', cents: 20000, name: 'ETS G. MARTIN', text: 'VIR' }]));
+		await invoice('GM1', 'GM1-2', 20000n);
+		expect(first.payments[0].allocation).toMatchObject({ status: 'unapplied' });
+		// A person settles it for Garage Martin (GM1-2): the name is kept for that customer.
+		await applyPayment(ledger, { paymentId: first.payments[0].paymentId as string, allocations: [{ invoiceNumber: 'GM1-2' }], actor: 'aminata' });
+		const learned = await ledger.query<{ name_key: string; payer_name: string; learned_by: string }>("SELECT n.name_key, n.payer_name, n.learned_by FROM customer_payer_names n JOIN customers c ON c.id = n.customer_id WHERE c.external_id = 'GM1'");
+		expect(learned).toEqual([{ name_key: 'g martin', payer_name: 'ETS G. MARTIN', learned_by: 'aminata' }]);
+		// Next month, the same payer (written in another case and punctuation) with no reference: Garage Martin, by amount.
+		await invoice('GM1', 'GM1-3', 7500n);
+		const next = await importBankStatement(ledger, camt('S-2026-12-13', [{ ref: 'L2', cents: 7500, name: 'Ets G Martin', text: 'VIREMENT' }]));
+		expect(next.payments[0].allocation).toMatchObject({ status: 'applied', customerExternalId: 'GM1', allocations: [expect.objectContaining({ invoiceNumber: 'GM1-3' })] });
+		// Someone settles a payment under the same name for Garage Martini: the name no longer says who pays.
+		await invoice('GM2', 'GM2-1', 3300n);
+		const other = await importBankStatement(ledger, camt('S-2026-12-14', [{ ref: 'L3', cents: 3300, name: 'ETS G MARTIN', text: 'ACOMPTE' }]));
+		expect(other.payments[0].allocation?.status).not.toBe('applied');
+		await applyPayment(ledger, { paymentId: other.payments[0].paymentId as string, allocations: [{ invoiceNumber: 'GM2-1' }], allowOtherCustomer: true, actor: 'karim' });
+		await invoice('GM1', 'GM1-4', 1200n);
+		const after = await importBankStatement(ledger, camt('S-2026-12-15', [{ ref: 'L4', cents: 1200, name: 'ETS G MARTIN', text: 'VIR' }]));
+		expect(after.payments[0].allocation).toMatchObject({ status: 'unapplied', flag: expect.objectContaining({ code: 'UNKNOWN_PAYER' }) });
+	});
+
+	it('writes off a small difference when asked (a bank charge taken on the way), recorded as a write-off, never as cash', async () => {
+		await customer('WO', 'Wolof Optique');
+		await invoice('WO', 'WO-2026-01', 100000n);
+		await invoice('WO', 'WO-2026-02', 100000n);
+		// Without a threshold: the invoice stays open for the 0.50 missing.
+		await importBankStatement(ledger, camt('S-2026-11-20', [{ ref: 'W1', cents: 99950, name: 'WOLOF OPTIQUE', text: 'FACTURE WO-2026-01' }]));
+		expect(await open('WO-2026-01')).toEqual({ open_minor: '50', status: 'open' });
+		// With EUR=1.00: paid, the 0.50 recorded as a write-off of the invoice.
+		const result = await importBankStatement(ledger, camt('S-2026-11-21', [{ ref: 'W2', cents: 99950, name: 'WOLOF OPTIQUE', text: 'FACTURE WO-2026-02' }]), { writeOffUpTo: { EUR: '1.00' } });
+		expect(result.payments[0].allocation).toMatchObject({ status: 'applied', writeOffs: [expect.objectContaining({ invoiceNumber: 'WO-2026-02', amountMinor: 50n })] });
+		expect(await open('WO-2026-02')).toEqual({ open_minor: '0', status: 'paid' });
+		const [{ cash }] = await ledger.query<{ cash: string }>("SELECT sum(a.amount_minor)::text AS cash FROM allocations a JOIN invoices i ON i.id = a.invoice_id WHERE i.number = 'WO-2026-02'");
+		expect(cash).toBe('99950');
 	});
 
 	it('refuses a statement of an account that is not the company’s, and a file it cannot read, writing nothing', async () => {

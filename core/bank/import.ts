@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { formatAmount } from '../money';
 import type { Ledger } from '../ledger/ledger';
-import { PayerNameIndex, retryTransient, storePaymentsWith, type PaymentInput, type PaymentOutcome } from '../ledger/payments';
+import { PayerNameIndex, retryTransient, storePaymentsWith, type PaymentInput, type PaymentOutcome, type WriteOffThresholds } from '../ledger/payments';
 import { statementError } from './errors';
 import { parseBankStatementSync } from './parse';
 import type { BankEntry, BankStatement, BankStatementFile, BankTransaction } from './types';
@@ -107,6 +107,12 @@ export interface ImportBankStatementOptions extends StatementPaymentsOptions {
 	/** The company's accounts (IBANs or bank account ids): a statement of another account is refused. */
 	accounts?: string[];
 	maxBytes?: number;
+	/**
+	 * Small differences written off per currency ({ EUR: '1.00' }): a payment that pays an invoice it names, less at
+	 * most this amount (a bank charge taken by the payer's bank), pays it in full, the difference recorded as a
+	 * write-off (never as cash). Default: none.
+	 */
+	writeOffUpTo?: WriteOffThresholds;
 }
 
 export interface ImportedStatement {
@@ -174,7 +180,7 @@ export async function importBankStatement(ledger: Ledger, input: Buffer | string
 						: {}),
 				});
 			}
-			const outcomes = await storePaymentsWith(client, payments, { allocate: options.allocate, actor: options.actor ?? 'bank-statement', names: new PayerNameIndex() });
+			const outcomes = await storePaymentsWith(client, payments, { allocate: options.allocate, actor: options.actor ?? 'bank-statement', names: new PayerNameIndex(), writeOffUpTo: options.writeOffUpTo });
 			return { format: file.format, statements, payments: outcomes, others };
 		}),
 	);

@@ -103,6 +103,7 @@ describe('the company identity in documents and messages', () => {
 		expect(copyText).toContain(`Émetteur : ACME Industrie SAS, SIREN 552 100 554, TVA ${VAT}`);
 		expect(copyText).toContain('Copie de la facture L-1 (duplicata)');
 		expect(copyText).toContain('IBAN FR76 3000 6000 0112 3456 7890 189');
+		expect(copyText).toContain('Référence de virement à indiquer : RF30 L1');
 		expect(pdfImages(copy.content)).toHaveLength(1);
 		// without a logo: no image, the rest the same
 		const plain = await invoiceCopyOfLedgerInvoice(ledger, plan[0].invoices[0].id, await loadCompany(ledger, {}, { logo: false }));

@@ -1,3 +1,4 @@
+import { neutraliseRows } from '../documents/cells';
 import { ReceivablesError } from '../errors';
 import type { Ledger } from '../ledger/ledger';
 import { formatAmount } from '../money/money';
@@ -206,4 +207,35 @@ export async function analyseDisputes(ledger: Ledger, options: DisputeAnalysisOp
 			examples: c.examples ?? [],
 		})),
 	};
+}
+
+/**
+ * The analysis as flat rows for a CSV or XLSX file, one per group or per root cause: amounts as text per currency
+ * ("1200.00 EUR + 300.00 MAD", never summed across currencies), lists joined, and every text cell a spreadsheet
+ * would run as a formula neutralised (a customer named "=HYPERLINK(…)", a root cause typed "@SUM(…)" or a dispute's
+ * evidence quoted from a customer's e-mail). The group column is named after the dimension (category, customer…).
+ */
+export function disputeAnalysisRows(analysis: DisputeAnalysis, kind: 'groups' | 'rootCauses'): Array<Record<string, string | number | null>> {
+	const amounts = (list: Array<{ currency: string; amount: string }>) => list.map((a) => `${a.amount} ${a.currency}`).join(' + ');
+	if (kind === 'groups') {
+		return neutraliseRows(analysis.groups.map((g) => ({
+			[analysis.groupBy]: g.key,
+			disputes: g.count,
+			open: g.open,
+			resolved: g.resolved,
+			justified: g.justified,
+			amounts: amounts(g.amounts),
+			averageOpenAgeDays: g.averageOpenAgeDays,
+			averageResolutionDays: g.averageResolutionDays,
+			label: g.label,
+		})));
+	}
+	return neutraliseRows(analysis.rootCauses.map((c) => ({
+		rootCause: c.rootCause,
+		disputes: c.count,
+		share: c.share,
+		categories: c.categories.join(', '),
+		justified: c.justified,
+		examples: c.examples.map((e) => `${e.customer} (#${e.disputeId}): ${e.evidence || e.resolution || ''}`).join(' | '),
+	})));
 }

@@ -9,7 +9,7 @@ export {
 	type DisputeLedgerCategory, type OwnerKind,
 } from './ledger';
 export {
-	analyseDisputes, DISPUTE_ANALYSIS_SQL, DISPUTE_ROOT_CAUSES_SQL, DISPUTE_DIMENSIONS,
+	analyseDisputes, disputeAnalysisRows, DISPUTE_ANALYSIS_SQL, DISPUTE_ROOT_CAUSES_SQL, DISPUTE_DIMENSIONS,
 	type DisputeAnalysis, type DisputeAnalysisOptions, type DisputeDimension, type DisputeGroup, type RootCause,
 } from './analysis';
 export {

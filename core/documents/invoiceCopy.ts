@@ -1,3 +1,4 @@
+import { creditorReference, formatCreditorReference } from '../bank/rf';
 import { ReceivablesError } from '../errors';
 import type { Ledger } from '../ledger';
 import { formatDate } from './dates';
@@ -69,6 +70,7 @@ export async function invoiceCopyPdf(ledger: Ledger, invoice: InvoiceCopyInvoice
 	const language = customer.language;
 	const fr = language === 'fr';
 	const money = (minor: string | bigint) => formatMoney(BigInt(minor), invoice.currency, language);
+	const rf = creditorReference(invoice.number);
 	const lines = (Array.isArray(row?.lines) ? row.lines : []).map((l) => lineText(l, invoice.currency, language)).filter((l): l is string => !!l);
 	const issuer = [companyLegalName(company), company.siren ? `SIREN ${formatSiren(company.siren)}` : '', company.vatNumber ? `${fr ? 'TVA' : 'VAT'} ${company.vatNumber}` : '', company.ice ? `ICE ${company.ice}` : ''].filter(Boolean).join(', ');
 	const body = [
@@ -83,6 +85,8 @@ export async function invoiceCopyPdf(ledger: Ledger, invoice: InvoiceCopyInvoice
 		`${fr ? 'TVA' : 'VAT'} : ${money(row?.total_tax_minor ?? 0n)}`,
 		`${fr ? 'Total TTC' : 'Total incl. VAT'} : ${money(row?.total_incl_minor ?? invoice.payableMinor)}`,
 		`${fr ? 'Reste à payer' : 'Amount outstanding'} : ${money(invoice.openMinor)}`,
+		// The RF creditor reference to quote in the transfer, so the payment is matched to this invoice.
+		invoice.openMinor > 0n && rf ? `${fr ? 'Référence de virement à indiquer' : 'Transfer reference to quote'} : ${formatCreditorReference(rf)}` : '',
 	].filter((l, i, all) => l !== '' || (all[i - 1] ?? '') !== '');
 	const c = customer;
 	const pdf = await renderLetterPdf({

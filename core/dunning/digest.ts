@@ -1,6 +1,6 @@
 import type { Ledger } from '../ledger';
 import { formatMoney } from '../money';
-import { DEFAULT_ZONE, parseCalendarDate, todayIn } from '../time';
+import { addDays, DEFAULT_ZONE, parseCalendarDate, todayIn } from '../time';
 import { loadPolicies } from './policy';
 import { planReminders } from './plan';
 import { escapeMessageHtml, textToHtml, type Language } from './templates';
@@ -19,6 +19,11 @@ export interface DigestOptions {
 	sinceDays?: number;
 	language?: Language;
 	defaultPolicy?: string;
+	/**
+	 * First day (YYYY-MM-DD, in the zone) of the payments kept for a person that the digest lists. Default: the
+	 * previous working day (Friday on a Monday), so a payment recorded after that day's digest is not missed.
+	 */
+	paymentsSince?: string;
 }
 
 export interface DigestStage {
@@ -41,11 +46,39 @@ export interface DigestProblem {
 	at: string;
 }
 
+/** A payment recorded in the digest's days that the rules left for a person (unapplied, ambiguous or a remainder). */
+export interface DigestPayment {
+	paymentId: string;
+	/** The day the bank credited it. */
+	receivedOn: string;
+	/** The day it was recorded in the ledger (in the digest's zone). */
+	recordedOn: string;
+	amountMinor: string;
+	/** What is still to allocate (the whole amount, or the remainder of an overpayment). */
+	unappliedMinor: string;
+	currency: string;
+	/** Amount and remainder formatted for people. */
+	amount: string;
+	unapplied: string;
+	status: string;
+	payerName: string | null;
+	reference: string | null;
+	/** The customer, when the rules found it (the payment then goes to its collector). */
+	customer: { externalId: string; name: string } | null;
+	/** Stable code of why it was kept, and the reason in the digest's language. */
+	reasonCode: string | null;
+	reason: string;
+	/** The invoices (or, when the payer could be several customers, the customers) a person should look at. */
+	candidates: string[];
+}
+
 export interface CollectorDigest {
 	asOf: string;
 	collector: { code: string; name: string; email: string | null } | null;
 	stages: DigestStage[];
 	problems: DigestProblem[];
+	/** Payments recorded since `paymentsSince` still waiting for a person, for Apply Payment. */
+	payments: DigestPayment[];
 	subject: string;
 	text: string;
 	html: string;
@@ -62,6 +95,10 @@ const WORDS = {
 		noProblems: 'Aucun échec récent.',
 		problemLine: (p: DigestProblem) => `- ${p.customerName} (${p.customerExternalId}), facture ${p.invoiceNumber}, ${p.stage} : ${p.status}${p.error ? ` — ${p.error}` : ''}`,
 		unassigned: 'Clients sans chargé de recouvrement',
+		paymentsSubject: (k: number) => `, ${k} paiement(s) à affecter`,
+		payments: (since: string) => `Paiements reçus à affecter à la main (enregistrés depuis le ${since}) :`,
+		paymentLine: (p: DigestPayment, date: string) => `- ${date}, ${p.amount}${p.unapplied !== p.amount ? ` (reste ${p.unapplied})` : ''}, payeur ${p.payerName ?? 'inconnu'}${p.reference ? `, réf. « ${p.reference} »` : ''}${p.customer ? `, client ${p.customer.name} (${p.customer.externalId})` : ', client non identifié'} : ${p.reason}${p.candidates.length ? ` Candidats : ${p.candidates.join(', ')}.` : ''}`,
+		noReason: 'Aucune règle ne l’a affecté.',
 	},
 	en: {
 		subject: (date: string, n: number, p: number) => `Reminders for ${date}: ${n} planned, ${p} problem(s)`,
@@ -73,6 +110,10 @@ const WORDS = {
 		noProblems: 'No recent failure.',
 		problemLine: (p: DigestProblem) => `- ${p.customerName} (${p.customerExternalId}), invoice ${p.invoiceNumber}, ${p.stage}: ${p.status}${p.error ? ` — ${p.error}` : ''}`,
 		unassigned: 'Customers without a collector',
+		paymentsSubject: (k: number) => `, ${k} payment(s) to settle`,
+		payments: (since: string) => `Payments received to settle by hand (recorded since ${since}):`,
+		paymentLine: (p: DigestPayment, date: string) => `- ${date}, ${p.amount}${p.unapplied !== p.amount ? ` (${p.unapplied} left)` : ''}, payer ${p.payerName ?? 'unknown'}${p.reference ? `, ref. "${p.reference}"` : ''}${p.customer ? `, customer ${p.customer.name} (${p.customer.externalId})` : ', customer not identified'}: ${p.reason}${p.candidates.length ? ` Candidates: ${p.candidates.join(', ')}.` : ''}`,
+		noReason: 'No rule allocated it.',
 	},
 };
 
@@ -83,13 +124,13 @@ export async function dailyDigest(ledger: Ledger, options: DigestOptions = {}): 
 	const words = WORDS[language];
 	const policies = await loadPolicies(ledger);
 	const stages = options.stages ?? [...new Set([...policies.values()].flatMap((p) => p.stages.map((s) => s.code)))];
-	type Acc = { collector: CollectorDigest['collector']; stages: Map<string, DigestStage & { totals: Map<string, bigint> }>; problems: DigestProblem[] };
+	type Acc = { collector: CollectorDigest['collector']; stages: Map<string, DigestStage & { totals: Map<string, bigint> }>; problems: DigestProblem[]; payments: DigestPayment[] };
 	const byCollector = new Map<string, Acc>();
 	const accFor = (collector: CollectorDigest['collector']): Acc => {
 		const key = collector?.code ?? '';
 		let acc = byCollector.get(key);
 		if (!acc) {
-			acc = { collector, stages: new Map(), problems: [] };
+			acc = { collector, stages: new Map(), problems: [], payments: [] };
 			byCollector.set(key, acc);
 		}
 		return acc;
@@ -144,6 +185,38 @@ export async function dailyDigest(ledger: Ledger, options: DigestOptions = {}): 
 			at: p.at.toISOString(),
 		});
 	}
+	const paymentsSince = (options.paymentsSince && parseCalendarDate(options.paymentsSince, zone)) || previousWorkingDay(asOf);
+	// Kept payments: money still to allocate (unapplied, ambiguous, or the remainder of an overpayment) recorded in the
+	// digest's days, each with the customer's collector when the rules found the customer, else on the unassigned list.
+	const kept = await ledger.query<{ id: string; code: string | null; name: string | null; email: string | null; external_id: string | null; customer: string | null; received_on: string; recorded_on: string; amount_minor: string; unapplied_minor: string; currency: string; status: string; payer_name: string | null; reference_text: string | null; flag_reason: string | null; flag_details: { message?: { en: string; fr: string }; candidates?: string[] } | null }>(
+		`SELECT p.id::text, s.code, s.name, s.email, c.external_id, c.name AS customer, p.received_on::text, (p.created_at AT TIME ZONE $3)::date::text AS recorded_on,
+			p.amount_minor::text, p.unapplied_minor::text, p.currency, p.status, p.payer_name, p.reference_text, p.flag_reason, p.flag_details
+		FROM payments p LEFT JOIN customers c ON c.id = p.customer_id LEFT JOIN staff s ON s.code = c.collector_code
+		WHERE p.status <> 'applied' AND p.unapplied_minor > 0
+			AND p.created_at >= ($1::date)::timestamp AT TIME ZONE $3 AND p.created_at < ($2::date + 1)::timestamp AT TIME ZONE $3
+		ORDER BY p.created_at, p.id LIMIT 2000`,
+		[paymentsSince, asOf, zone],
+	);
+	for (const p of kept) {
+		const amount = formatMoney(BigInt(p.amount_minor), p.currency, language);
+		accFor(p.code ? { code: p.code, name: p.name ?? p.code, email: p.email } : null).payments.push({
+			paymentId: p.id,
+			receivedOn: p.received_on,
+			recordedOn: p.recorded_on,
+			amountMinor: p.amount_minor,
+			unappliedMinor: p.unapplied_minor,
+			currency: p.currency,
+			amount,
+			unapplied: p.unapplied_minor === p.amount_minor ? amount : formatMoney(BigInt(p.unapplied_minor), p.currency, language),
+			status: p.status,
+			payerName: p.payer_name,
+			reference: p.reference_text,
+			customer: p.external_id ? { externalId: p.external_id, name: p.customer ?? p.external_id } : null,
+			reasonCode: p.flag_reason,
+			reason: p.flag_details?.message?.[language] ?? words.noReason,
+			candidates: p.flag_details?.candidates ?? [],
+		});
+	}
 	const date = formatDate(asOf, language);
 	const out: CollectorDigest[] = [];
 	for (const acc of byCollector.values()) {
@@ -157,6 +230,7 @@ export async function dailyDigest(ledger: Ledger, options: DigestOptions = {}): 
 			'',
 			acc.problems.length ? words.problems : words.noProblems,
 			...acc.problems.map(words.problemLine),
+			...(acc.payments.length ? ['', words.payments(formatDate(paymentsSince, language)), ...acc.payments.map((p) => words.paymentLine(p, formatDate(p.receivedOn, language)))] : []),
 		];
 		const text = lines.join('\n');
 		out.push({
@@ -164,10 +238,18 @@ export async function dailyDigest(ledger: Ledger, options: DigestOptions = {}): 
 			collector: acc.collector,
 			stages: stagesOut,
 			problems: acc.problems,
-			subject: words.subject(date, planned, acc.problems.length),
+			payments: acc.payments,
+			subject: words.subject(date, planned, acc.problems.length) + (acc.payments.length ? words.paymentsSubject(acc.payments.length) : ''),
 			text,
 			html: textToHtml(escapeMessageHtml(text)),
 		});
 	}
 	return out.sort((a, b) => (a.collector?.code ?? '~').localeCompare(b.collector?.code ?? '~'));
+}
+
+/** The working day before a date (Friday before a Monday, Saturday or Sunday). */
+function previousWorkingDay(isoDate: string): string {
+	let day = addDays(isoDate, -1);
+	while ([0, 6].includes(new Date(`${day}T12:00:00Z`).getUTCDay())) day = addDays(day, -1);
+	return day;
 }

@@ -1,5 +1,6 @@
 import { ReceivablesError } from '../errors';
 import type { Ledger } from '../ledger';
+import { effectiveDate, effectiveInstant } from '../ledger/effective';
 import { addDays, DEFAULT_ZONE, parseCalendarDate, todayIn } from '../time';
 
 /**
@@ -18,8 +19,32 @@ export interface OutcomeInput {
 	actor?: string;
 	/** Anything worth keeping (who answered, what was agreed). */
 	details?: Record<string, unknown>;
-	/** When it happened (default: now). */
+	/**
+	 * When it happened (default: now): a date and time (ISO 8601), or a day (YYYY-MM-DD, recorded at noon of that day
+	 * in `zone`), never in the future — a company recording its past exchanges gives their dates.
+	 */
 	at?: string;
+	/** Time zone of a day given as `at` (default Europe/Paris). */
+	zone?: string;
+}
+
+/** Minutes a given instant may be ahead of the server's clock (clocks of phones and servers differ a little). */
+const CLOCK_SKEW_MS = 5 * 60_000;
+
+function outcomeInstant(input: OutcomeInput): Date {
+	const raw = input.at === undefined || input.at === null ? '' : String(input.at).trim();
+	if (!raw) return new Date();
+	if (/^\d{4}-\d{2}-\d{2}$/.test(raw)) {
+		const day = effectiveDate(raw, input.zone, 'OUTCOME_BAD_DATE');
+		const instant = effectiveInstant(day, input.zone);
+		return instant ? new Date(instant) : new Date();
+	}
+	const at = new Date(raw);
+	if (Number.isNaN(at.getTime())) throw new ReceivablesError('OUTCOME_BAD_DATE', `"${raw}" is not a date and time / « ${raw} » n'est pas une date et heure.`, { hint: 'Use an ISO date such as 2026-03-31T14:30:00+02:00, or a day such as 2026-03-31.' });
+	if (at.getTime() > Date.now() + CLOCK_SKEW_MS) {
+		throw new ReceivablesError('OUTCOME_BAD_DATE', `${raw} is in the future: an exchange is recorded once it has happened / ${raw} est dans le futur : un échange s'enregistre une fois qu'il a eu lieu.`, { hint: 'Give when it happened, now or earlier.' });
+	}
+	return at;
 }
 
 const KINDS: OutcomeKind[] = ['call', 'note', 'email_in', 'letter_in', 'meeting', 'promise', 'visit'];
@@ -30,8 +55,7 @@ export async function recordOutcome(ledger: Ledger, input: OutcomeInput): Promis
 		throw new ReceivablesError('OUTCOME_BAD_KIND', `"${input.kind}" is not a kind of exchange.`, { hint: `Use one of ${KINDS.join(', ')}.` });
 	}
 	if (!input.summary?.trim()) throw new ReceivablesError('OUTCOME_NO_SUMMARY', 'The exchange has no summary.', { hint: 'Write what was said or done in one sentence.' });
-	const at = input.at ? new Date(input.at) : new Date();
-	if (Number.isNaN(at.getTime())) throw new ReceivablesError('OUTCOME_BAD_DATE', `"${input.at}" is not a date and time.`, { hint: 'Use an ISO date such as 2026-03-31T14:30:00+02:00.' });
+	const at = outcomeInstant(input);
 	return await ledger.transaction(async (client) => {
 		const customer = await client.query<{ id: string }>('SELECT id FROM customers WHERE external_id = $1', [input.customerExternalId]);
 		if (!customer.rows[0]) {

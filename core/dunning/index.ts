@@ -12,3 +12,6 @@ export * from './digest';
 export * from './calls';
 export * from './proof';
 export * from './reconcile';
+export * from './imapRecord';
+export * from './policyFields';
+export * from './preview';

@@ -88,7 +88,48 @@ describe('late-payment law in the ledger', () => {
 		// paid in full on 2025-10-01, 30 days late: 1000 × 0.1215 × 30 / 365 = 9.986… → 9.99, and the €40 indemnity;
 		// the invoice paid before its due date has no charges
 		expect(statement.lines.map((l) => [l.number, l.status, l.charges.interest, l.charges.fixedIndemnity])).toEqual([['LATE-300', 'paid', '9.99', '40.00']]);
-		expect(statement.totals).toEqual([{ customerExternalId: 'LAW-3', currency: 'EUR', interestMinor: 999n, indemnities: { EUR: 4000n }, invoices: 1 }]);
+		expect(statement.totals).toEqual([{ customerExternalId: 'LAW-3', currency: 'EUR', interestMinor: 999n, indemnities: { EUR: 4000n }, invoices: 1, warnings: [] }]);
+	});
+
+	it('states the charges as of a past date on what was still owed that day, payments made after it included', async () => {
+		const c = await addCustomer(ledger, { externalId: 'LAW-9', name: 'Payé Plus Tard SA' });
+		await addInvoice(ledger, { customerId: c, number: 'LAW-F9', issueDate: '2025-08-01', dueDate: '2025-09-01', amount: 100000n });
+		await storePayments(ledger, [
+			{ externalRef: 'BANK-LAW-9A', amountMinor: 40000n, currency: 'EUR', receivedOn: '2025-09-21', referenceText: 'LAW-F9', customerExternalId: 'LAW-9' },
+			{ externalRef: 'BANK-LAW-9B', amountMinor: 60000n, currency: 'EUR', receivedOn: '2025-11-30', referenceText: 'LAW-F9', customerExternalId: 'LAW-9' },
+		]);
+		const at = async (asOf: string) => (await statementOfCharges(ledger, { customerExternalId: 'LAW-9', asOf })).lines.map((l) => [l.status, l.paidAt, l.charges.daysLate, l.charges.interest, l.charges.fixedIndemnity]);
+		// 1 October 2025: 400.00 paid on 21 September, 20 days late: 400 × 0.1215 × 20 / 365 = 2.663… → 2.66;
+		// 600.00 still owed that day (paid on 30 November), 30 days late: 600 × 0.1215 × 30 / 365 = 5.991… → 5.99;
+		// 2.66 + 5.99 = 8.65, and the €40 indemnity. (Reading today's state gave 2.66: the 600.00 was left out.)
+		expect(await at('2025-10-01')).toEqual([['open', null, 30, '8.65', '40.00']]);
+		// 15 December 2025: the 600.00 was paid on 30 November, 90 days late: 600 × 0.1215 × 90 / 365 = 17.975… → 17.98;
+		// 2.66 + 17.98 = 20.64.
+		expect(await at('2025-12-15')).toEqual([['paid', '2025-11-30', 90, '20.64', '40.00']]);
+		// Only invoices already paid late by the date: none on 1 October, LAW-F9 on 15 December.
+		expect((await statementOfCharges(ledger, { customerExternalId: 'LAW-9', asOf: '2025-10-01', includeOpen: false })).lines).toEqual([]);
+		expect((await statementOfCharges(ledger, { customerExternalId: 'LAW-9', asOf: '2025-12-15', includeOpen: false })).lines.map((l) => l.charges.interest)).toEqual(['20.64']);
+	});
+
+	it('puts the warning of a half-year without a known rate on the reminder and on the statement item concerned', async () => {
+		// The shipped ECB table is checked through 1 January 2026: the second half of 2026 has no known rate.
+		const c = await addCustomer(ledger, { externalId: 'LAW-10', name: 'Semestre Inconnu SARL' });
+		await addInvoice(ledger, { customerId: c, number: 'LAW-F10', issueDate: '2026-05-31', dueDate: '2026-06-30', amount: 100000n });
+		// 1 August 2026: 32 days late (1 July – 1 August), all in 2026-S2, computed at the last known rate, 2.15 + 10
+		// = 12.15 %, and said so: 1000 × 0.1215 × 32 / 365 = 10.652… → 10.65.
+		const plan = await planReminders(ledger, { stage: 'level2', asOf: '2026-08-01' });
+		const message = plan.due.find((m) => m.customer.externalId === 'LAW-10')!;
+		expect(messageCharges(message).interestMinor).toBe(1065n);
+		const json = plannedMessageJson(message) as { chargesWarnings: Array<{ code: string; semester: string; message: string; messageFr: string }> };
+		expect(json.chargesWarnings.map((w) => [w.code, w.semester])).toEqual([['RATE_UNKNOWN', '2026-S2']]);
+		expect(json.chargesWarnings[0].message).toContain('ecb-rates.json');
+		expect(json.chargesWarnings[0].messageFr).toContain('2026-S2');
+		// The statement of 1 August 2026: LAW-10's item carries the warning; LAW-3's (paid late in full in 2025,
+		// 9.99 interest) has none.
+		const statement = await statementOfCharges(ledger, { asOf: '2026-08-01' });
+		const item = (customer: string) => statement.totals.find((t) => t.customerExternalId === customer)!;
+		expect([item('LAW-10').interestMinor, item('LAW-10').warnings.map((w) => [w.code, w.semester])]).toEqual([1065n, [['RATE_UNKNOWN', '2026-S2']]]);
+		expect([item('LAW-3').interestMinor, item('LAW-3').warnings]).toEqual([999n, []]);
 	});
 
 	it('raises a contract rate below 3 × the legal interest rate, with a warning on the message', async () => {

@@ -102,4 +102,18 @@ describe('letters', () => {
 		expect(text).toContain('(article D441-5) : 40,00 €');
 		expect(text).toContain('Total : 10 189,79 €');
 	}, 30_000);
+
+	it('prints each half-year with its days and rate when the delay spans two, so the customer can recompute', async () => {
+		const c = await addCustomer(ledger, { externalId: 'FN2', name: 'Deux Semestres SA', language: 'fr' });
+		await addInvoice(ledger, { customerId: c, number: 'FN-2', dueDate: '2025-06-01', amount: 1000000n });
+		const plan = await planReminders(ledger, { stage: 'formal_notice', asOf: '2025-07-16' });
+		const [letter] = await collect(produceLetters(ledger, plan.due.filter((m) => m.customer.externalId === 'FN2'), { company: COMPANY }));
+		// What a person copies from the page, on one line.
+		const text = pdfText(letter.pdf as Uint8Array).replace(/[\s\u00a0\u202f]+/g, ' ');
+		// 45 days late: 29 days (2–30 June) in H1 2025 at 3.15 % + 10 = 13.15 %, 16 days (1–16 July) in H2 2025 at
+		// 2.15 % + 10 = 12.15 %: 10 000 × (29 × 0.1315 + 16 × 0.1215) / 365 = 10 000 × 5.7575 / 365 = 157.739… → 157.74
+		expect(text).toContain('10 000,00 € × (29 j du 2 juin 2025 au 30 juin 2025 à 13,15 % + 16 j du 1 juillet 2025 au 16 juillet 2025 à 12,15 %) / 365 = 157,74 €');
+		// 10 000,00 + 157,74 + 40,00 = 10 197,74
+		expect(text).toContain('Total : 10 197,74 €');
+	}, 30_000);
 });

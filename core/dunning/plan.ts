@@ -142,6 +142,13 @@ export interface PlanOptions {
 	invoiceIds?: string[];
 	/** Maximum invoices read (default: no limit). */
 	limit?: number;
+	/**
+	 * Previews only (with invoiceIds): invoices that would be held (paid, already sent, dispute, promise, hold, below
+	 * the minimum) are listed in `held` and planned all the same, so their message can be shown. Never for sending.
+	 */
+	includeHeld?: boolean;
+	/** Previews only: this policy, in place of the stored one of its code (a policy being edited, not saved yet). */
+	policyOverride?: DunningPolicy;
 }
 
 interface Row {
@@ -364,6 +371,7 @@ export async function planReminders(ledger: Ledger, options: PlanOptions): Promi
 	}
 	const defaultPolicy = options.defaultPolicy || 'standard';
 	const policies = await loadPolicies(ledger);
+	if (options.policyOverride) policies.set(options.policyOverride.code, options.policyOverride);
 	const companyCountry = await companyLaw(ledger);
 	if (options.policy && !policies.has(options.policy)) {
 		throw planError(`There is no dunning policy "${options.policy}".`, `Known policies: ${[...policies.keys()].join(', ') || 'none (save one first)'}.`);
@@ -429,8 +437,11 @@ export async function planReminders(ledger: Ledger, options: PlanOptions): Promi
 	const rows = await ledger.query<Row>(sql, params);
 
 	const held: HeldInvoice[] = [];
-	const hold = (row: Row, reason: HoldReason, detail: string) =>
+	// Returns whether the invoice stays out of the plan: a preview (includeHeld) lists why it would be held and plans it anyway.
+	const hold = (row: Row, reason: HoldReason, detail: string): boolean => {
 		held.push({ invoiceId: String(row.id), number: row.number, customerId: String(row.customer_id), customerExternalId: row.external_id, customerName: row.name, stage: stageCode, reason, detail });
+		return !options.includeHeld;
+	};
 	const groups = new Map<string, { policy: DunningPolicy; stage: DunningStage; row: Row; invoices: PlannedInvoice[] }>();
 	const policyCache = new Map<string, DunningPolicy | undefined>();
 	const overrideErrors = new Map<string, string>();
@@ -466,36 +477,29 @@ export async function planReminders(ledger: Ledger, options: PlanOptions): Promi
 		// retry: a temporary refusal; bounced: the address died, the stage goes out again (as a letter by then)
 		const retry = row.reminder_status === 'retry' || row.reminder_status === 'bounced';
 		if (!thankYou && (row.status !== 'open' || BigInt(row.open_minor) <= 0n)) {
-			hold(row, 'paid', row.status === 'open' ? 'nothing is left to pay' : `the invoice is ${row.status}`);
-			continue;
+			if (hold(row, 'paid', row.status === 'open' ? 'nothing is left to pay' : `the invoice is ${row.status}`)) continue;
 		}
 		if (row.reminder_status && !retry) {
-			hold(row, 'already_sent', `stage ${stageCode} is already ${row.reminder_status}`);
-			continue;
+			if (hold(row, 'already_sent', `stage ${stageCode} is already ${row.reminder_status}`)) continue;
 		}
 		if (!thankYou) {
 			if (row.on_hold) {
-				hold(row, 'customer_on_hold', row.hold_reason ? `customer on hold: ${row.hold_reason}` : 'customer on hold');
-				continue;
+				if (hold(row, 'customer_on_hold', row.hold_reason ? `customer on hold: ${row.hold_reason}` : 'customer on hold')) continue;
 			}
 			if (row.dispute_id) {
-				hold(row, 'dispute', `open dispute #${row.dispute_id}`);
-				continue;
+				if (hold(row, 'dispute', `open dispute #${row.dispute_id}`)) continue;
 			}
 			if (row.promised_on) {
-				hold(row, 'promise', `payment promised for ${row.promised_on}`);
-				continue;
+				if (hold(row, 'promise', `payment promised for ${row.promised_on}`)) continue;
 			}
 			if (row.hold_text) {
-				hold(row, 'hold', row.hold_text);
-				continue;
+				if (hold(row, 'hold', row.hold_text)) continue;
 			}
 		}
 		if (!thankYou) {
 			const minimum = stageMinimum(policy, stage, row.currency);
 			if (minimum !== undefined && BigInt(row.open_minor) < minimum) {
-				hold(row, 'below_minimum', `the open amount ${formatAmount(BigInt(row.open_minor), row.currency)} ${row.currency} is below the minimum of ${formatAmount(minimum, row.currency)} ${row.currency} for reminders`);
-				continue;
+				if (hold(row, 'below_minimum', `the open amount ${formatAmount(BigInt(row.open_minor), row.currency)} ${row.currency} is below the minimum of ${formatAmount(minimum, row.currency)} ${row.currency} for reminders`)) continue;
 			}
 		}
 		const invoice: PlannedInvoice = {

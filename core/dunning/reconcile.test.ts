@@ -1,8 +1,10 @@
 import type { Ledger } from '../ledger';
 import { createTestLedger, dropTestLedger } from '../../test/helpers/db';
 import { addCustomer, addInvoice, seedStaff } from '../../test/helpers/dunning';
+import { startImapServer } from '../../test/helpers/imapServer';
 import { startSmtpSink, type SmtpSink } from '../../test/helpers/smtpSink';
 import { processBounce } from './bounce';
+import { checkImapMailbox, imapMailboxSource } from './imapRecord';
 import { installDefaultPolicies } from './policy';
 import { planReminders } from './plan';
 import { decideUncertainReminder, listUncertainReminders, mailCatcherSource, reconcileReminders } from './reconcile';
@@ -137,5 +139,48 @@ describe('reconciling uncertain reminders', () => {
 		}
 		const row = await ledger.query<{ status: string }>('SELECT status FROM reminders WHERE invoice_id = $1', [inv]);
 		expect(row[0].status).toBe('retry');
+	});
+	it('settles from the copy the mail server filed in an IMAP mailbox (Sent or BCC archive), and reads nothing else', async () => {
+		const keys = ['IMAP-KEPT', 'IMAP-GONE'];
+		const invoices: string[] = [];
+		for (const key of keys) {
+			const c = await addCustomer(ledger, { externalId: `U-${key}`, emails: [`drop-${key.toLowerCase()}@u.example`], salesRep: null });
+			invoices.push(await addInvoice(ledger, { customerId: c, number: `U-${key}-1`, dueDate: '2025-10-14' }));
+		}
+		const plan = await planReminders(ledger, { stage: 'level1', asOf: AS_OF, invoiceIds: invoices });
+		const sent = await sendReminderEmails(ledger, plan.due, { smtp: sink.config, from: FROM });
+		expect(sent.outcomes.map((o) => o.status)).toEqual(['uncertain', 'uncertain']);
+		const kept = sent.outcomes.find((o) => o.customerExternalId === 'U-IMAP-KEPT')!;
+		const gone = sent.outcomes.find((o) => o.customerExternalId === 'U-IMAP-GONE')!;
+
+		const imap = await startImapServer({ user: 'relances@acme.example', password: 'mot de passe', mailboxes: ['Sent', 'Archive'] });
+		try {
+			// the server filed the KEPT message (as accepted) in Sent; Archive holds a message whose id only contains GONE's
+			imap.append('Sent', sink.received.find((m) => m.envelope.to.includes('drop-imap-kept@u.example'))!.raw);
+			imap.append('Archive', `Message-ID: <x${gone.messageId!.replace(/^<|>$/g, '')}>\r\nSubject: other\r\n\r\nnot the reminder\r\n`);
+			const account = { host: imap.host, port: imap.port, secure: false, user: 'relances@acme.example', password: 'mot de passe', mailboxes: ['Sent', 'Archive'] };
+			expect(await checkImapMailbox(account)).toEqual({ ok: true, message: `Connected to ${imap.host}: "Sent" (1 messages), "Archive" (1 messages)` });
+			expect((await checkImapMailbox({ ...account, password: 'wrong' })).message).toContain('refused the login of relances@acme.example');
+			expect((await checkImapMailbox({ ...account, mailboxes: ['Relances'] })).message).toContain('"Relances" cannot be opened');
+
+			// a wrong password: nothing decided, and nothing marked to resend although the record is "complete"
+			const refused = await reconcileReminders(ledger, { sources: [imapMailboxSource({ ...account, password: 'wrong' })], missingMeansNotSent: true, settleMinutes: 0 });
+			expect(refused.map((o) => [o.customerExternalId, o.decision]).sort()).toEqual([['U-IMAP-GONE', 'review'], ['U-IMAP-KEPT', 'review']]);
+			expect(refused[0].evidence).toContain('could not read IMAP Sent, Archive of relances@acme.example');
+
+			const outcomes = await reconcileReminders(ledger, { sources: [imapMailboxSource(account)], missingMeansNotSent: true, settleMinutes: 0 });
+			expect(outcomes.map((o) => [o.customerExternalId, o.decision]).sort()).toEqual([['U-IMAP-GONE', 'resend'], ['U-IMAP-KEPT', 'sent']]);
+			expect(outcomes.find((o) => o.decision === 'sent')!.evidence).toBe(`IMAP mailbox "Sent" of relances@acme.example@${imap.host}: message UID 1`);
+			expect(outcomes.find((o) => o.decision === 'sent')!.messageId).toBe(kept.messageId);
+		} finally {
+			await imap.close();
+		}
+		const rows = await ledger.query<{ number: string; status: string }>("SELECT i.number, r.status FROM reminders r JOIN invoices i ON i.id = r.invoice_id WHERE i.number LIKE 'U-IMAP-%' ORDER BY i.number");
+		expect(rows).toEqual([
+			{ number: 'U-IMAP-GONE-1', status: 'retry' },
+			{ number: 'U-IMAP-KEPT-1', status: 'sent' },
+		]);
+		const history = await ledger.query<{ summary: string }>("SELECT summary FROM history WHERE kind = 'reminder_reconciled' AND summary LIKE '%U-IMAP-KEPT-1%'");
+		expect(history[0].summary).toContain('IMAP mailbox "Sent"');
 	});
 });

@@ -1,3 +1,4 @@
+import { creditorReference, formatCreditorReference } from '../bank/rf';
 import { formatDate } from '../documents/dates';
 import { companyDisplayName, companyLegalName, formatIban, type CompanyInfo } from '../company';
 import { formatAmount, formatMoney } from '../money';
@@ -132,6 +133,12 @@ function portionText(number: string, p: LatePaymentPortion, money: (minor: bigin
 	return `- ${head}\n  ${formula}`;
 }
 
+/** The reference to quote in a transfer for an invoice: its RF creditor reference, else its number. */
+export function paymentReference(invoiceNumber: string): string {
+	const rf = creditorReference(invoiceNumber);
+	return rf ? formatCreditorReference(rf) : invoiceNumber;
+}
+
 function invoiceValues(invoice: PlannedInvoice, charges: InvoiceCharges | undefined, language: Language): Record<string, string> {
 	const money = (minor: bigint) => formatMoney(minor, invoice.currency, language);
 	return {
@@ -148,6 +155,9 @@ function invoiceValues(invoice: PlannedInvoice, charges: InvoiceCharges | undefi
 		'invoice.chargesDetail': charges ? chargesDetailText(invoice.number, charges.detail, language) : '',
 		'invoice.poNumber': invoice.poNumber ?? '',
 		'invoice.paidAt': formatDate(invoice.paidAt, language),
+		// The ISO 11649 RF creditor reference built from the number (printed in groups of four): a payer who copies it
+		// into the transfer is matched to this invoice whatever name it pays under. The number itself when too long.
+		'invoice.paymentReference': paymentReference(invoice.number),
 	};
 }
 

@@ -7,6 +7,7 @@ import { installDefaultPolicies, savePolicy } from './policy';
 import { planReminders } from './plan';
 import { releaseExpiredClaims, sendReminderEmails } from './send';
 import { pdfText } from '../../test/helpers/pdf';
+import { creditorReferencesIn } from '../bank/rf';
 
 const AS_OF = '2025-10-20';
 const FROM = { name: 'Relances ACME', address: 'relances@acme.example' };
@@ -63,13 +64,17 @@ describe('sendReminderEmails', () => {
 		expect(frMail.headers.get('x-receivables-invoices')).toBe('F-2025-002, F-2025-001');
 		expect(frMail.text).toContain('Facture F-2025-001 du 2 janvier 2025, échue le 14 octobre 2025 : 1\u202f234,56\u00a0€ restant dû');
 		expect(frMail.text).toContain('Total restant dû : 2\u202f234,56\u00a0€.');
+		// Each invoice with the RF creditor reference to quote in the transfer: the bank line that carries it is matched
+		// to that invoice whatever name the payer uses.
+		expect(frMail.text).toContain('1\u202f234,56\u00a0€ restant dû (référence de virement : RF63 F202 5001)\n');
+		expect(creditorReferencesIn('VIR SEPA XYZ FACTORING RF63 F202 5001')).toEqual(['F2025001']);
 		expect(frMail.html).toContain('Dupont &lt;b&gt;&amp; Fils&lt;/b&gt;');
 		expect(frMail.html).not.toContain('<b>&');
 		expect(frMail.attachments.map((a) => [a.filename, a.contentType, a.content.toString()])).toEqual([['CGV.pdf', 'application/pdf', '%PDF-1.4 conditions générales']]);
 		const frEnvelope = received.find((r) => r.envelope.to.includes('compta@dupont.example'));
 		expect(frEnvelope?.envelope.to.sort()).toEqual(['archive@acme.example', 'compta@dupont.example', 'sophie.martin@vendor.example']);
 		expect(enMail.subject).toBe('Reminder: overdue invoice(s) – €500.00');
-		expect(enMail.text).toContain('Invoice F-2025-003 of 2 January 2025, due 13 October 2025: €500.00 outstanding');
+		expect(enMail.text).toContain('Invoice F-2025-003 of 2 January 2025, due 13 October 2025: €500.00 outstanding (transfer reference: RF09 F202 5003)\n');
 		const rows = await ledger.query<{ number: string; status: string; message_id: string; sent_at: Date | null }>(
 			"SELECT i.number, r.status, r.message_id, r.sent_at FROM reminders r JOIN invoices i ON i.id = r.invoice_id WHERE i.number LIKE 'F-2025-00%' ORDER BY i.number",
 		);

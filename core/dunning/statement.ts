@@ -16,7 +16,10 @@ export interface StatementOptions {
 	customerExternalId?: string;
 	/** Only invoices due on or after this date. */
 	dueFrom?: string;
-	/** Date up to which interest runs on what is still open (default today in `zone`). */
+	/**
+	 * The statement's date (default today in `zone`): interest runs up to it on what was still owed that day, each
+	 * invoice as it stood then (an amount paid after it was still open and late on that day).
+	 */
 	asOf?: string;
 	zone?: string;
 	/** Policy of customers without a profile (default "standard"). */
@@ -47,6 +50,8 @@ export interface StatementTotals {
 	/** Indemnities by the currency they are stated in (EUR 40 stays in EUR on a USD invoice). */
 	indemnities: Record<string, bigint>;
 	invoices: number;
+	/** Rate-table and contract-rate warnings of this customer's invoices in this currency (each once). */
+	warnings: ChargesWarning[];
 }
 
 export interface ChargesStatement {
@@ -54,6 +59,7 @@ export interface ChargesStatement {
 	lines: StatementLine[];
 	/** Per customer and invoice currency: amounts are never added across currencies. */
 	totals: StatementTotals[];
+	/** Every warning of the statement (each once); each total carries its own. */
 	warnings: ChargesWarning[];
 }
 
@@ -84,9 +90,11 @@ export async function statementOfCharges(ledger: Ledger, options: StatementOptio
 	const law = await companyLaw(ledger);
 	const params: unknown[] = [asOf];
 	const where = ["i.doc_type = 'invoice'", 'i.due_date < $1::date'];
-	// paid late: the last settlement after the due date; open: still owed
-	const late = `(i.status = 'paid' AND i.paid_at > i.due_date)`;
-	where.push(options.includeOpen === false ? late : `(${late} OR (i.status = 'open' AND i.open_minor > 0))`);
+	// paid late by the date: the last settlement after the due date and on or before the date; open at the date:
+	// still owed now, or paid in full after the date
+	const late = `(i.status = 'paid' AND i.paid_at > i.due_date AND i.paid_at <= $1::date)`;
+	const open = `((i.status = 'open' AND i.open_minor > 0) OR (i.status = 'paid' AND i.paid_at > $1::date))`;
+	where.push(options.includeOpen === false ? late : `(${late} OR ${open})`);
 	if (options.customerExternalId) {
 		params.push(options.customerExternalId);
 		where.push(`c.external_id = $${params.length}`);
@@ -97,12 +105,14 @@ export async function statementOfCharges(ledger: Ledger, options: StatementOptio
 	}
 	params.push(options.limit ?? 10000);
 	const rows = await ledger.query<Row>(
-		`SELECT i.id, i.number, i.customer_id, c.external_id, c.name, i.currency, i.due_date::text, i.status, i.paid_at::text,
+		`SELECT i.id, i.number, i.customer_id, c.external_id, c.name, i.currency, i.due_date::text,
+			CASE WHEN i.status = 'paid' AND i.paid_at > $1::date THEN 'open' ELSE i.status END AS status,
+			CASE WHEN i.paid_at > $1::date THEN NULL ELSE i.paid_at::text END AS paid_at,
 			i.open_minor, c.profile, c.policy_overrides,
 			(SELECT json_agg(json_build_object('date', s.on_date::text, 'amount', s.amount_minor::text, 'kind', s.kind) ORDER BY s.on_date)
 				FROM (SELECT p.received_on AS on_date, a.amount_minor, 'payment' AS kind FROM allocations a JOIN payments p ON p.id = a.payment_id
-					WHERE a.invoice_id = i.id AND p.received_on <= $1::date
-					UNION ALL SELECT w.effective_on, w.amount_minor, 'write_off' FROM write_offs w WHERE w.invoice_id = i.id AND w.effective_on <= $1::date) s) AS settlements
+					WHERE a.invoice_id = i.id
+					UNION ALL SELECT w.effective_on, w.amount_minor, 'write_off' FROM write_offs w WHERE w.invoice_id = i.id) s) AS settlements
 		FROM invoices i JOIN customers c ON c.id = i.customer_id
 		WHERE ${where.join(' AND ')}
 		ORDER BY c.external_id, i.currency, i.due_date, i.id LIMIT $${params.length}`,
@@ -121,8 +131,10 @@ export async function statementOfCharges(ledger: Ledger, options: StatementOptio
 				// invalid overrides: the profile's policy (the plan reports them)
 			}
 		}
-		const settlements: Settlement[] = (row.settlements ?? []).map((s) => ({ date: s.date, amountMinor: BigInt(s.amount), kind: s.kind }));
-		const owed = BigInt(row.open_minor) + settlements.reduce((sum, s) => sum + s.amountMinor, 0n);
+		// What the invoice owed: open now plus every settlement; the settlements after the date were still owed then.
+		const all: Settlement[] = (row.settlements ?? []).map((s) => ({ date: s.date, amountMinor: BigInt(s.amount), kind: s.kind }));
+		const owed = BigInt(row.open_minor) + all.reduce((sum, s) => sum + s.amountMinor, 0n);
+		const settlements = all.filter((s) => s.date <= asOf);
 		const charges = latePaymentCharges({
 			amountMinor: owed,
 			settlements,
@@ -136,12 +148,15 @@ export async function statementOfCharges(ledger: Ledger, options: StatementOptio
 		if (charges.interestMinor === 0n && charges.fixedIndemnityMinor === 0n) continue;
 		lines.push({ invoiceId: String(row.id), number: row.number, customerId: String(row.customer_id), customerExternalId: row.external_id, customerName: row.name, currency: row.currency, dueDate: row.due_date, status: row.status, paidAt: row.paid_at, charges });
 		const key = `${row.external_id}\u0000${row.currency}`;
-		const total = totals.get(key) ?? { customerExternalId: row.external_id, currency: row.currency, interestMinor: 0n, indemnities: {}, invoices: 0 };
+		const total = totals.get(key) ?? { customerExternalId: row.external_id, currency: row.currency, interestMinor: 0n, indemnities: {}, invoices: 0, warnings: [] };
 		total.interestMinor += charges.interestMinor;
 		if (charges.fixedIndemnityMinor > 0n) total.indemnities[charges.fixedIndemnityCurrency] = (total.indemnities[charges.fixedIndemnityCurrency] ?? 0n) + charges.fixedIndemnityMinor;
 		total.invoices += 1;
 		totals.set(key, total);
-		for (const w of charges.warnings) if (!warnings.some((x) => x.code === w.code && x.semester === w.semester)) warnings.push(w);
+		for (const w of charges.warnings) {
+			if (!warnings.some((x) => x.code === w.code && x.semester === w.semester)) warnings.push(w);
+			if (!total.warnings.some((x) => x.code === w.code && x.semester === w.semester)) total.warnings.push(w);
+		}
 	}
 	return { asOf, lines, totals: [...totals.values()], warnings };
 }
@@ -157,6 +172,7 @@ export function statementJson(statement: ChargesStatement): Record<string, unkno
 		totals: statement.totals.map((t) => ({
 			customerExternalId: t.customerExternalId, currency: t.currency, invoices: t.invoices, interest: formatAmount(t.interestMinor, t.currency),
 			indemnities: Object.fromEntries(Object.entries(t.indemnities).map(([c, m]) => [c, formatAmount(m, c)])),
+			warnings: t.warnings.map((w) => ({ ...w })),
 		})),
 		warnings: statement.warnings.map((w) => ({ ...w })),
 	};

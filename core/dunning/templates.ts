@@ -38,7 +38,7 @@ export const MESSAGE_PLACEHOLDERS = [
 export const INVOICE_PLACEHOLDERS = [
 	'invoice.number', 'invoice.issueDate', 'invoice.dueDate', 'invoice.amount', 'invoice.open', 'invoice.currency',
 	'invoice.daysLate', 'invoice.daysToDue', 'invoice.interest', 'invoice.indemnity', 'invoice.poNumber',
-	'invoice.paidAt', 'invoice.chargesDetail',
+	'invoice.paidAt', 'invoice.chargesDetail', 'invoice.paymentReference',
 ] as const;
 
 export const SECTIONS = ['invoices', 'charges', 'payerLink'] as const;

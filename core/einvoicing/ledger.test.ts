@@ -3,6 +3,7 @@ import { createTestLedger, dropTestLedger } from '../../test/helpers/db';
 import { addCustomer, addInvoice, seedStaff } from '../../test/helpers/dunning';
 import { installDefaultPolicies } from '../dunning/policy';
 import { planReminders } from '../dunning/plan';
+import { balanceCleaning } from '../reports';
 import { buildCashedStatus, parseCdar, type LifecycleEvent } from './cdar';
 import { applyLifecycleStatuses, applyPendingLifecycleStatuses, normaliseLifecycleRecord } from './ledger';
 
@@ -94,6 +95,16 @@ describe('platform statuses drive collections', () => {
 		expect(later.held.find((h) => h.number === 'E-211')).toBeUndefined();
 		expect(laterDue).toEqual(expect.arrayContaining(['E-211', 'E-NONE']));
 		expect(later.held.find((h) => h.number === 'E-225')).toBeDefined();
+		// The holds take effect on the day the platform issued the status, not the day it reached the ledger: as of
+		// 17 October the 211 of 18 October holds nothing yet; as of 18 October E-211 (1 200,00 open) is held until
+		// 18 + 10 = 28 October. Refused, rejected and factored (16 October) are listed from the 16th.
+		const holds = async (asOf: string) => (await balanceCleaning(ledger, { asOf, zone: 'Europe/Paris' })).sections.find((s) => s.key === 'delay_requests')!.items
+			.map((i) => [i.invoiceNumber, i.amount?.amount, i.date]).sort((a, b) => String(a[0]).localeCompare(String(b[0])));
+		expect(await holds('2025-10-15')).toEqual([]);
+		const sixteenth = [['E-210', '1200.00', null], ['E-213', '1200.00', null], ['E-225', '1200.00', null]];
+		expect(await holds('2025-10-16')).toEqual(sixteenth);
+		expect(await holds('2025-10-17')).toEqual(sixteenth);
+		expect(await holds('2025-10-18')).toEqual([['E-210', '1200.00', null], ['E-211', '1200.00', '2025-10-28'], ['E-213', '1200.00', null], ['E-225', '1200.00', null]]);
 	});
 
 	it('applies each message once; an older status arriving late is recorded but does not undo a newer one', async () => {

@@ -188,7 +188,8 @@ async function applyOne(ledger: Ledger, event: LifecycleEvent, options: Lifecycl
 				[invoice.customer_id, invoice.id, actor, summary, JSON.stringify({ messageId: event.messageId, statusCode: event.statusCode, issuedAt: event.issuedAt, reasonCode: event.reasonCode ?? null, reasonText: event.reasonText ?? null, messageFr: message.fr, ...payload })]);
 		const hold = async (reason: string, until: string | null) => {
 			const existing = await client.query('SELECT 1 FROM holds WHERE invoice_id = $1 AND reason = $2 AND released_at IS NULL', [invoice.id, reason]);
-			if (existing.rows.length === 0) await client.query('INSERT INTO holds (customer_id, invoice_id, reason, until, created_by) VALUES ($1, $2, $3, $4, $5)', [invoice.customer_id, invoice.id, reason, until, actor]);
+			// The hold takes effect when the platform issued the status (never later than now), as the dispute does.
+			if (existing.rows.length === 0) await client.query('INSERT INTO holds (customer_id, invoice_id, reason, until, created_by, created_at) VALUES ($1, $2, $3, $4, $5, LEAST($6::timestamptz, now()))', [invoice.customer_id, invoice.id, reason, until, actor, event.issuedAt]);
 		};
 		// The reception date is a fact whatever order statuses arrive in: the earliest availability counts.
 		if (status.effect === 'reception') {

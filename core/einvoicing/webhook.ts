@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { isReceivablesError } from '../errors';
 import type { Ledger } from '../ledger/ledger';
-import { authenticateSignedRequest, internalFault, refuse, type ReceiveSignedRequestOptions, type SignedRequest, type SignedRequestRefused } from '../intake/webhook';
+import { authenticateSignedRequest, holdsNul, internalFault, refuse, type ReceiveSignedRequestOptions, type SignedRequest, type SignedRequestRefused } from '../intake/webhook';
 import { parseCdar, type LifecycleEvent } from './cdar';
 import { applyLifecycleStatuses, normaliseLifecycleRecord, type LifecycleOptions, type LifecycleResult } from './ledger';
 
@@ -83,7 +83,10 @@ function eventsOf(text: string): { events: Array<{ index: number; event: Lifecyc
 	const trimmed = text.trimStart();
 	if (trimmed.startsWith('<')) {
 		try {
-			return { events: parseCdar(text).map((event) => ({ index: 0, event })), rejected: [] };
+			const events = parseCdar(text);
+			// A character reference to NUL (&#0;) the XML reader let through: refused like a NUL byte.
+			if (holdsNul(events)) return { refused: refuse(400, 'BODY_NUL') };
+			return { events: events.map((event) => ({ index: 0, event })), rejected: [] };
 		} catch (error) {
 			const s = said(error);
 			return { refused: refuse(400, s.code, undefined, [s.message, s.hint ?? SHAPE[1]]) };
@@ -95,6 +98,8 @@ function eventsOf(text: string): { events: Array<{ index: number; event: Lifecyc
 	} catch {
 		return { refused: refuse(400, 'BODY_SHAPE', undefined, SHAPE) };
 	}
+	// "\u0000" in a JSON text: the ledger cannot keep it (it would fail as a database error); a clear 400 instead.
+	if (holdsNul(body)) return { refused: refuse(400, 'BODY_NUL') };
 	const list = Array.isArray(body)
 		? body
 		: body && typeof body === 'object'

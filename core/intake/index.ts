@@ -1,6 +1,7 @@
 export * from './anomaly';
 export * from './record';
 export * from './paymentRecord';
+export * from './paymentPresets';
 export * from './signature';
 export * from './stripe';
 export * from './webhook';

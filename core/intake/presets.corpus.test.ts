@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { XMLParser } from 'fast-xml-parser';
 import { parse as parseYaml } from 'yaml';
+import { normalisePresetPayment } from './paymentPresets';
 import { normalisePresetRecord } from './presets';
 
 // Real payloads of accounting APIs (test/fixtures/accounting-api, NOTICE.md): Xero's OpenAPI response examples, a
@@ -10,7 +11,9 @@ import { normalisePresetRecord } from './presets';
 // and total — or be refused when it is not an issued sales document (voided, draft, supplier side).
 const ROOT = path.join(__dirname, '..', '..', 'test', 'fixtures', 'accounting-api');
 const [header, ...lines] = readFileSync(path.join(ROOT, 'INDEX.tsv'), 'utf8').trimEnd().split('\n').map((l) => l.split('\t'));
-const rows = lines.map((cells) => Object.fromEntries(header.map((h, i) => [h, cells[i] ?? '']))).filter((r) => r.document_type !== 'payment');
+const all = lines.map((cells) => Object.fromEntries(header.map((h, i) => [h, cells[i] ?? ''])));
+const rows = all.filter((r) => r.document_type !== 'payment');
+const payments = all.filter((r) => r.document_type === 'payment');
 
 const PRESET: Record<string, string> = { Xero: 'xero', 'QuickBooks Online': 'quickbooks', 'Sage One Accounts (UK) API v1': 'sageone' };
 
@@ -62,4 +65,34 @@ describe.each(rows.map((r) => [`${r.file} ${r.document_number || r.document_id}`
 		// What the software says is still owed: a (partly) paid document carries a warning, so its payments are brought in too.
 		if (row.amount_due && row.amount_due !== row.total) expect(anomalies.length).toBeGreaterThan(0);
 	});
+});
+
+// The payments of the same files through the payment presets of Store Payments: a customer's payment of a sales
+// invoice gives the indexed date, currency, amount and customer (read as the invoice preset reads it) and names the
+// invoice by its number; a refund of a credit note (money paid out) is refused.
+describe.each(payments.map((r) => [`${r.file} payment ${r.document_id}`, r]))('%s', (_, row) => {
+	it('reads as the index says, or is refused when it is not a customer paying a sales invoice', () => {
+		const { payment, anomalies } = normalisePresetPayment(documentOf(row), PRESET[row.system]);
+		if (row.source_type === 'ARCREDITPAYMENT') {
+			expect(payment).toBeUndefined();
+			expect(anomalies.map((a) => [a.code, a.field])).toEqual([['PAYMENT_NOT_INCOMING', 'PaymentType']]);
+			expect(anomalies[0].message.fr).toContain("remboursement d'avoir client");
+			return;
+		}
+		expect(anomalies).toEqual([]);
+		// "ACCREC INV-0002 (046d…)" or "Invoice 68 (txnId 68, txnReferenceNumber 1246, …)": the number the customer sees.
+		const invoiceNumber = /^ACCREC (\S+)/.exec(row.linked_documents)?.[1] ?? /txnReferenceNumber (\w+)/.exec(row.linked_documents)?.[1];
+		expect({ externalRef: payment?.externalRef, source: payment?.source, receivedOn: payment?.receivedOn, currency: payment?.currency, amount: decimal(payment?.amountMinor), customer: payment?.customerExternalId, payer: payment?.payerName, invoices: payment?.invoiceNumbers }).toEqual({
+			externalRef: row.document_id, source: PRESET[row.system], receivedOn: row.issue_date, currency: row.currency, amount: row.total, customer: row.customer_id, payer: row.customer_name, invoices: [invoiceNumber],
+		});
+	});
+});
+
+test('a QuickBooks payment naming its invoice only by internal id is kept for matching by amount, with a warning', () => {
+	const record = { Id: '9', TxnDate: '2026-03-02', TotalAmt: 120.5, CurrencyRef: { value: 'EUR' }, CustomerRef: { value: '7', name: 'Garage Martin' }, Line: [{ Amount: 120.5, LinkedTxn: [{ TxnId: '68', TxnType: 'Invoice' }] }] };
+	const { payment, anomalies } = normalisePresetPayment(record, 'quickbooks');
+	expect(payment).toMatchObject({ externalRef: '9', amountMinor: 12050n, customerExternalId: '7', invoiceNumbers: [] });
+	expect(anomalies.map((a) => [a.code, a.severity])).toEqual([['PAYMENT_INVOICE_UNNAMED', 'warn']]);
+	expect(normalisePresetPayment({ PaymentID: 'x', PaymentType: 'ACCPAYPAYMENT', Amount: 5 }, 'xero').anomalies[0].message.en).toContain('a payment to a supplier');
+	expect(normalisePresetPayment({}, 'sage').anomalies[0].code).toBe('PRESET_UNKNOWN');
 });

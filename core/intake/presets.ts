@@ -415,8 +415,8 @@ export function normalisePresetRecord(source: unknown, presetId: string, options
 		const warn = anomaly('SOURCE_SHOWS_PAYMENTS', 'warn', (preset.openAmount ?? preset.paidAmount)?.from[0],
 			`${preset.name} shows this invoice as ${paid >= invoice.payableMinor ? 'paid' : 'partly paid'}; the ledger knows only the payments it receives.`,
 			`${preset.name} indique cette facture comme ${paid >= invoice.payableMinor ? 'payée' : 'partiellement payée'} ; le grand livre ne connaît que les paiements qu'il reçoit.`,
-			'Import the payments too (Store Payments), or reminders will ask for what was already paid.',
-			'Importez aussi les règlements (Store Payments), sinon les relances réclameront ce qui est déjà payé.');
+			'Import the payments too (Store Payments; Xero and QuickBooks Online payments as they are, in Payment Format), or reminders will ask for what was already paid.',
+			'Importez aussi les règlements (Store Payments ; ceux de Xero et QuickBooks Online tels quels, dans Payment Format), sinon les relances réclameront ce qui est déjà payé.');
 		anomalies.push(warn);
 		invoice.anomalies = [...(invoice.anomalies ?? []), warn];
 	}

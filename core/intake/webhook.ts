@@ -219,7 +219,8 @@ export function internalFault(error: unknown, options: Pick<ReceiveSignedRequest
 }
 
 /** Whether any string of a parsed JSON value holds a NUL character (Postgres text cannot store it). */
-function holdsNul(value: unknown, depth = 0): boolean {
+/** Whether a parsed body holds a NUL character in any text or key (`\u0000` in JSON): the ledger cannot store it. */
+export function holdsNul(value: unknown, depth = 0): boolean {
 	if (typeof value === 'string') return value.includes('\u0000');
 	if (depth > 64 || value === null || typeof value !== 'object') return false;
 	if (Array.isArray(value)) return value.some((v) => holdsNul(v, depth + 1));

@@ -370,6 +370,28 @@ export async function learnPayerAccount(client: PoolClient, account: string | un
 	);
 }
 
+/** The customer a person settled a payer name for (Apply Payment), unless the name was settled for several. */
+async function customerOfPayerName(client: PoolClient, payerName: string | null): Promise<string | undefined> {
+	const key = payerName ? normaliseCompanyName(payerName) : '';
+	if (!key) return undefined;
+	const rows = await client.query<{ customer_id: string }>('SELECT customer_id FROM customer_payer_names WHERE name_key = $1 AND NOT shared', [key]);
+	return rows.rows[0]?.customer_id;
+}
+
+/**
+ * Remembers the payer name of a payment a person settled for a customer, so the next payment under that name finds
+ * its customer. A name already learned for another customer becomes shared and identifies nobody.
+ */
+export async function learnPayerName(client: PoolClient, payerName: string | null, customerId: string, paymentId: string, actor: string): Promise<void> {
+	const key = payerName ? normaliseCompanyName(payerName) : '';
+	if (!key) return;
+	await client.query(
+		`INSERT INTO customer_payer_names (name_key, customer_id, payer_name, learned_from, learned_by) VALUES ($1, $2, $3, $4, $5)
+		ON CONFLICT (name_key) DO UPDATE SET shared = customer_payer_names.shared OR customer_payer_names.customer_id <> EXCLUDED.customer_id`,
+		[key, customerId, payerName, paymentId, actor],
+	);
+}
+
 interface Plan {
 	lines: Array<{ invoice: InvoiceRow; amount: bigint; method: AllocationMethod }>;
 	customerId: string | null;
@@ -679,6 +701,9 @@ async function plan(client: PoolClient, payment: PaymentRow, amount: bigint, nam
 	let customerId = statedCustomerId ?? (await customerOfAccount(client, payment.extra.counterpartyAccount)) ?? null;
 	if (!customerId) {
 		const { ids, candidates } = payment.payer_name ? await names.match(client, payment.payer_name) : { ids: [], candidates: [] };
+		// A name no customer's designates for sure, that a person settled before for one customer: that customer.
+		const learned = ids.length === 0 ? await customerOfPayerName(client, payment.payer_name) : undefined;
+		if (learned) return await planByAmount(client, payment, amount, learned);
 		if (ids.length > 1) {
 			return { lines: [], customerId: null, ambiguous: true, flag: flag('PAYER_SEVERAL_CUSTOMERS', `Several customers are named "${payment.payer_name}" and the reference names no invoice.`, `Plusieurs clients s'appellent « ${payment.payer_name} » et la référence ne cite aucune facture.`, await customerLabels(client, candidates.map((c) => c.id))) };
 		}
@@ -1246,8 +1271,12 @@ export async function applyPaymentWith(client: PoolClient, input: ApplyPaymentIn
 		[customerId, actor, `Payment ${ref} applied by hand to ${lines.map((l) => l.invoiceNumber).join(', ')}${input.note ? `: ${input.note}` : ''}`, decisionId,
 			JSON.stringify({ paymentId: payment.id, decisionId, previousStatus: payment.status, previousFlag: payment.flag_reason, note: input.note ?? null, allocations: lines.map((l) => ({ invoiceId: l.invoiceId, amountMinor: l.amountMinor.toString() })) })],
 	);
-	// A person's decision teaches the ledger the payer's account: the next payment from it finds its customer.
+	// A person's decision teaches the ledger the payer's account and name: the next payment from it finds its customer.
 	if (customerId) await learnPayerAccount(client, payment.extra.counterpartyAccount, customerId, payment.id, actor);
+	// The name is learned for the customer whose invoices the person chose; when that is not the customer the rules
+	// had found (or the invoices are of several customers), it is learned for each, which marks it shared: it then
+	// designates nobody, and the next payment under it goes to a person again.
+	for (const id of new Set([payment.customer_id, ...customers].filter((c): c is string => !!c))) await learnPayerName(client, payment.payer_name, id, payment.id, actor);
 	const result = await allocationResult(client, payment, { status, customerId, remaining, lines, flag: remainderFlag, paidInvoiceIds, changed: true });
 	return { ...result, decisionId, alreadyApplied: false };
 }

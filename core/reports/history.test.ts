@@ -4,7 +4,7 @@
 // worked out by hand in the comments.
 import { applyPayment, storeInvoices, storePayments, upsertCustomers, type Ledger, type LedgerInvoice } from '../ledger';
 import { openDispute, resolveDispute } from '../disputes/ledger';
-import { recordCallOutcome } from '../contacts';
+import { promiseStats, recordCallOutcome, settlePromises } from '../contacts';
 import { createTestLedger, dropTestLedger } from '../../test/helpers/db';
 import { agedBalance, balanceCleaning, countbackDso, daysLate, dso } from '.';
 
@@ -95,12 +95,113 @@ describe('reports as of a past date', () => {
 	});
 });
 
+describe('promises settled with an effective date', () => {
+	let ledger: Ledger;
+	const aged = (asOf: string) => agedBalance(ledger, { asOf, zone: ZONE, groupBy: 'none' }).then((r) => r.totals.map((t) => ({ open: t.open.amount, promised: t.promised.amount })));
+	const promised = (asOf: string) => balanceCleaning(ledger, { asOf, zone: ZONE }).then((r) => r.sections.find((s) => s.key === 'promises')!.items.map((i) => [i.invoiceNumber, i.amount?.amount, i.date]));
+	const state = async (number: string) => (await ledger.query<{ status: string; settled_on: string | null }>(
+		`SELECT p.status, (p.settled_at AT TIME ZONE '${ZONE}')::date::text AS settled_on FROM promises p JOIN invoices i ON i.id = p.invoice_id WHERE i.number = $1`, [number]))[0];
+
+	beforeAll(async () => {
+		ledger = await createTestLedger();
+		await upsertCustomers(ledger, [{ externalId: 'P', name: 'Promesses SARL' }]);
+		await storeInvoices(ledger, [
+			invoice('FP-1', 'P', 120000n, '2026-02-02', '2026-03-04'), // 1 200,00
+			invoice('FP-2', 'P', 80000n, '2026-02-02', '2026-03-04'), // 800,00
+			invoice('FP-3', 'P', 50000n, '2026-02-02', '2026-03-04'), // 500,00
+		]);
+		// Backfilled calls: on 5 March FP-1 and FP-2 promised for 20 March, on 6 March FP-3 for 31 March.
+		await recordCallOutcome(ledger, { customer: 'P', outcome: 'promise', promiseDate: '2026-03-20', invoices: ['FP-1', 'FP-2'], asOf: '2026-03-05', zone: ZONE });
+		await recordCallOutcome(ledger, { customer: 'P', outcome: 'promise', promiseDate: '2026-03-31', invoices: ['FP-3'], asOf: '2026-03-06', zone: ZONE });
+		// FP-2 paid on 18 March (in time); FP-1 and FP-3 only on 10 April (both late on their promise).
+		await storePayments(ledger, [
+			{ externalRef: 'P-2', amountMinor: 80000n, currency: 'EUR', receivedOn: '2026-03-18', customerExternalId: 'P', referenceText: 'FP-2' },
+			{ externalRef: 'P-1', amountMinor: 120000n, currency: 'EUR', receivedOn: '2026-04-10', customerExternalId: 'P', referenceText: 'FP-1' },
+			{ externalRef: 'P-3', amountMinor: 50000n, currency: 'EUR', receivedOn: '2026-04-10', customerExternalId: 'P', referenceText: 'FP-3' },
+		]);
+	});
+	afterAll(async () => dropTestLedger(ledger));
+
+	it('settles as the ledger stood on the date, and reports see the settlement from that date', async () => {
+		// Backfilling the settlement of 21 March: FP-2 kept (paid 18 ≤ 20 March); FP-1 broken (20 March passed, paid
+		// only on 10 April); FP-3 still pending (promised for 31 March; its payment of 10 April was not there on 21 March).
+		const march = await settlePromises(ledger, { asOf: '2026-03-21', zone: ZONE });
+		expect([march.kept.map((p) => p.invoice), march.broken.map((p) => p.invoice)]).toEqual([['FP-2'], ['FP-1']]);
+		expect([await state('FP-1'), await state('FP-2'), await state('FP-3')]).toEqual([
+			{ status: 'broken', settled_on: '2026-03-21' }, { status: 'kept', settled_on: '2026-03-21' }, { status: 'pending', settled_on: null },
+		]);
+		const [broken] = await ledger.query<{ day: string }>(`SELECT (h.at AT TIME ZONE '${ZONE}')::date::text AS day FROM history h JOIN invoices i ON i.id = h.invoice_id WHERE i.number = 'FP-1' AND h.kind = 'promise_broken'`);
+		expect(broken.day).toBe('2026-03-21');
+
+		// 17 March: 1 200 + 800 + 500 = 2 500 open, all of it promised.
+		expect(await aged('2026-03-17')).toEqual([{ open: '2500.00', promised: '2500.00' }]);
+		expect(await promised('2026-03-17')).toEqual([['FP-1', '1200.00', '2026-03-20'], ['FP-2', '800.00', '2026-03-20'], ['FP-3', '500.00', '2026-03-31']]);
+		// 25 March: FP-2 paid; FP-1 1 200 + FP-3 500 = 1 700 open; FP-1's promise was broken on the 21st, only FP-3's 500 is promised.
+		expect(await aged('2026-03-25')).toEqual([{ open: '1700.00', promised: '500.00' }]);
+		expect(await promised('2026-03-25')).toEqual([['FP-3', '500.00', '2026-03-31']]);
+
+		// Backfilling the settlement of 1 April: FP-3 broken (31 March passed, paid on 10 April).
+		const april = await settlePromises(ledger, { asOf: '2026-04-01', zone: ZONE });
+		expect([april.kept, april.broken.map((p) => p.invoice)]).toEqual([[], ['FP-3']]);
+		expect(await state('FP-3')).toEqual({ status: 'broken', settled_on: '2026-04-01' });
+		// 31 March still sees FP-3 promised (1 700 open, 500 promised); 1 April none of the 1 700 is.
+		expect(await aged('2026-03-31')).toEqual([{ open: '1700.00', promised: '500.00' }]);
+		expect(await aged('2026-04-01')).toEqual([{ open: '1700.00', promised: '0.00' }]);
+		// Today's settlement finds nothing left; one kept, two broken.
+		expect(await settlePromises(ledger, { zone: ZONE })).toMatchObject({ kept: [], broken: [] });
+		expect((await promiseStats(ledger)).find((s) => s.customer === 'P')).toMatchObject({ kept: 1, broken: 2, pending: 0 });
+	});
+
+	it('keeps a promise on the account only with a payment in its currency', async () => {
+		await upsertCustomers(ledger, [{ externalId: 'Q', name: 'Dakar Deux Devises', currency: 'XOF', country: 'SN' }]);
+		// On 5 March Q promises 150 000 XOF on its account for 20 March, and 100 000 XOF for 25 March.
+		await ledger.query(`INSERT INTO promises (customer_id, promised_on, amount_minor, currency, status, source, created_at)
+			SELECT id, d::date, a, 'XOF', 'pending', 'call', '2026-03-05 10:00+01' FROM customers, (VALUES ('2026-03-20', 150000), ('2026-03-25', 100000)) v(d, a)
+			WHERE external_id = 'Q'`);
+		// 10 March: 1 500,00 EUR (150 000 in minor units, as many as the first promise's XOF); 24 March: 100 000 XOF.
+		await storePayments(ledger, [
+			{ externalRef: 'P-Q1', amountMinor: 150000n, currency: 'EUR', receivedOn: '2026-03-10', customerExternalId: 'Q', referenceText: 'ACOMPTE' },
+			{ externalRef: 'P-Q2', amountMinor: 100000n, currency: 'XOF', receivedOn: '2026-03-24', customerExternalId: 'Q', referenceText: 'ACOMPTE' },
+		], { allocate: false });
+		// 26 March: no XOF came by 20 March (1 500,00 EUR is not 150 000 XOF) → broken; 100 000 XOF ≥ 100 000 by 25 March → kept.
+		const settled = await settlePromises(ledger, { asOf: '2026-03-26', zone: ZONE });
+		expect(settled.broken.filter((p) => p.customer === 'Q').map((p) => [p.promisedOn, p.amount, p.currency])).toEqual([['2026-03-20', '150000', 'XOF']]);
+		expect(settled.kept.filter((p) => p.customer === 'Q').map((p) => [p.promisedOn, p.amount, p.currency])).toEqual([['2026-03-25', '100000', 'XOF']]);
+	});
+
+	it('refuses a settlement date in the future', async () => {
+		await expect(settlePromises(ledger, { asOf: '2999-01-01', zone: ZONE })).rejects.toMatchObject({ code: 'PROMISE_BAD_DATE' });
+	});
+});
+
 describe('countback DSO', () => {
 	it('walks through a month of negative net sales as the definition reads: R − S grows by what the month credited', () => {
 		// R = 1 000 at 31 March. March S = −200 (more credited than invoiced): 1 000 > −200 → 31 d, R = 1 000 + 200 = 1 200.
 		// February S = 1 500 ≥ 1 200 → + 28 × 1 200 / 1 500 = 22,4 → 53,4.
 		const sales = new Map([['2026-03', -20000n], ['2026-02', 150000n]]);
 		expect(countbackDso(100000n, '2026-03-31', (m) => sales.get(m) ?? 0n)).toBe(53.4);
+	});
+
+	it('walks through a month of negative net sales on the ledger, gross and net of credits', async () => {
+		const ledger = await createTestLedger();
+		try {
+			await upsertCustomers(ledger, [{ externalId: 'N', name: 'Négatif SA' }]);
+			await storeInvoices(ledger, [
+				invoice('FN-1', 'N', 100000n, '2026-01-15', '2026-02-14'), // January: 1 000,00, paid on 1 February
+				invoice('FN-2', 'N', 150000n, '2026-02-10', '2026-03-12'), // February: 1 500,00
+				invoice('FN-3', 'N', 30000n, '2026-03-05', '2026-04-04'), // March: 300,00
+				{ ...invoice('AVN-1', 'N', 50000n, '2026-03-20', '2026-03-20'), docType: 'credit_note' }, // March: credit note 500,00, no invoice named
+			]);
+			await storePayments(ledger, [{ externalRef: 'P-N1', amountMinor: 100000n, currency: 'EUR', receivedOn: '2026-02-01', customerExternalId: 'N', referenceText: 'FN-1' }]);
+			const march = (net: boolean) => dso(ledger, { asOf: '2026-03-31', zone: ZONE, months: 1, currency: 'EUR', net }).then((r) => r.points.map((p) => [p.month, p.receivables.amount, p.sales.amount, p.dso]));
+			// Gross: R = FN-2 1 500 + FN-3 300 = 1 800; March S = 300 − 500 = −200: 1 800 > −200 → 31 d, R = 2 000;
+			// February S = 1 500 < 2 000 → + 28 d, R = 500; January S = 1 000 ≥ 500 → + 31 × 500 / 1 000 = 15,5 → 74,5.
+			expect(await march(false)).toEqual([['2026-03', '1800.00', '-200.00', 74.5]]);
+			// Net of credits: R = 1 800 − AVN-1 500 = 1 300; March → 31 d, R = 1 500; February S = 1 500 ≥ 1 500 → + 28 → 59.
+			expect(await march(true)).toEqual([['2026-03', '1300.00', '-200.00', 59]]);
+		} finally {
+			await dropTestLedger(ledger);
+		}
 	});
 
 	it('stops after 36 months: receivables no sales cover count as those 36 months', () => {

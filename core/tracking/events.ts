@@ -3,6 +3,7 @@ import type { PoolClient } from 'pg';
 import { DateTime } from 'luxon';
 import { ReceivablesError } from '../errors';
 import { RECEIVABLES_DELIVERY_HEADER, RECEIVABLES_SIGNATURE_HEADER, verifySignature } from '../intake';
+import { holdsNul } from '../intake/webhook';
 import type { Ledger } from '../ledger';
 import { addDays, DEFAULT_ZONE } from '../time';
 import { courierDeviceKey, RECEIVABLES_DEVICE_HEADER } from './devices';
@@ -334,12 +335,23 @@ export async function receiveCourierRequest(ledger: Ledger, request: { rawBody: 
 	if (!device) return { httpStatus: 401, code: 'DEVICE_UNKNOWN', message: { en: 'This phone is not enrolled, or its key was revoked.', fr: "Ce téléphone n'est pas enregistré, ou sa clé a été révoquée." } };
 	const verdict = verifySignature({ rawBody: request.rawBody, header: header(request.headers, RECEIVABLES_SIGNATURE_HEADER), deliveryId, secret: device.key, now: options.now, toleranceSeconds: options.toleranceSeconds });
 	if (!verdict.ok) return { httpStatus: 401, code: verdict.code, message: verdict.message };
+	// Text the ledger could not keep, refused with a clear 400 (never stored mangled, never a database error that the
+	// phone would take for "send again later"): bytes that are not UTF-8, a NUL byte or a \u0000 in the JSON.
+	const nul = { httpStatus: 400, code: 'BODY_NUL', message: { en: 'The body contains a NUL character (\\u0000).', fr: 'Le corps contient un caractère NUL (\\u0000).' } };
+	let text: string;
+	try {
+		text = new TextDecoder('utf-8', { fatal: true }).decode(request.rawBody);
+	} catch {
+		return { httpStatus: 400, code: 'BODY_NOT_UTF8', message: { en: 'The body is not valid UTF-8.', fr: "Le corps n'est pas de l'UTF-8 valide." } };
+	}
+	if (text.includes('\u0000')) return { ...nul };
 	let body: unknown;
 	try {
-		body = JSON.parse(request.rawBody.toString('utf8'));
+		body = JSON.parse(text);
 	} catch {
 		return { httpStatus: 400, code: 'BODY_NOT_JSON', message: { en: 'The body is not JSON.', fr: "Le corps n'est pas du JSON." } };
 	}
+	if (holdsNul(body)) return { ...nul };
 	const given = (body && typeof body === 'object' && Array.isArray((body as { events?: unknown }).events) ? (body as { events: CourierEventInput[] }).events : [body as CourierEventInput]);
 	if (given.length === 0 || given.length > (options.maxEvents ?? 500)) return { httpStatus: 413, code: 'TOO_MANY_EVENTS', message: { en: 'Send 1 to 500 events per request.', fr: 'Envoyez de 1 à 500 événements par requête.' } };
 	const deviceId = header(request.headers, RECEIVABLES_DEVICE_HEADER)?.trim() as string;

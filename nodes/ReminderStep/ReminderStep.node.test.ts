@@ -6,13 +6,13 @@ import { closeEngine, runWorkflow, type WorkflowJson } from '../../test/helpers/
 import { credentialsFor, dunningLedger } from '../../test/workflows/dunning-helpers';
 
 /** A one-node workflow: manual trigger → Reminder Step with these parameters. */
-function workflow(parameters: IDataObject): WorkflowJson {
+function workflow(parameters: IDataObject, typeVersion = 1): WorkflowJson {
 	return {
 		id: 'rcvReminderNodeTest',
 		name: 'Reminder Step test',
 		nodes: [
 			{ id: 't', name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} },
-			{ id: 'r', name: 'Reminder Step', type: 'n8n-nodes-receivables.reminderStep', typeVersion: 1, position: [200, 0], parameters, credentials: { receivablesLedgerApi: { id: 'rcvLedgerCred001', name: 'Receivables Ledger' } } },
+			{ id: 'r', name: 'Reminder Step', type: 'n8n-nodes-receivables.reminderStep', typeVersion, position: [200, 0], parameters, credentials: { receivablesLedgerApi: { id: 'rcvLedgerCred001', name: 'Receivables Ledger' } } },
 		],
 		connections: { Start: { main: [[{ node: 'Reminder Step', type: 'main', index: 0 }]] } },
 		settings: { executionOrder: 'v1' },
@@ -59,6 +59,62 @@ describe('Reminder Step node', () => {
 		policy.stages[0].templates.fr.subject = 'Relance {{invoice.number}}';
 		const good = await runWorkflow(workflow({ operation: 'savePolicy', policyJson: JSON.stringify(policy) }), { credentials: credentialsFor(ledger) });
 		expect(good.json('Reminder Step', 0)).toEqual([{ code: 'sme', status: 'created', stages: ['level1'] }]);
+	});
+
+	it('Save Dunning Policy as fields (version 2 default): stages from the list, wording as text, an unknown placeholder refused in French and English', async () => {
+		const stages = { stage: [
+			{ stage: 'pre_due', days: -4, channels: 'email' },
+			{ stage: 'level1', days: 6, channels: 'email,letter', cc: '{{salesRep.email}}', minimumAmount: 'EUR 5,00', attachments: 'CGV.pdf', subjectFr: 'Relance {{company.name}}', textFr: 'Bonjour {{customer.name}}, merci de régler {{total.open}}.' },
+		] };
+		const good = await runWorkflow(workflow({ operation: 'savePolicy', policyCode: 'vip', policyName: 'VIP', stages, policyOptions: { governingLaw: 'FR' } }, 2), { credentials: credentialsFor(ledger) });
+		expect(good.error).toBeUndefined();
+		expect(good.json('Reminder Step', 0)).toEqual([{ code: 'vip', status: 'created', stages: ['pre_due', 'level1'] }]);
+		const [row] = await ledger.query<{ stages: Array<Record<string, unknown>>; settings: Record<string, unknown> }>("SELECT stages, settings FROM dunning_policies WHERE code = 'vip'");
+		expect(row.settings).toEqual({ governingLaw: 'FR' });
+		expect(row.stages[1]).toMatchObject({ code: 'level1', kind: 'reminder', level: 1, offsetDays: 6, channels: ['email', 'letter'], template: 'reminder_1', cc: ['{{salesRep.email}}'], minimumAmount: { EUR: '5.00' }, attachments: ['CGV.pdf'], templates: { fr: { subject: 'Relance {{company.name}}', text: 'Bonjour {{customer.name}}, merci de régler {{total.open}}.' } } });
+
+		stages.stage[1].textFr = 'Bonjour {{client.nom}}';
+		const bad = await runWorkflow(workflow({ operation: 'savePolicy', policyCode: 'vip', stages }, 2), { credentials: credentialsFor(ledger) });
+		expect(bad.json('Reminder Step', 0)).toEqual([]);
+		const [rejected] = bad.json('Reminder Step', 1);
+		expect(rejected).toMatchObject({ code: 'DUNNING_POLICY_INVALID' });
+		expect(rejected.error).toContain('{{client.nom}}');
+		const twice = await runWorkflow(workflow({ operation: 'savePolicy', policyCode: 'vip', stages: { stage: [stages.stage[0], stages.stage[0]] } }, 2), { credentials: credentialsFor(ledger) });
+		expect(twice.json('Reminder Step', 1)[0]).toMatchObject({ code: 'DUNNING_POLICY_INVALID', error: 'Stage "Pre-due notice" is given twice.' });
+		expect(JSON.stringify(twice.json('Reminder Step', 1)[0])).toContain('L\'étape « Avis avant échéance » figure deux fois.');
+		// Nothing stored by the refused runs.
+		const [kept] = await ledger.query<{ stages: Array<Record<string, unknown>> }>("SELECT stages FROM dunning_policies WHERE code = 'vip'");
+		expect(kept.stages[1].templates).toEqual({ fr: { subject: 'Relance {{company.name}}', text: 'Bonjour {{customer.name}}, merci de régler {{total.open}}.' } });
+	});
+
+	it('Preview Reminder: a stage rendered for one invoice, e-mail and letter, from the stored policy or from fields not saved yet; nothing written', async () => {
+		const remindersBefore = await ledger.query<{ n: string }>('SELECT count(*)::text AS n FROM reminders');
+		const stored = await runWorkflow(workflow({ operation: 'previewReminder', previewInvoice: 'N-INV-1', previewStage: 'level1' }, 2), { credentials: credentialsFor(ledger) });
+		expect(stored.error).toBeUndefined();
+		const [item] = stored.nodeOutputs('Reminder Step', 0);
+		// The standard profile's level 1 goes 5 days after the due date (24 March).
+		expect(item.json).toMatchObject({ invoiceNumber: 'N-INV-1', customerExternalId: 'N-1', profile: 'standard', stage: 'level1', asOf: '2026-03-29', language: 'fr', channel: 'email', wouldBeHeld: [] });
+		expect(String(item.json.text)).toContain('N-INV-1');
+		expect(String(item.json.text)).toMatch(/999,00/);
+		const files = item.binary as Record<string, { data: string; mimeType: string; fileName: string }>;
+		expect(Buffer.from(files.letter.data, 'base64').subarray(0, 5).toString()).toBe('%PDF-');
+		expect(files.letter.fileName).toBe('level1-N-1-2026-03-29.pdf');
+		expect(Buffer.from(files.email.data, 'base64').toString('utf8')).toContain('N-INV-1');
+
+		const stages = { stage: [{ stage: 'level1', days: 3, channels: 'letter', subjectFr: 'Aperçu {{invoice.number}} de {{customer.name}}' }] };
+		const edited = await runWorkflow(workflow({ operation: 'previewReminder', previewInvoice: 'N-INV-1', previewStage: 'level1', policyInput: 'fields', policyCode: 'draft', stages }, 2), { credentials: credentialsFor(ledger) });
+		expect(edited.json('Reminder Step', 0)[0]).toMatchObject({ subject: 'Aperçu N-INV-1 de Nodes & Co', asOf: '2026-03-27', channel: 'letter' });
+		// The customer on hold: shown all the same, with why a real run would hold it.
+		const held = await runWorkflow(workflow({ operation: 'previewReminder', previewInvoice: 'N-INV-2', previewStage: 'level2', previewAsOf: '2026-04-10' }, 2), { credentials: credentialsFor(ledger) });
+		expect(held.json('Reminder Step', 0)[0]).toMatchObject({ asOf: '2026-04-10', wouldBeHeld: [{ reason: 'customer_on_hold', detail: 'customer on hold' }] });
+
+		const unknown = await runWorkflow(workflow({ operation: 'previewReminder', previewInvoice: 'NOPE-1', previewStage: 'level1' }, 2), { credentials: credentialsFor(ledger) });
+		expect(unknown.json('Reminder Step', 1)[0]).toMatchObject({ code: 'DUNNING_PREVIEW_NONE', error: 'There is no invoice "NOPE-1".' });
+		const noStage = await runWorkflow(workflow({ operation: 'previewReminder', previewInvoice: 'N-INV-1', previewStage: 'level3', policyInput: 'fields', policyCode: 'draft', stages }, 2), { credentials: credentialsFor(ledger) });
+		expect(noStage.json('Reminder Step', 1)[0].error).toBe('The policy "draft" has no stage "level3".');
+		// Nothing claimed, stored or sent by a preview.
+		expect(await ledger.query<{ n: string }>('SELECT count(*)::text AS n FROM reminders')).toEqual(remindersBefore);
+		expect(await ledger.query("SELECT code FROM dunning_policies WHERE code = 'draft'")).toEqual([]);
 	});
 
 	it('Compute Late-Payment Charges: per item, from its fields', async () => {

@@ -1,17 +1,22 @@
-// Nothing secret in n8n's execution history, in a real n8n 2.40.7: the portal, the courier page and the courier-
-// events workflows are published, used over HTTP with real logins (a wrong one too), a delivery with a signature and
-// a photo is recorded from the courier page and another one from a phone (signed with its own key, with a position);
-// then every execution n8n saved (execution_data, the execution rows, the binary data folder) is scanned for the
-// passwords, the session and form tokens, the phone's key, the signature and photo bytes and the position.
+// Nothing secret in n8n's execution history, in a real n8n 2.40.7: every shipped workflow that takes a login, a
+// link or a courier's images — the portal, the courier page, the courier-events webhook, the dashboard and the payer
+// page — is published and used over HTTP with real logins (a wrong one too), a delivery with a signature and a photo
+// is recorded from the courier page and another one from a phone (signed with its own key, with a position), and a
+// customer answers on the payer page opened from their signed link (an execution n8n saves); then every execution
+// n8n saved (execution_data, the execution rows, the binary data folder) is scanned for the passwords, the session,
+// form and link tokens, the phone's key, the signature and photo bytes and the positions.
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { signWebhookRequest } from '../../core';
 import { testLedgerConfig } from '../helpers/db';
 import { prepareInstance, runtimeLibrary, type N8nProcess, type TestInstance } from '../helpers/n8n';
+import { startSmtpSink, type SmtpSink } from '../helpers/smtpSink';
 
 const PORTAL_WORKFLOW = 'rcvTrackPortal01';
 const COURIER_WORKFLOW = 'rcvTrackCourier1';
 const EVENTS_WORKFLOW = 'rcvTrackEvents01';
+const DASHBOARD_WORKFLOW = 'rcvReportsDashboard';
+const PAYER_WORKFLOW = 'rcvPayerPage0001';
 
 type Core = typeof import('../../core');
 
@@ -51,6 +56,7 @@ describe('real n8n: no password, session, key, signature, photo or position in t
 	let core: Core;
 	let ledger: ReturnType<Core['openLedger']>;
 	let phone = { deviceId: '', key: '' };
+	let sink: SmtpSink | undefined;
 	const secrets = { portal: 'Portail-history-7f3a9c', courier: 'Coursier-history-1b8e4d', wrong: 'Wrong-guess-5c2e7a' };
 
 	const post = async (webhook: string, fields: Record<string, string>) => {
@@ -68,7 +74,9 @@ describe('real n8n: no password, session, key, signature, photo or position in t
 	};
 
 	beforeAll(async () => {
-		instance = await prepareInstance('sechist', { publish: [PORTAL_WORKFLOW, COURIER_WORKFLOW, EVENTS_WORKFLOW] });
+		// The payer page e-mails each answer to the collector: a real SMTP server takes it.
+		sink = await startSmtpSink();
+		instance = await prepareInstance('sechist', { smtpPort: sink.config.port, publish: [PORTAL_WORKFLOW, COURIER_WORKFLOW, EVENTS_WORKFLOW, DASHBOARD_WORKFLOW, PAYER_WORKFLOW] });
 		// eslint-disable-next-line @typescript-eslint/no-require-imports
 		core = require('../../core') as Core;
 		ledger = core.openLedger(testLedgerConfig(instance.ledgerSchema));
@@ -87,7 +95,7 @@ describe('real n8n: no password, session, key, signature, photo or position in t
 		await core.saveCourierAccount(ledger, { login: 'hassan', name: 'Hassan', staffCode: 'C1', secret: secrets.courier, language: 'fr' });
 		phone = await core.enrolCourierDevice(ledger, { courierLogin: 'hassan', label: 'Hassan — phone' });
 		n8n = await instance.start('main', await instance.env());
-		for (const webhook of ['receivables/portal', 'receivables/courier', 'receivables/courier-events']) {
+		for (const webhook of ['receivables/portal', 'receivables/courier', 'receivables/courier-events', 'receivables/dashboard', 'receivables/payer']) {
 			await runtimeLibrary.waitForWebhook(n8n.url, webhook, { method: 'POST', timeoutMs: 120_000 });
 		}
 	}, 10 * 60_000);
@@ -95,9 +103,10 @@ describe('real n8n: no password, session, key, signature, photo or position in t
 	afterAll(async () => {
 		await ledger?.close();
 		await instance?.cleanup();
+		await sink?.close();
 	}, 120_000);
 
-	test('after real use of the three workflows, the saved executions hold none of the secrets', async () => {
+	test('after real use of the five workflows, the saved executions hold none of the secrets', async () => {
 		const found: string[] = [];
 		// The portal: a wrong secret, then the right one, a search, the CSV, logout.
 		const first = await get('receivables/portal');
@@ -141,6 +150,32 @@ describe('real n8n: no password, session, key, signature, photo or position in t
 		const answer = (await sent.json()) as { code: string };
 		expect(answer.code).toBe('OK');
 
+		// The dashboard: a wrong secret, then the right one, logout.
+		const dashboardFirst = await get('receivables/dashboard');
+		expect(dashboardFirst.headers.get('x-frame-options')).toBe('DENY');
+		expect((await post('receivables/dashboard', { action: 'login', login: 'rep1', secret: secrets.wrong, form: hidden(dashboardFirst.html, 'form') })).status).toBe(401);
+		const dashboard = await post('receivables/dashboard', { action: 'login', login: 'rep1', secret: secrets.portal, form: hidden(dashboardFirst.html, 'form') });
+		expect(dashboard.status).toBe(200);
+		expect(dashboard.html).toContain('<svg');
+		const dashboardSession = hidden(dashboard.html, 'session');
+		expect(dashboardSession).not.toBe('');
+		await post('receivables/dashboard', { action: 'logout', session: dashboardSession, form: hidden(dashboard.html, 'form') });
+
+		// The payer page: the customer's signed link, then a call-back request (recorded, e-mailed, an execution saved).
+		const link = new URL(await core.payerLinkUrl(ledger, 'K1', `${n8n.url}/webhook/receivables/payer`));
+		const linkToken = link.searchParams.get('t') ?? '';
+		expect(linkToken).toContain('.');
+		const payerFirst = await fetch(link, { signal: AbortSignal.timeout(60_000) });
+		const payerHtml = await payerFirst.text();
+		expect(payerFirst.status).toBe(200);
+		expect(payerHtml).toContain('H-1');
+		const payerForm = /name="f" value="([^"]+)"/.exec(payerHtml)?.[1] ?? '';
+		expect(payerForm).not.toBe('');
+		const payerAnswer = await post('receivables/payer', { t: linkToken, f: payerForm, action: 'contact_request' });
+		expect(payerAnswer.status).toBe(200);
+		for (let i = 0; i < 100 && (await sink!.parsed()).length === 0; i++) await new Promise((resolve) => setTimeout(resolve, 200));
+		expect((await sink!.parsed()).map((m) => m.subject)).toEqual([expect.stringContaining('rappel')]);
+
 		// Stored in the ledger, where they belong.
 		const events = await ledger.query<{ attachments: { signature?: { base64: string }; photo?: { base64: string } }; latitude: number | null }>(`SELECT attachments, latitude FROM courier_events ORDER BY id`);
 		expect(events).toHaveLength(2);
@@ -151,9 +186,10 @@ describe('real n8n: no password, session, key, signature, photo or position in t
 		await new Promise((resolve) => setTimeout(resolve, 3000));
 		const schema = instance!.n8nSchema;
 		const executions = await instance!.query<{ id: string; workflowId: string; status: string }>(`SELECT id::text, "workflowId", status FROM "${schema}".execution_entity`);
-		// The pages start no execution; the recorded phone request starts one, with outcomes only.
-		expect(executions.filter((e) => e.workflowId !== EVENTS_WORKFLOW)).toEqual([]);
+		// The pages start no execution; the recorded phone request and the payer's answer start one each, with outcomes only.
+		expect(executions.filter((e) => e.workflowId !== EVENTS_WORKFLOW && e.workflowId !== PAYER_WORKFLOW)).toEqual([]);
 		expect(executions.filter((e) => e.workflowId === EVENTS_WORKFLOW).map((e) => e.status)).toEqual(['success']);
+		expect(executions.filter((e) => e.workflowId === PAYER_WORKFLOW).map((e) => e.status)).toEqual(['success']);
 		const stored = (await instance!.query<{ t: string }>(`SELECT d.data::text || ' ' || coalesce(d."workflowData"::text, '') AS t FROM "${schema}".execution_data d`)).map((r) => r.t);
 		const rows = (await instance!.query<{ t: string }>(`SELECT row_to_json(e)::text AS t FROM "${schema}".execution_entity e`)).map((r) => r.t);
 		const binary = filesUnder(path.join(instance!.userFolder, '.n8n', 'binaryData'));
@@ -166,6 +202,10 @@ describe('real n8n: no password, session, key, signature, photo or position in t
 			'courier session': courierSession,
 			'form token': portalForm,
 			'phone key': phone.key,
+			'dashboard session': dashboardSession,
+			'payer link token': linkToken,
+			'payer link signature': linkToken.split('.')[1],
+			'payer form token': payerForm,
 			'page signature': signature.base64.slice(12, 60),
 			'page photo': photo.base64.slice(12, 60),
 			'phone signature': phoneSignature.base64.slice(12, 60),
@@ -183,5 +223,6 @@ describe('real n8n: no password, session, key, signature, photo or position in t
 		expect(found).toEqual([]);
 		// What the executions do hold: the outcome of the phone's event, for the next nodes.
 		expect(stored.join(' ')).toContain('hist-phone-0001');
+		expect(stored.join(' ')).toContain('contact_request');
 	}, 300_000);
 });

@@ -23,6 +23,8 @@ export const COVERED_ELSEWHERE: Record<string, string> = {
 	'disputeClassifier.rollbackModel': 'nodes/DisputeClassifier/actions/retrainModel.operation.test.ts',
 	'disputeClassifier.notify': 'test/workflows/disputes-inbox.test.ts',
 	'reminderStep.savePolicy': 'nodes/ReminderStep/ReminderStep.node.test.ts',
+	'reminderStep.showPolicies': 'test/workflows/dunning-policies.test.ts',
+	'reminderStep.previewReminder': 'nodes/ReminderStep/ReminderStep.node.test.ts',
 	'reminderStep.processBounce': 'test/workflows/dunning-bounces.test.ts',
 	'reminderStep.reconcile': 'test/workflows/dunning-reconcile-daily.test.ts',
 	'reminderStep.decideReminder': 'test/workflows/dunning-reconcile-daily.test.ts',

@@ -58,8 +58,9 @@ const rows: Row[] = [
 		node: 'reminderStep',
 		operation: 'statementOfCharges',
 		parameters: { statementCustomer: 'OP-1', statementAsOf: '2026-03-31' },
-		// Late-payment interest at the French legal rate for 7 days on 1,200.00, and the 40 EUR fixed indemnity.
-		check: ([j]) => expect(j).toMatchObject({ customerExternalId: 'OP-1', invoices: 1, interest: '2.80', indemnities: { EUR: '40.00' }, lines: [{ number: 'OP-INV-1', daysLate: 7, rateSource: 'legal' }] }),
+		// Late-payment interest at the French legal rate for 7 days on 1,200.00, and the 40 EUR fixed indemnity; the
+		// item's own warnings (none: 2026-S1 is in the shipped tables).
+		check: ([j]) => expect(j).toMatchObject({ customerExternalId: 'OP-1', invoices: 1, interest: '2.80', indemnities: { EUR: '40.00' }, lines: [{ number: 'OP-INV-1', daysLate: 7, rateSource: 'legal' }], warnings: [] }),
 	},
 	{ node: 'reminderStep', operation: 'digest', parameters: { digestAsOf: '2026-03-31' }, check: ([j]) => expect(j).toMatchObject({ collector: { code: 'COL1' }, stages: [{ stage: 'level1', messages: 1, invoices: 1 }], problems: [] }) },
 	{
@@ -78,13 +79,14 @@ const rows: Row[] = [
 			expect(mail?.text).toContain('OP-INV-1');
 		},
 	},
-	{ node: 'reminderStep', operation: 'recordOutcome', parameters: { customerExternalId: 'OP-1', kind: 'note', summary: 'called, will pay' }, check: ([j]) => expect(j.customerLedgerId).toBeTruthy() },
+	// A note recorded on its own day: noon in the workflow's zone (Europe/Paris, summer time from 29 March) = 10:00 UTC.
+	{ node: 'reminderStep', operation: 'recordOutcome', parameters: { customerExternalId: 'OP-1', kind: 'note', summary: 'called, will pay', outcomeAt: '2026-03-30' }, check: ([j]) => expect(j).toMatchObject({ recorded: 1, customerLedgerId: expect.any(String) }) },
 	{
 		node: 'reminderStep',
 		operation: 'timeline',
 		parameters: { timelineCustomer: 'OP-1' },
 		check: (entries) => {
-			expect(entries.find((e) => e.kind === 'note')).toMatchObject({ summary: 'called, will pay' });
+			expect(entries.find((e) => e.kind === 'note')).toMatchObject({ summary: 'called, will pay', at: '2026-03-30T10:00:00.000Z' });
 			expect(entries.some((e) => e.stage === 'level1' && e.messageId)).toBe(true);
 		},
 	},

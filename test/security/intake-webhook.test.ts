@@ -185,6 +185,18 @@ describe('security: intake webhook', () => {
 		expect(open).toEqual({ open_minor: '9290040', status: 'open' });
 	});
 
+	test("a record naming another issuer never revises the issuer's invoice of the same number: it is another document", async () => {
+		const original = JSON.stringify({ invoices: [invoice('FA-I-0001', 'CUST-A', '5000.00')] });
+		expect(await post(signed(original, 'i-1'))).toMatchObject({ statusCode: 200, body: { invoices: { created: 1 } } });
+		const other = JSON.stringify({ invoices: [invoice('FA-I-0001', 'CUST-A', '1.00', { issuer: 'another-company', dueDate: '2028-12-31' })] });
+		expect(await post(signed(other, 'i-2'))).toMatchObject({ statusCode: 200, body: { invoices: { created: 1, revised: 0 } } });
+		const rows = await t.ledger.query<Record<string, string>>("SELECT issuer, payable_minor::text AS payable, due_date::text AS due, revision::text FROM invoices WHERE number = 'FA-I-0001' ORDER BY issuer");
+		expect(rows).toEqual([
+			{ issuer: 'another-company', payable: '100', due: '2028-12-31', revision: '1' },
+			{ issuer: 'default', payable: '500000', due: '2026-04-01', revision: '1' },
+		]);
+	});
+
 	test("the same rule on every intake path: Store Invoices (fields, files, mailbox) refuses another customer's revision with FR/EN words", async () => {
 		const original = { docType: 'invoice' as const, number: 'FA-A-0100', customerExternalId: 'CUST-A', currency: 'MAD', totalExclMinor: 1000000n, totalTaxMinor: 200000n, totalInclMinor: 1200000n, payableMinor: 1200000n, issueDate: '2026-03-01', dueDate: '2026-03-31' };
 		expect((await storeInvoices(t.ledger, [original]))[0].status).toBe('created');

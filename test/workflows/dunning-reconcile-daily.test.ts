@@ -3,7 +3,8 @@ import path from 'node:path';
 import { planReminders, sendReminderEmails, SmtpSessionPool, type Ledger } from '../../core';
 import { dropTestLedger } from '../helpers/db';
 import { addCustomer, addInvoice } from '../helpers/dunning';
-import { closeEngine, loadWorkflow, PACKAGE_ROOT, runWorkflow, setNodeParameters } from '../helpers/engine';
+import { closeEngine, loadWorkflow, PACKAGE_ROOT, runWorkflow, setNodeParameters, testCredential } from '../helpers/engine';
+import { startImapServer } from '../helpers/imapServer';
 import { REPO_ROOT } from '../helpers/scripts';
 import { startSmtpSink, type SmtpSink } from '../helpers/smtpSink';
 import { credentialsFor, daysFromToday, dunningLedger } from './dunning-helpers';
@@ -96,5 +97,33 @@ describe('workflow: reminders in doubt, reconciled daily', () => {
 		expect(twice.json('Record the decision', 1).map((j) => j.status)).toEqual(['retry']);
 		const history = await ledger.query<{ kind: string; actor: string }>("SELECT h.kind, h.actor FROM history h JOIN invoices i ON i.id = h.invoice_id WHERE i.number LIKE 'REC-%' AND h.kind = 'reminder_reconciled' ORDER BY i.number");
 		expect(history).toEqual([{ kind: 'reminder_reconciled', actor: 'reconcile-reminders' }, { kind: 'reminder_reconciled', actor: 'Karim Benali' }]);
+	}, 120_000);
+	test('with Read the Sent Mailbox on, settles what the mail server filed in its Sent folder (Receivables IMAP credential)', async () => {
+		const c = await addCustomer(ledger, { externalId: 'REC-SENTBOX', emails: ['drop-sentbox@rec.example'], salesRep: null });
+		const invoice = await addInvoice(ledger, { customerId: c, number: 'REC-SENTBOX-1', dueDate: daysFromToday(-10) });
+		const plan = await planReminders(ledger, { stage: 'level1', asOf: daysFromToday(0), invoiceIds: [invoice], zone: 'Europe/Paris' });
+		const result = await sendReminderEmails(ledger, plan.due, { smtp: sink.config, from: { address: 'relances@acme.example' } });
+		expect(result.outcomes.map((o) => o.status)).toEqual(['uncertain']);
+		const imap = await startImapServer({ user: 'relances@acme.example', password: 'secret imap', mailboxes: ['Sent'] });
+		try {
+			imap.append('Sent', sink.received.find((m) => m.envelope.to.includes('drop-sentbox@rec.example'))!.raw);
+			const imapCredential = { host: imap.host, port: imap.port, secure: false, user: 'relances@acme.example', password: 'secret imap', mailboxes: 'Sent' };
+			await expect(testCredential('receivablesImapApi', imapCredential)).resolves.toEqual({ status: 'OK', message: `Connected to ${imap.host}: "Sent" (1 messages)` });
+			expect((await testCredential('receivablesImapApi', { ...imapCredential, password: 'wrong' })).status).toBe('Error');
+
+			const workflow = setNodeParameters(loadWorkflow(path.join(PACKAGE_ROOT, 'workflows', 'dunning-reconcile-daily.json')), 'Reconcile reminders', { readSentMailbox: true });
+			const node = workflow.nodes.find((n) => n.name === 'Reconcile reminders')!;
+			node.credentials = { ...node.credentials, receivablesImapApi: { id: 'rcvImapCred00001', name: 'Receivables IMAP' } };
+			const run = await runWorkflow(workflow, { startNode: 'Every day at 07:30', credentials: { ...credentialsFor(ledger), receivablesImapApi: imapCredential } });
+			expect(run.error).toBeUndefined();
+			expect(run.json('Reconcile reminders', 0).map((j) => [j.customerExternalId, j.decision, j.evidence])).toEqual([
+				['REC-SENTBOX', 'sent', `IMAP mailbox "Sent" of relances@acme.example@${imap.host}: message UID 1`],
+			]);
+			expect(run.json('Reconcile reminders', 1)).toEqual([]);
+		} finally {
+			await imap.close();
+		}
+		const rows = await ledger.query<{ status: string }>('SELECT status FROM reminders WHERE invoice_id = $1', [invoice]);
+		expect(rows).toEqual([{ status: 'sent' }]);
 	}, 120_000);
 });

@@ -1,5 +1,6 @@
 import path from 'node:path';
-import { addDays } from '../../core';
+import { addDays, todayIn } from '../../core';
+import { fakeDateAt, todayAt, useRealDate } from '../helpers/clock';
 import { loadWorkflow, PACKAGE_ROOT, runWorkflow } from '../helpers/engine';
 import { pdfText, today } from './reports-helpers';
 import { reportsFixture } from './reports-fixture';
@@ -58,5 +59,40 @@ describe('workflow: Reports — monthly DSO and CEI (PDF and CSV) to the finance
 		expect(text).toContain('DSO, CEI et retards de paiement');
 		expect(text).toContain('Évolution du DSO');
 		expect(text).not.toContain('Nettoyage de la balance');
+	}, 120_000);
+
+	/** Runs the workflow with the clock at `instant` (in `zone` when given); the report and its files are of the day before in the workflow's zone. */
+	async function sentAt(instant: Date, zone?: string): Promise<{ asOf: string; subject: string; text: string; files: string[] }> {
+		const sink = fixture.sink();
+		const before = sink.received.length;
+		fakeDateAt(instant);
+		try {
+			const workflow = loadWorkflow(path.join(PACKAGE_ROOT, 'workflows', 'reports-monthly-dso.json'));
+			if (zone) workflow.settings = { ...workflow.settings, timezone: zone };
+			const result = await runWorkflow(workflow, { startNode: '1st of the month at 07:00', credentials: fixture.credentials() });
+			expect(result.error).toBeUndefined();
+			const asOf = addDays(todayIn(zone ?? 'Europe/Paris', instant), -1);
+			expect(result.json('DSO & CEI, last 12 months').filter((r) => r.devise === 'EUR').at(-1)).toMatchObject({ mois: asOf.slice(0, 7), date: asOf });
+			expect(sink.received.length).toBe(before + 1);
+			const mail = (await sink.parsed()).at(-1);
+			return { asOf, subject: String(mail?.subject), text: String(mail?.text), files: (mail?.attachments ?? []).map((a) => String(a.filename)) };
+		} finally {
+			useRealDate();
+		}
+	}
+
+	test.each(['00:30', '23:30'])('at %s Paris time, the figures, the subject and the files are of the day before in Paris', async (hhmm) => {
+		const instant = todayAt(hhmm, 'Europe/Paris');
+		const { asOf, text, files } = await sentAt(instant);
+		expect(asOf).toBe(addDays(todayIn('Europe/Paris', instant), -1));
+		expect(text).toContain(`arrêtée au ${asOf}`);
+		expect(files).toEqual([`dso-cei-${asOf.slice(0, 7)}.csv`, `dso-cei-${asOf.slice(0, 7)}.pdf`]);
+	}, 120_000);
+
+	test("with the workflow in another zone, the day before is that zone's (New York is still yesterday at 00:30 in Paris)", async () => {
+		const instant = todayAt('00:30', 'Europe/Paris');
+		const { asOf, text } = await sentAt(instant, 'America/New_York');
+		expect(asOf).toBe(addDays(todayIn('Europe/Paris', instant), -2));
+		expect(text).toContain(`arrêtée au ${asOf}`);
 	}, 120_000);
 });

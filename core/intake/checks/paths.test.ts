@@ -1,7 +1,9 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { receiveSignedRequest, signWebhookRequest, upsertCustomers, type Ledger, type SignedRequestAccepted } from '../..';
-import { createTestLedger, dropTestLedger } from '../../../test/helpers/db';
+import type { IDataObject } from 'n8n-workflow';
+import { createTestLedger, dropTestLedger, ledgerCredentialData } from '../../../test/helpers/db';
+import { closeEngine, PACKAGE_NAME, runWorkflow } from '../../../test/helpers/engine';
 import { frenchUbl, FRENCH_UBL } from '../../../test/helpers/einvoice';
 import { parseInvoiceDocument } from '../parse/document';
 import { normalisePresetRecord } from '../presets';
@@ -90,6 +92,62 @@ describe('intake rules on signed webhooks', () => {
 		const result = (await receiveSignedRequest(ledger, signed({ invoices: [{ ...WRONG_TOTAL, number: 'REC-2026-003' }] }, 'paths-2'), { secret: SECRET, now: NOW, source: 'compta' })) as SignedRequestAccepted;
 		expect(result.rejected).toEqual([]);
 		expect(result.invoices.map((i) => [i.number, codes(i.warnings)])).toEqual([['REC-2026-003', ['TOTAL_INCL_MISMATCH']]]);
+	});
+});
+
+describe('intake rules through Store Invoices (fields and presets) on the ledger', () => {
+	let ledger: Ledger;
+	const store = async (sourceFormat: string, items: IDataObject[]) => {
+		const run = await runWorkflow({
+			nodes: [
+				{ id: 't', name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} },
+				{ id: 'i', name: 'Invoice Intake', type: `${PACKAGE_NAME}.invoiceIntake`, typeVersion: 1, position: [200, 0], parameters: { operation: 'storeInvoices', sourceFormat, options: {} }, credentials: { receivablesLedgerApi: { id: 'ledger', name: 'Ledger' } } },
+			],
+			connections: { Start: { main: [[{ node: 'Invoice Intake', type: 'main', index: 0 }]] } },
+		}, { triggerItems: items, credentials: { receivablesLedgerApi: ledgerCredentialData(ledger.schema) } });
+		expect(run.error).toBeUndefined();
+		return {
+			stored: run.nodeOutputs('Invoice Intake', 0).map((i) => [i.json.number, codes(i.json.warnings as Array<{ code: string }>)]),
+			rejected: run.nodeOutputs('Invoice Intake', 1).map((i) => [(i.json.input as IDataObject).number ?? (i.json.input as IDataObject).invoice_number, i.json.code, i.json.errorFr]),
+		};
+	};
+	const inLedger = async (number: string) => ledger.query<{ anomalies: Array<{ code: string }> }>('SELECT anomalies FROM invoices WHERE number = $1', [number]).then((rows) => rows.map((r) => codes(r.anomalies)));
+
+	beforeAll(async () => {
+		ledger = await createTestLedger();
+		await upsertCustomers(ledger, [{ externalId: 'PATH-C1', name: 'Chemins SARL', language: 'fr' }, { externalId: '8812', name: 'Ma jolie boutique' }]);
+	});
+	afterAll(async () => {
+		await closeEngine();
+		await dropTestLedger(ledger);
+	});
+
+	it('fields: the totals that do not add up go to Rejected (FR/EN), the 211-day terms are stored with their warnings', async () => {
+		// 1 000.00 + 200.00 = 1 200.00 ≠ 1 300.00 stated; 2026-01-05 + 211 days = 2026-08-04, beyond the 60-day cap.
+		const out = await store('fields', [WRONG_TOTAL, LONG_TERMS]);
+		expect(out.stored).toEqual([['REC-2026-002', ['TERMS_STATED_BEYOND_LEGAL_CAP', 'TERMS_BEYOND_LEGAL_CAP']]]);
+		expect(out.rejected).toEqual([['REC-2026-001', 'TOTAL_INCL_MISMATCH', expect.stringContaining('1200.00')]]);
+		expect(await inLedger('REC-2026-001')).toEqual([]);
+		expect(await inLedger('REC-2026-002')).toEqual([['TERMS_STATED_BEYOND_LEGAL_CAP', 'TERMS_BEYOND_LEGAL_CAP']]);
+	});
+
+	it('a preset gets the same rules: Pennylane 1 000.0 + 200.0 ≠ 1 300.0 refused, a deadline 211 days out stored with a warning', async () => {
+		const sample = JSON.parse(readFileSync(path.join(__dirname, '../../../test/fixtures/intake-presets/pennylane.json'), 'utf8')).invoice as IDataObject;
+		const out = await store('pennylane', [
+			{ ...sample, currency_amount: '1300.0' },
+			// 2026-03-11 + 211 days = 2026-10-08
+			{ ...sample, id: 20312, invoice_number: 'F-2026-0189', label: 'Facture Ma jolie boutique - F-2026-0189', deadline: '2026-10-08' },
+		]);
+		expect(out.rejected).toEqual([['F-2026-0188', 'TOTAL_INCL_MISMATCH', expect.any(String)]]);
+		expect(out.stored).toEqual([['F-2026-0189', ['TERMS_BEYOND_LEGAL_CAP']]]);
+		expect(await inLedger('F-2026-0189')).toEqual([['TERMS_BEYOND_LEGAL_CAP']]);
+	});
+
+	it('follows the company intake settings stored in the ledger: the mismatch made a warning is stored with it', async () => {
+		await saveIntakeSettings(ledger, { rules: { TOTAL_INCL_MISMATCH: 'warn' } });
+		const out = await store('fields', [WRONG_TOTAL]);
+		expect(out).toEqual({ stored: [['REC-2026-001', ['TOTAL_INCL_MISMATCH']]], rejected: [] });
+		expect(await inLedger('REC-2026-001')).toEqual([['TOTAL_INCL_MISMATCH']]);
 	});
 });
 

@@ -1,6 +1,6 @@
 import type { IDataObject, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
-import { analyseDisputes, type DisputeDimension, type Ledger } from '../../../core';
+import { analyseDisputes, disputeAnalysisRows, type DisputeDimension, type Ledger } from '../../../core';
 import { eachItem, ledgerSetup } from '../../shared/operation';
 import { DISPUTE_GROUP_BY_OPTIONS } from '../../shared/disputeGroupBy';
 import { text } from '../helpers/items';
@@ -18,9 +18,11 @@ const properties: INodeProperties[] = [
 		name: 'output',
 		type: 'options',
 		options: [
-			{ name: 'One Summary Item', value: 'summary', description: 'Totals, groups and top root causes with examples in one item' },
 			{ name: 'One Item per Group', value: 'groups', description: 'Count, open, resolved, amounts and ages per group (table-friendly)' },
 			{ name: 'One Item per Root Cause', value: 'rootCauses', description: 'The most frequent root causes with examples' },
+			{ name: 'One Summary Item', value: 'summary', description: 'Totals, groups and top root causes with examples in one item' },
+			{ name: 'Spreadsheet Rows per Group', value: 'groupRows', description: 'One flat row per group for Convert to File (CSV/XLSX): amounts per currency as text, formulas neutralised' },
+			{ name: 'Spreadsheet Rows per Root Cause', value: 'rootCauseRows', description: 'One flat row per root cause for Convert to File (CSV/XLSX): examples as text, formulas neutralised' },
 		],
 		default: 'summary',
 	},
@@ -57,7 +59,7 @@ const displayOptions = { show: { operation: ['analyse'] } };
 export const description = updateDisplayOptions(displayOptions, properties);
 
 export const operation = eachItem({
-	outputs: [{ name: 'Analysis', meaning: 'The dispute analysis: one summary, one item per group, or one per root cause' }],
+	outputs: [{ name: 'Analysis', meaning: 'The dispute analysis: one summary, one item per group or per root cause, or flat spreadsheet rows' }],
 	setup: ledgerSetup,
 	async item(i, _item, ledger: Ledger) {
 		const options = this.getNodeParameter('options', i, {}) as IDataObject;
@@ -75,6 +77,8 @@ export const operation = eachItem({
 		const meta = { from: analysis.from, to: analysis.to, asOf: analysis.asOf, groupBy: analysis.groupBy, status: analysis.status };
 		if (output === 'groups') return analysis.groups.map((g) => ({ json: { ...meta, ...g } as unknown as IDataObject }));
 		if (output === 'rootCauses') return analysis.rootCauses.map((c) => ({ json: { ...meta, ...c } as unknown as IDataObject }));
+		if (output === 'groupRows') return disputeAnalysisRows(analysis, 'groups').map((row) => ({ json: row as IDataObject }));
+		if (output === 'rootCauseRows') return disputeAnalysisRows(analysis, 'rootCauses').map((row) => ({ json: row as IDataObject }));
 		return { json: analysis as unknown as IDataObject };
 	},
 });

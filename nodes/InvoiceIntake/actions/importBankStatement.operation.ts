@@ -1,6 +1,6 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
-import { formatAmount, importBankStatement, isReceivablesError, paidEventJson } from '../../../core';
+import { formatAmount, importBankStatement, isReceivablesError, paidEventJson, parseWriteOffThresholds } from '../../../core';
 import { getLedger } from '../../shared/transport/ledger';
 import { eachItem, type Result } from '../../shared/operation';
 import { accepted, paidInvoice, rejected } from '../helpers/outputs';
@@ -43,6 +43,14 @@ const properties: INodeProperties[] = [
 				default: '',
 				placeholder: 'FR76 3000 4000 0100 0000 0000 001, 30003 01234 01234567890',
 				description: 'The company\'s accounts (IBANs or bank account numbers, comma-separated): a statement of another account is refused. Empty: any account.',
+			},
+			{
+				displayName: 'Write Off Differences Up To',
+				name: 'writeOffUpTo',
+				type: 'string',
+				default: '',
+				placeholder: 'EUR=1.00, XOF=500',
+				description: 'Per currency: when a payment is used up and leaves an invoice it pays open by at most this amount (bank charges taken on the way), the difference is written off (recorded as a write-off, not as cash) and the invoice is paid. Empty: never.',
 			},
 			{
 				displayName: 'Source',
@@ -93,6 +101,7 @@ async function importItem(this: IExecuteFunctions, i: number, item: INodeExecuti
 			source: (options.source as string) || 'bank',
 			allocate: options.allocate !== false,
 			accounts: accounts.length ? accounts : undefined,
+			writeOffUpTo: parseWriteOffThresholds(options.writeOffUpTo),
 			actor: `n8n:${this.getWorkflow().id ?? 'workflow'}`,
 		});
 		const out: Result[] = [];

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { parse as parseYaml } from 'yaml';
 import path from 'node:path';
 import type { IDataObject, INodeParameters } from 'n8n-workflow';
 import { storePayments, upsertCustomers } from '../../../core';
@@ -96,5 +97,19 @@ describe('Invoice Intake: source formats and kept payments', () => {
 		expect(run.nodeOutputs('Invoice Intake', 2).map((i) => i.json.invoiceNumber)).toEqual(['AM-2']);
 		const rows = await t.ledger.query<{ number: string; status: string }>("SELECT number, status FROM invoices WHERE number IN ('AM-1', 'AM-2') ORDER BY number");
 		expect(rows).toEqual([{ number: 'AM-1', status: 'open' }, { number: 'AM-2', status: 'paid' }]);
+	});
+
+	test('Store Payments with Payment Format Xero: the payment of a sales invoice is stored and pays it by its number; a credit-note refund is rejected', async () => {
+		// Xero's own Payments example (test/fixtures/accounting-api, NOTICE.md), the first one made to pay INV-0042 of the sample.
+		const spec = parseYaml(readFileSync(path.join(__dirname, '..', '..', '..', 'test', 'fixtures', 'accounting-api', 'xero-openapi_xero_accounting.yaml'), 'utf8'), { maxAliasCount: -1 });
+		const [payment, refund] = spec.paths['/Payments'].get.responses['200'].content['application/json'].example.Payments as IDataObject[];
+		const invoice = sample('xero').invoice;
+		const ours = { ...payment, PaymentID: 'pay-0042', Amount: 350, Reference: 'Abbott remittance', Invoice: { ...(payment.Invoice as IDataObject), InvoiceNumber: 'INV-0042', Contact: invoice.Contact, CurrencyCode: 'GBP' } };
+		const run = await runWorkflow(workflow({ operation: 'storePayments', paymentFormat: 'xero', paymentOptions: {} }), { triggerItems: [ours, refund], credentials: t.credentials });
+		expect(run.error).toBeUndefined();
+		expect(run.nodeOutputs('Invoice Intake', 0).map((i) => [i.json.externalRef, i.json.source, i.json.receivedOn, i.json.allocationStatus, i.json.paidInvoices])).toEqual([['pay-0042', 'xero', '2018-11-29', 'applied', ['INV-0042']]]);
+		expect(run.nodeOutputs('Invoice Intake', 1).map((i) => [i.json.code, i.pairedItem])).toEqual([['PAYMENT_NOT_INCOMING', { item: 1 }]]);
+		expect(run.nodeOutputs('Invoice Intake', 1)[0].json.errorFr).toContain("remboursement d'avoir client");
+		expect(run.nodeOutputs('Invoice Intake', 2).map((i) => i.json.invoiceNumber)).toEqual(['INV-0042']);
 	});
 });

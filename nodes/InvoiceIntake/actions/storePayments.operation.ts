@@ -4,6 +4,8 @@ import {
 	describeAnomalies,
 	formatAmount,
 	normalisePaymentRecord,
+	normalisePresetPayment,
+	PAYMENT_PRESETS,
 	paidEventJson,
 	storePayments,
 	parseWriteOffThresholds,
@@ -22,6 +24,18 @@ const properties: INodeProperties[] = [
 		name: 'paymentsNotice',
 		type: 'notice',
 		default: '',
+	},
+	{
+		displayName: 'Payment Format',
+		name: 'paymentFormat',
+		type: 'options',
+		// Built from the payment preset table (core/intake/paymentPresets.ts).
+		options: [
+			{ name: 'Field Names Above', value: 'fields', description: 'The item uses the field names listed above' },
+			...PAYMENT_PRESETS.map((p) => ({ name: p.name, value: p.id, description: `Records as ${p.origin}` })),
+		],
+		default: 'fields',
+		description: 'The software the payments come from: its fields are mapped to the payment fields (customer as its invoice preset reads it, invoices by their numbers), and records that are not a customer paying a sales invoice (refunds, supplier payments) are rejected with the reason',
 	},
 	{
 		displayName: 'Payment Fields',
@@ -134,10 +148,11 @@ async function storePaymentItems(this: IExecuteFunctions, items: INodeExecutionD
 			outputs.push(rejected(i, items[i].json, { error: 'The Payment parameter is not a JSON object.', errorFr: "Le paramètre Payment n'est pas un objet JSON.", code: 'PAYMENT_NOT_OBJECT', hint: 'Set Payment to an expression such as {{ $json }}.' }));
 			continue;
 		}
-		const { payment, anomalies } = normalisePaymentRecord(record as PaymentRecord, {
-			source: (options.source as string) || 'bank',
-			defaultCurrency: (options.defaultCurrency as string) || 'EUR',
-		});
+		const format = this.getNodeParameter('paymentFormat', i, 'fields') as string;
+		const { payment, anomalies } = format === 'fields'
+			? normalisePaymentRecord(record as PaymentRecord, { source: (options.source as string) || 'bank', defaultCurrency: (options.defaultCurrency as string) || 'EUR' })
+			// A preset's payments keep their software as source unless one is set: its payment ids are unique there.
+			: normalisePresetPayment(record, format, { source: (options.source as string) || undefined, defaultCurrency: (options.defaultCurrency as string) || 'EUR' });
 		if (!payment) {
 			outputs.push(rejected(i, items[i].json, {
 				error: describeAnomalies(anomalies, 'en'),

@@ -12,7 +12,7 @@ const properties: INodeProperties[] = [
 		placeholder: 'Add Option',
 		default: {},
 		options: [
-			{ displayName: 'As Of', name: 'asOf', type: 'string', default: '', description: 'Promises dated before this day and not paid are broken (YYYY-MM-DD). Empty: today.' },
+			{ displayName: 'As Of', name: 'asOf', type: 'string', default: '', description: 'The settlement\'s effective date (YYYY-MM-DD, not in the future): promises dated before this day and not paid by then are broken, as the ledger stood that day; reports as of later dates see them settled from that day. Empty: today.' },
 			{ displayName: 'Time Zone', name: 'zone', type: 'string', default: 'Europe/Paris' },
 		],
 	},

@@ -48,6 +48,15 @@ const properties: INodeProperties[] = [
 		placeholder: 'relances@example.com',
 		displayOptions: { show: { sendDigest: [true] } },
 	},
+	{
+		displayName: 'Unassigned List To',
+		name: 'digestUnassignedTo',
+		type: 'string',
+		default: '',
+		placeholder: 'comptabilite@example.com',
+		description: 'Who receives the digest of the customers without a collector and of the payments no customer was found for. Empty: not e-mailed (still in the output).',
+		displayOptions: { show: { sendDigest: [true] } },
+	},
 ];
 
 const displayOptions = { show: { operation: ['digest'] } };
@@ -55,7 +64,7 @@ const displayOptions = { show: { operation: ['digest'] } };
 export const description = updateDisplayOptions(displayOptions, properties);
 
 export const operation = batch({
-	outputs: [{ name: 'Done', meaning: 'One digest per collector (sent: true once e-mailed)' }],
+	outputs: [{ name: 'Done', meaning: 'One digest per collector, and one for what has none (sent: true once e-mailed); each lists the reminders due, recent failures and the payments kept for a person' }],
 	async batch() {
 		const ledger = await getLedger(this);
 		const stages = String(this.getNodeParameter('digestStages', 0, '') ?? '').split(',').map((s) => s.trim()).filter(Boolean);
@@ -69,8 +78,10 @@ export const operation = batch({
 			const sender = String(this.getNodeParameter('digestSender', 0, '')).trim();
 			if (!sender) throw itemError(this.getNode(), bilingual('No sender e-mail for the digest', "Pas d'adresse d'expéditeur pour le récapitulatif"), bilingual('Fill in Sender E-Mail.', 'Renseignez Sender E-Mail.'), 0);
 			const smtp = smtpConfigFromCredential(await this.getCredentials(SMTP_CREDENTIAL));
-			const targets = digests.map((d, index) => ({ d, index })).filter(({ d }) => d.collector?.email);
-			const composed = await Promise.all(targets.map(({ d }) => composeMail({ from: { address: sender }, to: [{ name: d.collector?.name, address: d.collector?.email as string }], subject: d.subject, text: d.text, html: d.html, headers: { 'Auto-Submitted': 'auto-generated' } })));
+			const unassignedTo = String(this.getNodeParameter('digestUnassignedTo', 0, '') ?? '').trim();
+			const recipient = (d: (typeof digests)[number]) => (d.collector ? d.collector.email : unassignedTo || null);
+			const targets = digests.map((d, index) => ({ d, index })).filter(({ d }) => recipient(d));
+			const composed = await Promise.all(targets.map(({ d }) => composeMail({ from: { address: sender }, to: [{ name: d.collector?.name, address: recipient(d) as string }], subject: d.subject, text: d.text, html: d.html, headers: { 'Auto-Submitted': 'auto-generated' } })));
 			const results = await sendMails(smtp, composed);
 			targets.forEach(({ index }, k) => {
 				out[index].json.sent = results[k].verdict === 'sent';

@@ -1,16 +1,24 @@
 import type { IDataObject, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
-import { mailCatcherSource, reconcileReminders, type MailRecordSource } from '../../../core';
+import { imapMailboxSource, mailCatcherSource, reconcileReminders, type MailRecordSource } from '../../../core';
+import { IMAP_CREDENTIAL, imapOptionsFromCredential } from '../../shared/transport/imap';
 import { getLedger } from '../../shared/transport/ledger';
 import { batch } from '../../shared/operation';
 
 const properties: INodeProperties[] = [
 	{
 		displayName:
-			'Decides the reminders whose outcome is unknown (the connection was lost between handing the message to the mail server and its answer). Each is looked up by its Message-ID in the delivery reports already read by Process Bounce and in the mail server record below: found means sent. The others go to the To Review output: check them, then use Decide Uncertain Reminder (sent, or to resend).',
+			'Decides the reminders whose outcome is unknown (the connection was lost between handing the message to the mail server and its answer). Each is looked up by its Message-ID in the delivery reports already read by Process Bounce and in the mail server records below (the Sent or BCC archive mailbox, the mail catcher): found means sent. The others go to the To Review output: check them, then use Decide Uncertain Reminder (sent, or to resend).',
 		name: 'reconcileNotice',
 		type: 'notice',
 		default: '',
+	},
+	{
+		displayName: 'Read the Sent Mailbox (IMAP)',
+		name: 'readSentMailbox',
+		type: 'boolean',
+		default: false,
+		description: 'Whether to look in the mailbox of the Receivables IMAP credential, where the mail server keeps a copy of what it accepted (Sent folder, or an archive mailbox receiving a BCC of every reminder)',
 	},
 	{
 		displayName: 'Mail Catcher URL',
@@ -50,6 +58,7 @@ export const operation = batch({
 	async batch() {
 		const ledger = await getLedger(this);
 		const sources: MailRecordSource[] = [];
+		if (this.getNodeParameter('readSentMailbox', 0, false) as boolean) sources.push(imapMailboxSource(imapOptionsFromCredential(await this.getCredentials(IMAP_CREDENTIAL))));
 		const catcher = String(this.getNodeParameter('mailCatcherUrl', 0, '') ?? '').trim();
 		if (catcher) sources.push(mailCatcherSource(catcher));
 		const missingMeansNotSent = this.getNodeParameter('missingMeansNotSent', 0, false) as boolean;

@@ -43,6 +43,14 @@ const properties: INodeProperties[] = [
 		description: 'Comma-separated invoice numbers the exchange is about; empty: the whole account',
 	},
 	{ displayName: 'By', name: 'actor', type: 'string', default: '', description: 'Who (collector code or name)' },
+	{
+		displayName: 'When',
+		name: 'outcomeAt',
+		type: 'string',
+		default: '',
+		placeholder: '2026-03-31 or 2026-03-31T14:30:00+02:00',
+		description: 'When it happened, to record past exchanges: a day (YYYY-MM-DD, in the workflow time zone) or a date and time; never in the future. Empty: now.',
+	},
 ];
 
 const displayOptions = { show: { operation: ['recordOutcome'] } };
@@ -60,6 +68,8 @@ export const operation = eachItem({
 			summary: String(this.getNodeParameter('summary', i, '')),
 			invoiceNumbers: numbers.length ? numbers : undefined,
 			actor: String(this.getNodeParameter('actor', i, '') ?? '') || undefined,
+			at: String(this.getNodeParameter('outcomeAt', i, '') ?? '').trim() || undefined,
+			zone: this.getTimezone(),
 		});
 		return { json: { recorded: result.rows, customerLedgerId: result.customerId } };
 	},

@@ -52,10 +52,11 @@ export const operation = eachItem({
 			includeOpen: this.getNodeParameter('statementIncludeOpen', i, true) as boolean,
 			zone: this.getTimezone(),
 		});
-		const json = statementJson(statement) as { asOf: string; lines: Array<Record<string, unknown>>; totals: Array<Record<string, unknown>>; warnings: unknown[] };
+		const json = statementJson(statement) as { asOf: string; lines: Array<Record<string, unknown>>; totals: Array<Record<string, unknown>> };
+		// Each item carries its own warnings (a half-year without a known rate, a contract rate raised), not the others'.
 		return json.totals.map((total) => {
 			const lines = json.lines.filter((l) => l.customerExternalId === total.customerExternalId && l.currency === total.currency);
-			return { json: { asOf: json.asOf, ...total, lines, warnings: json.warnings } as IDataObject };
+			return { json: { asOf: json.asOf, ...total, lines } as IDataObject };
 		});
 	},
 });

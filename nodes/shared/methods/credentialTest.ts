@@ -3,7 +3,8 @@ import type {
 	ICredentialTestFunctions,
 	INodeCredentialTestResult,
 } from 'n8n-workflow';
-import { checkLedger, checkSmtp, checkWebhookSecret } from '../../../core';
+import { checkImapMailbox, checkLedger, checkSmtp, checkWebhookSecret } from '../../../core';
+import { imapOptionsFromCredential } from '../transport/imap';
 import { ledgerConfigFromCredential } from '../transport/ledger';
 import { smtpConfigFromCredential } from '../transport/smtp';
 
@@ -23,6 +24,14 @@ export async function receivablesSmtpConnectionTest(
 	return { status: status.ok ? 'OK' : 'Error', message: status.message };
 }
 
+export async function receivablesImapConnectionTest(
+	this: ICredentialTestFunctions,
+	credential: ICredentialsDecrypted,
+): Promise<INodeCredentialTestResult> {
+	const status = await checkImapMailbox(imapOptionsFromCredential(credential.data ?? {}));
+	return { status: status.ok ? 'OK' : 'Error', message: status.message };
+}
+
 /** The webhook secret is only checked locally (length, stray spaces): nothing is sent anywhere. */
 export async function receivablesWebhookSecretTest(
 	this: ICredentialTestFunctions,
@@ -32,4 +41,4 @@ export async function receivablesWebhookSecretTest(
 	return { status: status.ok ? 'OK' : 'Error', message: status.message };
 }
 
-export const credentialTest = { receivablesLedgerConnectionTest, receivablesSmtpConnectionTest, receivablesWebhookSecretTest };
+export const credentialTest = { receivablesImapConnectionTest, receivablesLedgerConnectionTest, receivablesSmtpConnectionTest, receivablesWebhookSecretTest };
