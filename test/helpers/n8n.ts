@@ -79,7 +79,7 @@ export interface NodeTypeInfo {
 	/** Number of main outputs when fixed (undefined when computed by n8n from parameters). */
 	outputs?: number;
 	/** `operations`: the operations that show the credential (displayOptions), when not all of them. */
-	credentials: Array<{ name: string; required: boolean; operations?: string[] }>;
+	credentials: Array<{ name: string; required: boolean; operations?: string[]; when?: Array<{ parameter: string; values: unknown[]; default: unknown }> }>;
 	webhooks: Array<{ httpMethod: string; path: string }>;
 }
 
@@ -91,7 +91,8 @@ interface Description {
 	version: number | number[];
 	group?: string[];
 	outputs?: unknown;
-	credentials?: Array<{ name: string; required?: boolean; displayOptions?: { show?: { operation?: string[] } } }>;
+	credentials?: Array<{ name: string; required?: boolean; displayOptions?: { show?: { operation?: string[] } & Record<string, unknown[] | undefined> } }>;
+	properties?: Array<{ name: string; default?: unknown }>;
 	webhooks?: Array<{ httpMethod?: string; path?: string }>;
 	polling?: boolean;
 }
@@ -111,6 +112,14 @@ function typeInfo(prefix: string, descriptions: Description[]): NodeTypeInfo {
 			name: c.name,
 			required: c.required === true,
 			...(c.displayOptions?.show?.operation ? { operations: c.displayOptions.show.operation } : {}),
+			// Other conditions that show the credential (e.g. an option switched on), with the parameter's default.
+			...(Object.keys(c.displayOptions?.show ?? {}).some((k) => k !== 'operation')
+				? {
+						when: Object.entries(c.displayOptions?.show ?? {})
+							.filter(([k]) => k !== 'operation')
+							.map(([parameter, values]) => ({ parameter, values: values ?? [], default: first.properties?.find((p) => p.name === parameter)?.default })),
+					}
+				: {}),
 		})),
 		webhooks: (first.webhooks ?? []).map((w) => ({ httpMethod: String(w.httpMethod ?? 'GET'), path: String(w.path ?? '') })),
 	};

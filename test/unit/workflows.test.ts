@@ -163,7 +163,10 @@ describe.each(files)('$file', ({ file, text }) => {
 				}
 			}
 			const operation = node.parameters.operation;
-			for (const required of known.get(node.type)?.credentials.filter((c) => c.required && (!c.operations || c.operations.includes(String(operation)))) ?? []) {
+			const shown = (c: { operations?: string[]; when?: Array<{ parameter: string; values: unknown[]; default: unknown }> }) =>
+				(!c.operations || c.operations.includes(String(operation))) &&
+				(c.when ?? []).every((w) => w.values.includes(node.parameters[w.parameter] ?? w.default));
+			for (const required of known.get(node.type)?.credentials.filter((c) => c.required && shown(c)) ?? []) {
 				if (node.type.startsWith('n8n-nodes-receivables.') && !node.credentials?.[required.name]) {
 					problems.push(`${node.name}: needs the ${required.name} credential`);
 				}
