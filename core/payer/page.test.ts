@@ -134,6 +134,23 @@ describe('the payer page', () => {
 		expect(timeline.map((r) => r.summary)).toEqual(['Payer downloaded the copy of invoice DL-2 (payer page)', 'Payer downloaded the proof of delivery of invoice DL-1 (payer page)']);
 	});
 
+	it('shows the company’s bank details for a transfer (when the company has an IBAN), escaped, with the reference to quote', async () => {
+		const token = await payerLinkToken(ledger, 'PAY2', { now: NOW });
+		expect((await get(token)).body).not.toContain('IBAN');
+		await ledger.query(`INSERT INTO settings (key, value) VALUES ('company', $1) ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value`, [JSON.stringify({ name: 'ACME <i>SAS</i>', addressLines: ['1 place du Commerce'], iban: 'fr7630006000011234567890189', bic: 'AGRIFRPP' })]);
+		try {
+			const fr = (await get(token)).body;
+			expect(fr).toContain('Pour payer par virement');
+			expect(fr).toContain('IBAN : <span class="iban">FR76 3000 6000 0112 3456 7890 189</span>');
+			expect(fr).toContain('BIC : AGRIFRPP');
+			expect(fr).toContain('Bénéficiaire : ACME &#60;i&#62;SAS&#60;/i&#62;');
+			expect(fr).toMatch(/Référence de paiement : RF\d\d OTHE R1/);
+			expect((await get(token, 'en')).body).toContain('Quote the payment reference of each invoice in the transfer');
+		} finally {
+			await ledger.query(`DELETE FROM settings WHERE key = 'company'`);
+		}
+	});
+
 	it('answers a NUL byte with a 400, not a server error', async () => {
 		const token = await payerLinkToken(ledger, 'PAY2', { now: NOW });
 		expect((await payerPage(ledger, { method: 'POST', body: { t: token, action: 'contact_request', f: 'x\u0000' } }, { now: NOW })).status).toBe(400);

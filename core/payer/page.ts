@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { PoolClient } from 'pg';
 import { creditorReference, formatCreditorReference } from '../bank/rf';
+import { companyLegalName, formatIban, type CompanyInfo } from '../company';
 import { DISPUTE_LEDGER_CATEGORIES, disputeRouting, openDisputeIn, type DisputeLedgerCategory } from '../disputes/ledger';
 import type { LatePaymentCharges } from '../dunning/charges';
 import { deliveredInvoiceIds, loadDeliveryProofs, proofFileName, proofOfDeliveryPdf } from '../dunning/proof';
@@ -107,6 +108,7 @@ const T = {
 		reason: 'Motif', category: 'Nature', send: 'Envoyer', thanks: 'Merci, votre réponse est enregistrée. La personne qui suit votre compte est prévenue.',
 		expired: 'Ce lien a expiré ou a été remplacé. Utilisez le lien de la dernière relance reçue, ou contactez-nous.', invalid: 'Ce lien n’est pas valide.',
 		downloadCopy: 'Télécharger la copie de la facture (PDF)', downloadProof: 'Télécharger la preuve de livraison (PDF)', noProof: "Aucune preuve de livraison n'est enregistrée pour cette facture.",
+		bank: 'Pour payer par virement', beneficiary: 'Bénéficiaire', bankRef: 'Indiquez la référence de paiement de chaque facture dans le libellé du virement : il est rapproché automatiquement.',
 		tooMany: 'Trop de réponses en peu de temps : réessayez dans une heure.', formExpired: 'Le formulaire a expiré : la page est rechargée, recommencez.',
 		categories: { administrative: 'Facturation (bon de commande, adresse, TVA…)', logistics: 'Livraison (non reçue, incomplète, abîmée)', commercial: 'Prix ou conditions', technical: 'Produit ou service défectueux', other: 'Autre' } as Record<string, string>,
 	},
@@ -117,6 +119,7 @@ const T = {
 		reason: 'Reason', category: 'About', send: 'Send', thanks: 'Thank you, your answer is recorded. The person in charge of your account has been told.',
 		expired: 'This link has expired or was replaced. Use the link of the latest reminder, or contact us.', invalid: 'This link is not valid.',
 		downloadCopy: 'Download the invoice copy (PDF)', downloadProof: 'Download the proof of delivery (PDF)', noProof: 'No proof of delivery is recorded for this invoice.',
+		bank: 'To pay by bank transfer', beneficiary: 'Beneficiary', bankRef: 'Quote the payment reference of each invoice in the transfer: it is matched automatically.',
 		tooMany: 'Too many answers in a short time: please try again in an hour.', formExpired: 'The form expired: the page was reloaded, please try again.',
 		categories: { administrative: 'Billing (purchase order, address, VAT…)', logistics: 'Delivery (not received, incomplete, damaged)', commercial: 'Price or terms', technical: 'Faulty product or service', other: 'Other' } as Record<string, string>,
 	},
@@ -174,7 +177,15 @@ async function openInvoices(db: Ledger | PoolClient, customerId: string): Promis
 	return Array.isArray(result) ? (result as OpenInvoice[]) : (result as { rows: OpenInvoice[] }).rows;
 }
 
-function render(lang: Lang, customer: Customer, invoices: OpenInvoice[], chargesByInvoice: Map<string, LatePaymentCharges>, delivered: Set<string>, today: string, token: string, formToken: string, actionUrl: string, message?: { ok: boolean; text: string }): string {
+/** The company's bank details for a transfer (only with an IBAN in the company settings), and the reference to quote. */
+function bankBlock(lang: Lang, company: CompanyInfo | undefined, hasInvoices: boolean): string {
+	if (!company?.iban || !hasInvoices) return '';
+	const t = T[lang];
+	const beneficiary = companyLegalName(company);
+	return `<div class="card bank"><b>${t.bank}</b>${beneficiary ? `<div>${t.beneficiary} : ${escapeHtml(beneficiary)}</div>` : ''}<div>IBAN : <span class="iban">${escapeHtml(formatIban(company.iban))}</span></div>${company.bic ? `<div>BIC : ${escapeHtml(company.bic)}</div>` : ''}<div class="muted">${t.bankRef}</div></div>`;
+}
+
+function render(lang: Lang, customer: Customer, invoices: OpenInvoice[], chargesByInvoice: Map<string, LatePaymentCharges>, delivered: Set<string>, today: string, token: string, formToken: string, actionUrl: string, message?: { ok: boolean; text: string }, company?: CompanyInfo): string {
 	const t = T[lang];
 	const hidden = `<input type="hidden" name="t" value="${escapeHtml(token)}"><input type="hidden" name="f" value="${escapeHtml(formToken)}"><input type="hidden" name="lang" value="${lang}">`;
 	const form = (action: string, invoice: string, fields: string, label: string) =>
@@ -203,7 +214,7 @@ ${download('download_copy', inv.number, t.downloadCopy)}${delivered.has(inv.id) 
 ${form('copy_request', inv.number, '', t.copy)}</div>`;
 	}).join('');
 	const notice = message ? `<p class="${message.ok ? 'ok' : 'err'}" role="status">${escapeHtml(message.text)}</p>` : '';
-	return html(lang, t.title, `<h1>${t.title} — ${escapeHtml(customer.name)}</h1>${notice}<p>${t.intro}</p>${cards || `<p>${t.none}</p>`}
+	return html(lang, t.title, `<h1>${t.title} — ${escapeHtml(customer.name)}</h1>${notice}<p>${t.intro}</p>${bankBlock(lang, company, invoices.length > 0)}${cards || `<p>${t.none}</p>`}
 ${form('contact_request', '', '', t.contact)}
 <form method="post" action="${escapeHtml(actionUrl)}"><input type="hidden" name="t" value="${escapeHtml(token)}"><input type="hidden" name="lang" value="${lang === 'fr' ? 'en' : 'fr'}"><button type="submit" style="background:none;color:#1f5fbf;width:auto;padding:0;text-decoration:underline">${lang === 'fr' ? 'English' : 'Français'}</button></form>`);
 }
@@ -260,7 +271,8 @@ export async function payerPage(ledger: Ledger, req: PageRequest, options: Payer
 		const statement = await statementOfCharges(ledger, { customerExternalId: customer.external_id, asOf: today, zone, includeOpen: true }).catch(() => undefined);
 		const chargesByInvoice = new Map((statement?.lines ?? []).map((l) => [l.invoiceId, l.charges]));
 		const delivered = await deliveredInvoiceIds(ledger, invoices.map((i) => i.id));
-		return respond(status, render(lang, customer, invoices, chargesByInvoice, delivered, today, token, formToken, options.actionUrl ?? '', message));
+		const company = await loadCompany(ledger).catch(() => undefined);
+		return respond(status, render(lang, customer, invoices, chargesByInvoice, delivered, today, token, formToken, options.actionUrl ?? '', message, company));
 	} catch (error) {
 		return { ...respond(503, html('fr', 'Indisponible', '<p class="err">Service momentanément indisponible. Réessayez dans quelques minutes. / Service temporarily unavailable.</p>')), failure: (error as Error).message };
 	}

@@ -4,7 +4,8 @@ import type { Ledger } from '../ledger';
 import { courierDeliveries, courierLogin, courierSession, DEFAULT_COURIER_SESSION_SECONDS, type CourierAccount } from './couriers';
 import { recordCourierEvents, COURIER_EVENT_TYPES } from './events';
 import { serverKeys } from './keys';
-import { DELIVERY_OUTCOMES, portalLogin, portalSession, statusQuery, type PortalUser, type StatusFilters, type StatusRow } from './portal';
+import { DELIVERY_OUTCOMES, portalLogin, portalSession, statusQuery, statusTotals, type PortalUser, type StatusFilters, type StatusRow } from './portal';
+import { formatMoney, parseAmount } from '../money';
 import { neutraliseCell } from '../documents/cells';
 import { clientFingerprint, revokeSessionToken, type LockoutNotifier, type SessionKind } from './sessions';
 import { signToken, verifyToken } from './tokens';
@@ -72,14 +73,14 @@ const T = {
 		portal: 'Suivi des factures', courier: 'Remise des factures', login: 'Identifiant', secret: 'Mot de passe', signIn: 'Se connecter', search: 'Rechercher',
 		customer: 'Client', invoice: 'Facture', amount: 'Montant', address: 'Adresse', received: 'Reçue le', paid: 'Réglée le', outcome: 'Issue', any: 'Toutes',
 		export: 'Exporter CSV', logout: 'Déconnexion', none: 'Aucune facture.', hello: 'Bonjour', scan: 'Code scanné ou n° de facture', recipient: 'Nom du destinataire',
-		signature: 'Signature', photo: 'Photo', record: 'Enregistrer', recorded: 'Enregistré', toDeliver: 'Mes factures à remettre', handedOut: 'Déjà remises', clear: 'Effacer', level: 'Habilitation', results: 'résultat(s)',
+		signature: 'Signature', photo: 'Photo', record: 'Enregistrer', recorded: 'Enregistré', toDeliver: 'Mes factures à remettre', handedOut: 'Déjà remises', clear: 'Effacer', level: 'Habilitation', results: 'résultat(s)', invoices: (n: number) => (n > 1 ? 'factures' : 'facture'), pageOf: (p: number, n: number) => `Page ${p} sur ${n}`, previous: 'Page précédente', next: 'Page suivante',
 		outcomes: { pending: 'En attente', entered: 'Saisie', picked_up: 'Prise en charge', delivered: 'Remise', refused: 'Refusée', absent: 'Absent', wrong_address: 'Adresse erronée', returned: 'Retournée' } as Record<string, string>,
 	},
 	en: {
 		portal: 'Invoice tracking', courier: 'Invoice delivery', login: 'Login', secret: 'Secret', signIn: 'Sign in', search: 'Search',
 		customer: 'Customer', invoice: 'Invoice', amount: 'Amount', address: 'Address', received: 'Received', paid: 'Paid', outcome: 'Outcome', any: 'Any',
 		export: 'Export CSV', logout: 'Sign out', none: 'No invoice.', hello: 'Hello', scan: 'Scanned code or invoice number', recipient: "Recipient's name",
-		signature: 'Signature', photo: 'Photo', record: 'Record', recorded: 'Recorded', toDeliver: 'My invoices to hand out', handedOut: 'Already handed out', clear: 'Clear', level: 'Accreditation', results: 'result(s)',
+		signature: 'Signature', photo: 'Photo', record: 'Record', recorded: 'Recorded', toDeliver: 'My invoices to hand out', handedOut: 'Already handed out', clear: 'Clear', level: 'Accreditation', results: 'result(s)', invoices: (n: number) => (n === 1 ? 'invoice' : 'invoices'), pageOf: (p: number, n: number) => `Page ${p} of ${n}`, previous: 'Previous page', next: 'Next page',
 		outcomes: { pending: 'Pending', entered: 'Entered', picked_up: 'Picked up', delivered: 'Delivered', refused: 'Refused', absent: 'Absent', wrong_address: 'Wrong address', returned: 'Returned' } as Record<string, string>,
 	},
 };
@@ -292,13 +293,27 @@ function filtersFrom(req: PageRequest): StatusFilters {
 	return f;
 }
 
-function csv(rows: StatusRow[]): string {
+/** Rows of the portal per page; the totals above the list count every page. */
+export const PORTAL_PAGE_SIZE = 50;
+
+/** An amount of a status row in the page's language: "14 832,00 MAD" / "MAD 14,832.00". */
+function money(row: StatusRow, lang: Lang): string {
+	return formatMoney(parseAmount(row.amount, row.currency), row.currency, lang);
+}
+
+/**
+ * The CSV in the user's language, as their spreadsheet reads it: French, ";" between cells and "," before decimals;
+ * English, "," and ".". Every cell is neutralised against formulas.
+ */
+export function portalCsv(rows: StatusRow[], lang: Lang): string {
+	const separator = lang === 'fr' ? ';' : ',';
 	const cell = (v: unknown) => {
 		const s = neutraliseCell(String(v ?? ''));
-		return /[",;\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+		return s.includes(separator) || /["\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 	};
 	const head = ['invoice', 'customer_code', 'customer', 'address', 'amount', 'currency', 'reception_date', 'payment_date', 'outcome', 'recipient', 'wave'];
-	return [head.join(';'), ...rows.map((r) => [r.invoiceNumber, r.customerCode, r.customerName, r.address, r.amount, r.currency, r.receptionDate, r.paymentDate, r.outcome, r.recipientName, r.waveCode].map(cell).join(';'))].join('\r\n') + '\r\n';
+	const amount = (r: StatusRow) => (lang === 'fr' ? r.amount.replace('.', ',') : r.amount);
+	return [head.join(separator), ...rows.map((r) => [r.invoiceNumber, r.customerCode, r.customerName, r.address, amount(r), r.currency, r.receptionDate, r.paymentDate, r.outcome, r.recipientName, r.waveCode].map(cell).join(separator))].join('\r\n') + '\r\n';
 }
 
 /** The tracking portal: login, search and filters, status per invoice within the user's accreditation, CSV export. */
@@ -314,15 +329,21 @@ export async function handlePortalRequest(ledger: Ledger, req: PageRequest, opti
 		const actionUrl = options.actionUrl ?? '';
 		const t = T[lang];
 		const filters = filtersFrom(req);
-		const rows = await statusQuery(ledger, { user, filters, limit: action === 'csv' ? 5000 : 200, dbRole: options.dbRole });
 		if (action === 'csv') {
-			return { status: 200, headers: { ...HEADERS, 'Content-Type': 'text/csv; charset=utf-8', 'Content-Disposition': 'attachment; filename="invoices.csv"' }, body: '\ufeff' + csv(rows) };
+			const all = await statusQuery(ledger, { user, filters, limit: 5000, dbRole: options.dbRole });
+			return { status: 200, headers: { ...HEADERS, 'Content-Type': 'text/csv; charset=utf-8', 'Content-Disposition': 'attachment; filename="invoices.csv"' }, body: '\ufeff' + portalCsv(all, lang) };
 		}
+		const totals = await statusTotals(ledger, { user, filters, dbRole: options.dbRole });
+		const pages = Math.max(1, Math.ceil(totals.count / PORTAL_PAGE_SIZE));
+		const pageNumber = Math.min(Math.max(Math.trunc(Number(field(req, 'page'))) || 1, 1), pages);
+		const rows = await statusQuery(ledger, { user, filters, limit: PORTAL_PAGE_SIZE, offset: (pageNumber - 1) * PORTAL_PAGE_SIZE, dbRole: options.dbRole });
 		const common = hidden('session', token) + hidden('lang', lang);
+		const keep = hidden('customer', filters.customer ?? '') + hidden('invoiceNumber', filters.invoiceNumber ?? '') + hidden('status', filters.status ?? '');
+		const pageForm = (n: number, label: string) => `<form method="post" action="${escapeHtml(actionUrl)}">${common}${hidden('action', 'search')}${keep}${hidden('page', String(n))}<button type="submit" class="link" data-page="${n}">${escapeHtml(label)}</button></form>`;
 		const options_ = ['', ...DELIVERY_OUTCOMES].map((s) => `<option value="${s}"${filters.status === s ? ' selected' : ''}>${escapeHtml(s ? t.outcomes[s] : t.any)}</option>`).join('');
 		const list = rows.length
 			? rows.map((r) => `<div class="card" data-invoice="${escapeHtml(r.invoiceNumber)}"><b>${escapeHtml(r.invoiceNumber)} — ${escapeHtml(r.customerName)}</b>
-<span class="muted">${escapeHtml(r.address)}</span><br>${t.amount}: ${escapeHtml(r.amount)} ${escapeHtml(r.currency)} · ${t.outcome}: <strong class="outcome">${escapeHtml(t.outcomes[r.outcome] ?? r.outcome)}</strong>${r.recipientName ? ` (${escapeHtml(r.recipientName)})` : ''}<br>
+<span class="muted">${escapeHtml(r.address)}</span><br>${t.amount}: <span class="amount">${escapeHtml(money(r, lang))}</span> · ${t.outcome}: <strong class="outcome">${escapeHtml(t.outcomes[r.outcome] ?? r.outcome)}</strong>${r.recipientName ? ` (${escapeHtml(r.recipientName)})` : ''}<br>
 ${t.received}: ${escapeHtml(r.receptionDate ?? '—')} · ${t.paid}: ${escapeHtml(r.paymentDate ?? '—')}</div>`).join('\n')
 			: `<p>${t.none}</p>`;
 		return respond(await guard(page(lang, t.portal, `<h1>${t.portal}</h1><p class="muted">${t.hello} ${escapeHtml(user.name)} · ${t.level} ${user.level}</p>
@@ -330,7 +351,9 @@ ${t.received}: ${escapeHtml(r.receptionDate ?? '—')} · ${t.paid}: ${escapeHtm
 <div><label for="customer">${t.customer}</label><input id="customer" name="customer" value="${escapeHtml(filters.customer ?? '')}"></div>
 <div><label for="invoiceNumber">${t.invoice}</label><input id="invoiceNumber" name="invoiceNumber" value="${escapeHtml(filters.invoiceNumber ?? '')}"></div>
 <div><label for="status">${t.outcome}</label><select id="status" name="status">${options_}</select></div></div><button type="submit">${t.search}</button></form>
-<p class="muted"><span id="count">${rows.length}</span> ${t.results}</p>${list}
+<p class="muted" id="totals"><span id="count">${totals.count}</span> ${t.invoices(totals.count)}${totals.amounts.map((a) => ` · <span class="total">${escapeHtml(formatMoney(a.minor, a.currency, lang))}</span>`).join('')}</p>
+<p class="muted" id="page">${t.pageOf(pageNumber, pages)}</p>${list}
+${pages > 1 ? `<div class="row">${pageNumber > 1 ? pageForm(pageNumber - 1, t.previous) : ''}${pageNumber < pages ? pageForm(pageNumber + 1, t.next) : ''}</div>` : ''}
 <form method="post" action="${escapeHtml(actionUrl)}">${common}${hidden('action', 'csv')}${hidden('customer', filters.customer ?? '')}${hidden('invoiceNumber', filters.invoiceNumber ?? '')}${hidden('status', filters.status ?? '')}<button type="submit">${t.export}</button></form>
 <form method="post" action="${escapeHtml(actionUrl)}">${common}${hidden('action', 'logout')}<button class="link" type="submit">${t.logout}</button></form>`)));
 	});

@@ -248,17 +248,8 @@ interface StatusDbRow {
 	sales_rep_code: string | null;
 }
 
-/** Status per delivered invoice for a portal user, within their accreditation, newest activity first. */
-export async function statusQuery(ledger: Ledger, input: { user: PortalUser; filters?: StatusFilters; limit?: number; offset?: number; dbRole?: string }): Promise<StatusRow[]> {
-	const f = input.filters ?? {};
-	const values: unknown[] = [];
-	// A sales rep's deliveries carry the rep's code (copied from the customer by ledger triggers): the page is read
-	// in activity order from deliveries_rep_event_idx, then every row of it is checked against the customer's own
-	// rep (the scope below, outside the LIMIT: with both inside, the planner takes the two conditions as
-	// independent, expects a handful of rows and sorts all of the rep's deliveries instead of walking the index).
-	const rep = input.user.level === 2;
-	const scope = scopeSql(input.user, values);
-	const where = [rep ? `d.sales_rep_code = $${values.length}` : scope];
+/** The filters of a status query, as conditions on c (customers), d (deliveries), i (invoices) and w (waves). */
+function addFilters(f: StatusFilters, values: unknown[], where: string[]): void {
 	const add = (sql: string, value: unknown) => {
 		values.push(value);
 		where.push(sql.replace('?', `$${values.length}`));
@@ -278,6 +269,19 @@ export async function statusQuery(ledger: Ledger, input: { user: PortalUser; fil
 		add(`i.reception_date ${op} ?`, date);
 	}
 	if (f.paid !== undefined) where.push(f.paid ? "i.status = 'paid'" : "i.status <> 'paid'");
+}
+
+/** Status per delivered invoice for a portal user, within their accreditation, newest activity first. */
+export async function statusQuery(ledger: Ledger, input: { user: PortalUser; filters?: StatusFilters; limit?: number; offset?: number; dbRole?: string }): Promise<StatusRow[]> {
+	const values: unknown[] = [];
+	// A sales rep's deliveries carry the rep's code (copied from the customer by ledger triggers): the page is read
+	// in activity order from deliveries_rep_event_idx, then every row of it is checked against the customer's own
+	// rep (the scope below, outside the LIMIT: with both inside, the planner takes the two conditions as
+	// independent, expects a handful of rows and sorts all of the rep's deliveries instead of walking the index).
+	const rep = input.user.level === 2;
+	const scope = scopeSql(input.user, values);
+	const where = [rep ? `d.sales_rep_code = $${values.length}` : scope];
+	addFilters(input.filters ?? {}, values, where);
 	const limit = Math.min(Math.max(Math.trunc(input.limit ?? 100), 1), 5000);
 	const offset = Math.max(Math.trunc(input.offset ?? 0), 0);
 	values.push(limit, offset);
@@ -310,6 +314,27 @@ export async function statusQuery(ledger: Ledger, input: { user: PortalUser; fil
 			lastEventAt: r.last_event_at ? r.last_event_at.toISOString() : null,
 			salesRepCode: r.sales_rep_code,
 		}));
+	});
+}
+
+export interface StatusTotals {
+	/** Invoices matching the filters within the user's accreditation (every page). */
+	count: number;
+	/** Their amounts per currency (never summed across currencies), largest count first. */
+	amounts: Array<{ currency: string; minor: bigint; count: number }>;
+}
+
+/** What a status query finds over all its pages: the number of invoices and their amounts per currency. */
+export async function statusTotals(ledger: Ledger, input: { user: PortalUser; filters?: StatusFilters; dbRole?: string }): Promise<StatusTotals> {
+	const values: unknown[] = [];
+	const where = [scopeSql(input.user, values)];
+	addFilters(input.filters ?? {}, values, where);
+	const sql = `SELECT i.currency, count(*)::int AS n, sum(i.payable_minor)::text AS minor
+		FROM customers c JOIN deliveries d ON d.customer_id = c.id JOIN invoices i ON i.id = d.invoice_id JOIN waves w ON w.id = d.wave_id
+		WHERE ${where.join(' AND ')} GROUP BY i.currency ORDER BY count(*) DESC, i.currency`;
+	return await inPortalScope(ledger, input.user, input.dbRole, async (client) => {
+		const rows = (await client.query<{ currency: string; n: number; minor: string }>(sql, values)).rows;
+		return { count: rows.reduce((sum, r) => sum + r.n, 0), amounts: rows.map((r) => ({ currency: r.currency, minor: BigInt(r.minor), count: r.n })) };
 	});
 }
 

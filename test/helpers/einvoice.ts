@@ -1,5 +1,5 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 /**
@@ -156,6 +156,37 @@ export function validateCdar(xml: string): { xsd: string; failed: string[] } {
 		const svrl = execFileSync('java', ['-jar', SAXON!, `-s:${file}`, `-xsl:${CDAR_SCHEMATRON}`], { encoding: 'utf8', maxBuffer: 20 * 1024 * 1024 });
 		const failed = [...svrl.matchAll(/<svrl:failed-assert[^>]*?flag="fatal"[\s\S]*?<svrl:text>([\s\S]*?)<\/svrl:text>/g)].map((m) => m[1].replace(/\s+/g, ' ').trim());
 		return { xsd: lint.status === 0 ? 'valid' : lint.stderr, failed };
+	} finally {
+		rmSync(dir, { recursive: true, force: true });
+	}
+}
+
+// The official flux 2 rules for invoices (test/fixtures/brfr, NOTICE): the BR-FR Schematron (XSLT 2.0) for CII
+// through Saxon-HE, one Java run for a whole folder of documents.
+const BRFR_FIXTURES = path.join(__dirname, '..', 'fixtures', 'brfr');
+
+/** Runs the official BR-FR flux 2 Schematron on documents of one syntax: the labels of the fatal assertions that failed ("BR-FR-05/BT-22"), by document name. */
+export function brFrFailedAssertions(syntax: 'cii', documents: Record<string, string>): Record<string, string[]> {
+	const dir = mkdtempSync(path.join(os.tmpdir(), 'brfr-'));
+	try {
+		const input = path.join(dir, 'in');
+		const output = path.join(dir, 'out');
+		mkdirSync(input);
+		mkdirSync(output);
+		for (const [name, xml] of Object.entries(documents)) writeFileSync(path.join(input, `${name}.xml`), xml);
+		const xsl = path.join(BRFR_FIXTURES, `BR-FR-Flux2-Schematron-${syntax.toUpperCase()}.xslt`);
+		execFileSync('java', ['-jar', SAXON!, `-s:${input}`, `-o:${output}`, `-xsl:${xsl}`], { encoding: 'utf8', maxBuffer: 20 * 1024 * 1024 });
+		const out: Record<string, string[]> = {};
+		for (const name of Object.keys(documents)) {
+			const svrl = readFileSync(path.join(output, `${name}.xml`), 'utf8');
+			// the rule label opens each message ("BR-FR-15/BT-118 : …", "[BR-FR-15/BT-151] : …"): the assertion ids
+			// of the compiled files are not the same between CII and UBL (nor always right), the labels are
+			const ids = [...svrl.matchAll(/<svrl:failed-assert\b([^>]*)>([\s\S]*?)<\/svrl:failed-assert>/g)]
+				.filter((m) => /flag="fatal"/.test(m[1]))
+				.map((m) => m[2].match(/BR-FR-[A-Z0-9-]*?\d\d\/(?:BT|EXT-FR-FE)-[\w-]+?(?=[\s\]:])/)?.[0] ?? m[2].replace(/<[^>]*>/g, '').trim().slice(0, 60));
+			out[name] = [...new Set(ids)].sort();
+		}
+		return out;
 	} finally {
 		rmSync(dir, { recursive: true, force: true });
 	}

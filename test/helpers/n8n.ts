@@ -78,8 +78,12 @@ export interface NodeTypeInfo {
 	activatable: boolean;
 	/** Number of main outputs when fixed (undefined when computed by n8n from parameters). */
 	outputs?: number;
-	/** `operations`: the operations that show the credential (displayOptions), when not all of them. */
-	credentials: Array<{ name: string; required: boolean; operations?: string[]; when?: Array<{ parameter: string; values: unknown[]; default: unknown }> }>;
+	/**
+	 * `operations`: the operations that show the credential (displayOptions), when not all of them; `when`: the other
+	 * parameters it is shown for (e.g. Reconcile's IMAP credential only with Read the Sent Mailbox on), by the values
+	 * written in the node (a parameter left at its default is not compared).
+	 */
+	credentials: Array<{ name: string; required: boolean; operations?: string[]; when?: Record<string, unknown[]> }>;
 	webhooks: Array<{ httpMethod: string; path: string }>;
 }
 
@@ -92,9 +96,14 @@ interface Description {
 	group?: string[];
 	outputs?: unknown;
 	credentials?: Array<{ name: string; required?: boolean; displayOptions?: { show?: { operation?: string[] } & Record<string, unknown[] | undefined> } }>;
-	properties?: Array<{ name: string; default?: unknown }>;
 	webhooks?: Array<{ httpMethod?: string; path?: string }>;
 	polling?: boolean;
+}
+
+/** The conditions of a credential's displayOptions.show other than the operation (and n8n's own @version). */
+function otherConditions(show: Record<string, unknown[] | undefined> | undefined): Record<string, unknown[]> | undefined {
+	const entries = Object.entries(show ?? {}).filter(([key, values]) => key !== 'operation' && !key.startsWith('@') && Array.isArray(values)) as Array<[string, unknown[]]>;
+	return entries.length ? Object.fromEntries(entries) : undefined;
 }
 
 function typeInfo(prefix: string, descriptions: Description[]): NodeTypeInfo {
@@ -112,14 +121,7 @@ function typeInfo(prefix: string, descriptions: Description[]): NodeTypeInfo {
 			name: c.name,
 			required: c.required === true,
 			...(c.displayOptions?.show?.operation ? { operations: c.displayOptions.show.operation } : {}),
-			// Other conditions that show the credential (e.g. an option switched on), with the parameter's default.
-			...(Object.keys(c.displayOptions?.show ?? {}).some((k) => k !== 'operation')
-				? {
-						when: Object.entries(c.displayOptions?.show ?? {})
-							.filter(([k]) => k !== 'operation')
-							.map(([parameter, values]) => ({ parameter, values: values ?? [], default: first.properties?.find((p) => p.name === parameter)?.default })),
-					}
-				: {}),
+			...(otherConditions(c.displayOptions?.show) ? { when: otherConditions(c.displayOptions?.show) } : {}),
 		})),
 		webhooks: (first.webhooks ?? []).map((w) => ({ httpMethod: String(w.httpMethod ?? 'GET'), path: String(w.path ?? '') })),
 	};
@@ -186,15 +188,12 @@ export function activatableNodes(workflow: Workflow, types: Map<string, NodeType
 }
 
 /** The production webhooks a published workflow serves: path and method of each Webhook/Form trigger node. */
-export function webhookEndpoints(workflow: Workflow): Array<{ path: string; method: string; endpoint: 'webhook' | 'form' }> {
+export function webhookEndpoints(workflow: Workflow): Array<{ path: string; method: string }> {
 	return workflow.nodes
 		.filter((node) => !node.disabled && (node.type === 'n8n-nodes-base.webhook' || node.type === 'n8n-nodes-base.formTrigger' || node.type === 'n8n-nodes-receivables.receivablesPageTrigger'))
 		.map((node) => ({
-			// A Form Trigger keeps its path in its options ("Form Path"); without one n8n uses the webhook id.
-			path: String(node.parameters.path ?? (node.parameters.options as { path?: string } | undefined)?.path ?? node.webhookId),
+			path: String(node.parameters.path ?? node.webhookId),
 			method: node.type === 'n8n-nodes-base.formTrigger' ? 'GET' : node.type === 'n8n-nodes-receivables.receivablesPageTrigger' ? 'POST' : String(node.parameters.httpMethod ?? 'GET'),
-			// n8n serves a Form Trigger under /form/<path>, every other webhook under /webhook/<path>.
-			endpoint: node.type === 'n8n-nodes-base.formTrigger' ? ('form' as const) : ('webhook' as const),
 		}));
 }
 
@@ -246,7 +245,7 @@ export interface RuntimeLibrary {
 		env: N8nEnv,
 		options?: { log?: Log; timeoutMs?: number; command?: 'start' | 'worker' | 'webhook'; graceMs?: number; args?: string[] },
 	): Promise<N8nProcess>;
-	waitForWebhook(url: string, webhookPath: string, options?: { method?: string; timeoutMs?: number; endpoint?: 'webhook' | 'form' }): Promise<number>;
+	waitForWebhook(url: string, webhookPath: string, options?: { method?: string; timeoutMs?: number }): Promise<number>;
 	freePort(): Promise<number>;
 	newEncryptionKey(): string;
 }

@@ -45,7 +45,7 @@ test('no two published workflows serve the same webhook', () => {
 	const endpoints = files
 		.map(({ text }) => parse(text))
 		.filter((workflow) => activatableNodes(workflow, known).length > 0)
-		.flatMap((workflow) => webhookEndpoints(workflow).map((e) => `${e.method} /${e.endpoint}/${e.path}`));
+		.flatMap((workflow) => webhookEndpoints(workflow).map((e) => `${e.method} ${e.path}`));
 	expect(new Set(endpoints).size).toBe(endpoints.length);
 });
 
@@ -163,9 +163,8 @@ describe.each(files)('$file', ({ file, text }) => {
 				}
 			}
 			const operation = node.parameters.operation;
-			const shown = (c: { operations?: string[]; when?: Array<{ parameter: string; values: unknown[]; default: unknown }> }) =>
-				(!c.operations || c.operations.includes(String(operation))) &&
-				(c.when ?? []).every((w) => w.values.includes(node.parameters[w.parameter] ?? w.default));
+			const shown = (c: { operations?: string[]; when?: Record<string, unknown[]> }) =>
+				(!c.operations || c.operations.includes(String(operation))) && Object.entries(c.when ?? {}).every(([key, values]) => values.includes(node.parameters[key]));
 			for (const required of known.get(node.type)?.credentials.filter((c) => c.required && shown(c)) ?? []) {
 				if (node.type.startsWith('n8n-nodes-receivables.') && !node.credentials?.[required.name]) {
 					problems.push(`${node.name}: needs the ${required.name} credential`);

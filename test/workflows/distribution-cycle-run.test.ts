@@ -1,7 +1,9 @@
 import path from 'node:path';
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { DateTime } from 'luxon';
 import { PDFDocument } from 'pdf-lib';
+import { fakeDateAt, useRealDate } from '../helpers/clock';
 import { ENGINE_FILES_DIR, loadWorkflow, PACKAGE_ROOT, runWorkflow, setNodeParameters } from '../helpers/engine';
 import { seedDistribution } from './distribution-helpers';
 import { pdfText } from '../helpers/pdf';
@@ -68,5 +70,37 @@ describe('workflow: Distribution: cycle run → wave planning → manifests', ()
 		const [why] = result.json('Not planned: no courier for the zone, or no cycle ends today (see message)');
 		expect(why).toMatchObject({ status: 'nothing_to_plan', runDate: '2026-03-17', message: 'No billing cycle ends on 2026-03-17: no invoice to hand out today.' });
 		expect(String(why.messageFr)).toContain('Aucun cycle de facturation ne se termine le 2026-03-17');
+	});
+
+	/** The shipped workflow as it is (Run Date = $today), run with the clock at `local` in Paris, in `zone` when given. */
+	async function notPlannedAt(local: string, zone?: string): Promise<Record<string, unknown>> {
+		fakeDateAt(DateTime.fromISO(local, { zone: 'Europe/Paris' }).toJSDate());
+		try {
+			const workflow = loadWorkflow(path.join(PACKAGE_ROOT, 'workflows', 'distribution-cycle-run.json'));
+			if (zone) workflow.settings = { ...workflow.settings, timezone: zone };
+			const credentials = { ...t.credentials, receivablesWebhookApi: { secret: SECRET, previousSecret: '' } };
+			const result = await runWorkflow(workflow, { credentials });
+			expect(result.status).toBe('success');
+			expect(result.json('Plan waves')).toEqual([]);
+			const [why] = result.json('Not planned: no courier for the zone, or no cycle ends today (see message)');
+			return why;
+		} finally {
+			useRealDate();
+		}
+	}
+
+	test.each([
+		['2026-04-01T00:30', '2026-04-01'],
+		['2026-03-17T23:30', '2026-03-17'],
+	])('at %s Paris time the run date is the Paris date (%s), whatever the server\'s zone', async (local, day) => {
+		// At 00:30 on 1 April in Paris it is still 31 March in UTC, the day the monthly cycle ends: nothing is planned.
+		const why = await notPlannedAt(local);
+		expect(why).toMatchObject({ status: 'nothing_to_plan', runDate: day, message: `No billing cycle ends on ${day}: no invoice to hand out today.` });
+	});
+
+	test("with the workflow in another zone, the run date is that zone's (New York is still 31 March at 00:30 on 1 April in Paris)", async () => {
+		const why = await notPlannedAt('2026-04-01T00:30', 'America/New_York');
+		// 31 March ends the monthly cycle; its invoices were planned by the first test.
+		expect(why).toMatchObject({ status: 'nothing_to_plan', runDate: '2026-03-31', cyclesEnding: ['monthly'], message: expect.stringContaining('already in waves') });
 	});
 });

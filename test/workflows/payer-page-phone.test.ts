@@ -87,6 +87,9 @@ describe('Done when: a customer answers a real reminder from their phone', () =>
 			await expect(page.locator('h1').textContent()).resolves.toContain('Fromagerie Lemoine');
 			const card = (number: string) => page.locator('.card', { has: page.locator('b', { hasText: new RegExp(`^${number}$`) }) });
 			for (const n of ['PE-1', 'PE-2', 'PE-3']) expect(await card(n).textContent()).toContain('14 jours de retard');
+			// The company's bank details to pay by transfer, the reference to quote on each invoice.
+			expect(await page.locator('.bank').textContent()).toContain('IBAN : FR76 3000 6000 0112 3456 7890 189');
+			expect(await card('PE-1').textContent()).toMatch(/Référence de paiement : RF\d\d PE1/);
 			// Usable on a phone: nothing wider than the screen.
 			expect(await page.evaluate<number>('document.documentElement.scrollWidth')).toBeLessThanOrEqual(390);
 			await page.screenshot({ path: path.join(ARTIFACTS, '1-page.png'), fullPage: true });

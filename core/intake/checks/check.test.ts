@@ -11,8 +11,9 @@ async function read(xml: string): Promise<ParsedInvoice> {
 	return (await parseInvoiceDocument(xml)).invoices[0];
 }
 
+/** The codes found, less the platforms' BR-FR rules: this UBL example gives a SIRET as the seller's legal identifier and no buyer electronic address, which the BR-FR rules flag once it is dated after the reform (brfr.test.ts covers them). */
 async function codes(xml: string, options: CheckOptions = {}): Promise<string[]> {
-	return checkInvoice(await read(xml), options).map((a) => a.code);
+	return checkInvoice(await read(xml), options).map((a) => a.code).filter((c) => !c.startsWith('BR_FR_'));
 }
 
 describe('checkInvoice on a complete French invoice', () => {

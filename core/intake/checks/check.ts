@@ -7,7 +7,8 @@ import { intakeError } from '../parse/errors';
 import type { ParsedInvoice } from '../parse/types';
 import { NO_CURRENCY } from '../parse/values';
 import { isIsoCurrency } from './codes';
-import { frenchMentions } from './french';
+import { brFrRules } from './brfr';
+import { FRENCH_REFORM_START, frenchMentions } from './french';
 import { checkVatId, isUsableEmail, isValidSiren, isValidSiret } from './identifiers';
 import { INTAKE_RULES, intakeRule, ruleAnomaly, type RuleSetting } from './rules';
 import { dueDatesFor, FRENCH_LEGAL_CAP, latestLegalDueDate, parsePaymentTerms, type LegalCap } from './terms';
@@ -251,6 +252,10 @@ export function checkInvoice(input: ParsedInvoice | LedgerInvoice, options: Chec
 	totals(invoice, found);
 	dates(invoice, french, options.legalCap ? { ...FRENCH_LEGAL_CAP, ...options.legalCap } : FRENCH_LEGAL_CAP, found);
 	if (french && EINVOICE.has(invoice.syntax)) found.push(...frenchMentions(invoice, options.company, { reformStart: options.reformStartDate }));
+	// the platforms' flux 2 rules (BR-FR), for UBL and CII invoices issued from the reform date
+	if (french && (invoice.syntax === 'ubl' || invoice.syntax === 'cii') && !!invoice.issueDate && invoice.issueDate >= (options.reformStartDate ?? FRENCH_REFORM_START)) {
+		found.push(...brFrRules(invoice));
+	}
 	// nothing found (most invoices): nothing to apply the settings to
 	if (found.length === 0) return found;
 	return applyRuleSettings(found, invoice, { ...options, french });

@@ -18,6 +18,8 @@ export interface IntakeRule {
 	scope: 'all' | 'fr';
 	sources: 'all' | 'einvoice' | 'ledger';
 	en16931?: readonly string[];
+	/** The French flux 2 rules (FNFE-MPE BR-FR Schematron, labels of its assertions such as BR-FR-05/BT-22) the check corresponds to. */
+	brFr?: readonly string[];
 	message: { en: string; fr: string };
 	hint: { en: string; fr: string };
 }
@@ -33,6 +35,9 @@ const rule = (
 	hintEn: string,
 	hintFr: string,
 ): IntakeRule => ({ code, severity, scope, sources, en16931, message: { en, fr }, hint: { en: hintEn, fr: hintFr } });
+
+const brFrRule = (code: string, brFr: readonly string[], en: string, fr: string, hintEn: string, hintFr: string): IntakeRule =>
+	({ ...rule(code, 'warn', 'fr', 'einvoice', undefined, en, fr, hintEn, hintFr), brFr });
 
 export const INTAKE_RULES: readonly IntakeRule[] = [
 	// What the reader finds while reading values.
@@ -220,6 +225,39 @@ export const INTAKE_RULES: readonly IntakeRule[] = [
 	rule('FR_VAT_ON_DEBITS', 'warn', 'fr', 'einvoice', undefined,
 		'The company pays VAT on debits but this services invoice does not say so.', "L'entreprise a opté pour le paiement de la TVA d'après les débits mais cette facture de services ne le mentionne pas.",
 		'Add "Option pour le paiement de la taxe d\'après les débits" (VAT point date code 5 in CII, 3 in UBL).', "Ajoutez « Option pour le paiement de la taxe d'après les débits » (code de date d'exigibilité 5 en CII, 3 en UBL)."),
+	// The French e-invoicing reform's flux 2 rules (FNFE-MPE BR-FR Schematron V1.4.0, `brFr` = the labels of its assertions):
+	// what an approved platform rejects from 1 September 2026. Checked on UBL and CII invoices issued from the
+	// reform date (reformStartDate); warnings by default, a company may block on them.
+	brFrRule('BR_FR_ID_FORMAT', ['BR-FR-01/BT-1', 'BR-FR-02/BT-1', 'BR-FR-01/BT-25', 'BR-FR-02/BT-25'],
+		'{field}: "{value}" is refused by the platforms ({reasonEn}).', '{field} : « {value} » est refusé par les plateformes ({reasonFr}).',
+		'An invoice number has at most 35 characters among letters A-Z a-z, digits and + - _ / (no space, no accent).', 'Un numéro de facture a au plus 35 caractères parmi les lettres A-Z a-z, les chiffres et + - _ / (ni espace ni accent).'),
+	brFrRule('BR_FR_DATE_RANGE', ['BR-FR-03/BT-2', 'BR-FR-03/BT-9', 'BR-FR-03/BT-72'],
+		'{field}: {value} is outside the years 2000 to 2099 the platforms accept.', '{field} : {value} est hors des années 2000 à 2099 acceptées par les plateformes.',
+		'Correct the year of the date.', "Corrigez l'année de la date."),
+	brFrRule('BR_FR_TYPE_CODE', ['BR-FR-04/BT-3'],
+		'Document type code {value} is not accepted in France.', "Le code type de document {value} n'est pas accepté en France.",
+		'Use 380 (invoice), 381 (credit note), 384 (corrective), 386 (prepayment), 389 (self-billed), 393 (factored) or another code of the French list.', 'Utilisez 380 (facture), 381 (avoir), 384 (rectificative), 386 (acompte), 389 (autofacture), 393 (affacturée) ou un autre code de la liste française.'),
+	brFrRule('BR_FR_NOTE_MISSING', ['BR-FR-05/BT-22'],
+		'No note carries the subject code {value} ({whatEn}): the platforms require it.', 'Aucune note ne porte le code sujet {value} ({whatFr}) : les plateformes l\'exigent.',
+		'Give the mention as a note with its subject code (CII SubjectCode, UBL "#{value}#" at the start of the note).', 'Donnez la mention dans une note avec son code sujet (SubjectCode en CII, « #{value}# » en tête de note en UBL).'),
+	brFrRule('BR_FR_NOTE_REPEATED', ['BR-FR-06/BT-21'],
+		'{count} notes carry the subject code {value}: the platforms accept one.', '{count} notes portent le code sujet {value} : les plateformes n\'en acceptent qu\'une.',
+		'Merge them into one note.', 'Regroupez-les en une seule note.'),
+	brFrRule('BR_FR_BILLING_MODE', ['BR-FR-08/BT-23'],
+		'The billing framework (BT-23) is {value}: the platforms require one of B1, S1, M1, B2, S2, M2, S3, B4, S4, M4, S5, S6, B7, S7, B8, S8, M8, B9, S9, M9.', 'Le cadre de facturation (BT-23) est {value} : les plateformes exigent B1, S1, M1, B2, S2, M2, S3, B4, S4, M4, S5, S6, B7, S7, B8, S8, M8, B9, S9 ou M9.',
+		'State the framework as the business process (CII BusinessProcessSpecifiedDocumentContextParameter, UBL ProfileID): B1 goods, S1 services, M1 mixed…', 'Indiquez le cadre comme processus métier (BusinessProcessSpecifiedDocumentContextParameter en CII, ProfileID en UBL) : B1 biens, S1 services, M1 mixte…'),
+	brFrRule('BR_FR_SELLER_SIREN_LEGAL', ['BR-FR-10/BT-30'],
+		"The seller's legal registration identifier (BT-30) is {value}: the platforms require a SIREN of 9 digits with scheme 0002.", "L'identifiant légal du vendeur (BT-30) est {value} : les plateformes exigent un SIREN de 9 chiffres avec le schéma 0002.",
+		'Give the SIREN as the seller legal organization ID with schemeID="0002".', 'Indiquez le SIREN comme identifiant de l\'organisation légale du vendeur avec schemeID="0002".'),
+	brFrRule('BR_FR_ELECTRONIC_ADDRESS', ['BR-FR-12/BT-49', 'BR-FR-13/BT-34'],
+		"The {whatEn}'s electronic address ({value}) is missing: the platforms route the invoice by it.", "L'adresse électronique {whatFr} ({value}) est absente : les plateformes acheminent la facture par elle.",
+		'Give the electronic address from the directory (CII URIUniversalCommunication, UBL EndpointID), usually the SIREN with scheme 0225.', "Indiquez l'adresse électronique de l'annuaire (URIUniversalCommunication en CII, EndpointID en UBL), en général le SIREN avec le schéma 0225."),
+	brFrRule('BR_FR_VAT_CATEGORY', ['BR-FR-15/BT-118', 'BR-FR-15/BT-151'],
+		'{field}: VAT category "{value}" is not accepted in France.', "{field} : la catégorie de TVA « {value} » n'est pas acceptée en France.",
+		'Use S, E, AE, K, G, O or Z (L and M are for the Canary Islands, Ceuta and Melilla).', 'Utilisez S, E, AE, K, G, O ou Z (L et M concernent les Canaries, Ceuta et Melilla).'),
+	brFrRule('BR_FR_VAT_RATE', ['BR-FR-16/BT-119', 'BR-FR-16/BT-152'],
+		'{field}: VAT rate {value} % is not a French rate.', "{field} : le taux de TVA {value} % n'est pas un taux français.",
+		'Use a French rate: 20, 10, 5.5, 2.1 or 0 (Corsica and overseas: 13, 8.5, 1.75, 1.05, 0.9, 7, 9.2, 9.6, 19.6, 20.6).', 'Utilisez un taux français : 20, 10, 5,5, 2,1 ou 0 (Corse et outre-mer : 13, 8,5, 1,75, 1,05, 0,9, 7, 9,2, 9,6, 19,6, 20,6).'),
 ];
 
 const BY_CODE = new Map(INTAKE_RULES.map((r) => [r.code, r]));

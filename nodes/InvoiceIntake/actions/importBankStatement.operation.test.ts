@@ -47,4 +47,19 @@ describe('Invoice Intake › Import Bank Statement', () => {
 		const foreign = await run([statementItem(readFileSync(FILE))], { accounts: 'FR76 1111 2222 3333 4444 5555 666' });
 		expect(foreign.nodeOutputs(NODE, 1)[0].json).toMatchObject({ code: 'BANK_STATEMENT_UNKNOWN_ACCOUNT' });
 	});
+
+	it('writes off a small difference when Write Off Differences Up To is set: the invoice paid, the difference a write-off', async () => {
+		await upsertCustomers(t.ledger, [{ externalId: 'WN', name: 'Wend Négoce', emails: ['compta@wn.example'] }]);
+		await storeInvoices(t.ledger, [{ docType: 'invoice', number: 'WN-2026-7', customerExternalId: 'WN', currency: 'EUR', totalExclMinor: 100000n, totalTaxMinor: 0n, totalInclMinor: 100000n, payableMinor: 100000n, issueDate: '2026-10-01', dueDate: '2026-10-31' }]);
+		const camt = `<?xml version="1.0" encoding="UTF-8"?>
+<Document xmlns="urn:iso:std:iso:20022:tech:xsd:camt.053.001.08"><BkToCstmrStmt><GrpHdr><MsgId>WO-1</MsgId><CreDtTm>2026-11-02T08:00:00</CreDtTm></GrpHdr>
+<Stmt><Id>WO-1</Id><Acct><Id><IBAN>FR7630003012340001234567890</IBAN></Id><Ccy>EUR</Ccy></Acct>
+<Ntry><Amt Ccy="EUR">999.50</Amt><CdtDbtInd>CRDT</CdtDbtInd><Sts><Cd>BOOK</Cd></Sts><BookgDt><Dt>2026-11-01</Dt></BookgDt><ValDt><Dt>2026-11-01</Dt></ValDt><AcctSvcrRef>WO-L1</AcctSvcrRef>
+<NtryDtls><TxDtls><RltdPties><Dbtr><Pty><Nm>WEND NEGOCE</Nm></Pty></Dbtr></RltdPties><RmtInf><Ustrd>FACTURE WN-2026-7</Ustrd></RmtInf></TxDtls></NtryDtls></Ntry>
+</Stmt></BkToCstmrStmt></Document>`;
+		const result = await run([statementItem(Buffer.from(camt), 'camt053.xml')], { writeOffUpTo: 'EUR=1.00' });
+		expect(result.status).toBe('success');
+		expect(result.nodeOutputs(NODE, 0)[0].json).toMatchObject({ allocationStatus: 'applied', writeOffs: [{ invoiceNumber: 'WN-2026-7', amount: '0.50', currency: 'EUR' }] });
+		expect(result.nodeOutputs(NODE, 2).map((p) => p.json.invoiceNumber)).toEqual(['WN-2026-7']);
+	});
 });

@@ -1,0 +1,78 @@
+import type { Anomaly } from '../anomaly';
+import type { ParsedInvoice } from '../parse/types';
+import { ruleAnomaly } from './rules';
+
+/**
+ * The French flux 2 rules for invoices (FNFE-MPE "BR-FR-Flux2" Schematron V1.4.0, fnfempe/France_RFE, what the
+ * approved platforms reject from 1 September 2026), ported for the fields the intake reads: identifiers and dates,
+ * document type, mandatory coded notes, billing framework (BT-23), seller SIREN (BT-30), electronic addresses
+ * (BT-34, BT-49), VAT categories and rates. Each anomaly code lists the Schematron assertions it stands for
+ * (`brFr` in the rule table); test/fixtures/brfr runs the official Schematron on the same documents and compares.
+ */
+
+const ID_FORMAT = /^[A-Za-z0-9+\-_/]+$/;
+const TYPE_CODES = new Set('380 389 393 501 386 500 384 471 472 473 261 262 381 396 502 503'.split(' '));
+const BILLING_MODES = new Set('B1 S1 M1 B2 S2 M2 S3 B4 S4 M4 S5 S6 B7 S7 B8 S8 M8 B9 S9 M9'.split(' '));
+const VAT_CATEGORIES = new Set(['S', 'E', 'AE', 'K', 'G', 'O', 'Z']);
+/** The rates of the Schematron's list, as written there (it compares the text: "20", "20.0" and "20.00" pass, "20.000" does not). */
+const VAT_RATES = new Set([
+	'0', '0.0', '0.00', '10', '10.0', '10.00', '13', '13.0', '13.00', '20', '20.0', '20.00',
+	'8.5', '8.50', '19.6', '19.60', '2.1', '2.10', '5.5', '5.50', '7', '7.0', '7.00',
+	'20.6', '20.60', '1.05', '0.9', '0.90', '1.75', '9.2', '9.20', '9.6', '9.60',
+]);
+const NOTES: Record<string, { en: string; fr: string }> = {
+	PMT: { en: 'fixed recovery indemnity', fr: 'indemnité forfaitaire pour frais de recouvrement' },
+	PMD: { en: 'late-payment penalties', fr: 'pénalités de retard' },
+	AAB: { en: 'early-payment discount or its absence', fr: "escompte ou absence d'escompte" },
+};
+
+function idProblem(value: string): { reasonEn: string; reasonFr: string } | undefined {
+	if (value.length > 35) return { reasonEn: `${value.length} characters, at most 35`, reasonFr: `${value.length} caractères, au plus 35` };
+	if (!ID_FORMAT.test(value)) return { reasonEn: 'only letters A-Z a-z, digits and + - _ / are allowed', reasonFr: 'seuls les lettres A-Z a-z, les chiffres et + - _ / sont admis' };
+	return undefined;
+}
+
+const yearOutOfRange = (date: string): boolean => !/^20\d\d-/.test(date);
+
+/** The BR-FR flux 2 anomalies of a UBL or CII invoice (the caller decides whether they apply: French seller, reform date). */
+export function brFrRules(invoice: ParsedInvoice): Anomaly[] {
+	const found: Anomaly[] = [];
+	for (const [field, value] of [['number', invoice.number], ['precedingInvoice', invoice.precedingInvoice]] as const) {
+		const problem = value === undefined ? undefined : idProblem(value);
+		if (problem) found.push(ruleAnomaly('BR_FR_ID_FORMAT', field, { value, ...problem }));
+	}
+	for (const [field, value] of [['issueDate', invoice.issueDate], ['dueDate', invoice.dueDate], ['deliveryDate', invoice.deliveryDate ?? invoice.delivery?.date]] as const) {
+		if (value && yearOutOfRange(value)) found.push(ruleAnomaly('BR_FR_DATE_RANGE', field, { value }));
+	}
+	if (invoice.typeCode !== undefined && !TYPE_CODES.has(invoice.typeCode.trim())) found.push(ruleAnomaly('BR_FR_TYPE_CODE', 'typeCode', { value: invoice.typeCode }));
+
+	const subjects = invoice.notes.map((n) => n.subject?.trim().toUpperCase());
+	for (const [code, what] of Object.entries(NOTES)) {
+		if (!subjects.includes(code)) found.push(ruleAnomaly('BR_FR_NOTE_MISSING', `notes.${code}`, { value: code, whatEn: what.en, whatFr: what.fr }));
+	}
+	for (const code of ['PMT', 'PMD', 'AAB', 'TXD']) {
+		const count = subjects.filter((s) => s === code).length;
+		if (count > 1) found.push(ruleAnomaly('BR_FR_NOTE_REPEATED', `notes.${code}`, { value: code, count }));
+	}
+
+	const mode = invoice.businessProcess?.trim();
+	if (!mode || !BILLING_MODES.has(mode)) found.push(ruleAnomaly('BR_FR_BILLING_MODE', 'businessProcess', { value: mode ? `"${mode}"` : 'absent / absent' }));
+
+	const legal = invoice.seller.legalId;
+	if (!legal || legal.scheme !== '0002' || !/^\d{9}$/.test(legal.value.trim())) {
+		found.push(ruleAnomaly('BR_FR_SELLER_SIREN_LEGAL', 'seller.legalId', { value: legal ? `"${legal.value}"${legal.scheme ? ` (${legal.scheme})` : ''}` : '—' }));
+	}
+	if (!invoice.seller.electronicAddress?.value) found.push(ruleAnomaly('BR_FR_ELECTRONIC_ADDRESS', 'seller.electronicAddress', { value: 'BT-34', whatEn: 'seller', whatFr: 'du vendeur' }));
+	if (!invoice.buyer.electronicAddress?.value) found.push(ruleAnomaly('BR_FR_ELECTRONIC_ADDRESS', 'buyer.electronicAddress', { value: 'BT-49', whatEn: 'buyer', whatFr: "de l'acheteur" }));
+
+	const taxes: Array<{ field: string; category?: string; rate?: string }> = [
+		...invoice.vatBreakdown.map((b, i) => ({ field: `vatBreakdown[${i + 1}]`, category: b.category, rate: b.ratePercent })),
+		...invoice.lines.map((l, i) => ({ field: `lines[${l.id ?? i + 1}]`, category: l.vatCategory, rate: l.vatRate })),
+	];
+	for (const { field, category, rate } of taxes) {
+		// a line without a category is for EN 16931 to report (BR-CO-04); the French rule judges the code given
+		if (category !== undefined && !VAT_CATEGORIES.has(category.trim())) found.push(ruleAnomaly('BR_FR_VAT_CATEGORY', field, { value: category }));
+		if (rate !== undefined && rate !== '' && !VAT_RATES.has(rate.trim())) found.push(ruleAnomaly('BR_FR_VAT_RATE', field, { value: rate }));
+	}
+	return found;
+}
