@@ -103,6 +103,14 @@ describe.each(files)('$file', ({ file, text }) => {
 		expect(problems).toEqual([]);
 	});
 
+	test("this package's nodes are at their newest version (the one new nodes get: resources, summaries)", () => {
+		const older = workflow.nodes
+			.filter((n) => n.type.startsWith('n8n-nodes-receivables.') && ours.has(n.type))
+			.filter((n) => n.typeVersion !== Math.max(...(ours.get(n.type)?.versions ?? [n.typeVersion])))
+			.map((n) => `${n.name}: ${n.type} version ${n.typeVersion}, newest ${Math.max(...(ours.get(n.type)?.versions ?? []))} (with its resource parameter, see nodes/shared/resources.ts)`);
+		expect(older).toEqual([]);
+	});
+
 	test('every connection goes from and to a node of the workflow, on an output the node has', () => {
 		const problems: string[] = [];
 		for (const [source, byType] of Object.entries(workflow.connections ?? {})) {
