@@ -120,7 +120,7 @@ describe('security: the ledger role is not a superuser, and row-level security a
 	test('the portal itself works under the role: sign-in, search and CSV of a level-2 user hold only its customers, a level-1 user sees all', async () => {
 		// The invoices handed to a courier, as the portal shows them: waves planned, entered and released under the role.
 		await ledger.query("INSERT INTO staff (code, name, roles) VALUES ('C-RLS', 'Coursier', '{courier}')");
-		const where = { language: 'fr' as const, currency: 'MAD', country: 'MA', city: 'Casablanca', zone: 'Z1', billingCycle: 'monthly' as const, addressLines: ['12 rue Allal'], emails: [] };
+		const where = { language: 'fr' as const, currency: 'MAD', country: 'MA', city: 'Casablanca', zone: 'Z1', billingCycle: 'monthly', addressLines: ['12 rue Allal'], emails: [] };
 		await upsertCustomers(ledger, [{ externalId: 'RLS-A', name: 'Client de A', salesRepCode: 'REP-A', ...where }, { externalId: 'RLS-B', name: 'Client de B', salesRepCode: 'REP-B', ...where }]);
 		const plan = await planWaves(ledger, { runDate: '2026-03-31', startDate: '2026-03-30', maxPerCourierPerDay: 10, couriers: ['C-RLS'] });
 		expect(plan.waves.length).toBeGreaterThan(0);
