@@ -216,6 +216,7 @@ export class ReceivablesPageTrigger implements INodeType {
 			body: (this.getBodyData() ?? {}) as Record<string, unknown>,
 			query: (this.getQueryData() ?? {}) as Record<string, unknown>,
 			headers: this.getHeaderData() as Record<string, unknown>,
+			peer: peerAddress(this),
 		};
 		let response: PageResponse;
 		try {
@@ -257,6 +258,12 @@ function answerPage(ctx: IWebhookFunctions, response: PageResponse): void {
 	res.send(response.file ?? response.body);
 }
 
+/** The address of the connection n8n received (Express's req.ip, which follows N8N_PROXY_HOPS), for login throttling. */
+function peerAddress(ctx: IWebhookFunctions): string | undefined {
+	const req = ctx.getRequestObject() as unknown as { ip?: string; socket?: { remoteAddress?: string } };
+	return req.ip || req.socket?.remoteAddress || undefined;
+}
+
 /**
  * The payer page: the customer's signed link (in the address or the form, never a cookie) is the proof of who
  * answers; the page and its answers are read, checked and written here. A page view starts no execution; a recorded
@@ -268,6 +275,7 @@ async function servePayerPage(ctx: IWebhookFunctions): Promise<IWebhookResponseD
 		body: (ctx.getBodyData() ?? {}) as Record<string, unknown>,
 		query: (ctx.getQueryData() ?? {}) as Record<string, unknown>,
 		headers: ctx.getHeaderData() as Record<string, unknown>,
+		peer: peerAddress(ctx),
 	};
 	const answers: PayerAnswerItem[] = [];
 	let response: PageResponse;

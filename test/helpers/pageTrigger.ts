@@ -10,6 +10,8 @@ export interface PageCall {
 	query?: Record<string, unknown>;
 	headers?: Record<string, string>;
 	rawBody?: Buffer;
+	/** The address the connection comes from (Express's req.ip); none by default, as in-process callers have none. */
+	peer?: string;
 }
 
 export interface PageAnswer {
@@ -61,7 +63,7 @@ export async function callPageTrigger(workflow: WorkflowFile, credentials: Recor
 			if (!data) throw new Error(`no credential ${type}`);
 			return data;
 		},
-		getRequestObject: () => ({ method, rawBody: call.rawBody }),
+		getRequestObject: () => ({ method, rawBody: call.rawBody, ...(call.peer ? { ip: call.peer } : {}) }),
 		getResponseObject: () => res,
 		getBodyData: () => (call.body ?? {}) as IDataObject,
 		getQueryData: () => (call.query ?? {}) as IDataObject,
