@@ -26,7 +26,7 @@ const bench: BenchFn = async (ctx) => {
 		child.stdout.on('data', (chunk: Buffer) => (text += chunk.toString()));
 		child.stderr.on('data', (chunk: Buffer) => {
 			text += chunk.toString();
-			for (const line of chunk.toString().split('\n')) if (line.startsWith('[faults]')) ctx.log(line);
+			for (const line of chunk.toString().split('\n')) if (line.startsWith('[faults]')) ctx.log(line.slice('[faults] '.length));
 		});
 		child.on('error', reject);
 		child.on('close', () => resolve(text));

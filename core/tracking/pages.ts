@@ -27,6 +27,12 @@ export interface PageRequest {
 	query?: Record<string, unknown>;
 	/** Request headers (client address from the reverse proxy, User-Agent, Origin). */
 	headers?: Record<string, unknown>;
+	/**
+	 * The address n8n's connection came from (Express's `req.ip`, which follows `N8N_PROXY_HOPS`). A public address is
+	 * the client itself and the address headers it sends are ignored (anyone can write them); only a loopback or
+	 * private peer (a reverse proxy on the same machine or network) is trusted for X-Real-IP / X-Forwarded-For.
+	 */
+	peer?: string;
 }
 
 export interface PageResponse {
@@ -133,12 +139,29 @@ function headerOf(req: PageRequest, name: string): string {
 	return '';
 }
 
-/** The client's address as the reverse proxy in front of n8n reports it (X-Real-IP, else the last X-Forwarded-For hop). */
+/** A loopback, private or link-local address: where a reverse proxy in front of n8n lives. */
+function internalAddress(address: string): boolean {
+	const a = address.toLowerCase();
+	if (a === '::1' || a.startsWith('fc') || a.startsWith('fd') || a.startsWith('fe80:')) return true;
+	const v4 = /^(\d{1,3})\.(\d{1,3})\.\d{1,3}\.\d{1,3}$/.exec(a);
+	if (!v4) return false;
+	const [x, y] = [Number(v4[1]), Number(v4[2])];
+	return x === 127 || x === 10 || (x === 172 && y >= 16 && y <= 31) || (x === 192 && y === 168) || (x === 169 && y === 254);
+}
+
+/**
+ * The client's address for login throttling and form tokens. The connection's own address (`peer`) when it is a
+ * public one: the client itself, whatever address headers it sends. Behind a reverse proxy on the same machine or
+ * network (a loopback or private peer), the address the proxy reports (X-Real-IP, else the last X-Forwarded-For hop),
+ * else the peer. Without a peer (a caller that has no connection), what the headers say.
+ */
 export function clientAddress(req: PageRequest): string {
+	const peer = (req.peer ?? '').trim().replace(/^::ffff:/i, '').slice(0, 100);
+	if (peer && !internalAddress(peer)) return peer;
 	const real = headerOf(req, 'x-real-ip').trim();
 	if (real) return real.slice(0, 100);
 	const hops = headerOf(req, 'x-forwarded-for').split(',').map((h) => h.trim()).filter(Boolean);
-	return (hops[hops.length - 1] ?? '').slice(0, 100);
+	return (hops[hops.length - 1] ?? peer).slice(0, 100);
 }
 
 /** A NUL byte, a C0 control other than tab/line breaks, or U+FFFD (what invalid UTF-8 decodes to) anywhere in the request. */

@@ -19,7 +19,7 @@ import {
 	type PageResponse,
 } from '../../core';
 import { credentialTest } from '../shared/methods/credentialTest';
-import { lockoutNotifier, lockoutSenderProperty, payerNotifier, type PayerAnswerItem } from '../shared/pages';
+import { lockoutNotifier, lockoutSenderProperty, payerMailer, payerNotifier, type PayerAnswerItem } from '../shared/pages';
 import { getLedger } from '../shared/transport/ledger';
 
 /**
@@ -98,7 +98,7 @@ export class ReceivablesPageTrigger implements INodeType {
 				type: 'string',
 				default: '',
 				placeholder: 'relances@example.com',
-				description: 'From address of the e-mail telling the customer\'s collector (or the dispute\'s owner) what the payer answered (needs the Receivables SMTP credential). Empty: no e-mail; the answer is still written and starts an execution.',
+				description: 'From address of the e-mail telling the customer\'s collector (or the dispute\'s owner) what the payer answered, and of the message confirming a new billing e-mail to that address (needs the Receivables SMTP credential). Empty: no e-mail; the answer is still written and starts an execution, and the page cannot change the billing e-mail.',
 				displayOptions: { show: { page: ['payer'] } },
 			},
 			{
@@ -216,6 +216,7 @@ export class ReceivablesPageTrigger implements INodeType {
 			body: (this.getBodyData() ?? {}) as Record<string, unknown>,
 			query: (this.getQueryData() ?? {}) as Record<string, unknown>,
 			headers: this.getHeaderData() as Record<string, unknown>,
+			peer: peerAddress(this),
 		};
 		let response: PageResponse;
 		try {
@@ -257,6 +258,12 @@ function answerPage(ctx: IWebhookFunctions, response: PageResponse): void {
 	res.send(response.file ?? response.body);
 }
 
+/** The address of the connection n8n received (Express's req.ip, which follows N8N_PROXY_HOPS), for login throttling. */
+function peerAddress(ctx: IWebhookFunctions): string | undefined {
+	const req = ctx.getRequestObject() as unknown as { ip?: string; socket?: { remoteAddress?: string } };
+	return req.ip || req.socket?.remoteAddress || undefined;
+}
+
 /**
  * The payer page: the customer's signed link (in the address or the form, never a cookie) is the proof of who
  * answers; the page and its answers are read, checked and written here. A page view starts no execution; a recorded
@@ -268,6 +275,7 @@ async function servePayerPage(ctx: IWebhookFunctions): Promise<IWebhookResponseD
 		body: (ctx.getBodyData() ?? {}) as Record<string, unknown>,
 		query: (ctx.getQueryData() ?? {}) as Record<string, unknown>,
 		headers: ctx.getHeaderData() as Record<string, unknown>,
+		peer: peerAddress(ctx),
 	};
 	const answers: PayerAnswerItem[] = [];
 	let response: PageResponse;
@@ -282,6 +290,8 @@ async function servePayerPage(ctx: IWebhookFunctions): Promise<IWebhookResponseD
 			actionsPerHour: positive(o.actionsPerHour),
 			declaredPaymentHoldDays: positive(o.declaredPaymentHoldDays),
 			notify: await payerNotifier(ctx, ledger, ctx.getNodeParameter('noticeSender', ''), ctx.getNodeParameter('teamEmail', ''), answers),
+			pageUrl: String(ctx.getNodeParameter('actionUrl', '') ?? '').trim() || ctx.getNodeWebhookUrl('default'),
+			sendMail: await payerMailer(ctx, ctx.getNodeParameter('noticeSender', '')),
 		});
 	} catch (error) {
 		response = { status: 503, headers: { 'Content-Type': 'text/plain; charset=utf-8' }, body: 'Service unavailable / Service indisponible', failure: error instanceof Error ? error.message : String(error) };

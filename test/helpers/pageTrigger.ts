@@ -10,6 +10,8 @@ export interface PageCall {
 	query?: Record<string, unknown>;
 	headers?: Record<string, string>;
 	rawBody?: Buffer;
+	/** The address the connection comes from (Express's req.ip); none by default, as in-process callers have none. */
+	peer?: string;
 }
 
 export interface PageAnswer {
@@ -61,13 +63,14 @@ export async function callPageTrigger(workflow: WorkflowFile, credentials: Recor
 			if (!data) throw new Error(`no credential ${type}`);
 			return data;
 		},
-		getRequestObject: () => ({ method, rawBody: call.rawBody }),
+		getRequestObject: () => ({ method, rawBody: call.rawBody, ...(call.peer ? { ip: call.peer } : {}) }),
 		getResponseObject: () => res,
 		getBodyData: () => (call.body ?? {}) as IDataObject,
 		getQueryData: () => (call.query ?? {}) as IDataObject,
 		getHeaderData: () => headers,
 		getWebhookName: () => (method === 'GET' ? 'setup' : 'default'),
 		getWorkflow: () => ({ id: 'test-workflow' }),
+		getNodeWebhookUrl: () => `https://n8n.example/webhook/${String(node.parameters.path ?? '')}`,
 		logger: { error: () => undefined, warn: () => undefined, info: () => undefined, debug: () => undefined },
 	} as unknown as IWebhookFunctions;
 	const result = await new ReceivablesPageTrigger().webhook.call(ctx);

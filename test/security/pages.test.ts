@@ -221,6 +221,24 @@ describe('security of the pages and of the couriers’ phones', () => {
 			expect((await signIn(courier, 'youssef', 'courier one secret', { 'x-forwarded-for': '192.0.2.51' })).status).toBe(200);
 			await ledger.query(`DELETE FROM login_throttle`);
 		}, 120_000);
+
+		it('counts the connection’s own address, not the address headers a client writes; trusts them only from a proxy on a private network', async () => {
+			const from = (peer: string): Handler => (req) => courier({ ...req, peer });
+			// A guesser reaching n8n directly (a public peer) writes a new X-Real-IP / X-Forwarded-For on every try.
+			const direct = from('203.0.113.7');
+			for (let i = 0; i < 30; i++) await signIn(direct, `direct${i}`, 'password123!', { 'x-real-ip': `198.51.100.${i}`, 'x-forwarded-for': `198.51.100.${i + 100}` });
+			const locked = await signIn(direct, 'youssef', 'courier one secret', { 'x-real-ip': '198.51.100.250' });
+			expect(locked.status).toBe(429);
+			expect(locked.body).not.toContain('data-invoice');
+			// Another client, and a header naming the guesser's address from elsewhere, are not locked out by it.
+			expect((await signIn(from('203.0.113.8'), 'youssef', 'courier one secret', { 'x-real-ip': '203.0.113.7' })).status).toBe(200);
+			// Behind the reverse proxy (a private peer, e.g. Docker's network) the address the proxy reports is the client's.
+			const proxy = from('::ffff:172.18.0.2');
+			for (let i = 0; i < 30; i++) await signIn(proxy, `proxied${i}`, 'password123!', { 'x-real-ip': '192.0.2.70' });
+			expect((await signIn(proxy, 'youssef', 'courier one secret', { 'x-real-ip': '192.0.2.70' })).status).toBe(429);
+			expect((await signIn(proxy, 'youssef', 'courier one secret', { 'x-real-ip': '192.0.2.71' })).status).toBe(200);
+			await ledger.query(`DELETE FROM login_throttle`);
+		}, 240_000);
 	});
 
 	describe('couriers see and touch only their own waves', () => {

@@ -45,7 +45,7 @@ test('no two published workflows serve the same webhook', () => {
 	const endpoints = files
 		.map(({ text }) => parse(text))
 		.filter((workflow) => activatableNodes(workflow, known).length > 0)
-		.flatMap((workflow) => webhookEndpoints(workflow).map((e) => `${e.method} ${e.path}`));
+		.flatMap((workflow) => webhookEndpoints(workflow).map((e) => `${e.method} /${e.endpoint}/${e.path}`));
 	expect(new Set(endpoints).size).toBe(endpoints.length);
 });
 
@@ -101,6 +101,14 @@ describe.each(files)('$file', ({ file, text }) => {
 			}
 		}
 		expect(problems).toEqual([]);
+	});
+
+	test("this package's nodes are at their newest version (the one new nodes get: resources, summaries)", () => {
+		const older = workflow.nodes
+			.filter((n) => n.type.startsWith('n8n-nodes-receivables.') && ours.has(n.type))
+			.filter((n) => n.typeVersion !== Math.max(...(ours.get(n.type)?.versions ?? [n.typeVersion])))
+			.map((n) => `${n.name}: ${n.type} version ${n.typeVersion}, newest ${Math.max(...(ours.get(n.type)?.versions ?? []))} (with its resource parameter, see nodes/shared/resources.ts)`);
+		expect(older).toEqual([]);
 	});
 
 	test('every connection goes from and to a node of the workflow, on an output the node has', () => {
