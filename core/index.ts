@@ -125,11 +125,13 @@ export {
 	listBlockedInvoices,
 	normaliseLifecycleRecord,
 	parseCdar,
+	readAfnorFlowNotification,
 	receiveSignedStatuses,
 	signedStatusesResponse,
 	vatRateOf,
+	verifyAfnorSignature,
 } from './einvoicing';
-export type { BlockedInvoice, LifecycleEvent, LifecycleResult, OwedCashedStatus, SignedStatusesResult } from './einvoicing';
+export type { AfnorFlowNotification, BlockedInvoice, LifecycleEvent, LifecycleResult, OwedCashedStatus, SignedStatusesResult } from './einvoicing';
 
 // Dunning: policies, reminder plans, e-mails and letters, late-payment charges, bounces, timeline, digest, reconciliation.
 export {

@@ -1,3 +1,4 @@
+import { ReceivablesError } from '../errors';
 import type { Ledger } from '../ledger';
 import { formatMoney } from '../money';
 import { addDays, DEFAULT_ZONE, parseCalendarDate, todayIn } from '../time';
@@ -185,7 +186,11 @@ export async function dailyDigest(ledger: Ledger, options: DigestOptions = {}): 
 			at: p.at.toISOString(),
 		});
 	}
-	const paymentsSince = (options.paymentsSince && parseCalendarDate(options.paymentsSince, zone)) || previousWorkingDay(asOf);
+	const since = options.paymentsSince ? parseCalendarDate(options.paymentsSince, zone) : previousWorkingDay(asOf);
+	if (!since) {
+		throw new ReceivablesError('DIGEST_DATE_INVALID', `"${options.paymentsSince}" is not a date for Payments Since / « ${options.paymentsSince} » n'est pas une date pour Payments Since.`, { hint: 'Use YYYY-MM-DD, e.g. 2026-03-27, or leave it empty for the previous working day.' });
+	}
+	const paymentsSince = since;
 	// Kept payments: money still to allocate (unapplied, ambiguous, or the remainder of an overpayment) recorded in the
 	// digest's days, each with the customer's collector when the rules found the customer, else on the unassigned list.
 	const kept = await ledger.query<{ id: string; code: string | null; name: string | null; email: string | null; external_id: string | null; customer: string | null; received_on: string; recorded_on: string; amount_minor: string; unapplied_minor: string; currency: string; status: string; payer_name: string | null; reference_text: string | null; flag_reason: string | null; flag_details: { message?: { en: string; fr: string }; candidates?: string[] } | null }>(

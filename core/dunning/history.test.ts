@@ -114,6 +114,9 @@ describe('history, timeline, volumes and the daily digest', () => {
 		const enCol2 = en.find((d) => d.collector?.code === 'COL2');
 		expect(enCol2?.subject).toMatch(/, 2 payment\(s\) to settle$/);
 		expect(enCol2?.text).toContain('payer SANS EMAIL SARL, ref. "VIR SEPA REGLEMENT", customer Sans Email (T3): Several open invoices of the customer match 500.00 EUR and the reference names none of them. Candidates: T-4 (500.00 EUR), T-5 (500.00 EUR).');
+		// From an earlier first day: the same; a day that does not exist is refused, not replaced.
+		expect((await dailyDigest(ledger, { asOf: today, stages: ['level1'], paymentsSince: '2026-01-01' })).find((d) => d.collector?.code === 'COL2')?.payments).toHaveLength(2);
+		await expect(dailyDigest(ledger, { asOf: today, paymentsSince: '2026-02-30' })).rejects.toMatchObject({ code: 'DIGEST_DATE_INVALID' });
 		// A person settles it: the next digest no longer lists it.
 		await ledger.query("UPDATE payments SET status = 'applied', unapplied_minor = 0 WHERE external_ref = 'DG-TWO'");
 		const after = await dailyDigest(ledger, { asOf: today, stages: ['level1'] });

@@ -5,3 +5,4 @@ export * from './ledger';
 export * from './webhook';
 export * from './outbox';
 export * from './report';
+export * from './afnor';

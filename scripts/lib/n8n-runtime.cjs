@@ -520,18 +520,28 @@ async function startN8n(runtime, env, { log = noop, timeoutMs = 180_000, command
 }
 
 /**
- * Waits until n8n serves the production webhook `path` (e.g. 'receivables/invoices') for `method`, without
+ * Waits until n8n serves the production webhook `path` (e.g. 'receivables/invoices') for `method` under `endpoint`
+ * ('webhook', or 'form' for an n8n Form Trigger), without
  * calling it: n8n registers the triggers of published workflows in the background after start-up. Uses a CORS
  * preflight, which n8n answers 204 only for a registered webhook. Resolves with the milliseconds waited.
  */
-async function waitForWebhook(url, webhookPath, { method = 'POST', timeoutMs = 120_000 } = {}) {
+async function waitForWebhook(url, webhookPath, { method = 'POST', timeoutMs = 120_000, endpoint = 'webhook' } = {}) {
 	const started = Date.now();
 	// A webhook node may answer several methods ("GET,POST"): a preflight asks for one, all must be allowed.
 	const methods = String(method).split(',').map((m) => m.trim()).filter(Boolean);
 	let last = '';
 	while (Date.now() - started < timeoutMs) {
 		try {
-			const response = await fetch(`${url}/webhook/${webhookPath}`, {
+			if (endpoint === 'form') {
+				// A form answers GET itself (its page, or a redirect to log in): anything but 404/5xx means it is registered.
+				const response = await fetch(`${url}/form/${webhookPath}`, { redirect: 'manual', signal: AbortSignal.timeout(5000) });
+				await response.arrayBuffer();
+				if (response.status < 400) return Date.now() - started;
+				last = `${response.status}`;
+				await new Promise((resolve) => setTimeout(resolve, 500));
+				continue;
+			}
+			const response = await fetch(`${url}/${endpoint}/${webhookPath}`, {
 				method: 'OPTIONS',
 				headers: { Origin: url, 'Access-Control-Request-Method': methods[0] },
 				signal: AbortSignal.timeout(5000),
@@ -544,7 +554,7 @@ async function waitForWebhook(url, webhookPath, { method = 'POST', timeoutMs = 1
 		}
 		await new Promise((resolve) => setTimeout(resolve, 500));
 	}
-	throw new Error(`The webhook ${method} /webhook/${webhookPath} was not registered after ${Math.round(timeoutMs / 1000)} s (last answer: ${last})`);
+	throw new Error(`The webhook ${method} /${endpoint}/${webhookPath} was not registered after ${Math.round(timeoutMs / 1000)} s (last answer: ${last})`);
 }
 
 const handedOut = new Set();

@@ -89,7 +89,7 @@ describe('real n8n 2.40.7 with the packed package', () => {
 		expect(inst.published).not.toContain(CUSTOMERS_WORKFLOW);
 		for (const { workflow } of shippedWorkflows().filter(({ workflow }) => inst.published.includes(workflow.id))) {
 			for (const endpoint of webhookEndpoints(workflow)) {
-				await runtimeLibrary.waitForWebhook(n8n.url, endpoint.path, { method: endpoint.method, timeoutMs: 120_000 });
+				await runtimeLibrary.waitForWebhook(n8n.url, endpoint.path, { method: endpoint.method, timeoutMs: 120_000, endpoint: endpoint.endpoint });
 			}
 		}
 	}, 240_000);

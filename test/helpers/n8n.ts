@@ -188,12 +188,15 @@ export function activatableNodes(workflow: Workflow, types: Map<string, NodeType
 }
 
 /** The production webhooks a published workflow serves: path and method of each Webhook/Form trigger node. */
-export function webhookEndpoints(workflow: Workflow): Array<{ path: string; method: string }> {
+export function webhookEndpoints(workflow: Workflow): Array<{ path: string; method: string; endpoint: 'webhook' | 'form' }> {
 	return workflow.nodes
 		.filter((node) => !node.disabled && (node.type === 'n8n-nodes-base.webhook' || node.type === 'n8n-nodes-base.formTrigger' || node.type === 'n8n-nodes-receivables.receivablesPageTrigger'))
 		.map((node) => ({
-			path: String(node.parameters.path ?? node.webhookId),
+			// A Form Trigger keeps its path in its options ("Form Path"); without one n8n uses the webhook id.
+			path: String(node.parameters.path ?? (node.parameters.options as { path?: string } | undefined)?.path ?? node.webhookId),
 			method: node.type === 'n8n-nodes-base.formTrigger' ? 'GET' : node.type === 'n8n-nodes-receivables.receivablesPageTrigger' ? 'POST' : String(node.parameters.httpMethod ?? 'GET'),
+			// n8n serves a Form Trigger under /form/<path>, every other webhook under /webhook/<path>.
+			endpoint: node.type === 'n8n-nodes-base.formTrigger' ? ('form' as const) : ('webhook' as const),
 		}));
 }
 
@@ -245,7 +248,7 @@ export interface RuntimeLibrary {
 		env: N8nEnv,
 		options?: { log?: Log; timeoutMs?: number; command?: 'start' | 'worker' | 'webhook'; graceMs?: number; args?: string[] },
 	): Promise<N8nProcess>;
-	waitForWebhook(url: string, webhookPath: string, options?: { method?: string; timeoutMs?: number }): Promise<number>;
+	waitForWebhook(url: string, webhookPath: string, options?: { method?: string; timeoutMs?: number; endpoint?: 'webhook' | 'form' }): Promise<number>;
 	freePort(): Promise<number>;
 	newEncryptionKey(): string;
 }

@@ -4,7 +4,7 @@
 // where a superuser bypasses it.
 import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
-import { openLedger, savePortalUser, storeInvoices, upsertCustomers, type Ledger, type LedgerInvoice } from '../../core';
+import { handlePortalRequest, markInvoicesEntered, openLedger, planWaves, releaseWave, savePortalUser, storeInvoices, upsertCustomers, type Ledger, type LedgerInvoice, type PageRequest } from '../../core';
 import { dropSchema, testDatabaseUrl, uniqueSchema } from '../helpers/db';
 import { moduleUrl, runModule, scriptEnv } from '../helpers/scripts';
 
@@ -115,5 +115,41 @@ describe('security: the ledger role is not a superuser, and row-level security a
 		}
 		// The reason the ledger must not run as a superuser: the same query as postgres ignores the policies.
 		expect(await asSuperuser((c) => scoped(c))).toEqual({ customers: ['RLS-A', 'RLS-B'], invoices: ['RLS-FA-1', 'RLS-FB-1'] });
+	});
+
+	test('the portal itself works under the role: sign-in, search and CSV of a level-2 user hold only its customers, a level-1 user sees all', async () => {
+		// The invoices handed to a courier, as the portal shows them: waves planned, entered and released under the role.
+		await ledger.query("INSERT INTO staff (code, name, roles) VALUES ('C-RLS', 'Coursier', '{courier}')");
+		const where = { language: 'fr' as const, currency: 'MAD', country: 'MA', city: 'Casablanca', zone: 'Z1', billingCycle: 'monthly', addressLines: ['12 rue Allal'], emails: [] };
+		await upsertCustomers(ledger, [{ externalId: 'RLS-A', name: 'Client de A', salesRepCode: 'REP-A', ...where }, { externalId: 'RLS-B', name: 'Client de B', salesRepCode: 'REP-B', ...where }]);
+		const plan = await planWaves(ledger, { runDate: '2026-03-31', startDate: '2026-03-30', maxPerCourierPerDay: 10, couriers: ['C-RLS'] });
+		expect(plan.waves.length).toBeGreaterThan(0);
+		for (const w of plan.waves) {
+			await markInvoicesEntered(ledger, { waveCode: w.code });
+			await releaseWave(ledger, { waveCode: w.code, releasedAt: new Date(Date.now() - 3600_000) });
+		}
+		await savePortalUser(ledger, { login: 'boss.rls', name: 'Direction', level: 1, secret: 'a long enough direction secret', language: 'fr' });
+		const formOf = (html: string) => /name="form" value="([^"]+)"/.exec(html)?.[1] ?? '';
+		const sessionOf = (html: string) => /name="session" value="([^"]+)"/.exec(html)?.[1] ?? '';
+		const portal = (req: PageRequest) => handlePortalRequest(ledger, req, {});
+		const signIn = async (login: string, secret: string) => portal({ method: 'POST', body: { action: 'login', login, secret, form: formOf((await portal({ method: 'GET' })).body) } });
+		const rep = await signIn('rep.a', 'a long enough portal secret');
+		expect({ status: rep.status, failure: rep.failure }).toEqual({ status: 200, failure: undefined });
+		expect(rep.body).toContain('RLS-FA-1');
+		expect(rep.body).not.toContain('RLS-FB-1');
+		const csv = await portal({ method: 'POST', body: { action: 'csv', session: sessionOf(rep.body), form: formOf(rep.body) } });
+		expect(csv.status).toBe(200);
+		expect(csv.body).toContain('RLS-FA-1');
+		expect(csv.body).not.toContain('RLS-FB-1');
+		const search = await portal({ method: 'POST', body: { action: 'search', session: sessionOf(rep.body), form: formOf(rep.body), invoiceNumber: 'RLS-FB-1' } });
+		expect(search.body).not.toContain('RLS-FB-1</');
+		const boss = await signIn('boss.rls', 'a long enough direction secret');
+		expect(boss.status).toBe(200);
+		expect(boss.body).toContain('RLS-FA-1');
+		expect(boss.body).toContain('RLS-FB-1');
+		// The sessions, throttle and keys the portal writes are in the ledger, under the same role.
+		const [rows] = await ledger.query<{ sessions: string; keys: string }>('SELECT (SELECT count(*) FROM page_sessions)::text AS sessions, (SELECT count(*) FROM server_keys)::text AS keys');
+		expect(Number(rows.sessions)).toBeGreaterThanOrEqual(2);
+		expect(Number(rows.keys)).toBeGreaterThanOrEqual(2);
 	});
 });

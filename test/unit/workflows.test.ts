@@ -45,7 +45,7 @@ test('no two published workflows serve the same webhook', () => {
 	const endpoints = files
 		.map(({ text }) => parse(text))
 		.filter((workflow) => activatableNodes(workflow, known).length > 0)
-		.flatMap((workflow) => webhookEndpoints(workflow).map((e) => `${e.method} ${e.path}`));
+		.flatMap((workflow) => webhookEndpoints(workflow).map((e) => `${e.method} /${e.endpoint}/${e.path}`));
 	expect(new Set(endpoints).size).toBe(endpoints.length);
 });
 

@@ -24,6 +24,14 @@ const properties: INodeProperties[] = [
 		description: 'Comma-separated stages to look at. Empty: every stage of every policy.',
 	},
 	{
+		displayName: 'Payments Since',
+		name: 'digestPaymentsSince',
+		type: 'string',
+		default: '',
+		placeholder: '2026-03-27',
+		description: 'First day (YYYY-MM-DD) of the payments kept for a person that the digest lists. Empty: the previous working day.',
+	},
+	{
 		displayName: 'Language',
 		name: 'digestLanguage',
 		type: 'options',
@@ -72,6 +80,7 @@ export const operation = batch({
 			asOf: String(this.getNodeParameter('digestAsOf', 0, '') ?? '').trim() || undefined,
 			stages: stages.length ? stages : undefined,
 			language: this.getNodeParameter('digestLanguage', 0, 'fr') as Language,
+			paymentsSince: String(this.getNodeParameter('digestPaymentsSince', 0, '') ?? '').trim() || undefined,
 		});
 		const out: Result[] = digests.map((d) => ({ json: { ...d, sent: false } as never }));
 		if (this.getNodeParameter('sendDigest', 0, false) as boolean) {
