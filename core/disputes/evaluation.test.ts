@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { loadSplit } from '../../test/fixtures/disputes/dataset';
-import { crossValidate, extractionScores, predict, scoresByLanguage, toExamples } from '../../test/fixtures/disputes/evaluation';
+import { accuracyVsReviewed, crossValidate, extractionScores, predict, reviewScores, scoresByLanguage, toExamples } from '../../test/fixtures/disputes/evaluation';
 import type { DisputeModel } from './model';
 import { trainDisputeModel } from './training';
 
@@ -38,6 +38,36 @@ describe('dispute classifier evaluation', () => {
 		const e = extractionScores(predictions);
 		expect(e.invoices.exact).toBe(e.invoices.checked);
 		expect(e.promise.exact).toBeGreaterThanOrEqual(e.promise.checked - 1);
+	});
+
+	it('scores the unseen part (other writers\' styles) apart: macro-F1 per language, share sent to review, accuracy of the rest', () => {
+		const unseen = loadSplit('unseen');
+		expect(unseen.length).toBeGreaterThanOrEqual(90);
+		const ids = new Set([...train, ...heldout].map((m) => m.id));
+		const texts = new Set([...train, ...heldout].map((m) => m.text));
+		for (const m of unseen) {
+			expect(ids.has(m.id)).toBe(false);
+			expect(texts.has(m.text)).toBe(false);
+		}
+		expect(new Set(unseen.map((m) => m.label)).size).toBe(9);
+		const predictions = predict(shipped, unseen);
+		const s = scoresByLanguage(predictions);
+		const r = reviewScores(predictions);
+		console.log(
+			`unseen macro-F1: all ${s.all.macroF1.toFixed(3)}, fr ${s.fr.macroF1.toFixed(3)}, en ${s.en.macroF1.toFixed(3)}; ` +
+				`sent to review ${r.reviewed}/${r.n}, right among the others ${r.autoRight}/${r.auto}`,
+		);
+		expect(s.all.macroF1).toBeGreaterThanOrEqual(0.88);
+		expect(s.fr.macroF1).toBeGreaterThanOrEqual(0.88);
+		expect(s.en.macroF1).toBeGreaterThanOrEqual(0.83);
+		expect(r.reviewedShare).toBeLessThanOrEqual(0.2);
+		expect(r.autoAccuracy).toBeGreaterThanOrEqual(0.96);
+		// A higher review threshold sends more to review and is never less right on the rest.
+		const curve = accuracyVsReviewed(predictions, [0.55, 0.7, 0.9]);
+		for (let i = 1; i < curve.length; i++) {
+			expect(curve[i].reviewedShare).toBeGreaterThanOrEqual(curve[i - 1].reviewedShare);
+			expect(curve[i].autoAccuracy).toBeGreaterThanOrEqual(curve[i - 1].autoAccuracy);
+		}
 	});
 
 	it('keeps cross-validated macro-F1 above 0.88 in each language', () => {

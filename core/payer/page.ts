@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import type { PoolClient } from 'pg';
 import { creditorReference, formatCreditorReference } from '../bank/rf';
 import { companyLegalName, formatIban, type CompanyInfo } from '../company';
@@ -8,6 +8,7 @@ import { deliveredInvoiceIds, loadDeliveryProofs, proofFileName, proofOfDelivery
 import { loadCompany } from '../dunning/render';
 import { statementOfCharges } from '../dunning/statement';
 import { invoiceCopyOfLedgerInvoice } from '../documents/invoiceCopy';
+import { checkEmailAddress } from '../mail/address';
 import type { Ledger } from '../ledger';
 import { formatMoney, parseAmount } from '../money';
 import { addDays, daysBetween, DEFAULT_ZONE, parseCalendarDate, todayIn } from '../time';
@@ -43,6 +44,10 @@ export interface PayerPageOptions {
 	declaredPaymentHoldDays?: number;
 	/** Tells the collector what the payer said (e-mail). Called after the ledger is written. */
 	notify?: (notice: PayerNotice) => Promise<void>;
+	/** The page's public address, for the link of the message confirming a new billing e-mail. */
+	pageUrl?: string;
+	/** Sends the message confirming a new billing e-mail to that address. Absent: the page cannot change it. */
+	sendMail?: (to: string, mail: { subject: string; text: string }) => Promise<void>;
 }
 
 export interface PayerNotice {
@@ -63,6 +68,7 @@ const NOTICE_TITLES: Record<PayerActionKind, [string, string]> = {
 	dispute: ['Contestation sur la page payeur', 'Dispute on the payer page'],
 	copy_request: ['Demande de copie sur la page payeur', 'Copy requested on the payer page'],
 	contact_request: ['Demande de rappel sur la page payeur', 'Call-back requested on the payer page'],
+	billing_email: ['Adresse de facturation changée sur la page payeur', 'Billing e-mail changed on the payer page'],
 };
 
 const NOTICE_TODO: Record<PayerActionKind, [string, string]> = {
@@ -71,6 +77,7 @@ const NOTICE_TODO: Record<PayerActionKind, [string, string]> = {
 	dispute: ['Les relances de la facture sont suspendues jusqu’à la résolution du litige.', 'Dunning of the invoice is paused until the dispute is resolved.'],
 	copy_request: ['Envoyez la copie de la facture au client (elle est aussi téléchargeable sur sa page).', 'Send the customer the invoice copy (it can also be downloaded from their page).'],
 	contact_request: ['Rappelez le client.', 'Call the customer back.'],
+	billing_email: ['Les prochaines relances partent à la nouvelle adresse (confirmée depuis cette adresse).', 'The next reminders go to the new address (confirmed from that address).'],
 };
 
 /**
@@ -96,9 +103,12 @@ export function payerNoticeMail(notice: PayerNotice): { subject: string; text: s
 	return { subject, text: `${lines.join('\n').trim()}\n` };
 }
 
-export type PayerActionKind = 'payment_declared' | 'promise' | 'dispute' | 'copy_request' | 'contact_request';
+export type PayerActionKind = 'payment_declared' | 'promise' | 'dispute' | 'copy_request' | 'contact_request' | 'billing_email';
 
 const FORM_PURPOSE = 'payer-form';
+/** The link of the message confirming a new billing e-mail (signed with the payer key, 7 days, one use). */
+const EMAIL_PURPOSE = 'payer-email';
+const EMAIL_CONFIRM_DAYS = 7;
 
 const T = {
 	fr: {
@@ -109,6 +119,9 @@ const T = {
 		expired: 'Ce lien a expiré ou a été remplacé. Utilisez le lien de la dernière relance reçue, ou contactez-nous.', invalid: 'Ce lien n’est pas valide.',
 		downloadCopy: 'Télécharger la copie de la facture (PDF)', downloadProof: 'Télécharger la preuve de livraison (PDF)', noProof: "Aucune preuve de livraison n'est enregistrée pour cette facture.",
 		bank: 'Pour payer par virement', beneficiary: 'Bénéficiaire', bankRef: 'Indiquez la référence de paiement de chaque facture dans le libellé du virement : il est rapproché automatiquement.',
+		billing: "Changer l'adresse e-mail de facturation", newEmail: 'Nouvelle adresse e-mail', emailSent: 'Un message de confirmation est envoyé à cette adresse : elle remplacera l’actuelle quand vous aurez cliqué sur son lien (valable 7 jours).',
+		confirmTitle: "Confirmer l'adresse de facturation", confirmText: 'Les relances et factures de {name} seront envoyées à {email}.', confirm: 'Confirmer', emailChanged: "C'est fait : l'adresse de facturation est maintenant {email}.",
+		confirmInvalid: 'Ce lien de confirmation n’est plus valable (expiré, déjà utilisé ou remplacé). Demandez le changement à nouveau depuis votre page.', cannotSend: "Le message de confirmation n'a pas pu être envoyé : réessayez plus tard ou contactez-nous.",
 		tooMany: 'Trop de réponses en peu de temps : réessayez dans une heure.', formExpired: 'Le formulaire a expiré : la page est rechargée, recommencez.',
 		categories: { administrative: 'Facturation (bon de commande, adresse, TVA…)', logistics: 'Livraison (non reçue, incomplète, abîmée)', commercial: 'Prix ou conditions', technical: 'Produit ou service défectueux', other: 'Autre' } as Record<string, string>,
 	},
@@ -120,6 +133,9 @@ const T = {
 		expired: 'This link has expired or was replaced. Use the link of the latest reminder, or contact us.', invalid: 'This link is not valid.',
 		downloadCopy: 'Download the invoice copy (PDF)', downloadProof: 'Download the proof of delivery (PDF)', noProof: 'No proof of delivery is recorded for this invoice.',
 		bank: 'To pay by bank transfer', beneficiary: 'Beneficiary', bankRef: 'Quote the payment reference of each invoice in the transfer: it is matched automatically.',
+		billing: 'Change the billing e-mail', newEmail: 'New e-mail address', emailSent: 'A confirmation message is sent to that address: it replaces the current one once you click its link (valid 7 days).',
+		confirmTitle: 'Confirm the billing e-mail', confirmText: 'Reminders and invoices of {name} will be sent to {email}.', confirm: 'Confirm', emailChanged: 'Done: the billing e-mail is now {email}.',
+		confirmInvalid: 'This confirmation link is no longer valid (expired, already used or replaced). Ask for the change again from your page.', cannotSend: 'The confirmation message could not be sent: try again later or contact us.',
 		tooMany: 'Too many answers in a short time: please try again in an hour.', formExpired: 'The form expired: the page was reloaded, please try again.',
 		categories: { administrative: 'Billing (purchase order, address, VAT…)', logistics: 'Delivery (not received, incomplete, damaged)', commercial: 'Price or terms', technical: 'Faulty product or service', other: 'Other' } as Record<string, string>,
 	},
@@ -216,6 +232,7 @@ ${form('copy_request', inv.number, '', t.copy)}</div>`;
 	const notice = message ? `<p class="${message.ok ? 'ok' : 'err'}" role="status">${escapeHtml(message.text)}</p>` : '';
 	return html(lang, t.title, `<h1>${t.title} — ${escapeHtml(customer.name)}</h1>${notice}<p>${t.intro}</p>${bankBlock(lang, company, invoices.length > 0)}${cards || `<p>${t.none}</p>`}
 ${form('contact_request', '', '', t.contact)}
+${form('billing_email', '', `<label>${t.newEmail}<input type="email" name="email" maxlength="254" autocomplete="email" required></label>`, t.billing)}
 <form method="post" action="${escapeHtml(actionUrl)}"><input type="hidden" name="t" value="${escapeHtml(token)}"><input type="hidden" name="lang" value="${lang === 'fr' ? 'en' : 'fr'}"><button type="submit" style="background:none;color:#1f5fbf;width:auto;padding:0;text-decoration:underline">${lang === 'fr' ? 'English' : 'Français'}</button></form>`);
 }
 
@@ -235,6 +252,8 @@ export async function payerPage(ledger: Ledger, req: PageRequest, options: Payer
 	const raw = JSON.stringify(req.body ?? {}) + JSON.stringify(req.query ?? {});
 	if (raw.includes('\\u0000') || raw.includes('\uFFFD')) return respond(400, html(asked === 'en' ? 'en' : 'fr', 'Bad request', '<p class="err">Bad request / Requête invalide.</p>'));
 	try {
+		const confirmation = field(req, 'e', 1000) || (typeof req.query?.e === 'string' ? req.query.e.slice(0, 1000) : '');
+		if (confirmation) return await confirmBillingEmail(ledger, req, confirmation, asked, now, options);
 		const token = tokenOf(req);
 		const { customer, reason } = await customerOf(ledger, token, now);
 		const lang: Lang = asked === 'fr' || asked === 'en' ? asked : customer?.language?.trim() === 'en' ? 'en' : 'fr';
@@ -261,9 +280,15 @@ export async function payerPage(ledger: Ledger, req: PageRequest, options: Payer
 				message = { ok: false, text: T[lang].formExpired };
 				status = 403;
 			} else {
-				const outcome = await act(ledger, customer, action as PayerActionKind, req, { ...options, today, zone, lang });
+				const outcome = await act(ledger, customer, action as PayerActionKind, req, { ...options, today, zone, lang, now });
 				message = outcome.ok ? { ok: true, text: T[lang].thanks } : { ok: false, text: outcome.error };
 				status = outcome.status;
+				if (outcome.ok && outcome.confirmation) {
+					// Written already (the request is in the timeline); the address changes only once confirmed from it.
+					const sent = await options.sendMail!(outcome.confirmation.to, billingConfirmationMail(customer.name, outcome.confirmation.link)).then(() => true, () => false);
+					message = sent ? { ok: true, text: T[lang].emailSent } : { ok: false, text: T[lang].cannotSend };
+					if (!sent) status = 502;
+				}
 				if (outcome.ok && outcome.notice && options.notify) await options.notify(outcome.notice).catch(() => undefined);
 			}
 		}
@@ -315,12 +340,74 @@ async function download(ledger: Ledger, customer: Customer, action: 'download_co
 	return { file: { status: 200, headers, body: '', file: content } };
 }
 
-type ActOutcome = { ok: true; status: number; notice?: PayerNotice } | { ok: false; status: number; error: string };
+type ActOutcome = { ok: true; status: number; notice?: PayerNotice; confirmation?: { to: string; link: string } } | { ok: false; status: number; error: string };
 
-async function act(ledger: Ledger, customer: Customer, kind: PayerActionKind, req: PageRequest, o: PayerPageOptions & { today: string; zone: string; lang: Lang }): Promise<ActOutcome> {
+/** What identifies the customer's billing addresses at the time a change was asked: a confirmation applies only to them. */
+function emailsKey(emails: string[] | null): string {
+	return createHash('sha256').update(JSON.stringify([...(emails ?? [])].map((e) => e.toLowerCase()).sort())).digest('base64url').slice(0, 22);
+}
+
+/** The message to the new billing address: the link that confirms it (French then English, plain text). */
+function billingConfirmationMail(customerName: string, link: string): { subject: string; text: string } {
+	const name = String(customerName).replace(/\s+/g, ' ').trim();
+	return {
+		subject: 'Confirmez votre adresse de facturation / Confirm your billing e-mail',
+		text: [
+			'Bonjour,', '', `Il a été demandé, sur la page de compte de ${name}, que les relances et factures soient envoyées à cette adresse. Pour le confirmer, ouvrez ce lien (valable ${EMAIL_CONFIRM_DAYS} jours) :`, link, '',
+			"Si vous n'êtes pas à l'origine de cette demande, ignorez ce message : rien ne change.", '', '---', '',
+			'Hello,', '', `On the account page of ${name}, it was asked that reminders and invoices be sent to this address. To confirm, open this link (valid ${EMAIL_CONFIRM_DAYS} days):`, link, '',
+			'If you did not ask for this, ignore this message: nothing changes.', '',
+		].join('\n'),
+	};
+}
+
+/**
+ * The link of the message sent to a new billing address: a GET shows what will change and a button (a mail scanner
+ * that opens links changes nothing); the POST makes the change, once, while the customer's addresses and link
+ * version are still those of the request, and tells the collector.
+ */
+async function confirmBillingEmail(ledger: Ledger, req: PageRequest, token: string, asked: string, now: Date, options: PayerPageOptions): Promise<PageResponse> {
+	const verdict = verifyToken<{ c: string; v: number; e: string; h: string }>(token, await serverKeys(ledger, 'payer'), EMAIL_PURPOSE, now);
+	const langOf = (c?: Customer): Lang => (asked === 'fr' || asked === 'en' ? asked : c?.language?.trim() === 'en' ? 'en' : 'fr');
+	const invalid = (status: number, c?: Customer) => {
+		const lang = langOf(c);
+		return respond(status, html(lang, T[lang].confirmTitle, `<h1>${T[lang].confirmTitle}</h1><p class="err" role="alert">${T[lang].confirmInvalid}</p>`));
+	};
+	if (!verdict.ok) return invalid(verdict.reason === 'expired' ? 410 : 403);
+	const { c, v, e, h } = verdict.payload;
+	const [customer] = await ledger.query<Customer & { emails: string[] }>('SELECT id, external_id, name, legal_name, language, payer_link_version, emails FROM customers WHERE id = $1', [c]);
+	if (!customer) return invalid(403);
+	if (customer.payer_link_version !== v || emailsKey(customer.emails) !== h || typeof e !== 'string' || checkEmailAddress(e)) return invalid(410, customer);
+	const lang = langOf(customer);
+	const t = T[lang];
+	if ((req.method ?? 'GET').toUpperCase() !== 'POST' || field(req, 'action', 40) !== 'billing_email_confirm') {
+		return respond(200, html(lang, t.confirmTitle, `<h1>${t.confirmTitle}</h1><p>${escapeHtml(t.confirmText.replace('{name}', customer.name).replace('{email}', e))}</p><form method="post" action="${escapeHtml(options.actionUrl ?? '')}"><input type="hidden" name="e" value="${escapeHtml(token)}"><input type="hidden" name="lang" value="${lang}"><input type="hidden" name="action" value="billing_email_confirm"><button type="submit">${t.confirm}</button></form>`));
+	}
+	const summary = await ledger.transaction(async (client) => {
+		await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`receivables.payer.${customer.id}`]);
+		const [row] = (await client.query<{ emails: string[]; payer_link_version: number }>('SELECT emails, payer_link_version FROM customers WHERE id = $1 FOR UPDATE', [customer.id])).rows;
+		if (!row || row.payer_link_version !== v || emailsKey(row.emails) !== h) return undefined;
+		await client.query("UPDATE customers SET emails = ARRAY[$2]::text[], email_status = 'ok' WHERE id = $1", [customer.id, e]);
+		const payload = { actionId: randomUUID(), previous: row.emails, email: e };
+		await client.query("INSERT INTO payer_actions (customer_id, kind, payload) VALUES ($1, 'billing_email_changed', $2)", [customer.id, JSON.stringify(payload)]);
+		const before = row.emails.join(', ');
+		const done = {
+			en: `Billing e-mail changed from ${before || '(none)'} to ${e}, confirmed from the new address (payer page)`,
+			fr: `Adresse de facturation changée de ${before || '(aucune)'} en ${e}, confirmée depuis la nouvelle adresse (page payeur)`,
+		};
+		await client.query(`INSERT INTO history (customer_id, invoice_id, kind, channel, actor, summary, payload) VALUES ($1, NULL, 'payer_answer', 'payer_page', 'payer', $2, $3)`,
+			[customer.id, done.en, JSON.stringify({ ...payload, kind: 'billing_email', summaryFr: done.fr })]);
+		return done;
+	});
+	if (!summary) return invalid(410, customer);
+	if (options.notify) await options.notify({ kind: 'billing_email', customerExternalId: customer.external_id, customerName: customer.name, invoiceNumber: null, summary }).catch(() => undefined);
+	return respond(200, html(lang, t.confirmTitle, `<h1>${t.confirmTitle}</h1><p class="ok" role="status">${escapeHtml(t.emailChanged.replace('{email}', e))}</p>`));
+}
+
+async function act(ledger: Ledger, customer: Customer, kind: PayerActionKind, req: PageRequest, o: PayerPageOptions & { today: string; zone: string; lang: Lang; now: Date }): Promise<ActOutcome> {
 	const fr = o.lang === 'fr';
 	const bad = (en: string, frText: string): ActOutcome => ({ ok: false, status: 400, error: fr ? frText : en });
-	if (!['payment_declared', 'promise', 'dispute', 'copy_request', 'contact_request'].includes(kind)) return bad('Unknown answer.', 'Réponse inconnue.');
+	if (!['payment_declared', 'promise', 'dispute', 'copy_request', 'contact_request', 'billing_email'].includes(kind)) return bad('Unknown answer.', 'Réponse inconnue.');
 	const routing = kind === 'dispute' ? await disputeRouting(ledger) : undefined;
 	return await ledger.transaction(async (client): Promise<ActOutcome> => {
 		// One answer at a time per customer; the hourly limit counts what was already written.
@@ -329,7 +416,7 @@ async function act(ledger: Ledger, customer: Customer, kind: PayerActionKind, re
 		if (Number(n) >= (o.actionsPerHour ?? 10)) return { ok: false, status: 429, error: T[o.lang].tooMany };
 		const number = field(req, 'invoice', 100);
 		let invoice: OpenInvoice | undefined;
-		if (kind !== 'contact_request') {
+		if (kind !== 'contact_request' && kind !== 'billing_email') {
 			invoice = (await openInvoices(client, customer.id)).find((i) => i.number === number);
 			if (!invoice) return bad('This invoice is not one of your open invoices.', "Cette facture n'est pas une de vos factures ouvertes.");
 		}
@@ -346,6 +433,7 @@ async function act(ledger: Ledger, customer: Customer, kind: PayerActionKind, re
 		const payload: Record<string, unknown> = { actionId };
 		let summary: { en: string; fr: string };
 		let routed: { owner?: string; disputeId?: string } = {};
+		let confirmation: { to: string; link: string } | undefined;
 		if (kind === 'promise') {
 			const date = parseCalendarDate(field(req, 'date', 20));
 			const latest = addDays(o.today, o.maxPromiseDays ?? 30);
@@ -376,14 +464,25 @@ async function act(ledger: Ledger, customer: Customer, kind: PayerActionKind, re
 			Object.assign(payload, { category, reason, disputeId: opened.disputeId });
 			routed = { owner: opened.owner, disputeId: opened.disputeId };
 			summary = { en: `Payer disputes invoice ${invoice!.number} (${category}): ${reason}`, fr: `Le payeur conteste la facture ${invoice!.number} (${category}) : ${reason}` };
+		} else if (kind === 'billing_email') {
+			const email = field(req, 'email', 300);
+			if (email.length > 254 || checkEmailAddress(email)) return bad('Give a valid e-mail address.', 'Indiquez une adresse e-mail valide.');
+			if (!o.sendMail || !o.pageUrl) return { ok: false, status: 503, error: T[o.lang].cannotSend };
+			const [row] = (await client.query<{ emails: string[] }>('SELECT emails FROM customers WHERE id = $1', [customer.id])).rows;
+			const [key] = await serverKeys(client, 'payer');
+			const signed = signToken({ c: customer.id, v: customer.payer_link_version, e: email, h: emailsKey(row.emails) }, key, EMAIL_PURPOSE, EMAIL_CONFIRM_DAYS * 86400, o.now);
+			confirmation = { to: email, link: `${o.pageUrl}${o.pageUrl.includes('?') ? '&' : '?'}e=${signed}` };
+			Object.assign(payload, { email });
+			summary = { en: `Payer asked to send reminders and invoices to ${email} (changed once confirmed from that address)`, fr: `Le payeur demande que les relances et factures soient envoyées à ${email} (changé une fois confirmé depuis cette adresse)` };
 		} else if (kind === 'copy_request') {
 			summary = { en: `Payer asks for a copy of invoice ${invoice!.number}`, fr: `Le payeur demande une copie de la facture ${invoice!.number}` };
 		} else {
 			summary = { en: 'Payer asks to be called', fr: 'Le payeur demande à être rappelé' };
 		}
-		await client.query('INSERT INTO payer_actions (customer_id, invoice_id, kind, payload) VALUES ($1, $2, $3, $4)', [customer.id, invoice?.id ?? null, kind, JSON.stringify(payload)]);
+		await client.query('INSERT INTO payer_actions (customer_id, invoice_id, kind, payload) VALUES ($1, $2, $3, $4)', [customer.id, invoice?.id ?? null, kind === 'billing_email' ? 'billing_email_requested' : kind, JSON.stringify(payload)]);
 		await client.query(`INSERT INTO history (customer_id, invoice_id, kind, channel, actor, summary, payload) VALUES ($1, $2, 'payer_answer', 'payer_page', 'payer', $3, $4)`,
 			[customer.id, invoice?.id ?? null, summary.en, JSON.stringify({ ...payload, kind, summaryFr: summary.fr })]);
+		if (confirmation) return { ok: true, status: 200, confirmation };
 		return { ok: true, status: 200, notice: { kind, customerExternalId: customer.external_id, customerName: customer.name, invoiceNumber: invoice?.number ?? null, ...routed, summary } };
 	});
 }

@@ -19,7 +19,7 @@ import {
 	type PageResponse,
 } from '../../core';
 import { credentialTest } from '../shared/methods/credentialTest';
-import { lockoutNotifier, lockoutSenderProperty, payerNotifier, type PayerAnswerItem } from '../shared/pages';
+import { lockoutNotifier, lockoutSenderProperty, payerMailer, payerNotifier, type PayerAnswerItem } from '../shared/pages';
 import { getLedger } from '../shared/transport/ledger';
 
 /**
@@ -98,7 +98,7 @@ export class ReceivablesPageTrigger implements INodeType {
 				type: 'string',
 				default: '',
 				placeholder: 'relances@example.com',
-				description: 'From address of the e-mail telling the customer\'s collector (or the dispute\'s owner) what the payer answered (needs the Receivables SMTP credential). Empty: no e-mail; the answer is still written and starts an execution.',
+				description: 'From address of the e-mail telling the customer\'s collector (or the dispute\'s owner) what the payer answered, and of the message confirming a new billing e-mail to that address (needs the Receivables SMTP credential). Empty: no e-mail; the answer is still written and starts an execution, and the page cannot change the billing e-mail.',
 				displayOptions: { show: { page: ['payer'] } },
 			},
 			{
@@ -290,6 +290,8 @@ async function servePayerPage(ctx: IWebhookFunctions): Promise<IWebhookResponseD
 			actionsPerHour: positive(o.actionsPerHour),
 			declaredPaymentHoldDays: positive(o.declaredPaymentHoldDays),
 			notify: await payerNotifier(ctx, ledger, ctx.getNodeParameter('noticeSender', ''), ctx.getNodeParameter('teamEmail', ''), answers),
+			pageUrl: String(ctx.getNodeParameter('actionUrl', '') ?? '').trim() || ctx.getNodeWebhookUrl('default'),
+			sendMail: await payerMailer(ctx, ctx.getNodeParameter('noticeSender', '')),
 		});
 	} catch (error) {
 		response = { status: 503, headers: { 'Content-Type': 'text/plain; charset=utf-8' }, body: 'Service unavailable / Service indisponible', failure: error instanceof Error ? error.message : String(error) };

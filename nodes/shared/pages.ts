@@ -17,6 +17,26 @@ export function pageRequestOf(json: IDataObject): PageRequest {
 	return { body: (json.body ?? {}) as Record<string, unknown>, query: (json.query ?? {}) as Record<string, unknown>, headers: (json.headers ?? {}) as Record<string, unknown> };
 }
 
+/**
+ * Sends the payer page's message confirming a new billing e-mail, from the notice sender through the Receivables
+ * SMTP credential; undefined (the page then says it cannot change the address) without a sender or credential.
+ */
+export async function payerMailer(ctx: { getCredentials: (type: string) => Promise<ICredentialDataDecryptedObject> }, senderParameter: unknown): Promise<((to: string, m: { subject: string; text: string }) => Promise<void>) | undefined> {
+	const sender = String(senderParameter ?? '').trim();
+	if (!sender) return undefined;
+	let smtp: ReturnType<typeof smtpConfigFromCredential>;
+	try {
+		smtp = smtpConfigFromCredential(await ctx.getCredentials(SMTP_CREDENTIAL));
+	} catch {
+		return undefined;
+	}
+	return async (to, m) => {
+		const mail = await composeMail({ from: { address: sender }, to: [{ address: to }], subject: m.subject, text: m.text, headers: { 'Auto-Submitted': 'auto-generated' } });
+		const [result] = await sendMails(smtp, [mail]);
+		if (result.verdict !== 'sent') throw new Error(result.error ?? result.verdict);
+	};
+}
+
 /** Sends the lockout e-mail through the Receivables SMTP credential, when a sender and the credential are set. */
 export async function lockoutNotifier(ctx: { getCredentials: (type: string) => Promise<ICredentialDataDecryptedObject> }, senderParameter: unknown): Promise<LockoutNotifier | undefined> {
 	const sender = String(senderParameter ?? '').trim();

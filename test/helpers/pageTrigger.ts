@@ -70,6 +70,7 @@ export async function callPageTrigger(workflow: WorkflowFile, credentials: Recor
 		getHeaderData: () => headers,
 		getWebhookName: () => (method === 'GET' ? 'setup' : 'default'),
 		getWorkflow: () => ({ id: 'test-workflow' }),
+		getNodeWebhookUrl: () => `https://n8n.example/webhook/${String(node.parameters.path ?? '')}`,
 		logger: { error: () => undefined, warn: () => undefined, info: () => undefined, debug: () => undefined },
 	} as unknown as IWebhookFunctions;
 	const result = await new ReceivablesPageTrigger().webhook.call(ctx);

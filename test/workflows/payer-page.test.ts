@@ -102,6 +102,61 @@ describe('workflow: Payer page', () => {
 		expect(copy.workflowData).toBeUndefined();
 	});
 
+	test('the billing e-mail changes only once confirmed from the new address: message with the link, a page and a button, then the change, the collector told', async () => {
+		const id = await addCustomer(ledger, { externalId: 'PP3', name: 'Garage Moreau', emails: ['old@pp3.example'], collector: 'COL1' });
+		await addInvoice(ledger, { customerId: id, number: 'PP3-1', dueDate: daysFromToday(-12) });
+		const t = new URL(await payerLinkUrl(ledger, 'PP3', 'https://n8n.example/webhook/receivables/payer')).searchParams.get('t')!;
+		const f = formOf((await call({ query: { t } })).body);
+		const emails = async () => (await ledger.query<{ emails: string[] }>("SELECT emails FROM customers WHERE external_id = 'PP3'"))[0].emails;
+		for (const bad of ['not an address', 'a@b.example\r\nBcc: x@evil.example', `${'x'.repeat(250)}@b.example`]) {
+			const refused = await call({ body: { t, f, action: 'billing_email', email: bad } });
+			expect(refused.status).toBe(400);
+			expect(refused.body).toContain('adresse e-mail valide');
+		}
+		const before = sink.received.length;
+		const asked = await call({ body: { t, f, action: 'billing_email', email: 'new@pp3.example' } });
+		expect(asked.status).toBe(200);
+		expect(asked.body).toContain('Un message de confirmation est envoyé');
+		expect(asked.workflowData).toBeUndefined();
+		expect(await emails()).toEqual(['old@pp3.example']);
+		const sent = (await sink.parsed()).slice(before);
+		expect(sent.map((m) => sink.received[before + sent.indexOf(m)].envelope.to)).toEqual([['new@pp3.example']]);
+		expect(sent[0].subject).toBe('Confirmez votre adresse de facturation / Confirm your billing e-mail');
+		expect(sent[0].text).not.toContain(t);
+		const link = /https:\/\/n8n\.example\/webhook\/receivables\/payer\?e=([A-Za-z0-9_.-]+)/.exec(sent[0].text ?? '');
+		expect(link).not.toBeNull();
+		const e = link![1];
+
+		// Opening the link (or a mail scanner fetching it) changes nothing: a page says what will change, with a button.
+		const shown = await call({ query: { e } });
+		expect(shown.status).toBe(200);
+		expect(shown.body).toContain('Garage Moreau seront envoyées à new@pp3.example');
+		expect(shown.body).not.toContain('PP3-1');
+		expect(await emails()).toEqual(['old@pp3.example']);
+		// A changed or look-alike token is refused (the payer link itself is not a confirmation).
+		const [payload, sig] = e.split('.');
+		const forged = Buffer.from(Buffer.from(payload, 'base64url').toString().replace('new@pp3.example', 'evil@x.example')).toString('base64url');
+		for (const bad of [`${forged}.${sig}`, t]) expect((await call({ body: { e: bad, action: 'billing_email_confirm' } })).status).toBe(403);
+
+		const confirmed = await call({ body: { e, action: 'billing_email_confirm' } });
+		expect(confirmed.status).toBe(200);
+		expect(confirmed.body).toContain("l'adresse de facturation est maintenant new@pp3.example".replace("'", '&#39;'));
+		expect(await emails()).toEqual(['new@pp3.example']);
+		expect(confirmed.workflowData?.[0]?.[0]?.json).toMatchObject({ kind: 'billing_email', customerExternalId: 'PP3', notified: ['karim.benali@vendor.example'] });
+		const told = (await sink.parsed()).find((m) => /Adresse de facturation changée sur la page payeur/.test(m.subject ?? ''));
+		expect(told?.text).toContain('old@pp3.example');
+		expect(told?.text).toContain('new@pp3.example');
+		// Once used, the confirmation is spent; the next reminder goes to the new address.
+		expect((await call({ body: { e, action: 'billing_email_confirm' } })).status).toBe(410);
+		const plan = await planReminders(ledger, { stage: 'level1', asOf: daysFromToday(0) });
+		expect(plan.due.filter((m) => m.customer.externalId === 'PP3').map((m) => m.to)).toEqual([['new@pp3.example']]);
+		const timeline = await ledger.query<{ summary: string }>("SELECT h.summary FROM history h JOIN customers c ON c.id = h.customer_id WHERE c.external_id = 'PP3' AND h.kind = 'payer_answer' ORDER BY h.id");
+		expect(timeline.map((r) => r.summary)).toEqual([
+			'Payer asked to send reminders and invoices to new@pp3.example (changed once confirmed from that address)',
+			'Billing e-mail changed from old@pp3.example to new@pp3.example, confirmed from the new address (payer page)',
+		]);
+	});
+
 	test('a form without its form token is refused and writes nothing; a revoked link answers 410', async () => {
 		const before = await ledger.query<{ n: string }>('SELECT count(*)::text AS n FROM payer_actions');
 		const forged = await call({ body: { t: token, f: 'forged', action: 'contact_request' } });
