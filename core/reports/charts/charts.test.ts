@@ -143,3 +143,24 @@ describe('SVG', () => {
 		expect(en.headline[0]).toMatchObject({ label: 'Open (EUR)', value: '€235,550.00' });
 	});
 });
+
+describe('one definition per figure, codes in the page\'s language', () => {
+	it('heads the page with the disputes open on the date (as balance cleaning counts them), dates its disputes section, names stages and categories', () => {
+		const overview = sampleOverview();
+		overview.disputes.groups[0] = { ...overview.disputes.groups[0], key: 'administrative', label: null as unknown as string };
+		const fr = buildReportView(overview, { language: 'fr' });
+		const openOnDate = overview.cleaning.sections.find((s) => s.key === 'disputes')?.count;
+		expect(fr.headline.find((k) => k.label === 'Litiges ouverts à date')?.value).toBe(String(openOnDate));
+		const disputes = fr.sections.find((s) => s.key === 'disputes');
+		expect(disputes?.title).toBe('Litiges — ouverts du 22/10/2026 au 20/11/2026');
+		const tables = (key: string) => (fr.sections.find((s) => s.key === key)?.blocks ?? []).flatMap((b) => (b.kind === 'table' ? [b] : []));
+		expect(tables('disputes')[0].rows.map((r) => r[0])).toContain('Administratif');
+		expect(tables('reminders')[0].rows.map((r) => r[0])).toEqual(['Avis avant échéance', 'Relance 1', 'Relance 2', 'Mise en demeure']);
+		const cleaning = tables('cleaning')[0];
+		expect(cleaning.head).toEqual(['Élément', 'Client', 'Facture', 'Montant', 'Date', 'Détail']);
+		for (const row of cleaning.rows) expect(row[4]).toMatch(/^(\d{2}\/\d{2}\/\d{4}|—)$/);
+		const en = buildReportView(overview, { language: 'en' });
+		expect(en.headline.find((k) => k.label === 'Disputes open on the date')?.value).toBe(String(openOnDate));
+		expect((en.sections.find((s) => s.key === 'reminders')?.blocks ?? []).flatMap((b) => (b.kind === 'table' ? b.rows.map((r) => r[0]) : []))).toEqual(['Pre-due notice', 'Reminder 1', 'Reminder 2', 'Formal notice']);
+	});
+});

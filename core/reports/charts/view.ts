@@ -2,6 +2,7 @@ import { DateTime } from 'luxon';
 import { parseAmount } from '../../money';
 import type { AgedBalance, AgedBalanceRow, AgedBucket, BalanceCleaning, CeiReport, DaysLateReport, DistributionReport, DsoReport, ReceivablesOverview, ReminderResults, ReportAmount } from '../types';
 import type { DisputeAnalysis } from '../../disputes/analysis';
+import { STAGE_CHOICES } from '../../dunning/policyFields';
 import { formatDecimal, formatUnits, toUnits } from './format';
 import { AGING_PALETTE, layoutBarChart, layoutDonutChart, layoutLineChart } from './layout';
 import type { ChartGeometry, Lang, ValueUnit } from './model';
@@ -67,10 +68,11 @@ const L = {
 		dsoCb: 'DSO (épuisement)', dsoSimple: 'DSO (simple)', cei: 'CEI', month: 'Mois', receivables: 'Créances', sales: 'Ventes nettes', dsoTrend: 'Évolution du DSO', ceiTrend: 'Évolution du CEI (efficacité du recouvrement)',
 		daysLate: 'Retard moyen de paiement par client', customer: 'Client', paid: 'Encaissé', avgLate: 'Retard moyen', avgPay: 'Délai moyen', lateShare: 'Part payée en retard',
 		sections: { promises: 'Promesses de paiement', delay_requests: 'Demandes de délai', disputes: 'Litiges ouverts', doubtful: 'Créances douteuses', unapplied_payments: 'Paiements non affectés', ambiguous_payments: 'Paiements ambigus' } as Record<string, string>,
-		count: 'Nombre', amount: 'Montant', item: 'Élément', invoice: 'Facture', date: 'Date', detail: 'Détail', cleaningCounts: 'Points à traiter par nature', cleaningItems: 'Premiers points à traiter',
+		count: 'Nombre', amount: 'Montant', item: 'Élément', invoice: 'Facture', date: 'Date', lateBy: (n: number) => `${n} j de retard`, detail: 'Détail', openOnDate: 'Litiges ouverts à date', openedInPeriod: 'ouverts du', cleaningCounts: 'Points à traiter par nature', cleaningItems: 'Premiers points à traiter',
 		stage: 'Étape', sent: 'Envoyées', bounced: 'Rejetées', bounceRate: 'Taux de rejet', paidWithin: (n: number) => `Payées sous ${n} j`, perStage: 'Relances par étape et factures payées ensuite', perDay: 'Relances envoyées par jour',
 		paidInvoices: 'Factures payées après relance', perPaid: 'Relances par facture payée',
 		disputeCount: 'Litiges', disputeOpen: 'Ouverts', disputeResolved: 'Résolus', byCategory: 'Litiges par', rootCauses: 'Causes racines (litiges résolus)', avgAge: 'Âge moyen (ouverts)', avgResolution: 'Résolution moyenne', causesLabel: 'litiges',
+		categories: { administrative: 'Administratif', logistics: 'Logistique', commercial: 'Commercial', technical: 'Technique', other: 'Autre', billing: 'Facturation', payment: 'Paiement', quality: 'Qualité', delivery: 'Livraison', pricing: 'Prix' } as Record<string, string>,
 		disputeGroupBy: { category: 'catégorie', subcategory: 'sous-catégorie', customer: 'client', sales_rep: 'commercial', owner: 'responsable', resolution: 'résolution', root_cause: 'cause racine' } as Record<string, string>,
 		zone: 'Zone', courier: 'Coursier', deliveries: 'Remises', delivered: 'Remises effectuées', onTime: 'À l’heure', delay: 'Retard moyen', failed: 'Échecs', cost: 'Coût', costPer: 'Coût par facture remise', onTimeRate: 'Taux de remise à l’heure',
 		noData: 'Aucune donnée sur la période.', period: 'Période du', to: 'au', other: 'Autres',
@@ -84,10 +86,11 @@ const L = {
 		dsoCb: 'DSO (countback)', dsoSimple: 'DSO (simple)', cei: 'CEI', month: 'Month', receivables: 'Receivables', sales: 'Net sales', dsoTrend: 'DSO trend', ceiTrend: 'CEI trend (collection effectiveness)',
 		daysLate: 'Average days late per customer', customer: 'Customer', paid: 'Paid', avgLate: 'Avg days late', avgPay: 'Avg days to pay', lateShare: 'Paid late',
 		sections: { promises: 'Payment promises', delay_requests: 'Delay requests', disputes: 'Open disputes', doubtful: 'Doubtful debts', unapplied_payments: 'Unapplied payments', ambiguous_payments: 'Ambiguous payments' } as Record<string, string>,
-		count: 'Count', amount: 'Amount', item: 'Item', invoice: 'Invoice', date: 'Date', detail: 'Detail', cleaningCounts: 'Items to clean by kind', cleaningItems: 'First items to clean',
+		count: 'Count', amount: 'Amount', item: 'Item', invoice: 'Invoice', date: 'Date', lateBy: (n: number) => `${n} d late`, detail: 'Detail', openOnDate: 'Disputes open on the date', openedInPeriod: 'opened from', cleaningCounts: 'Items to clean by kind', cleaningItems: 'First items to clean',
 		stage: 'Stage', sent: 'Sent', bounced: 'Bounced', bounceRate: 'Bounce rate', paidWithin: (n: number) => `Paid within ${n} d`, perStage: 'Reminders per stage and invoices paid afterwards', perDay: 'Reminders sent per day',
 		paidInvoices: 'Invoices paid after a reminder', perPaid: 'Reminders per paid invoice',
 		disputeCount: 'Disputes', disputeOpen: 'Open', disputeResolved: 'Resolved', byCategory: 'Disputes by', rootCauses: 'Root causes (resolved disputes)', avgAge: 'Avg age (open)', avgResolution: 'Avg resolution', causesLabel: 'disputes',
+		categories: { administrative: 'Administrative', logistics: 'Logistics', commercial: 'Commercial', technical: 'Technical', other: 'Other', billing: 'Billing', payment: 'Payment', quality: 'Quality', delivery: 'Delivery', pricing: 'Pricing' } as Record<string, string>,
 		disputeGroupBy: { category: 'category', subcategory: 'subcategory', customer: 'customer', sales_rep: 'sales rep', owner: 'owner', resolution: 'resolution', root_cause: 'root cause' } as Record<string, string>,
 		zone: 'Zone', courier: 'Courier', deliveries: 'Deliveries', delivered: 'Delivered', onTime: 'On time', delay: 'Avg delay', failed: 'Failed', cost: 'Cost', costPer: 'Cost per delivered invoice', onTimeRate: 'Delivered on time',
 		noData: 'No data for the period.', period: 'Period', to: 'to', other: 'Other',
@@ -283,7 +286,9 @@ function cleaningSection(cleaning: BalanceCleaning, lang: Lang, limit: number): 
 	for (const s of sections) {
 		for (const item of s.items.slice(0, perSection)) {
 			rows.push([t.sections[s.key] ?? s.key, groupName({ key: item.customer, label: item.customerName }, t), item.invoiceNumber ?? '—', fmtMoney(item.amount, lang),
-				item.daysOverdue !== null ? `${item.daysOverdue} ${t.days}` : item.date ? formatReportDate(item.date, lang, 'dd/MM/yyyy') : '—', item.detail ?? '']);
+				// one kind of value per column: a date in Date (the item's own, else the due date), days late in Detail
+				(item.date ?? item.dueDate) ? formatReportDate((item.date ?? item.dueDate) as string, lang, 'dd/MM/yyyy') : '—',
+				[item.daysOverdue !== null ? t.lateBy(item.daysOverdue) : '', item.detail ?? ''].filter(Boolean).join(' · ')]);
 		}
 	}
 	const count = sections.reduce((a, s) => a + s.count, 0);
@@ -308,7 +313,7 @@ function remindersSection(reminders: ReminderResults, lang: Lang): ViewSection {
 		return { key: 'reminders', title: t.reminders, blocks };
 	}
 	const windows = reminders.stages[0].paidWithin.map((p) => p.days);
-	const stageNames = reminders.stages.map((s) => s.stage.replace(/_/g, ' '));
+	const stageNames = reminders.stages.map((s) => STAGE_CHOICES.find((c) => c.code === s.stage)?.[lang] ?? s.stage.replace(/_/g, ' '));
 	blocks.push({ kind: 'chart', chart: layoutBarChart({
 		type: 'bar', id: 'reminder-stages', title: t.perStage, language: lang, unit: count, categories: stageNames, totals: false,
 		series: [
@@ -338,6 +343,12 @@ function amountsText(amounts: Array<{ currency: string; amount: string }>, lang:
 	return amounts.length ? amounts.map((a) => formatUnits(parseAmount(a.amount, a.currency), money(a.currency), lang)).join(' · ') : '—';
 }
 
+/** A dispute group's name in the page's language: categories translated, other groups by their own label. */
+function groupLabel(g: { key: string; label?: string | null }, groupBy: string, t: (typeof L)[Lang]): string {
+	if (groupBy === 'category' && t.categories[g.key]) return t.categories[g.key];
+	return g.label || g.key || t.none;
+}
+
 function disputesSection(disputes: DisputeAnalysis, lang: Lang, limit: number): ViewSection {
 	const t = L[lang];
 	const blocks: ViewBlock[] = [];
@@ -354,7 +365,7 @@ function disputesSection(disputes: DisputeAnalysis, lang: Lang, limit: number): 
 		const rest = groups.slice(7).reduce((a, g) => a + g.count, 0);
 		blocks.push({ kind: 'chart', chart: layoutDonutChart({
 			type: 'donut', id: 'disputes-by-group', title: `${t.byCategory} ${t.disputeGroupBy[disputes.groupBy] ?? disputes.groupBy}`, language: lang, unit: { kind: 'count' }, centerLabel: t.causesLabel,
-			slices: [...shown.map((g) => ({ key: g.key.replace(/[^A-Za-z0-9_-]/g, '_') || 'none', label: g.label || g.key || t.none, value: g.count })), ...(rest ? [{ key: 'other', label: t.other, value: rest }] : [])],
+			slices: [...shown.map((g) => ({ key: g.key.replace(/[^A-Za-z0-9_-]/g, '_') || 'none', label: groupLabel(g, disputes.groupBy, t), value: g.count })), ...(rest ? [{ key: 'other', label: t.other, value: rest }] : [])],
 		}) });
 	}
 	if (disputes.rootCauses.length) {
@@ -368,11 +379,13 @@ function disputesSection(disputes: DisputeAnalysis, lang: Lang, limit: number): 
 		blocks.push({
 			kind: 'table', caption: `${t.byCategory} ${t.disputeGroupBy[disputes.groupBy] ?? disputes.groupBy}`,
 			head: [t.group, t.disputeCount, t.disputeOpen, t.disputeResolved, t.amount, t.avgAge, t.avgResolution], numeric: [false, true, true, true, true, true, true],
-			rows: groups.slice(0, limit).map((g) => [g.label || g.key || t.none, String(g.count), String(g.open), String(g.resolved), amountsText(g.amounts, lang), fmtNumber(g.averageOpenAgeDays, days, lang), fmtNumber(g.averageResolutionDays, days, lang)]),
+			rows: groups.slice(0, limit).map((g) => [groupLabel(g, disputes.groupBy, t), String(g.count), String(g.open), String(g.resolved), amountsText(g.amounts, lang), fmtNumber(g.averageOpenAgeDays, days, lang), fmtNumber(g.averageResolutionDays, days, lang)]),
 			more: more(groups.length, limit, t),
 		});
 	}
-	return { key: 'disputes', title: t.disputes, blocks };
+	// The period of this section, said in its title: the page's headline counts every dispute open on the date.
+	const period = disputes.from && disputes.to ? ` — ${t.openedInPeriod} ${formatReportDate(disputes.from, lang, 'dd/MM/yyyy')} ${t.to} ${formatReportDate(disputes.to, lang, 'dd/MM/yyyy')}` : '';
+	return { key: 'disputes', title: `${t.disputes}${period}`, blocks };
 }
 
 function distributionSection(distribution: DistributionReport, aged: AgedBalance, lang: Lang, limit: number): ViewSection {
@@ -442,6 +455,9 @@ export function buildReportView(overview: ReceivablesOverview, options: ReportVi
 		const cei = lastValue(overview.cei.points.filter((p) => p.currency === main.currency), (p) => p.cei);
 		headline.push({ label: t.cei, value: fmtNumber(cei, { kind: 'percent' }, lang) });
 	}
-	headline.push({ label: t.disputeOpen + (lang === 'fr' ? ' (litiges)' : ' disputes'), value: String(overview.disputes.totals.open) });
+	// One definition across the page: every dispute open on the date (balance cleaning's), not only those opened in the
+	// disputes section's period.
+	const openDisputes = overview.cleaning.sections.find((x) => x.key === 'disputes');
+	headline.push({ label: t.openOnDate, value: String(openDisputes ? openDisputes.count : overview.disputes.totals.open) });
 	return { language: lang, title: t.title, company: options.company ?? '', asOf: overview.asOf, asOfText: `${t.asOf} ${formatReportDate(overview.asOf, lang)}`, scopeText, headline, sections };
 }
