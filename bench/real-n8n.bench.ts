@@ -7,6 +7,11 @@
  * - file path: Manual → Read/Write Files (a CSV export on disk) → Invoice Intake Store Invoices From File, at a
  *   tenth of the rows then at all of them into the ledger already holding the first (time per row and peak
  *   memory must not depend on the size); against a raw COPY of the same rows.
+ * - e-mail path: Manual → Reminder Step (Send Reminder E-Mails, its plan included) to an SMTP sink on loopback, at 2k
+ *   and 20k reminders; against a raw loop of nodemailer's pooled transport (the same number of messages, ready-made,
+ *   5 connections with TCP_NODELAY as the package's pool) and, at 2k, Reminder Step's plan → n8n's own Send Email
+ *   node (a fifth of the plan: it opens one SMTP connection per message, its cost per message does not follow the
+ *   volume).
  * Each flow runs with `n8n execute`; its time is the execution's own (startedAt → stoppedAt of the run n8n
  * prints, so n8n's start-up is left out; the start-up of an empty workflow is reported apart); per-node times
  * come from the run data; peak RSS is sampled from /proc for n8n and its task runner during the execution.
@@ -19,8 +24,11 @@ import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { once } from 'node:events';
+import { connect } from 'node:net';
+import * as nodemailer from 'nodemailer';
 import { Client } from 'pg';
-import { copyRows, openLedger, upsertCustomers, type Ledger } from '../core';
+import { copyRows, installDefaultPolicies, openLedger, savePolicy, upsertCustomers, type Ledger } from '../core';
+import { startSmtpSink, type SmtpSink } from '../test/helpers/smtpSink';
 import { dropSchemas } from './lib/schemas';
 import type { BenchContext, BenchFn } from './lib/types';
 
@@ -41,6 +49,9 @@ const ROOT = path.join(__dirname, '..');
 const lib = require(path.join(ROOT, 'scripts', 'lib', 'n8n-runtime.cjs')) as RuntimeLibrary;
 
 const ITEMS = 100_000;
+const REMINDERS = [2_000, 20_000];
+const MAIL_CONCURRENCY = 5;
+const MAIL_AS_OF = '2026-03-31';
 const CSV_ROWS = 1_000_000;
 const CUSTOMERS = 1_000;
 const CSV_HEADER = 'N° facture;Code client;Client;Date facture;Échéance;Montant HT;TVA;Montant TTC;Devise\n';
@@ -84,6 +95,9 @@ function codeNodeSource(prefix: string, count: number, diy: { customerIds: Recor
 type Node = Record<string, unknown>;
 const LEDGER = { receivablesLedgerApi: { id: 'benchLedger00001', name: 'Bench ledger' } };
 const POSTGRES = { postgres: { id: 'benchPostgres001', name: 'Bench Postgres' } };
+const MAIL_LEDGER = { receivablesLedgerApi: { id: 'benchMailLedger1', name: 'Bench reminders ledger' } };
+const SMTP = { receivablesSmtpApi: { id: 'benchSmtpRcv0001', name: 'Bench SMTP sink' } };
+const N8N_SMTP = { smtp: { id: 'benchSmtpN8n0001', name: 'Bench SMTP sink (n8n)' } };
 
 function workflow(id: string, name: string, nodes: Node[]): Record<string, unknown> {
 	const connections: Record<string, unknown> = {};
@@ -258,6 +272,60 @@ function summariseProfile(file: string): { areas: Array<[string, number]>; funct
 	return { areas: top(areas, 12), functions: top(functions, 15) };
 }
 
+/** `count` customers each with one open invoice due a week before MAIL_AS_OF (the level 1 window), nothing else. */
+async function loadReminders(ledger: Ledger, count: number): Promise<void> {
+	await ledger.query('TRUNCATE customers CASCADE');
+	await ledger.withClient(async (client) => {
+		function* customers() {
+			for (let i = 0; i < count; i++) yield [`C${i}`, `Client ${i} SARL`, 'standard', i % 5 === 0 ? 'en' : 'fr', `{client${i}@customers.example}`];
+		}
+		await copyRows(client, 'customers', ['external_id', 'name', 'profile', 'language', 'emails'], customers());
+		const ids = (await client.query<{ id: string }>('SELECT id::text FROM customers ORDER BY id')).rows;
+		function* invoices() {
+			for (let i = 0; i < count; i++) {
+				const amount = 10_000 + ((i * 7919) % 900_000);
+				const excl = Math.round(amount / 1.2);
+				yield [`F-${i}`, ids[i].id, 'EUR', excl, amount - excl, amount, amount, amount, '2026-01-30', '2026-03-24', `h${i}`];
+			}
+		}
+		await copyRows(client, 'invoices', ['number', 'customer_id', 'currency', 'total_excl_minor', 'total_tax_minor', 'total_incl_minor', 'payable_minor', 'open_minor', 'issue_date', 'due_date', 'content_hash'], invoices());
+		await client.query('ANALYZE customers');
+		await client.query('ANALYZE invoices');
+	});
+}
+
+/** The reference: nodemailer's pooled transport sending `count` ready-made messages of the same size (ms). */
+async function rawNodemailer(sink: SmtpSink, count: number): Promise<number> {
+	const transport = nodemailer.createTransport({
+		pool: true,
+		maxConnections: MAIL_CONCURRENCY,
+		maxMessages: Infinity,
+		host: sink.config.host,
+		port: sink.config.port,
+		secure: false,
+		ignoreTLS: true,
+		getSocket: (_options: unknown, callback: (err: Error | null, socket?: { connection: unknown }) => void) => {
+			const socket = connect(sink.config.port, sink.config.host, () => callback(null, { connection: socket }));
+			socket.setNoDelay(true);
+			socket.once('error', (error) => callback(error));
+		},
+	} as nodemailer.TransportOptions);
+	const text = 'Bonjour,\n\nSauf erreur de notre part, la facture suivante reste impayée :\n\n- Facture F-1 du 30 janvier 2026, échue le 24 mars 2026 : 1 234,56 € restant dû\n\nTotal restant dû : 1 234,56 €.\n\nCordialement,\nService recouvrement\nACME SAS';
+	let next = 0;
+	const started = performance.now();
+	await Promise.all(
+		Array.from({ length: MAIL_CONCURRENCY * 2 }, async () => {
+			while (next < count) {
+				const i = next++;
+				await transport.sendMail({ from: 'Relances <relances@acme.example>', to: `client${i}@customers.example`, cc: 'ventes@acme.example', subject: 'Relance : facture(s) échue(s) – 1 234,56 €', text, html: `<p>${text.replace(/\n/g, '<br>')}</p>` });
+			}
+		}),
+	);
+	const ms = performance.now() - started;
+	transport.close();
+	return ms;
+}
+
 function loadAverage(): string {
 	return os.loadavg().map((l) => l.toFixed(2)).join(' / ');
 }
@@ -267,12 +335,15 @@ const bench: BenchFn = async (ctx: BenchContext) => {
 	const csvRows = Math.max(10_000, Math.round(CSV_ROWS * ctx.scale));
 	const suffix = `${Date.now().toString(36)}_${Math.floor(Math.random() * 1e6).toString(36)}`;
 	const ledgerSchema = `bench_real_${suffix}`;
+	const mailSchema = `bench_real_mail_${suffix}`;
+	const reminderCounts = REMINDERS.map((n, k) => Math.max(k === 0 ? 100 : 1000, Math.round(n * ctx.scale)));
+	const diySample = Math.max(50, Math.round(reminderCounts[0] / 5));
 	const n8nSchema = `bench_n8n_${suffix}`;
 	// Outside the repository: the package is installed there with npm, as n8n installs it, on its own.
 	const work = path.join(os.tmpdir(), `receivables-real-n8n-${suffix}`);
 	const files = path.join(work, 'files');
 	mkdirSync(files, { recursive: true });
-	ctx.log(`real n8n: ${items} items, a ${csvRows}-row CSV; load average at start ${loadAverage()} on ${os.cpus().length} CPUs`);
+	ctx.log(`real n8n: ${items} items, a ${csvRows}-row CSV, ${reminderCounts.join(' and ')} reminders; load average at start ${loadAverage()} on ${os.cpus().length} CPUs`);
 	ctx.metric('load average at start (1 min)', os.loadavg()[0]);
 
 	const runtime = await lib.ensureN8nRuntime({ log: ctx.log });
@@ -296,6 +367,8 @@ const bench: BenchFn = async (ctx: BenchContext) => {
 	});
 
 	const ledger = openLedger({ connectionString: ctx.databaseUrl, schema: ledgerSchema });
+	const mailLedger = openLedger({ connectionString: ctx.databaseUrl, schema: mailSchema });
+	const sink = await startSmtpSink({ keep: false });
 	try {
 		await ledger.ensureReady();
 		await upsertCustomers(ledger, Array.from({ length: CUSTOMERS }, (_v, i) => ({ externalId: customerCode(i), name: `Client ${customerCode(i)}`, emails: [`ap${i}@example.com`] })));
@@ -308,7 +381,11 @@ const bench: BenchFn = async (ctx: BenchContext) => {
 		await lib.importCredentials(runtime, env, [
 			{ id: LEDGER.receivablesLedgerApi.id, name: LEDGER.receivablesLedgerApi.name, type: 'receivablesLedgerApi', data: { ...db, ssl: 'disable', schema: ledgerSchema } },
 			{ id: POSTGRES.postgres.id, name: POSTGRES.postgres.name, type: 'postgres', data: { ...db, ssl: 'disable', allowUnauthorizedCerts: false, sshTunnel: false, maxConnections: 10 } },
+			{ id: MAIL_LEDGER.receivablesLedgerApi.id, name: MAIL_LEDGER.receivablesLedgerApi.name, type: 'receivablesLedgerApi', data: { ...db, ssl: 'disable', schema: mailSchema } },
+			{ id: SMTP.receivablesSmtpApi.id, name: SMTP.receivablesSmtpApi.name, type: 'receivablesSmtpApi', data: { host: sink.config.host, port: sink.config.port, secure: false, disableStartTls: true, user: '', password: '' } },
+			{ id: N8N_SMTP.smtp.id, name: N8N_SMTP.smtp.name, type: 'smtp', data: { host: sink.config.host, port: sink.config.port, secure: false, disableStartTls: true, user: '', password: '' } },
 		]);
+		const reminderStep = (parameters: Record<string, unknown>, credentials: Record<string, unknown>): Node => ({ name: 'Reminder Step', type: 'n8n-nodes-receivables.reminderStep', typeVersion: 1, parameters, credentials });
 		const intake = (parameters: Record<string, unknown>): Node => ({ name: 'Invoice Intake', type: 'n8n-nodes-receivables.invoiceIntake', typeVersion: 2, parameters, credentials: LEDGER });
 		const flows = [
 			workflow('benchStartOnly01', 'Start-up only', [{ ...start }]),
@@ -319,6 +396,18 @@ const bench: BenchFn = async (ctx: BenchContext) => {
 				parameters: { operation: 'insert', schema: { __rl: true, mode: 'name', value: ledgerSchema }, table: { __rl: true, mode: 'name', value: 'invoices' }, columns: { mappingMode: 'autoMapInputData', value: {}, matchingColumns: [], schema: [] }, options: {} },
 			}]),
 			workflow('benchFileTenth01', 'CSV (a tenth) → Store Invoices From File', [{ ...start }, { name: 'Read file', type: 'n8n-nodes-base.readWriteFile', typeVersion: 1, parameters: { fileSelector: path.join(files, 'tenth.csv'), options: {} } }, intake({ operation: 'storeInvoicesFromFile', binaryPropertyName: 'data', fileOptions: {} })]),
+			workflow('benchMailStep001', 'Reminder Step → Send Reminder E-Mails', [{ ...start }, reminderStep({ operation: 'sendEmail', source: 'plan', stage: 'level1', asOf: MAIL_AS_OF, senderEmail: 'relances@acme.example', senderName: 'Relances', companyName: 'ACME SAS', sendOptions: { concurrency: MAIL_CONCURRENCY } }, { ...MAIL_LEDGER, ...SMTP })]),
+			workflow('benchMailDiy0001', 'Reminder Step plan → n8n Send Email', [{ ...start }, reminderStep({ operation: 'plan', stage: 'level1', asOf: MAIL_AS_OF }, MAIL_LEDGER), { name: 'Sample', type: 'n8n-nodes-base.limit', typeVersion: 1, parameters: { maxItems: diySample } }, {
+				name: 'Send Email', type: 'n8n-nodes-base.emailSend', typeVersion: 2.1, credentials: N8N_SMTP,
+				parameters: {
+					fromEmail: 'Relances <relances@acme.example>',
+					toEmail: "={{ $json.to.join(', ') }}",
+					subject: "={{ 'Relance : facture(s) échue(s) – ' + $json.totalOpen + ' ' + $json.currency }}",
+					emailFormat: 'text',
+					text: "={{ 'Bonjour,\\n\\nSauf erreur de notre part, les factures suivantes restent impayées :\\n\\n' + $json.invoices.map(i => '- Facture ' + i.number + ', échue le ' + i.dueDate + ' : ' + i.open + ' ' + $json.currency + ' restant dû').join('\\n') + '\\n\\nTotal restant dû : ' + $json.totalOpen + ' ' + $json.currency + '.\\n\\nCordialement,\\nService recouvrement\\nACME SAS' }}",
+					options: { ccEmail: "={{ $json.cc.join(', ') }}", appendAttribution: false },
+				},
+			}]),
 			workflow('benchFileWhole01', 'CSV → Store Invoices From File', [{ ...start }, { name: 'Read file', type: 'n8n-nodes-base.readWriteFile', typeVersion: 1, parameters: { fileSelector: path.join(files, 'whole.csv'), options: {} } }, intake({ operation: 'storeInvoicesFromFile', binaryPropertyName: 'data', fileOptions: {} })]),
 		];
 		const flowDir = path.join(work, 'workflows');
@@ -348,8 +437,10 @@ const bench: BenchFn = async (ctx: BenchContext) => {
 		const startOnly = await run('benchStartOnly01');
 		ctx.metric('n8n execute start-up (empty workflow, wall)', Math.round(startOnly.wallMs), 'ms');
 
-		const only = process.env.BENCH_REAL_N8N_ONLY; // 'items' or 'file': one path only
-		if (only !== 'file') {
+		// BENCH_REAL_N8N_ONLY=items, file or email (or a comma list): those paths only
+		const only = process.env.BENCH_REAL_N8N_ONLY?.split(',').map((p) => p.trim());
+		const runs = (flowPath: string): boolean => !only || only.includes(flowPath);
+		if (runs('items')) {
 			// Item path.
 			await emptyLedger();
 			const copyMs = await rawCopy(ledger, 'CP', items, customerIds);
@@ -384,7 +475,7 @@ const bench: BenchFn = async (ctx: BenchContext) => {
 			ctx.ratio('items (one item per invoice): peak RSS vs DIY flow', each.peakMb / diy.peakMb);
 
 		}
-		if (only !== 'items') {
+		if (runs('file')) {
 			// File path: a tenth of the rows into an empty ledger, then all of them into the ledger holding that tenth.
 			const tenthRows = Math.round(csvRows / 10);
 			await writeCsv(path.join(files, 'tenth.csv'), 'FT', tenthRows);
@@ -406,10 +497,48 @@ const bench: BenchFn = async (ctx: BenchContext) => {
 			ctx.ratio(`file: time per row at ${csvRows} vs at ${tenthRows} rows`, (whole.executionMs / csvRows) / (tenth.executionMs / tenthRows), '≤ 1.2×');
 			ctx.ratio('file: peak RSS at 100 % vs at 10 % of the execution', whole.peakMb / Math.max(1, whole.peakAtTenthMb), '≤ 1.2×');
 		}
+		if (runs('email')) {
+			// E-mail path: one stage, one invoice per customer, a static cc (the message the seed's level 1 sends).
+			await mailLedger.ensureReady();
+			await installDefaultPolicies(mailLedger);
+			await savePolicy(mailLedger, {
+				code: 'standard',
+				name: 'Standard',
+				stages: [{ code: 'level1', kind: 'reminder', offsetDays: 5, channels: ['email', 'letter'], template: 'reminder_1', grouping: 'statement', cc: ['ventes@acme.example'] }],
+			});
+			let diyMsPerMessage: number | undefined;
+			for (const [k, count] of reminderCounts.entries()) {
+				await loadReminders(mailLedger, count);
+				if (k === 0) {
+					// n8n's Send Email plans nothing and claims nothing: run it first, the plan is still due afterwards.
+					const before = sink.received.length;
+					const diy = await run('benchMailDiy0001');
+					if (sink.received.length - before !== diySample) throw new Error(`n8n Send Email: the sink received ${sink.received.length - before} of ${diySample}`);
+					ctx.metric(`email (${diySample} of a ${count} plan): n8n Send Email node`, Math.round(perSecond(diySample, diy.nodeMs['Send Email'])), 'messages/s');
+					ctx.metric(`email (${count}): DIY plan → Send Email, peak RSS`, Math.round(diy.peakMb), 'MB');
+					diyMsPerMessage = diy.nodeMs['Send Email'] / diySample;
+				}
+				const before = sink.received.length;
+				const step = await run('benchMailStep001', process.env.BENCH_CPU_PROF === 'email' && k === reminderCounts.length - 1);
+				if (step.nodeItems['Reminder Step'] !== count || sink.received.length - before !== count) {
+					throw new Error(`Send Reminder E-Mails sent ${step.nodeItems['Reminder Step']} of ${count}, the sink received ${sink.received.length - before}`);
+				}
+				const rawMs = await rawNodemailer(sink, count);
+				ctx.metric(`email (${count}): raw pooled nodemailer`, Math.round(perSecond(count, rawMs)), 'messages/s');
+				ctx.metric(`email (${count}): Reminder Step node (plan + send)`, Math.round(perSecond(count, step.nodeMs['Reminder Step'])), 'messages/s');
+				ctx.metric(`email (${count}): whole execution`, Math.round(perSecond(count, step.executionMs)), 'messages/s');
+				ctx.metric(`email (${count}): peak RSS`, Math.round(step.peakMb), 'MB');
+				ctx.ratio(`email (${count}): Reminder Step node vs raw pooled nodemailer`, rawMs / step.nodeMs['Reminder Step'], '≥ 0.8×');
+				ctx.ratio(`email (${count}): whole execution vs raw pooled nodemailer`, rawMs / step.executionMs, '≥ 0.8×');
+				if (diyMsPerMessage) ctx.ratio(`email (${count}): Reminder Step node vs n8n Send Email node (messages/s)`, diyMsPerMessage / (step.nodeMs['Reminder Step'] / count), '≥ 10×');
+			}
+		}
 		ctx.metric('load average at end (1 min)', os.loadavg()[0]);
 	} finally {
 		await ledger.close();
-		await dropSchemas(ctx.databaseUrl, [ledgerSchema, n8nSchema]);
+		await mailLedger.close();
+		await sink.close();
+		await dropSchemas(ctx.databaseUrl, [ledgerSchema, mailSchema, n8nSchema]);
 		if (!process.env.BENCH_KEEP) rmSync(work, { recursive: true, force: true });
 	}
 };
