@@ -133,6 +133,9 @@ export async function renderLetterPdf(spec: LetterSpec): Promise<Uint8Array> {
 	if (spec.sender.logo) await drawLogo(w, spec.sender.logo);
 	line(w, clean(spec.sender.name), { bold: true });
 	for (const l of spec.sender.lines ?? []) line(w, clean(l), { size: 9 });
+	// Left of the recipient block, under the letterhead: where the QR code goes when it does not fit under the text.
+	const firstPage = w.page;
+	const besideAddressTop = w.y;
 	// recipient block, where a C5/DL window envelope shows it
 	w.y = Math.min(w.y, A4[1] - 150);
 	const x = A4[0] / 2 + 20;
@@ -150,15 +153,26 @@ export async function renderLetterPdf(spec: LetterSpec): Promise<Uint8Array> {
 	if (spec.qr) {
 		const size = 92;
 		w.y -= LEADING;
-		if (w.y - size < MARGIN + 30) newPage(w);
-		drawQr(w.page, spec.qr.text, MARGIN, w.y - size, size);
-		const captionX = MARGIN + size + 12;
-		let y = w.y - 14;
-		for (const part of wrap(spec.qr.caption, w.regular, 9, A4[0] - MARGIN - captionX).slice(0, 5)) {
-			w.page.drawText(part, { x: captionX, y, size: 9, font: w.regular, color: rgb(0.1, 0.1, 0.1) });
-			y -= 12;
+		const drawCode = (page: PDFPage, top: number, captionRight: number) => {
+			drawQr(page, spec.qr!.text, MARGIN, top - size, size);
+			const captionX = MARGIN + size + 12;
+			let y = top - 14;
+			for (const part of wrap(spec.qr!.caption, w.regular, 9, captionRight - captionX).slice(0, 6)) {
+				page.drawText(part, { x: captionX, y, size: 9, font: w.regular, color: rgb(0.1, 0.1, 0.1) });
+				y -= 12;
+			}
+		};
+		if (w.y - size >= MARGIN + 30) {
+			drawCode(w.page, w.y, A4[0] - MARGIN);
+			w.y -= size + LEADING;
+		} else if (besideAddressTop - size >= A4[1] - 270) {
+			// No room under the text: beside the address, above the date, so a one-page letter stays one page.
+			drawCode(firstPage, besideAddressTop, A4[0] / 2 + 8);
+		} else {
+			newPage(w);
+			drawCode(w.page, w.y, A4[0] - MARGIN);
+			w.y -= size + LEADING;
 		}
-		w.y -= size + LEADING;
 	}
 	return await w.doc.save({ useObjectStreams: true });
 }

@@ -3,6 +3,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import jsQR from 'jsqr';
+import { PDFDocument } from 'pdf-lib';
 import type { Ledger } from '../ledger';
 import { createTestLedger, dropTestLedger } from '../../test/helpers/db';
 import { addCustomer, addInvoice, seedStaff } from '../../test/helpers/dunning';
@@ -106,6 +107,8 @@ describe('{{payerLink}} in reminders', () => {
 		const pdf = letters[0].pdf as Uint8Array;
 		const text = pdfText(pdf).replace(/\s+/g, ' ');
 		expect(text).toContain('Scannez ce code pour voir vos factures ouvertes');
+		// A one-invoice letter stays one sheet: the code goes beside the address when the text leaves no room under it.
+		expect((await PDFDocument.load(pdf)).getPageCount()).toBe(1);
 		const scanned = qrOf(pdf) as string;
 		expect(scanned).toMatch(new RegExp(`^${PAGE.replace(/[.?/]/g, '\\$&')}\\?t=`));
 		const page = await payerPage(ledger, { method: 'GET', query: { t: new URL(scanned).searchParams.get('t') } }, { now: NOW });
