@@ -117,6 +117,7 @@ export { creditorReference, importBankStatement, parseBankStatement } from './ba
 export {
 	applyLifecycleStatuses,
 	applyPendingLifecycleStatuses,
+	AfnorFlowError,
 	buildCashedStatus,
 	collectCashedStatuses,
 	confirmCashedStatusesSent,

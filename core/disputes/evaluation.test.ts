@@ -42,7 +42,7 @@ describe('dispute classifier evaluation', () => {
 
 	it('scores the unseen part (other writers\' styles) apart: macro-F1 per language, share sent to review, accuracy of the rest', () => {
 		const unseen = loadSplit('unseen');
-		expect(unseen.length).toBeGreaterThanOrEqual(90);
+		expect(unseen.length).toBeGreaterThanOrEqual(120);
 		const ids = new Set([...train, ...heldout].map((m) => m.id));
 		const texts = new Set([...train, ...heldout].map((m) => m.text));
 		for (const m of unseen) {
@@ -59,7 +59,7 @@ describe('dispute classifier evaluation', () => {
 		);
 		expect(s.all.macroF1).toBeGreaterThanOrEqual(0.88);
 		expect(s.fr.macroF1).toBeGreaterThanOrEqual(0.88);
-		expect(s.en.macroF1).toBeGreaterThanOrEqual(0.83);
+		expect(s.en.macroF1).toBeGreaterThanOrEqual(0.88);
 		expect(r.reviewedShare).toBeLessThanOrEqual(0.2);
 		expect(r.autoAccuracy).toBeGreaterThanOrEqual(0.96);
 		// A higher review threshold sends more to review and is never less right on the rest.

@@ -44,7 +44,8 @@ function safe(text: string): string {
 	return text.normalize('NFKD').replace(/[^\w.-]+/g, '_').replace(/^_+|_+$/g, '').slice(0, 60) || 'x';
 }
 
-function lineText(line: unknown, currency: string, language: 'fr' | 'en'): string | undefined {
+/** One invoice line as printed (label × quantity : amount), whatever the accounting software named its fields. */
+export function lineText(line: unknown, currency: string, language: 'fr' | 'en'): string | undefined {
 	if (!line || typeof line !== 'object') return undefined;
 	const l = line as Record<string, unknown>;
 	const label = [l.description, l.name, l.label, l.itemName].find((v) => typeof v === 'string' && v.trim()) as string | undefined;

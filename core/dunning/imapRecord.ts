@@ -29,10 +29,30 @@ interface TaggedReply {
 	untagged: string[];
 }
 
-/** An IMAP string: quoted when it can be, a literal otherwise (sent with the synchronising continuation). */
+/** An IMAP string: quoted when it can be (ASCII without quote or backslash), else a literal (RFC 3501 4.3). */
+function astring(value: string): string | { literal: Buffer } {
+	if (/^[\x20-\x7e]*$/.test(value) && !/["\\]/.test(value)) return `"${value}"`;
+	return { literal: Buffer.from(value, 'utf8') };
+}
+
+/** A command string for values that are always quotable (Message-IDs, mailbox names); refuses the others. */
 function quoted(value: string): string {
-	if (/[\r\n]/.test(value)) throw new Error('an IMAP string cannot hold a line break');
-	return `"${value.replace(/[\\"]/g, (c) => `\\${c}`)}"`;
+	const text = astring(value);
+	if (typeof text !== 'string') throw new Error(`"${value}" cannot be sent to the IMAP server as a quoted string`);
+	return text;
+}
+
+/** A mailbox name in IMAP's modified UTF-7 (RFC 3501 5.1.3): "Éléments envoyés" → "&AMk-l&AOk-ments envoy&AOk-s". */
+export function imapMailboxName(name: string): string {
+	return name.replace(/&|[^\x20-\x7e]+/g, (run) => {
+		if (run === '&') return '&-';
+		const utf16 = Buffer.from(run, 'utf16le').swap16();
+		return `&${utf16.toString('base64').replace(/=+$/, '').replace(/\//g, ',')}-`;
+	});
+}
+
+function isLoopback(host: string): boolean {
+	return host === 'localhost' || host === '::1' || /^127\./.test(host);
 }
 
 class ImapSession {
@@ -42,6 +62,10 @@ class ImapSession {
 	private tag = 0;
 
 	private constructor(private socket: net.Socket | tls.TLSSocket) {
+		this.attach(socket);
+	}
+
+	private attach(socket: net.Socket | tls.TLSSocket): void {
 		socket.setEncoding('utf8');
 		socket.on('data', (chunk: string) => {
 			this.buffer += chunk;
@@ -53,6 +77,22 @@ class ImapSession {
 		};
 		socket.on('error', end);
 		socket.on('close', () => end());
+	}
+
+	/** STARTTLS (RFC 3501 6.2.1): the same connection, now under TLS, before anything secret is sent. */
+	private async startTls(options: ImapRecordOptions): Promise<void> {
+		const reply = await this.command('STARTTLS');
+		if (reply.status !== 'OK') throw new Error(`the IMAP server refused STARTTLS: ${reply.text}`);
+		const plain = this.socket;
+		plain.removeAllListeners('data');
+		plain.removeAllListeners('error');
+		plain.removeAllListeners('close');
+		this.buffer = '';
+		this.socket = await new Promise<tls.TLSSocket>((resolve, reject) => {
+			const secured = tls.connect({ socket: plain, servername: net.isIP(options.host) ? undefined : options.host, rejectUnauthorized: !options.allowUnauthorizedCerts }, () => resolve(secured));
+			secured.once('error', reject);
+		});
+		this.attach(this.socket);
 	}
 
 	static async open(options: ImapRecordOptions): Promise<ImapSession> {
@@ -67,17 +107,25 @@ class ImapSession {
 			s.once('error', reject);
 		});
 		const session = new ImapSession(socket);
-		const greeting = await session.line();
-		if (!/^\* (OK|PREAUTH)\b/i.test(greeting)) {
-			session.close();
-			throw new Error(`the IMAP server greeted with "${greeting.slice(0, 200)}"`);
-		}
-		if (/^\* OK\b/i.test(greeting)) {
-			const login = await session.command(`LOGIN ${quoted(options.user)} ${quoted(options.password)}`);
-			if (login.status !== 'OK') {
-				session.close();
-				throw new Error(`the IMAP server refused the login of ${options.user}: ${login.text}`);
+		let ready = false;
+		try {
+			const greeting = await session.line();
+			if (!/^\* (OK|PREAUTH)\b/i.test(greeting)) throw new Error(`the IMAP server greeted with "${greeting.slice(0, 200)}"`);
+			if (!secure) {
+				// without TLS from the start: STARTTLS when the server offers it; in clear only to this very machine
+				const capability = await session.command('CAPABILITY');
+				if (capability.untagged.some((l) => /^\* CAPABILITY\b.*\bSTARTTLS\b/i.test(l))) await session.startTls(options);
+				else if (!isLoopback(options.host)) {
+					throw new Error(`the IMAP server ${options.host}:${port} offers neither TLS nor STARTTLS: the password would cross the network in clear. Turn SSL/TLS on (port 993).`);
+				}
 			}
+			if (/^\* OK\b/i.test(greeting)) {
+				const login = await session.command('LOGIN ', astring(options.user), ' ', astring(options.password));
+				if (login.status !== 'OK') throw new Error(`the IMAP server refused the login of ${options.user}: ${login.text}`);
+			}
+			ready = true;
+		} finally {
+			if (!ready) session.close();
 		}
 		return session;
 	}
@@ -114,9 +162,25 @@ class ImapSession {
 		return text;
 	}
 
-	async command(command: string): Promise<TaggedReply> {
+	/** Sends a command (text and literals: each literal after the server's "+" go-ahead) and reads its reply. */
+	async command(...parts: Array<string | { literal: Buffer }>): Promise<TaggedReply> {
 		const tag = `R${++this.tag}`;
-		this.socket.write(`${tag} ${command}\r\n`);
+		let pending = `${tag} `;
+		for (const part of parts) {
+			if (typeof part === 'string') {
+				pending += part;
+				continue;
+			}
+			this.socket.write(`${pending}{${part.literal.length}}\r\n`);
+			const next = await this.response();
+			if (!next.startsWith('+')) {
+				const match = next.slice(tag.length + 1).match(/^(OK|NO|BAD)\b\s*(.*)$/i);
+				return { status: (match?.[1].toUpperCase() ?? 'BAD') as TaggedReply['status'], text: match?.[2] ?? next, untagged: [] };
+			}
+			this.socket.write(part.literal);
+			pending = '';
+		}
+		this.socket.write(`${pending}\r\n`);
 		const untagged: string[] = [];
 		for (;;) {
 			const text = await this.response();
@@ -173,7 +237,7 @@ export function imapMailboxSource(options: ImapRecordOptions): MailRecordSource 
 				for (const box of boxes) {
 					const pending = messageIds.filter((id) => !found.has(id));
 					if (pending.length === 0) break;
-					const opened = await session.command(`EXAMINE ${quoted(box)}`);
+					const opened = await session.command(`EXAMINE ${quoted(imapMailboxName(box))}`);
 					if (opened.status !== 'OK') throw new Error(`the mailbox "${box}" cannot be opened: ${opened.text}`);
 					for (const id of pending) {
 						const uids = await findInMailbox(session, id);
@@ -197,7 +261,7 @@ export async function checkImapMailbox(options: ImapRecordOptions): Promise<{ ok
 		session = await ImapSession.open(options);
 		const counts: string[] = [];
 		for (const box of boxes) {
-			const opened = await session.command(`EXAMINE ${quoted(box)}`);
+			const opened = await session.command(`EXAMINE ${quoted(imapMailboxName(box))}`);
 			if (opened.status !== 'OK') return { ok: false, message: `Connected, but the mailbox "${box}" cannot be opened: ${opened.text}` };
 			const exists = opened.untagged.map((l) => l.match(/^\* (\d+) EXISTS/i)).find(Boolean);
 			counts.push(`"${box}" (${exists ? exists[1] : '?'} messages)`);

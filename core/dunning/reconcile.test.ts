@@ -4,7 +4,7 @@ import { addCustomer, addInvoice, seedStaff } from '../../test/helpers/dunning';
 import { startImapServer } from '../../test/helpers/imapServer';
 import { startSmtpSink, type SmtpSink } from '../../test/helpers/smtpSink';
 import { processBounce } from './bounce';
-import { checkImapMailbox, imapMailboxSource } from './imapRecord';
+import { checkImapMailbox, imapMailboxName, imapMailboxSource } from './imapRecord';
 import { installDefaultPolicies } from './policy';
 import { planReminders } from './plan';
 import { decideUncertainReminder, listUncertainReminders, mailCatcherSource, reconcileReminders } from './reconcile';
@@ -153,24 +153,29 @@ describe('reconciling uncertain reminders', () => {
 		const kept = sent.outcomes.find((o) => o.customerExternalId === 'U-IMAP-KEPT')!;
 		const gone = sent.outcomes.find((o) => o.customerExternalId === 'U-IMAP-GONE')!;
 
-		const imap = await startImapServer({ user: 'relances@acme.example', password: 'mot de passe', mailboxes: ['Sent', 'Archive'] });
+		// a password with a quote and a backslash (sent as a literal), a French Outlook-style Sent folder
+		// (its name in modified UTF-7 on the wire)
+		const password = 'mot de "passe" \\ x';
+		const sentBox = 'Éléments envoyés';
+		expect(imapMailboxName(sentBox)).toBe('&AMk-l&AOk-ments envoy&AOk-s');
+		const imap = await startImapServer({ user: 'relances@acme.example', password, mailboxes: [imapMailboxName(sentBox), 'Archive'] });
 		try {
 			// the server filed the KEPT message (as accepted) in Sent; Archive holds a message whose id only contains GONE's
-			imap.append('Sent', sink.received.find((m) => m.envelope.to.includes('drop-imap-kept@u.example'))!.raw);
+			imap.append(imapMailboxName(sentBox), sink.received.find((m) => m.envelope.to.includes('drop-imap-kept@u.example'))!.raw);
 			imap.append('Archive', `Message-ID: <x${gone.messageId!.replace(/^<|>$/g, '')}>\r\nSubject: other\r\n\r\nnot the reminder\r\n`);
-			const account = { host: imap.host, port: imap.port, secure: false, user: 'relances@acme.example', password: 'mot de passe', mailboxes: ['Sent', 'Archive'] };
-			expect(await checkImapMailbox(account)).toEqual({ ok: true, message: `Connected to ${imap.host}: "Sent" (1 messages), "Archive" (1 messages)` });
+			const account = { host: imap.host, port: imap.port, secure: false, user: 'relances@acme.example', password, mailboxes: [sentBox, 'Archive'] };
+			expect(await checkImapMailbox(account)).toEqual({ ok: true, message: `Connected to ${imap.host}: "${sentBox}" (1 messages), "Archive" (1 messages)` });
 			expect((await checkImapMailbox({ ...account, password: 'wrong' })).message).toContain('refused the login of relances@acme.example');
 			expect((await checkImapMailbox({ ...account, mailboxes: ['Relances'] })).message).toContain('"Relances" cannot be opened');
 
 			// a wrong password: nothing decided, and nothing marked to resend although the record is "complete"
 			const refused = await reconcileReminders(ledger, { sources: [imapMailboxSource({ ...account, password: 'wrong' })], missingMeansNotSent: true, settleMinutes: 0 });
 			expect(refused.map((o) => [o.customerExternalId, o.decision]).sort()).toEqual([['U-IMAP-GONE', 'review'], ['U-IMAP-KEPT', 'review']]);
-			expect(refused[0].evidence).toContain('could not read IMAP Sent, Archive of relances@acme.example');
+			expect(refused[0].evidence).toContain(`could not read IMAP ${sentBox}, Archive of relances@acme.example`);
 
 			const outcomes = await reconcileReminders(ledger, { sources: [imapMailboxSource(account)], missingMeansNotSent: true, settleMinutes: 0 });
 			expect(outcomes.map((o) => [o.customerExternalId, o.decision]).sort()).toEqual([['U-IMAP-GONE', 'resend'], ['U-IMAP-KEPT', 'sent']]);
-			expect(outcomes.find((o) => o.decision === 'sent')!.evidence).toBe(`IMAP mailbox "Sent" of relances@acme.example@${imap.host}: message UID 1`);
+			expect(outcomes.find((o) => o.decision === 'sent')!.evidence).toBe(`IMAP mailbox "${sentBox}" of relances@acme.example@${imap.host}: message UID 1`);
 			expect(outcomes.find((o) => o.decision === 'sent')!.messageId).toBe(kept.messageId);
 		} finally {
 			await imap.close();
@@ -181,6 +186,19 @@ describe('reconciling uncertain reminders', () => {
 			{ number: 'U-IMAP-KEPT-1', status: 'sent' },
 		]);
 		const history = await ledger.query<{ summary: string }>("SELECT summary FROM history WHERE kind = 'reminder_reconciled' AND summary LIKE '%U-IMAP-KEPT-1%'");
-		expect(history[0].summary).toContain('IMAP mailbox "Sent"');
+		expect(history[0].summary).toContain(`IMAP mailbox "${sentBox}"`);
+	});
+	it('reads the mailbox over STARTTLS when the server offers it, checking its certificate unless told otherwise', async () => {
+		const imap = await startImapServer({ user: 'relances@acme.example', password: 'secret', mailboxes: ['Sent'], startTls: true });
+		try {
+			const account = { host: imap.host, port: imap.port, secure: false, user: 'relances@acme.example', password: 'secret', mailboxes: ['Sent'] };
+			// hoodiecrow's certificate is self-signed: refused before the password is sent, unless accepted
+			const refused = await checkImapMailbox(account);
+			expect(refused.ok).toBe(false);
+			expect(refused.message).toMatch(/certificate/i);
+			expect(await checkImapMailbox({ ...account, allowUnauthorizedCerts: true })).toEqual({ ok: true, message: `Connected to ${imap.host}: "Sent" (0 messages)` });
+		} finally {
+			await imap.close();
+		}
 	});
 });

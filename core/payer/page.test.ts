@@ -151,6 +151,31 @@ describe('the payer page', () => {
 		}
 	});
 
+	it('disputes some lines of an invoice: the lines as the invoice lists them, ticked ones kept in the dispute and told to the collector', async () => {
+		const c = await addCustomer(ledger, { externalId: 'PAY4', name: 'Menuiserie Faure' });
+		const id = await addInvoice(ledger, { customerId: c, number: 'LN-1', dueDate: '2025-10-14' });
+		await ledger.query('UPDATE invoices SET lines = $2 WHERE id = $1', [id, JSON.stringify([
+			{ description: 'Palette bois', quantity: 3, lineTotalMinor: '36000' },
+			{ description: 'Transport <b onmouseover=alert(1)>express</b>', lineTotalMinor: '5000' },
+			{ description: 'Emballage', lineTotalMinor: '1500' },
+		])]);
+		const token = await payerLinkToken(ledger, 'PAY4', { now: NOW });
+		const page = (await get(token)).body;
+		expect(page).toContain('Lignes contestées (aucune cochée : toute la facture)');
+		expect(page.match(/type="checkbox" name="line_\d"/g)).toEqual(['type="checkbox" name="line_1"', 'type="checkbox" name="line_2"', 'type="checkbox" name="line_3"']);
+		expect(page).toContain('2. Transport &#60;b onmouseover&#61;alert(1)&#62;express&#60;/b&#62;');
+		const before = notices.length;
+		const disputed = await post(token, { action: 'dispute', invoice: 'LN-1', category: 'logistics', reason: 'Transport facturé mais enlèvement sur place', line_2: '1', line_3: '1', line_9: '1' });
+		expect(disputed.status).toBe(200);
+		const [dispute] = await ledger.query<{ evidence: string }>("SELECT d.evidence FROM disputes d JOIN dispute_invoices di ON di.dispute_id = d.id WHERE di.invoice_id = $1", [id]);
+		expect(dispute.evidence).toMatch(/^Transport facturé mais enlèvement sur place\nLignes contestées : 2\. Transport <b onmouseover=alert\(1\)>express<\/b> : 50,00\s€ ; 3\. Emballage : 15,00\s€$/);
+		expect(notices.slice(before).map((n) => n.summary.fr)).toEqual([expect.stringMatching(/^Le payeur conteste la facture LN-1 \(lignes 2\. Transport .* ; 3\. Emballage : 15,00\s€\) \(logistics\) : Transport facturé/)]);
+		const [answer] = await ledger.query<{ payload: { lines: Array<{ index: number }> } }>("SELECT payload FROM payer_actions WHERE invoice_id = $1 AND kind = 'dispute'", [id]);
+		expect(answer.payload.lines.map((l) => l.index)).toEqual([2, 3]);
+		// The invoice is in dispute: its dunning pauses as for a whole-invoice dispute.
+		expect((await held())['LN-1']).toBe('dispute');
+	});
+
 	it('answers a NUL byte with a 400, not a server error', async () => {
 		const token = await payerLinkToken(ledger, 'PAY2', { now: NOW });
 		expect((await payerPage(ledger, { method: 'POST', body: { t: token, action: 'contact_request', f: 'x\u0000' } }, { now: NOW })).status).toBe(400);

@@ -7,7 +7,7 @@ import type { LatePaymentCharges } from '../dunning/charges';
 import { deliveredInvoiceIds, loadDeliveryProofs, proofFileName, proofOfDeliveryPdf } from '../dunning/proof';
 import { loadCompany } from '../dunning/render';
 import { statementOfCharges } from '../dunning/statement';
-import { invoiceCopyOfLedgerInvoice } from '../documents/invoiceCopy';
+import { invoiceCopyOfLedgerInvoice, lineText } from '../documents/invoiceCopy';
 import { checkEmailAddress } from '../mail/address';
 import type { Ledger } from '../ledger';
 import { formatMoney, parseAmount } from '../money';
@@ -122,6 +122,7 @@ const T = {
 		billing: "Changer l'adresse e-mail de facturation", newEmail: 'Nouvelle adresse e-mail', emailSent: 'Un message de confirmation est envoyé à cette adresse : elle remplacera l’actuelle quand vous aurez cliqué sur son lien (valable 7 jours).',
 		confirmTitle: "Confirmer l'adresse de facturation", confirmText: 'Les relances et factures de {name} seront envoyées à {email}.', confirm: 'Confirmer', emailChanged: "C'est fait : l'adresse de facturation est maintenant {email}.",
 		confirmInvalid: 'Ce lien de confirmation n’est plus valable (expiré, déjà utilisé ou remplacé). Demandez le changement à nouveau depuis votre page.', cannotSend: "Le message de confirmation n'a pas pu être envoyé : réessayez plus tard ou contactez-nous.",
+		disputedLines: 'Lignes contestées (aucune cochée : toute la facture)',
 		tooMany: 'Trop de réponses en peu de temps : réessayez dans une heure.', formExpired: 'Le formulaire a expiré : la page est rechargée, recommencez.',
 		categories: { administrative: 'Facturation (bon de commande, adresse, TVA…)', logistics: 'Livraison (non reçue, incomplète, abîmée)', commercial: 'Prix ou conditions', technical: 'Produit ou service défectueux', other: 'Autre' } as Record<string, string>,
 	},
@@ -136,6 +137,7 @@ const T = {
 		billing: 'Change the billing e-mail', newEmail: 'New e-mail address', emailSent: 'A confirmation message is sent to that address: it replaces the current one once you click its link (valid 7 days).',
 		confirmTitle: 'Confirm the billing e-mail', confirmText: 'Reminders and invoices of {name} will be sent to {email}.', confirm: 'Confirm', emailChanged: 'Done: the billing e-mail is now {email}.',
 		confirmInvalid: 'This confirmation link is no longer valid (expired, already used or replaced). Ask for the change again from your page.', cannotSend: 'The confirmation message could not be sent: try again later or contact us.',
+		disputedLines: 'Lines disputed (none ticked: the whole invoice)',
 		tooMany: 'Too many answers in a short time: please try again in an hour.', formExpired: 'The form expired: the page was reloaded, please try again.',
 		categories: { administrative: 'Billing (purchase order, address, VAT…)', logistics: 'Delivery (not received, incomplete, damaged)', commercial: 'Price or terms', technical: 'Faulty product or service', other: 'Other' } as Record<string, string>,
 	},
@@ -171,6 +173,8 @@ interface Customer {
 interface OpenInvoice {
 	id: string;
 	number: string;
+	/** The invoice's lines as the ledger holds them (JSON from the accounting software). */
+	lines: unknown;
 	currency: string;
 	open_minor: string;
 	payable_minor: string;
@@ -188,7 +192,7 @@ async function customerOf(ledger: Ledger, token: string, now: Date): Promise<{ c
 }
 
 async function openInvoices(db: Ledger | PoolClient, customerId: string): Promise<OpenInvoice[]> {
-	const sql = `SELECT id, number, currency, open_minor, payable_minor, due_date::text FROM invoices WHERE customer_id = $1 AND doc_type = 'invoice' AND status = 'open' AND open_minor > 0 ORDER BY due_date, number LIMIT 500`;
+	const sql = `SELECT id, number, currency, open_minor, payable_minor, due_date::text, lines FROM invoices WHERE customer_id = $1 AND doc_type = 'invoice' AND status = 'open' AND open_minor > 0 ORDER BY due_date, number LIMIT 500`;
 	const result = await (db as { query: (s: string, v: unknown[]) => Promise<unknown> }).query(sql, [customerId]);
 	return Array.isArray(result) ? (result as OpenInvoice[]) : (result as { rows: OpenInvoice[] }).rows;
 }
@@ -199,6 +203,21 @@ function bankBlock(lang: Lang, company: CompanyInfo | undefined, hasInvoices: bo
 	const t = T[lang];
 	const beneficiary = companyLegalName(company);
 	return `<div class="card bank"><b>${t.bank}</b>${beneficiary ? `<div>${t.beneficiary} : ${escapeHtml(beneficiary)}</div>` : ''}<div>IBAN : <span class="iban">${escapeHtml(formatIban(company.iban))}</span></div>${company.bic ? `<div>BIC : ${escapeHtml(company.bic)}</div>` : ''}<div class="muted">${t.bankRef}</div></div>`;
+}
+
+/** The lines of an invoice a payer can tick in a dispute (at most 50; their text as the invoice copy prints it). */
+function invoiceLines(inv: Pick<OpenInvoice, 'lines' | 'currency'>, lang: Lang): Array<{ index: number; text: string }> {
+	const lines = Array.isArray(inv.lines) ? inv.lines.slice(0, 50) : [];
+	return lines.flatMap((line, index) => {
+		const text = lineText(line, inv.currency, lang)?.replace(/^- /, '');
+		return text ? [{ index: index + 1, text }] : [];
+	});
+}
+
+function lineChoices(lang: Lang, inv: OpenInvoice): string {
+	const lines = invoiceLines(inv, lang);
+	if (lines.length < 2) return '';
+	return `<fieldset class="lines"><legend>${T[lang].disputedLines}</legend>${lines.map((l) => `<label class="line"><input type="checkbox" name="line_${l.index}" value="1" style="width:auto"> ${l.index}. ${escapeHtml(l.text)}</label>`).join('')}</fieldset>`;
 }
 
 function render(lang: Lang, customer: Customer, invoices: OpenInvoice[], chargesByInvoice: Map<string, LatePaymentCharges>, delivered: Set<string>, today: string, token: string, formToken: string, actionUrl: string, message?: { ok: boolean; text: string }, company?: CompanyInfo): string {
@@ -225,7 +244,7 @@ function render(lang: Lang, customer: Customer, invoices: OpenInvoice[], charges
 ${rf ? `<div class="muted">${t.ref} : ${escapeHtml(formatCreditorReference(rf))}</div>` : ''}
 ${form('payment_declared', inv.number, `<label>${t.date}<input type="date" name="date" max="${today}" required></label><label>${t.amount}<input name="amount" inputmode="decimal" value="${escapeHtml(formatMoney(open, inv.currency, 'en').replace(/[^0-9.]/g, ''))}" required></label><label>${t.reference}<input name="reference" maxlength="140"></label>`, t.paid)}
 ${form('promise', inv.number, `<label>${t.date}<input type="date" name="date" min="${today}" required></label><label>${t.amount}<input name="amount" inputmode="decimal" value="${escapeHtml(formatMoney(open, inv.currency, 'en').replace(/[^0-9.]/g, ''))}"></label>`, t.promise)}
-${form('dispute', inv.number, `<label>${t.category}<select name="category">${DISPUTE_LEDGER_CATEGORIES.map((c) => `<option value="${c}">${escapeHtml(t.categories[c])}</option>`).join('')}</select></label><label>${t.reason}<textarea name="reason" rows="3" maxlength="2000" required></textarea></label>`, t.dispute)}
+${form('dispute', inv.number, `${lineChoices(lang, inv)}<label>${t.category}<select name="category">${DISPUTE_LEDGER_CATEGORIES.map((c) => `<option value="${c}">${escapeHtml(t.categories[c])}</option>`).join('')}</select></label><label>${t.reason}<textarea name="reason" rows="3" maxlength="2000" required></textarea></label>`, t.dispute)}
 ${download('download_copy', inv.number, t.downloadCopy)}${delivered.has(inv.id) ? download('download_proof', inv.number, t.downloadProof) : ''}
 ${form('copy_request', inv.number, '', t.copy)}</div>`;
 	}).join('');
@@ -361,6 +380,18 @@ function billingConfirmationMail(customerName: string, link: string): { subject:
 	};
 }
 
+/** The message to the addresses a confirmed change replaced (French then English, plain text, no link). */
+function billingChangedMail(customerName: string, email: string): { subject: string; text: string } {
+	const name = String(customerName).replace(/\s+/g, ' ').trim();
+	return {
+		subject: 'Adresse de facturation modifiée / Billing e-mail changed',
+		text: [
+			'Bonjour,', '', `Les relances et factures de ${name} seront désormais envoyées à ${email}, à la demande confirmée depuis cette adresse. Si ce changement ne vient pas de vous, répondez à ce message ou contactez-nous.`, '', '---', '',
+			'Hello,', '', `Reminders and invoices of ${name} will now be sent to ${email}, as asked and confirmed from that address. If this change is not yours, reply to this message or contact us.`, '',
+		].join('\n'),
+	};
+}
+
 /**
  * The link of the message sent to a new billing address: a GET shows what will change and a button (a mail scanner
  * that opens links changes nothing); the POST makes the change, once, while the customer's addresses and link
@@ -397,10 +428,14 @@ async function confirmBillingEmail(ledger: Ledger, req: PageRequest, token: stri
 		};
 		await client.query(`INSERT INTO history (customer_id, invoice_id, kind, channel, actor, summary, payload) VALUES ($1, NULL, 'payer_answer', 'payer_page', 'payer', $2, $3)`,
 			[customer.id, done.en, JSON.stringify({ ...payload, kind: 'billing_email', summaryFr: done.fr })]);
-		return done;
+		return { ...done, previous: row.emails };
 	});
 	if (!summary) return invalid(410, customer);
-	if (options.notify) await options.notify({ kind: 'billing_email', customerExternalId: customer.external_id, customerName: customer.name, invoiceNumber: null, summary }).catch(() => undefined);
+	// The addresses replaced are told (a leaked link used to divert reminders does not go unseen).
+	for (const previous of summary.previous.slice(0, 5)) {
+		if (previous.toLowerCase() !== e.toLowerCase()) await options.sendMail?.(previous, billingChangedMail(customer.name, e)).catch(() => undefined);
+	}
+	if (options.notify) await options.notify({ kind: 'billing_email', customerExternalId: customer.external_id, customerName: customer.name, invoiceNumber: null, summary: { en: summary.en, fr: summary.fr } }).catch(() => undefined);
 	return respond(200, html(lang, t.confirmTitle, `<h1>${t.confirmTitle}</h1><p class="ok" role="status">${escapeHtml(t.emailChanged.replace('{email}', e))}</p>`));
 }
 
@@ -460,10 +495,15 @@ async function act(ledger: Ledger, customer: Customer, kind: PayerActionKind, re
 			const reason = field(req, 'reason', 2000);
 			if (!DISPUTE_LEDGER_CATEGORIES.includes(category)) return bad('Choose what the dispute is about.', 'Choisissez la nature de la contestation.');
 			if (!reason) return bad('Say why you dispute the invoice.', 'Indiquez pourquoi vous contestez la facture.');
-			const opened = await openDisputeIn(client, routing!, { invoices: [invoice!.number], customer: customer.external_id, category, evidence: reason, source: 'payer_page', sourceRef: actionId, language: o.lang, asOf: o.today, zone: o.zone, actor: 'payer_page' });
-			Object.assign(payload, { category, reason, disputeId: opened.disputeId });
+			// Some lines only: the ticked ones, as the invoice lists them (dunning of the invoice pauses all the same).
+			const ticked = invoiceLines(invoice!, o.lang).filter((l) => field(req, `line_${l.index}`, 5) === '1');
+			const linesText = ticked.map((l) => `${l.index}. ${l.text}`).join(' ; ');
+			const evidence = ticked.length ? `${reason}\n${o.lang === 'fr' ? 'Lignes contestées' : 'Lines disputed'} : ${linesText}` : reason;
+			const opened = await openDisputeIn(client, routing!, { invoices: [invoice!.number], customer: customer.external_id, category, evidence, source: 'payer_page', sourceRef: actionId, language: o.lang, asOf: o.today, zone: o.zone, actor: 'payer_page' });
+			Object.assign(payload, { category, reason, disputeId: opened.disputeId, ...(ticked.length ? { lines: ticked } : {}) });
 			routed = { owner: opened.owner, disputeId: opened.disputeId };
-			summary = { en: `Payer disputes invoice ${invoice!.number} (${category}): ${reason}`, fr: `Le payeur conteste la facture ${invoice!.number} (${category}) : ${reason}` };
+			const which = ticked.length ? { en: ` (lines ${linesText})`, fr: ` (lignes ${linesText})` } : { en: '', fr: '' };
+			summary = { en: `Payer disputes invoice ${invoice!.number}${which.en} (${category}): ${reason}`, fr: `Le payeur conteste la facture ${invoice!.number}${which.fr} (${category}) : ${reason}` };
 		} else if (kind === 'billing_email') {
 			const email = field(req, 'email', 300);
 			if (email.length > 254 || checkEmailAddress(email)) return bad('Give a valid e-mail address.', 'Indiquez une adresse e-mail valide.');

@@ -118,7 +118,11 @@ export class DisputeClassifier implements INodeType {
 				name: 'receivablesLedgerApi',
 				required: true,
 				testedBy: 'receivablesLedgerConnectionTest',
-				displayOptions: { show: { operation: ['openDispute', 'resolveDispute', 'analyse', 'queueReview', 'reviewQueue', 'confirmLabel', 'notify', 'retrainModel', 'rollbackModel'] } },
+				// Classify needs the ledger only to read the company's active model (classifyModel exists only on Classify).
+				displayOptions: {
+					show: { operation: ['classify', 'openDispute', 'resolveDispute', 'analyse', 'queueReview', 'reviewQueue', 'confirmLabel', 'notify', 'retrainModel', 'rollbackModel'] },
+					hide: { classifyModel: ['shipped'] },
+				},
 			},
 			{
 				name: 'receivablesSmtpApi',

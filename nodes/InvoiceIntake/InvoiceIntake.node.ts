@@ -16,6 +16,7 @@ import * as cashedStatus from './actions/cashedStatus.operation';
 import * as confirmCashedStatuses from './actions/confirmCashedStatuses.operation';
 import * as receiveSignedRequest from './actions/receiveSignedRequest.operation';
 import * as receiveSignedStatuses from './actions/receiveSignedStatuses.operation';
+import * as afnorFlowNotification from './actions/afnorFlowNotification.operation';
 import * as retryUnappliedPayments from './actions/retryPayments.operation';
 import * as storeCustomers from './actions/storeCustomers.operation';
 import * as storeInvoices from './actions/storeInvoices.operation';
@@ -72,6 +73,13 @@ const OPERATIONS: OperationChoice[] = [
 		resource: 'invoice',
 		description: 'Check the signature of a webhook request (raw body) and store its invoices, credit notes and payments with its delivery ID, all or nothing',
 		action: 'Receive a signed request',
+	},
+	{
+		name: 'Read Platform Flow Notification (AFNOR)',
+		value: 'afnorFlowNotification',
+		resource: 'lifecycleStatus',
+		description: 'Check the signature of an approved platform\'s standard API call (AFNOR XP Z12-013 webhook) and say which lifecycle flow to download as CDAR',
+		action: 'Read a platform flow notification',
 	},
 	{
 		name: 'Receive Signed Statuses',
@@ -147,7 +155,7 @@ export class InvoiceIntake implements INodeType {
 				name: 'receivablesWebhookApi',
 				required: false,
 				testedBy: 'receivablesWebhookSecretTest',
-				displayOptions: { show: { operation: ['receiveSignedRequest', 'receiveSignedStatuses'] } },
+				displayOptions: { show: { operation: ['receiveSignedRequest', 'receiveSignedStatuses', 'afnorFlowNotification'] } },
 			},
 		],
 		properties: [
@@ -174,6 +182,7 @@ export class InvoiceIntake implements INodeType {
 				...receiveSignedStatuses.description,
 				...confirmCashedStatuses.description,
 				...blockedInvoices.description,
+				...afnorFlowNotification.description,
 		],
 	};
 

@@ -1,6 +1,7 @@
 /**
  * A real IMAP4rev1 server for tests: hoodiecrow-imap (in memory, one account). `append` files a message into a
- * mailbox the way a mail server files the copy of what it accepted into Sent (or a BCC archive mailbox).
+ * mailbox the way a mail server files the copy of what it accepted into Sent (or a BCC archive mailbox). With
+ * `startTls`, it offers STARTTLS with the self-signed certificate hoodiecrow ships.
  */
 import type { AddressInfo } from 'node:net';
 
@@ -18,11 +19,11 @@ export interface ImapServer {
 	close(): Promise<void>;
 }
 
-export async function startImapServer(options: { user: string; password: string; mailboxes: string[] }): Promise<ImapServer> {
+export async function startImapServer(options: { user: string; password: string; mailboxes: string[]; startTls?: boolean }): Promise<ImapServer> {
 	// eslint-disable-next-line @typescript-eslint/no-require-imports
 	const hoodiecrow = require('hoodiecrow-imap') as (options: Record<string, unknown>) => Hoodiecrow;
 	const folders = Object.fromEntries(options.mailboxes.filter((m) => m !== 'INBOX').map((m) => [m, { messages: [] }]));
-	const server = hoodiecrow({ users: { [options.user]: { password: options.password } }, storage: { INBOX: { messages: [] }, '': { separator: '/', folders } } });
+	const server = hoodiecrow({ plugins: options.startTls ? ['STARTTLS'] : [], users: { [options.user]: { password: options.password } }, storage: { INBOX: { messages: [] }, '': { separator: '/', folders } } });
 	await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
 	const address = server.server.address() as AddressInfo;
 	return {

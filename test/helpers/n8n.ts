@@ -81,9 +81,10 @@ export interface NodeTypeInfo {
 	/**
 	 * `operations`: the operations that show the credential (displayOptions), when not all of them; `when`: the other
 	 * parameters it is shown for (e.g. Reconcile's IMAP credential only with Read the Sent Mailbox on), by the values
-	 * written in the node (a parameter left at its default is not compared).
+	 * written in the node (a parameter left at its default is not compared); `unless`: the parameters that hide it
+	 * (displayOptions.hide) with their defaults, for a node that leaves them out.
 	 */
-	credentials: Array<{ name: string; required: boolean; operations?: string[]; when?: Record<string, unknown[]> }>;
+	credentials: Array<{ name: string; required: boolean; operations?: string[]; when?: Record<string, unknown[]>; unless?: Record<string, { values: unknown[]; default: unknown }> }>;
 	webhooks: Array<{ httpMethod: string; path: string }>;
 }
 
@@ -95,7 +96,8 @@ interface Description {
 	version: number | number[];
 	group?: string[];
 	outputs?: unknown;
-	credentials?: Array<{ name: string; required?: boolean; displayOptions?: { show?: { operation?: string[] } & Record<string, unknown[] | undefined> } }>;
+	credentials?: Array<{ name: string; required?: boolean; displayOptions?: { show?: { operation?: string[] } & Record<string, unknown[] | undefined>; hide?: Record<string, unknown[] | undefined> } }>;
+	properties?: Array<{ name: string; default?: unknown }>;
 	webhooks?: Array<{ httpMethod?: string; path?: string }>;
 	polling?: boolean;
 }
@@ -122,6 +124,9 @@ function typeInfo(prefix: string, descriptions: Description[]): NodeTypeInfo {
 			required: c.required === true,
 			...(c.displayOptions?.show?.operation ? { operations: c.displayOptions.show.operation } : {}),
 			...(otherConditions(c.displayOptions?.show) ? { when: otherConditions(c.displayOptions?.show) } : {}),
+			...(otherConditions(c.displayOptions?.hide)
+				? { unless: Object.fromEntries(Object.entries(otherConditions(c.displayOptions?.hide) ?? {}).map(([key, values]) => [key, { values, default: first.properties?.find((p) => p.name === key)?.default }])) }
+				: {}),
 		})),
 		webhooks: (first.webhooks ?? []).map((w) => ({ httpMethod: String(w.httpMethod ?? 'GET'), path: String(w.path ?? '') })),
 	};

@@ -16,6 +16,7 @@ export const COVERED_ELSEWHERE: Record<string, string> = {
 	'invoiceIntake.receiveSignedStatuses': 'nodes/InvoiceIntake/actions/lifecycleStatuses.operation.test.ts',
 	'invoiceIntake.confirmCashedStatuses': 'nodes/InvoiceIntake/actions/lifecycleStatuses.operation.test.ts',
 	'invoiceIntake.blockedInvoices': 'nodes/InvoiceIntake/actions/lifecycleStatuses.operation.test.ts',
+	'invoiceIntake.afnorFlowNotification': 'nodes/InvoiceIntake/actions/afnorFlowNotification.operation.test.ts',
 	'invoiceIntake.importBankStatement': 'nodes/InvoiceIntake/actions/importBankStatement.operation.test.ts',
 	'invoiceIntake.storeInvoicesFromFile': 'nodes/InvoiceIntake/actions/storeInvoicesFromFile.operation.test.ts',
 	'invoiceIntake.receiveSignedRequest': 'test/workflows/intake-signed-webhook.test.ts',

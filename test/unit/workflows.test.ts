@@ -171,8 +171,10 @@ describe.each(files)('$file', ({ file, text }) => {
 				}
 			}
 			const operation = node.parameters.operation;
-			const shown = (c: { operations?: string[]; when?: Record<string, unknown[]> }) =>
-				(!c.operations || c.operations.includes(String(operation))) && Object.entries(c.when ?? {}).every(([key, values]) => values.includes(node.parameters[key]));
+			const shown = (c: { operations?: string[]; when?: Record<string, unknown[]>; unless?: Record<string, { values: unknown[]; default: unknown }> }) =>
+				(!c.operations || c.operations.includes(String(operation))) &&
+				Object.entries(c.when ?? {}).every(([key, values]) => values.includes(node.parameters[key])) &&
+				!Object.entries(c.unless ?? {}).some(([key, hide]) => hide.values.includes(node.parameters[key] ?? hide.default));
 			for (const required of known.get(node.type)?.credentials.filter((c) => c.required && shown(c)) ?? []) {
 				if (node.type.startsWith('n8n-nodes-receivables.') && !node.credentials?.[required.name]) {
 					problems.push(`${node.name}: needs the ${required.name} credential`);

@@ -1,6 +1,7 @@
 import type { IDataObject, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
-import { classifyDispute, type ClassifyOptions } from '../../../core';
+import { activeDisputeModel, classifyDispute, classifyWithModel, type ClassifyOptions } from '../../../core';
+import { getLedger } from '../../shared/transport/ledger';
 import { text } from '../helpers/items';
 import { eachItem } from '../../shared/operation';
 
@@ -13,6 +14,17 @@ const properties: INodeProperties[] = [
 		default: '={{ $json.textPlain || $json.textHtml || $json.text }}',
 		description:
 			'The customer\'s reply or the call note. An e-mail body with its quoted history and signature is fine; HTML is read as text. By default the text of an Email Trigger (IMAP) item.',
+	},
+	{
+		displayName: 'Model',
+		name: 'classifyModel',
+		type: 'options',
+		options: [
+			{ name: 'Shipped Model (No Ledger Needed)', value: 'shipped', description: 'The model shipped with the package, trained on its labelled replies' },
+			{ name: "Company's Active Model (From the Ledger)", value: 'company', description: 'The model Retrain Model made active from your reviewed replies, with its calibrated confidence and review threshold; the shipped one while there is none' },
+		],
+		default: 'shipped',
+		description: 'Which model reads the replies',
 	},
 	{
 		displayName: 'Put Result In Field',
@@ -77,6 +89,7 @@ const displayOptions = { show: { operation: ['classify'] } };
 export const description = updateDisplayOptions(displayOptions, properties);
 
 export const operation = eachItem({
+	// The company's model is read once per execution, on the first item that needs it.
 	outputs: [{ name: 'Classified', meaning: 'The input item with its classification (category, confidence, needs review, notes)' }],
 	async item(i, item) {
 		// Any value is accepted: an empty, binary or non-text body gets a clear "needs review" result, never an error.
@@ -90,7 +103,25 @@ export const operation = eachItem({
 			zone: options.zone ? String(options.zone) : undefined,
 			reviewThreshold: typeof options.reviewThreshold === 'number' ? options.reviewThreshold : undefined,
 		};
-		const result = classifyDispute(body as string, classifyOptions);
-		return { json: { ...item.json, [field]: result as unknown as IDataObject } };
+		if (this.getNodeParameter('classifyModel', i, 'shipped') !== 'company') {
+			const result = classifyDispute(body as string, classifyOptions);
+			return { json: { ...item.json, [field]: result as unknown as IDataObject } };
+		}
+		const active = await companyModel(this);
+		const result = classifyWithModel(active.model, body, classifyOptions);
+		return { json: { ...item.json, [field]: { ...result, modelId: active.id ?? 'shipped' } as unknown as IDataObject } };
 	},
 });
+
+type ActiveModel = Awaited<ReturnType<typeof activeDisputeModel>>;
+const companyModels = new WeakMap<object, Promise<ActiveModel>>();
+
+/** The company's active model, read from the ledger once per execution (the n8n context object). */
+function companyModel(context: Parameters<typeof getLedger>[0]): Promise<ActiveModel> {
+	let model = companyModels.get(context);
+	if (!model) {
+		model = getLedger(context).then((ledger) => activeDisputeModel(ledger));
+		companyModels.set(context, model);
+	}
+	return model;
+}

@@ -1,4 +1,5 @@
 import { nodeRouter } from '../../shared/operation';
+import * as afnorFlowNotification from './afnorFlowNotification.operation';
 import * as applyPayment from './applyPayment.operation';
 import * as blockedInvoices from './blockedInvoices.operation';
 import * as importBankStatement from './importBankStatement.operation';
@@ -14,4 +15,4 @@ import * as storeInvoicesFromFile from './storeInvoicesFromFile.operation';
 import * as storePayments from './storePayments.operation';
 
 /** The operations of the node; the shared loop (nodes/shared/operation.ts) runs them. */
-export const router = nodeRouter({ storeCustomers, storeInvoices, storeInvoicesFromFile, storePayments, receiveSignedRequest, retryUnappliedPayments, applyPayment, importBankStatement, lifecycleStatuses, receiveSignedStatuses, cashedStatus, confirmCashedStatuses, blockedInvoices });
+export const router = nodeRouter({ storeCustomers, storeInvoices, storeInvoicesFromFile, storePayments, receiveSignedRequest, retryUnappliedPayments, applyPayment, importBankStatement, lifecycleStatuses, receiveSignedStatuses, cashedStatus, confirmCashedStatuses, blockedInvoices, afnorFlowNotification });

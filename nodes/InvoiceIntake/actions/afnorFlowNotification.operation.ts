@@ -1,0 +1,98 @@
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import { updateDisplayOptions } from 'n8n-workflow';
+import { AfnorFlowError, readAfnorFlowNotification, verifyAfnorSignature } from '../../../core';
+import { eachItem } from '../../shared/operation';
+import { signedRequestOf } from './receiveSignedRequest.operation';
+
+const properties: INodeProperties[] = [
+	{
+		displayName:
+			'Put this after a Webhook node (POST, option Raw Body on) that your approved platform calls through the standard AFNOR XP Z12-013 API (a webhook subscribed with POST /v1/webhooks). The Receivables Webhook credential holds the signing key the platform gave at subscription. Nothing is stored here: an incoming lifecycle flow comes out on Fetch with the request that downloads its CDAR (HTTP Request node, then Lifecycle Statuses › CDAR File).',
+		name: 'afnorNotice',
+		type: 'notice',
+		default: '',
+	},
+	{
+		displayName: 'Binary Property',
+		name: 'rawBodyProperty',
+		type: 'string',
+		default: 'data',
+		required: true,
+		description: 'The binary property holding the raw request body (the Webhook node puts it in "data" when Raw Body is on)',
+	},
+	{
+		displayName: 'Signing Key Written As',
+		name: 'signingKeyEncoding',
+		type: 'options',
+		options: [
+			{ name: 'Base64', value: 'base64' },
+			{ name: 'Hexadecimal', value: 'hex' },
+			{ name: 'Text', value: 'utf8' },
+		],
+		default: 'base64',
+		description: 'How the signing key the platform returned is written in the credential\'s Secret',
+	},
+	{
+		displayName: 'Time Tolerance (Seconds)',
+		name: 'afnorToleranceSeconds',
+		type: 'number',
+		typeOptions: { minValue: 1 },
+		default: 300,
+		description: 'How far Afnor-Signature-Timestamp may be from this server\'s clock',
+	},
+];
+
+const displayOptions = { show: { operation: ['afnorFlowNotification'] } };
+
+export const description = updateDisplayOptions(displayOptions, properties);
+
+const header = (headers: Record<string, unknown>, name: string): string | undefined => {
+	const entry = Object.entries(headers).find(([k]) => k.toLowerCase() === name);
+	const value = Array.isArray(entry?.[1]) ? entry?.[1][0] : entry?.[1];
+	return value === undefined || value === null ? undefined : String(value);
+};
+
+/** Outputs: Fetch (a lifecycle flow to download as CDAR), Ignored (another flow, with why), Rejected (signature or body refused). */
+export const operation = eachItem({
+	outputs: [
+		{ name: 'Fetch', meaning: 'An incoming lifecycle flow (CustomerInvoiceLC, CDAR, acknowledged Ok): download it with method, path and query, then apply it as a CDAR file; answer the platform 200' },
+		{ name: 'Ignored', meaning: 'A signed notification of another flow (invoice, e-reporting, outgoing, pending or in error), with the reason FR/EN; answer 200' },
+		{ name: 'Rejected', meaning: 'A call refused: signature missing, stale or wrong (401), or a body that is not a Flow (400), FR/EN', rejects: true },
+	],
+	async setup(this: IExecuteFunctions): Promise<{ keys: string[] }> {
+		try {
+			const credential = await this.getCredentials('receivablesWebhookApi');
+			return { keys: [credential.secret, credential.previousSecret].filter((s): s is string => typeof s === 'string' && s.length > 0) };
+		} catch {
+			return { keys: [] };
+		}
+	},
+	async item(i, item, { keys }: { keys: string[] }) {
+		const { rawBody, headers } = await signedRequestOf(this, i, item);
+		const encoding = this.getNodeParameter('signingKeyEncoding', i, 'base64') as BufferEncoding;
+		const toleranceSeconds = (this.getNodeParameter('afnorToleranceSeconds', i, 300) as number) || 300;
+		const given = { signature: header(headers, 'afnor-signature'), timestamp: header(headers, 'afnor-signature-timestamp') };
+		const checks = keys.map((key) => verifyAfnorSignature(rawBody, given, Buffer.from(key.trim(), encoding), { toleranceSeconds }));
+		const passed = checks.some((c) => c.ok);
+		if (!passed) {
+			const failed = checks.find((c) => !c.ok && c.code !== 'AFNOR_SIGNATURE_INVALID') ?? checks[0];
+			const refusal = failed && !failed.ok
+				? { code: failed.code, en: failed.said.en, fr: failed.said.fr }
+				: { code: 'AFNOR_SIGNATURE_NO_KEY', en: 'No signing key: choose the Receivables Webhook credential holding the key the platform gave.', fr: 'Pas de clé de signature : choisissez l\'identifiant Receivables Webhook qui contient la clé donnée par la plateforme.' };
+			return { output: 'Rejected', json: { refused: true, httpStatus: 401, code: refusal.code, error: refusal.en, errorFr: refusal.fr } };
+		}
+		let notification;
+		try {
+			notification = readAfnorFlowNotification(JSON.parse(rawBody.toString('utf8')));
+		} catch (error) {
+			const said = error instanceof AfnorFlowError ? error.said : { en: 'The body is not JSON.', fr: "Le corps n'est pas du JSON." };
+			return { output: 'Rejected', json: { refused: true, httpStatus: 400, code: error instanceof AfnorFlowError ? error.code : 'AFNOR_FLOW_SHAPE', error: said.en, errorFr: said.fr } };
+		}
+		const json: IDataObject = {
+			httpStatus: 200, flowId: notification.flowId, flowType: notification.flowType, flowSyntax: notification.flowSyntax, flowDirection: notification.flowDirection,
+			ackStatus: notification.ackStatus, updatedAt: notification.updatedAt, processingRule: notification.processingRule ?? null, trackingId: notification.trackingId ?? null, name: notification.name ?? null,
+		};
+		if (notification.action === 'fetch_status' && notification.fetch) return { output: 'Fetch', json: { ...json, method: notification.fetch.method, path: notification.fetch.path, query: notification.fetch.query } };
+		return { output: 'Ignored', json: { ...json, reason: notification.reason?.en ?? null, reasonFr: notification.reason?.fr ?? null, ackDetails: notification.ackDetails as unknown as IDataObject[] } };
+	},
+});
