@@ -380,6 +380,18 @@ function billingConfirmationMail(customerName: string, link: string): { subject:
 	};
 }
 
+/** The message to the addresses a confirmed change replaced (French then English, plain text, no link). */
+function billingChangedMail(customerName: string, email: string): { subject: string; text: string } {
+	const name = String(customerName).replace(/\s+/g, ' ').trim();
+	return {
+		subject: 'Adresse de facturation modifiée / Billing e-mail changed',
+		text: [
+			'Bonjour,', '', `Les relances et factures de ${name} seront désormais envoyées à ${email}, à la demande confirmée depuis cette adresse. Si ce changement ne vient pas de vous, répondez à ce message ou contactez-nous.`, '', '---', '',
+			'Hello,', '', `Reminders and invoices of ${name} will now be sent to ${email}, as asked and confirmed from that address. If this change is not yours, reply to this message or contact us.`, '',
+		].join('\n'),
+	};
+}
+
 /**
  * The link of the message sent to a new billing address: a GET shows what will change and a button (a mail scanner
  * that opens links changes nothing); the POST makes the change, once, while the customer's addresses and link
@@ -416,10 +428,14 @@ async function confirmBillingEmail(ledger: Ledger, req: PageRequest, token: stri
 		};
 		await client.query(`INSERT INTO history (customer_id, invoice_id, kind, channel, actor, summary, payload) VALUES ($1, NULL, 'payer_answer', 'payer_page', 'payer', $2, $3)`,
 			[customer.id, done.en, JSON.stringify({ ...payload, kind: 'billing_email', summaryFr: done.fr })]);
-		return done;
+		return { ...done, previous: row.emails };
 	});
 	if (!summary) return invalid(410, customer);
-	if (options.notify) await options.notify({ kind: 'billing_email', customerExternalId: customer.external_id, customerName: customer.name, invoiceNumber: null, summary }).catch(() => undefined);
+	// The addresses replaced are told (a leaked link used to divert reminders does not go unseen).
+	for (const previous of summary.previous.slice(0, 5)) {
+		if (previous.toLowerCase() !== e.toLowerCase()) await options.sendMail?.(previous, billingChangedMail(customer.name, e)).catch(() => undefined);
+	}
+	if (options.notify) await options.notify({ kind: 'billing_email', customerExternalId: customer.external_id, customerName: customer.name, invoiceNumber: null, summary: { en: summary.en, fr: summary.fr } }).catch(() => undefined);
 	return respond(200, html(lang, t.confirmTitle, `<h1>${t.confirmTitle}</h1><p class="ok" role="status">${escapeHtml(t.emailChanged.replace('{email}', e))}</p>`));
 }
 

@@ -319,7 +319,7 @@ function filtersFrom(req: PageRequest): StatusFilters {
 /** Rows of the portal per page; the totals above the list count every page. */
 export const PORTAL_PAGE_SIZE = 50;
 
-/** An amount of a status row in the page's language: "14 832,00 MAD" / "MAD 14,832.00". */
+/** An amount of a status row in the page's language: "14 832,00 MAD" / "14,832.00 MAD". */
 function money(row: StatusRow, lang: Lang): string {
 	return formatMoney(parseAmount(row.amount, row.currency), row.currency, lang);
 }

@@ -146,6 +146,13 @@ describe('workflow: Payer page', () => {
 		const told = (await sink.parsed()).find((m) => /Adresse de facturation changée sur la page payeur/.test(m.subject ?? ''));
 		expect(told?.text).toContain('old@pp3.example');
 		expect(told?.text).toContain('new@pp3.example');
+		// The address replaced is told, without any link.
+		const all = await sink.parsed();
+		const oldIndex = sink.received.findIndex((r) => r.envelope.to.includes('old@pp3.example'));
+		expect(oldIndex).toBeGreaterThanOrEqual(0);
+		expect(all[oldIndex].subject).toBe('Adresse de facturation modifiée / Billing e-mail changed');
+		expect(all[oldIndex].text).toContain('seront désormais envoyées à new@pp3.example');
+		expect(all[oldIndex].text).not.toMatch(/https?:\/\//);
 		// Once used, the confirmation is spent; the next reminder goes to the new address.
 		expect((await call({ body: { e, action: 'billing_email_confirm' } })).status).toBe(410);
 		const plan = await planReminders(ledger, { stage: 'level1', asOf: daysFromToday(0) });

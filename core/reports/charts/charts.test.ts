@@ -159,6 +159,10 @@ describe('one definition per figure, codes in the page\'s language', () => {
 		const cleaning = tables('cleaning')[0];
 		expect(cleaning.head).toEqual(['Élément', 'Client', 'Facture', 'Montant', 'Date', 'Détail']);
 		for (const row of cleaning.rows) expect(row[4]).toMatch(/^(\d{2}\/\d{2}\/\d{4}|—)$/);
+		// one invoice is singular
+		const single = sampleOverview();
+		for (const row of single.aged.totals) row.invoices = 1;
+		expect(buildReportView(single, { language: 'fr' }).headline.map((k) => k.note)).toContain('1 facture');
 		const en = buildReportView(overview, { language: 'en' });
 		expect(en.headline.find((k) => k.label === 'Disputes open on the date')?.value).toBe(String(openOnDate));
 		expect((en.sections.find((s) => s.key === 'reminders')?.blocks ?? []).flatMap((b) => (b.kind === 'table' ? b.rows.map((r) => r[0]) : []))).toEqual(['Pre-due notice', 'Reminder 1', 'Reminder 2', 'Formal notice']);

@@ -168,7 +168,7 @@ function agedSection(aged: AgedBalance, lang: Lang, limit: number): ViewSection 
 		const open = minorOf(total.open);
 		const share = open > 0n ? Number((minorOf(total.overdue) * 1000n) / open) / 10 : null;
 		blocks.push({ kind: 'kpis', items: [
-			{ label: `${t.open} (${c})`, value: fmtMoney(total.open, lang), note: `${total.invoices} ${t.invoices.toLowerCase()}` },
+			{ label: `${t.open} (${c})`, value: fmtMoney(total.open, lang), note: invoiceCount(total.invoices, lang) },
 			{ label: t.overdue, value: fmtMoney(total.overdue, lang), note: share === null ? undefined : fmtNumber(share, { kind: 'percent' }, lang), tone: share !== null && share > 50 ? 'bad' : share !== null && share > 25 ? 'warn' : 'good' },
 			{ label: t.disputed, value: fmtMoney(total.disputed, lang) },
 			{ label: t.promised, value: fmtMoney(total.promised, lang) },
@@ -343,6 +343,11 @@ function amountsText(amounts: Array<{ currency: string; amount: string }>, lang:
 	return amounts.length ? amounts.map((a) => formatUnits(parseAmount(a.amount, a.currency), money(a.currency), lang)).join(' · ') : '—';
 }
 
+/** "1 facture", "65 factures" / "1 invoice", "65 invoices". */
+function invoiceCount(n: number, lang: Lang): string {
+	return lang === 'fr' ? `${n} facture${n > 1 ? 's' : ''}` : `${n} invoice${n === 1 ? '' : 's'}`;
+}
+
 /** A dispute group's name in the page's language: categories translated, other groups by their own label. */
 function groupLabel(g: { key: string; label?: string | null }, groupBy: string, t: (typeof L)[Lang]): string {
 	if (groupBy === 'category' && t.categories[g.key]) return t.categories[g.key];
@@ -448,7 +453,7 @@ export function buildReportView(overview: ReceivablesOverview, options: ReportVi
 	const headline: Kpi[] = [];
 	const main = byMainCurrency(overview.aged.totals)[0];
 	if (main) {
-		headline.push({ label: `${t.open} (${main.currency})`, value: fmtMoney(main.open, lang), note: `${main.invoices} ${t.invoices.toLowerCase()}` });
+		headline.push({ label: `${t.open} (${main.currency})`, value: fmtMoney(main.open, lang), note: invoiceCount(main.invoices, lang) });
 		headline.push({ label: t.overdue, value: fmtMoney(main.overdue, lang) });
 		const cb = lastValue(overview.dso.points.filter((p) => p.currency === main.currency), (p) => p.dso);
 		headline.push({ label: t.dsoCb, value: fmtNumber(cb, { kind: 'days' }, lang) });
