@@ -1,6 +1,7 @@
 import path from 'node:path';
 import type { IDataObject } from 'n8n-workflow';
 import { addDays, todayIn } from '../../core';
+import { shippedModel } from '../../core/disputes/model';
 import { addCustomer, addInvoice, seedStaff } from '../helpers/dunning';
 import { loadWorkflow, PACKAGE_ROOT, runWorkflow } from '../helpers/engine';
 import { credentialsFor, dunningTestLedger } from './dunning-helpers';
@@ -36,6 +37,8 @@ describe('workflow: dispute inbox', () => {
 		expect(result.error).toBeUndefined();
 		const classified = result.json('Read the reply').map((j) => (j.classification as IDataObject).category);
 		expect(classified).toEqual(['commercial', 'payment_promise', 'payment_sent', 'auto_reply', 'delay_request', 'administrative']);
+		// No model of the company's own yet: the shipped one reads.
+		expect(result.json('Read the reply').map((j) => (j.classification as IDataObject).modelId)).toEqual(Array(6).fill('shipped'));
 
 		const opened = result.json('E-mail the owner: dispute opened');
 		expect(opened).toEqual([expect.objectContaining({ status: 'opened', category: 'commercial', owner: 'REP1', invoices: [expect.objectContaining({ number: 'FV-2026-0101' })] })]);
@@ -77,5 +80,21 @@ describe('workflow: dispute inbox', () => {
 		expect(disputes).toEqual([{ category: 'commercial', source_ref: '<d1@client>' }]);
 		const promises = await t.ledger.query<{ source: string; status: string }>('SELECT source, status FROM promises ORDER BY source');
 		expect(promises).toEqual([{ source: 'email', status: 'pending' }, { source: 'payment_announced', status: 'pending' }]);
+	});
+
+	test('reads with the company\'s active model once retraining made one active (its review threshold included)', async () => {
+		// A company model (the shipped weights with a strict review threshold) active in the ledger, as Retrain Model leaves it.
+		const strict = { ...shippedModel(), calibration: { temperature: 1, reviewThreshold: 0.999 } };
+		const [row] = await t.ledger.query<{ id: string }>(
+			`INSERT INTO dispute_models (created_by, active, model, scores, company_examples, activated_at) VALUES ('test', true, $1, $2, 40, now()) RETURNING id`,
+			[JSON.stringify(strict), JSON.stringify({ candidate: {}, active: {}, activeModelId: null })],
+		);
+		const reply = mail('<s2@client>', 'RE: Relance', 'Hello, the payment for invoice FV-2026-0103 was made yesterday by bank transfer, reference TRF-2026-88413.\nRegards');
+		const result = await runWorkflow(loadWorkflow(path.join(PACKAGE_ROOT, 'workflows', 'disputes-inbox.json')), { credentials: credentialsFor(t.ledger, t.sink), triggerItems: [reply] });
+		expect(result.error).toBeUndefined();
+		expect(result.json('Read the reply')[0].classification).toMatchObject({ category: 'payment_sent', needsReview: true, modelId: String(row.id) });
+		expect(result.json('E-mail the collector: payment announced')).toEqual([]);
+		const queued = await t.ledger.query<{ status: string }>("SELECT status FROM dispute_reviews WHERE source_ref = '<s2@client>'");
+		expect(queued).toEqual([{ status: 'pending' }]);
 	});
 });
