@@ -7,52 +7,23 @@
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:http';
-import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { buildSync } from 'esbuild';
 import { COMPANY, loadDemoCompany } from './lib/demo-data.mjs';
+import { loadSourceCore, root, withSandboxedPages } from './lib/screenshot-kit.mjs';
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const out = path.join(root, 'docs', 'screenshots');
 const connectionString = process.env.DATABASE_URL || process.env.TEST_DATABASE_URL;
-const chromiumPath = process.env.CHROMIUM || '/usr/bin/chromium';
-
-/** The core from its sources, bundled beside them so that it finds its migrations and fonts. */
-function loadSourceCore() {
-	const outfile = path.join(root, 'core', `.screenshots-${process.pid}.cjs`);
-	buildSync({ entryPoints: [path.join(root, 'core', 'index.ts')], bundle: true, platform: 'node', format: 'cjs', packages: 'external', outfile, logLevel: 'error' });
-	try {
-		return createRequire(import.meta.url)(outfile);
-	} finally {
-		rmSync(outfile, { force: true });
-	}
-}
 
 async function dashboardShots(pages) {
-	const { chromium } = await import('playwright-core');
-	const server = createServer((req, res) => {
-		const body = pages[req.url] ?? '';
-		// as n8n serves webhook pages: in a sandbox
-		res.writeHead(body ? 200 : 404, { 'Content-Type': 'text/html; charset=utf-8', 'Content-Security-Policy': 'sandbox allow-forms' });
-		res.end(body);
-	});
-	await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
-	const base = `http://127.0.0.1:${server.address().port}`;
-	const browser = await chromium.launch({ executablePath: chromiumPath, args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run'] });
-	try {
+	await withSandboxedPages(pages, async (browser, base) => {
 		const desktop = await browser.newPage({ viewport: { width: 1280, height: 1500 } });
 		await desktop.goto(`${base}/desktop`);
 		await desktop.screenshot({ path: path.join(out, 'dashboard.png') });
 		const phone = await browser.newPage({ viewport: { width: 390, height: 1400 }, isMobile: true, deviceScaleFactor: 1 });
 		await phone.goto(`${base}/phone`);
 		await phone.screenshot({ path: path.join(out, 'dashboard-phone.png') });
-	} finally {
-		await browser.close();
-		server.close();
-	}
+	});
 }
 
 async function main() {
