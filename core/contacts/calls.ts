@@ -22,7 +22,8 @@ export interface PlannedCall {
 	totals: Array<{ currency: string; open: string }>;
 	intro: string;
 	checklist: ChecklistItem[];
-	history: Array<{ at: string; kind: string; channel: string | null; summary: string }>;
+	/** Recent exchanges: `summary` in English, `summaryFr` in French (lists pick their language's). */
+	history: Array<{ at: string; kind: string; channel: string | null; summary: string; summaryFr?: string }>;
 	promises: { kept: number; broken: number; pending: number };
 	openDisputes: number;
 }

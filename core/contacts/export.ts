@@ -45,7 +45,7 @@ export function callListCsv(calls: PlannedCall[], options: { language?: 'fr' | '
 			call.openDisputes,
 			call.promises.kept,
 			call.promises.broken,
-			last ? `${last.at.slice(0, 10)} ${last.summary}` : '',
+			last ? `${last.at.slice(0, 10)} ${language === 'fr' ? (last.summaryFr ?? last.summary) : last.summary}` : '',
 			call.taskId,
 			'',
 			'',
@@ -144,7 +144,7 @@ export async function callListPdf(calls: PlannedCall[], options: { language?: 'f
 		write(w, t.outcome, { size: 8.5, x: MARGIN + 8 });
 		if (call.history.length) {
 			write(w, `${t.history} :`, { size: 8.5, bold: true });
-			for (const h of call.history.slice(0, 3)) write(w, `${h.at.slice(0, 10)}  ${h.summary}`, { size: 8, x: MARGIN + 8, color: 0.35 });
+			for (const h of call.history.slice(0, 3)) write(w, `${h.at.slice(0, 10)}  ${language === 'fr' ? (h.summaryFr ?? h.summary) : h.summary}`, { size: 8, x: MARGIN + 8, color: 0.35 });
 		}
 		w.y -= 4;
 	}

@@ -6,6 +6,7 @@ import { addDays, DEFAULT_ZONE, parseCalendarDate, todayIn } from '../time/dates
 import { callIntro, checklistFor } from './checklist';
 import type { PlannedCall } from './calls';
 import { openReminderCalls } from './fromReminder';
+import { timelineSummary } from '../dunning/timeline-text';
 
 /**
  * Plans the quality calls of a day: the open invoices falling due in N days (matching a filter), grouped by
@@ -171,9 +172,9 @@ export async function planCalls(ledger: Ledger, options: PlanCallsOptions = {}):
 
 	const historyEntries = Math.max(0, options.historyEntries ?? 5);
 	const history = historyEntries
-		? await ledger.query<{ customer_id: string; at: string; kind: string; channel: string | null; summary: string }>(
-				`SELECT customer_id, at::text, kind, channel, summary FROM (
-					SELECT h.customer_id, h.at, h.kind, h.channel, h.summary, row_number() OVER (PARTITION BY h.customer_id ORDER BY h.at DESC, h.id DESC) AS n
+		? await ledger.query<{ customer_id: string; at: string; kind: string; channel: string | null; summary: string; payload: Record<string, unknown> | null }>(
+				`SELECT customer_id, at::text, kind, channel, summary, payload FROM (
+					SELECT h.customer_id, h.at, h.kind, h.channel, h.summary, h.payload, row_number() OVER (PARTITION BY h.customer_id ORDER BY h.at DESC, h.id DESC) AS n
 					FROM history h WHERE h.customer_id = ANY($1::bigint[]) AND h.at >= now() - interval '180 days'
 				) x WHERE n <= $2 ORDER BY customer_id, at DESC`,
 				[customerIds, historyEntries],
@@ -190,7 +191,7 @@ export async function planCalls(ledger: Ledger, options: PlanCallsOptions = {}):
 		[customerIds],
 	);
 	for (const call of calls) {
-		call.history = history.filter((h) => h.customer_id === call.customer.id).map((h) => ({ at: h.at, kind: h.kind, channel: h.channel, summary: h.summary }));
+		call.history = history.filter((h) => h.customer_id === call.customer.id).map((h) => ({ at: h.at, kind: h.kind, channel: h.channel, summary: timelineSummary(h, 'en'), summaryFr: timelineSummary(h, 'fr') }));
 		const p = promises.find((r) => r.customer_id === call.customer.id);
 		if (p) call.promises = { kept: p.kept, broken: p.broken, pending: p.pending };
 		call.openDisputes = disputes.find((d) => d.customer_id === call.customer.id)?.n ?? 0;

@@ -2,6 +2,7 @@ import { ReceivablesError } from '../errors';
 import type { Ledger } from '../ledger';
 import { effectiveDate, effectiveInstant } from '../ledger/effective';
 import { addDays, DEFAULT_ZONE, parseCalendarDate, todayIn } from '../time';
+import { timelineSummary, type TimelineLanguage } from './timeline-text';
 
 /**
  * The record of exchanges with a customer (history is append-only): what was sent, printed, bounced, said on
@@ -86,7 +87,9 @@ export interface TimelineEntry {
 	kind: string;
 	channel: string | null;
 	actor: string | null;
+	/** In the language asked for (French or English), rendered from the entry's kind when it is read. */
 	summary: string;
+	language: TimelineLanguage;
 	invoiceNumber: string | null;
 	contentHash: string | null;
 	messageId: string | null;
@@ -94,7 +97,7 @@ export interface TimelineEntry {
 }
 
 /** Everything exchanged with a customer, newest first (index on history (customer_id, at)). */
-export async function customerTimeline(ledger: Ledger, options: { customerExternalId: string; from?: string; to?: string; limit?: number }): Promise<TimelineEntry[]> {
+export async function customerTimeline(ledger: Ledger, options: { customerExternalId: string; from?: string; to?: string; limit?: number; language?: TimelineLanguage }): Promise<TimelineEntry[]> {
 	const rows = await ledger.query<{ at: Date; kind: string; channel: string | null; actor: string | null; summary: string; number: string | null; content_hash: string | null; payload: Record<string, unknown> }>(
 		`SELECT h.at, h.kind, h.channel, h.actor, h.summary, i.number, h.content_hash, h.payload
 		FROM customers c JOIN history h ON h.customer_id = c.id LEFT JOIN invoices i ON i.id = h.invoice_id
@@ -102,12 +105,14 @@ export async function customerTimeline(ledger: Ledger, options: { customerExtern
 		ORDER BY h.at DESC, h.id DESC LIMIT $4`,
 		[options.customerExternalId, options.from ?? null, options.to ? addDays(options.to, 1) : null, options.limit ?? 500],
 	);
+	const language: TimelineLanguage = options.language === 'en' ? 'en' : 'fr';
 	return rows.map((r) => ({
 		at: r.at.toISOString(),
 		kind: r.kind,
 		channel: r.channel,
 		actor: r.actor,
-		summary: r.summary,
+		summary: timelineSummary({ kind: r.kind, summary: r.summary, payload: r.payload }, language),
+		language,
 		invoiceNumber: r.number,
 		contentHash: r.content_hash,
 		messageId: typeof r.payload?.messageId === 'string' ? r.payload.messageId : null,

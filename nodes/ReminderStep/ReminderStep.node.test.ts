@@ -133,6 +133,9 @@ describe('Reminder Step node', () => {
 		);
 		expect(recorded.json('Reminder Step')).toEqual([{ recorded: 1, customerLedgerId: expect.any(String) }]);
 		const timeline = await runWorkflow(workflow({ operation: 'timeline', timelineCustomer: 'N-1', limit: 10 }), { credentials: credentialsFor(ledger) });
-		expect(timeline.json('Reminder Step').map((t) => [t.kind, t.summary, t.invoiceNumber, t.actor])).toEqual([['call', 'Promet un virement vendredi', 'N-INV-1', 'COL1']]);
+		expect(timeline.json('Reminder Step').map((t) => [t.kind, t.summary, t.invoiceNumber, t.actor, t.language])).toEqual([['call', 'Promet un virement vendredi', 'N-INV-1', 'COL1', 'fr']]);
+		// The step's language: what people typed stays as typed, the package's own entries are rendered in it.
+		const inEnglish = await runWorkflow(workflow({ operation: 'timeline', timelineCustomer: 'N-1', timelineLanguage: 'en', limit: 10 }), { credentials: credentialsFor(ledger) });
+		expect(inEnglish.json('Reminder Step').map((t) => [t.summary, t.language])).toEqual([['Promet un virement vendredi', 'en']]);
 	});
 });

@@ -1164,6 +1164,35 @@ async function insertWaves(core, client, waves) {
 
 
 /**
+ * The history the core wrote while loading carries the time of the load: each entry is dated by the fact it tells
+ * (invoice date, payment date, dispute opened or resolved, promised day), as if the company had lived it.
+ */
+async function dateHistoryByFacts(ledger) {
+	// The history is append-only (a trigger refuses updates): lifted for this one statement, in one transaction, on the
+	// demo's first load only (into an empty ledger of its own), then put back before anyone else can write.
+	await ledger.transaction(async (client) => {
+		await client.query('ALTER TABLE history DISABLE TRIGGER history_append_only');
+		await client.query(
+		`UPDATE history h SET at = f.at FROM (
+			SELECT h.id, CASE
+				WHEN h.kind IN ('payment_received', 'payment_allocated', 'invoice_paid', 'payment_flagged', 'write_off', 'payment_settled', 'credit_note_applied')
+					AND h.payload ? 'paymentId' THEN (SELECT (p.received_on::text || ' 15:00')::timestamp AT TIME ZONE $1 FROM payments p WHERE p.id::text = h.payload->>'paymentId')
+				WHEN h.kind = 'payment_received' THEN (SELECT (p.received_on::text || ' 15:00')::timestamp AT TIME ZONE $1 FROM payments p WHERE p.content_hash = h.content_hash LIMIT 1)
+				WHEN h.kind = 'dispute_resolved' THEN (SELECT d.resolved_at FROM disputes d WHERE d.id::text = h.payload->>'disputeId')
+				WHEN h.kind LIKE 'dispute_%' THEN (SELECT d.opened_at FROM disputes d WHERE d.id::text = h.payload->>'disputeId')
+				WHEN h.kind IN ('promise_kept', 'promise_broken') THEN (SELECT (p.promised_on::text || ' 18:00')::timestamp AT TIME ZONE $1 FROM promises p WHERE p.id::text = h.payload->>'promiseId')
+				WHEN h.invoice_id IS NOT NULL AND h.actor = 'demo' AND h.kind NOT IN ('reminder_sent', 'reminder_bounced', 'promise_recorded')
+					THEN (SELECT (i.issue_date::text || ' 09:00')::timestamp AT TIME ZONE $1 FROM invoices i WHERE i.id = h.invoice_id)
+			END AS at
+			FROM history h
+		) f WHERE f.id = h.id AND f.at IS NOT NULL AND f.at <> h.at`,
+			[ZONE],
+		);
+		await client.query('ALTER TABLE history ENABLE TRIGGER history_append_only');
+	});
+}
+
+/**
  * Loads the demo company into `ledger` (migrated here if needed) unless it is there already. Returns
  * `{ status: 'loaded' | 'present', asOf, summary }`. The reference day is the first load's today (Europe/Paris):
  * a later call with a different day finds the company and leaves it as it is, aging with time.
@@ -1251,7 +1280,7 @@ export async function loadDemoCompany(core, ledger, { asOf, log = () => {} } = {
 		await client.query(
 			`INSERT INTO history (at, customer_id, invoice_id, kind, channel, actor, summary, payload)
 			SELECT p.created_at, p.customer_id, p.invoice_id, 'promise_recorded', p.source, 'demo',
-				'Promesse de règlement pour le ' || to_char(p.promised_on, 'DD/MM/YYYY'), jsonb_build_object('promiseId', p.id::text, 'amountMinor', p.amount_minor::text)
+				'Promise to pay on ' || p.promised_on::text, jsonb_build_object('promiseId', p.id::text, 'amountMinor', p.amount_minor::text)
 			FROM promises p WHERE p.source_ref LIKE 'demo-promise-%'`,
 		);
 
@@ -1279,7 +1308,7 @@ export async function loadDemoCompany(core, ledger, { asOf, log = () => {} } = {
 		await client.query(
 			`INSERT INTO history (at, customer_id, invoice_id, kind, channel, actor, summary, payload)
 			SELECT m.sent_at, m.customer_id, m.invoice_id, CASE WHEN m.status = 'bounced' THEN 'reminder_bounced' ELSE 'reminder_sent' END, m.channel, 'demo',
-				'Relance ' || m.stage || ' (' || m.channel || ')', jsonb_build_object('stage', m.stage, 'messageId', m.message_id)
+				'Reminder ' || m.stage || ' (' || m.channel || ')', jsonb_build_object('stage', m.stage, 'messageId', m.message_id)
 			FROM reminders m WHERE m.claimed_by = 'demo'`,
 		);
 		await insertWaves(core, client, data.waves);
@@ -1303,6 +1332,7 @@ export async function loadDemoCompany(core, ledger, { asOf, log = () => {} } = {
 	}
 	// Promises whose day has passed are kept or broken by the core's rule, as the daily settlement would have said.
 	await core.settlePromises(ledger, { asOf: data.asOf, actor: 'demo' });
+	await dateHistoryByFacts(ledger);
 
 	await ledger.query(
 		`UPDATE settings SET value = value || $2::jsonb, updated_at = now() WHERE key = $1`,

@@ -224,6 +224,30 @@ describe('loading the demo company', () => {
 		expect(state[0].value).toEqual(expect.objectContaining({ asOf: AS_OF, complete: true }));
 	});
 
+	it('dates each history entry by the fact it tells, not by the time the demo was loaded', async () => {
+		// Loaded today for a company whose reference day is AS_OF: nothing in its history may be later than that day.
+		const late = await ledger.query<{ kind: string; n: number }>(
+			`SELECT kind, count(*)::int AS n FROM history WHERE customer_id IS NOT NULL AND at >= ($1::date + 1)::timestamp AT TIME ZONE 'Europe/Paris' GROUP BY kind ORDER BY kind`,
+			[AS_OF],
+		);
+		expect(late).toEqual([]);
+		const off = await ledger.query<{ kind: string; n: number }>(
+			`SELECT h.kind, count(*)::int AS n FROM history h
+			LEFT JOIN payments p ON p.id::text = h.payload->>'paymentId'
+			LEFT JOIN disputes d ON d.id::text = h.payload->>'disputeId'
+			LEFT JOIN promises pr ON pr.id::text = h.payload->>'promiseId'
+			WHERE (h.kind IN ('payment_received', 'payment_allocated', 'invoice_paid') AND (h.at AT TIME ZONE 'Europe/Paris')::date <> p.received_on)
+				OR (h.kind = 'dispute_opened' AND h.at <> d.opened_at) OR (h.kind = 'dispute_resolved' AND h.at <> d.resolved_at)
+				OR (h.kind IN ('promise_kept', 'promise_broken') AND (h.at AT TIME ZONE 'Europe/Paris')::date <> pr.promised_on)
+			GROUP BY h.kind`,
+		);
+		expect(off).toEqual([]);
+		const kinds = await ledger.query<{ kind: string }>("SELECT DISTINCT kind FROM history WHERE kind IN ('payment_received', 'invoice_paid', 'dispute_opened', 'dispute_resolved', 'promise_kept', 'reminder_sent') ORDER BY kind");
+		expect(kinds.map((k) => k.kind)).toEqual(['dispute_opened', 'dispute_resolved', 'invoice_paid', 'payment_received', 'promise_kept', 'reminder_sent']);
+		// And the append-only guard is back on.
+		await expect(ledger.query('UPDATE history SET summary = summary WHERE id = (SELECT min(id) FROM history)')).rejects.toThrow(/append-only/);
+	});
+
 	it('has a full company identity with its logo, saved once through the core', async () => {
 		const [identity] = await ledger.query<{ value: Record<string, unknown>; updated_by: string }>("SELECT value, updated_by FROM settings WHERE key = 'company'");
 		expect(identity.updated_by).toBe('demo');

@@ -14,6 +14,17 @@ const properties: INodeProperties[] = [
 	{ displayName: 'From', name: 'timelineFrom', type: 'string', default: '', placeholder: '2026-01-01' },
 	{ displayName: 'To', name: 'timelineTo', type: 'string', default: '', placeholder: '2026-12-31' },
 	{
+		displayName: 'Language',
+		name: 'timelineLanguage',
+		type: 'options',
+		options: [
+			{ name: 'French', value: 'fr' },
+			{ name: 'English', value: 'en' },
+		],
+		default: 'fr',
+		description: 'Language of the summaries (each entry is rendered in it, old entries included)',
+	},
+	{
 		displayName: 'Limit',
 		name: 'limit',
 		type: 'number',
@@ -36,6 +47,7 @@ export const operation = eachItem({
 			from: String(this.getNodeParameter('timelineFrom', i, '') ?? '').trim() || undefined,
 			to: String(this.getNodeParameter('timelineTo', i, '') ?? '').trim() || undefined,
 			limit: this.getNodeParameter('limit', i, 50) as number,
+			language: this.getNodeParameter('timelineLanguage', i, 'fr') === 'en' ? 'en' : 'fr',
 		});
 		return entries.map((entry) => ({ json: { ...entry } }));
 	},
