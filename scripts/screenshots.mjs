@@ -5,102 +5,51 @@
 //   the whole PDF to test-artifacts/reports/report-demo-fr.pdf.
 // Needs pdftoppm (poppler-utils) and Chromium (/usr/bin/chromium, or CHROMIUM=<path>).
 import { execFileSync } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:http';
-import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
+import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { buildSync } from 'esbuild';
-import { COMPANY, loadDemoCompany } from './lib/demo-data.mjs';
+import { COMPANY } from './lib/demo-data.mjs';
+import { root, withDemoCompany, withSandboxedPages } from './lib/screenshot-kit.mjs';
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const out = path.join(root, 'docs', 'screenshots');
-const connectionString = process.env.DATABASE_URL || process.env.TEST_DATABASE_URL;
-const chromiumPath = process.env.CHROMIUM || '/usr/bin/chromium';
-
-/** The core from its sources, bundled beside them so that it finds its migrations and fonts. */
-function loadSourceCore() {
-	const outfile = path.join(root, 'core', `.screenshots-${process.pid}.cjs`);
-	buildSync({ entryPoints: [path.join(root, 'core', 'index.ts')], bundle: true, platform: 'node', format: 'cjs', packages: 'external', outfile, logLevel: 'error' });
-	try {
-		return createRequire(import.meta.url)(outfile);
-	} finally {
-		rmSync(outfile, { force: true });
-	}
-}
 
 async function dashboardShots(pages) {
-	const { chromium } = await import('playwright-core');
-	const server = createServer((req, res) => {
-		const body = pages[req.url] ?? '';
-		// as n8n serves webhook pages: in a sandbox
-		res.writeHead(body ? 200 : 404, { 'Content-Type': 'text/html; charset=utf-8', 'Content-Security-Policy': 'sandbox allow-forms' });
-		res.end(body);
-	});
-	await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
-	const base = `http://127.0.0.1:${server.address().port}`;
-	const browser = await chromium.launch({ executablePath: chromiumPath, args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run'] });
-	try {
+	await withSandboxedPages(pages, async (browser, base) => {
 		const desktop = await browser.newPage({ viewport: { width: 1280, height: 1500 } });
 		await desktop.goto(`${base}/desktop`);
 		await desktop.screenshot({ path: path.join(out, 'dashboard.png') });
 		const phone = await browser.newPage({ viewport: { width: 390, height: 1400 }, isMobile: true, deviceScaleFactor: 1 });
 		await phone.goto(`${base}/phone`);
 		await phone.screenshot({ path: path.join(out, 'dashboard-phone.png') });
-	} finally {
-		await browser.close();
-		server.close();
-	}
+	});
 }
 
-async function main() {
-	if (!connectionString) throw new Error('Set DATABASE_URL or TEST_DATABASE_URL to a Postgres this script may create a schema in.');
-	const core = loadSourceCore();
-	const schema = `screenshots_${randomBytes(4).toString('hex')}`;
-	const ledger = core.openLedger({ connectionString, schema });
-	const work = mkdtempSync(path.join(tmpdir(), 'screenshots-'));
+withDemoCompany(async ({ core, ledger, asOf, work }) => {
 	mkdirSync(out, { recursive: true });
-	try {
-		const asOf = core.todayIn('Europe/Paris');
-		console.log(`Loading the demo company as of ${asOf} into schema ${schema}…`);
-		await loadDemoCompany(core, ledger, { asOf });
-		const overview = await core.receivablesOverview(ledger, { asOf, zone: 'Europe/Paris' });
-		let started = performance.now();
-		const pdf = await core.renderReportPdf(overview, { language: 'fr', company: COMPANY.name });
-		const firstPdfMs = performance.now() - started;
-		// a second time: the fonts are parsed once per process
-		started = performance.now();
-		await core.renderReportPdf(overview, { language: 'en', company: COMPANY.name });
-		const pdfMs = performance.now() - started;
-		writeFileSync(path.join(work, 'report.pdf'), pdf);
-		// the whole document, to read (test-artifacts is not versioned)
-		mkdirSync(path.join(root, 'test-artifacts', 'reports'), { recursive: true });
-		writeFileSync(path.join(root, 'test-artifacts', 'reports', 'report-demo-fr.pdf'), pdf);
-		for (const n of [1, 2]) {
-			execFileSync('pdftoppm', ['-png', '-r', '80', '-f', String(n), '-l', String(n), '-singlefile', path.join(work, 'report.pdf'), path.join(work, `page${n}`)]);
-			copyFileSync(path.join(work, `page${n}.png`), path.join(out, `report-pdf-page${n}.png`));
-		}
-		const pageCount = /Pages:\s+(\d+)/.exec(execFileSync('pdfinfo', [path.join(work, 'report.pdf')]).toString())?.[1];
-		started = performance.now();
-		const desktop = core.renderDashboardHtml(overview, { name: 'Direction financière', level: 1 }, { language: 'fr', company: COMPANY.name, session: 'demo' });
-		const htmlMs = performance.now() - started;
-		const pages = {
-			'/desktop': desktop,
-			'/phone': core.renderDashboardHtml(await core.receivablesOverview(ledger, { asOf, zone: 'Europe/Paris', scope: { level: 2, staffCode: 'VR-MA1' } }), { name: 'Youssef El Amrani', level: 2 }, { language: 'fr', company: COMPANY.name, session: 'demo' }),
-		};
-		await dashboardShots(pages);
-		console.log(`PDF report: ${pageCount} pages, ${Math.round(pdf.length / 1024)} KiB, rendered in ${Math.round(firstPdfMs)} ms in a fresh process (fonts parsed), ${Math.round(pdfMs)} ms the next time; dashboard page: ${Math.round(Buffer.byteLength(desktop) / 1024)} KiB, ${(desktop.match(/<svg /g) ?? []).length} charts, rendered in ${Math.round(htmlMs)} ms`);
-		console.log(`Written to ${path.relative(root, out)}: report-pdf-page1.png, report-pdf-page2.png (the PDF has ${pageCount} pages, ${pdf.length} bytes), dashboard.png, dashboard-phone.png`);
-	} finally {
-		await ledger.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`).catch(() => {});
-		await ledger.close();
-		rmSync(work, { recursive: true, force: true });
+	const overview = await core.receivablesOverview(ledger, { asOf, zone: 'Europe/Paris' });
+	let started = performance.now();
+	const pdf = await core.renderReportPdf(overview, { language: 'fr', company: COMPANY.name });
+	const firstPdfMs = performance.now() - started;
+	// a second time: the fonts are parsed once per process
+	started = performance.now();
+	await core.renderReportPdf(overview, { language: 'en', company: COMPANY.name });
+	const pdfMs = performance.now() - started;
+	writeFileSync(path.join(work, 'report.pdf'), pdf);
+	// the whole document, to read (test-artifacts is not versioned)
+	mkdirSync(path.join(root, 'test-artifacts', 'reports'), { recursive: true });
+	writeFileSync(path.join(root, 'test-artifacts', 'reports', 'report-demo-fr.pdf'), pdf);
+	for (const n of [1, 2]) {
+		execFileSync('pdftoppm', ['-png', '-r', '80', '-f', String(n), '-l', String(n), '-singlefile', path.join(work, 'report.pdf'), path.join(work, `page${n}`)]);
+		copyFileSync(path.join(work, `page${n}.png`), path.join(out, `report-pdf-page${n}.png`));
 	}
-}
-
-main().catch((error) => {
-	console.error(error instanceof Error ? error.stack : String(error));
-	process.exitCode = 1;
+	const pageCount = /Pages:\s+(\d+)/.exec(execFileSync('pdfinfo', [path.join(work, 'report.pdf')]).toString())?.[1];
+	started = performance.now();
+	const desktop = core.renderDashboardHtml(overview, { name: 'Direction financière', level: 1 }, { language: 'fr', company: COMPANY.name, session: 'demo' });
+	const htmlMs = performance.now() - started;
+	const pages = {
+		'/desktop': desktop,
+		'/phone': core.renderDashboardHtml(await core.receivablesOverview(ledger, { asOf, zone: 'Europe/Paris', scope: { level: 2, staffCode: 'VR-MA1' } }), { name: 'Youssef El Amrani', level: 2 }, { language: 'fr', company: COMPANY.name, session: 'demo' }),
+	};
+	await dashboardShots(pages);
+	console.log(`PDF report: ${pageCount} pages, ${Math.round(pdf.length / 1024)} KiB, rendered in ${Math.round(firstPdfMs)} ms in a fresh process (fonts parsed), ${Math.round(pdfMs)} ms the next time; dashboard page: ${Math.round(Buffer.byteLength(desktop) / 1024)} KiB, ${(desktop.match(/<svg /g) ?? []).length} charts, rendered in ${Math.round(htmlMs)} ms`);
+	console.log(`Written to ${path.relative(root, out)}: report-pdf-page1.png, report-pdf-page2.png (the PDF has ${pageCount} pages, ${pdf.length} bytes), dashboard.png, dashboard-phone.png`);
 });

@@ -2,7 +2,7 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 import { updateDisplayOptions } from 'n8n-workflow';
 import { AfnorFlowError, readAfnorFlowNotification, verifyAfnorSignature } from '../../../core';
 import { eachItem } from '../../shared/operation';
-import { signedRequestOf } from './receiveSignedRequest.operation';
+import { rawBodyProperty, signedRequestOf } from './receiveSignedRequest.operation';
 
 const properties: INodeProperties[] = [
 	{
@@ -12,14 +12,7 @@ const properties: INodeProperties[] = [
 		type: 'notice',
 		default: '',
 	},
-	{
-		displayName: 'Binary Property',
-		name: 'rawBodyProperty',
-		type: 'string',
-		default: 'data',
-		required: true,
-		description: 'The binary property holding the raw request body (the Webhook node puts it in "data" when Raw Body is on)',
-	},
+	rawBodyProperty,
 	{
 		displayName: 'Signing Key Written As',
 		name: 'signingKeyEncoding',

@@ -18,6 +18,16 @@ import { allocationJson } from './storePayments.operation';
 
 export const WEBHOOK_CREDENTIAL = 'receivablesWebhookApi';
 
+/** Where the Webhook node (option Raw Body on) puts the request's bytes; the same field for every signed request. */
+export const rawBodyProperty: INodeProperties = {
+	displayName: 'Binary Property',
+	name: 'rawBodyProperty',
+	type: 'string',
+	default: 'data',
+	required: true,
+	description: 'The binary property holding the raw request body (the Webhook node puts it in "data" when Raw Body is on)',
+};
+
 const properties: INodeProperties[] = [
 	{
 		displayName:
@@ -26,14 +36,7 @@ const properties: INodeProperties[] = [
 		type: 'notice',
 		default: '',
 	},
-	{
-		displayName: 'Binary Property',
-		name: 'rawBodyProperty',
-		type: 'string',
-		default: 'data',
-		required: true,
-		description: 'The binary property holding the raw request body (the Webhook node puts it in "data" when Raw Body is on)',
-	},
+	rawBodyProperty,
 	{
 		displayName: 'Signature',
 		name: 'signatureScheme',

@@ -2,7 +2,7 @@ import type { IDataObject, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 import { DEFAULT_SIGNATURE_TOLERANCE_SECONDS, LIFECYCLE_PURPOSE, lifecycleStatus, receiveSignedStatuses, signedStatusesResponse, type Ledger } from '../../../core';
 import { eachItem, type Result } from '../../shared/operation';
-import { signedRequestOf, signedSetup } from './receiveSignedRequest.operation';
+import { rawBodyProperty, signedRequestOf, signedSetup } from './receiveSignedRequest.operation';
 
 const properties: INodeProperties[] = [
 	{
@@ -12,14 +12,7 @@ const properties: INodeProperties[] = [
 		type: 'notice',
 		default: '',
 	},
-	{
-		displayName: 'Binary Property',
-		name: 'rawBodyProperty',
-		type: 'string',
-		default: 'data',
-		required: true,
-		description: 'The binary property holding the raw request body (the Webhook node puts it in "data" when Raw Body is on)',
-	},
+	rawBodyProperty,
 	{
 		displayName: 'Purpose',
 		name: 'purpose',
