@@ -113,6 +113,8 @@ export interface ImportBankStatementOptions extends StatementPaymentsOptions {
 	 * write-off (never as cash). Default: none.
 	 */
 	writeOffUpTo?: WriteOffThresholds;
+	/** IANA zone of the company (the workflow's time zone): the day allocations made now take effect. Default Europe/Paris. */
+	zone?: string;
 }
 
 export interface ImportedStatement {
@@ -180,7 +182,7 @@ export async function importBankStatement(ledger: Ledger, input: Buffer | string
 						: {}),
 				});
 			}
-			const outcomes = await storePaymentsWith(client, payments, { allocate: options.allocate, actor: options.actor ?? 'bank-statement', names: new PayerNameIndex(), writeOffUpTo: options.writeOffUpTo });
+			const outcomes = await storePaymentsWith(client, payments, { allocate: options.allocate, actor: options.actor ?? 'bank-statement', names: new PayerNameIndex(), writeOffUpTo: options.writeOffUpTo, zone: options.zone });
 			return { format: file.format, statements, payments: outcomes, others };
 		}),
 	);

@@ -478,7 +478,7 @@ export async function receiveSignedRequest(ledger: Ledger, request: SignedReques
 					warnings: ((entry.invoice.anomalies ?? []) as Anomaly[]).filter((a) => a.severity === 'warn'),
 				});
 			}
-			const stored = await storePaymentsWith(client, extracted.payments.map((p) => p.payment), { actor, names: new PayerNameIndex() });
+			const stored = await storePaymentsWith(client, extracted.payments.map((p) => p.payment), { actor, names: new PayerNameIndex(), zone: options.zone });
 			const payments: PaymentOutcome[] = [];
 			for (const outcome of stored) {
 				const entry = extracted.payments[outcome.index];

@@ -5,6 +5,7 @@ import { creditorReferencesIn } from '../bank/rf';
 import { ReceivablesError } from '../errors';
 import { assertCurrency, formatAmount, parseAmount } from '../money';
 import type { Ledger } from './ledger';
+import { DEFAULT_ZONE, todayIn } from '../time';
 import { effectiveDate } from './effective';
 
 /**
@@ -166,7 +167,15 @@ export interface PaymentOutcome {
 	error?: { code: string; message: string; hint?: string; messageFr?: string; hintFr?: string };
 }
 
-export interface StorePaymentsOptions {
+/** The zone and instant that date what an allocation writes (see allocationDay). */
+export interface AllocationClock {
+	/** IANA zone of the company (the workflow's time zone); default Europe/Paris. */
+	zone?: string;
+	/** The instant of the allocation (default: now). */
+	now?: Date;
+}
+
+export interface StorePaymentsOptions extends AllocationClock {
 	/** Allocate new payments right away (default true). */
 	allocate?: boolean;
 	/** Payments per transaction (default 200); each payment is its own savepoint. */
@@ -284,6 +293,36 @@ interface PaymentRow {
 	flag_reason: string | null;
 	flag_details: { code?: string; message?: { en: string; fr: string }; candidates?: string[] };
 	extra: { customerCode?: string; invoiceNumbers?: string[]; counterpartyAccount?: string };
+	/** When the payment was recorded in the ledger. */
+	created_at: Date;
+}
+
+/** A payment being allocated, with the day what is written for it now takes effect (allocations, credit-note links). */
+type DatedPayment = PaymentRow & { appliesOn: string };
+
+/**
+ * The day an allocation made at `now` takes effect in the balance, in the company's zone (never the database
+ * server's): the payment's value date when it is allocated the day it was recorded (bank statements, webhooks),
+ * else that day (an unapplied payment allocated later does not rewrite the past), never before the value date.
+ */
+export function allocationDay(payment: { received_on: string; created_at: Date }, zone?: string, now: Date = new Date()): string {
+	const z = zone || DEFAULT_ZONE;
+	const today = todayIn(z, now);
+	if (today <= todayIn(z, payment.created_at)) return payment.received_on;
+	return today > payment.received_on ? today : payment.received_on;
+}
+
+/**
+ * Runs `work` with the transaction's effective day (receivables.effective_on: the day the payment's new status takes
+ * effect, trigger payment_state_kept) set to `day`, then puts back what it was: the next payment of the same
+ * transaction is dated on its own.
+ */
+async function withEffectiveDay<T>(client: PoolClient, day: string, work: () => Promise<T>): Promise<T> {
+	const before = await client.query<{ v: string | null }>("SELECT current_setting('receivables.effective_on', true) AS v");
+	await client.query("SELECT set_config('receivables.effective_on', $1, true)", [day]);
+	const result = await work();
+	await client.query("SELECT set_config('receivables.effective_on', $1, true)", [before.rows[0]?.v ?? '']);
+	return result;
 }
 
 interface InvoiceRow {
@@ -422,7 +461,7 @@ function spread(amount: bigint, invoices: InvoiceRow[], method: AllocationMethod
 	return lines;
 }
 
-async function planByReference(client: PoolClient, payment: PaymentRow, amount: bigint, statedCustomerId: string | null): Promise<Plan | undefined> {
+async function planByReference(client: PoolClient, payment: DatedPayment, amount: bigint, statedCustomerId: string | null): Promise<Plan | undefined> {
 	// An ISO 11649 creditor reference (RF…) in the transfer text names its invoice as surely as a stated number.
 	const explicit = [...(payment.extra.invoiceNumbers ?? []), ...(payment.reference_text ? creditorReferencesIn(payment.reference_text) : [])];
 	const fromText: ReferenceCandidates = payment.reference_text ? referenceCandidates(payment.reference_text) : { keys: [], weakKeys: [], looseKeys: [] };
@@ -538,7 +577,7 @@ export function exactCombinations<T extends { open_minor: string }>(open: T[], a
  * credit note of another customer or currency, one already linked) nothing is allocated and the payment is flagged
  * for a person, so the deducted amount is not left open and dunned. Undefined when the label cites no credit note.
  */
-async function applyCitedCreditNotes(client: PoolClient, payment: PaymentRow, amount: bigint, customerId: string, open: InvoiceRow[], keys: string[], citedInvoiceIds: Set<string>): Promise<Plan | undefined> {
+async function applyCitedCreditNotes(client: PoolClient, payment: DatedPayment, amount: bigint, customerId: string, open: InvoiceRow[], keys: string[], citedInvoiceIds: Set<string>): Promise<Plan | undefined> {
 	const rows = (await client.query<{ id: string; number: string; customer_id: string; currency: string; payable_minor: string; credited_invoice_id: string | null; status: string }>(
 		`SELECT cn.id, cn.number, cn.customer_id, cn.currency::text AS currency, cn.payable_minor, cn.credited_invoice_id, cn.status FROM invoices cn
 		WHERE cn.doc_type = 'credit_note' AND upper(regexp_replace(cn.number, '[^A-Za-z0-9]', '', 'g')) = ANY($1::text[]) ORDER BY cn.id FOR UPDATE`,
@@ -571,7 +610,7 @@ type CreditNoteRow = { id: string; number: string; payable_minor: string };
  * credit note), taking effect the day the payment does, and plans the payment over what the invoices then owe.
  * Exactly what they owe: the caller checked the sums. A credit note larger than what any invoice owes goes to a person.
  */
-async function deductCreditNotes(client: PoolClient, payment: PaymentRow, customerId: string, open: InvoiceRow[], notes: CreditNoteRow[], method: AllocationMethod, forPerson: (code: string, en: string, fr: string) => Plan): Promise<Plan> {
+async function deductCreditNotes(client: PoolClient, payment: DatedPayment, customerId: string, open: InvoiceRow[], notes: CreditNoteRow[], method: AllocationMethod, forPerson: (code: string, en: string, fr: string) => Plan): Promise<Plan> {
 	const unit = (v: bigint) => `${formatAmount(v, payment.currency)} ${payment.currency}`;
 	const left = new Map(open.map((r) => [r.id, BigInt(r.open_minor)]));
 	const links: Array<{ cn: CreditNoteRow; invoice: InvoiceRow }> = [];
@@ -585,12 +624,12 @@ async function deductCreditNotes(client: PoolClient, payment: PaymentRow, custom
 		links.push({ cn, invoice });
 	}
 	for (const { cn, invoice } of links) {
-		// The link takes effect when the payment does: its value date when allocated the day it is recorded, else today.
+		// The link takes effect when the payment does: its value date when allocated the day it is recorded, else today
+		// (in the company's zone, see allocationDay).
 		await client.query(
-			`UPDATE invoices cn SET credited_invoice_id = $2, open_minor = 0, status = 'credited', updated_at = now(),
-				credited_on = (SELECT CASE WHEN now()::date > p.created_at::date THEN GREATEST(p.received_on, now()::date) ELSE p.received_on END FROM payments p WHERE p.id = $3)
+			`UPDATE invoices cn SET credited_invoice_id = $2, open_minor = 0, status = 'credited', updated_at = now(), credited_on = $3::date
 			WHERE cn.id = $1`,
-			[cn.id, invoice.id, payment.id],
+			[cn.id, invoice.id, payment.appliesOn],
 		);
 		await client.query(`UPDATE invoices SET open_minor = open_minor - $2::bigint, status = CASE WHEN open_minor - $2::bigint <= 0 THEN 'credited' ELSE status END, updated_at = now() WHERE id = $1`, [invoice.id, cn.payable_minor]);
 		await client.query(
@@ -616,7 +655,7 @@ const MAX_DEDUCTION_CREDIT_NOTES = 8;
  * neither ("VIR CLIENT 1 460,00" for 1 700,00 owed less a 240,00 credit note): applied only when exactly one credit
  * note and one set of invoices fit; several fits go to a person with the candidates. Undefined when none fits.
  */
-async function planDeduction(client: PoolClient, payment: PaymentRow, amount: bigint, customerId: string, open: InvoiceRow[]): Promise<Plan | undefined> {
+async function planDeduction(client: PoolClient, payment: DatedPayment, amount: bigint, customerId: string, open: InvoiceRow[]): Promise<Plan | undefined> {
 	const notes = (await client.query<CreditNoteRow>(
 		`SELECT cn.id, cn.number, cn.payable_minor FROM invoices cn
 		WHERE cn.customer_id = $1 AND cn.currency = $2 AND cn.doc_type = 'credit_note' AND cn.credited_invoice_id IS NULL AND cn.credited_number IS NULL
@@ -642,7 +681,7 @@ async function planDeduction(client: PoolClient, payment: PaymentRow, amount: bi
 	return await deductCreditNotes(client, payment, customerId, fit.invoices, [fit.cn], 'amount', forPerson);
 }
 
-async function planByAmount(client: PoolClient, payment: PaymentRow, amount: bigint, customerId: string): Promise<Plan> {
+async function planByAmount(client: PoolClient, payment: DatedPayment, amount: bigint, customerId: string): Promise<Plan> {
 	const open = await lockOpenInvoicesOf(client, customerId, payment.currency);
 	if (open.length === 0) {
 		return { lines: [], customerId, flag: flag('NO_OPEN_INVOICE', `The customer has no open invoice in ${payment.currency}: the payment is kept as unapplied (advance payment or unknown invoice).`, `Le client n'a aucune facture ouverte en ${payment.currency} : le paiement reste non imputé (acompte ou facture inconnue).`) };
@@ -686,7 +725,7 @@ async function customerLabels(client: PoolClient, ids: string[]): Promise<string
 	return ids.map((id) => byId.get(id)).filter((v): v is string => !!v);
 }
 
-async function plan(client: PoolClient, payment: PaymentRow, amount: bigint, names: PayerNameIndex): Promise<Plan> {
+async function plan(client: PoolClient, payment: DatedPayment, amount: bigint, names: PayerNameIndex): Promise<Plan> {
 	let statedCustomerId = payment.customer_id;
 	const code = payment.extra.customerCode;
 	if (!statedCustomerId && code) {
@@ -721,7 +760,7 @@ async function plan(client: PoolClient, payment: PaymentRow, amount: bigint, nam
 async function readPayment(client: PoolClient, paymentId: string, lock: boolean): Promise<PaymentRow | undefined> {
 	const rows = await client.query<PaymentRow>(
 		`SELECT id, source, external_ref, customer_id, amount_minor, unapplied_minor, currency, received_on::text, payer_name,
-			reference_text, status, flag_reason, flag_details, extra
+			reference_text, status, flag_reason, flag_details, extra, created_at
 		FROM payments WHERE id = $1 ${lock ? 'FOR UPDATE' : ''}`,
 		[paymentId],
 	);
@@ -757,16 +796,17 @@ function snapshot(row: PaymentRow, customerExternalId: string | null): Allocatio
  * Writes allocations of one payment (its row locked by the caller, the invoices too): the allocation rows, the
  * invoices' open amounts and statuses, and the history. Returns the lines written and the invoices now paid.
  */
-async function writeAllocations(client: PoolClient, payment: PaymentRow, planned: Plan['lines'], actor: string, appliedOn?: string): Promise<{ lines: AllocationLine[]; paidInvoiceIds: string[] }> {
+async function writeAllocations(client: PoolClient, payment: PaymentRow, planned: Plan['lines'], actor: string, appliedOn: string): Promise<{ lines: AllocationLine[]; paidInvoiceIds: string[] }> {
 	const lines: AllocationLine[] = [];
 	const paidInvoiceIds: string[] = [];
 	for (const line of planned) {
-		// applied_on NULL: the trigger allocation_applied_on dates it. Another allocation of the same payment to the
-		// same invoice on another day is a row of its own (its own effective date).
+		// Dated by the caller, in the company's zone (the trigger allocation_applied_on, which would date it by the
+		// database server's day, is left for rows written by hand). Another allocation of the same payment to the same
+		// invoice on another day is a row of its own (its own effective date).
 		await client.query(
 			`INSERT INTO allocations (payment_id, invoice_id, amount_minor, method, applied_on) VALUES ($1, $2, $3, $4, $5)
 			ON CONFLICT (payment_id, invoice_id, applied_on) DO UPDATE SET amount_minor = allocations.amount_minor + EXCLUDED.amount_minor`,
-			[payment.id, line.invoice.id, line.amount.toString(), line.method, appliedOn ?? null],
+			[payment.id, line.invoice.id, line.amount.toString(), line.method, appliedOn],
 		);
 		const updated = await client.query<{ open_minor: string; status: string }>(
 			`UPDATE invoices SET open_minor = open_minor - $2::bigint,
@@ -825,15 +865,20 @@ async function paidEvents(client: PoolClient, paidInvoiceIds: string[]): Promise
  * of the same payment at once allocate it once: the second finds it already applied. Only payments with
  * nothing allocated yet (`unapplied`, `ambiguous`) are (re)considered.
  */
-export async function allocatePaymentWith(client: PoolClient, paymentId: string, options: { actor?: string; names?: PayerNameIndex; writeOffUpTo?: WriteOffThresholds } = {}): Promise<AllocationResult> {
-	const payment = await readPayment(client, paymentId, true);
-	if (!payment) {
+export async function allocatePaymentWith(client: PoolClient, paymentId: string, options: AllocationClock & { actor?: string; names?: PayerNameIndex; writeOffUpTo?: WriteOffThresholds } = {}): Promise<AllocationResult> {
+	const row = await readPayment(client, paymentId, true);
+	if (!row) {
 		throw new ReceivablesError('PAYMENT_NOT_FOUND', `Payment ${paymentId} is not in the ledger.`, { hint: 'Store the payment first.' });
 	}
-	const unapplied = BigInt(payment.unapplied_minor);
-	if ((payment.status !== 'unapplied' && payment.status !== 'ambiguous') || unapplied <= 0n) {
-		return snapshot(payment, await customerCode(client, payment.customer_id));
+	const unapplied = BigInt(row.unapplied_minor);
+	if ((row.status !== 'unapplied' && row.status !== 'ambiguous') || unapplied <= 0n) {
+		return snapshot(row, await customerCode(client, row.customer_id));
 	}
+	const payment: DatedPayment = { ...row, appliesOn: allocationDay(row, options.zone, options.now) };
+	return await withEffectiveDay(client, payment.appliesOn, () => allocateDated(client, payment, unapplied, options));
+}
+
+async function allocateDated(client: PoolClient, payment: DatedPayment, unapplied: bigint, options: { actor?: string; names?: PayerNameIndex; writeOffUpTo?: WriteOffThresholds }): Promise<AllocationResult> {
 	const names = options.names ?? new PayerNameIndex();
 	const decided = await plan(client, payment, unapplied, names);
 	const actor = options.actor ?? 'intake';
@@ -848,7 +893,7 @@ export async function allocatePaymentWith(client: PoolClient, paymentId: string,
 		finalFlag = flag('OVERPAYMENT', `${formatAmount(remaining, payment.currency)} ${payment.currency} is more than the invoices it pays: the remainder stays unapplied.`, `${formatAmount(remaining, payment.currency)} ${payment.currency} dépassent les factures réglées : le reliquat reste non imputé.`);
 	}
 
-	const { lines, paidInvoiceIds } = await writeAllocations(client, payment, decided.lines, actor);
+	const { lines, paidInvoiceIds } = await writeAllocations(client, payment, decided.lines, actor, payment.appliesOn);
 	const threshold = options.writeOffUpTo?.[payment.currency];
 	const writeOffs = remaining === 0n && threshold !== undefined ? await writeOffSmallDifferences(client, payment, lines, parseAmount(threshold, payment.currency), actor) : [];
 	for (const w of writeOffs) paidInvoiceIds.push(w.invoiceId);
@@ -875,9 +920,9 @@ export async function allocatePaymentWith(client: PoolClient, paymentId: string,
 
 /**
  * Writes off what a used-up payment left open on the invoices it paid, when at most `max`: one write_offs row per
- * invoice (effective on the payment date), the invoice paid, a "write_off" history entry.
+ * invoice (effective the day the allocation is), the invoice paid, a "write_off" history entry.
  */
-async function writeOffSmallDifferences(client: PoolClient, payment: PaymentRow, lines: AllocationLine[], max: bigint, actor: string): Promise<WriteOffLine[]> {
+async function writeOffSmallDifferences(client: PoolClient, payment: DatedPayment, lines: AllocationLine[], max: bigint, actor: string): Promise<WriteOffLine[]> {
 	const out: WriteOffLine[] = [];
 	if (max <= 0n) return out;
 	for (const line of lines) {
@@ -887,8 +932,7 @@ async function writeOffSmallDifferences(client: PoolClient, payment: PaymentRow,
 		if (!row || row.doc_type !== 'invoice' || BigInt(row.open_minor) !== line.invoiceOpenMinor) continue;
 		const amount = line.invoiceOpenMinor;
 		// effective the day the allocation takes effect in the balance (reports as of a date see both together)
-		const applied = await client.query<{ on: string | null }>('SELECT max(applied_on)::text AS on FROM allocations WHERE payment_id = $1 AND invoice_id = $2', [payment.id, line.invoiceId]);
-		const effectiveOn = applied.rows[0]?.on ?? payment.received_on;
+		const effectiveOn = payment.appliesOn;
 		const inserted = await client.query<{ id: string }>(
 			`INSERT INTO write_offs (invoice_id, customer_id, payment_id, currency, amount_minor, reason, effective_on, actor)
 			VALUES ($1, $2, $3, $4, $5, 'small_difference', $6, $7) RETURNING id`,
@@ -982,7 +1026,7 @@ async function storeOne(client: PoolClient, payment: PaymentInput, index: number
 		const current = (await readPayment(client, paymentId, false)) as PaymentRow;
 		return { ...base, status: 'created', paymentId, allocation: snapshot(current, payment.customerExternalId && customerId ? payment.customerExternalId : null) };
 	}
-	const allocation = await allocatePaymentWith(client, paymentId, { actor: options.actor, names: options.names, writeOffUpTo: options.writeOffUpTo });
+	const allocation = await allocatePaymentWith(client, paymentId, { actor: options.actor, names: options.names, writeOffUpTo: options.writeOffUpTo, zone: options.zone, now: options.now });
 	return { ...base, status: 'created', paymentId, allocation };
 }
 
@@ -1050,7 +1094,7 @@ export async function storePayments(ledger: Ledger, payments: PaymentInput[], op
 	return outcomes;
 }
 
-export interface AllocatePaymentsOptions {
+export interface AllocatePaymentsOptions extends AllocationClock {
 	/** Only these payments (ledger ids); default: every payment still `unapplied` or `ambiguous`. */
 	paymentIds?: string[];
 	/** Only the payments of this customer code. */
@@ -1083,7 +1127,7 @@ export async function allocatePayments(ledger: Ledger, options: AllocatePayments
 	const names = new PayerNameIndex();
 	const results: AllocationResult[] = [];
 	for (const { id } of ids) {
-		results.push(await retryTransient(() => ledger.transaction((client) => allocatePaymentWith(client, id, { actor: options.actor, names, writeOffUpTo: options.writeOffUpTo }))));
+		results.push(await retryTransient(() => ledger.transaction((client) => allocatePaymentWith(client, id, { actor: options.actor, names, writeOffUpTo: options.writeOffUpTo, zone: options.zone, now: options.now }))));
 	}
 	return results;
 }
@@ -1113,12 +1157,14 @@ export interface ApplyPaymentInput {
 	actor?: string;
 	/**
 	 * The day the allocation takes effect in the balance (YYYY-MM-DD): not before the payment was received, not in
-	 * the future. Default: the payment's value date when it is settled the day it was recorded, else today (the
-	 * server's date). Reports as of earlier dates show the payment unapplied and the invoices open.
+	 * the future. Default: the payment's value date when it is settled the day it was recorded, else today (in
+	 * `zone`). Reports as of earlier dates show the payment unapplied and the invoices open.
 	 */
 	appliedOn?: string;
-	/** IANA zone of `appliedOn`'s check against today (default Europe/Paris). */
+	/** IANA zone of the company: of `appliedOn`'s default and its check against today (default Europe/Paris). */
 	zone?: string;
+	/** The instant of the decision (default: now). */
+	now?: Date;
 }
 
 export interface ApplyPaymentResult extends AllocationResult {
@@ -1241,7 +1287,7 @@ export async function applyPaymentWith(client: PoolClient, input: ApplyPaymentIn
 		planned.push({ invoice, amount, method: 'manual' });
 	}
 	const actor = input.actor ?? 'manual';
-	let appliedOn: string | undefined;
+	let appliedOn = allocationDay(payment, input.zone, input.now);
 	if (input.appliedOn !== undefined && input.appliedOn !== null && String(input.appliedOn).trim() !== '') {
 		try {
 			appliedOn = effectiveDate(input.appliedOn, input.zone, 'APPLIED_ON_INVALID');
@@ -1253,10 +1299,14 @@ export async function applyPaymentWith(client: PoolClient, input: ApplyPaymentIn
 			throw settleError('APPLIED_ON_INVALID', `Payment ${ref} was received on ${payment.received_on}: it cannot be applied on ${appliedOn}.`, 'Give a day on or after the payment was received.', { appliedOn },
 				`Le paiement ${ref} a été reçu le ${payment.received_on} : il ne peut être imputé le ${appliedOn}.`, 'Indiquez un jour égal ou postérieur à la réception du paiement.');
 		}
-		// The payment's new status takes effect that day too (trigger payment_state_kept).
-		await client.query("SELECT set_config('receivables.effective_on', $1, true)", [appliedOn]);
 	}
-	const { lines, paidInvoiceIds } = await writeAllocations(client, payment, planned, actor, appliedOn);
+	// The payment's new status takes effect that day too (trigger payment_state_kept).
+	return await withEffectiveDay(client, appliedOn, () => settleDated(client, { ...payment, appliesOn: appliedOn }, input, planned, remaining, customers, decisionId, actor));
+}
+
+async function settleDated(client: PoolClient, payment: DatedPayment, input: ApplyPaymentInput, planned: Plan['lines'], remaining: bigint, customers: Set<string>, decisionId: string, actor: string): Promise<ApplyPaymentResult> {
+	const ref = `${payment.source}/${payment.external_ref}`;
+	const { lines, paidInvoiceIds } = await writeAllocations(client, payment, planned, actor, payment.appliesOn);
 	const status: PaymentStatus = remaining === 0n ? 'applied' : 'partially_applied';
 	const remainderFlag = remaining === 0n ? undefined : flag('PARTIALLY_SETTLED', `${formatAmount(remaining, payment.currency)} ${payment.currency} of the payment is still unapplied.`, `${formatAmount(remaining, payment.currency)} ${payment.currency} du paiement restent non imputés.`);
 	const customerId = payment.customer_id ?? (customers.size === 1 ? [...customers][0] : null);

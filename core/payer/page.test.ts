@@ -176,6 +176,66 @@ describe('the payer page', () => {
 		expect((await held())['LN-1']).toBe('dispute');
 	});
 
+	it('shows each invoice as the ledger holds it once answered (disputed, promised, payment announced), FR and EN, and refuses a second dispute or promise', async () => {
+		const c = await addCustomer(ledger, { externalId: 'PAY5', name: 'Garage Lefèvre' });
+		const ids: Record<string, string> = {};
+		for (const n of ['ST-1', 'ST-2', 'ST-3', 'ST-4']) ids[n] = await addInvoice(ledger, { customerId: c, number: n, dueDate: '2025-10-14' });
+		const token = await payerLinkToken(ledger, 'PAY5', { now: NOW });
+		const fresh = (await get(token)).body;
+		expect(fresh.match(/value="dispute"/g)).toHaveLength(4);
+		expect(fresh.match(/value="promise"/g)).toHaveLength(4);
+		expect(fresh).not.toContain('class="state"');
+		expect((await post(token, { action: 'dispute', invoice: 'ST-1', category: 'logistics', reason: 'Colis jamais reçu <svg onload=alert(1)>' })).status).toBe(200);
+		expect((await post(token, { action: 'promise', invoice: 'ST-2', date: '2025-10-31', amount: '60.00' })).status).toBe(200);
+		expect((await post(token, { action: 'payment_declared', invoice: 'ST-3', date: '2025-10-18', amount: '40.00', reference: 'VIR <b>77</b>' })).status).toBe(200);
+		const [{ since }] = await ledger.query<{ since: string }>("SELECT (d.opened_at AT TIME ZONE 'Europe/Paris')::date::text AS since FROM disputes d JOIN dispute_invoices di ON di.dispute_id = d.id WHERE di.invoice_id = $1", [ids['ST-1']]);
+
+		// Reopened: each invoice says where it stands, and only the answers that still make sense are offered.
+		const page = (await get(token)).body;
+		const card = (n: string) => page.slice(page.indexOf(`<b>${n}</b>`), page.indexOf('</div><div class="card">', page.indexOf(`<b>${n}</b>`)) >>> 0);
+		expect(card('ST-1')).toContain(`Contestation ouverte depuis le ${since} (Livraison (non reçue, incomplète, abîmée)) : elle est en cours de traitement par nos équipes`);
+		expect(card('ST-1')).not.toContain('value="dispute"');
+		expect(card('ST-1')).toContain('value="promise"');
+		expect(card('ST-2')).toMatch(/Paiement promis pour le 2025-10-31 : 60,00\s€\. Les relances attendent cette date\./);
+		expect(card('ST-2')).not.toContain('value="promise"');
+		expect(card('ST-2')).toContain('value="dispute"');
+		expect(card('ST-3')).toMatch(/Paiement annoncé : 40,00\s€, effectué le 2025-10-18 : nous le vérifions sur le relevé bancaire ; les relances attendent jusqu’au 2025-10-30\./);
+		expect(card('ST-3')).not.toContain('value="promise"');
+		expect(card('ST-3')).toContain('J&#39;ai fait un autre paiement');
+		expect(card('ST-4')).not.toContain('class="state"');
+		expect(page.match(/value="dispute"/g)).toHaveLength(3);
+		expect(page.match(/value="promise"/g)).toHaveLength(2);
+		expect(page).not.toContain('<svg');
+		const en = (await get(token, 'en')).body;
+		expect(en).toContain(`Dispute open since ${since} (Delivery (not received, incomplete, damaged)): our team is handling it; reminders for this invoice are paused until it is resolved.`);
+		expect(en).toMatch(/Payment promised for 2025-10-31: €60\.00\. Reminders wait for that date\./);
+		expect(en).toMatch(/Payment announced: €40\.00, made on 2025-10-18: we are checking it on the bank statement; reminders wait until 2025-10-30\./);
+		expect(en).toContain('I have made another payment');
+
+		// A second dispute (or a forged form) is refused with a clear message and writes nothing.
+		const before = await ledger.query<{ n: string }>('SELECT count(*)::text AS n FROM payer_actions WHERE customer_id = $1', [c]);
+		const again = await post(token, { action: 'dispute', invoice: 'ST-1', category: 'commercial', reason: 'Prix faux' });
+		expect(again.status).toBe(409);
+		expect(again.body).toContain(`Cette facture est déjà contestée (depuis le ${since}) : la contestation est en cours de traitement. Pour ajouter une information, demandez à être rappelé.`);
+		const repromised = await post(token, { action: 'promise', invoice: 'ST-2', date: '2025-11-15' });
+		expect([repromised.status, repromised.body.includes('Un paiement est déjà promis pour le 2025-10-31 sur cette facture')]).toEqual([409, true]);
+		expect((await post(token, { action: 'promise', invoice: 'ST-3', date: '2025-10-25' })).status).toBe(409);
+		const enAgain = await payerPage(ledger, { method: 'POST', body: { t: token, lang: 'en', f: formTokenOf(page), action: 'dispute', invoice: 'ST-1', category: 'other', reason: 'again' } }, { now: NOW });
+		expect(enAgain.status).toBe(409);
+		expect(enAgain.body).toContain(`This invoice is already disputed (since ${since}): the dispute is being handled. To add information, ask to be called.`);
+		expect(await ledger.query<{ n: string }>('SELECT count(*)::text AS n FROM payer_actions WHERE customer_id = $1', [c])).toEqual(before);
+		expect(await ledger.query("SELECT 1 FROM disputes d JOIN dispute_invoices di ON di.dispute_id = d.id WHERE di.invoice_id = $1", [ids['ST-1']])).toHaveLength(1);
+		// Another payment may still be declared on an invoice whose payment is announced; a dispute on the promised one too.
+		expect((await post(token, { action: 'payment_declared', invoice: 'ST-3', date: '2025-10-19', amount: '10.00' })).status).toBe(200);
+		expect((await get(token)).body.match(/Paiement annoncé/g)).toHaveLength(2);
+
+		// Once the dispute is resolved, the invoice can be disputed again.
+		await ledger.query("UPDATE disputes SET status = 'resolved', resolved_at = now() WHERE id IN (SELECT dispute_id FROM dispute_invoices WHERE invoice_id = $1)", [ids['ST-1']]);
+		const resolved = (await get(token)).body;
+		expect(resolved).not.toContain('Contestation ouverte');
+		expect(resolved.match(/value="dispute"/g)).toHaveLength(4);
+	});
+
 	it('answers a NUL byte with a 400, not a server error', async () => {
 		const token = await payerLinkToken(ledger, 'PAY2', { now: NOW });
 		expect((await payerPage(ledger, { method: 'POST', body: { t: token, action: 'contact_request', f: 'x\u0000' } }, { now: NOW })).status).toBe(400);

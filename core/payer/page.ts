@@ -26,7 +26,8 @@ import { PAYER_LINK_PURPOSE } from './link';
  * operations (a promise or a dispute pauses dunning, a declared payment holds it while the money travels), recorded
  * in the customer's timeline, and told to the collector (`notify`). No cookie: the link's token travels in the forms
  * (n8n's CSP sandbox), with a form token bound to the customer; raising the customer's link version revokes every
- * link sent before.
+ * link sent before. Opened again, each invoice shows what the ledger holds about it (open dispute, pending promise,
+ * payment announced) and no longer offers, nor takes, a second dispute or promise.
  */
 
 type Lang = 'fr' | 'en';
@@ -123,6 +124,13 @@ const T = {
 		confirmTitle: "Confirmer l'adresse de facturation", confirmText: 'Les relances et factures de {name} seront envoyées à {email}.', confirm: 'Confirmer', emailChanged: "C'est fait : l'adresse de facturation est maintenant {email}.",
 		confirmInvalid: 'Ce lien de confirmation n’est plus valable (expiré, déjà utilisé ou remplacé). Demandez le changement à nouveau depuis votre page.', cannotSend: "Le message de confirmation n'a pas pu être envoyé : réessayez plus tard ou contactez-nous.",
 		disputedLines: 'Lignes contestées (aucune cochée : toute la facture)',
+		disputeOpen: 'Contestation ouverte depuis le {date} ({category}) : elle est en cours de traitement par nos équipes ; les relances de cette facture sont suspendues jusqu’à sa résolution.',
+		promised: 'Paiement promis pour le {date}{amount}. Les relances attendent cette date.',
+		announced: 'Paiement annoncé{amount}, effectué le {date} : nous le vérifions sur le relevé bancaire ; les relances attendent jusqu’au {until}.',
+		paidAgain: "J'ai fait un autre paiement",
+		alreadyDisputed: 'Cette facture est déjà contestée (depuis le {date}) : la contestation est en cours de traitement. Pour ajouter une information, demandez à être rappelé.',
+		alreadyPromised: 'Un paiement est déjà promis pour le {date} sur cette facture. Pour changer de date, demandez à être rappelé.',
+		alreadyAnnounced: 'Un paiement est déjà annoncé pour cette facture : il est en cours de vérification, pas besoin de promesse.',
 		tooMany: 'Trop de réponses en peu de temps : réessayez dans une heure.', formExpired: 'Le formulaire a expiré : la page est rechargée, recommencez.',
 		categories: { administrative: 'Facturation (bon de commande, adresse, TVA…)', logistics: 'Livraison (non reçue, incomplète, abîmée)', commercial: 'Prix ou conditions', technical: 'Produit ou service défectueux', other: 'Autre' } as Record<string, string>,
 	},
@@ -138,6 +146,13 @@ const T = {
 		confirmTitle: 'Confirm the billing e-mail', confirmText: 'Reminders and invoices of {name} will be sent to {email}.', confirm: 'Confirm', emailChanged: 'Done: the billing e-mail is now {email}.',
 		confirmInvalid: 'This confirmation link is no longer valid (expired, already used or replaced). Ask for the change again from your page.', cannotSend: 'The confirmation message could not be sent: try again later or contact us.',
 		disputedLines: 'Lines disputed (none ticked: the whole invoice)',
+		disputeOpen: 'Dispute open since {date} ({category}): our team is handling it; reminders for this invoice are paused until it is resolved.',
+		promised: 'Payment promised for {date}{amount}. Reminders wait for that date.',
+		announced: 'Payment announced{amount}, made on {date}: we are checking it on the bank statement; reminders wait until {until}.',
+		paidAgain: 'I have made another payment',
+		alreadyDisputed: 'This invoice is already disputed (since {date}): the dispute is being handled. To add information, ask to be called.',
+		alreadyPromised: 'A payment is already promised for {date} on this invoice. To change the date, ask to be called.',
+		alreadyAnnounced: 'A payment is already announced for this invoice: it is being checked, no promise is needed.',
 		tooMany: 'Too many answers in a short time: please try again in an hour.', formExpired: 'The form expired: the page was reloaded, please try again.',
 		categories: { administrative: 'Billing (purchase order, address, VAT…)', logistics: 'Delivery (not received, incomplete, damaged)', commercial: 'Price or terms', technical: 'Faulty product or service', other: 'Other' } as Record<string, string>,
 	},
@@ -148,7 +163,7 @@ function html(lang: Lang, title: string, content: string): string {
 <style>body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;margin:0;padding:12px;background:#f6f7f9;color:#1a1a1a;max-width:720px}h1{font-size:1.3rem}
 .card{background:#fff;border-radius:8px;padding:12px;margin:10px 0;box-shadow:0 1px 2px #0002}.card b{font-size:1.05rem}.muted{color:#555;font-size:.9rem}.late{color:#a11}
 details{margin-top:8px}summary{cursor:pointer;color:#1f5fbf;padding:6px 0}label{display:block;margin:6px 0 2px;font-size:.9rem}input,select,textarea,button{font-size:1rem;padding:10px;width:100%;box-sizing:border-box;border:1px solid #bbb;border-radius:6px}
-button{background:#1f5fbf;color:#fff;border:0;margin-top:8px}form.dl{margin:4px 0}button.link{background:none;color:#1f5fbf;width:auto;padding:4px 0;margin:0;text-decoration:underline;text-align:left}.ok{background:#e6f6ea;color:#135b24;padding:10px;border-radius:6px}.err{background:#fde8e8;color:#8a1111;padding:10px;border-radius:6px}</style></head>
+button{background:#1f5fbf;color:#fff;border:0;margin-top:8px}form.dl{margin:4px 0}button.link{background:none;color:#1f5fbf;width:auto;padding:4px 0;margin:0;text-decoration:underline;text-align:left}.ok{background:#e6f6ea;color:#135b24;padding:10px;border-radius:6px}.err{background:#fde8e8;color:#8a1111;padding:10px;border-radius:6px}.state{background:#eef3fb;color:#16325c;padding:8px;border-radius:6px;margin:6px 0}</style></head>
 <body><main>${content}</main></body></html>`;
 }
 
@@ -197,6 +212,73 @@ async function openInvoices(db: Ledger | PoolClient, customerId: string): Promis
 	return Array.isArray(result) ? (result as OpenInvoice[]) : (result as { rows: OpenInvoice[] }).rows;
 }
 
+/**
+ * Where each open invoice stands after what was said about it, as the reminder planner reads the ledger: its open
+ * disputes (since when, about what), its pending promise not yet due (date, amount), and the payments the payer
+ * announced on this page whose hold still runs (date, amount, until when). The page shows them and withholds the
+ * answers that no longer make sense (a second dispute, a second promise, a promise once a payment is announced).
+ */
+interface InvoiceState {
+	disputes: Array<{ since: string; category: string }>;
+	promise?: { on: string; amountMinor: string | null; currency: string | null };
+	announced: Array<{ paidOn: string; amountMinor: string; until: string | null }>;
+}
+
+async function rowsOf<R>(db: Ledger | PoolClient, sql: string, values: unknown[]): Promise<R[]> {
+	const result = await (db as { query: (s: string, v: unknown[]) => Promise<unknown> }).query(sql, values);
+	return Array.isArray(result) ? (result as R[]) : (result as { rows: R[] }).rows;
+}
+
+async function invoiceStates(db: Ledger | PoolClient, invoiceIds: string[], today: string, zone: string): Promise<Map<string, InvoiceState>> {
+	const states = new Map<string, InvoiceState>(invoiceIds.map((id) => [id, { disputes: [], announced: [] }]));
+	if (!invoiceIds.length) return states;
+	const disputes = await rowsOf<{ invoice_id: string; category: string; since: string }>(db,
+		`SELECT di.invoice_id::text, d.category, (d.opened_at AT TIME ZONE $2)::date::text AS since FROM dispute_invoices di JOIN disputes d ON d.id = di.dispute_id
+		WHERE d.status = 'open' AND di.invoice_id = ANY($1::bigint[]) ORDER BY d.opened_at, d.id`, [invoiceIds, zone]);
+	for (const d of disputes) states.get(d.invoice_id)?.disputes.push({ since: d.since, category: d.category });
+	const promises = await rowsOf<{ invoice_id: string; promised_on: string; amount_minor: string | null; currency: string | null }>(db,
+		`SELECT invoice_id::text, promised_on::text, amount_minor::text, currency FROM promises
+		WHERE status = 'pending' AND promised_on >= $2::date AND invoice_id = ANY($1::bigint[]) ORDER BY promised_on DESC, id DESC`, [invoiceIds, today]);
+	for (const p of promises) {
+		const state = states.get(p.invoice_id);
+		if (state && !state.promise) state.promise = { on: p.promised_on, amountMinor: p.amount_minor, currency: p.currency };
+	}
+	// A declared payment's hold is written in the same transaction as the answer: same created_at (now()).
+	const announced = await rowsOf<{ invoice_id: string; paid_on: string; amount_minor: string; until: string | null }>(db,
+		`SELECT pa.invoice_id::text, pa.payload->>'paidOn' AS paid_on, pa.payload->>'amountMinor' AS amount_minor, h.until::text AS until
+		FROM payer_actions pa JOIN holds h ON h.invoice_id = pa.invoice_id AND h.created_at = pa.created_at AND h.created_by = 'payer_page'
+		WHERE pa.kind = 'payment_declared' AND pa.invoice_id = ANY($1::bigint[]) AND h.released_at IS NULL AND (h.until IS NULL OR h.until >= $2::date)
+		ORDER BY pa.id`, [invoiceIds, today]);
+	for (const a of announced) states.get(a.invoice_id)?.announced.push({ paidOn: a.paid_on, amountMinor: a.amount_minor, until: a.until });
+	return states;
+}
+
+function fill(text: string, values: Record<string, string>): string {
+	return text.replace(/\{(\w+)\}/g, (all, key: string) => (key in values ? values[key] : all));
+}
+
+/** The invoice's state as sentences for the payer (plain text: escaped where shown). */
+function stateLines(lang: Lang, state: InvoiceState | undefined, currency: string): string[] {
+	if (!state) return [];
+	const t = T[lang];
+	const amount = (minor: string | null, cur: string | null) => (minor ? `${lang === 'fr' ? ' : ' : ': '}${formatMoney(BigInt(minor), cur ?? currency, lang)}` : '');
+	return [
+		...state.disputes.map((d) => fill(t.disputeOpen, { date: d.since, category: t.categories[d.category] ?? d.category })),
+		...(state.promise ? [fill(t.promised, { date: state.promise.on, amount: amount(state.promise.amountMinor, state.promise.currency) })] : []),
+		...state.announced.map((a) => fill(t.announced, { date: a.paidOn, amount: amount(a.amountMinor, currency), until: a.until ?? '—' })),
+	];
+}
+
+/** Why an answer is refused given the invoice's state (the same rules that hide its button), or nothing. */
+function refusal(lang: Lang, kind: PayerActionKind, state: InvoiceState | undefined): string | undefined {
+	if (!state) return undefined;
+	const t = T[lang];
+	if (kind === 'dispute' && state.disputes.length) return fill(t.alreadyDisputed, { date: state.disputes[0].since });
+	if (kind === 'promise' && state.promise) return fill(t.alreadyPromised, { date: state.promise.on });
+	if (kind === 'promise' && state.announced.length) return t.alreadyAnnounced;
+	return undefined;
+}
+
 /** The company's bank details for a transfer (only with an IBAN in the company settings), and the reference to quote. */
 function bankBlock(lang: Lang, company: CompanyInfo | undefined, hasInvoices: boolean): string {
 	if (!company?.iban || !hasInvoices) return '';
@@ -220,7 +302,7 @@ function lineChoices(lang: Lang, inv: OpenInvoice): string {
 	return `<fieldset class="lines"><legend>${T[lang].disputedLines}</legend>${lines.map((l) => `<label class="line"><input type="checkbox" name="line_${l.index}" value="1" style="width:auto"> ${l.index}. ${escapeHtml(l.text)}</label>`).join('')}</fieldset>`;
 }
 
-function render(lang: Lang, customer: Customer, invoices: OpenInvoice[], chargesByInvoice: Map<string, LatePaymentCharges>, delivered: Set<string>, today: string, token: string, formToken: string, actionUrl: string, message?: { ok: boolean; text: string }, company?: CompanyInfo): string {
+function render(lang: Lang, customer: Customer, invoices: OpenInvoice[], chargesByInvoice: Map<string, LatePaymentCharges>, delivered: Set<string>, today: string, token: string, formToken: string, actionUrl: string, message?: { ok: boolean; text: string }, company?: CompanyInfo, states: Map<string, InvoiceState> = new Map()): string {
 	const t = T[lang];
 	const hidden = `<input type="hidden" name="t" value="${escapeHtml(token)}"><input type="hidden" name="f" value="${escapeHtml(formToken)}"><input type="hidden" name="lang" value="${lang}">`;
 	const form = (action: string, invoice: string, fields: string, label: string) =>
@@ -239,12 +321,14 @@ function render(lang: Lang, customer: Customer, invoices: OpenInvoice[], charges
 		}
 		const rf = creditorReference(inv.number);
 		const id = escapeHtml(inv.number);
+		const state = states.get(inv.id);
 		return `<div class="card"><b>${id}</b><div>${t.open} : <strong>${escapeHtml(formatMoney(open, inv.currency, lang))}</strong></div>
 <div class="muted">${t.due} ${escapeHtml(inv.due_date)}${late > 0 ? ` — <span class="late">${late} ${t.late}</span>` : ''}</div>${charges}
 ${rf ? `<div class="muted">${t.ref} : ${escapeHtml(formatCreditorReference(rf))}</div>` : ''}
-${form('payment_declared', inv.number, `<label>${t.date}<input type="date" name="date" max="${today}" required></label><label>${t.amount}<input name="amount" inputmode="decimal" value="${escapeHtml(formatMoney(open, inv.currency, 'en').replace(/[^0-9.]/g, ''))}" required></label><label>${t.reference}<input name="reference" maxlength="140"></label>`, t.paid)}
-${form('promise', inv.number, `<label>${t.date}<input type="date" name="date" min="${today}" required></label><label>${t.amount}<input name="amount" inputmode="decimal" value="${escapeHtml(formatMoney(open, inv.currency, 'en').replace(/[^0-9.]/g, ''))}"></label>`, t.promise)}
-${form('dispute', inv.number, `${lineChoices(lang, inv)}<label>${t.category}<select name="category">${DISPUTE_LEDGER_CATEGORIES.map((c) => `<option value="${c}">${escapeHtml(t.categories[c])}</option>`).join('')}</select></label><label>${t.reason}<textarea name="reason" rows="3" maxlength="2000" required></textarea></label>`, t.dispute)}
+${stateLines(lang, state, inv.currency).map((line) => `<p class="state" role="status">${escapeHtml(line)}</p>`).join('')}
+${form('payment_declared', inv.number, `<label>${t.date}<input type="date" name="date" max="${today}" required></label><label>${t.amount}<input name="amount" inputmode="decimal" value="${escapeHtml(formatMoney(open, inv.currency, 'en').replace(/[^0-9.]/g, ''))}" required></label><label>${t.reference}<input name="reference" maxlength="140"></label>`, state?.announced.length ? t.paidAgain : t.paid)}
+${refusal(lang, 'promise', state) ? '' : form('promise', inv.number, `<label>${t.date}<input type="date" name="date" min="${today}" required></label><label>${t.amount}<input name="amount" inputmode="decimal" value="${escapeHtml(formatMoney(open, inv.currency, 'en').replace(/[^0-9.]/g, ''))}"></label>`, t.promise)}
+${refusal(lang, 'dispute', state) ? '' : form('dispute', inv.number, `${lineChoices(lang, inv)}<label>${t.category}<select name="category">${DISPUTE_LEDGER_CATEGORIES.map((c) => `<option value="${c}">${escapeHtml(t.categories[c])}</option>`).join('')}</select></label><label>${t.reason}<textarea name="reason" rows="3" maxlength="2000" required></textarea></label>`, t.dispute)}
 ${download('download_copy', inv.number, t.downloadCopy)}${delivered.has(inv.id) ? download('download_proof', inv.number, t.downloadProof) : ''}
 ${form('copy_request', inv.number, '', t.copy)}</div>`;
 	}).join('');
@@ -316,7 +400,8 @@ export async function payerPage(ledger: Ledger, req: PageRequest, options: Payer
 		const chargesByInvoice = new Map((statement?.lines ?? []).map((l) => [l.invoiceId, l.charges]));
 		const delivered = await deliveredInvoiceIds(ledger, invoices.map((i) => i.id));
 		const company = await loadCompany(ledger).catch(() => undefined);
-		return respond(status, render(lang, customer, invoices, chargesByInvoice, delivered, today, token, formToken, options.actionUrl ?? '', message, company));
+		const states = await invoiceStates(ledger, invoices.map((i) => i.id), today, zone);
+		return respond(status, render(lang, customer, invoices, chargesByInvoice, delivered, today, token, formToken, options.actionUrl ?? '', message, company, states));
 	} catch (error) {
 		return { ...respond(503, html('fr', 'Indisponible', '<p class="err">Service momentanément indisponible. Réessayez dans quelques minutes. / Service temporarily unavailable.</p>')), failure: (error as Error).message };
 	}
@@ -454,6 +539,9 @@ async function act(ledger: Ledger, customer: Customer, kind: PayerActionKind, re
 		if (kind !== 'contact_request' && kind !== 'billing_email') {
 			invoice = (await openInvoices(client, customer.id)).find((i) => i.number === number);
 			if (!invoice) return bad('This invoice is not one of your open invoices.', "Cette facture n'est pas une de vos factures ouvertes.");
+			// What was already said about the invoice (read under the customer's lock): no second dispute or promise.
+			const refused = refusal(o.lang, kind, (await invoiceStates(client, [invoice.id], o.today, o.zone)).get(invoice.id));
+			if (refused) return { ok: false, status: 409, error: refused };
 		}
 		const amountOf = (text: string): bigint | undefined => {
 			if (!text) return undefined;

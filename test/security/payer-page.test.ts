@@ -184,9 +184,12 @@ describe('security: the payer page', () => {
 				bodies.push(page.body);
 			}
 			bodies.push((await call({ query: { t, lang: x } })).body);
+			// The dispute is settled between rounds, so each round's reason is a new dispute (a second one on an invoice
+			// whose dispute is open is refused: the later ill-formed one in the round above).
+			await ledger.query("UPDATE disputes SET status = 'resolved', resolved_at = now() WHERE status = 'open' AND customer_id = (SELECT id FROM customers WHERE external_id = 'SX')");
 		}
-		// Only the well-formed answers were written (a dispute already open on SX-1 is refused the next times).
-		expect(ok).toContain('dispute');
+		// Only the well-formed answers were written.
+		expect(ok.filter((a) => a === 'dispute')).toHaveLength(XSS.length);
 		expect(ok.filter((a) => a === 'payment_declared')).toHaveLength(XSS.length);
 		expect(ok.filter((a) => a === 'promise')).toHaveLength(0);
 
@@ -213,8 +216,8 @@ describe('security: the payer page', () => {
 		const plan = await planCalls(ledger, { customers: ['SX'], historyEntries: 20 });
 		expect(plan.calls.map((c) => c.customer.externalId)).toEqual(['SX']);
 		const pdf = pdfText(Buffer.from(await callListPdf(plan.calls, { language: 'fr' })));
-		// It prints the last three exchanges: the payloads of the last two rounds, as the payer typed them.
-		expect(pdf.replace(/\s+/g, ' ')).toContain(`VIR ${XSS[3]}`);
+		// It prints the last three exchanges: the last round's payment and dispute (and its opening), as the payer typed them.
+		expect(pdf.replace(/\s+/g, ' ')).toContain(`VIR ${XSS[4]}`);
 		expect(pdf.replace(/\s+/g, ' ')).toContain(`Colis abîmé ${XSS[4]}`);
 		const csv = callListCsv(plan.calls, { language: 'fr' });
 		for (const cell of csv.split(/[;\n]/)) expect(cell.replace(/^"/, '')).not.toMatch(/^[=+\-@]/);

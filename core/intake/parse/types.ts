@@ -1,4 +1,4 @@
-import type { CheckOptions } from '../checks/check';
+import type { CheckOptions } from '../checks/options';
 import type { DocType } from '../../ledger/types';
 import type { Anomaly } from '../anomaly';
 

@@ -102,6 +102,7 @@ async function importItem(this: IExecuteFunctions, i: number, item: INodeExecuti
 			allocate: options.allocate !== false,
 			accounts: accounts.length ? accounts : undefined,
 			writeOffUpTo: parseWriteOffThresholds(options.writeOffUpTo),
+			zone: this.getTimezone(),
 			actor: `n8n:${this.getWorkflow().id ?? 'workflow'}`,
 		});
 		const out: Result[] = [];

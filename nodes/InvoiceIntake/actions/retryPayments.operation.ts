@@ -64,6 +64,7 @@ async function retryPaymentItems(this: IExecuteFunctions): Promise<Result[]> {
 	const results = await allocatePayments(ledger, {
 		customerExternalId: (options.customerId as string)?.trim() || undefined,
 		limit: (options.maxPayments as number) || 10000,
+		zone: this.getTimezone(),
 		actor: `n8n:${this.getWorkflow().id ?? 'workflow'}`,
 	});
 	for (const result of results) {

@@ -173,6 +173,7 @@ async function storePaymentItems(this: IExecuteFunctions, items: INodeExecutionD
 		writeOffUpTo,
 		allocate: options.allocate !== false,
 		batchSize: (options.batchSize as number) || 200,
+		zone: this.getTimezone(),
 		actor: `n8n:${this.getWorkflow().id ?? 'workflow'}`,
 	});
 	for (const outcome of outcomes) {
