@@ -1,7 +1,8 @@
 import { simpleParser } from 'mailparser';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
-import type { Ledger } from '../../core';
+import { addDays, todayIn, type Ledger } from '../../core';
+import { fakeDateAt, todayAt, useRealDate } from '../helpers/clock';
 import { dropTestLedger } from '../helpers/db';
 import { addCustomer, addInvoice } from '../helpers/dunning';
 import { closeEngine, runWorkflow } from '../helpers/engine';
@@ -75,4 +76,49 @@ describe('workflow: level 2 reminders every day at 21:00 (15 days late)', () => 
 		expect(again.json('Send level2 reminders', 3)).toEqual([]);
 		expect(await ledger.query('SELECT 1 FROM contact_tasks WHERE customer_id = $1', [k])).toHaveLength(1);
 	});
+
+	/**
+	 * The shipped workflow with the clock at `instant` (the workflow in `zone` when given): the reminders' date, the
+	 * call tasks' day and the call list's file name are of the workflow's zone's date. Each run has its own key account
+	 * without e-mail, 25 days late on that date, so that it has a call task to list.
+	 */
+	async function callListAt(instant: Date, code: string, zone?: string): Promise<{ day: string; file: string }> {
+		const day = todayIn(zone ?? 'Europe/Paris', instant);
+		const k = await addCustomer(ledger, { externalId: code, name: `Client ${code}`, profile: 'key_account', emails: [], phone: '+33 1 40 00 00 01', collector: 'COL1' });
+		await addInvoice(ledger, { customerId: k, number: `${code}-25`, dueDate: addDays(day, -25), amount: 120000n });
+		const workflow = shippedWorkflow('dunning-level2-daily.json');
+		if (zone) workflow.settings = { ...workflow.settings, timezone: zone };
+		expectFiles(callFolder, [`appels-relances-${day}.pdf`]);
+		fakeDateAt(instant);
+		try {
+			const result = await runWorkflow(workflow, { credentials: credentialsFor(ledger, sink) });
+			expect(result.error).toBeUndefined();
+			const calls = result.json('Send level2 reminders', 3);
+			expect(calls.map((c) => [(c.customer as { externalId: string }).externalId, c.dueOn])).toEqual([[code, day]]);
+			const [list] = result.json('Call list for the collectors (PDF)');
+			const written = path.join(callFolder, `appels-relances-${day}.pdf`);
+			expect(readFileSync(written).subarray(0, 5).toString()).toBe('%PDF-');
+			expect(pdfText(written)).toContain(`${code}-25`);
+			return { day, file: path.basename(String(list.pdfPath)) };
+		} finally {
+			useRealDate();
+		}
+	}
+
+	test.each([
+		['00:30', 'KA-TZ-0030'],
+		['23:30', 'KA-TZ-2330'],
+	])('at %s Paris time, the call list is named after the Paris date', async (hhmm, code) => {
+		const instant = todayAt(hhmm, 'Europe/Paris');
+		const { day, file } = await callListAt(instant, code);
+		expect(day).toBe(todayIn('Europe/Paris', instant));
+		expect(file).toBe(`appels-relances-${day}.pdf`);
+	}, 120_000);
+
+	test("with the workflow in another zone, the call list is that zone's date (New York is still yesterday at 00:30 in Paris)", async () => {
+		const instant = todayAt('00:30', 'Europe/Paris');
+		const { day, file } = await callListAt(instant, 'KA-TZ-NY', 'America/New_York');
+		expect(day).toBe(addDays(todayIn('Europe/Paris', instant), -1));
+		expect(file).toBe(`appels-relances-${day}.pdf`);
+	}, 120_000);
 });
