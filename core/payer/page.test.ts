@@ -1,6 +1,7 @@
 import type { Ledger } from '../ledger';
 import { createTestLedger, dropTestLedger } from '../../test/helpers/db';
 import { addCustomer, addInvoice, seedStaff } from '../../test/helpers/dunning';
+import { formatDate } from '../documents/dates';
 import { installDefaultPolicies } from '../dunning/policy';
 import { planReminders } from '../dunning/plan';
 import { recordCourierEvents } from '../tracking/events';
@@ -193,13 +194,13 @@ describe('the payer page', () => {
 		// Reopened: each invoice says where it stands, and only the answers that still make sense are offered.
 		const page = (await get(token)).body;
 		const card = (n: string) => page.slice(page.indexOf(`<b>${n}</b>`), page.indexOf('</div><div class="card">', page.indexOf(`<b>${n}</b>`)) >>> 0);
-		expect(card('ST-1')).toContain(`Contestation ouverte depuis le ${since} (Livraison (non reçue, incomplète, abîmée)) : elle est en cours de traitement par nos équipes`);
+		expect(card('ST-1')).toContain(`Contestation ouverte depuis le ${formatDate(since, 'fr')} (Livraison (non reçue, incomplète, abîmée)) : elle est en cours de traitement par nos équipes`);
 		expect(card('ST-1')).not.toContain('value="dispute"');
 		expect(card('ST-1')).toContain('value="promise"');
-		expect(card('ST-2')).toMatch(/Paiement promis pour le 2025-10-31 : 60,00\s€\. Les relances attendent cette date\./);
+		expect(card('ST-2')).toMatch(/Paiement promis pour le 31 octobre 2025 : 60,00\s€\. Les relances attendent cette date\./);
 		expect(card('ST-2')).not.toContain('value="promise"');
 		expect(card('ST-2')).toContain('value="dispute"');
-		expect(card('ST-3')).toMatch(/Paiement annoncé : 40,00\s€, effectué le 2025-10-18 : nous le vérifions sur le relevé bancaire ; les relances attendent jusqu’au 2025-10-30\./);
+		expect(card('ST-3')).toMatch(/Paiement annoncé : 40,00\s€, effectué le 18 octobre 2025 : nous le vérifions sur le relevé bancaire ; les relances attendent jusqu’au 30 octobre 2025\./);
 		expect(card('ST-3')).not.toContain('value="promise"');
 		expect(card('ST-3')).toContain('J&#39;ai fait un autre paiement');
 		expect(card('ST-4')).not.toContain('class="state"');
@@ -207,22 +208,22 @@ describe('the payer page', () => {
 		expect(page.match(/value="promise"/g)).toHaveLength(2);
 		expect(page).not.toContain('<svg');
 		const en = (await get(token, 'en')).body;
-		expect(en).toContain(`Dispute open since ${since} (Delivery (not received, incomplete, damaged)): our team is handling it; reminders for this invoice are paused until it is resolved.`);
-		expect(en).toMatch(/Payment promised for 2025-10-31: €60\.00\. Reminders wait for that date\./);
-		expect(en).toMatch(/Payment announced: €40\.00, made on 2025-10-18: we are checking it on the bank statement; reminders wait until 2025-10-30\./);
+		expect(en).toContain(`Dispute open since ${formatDate(since, 'en')} (Delivery (not received, incomplete, damaged)): our team is handling it; reminders for this invoice are paused until it is resolved.`);
+		expect(en).toMatch(/Payment promised for 31 October 2025: €60\.00\. Reminders wait for that date\./);
+		expect(en).toMatch(/Payment announced: €40\.00, made on 18 October 2025: we are checking it on the bank statement; reminders wait until 30 October 2025\./);
 		expect(en).toContain('I have made another payment');
 
 		// A second dispute (or a forged form) is refused with a clear message and writes nothing.
 		const before = await ledger.query<{ n: string }>('SELECT count(*)::text AS n FROM payer_actions WHERE customer_id = $1', [c]);
 		const again = await post(token, { action: 'dispute', invoice: 'ST-1', category: 'commercial', reason: 'Prix faux' });
 		expect(again.status).toBe(409);
-		expect(again.body).toContain(`Cette facture est déjà contestée (depuis le ${since}) : la contestation est en cours de traitement. Pour ajouter une information, demandez à être rappelé.`);
+		expect(again.body).toContain(`Cette facture est déjà contestée (depuis le ${formatDate(since, 'fr')}) : la contestation est en cours de traitement. Pour ajouter une information, demandez à être rappelé.`);
 		const repromised = await post(token, { action: 'promise', invoice: 'ST-2', date: '2025-11-15' });
-		expect([repromised.status, repromised.body.includes('Un paiement est déjà promis pour le 2025-10-31 sur cette facture')]).toEqual([409, true]);
+		expect([repromised.status, repromised.body.includes('Un paiement est déjà promis pour le 31 octobre 2025 sur cette facture')]).toEqual([409, true]);
 		expect((await post(token, { action: 'promise', invoice: 'ST-3', date: '2025-10-25' })).status).toBe(409);
 		const enAgain = await payerPage(ledger, { method: 'POST', body: { t: token, lang: 'en', f: formTokenOf(page), action: 'dispute', invoice: 'ST-1', category: 'other', reason: 'again' } }, { now: NOW });
 		expect(enAgain.status).toBe(409);
-		expect(enAgain.body).toContain(`This invoice is already disputed (since ${since}): the dispute is being handled. To add information, ask to be called.`);
+		expect(enAgain.body).toContain(`This invoice is already disputed (since ${formatDate(since, 'en')}): the dispute is being handled. To add information, ask to be called.`);
 		expect(await ledger.query<{ n: string }>('SELECT count(*)::text AS n FROM payer_actions WHERE customer_id = $1', [c])).toEqual(before);
 		expect(await ledger.query("SELECT 1 FROM disputes d JOIN dispute_invoices di ON di.dispute_id = d.id WHERE di.invoice_id = $1", [ids['ST-1']])).toHaveLength(1);
 		// Another payment may still be declared on an invoice whose payment is announced; a dispute on the promised one too.

@@ -7,6 +7,7 @@ import type { LatePaymentCharges } from '../dunning/charges';
 import { deliveredInvoiceIds, loadDeliveryProofs, proofFileName, proofOfDeliveryPdf } from '../dunning/proof';
 import { loadCompany } from '../dunning/render';
 import { statementOfCharges } from '../dunning/statement';
+import { formatDate } from '../documents/dates';
 import { invoiceCopyOfLedgerInvoice, lineText } from '../documents/invoiceCopy';
 import { checkEmailAddress } from '../mail/address';
 import type { Ledger } from '../ledger';
@@ -263,9 +264,9 @@ function stateLines(lang: Lang, state: InvoiceState | undefined, currency: strin
 	const t = T[lang];
 	const amount = (minor: string | null, cur: string | null) => (minor ? `${lang === 'fr' ? ' : ' : ': '}${formatMoney(BigInt(minor), cur ?? currency, lang)}` : '');
 	return [
-		...state.disputes.map((d) => fill(t.disputeOpen, { date: d.since, category: t.categories[d.category] ?? d.category })),
-		...(state.promise ? [fill(t.promised, { date: state.promise.on, amount: amount(state.promise.amountMinor, state.promise.currency) })] : []),
-		...state.announced.map((a) => fill(t.announced, { date: a.paidOn, amount: amount(a.amountMinor, currency), until: a.until ?? '—' })),
+		...state.disputes.map((d) => fill(t.disputeOpen, { date: formatDate(d.since, lang), category: t.categories[d.category] ?? d.category })),
+		...(state.promise ? [fill(t.promised, { date: formatDate(state.promise.on, lang), amount: amount(state.promise.amountMinor, state.promise.currency) })] : []),
+		...state.announced.map((a) => fill(t.announced, { date: formatDate(a.paidOn, lang), amount: amount(a.amountMinor, currency), until: a.until ? formatDate(a.until, lang) : '—' })),
 	];
 }
 
@@ -273,8 +274,8 @@ function stateLines(lang: Lang, state: InvoiceState | undefined, currency: strin
 function refusal(lang: Lang, kind: PayerActionKind, state: InvoiceState | undefined): string | undefined {
 	if (!state) return undefined;
 	const t = T[lang];
-	if (kind === 'dispute' && state.disputes.length) return fill(t.alreadyDisputed, { date: state.disputes[0].since });
-	if (kind === 'promise' && state.promise) return fill(t.alreadyPromised, { date: state.promise.on });
+	if (kind === 'dispute' && state.disputes.length) return fill(t.alreadyDisputed, { date: formatDate(state.disputes[0].since, lang) });
+	if (kind === 'promise' && state.promise) return fill(t.alreadyPromised, { date: formatDate(state.promise.on, lang) });
 	if (kind === 'promise' && state.announced.length) return t.alreadyAnnounced;
 	return undefined;
 }
@@ -325,7 +326,7 @@ function render(lang: Lang, customer: Customer, invoices: OpenInvoice[], charges
 		return `<div class="card"><b>${id}</b><div>${t.open} : <strong>${escapeHtml(formatMoney(open, inv.currency, lang))}</strong></div>
 <div class="muted">${t.due} ${escapeHtml(inv.due_date)}${late > 0 ? ` — <span class="late">${late} ${t.late}</span>` : ''}</div>${charges}
 ${rf ? `<div class="muted">${t.ref} : ${escapeHtml(formatCreditorReference(rf))}</div>` : ''}
-${stateLines(lang, state, inv.currency).map((line) => `<p class="state" role="status">${escapeHtml(line)}</p>`).join('')}
+${stateLines(lang, state, inv.currency).map((line) => `<p class="state">${escapeHtml(line)}</p>`).join('')}
 ${form('payment_declared', inv.number, `<label>${t.date}<input type="date" name="date" max="${today}" required></label><label>${t.amount}<input name="amount" inputmode="decimal" value="${escapeHtml(formatMoney(open, inv.currency, 'en').replace(/[^0-9.]/g, ''))}" required></label><label>${t.reference}<input name="reference" maxlength="140"></label>`, state?.announced.length ? t.paidAgain : t.paid)}
 ${refusal(lang, 'promise', state) ? '' : form('promise', inv.number, `<label>${t.date}<input type="date" name="date" min="${today}" required></label><label>${t.amount}<input name="amount" inputmode="decimal" value="${escapeHtml(formatMoney(open, inv.currency, 'en').replace(/[^0-9.]/g, ''))}"></label>`, t.promise)}
 ${refusal(lang, 'dispute', state) ? '' : form('dispute', inv.number, `${lineChoices(lang, inv)}<label>${t.category}<select name="category">${DISPUTE_LEDGER_CATEGORIES.map((c) => `<option value="${c}">${escapeHtml(t.categories[c])}</option>`).join('')}</select></label><label>${t.reason}<textarea name="reason" rows="3" maxlength="2000" required></textarea></label>`, t.dispute)}
