@@ -227,6 +227,27 @@ describe('the payer page', () => {
 		expect([after?.openMinor, after?.disputedMinor]).toEqual([51000n, undefined]);
 	});
 
+	it('shows a promise for the whole account (not tied to one invoice): one notice at the top and on each invoice it covers, FR and EN', async () => {
+		const c = await addCustomer(ledger, { externalId: 'PAY6', name: 'Imprimerie Vidal' });
+		for (const n of ['AC-1', 'AC-2']) await addInvoice(ledger, { customerId: c, number: n, dueDate: '2025-10-14' });
+		const other = await addCustomer(ledger, { externalId: 'PAY6X', name: 'Autre' });
+		await addInvoice(ledger, { customerId: other, number: 'AX-1', dueDate: '2025-10-14' });
+		const token = await payerLinkToken(ledger, 'PAY6', { now: NOW });
+		expect((await get(token)).body).not.toContain('ensemble de votre compte');
+		// Promised on a call for the whole account, 2 400,00 € on 5 November; one already past and another customer's are not shown.
+		await ledger.query(`INSERT INTO promises (customer_id, invoice_id, promised_on, amount_minor, currency, source) VALUES ($1, NULL, '2025-11-05', 240000, 'EUR', 'call'), ($1, NULL, '2025-10-10', 1000, 'EUR', 'call'), ($2, NULL, '2025-11-20', 5000, 'EUR', 'call')`, [c, other]);
+		const fr = (await get(token)).body;
+		expect(fr.match(/Paiement promis pour l’ensemble de votre compte le 5 novembre 2025 : 2\s400,00\s€\. Les relances de toutes vos factures ouvertes attendent cette date\./g)).toHaveLength(1);
+		expect(fr.match(/Couverte par la promesse de paiement de votre compte pour le 5 novembre 2025/g)).toHaveLength(2);
+		expect(fr).not.toMatch(/10 octobre 2025|20 novembre 2025/);
+		const en = (await get(token, 'en')).body;
+		expect(en.match(/Payment promised for your whole account on 5 November 2025: €2,400\.00\. Reminders of all your open invoices wait for that date\./g)).toHaveLength(1);
+		expect(en.match(/Covered by your account’s payment promise for 5 November 2025/g)).toHaveLength(2);
+		// The notice at the top comes before the first card; what the page says is what the planner does.
+		expect(fr.indexOf('ensemble de votre compte')).toBeLessThan(fr.indexOf('AC-1'));
+		expect([(await held())['AC-1'], (await held())['AC-2']]).toEqual(['promise', 'promise']);
+	});
+
 	it('shows each invoice as the ledger holds it once answered (disputed, promised, payment announced), FR and EN, and refuses a second dispute or promise', async () => {
 		const c = await addCustomer(ledger, { externalId: 'PAY5', name: 'Garage Lefèvre' });
 		const ids: Record<string, string> = {};

@@ -132,6 +132,8 @@ const T = {
 		disputeOpen: 'Contestation ouverte depuis le {date} ({category}) : elle est en cours de traitement par nos équipes ; les relances de cette facture sont suspendues jusqu’à sa résolution.',
 		disputePartOpen: 'Contestation de lignes ouverte depuis le {date} ({category}) pour {amount} : elle est en cours de traitement par nos équipes ; le reste de la facture reste à payer et continue d’être relancé.',
 		promised: 'Paiement promis pour le {date}{amount}. Les relances attendent cette date.',
+		accountPromised: 'Paiement promis pour l’ensemble de votre compte le {date}{amount}. Les relances de toutes vos factures ouvertes attendent cette date.',
+		accountCovered: 'Couverte par la promesse de paiement de votre compte pour le {date} : les relances attendent cette date.',
 		announced: 'Paiement annoncé{amount}, effectué le {date} : nous le vérifions sur le relevé bancaire ; les relances attendent jusqu’au {until}.',
 		paidAgain: "J'ai fait un autre paiement",
 		alreadyDisputed: 'Cette facture est déjà contestée (depuis le {date}) : la contestation est en cours de traitement. Pour ajouter une information, demandez à être rappelé.',
@@ -155,6 +157,8 @@ const T = {
 		disputeOpen: 'Dispute open since {date} ({category}): our team is handling it; reminders for this invoice are paused until it is resolved.',
 		disputePartOpen: 'Dispute of some lines open since {date} ({category}) for {amount}: our team is handling it; the rest of the invoice is still to be paid and still reminded.',
 		promised: 'Payment promised for {date}{amount}. Reminders wait for that date.',
+		accountPromised: 'Payment promised for your whole account on {date}{amount}. Reminders of all your open invoices wait for that date.',
+		accountCovered: 'Covered by your account’s payment promise for {date}: reminders wait for that date.',
 		announced: 'Payment announced{amount}, made on {date}: we are checking it on the bank statement; reminders wait until {until}.',
 		paidAgain: 'I have made another payment',
 		alreadyDisputed: 'This invoice is already disputed (since {date}): the dispute is being handled. To add information, ask to be called.',
@@ -261,6 +265,34 @@ async function invoiceStates(db: Ledger | PoolClient, invoiceIds: string[], toda
 	return states;
 }
 
+/**
+ * The customer's pending promises not tied to one invoice (a call, the collector), not yet due: the reminder planner
+ * holds every open invoice of the customer until the latest of them, as it does for an invoice's own promise.
+ */
+interface AccountPromise {
+	on: string;
+	amountMinor: string | null;
+	currency: string | null;
+}
+
+async function accountPromises(db: Ledger | PoolClient, customerId: string, today: string): Promise<AccountPromise[]> {
+	return await rowsOf<AccountPromise>(db,
+		`SELECT promised_on::text AS "on", amount_minor::text AS "amountMinor", currency FROM promises
+		WHERE customer_id = $1 AND invoice_id IS NULL AND status = 'pending' AND promised_on >= $2::date ORDER BY promised_on, id LIMIT 20`, [customerId, today]);
+}
+
+/** The whole-account promises as sentences: one for the top of the page, and the one each card shows (the latest date). */
+function accountPromiseLines(lang: Lang, promises: AccountPromise[]): { top: string[]; card?: string } {
+	if (!promises.length) return { top: [] };
+	const t = T[lang];
+	const amount = (p: AccountPromise) => (p.amountMinor && p.currency ? `${lang === 'fr' ? ' : ' : ': '}${formatMoney(BigInt(p.amountMinor), p.currency.trim(), lang)}` : '');
+	const latest = promises[promises.length - 1];
+	return {
+		top: promises.map((p) => fill(t.accountPromised, { date: formatDate(p.on, lang), amount: amount(p) })),
+		card: fill(t.accountCovered, { date: formatDate(latest.on, lang) }),
+	};
+}
+
 function fill(text: string, values: Record<string, string>): string {
 	return text.replace(/\{(\w+)\}/g, (all, key: string) => (key in values ? values[key] : all));
 }
@@ -342,8 +374,9 @@ function lineChoices(lang: Lang, inv: OpenInvoice): string {
 	return `<fieldset class="lines"><legend>${T[lang].disputedLines}</legend>${lines.map((l) => `<label class="line"><input type="checkbox" name="line_${l.index}" value="1" style="width:auto"> ${l.index}. ${escapeHtml(l.text)}</label>`).join('')}</fieldset>`;
 }
 
-function render(lang: Lang, customer: Customer, invoices: OpenInvoice[], chargesByInvoice: Map<string, LatePaymentCharges>, delivered: Set<string>, today: string, token: string, formToken: string, actionUrl: string, message?: { ok: boolean; text: string }, company?: CompanyInfo, states: Map<string, InvoiceState> = new Map()): string {
+function render(lang: Lang, customer: Customer, invoices: OpenInvoice[], chargesByInvoice: Map<string, LatePaymentCharges>, delivered: Set<string>, today: string, token: string, formToken: string, actionUrl: string, message?: { ok: boolean; text: string }, company?: CompanyInfo, states: Map<string, InvoiceState> = new Map(), account: AccountPromise[] = []): string {
 	const t = T[lang];
+	const promised = accountPromiseLines(lang, account);
 	const hidden = `<input type="hidden" name="t" value="${escapeHtml(token)}"><input type="hidden" name="f" value="${escapeHtml(formToken)}"><input type="hidden" name="lang" value="${lang}">`;
 	const form = (action: string, invoice: string, fields: string, label: string) =>
 		`<details><summary>${escapeHtml(label)}</summary><form method="post" action="${escapeHtml(actionUrl)}">${hidden}<input type="hidden" name="action" value="${action}"><input type="hidden" name="invoice" value="${escapeHtml(invoice)}">${fields}<button type="submit">${t.send}</button></form></details>`;
@@ -365,7 +398,7 @@ function render(lang: Lang, customer: Customer, invoices: OpenInvoice[], charges
 		return `<div class="card"><b>${id}</b><div>${t.open} : <strong>${escapeHtml(formatMoney(open, inv.currency, lang))}</strong></div>
 <div class="muted">${t.due} ${escapeHtml(inv.due_date)}${late > 0 ? ` — <span class="late">${late} ${t.late}</span>` : ''}</div>${charges}
 ${rf ? `<div class="muted">${t.ref} : ${escapeHtml(formatCreditorReference(rf))}</div>` : ''}
-${stateLines(lang, state, inv.currency).map((line) => `<p class="state">${escapeHtml(line)}</p>`).join('')}
+${[...(promised.card ? [promised.card] : []), ...stateLines(lang, state, inv.currency)].map((line) => `<p class="state">${escapeHtml(line)}</p>`).join('')}
 ${form('payment_declared', inv.number, `<label>${t.date}<input type="date" name="date" max="${today}" required></label><label>${t.amount}<input name="amount" inputmode="decimal" value="${escapeHtml(formatMoney(open, inv.currency, 'en').replace(/[^0-9.]/g, ''))}" required></label><label>${t.reference}<input name="reference" maxlength="140"></label>`, state?.announced.length ? t.paidAgain : t.paid)}
 ${refusal(lang, 'promise', state) ? '' : form('promise', inv.number, `<label>${t.date}<input type="date" name="date" min="${today}" required></label><label>${t.amount}<input name="amount" inputmode="decimal" value="${escapeHtml(formatMoney(open, inv.currency, 'en').replace(/[^0-9.]/g, ''))}"></label>`, t.promise)}
 ${refusal(lang, 'dispute', state) ? '' : form('dispute', inv.number, `${lineChoices(lang, inv)}<label>${t.category}<select name="category">${DISPUTE_LEDGER_CATEGORIES.map((c) => `<option value="${c}">${escapeHtml(t.categories[c])}</option>`).join('')}</select></label><label>${t.reason}<textarea name="reason" rows="3" maxlength="2000" required></textarea></label>`, t.dispute)}
@@ -373,7 +406,8 @@ ${download('download_copy', inv.number, t.downloadCopy)}${delivered.has(inv.id) 
 ${form('copy_request', inv.number, '', t.copy)}</div>`;
 	}).join('');
 	const notice = message ? `<p class="${message.ok ? 'ok' : 'err'}" role="status">${escapeHtml(message.text)}</p>` : '';
-	return html(lang, t.title, `<h1>${t.title} — ${escapeHtml(customer.name)}</h1>${notice}<p>${t.intro}</p>${bankBlock(lang, company, invoices.length > 0)}${cards || `<p>${t.none}</p>`}
+	const accountNotice = invoices.length ? promised.top.map((line) => `<p class="state account">${escapeHtml(line)}</p>`).join('') : '';
+	return html(lang, t.title, `<h1>${t.title} — ${escapeHtml(customer.name)}</h1>${notice}<p>${t.intro}</p>${accountNotice}${bankBlock(lang, company, invoices.length > 0)}${cards || `<p>${t.none}</p>`}
 ${form('contact_request', '', '', t.contact)}
 ${form('billing_email', '', `<label>${t.newEmail}<input type="email" name="email" maxlength="254" autocomplete="email" required></label>`, t.billing)}
 <form method="post" action="${escapeHtml(actionUrl)}"><input type="hidden" name="t" value="${escapeHtml(token)}"><input type="hidden" name="lang" value="${lang === 'fr' ? 'en' : 'fr'}"><button type="submit" style="background:none;color:#1f5fbf;width:auto;padding:0;text-decoration:underline">${lang === 'fr' ? 'English' : 'Français'}</button></form>`);
@@ -441,7 +475,8 @@ export async function payerPage(ledger: Ledger, req: PageRequest, options: Payer
 		const delivered = await deliveredInvoiceIds(ledger, invoices.map((i) => i.id));
 		const company = await loadCompany(ledger).catch(() => undefined);
 		const states = await invoiceStates(ledger, invoices.map((i) => i.id), today, zone);
-		return respond(status, render(lang, customer, invoices, chargesByInvoice, delivered, today, token, formToken, options.actionUrl ?? '', message, company, states));
+		const account = await accountPromises(ledger, customer.id, today);
+		return respond(status, render(lang, customer, invoices, chargesByInvoice, delivered, today, token, formToken, options.actionUrl ?? '', message, company, states, account));
 	} catch (error) {
 		return { ...respond(503, html('fr', 'Indisponible', '<p class="err">Service momentanément indisponible. Réessayez dans quelques minutes. / Service temporarily unavailable.</p>')), failure: (error as Error).message };
 	}
