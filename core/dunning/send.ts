@@ -278,7 +278,8 @@ async function releaseUnusedClaims(ledger: Ledger, messageIds: string[], claimed
 			INSERT INTO history (customer_id, invoice_id, kind, channel, actor, summary, payload)
 			SELECT customer_id, invoice_id, 'reminder_released', channel, $3,
 				'Stage ' || stage || ': the run that claimed it stopped before handing it over; released to be done again',
-				jsonb_build_object('stage', stage, 'messageId', message_id, 'claimedBy', claimed_by, 'reminderId', id)
+				jsonb_build_object('stage', stage, 'messageId', message_id, 'claimedBy', claimed_by, 'reminderId', id,
+					'timeline', jsonb_build_object('key', 'reminder_released', 'fields', jsonb_build_object('stage', stage, 'channel', channel)))
 			FROM released
 			RETURNING 1
 		)
