@@ -38,6 +38,7 @@ export const COVERED_ELSEWHERE: Record<string, string> = {
 	'receivablesPageTrigger.payer': 'test/workflows/payer-page.test.ts',
 	'receivablesPageTrigger.einvoicingStatuses': 'test/workflows/einvoicing-platform-statuses.test.ts',
 	'receivablesReport.companySettings': 'test/nodes/company-settings.test.ts',
+	'receivablesReport.netReceivables': 'test/nodes/net-receivables.test.ts',
 };
 
 type AnyNodeType = INodeType | IVersionedNodeType;
