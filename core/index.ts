@@ -215,6 +215,7 @@ export {
 	confirmLabel,
 	disputeAnalysisRows,
 	disputeCategoryLabel,
+	disputeKeyLabel,
 	disputeKindLabel,
 	disputeSubcategoryLabel,
 	listReviews,
