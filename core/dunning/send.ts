@@ -13,6 +13,7 @@ import { invoiceCopyPdf } from '../documents/invoiceCopy';
 import { loadDeliveryProofs, proofAttachments, proofParagraph, stageShowsProof, withProofParagraph, type DeliveryProof } from './proof';
 import { isLedgerUnavailable, whileLedgerUnavailable } from './retry';
 import { payerLinkUrl } from '../payer/link';
+import { timelineEvent } from './timeline-text';
 
 /**
  * Sending reminders exactly once, one message at a time. Each reminder (row of `reminders`, UNIQUE invoice_id +
@@ -134,12 +135,14 @@ export async function releaseExpiredClaims(ledger: Ledger, leaseMinutes = DEFAUL
 			INSERT INTO history (customer_id, invoice_id, kind, channel, actor, summary, payload)
 			SELECT customer_id, invoice_id, 'reminder_released', channel, $2,
 				'Stage ' || stage || ': the run that claimed it stopped before ' || CASE WHEN channel = 'letter' THEN 'the letter was confirmed' ELSE 'handing it over' END || '; released to be done again',
-				jsonb_build_object('stage', stage, 'messageId', message_id, 'claimedBy', claimed_by, 'reminderId', id)
+				jsonb_build_object('stage', stage, 'messageId', message_id, 'claimedBy', claimed_by, 'reminderId', id,
+					'timeline', jsonb_build_object('key', 'reminder_released', 'fields', jsonb_build_object('stage', stage, 'channel', channel)))
 			FROM released
 			UNION ALL
 			SELECT customer_id, invoice_id, 'reminder_uncertain', channel, $2,
 				'Stage ' || stage || ': the run stopped after handing the message over and before the answer; outcome unknown',
-				jsonb_build_object('stage', stage, 'messageId', message_id, 'claimedBy', claimed_by, 'reminderId', id)
+				jsonb_build_object('stage', stage, 'messageId', message_id, 'claimedBy', claimed_by, 'reminderId', id,
+					'timeline', jsonb_build_object('key', 'reminder_uncertain', 'fields', jsonb_build_object('stage', stage)))
 			FROM lost
 			RETURNING kind
 		)
@@ -257,6 +260,7 @@ export async function confirmOutcomes(ledger: Ledger, outcomes: SendOutcome[], c
 	for (const o of outcomes) {
 		if (o.status === 'skipped') continue;
 		for (const [index, invoiceId] of o.invoiceIds.entries()) {
+			const event = eventOf(o, channel, o.invoiceNumbers[index]);
 			rows.push({
 				invoice_id: invoiceId,
 				stage: o.stage,
@@ -265,9 +269,9 @@ export async function confirmOutcomes(ledger: Ledger, outcomes: SendOutcome[], c
 				smtp_response: o.smtpResponse ?? null,
 				customer_id: o.customerId,
 				kind: `reminder_${o.status}`,
-				summary: summaryOf(o, channel, o.invoiceNumbers[index]),
+				summary: event.summary,
 				content_hash: o.contentHash ?? null,
-				payload: { stage: o.stage, status: o.status, messageId: o.messageId ?? null, recipients: o.recipients, subject: o.subject ?? null, error: o.error ?? null, smtpResponse: o.smtpResponse ?? null, invoices: o.invoiceNumbers },
+				payload: { stage: o.stage, status: o.status, messageId: o.messageId ?? null, recipients: o.recipients, subject: o.subject ?? null, error: o.error ?? null, smtpResponse: o.smtpResponse ?? null, invoices: o.invoiceNumbers, timeline: event.timeline },
 			});
 		}
 	}
@@ -297,17 +301,17 @@ export async function confirmOutcomes(ledger: Ledger, outcomes: SendOutcome[], c
 	);
 }
 
-function summaryOf(o: SendOutcome, channel: string, number: string | undefined): string {
-	const what = channel === 'letter' ? 'letter' : 'e-mail';
+function eventOf(o: SendOutcome, channel: string, number: string | undefined): ReturnType<typeof timelineEvent> {
+	const base = { stage: o.stage, invoice: number ?? '' };
 	switch (o.status) {
 		case 'sent':
-			return channel === 'letter' ? `Stage ${o.stage} letter produced for invoice ${number}` : `Stage ${o.stage} ${what} sent to ${o.recipients.join(', ')} for invoice ${number}`;
+			return channel === 'letter' ? timelineEvent('reminder_letter_produced', base) : timelineEvent('reminder_email_sent', { ...base, recipients: o.recipients });
 		case 'retry':
-			return `Stage ${o.stage} ${what} for invoice ${number} not sent for now (will retry): ${o.error ?? ''}`;
+			return timelineEvent('reminder_retry', { ...base, channel, error: o.error ?? '' });
 		case 'failed':
-			return `Stage ${o.stage} ${what} for invoice ${number} failed: ${o.error ?? ''}`;
+			return timelineEvent('reminder_failed', { ...base, channel, error: o.error ?? '' });
 		default:
-			return `Stage ${o.stage} ${what} for invoice ${number}: outcome unknown (${o.error ?? 'connection lost after the message was handed over'})`;
+			return timelineEvent('reminder_outcome_unknown', { ...base, channel, error: o.error || undefined });
 	}
 }
 

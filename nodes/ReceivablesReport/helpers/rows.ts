@@ -8,6 +8,8 @@ import type {
 	DisputeReport,
 	DistributionReport,
 	DsoReport,
+	NetReceivables,
+	NetReceivablesRow,
 	ReminderResults,
 	ReportAmount,
 } from '../../../core';
@@ -37,6 +39,31 @@ export function agedBalanceRows(report: AgedBalance, withTotals = true): Row[] {
 	if (withTotals && report.groupBy !== 'currency' && report.groupBy !== 'none') {
 		rows.push(...report.totals.map((r) => agedRow(report.asOf, report.groupBy, r, keys, 'total')));
 	}
+	return rows;
+}
+
+function netRow(asOf: string, line: 'customer' | 'total', r: NetReceivablesRow): Row {
+	return {
+		asOf,
+		line,
+		key: r.key,
+		label: r.label,
+		currency: r.currency,
+		openInvoices: r.invoices.amount,
+		creditNotes: r.creditNotes.amount,
+		unappliedCash: r.unappliedCash.amount,
+		net: r.net.amount,
+		creditBalance: r.creditBalance.amount,
+	};
+}
+
+/**
+ * Net receivables: one row per customer and currency (key '' for payments whose payer is not identified), then one
+ * total row per currency; grouped by nothing, the total rows only.
+ */
+export function netReceivablesRows(report: NetReceivables, withTotals = true): Row[] {
+	const rows = report.rows.map((r) => netRow(report.asOf, 'customer', r));
+	if (withTotals || !report.rows.length) rows.push(...report.totals.map((r) => netRow(report.asOf, 'total', r)));
 	return rows;
 }
 
@@ -185,6 +212,8 @@ const FRENCH: Record<string, string> = {
 	creditNotes: 'avoirs_non_imputes',
 	unappliedCash: 'encaissements_non_imputes',
 	net: 'solde_net',
+	openInvoices: 'factures_ouvertes',
+	creditBalance: 'solde_crediteur',
 	month: 'mois',
 	date: 'date',
 	receivables: 'creances',
