@@ -218,6 +218,7 @@ export {
 	confirmLabel,
 	disputeAnalysisRows,
 	disputeCategoryLabel,
+	disputeKeyLabel,
 	disputeKindLabel,
 	disputeSubcategoryLabel,
 	listReviews,
