@@ -130,6 +130,9 @@ describe('late-payment law in the ledger', () => {
 		expect(await at('2026-03-31')).toEqual([['LAW-R1', '21.37', '40.00'], ['LAW-R2', '9.62', '40.00']]);
 		// 20 February, before the corrections: each 1 000 due 1 February, 19 d: 632,47 → 6,32.
 		expect(await at('2026-02-20')).toEqual([['LAW-R1', '6.32', '40.00'], ['LAW-R2', '6.32', '40.00']]);
+		// 10 February: LAW-R2 was then due on 1 February (its due date of 15 February came with the correction): 9 d,
+		// 100 000 × 9 × 12.15 / 36 500 = 299,59 → 3,00, as LAW-R1.
+		expect(await at('2026-02-10')).toEqual([['LAW-R1', '3.00', '40.00'], ['LAW-R2', '3.00', '40.00']]);
 		// The reminder of 10 March for LAW-R1 (37 days late): 1 000 × 37 d = 1 231,64 → 12,32; 200 × 10 d = 66,58 → 0,67; 12,99.
 		const plan = await planReminders(ledger, { stage: 'level2', asOf: '2026-03-10' });
 		const message = plan.due.find((m) => m.customer.externalId === 'LAW-R' && m.invoices[0].number === 'LAW-R1');

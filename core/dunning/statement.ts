@@ -91,10 +91,13 @@ export async function statementOfCharges(ledger: Ledger, options: StatementOptio
 	const policies = await loadPolicies(ledger);
 	const law = await companyLaw(ledger);
 	const params: unknown[] = [asOf];
-	const where = ["i.doc_type = 'invoice'", 'i.due_date < $1::date'];
+	// The earliest due date the invoice had (a revision may have moved it): an invoice late under a content it had
+	// is a candidate; the charges say whether anything was late (see latePaymentCharges' revisions).
+	const due = `LEAST(i.due_date, (SELECT min(rv.due_date) FROM invoice_revisions rv WHERE rv.invoice_id = i.id))`;
+	const where = ["i.doc_type = 'invoice'", `${due} < $1::date`];
 	// paid late by the date: the last settlement after the due date and on or before the date; open at the date:
 	// still owed now, or paid in full after the date
-	const late = `(i.status = 'paid' AND i.paid_at > i.due_date AND i.paid_at <= $1::date)`;
+	const late = `(i.status = 'paid' AND i.paid_at > ${due} AND i.paid_at <= $1::date)`;
 	const open = `((i.status = 'open' AND i.open_minor > 0) OR (i.status = 'paid' AND i.paid_at > $1::date))`;
 	where.push(options.includeOpen === false ? late : `(${late} OR ${open})`);
 	if (options.customerExternalId) {
