@@ -3,8 +3,8 @@ import { normaliseCompanyName } from '../bank/names';
 import { creditorReferencesIn } from '../bank/rf';
 import { parseAmount } from '../money';
 import {
-	allocatePaymentWith, allocatedSummary, allocationDay, DEFAULT_SOURCE, describeStoreError, flaggedSummary, invoiceNumberKey, INVOICE_COLUMNS,
-	isTransient, ledgerReader, normaliseAccount, oldestFirst, paidEvents, paidSummary, PayerNameIndex, paymentContentHash, plan, receivedSummary,
+	allocatePaymentWith, allocatedEvent, allocationDay, DEFAULT_SOURCE, describeStoreError, flaggedEvent, invoiceNumberKey, INVOICE_COLUMNS,
+	isTransient, ledgerReader, normaliseAccount, oldestFirst, paidEvent, paidEvents, PayerNameIndex, paymentContentHash, plan, receivedEvent,
 	referenceCandidates, settlement, snapshot, storePaymentsWith,
 	type AllocationLine, type AllocationReader, type AllocationResult, type CreditNoteRow, type DatedPayment, type InvoiceRow, type OpenInvoices,
 	type PaymentInput, type PaymentOutcome, type PaymentRow, type StorePaymentsOptions,
@@ -316,11 +316,13 @@ class BatchState {
 			this.invoiceUpdates.set(invoice.id, invoice);
 			this.allocations.push([payment.id, invoice.id, line.amount.toString(), line.method, payment.appliesOn]);
 			lines.push({ invoiceId: invoice.id, invoiceNumber: invoice.number, amountMinor: line.amount, method: line.method, invoiceOpenMinor: after, invoiceStatus: invoice.status });
-			this.history.push([invoice.customer_id, invoice.id, 'payment_allocated', actor, allocatedSummary(payment, line.amount, invoice.number, line.method),
-				null, JSON.stringify({ paymentId: payment.id, amountMinor: line.amount.toString(), method: line.method, openMinor: invoice.open_minor })]);
+			const allocated = allocatedEvent(payment, line.amount, invoice.number, line.method);
+			this.history.push([invoice.customer_id, invoice.id, 'payment_allocated', actor, allocated.summary,
+				null, JSON.stringify({ paymentId: payment.id, amountMinor: line.amount.toString(), method: line.method, openMinor: invoice.open_minor, timeline: allocated.timeline })]);
 			if (invoice.status === 'paid' && after === 0n) {
 				paidInvoiceIds.push(invoice.id);
-				this.history.push([invoice.customer_id, invoice.id, 'invoice_paid', actor, paidSummary(payment, invoice.number), null, JSON.stringify({ paymentId: payment.id, paidOn: payment.received_on })]);
+				const paid = paidEvent(payment, invoice.number);
+				this.history.push([invoice.customer_id, invoice.id, 'invoice_paid', actor, paid.summary, null, JSON.stringify({ paymentId: payment.id, paidOn: payment.received_on, timeline: paid.timeline })]);
 			}
 		}
 		return { lines, paidInvoiceIds };
@@ -537,8 +539,9 @@ async function storeChunk(client: PoolClient, state: BatchState, payments: Payme
 			unapplied_minor: v.payment.amountMinor.toString(), currency: v.payment.currency, received_on: r.received_on, payer_name: v.payment.payerName ?? null,
 			reference_text: v.payment.referenceText ?? null, status: 'unapplied', flag_reason: null, flag_details: {}, extra: v.extra as PaymentRow['extra'], created_at: r.created_at,
 		};
-		const received: HistoryRow = [customerId, null, 'payment_received', actor, receivedSummary(v.payment, v.source), v.hash,
-			JSON.stringify({ paymentId: r.id, payer: v.payment.payerName ?? null, reference: v.payment.referenceText ?? null })];
+		const event = receivedEvent(v.payment, v.source);
+		const received: HistoryRow = [customerId, null, 'payment_received', actor, event.summary, v.hash,
+			JSON.stringify({ paymentId: r.id, payer: v.payment.payerName ?? null, reference: v.payment.referenceText ?? null, timeline: event.timeline })];
 		fresh.push({ i: v.i, source: v.source, row: { ...row, appliesOn: dayOf(row) }, code: v.payment.customerExternalId && customerId ? v.payment.customerExternalId : null, received });
 	}
 	if (options.allocate === false) {
@@ -629,7 +632,8 @@ async function decide(client: PoolClient, state: BatchState, payment: DatedPayme
 	const flagChanged = (finalFlag?.code ?? null) !== payment.flag_reason || status !== payment.status;
 	state.updatePayment(payment.appliesOn, [payment.id, customerId, remaining.toString(), status, finalFlag?.code ?? null, JSON.stringify(finalFlag ?? {})]);
 	if (finalFlag && flagChanged) {
-		state.recordHistory([customerId, null, 'payment_flagged', actor, flaggedSummary(payment, status, finalFlag), null, JSON.stringify({ paymentId: payment.id, ...finalFlag })]);
+		const flagged = flaggedEvent(payment, status, finalFlag);
+		state.recordHistory([customerId, null, 'payment_flagged', actor, flagged.summary, null, JSON.stringify({ paymentId: payment.id, ...finalFlag, timeline: flagged.timeline })]);
 	}
 	if (lines.length > 0 && customerId) state.learnAccount(payment.extra.counterpartyAccount, customerId, payment.id, actor);
 	return {

@@ -11,22 +11,51 @@ const SIGNED_OPERATIONS = new Map([
 	['n8n-nodes-receivables.courierTracking', new Set(['recordEvent'])],
 ]);
 
+const PAGE_TRIGGER = 'n8n-nodes-receivables.receivablesPageTrigger';
+
+/**
+ * Pages of the Receivables Page Trigger that take signed POST requests from other software and check the signature
+ * themselves, before any execution starts (an unsigned or forged body never becomes an item n8n stores).
+ */
+const SIGNED_PAGES = new Set(['courierEvents', 'einvoicingStatuses']);
+
+/** The HTTP methods a Receivables Page Trigger page answers: signed pages POST only, the others GET and POST. */
+function pageMethods(page) {
+	return SIGNED_PAGES.has(page ?? 'portal') ? ['POST'] : ['GET', 'POST'];
+}
+
+function postWebhooks(workflow) {
+	const nodes = (workflow.nodes ?? []).filter((node) => !node.disabled);
+	const byName = new Map(nodes.map((node) => [node.name, node]));
+	return nodes
+		.filter((node) => node.type === 'n8n-nodes-base.webhook')
+		.filter((hook) => {
+			const methods = [hook.parameters?.httpMethod ?? 'GET'].flat();
+			return methods.length > 0 && !methods.includes('GET'); // pages: authenticated by their own login
+		})
+		.map((hook) => ({ hook, next: (workflow.connections?.[hook.name]?.main ?? []).flat().map((c) => byName.get(c.node)).filter(Boolean) }));
+}
+
 /**
  * The POST-only webhooks of a workflow (write paths for other software) that are not signed: their first node
  * after the Webhook is not a signature-checking operation, or the Webhook does not keep the raw body.
  */
 function unsignedWritePaths(workflow) {
-	const nodes = (workflow.nodes ?? []).filter((node) => !node.disabled);
-	const byName = new Map(nodes.map((node) => [node.name, node]));
 	const unsigned = [];
-	for (const hook of nodes.filter((node) => node.type === 'n8n-nodes-base.webhook')) {
-		const methods = [hook.parameters?.httpMethod ?? 'GET'].flat();
-		if (methods.includes('GET') || !methods.length) continue; // pages: authenticated by their own login
-		const next = (workflow.connections?.[hook.name]?.main ?? []).flat().map((c) => byName.get(c.node)).filter(Boolean);
+	for (const { hook, next } of postWebhooks(workflow)) {
 		const signed = hook.parameters?.options?.rawBody === true && next.length > 0 && next.every((node) => SIGNED_OPERATIONS.get(node.type)?.has(node.parameters?.operation));
 		if (!signed) unsigned.push(hook.parameters?.path ?? hook.name);
 	}
 	return unsigned;
 }
 
-module.exports = { SIGNED_OPERATIONS, unsignedWritePaths };
+/**
+ * The signed write paths of a workflow whose signature is checked only inside an execution: a Webhook node before a
+ * signature-checking operation. n8n stores such a request's body and starts an execution before the check, even for
+ * an unsigned or forged request; a signed page of the Receivables Page Trigger checks it first.
+ */
+function executionsBeforeSignature(workflow) {
+	return postWebhooks(workflow).map(({ hook }) => hook.parameters?.path ?? hook.name);
+}
+
+module.exports = { SIGNED_OPERATIONS, SIGNED_PAGES, PAGE_TRIGGER, pageMethods, unsignedWritePaths, executionsBeforeSignature };

@@ -36,7 +36,9 @@ export const COVERED_ELSEWHERE: Record<string, string> = {
 	'receivablesPageTrigger.courierEvents': 'test/workflows/tracking-courier-events.test.ts',
 	'receivablesPageTrigger.dashboard': 'test/workflows/reports-daily-dashboard.test.ts',
 	'receivablesPageTrigger.payer': 'test/workflows/payer-page.test.ts',
+	'receivablesPageTrigger.einvoicingStatuses': 'test/workflows/einvoicing-platform-statuses.test.ts',
 	'receivablesReport.companySettings': 'test/nodes/company-settings.test.ts',
+	'receivablesReport.netReceivables': 'test/nodes/net-receivables.test.ts',
 };
 
 type AnyNodeType = INodeType | IVersionedNodeType;
