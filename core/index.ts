@@ -118,6 +118,7 @@ export {
 	applyLifecycleStatuses,
 	applyPendingLifecycleStatuses,
 	AfnorFlowError,
+	afnorCallResponse,
 	buildCashedStatus,
 	collectCashedStatuses,
 	confirmCashedStatusesSent,
@@ -126,13 +127,15 @@ export {
 	listBlockedInvoices,
 	normaliseLifecycleRecord,
 	parseCdar,
+	PLATFORM_FLOWS_PURPOSE,
 	readAfnorFlowNotification,
+	receiveAfnorNotification,
 	receiveSignedStatuses,
 	signedStatusesResponse,
 	vatRateOf,
 	verifyAfnorSignature,
 } from './einvoicing';
-export type { AfnorFlowNotification, BlockedInvoice, LifecycleEvent, LifecycleResult, OwedCashedStatus, SignedStatusesResult } from './einvoicing';
+export type { AfnorCallResult, AfnorFlowNotification, BlockedInvoice, LifecycleEvent, LifecycleResult, OwedCashedStatus, SignedStatusesResult } from './einvoicing';
 
 // Dunning: policies, reminder plans, e-mails and letters, late-payment charges, bounces, timeline, digest, reconciliation.
 export {
@@ -215,6 +218,7 @@ export {
 	confirmLabel,
 	disputeAnalysisRows,
 	disputeCategoryLabel,
+	disputeKeyLabel,
 	disputeKindLabel,
 	disputeSubcategoryLabel,
 	listReviews,
