@@ -118,6 +118,7 @@ export {
 	applyLifecycleStatuses,
 	applyPendingLifecycleStatuses,
 	AfnorFlowError,
+	afnorCallResponse,
 	buildCashedStatus,
 	collectCashedStatuses,
 	confirmCashedStatusesSent,
@@ -126,13 +127,15 @@ export {
 	listBlockedInvoices,
 	normaliseLifecycleRecord,
 	parseCdar,
+	PLATFORM_FLOWS_PURPOSE,
 	readAfnorFlowNotification,
+	receiveAfnorNotification,
 	receiveSignedStatuses,
 	signedStatusesResponse,
 	vatRateOf,
 	verifyAfnorSignature,
 } from './einvoicing';
-export type { AfnorFlowNotification, BlockedInvoice, LifecycleEvent, LifecycleResult, OwedCashedStatus, SignedStatusesResult } from './einvoicing';
+export type { AfnorCallResult, AfnorFlowNotification, BlockedInvoice, LifecycleEvent, LifecycleResult, OwedCashedStatus, SignedStatusesResult } from './einvoicing';
 
 // Dunning: policies, reminder plans, e-mails and letters, late-payment charges, bounces, timeline, digest, reconciliation.
 export {
@@ -215,6 +218,7 @@ export {
 	confirmLabel,
 	disputeAnalysisRows,
 	disputeCategoryLabel,
+	disputeKeyLabel,
 	disputeKindLabel,
 	disputeSubcategoryLabel,
 	listReviews,
@@ -338,4 +342,6 @@ export type { CompanyLogoRef, CompanyProblem, CompanyVersion, SavedCompany, Save
 
 // Payer page: signed personal links and the page a customer answers on.
 export { payerLinkToken, payerLinkUrl, payerNoticeMail, payerPage, revokePayerLinks } from './payer';
-export type { PayerActionKind, PayerNotice, PayerPageOptions } from './payer';
+export type { PayerActionKind, PayerNotice, PayerPageOptions, PayerPageRequest } from './payer';
+export { attachmentFileName, DEFAULT_MAX_ATTACHMENT_BYTES, payerAttachment, PAYER_ATTACHMENT_TYPES, payerRequestBody, sniffAttachmentType, uploadsFromParsedFiles } from './payer';
+export type { PayerAttachment, PayerAttachmentRef, PayerUpload } from './payer';

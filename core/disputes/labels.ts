@@ -95,5 +95,15 @@ export function disputeKindLabel(category: string | null | undefined, subcategor
 	return c && s ? `${c} / ${s}` : c || s;
 }
 
+/**
+ * A grouping key of the analyses and reports, "category" or "category/subcategory" (as the dispute analysis and the
+ * balance cleaning write it): "Logistique / Livraison incomplète".
+ */
+export function disputeKeyLabel(key: string | null | undefined, language: LabelLanguage): string {
+	if (!key) return '';
+	const at = key.indexOf('/');
+	return at < 0 ? disputeCategoryLabel(key, language) : disputeKindLabel(key.slice(0, at), key.slice(at + 1), language);
+}
+
 /** Every code the table names (for tests and pickers). */
 export const DISPUTE_LABEL_CODES = { categories: Object.keys(CATEGORY), subcategories: Object.keys(SUBCATEGORY) };

@@ -13,7 +13,7 @@ import type {
 	ReminderResults,
 	ReportAmount,
 } from '../../../core';
-import { neutraliseRows } from '../../../core';
+import { disputeCategoryLabel, disputeKeyLabel, neutraliseRows } from '../../../core';
 
 /**
  * Flat rows for spreadsheets (CSV, XLSX, Google Sheets): one level of keys, every row of a report with the same keys
@@ -104,7 +104,7 @@ export function daysLateRows(report: DaysLateReport): Row[] {
 }
 
 /** `items`: one row per promise, request, dispute, doubtful invoice or payment; `sections`: counts and totals. */
-export function balanceCleaningRows(report: BalanceCleaning, view: 'items' | 'sections'): Row[] {
+export function balanceCleaningRows(report: BalanceCleaning, view: 'items' | 'sections', language?: 'fr' | 'en'): Row[] {
 	if (view === 'sections') {
 		return report.sections.flatMap((s) =>
 			(s.totals.length ? s.totals : [null]).map((t) => ({ asOf: report.asOf, section: s.key, count: s.count, currency: t?.currency ?? null, total: amount(t) })),
@@ -123,7 +123,8 @@ export function balanceCleaningRows(report: BalanceCleaning, view: 'items' | 'se
 			dueDate: item.dueDate,
 			daysOverdue: item.daysOverdue,
 			date: item.date,
-			detail: item.detail,
+			// a dispute's detail is its kind, named in the rows' language
+			detail: s.key === 'disputes' && language ? disputeKeyLabel(item.detail, language) : item.detail,
 			ref: item.ref,
 		})),
 	);
@@ -144,14 +145,15 @@ export function reminderResultsRows(report: ReminderResults, view: 'stages' | 'v
 }
 
 /** `groups`: one row per group with an amount column per currency; `rootCauses`: the most frequent causes. */
-export function disputeRows(report: DisputeReport, view: 'groups' | 'rootCauses'): Row[] {
+export function disputeRows(report: DisputeReport, view: 'groups' | 'rootCauses', language?: 'fr' | 'en'): Row[] {
+	const named = language && (report.groupBy === 'category' || report.groupBy === 'subcategory');
 	if (view === 'rootCauses') {
 		return report.rootCauses.map((c) => ({
 			rootCause: c.rootCause,
 			count: c.count,
 			share: c.share,
 			justified: c.justified,
-			categories: c.categories.join(', '),
+			categories: c.categories.map((code) => (language ? disputeCategoryLabel(code, language) : code)).join(', '),
 			examples: c.examples.map((e) => `${e.customerName} (${e.customer}, #${e.disputeId}): ${e.evidence ?? e.resolution ?? ''}`.trim()).join(' | '),
 		}));
 	}
@@ -163,7 +165,7 @@ export function disputeRows(report: DisputeReport, view: 'groups' | 'rootCauses'
 			asOf: report.asOf,
 			groupBy: report.groupBy,
 			key: g.key,
-			label: g.label,
+			label: named ? disputeKeyLabel(g.key, language) : g.label,
 			count: g.count,
 			open: g.open,
 			resolved: g.resolved,
