@@ -21,6 +21,7 @@ import {
 import { credentialTest } from '../shared/methods/credentialTest';
 import { lockoutNotifier, lockoutSenderProperty, payerMailer, payerNotifier, type PayerAnswerItem } from '../shared/pages';
 import { getLedger } from '../shared/transport/ledger';
+import { serveSignedIntake, SIGNED_INTAKE_OPTION, SIGNED_INTAKE_PAGE, signedIntakeProperties, WEBHOOK_CREDENTIAL } from './signedIntake';
 
 /**
  * n8n's own HTML sandbox (what it puts on webhook pages), plus no framing by any site. The node answers itself, so
@@ -46,13 +47,14 @@ export class ReceivablesPageTrigger implements INodeType {
 		group: ['trigger'],
 		version: 1,
 		subtitle: '={{ $parameter["page"] }}',
-		description: 'Serves the tracking portal, the courier page, the dashboard or the payer page, or takes the couriers\' signed events, without any login, session, link or photo entering the execution history',
+		description: 'Serves the tracking portal, the courier page, the dashboard or the payer page, or takes the couriers\' signed events or the accounting software\'s signed requests, without any login, session, link or photo entering the execution history',
 		defaults: { name: 'Receivables Page' },
 		inputs: [],
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [
 			{ name: 'receivablesLedgerApi', required: true, testedBy: 'receivablesLedgerConnectionTest' },
 			{ name: 'receivablesSmtpApi', required: false, testedBy: 'receivablesSmtpConnectionTest', displayOptions: { show: { page: htmlPages } } },
+			{ name: WEBHOOK_CREDENTIAL, required: false, displayOptions: { show: { page: [SIGNED_INTAKE_PAGE] } } },
 		],
 		webhooks: [
 			{ name: 'setup', httpMethod: 'GET', responseMode: 'onReceived', path: '={{ $parameter["path"] }}', isFullPath: true },
@@ -76,6 +78,7 @@ export class ReceivablesPageTrigger implements INodeType {
 					{ name: 'Courier Page', value: 'courierPage', description: 'The couriers\' phone page: scan or type, outcome, name, signature, photo' },
 					{ name: 'Dashboard', value: 'dashboard', description: 'The receivables dashboard within the user\'s accreditation' },
 					{ name: 'Payer Page', value: 'payer', description: 'Each customer\'s own page, opened from the signed link in their reminders: open invoices, promise, dispute, declared payment, copy, call-back' },
+					SIGNED_INTAKE_OPTION,
 					{ name: 'Tracking Portal', value: 'portal', description: 'Login, search, status per invoice within the accreditation, CSV export' },
 				],
 				default: 'portal',
@@ -124,6 +127,7 @@ export class ReceivablesPageTrigger implements INodeType {
 					{ displayName: 'Time Zone', name: 'zone', type: 'string', default: 'Europe/Paris', description: 'IANA zone in which today, days late and promise dates are counted' },
 				],
 			},
+			...signedIntakeProperties,
 			{ displayName: 'Company Name', name: 'company', type: 'string', default: '', description: 'Shown in the dashboard\'s header', displayOptions: { show: { page: ['dashboard'] } } },
 			{
 				displayName: 'Dashboard Options',
@@ -210,6 +214,7 @@ export class ReceivablesPageTrigger implements INodeType {
 		}
 
 		if (page === 'payer') return await servePayerPage(this);
+		if (page === SIGNED_INTAKE_PAGE) return await serveSignedIntake(this);
 
 		const request: PageRequest = {
 			method: this.getRequestObject().method,

@@ -11,9 +11,21 @@ const SIGNED_OPERATIONS = new Map([
 	['n8n-nodes-receivables.courierTracking', new Set(['recordEvent'])],
 ]);
 
+/** The package's page trigger, and its pages that take only POSTs signed over the raw body before anything is written. */
+const PAGE_TRIGGER = 'n8n-nodes-receivables.receivablesPageTrigger';
+const SIGNED_PAGES = new Set(['courierEvents', 'signedIntake']);
+/** Its pages for people: each request is authenticated by the page's own login, session or signed link. */
+const LOGIN_PAGES = new Set(['portal', 'courierPage', 'dashboard', 'payer']);
+
+/** Whether a node is a page trigger serving a signed path (POST only). */
+function isSignedPage(node) {
+	return node?.type === PAGE_TRIGGER && SIGNED_PAGES.has(node.parameters?.page);
+}
+
 /**
- * The POST-only webhooks of a workflow (write paths for other software) that are not signed: their first node
- * after the Webhook is not a signature-checking operation, or the Webhook does not keep the raw body.
+ * The write paths of a workflow for other software that are not signed: POST-only webhooks whose first node after
+ * the Webhook is not a signature-checking operation (or that do not keep the raw body), and page triggers serving a
+ * page that is neither signed nor behind its own login.
  */
 function unsignedWritePaths(workflow) {
 	const nodes = (workflow.nodes ?? []).filter((node) => !node.disabled);
@@ -26,7 +38,12 @@ function unsignedWritePaths(workflow) {
 		const signed = hook.parameters?.options?.rawBody === true && next.length > 0 && next.every((node) => SIGNED_OPERATIONS.get(node.type)?.has(node.parameters?.operation));
 		if (!signed) unsigned.push(hook.parameters?.path ?? hook.name);
 	}
+	// A page trigger writes only through a signed page or a page with its own login; any other page is not trusted.
+	for (const page of nodes.filter((node) => node.type === PAGE_TRIGGER)) {
+		const name = page.parameters?.page ?? 'portal';
+		if (!SIGNED_PAGES.has(name) && !LOGIN_PAGES.has(name)) unsigned.push(page.parameters?.path ?? page.name);
+	}
 	return unsigned;
 }
 
-module.exports = { SIGNED_OPERATIONS, unsignedWritePaths };
+module.exports = { SIGNED_OPERATIONS, SIGNED_PAGES, LOGIN_PAGES, PAGE_TRIGGER, isSignedPage, unsignedWritePaths };

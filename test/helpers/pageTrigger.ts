@@ -12,6 +12,8 @@ export interface PageCall {
 	rawBody?: Buffer;
 	/** The address the connection comes from (Express's req.ip); none by default, as in-process callers have none. */
 	peer?: string;
+	/** Receives what the node writes to n8n's log (errors and warnings). */
+	log?: (level: 'error' | 'warn', message: string, meta?: unknown) => void;
 }
 
 export interface PageAnswer {
@@ -71,7 +73,12 @@ export async function callPageTrigger(workflow: WorkflowFile, credentials: Recor
 		getWebhookName: () => (method === 'GET' ? 'setup' : 'default'),
 		getWorkflow: () => ({ id: 'test-workflow' }),
 		getNodeWebhookUrl: () => `https://n8n.example/webhook/${String(node.parameters.path ?? '')}`,
-		logger: { error: () => undefined, warn: () => undefined, info: () => undefined, debug: () => undefined },
+		logger: {
+			error: (message: string, meta?: unknown) => call.log?.('error', message, meta),
+			warn: (message: string, meta?: unknown) => call.log?.('warn', message, meta),
+			info: () => undefined,
+			debug: () => undefined,
+		},
 	} as unknown as IWebhookFunctions;
 	const result = await new ReceivablesPageTrigger().webhook.call(ctx);
 	answer.workflowData = result.workflowData;
