@@ -22,7 +22,7 @@ const SMTP_CREDENTIAL = { id: 'rcvSmtpCred00001', name: 'Receivables SMTP', type
 const WEBHOOK_CREDENTIAL = { id: 'rcvWebhookCred01', name: 'Receivables Webhook', type: 'receivablesWebhookApi' };
 const OWNER_EMAIL = 'admin@orbel.example';
 
-const { isSignedPage, unsignedWritePaths } = createRequire(import.meta.url)('./lib/signed-paths.cjs');
+const { pageMethods, unsignedWritePaths } = createRequire(import.meta.url)('./lib/signed-paths.cjs');
 
 const env = process.env;
 const say = (line = '') => console.log(line);
@@ -220,7 +220,7 @@ function shippedWorkflows(packageName) {
 				manual: nodes.some((node) => node.type === 'n8n-nodes-base.manualTrigger'),
 				webhooks: nodes
 					.filter((node) => (node.type === 'n8n-nodes-base.webhook' || node.type === PAGE_TRIGGER) && node.parameters?.path)
-					.map((node) => ({ path: node.parameters.path, methods: node.type === PAGE_TRIGGER ? (isSignedPage(node) ? ['POST'] : ['GET', 'POST']) : [node.parameters.httpMethod ?? 'GET'].flat() })),
+					.map((node) => ({ path: node.parameters.path, methods: node.type === PAGE_TRIGGER ? pageMethods(node.parameters.page) : [node.parameters.httpMethod ?? 'GET'].flat() })),
 				unsignedWrites: unsignedWritePaths(workflow),
 				portal: nodes.some((node) => node.type === PAGE_TRIGGER && (node.parameters?.page ?? 'portal') === 'portal'),
 				courierPage: nodes.some((node) => node.type === PAGE_TRIGGER && node.parameters?.page === 'courierPage'),

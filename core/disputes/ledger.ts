@@ -79,6 +79,13 @@ export interface OpenDisputeInput {
 	 * refused with DISPUTE_SENDER_UNKNOWN (for a person to look at). Not given: no check (calls, portal, code).
 	 */
 	senderEmail?: string | null;
+	/**
+	 * Only part of one invoice is disputed (some of its lines): that part in minor units of the invoice's currency,
+	 * more than zero and less than its open amount. The dispute's amount is that part and dunning goes on for the
+	 * rest of the invoice. Only with exactly one invoice; a dispute the invoice joins (same category, already open)
+	 * covers it whole.
+	 */
+	disputedMinor?: bigint | null;
 }
 
 /** The bare address of a From header: "Jean <Jean@X.fr>" → "jean@x.fr"; undefined when there is none. */
@@ -259,7 +266,18 @@ export async function openDisputeIn(client: Pick<PoolClient, 'query'>, routing: 
 
 	let amountMinor: bigint | null = null;
 	let currency: string | null = input.currency ? input.currency.toUpperCase() : null;
-	if (input.amount !== undefined && input.amount !== null && String(input.amount).trim() !== '') {
+	let partMinor: bigint | null = null;
+	if (input.disputedMinor !== undefined && input.disputedMinor !== null) {
+		const open = found.length === 1 ? BigInt(found[0].open_minor) : 0n;
+		if (found.length !== 1 || input.disputedMinor <= 0n || input.disputedMinor >= open) {
+			throw disputeError('DISPUTE_BAD_AMOUNT', `A part of an invoice is disputed on exactly one invoice, for more than zero and less than its open amount (${found.length} invoice(s), part ${input.disputedMinor}, open ${open}).`, 'Dispute the whole invoice, or give the part of one invoice that is disputed.', {
+				messageFr: `Une partie de facture se conteste sur une seule facture, pour plus de zéro et moins que son reste à payer.`,
+			});
+		}
+		partMinor = input.disputedMinor;
+		amountMinor = partMinor;
+		currency = found[0].currency;
+	} else if (input.amount !== undefined && input.amount !== null && String(input.amount).trim() !== '') {
 		currency ??= found[0]?.currency ?? null;
 		if (!currency) throw disputeError('DISPUTE_BAD_AMOUNT', 'The disputed amount has no currency.', 'Give the currency (EUR, MAD, XOF...).');
 		amountMinor = parseAmount(String(input.amount), currency);
@@ -290,7 +308,7 @@ export async function openDisputeIn(client: Pick<PoolClient, 'query'>, routing: 
 	}
 	const id = inserted.rows[0].id;
 	if (found.length) {
-		await client.query('INSERT INTO dispute_invoices (dispute_id, invoice_id) SELECT $1, unnest($2::bigint[]) ON CONFLICT DO NOTHING', [id, found.map((f) => f.id)]);
+		await client.query('INSERT INTO dispute_invoices (dispute_id, invoice_id, disputed_minor) SELECT $1, unnest($2::bigint[]), $3 ON CONFLICT DO NOTHING', [id, found.map((f) => f.id), partMinor?.toString() ?? null]);
 	}
 	await writeHistory(client, customerId, found.length ? found.map((f) => f.id) : [null], 'dispute_opened', input.actor,
 		`Dispute #${id} opened (${input.category}${input.subcategory ? ` / ${input.subcategory}` : ''}), owner ${owner}, due ${dueOn}`,

@@ -62,7 +62,10 @@ export interface PlannedInvoice {
 	issueDate: string;
 	dueDate: string;
 	payableMinor: bigint;
+	/** What is reminded: the open amount, less the part of it in an open dispute on some of its lines. */
 	openMinor: bigint;
+	/** The part of the open amount in an open dispute on some lines (absent: none); not in openMinor. */
+	disputedMinor?: bigint;
 	daysLate: number;
 	paidAt: string | null;
 	poNumber: string | null;
@@ -194,6 +197,8 @@ interface Row {
 	reminder_status: string | null;
 	reminded: boolean;
 	dispute_id: string | null;
+	/** Open disputes on some lines of the invoice only: their ids and the part they cover (the rest stays in dunning). */
+	disputed_part: { ids: string; minor: string } | null;
 	promised_on: string | null;
 	hold_text: string | null;
 	settlements: Array<{ date: string; amount: string; kind: 'payment' | 'write_off' }> | null;
@@ -209,7 +214,10 @@ const SELECT = `SELECT i.id, i.number, i.doc_type, i.currency, i.issue_date::tex
 	EXISTS (SELECT 1 FROM reminders rx WHERE rx.invoice_id = i.id AND rx.stage <> $2
 		AND rx.status IN ('sent', 'uncertain', 'bounced')) AS reminded,
 	(SELECT di.dispute_id FROM dispute_invoices di JOIN disputes d ON d.id = di.dispute_id
-		WHERE di.invoice_id = i.id AND d.status = 'open' LIMIT 1) AS dispute_id,
+		WHERE di.invoice_id = i.id AND d.status = 'open' AND di.disputed_minor IS NULL LIMIT 1) AS dispute_id,
+	(SELECT json_build_object('ids', string_agg(di.dispute_id::text, ', ' ORDER BY di.dispute_id), 'minor', sum(di.disputed_minor)::text)
+		FROM dispute_invoices di JOIN disputes d ON d.id = di.dispute_id
+		WHERE di.invoice_id = i.id AND d.status = 'open' AND di.disputed_minor IS NOT NULL HAVING count(*) > 0) AS disputed_part,
 	(SELECT max(p.promised_on)::text FROM promises p WHERE p.status = 'pending' AND p.promised_on >= $1::date
 		AND (p.invoice_id = i.id OR (p.invoice_id IS NULL AND p.customer_id = i.customer_id))) AS promised_on,
 	(SELECT h.reason || coalesce(' (until ' || h.until::text || ')', '') FROM holds h WHERE h.released_at IS NULL
@@ -471,6 +479,7 @@ export async function planReminders(ledger: Ledger, options: PlanOptions): Promi
 			if (measure < window.from || measure >= window.to) continue;
 		}
 		if (thankYou && stage.onlyIfReminded !== false && !row.reminded) continue;
+		let disputedMinor: bigint | undefined;
 		const docFilter = stage.filter?.docTypes ?? options.filter?.docTypes ?? ['invoice'];
 		if (!docFilter.includes(row.doc_type)) continue;
 		if (!matchesFilter(row, stage.filter) || !matchesFilter(row, options.filter)) continue;
@@ -488,6 +497,16 @@ export async function planReminders(ledger: Ledger, options: PlanOptions): Promi
 			}
 			if (row.dispute_id) {
 				if (hold(row, 'dispute', `open dispute #${row.dispute_id}`)) continue;
+			}
+			if (row.disputed_part && row.status === 'open') {
+				// Some lines disputed: the undisputed rest is reminded; nothing left of it, the invoice waits as disputed.
+				const rest = BigInt(row.open_minor) - BigInt(row.disputed_part.minor);
+				if (rest <= 0n) {
+					if (hold(row, 'dispute', `open dispute #${row.disputed_part.ids} on ${formatAmount(BigInt(row.disputed_part.minor), row.currency)} ${row.currency}, nothing undisputed left`)) continue;
+				} else {
+					disputedMinor = BigInt(row.disputed_part.minor);
+					row.open_minor = rest.toString();
+				}
 			}
 			if (row.promised_on) {
 				if (hold(row, 'promise', `payment promised for ${row.promised_on}`)) continue;
@@ -511,6 +530,7 @@ export async function planReminders(ledger: Ledger, options: PlanOptions): Promi
 			dueDate: row.due_date,
 			payableMinor: BigInt(row.payable_minor),
 			openMinor: BigInt(row.open_minor),
+			...(disputedMinor !== undefined ? { disputedMinor } : {}),
 			daysLate,
 			paidAt: row.paid_at,
 			poNumber: row.po_number,

@@ -7,7 +7,7 @@ import { planReminders } from '../dunning/plan';
 import { recordCourierEvents } from '../tracking/events';
 import { addDays, todayIn } from '../time';
 import { pdfText } from '../../test/helpers/pdf';
-import { payerLinkToken, payerLinkUrl, payerPage, revokePayerLinks, type PayerNotice } from './index';
+import { payerLinkToken, payerLinkUrl, payerNoticeMail, payerPage, revokePayerLinks, type PayerNotice } from './index';
 
 // The payer page as a customer uses it: open the link from a reminder, answer, and see dunning react. Real ledger;
 // the page function is what the n8n webhook calls.
@@ -170,11 +170,82 @@ describe('the payer page', () => {
 		expect(disputed.status).toBe(200);
 		const [dispute] = await ledger.query<{ evidence: string }>("SELECT d.evidence FROM disputes d JOIN dispute_invoices di ON di.dispute_id = d.id WHERE di.invoice_id = $1", [id]);
 		expect(dispute.evidence).toMatch(/^Transport facturé mais enlèvement sur place\nLignes contestées : 2\. Transport <b onmouseover=alert\(1\)>express<\/b> : 50,00\s€ ; 3\. Emballage : 15,00\s€$/);
-		expect(notices.slice(before).map((n) => n.summary.fr)).toEqual([expect.stringMatching(/^Le payeur conteste la facture LN-1 \(lignes 2\. Transport .* ; 3\. Emballage : 15,00\s€\) \(logistics\) : Transport facturé/)]);
+		expect(notices.slice(before).map((n) => n.summary.fr)).toEqual([expect.stringMatching(/^Le payeur conteste la facture LN-1 \(lignes 2\. Transport .* ; 3\. Emballage : 15,00\s€, 65,00\s€ contestés, le reste \(1\s135,00\s€\) reste relancé\) \(logistics\) : Transport facturé/)]);
 		const [answer] = await ledger.query<{ payload: { lines: Array<{ index: number }> } }>("SELECT payload FROM payer_actions WHERE invoice_id = $1 AND kind = 'dispute'", [id]);
 		expect(answer.payload.lines.map((l) => l.index)).toEqual([2, 3]);
-		// The invoice is in dispute: its dunning pauses as for a whole-invoice dispute.
-		expect((await held())['LN-1']).toBe('dispute');
+		// Only lines 2 and 3 are disputed (50,00 + 15,00 = 65,00 €): the dispute is for 65,00 €, and the rest of the
+		// 1 200,00 € invoice, 1 135,00 €, is still reminded.
+		expect((await held())['LN-1']).toBeUndefined();
+		const planned = (await planReminders(ledger, { stage: 'level1', asOf: '2025-10-20' })).due.flatMap((m) => m.invoices).find((i) => i.number === 'LN-1');
+		expect([planned?.openMinor, planned?.disputedMinor]).toEqual([113500n, 6500n]);
+	});
+
+	it('a dispute of some lines is for the sum of those lines; the undisputed rest stays in dunning (figures by hand)', async () => {
+		// Invoice LP-1, 510,00 € to pay: 3 pallets 360,00 € + transport 90,00 € + packing 60,00 €.
+		const c = await addCustomer(ledger, { externalId: 'PAY4B', name: 'Scierie Roux' });
+		const lines = [
+			{ description: 'Palette bois', quantity: 3, lineTotalMinor: '36000' },
+			{ description: 'Transport', lineTotal: '90.00' },
+			{ description: 'Emballage', amountMinor: 6000 },
+		];
+		const ids: Record<string, string> = {};
+		for (const n of ['LP-1', 'LP-2', 'LP-3']) {
+			ids[n] = await addInvoice(ledger, { customerId: c, number: n, dueDate: '2025-10-14', amount: 51000n });
+			await ledger.query('UPDATE invoices SET lines = $2 WHERE id = $1', [ids[n], JSON.stringify(n === 'LP-3' ? [...lines, { description: 'Remise sans montant' }] : lines)]);
+		}
+		const token = await payerLinkToken(ledger, 'PAY4B', { now: NOW });
+		// LP-1: transport and packing disputed, 90,00 + 60,00 = 150,00 €; 510,00 − 150,00 = 360,00 € stays in dunning.
+		expect((await post(token, { action: 'dispute', invoice: 'LP-1', category: 'logistics', reason: 'Enlevé sur place, sans emballage', line_2: '1', line_3: '1' })).status).toBe(200);
+		// LP-2: every line ticked, 510,00 € = the whole invoice: the whole invoice is disputed.
+		expect((await post(token, { action: 'dispute', invoice: 'LP-2', category: 'commercial', reason: 'Prix non convenu', line_1: '1', line_2: '1', line_3: '1' })).status).toBe(200);
+		// LP-3: a ticked line has no amount: the page cannot tell the part, the whole invoice is disputed.
+		expect((await post(token, { action: 'dispute', invoice: 'LP-3', category: 'commercial', reason: 'Remise oubliée', line_1: '1', line_4: '1' })).status).toBe(200);
+		const disputes = await ledger.query<{ number: string; amount_minor: string; disputed_minor: string | null }>(
+			`SELECT i.number, d.amount_minor::text, di.disputed_minor::text FROM disputes d JOIN dispute_invoices di ON di.dispute_id = d.id JOIN invoices i ON i.id = di.invoice_id
+			WHERE i.customer_id = $1 ORDER BY i.number`, [c]);
+		expect(disputes).toEqual([
+			{ number: 'LP-1', amount_minor: '15000', disputed_minor: '15000' },
+			{ number: 'LP-2', amount_minor: '51000', disputed_minor: null },
+			{ number: 'LP-3', amount_minor: '51000', disputed_minor: null },
+		]);
+		const plan = await planReminders(ledger, { stage: 'level1', asOf: '2025-10-20' });
+		const lp = plan.due.filter((m) => m.customer.externalId === 'PAY4B');
+		expect(lp.flatMap((m) => m.invoices.map((i) => [i.number, i.openMinor, i.disputedMinor]))).toEqual([['LP-1', 36000n, 15000n]]);
+		expect(lp.reduce((sum, m) => sum + m.totalOpenMinor, 0n)).toBe(36000n);
+		expect(plan.held.filter((h) => h.customerExternalId === 'PAY4B').map((h) => [h.number, h.reason]).sort()).toEqual([['LP-2', 'dispute'], ['LP-3', 'dispute']]);
+		// The page says which part is disputed and that the rest is still to pay; the collector is told the same.
+		const page = (await get(token)).body;
+		expect(page).toMatch(/Contestation de lignes ouverte depuis le 20 octobre 2025 \(Livraison[^)]*\)\) pour 150,00\s€ : [^<]*le reste de la facture reste à payer/);
+		expect((await get(token, 'en')).body).toMatch(/Dispute of some lines open since 20 October 2025 \([^<]*for €150\.00: [^<]*the rest of the invoice is still to be paid/);
+		const told = notices.filter((n) => n.invoiceNumber === 'LP-1');
+		expect(told.map((n) => [n.partialDispute, n.summary.fr])).toEqual([[true, expect.stringMatching(/150,00\s€ contestés, le reste \(360,00\s€\) reste relancé/)]]);
+		expect(payerNoticeMail(told[0]).text).toContain('le reste de la facture reste relancé');
+		expect(notices.filter((n) => n.invoiceNumber === 'LP-2').map((n) => n.partialDispute)).toEqual([undefined]);
+		// Resolved, the dispute no longer takes part of the invoice: the whole open amount is reminded again.
+		await ledger.query("UPDATE disputes SET status = 'resolved' WHERE id = (SELECT dispute_id FROM dispute_invoices WHERE invoice_id = $1)", [ids['LP-1']]);
+		const after = (await planReminders(ledger, { stage: 'level1', asOf: '2025-10-20' })).due.flatMap((m) => m.invoices).find((i) => i.number === 'LP-1');
+		expect([after?.openMinor, after?.disputedMinor]).toEqual([51000n, undefined]);
+	});
+
+	it('shows a promise for the whole account (not tied to one invoice): one notice at the top and on each invoice it covers, FR and EN', async () => {
+		const c = await addCustomer(ledger, { externalId: 'PAY6', name: 'Imprimerie Vidal' });
+		for (const n of ['AC-1', 'AC-2']) await addInvoice(ledger, { customerId: c, number: n, dueDate: '2025-10-14' });
+		const other = await addCustomer(ledger, { externalId: 'PAY6X', name: 'Autre' });
+		await addInvoice(ledger, { customerId: other, number: 'AX-1', dueDate: '2025-10-14' });
+		const token = await payerLinkToken(ledger, 'PAY6', { now: NOW });
+		expect((await get(token)).body).not.toContain('ensemble de votre compte');
+		// Promised on a call for the whole account, 2 400,00 € on 5 November; one already past and another customer's are not shown.
+		await ledger.query(`INSERT INTO promises (customer_id, invoice_id, promised_on, amount_minor, currency, source) VALUES ($1, NULL, '2025-11-05', 240000, 'EUR', 'call'), ($1, NULL, '2025-10-10', 1000, 'EUR', 'call'), ($2, NULL, '2025-11-20', 5000, 'EUR', 'call')`, [c, other]);
+		const fr = (await get(token)).body;
+		expect(fr.match(/Paiement promis pour l’ensemble de votre compte le 5 novembre 2025 : 2\s400,00\s€\. Les relances de toutes vos factures ouvertes attendent cette date\./g)).toHaveLength(1);
+		expect(fr.match(/Couverte par la promesse de paiement de votre compte pour le 5 novembre 2025/g)).toHaveLength(2);
+		expect(fr).not.toMatch(/10 octobre 2025|20 novembre 2025/);
+		const en = (await get(token, 'en')).body;
+		expect(en.match(/Payment promised for your whole account on 5 November 2025: €2,400\.00\. Reminders of all your open invoices wait for that date\./g)).toHaveLength(1);
+		expect(en.match(/Covered by your account’s payment promise for 5 November 2025/g)).toHaveLength(2);
+		// The notice at the top comes before the first card; what the page says is what the planner does.
+		expect(fr.indexOf('ensemble de votre compte')).toBeLessThan(fr.indexOf('AC-1'));
+		expect([(await held())['AC-1'], (await held())['AC-2']]).toEqual(['promise', 'promise']);
 	});
 
 	it('shows each invoice as the ledger holds it once answered (disputed, promised, payment announced), FR and EN, and refuses a second dispute or promise', async () => {

@@ -61,6 +61,8 @@ export interface PayerNotice {
 	owner?: string | null;
 	/** The ledger's ids of what was written (dispute, promise...), for the collector. */
 	disputeId?: string | null;
+	/** A dispute on some lines only: the rest of the invoice stays in dunning. */
+	partialDispute?: boolean;
 	summary: { en: string; fr: string };
 }
 
@@ -82,6 +84,8 @@ const NOTICE_TODO: Record<PayerActionKind, [string, string]> = {
 	billing_email: ['Les prochaines relances partent à la nouvelle adresse (confirmée depuis cette adresse).', 'The next reminders go to the new address (confirmed from that address).'],
 };
 
+const PARTIAL_DISPUTE_TODO: [string, string] = ['Seules les lignes contestées attendent la résolution du litige : le reste de la facture reste relancé.', 'Only the disputed lines wait for the dispute to be resolved: the rest of the invoice stays in dunning.'];
+
 /**
  * The e-mail that tells the collector (or the dispute's owner) what the payer answered on their page: plain text,
  * French then English. The payer's words are quoted as text; nothing of the link travels in it.
@@ -100,7 +104,7 @@ export function payerNoticeMail(notice: PayerNotice): { subject: string; text: s
 		notice.summary.fr,
 		notice.summary.en,
 		'',
-		NOTICE_TODO[notice.kind].join(' / '),
+		(notice.kind === 'dispute' && notice.partialDispute ? PARTIAL_DISPUTE_TODO : NOTICE_TODO[notice.kind]).join(' / '),
 	];
 	return { subject, text: `${lines.join('\n').trim()}\n` };
 }
@@ -126,7 +130,10 @@ const T = {
 		confirmInvalid: 'Ce lien de confirmation n’est plus valable (expiré, déjà utilisé ou remplacé). Demandez le changement à nouveau depuis votre page.', cannotSend: "Le message de confirmation n'a pas pu être envoyé : réessayez plus tard ou contactez-nous.",
 		disputedLines: 'Lignes contestées (aucune cochée : toute la facture)',
 		disputeOpen: 'Contestation ouverte depuis le {date} ({category}) : elle est en cours de traitement par nos équipes ; les relances de cette facture sont suspendues jusqu’à sa résolution.',
+		disputePartOpen: 'Contestation de lignes ouverte depuis le {date} ({category}) pour {amount} : elle est en cours de traitement par nos équipes ; le reste de la facture reste à payer et continue d’être relancé.',
 		promised: 'Paiement promis pour le {date}{amount}. Les relances attendent cette date.',
+		accountPromised: 'Paiement promis pour l’ensemble de votre compte le {date}{amount}. Les relances de toutes vos factures ouvertes attendent cette date.',
+		accountCovered: 'Couverte par la promesse de paiement de votre compte pour le {date} : les relances attendent cette date.',
 		announced: 'Paiement annoncé{amount}, effectué le {date} : nous le vérifions sur le relevé bancaire ; les relances attendent jusqu’au {until}.',
 		paidAgain: "J'ai fait un autre paiement",
 		alreadyDisputed: 'Cette facture est déjà contestée (depuis le {date}) : la contestation est en cours de traitement. Pour ajouter une information, demandez à être rappelé.',
@@ -148,7 +155,10 @@ const T = {
 		confirmInvalid: 'This confirmation link is no longer valid (expired, already used or replaced). Ask for the change again from your page.', cannotSend: 'The confirmation message could not be sent: try again later or contact us.',
 		disputedLines: 'Lines disputed (none ticked: the whole invoice)',
 		disputeOpen: 'Dispute open since {date} ({category}): our team is handling it; reminders for this invoice are paused until it is resolved.',
+		disputePartOpen: 'Dispute of some lines open since {date} ({category}) for {amount}: our team is handling it; the rest of the invoice is still to be paid and still reminded.',
 		promised: 'Payment promised for {date}{amount}. Reminders wait for that date.',
+		accountPromised: 'Payment promised for your whole account on {date}{amount}. Reminders of all your open invoices wait for that date.',
+		accountCovered: 'Covered by your account’s payment promise for {date}: reminders wait for that date.',
 		announced: 'Payment announced{amount}, made on {date}: we are checking it on the bank statement; reminders wait until {until}.',
 		paidAgain: 'I have made another payment',
 		alreadyDisputed: 'This invoice is already disputed (since {date}): the dispute is being handled. To add information, ask to be called.',
@@ -220,7 +230,8 @@ async function openInvoices(db: Ledger | PoolClient, customerId: string): Promis
  * answers that no longer make sense (a second dispute, a second promise, a promise once a payment is announced).
  */
 interface InvoiceState {
-	disputes: Array<{ since: string; category: string }>;
+	/** Open disputes; `partMinor`: on some lines only, that part of the invoice (the rest is still reminded). */
+	disputes: Array<{ since: string; category: string; partMinor?: string }>;
 	promise?: { on: string; amountMinor: string | null; currency: string | null };
 	announced: Array<{ paidOn: string; amountMinor: string; until: string | null }>;
 }
@@ -233,10 +244,10 @@ async function rowsOf<R>(db: Ledger | PoolClient, sql: string, values: unknown[]
 async function invoiceStates(db: Ledger | PoolClient, invoiceIds: string[], today: string, zone: string): Promise<Map<string, InvoiceState>> {
 	const states = new Map<string, InvoiceState>(invoiceIds.map((id) => [id, { disputes: [], announced: [] }]));
 	if (!invoiceIds.length) return states;
-	const disputes = await rowsOf<{ invoice_id: string; category: string; since: string }>(db,
-		`SELECT di.invoice_id::text, d.category, (d.opened_at AT TIME ZONE $2)::date::text AS since FROM dispute_invoices di JOIN disputes d ON d.id = di.dispute_id
+	const disputes = await rowsOf<{ invoice_id: string; category: string; since: string; part_minor: string | null }>(db,
+		`SELECT di.invoice_id::text, d.category, (d.opened_at AT TIME ZONE $2)::date::text AS since, di.disputed_minor::text AS part_minor FROM dispute_invoices di JOIN disputes d ON d.id = di.dispute_id
 		WHERE d.status = 'open' AND di.invoice_id = ANY($1::bigint[]) ORDER BY d.opened_at, d.id`, [invoiceIds, zone]);
-	for (const d of disputes) states.get(d.invoice_id)?.disputes.push({ since: d.since, category: d.category });
+	for (const d of disputes) states.get(d.invoice_id)?.disputes.push({ since: d.since, category: d.category, ...(d.part_minor ? { partMinor: d.part_minor } : {}) });
 	const promises = await rowsOf<{ invoice_id: string; promised_on: string; amount_minor: string | null; currency: string | null }>(db,
 		`SELECT invoice_id::text, promised_on::text, amount_minor::text, currency FROM promises
 		WHERE status = 'pending' AND promised_on >= $2::date AND invoice_id = ANY($1::bigint[]) ORDER BY promised_on DESC, id DESC`, [invoiceIds, today]);
@@ -254,6 +265,34 @@ async function invoiceStates(db: Ledger | PoolClient, invoiceIds: string[], toda
 	return states;
 }
 
+/**
+ * The customer's pending promises not tied to one invoice (a call, the collector), not yet due: the reminder planner
+ * holds every open invoice of the customer until the latest of them, as it does for an invoice's own promise.
+ */
+interface AccountPromise {
+	on: string;
+	amountMinor: string | null;
+	currency: string | null;
+}
+
+async function accountPromises(db: Ledger | PoolClient, customerId: string, today: string): Promise<AccountPromise[]> {
+	return await rowsOf<AccountPromise>(db,
+		`SELECT promised_on::text AS "on", amount_minor::text AS "amountMinor", currency FROM promises
+		WHERE customer_id = $1 AND invoice_id IS NULL AND status = 'pending' AND promised_on >= $2::date ORDER BY promised_on, id LIMIT 20`, [customerId, today]);
+}
+
+/** The whole-account promises as sentences: one for the top of the page, and the one each card shows (the latest date). */
+function accountPromiseLines(lang: Lang, promises: AccountPromise[]): { top: string[]; card?: string } {
+	if (!promises.length) return { top: [] };
+	const t = T[lang];
+	const amount = (p: AccountPromise) => (p.amountMinor && p.currency ? `${lang === 'fr' ? ' : ' : ': '}${formatMoney(BigInt(p.amountMinor), p.currency.trim(), lang)}` : '');
+	const latest = promises[promises.length - 1];
+	return {
+		top: promises.map((p) => fill(t.accountPromised, { date: formatDate(p.on, lang), amount: amount(p) })),
+		card: fill(t.accountCovered, { date: formatDate(latest.on, lang) }),
+	};
+}
+
 function fill(text: string, values: Record<string, string>): string {
 	return text.replace(/\{(\w+)\}/g, (all, key: string) => (key in values ? values[key] : all));
 }
@@ -264,7 +303,7 @@ function stateLines(lang: Lang, state: InvoiceState | undefined, currency: strin
 	const t = T[lang];
 	const amount = (minor: string | null, cur: string | null) => (minor ? `${lang === 'fr' ? ' : ' : ': '}${formatMoney(BigInt(minor), cur ?? currency, lang)}` : '');
 	return [
-		...state.disputes.map((d) => fill(t.disputeOpen, { date: formatDate(d.since, lang), category: t.categories[d.category] ?? d.category })),
+		...state.disputes.map((d) => fill(d.partMinor ? t.disputePartOpen : t.disputeOpen, { date: formatDate(d.since, lang), category: t.categories[d.category] ?? d.category, amount: d.partMinor ? formatMoney(BigInt(d.partMinor), currency, lang) : '' })),
 		...(state.promise ? [fill(t.promised, { date: formatDate(state.promise.on, lang), amount: amount(state.promise.amountMinor, state.promise.currency) })] : []),
 		...state.announced.map((a) => fill(t.announced, { date: formatDate(a.paidOn, lang), amount: amount(a.amountMinor, currency), until: a.until ? formatDate(a.until, lang) : '—' })),
 	];
@@ -288,13 +327,45 @@ function bankBlock(lang: Lang, company: CompanyInfo | undefined, hasInvoices: bo
 	return `<div class="card bank"><b>${t.bank}</b>${beneficiary ? `<div>${t.beneficiary} : ${escapeHtml(beneficiary)}</div>` : ''}<div>IBAN : <span class="iban">${escapeHtml(formatIban(company.iban))}</span></div>${company.bic ? `<div>BIC : ${escapeHtml(company.bic)}</div>` : ''}<div class="muted">${t.bankRef}</div></div>`;
 }
 
+/**
+ * A line's amount in minor units, read from the same field the invoice copy prints (lineText's order), or undefined
+ * when the line has none the page can read exactly.
+ */
+function lineAmountMinor(line: unknown, currency: string): bigint | undefined {
+	if (!line || typeof line !== 'object') return undefined;
+	const l = line as Record<string, unknown>;
+	for (const key of ['lineTotalMinor', 'netAmountMinor', 'amountMinor', 'lineTotal', 'netAmount', 'amount']) {
+		const v = l[key];
+		if (v === undefined || v === null || v === '') continue;
+		if (key.endsWith('Minor')) return /^-?\d+$/.test(String(v)) ? BigInt(String(v)) : undefined;
+		try {
+			return parseAmount(String(v), currency);
+		} catch {
+			return undefined;
+		}
+	}
+	return undefined;
+}
+
 /** The lines of an invoice a payer can tick in a dispute (at most 50; their text as the invoice copy prints it). */
-function invoiceLines(inv: Pick<OpenInvoice, 'lines' | 'currency'>, lang: Lang): Array<{ index: number; text: string }> {
+function invoiceLines(inv: Pick<OpenInvoice, 'lines' | 'currency'>, lang: Lang): Array<{ index: number; text: string; amountMinor?: string }> {
 	const lines = Array.isArray(inv.lines) ? inv.lines.slice(0, 50) : [];
 	return lines.flatMap((line, index) => {
 		const text = lineText(line, inv.currency, lang)?.replace(/^- /, '');
-		return text ? [{ index: index + 1, text }] : [];
+		const amount = lineAmountMinor(line, inv.currency);
+		return text ? [{ index: index + 1, text, ...(amount !== undefined ? { amountMinor: amount.toString() } : {}) }] : [];
 	});
+}
+
+/**
+ * The part of an invoice the ticked lines dispute: the sum of their amounts, when every ticked line has one, it is
+ * positive and less than what is left to pay. Otherwise (a line without an amount, a credit line making the sum
+ * zero or less, lines adding up to the open amount or more) the dispute covers the whole invoice.
+ */
+function disputedPart(ticked: Array<{ amountMinor?: string }>, openMinor: bigint): bigint | undefined {
+	if (!ticked.length || ticked.some((l) => l.amountMinor === undefined)) return undefined;
+	const sum = ticked.reduce((total, l) => total + BigInt(l.amountMinor!), 0n);
+	return sum > 0n && sum < openMinor ? sum : undefined;
 }
 
 function lineChoices(lang: Lang, inv: OpenInvoice): string {
@@ -303,8 +374,9 @@ function lineChoices(lang: Lang, inv: OpenInvoice): string {
 	return `<fieldset class="lines"><legend>${T[lang].disputedLines}</legend>${lines.map((l) => `<label class="line"><input type="checkbox" name="line_${l.index}" value="1" style="width:auto"> ${l.index}. ${escapeHtml(l.text)}</label>`).join('')}</fieldset>`;
 }
 
-function render(lang: Lang, customer: Customer, invoices: OpenInvoice[], chargesByInvoice: Map<string, LatePaymentCharges>, delivered: Set<string>, today: string, token: string, formToken: string, actionUrl: string, message?: { ok: boolean; text: string }, company?: CompanyInfo, states: Map<string, InvoiceState> = new Map()): string {
+function render(lang: Lang, customer: Customer, invoices: OpenInvoice[], chargesByInvoice: Map<string, LatePaymentCharges>, delivered: Set<string>, today: string, token: string, formToken: string, actionUrl: string, message?: { ok: boolean; text: string }, company?: CompanyInfo, states: Map<string, InvoiceState> = new Map(), account: AccountPromise[] = []): string {
 	const t = T[lang];
+	const promised = accountPromiseLines(lang, account);
 	const hidden = `<input type="hidden" name="t" value="${escapeHtml(token)}"><input type="hidden" name="f" value="${escapeHtml(formToken)}"><input type="hidden" name="lang" value="${lang}">`;
 	const form = (action: string, invoice: string, fields: string, label: string) =>
 		`<details><summary>${escapeHtml(label)}</summary><form method="post" action="${escapeHtml(actionUrl)}">${hidden}<input type="hidden" name="action" value="${action}"><input type="hidden" name="invoice" value="${escapeHtml(invoice)}">${fields}<button type="submit">${t.send}</button></form></details>`;
@@ -326,7 +398,7 @@ function render(lang: Lang, customer: Customer, invoices: OpenInvoice[], charges
 		return `<div class="card"><b>${id}</b><div>${t.open} : <strong>${escapeHtml(formatMoney(open, inv.currency, lang))}</strong></div>
 <div class="muted">${t.due} ${escapeHtml(inv.due_date)}${late > 0 ? ` — <span class="late">${late} ${t.late}</span>` : ''}</div>${charges}
 ${rf ? `<div class="muted">${t.ref} : ${escapeHtml(formatCreditorReference(rf))}</div>` : ''}
-${stateLines(lang, state, inv.currency).map((line) => `<p class="state">${escapeHtml(line)}</p>`).join('')}
+${[...(promised.card ? [promised.card] : []), ...stateLines(lang, state, inv.currency)].map((line) => `<p class="state">${escapeHtml(line)}</p>`).join('')}
 ${form('payment_declared', inv.number, `<label>${t.date}<input type="date" name="date" max="${today}" required></label><label>${t.amount}<input name="amount" inputmode="decimal" value="${escapeHtml(formatMoney(open, inv.currency, 'en').replace(/[^0-9.]/g, ''))}" required></label><label>${t.reference}<input name="reference" maxlength="140"></label>`, state?.announced.length ? t.paidAgain : t.paid)}
 ${refusal(lang, 'promise', state) ? '' : form('promise', inv.number, `<label>${t.date}<input type="date" name="date" min="${today}" required></label><label>${t.amount}<input name="amount" inputmode="decimal" value="${escapeHtml(formatMoney(open, inv.currency, 'en').replace(/[^0-9.]/g, ''))}"></label>`, t.promise)}
 ${refusal(lang, 'dispute', state) ? '' : form('dispute', inv.number, `${lineChoices(lang, inv)}<label>${t.category}<select name="category">${DISPUTE_LEDGER_CATEGORIES.map((c) => `<option value="${c}">${escapeHtml(t.categories[c])}</option>`).join('')}</select></label><label>${t.reason}<textarea name="reason" rows="3" maxlength="2000" required></textarea></label>`, t.dispute)}
@@ -334,7 +406,8 @@ ${download('download_copy', inv.number, t.downloadCopy)}${delivered.has(inv.id) 
 ${form('copy_request', inv.number, '', t.copy)}</div>`;
 	}).join('');
 	const notice = message ? `<p class="${message.ok ? 'ok' : 'err'}" role="status">${escapeHtml(message.text)}</p>` : '';
-	return html(lang, t.title, `<h1>${t.title} — ${escapeHtml(customer.name)}</h1>${notice}<p>${t.intro}</p>${bankBlock(lang, company, invoices.length > 0)}${cards || `<p>${t.none}</p>`}
+	const accountNotice = invoices.length ? promised.top.map((line) => `<p class="state account">${escapeHtml(line)}</p>`).join('') : '';
+	return html(lang, t.title, `<h1>${t.title} — ${escapeHtml(customer.name)}</h1>${notice}<p>${t.intro}</p>${accountNotice}${bankBlock(lang, company, invoices.length > 0)}${cards || `<p>${t.none}</p>`}
 ${form('contact_request', '', '', t.contact)}
 ${form('billing_email', '', `<label>${t.newEmail}<input type="email" name="email" maxlength="254" autocomplete="email" required></label>`, t.billing)}
 <form method="post" action="${escapeHtml(actionUrl)}"><input type="hidden" name="t" value="${escapeHtml(token)}"><input type="hidden" name="lang" value="${lang === 'fr' ? 'en' : 'fr'}"><button type="submit" style="background:none;color:#1f5fbf;width:auto;padding:0;text-decoration:underline">${lang === 'fr' ? 'English' : 'Français'}</button></form>`);
@@ -402,7 +475,8 @@ export async function payerPage(ledger: Ledger, req: PageRequest, options: Payer
 		const delivered = await deliveredInvoiceIds(ledger, invoices.map((i) => i.id));
 		const company = await loadCompany(ledger).catch(() => undefined);
 		const states = await invoiceStates(ledger, invoices.map((i) => i.id), today, zone);
-		return respond(status, render(lang, customer, invoices, chargesByInvoice, delivered, today, token, formToken, options.actionUrl ?? '', message, company, states));
+		const account = await accountPromises(ledger, customer.id, today);
+		return respond(status, render(lang, customer, invoices, chargesByInvoice, delivered, today, token, formToken, options.actionUrl ?? '', message, company, states, account));
 	} catch (error) {
 		return { ...respond(503, html('fr', 'Indisponible', '<p class="err">Service momentanément indisponible. Réessayez dans quelques minutes. / Service temporarily unavailable.</p>')), failure: (error as Error).message };
 	}
@@ -588,10 +662,13 @@ async function act(ledger: Ledger, customer: Customer, kind: PayerActionKind, re
 			const ticked = invoiceLines(invoice!, o.lang).filter((l) => field(req, `line_${l.index}`, 5) === '1');
 			const linesText = ticked.map((l) => `${l.index}. ${l.text}`).join(' ; ');
 			const evidence = ticked.length ? `${reason}\n${o.lang === 'fr' ? 'Lignes contestées' : 'Lines disputed'} : ${linesText}` : reason;
-			const opened = await openDisputeIn(client, routing!, { invoices: [invoice!.number], customer: customer.external_id, category, evidence, source: 'payer_page', sourceRef: actionId, language: o.lang, asOf: o.today, zone: o.zone, actor: 'payer_page' });
-			Object.assign(payload, { category, reason, disputeId: opened.disputeId, ...(ticked.length ? { lines: ticked } : {}) });
+			// The dispute's amount is the sum of the ticked lines; the rest of the invoice stays in dunning.
+			const part = disputedPart(ticked, BigInt(invoice!.open_minor));
+			const opened = await openDisputeIn(client, routing!, { invoices: [invoice!.number], customer: customer.external_id, category, evidence, source: 'payer_page', sourceRef: actionId, language: o.lang, asOf: o.today, zone: o.zone, actor: 'payer_page', ...(part !== undefined ? { disputedMinor: part } : {}) });
+			Object.assign(payload, { category, reason, disputeId: opened.disputeId, ...(ticked.length ? { lines: ticked } : {}), ...(part !== undefined ? { disputedMinor: part.toString() } : {}) });
 			routed = { owner: opened.owner, disputeId: opened.disputeId };
-			const which = ticked.length ? { en: ` (lines ${linesText})`, fr: ` (lignes ${linesText})` } : { en: '', fr: '' };
+			const partText = (lang: Lang) => (part !== undefined ? (lang === 'fr' ? `, ${formatMoney(part, invoice!.currency, 'fr')} contestés, le reste (${formatMoney(BigInt(invoice!.open_minor) - part, invoice!.currency, 'fr')}) reste relancé` : `, ${formatMoney(part, invoice!.currency, 'en')} disputed, the rest (${formatMoney(BigInt(invoice!.open_minor) - part, invoice!.currency, 'en')}) stays in dunning`) : '');
+			const which = ticked.length ? { en: ` (lines ${linesText}${partText('en')})`, fr: ` (lignes ${linesText}${partText('fr')})` } : { en: '', fr: '' };
 			summary = { en: `Payer disputes invoice ${invoice!.number}${which.en} (${category}): ${reason}`, fr: `Le payeur conteste la facture ${invoice!.number}${which.fr} (${category}) : ${reason}` };
 		} else if (kind === 'billing_email') {
 			const email = field(req, 'email', 300);
@@ -612,6 +689,6 @@ async function act(ledger: Ledger, customer: Customer, kind: PayerActionKind, re
 		await client.query(`INSERT INTO history (customer_id, invoice_id, kind, channel, actor, summary, payload) VALUES ($1, $2, 'payer_answer', 'payer_page', 'payer', $3, $4)`,
 			[customer.id, invoice?.id ?? null, summary.en, JSON.stringify({ ...payload, kind, summaryFr: summary.fr })]);
 		if (confirmation) return { ok: true, status: 200, confirmation };
-		return { ok: true, status: 200, notice: { kind, customerExternalId: customer.external_id, customerName: customer.name, invoiceNumber: invoice?.number ?? null, ...routed, summary } };
+		return { ok: true, status: 200, notice: { kind, customerExternalId: customer.external_id, customerName: customer.name, invoiceNumber: invoice?.number ?? null, ...routed, ...(payload.disputedMinor ? { partialDispute: true } : {}), summary } };
 	});
 }

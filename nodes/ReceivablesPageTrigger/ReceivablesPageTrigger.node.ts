@@ -22,6 +22,7 @@ import { credentialTest } from '../shared/methods/credentialTest';
 import { lockoutNotifier, lockoutSenderProperty, payerMailer, payerNotifier, type PayerAnswerItem } from '../shared/pages';
 import { getLedger } from '../shared/transport/ledger';
 import { serveSignedIntake, SIGNED_INTAKE_OPTION, SIGNED_INTAKE_PAGE, signedIntakeProperties, WEBHOOK_CREDENTIAL } from './signedIntake';
+import { EINVOICING_PAGE_OPTIONS, einvoicingProperties, serveEinvoicingStatuses } from './einvoicing';
 
 /**
  * n8n's own HTML sandbox (what it puts on webhook pages), plus no framing by any site. The node answers itself, so
@@ -47,7 +48,7 @@ export class ReceivablesPageTrigger implements INodeType {
 		group: ['trigger'],
 		version: 1,
 		subtitle: '={{ $parameter["page"] }}',
-		description: 'Serves the tracking portal, the courier page, the dashboard or the payer page, or takes the couriers\' signed events or the accounting software\'s signed requests, without any login, session, link or photo entering the execution history',
+		description: 'Serves the tracking portal, the courier page, the dashboard or the payer page, or takes the signed requests of the couriers\' phones, the e-invoicing platform and the accounting software, without any login, session, link or photo entering the execution history',
 		defaults: { name: 'Receivables Page' },
 		inputs: [],
 		outputs: [NodeConnectionTypes.Main],
@@ -63,7 +64,7 @@ export class ReceivablesPageTrigger implements INodeType {
 		properties: [
 			{
 				displayName:
-					'The node answers the browser or the phone itself: nothing of the request (login, secret, session, photo, signature, position) becomes an item, so nothing of it is kept in the execution history. Page requests start no execution; recorded courier events start one with their outcomes only, recorded payer answers one with the answer and who was told (never the payer\'s link). Publish the workflow to open the address.',
+					'The node answers the browser or the phone itself: nothing of the request (login, secret, session, photo, signature, position) becomes an item, so nothing of it is kept in the execution history. Page requests start no execution; recorded courier events, accepted e-invoicing statuses and stored signed intake deliveries start one with their outcomes only (unsigned, forged, oversized or repeated requests start none), recorded payer answers one with the answer and who was told (never the payer\'s link). Publish the workflow to open the address.',
 				name: 'notice',
 				type: 'notice',
 				default: '',
@@ -77,6 +78,7 @@ export class ReceivablesPageTrigger implements INodeType {
 					{ name: 'Courier Events (Signed, From Phones)', value: 'courierEvents', description: 'POST from a courier\'s phone, signed with the phone\'s own key (X-Receivables-Device)' },
 					{ name: 'Courier Page', value: 'courierPage', description: 'The couriers\' phone page: scan or type, outcome, name, signature, photo' },
 					{ name: 'Dashboard', value: 'dashboard', description: 'The receivables dashboard within the user\'s accreditation' },
+					...EINVOICING_PAGE_OPTIONS,
 					{ name: 'Payer Page', value: 'payer', description: 'Each customer\'s own page, opened from the signed link in their reminders: open invoices, promise, dispute, declared payment, copy, call-back' },
 					SIGNED_INTAKE_OPTION,
 					{ name: 'Tracking Portal', value: 'portal', description: 'Login, search, status per invoice within the accreditation, CSV export' },
@@ -157,6 +159,7 @@ export class ReceivablesPageTrigger implements INodeType {
 					{ displayName: 'Time Tolerance (Seconds)', name: 'toleranceSeconds', type: 'number', default: DEFAULT_SIGNATURE_TOLERANCE_SECONDS },
 				],
 			},
+			...einvoicingProperties,
 		],
 	};
 
@@ -179,6 +182,7 @@ export class ReceivablesPageTrigger implements INodeType {
 
 	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
 		const page = this.getNodeParameter('page', 'portal') as string;
+		if (page === 'einvoicingStatuses') return await serveEinvoicingStatuses(this);
 		const res = this.getResponseObject();
 		if (page === 'courierEvents') {
 			const send = (status: number, body: IDataObject) => {

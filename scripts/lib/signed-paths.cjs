@@ -11,15 +11,31 @@ const SIGNED_OPERATIONS = new Map([
 	['n8n-nodes-receivables.courierTracking', new Set(['recordEvent'])],
 ]);
 
-/** The package's page trigger, and its pages that take only POSTs signed over the raw body before anything is written. */
 const PAGE_TRIGGER = 'n8n-nodes-receivables.receivablesPageTrigger';
-const SIGNED_PAGES = new Set(['courierEvents', 'signedIntake']);
+
+/**
+ * Pages of the Receivables Page Trigger that take signed POST requests from other software and check the signature
+ * themselves, before any execution starts (an unsigned or forged body never becomes an item n8n stores).
+ */
+const SIGNED_PAGES = new Set(['courierEvents', 'einvoicingStatuses', 'signedIntake']);
 /** Its pages for people: each request is authenticated by the page's own login, session or signed link. */
 const LOGIN_PAGES = new Set(['portal', 'courierPage', 'dashboard', 'payer']);
 
-/** Whether a node is a page trigger serving a signed path (POST only). */
-function isSignedPage(node) {
-	return node?.type === PAGE_TRIGGER && SIGNED_PAGES.has(node.parameters?.page);
+/** The HTTP methods a Receivables Page Trigger page answers: signed pages POST only, the others GET and POST. */
+function pageMethods(page) {
+	return SIGNED_PAGES.has(page ?? 'portal') ? ['POST'] : ['GET', 'POST'];
+}
+
+function postWebhooks(workflow) {
+	const nodes = (workflow.nodes ?? []).filter((node) => !node.disabled);
+	const byName = new Map(nodes.map((node) => [node.name, node]));
+	return nodes
+		.filter((node) => node.type === 'n8n-nodes-base.webhook')
+		.filter((hook) => {
+			const methods = [hook.parameters?.httpMethod ?? 'GET'].flat();
+			return methods.length > 0 && !methods.includes('GET'); // pages: authenticated by their own login
+		})
+		.map((hook) => ({ hook, next: (workflow.connections?.[hook.name]?.main ?? []).flat().map((c) => byName.get(c.node)).filter(Boolean) }));
 }
 
 /**
@@ -28,22 +44,25 @@ function isSignedPage(node) {
  * page that is neither signed nor behind its own login.
  */
 function unsignedWritePaths(workflow) {
-	const nodes = (workflow.nodes ?? []).filter((node) => !node.disabled);
-	const byName = new Map(nodes.map((node) => [node.name, node]));
 	const unsigned = [];
-	for (const hook of nodes.filter((node) => node.type === 'n8n-nodes-base.webhook')) {
-		const methods = [hook.parameters?.httpMethod ?? 'GET'].flat();
-		if (methods.includes('GET') || !methods.length) continue; // pages: authenticated by their own login
-		const next = (workflow.connections?.[hook.name]?.main ?? []).flat().map((c) => byName.get(c.node)).filter(Boolean);
+	for (const { hook, next } of postWebhooks(workflow)) {
 		const signed = hook.parameters?.options?.rawBody === true && next.length > 0 && next.every((node) => SIGNED_OPERATIONS.get(node.type)?.has(node.parameters?.operation));
 		if (!signed) unsigned.push(hook.parameters?.path ?? hook.name);
 	}
-	// A page trigger writes only through a signed page or a page with its own login; any other page is not trusted.
-	for (const page of nodes.filter((node) => node.type === PAGE_TRIGGER)) {
+	for (const page of (workflow.nodes ?? []).filter((node) => !node.disabled && node.type === PAGE_TRIGGER)) {
 		const name = page.parameters?.page ?? 'portal';
 		if (!SIGNED_PAGES.has(name) && !LOGIN_PAGES.has(name)) unsigned.push(page.parameters?.path ?? page.name);
 	}
 	return unsigned;
 }
 
-module.exports = { SIGNED_OPERATIONS, SIGNED_PAGES, LOGIN_PAGES, PAGE_TRIGGER, isSignedPage, unsignedWritePaths };
+/**
+ * The signed write paths of a workflow whose signature is checked only inside an execution: a Webhook node before a
+ * signature-checking operation. n8n stores such a request's body and starts an execution before the check, even for
+ * an unsigned or forged request; a signed page of the Receivables Page Trigger checks it first.
+ */
+function executionsBeforeSignature(workflow) {
+	return postWebhooks(workflow).map(({ hook }) => hook.parameters?.path ?? hook.name);
+}
+
+module.exports = { SIGNED_OPERATIONS, SIGNED_PAGES, LOGIN_PAGES, PAGE_TRIGGER, pageMethods, unsignedWritePaths, executionsBeforeSignature };

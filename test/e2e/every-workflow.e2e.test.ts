@@ -13,6 +13,8 @@ import { openLedger, payerLinkUrl } from '../../core';
 import { freePort, killProduct, loginOwner, startProduct, stopProduct, type Started } from '../helpers/npmStart';
 import { REPO_ROOT, scriptEnv } from '../helpers/scripts';
 
+const { SIGNED_PAGES } = require('../../scripts/lib/signed-paths.cjs') as { SIGNED_PAGES: Set<string> };
+
 jest.setTimeout(30 * 60_000);
 
 interface WorkflowNode { name: string; type: string; parameters: Record<string, unknown>; disabled?: boolean }
@@ -152,8 +154,9 @@ describe('every shipped workflow in the product started by npm start', () => {
 					continue;
 				}
 				if (trigger.type === PAGE_TRIGGER) {
-					// Pages answer by themselves and start no execution; couriers' phones post signed events.
-					const events = trigger.parameters.page === 'courierEvents';
+					// Pages answer by themselves and start no execution; couriers' phones and the e-invoicing platform post
+					// signed requests (an unsigned one is refused with a 4xx).
+					const events = SIGNED_PAGES.has(String(trigger.parameters.page));
 					const answer = await fetch(`${status.editorUrl}/webhook/${String(trigger.parameters.path)}`, events ? { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{}' } : {});
 					const body = await answer.text();
 					report.push(`${first.name} [${events ? 'POST' : 'GET'} ${String(trigger.parameters.path)}] → HTTP ${answer.status}`);

@@ -12,8 +12,6 @@ export interface PageCall {
 	rawBody?: Buffer;
 	/** The address the connection comes from (Express's req.ip); none by default, as in-process callers have none. */
 	peer?: string;
-	/** Receives what the node writes to n8n's log (errors and warnings). */
-	log?: (level: 'error' | 'warn', message: string, meta?: unknown) => void;
 }
 
 export interface PageAnswer {
@@ -25,6 +23,8 @@ export interface PageAnswer {
 	file?: Buffer;
 	/** What the trigger hands to the next nodes (undefined: no execution started). */
 	workflowData?: IWebhookResponseData['workflowData'];
+	/** What the node wrote to n8n's log as errors (message and details), for the people who run n8n. */
+	logged: Array<{ message: string; meta?: unknown }>;
 }
 
 interface WorkflowFile {
@@ -34,7 +34,7 @@ interface WorkflowFile {
 export async function callPageTrigger(workflow: WorkflowFile, credentials: Record<string, ICredentialDataDecryptedObject>, call: PageCall): Promise<PageAnswer> {
 	const node = workflow.nodes.find((n) => n.type === 'n8n-nodes-receivables.receivablesPageTrigger');
 	if (!node) throw new Error('the workflow has no Receivables Page trigger');
-	const answer: PageAnswer = { status: 200, headers: {}, body: '' };
+	const answer: PageAnswer = { status: 200, headers: {}, body: '', logged: [] };
 	const res = {
 		status(code: number) {
 			answer.status = code;
@@ -73,12 +73,7 @@ export async function callPageTrigger(workflow: WorkflowFile, credentials: Recor
 		getWebhookName: () => (method === 'GET' ? 'setup' : 'default'),
 		getWorkflow: () => ({ id: 'test-workflow' }),
 		getNodeWebhookUrl: () => `https://n8n.example/webhook/${String(node.parameters.path ?? '')}`,
-		logger: {
-			error: (message: string, meta?: unknown) => call.log?.('error', message, meta),
-			warn: (message: string, meta?: unknown) => call.log?.('warn', message, meta),
-			info: () => undefined,
-			debug: () => undefined,
-		},
+		logger: { error: (message: string, meta?: unknown) => answer.logged.push({ message, meta }), warn: () => undefined, info: () => undefined, debug: () => undefined },
 	} as unknown as IWebhookFunctions;
 	const result = await new ReceivablesPageTrigger().webhook.call(ctx);
 	answer.workflowData = result.workflowData;

@@ -37,6 +37,7 @@ export const COVERED_ELSEWHERE: Record<string, string> = {
 	'receivablesPageTrigger.dashboard': 'test/workflows/reports-daily-dashboard.test.ts',
 	'receivablesPageTrigger.payer': 'test/workflows/payer-page.test.ts',
 	'receivablesPageTrigger.signedIntake': 'test/workflows/intake-signed-webhook.test.ts',
+	'receivablesPageTrigger.einvoicingStatuses': 'test/workflows/einvoicing-platform-statuses.test.ts',
 	'receivablesReport.companySettings': 'test/nodes/company-settings.test.ts',
 };
 

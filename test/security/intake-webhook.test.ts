@@ -10,7 +10,10 @@ import { engineLedger } from '../helpers/engineLedger';
 import { callPageTrigger } from '../helpers/pageTrigger';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const { unsignedWritePaths } = require('../../scripts/lib/signed-paths.cjs') as { unsignedWritePaths: (workflow: unknown) => string[] };
+const { unsignedWritePaths, executionsBeforeSignature } = require('../../scripts/lib/signed-paths.cjs') as {
+	unsignedWritePaths: (workflow: unknown) => string[];
+	executionsBeforeSignature: (workflow: unknown) => string[];
+};
 
 const WORKFLOWS = path.join(PACKAGE_ROOT, 'workflows');
 const SECRET = 'whsec_security_0123456789abcdef';
@@ -56,10 +59,10 @@ describe('security: intake webhook', () => {
 	});
 
 	/** Sends the request; a refused one must start no execution. */
-	const post = async (call: Request, log?: (level: string, message: string, meta?: unknown) => void): Promise<{ statusCode: number; body: Answer }> => {
-		const answer = await callPageTrigger(workflow, t.credentials, { method: 'POST', rawBody: call.raw, headers: call.headers, log });
+	const post = async (call: Request): Promise<{ statusCode: number; body: Answer; logged: Array<{ message: string; meta?: unknown }> }> => {
+		const answer = await callPageTrigger(workflow, t.credentials, { method: 'POST', rawBody: call.raw, headers: call.headers });
 		if (answer.status !== 200 || (answer.json as Answer).repeated) expect(answer.workflowData).toBeUndefined();
-		return { statusCode: answer.status, body: answer.json as Answer };
+		return { statusCode: answer.status, body: answer.json as Answer, logged: answer.logged };
 	};
 	const signed = (raw: string | Buffer, delivery: string, options: { secret?: string; purpose?: string; keyId?: string; v1?: boolean } = {}): Request =>
 		request(raw, {
@@ -89,6 +92,7 @@ describe('security: intake webhook', () => {
 		// nor behind its own login would be an unsigned path.
 		const shipped = JSON.parse(readFileSync(path.join(WORKFLOWS, 'intake-signed-webhook.json'), 'utf8')) as WorkflowJson;
 		expect(shipped.nodes.filter((n) => n.type === 'n8n-nodes-base.webhook')).toEqual([]);
+		expect(executionsBeforeSignature(shipped)).toEqual([]);
 		expect(shipped.nodes.find((n) => n.type === 'n8n-nodes-receivables.receivablesPageTrigger')?.parameters).toMatchObject({ page: 'signedIntake', path: 'receivables/signed' });
 		expect(unsignedWritePaths({ nodes: [{ name: 'Page', type: 'n8n-nodes-receivables.receivablesPageTrigger', parameters: { page: 'somethingNew', path: 'new' } }], connections: {} })).toEqual(['new']);
 	});
@@ -154,12 +158,11 @@ describe('security: intake webhook', () => {
 		try {
 			const before = await footprint();
 			const raw = JSON.stringify({ invoices: [invoice('FA-FAULT-1', 'CUST-A', '10.00')] });
-			const logged: Array<{ message: string; meta?: unknown }> = [];
-			const answer = await post(signed(raw, 'fault-1'), (_level, message, meta) => logged.push({ message, meta }));
+			const answer = await post(signed(raw, 'fault-1'));
 			expect(answer).toMatchObject({ statusCode: 500, body: { stored: false, code: 'INTERNAL_ERROR', reference: expect.stringMatching(/^ERR-/) } });
 			expect(JSON.stringify(answer.body)).not.toMatch(/secret_internal_table|chk_internal_42|violates|relation/);
 			// The detail is kept for the people who run n8n: n8n's log, under the reference the sender got.
-			expect(logged).toContainEqual({ message: expect.stringContaining(answer.body.reference as string), meta: expect.objectContaining({ reference: answer.body.reference, detail: expect.stringContaining('chk_internal_42') }) });
+			expect(answer.logged).toContainEqual({ message: expect.stringContaining(answer.body.reference as string), meta: expect.objectContaining({ reference: answer.body.reference, detail: expect.stringContaining('chk_internal_42') }) });
 			expect(await footprint()).toEqual(before);
 		} finally {
 			await t.ledger.query('DROP TRIGGER security_fault ON history');

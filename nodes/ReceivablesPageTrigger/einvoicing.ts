@@ -1,0 +1,95 @@
+import type { IDataObject, INodeProperties, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
+import { DEFAULT_SIGNATURE_TOLERANCE_SECONDS, LIFECYCLE_PURPOSE, lifecycleStatus, receiveSignedStatuses, signedStatusesResponse } from '../../core';
+import { getLedger } from '../shared/transport/ledger';
+
+/**
+ * The e-invoicing platform's signed pages of the Receivables Page Trigger: the request is checked here (size, the
+ * platform's own key, replay) before any execution starts, so an unsigned or forged body is never stored by n8n and
+ * never becomes an item. Only a request that was accepted starts an execution, with the outcomes (no header, no
+ * signature, no key).
+ */
+
+export const EINVOICING_PAGE_OPTIONS = [
+	{ name: 'E-Invoicing Statuses (Signed, From the Platform)', value: 'einvoicingStatuses', description: 'POST from the e-invoicing platform: lifecycle statuses (CDAR or JSON events) signed with the platform\'s integration key (purpose lifecycle)' },
+];
+
+export const einvoicingProperties: INodeProperties[] = [
+	{
+		displayName: 'Statuses Options',
+		name: 'statusesOptions',
+		type: 'collection',
+		placeholder: 'Add Option',
+		default: {},
+		displayOptions: { show: { page: ['einvoicingStatuses'] } },
+		options: [
+			{ displayName: 'Company SIREN', name: 'sellerIds', type: 'string', default: '', description: 'The company\'s SIREN (comma-separated if several): a status naming another seller is kept and reported, never applied' },
+			{ displayName: 'Maximum Body Size (KB)', name: 'maxBodyKb', type: 'number', typeOptions: { minValue: 1 }, default: 5120, description: 'Larger requests get 413 before anything of them is read' },
+			{ displayName: 'Payment Sent Hold (Days)', name: 'paymentSentHoldDays', type: 'number', typeOptions: { minValue: 1 }, default: 10, description: 'How long a "payment sent" (211) status holds dunning while the money travels' },
+			{ displayName: 'Time Tolerance (Seconds)', name: 'toleranceSeconds', type: 'number', typeOptions: { minValue: 1 }, default: DEFAULT_SIGNATURE_TOLERANCE_SECONDS, description: 'How far the signature\'s timestamp may be from this server\'s clock' },
+		],
+	},
+];
+
+/** A JSON answer that no cache or referrer keeps. */
+export function sendJson(ctx: IWebhookFunctions, status: number, body: IDataObject): void {
+	const res = ctx.getResponseObject();
+	res.status(status).setHeader('Referrer-Policy', 'no-referrer');
+	res.setHeader('Cache-Control', 'no-store');
+	res.json(body);
+}
+
+export function rawBodyOf(ctx: IWebhookFunctions): Buffer {
+	const raw = (ctx.getRequestObject() as unknown as { rawBody?: Buffer }).rawBody;
+	return Buffer.isBuffer(raw) ? raw : Buffer.alloc(0);
+}
+
+const METHOD_NOT_ALLOWED = { code: 'METHOD_NOT_ALLOWED', error: 'Send the statuses with POST.', errorFr: 'Envoyez les statuts en POST.' };
+
+/**
+ * Lifecycle statuses pushed by the platform, signed with an integration key of purpose `lifecycle` (one key per
+ * platform, in the ledger; the Receivables Webhook credential's shared secret is not accepted here). The answer is
+ * the one of Invoice Intake › Receive Signed Statuses: `{"stored": true, …}`, the first answer again (repeated) for
+ * the same delivery, 409 for another body under its id, 401/400/413 for a refused request.
+ */
+export async function serveEinvoicingStatuses(ctx: IWebhookFunctions): Promise<IWebhookResponseData> {
+	if (ctx.getWebhookName() !== 'default') {
+		sendJson(ctx, 405, METHOD_NOT_ALLOWED);
+		return { noWebhookResponse: true };
+	}
+	const o = ctx.getNodeParameter('statusesOptions', {}) as IDataObject;
+	const positive = (v: unknown, fallback: number) => (Number(v) > 0 ? Number(v) : fallback);
+	let result;
+	try {
+		const ledger = await getLedger(ctx);
+		result = await receiveSignedStatuses(ledger, { rawBody: rawBodyOf(ctx), headers: ctx.getHeaderData() as Record<string, unknown> }, {
+			secret: [],
+			purpose: LIFECYCLE_PURPOSE,
+			maxBodyBytes: Math.round(positive(o.maxBodyKb, 5120) * 1024),
+			toleranceSeconds: positive(o.toleranceSeconds, DEFAULT_SIGNATURE_TOLERANCE_SECONDS),
+			log: (message, meta) => ctx.logger.error(message, meta),
+			lifecycle: {
+				sellerIds: String(o.sellerIds ?? '').split(',').map((s) => s.replace(/\s/g, '')).filter(Boolean),
+				paymentSentHoldDays: positive(o.paymentSentHoldDays, 10),
+				actor: `n8n:${ctx.getWorkflow().id ?? 'workflow'}`,
+			},
+		});
+	} catch (error) {
+		ctx.logger.error(`Receivables e-invoicing statuses failed: ${error instanceof Error ? error.message : String(error)}`);
+		sendJson(ctx, 503, { stored: false, code: 'UNAVAILABLE', error: 'The service is unavailable for a moment; send the delivery again shortly.', errorFr: 'Le service est momentanément indisponible ; renvoyez l\'envoi dans un instant.' });
+		return { noWebhookResponse: true };
+	}
+	sendJson(ctx, result.httpStatus, signedStatusesResponse(result) as IDataObject);
+	// Refused: nothing was read, nothing starts. Repeated: the first delivery's execution already reported it.
+	if (result.status !== 'accepted') return { noWebhookResponse: true };
+	const item: IDataObject = {
+		deliveryId: result.deliveryId,
+		platform: result.source,
+		...(result.keyId ? { keyId: result.keyId } : {}),
+		statuses: result.results.map((r) => ({
+			messageId: r.messageId, invoiceNumber: r.invoiceNumber, statusCode: r.statusCode, status: lifecycleStatus(r.statusCode)?.en ?? r.statusCode,
+			statusFr: lifecycleStatus(r.statusCode)?.fr ?? r.statusCode, outcome: r.outcome, effect: r.effect ?? null, message: r.message.en, messageFr: r.message.fr,
+		})),
+		rejected: result.rejected.map((r) => ({ index: r.index, code: r.code, error: r.message.en, errorFr: r.message.fr, hint: r.hint?.en ?? null, hintFr: r.hint?.fr ?? null })),
+	};
+	return { noWebhookResponse: true, workflowData: [[{ json: item }]] };
+}
