@@ -140,13 +140,13 @@ describe('real n8n: signed webhook from accounting software', () => {
 		expect(replay).toMatchObject({ status: 200, answer: { ...first.answer, repeated: true } });
 		expect(await footprint()).toEqual(after);
 
-		// n8n itself refuses a JSON body it cannot parse (422) before the workflow runs.
+		// A signed body that is not JSON: the trigger reads the body itself (n8n does not parse it first) and answers 400.
 		const notJson = '{"invoices": [';
-		expect((await send(notJson, signedHeaders(notJson, 'e2e-2'))).status).toBe(422);
+		expect(await send(notJson, signedHeaders(notJson, 'e2e-2'))).toMatchObject({ status: 400, answer: { code: 'BODY_NOT_JSON' } });
 		expect(await footprint()).toEqual(after);
 
 		// One execution in all: the stored delivery's, which went through the (disabled) e-mail node and ended well. The
-		// refused requests (earlier test), the retry and the body n8n could not parse started none.
+		// refused requests (earlier test), the retry and the body that is not JSON started none.
 		const settled = await eventually(
 			() => executions(inst),
 			(list) => list.length > 0 && list.every((row) => row.status !== 'running' && row.status !== 'new'),

@@ -78,6 +78,11 @@ describe('real n8n: intake webhook under attack', () => {
 			['unknown key', raw, signed(raw, 'x-1', { keyId: 'nobody-1' }), 401, 'KEY_UNKNOWN'],
 			// Above the trigger's 5 MB and under n8n's own 16 MB: refused by the trigger before its signature is read.
 			['oversized', Buffer.alloc(6 * 1024 * 1024, 0x20), { 'x-receivables-delivery': 'x-2' }, 413, 'BODY_TOO_LARGE'],
+			// Above n8n's own 16 MB (N8N_PAYLOAD_SIZE_MAX), which answers 500 when it reads the body itself: the trigger
+			// reads the body, so the sender gets the same 413.
+			['over n8n\'s limit', Buffer.alloc(20 * 1024 * 1024, 0x20), { 'x-receivables-delivery': 'x-2' }, 413, 'BODY_TOO_LARGE'],
+			// Not JSON, unsigned: refused for its signature before anything parses it (n8n would answer 422 itself).
+			['unsigned, not JSON', '{"invoices": [', { 'x-receivables-delivery': 'x-2' }, 401, 'SIGNATURE_MISSING'],
 		];
 		for (const [what, bytes, headers, status, code] of refused) {
 			const answer = await send(WEBHOOK, bytes, headers);

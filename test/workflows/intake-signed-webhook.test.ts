@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { signWebhookRequest, upsertCustomers } from '../../core';
+import { ReceivablesPageTrigger } from '../../nodes/ReceivablesPageTrigger/ReceivablesPageTrigger.node';
 import { closeLedgers } from '../../nodes/shared/transport/ledger';
 import { loadWorkflow, PACKAGE_ROOT, runWorkflow, testCredential, type WorkflowJson } from '../helpers/engine';
 import { engineLedger } from '../helpers/engineLedger';
@@ -156,9 +157,11 @@ describe('workflow: Signed webhook from accounting software → intake → rejec
 		expect(await footprint()).toEqual(before);
 	});
 
-	// In real n8n a body sent as application/json that does not parse is refused by n8n itself (422); sent as another
-	// content type, it reaches the trigger, which answers 400.
+	// The page reads the body itself (its hidden option binaryData tells n8n not to parse it first), whatever its
+	// content type: real n8n answers the same (test/e2e/intake-webhook.e2e.test.ts).
 	test('answers 400 to a signed body that is not JSON, and 405 to a GET', async () => {
+		const trigger = new ReceivablesPageTrigger().description.properties.find((p) => p.name === 'options' && p.displayOptions?.show?.page?.includes('signedIntake'));
+		expect(trigger?.default).toEqual({ binaryData: true });
 		const raw = '{"invoices": [';
 		const result = await post(raw, { ...signedHeaders(raw, 'dlv-300'), 'content-type': 'text/plain' });
 		expect(result).toMatchObject({ status: 400, body: { received: false, code: 'BODY_NOT_JSON' } });
