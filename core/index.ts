@@ -118,6 +118,7 @@ export {
 	applyLifecycleStatuses,
 	applyPendingLifecycleStatuses,
 	AfnorFlowError,
+	afnorCallResponse,
 	buildCashedStatus,
 	collectCashedStatuses,
 	confirmCashedStatusesSent,
@@ -126,13 +127,15 @@ export {
 	listBlockedInvoices,
 	normaliseLifecycleRecord,
 	parseCdar,
+	PLATFORM_FLOWS_PURPOSE,
 	readAfnorFlowNotification,
+	receiveAfnorNotification,
 	receiveSignedStatuses,
 	signedStatusesResponse,
 	vatRateOf,
 	verifyAfnorSignature,
 } from './einvoicing';
-export type { AfnorFlowNotification, BlockedInvoice, LifecycleEvent, LifecycleResult, OwedCashedStatus, SignedStatusesResult } from './einvoicing';
+export type { AfnorCallResult, AfnorFlowNotification, BlockedInvoice, LifecycleEvent, LifecycleResult, OwedCashedStatus, SignedStatusesResult } from './einvoicing';
 
 // Dunning: policies, reminder plans, e-mails and letters, late-payment charges, bounces, timeline, digest, reconciliation.
 export {
@@ -168,6 +171,7 @@ export {
 	releaseExpiredClaims,
 	reminderStatusOf,
 	renderTemplate,
+	renderTimelineEvent,
 	savePolicy,
 	STAGE_CHOICES,
 	storedPolicyViews,
@@ -213,6 +217,10 @@ export {
 	classifyWithModel,
 	confirmLabel,
 	disputeAnalysisRows,
+	disputeCategoryLabel,
+	disputeKeyLabel,
+	disputeKindLabel,
+	disputeSubcategoryLabel,
 	listReviews,
 	notificationRecipients,
 	openDispute,
@@ -308,6 +316,9 @@ export type {
 	DisputeReport,
 	DistributionReport,
 	DsoReport,
+	NetReceivables,
+	NetReceivablesOptions,
+	NetReceivablesRow,
 	ReminderResults,
 	ReportAmount,
 	ReportBaseOptions,

@@ -1,6 +1,8 @@
 // npm run keys: the integration keys that sign webhook requests, one sender (accounting software, billing
 // platform...) at a time. The secret is printed once, at creation; the ledger keeps it to check signatures.
-//   npm run keys -- create <sender> [--key-id ID] [--purpose intake] [--note TEXT]
+//   npm run keys -- create <sender> [--key-id ID] [--purpose intake] [--note TEXT] [--secret-stdin]
+//     (--secret-stdin: the secret is read from standard input instead of created, e.g. the signing key an
+//      e-invoicing platform gives when its AFNOR webhook is subscribed: --purpose platform-flows)
 //   npm run keys -- rotate <key id> [--overlap-hours 72] [--key-id NEW_ID]
 //   npm run keys -- revoke <key id> [--reason TEXT]
 //   npm run keys -- list [<sender>]
@@ -11,7 +13,7 @@ import { describeError, ensureBuilt, ensureDependencies, loadCore } from './lib/
 const log = (line) => console.log(line);
 
 const USAGE = `Usage:
-  npm run keys -- create <sender> [--key-id ID] [--purpose intake] [--note TEXT]
+  npm run keys -- create <sender> [--key-id ID] [--purpose intake] [--note TEXT] [--secret-stdin]
   npm run keys -- rotate <key id> [--overlap-hours 72] [--key-id NEW_ID]
   npm run keys -- revoke <key id> [--reason TEXT]
   npm run keys -- list [<sender>]`;
@@ -30,6 +32,7 @@ function parse(argv) {
 		else if (arg === '--note') options.note = value();
 		else if (arg === '--reason') options.reason = value();
 		else if (arg === '--overlap-hours') options.overlapHours = Number(value());
+		else if (arg === '--secret-stdin') options.secretStdin = true;
 		else if (arg.startsWith('--')) throw new Error(`Unknown option ${arg}.\n${USAGE}`);
 		else positional.push(arg);
 	}
@@ -39,6 +42,14 @@ function parse(argv) {
 async function main() {
 	const { command, args, options } = parse(process.argv.slice(2));
 	if (!['create', 'rotate', 'revoke', 'list'].includes(command) || (command !== 'list' && !args[0])) throw new Error(USAGE);
+	if (options.secretStdin) {
+		if (command !== 'create') throw new Error(`--secret-stdin goes with create.\n${USAGE}`);
+		if (process.stdin.isTTY) log('Paste the secret, then press Enter and Ctrl-D:');
+		const chunks = [];
+		for await (const chunk of process.stdin) chunks.push(chunk);
+		options.secret = Buffer.concat(chunks).toString('utf8').trim();
+		if (!options.secret) throw new Error('No secret on standard input.');
+	}
 	await ensureDependencies({ log });
 	await ensureBuilt({ log });
 	const { resolveDatabase } = await import('./lib/database.mjs');
@@ -48,11 +59,11 @@ async function main() {
 	try {
 		if (command === 'create' || command === 'rotate') {
 			const key = command === 'create'
-				? await core.createIntegrationKey(ledger, { sender: args[0], keyId: options.keyId, purposes: options.purposes, note: options.note })
+				? await core.createIntegrationKey(ledger, { sender: args[0], keyId: options.keyId, purposes: options.purposes, note: options.note, secret: options.secret })
 				: await core.rotateIntegrationKey(ledger, args[0], { overlapHours: options.overlapHours, newKeyId: options.keyId });
 			log(`Sender:   ${key.sender}`);
 			log(`Key id:   ${key.keyId}      (header X-Receivables-Key)`);
-			log(`Secret:   ${key.secret}`);
+			log(options.secret ? 'Secret:   the one given (not shown)' : `Secret:   ${key.secret}`);
 			log(`Purposes: ${key.purposes.length ? key.purposes.join(', ') : 'intake'}`);
 			if (key.previousKeyExpiresAt) log(`The key ${args[0]} keeps working until ${key.previousKeyExpiresAt}.`);
 			log('Give the key id and the secret to the sending system; the secret is not shown again.');

@@ -5,6 +5,7 @@ import type { Ledger } from '../ledger/ledger';
 import { effectiveInstant } from '../ledger/effective';
 import { formatAmount, parseAmount } from '../money/money';
 import { addDays, DEFAULT_ZONE, parseCalendarDate, todayIn } from '../time/dates';
+import { timelineEvent, type TimelineEventKey } from '../dunning/timeline-text';
 import { CHECKLIST_KEYS, type ChecklistKey } from './checklist';
 
 /**
@@ -304,20 +305,18 @@ export async function recordCallOutcome(ledger: Ledger, input: RecordCallInput):
 			WHERE id = $1`,
 			[task.id, taskStatus, input.outcome, input.notes ?? null, attempts, JSON.stringify(answers), JSON.stringify(details), input.actor ?? null, at],
 		);
-		const by = channel === 'email' ? 'E-mail' : 'Quality call';
-		const summaries: Record<CallOutcome, string> = {
-			confirmed: `${by}: invoice received, booked and conform; payment at due date confirmed`,
-			not_received: `${by}: invoice not received — to be sent again (${resendRequested.join(', ')})`,
-			received_not_booked: `${by}: invoice received but not booked yet`,
-			waiting_approval: `${by}: invoice waiting for approval`,
-			dispute: `${by}: dispute raised${dispute ? ` (#${dispute.disputeId}, ${dispute.category})` : ''}`,
-			promise: `${by}: promise to pay on ${promiseDate}${promises.some((p) => p.amount) ? ` (${promises.map((p) => p.amount).filter(Boolean).join(' + ')})` : ''}`,
-			payment_sent: `${by}: payment announced as sent${input.paymentReference ? `, reference ${input.paymentReference}` : ''}`,
-			voicemail: `${by}: voicemail (attempt ${attempts})`,
-			unreachable: `${by}: unreachable (attempt ${attempts})`,
-			wrong_contact: `${by}: wrong contact — the customer's contact details need updating`,
-		};
-		await history(client, task.customer_id, invoiceIds, `${channel}_${input.outcome}`, channel, input.actor, input.notes ? `${summaries[input.outcome]} — ${input.notes}` : summaries[input.outcome], { taskId: task.id || null, ...details, answers });
+		const event = timelineEvent(`contact_${input.outcome}` as TimelineEventKey, {
+			by: channel,
+			resend: input.outcome === 'not_received' ? resendRequested : undefined,
+			disputeId: input.outcome === 'dispute' ? dispute?.disputeId : undefined,
+			category: input.outcome === 'dispute' ? dispute?.category : undefined,
+			promiseDate: input.outcome === 'promise' ? promiseDate : undefined,
+			amounts: input.outcome === 'promise' ? promises.map((p) => p.amount).filter((a): a is string => Boolean(a)) : undefined,
+			reference: input.outcome === 'payment_sent' ? input.paymentReference || undefined : undefined,
+			attempt: input.outcome === 'voicemail' || input.outcome === 'unreachable' ? attempts : undefined,
+			notes: input.notes || undefined,
+		});
+		await history(client, task.customer_id, invoiceIds, `${channel}_${input.outcome}`, channel, input.actor, event.summary, { taskId: task.id || null, ...details, answers, timeline: event.timeline });
 		return {
 			...base,
 			status: 'recorded',

@@ -80,7 +80,8 @@ export async function settlePromises(ledger: Ledger, options: { asOf?: string; z
 				SELECT coalesce($3::timestamptz, now()), r.customer_id, r.invoice_id, CASE WHEN r.kept THEN 'promise_kept' ELSE 'promise_broken' END, 'promise', $2,
 					CASE WHEN r.kept THEN 'Promise to pay of ' || r.promised_on || ' kept'
 						ELSE 'Promise to pay of ' || r.promised_on || ' broken: not paid, dunning resumes' END,
-					jsonb_build_object('promiseId', r.id::text, 'promisedOn', r.promised_on)
+					jsonb_build_object('promiseId', r.id::text, 'promisedOn', r.promised_on,
+						'timeline', jsonb_build_object('key', CASE WHEN r.kept THEN 'promise_kept' ELSE 'promise_broken' END, 'fields', jsonb_build_object('promisedOn', r.promised_on)))
 				FROM jsonb_to_recordset($1::jsonb) AS r(id bigint, customer_id bigint, invoice_id bigint, promised_on text, kept boolean)`,
 				[JSON.stringify(rows), options.actor ?? 'promises', at],
 			);

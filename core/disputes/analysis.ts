@@ -2,6 +2,7 @@ import { neutraliseRows } from '../documents/cells';
 import { ReceivablesError } from '../errors';
 import type { Ledger } from '../ledger/ledger';
 import { formatAmount } from '../money/money';
+import { disputeCategoryLabel, disputeKeyLabel, type LabelLanguage } from './labels';
 import { DEFAULT_ZONE, parseCalendarDate, todayIn } from '../time/dates';
 
 /**
@@ -215,7 +216,9 @@ export async function analyseDisputes(ledger: Ledger, options: DisputeAnalysisOp
  * would run as a formula neutralised (a customer named "=HYPERLINK(…)", a root cause typed "@SUM(…)" or a dispute's
  * evidence quoted from a customer's e-mail). The group column is named after the dimension (category, customer…).
  */
-export function disputeAnalysisRows(analysis: DisputeAnalysis, kind: 'groups' | 'rootCauses'): Array<Record<string, string | number | null>> {
+export function disputeAnalysisRows(analysis: DisputeAnalysis, kind: 'groups' | 'rootCauses', language?: LabelLanguage): Array<Record<string, string | number | null>> {
+	// with a language, categories and subcategories are named in it (the key column keeps the code)
+	const named = language && (analysis.groupBy === 'category' || analysis.groupBy === 'subcategory');
 	const amounts = (list: Array<{ currency: string; amount: string }>) => list.map((a) => `${a.amount} ${a.currency}`).join(' + ');
 	if (kind === 'groups') {
 		return neutraliseRows(analysis.groups.map((g) => ({
@@ -227,14 +230,14 @@ export function disputeAnalysisRows(analysis: DisputeAnalysis, kind: 'groups' | 
 			amounts: amounts(g.amounts),
 			averageOpenAgeDays: g.averageOpenAgeDays,
 			averageResolutionDays: g.averageResolutionDays,
-			label: g.label,
+			label: named ? disputeKeyLabel(g.key, language) : g.label,
 		})));
 	}
 	return neutraliseRows(analysis.rootCauses.map((c) => ({
 		rootCause: c.rootCause,
 		disputes: c.count,
 		share: c.share,
-		categories: c.categories.join(', '),
+		categories: c.categories.map((code) => (language ? disputeCategoryLabel(code, language) : code)).join(', '),
 		justified: c.justified,
 		examples: c.examples.map((e) => `${e.customer} (#${e.disputeId}): ${e.evidence || e.resolution || ''}`).join(' | '),
 	})));

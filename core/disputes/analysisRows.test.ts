@@ -26,4 +26,13 @@ describe('disputeAnalysisRows: the dispute analysis as spreadsheet rows', () => 
 			{ rootCause: "'+1+cmd|' /C calc'!A0", disputes: 2, share: 0.5, categories: 'commercial, logistics', justified: 1, examples: "'-2+3 (#7): =1+1" },
 		]);
 	});
+
+	test('with a language, categories and subcategories are named in it; the key column keeps the code', () => {
+		const bySub: DisputeAnalysis = { ...analysis, groupBy: 'subcategory', groups: [{ ...analysis.groups[1], key: 'logistics/damaged', label: null }] };
+		expect(disputeAnalysisRows(bySub, 'groups', 'fr')[0]).toMatchObject({ subcategory: 'logistics/damaged', label: 'Logistique / Marchandise abîmée' });
+		expect(disputeAnalysisRows(bySub, 'groups', 'en')[0]).toMatchObject({ subcategory: 'logistics/damaged', label: 'Logistics / Damaged goods' });
+		expect(disputeAnalysisRows(analysis, 'rootCauses', 'fr')[0]).toMatchObject({ categories: 'Commercial, Logistique' });
+		// grouped by customer, the label stays the customer's name
+		expect(disputeAnalysisRows(analysis, 'groups', 'fr')[1]).toMatchObject({ customer: 'K2', label: 'Baobab' });
+	});
 });

@@ -16,6 +16,7 @@ export {
 	queueReview, listReviews, confirmLabel, reviewedExamples,
 	type QueueReviewInput, type QueuedReview, type ReviewItem, type ConfirmLabelInput, type ConfirmedLabel,
 } from './review';
+export { DISPUTE_LABEL_CODES, disputeCategoryLabel, disputeKeyLabel, disputeKindLabel, disputeSubcategoryLabel } from './labels';
 export { replyNotification, notificationRecipients, type ReplyNotification, type ReplyNotificationInput } from './notify';
 export {
 	retrainDisputeModel, rollbackDisputeModel, activeDisputeModel, shippedTrainingSet, fitTemperature, reviewThresholdFor,

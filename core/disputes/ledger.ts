@@ -4,6 +4,7 @@ import type { Ledger } from '../ledger/ledger';
 import { effectiveDate, effectiveInstant } from '../ledger/effective';
 import { formatAmount, parseAmount } from '../money/money';
 import { addDays, DEFAULT_ZONE, parseCalendarDate, todayIn } from '../time/dates';
+import { timelineEvent, type TimelineEvent } from '../dunning/timeline-text';
 import type { DisputeCategory } from './lexicon';
 
 /**
@@ -250,7 +251,7 @@ export async function openDisputeIn(client: Pick<PoolClient, 'query'>, routing: 
 					[id, added.rows.map((r) => r.invoice_id)],
 				);
 			}
-			await writeHistory(client, customerId, added.rows.map((r) => r.invoice_id), 'dispute_invoice_added', input.actor, `Invoice joined open dispute #${id}`, { disputeId: id });
+			await writeHistory(client, customerId, added.rows.map((r) => r.invoice_id), 'dispute_invoice_added', input.actor, ...withEvent(timelineEvent('dispute_invoice_added', { disputeId: id }), { disputeId: id }));
 			return await describe(client, id, 'existing', unknown);
 		}
 	}
@@ -311,9 +312,14 @@ export async function openDisputeIn(client: Pick<PoolClient, 'query'>, routing: 
 		await client.query('INSERT INTO dispute_invoices (dispute_id, invoice_id, disputed_minor) SELECT $1, unnest($2::bigint[]), $3 ON CONFLICT DO NOTHING', [id, found.map((f) => f.id), partMinor?.toString() ?? null]);
 	}
 	await writeHistory(client, customerId, found.length ? found.map((f) => f.id) : [null], 'dispute_opened', input.actor,
-		`Dispute #${id} opened (${input.category}${input.subcategory ? ` / ${input.subcategory}` : ''}), owner ${owner}, due ${dueOn}`,
-		{ disputeId: id, category: input.category, subcategory: input.subcategory ?? null, owner, dueOn, source: input.source ?? null, sourceRef: input.sourceRef ?? null, unknownInvoices: unknown });
+		...withEvent(timelineEvent('dispute_opened', { disputeId: id, category: input.category, subcategory: input.subcategory || undefined, owner, dueOn }),
+			{ disputeId: id, category: input.category, subcategory: input.subcategory ?? null, owner, dueOn, source: input.source ?? null, sourceRef: input.sourceRef ?? null, unknownInvoices: unknown }));
 	return await describe(client, id, 'opened', unknown);
+}
+
+/** The English sentence and the payload carrying its event, as writeHistory takes them. */
+function withEvent(event: { summary: string; timeline: TimelineEvent }, payload: Record<string, unknown>): [string, Record<string, unknown>] {
+	return [event.summary, { ...payload, timeline: event.timeline }];
 }
 
 async function writeHistory(client: Pick<PoolClient, 'query'>, customerId: string, invoiceIds: Array<string | null>, kind: string, actor: string | undefined, summary: string, payload: Record<string, unknown>): Promise<void> {
@@ -410,7 +416,7 @@ export async function resolveDispute(ledger: Ledger, input: ResolveDisputeInput)
 		);
 		if (!already) {
 			await writeHistory(client, d.rows[0].customer_id, invoices.rows.length ? invoices.rows.map((r) => r.id) : [null], 'dispute_resolved', input.actor,
-				`Dispute #${id} resolved: ${input.resolution} (${rootCause})`, { disputeId: id, resolution: input.resolution, rootCause, justified, note: input.note ?? null });
+				...withEvent(timelineEvent('dispute_resolved', { disputeId: id, resolution: input.resolution, rootCause }), { disputeId: id, resolution: input.resolution, rootCause, justified, note: input.note ?? null }));
 		}
 			return {
 			status: already ? 'already_resolved' : 'resolved',

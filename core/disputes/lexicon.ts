@@ -108,12 +108,13 @@ export const LEXICON: CueGroup[] = [
 		'wrong VAT', 'VAT rate', 'reverse charge', 'corrected invoice', 'revised invoice', 'reissue', 're issue', 'invoice error', 'typing error', 'typo',
 		'NEG add up', 'total wrong', 'counted twice', 'wrong currency', 'invoice incorrect', 'NEG compliant', 'compliant version', 'compliant invoice',
 		'credit and rebill', 'quantity NEG match', 'invoice quantity',
+		'VAT at', 'zero rated', 'without VAT', 'TVA à 10', 'TVA à 5', 'ligne en double', 'deux fois la ligne',
 	] },
 	{ category: 'administrative', subcategory: 'allocation', weight: 3, phrases: [
 		'lettrage', 'lettrer', 'imputation', 'mal imputé', 'erreur affectation', 'erreur d affectation', 'mal affecté', 'mal affecter', 'affectation',
 		'avoir non utilisé', 'crédit sur notre compte', 'réglait les factures', 'couvrait les factures', 'imputation du paiement', 'relevé corrigé',
 		'allocation', 'allocated wrongly', 'allocated it wrongly', 'allocate', 're allocate', 'matching error', 'unallocated', 'credit on our account',
-		'applied wrong', 'misallocated', 'check your allocation',
+		'applied wrong', 'misallocated', 'check your allocation', 'imputé', 'reallocate', 'wrong invoice', 'against the wrong',
 	] },
 	{ category: 'administrative', weight: 1, topic: true, phrases: ['facture', 'facturation', 'invoice', 'billing', 'paperwork', 'papiers', 'administratif'] },
 
@@ -182,6 +183,7 @@ export const LEXICON: CueGroup[] = [
 		'remise', 'remise NEG appliquée', 'ristourne', 'rabais', 'geste commercial', 'promotion', 'escompte', 'remise NEG apparaît',
 		'remise NEG déduite', 'remise grand compte', 'remise de fin',
 		'discount', 'rebate', 'promotional', 'free delivery', 'get 1 free', 'launch discount', 'volume discount', 'early payment discount',
+		'goodwill', 'goodwill credit', 'free month', 'months free', 'mois offert', 'mois gratuits', 'remise de fidélité', 'remise promise',
 	] },
 	{ category: 'commercial', subcategory: 'offer_not_suited', weight: 3, phrases: [
 		'NEG correspond besoins', 'NEG répond besoins', 'besoins', 'inadapté', 'inadaptée', 'sous dimensionné', 'surdimensionné', 'trop petit',
@@ -203,6 +205,7 @@ export const LEXICON: CueGroup[] = [
 		'NEG lieu d être', 'échéance convenue', 'mettre à jour vos conditions', 'LCR à 60 jours', 'paiement à 60 jours', 'selon notre accord',
 		'payment terms', 'days from invoice', 'NEG overdue', 'NEG due yet', 'framework contract', 'per our agreement', 'according to our agreement',
 		'after acceptance', 'handling fee', 'days after receipt', 'terms are', 'what was agreed', 'stop the reminders', 'correct your records',
+		'gave notice', 'notice period', 'contract ended', 'préavis', 'résilié', 'reconduction',
 	] },
 	{ category: 'commercial', weight: 1, topic: true, phrases: ['prix', 'tarif', 'commercial', 'montant', 'price', 'quote', 'contrat', 'contract', 'salesman', 'sales', 'rate', 'amount'] },
 
@@ -255,7 +258,7 @@ export const LEXICON: CueGroup[] = [
 		'on va faire le virement', 'mise en paiement', 'mis en paiement', 'passera au', 
 		'will pay', 'will be paid', 'will be made', 'will be done', 'will be effected', 'will be processed', 'will settle', 'will clear',
 		'will send payment', 'will send the payment', 'payment will', 'scheduled', 'payment run', 'next payment run', 'approved',
-		'approved for payment', 'will go out', 'goes out', 'get this paid', 'you will be paid', 'remittance will follow',
+		'approved for payment', 'will go out', 'goes out', 'get this paid', 'will sort it', 'sort it out', 'you will be paid', 'remittance will follow',
 		'by end of month', 'latest', 'within the next', 'hold any further reminders', 'pay the invoice on',
 	] },
 	{ category: 'payment_promise', subcategory: 'payment_run', weight: 2, phrases: [
@@ -280,6 +283,7 @@ export const LEXICON: CueGroup[] = [
 		'remittance advice', 'proof of payment', 'payment slip', 'swift copy', 'UETR', 'UTR', 'bank transfer', 'gone through', 'processed payment',
 		'paid today', 'paid yesterday', 'paid on the', 'paid last week', 'paid this morning', 'payment sent', 'funds reach', 'should hit your account', 'check with your bank', 'sent the payment',
 		'transfer has gone', 'has been released', 
+		'i ve paid', 'we ve paid', 'paid it', 'paid via', 'paid the outstanding', 'paid this afternoon', 'paid just now', 'c est payé', 'c est réglé',
 	] },
 	{ category: 'payment_sent', subcategory: 'cheque', weight: 3, phrases: [
 		'chèque envoyé', 'envoyé un chèque', 'envoyé le chèque', 'chèque adressé', 'remis un chèque', 'chèque remis', 'chèque de', 'chèque n°',
@@ -360,7 +364,7 @@ export const LEXICON: CueGroup[] = [
 		'circuit de validation', 'au circuit', 'circuit', 'en cours de validation', 'en attente de validation', 'attente de validation', 'validation',
 		'visa', 'signature', 'en attente de signature', 'chez le DAF', 'bon à payer', 'on va voir', 'revenir vers vous',
 		'reviens vers vous', 'revient', 'tiens informé', 'tiens au courant', 'transmise pour validation', 'contrôle de gestion', 'contrôle financier',
-		'mandatement', 'suit son cours', 'dossier suit', 'procédure normale', 'NEG dire quand', 'NEG donner de date', 'on vous fait signe', 'relance de mon côté',
+		'mandatement', 'suit son cours', 'service fait', 'constatation du service fait', 'dossier suit', 'procédure normale', 'NEG dire quand', 'NEG donner de date', 'on vous fait signe', 'relance de mon côté',
 		'pending approval', 'approval', 'awaiting approval', 'for approval', 'sign off', 'budget holder', 'approval workflow', 'chase internally',
 		'revert', 'get back to you', 'no visibility', 'let you know', 'not sure how long',
 	] },
@@ -380,7 +384,7 @@ export const LEXICON: CueGroup[] = [
 		'question', 'coordonnées bancaires', 'RIB', 'IBAN', 'à quoi correspondent', 'expliquer', 'préciser', 'comprend le transport',
 		'quelles sont', 
 		'quick question', 'bank details', 'bank account', 'which invoice', 'do you accept', 'can you tell', 'supplier portal', 'W 9',
-		'withholding tax', 'registration certificate', 'who can i call', 'which bank',
+		'withholding tax', 'registration certificate', 'who can i call', 'which bank', 'prélèvement automatique', 'à l avenir', 'in future', 'going forward',
 	] },
 	{ category: 'other', subcategory: 'acknowledgement', weight: 2, phrases: [
 		'bien reçu', 'bien noté', 'c est noté', 'noté merci', 'merci pour l info', 'transmets', 'fais le nécessaire',
@@ -389,7 +393,7 @@ export const LEXICON: CueGroup[] = [
 	] },
 	{ category: 'other', subcategory: 'unrelated', weight: 3, phrases: [
 		'salon', 'catalogue', 'candidature', 'rendez vous', 'proposer nos services', 'plaquette', 'nouveaux fournisseurs',
-		'invite', 'invitation', 'suppliers day', 'by mistake', 'remove me', 'NEG customer of yours', 'newsletter', 'unsubscribe',
+		'invite', 'invitation', 'suppliers day', 'recrutons', 'recruiting', 'brochure', 'linkedin', 'by mistake', 'remove me', 'NEG customer of yours', 'newsletter', 'unsubscribe',
 	] },
 ];
 

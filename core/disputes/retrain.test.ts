@@ -7,11 +7,13 @@ import type { DisputeCategory } from './lexicon';
 import { activeDisputeModel, retrainDisputeModel, reviewThresholdFor, rollbackDisputeModel, shippedTrainingSet } from './retrain';
 import { confirmLabel, queueReview } from './review';
 
-// A company whose customers end their mails with short polite closings ("Merci, bon week-end"), which the shipped
-// model reads as payment promises, reviews its replies; retraining learns its way of writing.
+// A company whose customers end their mails with short polite closings ("Merci, bon week-end") and whose biggest
+// customer's supplier portal answers with its own reason codes ("motif M14": no order number on the invoice), which
+// the shipped model cannot know and reads as mere remarks, reviews its replies; retraining learns its way of writing.
 const GREET = ['Bonjour', 'Bonsoir', 'Hello', 'Salut', 'Bjr', 'Cher Monsieur', 'Madame', 'Hi team'];
 const CLOSE = ['Merci, bon week-end', 'Merci beaucoup et bonne journée', 'Thanks, have a good weekend', 'Bien reçu, merci', 'Merci pour votre retour, bonne soirée', 'Thanks a lot, talk soon', 'Merci et à bientôt', 'Cordialement, bonne fin de semaine'];
 const LOGISTICS = ['le colis n\'est jamais arrivé chez nous', 'la palette est arrivée abîmée', 'il manque deux cartons sur la livraison', 'the parcel never reached our warehouse', 'goods delivered to the wrong site', 'livraison incomplète, le bon de livraison n\'est pas signé'];
+const PORTAL = ['statut de votre facture : SUSPENDUE, motif M14', 'invoice status: ON HOLD - reason code M14', 'facture en statut BLOQUÉE (motif M14)', 'motif M14 sur votre facture, cf. portail', 'code M14 on your invoice', 'votre facture est suspendue : motif M14', 'status update: invoice suspended, M14', 'rejet portail fournisseur, motif M14', 'M14 - facture suspendue', 'your invoice was put on hold, code M14'];
 const PROMISE = ['nous réglerons la facture vendredi prochain', 'le paiement partira le 30 de ce mois', 'we will pay the invoice next Friday', 'règlement prévu à la fin du mois', 'payment is scheduled for the 15th'];
 
 function replies(): Array<{ text: string; label: DisputeCategory }> {
@@ -21,6 +23,7 @@ function replies(): Array<{ text: string; label: DisputeCategory }> {
 	}));
 	LOGISTICS.forEach((l, i) => out.push({ text: `${GREET[i % GREET.length]}, ${l}. ${CLOSE[i % CLOSE.length]}.`, label: 'logistics' }));
 	PROMISE.forEach((p, i) => out.push({ text: `${GREET[(i + 3) % GREET.length]}, ${p}. ${CLOSE[(i + 2) % CLOSE.length]}.`, label: 'payment_promise' }));
+	PORTAL.forEach((p, i) => out.push({ text: `${GREET[(i + 5) % GREET.length]}, ${p}. ${CLOSE[(i + 1) % CLOSE.length]}.`, label: 'administrative' }));
 	return out;
 }
 
@@ -61,8 +64,9 @@ describe('retraining from the review queue', () => {
 		const active = await activeDisputeModel(ledger);
 		expect(active.id).toBe(result.modelId);
 		expect(active.model.calibration).toEqual({ temperature: result.candidate!.temperature, reviewThreshold: result.candidate!.reviewThreshold });
-		// The company's own closing is now read as what its people labelled it.
+		// The company's own closing and its customer's portal code are now read as what its people labelled them.
 		expect(classifyWithModel(active.model, 'Bonjour,\nMerci, bon week-end.\nAwa').category).toBe('other');
+		expect(classifyWithModel(active.model, 'Bonjour, votre facture FA-2291 : motif M14. Merci.').category).toBe('administrative');
 	}, 120_000);
 
 	it('keeps the active model when a new one is not better, and rolls back by operation', async () => {

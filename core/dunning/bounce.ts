@@ -1,5 +1,6 @@
 import { simpleParser, type ParsedMail } from 'mailparser';
 import type { Ledger } from '../ledger';
+import { timelineEvent } from './timeline-text';
 
 /**
  * Bounces, delivery status notifications (RFC 3464), auto-replies (RFC 3834), complaint reports (ARF) and
@@ -345,11 +346,12 @@ async function recordDelivered(ledger: Ledger, report: BounceReport, actor: stri
 			INSERT INTO history (customer_id, invoice_id, kind, channel, actor, summary, payload)
 			SELECT rems.customer_id, rems.invoice_id, 'email_delivered', 'email', $2,
 				'Delivery report: stage ' || rems.stage || ' e-mail delivered' || coalesce(' to ' || $3, ''),
-				jsonb_build_object('originalMessageId', $1::text, 'stage', rems.stage, 'recipients', $4::jsonb, 'settled', rems.id IN (SELECT id FROM updated))
+				jsonb_build_object('originalMessageId', $1::text, 'stage', rems.stage, 'recipients', $4::jsonb, 'settled', rems.id IN (SELECT id FROM updated),
+					'timeline', jsonb_build_object('key', 'email_delivered', 'fields', jsonb_strip_nulls(jsonb_build_object('stage', rems.stage, 'to', $3::text))))
 			FROM rems
 			UNION ALL
 			SELECT NULL, NULL, 'email_delivered', 'email', $2, 'Delivery report for a message not in the ledger',
-				jsonb_build_object('originalMessageId', $1::text, 'recipients', $4::jsonb)
+				jsonb_build_object('originalMessageId', $1::text, 'recipients', $4::jsonb, 'timeline', jsonb_build_object('key', 'email_delivered_unknown', 'fields', '{}'::jsonb))
 			WHERE NOT EXISTS (SELECT 1 FROM rems)
 			RETURNING 1
 		)
@@ -385,8 +387,9 @@ export async function processBounce(ledger: Ledger, raw: Buffer | string, actor 
 		}
 		for (const r of report.recipients) {
 			const hard = r.hard && report.kind === 'bounce';
-			const summary = `${hard ? 'Hard' : report.kind === 'complaint' ? 'Complaint' : 'Soft'} bounce for ${r.address ?? 'an unknown address'}: ${r.reason}${r.status ? ` (${r.status})` : ''}`;
-			const payload = { ...r, kind: report.kind, originalMessageId: report.originalMessageId, subject: report.subject };
+			const event = timelineEvent('email_bounce', { type: hard ? 'hard' : report.kind === 'complaint' ? 'complaint' : 'soft', address: r.address ?? undefined, reason: r.reason, status: r.status || undefined });
+			const summary = event.summary;
+			const payload = { ...r, kind: report.kind, originalMessageId: report.originalMessageId, subject: report.subject, timeline: event.timeline };
 			const concerned = reminders.filter((rem) => !r.address || rem.recipients.some((a) => a.toLowerCase() === r.address));
 			if (concerned.length === 0) {
 				await client.query("INSERT INTO history (kind, channel, actor, summary, payload) VALUES ('email_bounce', 'email', $1, $2, $3)", [actor, summary, JSON.stringify(payload)]);

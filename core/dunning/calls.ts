@@ -75,9 +75,10 @@ export async function createReminderCallTasks(ledger: Ledger, messages: PlannedM
 			await client.query(
 				`INSERT INTO history (customer_id, invoice_id, kind, channel, actor, summary, payload)
 				SELECT $1, x.id, 'reminder_sent', 'call', $2, 'Stage ' || $3 || ': call task #' || $4 || ' for ' || $5 || ' about invoice ' || x.number,
-					jsonb_build_object('stage', $3::text, 'taskId', $4::text, 'assignee', $6::text, 'invoices', $7::text[])
+					jsonb_build_object('stage', $3::text, 'taskId', $4::text, 'assignee', $6::text, 'invoices', $7::text[],
+						'timeline', jsonb_build_object('key', 'reminder_call_planned', 'fields', jsonb_strip_nulls(jsonb_build_object('stage', $3::text, 'taskId', $4::text, 'collector', $9::text, 'invoice', x.number))))
 				FROM unnest($8::bigint[], $7::text[]) AS x(id, number)`,
-				[message.customer.id, actor, message.stage.code, task.id, who, collector?.code ?? null, invoices.map((i) => i.number), invoices.map((i) => i.id)],
+				[message.customer.id, actor, message.stage.code, task.id, who, collector?.code ?? null, invoices.map((i) => i.number), invoices.map((i) => i.id), collector ? who : null],
 			);
 			const totals = new Map<string, bigint>();
 			for (const i of invoices) totals.set(i.currency, (totals.get(i.currency) ?? 0n) + i.openMinor);

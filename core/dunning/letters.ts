@@ -164,7 +164,8 @@ async function markRendered(ledger: Ledger, outcome: SendOutcome, claimedBy: str
 		)
 		INSERT INTO history (customer_id, invoice_id, kind, channel, actor, summary, content_hash, payload)
 		SELECT u.customer_id, u.invoice_id, 'letter_rendered', 'letter', 'reminder-step',
-			'Stage ' || $2 || ' letter rendered for invoice ' || i.number || ', waiting to be written or printed', $5, $6::jsonb
+			'Stage ' || $2 || ' letter rendered for invoice ' || i.number || ', waiting to be written or printed', $5,
+			$6::jsonb || jsonb_build_object('timeline', jsonb_build_object('key', 'letter_rendered', 'fields', jsonb_build_object('stage', $2::text, 'invoice', i.number)))
 		FROM updated u JOIN invoices i ON i.id = u.invoice_id`,
 		[outcome.invoiceIds, outcome.stage, outcome.messageId, claimedBy, outcome.contentHash ?? null, JSON.stringify({ stage: outcome.stage, letter: outcome.messageId, subject: outcome.subject ?? null, invoices: outcome.invoiceNumbers })],
 	);
@@ -209,7 +210,8 @@ export async function confirmLetters(ledger: Ledger, confirmations: LetterConfir
 				INSERT INTO history (customer_id, invoice_id, kind, channel, actor, summary, payload)
 				SELECT u.customer_id, u.invoice_id, 'reminder_sent', 'letter', $2,
 					'Stage ' || u.stage || ' letter for invoice ' || i.number || ' written or printed' || coalesce(' (' || $3 || ')', ''),
-					jsonb_build_object('stage', u.stage, 'letter', $1::text, 'destination', $3::text)
+					jsonb_build_object('stage', u.stage, 'letter', $1::text, 'destination', $3::text,
+						'timeline', jsonb_build_object('key', 'reminder_letter_confirmed', 'fields', jsonb_strip_nulls(jsonb_build_object('stage', u.stage, 'invoice', i.number, 'destination', $3::text))))
 				FROM updated u JOIN invoices i ON i.id = u.invoice_id
 				RETURNING 1
 			)

@@ -215,7 +215,8 @@ export async function decideUncertainReminder(ledger: Ledger, decision: Uncertai
 			INSERT INTO history (customer_id, invoice_id, kind, channel, actor, summary, payload)
 			SELECT u.customer_id, u.invoice_id, 'reminder_reconciled', u.channel, $3,
 				'Stage ' || u.stage || ' e-mail for invoice ' || i.number || CASE WHEN $2 = 'sent' THEN ' confirmed as sent' ELSE ' marked to resend' END || coalesce(' (' || $4 || ')', ''),
-				jsonb_build_object('stage', u.stage, 'messageId', $1::text, 'decision', $2::text, 'note', $4::text, 'reminderId', u.id)
+				jsonb_build_object('stage', u.stage, 'messageId', $1::text, 'decision', $2::text, 'note', $4::text, 'reminderId', u.id,
+					'timeline', jsonb_build_object('key', 'reminder_reconciled', 'fields', jsonb_strip_nulls(jsonb_build_object('stage', u.stage, 'invoice', i.number, 'decision', $2::text, 'note', $4::text))))
 			FROM updated u JOIN invoices i ON i.id = u.invoice_id
 			RETURNING 1
 		)

@@ -276,4 +276,40 @@ describe('sendReminderEmails', () => {
 			await second.close();
 		}
 	});
+
+	it('claims in batches and gives back at once the claims a run that stops will not use; the next run sends them once', async () => {
+		const ids: string[] = [];
+		for (let i = 0; i < 12; i++) {
+			const c = await addCustomer(ledger, { externalId: `BATCH-${i}`, emails: [`batch${i}@b.example`], salesRep: null });
+			ids.push(await addInvoice(ledger, { customerId: c, number: `B-${String(i).padStart(2, '0')}`, dueDate: '2025-10-01' }));
+		}
+		const plan = await planReminders(ledger, { stage: 'level2', asOf: AS_OF, invoiceIds: ids });
+		expect(plan.due).toHaveLength(12);
+		const before = sink.received.length;
+		let copies = 0;
+		// the third message's invoice copy cannot be read: the ledger is gone (the run stops, as it would)
+		const invoiceCopy = async (invoice: { number: string }) => {
+			if (++copies === 3) throw Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' });
+			return { filename: `${invoice.number}.pdf`, content: Buffer.from('%PDF-1.4 copie'), contentType: 'application/pdf' };
+		};
+		await expect(sendReminderEmails(ledger, plan.due, { smtp: sink.config, from: FROM, company: COMPANY, concurrency: 1, claimBatch: 5, invoiceCopy, ledgerRetrySeconds: 0 })).rejects.toThrow(/ECONNREFUSED/);
+		expect(sink.received.length - before).toBe(2);
+		const rows = await ledger.query<{ status: string; n: string }>(
+			"SELECT status, count(*)::text AS n FROM reminders WHERE invoice_id = ANY($1::bigint[]) AND stage = 'level2' GROUP BY status ORDER BY status", [ids]);
+		// two sent; the third stays claimed (its lease releases it); the two claimed ahead are given back; the last
+		// seven were never claimed
+		expect(Object.fromEntries(rows.map((r) => [r.status, Number(r.n)]))).toEqual({ sent: 2, claimed: 1, retry: 2 });
+		const released = await ledger.query<{ n: string }>("SELECT count(*)::text AS n FROM history WHERE kind = 'reminder_released' AND invoice_id = ANY($1::bigint[])", [ids]);
+		expect(released[0].n).toBe('2');
+
+		await releaseExpiredClaims(ledger, 0);
+		const replan = await planReminders(ledger, { stage: 'level2', asOf: AS_OF, invoiceIds: ids });
+		expect(replan.due).toHaveLength(10);
+		const next = await sendReminderEmails(ledger, replan.due, { smtp: sink.config, from: FROM, company: COMPANY, concurrency: 3, claimBatch: 4, invoiceCopy: async (invoice) => ({ filename: `${invoice.number}.pdf`, content: Buffer.from('%PDF-1.4 copie'), contentType: 'application/pdf' }) });
+		expect(next.outcomes.map((o) => o.status)).toEqual(Array(10).fill('sent'));
+		const perAddress = new Map<string, number>();
+		for (const mail of sink.received.slice(before)) for (const to of mail.envelope.to) perAddress.set(to, (perAddress.get(to) ?? 0) + 1);
+		expect([...perAddress.values()].every((n) => n === 1)).toBe(true);
+		expect(perAddress.size).toBe(12);
+	});
 });

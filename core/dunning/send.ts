@@ -13,19 +13,24 @@ import { invoiceCopyPdf } from '../documents/invoiceCopy';
 import { loadDeliveryProofs, proofAttachments, proofParagraph, stageShowsProof, withProofParagraph, type DeliveryProof } from './proof';
 import { isLedgerUnavailable, whileLedgerUnavailable } from './retry';
 import { payerLinkUrl } from '../payer/link';
+import { timelineEvent } from './timeline-text';
 
 /**
- * Sending reminders exactly once, one message at a time. Each reminder (row of `reminders`, UNIQUE invoice_id +
- * stage) goes through states, each committed before the next network step:
- *   claimed       — claimed by this run just before its message is composed (nothing is claimed ahead);
+ * Sending reminders exactly once. Each reminder (row of `reminders`, UNIQUE invoice_id + stage) goes through
+ * states, each committed before the next network step:
+ *   claimed       — claimed by this run before its message is composed, in batches (one statement for a few
+ *                   messages per SMTP session, see claimBatch): the sessions do not wait on a claim per message;
  *   handing_over  — every recipient was answered, recorded just before the SMTP DATA command is written;
  *   sent          — the server answered 250 after the message (with its Message-ID and the server's answer);
  *   retry         — 4xx, or anything that stopped before DATA: a later run claims it again;
  *   failed        — 5xx;
  *   uncertain     — the connection was lost between DATA and the answer: never resent by itself, decided by
  *                   Reconcile Reminders (the mail server's record) or by a person.
+ * A session records a message's outcome while it prepares its next message, and commits it before that message's
+ * handing_over: one ledger round trip per message waits in the session (the hand-over), not three.
  * A run that dies leaves at most the messages it held: a claim that never reached handing_over is released to
- * retry once its lease expires; a message left in handing_over becomes uncertain. Every exchange is appended
+ * retry once its lease expires (a run that stops on an error gives back its unused claims at once); a message left
+ * in handing_over, or answered and not yet recorded (at most one per session), becomes uncertain. Every exchange is appended
  * to `history` with the hash of the exact bytes.
  */
 export type SendStatus = 'sent' | 'retry' | 'failed' | 'uncertain' | 'skipped';
@@ -52,6 +57,11 @@ export interface SendEmailOptions {
 	smtp: SmtpConfig;
 	/** Parallel SMTP sessions (default: smtp.maxConnections or 5). */
 	concurrency?: number;
+	/**
+	 * Messages claimed per ledger statement (default: 4 per SMTP session, at most 100). A run that dies holds at most
+	 * this many claims more than its sessions were sending; they are released after the lease, never sent twice.
+	 */
+	claimBatch?: number;
 	/** Sender when the stage names none. */
 	from?: { name?: string; address: string };
 	company?: CompanyInfo;
@@ -134,12 +144,14 @@ export async function releaseExpiredClaims(ledger: Ledger, leaseMinutes = DEFAUL
 			INSERT INTO history (customer_id, invoice_id, kind, channel, actor, summary, payload)
 			SELECT customer_id, invoice_id, 'reminder_released', channel, $2,
 				'Stage ' || stage || ': the run that claimed it stopped before ' || CASE WHEN channel = 'letter' THEN 'the letter was confirmed' ELSE 'handing it over' END || '; released to be done again',
-				jsonb_build_object('stage', stage, 'messageId', message_id, 'claimedBy', claimed_by, 'reminderId', id)
+				jsonb_build_object('stage', stage, 'messageId', message_id, 'claimedBy', claimed_by, 'reminderId', id,
+					'timeline', jsonb_build_object('key', 'reminder_released', 'fields', jsonb_build_object('stage', stage, 'channel', channel)))
 			FROM released
 			UNION ALL
 			SELECT customer_id, invoice_id, 'reminder_uncertain', channel, $2,
 				'Stage ' || stage || ': the run stopped after handing the message over and before the answer; outcome unknown',
-				jsonb_build_object('stage', stage, 'messageId', message_id, 'claimedBy', claimed_by, 'reminderId', id)
+				jsonb_build_object('stage', stage, 'messageId', message_id, 'claimedBy', claimed_by, 'reminderId', id,
+					'timeline', jsonb_build_object('key', 'reminder_uncertain', 'fields', jsonb_build_object('stage', stage)))
 			FROM lost
 			RETURNING kind
 		)
@@ -191,13 +203,19 @@ function checkAttachments(messages: PlannedMessage[], options: SendEmailOptions)
 
 /**
  * Claims the invoices of the given messages (those still due: open, or paid for thank-you stages, and not already
- * claimed, sent, uncertain or failed). Idempotent for the same claimant and Message-ID, so it can be retried after
- * a lost connection. Returns the invoice ids claimed.
+ * claimed, sent, uncertain or failed), in one statement for the whole batch. Idempotent for the same claimant and
+ * Message-ID, so it can be retried after a lost connection. Returns, by Message-ID, the invoice ids claimed for
+ * that message (a reminder named by two messages of the batch goes to the first).
  */
-async function claim(ledger: Ledger, batch: Array<Pick<Prepared, 'message' | 'messageId'>>, claimedBy: string, channel: 'email' | 'letter'): Promise<Set<string>> {
+async function claimByMessage(ledger: Ledger, batch: Array<Pick<Prepared, 'message' | 'messageId'>>, claimedBy: string, channel: 'email' | 'letter'): Promise<Map<string, Set<string>>> {
 	const rows: Array<Record<string, unknown>> = [];
+	const seen = new Set<string>();
 	for (const p of batch) {
 		for (const invoice of p.message.invoices) {
+			// One row per reminder (invoice, stage): INSERT … ON CONFLICT cannot touch a row twice in one statement.
+			const reminder = `${invoice.id}\u0000${p.message.stage.code}`;
+			if (seen.has(reminder)) continue;
+			seen.add(reminder);
 			rows.push({
 				invoice_id: invoice.id,
 				customer_id: p.message.customer.id,
@@ -208,8 +226,9 @@ async function claim(ledger: Ledger, batch: Array<Pick<Prepared, 'message' | 'me
 			});
 		}
 	}
-	if (rows.length === 0) return new Set();
-	const claimed = await ledger.query<{ invoice_id: string }>(
+	const byMessage = new Map<string, Set<string>>();
+	if (rows.length === 0) return byMessage;
+	const claimed = await ledger.query<{ invoice_id: string; message_id: string }>(
 		`INSERT INTO reminders (invoice_id, customer_id, stage, channel, status, claimed_by, claimed_at, message_id, recipients, attempts)
 		SELECT x.invoice_id, x.customer_id, x.stage, $2, 'claimed', $3, now(), x.message_id, x.recipients, 1
 		FROM jsonb_to_recordset($1::jsonb) AS x(invoice_id bigint, customer_id bigint, stage text, message_id text, recipients text[], paid_ok boolean)
@@ -222,10 +241,52 @@ async function claim(ledger: Ledger, batch: Array<Pick<Prepared, 'message' | 'me
 			handed_over_at = NULL, smtp_response = NULL
 		WHERE reminders.status IN ('retry', 'bounced')
 			OR (reminders.status = 'claimed' AND reminders.claimed_by = EXCLUDED.claimed_by AND reminders.message_id = EXCLUDED.message_id)
-		RETURNING invoice_id::text`,
+		RETURNING invoice_id::text, message_id`,
 		[JSON.stringify(rows), channel, claimedBy],
 	);
-	return new Set(claimed.map((r) => r.invoice_id));
+	for (const r of claimed) {
+		let ids = byMessage.get(r.message_id);
+		if (!ids) byMessage.set(r.message_id, (ids = new Set()));
+		ids.add(r.invoice_id);
+	}
+	return byMessage;
+}
+
+/** Claims the invoices of the given messages (see claimByMessage); returns the invoice ids claimed. */
+async function claim(ledger: Ledger, batch: Array<Pick<Prepared, 'message' | 'messageId'>>, claimedBy: string, channel: 'email' | 'letter'): Promise<Set<string>> {
+	const claimed = new Set<string>();
+	for (const ids of (await claimByMessage(ledger, batch, claimedBy, channel)).values()) for (const id of ids) claimed.add(id);
+	return claimed;
+}
+
+/**
+ * Gives back claims this run took and will not use (it stopped before reaching their messages): they go to
+ * `retry` at once, for the next run, instead of waiting for the lease. Only claims never handed over.
+ */
+async function releaseUnusedClaims(ledger: Ledger, messageIds: string[], claimedBy: string, actor = 'reminder-step'): Promise<number> {
+	if (messageIds.length === 0) return 0;
+	const rows = await ledger.query<{ n: string }>(
+		`WITH mine AS (
+			SELECT id FROM reminders WHERE message_id = ANY($1::text[]) AND claimed_by = $2 AND status = 'claimed'
+			ORDER BY invoice_id, stage
+			FOR UPDATE
+		), released AS (
+			UPDATE reminders SET status = 'retry', error = 'claimed by ' || coalesce(claimed_by, '?') || ' at ' || claimed_at || ' and not reached before the run stopped: sent again'
+			WHERE id IN (SELECT id FROM mine) AND status = 'claimed'
+			RETURNING id, invoice_id, customer_id, stage, channel, message_id, claimed_by
+		), logged AS (
+			INSERT INTO history (customer_id, invoice_id, kind, channel, actor, summary, payload)
+			SELECT customer_id, invoice_id, 'reminder_released', channel, $3,
+				'Stage ' || stage || ': the run that claimed it stopped before handing it over; released to be done again',
+				jsonb_build_object('stage', stage, 'messageId', message_id, 'claimedBy', claimed_by, 'reminderId', id,
+					'timeline', jsonb_build_object('key', 'reminder_released', 'fields', jsonb_build_object('stage', stage, 'channel', channel)))
+			FROM released
+			RETURNING 1
+		)
+		SELECT count(*)::text AS n FROM logged`,
+		[messageIds, claimedBy, actor],
+	);
+	return Number(rows[0]?.n ?? 0);
 }
 
 /**
@@ -257,6 +318,7 @@ export async function confirmOutcomes(ledger: Ledger, outcomes: SendOutcome[], c
 	for (const o of outcomes) {
 		if (o.status === 'skipped') continue;
 		for (const [index, invoiceId] of o.invoiceIds.entries()) {
+			const event = eventOf(o, channel, o.invoiceNumbers[index]);
 			rows.push({
 				invoice_id: invoiceId,
 				stage: o.stage,
@@ -265,9 +327,9 @@ export async function confirmOutcomes(ledger: Ledger, outcomes: SendOutcome[], c
 				smtp_response: o.smtpResponse ?? null,
 				customer_id: o.customerId,
 				kind: `reminder_${o.status}`,
-				summary: summaryOf(o, channel, o.invoiceNumbers[index]),
+				summary: event.summary,
 				content_hash: o.contentHash ?? null,
-				payload: { stage: o.stage, status: o.status, messageId: o.messageId ?? null, recipients: o.recipients, subject: o.subject ?? null, error: o.error ?? null, smtpResponse: o.smtpResponse ?? null, invoices: o.invoiceNumbers },
+				payload: { stage: o.stage, status: o.status, messageId: o.messageId ?? null, recipients: o.recipients, subject: o.subject ?? null, error: o.error ?? null, smtpResponse: o.smtpResponse ?? null, invoices: o.invoiceNumbers, timeline: event.timeline },
 			});
 		}
 	}
@@ -297,17 +359,17 @@ export async function confirmOutcomes(ledger: Ledger, outcomes: SendOutcome[], c
 	);
 }
 
-function summaryOf(o: SendOutcome, channel: string, number: string | undefined): string {
-	const what = channel === 'letter' ? 'letter' : 'e-mail';
+function eventOf(o: SendOutcome, channel: string, number: string | undefined): ReturnType<typeof timelineEvent> {
+	const base = { stage: o.stage, invoice: number ?? '' };
 	switch (o.status) {
 		case 'sent':
-			return channel === 'letter' ? `Stage ${o.stage} letter produced for invoice ${number}` : `Stage ${o.stage} ${what} sent to ${o.recipients.join(', ')} for invoice ${number}`;
+			return channel === 'letter' ? timelineEvent('reminder_letter_produced', base) : timelineEvent('reminder_email_sent', { ...base, recipients: o.recipients });
 		case 'retry':
-			return `Stage ${o.stage} ${what} for invoice ${number} not sent for now (will retry): ${o.error ?? ''}`;
+			return timelineEvent('reminder_retry', { ...base, channel, error: o.error ?? '' });
 		case 'failed':
-			return `Stage ${o.stage} ${what} for invoice ${number} failed: ${o.error ?? ''}`;
+			return timelineEvent('reminder_failed', { ...base, channel, error: o.error ?? '' });
 		default:
-			return `Stage ${o.stage} ${what} for invoice ${number}: outcome unknown (${o.error ?? 'connection lost after the message was handed over'})`;
+			return timelineEvent('reminder_outcome_unknown', { ...base, channel, error: o.error || undefined });
 	}
 }
 
@@ -413,66 +475,148 @@ export async function sendReminderEmails(ledger: Ledger, messages: PlannedMessag
 		outcomes.push(outcome);
 		options.onOutcome?.(outcome);
 	};
-	try {
-		await runLimited(emails, concurrency, async (message) => {
-			const p: Prepared = { message, messageId: newMessageId(senderOf(message, options).address), invoices: [], skipped: [] };
-			// claimed: only this message, only now
-			const claimed = await durably(() => claim(ledger, [p], claimedBy, 'email'));
-			p.invoices = message.invoices.filter((i) => claimed.has(i.id));
-			p.skipped = message.invoices.filter((i) => !claimed.has(i.id)).map((i) => i.id);
-			if (p.invoices.length === 0) {
-				const skipped = { ...baseOutcome(p, 'skipped'), messageId: undefined, error: 'already claimed by another run, sent, or paid meanwhile' };
-				p.outcome = skipped;
-				outcomes.push(skipped);
-				options.onOutcome?.(skipped);
-				return;
-			}
-			if (stageShowsProof(message)) {
-				const proofs = await durably(() => loadDeliveryProofs(ledger, p.invoices.map((i) => i.id)));
-				if (proofs.size) p.proofs = proofs;
-			}
-			let composed;
-			try {
-				composed = await composeFor(ledger, p, options, company);
-			} catch (error) {
-				// eslint-disable-next-line @n8n/community-nodes/require-node-api-error -- the core is free of n8n: nodes convert its errors (nodes/shared/errors.ts)
-				if (isLedgerUnavailable(error)) throw error;
-				await settle(p, { ...baseOutcome(p, 'failed'), error: isReceivablesError(error) ? `${error.message} ${error.hint ?? ''}`.trim() : (error as Error).message });
-				return;
-			}
-			let refusedBeforeData: RecipientRejection[] | undefined;
-			// handing over: recorded once every recipient was answered, just before DATA
-			const result: DeliveryResult = await pool.deliver(composed.composed.envelope, composed.composed.raw, async ({ rejected }) => {
-				refusedBeforeData = refusedCustomer(message, rejected);
-				if (refusedBeforeData) return `the customer's address was refused (${describeRejections(refusedBeforeData)}); nothing was sent`;
-				const held = await durably(() => markHandingOver(ledger, p.invoices.map((i) => i.id), message.stage.code, p.messageId, claimedBy));
-				return held ? true : 'this run no longer holds the reminder (its lease expired): nothing was sent';
+	// Claims go in batches (one statement for claimBatch messages), taken when the sessions have used the previous
+	// batch: the sessions do not wait on a claim per message.
+	const claimBatch = Math.max(1, Math.min(options.claimBatch ?? Math.min(100, concurrency * 4), 1000));
+	const ready: Prepared[] = [];
+	let nextToClaim = 0;
+	let claiming: Promise<void> | undefined;
+	/** Messages claimed by this run and not yet taken by a session (given back if the run stops). */
+	const unused = new Set<Prepared>();
+	const claimNext = async (): Promise<void> => {
+		const chunk = emails.slice(nextToClaim, nextToClaim + claimBatch).map((message): Prepared => ({ message, messageId: newMessageId(senderOf(message, options).address), invoices: [], skipped: [] }));
+		nextToClaim += chunk.length;
+		const claimed = await durably(() => claimByMessage(ledger, chunk, claimedBy, 'email'));
+		for (const p of chunk) {
+			const mine = claimed.get(p.messageId);
+			p.invoices = mine ? p.message.invoices.filter((i) => mine.has(i.id)) : [];
+			p.skipped = p.message.invoices.filter((i) => !mine?.has(i.id)).map((i) => i.id);
+			ready.push(p);
+			if (p.invoices.length) unused.add(p);
+		}
+	};
+	let stopped = false;
+	const take = async (): Promise<Prepared | undefined> => {
+		while (!stopped && ready.length === 0 && nextToClaim < emails.length) {
+			claiming ??= claimNext().finally(() => {
+				claiming = undefined;
 			});
-			const base = { ...baseOutcome(p, 'sent'), contentHash: composed.composed.contentHash, subject: composed.subject };
-			if (!result.ok && result.stopped) {
-				if (refusedBeforeData) {
-					const verdict = refusedBeforeData.some((r) => (r.responseCode ?? 500) >= 500) ? 'failed' : 'retry';
-					await settle(p, { ...base, status: verdict, error: result.stopped, smtpResponse: refusedBeforeData.map((r) => r.response ?? '').join('; ') });
-				} else if (/lease expired/.test(result.stopped)) {
-					const lost = { ...base, status: 'skipped' as const, error: result.stopped };
-					p.outcome = lost;
-					outcomes.push(lost);
-					options.onOutcome?.(lost);
-				} else {
-					// the hand-over could not be recorded (ledger unreachable): the claim stays and its lease releases it
-					throw new ReceivablesError('DUNNING_LEDGER_UNAVAILABLE', `The ledger could not record that the reminder to ${message.customer.externalId} was being handed over: ${result.stopped}`, {
-						hint: 'Nothing was sent for this message. Run the step again once the database answers; its claim is released after the lease.',
-					});
+			await claiming;
+		}
+		if (stopped) return undefined;
+		const p = ready.shift();
+		if (p) unused.delete(p);
+		return p;
+	};
+	try {
+		await runLimited(Array.from({ length: Math.min(concurrency, emails.length) }, (_v, session) => session), concurrency, async () => {
+			// The outcome of this session's previous message is recorded while the next one is claimed, composed and
+			// its recipients given; it is committed before the next message's hand-over (a session never has more than
+			// one message whose outcome is not recorded), in the order the messages went.
+			let recording: Promise<void> | undefined;
+			let failure: unknown;
+			const recorded = async (): Promise<void> => {
+				if (failure) throw failure;
+				const pending = recording;
+				if (!pending) return;
+				try {
+					await pending;
+				} catch (error) {
+					failure = error;
+					// eslint-disable-next-line @n8n/community-nodes/require-node-api-error -- the core is free of n8n: nodes convert its errors (nodes/shared/errors.ts)
+					throw error;
+				} finally {
+					if (recording === pending) recording = undefined;
 				}
-				return;
+			};
+			const record = (p: Prepared, outcome: SendOutcome): void => {
+				const previous = recording;
+				recording = (async () => {
+					if (previous) await previous;
+					await settle(p, outcome);
+				})();
+				// awaited before the next hand-over or at the end of the session: a failure surfaces there
+				recording.catch(() => undefined);
+			};
+			try {
+				for (let p = await take(); p; p = await take()) {
+					await sendOne(p, record, recorded);
+					if (failure) throw failure;
+				}
+				await recorded();
+			} catch (error) {
+				stopped = true;
+				await recording?.catch(() => undefined);
+				// eslint-disable-next-line @n8n/community-nodes/require-node-api-error -- the core is free of n8n: nodes convert its errors (nodes/shared/errors.ts)
+				throw error;
 			}
-			const verdict = deliveryVerdict(result);
-			let error = result.ok ? undefined : `${result.error.message}${result.phase === 'data' && verdict === 'uncertain' ? ' (after the message was handed over: it may have been delivered)' : ''}`;
-			if (result.ok && result.rejected.length) error = `some recipients were refused: ${describeRejections(result.rejected)}`;
-			await settle(p, { ...base, status: verdict, smtpResponse: result.ok ? result.response : result.error.response, error });
 		});
+	} catch (error) {
+		// Claims taken ahead and never reached go back at once (best effort: otherwise their lease releases them).
+		await claiming?.catch(() => undefined);
+		await releaseUnusedClaims(ledger, [...unused].map((p) => p.messageId), claimedBy).catch(() => undefined);
+		// eslint-disable-next-line @n8n/community-nodes/require-node-api-error -- the core is free of n8n: nodes convert its errors (nodes/shared/errors.ts)
+		throw error;
 	} finally {
 		pool.close();
+	}
+
+	async function sendOne(p: Prepared, record: (p: Prepared, outcome: SendOutcome) => void, recorded: () => Promise<void>): Promise<void> {
+		const message = p.message;
+		if (p.invoices.length === 0) {
+			const skipped = { ...baseOutcome(p, 'skipped'), messageId: undefined, error: 'already claimed by another run, sent, or paid meanwhile' };
+			p.outcome = skipped;
+			outcomes.push(skipped);
+			options.onOutcome?.(skipped);
+			return;
+		}
+		if (stageShowsProof(message)) {
+			const proofs = await durably(() => loadDeliveryProofs(ledger, p.invoices.map((i) => i.id)));
+			if (proofs.size) p.proofs = proofs;
+		}
+		let composed;
+		try {
+			composed = await composeFor(ledger, p, options, company);
+		} catch (error) {
+			// eslint-disable-next-line @n8n/community-nodes/require-node-api-error -- the core is free of n8n: nodes convert its errors (nodes/shared/errors.ts)
+			if (isLedgerUnavailable(error)) throw error;
+			record(p, { ...baseOutcome(p, 'failed'), error: isReceivablesError(error) ? `${error.message} ${error.hint ?? ''}`.trim() : (error as Error).message });
+			return;
+		}
+		let refusedBeforeData: RecipientRejection[] | undefined;
+		// handing over: recorded once every recipient was answered, just before DATA (and after the outcome of this
+		// session's previous message)
+		const result: DeliveryResult = await pool.deliver(composed.composed.envelope, composed.composed.raw, async ({ rejected }) => {
+			await recorded();
+			refusedBeforeData = refusedCustomer(message, rejected);
+			if (refusedBeforeData) return `the customer's address was refused (${describeRejections(refusedBeforeData)}); nothing was sent`;
+			const held = await durably(() => markHandingOver(ledger, p.invoices.map((i) => i.id), message.stage.code, p.messageId, claimedBy));
+			return held ? true : 'this run no longer holds the reminder (its lease expired): nothing was sent';
+		});
+		// a failure to record the previous outcome (ledger unreachable) stops the run here: nothing of this message was sent
+		await recorded();
+		const base = { ...baseOutcome(p, 'sent'), contentHash: composed.composed.contentHash, subject: composed.subject };
+		if (!result.ok && result.stopped) {
+			if (refusedBeforeData) {
+				const verdict = refusedBeforeData.some((r) => (r.responseCode ?? 500) >= 500) ? 'failed' : 'retry';
+				record(p, { ...base, status: verdict, error: result.stopped, smtpResponse: refusedBeforeData.map((r) => r.response ?? '').join('; ') });
+			} else if (/lease expired/.test(result.stopped)) {
+				const lost = { ...base, status: 'skipped' as const, error: result.stopped };
+				p.outcome = lost;
+				outcomes.push(lost);
+				options.onOutcome?.(lost);
+			} else {
+				// the hand-over could not be recorded (ledger unreachable): the claim stays and its lease releases it
+				throw new ReceivablesError('DUNNING_LEDGER_UNAVAILABLE', `The ledger could not record that the reminder to ${message.customer.externalId} was being handed over: ${result.stopped}`, {
+					hint: 'Nothing was sent for this message. Run the step again once the database answers; its claim is released after the lease.',
+				});
+			}
+			return;
+		}
+		const verdict = deliveryVerdict(result);
+		let error = result.ok ? undefined : `${result.error.message}${result.phase === 'data' && verdict === 'uncertain' ? ' (after the message was handed over: it may have been delivered)' : ''}`;
+		if (result.ok && result.rejected.length) error = `some recipients were refused: ${describeRejections(result.rejected)}`;
+		record(p, { ...base, status: verdict, smtpResponse: result.ok ? result.response : result.error.response, error });
 	}
 	const order = new Map(emails.map((m, index) => [m.key, index]));
 	outcomes.sort((a, b) => (order.get(a.key) ?? 0) - (order.get(b.key) ?? 0));

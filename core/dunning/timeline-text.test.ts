@@ -1,6 +1,7 @@
-import { timelineSummary } from './timeline-text';
+import { renderTimelineEvent, TIMELINE_EVENT_KEYS, timelineEvent, timelineSummary, type TimelineEventKey, type TimelineFields } from './timeline-text';
 
 // The sentences the package writes, read in French; text typed by people and unknown kinds stay as written.
+// Entries stored before events (no payload.timeline): the fallback reads their English sentence.
 describe('timeline summaries in the reader’s language', () => {
 	const fr = (kind: string, summary: string, payload: Record<string, unknown> = {}) => timelineSummary({ kind, summary, payload }, 'fr');
 
@@ -24,5 +25,70 @@ describe('timeline summaries in the reader’s language', () => {
 		expect(fr('call', 'Promet un virement vendredi')).toBe('Promet un virement vendredi');
 		expect(fr('something_new', 'Something new happened')).toBe('Something new happened');
 		expect(fr('invoice_paid', 'Invoice F-1 paid in full on sometime')).toBe('Invoice F-1 paid in full on sometime');
+	});
+});
+
+// Every event the package writes, with its fields, read in English and in French from the stored event.
+const CASES: Record<TimelineEventKey, { fields: TimelineFields; en: string; fr: string }> = {
+	reminder_email_sent: { fields: { stage: 'level1', recipients: ['a@b.example', 'c@b.example'], invoice: 'F-1' }, en: 'Stage level1 e-mail sent to a@b.example, c@b.example for invoice F-1', fr: 'Relance niveau 1 : e-mail envoyé à a@b.example, c@b.example pour la facture F-1' },
+	reminder_letter_produced: { fields: { stage: 'level2', invoice: 'F-1' }, en: 'Stage level2 letter produced for invoice F-1', fr: 'Relance niveau 2 : courrier produit pour la facture F-1' },
+	reminder_letter_confirmed: { fields: { stage: 'formal_notice', invoice: 'F-1', destination: '/files/letters/a.pdf' }, en: 'Stage formal_notice letter for invoice F-1 written or printed (/files/letters/a.pdf)', fr: 'Relance mise en demeure : courrier de la facture F-1 écrit ou imprimé (/files/letters/a.pdf)' },
+	reminder_call_planned: { fields: { stage: 'call', taskId: '12', invoice: 'F-1' }, en: 'Stage call: call task #12 for no collector assigned about invoice F-1', fr: 'Relance appel : appel n° 12 pour aucun chargé de recouvrement au sujet de la facture F-1' },
+	reminder_failed: { fields: { stage: 'level1', channel: 'email', invoice: 'F-1', error: '550 mailbox unknown' }, en: 'Stage level1 e-mail for invoice F-1 failed: 550 mailbox unknown', fr: 'Relance niveau 1 : e-mail de la facture F-1 en échec : 550 mailbox unknown' },
+	reminder_retry: { fields: { stage: 'level3', channel: 'letter', invoice: 'F-1', error: 'printer offline' }, en: 'Stage level3 letter for invoice F-1 not sent for now (will retry): printer offline', fr: 'Relance niveau 3 : courrier de la facture F-1 pas encore envoyé (nouvel essai) : printer offline' },
+	reminder_outcome_unknown: { fields: { stage: 'pre_due', channel: 'email', invoice: 'F-1' }, en: 'Stage pre_due e-mail for invoice F-1: outcome unknown (connection lost after the message was handed over)', fr: 'Relance préventive : e-mail de la facture F-1 : résultat inconnu (connexion perdue après la remise du message)' },
+	letter_rendered: { fields: { stage: 'level2', invoice: 'F-1' }, en: 'Stage level2 letter rendered for invoice F-1, waiting to be written or printed', fr: "Relance niveau 2 : courrier de la facture F-1 prêt, en attente d'écriture ou d'impression" },
+	reminder_released: { fields: { stage: 'level2', channel: 'letter' }, en: 'Stage level2: the run that claimed it stopped before the letter was confirmed; released to be done again', fr: "Relance niveau 2 : l'exécution qui l'avait prise s'est arrêtée avant la confirmation du courrier ; libérée pour être refaite" },
+	reminder_uncertain: { fields: { stage: 'level1' }, en: 'Stage level1: the run stopped after handing the message over and before the answer; outcome unknown', fr: "Relance niveau 1 : l'exécution s'est arrêtée après la remise du message et avant la réponse ; résultat inconnu" },
+	reminder_reconciled: { fields: { stage: 'level1', invoice: 'F-1', decision: 'resend', note: 'checked the log' }, en: 'Stage level1 e-mail for invoice F-1 marked to resend (checked the log)', fr: 'Relance niveau 1 : e-mail de la facture F-1 marqué à renvoyer (checked the log)' },
+	email_delivered: { fields: { stage: 'level1', to: 'a@b.example' }, en: 'Delivery report: stage level1 e-mail delivered to a@b.example', fr: 'Accusé de livraison : e-mail de relance niveau 1 remis à a@b.example' },
+	email_delivered_unknown: { fields: {}, en: 'Delivery report for a message not in the ledger', fr: 'Accusé de livraison d’un message absent du grand livre' },
+	email_bounce: { fields: { type: 'hard', address: 'a@b.example', reason: 'mailbox unknown', status: '5.1.1' }, en: 'Hard bounce for a@b.example: mailbox unknown (5.1.1)', fr: 'Rejet définitif pour a@b.example : mailbox unknown (5.1.1)' },
+	payment_received: { fields: { payment: 'bank/V-1', amountMinor: '123456', currency: 'MAD', on: '2025-10-22' }, en: 'Payment bank/V-1 received: 1234.56 MAD on 2025-10-22', fr: 'Paiement bank/V-1 reçu : 1\u202f234,56\u00a0MAD le 22/10/2025' },
+	payment_allocated: { fields: { payment: 'bank/V-1', amountMinor: '150000', currency: 'XOF', invoice: 'F-1', method: 'reference' }, en: 'Payment bank/V-1: 150000 XOF allocated to invoice F-1 by reference', fr: 'Paiement bank/V-1 : 150\u202f000\u00a0XOF affecté à la facture F-1 par référence' },
+	invoice_paid: { fields: { invoice: 'F-1', on: '2025-10-22' }, en: 'Invoice F-1 paid in full on 2025-10-22', fr: 'Facture F-1 entièrement payée le 22/10/2025' },
+	invoice_settled_write_off: { fields: { invoice: 'F-1', on: '2025-10-22', amountMinor: '40', currency: 'EUR' }, en: 'Invoice F-1 settled on 2025-10-22 (0.40 EUR written off)', fr: 'Facture F-1 soldée le 22/10/2025 (0,40\u00a0€ passés en perte)' },
+	write_off: { fields: { amountMinor: '40', currency: 'EUR', invoice: 'F-1', payment: 'bank/V-1' }, en: 'Small difference of 0.40 EUR written off on invoice F-1 (payment bank/V-1)', fr: 'Écart de 0,40\u00a0€ passé en perte sur la facture F-1 (paiement bank/V-1)' },
+	credit_note_applied: { fields: { creditNote: 'AV-1', invoice: 'F-1', payment: 'bank/V-1' }, en: 'Credit note AV-1 applied to invoice F-1, deducted by payment bank/V-1', fr: 'Avoir AV-1 imputé sur la facture F-1, déduit par le paiement bank/V-1' },
+	credit_note_link_refused: { fields: { creditNote: 'AV-1', invoice: 'F-1', reason: 'currency' }, en: 'Credit note AV-1 not applied to invoice F-1: other currency', fr: 'Avoir AV-1 non imputé sur la facture F-1 : autre devise' },
+	payment_flagged: { fields: { payment: 'bank/V-1', status: 'unapplied', code: 'NO_CUSTOMER' }, en: 'Payment bank/V-1 unapplied: NO_CUSTOMER', fr: 'Paiement bank/V-1 non affecté : NO_CUSTOMER' },
+	payment_settled: { fields: { payment: 'bank/V-2', invoices: ['F-1', 'F-2'], note: 'seen with the customer' }, en: 'Payment bank/V-2 applied by hand to F-1, F-2: seen with the customer', fr: 'Paiement bank/V-2 affecté à la main à F-1, F-2 : seen with the customer' },
+	invoice_revised: { fields: { invoice: 'F-1', revision: '2' }, en: 'Invoice F-1 revised to revision 2', fr: 'Facture F-1 révisée (révision 2)' },
+	dispute_opened: { fields: { disputeId: '7', category: 'logistics', subcategory: 'partial_delivery', owner: 'LOG1', dueOn: '2025-10-30' }, en: 'Dispute #7 opened (logistics / partial_delivery), owner LOG1, due 2025-10-30', fr: 'Litige n° 7 ouvert (Logistique / Livraison incomplète), responsable LOG1, à traiter avant le 30/10/2025' },
+	dispute_resolved: { fields: { disputeId: '7', resolution: 'credit_note', rootCause: 'Price list not updated' }, en: 'Dispute #7 resolved: credit_note (Price list not updated)', fr: 'Litige n° 7 résolu : avoir (Price list not updated)' },
+	dispute_invoice_added: { fields: { disputeId: '7' }, en: 'Invoice joined open dispute #7', fr: 'Facture ajoutée au litige ouvert n° 7' },
+	promise_kept: { fields: { promisedOn: '2025-10-24' }, en: 'Promise to pay of 2025-10-24 kept', fr: 'Promesse de règlement du 24/10/2025 tenue' },
+	promise_broken: { fields: { promisedOn: '2025-10-24' }, en: 'Promise to pay of 2025-10-24 broken: not paid, dunning resumes', fr: 'Promesse de règlement du 24/10/2025 non tenue : impayée, les relances reprennent' },
+	contact_confirmed: { fields: { by: 'call' }, en: 'Quality call: invoice received, booked and conform; payment at due date confirmed', fr: "Appel qualité : facture reçue, saisie et conforme ; paiement à l'échéance confirmé" },
+	contact_not_received: { fields: { by: 'email', resend: ['F-1', 'F-2'] }, en: 'E-mail: invoice not received — to be sent again (F-1, F-2)', fr: 'E-mail : facture non reçue — à renvoyer (F-1, F-2)' },
+	contact_received_not_booked: { fields: { by: 'call', notes: 'rappeler lundi' }, en: 'Quality call: invoice received but not booked yet — rappeler lundi', fr: 'Appel qualité : facture reçue mais pas encore saisie — rappeler lundi' },
+	contact_waiting_approval: { fields: { by: 'call' }, en: 'Quality call: invoice waiting for approval', fr: 'Appel qualité : facture en attente de validation' },
+	contact_dispute: { fields: { by: 'call', disputeId: '7', category: 'technical' }, en: 'Quality call: dispute raised (#7, technical)', fr: 'Appel qualité : litige signalé (n° 7, Technique)' },
+	contact_promise: { fields: { by: 'call', promiseDate: '2025-10-24', amounts: ['500.00', '250.00'] }, en: 'Quality call: promise to pay on 2025-10-24 (500.00 + 250.00)', fr: 'Appel qualité : promesse de règlement le 24/10/2025 (500.00 + 250.00)' },
+	contact_payment_sent: { fields: { by: 'email', reference: 'VIR-9' }, en: 'E-mail: payment announced as sent, reference VIR-9', fr: 'E-mail : paiement annoncé comme envoyé, référence VIR-9' },
+	contact_voicemail: { fields: { by: 'call', attempt: 2 }, en: 'Quality call: voicemail (attempt 2)', fr: 'Appel qualité : messagerie (tentative 2)' },
+	contact_unreachable: { fields: { by: 'call', attempt: 3 }, en: 'Quality call: unreachable (attempt 3)', fr: 'Appel qualité : injoignable (tentative 3)' },
+	contact_wrong_contact: { fields: { by: 'call' }, en: "Quality call: wrong contact — the customer's contact details need updating", fr: 'Appel qualité : mauvais contact — les coordonnées du client sont à mettre à jour' },
+};
+
+describe('timeline events rendered from their stored fields', () => {
+	it('has a case for every event the package writes', () => {
+		expect(Object.keys(CASES).sort()).toEqual([...TIMELINE_EVENT_KEYS].sort());
+	});
+
+	it.each(Object.entries(CASES))('%s reads in English and in French', (key, c) => {
+		const written = timelineEvent(key as TimelineEventKey, c.fields);
+		expect(written.summary).toBe(c.en);
+		expect(renderTimelineEvent(written.timeline, 'en')).toBe(c.en);
+		expect(renderTimelineEvent(written.timeline, 'fr')).toBe(c.fr);
+		// as read back from the ledger: the stored event wins over the English sentence
+		const payload = JSON.parse(JSON.stringify({ timeline: written.timeline })) as Record<string, unknown>;
+		expect(timelineSummary({ kind: 'any', summary: written.summary, payload }, 'fr')).toBe(c.fr);
+		expect(timelineSummary({ kind: 'any', summary: 'stale text', payload }, 'en')).toBe(c.en);
+	});
+
+	it('reads an entry whose event is unknown or damaged through its stored sentence', () => {
+		expect(timelineSummary({ kind: 'invoice_paid', summary: 'Invoice F-1 paid in full on 2025-10-22', payload: { timeline: { key: 'no_such_event', fields: {} } } }, 'fr')).toBe('Facture F-1 entièrement payée le 22/10/2025');
+		expect(timelineSummary({ kind: 'invoice_paid', summary: 'Invoice F-1 paid in full on 2025-10-22', payload: { timeline: 'garbage' } }, 'en')).toBe('Invoice F-1 paid in full on 2025-10-22');
 	});
 });

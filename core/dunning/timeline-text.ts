@@ -1,9 +1,14 @@
 /**
- * A history entry's summary in the reader's language, rendered when it is read: the ledger stores one English
- * sentence made by the package from the entry's kind and details, so the French one is made from the same kind and
- * the same sentence (old entries read in French too). Entries that carry their French text (`summaryFr`,
- * `messageFr`) use it; bilingual sentences ("English / Français") are split; text typed by people stays as typed.
+ * A history entry's summary in the reader's language, rendered when it is read. Entries the package writes carry a
+ * structured event in their payload (`payload.timeline = { key, fields }`): it is rendered from the FR/EN templates
+ * below in the page's language (the English rendering is also stored as the row's summary, for tools that read the
+ * table). Older entries, written before the event was stored, are read through the fallback further down: the French
+ * made from their kind and English sentence. Entries that carry their French text (`summaryFr`, `messageFr`) use it;
+ * bilingual sentences ("English / Français") are split; text typed by people stays as typed.
  */
+import { disputeCategoryLabel, disputeSubcategoryLabel } from '../disputes/labels';
+import { formatAmount, formatMoney } from '../money/money';
+
 export type TimelineLanguage = 'fr' | 'en';
 
 type Rule = [RegExp, (m: RegExpMatchArray) => string];
@@ -13,6 +18,7 @@ const stage = (s: string): string => STAGE[s] ?? s;
 const what = (w: string): string => (w === 'letter' ? 'courrier' : 'e-mail');
 const METHOD: Record<string, string> = { reference: 'référence', amount: 'montant', manual: 'main', oldest: 'ancienneté', invoice: 'facture' };
 
+/** Entries stored before events (legacy sentences), by kind. */
 const RULES: Record<string, Rule[]> = {
 	reminder_sent: [
 		[/^Stage (\S+) letter produced for invoice (.+)$/, (m) => `Relance ${stage(m[1])} : courrier produit pour la facture ${m[2]}`],
@@ -40,13 +46,266 @@ const RULES: Record<string, Rule[]> = {
 	reminder_uncertain: [[/^Stage (\S+): the run stopped after handing the message over and before the answer; outcome unknown$/, (m) => `Relance ${stage(m[1])} : l'exécution s'est arrêtée après la remise du message et avant la réponse ; résultat inconnu`]],
 	reminder_released: [[/^Stage (\S+): the run that claimed it stopped before (the letter was confirmed|handing it over); released to be done again$/, (m) => `Relance ${stage(m[1])} : l'exécution qui l'avait prise s'est arrêtée avant ${m[2] === 'handing it over' ? 'de la remettre' : 'la confirmation du courrier'} ; libérée pour être refaite`]],
 	invoice_revised: [[/^Invoice (\S+) revised to revision (\d+)$/, (m) => `Facture ${m[1]} révisée (révision ${m[2]})`]],
-	dispute_opened: [[/^Dispute #(\d+) opened \((.+)\), owner (.+), due (\d{4}-\d{2}-\d{2})$/, (m) => `Litige n° ${m[1]} ouvert (${m[2]}), responsable ${m[3]}, à traiter avant le ${frDay(m[4])}`]],
+	dispute_opened: [[/^Dispute #(\d+) opened \((.+)\), owner (.+), due (\d{4}-\d{2}-\d{2})$/, (m) => `Litige n° ${m[1]} ouvert (${disputeKind(m[2])}), responsable ${m[3]}, à traiter avant le ${frDay(m[4])}`]],
 	dispute_resolved: [[/^Dispute #(\d+) resolved: (.+)$/, (m) => `Litige n° ${m[1]} résolu : ${m[2]}`]],
 	dispute_invoice_added: [[/^Invoice joined open dispute #(\d+)$/, (m) => `Facture ajoutée au litige ouvert n° ${m[1]}`]],
 	promise_kept: [[/^Promise to pay of (\S+) kept$/, (m) => `Promesse de règlement du ${frDay(m[1])} tenue`]],
 	promise_broken: [[/^Promise to pay of (\S+) broken: not paid, dunning resumes$/, (m) => `Promesse de règlement du ${frDay(m[1])} non tenue : impayée, les relances reprennent`]],
 	promise_recorded: [[/^Promise to pay on (\S+)$/, (m) => `Promesse de règlement pour le ${frDay(m[1])}`]],
 };
+
+// ---------------------------------------------------------------------------------------------------------------
+// Structured events: what the package writes now.
+
+/** A field of an event: text, a number, a list of texts, or absent. */
+export type TimelineField = string | number | boolean | string[] | null | undefined;
+export type TimelineFields = Record<string, TimelineField>;
+
+/** What is stored in `payload.timeline`. */
+export interface TimelineEvent {
+	key: TimelineEventKey;
+	fields: TimelineFields;
+}
+
+type Template = (f: Reader) => string;
+
+/** Reads an event's fields for one language (dates, amounts, stages, channels in that language). */
+class Reader {
+	constructor(
+		private readonly fields: TimelineFields,
+		readonly language: TimelineLanguage,
+	) {}
+	text(name: string): string {
+		const v = this.fields[name];
+		if (Array.isArray(v)) return v.join(', ');
+		return v === null || v === undefined ? '' : String(v);
+	}
+	list(name: string, separator: string): string {
+		const v = this.fields[name];
+		return Array.isArray(v) ? v.join(separator) : this.text(name);
+	}
+	has(name: string): boolean {
+		const v = this.fields[name];
+		return v !== null && v !== undefined && v !== '' && !(Array.isArray(v) && v.length === 0);
+	}
+	stage(name = 'stage'): string {
+		const code = this.text(name);
+		return this.language === 'fr' ? stage(code) : code;
+	}
+	what(name = 'channel'): string {
+		const c = this.text(name);
+		return c === 'letter' ? (this.language === 'fr' ? 'courrier' : 'letter') : 'e-mail';
+	}
+	day(name: string): string {
+		const d = this.text(name);
+		return this.language === 'fr' ? frDay(d) : d;
+	}
+	/** Amount from `<prefix>Minor` and `currency`: "1 234,56 MAD" in French, "1234.56 MAD" in English. */
+	money(name = 'amountMinor', currency = 'currency'): string {
+		const raw = this.text(name);
+		const cur = this.text(currency);
+		if (!/^-?\d+$/.test(raw) || !cur) return raw;
+		return this.language === 'fr' ? formatMoney(BigInt(raw), cur, 'fr') : `${formatAmount(BigInt(raw), cur)} ${cur}`;
+	}
+}
+
+const EN_FR = (en: Template, fr: Template): Record<TimelineLanguage, Template> => ({ en, fr });
+const note = (f: Reader, name = 'notes'): string => (f.has(name) ? ` — ${f.text(name)}` : '');
+const who = (f: Reader): string => (f.text('by') === 'email' ? 'E-mail' : f.language === 'fr' ? 'Appel qualité' : 'Quality call');
+
+/** Every event the package writes, with its English and French template. */
+const EVENTS = {
+	reminder_email_sent: EN_FR(
+		(f) => `Stage ${f.stage()} e-mail sent to ${f.text('recipients')} for invoice ${f.text('invoice')}`,
+		(f) => `Relance ${f.stage()} : e-mail envoyé à ${f.text('recipients')} pour la facture ${f.text('invoice')}`,
+	),
+	reminder_letter_produced: EN_FR(
+		(f) => `Stage ${f.stage()} letter produced for invoice ${f.text('invoice')}`,
+		(f) => `Relance ${f.stage()} : courrier produit pour la facture ${f.text('invoice')}`,
+	),
+	reminder_letter_confirmed: EN_FR(
+		(f) => `Stage ${f.stage()} letter for invoice ${f.text('invoice')} written or printed${f.has('destination') ? ` (${f.text('destination')})` : ''}`,
+		(f) => `Relance ${f.stage()} : courrier de la facture ${f.text('invoice')} écrit ou imprimé${f.has('destination') ? ` (${f.text('destination')})` : ''}`,
+	),
+	reminder_call_planned: EN_FR(
+		(f) => `Stage ${f.stage()}: call task #${f.text('taskId')} for ${f.has('collector') ? f.text('collector') : 'no collector assigned'} about invoice ${f.text('invoice')}`,
+		(f) => `Relance ${f.stage()} : appel n° ${f.text('taskId')} pour ${f.has('collector') ? f.text('collector') : 'aucun chargé de recouvrement'} au sujet de la facture ${f.text('invoice')}`,
+	),
+	reminder_failed: EN_FR(
+		(f) => `Stage ${f.stage()} ${f.what()} for invoice ${f.text('invoice')} failed: ${f.text('error')}`,
+		(f) => `Relance ${f.stage()} : ${f.what()} de la facture ${f.text('invoice')} en échec : ${f.text('error')}`,
+	),
+	reminder_retry: EN_FR(
+		(f) => `Stage ${f.stage()} ${f.what()} for invoice ${f.text('invoice')} not sent for now (will retry): ${f.text('error')}`,
+		(f) => `Relance ${f.stage()} : ${f.what()} de la facture ${f.text('invoice')} pas encore envoyé (nouvel essai) : ${f.text('error')}`,
+	),
+	reminder_outcome_unknown: EN_FR(
+		(f) => `Stage ${f.stage()} ${f.what()} for invoice ${f.text('invoice')}: outcome unknown (${f.has('error') ? f.text('error') : 'connection lost after the message was handed over'})`,
+		(f) => `Relance ${f.stage()} : ${f.what()} de la facture ${f.text('invoice')} : résultat inconnu (${f.has('error') ? f.text('error') : 'connexion perdue après la remise du message'})`,
+	),
+	letter_rendered: EN_FR(
+		(f) => `Stage ${f.stage()} letter rendered for invoice ${f.text('invoice')}, waiting to be written or printed`,
+		(f) => `Relance ${f.stage()} : courrier de la facture ${f.text('invoice')} prêt, en attente d'écriture ou d'impression`,
+	),
+	reminder_released: EN_FR(
+		(f) => `Stage ${f.stage()}: the run that claimed it stopped before ${f.text('channel') === 'letter' ? 'the letter was confirmed' : 'handing it over'}; released to be done again`,
+		(f) => `Relance ${f.stage()} : l'exécution qui l'avait prise s'est arrêtée avant ${f.text('channel') === 'letter' ? 'la confirmation du courrier' : 'de la remettre'} ; libérée pour être refaite`,
+	),
+	reminder_uncertain: EN_FR(
+		(f) => `Stage ${f.stage()}: the run stopped after handing the message over and before the answer; outcome unknown`,
+		(f) => `Relance ${f.stage()} : l'exécution s'est arrêtée après la remise du message et avant la réponse ; résultat inconnu`,
+	),
+	reminder_reconciled: EN_FR(
+		(f) => `Stage ${f.stage()} e-mail for invoice ${f.text('invoice')} ${f.text('decision') === 'sent' ? 'confirmed as sent' : 'marked to resend'}${f.has('note') ? ` (${f.text('note')})` : ''}`,
+		(f) => `Relance ${f.stage()} : e-mail de la facture ${f.text('invoice')} ${f.text('decision') === 'sent' ? 'confirmé comme envoyé' : 'marqué à renvoyer'}${f.has('note') ? ` (${f.text('note')})` : ''}`,
+	),
+	email_delivered: EN_FR(
+		(f) => `Delivery report: stage ${f.stage()} e-mail delivered${f.has('to') ? ` to ${f.text('to')}` : ''}`,
+		(f) => `Accusé de livraison : e-mail de relance ${f.stage()} remis${f.has('to') ? ` à ${f.text('to')}` : ''}`,
+	),
+	email_delivered_unknown: EN_FR(
+		() => 'Delivery report for a message not in the ledger',
+		() => 'Accusé de livraison d’un message absent du grand livre',
+	),
+	email_bounce: EN_FR(
+		(f) => `${({ hard: 'Hard', complaint: 'Complaint' } as Record<string, string>)[f.text('type')] ?? 'Soft'} bounce for ${f.has('address') ? f.text('address') : 'an unknown address'}: ${f.text('reason')}${f.has('status') ? ` (${f.text('status')})` : ''}`,
+		(f) => `${({ hard: 'Rejet définitif', complaint: 'Plainte' } as Record<string, string>)[f.text('type')] ?? 'Rejet temporaire'} pour ${f.has('address') ? f.text('address') : 'une adresse inconnue'} : ${f.text('reason')}${f.has('status') ? ` (${f.text('status')})` : ''}`,
+	),
+	payment_received: EN_FR(
+		(f) => `Payment ${f.text('payment')} received: ${f.money()} on ${f.day('on')}`,
+		(f) => `Paiement ${f.text('payment')} reçu : ${f.money()} le ${f.day('on')}`,
+	),
+	payment_allocated: EN_FR(
+		(f) => `Payment ${f.text('payment')}: ${f.money()} allocated to invoice ${f.text('invoice')} by ${f.text('method')}`,
+		(f) => `Paiement ${f.text('payment')} : ${f.money()} affecté à la facture ${f.text('invoice')} par ${METHOD[f.text('method')] ?? f.text('method')}`,
+	),
+	invoice_paid: EN_FR(
+		(f) => `Invoice ${f.text('invoice')} paid in full on ${f.day('on')}`,
+		(f) => `Facture ${f.text('invoice')} entièrement payée le ${f.day('on')}`,
+	),
+	invoice_settled_write_off: EN_FR(
+		(f) => `Invoice ${f.text('invoice')} settled on ${f.day('on')} (${f.money()} written off)`,
+		(f) => `Facture ${f.text('invoice')} soldée le ${f.day('on')} (${f.money()} passés en perte)`,
+	),
+	write_off: EN_FR(
+		(f) => `Small difference of ${f.money()} written off on invoice ${f.text('invoice')} (payment ${f.text('payment')})`,
+		(f) => `Écart de ${f.money()} passé en perte sur la facture ${f.text('invoice')} (paiement ${f.text('payment')})`,
+	),
+	credit_note_applied: EN_FR(
+		(f) => `Credit note ${f.text('creditNote')} applied to invoice ${f.text('invoice')}${f.has('payment') ? `, deducted by payment ${f.text('payment')}` : ''}`,
+		(f) => `Avoir ${f.text('creditNote')} imputé sur la facture ${f.text('invoice')}${f.has('payment') ? `, déduit par le paiement ${f.text('payment')}` : ''}`,
+	),
+	credit_note_link_refused: EN_FR(
+		(f) => `Credit note ${f.text('creditNote')} not applied to invoice ${f.text('invoice')}: ${f.text('reason') === 'currency' ? 'other currency' : 'other customer'}`,
+		(f) => `Avoir ${f.text('creditNote')} non imputé sur la facture ${f.text('invoice')} : ${f.text('reason') === 'currency' ? 'autre devise' : 'autre client'}`,
+	),
+	payment_flagged: EN_FR(
+		(f) => `Payment ${f.text('payment')} ${f.text('status')}: ${f.text('code')}`,
+		(f) => `Paiement ${f.text('payment')} ${({ unapplied: 'non affecté', flagged: 'signalé', partially_applied: 'partiellement affecté' } as Record<string, string>)[f.text('status')] ?? f.text('status')} : ${f.text('code')}`,
+	),
+	payment_settled: EN_FR(
+		(f) => `Payment ${f.text('payment')} applied by hand to ${f.text('invoices')}${f.has('note') ? `: ${f.text('note')}` : ''}`,
+		(f) => `Paiement ${f.text('payment')} affecté à la main à ${f.text('invoices')}${f.has('note') ? ` : ${f.text('note')}` : ''}`,
+	),
+	invoice_revised: EN_FR(
+		(f) => `Invoice ${f.text('invoice')} revised to revision ${f.text('revision')}`,
+		(f) => `Facture ${f.text('invoice')} révisée (révision ${f.text('revision')})`,
+	),
+	dispute_opened: EN_FR(
+		(f) => `Dispute #${f.text('disputeId')} opened (${f.text('category')}${f.has('subcategory') ? ` / ${f.text('subcategory')}` : ''}), owner ${f.text('owner')}, due ${f.day('dueOn')}`,
+		(f) => `Litige n° ${f.text('disputeId')} ouvert (${disputeCategoryLabel(f.text('category'), 'fr')}${f.has('subcategory') ? ` / ${disputeSubcategoryLabel(f.text('subcategory'), 'fr')}` : ''}), responsable ${f.text('owner')}, à traiter avant le ${f.day('dueOn')}`,
+	),
+	dispute_resolved: EN_FR(
+		(f) => `Dispute #${f.text('disputeId')} resolved: ${f.text('resolution')} (${f.text('rootCause')})`,
+		(f) => `Litige n° ${f.text('disputeId')} résolu : ${RESOLUTION[f.text('resolution')] ?? f.text('resolution')} (${f.text('rootCause')})`,
+	),
+	dispute_invoice_added: EN_FR(
+		(f) => `Invoice joined open dispute #${f.text('disputeId')}`,
+		(f) => `Facture ajoutée au litige ouvert n° ${f.text('disputeId')}`,
+	),
+	promise_kept: EN_FR(
+		(f) => `Promise to pay of ${f.day('promisedOn')} kept`,
+		(f) => `Promesse de règlement du ${f.day('promisedOn')} tenue`,
+	),
+	promise_broken: EN_FR(
+		(f) => `Promise to pay of ${f.day('promisedOn')} broken: not paid, dunning resumes`,
+		(f) => `Promesse de règlement du ${f.day('promisedOn')} non tenue : impayée, les relances reprennent`,
+	),
+	contact_confirmed: EN_FR(
+		(f) => `${who(f)}: invoice received, booked and conform; payment at due date confirmed${note(f)}`,
+		(f) => `${who(f)} : facture reçue, saisie et conforme ; paiement à l'échéance confirmé${note(f)}`,
+	),
+	contact_not_received: EN_FR(
+		(f) => `${who(f)}: invoice not received — to be sent again (${f.text('resend')})${note(f)}`,
+		(f) => `${who(f)} : facture non reçue — à renvoyer (${f.text('resend')})${note(f)}`,
+	),
+	contact_received_not_booked: EN_FR(
+		(f) => `${who(f)}: invoice received but not booked yet${note(f)}`,
+		(f) => `${who(f)} : facture reçue mais pas encore saisie${note(f)}`,
+	),
+	contact_waiting_approval: EN_FR(
+		(f) => `${who(f)}: invoice waiting for approval${note(f)}`,
+		(f) => `${who(f)} : facture en attente de validation${note(f)}`,
+	),
+	contact_dispute: EN_FR(
+		(f) => `${who(f)}: dispute raised${f.has('disputeId') ? ` (#${f.text('disputeId')}, ${f.text('category')})` : ''}${note(f)}`,
+		(f) => `${who(f)} : litige signalé${f.has('disputeId') ? ` (n° ${f.text('disputeId')}, ${disputeCategoryLabel(f.text('category'), 'fr')})` : ''}${note(f)}`,
+	),
+	contact_promise: EN_FR(
+		(f) => `${who(f)}: promise to pay on ${f.day('promiseDate')}${f.has('amounts') ? ` (${f.list('amounts', ' + ')})` : ''}${note(f)}`,
+		(f) => `${who(f)} : promesse de règlement le ${f.day('promiseDate')}${f.has('amounts') ? ` (${f.list('amounts', ' + ')})` : ''}${note(f)}`,
+	),
+	contact_payment_sent: EN_FR(
+		(f) => `${who(f)}: payment announced as sent${f.has('reference') ? `, reference ${f.text('reference')}` : ''}${note(f)}`,
+		(f) => `${who(f)} : paiement annoncé comme envoyé${f.has('reference') ? `, référence ${f.text('reference')}` : ''}${note(f)}`,
+	),
+	contact_voicemail: EN_FR(
+		(f) => `${who(f)}: voicemail (attempt ${f.text('attempt')})${note(f)}`,
+		(f) => `${who(f)} : messagerie (tentative ${f.text('attempt')})${note(f)}`,
+	),
+	contact_unreachable: EN_FR(
+		(f) => `${who(f)}: unreachable (attempt ${f.text('attempt')})${note(f)}`,
+		(f) => `${who(f)} : injoignable (tentative ${f.text('attempt')})${note(f)}`,
+	),
+	contact_wrong_contact: EN_FR(
+		(f) => `${who(f)}: wrong contact — the customer's contact details need updating${note(f)}`,
+		(f) => `${who(f)} : mauvais contact — les coordonnées du client sont à mettre à jour${note(f)}`,
+	),
+} satisfies Record<string, Record<TimelineLanguage, Template>>;
+
+export type TimelineEventKey = keyof typeof EVENTS;
+
+/** Every event key (the renderer's tests go through all of them). */
+export const TIMELINE_EVENT_KEYS = Object.keys(EVENTS) as TimelineEventKey[];
+
+const RESOLUTION: Record<string, string> = { credit_note: 'avoir', redelivery: 'nouvelle livraison', corrected_invoice: 'facture corrigée', justified: 'fondé', unjustified: 'non fondé', withdrawn: 'retiré', other: 'autre' };
+
+/** An event's sentence in one language. */
+export function renderTimelineEvent(event: TimelineEvent, language: TimelineLanguage): string {
+	const templates = (EVENTS as Record<string, Record<TimelineLanguage, Template>>)[event.key];
+	if (!templates) return '';
+	return templates[language === 'en' ? 'en' : 'fr'](new Reader(event.fields ?? {}, language === 'en' ? 'en' : 'fr'));
+}
+
+/**
+ * What a writer stores: the English sentence for the `summary` column and the event for `payload.timeline`.
+ * Absent fields are left out of the stored event.
+ */
+export function timelineEvent(key: TimelineEventKey, fields: TimelineFields): { summary: string; timeline: TimelineEvent } {
+	const kept = Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== undefined)) as TimelineFields;
+	const timeline: TimelineEvent = { key, fields: kept };
+	return { summary: renderTimelineEvent(timeline, 'en'), timeline };
+}
+
+function storedEvent(payload: Record<string, unknown>): TimelineEvent | null {
+	const t = payload.timeline as { key?: unknown; fields?: unknown } | undefined;
+	if (!t || typeof t !== 'object' || typeof t.key !== 'string' || !(t.key in EVENTS)) return null;
+	const fields = t.fields && typeof t.fields === 'object' ? (t.fields as TimelineFields) : {};
+	return { key: t.key as TimelineEventKey, fields };
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Fallback for entries stored before events: the French made from the English sentence.
 
 /** Call and e-mail outcomes (`call_promise`, `email_dispute`…): "Quality call: …" / "E-mail: …". */
 const OUTCOME_RULES: Rule[] = [
@@ -62,6 +321,10 @@ const OUTCOME_RULES: Rule[] = [
 	[/^(Quality call|E-mail): wrong contact — the customer's contact details need updating(.*)$/, (m) => `${by(m[1])} : mauvais contact — les coordonnées du client sont à mettre à jour${rest(m[2])}`],
 ];
 
+function disputeKind(text: string): string {
+	const [category, subcategory] = text.split(' / ');
+	return subcategory ? `${disputeCategoryLabel(category, 'fr')} / ${disputeSubcategoryLabel(subcategory, 'fr')}` : disputeCategoryLabel(category, 'fr');
+}
 function by(w: string): string {
 	return w === 'E-mail' ? 'E-mail' : 'Appel qualité';
 }
@@ -79,6 +342,11 @@ const BILINGUAL = new Set(['wave_planned', 'wave_released', 'delivered', 'courie
 export function timelineSummary(entry: { kind: string; summary: string; payload?: Record<string, unknown> | null }, language: TimelineLanguage): string {
 	const summary = String(entry.summary ?? '');
 	const payload = entry.payload ?? {};
+	const event = storedEvent(payload);
+	if (event) {
+		const text = renderTimelineEvent(event, language);
+		if (text) return text;
+	}
 	if (BILINGUAL.has(entry.kind) && summary.includes(' / ')) {
 		const at = summary.indexOf(' / ');
 		return language === 'fr' ? summary.slice(at + 3) : summary.slice(0, at);

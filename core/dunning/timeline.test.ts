@@ -57,8 +57,8 @@ describe('the customer timeline in the reader’s language', () => {
 		expect(byKind('payment_received')).toEqual([expect.stringMatching(/^Paiement \S*VIR-TL-1 reçu : .+ le 22\/10\/2025$/)]);
 		expect(byKind('payment_allocated')).toEqual([expect.stringMatching(/^Paiement \S+ : .+ affecté à la facture TL-1 par /)]);
 		expect(byKind('invoice_paid')).toEqual(['Facture TL-1 entièrement payée le 22/10/2025']);
-		expect(byKind('dispute_opened')).toEqual([expect.stringMatching(/^Litige n° \d+ ouvert \(commercial\), responsable \S+, à traiter avant le \d\d\/\d\d\/\d{4}$/)]);
-		expect(byKind('dispute_resolved')).toEqual([expect.stringMatching(/^Litige n° \d+ résolu : credit_note \(Price list not updated\)$/)]);
+		expect(byKind('dispute_opened')).toEqual([expect.stringMatching(/^Litige n° \d+ ouvert \(Commercial\), responsable \S+, à traiter avant le \d\d\/\d\d\/\d{4}$/)]);
+		expect(byKind('dispute_resolved')).toEqual([expect.stringMatching(/^Litige n° \d+ résolu : avoir \(Price list not updated\)$/)]);
 		expect(byKind('payer_answer')).toEqual([expect.stringMatching(/^Le payeur /)]);
 		expect(byKind('call_promise')).toEqual(['Appel qualité : promesse de règlement le 24/10/2025 (1000.00)']);
 		expect(byKind('promise_broken')).toEqual(['Promesse de règlement du 24/10/2025 non tenue : impayée, les relances reprennent']);

@@ -352,7 +352,8 @@ export async function storeBatch(client: PoolClient, invoices: LedgerInvoice[], 
 		if (revised.rows.length) {
 			await client.query(`INSERT INTO history (customer_id, invoice_id, kind, actor, summary, content_hash, payload)
 				SELECT r.customer_id, r.id, 'invoice_revised', $2, 'Invoice ' || r.number || ' revised to revision ' || r.revision,
-					r.new_hash, jsonb_build_object('previousHash', r.old_hash, 'revision', r.revision, 'payableDeltaMinor', r.delta)
+					r.new_hash, jsonb_build_object('previousHash', r.old_hash, 'revision', r.revision, 'payableDeltaMinor', r.delta,
+						'timeline', jsonb_build_object('key', 'invoice_revised', 'fields', jsonb_build_object('invoice', r.number, 'revision', r.revision::text)))
 				FROM jsonb_to_recordset($1::jsonb) AS r(id bigint, customer_id bigint, number text, revision int, old_hash text, new_hash text, delta text)`,
 				[JSON.stringify(revised.rows), options.actor ?? 'intake']);
 			// A revised credit note changes the balance of the invoice it credits by the difference.
@@ -421,13 +422,16 @@ export async function storeBatch(client: PoolClient, invoices: LedgerInvoice[], 
 			INSERT INTO history (customer_id, invoice_id, kind, actor, summary, payload)
 			SELECT cn.customer_id, cn.id, 'credit_note_link_refused', $2,
 				'Credit note ' || cn.number || ' not applied to invoice ' || (r.details->>'invoice') || ': ' ||
-					CASE WHEN r.details->>'reason' = 'currency' THEN 'other currency' ELSE 'other customer' END, r.details
+					CASE WHEN r.details->>'reason' = 'currency' THEN 'other currency' ELSE 'other customer' END,
+				r.details || jsonb_build_object('timeline', jsonb_build_object('key', 'credit_note_link_refused', 'fields',
+					jsonb_build_object('creditNote', cn.number, 'invoice', r.details->>'invoice', 'reason', r.details->>'reason')))
 			FROM refused r JOIN invoices cn ON cn.id = r.credit_note_id`, [newInvoiceIds, options.actor ?? 'intake']);
 	}
 	if (credited.rows.length) {
 		await client.query(`INSERT INTO history (customer_id, invoice_id, kind, actor, summary, payload)
 			SELECT r.customer_id, r.invoice_id, 'credit_note_applied', $2, 'Credit note ' || r.credit_number || ' applied to invoice ' || r.number,
-				jsonb_build_object('creditNote', r.credit_number, 'amountMinor', r.amount)
+				jsonb_build_object('creditNote', r.credit_number, 'amountMinor', r.amount,
+					'timeline', jsonb_build_object('key', 'credit_note_applied', 'fields', jsonb_build_object('creditNote', r.credit_number, 'invoice', r.number)))
 			FROM jsonb_to_recordset($1::jsonb) AS r(invoice_id bigint, customer_id bigint, number text, credit_number text, amount text)`,
 			[JSON.stringify(credited.rows), options.actor ?? 'intake']);
 	}

@@ -4,6 +4,7 @@ import { matchCompanyName, normaliseCompanyName } from '../bank/names';
 import { creditorReferencesIn } from '../bank/rf';
 import { ReceivablesError } from '../errors';
 import { assertCurrency, formatAmount, parseAmount } from '../money';
+import { timelineEvent } from '../dunning/timeline-text';
 import type { Ledger } from './ledger';
 import { DEFAULT_ZONE, todayIn } from '../time';
 import { effectiveDate } from './effective';
@@ -632,10 +633,11 @@ async function deductCreditNotes(client: PoolClient, payment: DatedPayment, cust
 			[cn.id, invoice.id, payment.appliesOn],
 		);
 		await client.query(`UPDATE invoices SET open_minor = open_minor - $2::bigint, status = CASE WHEN open_minor - $2::bigint <= 0 THEN 'credited' ELSE status END, updated_at = now() WHERE id = $1`, [invoice.id, cn.payable_minor]);
+		const cnEvent = timelineEvent('credit_note_applied', { creditNote: cn.number, invoice: invoice.number, payment: `${payment.source}/${payment.external_ref}` });
 		await client.query(
 			`INSERT INTO history (customer_id, invoice_id, kind, actor, summary, payload) VALUES ($1, $2, 'credit_note_applied', 'allocation', $3, $4)`,
-			[customerId, invoice.id, `Credit note ${cn.number} applied to invoice ${invoice.number}, deducted by payment ${payment.source}/${payment.external_ref}`,
-				JSON.stringify({ creditNote: cn.number, amountMinor: cn.payable_minor, paymentId: payment.id })],
+			[customerId, invoice.id, cnEvent.summary,
+				JSON.stringify({ creditNote: cn.number, amountMinor: cn.payable_minor, paymentId: payment.id, timeline: cnEvent.timeline })],
 		);
 	}
 	const lines: Plan['lines'] = [];
@@ -818,17 +820,18 @@ async function writeAllocations(client: PoolClient, payment: PaymentRow, planned
 		);
 		const after = updated.rows[0];
 		lines.push({ invoiceId: line.invoice.id, invoiceNumber: line.invoice.number, amountMinor: line.amount, method: line.method, invoiceOpenMinor: BigInt(after.open_minor), invoiceStatus: after.status });
-		const amountText = `${formatAmount(line.amount, payment.currency)} ${payment.currency}`;
+		const allocated = timelineEvent('payment_allocated', { payment: `${payment.source}/${payment.external_ref}`, amountMinor: line.amount.toString(), currency: payment.currency, invoice: line.invoice.number, method: line.method });
 		await client.query(
 			`INSERT INTO history (customer_id, invoice_id, kind, actor, summary, payload) VALUES ($1, $2, 'payment_allocated', $3, $4, $5)`,
-			[line.invoice.customer_id, line.invoice.id, actor, `Payment ${payment.source}/${payment.external_ref}: ${amountText} allocated to invoice ${line.invoice.number} by ${line.method}`,
-				JSON.stringify({ paymentId: payment.id, amountMinor: line.amount.toString(), method: line.method, openMinor: after.open_minor })],
+			[line.invoice.customer_id, line.invoice.id, actor, allocated.summary,
+				JSON.stringify({ paymentId: payment.id, amountMinor: line.amount.toString(), method: line.method, openMinor: after.open_minor, timeline: allocated.timeline })],
 		);
 		if (after.status === 'paid' && BigInt(after.open_minor) === 0n) {
 			paidInvoiceIds.push(line.invoice.id);
+			const paidEvent = timelineEvent('invoice_paid', { invoice: line.invoice.number, on: payment.received_on });
 			await client.query(
 				`INSERT INTO history (customer_id, invoice_id, kind, actor, summary, payload) VALUES ($1, $2, 'invoice_paid', $3, $4, $5)`,
-				[line.invoice.customer_id, line.invoice.id, actor, `Invoice ${line.invoice.number} paid in full on ${payment.received_on}`, JSON.stringify({ paymentId: payment.id, paidOn: payment.received_on })],
+				[line.invoice.customer_id, line.invoice.id, actor, paidEvent.summary, JSON.stringify({ paymentId: payment.id, paidOn: payment.received_on, timeline: paidEvent.timeline })],
 			);
 		}
 	}
@@ -906,9 +909,10 @@ async function allocateDated(client: PoolClient, payment: DatedPayment, unapplie
 		[payment.id, customerId, remaining.toString(), status, finalFlag?.code ?? null, JSON.stringify(finalFlag ?? {})],
 	);
 	if (finalFlag && flagChanged) {
+		const flagged = timelineEvent('payment_flagged', { payment: `${payment.source}/${payment.external_ref}`, status, code: finalFlag.code });
 		await client.query(
 			`INSERT INTO history (customer_id, kind, actor, summary, payload) VALUES ($1, 'payment_flagged', $2, $3, $4)`,
-			[customerId, actor, `Payment ${payment.source}/${payment.external_ref} ${status}: ${finalFlag.code}`, JSON.stringify({ paymentId: payment.id, ...finalFlag })],
+			[customerId, actor, flagged.summary, JSON.stringify({ paymentId: payment.id, ...finalFlag, timeline: flagged.timeline })],
 		);
 	}
 
@@ -942,15 +946,16 @@ async function writeOffSmallDifferences(client: PoolClient, payment: DatedPaymen
 			`UPDATE invoices SET open_minor = 0, status = 'paid', paid_at = $2::date, updated_at = now() WHERE id = $1`,
 			[line.invoiceId, payment.received_on],
 		);
-		const amountText = `${formatAmount(amount, payment.currency)} ${payment.currency}`;
+		const writtenOff = timelineEvent('write_off', { amountMinor: amount.toString(), currency: payment.currency, invoice: line.invoiceNumber, payment: `${payment.source}/${payment.external_ref}` });
 		await client.query(
 			`INSERT INTO history (customer_id, invoice_id, kind, actor, summary, payload) VALUES ($1, $2, 'write_off', $3, $4, $5)`,
-			[row.customer_id, line.invoiceId, actor, `Small difference of ${amountText} written off on invoice ${line.invoiceNumber} (payment ${payment.source}/${payment.external_ref})`,
-				JSON.stringify({ writeOffId: inserted.rows[0].id, paymentId: payment.id, amountMinor: amount.toString(), reason: 'small_difference', effectiveOn })],
+			[row.customer_id, line.invoiceId, actor, writtenOff.summary,
+				JSON.stringify({ writeOffId: inserted.rows[0].id, paymentId: payment.id, amountMinor: amount.toString(), reason: 'small_difference', effectiveOn, timeline: writtenOff.timeline })],
 		);
+		const settled = timelineEvent('invoice_settled_write_off', { invoice: line.invoiceNumber, on: payment.received_on, amountMinor: amount.toString(), currency: payment.currency });
 		await client.query(
 			`INSERT INTO history (customer_id, invoice_id, kind, actor, summary, payload) VALUES ($1, $2, 'invoice_paid', $3, $4, $5)`,
-			[row.customer_id, line.invoiceId, actor, `Invoice ${line.invoiceNumber} settled on ${payment.received_on} (${amountText} written off)`, JSON.stringify({ paymentId: payment.id, paidOn: payment.received_on, writtenOffMinor: amount.toString() })],
+			[row.customer_id, line.invoiceId, actor, settled.summary, JSON.stringify({ paymentId: payment.id, paidOn: payment.received_on, writtenOffMinor: amount.toString(), timeline: settled.timeline })],
 		);
 		line.invoiceOpenMinor = 0n;
 		line.invoiceStatus = 'paid';
@@ -1017,10 +1022,11 @@ async function storeOne(client: PoolClient, payment: PaymentInput, index: number
 		return { ...base, status: 'unchanged', paymentId: row.id, allocation: snapshot(current, await customerCode(client, current.customer_id)) };
 	}
 	const paymentId = inserted.rows[0].id;
+	const received = timelineEvent('payment_received', { payment: `${source}/${payment.externalRef}`, amountMinor: payment.amountMinor.toString(), currency: payment.currency, on: payment.receivedOn });
 	await client.query(
 		`INSERT INTO history (customer_id, kind, actor, summary, content_hash, payload) VALUES ($1, 'payment_received', $2, $3, $4, $5)`,
-		[customerId, options.actor ?? 'intake', `Payment ${source}/${payment.externalRef} received: ${formatAmount(payment.amountMinor, payment.currency)} ${payment.currency} on ${payment.receivedOn}`,
-			contentHash, JSON.stringify({ paymentId, payer: payment.payerName ?? null, reference: payment.referenceText ?? null })],
+		[customerId, options.actor ?? 'intake', received.summary,
+			contentHash, JSON.stringify({ paymentId, payer: payment.payerName ?? null, reference: payment.referenceText ?? null, timeline: received.timeline })],
 	);
 	if (options.allocate === false) {
 		const current = (await readPayment(client, paymentId, false)) as PaymentRow;
@@ -1316,10 +1322,11 @@ async function settleDated(client: PoolClient, payment: DatedPayment, input: App
 		WHERE id = $1`,
 		[payment.id, customerId, remaining.toString(), status, remainderFlag?.code ?? null, JSON.stringify(remainderFlag ?? {}), decisionId],
 	);
+	const byHand = timelineEvent('payment_settled', { payment: ref, invoices: lines.map((l) => l.invoiceNumber), note: input.note || undefined });
 	await client.query(
 		`INSERT INTO history (customer_id, kind, actor, summary, content_hash, payload) VALUES ($1, 'payment_settled', $2, $3, $4, $5)`,
-		[customerId, actor, `Payment ${ref} applied by hand to ${lines.map((l) => l.invoiceNumber).join(', ')}${input.note ? `: ${input.note}` : ''}`, decisionId,
-			JSON.stringify({ paymentId: payment.id, decisionId, previousStatus: payment.status, previousFlag: payment.flag_reason, note: input.note ?? null, allocations: lines.map((l) => ({ invoiceId: l.invoiceId, amountMinor: l.amountMinor.toString() })) })],
+		[customerId, actor, byHand.summary, decisionId,
+			JSON.stringify({ paymentId: payment.id, decisionId, previousStatus: payment.status, previousFlag: payment.flag_reason, note: input.note ?? null, allocations: lines.map((l) => ({ invoiceId: l.invoiceId, amountMinor: l.amountMinor.toString() })), timeline: byHand.timeline })],
 	);
 	// A person's decision teaches the ledger the payer's account and name: the next payment from it finds its customer.
 	if (customerId) await learnPayerAccount(client, payment.extra.counterpartyAccount, customerId, payment.id, actor);

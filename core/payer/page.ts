@@ -17,6 +17,7 @@ import { serverKeys } from '../tracking/keys';
 import { escapeHtml, PAGE_HEADERS, type PageRequest, type PageResponse } from '../tracking/pages';
 import { signToken, verifyToken } from '../tracking/tokens';
 import { PAYER_LINK_PURPOSE } from './link';
+import { disputeCategoryLabel } from '../disputes/labels';
 
 /**
  * The payer's own page. Each reminder carries a personal link to it: a token signed with the server's payer key,
@@ -303,7 +304,7 @@ function stateLines(lang: Lang, state: InvoiceState | undefined, currency: strin
 	const t = T[lang];
 	const amount = (minor: string | null, cur: string | null) => (minor ? `${lang === 'fr' ? ' : ' : ': '}${formatMoney(BigInt(minor), cur ?? currency, lang)}` : '');
 	return [
-		...state.disputes.map((d) => fill(d.partMinor ? t.disputePartOpen : t.disputeOpen, { date: formatDate(d.since, lang), category: t.categories[d.category] ?? d.category, amount: d.partMinor ? formatMoney(BigInt(d.partMinor), currency, lang) : '' })),
+		...state.disputes.map((d) => fill(d.partMinor ? t.disputePartOpen : t.disputeOpen, { date: formatDate(d.since, lang), category: t.categories[d.category] ?? disputeCategoryLabel(d.category, lang), amount: d.partMinor ? formatMoney(BigInt(d.partMinor), currency, lang) : '' })),
 		...(state.promise ? [fill(t.promised, { date: formatDate(state.promise.on, lang), amount: amount(state.promise.amountMinor, state.promise.currency) })] : []),
 		...state.announced.map((a) => fill(t.announced, { date: formatDate(a.paidOn, lang), amount: amount(a.amountMinor, currency), until: a.until ? formatDate(a.until, lang) : '—' })),
 	];

@@ -97,3 +97,39 @@ describe('net receivables and promised amounts', () => {
 		expect(cleaning.sections.find((s) => s.key === 'promises')?.totals.map((t) => [t.currency, t.amount])).toEqual([['EUR', '400.00'], ['MAD', '150.00']]);
 	});
 });
+
+describe('an invoice credited beyond what it still owed', () => {
+	let ledger: Ledger;
+
+	beforeAll(async () => {
+		ledger = await createTestLedger();
+		await upsertCustomers(ledger, [{ externalId: 'K1', name: 'Kappa' }]);
+		await storeInvoices(ledger, [doc('FK-1', 'K1', 40000n, '2026-03-02', '2026-04-01'), doc('FK-2', 'K1', 30000n, '2026-03-02', '2026-04-01')]); // 400,00 and 300,00
+		// FK-1 paid in full on 5 March, then credited 100,00 on 15 March: the customer has 100,00 to its credit.
+		const [paid] = await storePayments(ledger, [{ externalRef: 'P-K1', amountMinor: 40000n, currency: 'EUR', receivedOn: '2026-03-05', customerExternalId: 'K1', referenceText: 'FK-1' }]);
+		expect(paid.allocation?.status).toBe('applied');
+		// FK-2 credited 350,00 on 20 March, 50,00 more than it owed.
+		await storeInvoices(ledger, [
+			doc('AV-K1', 'K1', 10000n, '2026-03-15', '2026-03-15', { docType: 'credit_note', creditedNumber: 'FK-1' }),
+			doc('AV-K2', 'K1', 35000n, '2026-03-20', '2026-03-20', { docType: 'credit_note', creditedNumber: 'FK-2' }),
+		]);
+	});
+	afterAll(async () => dropTestLedger(ledger));
+
+	it('counts what was credited beyond each invoice as a credit, so the net is the account 411 balance', async () => {
+		const flat = (r: { key: string; invoices: { amount: string }; creditNotes: { amount: string }; unappliedCash: { amount: string }; net: { amount: string } }) =>
+			[r.key, r.invoices.amount, r.creditNotes.amount, r.unappliedCash.amount, r.net.amount];
+		// 10 March: FK-1 paid (0), FK-2 300 open, no credit yet: 300.
+		expect((await netReceivables(ledger, { asOf: '2026-03-10', zone: ZONE })).rows.map(flat)).toEqual([['K1', '300.00', '0.00', '0.00', '300.00']]);
+		// 16 March: FK-1 400 − 400 − 100 = −100 (a credit of 100); FK-2 300 open: 300 − 100 = 200.
+		expect((await netReceivables(ledger, { asOf: '2026-03-16', zone: ZONE })).rows.map(flat)).toEqual([['K1', '300.00', '100.00', '0.00', '200.00']]);
+		// 31 March: FK-2 300 − 350 = −50: credits 100 + 50 = 150, net −150.
+		// Account 411: debits 400 + 300 = 700; credits 400 (payment) + 100 + 350 = 850; 700 − 850 = −150.
+		const march = await netReceivables(ledger, { asOf: MARCH, zone: ZONE });
+		expect(march.rows.map(flat)).toEqual([['K1', '0.00', '150.00', '0.00', '-150.00']]);
+		expect(march.totals.map((r) => r.creditBalance.amount)).toEqual(['150.00']);
+		// The aged balance net of credits gives the same net; gross, nothing is open.
+		const aged = await agedBalance(ledger, { asOf: MARCH, zone: ZONE, net: true });
+		expect(aged.rows.map((r) => [r.key, r.open.amount, r.creditNotes?.amount, r.net?.amount])).toEqual([['K1', '0.00', '150.00', '-150.00']]);
+	});
+});

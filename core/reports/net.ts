@@ -12,7 +12,7 @@ import type { NetReceivables, NetReceivablesOptions, NetReceivablesRow } from '.
  * - net = invoices − credit notes − unapplied cash: the balance of the customer account (411).
  * `key` is an SQL expression on customers `c` and the part's currency `o.currency`.
  */
-export const NET_PARTS_SQL = (date: string, key: string, label: string, where: { invoices: string; credits: string; payments: string }): string => `WITH ${openItemsCte(date, where.invoices)},
+export const NET_PARTS_SQL = (date: string, key: string, label: string, where: { invoices: string; credits: string; payments: string }): string => `WITH ${openItemsCte(date, where.invoices, { credited: true })},
 	pay_cand AS MATERIALIZED (
 		SELECT p.id FROM payments p WHERE p.status <> 'applied' AND p.received_on <= ${date}::date
 		UNION

@@ -94,9 +94,17 @@ export function versionAt(id: string, date: string): string {
  * those with an allocation effective after D, a credit note issued or linked after D, or a revision after D (they
  * may have been open at D, or differently): every part is index-driven, so the cost follows the open invoices, not
  * the ledger's history (both steps are materialised so that the balances are computed for the candidates only).
- * `where` filters customers `c` and invoices `i` (as they stood at D).
+ * `where` filters customers `c` and invoices `i` (as they stood at D). `credited`: also the invoices a credit note in
+ * effect at D is linked to, settled or not now, so that an invoice credited beyond what it still owed (open < 0: a
+ * credit the customer holds) is found (net receivables need it; the other reports count open > 0 only).
  */
-export function openItemsCte(date: string, where: string): string {
+export function openItemsCte(date: string, where: string, options: { credited?: boolean } = {}): string {
+	const credited = options.credited
+		? `
+		UNION
+		SELECT cn.credited_invoice_id FROM invoices cn
+		WHERE cn.doc_type = 'credit_note' AND cn.credited_invoice_id IS NOT NULL AND cn.issue_date <= ${date}::date`
+		: '';
 	return `cand AS MATERIALIZED (
 		SELECT i.id FROM invoices i WHERE i.status = 'open' AND i.doc_type = 'invoice' AND i.issue_date <= ${date}::date
 		UNION
@@ -110,7 +118,7 @@ export function openItemsCte(date: string, where: string): string {
 		SELECT cn.credited_invoice_id FROM invoices cn
 		WHERE cn.doc_type = 'credit_note' AND cn.credited_on IS NOT NULL AND cn.credited_on > ${date}::date
 		UNION
-		SELECT coalesce(d.credited_invoice_id, d.id) FROM invoice_revisions r JOIN invoices d ON d.id = r.invoice_id WHERE r.superseded_on > ${date}::date
+		SELECT coalesce(d.credited_invoice_id, d.id) FROM invoice_revisions r JOIN invoices d ON d.id = r.invoice_id WHERE r.superseded_on > ${date}::date${credited}
 	),
 	open_items AS MATERIALIZED (
 		SELECT x.* FROM cand CROSS JOIN LATERAL (

@@ -22,7 +22,7 @@ import { credentialTest } from '../shared/methods/credentialTest';
 import { lockoutNotifier, lockoutSenderProperty, payerMailer, payerNotifier, type PayerAnswerItem } from '../shared/pages';
 import { getLedger } from '../shared/transport/ledger';
 import { serveSignedIntake, SIGNED_INTAKE_OPTION, SIGNED_INTAKE_PAGE, signedIntakeProperties, WEBHOOK_CREDENTIAL } from './signedIntake';
-import { EINVOICING_PAGE_OPTIONS, einvoicingProperties, serveEinvoicingStatuses } from './einvoicing';
+import { EINVOICING_PAGE_OPTIONS, einvoicingProperties, serveEinvoicingStatuses, servePlatformFlows } from './einvoicing';
 
 /**
  * n8n's own HTML sandbox (what it puts on webhook pages), plus no framing by any site. The node answers itself, so
@@ -183,6 +183,7 @@ export class ReceivablesPageTrigger implements INodeType {
 	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
 		const page = this.getNodeParameter('page', 'portal') as string;
 		if (page === 'einvoicingStatuses') return await serveEinvoicingStatuses(this);
+		if (page === 'platformFlows') return await servePlatformFlows(this);
 		const res = this.getResponseObject();
 		if (page === 'courierEvents') {
 			const send = (status: number, body: IDataObject) => {

@@ -1,5 +1,14 @@
 import type { IDataObject, INodeProperties, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
-import { DEFAULT_SIGNATURE_TOLERANCE_SECONDS, LIFECYCLE_PURPOSE, lifecycleStatus, receiveSignedStatuses, signedStatusesResponse } from '../../core';
+import {
+	afnorCallResponse,
+	DEFAULT_SIGNATURE_TOLERANCE_SECONDS,
+	LIFECYCLE_PURPOSE,
+	lifecycleStatus,
+	PLATFORM_FLOWS_PURPOSE,
+	receiveAfnorNotification,
+	receiveSignedStatuses,
+	signedStatusesResponse,
+} from '../../core';
 import { getLedger } from '../shared/transport/ledger';
 
 /**
@@ -10,10 +19,41 @@ import { getLedger } from '../shared/transport/ledger';
  */
 
 export const EINVOICING_PAGE_OPTIONS = [
+	{ name: 'E-Invoicing Platform Flows (AFNOR, Signed)', value: 'platformFlows', description: 'POST from an approved platform\'s standard API (AFNOR XP Z12-013): a flow notification signed with the platform\'s webhook signing key (Afnor-Signature)' },
 	{ name: 'E-Invoicing Statuses (Signed, From the Platform)', value: 'einvoicingStatuses', description: 'POST from the e-invoicing platform: lifecycle statuses (CDAR or JSON events) signed with the platform\'s integration key (purpose lifecycle)' },
 ];
 
 export const einvoicingProperties: INodeProperties[] = [
+	{
+		displayName: `The platform's signing key (given when the webhook was subscribed, POST /v1/webhooks) is kept in the ledger, not in n8n: npm run keys -- create <platform> --purpose ${PLATFORM_FLOWS_PURPOSE} --secret-stdin. A call is checked here before any execution starts; a lifecycle flow comes out with the request that fetches its CDAR (Invoice Intake › Read Platform Flow Notification, From the Receivables Page Trigger).`,
+		name: 'platformFlowsNotice',
+		type: 'notice',
+		default: '',
+		displayOptions: { show: { page: ['platformFlows'] } },
+	},
+	{
+		displayName: 'Flow Options',
+		name: 'flowOptions',
+		type: 'collection',
+		placeholder: 'Add Option',
+		default: {},
+		displayOptions: { show: { page: ['platformFlows'] } },
+		options: [
+			{
+				displayName: 'Signing Key Written As',
+				name: 'keyEncoding',
+				type: 'options',
+				options: [
+					{ name: 'Base64', value: 'base64' },
+					{ name: 'Hexadecimal', value: 'hex' },
+					{ name: 'Text', value: 'utf8' },
+				],
+				default: 'base64',
+				description: 'How the signing key the platform gave is written in the ledger',
+			},
+			{ displayName: 'Time Tolerance (Seconds)', name: 'toleranceSeconds', type: 'number', typeOptions: { minValue: 1 }, default: 300, description: 'How far Afnor-Signature-Timestamp may be from this server\'s clock' },
+		],
+	},
 	{
 		displayName: 'Statuses Options',
 		name: 'statusesOptions',
@@ -90,6 +130,46 @@ export async function serveEinvoicingStatuses(ctx: IWebhookFunctions): Promise<I
 			statusFr: lifecycleStatus(r.statusCode)?.fr ?? r.statusCode, outcome: r.outcome, effect: r.effect ?? null, message: r.message.en, messageFr: r.message.fr,
 		})),
 		rejected: result.rejected.map((r) => ({ index: r.index, code: r.code, error: r.message.en, errorFr: r.message.fr, hint: r.hint?.en ?? null, hintFr: r.hint?.fr ?? null })),
+	};
+	return { noWebhookResponse: true, workflowData: [[{ json: item }]] };
+}
+
+/**
+ * A flow notification of the platform's standard API (AFNOR XP Z12-013 Flow Service), signed with the platform's
+ * webhook signing key (Afnor-Signature, Afnor-Signature-Timestamp). Answered here: 200 `{"received": true, flowId,
+ * action}` once checked and recorded, the first answer again for the same signed call (no second execution), 401,
+ * 400 or 413 for a refused one (no execution). An accepted call starts one execution with the notification as the
+ * platform sent it and what to do with it (fetch its CDAR, or why it is ignored): never a header or a signature.
+ */
+export async function servePlatformFlows(ctx: IWebhookFunctions): Promise<IWebhookResponseData> {
+	if (ctx.getWebhookName() !== 'default') {
+		sendJson(ctx, 405, { code: 'METHOD_NOT_ALLOWED', error: 'Send the notifications with POST.', errorFr: 'Envoyez les notifications en POST.' });
+		return { noWebhookResponse: true };
+	}
+	const o = ctx.getNodeParameter('flowOptions', {}) as IDataObject;
+	let result;
+	try {
+		const ledger = await getLedger(ctx);
+		result = await receiveAfnorNotification(ledger, { rawBody: rawBodyOf(ctx), headers: ctx.getHeaderData() as Record<string, unknown> }, {
+			keyEncoding: (['base64', 'hex', 'utf8'].includes(String(o.keyEncoding)) ? o.keyEncoding : 'base64') as 'base64' | 'hex' | 'utf8',
+			toleranceSeconds: Number(o.toleranceSeconds) > 0 ? Number(o.toleranceSeconds) : 300,
+			log: (message, meta) => ctx.logger.error(message, meta),
+		});
+	} catch (error) {
+		ctx.logger.error(`Receivables platform flows failed: ${error instanceof Error ? error.message : String(error)}`);
+		sendJson(ctx, 503, { received: false, code: 'UNAVAILABLE', error: 'The service is unavailable for a moment; send the notification again shortly.', errorFr: 'Le service est momentanément indisponible ; renvoyez la notification dans un instant.' });
+		return { noWebhookResponse: true };
+	}
+	sendJson(ctx, result.httpStatus, afnorCallResponse(result) as IDataObject);
+	if (result.status !== 'accepted') return { noWebhookResponse: true };
+	const n = result.notification;
+	const item: IDataObject = {
+		platform: result.platform,
+		flow: result.flow as IDataObject,
+		flowId: n.flowId,
+		flowType: n.flowType,
+		action: n.action,
+		...(n.fetch ? { method: n.fetch.method, path: n.fetch.path, query: n.fetch.query } : { reason: n.reason?.en ?? null, reasonFr: n.reason?.fr ?? null }),
 	};
 	return { noWebhookResponse: true, workflowData: [[{ json: item }]] };
 }

@@ -17,6 +17,7 @@ import * as distribution from './actions/distribution.operation';
 import * as dsoCei from './actions/dsoCei.operation';
 import * as emailReport from './actions/emailReport.operation';
 import * as filesFolder from './actions/filesFolder.operation';
+import * as netReceivables from './actions/netReceivables.operation';
 import * as pdfReport from './actions/pdfReport.operation';
 import * as reminderResults from './actions/reminderResults.operation';
 import { router } from './actions/router';
@@ -33,12 +34,13 @@ const OPERATIONS: OperationChoice[] = [
 	{ name: 'DSO & CEI', value: 'dsoCei', resource: 'figure', description: 'Monthly trend of the DSO (countback and simple methods) and of the collection effectiveness index', action: 'Compute DSO and CEI' },
 	{ name: 'E-Mail Report', value: 'emailReport', resource: 'report', description: 'One e-mail with the files of the input items attached (PDF, CSV, XLSX)', action: 'Send a report by email' },
 	{ name: 'Files Folder', value: 'filesFolder', resource: 'setting', description: 'Where letters, call lists, reports and bank statements go (n8n\'s allowed files folder), or the files waiting in it', action: 'Locate the files folder' },
+	{ name: 'Net Receivables', value: 'netReceivables', resource: 'figure', description: 'Open invoices less unlinked credit notes and unapplied cash per customer and currency: the customer account balance (411), credit balances apart', action: 'Compute net receivables' },
 	{ name: 'PDF Report', value: 'pdfReport', resource: 'report', description: 'Every figure with charts in one PDF, named with the as-of date', action: 'Render the PDF report' },
 	{ name: 'Reminder Results', value: 'reminderResults', resource: 'figure', description: 'Reminders per stage and day, bounce rate, paid within N days, reminders per paid invoice', action: 'Report on reminder results' },
 ];
 
 const RESOURCES: ResourceChoice[] = [
-	{ name: 'Figure', value: 'figure', description: 'The figures as rows: aged balance, DSO and CEI, days late, balance cleaning, reminder, dispute and distribution results', defaultOperation: 'agedBalance' },
+	{ name: 'Figure', value: 'figure', description: 'The figures as rows: aged balance, net receivables, DSO and CEI, days late, balance cleaning, reminder, dispute and distribution results', defaultOperation: 'agedBalance' },
 	{ name: 'Report', value: 'report', description: 'The figures for people: a PDF report, an e-mail with files attached, the dashboard page', defaultOperation: 'pdfReport' },
 	{ name: 'Setting', value: 'setting', description: 'The company\'s identity and the files folder', defaultOperation: 'companySettings' },
 ];
@@ -53,7 +55,7 @@ export class ReceivablesReport implements INodeType {
 		version: [1, 2],
 		defaultVersion: 2,
 		subtitle: '={{ $parameter["operation"] }}',
-		description: 'Aged balance, DSO and CEI, days late, balance cleaning, reminder, dispute and distribution results, as rows, a PDF report with charts or a dashboard page',
+		description: 'Aged balance, net receivables, DSO and CEI, days late, balance cleaning, reminder, dispute and distribution results, as rows, a PDF report with charts or a dashboard page',
 		defaults: { name: 'Receivables Report' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
@@ -63,7 +65,7 @@ export class ReceivablesReport implements INodeType {
 				name: 'receivablesLedgerApi',
 				required: true,
 				testedBy: 'receivablesLedgerConnectionTest',
-				displayOptions: { show: { operation: ['agedBalance', 'dsoCei', 'daysLate', 'balanceCleaning', 'reminderResults', 'disputeAnalysis', 'distribution', 'pdfReport', 'dashboardPage', 'companySettings'] } },
+				displayOptions: { show: { operation: ['agedBalance', 'dsoCei', 'daysLate', 'balanceCleaning', 'netReceivables', 'reminderResults', 'disputeAnalysis', 'distribution', 'pdfReport', 'dashboardPage', 'companySettings'] } },
 			},
 			{ name: 'receivablesSmtpApi', required: true, testedBy: 'receivablesSmtpConnectionTest', displayOptions: { show: { operation: ['emailReport'] } } },
 			{ name: 'receivablesSmtpApi', required: false, testedBy: 'receivablesSmtpConnectionTest', displayOptions: { show: { operation: ['dashboardPage'] } } },
@@ -83,6 +85,7 @@ export class ReceivablesReport implements INodeType {
 			...dsoCei.description,
 			...daysLate.description,
 			...balanceCleaning.description,
+			...netReceivables.description,
 			...reminderResults.description,
 			...disputeAnalysis.description,
 			...distribution.description,

@@ -7,9 +7,15 @@
  * hands its requests to one of them is a signed path.
  */
 const SIGNED_OPERATIONS = new Map([
-	['n8n-nodes-receivables.invoiceIntake', new Set(['receiveSignedRequest', 'receiveSignedStatuses'])],
+	['n8n-nodes-receivables.invoiceIntake', new Set(['receiveSignedRequest', 'receiveSignedStatuses', 'afnorFlowNotification'])],
 	['n8n-nodes-receivables.courierTracking', new Set(['recordEvent'])],
 ]);
+
+/** Whether a node checks a signature over its input's raw body (Read Platform Flow Notification only in its Webhook mode). */
+function checksSignature(node) {
+	if (!SIGNED_OPERATIONS.get(node.type)?.has(node.parameters?.operation)) return false;
+	return !(node.parameters?.operation === 'afnorFlowNotification' && node.parameters?.notificationFrom === 'pageTrigger');
+}
 
 const PAGE_TRIGGER = 'n8n-nodes-receivables.receivablesPageTrigger';
 
@@ -17,7 +23,7 @@ const PAGE_TRIGGER = 'n8n-nodes-receivables.receivablesPageTrigger';
  * Pages of the Receivables Page Trigger that take signed POST requests from other software and check the signature
  * themselves, before any execution starts (an unsigned or forged body never becomes an item n8n stores).
  */
-const SIGNED_PAGES = new Set(['courierEvents', 'einvoicingStatuses', 'signedIntake']);
+const SIGNED_PAGES = new Set(['courierEvents', 'einvoicingStatuses', 'platformFlows', 'signedIntake']);
 /** Its pages for people: each request is authenticated by the page's own login, session or signed link. */
 const LOGIN_PAGES = new Set(['portal', 'courierPage', 'dashboard', 'payer']);
 
@@ -46,7 +52,7 @@ function postWebhooks(workflow) {
 function unsignedWritePaths(workflow) {
 	const unsigned = [];
 	for (const { hook, next } of postWebhooks(workflow)) {
-		const signed = hook.parameters?.options?.rawBody === true && next.length > 0 && next.every((node) => SIGNED_OPERATIONS.get(node.type)?.has(node.parameters?.operation));
+		const signed = hook.parameters?.options?.rawBody === true && next.length > 0 && next.every(checksSignature);
 		if (!signed) unsigned.push(hook.parameters?.path ?? hook.name);
 	}
 	for (const page of (workflow.nodes ?? []).filter((node) => !node.disabled && node.type === PAGE_TRIGGER)) {

@@ -25,6 +25,8 @@ export const FIXED_CREDENTIALS: Record<string, { id: string; name: string }> = {
 	receivablesLedgerApi: { id: 'rcvLedgerCred001', name: 'Receivables Ledger' },
 	receivablesSmtpApi: { id: 'rcvSmtpCred00001', name: 'Receivables SMTP' },
 	receivablesWebhookApi: { id: 'rcvWebhookCred01', name: 'Receivables Webhook' },
+	/** The e-invoicing platform's API (AFNOR Flow Service): a header such as Authorization: Bearer …. */
+	httpHeaderAuth: { id: 'rcvPlatformApi01', name: 'E-invoicing Platform API' },
 };
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -428,6 +430,7 @@ export async function prepareInstance(
 			receivablesLedgerApi: options.ledgerCredential ?? ledgerCredentialData(ledgerSchema),
 			receivablesSmtpApi: { host: '127.0.0.1', port: options.smtpPort ?? (await lib.freePort()), secure: false, disableStartTls: true, user: '', password: '' },
 			receivablesWebhookApi: { secret: options.webhookSecret ?? randomBytes(24).toString('hex') },
+			httpHeaderAuth: { name: 'Authorization', value: `Bearer ${randomBytes(16).toString('hex')}` },
 		};
 		await lib.importCredentials(
 			instance.runtime,

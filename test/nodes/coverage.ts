@@ -38,7 +38,9 @@ export const COVERED_ELSEWHERE: Record<string, string> = {
 	'receivablesPageTrigger.payer': 'test/workflows/payer-page.test.ts',
 	'receivablesPageTrigger.signedIntake': 'test/workflows/intake-signed-webhook.test.ts',
 	'receivablesPageTrigger.einvoicingStatuses': 'test/workflows/einvoicing-platform-statuses.test.ts',
+	'receivablesPageTrigger.platformFlows': 'test/workflows/einvoicing-platform-flows.test.ts',
 	'receivablesReport.companySettings': 'test/nodes/company-settings.test.ts',
+	'receivablesReport.netReceivables': 'test/nodes/net-receivables.test.ts',
 };
 
 type AnyNodeType = INodeType | IVersionedNodeType;

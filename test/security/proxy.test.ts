@@ -158,6 +158,18 @@ withNginx('docker/proxy/nginx.conf', () => {
 			expect(reached).toEqual(['POST /webhook/receivables/einvoicing/statuses', 'GET /webhook/receivables/payer?t=payer-link-token-7d1e9a', 'POST /webhook/receivables/payer']);
 		});
 
+		test('passes the platform’s AFNOR flow notifications only with their Afnor-Signature header, 1 MB at most', async () => {
+			reached.length = 0;
+			const flow = Buffer.from('{"flowId":"f-1"}');
+			const afnor = { 'content-type': 'application/json', 'afnor-signature': 'c2lnbmF0dXJl', 'afnor-signature-timestamp': '1765099200' };
+			expect(await send('POST', '/webhook/receivables/einvoicing/flows', afnor, flow)).toBe(200);
+			expect(await send('POST', '/webhook/receivables/einvoicing/flows', { 'content-type': 'application/json' }, flow)).toBe(401);
+			expect(await send('POST', '/webhook/receivables/einvoicing/flows', { 'content-type': 'application/json', 'x-receivables-signature': 't=1,v2=00' }, flow)).toBe(401);
+			expect(await send('GET', '/webhook/receivables/einvoicing/flows', afnor)).toBe(403);
+			expect(await send('POST', '/webhook/receivables/einvoicing/flows', afnor, Buffer.alloc(2 * 1024 * 1024, 0x20))).toBe(413);
+			expect(reached).toEqual(['POST /webhook/receivables/einvoicing/flows']);
+		});
+
 		test('writes paths without their query strings to the access log: no payer link token there', async () => {
 			await send('GET', '/webhook/receivables/payer?t=payer-link-token-logged-3c5f');
 			// nginx writes a request's line once it is answered; give it a moment.

@@ -40,13 +40,13 @@ describe('workflow: weekly dispute analysis', () => {
 			const result = await runWorkflow(workflow, { credentials: credentialsFor(t.ledger) });
 			expect(result.error).toBeUndefined();
 			expect(result.json('Disputes by category')).toEqual([
-				expect.objectContaining({ category: 'commercial', disputes: 2, open: 0, resolved: 2, amounts: '2000.00 EUR' }),
-				expect.objectContaining({ category: 'logistics', disputes: 1, open: 1, resolved: 0 }),
-				expect.objectContaining({ category: 'technical', disputes: 1, open: 0, resolved: 1, amounts: '500.00 EUR' }),
+				expect.objectContaining({ category: 'commercial', label: 'Commercial', disputes: 2, open: 0, resolved: 2, amounts: '2000.00 EUR' }),
+				expect.objectContaining({ category: 'logistics', label: 'Logistique', disputes: 1, open: 1, resolved: 0 }),
+				expect.objectContaining({ category: 'technical', label: 'Technique', disputes: 1, open: 0, resolved: 1, amounts: '500.00 EUR' }),
 			]);
 			expect(result.json('Top root causes')).toEqual([
-				expect.objectContaining({ rootCause: 'Price list not updated', disputes: 2, share: 0.667, categories: 'commercial' }),
-				expect.objectContaining({ rootCause: "'+1+cmd|' /C calc'!A0", disputes: 1, categories: 'technical', examples: expect.stringMatching(/^'=HYPERLINK\(/) }),
+				expect.objectContaining({ rootCause: 'Price list not updated', disputes: 2, share: 0.667, categories: 'Commercial' }),
+				expect.objectContaining({ rootCause: "'+1+cmd|' /C calc'!A0", disputes: 1, categories: 'Technique', examples: expect.stringMatching(/^'=HYPERLINK\(/) }),
 			]);
 			return day;
 		} finally {

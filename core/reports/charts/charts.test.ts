@@ -167,4 +167,16 @@ describe('one definition per figure, codes in the page\'s language', () => {
 		expect(en.headline.find((k) => k.label === 'Disputes open on the date')?.value).toBe(String(openOnDate));
 		expect((en.sections.find((s) => s.key === 'reminders')?.blocks ?? []).flatMap((b) => (b.kind === 'table' ? b.rows.map((r) => r[0]) : []))).toEqual(['Pre-due notice', 'Reminder 1', 'Reminder 2', 'Formal notice']);
 	});
+
+	it('names dispute subcategories in the page\'s language, in the disputes section and in balance cleaning', () => {
+		const overview = sampleOverview();
+		overview.disputes = { ...overview.disputes, groupBy: 'subcategory', groups: [{ ...overview.disputes.groups[0], key: 'logistics/partial_delivery', label: null as unknown as string }] };
+		const disputeItem = overview.cleaning.sections.find((s) => s.key === 'disputes')!.items[0];
+		disputeItem.detail = 'administrative/missing_po';
+		const first = (lang: 'fr' | 'en', key: string) => (buildReportView(overview, { language: lang }).sections.find((s) => s.key === key)?.blocks ?? []).flatMap((b) => (b.kind === 'table' ? [b] : []))[0];
+		expect(first('fr', 'disputes').rows.map((r) => r[0])).toEqual(['Logistique / Livraison incomplète']);
+		expect(first('en', 'disputes').rows.map((r) => r[0])).toEqual(['Logistics / Partial delivery']);
+		expect(first('fr', 'cleaning').rows.map((r) => r[5])).toContainEqual(expect.stringContaining('Administratif / Bon de commande manquant'));
+		expect(first('en', 'cleaning').rows.map((r) => r[5])).toContainEqual(expect.stringContaining('Administrative / Purchase order missing'));
+	});
 });

@@ -2,6 +2,7 @@ import { DateTime } from 'luxon';
 import { parseAmount } from '../../money';
 import type { AgedBalance, AgedBalanceRow, AgedBucket, BalanceCleaning, CeiReport, DaysLateReport, DistributionReport, DsoReport, ReceivablesOverview, ReminderResults, ReportAmount } from '../types';
 import type { DisputeAnalysis } from '../../disputes/analysis';
+import { disputeKeyLabel } from '../../disputes/labels';
 import { STAGE_CHOICES } from '../../dunning/policyFields';
 import { formatDecimal, formatUnits, toUnits } from './format';
 import { AGING_PALETTE, layoutBarChart, layoutDonutChart, layoutLineChart } from './layout';
@@ -72,7 +73,6 @@ const L = {
 		stage: 'Étape', sent: 'Envoyées', bounced: 'Rejetées', bounceRate: 'Taux de rejet', paidWithin: (n: number) => `Payées sous ${n} j`, perStage: 'Relances par étape et factures payées ensuite', perDay: 'Relances envoyées par jour',
 		paidInvoices: 'Factures payées après relance', perPaid: 'Relances par facture payée',
 		disputeCount: 'Litiges', disputeOpen: 'Ouverts', disputeResolved: 'Résolus', byCategory: 'Litiges par', rootCauses: 'Causes racines (litiges résolus)', avgAge: 'Âge moyen (ouverts)', avgResolution: 'Résolution moyenne', causesLabel: 'litiges',
-		categories: { administrative: 'Administratif', logistics: 'Logistique', commercial: 'Commercial', technical: 'Technique', other: 'Autre', billing: 'Facturation', payment: 'Paiement', quality: 'Qualité', delivery: 'Livraison', pricing: 'Prix' } as Record<string, string>,
 		disputeGroupBy: { category: 'catégorie', subcategory: 'sous-catégorie', customer: 'client', sales_rep: 'commercial', owner: 'responsable', resolution: 'résolution', root_cause: 'cause racine' } as Record<string, string>,
 		zone: 'Zone', courier: 'Coursier', deliveries: 'Remises', delivered: 'Remises effectuées', onTime: 'À l’heure', delay: 'Retard moyen', failed: 'Échecs', cost: 'Coût', costPer: 'Coût par facture remise', onTimeRate: 'Taux de remise à l’heure',
 		noData: 'Aucune donnée sur la période.', period: 'Période du', to: 'au', other: 'Autres',
@@ -90,7 +90,6 @@ const L = {
 		stage: 'Stage', sent: 'Sent', bounced: 'Bounced', bounceRate: 'Bounce rate', paidWithin: (n: number) => `Paid within ${n} d`, perStage: 'Reminders per stage and invoices paid afterwards', perDay: 'Reminders sent per day',
 		paidInvoices: 'Invoices paid after a reminder', perPaid: 'Reminders per paid invoice',
 		disputeCount: 'Disputes', disputeOpen: 'Open', disputeResolved: 'Resolved', byCategory: 'Disputes by', rootCauses: 'Root causes (resolved disputes)', avgAge: 'Avg age (open)', avgResolution: 'Avg resolution', causesLabel: 'disputes',
-		categories: { administrative: 'Administrative', logistics: 'Logistics', commercial: 'Commercial', technical: 'Technical', other: 'Other', billing: 'Billing', payment: 'Payment', quality: 'Quality', delivery: 'Delivery', pricing: 'Pricing' } as Record<string, string>,
 		disputeGroupBy: { category: 'category', subcategory: 'subcategory', customer: 'customer', sales_rep: 'sales rep', owner: 'owner', resolution: 'resolution', root_cause: 'root cause' } as Record<string, string>,
 		zone: 'Zone', courier: 'Courier', deliveries: 'Deliveries', delivered: 'Delivered', onTime: 'On time', delay: 'Avg delay', failed: 'Failed', cost: 'Cost', costPer: 'Cost per delivered invoice', onTimeRate: 'Delivered on time',
 		noData: 'No data for the period.', period: 'Period', to: 'to', other: 'Other',
@@ -288,7 +287,7 @@ function cleaningSection(cleaning: BalanceCleaning, lang: Lang, limit: number): 
 			rows.push([t.sections[s.key] ?? s.key, groupName({ key: item.customer, label: item.customerName }, t), item.invoiceNumber ?? '—', fmtMoney(item.amount, lang),
 				// one kind of value per column: a date in Date (the item's own, else the due date), days late in Detail
 				(item.date ?? item.dueDate) ? formatReportDate((item.date ?? item.dueDate) as string, lang, 'dd/MM/yyyy') : '—',
-				[item.daysOverdue !== null ? t.lateBy(item.daysOverdue) : '', item.detail ?? ''].filter(Boolean).join(' · ')]);
+				[item.daysOverdue !== null ? t.lateBy(item.daysOverdue) : '', (s.key === 'disputes' ? disputeKeyLabel(item.detail, lang) : item.detail) ?? ''].filter(Boolean).join(' · ')]);
 		}
 	}
 	const count = sections.reduce((a, s) => a + s.count, 0);
@@ -348,9 +347,9 @@ function invoiceCount(n: number, lang: Lang): string {
 	return lang === 'fr' ? `${n} facture${n > 1 ? 's' : ''}` : `${n} invoice${n === 1 ? '' : 's'}`;
 }
 
-/** A dispute group's name in the page's language: categories translated, other groups by their own label. */
-function groupLabel(g: { key: string; label?: string | null }, groupBy: string, t: (typeof L)[Lang]): string {
-	if (groupBy === 'category' && t.categories[g.key]) return t.categories[g.key];
+/** A dispute group's name in the page's language: categories and subcategories named from the one label table, other groups by their own label. */
+function groupLabel(g: { key: string; label?: string | null }, groupBy: string, t: (typeof L)[Lang], lang: Lang): string {
+	if ((groupBy === 'category' || groupBy === 'subcategory') && g.key) return disputeKeyLabel(g.key, lang);
 	return g.label || g.key || t.none;
 }
 
@@ -370,7 +369,7 @@ function disputesSection(disputes: DisputeAnalysis, lang: Lang, limit: number): 
 		const rest = groups.slice(7).reduce((a, g) => a + g.count, 0);
 		blocks.push({ kind: 'chart', chart: layoutDonutChart({
 			type: 'donut', id: 'disputes-by-group', title: `${t.byCategory} ${t.disputeGroupBy[disputes.groupBy] ?? disputes.groupBy}`, language: lang, unit: { kind: 'count' }, centerLabel: t.causesLabel,
-			slices: [...shown.map((g) => ({ key: g.key.replace(/[^A-Za-z0-9_-]/g, '_') || 'none', label: groupLabel(g, disputes.groupBy, t), value: g.count })), ...(rest ? [{ key: 'other', label: t.other, value: rest }] : [])],
+			slices: [...shown.map((g) => ({ key: g.key.replace(/[^A-Za-z0-9_-]/g, '_') || 'none', label: groupLabel(g, disputes.groupBy, t, lang), value: g.count })), ...(rest ? [{ key: 'other', label: t.other, value: rest }] : [])],
 		}) });
 	}
 	if (disputes.rootCauses.length) {
@@ -384,7 +383,7 @@ function disputesSection(disputes: DisputeAnalysis, lang: Lang, limit: number): 
 		blocks.push({
 			kind: 'table', caption: `${t.byCategory} ${t.disputeGroupBy[disputes.groupBy] ?? disputes.groupBy}`,
 			head: [t.group, t.disputeCount, t.disputeOpen, t.disputeResolved, t.amount, t.avgAge, t.avgResolution], numeric: [false, true, true, true, true, true, true],
-			rows: groups.slice(0, limit).map((g) => [groupLabel(g, disputes.groupBy, t), String(g.count), String(g.open), String(g.resolved), amountsText(g.amounts, lang), fmtNumber(g.averageOpenAgeDays, days, lang), fmtNumber(g.averageResolutionDays, days, lang)]),
+			rows: groups.slice(0, limit).map((g) => [groupLabel(g, disputes.groupBy, t, lang), String(g.count), String(g.open), String(g.resolved), amountsText(g.amounts, lang), fmtNumber(g.averageOpenAgeDays, days, lang), fmtNumber(g.averageResolutionDays, days, lang)]),
 			more: more(groups.length, limit, t),
 		});
 	}

@@ -36,6 +36,17 @@ const properties: INodeProperties[] = [
 			{ displayName: 'As Of', name: 'asOf', type: 'string', default: '', description: 'Ages of open disputes are counted to this date. Empty: today.' },
 			{ displayName: 'Customer Code', name: 'customer', type: 'string', default: '' },
 			{ displayName: 'Examples per Root Cause', name: 'examples', type: 'number', typeOptions: { minValue: 0 }, default: 3 },
+			{
+				displayName: 'Labels Language',
+				name: 'language',
+				type: 'options',
+				options: [
+					{ name: 'French', value: 'fr' },
+					{ name: 'English', value: 'en' },
+				],
+				default: 'fr',
+				description: 'Language of the category and subcategory names in the spreadsheet rows (the label column and the categories of a root cause; the key column keeps the code)',
+			},
 			{ displayName: 'Opened From', name: 'from', type: 'string', default: '', placeholder: '2026-01-01' },
 			{ displayName: 'Opened To', name: 'to', type: 'string', default: '', placeholder: '2026-03-31' },
 			{
@@ -77,8 +88,9 @@ export const operation = eachItem({
 		const meta = { from: analysis.from, to: analysis.to, asOf: analysis.asOf, groupBy: analysis.groupBy, status: analysis.status };
 		if (output === 'groups') return analysis.groups.map((g) => ({ json: { ...meta, ...g } as unknown as IDataObject }));
 		if (output === 'rootCauses') return analysis.rootCauses.map((c) => ({ json: { ...meta, ...c } as unknown as IDataObject }));
-		if (output === 'groupRows') return disputeAnalysisRows(analysis, 'groups').map((row) => ({ json: row as IDataObject }));
-		if (output === 'rootCauseRows') return disputeAnalysisRows(analysis, 'rootCauses').map((row) => ({ json: row as IDataObject }));
+		const language = options.language === 'en' ? 'en' : 'fr';
+		if (output === 'groupRows') return disputeAnalysisRows(analysis, 'groups', language).map((row) => ({ json: row as IDataObject }));
+		if (output === 'rootCauseRows') return disputeAnalysisRows(analysis, 'rootCauses', language).map((row) => ({ json: row as IDataObject }));
 		return { json: analysis as unknown as IDataObject };
 	},
 });

@@ -48,6 +48,20 @@ describe('Invoice Intake › Read Platform Flow Notification (AFNOR)', () => {
 		for (const output of [0, 1, 2]) for (const item of run.nodeOutputs(NODE, output)) expect(JSON.stringify(item.json)).not.toMatch(new RegExp(`${KEY.toString('base64')}|afnor-signature`, 'i'));
 	});
 
+	it('from the Receivables Page Trigger (signature already checked there): the item\'s Flow JSON is sorted the same way, no key needed', async () => {
+		const run = await runNode('invoiceIntake', { operation: 'afnorFlowNotification', notificationFrom: 'pageTrigger' }, {
+			credentials: { receivablesWebhookApi: { secret: '', previousSecret: '' } },
+			triggerItems: [{ json: { flow: flow() } }, { json: { flow: flow({ flowDirection: 'Out' }) } }, { json: { flow: { flowId: 'f-1' } } }, { json: {} }] as never,
+		});
+		expect(outputCounts(run)).toEqual([1, 1, 2, 0]);
+		expect(run.nodeOutputs(NODE, 0)[0].json).toMatchObject({ flowId: 'f-212-0001', method: 'GET', path: '/v1/flows/f-212-0001', query: { docType: 'Original' } });
+		expect(run.nodeOutputs(NODE, 1)[0].json).toMatchObject({ flowDirection: 'Out', reasonFr: expect.stringMatching(/sortant/) });
+		expect(run.nodeOutputs(NODE, 2).map((i) => i.json)).toEqual([
+			expect.objectContaining({ refused: true, httpStatus: 400, code: 'AFNOR_FLOW_SHAPE', errorFr: expect.any(String) }),
+			expect.objectContaining({ refused: true, httpStatus: 400, code: 'AFNOR_FLOW_SHAPE' }),
+		]);
+	});
+
 	it('without a signing key every call is refused', async () => {
 		const run = await runNode('invoiceIntake', { operation: 'afnorFlowNotification' }, { credentials: { receivablesWebhookApi: { secret: '', previousSecret: '' } }, triggerItems: [call(flow())] as never });
 		expect(outputCounts(run)).toEqual([0, 0, 1, 0]);

@@ -1,18 +1,31 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
-import { AfnorFlowError, readAfnorFlowNotification, verifyAfnorSignature } from '../../../core';
+import { AfnorFlowError, readAfnorFlowNotification, verifyAfnorSignature, type AfnorFlowNotification } from '../../../core';
 import { eachItem } from '../../shared/operation';
 import { rawBodyProperty, signedRequestOf } from './receiveSignedRequest.operation';
 
+const fromWebhook = { show: { notificationFrom: ['webhook'] } };
+
 const properties: INodeProperties[] = [
+	{
+		displayName: 'Notification From',
+		name: 'notificationFrom',
+		type: 'options',
+		options: [
+			{ name: 'A Webhook Node (Checked Here)', value: 'webhook', description: 'The raw request of a Webhook node: the signature is checked here with the Receivables Webhook credential\'s key (n8n has already stored the request and started the execution)' },
+			{ name: 'The Receivables Page Trigger (Already Checked)', value: 'pageTrigger', description: 'The item of the trigger\'s page E-Invoicing Platform Flows, which checked the signature with the platform\'s key before starting the execution' },
+		],
+		default: 'webhook',
+	},
 	{
 		displayName:
 			'Put this after a Webhook node (POST, option Raw Body on) that your approved platform calls through the standard AFNOR XP Z12-013 API (a webhook subscribed with POST /v1/webhooks). The Receivables Webhook credential holds the signing key the platform gave at subscription. Nothing is stored here: an incoming lifecycle flow comes out on Fetch with the request that downloads its CDAR (HTTP Request node, then Lifecycle Statuses › CDAR File).',
 		name: 'afnorNotice',
 		type: 'notice',
 		default: '',
+		displayOptions: fromWebhook,
 	},
-	rawBodyProperty,
+	{ ...rawBodyProperty, displayOptions: fromWebhook },
 	{
 		displayName: 'Signing Key Written As',
 		name: 'signingKeyEncoding',
@@ -24,6 +37,7 @@ const properties: INodeProperties[] = [
 		],
 		default: 'base64',
 		description: 'How the signing key the platform returned is written in the credential\'s Secret',
+		displayOptions: fromWebhook,
 	},
 	{
 		displayName: 'Time Tolerance (Seconds)',
@@ -32,6 +46,15 @@ const properties: INodeProperties[] = [
 		typeOptions: { minValue: 1 },
 		default: 300,
 		description: 'How far Afnor-Signature-Timestamp may be from this server\'s clock',
+		displayOptions: fromWebhook,
+	},
+	{
+		displayName: 'Flow Property',
+		name: 'flowProperty',
+		type: 'string',
+		default: 'flow',
+		description: 'The field of the trigger\'s item holding the Flow JSON as the platform sent it',
+		displayOptions: { show: { notificationFrom: ['pageTrigger'] } },
 	},
 ];
 
@@ -61,6 +84,15 @@ export const operation = eachItem({
 		}
 	},
 	async item(i, item, { keys }: { keys: string[] }) {
+		if (this.getNodeParameter('notificationFrom', i, 'webhook') === 'pageTrigger') {
+			const property = String(this.getNodeParameter('flowProperty', i, 'flow') || 'flow');
+			try {
+				return sorted(readAfnorFlowNotification(item.json[property]));
+			} catch (error) {
+				const said = error instanceof AfnorFlowError ? error.said : { en: 'The item holds no Flow object.', fr: "L'élément ne contient pas d'objet Flow." };
+				return { output: 'Rejected', json: { refused: true, httpStatus: 400, code: error instanceof AfnorFlowError ? error.code : 'AFNOR_FLOW_SHAPE', error: said.en, errorFr: said.fr } };
+			}
+		}
 		const { rawBody, headers } = await signedRequestOf(this, i, item);
 		const encoding = this.getNodeParameter('signingKeyEncoding', i, 'base64') as BufferEncoding;
 		const toleranceSeconds = (this.getNodeParameter('afnorToleranceSeconds', i, 300) as number) || 300;
@@ -81,11 +113,16 @@ export const operation = eachItem({
 			const said = error instanceof AfnorFlowError ? error.said : { en: 'The body is not JSON.', fr: "Le corps n'est pas du JSON." };
 			return { output: 'Rejected', json: { refused: true, httpStatus: 400, code: error instanceof AfnorFlowError ? error.code : 'AFNOR_FLOW_SHAPE', error: said.en, errorFr: said.fr } };
 		}
-		const json: IDataObject = {
-			httpStatus: 200, flowId: notification.flowId, flowType: notification.flowType, flowSyntax: notification.flowSyntax, flowDirection: notification.flowDirection,
-			ackStatus: notification.ackStatus, updatedAt: notification.updatedAt, processingRule: notification.processingRule ?? null, trackingId: notification.trackingId ?? null, name: notification.name ?? null,
-		};
-		if (notification.action === 'fetch_status' && notification.fetch) return { output: 'Fetch', json: { ...json, method: notification.fetch.method, path: notification.fetch.path, query: notification.fetch.query } };
-		return { output: 'Ignored', json: { ...json, reason: notification.reason?.en ?? null, reasonFr: notification.reason?.fr ?? null, ackDetails: notification.ackDetails as unknown as IDataObject[] } };
+		return sorted(notification);
 	},
 });
+
+/** A read notification on its output: Fetch (with the request that downloads its CDAR) or Ignored (with why). */
+function sorted(notification: AfnorFlowNotification): { output: 'Fetch' | 'Ignored'; json: IDataObject } {
+	const json: IDataObject = {
+		httpStatus: 200, flowId: notification.flowId, flowType: notification.flowType, flowSyntax: notification.flowSyntax, flowDirection: notification.flowDirection,
+		ackStatus: notification.ackStatus, updatedAt: notification.updatedAt, processingRule: notification.processingRule ?? null, trackingId: notification.trackingId ?? null, name: notification.name ?? null,
+	};
+	if (notification.action === 'fetch_status' && notification.fetch) return { output: 'Fetch', json: { ...json, method: notification.fetch.method, path: notification.fetch.path, query: notification.fetch.query } };
+	return { output: 'Ignored', json: { ...json, reason: notification.reason?.en ?? null, reasonFr: notification.reason?.fr ?? null, ackDetails: notification.ackDetails as unknown as IDataObject[] } };
+}

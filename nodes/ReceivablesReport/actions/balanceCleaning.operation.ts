@@ -40,6 +40,6 @@ export const operation = eachItem({
 			doubtfulAfterDays: o.doubtfulAfterDays === undefined ? undefined : Number(o.doubtfulAfterDays),
 			limit: o.itemsPerSection === undefined ? undefined : Number(o.itemsPerSection),
 		});
-		return reportItems(this, i, report, (r) => balanceCleaningRows(r, text(this, 'cleaningView', i, 'items') === 'sections' ? 'sections' : 'items'));
+		return reportItems(this, i, report, (r, language) => balanceCleaningRows(r, text(this, 'cleaningView', i, 'items') === 'sections' ? 'sections' : 'items', language));
 	},
 });

@@ -120,9 +120,10 @@ export function scopeOf(level: unknown, staffCode: unknown): ReportScope | undef
 }
 
 /** The item(s) of a report: the whole report as one item, or its flat rows (headings in the chosen language). */
-export function reportItems<T extends object>(ctx: IExecuteFunctions, i: number, report: T, rows: (report: T) => Row[]): Result[] {
+export function reportItems<T extends object>(ctx: IExecuteFunctions, i: number, report: T, rows: (report: T, language: 'fr' | 'en') => Row[]): Result[] {
 	if (text(ctx, 'output', i, 'rows') === 'report') return [{ json: report as unknown as IDataObject }];
-	return localiseRows(rows(report), text(ctx, 'language', i, 'fr') === 'en' ? 'en' : 'fr').map((json) => ({ json }));
+	const language = text(ctx, 'language', i, 'fr') === 'en' ? 'en' : 'fr';
+	return localiseRows(rows(report, language), language).map((json) => ({ json }));
 }
 
 /** The From / To entries of the Options collection of the operations that cover a period. */

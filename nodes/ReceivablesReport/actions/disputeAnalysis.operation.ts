@@ -41,6 +41,6 @@ export const operation = eachItem({
 	setup: ledgerSetup,
 	async item(i, _item, ledger: Ledger) {
 		const report = await disputeReport(ledger, { ...baseOptions(this, i), ...period(options(this, i)), groupBy: text(this, 'disputeGroupBy', i, 'category') as DisputeDimension });
-		return reportItems(this, i, report, (r) => disputeRows(r, text(this, 'disputeView', i, 'groups') === 'rootCauses' ? 'rootCauses' : 'groups'));
+		return reportItems(this, i, report, (r, language) => disputeRows(r, text(this, 'disputeView', i, 'groups') === 'rootCauses' ? 'rootCauses' : 'groups', language));
 	},
 });

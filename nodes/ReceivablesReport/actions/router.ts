@@ -9,8 +9,9 @@ import * as distribution from './distribution.operation';
 import * as dsoCei from './dsoCei.operation';
 import * as filesFolder from './filesFolder.operation';
 import * as emailReport from './emailReport.operation';
+import * as netReceivables from './netReceivables.operation';
 import * as pdfReport from './pdfReport.operation';
 import * as reminderResults from './reminderResults.operation';
 
 /** The operations of the node; the shared loop (nodes/shared/operation.ts) runs them. */
-export const router = nodeRouter({ agedBalance, dsoCei, daysLate, balanceCleaning, reminderResults, disputeAnalysis, distribution, pdfReport, dashboardPage, emailReport, filesFolder, companySettings });
+export const router = nodeRouter({ agedBalance, dsoCei, daysLate, balanceCleaning, netReceivables, reminderResults, disputeAnalysis, distribution, pdfReport, dashboardPage, emailReport, filesFolder, companySettings });

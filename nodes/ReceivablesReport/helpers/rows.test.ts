@@ -1,6 +1,7 @@
 import type { AgedBalance, CeiReport, DisputeReport, DsoReport, ReportAmount } from '../../../core';
 import { dayList, scopeOf } from '../actions/common';
-import { agedBalanceRows, disputeRows, dsoCeiRows, localiseRows } from './rows';
+import { agedBalanceRows, balanceCleaningRows, disputeRows, dsoCeiRows, localiseRows } from './rows';
+import { sampleOverview } from '../../../core/reports/charts/sample';
 
 const eur = (amount: string): ReportAmount => ({ currency: 'EUR', minor: amount.replace('.', ''), amount });
 const mad = (amount: string): ReportAmount => ({ currency: 'MAD', minor: amount.replace('.', ''), amount });
@@ -70,6 +71,23 @@ describe('report rows for spreadsheets', () => {
 		const groups = disputeRows(report, 'groups');
 		expect(groups.map((g) => [g.key, g.amountEUR, g.amountMAD])).toEqual([['price', '10.00', '0'], ['quality', '0', '5.00']]);
 		expect(disputeRows(report, 'rootCauses')).toEqual([{ rootCause: 'wrong price list', count: 1, share: 1, justified: 1, categories: 'price', examples: 'Alpha (C1, #7): credit note' }]);
+	});
+
+	test('disputes and balance cleaning name dispute categories and subcategories in the rows\' language (the key keeps the code)', () => {
+		const report: DisputeReport = {
+			from: null, to: null, asOf: '2026-03-31', groupBy: 'subcategory', status: 'all',
+			totals: { count: 1, open: 1, resolved: 0, amounts: [] },
+			groups: [{ key: 'commercial/discount_not_applied', label: null, count: 1, open: 1, resolved: 0, justified: 0, unjustified: 0, amounts: [], averageOpenAgeDays: 1, oldestOpenAgeDays: 1, averageResolutionDays: null }],
+			rootCauses: [{ rootCause: 'old tariff', count: 1, share: 1, categories: ['commercial', 'technical'], justified: 0, examples: [] }],
+		};
+		expect(disputeRows(report, 'groups', 'fr')[0]).toMatchObject({ key: 'commercial/discount_not_applied', label: 'Commercial / Remise non appliquée' });
+		expect(disputeRows(report, 'groups', 'en')[0]).toMatchObject({ label: 'Commercial / Discount not applied' });
+		expect(disputeRows(report, 'rootCauses', 'fr')[0]).toMatchObject({ categories: 'Commercial, Technique' });
+		const cleaning = sampleOverview().cleaning;
+		cleaning.sections.find((s) => s.key === 'disputes')!.items[0].detail = 'logistics/late_delivery';
+		const rows = balanceCleaningRows(cleaning, 'items', 'fr').filter((r) => r.section === 'disputes');
+		expect(rows.map((r) => r.detail)).toEqual(['Logistique / Livraison en retard']);
+		expect(balanceCleaningRows(cleaning, 'items', 'en').filter((r) => r.section === 'disputes').map((r) => r.detail)).toEqual(['Logistics / Late delivery']);
 	});
 });
 

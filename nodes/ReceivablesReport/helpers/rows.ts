@@ -8,10 +8,12 @@ import type {
 	DisputeReport,
 	DistributionReport,
 	DsoReport,
+	NetReceivables,
+	NetReceivablesRow,
 	ReminderResults,
 	ReportAmount,
 } from '../../../core';
-import { neutraliseRows } from '../../../core';
+import { disputeCategoryLabel, disputeKeyLabel, neutraliseRows } from '../../../core';
 
 /**
  * Flat rows for spreadsheets (CSV, XLSX, Google Sheets): one level of keys, every row of a report with the same keys
@@ -37,6 +39,31 @@ export function agedBalanceRows(report: AgedBalance, withTotals = true): Row[] {
 	if (withTotals && report.groupBy !== 'currency' && report.groupBy !== 'none') {
 		rows.push(...report.totals.map((r) => agedRow(report.asOf, report.groupBy, r, keys, 'total')));
 	}
+	return rows;
+}
+
+function netRow(asOf: string, line: 'customer' | 'total', r: NetReceivablesRow): Row {
+	return {
+		asOf,
+		line,
+		key: r.key,
+		label: r.label,
+		currency: r.currency,
+		openInvoices: r.invoices.amount,
+		creditNotes: r.creditNotes.amount,
+		unappliedCash: r.unappliedCash.amount,
+		net: r.net.amount,
+		creditBalance: r.creditBalance.amount,
+	};
+}
+
+/**
+ * Net receivables: one row per customer and currency (key '' for payments whose payer is not identified), then one
+ * total row per currency; grouped by nothing, the total rows only.
+ */
+export function netReceivablesRows(report: NetReceivables, withTotals = true): Row[] {
+	const rows = report.rows.map((r) => netRow(report.asOf, 'customer', r));
+	if (withTotals || !report.rows.length) rows.push(...report.totals.map((r) => netRow(report.asOf, 'total', r)));
 	return rows;
 }
 
@@ -77,7 +104,7 @@ export function daysLateRows(report: DaysLateReport): Row[] {
 }
 
 /** `items`: one row per promise, request, dispute, doubtful invoice or payment; `sections`: counts and totals. */
-export function balanceCleaningRows(report: BalanceCleaning, view: 'items' | 'sections'): Row[] {
+export function balanceCleaningRows(report: BalanceCleaning, view: 'items' | 'sections', language?: 'fr' | 'en'): Row[] {
 	if (view === 'sections') {
 		return report.sections.flatMap((s) =>
 			(s.totals.length ? s.totals : [null]).map((t) => ({ asOf: report.asOf, section: s.key, count: s.count, currency: t?.currency ?? null, total: amount(t) })),
@@ -96,7 +123,8 @@ export function balanceCleaningRows(report: BalanceCleaning, view: 'items' | 'se
 			dueDate: item.dueDate,
 			daysOverdue: item.daysOverdue,
 			date: item.date,
-			detail: item.detail,
+			// a dispute's detail is its kind, named in the rows' language
+			detail: s.key === 'disputes' && language ? disputeKeyLabel(item.detail, language) : item.detail,
 			ref: item.ref,
 		})),
 	);
@@ -117,14 +145,15 @@ export function reminderResultsRows(report: ReminderResults, view: 'stages' | 'v
 }
 
 /** `groups`: one row per group with an amount column per currency; `rootCauses`: the most frequent causes. */
-export function disputeRows(report: DisputeReport, view: 'groups' | 'rootCauses'): Row[] {
+export function disputeRows(report: DisputeReport, view: 'groups' | 'rootCauses', language?: 'fr' | 'en'): Row[] {
+	const named = language && (report.groupBy === 'category' || report.groupBy === 'subcategory');
 	if (view === 'rootCauses') {
 		return report.rootCauses.map((c) => ({
 			rootCause: c.rootCause,
 			count: c.count,
 			share: c.share,
 			justified: c.justified,
-			categories: c.categories.join(', '),
+			categories: c.categories.map((code) => (language ? disputeCategoryLabel(code, language) : code)).join(', '),
 			examples: c.examples.map((e) => `${e.customerName} (${e.customer}, #${e.disputeId}): ${e.evidence ?? e.resolution ?? ''}`.trim()).join(' | '),
 		}));
 	}
@@ -136,7 +165,7 @@ export function disputeRows(report: DisputeReport, view: 'groups' | 'rootCauses'
 			asOf: report.asOf,
 			groupBy: report.groupBy,
 			key: g.key,
-			label: g.label,
+			label: named ? disputeKeyLabel(g.key, language) : g.label,
 			count: g.count,
 			open: g.open,
 			resolved: g.resolved,
@@ -185,6 +214,8 @@ const FRENCH: Record<string, string> = {
 	creditNotes: 'avoirs_non_imputes',
 	unappliedCash: 'encaissements_non_imputes',
 	net: 'solde_net',
+	openInvoices: 'factures_ouvertes',
+	creditBalance: 'solde_crediteur',
 	month: 'mois',
 	date: 'date',
 	receivables: 'creances',
