@@ -342,4 +342,6 @@ export type { CompanyLogoRef, CompanyProblem, CompanyVersion, SavedCompany, Save
 
 // Payer page: signed personal links and the page a customer answers on.
 export { payerLinkToken, payerLinkUrl, payerNoticeMail, payerPage, revokePayerLinks } from './payer';
-export type { PayerActionKind, PayerNotice, PayerPageOptions } from './payer';
+export type { PayerActionKind, PayerNotice, PayerPageOptions, PayerPageRequest } from './payer';
+export { attachmentFileName, DEFAULT_MAX_ATTACHMENT_BYTES, payerAttachment, PAYER_ATTACHMENT_TYPES, payerRequestBody, sniffAttachmentType, uploadsFromParsedFiles } from './payer';
+export type { PayerAttachment, PayerAttachmentRef, PayerUpload } from './payer';

@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import { formatAmount } from '../money';
 import type { Ledger } from '../ledger/ledger';
-import { PayerNameIndex, retryTransient, storePaymentsWith, type PaymentInput, type PaymentOutcome, type WriteOffThresholds } from '../ledger/payments';
+import { PayerNameIndex, retryTransient, type PaymentInput, type PaymentOutcome, type WriteOffThresholds } from '../ledger/payments';
+import { storePaymentsBatched } from '../ledger/paymentsBatch';
 import { statementError } from './errors';
 import { parseBankStatementSync } from './parse';
 import type { BankEntry, BankStatement, BankStatementFile, BankTransaction } from './types';
@@ -182,7 +183,7 @@ export async function importBankStatement(ledger: Ledger, input: Buffer | string
 						: {}),
 				});
 			}
-			const outcomes = await storePaymentsWith(client, payments, { allocate: options.allocate, actor: options.actor ?? 'bank-statement', names: new PayerNameIndex(), writeOffUpTo: options.writeOffUpTo, zone: options.zone });
+			const outcomes = await storePaymentsBatched(client, payments, { allocate: options.allocate, actor: options.actor ?? 'bank-statement', names: new PayerNameIndex(), writeOffUpTo: options.writeOffUpTo, zone: options.zone });
 			return { format: file.format, statements, payments: outcomes, others };
 		}),
 	);

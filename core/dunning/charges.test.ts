@@ -139,4 +139,46 @@ describe('late-payment charges', () => {
 		const charges = latePaymentCharges({ amount: '100', currency: 'EUR', dueDate: '2025-03-10', asOf: '2025-03-10' });
 		expect(charges).toMatchObject({ daysLate: 0, interest: '0.00', fixedIndemnity: '0.00', periods: [] });
 	});
+
+	describe('a revised invoice: each day follows the content in force that day and the current one', () => {
+		// 2026, first half-year: ECB 2.15 % + 10 points = 12.15 %.
+		it('charges an amount added by a correction only from the day it was invoiced', () => {
+			// 1 000,00 due 1 February, corrected to 1 200,00 on 1 March; as of 31 March, nothing paid.
+			// 1 000 late from 2 February to 31 March (27 + 31 = 58 d): 100 000 × 58 × 12.15 / 36 500 = 1 930,68 → 19,31
+			// 200 from 1 March to 31 March (31 d): 20 000 × 31 × 12.15 / 36 500 = 206,38 → 2,06; total 21,37
+			// (the current content alone would give 1 200 × 58 d = 23,17)
+			const c = latePaymentCharges({ amount: '1200', currency: 'EUR', dueDate: '2026-02-01', asOf: '2026-03-31', settlements: [], revisions: [{ until: '2026-03-01', amountMinor: 100000n, dueDate: '2026-02-01' }] });
+			expect(c.portions.map((p) => [p.amount, p.status, p.from, p.to, p.days, p.interest])).toEqual([
+				['1000.00', 'open', '2026-02-02', '2026-03-31', 58, '19.31'],
+				['200.00', 'open', '2026-03-01', '2026-03-31', 31, '2.06'],
+			]);
+			expect([c.interest, c.daysLate, c.fixedIndemnity]).toEqual(['21.37', 58, '40.00']);
+		});
+
+		it('charges neither an amount a correction took off nor the days before a due date it moved later', () => {
+			// 1 000,00 due 1 February, corrected on 1 March to 800,00 due 15 February; 300,00 paid on 10 March.
+			// Late only when both contents say so: from 16 February, on the lesser amount, 800.
+			// 300 from 16 February to 10 March (13 + 10 = 23 d): 30 000 × 23 × 12.15 / 36 500 = 229,68 → 2,30
+			// 500 from 16 February to 31 March (13 + 31 = 44 d): 50 000 × 44 × 12.15 / 36 500 = 732,33 → 7,32; total 9,62
+			const c = latePaymentCharges({ amount: '800', currency: 'EUR', dueDate: '2026-02-15', asOf: '2026-03-31', settlements: [{ date: '2026-03-10', amountMinor: 30000n, kind: 'payment' }], revisions: [{ until: '2026-03-01', amountMinor: 100000n, dueDate: '2026-02-01' }] });
+			expect(c.portions.map((p) => [p.amount, p.status, p.from, p.to, p.days, p.interest])).toEqual([
+				['300.00', 'paid', '2026-02-16', '2026-03-10', 23, '2.30'],
+				['500.00', 'open', '2026-02-16', '2026-03-31', 44, '7.32'],
+			]);
+			expect([c.interest, c.daysLate]).toEqual(['9.62', 44]);
+		});
+
+		it('as of a date before the correction, charges the content then in force', () => {
+			// As of 20 February the 1 000,00 due 1 February held: 19 d, 100 000 × 19 × 12.15 / 36 500 = 632,47 → 6,32.
+			const c = latePaymentCharges({ amount: '1200', currency: 'EUR', dueDate: '2026-01-15', asOf: '2026-02-20', revisions: [{ until: '2026-03-01', amountMinor: 100000n, dueDate: '2026-02-01' }] });
+			expect(c.portions.map((p) => [p.amount, p.from, p.to, p.interest])).toEqual([['1000.00', '2026-02-02', '2026-02-20', '6.32']]);
+		});
+
+		it('gives the same charges as without revisions when a revision changed neither amount nor due date', () => {
+			const settlements = [{ date: '2025-09-21', amountMinor: 400000n, kind: 'payment' as const }, { date: '2025-09-25', amountMinor: 50n, kind: 'write_off' as const }];
+			const plain = latePaymentCharges({ amount: '10000', currency: 'EUR', dueDate: '2025-09-01', asOf: '2025-10-01', settlements });
+			const revised = latePaymentCharges({ amount: '10000', currency: 'EUR', dueDate: '2025-09-01', asOf: '2025-10-01', settlements, revisions: [{ until: '2025-09-10', amountMinor: 1000000n, dueDate: '2025-09-01' }] });
+			expect(revised).toEqual(plain);
+		});
+	});
 });

@@ -183,6 +183,31 @@ export interface LatePaymentInput {
 	 * Written-off amounts earn no interest: the seller gave them up.
 	 */
 	settlements?: Settlement[];
+	/**
+	 * The invoice's earlier contents when it was revised (a corrected invoice re-sent), each with the day the next
+	 * content took effect (`until`, excluded): the amount it made owed at the due date (payable less credit notes)
+	 * and its due date. `amount`/`amountMinor` and `dueDate` are then those of the current content. Each day earns
+	 * interest on the lesser of the content in force that day and the content in force at `asOf`, and only when both
+	 * say it was late: no interest on an amount or from a due date the customer had not been invoiced yet, nor on an
+	 * amount a correction took off (the company itself says it was not owed).
+	 */
+	revisions?: EarlierVersion[];
+}
+
+/** An invoice's content before a revision: in force on the days before `until`. */
+export interface EarlierVersion {
+	until: string;
+	amountMinor: bigint;
+	dueDate: string;
+}
+
+/**
+ * The earlier contents of an invoice for the charges, from its kept revisions (payable amounts): each amount owed is
+ * its payable less what credit notes took off the current one (`payableNow` − `owedNow`).
+ */
+export function earlierVersions(rows: Array<{ until: string; payableMinor: bigint; dueDate: string }> | null | undefined, payableNow: bigint, owedNow: bigint): EarlierVersion[] {
+	const credited = payableNow - owedNow;
+	return (rows ?? []).map((r) => ({ until: r.until, amountMinor: r.payableMinor - credited, dueDate: r.dueDate }));
 }
 
 export interface LatePaymentPeriod {
@@ -198,8 +223,11 @@ export interface LatePaymentPeriod {
 export interface LatePaymentPortion {
 	amountMinor: bigint;
 	amount: string;
-	/** 'paid': settled on `to` (a late payment); 'open': still owed on `to` (the as-of date). */
-	status: 'paid' | 'open';
+	/**
+	 * 'paid': settled on `to` (a late payment); 'open': still owed on `to` (the as-of date); 'revised': owed late up to
+	 * `to`, the next day a revision of the invoice made it owed no longer (or not yet late).
+	 */
+	status: 'paid' | 'open' | 'revised';
 	from: string;
 	to: string;
 	days: number;
@@ -370,6 +398,8 @@ export function latePaymentCharges(input: LatePaymentInput): LatePaymentCharges 
 	const warnings: ChargesWarning[] = [];
 	const resolver = rateResolver(law, contract, warnings);
 	const firstLate = addDays(dueDate, 1);
+	const revisions = (input.revisions ?? []).filter((r) => parseCalendarDate(r.until) && parseCalendarDate(r.dueDate));
+	if (revisions.length) return revisedCharges({ ...input, amountMinor, dueDate, asOf, revisions }, currency, law, french, resolver, warnings);
 
 	// The portions: each settlement up to asOf (in date order), then what is left.
 	const settled = [...(input.settlements ?? [])]
@@ -434,5 +464,114 @@ export function chargesJson(c: LatePaymentCharges): Record<string, unknown> {
 		periods: c.periods.map((p) => ({ ...p })),
 		portions: c.portions.map((p) => ({ amount: p.amount, status: p.status, from: p.from, to: p.to, days: p.days, interest: p.interest, periods: p.periods.map((q) => ({ ...q })) })),
 		warnings: c.warnings.map((w) => ({ ...w })),
+	};
+}
+
+/**
+ * The charges of a revised invoice. The late amount of day d is L(d) = max(0, E(d) − written off − paid before d),
+ * with E(d) the lesser of what the content in force on d and the content in force at `asOf` made owed, or 0 when
+ * either content was not yet due on d. L is cut into layers, last in first out: a rise opens a layer on its day, a
+ * fall closes the newest layers the day before (paid when a payment made the fall, else revised); each layer is a
+ * portion, rounded once. Without a revision this gives the same portions as latePaymentCharges.
+ */
+function revisedCharges(
+	input: LatePaymentInput & { amountMinor: bigint; dueDate: string; asOf: string; revisions: EarlierVersion[] },
+	currency: string,
+	law: string,
+	french: boolean,
+	resolver: RateResolver,
+	warnings: ChargesWarning[],
+): LatePaymentCharges {
+	const { asOf } = input;
+	const sorted = [...input.revisions].sort((a, b) => a.until.localeCompare(b.until));
+	// The content in force at asOf: the first revision that still held then, else the current one.
+	const atAsOf = sorted.find((r) => r.until > asOf);
+	const final = atAsOf ?? { until: '', amountMinor: input.amountMinor, dueDate: input.dueDate };
+	// Contents in force on days up to asOf: [start, until) each, the final one from the last change to asOf.
+	const segments: Array<{ start: string; amountMinor: bigint; dueDate: string }> = [];
+	let start = '0000-01-01';
+	for (const r of sorted) {
+		if (r === atAsOf) break;
+		segments.push({ start, amountMinor: r.amountMinor, dueDate: r.dueDate });
+		start = r.until;
+	}
+	segments.push({ start, amountMinor: final.amountMinor, dueDate: final.dueDate });
+	const settled = [...(input.settlements ?? [])]
+		.map((x) => ({ ...x, date: parseCalendarDate(x.date) ?? '' }))
+		.filter((x) => x.date && x.date <= asOf && x.amountMinor > 0n);
+	const writtenOff = settled.filter((x) => x.kind === 'write_off').reduce((sum, x) => sum + x.amountMinor, 0n);
+	const paidBefore = (day: string) => settled.filter((x) => x.kind !== 'write_off' && x.date < day).reduce((sum, x) => sum + x.amountMinor, 0n);
+	const paidOn = (day: string) => settled.filter((x) => x.kind !== 'write_off' && x.date === day).reduce((sum, x) => sum + x.amountMinor, 0n);
+	const late = (day: string): bigint => {
+		let segment = segments[0];
+		for (const x of segments) if (x.start <= day) segment = x;
+		if (day <= segment.dueDate || day <= final.dueDate) return 0n;
+		const owed = (segment.amountMinor < final.amountMinor ? segment.amountMinor : final.amountMinor) - writtenOff - paidBefore(day);
+		return owed > 0n ? owed : 0n;
+	};
+	// The days L may change: each content's start and first late day, the final first late day, the day after each payment.
+	const days = new Set<string>();
+	for (const x of segments) {
+		days.add(x.start);
+		days.add(addDays(x.dueDate, 1));
+	}
+	days.add(addDays(final.dueDate, 1));
+	for (const x of settled) days.add(addDays(x.date, 1));
+	const changes = [...days].filter((d) => d <= asOf).sort();
+
+	const portions: LatePaymentPortion[] = [];
+	const portion = (amount: bigint, from: string, to: string, status: LatePaymentPortion['status']) => {
+		const periods = splitPeriods(from, to, resolver);
+		const interestMinor = interestOf(amount, periods);
+		portions.push({ amountMinor: amount, amount: formatAmount(amount, currency), status, from, to, days: daysBetween(from, to) + 1, interestMinor, interest: formatAmount(interestMinor, currency), periods });
+	};
+	const layers: Array<{ amountMinor: bigint; from: string }> = [];
+	let level = 0n;
+	for (const day of changes) {
+		const next = late(day);
+		if (next > level) layers.push({ amountMinor: next - level, from: day });
+		else if (next < level) {
+			let fall = level - next;
+			let byPayment = paidOn(addDays(day, -1));
+			while (fall > 0n) {
+				const top = layers[layers.length - 1];
+				const part = top.amountMinor < fall ? top.amountMinor : fall;
+				const paid = byPayment < part ? byPayment : part;
+				if (paid > 0n) portion(paid, top.from, addDays(day, -1), 'paid');
+				if (part - paid > 0n) portion(part - paid, top.from, addDays(day, -1), 'revised');
+				byPayment -= paid;
+				top.amountMinor -= part;
+				fall -= part;
+				if (top.amountMinor === 0n) layers.pop();
+			}
+		}
+		level = next;
+	}
+	for (const layer of [...layers].reverse()) portion(layer.amountMinor, layer.from, asOf, 'open');
+	portions.sort((a, b) => a.to.localeCompare(b.to) || a.from.localeCompare(b.from));
+
+	const anyLate = portions.length > 0 || settled.some((x) => x.kind === 'write_off' && x.date > final.dueDate);
+	const first = portions.reduce((min, p) => (min === '' || p.from < min ? p.from : min), '');
+	const lastDay = portions.reduce((max, p) => (p.to > max ? p.to : max), '');
+	const periods = lastDay ? splitPeriods(first, lastDay, resolver) : [];
+	const interestMinor = portions.reduce((sum, p) => sum + p.interestMinor, 0n);
+	const daysLate = lastDay ? Math.max(0, daysBetween(final.dueDate, lastDay)) : 0;
+	const lastRate = periods.length ? periods[periods.length - 1].ratePercent : formatRate(resolver.rateFor(asOf).rate);
+	const indemnity = anyLate ? statutoryIndemnity(currency, french, input.fixedIndemnity?.[currency]) : { fixedIndemnityMinor: 0n, fixedIndemnityCurrency: currency };
+	return {
+		daysLate,
+		annualRatePercent: lastRate,
+		interest: formatAmount(interestMinor, currency),
+		interestMinor,
+		fixedIndemnity: formatAmount(indemnity.fixedIndemnityMinor, indemnity.fixedIndemnityCurrency),
+		fixedIndemnityMinor: indemnity.fixedIndemnityMinor,
+		fixedIndemnityCurrency: indemnity.fixedIndemnityCurrency,
+		...(indemnity.fixedIndemnityConversion ? { fixedIndemnityConversion: indemnity.fixedIndemnityConversion } : {}),
+		currency,
+		rateSource: resolver.source,
+		governingLaw: law,
+		periods,
+		portions,
+		warnings,
 	};
 }

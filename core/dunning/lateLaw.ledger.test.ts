@@ -1,5 +1,7 @@
 import type { Ledger } from '../ledger';
 import { parseWriteOffThresholds, storePayments } from '../ledger/payments';
+import { storeInvoices } from '../ledger/invoices';
+import type { LedgerInvoice } from '../ledger/types';
 import { agedBalance } from '../reports/aged';
 import { createTestLedger, dropTestLedger } from '../../test/helpers/db';
 import { addCustomer, addInvoice, seedStaff } from '../../test/helpers/dunning';
@@ -109,6 +111,35 @@ describe('late-payment law in the ledger', () => {
 		// Only invoices already paid late by the date: none on 1 October, LAW-F9 on 15 December.
 		expect((await statementOfCharges(ledger, { customerExternalId: 'LAW-9', asOf: '2025-10-01', includeOpen: false })).lines).toEqual([]);
 		expect((await statementOfCharges(ledger, { customerExternalId: 'LAW-9', asOf: '2025-12-15', includeOpen: false })).lines.map((l) => l.charges.interest)).toEqual(['20.64']);
+	});
+
+	it('charges a revised invoice day by day on the content in force that day and the current one', async () => {
+		await addCustomer(ledger, { externalId: 'LAW-R', name: 'Rectifiée SARL' });
+		const doc = (number: string, payable: bigint, dueDate: string): LedgerInvoice => ({ docType: 'invoice', number, customerExternalId: 'LAW-R', currency: 'EUR', totalExclMinor: payable, totalTaxMinor: 0n, totalInclMinor: payable, payableMinor: payable, issueDate: '2026-01-02', dueDate });
+		await storeInvoices(ledger, [doc('LAW-R1', 100000n, '2026-02-01'), doc('LAW-R2', 100000n, '2026-02-01')]);
+		// Both corrected with effect on 1 March 2026: LAW-R1 to 1 200,00 (same due date), LAW-R2 to 800,00 due 15 February.
+		const revised = await storeInvoices(ledger, [doc('LAW-R1', 120000n, '2026-02-01'), doc('LAW-R2', 80000n, '2026-02-15')], { effectiveOn: '2026-03-01', zone: 'Europe/Paris' });
+		expect(revised.map((r) => r.status)).toEqual(['revised', 'revised']);
+		await storePayments(ledger, [{ externalRef: 'BANK-LAW-R2', amountMinor: 30000n, currency: 'EUR', receivedOn: '2026-03-10', referenceText: 'LAW-R2', customerExternalId: 'LAW-R' }]);
+		const at = async (asOf: string) => (await statementOfCharges(ledger, { customerExternalId: 'LAW-R', asOf })).lines.map((l) => [l.number, l.charges.interest, l.charges.fixedIndemnity]);
+		// H1 2026: 12.15 %. 31 March 2026:
+		// LAW-R1: 1 000 from 2 February to 31 March (58 d): 100 000 × 58 × 12.15 / 36 500 = 1 930,68 → 19,31; the 200 added on
+		// 1 March from 1 March (31 d): 20 000 × 31 × 12.15 / 36 500 = 206,38 → 2,06; 21,37 (the current content alone: 23,17).
+		// LAW-R2: late from 16 February (both contents), on 800: 300 paid on 10 March (23 d) = 229,68 → 2,30; 500 open (44 d)
+		// = 732,33 → 7,32; 9,62 (the content of February alone: 1 000 from 2 February).
+		expect(await at('2026-03-31')).toEqual([['LAW-R1', '21.37', '40.00'], ['LAW-R2', '9.62', '40.00']]);
+		// 20 February, before the corrections: each 1 000 due 1 February, 19 d: 632,47 → 6,32.
+		expect(await at('2026-02-20')).toEqual([['LAW-R1', '6.32', '40.00'], ['LAW-R2', '6.32', '40.00']]);
+		// 10 February: LAW-R2 was then due on 1 February (its due date of 15 February came with the correction): 9 d,
+		// 100 000 × 9 × 12.15 / 36 500 = 299,59 → 3,00, as LAW-R1.
+		expect(await at('2026-02-10')).toEqual([['LAW-R1', '3.00', '40.00'], ['LAW-R2', '3.00', '40.00']]);
+		// The reminder of 10 March for LAW-R1 (37 days late): 1 000 × 37 d = 1 231,64 → 12,32; 200 × 10 d = 66,58 → 0,67; 12,99.
+		const plan = await planReminders(ledger, { stage: 'level2', asOf: '2026-03-10' });
+		const message = plan.due.find((m) => m.customer.externalId === 'LAW-R' && m.invoices[0].number === 'LAW-R1');
+		expect(messageCharges(message!).interestMinor).toBe(1299n);
+		const rendered = renderReminder(message!, COMPANY);
+		expect(rendered.text).toContain('200,00\u00a0€ × (10 j du 1 mars 2026 au 10 mars 2026 à 12,15\u00a0%) / 365 = 0,67\u00a0€');
+		expect(rendered.text).toContain('1\u202f000,00\u00a0€ × (37 j du 2 février 2026 au 10 mars 2026 à 12,15\u00a0%) / 365 = 12,32\u00a0€');
 	});
 
 	it('puts the warning of a half-year without a known rate on the reminder and on the statement item concerned', async () => {

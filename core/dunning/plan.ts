@@ -76,6 +76,11 @@ export interface PlannedInvoice {
 	 * its own date, and on the open amount up to the plan date.
 	 */
 	settlements?: Settlement[];
+	/**
+	 * The invoice's earlier contents when it was revised, each in force before `until`: interest of each day follows
+	 * the content in force that day and the current one (see latePaymentCharges' revisions).
+	 */
+	revisions?: Array<{ until: string; payableMinor: bigint; dueDate: string }>;
 }
 
 export type HoldReason =
@@ -202,6 +207,7 @@ interface Row {
 	promised_on: string | null;
 	hold_text: string | null;
 	settlements: Array<{ date: string; amount: string; kind: 'payment' | 'write_off' }> | null;
+	revisions: Array<{ until: string; payable: string; due: string }> | null;
 }
 
 const SELECT = `SELECT i.id, i.number, i.doc_type, i.currency, i.issue_date::text, i.due_date::text, i.payable_minor, i.open_minor,
@@ -227,7 +233,9 @@ const SELECT = `SELECT i.id, i.number, i.doc_type, i.currency, i.issue_date::tex
 	(SELECT json_agg(json_build_object('date', s.on_date::text, 'amount', s.amount_minor::text, 'kind', s.kind) ORDER BY s.on_date)
 		FROM (SELECT p.received_on AS on_date, a.amount_minor, 'payment' AS kind FROM allocations a JOIN payments p ON p.id = a.payment_id
 			WHERE a.invoice_id = i.id AND p.received_on <= $1::date
-			UNION ALL SELECT w.effective_on, w.amount_minor, 'write_off' FROM write_offs w WHERE w.invoice_id = i.id AND w.effective_on <= $1::date) s) AS settlements
+			UNION ALL SELECT w.effective_on, w.amount_minor, 'write_off' FROM write_offs w WHERE w.invoice_id = i.id AND w.effective_on <= $1::date) s) AS settlements,
+	(SELECT json_agg(json_build_object('until', rv.superseded_on::text, 'payable', rv.payable_minor::text, 'due', rv.due_date::text) ORDER BY rv.superseded_on, rv.revision)
+		FROM invoice_revisions rv WHERE rv.invoice_id = i.id) AS revisions
 FROM candidates i
 JOIN customers c ON c.id = i.customer_id
 LEFT JOIN staff sr ON sr.code = c.sales_rep_code
@@ -536,6 +544,7 @@ export async function planReminders(ledger: Ledger, options: PlanOptions): Promi
 			poNumber: row.po_number,
 			retry,
 			settlements: (row.settlements ?? []).map((x) => ({ date: x.date, amountMinor: BigInt(x.amount), kind: x.kind })),
+			...(row.revisions?.length ? { revisions: row.revisions.map((x) => ({ until: x.until, payableMinor: BigInt(x.payable), dueDate: x.due })) } : {}),
 		};
 		const key = stage.grouping === 'invoice' ? `${stageCode}:${row.customer_id}:${row.id}` : `${stageCode}:${row.customer_id}:${row.currency}`;
 		const group = groups.get(key);

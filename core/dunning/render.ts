@@ -2,7 +2,7 @@ import { creditorReference, formatCreditorReference } from '../bank/rf';
 import { formatDate } from '../documents/dates';
 import { companyDisplayName, companyLegalName, formatIban, type CompanyInfo } from '../company';
 import { formatAmount, formatMoney } from '../money';
-import { latePaymentCharges, type ChargesWarning, type LatePaymentCharges, type LatePaymentPortion } from './charges';
+import { earlierVersions, latePaymentCharges, type ChargesWarning, type LatePaymentCharges, type LatePaymentPortion } from './charges';
 import type { PlannedInvoice, PlannedMessage } from './plan';
 import { stageTemplate } from './policy';
 import { renderTemplate, type Language, type RenderedMessage, type RenderValues } from './templates';
@@ -64,6 +64,7 @@ export function messageCharges(message: PlannedMessage): MessageCharges {
 		const c = latePaymentCharges({
 			amountMinor: owedAtDue(invoice),
 			settlements: invoice.settlements,
+			revisions: earlierVersions(invoice.revisions, invoice.payableMinor, owedAtDue(invoice)),
 			currency: invoice.currency,
 			dueDate: invoice.dueDate,
 			asOf: message.asOf,
@@ -125,6 +126,8 @@ function portionText(number: string, p: LatePaymentPortion, money: (minor: bigin
 	const fr = language === 'fr';
 	const head = p.status === 'paid'
 		? fr ? `${number} : ${money(p.amountMinor)} payés le ${formatDate(p.to, language)} avec ${p.days} jours de retard` : `${number}: ${money(p.amountMinor)} paid on ${formatDate(p.to, language)}, ${p.days} days late`
+		: p.status === 'revised'
+		? fr ? `${number} : ${money(p.amountMinor)} dus en retard jusqu'au ${formatDate(p.to, language)} (facture rectifiée ensuite), ${p.days} jours` : `${number}: ${money(p.amountMinor)} owed late until ${formatDate(p.to, language)} (invoice corrected then), ${p.days} days`
 		: fr ? `${number} : ${money(p.amountMinor)} restant dus, ${p.days} jours de retard au ${formatDate(p.to, language)}` : `${number}: ${money(p.amountMinor)} outstanding, ${p.days} days late on ${formatDate(p.to, language)}`;
 	const periods = p.periods.map((q) => fr
 		? `${q.days} j du ${formatDate(q.from, language)} au ${formatDate(q.to, language)} à ${percentText(q.ratePercent, language)}`

@@ -2,7 +2,7 @@ import { ReceivablesError } from '../errors';
 import type { Ledger } from '../ledger';
 import { formatAmount } from '../money';
 import { DEFAULT_ZONE, parseCalendarDate, todayIn } from '../time';
-import { chargesJson, latePaymentCharges, type ChargesWarning, type LatePaymentCharges, type Settlement } from './charges';
+import { chargesJson, earlierVersions, latePaymentCharges, type ChargesWarning, type LatePaymentCharges, type Settlement } from './charges';
 import { companyLaw } from './plan';
 import { applyOverrides, loadPolicies, type DunningPolicy, type PolicyOverrides } from './policy';
 
@@ -77,6 +77,8 @@ interface Row {
 	profile: string | null;
 	policy_overrides: PolicyOverrides;
 	settlements: Array<{ date: string; amount: string; kind: 'payment' | 'write_off' }> | null;
+	payable_minor: string;
+	revisions: Array<{ until: string; payable: string; due: string }> | null;
 }
 
 export async function statementOfCharges(ledger: Ledger, options: StatementOptions = {}): Promise<ChargesStatement> {
@@ -89,10 +91,13 @@ export async function statementOfCharges(ledger: Ledger, options: StatementOptio
 	const policies = await loadPolicies(ledger);
 	const law = await companyLaw(ledger);
 	const params: unknown[] = [asOf];
-	const where = ["i.doc_type = 'invoice'", 'i.due_date < $1::date'];
+	// The earliest due date the invoice had (a revision may have moved it): an invoice late under a content it had
+	// is a candidate; the charges say whether anything was late (see latePaymentCharges' revisions).
+	const due = `LEAST(i.due_date, (SELECT min(rv.due_date) FROM invoice_revisions rv WHERE rv.invoice_id = i.id))`;
+	const where = ["i.doc_type = 'invoice'", `${due} < $1::date`];
 	// paid late by the date: the last settlement after the due date and on or before the date; open at the date:
 	// still owed now, or paid in full after the date
-	const late = `(i.status = 'paid' AND i.paid_at > i.due_date AND i.paid_at <= $1::date)`;
+	const late = `(i.status = 'paid' AND i.paid_at > ${due} AND i.paid_at <= $1::date)`;
 	const open = `((i.status = 'open' AND i.open_minor > 0) OR (i.status = 'paid' AND i.paid_at > $1::date))`;
 	where.push(options.includeOpen === false ? late : `(${late} OR ${open})`);
 	if (options.customerExternalId) {
@@ -112,7 +117,10 @@ export async function statementOfCharges(ledger: Ledger, options: StatementOptio
 			(SELECT json_agg(json_build_object('date', s.on_date::text, 'amount', s.amount_minor::text, 'kind', s.kind) ORDER BY s.on_date)
 				FROM (SELECT p.received_on AS on_date, a.amount_minor, 'payment' AS kind FROM allocations a JOIN payments p ON p.id = a.payment_id
 					WHERE a.invoice_id = i.id
-					UNION ALL SELECT w.effective_on, w.amount_minor, 'write_off' FROM write_offs w WHERE w.invoice_id = i.id) s) AS settlements
+					UNION ALL SELECT w.effective_on, w.amount_minor, 'write_off' FROM write_offs w WHERE w.invoice_id = i.id) s) AS settlements,
+			i.payable_minor,
+			(SELECT json_agg(json_build_object('until', rv.superseded_on::text, 'payable', rv.payable_minor::text, 'due', rv.due_date::text) ORDER BY rv.superseded_on, rv.revision)
+				FROM invoice_revisions rv WHERE rv.invoice_id = i.id) AS revisions
 		FROM invoices i JOIN customers c ON c.id = i.customer_id
 		WHERE ${where.join(' AND ')}
 		ORDER BY c.external_id, i.currency, i.due_date, i.id LIMIT $${params.length}`,
@@ -138,6 +146,7 @@ export async function statementOfCharges(ledger: Ledger, options: StatementOptio
 		const charges = latePaymentCharges({
 			amountMinor: owed,
 			settlements,
+			revisions: earlierVersions(row.revisions?.map((x) => ({ until: x.until, payableMinor: BigInt(x.payable), dueDate: x.due })), BigInt(row.payable_minor), owed),
 			currency: row.currency,
 			dueDate: row.due_date,
 			asOf,

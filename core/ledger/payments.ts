@@ -186,7 +186,7 @@ export interface StorePaymentsOptions extends AllocationClock {
 	writeOffUpTo?: WriteOffThresholds;
 }
 
-const DEFAULT_SOURCE = 'bank';
+export const DEFAULT_SOURCE = 'bank';
 const TRANSIENT = new Set(['40001', '40P01']);
 const MAX_ATTEMPTS = 4;
 
@@ -272,14 +272,14 @@ export function referenceCandidates(text: string): ReferenceCandidates {
 // ---------------------------------------------------------------------------------------------------------------
 // Flags
 
-function flag(code: string, en: string, fr: string, candidates?: string[]): PaymentFlag {
+export function flag(code: string, en: string, fr: string, candidates?: string[]): PaymentFlag {
 	return candidates && candidates.length ? { code, message: { en, fr }, candidates } : { code, message: { en, fr } };
 }
 
 // ---------------------------------------------------------------------------------------------------------------
 // Allocation
 
-interface PaymentRow {
+export interface PaymentRow {
 	id: string;
 	source: string;
 	external_ref: string;
@@ -299,7 +299,7 @@ interface PaymentRow {
 }
 
 /** A payment being allocated, with the day what is written for it now takes effect (allocations, credit-note links). */
-type DatedPayment = PaymentRow & { appliesOn: string };
+export type DatedPayment = PaymentRow & { appliesOn: string };
 
 /**
  * The day an allocation made at `now` takes effect in the balance, in the company's zone (never the database
@@ -326,7 +326,7 @@ async function withEffectiveDay<T>(client: PoolClient, day: string, work: () => 
 	return result;
 }
 
-interface InvoiceRow {
+export interface InvoiceRow {
 	id: string;
 	number: string;
 	issuer: string;
@@ -338,9 +338,9 @@ interface InvoiceRow {
 	issue_date: string;
 }
 
-const INVOICE_COLUMNS = 'i.id, i.number, i.issuer, i.customer_id, i.currency, i.open_minor, i.status, i.due_date::text, i.issue_date::text';
+export const INVOICE_COLUMNS = 'i.id, i.number, i.issuer, i.customer_id, i.currency, i.open_minor, i.status, i.due_date::text, i.issue_date::text';
 
-function oldestFirst(a: InvoiceRow, b: InvoiceRow): number {
+export function oldestFirst(a: InvoiceRow, b: InvoiceRow): number {
 	return a.due_date.localeCompare(b.due_date) || a.issue_date.localeCompare(b.issue_date) || Number(BigInt(a.id) - BigInt(b.id));
 }
 
@@ -432,7 +432,7 @@ export async function learnPayerName(client: PoolClient, payerName: string | nul
 	);
 }
 
-interface Plan {
+export interface Plan {
 	lines: Array<{ invoice: InvoiceRow; amount: bigint; method: AllocationMethod }>;
 	customerId: string | null;
 	flag?: PaymentFlag;
@@ -449,6 +449,92 @@ async function lockOpenInvoicesOf(client: PoolClient, customerId: string, curren
 	return rows.rows.sort(oldestFirst);
 }
 
+/** The open invoices of one customer in one currency, oldest first, as the amount rules read them. */
+export interface OpenInvoices {
+	count(): number;
+	/** The open invoices whose open amount is exactly `amount`, oldest first. */
+	withAmount(amount: bigint): InvoiceRow[];
+	oldestFirst(): Iterable<InvoiceRow>;
+	all(): InvoiceRow[];
+}
+
+/** Open invoices given as a list sorted oldest first. */
+export function openInvoiceList(rows: InvoiceRow[]): OpenInvoices {
+	return {
+		count: () => rows.length,
+		withAmount: (amount) => rows.filter((row) => BigInt(row.open_minor) === amount),
+		oldestFirst: () => rows,
+		all: () => rows,
+	};
+}
+
+export type CitedCreditNoteRow = { id: string; number: string; customer_id: string; currency: string; payable_minor: string; credited_invoice_id: string | null; status: string };
+
+/**
+ * What the allocation rules read to decide: from the ledger one question at a time (ledgerReader), or from what a
+ * statement's batch loaded at once (see batch.ts). Invoices come back locked (FOR UPDATE) in both.
+ */
+export interface AllocationReader {
+	customerIdOfCode(code: string): Promise<string | null>;
+	/** The invoices (doc_type invoice) whose number key is one of `keys`, in id order. */
+	invoicesByKeys(keys: string[]): Promise<InvoiceRow[]>;
+	openInvoicesOf(customerId: string, currency: string): Promise<OpenInvoices>;
+	/** The credit notes whose number key is one of `keys`, in id order. */
+	creditNotesByKeys(keys: string[]): Promise<CitedCreditNoteRow[]>;
+	/** The customer's open credit notes not linked to an invoice, oldest first, at most MAX_DEDUCTION_CREDIT_NOTES. */
+	openCreditNotesOf(customerId: string, currency: string): Promise<CreditNoteRow[]>;
+	customerOfAccount(account: string | undefined): Promise<string | undefined>;
+	customerOfPayerName(payerName: string | null): Promise<string | undefined>;
+	matchPayerName(payerName: string): Promise<{ ids: string[]; candidates: Array<{ id: string; name: string; score: number }> }>;
+	customerLabels(ids: string[]): Promise<string[]>;
+}
+
+/** What the rules need while planning one payment: the reader, and the client for the rare plans that write (credit-note links). */
+interface PlanContext {
+	client: PoolClient;
+	reader: AllocationReader;
+}
+
+/** The reader that asks the ledger each question as it comes. */
+export function ledgerReader(client: PoolClient, names: PayerNameIndex): AllocationReader {
+	return {
+		async customerIdOfCode(code) {
+			const rows = await client.query<{ id: string }>('SELECT id FROM customers WHERE external_id = $1', [code]);
+			return rows.rows[0]?.id ?? null;
+		},
+		async invoicesByKeys(keys) {
+			// Locked in id order: concurrent allocations wait for each other instead of deadlocking.
+			return (await client.query<InvoiceRow>(
+				`SELECT ${INVOICE_COLUMNS} FROM invoices i
+				WHERE i.doc_type = 'invoice' AND upper(regexp_replace(i.number, '[^A-Za-z0-9]', '', 'g')) = ANY($1::text[])
+				ORDER BY i.id FOR UPDATE`,
+				[keys],
+			)).rows;
+		},
+		openInvoicesOf: async (customerId, currency) => openInvoiceList(await lockOpenInvoicesOf(client, customerId, currency)),
+		async creditNotesByKeys(keys) {
+			return (await client.query<CitedCreditNoteRow>(
+				`SELECT cn.id, cn.number, cn.customer_id, cn.currency::text AS currency, cn.payable_minor, cn.credited_invoice_id, cn.status FROM invoices cn
+				WHERE cn.doc_type = 'credit_note' AND upper(regexp_replace(cn.number, '[^A-Za-z0-9]', '', 'g')) = ANY($1::text[]) ORDER BY cn.id FOR UPDATE`,
+				[keys],
+			)).rows;
+		},
+		async openCreditNotesOf(customerId, currency) {
+			return (await client.query<CreditNoteRow>(
+				`SELECT cn.id, cn.number, cn.payable_minor FROM invoices cn
+				WHERE cn.customer_id = $1 AND cn.currency = $2 AND cn.doc_type = 'credit_note' AND cn.credited_invoice_id IS NULL AND cn.credited_number IS NULL
+					AND cn.status = 'open' AND cn.payable_minor > 0
+				ORDER BY cn.issue_date, cn.id LIMIT $3 FOR UPDATE`,
+				[customerId, currency, MAX_DEDUCTION_CREDIT_NOTES],
+			)).rows;
+		},
+		customerOfAccount: (account) => customerOfAccount(client, account),
+		customerOfPayerName: (payerName) => customerOfPayerName(client, payerName),
+		matchPayerName: (payerName) => names.match(client, payerName),
+		customerLabels: (ids) => customerLabels(client, ids),
+	};
+}
+
 function spread(amount: bigint, invoices: InvoiceRow[], method: AllocationMethod): Plan['lines'] {
 	const lines: Plan['lines'] = [];
 	let remaining = amount;
@@ -462,7 +548,7 @@ function spread(amount: bigint, invoices: InvoiceRow[], method: AllocationMethod
 	return lines;
 }
 
-async function planByReference(client: PoolClient, payment: DatedPayment, amount: bigint, statedCustomerId: string | null): Promise<Plan | undefined> {
+async function planByReference(ctx: PlanContext, payment: DatedPayment, amount: bigint, statedCustomerId: string | null): Promise<Plan | undefined> {
 	// An ISO 11649 creditor reference (RF…) in the transfer text names its invoice as surely as a stated number.
 	const explicit = [...(payment.extra.invoiceNumbers ?? []), ...(payment.reference_text ? creditorReferencesIn(payment.reference_text) : [])];
 	const fromText: ReferenceCandidates = payment.reference_text ? referenceCandidates(payment.reference_text) : { keys: [], weakKeys: [], looseKeys: [] };
@@ -470,13 +556,7 @@ async function planByReference(client: PoolClient, payment: DatedPayment, amount
 	const keys = [...new Set([...explicitKeys, ...fromText.keys])];
 	let found: InvoiceRow[] = [];
 	if (keys.length) {
-		// Locked in id order: concurrent allocations wait for each other instead of deadlocking.
-		const rows = await client.query<InvoiceRow>(
-			`SELECT ${INVOICE_COLUMNS} FROM invoices i
-			WHERE i.doc_type = 'invoice' AND upper(regexp_replace(i.number, '[^A-Za-z0-9]', '', 'g')) = ANY($1::text[])
-			ORDER BY i.id FOR UPDATE`,
-			[keys],
-		);
+		const rows = { rows: await ctx.reader.invoicesByKeys(keys) };
 		// A number made only of digits found in free text may be anything (an order, an account): it counts only
 		// when the invoice is the stated customer's or its open amount is exactly the payment.
 		const weak = new Set(fromText.weakKeys.filter((k) => !explicitKeys.includes(k)));
@@ -488,7 +568,7 @@ async function planByReference(client: PoolClient, payment: DatedPayment, amount
 		// Numbers written without their leading zeros ("FAC-2026-12" for FAC-2026-0012): only among this
 		// customer's open invoices, and only when the reading is unique.
 		const loose = new Set(fromText.looseKeys);
-		const open = await lockOpenInvoicesOf(client, statedCustomerId, payment.currency);
+		const open = (await ctx.reader.openInvoicesOf(statedCustomerId, payment.currency)).all();
 		found = open.filter((row) => loose.has(looseInvoiceNumberKey(row.number)));
 		if (found.length > 1) {
 			return { lines: [], customerId: statedCustomerId, ambiguous: true, flag: flag('REFERENCE_SEVERAL_INVOICES', `The reference "${payment.reference_text}" could mean several invoices.`, `La référence « ${payment.reference_text} » peut désigner plusieurs factures.`, describeInvoices(found)) };
@@ -521,7 +601,7 @@ async function planByReference(client: PoolClient, payment: DatedPayment, amount
 		return { lines: [], customerId, flag: flag('REFERENCED_INVOICES_SETTLED', 'The invoices named in the reference are already paid or credited: this may be a double payment.', 'Les factures citées dans la référence sont déjà payées ou soldées par avoir : il peut s’agir d’un double paiement.', inCurrency.map((r) => r.number)) };
 	}
 	if (fromText.keys.length) {
-		const deducted = await applyCitedCreditNotes(client, payment, amount, customerId, open, fromText.keys, new Set(inCurrency.map((r) => r.id)));
+		const deducted = await applyCitedCreditNotes(ctx, payment, amount, customerId, open, fromText.keys, new Set(inCurrency.map((r) => r.id)));
 		if (deducted) return deducted;
 	}
 	const lines = open.map((invoice) => ({ invoice, amount: 0n, method: methodOf(invoice) }));
@@ -578,12 +658,8 @@ export function exactCombinations<T extends { open_minor: string }>(open: T[], a
  * credit note of another customer or currency, one already linked) nothing is allocated and the payment is flagged
  * for a person, so the deducted amount is not left open and dunned. Undefined when the label cites no credit note.
  */
-async function applyCitedCreditNotes(client: PoolClient, payment: DatedPayment, amount: bigint, customerId: string, open: InvoiceRow[], keys: string[], citedInvoiceIds: Set<string>): Promise<Plan | undefined> {
-	const rows = (await client.query<{ id: string; number: string; customer_id: string; currency: string; payable_minor: string; credited_invoice_id: string | null; status: string }>(
-		`SELECT cn.id, cn.number, cn.customer_id, cn.currency::text AS currency, cn.payable_minor, cn.credited_invoice_id, cn.status FROM invoices cn
-		WHERE cn.doc_type = 'credit_note' AND upper(regexp_replace(cn.number, '[^A-Za-z0-9]', '', 'g')) = ANY($1::text[]) ORDER BY cn.id FOR UPDATE`,
-		[keys],
-	)).rows;
+async function applyCitedCreditNotes(ctx: PlanContext, payment: DatedPayment, amount: bigint, customerId: string, open: InvoiceRow[], keys: string[], citedInvoiceIds: Set<string>): Promise<Plan | undefined> {
+	const rows = await ctx.reader.creditNotesByKeys(keys);
 	// A credit note already applied to one of the invoices named is already in what they owe.
 	const cited = rows.filter((c) => c.credited_invoice_id === null || !citedInvoiceIds.has(c.credited_invoice_id));
 	if (cited.length === 0) return undefined;
@@ -601,10 +677,10 @@ async function applyCitedCreditNotes(client: PoolClient, payment: DatedPayment, 
 		return forPerson('CREDIT_NOTE_IN_REFERENCE_MISMATCH', `The payment (${unit(amount)}) plus the credit notes it deducts (${unit(credit)}) is not what the invoices it names owe (${unit(owed)}): to settle by hand.`,
 			`Le paiement (${unit(amount)}) plus les avoirs qu'il déduit (${unit(credit)}) ne font pas le reste dû des factures citées (${unit(owed)}) : à régler à la main.`);
 	}
-	return await deductCreditNotes(client, payment, customerId, open, cited, 'reference', forPerson);
+	return await deductCreditNotes(ctx.client, payment, customerId, open, cited, 'reference', forPerson);
 }
 
-type CreditNoteRow = { id: string; number: string; payable_minor: string };
+export type CreditNoteRow = { id: string; number: string; payable_minor: string };
 
 /**
  * Links each credit note to one of the invoices (the largest first, to an invoice that still owes at least the
@@ -650,21 +726,16 @@ async function deductCreditNotes(client: PoolClient, payment: DatedPayment, cust
 }
 
 /** Open credit notes of a customer tried as an unstated deduction, at most (the oldest first). */
-const MAX_DEDUCTION_CREDIT_NOTES = 8;
+export const MAX_DEDUCTION_CREDIT_NOTES = 8;
 
 /**
  * A payment that is some open invoices less one open credit note of the same customer and currency, the label citing
  * neither ("VIR CLIENT 1 460,00" for 1 700,00 owed less a 240,00 credit note): applied only when exactly one credit
  * note and one set of invoices fit; several fits go to a person with the candidates. Undefined when none fits.
  */
-async function planDeduction(client: PoolClient, payment: DatedPayment, amount: bigint, customerId: string, open: InvoiceRow[]): Promise<Plan | undefined> {
-	const notes = (await client.query<CreditNoteRow>(
-		`SELECT cn.id, cn.number, cn.payable_minor FROM invoices cn
-		WHERE cn.customer_id = $1 AND cn.currency = $2 AND cn.doc_type = 'credit_note' AND cn.credited_invoice_id IS NULL AND cn.credited_number IS NULL
-			AND cn.status = 'open' AND cn.payable_minor > 0
-		ORDER BY cn.issue_date, cn.id LIMIT $3 FOR UPDATE`,
-		[customerId, payment.currency, MAX_DEDUCTION_CREDIT_NOTES],
-	)).rows;
+async function planDeduction(ctx: PlanContext, payment: DatedPayment, amount: bigint, customerId: string, openInvoices: OpenInvoices): Promise<Plan | undefined> {
+	const notes = await ctx.reader.openCreditNotesOf(customerId, payment.currency);
+	const open = notes.length ? openInvoices.all() : [];
 	const fits: Array<{ cn: CreditNoteRow; invoices: InvoiceRow[] }> = [];
 	for (const cn of notes) {
 		const target = amount + BigInt(cn.payable_minor);
@@ -680,27 +751,27 @@ async function planDeduction(client: PoolClient, payment: DatedPayment, amount: 
 	}
 	const [fit] = fits;
 	const forPerson = (code: string, en: string, fr: string): Plan => ({ lines: [], customerId, flag: flag(code, en, fr, [...fit.invoices.map((r) => r.number), fit.cn.number]) });
-	return await deductCreditNotes(client, payment, customerId, fit.invoices, [fit.cn], 'amount', forPerson);
+	return await deductCreditNotes(ctx.client, payment, customerId, fit.invoices, [fit.cn], 'amount', forPerson);
 }
 
-async function planByAmount(client: PoolClient, payment: DatedPayment, amount: bigint, customerId: string): Promise<Plan> {
-	const open = await lockOpenInvoicesOf(client, customerId, payment.currency);
-	if (open.length === 0) {
+async function planByAmount(ctx: PlanContext, payment: DatedPayment, amount: bigint, customerId: string): Promise<Plan> {
+	const open = await ctx.reader.openInvoicesOf(customerId, payment.currency);
+	if (open.count() === 0) {
 		return { lines: [], customerId, flag: flag('NO_OPEN_INVOICE', `The customer has no open invoice in ${payment.currency}: the payment is kept as unapplied (advance payment or unknown invoice).`, `Le client n'a aucune facture ouverte en ${payment.currency} : le paiement reste non imputé (acompte ou facture inconnue).`) };
 	}
 	const readings: Array<{ invoices: InvoiceRow[]; method: AllocationMethod }> = [];
-	for (const row of open) {
-		if (BigInt(row.open_minor) === amount) readings.push({ invoices: [row], method: 'amount' });
-	}
+	for (const row of open.withAmount(amount)) readings.push({ invoices: [row], method: 'amount' });
 	let sum = 0n;
-	for (let k = 0; k < open.length; k++) {
-		sum += BigInt(open[k].open_minor);
-		if (sum === amount && k > 0) readings.push({ invoices: open.slice(0, k + 1), method: 'oldest_first' });
+	const prefix: InvoiceRow[] = [];
+	for (const row of open.oldestFirst()) {
+		sum += BigInt(row.open_minor);
+		prefix.push(row);
+		if (sum === amount && prefix.length > 1) readings.push({ invoices: [...prefix], method: 'oldest_first' });
 		if (sum >= amount) break;
 	}
 	if (readings.length === 0) {
 		// A grouped payment of some of the open invoices, not the oldest run: kept only when one combination fits.
-		const combinations = exactCombinations(open, amount);
+		const combinations = open.count() <= MAX_COMBINATION_INVOICES ? exactCombinations(open.all(), amount) : [];
 		if (combinations.length === 1) readings.push({ invoices: combinations[0], method: 'amount' });
 		else if (combinations.length > 1) {
 			const numbers = [...new Set(combinations.flat())];
@@ -714,9 +785,9 @@ async function planByAmount(client: PoolClient, payment: DatedPayment, amount: b
 		const numbers = [...new Set(readings.flatMap((r) => r.invoices))];
 		return { lines: [], customerId, ambiguous: true, flag: flag('SEVERAL_INVOICES_MATCH_AMOUNT', `Several open invoices of the customer match ${formatAmount(amount, payment.currency)} ${payment.currency} and the reference names none of them.`, `Plusieurs factures ouvertes du client correspondent à ${formatAmount(amount, payment.currency)} ${payment.currency} et la référence n'en cite aucune.`, describeInvoices(numbers)) };
 	}
-	const deduction = await planDeduction(client, payment, amount, customerId, open);
+	const deduction = await planDeduction(ctx, payment, amount, customerId, open);
 	if (deduction) return deduction;
-	return { lines: [], customerId, flag: flag('NO_MATCHING_AMOUNT', `No open invoice, and no run of oldest invoices, adds up to ${formatAmount(amount, payment.currency)} ${payment.currency}, and the reference names no invoice.`, `Aucune facture ouverte, ni suite des plus anciennes, ne fait ${formatAmount(amount, payment.currency)} ${payment.currency}, et la référence ne cite aucune facture.`, describeInvoices(open)) };
+	return { lines: [], customerId, flag: flag('NO_MATCHING_AMOUNT', `No open invoice, and no run of oldest invoices, adds up to ${formatAmount(amount, payment.currency)} ${payment.currency}, and the reference names no invoice.`, `Aucune facture ouverte, ni suite des plus anciennes, ne fait ${formatAmount(amount, payment.currency)} ${payment.currency}, et la référence ne cite aucune facture.`, describeInvoices(open.all())) };
 }
 
 /** "CODE – Name" of customers, in the order of the ids, for a person choosing among them. */
@@ -727,39 +798,37 @@ async function customerLabels(client: PoolClient, ids: string[]): Promise<string
 	return ids.map((id) => byId.get(id)).filter((v): v is string => !!v);
 }
 
-async function plan(client: PoolClient, payment: DatedPayment, amount: bigint, names: PayerNameIndex): Promise<Plan> {
+export async function plan(ctx: PlanContext, payment: DatedPayment, amount: bigint): Promise<Plan> {
+	const { reader } = ctx;
 	let statedCustomerId = payment.customer_id;
 	const code = payment.extra.customerCode;
-	if (!statedCustomerId && code) {
-		const rows = await client.query<{ id: string }>('SELECT id FROM customers WHERE external_id = $1', [code]);
-		statedCustomerId = rows.rows[0]?.id ?? null;
-	}
-	const byReference = await planByReference(client, payment, amount, statedCustomerId);
+	if (!statedCustomerId && code) statedCustomerId = await reader.customerIdOfCode(code);
+	const byReference = await planByReference(ctx, payment, amount, statedCustomerId);
 	if (byReference) return byReference;
 	if (code && !statedCustomerId) {
 		return { lines: [], customerId: null, flag: flag('UNKNOWN_CUSTOMER', `Customer "${code}" is not in the ledger and the reference names no invoice.`, `Le client « ${code} » n'est pas dans le grand livre et la référence ne cite aucune facture.`) };
 	}
-	let customerId = statedCustomerId ?? (await customerOfAccount(client, payment.extra.counterpartyAccount)) ?? null;
+	let customerId = statedCustomerId ?? (await reader.customerOfAccount(payment.extra.counterpartyAccount)) ?? null;
 	if (!customerId) {
-		const { ids, candidates } = payment.payer_name ? await names.match(client, payment.payer_name) : { ids: [], candidates: [] };
+		const { ids, candidates } = payment.payer_name ? await reader.matchPayerName(payment.payer_name) : { ids: [], candidates: [] };
 		// A name no customer's designates for sure, that a person settled before for one customer: that customer.
-		const learned = ids.length === 0 ? await customerOfPayerName(client, payment.payer_name) : undefined;
-		if (learned) return await planByAmount(client, payment, amount, learned);
+		const learned = ids.length === 0 ? await reader.customerOfPayerName(payment.payer_name) : undefined;
+		if (learned) return await planByAmount(ctx, payment, amount, learned);
 		if (ids.length > 1) {
-			return { lines: [], customerId: null, ambiguous: true, flag: flag('PAYER_SEVERAL_CUSTOMERS', `Several customers are named "${payment.payer_name}" and the reference names no invoice.`, `Plusieurs clients s'appellent « ${payment.payer_name} » et la référence ne cite aucune facture.`, await customerLabels(client, candidates.map((c) => c.id))) };
+			return { lines: [], customerId: null, ambiguous: true, flag: flag('PAYER_SEVERAL_CUSTOMERS', `Several customers are named "${payment.payer_name}" and the reference names no invoice.`, `Plusieurs clients s'appellent « ${payment.payer_name} » et la référence ne cite aucune facture.`, await reader.customerLabels(candidates.map((c) => c.id))) };
 		}
 		if (ids.length === 0 && candidates.length > 0) {
-			return { lines: [], customerId: null, ambiguous: true, flag: flag('PAYER_NAME_UNSURE', `The payer "${payment.payer_name}" resembles customers' names without designating one for sure, and the reference names no invoice.`, `Le payeur « ${payment.payer_name} » ressemble à des noms de clients sans en désigner un avec certitude, et la référence ne cite aucune facture.`, await customerLabels(client, candidates.map((c) => c.id))) };
+			return { lines: [], customerId: null, ambiguous: true, flag: flag('PAYER_NAME_UNSURE', `The payer "${payment.payer_name}" resembles customers' names without designating one for sure, and the reference names no invoice.`, `Le payeur « ${payment.payer_name} » ressemble à des noms de clients sans en désigner un avec certitude, et la référence ne cite aucune facture.`, await reader.customerLabels(candidates.map((c) => c.id))) };
 		}
 		if (ids.length === 0) {
 			return { lines: [], customerId: null, flag: flag('UNKNOWN_PAYER', 'Neither the customer code, the payer name nor the reference identifies a customer or an invoice.', "Ni le code client, ni le nom du payeur, ni la référence n'identifient un client ou une facture.") };
 		}
 		customerId = ids[0];
 	}
-	return await planByAmount(client, payment, amount, customerId);
+	return await planByAmount(ctx, payment, amount, customerId);
 }
 
-async function readPayment(client: PoolClient, paymentId: string, lock: boolean): Promise<PaymentRow | undefined> {
+export async function readPayment(client: PoolClient, paymentId: string, lock: boolean): Promise<PaymentRow | undefined> {
 	const rows = await client.query<PaymentRow>(
 		`SELECT id, source, external_ref, customer_id, amount_minor, unapplied_minor, currency, received_on::text, payer_name,
 			reference_text, status, flag_reason, flag_details, extra, created_at
@@ -769,13 +838,13 @@ async function readPayment(client: PoolClient, paymentId: string, lock: boolean)
 	return rows.rows[0];
 }
 
-async function customerCode(client: PoolClient, customerId: string | null): Promise<string | null> {
+export async function customerCode(client: PoolClient, customerId: string | null): Promise<string | null> {
 	if (!customerId) return null;
 	const rows = await client.query<{ external_id: string }>('SELECT external_id FROM customers WHERE id = $1', [customerId]);
 	return rows.rows[0]?.external_id ?? null;
 }
 
-function snapshot(row: PaymentRow, customerExternalId: string | null): AllocationResult {
+export function snapshot(row: PaymentRow, customerExternalId: string | null): AllocationResult {
 	const result: AllocationResult = {
 		paymentId: row.id,
 		status: row.status,
@@ -820,7 +889,7 @@ async function writeAllocations(client: PoolClient, payment: PaymentRow, planned
 		);
 		const after = updated.rows[0];
 		lines.push({ invoiceId: line.invoice.id, invoiceNumber: line.invoice.number, amountMinor: line.amount, method: line.method, invoiceOpenMinor: BigInt(after.open_minor), invoiceStatus: after.status });
-		const allocated = timelineEvent('payment_allocated', { payment: `${payment.source}/${payment.external_ref}`, amountMinor: line.amount.toString(), currency: payment.currency, invoice: line.invoice.number, method: line.method });
+		const allocated = allocatedEvent(payment, line.amount, line.invoice.number, line.method);
 		await client.query(
 			`INSERT INTO history (customer_id, invoice_id, kind, actor, summary, payload) VALUES ($1, $2, 'payment_allocated', $3, $4, $5)`,
 			[line.invoice.customer_id, line.invoice.id, actor, allocated.summary,
@@ -828,10 +897,10 @@ async function writeAllocations(client: PoolClient, payment: PaymentRow, planned
 		);
 		if (after.status === 'paid' && BigInt(after.open_minor) === 0n) {
 			paidInvoiceIds.push(line.invoice.id);
-			const paidEvent = timelineEvent('invoice_paid', { invoice: line.invoice.number, on: payment.received_on });
+			const paid = paidEvent(payment, line.invoice.number);
 			await client.query(
 				`INSERT INTO history (customer_id, invoice_id, kind, actor, summary, payload) VALUES ($1, $2, 'invoice_paid', $3, $4, $5)`,
-				[line.invoice.customer_id, line.invoice.id, actor, paidEvent.summary, JSON.stringify({ paymentId: payment.id, paidOn: payment.received_on, timeline: paidEvent.timeline })],
+				[line.invoice.customer_id, line.invoice.id, actor, paid.summary, JSON.stringify({ paymentId: payment.id, paidOn: payment.received_on, timeline: paid.timeline })],
 			);
 		}
 	}
@@ -839,7 +908,7 @@ async function writeAllocations(client: PoolClient, payment: PaymentRow, planned
 }
 
 /** One "invoice.paid" event per invoice id, in the order given. */
-async function paidEvents(client: PoolClient, paidInvoiceIds: string[]): Promise<InvoicePaidEvent[]> {
+export async function paidEvents(client: PoolClient, paidInvoiceIds: string[]): Promise<InvoicePaidEvent[]> {
 	const paid: InvoicePaidEvent[] = [];
 	if (paidInvoiceIds.length) {
 		const rows = await client.query<{ id: string; number: string; issuer: string; customer_id: string; external_id: string; name: string; language: 'fr' | 'en'; currency: string; payable_minor: string; paid_minor: string; paid_at: string; payment_ids: string[] }>(
@@ -881,20 +950,43 @@ export async function allocatePaymentWith(client: PoolClient, paymentId: string,
 	return await withEffectiveDay(client, payment.appliesOn, () => allocateDated(client, payment, unapplied, options));
 }
 
-async function allocateDated(client: PoolClient, payment: DatedPayment, unapplied: bigint, options: { actor?: string; names?: PayerNameIndex; writeOffUpTo?: WriteOffThresholds }): Promise<AllocationResult> {
-	const names = options.names ?? new PayerNameIndex();
-	const decided = await plan(client, payment, unapplied, names);
-	const actor = options.actor ?? 'intake';
+/** What a plan leaves of the payment: the remainder, the payment's status and its flag (OVERPAYMENT for a remainder). */
+export function settlement(payment: { currency: string }, unapplied: bigint, decided: Plan): { remaining: bigint; status: PaymentStatus; flag?: PaymentFlag } {
 	const allocated = decided.lines.reduce((sum, line) => sum + line.amount, 0n);
 	const remaining = unapplied - allocated;
-	let status: PaymentStatus;
-	let finalFlag = decided.flag;
-	if (allocated === 0n) status = decided.ambiguous ? 'ambiguous' : 'unapplied';
-	else if (remaining === 0n) status = 'applied';
-	else {
-		status = 'partially_applied';
-		finalFlag = flag('OVERPAYMENT', `${formatAmount(remaining, payment.currency)} ${payment.currency} is more than the invoices it pays: the remainder stays unapplied.`, `${formatAmount(remaining, payment.currency)} ${payment.currency} dépassent les factures réglées : le reliquat reste non imputé.`);
-	}
+	if (allocated === 0n) return { remaining, status: decided.ambiguous ? 'ambiguous' : 'unapplied', flag: decided.flag };
+	if (remaining === 0n) return { remaining, status: 'applied', flag: decided.flag };
+	return {
+		remaining,
+		status: 'partially_applied',
+		flag: flag('OVERPAYMENT', `${formatAmount(remaining, payment.currency)} ${payment.currency} is more than the invoices it pays: the remainder stays unapplied.`, `${formatAmount(remaining, payment.currency)} ${payment.currency} dépassent les factures réglées : le reliquat reste non imputé.`),
+	};
+}
+
+type PaymentNaming = { source: string; external_ref: string; currency: string; received_on: string };
+
+/** The history entries of an allocation (summary and timeline), the same whichever way the payment is stored. */
+export function flaggedEvent(payment: PaymentNaming, status: PaymentStatus, finalFlag: PaymentFlag): ReturnType<typeof timelineEvent> {
+	return timelineEvent('payment_flagged', { payment: `${payment.source}/${payment.external_ref}`, status, code: finalFlag.code });
+}
+
+export function allocatedEvent(payment: PaymentNaming, amount: bigint, invoiceNumber: string, method: AllocationMethod): ReturnType<typeof timelineEvent> {
+	return timelineEvent('payment_allocated', { payment: `${payment.source}/${payment.external_ref}`, amountMinor: amount.toString(), currency: payment.currency, invoice: invoiceNumber, method });
+}
+
+export function paidEvent(payment: PaymentNaming, invoiceNumber: string): ReturnType<typeof timelineEvent> {
+	return timelineEvent('invoice_paid', { invoice: invoiceNumber, on: payment.received_on });
+}
+
+export function receivedEvent(payment: PaymentInput, source: string): ReturnType<typeof timelineEvent> {
+	return timelineEvent('payment_received', { payment: `${source}/${payment.externalRef}`, amountMinor: payment.amountMinor.toString(), currency: payment.currency, on: payment.receivedOn });
+}
+
+async function allocateDated(client: PoolClient, payment: DatedPayment, unapplied: bigint, options: { actor?: string; names?: PayerNameIndex; writeOffUpTo?: WriteOffThresholds }): Promise<AllocationResult> {
+	const names = options.names ?? new PayerNameIndex();
+	const decided = await plan({ client, reader: ledgerReader(client, names) }, payment, unapplied);
+	const actor = options.actor ?? 'intake';
+	const { remaining, status, flag: finalFlag } = settlement(payment, unapplied, decided);
 
 	const { lines, paidInvoiceIds } = await writeAllocations(client, payment, decided.lines, actor, payment.appliesOn);
 	const threshold = options.writeOffUpTo?.[payment.currency];
@@ -909,7 +1001,7 @@ async function allocateDated(client: PoolClient, payment: DatedPayment, unapplie
 		[payment.id, customerId, remaining.toString(), status, finalFlag?.code ?? null, JSON.stringify(finalFlag ?? {})],
 	);
 	if (finalFlag && flagChanged) {
-		const flagged = timelineEvent('payment_flagged', { payment: `${payment.source}/${payment.external_ref}`, status, code: finalFlag.code });
+		const flagged = flaggedEvent(payment, status, finalFlag);
 		await client.query(
 			`INSERT INTO history (customer_id, kind, actor, summary, payload) VALUES ($1, 'payment_flagged', $2, $3, $4)`,
 			[customerId, actor, flagged.summary, JSON.stringify({ paymentId: payment.id, ...finalFlag, timeline: flagged.timeline })],
@@ -1022,7 +1114,7 @@ async function storeOne(client: PoolClient, payment: PaymentInput, index: number
 		return { ...base, status: 'unchanged', paymentId: row.id, allocation: snapshot(current, await customerCode(client, current.customer_id)) };
 	}
 	const paymentId = inserted.rows[0].id;
-	const received = timelineEvent('payment_received', { payment: `${source}/${payment.externalRef}`, amountMinor: payment.amountMinor.toString(), currency: payment.currency, on: payment.receivedOn });
+	const received = receivedEvent(payment, source);
 	await client.query(
 		`INSERT INTO history (customer_id, kind, actor, summary, content_hash, payload) VALUES ($1, 'payment_received', $2, $3, $4, $5)`,
 		[customerId, options.actor ?? 'intake', received.summary,
@@ -1036,14 +1128,14 @@ async function storeOne(client: PoolClient, payment: PaymentInput, index: number
 	return { ...base, status: 'created', paymentId, allocation };
 }
 
-function describeStoreError(error: Error & { code?: string }): NonNullable<PaymentOutcome['error']> {
+export function describeStoreError(error: Error & { code?: string }): NonNullable<PaymentOutcome['error']> {
 	if (error.code === '22008' || error.code === '22007') return { code: 'PAYMENT_BAD_DATE', message: `The payment date is not a real calendar date: ${error.message}.`, messageFr: "La date du paiement n'est pas une date réelle.", hint: 'Use YYYY-MM-DD or DD/MM/YYYY dates that exist.', hintFr: 'Utilisez des dates AAAA-MM-JJ ou JJ/MM/AAAA qui existent.' };
 	if (error.code === '22003') return { code: 'PAYMENT_AMOUNT_OUT_OF_RANGE', message: 'The payment amount is out of range.', messageFr: 'Le montant du paiement est hors limites.', hint: 'Check the amount and its decimal separator.', hintFr: 'Vérifiez le montant et son séparateur décimal.' };
 	if (error instanceof ReceivablesError) return { code: error.code, message: error.message, hint: error.hint };
 	return { code: 'PAYMENT_STORE_FAILED', message: error.message, messageFr: `Le paiement n'a pas pu être enregistré : ${error.message}` };
 }
 
-function isTransient(error: unknown): boolean {
+export function isTransient(error: unknown): boolean {
 	return TRANSIENT.has((error as { code?: string })?.code ?? '');
 }
 

@@ -16,6 +16,7 @@ import { addDays, daysBetween, DEFAULT_ZONE, parseCalendarDate, todayIn } from '
 import { serverKeys } from '../tracking/keys';
 import { escapeHtml, PAGE_HEADERS, type PageRequest, type PageResponse } from '../tracking/pages';
 import { signToken, verifyToken } from '../tracking/tokens';
+import { ATTACHMENT_FIELD, attachmentLabel, attachmentSizeText, checkUpload, DEFAULT_MAX_ATTACHMENT_BYTES, storeAttachment, type PayerAttachmentRef, type PayerUpload } from './attachments';
 import { PAYER_LINK_PURPOSE } from './link';
 import { disputeCategoryLabel } from '../disputes/labels';
 
@@ -51,7 +52,12 @@ export interface PayerPageOptions {
 	pageUrl?: string;
 	/** Sends the message confirming a new billing e-mail to that address. Absent: the page cannot change it. */
 	sendMail?: (to: string, mail: { subject: string; text: string }) => Promise<void>;
+	/** Largest file a payer may attach to a declared payment or a dispute, in bytes (default 5 MB). */
+	maxAttachmentBytes?: number;
 }
+
+/** The page's request: the form's fields, and the files of a multipart form (a proof of payment, a dispute document). */
+export type PayerPageRequest = PageRequest & { uploads?: PayerUpload[] };
 
 export interface PayerNotice {
 	kind: PayerActionKind;
@@ -64,6 +70,8 @@ export interface PayerNotice {
 	disputeId?: string | null;
 	/** A dispute on some lines only: the rest of the invoice stays in dunning. */
 	partialDispute?: boolean;
+	/** The file the payer attached (proof of payment, dispute document): its reference in the ledger, not its content. */
+	attachment?: PayerAttachmentRef;
 	summary: { en: string; fr: string };
 }
 
@@ -101,6 +109,7 @@ export function payerNoticeMail(notice: PayerNotice): { subject: string; text: s
 		`Client / Customer: ${one(notice.customerName)} (${one(notice.customerExternalId)})`,
 		...(notice.invoiceNumber ? [`Facture / Invoice: ${one(notice.invoiceNumber)}`] : []),
 		...(notice.disputeId ? [`Litige / Dispute: #${notice.disputeId}${notice.owner ? ` (${one(notice.owner)})` : ''}`] : []),
+		...(notice.attachment ? [`Pièce jointe / Attachment: n° ${notice.attachment.attachmentId} — ${one(attachmentLabel(notice.attachment, 'fr'))} (payerAttachment)`] : []),
 		'',
 		notice.summary.fr,
 		notice.summary.en,
@@ -130,6 +139,7 @@ const T = {
 		confirmTitle: "Confirmer l'adresse de facturation", confirmText: 'Les relances et factures de {name} seront envoyées à {email}.', confirm: 'Confirmer', emailChanged: "C'est fait : l'adresse de facturation est maintenant {email}.",
 		confirmInvalid: 'Ce lien de confirmation n’est plus valable (expiré, déjà utilisé ou remplacé). Demandez le changement à nouveau depuis votre page.', cannotSend: "Le message de confirmation n'a pas pu être envoyé : réessayez plus tard ou contactez-nous.",
 		disputedLines: 'Lignes contestées (aucune cochée : toute la facture)',
+		proofFile: 'Justificatif de paiement (facultatif) : PDF, PNG ou JPEG, {max} au plus', disputeFile: 'Document à l’appui (facultatif) : PDF, PNG ou JPEG, {max} au plus',
 		disputeOpen: 'Contestation ouverte depuis le {date} ({category}) : elle est en cours de traitement par nos équipes ; les relances de cette facture sont suspendues jusqu’à sa résolution.',
 		disputePartOpen: 'Contestation de lignes ouverte depuis le {date} ({category}) pour {amount} : elle est en cours de traitement par nos équipes ; le reste de la facture reste à payer et continue d’être relancé.',
 		promised: 'Paiement promis pour le {date}{amount}. Les relances attendent cette date.',
@@ -155,6 +165,7 @@ const T = {
 		confirmTitle: 'Confirm the billing e-mail', confirmText: 'Reminders and invoices of {name} will be sent to {email}.', confirm: 'Confirm', emailChanged: 'Done: the billing e-mail is now {email}.',
 		confirmInvalid: 'This confirmation link is no longer valid (expired, already used or replaced). Ask for the change again from your page.', cannotSend: 'The confirmation message could not be sent: try again later or contact us.',
 		disputedLines: 'Lines disputed (none ticked: the whole invoice)',
+		proofFile: 'Proof of payment (optional): PDF, PNG or JPEG, at most {max}', disputeFile: 'Supporting document (optional): PDF, PNG or JPEG, at most {max}',
 		disputeOpen: 'Dispute open since {date} ({category}): our team is handling it; reminders for this invoice are paused until it is resolved.',
 		disputePartOpen: 'Dispute of some lines open since {date} ({category}) for {amount}: our team is handling it; the rest of the invoice is still to be paid and still reminded.',
 		promised: 'Payment promised for {date}{amount}. Reminders wait for that date.',
@@ -375,12 +386,14 @@ function lineChoices(lang: Lang, inv: OpenInvoice): string {
 	return `<fieldset class="lines"><legend>${T[lang].disputedLines}</legend>${lines.map((l) => `<label class="line"><input type="checkbox" name="line_${l.index}" value="1" style="width:auto"> ${l.index}. ${escapeHtml(l.text)}</label>`).join('')}</fieldset>`;
 }
 
-function render(lang: Lang, customer: Customer, invoices: OpenInvoice[], chargesByInvoice: Map<string, LatePaymentCharges>, delivered: Set<string>, today: string, token: string, formToken: string, actionUrl: string, message?: { ok: boolean; text: string }, company?: CompanyInfo, states: Map<string, InvoiceState> = new Map(), account: AccountPromise[] = []): string {
+function render(lang: Lang, customer: Customer, invoices: OpenInvoice[], chargesByInvoice: Map<string, LatePaymentCharges>, delivered: Set<string>, today: string, token: string, formToken: string, actionUrl: string, message?: { ok: boolean; text: string }, company?: CompanyInfo, states: Map<string, InvoiceState> = new Map(), account: AccountPromise[] = [], maxAttachmentBytes = DEFAULT_MAX_ATTACHMENT_BYTES): string {
 	const t = T[lang];
+	// A declared payment and a dispute may carry a file: those two forms post multipart (no script needed).
+	const fileInput = (label: string) => `<label>${escapeHtml(fill(label, { max: attachmentSizeText(maxAttachmentBytes, lang) }))}<input type="file" name="${ATTACHMENT_FIELD}" accept="application/pdf,image/png,image/jpeg,.pdf,.png,.jpg,.jpeg"></label>`;
 	const promised = accountPromiseLines(lang, account);
 	const hidden = `<input type="hidden" name="t" value="${escapeHtml(token)}"><input type="hidden" name="f" value="${escapeHtml(formToken)}"><input type="hidden" name="lang" value="${lang}">`;
 	const form = (action: string, invoice: string, fields: string, label: string) =>
-		`<details><summary>${escapeHtml(label)}</summary><form method="post" action="${escapeHtml(actionUrl)}">${hidden}<input type="hidden" name="action" value="${action}"><input type="hidden" name="invoice" value="${escapeHtml(invoice)}">${fields}<button type="submit">${t.send}</button></form></details>`;
+		`<details><summary>${escapeHtml(label)}</summary><form method="post" action="${escapeHtml(actionUrl)}"${fields.includes('type="file"') ? ' enctype="multipart/form-data"' : ''}>${hidden}<input type="hidden" name="action" value="${action}"><input type="hidden" name="invoice" value="${escapeHtml(invoice)}">${fields}<button type="submit">${t.send}</button></form></details>`;
 	const download = (action: string, invoice: string, label: string) =>
 		`<form method="post" action="${escapeHtml(actionUrl)}" class="dl">${hidden}<input type="hidden" name="action" value="${action}"><input type="hidden" name="invoice" value="${escapeHtml(invoice)}"><button type="submit" class="link">${escapeHtml(label)}</button></form>`;
 	const cards = invoices.map((inv) => {
@@ -400,9 +413,9 @@ function render(lang: Lang, customer: Customer, invoices: OpenInvoice[], charges
 <div class="muted">${t.due} ${escapeHtml(inv.due_date)}${late > 0 ? ` — <span class="late">${late} ${t.late}</span>` : ''}</div>${charges}
 ${rf ? `<div class="muted">${t.ref} : ${escapeHtml(formatCreditorReference(rf))}</div>` : ''}
 ${[...(promised.card ? [promised.card] : []), ...stateLines(lang, state, inv.currency)].map((line) => `<p class="state">${escapeHtml(line)}</p>`).join('')}
-${form('payment_declared', inv.number, `<label>${t.date}<input type="date" name="date" max="${today}" required></label><label>${t.amount}<input name="amount" inputmode="decimal" value="${escapeHtml(formatMoney(open, inv.currency, 'en').replace(/[^0-9.]/g, ''))}" required></label><label>${t.reference}<input name="reference" maxlength="140"></label>`, state?.announced.length ? t.paidAgain : t.paid)}
+${form('payment_declared', inv.number, `<label>${t.date}<input type="date" name="date" max="${today}" required></label><label>${t.amount}<input name="amount" inputmode="decimal" value="${escapeHtml(formatMoney(open, inv.currency, 'en').replace(/[^0-9.]/g, ''))}" required></label><label>${t.reference}<input name="reference" maxlength="140"></label>${fileInput(t.proofFile)}`, state?.announced.length ? t.paidAgain : t.paid)}
 ${refusal(lang, 'promise', state) ? '' : form('promise', inv.number, `<label>${t.date}<input type="date" name="date" min="${today}" required></label><label>${t.amount}<input name="amount" inputmode="decimal" value="${escapeHtml(formatMoney(open, inv.currency, 'en').replace(/[^0-9.]/g, ''))}"></label>`, t.promise)}
-${refusal(lang, 'dispute', state) ? '' : form('dispute', inv.number, `${lineChoices(lang, inv)}<label>${t.category}<select name="category">${DISPUTE_LEDGER_CATEGORIES.map((c) => `<option value="${c}">${escapeHtml(t.categories[c])}</option>`).join('')}</select></label><label>${t.reason}<textarea name="reason" rows="3" maxlength="2000" required></textarea></label>`, t.dispute)}
+${refusal(lang, 'dispute', state) ? '' : form('dispute', inv.number, `${lineChoices(lang, inv)}<label>${t.category}<select name="category">${DISPUTE_LEDGER_CATEGORIES.map((c) => `<option value="${c}">${escapeHtml(t.categories[c])}</option>`).join('')}</select></label><label>${t.reason}<textarea name="reason" rows="3" maxlength="2000" required></textarea></label>${fileInput(t.disputeFile)}`, t.dispute)}
 ${download('download_copy', inv.number, t.downloadCopy)}${delivered.has(inv.id) ? download('download_proof', inv.number, t.downloadProof) : ''}
 ${form('copy_request', inv.number, '', t.copy)}</div>`;
 	}).join('');
@@ -421,7 +434,7 @@ function tokenOf(req: PageRequest): string {
 }
 
 /** Serves the payer page (GET from the link, POST for answers). Never throws: a failure is a page. */
-export async function payerPage(ledger: Ledger, req: PageRequest, options: PayerPageOptions = {}): Promise<PageResponse> {
+export async function payerPage(ledger: Ledger, req: PayerPageRequest, options: PayerPageOptions = {}): Promise<PageResponse> {
 	const now = options.now ?? new Date();
 	const zone = options.zone ?? DEFAULT_ZONE;
 	const today = todayIn(zone, now);
@@ -477,7 +490,7 @@ export async function payerPage(ledger: Ledger, req: PageRequest, options: Payer
 		const company = await loadCompany(ledger).catch(() => undefined);
 		const states = await invoiceStates(ledger, invoices.map((i) => i.id), today, zone);
 		const account = await accountPromises(ledger, customer.id, today);
-		return respond(status, render(lang, customer, invoices, chargesByInvoice, delivered, today, token, formToken, options.actionUrl ?? '', message, company, states, account));
+		return respond(status, render(lang, customer, invoices, chargesByInvoice, delivered, today, token, formToken, options.actionUrl ?? '', message, company, states, account, options.maxAttachmentBytes));
 	} catch (error) {
 		return { ...respond(503, html('fr', 'Indisponible', '<p class="err">Service momentanément indisponible. Réessayez dans quelques minutes. / Service temporarily unavailable.</p>')), failure: (error as Error).message };
 	}
@@ -600,7 +613,7 @@ async function confirmBillingEmail(ledger: Ledger, req: PageRequest, token: stri
 	return respond(200, html(lang, t.confirmTitle, `<h1>${t.confirmTitle}</h1><p class="ok" role="status">${escapeHtml(t.emailChanged.replace('{email}', e))}</p>`));
 }
 
-async function act(ledger: Ledger, customer: Customer, kind: PayerActionKind, req: PageRequest, o: PayerPageOptions & { today: string; zone: string; lang: Lang; now: Date }): Promise<ActOutcome> {
+async function act(ledger: Ledger, customer: Customer, kind: PayerActionKind, req: PayerPageRequest, o: PayerPageOptions & { today: string; zone: string; lang: Lang; now: Date }): Promise<ActOutcome> {
 	const fr = o.lang === 'fr';
 	const bad = (en: string, frText: string): ActOutcome => ({ ok: false, status: 400, error: fr ? frText : en });
 	if (!['payment_declared', 'promise', 'dispute', 'copy_request', 'contact_request', 'billing_email'].includes(kind)) return bad('Unknown answer.', 'Réponse inconnue.');
@@ -628,8 +641,12 @@ async function act(ledger: Ledger, customer: Customer, kind: PayerActionKind, re
 				return undefined;
 			}
 		};
+		// A file with a declared payment or a dispute: checked (size, type read from its bytes) before anything is written.
+		const upload = kind === 'payment_declared' || kind === 'dispute' ? checkUpload(req.uploads, o.maxAttachmentBytes ?? DEFAULT_MAX_ATTACHMENT_BYTES, o.lang) : undefined;
+		if (upload && !upload.ok) return { ok: false, status: upload.status, error: upload.error };
 		const actionId = randomUUID();
 		const payload: Record<string, unknown> = { actionId };
+		let attachment: PayerAttachmentRef | undefined;
 		let summary: { en: string; fr: string };
 		let routed: { owner?: string; disputeId?: string } = {};
 		let confirmation: { to: string; link: string } | undefined;
@@ -652,6 +669,7 @@ async function act(ledger: Ledger, customer: Customer, kind: PayerActionKind, re
 			const until = addDays(o.today, o.declaredPaymentHoldDays ?? 10);
 			await client.query('INSERT INTO holds (customer_id, invoice_id, reason, until, created_by) VALUES ($1, $2, $3, $4, $5)',
 				[customer.id, invoice!.id, `Paiement déclaré par le payeur (${date}) / payment declared by the payer`, until, 'payer_page']);
+			if (upload?.ok) attachment = await storeAttachment(client, upload, { customerId: customer.id, invoiceId: invoice!.id, purpose: 'payment_proof' });
 			Object.assign(payload, { paidOn: date, amountMinor: amount.toString(), reference });
 			summary = { en: `Payer declared a payment of ${formatMoney(amount, invoice!.currency, 'en')} on ${date} for invoice ${invoice!.number}${reference ? ` (ref. ${reference})` : ''}: dunning held until ${until}`, fr: `Le payeur déclare un paiement de ${formatMoney(amount, invoice!.currency, 'fr')} le ${date} pour la facture ${invoice!.number}${reference ? ` (réf. ${reference})` : ''} : relances suspendues jusqu'au ${until}` };
 		} else if (kind === 'dispute') {
@@ -668,6 +686,7 @@ async function act(ledger: Ledger, customer: Customer, kind: PayerActionKind, re
 			const opened = await openDisputeIn(client, routing!, { invoices: [invoice!.number], customer: customer.external_id, category, evidence, source: 'payer_page', sourceRef: actionId, language: o.lang, asOf: o.today, zone: o.zone, actor: 'payer_page', ...(part !== undefined ? { disputedMinor: part } : {}) });
 			Object.assign(payload, { category, reason, disputeId: opened.disputeId, ...(ticked.length ? { lines: ticked } : {}), ...(part !== undefined ? { disputedMinor: part.toString() } : {}) });
 			routed = { owner: opened.owner, disputeId: opened.disputeId };
+			if (upload?.ok) attachment = await storeAttachment(client, upload, { customerId: customer.id, invoiceId: invoice!.id, disputeId: opened.disputeId, purpose: 'dispute_document' });
 			const partText = (lang: Lang) => (part !== undefined ? (lang === 'fr' ? `, ${formatMoney(part, invoice!.currency, 'fr')} contestés, le reste (${formatMoney(BigInt(invoice!.open_minor) - part, invoice!.currency, 'fr')}) reste relancé` : `, ${formatMoney(part, invoice!.currency, 'en')} disputed, the rest (${formatMoney(BigInt(invoice!.open_minor) - part, invoice!.currency, 'en')}) stays in dunning`) : '');
 			const which = ticked.length ? { en: ` (lines ${linesText}${partText('en')})`, fr: ` (lignes ${linesText}${partText('fr')})` } : { en: '', fr: '' };
 			summary = { en: `Payer disputes invoice ${invoice!.number}${which.en} (${category}): ${reason}`, fr: `Le payeur conteste la facture ${invoice!.number}${which.fr} (${category}) : ${reason}` };
@@ -686,10 +705,17 @@ async function act(ledger: Ledger, customer: Customer, kind: PayerActionKind, re
 		} else {
 			summary = { en: 'Payer asks to be called', fr: 'Le payeur demande à être rappelé' };
 		}
+		if (attachment) {
+			payload.attachment = attachment;
+			summary = {
+				en: `${summary.en} — attachment no. ${attachment.attachmentId}: ${attachmentLabel(attachment, 'en')}`,
+				fr: `${summary.fr} — pièce jointe n° ${attachment.attachmentId} : ${attachmentLabel(attachment, 'fr')}`,
+			};
+		}
 		await client.query('INSERT INTO payer_actions (customer_id, invoice_id, kind, payload) VALUES ($1, $2, $3, $4)', [customer.id, invoice?.id ?? null, kind === 'billing_email' ? 'billing_email_requested' : kind, JSON.stringify(payload)]);
 		await client.query(`INSERT INTO history (customer_id, invoice_id, kind, channel, actor, summary, payload) VALUES ($1, $2, 'payer_answer', 'payer_page', 'payer', $3, $4)`,
 			[customer.id, invoice?.id ?? null, summary.en, JSON.stringify({ ...payload, kind, summaryFr: summary.fr })]);
 		if (confirmation) return { ok: true, status: 200, confirmation };
-		return { ok: true, status: 200, notice: { kind, customerExternalId: customer.external_id, customerName: customer.name, invoiceNumber: invoice?.number ?? null, ...routed, ...(payload.disputedMinor ? { partialDispute: true } : {}), summary } };
+		return { ok: true, status: 200, notice: { kind, customerExternalId: customer.external_id, customerName: customer.name, invoiceNumber: invoice?.number ?? null, ...routed, ...(payload.disputedMinor ? { partialDispute: true } : {}), ...(attachment ? { attachment } : {}), summary } };
 	});
 }

@@ -94,16 +94,17 @@ export function versionAt(id: string, date: string): string {
  * those with an allocation effective after D, a credit note issued or linked after D, or a revision after D (they
  * may have been open at D, or differently): every part is index-driven, so the cost follows the open invoices, not
  * the ledger's history (both steps are materialised so that the balances are computed for the candidates only).
- * `where` filters customers `c` and invoices `i` (as they stood at D). `credited`: also the invoices a credit note in
- * effect at D is linked to, settled or not now, so that an invoice credited beyond what it still owed (open < 0: a
- * credit the customer holds) is found (net receivables need it; the other reports count open > 0 only).
+ * `where` filters customers `c` and invoices `i` (as they stood at D). `credited`: also the invoices credited beyond
+ * what they owed (open < 0 now, by a credit note issued by D: a credit the customer holds), so that net receivables
+ * find them once settled (the other reports count open > 0 only). Facts only add up, so an invoice below zero at D is
+ * below zero now, unless revised after D (a candidate already).
  */
 export function openItemsCte(date: string, where: string, options: { credited?: boolean } = {}): string {
 	const credited = options.credited
 		? `
 		UNION
-		SELECT cn.credited_invoice_id FROM invoices cn
-		WHERE cn.doc_type = 'credit_note' AND cn.credited_invoice_id IS NOT NULL AND cn.issue_date <= ${date}::date`
+		SELECT cn.credited_invoice_id FROM invoices cn JOIN invoices t ON t.id = cn.credited_invoice_id
+		WHERE cn.doc_type = 'credit_note' AND cn.credited_invoice_id IS NOT NULL AND cn.issue_date <= ${date}::date AND t.open_minor < 0`
 		: '';
 	return `cand AS MATERIALIZED (
 		SELECT i.id FROM invoices i WHERE i.status = 'open' AND i.doc_type = 'invoice' AND i.issue_date <= ${date}::date

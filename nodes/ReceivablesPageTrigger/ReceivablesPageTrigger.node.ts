@@ -12,11 +12,14 @@ import {
 	handleCourierRequest,
 	handleDashboardRequest,
 	handlePortalRequest,
+	DEFAULT_MAX_ATTACHMENT_BYTES,
 	payerPage,
+	payerRequestBody,
 	receiveCourierRequest,
 	type AgedGroupBy,
 	type PageRequest,
 	type PageResponse,
+	type PayerPageRequest,
 } from '../../core';
 import { credentialTest } from '../shared/methods/credentialTest';
 import { lockoutNotifier, lockoutSenderProperty, payerMailer, payerNotifier, type PayerAnswerItem } from '../shared/pages';
@@ -126,6 +129,7 @@ export class ReceivablesPageTrigger implements INodeType {
 					{ displayName: 'Answers per Customer per Hour', name: 'actionsPerHour', type: 'number', typeOptions: { minValue: 1 }, default: 10 },
 					{ displayName: 'Declared Payment Hold (Days)', name: 'declaredPaymentHoldDays', type: 'number', typeOptions: { minValue: 1 }, default: 10, description: 'How long a declared payment holds dunning while the money travels' },
 					{ displayName: 'Latest Promise (Days From Today)', name: 'maxPromiseDays', type: 'number', typeOptions: { minValue: 1 }, default: 30, description: 'The latest date a payer may promise, counted from today' },
+					{ displayName: 'Maximum Attachment Size (KB)', name: 'maxAttachmentKb', type: 'number', typeOptions: { minValue: 1 }, default: 5120, description: 'Largest proof of payment or dispute document a payer may attach (PDF, PNG or JPEG, read from the file itself); a larger file is refused with a clear message and nothing is written. n8n refuses bodies over its own N8N_FORMDATA_FILE_SIZE_MAX (MB) first.' },
 					{ displayName: 'Time Zone', name: 'zone', type: 'string', default: 'Europe/Paris', description: 'IANA zone in which today, days late and promise dates are counted' },
 				],
 			},
@@ -280,20 +284,19 @@ function peerAddress(ctx: IWebhookFunctions): string | undefined {
  * answer starts one with the answer and who was told, never the link or its token.
  */
 async function servePayerPage(ctx: IWebhookFunctions): Promise<IWebhookResponseData> {
-	const request: PageRequest = {
-		method: ctx.getRequestObject().method,
-		body: (ctx.getBodyData() ?? {}) as Record<string, unknown>,
-		query: (ctx.getQueryData() ?? {}) as Record<string, unknown>,
-		headers: ctx.getHeaderData() as Record<string, unknown>,
-		peer: peerAddress(ctx),
-	};
 	const answers: PayerAnswerItem[] = [];
 	let response: PageResponse;
 	try {
-		const ledger = await getLedger(ctx);
 		const o = ctx.getNodeParameter('payerOptions', {}) as IDataObject;
 		const positive = (v: unknown) => (Number(v) > 0 ? Number(v) : undefined);
+		const maxAttachmentBytes = Math.round((positive(o.maxAttachmentKb) ?? DEFAULT_MAX_ATTACHMENT_BYTES / 1024) * 1024);
+		const headers = ctx.getHeaderData() as Record<string, unknown>;
+		// A proof of payment or a dispute document comes as a multipart form, which n8n parses into temporary files.
+		const { body, uploads } = await payerRequestBody(ctx.getBodyData(), headers['content-type'], maxAttachmentBytes);
+		const request: PayerPageRequest = { method: ctx.getRequestObject().method, body, uploads, query: (ctx.getQueryData() ?? {}) as Record<string, unknown>, headers, peer: peerAddress(ctx) };
+		const ledger = await getLedger(ctx);
 		response = await payerPage(ledger, request, {
+			maxAttachmentBytes,
 			actionUrl: String(ctx.getNodeParameter('actionUrl', '') ?? ''),
 			zone: o.zone ? String(o.zone).trim() || undefined : undefined,
 			maxPromiseDays: positive(o.maxPromiseDays),

@@ -1,5 +1,5 @@
 import type { ICredentialDataDecryptedObject, IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
-import { composeMail, lockoutMail, notificationRecipients, payerNoticeMail, sendMails, type Ledger, type LockoutNotifier, type PageRequest, type PageResponse, type PayerNotice } from '../../core';
+import { composeMail, lockoutMail, notificationRecipients, payerAttachment, payerNoticeMail, sendMails, type Ledger, type LockoutNotifier, type PageRequest, type PageResponse, type PayerNotice } from '../../core';
 import { SMTP_CREDENTIAL, smtpConfigFromCredential } from './transport/smtp';
 
 /** Page options shared by the portal, the courier page and the dashboard: the lockout notice's sender. */
@@ -71,6 +71,8 @@ export interface PayerAnswerItem extends IDataObject {
 	disputeId: string | null;
 	summary: string;
 	summaryFr: string;
+	/** The file the payer attached: its id in the ledger, name, type and size (payerAttachment gives the content). */
+	attachment: { attachmentId: string; fileName: string; contentType: string; sizeBytes: number } | null;
 	notified: string[];
 	notifyError: string | null;
 }
@@ -104,6 +106,7 @@ export async function payerNotifier(
 			disputeId: notice.disputeId ?? null,
 			summary: notice.summary.en,
 			summaryFr: notice.summary.fr,
+			attachment: notice.attachment ? { ...notice.attachment } : null,
 			notified: [],
 			notifyError: null,
 		};
@@ -119,7 +122,10 @@ export async function payerNotifier(
 				return;
 			}
 			const m = payerNoticeMail(notice);
-			const mail = await composeMail({ from: { address: sender }, to: to.map((address) => ({ address })), subject: m.subject, text: m.text, headers: { 'Auto-Submitted': 'auto-generated' } });
+			// The payer's file goes to the collector as an attachment, read back from the ledger (never from the item).
+			const file = notice.attachment ? await payerAttachment(ledger, notice.attachment.attachmentId) : undefined;
+			const attachments = file ? [{ filename: file.fileName, content: file.content, contentType: file.contentType }] : undefined;
+			const mail = await composeMail({ from: { address: sender }, to: to.map((address) => ({ address })), subject: m.subject, text: m.text, headers: { 'Auto-Submitted': 'auto-generated' }, attachments });
 			const [result] = await sendMails(smtp, [mail]);
 			if (result.verdict === 'sent') answer.notified = to;
 			else answer.notifyError = result.error ?? result.verdict;

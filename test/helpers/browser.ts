@@ -11,20 +11,24 @@ export const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--
 export interface ServedRequest {
 	url: string;
 	method?: string;
-	/** The url-encoded form fields of the request body. */
+	/** The url-encoded form fields of the request body (none for a multipart form: see `multipart`). */
 	body: Record<string, string>;
+	/** A multipart form (a file input) as the browser sent it: the raw body and its Content-Type. */
+	multipart?: { raw: Buffer; contentType: string };
 }
 
 /** Serves `handle`'s answers on 127.0.0.1 (a free port), with `headers` added to each; a failure answers 500. */
 export async function servePages(handle: (req: ServedRequest) => Promise<PageResponse>, headers: Record<string, string> = {}): Promise<{ base: string; close: () => Promise<void> }> {
 	const server = createServer((req, res) => {
-		let raw = '';
-		req.setEncoding('utf8');
-		req.on('data', (chunk: string) => {
-			raw += chunk;
+		const chunks: Buffer[] = [];
+		req.on('data', (chunk: Buffer) => {
+			chunks.push(chunk);
 		});
 		req.on('end', () => {
-			handle({ url: req.url ?? '/', method: req.method, body: Object.fromEntries(new URLSearchParams(raw)) }).then((r) => {
+			const raw = Buffer.concat(chunks);
+			const contentType = String(req.headers['content-type'] ?? '');
+			const multipart = /^multipart\/form-data/i.test(contentType) ? { raw, contentType } : undefined;
+			handle({ url: req.url ?? '/', method: req.method, body: multipart ? {} : Object.fromEntries(new URLSearchParams(raw.toString('utf8'))), ...(multipart ? { multipart } : {}) }).then((r) => {
 				res.writeHead(r.status, { ...r.headers, ...headers });
 				res.end(r.body);
 			}, (error: Error) => {

@@ -3,6 +3,7 @@
 // test/e2e (history scan, distribution and tracking); this runs it in-process against a real ledger.
 import type { ICredentialDataDecryptedObject, IDataObject, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
 import { ReceivablesPageTrigger } from '../../nodes/ReceivablesPageTrigger/ReceivablesPageTrigger.node';
+import { multipartBody, parseLikeN8n, type FormFile } from './n8nMultipart';
 
 export interface PageCall {
 	method?: 'GET' | 'POST';
@@ -12,6 +13,8 @@ export interface PageCall {
 	rawBody?: Buffer;
 	/** The address the connection comes from (Express's req.ip); none by default, as in-process callers have none. */
 	peer?: string;
+	/** A multipart form (fields and files), parsed by n8n's own parser as its webhook server does. */
+	multipart?: { fields: Record<string, string>; files?: FormFile[] } | { raw: Buffer; contentType: string };
 }
 
 export interface PageAnswer {
@@ -56,8 +59,14 @@ export async function callPageTrigger(workflow: WorkflowFile, credentials: Recor
 			return res;
 		},
 	};
-	const method = call.method ?? (call.body || call.rawBody ? 'POST' : 'GET');
+	const method = call.method ?? (call.body || call.rawBody || call.multipart ? 'POST' : 'GET');
 	const headers = Object.fromEntries(Object.entries(call.headers ?? {}).map(([k, v]) => [k.toLowerCase(), v]));
+	let parsed: { body: unknown; cleanup: () => Promise<void> } | undefined;
+	if (call.multipart) {
+		const form = 'raw' in call.multipart ? { body: call.multipart.raw, contentType: call.multipart.contentType } : multipartBody(call.multipart.fields, call.multipart.files);
+		headers['content-type'] = form.contentType;
+		parsed = await parseLikeN8n(form.body, form.contentType);
+	}
 	const ctx = {
 		getNodeParameter: (name: string, fallback?: unknown) => (name in node.parameters ? node.parameters[name] : fallback),
 		getCredentials: async (type: string) => {
@@ -67,7 +76,7 @@ export async function callPageTrigger(workflow: WorkflowFile, credentials: Recor
 		},
 		getRequestObject: () => ({ method, rawBody: call.rawBody, ...(call.peer ? { ip: call.peer } : {}) }),
 		getResponseObject: () => res,
-		getBodyData: () => (call.body ?? {}) as IDataObject,
+		getBodyData: () => (parsed ? parsed.body : (call.body ?? {})) as IDataObject,
 		getQueryData: () => (call.query ?? {}) as IDataObject,
 		getHeaderData: () => headers,
 		getWebhookName: () => (method === 'GET' ? 'setup' : 'default'),
@@ -75,7 +84,13 @@ export async function callPageTrigger(workflow: WorkflowFile, credentials: Recor
 		getNodeWebhookUrl: () => `https://n8n.example/webhook/${String(node.parameters.path ?? '')}`,
 		logger: { error: (message: string, meta?: unknown) => answer.logged.push({ message, meta }), warn: () => undefined, info: () => undefined, debug: () => undefined },
 	} as unknown as IWebhookFunctions;
-	const result = await new ReceivablesPageTrigger().webhook.call(ctx);
+	let result: IWebhookResponseData;
+	try {
+		result = await new ReceivablesPageTrigger().webhook.call(ctx);
+	} finally {
+		// n8n removes the form's temporary files once the node has answered.
+		await parsed?.cleanup();
+	}
 	answer.workflowData = result.workflowData;
 	return answer;
 }

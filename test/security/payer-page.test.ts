@@ -4,13 +4,17 @@
 // against the hourly limit, stored XSS in every field shown back on the page, in the collector's e-mail and on the
 // collectors' call list (PDF and CSV), and no secret in the page.
 import { randomBytes } from 'node:crypto';
-import { existsSync } from 'node:fs';
-import { callListCsv, callListPdf, planCalls, payerLinkToken, revokePayerLinks, serverKeys, signToken, type Ledger } from '../../core';
+import { existsSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { callListCsv, callListPdf, planCalls, payerAttachment, payerLinkToken, revokePayerLinks, serverKeys, signToken, type Ledger } from '../../core';
+import { filesFolder } from '../../core/files';
 import { closeLedgers } from '../../nodes/shared/transport/ledger';
 import { CHROMIUM, CHROMIUM_ARGS } from '../helpers/browser';
 import { dropTestLedger } from '../helpers/db';
 import { addCustomer, addInvoice } from '../helpers/dunning';
 import { pdfText } from '../helpers/pdf';
+import type { FormFile } from '../helpers/n8nMultipart';
 import { callPageTrigger, type PageAnswer, type PageCall } from '../helpers/pageTrigger';
 import { startSmtpSink, type SmtpSink } from '../helpers/smtpSink';
 import { credentialsFor, daysFromToday, dunningLedger, shippedWorkflow } from '../workflows/dunning-helpers';
@@ -221,6 +225,174 @@ describe('security: the payer page', () => {
 		expect(pdf.replace(/\s+/g, ' ')).toContain(`Colis abîmé ${XSS[4]}`);
 		const csv = callListCsv(plan.calls, { language: 'fr' });
 		for (const cell of csv.split(/[;\n]/)) expect(cell.replace(/^"/, '')).not.toMatch(/^[=+\-@]/);
+	});
+
+	// ---- Attachments: a proof of payment with a declared payment, a document with a dispute (multipart forms, parsed
+	// by n8n's own parser into temporary files as its webhook server does before calling the trigger) ----
+	const PDF = Buffer.concat([Buffer.from('%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj <<>> endobj\n', 'latin1'), randomBytes(3000), Buffer.from('\n%%EOF\n')]);
+	const PNG = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), randomBytes(800)]);
+	const file = (fileName: string, content: Buffer, contentType = 'application/pdf'): FormFile => ({ field: 'file', fileName, contentType, content });
+	const stored = async () => Number((await ledger.query<{ n: string }>('SELECT count(*)::text AS n FROM payer_attachments'))[0].n);
+	let uploader = 0;
+	/** A customer of its own with two open invoices (each answer counts in its customer's hourly limit). */
+	const newPayer = async (): Promise<string> => {
+		const code = `UP${++uploader}`;
+		const id = await addCustomer(ledger, { externalId: code, name: `Client ${code}`, collector: 'COL1' });
+		for (const n of [1, 2]) await addInvoice(ledger, { customerId: id, number: `${code}-${n}`, dueDate: daysFromToday(-10) });
+		return code;
+	};
+	const answerWith = async (code: string, fields: Record<string, string>, files: FormFile[], workflow = WORKFLOW) => {
+		const t = await linkOf(code);
+		const f = formOf((await open(t)).body);
+		return await callPageTrigger(workflow, credentials, { multipart: { fields: { t, f, lang: 'en', ...fields }, files } });
+	};
+	const paid = (code: string) => ({ action: 'payment_declared', invoice: `${code}-1`, date: daysFromToday(-1), amount: '100.00', reference: 'VIR 1' });
+	const disputed = (code: string) => ({ action: 'dispute', invoice: `${code}-2`, category: 'logistics', reason: 'Carton abîmé, photo jointe' });
+
+	test('uploads: a proof of payment and a dispute document are kept in the ledger; the answer, the timeline and the item carry only their reference; the collector gets the file', async () => {
+		const code = await newPayer();
+		const page = (await open(await linkOf(code))).body;
+		// Without any script: the two forms post multipart with a file input, PDF/PNG/JPEG offered.
+		expect(page.match(/<form method="post" action="" enctype="multipart\/form-data">/g)).toHaveLength(4);
+		expect(page).toContain('<input type="file" name="file" accept="application/pdf,image/png,image/jpeg');
+		const mailsBefore = sink.received.length;
+		const proof = await answerWith(code, paid(code), [file('preuve virement.pdf', PDF)]);
+		expect([proof.status, proof.body]).toEqual([200, expect.stringContaining('your answer is recorded')]);
+		const doc = await answerWith(code, disputed(code), [file('carton.png', PNG, 'image/png')]);
+		expect(doc.status).toBe(200);
+		const rows = await ledger.query<{ id: string; purpose: string; file_name: string; content_type: string; size_bytes: number; dispute_id: string | null; number: string }>(
+			`SELECT a.id::text, a.purpose, a.file_name, a.content_type, a.size_bytes, a.dispute_id::text, i.number FROM payer_attachments a JOIN invoices i ON i.id = a.invoice_id
+			JOIN customers c ON c.id = a.customer_id WHERE c.external_id = $1 ORDER BY a.id`, [code]);
+		expect(rows.map((r) => [r.number, r.purpose, r.file_name, r.content_type, r.size_bytes])).toEqual([
+			[`${code}-1`, 'payment_proof', 'preuve virement.pdf', 'application/pdf', PDF.length],
+			[`${code}-2`, 'dispute_document', 'carton.png', 'image/png', PNG.length],
+		]);
+		expect((await payerAttachment(ledger, rows[0].id)).content.equals(PDF)).toBe(true);
+		// The dispute holds its document: the collector finds it from the dispute.
+		const [dispute] = await ledger.query<{ id: string }>("SELECT d.id::text FROM disputes d JOIN dispute_invoices di ON di.dispute_id = d.id JOIN invoices i ON i.id = di.invoice_id WHERE i.number = $1", [`${code}-2`]);
+		expect(rows[1].dispute_id).toBe(dispute.id);
+		expect((await payerAttachment(ledger, rows[1].id)).disputeId).toBe(dispute.id);
+		// The items: the reference (id, harmless name, type, size), never the bytes in any encoding.
+		const items = [proof, doc].map((a) => a.workflowData![0][0].json);
+		expect(items.map((j) => j.attachment)).toEqual([
+			{ attachmentId: rows[0].id, fileName: 'preuve virement.pdf', contentType: 'application/pdf', sizeBytes: PDF.length },
+			{ attachmentId: rows[1].id, fileName: 'carton.png', contentType: 'image/png', sizeBytes: PNG.length },
+		]);
+		const itemsText = JSON.stringify([proof.workflowData, doc.workflowData]);
+		for (const bytes of [PDF, PNG]) for (const encoded of [bytes.toString('base64').slice(0, 40), bytes.toString('hex').slice(40, 100)]) expect(itemsText).not.toContain(encoded);
+		// The timeline names the attachment (no. and name) in both languages; the answer keeps its reference.
+		const timeline = await ledger.query<{ summary: string; payload: { summaryFr: string; attachment?: { attachmentId: string } } }>(
+			"SELECT h.summary, h.payload FROM history h JOIN customers c ON c.id = h.customer_id WHERE c.external_id = $1 AND h.kind = 'payer_answer' ORDER BY h.id", [code]);
+		expect(timeline.map((h) => [h.payload.attachment?.attachmentId, /attachment no\. \d+: .*\((PDF|PNG), /.test(h.summary), /pièce jointe n° \d+ : /.test(h.payload.summaryFr)])).toEqual([[rows[0].id, true, true], [rows[1].id, true, true]]);
+		// The collector's e-mails carry the file itself and its number.
+		await new Promise((resolve) => setTimeout(resolve, 50));
+		const mails = (await sink.parsed()).slice(mailsBefore);
+		const withFiles = mails.filter((m) => m.attachments.length);
+		expect(withFiles.map((m) => [m.attachments[0].filename, m.attachments[0].content.equals((m.attachments[0].filename ?? '').endsWith('.pdf') ? PDF : PNG)])).toEqual([['preuve virement.pdf', true], ['carton.png', true]]);
+		expect(withFiles.every((m) => /Pièce jointe \/ Attachment: n° \d+/.test(m.text ?? ''))).toBe(true);
+	});
+
+	test('uploads: oversized files get 413 and a clear message, nothing written; the limit is the node’s option', async () => {
+		const code = await newPayer();
+		const before = [await written(), await stored()];
+		const big = Buffer.concat([PDF, Buffer.alloc(5 * 1024 * 1024)]);
+		const over = await answerWith(code, paid(code), [file('releve.pdf', big)]);
+		expect(over.status).toBe(413);
+		expect(over.body).toMatch(/The file is over the limit of 5 MB\. Nothing was recorded\. Send a smaller file/);
+		expect(over.workflowData).toBeUndefined();
+		// Configured at 64 KB: 70 KB is refused, in French too; 60 KB goes through.
+		const small = JSON.parse(JSON.stringify(WORKFLOW)) as typeof WORKFLOW;
+		const trigger = small.nodes.find((n) => n.type === 'n8n-nodes-receivables.receivablesPageTrigger')!;
+		(trigger.parameters.payerOptions as Record<string, unknown>).maxAttachmentKb = 64;
+		const fr = await answerWith(code, { ...disputed(code), lang: 'fr' }, [file('photo.pdf', Buffer.concat([PDF, Buffer.alloc(70 * 1024 - PDF.length)]))], small);
+		expect([fr.status, fr.body]).toEqual([413, expect.stringMatching(/Le fichier \(70 Ko\) dépasse la limite de 64 Ko\. Rien n&#39;est enregistré\./)]);
+		expect([await written(), await stored()]).toEqual(before);
+		expect((await answerWith(code, disputed(code), [file('photo.pdf', Buffer.concat([PDF, Buffer.alloc(60 * 1024 - PDF.length)]))], small)).status).toBe(200);
+		expect(await stored()).toBe(before[1] + 1);
+	});
+
+	test('uploads: a file of another type disguised by its name or declared type is refused (415), whatever it claims; the type kept is the one read from the bytes', async () => {
+		const code = await newPayer();
+		const before = [await written(), await stored()];
+		const disguised: FormFile[] = [
+			file('receipt.pdf', Buffer.from('<html><body><script>alert(1)</script></body></html>'), 'application/pdf'),
+			file('photo.png', Buffer.from('<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"></svg>'), 'image/png'),
+			file('scan.jpg', Buffer.concat([Buffer.from('MZ\x90\x00', 'latin1'), randomBytes(200)]), 'image/jpeg'),
+			file('virement.pdf', Buffer.from('#!/bin/sh\nrm -rf /\n'), 'application/pdf'),
+			file('invoice.pdf', Buffer.concat([Buffer.from('PK\x03\x04', 'latin1'), randomBytes(100)]), 'application/pdf'),
+		];
+		for (const f of disguised) {
+			const page = await answerWith(code, paid(code), [f]);
+			expect([f.fileName, page.status, page.body.includes('is not a PDF, nor a PNG or JPEG image (its content is read, not only its name). Nothing was recorded.')]).toEqual([f.fileName, 415, true]);
+			expect(page.workflowData).toBeUndefined();
+		}
+		expect([await written(), await stored()]).toEqual(before);
+		// A real PDF sent under a program's name and type is kept as what it is: a PDF, named .pdf.
+		expect((await answerWith(code, disputed(code), [file('facture.exe', PDF, 'application/x-msdownload')])).status).toBe(200);
+		const [kept] = await ledger.query<{ file_name: string; content_type: string }>("SELECT file_name, content_type FROM payer_attachments ORDER BY id DESC LIMIT 1");
+		expect(kept).toEqual({ file_name: 'facture.pdf', content_type: 'application/pdf' });
+	});
+
+	test('uploads: no session, a stale or another customer’s form token, another customer’s invoice: refused, no file kept', async () => {
+		const a = await newPayer();
+		const b = await newPayer();
+		const ta = await linkOf(a);
+		const fa = formOf((await open(ta)).body);
+		const fb = formOf((await open(await linkOf(b))).body);
+		const before = [await written(), await stored()];
+		const attempts: Array<[Record<string, string>, number]> = [
+			[{ ...paid(a) }, 403], // no link, no form token
+			[{ t: ta, ...paid(a) }, 403], // the link but no form token (a cross-site form)
+			[{ f: fa, ...paid(a) }, 403], // the form token without the link
+			[{ t: ta, f: fb, ...paid(a) }, 403], // another customer's form token
+			[{ t: ta, f: fa, ...paid(b) }, 400], // another customer's invoice
+			[{ t: ta, f: fa, ...disputed(b) }, 400],
+		];
+		for (const [fields, status] of attempts) {
+			const page = await callPageTrigger(WORKFLOW, credentials, { multipart: { fields: { lang: 'en', ...fields }, files: [file('preuve.pdf', PDF)] } });
+			expect([Object.keys(fields).filter((k) => k === 't' || k === 'f').join('+'), page.status]).toEqual([Object.keys(fields).filter((k) => k === 't' || k === 'f').join('+'), status]);
+			expect(page.workflowData).toBeUndefined();
+			noData({ ...page, body: page.body.replace(/(UP\d+)-\d/g, '') });
+		}
+		// Revoked: the old link with a file answers 410.
+		await revokePayerLinks(ledger, a);
+		expect((await callPageTrigger(WORKFLOW, credentials, { multipart: { fields: { t: ta, f: fa, ...paid(a) }, files: [file('preuve.pdf', PDF)] } })).status).toBe(410);
+		expect([await written(), await stored()]).toEqual(before);
+	});
+
+	test('uploads: a path in the file name never becomes a path: the name kept is one harmless segment, nothing is written outside the ledger', async () => {
+		const code = await newPayer();
+		const folder = filesFolder();
+		const listing = (dir: string) => (existsSync(dir) ? readdirSync(dir).sort() : []);
+		const before = { files: listing(folder), tmp: listing(tmpdir()).length };
+		const names: Array<[string, string]> = [
+			['../../../../../../etc/passwd.pdf', 'passwd.pdf'],
+			['..\\..\\..\\Windows\\System32\\evil.pdf', 'evil.pdf'],
+			['/tmp/../root/.ssh/authorized_keys', 'authorized_keys.pdf'],
+			['....//....//.htaccess', 'htaccess.pdf'],
+			['%2e%2e%2f%2e%2e%2fsecret.pdf', '2e_2e_2f_2e_2e_2fsecret.pdf'],
+			['"><img src=x onerror=alert(1)>.pdf', 'img src_x onerror_alert(1).pdf'],
+			['..', 'document.pdf'],
+		];
+		for (const [given] of names) expect((await answerWith(code, { action: 'payment_declared', invoice: `${code}-1`, date: daysFromToday(-1), amount: '1.00' }, [file(given, PDF)])).status).toBe(200);
+		const kept = await ledger.query<{ file_name: string }>('SELECT a.file_name FROM payer_attachments a JOIN customers c ON c.id = a.customer_id WHERE c.external_id = $1 ORDER BY a.id', [code]);
+		expect(kept.map((k) => k.file_name)).toEqual(names.map(([, name]) => name));
+		for (const { file_name } of kept) expect(file_name).not.toMatch(/[\\/]|^\.|\.\./);
+		// Nothing landed in the files folder, next to it, or where the names pointed; n8n's temporary files are gone.
+		expect(listing(folder)).toEqual(before.files);
+		expect(existsSync('/etc/passwd.pdf')).toBe(false);
+		expect(existsSync(path.resolve(folder, '../../../../../../etc/passwd.pdf'))).toBe(false);
+		expect(listing(tmpdir()).length).toBeLessThanOrEqual(before.tmp);
+	});
+
+	test('uploads: a JSON body shaped like n8n’s parsed form is not a form: no local file is ever read from a path it names', async () => {
+		const code = await newPayer();
+		const t = await linkOf(code);
+		const f = formOf((await open(t)).body);
+		const before = await stored();
+		const page = await call({ body: { t, f, ...paid(code), files: { file: { filepath: '/etc/hostname', originalFilename: 'x.pdf', size: 10 } }, data: { t, f } }, headers: { 'content-type': 'application/json' } });
+		expect(page.status).toBe(200);
+		expect(await stored()).toBe(before);
 	});
 
 	/** Each page loaded in headless Chromium (skipped only where browserTest skips: no Chromium, not in CI). */

@@ -20,6 +20,8 @@ import { credentialsFor, daysFromToday, dunningLedger, shippedWorkflow } from '.
 const ARTIFACTS = path.join(__dirname, '..', '..', 'test-artifacts', 'payer-page-phone');
 const COLLECTOR = 'karim.benali@vendor.example';
 const CUSTOMER_MAIL = 'compta@fromagerie-pe.example';
+/** A photo as a phone takes it (JPEG start of image, then data). */
+const PHOTO = Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0x00, 0x10, 0x4a, 0x46, 0x49, 0x46, 0x00]), Buffer.alloc(4096, 7), Buffer.from([0xff, 0xd9])]);
 
 describe('Done when: a customer answers a real reminder from their phone', () => {
 	let ledger: Ledger;
@@ -53,7 +55,8 @@ describe('Done when: a customer answers a real reminder from their phone', () =>
 			const url = new URL(req.url, 'http://127.0.0.1');
 			if (url.pathname !== '/webhook/receivables/payer') return Promise.resolve({ status: 404, headers: {}, body: 'not found' });
 			const query = Object.fromEntries(url.searchParams);
-			return callPageTrigger(payerPage, credentials, req.method === 'POST' ? { method: 'POST', query, body: req.body } : { method: 'GET', query });
+			// A form with a file input posts multipart: parsed by n8n's own parser, as n8n's webhook server does.
+			return callPageTrigger(payerPage, credentials, req.method === 'POST' ? { method: 'POST', query, ...(req.multipart ? { multipart: req.multipart } : { body: req.body }) } : { method: 'GET', query });
 		});
 		const pageUrl = `${server.base}/webhook/receivables/payer`;
 
@@ -99,6 +102,8 @@ describe('Done when: a customer answers a real reminder from their phone', () =>
 			await dispute.locator('summary').tap();
 			await dispute.locator('select[name=category]').selectOption('logistics');
 			await dispute.locator('textarea[name=reason]').fill('Livraison incomplète : 2 cartons manquants <img src=x onerror=alert(1)>');
+			// With the photo of the delivery note, chosen in the form's own file input (no script on the page).
+			await dispute.locator('input[type=file][name=file]').setInputFiles({ name: 'bon de livraison.jpg', mimeType: 'image/jpeg', buffer: PHOTO });
 			await page.screenshot({ path: path.join(ARTIFACTS, '2-dispute.png'), fullPage: true });
 			await Promise.all([page.waitForLoadState('load'), page.waitForResponse((r) => r.request().method() === 'POST'), dispute.locator('button[type=submit]').tap()]);
 			await expect(page.locator('[role=status]').textContent()).resolves.toContain('votre réponse est enregistrée');
@@ -146,6 +151,9 @@ describe('Done when: a customer answers a real reminder from their phone', () =>
 		const disputeMail = collector.find((m) => /Contestation/.test(m.subject ?? ''))!;
 		expect(disputeMail.text).toContain('2 cartons manquants <img src=x onerror=alert(1)>');
 		expect(disputeMail.html).toBeFalsy();
+		// The photo reached the collector with the dispute, kept in the ledger as a JPEG attached to the dispute.
+		expect(disputeMail.attachments.map((a) => [a.filename, a.contentType, a.content.equals(PHOTO)])).toEqual([['bon de livraison.jpg', 'image/jpeg', true]]);
+		expect(await ledger.query("SELECT a.file_name, a.purpose, a.dispute_id IS NOT NULL AS linked FROM payer_attachments a JOIN invoices i ON i.id = a.invoice_id WHERE i.number = 'PE-1'")).toEqual([{ file_name: 'bon de livraison.jpg', purpose: 'dispute_document', linked: true }]);
 		for (const m of collector) expect(m.text).not.toContain('?t=');
 	}, 180_000);
 });
