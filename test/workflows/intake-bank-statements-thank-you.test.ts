@@ -20,7 +20,19 @@ ${credits.map((c) => `<Ntry><Amt Ccy="EUR">${(c.cents / 100).toFixed(2)}</Amt><C
 describe('workflow: Bank statements → paid invoices thanked by the dunning thank-you stage', () => {
 	const t = dunningTestLedger({ smtp: true });
 	const folder = path.join(ENGINE_FILES_DIR, 'bank-statements');
-	const file = path.join(folder, `${uniqueSchema('thanks')}.xml`);
+	const tag = uniqueSchema('thanks');
+	const file = path.join(folder, `${tag}.xml`);
+	/**
+	 * The shipped workflow, reading only this test's statement: other workflow tests drop and remove files in the same
+	 * folder while they run (the file pattern is the one change).
+	 */
+	const workflow = () => {
+		const w = shippedWorkflow('intake-bank-statements.json');
+		const listing = w.nodes.find((n) => n.name === 'Statements waiting');
+		if (!listing) throw new Error('the workflow has no "Statements waiting" node');
+		listing.parameters = { ...listing.parameters, pattern: `${tag}*` };
+		return w;
+	};
 
 	beforeAll(async () => {
 		const customer = await addCustomer(t.ledger, { externalId: 'BQ-1', name: 'Garage Sow SARL', emails: ['compta@sow.example'] });
@@ -37,7 +49,7 @@ describe('workflow: Bank statements → paid invoices thanked by the dunning tha
 	afterAll(() => rmSync(file, { force: true }));
 
 	test('the reminded invoice the statement pays is thanked once; the import again and the 09:00 thank-you send nothing more', async () => {
-		const result = await runWorkflow(shippedWorkflow('intake-bank-statements.json'), { credentials: credentialsFor(t.ledger, t.sink) });
+		const result = await runWorkflow(workflow(), { credentials: credentialsFor(t.ledger, t.sink) });
 		expect(result.error).toBeUndefined();
 		expect(result.json('Thank-you hand-off (Reminder Step)').map((j) => j.invoiceNumber).sort()).toEqual(['F-BQ-NEW', 'F-BQ-REM']);
 		// Only the invoice that had been reminded is thanked (the policy's thank-you stage: only if reminded).
@@ -50,7 +62,7 @@ describe('workflow: Bank statements → paid invoices thanked by the dunning tha
 		const [{ count }] = await t.ledger.query<{ count: string }>("SELECT count(*) FROM reminders WHERE stage = 'thank_you' AND status = 'sent'");
 		expect(count).toBe('1');
 
-		const again = await runWorkflow(shippedWorkflow('intake-bank-statements.json'), { credentials: credentialsFor(t.ledger, t.sink) });
+		const again = await runWorkflow(workflow(), { credentials: credentialsFor(t.ledger, t.sink) });
 		expect(again.error).toBeUndefined();
 		expect(again.json('Thank-you hand-off (Reminder Step)')).toEqual([]);
 		const morning = await runWorkflow(shippedWorkflow('dunning-thank-you.json'), { credentials: credentialsFor(t.ledger, t.sink) });
