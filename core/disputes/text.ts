@@ -259,9 +259,10 @@ export function prepareText(input: unknown): PreparedText {
 	const reply = splitReply(text);
 	const subject = reply.subject;
 	let { body, quoted } = reply;
-	if (!body.trim() && quoted.trim()) {
-		// A forward or a reply with nothing above the quote: the quoted text is all there is.
-		body = quoted;
+	if (quoted.trim() && isGreetingAtMost(body)) {
+		// A forward or a reply with nothing above the quote but a greeting ("Bonjour," then a colleague's forwarded
+		// mail): the quoted text is all there is.
+		body = body.trim() ? `${body.trim()}\n${quoted}` : quoted;
 		quoted = '';
 		notes.push('quoted_only');
 	}
@@ -271,6 +272,12 @@ export function prepareText(input: unknown): PreparedText {
 	}
 	if (!body.trim() && !subject.trim()) notes.push('empty');
 	return { body, quoted, subject, notes };
+}
+
+/** Nothing, or a greeting of at most three words ("Bonjour,", "Hello Sophie,"): no words of the customer's own. */
+function isGreetingAtMost(body: string): boolean {
+	const words = body.trim().split(/\s+/).filter((w) => /[\p{L}\p{N}]/u.test(w));
+	return words.length === 0 || (words.length <= 3 && /^(bonjour|bonsoir|hello|hi|dear|madame|monsieur|salut|bjr|hey|good)\b/i.test(body.trim()));
 }
 
 /** Sentences of the body with their offsets, for evidence. Lines are sentence boundaries too. */

@@ -2,10 +2,13 @@
 // date (SQL by hand, another tool) gets the day in the company's zone (receivables.zone, default Europe/Paris) or
 // the caller's explicit date (receivables.effective_on). Tested with a session TimeZone whose date is not Paris's.
 import { DateTime } from 'luxon';
-import type { PoolClient } from 'pg';
+import { runner } from 'node-pg-migrate';
+import { Client, type PoolClient } from 'pg';
+import { coreAssetPath } from '../assets';
+import { knownMigrations, migrateLedger, MIGRATIONS_TABLE } from './migrate';
 import { storeInvoices, storePayments, upsertCustomers, type Ledger, type LedgerInvoice } from '.';
 import { todayIn } from '../time';
-import { createTestLedger, dropTestLedger } from '../../test/helpers/db';
+import { createTestLedger, dropSchema, dropTestLedger, testDatabaseUrl, uniqueSchema } from '../../test/helpers/db';
 
 jest.setTimeout(120_000);
 
@@ -96,5 +99,56 @@ describe('the ledger triggers date facts by the company’s day', () => {
 		const rows = await ledger.query<{ ref: string; effective_on: string }>(
 			"SELECT p.external_ref AS ref, s.effective_on::text FROM payment_states s JOIN payments p ON p.id = s.payment_id WHERE s.flag_reason = 'checked by hand' ORDER BY p.external_ref");
 		expect(rows).toEqual([{ ref: 'P-T1', effective_on: '2026-03-31' }, { ref: 'P-T2', effective_on: todayIn(PARIS) }]);
+	});
+});
+
+describe('a ledger written before the company’s days migrates unchanged', () => {
+	it('keeps every allocation, payment state and revision as it was; only what is written afterwards is dated by the company’s day', async () => {
+		const schema = uniqueSchema();
+		const client = new Client({ connectionString: testDatabaseUrl() });
+		await client.connect();
+		try {
+			// The ledger as the version before 0068 left it, written by SQL with the old fallbacks, session in UTC.
+			const before = knownMigrations().indexOf('0068_zone_days');
+			expect(before).toBeGreaterThan(0);
+			// Under the package's migration lock (node-pg-migrate refuses to run beside another migration on the server).
+			await client.query('SELECT pg_advisory_lock($1)', [0x52454356]);
+			await runner({ dbClient: client, dir: coreAssetPath('ledger', 'migrations'), migrationsTable: MIGRATIONS_TABLE, schema, migrationsSchema: schema, createSchema: true, createMigrationsSchema: true, direction: 'up', count: before, checkOrder: true, singleTransaction: true, log: () => undefined })
+				.finally(() => client.query('SELECT pg_advisory_unlock($1)', [0x52454356]));
+			await client.query(`SET search_path TO "${schema}"`);
+			await client.query("SET TimeZone = 'UTC'");
+			await client.query(`INSERT INTO customers (external_id, name) VALUES ('OLD', 'Ancien SA')`);
+			await client.query(`INSERT INTO invoices (number, customer_id, currency, total_excl_minor, total_incl_minor, payable_minor, open_minor, issue_date, due_date, content_hash)
+				SELECT n, id, 'EUR', 50000, 50000, 50000, 50000, '2026-03-02', '2026-03-31', n FROM customers, (VALUES ('FO-1'), ('FO-2')) v(n)`);
+			await client.query(`INSERT INTO payments (external_ref, customer_id, amount_minor, unapplied_minor, currency, received_on, content_hash, created_at)
+				SELECT 'P-OLD', id, 50000, 50000, 'EUR', '2026-03-31', 'h', '2026-03-31T22:30:00Z' FROM customers`);
+			await client.query(`INSERT INTO allocations (payment_id, invoice_id, amount_minor, method) SELECT p.id, i.id, 50000, 'manual' FROM payments p, invoices i WHERE i.number = 'FO-1'`);
+			await client.query(`UPDATE payments SET status = 'applied', unapplied_minor = 0`);
+			await client.query(`UPDATE invoices SET revision = 2, payable_minor = 60000, total_incl_minor = 60000, total_excl_minor = 60000 WHERE number = 'FO-2'`);
+			const snapshot = async () => ({
+				allocations: (await client.query('SELECT id, applied_on::text FROM allocations ORDER BY id')).rows,
+				states: (await client.query('SELECT id, effective_on::text, status FROM payment_states ORDER BY id')).rows,
+				revisions: (await client.query('SELECT invoice_id, revision, superseded_on::text, payable_minor::text FROM invoice_revisions ORDER BY invoice_id, revision')).rows,
+			});
+			const old = await snapshot();
+			expect(old.allocations).toHaveLength(1);
+			expect(old.states).toHaveLength(2);
+			expect(old.revisions).toHaveLength(1);
+
+			const result = await migrateLedger(client, schema);
+			expect(result.applied).toContain('0068_zone_days');
+			await client.query(`SET search_path TO "${schema}"`);
+			expect(await snapshot()).toEqual(old);
+
+			// Written now, with no date, under a session in another day: today in Paris.
+			const zone = otherDayZone();
+			await client.query('SELECT set_config($1, $2, false)', ['TimeZone', zone]);
+			await client.query(`UPDATE invoices SET revision = 3, payable_minor = 70000, total_incl_minor = 70000, total_excl_minor = 70000 WHERE number = 'FO-2'`);
+			const [latest] = (await client.query('SELECT superseded_on::text FROM invoice_revisions WHERE revision = 2')).rows;
+			expect(latest).toEqual({ superseded_on: todayIn(PARIS) });
+		} finally {
+			await client.end();
+			await dropSchema(schema);
+		}
 	});
 });

@@ -31,7 +31,7 @@ describe('workflow: dispute inbox', () => {
 			mail('<s1@client>', 'RE: Relance', 'Hello, the payment for invoice FV-2026-0103 was made yesterday by bank transfer, reference TRF-2026-88412.\nRegards'),
 			mail('<a1@client>', 'Réponse automatique : Relance facture FV-2026-0101', "Je suis absente jusqu'au 30 mars. Pour les factures, contactez compta@client.fr."),
 			mail('<r1@client>', 'RE: Relance', "Bonjour, serait-il possible d'étaler le paiement en trois mensualités ? Notre trésorerie est tendue."),
-			mail('<x1@client>', 'RE: Relance', 'Bonjour, la facture FV-9999-0001 comporte une erreur de TVA, merci de la refaire.'),
+			mail('<x1@client>', 'RE: Relance', 'Bonjour, la facture FV-9999-0001 comporte une erreur de taux de TVA, merci de nous envoyer une facture rectifiée.'),
 		];
 		const result = await runWorkflow(loadWorkflow(path.join(PACKAGE_ROOT, 'workflows', 'disputes-inbox.json')), { credentials: credentialsFor(t.ledger, t.sink), triggerItems: items });
 		expect(result.error).toBeUndefined();

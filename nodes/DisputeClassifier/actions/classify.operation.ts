@@ -64,7 +64,7 @@ const properties: INodeProperties[] = [
 				type: 'number',
 				typeOptions: { minValue: 0, maxValue: 1, numberPrecision: 2 },
 				default: 0.55,
-				description: 'Results less sure than this get needsReview = true, for a person to check',
+				description: 'Results less sure than this get needsReview = true, for a person to check. Without this option: the model’s own threshold (the shipped model’s is set from its labelled replies).',
 			},
 			{
 				displayName: 'Subject',
