@@ -120,6 +120,7 @@ export {
 	AfnorFlowError,
 	afnorCallResponse,
 	buildCashedStatus,
+	CHORUS_PRO_STATUSES,
 	collectCashedStatuses,
 	confirmCashedStatusesSent,
 	LIFECYCLE_PURPOSE,

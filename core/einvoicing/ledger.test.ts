@@ -5,7 +5,8 @@ import { installDefaultPolicies } from '../dunning/policy';
 import { planReminders } from '../dunning/plan';
 import { balanceCleaning } from '../reports';
 import { buildCashedStatus, parseCdar, type LifecycleEvent } from './cdar';
-import { applyLifecycleStatuses, applyPendingLifecycleStatuses, normaliseLifecycleRecord } from './ledger';
+import { applyLifecycleStatuses, applyPendingLifecycleStatuses, CHORUS_PRO_STATUSES, normaliseLifecycleRecord } from './ledger';
+import { lifecycleStatus } from './statuses';
 
 // Every lifecycle status with its effect on the ledger and on the next reminder plan (level 1, due 2025-10-14,
 // planned on 2025-10-20: an invoice with nothing against it is due).
@@ -142,6 +143,19 @@ describe('platform statuses drive collections', () => {
 		expect(fromCdar).toMatchObject({ statusCode: '212', invoiceNumber: 'E-212' });
 		expect(normaliseLifecycleRecord({ id: 'evt_1', numeroFacture: 'E-1', statut: 'SUSPENDUE', dateStatut: '2025-10-01T10:00:00+02:00', motif: 'JUSTIF_ABS' }))
 			.toMatchObject({ messageId: 'evt_1', invoiceNumber: 'E-1', statusCode: '208', issuedAt: '2025-10-01T08:00:00.000Z', reasonCode: 'JUSTIF_ABS' });
+		// Chorus Pro (public customers): every status name of its API, as `statut` or `statutCourant`, to the code whose effect applies
+		const chorus: Array<[string, string, string]> = [
+			['DEPOSEE', '200', 'none'], ['EN_COURS_ACHEMINEMENT', '202', 'none'], ['MISE_A_DISPOSITION', '203', 'reception'],
+			['A_RECYCLER', '221', 'none'], ['MANDATEE', '204', 'none'], ['MISE_A_DISPOSITION_COMPTABLE', '204', 'none'],
+			['COMPTABILISEE', '204', 'none'], ['SERVICE_FAIT', '205', 'approved'], ['SUSPENDUE', '208', 'dispute'],
+			['COMPLETEE', '209', 'resolve'], ['REJETEE', '210', 'refused'], ['MISE_EN_PAIEMENT', '211', 'payment_sent'],
+		];
+		expect(Object.keys(CHORUS_PRO_STATUSES).sort()).toEqual(chorus.map(([name]) => name).sort());
+		for (const [name, code, effect] of chorus) {
+			const event = normaliseLifecycleRecord({ numeroFacture: 'E-9', statutCourant: name.toLowerCase(), dateStatut: '2025-10-03' });
+			expect([name, event.statusCode, lifecycleStatus(event.statusCode)?.effect]).toEqual([name, code, effect]);
+		}
+		expect(() => normaliseLifecycleRecord({ numeroFacture: 'E-9', statut: 'A_VALIDER_1', dateStatut: '2025-10-03' })).toThrow(expect.objectContaining({ code: 'LIFECYCLE_UNKNOWN_STATUS' }));
 		expect(normaliseLifecycleRecord({ invoiceNumber: 'E-2', status: '211', timestamp: '2025-10-02', amount: '120,50', currency: 'EUR' }).amounts).toEqual([{ type: 'MPA', amountMinor: 12050n, currency: 'EUR' }]);
 		// Amounts in the currency's own minor unit: 250 000 XOF are 250000 francs, not hundredths.
 		expect(normaliseLifecycleRecord({ invoiceNumber: 'E-2', status: '211', timestamp: '2025-10-02', amount: '250 000', currency: 'XOF' }).amounts).toEqual([{ type: 'MPA', amountMinor: 250000n, currency: 'XOF' }]);

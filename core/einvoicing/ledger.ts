@@ -67,14 +67,32 @@ function lifecycleError(code: string, en: string, fr: string): ReceivablesError 
 }
 
 /** Chorus Pro statuses of invoices to public customers, in the lifecycle codes. */
-const CHORUS_PRO: Record<string, string> = {
-	DEPOSEE: '200', MISE_A_DISPOSITION: '203', MANDATEE: '204', SERVICE_FAIT: '205', SUSPENDUE: '208', COMPLETEE: '209', REJETEE: '210', MISE_EN_PAIEMENT: '211',
+/**
+ * Chorus Pro's invoice status names (its API's `statut` / `statutCourant`, public customers) → the lifecycle code
+ * whose effect applies. Chorus Pro has no "refused" besides REJETEE (the public buyer sends the invoice back), so
+ * REJETEE is 210 Refusée; A_RECYCLER (sent to the wrong service, to be routed again) is 221 Erreur de routage; the
+ * accounting steps after approval are 204 Prise en charge (history only).
+ */
+export const CHORUS_PRO_STATUSES: Readonly<Record<string, string>> = {
+	DEPOSEE: '200',
+	EN_COURS_ACHEMINEMENT: '202',
+	MISE_A_DISPOSITION: '203',
+	A_RECYCLER: '221',
+	MANDATEE: '204',
+	MISE_A_DISPOSITION_COMPTABLE: '204',
+	COMPTABILISEE: '204',
+	SERVICE_FAIT: '205',
+	SUSPENDUE: '208',
+	COMPLETEE: '209',
+	REJETEE: '210',
+	MISE_EN_PAIEMENT: '211',
 };
+const CHORUS_PRO = CHORUS_PRO_STATUSES;
 
 /**
  * A platform's JSON status event → a lifecycle event. Fields (aliases in brackets): messageId [eventId, id],
  * invoiceNumber [invoiceId, documentNumber, numeroFacture], invoiceIssueDate [invoiceDate], sellerId [siren, issuer],
- * statusCode [status, code, statut] — a lifecycle code (200–228, 501) or a Chorus Pro status name —, reasonCode
+ * statusCode [status, code, statut, statutCourant] — a lifecycle code (200–228, 501) or a Chorus Pro status name —, reasonCode
  * [reason.code, motif], reasonText [reason.text, message, commentaire], amount + currency (211/212),
  * timestamp [issuedAt, date, dateStatut].
  */
@@ -86,7 +104,7 @@ export function normaliseLifecycleRecord(record: Record<string, unknown>): Lifec
 		}
 		return undefined;
 	};
-	const rawStatus = pick('statusCode', 'status', 'code', 'statut');
+	const rawStatus = pick('statusCode', 'status', 'code', 'statut', 'statutCourant');
 	const statusCode = rawStatus && CHORUS_PRO[rawStatus.toUpperCase()] ? CHORUS_PRO[rawStatus.toUpperCase()] : rawStatus;
 	const invoiceNumber = pick('invoiceNumber', 'invoiceId', 'documentNumber', 'numeroFacture');
 	const timestamp = pick('timestamp', 'issuedAt', 'date', 'dateStatut');

@@ -19,6 +19,25 @@ export class Ledger {
 		this.schema = ledgerSchema(config);
 		this.pool = new Pool(toPgConfig(config));
 		this.pool.on('error', () => undefined);
+		// a connection opened again (after an idle one was closed) keeps the history date given
+		this.pool.on('connect', (client) => {
+			if (this.historyAt) client.query("SELECT set_config('receivables.history_at', $1, false)", [this.historyAt]).catch(() => undefined);
+		});
+	}
+
+	private historyAt: string | null = null;
+
+	/**
+	 * Dates the history entries written from now on without their own date at `at` (an instant Postgres reads), or at the time
+	 * they are written again (null): for recording facts of the past (a company's history loaded once), each dated
+	 * when it happened, on a ledger of one connection (maxConnections: 1) so that every write sees the date.
+	 */
+	async setHistoryDate(at: string | null): Promise<void> {
+		if ((this.config.maxConnections ?? 10) !== 1) throw new Error('setHistoryDate needs a ledger of one connection (maxConnections: 1).');
+		await this.ensureReady();
+		// read by Postgres (an ISO instant or "2026-03-31 15:00:00 Europe/Paris"), kept as a UTC instant
+		const rows = await this.pool.query<{ at: string }>("SELECT set_config('receivables.history_at', coalesce(to_char($1::timestamptz AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"'), ''), false) AS at", [at]);
+		this.historyAt = rows.rows[0].at || null;
 	}
 
 	/** Migrates the schema once per pool (under an advisory lock, so concurrent processes are safe). */

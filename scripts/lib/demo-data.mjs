@@ -1164,92 +1164,33 @@ async function insertWaves(core, client, waves) {
 
 
 /**
- * The history the core wrote while loading carries the time of the load: each entry is dated by the fact it tells
- * (invoice date, payment date, dispute opened or resolved, promised day), as if the company had lived it.
+ * Credit notes and payments through the core, each dated group with its history dated by its fact: a credit note on
+ * its issue day at 09:00, a payment (received, allocated, invoice paid, flagged, small difference written off) on the
+ * day it was received at 15:00 — in the order they happened.
  */
-async function dateHistoryByFacts(ledger) {
-	// The history is append-only (a trigger refuses updates): lifted for this one statement, in one transaction, on the
-	// demo's first load only (into an empty ledger of its own), then put back before anyone else can write.
-	await ledger.transaction(async (client) => {
-		await client.query('ALTER TABLE history DISABLE TRIGGER history_append_only');
-		await client.query(
-		`UPDATE history h SET at = f.at FROM (
-			SELECT h.id, CASE
-				WHEN h.kind IN ('payment_received', 'payment_allocated', 'invoice_paid', 'payment_flagged', 'write_off', 'payment_settled', 'credit_note_applied')
-					AND h.payload ? 'paymentId' THEN (SELECT (p.received_on::text || ' 15:00')::timestamp AT TIME ZONE $1 FROM payments p WHERE p.id::text = h.payload->>'paymentId')
-				WHEN h.kind = 'payment_received' THEN (SELECT (p.received_on::text || ' 15:00')::timestamp AT TIME ZONE $1 FROM payments p WHERE p.content_hash = h.content_hash LIMIT 1)
-				WHEN h.kind = 'dispute_resolved' THEN (SELECT d.resolved_at FROM disputes d WHERE d.id::text = h.payload->>'disputeId')
-				WHEN h.kind LIKE 'dispute_%' THEN (SELECT d.opened_at FROM disputes d WHERE d.id::text = h.payload->>'disputeId')
-				WHEN h.kind IN ('promise_kept', 'promise_broken') THEN (SELECT (p.promised_on::text || ' 18:00')::timestamp AT TIME ZONE $1 FROM promises p WHERE p.id::text = h.payload->>'promiseId')
-				WHEN h.invoice_id IS NOT NULL AND h.actor = 'demo' AND h.kind NOT IN ('reminder_sent', 'reminder_bounced', 'promise_recorded')
-					THEN (SELECT (i.issue_date::text || ' 09:00')::timestamp AT TIME ZONE $1 FROM invoices i WHERE i.id = h.invoice_id)
-			END AS at
-			FROM history h
-		) f WHERE f.id = h.id AND f.at IS NOT NULL AND f.at <> h.at`,
-			[ZONE],
-		);
-		await client.query('ALTER TABLE history ENABLE TRIGGER history_append_only');
-	});
-}
-
-/**
- * Loads the demo company into `ledger` (migrated here if needed) unless it is there already. Returns
- * `{ status: 'loaded' | 'present', asOf, summary }`. The reference day is the first load's today (Europe/Paris):
- * a later call with a different day finds the company and leaves it as it is, aging with time.
- * A ledger that already holds other customers is refused: the demo never mixes with real data.
- */
-export async function loadDemoCompany(core, ledger, { asOf, log = () => {} } = {}) {
-	await ledger.ensureReady();
-	const existing = await demoState(ledger);
-	if (existing?.complete) return { status: 'present', asOf: existing.asOf, summary: existing.summary };
-	if (!existing) {
-		const others = await ledger.query('SELECT count(*)::int AS n FROM customers');
-		if (others[0].n > 0) {
-			throw new Error(
-				`The ledger schema "${ledger.schema}" already holds ${others[0].n} customers of its own: the demo company is loaded only into an empty ledger.`,
-			);
-		}
-		await ledger.query(
-			'INSERT INTO settings (key, value) VALUES ($1, $2) ON CONFLICT (key) DO NOTHING',
-			[DEMO_SETTING, JSON.stringify({ version: DEMO_VERSION, seed: DEMO_SEED, asOf: asOf ?? core.todayIn(ZONE), company: COMPANY.name, complete: false })],
-		);
+async function loadDatedPayments(core, dated, data, rejected) {
+	const byDay = (list, dayOf) => [...list.reduce((m, x) => m.set(dayOf(x), [...(m.get(dayOf(x)) ?? []), x]), new Map())].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+	const notes = [];
+	for (const [day, list] of byDay(data.creditNotes, (n) => n.issueDate)) {
+		await dated.setHistoryDate(instant(day, '09:00'));
+		notes.push(...(await core.storeInvoices(dated, list.map((note) => invoiceInput(note, 'credit_note')), { actor: 'demo' })));
 	}
-	const state = await demoState(ledger);
-	const policies = await installPolicies(core, ledger);
-	const data = generateDemoCompany(core, { asOf: state.asOf, policies, seed: state.seed ?? DEMO_SEED });
-	const summary = summariseDemoCompany(core, data);
-
-	log(`Demo company: ${data.customers.length} customers, ${data.invoices.length} invoices as of ${data.asOf}...`);
-	// Its identity, unless one was set already (never replaced here: a user may have changed it in the form).
-	if (typeof core.saveCompany !== 'function') throw new Error('This build of the core has no saveCompany: run `npm run build`.');
-	const identity = await ledger.query("SELECT 1 FROM settings WHERE key = 'company'");
-	if (identity.length === 0) await core.saveCompany(ledger, COMPANY_IDENTITY, { logo: { data: readFileSync(COMPANY_LOGO), mimeType: 'image/png' }, actor: 'demo' });
-	await ledger.transaction(async (client) => {
-		for (const s of data.staff) {
-			await client.query(
-				`INSERT INTO staff (code, name, email, phone, roles, manager_code, serves) VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (code) DO NOTHING`,
-				[s.code, s.name, s.email, s.phone, s.roles, s.manager ?? null, s.serves ?? []],
-			);
-		}
-	});
-	rejected('customers', await core.upsertCustomers(ledger, data.customers.map(customerInput)));
-	rejected('invoices', await core.storeInvoices(ledger, data.invoices.map((inv) => invoiceInput(inv, 'invoice')), { actor: 'demo' }));
-	rejected('credit notes', await core.storeInvoices(ledger, data.creditNotes.map((note) => invoiceInput(note, 'credit_note')), { actor: 'demo' }));
-	for (const api of ['storePayments', 'openDispute', 'resolveDispute', 'settlePromises']) {
-		if (typeof core[api] !== 'function') throw new Error(`This build of the core has no ${api}: run \`npm run build\`.`);
-	}
+	rejected('credit notes', notes);
 	const paymentInputs = [...data.payments, ...data.strays].map((p) => ({
 		source: 'bank', externalRef: p.externalRef, amountMinor: p.amount, currency: p.currency, receivedOn: p.receivedOn, payerName: p.payerName,
 		referenceText: p.referenceText, customerExternalId: p.customer?.externalId ?? null, invoiceNumbers: p.invoiceNumbers,
 	}));
-	// Four streams, each with whole customers: allocations lock only their own customer's invoices.
-	const streams = [[], [], [], []];
-	const customerIndex = new Map(data.customers.map((c, i) => [c.externalId, i]));
-	for (const input of paymentInputs) streams[(customerIndex.get(input.customerExternalId) ?? 0) % streams.length].push(input);
-	const paid = (await Promise.all(streams.map((list) => core.storePayments(ledger, list, { actor: 'demo' })))).flat();
+	const paid = [];
+	for (const [day, list] of byDay(paymentInputs, (p) => p.receivedOn)) {
+		await dated.setHistoryDate(instant(day, '15:00'));
+		paid.push(...(await core.storePayments(dated, list, { actor: 'demo' })));
+	}
+	await dated.setHistoryDate(null);
 	rejected('payments', paid.map((o) => ({ ...o, externalId: o.externalRef })));
+}
 
-	// What has no core API (customer flags, promises, holds, reminders already sent) goes in one transaction, once.
+/** What has no core API (customer flags, promises, holds, reminders already sent) goes in one transaction, once. */
+async function loadDetails(core, ledger, data) {
 	await ledger.transaction(async (client) => {
 		await client.query('SELECT pg_advisory_xact_lock($1)', [0x44454d4f]);
 		const current = await client.query('SELECT value FROM settings WHERE key = $1 FOR UPDATE', [DEMO_SETTING]);
@@ -1314,25 +1255,92 @@ export async function loadDemoCompany(core, ledger, { asOf, log = () => {} } = {
 		await insertWaves(core, client, data.waves);
 		await client.query(`UPDATE settings SET value = value || '{"details": true}'::jsonb, updated_at = now() WHERE key = $1`, [DEMO_SETTING]);
 	});
+}
 
-	// Disputes through the core (owner routing, linked invoices held from dunning, history), idempotent by their
-	// source reference; then dated back to when they happened in the company's story.
+/**
+ * Disputes through the core (owner routing, linked invoices held from dunning, history), idempotent by their source
+ * reference, each entry dated when it happened in the company's story (opened at 09:30, resolved at 16:00); then the
+ * promises settled day after day as the daily settlement would have (their entries dated at noon of that day).
+ */
+async function loadDatedDisputesAndPromises(core, dated, data) {
 	for (const d of data.disputes) {
-		const opened = await core.openDispute(ledger, {
+		await dated.setHistoryDate(instant(d.openedOn, '09:30'));
+		const opened = await core.openDispute(dated, {
 			invoices: d.invoices, customer: d.customer.externalId, category: d.category, subcategory: d.subcategory, evidence: d.evidence,
 			source: d.source, sourceRef: d.ref, language: d.language, asOf: d.openedOn, actor: d.createdBy,
 		});
 		if (d.status === 'resolved') {
-			await core.resolveDispute(ledger, { disputeId: opened.disputeId, resolution: d.resolution, rootCause: d.rootCause, note: d.note, actor: d.createdBy });
+			await dated.setHistoryDate(instant(d.resolvedOn, '16:00'));
+			await core.resolveDispute(dated, { disputeId: opened.disputeId, resolution: d.resolution, rootCause: d.rootCause, note: d.note, actor: d.createdBy });
 		}
-		await ledger.query(
+		await dated.query(
 			`UPDATE disputes SET opened_at = $2::timestamptz, resolved_at = CASE WHEN status = 'resolved' THEN $3::timestamptz END WHERE id = $1`,
 			[opened.disputeId, instant(d.openedOn, '09:30'), d.resolvedOn ? instant(d.resolvedOn, '16:00') : null],
 		);
 	}
-	// Promises whose day has passed are kept or broken by the core's rule, as the daily settlement would have said.
-	await core.settlePromises(ledger, { asOf: data.asOf, actor: 'demo' });
-	await dateHistoryByFacts(ledger);
+	await dated.setHistoryDate(null);
+	// Each day after a promised day, up to the reference day: the promise is kept or broken by the core's rule, as the
+	// ledger stood that day.
+	const days = [...new Set(data.promises.map((p) => core.addDays(p.promisedOn, 1)).filter((day) => day <= data.asOf)), data.asOf].sort();
+	for (const day of new Set(days)) await core.settlePromises(dated, { asOf: day, actor: 'demo' });
+}
+
+/**
+ * Loads the demo company into `ledger` (migrated here if needed) unless it is there already. Returns
+ * `{ status: 'loaded' | 'present', asOf, summary }`. The reference day is the first load's today (Europe/Paris):
+ * a later call with a different day finds the company and leaves it as it is, aging with time.
+ * A ledger that already holds other customers is refused: the demo never mixes with real data.
+ */
+export async function loadDemoCompany(core, ledger, { asOf, log = () => {} } = {}) {
+	await ledger.ensureReady();
+	const existing = await demoState(ledger);
+	if (existing?.complete) return { status: 'present', asOf: existing.asOf, summary: existing.summary };
+	if (!existing) {
+		const others = await ledger.query('SELECT count(*)::int AS n FROM customers');
+		if (others[0].n > 0) {
+			throw new Error(
+				`The ledger schema "${ledger.schema}" already holds ${others[0].n} customers of its own: the demo company is loaded only into an empty ledger.`,
+			);
+		}
+		await ledger.query(
+			'INSERT INTO settings (key, value) VALUES ($1, $2) ON CONFLICT (key) DO NOTHING',
+			[DEMO_SETTING, JSON.stringify({ version: DEMO_VERSION, seed: DEMO_SEED, asOf: asOf ?? core.todayIn(ZONE), company: COMPANY.name, complete: false })],
+		);
+	}
+	const state = await demoState(ledger);
+	const policies = await installPolicies(core, ledger);
+	const data = generateDemoCompany(core, { asOf: state.asOf, policies, seed: state.seed ?? DEMO_SEED });
+	const summary = summariseDemoCompany(core, data);
+
+	log(`Demo company: ${data.customers.length} customers, ${data.invoices.length} invoices as of ${data.asOf}...`);
+	// Its identity, unless one was set already (never replaced here: a user may have changed it in the form).
+	if (typeof core.saveCompany !== 'function') throw new Error('This build of the core has no saveCompany: run `npm run build`.');
+	const identity = await ledger.query("SELECT 1 FROM settings WHERE key = 'company'");
+	if (identity.length === 0) await core.saveCompany(ledger, COMPANY_IDENTITY, { logo: { data: readFileSync(COMPANY_LOGO), mimeType: 'image/png' }, actor: 'demo' });
+	await ledger.transaction(async (client) => {
+		for (const s of data.staff) {
+			await client.query(
+				`INSERT INTO staff (code, name, email, phone, roles, manager_code, serves) VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (code) DO NOTHING`,
+				[s.code, s.name, s.email, s.phone, s.roles, s.manager ?? null, s.serves ?? []],
+			);
+		}
+	});
+	rejected('customers', await core.upsertCustomers(ledger, data.customers.map(customerInput)));
+	rejected('invoices', await core.storeInvoices(ledger, data.invoices.map((inv) => invoiceInput(inv, 'invoice')), { actor: 'demo' }));
+	for (const api of ['storePayments', 'openDispute', 'resolveDispute', 'settlePromises']) {
+		if (typeof core[api] !== 'function') throw new Error(`This build of the core has no ${api}: run \`npm run build\`.`);
+	}
+	// What the core writes in the history while the demo loads is dated by the fact it tells, as it is written: a
+	// ledger of one connection whose history date is set before each fact (the history stays append-only, nothing is
+	// re-dated afterwards).
+	const dated = core.openLedger({ ...ledger.config, maxConnections: 1, applicationName: 'n8n-nodes-receivables demo' });
+	try {
+		await loadDatedPayments(core, dated, data, rejected);
+		await loadDetails(core, ledger, data);
+		await loadDatedDisputesAndPromises(core, dated, data);
+	} finally {
+		await dated.close();
+	}
 
 	await ledger.query(
 		`UPDATE settings SET value = value || $2::jsonb, updated_at = now() WHERE key = $1`,

@@ -1,5 +1,7 @@
 // The demo company of `npm start` (scripts/lib/demo-data.mjs): generated deterministically, loaded once into a
 // fresh ledger through the built core, amounts exact to the minor unit, and a second load adds nothing.
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { Client, type QueryResultRow } from 'pg';
 import { dropSchema, testDatabaseUrl, uniqueSchema } from '../helpers/db';
 import { moduleUrl, runModule } from '../helpers/scripts';
@@ -238,13 +240,23 @@ describe('loading the demo company', () => {
 			LEFT JOIN promises pr ON pr.id::text = h.payload->>'promiseId'
 			WHERE (h.kind IN ('payment_received', 'payment_allocated', 'invoice_paid') AND (h.at AT TIME ZONE 'Europe/Paris')::date <> p.received_on)
 				OR (h.kind = 'dispute_opened' AND h.at <> d.opened_at) OR (h.kind = 'dispute_resolved' AND h.at <> d.resolved_at)
-				OR (h.kind IN ('promise_kept', 'promise_broken') AND (h.at AT TIME ZONE 'Europe/Paris')::date <> pr.promised_on)
+				-- settled as the daily settlement would have: kept by the day after the promised day, broken that day
+				OR (h.kind = 'promise_kept' AND (h.at AT TIME ZONE 'Europe/Paris')::date > pr.promised_on + 1)
+				OR (h.kind = 'promise_broken' AND (h.at AT TIME ZONE 'Europe/Paris')::date <> pr.promised_on + 1)
+				OR (h.kind = 'credit_note_applied' AND h.payload->>'paymentId' IS NULL AND (h.at AT TIME ZONE 'Europe/Paris')::date <>
+					(SELECT cn.issue_date FROM invoices cn WHERE cn.number = h.payload->>'creditNote' AND cn.doc_type = 'credit_note' LIMIT 1))
 			GROUP BY h.kind`,
 		);
 		expect(off).toEqual([]);
 		const kinds = await ledger.query<{ kind: string }>("SELECT DISTINCT kind FROM history WHERE kind IN ('payment_received', 'invoice_paid', 'dispute_opened', 'dispute_resolved', 'promise_kept', 'reminder_sent') ORDER BY kind");
 		expect(kinds.map((k) => k.kind)).toEqual(['dispute_opened', 'dispute_resolved', 'invoice_paid', 'payment_received', 'promise_kept', 'reminder_sent']);
-		// And the append-only guard is back on.
+		// The append-only guard was never lifted: its trigger is enabled, the loader has no statement that could turn it
+		// off, and the history was written dated (no row of it was ever updated, which the guard would have refused).
+		const [trigger] = await ledger.query<{ tgenabled: string }>(
+			"SELECT t.tgenabled FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = current_schema() AND c.relname = 'history' AND t.tgname = 'history_append_only'",
+		);
+		expect(trigger.tgenabled).toBe('O');
+		for (const file of ['scripts/lib/demo-data.mjs', 'scripts/start.mjs']) expect([file, readFileSync(path.join(__dirname, '..', '..', file), 'utf8')]).not.toEqual([file, expect.stringMatching(/DISABLE\s+TRIGGER|session_replication_role/i)]);
 		await expect(ledger.query('UPDATE history SET summary = summary WHERE id = (SELECT min(id) FROM history)')).rejects.toThrow(/append-only/);
 	});
 

@@ -6,7 +6,9 @@ import { ruleAnomaly } from './rules';
  * The French flux 2 rules for invoices (FNFE-MPE "BR-FR-Flux2" Schematron V1.4.0, fnfempe/France_RFE, what the
  * approved platforms reject from 1 September 2026), ported for the fields the intake reads: identifiers and dates,
  * document type, mandatory coded notes, billing framework (BT-23), seller SIREN (BT-30), electronic addresses
- * (BT-34, BT-49), VAT categories and rates. Each anomaly code lists the Schematron assertions it stands for
+ * (BT-34, BT-49) and their format, VAT categories and rates; and the special and line rules: SIRET and SIREN
+ * (BR-FR-09), the BAR treatment note and the buyer's SIREN it requires (BR-FR-20, -31, -11), due date not before
+ * the issue date (BR-FR-CO-07), the numbers of each line as written (BR-FR-DEC-02, -03). Each anomaly code lists the Schematron assertions it stands for
  * (`brFr` in the rule table); test/fixtures/brfr runs the official Schematron on the same documents and compares.
  */
 
@@ -33,6 +35,14 @@ function idProblem(value: string): { reasonEn: string; reasonFr: string } | unde
 }
 
 const yearOutOfRange = (date: string): boolean => !/^20\d\d-/.test(date);
+
+/** The treatments a BAR note may state (BR-FR-20). */
+const BAR_TREATMENTS = new Set(['B2B', 'B2BINT', 'B2C', 'B2CINT', 'OUTOFSCOPE', 'ARCHIVEONLY']);
+/** A number of at most 19 digits and `decimals` decimals, "." as separator, a "-" only where allowed (BR-FR-DEC-02, -03). */
+function decimalProblem(value: string, decimals: number, negative: boolean): boolean {
+	const pattern = new RegExp(`^${negative ? '-?' : ''}\\d{1,19}(\\.\\d{1,${decimals}})?$`);
+	return !pattern.test(value) || value.replace('.', '').length > 19;
+}
 
 /** The BR-FR flux 2 anomalies of a UBL or CII invoice (the caller decides whether they apply: French seller, reform date). */
 export function brFrRules(invoice: ParsedInvoice): Anomaly[] {
@@ -64,6 +74,56 @@ export function brFrRules(invoice: ParsedInvoice): Anomaly[] {
 	}
 	if (!invoice.seller.electronicAddress?.value) found.push(ruleAnomaly('BR_FR_ELECTRONIC_ADDRESS', 'seller.electronicAddress', { value: 'BT-34', whatEn: 'seller', whatFr: 'du vendeur' }));
 	if (!invoice.buyer.electronicAddress?.value) found.push(ruleAnomaly('BR_FR_ELECTRONIC_ADDRESS', 'buyer.electronicAddress', { value: 'BT-49', whatEn: 'buyer', whatFr: "de l'acheteur" }));
+
+	// BR-FR-09: a SIRET (scheme 0009) has 14 digits and starts with the party's SIREN (its legal id, scheme 0002)
+	for (const [field, party, label] of [['seller', invoice.seller, 'BT-29'], ['buyer', invoice.buyer, 'BT-46']] as const) {
+		const siret = party.identifiers.find((i) => i.scheme === '0009');
+		if (!siret) continue;
+		const siren = party.legalId?.scheme === '0002' ? party.legalId.value : undefined;
+		if (!/^\d{14}$/.test(siret.value) || siret.value.slice(0, 9) !== siren) {
+			found.push(ruleAnomaly('BR_FR_SIRET_SIREN', `${field}.identifiers`, { value: siret.value, siren: siren ?? '—', label }));
+		}
+	}
+	// BR-FR-20, BR-FR-31: the BAR note (treatment of the invoice) states one treatment of the list
+	const bar = invoice.notes.filter((n) => n.subject?.trim().toUpperCase() === 'BAR').map((n) => n.text.trim());
+	for (const value of bar) if (!BAR_TREATMENTS.has(value)) found.push(ruleAnomaly('BR_FR_BAR_TREATMENT', 'notes.BAR', { value }));
+	if (bar.filter((v) => BAR_TREATMENTS.has(v)).length > 1) found.push(ruleAnomaly('BR_FR_BAR_TREATMENT', 'notes.BAR', { value: bar.join(' + ') }));
+	// BR-FR-11: a B2B treatment needs the buyer's SIREN (legal id, scheme 0002, 9 digits)
+	if (bar.includes('B2B')) {
+		const buyerLegal = invoice.buyer.legalId;
+		if (buyerLegal?.scheme !== '0002' || !/^\d{9}$/.test(buyerLegal.value)) {
+			found.push(ruleAnomaly('BR_FR_BUYER_SIREN_B2B', 'buyer.legalId', { value: buyerLegal ? `"${buyerLegal.value}"${buyerLegal.scheme ? ` (${buyerLegal.scheme})` : ''}` : '—' }));
+		}
+	}
+	// BR-FR-23, BR-FR-25: electronic addresses of at most 125 characters; with scheme 0225, letters, digits and + - _ . only
+	for (const [field, party, label] of [['seller', invoice.seller, 'BT-34'], ['buyer', invoice.buyer, 'BT-49']] as const) {
+		const address = party.electronicAddress;
+		if (!address?.value) continue;
+		if (address.value.length > 125) {
+			found.push(ruleAnomaly('BR_FR_ELECTRONIC_ADDRESS_FORMAT', `${field}.electronicAddress`, { value: `${address.value.slice(0, 40)}…`, label, reasonEn: `${address.value.length} characters, at most 125`, reasonFr: `${address.value.length} caractères, au plus 125` }));
+		} else if (address.scheme === '0225' && !/^[A-Za-z0-9+\-_.]+$/.test(address.value)) {
+			found.push(ruleAnomaly('BR_FR_ELECTRONIC_ADDRESS_FORMAT', `${field}.electronicAddress`, { value: address.value, label, reasonEn: 'with scheme 0225 only letters A-Z a-z, digits and + - _ . are allowed', reasonFr: 'avec le schéma 0225 seuls les lettres A-Z a-z, les chiffres et + - _ . sont admis' }));
+		}
+	}
+	// BR-FR-CO-07: the due date is not before the issue date (except prepayment invoices and invoices already paid)
+	if (invoice.dueDate && invoice.issueDate && invoice.dueDate < invoice.issueDate && !['386', '500', '503'].includes(invoice.typeCode?.trim() ?? '') && !['B2', 'S2', 'M2'].includes(mode ?? '')) {
+		found.push(ruleAnomaly('BR_FR_DUE_BEFORE_ISSUE', 'dueDate', { value: invoice.dueDate, issueDate: invoice.issueDate }));
+	}
+	// BR-FR-DEC-02, BR-FR-DEC-03: the numbers of each line as written (quantities 4 decimals, net price 6 decimals and
+	// positive except in the B9/S9/M9 frameworks; at most 19 digits)
+	const specialBd = ['B9', 'S9', 'M9'].includes(mode ?? '');
+	invoice.lines.forEach((line, i) => {
+		const at = `lines[${line.id ?? i + 1}]`;
+		for (const [field, value, decimals, negative, label] of [
+			['quantity', line.quantity, 4, true, 'BT-129'],
+			['priceBaseQuantity', line.priceBaseQuantity, 4, true, 'BT-149'],
+			['netPrice', line.netPrice, 6, specialBd, 'BT-146'],
+		] as const) {
+			if (value !== undefined && decimalProblem(value, decimals, negative)) {
+				found.push(ruleAnomaly('BR_FR_LINE_NUMBER_FORMAT', `${at}.${field}`, { value, label, decimals, signEn: negative ? 'a leading "-" allowed' : 'no sign', signFr: negative ? 'un « - » en tête admis' : 'sans signe' }));
+			}
+		}
+	});
 
 	const taxes: Array<{ field: string; category?: string; rate?: string }> = [
 		...invoice.vatBreakdown.map((b, i) => ({ field: `vatBreakdown[${i + 1}]`, category: b.category, rate: b.ratePercent })),
