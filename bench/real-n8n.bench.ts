@@ -19,7 +19,7 @@
  * Sizes: 100k items and a 1M-row CSV at BENCH_SCALE=1; BENCH_SCALE=0.02 for a quick look.
  */
 import { spawn } from 'node:child_process';
-import { createWriteStream, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, createWriteStream, existsSync, mkdirSync, openSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -152,15 +152,18 @@ interface Execution {
 
 async function execute(runtime: { nodeBin: string; n8nBin: string }, env: Record<string, string>, id: string, nodeArgs: string[] = []): Promise<Execution> {
 	const started = performance.now();
+	// The printed run goes to a file, not a pipe: n8n ends its process once the run is printed, and a large run
+	// (one item per invoice) written to a pipe is cut short at exit; writes to a file are synchronous.
+	const outFile = path.join(env.N8N_USER_FOLDER, `execute-${id}.out`);
+	const out = openSync(outFile, 'w');
 	const child = spawn(runtime.nodeBin, [...nodeArgs, runtime.n8nBin, 'execute', `--id=${id}`, '--rawOutput'], {
 		cwd: env.N8N_USER_FOLDER,
 		env: { ...process.env, ...env },
-		stdio: ['ignore', 'pipe', 'pipe'],
+		stdio: ['ignore', out, 'pipe'],
 	});
-	const chunks: Buffer[] = [];
+	closeSync(out);
 	let stderr = '';
-	child.stdout.on('data', (chunk: Buffer) => chunks.push(chunk));
-	child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
+	child.stderr?.setEncoding('utf8').on('data', (chunk: string) => {
 		stderr = (stderr + chunk).slice(-8000);
 	});
 	const samples: Sample[] = [];
@@ -168,7 +171,8 @@ async function execute(runtime: { nodeBin: string; n8nBin: string }, env: Record
 	const [exitCode] = (await once(child, 'close')) as [number];
 	clearInterval(timer);
 	const wallMs = performance.now() - started;
-	const stdout = Buffer.concat(chunks).toString('utf8');
+	const stdout = readFileSync(outFile, 'utf8');
+	rmSync(outFile, { force: true });
 	const first = stdout.search(/^\{$/m);
 	const last = stdout.lastIndexOf('\n}');
 	// n8n may end its own process by a signal once the run is printed: the printed run decides.

@@ -161,12 +161,12 @@ export function validateCdar(xml: string): { xsd: string; failed: string[] } {
 	}
 }
 
-// The official flux 2 rules for invoices (test/fixtures/brfr, NOTICE): the BR-FR Schematron (XSLT 2.0) for CII
-// through Saxon-HE, one Java run for a whole folder of documents.
+// The official flux 2 rules for invoices (test/fixtures/brfr, NOTICE): the BR-FR Schematron (XSLT 2.0) for CII and
+// UBL through Saxon-HE, one Java run for a whole folder of documents.
 const BRFR_FIXTURES = path.join(__dirname, '..', 'fixtures', 'brfr');
 
 /** Runs the official BR-FR flux 2 Schematron on documents of one syntax: the labels of the fatal assertions that failed ("BR-FR-05/BT-22"), by document name. */
-export function brFrFailedAssertions(syntax: 'cii', documents: Record<string, string>): Record<string, string[]> {
+export function brFrFailedAssertions(syntax: 'cii' | 'ubl', documents: Record<string, string>): Record<string, string[]> {
 	const dir = mkdtempSync(path.join(os.tmpdir(), 'brfr-'));
 	try {
 		const input = path.join(dir, 'in');
