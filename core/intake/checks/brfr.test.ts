@@ -106,6 +106,10 @@ const MUST_FIRE: Array<[string, string, string]> = [
 	// the special and line rules
 	['seller SIRET of another company', 'BR_FR_SIRET_SIREN', frenchCii(['<ram:SellerTradeParty>', '<ram:SellerTradeParty><ram:GlobalID schemeID="0009">55203253400017</ram:GlobalID>'])],
 	['buyer SIRET of 13 digits', 'BR_FR_SIRET_SIREN', frenchCii(['<ram:BuyerTradeParty>', '<ram:BuyerTradeParty><ram:GlobalID schemeID="0009">5520325340001</ram:GlobalID>'])],
+	['buyer private identifier with a space', 'BR_FR_PRIVATE_ID_FORMAT', frenchCii(['<ram:ID>CLI-0007</ram:ID>', '<ram:ID>CLI-0007</ram:ID><ram:GlobalID schemeID="0224">CLI 0007</ram:GlobalID>'])],
+	['seller private identifier of 101 characters', 'BR_FR_PRIVATE_ID_FORMAT', frenchCii(['<ram:SellerTradeParty>', `<ram:SellerTradeParty><ram:GlobalID schemeID="0224">${'A'.repeat(101)}</ram:GlobalID>`])],
+	['buyer SIREN of 8 digits', 'BR_FR_SIREN_DIGITS', frenchCii(['<ram:ID schemeID="0002">552032534</ram:ID>', '<ram:ID schemeID="0002">55203253</ram:ID>'])],
+	['seller identifier 0002 of 10 digits', 'BR_FR_SIREN_DIGITS', frenchCii(['<ram:SellerTradeParty>', '<ram:SellerTradeParty><ram:GlobalID schemeID="0002">1234567820</ram:GlobalID>'])],
 	['BAR note B2G', 'BR_FR_BAR_TREATMENT', frenchCii(['</rsm:ExchangedDocument>', '<ram:IncludedNote><ram:Content>B2G</ram:Content><ram:SubjectCode>BAR</ram:SubjectCode></ram:IncludedNote></rsm:ExchangedDocument>'])],
 	['two BAR notes B2B and B2C', 'BR_FR_BAR_TREATMENT', frenchCii(['</rsm:ExchangedDocument>', '<ram:IncludedNote><ram:Content>B2B</ram:Content><ram:SubjectCode>BAR</ram:SubjectCode></ram:IncludedNote><ram:IncludedNote><ram:Content>B2C</ram:Content><ram:SubjectCode>BAR</ram:SubjectCode></ram:IncludedNote></rsm:ExchangedDocument>'])],
 	['BAR B2B, buyer legal id a SIRET', 'BR_FR_BUYER_SIREN_B2B', frenchCii(['</rsm:ExchangedDocument>', '<ram:IncludedNote><ram:Content>B2B</ram:Content><ram:SubjectCode>BAR</ram:SubjectCode></ram:IncludedNote></rsm:ExchangedDocument>'],
@@ -133,6 +137,7 @@ const MUST_NOT_FIRE: Array<[string, string]> = [
 	['reverse charge AE at 0', frenchCii([/<ram:CategoryCode>S<\/ram:CategoryCode>/g, '<ram:CategoryCode>AE</ram:CategoryCode>'],
 		[/<ram:RateApplicablePercent>20.00<\/ram:RateApplicablePercent>/g, '<ram:RateApplicablePercent>0</ram:RateApplicablePercent>'])],
 	['seller SIRET of the seller', frenchCii(['<ram:SellerTradeParty>', '<ram:SellerTradeParty><ram:GlobalID schemeID="0009">12345678200010</ram:GlobalID>'])],
+	['buyer private identifier CLI-0007_a.b, SIREN as identifier', frenchCii(['<ram:ID>CLI-0007</ram:ID>', '<ram:ID>CLI-0007</ram:ID><ram:GlobalID schemeID="0224">CLI-0007_a.b</ram:GlobalID><ram:GlobalID schemeID="0002">552032534</ram:GlobalID>'])],
 	['BAR note B2B, buyer SIREN given', frenchCii(['</rsm:ExchangedDocument>', '<ram:IncludedNote><ram:Content>B2B</ram:Content><ram:SubjectCode>BAR</ram:SubjectCode></ram:IncludedNote></rsm:ExchangedDocument>'])],
 	['electronic address SIREN_suffix.1', frenchCii(['<ram:URIID schemeID="0225">552032534</ram:URIID>', '<ram:URIID schemeID="0225">552032534_compta.1</ram:URIID>'])],
 	['prepayment invoice 386 due before its date', frenchCii(['20261104', '20261004'], ['<ram:TypeCode>380</ram:TypeCode>', '<ram:TypeCode>386</ram:TypeCode>'])],
@@ -207,7 +212,7 @@ describe('BR-FR flux 2 rules in the intake checks', () => {
 
 	it('every BR_FR rule names the official assertions it stands for', () => {
 		const rules = INTAKE_RULES.filter((r) => r.code.startsWith('BR_FR_'));
-		expect(rules.length).toBe(20);
+		expect(rules.length).toBe(22);
 		for (const r of rules) {
 			expect(r.brFr?.length).toBeGreaterThan(0);
 			expect(r).toMatchObject({ scope: 'fr', sources: 'einvoice', severity: 'warn' });

@@ -7,7 +7,7 @@ import { ruleAnomaly } from './rules';
  * approved platforms reject from 1 September 2026), ported for the fields the intake reads: identifiers and dates,
  * document type, mandatory coded notes, billing framework (BT-23), seller SIREN (BT-30), electronic addresses
  * (BT-34, BT-49) and their format, VAT categories and rates; and the special and line rules: SIRET and SIREN
- * (BR-FR-09), the BAR treatment note and the buyer's SIREN it requires (BR-FR-20, -31, -11), due date not before
+ * (BR-FR-09), private identifiers (BR-FR-24/26), every SIREN of 9 digits (BR-FR-32), the BAR treatment note and the buyer's SIREN it requires (BR-FR-20, -31, -11), due date not before
  * the issue date (BR-FR-CO-07), framework and type (BR-FR-CO-08), invoices already paid (BR-FR-CO-09), foreign
  * currencies (BR-FR-CO-12), members of a single taxable person (BR-FR-CO-14/15), the numbers of each line as written (BR-FR-DEC-02, -03). Each anomaly code lists the Schematron assertions it stands for
  * (`brFr` in the rule table); test/fixtures/brfr runs the official Schematron on the same documents and compares.
@@ -83,6 +83,22 @@ export function brFrRules(invoice: ParsedInvoice): Anomaly[] {
 		const siren = party.legalId?.scheme === '0002' ? party.legalId.value : undefined;
 		if (!/^\d{14}$/.test(siret.value) || siret.value.slice(0, 9) !== siren) {
 			found.push(ruleAnomaly('BR_FR_SIRET_SIREN', `${field}.identifiers`, { value: siret.value, siren: siren ?? '—', label }));
+		}
+	}
+	// BR-FR-24, BR-FR-26: a private identifier (scheme 0224) of the seller or buyer: letters, digits and + - _ . only, at most 100 characters
+	for (const [field, party, label] of [['seller', invoice.seller, 'BT-29'], ['buyer', invoice.buyer, 'BT-46']] as const) {
+		for (const id of party.identifiers.filter((i) => i.scheme === '0224')) {
+			if (id.value.length > 100) found.push(ruleAnomaly('BR_FR_PRIVATE_ID_FORMAT', `${field}.identifiers`, { value: `${id.value.slice(0, 40)}…`, label, reasonEn: `${id.value.length} characters, at most 100`, reasonFr: `${id.value.length} caractères, au plus 100` }));
+			else if (!/^[A-Za-z0-9+\-_.]+$/.test(id.value)) found.push(ruleAnomaly('BR_FR_PRIVATE_ID_FORMAT', `${field}.identifiers`, { value: id.value, label, reasonEn: 'only letters A-Z a-z, digits and + - _ . are allowed', reasonFr: 'seuls les lettres A-Z a-z, les chiffres et + - _ . sont admis' }));
+		}
+	}
+	// BR-FR-32: every SIREN of a party (legal identifier scheme 0002, identifier scheme 0002 or 0231) has 9 digits
+	const parties = [['seller', invoice.seller], ['buyer', invoice.buyer], ['payee', invoice.payee], ['taxRepresentative', invoice.taxRepresentative]] as const;
+	for (const [field, party] of parties) {
+		if (!party) continue;
+		if (party.legalId?.scheme === '0002' && !/^\d{9}$/.test(party.legalId.value.trim())) found.push(ruleAnomaly('BR_FR_SIREN_DIGITS', `${field}.legalId`, { value: party.legalId.value }));
+		for (const id of party.identifiers.filter((i) => (i.scheme === '0002' || i.scheme === '0231') && !/^\d{9}$/.test(i.value.trim()))) {
+			found.push(ruleAnomaly('BR_FR_SIREN_DIGITS', `${field}.identifiers`, { value: id.value }));
 		}
 	}
 	// BR-FR-20, BR-FR-31: the BAR note (treatment of the invoice) states one treatment of the list
