@@ -439,7 +439,6 @@ async function main() {
 		encryptionKey,
 		extra: {
 			GENERIC_TIMEZONE: env.GENERIC_TIMEZONE ?? 'Europe/Paris',
-			N8N_DEFAULT_LOCALE: 'en',
 			N8N_INSTANCE_OWNER_MANAGED_BY_ENV: 'true',
 			N8N_INSTANCE_OWNER_EMAIL: owner.email,
 			N8N_INSTANCE_OWNER_FIRST_NAME: owner.firstName,

@@ -103,4 +103,21 @@ describe('disputes in the ledger', () => {
 		await expect(analyseDisputes(ledger, { groupBy: 'colour' as never })).rejects.toMatchObject({ code: 'DISPUTE_ANALYSIS_INVALID' });
 		void c1;
 	});
+
+	it('a part of one invoice: the dispute is for that part, the rest is reminded; a part that is not one is refused, nothing written', async () => {
+		// P-1, 1 000,00 €: 250,00 € disputed, 750,00 € still reminded.
+		const c9 = await addCustomer(ledger, { externalId: 'C9', name: 'Partiel SA' });
+		await addInvoice(ledger, { customerId: c9, number: 'P-1', dueDate: '2026-03-01', amount: 100000n });
+		await addInvoice(ledger, { customerId: c9, number: 'P-2', dueDate: '2026-03-01', amount: 100000n });
+		const count = async () => (await ledger.query<{ n: string }>('SELECT count(*)::text AS n FROM disputes'))[0].n;
+		const before = await count();
+		for (const [invoices, part] of [[['P-1'], 0n], [['P-1'], 100000n], [['P-1'], 150000n], [['P-1', 'P-2'], 1000n]] as Array<[string[], bigint]>) {
+			await expect(openDispute(ledger, { invoices, category: 'logistics', disputedMinor: part, asOf: '2026-03-10' })).rejects.toMatchObject({ code: 'DISPUTE_BAD_AMOUNT' });
+		}
+		expect(await count()).toBe(before);
+		const opened = await openDispute(ledger, { invoices: ['P-1'], category: 'logistics', disputedMinor: 25000n, asOf: '2026-03-10' });
+		expect([opened.amount, opened.currency]).toEqual(['250.00', 'EUR']);
+		const planned = (await planReminders(ledger, { stage: 'level1', asOf: '2026-03-10' })).due.flatMap((m) => m.invoices).filter((i) => i.number.startsWith('P-'));
+		expect(planned.map((i) => [i.number, i.openMinor, i.disputedMinor])).toEqual([['P-1', 75000n, 25000n], ['P-2', 100000n, undefined]]);
+	});
 });

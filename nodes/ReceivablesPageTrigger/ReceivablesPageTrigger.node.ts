@@ -24,6 +24,7 @@ import {
 import { credentialTest } from '../shared/methods/credentialTest';
 import { lockoutNotifier, lockoutSenderProperty, payerMailer, payerNotifier, type PayerAnswerItem } from '../shared/pages';
 import { getLedger } from '../shared/transport/ledger';
+import { serveSignedIntake, SIGNED_INTAKE_OPTION, SIGNED_INTAKE_PAGE, signedIntakeProperties, WEBHOOK_CREDENTIAL } from './signedIntake';
 import { EINVOICING_PAGE_OPTIONS, einvoicingProperties, serveEinvoicingStatuses, servePlatformFlows } from './einvoicing';
 
 /**
@@ -50,13 +51,14 @@ export class ReceivablesPageTrigger implements INodeType {
 		group: ['trigger'],
 		version: 1,
 		subtitle: '={{ $parameter["page"] }}',
-		description: 'Serves the tracking portal, the courier page, the dashboard or the payer page, or takes the couriers\' and the e-invoicing platform\'s signed requests, without any login, session, link or photo entering the execution history',
+		description: 'Serves the tracking portal, the courier page, the dashboard or the payer page, or takes the signed requests of the couriers\' phones, the e-invoicing platform and the accounting software, without any login, session, link or photo entering the execution history',
 		defaults: { name: 'Receivables Page' },
 		inputs: [],
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [
 			{ name: 'receivablesLedgerApi', required: true, testedBy: 'receivablesLedgerConnectionTest' },
 			{ name: 'receivablesSmtpApi', required: false, testedBy: 'receivablesSmtpConnectionTest', displayOptions: { show: { page: htmlPages } } },
+			{ name: WEBHOOK_CREDENTIAL, required: false, displayOptions: { show: { page: [SIGNED_INTAKE_PAGE] } } },
 		],
 		webhooks: [
 			{ name: 'setup', httpMethod: 'GET', responseMode: 'onReceived', path: '={{ $parameter["path"] }}', isFullPath: true },
@@ -65,7 +67,7 @@ export class ReceivablesPageTrigger implements INodeType {
 		properties: [
 			{
 				displayName:
-					'The node answers the browser or the phone itself: nothing of the request (login, secret, session, photo, signature, position) becomes an item, so nothing of it is kept in the execution history. Page requests start no execution; recorded courier events and accepted e-invoicing statuses start one with their outcomes only (unsigned or forged requests start none), recorded payer answers one with the answer and who was told (never the payer\'s link). Publish the workflow to open the address.',
+					'The node answers the browser or the phone itself: nothing of the request (login, secret, session, photo, signature, position) becomes an item, so nothing of it is kept in the execution history. Page requests start no execution; recorded courier events, accepted e-invoicing statuses and stored signed intake deliveries start one with their outcomes only (unsigned, forged, oversized or repeated requests start none), recorded payer answers one with the answer and who was told (never the payer\'s link). Publish the workflow to open the address.',
 				name: 'notice',
 				type: 'notice',
 				default: '',
@@ -81,6 +83,7 @@ export class ReceivablesPageTrigger implements INodeType {
 					{ name: 'Dashboard', value: 'dashboard', description: 'The receivables dashboard within the user\'s accreditation' },
 					...EINVOICING_PAGE_OPTIONS,
 					{ name: 'Payer Page', value: 'payer', description: 'Each customer\'s own page, opened from the signed link in their reminders: open invoices, promise, dispute, declared payment, copy, call-back' },
+					SIGNED_INTAKE_OPTION,
 					{ name: 'Tracking Portal', value: 'portal', description: 'Login, search, status per invoice within the accreditation, CSV export' },
 				],
 				default: 'portal',
@@ -130,6 +133,7 @@ export class ReceivablesPageTrigger implements INodeType {
 					{ displayName: 'Time Zone', name: 'zone', type: 'string', default: 'Europe/Paris', description: 'IANA zone in which today, days late and promise dates are counted' },
 				],
 			},
+			...signedIntakeProperties,
 			{ displayName: 'Company Name', name: 'company', type: 'string', default: '', description: 'Shown in the dashboard\'s header', displayOptions: { show: { page: ['dashboard'] } } },
 			{
 				displayName: 'Dashboard Options',
@@ -219,6 +223,7 @@ export class ReceivablesPageTrigger implements INodeType {
 		}
 
 		if (page === 'payer') return await servePayerPage(this);
+		if (page === SIGNED_INTAKE_PAGE) return await serveSignedIntake(this);
 
 		const request: PageRequest = {
 			method: this.getRequestObject().method,

@@ -279,6 +279,30 @@ async function installPackageInto(userFolder, tarball, { log = console.log } = {
  * templates and other calls home are off; every server listens on 127.0.0.1. The object holds only n8n's
  * variables: the functions below add it on top of process.env.
  */
+/**
+ * What n8n is told about the product, the same under npm start and in Docker (docker/compose.yml sets each of these
+ * to the same value; test/unit/compose.test.ts compares them): no calls home, no template gallery, no AI pages, the
+ * package installed by hand, the editor in English.
+ */
+const N8N_PRODUCT_ENV = {
+	N8N_DIAGNOSTICS_ENABLED: 'false',
+	N8N_PERSONALIZATION_ENABLED: 'false',
+	N8N_VERSION_NOTIFICATIONS_ENABLED: 'false',
+	N8N_VERSION_NOTIFICATIONS_WHATS_NEW_ENABLED: 'false',
+	N8N_HIRING_BANNER_ENABLED: 'false',
+	N8N_DYNAMIC_BANNERS_ENABLED: 'false',
+	N8N_TEMPLATES_ENABLED: 'false',
+	N8N_AI_ENABLED: 'false',
+	// The MCP server catalogue is fetched from api.n8n.io in the background: not needed, and offline here. The AI
+	// assistant ("instance-ai", the page n8n opens after login) and the chat hub need an AI provider account.
+	N8N_DISABLED_MODULES: 'mcp-registry,instance-ai,chat-hub',
+	// This package is installed by hand (not from n8n's verified list); n8n plans to change this default.
+	N8N_UNVERIFIED_PACKAGES_ENABLED: 'true',
+	N8N_REINSTALL_MISSING_PACKAGES: 'false',
+	N8N_ENFORCE_SETTINGS_FILE_PERMISSIONS: 'true',
+	N8N_DEFAULT_LOCALE: 'en',
+};
+
 /** The sub-folders of the files folder (core/files FILE_KINDS). */
 const FILE_KINDS = ['letters', 'call-lists', 'reports', 'bank-statements', 'manifests'];
 
@@ -307,22 +331,8 @@ function n8nEnv({ userFolder, db, port, runnerPort, encryptionKey, filesFolder, 
 		N8N_RUNNERS_BROKER_PORT: String(runnerPort),
 		N8N_RUNNERS_BROKER_LISTEN_ADDRESS: '127.0.0.1',
 		N8N_WORKER_SERVER_ADDRESS: '127.0.0.1',
-		N8N_DIAGNOSTICS_ENABLED: 'false',
-		N8N_PERSONALIZATION_ENABLED: 'false',
-		N8N_VERSION_NOTIFICATIONS_ENABLED: 'false',
-		N8N_VERSION_NOTIFICATIONS_WHATS_NEW_ENABLED: 'false',
-		N8N_HIRING_BANNER_ENABLED: 'false',
-		N8N_DYNAMIC_BANNERS_ENABLED: 'false',
-		N8N_TEMPLATES_ENABLED: 'false',
-		N8N_AI_ENABLED: 'false',
-		// The MCP server catalogue is fetched from api.n8n.io in the background: not needed, and offline here. The AI
-		// assistant ("instance-ai", the page n8n opens after login) and the chat hub need an AI provider account.
-		N8N_DISABLED_MODULES: 'mcp-registry,instance-ai,chat-hub',
+		...N8N_PRODUCT_ENV,
 		N8N_RESTRICT_FILE_ACCESS_TO: files,
-		// This package is installed by hand (not from n8n's verified list); n8n plans to change this default.
-		N8N_UNVERIFIED_PACKAGES_ENABLED: 'true',
-		N8N_REINSTALL_MISSING_PACKAGES: 'false',
-		N8N_ENFORCE_SETTINGS_FILE_PERMISSIONS: 'true',
 		...extra,
 	};
 }
@@ -583,6 +593,8 @@ function newEncryptionKey() {
 }
 
 module.exports = {
+	N8N_PRODUCT_ENV,
+	FILE_KINDS,
 	repoRoot,
 	N8N_VERSION,
 	NODE_VERSION,

@@ -23,7 +23,9 @@ const PAGE_TRIGGER = 'n8n-nodes-receivables.receivablesPageTrigger';
  * Pages of the Receivables Page Trigger that take signed POST requests from other software and check the signature
  * themselves, before any execution starts (an unsigned or forged body never becomes an item n8n stores).
  */
-const SIGNED_PAGES = new Set(['courierEvents', 'einvoicingStatuses', 'platformFlows']);
+const SIGNED_PAGES = new Set(['courierEvents', 'einvoicingStatuses', 'platformFlows', 'signedIntake']);
+/** Its pages for people: each request is authenticated by the page's own login, session or signed link. */
+const LOGIN_PAGES = new Set(['portal', 'courierPage', 'dashboard', 'payer']);
 
 /** The HTTP methods a Receivables Page Trigger page answers: signed pages POST only, the others GET and POST. */
 function pageMethods(page) {
@@ -43,14 +45,19 @@ function postWebhooks(workflow) {
 }
 
 /**
- * The POST-only webhooks of a workflow (write paths for other software) that are not signed: their first node
- * after the Webhook is not a signature-checking operation, or the Webhook does not keep the raw body.
+ * The write paths of a workflow for other software that are not signed: POST-only webhooks whose first node after
+ * the Webhook is not a signature-checking operation (or that do not keep the raw body), and page triggers serving a
+ * page that is neither signed nor behind its own login.
  */
 function unsignedWritePaths(workflow) {
 	const unsigned = [];
 	for (const { hook, next } of postWebhooks(workflow)) {
 		const signed = hook.parameters?.options?.rawBody === true && next.length > 0 && next.every(checksSignature);
 		if (!signed) unsigned.push(hook.parameters?.path ?? hook.name);
+	}
+	for (const page of (workflow.nodes ?? []).filter((node) => !node.disabled && node.type === PAGE_TRIGGER)) {
+		const name = page.parameters?.page ?? 'portal';
+		if (!SIGNED_PAGES.has(name) && !LOGIN_PAGES.has(name)) unsigned.push(page.parameters?.path ?? page.name);
 	}
 	return unsigned;
 }
@@ -64,4 +71,4 @@ function executionsBeforeSignature(workflow) {
 	return postWebhooks(workflow).map(({ hook }) => hook.parameters?.path ?? hook.name);
 }
 
-module.exports = { SIGNED_OPERATIONS, SIGNED_PAGES, PAGE_TRIGGER, pageMethods, unsignedWritePaths, executionsBeforeSignature };
+module.exports = { SIGNED_OPERATIONS, SIGNED_PAGES, LOGIN_PAGES, PAGE_TRIGGER, pageMethods, unsignedWritePaths, executionsBeforeSignature };

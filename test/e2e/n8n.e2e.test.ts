@@ -142,7 +142,7 @@ describe('real n8n 2.40.7 with the packed package', () => {
 			{ number: 'FA-2026-0103', currency: 'MAD', total: '600000', open: '600000', status: 'open', due: '2026-05-14', customer: 'CL-RABAT', customer_name: 'Rabat Logistique' },
 		]);
 
-		// n8n answers from the Respond to Webhook node, then finishes and saves the execution.
+		// The trigger answers each stored delivery, then n8n runs and saves its execution.
 		const executions = await eventually(() =>
 			inst.query<{ mode: string; status: string; n: string }>(
 				`SELECT mode, status, count(*)::text AS n FROM "${inst.n8nSchema}".execution_entity WHERE "workflowId" = $1 GROUP BY mode, status`,

@@ -175,6 +175,20 @@ describe('real n8n: no password, session, key, signature, photo or position in t
 		expect(payerAnswer.status).toBe(200);
 		for (let i = 0; i < 100 && (await sink!.parsed()).length === 0; i++) await new Promise((resolve) => setTimeout(resolve, 200));
 		expect((await sink!.parsed()).map((m) => m.subject)).toEqual([expect.stringContaining('rappel')]);
+		// A declared payment with a proof of payment, posted as the page's multipart form: n8n's webhook server parses
+		// it (its own parser, temporary files), the trigger keeps the file in the ledger, the execution its reference.
+		const proof = Buffer.concat([Buffer.from('%PDF-1.4\n'), Buffer.from('PROOF-MARK-'.repeat(40)), Buffer.from('\n%%EOF\n')]);
+		const proofForm = new FormData();
+		const yesterday = new Date(Date.now() - 86_400_000).toISOString().slice(0, 10);
+		for (const [name, value] of Object.entries({ t: linkToken, f: payerForm, action: 'payment_declared', invoice: 'H-1', date: yesterday, amount: '1.00', reference: 'VIR 1' })) proofForm.append(name, value);
+		proofForm.append('file', new Blob([proof], { type: 'application/pdf' }), '../../preuve.pdf');
+		const withProof = await fetch(`${n8n.url}/webhook/receivables/payer`, { method: 'POST', body: proofForm, signal: AbortSignal.timeout(60_000) });
+		const withProofHtml = await withProof.text();
+		expect([withProof.status, withProofHtml.includes('votre réponse est enregistrée')]).toEqual([200, true]);
+		const kept = await ledger.query<{ file_name: string; purpose: string; content: Buffer }>('SELECT file_name, purpose, content FROM payer_attachments');
+		expect(kept.map((k) => [k.file_name, k.purpose, k.content.equals(proof)])).toEqual([['preuve.pdf', 'payment_proof', true]]);
+		for (let i = 0; i < 100 && (await sink!.parsed()).length < 2; i++) await new Promise((resolve) => setTimeout(resolve, 200));
+		expect((await sink!.parsed())[1].attachments.map((a) => [a.filename, a.content.equals(proof)])).toEqual([['preuve.pdf', true]]);
 
 		// Stored in the ledger, where they belong.
 		const events = await ledger.query<{ attachments: { signature?: { base64: string }; photo?: { base64: string } }; latitude: number | null }>(`SELECT attachments, latitude FROM courier_events ORDER BY id`);
@@ -189,7 +203,7 @@ describe('real n8n: no password, session, key, signature, photo or position in t
 		// The pages start no execution; the recorded phone request and the payer's answer start one each, with outcomes only.
 		expect(executions.filter((e) => e.workflowId !== EVENTS_WORKFLOW && e.workflowId !== PAYER_WORKFLOW)).toEqual([]);
 		expect(executions.filter((e) => e.workflowId === EVENTS_WORKFLOW).map((e) => e.status)).toEqual(['success']);
-		expect(executions.filter((e) => e.workflowId === PAYER_WORKFLOW).map((e) => e.status)).toEqual(['success']);
+		expect(executions.filter((e) => e.workflowId === PAYER_WORKFLOW).map((e) => e.status)).toEqual(['success', 'success']);
 		const stored = (await instance!.query<{ t: string }>(`SELECT d.data::text || ' ' || coalesce(d."workflowData"::text, '') AS t FROM "${schema}".execution_data d`)).map((r) => r.t);
 		const rows = (await instance!.query<{ t: string }>(`SELECT row_to_json(e)::text AS t FROM "${schema}".execution_entity e`)).map((r) => r.t);
 		const binary = filesUnder(path.join(instance!.userFolder, '.n8n', 'binaryData'));
@@ -214,6 +228,7 @@ describe('real n8n: no password, session, key, signature, photo or position in t
 			'phone position': '34.0209',
 			'signature marker': 'SIGNATURE-MARK-',
 			'photo marker': 'PHOTO-MARK-',
+			'proof of payment': 'PROOF-MARK-PROOF-MARK-',
 		};
 		for (const [what, needle] of Object.entries(needles)) {
 			for (const [where, texts] of [['execution_data', stored], ['execution_entity', rows], ['binary data', binary]] as const) {
@@ -224,5 +239,7 @@ describe('real n8n: no password, session, key, signature, photo or position in t
 		// What the executions do hold: the outcome of the phone's event, for the next nodes.
 		expect(stored.join(' ')).toContain('hist-phone-0001');
 		expect(stored.join(' ')).toContain('contact_request');
+		// The proof's reference (its name in the ledger), not its bytes.
+		expect(stored.join(' ')).toContain('preuve.pdf');
 	}, 300_000);
 });

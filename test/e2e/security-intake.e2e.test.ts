@@ -1,12 +1,14 @@
 // Attacks on the intake webhook of a real n8n 2.40.7, over HTTP (the package packed and installed as n8n installs
 // community packages, the shipped workflows published): no unsigned path, keys per sender from the ledger,
-// purpose binding, retries, malformed bodies.
+// purpose binding, retries, malformed and oversized bodies. The Receivables Page Trigger answers refused requests
+// itself: they start no execution, so nothing of them is in n8n's execution history.
 import path from 'node:path';
 import { signWebhookRequest } from '../../core';
 import { testLedgerConfig } from '../helpers/db';
-import { prepareInstance, runtimeLibrary, type N8nProcess, type TestInstance } from '../helpers/n8n';
+import { eventually, prepareInstance, runtimeLibrary, type N8nProcess, type TestInstance } from '../helpers/n8n';
 
 const WEBHOOK = 'receivables/signed';
+const WORKFLOW_ID = 'rcvSignedHook001';
 const SECRET = 'whsec_security_e2e_0123456789abcdef';
 
 describe('real n8n: intake webhook under attack', () => {
@@ -55,6 +57,57 @@ describe('real n8n: intake webhook under attack', () => {
 	afterAll(async () => {
 		await instance?.cleanup();
 	}, 120_000);
+
+	const executions = async () => {
+		const inst = instance as TestInstance;
+		return (await inst.query<{ id: string; status: string }>(`SELECT id::text, status FROM "${inst.n8nSchema}".execution_entity WHERE "workflowId" = $1 ORDER BY id`, [WORKFLOW_ID]));
+	};
+	const historyText = async () => {
+		const inst = instance as TestInstance;
+		return (await inst.query<{ t: string }>(`SELECT d.data::text AS t FROM "${inst.n8nSchema}".execution_data d JOIN "${inst.n8nSchema}".execution_entity e ON e.id = d."executionId" WHERE e."workflowId" = $1`, [WORKFLOW_ID])).map((r) => r.t).join('\n');
+	};
+
+	test('unsigned, forged and oversized requests to the shipped path get 401/413 with FR/EN words and start no execution; a signed one is applied once; its retry gets the original answer', async () => {
+		const before = await footprint();
+		const startedBefore = (await executions()).length;
+		const raw = body('SEC-E2E-100');
+		const forgedSignature = signed(raw, 'x-1', { secret: 'whsec_attacker_guess_0123456789' });
+		const refused: Array<[string, string | Buffer, Record<string, string>, number, string]> = [
+			['unsigned', raw, { 'x-receivables-delivery': 'x-1' }, 401, 'SIGNATURE_MISSING'],
+			['forged', raw, forgedSignature, 401, 'SIGNATURE_MISMATCH'],
+			['unknown key', raw, signed(raw, 'x-1', { keyId: 'nobody-1' }), 401, 'KEY_UNKNOWN'],
+			// Above the trigger's 5 MB and under n8n's own 16 MB: refused by the trigger before its signature is read.
+			['oversized', Buffer.alloc(6 * 1024 * 1024, 0x20), { 'x-receivables-delivery': 'x-2' }, 413, 'BODY_TOO_LARGE'],
+			// Above n8n's own 16 MB (N8N_PAYLOAD_SIZE_MAX), which answers 500 when it reads the body itself: the trigger
+			// reads the body, so the sender gets the same 413.
+			['over n8n\'s limit', Buffer.alloc(20 * 1024 * 1024, 0x20), { 'x-receivables-delivery': 'x-2' }, 413, 'BODY_TOO_LARGE'],
+			// Not JSON, unsigned: refused for its signature before anything parses it (n8n would answer 422 itself).
+			['unsigned, not JSON', '{"invoices": [', { 'x-receivables-delivery': 'x-2' }, 401, 'SIGNATURE_MISSING'],
+		];
+		for (const [what, bytes, headers, status, code] of refused) {
+			const answer = await send(WEBHOOK, bytes, headers);
+			expect({ what, ...answer }).toMatchObject({ what, status, answer: { stored: false, code, error: expect.any(String), errorFr: expect.any(String) } });
+			expect(String(answer.answer?.errorFr)).not.toEqual(String(answer.answer?.error));
+		}
+		expect(await footprint()).toEqual(before);
+
+		const first = await send(WEBHOOK, raw, signed(raw, 'x-3'));
+		expect(first).toMatchObject({ status: 200, answer: { stored: true, delivery: 'x-3', invoices: { created: 1 } } });
+		const applied = await footprint();
+		const retry = await send(WEBHOOK, raw, signed(raw, 'x-3'));
+		expect(retry).toEqual({ status: 200, answer: { ...first.answer, repeated: true } });
+		expect(await footprint()).toEqual(applied);
+		expect(Number(applied.invoices)).toBe(Number(before.invoices) + 1);
+
+		// Executions are created in the order the requests came: once the stored delivery's has finished, the refused
+		// requests and the retry would have theirs too. There is exactly one new one, and it holds no signature.
+		const started = await eventually(executions, (list) => list.length > startedBefore && list.every((e) => e.status !== 'running' && e.status !== 'new'));
+		expect(started.slice(startedBefore).map((e) => e.status)).toEqual(['success']);
+		const saved = await historyText();
+		expect(saved).toContain('SEC-E2E-100');
+		expect(saved).not.toContain(forgedSignature['x-receivables-signature'].split('v2=')[1]);
+		expect(saved).not.toMatch(/x-receivables-signature|v2=[0-9a-f]{64}/i);
+	}, 180_000);
 
 	test('there is no unsigned intake path, and an unsigned request to the signed one changes nothing', async () => {
 		const before = await footprint();

@@ -161,12 +161,12 @@ export function validateCdar(xml: string): { xsd: string; failed: string[] } {
 	}
 }
 
-// The official flux 2 rules for invoices (test/fixtures/brfr, NOTICE): the BR-FR Schematron (XSLT 2.0) for CII
-// through Saxon-HE, one Java run for a whole folder of documents.
+// The official flux 2 rules for invoices (test/fixtures/brfr, NOTICE): the BR-FR Schematron (XSLT 2.0) for CII and
+// UBL through Saxon-HE, one Java run for a whole folder of documents.
 const BRFR_FIXTURES = path.join(__dirname, '..', 'fixtures', 'brfr');
 
 /** Runs the official BR-FR flux 2 Schematron on documents of one syntax: the labels of the fatal assertions that failed ("BR-FR-05/BT-22"), by document name. */
-export function brFrFailedAssertions(syntax: 'cii', documents: Record<string, string>): Record<string, string[]> {
+export function brFrFailedAssertions(syntax: 'cii' | 'ubl', documents: Record<string, string>): Record<string, string[]> {
 	const dir = mkdtempSync(path.join(os.tmpdir(), 'brfr-'));
 	try {
 		const input = path.join(dir, 'in');
@@ -183,7 +183,7 @@ export function brFrFailedAssertions(syntax: 'cii', documents: Record<string, st
 			// of the compiled files are not the same between CII and UBL (nor always right), the labels are
 			const ids = [...svrl.matchAll(/<svrl:failed-assert\b([^>]*)>([\s\S]*?)<\/svrl:failed-assert>/g)]
 				.filter((m) => /flag="fatal"/.test(m[1]))
-				.map((m) => m[2].match(/BR-FR-[A-Z0-9-]*?\d\d\/(?:BT|EXT-FR-FE)-[\w-]+?(?=[\s\]:])/)?.[0] ?? m[2].replace(/<[^>]*>/g, '').trim().slice(0, 60));
+				.map((m) => m[2].match(/BR-FR-[A-Z0-9-]*?\d\d\/(?:(?:BT|EXT-FR-FE)-[\w-]+?|LEGALID|ID)(?=[\s\]:])/)?.[0] ?? m[2].replace(/<[^>]*>/g, '').trim().slice(0, 60));
 			out[name] = [...new Set(ids)].sort();
 		}
 		return out;

@@ -1,25 +1,35 @@
-// Attacks on the intake webhook, through the shipped workflow (in-process engine, real ledger): unsigned or
-// cross-webhook requests, retries, oversized and malformed bodies, database faults, and records under another
-// customer's code.
+// Attacks on the intake webhook, through the shipped workflow's Receivables Page Trigger (page Signed Intake, called
+// as n8n's webhook server calls it; real ledger): unsigned or cross-webhook requests, retries, oversized and malformed
+// bodies, database faults, and records under another customer's code. A refused request starts no execution.
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import type { INodeExecutionData } from 'n8n-workflow';
 import { createIntegrationKey, signWebhookRequest, storeInvoices, upsertCustomers } from '../../core';
-import { loadWorkflow, PACKAGE_ROOT, rawWebhookItem, runWorkflow, type WorkflowJson } from '../helpers/engine';
+import { closeLedgers } from '../../nodes/shared/transport/ledger';
+import { loadWorkflow, PACKAGE_ROOT, type WorkflowJson } from '../helpers/engine';
 import { engineLedger } from '../helpers/engineLedger';
+import { callPageTrigger } from '../helpers/pageTrigger';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const { unsignedWritePaths } = require('../../scripts/lib/signed-paths.cjs') as { unsignedWritePaths: (workflow: unknown) => string[] };
+const { unsignedWritePaths, executionsBeforeSignature } = require('../../scripts/lib/signed-paths.cjs') as {
+	unsignedWritePaths: (workflow: unknown) => string[];
+	executionsBeforeSignature: (workflow: unknown) => string[];
+};
 
 const WORKFLOWS = path.join(PACKAGE_ROOT, 'workflows');
 const SECRET = 'whsec_security_0123456789abcdef';
 
-/** The shipped signed webhook, less n8n's Send Email node (not loadable under jest; shipped disabled). */
+/** The shipped signed webhook: its Receivables Page Trigger answers the sender. */
 function signedWorkflow(): WorkflowJson {
-	const workflow = loadWorkflow(path.join(WORKFLOWS, 'intake-signed-webhook.json'));
-	workflow.nodes = workflow.nodes.filter((n) => n.name !== 'E-mail finance');
-	delete workflow.connections['Message for finance'];
-	return workflow;
+	return loadWorkflow(path.join(WORKFLOWS, 'intake-signed-webhook.json'));
+}
+
+interface Request {
+	raw: Buffer;
+	headers: Record<string, string>;
+}
+
+function request(raw: string | Buffer, headers: Record<string, string>): Request {
+	return { raw: typeof raw === 'string' ? Buffer.from(raw) : raw, headers: { 'content-type': 'application/json', ...headers } };
 }
 
 interface Answer {
@@ -38,6 +48,9 @@ describe('security: intake webhook', () => {
 	const t = engineLedger({ receivablesWebhookApi: { secret: SECRET, previousSecret: '' } });
 	const workflow = signedWorkflow();
 
+	// The trigger's ledger pools, before engineLedger drops the schema.
+	afterAll(() => closeLedgers());
+
 	beforeAll(async () => {
 		await upsertCustomers(t.ledger, [
 			{ externalId: 'CUST-A', name: 'Atlas Distribution', language: 'fr' },
@@ -45,19 +58,17 @@ describe('security: intake webhook', () => {
 		]);
 	});
 
-	const post = async (item: INodeExecutionData): Promise<{ statusCode: number; body: Answer }> => {
-		const run = await runWorkflow(workflow, { triggerItems: [item], credentials: t.credentials });
-		expect(run.error).toBeUndefined();
-		expect(run.responses).toHaveLength(1);
-		return run.responses[0] as unknown as { statusCode: number; body: Answer };
+	/** Sends the request; a refused one must start no execution. */
+	const post = async (call: Request): Promise<{ statusCode: number; body: Answer; logged: Array<{ message: string; meta?: unknown }> }> => {
+		const answer = await callPageTrigger(workflow, t.credentials, { method: 'POST', rawBody: call.raw, headers: call.headers });
+		if (answer.status !== 200 || (answer.json as Answer).repeated) expect(answer.workflowData).toBeUndefined();
+		return { statusCode: answer.status, body: answer.json as Answer, logged: answer.logged };
 	};
-	const signed = (raw: string | Buffer, delivery: string, options: { secret?: string; purpose?: string; keyId?: string; v1?: boolean } = {}): INodeExecutionData =>
-		rawWebhookItem(raw, {
-			headers: {
+	const signed = (raw: string | Buffer, delivery: string, options: { secret?: string; purpose?: string; keyId?: string; v1?: boolean } = {}): Request =>
+		request(raw, {
 				'x-receivables-delivery': delivery,
 				'x-receivables-signature': signWebhookRequest({ rawBody: raw, secret: options.secret ?? SECRET, deliveryId: delivery, ...(options.v1 ? {} : { purpose: options.purpose ?? 'intake' }) }),
 				...(options.keyId ? { 'x-receivables-key': options.keyId } : {}),
-			},
 		});
 	const footprint = async () =>
 		(await t.ledger.query<Record<string, string>>(`SELECT (SELECT count(*) FROM invoices)::text AS invoices, (SELECT coalesce(sum(open_minor), 0)::text FROM invoices) AS open,
@@ -77,12 +88,19 @@ describe('security: intake webhook', () => {
 			],
 			connections: { Hook: { main: [[{ node: 'Store', type: 'main', index: 0 }]] } },
 		})).toEqual(['open']);
+		// The shipped intake path is the page trigger's signed page; a page trigger serving a page that is neither signed
+		// nor behind its own login would be an unsigned path.
+		const shipped = JSON.parse(readFileSync(path.join(WORKFLOWS, 'intake-signed-webhook.json'), 'utf8')) as WorkflowJson;
+		expect(shipped.nodes.filter((n) => n.type === 'n8n-nodes-base.webhook')).toEqual([]);
+		expect(executionsBeforeSignature(shipped)).toEqual([]);
+		expect(shipped.nodes.find((n) => n.type === 'n8n-nodes-receivables.receivablesPageTrigger')?.parameters).toMatchObject({ page: 'signedIntake', path: 'receivables/signed' });
+		expect(unsignedWritePaths({ nodes: [{ name: 'Page', type: 'n8n-nodes-receivables.receivablesPageTrigger', parameters: { page: 'somethingNew', path: 'new' } }], connections: {} })).toEqual(['new']);
 	});
 
 	test('an unsigned request is refused with 401 and changes nothing', async () => {
 		const before = await footprint();
 		const raw = JSON.stringify({ invoices: [invoice('FA-ATTACK-1', 'CUST-A', '250000.00')] });
-		const answer = await post(rawWebhookItem(raw, { headers: { 'x-receivables-delivery': 'attack-1' } }));
+		const answer = await post(request(raw, { 'x-receivables-delivery': 'attack-1' }));
 		expect(answer).toMatchObject({ statusCode: 401, body: { stored: false, code: 'SIGNATURE_MISSING' } });
 		expect(await footprint()).toEqual(before);
 	});
@@ -115,7 +133,9 @@ describe('security: intake webhook', () => {
 	test('an oversized body gets 413 before its signature is even read', async () => {
 		const before = await footprint();
 		const big = Buffer.alloc(6 * 1024 * 1024, 0x20);
-		expect(await post(rawWebhookItem(big, { headers: { 'x-receivables-delivery': 'big-1' } }))).toMatchObject({ statusCode: 413, body: { stored: false, code: 'BODY_TOO_LARGE' } });
+		expect(await post(request(big, { 'x-receivables-delivery': 'big-1' }))).toMatchObject({ statusCode: 413, body: { stored: false, code: 'BODY_TOO_LARGE' } });
+		// Announced too large by its Content-Length: refused before its bytes are looked at.
+		expect(await post(request('{}', { 'x-receivables-delivery': 'big-2', 'content-length': String(64 * 1024 * 1024) }))).toMatchObject({ statusCode: 413, body: { stored: false, code: 'BODY_TOO_LARGE' } });
 		expect(await footprint()).toEqual(before);
 	});
 
@@ -138,13 +158,11 @@ describe('security: intake webhook', () => {
 		try {
 			const before = await footprint();
 			const raw = JSON.stringify({ invoices: [invoice('FA-FAULT-1', 'CUST-A', '10.00')] });
-			const run = await runWorkflow(workflow, { triggerItems: [signed(raw, 'fault-1')], credentials: t.credentials });
-			const answer = run.responses[0] as unknown as { statusCode: number; body: Answer };
+			const answer = await post(signed(raw, 'fault-1'));
 			expect(answer).toMatchObject({ statusCode: 500, body: { stored: false, code: 'INTERNAL_ERROR', reference: expect.stringMatching(/^ERR-/) } });
 			expect(JSON.stringify(answer.body)).not.toMatch(/secret_internal_table|chk_internal_42|violates|relation/);
-			// The detail is kept for the people who run n8n (the execution's Rejected item and n8n's log).
-			const [refused] = run.json('Check signature and store', 1);
-			expect(refused).toMatchObject({ refused: true, reference: answer.body.reference, detail: expect.stringContaining('chk_internal_42') });
+			// The detail is kept for the people who run n8n: n8n's log, under the reference the sender got.
+			expect(answer.logged).toContainEqual({ message: expect.stringContaining(answer.body.reference as string), meta: expect.objectContaining({ reference: answer.body.reference, detail: expect.stringContaining('chk_internal_42') }) });
 			expect(await footprint()).toEqual(before);
 		} finally {
 			await t.ledger.query('DROP TRIGGER security_fault ON history');

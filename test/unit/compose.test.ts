@@ -3,6 +3,7 @@ import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSyn
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parse } from 'yaml';
+import { FILE_KINDS as CORE_FILE_KINDS, N8N_DEFAULT_FILES_FOLDER } from '../../core/files/folder';
 
 /**
  * The Docker setup cannot be run here (no Docker engine): these tests check what can be checked without one.
@@ -47,6 +48,52 @@ function tempDir(prefix: string): string {
 const base = readCompose('compose.yml');
 const queue = readCompose('compose.queue.yml');
 const dockerfile = readFileSync(path.join(docker, 'Dockerfile'), 'utf8');
+
+describe('docker/compose.yml and npm start: one n8n setup', () => {
+	// eslint-disable-next-line @typescript-eslint/no-require-imports -- the runtime of npm start is CommonJS (scripts/lib)
+	const runtime = require('../../scripts/lib/n8n-runtime.cjs') as { N8N_PRODUCT_ENV: Record<string, string>; FILE_KINDS: string[]; n8nEnv: (o: Record<string, unknown>) => Record<string, string> };
+	const composeEnv = base.services.n8n.environment as Env;
+
+	it('tells n8n the same about the product as npm start does, every variable with the same value', () => {
+		const folder = tempDir('start-env');
+		const start = runtime.n8nEnv({ userFolder: folder, db: { database: 'n8n' }, port: 5678, runnerPort: 5679, encryptionKey: 'k' });
+		expect(Object.keys(runtime.N8N_PRODUCT_ENV).length).toBeGreaterThan(8);
+		for (const [key, value] of Object.entries(runtime.N8N_PRODUCT_ENV)) {
+			expect({ key, start: start[key] }).toEqual({ key, start: value });
+			expect({ key, docker: composeEnv[key] === undefined ? undefined : String(composeEnv[key]) }).toEqual({ key, docker: value });
+		}
+		// Each has its own addresses, ports, database login and key; everything else npm start sets, Docker sets too.
+		const ownToEach = new Set(['NODE_ENV', 'N8N_USER_FOLDER', 'N8N_ENCRYPTION_KEY', 'DB_POSTGRESDB_HOST', 'DB_POSTGRESDB_PORT', 'DB_POSTGRESDB_DATABASE', 'DB_POSTGRESDB_USER',
+			'DB_POSTGRESDB_PASSWORD', 'DB_POSTGRESDB_SCHEMA', 'N8N_PORT', 'N8N_LISTEN_ADDRESS', 'N8N_PROTOCOL', 'N8N_SECURE_COOKIE', 'N8N_RUNNERS_BROKER_PORT',
+			'N8N_RUNNERS_BROKER_LISTEN_ADDRESS', 'N8N_WORKER_SERVER_ADDRESS']);
+		expect(Object.keys(start).filter((key) => !ownToEach.has(key) && !(key in composeEnv))).toEqual([]);
+		// The company's time zone: the same default in both (npm start: GENERIC_TIMEZONE or Europe/Paris).
+		expect(composeEnv.GENERIC_TIMEZONE).toBe('${GENERIC_TIMEZONE:-Europe/Paris}');
+		expect(readFileSync(path.join(root, 'scripts', 'start.mjs'), 'utf8')).toContain("GENERIC_TIMEZONE: env.GENERIC_TIMEZONE ?? 'Europe/Paris'");
+		rmSync(folder, { recursive: true, force: true });
+	});
+
+	it('gives the workflows one files folder through the same variable, with the same sub-folders, in n8n\'s default place in the image', () => {
+		const folder = tempDir('start-files');
+		const start = runtime.n8nEnv({ userFolder: folder, db: { database: 'n8n' }, port: 5678, runnerPort: 5679, encryptionKey: 'k', filesFolder: path.join(folder, 'files') });
+		expect(start.N8N_RESTRICT_FILE_ACCESS_TO).toBe(path.join(folder, 'files'));
+		expect(readdirSync(start.N8N_RESTRICT_FILE_ACCESS_TO).sort()).toEqual([...runtime.FILE_KINDS].sort());
+		// the core's list of kinds (what the nodes resolve) is the runtime's
+		expect([...runtime.FILE_KINDS].sort()).toEqual([...CORE_FILE_KINDS].sort());
+		// Docker: n8n's own default (~/.n8n-files of the node user), set in the compose file and in the image
+		expect(composeEnv.N8N_RESTRICT_FILE_ACCESS_TO).toBe(N8N_DEFAULT_FILES_FOLDER.replace('~', '/home/node'));
+		expect(dockerfile).toContain(`N8N_RESTRICT_FILE_ACCESS_TO=${composeEnv.N8N_RESTRICT_FILE_ACCESS_TO}`);
+		expect(base.services.n8n.volumes).toEqual([`n8nfiles:${composeEnv.N8N_RESTRICT_FILE_ACCESS_TO}`]);
+		const made = [...dockerfile.matchAll(/\/home\/node\/\.n8n-files\/([a-z-]+)/g)].map((m) => m[1]);
+		expect([...new Set(made)].sort()).toEqual([...runtime.FILE_KINDS].sort());
+		// queue mode: every n8n process of the image sees the same folder and product settings
+		for (const name of N8N_SERVICES.filter((n) => queue.services[n])) {
+			const env = { ...base.services.n8n.environment, ...(queue.services[name].environment as Env) } as Env;
+			expect({ name, files: env.N8N_RESTRICT_FILE_ACCESS_TO }).toEqual({ name, files: composeEnv.N8N_RESTRICT_FILE_ACCESS_TO });
+		}
+		rmSync(folder, { recursive: true, force: true });
+	});
+});
 
 describe('docker/compose.yml (static)', () => {
 	it('has Postgres 17 with a data volume, a healthcheck and the ledger database created at init', () => {

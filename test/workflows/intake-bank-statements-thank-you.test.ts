@@ -4,6 +4,7 @@ import { simpleParser } from 'mailparser';
 import { uniqueSchema } from '../helpers/db';
 import { addCustomer, addInvoice } from '../helpers/dunning';
 import { ENGINE_FILES_DIR, runWorkflow } from '../helpers/engine';
+import type { Ledger } from '../../core';
 import { credentialsFor, daysFromToday, dunningTestLedger, shippedWorkflow } from './dunning-helpers';
 
 /** A camt.053 statement of today with the given credits (cents). */
@@ -16,6 +17,19 @@ ${credits.map((c) => `<Ntry><Amt Ccy="EUR">${(c.cents / 100).toFixed(2)}</Amt><C
 <NtryDtls><TxDtls><RltdPties><Dbtr><Pty><Nm>${c.name}</Nm></Pty></Dbtr></RltdPties><RmtInf><Ustrd>${c.text}</Ustrd></RmtInf></TxDtls></NtryDtls></Ntry>`).join('\n')}
 </Stmt></BkToCstmrStmt></Document>`;
 }
+
+/** A customer with an invoice reminded at level 1 and one never reminded, both open. */
+async function seedCustomer(ledger: Ledger): Promise<void> {
+	const customer = await addCustomer(ledger, { externalId: 'BQ-1', name: 'Garage Sow SARL', emails: ['compta@sow.example'] });
+	const reminded = await addInvoice(ledger, { customerId: customer, number: 'F-BQ-REM', dueDate: daysFromToday(-20), amount: 88000n });
+	await addInvoice(ledger, { customerId: customer, number: 'F-BQ-NEW', dueDate: daysFromToday(10), amount: 15000n });
+	await ledger.query("INSERT INTO reminders (invoice_id, customer_id, stage, channel, status) VALUES ($1, $2, 'level1', 'email', 'sent')", [reminded, customer]);
+}
+
+const CREDITS = [
+	{ ref: 'TY-1', cents: 88000, name: 'GARAGE SOW', text: 'REGLEMENT FACTURE F-BQ-REM' },
+	{ ref: 'TY-2', cents: 15000, name: 'GARAGE SOW', text: 'FACTURE F-BQ-NEW' },
+];
 
 describe('workflow: Bank statements → paid invoices thanked by the dunning thank-you stage', () => {
 	const t = dunningTestLedger({ smtp: true });
@@ -35,15 +49,9 @@ describe('workflow: Bank statements → paid invoices thanked by the dunning tha
 	};
 
 	beforeAll(async () => {
-		const customer = await addCustomer(t.ledger, { externalId: 'BQ-1', name: 'Garage Sow SARL', emails: ['compta@sow.example'] });
-		const reminded = await addInvoice(t.ledger, { customerId: customer, number: 'F-BQ-REM', dueDate: daysFromToday(-20), amount: 88000n });
-		await addInvoice(t.ledger, { customerId: customer, number: 'F-BQ-NEW', dueDate: daysFromToday(10), amount: 15000n });
-		await t.ledger.query("INSERT INTO reminders (invoice_id, customer_id, stage, channel, status) VALUES ($1, $2, 'level1', 'email', 'sent')", [reminded, customer]);
+		await seedCustomer(t.ledger);
 		mkdirSync(folder, { recursive: true });
-		writeFileSync(file, camt(`STMT-${path.basename(file, '.xml')}`, [
-			{ ref: 'TY-1', cents: 88000, name: 'GARAGE SOW', text: 'REGLEMENT FACTURE F-BQ-REM' },
-			{ ref: 'TY-2', cents: 15000, name: 'GARAGE SOW', text: 'FACTURE F-BQ-NEW' },
-		]));
+		writeFileSync(file, camt(`STMT-${tag}`, CREDITS));
 	});
 
 	afterAll(() => rmSync(file, { force: true }));
@@ -68,6 +76,29 @@ describe('workflow: Bank statements → paid invoices thanked by the dunning tha
 		const morning = await runWorkflow(shippedWorkflow('dunning-thank-you.json'), { credentials: credentialsFor(t.ledger, t.sink) });
 		expect(morning.error).toBeUndefined();
 		expect(morning.json('Send thank_you reminders', 0)).toEqual([]);
+		expect(t.sink.received).toHaveLength(1);
+	});
+});
+
+describe('workflow: Bank statements by e-mail → paid invoices thanked by the dunning thank-you stage', () => {
+	const t = dunningTestLedger({ smtp: true });
+	beforeAll(() => seedCustomer(t.ledger));
+
+	/** What the Email Trigger (IMAP) outputs for the bank's e-mail with the statement attached. */
+	const email = () => {
+		const bytes = Buffer.from(camt('STMT-MAIL-1', CREDITS), 'utf8');
+		return { json: { subject: 'Votre relevé', from: 'releves@banque.example' }, binary: { attachment_0: { data: bytes.toString('base64'), mimeType: 'application/xml', fileName: 'camt053.xml', fileExtension: 'xml', fileSize: String(bytes.length) } } };
+	};
+
+	test('the reminded invoice the e-mailed statement pays is thanked once, not again when the e-mail is read twice', async () => {
+		const result = await runWorkflow(shippedWorkflow('intake-bank-statements-mailbox.json'), { triggerItems: [email()], credentials: credentialsFor(t.ledger, t.sink) });
+		expect(result.error).toBeUndefined();
+		expect(result.json('Thanked (recorded in the ledger)').map((j) => [j.customerExternalId, j.invoiceNumbers])).toEqual([['BQ-1', ['F-BQ-REM']]]);
+		expect(t.sink.received).toHaveLength(1);
+		expect((await simpleParser(t.sink.received[0].raw)).text).toContain('F-BQ-REM');
+		const again = await runWorkflow(shippedWorkflow('intake-bank-statements-mailbox.json'), { triggerItems: [email()], credentials: credentialsFor(t.ledger, t.sink) });
+		expect(again.error).toBeUndefined();
+		expect(again.json('Thank-you hand-off (Reminder Step)')).toEqual([]);
 		expect(t.sink.received).toHaveLength(1);
 	});
 });
