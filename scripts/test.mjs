@@ -12,9 +12,29 @@ const resultsDir = path.join(root, '.runtime', 'test-results');
 rmSync(resultsDir, { recursive: true, force: true });
 mkdirSync(resultsDir, { recursive: true });
 
+/** The jest projects named by `--selectProjects` in the arguments; none named: every project of `npm test`. */
+function extraProjects(args) {
+	const at = args.indexOf('--selectProjects');
+	if (at < 0) return ['unit', 'integration', 'workflows', 'e2e'];
+	const named = [];
+	for (const arg of args.slice(at + 1)) {
+		if (arg.startsWith('-')) break;
+		named.push(arg);
+	}
+	return named;
+}
+
 const run = (cmd, args) => spawnSync(cmd, args, { cwd: root, stdio: 'inherit', env: process.env }).status ?? 1;
 
 if (run('npm', ['run', '--silent', 'build']) !== 0) process.exit(1);
+
+// The pinned n8n runtime (installed once, about 5 minutes, then reused): the end-to-end tests run it, and tests of the
+// parallel run parse multipart forms with n8n's own parser from it. A run of the unit tests alone needs nothing.
+const onlyUnit = extraProjects(process.argv.slice(2)).every((project) => project === 'unit');
+if (!onlyUnit) {
+	const { ensureN8nRuntime } = await import('./lib/n8n-runtime.mjs');
+	await ensureN8nRuntime({ log: (line) => console.log(line) });
+}
 
 const jest = path.join(root, 'node_modules', '.bin', 'jest');
 const extra = process.argv.slice(2);

@@ -1,3 +1,4 @@
+import { DateTime } from 'luxon';
 import { addDays, daysBetween, endOfMonth, parseCalendarDate } from './dates';
 
 describe('parseCalendarDate', () => {
@@ -40,5 +41,23 @@ describe('date arithmetic', () => {
 		expect(addDays('2026-01-31', 30)).toBe('2026-03-02');
 		expect(endOfMonth('2028-02-10')).toBe('2028-02-29');
 		expect(daysBetween('2026-03-01', '2026-02-01')).toBe(-28);
+	});
+
+	it('gives what Luxon gives, for every 17th day from 1999 to 2101 and for timestamps and impossible dates', () => {
+		const luxonAdd = (d: string, n: number) => DateTime.fromISO(d, { zone: 'UTC' }).plus({ days: n }).toISODate();
+		const luxonBetween = (a: string, b: string) => Math.round(DateTime.fromISO(b, { zone: 'UTC' }).diff(DateTime.fromISO(a, { zone: 'UTC' }), 'days').days);
+		const start = Date.UTC(1999, 0, 1);
+		for (let k = 0; k < 102 * 366; k += 17) {
+			const day = new Date(start + k * 86_400_000).toISOString().slice(0, 10);
+			for (const n of [0, 1, -1, 29, 30, 31, 45, 60, 181, 366, -366, 3650]) {
+				expect(addDays(day, n)).toBe(luxonAdd(day, n));
+				expect(daysBetween(day, luxonAdd(day, n) as string)).toBe(n);
+			}
+			expect(daysBetween('2000-02-29', day)).toBe(luxonBetween('2000-02-29', day));
+		}
+		expect(addDays('2026-03-29T01:30:00+01:00', 1)).toBe(luxonAdd('2026-03-29T01:30:00+01:00', 1));
+		expect(addDays('2026-02-30', 1)).toBe(luxonAdd('2026-02-30', 1));
+		expect(daysBetween('2026-02-30', '2026-03-01')).toBeNaN();
+		expect(addDays('2026-01-31', 0.5)).toBe(luxonAdd('2026-01-31', 0.5));
 	});
 });

@@ -38,7 +38,32 @@ export function todayIn(zone = DEFAULT_ZONE, now: Date = new Date()): string {
 	return DateTime.fromJSDate(now, { zone }).toISODate() as string;
 }
 
+const DAY_MS = 86_400_000;
+const PLAIN_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+
+/**
+ * Milliseconds since the epoch of a plain YYYY-MM-DD date (years 1000–9999) that exists, else undefined. Day
+ * arithmetic on calendar dates needs no zone (UTC has no transitions): the hot paths (late-payment periods of
+ * every reminder, due dates of every invoice) take it instead of building Luxon DateTimes; anything else (an ISO
+ * timestamp, an impossible date) goes through Luxon as before, with the same result.
+ */
+function plainDateMs(isoDate: string): number | undefined {
+	const m = PLAIN_DATE.exec(isoDate);
+	if (!m) return undefined;
+	const year = +m[1];
+	const month = +m[2];
+	const day = +m[3];
+	if (year < 1000 || month < 1 || month > 12 || day < 1 || (day > 28 && day > new Date(Date.UTC(year, month, 0)).getUTCDate())) return undefined;
+	return Date.UTC(year, month - 1, day);
+}
+
 export function addDays(isoDate: string, days: number): string {
+	const ms = Number.isInteger(days) ? plainDateMs(isoDate) : undefined;
+	if (ms !== undefined) {
+		const result = new Date(ms + days * DAY_MS);
+		const year = result.getUTCFullYear();
+		if (year >= 1000 && year <= 9999) return result.toISOString().slice(0, 10);
+	}
 	return DateTime.fromISO(isoDate, { zone: 'UTC' }).plus({ days }).toISODate() as string;
 }
 
@@ -48,5 +73,8 @@ export function endOfMonth(isoDate: string): string {
 
 /** Whole days from `from` to `to` (negative when `to` is earlier). */
 export function daysBetween(from: string, to: string): number {
+	const fromMs = plainDateMs(from);
+	const toMs = fromMs === undefined ? undefined : plainDateMs(to);
+	if (fromMs !== undefined && toMs !== undefined) return Math.round((toMs - fromMs) / DAY_MS);
 	return Math.round(DateTime.fromISO(to, { zone: 'UTC' }).diff(DateTime.fromISO(from, { zone: 'UTC' }), 'days').days);
 }

@@ -183,7 +183,7 @@ export function brFrFailedAssertions(syntax: 'cii' | 'ubl', documents: Record<st
 			// of the compiled files are not the same between CII and UBL (nor always right), the labels are
 			const ids = [...svrl.matchAll(/<svrl:failed-assert\b([^>]*)>([\s\S]*?)<\/svrl:failed-assert>/g)]
 				.filter((m) => /flag="fatal"/.test(m[1]))
-				.map((m) => m[2].match(/BR-FR-[A-Z0-9-]*?\d\d\/(?:BT|EXT-FR-FE)-[\w-]+?(?=[\s\]:])/)?.[0] ?? m[2].replace(/<[^>]*>/g, '').trim().slice(0, 60));
+				.map((m) => m[2].match(/BR-FR-[A-Z0-9-]*?\d\d\/(?:(?:BT|EXT-FR-FE)-[\w-]+?|LEGALID|ID)(?=[\s\]:])/)?.[0] ?? m[2].replace(/<[^>]*>/g, '').trim().slice(0, 60));
 			out[name] = [...new Set(ids)].sort();
 		}
 		return out;

@@ -106,6 +106,10 @@ const MUST_FIRE: Array<[string, string, string]> = [
 	// the special and line rules
 	['seller SIRET of another company', 'BR_FR_SIRET_SIREN', frenchCii(['<ram:SellerTradeParty>', '<ram:SellerTradeParty><ram:GlobalID schemeID="0009">55203253400017</ram:GlobalID>'])],
 	['buyer SIRET of 13 digits', 'BR_FR_SIRET_SIREN', frenchCii(['<ram:BuyerTradeParty>', '<ram:BuyerTradeParty><ram:GlobalID schemeID="0009">5520325340001</ram:GlobalID>'])],
+	['buyer private identifier with a space', 'BR_FR_PRIVATE_ID_FORMAT', frenchCii(['<ram:ID>CLI-0007</ram:ID>', '<ram:ID>CLI-0007</ram:ID><ram:GlobalID schemeID="0224">CLI 0007</ram:GlobalID>'])],
+	['seller private identifier of 101 characters', 'BR_FR_PRIVATE_ID_FORMAT', frenchCii(['<ram:SellerTradeParty>', `<ram:SellerTradeParty><ram:GlobalID schemeID="0224">${'A'.repeat(101)}</ram:GlobalID>`])],
+	['buyer SIREN of 8 digits', 'BR_FR_SIREN_DIGITS', frenchCii(['<ram:ID schemeID="0002">552032534</ram:ID>', '<ram:ID schemeID="0002">55203253</ram:ID>'])],
+	['seller identifier 0002 of 10 digits', 'BR_FR_SIREN_DIGITS', frenchCii(['<ram:SellerTradeParty>', '<ram:SellerTradeParty><ram:GlobalID schemeID="0002">1234567820</ram:GlobalID>'])],
 	['BAR note B2G', 'BR_FR_BAR_TREATMENT', frenchCii(['</rsm:ExchangedDocument>', '<ram:IncludedNote><ram:Content>B2G</ram:Content><ram:SubjectCode>BAR</ram:SubjectCode></ram:IncludedNote></rsm:ExchangedDocument>'])],
 	['two BAR notes B2B and B2C', 'BR_FR_BAR_TREATMENT', frenchCii(['</rsm:ExchangedDocument>', '<ram:IncludedNote><ram:Content>B2B</ram:Content><ram:SubjectCode>BAR</ram:SubjectCode></ram:IncludedNote><ram:IncludedNote><ram:Content>B2C</ram:Content><ram:SubjectCode>BAR</ram:SubjectCode></ram:IncludedNote></rsm:ExchangedDocument>'])],
 	['BAR B2B, buyer legal id a SIRET', 'BR_FR_BUYER_SIREN_B2B', frenchCii(['</rsm:ExchangedDocument>', '<ram:IncludedNote><ram:Content>B2B</ram:Content><ram:SubjectCode>BAR</ram:SubjectCode></ram:IncludedNote></rsm:ExchangedDocument>'],
@@ -116,6 +120,10 @@ const MUST_FIRE: Array<[string, string, string]> = [
 	['line quantity with 5 decimals', 'BR_FR_LINE_NUMBER_FORMAT', frenchCii(['<ram:BilledQuantity unitCode="C62">1</ram:BilledQuantity>', '<ram:BilledQuantity unitCode="C62">1.00001</ram:BilledQuantity>'])],
 	['line price base quantity of 20 digits', 'BR_FR_LINE_NUMBER_FORMAT', frenchCii(['<ram:ChargeAmount>200.00</ram:ChargeAmount></ram:NetPriceProductTradePrice>', `<ram:ChargeAmount>200.00</ram:ChargeAmount><ram:BasisQuantity unitCode="C62">${'1'.repeat(20)}</ram:BasisQuantity></ram:NetPriceProductTradePrice>`])],
 	['line net price with 7 decimals', 'BR_FR_LINE_NUMBER_FORMAT', frenchCii(['<ram:ChargeAmount>200.00</ram:ChargeAmount></ram:NetPriceProductTradePrice>', '<ram:ChargeAmount>200.0000001</ram:ChargeAmount></ram:NetPriceProductTradePrice>'])],
+	['prepayment type 386 in framework S4', 'BR_FR_FRAMEWORK_TYPE', frenchCii(['<ram:ID>S1</ram:ID>', '<ram:ID>S4</ram:ID>'], ['<ram:TypeCode>380</ram:TypeCode>', '<ram:TypeCode>386</ram:TypeCode>'])],
+	['framework S2 (already paid) with 240.00 to pay', 'BR_FR_PAID_FRAMEWORK', frenchCii(['<ram:ID>S1</ram:ID>', '<ram:ID>S2</ram:ID>'])],
+	['invoice in US dollars without VAT in euros', 'BR_FR_FOREIGN_CURRENCY', frenchCii(['<ram:InvoiceCurrencyCode>EUR</ram:InvoiceCurrencyCode>', '<ram:InvoiceCurrencyCode>USD</ram:InvoiceCurrencyCode>'])],
+	['seller member of a single taxable person, no TXD note nor representative', 'BR_FR_SINGLE_TAXABLE_PERSON', frenchCii(['<ram:SellerTradeParty>', '<ram:SellerTradeParty><ram:GlobalID schemeID="0231">123456782</ram:GlobalID>'])],
 	['line net price negative', 'BR_FR_LINE_NUMBER_FORMAT', frenchCii(['<ram:ChargeAmount>200.00</ram:ChargeAmount></ram:NetPriceProductTradePrice>', '<ram:ChargeAmount>-200.00</ram:ChargeAmount></ram:NetPriceProductTradePrice>'])],
 ];
 
@@ -129,10 +137,18 @@ const MUST_NOT_FIRE: Array<[string, string]> = [
 	['reverse charge AE at 0', frenchCii([/<ram:CategoryCode>S<\/ram:CategoryCode>/g, '<ram:CategoryCode>AE</ram:CategoryCode>'],
 		[/<ram:RateApplicablePercent>20.00<\/ram:RateApplicablePercent>/g, '<ram:RateApplicablePercent>0</ram:RateApplicablePercent>'])],
 	['seller SIRET of the seller', frenchCii(['<ram:SellerTradeParty>', '<ram:SellerTradeParty><ram:GlobalID schemeID="0009">12345678200010</ram:GlobalID>'])],
+	['buyer private identifier CLI-0007_a.b, SIREN as identifier', frenchCii(['<ram:ID>CLI-0007</ram:ID>', '<ram:ID>CLI-0007</ram:ID><ram:GlobalID schemeID="0224">CLI-0007_a.b</ram:GlobalID><ram:GlobalID schemeID="0002">552032534</ram:GlobalID>'])],
 	['BAR note B2B, buyer SIREN given', frenchCii(['</rsm:ExchangedDocument>', '<ram:IncludedNote><ram:Content>B2B</ram:Content><ram:SubjectCode>BAR</ram:SubjectCode></ram:IncludedNote></rsm:ExchangedDocument>'])],
 	['electronic address SIREN_suffix.1', frenchCii(['<ram:URIID schemeID="0225">552032534</ram:URIID>', '<ram:URIID schemeID="0225">552032534_compta.1</ram:URIID>'])],
 	['prepayment invoice 386 due before its date', frenchCii(['20261104', '20261004'], ['<ram:TypeCode>380</ram:TypeCode>', '<ram:TypeCode>386</ram:TypeCode>'])],
-	['invoice already paid (S2) due before its date', frenchCii(['20261104', '20261004'], ['<ram:ID>S1</ram:ID>', '<ram:ID>S2</ram:ID>'])],
+	['invoice already paid (S2) due before its date', frenchCii(['20261104', '20261004'], ['<ram:ID>S1</ram:ID>', '<ram:ID>S2</ram:ID>'],
+		['<ram:DuePayableAmount>240.00</ram:DuePayableAmount>', '<ram:TotalPrepaidAmount>240.00</ram:TotalPrepaidAmount><ram:DuePayableAmount>0.00</ram:DuePayableAmount>'])],
+	['framework S2, paid in full, due on the payment date', frenchCii(['<ram:ID>S1</ram:ID>', '<ram:ID>S2</ram:ID>'], ['<ram:DuePayableAmount>240.00</ram:DuePayableAmount>', '<ram:TotalPrepaidAmount>240.00</ram:TotalPrepaidAmount><ram:DuePayableAmount>0.00</ram:DuePayableAmount>'])],
+	['invoice in US dollars with VAT accounted in euros', frenchCii(['<ram:InvoiceCurrencyCode>EUR</ram:InvoiceCurrencyCode>', '<ram:InvoiceCurrencyCode>USD</ram:InvoiceCurrencyCode><ram:TaxCurrencyCode>EUR</ram:TaxCurrencyCode>'],
+		['<ram:TaxTotalAmount currencyID="EUR">40.00</ram:TaxTotalAmount>', '<ram:TaxTotalAmount currencyID="USD">40.00</ram:TaxTotalAmount><ram:TaxTotalAmount currencyID="EUR">37.00</ram:TaxTotalAmount>'])],
+	['member of a single taxable person, with TXD note and representative', frenchCii(['<ram:SellerTradeParty>', '<ram:SellerTradeParty><ram:GlobalID schemeID="0231">123456782</ram:GlobalID>'],
+		['</rsm:ExchangedDocument>', '<ram:IncludedNote><ram:Content>MEMBRE_ASSUJETTI_UNIQUE</ram:Content><ram:SubjectCode>TXD</ram:SubjectCode></ram:IncludedNote></rsm:ExchangedDocument>'],
+		['</ram:BuyerTradeParty>', '</ram:BuyerTradeParty><ram:SellerTaxRepresentativeTradeParty><ram:Name>Groupe Dupré</ram:Name><ram:PostalTradeAddress><ram:CountryID>FR</ram:CountryID></ram:PostalTradeAddress><ram:SpecifiedTaxRegistration><ram:ID schemeID="VA">FR40303265045</ram:ID></ram:SpecifiedTaxRegistration></ram:SellerTaxRepresentativeTradeParty>'])],
 	['line quantity with 4 decimals, price with 6', frenchCii(['<ram:BilledQuantity unitCode="C62">1</ram:BilledQuantity>', '<ram:BilledQuantity unitCode="C62">1.0000</ram:BilledQuantity>'],
 		['<ram:ChargeAmount>200.00</ram:ChargeAmount></ram:NetPriceProductTradePrice>', '<ram:ChargeAmount>200.000000</ram:ChargeAmount></ram:NetPriceProductTradePrice>'])],
 	['negative line price in framework S9', frenchCii(['<ram:ChargeAmount>200.00</ram:ChargeAmount></ram:NetPriceProductTradePrice>', '<ram:ChargeAmount>-200.00</ram:ChargeAmount></ram:NetPriceProductTradePrice>'], ['<ram:ID>S1</ram:ID>', '<ram:ID>S9</ram:ID>'])],
@@ -144,6 +160,8 @@ const CORPUS_EDITS: Array<[string, string, string, Array<[string | RegExp, strin
 	['CII_example1 price 9.9500001', 'BR_FR_LINE_NUMBER_FORMAT', 'CII_example1', [['<ram:ChargeAmount>9.95</ram:ChargeAmount>', '<ram:ChargeAmount>9.9500001</ram:ChargeAmount>']]],
 	['CII_example1 due the day before its date', 'BR_FR_DUE_BEFORE_ISSUE', 'CII_example1', [['<udt:DateTimeString format="102">20150109</udt:DateTimeString></ram:DueDateDateTime>', '<udt:DateTimeString format="102">20150108</udt:DateTimeString></ram:DueDateDateTime>']]],
 	['CII_example1 BAR note B2G', 'BR_FR_BAR_TREATMENT', 'CII_example1', [['</rsm:ExchangedDocument>', '<ram:IncludedNote><ram:Content>B2G</ram:Content><ram:SubjectCode>BAR</ram:SubjectCode></ram:IncludedNote></rsm:ExchangedDocument>']]],
+	['CII_example1 in US dollars', 'BR_FR_FOREIGN_CURRENCY', 'CII_example1', [['<ram:InvoiceCurrencyCode>EUR</ram:InvoiceCurrencyCode>', '<ram:InvoiceCurrencyCode>USD</ram:InvoiceCurrencyCode>']]],
+	['CII_example1 in framework B2 with an amount due', 'BR_FR_PAID_FRAMEWORK', 'CII_example1', [['</rsm:ExchangedDocumentContext>', '<ram:BusinessProcessSpecifiedDocumentContextParameter><ram:ID>B2</ram:ID></ram:BusinessProcessSpecifiedDocumentContextParameter></rsm:ExchangedDocumentContext>']]],
 	['CII_example1 BAR B2B without buyer SIREN', 'BR_FR_BUYER_SIREN_B2B', 'CII_example1', [['</rsm:ExchangedDocument>', '<ram:IncludedNote><ram:Content>B2B</ram:Content><ram:SubjectCode>BAR</ram:SubjectCode></ram:IncludedNote></rsm:ExchangedDocument>']]],
 ];
 
@@ -194,7 +212,7 @@ describe('BR-FR flux 2 rules in the intake checks', () => {
 
 	it('every BR_FR rule names the official assertions it stands for', () => {
 		const rules = INTAKE_RULES.filter((r) => r.code.startsWith('BR_FR_'));
-		expect(rules.length).toBe(16);
+		expect(rules.length).toBe(22);
 		for (const r of rules) {
 			expect(r.brFr?.length).toBeGreaterThan(0);
 			expect(r).toMatchObject({ scope: 'fr', sources: 'einvoice', severity: 'warn' });

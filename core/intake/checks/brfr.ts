@@ -7,8 +7,9 @@ import { ruleAnomaly } from './rules';
  * approved platforms reject from 1 September 2026), ported for the fields the intake reads: identifiers and dates,
  * document type, mandatory coded notes, billing framework (BT-23), seller SIREN (BT-30), electronic addresses
  * (BT-34, BT-49) and their format, VAT categories and rates; and the special and line rules: SIRET and SIREN
- * (BR-FR-09), the BAR treatment note and the buyer's SIREN it requires (BR-FR-20, -31, -11), due date not before
- * the issue date (BR-FR-CO-07), the numbers of each line as written (BR-FR-DEC-02, -03). Each anomaly code lists the Schematron assertions it stands for
+ * (BR-FR-09), private identifiers (BR-FR-24/26), every SIREN of 9 digits (BR-FR-32), the BAR treatment note and the buyer's SIREN it requires (BR-FR-20, -31, -11), due date not before
+ * the issue date (BR-FR-CO-07), framework and type (BR-FR-CO-08), invoices already paid (BR-FR-CO-09), foreign
+ * currencies (BR-FR-CO-12), members of a single taxable person (BR-FR-CO-14/15), the numbers of each line as written (BR-FR-DEC-02, -03). Each anomaly code lists the Schematron assertions it stands for
  * (`brFr` in the rule table); test/fixtures/brfr runs the official Schematron on the same documents and compares.
  */
 
@@ -84,6 +85,22 @@ export function brFrRules(invoice: ParsedInvoice): Anomaly[] {
 			found.push(ruleAnomaly('BR_FR_SIRET_SIREN', `${field}.identifiers`, { value: siret.value, siren: siren ?? '—', label }));
 		}
 	}
+	// BR-FR-24, BR-FR-26: a private identifier (scheme 0224) of the seller or buyer: letters, digits and + - _ . only, at most 100 characters
+	for (const [field, party, label] of [['seller', invoice.seller, 'BT-29'], ['buyer', invoice.buyer, 'BT-46']] as const) {
+		for (const id of party.identifiers.filter((i) => i.scheme === '0224')) {
+			if (id.value.length > 100) found.push(ruleAnomaly('BR_FR_PRIVATE_ID_FORMAT', `${field}.identifiers`, { value: `${id.value.slice(0, 40)}…`, label, reasonEn: `${id.value.length} characters, at most 100`, reasonFr: `${id.value.length} caractères, au plus 100` }));
+			else if (!/^[A-Za-z0-9+\-_.]+$/.test(id.value)) found.push(ruleAnomaly('BR_FR_PRIVATE_ID_FORMAT', `${field}.identifiers`, { value: id.value, label, reasonEn: 'only letters A-Z a-z, digits and + - _ . are allowed', reasonFr: 'seuls les lettres A-Z a-z, les chiffres et + - _ . sont admis' }));
+		}
+	}
+	// BR-FR-32: every SIREN of a party (legal identifier scheme 0002, identifier scheme 0002 or 0231) has 9 digits
+	const parties = [['seller', invoice.seller], ['buyer', invoice.buyer], ['payee', invoice.payee], ['taxRepresentative', invoice.taxRepresentative]] as const;
+	for (const [field, party] of parties) {
+		if (!party) continue;
+		if (party.legalId?.scheme === '0002' && !/^\d{9}$/.test(party.legalId.value.trim())) found.push(ruleAnomaly('BR_FR_SIREN_DIGITS', `${field}.legalId`, { value: party.legalId.value }));
+		for (const id of party.identifiers.filter((i) => (i.scheme === '0002' || i.scheme === '0231') && !/^\d{9}$/.test(i.value.trim()))) {
+			found.push(ruleAnomaly('BR_FR_SIREN_DIGITS', `${field}.identifiers`, { value: id.value }));
+		}
+	}
 	// BR-FR-20, BR-FR-31: the BAR note (treatment of the invoice) states one treatment of the list
 	const bar = invoice.notes.filter((n) => n.subject?.trim().toUpperCase() === 'BAR').map((n) => n.text.trim());
 	for (const value of bar) if (!BAR_TREATMENTS.has(value)) found.push(ruleAnomaly('BR_FR_BAR_TREATMENT', 'notes.BAR', { value }));
@@ -108,6 +125,34 @@ export function brFrRules(invoice: ParsedInvoice): Anomaly[] {
 	// BR-FR-CO-07: the due date is not before the issue date (except prepayment invoices and invoices already paid)
 	if (invoice.dueDate && invoice.issueDate && invoice.dueDate < invoice.issueDate && !['386', '500', '503'].includes(invoice.typeCode?.trim() ?? '') && !['B2', 'S2', 'M2'].includes(mode ?? '')) {
 		found.push(ruleAnomaly('BR_FR_DUE_BEFORE_ISSUE', 'dueDate', { value: invoice.dueDate, issueDate: invoice.issueDate }));
+	}
+	// BR-FR-CO-08: final invoices after a deposit (B4, S4, M4) are not prepayment documents
+	const type = invoice.typeCode?.trim() ?? '';
+	if (['B4', 'S4', 'M4'].includes(mode ?? '') && ['386', '500', '503'].includes(type)) {
+		found.push(ruleAnomaly('BR_FR_FRAMEWORK_TYPE', 'typeCode', { value: type, framework: mode }));
+	}
+	// BR-FR-CO-09: an invoice already paid (B2, S2, M2) states the amount paid equal to its total, 0 to pay, and the payment date as due date
+	if (['B2', 'S2', 'M2'].includes(mode ?? '')) {
+		const { prepaidMinor, totalInclMinor, payableMinor } = invoice.totals;
+		const problems: Array<[string, string]> = [];
+		if (prepaidMinor === undefined || totalInclMinor === undefined || prepaidMinor !== totalInclMinor) problems.push(['the amount paid (BT-113) is not the total with VAT (BT-112)', 'le montant payé (BT-113) n\'est pas le total TTC (BT-112)']);
+		if (payableMinor !== 0n) problems.push(['the amount due (BT-115) is not 0', 'le net à payer (BT-115) n\'est pas 0']);
+		if (!invoice.dueDate) problems.push(['no due date (BT-9) gives the payment date', "aucune date d'échéance (BT-9) ne donne la date de paiement"]);
+		if (problems.length) found.push(ruleAnomaly('BR_FR_PAID_FRAMEWORK', 'businessProcess', { value: mode, reasonEn: problems.map((p) => p[0]).join('; '), reasonFr: problems.map((p) => p[1]).join(' ; ') }));
+	}
+	// BR-FR-CO-12: an invoice in another currency than the euro gives the VAT accounting currency EUR and its VAT total in euros
+	if (invoice.currency && invoice.currency !== 'EUR' && (invoice.taxCurrency !== 'EUR' || !invoice.totals.taxTotals.some((t) => t.currency === 'EUR'))) {
+		found.push(ruleAnomaly('BR_FR_FOREIGN_CURRENCY', 'taxCurrency', { value: invoice.currency }));
+	}
+	// BR-FR-CO-14, BR-FR-CO-15: a seller member of a single taxable person (identifier scheme 0231) says so in a TXD note
+	// and names the single taxable person, with its VAT number, as tax representative
+	if (invoice.seller.identifiers.some((i) => i.scheme === '0231')) {
+		const txd = invoice.notes.some((n) => n.subject?.trim().toUpperCase() === 'TXD' && n.text.trim() === 'MEMBRE_ASSUJETTI_UNIQUE');
+		if (!txd || !invoice.taxRepresentative?.vatId) {
+			const missingEn = [!txd && 'a TXD note MEMBRE_ASSUJETTI_UNIQUE', !invoice.taxRepresentative?.vatId && "the tax representative with the single taxable person's VAT number (BT-63)"].filter(Boolean).join(' and ');
+			const missingFr = [!txd && 'une note TXD MEMBRE_ASSUJETTI_UNIQUE', !invoice.taxRepresentative?.vatId && "le représentant fiscal avec le numéro de TVA de l'assujetti unique (BT-63)"].filter(Boolean).join(' et ');
+			found.push(ruleAnomaly('BR_FR_SINGLE_TAXABLE_PERSON', 'seller.identifiers', { missingEn, missingFr }));
+		}
 	}
 	// BR-FR-DEC-02, BR-FR-DEC-03: the numbers of each line as written (quantities 4 decimals, net price 6 decimals and
 	// positive except in the B9/S9/M9 frameworks; at most 19 digits)
