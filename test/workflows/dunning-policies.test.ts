@@ -72,6 +72,16 @@ describe('workflow: Dunning — current policies and wording (manual)', () => {
 		expect(Buffer.from(preview.binary?.letter.data ?? '', 'base64').subarray(0, 5).toString()).toBe('%PDF-');
 		// Nothing claimed, sent or written to the timeline.
 		expect({ reminders: await count('reminders'), history: await count('history') }).toEqual(before);
+
+		// Once its level 1 has gone out, the invoice is still previewed (the first one in its level 1 period), saying
+		// why a run would not send it again.
+		const invoice = (await t.ledger.query<{ id: string; customer_id: string }>("SELECT id::text, customer_id::text FROM invoices WHERE number = 'PV-0001'"))[0];
+		await t.ledger.query("INSERT INTO reminders (invoice_id, customer_id, stage, channel, status, claimed_by, claimed_at, sent_at) VALUES ($1, $2, 'level1', 'email', 'sent', 'test', now(), now())", [invoice.id, invoice.customer_id]);
+		const again = await runWorkflow(WORKFLOW, { credentials: t.credentials });
+		expect(again.status).toBe('success');
+		expect(again.json('Level 1 reminders due today', 0)).toEqual([]);
+		expect(again.json(PREVIEW).map((p) => [p.invoiceNumber, p.stage])).toEqual([['PV-0001', 'level1']]);
+		expect(JSON.stringify(again.json(PREVIEW)[0].wouldBeHeld)).toContain('already');
 	});
 
 	test('previews wording typed as fields before it is saved, for an invoice chosen by number; an unknown invoice is rejected with what to fix', async () => {
