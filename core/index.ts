@@ -232,6 +232,7 @@ export {
 	reviewedExamples,
 	rollbackDisputeModel,
 	senderAddress,
+	splitDisputed,
 	trainDisputeModel,
 } from './disputes';
 export type {
@@ -240,6 +241,8 @@ export type {
 	DisputeDimension,
 	DisputeLedgerCategory,
 	DisputeResolution,
+	DisputedSplit,
+	InvoiceDisputes,
 	QueueReviewInput,
 	ReplyNotificationInput,
 } from './disputes';

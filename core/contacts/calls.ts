@@ -7,7 +7,10 @@ export interface PlannedCallInvoice {
 	dueDate: string;
 	currency: string;
 	amount: string;
+	/** What the call is about: the open amount, less the part in an open dispute of some of its lines. */
 	open: string;
+	/** That disputed part (absent: none); not in `open`. */
+	disputed?: string;
 	poNumber: string | null;
 }
 

@@ -7,6 +7,7 @@ import { callIntro, checklistFor } from './checklist';
 import type { PlannedCall } from './calls';
 import { openReminderCalls } from './fromReminder';
 import { timelineSummary } from '../dunning/timeline-text';
+import { splitDisputed } from '../disputes/part';
 
 /**
  * Plans the quality calls of a day: the open invoices falling due in N days (matching a filter), grouped by
@@ -67,6 +68,8 @@ interface Row {
 	collector_name: string | null;
 	collector_phone: string | null;
 	collector_email: string | null;
+	/** Sum of the parts in open disputes of some lines of the invoice (null: none). */
+	disputed_parts: string | null;
 }
 
 function planError(message: string, hint: string): ReceivablesError {
@@ -75,7 +78,9 @@ function planError(message: string, hint: string): ReceivablesError {
 
 const SELECT_DUE = `SELECT i.id, i.number, i.due_date::text, trim(i.currency) AS currency, i.payable_minor, i.open_minor, i.po_number,
 		c.id AS customer_id, c.external_id, c.name, c.language, c.phone, c.emails, c.profile, c.collector_code,
-		co.name AS collector_name, co.phone AS collector_phone, co.email AS collector_email
+		co.name AS collector_name, co.phone AS collector_phone, co.email AS collector_email,
+		(SELECT sum(di.disputed_minor)::text FROM dispute_invoices di JOIN disputes d ON d.id = di.dispute_id
+			WHERE di.invoice_id = i.id AND d.status = 'open' AND di.disputed_minor IS NOT NULL) AS disputed_parts
 	FROM invoices i
 	JOIN customers c ON c.id = i.customer_id
 	LEFT JOIN staff co ON co.code = c.collector_code
@@ -84,7 +89,7 @@ const SELECT_DUE = `SELECT i.id, i.number, i.due_date::text, trim(i.currency) AS
 		AND ($3::text[] IS NULL OR c.profile = ANY($3::text[]))
 		AND ($4::text[] IS NULL OR c.external_id = ANY($4::text[]))
 		AND ($5::text IS NULL OR c.collector_code = $5::text)
-		AND NOT EXISTS (SELECT 1 FROM dispute_invoices di JOIN disputes d ON d.id = di.dispute_id WHERE di.invoice_id = i.id AND d.status = 'open')
+		AND NOT EXISTS (SELECT 1 FROM dispute_invoices di JOIN disputes d ON d.id = di.dispute_id WHERE di.invoice_id = i.id AND d.status = 'open' AND di.disputed_minor IS NULL)
 	ORDER BY c.external_id, i.due_date, i.number`;
 
 export async function planCalls(ledger: Ledger, options: PlanCallsOptions = {}): Promise<CallPlan> {
@@ -98,7 +103,18 @@ export async function planCalls(ledger: Ledger, options: PlanCallsOptions = {}):
 	const dueFrom = addDays(asOf, before);
 	const dueTo = addDays(asOf, before + window - 1);
 	const list = (values?: string[]) => (values && values.filter(Boolean).length ? values.filter(Boolean) : null);
-	const rows = await ledger.query<Row>(SELECT_DUE, [dueFrom, dueTo, list(options.profiles), list(options.customers), options.collector || null]);
+	const due = await ledger.query<Row>(SELECT_DUE, [dueFrom, dueTo, list(options.profiles), list(options.customers), options.collector || null]);
+	// A dispute of some lines: the call is about the undisputed rest, as the reminders (same rule, core/disputes/part.ts);
+	// nothing undisputed left, no call. A dispute of the whole invoice leaves it out (SELECT_DUE).
+	const disputed = new Map<string, bigint>();
+	const rows = due.filter((r) => {
+		if (r.disputed_parts === null) return true;
+		const split = splitDisputed(BigInt(r.open_minor), { whole: false, partsMinor: BigInt(r.disputed_parts) });
+		if (split.undisputedMinor <= 0n) return false;
+		disputed.set(r.id, split.disputedMinor);
+		r.open_minor = split.undisputedMinor.toString();
+		return true;
+	});
 	const kept = rows.filter((r) => {
 		if (!options.minAmount) return true;
 		try {
@@ -157,6 +173,7 @@ export async function planCalls(ledger: Ledger, options: PlanCallsOptions = {}):
 				invoices: invoices.map((i) => ({
 					id: i.id, number: i.number, dueDate: i.due_date, currency: i.currency, poNumber: i.po_number,
 					amount: formatAmount(BigInt(i.payable_minor), i.currency), open: formatAmount(BigInt(i.open_minor), i.currency),
+					...(disputed.has(i.id) ? { disputed: formatAmount(disputed.get(i.id)!, i.currency) } : {}),
 				})),
 				totals: [...totals].map(([currency, open]) => ({ currency, open: formatAmount(open, currency) })),
 				intro: callIntro(language, first.collector_code ? first.collector_name : null, company, first.name),

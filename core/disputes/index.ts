@@ -22,3 +22,4 @@ export {
 	retrainDisputeModel, rollbackDisputeModel, activeDisputeModel, shippedTrainingSet, fitTemperature, reviewThresholdFor,
 	type RetrainOptions, type RetrainResult, type ModelScores,
 } from './retrain';
+export { splitDisputed, disputedPartSql, type InvoiceDisputes, type DisputedSplit } from './part';

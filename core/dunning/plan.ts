@@ -17,6 +17,7 @@ import {
 } from './policy';
 import type { Settlement } from './charges';
 import { checkAddressTemplate, type Language } from './templates';
+import { splitDisputed } from '../disputes/part';
 
 /**
  * Planning: which reminders of a stage are due on a date, and which invoices are held back and why. Read-only:
@@ -508,12 +509,12 @@ export async function planReminders(ledger: Ledger, options: PlanOptions): Promi
 			}
 			if (row.disputed_part && row.status === 'open') {
 				// Some lines disputed: the undisputed rest is reminded; nothing left of it, the invoice waits as disputed.
-				const rest = BigInt(row.open_minor) - BigInt(row.disputed_part.minor);
-				if (rest <= 0n) {
+				const split = splitDisputed(BigInt(row.open_minor), { whole: false, partsMinor: BigInt(row.disputed_part.minor) });
+				if (split.undisputedMinor <= 0n) {
 					if (hold(row, 'dispute', `open dispute #${row.disputed_part.ids} on ${formatAmount(BigInt(row.disputed_part.minor), row.currency)} ${row.currency}, nothing undisputed left`)) continue;
 				} else {
-					disputedMinor = BigInt(row.disputed_part.minor);
-					row.open_minor = rest.toString();
+					disputedMinor = split.disputedMinor;
+					row.open_minor = split.undisputedMinor.toString();
 				}
 			}
 			if (row.promised_on) {

@@ -1,6 +1,7 @@
 import type { Ledger } from '../ledger';
 import { amountOf, Params, baseOptions, dayOf, filterSql, openItemsCte, reportError, reportQuery } from './sql';
 import { netParts } from './net';
+import { disputedPartSql } from '../disputes/part';
 import type { AgedBalance, AgedBalanceOptions, AgedBalanceRow, AgedBucket, AgedGroupBy } from './types';
 
 export const AGED_GROUPS: AgedGroupBy[] = ['customer', 'profile', 'sales_rep', 'currency', 'none'];
@@ -34,10 +35,11 @@ const KEYS: Record<AgedGroupBy, { key: string; label: string }> = {
 
 /**
  * Aged balance at a date. Days overdue = as-of date − due date; an invoice is in bucket 0 (not due) when ≤ 0,
- * otherwise in the first bucket whose upper bound it does not exceed, or the last one. Disputed: invoices linked
- * to a dispute opened on or before the date and not resolved by then. Promised: invoices under a promise made on
- * or before the date and not settled by then (a promise without invoice covers the customer's invoices in its
- * currency), and not disputed. The SQL aggregates by group, currency and bucket with the per-currency totals as a
+ * otherwise in the first bucket whose upper bound it does not exceed, or the last one. Disputed: the part of the
+ * open amount held by disputes opened on or before the date and not resolved by then — all of it for a dispute of
+ * the whole invoice, the disputed part for a dispute of some lines (core/disputes/part.ts). Promised: the undisputed
+ * rest of invoices under a promise made on or before the date and not settled by then (a promise without invoice
+ * covers the customer's invoices in its currency). The SQL aggregates by group, currency and bucket with the per-currency totals as a
  * grouping set: the figures are computed once, in the database.
  */
 export const AGED_BALANCE_SQL = (key: string, label: string, date: string, zone: string, bounds: string, where: string): string => {
@@ -47,9 +49,9 @@ export const AGED_BALANCE_SQL = (key: string, label: string, date: string, zone:
 	flagged AS (
 		SELECT o.id, o.customer_id, o.due_date, o.currency, o.open, ${key} AS key, ${label} AS label,
 			CASE WHEN ${date}::date - o.due_date <= 0 THEN 0 ELSE width_bucket(${date}::date - o.due_date - 1, ${bounds}::int[]) + 1 END AS bucket,
-			EXISTS (SELECT 1 FROM dispute_invoices di JOIN disputes d ON d.id = di.dispute_id
-				WHERE di.invoice_id = o.id AND ${dayOf('d.opened_at', zone)} <= ${date}::date
-					AND (d.resolved_at IS NULL OR ${dayOf('d.resolved_at', zone)} > ${date}::date)) AS disputed,
+			-- the disputed part: the whole open amount, or the part of a dispute of some lines (core/disputes/part.ts)
+			${disputedPartSql('o.id', 'o.open', `${dayOf('d.opened_at', zone)} <= ${date}::date
+					AND (d.resolved_at IS NULL OR ${dayOf('d.resolved_at', zone)} > ${date}::date)`)} AS disputed_amount,
 			EXISTS (SELECT 1 FROM promises pr
 				WHERE (pr.invoice_id = o.id OR (pr.invoice_id IS NULL AND pr.customer_id = o.customer_id AND (pr.currency IS NULL OR pr.currency = o.currency)))
 					AND ${pending}) AS promised,
@@ -62,21 +64,21 @@ export const AGED_BALANCE_SQL = (key: string, label: string, date: string, zone:
 		WHERE o.open > 0
 	),
 	spread AS (
-		SELECT f.*, coalesce(sum(CASE WHEN NOT f.disputed AND f.invoice_promised IS NULL THEN f.open ELSE 0 END)
+		SELECT f.*, f.open - f.disputed_amount AS undisputed, coalesce(sum(CASE WHEN f.invoice_promised IS NULL THEN f.open - f.disputed_amount ELSE 0 END)
 			OVER (PARTITION BY f.customer_id, f.currency ORDER BY f.due_date, f.id ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0) AS before
 		FROM flagged f
 	),
 	amounts AS (
-		SELECT s.*, CASE WHEN s.disputed THEN 0
-			WHEN s.invoice_promised IS NOT NULL THEN s.invoice_promised
-			WHEN s.account_promised = -1 THEN s.open
-			WHEN s.account_promised IS NOT NULL THEN LEAST(s.open, GREATEST(0, s.account_promised - s.before))
+		SELECT s.*, CASE WHEN s.undisputed <= 0 THEN 0
+			WHEN s.invoice_promised IS NOT NULL THEN LEAST(s.undisputed, s.invoice_promised)
+			WHEN s.account_promised = -1 THEN s.undisputed
+			WHEN s.account_promised IS NOT NULL THEN LEAST(s.undisputed, GREATEST(0, s.account_promised - s.before))
 			ELSE 0 END AS promised_amount
 		FROM spread s
 	)
 	SELECT key, max(label) AS label, currency, bucket, count(*)::int AS invoices, sum(open)::text AS open,
-		coalesce(sum(open) FILTER (WHERE disputed), 0)::text AS disputed,
-		coalesce(sum(open) FILTER (WHERE promised AND NOT disputed), 0)::text AS promised,
+		sum(disputed_amount)::text AS disputed,
+		coalesce(sum(undisputed) FILTER (WHERE promised), 0)::text AS promised,
 		sum(promised_amount)::text AS promised_amount,
 		GROUPING(key) AS is_total
 	FROM amounts GROUP BY GROUPING SETS ((key, currency, bucket), (currency, bucket))`;

@@ -83,9 +83,12 @@ export interface AgedBalanceRow {
 	buckets: ReportAmount[];
 	/** Overdue part (every bucket but not_due). */
 	overdue: ReportAmount;
-	/** Part of `open` on invoices in a dispute open at the as-of date (included in the buckets). */
+	/**
+	 * Part of `open` held by disputes open at the as-of date (included in the buckets): an invoice's whole open
+	 * amount for a dispute of the invoice, the disputed part for a dispute of some of its lines.
+	 */
 	disputed: ReportAmount;
-	/** Part of `open` on invoices under a pending payment promise at the as-of date and not disputed. */
+	/** Undisputed part of `open` on invoices under a pending payment promise at the as-of date. */
 	promised: ReportAmount;
 	/** With `net`: unlinked credit notes and credit notes beyond their invoice, at the as-of date. */
 	creditNotes?: ReportAmount;
