@@ -8,29 +8,29 @@
  */
 import { disputeCategoryLabel, disputeSubcategoryLabel } from '../disputes/labels';
 import { formatAmount, formatMoney } from '../money/money';
+import { stageLabel } from './policyFields';
 
 export type TimelineLanguage = 'fr' | 'en';
 
 type Rule = [RegExp, (m: RegExpMatchArray) => string];
 
-const STAGE: Record<string, string> = { pre_due: 'préventive', level1: 'niveau 1', level2: 'niveau 2', level3: 'niveau 3', formal_notice: 'mise en demeure', call: 'appel' };
-const stage = (s: string): string => STAGE[s] ?? s;
+const stage = (s: string): string => stageLabel(s, 'fr');
 const what = (w: string): string => (w === 'letter' ? 'courrier' : 'e-mail');
 const METHOD: Record<string, string> = { reference: 'référence', amount: 'montant', manual: 'main', oldest: 'ancienneté', invoice: 'facture' };
 
 /** Entries stored before events (legacy sentences), by kind. */
 const RULES: Record<string, Rule[]> = {
 	reminder_sent: [
-		[/^Stage (\S+) letter produced for invoice (.+)$/, (m) => `Relance ${stage(m[1])} : courrier produit pour la facture ${m[2]}`],
-		[/^Stage (\S+) e-mail sent to (.+) for invoice (.+)$/, (m) => `Relance ${stage(m[1])} : e-mail envoyé à ${m[2]} pour la facture ${m[3]}`],
-		[/^Stage (\S+) letter for invoice (\S+) written or printed(?: \((.*)\))?$/, (m) => `Relance ${stage(m[1])} : courrier de la facture ${m[2]} écrit ou imprimé${m[3] ? ` (${m[3]})` : ''}`],
-		[/^Stage (\S+): call task #(\S+) for (.+) about invoice (.+)$/, (m) => `Relance ${stage(m[1])} : appel n° ${m[2]} pour ${m[3] === 'no collector assigned' ? 'aucun chargé de recouvrement' : m[3]} au sujet de la facture ${m[4]}`],
-		[/^Reminder (\S+) \((\w+)\)$/, (m) => `Relance ${stage(m[1])} (${what(m[2])})`],
+		[/^Stage (\S+) letter produced for invoice (.+)$/, (m) => `${stage(m[1])} : courrier produit pour la facture ${m[2]}`],
+		[/^Stage (\S+) e-mail sent to (.+) for invoice (.+)$/, (m) => `${stage(m[1])} : e-mail envoyé à ${m[2]} pour la facture ${m[3]}`],
+		[/^Stage (\S+) letter for invoice (\S+) written or printed(?: \((.*)\))?$/, (m) => `${stage(m[1])} : courrier de la facture ${m[2]} écrit ou imprimé${m[3] ? ` (${m[3]})` : ''}`],
+		[/^Stage (\S+): call task #(\S+) for (.+) about invoice (.+)$/, (m) => `${stage(m[1])} : appel n° ${m[2]} pour ${m[3] === 'no collector assigned' ? 'aucun chargé de recouvrement' : m[3]} au sujet de la facture ${m[4]}`],
+		[/^Reminder (\S+) \((\w+)\)$/, (m) => `${stage(m[1])} (${what(m[2])})`],
 	],
-	reminder_failed: [[/^Stage (\S+) (e-mail|letter) for invoice (\S+) failed: (.*)$/, (m) => `Relance ${stage(m[1])} : ${what(m[2])} de la facture ${m[3]} en échec : ${m[4]}`]],
-	reminder_retry: [[/^Stage (\S+) (e-mail|letter) for invoice (\S+) not sent for now \(will retry\): (.*)$/, (m) => `Relance ${stage(m[1])} : ${what(m[2])} de la facture ${m[3]} pas encore envoyé (nouvel essai) : ${m[4]}`]],
-	reminder_bounced: [[/^Reminder (\S+) \((\w+)\)$/, (m) => `Relance ${stage(m[1])} (${what(m[2])}) revenue en erreur`]],
-	letter_rendered: [[/^Stage (\S+) letter rendered for invoice (\S+), waiting to be written or printed$/, (m) => `Relance ${stage(m[1])} : courrier de la facture ${m[2]} prêt, en attente d'écriture ou d'impression`]],
+	reminder_failed: [[/^Stage (\S+) (e-mail|letter) for invoice (\S+) failed: (.*)$/, (m) => `${stage(m[1])} : ${what(m[2])} de la facture ${m[3]} en échec : ${m[4]}`]],
+	reminder_retry: [[/^Stage (\S+) (e-mail|letter) for invoice (\S+) not sent for now \(will retry\): (.*)$/, (m) => `${stage(m[1])} : ${what(m[2])} de la facture ${m[3]} pas encore envoyé (nouvel essai) : ${m[4]}`]],
+	reminder_bounced: [[/^Reminder (\S+) \((\w+)\)$/, (m) => `${stage(m[1])} (${what(m[2])}) revenue en erreur`]],
+	letter_rendered: [[/^Stage (\S+) letter rendered for invoice (\S+), waiting to be written or printed$/, (m) => `${stage(m[1])} : courrier de la facture ${m[2]} prêt, en attente d'écriture ou d'impression`]],
 	payment_received: [[/^Payment (\S+) received: (.+) on (\d{4}-\d{2}-\d{2})$/, (m) => `Paiement ${m[1]} reçu : ${m[2]} le ${frDay(m[3])}`]],
 	payment_allocated: [[/^Payment (\S+): (.+) allocated to invoice (\S+) by (\S+)$/, (m) => `Paiement ${m[1]} : ${m[2]} affecté à la facture ${m[3]} par ${METHOD[m[4]] ?? m[4]}`]],
 	invoice_paid: [[/^Invoice (\S+) paid in full on (\d{4}-\d{2}-\d{2})$/, (m) => `Facture ${m[1]} entièrement payée le ${frDay(m[2])}`]],
@@ -41,10 +41,10 @@ const RULES: Record<string, Rule[]> = {
 	payment_flagged: [[/^Payment (\S+) (\S+): (\S+)$/, (m) => `Paiement ${m[1]} ${m[2] === 'unapplied' ? 'non affecté' : m[2] === 'flagged' ? 'signalé' : m[2]} : ${m[3]}`]],
 	payment_settled: [[/^Payment (\S+) applied by hand to ([^:]+)(?:: (.*))?$/, (m) => `Paiement ${m[1]} affecté à la main à ${m[2]}${m[3] ? ` : ${m[3]}` : ''}`]],
 	write_off: [[/^Small difference of (.+) written off on invoice (\S+) \(payment (\S+)\)$/, (m) => `Écart de ${m[1]} passé en perte sur la facture ${m[2]} (paiement ${m[3]})`]],
-	email_delivered: [[/^Delivery report: stage (\S+) e-mail delivered(?: to (.+))?$/, (m) => `Accusé de livraison : e-mail de relance ${stage(m[1])} remis${m[2] ? ` à ${m[2]}` : ''}`]],
+	email_delivered: [[/^Delivery report: stage (\S+) e-mail delivered(?: to (.+))?$/, (m) => `Accusé de livraison : e-mail ${stage(m[1])} remis${m[2] ? ` à ${m[2]}` : ''}`]],
 	email_bounce: [[/^(Hard|Soft|Complaint) bounce for (.+?): (.*)$/, (m) => `${m[1] === 'Hard' ? 'Rejet définitif' : m[1] === 'Soft' ? 'Rejet temporaire' : 'Plainte'} pour ${m[2] === 'an unknown address' ? 'une adresse inconnue' : m[2]} : ${m[3]}`]],
-	reminder_uncertain: [[/^Stage (\S+): the run stopped after handing the message over and before the answer; outcome unknown$/, (m) => `Relance ${stage(m[1])} : l'exécution s'est arrêtée après la remise du message et avant la réponse ; résultat inconnu`]],
-	reminder_released: [[/^Stage (\S+): the run that claimed it stopped before (the letter was confirmed|handing it over); released to be done again$/, (m) => `Relance ${stage(m[1])} : l'exécution qui l'avait prise s'est arrêtée avant ${m[2] === 'handing it over' ? 'de la remettre' : 'la confirmation du courrier'} ; libérée pour être refaite`]],
+	reminder_uncertain: [[/^Stage (\S+): the run stopped after handing the message over and before the answer; outcome unknown$/, (m) => `${stage(m[1])} : l'exécution s'est arrêtée après la remise du message et avant la réponse ; résultat inconnu`]],
+	reminder_released: [[/^Stage (\S+): the run that claimed it stopped before (the letter was confirmed|handing it over); released to be done again$/, (m) => `${stage(m[1])} : l'exécution qui l'avait prise s'est arrêtée avant ${m[2] === 'handing it over' ? 'de la remettre' : 'la confirmation du courrier'} ; libérée pour être refaite`]],
 	invoice_revised: [[/^Invoice (\S+) revised to revision (\d+)$/, (m) => `Facture ${m[1]} révisée (révision ${m[2]})`]],
 	dispute_opened: [[/^Dispute #(\d+) opened \((.+)\), owner (.+), due (\d{4}-\d{2}-\d{2})$/, (m) => `Litige n° ${m[1]} ouvert (${disputeKind(m[2])}), responsable ${m[3]}, à traiter avant le ${frDay(m[4])}`]],
 	dispute_resolved: [[/^Dispute #(\d+) resolved: (.+)$/, (m) => `Litige n° ${m[1]} résolu : ${m[2]}`]],
@@ -53,6 +53,14 @@ const RULES: Record<string, Rule[]> = {
 	promise_broken: [[/^Promise to pay of (\S+) broken: not paid, dunning resumes$/, (m) => `Promesse de règlement du ${frDay(m[1])} non tenue : impayée, les relances reprennent`]],
 	promise_recorded: [[/^Promise to pay on (\S+)$/, (m) => `Promesse de règlement pour le ${frDay(m[1])}`]],
 };
+
+/** Entries stored before events, read in English: their stage and dispute codes named as people read them. */
+const EN_RULES: Rule[] = [
+	[/^Stage (\S+?)(:?) (.*)$/, (m) => `${stageLabel(m[1], 'en')}${m[2]} ${m[3]}`],
+	[/^Delivery report: stage (\S+) (.*)$/, (m) => `Delivery report: ${stageLabel(m[1], 'en')} ${m[2]}`],
+	[/^Reminder (\S+) \((\w+)\)$/, (m) => `${stageLabel(m[1], 'en')} (${m[2] === 'letter' ? 'letter' : 'e-mail'})`],
+	[/^Dispute #(\d+) opened \((.+?)\), (.*)$/, (m) => `Dispute #${m[1]} opened (${disputeKind(m[2], 'en')}), ${m[3]}`],
+];
 
 // ---------------------------------------------------------------------------------------------------------------
 // Structured events: what the package writes now.
@@ -89,8 +97,7 @@ class Reader {
 		return v !== null && v !== undefined && v !== '' && !(Array.isArray(v) && v.length === 0);
 	}
 	stage(name = 'stage'): string {
-		const code = this.text(name);
-		return this.language === 'fr' ? stage(code) : code;
+		return stageLabel(this.text(name), this.language);
 	}
 	what(name = 'channel'): string {
 		const c = this.text(name);
@@ -116,52 +123,52 @@ const who = (f: Reader): string => (f.text('by') === 'email' ? 'E-mail' : f.lang
 /** Every event the package writes, with its English and French template. */
 const EVENTS = {
 	reminder_email_sent: EN_FR(
-		(f) => `Stage ${f.stage()} e-mail sent to ${f.text('recipients')} for invoice ${f.text('invoice')}`,
-		(f) => `Relance ${f.stage()} : e-mail envoyé à ${f.text('recipients')} pour la facture ${f.text('invoice')}`,
+		(f) => `${f.stage()} e-mail sent to ${f.text('recipients')} for invoice ${f.text('invoice')}`,
+		(f) => `${f.stage()} : e-mail envoyé à ${f.text('recipients')} pour la facture ${f.text('invoice')}`,
 	),
 	reminder_letter_produced: EN_FR(
-		(f) => `Stage ${f.stage()} letter produced for invoice ${f.text('invoice')}`,
-		(f) => `Relance ${f.stage()} : courrier produit pour la facture ${f.text('invoice')}`,
+		(f) => `${f.stage()} letter produced for invoice ${f.text('invoice')}`,
+		(f) => `${f.stage()} : courrier produit pour la facture ${f.text('invoice')}`,
 	),
 	reminder_letter_confirmed: EN_FR(
-		(f) => `Stage ${f.stage()} letter for invoice ${f.text('invoice')} written or printed${f.has('destination') ? ` (${f.text('destination')})` : ''}`,
-		(f) => `Relance ${f.stage()} : courrier de la facture ${f.text('invoice')} écrit ou imprimé${f.has('destination') ? ` (${f.text('destination')})` : ''}`,
+		(f) => `${f.stage()} letter for invoice ${f.text('invoice')} written or printed${f.has('destination') ? ` (${f.text('destination')})` : ''}`,
+		(f) => `${f.stage()} : courrier de la facture ${f.text('invoice')} écrit ou imprimé${f.has('destination') ? ` (${f.text('destination')})` : ''}`,
 	),
 	reminder_call_planned: EN_FR(
-		(f) => `Stage ${f.stage()}: call task #${f.text('taskId')} for ${f.has('collector') ? f.text('collector') : 'no collector assigned'} about invoice ${f.text('invoice')}`,
-		(f) => `Relance ${f.stage()} : appel n° ${f.text('taskId')} pour ${f.has('collector') ? f.text('collector') : 'aucun chargé de recouvrement'} au sujet de la facture ${f.text('invoice')}`,
+		(f) => `${f.stage()}: call task #${f.text('taskId')} for ${f.has('collector') ? f.text('collector') : 'no collector assigned'} about invoice ${f.text('invoice')}`,
+		(f) => `${f.stage()} : appel n° ${f.text('taskId')} pour ${f.has('collector') ? f.text('collector') : 'aucun chargé de recouvrement'} au sujet de la facture ${f.text('invoice')}`,
 	),
 	reminder_failed: EN_FR(
-		(f) => `Stage ${f.stage()} ${f.what()} for invoice ${f.text('invoice')} failed: ${f.text('error')}`,
-		(f) => `Relance ${f.stage()} : ${f.what()} de la facture ${f.text('invoice')} en échec : ${f.text('error')}`,
+		(f) => `${f.stage()} ${f.what()} for invoice ${f.text('invoice')} failed: ${f.text('error')}`,
+		(f) => `${f.stage()} : ${f.what()} de la facture ${f.text('invoice')} en échec : ${f.text('error')}`,
 	),
 	reminder_retry: EN_FR(
-		(f) => `Stage ${f.stage()} ${f.what()} for invoice ${f.text('invoice')} not sent for now (will retry): ${f.text('error')}`,
-		(f) => `Relance ${f.stage()} : ${f.what()} de la facture ${f.text('invoice')} pas encore envoyé (nouvel essai) : ${f.text('error')}`,
+		(f) => `${f.stage()} ${f.what()} for invoice ${f.text('invoice')} not sent for now (will retry): ${f.text('error')}`,
+		(f) => `${f.stage()} : ${f.what()} de la facture ${f.text('invoice')} pas encore envoyé (nouvel essai) : ${f.text('error')}`,
 	),
 	reminder_outcome_unknown: EN_FR(
-		(f) => `Stage ${f.stage()} ${f.what()} for invoice ${f.text('invoice')}: outcome unknown (${f.has('error') ? f.text('error') : 'connection lost after the message was handed over'})`,
-		(f) => `Relance ${f.stage()} : ${f.what()} de la facture ${f.text('invoice')} : résultat inconnu (${f.has('error') ? f.text('error') : 'connexion perdue après la remise du message'})`,
+		(f) => `${f.stage()} ${f.what()} for invoice ${f.text('invoice')}: outcome unknown (${f.has('error') ? f.text('error') : 'connection lost after the message was handed over'})`,
+		(f) => `${f.stage()} : ${f.what()} de la facture ${f.text('invoice')} : résultat inconnu (${f.has('error') ? f.text('error') : 'connexion perdue après la remise du message'})`,
 	),
 	letter_rendered: EN_FR(
-		(f) => `Stage ${f.stage()} letter rendered for invoice ${f.text('invoice')}, waiting to be written or printed`,
-		(f) => `Relance ${f.stage()} : courrier de la facture ${f.text('invoice')} prêt, en attente d'écriture ou d'impression`,
+		(f) => `${f.stage()} letter rendered for invoice ${f.text('invoice')}, waiting to be written or printed`,
+		(f) => `${f.stage()} : courrier de la facture ${f.text('invoice')} prêt, en attente d'écriture ou d'impression`,
 	),
 	reminder_released: EN_FR(
-		(f) => `Stage ${f.stage()}: the run that claimed it stopped before ${f.text('channel') === 'letter' ? 'the letter was confirmed' : 'handing it over'}; released to be done again`,
-		(f) => `Relance ${f.stage()} : l'exécution qui l'avait prise s'est arrêtée avant ${f.text('channel') === 'letter' ? 'la confirmation du courrier' : 'de la remettre'} ; libérée pour être refaite`,
+		(f) => `${f.stage()}: the run that claimed it stopped before ${f.text('channel') === 'letter' ? 'the letter was confirmed' : 'handing it over'}; released to be done again`,
+		(f) => `${f.stage()} : l'exécution qui l'avait prise s'est arrêtée avant ${f.text('channel') === 'letter' ? 'la confirmation du courrier' : 'de la remettre'} ; libérée pour être refaite`,
 	),
 	reminder_uncertain: EN_FR(
-		(f) => `Stage ${f.stage()}: the run stopped after handing the message over and before the answer; outcome unknown`,
-		(f) => `Relance ${f.stage()} : l'exécution s'est arrêtée après la remise du message et avant la réponse ; résultat inconnu`,
+		(f) => `${f.stage()}: the run stopped after handing the message over and before the answer; outcome unknown`,
+		(f) => `${f.stage()} : l'exécution s'est arrêtée après la remise du message et avant la réponse ; résultat inconnu`,
 	),
 	reminder_reconciled: EN_FR(
-		(f) => `Stage ${f.stage()} e-mail for invoice ${f.text('invoice')} ${f.text('decision') === 'sent' ? 'confirmed as sent' : 'marked to resend'}${f.has('note') ? ` (${f.text('note')})` : ''}`,
-		(f) => `Relance ${f.stage()} : e-mail de la facture ${f.text('invoice')} ${f.text('decision') === 'sent' ? 'confirmé comme envoyé' : 'marqué à renvoyer'}${f.has('note') ? ` (${f.text('note')})` : ''}`,
+		(f) => `${f.stage()} e-mail for invoice ${f.text('invoice')} ${f.text('decision') === 'sent' ? 'confirmed as sent' : 'marked to resend'}${f.has('note') ? ` (${f.text('note')})` : ''}`,
+		(f) => `${f.stage()} : e-mail de la facture ${f.text('invoice')} ${f.text('decision') === 'sent' ? 'confirmé comme envoyé' : 'marqué à renvoyer'}${f.has('note') ? ` (${f.text('note')})` : ''}`,
 	),
 	email_delivered: EN_FR(
-		(f) => `Delivery report: stage ${f.stage()} e-mail delivered${f.has('to') ? ` to ${f.text('to')}` : ''}`,
-		(f) => `Accusé de livraison : e-mail de relance ${f.stage()} remis${f.has('to') ? ` à ${f.text('to')}` : ''}`,
+		(f) => `Delivery report: ${f.stage()} e-mail delivered${f.has('to') ? ` to ${f.text('to')}` : ''}`,
+		(f) => `Accusé de livraison : e-mail ${f.stage()} remis${f.has('to') ? ` à ${f.text('to')}` : ''}`,
 	),
 	email_delivered_unknown: EN_FR(
 		() => 'Delivery report for a message not in the ledger',
@@ -200,7 +207,7 @@ const EVENTS = {
 		(f) => `Avoir ${f.text('creditNote')} non imputé sur la facture ${f.text('invoice')} : ${f.text('reason') === 'currency' ? 'autre devise' : 'autre client'}`,
 	),
 	payment_flagged: EN_FR(
-		(f) => `Payment ${f.text('payment')} ${f.text('status')}: ${f.text('code')}`,
+		(f) => `Payment ${f.text('payment')} ${f.text('status').replace(/_/g, ' ')}: ${f.text('code')}`,
 		(f) => `Paiement ${f.text('payment')} ${({ unapplied: 'non affecté', flagged: 'signalé', partially_applied: 'partiellement affecté' } as Record<string, string>)[f.text('status')] ?? f.text('status')} : ${f.text('code')}`,
 	),
 	payment_settled: EN_FR(
@@ -212,12 +219,12 @@ const EVENTS = {
 		(f) => `Facture ${f.text('invoice')} révisée (révision ${f.text('revision')})`,
 	),
 	dispute_opened: EN_FR(
-		(f) => `Dispute #${f.text('disputeId')} opened (${f.text('category')}${f.has('subcategory') ? ` / ${f.text('subcategory')}` : ''}), owner ${f.text('owner')}, due ${f.day('dueOn')}`,
+		(f) => `Dispute #${f.text('disputeId')} opened (${disputeCategoryLabel(f.text('category'), 'en')}${f.has('subcategory') ? ` / ${disputeSubcategoryLabel(f.text('subcategory'), 'en')}` : ''}), owner ${f.text('owner')}, due ${f.day('dueOn')}`,
 		(f) => `Litige n° ${f.text('disputeId')} ouvert (${disputeCategoryLabel(f.text('category'), 'fr')}${f.has('subcategory') ? ` / ${disputeSubcategoryLabel(f.text('subcategory'), 'fr')}` : ''}), responsable ${f.text('owner')}, à traiter avant le ${f.day('dueOn')}`,
 	),
 	dispute_resolved: EN_FR(
-		(f) => `Dispute #${f.text('disputeId')} resolved: ${f.text('resolution')} (${f.text('rootCause')})`,
-		(f) => `Litige n° ${f.text('disputeId')} résolu : ${RESOLUTION[f.text('resolution')] ?? f.text('resolution')} (${f.text('rootCause')})`,
+		(f) => `Dispute #${f.text('disputeId')} resolved: ${resolution(f.text('resolution'), 'en')} (${f.text('rootCause')})`,
+		(f) => `Litige n° ${f.text('disputeId')} résolu : ${resolution(f.text('resolution'), 'fr')} (${f.text('rootCause')})`,
 	),
 	dispute_invoice_added: EN_FR(
 		(f) => `Invoice joined open dispute #${f.text('disputeId')}`,
@@ -248,7 +255,7 @@ const EVENTS = {
 		(f) => `${who(f)} : facture en attente de validation${note(f)}`,
 	),
 	contact_dispute: EN_FR(
-		(f) => `${who(f)}: dispute raised${f.has('disputeId') ? ` (#${f.text('disputeId')}, ${f.text('category')})` : ''}${note(f)}`,
+		(f) => `${who(f)}: dispute raised${f.has('disputeId') ? ` (#${f.text('disputeId')}, ${disputeCategoryLabel(f.text('category'), 'en')})` : ''}${note(f)}`,
 		(f) => `${who(f)} : litige signalé${f.has('disputeId') ? ` (n° ${f.text('disputeId')}, ${disputeCategoryLabel(f.text('category'), 'fr')})` : ''}${note(f)}`,
 	),
 	contact_promise: EN_FR(
@@ -278,7 +285,19 @@ export type TimelineEventKey = keyof typeof EVENTS;
 /** Every event key (the renderer's tests go through all of them). */
 export const TIMELINE_EVENT_KEYS = Object.keys(EVENTS) as TimelineEventKey[];
 
-const RESOLUTION: Record<string, string> = { credit_note: 'avoir', redelivery: 'nouvelle livraison', corrected_invoice: 'facture corrigée', justified: 'fondé', unjustified: 'non fondé', withdrawn: 'retiré', other: 'autre' };
+const RESOLUTION: Record<string, [fr: string, en: string]> = {
+	credit_note: ['avoir', 'credit note'],
+	redelivery: ['nouvelle livraison', 'redelivery'],
+	corrected_invoice: ['facture corrigée', 'corrected invoice'],
+	justified: ['fondé', 'justified'],
+	unjustified: ['non fondé', 'unjustified'],
+	withdrawn: ['retiré', 'withdrawn'],
+	other: ['autre', 'other'],
+};
+function resolution(code: string, language: TimelineLanguage): string {
+	const names = RESOLUTION[code];
+	return names ? names[language === 'en' ? 1 : 0] : code.replace(/_/g, ' ');
+}
 
 /** An event's sentence in one language. */
 export function renderTimelineEvent(event: TimelineEvent, language: TimelineLanguage): string {
@@ -321,9 +340,9 @@ const OUTCOME_RULES: Rule[] = [
 	[/^(Quality call|E-mail): wrong contact — the customer's contact details need updating(.*)$/, (m) => `${by(m[1])} : mauvais contact — les coordonnées du client sont à mettre à jour${rest(m[2])}`],
 ];
 
-function disputeKind(text: string): string {
+function disputeKind(text: string, language: TimelineLanguage = 'fr'): string {
 	const [category, subcategory] = text.split(' / ');
-	return subcategory ? `${disputeCategoryLabel(category, 'fr')} / ${disputeSubcategoryLabel(subcategory, 'fr')}` : disputeCategoryLabel(category, 'fr');
+	return subcategory ? `${disputeCategoryLabel(category, language)} / ${disputeSubcategoryLabel(subcategory, language)}` : disputeCategoryLabel(category, language);
 }
 function by(w: string): string {
 	return w === 'E-mail' ? 'E-mail' : 'Appel qualité';
@@ -351,7 +370,14 @@ export function timelineSummary(entry: { kind: string; summary: string; payload?
 		const at = summary.indexOf(' / ');
 		return language === 'fr' ? summary.slice(at + 3) : summary.slice(0, at);
 	}
-	if (language === 'en') return summary;
+	if (language === 'en') {
+		if (!(entry.kind in RULES)) return summary;
+		for (const [pattern, render] of EN_RULES) {
+			const m = summary.match(pattern);
+			if (m) return render(m);
+		}
+		return summary;
+	}
 	for (const key of ['summaryFr', 'messageFr']) {
 		const text = payload[key];
 		if (typeof text === 'string' && text.trim()) return text;
