@@ -83,6 +83,19 @@ const CASES: Record<TimelineEventKey, { fields: TimelineFields; en: string; fr: 
 	contact_voicemail: { fields: { by: 'call', attempt: 2 }, en: 'Quality call: voicemail (attempt 2)', fr: 'Appel qualité : messagerie (tentative 2)' },
 	contact_unreachable: { fields: { by: 'call', attempt: 3 }, en: 'Quality call: unreachable (attempt 3)', fr: 'Appel qualité : injoignable (tentative 3)' },
 	contact_wrong_contact: { fields: { by: 'call' }, en: "Quality call: wrong contact — the customer's contact details need updating", fr: 'Appel qualité : mauvais contact — les coordonnées du client sont à mettre à jour' },
+	payer_download: { fields: { file: 'proof_of_delivery', invoice: 'F-1' }, en: 'Payer downloaded the proof of delivery of invoice F-1 (payer page)', fr: 'Le payeur a téléchargé la preuve de livraison de la facture F-1 (page payeur)' },
+	payer_promise: { fields: { amountMinor: '50000', currency: 'EUR', promisedOn: '2025-10-24', invoice: 'F-1' }, en: 'Payer promised 500.00 EUR on 2025-10-24 for invoice F-1 (payer page)', fr: 'Le payeur promet 500,00\u00a0€ le 24/10/2025 pour la facture F-1 (page payeur)' },
+	payer_payment_declared: { fields: { amountMinor: '150000', currency: 'XOF', paidOn: '2025-10-20', invoice: 'F-1', reference: 'VIR-9', heldUntil: '2025-10-30', attachmentId: '12', attachmentFile: 'proof.pdf', attachmentType: 'application/pdf', attachmentBytes: 34816 }, en: 'Payer declared a payment of 150000 XOF on 2025-10-20 for invoice F-1 (ref. VIR-9): dunning held until 2025-10-30 — attachment no. 12: proof.pdf (PDF, 34 KB)', fr: "Le payeur déclare un paiement de 150\u202f000\u00a0XOF le 20/10/2025 pour la facture F-1 (réf. VIR-9) : relances suspendues jusqu'au 30/10/2025 — pièce jointe n° 12 : proof.pdf (PDF, 34 Ko)" },
+	payer_dispute: { fields: { invoice: 'F-1', category: 'logistics', reason: 'carton abîmé', currency: 'EUR', lines: '3. Emballage : 15,00 €', disputedMinor: '1500', restMinor: '6500' }, en: 'Payer disputes invoice F-1 (lines 3. Emballage : 15,00 €, 15.00 EUR disputed, the rest (65.00 EUR) stays in dunning) (Logistics): carton abîmé', fr: 'Le payeur conteste la facture F-1 (lignes 3. Emballage : 15,00 €, 15,00\u00a0€ contestés, le reste (65,00\u00a0€) reste relancé) (Logistique) : carton abîmé' },
+	payer_billing_email_requested: { fields: { email: 'new@b.example' }, en: 'Payer asked to send reminders and invoices to new@b.example (changed once confirmed from that address)', fr: 'Le payeur demande que les relances et factures soient envoyées à new@b.example (changé une fois confirmé depuis cette adresse)' },
+	payer_billing_email_changed: { fields: { previous: ['old@b.example'], email: 'new@b.example' }, en: 'Billing e-mail changed from old@b.example to new@b.example, confirmed from the new address (payer page)', fr: 'Adresse de facturation changée de old@b.example en new@b.example, confirmée depuis la nouvelle adresse (page payeur)' },
+	payer_copy_request: { fields: { invoice: 'F-1' }, en: 'Payer asks for a copy of invoice F-1', fr: 'Le payeur demande une copie de la facture F-1' },
+	payer_contact_request: { fields: {}, en: 'Payer asks to be called', fr: 'Le payeur demande à être rappelé' },
+	lifecycle_status: { fields: { statusCode: '207', invoice: 'F-1', reason: 'PRIX: prix erroné', amounts: ['MEN 120.00 EUR'] }, en: 'Platform status 207 Disputed for invoice F-1 — PRIX: prix erroné (MEN 120.00 EUR)', fr: 'Statut plateforme 207 En litige pour la facture F-1 — PRIX: prix erroné (MEN 120.00 EUR)' },
+	webhook_received: { fields: { source: 'pennylane', deliveryId: 'd-1', invoices: 2, payments: 1, rejected: 0 }, en: 'Signed delivery d-1 from pennylane: 2 document(s), 1 payment(s), 0 rejected', fr: 'Envoi signé d-1 de pennylane : 2 document(s), 1 paiement(s), 0 refusé(s)' },
+	reminder_logged: { fields: { stage: 'level1', channel: 'email' }, en: 'Reminder 1 (e-mail)', fr: 'Relance 1 (e-mail)' },
+	reminder_logged_bounced: { fields: { stage: 'pre_due', channel: 'email' }, en: 'Pre-due notice (e-mail) bounced', fr: 'Avis avant échéance (e-mail) revenue en erreur' },
+	promise_recorded: { fields: { promisedOn: '2025-10-24', amountMinor: '100000', currency: 'MAD' }, en: 'Promise to pay on 2025-10-24 (1000.00 MAD)', fr: 'Promesse de règlement pour le 24/10/2025 (1\u202f000,00\u00a0MAD)' },
 };
 
 describe('timeline events rendered from their stored fields', () => {
@@ -140,5 +153,23 @@ describe('stage names in both languages', () => {
 		const own = timelineEvent('contact_dispute', { by: 'email', disputeId: '4', category: 'site_access' }).timeline;
 		expect(renderTimelineEvent(own, 'en')).toBe('E-mail: dispute raised (#4, site access)');
 		expect(renderTimelineEvent(own, 'fr')).toBe('E-mail : litige signalé (n° 4, site access)');
+	});
+});
+
+describe('entries the converted writers stored before events', () => {
+	it('still reads the French stored with payer and platform entries, and the demo’s old sentences', () => {
+		const read = (kind: string, summary: string, payload: Record<string, unknown>, language: 'fr' | 'en') => timelineSummary({ kind, summary, payload }, language);
+		expect(read('payer_download', 'Payer downloaded the copy of invoice F-1 (payer page)', { summaryFr: 'Le payeur a téléchargé la copie de la facture F-1 (page payeur)' }, 'fr')).toBe('Le payeur a téléchargé la copie de la facture F-1 (page payeur)');
+		expect(read('lifecycle_status', 'Platform status 205 Approved for invoice F-1', { messageFr: 'Statut plateforme 205 Approuvée pour la facture F-1' }, 'fr')).toBe('Statut plateforme 205 Approuvée pour la facture F-1');
+		expect(read('reminder_sent', 'Reminder level1 (email)', {}, 'fr')).toBe('Relance 1 (e-mail)');
+		expect(read('reminder_sent', 'Reminder level1 (email)', {}, 'en')).toBe('Reminder 1 (e-mail)');
+		expect(read('promise_recorded', 'Promise to pay on 2025-10-24', {}, 'fr')).toBe('Promesse de règlement pour le 24/10/2025');
+		expect(read('webhook_received', 'Signed delivery d-1 from pennylane: 2 document(s), 1 payment(s), 0 rejected', {}, 'en')).toBe('Signed delivery d-1 from pennylane: 2 document(s), 1 payment(s), 0 rejected');
+	});
+
+	it('a stored lifecycle status older than the current one says so in both languages', () => {
+		const event = timelineEvent('lifecycle_status', { statusCode: '205', invoice: 'F-1', superseded: true }).timeline;
+		expect(renderTimelineEvent(event, 'en')).toBe("Platform status 205 Approved for invoice F-1 (older than the invoice's current platform status: recorded, no other effect)");
+		expect(renderTimelineEvent(event, 'fr')).toBe('Statut plateforme 205 Approuvée pour la facture F-1 (plus ancien que le statut plateforme actuel de la facture : enregistré, sans autre effet)');
 	});
 });

@@ -8,6 +8,8 @@
  */
 import { disputeCategoryLabel, disputeSubcategoryLabel } from '../disputes/labels';
 import { formatAmount, formatMoney } from '../money/money';
+import { lifecycleStatus } from '../einvoicing/statuses';
+import { attachmentLabel, type PayerAttachmentRef } from '../payer/attachments';
 import { stageLabel } from './policyFields';
 
 export type TimelineLanguage = 'fr' | 'en';
@@ -115,6 +117,13 @@ class Reader {
 		return this.language === 'fr' ? formatMoney(BigInt(raw), cur, 'fr') : `${formatAmount(BigInt(raw), cur)} ${cur}`;
 	}
 }
+
+/** " — attachment no. 12: proof.pdf (PDF, 34 KB)" when the answer came with a file. */
+const attached = (f: Reader): string => {
+	if (!f.has('attachmentId')) return '';
+	const ref = { attachmentId: f.text('attachmentId'), fileName: f.text('attachmentFile'), contentType: f.text('attachmentType'), sizeBytes: Number(f.text('attachmentBytes')) } as PayerAttachmentRef;
+	return f.language === 'fr' ? ` — pièce jointe n° ${ref.attachmentId} : ${attachmentLabel(ref, 'fr')}` : ` — attachment no. ${ref.attachmentId}: ${attachmentLabel(ref, 'en')}`;
+};
 
 const EN_FR = (en: Template, fr: Template): Record<TimelineLanguage, Template> => ({ en, fr });
 const note = (f: Reader, name = 'notes'): string => (f.has(name) ? ` — ${f.text(name)}` : '');
@@ -277,6 +286,58 @@ const EVENTS = {
 	contact_wrong_contact: EN_FR(
 		(f) => `${who(f)}: wrong contact — the customer's contact details need updating${note(f)}`,
 		(f) => `${who(f)} : mauvais contact — les coordonnées du client sont à mettre à jour${note(f)}`,
+	),
+	payer_download: EN_FR(
+		(f) => `Payer downloaded ${f.text('file') === 'invoice_copy' ? 'the copy' : 'the proof of delivery'} of invoice ${f.text('invoice')} (payer page)`,
+		(f) => `Le payeur a téléchargé ${f.text('file') === 'invoice_copy' ? 'la copie' : 'la preuve de livraison'} de la facture ${f.text('invoice')} (page payeur)`,
+	),
+	payer_promise: EN_FR(
+		(f) => `Payer promised ${f.money()} on ${f.day('promisedOn')} for invoice ${f.text('invoice')} (payer page)${attached(f)}`,
+		(f) => `Le payeur promet ${f.money()} le ${f.day('promisedOn')} pour la facture ${f.text('invoice')} (page payeur)${attached(f)}`,
+	),
+	payer_payment_declared: EN_FR(
+		(f) => `Payer declared a payment of ${f.money()} on ${f.day('paidOn')} for invoice ${f.text('invoice')}${f.has('reference') ? ` (ref. ${f.text('reference')})` : ''}: dunning held until ${f.day('heldUntil')}${attached(f)}`,
+		(f) => `Le payeur déclare un paiement de ${f.money()} le ${f.day('paidOn')} pour la facture ${f.text('invoice')}${f.has('reference') ? ` (réf. ${f.text('reference')})` : ''} : relances suspendues jusqu'au ${f.day('heldUntil')}${attached(f)}`,
+	),
+	payer_dispute: EN_FR(
+		(f) => `Payer disputes invoice ${f.text('invoice')}${f.has('lines') ? ` (lines ${f.text('lines')}${f.has('disputedMinor') ? `, ${f.money('disputedMinor')} disputed, the rest (${f.money('restMinor')}) stays in dunning` : ''})` : ''} (${disputeCategoryLabel(f.text('category'), 'en')}): ${f.text('reason')}${attached(f)}`,
+		(f) => `Le payeur conteste la facture ${f.text('invoice')}${f.has('lines') ? ` (lignes ${f.text('lines')}${f.has('disputedMinor') ? `, ${f.money('disputedMinor')} contestés, le reste (${f.money('restMinor')}) reste relancé` : ''})` : ''} (${disputeCategoryLabel(f.text('category'), 'fr')}) : ${f.text('reason')}${attached(f)}`,
+	),
+	payer_billing_email_requested: EN_FR(
+		(f) => `Payer asked to send reminders and invoices to ${f.text('email')} (changed once confirmed from that address)`,
+		(f) => `Le payeur demande que les relances et factures soient envoyées à ${f.text('email')} (changé une fois confirmé depuis cette adresse)`,
+	),
+	payer_billing_email_changed: EN_FR(
+		(f) => `Billing e-mail changed from ${f.has('previous') ? f.text('previous') : '(none)'} to ${f.text('email')}, confirmed from the new address (payer page)`,
+		(f) => `Adresse de facturation changée de ${f.has('previous') ? f.text('previous') : '(aucune)'} en ${f.text('email')}, confirmée depuis la nouvelle adresse (page payeur)`,
+	),
+	payer_copy_request: EN_FR(
+		(f) => `Payer asks for a copy of invoice ${f.text('invoice')}`,
+		(f) => `Le payeur demande une copie de la facture ${f.text('invoice')}`,
+	),
+	payer_contact_request: EN_FR(
+		() => 'Payer asks to be called',
+		() => 'Le payeur demande à être rappelé',
+	),
+	webhook_received: EN_FR(
+		(f) => `Signed delivery ${f.text('deliveryId')} from ${f.text('source')}: ${f.text('invoices')} document(s), ${f.text('payments')} payment(s), ${f.text('rejected')} rejected`,
+		(f) => `Envoi signé ${f.text('deliveryId')} de ${f.text('source')} : ${f.text('invoices')} document(s), ${f.text('payments')} paiement(s), ${f.text('rejected')} refusé(s)`,
+	),
+	lifecycle_status: EN_FR(
+		(f) => `Platform status ${f.text('statusCode')} ${lifecycleStatus(f.text('statusCode'))?.en ?? ''} for invoice ${f.text('invoice')}${f.has('reason') ? ` — ${f.text('reason')}` : ''}${f.has('amounts') ? ` (${f.list('amounts', ', ')})` : ''}${f.has('superseded') ? " (older than the invoice's current platform status: recorded, no other effect)" : ''}`,
+		(f) => `Statut plateforme ${f.text('statusCode')} ${lifecycleStatus(f.text('statusCode'))?.fr ?? ''} pour la facture ${f.text('invoice')}${f.has('reason') ? ` — ${f.text('reason')}` : ''}${f.has('amounts') ? ` (${f.list('amounts', ', ')})` : ''}${f.has('superseded') ? ' (plus ancien que le statut plateforme actuel de la facture : enregistré, sans autre effet)' : ''}`,
+	),
+	reminder_logged: EN_FR(
+		(f) => `${f.stage()} (${f.what()})`,
+		(f) => `${f.stage()} (${f.what()})`,
+	),
+	reminder_logged_bounced: EN_FR(
+		(f) => `${f.stage()} (${f.what()}) bounced`,
+		(f) => `${f.stage()} (${f.what()}) revenue en erreur`,
+	),
+	promise_recorded: EN_FR(
+		(f) => `Promise to pay on ${f.day('promisedOn')}${f.has('amountMinor') ? ` (${f.money()})` : ''}`,
+		(f) => `Promesse de règlement pour le ${f.day('promisedOn')}${f.has('amountMinor') ? ` (${f.money()})` : ''}`,
 	),
 } satisfies Record<string, Record<TimelineLanguage, Template>>;
 
