@@ -175,6 +175,7 @@ export {
 	renderTimelineEvent,
 	savePolicy,
 	STAGE_CHOICES,
+	stageLabel,
 	storedPolicyViews,
 	sendReminderEmails,
 	statementJson,

@@ -373,6 +373,42 @@ function statutoryIndemnity(currency: string, french: boolean, configured: strin
 	return { fixedIndemnityMinor: minor, fixedIndemnityCurrency: currency, fixedIndemnityConversion: { fromEur: '40.00', rate: parity, basis: `fixed parity 1 EUR = ${parity} ${currency}` } };
 }
 
+/** The charges of an invoice from its late portions (each with its own days and interest) and their rate periods. */
+function chargesOf(c: {
+	portions: LatePaymentPortion[];
+	periods: LatePaymentPeriod[];
+	daysLate: number;
+	anyLate: boolean;
+	asOf: string;
+	currency: string;
+	law: string;
+	french: boolean;
+	resolver: RateResolver;
+	warnings: ChargesWarning[];
+	fixedIndemnity: LatePaymentInput['fixedIndemnity'];
+}): LatePaymentCharges {
+	const { portions, periods, currency, resolver } = c;
+	const interestMinor = portions.reduce((sum, p) => sum + p.interestMinor, 0n);
+	const lastRate = periods.length ? periods[periods.length - 1].ratePercent : formatRate(resolver.rateFor(c.asOf).rate);
+	const indemnity = c.anyLate ? statutoryIndemnity(currency, c.french, c.fixedIndemnity?.[currency]) : { fixedIndemnityMinor: 0n, fixedIndemnityCurrency: currency };
+	return {
+		daysLate: c.daysLate,
+		annualRatePercent: lastRate,
+		interest: formatAmount(interestMinor, currency),
+		interestMinor,
+		fixedIndemnity: formatAmount(indemnity.fixedIndemnityMinor, indemnity.fixedIndemnityCurrency),
+		fixedIndemnityMinor: indemnity.fixedIndemnityMinor,
+		fixedIndemnityCurrency: indemnity.fixedIndemnityCurrency,
+		...(indemnity.fixedIndemnityConversion ? { fixedIndemnityConversion: indemnity.fixedIndemnityConversion } : {}),
+		currency,
+		rateSource: resolver.source,
+		governingLaw: c.law,
+		periods,
+		portions,
+		warnings: c.warnings,
+	};
+}
+
 /**
  * Interest runs from the day after the due date: on each settled amount up to its settlement date, on what is
  * left up to `asOf` included. Each half-year uses its own rate; each portion is rounded once, half away from zero,
@@ -427,26 +463,8 @@ export function latePaymentCharges(input: LatePaymentInput): LatePaymentCharges 
 
 	const lastDay = portions.reduce((max, p) => (p.to > max ? p.to : max), '');
 	const periods = lastDay ? splitPeriods(firstLate, lastDay, resolver) : [];
-	const interestMinor = portions.reduce((sum, p) => sum + p.interestMinor, 0n);
 	const daysLate = lastDay ? daysBetween(dueDate, lastDay) : Math.max(0, left > 0n ? daysBetween(dueDate, asOf) : 0);
-	const lastRate = periods.length ? periods[periods.length - 1].ratePercent : formatRate(resolver.rateFor(asOf).rate);
-	const indemnity = anyLate ? statutoryIndemnity(currency, french, input.fixedIndemnity?.[currency]) : { fixedIndemnityMinor: 0n, fixedIndemnityCurrency: currency };
-	return {
-		daysLate,
-		annualRatePercent: lastRate,
-		interest: formatAmount(interestMinor, currency),
-		interestMinor,
-		fixedIndemnity: formatAmount(indemnity.fixedIndemnityMinor, indemnity.fixedIndemnityCurrency),
-		fixedIndemnityMinor: indemnity.fixedIndemnityMinor,
-		fixedIndemnityCurrency: indemnity.fixedIndemnityCurrency,
-		...(indemnity.fixedIndemnityConversion ? { fixedIndemnityConversion: indemnity.fixedIndemnityConversion } : {}),
-		currency,
-		rateSource: resolver.source,
-		governingLaw: law,
-		periods,
-		portions,
-		warnings,
-	};
+	return chargesOf({ portions, periods, daysLate, anyLate, asOf, currency, law, french, resolver, warnings, fixedIndemnity: input.fixedIndemnity });
 }
 
 /** JSON view of charges for node outputs: amounts as decimal strings, no bigint. */
@@ -554,24 +572,6 @@ function revisedCharges(
 	const first = portions.reduce((min, p) => (min === '' || p.from < min ? p.from : min), '');
 	const lastDay = portions.reduce((max, p) => (p.to > max ? p.to : max), '');
 	const periods = lastDay ? splitPeriods(first, lastDay, resolver) : [];
-	const interestMinor = portions.reduce((sum, p) => sum + p.interestMinor, 0n);
 	const daysLate = lastDay ? Math.max(0, daysBetween(final.dueDate, lastDay)) : 0;
-	const lastRate = periods.length ? periods[periods.length - 1].ratePercent : formatRate(resolver.rateFor(asOf).rate);
-	const indemnity = anyLate ? statutoryIndemnity(currency, french, input.fixedIndemnity?.[currency]) : { fixedIndemnityMinor: 0n, fixedIndemnityCurrency: currency };
-	return {
-		daysLate,
-		annualRatePercent: lastRate,
-		interest: formatAmount(interestMinor, currency),
-		interestMinor,
-		fixedIndemnity: formatAmount(indemnity.fixedIndemnityMinor, indemnity.fixedIndemnityCurrency),
-		fixedIndemnityMinor: indemnity.fixedIndemnityMinor,
-		fixedIndemnityCurrency: indemnity.fixedIndemnityCurrency,
-		...(indemnity.fixedIndemnityConversion ? { fixedIndemnityConversion: indemnity.fixedIndemnityConversion } : {}),
-		currency,
-		rateSource: resolver.source,
-		governingLaw: law,
-		periods,
-		portions,
-		warnings,
-	};
+	return chargesOf({ portions, periods, daysLate, anyLate, asOf, currency, law, french, resolver, warnings, fixedIndemnity: input.fixedIndemnity });
 }

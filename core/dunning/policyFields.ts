@@ -30,6 +30,19 @@ export const STAGE_CHOICES: StageChoice[] = [
 	{ code: 'thank_you', kind: 'thank_you', template: 'thank_you', fr: 'Remerciement', en: 'Thank-you' },
 ];
 
+/** A planned call (a stage whose channel is a call task) as the timeline names it; not a stage a policy chooses. */
+const OTHER_STAGE_NAMES: Record<string, { fr: string; en: string }> = { call: { fr: 'Appel', en: 'Call' } };
+
+/**
+ * The name people read for a stage code, from the one table above (the dashboard, reports and the customer timeline
+ * use it): "Relance 1" / "Reminder 1" for `level1`. A company's own stage code is shown as written, underscores as spaces.
+ */
+export function stageLabel(code: string | null | undefined, language: Language): string {
+	if (!code) return '';
+	const names = STAGE_CHOICES.find((c) => c.code === code) ?? OTHER_STAGE_NAMES[code];
+	return names ? names[language === 'en' ? 'en' : 'fr'] : code.replace(/_/g, ' ');
+}
+
 const CHANNEL_WORDS: Record<Channel, { fr: string; en: string }> = {
 	email: { fr: 'e-mail', en: 'e-mail' },
 	letter: { fr: 'courrier', en: 'letter' },

@@ -27,7 +27,8 @@ import { timelineEvent } from './timeline-text';
  *   uncertain     — the connection was lost between DATA and the answer: never resent by itself, decided by
  *                   Reconcile Reminders (the mail server's record) or by a person.
  * A session records a message's outcome while it prepares its next message, and commits it before that message's
- * handing_over: one ledger round trip per message waits in the session (the hand-over), not three.
+ * handing_over: one ledger round trip per message waits in the session (the hand-over), not three; the outcomes
+ * the sessions record meanwhile are written together, in one statement.
  * A run that dies leaves at most the messages it held: a claim that never reached handing_over is released to
  * retry once its lease expires (a run that stops on an error gives back its unused claims at once); a message left
  * in handing_over, or answered and not yet recorded (at most one per session), becomes uncertain. Every exchange is appended
@@ -469,11 +470,40 @@ export async function sendReminderEmails(ledger: Ledger, messages: PlannedMessag
 	const concurrency = Math.max(1, options.concurrency ?? options.smtp.maxConnections ?? 5);
 	const pool = new SmtpSessionPool(options.smtp, concurrency);
 	const outcomes: SendOutcome[] = [];
-	const settle = async (p: Prepared, outcome: SendOutcome) => {
+	// Outcomes are written in groups: those the connections record while a statement is running go together in the
+	// next one (each connection still waits for its own before its next hand-over).
+	const toRecord: Array<{ p: Prepared; outcome: SendOutcome; done: () => void; failed: (error: unknown) => void }> = [];
+	let writing = false;
+	let writeFailure: unknown;
+	const writeOutcomes = async (): Promise<void> => {
+		writing = true;
+		try {
+			while (toRecord.length) {
+				const group = toRecord.splice(0);
+				try {
+					await durably(() => confirmOutcomes(ledger, group.map((g) => g.outcome), claimedBy, 'email'));
+				} catch (error) {
+					writeFailure = error;
+					for (const g of [...group, ...toRecord.splice(0)]) g.failed(error);
+					return;
+				}
+				for (const g of group) {
+					outcomes.push(g.outcome);
+					options.onOutcome?.(g.outcome);
+					g.done();
+				}
+			}
+		} finally {
+			writing = false;
+		}
+	};
+	const settle = (p: Prepared, outcome: SendOutcome): Promise<void> => {
 		p.outcome = outcome;
-		await durably(() => confirmOutcomes(ledger, [outcome], claimedBy, 'email'));
-		outcomes.push(outcome);
-		options.onOutcome?.(outcome);
+		if (writeFailure) return Promise.reject(writeFailure);
+		return new Promise<void>((done, failed) => {
+			toRecord.push({ p, outcome, done, failed });
+			if (!writing) void writeOutcomes();
+		});
 	};
 	// Claims go in batches (one statement for claimBatch messages), taken when the sessions have used the previous
 	// batch: the sessions do not wait on a claim per message.
@@ -530,11 +560,14 @@ export async function sendReminderEmails(ledger: Ledger, messages: PlannedMessag
 				}
 			};
 			const record = (p: Prepared, outcome: SendOutcome): void => {
+				// queued in order: this connection's outcomes are written in the order its messages went
 				const previous = recording;
+				const written = settle(p, outcome);
 				recording = (async () => {
 					if (previous) await previous;
-					await settle(p, outcome);
+					await written;
 				})();
+				written.catch(() => undefined);
 				// awaited before the next hand-over or at the end of the session: a failure surfaces there
 				recording.catch(() => undefined);
 			};

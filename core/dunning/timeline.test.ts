@@ -53,7 +53,7 @@ describe('the customer timeline in the reader’s language', () => {
 		const byKind = (kind: string) => timeline.filter((t) => t.kind === kind).map((t) => t.summary);
 		for (const kind of KINDS) expect([kind, byKind(kind).length]).not.toEqual([kind, 0]);
 		expect(timeline.every((t) => t.language === 'fr')).toBe(true);
-		expect(byKind('reminder_sent').every((s) => /^Relance niveau 1 : e-mail envoyé à .+ pour la facture TL-\d$/.test(s))).toBe(true);
+		expect(byKind('reminder_sent').every((s) => /^Relance 1 : e-mail envoyé à .+ pour la facture TL-\d$/.test(s))).toBe(true);
 		expect(byKind('payment_received')).toEqual([expect.stringMatching(/^Paiement \S*VIR-TL-1 reçu : .+ le 22\/10\/2025$/)]);
 		expect(byKind('payment_allocated')).toEqual([expect.stringMatching(/^Paiement \S+ : .+ affecté à la facture TL-1 par /)]);
 		expect(byKind('invoice_paid')).toEqual(['Facture TL-1 entièrement payée le 22/10/2025']);
@@ -70,10 +70,10 @@ describe('the customer timeline in the reader’s language', () => {
 		const timeline = await customerTimeline(ledger, { customerExternalId: 'TL1', language: 'en' });
 		const byKind = (kind: string) => timeline.filter((t) => t.kind === kind).map((t) => t.summary);
 		expect(timeline.every((t) => t.language === 'en')).toBe(true);
-		expect(byKind('reminder_sent').every((s) => /^Stage level1 e-mail sent to .+ for invoice TL-\d$/.test(s))).toBe(true);
+		expect(byKind('reminder_sent').every((s) => /^Reminder 1 e-mail sent to .+ for invoice TL-\d$/.test(s))).toBe(true);
 		expect(byKind('invoice_paid')).toEqual(['Invoice TL-1 paid in full on 2025-10-22']);
-		expect(byKind('dispute_opened')).toEqual([expect.stringMatching(/^Dispute #\d+ opened \(commercial\)/)]);
-		expect(byKind('dispute_resolved')).toEqual([expect.stringMatching(/^Dispute #\d+ resolved: credit_note/)]);
+		expect(byKind('dispute_opened')).toEqual([expect.stringMatching(/^Dispute #\d+ opened \(Commercial\)/)]);
+		expect(byKind('dispute_resolved')).toEqual([expect.stringMatching(/^Dispute #\d+ resolved: credit note/)]);
 		expect(byKind('payer_answer')).toEqual([expect.stringMatching(/^Payer /)]);
 		expect(byKind('call_promise')).toEqual(['Quality call: promise to pay on 2025-10-24 (1000.00)']);
 		expect(byKind('promise_broken')).toEqual(['Promise to pay of 2025-10-24 broken: not paid, dunning resumes']);

@@ -3,6 +3,7 @@ import { createTestLedger, dropTestLedger } from '../../test/helpers/db';
 import { addCustomer, addInvoice, seedStaff } from '../../test/helpers/dunning';
 import { installDefaultPolicies } from '../dunning/policy';
 import { planReminders } from '../dunning/plan';
+import { timelineSummary } from '../dunning/timeline-text';
 import { balanceCleaning } from '../reports';
 import { buildCashedStatus, parseCdar, type LifecycleEvent } from './cdar';
 import { applyLifecycleStatuses, applyPendingLifecycleStatuses, CHORUS_PRO_STATUSES, normaliseLifecycleRecord } from './ledger';
@@ -54,9 +55,11 @@ describe('platform statuses drive collections', () => {
 		expect(await invoiceRow('E-203')).toEqual({ reception_date: '2025-10-02', lifecycle_status: '203' });
 		const { due } = await plan();
 		expect(['E-203', 'E-205', 'E-212'].every((n) => due.has(n))).toBe(true);
-		const [timeline] = await ledger.query<{ summary: string; payload: { messageFr: string } }>("SELECT h.summary, h.payload FROM history h JOIN invoices i ON i.id = h.invoice_id WHERE i.number = 'E-205' AND h.kind = 'lifecycle_status'");
-		expect(timeline.summary).toContain('205 Approved');
-		expect(timeline.payload.messageFr).toContain('205 Approuvée');
+		const [timeline] = await ledger.query<{ kind: string; summary: string; payload: Record<string, unknown> }>("SELECT h.kind, h.summary, h.payload FROM history h JOIN invoices i ON i.id = h.invoice_id WHERE i.number = 'E-205' AND h.kind = 'lifecycle_status'");
+		expect(timeline.summary).toBe('Platform status 205 Approved for invoice E-205');
+		// stored as an event, read in either language
+		expect(timelineSummary(timeline, 'fr')).toBe('Statut plateforme 205 Approuvée pour la facture E-205');
+		expect(timelineSummary({ ...timeline, summary: '' }, 'en')).toBe('Platform status 205 Approved for invoice E-205');
 	});
 
 	it('207 En litige and 208 Suspendue open a dispute with the platform reason and pause dunning; 209 Complétée resolves it', async () => {

@@ -1,4 +1,5 @@
 import { disputeRouting, openDisputeIn, resolveDispute, type DisputeLedgerCategory } from '../disputes/ledger';
+import { timelineEvent } from '../dunning/timeline-text';
 import type { Ledger } from '../ledger/ledger';
 import { invoiceNumberKey } from '../ledger/payments';
 import { formatAmount, parseAmount } from '../money';
@@ -155,6 +156,18 @@ function describe(event: LifecycleEvent): { en: string; fr: string } {
 	};
 }
 
+/** The customer timeline's event of a status (rendered in French or English when read). */
+function lifecycleTimeline(event: LifecycleEvent, superseded: boolean) {
+	const reason = [event.reasonCode, event.reasonText].filter(Boolean).join(': ');
+	return timelineEvent('lifecycle_status', {
+		statusCode: event.statusCode,
+		invoice: event.invoiceNumber,
+		reason: reason || undefined,
+		amounts: event.amounts.length ? event.amounts.map((a) => `${a.type} ${formatAmount(a.amountMinor, a.currency)} ${a.currency}`) : undefined,
+		superseded: superseded || undefined,
+	});
+}
+
 /** Applies lifecycle statuses, oldest first by their own timestamps. Returns one result per event, in input order. */
 export async function applyLifecycleStatuses(ledger: Ledger, events: LifecycleEvent[], options: LifecycleOptions = {}): Promise<LifecycleResult[]> {
 	const order = events.map((event, index) => ({ event, index })).sort((a, b) => a.event.issuedAt.localeCompare(b.event.issuedAt) || a.index - b.index);
@@ -201,9 +214,11 @@ async function applyOne(ledger: Ledger, event: LifecycleEvent, options: Lifecycl
 		}
 		const invoice = found.rows[0];
 		const newer = !invoice.lifecycle_at || new Date(invoice.lifecycle_at) <= new Date(event.issuedAt);
-		const history = async (summary: string, payload: Record<string, unknown> = {}) =>
-			client.query(`INSERT INTO history (customer_id, invoice_id, kind, actor, summary, payload) VALUES ($1, $2, 'lifecycle_status', $3, $4, $5)`,
-				[invoice.customer_id, invoice.id, actor, summary, JSON.stringify({ messageId: event.messageId, statusCode: event.statusCode, issuedAt: event.issuedAt, reasonCode: event.reasonCode ?? null, reasonText: event.reasonText ?? null, messageFr: message.fr, ...payload })]);
+		const history = async (superseded: boolean, payload: Record<string, unknown> = {}) => {
+			const said = lifecycleTimeline(event, superseded);
+			return client.query(`INSERT INTO history (customer_id, invoice_id, kind, actor, summary, payload) VALUES ($1, $2, 'lifecycle_status', $3, $4, $5)`,
+				[invoice.customer_id, invoice.id, actor, said.summary, JSON.stringify({ messageId: event.messageId, statusCode: event.statusCode, issuedAt: event.issuedAt, reasonCode: event.reasonCode ?? null, reasonText: event.reasonText ?? null, timeline: said.timeline, ...payload })]);
+		};
 		const hold = async (reason: string, until: string | null) => {
 			const existing = await client.query('SELECT 1 FROM holds WHERE invoice_id = $1 AND reason = $2 AND released_at IS NULL', [invoice.id, reason]);
 			// The hold takes effect when the platform issued the status (never later than now), as the dispute does.
@@ -215,7 +230,7 @@ async function applyOne(ledger: Ledger, event: LifecycleEvent, options: Lifecycl
 		}
 		if (!newer) {
 			await record('superseded', invoice.id, status.effect === 'reception' ? 'reception' : null);
-			await history(`${message.en} (older than the invoice's current platform status: recorded, no other effect)`);
+			await history(true);
 			return { ...base, outcome: 'superseded' as const, invoiceId: invoice.id };
 		}
 		await client.query('UPDATE invoices SET lifecycle_status = $2, lifecycle_at = $3 WHERE id = $1', [invoice.id, event.statusCode, event.issuedAt]);
@@ -248,7 +263,7 @@ async function applyOne(ledger: Ledger, event: LifecycleEvent, options: Lifecycl
 			default:
 				break;
 		}
-		await history(message.en, disputeId ? { disputeId } : {});
+		await history(false, disputeId ? { disputeId } : {});
 		await record('applied', invoice.id, status.effect);
 		return { ...base, outcome: 'applied' as const, effect: status.effect, invoiceId: invoice.id, ...(disputeId ? { disputeId } : {}) };
 	});

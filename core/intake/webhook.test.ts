@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { receiveSignedRequest, signedRequestResponse, signWebhookRequest, upsertCustomers, type Ledger, type ReceiveSignedRequestOptions, type SignedRequestAccepted } from '..';
 import { createTestLedger, dropTestLedger } from '../../test/helpers/db';
+import { timelineSummary } from '../dunning/timeline-text';
 
 const SECRET = 'whsec_test_0123456789abcdef';
 const NOW = new Date('2026-10-05T10:00:00Z');
@@ -58,6 +59,11 @@ describe('receiveSignedRequest', () => {
 			stored: true, delivery: 'dlv-1', received: true, deliveryId: 'dlv-1', invoices: { created: 2, revised: 0, unchanged: 0 }, payments: { created: 1, unchanged: 0 },
 			rejected: expect.arrayContaining([expect.objectContaining({ kind: 'invoice', ref: 'WH-BAD', code: 'DATE_INVALID', errorFr: expect.any(String) })]),
 		});
+		// the delivery's history entry is stored as an event, read in either language
+		const [entry] = await ledger.query<{ kind: string; summary: string; payload: Record<string, unknown> }>("SELECT kind, summary, payload FROM history WHERE kind = 'webhook_received' AND payload->>'deliveryId' = 'dlv-1'");
+		expect(entry.summary).toBe('Signed delivery dlv-1 from compta: 2 document(s), 1 payment(s), 3 rejected');
+		expect(timelineSummary(entry, 'fr')).toBe('Envoi signé dlv-1 de compta : 2 document(s), 1 paiement(s), 3 refusé(s)');
+		expect(timelineSummary({ ...entry, summary: '' }, 'en')).toBe('Signed delivery dlv-1 from compta: 2 document(s), 1 payment(s), 3 rejected');
 	});
 
 	it('refuses unsigned, badly signed, stale, future and malformed requests with 401, changing nothing; the same delivery again gets the first answer', async () => {

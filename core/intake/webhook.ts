@@ -1,6 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { PoolClient } from 'pg';
 import { ReceivablesError } from '../errors';
+import { timelineEvent } from '../dunning/timeline-text';
 import { dbErrorToItem, storeBatch } from '../ledger/invoices';
 import type { Ledger } from '../ledger/ledger';
 import { PayerNameIndex, retryTransient, storePaymentsWith, type InvoicePaidEvent, type PaymentInput, type PaymentOutcome } from '../ledger/payments';
@@ -495,10 +496,11 @@ export async function receiveSignedRequest(ledger: Ledger, request: SignedReques
 				} else payments.push({ ...outcome, index: entry.index });
 			}
 			const paid = payments.flatMap((p) => p.allocation?.paid ?? []);
+			const received = timelineEvent('webhook_received', { source, deliveryId, invoices: invoices.length, payments: payments.length, rejected: rejected.length });
 			await client.query(
 				`INSERT INTO history (kind, channel, actor, summary, payload) VALUES ('webhook_received', 'webhook', $1, $2, $3)`,
-				[actor, `Signed delivery ${deliveryId} from ${source}: ${invoices.length} document(s), ${payments.length} payment(s), ${rejected.length} rejected`,
-					JSON.stringify({ source, deliveryId, ...(keyId ? { keyId } : {}), purpose, invoices: invoices.length, payments: payments.length, rejected: rejected.length, ...(extracted.ignored ? { ignored: extracted.ignored } : {}) })],
+				[actor, received.summary,
+					JSON.stringify({ source, deliveryId, ...(keyId ? { keyId } : {}), purpose, invoices: invoices.length, payments: payments.length, rejected: rejected.length, ...(extracted.ignored ? { ignored: extracted.ignored } : {}), timeline: received.timeline })],
 			);
 			const accepted: SignedRequestAccepted = {
 				status: 'accepted', httpStatus: 200, source, deliveryId, ...(keyId ? { keyId } : {}), invoices, payments,

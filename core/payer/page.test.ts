@@ -4,6 +4,7 @@ import { addCustomer, addInvoice, seedStaff } from '../../test/helpers/dunning';
 import { formatDate } from '../documents/dates';
 import { installDefaultPolicies } from '../dunning/policy';
 import { planReminders } from '../dunning/plan';
+import { timelineSummary } from '../dunning/timeline-text';
 import { recordCourierEvents } from '../tracking/events';
 import { addDays, todayIn } from '../time';
 import { pdfText } from '../../test/helpers/pdf';
@@ -131,8 +132,11 @@ describe('the payer page', () => {
 		expect(none.body).toContain('Aucune preuve de livraison');
 		expect((await ask({ f: 'forged', action: 'download_copy', invoice: 'DL-2' })).file).toBeUndefined();
 		expect((await ask({ f, action: 'download_copy', invoice: 'OTHER-1' })).file).toBeUndefined();
-		const timeline = await ledger.query<{ summary: string }>("SELECT summary FROM history WHERE kind = 'payer_download' AND customer_id = $1 ORDER BY id", [c]);
+		const timeline = await ledger.query<{ kind: string; summary: string; payload: Record<string, unknown> }>("SELECT kind, summary, payload FROM history WHERE kind = 'payer_download' AND customer_id = $1 ORDER BY id", [c]);
 		expect(timeline.map((r) => r.summary)).toEqual(['Payer downloaded the copy of invoice DL-2 (payer page)', 'Payer downloaded the proof of delivery of invoice DL-1 (payer page)']);
+		// stored as an event, read in either language
+		expect(timeline.map((r) => timelineSummary(r, 'fr'))).toEqual(['Le payeur a téléchargé la copie de la facture DL-2 (page payeur)', 'Le payeur a téléchargé la preuve de livraison de la facture DL-1 (page payeur)']);
+		expect(timeline.map((r) => timelineSummary({ ...r, summary: '' }, 'en'))).toEqual(['Payer downloaded the copy of invoice DL-2 (payer page)', 'Payer downloaded the proof of delivery of invoice DL-1 (payer page)']);
 	});
 
 	it('shows the company’s bank details for a transfer (when the company has an IBAN), escaped, with the reference to quote', async () => {
@@ -170,7 +174,7 @@ describe('the payer page', () => {
 		expect(disputed.status).toBe(200);
 		const [dispute] = await ledger.query<{ evidence: string }>("SELECT d.evidence FROM disputes d JOIN dispute_invoices di ON di.dispute_id = d.id WHERE di.invoice_id = $1", [id]);
 		expect(dispute.evidence).toMatch(/^Transport facturé mais enlèvement sur place\nLignes contestées : 2\. Transport <b onmouseover=alert\(1\)>express<\/b> : 50,00\s€ ; 3\. Emballage : 15,00\s€$/);
-		expect(notices.slice(before).map((n) => n.summary.fr)).toEqual([expect.stringMatching(/^Le payeur conteste la facture LN-1 \(lignes 2\. Transport .* ; 3\. Emballage : 15,00\s€, 65,00\s€ contestés, le reste \(1\s135,00\s€\) reste relancé\) \(logistics\) : Transport facturé/)]);
+		expect(notices.slice(before).map((n) => n.summary.fr)).toEqual([expect.stringMatching(/^Le payeur conteste la facture LN-1 \(lignes 2\. Transport .* ; 3\. Emballage : 15,00\s€, 65,00\s€ contestés, le reste \(1\s135,00\s€\) reste relancé\) \(Logistique\) : Transport facturé/)]);
 		const [answer] = await ledger.query<{ payload: { lines: Array<{ index: number }> } }>("SELECT payload FROM payer_actions WHERE invoice_id = $1 AND kind = 'dispute'", [id]);
 		expect(answer.payload.lines.map((l) => l.index)).toEqual([2, 3]);
 		// Only lines 2 and 3 are disputed (50,00 + 15,00 = 65,00 €): the dispute is for 65,00 €, and the rest of the

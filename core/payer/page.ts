@@ -4,6 +4,7 @@ import { creditorReference, formatCreditorReference } from '../bank/rf';
 import { companyLegalName, formatIban, type CompanyInfo } from '../company';
 import { DISPUTE_LEDGER_CATEGORIES, disputeRouting, openDisputeIn, type DisputeLedgerCategory } from '../disputes/ledger';
 import type { LatePaymentCharges } from '../dunning/charges';
+import { renderTimelineEvent, timelineEvent, type TimelineEventKey, type TimelineFields } from '../dunning/timeline-text';
 import { deliveredInvoiceIds, loadDeliveryProofs, proofFileName, proofOfDeliveryPdf } from '../dunning/proof';
 import { loadCompany } from '../dunning/render';
 import { statementOfCharges } from '../dunning/statement';
@@ -518,12 +519,13 @@ async function download(ledger: Ledger, customer: Customer, action: 'download_co
 		content = Buffer.from(await proofOfDeliveryPdf({ number: invoice.number, currency: invoice.currency, payableMinor: BigInt(invoice.payable_minor) }, proof, who, company));
 		filename = proofFileName({ number: invoice.number }, language);
 	}
-	const what = action === 'download_copy' ? { en: 'the copy', fr: 'la copie' } : { en: 'the proof of delivery', fr: 'la preuve de livraison' };
+	const file = action === 'download_copy' ? 'invoice_copy' : 'proof_of_delivery';
+	const said = payerSaid('payer_download', { file, invoice: invoice.number });
 	await ledger.query(`INSERT INTO history (customer_id, invoice_id, kind, channel, actor, summary, payload) VALUES ($1, $2, 'payer_download', 'payer_page', 'payer', $3, $4)`, [
 		customer.id,
 		invoice.id,
-		`Payer downloaded ${what.en} of invoice ${invoice.number} (payer page)`,
-		JSON.stringify({ file: action === 'download_copy' ? 'invoice_copy' : 'proof_of_delivery', summaryFr: `Le payeur a téléchargé ${what.fr} de la facture ${invoice.number} (page payeur)` }),
+		said.en,
+		JSON.stringify({ file, summaryFr: said.fr, timeline: said.timeline }),
 	]);
 	const headers = {
 		...PAGE_HEADERS,
@@ -595,14 +597,10 @@ async function confirmBillingEmail(ledger: Ledger, req: PageRequest, token: stri
 		await client.query("UPDATE customers SET emails = ARRAY[$2]::text[], email_status = 'ok' WHERE id = $1", [customer.id, e]);
 		const payload = { actionId: randomUUID(), previous: row.emails, email: e };
 		await client.query("INSERT INTO payer_actions (customer_id, kind, payload) VALUES ($1, 'billing_email_changed', $2)", [customer.id, JSON.stringify(payload)]);
-		const before = row.emails.join(', ');
-		const done = {
-			en: `Billing e-mail changed from ${before || '(none)'} to ${e}, confirmed from the new address (payer page)`,
-			fr: `Adresse de facturation changée de ${before || '(aucune)'} en ${e}, confirmée depuis la nouvelle adresse (page payeur)`,
-		};
+		const said = payerSaid('payer_billing_email_changed', { previous: row.emails, email: e });
 		await client.query(`INSERT INTO history (customer_id, invoice_id, kind, channel, actor, summary, payload) VALUES ($1, NULL, 'payer_answer', 'payer_page', 'payer', $2, $3)`,
-			[customer.id, done.en, JSON.stringify({ ...payload, kind: 'billing_email', summaryFr: done.fr })]);
-		return { ...done, previous: row.emails };
+			[customer.id, said.en, JSON.stringify({ ...payload, kind: 'billing_email', summaryFr: said.fr, timeline: said.timeline })]);
+		return { en: said.en, fr: said.fr, previous: row.emails };
 	});
 	if (!summary) return invalid(410, customer);
 	// The addresses replaced are told (a leaked link used to divert reminders does not go unseen).
@@ -647,7 +645,7 @@ async function act(ledger: Ledger, customer: Customer, kind: PayerActionKind, re
 		const actionId = randomUUID();
 		const payload: Record<string, unknown> = { actionId };
 		let attachment: PayerAttachmentRef | undefined;
-		let summary: { en: string; fr: string };
+		let event: { key: TimelineEventKey; fields: TimelineFields };
 		let routed: { owner?: string; disputeId?: string } = {};
 		let confirmation: { to: string; link: string } | undefined;
 		if (kind === 'promise') {
@@ -659,7 +657,7 @@ async function act(ledger: Ledger, customer: Customer, kind: PayerActionKind, re
 			await client.query(`INSERT INTO promises (customer_id, invoice_id, promised_on, amount_minor, currency, source, source_ref, note) VALUES ($1, $2, $3, $4, $5, 'payer_page', $6, $7)`,
 				[customer.id, invoice!.id, date, amount.toString(), invoice!.currency, actionId, 'promised by the payer on the payer page']);
 			Object.assign(payload, { promisedOn: date, amountMinor: amount.toString() });
-			summary = { en: `Payer promised ${formatMoney(amount, invoice!.currency, 'en')} on ${date} for invoice ${invoice!.number} (payer page)`, fr: `Le payeur promet ${formatMoney(amount, invoice!.currency, 'fr')} le ${date} pour la facture ${invoice!.number} (page payeur)` };
+			event = { key: 'payer_promise', fields: { amountMinor: amount.toString(), currency: invoice!.currency, promisedOn: date, invoice: invoice!.number } };
 		} else if (kind === 'payment_declared') {
 			const date = parseCalendarDate(field(req, 'date', 20));
 			if (!date || date > o.today) return bad('Give the day the payment was made (today or before).', 'Indiquez le jour du paiement (aujourd’hui ou avant).');
@@ -671,7 +669,7 @@ async function act(ledger: Ledger, customer: Customer, kind: PayerActionKind, re
 				[customer.id, invoice!.id, `Paiement déclaré par le payeur (${date}) / payment declared by the payer`, until, 'payer_page']);
 			if (upload?.ok) attachment = await storeAttachment(client, upload, { customerId: customer.id, invoiceId: invoice!.id, purpose: 'payment_proof' });
 			Object.assign(payload, { paidOn: date, amountMinor: amount.toString(), reference });
-			summary = { en: `Payer declared a payment of ${formatMoney(amount, invoice!.currency, 'en')} on ${date} for invoice ${invoice!.number}${reference ? ` (ref. ${reference})` : ''}: dunning held until ${until}`, fr: `Le payeur déclare un paiement de ${formatMoney(amount, invoice!.currency, 'fr')} le ${date} pour la facture ${invoice!.number}${reference ? ` (réf. ${reference})` : ''} : relances suspendues jusqu'au ${until}` };
+			event = { key: 'payer_payment_declared', fields: { amountMinor: amount.toString(), currency: invoice!.currency, paidOn: date, invoice: invoice!.number, reference: reference || undefined, heldUntil: until } };
 		} else if (kind === 'dispute') {
 			const category = field(req, 'category', 40) as DisputeLedgerCategory;
 			const reason = field(req, 'reason', 2000);
@@ -687,9 +685,15 @@ async function act(ledger: Ledger, customer: Customer, kind: PayerActionKind, re
 			Object.assign(payload, { category, reason, disputeId: opened.disputeId, ...(ticked.length ? { lines: ticked } : {}), ...(part !== undefined ? { disputedMinor: part.toString() } : {}) });
 			routed = { owner: opened.owner, disputeId: opened.disputeId };
 			if (upload?.ok) attachment = await storeAttachment(client, upload, { customerId: customer.id, invoiceId: invoice!.id, disputeId: opened.disputeId, purpose: 'dispute_document' });
-			const partText = (lang: Lang) => (part !== undefined ? (lang === 'fr' ? `, ${formatMoney(part, invoice!.currency, 'fr')} contestés, le reste (${formatMoney(BigInt(invoice!.open_minor) - part, invoice!.currency, 'fr')}) reste relancé` : `, ${formatMoney(part, invoice!.currency, 'en')} disputed, the rest (${formatMoney(BigInt(invoice!.open_minor) - part, invoice!.currency, 'en')}) stays in dunning`) : '');
-			const which = ticked.length ? { en: ` (lines ${linesText}${partText('en')})`, fr: ` (lignes ${linesText}${partText('fr')})` } : { en: '', fr: '' };
-			summary = { en: `Payer disputes invoice ${invoice!.number}${which.en} (${category}): ${reason}`, fr: `Le payeur conteste la facture ${invoice!.number}${which.fr} (${category}) : ${reason}` };
+			event = {
+				key: 'payer_dispute',
+				fields: {
+					invoice: invoice!.number, category, reason, currency: invoice!.currency,
+					lines: ticked.length ? linesText : undefined,
+					disputedMinor: ticked.length && part !== undefined ? part.toString() : undefined,
+					restMinor: ticked.length && part !== undefined ? (BigInt(invoice!.open_minor) - part).toString() : undefined,
+				},
+			};
 		} else if (kind === 'billing_email') {
 			const email = field(req, 'email', 300);
 			if (email.length > 254 || checkEmailAddress(email)) return bad('Give a valid e-mail address.', 'Indiquez une adresse e-mail valide.');
@@ -699,23 +703,28 @@ async function act(ledger: Ledger, customer: Customer, kind: PayerActionKind, re
 			const signed = signToken({ c: customer.id, v: customer.payer_link_version, e: email, h: emailsKey(row.emails) }, key, EMAIL_PURPOSE, EMAIL_CONFIRM_DAYS * 86400, o.now);
 			confirmation = { to: email, link: `${o.pageUrl}${o.pageUrl.includes('?') ? '&' : '?'}e=${signed}` };
 			Object.assign(payload, { email });
-			summary = { en: `Payer asked to send reminders and invoices to ${email} (changed once confirmed from that address)`, fr: `Le payeur demande que les relances et factures soient envoyées à ${email} (changé une fois confirmé depuis cette adresse)` };
+			event = { key: 'payer_billing_email_requested', fields: { email } };
 		} else if (kind === 'copy_request') {
-			summary = { en: `Payer asks for a copy of invoice ${invoice!.number}`, fr: `Le payeur demande une copie de la facture ${invoice!.number}` };
+			event = { key: 'payer_copy_request', fields: { invoice: invoice!.number } };
 		} else {
-			summary = { en: 'Payer asks to be called', fr: 'Le payeur demande à être rappelé' };
+			event = { key: 'payer_contact_request', fields: {} };
 		}
 		if (attachment) {
 			payload.attachment = attachment;
-			summary = {
-				en: `${summary.en} — attachment no. ${attachment.attachmentId}: ${attachmentLabel(attachment, 'en')}`,
-				fr: `${summary.fr} — pièce jointe n° ${attachment.attachmentId} : ${attachmentLabel(attachment, 'fr')}`,
-			};
+			Object.assign(event.fields, { attachmentId: attachment.attachmentId, attachmentFile: attachment.fileName, attachmentType: attachment.contentType, attachmentBytes: attachment.sizeBytes });
 		}
+		const said = payerSaid(event.key, event.fields);
+		const summary = { en: said.en, fr: said.fr };
 		await client.query('INSERT INTO payer_actions (customer_id, invoice_id, kind, payload) VALUES ($1, $2, $3, $4)', [customer.id, invoice?.id ?? null, kind === 'billing_email' ? 'billing_email_requested' : kind, JSON.stringify(payload)]);
 		await client.query(`INSERT INTO history (customer_id, invoice_id, kind, channel, actor, summary, payload) VALUES ($1, $2, 'payer_answer', 'payer_page', 'payer', $3, $4)`,
-			[customer.id, invoice?.id ?? null, summary.en, JSON.stringify({ ...payload, kind, summaryFr: summary.fr })]);
+			[customer.id, invoice?.id ?? null, summary.en, JSON.stringify({ ...payload, kind, summaryFr: summary.fr, timeline: said.timeline })]);
 		if (confirmation) return { ok: true, status: 200, confirmation };
 		return { ok: true, status: 200, notice: { kind, customerExternalId: customer.external_id, customerName: customer.name, invoiceNumber: invoice?.number ?? null, ...routed, ...(payload.disputedMinor ? { partialDispute: true } : {}), ...(attachment ? { attachment } : {}), summary } };
 	});
+}
+
+/** A payer's action as a timeline event, with its English and French sentences (the French also kept as `summaryFr`). */
+function payerSaid(key: TimelineEventKey, fields: TimelineFields) {
+	const { summary, timeline } = timelineEvent(key, fields);
+	return { en: summary, fr: renderTimelineEvent(timeline, 'fr'), timeline };
 }

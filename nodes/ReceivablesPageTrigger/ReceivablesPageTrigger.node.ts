@@ -26,6 +26,10 @@ import { lockoutNotifier, lockoutSenderProperty, payerMailer, payerNotifier, typ
 import { getLedger } from '../shared/transport/ledger';
 import { serveSignedIntake, SIGNED_INTAKE_OPTION, SIGNED_INTAKE_PAGE, signedIntakeProperties, WEBHOOK_CREDENTIAL } from './signedIntake';
 import { EINVOICING_PAGE_OPTIONS, einvoicingProperties, serveEinvoicingStatuses, servePlatformFlows } from './einvoicing';
+import { rawBodyProperty, readRequestBody } from './requestBody';
+
+/** A courier request (up to 500 events, each with its photo and signature): larger ones get 413 before being read. */
+const MAX_COURIER_BODY_BYTES = 8 * 1024 * 1024;
 
 /**
  * n8n's own HTML sandbox (what it puts on webhook pages), plus no framing by any site. The node answers itself, so
@@ -133,6 +137,8 @@ export class ReceivablesPageTrigger implements INodeType {
 					{ displayName: 'Time Zone', name: 'zone', type: 'string', default: 'Europe/Paris', description: 'IANA zone in which today, days late and promise dates are counted' },
 				],
 			},
+			// Hidden: the signed pages read the request body themselves, n8n does not read or parse it first.
+			rawBodyProperty,
 			...signedIntakeProperties,
 			{ displayName: 'Company Name', name: 'company', type: 'string', default: '', description: 'Shown in the dashboard\'s header', displayOptions: { show: { page: ['dashboard'] } } },
 			{
@@ -200,11 +206,16 @@ export class ReceivablesPageTrigger implements INodeType {
 				return { noWebhookResponse: true };
 			}
 			const options = this.getNodeParameter('eventOptions', {}) as IDataObject;
-			const rawBody = (this.getRequestObject() as unknown as { rawBody?: Buffer }).rawBody ?? Buffer.alloc(0);
+			const read = await readRequestBody(this, MAX_COURIER_BODY_BYTES, 'courier events');
+			if (!read.ok) {
+				send(read.status, { code: read.code, error: read.message.en, errorFr: read.message.fr, hint: read.hint.en, hintFr: read.hint.fr });
+				return { noWebhookResponse: true };
+			}
 			let result;
 			try {
 				const ledger = await getLedger(this);
-				result = await receiveCourierRequest(ledger, { rawBody, headers: this.getHeaderData() as Record<string, unknown> }, {
+				result = await receiveCourierRequest(ledger, { rawBody: read.body, headers: this.getHeaderData() as Record<string, unknown> }, {
+					maxBodyBytes: MAX_COURIER_BODY_BYTES,
 					toleranceSeconds: Number(options.toleranceSeconds) || DEFAULT_SIGNATURE_TOLERANCE_SECONDS,
 					maxPhotoBytes: Math.round((Number(options.maxPhotoKb) || 2048) * 1024),
 					maxSignatureBytes: Math.round((Number(options.maxSignatureKb) || 200) * 1024),

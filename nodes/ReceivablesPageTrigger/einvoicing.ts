@@ -10,6 +10,7 @@ import {
 	signedStatusesResponse,
 } from '../../core';
 import { getLedger } from '../shared/transport/ledger';
+import { readRequestBody } from './requestBody';
 
 /**
  * The e-invoicing platform's signed pages of the Receivables Page Trigger: the request is checked here (size, the
@@ -78,10 +79,8 @@ export function sendJson(ctx: IWebhookFunctions, status: number, body: IDataObje
 	res.json(body);
 }
 
-export function rawBodyOf(ctx: IWebhookFunctions): Buffer {
-	const raw = (ctx.getRequestObject() as unknown as { rawBody?: Buffer }).rawBody;
-	return Buffer.isBuffer(raw) ? raw : Buffer.alloc(0);
-}
+/** The platform's notifications are small: larger calls get 413 before their signature is read. */
+const MAX_FLOW_BODY_BYTES = 1024 * 1024;
 
 const METHOD_NOT_ALLOWED = { code: 'METHOD_NOT_ALLOWED', error: 'Send the statuses with POST.', errorFr: 'Envoyez les statuts en POST.' };
 
@@ -98,13 +97,19 @@ export async function serveEinvoicingStatuses(ctx: IWebhookFunctions): Promise<I
 	}
 	const o = ctx.getNodeParameter('statusesOptions', {}) as IDataObject;
 	const positive = (v: unknown, fallback: number) => (Number(v) > 0 ? Number(v) : fallback);
+	const maxBodyBytes = Math.round(positive(o.maxBodyKb, 5120) * 1024);
+	const read = await readRequestBody(ctx, maxBodyBytes, 'e-invoicing statuses');
+	if (!read.ok) {
+		sendJson(ctx, read.status, { stored: false, code: read.code, error: read.message.en, errorFr: read.message.fr, hint: read.hint.en, hintFr: read.hint.fr });
+		return { noWebhookResponse: true };
+	}
 	let result;
 	try {
 		const ledger = await getLedger(ctx);
-		result = await receiveSignedStatuses(ledger, { rawBody: rawBodyOf(ctx), headers: ctx.getHeaderData() as Record<string, unknown> }, {
+		result = await receiveSignedStatuses(ledger, { rawBody: read.body, headers: ctx.getHeaderData() as Record<string, unknown> }, {
 			secret: [],
 			purpose: LIFECYCLE_PURPOSE,
-			maxBodyBytes: Math.round(positive(o.maxBodyKb, 5120) * 1024),
+			maxBodyBytes,
 			toleranceSeconds: positive(o.toleranceSeconds, DEFAULT_SIGNATURE_TOLERANCE_SECONDS),
 			log: (message, meta) => ctx.logger.error(message, meta),
 			lifecycle: {
@@ -147,10 +152,16 @@ export async function servePlatformFlows(ctx: IWebhookFunctions): Promise<IWebho
 		return { noWebhookResponse: true };
 	}
 	const o = ctx.getNodeParameter('flowOptions', {}) as IDataObject;
+	const read = await readRequestBody(ctx, MAX_FLOW_BODY_BYTES, 'platform flows');
+	if (!read.ok) {
+		sendJson(ctx, read.status, { received: false, code: read.code, error: read.message.en, errorFr: read.message.fr, hint: read.hint.en, hintFr: read.hint.fr });
+		return { noWebhookResponse: true };
+	}
 	let result;
 	try {
 		const ledger = await getLedger(ctx);
-		result = await receiveAfnorNotification(ledger, { rawBody: rawBodyOf(ctx), headers: ctx.getHeaderData() as Record<string, unknown> }, {
+		result = await receiveAfnorNotification(ledger, { rawBody: read.body, headers: ctx.getHeaderData() as Record<string, unknown> }, {
+			maxBodyBytes: MAX_FLOW_BODY_BYTES,
 			keyEncoding: (['base64', 'hex', 'utf8'].includes(String(o.keyEncoding)) ? o.keyEncoding : 'base64') as 'base64' | 'hex' | 'utf8',
 			toleranceSeconds: Number(o.toleranceSeconds) > 0 ? Number(o.toleranceSeconds) : 300,
 			log: (message, meta) => ctx.logger.error(message, meta),

@@ -11,6 +11,7 @@ import {
 } from '../../core';
 import { allocationJson } from '../InvoiceIntake/actions/storePayments.operation';
 import { getLedger } from '../shared/transport/ledger';
+import { readRequestBody, type Said } from './requestBody';
 
 /** The page of the Receivables Page Trigger that takes signed requests from accounting software (or Stripe). */
 export const SIGNED_INTAKE_PAGE = 'signedIntake';
@@ -29,15 +30,6 @@ const DEFAULT_MAX_BODY_MB = 5;
 const show = { show: { page: [SIGNED_INTAKE_PAGE] } };
 
 export const signedIntakeProperties: INodeProperties[] = [
-	// n8n reads and parses the body of a request to a version-1 trigger (up to its own 16 MB) before the node runs,
-	// unless the node's options.binaryData is set: this page reads the body itself, after its size check.
-	{
-		displayName: 'Read the Body in the Node',
-		name: 'options',
-		type: 'hidden',
-		default: { binaryData: true },
-		displayOptions: show,
-	},
 	{
 		displayName: 'Signature',
 		name: 'signatureScheme',
@@ -82,13 +74,6 @@ export const signedIntakeProperties: INodeProperties[] = [
 	},
 ];
 
-type Said = { en: string; fr: string };
-
-const TOO_LARGE: [Said, Said] = [
-	{ en: 'The request body is too large.', fr: 'Le corps de la requête est trop volumineux.' },
-	{ en: 'Send fewer records per request.', fr: 'Envoyez moins d’enregistrements par requête.' },
-];
-
 /**
  * A signed request from accounting software, checked and answered here: the size (413, from Content-Length before
  * the body is read, then from the bytes), the key and signature (401), the body and the ledger as Invoice Intake's
@@ -114,23 +99,9 @@ export async function serveSignedIntake(ctx: IWebhookFunctions): Promise<IWebhoo
 	const options = ctx.getNodeParameter('intakeOptions', {}) as IDataObject;
 	const maxBodyBytes = Math.round((Number(options.maxBodyMb) || DEFAULT_MAX_BODY_MB) * 1024 * 1024);
 	const headers = ctx.getHeaderData() as Record<string, unknown>;
-	const declared = Number(headers['content-length']);
-	if (Number.isFinite(declared) && declared > maxBodyBytes) {
-		// Not read at all: the connection is closed after the answer.
-		res.setHeader('Connection', 'close');
-		refuse(413, 'BODY_TOO_LARGE', TOO_LARGE);
-		return { noWebhookResponse: true };
-	}
-	const read = await requestBody(ctx);
+	const read = await readRequestBody(ctx, maxBodyBytes, 'signed intake');
 	if (!read.ok) {
-		res.setHeader('Connection', 'close');
-		if (read.tooLarge) refuse(413, 'BODY_TOO_LARGE', TOO_LARGE);
-		else {
-			refuse(400, 'BODY_UNREADABLE', [
-				{ en: 'The request body could not be read: nothing was changed.', fr: 'Le corps de la requête n’a pas pu être lu : rien n’a été modifié.' },
-				{ en: 'Send it again with the same delivery id.', fr: 'Renvoyez-la avec le même identifiant d’envoi.' },
-			]);
-		}
+		refuse(read.status, read.code, [read.message, read.hint]);
 		return { noWebhookResponse: true };
 	}
 	const rawBody = read.body;
@@ -163,25 +134,6 @@ export async function serveSignedIntake(ctx: IWebhookFunctions): Promise<IWebhoo
 	// Refused, or the same delivery again (its records were handled the first time): no execution.
 	if (result.status !== 'accepted') return { noWebhookResponse: true };
 	return { noWebhookResponse: true, workflowData: [[{ json: signedDeliveryJson(result) }]] };
-}
-
-/**
- * The bytes of the request: those n8n already read (rawBody), else read now with n8n's own reader (which also
- * decompresses gzip and deflate, up to N8N_PAYLOAD_SIZE_MAX). The size limit of the page is checked by the caller.
- */
-async function requestBody(ctx: IWebhookFunctions): Promise<{ ok: true; body: Buffer } | { ok: false; tooLarge: boolean }> {
-	const req = ctx.getRequestObject() as unknown as { rawBody?: Buffer; readRawBody?: () => Promise<void> };
-	if (!req.rawBody && typeof req.readRawBody === 'function') {
-		try {
-			await req.readRawBody();
-		} catch (error) {
-			const e = error as { status?: number; statusCode?: number; type?: string; httpStatusCode?: number };
-			const tooLarge = e.type === 'entity.too.large' || e.status === 413 || e.statusCode === 413 || e.httpStatusCode === 413;
-			ctx.logger.warn(`Receivables signed intake: the request body could not be read (${error instanceof Error ? error.message : String(error)})`);
-			return { ok: false, tooLarge };
-		}
-	}
-	return { ok: true, body: req.rawBody ?? Buffer.alloc(0) };
 }
 
 /** The secrets of the Receivables Webhook credential (the current one and, while it is replaced, the previous one). */

@@ -1221,7 +1221,9 @@ async function loadDetails(core, ledger, data) {
 		await client.query(
 			`INSERT INTO history (at, customer_id, invoice_id, kind, channel, actor, summary, payload)
 			SELECT p.created_at, p.customer_id, p.invoice_id, 'promise_recorded', p.source, 'demo',
-				'Promise to pay on ' || p.promised_on::text, jsonb_build_object('promiseId', p.id::text, 'amountMinor', p.amount_minor::text)
+				'Promise to pay on ' || p.promised_on::text,
+				jsonb_build_object('promiseId', p.id::text, 'amountMinor', p.amount_minor::text,
+					'timeline', jsonb_build_object('key', 'promise_recorded', 'fields', jsonb_build_object('promisedOn', p.promised_on::text, 'amountMinor', p.amount_minor::text, 'currency', p.currency)))
 			FROM promises p WHERE p.source_ref LIKE 'demo-promise-%'`,
 		);
 
@@ -1249,7 +1251,9 @@ async function loadDetails(core, ledger, data) {
 		await client.query(
 			`INSERT INTO history (at, customer_id, invoice_id, kind, channel, actor, summary, payload)
 			SELECT m.sent_at, m.customer_id, m.invoice_id, CASE WHEN m.status = 'bounced' THEN 'reminder_bounced' ELSE 'reminder_sent' END, m.channel, 'demo',
-				'Reminder ' || m.stage || ' (' || m.channel || ')', jsonb_build_object('stage', m.stage, 'messageId', m.message_id)
+				'Reminder ' || m.stage || ' (' || m.channel || ')',
+				jsonb_build_object('stage', m.stage, 'messageId', m.message_id,
+					'timeline', jsonb_build_object('key', CASE WHEN m.status = 'bounced' THEN 'reminder_logged_bounced' ELSE 'reminder_logged' END, 'fields', jsonb_build_object('stage', m.stage, 'channel', m.channel)))
 			FROM reminders m WHERE m.claimed_by = 'demo'`,
 		);
 		await insertWaves(core, client, data.waves);

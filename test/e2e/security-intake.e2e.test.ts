@@ -153,4 +153,17 @@ describe('real n8n: intake webhook under attack', () => {
 		const [invoice] = await (instance as TestInstance).query<{ payable: string; due: string }>(`SELECT payable_minor::text AS payable, due_date::text AS due FROM ${table('invoices')} WHERE number = 'SEC-E2E-030'`);
 		expect(invoice).toEqual({ payable: '9290040', due: '2026-04-01' });
 	}, 120_000);
+
+	// The courier events page reads the body itself too (hidden options.binaryData): n8n 2.40.7 would read and parse a
+	// body up to its own 16 MB and answer 500 above it; the page answers 413 from Content-Length and starts nothing.
+	test('a courier events request announced above n8n\'s 16 MB gets the page\'s 413 (not n8n\'s 500) and starts no execution', async () => {
+		const inst = instance as TestInstance;
+		const courierExecutions = async () => (await inst.query<{ n: string }>(`SELECT count(*)::text AS n FROM "${inst.n8nSchema}".execution_entity WHERE "workflowId" = 'rcvTrackEvents01'`))[0].n;
+		const before = await courierExecutions();
+		const answer = await send('receivables/courier-events', Buffer.alloc(20 * 1024 * 1024, 0x20), { 'x-receivables-device': 'nobody', 'x-receivables-delivery': 'big-1' });
+		expect(answer).toMatchObject({ status: 413, answer: { code: 'BODY_TOO_LARGE', error: expect.any(String), errorFr: expect.any(String) } });
+		// The next request is served as usual (the refused one held nothing): its unknown device gets 401.
+		expect(await send('receivables/courier-events', '{"events":[]}', { 'x-receivables-device': 'nobody', 'x-receivables-delivery': 'big-2' })).toMatchObject({ status: 401, answer: { code: 'DEVICE_UNKNOWN' } });
+		expect(await courierExecutions()).toBe(before);
+	}, 120_000);
 });

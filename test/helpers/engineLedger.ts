@@ -72,3 +72,11 @@ export function engineLedger(otherCredentials: Record<string, Record<string, str
 	}, 120_000);
 	return t;
 }
+
+/** Asserts that the nodes of an engine ledger made with `ledgerRole` run as that role: no superuser, no RLS bypass. */
+export async function expectLedgerRole(t: EngineLedger): Promise<void> {
+	const [me] = await t.ledger.query<{ user: string; superuser: string }>("SELECT current_user AS user, current_setting('is_superuser') AS superuser");
+	expect(me).toEqual({ user: t.credentials.receivablesLedgerApi.user, superuser: 'off' });
+	const [role] = await t.ledger.query<{ rolsuper: boolean; rolbypassrls: boolean }>('SELECT rolsuper, rolbypassrls FROM pg_roles WHERE rolname = current_user');
+	expect(role).toEqual({ rolsuper: false, rolbypassrls: false });
+}

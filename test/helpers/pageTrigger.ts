@@ -1,8 +1,11 @@
 // Calls the Receivables Page trigger of a shipped workflow the way n8n's webhook server does: the node's webhook()
-// with the request (parsed body, query, headers, raw body) and the response it writes to. Real n8n runs it in
+// with the request (parsed body, query, headers, raw body) and the response it writes to. For a page whose hidden
+// options.binaryData is set (the signed pages), n8n 2.40.7 reads nothing before the node runs: the request then has
+// no body yet, only n8n's readRawBody(), which reads the bytes (refusing more than N8N_PAYLOAD_SIZE_MAX, 16 MB). Real n8n runs it in
 // test/e2e (history scan, distribution and tracking); this runs it in-process against a real ledger.
 import type { ICredentialDataDecryptedObject, IDataObject, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
 import { ReceivablesPageTrigger } from '../../nodes/ReceivablesPageTrigger/ReceivablesPageTrigger.node';
+import { RAW_BODY_PAGES, rawBodyProperty } from '../../nodes/ReceivablesPageTrigger/requestBody';
 import { multipartBody, parseLikeN8n, type FormFile } from './n8nMultipart';
 
 export interface PageCall {
@@ -13,6 +16,8 @@ export interface PageCall {
 	rawBody?: Buffer;
 	/** The address the connection comes from (Express's req.ip); none by default, as in-process callers have none. */
 	peer?: string;
+	/** For a page that reads its body itself: bytes n8n's reader would refuse (over its 16 MB, or not decompressible). */
+	readFails?: { type?: string; status?: number; message: string };
 	/** A multipart form (fields and files), parsed by n8n's own parser as its webhook server does. */
 	multipart?: { fields: Record<string, string>; files?: FormFile[] } | { raw: Buffer; contentType: string };
 }
@@ -29,6 +34,9 @@ export interface PageAnswer {
 	/** What the node wrote to n8n's log as errors (message and details), for the people who run n8n. */
 	logged: Array<{ message: string; meta?: unknown }>;
 }
+
+/** n8n's N8N_PAYLOAD_SIZE_MAX default (16 MB). */
+const N8N_PAYLOAD_SIZE_MAX = 16 * 1024 * 1024;
 
 interface WorkflowFile {
 	nodes: Array<{ type: string; parameters: Record<string, unknown> }>;
@@ -67,6 +75,21 @@ export async function callPageTrigger(workflow: WorkflowFile, credentials: Recor
 		headers['content-type'] = form.contentType;
 		parsed = await parseLikeN8n(form.body, form.contentType);
 	}
+	// n8n reads the hidden option from the workflow's node, its default filled in (as `new Workflow` does).
+	const page = String(node.parameters.page ?? 'portal');
+	const options = (node.parameters.options ?? (RAW_BODY_PAGES.includes(page) ? rawBodyProperty.default : {})) as { binaryData?: boolean };
+	const readsItself = options.binaryData === true;
+	const request: { method: string; rawBody?: Buffer; ip?: string; readRawBody?: () => Promise<void> } = { method, ...(call.peer ? { ip: call.peer } : {}) };
+	if (!readsItself) request.rawBody = call.rawBody;
+	else {
+		const bytes = call.rawBody ?? (call.body ? Buffer.from(JSON.stringify(call.body)) : undefined);
+		if (bytes && method === 'POST' && headers['content-length'] === undefined) headers['content-length'] = String(bytes.length);
+		request.readRawBody = async () => {
+			if (call.readFails) throw Object.assign(new Error(call.readFails.message), call.readFails);
+			if (bytes && bytes.length > N8N_PAYLOAD_SIZE_MAX) throw Object.assign(new Error('request entity too large'), { type: 'entity.too.large', status: 413 });
+			request.rawBody = bytes ?? Buffer.alloc(0);
+		};
+	}
 	const ctx = {
 		getNodeParameter: (name: string, fallback?: unknown) => (name in node.parameters ? node.parameters[name] : fallback),
 		getCredentials: async (type: string) => {
@@ -74,9 +97,9 @@ export async function callPageTrigger(workflow: WorkflowFile, credentials: Recor
 			if (!data) throw new Error(`no credential ${type}`);
 			return data;
 		},
-		getRequestObject: () => ({ method, rawBody: call.rawBody, ...(call.peer ? { ip: call.peer } : {}) }),
+		getRequestObject: () => request,
 		getResponseObject: () => res,
-		getBodyData: () => (parsed ? parsed.body : (call.body ?? {})) as IDataObject,
+		getBodyData: () => (readsItself ? {} : parsed ? parsed.body : (call.body ?? {})) as IDataObject,
 		getQueryData: () => (call.query ?? {}) as IDataObject,
 		getHeaderData: () => headers,
 		getWebhookName: () => (method === 'GET' ? 'setup' : 'default'),

@@ -6,6 +6,7 @@ import { enrolCourierDevice, markInvoicesEntered, planWaves, releaseWave, saveCo
 import { loadWorkflow, PACKAGE_ROOT } from '../helpers/engine';
 import { engineLedger } from '../helpers/engineLedger';
 import { callPageTrigger } from '../helpers/pageTrigger';
+import { ReceivablesPageTrigger } from '../../nodes/ReceivablesPageTrigger/ReceivablesPageTrigger.node';
 import { closeLedgers } from '../../nodes/shared/transport/ledger';
 import { seedDistribution } from '../workflows/distribution-helpers';
 
@@ -49,5 +50,30 @@ describe('security: bad bytes from a courier’s phone', () => {
 		const ok = await post(Buffer.from(JSON.stringify(event('sec-ev-0003', 'Société Générale'))), 'sec-utf8');
 		expect(ok.status).toBe(200);
 		expect(await t.ledger.query('SELECT recipient_name FROM courier_events')).toEqual([{ recipient_name: 'Société Générale' }]);
+	});
+
+	// n8n 2.40.7 reads and parses the body of a version-1 trigger (up to its own 16 MB, 500 above) before the node
+	// runs unless the node's options.binaryData is set: the signed pages set it and read the body themselves.
+	test('oversized requests get 413 in English and French before being read, even above n8n’s own 16 MB; nothing starts', async () => {
+		const hidden = new ReceivablesPageTrigger().description.properties.find((p) => p.name === 'options');
+		expect(hidden).toMatchObject({ type: 'hidden', default: { binaryData: true } });
+		expect([...((hidden?.displayOptions?.show?.page as string[]) ?? [])].sort()).toEqual(['courierEvents', 'einvoicingStatuses', 'platformFlows', 'signedIntake']);
+		const headers = (extra: Record<string, string>) => ({ 'content-type': 'application/json', 'x-receivables-device': phone.deviceId, 'x-receivables-delivery': 'sec-big', 'x-receivables-signature': 'v1=0', ...extra });
+		const cases: Array<[string, Parameters<typeof callPageTrigger>[2], number, string]> = [
+			['announced above the page’s 8 MB', { method: 'POST', rawBody: Buffer.from('{}'), headers: headers({ 'content-length': String(9 * 1024 * 1024) }) }, 413, 'BODY_TOO_LARGE'],
+			['announced above n8n’s 16 MB', { method: 'POST', rawBody: Buffer.from('{}'), headers: headers({ 'content-length': String(20 * 1024 * 1024) }) }, 413, 'BODY_TOO_LARGE'],
+			['above n8n’s 16 MB when read', { method: 'POST', rawBody: Buffer.alloc(17 * 1024 * 1024, 0x20), headers: headers({ 'content-length': '2' }) }, 413, 'BODY_TOO_LARGE'],
+			['unreadable (a gzip body that is not gzip)', { method: 'POST', rawBody: Buffer.from('{}'), headers: headers({ 'content-encoding': 'gzip' }), readFails: { message: 'incorrect header check', status: 400 } }, 400, 'BODY_UNREADABLE'],
+		];
+		for (const [what, call, status, code] of cases) {
+			const answer = await callPageTrigger(WORKFLOW, t.credentials, call);
+			const json = answer.json as { code?: string; error?: string; errorFr?: string };
+			expect({ what, status: answer.status, code: json.code }).toEqual({ what, status, code });
+			expect(json.error).toEqual(expect.any(String));
+			expect(json.errorFr).toEqual(expect.any(String));
+			expect(answer.headers.connection).toBe('close');
+			expect(answer.workflowData).toBeUndefined();
+		}
+		expect(await recorded()).toBe('1');
 	});
 });

@@ -92,6 +92,14 @@ describe('security: e-invoicing statuses page', () => {
 		const { answer, started } = await post(big, { 'x-receivables-delivery': 'big-1' });
 		expect(answer).toMatchObject({ statusCode: 413, body: { stored: false, code: 'BODY_TOO_LARGE' } });
 		expect(started).toBe(false);
+		// The page reads the body itself: announced above n8n's own 16 MB, it is refused from Content-Length before a
+		// byte is read; sent above it without announcing it, n8n's reader stops and the page answers the same 413.
+		const announced = await post('{}', { 'x-receivables-delivery': 'big-2', 'content-length': String(20 * 1024 * 1024) });
+		expect(announced.answer).toMatchObject({ statusCode: 413, body: { stored: false, code: 'BODY_TOO_LARGE', error: expect.any(String), errorFr: expect.any(String) } });
+		expect(announced.started).toBe(false);
+		const read = await callPageTrigger(WORKFLOW, t.credentials, { method: 'POST', rawBody: Buffer.alloc(17 * 1024 * 1024, 0x20), headers: { 'content-type': 'application/json', 'content-length': '10', 'x-receivables-delivery': 'big-3' } });
+		expect({ status: read.status, json: read.json }).toMatchObject({ status: 413, json: { stored: false, code: 'BODY_TOO_LARGE', errorFr: expect.any(String) } });
+		expect(read.workflowData).toBeUndefined();
 		expect(await footprint()).toEqual(before);
 	});
 

@@ -6,6 +6,7 @@ import { Client, type QueryResultRow } from 'pg';
 import { dropSchema, testDatabaseUrl, uniqueSchema } from '../helpers/db';
 import { moduleUrl, runModule } from '../helpers/scripts';
 import { formatAmount } from '../../core';
+import { timelineSummary } from '../../core/dunning/timeline-text';
 
 jest.setTimeout(300_000);
 
@@ -250,6 +251,20 @@ describe('loading the demo company', () => {
 		expect(off).toEqual([]);
 		const kinds = await ledger.query<{ kind: string }>("SELECT DISTINCT kind FROM history WHERE kind IN ('payment_received', 'invoice_paid', 'dispute_opened', 'dispute_resolved', 'promise_kept', 'reminder_sent') ORDER BY kind");
 		expect(kinds.map((k) => k.kind)).toEqual(['dispute_opened', 'dispute_resolved', 'invoice_paid', 'payment_received', 'promise_kept', 'reminder_sent']);
+		// The demo's own reminder and promise entries are stored as events and read in either language, stages and dates
+		// as people read them (no stage code).
+		const own = await ledger.query<{ kind: string; summary: string; payload: Record<string, unknown> }>(
+			"SELECT kind, summary, payload FROM history WHERE actor = 'demo' AND kind IN ('reminder_sent', 'reminder_bounced', 'promise_recorded') ORDER BY id",
+		);
+		expect([...new Set(own.map((r) => r.kind))].sort()).toEqual(expect.arrayContaining(['promise_recorded', 'reminder_sent']));
+		expect(own.filter((r) => !(r.payload.timeline && typeof r.payload.timeline === 'object'))).toEqual([]);
+		for (const row of own) {
+			const fr = timelineSummary(row, 'fr');
+			const en = timelineSummary({ ...row, summary: '' }, 'en');
+			expect([fr, en]).not.toEqual(expect.arrayContaining([expect.stringMatching(/level\d|pre_due|formal_notice|\d{4}-\d\d-\d\d.*\d{4}-\d\d-\d\d|^$/)]));
+			if (row.kind === 'promise_recorded') expect([fr, en]).toEqual([expect.stringMatching(/^Promesse de règlement pour le \d\d\/\d\d\/\d{4} \(/), expect.stringMatching(/^Promise to pay on \d{4}-\d\d-\d\d \(/)]);
+			else expect([fr, en]).toEqual([expect.stringMatching(/^(Relance \d|Avis avant échéance|Mise en demeure|Remerciement) \((e-mail|courrier)\)/), expect.stringMatching(/^(Reminder \d|Pre-due notice|Formal notice|Thank-you) \((e-mail|letter)\)/)]);
+		}
 		// The append-only guard was never lifted: its trigger is enabled, the loader has no statement that could turn it
 		// off, and the history was written dated (no row of it was ever updated, which the guard would have refused).
 		const [trigger] = await ledger.query<{ tgenabled: string }>(

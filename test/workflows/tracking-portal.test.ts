@@ -3,7 +3,7 @@ import { markInvoicesEntered, planWaves, releaseWave, savePortalUser } from '../
 import { loadWorkflow, PACKAGE_ROOT } from '../helpers/engine';
 import { callPageTrigger } from '../helpers/pageTrigger';
 import { seedDistribution } from './distribution-helpers';
-import { engineLedger } from '../helpers/engineLedger';
+import { engineLedger, expectLedgerRole } from '../helpers/engineLedger';
 
 const WORKFLOW = loadWorkflow(path.join(PACKAGE_ROOT, 'workflows', 'tracking-portal.json'));
 
@@ -11,12 +11,7 @@ describe('workflow: Tracking: sales-force portal (login, scoped status, CSV)', (
 	// As npm start runs it: the nodes use a ledger role that is not a superuser, so row-level security applies.
 	const t = engineLedger({}, { ledgerRole: true });
 
-	test('the nodes run under the ledger role, not a superuser', async () => {
-		const [me] = await t.ledger.query<{ user: string; superuser: string }>("SELECT current_user AS user, current_setting('is_superuser') AS superuser");
-		expect(me).toEqual({ user: t.credentials.receivablesLedgerApi.user, superuser: 'off' });
-		const [role] = await t.ledger.query<{ rolsuper: boolean; rolbypassrls: boolean }>('SELECT rolsuper, rolbypassrls FROM pg_roles WHERE rolname = current_user');
-		expect(role).toEqual({ rolsuper: false, rolbypassrls: false });
-	});
+	test('the nodes run under the ledger role, not a superuser', () => expectLedgerRole(t));
 	beforeAll(async () => {
 		await seedDistribution(t.ledger);
 		await t.ledger.query(`INSERT INTO staff (code, name, roles) VALUES ('R2', 'Other rep', '{sales_rep}')`);

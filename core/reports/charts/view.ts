@@ -3,7 +3,7 @@ import { parseAmount } from '../../money';
 import type { AgedBalance, AgedBalanceRow, AgedBucket, BalanceCleaning, CeiReport, DaysLateReport, DistributionReport, DsoReport, ReceivablesOverview, ReminderResults, ReportAmount } from '../types';
 import type { DisputeAnalysis } from '../../disputes/analysis';
 import { disputeKeyLabel } from '../../disputes/labels';
-import { STAGE_CHOICES } from '../../dunning/policyFields';
+import { stageLabel } from '../../dunning/policyFields';
 import { formatDecimal, formatUnits, toUnits } from './format';
 import { AGING_PALETTE, layoutBarChart, layoutDonutChart, layoutLineChart } from './layout';
 import type { ChartGeometry, Lang, ValueUnit } from './model';
@@ -312,7 +312,7 @@ function remindersSection(reminders: ReminderResults, lang: Lang): ViewSection {
 		return { key: 'reminders', title: t.reminders, blocks };
 	}
 	const windows = reminders.stages[0].paidWithin.map((p) => p.days);
-	const stageNames = reminders.stages.map((s) => STAGE_CHOICES.find((c) => c.code === s.stage)?.[lang] ?? s.stage.replace(/_/g, ' '));
+	const stageNames = reminders.stages.map((s) => stageLabel(s.stage, lang));
 	blocks.push({ kind: 'chart', chart: layoutBarChart({
 		type: 'bar', id: 'reminder-stages', title: t.perStage, language: lang, unit: count, categories: stageNames, totals: false,
 		series: [
