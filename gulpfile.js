@@ -2,9 +2,10 @@
 const { src, dest, parallel } = require('gulp');
 
 function icons() {
-	return src(['nodes/**/*.{svg,png}', 'credentials/**/*.{svg,png}'], { base: '.', encoding: false }).pipe(
-		dest('dist'),
-	);
+	return src(['nodes/**/*.{svg,png}', 'credentials/**/*.{svg,png}'], {
+		base: '.',
+		encoding: false,
+	}).pipe(dest('dist'));
 }
 
 function codex() {
@@ -12,7 +13,10 @@ function codex() {
 }
 
 function ledgerFiles() {
-	return src(['core/**/*.sql', 'core/**/*.json', 'core/**/*.ttf', 'core/**/LICENSE*'], { base: '.', encoding: false }).pipe(dest('dist'));
+	return src(['core/**/*.sql', 'core/**/*.json', 'core/**/*.ttf', 'core/**/LICENSE*'], {
+		base: '.',
+		encoding: false,
+	}).pipe(dest('dist'));
 }
 
 exports.build = parallel(icons, codex, ledgerFiles);

@@ -15,7 +15,8 @@ const common = {
  * Unit tests need nothing but Node: no database, no build, no n8n, no mail server. A test file that uses any of them
  * (through the test helpers that open a ledger, run the engine or the scripts) is an integration test.
  */
-const NEEDS_SERVICES = /helpers\/(db|engine|engineLedger|dunning|n8n|nodes|scripts|smtpSink|browser)['"]|-helpers['"]|reports-fixture|createTestLedger|TEST_DATABASE_URL|openLedger\(|\bdist\//;
+const NEEDS_SERVICES =
+	/helpers\/(db|engine|engineLedger|dunning|n8n|nodes|scripts|smtpSink|browser)['"]|-helpers['"]|reports-fixture|createTestLedger|TEST_DATABASE_URL|openLedger\(|\bdist\//;
 
 function testFiles(dir) {
 	return readdirSync(path.join(__dirname, dir), { withFileTypes: true }).flatMap((entry) => {
@@ -26,8 +27,11 @@ function testFiles(dir) {
 }
 
 const unitOrIntegration = ['core', 'nodes', 'test/unit'].flatMap(testFiles);
-const needsServices = (file) => NEEDS_SERVICES.test(readFileSync(path.join(__dirname, file), 'utf8'));
-const unitTests = unitOrIntegration.filter((file) => !needsServices(file)).map((file) => `<rootDir>/${file}`);
+const needsServices = (file) =>
+	NEEDS_SERVICES.test(readFileSync(path.join(__dirname, file), 'utf8'));
+const unitTests = unitOrIntegration
+	.filter((file) => !needsServices(file))
+	.map((file) => `<rootDir>/${file}`);
 const integrationTests = unitOrIntegration.filter(needsServices).map((file) => `<rootDir>/${file}`);
 
 module.exports = {
@@ -50,7 +54,11 @@ module.exports = {
 		{
 			...common,
 			displayName: 'workflows',
-			testMatch: ['<rootDir>/test/workflows/**/*.test.ts', '<rootDir>/test/security/**/*.test.ts', '<rootDir>/test/nodes/**/*.test.ts'],
+			testMatch: [
+				'<rootDir>/test/workflows/**/*.test.ts',
+				'<rootDir>/test/security/**/*.test.ts',
+				'<rootDir>/test/nodes/**/*.test.ts',
+			],
 		},
 		{
 			...common,

@@ -65,10 +65,33 @@ async function loadCustomers(ledger: Ledger, count: number, emails: boolean): Pr
 	await ledger.withClient(async (client) => {
 		function* rows() {
 			for (let i = 0; i < count; i++) {
-				yield [`C${i}`, `Client ${i} SARL`, 'standard', i % 5 === 0 ? 'en' : 'fr', emails ? `{client${i}@customers.example}` : '{}', '{12 rue du Marché}', '75011', 'Paris'];
+				yield [
+					`C${i}`,
+					`Client ${i} SARL`,
+					'standard',
+					i % 5 === 0 ? 'en' : 'fr',
+					emails ? `{client${i}@customers.example}` : '{}',
+					'{12 rue du Marché}',
+					'75011',
+					'Paris',
+				];
 			}
 		}
-		await copyRows(client, 'customers', ['external_id', 'name', 'profile', 'language', 'emails', 'address_lines', 'postal_code', 'city'], rows());
+		await copyRows(
+			client,
+			'customers',
+			[
+				'external_id',
+				'name',
+				'profile',
+				'language',
+				'emails',
+				'address_lines',
+				'postal_code',
+				'city',
+			],
+			rows(),
+		);
 	});
 }
 
@@ -76,7 +99,13 @@ async function loadCustomers(ledger: Ledger, count: number, emails: boolean): Pr
  * `due` open invoices due `dueDaysAgo` days before AS_OF (in the level1 window), plus `filler` invoices outside
  * it: 90 % paid, 10 % open with due dates spread over two years, outside the level 1 windows of the policies.
  */
-async function loadInvoices(ledger: Ledger, customers: number, due: number, filler: number, dueDaysAgo = 7): Promise<void> {
+async function loadInvoices(
+	ledger: Ledger,
+	customers: number,
+	due: number,
+	filler: number,
+	dueDaysAgo = 7,
+): Promise<void> {
 	const ids = await ledger.query<{ id: string }>('SELECT id FROM customers ORDER BY id');
 	await ledger.withClient(async (client) => {
 		function* rows() {
@@ -99,10 +128,43 @@ async function loadInvoices(ledger: Ledger, customers: number, due: number, fill
 						dueDate = dayOffset(-(late >= 0 && late < 50 ? late + 50 : late));
 					}
 				}
-				yield [`F-${i}`, customer, 'EUR', Math.round(amount / 1.2), amount - Math.round(amount / 1.2), amount, amount, open, dayOffset(-60), dueDate, status, paidAt, `h${i}`];
+				yield [
+					`F-${i}`,
+					customer,
+					'EUR',
+					Math.round(amount / 1.2),
+					amount - Math.round(amount / 1.2),
+					amount,
+					amount,
+					open,
+					dayOffset(-60),
+					dueDate,
+					status,
+					paidAt,
+					`h${i}`,
+				];
 			}
 		}
-		await copyRows(client, 'invoices', ['number', 'customer_id', 'currency', 'total_excl_minor', 'total_tax_minor', 'total_incl_minor', 'payable_minor', 'open_minor', 'issue_date', 'due_date', 'status', 'paid_at', 'content_hash'], rows());
+		await copyRows(
+			client,
+			'invoices',
+			[
+				'number',
+				'customer_id',
+				'currency',
+				'total_excl_minor',
+				'total_tax_minor',
+				'total_incl_minor',
+				'payable_minor',
+				'open_minor',
+				'issue_date',
+				'due_date',
+				'status',
+				'paid_at',
+				'content_hash',
+			],
+			rows(),
+		);
 		await client.query('ANALYZE invoices');
 		await client.query('ANALYZE customers');
 	});
@@ -123,17 +185,29 @@ async function emails(ctx: BenchContext, schemas: string[]): Promise<void> {
 		await savePolicy(ledger, {
 			code: 'standard',
 			name: 'Standard',
-			stages: [{ code: 'level1', kind: 'reminder', offsetDays: 5, channels: ['email', 'letter'], template: 'reminder_1', grouping: 'statement', cc: ['ventes@acme.example'] }],
+			stages: [
+				{
+					code: 'level1',
+					kind: 'reminder',
+					offsetDays: 5,
+					channels: ['email', 'letter'],
+					template: 'reminder_1',
+					grouping: 'statement',
+					cc: ['ventes@acme.example'],
+				},
+			],
 		});
 		await loadCustomers(ledger, count, true);
 		await loadInvoices(ledger, count, count, 0);
 		const plan = await planReminders(ledger, { stage: 'level1', asOf: AS_OF });
-		if (plan.due.length !== count) throw new Error(`planned ${plan.due.length} reminders, expected ${count}`);
+		if (plan.due.length !== count)
+			throw new Error(`planned ${plan.due.length} reminders, expected ${count}`);
 		const smtp = { ...sink.config, maxConnections: CONCURRENCY };
 
 		// raw references: nodemailer's pooled transport, the same number of messages of the same size, ready-made;
 		// once as configured by default, once with TCP_NODELAY on its sockets (as the package's pool sets it)
-		const text = 'Bonjour,\n\nSauf erreur de notre part, la facture suivante reste impayée :\n\n- Facture F-1 du 30 janvier 2026, échue le 24 mars 2026 : 1 234,56 € restant dû\n\nTotal restant dû : 1 234,56 €.\n\nCordialement,\nService recouvrement\nACME SAS';
+		const text =
+			'Bonjour,\n\nSauf erreur de notre part, la facture suivante reste impayée :\n\n- Facture F-1 du 30 janvier 2026, échue le 24 mars 2026 : 1 234,56 € restant dû\n\nTotal restant dû : 1 234,56 €.\n\nCordialement,\nService recouvrement\nACME SAS';
 		const rawLoop = async (transport: nodemailer.Transporter): Promise<number> => {
 			let next = 0;
 			const ms = await timeIt(async () => {
@@ -141,7 +215,14 @@ async function emails(ctx: BenchContext, schemas: string[]): Promise<void> {
 					Array.from({ length: CONCURRENCY * 2 }, async () => {
 						while (next < count) {
 							const i = next++;
-							await transport.sendMail({ from: 'Relances <relances@acme.example>', to: `client${i}@customers.example`, cc: 'ventes@acme.example', subject: 'Relance : facture(s) échue(s) – 1 234,56 €', text, html: `<p>${text.replace(/\n/g, '<br>')}</p>` });
+							await transport.sendMail({
+								from: 'Relances <relances@acme.example>',
+								to: `client${i}@customers.example`,
+								cc: 'ventes@acme.example',
+								subject: 'Relance : facture(s) échue(s) – 1 234,56 €',
+								text,
+								html: `<p>${text.replace(/\n/g, '<br>')}</p>`,
+							});
 						}
 					}),
 				);
@@ -149,7 +230,9 @@ async function emails(ctx: BenchContext, schemas: string[]): Promise<void> {
 			transport.close();
 			return ms;
 		};
-		const rawDefaultMs = await rawLoop(createSmtpTransport(smtp, { pool: true, maxConnections: CONCURRENCY }));
+		const rawDefaultMs = await rawLoop(
+			createSmtpTransport(smtp, { pool: true, maxConnections: CONCURRENCY }),
+		);
 		const rawMs = await rawLoop(
 			nodemailer.createTransport({
 				pool: true,
@@ -159,8 +242,13 @@ async function emails(ctx: BenchContext, schemas: string[]): Promise<void> {
 				port: smtp.port,
 				secure: false,
 				ignoreTLS: true,
-				getSocket: (_options: unknown, callback: (err: Error | null, socket?: { connection: unknown }) => void) => {
-					const socket = connect(smtp.port, smtp.host, () => callback(null, { connection: socket }));
+				getSocket: (
+					_options: unknown,
+					callback: (err: Error | null, socket?: { connection: unknown }) => void,
+				) => {
+					const socket = connect(smtp.port, smtp.host, () =>
+						callback(null, { connection: socket }),
+					);
 					socket.setNoDelay(true);
 					socket.once('error', (error) => callback(error));
 				},
@@ -170,22 +258,50 @@ async function emails(ctx: BenchContext, schemas: string[]): Promise<void> {
 
 		let outcomes = 0;
 		const coreMs = await timeIt(async () => {
-			const result = await sendReminderEmails(ledger, plan.due, { smtp, from: { name: 'Relances', address: 'relances@acme.example' }, company: { name: 'ACME SAS' }, concurrency: CONCURRENCY });
+			const result = await sendReminderEmails(ledger, plan.due, {
+				smtp,
+				from: { name: 'Relances', address: 'relances@acme.example' },
+				company: { name: 'ACME SAS' },
+				concurrency: CONCURRENCY,
+			});
 			outcomes = result.outcomes.filter((o) => o.status === 'sent').length;
 		});
-		if (outcomes !== count || sink.received.length - received !== count) throw new Error(`core sent ${outcomes}, the sink received ${sink.received.length - received}`);
-		ctx.metric('raw nodemailer pool (default sockets)', Math.round((count / rawDefaultMs) * 1000), 'messages/s');
-		ctx.metric('raw nodemailer pool (TCP_NODELAY)', Math.round((count / rawMs) * 1000), 'messages/s');
+		if (outcomes !== count || sink.received.length - received !== count)
+			throw new Error(
+				`core sent ${outcomes}, the sink received ${sink.received.length - received}`,
+			);
+		ctx.metric(
+			'raw nodemailer pool (default sockets)',
+			Math.round((count / rawDefaultMs) * 1000),
+			'messages/s',
+		);
+		ctx.metric(
+			'raw nodemailer pool (TCP_NODELAY)',
+			Math.round((count / rawMs) * 1000),
+			'messages/s',
+		);
 		ctx.metric('Reminder Step send path', Math.round((count / coreMs) * 1000), 'messages/s');
-		ctx.ratio('send throughput: core vs raw pooled nodemailer (TCP_NODELAY)', rawMs / coreMs, '≥ 0.8×');
-		ctx.ratio('send throughput: core vs raw pooled nodemailer (default)', rawDefaultMs / coreMs, '≥ 0.8×');
+		ctx.ratio(
+			'send throughput: core vs raw pooled nodemailer (TCP_NODELAY)',
+			rawMs / coreMs,
+			'≥ 0.8×',
+		);
+		ctx.ratio(
+			'send throughput: core vs raw pooled nodemailer (default)',
+			rawDefaultMs / coreMs,
+			'≥ 0.8×',
+		);
 	} finally {
 		await ledger.close();
 		await sink.close();
 	}
 }
 
-function credentialsFor(databaseUrl: string, schema: string, smtp: { host: string; port: number }): Record<string, Record<string, string | number | boolean>> {
+function credentialsFor(
+	databaseUrl: string,
+	schema: string,
+	smtp: { host: string; port: number },
+): Record<string, Record<string, string | number | boolean>> {
 	const url = new URL(databaseUrl);
 	return {
 		receivablesLedgerApi: {
@@ -197,26 +313,61 @@ function credentialsFor(databaseUrl: string, schema: string, smtp: { host: strin
 			ssl: 'disable',
 			schema,
 		},
-		receivablesSmtpApi: { host: smtp.host, port: smtp.port, secure: false, disableStartTls: true, user: '', password: '' },
-		smtp: { host: smtp.host, port: smtp.port, secure: false, disableStartTls: true, user: '', password: '' },
+		receivablesSmtpApi: {
+			host: smtp.host,
+			port: smtp.port,
+			secure: false,
+			disableStartTls: true,
+			user: '',
+			password: '',
+		},
+		smtp: {
+			host: smtp.host,
+			port: smtp.port,
+			secure: false,
+			disableStartTls: true,
+			user: '',
+			password: '',
+		},
 	};
 }
 
-const LEDGER_CREDENTIAL = { receivablesLedgerApi: { id: 'rcvLedgerCred001', name: 'Receivables Ledger' } };
+const LEDGER_CREDENTIAL = {
+	receivablesLedgerApi: { id: 'rcvLedgerCred001', name: 'Receivables Ledger' },
+};
 
 function reminderStepWorkflow(): WorkflowJson {
 	return {
 		name: 'level 1 through Reminder Step',
 		nodes: [
-			{ id: 'r1', name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} },
+			{
+				id: 'r1',
+				name: 'Start',
+				type: 'n8n-nodes-base.manualTrigger',
+				typeVersion: 1,
+				position: [0, 0],
+				parameters: {},
+			},
 			{
 				id: 'r2',
 				name: 'Send level1 reminders',
 				type: 'n8n-nodes-receivables.reminderStep',
 				typeVersion: 1,
 				position: [240, 0],
-				parameters: { operation: 'sendEmail', source: 'plan', stage: 'level1', asOf: AS_OF, senderEmail: 'relances@acme.example', senderName: 'Relances', companyName: 'ACME SAS', sendOptions: { concurrency: CONCURRENCY } },
-				credentials: { ...LEDGER_CREDENTIAL, receivablesSmtpApi: { id: 'rcvSmtpCred00001', name: 'Receivables SMTP' } },
+				parameters: {
+					operation: 'sendEmail',
+					source: 'plan',
+					stage: 'level1',
+					asOf: AS_OF,
+					senderEmail: 'relances@acme.example',
+					senderName: 'Relances',
+					companyName: 'ACME SAS',
+					sendOptions: { concurrency: CONCURRENCY },
+				},
+				credentials: {
+					...LEDGER_CREDENTIAL,
+					receivablesSmtpApi: { id: 'rcvSmtpCred00001', name: 'Receivables SMTP' },
+				},
 			},
 		],
 		connections: { Start: { main: [[{ node: 'Send level1 reminders', type: 'main', index: 0 }]] } },
@@ -230,7 +381,14 @@ function sendEmailWorkflow(sample: number): WorkflowJson {
 	return {
 		name: 'level 1 through n8n Send Email',
 		nodes: [
-			{ id: 'e1', name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} },
+			{
+				id: 'e1',
+				name: 'Start',
+				type: 'n8n-nodes-base.manualTrigger',
+				typeVersion: 1,
+				position: [0, 0],
+				parameters: {},
+			},
 			{
 				id: 'e2',
 				name: 'Plan level1',
@@ -240,7 +398,14 @@ function sendEmailWorkflow(sample: number): WorkflowJson {
 				parameters: { operation: 'plan', stage: 'level1', asOf: AS_OF },
 				credentials: LEDGER_CREDENTIAL,
 			},
-			{ id: 'e4', name: 'Sample', type: 'n8n-nodes-base.limit', typeVersion: 1, position: [360, 0], parameters: { maxItems: sample } },
+			{
+				id: 'e4',
+				name: 'Sample',
+				type: 'n8n-nodes-base.limit',
+				typeVersion: 1,
+				position: [360, 0],
+				parameters: { maxItems: sample },
+			},
 			{
 				id: 'e3',
 				name: 'Send Email',
@@ -250,7 +415,8 @@ function sendEmailWorkflow(sample: number): WorkflowJson {
 				parameters: {
 					fromEmail: 'Relances <relances@acme.example>',
 					toEmail: "={{ $json.to.join(', ') }}",
-					subject: "={{ 'Relance : facture(s) échue(s) – ' + $json.totalOpen + ' ' + $json.currency }}",
+					subject:
+						"={{ 'Relance : facture(s) échue(s) – ' + $json.totalOpen + ' ' + $json.currency }}",
 					emailFormat: 'text',
 					text,
 					options: { ccEmail: "={{ $json.cc.join(', ') }}", appendAttribution: false },
@@ -278,7 +444,17 @@ async function workflows(ctx: BenchContext, schemas: string[]): Promise<void> {
 		await savePolicy(ledger, {
 			code: 'standard',
 			name: 'Standard',
-			stages: [{ code: 'level1', kind: 'reminder', offsetDays: 5, channels: ['email', 'letter'], template: 'reminder_1', grouping: 'statement', cc: ['ventes@acme.example'] }],
+			stages: [
+				{
+					code: 'level1',
+					kind: 'reminder',
+					offsetDays: 5,
+					channels: ['email', 'letter'],
+					template: 'reminder_1',
+					grouping: 'statement',
+					cc: ['ventes@acme.example'],
+				},
+			],
 		});
 		await loadCustomers(ledger, count, true);
 		await loadInvoices(ledger, count, count, 0);
@@ -290,19 +466,34 @@ async function workflows(ctx: BenchContext, schemas: string[]): Promise<void> {
 			n8nStatus = `${run.status} ${run.error?.message ?? ''}`.trim();
 		});
 		const viaSendEmail = sink.received.length;
-		if (viaSendEmail !== sample) throw new Error(`n8n Send Email flow: ${n8nStatus}; the sink received ${viaSendEmail} of ${sample}`);
+		if (viaSendEmail !== sample)
+			throw new Error(
+				`n8n Send Email flow: ${n8nStatus}; the sink received ${viaSendEmail} of ${sample}`,
+			);
 		let sent = 0;
 		const stepMs = await timeIt(async () => {
 			const run = await runWorkflow(reminderStepWorkflow(), { credentials });
-			if (run.status !== 'success') throw new Error(`Reminder Step flow: ${run.status} ${run.error?.message ?? ''}`);
+			if (run.status !== 'success')
+				throw new Error(`Reminder Step flow: ${run.status} ${run.error?.message ?? ''}`);
 			sent = run.json('Send level1 reminders', 0).length;
 		});
-		if (sent !== count || sink.received.length - viaSendEmail !== count) throw new Error(`Reminder Step flow sent ${sent}, the sink received ${sink.received.length - viaSendEmail}`);
+		if (sent !== count || sink.received.length - viaSendEmail !== count)
+			throw new Error(
+				`Reminder Step flow sent ${sent}, the sink received ${sink.received.length - viaSendEmail}`,
+			);
 		const n8nRate = (sample / n8nMs) * 1000;
 		const stepRate = (count / stepMs) * 1000;
-		ctx.metric(`n8n workflow, Send Email node (${sample} of the ${count} planned)`, Math.round(n8nRate), 'messages/s');
+		ctx.metric(
+			`n8n workflow, Send Email node (${sample} of the ${count} planned)`,
+			Math.round(n8nRate),
+			'messages/s',
+		);
 		ctx.metric(`n8n workflow, Reminder Step (${count})`, Math.round(stepRate), 'messages/s');
-		ctx.ratio('in an n8n workflow: Reminder Step vs n8n Send Email node', stepRate / n8nRate, '≥ 10×');
+		ctx.ratio(
+			'in an n8n workflow: Reminder Step vs n8n Send Email node',
+			stepRate / n8nRate,
+			'≥ 10×',
+		);
 	} finally {
 		await closeEngine();
 		await ledger.close();
@@ -316,7 +507,10 @@ async function planning(ctx: BenchContext, schemas: string[]): Promise<void> {
 	const big = Math.max(20_000, Math.round(1_000_000 * ctx.scale));
 	const small = 10_000;
 	const timings: Record<string, number> = {};
-	for (const [tag, size] of [['small', small], ['big', big]] as const) {
+	for (const [tag, size] of [
+		['small', small],
+		['big', big],
+	] as const) {
 		const ledger = await freshLedger(ctx, schemas, tag);
 		try {
 			const loadMs = await timeIt(async () => {
@@ -327,11 +521,14 @@ async function planning(ctx: BenchContext, schemas: string[]): Promise<void> {
 			const runs: number[] = [];
 			for (let i = 0; i < 7; i++) {
 				let planned = 0;
-				runs.push(await timeIt(async () => {
-					const plan = await planReminders(ledger, { stage: 'level1', asOf: AS_OF });
-					planned = plan.due.reduce((n, m) => n + m.invoices.length, 0);
-				}));
-				if (planned !== due) throw new Error(`${tag}: planned ${planned} invoices, expected ${due}`);
+				runs.push(
+					await timeIt(async () => {
+						const plan = await planReminders(ledger, { stage: 'level1', asOf: AS_OF });
+						planned = plan.due.reduce((n, m) => n + m.invoices.length, 0);
+					}),
+				);
+				if (planned !== due)
+					throw new Error(`${tag}: planned ${planned} invoices, expected ${due}`);
 			}
 			if (process.env.BENCH_EXPLAIN) {
 				const original = ledger.query.bind(ledger);
@@ -367,12 +564,20 @@ async function letters(ctx: BenchContext, schemas: string[]): Promise<void> {
 		let produced = 0;
 		let bytes = 0;
 		const ms = await timeIt(async () => {
-			for await (const letter of produceLetters(ledger, plan.due, { company: { name: 'ACME SAS', addressLines: ['1 place du Commerce', '69002 Lyon'], siren: '123456789' }, place: 'Lyon' })) {
+			for await (const letter of produceLetters(ledger, plan.due, {
+				company: {
+					name: 'ACME SAS',
+					addressLines: ['1 place du Commerce', '69002 Lyon'],
+					siren: '123456789',
+				},
+				place: 'Lyon',
+			})) {
 				if (letter.pdf) {
 					produced++;
 					bytes += letter.pdf.length;
 				}
-				if (produced % Math.max(1, Math.floor(count / 50)) === 0) samples.push(process.memoryUsage().rss);
+				if (produced % Math.max(1, Math.floor(count / 50)) === 0)
+					samples.push(process.memoryUsage().rss);
 			}
 		});
 		if (produced !== count) throw new Error(`produced ${produced} letters, expected ${count}`);
@@ -381,7 +586,11 @@ async function letters(ctx: BenchContext, schemas: string[]): Promise<void> {
 		const last = Math.max(...samples.slice(-tenth));
 		ctx.metric('letters', Math.round((count / ms) * 1000), 'letters/s');
 		ctx.metric('average letter size', Math.round(bytes / count / 1024), 'KiB');
-		ctx.metric('peak RSS while producing letters', Math.round(Math.max(...samples) / 1024 / 1024), 'MiB');
+		ctx.metric(
+			'peak RSS while producing letters',
+			Math.round(Math.max(...samples) / 1024 / 1024),
+			'MiB',
+		);
 		ctx.ratio('letters RSS: last tenth vs first tenth', last / first, '≤ 1.2×');
 	} finally {
 		await ledger.close();

@@ -13,12 +13,14 @@ import { parseInvoiceCsvStream, prepareInvoice } from '../core';
 import type { BenchContext, BenchFn } from './lib/types';
 
 const ROWS = 1_000_000;
-const HEADER = 'N° facture;Code client;Client;Date facture;Échéance;Montant HT;TVA;Montant TTC;Devise\r\n';
+const HEADER =
+	'N° facture;Code client;Client;Date facture;Échéance;Montant HT;TVA;Montant TTC;Devise\r\n';
 
 function row(i: number): string {
 	const excl = 10_000 + ((i * 7919) % 9_000_000);
 	const tax = Math.round(excl / 5);
-	const money = (cents: number) => `${String(Math.floor(cents / 100)).replace(/\B(?=(\d{3})+(?!\d))/g, ' ')},${String(cents % 100).padStart(2, '0')}`;
+	const money = (cents: number) =>
+		`${String(Math.floor(cents / 100)).replace(/\B(?=(\d{3})+(?!\d))/g, ' ')},${String(cents % 100).padStart(2, '0')}`;
 	const day = (i % 28) + 1;
 	return `FA-${String(i).padStart(7, '0')};C${i % 1000};Société n°${i % 1000} Hôtel Crémieux;${String(day).padStart(2, '0')}/03/2026;${String(day).padStart(2, '0')}/04/2026;${money(excl)};${money(tax)};${money(excl + tax)};EUR\r\n`;
 }
@@ -44,7 +46,9 @@ function rssMb(): number {
 
 const bench: BenchFn = async (ctx: BenchContext) => {
 	const rows = Math.max(10_000, Math.round(ROWS * ctx.scale));
-	ctx.log(`intake-csv: ${rows} rows generated on the fly (${(HEADER.length + row(1).length * rows) / 1e6} MB of CSV)`);
+	ctx.log(
+		`intake-csv: ${rows} rows generated on the fly (${(HEADER.length + row(1).length * rows) / 1e6} MB of CSV)`,
+	);
 
 	// Reference: csv-parse alone on the same bytes (decoding + splitting).
 	global.gc?.();
@@ -52,7 +56,9 @@ const bench: BenchFn = async (ctx: BenchContext) => {
 	let raw = 0;
 	const parser = parse({ delimiter: ';' });
 	const feed = (async () => {
-		for await (const chunk of exportBytes(rows)) if (!parser.write(iconv.decode(chunk, 'windows-1252'))) await new Promise((r) => parser.once('drain', r));
+		for await (const chunk of exportBytes(rows))
+			if (!parser.write(iconv.decode(chunk, 'windows-1252')))
+				await new Promise((r) => parser.once('drain', r));
 		parser.end();
 	})();
 	for await (const _record of parser) raw++;
@@ -81,7 +87,8 @@ const bench: BenchFn = async (ctx: BenchContext) => {
 	global.gc?.();
 	const heapAtEnd = heapMb();
 	const rssAtEnd = rssMb();
-	if (invoices !== rows || raw !== rows + 1 || sample <= 0n) throw new Error(`read ${invoices} invoices of ${rows} rows (raw ${raw})`);
+	if (invoices !== rows || raw !== rows + 1 || sample <= 0n)
+		throw new Error(`read ${invoices} invoices of ${rows} rows (raw ${raw})`);
 
 	start = performance.now();
 	let prepared = 0;
@@ -102,7 +109,12 @@ const bench: BenchFn = async (ctx: BenchContext) => {
 	ctx.metric('RSS before reading', Math.round(baseline), 'MB');
 	ctx.metric('peak RSS', Math.round(peak), 'MB');
 	ctx.metric('RSS growth from 10 % of the rows to the end', Math.round(rssAtEnd - atTenth), 'MB');
-	if (global.gc) ctx.metric('heap growth from 10 % of the rows to the end (after GC)', Math.round(heapAtEnd - heapAtTenth), 'MB');
+	if (global.gc)
+		ctx.metric(
+			'heap growth from 10 % of the rows to the end (after GC)',
+			Math.round(heapAtEnd - heapAtTenth),
+			'MB',
+		);
 	else ctx.log('run with NODE_OPTIONS=--expose-gc to measure the heap after garbage collection');
 	ctx.ratio('invoice reader vs csv-parse alone (throughput)', rawSeconds / seconds);
 };

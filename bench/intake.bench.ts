@@ -86,7 +86,9 @@ async function dropLedger(ledger: Ledger): Promise<void> {
 }
 
 async function customerIds(ledger: Ledger): Promise<Map<string, string>> {
-	const rows = await ledger.query<{ id: string; external_id: string }>('SELECT id::text, external_id FROM customers');
+	const rows = await ledger.query<{ id: string; external_id: string }>(
+		'SELECT id::text, external_id FROM customers',
+	);
 	return new Map(rows.map((r) => [r.external_id, r.id]));
 }
 
@@ -96,12 +98,29 @@ async function countInvoices(ledger: Ledger): Promise<number> {
 }
 
 const COPY_COLUMNS = [
-	'issuer', 'doc_type', 'number', 'customer_id', 'currency', 'total_excl_minor', 'total_tax_minor', 'total_incl_minor',
-	'payable_minor', 'open_minor', 'issue_date', 'due_date', 'terms_days', 'content_hash', 'source', 'status',
+	'issuer',
+	'doc_type',
+	'number',
+	'customer_id',
+	'currency',
+	'total_excl_minor',
+	'total_tax_minor',
+	'total_incl_minor',
+	'payable_minor',
+	'open_minor',
+	'issue_date',
+	'due_date',
+	'terms_days',
+	'content_hash',
+	'source',
+	'status',
 ];
 
 /** The rows Invoice Intake writes, computed up front (not timed) for the references. */
-function tableRows(invoices: LedgerInvoice[], ids: Map<string, string>): Array<Record<string, string | number | null>> {
+function tableRows(
+	invoices: LedgerInvoice[],
+	ids: Map<string, string>,
+): Array<Record<string, string | number | null>> {
 	return invoices.map((inv) => ({
 		issuer: inv.issuer ?? 'default',
 		doc_type: inv.docType,
@@ -126,7 +145,14 @@ function intakeWorkflow(): WorkflowJson {
 	return {
 		name: 'Bench: Invoice Intake',
 		nodes: [
-			{ id: 'b1', name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} },
+			{
+				id: 'b1',
+				name: 'Start',
+				type: 'n8n-nodes-base.manualTrigger',
+				typeVersion: 1,
+				position: [0, 0],
+				parameters: {},
+			},
 			{
 				id: 'b2',
 				name: 'Invoice Intake',
@@ -143,11 +169,20 @@ function intakeWorkflow(): WorkflowJson {
 }
 
 function postgresWorkflow(schema: string): WorkflowJson {
-	const version = (packageTypes().getByName('n8n-nodes-base.postgres').description as { defaultVersion?: number }).defaultVersion ?? 2.6;
+	const version =
+		(packageTypes().getByName('n8n-nodes-base.postgres').description as { defaultVersion?: number })
+			.defaultVersion ?? 2.6;
 	return {
 		name: 'Bench: n8n Postgres node',
 		nodes: [
-			{ id: 'p1', name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} },
+			{
+				id: 'p1',
+				name: 'Start',
+				type: 'n8n-nodes-base.manualTrigger',
+				typeVersion: 1,
+				position: [0, 0],
+				parameters: {},
+			},
 			{
 				id: 'p2',
 				name: 'Insert invoices',
@@ -171,14 +206,28 @@ function postgresWorkflow(schema: string): WorkflowJson {
 
 /** What a user builds from n8n's nodes to do the same: customers looked up, amounts converted, rows inserted. */
 function nativeWorkflow(schema: string): WorkflowJson {
-	const version = (packageTypes().getByName('n8n-nodes-base.postgres').description as { defaultVersion?: number }).defaultVersion ?? 2.6;
+	const version =
+		(packageTypes().getByName('n8n-nodes-base.postgres').description as { defaultVersion?: number })
+			.defaultVersion ?? 2.6;
 	const credentials = { postgres: { id: 'pg', name: 'Postgres' } };
-	const column = (name: string, value: string, type: 'string' | 'number') => ({ id: name, name, value, type });
+	const column = (name: string, value: string, type: 'string' | 'number') => ({
+		id: name,
+		name,
+		value,
+		type,
+	});
 	const minor = (field: string) => `={{ Math.round(Number($json.${field}) * 100) }}`;
 	return {
 		name: 'Bench: the same flow from n8n nodes',
 		nodes: [
-			{ id: 'n1', name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} },
+			{
+				id: 'n1',
+				name: 'Start',
+				type: 'n8n-nodes-base.manualTrigger',
+				typeVersion: 1,
+				position: [0, 0],
+				parameters: {},
+			},
 			{
 				id: 'n2',
 				name: 'Customers',
@@ -199,7 +248,12 @@ function nativeWorkflow(schema: string): WorkflowJson {
 				type: 'n8n-nodes-base.merge',
 				typeVersion: 3.2,
 				position: [400, 0],
-				parameters: { mode: 'combine', fieldsToMatchString: 'customerId', joinMode: 'keepMatches', options: {} },
+				parameters: {
+					mode: 'combine',
+					fieldsToMatchString: 'customerId',
+					joinMode: 'keepMatches',
+					options: {},
+				},
 			},
 			{
 				id: 'n4',
@@ -245,7 +299,14 @@ function nativeWorkflow(schema: string): WorkflowJson {
 			},
 		],
 		connections: {
-			Start: { main: [[{ node: 'Customer ids', type: 'main', index: 0 }, { node: 'Customers', type: 'main', index: 0 }]] },
+			Start: {
+				main: [
+					[
+						{ node: 'Customer ids', type: 'main', index: 0 },
+						{ node: 'Customers', type: 'main', index: 0 },
+					],
+				],
+			},
 			Customers: { main: [[{ node: 'Customer ids', type: 'main', index: 1 }]] },
 			'Customer ids': { main: [[{ node: 'Columns', type: 'main', index: 0 }]] },
 			Columns: { main: [[{ node: 'Insert invoices', type: 'main', index: 0 }]] },
@@ -282,7 +343,11 @@ function normalised(items: Array<Record<string, string>>): LedgerInvoice[] {
 }
 
 /** Invoice Intake in a workflow: Manual Trigger with the items pinned → Invoice Intake (storeInvoices). */
-async function measureIntake(ctx: BenchContext, ledger: Ledger, items: Array<Record<string, string>>): Promise<{ ms: number; nodeMs: number }> {
+async function measureIntake(
+	ctx: BenchContext,
+	ledger: Ledger,
+	items: Array<Record<string, string>>,
+): Promise<{ ms: number; nodeMs: number }> {
 	const started = performance.now();
 	const run = await runWorkflow(intakeWorkflow(), {
 		triggerItems: items,
@@ -293,23 +358,32 @@ async function measureIntake(ctx: BenchContext, ledger: Ledger, items: Array<Rec
 	const accepted = run.nodeOutputs('Invoice Intake', 0).length;
 	const stored = await countInvoices(ledger);
 	if (accepted !== items.length || stored !== items.length) {
-		throw new Error(`Invoice Intake stored ${stored} and accepted ${accepted} of ${items.length} invoices`);
+		throw new Error(
+			`Invoice Intake stored ${stored} and accepted ${accepted} of ${items.length} invoices`,
+		);
 	}
 	return { ms, nodeMs: run.run.data.resultData.runData['Invoice Intake'][0].executionTime };
 }
 
 /** Raw COPY of the rows Invoice Intake writes, converted beforehand. */
 async function measureCopy(ledger: Ledger, invoices: LedgerInvoice[]): Promise<number> {
-	const rows = tableRows(invoices, await customerIds(ledger)).map((row) => COPY_COLUMNS.map((c) => row[c]));
+	const rows = tableRows(invoices, await customerIds(ledger)).map((row) =>
+		COPY_COLUMNS.map((c) => row[c]),
+	);
 	const started = performance.now();
 	await ledger.transaction((client) => copyRows(client, 'invoices', COPY_COLUMNS, rows));
 	const ms = performance.now() - started;
-	if ((await countInvoices(ledger)) !== invoices.length) throw new Error('COPY did not store every row');
+	if ((await countInvoices(ledger)) !== invoices.length)
+		throw new Error('COPY did not store every row');
 	return ms;
 }
 
 /** n8n's Postgres node (insert, auto-mapped columns) fed the same rows, converted beforehand. */
-async function measurePostgresNode(ctx: BenchContext, ledger: Ledger, invoices: LedgerInvoice[]): Promise<number> {
+async function measurePostgresNode(
+	ctx: BenchContext,
+	ledger: Ledger,
+	invoices: LedgerInvoice[],
+): Promise<number> {
 	const items = tableRows(invoices, await customerIds(ledger));
 	const before = await countInvoices(ledger);
 	const started = performance.now();
@@ -319,12 +393,17 @@ async function measurePostgresNode(ctx: BenchContext, ledger: Ledger, invoices: 
 	});
 	const ms = performance.now() - started;
 	if (run.status !== 'success') throw new Error(`Postgres node run failed: ${run.error?.message}`);
-	if ((await countInvoices(ledger)) - before !== invoices.length) throw new Error('The Postgres node did not store every row');
+	if ((await countInvoices(ledger)) - before !== invoices.length)
+		throw new Error('The Postgres node did not store every row');
 	return ms;
 }
 
 /** The same flow built from n8n's nodes, from the same items as Invoice Intake. */
-async function measureNativeFlow(ctx: BenchContext, ledger: Ledger, items: Array<Record<string, string>>): Promise<number> {
+async function measureNativeFlow(
+	ctx: BenchContext,
+	ledger: Ledger,
+	items: Array<Record<string, string>>,
+): Promise<number> {
 	const before = await countInvoices(ledger);
 	const started = performance.now();
 	const run = await runWorkflow(nativeWorkflow(ledger.schema), {
@@ -333,7 +412,8 @@ async function measureNativeFlow(ctx: BenchContext, ledger: Ledger, items: Array
 	});
 	const ms = performance.now() - started;
 	if (run.status !== 'success') throw new Error(`The n8n-nodes flow failed: ${run.error?.message}`);
-	if ((await countInvoices(ledger)) - before !== items.length) throw new Error('The n8n-nodes flow did not store every row');
+	if ((await countInvoices(ledger)) - before !== items.length)
+		throw new Error('The n8n-nodes flow did not store every row');
 	return ms;
 }
 
@@ -362,20 +442,32 @@ const bench: BenchFn = async (ctx) => {
 		const nativeCount = Math.max(500, Math.round(count / 20));
 		const nativeMs = await measureNativeFlow(ctx, await fresh('native'), invoiceItems(nativeCount));
 		const pgCount = Math.max(1_000, Math.round(count / 10));
-		const pgMs = await measurePostgresNode(ctx, await fresh('pg'), normalised(invoiceItems(pgCount)));
+		const pgMs = await measurePostgresNode(
+			ctx,
+			await fresh('pg'),
+			normalised(invoiceItems(pgCount)),
+		);
 
 		const intakeRate = rate(count, intake.ms);
 		const copyRate = rate(count, copyMs);
 		const nativeRate = rate(nativeCount, nativeMs);
 		const pgRate = rate(pgCount, pgMs);
-		ctx.log(`${count} invoices through Invoice Intake and COPY, ${nativeCount} through the n8n-nodes flow, ${pgCount} through the Postgres insert alone`);
-		ctx.log(`Invoice Intake node ${Math.round(intake.nodeMs)} ms of ${Math.round(intake.ms)} ms for the whole workflow; raw COPY ${Math.round(copyBefore)} ms before it, ${Math.round(copyAfter)} ms after`);
+		ctx.log(
+			`${count} invoices through Invoice Intake and COPY, ${nativeCount} through the n8n-nodes flow, ${pgCount} through the Postgres insert alone`,
+		);
+		ctx.log(
+			`Invoice Intake node ${Math.round(intake.nodeMs)} ms of ${Math.round(intake.ms)} ms for the whole workflow; raw COPY ${Math.round(copyBefore)} ms before it, ${Math.round(copyAfter)} ms after`,
+		);
 		ctx.metric('Invoice Intake workflow', intakeRate, 'rows/s');
 		ctx.metric('raw COPY', copyRate, 'rows/s');
 		ctx.metric('n8n nodes flow (Postgres, Merge, Set, Postgres insert)', nativeRate, 'rows/s');
 		ctx.metric('n8n Postgres insert alone, rows pre-converted', pgRate, 'rows/s');
 		ctx.ratio('Invoice Intake workflow vs raw COPY', intakeRate / copyRate, '≥ 0.5×');
-		ctx.ratio('Invoice Intake workflow vs the same flow from n8n nodes', intakeRate / nativeRate, '≥ 10×');
+		ctx.ratio(
+			'Invoice Intake workflow vs the same flow from n8n nodes',
+			intakeRate / nativeRate,
+			'≥ 10×',
+		);
 		ctx.ratio('Invoice Intake workflow vs n8n Postgres insert alone', intakeRate / pgRate);
 	} finally {
 		await closeEngine();

@@ -14,9 +14,13 @@ export function coreAssetPath(...segments: string[]): string {
 		while (!existsSync(path.join(dir, 'ledger', 'migrations'))) {
 			const up = path.dirname(dir);
 			if (up === dir) {
-				throw new ReceivablesError('PACKAGE_INCOMPLETE', 'The ledger migrations of n8n-nodes-receivables cannot be found next to its code.', {
-					hint: 'Reinstall the package: its dist/core/ledger/migrations folder is missing.',
-				});
+				throw new ReceivablesError(
+					'PACKAGE_INCOMPLETE',
+					'The ledger migrations of n8n-nodes-receivables cannot be found next to its code.',
+					{
+						hint: 'Reinstall the package: its dist/core/ledger/migrations folder is missing.',
+					},
+				);
 			}
 			dir = up;
 		}

@@ -7,7 +7,11 @@ export class ReceivablesError extends Error {
 	readonly hint?: string;
 	readonly details?: Record<string, unknown>;
 
-	constructor(code: string, message: string, options: { hint?: string; details?: Record<string, unknown>; cause?: unknown } = {}) {
+	constructor(
+		code: string,
+		message: string,
+		options: { hint?: string; details?: Record<string, unknown>; cause?: unknown } = {},
+	) {
 		super(message, options.cause === undefined ? undefined : { cause: options.cause });
 		this.name = 'ReceivablesError';
 		this.code = code;

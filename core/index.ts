@@ -50,11 +50,24 @@ export type {
 } from './ledger';
 
 // Mail: SMTP transport and session pool, message composition, address lists.
-export { checkSmtp, composeMail, createSmtpTransport, sendMails, SmtpSessionPool, splitAddresses } from './mail';
+export {
+	checkSmtp,
+	composeMail,
+	createSmtpTransport,
+	sendMails,
+	SmtpSessionPool,
+	splitAddresses,
+} from './mail';
 export type { MailAttachment, SmtpConfig } from './mail';
 
 // Files: the one files folder (n8n's N8N_RESTRICT_FILE_ACCESS_TO) and the paths of produced files.
-export { FILE_KINDS, kindFolder, listFolderFiles, preparedFilePath, prepareFilesFolder } from './files';
+export {
+	FILE_KINDS,
+	kindFolder,
+	listFolderFiles,
+	preparedFilePath,
+	prepareFilesFolder,
+} from './files';
 export type { FileKind } from './files';
 
 // Documents: spreadsheet-safe cells for exported files.
@@ -136,7 +149,15 @@ export {
 	vatRateOf,
 	verifyAfnorSignature,
 } from './einvoicing';
-export type { AfnorCallResult, AfnorFlowNotification, BlockedInvoice, LifecycleEvent, LifecycleResult, OwedCashedStatus, SignedStatusesResult } from './einvoicing';
+export type {
+	AfnorCallResult,
+	AfnorFlowNotification,
+	BlockedInvoice,
+	LifecycleEvent,
+	LifecycleResult,
+	OwedCashedStatus,
+	SignedStatusesResult,
+} from './einvoicing';
 
 // Dunning: policies, reminder plans, e-mails and letters, late-payment charges, bounces, timeline, digest, reconciliation.
 export {
@@ -343,10 +364,30 @@ export {
 	MAX_LOGO_BYTES,
 	saveCompany,
 } from './company';
-export type { CompanyLogoRef, CompanyProblem, CompanyVersion, SavedCompany, SaveCompanyOptions } from './company';
+export type {
+	CompanyLogoRef,
+	CompanyProblem,
+	CompanyVersion,
+	SavedCompany,
+	SaveCompanyOptions,
+} from './company';
 
 // Payer page: signed personal links and the page a customer answers on.
-export { payerLinkToken, payerLinkUrl, payerNoticeMail, payerPage, revokePayerLinks } from './payer';
+export {
+	payerLinkToken,
+	payerLinkUrl,
+	payerNoticeMail,
+	payerPage,
+	revokePayerLinks,
+} from './payer';
 export type { PayerActionKind, PayerNotice, PayerPageOptions, PayerPageRequest } from './payer';
-export { attachmentFileName, DEFAULT_MAX_ATTACHMENT_BYTES, payerAttachment, PAYER_ATTACHMENT_TYPES, payerRequestBody, sniffAttachmentType, uploadsFromParsedFiles } from './payer';
+export {
+	attachmentFileName,
+	DEFAULT_MAX_ATTACHMENT_BYTES,
+	payerAttachment,
+	PAYER_ATTACHMENT_TYPES,
+	payerRequestBody,
+	sniffAttachmentType,
+	uploadsFromParsedFiles,
+} from './payer';
 export type { PayerAttachment, PayerAttachmentRef, PayerUpload } from './payer';

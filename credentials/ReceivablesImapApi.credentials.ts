@@ -33,7 +33,8 @@ export class ReceivablesImapApi implements ICredentialType {
 			name: 'secure',
 			type: 'boolean',
 			default: true,
-			description: 'Whether to connect with TLS from the start (IMAPS, port 993). Off: STARTTLS when the server offers it (port 143); a server without it is accepted only on this machine, as the password would cross the network in clear.',
+			description:
+				'Whether to connect with TLS from the start (IMAPS, port 993). Off: STARTTLS when the server offers it (port 143); a server without it is accepted only on this machine, as the password would cross the network in clear.',
 		},
 		{
 			displayName: 'Allow Self-Signed Certificates',

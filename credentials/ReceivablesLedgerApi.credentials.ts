@@ -38,7 +38,8 @@ export class ReceivablesLedgerApi implements ICredentialType {
 			name: 'schema',
 			type: 'string',
 			default: 'receivables',
-			description: 'Postgres schema of the ledger tables. It is created and kept up to date automatically.',
+			description:
+				'Postgres schema of the ledger tables. It is created and kept up to date automatically.',
 		},
 		{
 			displayName: 'Maximum Connections',

@@ -5,7 +5,8 @@ export class ReceivablesWebhookApi implements ICredentialType {
 
 	displayName = 'Receivables Webhook API';
 
-	documentationUrl = 'https://github.com/n8n-nodes-receivables/n8n-nodes-receivables#signed-webhooks';
+	documentationUrl =
+		'https://github.com/n8n-nodes-receivables/n8n-nodes-receivables#signed-webhooks';
 
 	icon = { light: 'file:webhook.svg', dark: 'file:webhook.dark.svg' } as const;
 
@@ -31,7 +32,8 @@ export class ReceivablesWebhookApi implements ICredentialType {
 			type: 'string',
 			typeOptions: { password: true },
 			default: '',
-			description: 'While the sender moves to a new secret: the old one, still accepted. Empty it once the sender uses the new secret.',
+			description:
+				'While the sender moves to a new secret: the old one, still accepted. Empty it once the sender uses the new secret.',
 		},
 	];
 }

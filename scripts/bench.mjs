@@ -70,7 +70,11 @@ function formatNumber(value) {
 function printTable(rows) {
 	const headers = ['bench', 'label', 'value', 'goal', 'goal met'];
 	const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
-	const line = (cells) => cells.map((c, i) => (i === 2 ? c.padStart(widths[i]) : c.padEnd(widths[i]))).join('  ').trimEnd();
+	const line = (cells) =>
+		cells
+			.map((c, i) => (i === 2 ? c.padStart(widths[i]) : c.padEnd(widths[i])))
+			.join('  ')
+			.trimEnd();
 	console.log(line(headers));
 	console.log(widths.map((w) => '-'.repeat(w)).join('  '));
 	for (const row of rows) console.log(line(row));
@@ -111,14 +115,18 @@ async function compile(file) {
 	delete require.cache[outfile];
 	const loaded = require(outfile);
 	const fn = typeof loaded === 'function' ? loaded : loaded.default;
-	if (typeof fn !== 'function') throw new Error(`bench/${file} has no default export of a bench function`);
+	if (typeof fn !== 'function')
+		throw new Error(`bench/${file} has no default export of a bench function`);
 	return fn;
 }
 
 async function resolveDatabase() {
-	const url = process.env.BENCH_DATABASE_URL || process.env.TEST_DATABASE_URL || fromPgEnv(process.env);
+	const url =
+		process.env.BENCH_DATABASE_URL || process.env.TEST_DATABASE_URL || fromPgEnv(process.env);
 	if (url) return { url, stop: async () => undefined };
-	console.log('bench: no BENCH_DATABASE_URL / TEST_DATABASE_URL / PG* given: starting an embedded Postgres (.runtime/bench/pg)');
+	console.log(
+		'bench: no BENCH_DATABASE_URL / TEST_DATABASE_URL / PG* given: starting an embedded Postgres (.runtime/bench/pg)',
+	);
 	const { startEmbeddedPostgres } = await import('./lib/embedded-pg.mjs');
 	const pg = await startEmbeddedPostgres({ dir: path.join(outDir, 'pg') });
 	return { url: pg.url, stop: pg.stop };
@@ -126,19 +134,28 @@ async function resolveDatabase() {
 
 async function main() {
 	const names = process.argv.slice(2).filter((arg) => !arg.startsWith('-'));
-	const available = readdirSync(benchDir).filter((f) => f.endsWith('.bench.ts')).sort();
+	const available = readdirSync(benchDir)
+		.filter((f) => f.endsWith('.bench.ts'))
+		.sort();
 	const short = (f) => f.replace(/\.bench\.ts$/, '');
 	const unknown = names.filter((n) => !available.some((f) => short(f) === short(n)));
 	if (unknown.length) {
-		console.error(`bench: no bench named ${unknown.join(', ')}. Available: ${available.map(short).join(', ') || '(none)'}`);
+		console.error(
+			`bench: no bench named ${unknown.join(', ')}. Available: ${available.map(short).join(', ') || '(none)'}`,
+		);
 		process.exit(2);
 	}
-	const selected = names.length ? available.filter((f) => names.some((n) => short(n) === short(f))) : available;
+	const selected = names.length
+		? available.filter((f) => names.some((n) => short(n) === short(f)))
+		: available;
 	if (selected.length === 0) {
 		console.log('bench: no bench/*.bench.ts to run');
 		return;
 	}
-	const scale = process.env.BENCH_SCALE === undefined || process.env.BENCH_SCALE === '' ? 1 : Number(process.env.BENCH_SCALE);
+	const scale =
+		process.env.BENCH_SCALE === undefined || process.env.BENCH_SCALE === ''
+			? 1
+			: Number(process.env.BENCH_SCALE);
 	if (!Number.isFinite(scale) || scale <= 0) {
 		console.error(`bench: BENCH_SCALE must be a positive number, got "${process.env.BENCH_SCALE}"`);
 		process.exit(2);
@@ -147,7 +164,9 @@ async function main() {
 	mkdirSync(outDir, { recursive: true });
 	const database = await resolveDatabase();
 	const startedAt = new Date();
-	console.log(`bench: ${selected.map(short).join(', ')} at scale ${scale} on ${redact(database.url)}`);
+	console.log(
+		`bench: ${selected.map(short).join(', ')} at scale ${scale} on ${redact(database.url)}`,
+	);
 
 	const results = [];
 	const runs = [];
@@ -165,8 +184,17 @@ async function main() {
 				},
 				ratio: (label, value, goal) => {
 					const met = goalMet(value, goal);
-					results.push({ bench, kind: 'ratio', label, value, goal: goal ?? null, met: met ?? null });
-					console.log(`[${bench}] ${label}: ${formatNumber(value)}×${goal ? ` (goal ${goal}${met === undefined ? '' : met ? ', met' : ', NOT met'})` : ''}`);
+					results.push({
+						bench,
+						kind: 'ratio',
+						label,
+						value,
+						goal: goal ?? null,
+						met: met ?? null,
+					});
+					console.log(
+						`[${bench}] ${label}: ${formatNumber(value)}×${goal ? ` (goal ${goal}${met === undefined ? '' : met ? ', met' : ', NOT met'})` : ''}`,
+					);
 				},
 			};
 			try {
@@ -175,7 +203,12 @@ async function main() {
 				runs.push({ bench, ok: true, seconds: (performance.now() - started) / 1000 });
 			} catch (error) {
 				console.error(`[${bench}] failed: ${error?.stack ?? error}`);
-				runs.push({ bench, ok: false, seconds: (performance.now() - started) / 1000, error: String(error?.message ?? error) });
+				runs.push({
+					bench,
+					ok: false,
+					seconds: (performance.now() - started) / 1000,
+					error: String(error?.message ?? error),
+				});
 			}
 		}
 	} finally {
@@ -185,11 +218,14 @@ async function main() {
 	const rows = results.map((r) => [
 		r.bench,
 		r.label,
-		r.kind === 'ratio' ? `${formatNumber(r.value)}×` : `${formatNumber(r.value)}${r.unit ? ` ${r.unit}` : ''}`,
+		r.kind === 'ratio'
+			? `${formatNumber(r.value)}×`
+			: `${formatNumber(r.value)}${r.unit ? ` ${r.unit}` : ''}`,
 		r.goal ?? '',
 		r.met === null || r.met === undefined ? '' : r.met ? 'yes' : 'NO',
 	]);
-	for (const run of runs.filter((r) => !r.ok)) rows.push([run.bench, 'FAILED', '', '', run.error.split('\n')[0]]);
+	for (const run of runs.filter((r) => !r.ok))
+		rows.push([run.bench, 'FAILED', '', '', run.error.split('\n')[0]]);
 	console.log('');
 	printTable(rows);
 

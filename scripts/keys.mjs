@@ -41,7 +41,8 @@ function parse(argv) {
 
 async function main() {
 	const { command, args, options } = parse(process.argv.slice(2));
-	if (!['create', 'rotate', 'revoke', 'list'].includes(command) || (command !== 'list' && !args[0])) throw new Error(USAGE);
+	if (!['create', 'rotate', 'revoke', 'list'].includes(command) || (command !== 'list' && !args[0]))
+		throw new Error(USAGE);
 	if (options.secretStdin) {
 		if (command !== 'create') throw new Error(`--secret-stdin goes with create.\n${USAGE}`);
 		if (process.stdin.isTTY) log('Paste the secret, then press Enter and Ctrl-D:');
@@ -55,26 +56,44 @@ async function main() {
 	const { resolveDatabase } = await import('./lib/database.mjs');
 	const core = loadCore();
 	const database = await resolveDatabase({ log: () => {}, reuseRunning: true });
-	const ledger = core.openLedger({ ...database.ledgerConfig, applicationName: 'n8n-nodes-receivables keys' });
+	const ledger = core.openLedger({
+		...database.ledgerConfig,
+		applicationName: 'n8n-nodes-receivables keys',
+	});
 	try {
 		if (command === 'create' || command === 'rotate') {
-			const key = command === 'create'
-				? await core.createIntegrationKey(ledger, { sender: args[0], keyId: options.keyId, purposes: options.purposes, note: options.note, secret: options.secret })
-				: await core.rotateIntegrationKey(ledger, args[0], { overlapHours: options.overlapHours, newKeyId: options.keyId });
+			const key =
+				command === 'create'
+					? await core.createIntegrationKey(ledger, {
+							sender: args[0],
+							keyId: options.keyId,
+							purposes: options.purposes,
+							note: options.note,
+							secret: options.secret,
+						})
+					: await core.rotateIntegrationKey(ledger, args[0], {
+							overlapHours: options.overlapHours,
+							newKeyId: options.keyId,
+						});
 			log(`Sender:   ${key.sender}`);
 			log(`Key id:   ${key.keyId}      (header X-Receivables-Key)`);
 			log(options.secret ? 'Secret:   the one given (not shown)' : `Secret:   ${key.secret}`);
 			log(`Purposes: ${key.purposes.length ? key.purposes.join(', ') : 'intake'}`);
-			if (key.previousKeyExpiresAt) log(`The key ${args[0]} keeps working until ${key.previousKeyExpiresAt}.`);
+			if (key.previousKeyExpiresAt)
+				log(`The key ${args[0]} keeps working until ${key.previousKeyExpiresAt}.`);
 			log('Give the key id and the secret to the sending system; the secret is not shown again.');
 		} else if (command === 'revoke') {
 			await core.revokeIntegrationKey(ledger, args[0], options.reason);
-			log(`Revoked: ${args[0]}. Requests signed with it are refused from now on (401 KEY_REVOKED).`);
+			log(
+				`Revoked: ${args[0]}. Requests signed with it are refused from now on (401 KEY_REVOKED).`,
+			);
 		} else {
 			const keys = await core.listIntegrationKeys(ledger, { sender: args[0] });
 			if (!keys.length) log('No integration key yet: npm run keys -- create <sender>');
 			for (const k of keys) {
-				log(`${k.keyId}  sender=${k.sender}  purposes=${k.purposes.join(',')}  ${k.state}${k.expiresAt ? `  expires=${k.expiresAt}` : ''}${k.revokedAt ? `  revoked=${k.revokedAt}` : ''}  last used=${k.lastUsedAt ?? 'never'}`);
+				log(
+					`${k.keyId}  sender=${k.sender}  purposes=${k.purposes.join(',')}  ${k.state}${k.expiresAt ? `  expires=${k.expiresAt}` : ''}${k.revokedAt ? `  revoked=${k.revokedAt}` : ''}  last used=${k.lastUsedAt ?? 'never'}`,
+				);
 			}
 		}
 	} finally {

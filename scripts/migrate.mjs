@@ -2,7 +2,12 @@
 //   DATABASE_URL or PG* variables given → that database; otherwise the embedded Postgres of `npm start` (.data).
 //   RECEIVABLES_SCHEMA → the schema (default "receivables").
 // n8n also migrates the ledger by itself on first use; this command does it ahead of time and says what it did.
-import { describeError, ensureDependencies, ensureMigrationsBuilt, loadCore } from './lib/project.mjs';
+import {
+	describeError,
+	ensureDependencies,
+	ensureMigrationsBuilt,
+	loadCore,
+} from './lib/project.mjs';
 
 const log = (line) => console.log(line);
 let target;
@@ -16,7 +21,10 @@ async function main() {
 	let ledger;
 	try {
 		log(`Ledger: schema "${database.schema}" on ${database.label}`);
-		ledger = core.openLedger({ ...database.ledgerConfig, applicationName: 'n8n-nodes-receivables migrate' });
+		ledger = core.openLedger({
+			...database.ledgerConfig,
+			applicationName: 'n8n-nodes-receivables migrate',
+		});
 		const result = await ledger.ensureReady();
 		if (result.applied.length) {
 			log(`Applied ${result.applied.length} migration${result.applied.length > 1 ? 's' : ''}:`);

@@ -17,7 +17,11 @@ async function dashboardShots(pages) {
 		const desktop = await browser.newPage({ viewport: { width: 1280, height: 1500 } });
 		await desktop.goto(`${base}/desktop`);
 		await desktop.screenshot({ path: path.join(out, 'dashboard.png') });
-		const phone = await browser.newPage({ viewport: { width: 390, height: 1400 }, isMobile: true, deviceScaleFactor: 1 });
+		const phone = await browser.newPage({
+			viewport: { width: 390, height: 1400 },
+			isMobile: true,
+			deviceScaleFactor: 1,
+		});
 		await phone.goto(`${base}/phone`);
 		await phone.screenshot({ path: path.join(out, 'dashboard-phone.png') });
 	});
@@ -38,18 +42,47 @@ withDemoCompany(async ({ core, ledger, asOf, work }) => {
 	mkdirSync(path.join(root, 'test-artifacts', 'reports'), { recursive: true });
 	writeFileSync(path.join(root, 'test-artifacts', 'reports', 'report-demo-fr.pdf'), pdf);
 	for (const n of [1, 2]) {
-		execFileSync('pdftoppm', ['-png', '-r', '80', '-f', String(n), '-l', String(n), '-singlefile', path.join(work, 'report.pdf'), path.join(work, `page${n}`)]);
+		execFileSync('pdftoppm', [
+			'-png',
+			'-r',
+			'80',
+			'-f',
+			String(n),
+			'-l',
+			String(n),
+			'-singlefile',
+			path.join(work, 'report.pdf'),
+			path.join(work, `page${n}`),
+		]);
 		copyFileSync(path.join(work, `page${n}.png`), path.join(out, `report-pdf-page${n}.png`));
 	}
-	const pageCount = /Pages:\s+(\d+)/.exec(execFileSync('pdfinfo', [path.join(work, 'report.pdf')]).toString())?.[1];
+	const pageCount = /Pages:\s+(\d+)/.exec(
+		execFileSync('pdfinfo', [path.join(work, 'report.pdf')]).toString(),
+	)?.[1];
 	started = performance.now();
-	const desktop = core.renderDashboardHtml(overview, { name: 'Direction financière', level: 1 }, { language: 'fr', company: COMPANY.name, session: 'demo' });
+	const desktop = core.renderDashboardHtml(
+		overview,
+		{ name: 'Direction financière', level: 1 },
+		{ language: 'fr', company: COMPANY.name, session: 'demo' },
+	);
 	const htmlMs = performance.now() - started;
 	const pages = {
 		'/desktop': desktop,
-		'/phone': core.renderDashboardHtml(await core.receivablesOverview(ledger, { asOf, zone: 'Europe/Paris', scope: { level: 2, staffCode: 'VR-MA1' } }), { name: 'Youssef El Amrani', level: 2 }, { language: 'fr', company: COMPANY.name, session: 'demo' }),
+		'/phone': core.renderDashboardHtml(
+			await core.receivablesOverview(ledger, {
+				asOf,
+				zone: 'Europe/Paris',
+				scope: { level: 2, staffCode: 'VR-MA1' },
+			}),
+			{ name: 'Youssef El Amrani', level: 2 },
+			{ language: 'fr', company: COMPANY.name, session: 'demo' },
+		),
 	};
 	await dashboardShots(pages);
-	console.log(`PDF report: ${pageCount} pages, ${Math.round(pdf.length / 1024)} KiB, rendered in ${Math.round(firstPdfMs)} ms in a fresh process (fonts parsed), ${Math.round(pdfMs)} ms the next time; dashboard page: ${Math.round(Buffer.byteLength(desktop) / 1024)} KiB, ${(desktop.match(/<svg /g) ?? []).length} charts, rendered in ${Math.round(htmlMs)} ms`);
-	console.log(`Written to ${path.relative(root, out)}: report-pdf-page1.png, report-pdf-page2.png (the PDF has ${pageCount} pages, ${pdf.length} bytes), dashboard.png, dashboard-phone.png`);
+	console.log(
+		`PDF report: ${pageCount} pages, ${Math.round(pdf.length / 1024)} KiB, rendered in ${Math.round(firstPdfMs)} ms in a fresh process (fonts parsed), ${Math.round(pdfMs)} ms the next time; dashboard page: ${Math.round(Buffer.byteLength(desktop) / 1024)} KiB, ${(desktop.match(/<svg /g) ?? []).length} charts, rendered in ${Math.round(htmlMs)} ms`,
+	);
+	console.log(
+		`Written to ${path.relative(root, out)}: report-pdf-page1.png, report-pdf-page2.png (the PDF has ${pageCount} pages, ${pdf.length} bytes), dashboard.png, dashboard-phone.png`,
+	);
 });

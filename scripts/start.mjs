@@ -7,22 +7,53 @@
 //   6. prints where to go. Ctrl-C stops everything; the next start reuses the data in .data.
 import { spawn } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync, copyFileSync, createWriteStream } from 'node:fs';
+import {
+	existsSync,
+	mkdirSync,
+	mkdtempSync,
+	readdirSync,
+	readFileSync,
+	rmSync,
+	writeFileSync,
+	copyFileSync,
+	createWriteStream,
+} from 'node:fs';
 import { createRequire } from 'node:module';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DEMO_COURIER_ACCOUNTS, ensureDemoCourierAccounts } from './lib/demo-data.mjs';
-import { dataDir, describeError, ensureBuilt, ensureDependencies, loadCore, root } from './lib/project.mjs';
+import {
+	dataDir,
+	describeError,
+	ensureBuilt,
+	ensureDependencies,
+	loadCore,
+	root,
+} from './lib/project.mjs';
 
 // The credentials the shipped workflows refer to, with the fixed ids they use.
-const LEDGER_CREDENTIAL = { id: 'rcvLedgerCred001', name: 'Receivables Ledger', type: 'receivablesLedgerApi' };
-const SMTP_CREDENTIAL = { id: 'rcvSmtpCred00001', name: 'Receivables SMTP', type: 'receivablesSmtpApi' };
-const WEBHOOK_CREDENTIAL = { id: 'rcvWebhookCred01', name: 'Receivables Webhook', type: 'receivablesWebhookApi' };
+const LEDGER_CREDENTIAL = {
+	id: 'rcvLedgerCred001',
+	name: 'Receivables Ledger',
+	type: 'receivablesLedgerApi',
+};
+const SMTP_CREDENTIAL = {
+	id: 'rcvSmtpCred00001',
+	name: 'Receivables SMTP',
+	type: 'receivablesSmtpApi',
+};
+const WEBHOOK_CREDENTIAL = {
+	id: 'rcvWebhookCred01',
+	name: 'Receivables Webhook',
+	type: 'receivablesWebhookApi',
+};
 const OWNER_EMAIL = 'admin@orbel.example';
 
-const { pageMethods, unsignedWritePaths } = createRequire(import.meta.url)('./lib/signed-paths.cjs');
+const { pageMethods, unsignedWritePaths } = createRequire(import.meta.url)(
+	'./lib/signed-paths.cjs',
+);
 
 const env = process.env;
 const say = (line = '') => console.log(line);
@@ -32,8 +63,15 @@ const stepStarted = Date.now();
 const step = (text) => {
 	const index = STEPS.indexOf(text);
 	const elapsed = Math.round((Date.now() - stepStarted) / 1000);
-	const since = elapsed < 60 ? `${elapsed} s` : `${Math.floor(elapsed / 60)} min ${String(elapsed % 60).padStart(2, '0')} s`;
-	console.log(index < 0 ? `\n▸ ${text}` : `\n▸ Step ${index + 1}/${STEPS.length} (${Math.round((index / STEPS.length) * 100)} %) ${text} — ${since} since npm start`);
+	const since =
+		elapsed < 60
+			? `${elapsed} s`
+			: `${Math.floor(elapsed / 60)} min ${String(elapsed % 60).padStart(2, '0')} s`;
+	console.log(
+		index < 0
+			? `\n▸ ${text}`
+			: `\n▸ Step ${index + 1}/${STEPS.length} (${Math.round((index / STEPS.length) * 100)} %) ${text} — ${since} since npm start`,
+	);
 };
 const detail = (text) => console.log(`  ${text}`);
 
@@ -100,8 +138,12 @@ function portFree(port) {
 async function choosePort(name, preferred, freePort) {
 	if (env[name]) {
 		const port = Number(env[name]);
-		if (!Number.isInteger(port) || port <= 0 || port > 65535) throw new Error(`${name}=${env[name]} is not a port number.`);
-		if (!(await portFree(port))) throw new Error(`${name}=${port}, but something already listens on 127.0.0.1:${port}. Choose another port.`);
+		if (!Number.isInteger(port) || port <= 0 || port > 65535)
+			throw new Error(`${name}=${env[name]} is not a port number.`);
+		if (!(await portFree(port)))
+			throw new Error(
+				`${name}=${port}, but something already listens on 127.0.0.1:${port}. Choose another port.`,
+			);
 		return port;
 	}
 	if (preferred && (await portFree(preferred))) return preferred;
@@ -116,13 +158,34 @@ function readJson(file) {
 	}
 }
 
-const hashOf = (value) => createHash('sha256').update(typeof value === 'string' || Buffer.isBuffer(value) ? value : JSON.stringify(value)).digest('hex');
+const hashOf = (value) =>
+	createHash('sha256')
+		.update(typeof value === 'string' || Buffer.isBuffer(value) ? value : JSON.stringify(value))
+		.digest('hex');
 
 /** The demo's tracking-portal accounts: one per accreditation level (couriers have courier accounts of their own). */
 const PORTAL_USERS = [
-	{ login: 'direction', name: 'Direction financière', level: 1, staffCode: null, scope: 'every invoice' },
-	{ login: 'karim.benjelloun', name: 'Karim Benjelloun', level: 3, staffCode: 'GH-MA', scope: 'the customers of his sales reps in Morocco' },
-	{ login: 'youssef.elamrani', name: 'Youssef El Amrani', level: 2, staffCode: 'VR-MA1', scope: 'his own customers' },
+	{
+		login: 'direction',
+		name: 'Direction financière',
+		level: 1,
+		staffCode: null,
+		scope: 'every invoice',
+	},
+	{
+		login: 'karim.benjelloun',
+		name: 'Karim Benjelloun',
+		level: 3,
+		staffCode: 'GH-MA',
+		scope: 'the customers of his sales reps in Morocco',
+	},
+	{
+		login: 'youssef.elamrani',
+		name: 'Youssef El Amrani',
+		level: 2,
+		staffCode: 'VR-MA1',
+		scope: 'his own customers',
+	},
 ];
 
 /**
@@ -134,16 +197,39 @@ const COURIER_LOGINS = DEMO_COURIER_ACCOUNTS.map((a) => a.login);
 function secrets(data, runtime) {
 	const file = path.join(data, 'secrets.json');
 	const stored = readJson(file) ?? {};
-	const complete = stored.encryptionKey && stored.owner?.passwordHash && stored.webhookSecret && PORTAL_USERS.every((u) => stored.portal?.[u.login]) && COURIER_LOGINS.every((l) => stored.couriers?.[l]);
+	const complete =
+		stored.encryptionKey &&
+		stored.owner?.passwordHash &&
+		stored.webhookSecret &&
+		PORTAL_USERS.every((u) => stored.portal?.[u.login]) &&
+		COURIER_LOGINS.every((l) => stored.couriers?.[l]);
 	if (complete) return stored;
 	const bcrypt = createRequire(path.join(runtime.dir, 'package.json'))('bcryptjs');
 	const password = `Demo-${randomBytes(5).toString('hex')}`;
 	const created = {
 		encryptionKey: stored.encryptionKey ?? randomBytes(32).toString('hex'),
-		owner: stored.owner?.passwordHash ? stored.owner : { email: OWNER_EMAIL, firstName: 'Demo', lastName: 'Finance', password, passwordHash: bcrypt.hashSync(password, 10) },
+		owner: stored.owner?.passwordHash
+			? stored.owner
+			: {
+					email: OWNER_EMAIL,
+					firstName: 'Demo',
+					lastName: 'Finance',
+					password,
+					passwordHash: bcrypt.hashSync(password, 10),
+				},
 		webhookSecret: stored.webhookSecret ?? randomBytes(24).toString('hex'),
-		portal: Object.fromEntries(PORTAL_USERS.map((u) => [u.login, stored.portal?.[u.login] ?? `Portail-${randomBytes(4).toString('hex')}`])),
-		couriers: Object.fromEntries(COURIER_LOGINS.map((l) => [l, stored.couriers?.[l] ?? `Coursier-${randomBytes(4).toString('hex')}`])),
+		portal: Object.fromEntries(
+			PORTAL_USERS.map((u) => [
+				u.login,
+				stored.portal?.[u.login] ?? `Portail-${randomBytes(4).toString('hex')}`,
+			]),
+		),
+		couriers: Object.fromEntries(
+			COURIER_LOGINS.map((l) => [
+				l,
+				stored.couriers?.[l] ?? `Coursier-${randomBytes(4).toString('hex')}`,
+			]),
+		),
 	};
 	writeFileSync(file, `${JSON.stringify(created, null, 2)}\n`, { mode: 0o600 });
 	return created;
@@ -152,9 +238,22 @@ function secrets(data, runtime) {
 /** Creates the demo's portal accounts that are not in the ledger yet (through the core: secrets hashed with scrypt). */
 async function ensurePortalUsers(core, ledger, portalSecrets) {
 	if (typeof core.savePortalUser !== 'function') return [];
-	const existing = new Set((await ledger.query('SELECT login FROM portal_users WHERE login = ANY($1::text[])', [PORTAL_USERS.map((u) => u.login)])).map((r) => r.login));
+	const existing = new Set(
+		(
+			await ledger.query('SELECT login FROM portal_users WHERE login = ANY($1::text[])', [
+				PORTAL_USERS.map((u) => u.login),
+			])
+		).map((r) => r.login),
+	);
 	for (const user of PORTAL_USERS.filter((u) => !existing.has(u.login))) {
-		await core.savePortalUser(ledger, { login: user.login, name: user.name, level: user.level, staffCode: user.staffCode, language: 'fr', secret: portalSecrets[user.login] });
+		await core.savePortalUser(ledger, {
+			login: user.login,
+			name: user.name,
+			level: user.level,
+			staffCode: user.staffCode,
+			language: 'fr',
+			secret: portalSecrets[user.login],
+		});
 	}
 	return PORTAL_USERS.map((u) => ({ ...u, secret: portalSecrets[u.login] }));
 }
@@ -173,7 +272,8 @@ function packageTriggerTypes(packageName) {
 				const versions = node.nodeVersions ? Object.values(node.nodeVersions) : [node];
 				const description = node.description ?? versions[0]?.description;
 				const all = [description, ...versions.map((v) => v.description)].filter(Boolean);
-				if (all.some((d) => d.group?.includes('trigger') || d.polling || d.webhooks?.length)) triggers.add(`${packageName}.${description.name}`);
+				if (all.some((d) => d.group?.includes('trigger') || d.polling || d.webhooks?.length))
+					triggers.add(`${packageName}.${description.name}`);
 			}
 		} catch {
 			// A node that cannot be loaded here is judged by its name below.
@@ -182,10 +282,16 @@ function packageTriggerTypes(packageName) {
 	return triggers;
 }
 
-const NOT_ACTIVATING = new Set(['n8n-nodes-base.manualTrigger', 'n8n-nodes-base.executeWorkflowTrigger', 'n8n-nodes-base.errorTrigger']);
+const NOT_ACTIVATING = new Set([
+	'n8n-nodes-base.manualTrigger',
+	'n8n-nodes-base.executeWorkflowTrigger',
+	'n8n-nodes-base.errorTrigger',
+]);
 const POLLING_BASE_NODES = new Set(['n8n-nodes-base.emailReadImap']);
 /** Triggers that need an account of the user's (a mailbox): their workflows stay inactive in the demo. */
-const NEEDS_OWN_ACCOUNT = new Map([['n8n-nodes-base.emailReadImap', 'a mailbox (IMAP credential)']]);
+const NEEDS_OWN_ACCOUNT = new Map([
+	['n8n-nodes-base.emailReadImap', 'a mailbox (IMAP credential)'],
+]);
 
 function startsByItself(workflow, packageTriggers) {
 	return (workflow.nodes ?? []).some((node) => {
@@ -206,7 +312,8 @@ function shippedWorkflows(packageName) {
 		.map((name) => {
 			const text = readFileSync(path.join(dir, name), 'utf8');
 			const workflow = JSON.parse(text);
-			if (!workflow.id) throw new Error(`workflows/${name} has no id: every shipped workflow needs a fixed id.`);
+			if (!workflow.id)
+				throw new Error(`workflows/${name} has no id: every shipped workflow needs a fixed id.`);
 			const nodes = (workflow.nodes ?? []).filter((node) => !node.disabled);
 			return {
 				id: workflow.id,
@@ -215,17 +322,41 @@ function shippedWorkflows(packageName) {
 				hash: hashOf(text),
 				trigger: startsByItself(workflow, packageTriggers),
 				credentialTypes: [...new Set(nodes.flatMap((node) => Object.keys(node.credentials ?? {})))],
-				needs: [...new Set(nodes.filter((node) => NEEDS_OWN_ACCOUNT.has(node.type)).map((node) => NEEDS_OWN_ACCOUNT.get(node.type)))],
+				needs: [
+					...new Set(
+						nodes
+							.filter((node) => NEEDS_OWN_ACCOUNT.has(node.type))
+							.map((node) => NEEDS_OWN_ACCOUNT.get(node.type)),
+					),
+				],
 				types: new Set(nodes.map((node) => node.type)),
 				manual: nodes.some((node) => node.type === 'n8n-nodes-base.manualTrigger'),
 				webhooks: nodes
-					.filter((node) => (node.type === 'n8n-nodes-base.webhook' || node.type === PAGE_TRIGGER) && node.parameters?.path)
-					.map((node) => ({ path: node.parameters.path, methods: node.type === PAGE_TRIGGER ? pageMethods(node.parameters.page) : [node.parameters.httpMethod ?? 'GET'].flat() })),
+					.filter(
+						(node) =>
+							(node.type === 'n8n-nodes-base.webhook' || node.type === PAGE_TRIGGER) &&
+							node.parameters?.path,
+					)
+					.map((node) => ({
+						path: node.parameters.path,
+						methods:
+							node.type === PAGE_TRIGGER
+								? pageMethods(node.parameters.page)
+								: [node.parameters.httpMethod ?? 'GET'].flat(),
+					})),
 				unsignedWrites: unsignedWritePaths(workflow),
-				portal: nodes.some((node) => node.type === PAGE_TRIGGER && (node.parameters?.page ?? 'portal') === 'portal'),
-				courierPage: nodes.some((node) => node.type === PAGE_TRIGGER && node.parameters?.page === 'courierPage'),
-				dashboard: nodes.some((node) => node.type === PAGE_TRIGGER && node.parameters?.page === 'dashboard'),
-				courierEvents: nodes.some((node) => node.type === PAGE_TRIGGER && node.parameters?.page === 'courierEvents'),
+				portal: nodes.some(
+					(node) => node.type === PAGE_TRIGGER && (node.parameters?.page ?? 'portal') === 'portal',
+				),
+				courierPage: nodes.some(
+					(node) => node.type === PAGE_TRIGGER && node.parameters?.page === 'courierPage',
+				),
+				dashboard: nodes.some(
+					(node) => node.type === PAGE_TRIGGER && node.parameters?.page === 'dashboard',
+				),
+				courierEvents: nodes.some(
+					(node) => node.type === PAGE_TRIGGER && node.parameters?.page === 'courierEvents',
+				),
 			};
 		});
 }
@@ -235,9 +366,13 @@ function shippedWorkflows(packageName) {
  * n8n has not created its tables yet. Read-only; it tells whether an import is needed without starting the CLI.
  */
 async function presentInN8n(n8nDb, schema, table, ids) {
-	const exists = await n8nDb.query('SELECT to_regclass($1) IS NOT NULL AS present', [`"${schema}".${table}`]);
+	const exists = await n8nDb.query('SELECT to_regclass($1) IS NOT NULL AS present', [
+		`"${schema}".${table}`,
+	]);
 	if (!exists[0].present) return new Set();
-	const rows = await n8nDb.query(`SELECT id FROM "${schema}".${table} WHERE id = ANY($1::text[])`, [ids]);
+	const rows = await n8nDb.query(`SELECT id FROM "${schema}".${table} WHERE id = ANY($1::text[])`, [
+		ids,
+	]);
 	return new Set(rows.map((row) => row.id));
 }
 
@@ -246,7 +381,12 @@ async function presentInN8n(n8nDb, schema, table, ids) {
  * no unsigned write path (a POST webhook anyone could call without a key).
  */
 function activatable(workflow, provided) {
-	return workflow.trigger && workflow.needs.length === 0 && workflow.unsignedWrites.length === 0 && workflow.credentialTypes.every((type) => provided.has(type));
+	return (
+		workflow.trigger &&
+		workflow.needs.length === 0 &&
+		workflow.unsignedWrites.length === 0 &&
+		workflow.credentialTypes.every((type) => provided.has(type))
+	);
 }
 
 /**
@@ -261,14 +401,22 @@ async function activateWorkflows(url, owner, ids) {
 		headers: { 'Content-Type': 'application/json' },
 		body: JSON.stringify({ emailOrLdapLoginId: owner.email, password: owner.password }),
 	});
-	if (!login.ok) return ids.map((id) => ({ id, ok: false, message: `n8n refused the owner login (HTTP ${login.status})` }));
+	if (!login.ok)
+		return ids.map((id) => ({
+			id,
+			ok: false,
+			message: `n8n refused the owner login (HTTP ${login.status})`,
+		}));
 	const cookie = (login.headers.get('set-cookie') ?? '').split(';')[0];
 	const results = [];
 	for (const id of ids) {
 		try {
-			const current = await fetch(`${url}/rest/workflows/${encodeURIComponent(id)}`, { headers: { Cookie: cookie } });
+			const current = await fetch(`${url}/rest/workflows/${encodeURIComponent(id)}`, {
+				headers: { Cookie: cookie },
+			});
 			const workflow = (await current.json()).data;
-			if (!current.ok || !workflow) throw new Error(`n8n does not know the workflow (HTTP ${current.status})`);
+			if (!current.ok || !workflow)
+				throw new Error(`n8n does not know the workflow (HTTP ${current.status})`);
 			if (workflow.active) {
 				results.push({ id, ok: true });
 				continue;
@@ -279,7 +427,11 @@ async function activateWorkflows(url, owner, ids) {
 				body: JSON.stringify({ versionId: workflow.versionId }),
 			});
 			const body = await response.json().catch(() => ({}));
-			results.push(response.ok ? { id, ok: true } : { id, ok: false, message: body.message ?? `HTTP ${response.status}` });
+			results.push(
+				response.ok
+					? { id, ok: true }
+					: { id, ok: false, message: body.message ?? `HTTP ${response.status}` },
+			);
 		} catch (error) {
 			results.push({ id, ok: false, message: error.message });
 		}
@@ -289,47 +441,108 @@ async function activateWorkflows(url, owner, ids) {
 
 /** The ids among `ids` that are active in n8n (read-only look at its workflow table). */
 async function activeWorkflowIds(n8nDb, schema, ids) {
-	const exists = await n8nDb.query('SELECT to_regclass($1) IS NOT NULL AS present', [`"${schema}".workflow_entity`]);
+	const exists = await n8nDb.query('SELECT to_regclass($1) IS NOT NULL AS present', [
+		`"${schema}".workflow_entity`,
+	]);
 	if (!exists[0].present) return [];
-	const rows = await n8nDb.query(`SELECT id FROM "${schema}".workflow_entity WHERE active AND id = ANY($1::text[])`, [ids]);
+	const rows = await n8nDb.query(
+		`SELECT id FROM "${schema}".workflow_entity WHERE active AND id = ANY($1::text[])`,
+		[ids],
+	);
 	return rows.map((row) => row.id);
 }
 
 /** What to try first, from the workflows that are really there. */
-function firstSteps({ editorUrl, workflows, database, catcher, secretsFile, portalUsers, courierAccounts = [] }) {
-	const steps = ['Open the editor and log in. The Receivables nodes are in the nodes panel (search "Receivables").'];
-	const sending = workflows.filter((w) => w.types.has('n8n-nodes-receivables.reminderStep') && w.credentialTypes.includes(SMTP_CREDENTIAL.type));
+function firstSteps({
+	editorUrl,
+	workflows,
+	database,
+	catcher,
+	secretsFile,
+	portalUsers,
+	courierAccounts = [],
+}) {
+	const steps = [
+		'Open the editor and log in. The Receivables nodes are in the nodes panel (search "Receivables").',
+	];
+	const sending = workflows.filter(
+		(w) =>
+			w.types.has('n8n-nodes-receivables.reminderStep') &&
+			w.credentialTypes.includes(SMTP_CREDENTIAL.type),
+	);
 	const reminders = sending.find((w) => /level 1|niveau 1/i.test(w.name)) ?? sending[0];
 	if (reminders) {
-		steps.push(`Open "${reminders.name}" and click "Execute workflow": the reminders due today go out; read them in the mail catcher, ${catcher.url}`);
+		steps.push(
+			`Open "${reminders.name}" and click "Execute workflow": the reminders due today go out; read them in the mail catcher, ${catcher.url}`,
+		);
 	} else {
 		const manual = workflows.find((w) => w.manual);
-		if (manual) steps.push(`Open "${manual.name}" and click "Execute workflow" to see a node write to the ledger.`);
+		if (manual)
+			steps.push(
+				`Open "${manual.name}" and click "Execute workflow" to see a node write to the ledger.`,
+			);
 	}
 	const portal = workflows.find((w) => w.active && w.portal && w.webhooks.length);
 	const accounts = portalUsers.filter((u) => u.scope !== 'courier page');
 	if (portal && accounts.length) {
-		steps.push(`Open the sales-force portal, ${editorUrl}/webhook/${portal.webhooks[0].path}, and log in as`);
-		for (const user of accounts) steps.push(`   ${user.login} / ${user.secret}  (level ${user.level}: ${user.scope})`);
+		steps.push(
+			`Open the sales-force portal, ${editorUrl}/webhook/${portal.webhooks[0].path}, and log in as`,
+		);
+		for (const user of accounts)
+			steps.push(`   ${user.login} / ${user.secret}  (level ${user.level}: ${user.scope})`);
 	}
 	const courierPage = workflows.find((w) => w.active && w.courierPage && w.webhooks.length);
 	if (courierPage && courierAccounts.length) {
-		steps.push(`Open the courier page (on a phone too), ${editorUrl}/webhook/${courierPage.webhooks[0].path}, and log in as a courier`);
-		for (const courier of courierAccounts) steps.push(`   ${courier.login} / ${courier.secret}  (${courier.name}, ${courier.area})`);
+		steps.push(
+			`Open the courier page (on a phone too), ${editorUrl}/webhook/${courierPage.webhooks[0].path}, and log in as a courier`,
+		);
+		for (const courier of courierAccounts)
+			steps.push(`   ${courier.login} / ${courier.secret}  (${courier.name}, ${courier.area})`);
 	}
 	const dashboard = workflows.find((w) => w.active && w.dashboard && w.webhooks.length);
-	if (dashboard && accounts.length) steps.push(`The receivables dashboard, with the same accounts (charts within each one's level): ${editorUrl}/webhook/${dashboard.webhooks[0].path}`);
+	if (dashboard && accounts.length)
+		steps.push(
+			`The receivables dashboard, with the same accounts (charts within each one's level): ${editorUrl}/webhook/${dashboard.webhooks[0].path}`,
+		);
 	const phones = workflows.find((w) => w.active && w.courierEvents && w.webhooks.length);
-	if (phones) steps.push(`Couriers' phones: POST ${editorUrl}/webhook/${phones.webhooks[0].path}, each phone signing with its own key (enrolCourierDevice; revoke a lost one with Courier Tracking → Revoke Courier Device)`);
-	const posts = workflows.filter((w) => w.active && w !== portal && w !== courierPage && w !== dashboard && w !== phones && w.unsignedWrites.length === 0 && w.webhooks.some((h) => h.methods.includes('POST') && !h.methods.includes('GET')));
+	if (phones)
+		steps.push(
+			`Couriers' phones: POST ${editorUrl}/webhook/${phones.webhooks[0].path}, each phone signing with its own key (enrolCourierDevice; revoke a lost one with Courier Tracking → Revoke Courier Device)`,
+		);
+	const posts = workflows.filter(
+		(w) =>
+			w.active &&
+			w !== portal &&
+			w !== courierPage &&
+			w !== dashboard &&
+			w !== phones &&
+			w.unsignedWrites.length === 0 &&
+			w.webhooks.some((h) => h.methods.includes('POST') && !h.methods.includes('GET')),
+	);
 	if (posts.length) {
-		steps.push(`Signed webhooks for your software (README, "Signed webhooks"; the demo's secret is webhookSecret in ${secretsFile}): ${posts.map((w) => `POST ${editorUrl}/webhook/${w.webhooks[0].path}`).join(', ')}`);
+		steps.push(
+			`Signed webhooks for your software (README, "Signed webhooks"; the demo's secret is webhookSecret in ${secretsFile}): ${posts.map((w) => `POST ${editorUrl}/webhook/${w.webhooks[0].path}`).join(', ')}`,
+		);
 	}
-	steps.push(`The ledger is the Postgres schema "${database.schema}" (credential "${LEDGER_CREDENTIAL.name}"): customers, invoices, payments, disputes.`);
+	steps.push(
+		`The ledger is the Postgres schema "${database.schema}" (credential "${LEDGER_CREDENTIAL.name}"): customers, invoices, payments, disputes.`,
+	);
 	return steps;
 }
 
-function banner({ editorUrl, owner, catcher, database, demo, workflows, logFile, filesFolder, secretsFile, portalUsers, courierAccounts }) {
+function banner({
+	editorUrl,
+	owner,
+	catcher,
+	database,
+	demo,
+	workflows,
+	logFile,
+	filesFolder,
+	secretsFile,
+	portalUsers,
+	courierAccounts,
+}) {
 	const line = '─'.repeat(76);
 	const active = workflows.filter((w) => w.active).length;
 	say(`\n${line}`);
@@ -337,16 +550,30 @@ function banner({ editorUrl, owner, catcher, database, demo, workflows, logFile,
 	say(line);
 	say(` n8n editor     ${editorUrl}`);
 	say(`   log in with  ${owner.email}  /  ${owner.password}`);
-	say(` Mail catcher   ${catcher.url}   (SMTP 127.0.0.1:${catcher.smtpPort}; nothing leaves this machine)`);
+	say(
+		` Mail catcher   ${catcher.url}   (SMTP 127.0.0.1:${catcher.smtpPort}; nothing leaves this machine)`,
+	);
 	say(` Ledger         schema "${database.schema}" on ${database.label}`);
 	if (demo) say(` Demo company   ${demo}`);
-	say(` Workflows      ${workflows.length} from workflows/, ${active} active (schedules and webhooks)`);
-	say(` Files          ${filesFolder}/  (letters, call-lists, reports, manifests; drop bank statements in bank-statements/)`);
+	say(
+		` Workflows      ${workflows.length} from workflows/, ${active} active (schedules and webhooks)`,
+	);
+	say(
+		` Files          ${filesFolder}/  (letters, call-lists, reports, manifests; drop bank statements in bank-statements/)`,
+	);
 	say(` n8n log        ${logFile}`);
 	say(line);
 	say(' What to try first');
 	let number = 0;
-	for (const text of firstSteps({ editorUrl, workflows, database, catcher, secretsFile, portalUsers, courierAccounts })) {
+	for (const text of firstSteps({
+		editorUrl,
+		workflows,
+		database,
+		catcher,
+		secretsFile,
+		portalUsers,
+		courierAccounts,
+	})) {
 		say(text.startsWith('   ') ? `    ${text}` : `  ${++number}. ${text}`);
 	}
 	say(line);
@@ -357,7 +584,9 @@ function banner({ editorUrl, owner, catcher, database, demo, workflows, logFile,
 async function main() {
 	const startedAt = Date.now();
 	const data = dataDir(env);
-	say('n8n-nodes-receivables: starting the demo (first time: 10 to 20 minutes and about 5 GB of disk — libraries 1.3 GB, n8n and Node 24 3 GB; later: under a minute).');
+	say(
+		'n8n-nodes-receivables: starting the demo (first time: 10 to 20 minutes and about 5 GB of disk — libraries 1.3 GB, n8n and Node 24 3 GB; later: under a minute).',
+	);
 
 	step('Libraries and build');
 	const installed = await ensureDependencies({ log: detail });
@@ -367,7 +596,9 @@ async function main() {
 	step('n8n runtime');
 	const runtimeLib = await import('./lib/n8n-runtime.mjs');
 	const runtime = await runtimeLib.ensureN8nRuntime({ log: detail });
-	detail(`n8n ${runtimeLib.N8N_VERSION} on Node ${runtimeLib.NODE_VERSION} in ${path.relative(root, runtime.dir) || runtime.dir}`);
+	detail(
+		`n8n ${runtimeLib.N8N_VERSION} on Node ${runtimeLib.NODE_VERSION} in ${path.relative(root, runtime.dir) || runtime.dir}`,
+	);
 	const { encryptionKey, owner, webhookSecret, portal, couriers } = secrets(data, runtime);
 
 	step('Database');
@@ -375,7 +606,11 @@ async function main() {
 	const { resolveDatabase } = await import('./lib/database.mjs');
 	running.database = await resolveDatabase({ env, log: detail });
 	if (running.database.kind === 'external') detail(`Postgres: ${running.database.label}`);
-	const ledger = core.openLedger({ ...running.database.ledgerConfig, applicationName: 'n8n-nodes-receivables start', maxConnections: 5 });
+	const ledger = core.openLedger({
+		...running.database.ledgerConfig,
+		applicationName: 'n8n-nodes-receivables start',
+		maxConnections: 5,
+	});
 	running.ledger = ledger;
 	const migration = await ledger.ensureReady();
 	detail(
@@ -387,14 +622,20 @@ async function main() {
 	let demoText;
 	let portalUsers = [];
 	let courierAccounts = [];
-	const demoWanted = env.RECEIVABLES_DEMO === '1' || (env.RECEIVABLES_DEMO !== '0' && running.database.kind === 'embedded');
+	const demoWanted =
+		env.RECEIVABLES_DEMO === '1' ||
+		(env.RECEIVABLES_DEMO !== '0' && running.database.kind === 'embedded');
 	if (demoWanted) {
 		const { loadDemoCompany } = await import('./lib/demo-data.mjs');
 		const started = Date.now();
 		const demo = await loadDemoCompany(core, ledger, { log: detail });
 		const s = demo.summary;
 		demoText = `Orbel Équipements: ${s.customers} customers, ${s.invoices} invoices (${s.openInvoices} open), as of ${demo.asOf}`;
-		detail(demo.status === 'loaded' ? `Demo company loaded in ${Math.round((Date.now() - started) / 1000)} s: ${demoText}.` : `Demo company already there: ${demoText}.`);
+		detail(
+			demo.status === 'loaded'
+				? `Demo company loaded in ${Math.round((Date.now() - started) / 1000)} s: ${demoText}.`
+				: `Demo company already there: ${demoText}.`,
+		);
 		portalUsers = await ensurePortalUsers(core, ledger, portal);
 		courierAccounts = await ensureDemoCourierAccounts(core, ledger, couriers);
 	} else {
@@ -409,7 +650,11 @@ async function main() {
 	const { startMailCatcher } = await import('./lib/mail-catcher.mjs');
 	const smtpPort = await choosePort('MAIL_SMTP_PORT', 1025, runtimeLib.freePort);
 	const mailHttpPort = await choosePort('MAIL_HTTP_PORT', 8025, runtimeLib.freePort);
-	running.catcher = await startMailCatcher({ smtpPort, httpPort: mailHttpPort, dir: path.join(data, 'mail') });
+	running.catcher = await startMailCatcher({
+		smtpPort,
+		httpPort: mailHttpPort,
+		dir: path.join(data, 'mail'),
+	});
 	detail(`SMTP on 127.0.0.1:${running.catcher.smtpPort}, messages on ${running.catcher.url}`);
 
 	step('n8n');
@@ -419,12 +664,21 @@ async function main() {
 	const state = readJson(stateFile) ?? {};
 	const saveState = () => writeFileSync(stateFile, `${JSON.stringify(state, null, 2)}\n`);
 	const n8nSchema = (env.RECEIVABLES_N8N_SCHEMA ?? 'n8n').trim();
-	if (!/^[a-z_][a-z0-9_]{0,62}$/.test(n8nSchema)) throw new Error(`RECEIVABLES_N8N_SCHEMA "${n8nSchema}" is not a valid schema name (lower-case letters, digits, _).`);
-	if (n8nSchema === ledger.schema) throw new Error(`n8n's tables and the ledger cannot share the schema "${n8nSchema}": set RECEIVABLES_N8N_SCHEMA to another name.`);
+	if (!/^[a-z_][a-z0-9_]{0,62}$/.test(n8nSchema))
+		throw new Error(
+			`RECEIVABLES_N8N_SCHEMA "${n8nSchema}" is not a valid schema name (lower-case letters, digits, _).`,
+		);
+	if (n8nSchema === ledger.schema)
+		throw new Error(
+			`n8n's tables and the ledger cannot share the schema "${n8nSchema}": set RECEIVABLES_N8N_SCHEMA to another name.`,
+		);
 	// n8n's own tables are read and its schema created with n8n's login: the ledger's login (not a superuser in the
 	// embedded database) has no rights there.
 	const n8nDb = running.database.admin
-		? { query: (text, values) => running.database.admin(async (client) => (await client.query(text, values)).rows) }
+		? {
+				query: (text, values) =>
+					running.database.admin(async (client) => (await client.query(text, values)).rows),
+			}
 		: ledger;
 	await n8nDb.query(`CREATE SCHEMA IF NOT EXISTS "${n8nSchema}"`);
 	const n8nPort = await choosePort('N8N_PORT', 5678, runtimeLib.freePort);
@@ -444,7 +698,14 @@ async function main() {
 			N8N_INSTANCE_OWNER_FIRST_NAME: owner.firstName,
 			N8N_INSTANCE_OWNER_LAST_NAME: owner.lastName,
 			N8N_INSTANCE_OWNER_PASSWORD_HASH: owner.passwordHash,
-			...(running.database.db.ssl && running.database.db.ssl !== 'disable' ? { DB_POSTGRESDB_SSL_ENABLED: 'true', DB_POSTGRESDB_SSL_REJECT_UNAUTHORIZED: String(running.database.db.ssl === 'verify-full') } : {}),
+			...(running.database.db.ssl && running.database.db.ssl !== 'disable'
+				? {
+						DB_POSTGRESDB_SSL_ENABLED: 'true',
+						DB_POSTGRESDB_SSL_REJECT_UNAUTHORIZED: String(
+							running.database.db.ssl === 'verify-full',
+						),
+					}
+				: {}),
 		},
 	});
 	const cliLog = env.RECEIVABLES_N8N_LOG === '1' ? (line) => detail(`n8n: ${line}`) : () => {};
@@ -467,22 +728,60 @@ async function main() {
 		{
 			...LEDGER_CREDENTIAL,
 			data: {
-				host: ledgerDb.host, port: ledgerDb.port, database: ledgerDb.database,
-				user: ledgerDb.user, password: ledgerDb.password, ssl: ledgerDb.ssl ?? 'disable',
-				schema: ledger.schema, maxConnections: 10,
+				host: ledgerDb.host,
+				port: ledgerDb.port,
+				database: ledgerDb.database,
+				user: ledgerDb.user,
+				password: ledgerDb.password,
+				ssl: ledgerDb.ssl ?? 'disable',
+				schema: ledger.schema,
+				maxConnections: 10,
 			},
 		},
-		{ ...SMTP_CREDENTIAL, data: { user: '', password: '', host: '127.0.0.1', port: running.catcher.smtpPort, secure: false, disableStartTls: true, hostName: '' } },
+		{
+			...SMTP_CREDENTIAL,
+			data: {
+				user: '',
+				password: '',
+				host: '127.0.0.1',
+				port: running.catcher.smtpPort,
+				secure: false,
+				disableStartTls: true,
+				hostName: '',
+			},
+		},
 	];
 	const manifest = readJson(path.join(root, 'package.json'));
-	if ((manifest.n8n?.credentials ?? []).some((file) => file.endsWith('/ReceivablesWebhookApi.credentials.js'))) {
-		credentials.push({ ...WEBHOOK_CREDENTIAL, data: { secret: webhookSecret, previousSecret: '' } });
+	if (
+		(manifest.n8n?.credentials ?? []).some((file) =>
+			file.endsWith('/ReceivablesWebhookApi.credentials.js'),
+		)
+	) {
+		credentials.push({
+			...WEBHOOK_CREDENTIAL,
+			data: { secret: webhookSecret, previousSecret: '' },
+		});
 	}
 	const provided = new Set(credentials.map((c) => c.type));
-	const credentialsHash = hashOf({ credentials, encryptionKey, n8nSchema, db: running.database.db });
+	const credentialsHash = hashOf({
+		credentials,
+		encryptionKey,
+		n8nSchema,
+		db: running.database.db,
+	});
 	const workflows = shippedWorkflows(packageName);
-	const present = await presentInN8n(n8nDb, n8nSchema, 'workflow_entity', workflows.map((w) => w.id));
-	const credentialsPresent = await presentInN8n(n8nDb, n8nSchema, 'credentials_entity', credentials.map((c) => c.id));
+	const present = await presentInN8n(
+		n8nDb,
+		n8nSchema,
+		'workflow_entity',
+		workflows.map((w) => w.id),
+	);
+	const credentialsPresent = await presentInN8n(
+		n8nDb,
+		n8nSchema,
+		'credentials_entity',
+		credentials.map((c) => c.id),
+	);
 	const reimport = env.RECEIVABLES_REIMPORT_WORKFLOWS === '1';
 	const toImport = workflows.filter((w) => reimport || !present.has(w.id));
 	if (state.credentialsHash !== credentialsHash || credentialsPresent.size < credentials.length) {
@@ -495,7 +794,8 @@ async function main() {
 		detail(`Importing ${toImport.length} workflow${toImport.length > 1 ? 's' : ''}...`);
 		const dir = mkdtempSync(path.join(os.tmpdir(), 'receivables-workflows-'));
 		try {
-			for (const workflow of toImport) copyFileSync(workflow.file, path.join(dir, path.basename(workflow.file)));
+			for (const workflow of toImport)
+				copyFileSync(workflow.file, path.join(dir, path.basename(workflow.file)));
 			await runtimeLib.importWorkflows(runtime, n8nEnv, dir, { log: cliLog });
 		} finally {
 			rmSync(dir, { recursive: true, force: true });
@@ -509,15 +809,27 @@ async function main() {
 	}
 	for (const workflow of workflows.filter((w) => w.trigger && !activatable(w, provided))) {
 		if (workflow.unsignedWrites.length) {
-			detail(`Left inactive: "${workflow.name}" accepts unsigned requests (${workflow.unsignedWrites.join(', ')}); put Invoice Intake → Receive Signed Request after its webhook.`);
+			detail(
+				`Left inactive: "${workflow.name}" accepts unsigned requests (${workflow.unsignedWrites.join(', ')}); put Invoice Intake → Receive Signed Request after its webhook.`,
+			);
 			continue;
 		}
-		const missing = [...workflow.needs, ...workflow.credentialTypes.filter((type) => !provided.has(type)).map((type) => `a ${type} credential`)];
+		const missing = [
+			...workflow.needs,
+			...workflow.credentialTypes
+				.filter((type) => !provided.has(type))
+				.map((type) => `a ${type} credential`),
+		];
 		detail(`Left inactive: "${workflow.name}" needs ${missing.join(' and ')} of yours.`);
 	}
-	const changed = workflows.filter((w) => present.has(w.id) && !reimport && state.workflows?.[w.id] && state.workflows[w.id] !== w.hash);
+	const changed = workflows.filter(
+		(w) =>
+			present.has(w.id) && !reimport && state.workflows?.[w.id] && state.workflows[w.id] !== w.hash,
+	);
 	if (changed.length) {
-		detail(`${changed.length} workflow file${changed.length > 1 ? 's' : ''} changed since imported (kept as in n8n, with your edits).`);
+		detail(
+			`${changed.length} workflow file${changed.length > 1 ? 's' : ''} changed since imported (kept as in n8n, with your edits).`,
+		);
 		detail('To replace them by the files: RECEIVABLES_REIMPORT_WORKFLOWS=1 npm start');
 	}
 
@@ -532,19 +844,30 @@ async function main() {
 		timeoutMs: 300_000,
 		log: (line) => {
 			logStream.write(`${line}\n`);
-			if (env.RECEIVABLES_N8N_LOG === '1' || (!shuttingDown && /\b(error|fatal)\b/i.test(line))) detail(`n8n: ${line}`);
+			if (env.RECEIVABLES_N8N_LOG === '1' || (!shuttingDown && /\b(error|fatal)\b/i.test(line)))
+				detail(`n8n: ${line}`);
 		},
 	});
 	detail(`n8n is up (${Math.round((Date.now() - started) / 1000)} s).`);
 	running.n8n.exited.then((info) => {
-		if (!shuttingDown) shutdown(1, `n8n stopped by itself (code ${info.code}, signal ${info.signal}); see ${logFile}.`);
+		if (!shuttingDown)
+			shutdown(
+				1,
+				`n8n stopped by itself (code ${info.code}, signal ${info.signal}); see ${logFile}.`,
+			);
 	});
 
 	const activeIds = new Set();
 	if (state.toActivate?.length) {
 		const chosen = workflows.filter((w) => state.toActivate.includes(w.id));
-		detail(`Activating ${chosen.length} workflow${chosen.length > 1 ? 's' : ''} (schedules and webhooks)...`);
-		const results = await activateWorkflows(`http://127.0.0.1:${n8nPort}`, owner, chosen.map((w) => w.id));
+		detail(
+			`Activating ${chosen.length} workflow${chosen.length > 1 ? 's' : ''} (schedules and webhooks)...`,
+		);
+		const results = await activateWorkflows(
+			`http://127.0.0.1:${n8nPort}`,
+			owner,
+			chosen.map((w) => w.id),
+		);
 		for (const result of results.filter((r) => !r.ok)) {
 			const workflow = workflows.find((w) => w.id === result.id);
 			detail(`Could not activate "${workflow?.name ?? result.id}": ${result.message}`);
@@ -552,7 +875,12 @@ async function main() {
 		state.toActivate = results.filter((r) => !r.ok).map((r) => r.id);
 		saveState();
 	}
-	for (const id of await activeWorkflowIds(n8nDb, n8nSchema, workflows.map((w) => w.id))) activeIds.add(id);
+	for (const id of await activeWorkflowIds(
+		n8nDb,
+		n8nSchema,
+		workflows.map((w) => w.id),
+	))
+		activeIds.add(id);
 	for (const workflow of workflows) workflow.active = activeIds.has(workflow.id);
 	detail(`Ready ${Math.round((Date.now() - startedAt) / 1000)} s after \`npm start\`.`);
 
@@ -573,10 +901,21 @@ async function main() {
 		writeFileSync(
 			env.RECEIVABLES_START_STATUS,
 			JSON.stringify({
-				pid: process.pid, editorUrl: `http://127.0.0.1:${n8nPort}`, n8nPid: running.n8n.process.pid, catcherUrl: running.catcher.url,
-				smtpPort: running.catcher.smtpPort, owner: { email: owner.email, password: owner.password }, ledgerSchema: ledger.schema,
-				n8nSchema, database: running.database.kind, workflows: workflows.map((w) => w.id), active: [...activeIds],
-				portal: { path: workflows.find((w) => w.portal && w.webhooks.length)?.webhooks[0].path ?? null, users: portalUsers.map((u) => ({ login: u.login, secret: u.secret, level: u.level })) },
+				pid: process.pid,
+				editorUrl: `http://127.0.0.1:${n8nPort}`,
+				n8nPid: running.n8n.process.pid,
+				catcherUrl: running.catcher.url,
+				smtpPort: running.catcher.smtpPort,
+				owner: { email: owner.email, password: owner.password },
+				ledgerSchema: ledger.schema,
+				n8nSchema,
+				database: running.database.kind,
+				workflows: workflows.map((w) => w.id),
+				active: [...activeIds],
+				portal: {
+					path: workflows.find((w) => w.portal && w.webhooks.length)?.webhooks[0].path ?? null,
+					users: portalUsers.map((u) => ({ login: u.login, secret: u.secret, level: u.level })),
+				},
 			}),
 		);
 	}
@@ -588,11 +927,15 @@ async function main() {
  * which this first process starts and forwards the signals to: n8n stops first, then the catcher, then Postgres.
  */
 function supervise() {
-	const child = spawn(process.execPath, [fileURLToPath(import.meta.url), ...process.argv.slice(2)], {
-		env: { ...env, RECEIVABLES_START_WORKER: '1' },
-		stdio: 'inherit',
-		detached: true,
-	});
+	const child = spawn(
+		process.execPath,
+		[fileURLToPath(import.meta.url), ...process.argv.slice(2)],
+		{
+			env: { ...env, RECEIVABLES_START_WORKER: '1' },
+			stdio: 'inherit',
+			detached: true,
+		},
+	);
 	for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
 		process.on(signal, () => {
 			try {
@@ -610,7 +953,8 @@ if (env.RECEIVABLES_START_WORKER === '1') {
 	// Stops too if the first process disappears without forwarding anything (its terminal was killed).
 	const parent = process.ppid;
 	setInterval(() => {
-		if (process.ppid !== parent && !shuttingDown) shutdown(1, 'The `npm start` process is gone: stopping.');
+		if (process.ppid !== parent && !shuttingDown)
+			shutdown(1, 'The `npm start` process is gone: stopping.');
 	}, 2000).unref();
 	main().catch((error) => shutdown(1, `\nnpm start failed: ${describeError(error)}`));
 } else {

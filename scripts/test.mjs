@@ -24,7 +24,8 @@ function extraProjects(args) {
 	return named;
 }
 
-const run = (cmd, args) => spawnSync(cmd, args, { cwd: root, stdio: 'inherit', env: process.env }).status ?? 1;
+const run = (cmd, args) =>
+	spawnSync(cmd, args, { cwd: root, stdio: 'inherit', env: process.env }).status ?? 1;
 
 if (run('npm', ['run', '--silent', 'build']) !== 0) process.exit(1);
 

@@ -11,8 +11,11 @@ export function statementError(
 	details: Record<string, unknown> = {},
 	hint: { en: string; fr: string } = {
 		en: 'Download the statement again from the bank (camt.053/054, CFONB 120 or MT940) and import the file as the bank sent it.',
-		fr: 'Téléchargez de nouveau le relevé depuis la banque (camt.053/054, CFONB 120 ou MT940) et importez le fichier tel que la banque l\'a envoyé.',
+		fr: "Téléchargez de nouveau le relevé depuis la banque (camt.053/054, CFONB 120 ou MT940) et importez le fichier tel que la banque l'a envoyé.",
 	},
 ): ReceivablesError {
-	return new ReceivablesError(code, en, { hint: hint.en, details: { ...details, messageFr: fr, hintFr: hint.fr } });
+	return new ReceivablesError(code, en, {
+		hint: hint.en,
+		details: { ...details, messageFr: fr, hintFr: hint.fr },
+	});
 }

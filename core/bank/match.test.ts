@@ -1,4 +1,9 @@
-import { creditorReference, creditorReferencesIn, formatCreditorReference, isCreditorReference } from './rf';
+import {
+	creditorReference,
+	creditorReferencesIn,
+	formatCreditorReference,
+	isCreditorReference,
+} from './rf';
 import { matchCompanyName, nameSimilarity, normaliseCompanyName } from './names';
 
 describe('ISO 11649 creditor references', () => {
@@ -13,7 +18,9 @@ describe('ISO 11649 creditor references', () => {
 		for (const number of ['FAC-2026-0012', 'F230875', 'AV-2026-0007', 'ma/2026/000123']) {
 			const rf = creditorReference(number)!;
 			expect(isCreditorReference(rf)).toBe(true);
-			expect(creditorReferencesIn(`VIR SEPA ${formatCreditorReference(rf)} MERCI`)).toEqual([number.replace(/[^A-Za-z0-9]/g, '').toUpperCase()]);
+			expect(creditorReferencesIn(`VIR SEPA ${formatCreditorReference(rf)} MERCI`)).toEqual([
+				number.replace(/[^A-Za-z0-9]/g, '').toUpperCase(),
+			]);
 		}
 		expect(creditorReference('A-VERY-LONG-INVOICE-NUMBER-2026-000001')).toBeUndefined();
 	});

@@ -17,8 +17,12 @@ export function parseMt940(text: string): BankStatement[] {
 	let last: BankEntry | undefined;
 	const need = (tag: string): BankStatement => {
 		if (!current) {
-			throw statementError('BANK_STATEMENT_MT940_SEQUENCE', `MT940 field :${tag}: comes before any opening balance (:60F:/:60M:).`,
-				`Le champ MT940 :${tag}: arrive avant tout solde d'ouverture (:60F:/:60M:).`, { tag });
+			throw statementError(
+				'BANK_STATEMENT_MT940_SEQUENCE',
+				`MT940 field :${tag}: comes before any opening balance (:60F:/:60M:).`,
+				`Le champ MT940 :${tag}: arrive avant tout solde d'ouverture (:60F:/:60M:).`,
+				{ tag },
+			);
 		}
 		return current;
 	};
@@ -52,8 +56,14 @@ export function parseMt940(text: string): BankStatement[] {
 				if (current) throw truncatedBefore(current, line);
 				const balance = readBalance(value, line, tag);
 				current = {
-					format: 'mt940', version: 'MT940', id: [reference, number].filter(Boolean).join('/') || `${account}:${balance.date}`,
-					account, currency: balance.currency, openingBalanceMinor: balance.minor, openingDate: balance.date, entries: [],
+					format: 'mt940',
+					version: 'MT940',
+					id: [reference, number].filter(Boolean).join('/') || `${account}:${balance.date}`,
+					account,
+					currency: balance.currency,
+					openingBalanceMinor: balance.minor,
+					openingDate: balance.date,
+					entries: [],
 				};
 				last = undefined;
 				break;
@@ -65,7 +75,13 @@ export function parseMt940(text: string): BankStatement[] {
 				break;
 			}
 			case '86':
-				if (last && !last.remittance && last.structuredReferences.length === 0 && !last.counterpartyName) readInformation(last, value);
+				if (
+					last &&
+					!last.remittance &&
+					last.structuredReferences.length === 0 &&
+					!last.counterpartyName
+				)
+					readInformation(last, value);
 				break;
 			case '62F':
 			case '62M': {
@@ -83,18 +99,30 @@ export function parseMt940(text: string): BankStatement[] {
 		}
 	}
 	if (current) {
-		throw statementError('BANK_STATEMENT_TRUNCATED', `The MT940 statement ${current.id} of account ${current.account} has no closing balance (:62F:): the file is truncated.`,
-			`Le relevé MT940 ${current.id} du compte ${current.account} n'a pas de solde de clôture (:62F:) : le fichier est tronqué.`, { statement: current.id });
+		throw statementError(
+			'BANK_STATEMENT_TRUNCATED',
+			`The MT940 statement ${current.id} of account ${current.account} has no closing balance (:62F:): the file is truncated.`,
+			`Le relevé MT940 ${current.id} du compte ${current.account} n'a pas de solde de clôture (:62F:) : le fichier est tronqué.`,
+			{ statement: current.id },
+		);
 	}
 	if (statements.length === 0) {
-		throw statementError('BANK_STATEMENT_MT940_EMPTY', 'The MT940 file holds no statement (no :60F: … :62F:).', 'Le fichier MT940 ne contient aucun relevé (pas de :60F: … :62F:).');
+		throw statementError(
+			'BANK_STATEMENT_MT940_EMPTY',
+			'The MT940 file holds no statement (no :60F: … :62F:).',
+			'Le fichier MT940 ne contient aucun relevé (pas de :60F: … :62F:).',
+		);
 	}
 	return statements;
 }
 
 function truncatedBefore(current: BankStatement, line: number) {
-	return statementError('BANK_STATEMENT_TRUNCATED', `MT940 line ${line}: a new statement starts before the closing balance (:62F:) of statement ${current.id}.`,
-		`Ligne MT940 ${line} : un nouveau relevé commence avant le solde de clôture (:62F:) du relevé ${current.id}.`, { line, statement: current.id });
+	return statementError(
+		'BANK_STATEMENT_TRUNCATED',
+		`MT940 line ${line}: a new statement starts before the closing balance (:62F:) of statement ${current.id}.`,
+		`Ligne MT940 ${line} : un nouveau relevé commence avant le solde de clôture (:62F:) du relevé ${current.id}.`,
+		{ line, statement: current.id },
+	);
 }
 
 interface Field {
@@ -123,7 +151,10 @@ function splitFields(text: string): Field[] {
 			// Bank header lines before a message (e.g. "ABNANL2A", "940", "ABNANL2A") are not the previous field's text.
 			if (m[1] === '20' && fields.length > 0) {
 				const previous = fields[fields.length - 1];
-				previous.value = previous.value.replace(/(\n\s*([A-Z]{6}[A-Z0-9]{2}([A-Z0-9]{3})?|940)\s*)+$/, '');
+				previous.value = previous.value.replace(
+					/(\n\s*([A-Z]{6}[A-Z0-9]{2}([A-Z0-9]{3})?|940)\s*)+$/,
+					'',
+				);
 			}
 			fields.push({ tag: m[1], value: m[2], line: i + 1 });
 			inside = true;
@@ -137,8 +168,12 @@ function splitFields(text: string): Field[] {
 function readBalance(value: string, line: number, tag: string) {
 	const m = /^([CD])(\d{6})([A-Z]{3})([\d,]+)\s*$/.exec(value.split('\n')[0].trim());
 	if (!m) {
-		throw statementError('BANK_STATEMENT_MT940_FIELD', `MT940 line ${line}: :${tag}:${value.trim()} is not a balance (C/D, YYMMDD, currency, amount).`,
-			`Ligne MT940 ${line} : :${tag}:${value.trim()} n'est pas un solde (C/D, AAMMJJ, devise, montant).`, { line, tag });
+		throw statementError(
+			'BANK_STATEMENT_MT940_FIELD',
+			`MT940 line ${line}: :${tag}:${value.trim()} is not a balance (C/D, YYMMDD, currency, amount).`,
+			`Ligne MT940 ${line} : :${tag}:${value.trim()} n'est pas un solde (C/D, AAMMJJ, devise, montant).`,
+			{ line, tag },
+		);
 	}
 	const minor = decimalToMinor(m[4], m[3], `MT940 line ${line}`);
 	return { minor: m[1] === 'D' ? -minor : minor, date: yymmdd(m[2], line), currency: m[3] };
@@ -148,18 +183,35 @@ function yymmdd(s: string, line: number): string {
 	const iso = `${Number(s.slice(0, 2)) < 70 ? '20' : '19'}${s.slice(0, 2)}-${s.slice(2, 4)}-${s.slice(4, 6)}`;
 	const d = new Date(`${iso}T00:00:00Z`);
 	if (Number.isNaN(d.getTime()) || d.toISOString().slice(0, 10) !== iso) {
-		throw statementError('BANK_STATEMENT_BAD_DATE', `MT940 line ${line}: "${s}" is not a date (YYMMDD).`, `Ligne MT940 ${line} : « ${s} » n'est pas une date (AAMMJJ).`, { line, value: s });
+		throw statementError(
+			'BANK_STATEMENT_BAD_DATE',
+			`MT940 line ${line}: "${s}" is not a date (YYMMDD).`,
+			`Ligne MT940 ${line} : « ${s} » n'est pas une date (AAMMJJ).`,
+			{ line, value: s },
+		);
 	}
 	return iso;
 }
 
 /** :61: value date YYMMDD, entry date MMDD (optional), mark C/D/RC/RD, funds code, amount, type, references. */
-function readEntry(value: string, statement: BankStatement, line: number, index: number): BankEntry {
+function readEntry(
+	value: string,
+	statement: BankStatement,
+	line: number,
+	index: number,
+): BankEntry {
 	const [first] = value.split('\n');
-	const m = /^(\d{6})(\d{4})?(RC|RD|EC|ED|C|D)([A-Z])?([\d,]+)\s*([NFS][A-Z0-9][A-Z0-9 ]{2})?(.*)$/.exec(first.trim());
+	const m =
+		/^(\d{6})(\d{4})?(RC|RD|EC|ED|C|D)([A-Z])?([\d,]+)\s*([NFS][A-Z0-9][A-Z0-9 ]{2})?(.*)$/.exec(
+			first.trim(),
+		);
 	if (!m) {
-		throw statementError('BANK_STATEMENT_MT940_FIELD', `MT940 line ${line}: :61:${first.trim()} is not a statement line (date, C/D, amount, type, reference).`,
-			`Ligne MT940 ${line} : :61:${first.trim()} n'est pas une ligne de relevé (date, C/D, montant, type, référence).`, { line });
+		throw statementError(
+			'BANK_STATEMENT_MT940_FIELD',
+			`MT940 line ${line}: :61:${first.trim()} is not a statement line (date, C/D, amount, type, reference).`,
+			`Ligne MT940 ${line} : :61:${first.trim()} n'est pas une ligne de relevé (date, C/D, montant, type, référence).`,
+			{ line },
+		);
 	}
 	const valueDate = yymmdd(m[1], line);
 	let bookingDate: string | undefined;
@@ -168,7 +220,12 @@ function readEntry(value: string, statement: BankStatement, line: number, index:
 		const year = Number(valueDate.slice(0, 4));
 		const month = Number(m[2].slice(0, 2));
 		const valueMonth = Number(valueDate.slice(5, 7));
-		const y = month === 12 && valueMonth === 1 ? year - 1 : month === 1 && valueMonth === 12 ? year + 1 : year;
+		const y =
+			month === 12 && valueMonth === 1
+				? year - 1
+				: month === 1 && valueMonth === 12
+					? year + 1
+					: year;
 		bookingDate = yymmdd(`${String(y).slice(2)}${m[2]}`, line);
 	}
 	const mark = m[3];
@@ -190,7 +247,21 @@ function readEntry(value: string, statement: BankStatement, line: number, index:
 	};
 }
 
-const SEPA_KEYS = ['EREF', 'KREF', 'MREF', 'CRED', 'DEBT', 'SVWZ', 'ABWA', 'ABWE', 'OAMT', 'COAM', 'PURP', 'IBAN', 'BIC'];
+const SEPA_KEYS = [
+	'EREF',
+	'KREF',
+	'MREF',
+	'CRED',
+	'DEBT',
+	'SVWZ',
+	'ABWA',
+	'ABWE',
+	'OAMT',
+	'COAM',
+	'PURP',
+	'IBAN',
+	'BIC',
+];
 
 /** :86: information to account owner: remittance, references and the other party. */
 function readInformation(entry: BankEntry, raw: string): void {
@@ -202,9 +273,27 @@ function readInformation(entry: BankEntry, raw: string): void {
 			const key = part.slice(0, 2);
 			sub.set(key, (sub.get(key) ?? '') + part.slice(2));
 		}
-		const purpose = ['20', '21', '22', '23', '24', '25', '26', '27', '28', '29', '60', '61', '62', '63'].map((k) => sub.get(k) ?? '').join('');
+		const purpose = [
+			'20',
+			'21',
+			'22',
+			'23',
+			'24',
+			'25',
+			'26',
+			'27',
+			'28',
+			'29',
+			'60',
+			'61',
+			'62',
+			'63',
+		]
+			.map((k) => sub.get(k) ?? '')
+			.join('');
 		const keyed = sepaKeywords(purpose);
-		entry.remittance = (keyed.get('SVWZ') ?? (keyed.size ? undefined : purpose))?.trim() || undefined;
+		entry.remittance =
+			(keyed.get('SVWZ') ?? (keyed.size ? undefined : purpose))?.trim() || undefined;
 		const name = `${sub.get('32') ?? ''}${sub.get('33') ?? ''}`.trim();
 		if (name) entry.counterpartyName = name;
 		const account = sub.get('31')?.trim();

@@ -6,10 +6,69 @@
 
 /** Legal forms and words that say nothing about which company it is (FR, BE, CH, DE, UK, US, NL, IT, ES, OHADA). */
 const NOISE = new Set([
-	'sa', 'sas', 'sasu', 'sarl', 'sarlu', 'eurl', 'snc', 'sci', 'scp', 'scs', 'sca', 'scop', 'selarl', 'selas', 'gie', 'ei', 'eirl', 'earl', 'gaec',
-	'sprl', 'srl', 'bv', 'bvba', 'nv', 'vof', 'cv', 'gmbh', 'ag', 'kg', 'ohg', 'ug', 'ltd', 'limited', 'plc', 'llp', 'llc', 'inc', 'corp', 'corporation',
-	'co', 'company', 'cie', 'spa', 'sl', 'slu', 'suarl', 'ste', 'societe', 'society', 'ets', 'etablissements', 'etablissement', 'groupe', 'group',
-	'the', 'et', 'and', 'und', 'mr', 'mme', 'm', 'monsieur', 'madame',
+	'sa',
+	'sas',
+	'sasu',
+	'sarl',
+	'sarlu',
+	'eurl',
+	'snc',
+	'sci',
+	'scp',
+	'scs',
+	'sca',
+	'scop',
+	'selarl',
+	'selas',
+	'gie',
+	'ei',
+	'eirl',
+	'earl',
+	'gaec',
+	'sprl',
+	'srl',
+	'bv',
+	'bvba',
+	'nv',
+	'vof',
+	'cv',
+	'gmbh',
+	'ag',
+	'kg',
+	'ohg',
+	'ug',
+	'ltd',
+	'limited',
+	'plc',
+	'llp',
+	'llc',
+	'inc',
+	'corp',
+	'corporation',
+	'co',
+	'company',
+	'cie',
+	'spa',
+	'sl',
+	'slu',
+	'suarl',
+	'ste',
+	'societe',
+	'society',
+	'ets',
+	'etablissements',
+	'etablissement',
+	'groupe',
+	'group',
+	'the',
+	'et',
+	'and',
+	'und',
+	'mr',
+	'mme',
+	'm',
+	'monsieur',
+	'madame',
 ]);
 
 /** Lower case, no accents, no punctuation, no legal form ("Hôtel des Alpes S.A.S." → "hotel des alpes"). */
@@ -70,7 +129,11 @@ export interface NameMatch {
  * A bank label that starts with the customer's full name ("HOTEL DES ALPES CHAMONIX") counts as the same name when
  * the name has at least two words or eight letters.
  */
-export function matchCompanyName(payer: string, names: Map<string, string[]>, options: { threshold?: number; margin?: number } = {}): NameMatch {
+export function matchCompanyName(
+	payer: string,
+	names: Map<string, string[]>,
+	options: { threshold?: number; margin?: number } = {},
+): NameMatch {
 	const threshold = options.threshold ?? 0.9;
 	const margin = options.margin ?? 0.08;
 	const key = normaliseCompanyName(payer);
@@ -80,15 +143,22 @@ export function matchCompanyName(payer: string, names: Map<string, string[]>, op
 		let best = { name: '', score: 0 };
 		for (const name of list) {
 			let score = name === key ? 1 : nameSimilarity(key, name);
-			if (score < 1 && (name.split(' ').length >= 2 || name.length >= 8) && (key.startsWith(`${name} `) || name.startsWith(`${key} `) && key.split(' ').length >= 2)) score = Math.max(score, 0.95);
+			if (
+				score < 1 &&
+				(name.split(' ').length >= 2 || name.length >= 8) &&
+				(key.startsWith(`${name} `) || (name.startsWith(`${key} `) && key.split(' ').length >= 2))
+			)
+				score = Math.max(score, 0.95);
 			if (score > best.score) best = { name, score };
 		}
 		if (best.score >= threshold - 0.2) scored.push({ id, name: best.name, score: best.score });
 	}
 	scored.sort((a, b) => b.score - a.score);
 	const exact = scored.filter((s) => s.score === 1);
-	if (exact.length > 0) return { ids: exact.map((s) => s.id), score: 1, candidates: scored.slice(0, 5) };
+	if (exact.length > 0)
+		return { ids: exact.map((s) => s.id), score: 1, candidates: scored.slice(0, 5) };
 	const [first, second] = scored;
-	if (first && first.score >= threshold && (!second || first.score - second.score >= margin)) return { ids: [first.id], score: first.score, candidates: scored.slice(0, 5) };
+	if (first && first.score >= threshold && (!second || first.score - second.score >= margin))
+		return { ids: [first.id], score: first.score, candidates: scored.slice(0, 5) };
 	return { ids: [], score: first?.score ?? 0, candidates: scored.slice(0, 5) };
 }

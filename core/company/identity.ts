@@ -65,8 +65,25 @@ export interface CompanyInfo {
 
 /** The text fields of the identity, in the order forms and outputs show them. */
 export const COMPANY_TEXT_FIELDS = [
-	'name', 'legalName', 'legalForm', 'shareCapital', 'addressLines', 'country', 'siren', 'vatNumber', 'rcs', 'ice',
-	'email', 'phone', 'website', 'senderEmail', 'senderName', 'iban', 'bic', 'bankName', 'legalMentions',
+	'name',
+	'legalName',
+	'legalForm',
+	'shareCapital',
+	'addressLines',
+	'country',
+	'siren',
+	'vatNumber',
+	'rcs',
+	'ice',
+	'email',
+	'phone',
+	'website',
+	'senderEmail',
+	'senderName',
+	'iban',
+	'bic',
+	'bankName',
+	'legalMentions',
 ] as const;
 
 export type CompanyTextField = (typeof COMPANY_TEXT_FIELDS)[number];
@@ -140,12 +157,17 @@ export function ibanValid(iban: string): boolean {
 
 /** "FR7630006000011234567890189" → "FR76 3000 6000 0112 3456 7890 189". */
 export function formatIban(iban: string): string {
-	return iban.replace(/\s+/g, '').toUpperCase().replace(/(.{4})(?=.)/g, '$1 ');
+	return iban
+		.replace(/\s+/g, '')
+		.toUpperCase()
+		.replace(/(.{4})(?=.)/g, '$1 ');
 }
 
 /** "123456789" → "123 456 789". */
 export function formatSiren(siren: string): string {
-	return /^\d{9}$/.test(siren) ? `${siren.slice(0, 3)} ${siren.slice(3, 6)} ${siren.slice(6)}` : siren;
+	return /^\d{9}$/.test(siren)
+		? `${siren.slice(0, 3)} ${siren.slice(3, 6)} ${siren.slice(6)}`
+		: siren;
 }
 
 function problem(field: CompanyProblem['field'], en: string, fr: string): CompanyProblem {
@@ -164,44 +186,109 @@ function textOf(value: unknown): string {
  * numbers (SIREN, VAT, IBAN, BIC and ICE without spaces, upper case), and lists every problem with the field named,
  * in English and French. The address may be given as lines or as one text with line breaks.
  */
-export function checkCompany(input: Record<string, unknown>): { company: CompanyInfo; problems: CompanyProblem[] } {
+export function checkCompany(input: Record<string, unknown>): {
+	company: CompanyInfo;
+	problems: CompanyProblem[];
+} {
 	const problems: CompanyProblem[] = [];
 	const out: Record<string, unknown> = {};
 	for (const field of COMPANY_TEXT_FIELDS) {
 		const raw = textOf(input[field]);
 		if (!raw) continue;
 		if (field === 'addressLines') {
-			const lines = raw.split(/\r?\n|\s*;\s*/).map((l) => l.trim()).filter(Boolean);
-			if (lines.length > 6) problems.push(problem(field, `${lines.length} lines; an address fits in 6 lines at most.`, `${lines.length} lignes ; une adresse tient en 6 lignes au plus.`));
-			if (lines.some((l) => l.length > MAX_TEXT)) problems.push(problem(field, `a line is longer than ${MAX_TEXT} characters.`, `une ligne dépasse ${MAX_TEXT} caractères.`));
+			const lines = raw
+				.split(/\r?\n|\s*;\s*/)
+				.map((l) => l.trim())
+				.filter(Boolean);
+			if (lines.length > 6)
+				problems.push(
+					problem(
+						field,
+						`${lines.length} lines; an address fits in 6 lines at most.`,
+						`${lines.length} lignes ; une adresse tient en 6 lignes au plus.`,
+					),
+				);
+			if (lines.some((l) => l.length > MAX_TEXT))
+				problems.push(
+					problem(
+						field,
+						`a line is longer than ${MAX_TEXT} characters.`,
+						`une ligne dépasse ${MAX_TEXT} caractères.`,
+					),
+				);
 			out[field] = lines;
 			continue;
 		}
 		const max = field === 'legalMentions' ? MAX_MENTIONS : MAX_TEXT;
-		if (raw.length > max) problems.push(problem(field, `${raw.length} characters; at most ${max}.`, `${raw.length} caractères ; ${max} au plus.`));
+		if (raw.length > max)
+			problems.push(
+				problem(
+					field,
+					`${raw.length} characters; at most ${max}.`,
+					`${raw.length} caractères ; ${max} au plus.`,
+				),
+			);
 		if (field !== 'legalMentions' && /[\r\n]/.test(raw)) {
-			problems.push(problem(field, 'contains a line break; write it on one line.', 'contient un retour à la ligne ; écrivez-le sur une seule ligne.'));
+			problems.push(
+				problem(
+					field,
+					'contains a line break; write it on one line.',
+					'contient un retour à la ligne ; écrivez-le sur une seule ligne.',
+				),
+			);
 		}
 		out[field] = raw;
 	}
 	const company = out as unknown as CompanyInfo;
 	if (!company.name) {
 		if (company.legalName) company.name = company.legalName;
-		else problems.push(problem('name', 'missing; it is printed on every letter and e-mail.', 'manquant ; il figure sur chaque courrier et e-mail.'));
+		else
+			problems.push(
+				problem(
+					'name',
+					'missing; it is printed on every letter and e-mail.',
+					'manquant ; il figure sur chaque courrier et e-mail.',
+				),
+			);
 	}
 	if (company.country !== undefined) {
 		const country = company.country.toUpperCase();
-		if (!/^[A-Z]{2}$/.test(country)) problems.push(problem('country', `"${company.country}" is not a two-letter ISO code (FR, MA, SN, CI…).`, `« ${company.country} » n'est pas un code ISO à deux lettres (FR, MA, SN, CI…).`));
+		if (!/^[A-Z]{2}$/.test(country))
+			problems.push(
+				problem(
+					'country',
+					`"${company.country}" is not a two-letter ISO code (FR, MA, SN, CI…).`,
+					`« ${company.country} » n'est pas un code ISO à deux lettres (FR, MA, SN, CI…).`,
+				),
+			);
 		company.country = country;
 	}
 	if (company.siren !== undefined) {
 		const digits = company.siren.replace(/[\s.]/g, '');
 		if (/^\d{14}$/.test(digits) && luhnValid(digits)) {
-			problems.push(problem('siren', `"${company.siren}" is a SIRET (14 digits, an establishment); the SIREN is its first 9 digits: ${digits.slice(0, 9)}.`, `« ${company.siren} » est un SIRET (14 chiffres, un établissement) ; le SIREN est formé de ses 9 premiers chiffres : ${digits.slice(0, 9)}.`));
+			problems.push(
+				problem(
+					'siren',
+					`"${company.siren}" is a SIRET (14 digits, an establishment); the SIREN is its first 9 digits: ${digits.slice(0, 9)}.`,
+					`« ${company.siren} » est un SIRET (14 chiffres, un établissement) ; le SIREN est formé de ses 9 premiers chiffres : ${digits.slice(0, 9)}.`,
+				),
+			);
 		} else if (!/^\d{9}$/.test(digits)) {
-			problems.push(problem('siren', `"${company.siren}" is not 9 digits.`, `« ${company.siren} » ne compte pas 9 chiffres.`));
+			problems.push(
+				problem(
+					'siren',
+					`"${company.siren}" is not 9 digits.`,
+					`« ${company.siren} » ne compte pas 9 chiffres.`,
+				),
+			);
 		} else if (!luhnValid(digits)) {
-			problems.push(problem('siren', `"${company.siren}" fails the SIREN check digit (Luhn): a digit is mistyped.`, `« ${company.siren} » ne passe pas la clé de contrôle du SIREN (Luhn) : un chiffre est erroné.`));
+			problems.push(
+				problem(
+					'siren',
+					`"${company.siren}" fails the SIREN check digit (Luhn): a digit is mistyped.`,
+					`« ${company.siren} » ne passe pas la clé de contrôle du SIREN (Luhn) : un chiffre est erroné.`,
+				),
+			);
 		}
 		company.siren = digits;
 	}
@@ -210,64 +297,142 @@ export function checkCompany(input: Record<string, unknown>): { company: Company
 		company.vatNumber = vat;
 		if (vat.startsWith('FR')) {
 			const m = /^FR([0-9A-Z]{2})(\d{9})$/.exec(vat);
-			if (!m) problems.push(problem('vatNumber', `"${vat}" is not a French VAT number (FR, a 2-character key, then the 9-digit SIREN).`, `« ${vat} » n'est pas un numéro de TVA français (FR, une clé de 2 caractères, puis les 9 chiffres du SIREN).`));
+			if (!m)
+				problems.push(
+					problem(
+						'vatNumber',
+						`"${vat}" is not a French VAT number (FR, a 2-character key, then the 9-digit SIREN).`,
+						`« ${vat} » n'est pas un numéro de TVA français (FR, une clé de 2 caractères, puis les 9 chiffres du SIREN).`,
+					),
+				);
 			else {
 				const [, key, siren] = m;
 				if (/^\d{2}$/.test(key) && key !== frenchVatKey(siren)) {
-					problems.push(problem('vatNumber', `the key ${key} of "${vat}" does not match its SIREN ${siren} (the key is ${frenchVatKey(siren)}).`, `la clé ${key} de « ${vat} » ne correspond pas à son SIREN ${siren} (la clé est ${frenchVatKey(siren)}).`));
+					problems.push(
+						problem(
+							'vatNumber',
+							`the key ${key} of "${vat}" does not match its SIREN ${siren} (the key is ${frenchVatKey(siren)}).`,
+							`la clé ${key} de « ${vat} » ne correspond pas à son SIREN ${siren} (la clé est ${frenchVatKey(siren)}).`,
+						),
+					);
 				}
 				if (company.siren && /^\d{9}$/.test(company.siren) && siren !== company.siren) {
-					problems.push(problem('vatNumber', `"${vat}" is the VAT number of SIREN ${siren}, not of the SIREN given (${company.siren}).`, `« ${vat} » est le numéro de TVA du SIREN ${siren}, pas du SIREN indiqué (${company.siren}).`));
+					problems.push(
+						problem(
+							'vatNumber',
+							`"${vat}" is the VAT number of SIREN ${siren}, not of the SIREN given (${company.siren}).`,
+							`« ${vat} » est le numéro de TVA du SIREN ${siren}, pas du SIREN indiqué (${company.siren}).`,
+						),
+					);
 				}
 			}
 		} else if (!/^[A-Z]{2}[0-9A-Z+*]{2,13}$/.test(vat)) {
-			problems.push(problem('vatNumber', `"${vat}" is not a VAT number (two-letter country code, then 2 to 13 letters or digits).`, `« ${vat} » n'est pas un numéro de TVA (code pays à deux lettres, puis 2 à 13 lettres ou chiffres).`));
+			problems.push(
+				problem(
+					'vatNumber',
+					`"${vat}" is not a VAT number (two-letter country code, then 2 to 13 letters or digits).`,
+					`« ${vat} » n'est pas un numéro de TVA (code pays à deux lettres, puis 2 à 13 lettres ou chiffres).`,
+				),
+			);
 		}
 	}
 	if (company.ice !== undefined) {
 		const ice = company.ice.replace(/\s+/g, '');
 		company.ice = ice;
-		if (!/^\d{15}$/.test(ice)) problems.push(problem('ice', `"${ice}" is not 15 digits.`, `« ${ice} » ne compte pas 15 chiffres.`));
+		if (!/^\d{15}$/.test(ice))
+			problems.push(
+				problem('ice', `"${ice}" is not 15 digits.`, `« ${ice} » ne compte pas 15 chiffres.`),
+			);
 	}
 	for (const field of ['email', 'senderEmail'] as const) {
 		const value = company[field];
 		if (value !== undefined && checkEmailAddress(value)) {
-			problems.push(problem(field, `"${value}" is not an e-mail address (name@domain.fr).`, `« ${value} » n'est pas une adresse e-mail (nom@domaine.fr).`));
+			problems.push(
+				problem(
+					field,
+					`"${value}" is not an e-mail address (name@domain.fr).`,
+					`« ${value} » n'est pas une adresse e-mail (nom@domaine.fr).`,
+				),
+			);
 		}
 	}
 	if (company.senderName !== undefined && /[<>"@]/.test(company.senderName)) {
-		problems.push(problem('senderName', 'a display name cannot contain <, >, " or @; put the address in Sender e-mail.', "un nom d'expéditeur ne peut contenir ni <, >, \" ni @ ; mettez l'adresse dans E-mail d'expédition."));
+		problems.push(
+			problem(
+				'senderName',
+				'a display name cannot contain <, >, " or @; put the address in Sender e-mail.',
+				"un nom d'expéditeur ne peut contenir ni <, >, \" ni @ ; mettez l'adresse dans E-mail d'expédition.",
+			),
+		);
 	}
 	if (company.phone !== undefined && !/^\+?[\d\s().-]{6,25}$/.test(company.phone)) {
-		problems.push(problem('phone', `"${company.phone}" is not a phone number (digits, spaces, + ( ) . -).`, `« ${company.phone} » n'est pas un numéro de téléphone (chiffres, espaces, + ( ) . -).`));
+		problems.push(
+			problem(
+				'phone',
+				`"${company.phone}" is not a phone number (digits, spaces, + ( ) . -).`,
+				`« ${company.phone} » n'est pas un numéro de téléphone (chiffres, espaces, + ( ) . -).`,
+			),
+		);
 	}
 	if (company.iban !== undefined) {
 		const iban = company.iban.replace(/\s+/g, '').toUpperCase();
 		company.iban = iban;
 		if (!ibanValid(iban)) {
-			problems.push(problem('iban', /^[A-Z]{2}\d{2}[A-Z0-9]{10,30}$/.test(iban) ? `"${formatIban(iban)}" fails the IBAN check (mod 97): a character is mistyped.` : `"${company.iban}" is not an IBAN (country code, 2 check digits, then the account).`, /^[A-Z]{2}\d{2}[A-Z0-9]{10,30}$/.test(iban) ? `« ${formatIban(iban)} » ne passe pas le contrôle de l'IBAN (modulo 97) : un caractère est erroné.` : `« ${company.iban} » n'est pas un IBAN (code pays, 2 chiffres de contrôle, puis le compte).`));
+			problems.push(
+				problem(
+					'iban',
+					/^[A-Z]{2}\d{2}[A-Z0-9]{10,30}$/.test(iban)
+						? `"${formatIban(iban)}" fails the IBAN check (mod 97): a character is mistyped.`
+						: `"${company.iban}" is not an IBAN (country code, 2 check digits, then the account).`,
+					/^[A-Z]{2}\d{2}[A-Z0-9]{10,30}$/.test(iban)
+						? `« ${formatIban(iban)} » ne passe pas le contrôle de l'IBAN (modulo 97) : un caractère est erroné.`
+						: `« ${company.iban} » n'est pas un IBAN (code pays, 2 chiffres de contrôle, puis le compte).`,
+				),
+			);
 		}
 	}
 	if (company.bic !== undefined) {
 		const bic = company.bic.replace(/\s+/g, '').toUpperCase();
 		company.bic = bic;
-		if (!/^[A-Z]{4}[A-Z]{2}[A-Z0-9]{2}([A-Z0-9]{3})?$/.test(bic)) problems.push(problem('bic', `"${bic}" is not a BIC (8 or 11 characters: bank, country, place, branch).`, `« ${bic} » n'est pas un BIC (8 ou 11 caractères : banque, pays, lieu, agence).`));
+		if (!/^[A-Z]{4}[A-Z]{2}[A-Z0-9]{2}([A-Z0-9]{3})?$/.test(bic))
+			problems.push(
+				problem(
+					'bic',
+					`"${bic}" is not a BIC (8 or 11 characters: bank, country, place, branch).`,
+					`« ${bic} » n'est pas un BIC (8 ou 11 caractères : banque, pays, lieu, agence).`,
+				),
+			);
 	}
-	if (company.website !== undefined && !/^(https?:\/\/)?[\w.-]+\.[a-z]{2,}(\/\S*)?$/i.test(company.website)) {
-		problems.push(problem('website', `"${company.website}" is not a web address (www.example.fr).`, `« ${company.website} » n'est pas une adresse web (www.exemple.fr).`));
+	if (
+		company.website !== undefined &&
+		!/^(https?:\/\/)?[\w.-]+\.[a-z]{2,}(\/\S*)?$/i.test(company.website)
+	) {
+		problems.push(
+			problem(
+				'website',
+				`"${company.website}" is not a web address (www.example.fr).`,
+				`« ${company.website} » n'est pas une adresse web (www.exemple.fr).`,
+			),
+		);
 	}
 	return { company, problems };
 }
 
 /** The name to show for the company ('' when none is set). */
-export function companyDisplayName(company: Pick<CompanyInfo, 'name' | 'legalName'> | undefined): string {
+export function companyDisplayName(
+	company: Pick<CompanyInfo, 'name' | 'legalName'> | undefined,
+): string {
 	return (company?.name || company?.legalName || '').trim();
 }
 
 /** "ACME Industrie SAS" — the registered name with its legal form when the name does not already end with it. */
 export function companyLegalName(company: CompanyInfo): string {
 	const base = company.legalName || company.name || '';
-	if (!company.legalForm || new RegExp(`\\b${company.legalForm.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`, 'i').test(base)) return base;
+	if (
+		!company.legalForm ||
+		new RegExp(`\\b${company.legalForm.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`, 'i').test(base)
+	)
+		return base;
 	return `${base} ${company.legalForm}`.trim();
 }
 
@@ -275,7 +440,11 @@ export function companyLegalName(company: CompanyInfo): string {
 export function companyRegistrationLine(company: CompanyInfo, language: 'fr' | 'en'): string {
 	const fr = language === 'fr';
 	const parts = [
-		company.legalForm && company.shareCapital ? (fr ? `${company.legalForm} au capital de ${company.shareCapital}` : `${company.legalForm} with a share capital of ${company.shareCapital}`) : company.legalForm,
+		company.legalForm && company.shareCapital
+			? fr
+				? `${company.legalForm} au capital de ${company.shareCapital}`
+				: `${company.legalForm} with a share capital of ${company.shareCapital}`
+			: company.legalForm,
 		company.siren ? `SIREN ${formatSiren(company.siren)}` : '',
 		company.rcs ?? '',
 		company.vatNumber ? `${fr ? 'TVA' : 'VAT'} ${company.vatNumber}` : '',
@@ -285,21 +454,51 @@ export function companyRegistrationLine(company: CompanyInfo, language: 'fr' | '
 }
 
 /** The letterhead: the name (bold), then the address, the registration line and the contacts. */
-export function companyLetterhead(company: CompanyInfo, language: 'fr' | 'en'): { name: string; lines: string[] } {
+export function companyLetterhead(
+	company: CompanyInfo,
+	language: 'fr' | 'en',
+): { name: string; lines: string[] } {
 	const fr = language === 'fr';
-	const contacts = [company.phone ? `${fr ? 'Tél.' : 'Tel.'} ${company.phone}` : '', company.email ?? '', company.website ?? ''].filter(Boolean).join(' · ');
+	const contacts = [
+		company.phone ? `${fr ? 'Tél.' : 'Tel.'} ${company.phone}` : '',
+		company.email ?? '',
+		company.website ?? '',
+	]
+		.filter(Boolean)
+		.join(' · ');
 	return {
 		name: companyLegalName(company) || companyDisplayName(company),
-		lines: [...(company.addressLines ?? []), companyRegistrationLine(company, language), contacts].filter(Boolean),
+		lines: [
+			...(company.addressLines ?? []),
+			companyRegistrationLine(company, language),
+			contacts,
+		].filter(Boolean),
 	};
 }
 
 /** The foot of each page: legal mentions, then the registered identity and the bank details. */
 export function companyFooter(company: CompanyInfo, language: 'fr' | 'en'): string | undefined {
 	const fr = language === 'fr';
-	const bank = [company.bankName ?? '', company.iban ? `IBAN ${formatIban(company.iban)}` : '', company.bic ? `BIC ${company.bic}` : ''].filter(Boolean).join(' · ');
-	const identity = [companyLegalName(company), companyRegistrationLine(company, language)].filter(Boolean).join(' — ');
-	const lines = [company.legalMentions ?? '', identity, bank ? `${fr ? 'Coordonnées bancaires' : 'Bank details'} : ${bank}`.replace(' : ', fr ? ' : ' : ': ') : ''];
+	const bank = [
+		company.bankName ?? '',
+		company.iban ? `IBAN ${formatIban(company.iban)}` : '',
+		company.bic ? `BIC ${company.bic}` : '',
+	]
+		.filter(Boolean)
+		.join(' · ');
+	const identity = [companyLegalName(company), companyRegistrationLine(company, language)]
+		.filter(Boolean)
+		.join(' — ');
+	const lines = [
+		company.legalMentions ?? '',
+		identity,
+		bank
+			? `${fr ? 'Coordonnées bancaires' : 'Bank details'} : ${bank}`.replace(
+					' : ',
+					fr ? ' : ' : ': ',
+				)
+			: '',
+	];
 	const text = lines.filter(Boolean).join('\n');
 	return text || undefined;
 }

@@ -1,6 +1,13 @@
 import { ReceivablesError } from '../errors';
 import type { Ledger } from '../ledger';
-import { checkCompany, COMPANY_TEXT_FIELDS, companyJson, type CompanyInfo, type CompanyLogoRef, type CompanyProblem } from './identity';
+import {
+	checkCompany,
+	COMPANY_TEXT_FIELDS,
+	companyJson,
+	type CompanyInfo,
+	type CompanyLogoRef,
+	type CompanyProblem,
+} from './identity';
 import { checkLogo } from './logo';
 
 /**
@@ -14,10 +21,19 @@ export const COMPANY_SETTING = 'company';
  * Reads the company from the ledger's settings, completed by `fallback` (non-empty values win), with its logo's bytes
  * (unless `logo: false`, for a use that needs only the name).
  */
-export async function loadCompany(ledger: Ledger, fallback: Partial<CompanyInfo> = {}, options: { logo?: boolean } = {}): Promise<CompanyInfo> {
-	const rows = await ledger.query<{ value: Partial<CompanyInfo> }>('SELECT value FROM settings WHERE key = $1', [COMPANY_SETTING]);
+export async function loadCompany(
+	ledger: Ledger,
+	fallback: Partial<CompanyInfo> = {},
+	options: { logo?: boolean } = {},
+): Promise<CompanyInfo> {
+	const rows = await ledger.query<{ value: Partial<CompanyInfo> }>(
+		'SELECT value FROM settings WHERE key = $1',
+		[COMPANY_SETTING],
+	);
 	const stored = rows[0]?.value ?? {};
-	const defined = Object.fromEntries(Object.entries(fallback).filter(([, v]) => v !== undefined && v !== ''));
+	const defined = Object.fromEntries(
+		Object.entries(fallback).filter(([, v]) => v !== undefined && v !== ''),
+	);
 	const company = { name: '', ...stored, ...defined } as CompanyInfo;
 	if (!company.name && company.legalName) company.name = company.legalName;
 	if (options.logo !== false && company.logo?.sha256 && !company.logoImage) {
@@ -28,10 +44,21 @@ export async function loadCompany(ledger: Ledger, fallback: Partial<CompanyInfo>
 }
 
 /** The bytes of a stored logo (undefined when the ledger does not hold them). */
-export async function loadCompanyLogo(ledger: Ledger, logo: CompanyLogoRef): Promise<CompanyInfo['logoImage']> {
-	const rows = await ledger.query<{ mime_type: 'image/png' | 'image/jpeg'; data: Buffer }>('SELECT mime_type, data FROM company_logos WHERE sha256 = $1', [logo.sha256]);
+export async function loadCompanyLogo(
+	ledger: Ledger,
+	logo: CompanyLogoRef,
+): Promise<CompanyInfo['logoImage']> {
+	const rows = await ledger.query<{ mime_type: 'image/png' | 'image/jpeg'; data: Buffer }>(
+		'SELECT mime_type, data FROM company_logos WHERE sha256 = $1',
+		[logo.sha256],
+	);
 	if (!rows[0]) return undefined;
-	return { mimeType: rows[0].mime_type, data: new Uint8Array(rows[0].data), width: logo.width, height: logo.height };
+	return {
+		mimeType: rows[0].mime_type,
+		data: new Uint8Array(rows[0].data),
+		width: logo.width,
+		height: logo.height,
+	};
 }
 
 export interface SaveCompanyOptions {
@@ -57,27 +84,39 @@ export interface SavedCompany {
 
 function canonical(value: unknown): string {
 	if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
-	if (value && typeof value === 'object') return `{${Object.keys(value).sort().map((k) => `${JSON.stringify(k)}:${canonical((value as Record<string, unknown>)[k])}`).join(',')}}`;
+	if (value && typeof value === 'object')
+		return `{${Object.keys(value)
+			.sort()
+			.map((k) => `${JSON.stringify(k)}:${canonical((value as Record<string, unknown>)[k])}`)
+			.join(',')}}`;
 	return JSON.stringify(value);
 }
 
 /** The error for an identity that cannot be saved: every problem, in English and French, nothing written. */
 export function companyInvalidError(problems: CompanyProblem[]): ReceivablesError {
-	return new ReceivablesError('COMPANY_INVALID', `The company identity was not saved: ${problems.map((p) => p.message).join(' ')}`, {
-		hint: 'Correct the fields named and save again; nothing was changed.',
-		details: {
-			messageFr: `L'identité de la société n'a pas été enregistrée : ${problems.map((p) => p.messageFr).join(' ')}`,
-			hintFr: "Corrigez les champs indiqués et enregistrez à nouveau ; rien n'a été modifié.",
-			problems: problems.map((p) => ({ ...p })),
+	return new ReceivablesError(
+		'COMPANY_INVALID',
+		`The company identity was not saved: ${problems.map((p) => p.message).join(' ')}`,
+		{
+			hint: 'Correct the fields named and save again; nothing was changed.',
+			details: {
+				messageFr: `L'identité de la société n'a pas été enregistrée : ${problems.map((p) => p.messageFr).join(' ')}`,
+				hintFr: "Corrigez les champs indiqués et enregistrez à nouveau ; rien n'a été modifié.",
+				problems: problems.map((p) => ({ ...p })),
+			},
 		},
-	});
+	);
 }
 
 /**
  * Checks and saves the company's identity (settings key "company"). Invalid input throws COMPANY_INVALID listing
  * every problem and writes nothing; a save that changes nothing is "unchanged" and adds no history.
  */
-export async function saveCompany(ledger: Ledger, input: Record<string, unknown>, options: SaveCompanyOptions = {}): Promise<SavedCompany> {
+export async function saveCompany(
+	ledger: Ledger,
+	input: Record<string, unknown>,
+	options: SaveCompanyOptions = {},
+): Promise<SavedCompany> {
 	const problems: CompanyProblem[] = [];
 	let logo: CompanyLogoRef | undefined;
 	if (options.logo) {
@@ -86,17 +125,30 @@ export async function saveCompany(ledger: Ledger, input: Record<string, unknown>
 		logo = checked.logo;
 	}
 	return await ledger.transaction(async (client) => {
-		const current = await client.query<{ value: Record<string, unknown>; updated_at: Date }>('SELECT value, updated_at FROM settings WHERE key = $1 FOR UPDATE', [COMPANY_SETTING]);
+		const current = await client.query<{ value: Record<string, unknown>; updated_at: Date }>(
+			'SELECT value, updated_at FROM settings WHERE key = $1 FOR UPDATE',
+			[COMPANY_SETTING],
+		);
 		const previous = current.rows[0]?.value;
-		const given = Object.fromEntries(COMPANY_TEXT_FIELDS.map((f) => [f, input[f]]).filter(([, v]) => v !== undefined && v !== null && String(v).trim() !== ''));
-		const merged: Record<string, unknown> = options.mode === 'replace' ? given : { ...(previous ?? {}), ...given };
+		const given = Object.fromEntries(
+			COMPANY_TEXT_FIELDS.map((f) => [f, input[f]]).filter(
+				([, v]) => v !== undefined && v !== null && String(v).trim() !== '',
+			),
+		);
+		const merged: Record<string, unknown> =
+			options.mode === 'replace' ? given : { ...(previous ?? {}), ...given };
 		const checked = checkCompany(merged);
 		problems.push(...checked.problems);
 		if (problems.length) throw companyInvalidError(problems);
 		const next: CompanyInfo = { ...checked.company };
 		// settings the identity does not own (set by other tools) are kept as they are
 		for (const [key, value] of Object.entries(previous ?? {})) {
-			if (!(COMPANY_TEXT_FIELDS as readonly string[]).includes(key) && key !== 'logo' && key !== 'logoImage') (next as unknown as Record<string, unknown>)[key] = value;
+			if (
+				!(COMPANY_TEXT_FIELDS as readonly string[]).includes(key) &&
+				key !== 'logo' &&
+				key !== 'logoImage'
+			)
+				(next as unknown as Record<string, unknown>)[key] = value;
 		}
 		const previousLogo = previous?.logo as CompanyLogoRef | undefined;
 		if (options.logo === null) delete next.logo;
@@ -104,14 +156,29 @@ export async function saveCompany(ledger: Ledger, input: Record<string, unknown>
 		else if (previousLogo) next.logo = previousLogo;
 		const value = companyJson(next);
 		const keys = new Set([...Object.keys(previous ?? {}), ...Object.keys(value)]);
-		const changed = [...keys].filter((k) => canonical((previous ?? {})[k]) !== canonical(value[k])).sort();
+		const changed = [...keys]
+			.filter((k) => canonical((previous ?? {})[k]) !== canonical(value[k]))
+			.sort();
 		const previousSavedAt = current.rows[0]?.updated_at?.toISOString();
-		if (previous && changed.length === 0) return { status: 'unchanged', company: next, changed, previousSavedAt };
+		if (previous && changed.length === 0)
+			return { status: 'unchanged', company: next, changed, previousSavedAt };
 		if (logo) {
-			await client.query('INSERT INTO company_logos (sha256, mime_type, data) VALUES ($1, $2, $3) ON CONFLICT (sha256) DO NOTHING', [logo.sha256, logo.mimeType, Buffer.from(options.logo?.data ?? [])]);
+			await client.query(
+				'INSERT INTO company_logos (sha256, mime_type, data) VALUES ($1, $2, $3) ON CONFLICT (sha256) DO NOTHING',
+				[logo.sha256, logo.mimeType, Buffer.from(options.logo?.data ?? [])],
+			);
 		}
 		if (previous) {
-			await client.query('INSERT INTO settings_history (key, value, valid_from, replaced_by, changed) VALUES ($1, $2, $3, $4, $5)', [COMPANY_SETTING, JSON.stringify(previous), current.rows[0].updated_at, options.actor ?? null, changed]);
+			await client.query(
+				'INSERT INTO settings_history (key, value, valid_from, replaced_by, changed) VALUES ($1, $2, $3, $4, $5)',
+				[
+					COMPANY_SETTING,
+					JSON.stringify(previous),
+					current.rows[0].updated_at,
+					options.actor ?? null,
+					changed,
+				],
+			);
 		}
 		await client.query(
 			`INSERT INTO settings (key, value, updated_at, updated_by) VALUES ($1, $2, now(), $3)
@@ -137,14 +204,34 @@ export interface CompanyVersion {
 
 /** The current identity first, then the replaced ones, newest first. */
 export async function companyHistory(ledger: Ledger, limit = 50): Promise<CompanyVersion[]> {
-	const current = await ledger.query<{ value: Record<string, unknown>; updated_at: Date; updated_by: string | null }>('SELECT value, updated_at, updated_by FROM settings WHERE key = $1', [COMPANY_SETTING]);
-	const past = await ledger.query<{ value: Record<string, unknown>; valid_from: Date; replaced_at: Date; replaced_by: string | null; changed: string[] | null }>(
+	const current = await ledger.query<{
+		value: Record<string, unknown>;
+		updated_at: Date;
+		updated_by: string | null;
+	}>('SELECT value, updated_at, updated_by FROM settings WHERE key = $1', [COMPANY_SETTING]);
+	const past = await ledger.query<{
+		value: Record<string, unknown>;
+		valid_from: Date;
+		replaced_at: Date;
+		replaced_by: string | null;
+		changed: string[] | null;
+	}>(
 		'SELECT value, valid_from, replaced_at, replaced_by, changed FROM settings_history WHERE key = $1 ORDER BY replaced_at DESC, id DESC LIMIT $2',
 		[COMPANY_SETTING, limit],
 	);
 	return [
-		...current.map((r) => ({ value: r.value, validFrom: r.updated_at.toISOString(), ...(r.updated_by ? { by: r.updated_by } : {}) })),
-		...past.map((r) => ({ value: r.value, validFrom: r.valid_from.toISOString(), replacedAt: r.replaced_at.toISOString(), ...(r.replaced_by ? { by: r.replaced_by } : {}), changed: r.changed ?? [] })),
+		...current.map((r) => ({
+			value: r.value,
+			validFrom: r.updated_at.toISOString(),
+			...(r.updated_by ? { by: r.updated_by } : {}),
+		})),
+		...past.map((r) => ({
+			value: r.value,
+			validFrom: r.valid_from.toISOString(),
+			replacedAt: r.replaced_at.toISOString(),
+			...(r.replaced_by ? { by: r.replaced_by } : {}),
+			changed: r.changed ?? [],
+		})),
 	];
 }
 

@@ -19,14 +19,32 @@ export interface PlannedCall {
 	status: 'created' | 'updated' | 'unchanged' | 'done';
 	dueOn: string;
 	language: 'fr' | 'en';
-	customer: { id: string; externalId: string; name: string; phone: string | null; emails: string[]; profile: string | null };
-	assignee: { code: string; name: string | null; phone: string | null; email: string | null } | null;
+	customer: {
+		id: string;
+		externalId: string;
+		name: string;
+		phone: string | null;
+		emails: string[];
+		profile: string | null;
+	};
+	assignee: {
+		code: string;
+		name: string | null;
+		phone: string | null;
+		email: string | null;
+	} | null;
 	invoices: PlannedCallInvoice[];
 	totals: Array<{ currency: string; open: string }>;
 	intro: string;
 	checklist: ChecklistItem[];
 	/** Recent exchanges: `summary` in English, `summaryFr` in French (lists pick their language's). */
-	history: Array<{ at: string; kind: string; channel: string | null; summary: string; summaryFr?: string }>;
+	history: Array<{
+		at: string;
+		kind: string;
+		channel: string | null;
+		summary: string;
+		summaryFr?: string;
+	}>;
 	promises: { kept: number; broken: number; pending: number };
 	openDisputes: number;
 }

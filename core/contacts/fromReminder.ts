@@ -32,8 +32,17 @@ export interface ReminderCallTask {
  * Creates the day's dunning call task of a customer, or adds the invoices to the open one. Runs on the caller's
  * client (inside its transaction).
  */
-export async function upsertReminderCallTask(client: Pick<PoolClient, 'query'>, input: ReminderCallTaskInput): Promise<ReminderCallTask> {
-	const { rows } = await client.query<{ id: string; inserted: boolean; invoice_ids: string[]; before: string[] | null; status: string }>(
+export async function upsertReminderCallTask(
+	client: Pick<PoolClient, 'query'>,
+	input: ReminderCallTaskInput,
+): Promise<ReminderCallTask> {
+	const { rows } = await client.query<{
+		id: string;
+		inserted: boolean;
+		invoice_ids: string[];
+		before: string[] | null;
+		status: string;
+	}>(
 		`WITH before AS (SELECT invoice_ids FROM contact_tasks WHERE customer_id = $1 AND kind = $6 AND due_on = $3)
 		INSERT INTO contact_tasks (customer_id, kind, assignee_code, due_on, invoice_ids, language)
 		VALUES ($1, $6, $2, $3, $4::bigint[], $5)
@@ -42,11 +51,22 @@ export async function upsertReminderCallTask(client: Pick<PoolClient, 'query'>, 
 				assignee_code = coalesce(contact_tasks.assignee_code, EXCLUDED.assignee_code)
 			WHERE contact_tasks.status = 'open'
 		RETURNING id, (xmax = 0) AS inserted, invoice_ids::text[], (SELECT invoice_ids::text[] FROM before) AS before, status`,
-		[input.customerId, input.assigneeCode, input.dueOn, input.invoiceIds, input.language, REMINDER_CALL_KIND],
+		[
+			input.customerId,
+			input.assigneeCode,
+			input.dueOn,
+			input.invoiceIds,
+			input.language,
+			REMINDER_CALL_KIND,
+		],
 	);
 	const row = rows[0];
 	if (row) {
-		const status = row.inserted ? 'created' : (row.before ?? []).length === row.invoice_ids.length ? 'unchanged' : 'updated';
+		const status = row.inserted
+			? 'created'
+			: (row.before ?? []).length === row.invoice_ids.length
+				? 'unchanged'
+				: 'updated';
 		return { id: row.id, status, invoiceIds: row.invoice_ids };
 	}
 	const done = await client.query<{ id: string; invoice_ids: string[] }>(
@@ -57,22 +77,50 @@ export async function upsertReminderCallTask(client: Pick<PoolClient, 'query'>, 
 }
 
 /** What the collector asks in a dunning call (same keys as the quality call, so the call list prints them). */
-export function reminderCallChecklist(language: 'fr' | 'en', invoiceNumbers: string[], dueDates: string[]): ChecklistItem[] {
+export function reminderCallChecklist(
+	language: 'fr' | 'en',
+	invoiceNumbers: string[],
+	dueDates: string[],
+): ChecklistItem[] {
 	const invoices = invoiceNumbers.join(', ');
-	const due = [...new Set(dueDates)].sort().map((d) => callDate(d, language)).join(language === 'fr' ? ', ' : ', ');
+	const due = [...new Set(dueDates)]
+		.sort()
+		.map((d) => callDate(d, language))
+		.join(language === 'fr' ? ', ' : ', ');
 	const several = invoiceNumbers.length > 1;
 	if (language === 'fr') {
 		return [
-			{ key: 'received', question: `Avez-vous bien reçu ${several ? 'les factures' : 'la facture'} ${invoices} (échéance ${due}) ?` },
-			{ key: 'booked', question: `${several ? 'Sont-elles enregistrées' : 'Est-elle enregistrée'} et bonne${several ? 's' : ''} à payer ?` },
-			{ key: 'conform', question: 'Y a-t-il un désaccord (prix, quantités, livraison) qui bloque le paiement ?' },
-			{ key: 'payAtDue', question: 'À quelle date le paiement sera-t-il fait ? (noter la promesse)' },
+			{
+				key: 'received',
+				question: `Avez-vous bien reçu ${several ? 'les factures' : 'la facture'} ${invoices} (échéance ${due}) ?`,
+			},
+			{
+				key: 'booked',
+				question: `${several ? 'Sont-elles enregistrées' : 'Est-elle enregistrée'} et bonne${several ? 's' : ''} à payer ?`,
+			},
+			{
+				key: 'conform',
+				question: 'Y a-t-il un désaccord (prix, quantités, livraison) qui bloque le paiement ?',
+			},
+			{
+				key: 'payAtDue',
+				question: 'À quelle date le paiement sera-t-il fait ? (noter la promesse)',
+			},
 		];
 	}
 	return [
-		{ key: 'received', question: `Did you receive invoice${several ? 's' : ''} ${invoices} (due ${due})?` },
-		{ key: 'booked', question: `${several ? 'Are they' : 'Is it'} booked and approved for payment?` },
-		{ key: 'conform', question: 'Is anything disputed (prices, quantities, delivery) that holds the payment?' },
+		{
+			key: 'received',
+			question: `Did you receive invoice${several ? 's' : ''} ${invoices} (due ${due})?`,
+		},
+		{
+			key: 'booked',
+			question: `${several ? 'Are they' : 'Is it'} booked and approved for payment?`,
+		},
+		{
+			key: 'conform',
+			question: 'Is anything disputed (prices, quantities, delivery) that holds the payment?',
+		},
 		{ key: 'payAtDue', question: 'On what date will it be paid? (record the promise)' },
 	];
 }
@@ -90,7 +138,13 @@ export interface ReminderCallView {
 
 /** The task as an entry of the call list (the shape Quality Contact's Plan Calls outputs and Export Call List reads). */
 export function reminderCallAsPlannedCall(view: ReminderCallView): PlannedCall {
-	const intro = callIntro(view.language, view.assignee?.name ?? null, view.company, view.customer.name ?? null, 'overdue');
+	const intro = callIntro(
+		view.language,
+		view.assignee?.name ?? null,
+		view.company,
+		view.customer.name ?? null,
+		'overdue',
+	);
 	return {
 		taskId: view.task.id,
 		status: view.task.status,
@@ -101,7 +155,11 @@ export function reminderCallAsPlannedCall(view: ReminderCallView): PlannedCall {
 		invoices: view.invoices,
 		totals: view.totals,
 		intro,
-		checklist: reminderCallChecklist(view.language, view.invoices.map((i) => i.number), view.invoices.map((i) => i.dueDate)),
+		checklist: reminderCallChecklist(
+			view.language,
+			view.invoices.map((i) => i.number),
+			view.invoices.map((i) => i.dueDate),
+		),
 		history: [],
 		promises: { kept: 0, broken: 0, pending: 0 },
 		openDisputes: 0,
@@ -121,11 +179,26 @@ export interface OpenReminderCallsOptions {
  * The dunning call tasks still open on a day (made by a stage's call channel, that day or before), with their
  * invoices still open, in the call-list shape: Plan Calls lists them after the quality calls.
  */
-export async function openReminderCalls(ledger: Pick<Ledger, 'query'>, options: OpenReminderCallsOptions): Promise<PlannedCall[]> {
-	const list = (values?: string[] | null) => (values && values.filter(Boolean).length ? values.filter(Boolean) : null);
+export async function openReminderCalls(
+	ledger: Pick<Ledger, 'query'>,
+	options: OpenReminderCallsOptions,
+): Promise<PlannedCall[]> {
+	const list = (values?: string[] | null) =>
+		values && values.filter(Boolean).length ? values.filter(Boolean) : null;
 	const tasks = await ledger.query<{
-		id: string; language: string | null; invoice_ids: string[]; customer_id: string; external_id: string; name: string; phone: string | null; emails: string[] | null;
-		profile: string | null; assignee_code: string | null; assignee_name: string | null; assignee_phone: string | null; assignee_email: string | null;
+		id: string;
+		language: string | null;
+		invoice_ids: string[];
+		customer_id: string;
+		external_id: string;
+		name: string;
+		phone: string | null;
+		emails: string[] | null;
+		profile: string | null;
+		assignee_code: string | null;
+		assignee_name: string | null;
+		assignee_phone: string | null;
+		assignee_email: string | null;
 	}>(
 		`SELECT t.id, t.language, t.invoice_ids::text[], c.id AS customer_id, c.external_id, c.name, c.phone, c.emails, c.profile,
 			t.assignee_code, s.name AS assignee_name, s.phone AS assignee_phone, s.email AS assignee_email
@@ -135,10 +208,24 @@ export async function openReminderCalls(ledger: Pick<Ledger, 'query'>, options: 
 			AND ($4::text[] IS NULL OR c.external_id = ANY($4::text[]))
 			AND ($5::text IS NULL OR t.assignee_code = $5::text)
 		ORDER BY t.due_on, t.id`,
-		[REMINDER_CALL_KIND, options.asOf, list(options.profiles), list(options.customers), options.collector || null],
+		[
+			REMINDER_CALL_KIND,
+			options.asOf,
+			list(options.profiles),
+			list(options.customers),
+			options.collector || null,
+		],
 	);
 	if (tasks.length === 0) return [];
-	const invoices = await ledger.query<{ id: string; number: string; due_date: string; currency: string; payable_minor: string; open_minor: string; po_number: string | null }>(
+	const invoices = await ledger.query<{
+		id: string;
+		number: string;
+		due_date: string;
+		currency: string;
+		payable_minor: string;
+		open_minor: string;
+		po_number: string | null;
+	}>(
 		`SELECT id::text, number, due_date::text, trim(currency) AS currency, payable_minor::text, open_minor::text, po_number
 		FROM invoices WHERE id = ANY($1::bigint[]) AND status = 'open' AND open_minor > 0 ORDER BY due_date, number`,
 		[tasks.flatMap((t) => t.invoice_ids)],
@@ -148,16 +235,42 @@ export async function openReminderCalls(ledger: Pick<Ledger, 'query'>, options: 
 		const mine = invoices.filter((i) => t.invoice_ids.includes(i.id));
 		if (mine.length === 0) continue; // paid since: nothing to call about
 		const totals = new Map<string, bigint>();
-		for (const i of mine) totals.set(i.currency, (totals.get(i.currency) ?? 0n) + BigInt(i.open_minor));
+		for (const i of mine)
+			totals.set(i.currency, (totals.get(i.currency) ?? 0n) + BigInt(i.open_minor));
 		out.push(
 			reminderCallAsPlannedCall({
 				task: { id: t.id, status: 'unchanged', invoiceIds: t.invoice_ids },
 				dueOn: options.asOf,
 				language: t.language === 'en' ? 'en' : 'fr',
-				customer: { id: t.customer_id, externalId: t.external_id, name: t.name, phone: t.phone, emails: t.emails ?? [], profile: t.profile },
-				assignee: t.assignee_code ? { code: t.assignee_code, name: t.assignee_name, phone: t.assignee_phone, email: t.assignee_email } : null,
-				invoices: mine.map((i) => ({ id: i.id, number: i.number, dueDate: i.due_date, currency: i.currency, poNumber: i.po_number, amount: formatAmount(BigInt(i.payable_minor), i.currency), open: formatAmount(BigInt(i.open_minor), i.currency) })),
-				totals: [...totals].map(([currency, open]) => ({ currency, open: formatAmount(open, currency) })),
+				customer: {
+					id: t.customer_id,
+					externalId: t.external_id,
+					name: t.name,
+					phone: t.phone,
+					emails: t.emails ?? [],
+					profile: t.profile,
+				},
+				assignee: t.assignee_code
+					? {
+							code: t.assignee_code,
+							name: t.assignee_name,
+							phone: t.assignee_phone,
+							email: t.assignee_email,
+						}
+					: null,
+				invoices: mine.map((i) => ({
+					id: i.id,
+					number: i.number,
+					dueDate: i.due_date,
+					currency: i.currency,
+					poNumber: i.po_number,
+					amount: formatAmount(BigInt(i.payable_minor), i.currency),
+					open: formatAmount(BigInt(i.open_minor), i.currency),
+				})),
+				totals: [...totals].map(([currency, open]) => ({
+					currency,
+					open: formatAmount(open, currency),
+				})),
 				company: options.company ?? null,
 			}),
 		);

@@ -95,21 +95,43 @@ const SELECT_DUE = `SELECT i.id, i.number, i.due_date::text, trim(i.currency) AS
 export async function planCalls(ledger: Ledger, options: PlanCallsOptions = {}): Promise<CallPlan> {
 	const zone = options.zone || DEFAULT_ZONE;
 	const asOf = options.asOf ? parseCalendarDate(options.asOf, zone) : todayIn(zone);
-	if (!asOf) throw planError(`"${options.asOf}" is not a calendar date.`, 'Give the call day as YYYY-MM-DD, or leave it empty for today.');
+	if (!asOf)
+		throw planError(
+			`"${options.asOf}" is not a calendar date.`,
+			'Give the call day as YYYY-MM-DD, or leave it empty for today.',
+		);
 	const before = options.daysBeforeDue ?? 5;
 	const window = options.windowDays ?? 1;
-	if (!Number.isInteger(before) || before < 0 || before > 365) throw planError(`"${options.daysBeforeDue}" days before the due date is not a number of days.`, 'Give a whole number between 0 and 365.');
-	if (!Number.isInteger(window) || window < 1 || window > 92) throw planError(`A window of "${options.windowDays}" days is not valid.`, 'Give a whole number of days between 1 and 92.');
+	if (!Number.isInteger(before) || before < 0 || before > 365)
+		throw planError(
+			`"${options.daysBeforeDue}" days before the due date is not a number of days.`,
+			'Give a whole number between 0 and 365.',
+		);
+	if (!Number.isInteger(window) || window < 1 || window > 92)
+		throw planError(
+			`A window of "${options.windowDays}" days is not valid.`,
+			'Give a whole number of days between 1 and 92.',
+		);
 	const dueFrom = addDays(asOf, before);
 	const dueTo = addDays(asOf, before + window - 1);
-	const list = (values?: string[]) => (values && values.filter(Boolean).length ? values.filter(Boolean) : null);
-	const due = await ledger.query<Row>(SELECT_DUE, [dueFrom, dueTo, list(options.profiles), list(options.customers), options.collector || null]);
+	const list = (values?: string[]) =>
+		values && values.filter(Boolean).length ? values.filter(Boolean) : null;
+	const due = await ledger.query<Row>(SELECT_DUE, [
+		dueFrom,
+		dueTo,
+		list(options.profiles),
+		list(options.customers),
+		options.collector || null,
+	]);
 	// A dispute of some lines: the call is about the undisputed rest, as the reminders (same rule, core/disputes/part.ts);
 	// nothing undisputed left, no call. A dispute of the whole invoice leaves it out (SELECT_DUE).
 	const disputed = new Map<string, bigint>();
 	const rows = due.filter((r) => {
 		if (r.disputed_parts === null) return true;
-		const split = splitDisputed(BigInt(r.open_minor), { whole: false, partsMinor: BigInt(r.disputed_parts) });
+		const split = splitDisputed(BigInt(r.open_minor), {
+			whole: false,
+			partsMinor: BigInt(r.disputed_parts),
+		});
 		if (split.undisputedMinor <= 0n) return false;
 		disputed.set(r.id, split.disputedMinor);
 		r.open_minor = split.undisputedMinor.toString();
@@ -120,25 +142,48 @@ export async function planCalls(ledger: Ledger, options: PlanCallsOptions = {}):
 		try {
 			return BigInt(r.open_minor) >= parseAmount(options.minAmount, r.currency);
 		} catch {
-			throw planError(`The minimum amount "${options.minAmount}" is not an amount.`, 'Write it with digits, for example 500 or 1 500,00.');
+			throw planError(
+				`The minimum amount "${options.minAmount}" is not an amount.`,
+				'Write it with digits, for example 500 or 1 500,00.',
+			);
 		}
 	});
 	const byCustomer = new Map<string, Row[]>();
-	for (const r of kept) byCustomer.set(r.customer_id, [...(byCustomer.get(r.customer_id) ?? []), r]);
+	for (const r of kept)
+		byCustomer.set(r.customer_id, [...(byCustomer.get(r.customer_id) ?? []), r]);
 	const company = options.company || (await loadCompanyName(ledger)) || null;
 	// call tasks a dunning stage asked for (call channel), still open: listed with the quality calls
-	const reminderCalls = await openReminderCalls(ledger, { asOf, profiles: list(options.profiles), customers: list(options.customers), collector: options.collector, company });
-	if (byCustomer.size === 0 && reminderCalls.length === 0) return { asOf, dueFrom, dueTo, calls: [] };
-	const customerIds = [...new Set([...byCustomer.keys(), ...reminderCalls.map((c) => c.customer.id)])];
+	const reminderCalls = await openReminderCalls(ledger, {
+		asOf,
+		profiles: list(options.profiles),
+		customers: list(options.customers),
+		collector: options.collector,
+		company,
+	});
+	if (byCustomer.size === 0 && reminderCalls.length === 0)
+		return { asOf, dueFrom, dueTo, calls: [] };
+	const customerIds = [
+		...new Set([...byCustomer.keys(), ...reminderCalls.map((c) => c.customer.id)]),
+	];
 	const calls = await ledger.transaction(async (client) => {
 		const out: PlannedCall[] = [];
 		for (const [customerId, invoices] of byCustomer) {
 			const first = invoices[0];
 			const language = first.language === 'en' ? 'en' : 'fr';
 			const assignee = first.collector_code ?? options.defaultAssignee ?? null;
-			const checklist = checklistFor(language, invoices.map((i) => i.number), invoices.map((i) => i.due_date));
+			const checklist = checklistFor(
+				language,
+				invoices.map((i) => i.number),
+				invoices.map((i) => i.due_date),
+			);
 			const ids = invoices.map((i) => i.id);
-			const upsert = await client.query<{ id: string; inserted: boolean; invoice_ids: string[]; before: string[] | null; status: string }>(
+			const upsert = await client.query<{
+				id: string;
+				inserted: boolean;
+				invoice_ids: string[];
+				before: string[] | null;
+				status: string;
+			}>(
 				`WITH before AS (SELECT invoice_ids FROM contact_tasks WHERE customer_id = $1 AND kind = 'quality_call' AND due_on = $3)
 				INSERT INTO contact_tasks (customer_id, kind, assignee_code, due_on, invoice_ids, language)
 				VALUES ($1, 'quality_call', $2, $3, $4::bigint[], $5)
@@ -154,29 +199,69 @@ export async function planCalls(ledger: Ledger, options: PlanCallsOptions = {}):
 			if (upsert.rows[0]) {
 				const row = upsert.rows[0];
 				taskId = row.id;
-				status = row.inserted ? 'created' : (row.before ?? []).length === row.invoice_ids.length ? 'unchanged' : 'updated';
+				status = row.inserted
+					? 'created'
+					: (row.before ?? []).length === row.invoice_ids.length
+						? 'unchanged'
+						: 'updated';
 			} else {
-				const done = await client.query<{ id: string }>("SELECT id FROM contact_tasks WHERE customer_id = $1 AND kind = 'quality_call' AND due_on = $2", [customerId, asOf]);
+				const done = await client.query<{ id: string }>(
+					"SELECT id FROM contact_tasks WHERE customer_id = $1 AND kind = 'quality_call' AND due_on = $2",
+					[customerId, asOf],
+				);
 				taskId = done.rows[0].id;
 				status = 'done';
 			}
-			await client.query('UPDATE contact_tasks SET checklist = $2 WHERE id = $1 AND checklist = \'{}\'::jsonb', [taskId, JSON.stringify(Object.fromEntries(checklist.map((c) => [c.key, null])))]);
+			await client.query(
+				"UPDATE contact_tasks SET checklist = $2 WHERE id = $1 AND checklist = '{}'::jsonb",
+				[taskId, JSON.stringify(Object.fromEntries(checklist.map((c) => [c.key, null])))],
+			);
 			const totals = new Map<string, bigint>();
-			for (const i of invoices) totals.set(i.currency, (totals.get(i.currency) ?? 0n) + BigInt(i.open_minor));
+			for (const i of invoices)
+				totals.set(i.currency, (totals.get(i.currency) ?? 0n) + BigInt(i.open_minor));
 			out.push({
 				taskId,
 				status,
 				dueOn: asOf,
 				language,
-				customer: { id: customerId, externalId: first.external_id, name: first.name, phone: first.phone, emails: first.emails ?? [], profile: first.profile },
-				assignee: assignee ? { code: assignee, name: first.collector_code ? first.collector_name : null, phone: first.collector_code ? first.collector_phone : null, email: first.collector_code ? first.collector_email : null } : null,
+				customer: {
+					id: customerId,
+					externalId: first.external_id,
+					name: first.name,
+					phone: first.phone,
+					emails: first.emails ?? [],
+					profile: first.profile,
+				},
+				assignee: assignee
+					? {
+							code: assignee,
+							name: first.collector_code ? first.collector_name : null,
+							phone: first.collector_code ? first.collector_phone : null,
+							email: first.collector_code ? first.collector_email : null,
+						}
+					: null,
 				invoices: invoices.map((i) => ({
-					id: i.id, number: i.number, dueDate: i.due_date, currency: i.currency, poNumber: i.po_number,
-					amount: formatAmount(BigInt(i.payable_minor), i.currency), open: formatAmount(BigInt(i.open_minor), i.currency),
-					...(disputed.has(i.id) ? { disputed: formatAmount(disputed.get(i.id)!, i.currency) } : {}),
+					id: i.id,
+					number: i.number,
+					dueDate: i.due_date,
+					currency: i.currency,
+					poNumber: i.po_number,
+					amount: formatAmount(BigInt(i.payable_minor), i.currency),
+					open: formatAmount(BigInt(i.open_minor), i.currency),
+					...(disputed.has(i.id)
+						? { disputed: formatAmount(disputed.get(i.id)!, i.currency) }
+						: {}),
 				})),
-				totals: [...totals].map(([currency, open]) => ({ currency, open: formatAmount(open, currency) })),
-				intro: callIntro(language, first.collector_code ? first.collector_name : null, company, first.name),
+				totals: [...totals].map(([currency, open]) => ({
+					currency,
+					open: formatAmount(open, currency),
+				})),
+				intro: callIntro(
+					language,
+					first.collector_code ? first.collector_name : null,
+					company,
+					first.name,
+				),
 				checklist,
 				history: [],
 				promises: { kept: 0, broken: 0, pending: 0 },
@@ -189,7 +274,14 @@ export async function planCalls(ledger: Ledger, options: PlanCallsOptions = {}):
 
 	const historyEntries = Math.max(0, options.historyEntries ?? 5);
 	const history = historyEntries
-		? await ledger.query<{ customer_id: string; at: string; kind: string; channel: string | null; summary: string; payload: Record<string, unknown> | null }>(
+		? await ledger.query<{
+				customer_id: string;
+				at: string;
+				kind: string;
+				channel: string | null;
+				summary: string;
+				payload: Record<string, unknown> | null;
+			}>(
 				`SELECT customer_id, at::text, kind, channel, summary, payload FROM (
 					SELECT h.customer_id, h.at, h.kind, h.channel, h.summary, h.payload, row_number() OVER (PARTITION BY h.customer_id ORDER BY h.at DESC, h.id DESC) AS n
 					FROM history h WHERE h.customer_id = ANY($1::bigint[]) AND h.at >= now() - interval '180 days'
@@ -197,7 +289,12 @@ export async function planCalls(ledger: Ledger, options: PlanCallsOptions = {}):
 				[customerIds, historyEntries],
 			)
 		: [];
-	const promises = await ledger.query<{ customer_id: string; kept: number; broken: number; pending: number }>(
+	const promises = await ledger.query<{
+		customer_id: string;
+		kept: number;
+		broken: number;
+		pending: number;
+	}>(
 		`SELECT customer_id, count(*) FILTER (WHERE status = 'kept')::int AS kept, count(*) FILTER (WHERE status = 'broken')::int AS broken,
 			count(*) FILTER (WHERE status = 'pending')::int AS pending
 		FROM promises WHERE customer_id = ANY($1::bigint[]) GROUP BY customer_id`,
@@ -208,12 +305,21 @@ export async function planCalls(ledger: Ledger, options: PlanCallsOptions = {}):
 		[customerIds],
 	);
 	for (const call of calls) {
-		call.history = history.filter((h) => h.customer_id === call.customer.id).map((h) => ({ at: h.at, kind: h.kind, channel: h.channel, summary: timelineSummary(h, 'en'), summaryFr: timelineSummary(h, 'fr') }));
+		call.history = history
+			.filter((h) => h.customer_id === call.customer.id)
+			.map((h) => ({
+				at: h.at,
+				kind: h.kind,
+				channel: h.channel,
+				summary: timelineSummary(h, 'en'),
+				summaryFr: timelineSummary(h, 'fr'),
+			}));
 		const p = promises.find((r) => r.customer_id === call.customer.id);
 		if (p) call.promises = { kept: p.kept, broken: p.broken, pending: p.pending };
 		call.openDisputes = disputes.find((d) => d.customer_id === call.customer.id)?.n ?? 0;
 	}
-	const order = (c: PlannedCall) => `${c.assignee ? '0' : '1'}\u0000${c.assignee?.code ?? ''}\u0000${c.customer.externalId}`;
+	const order = (c: PlannedCall) =>
+		`${c.assignee ? '0' : '1'}\u0000${c.assignee?.code ?? ''}\u0000${c.customer.externalId}`;
 	calls.sort((a, b) => (order(a) < order(b) ? -1 : order(a) > order(b) ? 1 : 0));
 	return { asOf, dueFrom, dueTo, calls };
 }

@@ -35,12 +35,25 @@ export interface SettleResult {
  * settled as the ledger stood that day (an invoice paid after it was still open then) and reports as of later dates
  * see them settled from that day on (`settled_at`, and the history rows, at noon of that day in the zone).
  */
-export async function settlePromises(ledger: Ledger, options: { asOf?: string; zone?: string; actor?: string } = {}): Promise<SettleResult> {
+export async function settlePromises(
+	ledger: Ledger,
+	options: { asOf?: string; zone?: string; actor?: string } = {},
+): Promise<SettleResult> {
 	const zone = options.zone || DEFAULT_ZONE;
 	const asOf = effectiveDate(options.asOf, zone, 'PROMISE_BAD_DATE');
 	const at = effectiveInstant(asOf, zone);
 	return await ledger.transaction(async (client) => {
-		const { rows } = await client.query<{ id: string; customer_id: string; external_id: string; invoice_id: string | null; number: string | null; promised_on: string; amount_minor: string | null; currency: string | null; kept: boolean }>(
+		const { rows } = await client.query<{
+			id: string;
+			customer_id: string;
+			external_id: string;
+			invoice_id: string | null;
+			number: string | null;
+			promised_on: string;
+			amount_minor: string | null;
+			currency: string | null;
+			kept: boolean;
+		}>(
 			`WITH candidates AS (
 				SELECT p.id, p.customer_id, p.invoice_id, p.promised_on, p.amount_minor, p.currency, p.created_at,
 					i.number, i.status AS invoice_status, i.open_minor, i.paid_at
@@ -64,8 +77,16 @@ export async function settlePromises(ledger: Ledger, options: { asOf?: string; z
 		const broken: SettledPromise[] = [];
 		for (const r of rows) {
 			const settled: SettledPromise = {
-				id: r.id, customer: r.external_id, invoice: r.number, promisedOn: r.promised_on, status: r.kept ? 'kept' : 'broken',
-				amount: r.amount_minor !== null && r.currency ? formatAmount(BigInt(r.amount_minor), r.currency) : null, currency: r.currency,
+				id: r.id,
+				customer: r.external_id,
+				invoice: r.number,
+				promisedOn: r.promised_on,
+				status: r.kept ? 'kept' : 'broken',
+				amount:
+					r.amount_minor !== null && r.currency
+						? formatAmount(BigInt(r.amount_minor), r.currency)
+						: null,
+				currency: r.currency,
 			};
 			(r.kept ? kept : broken).push(settled);
 		}
@@ -101,10 +122,22 @@ export interface PromiseStats {
 }
 
 /** Kept, broken and pending promises per customer (the customers to hold to their word). */
-export async function promiseStats(ledger: Ledger, options: { customer?: string; since?: string } = {}): Promise<PromiseStats[]> {
+export async function promiseStats(
+	ledger: Ledger,
+	options: { customer?: string; since?: string } = {},
+): Promise<PromiseStats[]> {
 	const since = options.since ? parseCalendarDate(options.since) : undefined;
-	if (options.since && !since) throw new ReceivablesError('PROMISE_BAD_DATE', `"${options.since}" is not a calendar date.`, { hint: 'Give the date as YYYY-MM-DD.' });
-	const rows = await ledger.query<{ external_id: string; name: string; kept: number; broken: number; pending: number }>(
+	if (options.since && !since)
+		throw new ReceivablesError('PROMISE_BAD_DATE', `"${options.since}" is not a calendar date.`, {
+			hint: 'Give the date as YYYY-MM-DD.',
+		});
+	const rows = await ledger.query<{
+		external_id: string;
+		name: string;
+		kept: number;
+		broken: number;
+		pending: number;
+	}>(
 		`SELECT c.external_id, c.name, count(*) FILTER (WHERE p.status = 'kept')::int AS kept, count(*) FILTER (WHERE p.status = 'broken')::int AS broken,
 			count(*) FILTER (WHERE p.status = 'pending')::int AS pending
 		FROM promises p JOIN customers c ON c.id = p.customer_id
@@ -112,5 +145,12 @@ export async function promiseStats(ledger: Ledger, options: { customer?: string;
 		GROUP BY c.external_id, c.name ORDER BY count(*) FILTER (WHERE p.status = 'broken') DESC, c.external_id`,
 		[options.customer || null, since ?? null],
 	);
-	return rows.map((r) => ({ customer: r.external_id, name: r.name, kept: r.kept, broken: r.broken, pending: r.pending, keptRate: r.kept + r.broken ? Math.round((r.kept / (r.kept + r.broken)) * 1000) / 1000 : null }));
+	return rows.map((r) => ({
+		customer: r.external_id,
+		name: r.name,
+		kept: r.kept,
+		broken: r.broken,
+		pending: r.pending,
+		keptRate: r.kept + r.broken ? Math.round((r.kept / (r.kept + r.broken)) * 1000) / 1000 : null,
+	}));
 }

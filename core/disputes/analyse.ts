@@ -1,5 +1,19 @@
-import { CATEGORIES, DEEMPHASIS, EMPHASIS, LEXICON, NO_PROBLEM, type DisputeCategory } from './lexicon';
-import { foldClause, phraseStems, tokeniseClause, tokensOfWord, WordCache, type Token } from './normalise';
+import {
+	CATEGORIES,
+	DEEMPHASIS,
+	EMPHASIS,
+	LEXICON,
+	NO_PROBLEM,
+	type DisputeCategory,
+} from './lexicon';
+import {
+	foldClause,
+	phraseStems,
+	tokeniseClause,
+	tokensOfWord,
+	WordCache,
+	type Token,
+} from './normalise';
 import { findDatesFolded, isoDay, messageDay } from './promiseDate';
 import { findSignals } from './signals';
 import { isSpace, prepareText, splitSentences, type PreparedText } from './text';
@@ -96,7 +110,17 @@ function compile(): Compiled {
 			const id = `${group.category}${group.subcategory ? `/${group.subcategory}` : ''}${group.topic ? '/topic' : ''}:${stems.join('_')}`;
 			if (seen.has(id)) continue;
 			seen.add(id);
-			const cue: CompiledCue = { index: seen.size, id, feature: `c:${id}`, stems, category: group.category, subcategory: group.subcategory, weight: group.weight, topic: !!group.topic, hasNeg: stems.includes('NEG') };
+			const cue: CompiledCue = {
+				index: seen.size,
+				id,
+				feature: `c:${id}`,
+				stems,
+				category: group.category,
+				subcategory: group.subcategory,
+				weight: group.weight,
+				topic: !!group.topic,
+				hasNeg: stems.includes('NEG'),
+			};
 			const index = stems[0] === 'NEG' ? negBySecond : byFirst;
 			const key = stems[0] === 'NEG' ? stems[1] : stems[0];
 			const list = index.get(key) ?? [];
@@ -155,7 +179,8 @@ const correctedWords = new WordCache((word) => {
 });
 
 /** Words of payment, time asked or given: the sentences whose dates matter. */
-export const PAYMENT_WORDS = /\b(?:pay|paie|paid|regl|vir|cheque|check|solde|settl|remit|transf|fonds|funds|attend|patient|delai|report|decal|repouss|exten|until|jusqu|give us|echeanc|due date|tranche|mensualit|instal|versement|clear|run|campagne|comite)/;
+export const PAYMENT_WORDS =
+	/\b(?:pay|paie|paid|regl|vir|cheque|check|solde|settl|remit|transf|fonds|funds|attend|patient|delai|report|decal|repouss|exten|until|jusqu|give us|echeanc|due date|tranche|mensualit|instal|versement|clear|run|campagne|comite)/;
 
 const CLAUSE_SPLIT = /[|,;:()\u2013\u2014]|\s-\s/;
 
@@ -182,20 +207,104 @@ function hits(text: string, index: Compiled['phrases']): [number[], number[], nu
 			let ok = w + phrase.length <= words.length;
 			for (let k = 1; ok && k < phrase.length; k++) ok = words[w + k] === phrase[k];
 			if (!ok) continue;
-			if (kind === 0 && w > 0 && (words[w - 1] === 'non' || words[w - 1] === 'pas' || words[w - 1] === 'not')) continue;
+			if (
+				kind === 0 &&
+				w > 0 &&
+				(words[w - 1] === 'non' || words[w - 1] === 'pas' || words[w - 1] === 'not')
+			)
+				continue;
 			out[kind].push(starts[w]);
 		}
 	}
 	return out;
 }
 
-const CONTRAST = /\s(?:mais|but|par contre|en revanche|however|cependant|toutefois|sauf que|whereas|alors que|the real|le vrai|the main|ce qui)\s/g;
+const CONTRAST =
+	/\s(?:mais|but|par contre|en revanche|however|cependant|toutefois|sauf que|whereas|alors que|the real|le vrai|the main|ce qui)\s/g;
 
-const FR_WORDS = new Set(['le', 'la', 'les', 'de', 'des', 'du', 'et', 'est', 'pas', 'nous', 'vous', 'pour', 'une', 'un', 'facture', 'sur', 'que', 'qui', 'merci', 'bonjour', 'avec', 'au', 'ce', 'cette', 'sera', 'avons', 'notre', 'votre', 'en', 'dans', 'mais', 'ne', 'plus', 'je', 'on', 'il', 'elle']);
-const EN_WORDS = new Set(['the', 'and', 'is', 'are', 'we', 'you', 'for', 'to', 'of', 'not', 'invoice', 'on', 'our', 'your', 'this', 'that', 'will', 'be', 'have', 'has', 'it', 'with', 'please', 'thanks', 'hi', 'hello', 'was', 'from', 'as', 'at', 'by', 'i', 'been', 'can', 'pay', 'paid']);
+const FR_WORDS = new Set([
+	'le',
+	'la',
+	'les',
+	'de',
+	'des',
+	'du',
+	'et',
+	'est',
+	'pas',
+	'nous',
+	'vous',
+	'pour',
+	'une',
+	'un',
+	'facture',
+	'sur',
+	'que',
+	'qui',
+	'merci',
+	'bonjour',
+	'avec',
+	'au',
+	'ce',
+	'cette',
+	'sera',
+	'avons',
+	'notre',
+	'votre',
+	'en',
+	'dans',
+	'mais',
+	'ne',
+	'plus',
+	'je',
+	'on',
+	'il',
+	'elle',
+]);
+const EN_WORDS = new Set([
+	'the',
+	'and',
+	'is',
+	'are',
+	'we',
+	'you',
+	'for',
+	'to',
+	'of',
+	'not',
+	'invoice',
+	'on',
+	'our',
+	'your',
+	'this',
+	'that',
+	'will',
+	'be',
+	'have',
+	'has',
+	'it',
+	'with',
+	'please',
+	'thanks',
+	'hi',
+	'hello',
+	'was',
+	'from',
+	'as',
+	'at',
+	'by',
+	'i',
+	'been',
+	'can',
+	'pay',
+	'paid',
+]);
 
 const FR_RE = new RegExp(`\\b(?:${[...FR_WORDS].join('|')})\\b`, 'g');
-const EN_RE = new RegExp(`\\b(?:${[...EN_WORDS].filter((w) => !FR_WORDS.has(w)).join('|')})\\b`, 'g');
+const EN_RE = new RegExp(
+	`\\b(?:${[...EN_WORDS].filter((w) => !FR_WORDS.has(w)).join('|')})\\b`,
+	'g',
+);
 
 export function detectLanguage(folded: string): 'fr' | 'en' {
 	const fr = folded.match(FR_RE)?.length ?? 0;
@@ -298,10 +407,28 @@ export function analyseText(input: unknown, options: AnalyseOptions = {}): Analy
 			}
 		}
 	}
-	return { body: prepared.body, quoted: prepared.quoted, subject, notes: prepared.notes, sentences, foldedSentences, tokens, cues, language, lexicon, denied, signals, dates };
+	return {
+		body: prepared.body,
+		quoted: prepared.quoted,
+		subject,
+		notes: prepared.notes,
+		sentences,
+		foldedSentences,
+		tokens,
+		cues,
+		language,
+		lexicon,
+		denied,
+		signals,
+		dates,
+	};
 }
 
-function matchCues(tokens: Token[], flags: Array<{ noProblem: boolean; emphasis: number }>, c: Compiled): CueMatch[] {
+function matchCues(
+	tokens: Token[],
+	flags: Array<{ noProblem: boolean; emphasis: number }>,
+	c: Compiled,
+): CueMatch[] {
 	const found: Array<CueMatch & { end: number }> = [];
 	const seen = new Set<number>();
 	const tryCue = (cue: CompiledCue, i: number, t: Token) => {
@@ -335,14 +462,29 @@ function matchCues(tokens: Token[], flags: Array<{ noProblem: boolean; emphasis:
 				}
 			}
 		}
-		found.push({ id: cue.id, feature: cue.feature, category: cue.category, subcategory: cue.subcategory, weight: cue.weight * flag.emphasis, topic: cue.topic, negated, sentence: t.sentence, at: i, end: pos });
+		found.push({
+			id: cue.id,
+			feature: cue.feature,
+			category: cue.category,
+			subcategory: cue.subcategory,
+			weight: cue.weight * flag.emphasis,
+			topic: cue.topic,
+			negated,
+			sentence: t.sentence,
+			at: i,
+			end: pos,
+		});
 	};
 	for (let i = 0; i < tokens.length; i++) {
 		const t = tokens[i];
 		const candidates = c.byFirst.get(t.s);
 		if (candidates) for (const cue of candidates) tryCue(cue, i, t);
 		if (t.neg) {
-			for (let q = i + 1; q <= i + 4 && q < tokens.length && tokens[q].sentence === t.sentence; q++) {
+			for (
+				let q = i + 1;
+				q <= i + 4 && q < tokens.length && tokens[q].sentence === t.sentence;
+				q++
+			) {
 				const list = c.negBySecond.get(tokens[q].s);
 				if (list) for (const cue of list) tryCue(cue, i, t);
 			}
@@ -351,8 +493,25 @@ function matchCues(tokens: Token[], flags: Array<{ noProblem: boolean; emphasis:
 	// A topic word inside a longer cue of the same category adds nothing: the longer cue says it better.
 	const out: CueMatch[] = [];
 	for (const m of found) {
-		if (m.topic && found.some((o) => !o.topic && o.category === m.category && o.at <= m.at && o.end >= m.at && o.end > o.at)) continue;
-		out.push({ id: m.id, feature: m.feature, category: m.category, subcategory: m.subcategory, weight: m.weight, topic: m.topic, negated: m.negated, sentence: m.sentence, at: m.at });
+		if (
+			m.topic &&
+			found.some(
+				(o) =>
+					!o.topic && o.category === m.category && o.at <= m.at && o.end >= m.at && o.end > o.at,
+			)
+		)
+			continue;
+		out.push({
+			id: m.id,
+			feature: m.feature,
+			category: m.category,
+			subcategory: m.subcategory,
+			weight: m.weight,
+			topic: m.topic,
+			negated: m.negated,
+			sentence: m.sentence,
+			at: m.at,
+		});
 	}
 	return out;
 }

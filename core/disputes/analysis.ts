@@ -11,8 +11,23 @@ import { DEFAULT_ZONE, parseCalendarDate, todayIn } from '../time/dates';
  * that come back most, with examples (qualitative). The SQL lives here once; reports reuse it.
  */
 
-export type DisputeDimension = 'category' | 'subcategory' | 'customer' | 'sales_rep' | 'owner' | 'resolution' | 'root_cause';
-export const DISPUTE_DIMENSIONS: DisputeDimension[] = ['category', 'subcategory', 'customer', 'sales_rep', 'owner', 'resolution', 'root_cause'];
+export type DisputeDimension =
+	| 'category'
+	| 'subcategory'
+	| 'customer'
+	| 'sales_rep'
+	| 'owner'
+	| 'resolution'
+	| 'root_cause';
+export const DISPUTE_DIMENSIONS: DisputeDimension[] = [
+	'category',
+	'subcategory',
+	'customer',
+	'sales_rep',
+	'owner',
+	'resolution',
+	'root_cause',
+];
 
 /**
  * Disputes in scope: $1 from (date, opened on or after, or null), $2 to (date, opened on or before, or null),
@@ -129,7 +144,17 @@ export interface RootCause {
 	share: number;
 	categories: string[];
 	justified: number;
-	examples: Array<{ disputeId: string; customer: string; customerName: string; category: string; subcategory: string | null; resolution: string | null; evidence: string | null; openedOn: string; resolvedOn: string }>;
+	examples: Array<{
+		disputeId: string;
+		customer: string;
+		customerName: string;
+		category: string;
+		subcategory: string | null;
+		resolution: string | null;
+		evidence: string | null;
+		openedOn: string;
+		resolvedOn: string;
+	}>;
 }
 
 export interface DisputeAnalysis {
@@ -138,7 +163,12 @@ export interface DisputeAnalysis {
 	asOf: string;
 	groupBy: DisputeDimension;
 	status: 'all' | 'open' | 'resolved';
-	totals: { count: number; open: number; resolved: number; amounts: Array<{ currency: string; amount: string }> };
+	totals: {
+		count: number;
+		open: number;
+		resolved: number;
+		amounts: Array<{ currency: string; amount: string }>;
+	};
 	groups: DisputeGroup[];
 	rootCauses: RootCause[];
 }
@@ -147,32 +177,68 @@ function analysisError(message: string, hint: string): ReceivablesError {
 	return new ReceivablesError('DISPUTE_ANALYSIS_INVALID', message, { hint });
 }
 
-export async function analyseDisputes(ledger: Ledger, options: DisputeAnalysisOptions = {}): Promise<DisputeAnalysis> {
+export async function analyseDisputes(
+	ledger: Ledger,
+	options: DisputeAnalysisOptions = {},
+): Promise<DisputeAnalysis> {
 	const zone = options.zone || DEFAULT_ZONE;
 	const date = (value: string | undefined, name: string): string | null => {
 		if (!value) return null;
 		const d = parseCalendarDate(value, zone);
-		if (!d) throw analysisError(`The ${name} date "${value}" is not a calendar date.`, 'Give dates as YYYY-MM-DD.');
+		if (!d)
+			throw analysisError(
+				`The ${name} date "${value}" is not a calendar date.`,
+				'Give dates as YYYY-MM-DD.',
+			);
 		return d;
 	};
 	const from = date(options.from, 'from');
 	const to = date(options.to, 'to');
 	const asOf = date(options.asOf, 'as-of') ?? todayIn(zone);
 	const groupBy = options.groupBy ?? 'category';
-	if (!DISPUTE_DIMENSIONS.includes(groupBy)) throw analysisError(`Disputes cannot be grouped by "${groupBy}".`, `Group by one of ${DISPUTE_DIMENSIONS.join(', ')}.`);
+	if (!DISPUTE_DIMENSIONS.includes(groupBy))
+		throw analysisError(
+			`Disputes cannot be grouped by "${groupBy}".`,
+			`Group by one of ${DISPUTE_DIMENSIONS.join(', ')}.`,
+		);
 	const status = options.status ?? 'all';
-	if (!['all', 'open', 'resolved'].includes(status)) throw analysisError(`"${status}" is not a dispute status.`, 'Use all, open or resolved.');
+	if (!['all', 'open', 'resolved'].includes(status))
+		throw analysisError(`"${status}" is not a dispute status.`, 'Use all, open or resolved.');
 	const scope = [from, to, zone, status, options.customer || null];
 	const extra = [options.customerIds ?? null, options.historical ? asOf : null];
-	const groups = await ledger.query<{ key: string; label: string | null; count: number; open: number; resolved: number; justified: number; unjustified: number; average_open_age_days: string | null; oldest_open_age_days: number | null; average_resolution_days: string | null; amounts: Array<{ currency: string; minor: string }> }>(
-		DISPUTE_ANALYSIS_SQL, [...scope, groupBy, asOf, ...extra],
-	);
-	const causes = await ledger.query<{ cause: string; label: string; count: number; categories: string[]; justified: number; total: number; examples: RootCause['examples'] }>(
-		DISPUTE_ROOT_CAUSES_SQL, [...scope, Math.max(0, options.examples ?? 3), Math.max(1, options.topCauses ?? 10), ...extra],
-	);
-	const money = (list: Array<{ currency: string; minor: string }>) => list.map((a) => ({ currency: a.currency, amount: formatAmount(BigInt(a.minor), a.currency) }));
+	const groups = await ledger.query<{
+		key: string;
+		label: string | null;
+		count: number;
+		open: number;
+		resolved: number;
+		justified: number;
+		unjustified: number;
+		average_open_age_days: string | null;
+		oldest_open_age_days: number | null;
+		average_resolution_days: string | null;
+		amounts: Array<{ currency: string; minor: string }>;
+	}>(DISPUTE_ANALYSIS_SQL, [...scope, groupBy, asOf, ...extra]);
+	const causes = await ledger.query<{
+		cause: string;
+		label: string;
+		count: number;
+		categories: string[];
+		justified: number;
+		total: number;
+		examples: RootCause['examples'];
+	}>(DISPUTE_ROOT_CAUSES_SQL, [
+		...scope,
+		Math.max(0, options.examples ?? 3),
+		Math.max(1, options.topCauses ?? 10),
+		...extra,
+	]);
+	const money = (list: Array<{ currency: string; minor: string }>) =>
+		list.map((a) => ({ currency: a.currency, amount: formatAmount(BigInt(a.minor), a.currency) }));
 	const totalsByCurrency = new Map<string, bigint>();
-	for (const g of groups) for (const a of g.amounts) totalsByCurrency.set(a.currency, (totalsByCurrency.get(a.currency) ?? 0n) + BigInt(a.minor));
+	for (const g of groups)
+		for (const a of g.amounts)
+			totalsByCurrency.set(a.currency, (totalsByCurrency.get(a.currency) ?? 0n) + BigInt(a.minor));
 	const num = (v: string | null) => (v === null ? null : Number(v));
 	return {
 		from,
@@ -184,7 +250,9 @@ export async function analyseDisputes(ledger: Ledger, options: DisputeAnalysisOp
 			count: groups.reduce((s, g) => s + g.count, 0),
 			open: groups.reduce((s, g) => s + g.open, 0),
 			resolved: groups.reduce((s, g) => s + g.resolved, 0),
-			amounts: [...totalsByCurrency].sort(([a], [b]) => a.localeCompare(b)).map(([currency, minor]) => ({ currency, amount: formatAmount(minor, currency) })),
+			amounts: [...totalsByCurrency]
+				.sort(([a], [b]) => a.localeCompare(b))
+				.map(([currency, minor]) => ({ currency, amount: formatAmount(minor, currency) })),
 		},
 		groups: groups.map((g) => ({
 			key: g.key,
@@ -216,29 +284,42 @@ export async function analyseDisputes(ledger: Ledger, options: DisputeAnalysisOp
  * would run as a formula neutralised (a customer named "=HYPERLINK(…)", a root cause typed "@SUM(…)" or a dispute's
  * evidence quoted from a customer's e-mail). The group column is named after the dimension (category, customer…).
  */
-export function disputeAnalysisRows(analysis: DisputeAnalysis, kind: 'groups' | 'rootCauses', language?: LabelLanguage): Array<Record<string, string | number | null>> {
+export function disputeAnalysisRows(
+	analysis: DisputeAnalysis,
+	kind: 'groups' | 'rootCauses',
+	language?: LabelLanguage,
+): Array<Record<string, string | number | null>> {
 	// with a language, categories and subcategories are named in it (the key column keeps the code)
 	const named = language && (analysis.groupBy === 'category' || analysis.groupBy === 'subcategory');
-	const amounts = (list: Array<{ currency: string; amount: string }>) => list.map((a) => `${a.amount} ${a.currency}`).join(' + ');
+	const amounts = (list: Array<{ currency: string; amount: string }>) =>
+		list.map((a) => `${a.amount} ${a.currency}`).join(' + ');
 	if (kind === 'groups') {
-		return neutraliseRows(analysis.groups.map((g) => ({
-			[analysis.groupBy]: g.key,
-			disputes: g.count,
-			open: g.open,
-			resolved: g.resolved,
-			justified: g.justified,
-			amounts: amounts(g.amounts),
-			averageOpenAgeDays: g.averageOpenAgeDays,
-			averageResolutionDays: g.averageResolutionDays,
-			label: named ? disputeKeyLabel(g.key, language) : g.label,
-		})));
+		return neutraliseRows(
+			analysis.groups.map((g) => ({
+				[analysis.groupBy]: g.key,
+				disputes: g.count,
+				open: g.open,
+				resolved: g.resolved,
+				justified: g.justified,
+				amounts: amounts(g.amounts),
+				averageOpenAgeDays: g.averageOpenAgeDays,
+				averageResolutionDays: g.averageResolutionDays,
+				label: named ? disputeKeyLabel(g.key, language) : g.label,
+			})),
+		);
 	}
-	return neutraliseRows(analysis.rootCauses.map((c) => ({
-		rootCause: c.rootCause,
-		disputes: c.count,
-		share: c.share,
-		categories: c.categories.map((code) => (language ? disputeCategoryLabel(code, language) : code)).join(', '),
-		justified: c.justified,
-		examples: c.examples.map((e) => `${e.customer} (#${e.disputeId}): ${e.evidence || e.resolution || ''}`).join(' | '),
-	})));
+	return neutraliseRows(
+		analysis.rootCauses.map((c) => ({
+			rootCause: c.rootCause,
+			disputes: c.count,
+			share: c.share,
+			categories: c.categories
+				.map((code) => (language ? disputeCategoryLabel(code, language) : code))
+				.join(', '),
+			justified: c.justified,
+			examples: c.examples
+				.map((e) => `${e.customer} (#${e.disputeId}): ${e.evidence || e.resolution || ''}`)
+				.join(' | '),
+		})),
+	);
 }

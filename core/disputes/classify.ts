@@ -1,6 +1,17 @@
 import { analyseText, type Analysis, type CueMatch } from './analyse';
-import { findAmounts, findInvoiceNumbers, findPaymentReference, findPurchaseOrders, type ExtractedAmount } from './extract';
-import { CATEGORIES, DEFAULT_SUBCATEGORY, DISPUTE_CATEGORIES, type DisputeCategory } from './lexicon';
+import {
+	findAmounts,
+	findInvoiceNumbers,
+	findPaymentReference,
+	findPurchaseOrders,
+	type ExtractedAmount,
+} from './extract';
+import {
+	CATEGORIES,
+	DEFAULT_SUBCATEGORY,
+	DISPUTE_CATEGORIES,
+	type DisputeCategory,
+} from './lexicon';
 import { scoreAnalysis, shippedModel, softmax, type DisputeModel } from './model';
 import { findDatesFolded, isoDay, messageDay } from './promiseDate';
 
@@ -47,24 +58,53 @@ export interface DisputeClassification {
 }
 
 const NOTES: Record<string, { en: string; fr: string }> = {
-	empty: { en: 'The message is empty: nothing to classify.', fr: 'Le message est vide : rien à classer.' },
-	binary: { en: 'The input is binary data, not text (an attachment?): it was not read.', fr: "L'entrée est un fichier binaire, pas du texte (une pièce jointe ?) : elle n'a pas été lue." },
+	empty: {
+		en: 'The message is empty: nothing to classify.',
+		fr: 'Le message est vide : rien à classer.',
+	},
+	binary: {
+		en: 'The input is binary data, not text (an attachment?): it was not read.',
+		fr: "L'entrée est un fichier binaire, pas du texte (une pièce jointe ?) : elle n'a pas été lue.",
+	},
 	not_text: { en: 'The input is not text.', fr: "L'entrée n'est pas du texte." },
-	mis_encoded: { en: 'The text is mis-encoded (unreadable characters): the result may be wrong.', fr: 'Le texte est mal encodé (caractères illisibles) : le résultat peut être faux.' },
-	mis_encoded_repaired: { en: 'The text was mis-encoded (UTF-8 read as Latin-1) and was repaired.', fr: 'Le texte était mal encodé (UTF-8 lu en Latin-1) et a été réparé.' },
-	html: { en: 'The message was HTML: its text was extracted.', fr: 'Le message était en HTML : son texte a été extrait.' },
-	truncated: { en: 'The message is very long: only its beginning was read.', fr: 'Le message est très long : seul son début a été lu.' },
-	quoted_only: { en: 'The reply has no text of its own: the quoted message was read.', fr: 'La réponse ne contient pas de texte propre : le message cité a été lu.' },
-	low_confidence: { en: 'The classifier is not sure: a person should check.', fr: "Le classement n'est pas sûr : une personne doit vérifier." },
+	mis_encoded: {
+		en: 'The text is mis-encoded (unreadable characters): the result may be wrong.',
+		fr: 'Le texte est mal encodé (caractères illisibles) : le résultat peut être faux.',
+	},
+	mis_encoded_repaired: {
+		en: 'The text was mis-encoded (UTF-8 read as Latin-1) and was repaired.',
+		fr: 'Le texte était mal encodé (UTF-8 lu en Latin-1) et a été réparé.',
+	},
+	html: {
+		en: 'The message was HTML: its text was extracted.',
+		fr: 'Le message était en HTML : son texte a été extrait.',
+	},
+	truncated: {
+		en: 'The message is very long: only its beginning was read.',
+		fr: 'Le message est très long : seul son début a été lu.',
+	},
+	quoted_only: {
+		en: 'The reply has no text of its own: the quoted message was read.',
+		fr: 'La réponse ne contient pas de texte propre : le message cité a été lu.',
+	},
+	low_confidence: {
+		en: 'The classifier is not sure: a person should check.',
+		fr: "Le classement n'est pas sûr : une personne doit vérifier.",
+	},
 };
 
 function note(code: string): ClassificationNote {
 	return { code, ...(NOTES[code] ?? { en: code, fr: code }) };
 }
 
-const AUTO_SUBJECT = /^(r[ée]ponse automatique|automatic reply|auto(matic)?[- ]?(reply|response)|out of (the )?office|absent(e)?( du bureau)?|absence( du bureau)?|abwesenheit|accus[ée] de r[ée]ception automatique)\b/i;
+const AUTO_SUBJECT =
+	/^(r[ée]ponse automatique|automatic reply|auto(matic)?[- ]?(reply|response)|out of (the )?office|absent(e)?( du bureau)?|absence( du bureau)?|abwesenheit|accus[ée] de r[ée]ception automatique)\b/i;
 
-function pickSubcategory(category: DisputeCategory, cues: CueMatch[], promiseDate: string | null): string {
+function pickSubcategory(
+	category: DisputeCategory,
+	cues: CueMatch[],
+	promiseDate: string | null,
+): string {
 	const totals = new Map<string, number>();
 	for (const cue of cues) {
 		if (cue.negated || cue.category !== category || !cue.subcategory) continue;
@@ -100,7 +140,10 @@ function evidenceOf(analysis: Analysis, category: DisputeCategory): string {
 			bestScore = score;
 		}
 	}
-	const sentence = best >= 0 ? analysis.sentences[best] : analysis.sentences.find((s) => s.split(/\s+/).length > 2) ?? analysis.sentences[0] ?? '';
+	const sentence =
+		best >= 0
+			? analysis.sentences[best]
+			: (analysis.sentences.find((s) => s.split(/\s+/).length > 2) ?? analysis.sentences[0] ?? '');
 	return sentence.length > 280 ? `${sentence.slice(0, 277)}...` : sentence;
 }
 
@@ -122,16 +165,44 @@ function round(value: number): number {
 }
 
 /** Classification with a given model (the shipped one by default). */
-export function classifyWithModel(model: DisputeModel, text: unknown, options: ClassifyOptions = {}): DisputeClassification {
+export function classifyWithModel(
+	model: DisputeModel,
+	text: unknown,
+	options: ClassifyOptions = {},
+): DisputeClassification {
 	const receivedAt = options.receivedAt || isoDay(messageDay(undefined, options.zone));
-	options = { subject: options.subject, language: options.language, receivedAt, zone: options.zone, reviewThreshold: options.reviewThreshold };
+	options = {
+		subject: options.subject,
+		language: options.language,
+		receivedAt,
+		zone: options.zone,
+		reviewThreshold: options.reviewThreshold,
+	};
 	const analysis = analyseText(text, options);
 	const notes = analysis.notes.map(note);
 	const scores = {} as Record<DisputeCategory, number>;
 	for (const c of CATEGORIES) scores[c] = 0;
-	const unreadable = analysis.notes.some((n) => n === 'binary' || n === 'empty' || n === 'not_text');
+	const unreadable = analysis.notes.some(
+		(n) => n === 'binary' || n === 'empty' || n === 'not_text',
+	);
 	if (unreadable) {
-		return result(analysis.language, [], [], null, [], null, 'none', notes, scores, 'other', analysis.notes.includes('empty') ? 'empty' : 'unreadable', 0, '', true, null);
+		return result(
+			analysis.language,
+			[],
+			[],
+			null,
+			[],
+			null,
+			'none',
+			notes,
+			scores,
+			'other',
+			analysis.notes.includes('empty') ? 'empty' : 'unreadable',
+			0,
+			'',
+			true,
+			null,
+		);
 	}
 
 	const raw = scoreAnalysis(model, analysis);
@@ -155,8 +226,14 @@ export function classifyWithModel(model: DisputeModel, text: unknown, options: C
 		confidence = Math.max(confidence, 0.97);
 	}
 	// A dispute blocks the payment: when the message raises one clearly, the payment news comes second.
-	if (!DISPUTE_CATEGORIES.includes(category) && category !== 'auto_reply' && !analysis.signals.resolved) {
-		const dispute = DISPUTE_CATEGORIES.filter((d) => analysis.lexicon[d] >= 4 && scores[d] >= 0.15).sort((a, b) => scores[b] - scores[a])[0];
+	if (
+		!DISPUTE_CATEGORIES.includes(category) &&
+		category !== 'auto_reply' &&
+		!analysis.signals.resolved
+	) {
+		const dispute = DISPUTE_CATEGORIES.filter(
+			(d) => analysis.lexicon[d] >= 4 && scores[d] >= 0.15,
+		).sort((a, b) => scores[b] - scores[a])[0];
 		if (dispute) {
 			category = dispute;
 			confidence = scores[dispute];
@@ -168,21 +245,44 @@ export function classifyWithModel(model: DisputeModel, text: unknown, options: C
 	const quoted = analysis.quoted;
 	let invoiceNumbers = findInvoiceNumbers(analysis.body);
 	let amounts = findAmounts(analysis.body);
-	let referencesFrom: DisputeClassification['referencesFrom'] = invoiceNumbers.length || amounts.length ? 'body' : 'none';
+	let referencesFrom: DisputeClassification['referencesFrom'] =
+		invoiceNumbers.length || amounts.length ? 'body' : 'none';
 	if (!invoiceNumbers.length && quoted) {
 		invoiceNumbers = findInvoiceNumbers(quoted);
 		if (invoiceNumbers.length) referencesFrom = 'quoted';
 		if (!amounts.length) amounts = findAmounts(quoted);
 	}
-	const promiseDate = category === 'payment_promise' || category === 'delay_request' || secondary?.category === 'payment_promise' ? promiseDateOf(analysis, options) : null;
+	const promiseDate =
+		category === 'payment_promise' ||
+		category === 'delay_request' ||
+		secondary?.category === 'payment_promise'
+			? promiseDateOf(analysis, options)
+			: null;
 	const subcategory = pickSubcategory(category, analysis.cues, promiseDate);
 	const threshold = options.reviewThreshold ?? model.calibration?.reviewThreshold ?? 0.55;
 	const needsReview = confidence < threshold || analysis.notes.includes('mis_encoded');
 	if (confidence < threshold) notes.push(note('low_confidence'));
 	const evidence = evidenceOf(analysis, category);
 	const purchaseOrders = findPurchaseOrders(analysis.body);
-	const paymentReference = category === 'payment_sent' ? findPaymentReference(analysis.body) ?? null : null;
-	return result(analysis.language, invoiceNumbers, amounts, promiseDate, purchaseOrders, paymentReference, referencesFrom, notes, scores, category, subcategory, round(confidence), evidence, needsReview, secondary);
+	const paymentReference =
+		category === 'payment_sent' ? (findPaymentReference(analysis.body) ?? null) : null;
+	return result(
+		analysis.language,
+		invoiceNumbers,
+		amounts,
+		promiseDate,
+		purchaseOrders,
+		paymentReference,
+		referencesFrom,
+		notes,
+		scores,
+		category,
+		subcategory,
+		round(confidence),
+		evidence,
+		needsReview,
+		secondary,
+	);
 }
 
 /** The result object, its fields always in the same order (one object shape for every classification). */
@@ -203,7 +303,23 @@ function result(
 	needsReview: boolean,
 	secondary: DisputeClassification['secondary'],
 ): DisputeClassification {
-	return { language, invoiceNumbers, amounts, promiseDate, purchaseOrders, paymentReference, referencesFrom, notes, scores, category, subcategory, confidence, evidence, needsReview, secondary };
+	return {
+		language,
+		invoiceNumbers,
+		amounts,
+		promiseDate,
+		purchaseOrders,
+		paymentReference,
+		referencesFrom,
+		notes,
+		scores,
+		category,
+		subcategory,
+		confidence,
+		evidence,
+		needsReview,
+		secondary,
+	};
 }
 
 /**
@@ -212,6 +328,9 @@ function result(
  * amounts and promised payment date it contains. Offline and deterministic: the same text and options always
  * give the same result.
  */
-export function classifyDispute(text: string, options: ClassifyOptions = {}): DisputeClassification {
+export function classifyDispute(
+	text: string,
+	options: ClassifyOptions = {},
+): DisputeClassification {
 	return classifyWithModel(shippedModel(), text, options);
 }

@@ -1,7 +1,16 @@
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { loadSplit } from '../../test/fixtures/disputes/dataset';
-import { accuracyVsReviewed, crossValidate, extractionScores, predict, reviewScores, scoresByLanguage, shippedCalibration, toExamples } from '../../test/fixtures/disputes/evaluation';
+import {
+	accuracyVsReviewed,
+	crossValidate,
+	extractionScores,
+	predict,
+	reviewScores,
+	scoresByLanguage,
+	shippedCalibration,
+	toExamples,
+} from '../../test/fixtures/disputes/evaluation';
 import type { DisputeModel } from './model';
 import { trainDisputeModel } from './training';
 
@@ -12,7 +21,9 @@ import { trainDisputeModel } from './training';
 describe('dispute classifier evaluation', () => {
 	const train = loadSplit('train');
 	const heldout = loadSplit('heldout');
-	const shipped = JSON.parse(readFileSync(path.join(__dirname, 'model.json'), 'utf8')) as DisputeModel;
+	const shipped = JSON.parse(
+		readFileSync(path.join(__dirname, 'model.json'), 'utf8'),
+	) as DisputeModel;
 
 	it('has a labelled set large and balanced enough', () => {
 		expect(train.length + heldout.length).toBeGreaterThanOrEqual(1300);
@@ -20,7 +31,9 @@ describe('dispute classifier evaluation', () => {
 		for (const m of train) perLabel.set(m.label, (perLabel.get(m.label) ?? 0) + 1);
 		expect(perLabel.size).toBe(9);
 		for (const n of perLabel.values()) expect(n).toBeGreaterThanOrEqual(45);
-		expect(new Set([...train, ...heldout].map((m) => m.id)).size).toBe(train.length + heldout.length);
+		expect(new Set([...train, ...heldout].map((m) => m.id)).size).toBe(
+			train.length + heldout.length,
+		);
 	});
 
 	it('ships the model trained on train/ (retraining gives the same weights)', () => {
@@ -32,7 +45,9 @@ describe('dispute classifier evaluation', () => {
 	it('keeps macro-F1 above 0.88 in each language on the held-out set', () => {
 		const predictions = predict(shipped, heldout);
 		const s = scoresByLanguage(predictions);
-		console.log(`held-out macro-F1: all ${s.all.macroF1.toFixed(3)}, fr ${s.fr.macroF1.toFixed(3)}, en ${s.en.macroF1.toFixed(3)}`);
+		console.log(
+			`held-out macro-F1: all ${s.all.macroF1.toFixed(3)}, fr ${s.fr.macroF1.toFixed(3)}, en ${s.en.macroF1.toFixed(3)}`,
+		);
 		expect(s.fr.macroF1).toBeGreaterThanOrEqual(0.88);
 		expect(s.en.macroF1).toBeGreaterThanOrEqual(0.88);
 		const e = extractionScores(predictions);
@@ -40,7 +55,7 @@ describe('dispute classifier evaluation', () => {
 		expect(e.promise.exact).toBeGreaterThanOrEqual(e.promise.checked - 1);
 	});
 
-	it('scores the unseen part (other writers\' styles) apart: macro-F1 per language, share sent to review, accuracy of the rest', () => {
+	it("scores the unseen part (other writers' styles) apart: macro-F1 per language, share sent to review, accuracy of the rest", () => {
 		const unseen = loadSplit('unseen');
 		expect(unseen.length).toBeGreaterThanOrEqual(520);
 		const ids = new Set([...train, ...heldout].map((m) => m.id));
@@ -75,7 +90,9 @@ describe('dispute classifier evaluation', () => {
 		// The shipped review threshold comes from these out-of-fold predictions of train/ only (≥ 97 % right above it).
 		expect(shipped.calibration).toEqual(shippedCalibration(cv));
 		const s = scoresByLanguage(cv);
-		console.log(`5-fold CV macro-F1: all ${s.all.macroF1.toFixed(3)}, fr ${s.fr.macroF1.toFixed(3)}, en ${s.en.macroF1.toFixed(3)}`);
+		console.log(
+			`5-fold CV macro-F1: all ${s.all.macroF1.toFixed(3)}, fr ${s.fr.macroF1.toFixed(3)}, en ${s.en.macroF1.toFixed(3)}`,
+		);
 		expect(s.fr.macroF1).toBeGreaterThanOrEqual(0.88);
 		expect(s.en.macroF1).toBeGreaterThanOrEqual(0.88);
 	}, 120_000);

@@ -18,8 +18,10 @@ const REF_AFTER_KEYWORD = new RegExp(
 	String.raw`\b(?:factures?|fact\.?|fac\.?|invoices?|inv\.?|bills?)\s*(?:n\s?[°ºo]\.?|num[ée]ro|number|nos?\.?|nr\.?|#|:|r[ée]f\.?)?\s*(${REF})((?:\s*(?:,|et|and|&|\+|/|ou|or)\s*(?:(?:la|le|l'|n°|#|no\.?)\s*)?${REF})*)`,
 	'gi',
 );
-const REF_SHAPED = /\b((?:FA|FAC|FACT|FC|FV|FT|FCT|INV|F)[-_/]?(?:\d{2,4}[-_/])?\d{3,}(?:[-_/]\d+)?)\b/g;
-const NOT_AN_INVOICE_BEFORE = /(?:commande|order|po|bc|devis|quote|quotation|ticket|rma|contrat|contract|dossier|r[ée]clamation|transaction|ch[èe]que|cheque|virement|transfer|lot|colis|tracking|suivi|ice|siret|siren|ninea|tva|vat|t[ée]l\.?|phone|iban|bic|swift|uetr|utr|r[ée]f[ée]rence de l'op[ée]ration)\s*(?:n\s?[°ºo]\.?|#|:|no\.?|number|num[ée]ro)?\s*$/i;
+const REF_SHAPED =
+	/\b((?:FA|FAC|FACT|FC|FV|FT|FCT|INV|F)[-_/]?(?:\d{2,4}[-_/])?\d{3,}(?:[-_/]\d+)?)\b/g;
+const NOT_AN_INVOICE_BEFORE =
+	/(?:commande|order|po|bc|devis|quote|quotation|ticket|rma|contrat|contract|dossier|r[ée]clamation|transaction|ch[èe]que|cheque|virement|transfer|lot|colis|tracking|suivi|ice|siret|siren|ninea|tva|vat|t[ée]l\.?|phone|iban|bic|swift|uetr|utr|r[ée]f[ée]rence de l'op[ée]ration)\s*(?:n\s?[°ºo]\.?|#|:|no\.?|number|num[ée]ro)?\s*$/i;
 
 function looksLikeReference(ref: string): boolean {
 	if (!/\d/.test(ref)) return false;
@@ -71,13 +73,15 @@ export function findInvoiceNumbers(text: string): string[] {
 	for (const { ref } of found) {
 		const upper = ref.toUpperCase();
 		if (out.some((o) => o.toUpperCase() === upper || o.toUpperCase().includes(upper))) continue;
-		for (let i = out.length - 1; i >= 0; i--) if (upper.includes(out[i].toUpperCase())) out.splice(i, 1);
+		for (let i = out.length - 1; i >= 0; i--)
+			if (upper.includes(out[i].toUpperCase())) out.splice(i, 1);
 		out.push(ref);
 	}
 	return out;
 }
 
-const PO = /\b(?:PO|P\.O\.|purchase order|BC|bon de commande|commande|order)\s*(?:n\s?[°ºo]\.?|number|no\.?|#|:|num[ée]ro)?\s*([A-Z0-9](?:[A-Z0-9]|[-/_](?=[A-Z0-9])){3,24})/gi;
+const PO =
+	/\b(?:PO|P\.O\.|purchase order|BC|bon de commande|commande|order)\s*(?:n\s?[°ºo]\.?|number|no\.?|#|:|num[ée]ro)?\s*([A-Z0-9](?:[A-Z0-9]|[-/_](?=[A-Z0-9])){3,24})/gi;
 
 /** Purchase-order numbers (PO, BC, bon de commande) named in a text. */
 export function findPurchaseOrders(text: string): string[] {
@@ -90,7 +94,8 @@ export function findPurchaseOrders(text: string): string[] {
 	return out;
 }
 
-const PAYMENT_REF = /\b(?:r[ée]f(?:[ée]rence)?\.?(?:\s+(?:du virement|de l'op[ée]ration|de remise|transaction))?|reference|ref\.?|UETR|UTR(?:\s+no\.?)?|transaction(?:\s+(?:id|no\.?|number))?|id transaction|num[ée]ro de transaction|n°\s*de\s*transaction|confirmation number)\s*(?:n\s?[°ºo]\.?|no\.?|#|:|est)?\s*([A-Z0-9](?:[A-Z0-9]|[-/_.](?=[A-Z0-9])){5,40})/gi;
+const PAYMENT_REF =
+	/\b(?:r[ée]f(?:[ée]rence)?\.?(?:\s+(?:du virement|de l'op[ée]ration|de remise|transaction))?|reference|ref\.?|UETR|UTR(?:\s+no\.?)?|transaction(?:\s+(?:id|no\.?|number))?|id transaction|num[ée]ro de transaction|n°\s*de\s*transaction|confirmation number)\s*(?:n\s?[°ºo]\.?|no\.?|#|:|est)?\s*([A-Z0-9](?:[A-Z0-9]|[-/_.](?=[A-Z0-9])){5,40})/gi;
 
 /** A payment reference (transfer reference, UETR, mobile-money transaction id), when the message gives one. */
 export function findPaymentReference(text: string): string | undefined {
@@ -120,7 +125,8 @@ const AMOUNT_BEFORE = new RegExp(String.raw`(?<![\w])(${CUR})\s?(${NUM})(?![\d])
 
 function currencyOf(word: string): string | undefined {
 	const w = word.replace(/\s+/g, ' ').trim();
-	for (const [re, code] of CURRENCY_WORDS) if (re.test(w) || re.test(w.replace(' ', ''))) return code;
+	for (const [re, code] of CURRENCY_WORDS)
+		if (re.test(w) || re.test(w.replace(' ', ''))) return code;
 	return undefined;
 }
 

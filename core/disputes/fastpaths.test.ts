@@ -20,7 +20,23 @@ describe('dispute classifier fast paths', () => {
 	});
 
 	it('collapses white space as replace(/\\s+/g, " ").trim() does', () => {
-		const pieces = ['a', 'bc', ' ', '  ', '\t', '\n', '\u00a0', '\u202f', '\u3000', '\ufeff', '\u2009', 'é', '\u200b', "'", '-'];
+		const pieces = [
+			'a',
+			'bc',
+			' ',
+			'  ',
+			'\t',
+			'\n',
+			'\u00a0',
+			'\u202f',
+			'\u3000',
+			'\ufeff',
+			'\u2009',
+			'é',
+			'\u200b',
+			"'",
+			'-',
+		];
 		let seed = 7;
 		const next = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
 		const samples = ['', ' ', 'a', ' a ', 'a  b', 'a\tb', 'a b'];
@@ -37,7 +53,17 @@ describe('dispute classifier fast paths', () => {
 		let seed = 11;
 		const next = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
 		const letters = 'abcdefghijklmnopqrstuvwxyz0123456789';
-		const words = ['ne', 'pas', 'facture', 'factures', 'didnt', 'not', '2026', 'livraison', 'payee'];
+		const words = [
+			'ne',
+			'pas',
+			'facture',
+			'factures',
+			'didnt',
+			'not',
+			'2026',
+			'livraison',
+			'payee',
+		];
 		for (let i = 0; i < 3000; i++) {
 			let w = '';
 			const n = 1 + Math.floor(next() * 9);
@@ -46,7 +72,10 @@ describe('dispute classifier fast paths', () => {
 		}
 		const small = new WordCache(tokensOfWord, 500);
 		for (let round = 0; round < 3; round++) {
-			const clause = Array.from({ length: 400 }, () => words[Math.floor(next() * words.length)]).join(' , ');
+			const clause = Array.from(
+				{ length: 400 },
+				() => words[Math.floor(next() * words.length)],
+			).join(' , ');
 			const hashed: Token[] = [];
 			tokeniseClause(clause, 0, 0, hashed, small);
 			const plain: Token[] = [];
@@ -62,23 +91,85 @@ describe('dispute classifier fast paths', () => {
 	});
 
 	it('reads message dates (ISO days and instants, e-mail Date headers, now) as luxon does, in zones with odd offsets and changes', () => {
-		const zones = ['Europe/Paris', 'Africa/Casablanca', 'Africa/Dakar', 'America/Sao_Paulo', 'Asia/Kathmandu', 'Australia/Lord_Howe', 'Pacific/Chatham', 'America/St_Johns', 'UTC', 'Not/AZone'];
-		const days = ['2026-03-29', '2026-10-25', '2026-02-28', '2026-02-29', '2028-02-29', '2026-13-01', '2026-04-31', '0026-03-01', '2026-03-08', '2026-11-01'];
-		const times = ['00:00:00', '00:30', '01:59:59', '02:00:00', '02:30:00', '03:00:00', '22:45:10.5', '23:59:59', '12:00:00.123456', '24:00:00', '23:60:00'];
-		const offsets = ['Z', '+01:00', '+0100', '+01', '-03:00', '+05:45', '-0930', '+14:00', '+13:45', '-12:00', '+01:75'];
-		const samples: string[] = [...days, '', 'garbage', '2026-03-09T10:00:00', '2026-03-09t10:00:00z', '2026-03-09T10:00:00,5+01:00'];
-		for (const d of days) for (const t of times) for (const o of offsets) samples.push(`${d}T${t}${o}`);
+		const zones = [
+			'Europe/Paris',
+			'Africa/Casablanca',
+			'Africa/Dakar',
+			'America/Sao_Paulo',
+			'Asia/Kathmandu',
+			'Australia/Lord_Howe',
+			'Pacific/Chatham',
+			'America/St_Johns',
+			'UTC',
+			'Not/AZone',
+		];
+		const days = [
+			'2026-03-29',
+			'2026-10-25',
+			'2026-02-28',
+			'2026-02-29',
+			'2028-02-29',
+			'2026-13-01',
+			'2026-04-31',
+			'0026-03-01',
+			'2026-03-08',
+			'2026-11-01',
+		];
+		const times = [
+			'00:00:00',
+			'00:30',
+			'01:59:59',
+			'02:00:00',
+			'02:30:00',
+			'03:00:00',
+			'22:45:10.5',
+			'23:59:59',
+			'12:00:00.123456',
+			'24:00:00',
+			'23:60:00',
+		];
+		const offsets = [
+			'Z',
+			'+01:00',
+			'+0100',
+			'+01',
+			'-03:00',
+			'+05:45',
+			'-0930',
+			'+14:00',
+			'+13:45',
+			'-12:00',
+			'+01:75',
+		];
+		const samples: string[] = [
+			...days,
+			'',
+			'garbage',
+			'2026-03-09T10:00:00',
+			'2026-03-09t10:00:00z',
+			'2026-03-09T10:00:00,5+01:00',
+		];
+		for (const d of days)
+			for (const t of times) for (const o of offsets) samples.push(`${d}T${t}${o}`);
 		const weekdays = ['', 'Mon, ', 'Sun, ', 'Fri, '];
 		for (const w of weekdays) {
 			for (const d of ['1', '9', '29', '31']) {
-				for (const mo of ['Feb', 'Mar', 'Oct', 'Apr']) for (const t of ['00:10:00', '23:50', '02:30:00']) for (const o of ['+0100', '-0500', 'GMT', 'UT', 'Z', '+0575']) samples.push(`${w}${d} ${mo} 2026 ${t} ${o}`);
+				for (const mo of ['Feb', 'Mar', 'Oct', 'Apr'])
+					for (const t of ['00:10:00', '23:50', '02:30:00'])
+						for (const o of ['+0100', '-0500', 'GMT', 'UT', 'Z', '+0575'])
+							samples.push(`${w}${d} ${mo} 2026 ${t} ${o}`);
 			}
 		}
 		samples.push('Mon, 9 Mar 2026 10:00:00 +0100 (CET)', 'Mon, 9 Mar 2026 10:00:00 EST');
 		for (const zone of zones) {
-			for (const sample of samples) expect(`${zone} ${sample} → ${isoDay(messageDay(sample, zone, new Date(0)))}`).toBe(`${zone} ${sample} → ${isoDay(messageDayByLuxon(sample, zone, new Date(0)))}`);
+			for (const sample of samples)
+				expect(`${zone} ${sample} → ${isoDay(messageDay(sample, zone, new Date(0)))}`).toBe(
+					`${zone} ${sample} → ${isoDay(messageDayByLuxon(sample, zone, new Date(0)))}`,
+				);
 			for (let ms = Date.UTC(2026, 2, 28, 20); ms < Date.UTC(2026, 2, 29, 6); ms += 7 * 60_000) {
-				expect(isoDay(messageDay(undefined, zone, new Date(ms)))).toBe(isoDay(messageDayByLuxon(undefined, zone, new Date(ms))));
+				expect(isoDay(messageDay(undefined, zone, new Date(ms)))).toBe(
+					isoDay(messageDayByLuxon(undefined, zone, new Date(ms))),
+				);
 			}
 		}
 	});

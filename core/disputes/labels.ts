@@ -75,21 +75,31 @@ function asWritten(code: string): string {
 }
 
 /** "Logistique" / "Logistics" for `logistics`; an unknown code as written. */
-export function disputeCategoryLabel(code: string | null | undefined, language: LabelLanguage): string {
+export function disputeCategoryLabel(
+	code: string | null | undefined,
+	language: LabelLanguage,
+): string {
 	if (!code) return '';
 	const entry = CATEGORY[code];
 	return entry ? entry[language === 'en' ? 1 : 0] : asWritten(code);
 }
 
 /** "Livraison incomplète" / "Partial delivery" for `partial_delivery`; an unknown code as written. */
-export function disputeSubcategoryLabel(code: string | null | undefined, language: LabelLanguage): string {
+export function disputeSubcategoryLabel(
+	code: string | null | undefined,
+	language: LabelLanguage,
+): string {
 	if (!code) return '';
 	const entry = SUBCATEGORY[code];
 	return entry ? entry[language === 'en' ? 1 : 0] : asWritten(code);
 }
 
 /** "Logistique / Livraison incomplète": a category and its subcategory (if any) in one label. */
-export function disputeKindLabel(category: string | null | undefined, subcategory: string | null | undefined, language: LabelLanguage): string {
+export function disputeKindLabel(
+	category: string | null | undefined,
+	subcategory: string | null | undefined,
+	language: LabelLanguage,
+): string {
 	const c = disputeCategoryLabel(category, language);
 	const s = disputeSubcategoryLabel(subcategory, language);
 	return c && s ? `${c} / ${s}` : c || s;
@@ -102,8 +112,13 @@ export function disputeKindLabel(category: string | null | undefined, subcategor
 export function disputeKeyLabel(key: string | null | undefined, language: LabelLanguage): string {
 	if (!key) return '';
 	const at = key.indexOf('/');
-	return at < 0 ? disputeCategoryLabel(key, language) : disputeKindLabel(key.slice(0, at), key.slice(at + 1), language);
+	return at < 0
+		? disputeCategoryLabel(key, language)
+		: disputeKindLabel(key.slice(0, at), key.slice(at + 1), language);
 }
 
 /** Every code the table names (for tests and pickers). */
-export const DISPUTE_LABEL_CODES = { categories: Object.keys(CATEGORY), subcategories: Object.keys(SUBCATEGORY) };
+export const DISPUTE_LABEL_CODES = {
+	categories: Object.keys(CATEGORY),
+	subcategories: Object.keys(SUBCATEGORY),
+};

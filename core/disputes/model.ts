@@ -26,9 +26,17 @@ export interface DisputeModel {
 
 export type Features = Map<string, number>;
 
-const LEXICON_FEATURE = Object.fromEntries(CATEGORIES.map((c) => [c, `k:${c}`])) as Record<string, string>;
-const DENIED_FEATURE = Object.fromEntries(CATEGORIES.map((c) => [c, `n:${c}`])) as Record<string, string>;
-const SIGNAL_FEATURE = Object.fromEntries([...SIGNAL_NAMES, 'date_past', 'date_today', 'date_future'].map((n) => [n, `s:${n}`])) as Record<string, string>;
+const LEXICON_FEATURE = Object.fromEntries(CATEGORIES.map((c) => [c, `k:${c}`])) as Record<
+	string,
+	string
+>;
+const DENIED_FEATURE = Object.fromEntries(CATEGORIES.map((c) => [c, `n:${c}`])) as Record<
+	string,
+	string
+>;
+const SIGNAL_FEATURE = Object.fromEntries(
+	[...SIGNAL_NAMES, 'date_past', 'date_today', 'date_future'].map((n) => [n, `s:${n}`]),
+) as Record<string, string>;
 
 const wordFeatures = new Map<string, string>();
 
@@ -58,7 +66,8 @@ export function featuresOf(analysis: Analysis): Features {
 		if (t.s === '#') continue;
 		f.set(wordFeature(t.s), 1);
 	}
-	for (const name in analysis.signals) f.set(SIGNAL_FEATURE[name] ?? `s:${name}`, Math.min(analysis.signals[name], 3));
+	for (const name in analysis.signals)
+		f.set(SIGNAL_FEATURE[name] ?? `s:${name}`, Math.min(analysis.signals[name], 3));
 	if (analysis.body.includes('?')) f.set('x:question', 1);
 	const n = tokens.length;
 	f.set(n < 12 ? 'x:short' : n > 80 ? 'x:long' : 'x:medium', 1);
@@ -140,7 +149,13 @@ function scoringTableOf(model: DisputeModel): ScoringTable {
 	return t;
 }
 
-function add(scores: Float64Array, row: Row | undefined, value: number, k: number, stamp: number): void {
+function add(
+	scores: Float64Array,
+	row: Row | undefined,
+	value: number,
+	k: number,
+	stamp: number,
+): void {
 	if (!row || row.seen === stamp) return;
 	row.seen = stamp;
 	const w = row.w;
@@ -157,10 +172,12 @@ export function scoreAnalysis(model: DisputeModel, analysis: Analysis): number[]
 	const stamp = ++t.stamp;
 	const scores = new Float64Array(k);
 	add(scores, t.bias, 1, k, stamp);
-	for (const cue of analysis.cues) if (!cue.negated) add(scores, t.named.get(cue.feature), 1, k, stamp);
+	for (const cue of analysis.cues)
+		if (!cue.negated) add(scores, t.named.get(cue.feature), 1, k, stamp);
 	for (let i = 0; i < CATEGORIES.length; i++) {
 		const c = CATEGORIES[i];
-		if (analysis.lexicon[c] > 0) add(scores, t.lexicon[i], Math.log1p(analysis.lexicon[c]), k, stamp);
+		if (analysis.lexicon[c] > 0)
+			add(scores, t.lexicon[i], Math.log1p(analysis.lexicon[c]), k, stamp);
 		if (analysis.denied[c] > 0) add(scores, t.denied[i], Math.log1p(analysis.denied[c]), k, stamp);
 	}
 	const tokens = analysis.tokens;
@@ -168,7 +185,14 @@ export function scoreAnalysis(model: DisputeModel, analysis: Analysis): number[]
 		const s = tokens[i].s;
 		if (s !== '#') add(scores, t.words.get(s), 1, k, stamp);
 	}
-	for (const name in analysis.signals) add(scores, t.named.get(SIGNAL_FEATURE[name] ?? `s:${name}`), Math.min(analysis.signals[name], 3), k, stamp);
+	for (const name in analysis.signals)
+		add(
+			scores,
+			t.named.get(SIGNAL_FEATURE[name] ?? `s:${name}`),
+			Math.min(analysis.signals[name], 3),
+			k,
+			stamp,
+		);
 	if (analysis.body.includes('?')) add(scores, t.question, 1, k, stamp);
 	const n = tokens.length;
 	add(scores, n < 12 ? t.short : n > 80 ? t.long : t.medium, 1, k, stamp);
@@ -192,20 +216,34 @@ export function shippedModel(): DisputeModel {
 		let parsed: DisputeModel | undefined;
 		let failure: unknown;
 		try {
-			parsed = JSON.parse(readFileSync(coreAssetPath('disputes', 'model.json'), 'utf8')) as DisputeModel;
+			parsed = JSON.parse(
+				readFileSync(coreAssetPath('disputes', 'model.json'), 'utf8'),
+			) as DisputeModel;
 		} catch (error) {
 			failure = error;
 		}
 		if (!parsed) {
-			throw new ReceivablesError('DISPUTE_MODEL_MISSING', 'The dispute classifier model (disputes/model.json) cannot be read next to the package code.', {
-				hint: 'Reinstall n8n-nodes-receivables: its dist/core/disputes/model.json file is missing or damaged.',
-				cause: failure,
-			});
+			throw new ReceivablesError(
+				'DISPUTE_MODEL_MISSING',
+				'The dispute classifier model (disputes/model.json) cannot be read next to the package code.',
+				{
+					hint: 'Reinstall n8n-nodes-receivables: its dist/core/disputes/model.json file is missing or damaged.',
+					cause: failure,
+				},
+			);
 		}
-		if (parsed.version !== 1 || !Array.isArray(parsed.labels) || typeof parsed.weights !== 'object') {
-			throw new ReceivablesError('DISPUTE_MODEL_MISSING', 'The dispute classifier model (disputes/model.json) is not in a format this version reads.', {
-				hint: 'Reinstall n8n-nodes-receivables.',
-			});
+		if (
+			parsed.version !== 1 ||
+			!Array.isArray(parsed.labels) ||
+			typeof parsed.weights !== 'object'
+		) {
+			throw new ReceivablesError(
+				'DISPUTE_MODEL_MISSING',
+				'The dispute classifier model (disputes/model.json) is not in a format this version reads.',
+				{
+					hint: 'Reinstall n8n-nodes-receivables.',
+				},
+			);
 		}
 		shipped = parsed;
 	}

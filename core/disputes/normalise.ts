@@ -41,34 +41,127 @@ export function foldText(text: string): string {
 /** Misspellings and variants seen in replies, mapped to the word the lexicon knows (before stemming). */
 const SPELLING: Record<string, string> = {
 	// French
-	factture: 'facture', facure: 'facture', fature: 'facture', factur: 'facture', facturee: 'facturee', fact: 'facture', fac: 'facture', fct: 'facture',
-	livrasion: 'livraison', livraision: 'livraison', livaison: 'livraison', livrason: 'livraison', livre: 'livre',
-	comande: 'commande', commende: 'commande', cmd: 'commande', cde: 'commande',
-	paiment: 'paiement', payement: 'paiement', paimen: 'paiement', pyement: 'paiement',
-	virment: 'virement', virmeent: 'virement', vir: 'virement', virt: 'virement',
-	recu: 'recu', resu: 'recu', recut: 'recu', ressu: 'recu',
-	cheque: 'cheque', chek: 'cheque', cheques: 'cheques',
-		svp: 'svp', stp: 'svp', slt: 'salut', bjr: 'bonjour', bsr: 'bonsoir', cdt: 'cordialement', cdlt: 'cordialement', dsl: 'desole',
-	avoire: 'avoir', echeancie: 'echeancier', echancier: 'echeancier', echeanchier: 'echeancier',
-	tresorie: 'tresorerie', tresorrerie: 'tresorerie', tresoreri: 'tresorerie',
-	endommage: 'endommage', abime: 'abime', abimee: 'abimee', casse: 'casse',
-	marchandize: 'marchandise', marchandies: 'marchandise', marchendise: 'marchandise',
-	fonctionne: 'fonctionne', fonctione: 'fonctionne', fonctionnne: 'fonctionne',
-	conge: 'conge', conges: 'conges',
+	factture: 'facture',
+	facure: 'facture',
+	fature: 'facture',
+	factur: 'facture',
+	facturee: 'facturee',
+	fact: 'facture',
+	fac: 'facture',
+	fct: 'facture',
+	livrasion: 'livraison',
+	livraision: 'livraison',
+	livaison: 'livraison',
+	livrason: 'livraison',
+	livre: 'livre',
+	comande: 'commande',
+	commende: 'commande',
+	cmd: 'commande',
+	cde: 'commande',
+	paiment: 'paiement',
+	payement: 'paiement',
+	paimen: 'paiement',
+	pyement: 'paiement',
+	virment: 'virement',
+	virmeent: 'virement',
+	vir: 'virement',
+	virt: 'virement',
+	recu: 'recu',
+	resu: 'recu',
+	recut: 'recu',
+	ressu: 'recu',
+	cheque: 'cheque',
+	chek: 'cheque',
+	cheques: 'cheques',
+	svp: 'svp',
+	stp: 'svp',
+	slt: 'salut',
+	bjr: 'bonjour',
+	bsr: 'bonsoir',
+	cdt: 'cordialement',
+	cdlt: 'cordialement',
+	dsl: 'desole',
+	avoire: 'avoir',
+	echeancie: 'echeancier',
+	echancier: 'echeancier',
+	echeanchier: 'echeancier',
+	tresorie: 'tresorerie',
+	tresorrerie: 'tresorerie',
+	tresoreri: 'tresorerie',
+	endommage: 'endommage',
+	abime: 'abime',
+	abimee: 'abimee',
+	casse: 'casse',
+	marchandize: 'marchandise',
+	marchandies: 'marchandise',
+	marchendise: 'marchandise',
+	fonctionne: 'fonctionne',
+	fonctione: 'fonctionne',
+	fonctionnne: 'fonctionne',
+	conge: 'conge',
+	conges: 'conges',
 	// English
-	recieved: 'received', recived: 'received', receieved: 'received', receved: 'received', recevied: 'received',
-	invocie: 'invoice', invoce: 'invoice', inovice: 'invoice', invoise: 'invoice', inv: 'invoice', invs: 'invoices',
-	paymnet: 'payment', pyament: 'payment', pymt: 'payment', pmt: 'payment', paymet: 'payment',
-	delivred: 'delivered', deliverd: 'delivered', deliverred: 'delivered', delievered: 'delivered', dilivered: 'delivered',
-	damged: 'damaged', dammaged: 'damaged', damadged: 'damaged',
-	adress: 'address', adresss: 'address',
-	cant: 'can not', dont: 'do not', didnt: 'did not', wont: 'will not', havent: 'have not', hasnt: 'has not',
-	isnt: 'is not', doesnt: 'does not', wasnt: 'was not', werent: 'were not', arent: 'are not', couldnt: 'could not',
-	shouldnt: 'should not', wouldnt: 'would not', aint: 'is not',
-	ll: 'will', u: 'you', ur: 'your', pls: 'please', plz: 'please', thx: 'thanks', tks: 'thanks', asap: 'asap', tmrw: 'tomorrow', tmr: 'tomorrow',
-	ooo: 'out of office', oof: 'out of office', eom: 'end of month', wk: 'week', wks: 'weeks',
+	recieved: 'received',
+	recived: 'received',
+	receieved: 'received',
+	receved: 'received',
+	recevied: 'received',
+	invocie: 'invoice',
+	invoce: 'invoice',
+	inovice: 'invoice',
+	invoise: 'invoice',
+	inv: 'invoice',
+	invs: 'invoices',
+	paymnet: 'payment',
+	pyament: 'payment',
+	pymt: 'payment',
+	pmt: 'payment',
+	paymet: 'payment',
+	delivred: 'delivered',
+	deliverd: 'delivered',
+	deliverred: 'delivered',
+	delievered: 'delivered',
+	dilivered: 'delivered',
+	damged: 'damaged',
+	dammaged: 'damaged',
+	damadged: 'damaged',
+	adress: 'address',
+	adresss: 'address',
+	cant: 'can not',
+	dont: 'do not',
+	didnt: 'did not',
+	wont: 'will not',
+	havent: 'have not',
+	hasnt: 'has not',
+	isnt: 'is not',
+	doesnt: 'does not',
+	wasnt: 'was not',
+	werent: 'were not',
+	arent: 'are not',
+	couldnt: 'could not',
+	shouldnt: 'should not',
+	wouldnt: 'would not',
+	aint: 'is not',
+	ll: 'will',
+	u: 'you',
+	ur: 'your',
+	pls: 'please',
+	plz: 'please',
+	thx: 'thanks',
+	tks: 'thanks',
+	asap: 'asap',
+	tmrw: 'tomorrow',
+	tmr: 'tomorrow',
+	ooo: 'out of office',
+	oof: 'out of office',
+	eom: 'end of month',
+	wk: 'week',
+	wks: 'weeks',
 	// Numbers written as words in Belgian, Swiss and African French
-	septante: '70', huitante: '80', octante: '80', nonante: '90',
+	septante: '70',
+	huitante: '80',
+	octante: '80',
+	nonante: '90',
 };
 
 /** Words removed before matching: articles, pronouns, auxiliaries, most prepositions. Negations are kept. */
@@ -86,7 +179,26 @@ const STOP = new Set(
 );
 
 /** Tokens that deny what follows: the lexicon's NEG marker matches any of them. */
-export const NEGATORS = new Set(['ne', 'n', 'pas', 'jamais', 'aucun', 'aucune', 'rien', 'ni', 'non', 'sans', 'not', 'no', 'never', 'nothing', 'none', 'neither', 'nor', 'nobody']);
+export const NEGATORS = new Set([
+	'ne',
+	'n',
+	'pas',
+	'jamais',
+	'aucun',
+	'aucune',
+	'rien',
+	'ni',
+	'non',
+	'sans',
+	'not',
+	'no',
+	'never',
+	'nothing',
+	'none',
+	'neither',
+	'nor',
+	'nobody',
+]);
 
 const TOKEN = /[a-z0-9]+/g;
 
@@ -97,7 +209,13 @@ export function stem(word: string): string {
 	if (w.endsWith('ies') && w.length > 4) w = w.slice(0, -3) + 'y';
 	else if (w.endsWith('ing') && w.length > 5) w = w.slice(0, -3);
 	else if (w.endsWith('ed') && w.length > 4) w = w.slice(0, -2);
-	if (w.length > 3 && (w.endsWith('s') || w.endsWith('x')) && !w.endsWith('ss') && !w.endsWith('us')) w = w.slice(0, -1);
+	if (
+		w.length > 3 &&
+		(w.endsWith('s') || w.endsWith('x')) &&
+		!w.endsWith('ss') &&
+		!w.endsWith('us')
+	)
+		w = w.slice(0, -1);
 	if (w.length > 3 && w.endsWith('e')) w = w.slice(0, -1);
 	if (w.length > 3 && w.endsWith('e')) w = w.slice(0, -1);
 	// "noted", "noté" must not become the negation "not".
@@ -130,7 +248,11 @@ export function wordToStems(word: string): string[] {
 /** Folds a clause for token and phrase matching: English "n't" becomes "not", apostrophes split words. */
 export function foldClause(text: string): string {
 	let folded = foldText(text);
-	if (folded.includes("'")) folded = (folded.includes("n't") ? folded.replace(/n't\b/g, ' not') : folded).replace(/'/g, ' ');
+	if (folded.includes("'"))
+		folded = (folded.includes("n't") ? folded.replace(/n't\b/g, ' not') : folded).replace(
+			/'/g,
+			' ',
+		);
 	return folded;
 }
 
@@ -147,7 +269,8 @@ export function tokensOfWord(word: string): WordToken[] {
 	if (cached) return cached;
 	cached = [];
 	if (!STOP.has(word) || word === 'please' || word === 'kindly') {
-		for (const s of wordToStems(word)) if (s && !STOP.has(s)) cached.push({ s, neg: NEGATORS.has(s) || NEGATORS.has(word) });
+		for (const s of wordToStems(word))
+			if (s && !STOP.has(s)) cached.push({ s, neg: NEGATORS.has(s) || NEGATORS.has(word) });
 	}
 	if (wordTokens.size > 50_000) wordTokens.clear();
 	wordTokens.set(word, cached);
@@ -209,7 +332,12 @@ export class WordCache {
 
 	/** Grows the table (keeping its words), or empties it when it holds maxEntries words. */
 	private reset(capacity: number): void {
-		const old = this.size >= this.maxEntries ? [] : this.keys.map((key, i) => ({ key, hash: this.hashes[i], value: this.values[i] })).filter((e) => e.key !== undefined);
+		const old =
+			this.size >= this.maxEntries
+				? []
+				: this.keys
+						.map((key, i) => ({ key, hash: this.hashes[i], value: this.values[i] }))
+						.filter((e) => e.key !== undefined);
 		this.keys = new Array<string | undefined>(capacity);
 		this.values = new Array<WordToken[]>(capacity);
 		this.hashes = new Int32Array(capacity);
@@ -225,7 +353,13 @@ const plainWords = new WordCache(tokensOfWord);
  * Appends the tokens of one folded clause: stopwords dropped, negators kept and flagged, numbers as "#".
  * `words` gives the tokens of each word (plain tokensOfWord by default).
  */
-export function tokeniseClause(folded: string, sentence: number, clause: number, out: Token[], words: WordCache = plainWords): void {
+export function tokeniseClause(
+	folded: string,
+	sentence: number,
+	clause: number,
+	out: Token[],
+	words: WordCache = plainWords,
+): void {
 	// A hand-written scanner over [a-z0-9]+ words: no regular expression, no match objects, no substring per word.
 	const n = folded.length;
 	let i = 0;

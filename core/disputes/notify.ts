@@ -5,15 +5,35 @@ import type { Ledger } from '../ledger/ledger';
  * the customer's collector, or the team address when neither has an e-mail address in the ledger.
  */
 
-export type ReplyEvent = 'dispute_opened' | 'promise_recorded' | 'payment_announced' | 'needs_review';
+export type ReplyEvent =
+	| 'dispute_opened'
+	| 'promise_recorded'
+	| 'payment_announced'
+	| 'needs_review';
 
 export interface ReplyNotificationInput {
 	event: ReplyEvent;
-	classification: { category?: string; subcategory?: string; confidence?: number; evidence?: string; invoiceNumbers?: string[]; promiseDate?: string | null; amounts?: Array<{ amount: string; currency: string }>; paymentReference?: string | null };
+	classification: {
+		category?: string;
+		subcategory?: string;
+		confidence?: number;
+		evidence?: string;
+		invoiceNumbers?: string[];
+		promiseDate?: string | null;
+		amounts?: Array<{ amount: string; currency: string }>;
+		paymentReference?: string | null;
+	};
 	/** The customer's e-mail: sender, subject, date. */
 	message?: { from?: string | null; subject?: string | null; date?: string | null };
 	/** What the ledger did: dispute id, owner and due date, review id... */
-	result?: { disputeId?: string | null; owner?: string | null; dueOn?: string | null; reviewId?: string | null; customer?: string | null; reason?: string | null };
+	result?: {
+		disputeId?: string | null;
+		owner?: string | null;
+		dueOn?: string | null;
+		reviewId?: string | null;
+		customer?: string | null;
+		reason?: string | null;
+	};
 	/** Where a person reads the queue or the dispute (the n8n workflow, the portal), when there is one. */
 	link?: string | null;
 }
@@ -31,7 +51,9 @@ const TITLES: Record<ReplyEvent, [string, string]> = {
 };
 
 function oneLine(value: unknown): string {
-	return String(value ?? '').replace(/\s+/g, ' ').trim();
+	return String(value ?? '')
+		.replace(/\s+/g, ' ')
+		.trim();
 }
 
 /** Subject and plain text (French, then English) of the notification. */
@@ -41,7 +63,9 @@ export function replyNotification(input: ReplyNotificationInput): ReplyNotificat
 	const [fr, en] = TITLES[input.event] ?? TITLES.needs_review;
 	const invoices = (c.invoiceNumbers ?? []).join(', ');
 	const customer = oneLine(r.customer);
-	const subject = oneLine(`${fr} / ${en}${customer ? ` — ${customer}` : ''}${invoices ? ` — ${invoices}` : ''}`).slice(0, 200);
+	const subject = oneLine(
+		`${fr} / ${en}${customer ? ` — ${customer}` : ''}${invoices ? ` — ${invoices}` : ''}`,
+	).slice(0, 200);
 	const lines: string[] = [];
 	const add = (label: string, value: unknown) => {
 		const v = oneLine(value);
@@ -52,7 +76,8 @@ export function replyNotification(input: ReplyNotificationInput): ReplyNotificat
 	add('Objet / Subject', input.message?.subject);
 	add('Reçu / Received', input.message?.date);
 	add('Catégorie / Category', [c.category, c.subcategory].filter(Boolean).join(' / '));
-	if (typeof c.confidence === 'number') add('Confiance / Confidence', `${Math.round(c.confidence * 100)} %`);
+	if (typeof c.confidence === 'number')
+		add('Confiance / Confidence', `${Math.round(c.confidence * 100)} %`);
 	add('Factures / Invoices', invoices);
 	add('Montants / Amounts', (c.amounts ?? []).map((a) => `${a.amount} ${a.currency}`).join(', '));
 	add('Date promise / Promised date', c.promiseDate);
@@ -64,8 +89,10 @@ export function replyNotification(input: ReplyNotificationInput): ReplyNotificat
 	add('Motif / Reason', r.reason);
 	const evidence = oneLine(c.evidence);
 	const todo: Record<ReplyEvent, string> = {
-		dispute_opened: 'Les relances de ces factures sont suspendues jusqu’à la résolution du litige. / Dunning of these invoices is paused until the dispute is resolved.',
-		promise_recorded: 'Les relances attendent la date promise. / Dunning waits for the promised date.',
+		dispute_opened:
+			'Les relances de ces factures sont suspendues jusqu’à la résolution du litige. / Dunning of these invoices is paused until the dispute is resolved.',
+		promise_recorded:
+			'Les relances attendent la date promise. / Dunning waits for the promised date.',
 		payment_announced: 'Vérifiez le relevé bancaire. / Check the bank statement.',
 		needs_review:
 			'Le classement n’est pas sûr : donnez la bonne catégorie avec « Dispute Classifier → Confirm Label » (reviewId ci-dessus). / The classifier is not sure: give the right category with "Dispute Classifier → Confirm Label" (reviewId above).',
@@ -86,10 +113,17 @@ export function replyNotification(input: ReplyNotificationInput): ReplyNotificat
  * Who is told: the owner's address when the owner is a staff member with an e-mail (a sales rep, a named person),
  * else the collector of the customer (by its external id, or by the invoices), else `fallback`.
  */
-export async function notificationRecipients(ledger: Ledger, who: { owner?: string | null; customer?: string | null; invoiceNumbers?: string[] }, fallback?: string | null): Promise<string[]> {
+export async function notificationRecipients(
+	ledger: Ledger,
+	who: { owner?: string | null; customer?: string | null; invoiceNumbers?: string[] },
+	fallback?: string | null,
+): Promise<string[]> {
 	const owner = oneLine(who.owner);
 	if (owner) {
-		const rows = await ledger.query<{ email: string | null }>('SELECT email FROM staff WHERE code = $1 AND active', [owner]);
+		const rows = await ledger.query<{ email: string | null }>(
+			'SELECT email FROM staff WHERE code = $1 AND active',
+			[owner],
+		);
 		if (rows[0]?.email) return [rows[0].email];
 	}
 	const customer = oneLine(who.customer);
@@ -103,6 +137,9 @@ export async function notificationRecipients(ledger: Ledger, who: { owner?: stri
 		);
 		if (rows[0]?.email) return [rows[0].email];
 	}
-	const fallbacks = String(fallback ?? '').split(/[,;\s]+/).map((a) => a.trim()).filter(Boolean);
+	const fallbacks = String(fallback ?? '')
+		.split(/[,;\s]+/)
+		.map((a) => a.trim())
+		.filter(Boolean);
 	return fallbacks;
 }

@@ -19,7 +19,10 @@ export interface DisputedSplit {
 	undisputedMinor: bigint;
 }
 
-export function splitDisputed(openMinor: bigint, disputes: InvoiceDisputes | null | undefined): DisputedSplit {
+export function splitDisputed(
+	openMinor: bigint,
+	disputes: InvoiceDisputes | null | undefined,
+): DisputedSplit {
 	const open = openMinor > 0n ? openMinor : 0n;
 	if (!disputes) return { disputedMinor: 0n, undisputedMinor: open };
 	const part = disputes.whole ? open : (disputes.partsMinor ?? 0n);

@@ -2,7 +2,13 @@ import { ReceivablesError } from '../errors';
 import type { Ledger } from '../ledger/ledger';
 import type { DisputeClassification } from './classify';
 import { CATEGORIES, DISPUTE_CATEGORIES, type DisputeCategory } from './lexicon';
-import { disputeRouting, findInvoicesByNumber, openDisputeIn, type DisputeLedgerCategory, type OpenedDispute } from './ledger';
+import {
+	disputeRouting,
+	findInvoicesByNumber,
+	openDisputeIn,
+	type DisputeLedgerCategory,
+	type OpenedDispute,
+} from './ledger';
 import type { TrainingExample } from './training';
 
 /**
@@ -13,7 +19,11 @@ import type { TrainingExample } from './training';
 
 export interface QueueReviewInput {
 	text: string;
-	classification: Pick<DisputeClassification, 'category' | 'subcategory' | 'confidence' | 'language' | 'invoiceNumbers'> & Partial<DisputeClassification>;
+	classification: Pick<
+		DisputeClassification,
+		'category' | 'subcategory' | 'confidence' | 'language' | 'invoiceNumbers'
+	> &
+		Partial<DisputeClassification>;
 	source?: string;
 	/** The e-mail Message-ID: queuing the same message twice gives the same review. */
 	sourceRef?: string | null;
@@ -53,7 +63,12 @@ export interface QueuedReview extends ReviewItem {
 /** Characters of a message kept for review (the rest of a very long message is not needed to decide). */
 const MAX_REVIEW_TEXT = 20_000;
 
-function reviewError(code: string, message: string, hint: string, details?: Record<string, unknown>): ReceivablesError {
+function reviewError(
+	code: string,
+	message: string,
+	hint: string,
+	details?: Record<string, unknown>,
+): ReceivablesError {
 	return new ReceivablesError(code, message, { hint, details });
 }
 
@@ -97,7 +112,11 @@ function toItem(r: ReviewRow): ReviewItem {
 		subject: r.subject,
 		text: r.body,
 		language: r.language?.trim() ?? null,
-		predicted: { category: r.predicted_category, subcategory: r.predicted_subcategory, confidence: r.confidence === null ? null : Number(r.confidence) },
+		predicted: {
+			category: r.predicted_category,
+			subcategory: r.predicted_subcategory,
+			confidence: r.confidence === null ? null : Number(r.confidence),
+		},
 		reason: r.reason,
 		customer: r.customer,
 		invoiceNumbers: r.invoice_numbers,
@@ -112,7 +131,11 @@ function toItem(r: ReviewRow): ReviewItem {
 
 function checkCategory(value: unknown, field: string): DisputeCategory {
 	if (typeof value !== 'string' || !CATEGORIES.includes(value as DisputeCategory)) {
-		throw reviewError('REVIEW_BAD_LABEL', `The ${field} "${String(value ?? '')}" is not a category of the classifier.`, `Use one of ${CATEGORIES.join(', ')}.`);
+		throw reviewError(
+			'REVIEW_BAD_LABEL',
+			`The ${field} "${String(value ?? '')}" is not a category of the classifier.`,
+			`Use one of ${CATEGORIES.join(', ')}.`,
+		);
 	}
 	return value as DisputeCategory;
 }
@@ -120,7 +143,12 @@ function checkCategory(value: unknown, field: string): DisputeCategory {
 /** Puts a reply in the review queue (once per source and Message-ID), linked to its customer when its invoices are known. */
 export async function queueReview(ledger: Ledger, input: QueueReviewInput): Promise<QueuedReview> {
 	const text = String(input.text ?? '');
-	if (!text.trim()) throw reviewError('REVIEW_EMPTY', 'The message to review is empty.', 'Pass the text of the reply (the e-mail body) to the review queue.');
+	if (!text.trim())
+		throw reviewError(
+			'REVIEW_EMPTY',
+			'The message to review is empty.',
+			'Pass the text of the reply (the e-mail body) to the review queue.',
+		);
 	const c = input.classification ?? ({} as QueueReviewInput['classification']);
 	const category = checkCategory(c.category, 'predicted category');
 	const source = input.source?.trim() || 'email';
@@ -135,24 +163,52 @@ export async function queueReview(ledger: Ledger, input: QueueReviewInput): Prom
 			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
 			ON CONFLICT (source, source_ref) WHERE source_ref IS NOT NULL DO NOTHING RETURNING id`,
 			[
-				source, sourceRef, input.receivedAt ? String(input.receivedAt) : null, input.sender ?? null, input.subject ?? null, text.slice(0, MAX_REVIEW_TEXT),
-				c.language === 'fr' || c.language === 'en' ? c.language : null, category, c.subcategory ?? null,
-				typeof c.confidence === 'number' ? Math.min(1, Math.max(0, c.confidence)) : null, JSON.stringify(c), input.reason?.trim() || 'low_confidence',
-				customers.length === 1 ? customers[0] : null, invoiceNumbers,
+				source,
+				sourceRef,
+				input.receivedAt ? String(input.receivedAt) : null,
+				input.sender ?? null,
+				input.subject ?? null,
+				text.slice(0, MAX_REVIEW_TEXT),
+				c.language === 'fr' || c.language === 'en' ? c.language : null,
+				category,
+				c.subcategory ?? null,
+				typeof c.confidence === 'number' ? Math.min(1, Math.max(0, c.confidence)) : null,
+				JSON.stringify(c),
+				input.reason?.trim() || 'low_confidence',
+				customers.length === 1 ? customers[0] : null,
+				invoiceNumbers,
 			],
 		);
-		const id = inserted.rows[0]?.id ?? (await client.query<{ id: string }>('SELECT id FROM dispute_reviews WHERE source = $1 AND source_ref = $2', [source, sourceRef])).rows[0].id;
+		const id =
+			inserted.rows[0]?.id ??
+			(
+				await client.query<{ id: string }>(
+					'SELECT id FROM dispute_reviews WHERE source = $1 AND source_ref = $2',
+					[source, sourceRef],
+				)
+			).rows[0].id;
 		const { rows } = await client.query<ReviewRow>(`${SELECT_REVIEW} WHERE r.id = $1`, [id]);
 		return { ...toItem(rows[0]), queued: inserted.rows[0] ? 'queued' : 'existing' };
 	});
 }
 
 /** The review queue: pending replies first (oldest first), or the reviewed ones. */
-export async function listReviews(ledger: Ledger, options: { status?: 'pending' | 'reviewed' | 'all'; limit?: number } = {}): Promise<ReviewItem[]> {
+export async function listReviews(
+	ledger: Ledger,
+	options: { status?: 'pending' | 'reviewed' | 'all'; limit?: number } = {},
+): Promise<ReviewItem[]> {
 	const status = options.status ?? 'pending';
-	const where = status === 'pending' ? "WHERE r.status = 'pending'" : status === 'reviewed' ? "WHERE r.status <> 'pending'" : '';
+	const where =
+		status === 'pending'
+			? "WHERE r.status = 'pending'"
+			: status === 'reviewed'
+				? "WHERE r.status <> 'pending'"
+				: '';
 	const limit = Math.max(1, Math.min(10_000, Math.floor(options.limit ?? 100)));
-	const rows = await ledger.query<ReviewRow>(`${SELECT_REVIEW} ${where} ORDER BY r.created_at, r.id LIMIT $1`, [limit]);
+	const rows = await ledger.query<ReviewRow>(
+		`${SELECT_REVIEW} ${where} ORDER BY r.created_at, r.id LIMIT $1`,
+		[limit],
+	);
 	return rows.map(toItem);
 }
 
@@ -178,17 +234,41 @@ export interface ConfirmedLabel extends ReviewItem {
  * Records the label a person gives to a queued reply: "confirmed" when it is what the classifier said, "corrected"
  * otherwise. A dispute label opens the dispute in the same transaction (nothing is written when it cannot be opened).
  */
-export async function confirmLabel(ledger: Ledger, input: ConfirmLabelInput): Promise<ConfirmedLabel> {
+export async function confirmLabel(
+	ledger: Ledger,
+	input: ConfirmLabelInput,
+): Promise<ConfirmedLabel> {
 	const id = String(input.reviewId ?? '').trim();
-	if (!/^\d+$/.test(id)) throw reviewError('REVIEW_NOT_FOUND', `"${input.reviewId}" is not a review id.`, 'Give the reviewId of an item of the review queue.');
+	if (!/^\d+$/.test(id))
+		throw reviewError(
+			'REVIEW_NOT_FOUND',
+			`"${input.reviewId}" is not a review id.`,
+			'Give the reviewId of an item of the review queue.',
+		);
 	const label = checkCategory(input.label, 'label');
-	const routing = DISPUTE_CATEGORIES.includes(label) && input.openDispute !== false ? await disputeRouting(ledger) : null;
+	const routing =
+		DISPUTE_CATEGORIES.includes(label) && input.openDispute !== false
+			? await disputeRouting(ledger)
+			: null;
 	return await ledger.transaction(async (client) => {
-		const found = await client.query<ReviewRow & { body: string }>(`${SELECT_REVIEW} WHERE r.id = $1 FOR UPDATE OF r`, [id]);
+		const found = await client.query<ReviewRow & { body: string }>(
+			`${SELECT_REVIEW} WHERE r.id = $1 FOR UPDATE OF r`,
+			[id],
+		);
 		const row = found.rows[0];
-		if (!row) throw reviewError('REVIEW_NOT_FOUND', `Review #${id} does not exist.`, 'Give the reviewId of an item of the review queue.');
+		if (!row)
+			throw reviewError(
+				'REVIEW_NOT_FOUND',
+				`Review #${id} does not exist.`,
+				'Give the reviewId of an item of the review queue.',
+			);
 		if (row.status !== 'pending') {
-			throw reviewError('REVIEW_ALREADY_DONE', `Review #${id} was already labelled "${row.label}" by ${row.reviewed_by ?? 'someone'}.`, 'Nothing to do; the queue lists pending reviews only.', { label: row.label });
+			throw reviewError(
+				'REVIEW_ALREADY_DONE',
+				`Review #${id} was already labelled "${row.label}" by ${row.reviewed_by ?? 'someone'}.`,
+				'Nothing to do; the queue lists pending reviews only.',
+				{ label: row.label },
+			);
 		}
 		let dispute: OpenedDispute | null = null;
 		if (routing) {
@@ -207,7 +287,15 @@ export async function confirmLabel(ledger: Ledger, input: ConfirmLabelInput): Pr
 		await client.query(
 			`UPDATE dispute_reviews SET status = $2, label = $3, label_subcategory = $4, reviewed_by = $5, reviewed_at = now(), review_note = $6, dispute_id = $7
 			WHERE id = $1`,
-			[id, label === row.predicted_category ? 'confirmed' : 'corrected', label, input.subcategory ?? null, input.actor ?? null, input.note ?? null, dispute?.disputeId ?? null],
+			[
+				id,
+				label === row.predicted_category ? 'confirmed' : 'corrected',
+				label,
+				input.subcategory ?? null,
+				input.actor ?? null,
+				input.note ?? null,
+				dispute?.disputeId ?? null,
+			],
 		);
 		const { rows } = await client.query<ReviewRow>(`${SELECT_REVIEW} WHERE r.id = $1`, [id]);
 		return { ...toItem(rows[0]), dispute };
@@ -216,7 +304,13 @@ export async function confirmLabel(ledger: Ledger, input: ConfirmLabelInput): Pr
 
 /** The reviewed replies as training examples (text and the label a person gave), oldest first. */
 export async function reviewedExamples(ledger: Ledger): Promise<TrainingExample[]> {
-	const rows = await ledger.query<{ id: string; body: string; label: DisputeCategory; language: string | null; received_at: string | null }>(
+	const rows = await ledger.query<{
+		id: string;
+		body: string;
+		label: DisputeCategory;
+		language: string | null;
+		received_at: string | null;
+	}>(
 		"SELECT id, body, label, language, received_at FROM dispute_reviews WHERE status <> 'pending' ORDER BY reviewed_at, id",
 	);
 	return rows.map((r) => ({

@@ -5,13 +5,20 @@
  * They run on folded sentences (lower case, no accents, apostrophes as spaces).
  */
 
-const PAY_PP = 'paye|payee|payes|payees|regle|reglee|regles|reglees|vire|viree|effectue|effectuee|fait|envoye|envoyee|emis|emise|execute|executee|passe|parti|partie|initie|procede|solde|soldee|transfere|depose|verse|debite|lance';
+const PAY_PP =
+	'paye|payee|payes|payees|regle|reglee|regles|reglees|vire|viree|effectue|effectuee|fait|envoye|envoyee|emis|emise|execute|executee|passe|parti|partie|initie|procede|solde|soldee|transfere|depose|verse|debite|lance';
 
 const SIGNALS: Record<string, RegExp[]> = {
 	past_pay: [
-		new RegExp(`\\b(avons|avez|ai|a|ont|on a|j ai)\\s+(deja\\s+|bien\\s+|aussi\\s+|egalement\\s+|enfin\\s+)?(${PAY_PP})\\b`),
-		new RegExp(`\\b(est|a ete|ont ete|sont|a bien ete|est bien|ete)\\s+(deja\\s+|bien\\s+)?(${PAY_PP})\\b`),
-		new RegExp(`\\b(virement|paiement|reglement|cheque|transfert|depot|versement|prelevement)\\s+(deja\\s+|bien\\s+)?(${PAY_PP})\\b`),
+		new RegExp(
+			`\\b(avons|avez|ai|a|ont|on a|j ai)\\s+(deja\\s+|bien\\s+|aussi\\s+|egalement\\s+|enfin\\s+)?(${PAY_PP})\\b`,
+		),
+		new RegExp(
+			`\\b(est|a ete|ont ete|sont|a bien ete|est bien|ete)\\s+(deja\\s+|bien\\s+)?(${PAY_PP})\\b`,
+		),
+		new RegExp(
+			`\\b(virement|paiement|reglement|cheque|transfert|depot|versement|prelevement)\\s+(deja\\s+|bien\\s+)?(${PAY_PP})\\b`,
+		),
 		/^\s*(paye|regle|vire|payee|reglee|c est paye|c est regle)\b/m,
 		/\b(have|has|had|was|were|been|we|i|they)\s+(already\s+|just\s+|now\s+|also\s+)?(paid|settled|sent|made|released|processed|transferred|effected|remitted|wired|posted|mailed|cleared|initiated|executed)\b/,
 		/\b(paid|settled|sent|transferred|released|processed|posted|mailed|wired)\s+(on|yesterday|today|last|already|in full|this morning|earlier|via|by bank|through|weeks ago)\b/,
@@ -63,7 +70,10 @@ export const SIGNAL_NAMES = Object.keys(SIGNALS);
 /** Each group's patterns as one regular expression: one pass over the text per signal. */
 const COMBINED: Array<[string, RegExp]> = Object.entries(SIGNALS).map(([name, patterns]) => [
 	name,
-	new RegExp(patterns.map((p) => `(?:${p.source})`).join('|'), patterns.some((p) => p.flags.includes('m')) ? 'm' : ''),
+	new RegExp(
+		patterns.map((p) => `(?:${p.source})`).join('|'),
+		patterns.some((p) => p.flags.includes('m')) ? 'm' : '',
+	),
 ]);
 
 /** The signals found in a folded text (one sentence per line), 1 when present. */

@@ -20,25 +20,42 @@ export interface TrainingOptions {
 	minCount?: number;
 }
 
-const DEFAULTS: Required<TrainingOptions> = { epochs: 60, learningRate: 0.05, l2: 0.001, minCount: 2 };
+const DEFAULTS: Required<TrainingOptions> = {
+	epochs: 60,
+	learningRate: 0.05,
+	l2: 0.001,
+	minCount: 2,
+};
 
 /**
  * Learns the weights of the dispute model from labelled messages. Deterministic: the same examples in the same
  * order give the same weights (AdaGrad over the examples in order, no random draw).
  */
-export function trainDisputeModel(examples: TrainingExample[], options: TrainingOptions = {}): DisputeModel {
+export function trainDisputeModel(
+	examples: TrainingExample[],
+	options: TrainingOptions = {},
+): DisputeModel {
 	const o = { ...DEFAULTS, ...options };
 	const labels = CATEGORIES;
 	const k = labels.length;
-	const vectors: Array<{ f: Features; y: number }> = examples.map((e) => ({ f: featuresOf(analyseText(e.text, { language: e.language, receivedAt: e.receivedAt })), y: labels.indexOf(e.label) }));
+	const vectors: Array<{ f: Features; y: number }> = examples.map((e) => ({
+		f: featuresOf(analyseText(e.text, { language: e.language, receivedAt: e.receivedAt })),
+		y: labels.indexOf(e.label),
+	}));
 	const counts = new Map<string, number>();
-	for (const { f } of vectors) for (const name of f.keys()) counts.set(name, (counts.get(name) ?? 0) + 1);
+	for (const { f } of vectors)
+		for (const name of f.keys()) counts.set(name, (counts.get(name) ?? 0) + 1);
 	const keep = (name: string) => !/^[wb]:/.test(name) || (counts.get(name) ?? 0) >= o.minCount;
 	const index = new Map<string, number>();
 	for (const name of [...counts.keys()].sort()) if (keep(name)) index.set(name, index.size);
 	const w = new Float64Array(index.size * k);
 	const g2 = new Float64Array(index.size * k).fill(1e-8);
-	const rows = vectors.map(({ f, y }) => ({ y, x: [...f].filter(([n]) => index.has(n)).map(([n, v]) => [index.get(n) as number, v] as [number, number]) }));
+	const rows = vectors.map(({ f, y }) => ({
+		y,
+		x: [...f]
+			.filter(([n]) => index.has(n))
+			.map(([n, v]) => [index.get(n) as number, v] as [number, number]),
+	}));
 	const scores = new Float64Array(k);
 	for (let epoch = 0; epoch < o.epochs; epoch++) {
 		for (const row of rows) {
@@ -69,6 +86,9 @@ export function trainDisputeModel(examples: TrainingExample[], options: Training
 	}
 	const perLabel: Record<string, number> = {};
 	for (const e of examples) perLabel[e.label] = (perLabel[e.label] ?? 0) + 1;
-	const hash = createHash('sha256').update(JSON.stringify(examples.map((e) => [e.label, e.text]))).digest('hex').slice(0, 16);
+	const hash = createHash('sha256')
+		.update(JSON.stringify(examples.map((e) => [e.label, e.text])))
+		.digest('hex')
+		.slice(0, 16);
 	return { version: 1, labels, weights, trainedOn: { examples: examples.length, perLabel, hash } };
 }

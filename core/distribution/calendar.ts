@@ -54,31 +54,50 @@ export function easterSunday(year: number): string {
 }
 
 /** Loads a country's calendar (shipped JSON, or one given by the caller to override it). */
-export function holidayCalendar(country: string, override?: HolidayCalendarFile): HolidayCalendarFile {
-	const code = String(country ?? '').trim().toUpperCase();
+export function holidayCalendar(
+	country: string,
+	override?: HolidayCalendarFile,
+): HolidayCalendarFile {
+	const code = String(country ?? '')
+		.trim()
+		.toUpperCase();
 	if (override) return override;
 	let calendar = calendars.get(code);
 	if (!calendar) {
-		if (!/^[A-Z]{2}$/.test(code) || !(SHIPPED_HOLIDAY_COUNTRIES as readonly string[]).includes(code)) {
-			throw new ReceivablesError('HOLIDAY_CALENDAR_UNKNOWN', `No holiday calendar is shipped for country "${code}" / Aucun calendrier de jours fériés pour le pays « ${code} ».`, {
-				hint: `Use one of ${SHIPPED_HOLIDAY_COUNTRIES.join(', ')}, or add core/distribution/holidays/${code || 'XX'}.json with the same layout.`,
-			});
+		if (
+			!/^[A-Z]{2}$/.test(code) ||
+			!(SHIPPED_HOLIDAY_COUNTRIES as readonly string[]).includes(code)
+		) {
+			throw new ReceivablesError(
+				'HOLIDAY_CALENDAR_UNKNOWN',
+				`No holiday calendar is shipped for country "${code}" / Aucun calendrier de jours fériés pour le pays « ${code} ».`,
+				{
+					hint: `Use one of ${SHIPPED_HOLIDAY_COUNTRIES.join(', ')}, or add core/distribution/holidays/${code || 'XX'}.json with the same layout.`,
+				},
+			);
 		}
-		calendar = JSON.parse(readFileSync(coreAssetPath('distribution', 'holidays', `${code}.json`), 'utf8')) as HolidayCalendarFile;
+		calendar = JSON.parse(
+			readFileSync(coreAssetPath('distribution', 'holidays', `${code}.json`), 'utf8'),
+		) as HolidayCalendarFile;
 		calendars.set(code, calendar);
 	}
 	return calendar;
 }
 
 /** The holidays of one year in one country, by date. */
-export function holidaysOf(country: string, year: number, override?: HolidayCalendarFile): Map<string, Holiday> {
+export function holidaysOf(
+	country: string,
+	year: number,
+	override?: HolidayCalendarFile,
+): Map<string, Holiday> {
 	const calendar = holidayCalendar(country, override);
 	const key = `${override ? 'custom:' + JSON.stringify(override).length + ':' : ''}${calendar.country}:${year}`;
 	const cached = override ? undefined : yearCache.get(key);
 	if (cached) return cached;
 	const days = new Map<string, Holiday>();
 	for (const h of calendar.fixed ?? []) {
-		if ((h.from !== undefined && year < h.from) || (h.until !== undefined && year > h.until)) continue;
+		if ((h.from !== undefined && year < h.from) || (h.until !== undefined && year > h.until))
+			continue;
 		const date = parseCalendarDate(`${year}-${h.date}`);
 		if (date) days.set(date, { date, name: h.name, kind: 'fixed', toBeConfirmed: false });
 	}
@@ -97,21 +116,36 @@ export function holidaysOf(country: string, year: number, override?: HolidayCale
 
 /** Lunar holidays are listed for these years; outside them a calendar cannot be trusted for planning. */
 export function islamicYearsListed(country: string, override?: HolidayCalendarFile): number[] {
-	return Object.keys(holidayCalendar(country, override).islamic ?? {}).map(Number).sort();
+	return Object.keys(holidayCalendar(country, override).islamic ?? {})
+		.map(Number)
+		.sort();
 }
 
-export function holidayOn(country: string, date: string, override?: HolidayCalendarFile): Holiday | undefined {
+export function holidayOn(
+	country: string,
+	date: string,
+	override?: HolidayCalendarFile,
+): Holiday | undefined {
 	return holidaysOf(country, Number(date.slice(0, 4)), override).get(date);
 }
 
-export function isBusinessDay(country: string, date: string, override?: HolidayCalendarFile): boolean {
+export function isBusinessDay(
+	country: string,
+	date: string,
+	override?: HolidayCalendarFile,
+): boolean {
 	const weekday = DateTime.fromISO(date, { zone: 'UTC' }).weekday;
 	if (holidayCalendar(country, override).weekend.includes(weekday)) return false;
 	return !holidayOn(country, date, override);
 }
 
 /** The date `days` business days after (positive) or before (negative) `date`. */
-export function addBusinessDays(country: string, date: string, days: number, override?: HolidayCalendarFile): string {
+export function addBusinessDays(
+	country: string,
+	date: string,
+	days: number,
+	override?: HolidayCalendarFile,
+): string {
 	let current = date;
 	let left = Math.abs(days);
 	const step = days < 0 ? -1 : 1;
@@ -123,14 +157,22 @@ export function addBusinessDays(country: string, date: string, days: number, ove
 }
 
 /** `date` itself when it is a business day, else the closest business day before it. */
-export function previousBusinessDayOrSame(country: string, date: string, override?: HolidayCalendarFile): string {
+export function previousBusinessDayOrSame(
+	country: string,
+	date: string,
+	override?: HolidayCalendarFile,
+): string {
 	let current = date;
 	while (!isBusinessDay(country, current, override)) current = addDays(current, -1);
 	return current;
 }
 
 /** `date` itself when it is a business day, else the next business day. */
-export function nextBusinessDayOrSame(country: string, date: string, override?: HolidayCalendarFile): string {
+export function nextBusinessDayOrSame(
+	country: string,
+	date: string,
+	override?: HolidayCalendarFile,
+): string {
 	let current = date;
 	while (!isBusinessDay(country, current, override)) current = addDays(current, 1);
 	return current;

@@ -25,11 +25,15 @@ function cutDays(rule: string): Array<number | 'last'> {
 	if (text === 'fortnightly') return [15, 'last'];
 	const m = text.match(/^custom:\s*([0-9a-z,\s]+)$/);
 	if (m) {
-		const days = m[1].split(',').map((d) => d.trim()).filter(Boolean);
+		const days = m[1]
+			.split(',')
+			.map((d) => d.trim())
+			.filter(Boolean);
 		const parsed: Array<number | 'last'> = [];
 		for (const day of days) {
 			if (day === 'last') parsed.push('last');
-			else if (/^\d{1,2}$/.test(day) && Number(day) >= 1 && Number(day) <= 31) parsed.push(Number(day));
+			else if (/^\d{1,2}$/.test(day) && Number(day) >= 1 && Number(day) <= 31)
+				parsed.push(Number(day));
 			else return [];
 		}
 		return parsed;
@@ -45,18 +49,29 @@ function cutsOfMonth(rule: string, anyDayOfMonth: string): string[] {
 	const last = endOfMonth(anyDayOfMonth);
 	const lastDay = Number(last.slice(8, 10));
 	const prefix = last.slice(0, 8);
-	const dates = cutDays(rule).map((d) => `${prefix}${String(d === 'last' ? lastDay : Math.min(d, lastDay)).padStart(2, '0')}`);
+	const dates = cutDays(rule).map(
+		(d) => `${prefix}${String(d === 'last' ? lastDay : Math.min(d, lastDay)).padStart(2, '0')}`,
+	);
 	return [...new Set(dates)].sort();
 }
 
 /** The run of `rule` on or before `runDate`: its cut date and the period it covers. */
 export function cyclePeriod(rule: string, runDate: string): CyclePeriod {
 	const date = parseCalendarDate(runDate);
-	if (!date) throw new ReceivablesError('CYCLE_DATE_INVALID', `The run date "${runDate}" is not a date / La date de passage « ${runDate} » n'est pas une date.`, { hint: 'Write it as YYYY-MM-DD.' });
+	if (!date)
+		throw new ReceivablesError(
+			'CYCLE_DATE_INVALID',
+			`The run date "${runDate}" is not a date / La date de passage « ${runDate} » n'est pas une date.`,
+			{ hint: 'Write it as YYYY-MM-DD.' },
+		);
 	if (!isValidBillingCycle(rule)) {
-		throw new ReceivablesError('BILLING_CYCLE_INVALID', `Unknown billing cycle "${rule}" / Cycle de facturation inconnu « ${rule} ».`, {
-			hint: "Use 'monthly', 'fortnightly' or 'custom:<days of month>' such as 'custom:10,25' or 'custom:5,last'.",
-		});
+		throw new ReceivablesError(
+			'BILLING_CYCLE_INVALID',
+			`Unknown billing cycle "${rule}" / Cycle de facturation inconnu « ${rule} ».`,
+			{
+				hint: "Use 'monthly', 'fortnightly' or 'custom:<days of month>' such as 'custom:10,25' or 'custom:5,last'.",
+			},
+		);
 	}
 	const monthStart = `${date.slice(0, 8)}01`;
 	const previousMonth = addDays(monthStart, -1);
@@ -66,7 +81,12 @@ export function cyclePeriod(rule: string, runDate: string): CyclePeriod {
 	// index ≥ 1 always: every rule has at least one cut in the previous month.
 	const cut = cuts[index];
 	const start = addDays(cuts[index - 1] ?? addDays(`${previousMonth.slice(0, 8)}01`, -1), 1);
-	return { rule: rule.trim().toLowerCase(), cut, start, key: `${rule.trim().toLowerCase()}@${cut}` };
+	return {
+		rule: rule.trim().toLowerCase(),
+		cut,
+		start,
+		key: `${rule.trim().toLowerCase()}@${cut}`,
+	};
 }
 
 /** Is `runDate` itself a cut date of `rule`? */
@@ -125,9 +145,17 @@ interface CycleRow {
 }
 
 /** Which invoices belong to this run: open invoices issued in each cycle's period and not yet planned in a wave. */
-export async function cycleInvoices(db: Queryable, input: CycleInvoicesInput): Promise<CycleInvoicesResult> {
+export async function cycleInvoices(
+	db: Queryable,
+	input: CycleInvoicesInput,
+): Promise<CycleInvoicesResult> {
 	const date = parseCalendarDate(input.runDate);
-	if (!date) throw new ReceivablesError('CYCLE_DATE_INVALID', `The run date "${input.runDate}" is not a date / La date de passage « ${input.runDate} » n'est pas une date.`, { hint: 'Write it as YYYY-MM-DD.' });
+	if (!date)
+		throw new ReceivablesError(
+			'CYCLE_DATE_INVALID',
+			`The run date "${input.runDate}" is not a date / La date de passage « ${input.runDate} » n'est pas une date.`,
+			{ hint: 'Write it as YYYY-MM-DD.' },
+		);
 	const customers = input.customers?.length ? input.customers : null;
 	const rules = await db.query<{ billing_cycle: string; n: string }>(
 		`SELECT billing_cycle, count(*) AS n FROM customers WHERE ($1::text[] IS NULL OR external_id = ANY($1)) GROUP BY billing_cycle ORDER BY billing_cycle`,

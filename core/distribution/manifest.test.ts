@@ -8,20 +8,28 @@ import { pdfText } from '../../test/helpers/pdf';
 
 const SECRET = 'manifest-test-secret-0123456789';
 
-
 describe('wave manifest', () => {
 	let ledger: Ledger;
 	beforeAll(async () => {
 		ledger = await createTestLedger();
-		await ledger.query(`INSERT INTO staff (code, name, roles) VALUES ('C1', 'Moussa Diop', '{courier}')`);
+		await ledger.query(
+			`INSERT INTO staff (code, name, roles) VALUES ('C1', 'Moussa Diop', '{courier}')`,
+		);
 		await ledger.query(`INSERT INTO customers (external_id, name, billing_cycle, zone, city, postal_code, country, currency, address_lines) VALUES
 			('K1', 'Société Générale de Négoce Sàrl', 'monthly', 'PLATEAU', 'Dakar', '10200', 'SN', 'XOF', '{"Avenue Léopold Sédar Senghor"}'),
 			('K2', 'Ténéré Énergie', 'monthly', 'PLATEAU', 'Dakar', NULL, 'SN', 'XOF', '{"Rue 12, Médina"}')`);
 		for (let i = 1; i <= 25; i++) {
-			await ledger.query(`INSERT INTO invoices (number, customer_id, currency, total_excl_minor, total_incl_minor, payable_minor, open_minor, issue_date, due_date, content_hash)
-				SELECT $1, id, 'XOF', 1500000, 1500000, 1500000, 1500000, '2026-03-10', '2026-04-09', md5($1) FROM customers WHERE external_id = $2`, [`F-2026-${String(i).padStart(4, '0')}`, i % 3 ? 'K1' : 'K2']);
+			await ledger.query(
+				`INSERT INTO invoices (number, customer_id, currency, total_excl_minor, total_incl_minor, payable_minor, open_minor, issue_date, due_date, content_hash)
+				SELECT $1, id, 'XOF', 1500000, 1500000, 1500000, 1500000, '2026-03-10', '2026-04-09', md5($1) FROM customers WHERE external_id = $2`,
+				[`F-2026-${String(i).padStart(4, '0')}`, i % 3 ? 'K1' : 'K2'],
+			);
 		}
-		await planWaves(ledger, { runDate: '2026-03-31', maxPerCourierPerDay: 100, startDate: '2026-03-30' });
+		await planWaves(ledger, {
+			runDate: '2026-03-31',
+			maxPerCourierPerDay: 100,
+			startDate: '2026-03-30',
+		});
 	});
 	afterAll(async () => {
 		await dropTestLedger(ledger);
@@ -44,20 +52,31 @@ describe('wave manifest', () => {
 		expect(text).toContain('F-2026-0025');
 		expect(text).toMatch(/1\s500\s000\sXOF/);
 		expect(text).toContain('Factures jointes');
-		expect(readDeliveryToken(`D${BigInt(data.lines[0].deliveryId).toString(36)}.x`, SECRET)).toBeUndefined();
-		const en = pdfText(await renderManifestPdf(data, { qrSecret: SECRET, language: 'en', coverSheets: false }));
+		expect(
+			readDeliveryToken(`D${BigInt(data.lines[0].deliveryId).toString(36)}.x`, SECRET),
+		).toBeUndefined();
+		const en = pdfText(
+			await renderManifestPdf(data, { qrSecret: SECRET, language: 'en', coverSheets: false }),
+		);
 		expect(en).toContain('Name, date, signature');
 	});
 
-	it('prints the bundle: each customer\'s cover sheet followed by a copy of each of its invoices in the wave', async () => {
-		await ledger.query(`INSERT INTO settings (key, value) VALUES ('company', '{"name": "Sahel Distribution SA", "siren": "552100554"}') ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value`);
+	it("prints the bundle: each customer's cover sheet followed by a copy of each of its invoices in the wave", async () => {
+		await ledger.query(
+			`INSERT INTO settings (key, value) VALUES ('company', '{"name": "Sahel Distribution SA", "siren": "552100554"}') ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value`,
+		);
 		const data = await loadManifest(ledger, 'W20260331-PLATEAU-01');
-		const pdf = await renderManifestPdf(data, { qrSecret: SECRET, language: 'fr', invoiceCopies: ledgerInvoiceCopies(ledger) });
+		const pdf = await renderManifestPdf(data, {
+			qrSecret: SECRET,
+			language: 'fr',
+			invoiceCopies: ledgerInvoiceCopies(ledger),
+		});
 		// 3 table pages, then per customer: its cover sheet and one page per invoice copy (2 covers + 25 copies).
 		expect((await PDFDocument.load(pdf)).getPageCount()).toBe(3 + 2 + 25);
 		const pages = pdfText(pdf).split('\f');
 		const customerOf = (n: number) => (n % 3 ? 'K1' : 'K2');
-		const coverPage = (name: string) => pages.findIndex((p, i) => i >= 3 && p.includes('Factures jointes') && p.includes(name));
+		const coverPage = (name: string) =>
+			pages.findIndex((p, i) => i >= 3 && p.includes('Factures jointes') && p.includes(name));
 		const k1 = coverPage('Société Générale de Négoce Sàrl');
 		const k2 = coverPage('Ténéré Énergie');
 		// K1 holds 17 invoices, K2 8: the second cover comes right after the first customer's copies.
@@ -72,14 +91,21 @@ describe('wave manifest', () => {
 			expect(pages[copy]).toContain('Sahel Distribution SA');
 			expect(pages[copy]).toMatch(/Reste à payer : 1\s500\s000\sXOF/);
 		}
-		const copiesOnly = await renderManifestPdf(data, { qrSecret: SECRET, coverSheets: false, invoiceCopies: ledgerInvoiceCopies(ledger, { name: 'Other' }) });
+		const copiesOnly = await renderManifestPdf(data, {
+			qrSecret: SECRET,
+			coverSheets: false,
+			invoiceCopies: ledgerInvoiceCopies(ledger, { name: 'Other' }),
+		});
 		expect((await PDFDocument.load(copiesOnly)).getPageCount()).toBe(3 + 25);
 	});
 
 	it('prints the waves of a run one PDF at a time', async () => {
 		const out = [];
-		for await (const m of manifestsOfWaves(ledger, ['W20260331-PLATEAU-01'], { qrSecret: SECRET })) out.push(m);
-		expect(out.map((m) => [m.waveCode, m.courierCode, m.invoices])).toEqual([['W20260331-PLATEAU-01', 'C1', 25]]);
+		for await (const m of manifestsOfWaves(ledger, ['W20260331-PLATEAU-01'], { qrSecret: SECRET }))
+			out.push(m);
+		expect(out.map((m) => [m.waveCode, m.courierCode, m.invoices])).toEqual([
+			['W20260331-PLATEAU-01', 'C1', 25],
+		]);
 		await expect(loadManifest(ledger, 'nope')).rejects.toMatchObject({ code: 'WAVE_UNKNOWN' });
 	});
 });

@@ -3,7 +3,12 @@ import { retroplan } from './retroplanning';
 
 describe('holiday calendars', () => {
 	it('computes Easter and the Easter-based holidays', () => {
-		expect([2025, 2026, 2027, 2028].map(easterSunday)).toEqual(['2025-04-20', '2026-04-05', '2027-03-28', '2028-04-16']);
+		expect([2025, 2026, 2027, 2028].map(easterSunday)).toEqual([
+			'2025-04-20',
+			'2026-04-05',
+			'2027-03-28',
+			'2028-04-16',
+		]);
 		const fr = holidaysOf('FR', 2026);
 		expect(fr.get('2026-04-06')?.name.en).toBe('Easter Monday');
 		expect(fr.get('2026-05-14')?.name.en).toBe('Ascension Day');
@@ -65,14 +70,30 @@ describe('retroplan', () => {
 	});
 
 	it('moves a deadline that falls on a holiday to the business day before', () => {
-		const plan = retroplan({ targetDate: '2026-07-30', country: 'MA', firstCycle: false, regularDays: 5 });
+		const plan = retroplan({
+			targetDate: '2026-07-30',
+			country: 'MA',
+			firstCycle: false,
+			regularDays: 5,
+		});
 		expect(plan.deliveryDeadline).toBe('2026-07-29');
 		expect(plan.milestones[0].businessDaysBefore).toBe(5);
 	});
 
 	it('refuses a bad date, a lead time outside 5–8 and offsets out of order', () => {
-		expect(() => retroplan({ targetDate: '2026-02-30', country: 'FR', firstCycle: false })).toThrow(/not a date/);
-		expect(() => retroplan({ targetDate: '2026-05-15', country: 'FR', firstCycle: false, regularDays: 9 })).toThrow(/5 to 8/);
-		expect(() => retroplan({ targetDate: '2026-05-15', country: 'FR', firstCycle: false, offsets: { handover: 9 } })).toThrow(/decrease/);
+		expect(() => retroplan({ targetDate: '2026-02-30', country: 'FR', firstCycle: false })).toThrow(
+			/not a date/,
+		);
+		expect(() =>
+			retroplan({ targetDate: '2026-05-15', country: 'FR', firstCycle: false, regularDays: 9 }),
+		).toThrow(/5 to 8/);
+		expect(() =>
+			retroplan({
+				targetDate: '2026-05-15',
+				country: 'FR',
+				firstCycle: false,
+				offsets: { handover: 9 },
+			}),
+		).toThrow(/decrease/);
 	});
 });

@@ -1,10 +1,23 @@
 import { ReceivablesError } from '../errors';
 import { parseCalendarDate } from '../time';
-import { addBusinessDays, holidaysOf, isBusinessDay, islamicYearsListed, previousBusinessDayOrSame, type Holiday, type HolidayCalendarFile } from './calendar';
+import {
+	addBusinessDays,
+	holidaysOf,
+	isBusinessDay,
+	islamicYearsListed,
+	previousBusinessDayOrSame,
+	type Holiday,
+	type HolidayCalendarFile,
+} from './calendar';
 
 type Said = { fr: string; en: string };
 
-export type MilestoneKey = 'filesReceived' | 'editingPrinting' | 'enveloping' | 'handover' | 'deliveryDeadline';
+export type MilestoneKey =
+	| 'filesReceived'
+	| 'editingPrinting'
+	| 'enveloping'
+	| 'handover'
+	| 'deliveryDeadline';
 
 export const MILESTONE_NAMES: Record<MilestoneKey, Said> = {
 	filesReceived: { fr: 'Réception des fichiers de factures', en: 'Invoice files received' },
@@ -22,9 +35,15 @@ export const DEFAULT_REGULAR_BUSINESS_DAYS = 6;
 
 /** Default split of the lead time: a first cycle takes 15 business days, later ones 5 to 8 (6 by default). */
 export function defaultOffsets(totalDays: number, firstCycle: boolean): MilestoneOffsets {
-	if (firstCycle && totalDays === FIRST_CYCLE_BUSINESS_DAYS) return { filesReceived: 15, editingPrinting: 12, enveloping: 8, handover: 5 };
+	if (firstCycle && totalDays === FIRST_CYCLE_BUSINESS_DAYS)
+		return { filesReceived: 15, editingPrinting: 12, enveloping: 8, handover: 5 };
 	const handover = totalDays <= 6 ? 2 : 3;
-	return { filesReceived: totalDays, editingPrinting: totalDays - 1, enveloping: handover + 1, handover };
+	return {
+		filesReceived: totalDays,
+		editingPrinting: totalDays - 1,
+		enveloping: handover + 1,
+		handover,
+	};
 }
 
 export interface RetroplanningInput {
@@ -65,27 +84,44 @@ export interface Retroplanning {
 export function retroplan(input: RetroplanningInput): Retroplanning {
 	const target = parseCalendarDate(input.targetDate);
 	if (!target) {
-		throw new ReceivablesError('RETROPLANNING_DATE_INVALID', `The target delivery date "${String(input.targetDate)}" is not a date / La date de remise « ${String(input.targetDate)} » n'est pas une date.`, {
-			hint: 'Write it as YYYY-MM-DD or DD/MM/YYYY.',
-		});
+		throw new ReceivablesError(
+			'RETROPLANNING_DATE_INVALID',
+			`The target delivery date "${String(input.targetDate)}" is not a date / La date de remise « ${String(input.targetDate)} » n'est pas une date.`,
+			{
+				hint: 'Write it as YYYY-MM-DD or DD/MM/YYYY.',
+			},
+		);
 	}
 	const regular = input.regularDays ?? DEFAULT_REGULAR_BUSINESS_DAYS;
 	if (!Number.isInteger(regular) || regular < 5 || regular > 8) {
-		throw new ReceivablesError('RETROPLANNING_DAYS_INVALID', `The lead time of later cycles must be 5 to 8 business days, not ${regular} / Le délai des cycles suivants est de 5 à 8 jours ouvrés, pas ${regular}.`, {
-			hint: 'Set regularDays between 5 and 8.',
-		});
+		throw new ReceivablesError(
+			'RETROPLANNING_DAYS_INVALID',
+			`The lead time of later cycles must be 5 to 8 business days, not ${regular} / Le délai des cycles suivants est de 5 à 8 jours ouvrés, pas ${regular}.`,
+			{
+				hint: 'Set regularDays between 5 and 8.',
+			},
+		);
 	}
 	const total = input.firstCycle ? FIRST_CYCLE_BUSINESS_DAYS : regular;
 	const offsets = { ...defaultOffsets(total, input.firstCycle), ...(input.offsets ?? {}) };
-	const order: Array<keyof MilestoneOffsets> = ['filesReceived', 'editingPrinting', 'enveloping', 'handover'];
+	const order: Array<keyof MilestoneOffsets> = [
+		'filesReceived',
+		'editingPrinting',
+		'enveloping',
+		'handover',
+	];
 	for (let i = 0; i < order.length; i++) {
 		const value = offsets[order[i]];
 		const next = i + 1 < order.length ? offsets[order[i + 1]] : 0;
 		if (!Number.isInteger(value) || value < 0 || value < next) {
-			throw new ReceivablesError('RETROPLANNING_OFFSETS_INVALID', `Milestone offsets must decrease towards the deadline (${order.join(' ≥ ')} ≥ 0) / Les jalons doivent se suivre dans l'ordre.`, {
-				hint: 'Give whole numbers of business days before the deadline, the earliest milestone the largest.',
-				details: { offsets },
-			});
+			throw new ReceivablesError(
+				'RETROPLANNING_OFFSETS_INVALID',
+				`Milestone offsets must decrease towards the deadline (${order.join(' ≥ ')} ≥ 0) / Les jalons doivent se suivre dans l'ordre.`,
+				{
+					hint: 'Give whole numbers of business days before the deadline, the earliest milestone the largest.',
+					details: { offsets },
+				},
+			);
 		}
 	}
 	const deadline = previousBusinessDayOrSame(input.country, target, input.calendar);
@@ -95,7 +131,12 @@ export function retroplan(input: RetroplanningInput): Retroplanning {
 		date: addBusinessDays(input.country, deadline, -offsets[key], input.calendar),
 		businessDaysBefore: offsets[key],
 	}));
-	milestones.push({ key: 'deliveryDeadline', name: MILESTONE_NAMES.deliveryDeadline, date: deadline, businessDaysBefore: 0 });
+	milestones.push({
+		key: 'deliveryDeadline',
+		name: MILESTONE_NAMES.deliveryDeadline,
+		date: deadline,
+		businessDaysBefore: 0,
+	});
 	const start = milestones[0].date;
 	const holidays: Holiday[] = [];
 	const warnings: Said[] = [];
@@ -103,7 +144,12 @@ export function retroplan(input: RetroplanningInput): Retroplanning {
 	const listed = islamicYearsListed(input.country, input.calendar);
 	for (const year of years) {
 		for (const h of holidaysOf(input.country, year, input.calendar).values()) {
-			if (h.date >= start && h.date <= target && !isBusinessDay(input.country, h.date, input.calendar)) holidays.push(h);
+			if (
+				h.date >= start &&
+				h.date <= target &&
+				!isBusinessDay(input.country, h.date, input.calendar)
+			)
+				holidays.push(h);
 		}
 		const hasLunar = Object.keys(input.calendar?.islamic ?? {}).length > 0 || listed.length > 0;
 		if (hasLunar && !listed.includes(year)) {
@@ -120,5 +166,14 @@ export function retroplan(input: RetroplanningInput): Retroplanning {
 			fr: "Le planning tient compte de fêtes religieuses à leur date attendue, à confirmer par l'annonce officielle.",
 		});
 	}
-	return { country: input.country.toUpperCase(), targetDate: target, deliveryDeadline: deadline, totalBusinessDays: total, firstCycle: input.firstCycle, milestones, holidays, warnings };
+	return {
+		country: input.country.toUpperCase(),
+		targetDate: target,
+		deliveryDeadline: deadline,
+		totalBusinessDays: total,
+		firstCycle: input.firstCycle,
+		milestones,
+		holidays,
+		warnings,
+	};
 }

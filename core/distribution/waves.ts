@@ -40,7 +40,12 @@ export interface PlannedWave {
 	courierCode: string;
 	plannedOn: string;
 	currency: string;
-	invoices: Array<Pick<CycleInvoice, 'invoiceId' | 'number' | 'customerExternalId' | 'customerName' | 'amountMinor'>>;
+	invoices: Array<
+		Pick<
+			CycleInvoice,
+			'invoiceId' | 'number' | 'customerExternalId' | 'customerName' | 'amountMinor'
+		>
+	>;
 }
 
 /** Invoices of a zone no courier serves: left unplanned (for the next run), never given to another zone's courier. */
@@ -71,17 +76,26 @@ export interface CourierArea {
 }
 
 function fold(text: string): string {
-	return text.normalize('NFD').replace(/[\u0300-\u036f]/g, '').trim().toLowerCase();
+	return text
+		.normalize('NFD')
+		.replace(/[\u0300-\u036f]/g, '')
+		.trim()
+		.toLowerCase();
 }
 
 /**
  * Whether a courier serves a place: an area "CC" serves the whole country CC; "CC:Name" serves the zone or city
  * called Name in country CC (accents and case ignored). A courier with no area declared serves everywhere.
  */
-export function courierServes(courier: CourierArea, place: { country: string; zone?: string | null; city?: string | null }): boolean {
+export function courierServes(
+	courier: CourierArea,
+	place: { country: string; zone?: string | null; city?: string | null },
+): boolean {
 	if (courier.serves.length === 0) return true;
 	const country = fold(place.country);
-	const names = [place.zone, place.city].filter((x): x is string => !!x && x.trim().length > 0).map(fold);
+	const names = [place.zone, place.city]
+		.filter((x): x is string => !!x && x.trim().length > 0)
+		.map(fold);
 	return courier.serves.some((area) => {
 		const [c, ...rest] = area.split(':');
 		if (fold(c) !== country) return false;
@@ -99,31 +113,53 @@ export function parseCourierAreas(areas: string[]): string[] {
 		const [country, ...rest] = area.split(':');
 		const name = rest.join(':').trim();
 		if (!/^[A-Za-z]{2}$/.test(country.trim()) || (rest.length > 0 && !name)) {
-			throw new ReceivablesError('COURIER_AREA_INVALID', `"${area}" is not an area: write a country code (MA) or a country code and a zone or city (MA:Casablanca) / « ${area} » n'est pas une zone : code pays (MA) ou code pays et zone ou ville (MA:Casablanca).`, {
-				hint: 'Use ISO country codes of two letters, e.g. MA, SN, CI, FR, followed by ":" and the zone or city when the courier serves only part of the country.',
-			});
+			throw new ReceivablesError(
+				'COURIER_AREA_INVALID',
+				`"${area}" is not an area: write a country code (MA) or a country code and a zone or city (MA:Casablanca) / « ${area} » n'est pas une zone : code pays (MA) ou code pays et zone ou ville (MA:Casablanca).`,
+				{
+					hint: 'Use ISO country codes of two letters, e.g. MA, SN, CI, FR, followed by ":" and the zone or city when the courier serves only part of the country.',
+				},
+			);
 		}
-		const normal = rest.length ? `${country.trim().toUpperCase()}:${name}` : country.trim().toUpperCase();
+		const normal = rest.length
+			? `${country.trim().toUpperCase()}:${name}`
+			: country.trim().toUpperCase();
 		if (!out.includes(normal)) out.push(normal);
 	}
 	return out;
 }
 
 /** Sets the areas a courier serves (replacing the previous list); an empty list: every area. */
-export async function setCourierAreas(ledger: Ledger, code: string, areas: string[]): Promise<{ code: string; serves: string[] }> {
+export async function setCourierAreas(
+	ledger: Ledger,
+	code: string,
+	areas: string[],
+): Promise<{ code: string; serves: string[] }> {
 	const serves = parseCourierAreas(areas);
 	const rows = await ledger.query<{ code: string; serves: string[] }>(
 		`UPDATE staff SET serves = $2, updated_at = now() WHERE code = $1 AND 'courier' = ANY(roles) RETURNING code, serves`,
 		[code, serves],
 	);
 	if (!rows[0]) {
-		throw new ReceivablesError('COURIER_UNKNOWN', `No courier "${code}" in the staff list / Aucun coursier « ${code} » dans le personnel.`, { hint: "Use the staff code of a staff member with the role 'courier'." });
+		throw new ReceivablesError(
+			'COURIER_UNKNOWN',
+			`No courier "${code}" in the staff list / Aucun coursier « ${code} » dans le personnel.`,
+			{ hint: "Use the staff code of a staff member with the role 'courier'." },
+		);
 	}
 	return rows[0];
 }
 
 function slug(text: string): string {
-	return text.normalize('NFD').replace(/[\u0300-\u036f]/g, '').toUpperCase().replace(/[^A-Z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 24) || 'NA';
+	return (
+		text
+			.normalize('NFD')
+			.replace(/[\u0300-\u036f]/g, '')
+			.toUpperCase()
+			.replace(/[^A-Z0-9]+/g, '-')
+			.replace(/^-|-$/g, '')
+			.slice(0, 24) || 'NA'
+	);
 }
 
 /**
@@ -134,15 +170,34 @@ function slug(text: string): string {
 export async function planWaves(ledger: Ledger, input: PlanWavesInput): Promise<PlanWavesResult> {
 	const max = input.maxPerCourierPerDay;
 	if (!Number.isInteger(max) || max < 1 || max > 100000) {
-		throw new ReceivablesError('WAVE_MAX_INVALID', `The maximum per courier and day must be a whole number from 1, not ${String(max)} / Le maximum par coursier et par jour doit être un entier ≥ 1.`, { hint: 'Set maxPerCourierPerDay, e.g. 40.' });
+		throw new ReceivablesError(
+			'WAVE_MAX_INVALID',
+			`The maximum per courier and day must be a whole number from 1, not ${String(max)} / Le maximum par coursier et par jour doit être un entier ≥ 1.`,
+			{ hint: 'Set maxPerCourierPerDay, e.g. 40.' },
+		);
 	}
 	const runDate = parseCalendarDate(input.runDate);
-	if (!runDate) throw new ReceivablesError('CYCLE_DATE_INVALID', `The run date "${input.runDate}" is not a date.`, { hint: 'Write it as YYYY-MM-DD.' });
+	if (!runDate)
+		throw new ReceivablesError(
+			'CYCLE_DATE_INVALID',
+			`The run date "${input.runDate}" is not a date.`,
+			{ hint: 'Write it as YYYY-MM-DD.' },
+		);
 	const startDate = input.startDate ? parseCalendarDate(input.startDate) : runDate;
-	if (!startDate) throw new ReceivablesError('WAVE_START_INVALID', `The first handover day "${input.startDate}" is not a date.`, { hint: 'Write it as YYYY-MM-DD.' });
+	if (!startDate)
+		throw new ReceivablesError(
+			'WAVE_START_INVALID',
+			`The first handover day "${input.startDate}" is not a date.`,
+			{ hint: 'Write it as YYYY-MM-DD.' },
+		);
 	const rates = input.rates ?? {};
 	for (const [k, v] of Object.entries(rates)) {
-		if (v !== undefined && (typeof v !== 'bigint' || v < 0n)) throw new ReceivablesError('WAVE_RATE_INVALID', `The ${k} rate must be a non-negative amount.`, { hint: 'Give rates in minor units (bigint).' });
+		if (v !== undefined && (typeof v !== 'bigint' || v < 0n))
+			throw new ReceivablesError(
+				'WAVE_RATE_INVALID',
+				`The ${k} rate must be a non-negative amount.`,
+				{ hint: 'Give rates in minor units (bigint).' },
+			);
 	}
 	const plan = async (client: PoolClient): Promise<PlanWavesResult> => {
 		await client.query(`SELECT pg_advisory_xact_lock(hashtext(current_schema() || ':plan-waves'))`);
@@ -151,20 +206,32 @@ export async function planWaves(ledger: Ledger, input: PlanWavesInput): Promise<
 			[input.couriers?.length ? input.couriers : null],
 		);
 		if (couriers.rows.length === 0) {
-			throw new ReceivablesError('NO_COURIER', 'No active courier to give the waves to / Aucun coursier actif pour les tournées.', {
-				hint: "Add staff with the role 'courier' (staff.roles) or check the courier codes given.",
-			});
+			throw new ReceivablesError(
+				'NO_COURIER',
+				'No active courier to give the waves to / Aucun coursier actif pour les tournées.',
+				{
+					hint: "Add staff with the role 'courier' (staff.roles) or check the courier codes given.",
+				},
+			);
 		}
 		if (input.couriers?.length && couriers.rows.length !== new Set(input.couriers).size) {
 			const known = new Set(couriers.rows.map((r) => r.code));
 			const unknown = input.couriers.filter((c) => !known.has(c));
-			throw new ReceivablesError('COURIER_UNKNOWN', `Unknown or inactive courier(s): ${unknown.join(', ')} / Coursier(s) inconnu(s) ou inactif(s).`, { hint: "Use staff codes of active staff with the role 'courier'." });
+			throw new ReceivablesError(
+				'COURIER_UNKNOWN',
+				`Unknown or inactive courier(s): ${unknown.join(', ')} / Coursier(s) inconnu(s) ou inactif(s).`,
+				{ hint: "Use staff codes of active staff with the role 'courier'." },
+			);
 		}
-		const { invoices, invalidCycles, periods } = await cycleInvoices(client, { runDate, customers: input.customers, onlyRunDay: input.onlyRunDay });
+		const { invoices, invalidCycles, periods } = await cycleInvoices(client, {
+			runDate,
+			customers: input.customers,
+			onlyRunDay: input.onlyRunDay,
+		});
 		const unserved: UnservedZone[] = [];
 		const groups = new Map<string, CycleInvoice[]>();
 		for (const inv of invoices) {
-			const place = input.groupBy === 'city' ? inv.city ?? inv.zone : inv.zone ?? inv.city;
+			const place = input.groupBy === 'city' ? (inv.city ?? inv.zone) : (inv.zone ?? inv.city);
 			const key = `${inv.cycleKey}|${inv.country}|${place ?? ''}|${inv.currency}`;
 			const list = groups.get(key);
 			if (list) list.push(inv);
@@ -184,27 +251,46 @@ export async function planWaves(ledger: Ledger, input: PlanWavesInput): Promise<
 			const [cycleKey, country, place, currency] = key.split('|');
 			const cities = [...new Set(list.map((inv) => inv.city).filter((c): c is string => !!c))];
 			const serving = couriers.rows
-				.filter((c) => courierServes(c, { country, zone: place }) || cities.some((city) => courierServes(c, { country, city })))
+				.filter(
+					(c) =>
+						courierServes(c, { country, zone: place }) ||
+						cities.some((city) => courierServes(c, { country, city })),
+				)
 				.map((c) => c.code);
 			if (serving.length === 0) {
-				unserved.push({ cycleKey, country, zone: place, city: list[0].city, currency, invoiceCount: list.length, invoiceNumbers: list.map((inv) => inv.number) });
+				unserved.push({
+					cycleKey,
+					country,
+					zone: place,
+					city: list[0].city,
+					currency,
+					invoiceCount: list.length,
+					invoiceNumbers: list.map((inv) => inv.number),
+				});
 				continue;
 			}
 			for (let i = 0; i < list.length; i += max) {
 				const chunk = list.slice(i, i + max);
-				let day = dayByCountry.get(`${country}|${place}`) ?? nextBusinessDayOrSame(country, startDate);
+				let day =
+					dayByCountry.get(`${country}|${place}`) ?? nextBusinessDayOrSame(country, startDate);
 				let courier: string | undefined;
 				for (let guard = 0; guard < 3660 && !courier; guard++) {
 					courier = serving.find((c) => (busy.get(`${c}|${day}`) ?? 0) === 0);
 					if (!courier) day = addBusinessDays(country, day, 1);
 				}
-				if (!courier) throw new ReceivablesError('WAVE_NO_DAY', 'No courier is free in the next ten years.', { hint: 'Add couriers.' });
+				if (!courier)
+					throw new ReceivablesError('WAVE_NO_DAY', 'No courier is free in the next ten years.', {
+						hint: 'Add couriers.',
+					});
 				busy.set(`${courier}|${day}`, chunk.length);
 				dayByCountry.set(`${country}|${place}`, day);
 				const prefix = `W${cycleKey.split('@')[1].replace(/-/g, '')}-${slug(place || 'NA')}`;
 				let n = sequence.get(prefix);
 				if (n === undefined) {
-					const existing = await client.query<{ n: string }>(`SELECT count(*) AS n FROM waves WHERE code LIKE $1`, [`${prefix}-%`]);
+					const existing = await client.query<{ n: string }>(
+						`SELECT count(*) AS n FROM waves WHERE code LIKE $1`,
+						[`${prefix}-%`],
+					);
 					n = Number(existing.rows[0].n);
 				}
 				n++;
@@ -218,7 +304,13 @@ export async function planWaves(ledger: Ledger, input: PlanWavesInput): Promise<
 					courierCode: courier,
 					plannedOn: day,
 					currency,
-					invoices: chunk.map((c) => ({ invoiceId: c.invoiceId, number: c.number, customerExternalId: c.customerExternalId, customerName: c.customerName, amountMinor: c.amountMinor })),
+					invoices: chunk.map((c) => ({
+						invoiceId: c.invoiceId,
+						number: c.number,
+						customerExternalId: c.customerExternalId,
+						customerName: c.customerName,
+						amountMinor: c.amountMinor,
+					})),
 				});
 			}
 		}
@@ -227,8 +319,20 @@ export async function planWaves(ledger: Ledger, input: PlanWavesInput): Promise<
 				const row = await client.query<{ id: string }>(
 					`INSERT INTO waves (code, billing_cycle, cycle_key, zone, city, country, courier_code, planned_on, currency, courier_rate_minor, printing_rate_minor, postage_rate_minor)
 					VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id`,
-					[wave.code, wave.cycleKey.split('@')[0], wave.cycleKey, wave.zone || null, wave.city, wave.country, wave.courierCode, wave.plannedOn, wave.currency,
-						String(rates.courierMinor ?? 0n), String(rates.printingMinor ?? 0n), String(rates.postageMinor ?? 0n)],
+					[
+						wave.code,
+						wave.cycleKey.split('@')[0],
+						wave.cycleKey,
+						wave.zone || null,
+						wave.city,
+						wave.country,
+						wave.courierCode,
+						wave.plannedOn,
+						wave.currency,
+						String(rates.courierMinor ?? 0n),
+						String(rates.printingMinor ?? 0n),
+						String(rates.postageMinor ?? 0n),
+					],
 				);
 				wave.id = row.rows[0].id;
 				await client.query(
@@ -240,18 +344,41 @@ export async function planWaves(ledger: Ledger, input: PlanWavesInput): Promise<
 					`INSERT INTO history (invoice_id, customer_id, kind, actor, summary, payload)
 					SELECT i.id, i.customer_id, 'wave_planned', 'wave-planner', $2, jsonb_build_object('wave', $3::text, 'courier', $4::text, 'plannedOn', $5::text)
 					FROM invoices i WHERE i.id = ANY($1::bigint[])`,
-					[wave.invoices.map((x) => x.invoiceId), `Planned in wave ${wave.code} / Prévue dans la tournée ${wave.code}`, wave.code, wave.courierCode, wave.plannedOn],
+					[
+						wave.invoices.map((x) => x.invoiceId),
+						`Planned in wave ${wave.code} / Prévue dans la tournée ${wave.code}`,
+						wave.code,
+						wave.courierCode,
+						wave.plannedOn,
+					],
 				);
 			}
 		}
-		return { waves, invoiceCount: invoices.length, invalidCycles, unserved, cyclesEnding: [...new Set(periods.map((p) => p.rule))] };
+		return {
+			waves,
+			invoiceCount: invoices.length,
+			invalidCycles,
+			unserved,
+			cyclesEnding: [...new Set(periods.map((p) => p.rule))],
+		};
 	};
 	return await ledger.transaction(plan);
 }
 
-async function lockWave(client: PoolClient, code: string): Promise<{ id: string; status: string; code: string }> {
-	const wave = await client.query<{ id: string; status: string; code: string }>(`SELECT id, status, code FROM waves WHERE code = $1 FOR UPDATE`, [code]);
-	if (!wave.rows[0]) throw new ReceivablesError('WAVE_UNKNOWN', `Unknown wave "${code}" / Tournée inconnue « ${code} ».`, { hint: 'Use a wave code returned by Plan Waves.' });
+async function lockWave(
+	client: PoolClient,
+	code: string,
+): Promise<{ id: string; status: string; code: string }> {
+	const wave = await client.query<{ id: string; status: string; code: string }>(
+		`SELECT id, status, code FROM waves WHERE code = $1 FOR UPDATE`,
+		[code],
+	);
+	if (!wave.rows[0])
+		throw new ReceivablesError(
+			'WAVE_UNKNOWN',
+			`Unknown wave "${code}" / Tournée inconnue « ${code} ».`,
+			{ hint: 'Use a wave code returned by Plan Waves.' },
+		);
 	return wave.rows[0];
 }
 
@@ -259,10 +386,18 @@ async function lockWave(client: PoolClient, code: string): Promise<{ id: string;
  * Marks invoices of a planned wave as entered (edited, printed, put in their envelope and captured), all of
  * them or the numbers given. Unknown numbers are refused and nothing changes.
  */
-export async function markInvoicesEntered(ledger: Ledger, input: { waveCode: string; invoiceNumbers?: string[] }): Promise<{ waveCode: string; entered: number; pending: number }> {
+export async function markInvoicesEntered(
+	ledger: Ledger,
+	input: { waveCode: string; invoiceNumbers?: string[] },
+): Promise<{ waveCode: string; entered: number; pending: number }> {
 	return await ledger.transaction(async (client) => {
 		const wave = await lockWave(client, input.waveCode);
-		if (wave.status !== 'planned') throw new ReceivablesError('WAVE_NOT_PLANNED', `Wave ${wave.code} is already ${wave.status} / La tournée ${wave.code} est déjà ${wave.status === 'released' ? 'remise' : 'close'}.`, { hint: 'Only a planned wave can change.' });
+		if (wave.status !== 'planned')
+			throw new ReceivablesError(
+				'WAVE_NOT_PLANNED',
+				`Wave ${wave.code} is already ${wave.status} / La tournée ${wave.code} est déjà ${wave.status === 'released' ? 'remise' : 'close'}.`,
+				{ hint: 'Only a planned wave can change.' },
+			);
 		const numbers = input.invoiceNumbers?.length ? [...new Set(input.invoiceNumbers)] : null;
 		if (numbers) {
 			const known = await client.query<{ number: string }>(
@@ -272,7 +407,11 @@ export async function markInvoicesEntered(ledger: Ledger, input: { waveCode: str
 			const found = new Set(known.rows.map((r) => r.number));
 			const missing = numbers.filter((n) => !found.has(n));
 			if (missing.length) {
-				throw new ReceivablesError('WAVE_INVOICE_UNKNOWN', `Not in wave ${wave.code}: ${missing.join(', ')} / Absente(s) de la tournée ${wave.code} : ${missing.join(', ')}.`, { hint: 'Check the invoice numbers against the wave manifest.', details: { missing } });
+				throw new ReceivablesError(
+					'WAVE_INVOICE_UNKNOWN',
+					`Not in wave ${wave.code}: ${missing.join(', ')} / Absente(s) de la tournée ${wave.code} : ${missing.join(', ')}.`,
+					{ hint: 'Check the invoice numbers against the wave manifest.', details: { missing } },
+				);
 			}
 		}
 		const updated = await client.query(
@@ -280,8 +419,15 @@ export async function markInvoicesEntered(ledger: Ledger, input: { waveCode: str
 			WHERE d.wave_id = $1 AND d.status = 'pending' AND i.id = d.invoice_id AND ($2::text[] IS NULL OR i.number = ANY($2))`,
 			[wave.id, numbers],
 		);
-		const pending = await client.query<{ n: string }>(`SELECT count(*) AS n FROM deliveries WHERE wave_id = $1 AND status = 'pending'`, [wave.id]);
-		return { waveCode: wave.code, entered: updated.rowCount ?? 0, pending: Number(pending.rows[0].n) };
+		const pending = await client.query<{ n: string }>(
+			`SELECT count(*) AS n FROM deliveries WHERE wave_id = $1 AND status = 'pending'`,
+			[wave.id],
+		);
+		return {
+			waveCode: wave.code,
+			entered: updated.rowCount ?? 0,
+			pending: Number(pending.rows[0].n),
+		};
 	});
 }
 
@@ -296,33 +442,64 @@ export interface ReleaseResult {
  * Hands a wave over to its courier. Refused, with the list of what is missing, while any invoice of the wave
  * has not been entered (checked here under a row lock, and again by a trigger in the ledger).
  */
-export async function releaseWave(ledger: Ledger, input: { waveCode: string; /** When the wave left (default now): couriers' events dated before it are refused. */ releasedAt?: Date }): Promise<ReleaseResult> {
+export async function releaseWave(
+	ledger: Ledger,
+	input: {
+		waveCode: string;
+		/** When the wave left (default now): couriers' events dated before it are refused. */ releasedAt?: Date;
+	},
+): Promise<ReleaseResult> {
 	return await ledger.transaction(async (client) => {
 		const wave = await lockWave(client, input.waveCode);
-		if (wave.status !== 'planned') throw new ReceivablesError('WAVE_NOT_PLANNED', `Wave ${wave.code} is already ${wave.status} / La tournée ${wave.code} est déjà ${wave.status === 'released' ? 'remise' : 'close'}.`, { hint: 'A wave is released once.' });
+		if (wave.status !== 'planned')
+			throw new ReceivablesError(
+				'WAVE_NOT_PLANNED',
+				`Wave ${wave.code} is already ${wave.status} / La tournée ${wave.code} est déjà ${wave.status === 'released' ? 'remise' : 'close'}.`,
+				{ hint: 'A wave is released once.' },
+			);
 		const missing = await client.query<{ number: string; name: string }>(
 			`SELECT i.number, c.name FROM deliveries d JOIN invoices i ON i.id = d.invoice_id JOIN customers c ON c.id = d.customer_id
 			WHERE d.wave_id = $1 AND d.status = 'pending' ORDER BY i.number FOR UPDATE OF d`,
 			[wave.id],
 		);
 		if (missing.rows.length) {
-			const list = missing.rows.slice(0, 50).map((r) => `${r.number} (${r.name})`).join(', ');
-			throw new ReceivablesError('WAVE_NOT_COMPLETE',
+			const list = missing.rows
+				.slice(0, 50)
+				.map((r) => `${r.number} (${r.name})`)
+				.join(', ');
+			throw new ReceivablesError(
+				'WAVE_NOT_COMPLETE',
 				`Wave ${wave.code} cannot be handed over: ${missing.rows.length} invoice(s) not entered yet: ${list}${missing.rows.length > 50 ? ', …' : ''} / La tournée ${wave.code} ne peut pas être remise : ${missing.rows.length} facture(s) non saisie(s).`,
-				{ hint: 'Enter the missing invoices (Mark Entered), then release the wave again.', details: { missing: missing.rows.map((r) => r.number) } });
+				{
+					hint: 'Enter the missing invoices (Mark Entered), then release the wave again.',
+					details: { missing: missing.rows.map((r) => r.number) },
+				},
+			);
 		}
 		const updated = await client.query<{ courier_code: string | null; released_at: Date }>(
 			`UPDATE waves SET status = 'released', released_at = coalesce($2::timestamptz, now()) WHERE id = $1 RETURNING courier_code, released_at`,
 			[wave.id, input.releasedAt ?? null],
 		);
-		const count = await client.query<{ n: string }>(`SELECT count(*) AS n FROM deliveries WHERE wave_id = $1`, [wave.id]);
+		const count = await client.query<{ n: string }>(
+			`SELECT count(*) AS n FROM deliveries WHERE wave_id = $1`,
+			[wave.id],
+		);
 		await client.query(
 			`INSERT INTO history (invoice_id, customer_id, kind, actor, summary, payload)
 			SELECT d.invoice_id, d.customer_id, 'wave_released', 'wave-planner', $2, jsonb_build_object('wave', $3::text)
 			FROM deliveries d WHERE d.wave_id = $1`,
-			[wave.id, `Handed over to the courier in wave ${wave.code} / Remise au coursier (tournée ${wave.code})`, wave.code],
+			[
+				wave.id,
+				`Handed over to the courier in wave ${wave.code} / Remise au coursier (tournée ${wave.code})`,
+				wave.code,
+			],
 		);
-		return { waveCode: wave.code, courierCode: updated.rows[0].courier_code, invoices: Number(count.rows[0].n), releasedAt: updated.rows[0].released_at.toISOString() };
+		return {
+			waveCode: wave.code,
+			courierCode: updated.rows[0].courier_code,
+			invoices: Number(count.rows[0].n),
+			releasedAt: updated.rows[0].released_at.toISOString(),
+		};
 	});
 }
 
@@ -344,13 +521,37 @@ export interface WaveCostRow {
  * printing and postage, every invoice handed out its courier rate; the cost per delivered invoice is the total
  * divided by the invoices actually delivered.
  */
-export async function waveCosts(ledger: Ledger, input: { groupBy: 'wave' | 'zone' | 'month'; from?: string; to?: string }): Promise<WaveCostRow[]> {
+export async function waveCosts(
+	ledger: Ledger,
+	input: { groupBy: 'wave' | 'zone' | 'month'; from?: string; to?: string },
+): Promise<WaveCostRow[]> {
 	const from = input.from ? parseCalendarDate(input.from) : '1900-01-01';
 	const to = input.to ? parseCalendarDate(input.to) : '2199-12-31';
-	if (!from || !to) throw new ReceivablesError('COST_PERIOD_INVALID', 'The cost period dates are not dates / Les dates de la période ne sont pas des dates.', { hint: 'Write them as YYYY-MM-DD.' });
-	const keyExpr = input.groupBy === 'wave' ? 'w.code' : input.groupBy === 'zone' ? "coalesce(w.zone, w.city, '')" : "to_char(w.planned_on, 'YYYY-MM')";
-	if (!['wave', 'zone', 'month'].includes(input.groupBy)) throw new ReceivablesError('COST_GROUP_INVALID', `Unknown grouping ${String(input.groupBy)}.`, { hint: 'Use wave, zone or month.' });
-	const rows = await ledger.query<{ key: string; currency: string; invoices: string; delivered: string; courier: string; printing: string; postage: string }>(
+	if (!from || !to)
+		throw new ReceivablesError(
+			'COST_PERIOD_INVALID',
+			'The cost period dates are not dates / Les dates de la période ne sont pas des dates.',
+			{ hint: 'Write them as YYYY-MM-DD.' },
+		);
+	const keyExpr =
+		input.groupBy === 'wave'
+			? 'w.code'
+			: input.groupBy === 'zone'
+				? "coalesce(w.zone, w.city, '')"
+				: "to_char(w.planned_on, 'YYYY-MM')";
+	if (!['wave', 'zone', 'month'].includes(input.groupBy))
+		throw new ReceivablesError('COST_GROUP_INVALID', `Unknown grouping ${String(input.groupBy)}.`, {
+			hint: 'Use wave, zone or month.',
+		});
+	const rows = await ledger.query<{
+		key: string;
+		currency: string;
+		invoices: string;
+		delivered: string;
+		courier: string;
+		printing: string;
+		postage: string;
+	}>(
 		`SELECT ${keyExpr} AS key, coalesce(w.currency, 'EUR') AS currency, count(d.id) AS invoices,
 			count(d.id) FILTER (WHERE d.status = 'delivered') AS delivered,
 			coalesce(sum(w.courier_rate_minor), 0)::text AS courier,
@@ -373,7 +574,10 @@ export async function waveCosts(ledger: Ledger, input: { groupBy: 'wave' | 'zone
 			printing: formatAmount(BigInt(r.printing), r.currency),
 			postage: formatAmount(BigInt(r.postage), r.currency),
 			total: formatAmount(total, r.currency),
-			perDelivered: delivered > 0 ? formatAmount(roundHalfAwayFromZero(total, BigInt(delivered)), r.currency) : null,
+			perDelivered:
+				delivered > 0
+					? formatAmount(roundHalfAwayFromZero(total, BigInt(delivered)), r.currency)
+					: null,
 		};
 	});
 }

@@ -18,5 +18,10 @@ export function neutraliseValue<T>(value: T): T | string {
 
 /** Every string cell of flat rows neutralised (keys too: they become column headings). */
 export function neutraliseRows<R extends Record<string, unknown>>(rows: R[]): R[] {
-	return rows.map((row) => Object.fromEntries(Object.entries(row).map(([k, v]) => [neutraliseCell(k), neutraliseValue(v)])) as R);
+	return rows.map(
+		(row) =>
+			Object.fromEntries(
+				Object.entries(row).map(([k, v]) => [neutraliseCell(k), neutraliseValue(v)]),
+			) as R,
+	);
 }

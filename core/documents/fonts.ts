@@ -21,7 +21,8 @@ interface FontkitFont {
 }
 
 /** Scripts that need shaping (joining, reordering, marks): these go through fontkit's full layout. */
-const COMPLEX = /[\u0590-\u08ff\u0900-\u0dff\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff\ufb1d-\ufdff\ufe70-\ufeff]/;
+const COMPLEX =
+	/[\u0590-\u08ff\u0900-\u0dff\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff\ufb1d-\ufdff\ufe70-\ufeff]/;
 
 const RTL_CHARS = '\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufeff';
 const RTL = new RegExp(`[${RTL_CHARS}]`);
@@ -52,7 +53,8 @@ export function loadFont(file: string): { bytes: Uint8Array; font: FontkitFont }
 				// a run of its own, which fontkit shapes and puts in visual order; the runs stay in reading order.
 				if (!RTL.test(text) || !LTR_LETTER.test(text)) return fullLayout(text, features);
 				const glyphs: FontkitGlyph[] = [];
-				for (const run of text.split(RTL_RUN)) if (run) glyphs.push(...font.layout(run, features).glyphs);
+				for (const run of text.split(RTL_RUN))
+					if (run) glyphs.push(...font.layout(run, features).glyphs);
 				return { glyphs };
 			}
 			const glyphs: FontkitGlyph[] = [];
@@ -83,7 +85,9 @@ const sharedFontkit = {
 };
 
 /** Registers the shared fonts with `doc` and embeds the regular and bold faces (subset). */
-export async function embedDocumentFonts(doc: PDFDocument): Promise<{ regular: PDFFont; bold: PDFFont }> {
+export async function embedDocumentFonts(
+	doc: PDFDocument,
+): Promise<{ regular: PDFFont; bold: PDFFont }> {
 	doc.registerFontkit(sharedFontkit as unknown as typeof fontkit);
 	const regular = await doc.embedFont(loadFont('DejaVuSans.ttf').bytes, { subset: true });
 	const bold = await doc.embedFont(loadFont('DejaVuSans-Bold.ttf').bytes, { subset: true });

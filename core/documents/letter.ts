@@ -89,16 +89,35 @@ function newPage(w: Writer): void {
 function drawFooter(w: Writer): void {
 	if (!w.footer) return;
 	let y = MARGIN - 20;
-	for (const line of wrap(w.footer, w.regular, 7.5, A4[0] - 2 * MARGIN).slice(0, 4).reverse()) {
-		w.page.drawText(line, { x: MARGIN, y, size: 7.5, font: w.regular, color: rgb(0.35, 0.35, 0.35) });
+	for (const line of wrap(w.footer, w.regular, 7.5, A4[0] - 2 * MARGIN)
+		.slice(0, 4)
+		.reverse()) {
+		w.page.drawText(line, {
+			x: MARGIN,
+			y,
+			size: 7.5,
+			font: w.regular,
+			color: rgb(0.35, 0.35, 0.35),
+		});
 		y += 9.5;
 	}
 }
 
-function line(w: Writer, text: string, options: { bold?: boolean; size?: number; x?: number } = {}): void {
+function line(
+	w: Writer,
+	text: string,
+	options: { bold?: boolean; size?: number; x?: number } = {},
+): void {
 	const size = options.size ?? FONT_SIZE;
 	if (w.y < MARGIN + 30) newPage(w);
-	if (text) w.page.drawText(text, { x: options.x ?? MARGIN, y: w.y, size, font: options.bold ? w.bold : w.regular, color: rgb(0.1, 0.1, 0.1) });
+	if (text)
+		w.page.drawText(text, {
+			x: options.x ?? MARGIN,
+			y: w.y,
+			size,
+			font: options.bold ? w.bold : w.regular,
+			color: rgb(0.1, 0.1, 0.1),
+		});
 	w.y -= size === FONT_SIZE ? LEADING : size * 1.4;
 }
 
@@ -108,7 +127,14 @@ async function begin(spec: Pick<LetterSpec, 'footer' | 'title' | 'language'>): P
 	if (spec.title) doc.setTitle(clean(spec.title));
 	if (spec.language) doc.setLanguage(spec.language);
 	doc.setProducer('n8n-nodes-receivables');
-	const w: Writer = { doc, page: undefined as unknown as PDFPage, y: 0, regular, bold, footer: spec.footer };
+	const w: Writer = {
+		doc,
+		page: undefined as unknown as PDFPage,
+		y: 0,
+		regular,
+		bold,
+		footer: spec.footer,
+	};
 	newPage(w);
 	return w;
 }
@@ -117,7 +143,10 @@ const LOGO_MAX_HEIGHT = 48;
 const LOGO_MAX_WIDTH = 170;
 
 async function drawLogo(w: Writer, logo: { data: Uint8Array; mimeType: string }): Promise<void> {
-	const image = logo.mimeType === 'image/png' ? await w.doc.embedPng(logo.data) : await w.doc.embedJpg(logo.data);
+	const image =
+		logo.mimeType === 'image/png'
+			? await w.doc.embedPng(logo.data)
+			: await w.doc.embedJpg(logo.data);
 	const scale = Math.min(LOGO_MAX_HEIGHT / image.height, LOGO_MAX_WIDTH / image.width);
 	const width = image.width * scale;
 	const height = image.height * scale;
@@ -127,7 +156,11 @@ async function drawLogo(w: Writer, logo: { data: Uint8Array; mimeType: string })
 
 /** One letter as a PDF (A4, window-envelope address block on the right). */
 export async function renderLetterPdf(spec: LetterSpec): Promise<Uint8Array> {
-	const w = await begin({ footer: spec.footer, title: spec.title ?? spec.subject, language: spec.language });
+	const w = await begin({
+		footer: spec.footer,
+		title: spec.title ?? spec.subject,
+		language: spec.language,
+	});
 	const width = A4[0] - 2 * MARGIN;
 	// sender block, top left: the logo, then the letterhead
 	if (spec.sender.logo) await drawLogo(w, spec.sender.logo);
@@ -140,12 +173,15 @@ export async function renderLetterPdf(spec: LetterSpec): Promise<Uint8Array> {
 	w.y = Math.min(w.y, A4[1] - 150);
 	const x = A4[0] / 2 + 20;
 	const addressWidth = A4[0] - MARGIN - x;
-	for (const l of wrap(spec.recipient.name, w.bold, FONT_SIZE, addressWidth)) line(w, l, { bold: true, x });
-	for (const l of spec.recipient.lines ?? []) for (const part of wrap(l, w.regular, FONT_SIZE, addressWidth)) line(w, part, { x });
+	for (const l of wrap(spec.recipient.name, w.bold, FONT_SIZE, addressWidth))
+		line(w, l, { bold: true, x });
+	for (const l of spec.recipient.lines ?? [])
+		for (const part of wrap(l, w.regular, FONT_SIZE, addressWidth)) line(w, part, { x });
 	w.y = Math.min(w.y, A4[1] - 270);
 	if (spec.placeAndDate) line(w, clean(spec.placeAndDate), { x });
 	w.y -= LEADING / 2;
-	for (const ref of spec.references ?? []) for (const part of wrap(ref, w.regular, 9, width)) line(w, part, { size: 9 });
+	for (const ref of spec.references ?? [])
+		for (const part of wrap(ref, w.regular, 9, width)) line(w, part, { size: 9 });
 	w.y -= LEADING / 2;
 	for (const part of wrap(spec.subject, w.bold, FONT_SIZE, width)) line(w, part, { bold: true });
 	w.y -= LEADING / 2;
@@ -157,8 +193,17 @@ export async function renderLetterPdf(spec: LetterSpec): Promise<Uint8Array> {
 			drawQr(page, spec.qr!.text, MARGIN, top - size, size);
 			const captionX = MARGIN + size + 12;
 			let y = top - 14;
-			for (const part of wrap(spec.qr!.caption, w.regular, 9, captionRight - captionX).slice(0, 6)) {
-				page.drawText(part, { x: captionX, y, size: 9, font: w.regular, color: rgb(0.1, 0.1, 0.1) });
+			for (const part of wrap(spec.qr!.caption, w.regular, 9, captionRight - captionX).slice(
+				0,
+				6,
+			)) {
+				page.drawText(part, {
+					x: captionX,
+					y,
+					size: 9,
+					font: w.regular,
+					color: rgb(0.1, 0.1, 0.1),
+				});
 				y -= 12;
 			}
 		};

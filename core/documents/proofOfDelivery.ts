@@ -98,7 +98,10 @@ function fit(text: string, font: PDFFont, size: number, width: number): string[]
 	return lines;
 }
 
-async function embedImage(doc: PDFDocument, image: ProofImage | null | undefined): Promise<PDFImage | undefined> {
+async function embedImage(
+	doc: PDFDocument,
+	image: ProofImage | null | undefined,
+): Promise<PDFImage | undefined> {
 	if (!image) return undefined;
 	try {
 		if (image.mime === 'image/png') return await doc.embedPng(image.bytes);
@@ -109,12 +112,26 @@ async function embedImage(doc: PDFDocument, image: ProofImage | null | undefined
 	return undefined;
 }
 
-function drawFitted(page: PDFPage, image: PDFImage, x: number, top: number, maxWidth: number, maxHeight: number): number {
+function drawFitted(
+	page: PDFPage,
+	image: PDFImage,
+	x: number,
+	top: number,
+	maxWidth: number,
+	maxHeight: number,
+): number {
 	const scale = Math.min(maxWidth / image.width, maxHeight / image.height, 1);
 	const width = image.width * scale;
 	const height = image.height * scale;
 	page.drawImage(image, { x, y: top - height, width, height });
-	page.drawRectangle({ x: x - 2, y: top - height - 2, width: width + 4, height: height + 4, borderColor: rgb(0.7, 0.7, 0.7), borderWidth: 0.5 });
+	page.drawRectangle({
+		x: x - 2,
+		y: top - height - 2,
+		width: width + 4,
+		height: height + 4,
+		borderColor: rgb(0.7, 0.7, 0.7),
+		borderWidth: 0.5,
+	});
 	return height + 4;
 }
 
@@ -146,13 +163,26 @@ export async function renderProofOfDeliveryPdf(spec: ProofOfDeliverySpec): Promi
 		[w.recipient, spec.recipientName?.trim() || w.unknown],
 		...(spec.courier ? ([[w.courier, spec.courier]] as Array<[string, string]>) : []),
 		...(spec.wave ? ([[w.wave, spec.wave]] as Array<[string, string]>) : []),
-		...(spec.location ? ([[w.location, `${spec.location.latitude.toFixed(5)}, ${spec.location.longitude.toFixed(5)}`]] as Array<[string, string]>) : []),
+		...(spec.location
+			? ([
+					[
+						w.location,
+						`${spec.location.latitude.toFixed(5)}, ${spec.location.longitude.toFixed(5)}`,
+					],
+				] as Array<[string, string]>)
+			: []),
 		[w.event, spec.eventId],
 	];
 	const valueX = MARGIN + 185;
 	const valueWidth = A4[0] - MARGIN - valueX;
 	for (const [label, value] of rows) {
-		page.drawText(clean(label), { x: MARGIN, y, size: 10.5, font: bold, color: rgb(0.25, 0.25, 0.25) });
+		page.drawText(clean(label), {
+			x: MARGIN,
+			y,
+			size: 10.5,
+			font: bold,
+			color: rgb(0.25, 0.25, 0.25),
+		});
 		for (const part of fit(clean(value), regular, 10.5, valueWidth).slice(0, 3)) {
 			page.drawText(part, { x: valueX, y, size: 10.5, font: regular, color: rgb(0.1, 0.1, 0.1) });
 			y -= 14;

@@ -21,7 +21,9 @@ export function drawQr(page: PDFPage, text: string, x: number, y: number, size: 
 			}
 			let end = c;
 			while (end + 1 < n && qr.modules.get(r, end + 1)) end++;
-			parts.push(`${num(x + (quiet + c) * cell)} ${num(y + size - (quiet + r + 1) * cell)} ${num((end - c + 1) * cell)} ${num(cell)} re`);
+			parts.push(
+				`${num(x + (quiet + c) * cell)} ${num(y + size - (quiet + r + 1) * cell)} ${num((end - c + 1) * cell)} ${num(cell)} re`,
+			);
 			c = end + 1;
 		}
 	}

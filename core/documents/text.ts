@@ -6,7 +6,8 @@ export function printableText(text: string, options: { keepLineBreaks?: boolean 
 	let out = '';
 	for (const ch of text) {
 		const code = ch.charCodeAt(0);
-		if ((code >= 32 && code !== 127) || (options.keepLineBreaks && (code === 10 || code === 13))) out += ch;
+		if ((code >= 32 && code !== 127) || (options.keepLineBreaks && (code === 10 || code === 13)))
+			out += ch;
 	}
 	return out;
 }

@@ -1,4 +1,8 @@
-import { reminderCallAsPlannedCall, upsertReminderCallTask, type ReminderCallTask } from '../contacts/fromReminder';
+import {
+	reminderCallAsPlannedCall,
+	upsertReminderCallTask,
+	type ReminderCallTask,
+} from '../contacts/fromReminder';
 import type { PlannedCall } from '../contacts/plan';
 import type { Ledger } from '../ledger';
 import { formatAmount } from '../money';
@@ -35,7 +39,11 @@ export interface CallTaskOptions {
 }
 
 /** Creates the call tasks of the plan's messages whose channel is a call (other channels are ignored). */
-export async function createReminderCallTasks(ledger: Ledger, messages: PlannedMessage[], options: CallTaskOptions = {}): Promise<CallTaskOutcome[]> {
+export async function createReminderCallTasks(
+	ledger: Ledger,
+	messages: PlannedMessage[],
+	options: CallTaskOptions = {},
+): Promise<CallTaskOutcome[]> {
 	const claimedBy = options.claimedBy ?? defaultClaimant();
 	const actor = options.actor ?? 'reminder-step';
 	const outcomes: CallTaskOutcome[] = [];
@@ -61,7 +69,14 @@ export async function createReminderCallTasks(ledger: Ledger, messages: PlannedM
 			const ids = new Set(claimed.rows.map((r) => r.invoice_id));
 			const invoices = message.invoices.filter((i) => ids.has(i.id));
 			const skippedInvoiceIds = message.invoices.filter((i) => !ids.has(i.id)).map((i) => i.id);
-			if (invoices.length === 0) return { ...base, status: 'skipped', invoiceIds: [], invoiceNumbers: [], skippedInvoiceIds };
+			if (invoices.length === 0)
+				return {
+					...base,
+					status: 'skipped',
+					invoiceIds: [],
+					invoiceNumbers: [],
+					skippedInvoiceIds,
+				};
 			const collector = message.customer.collector;
 			const task = await upsertReminderCallTask(client, {
 				customerId: message.customer.id,
@@ -70,7 +85,10 @@ export async function createReminderCallTasks(ledger: Ledger, messages: PlannedM
 				assigneeCode: collector?.code ?? null,
 				language: message.customer.language,
 			});
-			await client.query(`UPDATE reminders SET message_id = $3 WHERE invoice_id = ANY($1::bigint[]) AND stage = $2`, [invoices.map((i) => i.id), message.stage.code, `call-task:${task.id}`]);
+			await client.query(
+				`UPDATE reminders SET message_id = $3 WHERE invoice_id = ANY($1::bigint[]) AND stage = $2`,
+				[invoices.map((i) => i.id), message.stage.code, `call-task:${task.id}`],
+			);
 			const who = collector ? `${collector.name} (${collector.code})` : 'no collector assigned';
 			await client.query(
 				`INSERT INTO history (customer_id, invoice_id, kind, channel, actor, summary, payload)
@@ -78,22 +96,66 @@ export async function createReminderCallTasks(ledger: Ledger, messages: PlannedM
 					jsonb_build_object('stage', $3::text, 'taskId', $4::text, 'assignee', $6::text, 'invoices', $7::text[],
 						'timeline', jsonb_build_object('key', 'reminder_call_planned', 'fields', jsonb_strip_nulls(jsonb_build_object('stage', $3::text, 'taskId', $4::text, 'collector', $9::text, 'invoice', x.number))))
 				FROM unnest($8::bigint[], $7::text[]) AS x(id, number)`,
-				[message.customer.id, actor, message.stage.code, task.id, who, collector?.code ?? null, invoices.map((i) => i.number), invoices.map((i) => i.id), collector ? who : null],
+				[
+					message.customer.id,
+					actor,
+					message.stage.code,
+					task.id,
+					who,
+					collector?.code ?? null,
+					invoices.map((i) => i.number),
+					invoices.map((i) => i.id),
+					collector ? who : null,
+				],
 			);
 			const totals = new Map<string, bigint>();
-			for (const i of invoices) totals.set(i.currency, (totals.get(i.currency) ?? 0n) + i.openMinor);
+			for (const i of invoices)
+				totals.set(i.currency, (totals.get(i.currency) ?? 0n) + i.openMinor);
 			const c = message.customer;
 			const call = reminderCallAsPlannedCall({
 				task,
 				dueOn: message.asOf,
 				language: c.language,
-				customer: { id: c.id, externalId: c.externalId, name: c.name, phone: c.phone, emails: c.emails, profile: c.profile },
-				assignee: collector ? { code: collector.code, name: collector.name, phone: collector.phone, email: collector.email } : null,
-				invoices: invoices.map((i) => ({ id: i.id, number: i.number, dueDate: i.dueDate, currency: i.currency, amount: formatAmount(i.payableMinor, i.currency), open: formatAmount(i.openMinor, i.currency), poNumber: i.poNumber })),
-				totals: [...totals].map(([currency, open]) => ({ currency, open: formatAmount(open, currency) })),
+				customer: {
+					id: c.id,
+					externalId: c.externalId,
+					name: c.name,
+					phone: c.phone,
+					emails: c.emails,
+					profile: c.profile,
+				},
+				assignee: collector
+					? {
+							code: collector.code,
+							name: collector.name,
+							phone: collector.phone,
+							email: collector.email,
+						}
+					: null,
+				invoices: invoices.map((i) => ({
+					id: i.id,
+					number: i.number,
+					dueDate: i.dueDate,
+					currency: i.currency,
+					amount: formatAmount(i.payableMinor, i.currency),
+					open: formatAmount(i.openMinor, i.currency),
+					poNumber: i.poNumber,
+				})),
+				totals: [...totals].map(([currency, open]) => ({
+					currency,
+					open: formatAmount(open, currency),
+				})),
 				company: options.company ?? null,
 			});
-			return { ...base, status: task.status, invoiceIds: invoices.map((i) => i.id), invoiceNumbers: invoices.map((i) => i.number), skippedInvoiceIds, taskId: task.id, call };
+			return {
+				...base,
+				status: task.status,
+				invoiceIds: invoices.map((i) => i.id),
+				invoiceNumbers: invoices.map((i) => i.number),
+				skippedInvoiceIds,
+				taskId: task.id,
+				call,
+			};
 		});
 		outcomes.push(outcome);
 	}

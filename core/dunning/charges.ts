@@ -28,7 +28,12 @@ const FRENCH_LAW = 'FR';
  * Currencies with a fixed legal parity to the euro: the EUR 40 indemnity is stated in the invoice currency at
  * that parity (1 EUR = 655.957 XOF / XAF, 491.96775 KMF, 110.265 CVE). Other currencies keep it in EUR.
  */
-export const EURO_PARITIES: Record<string, string> = { XOF: '655.957', XAF: '655.957', KMF: '491.96775', CVE: '110.265' };
+export const EURO_PARITIES: Record<string, string> = {
+	XOF: '655.957',
+	XAF: '655.957',
+	KMF: '491.96775',
+	CVE: '110.265',
+};
 
 export interface EcbRate {
 	from: string;
@@ -53,7 +58,9 @@ let legalInterestTable: RateTable<LegalInterestRate> | undefined;
 
 function ecbDoc(): RateTable<EcbRate> {
 	if (!ecbTable) {
-		const doc = JSON.parse(readFileSync(coreAssetPath('dunning', 'ecb-rates.json'), 'utf8')) as RateTable<EcbRate>;
+		const doc = JSON.parse(
+			readFileSync(coreAssetPath('dunning', 'ecb-rates.json'), 'utf8'),
+		) as RateTable<EcbRate>;
 		ecbTable = { ...doc, rates: [...doc.rates].sort((a, b) => a.from.localeCompare(b.from)) };
 	}
 	return ecbTable;
@@ -61,8 +68,13 @@ function ecbDoc(): RateTable<EcbRate> {
 
 function legalInterestDoc(): RateTable<LegalInterestRate> {
 	if (!legalInterestTable) {
-		const doc = JSON.parse(readFileSync(coreAssetPath('dunning', 'legal-interest-rates.json'), 'utf8')) as RateTable<LegalInterestRate>;
-		legalInterestTable = { ...doc, rates: [...doc.rates].sort((a, b) => a.semester.localeCompare(b.semester)) };
+		const doc = JSON.parse(
+			readFileSync(coreAssetPath('dunning', 'legal-interest-rates.json'), 'utf8'),
+		) as RateTable<LegalInterestRate>;
+		legalInterestTable = {
+			...doc,
+			rates: [...doc.rates].sort((a, b) => a.semester.localeCompare(b.semester)),
+		};
 	}
 	return legalInterestTable;
 }
@@ -78,13 +90,25 @@ export function legalInterestRates(): LegalInterestRate[] {
 }
 
 /** When each shipped rate table was last updated, and up to when the ECB table is known to be complete. */
-export function rateTablesInfo(): { ecb: { updated: string; checkedThrough: string; lastChange: string; source: string }; legalInterest: { updated: string; lastSemester: string; source: string } } {
+export function rateTablesInfo(): {
+	ecb: { updated: string; checkedThrough: string; lastChange: string; source: string };
+	legalInterest: { updated: string; lastSemester: string; source: string };
+} {
 	const ecb = ecbDoc();
 	const legal = legalInterestDoc();
 	const lastChange = ecb.rates[ecb.rates.length - 1]?.from ?? '';
 	return {
-		ecb: { updated: ecb.updated, checkedThrough: ecb.checkedThrough ?? lastChange, lastChange, source: ecb.source },
-		legalInterest: { updated: legal.updated, lastSemester: legal.rates[legal.rates.length - 1]?.semester ?? '', source: legal.source },
+		ecb: {
+			updated: ecb.updated,
+			checkedThrough: ecb.checkedThrough ?? lastChange,
+			lastChange,
+			source: ecb.source,
+		},
+		legalInterest: {
+			updated: legal.updated,
+			lastSemester: legal.rates[legal.rates.length - 1]?.semester ?? '',
+			source: legal.source,
+		},
 	};
 }
 
@@ -92,7 +116,9 @@ function parseRate(text: string | number, what: string): bigint {
 	const value = String(text).trim().replace(',', '.');
 	const m = value.match(/^(-?)(\d{1,3})(?:\.(\d{1,4}))?$/);
 	if (!m) {
-		throw new ReceivablesError('CHARGES_BAD_RATE', `${what} "${text}" is not a percentage.`, { hint: 'Write a percentage with a dot, for example 12.15.' });
+		throw new ReceivablesError('CHARGES_BAD_RATE', `${what} "${text}" is not a percentage.`, {
+			hint: 'Write a percentage with a dot, for example 12.15.',
+		});
 	}
 	const scaled = BigInt(m[2]) * RATE_SCALE + BigInt((m[3] ?? '').padEnd(4, '0'));
 	return m[1] ? -scaled : scaled;
@@ -114,9 +140,13 @@ export function ecbRateOn(date: string): string {
 		else break;
 	}
 	if (!found) {
-		throw new ReceivablesError('CHARGES_NO_RATE', `The ECB rate table starts on ${rates[0]?.from}: no rate for ${date}.`, {
-			hint: 'Give a contract rate for invoices that old, or extend core/dunning/ecb-rates.json.',
-		});
+		throw new ReceivablesError(
+			'CHARGES_NO_RATE',
+			`The ECB rate table starts on ${rates[0]?.from}: no rate for ${date}.`,
+			{
+				hint: 'Give a contract rate for invoices that old, or extend core/dunning/ecb-rates.json.',
+			},
+		);
 	}
 	return found.ratePercent;
 }
@@ -133,17 +163,29 @@ function semesterOf(date: string): string {
 }
 
 /** The legal late-payment rate of the half-year containing `date`: ECB rate on 1 January / 1 July + 10 points. */
-export function legalRateFor(date: string): { ratePercent: string; ecbRatePercent: string; reference: string; known: boolean } {
+export function legalRateFor(date: string): {
+	ratePercent: string;
+	ecbRatePercent: string;
+	reference: string;
+	known: boolean;
+} {
 	const reference = `${date.slice(0, 4)}-${Number(date.slice(5, 7)) <= 6 ? '01' : '07'}-01`;
 	const ecb = ecbRateOn(reference);
-	return { ratePercent: formatRate(parseRate(ecb, 'ECB rate') + LEGAL_MARGIN), ecbRatePercent: ecb, reference, known: ecbRateKnownOn(reference) };
+	return {
+		ratePercent: formatRate(parseRate(ecb, 'ECB rate') + LEGAL_MARGIN),
+		ecbRatePercent: ecb,
+		reference,
+		known: ecbRateKnownOn(reference),
+	};
 }
 
 /**
  * The French legal interest rate for professionals of the half-year containing `date`. A half-year missing
  * from the table gives the last known rate with `known: false` (the caller warns); none before 2015.
  */
-export function legalInterestRateFor(date: string): { ratePercent: string; semester: string; known: boolean; usedSemester: string } | undefined {
+export function legalInterestRateFor(
+	date: string,
+): { ratePercent: string; semester: string; known: boolean; usedSemester: string } | undefined {
 	const semester = semesterOf(date);
 	let found: LegalInterestRate | undefined;
 	for (const rate of legalInterestRates()) {
@@ -151,7 +193,12 @@ export function legalInterestRateFor(date: string): { ratePercent: string; semes
 		else break;
 	}
 	if (!found) return undefined;
-	return { ratePercent: found.ratePercent, semester, known: found.semester === semester, usedSemester: found.semester };
+	return {
+		ratePercent: found.ratePercent,
+		semester,
+		known: found.semester === semester,
+		usedSemester: found.semester,
+	};
 }
 
 /** An amount settled on a date (payment received, credit note, write-off): interest on it stops that day. */
@@ -205,9 +252,17 @@ export interface EarlierVersion {
  * The earlier contents of an invoice for the charges, from its kept revisions (payable amounts): each amount owed is
  * its payable less what credit notes took off the current one (`payableNow` − `owedNow`).
  */
-export function earlierVersions(rows: Array<{ until: string; payableMinor: bigint; dueDate: string }> | null | undefined, payableNow: bigint, owedNow: bigint): EarlierVersion[] {
+export function earlierVersions(
+	rows: Array<{ until: string; payableMinor: bigint; dueDate: string }> | null | undefined,
+	payableNow: bigint,
+	owedNow: bigint,
+): EarlierVersion[] {
 	const credited = payableNow - owedNow;
-	return (rows ?? []).map((r) => ({ until: r.until, amountMinor: r.payableMinor - credited, dueDate: r.dueDate }));
+	return (rows ?? []).map((r) => ({
+		until: r.until,
+		amountMinor: r.payableMinor - credited,
+		dueDate: r.dueDate,
+	}));
 }
 
 export interface LatePaymentPeriod {
@@ -272,10 +327,15 @@ interface RateResolver {
 }
 
 function warnOnce(warnings: ChargesWarning[], warning: ChargesWarning): void {
-	if (!warnings.some((w) => w.code === warning.code && w.semester === warning.semester)) warnings.push(warning);
+	if (!warnings.some((w) => w.code === warning.code && w.semester === warning.semester))
+		warnings.push(warning);
 }
 
-function rateResolver(law: string, contract: bigint | undefined, warnings: ChargesWarning[]): RateResolver {
+function rateResolver(
+	law: string,
+	contract: bigint | undefined,
+	warnings: ChargesWarning[],
+): RateResolver {
 	const french = law === FRENCH_LAW;
 	if (!french) {
 		if (contract === undefined) {
@@ -340,10 +400,18 @@ function splitPeriods(first: string, last: string, resolver: RateResolver): Late
 	const periods: LatePaymentPeriod[] = [];
 	let cursor = first;
 	while (cursor <= last) {
-		const halfEnd = Number(cursor.slice(5, 7)) <= 6 ? `${cursor.slice(0, 4)}-06-30` : `${cursor.slice(0, 4)}-12-31`;
+		const halfEnd =
+			Number(cursor.slice(5, 7)) <= 6
+				? `${cursor.slice(0, 4)}-06-30`
+				: `${cursor.slice(0, 4)}-12-31`;
 		const end = halfEnd < last ? halfEnd : last;
 		const { rate, known } = resolver.rateFor(cursor);
-		const period: LatePaymentPeriod = { from: cursor, to: end, days: daysBetween(cursor, end) + 1, ratePercent: formatRate(rate) };
+		const period: LatePaymentPeriod = {
+			from: cursor,
+			to: end,
+			days: daysBetween(cursor, end) + 1,
+			ratePercent: formatRate(rate),
+		};
 		if (!known) period.rateKnown = false;
 		periods.push(period);
 		cursor = addDays(end, 1);
@@ -358,10 +426,22 @@ function interestOf(amountMinor: bigint, periods: LatePaymentPeriod[]): bigint {
 	return roundHalfAwayFromZero(amountMinor * weighted, 365n * 100n * RATE_SCALE);
 }
 
-function statutoryIndemnity(currency: string, french: boolean, configured: string | undefined): Pick<LatePaymentCharges, 'fixedIndemnityMinor' | 'fixedIndemnityCurrency' | 'fixedIndemnityConversion'> {
-	if (configured !== undefined) return { fixedIndemnityMinor: parseAmount(configured, currency), fixedIndemnityCurrency: currency };
+function statutoryIndemnity(
+	currency: string,
+	french: boolean,
+	configured: string | undefined,
+): Pick<
+	LatePaymentCharges,
+	'fixedIndemnityMinor' | 'fixedIndemnityCurrency' | 'fixedIndemnityConversion'
+> {
+	if (configured !== undefined)
+		return {
+			fixedIndemnityMinor: parseAmount(configured, currency),
+			fixedIndemnityCurrency: currency,
+		};
 	if (!french) return { fixedIndemnityMinor: 0n, fixedIndemnityCurrency: currency };
-	if (currency === 'EUR') return { fixedIndemnityMinor: EUR_INDEMNITY_MINOR, fixedIndemnityCurrency: 'EUR' };
+	if (currency === 'EUR')
+		return { fixedIndemnityMinor: EUR_INDEMNITY_MINOR, fixedIndemnityCurrency: 'EUR' };
 	const parity = EURO_PARITIES[currency];
 	if (!parity) return { fixedIndemnityMinor: EUR_INDEMNITY_MINOR, fixedIndemnityCurrency: 'EUR' };
 	// 40 × parity, exact, rounded once to the currency's minor unit
@@ -370,7 +450,15 @@ function statutoryIndemnity(currency: string, french: boolean, configured: strin
 	const parityScaled = BigInt(whole) * scale + BigInt(fraction || '0');
 	const unit = parseAmount('1', currency); // minor units per unit
 	const minor = roundHalfAwayFromZero(40n * parityScaled * unit, scale);
-	return { fixedIndemnityMinor: minor, fixedIndemnityCurrency: currency, fixedIndemnityConversion: { fromEur: '40.00', rate: parity, basis: `fixed parity 1 EUR = ${parity} ${currency}` } };
+	return {
+		fixedIndemnityMinor: minor,
+		fixedIndemnityCurrency: currency,
+		fixedIndemnityConversion: {
+			fromEur: '40.00',
+			rate: parity,
+			basis: `fixed parity 1 EUR = ${parity} ${currency}`,
+		},
+	};
 }
 
 /** The charges of an invoice from its late portions (each with its own days and interest) and their rate periods. */
@@ -389,8 +477,12 @@ function chargesOf(c: {
 }): LatePaymentCharges {
 	const { portions, periods, currency, resolver } = c;
 	const interestMinor = portions.reduce((sum, p) => sum + p.interestMinor, 0n);
-	const lastRate = periods.length ? periods[periods.length - 1].ratePercent : formatRate(resolver.rateFor(c.asOf).rate);
-	const indemnity = c.anyLate ? statutoryIndemnity(currency, c.french, c.fixedIndemnity?.[currency]) : { fixedIndemnityMinor: 0n, fixedIndemnityCurrency: currency };
+	const lastRate = periods.length
+		? periods[periods.length - 1].ratePercent
+		: formatRate(resolver.rateFor(c.asOf).rate);
+	const indemnity = c.anyLate
+		? statutoryIndemnity(currency, c.french, c.fixedIndemnity?.[currency])
+		: { fixedIndemnityMinor: 0n, fixedIndemnityCurrency: currency };
 	return {
 		daysLate: c.daysLate,
 		annualRatePercent: lastRate,
@@ -399,7 +491,9 @@ function chargesOf(c: {
 		fixedIndemnity: formatAmount(indemnity.fixedIndemnityMinor, indemnity.fixedIndemnityCurrency),
 		fixedIndemnityMinor: indemnity.fixedIndemnityMinor,
 		fixedIndemnityCurrency: indemnity.fixedIndemnityCurrency,
-		...(indemnity.fixedIndemnityConversion ? { fixedIndemnityConversion: indemnity.fixedIndemnityConversion } : {}),
+		...(indemnity.fixedIndemnityConversion
+			? { fixedIndemnityConversion: indemnity.fixedIndemnityConversion }
+			: {}),
 		currency,
 		rateSource: resolver.source,
 		governingLaw: c.law,
@@ -420,22 +514,43 @@ export function latePaymentCharges(input: LatePaymentInput): LatePaymentCharges 
 	const dueDate = parseCalendarDate(input.dueDate);
 	const asOf = parseCalendarDate(input.asOf);
 	if (!dueDate || !asOf) {
-		throw new ReceivablesError('CHARGES_BAD_DATE', `The due date "${input.dueDate}" or the date "${input.asOf}" is not a calendar date.`, {
-			hint: 'Use YYYY-MM-DD dates.',
-		});
+		throw new ReceivablesError(
+			'CHARGES_BAD_DATE',
+			`The due date "${input.dueDate}" or the date "${input.asOf}" is not a calendar date.`,
+			{
+				hint: 'Use YYYY-MM-DD dates.',
+			},
+		);
 	}
 	const law = (input.governingLaw ?? FRENCH_LAW).trim().toUpperCase() || FRENCH_LAW;
 	if (!/^[A-Z]{2}$/.test(law)) {
-		throw new ReceivablesError('CHARGES_BAD_LAW', `The governing law "${input.governingLaw}" is not a country code.`, { hint: 'Give the two-letter country code of the law of the contract, e.g. FR.' });
+		throw new ReceivablesError(
+			'CHARGES_BAD_LAW',
+			`The governing law "${input.governingLaw}" is not a country code.`,
+			{ hint: 'Give the two-letter country code of the law of the contract, e.g. FR.' },
+		);
 	}
 	const french = law === FRENCH_LAW;
 	const amountMinor = input.amountMinor ?? parseAmount(input.amount ?? '', currency);
-	const contract = input.contractRatePercent !== undefined && input.contractRatePercent !== '' ? parseRate(input.contractRatePercent, 'The contract rate') : undefined;
+	const contract =
+		input.contractRatePercent !== undefined && input.contractRatePercent !== ''
+			? parseRate(input.contractRatePercent, 'The contract rate')
+			: undefined;
 	const warnings: ChargesWarning[] = [];
 	const resolver = rateResolver(law, contract, warnings);
 	const firstLate = addDays(dueDate, 1);
-	const revisions = (input.revisions ?? []).filter((r) => parseCalendarDate(r.until) && parseCalendarDate(r.dueDate));
-	if (revisions.length) return revisedCharges({ ...input, amountMinor, dueDate, asOf, revisions }, currency, law, french, resolver, warnings);
+	const revisions = (input.revisions ?? []).filter(
+		(r) => parseCalendarDate(r.until) && parseCalendarDate(r.dueDate),
+	);
+	if (revisions.length)
+		return revisedCharges(
+			{ ...input, amountMinor, dueDate, asOf, revisions },
+			currency,
+			law,
+			french,
+			resolver,
+			warnings,
+		);
 
 	// The portions: each settlement up to asOf (in date order), then what is left.
 	const settled = [...(input.settlements ?? [])]
@@ -451,7 +566,17 @@ export function latePaymentCharges(input: LatePaymentInput): LatePaymentCharges 
 		if (!earns) return;
 		const periods = splitPeriods(firstLate, to, resolver);
 		const interestMinor = interestOf(amount, periods);
-		portions.push({ amountMinor: amount, amount: formatAmount(amount, currency), status, from: firstLate, to, days: daysBetween(dueDate, to), interestMinor, interest: formatAmount(interestMinor, currency), periods });
+		portions.push({
+			amountMinor: amount,
+			amount: formatAmount(amount, currency),
+			status,
+			from: firstLate,
+			to,
+			days: daysBetween(dueDate, to),
+			interestMinor,
+			interest: formatAmount(interestMinor, currency),
+			periods,
+		});
 	};
 	for (const s of settled) {
 		const amount = s.amountMinor < left ? s.amountMinor : left;
@@ -463,8 +588,22 @@ export function latePaymentCharges(input: LatePaymentInput): LatePaymentCharges 
 
 	const lastDay = portions.reduce((max, p) => (p.to > max ? p.to : max), '');
 	const periods = lastDay ? splitPeriods(firstLate, lastDay, resolver) : [];
-	const daysLate = lastDay ? daysBetween(dueDate, lastDay) : Math.max(0, left > 0n ? daysBetween(dueDate, asOf) : 0);
-	return chargesOf({ portions, periods, daysLate, anyLate, asOf, currency, law, french, resolver, warnings, fixedIndemnity: input.fixedIndemnity });
+	const daysLate = lastDay
+		? daysBetween(dueDate, lastDay)
+		: Math.max(0, left > 0n ? daysBetween(dueDate, asOf) : 0);
+	return chargesOf({
+		portions,
+		periods,
+		daysLate,
+		anyLate,
+		asOf,
+		currency,
+		law,
+		french,
+		resolver,
+		warnings,
+		fixedIndemnity: input.fixedIndemnity,
+	});
 }
 
 /** JSON view of charges for node outputs: amounts as decimal strings, no bigint. */
@@ -477,10 +616,20 @@ export function chargesJson(c: LatePaymentCharges): Record<string, unknown> {
 		interest: c.interest,
 		fixedIndemnity: c.fixedIndemnity,
 		fixedIndemnityCurrency: c.fixedIndemnityCurrency,
-		...(c.fixedIndemnityConversion ? { fixedIndemnityConversion: { ...c.fixedIndemnityConversion } } : {}),
+		...(c.fixedIndemnityConversion
+			? { fixedIndemnityConversion: { ...c.fixedIndemnityConversion } }
+			: {}),
 		currency: c.currency,
 		periods: c.periods.map((p) => ({ ...p })),
-		portions: c.portions.map((p) => ({ amount: p.amount, status: p.status, from: p.from, to: p.to, days: p.days, interest: p.interest, periods: p.periods.map((q) => ({ ...q })) })),
+		portions: c.portions.map((p) => ({
+			amount: p.amount,
+			status: p.status,
+			from: p.from,
+			to: p.to,
+			days: p.days,
+			interest: p.interest,
+			periods: p.periods.map((q) => ({ ...q })),
+		})),
 		warnings: c.warnings.map((w) => ({ ...w })),
 	};
 }
@@ -493,7 +642,12 @@ export function chargesJson(c: LatePaymentCharges): Record<string, unknown> {
  * portion, rounded once. Without a revision this gives the same portions as latePaymentCharges.
  */
 function revisedCharges(
-	input: LatePaymentInput & { amountMinor: bigint; dueDate: string; asOf: string; revisions: EarlierVersion[] },
+	input: LatePaymentInput & {
+		amountMinor: bigint;
+		dueDate: string;
+		asOf: string;
+		revisions: EarlierVersion[];
+	},
 	currency: string,
 	law: string,
 	french: boolean,
@@ -517,14 +671,25 @@ function revisedCharges(
 	const settled = [...(input.settlements ?? [])]
 		.map((x) => ({ ...x, date: parseCalendarDate(x.date) ?? '' }))
 		.filter((x) => x.date && x.date <= asOf && x.amountMinor > 0n);
-	const writtenOff = settled.filter((x) => x.kind === 'write_off').reduce((sum, x) => sum + x.amountMinor, 0n);
-	const paidBefore = (day: string) => settled.filter((x) => x.kind !== 'write_off' && x.date < day).reduce((sum, x) => sum + x.amountMinor, 0n);
-	const paidOn = (day: string) => settled.filter((x) => x.kind !== 'write_off' && x.date === day).reduce((sum, x) => sum + x.amountMinor, 0n);
+	const writtenOff = settled
+		.filter((x) => x.kind === 'write_off')
+		.reduce((sum, x) => sum + x.amountMinor, 0n);
+	const paidBefore = (day: string) =>
+		settled
+			.filter((x) => x.kind !== 'write_off' && x.date < day)
+			.reduce((sum, x) => sum + x.amountMinor, 0n);
+	const paidOn = (day: string) =>
+		settled
+			.filter((x) => x.kind !== 'write_off' && x.date === day)
+			.reduce((sum, x) => sum + x.amountMinor, 0n);
 	const late = (day: string): bigint => {
 		let segment = segments[0];
 		for (const x of segments) if (x.start <= day) segment = x;
 		if (day <= segment.dueDate || day <= final.dueDate) return 0n;
-		const owed = (segment.amountMinor < final.amountMinor ? segment.amountMinor : final.amountMinor) - writtenOff - paidBefore(day);
+		const owed =
+			(segment.amountMinor < final.amountMinor ? segment.amountMinor : final.amountMinor) -
+			writtenOff -
+			paidBefore(day);
 		return owed > 0n ? owed : 0n;
 	};
 	// The days L may change: each content's start and first late day, the final first late day, the day after each payment.
@@ -538,10 +703,25 @@ function revisedCharges(
 	const changes = [...days].filter((d) => d <= asOf).sort();
 
 	const portions: LatePaymentPortion[] = [];
-	const portion = (amount: bigint, from: string, to: string, status: LatePaymentPortion['status']) => {
+	const portion = (
+		amount: bigint,
+		from: string,
+		to: string,
+		status: LatePaymentPortion['status'],
+	) => {
 		const periods = splitPeriods(from, to, resolver);
 		const interestMinor = interestOf(amount, periods);
-		portions.push({ amountMinor: amount, amount: formatAmount(amount, currency), status, from, to, days: daysBetween(from, to) + 1, interestMinor, interest: formatAmount(interestMinor, currency), periods });
+		portions.push({
+			amountMinor: amount,
+			amount: formatAmount(amount, currency),
+			status,
+			from,
+			to,
+			days: daysBetween(from, to) + 1,
+			interestMinor,
+			interest: formatAmount(interestMinor, currency),
+			periods,
+		});
 	};
 	const layers: Array<{ amountMinor: bigint; from: string }> = [];
 	let level = 0n;
@@ -568,10 +748,23 @@ function revisedCharges(
 	for (const layer of [...layers].reverse()) portion(layer.amountMinor, layer.from, asOf, 'open');
 	portions.sort((a, b) => a.to.localeCompare(b.to) || a.from.localeCompare(b.from));
 
-	const anyLate = portions.length > 0 || settled.some((x) => x.kind === 'write_off' && x.date > final.dueDate);
+	const anyLate =
+		portions.length > 0 || settled.some((x) => x.kind === 'write_off' && x.date > final.dueDate);
 	const first = portions.reduce((min, p) => (min === '' || p.from < min ? p.from : min), '');
 	const lastDay = portions.reduce((max, p) => (p.to > max ? p.to : max), '');
 	const periods = lastDay ? splitPeriods(first, lastDay, resolver) : [];
 	const daysLate = lastDay ? Math.max(0, daysBetween(final.dueDate, lastDay)) : 0;
-	return chargesOf({ portions, periods, daysLate, anyLate, asOf, currency, law, french, resolver, warnings, fixedIndemnity: input.fixedIndemnity });
+	return chargesOf({
+		portions,
+		periods,
+		daysLate,
+		anyLate,
+		asOf,
+		currency,
+		law,
+		french,
+		resolver,
+		warnings,
+		fixedIndemnity: input.fixedIndemnity,
+	});
 }

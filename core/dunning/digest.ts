@@ -87,45 +87,64 @@ export interface CollectorDigest {
 
 const WORDS = {
 	fr: {
-		subject: (date: string, n: number, p: number) => `Relances du ${date} : ${n} envoi(s) prévu(s), ${p} problème(s)`,
+		subject: (date: string, n: number, p: number) =>
+			`Relances du ${date} : ${n} envoi(s) prévu(s), ${p} problème(s)`,
 		hello: (name: string) => `Bonjour ${name},`,
 		due: 'Prévu aujourd’hui :',
 		none: 'Aucune relance prévue aujourd’hui.',
-		stageLine: (s: DigestStage) => `- ${s.stage} : ${s.messages} message(s), ${s.invoices} facture(s), ${s.amounts.join(' + ') || '0'}${s.letters ? `, dont ${s.letters} courrier(s) à imprimer` : ''}${s.held ? ` ; ${s.held} facture(s) suspendue(s)` : ''}`,
+		stageLine: (s: DigestStage) =>
+			`- ${s.stage} : ${s.messages} message(s), ${s.invoices} facture(s), ${s.amounts.join(' + ') || '0'}${s.letters ? `, dont ${s.letters} courrier(s) à imprimer` : ''}${s.held ? ` ; ${s.held} facture(s) suspendue(s)` : ''}`,
 		problems: 'À vérifier :',
 		noProblems: 'Aucun échec récent.',
-		problemLine: (p: DigestProblem) => `- ${p.customerName} (${p.customerExternalId}), facture ${p.invoiceNumber}, ${p.stage} : ${p.status}${p.error ? ` — ${p.error}` : ''}`,
+		problemLine: (p: DigestProblem) =>
+			`- ${p.customerName} (${p.customerExternalId}), facture ${p.invoiceNumber}, ${p.stage} : ${p.status}${p.error ? ` — ${p.error}` : ''}`,
 		unassigned: 'Clients sans chargé de recouvrement',
 		paymentsSubject: (k: number) => `, ${k} paiement(s) à affecter`,
-		payments: (since: string) => `Paiements reçus à affecter à la main (enregistrés depuis le ${since}) :`,
-		paymentLine: (p: DigestPayment, date: string) => `- ${date}, ${p.amount}${p.unapplied !== p.amount ? ` (reste ${p.unapplied})` : ''}, payeur ${p.payerName ?? 'inconnu'}${p.reference ? `, réf. « ${p.reference} »` : ''}${p.customer ? `, client ${p.customer.name} (${p.customer.externalId})` : ', client non identifié'} : ${p.reason}${p.candidates.length ? ` Candidats : ${p.candidates.join(', ')}.` : ''}`,
+		payments: (since: string) =>
+			`Paiements reçus à affecter à la main (enregistrés depuis le ${since}) :`,
+		paymentLine: (p: DigestPayment, date: string) =>
+			`- ${date}, ${p.amount}${p.unapplied !== p.amount ? ` (reste ${p.unapplied})` : ''}, payeur ${p.payerName ?? 'inconnu'}${p.reference ? `, réf. « ${p.reference} »` : ''}${p.customer ? `, client ${p.customer.name} (${p.customer.externalId})` : ', client non identifié'} : ${p.reason}${p.candidates.length ? ` Candidats : ${p.candidates.join(', ')}.` : ''}`,
 		noReason: 'Aucune règle ne l’a affecté.',
 	},
 	en: {
-		subject: (date: string, n: number, p: number) => `Reminders for ${date}: ${n} planned, ${p} problem(s)`,
+		subject: (date: string, n: number, p: number) =>
+			`Reminders for ${date}: ${n} planned, ${p} problem(s)`,
 		hello: (name: string) => `Hello ${name},`,
 		due: 'Planned today:',
 		none: 'No reminder planned today.',
-		stageLine: (s: DigestStage) => `- ${s.stage}: ${s.messages} message(s), ${s.invoices} invoice(s), ${s.amounts.join(' + ') || '0'}${s.letters ? `, incl. ${s.letters} letter(s) to print` : ''}${s.held ? `; ${s.held} invoice(s) on hold` : ''}`,
+		stageLine: (s: DigestStage) =>
+			`- ${s.stage}: ${s.messages} message(s), ${s.invoices} invoice(s), ${s.amounts.join(' + ') || '0'}${s.letters ? `, incl. ${s.letters} letter(s) to print` : ''}${s.held ? `; ${s.held} invoice(s) on hold` : ''}`,
 		problems: 'To check:',
 		noProblems: 'No recent failure.',
-		problemLine: (p: DigestProblem) => `- ${p.customerName} (${p.customerExternalId}), invoice ${p.invoiceNumber}, ${p.stage}: ${p.status}${p.error ? ` — ${p.error}` : ''}`,
+		problemLine: (p: DigestProblem) =>
+			`- ${p.customerName} (${p.customerExternalId}), invoice ${p.invoiceNumber}, ${p.stage}: ${p.status}${p.error ? ` — ${p.error}` : ''}`,
 		unassigned: 'Customers without a collector',
 		paymentsSubject: (k: number) => `, ${k} payment(s) to settle`,
 		payments: (since: string) => `Payments received to settle by hand (recorded since ${since}):`,
-		paymentLine: (p: DigestPayment, date: string) => `- ${date}, ${p.amount}${p.unapplied !== p.amount ? ` (${p.unapplied} left)` : ''}, payer ${p.payerName ?? 'unknown'}${p.reference ? `, ref. "${p.reference}"` : ''}${p.customer ? `, customer ${p.customer.name} (${p.customer.externalId})` : ', customer not identified'}: ${p.reason}${p.candidates.length ? ` Candidates: ${p.candidates.join(', ')}.` : ''}`,
+		paymentLine: (p: DigestPayment, date: string) =>
+			`- ${date}, ${p.amount}${p.unapplied !== p.amount ? ` (${p.unapplied} left)` : ''}, payer ${p.payerName ?? 'unknown'}${p.reference ? `, ref. "${p.reference}"` : ''}${p.customer ? `, customer ${p.customer.name} (${p.customer.externalId})` : ', customer not identified'}: ${p.reason}${p.candidates.length ? ` Candidates: ${p.candidates.join(', ')}.` : ''}`,
 		noReason: 'No rule allocated it.',
 	},
 };
 
-export async function dailyDigest(ledger: Ledger, options: DigestOptions = {}): Promise<CollectorDigest[]> {
+export async function dailyDigest(
+	ledger: Ledger,
+	options: DigestOptions = {},
+): Promise<CollectorDigest[]> {
 	const zone = options.zone ?? DEFAULT_ZONE;
 	const asOf = (options.asOf && parseCalendarDate(options.asOf, zone)) || todayIn(zone);
 	const language = options.language ?? 'fr';
 	const words = WORDS[language];
 	const policies = await loadPolicies(ledger);
-	const stages = options.stages ?? [...new Set([...policies.values()].flatMap((p) => p.stages.map((s) => s.code)))];
-	type Acc = { collector: CollectorDigest['collector']; stages: Map<string, DigestStage & { totals: Map<string, bigint> }>; problems: DigestProblem[]; payments: DigestPayment[] };
+	const stages = options.stages ?? [
+		...new Set([...policies.values()].flatMap((p) => p.stages.map((s) => s.code))),
+	];
+	type Acc = {
+		collector: CollectorDigest['collector'];
+		stages: Map<string, DigestStage & { totals: Map<string, bigint> }>;
+		problems: DigestProblem[];
+		payments: DigestPayment[];
+	};
 	const byCollector = new Map<string, Acc>();
 	const accFor = (collector: CollectorDigest['collector']): Acc => {
 		const key = collector?.code ?? '';
@@ -145,17 +164,30 @@ export async function dailyDigest(ledger: Ledger, options: DigestOptions = {}): 
 		return s;
 	};
 	for (const stage of stages) {
-		const plan = await planReminders(ledger, { stage, asOf, zone, defaultPolicy: options.defaultPolicy });
+		const plan = await planReminders(ledger, {
+			stage,
+			asOf,
+			zone,
+			defaultPolicy: options.defaultPolicy,
+		});
 		for (const message of plan.due) {
 			const c = message.customer.collector;
 			const s = stageOf(accFor(c ? { code: c.code, name: c.name, email: c.email } : null), stage);
 			s.messages++;
 			s.invoices += message.invoices.length;
 			if (message.channel === 'letter') s.letters++;
-			s.totals.set(message.currency, (s.totals.get(message.currency) ?? 0n) + message.totalOpenMinor);
+			s.totals.set(
+				message.currency,
+				(s.totals.get(message.currency) ?? 0n) + message.totalOpenMinor,
+			);
 		}
 		if (plan.held.length) {
-			const collectors = await ledger.query<{ id: string; code: string | null; name: string | null; email: string | null }>(
+			const collectors = await ledger.query<{
+				id: string;
+				code: string | null;
+				name: string | null;
+				email: string | null;
+			}>(
 				'SELECT c.id::text, s.code, s.name, s.email FROM customers c LEFT JOIN staff s ON s.code = c.collector_code WHERE c.id = ANY($1::bigint[])',
 				[[...new Set(plan.held.map((h) => h.customerId))]],
 			);
@@ -163,11 +195,25 @@ export async function dailyDigest(ledger: Ledger, options: DigestOptions = {}): 
 			for (const held of plan.held) {
 				if (held.reason === 'already_sent') continue;
 				const r = byId.get(held.customerId);
-				stageOf(accFor(r?.code ? { code: r.code, name: r.name ?? r.code, email: r.email } : null), stage).held++;
+				stageOf(
+					accFor(r?.code ? { code: r.code, name: r.name ?? r.code, email: r.email } : null),
+					stage,
+				).held++;
 			}
 		}
 	}
-	const problems = await ledger.query<{ code: string | null; name: string | null; email: string | null; external_id: string; customer: string; number: string; stage: string; status: string; error: string | null; at: Date }>(
+	const problems = await ledger.query<{
+		code: string | null;
+		name: string | null;
+		email: string | null;
+		external_id: string;
+		customer: string;
+		number: string;
+		stage: string;
+		status: string;
+		error: string | null;
+		at: Date;
+	}>(
 		`SELECT s.code, s.name, s.email, c.external_id, c.name AS customer, i.number, r.stage, r.status, r.error, r.claimed_at AS at
 		FROM reminders r JOIN customers c ON c.id = r.customer_id JOIN invoices i ON i.id = r.invoice_id
 		LEFT JOIN staff s ON s.code = c.collector_code
@@ -186,14 +232,37 @@ export async function dailyDigest(ledger: Ledger, options: DigestOptions = {}): 
 			at: p.at.toISOString(),
 		});
 	}
-	const since = options.paymentsSince ? parseCalendarDate(options.paymentsSince, zone) : previousWorkingDay(asOf);
+	const since = options.paymentsSince
+		? parseCalendarDate(options.paymentsSince, zone)
+		: previousWorkingDay(asOf);
 	if (!since) {
-		throw new ReceivablesError('DIGEST_DATE_INVALID', `"${options.paymentsSince}" is not a date for Payments Since / « ${options.paymentsSince} » n'est pas une date pour Payments Since.`, { hint: 'Use YYYY-MM-DD, e.g. 2026-03-27, or leave it empty for the previous working day.' });
+		throw new ReceivablesError(
+			'DIGEST_DATE_INVALID',
+			`"${options.paymentsSince}" is not a date for Payments Since / « ${options.paymentsSince} » n'est pas une date pour Payments Since.`,
+			{ hint: 'Use YYYY-MM-DD, e.g. 2026-03-27, or leave it empty for the previous working day.' },
+		);
 	}
 	const paymentsSince = since;
 	// Kept payments: money still to allocate (unapplied, ambiguous, or the remainder of an overpayment) recorded in the
 	// digest's days, each with the customer's collector when the rules found the customer, else on the unassigned list.
-	const kept = await ledger.query<{ id: string; code: string | null; name: string | null; email: string | null; external_id: string | null; customer: string | null; received_on: string; recorded_on: string; amount_minor: string; unapplied_minor: string; currency: string; status: string; payer_name: string | null; reference_text: string | null; flag_reason: string | null; flag_details: { message?: { en: string; fr: string }; candidates?: string[] } | null }>(
+	const kept = await ledger.query<{
+		id: string;
+		code: string | null;
+		name: string | null;
+		email: string | null;
+		external_id: string | null;
+		customer: string | null;
+		received_on: string;
+		recorded_on: string;
+		amount_minor: string;
+		unapplied_minor: string;
+		currency: string;
+		status: string;
+		payer_name: string | null;
+		reference_text: string | null;
+		flag_reason: string | null;
+		flag_details: { message?: { en: string; fr: string }; candidates?: string[] } | null;
+	}>(
 		`SELECT p.id::text, s.code, s.name, s.email, c.external_id, c.name AS customer, p.received_on::text, (p.created_at AT TIME ZONE $3)::date::text AS recorded_on,
 			p.amount_minor::text, p.unapplied_minor::text, p.currency, p.status, p.payer_name, p.reference_text, p.flag_reason, p.flag_details
 		FROM payments p LEFT JOIN customers c ON c.id = p.customer_id LEFT JOIN staff s ON s.code = c.collector_code
@@ -212,11 +281,16 @@ export async function dailyDigest(ledger: Ledger, options: DigestOptions = {}): 
 			unappliedMinor: p.unapplied_minor,
 			currency: p.currency,
 			amount,
-			unapplied: p.unapplied_minor === p.amount_minor ? amount : formatMoney(BigInt(p.unapplied_minor), p.currency, language),
+			unapplied:
+				p.unapplied_minor === p.amount_minor
+					? amount
+					: formatMoney(BigInt(p.unapplied_minor), p.currency, language),
 			status: p.status,
 			payerName: p.payer_name,
 			reference: p.reference_text,
-			customer: p.external_id ? { externalId: p.external_id, name: p.customer ?? p.external_id } : null,
+			customer: p.external_id
+				? { externalId: p.external_id, name: p.customer ?? p.external_id }
+				: null,
 			reasonCode: p.flag_reason,
 			reason: p.flag_details?.message?.[language] ?? words.noReason,
 			candidates: p.flag_details?.candidates ?? [],
@@ -225,7 +299,10 @@ export async function dailyDigest(ledger: Ledger, options: DigestOptions = {}): 
 	const date = formatDate(asOf, language);
 	const out: CollectorDigest[] = [];
 	for (const acc of byCollector.values()) {
-		const stagesOut: DigestStage[] = [...acc.stages.values()].map(({ totals, ...s }) => ({ ...s, amounts: [...totals].map(([cur, minor]) => formatMoney(minor, cur, language)) }));
+		const stagesOut: DigestStage[] = [...acc.stages.values()].map(({ totals, ...s }) => ({
+			...s,
+			amounts: [...totals].map(([cur, minor]) => formatMoney(minor, cur, language)),
+		}));
 		const planned = stagesOut.reduce((n, s) => n + s.messages, 0);
 		const lines = [
 			words.hello(acc.collector?.name ?? words.unassigned),
@@ -235,7 +312,13 @@ export async function dailyDigest(ledger: Ledger, options: DigestOptions = {}): 
 			'',
 			acc.problems.length ? words.problems : words.noProblems,
 			...acc.problems.map(words.problemLine),
-			...(acc.payments.length ? ['', words.payments(formatDate(paymentsSince, language)), ...acc.payments.map((p) => words.paymentLine(p, formatDate(p.receivedOn, language)))] : []),
+			...(acc.payments.length
+				? [
+						'',
+						words.payments(formatDate(paymentsSince, language)),
+						...acc.payments.map((p) => words.paymentLine(p, formatDate(p.receivedOn, language))),
+					]
+				: []),
 		];
 		const text = lines.join('\n');
 		out.push({
@@ -244,7 +327,9 @@ export async function dailyDigest(ledger: Ledger, options: DigestOptions = {}): 
 			stages: stagesOut,
 			problems: acc.problems,
 			payments: acc.payments,
-			subject: words.subject(date, planned, acc.problems.length) + (acc.payments.length ? words.paymentsSubject(acc.payments.length) : ''),
+			subject:
+				words.subject(date, planned, acc.problems.length) +
+				(acc.payments.length ? words.paymentsSubject(acc.payments.length) : ''),
 			text,
 			html: textToHtml(escapeMessageHtml(text)),
 		});

@@ -8,7 +8,14 @@ import { timelineSummary, type TimelineLanguage } from './timeline-text';
  * The record of exchanges with a customer (history is append-only): what was sent, printed, bounced, said on
  * the phone. Reminders write theirs when they are confirmed; people and other tools add theirs here.
  */
-export type OutcomeKind = 'call' | 'note' | 'email_in' | 'letter_in' | 'meeting' | 'promise' | 'visit';
+export type OutcomeKind =
+	| 'call'
+	| 'note'
+	| 'email_in'
+	| 'letter_in'
+	| 'meeting'
+	| 'promise'
+	| 'visit';
 
 export interface OutcomeInput {
 	customerExternalId: string;
@@ -41,41 +48,89 @@ function outcomeInstant(input: OutcomeInput): Date {
 		return instant ? new Date(instant) : new Date();
 	}
 	const at = new Date(raw);
-	if (Number.isNaN(at.getTime())) throw new ReceivablesError('OUTCOME_BAD_DATE', `"${raw}" is not a date and time / « ${raw} » n'est pas une date et heure.`, { hint: 'Use an ISO date such as 2026-03-31T14:30:00+02:00, or a day such as 2026-03-31.' });
+	if (Number.isNaN(at.getTime()))
+		throw new ReceivablesError(
+			'OUTCOME_BAD_DATE',
+			`"${raw}" is not a date and time / « ${raw} » n'est pas une date et heure.`,
+			{ hint: 'Use an ISO date such as 2026-03-31T14:30:00+02:00, or a day such as 2026-03-31.' },
+		);
 	if (at.getTime() > Date.now() + CLOCK_SKEW_MS) {
-		throw new ReceivablesError('OUTCOME_BAD_DATE', `${raw} is in the future: an exchange is recorded once it has happened / ${raw} est dans le futur : un échange s'enregistre une fois qu'il a eu lieu.`, { hint: 'Give when it happened, now or earlier.' });
+		throw new ReceivablesError(
+			'OUTCOME_BAD_DATE',
+			`${raw} is in the future: an exchange is recorded once it has happened / ${raw} est dans le futur : un échange s'enregistre une fois qu'il a eu lieu.`,
+			{ hint: 'Give when it happened, now or earlier.' },
+		);
 	}
 	return at;
 }
 
-const KINDS: OutcomeKind[] = ['call', 'note', 'email_in', 'letter_in', 'meeting', 'promise', 'visit'];
+const KINDS: OutcomeKind[] = [
+	'call',
+	'note',
+	'email_in',
+	'letter_in',
+	'meeting',
+	'promise',
+	'visit',
+];
 
 /** Appends an exchange to the history, one row per invoice named (or one for the account). */
-export async function recordOutcome(ledger: Ledger, input: OutcomeInput): Promise<{ customerId: string; rows: number }> {
+export async function recordOutcome(
+	ledger: Ledger,
+	input: OutcomeInput,
+): Promise<{ customerId: string; rows: number }> {
 	if (!KINDS.includes(input.kind)) {
-		throw new ReceivablesError('OUTCOME_BAD_KIND', `"${input.kind}" is not a kind of exchange.`, { hint: `Use one of ${KINDS.join(', ')}.` });
+		throw new ReceivablesError('OUTCOME_BAD_KIND', `"${input.kind}" is not a kind of exchange.`, {
+			hint: `Use one of ${KINDS.join(', ')}.`,
+		});
 	}
-	if (!input.summary?.trim()) throw new ReceivablesError('OUTCOME_NO_SUMMARY', 'The exchange has no summary.', { hint: 'Write what was said or done in one sentence.' });
+	if (!input.summary?.trim())
+		throw new ReceivablesError('OUTCOME_NO_SUMMARY', 'The exchange has no summary.', {
+			hint: 'Write what was said or done in one sentence.',
+		});
 	const at = outcomeInstant(input);
 	return await ledger.transaction(async (client) => {
-		const customer = await client.query<{ id: string }>('SELECT id FROM customers WHERE external_id = $1', [input.customerExternalId]);
+		const customer = await client.query<{ id: string }>(
+			'SELECT id FROM customers WHERE external_id = $1',
+			[input.customerExternalId],
+		);
 		if (!customer.rows[0]) {
-			throw new ReceivablesError('OUTCOME_UNKNOWN_CUSTOMER', `There is no customer "${input.customerExternalId}" in the ledger.`, { hint: 'Use the customer code of your accounting (externalId).' });
+			throw new ReceivablesError(
+				'OUTCOME_UNKNOWN_CUSTOMER',
+				`There is no customer "${input.customerExternalId}" in the ledger.`,
+				{ hint: 'Use the customer code of your accounting (externalId).' },
+			);
 		}
 		const customerId = String(customer.rows[0].id);
 		let invoiceIds: Array<string | null> = [null];
 		if (input.invoiceNumbers?.length) {
-			const found = await client.query<{ id: string; number: string }>('SELECT id, number FROM invoices WHERE customer_id = $1 AND number = ANY($2::text[])', [customerId, input.invoiceNumbers]);
+			const found = await client.query<{ id: string; number: string }>(
+				'SELECT id, number FROM invoices WHERE customer_id = $1 AND number = ANY($2::text[])',
+				[customerId, input.invoiceNumbers],
+			);
 			const missing = input.invoiceNumbers.filter((n) => !found.rows.some((r) => r.number === n));
 			if (missing.length) {
-				throw new ReceivablesError('OUTCOME_UNKNOWN_INVOICE', `Customer "${input.customerExternalId}" has no invoice ${missing.join(', ')}.`, { hint: 'Check the invoice numbers.' });
+				throw new ReceivablesError(
+					'OUTCOME_UNKNOWN_INVOICE',
+					`Customer "${input.customerExternalId}" has no invoice ${missing.join(', ')}.`,
+					{ hint: 'Check the invoice numbers.' },
+				);
 			}
 			invoiceIds = found.rows.map((r) => String(r.id));
 		}
 		for (const invoiceId of invoiceIds) {
 			await client.query(
 				'INSERT INTO history (at, customer_id, invoice_id, kind, channel, actor, summary, payload) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)',
-				[at, customerId, invoiceId, input.kind, input.channel ?? (input.kind === 'call' ? 'call' : null), input.actor ?? null, input.summary.trim(), JSON.stringify(input.details ?? {})],
+				[
+					at,
+					customerId,
+					invoiceId,
+					input.kind,
+					input.channel ?? (input.kind === 'call' ? 'call' : null),
+					input.actor ?? null,
+					input.summary.trim(),
+					JSON.stringify(input.details ?? {}),
+				],
 			);
 		}
 		return { customerId, rows: invoiceIds.length };
@@ -97,13 +152,36 @@ export interface TimelineEntry {
 }
 
 /** Everything exchanged with a customer, newest first (index on history (customer_id, at)). */
-export async function customerTimeline(ledger: Ledger, options: { customerExternalId: string; from?: string; to?: string; limit?: number; language?: TimelineLanguage }): Promise<TimelineEntry[]> {
-	const rows = await ledger.query<{ at: Date; kind: string; channel: string | null; actor: string | null; summary: string; number: string | null; content_hash: string | null; payload: Record<string, unknown> }>(
+export async function customerTimeline(
+	ledger: Ledger,
+	options: {
+		customerExternalId: string;
+		from?: string;
+		to?: string;
+		limit?: number;
+		language?: TimelineLanguage;
+	},
+): Promise<TimelineEntry[]> {
+	const rows = await ledger.query<{
+		at: Date;
+		kind: string;
+		channel: string | null;
+		actor: string | null;
+		summary: string;
+		number: string | null;
+		content_hash: string | null;
+		payload: Record<string, unknown>;
+	}>(
 		`SELECT h.at, h.kind, h.channel, h.actor, h.summary, i.number, h.content_hash, h.payload
 		FROM customers c JOIN history h ON h.customer_id = c.id LEFT JOIN invoices i ON i.id = h.invoice_id
 		WHERE c.external_id = $1 AND ($2::timestamptz IS NULL OR h.at >= $2) AND ($3::timestamptz IS NULL OR h.at < $3)
 		ORDER BY h.at DESC, h.id DESC LIMIT $4`,
-		[options.customerExternalId, options.from ?? null, options.to ? addDays(options.to, 1) : null, options.limit ?? 500],
+		[
+			options.customerExternalId,
+			options.from ?? null,
+			options.to ? addDays(options.to, 1) : null,
+			options.limit ?? 500,
+		],
 	);
 	const language: TimelineLanguage = options.language === 'en' ? 'en' : 'fr';
 	return rows.map((r) => ({
@@ -134,11 +212,20 @@ export interface DunningVolume {
 }
 
 /** Volumes per day, stage and channel, with bounce rates, for reports (days in the company zone). */
-export async function dunningVolumes(ledger: Ledger, options: { from?: string; to?: string; zone?: string } = {}): Promise<DunningVolume[]> {
+export async function dunningVolumes(
+	ledger: Ledger,
+	options: { from?: string; to?: string; zone?: string } = {},
+): Promise<DunningVolume[]> {
 	const zone = options.zone ?? DEFAULT_ZONE;
 	const to = parseCalendarDate(options.to ?? todayIn(zone)) as string;
 	const from = parseCalendarDate(options.from ?? addDays(to, -30)) as string;
-	const rows = await ledger.query<{ day: string; stage: string; channel: string; status: string; n: string }>(
+	const rows = await ledger.query<{
+		day: string;
+		stage: string;
+		channel: string;
+		status: string;
+		n: string;
+	}>(
 		`SELECT (coalesce(sent_at, claimed_at) AT TIME ZONE $3)::date::text AS day, stage, channel, status, count(*)::text AS n
 		FROM reminders WHERE claimed_at >= ($1::date - 1) AND (coalesce(sent_at, claimed_at) AT TIME ZONE $3)::date BETWEEN $1::date AND $2::date
 		GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3`,
@@ -147,7 +234,17 @@ export async function dunningVolumes(ledger: Ledger, options: { from?: string; t
 	const map = new Map<string, DunningVolume>();
 	for (const r of rows) {
 		const key = `${r.day}|${r.stage}|${r.channel}`;
-		const v = map.get(key) ?? { day: r.day, stage: r.stage, channel: r.channel, sent: 0, failed: 0, uncertain: 0, retry: 0, bounced: 0, bounceRate: '0.0000' };
+		const v = map.get(key) ?? {
+			day: r.day,
+			stage: r.stage,
+			channel: r.channel,
+			sent: 0,
+			failed: 0,
+			uncertain: 0,
+			retry: 0,
+			bounced: 0,
+			bounceRate: '0.0000',
+		};
 		const n = Number(r.n);
 		if (r.status === 'sent') v.sent += n;
 		else if (r.status === 'failed') v.failed += n;

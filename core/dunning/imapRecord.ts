@@ -38,7 +38,8 @@ function astring(value: string): string | { literal: Buffer } {
 /** A command string for values that are always quotable (Message-IDs, mailbox names); refuses the others. */
 function quoted(value: string): string {
 	const text = astring(value);
-	if (typeof text !== 'string') throw new Error(`"${value}" cannot be sent to the IMAP server as a quoted string`);
+	if (typeof text !== 'string')
+		throw new Error(`"${value}" cannot be sent to the IMAP server as a quoted string`);
 	return text;
 }
 
@@ -89,7 +90,14 @@ class ImapSession {
 		plain.removeAllListeners('close');
 		this.buffer = '';
 		this.socket = await new Promise<tls.TLSSocket>((resolve, reject) => {
-			const secured = tls.connect({ socket: plain, servername: net.isIP(options.host) ? undefined : options.host, rejectUnauthorized: !options.allowUnauthorizedCerts }, () => resolve(secured));
+			const secured = tls.connect(
+				{
+					socket: plain,
+					servername: net.isIP(options.host) ? undefined : options.host,
+					rejectUnauthorized: !options.allowUnauthorizedCerts,
+				},
+				() => resolve(secured),
+			);
 			secured.once('error', reject);
 		});
 		this.attach(this.socket);
@@ -101,27 +109,51 @@ class ImapSession {
 		const timeout = options.timeoutMs ?? 20_000;
 		const socket = await new Promise<net.Socket | tls.TLSSocket>((resolve, reject) => {
 			const s = secure
-				? tls.connect({ host: options.host, port, servername: net.isIP(options.host) ? undefined : options.host, rejectUnauthorized: !options.allowUnauthorizedCerts }, () => resolve(s))
+				? tls.connect(
+						{
+							host: options.host,
+							port,
+							servername: net.isIP(options.host) ? undefined : options.host,
+							rejectUnauthorized: !options.allowUnauthorizedCerts,
+						},
+						() => resolve(s),
+					)
 				: net.connect({ host: options.host, port }, () => resolve(s));
-			s.setTimeout(timeout, () => s.destroy(new Error(`no answer from the IMAP server ${options.host}:${port} within ${timeout / 1000} s`)));
+			s.setTimeout(timeout, () =>
+				s.destroy(
+					new Error(
+						`no answer from the IMAP server ${options.host}:${port} within ${timeout / 1000} s`,
+					),
+				),
+			);
 			s.once('error', reject);
 		});
 		const session = new ImapSession(socket);
 		let ready = false;
 		try {
 			const greeting = await session.line();
-			if (!/^\* (OK|PREAUTH)\b/i.test(greeting)) throw new Error(`the IMAP server greeted with "${greeting.slice(0, 200)}"`);
+			if (!/^\* (OK|PREAUTH)\b/i.test(greeting))
+				throw new Error(`the IMAP server greeted with "${greeting.slice(0, 200)}"`);
 			if (!secure) {
 				// without TLS from the start: STARTTLS when the server offers it; in clear only to this very machine
 				const capability = await session.command('CAPABILITY');
-				if (capability.untagged.some((l) => /^\* CAPABILITY\b.*\bSTARTTLS\b/i.test(l))) await session.startTls(options);
+				if (capability.untagged.some((l) => /^\* CAPABILITY\b.*\bSTARTTLS\b/i.test(l)))
+					await session.startTls(options);
 				else if (!isLoopback(options.host)) {
-					throw new Error(`the IMAP server ${options.host}:${port} offers neither TLS nor STARTTLS: the password would cross the network in clear. Turn SSL/TLS on (port 993).`);
+					throw new Error(
+						`the IMAP server ${options.host}:${port} offers neither TLS nor STARTTLS: the password would cross the network in clear. Turn SSL/TLS on (port 993).`,
+					);
 				}
 			}
 			if (/^\* OK\b/i.test(greeting)) {
-				const login = await session.command('LOGIN ', astring(options.user), ' ', astring(options.password));
-				if (login.status !== 'OK') throw new Error(`the IMAP server refused the login of ${options.user}: ${login.text}`);
+				const login = await session.command(
+					'LOGIN ',
+					astring(options.user),
+					' ',
+					astring(options.password),
+				);
+				if (login.status !== 'OK')
+					throw new Error(`the IMAP server refused the login of ${options.user}: ${login.text}`);
 			}
 			ready = true;
 		} finally {
@@ -175,7 +207,11 @@ class ImapSession {
 			const next = await this.response();
 			if (!next.startsWith('+')) {
 				const match = next.slice(tag.length + 1).match(/^(OK|NO|BAD)\b\s*(.*)$/i);
-				return { status: (match?.[1].toUpperCase() ?? 'BAD') as TaggedReply['status'], text: match?.[2] ?? next, untagged: [] };
+				return {
+					status: (match?.[1].toUpperCase() ?? 'BAD') as TaggedReply['status'],
+					text: match?.[2] ?? next,
+					untagged: [],
+				};
 			}
 			this.socket.write(part.literal);
 			pending = '';
@@ -186,7 +222,11 @@ class ImapSession {
 			const text = await this.response();
 			if (text.startsWith(`${tag} `)) {
 				const match = text.slice(tag.length + 1).match(/^(OK|NO|BAD)\b\s*(.*)$/i);
-				return { status: (match?.[1].toUpperCase() ?? 'BAD') as TaggedReply['status'], text: match?.[2] ?? text, untagged };
+				return {
+					status: (match?.[1].toUpperCase() ?? 'BAD') as TaggedReply['status'],
+					text: match?.[2] ?? text,
+					untagged,
+				};
 			}
 			untagged.push(text);
 		}
@@ -207,17 +247,24 @@ async function findInMailbox(session: ImapSession, messageId: string): Promise<n
 	const bare = normalizeMessageId(messageId);
 	const search = await session.command(`UID SEARCH HEADER Message-ID ${quoted(bare)}`);
 	if (search.status !== 'OK') throw new Error(`the IMAP server refused the search: ${search.text}`);
-	const uids = search.untagged.flatMap((l) => (/^\* SEARCH\b/i.test(l) ? l.slice(8).trim().split(/\s+/).filter(Boolean).map(Number) : []));
+	const uids = search.untagged.flatMap((l) =>
+		/^\* SEARCH\b/i.test(l) ? l.slice(8).trim().split(/\s+/).filter(Boolean).map(Number) : [],
+	);
 	if (uids.length === 0) return [];
 	// SEARCH HEADER matches a substring: keep the messages whose Message-ID is exactly this one
-	const fetched = await session.command(`UID FETCH ${uids.join(',')} (UID BODY.PEEK[HEADER.FIELDS (MESSAGE-ID)])`);
-	if (fetched.status !== 'OK') throw new Error(`the IMAP server refused to read the headers: ${fetched.text}`);
+	const fetched = await session.command(
+		`UID FETCH ${uids.join(',')} (UID BODY.PEEK[HEADER.FIELDS (MESSAGE-ID)])`,
+	);
+	if (fetched.status !== 'OK')
+		throw new Error(`the IMAP server refused to read the headers: ${fetched.text}`);
 	const exact: number[] = [];
 	for (const line of fetched.untagged) {
 		const uid = line.match(/\bUID (\d+)/i);
 		const header = line.match(/"((?:[^"\\]|\\.)*)"/);
 		if (!uid || !header) continue;
-		const value = (JSON.parse(`"${header[1]}"`) as string).replace(/\r?\n[ \t]+/g, ' ').match(/^message-id:\s*(.+?)\s*$/im);
+		const value = (JSON.parse(`"${header[1]}"`) as string)
+			.replace(/\r?\n[ \t]+/g, ' ')
+			.match(/^message-id:\s*(.+?)\s*$/im);
 		if (value && normalizeMessageId(value[1]) === bare) exact.push(Number(uid[1]));
 	}
 	return exact;
@@ -238,10 +285,15 @@ export function imapMailboxSource(options: ImapRecordOptions): MailRecordSource 
 					const pending = messageIds.filter((id) => !found.has(id));
 					if (pending.length === 0) break;
 					const opened = await session.command(`EXAMINE ${quoted(imapMailboxName(box))}`);
-					if (opened.status !== 'OK') throw new Error(`the mailbox "${box}" cannot be opened: ${opened.text}`);
+					if (opened.status !== 'OK')
+						throw new Error(`the mailbox "${box}" cannot be opened: ${opened.text}`);
 					for (const id of pending) {
 						const uids = await findInMailbox(session, id);
-						if (uids.length) found.set(id, `IMAP mailbox "${box}" of ${options.user}@${options.host}: message UID ${uids.join(', ')}`);
+						if (uids.length)
+							found.set(
+								id,
+								`IMAP mailbox "${box}" of ${options.user}@${options.host}: message UID ${uids.join(', ')}`,
+							);
 					}
 				}
 			} finally {
@@ -253,7 +305,9 @@ export function imapMailboxSource(options: ImapRecordOptions): MailRecordSource 
 }
 
 /** Credential check: logs in and opens each mailbox read-only; nothing is changed. */
-export async function checkImapMailbox(options: ImapRecordOptions): Promise<{ ok: boolean; message: string }> {
+export async function checkImapMailbox(
+	options: ImapRecordOptions,
+): Promise<{ ok: boolean; message: string }> {
 	const mailboxes = (options.mailboxes ?? []).map((m) => m.trim()).filter(Boolean);
 	const boxes = mailboxes.length ? mailboxes : ['Sent'];
 	let session: ImapSession | undefined;
@@ -262,7 +316,11 @@ export async function checkImapMailbox(options: ImapRecordOptions): Promise<{ ok
 		const counts: string[] = [];
 		for (const box of boxes) {
 			const opened = await session.command(`EXAMINE ${quoted(imapMailboxName(box))}`);
-			if (opened.status !== 'OK') return { ok: false, message: `Connected, but the mailbox "${box}" cannot be opened: ${opened.text}` };
+			if (opened.status !== 'OK')
+				return {
+					ok: false,
+					message: `Connected, but the mailbox "${box}" cannot be opened: ${opened.text}`,
+				};
 			const exists = opened.untagged.map((l) => l.match(/^\* (\d+) EXISTS/i)).find(Boolean);
 			counts.push(`"${box}" (${exists ? exists[1] : '?'} messages)`);
 		}

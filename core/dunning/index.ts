@@ -8,7 +8,15 @@ export * from './send';
 export * from './letters';
 export * from './bounce';
 export * from './history';
-export { renderTimelineEvent, TIMELINE_EVENT_KEYS, timelineEvent, timelineSummary, type TimelineEvent, type TimelineEventKey, type TimelineFields } from './timeline-text';
+export {
+	renderTimelineEvent,
+	TIMELINE_EVENT_KEYS,
+	timelineEvent,
+	timelineSummary,
+	type TimelineEvent,
+	type TimelineEventKey,
+	type TimelineFields,
+} from './timeline-text';
 export * from './digest';
 export * from './calls';
 export * from './proof';

@@ -7,8 +7,21 @@ import { invoiceCopyPdf, type InvoiceCopy } from '../documents/invoiceCopy';
 import type { PlannedInvoice, PlannedMessage } from './plan';
 import { formatDate, renderReminder, type CompanyInfo } from './render';
 import { companyFooter, companyLetterhead } from '../company/identity';
-import { loadDeliveryProofs, proofOfDeliveryPdf, proofParagraph, stageShowsProof, type DeliveryProof } from './proof';
-import { claimReminders, confirmOutcomes, defaultClaimant, DEFAULT_LEASE_MINUTES, releaseExpiredClaims, type SendOutcome } from './send';
+import {
+	loadDeliveryProofs,
+	proofOfDeliveryPdf,
+	proofParagraph,
+	stageShowsProof,
+	type DeliveryProof,
+} from './proof';
+import {
+	claimReminders,
+	confirmOutcomes,
+	defaultClaimant,
+	DEFAULT_LEASE_MINUTES,
+	releaseExpiredClaims,
+	type SendOutcome,
+} from './send';
 import { whileLedgerUnavailable } from './retry';
 import { payerLinkUrl } from '../payer/link';
 
@@ -48,7 +61,13 @@ export interface ProducedLetter {
 }
 
 function safe(text: string): string {
-	return text.normalize('NFKD').replace(/[^\w.-]+/g, '_').replace(/^_+|_+$/g, '').slice(0, 60) || 'x';
+	return (
+		text
+			.normalize('NFKD')
+			.replace(/[^\w.-]+/g, '_')
+			.replace(/^_+|_+$/g, '')
+			.slice(0, 60) || 'x'
+	);
 }
 
 export function letterFileName(message: PlannedMessage): string {
@@ -60,9 +79,18 @@ export function letterFileName(message: PlannedMessage): string {
  * `payerLink`: the customer's personal payer-page link, printed where the template says ({{payerLink}}) and as a QR
  * code under the text.
  */
-export function letterSpec(message: PlannedMessage, company: CompanyInfo, place?: string, proofs?: Map<string, DeliveryProof>, payerLink?: string): LetterSpec {
+export function letterSpec(
+	message: PlannedMessage,
+	company: CompanyInfo,
+	place?: string,
+	proofs?: Map<string, DeliveryProof>,
+	payerLink?: string,
+): LetterSpec {
 	const rendered = renderReminder(message, company, { payerLink });
-	const proof = proofs && stageShowsProof(message) ? proofParagraph(message.invoices, proofs, rendered.language) : '';
+	const proof =
+		proofs && stageShowsProof(message)
+			? proofParagraph(message.invoices, proofs, rendered.language)
+			: '';
 	const fr = rendered.language === 'fr';
 	const c = message.customer;
 	const date = formatDate(message.asOf, rendered.language);
@@ -71,8 +99,19 @@ export function letterSpec(message: PlannedMessage, company: CompanyInfo, place?
 	const footer = companyFooter(company, rendered.language);
 	return {
 		sender: { ...head, ...(company.logoImage ? { logo: company.logoImage } : {}) },
-		recipient: { name: c.legalName || c.name, lines: [...c.addressLines, cityLine, c.country && c.country !== 'FR' ? c.country : ''].filter(Boolean) },
-		placeAndDate: place ? (fr ? `${place}, le ${date}` : `${place}, ${date}`) : fr ? `Le ${date}` : date,
+		recipient: {
+			name: c.legalName || c.name,
+			lines: [...c.addressLines, cityLine, c.country && c.country !== 'FR' ? c.country : ''].filter(
+				Boolean,
+			),
+		},
+		placeAndDate: place
+			? fr
+				? `${place}, le ${date}`
+				: `${place}, ${date}`
+			: fr
+				? `Le ${date}`
+				: date,
 		references: [
 			`${fr ? 'Réf. client' : 'Customer ref.'} : ${c.externalId}`,
 			`${fr ? 'Factures' : 'Invoices'} : ${message.invoices.map((i) => i.number).join(', ')}`,
@@ -99,18 +138,29 @@ export function letterSpec(message: PlannedMessage, company: CompanyInfo, place?
  * Produces the letters of a plan (messages of other channels are ignored), one at a time: claimed, rendered,
  * recorded as `rendered` (outcome status "sent" means produced; the ledger says sent once confirmed).
  */
-export async function* produceLetters(ledger: Ledger, messages: PlannedMessage[], options: LetterOptions): AsyncGenerator<ProducedLetter> {
+export async function* produceLetters(
+	ledger: Ledger,
+	messages: PlannedMessage[],
+	options: LetterOptions,
+): AsyncGenerator<ProducedLetter> {
 	const letters = messages.filter((m) => m.channel === 'letter');
 	const claimedBy = options.claimedBy ?? defaultClaimant();
 	const lease = options.leaseMinutes ?? DEFAULT_LEASE_MINUTES;
-	const durably = <T>(work: () => Promise<T>) => whileLedgerUnavailable(work, options.ledgerRetrySeconds ?? 60);
+	const durably = <T>(work: () => Promise<T>) =>
+		whileLedgerUnavailable(work, options.ledgerRetrySeconds ?? 60);
 	if (lease >= 0) await durably(() => releaseExpiredClaims(ledger, lease));
 	for (const planned of letters) {
 		const reference = letterReference(planned);
-		const claimed = await durably(() => claimReminders(ledger, [{ message: planned, messageId: reference }], claimedBy, 'letter'));
+		const claimed = await durably(() =>
+			claimReminders(ledger, [{ message: planned, messageId: reference }], claimedBy, 'letter'),
+		);
 		const invoices = planned.invoices.filter((i) => claimed.has(i.id));
 		const skipped = planned.invoices.filter((i) => !claimed.has(i.id)).map((i) => i.id);
-		const message: PlannedMessage = { ...planned, invoices, totalOpenMinor: invoices.reduce((s, i) => s + i.openMinor, 0n) };
+		const message: PlannedMessage = {
+			...planned,
+			invoices,
+			totalOpenMinor: invoices.reduce((s, i) => s + i.openMinor, 0n),
+		};
 		const base: SendOutcome = {
 			key: message.key,
 			status: 'skipped',
@@ -124,22 +174,69 @@ export async function* produceLetters(ledger: Ledger, messages: PlannedMessage[]
 		};
 		const fileName = letterFileName(message);
 		if (invoices.length === 0) {
-			yield { message, fileName, outcome: { ...base, error: 'already claimed by another run, produced, or paid meanwhile' } };
+			yield {
+				message,
+				fileName,
+				outcome: { ...base, error: 'already claimed by another run, produced, or paid meanwhile' },
+			};
 			continue;
 		}
-		const proofs = stageShowsProof(message) ? await durably(() => loadDeliveryProofs(ledger, invoices.map((i) => i.id))) : new Map<string, DeliveryProof>();
+		const proofs = stageShowsProof(message)
+			? await durably(() =>
+					loadDeliveryProofs(
+						ledger,
+						invoices.map((i) => i.id),
+					),
+				)
+			: new Map<string, DeliveryProof>();
 		let produced: ProducedLetter;
 		try {
-			const payerLink = options.payerPageUrl ? await durably(() => payerLinkUrl(ledger, message.customer.externalId, options.payerPageUrl as string, { ttlDays: options.payerLinkDays })) : undefined;
+			const payerLink = options.payerPageUrl
+				? await durably(() =>
+						payerLinkUrl(ledger, message.customer.externalId, options.payerPageUrl as string, {
+							ttlDays: options.payerLinkDays,
+						}),
+					)
+				: undefined;
 			const spec = letterSpec(message, options.company, options.place, proofs, payerLink);
 			// the letter, then the proof of delivery of each invoice the courier handed over
 			const proofPages: Uint8Array[] = [];
-			if (stageShowsProof(message)) for (const i of invoices) if (proofs.has(i.id)) proofPages.push(await proofOfDeliveryPdf(i, proofs.get(i.id) as DeliveryProof, message, options.company));
+			if (stageShowsProof(message))
+				for (const i of invoices)
+					if (proofs.has(i.id))
+						proofPages.push(
+							await proofOfDeliveryPdf(
+								i,
+								proofs.get(i.id) as DeliveryProof,
+								message,
+								options.company,
+							),
+						);
 			const pdf = await appendPdfPages(await renderLetterPdf(spec), proofPages);
 			const hash = createHash('sha256').update(pdf).digest('hex');
-			produced = { message, fileName, pdf, outcome: { ...base, status: 'sent', contentHash: hash, subject: spec.subject, messageId: reference } };
+			produced = {
+				message,
+				fileName,
+				pdf,
+				outcome: {
+					...base,
+					status: 'sent',
+					contentHash: hash,
+					subject: spec.subject,
+					messageId: reference,
+				},
+			};
 		} catch (error) {
-			const failed: ProducedLetter = { message, fileName, outcome: { ...base, status: 'failed', messageId: reference, error: isReceivablesError(error) ? error.message : (error as Error).message } };
+			const failed: ProducedLetter = {
+				message,
+				fileName,
+				outcome: {
+					...base,
+					status: 'failed',
+					messageId: reference,
+					error: isReceivablesError(error) ? error.message : (error as Error).message,
+				},
+			};
 			await durably(() => confirmOutcomes(ledger, [failed.outcome], claimedBy, 'letter'));
 			yield failed;
 			continue;
@@ -150,7 +247,11 @@ export async function* produceLetters(ledger: Ledger, messages: PlannedMessage[]
 }
 
 /** claimed → rendered, with the hash of the PDF in the history (the letter is not sent until confirmed). */
-async function markRendered(ledger: Ledger, outcome: SendOutcome, claimedBy: string): Promise<void> {
+async function markRendered(
+	ledger: Ledger,
+	outcome: SendOutcome,
+	claimedBy: string,
+): Promise<void> {
 	await ledger.query(
 		`WITH locked AS (
 			-- locked in the order claims take them (invoice, stage): never a circle of waits with another run
@@ -167,7 +268,19 @@ async function markRendered(ledger: Ledger, outcome: SendOutcome, claimedBy: str
 			'Stage ' || $2 || ' letter rendered for invoice ' || i.number || ', waiting to be written or printed', $5,
 			$6::jsonb || jsonb_build_object('timeline', jsonb_build_object('key', 'letter_rendered', 'fields', jsonb_build_object('stage', $2::text, 'invoice', i.number)))
 		FROM updated u JOIN invoices i ON i.id = u.invoice_id`,
-		[outcome.invoiceIds, outcome.stage, outcome.messageId, claimedBy, outcome.contentHash ?? null, JSON.stringify({ stage: outcome.stage, letter: outcome.messageId, subject: outcome.subject ?? null, invoices: outcome.invoiceNumbers })],
+		[
+			outcome.invoiceIds,
+			outcome.stage,
+			outcome.messageId,
+			claimedBy,
+			outcome.contentHash ?? null,
+			JSON.stringify({
+				stage: outcome.stage,
+				letter: outcome.messageId,
+				subject: outcome.subject ?? null,
+				invoices: outcome.invoiceNumbers,
+			}),
+		],
 	);
 }
 
@@ -192,10 +305,21 @@ export interface ConfirmedLetter {
  * Confirms letters written or printed: rendered → sent (also a letter whose lease had expired and that no run
  * has rendered again). Each confirmation is one statement, so a repeat changes nothing.
  */
-export async function confirmLetters(ledger: Ledger, confirmations: LetterConfirmation[], actor = 'reminder-step'): Promise<ConfirmedLetter[]> {
+export async function confirmLetters(
+	ledger: Ledger,
+	confirmations: LetterConfirmation[],
+	actor = 'reminder-step',
+): Promise<ConfirmedLetter[]> {
 	const out: ConfirmedLetter[] = [];
 	for (const c of confirmations) {
-		const rows = await ledger.query<{ invoice_id: string; number: string; external_id: string; stage: string; status: string; changed: boolean }>(
+		const rows = await ledger.query<{
+			invoice_id: string;
+			number: string;
+			external_id: string;
+			stage: string;
+			status: string;
+			changed: boolean;
+		}>(
 			`WITH locked AS (
 				-- locked in the order claims take them (invoice, stage): two confirmations, or a confirmation and a
 				-- run releasing expired leases, never wait on each other in a circle
@@ -223,16 +347,38 @@ export async function confirmLetters(ledger: Ledger, confirmations: LetterConfir
 			ORDER BY i.number`,
 			[c.letter, actor, c.destination ?? null],
 		);
-		const base = { letter: c.letter, invoiceIds: rows.map((r) => r.invoice_id), invoiceNumbers: rows.map((r) => r.number), customerExternalId: rows[0]?.external_id, stage: rows[0]?.stage };
-		if (rows.length === 0) out.push({ ...base, status: 'unknown', error: `No letter "${c.letter}" is waiting in the ledger. Connect this step to the output of Render Letters (through Write File or the print step), which carries the "letter" field.` });
+		const base = {
+			letter: c.letter,
+			invoiceIds: rows.map((r) => r.invoice_id),
+			invoiceNumbers: rows.map((r) => r.number),
+			customerExternalId: rows[0]?.external_id,
+			stage: rows[0]?.stage,
+		};
+		if (rows.length === 0)
+			out.push({
+				...base,
+				status: 'unknown',
+				error: `No letter "${c.letter}" is waiting in the ledger. Connect this step to the output of Render Letters (through Write File or the print step), which carries the "letter" field.`,
+			});
 		else if (rows.some((r) => r.changed)) out.push({ ...base, status: 'confirmed' });
-		else if (rows.every((r) => r.status === 'sent')) out.push({ ...base, status: 'already_confirmed' });
-		else out.push({ ...base, status: 'unknown', error: `The letter "${c.letter}" is ${[...new Set(rows.map((r) => r.status))].join(', ')} in the ledger, not waiting for a confirmation.` });
+		else if (rows.every((r) => r.status === 'sent'))
+			out.push({ ...base, status: 'already_confirmed' });
+		else
+			out.push({
+				...base,
+				status: 'unknown',
+				error: `The letter "${c.letter}" is ${[...new Set(rows.map((r) => r.status))].join(', ')} in the ledger, not waiting for a confirmation.`,
+			});
 	}
 	return out;
 }
 
 /** A copy of an invoice as the ledger holds it (duplicata), for stages that attach the invoice copy. */
-export async function renderInvoiceCopy(ledger: Ledger, invoice: PlannedInvoice, message: PlannedMessage, company: CompanyInfo): Promise<InvoiceCopy> {
+export async function renderInvoiceCopy(
+	ledger: Ledger,
+	invoice: PlannedInvoice,
+	message: PlannedMessage,
+	company: CompanyInfo,
+): Promise<InvoiceCopy> {
 	return invoiceCopyPdf(ledger, invoice, message.customer, company);
 }

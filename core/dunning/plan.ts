@@ -243,11 +243,19 @@ LEFT JOIN staff sr ON sr.code = c.sales_rep_code
 LEFT JOIN staff co ON co.code = c.collector_code
 LEFT JOIN reminders r ON r.invoice_id = i.id AND r.stage = $2`;
 
-function planError(message: string, hint: string, details?: Record<string, unknown>): ReceivablesError {
+function planError(
+	message: string,
+	hint: string,
+	details?: Record<string, unknown>,
+): ReceivablesError {
 	return new ReceivablesError('DUNNING_PLAN_INVALID', message, { hint, details });
 }
 
-function effectivePolicy(row: Pick<Row, 'profile' | 'policy_overrides'>, policies: Map<string, DunningPolicy>, defaultPolicy: string): DunningPolicy | undefined {
+function effectivePolicy(
+	row: Pick<Row, 'profile' | 'policy_overrides'>,
+	policies: Map<string, DunningPolicy>,
+	defaultPolicy: string,
+): DunningPolicy | undefined {
 	const base = policies.get(row.profile ?? defaultPolicy);
 	if (!base) return undefined;
 	const overrides = row.policy_overrides;
@@ -261,15 +269,27 @@ function matchesFilter(row: Row, filter: StageFilter | undefined): boolean {
 	if (filter.customField) {
 		const source = filter.customField.on === 'invoice' ? row.extra : row.custom_fields;
 		const value = source?.[filter.customField.name];
-		if (value === undefined || value === null || String(value) !== String(filter.customField.equals)) return false;
+		if (
+			value === undefined ||
+			value === null ||
+			String(value) !== String(filter.customField.equals)
+		)
+			return false;
 	}
 	const open = BigInt(row.open_minor);
-	if (filter.minAmount !== undefined && open < parseAmount(filter.minAmount, row.currency)) return false;
-	if (filter.maxAmount !== undefined && open > parseAmount(filter.maxAmount, row.currency)) return false;
+	if (filter.minAmount !== undefined && open < parseAmount(filter.minAmount, row.currency))
+		return false;
+	if (filter.maxAmount !== undefined && open > parseAmount(filter.maxAmount, row.currency))
+		return false;
 	return true;
 }
 
-function staff(code: string | null, name: string | null, email: string | null, phone: string | null): StaffContact | null {
+function staff(
+	code: string | null,
+	name: string | null,
+	email: string | null,
+	phone: string | null,
+): StaffContact | null {
 	return code ? { code, name: name ?? code, email, phone } : null;
 }
 
@@ -297,7 +317,10 @@ function toCustomer(row: Row): PlannedCustomer {
 }
 
 /** Resolves {{salesRep.email}}-style placeholders of an address list against the customer. */
-export function resolveAddressList(entries: string[] | undefined, customer: PlannedCustomer): string[] {
+export function resolveAddressList(
+	entries: string[] | undefined,
+	customer: PlannedCustomer,
+): string[] {
 	const values: Record<string, string | null | undefined> = {
 		'customer.email': customer.emails[0],
 		'salesRep.email': customer.salesRep?.email,
@@ -312,7 +335,10 @@ export function resolveAddressList(entries: string[] | undefined, customer: Plan
 			continue;
 		}
 		if (checkAddressTemplate(entry)) continue;
-		const resolved = entry.replace(/\{\{\s*([^{}]+?)\s*\}\}/g, (_m, name: string) => values[name] ?? '');
+		const resolved = entry.replace(
+			/\{\{\s*([^{}]+?)\s*\}\}/g,
+			(_m, name: string) => values[name] ?? '',
+		);
 		if (resolved.trim()) out.push(resolved);
 	}
 	return out;
@@ -334,17 +360,22 @@ function chooseChannel(stage: DunningStage, customer: PlannedCustomer): ChannelC
 		else to.push(address);
 	}
 	let emailReason: string | undefined;
-	if (customer.emailStatus === 'bounced') emailReason = 'email_bounced: the address bounced (hard bounce)';
-	else if (customer.emailStatus === 'invalid') emailReason = 'email_invalid: the address was marked invalid';
-	else if (customer.emails.length === 0 || customer.emailStatus === 'none') emailReason = 'no_email: the customer has no e-mail address';
-	else if (to.length === 0) emailReason = `email_invalid: ${rejected.map((r) => `"${r.address}" (${r.problem})`).join(', ')}`;
+	if (customer.emailStatus === 'bounced')
+		emailReason = 'email_bounced: the address bounced (hard bounce)';
+	else if (customer.emailStatus === 'invalid')
+		emailReason = 'email_invalid: the address was marked invalid';
+	else if (customer.emails.length === 0 || customer.emailStatus === 'none')
+		emailReason = 'no_email: the customer has no e-mail address';
+	else if (to.length === 0)
+		emailReason = `email_invalid: ${rejected.map((r) => `"${r.address}" (${r.problem})`).join(', ')}`;
 	const reasons: string[] = [];
 	for (const channel of stage.channels) {
 		if (channel === 'email') {
 			if (!emailReason) return { channel, to, rejected, reason: reasons.join('; ') || undefined };
 			reasons.push(emailReason);
 		} else if (channel === 'call') {
-			if (customer.phone) return { channel, to: [], rejected, reason: reasons.join('; ') || undefined };
+			if (customer.phone)
+				return { channel, to: [], rejected, reason: reasons.join('; ') || undefined };
 			reasons.push('no_phone: the customer has no phone number');
 		} else {
 			return { channel, to: [], rejected, reason: reasons.join('; ') || undefined };
@@ -353,7 +384,12 @@ function chooseChannel(stage: DunningStage, customer: PlannedCustomer): ChannelC
 	return { to: [], rejected, reason: reasons.join('; ') };
 }
 
-function validAddresses(list: string[], field: string, rejected: PlannedMessage['rejectedAddresses'], exclude: Set<string>): string[] {
+function validAddresses(
+	list: string[],
+	field: string,
+	rejected: PlannedMessage['rejectedAddresses'],
+	exclude: Set<string>,
+): string[] {
 	const out: string[] = [];
 	for (const address of splitAddresses(list)) {
 		const key = address.toLowerCase();
@@ -370,7 +406,9 @@ function validAddresses(list: string[], field: string, rejected: PlannedMessage[
 
 /** The company's country (settings key "company", field country): the default governing law; FR when not set. */
 export async function companyLaw(ledger: Ledger): Promise<string> {
-	const rows = await ledger.query<{ country: string | null }>("SELECT value->>'country' AS country FROM settings WHERE key = 'company'");
+	const rows = await ledger.query<{ country: string | null }>(
+		"SELECT value->>'country' AS country FROM settings WHERE key = 'company'",
+	);
 	const country = rows[0]?.country?.trim().toUpperCase();
 	return country && /^[A-Z]{2}$/.test(country) ? country : 'FR';
 }
@@ -379,25 +417,43 @@ export async function companyLaw(ledger: Ledger): Promise<string> {
 export async function planReminders(ledger: Ledger, options: PlanOptions): Promise<ReminderPlan> {
 	const zone = options.zone || DEFAULT_ZONE;
 	const asOf = options.asOf ? parseCalendarDate(options.asOf, zone) : todayIn(zone);
-	if (!asOf) throw planError(`"${options.asOf}" is not a calendar date.`, 'Give the plan date as YYYY-MM-DD, or leave it empty for today.');
+	if (!asOf)
+		throw planError(
+			`"${options.asOf}" is not a calendar date.`,
+			'Give the plan date as YYYY-MM-DD, or leave it empty for today.',
+		);
 	const stageCode = (options.stage ?? '').trim();
-	if (!stageCode) throw planError('No stage is given.', 'Name the stage to plan, e.g. level1, level2, pre_due, formal_notice or thank_you.');
+	if (!stageCode)
+		throw planError(
+			'No stage is given.',
+			'Name the stage to plan, e.g. level1, level2, pre_due, formal_notice or thank_you.',
+		);
 	if (options.filter) {
 		const problems = filterProblems(options.filter as Record<string, unknown>);
-		if (problems.length) throw planError(`The filter is not valid: ${problems.map((p) => p.message).join('; ')}.`, 'Fix the filter fields.');
+		if (problems.length)
+			throw planError(
+				`The filter is not valid: ${problems.map((p) => p.message).join('; ')}.`,
+				'Fix the filter fields.',
+			);
 	}
 	const defaultPolicy = options.defaultPolicy || 'standard';
 	const policies = await loadPolicies(ledger);
 	if (options.policyOverride) policies.set(options.policyOverride.code, options.policyOverride);
 	const companyCountry = await companyLaw(ledger);
 	if (options.policy && !policies.has(options.policy)) {
-		throw planError(`There is no dunning policy "${options.policy}".`, `Known policies: ${[...policies.keys()].join(', ') || 'none (save one first)'}.`);
+		throw planError(
+			`There is no dunning policy "${options.policy}".`,
+			`Known policies: ${[...policies.keys()].join(', ') || 'none (save one first)'}.`,
+		);
 	}
-	const withStage = [...policies.values()].filter((p) => p.stages.some((s) => s.code === stageCode));
-	// Customers whose overrides change offsets or add the stage widen the window: they are few (partial index).
-	const overridden = await ledger.query<{ profile: string | null; policy_overrides: PolicyOverrides }>(
-		"SELECT profile, policy_overrides FROM customers WHERE policy_overrides <> '{}'::jsonb",
+	const withStage = [...policies.values()].filter((p) =>
+		p.stages.some((s) => s.code === stageCode),
 	);
+	// Customers whose overrides change offsets or add the stage widen the window: they are few (partial index).
+	const overridden = await ledger.query<{
+		profile: string | null;
+		policy_overrides: PolicyOverrides;
+	}>("SELECT profile, policy_overrides FROM customers WHERE policy_overrides <> '{}'::jsonb");
 	const windows: Array<{ from: number; to: number; kind: string }> = [];
 	for (const policy of withStage) {
 		const stage = policy.stages.find((s) => s.code === stageCode) as DunningStage;
@@ -414,11 +470,17 @@ export async function planReminders(ledger: Ledger, options: PlanOptions): Promi
 		if (policy && stage) windows.push({ ...stageWindow(policy, stage), kind: stage.kind });
 	}
 	if (windows.length === 0) {
-		throw planError(`No dunning policy has a stage "${stageCode}".`, `Stages of the policies: ${[...new Set([...policies.values()].flatMap((p) => p.stages.map((s) => s.code)))].join(', ') || 'none'}.`);
+		throw planError(
+			`No dunning policy has a stage "${stageCode}".`,
+			`Stages of the policies: ${[...new Set([...policies.values()].flatMap((p) => p.stages.map((s) => s.code)))].join(', ') || 'none'}.`,
+		);
 	}
 	const thankYou = windows.every((w) => w.kind === 'thank_you');
 	if (!thankYou && windows.some((w) => w.kind === 'thank_you')) {
-		throw planError(`Stage "${stageCode}" is a thank-you in one policy and a reminder in another.`, 'Give thank-you stages their own code in every policy.');
+		throw planError(
+			`Stage "${stageCode}" is a thank-you in one policy and a reminder in another.`,
+			'Give thank-you stages their own code in every policy.',
+		);
 	}
 	const from = Math.min(...windows.map((w) => w.from));
 	const to = Math.max(...windows.map((w) => w.to));
@@ -428,18 +490,31 @@ export async function planReminders(ledger: Ledger, options: PlanOptions): Promi
 	if (options.invoiceIds) {
 		params.push(options.invoiceIds);
 		where.push(`i.id = ANY($${params.length}::bigint[])`);
-		where.push(thankYou ? "i.status = 'paid'" : "i.status IN ('open', 'paid', 'credited', 'cancelled')");
+		where.push(
+			thankYou ? "i.status = 'paid'" : "i.status IN ('open', 'paid', 'credited', 'cancelled')",
+		);
 	} else if (thankYou) {
 		params.push(addDays(asOf, -to + 1), addDays(asOf, -from));
-		where.push(`i.status = 'paid' AND i.paid_at >= $${params.length - 1}::date AND i.paid_at <= $${params.length}::date`);
+		where.push(
+			`i.status = 'paid' AND i.paid_at >= $${params.length - 1}::date AND i.paid_at <= $${params.length}::date`,
+		);
 	} else {
 		// days late d = asOf - due_date, from <= d < to  ⇔  asOf - to < due_date <= asOf - from
 		params.push(addDays(asOf, -to), addDays(asOf, -from));
-		where.push(`i.status = 'open' AND i.due_date > $${params.length - 1}::date AND i.due_date <= $${params.length}::date`);
+		where.push(
+			`i.status = 'open' AND i.due_date > $${params.length - 1}::date AND i.due_date <= $${params.length}::date`,
+		);
 	}
 	params.push(docTypes);
 	where.push(`i.doc_type = ANY($${params.length}::text[])`);
-	const inPolicies = options.policy ? [options.policy] : [...new Set([...withStage.map((p) => p.code), ...overridden.map((r) => r.profile ?? defaultPolicy)])];
+	const inPolicies = options.policy
+		? [options.policy]
+		: [
+				...new Set([
+					...withStage.map((p) => p.code),
+					...overridden.map((r) => r.profile ?? defaultPolicy),
+				]),
+			];
 	params.push(inPolicies, defaultPolicy);
 	const customerWhere = `coalesce(c.profile, $${params.length}) = ANY($${params.length - 1}::text[])`;
 	// The invoices of the window are read first, through the partial index on open invoices by due date (or by
@@ -456,10 +531,22 @@ export async function planReminders(ledger: Ledger, options: PlanOptions): Promi
 	const held: HeldInvoice[] = [];
 	// Returns whether the invoice stays out of the plan: a preview (includeHeld) lists why it would be held and plans it anyway.
 	const hold = (row: Row, reason: HoldReason, detail: string): boolean => {
-		held.push({ invoiceId: String(row.id), number: row.number, customerId: String(row.customer_id), customerExternalId: row.external_id, customerName: row.name, stage: stageCode, reason, detail });
+		held.push({
+			invoiceId: String(row.id),
+			number: row.number,
+			customerId: String(row.customer_id),
+			customerExternalId: row.external_id,
+			customerName: row.name,
+			stage: stageCode,
+			reason,
+			detail,
+		});
 		return !options.includeHeld;
 	};
-	const groups = new Map<string, { policy: DunningPolicy; stage: DunningStage; row: Row; invoices: PlannedInvoice[] }>();
+	const groups = new Map<
+		string,
+		{ policy: DunningPolicy; stage: DunningStage; row: Row; invoices: PlannedInvoice[] }
+	>();
 	const policyCache = new Map<string, DunningPolicy | undefined>();
 	const overrideErrors = new Map<string, string>();
 	for (const row of rows) {
@@ -473,7 +560,11 @@ export async function planReminders(ledger: Ledger, options: PlanOptions): Promi
 			}
 		}
 		if (overrideErrors.has(cacheKey)) {
-			hold(row, 'invalid_overrides', `the customer's policy overrides are not valid: ${overrideErrors.get(cacheKey)}`);
+			hold(
+				row,
+				'invalid_overrides',
+				`the customer's policy overrides are not valid: ${overrideErrors.get(cacheKey)}`,
+			);
 			continue;
 		}
 		const policy = policyCache.get(cacheKey);
@@ -495,23 +586,48 @@ export async function planReminders(ledger: Ledger, options: PlanOptions): Promi
 		// retry: a temporary refusal; bounced: the address died, the stage goes out again (as a letter by then)
 		const retry = row.reminder_status === 'retry' || row.reminder_status === 'bounced';
 		if (!thankYou && (row.status !== 'open' || BigInt(row.open_minor) <= 0n)) {
-			if (hold(row, 'paid', row.status === 'open' ? 'nothing is left to pay' : `the invoice is ${row.status}`)) continue;
+			if (
+				hold(
+					row,
+					'paid',
+					row.status === 'open' ? 'nothing is left to pay' : `the invoice is ${row.status}`,
+				)
+			)
+				continue;
 		}
 		if (row.reminder_status && !retry) {
-			if (hold(row, 'already_sent', `stage ${stageCode} is already ${row.reminder_status}`)) continue;
+			if (hold(row, 'already_sent', `stage ${stageCode} is already ${row.reminder_status}`))
+				continue;
 		}
 		if (!thankYou) {
 			if (row.on_hold) {
-				if (hold(row, 'customer_on_hold', row.hold_reason ? `customer on hold: ${row.hold_reason}` : 'customer on hold')) continue;
+				if (
+					hold(
+						row,
+						'customer_on_hold',
+						row.hold_reason ? `customer on hold: ${row.hold_reason}` : 'customer on hold',
+					)
+				)
+					continue;
 			}
 			if (row.dispute_id) {
 				if (hold(row, 'dispute', `open dispute #${row.dispute_id}`)) continue;
 			}
 			if (row.disputed_part && row.status === 'open') {
 				// Some lines disputed: the undisputed rest is reminded; nothing left of it, the invoice waits as disputed.
-				const split = splitDisputed(BigInt(row.open_minor), { whole: false, partsMinor: BigInt(row.disputed_part.minor) });
+				const split = splitDisputed(BigInt(row.open_minor), {
+					whole: false,
+					partsMinor: BigInt(row.disputed_part.minor),
+				});
 				if (split.undisputedMinor <= 0n) {
-					if (hold(row, 'dispute', `open dispute #${row.disputed_part.ids} on ${formatAmount(BigInt(row.disputed_part.minor), row.currency)} ${row.currency}, nothing undisputed left`)) continue;
+					if (
+						hold(
+							row,
+							'dispute',
+							`open dispute #${row.disputed_part.ids} on ${formatAmount(BigInt(row.disputed_part.minor), row.currency)} ${row.currency}, nothing undisputed left`,
+						)
+					)
+						continue;
 				} else {
 					disputedMinor = split.disputedMinor;
 					row.open_minor = split.undisputedMinor.toString();
@@ -527,7 +643,14 @@ export async function planReminders(ledger: Ledger, options: PlanOptions): Promi
 		if (!thankYou) {
 			const minimum = stageMinimum(policy, stage, row.currency);
 			if (minimum !== undefined && BigInt(row.open_minor) < minimum) {
-				if (hold(row, 'below_minimum', `the open amount ${formatAmount(BigInt(row.open_minor), row.currency)} ${row.currency} is below the minimum of ${formatAmount(minimum, row.currency)} ${row.currency} for reminders`)) continue;
+				if (
+					hold(
+						row,
+						'below_minimum',
+						`the open amount ${formatAmount(BigInt(row.open_minor), row.currency)} ${row.currency} is below the minimum of ${formatAmount(minimum, row.currency)} ${row.currency} for reminders`,
+					)
+				)
+					continue;
 			}
 		}
 		const invoice: PlannedInvoice = {
@@ -544,10 +667,25 @@ export async function planReminders(ledger: Ledger, options: PlanOptions): Promi
 			paidAt: row.paid_at,
 			poNumber: row.po_number,
 			retry,
-			settlements: (row.settlements ?? []).map((x) => ({ date: x.date, amountMinor: BigInt(x.amount), kind: x.kind })),
-			...(row.revisions?.length ? { revisions: row.revisions.map((x) => ({ until: x.until, payableMinor: BigInt(x.payable), dueDate: x.due })) } : {}),
+			settlements: (row.settlements ?? []).map((x) => ({
+				date: x.date,
+				amountMinor: BigInt(x.amount),
+				kind: x.kind,
+			})),
+			...(row.revisions?.length
+				? {
+						revisions: row.revisions.map((x) => ({
+							until: x.until,
+							payableMinor: BigInt(x.payable),
+							dueDate: x.due,
+						})),
+					}
+				: {}),
 		};
-		const key = stage.grouping === 'invoice' ? `${stageCode}:${row.customer_id}:${row.id}` : `${stageCode}:${row.customer_id}:${row.currency}`;
+		const key =
+			stage.grouping === 'invoice'
+				? `${stageCode}:${row.customer_id}:${row.id}`
+				: `${stageCode}:${row.customer_id}:${row.currency}`;
 		const group = groups.get(key);
 		if (group) group.invoices.push(invoice);
 		else groups.set(key, { policy, stage, row, invoices: [invoice] });
@@ -557,22 +695,54 @@ export async function planReminders(ledger: Ledger, options: PlanOptions): Promi
 	for (const [key, group] of groups) {
 		const { policy, stage, row, invoices } = group;
 		const currency = assertCurrency(row.currency);
-		const totalOpenMinor = invoices.reduce((sum, inv) => sum + (thankYou ? inv.payableMinor : inv.openMinor), 0n);
+		const totalOpenMinor = invoices.reduce(
+			(sum, inv) => sum + (thankYou ? inv.payableMinor : inv.openMinor),
+			0n,
+		);
 		if (stage.minAmount !== undefined && totalOpenMinor < parseAmount(stage.minAmount, currency)) {
-			for (const inv of invoices) held.push({ invoiceId: inv.id, number: inv.number, customerId: String(row.customer_id), customerExternalId: row.external_id, customerName: row.name, stage: stageCode, reason: 'below_minimum', detail: `the amount owed is below ${stage.minAmount} ${currency}` });
+			for (const inv of invoices)
+				held.push({
+					invoiceId: inv.id,
+					number: inv.number,
+					customerId: String(row.customer_id),
+					customerExternalId: row.external_id,
+					customerName: row.name,
+					stage: stageCode,
+					reason: 'below_minimum',
+					detail: `the amount owed is below ${stage.minAmount} ${currency}`,
+				});
 			continue;
 		}
 		const customer = toCustomer(row);
 		const choice = chooseChannel(stage, customer);
 		if (!choice.channel) {
-			for (const inv of invoices) held.push({ invoiceId: inv.id, number: inv.number, customerId: customer.id, customerExternalId: customer.externalId, customerName: customer.name, stage: stageCode, reason: 'no_channel', detail: choice.reason ?? 'no channel of the stage can reach the customer' });
+			for (const inv of invoices)
+				held.push({
+					invoiceId: inv.id,
+					number: inv.number,
+					customerId: customer.id,
+					customerExternalId: customer.externalId,
+					customerName: customer.name,
+					stage: stageCode,
+					reason: 'no_channel',
+					detail: choice.reason ?? 'no channel of the stage can reach the customer',
+				});
 			continue;
 		}
 		const rejected = [...choice.rejected];
 		const taken = new Set(choice.to.map((a) => a.toLowerCase()));
 		const email = choice.channel === 'email';
-		const cc = email ? validAddresses([...customer.ccEmails, ...resolveAddressList(stage.cc, customer)], 'cc', rejected, taken) : [];
-		const bcc = email ? validAddresses(resolveAddressList(stage.bcc, customer), 'bcc', rejected, taken) : [];
+		const cc = email
+			? validAddresses(
+					[...customer.ccEmails, ...resolveAddressList(stage.cc, customer)],
+					'cc',
+					rejected,
+					taken,
+				)
+			: [];
+		const bcc = email
+			? validAddresses(resolveAddressList(stage.bcc, customer), 'bcc', rejected, taken)
+			: [];
 		due.push({
 			key,
 			asOf,

@@ -138,34 +138,62 @@ export function stageTemplate(stage: DunningStage, language: Language): Template
 	const set = stageTemplates(stage);
 	const template = set[language] ?? set.fr ?? set.en;
 	if (!template) {
-		throw new ReceivablesError('DUNNING_TEMPLATE_MISSING', `Stage "${stage.code}" has no template "${stage.template}".`, {
-			hint: 'Name a shipped template (pre_due, reminder_1, reminder_2, reminder_3, formal_notice, thank_you) or write the template in the stage.',
-		});
+		throw new ReceivablesError(
+			'DUNNING_TEMPLATE_MISSING',
+			`Stage "${stage.code}" has no template "${stage.template}".`,
+			{
+				hint: 'Name a shipped template (pre_due, reminder_1, reminder_2, reminder_3, formal_notice, thank_you) or write the template in the stage.',
+			},
+		);
 	}
 	return template;
 }
 
-function checkAmount(value: unknown, field: string, stage: string | undefined, problems: PolicyProblem[]): void {
+function checkAmount(
+	value: unknown,
+	field: string,
+	stage: string | undefined,
+	problems: PolicyProblem[],
+): void {
 	if (value === undefined) return;
 	try {
 		if (typeof value !== 'string' && typeof value !== 'number') throw new Error('not a decimal');
 		if (parseAmount(value, 'EUR') < 0n) throw new Error('negative');
 	} catch {
-		problems.push({ stage, field, message: `${field} "${String(value)}" is not a positive decimal amount` });
+		problems.push({
+			stage,
+			field,
+			message: `${field} "${String(value)}" is not a positive decimal amount`,
+		});
 	}
 }
 
 function checkRate(value: unknown, field: string, problems: PolicyProblem[]): void {
 	if (value === undefined) return;
-	if ((typeof value !== 'string' && typeof value !== 'number') || !/^\d{1,3}(\.\d{1,4})?$/.test(String(value))) {
-		problems.push({ field, message: `${field} "${String(value)}" is not a percentage such as 12.5` });
+	if (
+		(typeof value !== 'string' && typeof value !== 'number') ||
+		!/^\d{1,3}(\.\d{1,4})?$/.test(String(value))
+	) {
+		problems.push({
+			field,
+			message: `${field} "${String(value)}" is not a percentage such as 12.5`,
+		});
 	}
 }
 
-function checkAddresses(list: unknown, field: string, stage: string, problems: PolicyProblem[]): void {
+function checkAddresses(
+	list: unknown,
+	field: string,
+	stage: string,
+	problems: PolicyProblem[],
+): void {
 	if (list === undefined) return;
 	if (!Array.isArray(list) || list.some((v) => typeof v !== 'string')) {
-		problems.push({ stage, field, message: `${field} must be a list of addresses or placeholders` });
+		problems.push({
+			stage,
+			field,
+			message: `${field} must be a list of addresses or placeholders`,
+		});
 		return;
 	}
 	for (const entry of list as string[]) {
@@ -173,7 +201,13 @@ function checkAddresses(list: unknown, field: string, stage: string, problems: P
 			problems.push({ stage, field, message: `${field} entry contains a line break` });
 		} else if (entry.includes('{{')) {
 			const bad = checkAddressTemplate(entry);
-			if (bad) problems.push({ stage, field, placeholder: bad, message: `${field}: unknown placeholder ${bad}` });
+			if (bad)
+				problems.push({
+					stage,
+					field,
+					placeholder: bad,
+					message: `${field}: unknown placeholder ${bad}`,
+				});
 		} else if (!EMAIL_LIKE.test(entry.trim())) {
 			problems.push({ stage, field, message: `${field}: "${entry}" is not an e-mail address` });
 		}
@@ -185,67 +219,169 @@ function stageProblems(raw: unknown, index: number, seen: Set<string>): PolicyPr
 	if (!isRecord(raw)) return [{ field: `stages[${index}]`, message: 'a stage must be an object' }];
 	const code = typeof raw.code === 'string' ? raw.code : undefined;
 	const at = code ?? `#${index + 1}`;
-	if (!code || !CODE.test(code)) problems.push({ stage: at, field: 'code', message: 'code must be letters, digits, _ or - (e.g. level1)' });
-	else if (seen.has(code)) problems.push({ stage: at, field: 'code', message: `stage code "${code}" is used twice` });
+	if (!code || !CODE.test(code))
+		problems.push({
+			stage: at,
+			field: 'code',
+			message: 'code must be letters, digits, _ or - (e.g. level1)',
+		});
+	else if (seen.has(code))
+		problems.push({ stage: at, field: 'code', message: `stage code "${code}" is used twice` });
 	else seen.add(code);
-	if (!KINDS.includes(raw.kind as StageKind)) problems.push({ stage: at, field: 'kind', message: `kind must be one of ${KINDS.join(', ')}` });
-	if (typeof raw.offsetDays !== 'number' || !Number.isInteger(raw.offsetDays) || Math.abs(raw.offsetDays) > 3650) {
-		problems.push({ stage: at, field: 'offsetDays', message: 'offsetDays must be a whole number of days' });
+	if (!KINDS.includes(raw.kind as StageKind))
+		problems.push({ stage: at, field: 'kind', message: `kind must be one of ${KINDS.join(', ')}` });
+	if (
+		typeof raw.offsetDays !== 'number' ||
+		!Number.isInteger(raw.offsetDays) ||
+		Math.abs(raw.offsetDays) > 3650
+	) {
+		problems.push({
+			stage: at,
+			field: 'offsetDays',
+			message: 'offsetDays must be a whole number of days',
+		});
 	} else if (raw.kind === 'pre_due' && raw.offsetDays >= 0) {
-		problems.push({ stage: at, field: 'offsetDays', message: 'a pre-due notice goes before the due date: offsetDays must be negative (e.g. -5)' });
+		problems.push({
+			stage: at,
+			field: 'offsetDays',
+			message: 'a pre-due notice goes before the due date: offsetDays must be negative (e.g. -5)',
+		});
 	} else if ((raw.kind === 'reminder' || raw.kind === 'formal_notice') && raw.offsetDays < 0) {
-		problems.push({ stage: at, field: 'offsetDays', message: 'a reminder goes after the due date: offsetDays must be 0 or more' });
+		problems.push({
+			stage: at,
+			field: 'offsetDays',
+			message: 'a reminder goes after the due date: offsetDays must be 0 or more',
+		});
 	} else if (raw.kind === 'thank_you' && raw.offsetDays < 0) {
-		problems.push({ stage: at, field: 'offsetDays', message: 'a thank-you goes after the payment: offsetDays must be 0 or more' });
+		problems.push({
+			stage: at,
+			field: 'offsetDays',
+			message: 'a thank-you goes after the payment: offsetDays must be 0 or more',
+		});
 	}
-	if (raw.level !== undefined && (!Number.isInteger(raw.level) || (raw.level as number) < 1)) problems.push({ stage: at, field: 'level', message: 'level must be 1 or more' });
-	if (!Array.isArray(raw.channels) || raw.channels.length === 0 || raw.channels.some((c) => !CHANNELS.includes(c as Channel))) {
-		problems.push({ stage: at, field: 'channels', message: `channels must list one or more of ${CHANNELS.join(', ')}` });
+	if (raw.level !== undefined && (!Number.isInteger(raw.level) || (raw.level as number) < 1))
+		problems.push({ stage: at, field: 'level', message: 'level must be 1 or more' });
+	if (
+		!Array.isArray(raw.channels) ||
+		raw.channels.length === 0 ||
+		raw.channels.some((c) => !CHANNELS.includes(c as Channel))
+	) {
+		problems.push({
+			stage: at,
+			field: 'channels',
+			message: `channels must list one or more of ${CHANNELS.join(', ')}`,
+		});
 	}
-	if (raw.grouping !== 'statement' && raw.grouping !== 'invoice') problems.push({ stage: at, field: 'grouping', message: 'grouping must be "statement" (one message per customer) or "invoice"' });
+	if (raw.grouping !== 'statement' && raw.grouping !== 'invoice')
+		problems.push({
+			stage: at,
+			field: 'grouping',
+			message: 'grouping must be "statement" (one message per customer) or "invoice"',
+		});
 	if (typeof raw.template !== 'string' || raw.template === '') {
 		problems.push({ stage: at, field: 'template', message: 'template must name a template' });
 	} else {
-		if (raw.templates !== undefined && !isRecord(raw.templates)) problems.push({ stage: at, field: 'templates', message: 'templates must be an object by language (fr, en)' });
-		const set = stageTemplates({ template: raw.template, templates: isRecord(raw.templates) ? (raw.templates as TemplateSet) : undefined });
+		if (raw.templates !== undefined && !isRecord(raw.templates))
+			problems.push({
+				stage: at,
+				field: 'templates',
+				message: 'templates must be an object by language (fr, en)',
+			});
+		const set = stageTemplates({
+			template: raw.template,
+			templates: isRecord(raw.templates) ? (raw.templates as TemplateSet) : undefined,
+		});
 		const languages = Object.keys(set);
-		if (languages.length === 0) problems.push({ stage: at, field: 'template', message: `no template "${raw.template}" is shipped and the stage writes none` });
+		if (languages.length === 0)
+			problems.push({
+				stage: at,
+				field: 'template',
+				message: `no template "${raw.template}" is shipped and the stage writes none`,
+			});
 		for (const language of languages) {
 			if (!LANGUAGES.includes(language as Language)) {
-				problems.push({ stage: at, field: 'templates', message: `language "${language}" is not supported (fr, en)` });
+				problems.push({
+					stage: at,
+					field: 'templates',
+					message: `language "${language}" is not supported (fr, en)`,
+				});
 				continue;
 			}
 			const text = set[language as Language];
 			if (!isRecord(text)) {
-				problems.push({ stage: at, field: `templates.${language}`, message: 'a template needs subject and text' });
+				problems.push({
+					stage: at,
+					field: `templates.${language}`,
+					message: 'a template needs subject and text',
+				});
 				continue;
 			}
 			for (const p of checkTemplateText(text as unknown as TemplateText, language)) {
-				problems.push({ stage: at, field: `templates.${language}.${p.part}`, message: p.message, placeholder: p.placeholder });
+				problems.push({
+					stage: at,
+					field: `templates.${language}.${p.part}`,
+					message: p.message,
+					placeholder: p.placeholder,
+				});
 			}
 		}
 	}
 	if (raw.sender !== undefined) {
-		if (!isRecord(raw.sender)) problems.push({ stage: at, field: 'sender', message: 'sender must be { name, email, replyTo }' });
+		if (!isRecord(raw.sender))
+			problems.push({
+				stage: at,
+				field: 'sender',
+				message: 'sender must be { name, email, replyTo }',
+			});
 		else {
 			for (const key of ['name', 'email', 'replyTo'] as const) {
 				const v = raw.sender[key];
-				if (v !== undefined && (typeof v !== 'string' || /[\r\n]/.test(v))) problems.push({ stage: at, field: `sender.${key}`, message: `sender.${key} must be one line of text` });
+				if (v !== undefined && (typeof v !== 'string' || /[\r\n]/.test(v)))
+					problems.push({
+						stage: at,
+						field: `sender.${key}`,
+						message: `sender.${key} must be one line of text`,
+					});
 			}
-			if (typeof raw.sender.email === 'string' && raw.sender.email && !EMAIL_LIKE.test(raw.sender.email)) problems.push({ stage: at, field: 'sender.email', message: `"${raw.sender.email}" is not an e-mail address` });
-			if (typeof raw.sender.replyTo === 'string') checkAddresses([raw.sender.replyTo], 'sender.replyTo', at, problems);
+			if (
+				typeof raw.sender.email === 'string' &&
+				raw.sender.email &&
+				!EMAIL_LIKE.test(raw.sender.email)
+			)
+				problems.push({
+					stage: at,
+					field: 'sender.email',
+					message: `"${raw.sender.email}" is not an e-mail address`,
+				});
+			if (typeof raw.sender.replyTo === 'string')
+				checkAddresses([raw.sender.replyTo], 'sender.replyTo', at, problems);
 		}
 	}
 	checkAddresses(raw.cc, 'cc', at, problems);
 	checkAddresses(raw.bcc, 'bcc', at, problems);
-	if (raw.attachments !== undefined && (!Array.isArray(raw.attachments) || raw.attachments.some((a) => typeof a !== 'string' || a.trim() === '' || /[\r\n]/.test(a)))) {
-		problems.push({ stage: at, field: 'attachments', message: 'attachments must be a list of file names' });
+	if (
+		raw.attachments !== undefined &&
+		(!Array.isArray(raw.attachments) ||
+			raw.attachments.some((a) => typeof a !== 'string' || a.trim() === '' || /[\r\n]/.test(a)))
+	) {
+		problems.push({
+			stage: at,
+			field: 'attachments',
+			message: 'attachments must be a list of file names',
+		});
 	}
 	checkAmount(raw.minAmount, 'minAmount', at, problems);
-	problems.push(...currencyAmountProblems(raw.minimumAmount, 'minimumAmount').map((p) => ({ ...p, stage: at })));
-	if (raw.catchUpDays !== undefined && (!Number.isInteger(raw.catchUpDays) || (raw.catchUpDays as number) < 0)) problems.push({ stage: at, field: 'catchUpDays', message: 'catchUpDays must be 0 or more' });
+	problems.push(
+		...currencyAmountProblems(raw.minimumAmount, 'minimumAmount').map((p) => ({ ...p, stage: at })),
+	);
+	if (
+		raw.catchUpDays !== undefined &&
+		(!Number.isInteger(raw.catchUpDays) || (raw.catchUpDays as number) < 0)
+	)
+		problems.push({ stage: at, field: 'catchUpDays', message: 'catchUpDays must be 0 or more' });
 	if (raw.filter !== undefined) {
-		if (!isRecord(raw.filter)) problems.push({ stage: at, field: 'filter', message: 'filter must be an object' });
+		if (!isRecord(raw.filter))
+			problems.push({ stage: at, field: 'filter', message: 'filter must be an object' });
 		else problems.push(...filterProblems(raw.filter).map((p) => ({ ...p, stage: at })));
 	}
 	return problems;
@@ -253,16 +389,40 @@ function stageProblems(raw: unknown, index: number, seen: Set<string>): PolicyPr
 
 export function filterProblems(filter: Record<string, unknown>): PolicyProblem[] {
 	const problems: PolicyProblem[] = [];
-	if (filter.docTypes !== undefined && (!Array.isArray(filter.docTypes) || filter.docTypes.some((d) => d !== 'invoice' && d !== 'credit_note'))) {
-		problems.push({ field: 'filter.docTypes', message: 'docTypes must list invoice and/or credit_note' });
+	if (
+		filter.docTypes !== undefined &&
+		(!Array.isArray(filter.docTypes) ||
+			filter.docTypes.some((d) => d !== 'invoice' && d !== 'credit_note'))
+	) {
+		problems.push({
+			field: 'filter.docTypes',
+			message: 'docTypes must list invoice and/or credit_note',
+		});
 	}
-	if (filter.profiles !== undefined && (!Array.isArray(filter.profiles) || filter.profiles.some((p) => typeof p !== 'string'))) {
-		problems.push({ field: 'filter.profiles', message: 'profiles must be a list of profile codes' });
+	if (
+		filter.profiles !== undefined &&
+		(!Array.isArray(filter.profiles) || filter.profiles.some((p) => typeof p !== 'string'))
+	) {
+		problems.push({
+			field: 'filter.profiles',
+			message: 'profiles must be a list of profile codes',
+		});
 	}
 	if (filter.customField !== undefined) {
 		const cf = filter.customField;
-		if (!isRecord(cf) || typeof cf.name !== 'string' || cf.name === '' || (typeof cf.equals !== 'string' && typeof cf.equals !== 'number' && typeof cf.equals !== 'boolean') || (cf.on !== undefined && cf.on !== 'customer' && cf.on !== 'invoice')) {
-			problems.push({ field: 'filter.customField', message: 'customField must be { name, equals, on: "customer" | "invoice" }' });
+		if (
+			!isRecord(cf) ||
+			typeof cf.name !== 'string' ||
+			cf.name === '' ||
+			(typeof cf.equals !== 'string' &&
+				typeof cf.equals !== 'number' &&
+				typeof cf.equals !== 'boolean') ||
+			(cf.on !== undefined && cf.on !== 'customer' && cf.on !== 'invoice')
+		) {
+			problems.push({
+				field: 'filter.customField',
+				message: 'customField must be { name, equals, on: "customer" | "invoice" }',
+			});
 		}
 	}
 	checkAmount(filter.minAmount, 'filter.minAmount', undefined, problems);
@@ -271,7 +431,12 @@ export function filterProblems(filter: Record<string, unknown>): PolicyProblem[]
 }
 
 function describeProblems(problems: PolicyProblem[]): string {
-	return problems.map((p) => `${p.stage ? `stage ${p.stage}${p.field.startsWith('templates.') ? ` (${p.field})` : ''}: ` : ''}${p.message}`).join('; ');
+	return problems
+		.map(
+			(p) =>
+				`${p.stage ? `stage ${p.stage}${p.field.startsWith('templates.') ? ` (${p.field})` : ''}: ` : ''}${p.message}`,
+		)
+		.join('; ');
 }
 
 /**
@@ -286,21 +451,39 @@ export function validatePolicy(input: unknown): DunningPolicy {
 		} catch (error) {
 			const reason = (error as Error).message;
 			// eslint-disable-next-line @n8n/community-nodes/require-node-api-error -- the core is free of n8n: nodes convert its errors (nodes/shared/errors.ts)
-			throw new ReceivablesError('DUNNING_POLICY_NOT_JSON', `The dunning policy is not valid JSON: ${reason}`, {
-				hint: 'Give the policy as a JSON object, e.g. { "code": "standard", "name": "…", "stages": [ … ] }.',
-				details: { messageFr: `La politique de relance n'est pas un JSON valide : ${reason}`, hintFr: 'Donnez la politique sous forme d\'objet JSON, par exemple { "code": "standard", "name": "…", "stages": [ … ] }.' },
-			});
+			throw new ReceivablesError(
+				'DUNNING_POLICY_NOT_JSON',
+				`The dunning policy is not valid JSON: ${reason}`,
+				{
+					hint: 'Give the policy as a JSON object, e.g. { "code": "standard", "name": "…", "stages": [ … ] }.',
+					details: {
+						messageFr: `La politique de relance n'est pas un JSON valide : ${reason}`,
+						hintFr:
+							'Donnez la politique sous forme d\'objet JSON, par exemple { "code": "standard", "name": "…", "stages": [ … ] }.',
+					},
+				},
+			);
 		}
 	}
 	const problems: PolicyProblem[] = [];
 	if (!isRecord(input)) {
-		throw new ReceivablesError('DUNNING_POLICY_INVALID', 'The dunning policy is not a JSON object.', {
-			hint: 'Give { "code": "standard", "name": "…", "stages": [ … ] }.',
-		});
+		throw new ReceivablesError(
+			'DUNNING_POLICY_INVALID',
+			'The dunning policy is not a JSON object.',
+			{
+				hint: 'Give { "code": "standard", "name": "…", "stages": [ … ] }.',
+			},
+		);
 	}
-	if (typeof input.code !== 'string' || !CODE.test(input.code)) problems.push({ field: 'code', message: 'code must be letters, digits, _ or - (the customer profile, e.g. sme)' });
-	if (input.name !== undefined && typeof input.name !== 'string') problems.push({ field: 'name', message: 'name must be text' });
-	if (!Array.isArray(input.stages) || input.stages.length === 0) problems.push({ field: 'stages', message: 'stages must list at least one stage' });
+	if (typeof input.code !== 'string' || !CODE.test(input.code))
+		problems.push({
+			field: 'code',
+			message: 'code must be letters, digits, _ or - (the customer profile, e.g. sme)',
+		});
+	if (input.name !== undefined && typeof input.name !== 'string')
+		problems.push({ field: 'name', message: 'name must be text' });
+	if (!Array.isArray(input.stages) || input.stages.length === 0)
+		problems.push({ field: 'stages', message: 'stages must list at least one stage' });
 	else {
 		const seen = new Set<string>();
 		input.stages.forEach((stage, index) => problems.push(...stageProblems(stage, index, seen)));
@@ -308,17 +491,27 @@ export function validatePolicy(input: unknown): DunningPolicy {
 	checkRate(input.contractRatePercent, 'contractRatePercent', problems);
 	problems.push(...indemnityProblems(input.fixedIndemnity));
 	problems.push(...currencyAmountProblems(input.minimumAmount, 'minimumAmount'));
-	if (input.governingLaw !== undefined && (typeof input.governingLaw !== 'string' || !/^[A-Za-z]{2}$/.test(input.governingLaw))) {
-		problems.push({ field: 'governingLaw', message: `governingLaw "${String(input.governingLaw)}" is not a two-letter country code such as FR` });
+	if (
+		input.governingLaw !== undefined &&
+		(typeof input.governingLaw !== 'string' || !/^[A-Za-z]{2}$/.test(input.governingLaw))
+	) {
+		problems.push({
+			field: 'governingLaw',
+			message: `governingLaw "${String(input.governingLaw)}" is not a two-letter country code such as FR`,
+		});
 	}
 	if (problems.length > 0) {
 		const placeholders = problems.map((p) => p.placeholder).filter((p): p is string => !!p);
-		throw new ReceivablesError('DUNNING_POLICY_INVALID', `The dunning policy "${String(input.code ?? '?')}" is not valid: ${describeProblems(problems)}.`, {
-			hint: placeholders.length
-				? `Fix or remove ${placeholders.join(', ')}: the placeholders a template may use are listed in the README (Reminder Step → templates).`
-				: 'Fix the fields named above and save the policy again.',
-			details: { problems },
-		});
+		throw new ReceivablesError(
+			'DUNNING_POLICY_INVALID',
+			`The dunning policy "${String(input.code ?? '?')}" is not valid: ${describeProblems(problems)}.`,
+			{
+				hint: placeholders.length
+					? `Fix or remove ${placeholders.join(', ')}: the placeholders a template may use are listed in the README (Reminder Step → templates).`
+					: 'Fix the fields named above and save the policy again.',
+				details: { problems },
+			},
+		);
 	}
 	const stages = (input.stages as DunningStage[]).map((stage) => ({
 		...stage,
@@ -328,30 +521,52 @@ export function validatePolicy(input: unknown): DunningPolicy {
 		code: input.code as string,
 		name: (input.name as string | undefined) ?? (input.code as string),
 		stages,
-		contractRatePercent: input.contractRatePercent === undefined ? undefined : String(input.contractRatePercent),
+		contractRatePercent:
+			input.contractRatePercent === undefined ? undefined : String(input.contractRatePercent),
 		fixedIndemnity: input.fixedIndemnity as Record<string, string> | undefined,
-		...(input.minimumAmount !== undefined ? { minimumAmount: input.minimumAmount as Record<string, string> } : {}),
-		...(input.governingLaw !== undefined ? { governingLaw: (input.governingLaw as string).toUpperCase() } : {}),
+		...(input.minimumAmount !== undefined
+			? { minimumAmount: input.minimumAmount as Record<string, string> }
+			: {}),
+		...(input.governingLaw !== undefined
+			? { governingLaw: (input.governingLaw as string).toUpperCase() }
+			: {}),
 	};
 }
 
 function currencyAmountProblems(value: unknown, field: string): PolicyProblem[] {
 	if (value === undefined) return [];
-	if (!isRecord(value)) return [{ field, message: `${field} must be amounts by currency, e.g. { "EUR": "5", "XOF": "3000" }` }];
+	if (!isRecord(value))
+		return [
+			{
+				field,
+				message: `${field} must be amounts by currency, e.g. { "EUR": "5", "XOF": "3000" }`,
+			},
+		];
 	const problems: PolicyProblem[] = [];
 	for (const [currency, amount] of Object.entries(value)) {
 		try {
 			assertCurrency(currency);
-			if ((typeof amount !== 'string' && typeof amount !== 'number') || parseAmount(amount, currency) < 0n) throw new Error('negative');
+			if (
+				(typeof amount !== 'string' && typeof amount !== 'number') ||
+				parseAmount(amount, currency) < 0n
+			)
+				throw new Error('negative');
 		} catch {
-			problems.push({ field: `${field}.${currency}`, message: `"${String(amount)}" is not a positive amount in ${currency}` });
+			problems.push({
+				field: `${field}.${currency}`,
+				message: `"${String(amount)}" is not a positive amount in ${currency}`,
+			});
 		}
 	}
 	return problems;
 }
 
 /** The minimum open amount of a stage for a currency (stage setting, else policy setting), in minor units; undefined: none. */
-export function stageMinimum(policy: DunningPolicy, stage: DunningStage, currency: string): bigint | undefined {
+export function stageMinimum(
+	policy: DunningPolicy,
+	stage: DunningStage,
+	currency: string,
+): bigint | undefined {
 	const text = stage.minimumAmount?.[currency] ?? policy.minimumAmount?.[currency];
 	return text === undefined ? undefined : parseAmount(text, currency);
 }
@@ -359,20 +574,32 @@ export function stageMinimum(policy: DunningPolicy, stage: DunningStage, currenc
 function indemnityProblems(value: unknown): PolicyProblem[] {
 	if (value === undefined) return [];
 	const problems: PolicyProblem[] = [];
-	if (!isRecord(value)) return [{ field: 'fixedIndemnity', message: 'fixedIndemnity must be { "EUR": "40", "XOF": "26000" }' }];
+	if (!isRecord(value))
+		return [
+			{
+				field: 'fixedIndemnity',
+				message: 'fixedIndemnity must be { "EUR": "40", "XOF": "26000" }',
+			},
+		];
 	for (const [currency, amount] of Object.entries(value)) {
 		try {
 			assertCurrency(currency);
 			parseAmount(amount as string, currency);
 		} catch {
-			problems.push({ field: `fixedIndemnity.${currency}`, message: `"${String(amount)}" is not an amount in ${currency}` });
+			problems.push({
+				field: `fixedIndemnity.${currency}`,
+				message: `"${String(amount)}" is not an amount in ${currency}`,
+			});
 		}
 	}
 	return problems;
 }
 
 /** Applies a customer's overrides to its profile's policy; the result is validated again. */
-export function applyOverrides(policy: DunningPolicy, overrides: PolicyOverrides | undefined | null): DunningPolicy {
+export function applyOverrides(
+	policy: DunningPolicy,
+	overrides: PolicyOverrides | undefined | null,
+): DunningPolicy {
 	if (!overrides || Object.keys(overrides).length === 0) return policy;
 	const stageOverrides = overrides.stages ?? {};
 	const stages: DunningStage[] = [];
@@ -386,15 +613,20 @@ export function applyOverrides(policy: DunningPolicy, overrides: PolicyOverrides
 		stages.push(merged);
 	}
 	for (const [code, extra] of Object.entries(stageOverrides)) {
-		if (!policy.stages.some((s) => s.code === code) && !extra.disabled) stages.push({ ...(extra as DunningStage), code });
+		if (!policy.stages.some((s) => s.code === code) && !extra.disabled)
+			stages.push({ ...(extra as DunningStage), code });
 	}
 	return validatePolicy({
 		...policy,
 		stages,
 		contractRatePercent: overrides.contractRatePercent ?? policy.contractRatePercent,
 		fixedIndemnity: { ...(policy.fixedIndemnity ?? {}), ...(overrides.fixedIndemnity ?? {}) },
-		...(policy.minimumAmount || overrides.minimumAmount ? { minimumAmount: { ...(policy.minimumAmount ?? {}), ...(overrides.minimumAmount ?? {}) } } : {}),
-		...(overrides.governingLaw ?? policy.governingLaw ? { governingLaw: overrides.governingLaw ?? policy.governingLaw } : {}),
+		...(policy.minimumAmount || overrides.minimumAmount
+			? { minimumAmount: { ...(policy.minimumAmount ?? {}), ...(overrides.minimumAmount ?? {}) } }
+			: {}),
+		...((overrides.governingLaw ?? policy.governingLaw)
+			? { governingLaw: overrides.governingLaw ?? policy.governingLaw }
+			: {}),
 	});
 }
 
@@ -402,9 +634,13 @@ export function applyOverrides(policy: DunningPolicy, overrides: PolicyOverrides
 export function validateOverrides(policy: DunningPolicy, overrides: unknown): PolicyOverrides {
 	if (overrides === undefined || overrides === null) return {};
 	if (!isRecord(overrides)) {
-		throw new ReceivablesError('DUNNING_OVERRIDES_INVALID', 'The policy overrides are not a JSON object.', {
-			hint: 'Give { "stages": { "level1": { "offsetDays": 10 } } }.',
-		});
+		throw new ReceivablesError(
+			'DUNNING_OVERRIDES_INVALID',
+			'The policy overrides are not a JSON object.',
+			{
+				hint: 'Give { "stages": { "level1": { "offsetDays": 10 } } }.',
+			},
+		);
 	}
 	let problem: ReceivablesError | undefined;
 	try {
@@ -413,24 +649,33 @@ export function validateOverrides(policy: DunningPolicy, overrides: unknown): Po
 		problem = error as ReceivablesError;
 	}
 	if (problem) {
-		throw new ReceivablesError('DUNNING_OVERRIDES_INVALID', `The customer's overrides of policy "${policy.code}" are not valid: ${problem.message}`, {
-			hint: problem.hint,
-			details: problem.details,
-		});
+		throw new ReceivablesError(
+			'DUNNING_OVERRIDES_INVALID',
+			`The customer's overrides of policy "${policy.code}" are not valid: ${problem.message}`,
+			{
+				hint: problem.hint,
+				details: problem.details,
+			},
+		);
 	}
 	return overrides as PolicyOverrides;
 }
 
 /** The stages in the order they apply to one invoice: pre-due, reminders by offset, formal notice. */
 export function orderedStages(policy: DunningPolicy): DunningStage[] {
-	return policy.stages.filter((s) => s.kind !== 'thank_you').sort((a, b) => a.offsetDays - b.offsetDays);
+	return policy.stages
+		.filter((s) => s.kind !== 'thank_you')
+		.sort((a, b) => a.offsetDays - b.offsetDays);
 }
 
 /**
  * The due-date window of a stage, in days late: [from, to). An invoice `from` days late gets the stage; a run
  * that was missed still sends until the next stage starts (or for catchUpDays).
  */
-export function stageWindow(policy: DunningPolicy, stage: DunningStage): { from: number; to: number } {
+export function stageWindow(
+	policy: DunningPolicy,
+	stage: DunningStage,
+): { from: number; to: number } {
 	const from = stage.offsetDays;
 	if (stage.catchUpDays !== undefined) return { from, to: from + stage.catchUpDays + 1 };
 	const next = orderedStages(policy).find((s) => s.offsetDays > stage.offsetDays);
@@ -440,18 +685,28 @@ export function stageWindow(policy: DunningPolicy, stage: DunningStage): { from:
 }
 
 export function defaultPolicies(): DunningPolicy[] {
-	const raw = JSON.parse(readFileSync(coreAssetPath('dunning', 'policies.json'), 'utf8')) as unknown[];
+	const raw = JSON.parse(
+		readFileSync(coreAssetPath('dunning', 'policies.json'), 'utf8'),
+	) as unknown[];
 	return raw.map(validatePolicy);
 }
 
 /** Stores a policy (validated first). Returns whether it was created or updated. */
-export async function savePolicy(ledger: Ledger | Queryable, input: unknown): Promise<{ policy: DunningPolicy; status: 'created' | 'updated' }> {
+export async function savePolicy(
+	ledger: Ledger | Queryable,
+	input: unknown,
+): Promise<{ policy: DunningPolicy; status: 'created' | 'updated' }> {
 	const policy = validatePolicy(input);
 	const rows = await queryOf(ledger)<{ inserted: boolean }>(
 		`INSERT INTO dunning_policies (code, name, stages, settings) VALUES ($1, $2, $3, $4)
 		ON CONFLICT (code) DO UPDATE SET name = EXCLUDED.name, stages = EXCLUDED.stages, settings = EXCLUDED.settings, updated_at = now()
 		RETURNING (xmax = 0) AS inserted`,
-		[policy.code, policy.name, JSON.stringify(policy.stages), JSON.stringify(policySettings(policy))],
+		[
+			policy.code,
+			policy.name,
+			JSON.stringify(policy.stages),
+			JSON.stringify(policySettings(policy)),
+		],
 	);
 	return { policy, status: rows[0].inserted ? 'created' : 'updated' };
 }
@@ -462,7 +717,12 @@ export async function installDefaultPolicies(ledger: Ledger): Promise<string[]> 
 	for (const policy of defaultPolicies()) {
 		const rows = await ledger.query(
 			'INSERT INTO dunning_policies (code, name, stages, settings) VALUES ($1, $2, $3, $4) ON CONFLICT (code) DO NOTHING RETURNING code',
-			[policy.code, policy.name, JSON.stringify(policy.stages), JSON.stringify(policySettings(policy))],
+			[
+				policy.code,
+				policy.name,
+				JSON.stringify(policy.stages),
+				JSON.stringify(policySettings(policy)),
+			],
 		);
 		if (rows.length) created.push(policy.code);
 	}
@@ -472,26 +732,42 @@ export async function installDefaultPolicies(ledger: Ledger): Promise<string[]> 
 /** Policy-wide settings (contract rate, indemnities) live in dunning_policies.settings; stages stay an array. */
 function policySettings(policy: DunningPolicy): Record<string, unknown> {
 	const settings: Record<string, unknown> = {};
-	if (policy.contractRatePercent !== undefined) settings.contractRatePercent = policy.contractRatePercent;
+	if (policy.contractRatePercent !== undefined)
+		settings.contractRatePercent = policy.contractRatePercent;
 	if (policy.fixedIndemnity !== undefined) settings.fixedIndemnity = policy.fixedIndemnity;
 	if (policy.minimumAmount !== undefined) settings.minimumAmount = policy.minimumAmount;
 	if (policy.governingLaw !== undefined) settings.governingLaw = policy.governingLaw;
 	return settings;
 }
 
-export function policyFromRow(row: { code: string; name: string; stages: unknown; settings?: unknown }): DunningPolicy {
+export function policyFromRow(row: {
+	code: string;
+	name: string;
+	stages: unknown;
+	settings?: unknown;
+}): DunningPolicy {
 	const settings = isRecord(row.settings) ? row.settings : {};
 	return validatePolicy({ ...settings, stages: row.stages, code: row.code, name: row.name });
 }
 
-export async function loadPolicies(ledger: Ledger | Queryable): Promise<Map<string, DunningPolicy>> {
-	const rows = await queryOf(ledger)<{ code: string; name: string; stages: unknown; settings: unknown }>('SELECT code, name, stages, settings FROM dunning_policies ORDER BY code');
+export async function loadPolicies(
+	ledger: Ledger | Queryable,
+): Promise<Map<string, DunningPolicy>> {
+	const rows = await queryOf(ledger)<{
+		code: string;
+		name: string;
+		stages: unknown;
+		settings: unknown;
+	}>('SELECT code, name, stages, settings FROM dunning_policies ORDER BY code');
 	const map = new Map<string, DunningPolicy>();
 	for (const row of rows) map.set(row.code, policyFromRow(row));
 	return map;
 }
 
-type QueryFn = <R extends Record<string, unknown>>(text: string, values?: unknown[]) => Promise<R[]>;
+type QueryFn = <R extends Record<string, unknown>>(
+	text: string,
+	values?: unknown[],
+) => Promise<R[]>;
 
 export function queryOf(target: Ledger | Queryable): QueryFn {
 	if ('ensureReady' in target) return (text, values) => target.query(text, values);

@@ -1,6 +1,15 @@
 import { ReceivablesError } from '../errors';
 import type { Ledger } from '../ledger';
-import { loadPolicies, stageTemplates, validatePolicy, type Channel, type DunningPolicy, type DunningStage, type Grouping, type StageKind } from './policy';
+import {
+	loadPolicies,
+	stageTemplates,
+	validatePolicy,
+	type Channel,
+	type DunningPolicy,
+	type DunningStage,
+	type Grouping,
+	type StageKind,
+} from './policy';
 import { INVOICE_PLACEHOLDERS, MESSAGE_PLACEHOLDERS, SECTIONS, type Language } from './templates';
 
 /**
@@ -22,16 +31,57 @@ export interface StageChoice {
 
 /** The stages a policy may have, in the order they happen. */
 export const STAGE_CHOICES: StageChoice[] = [
-	{ code: 'pre_due', kind: 'pre_due', template: 'pre_due', fr: 'Avis avant échéance', en: 'Pre-due notice' },
-	{ code: 'level1', kind: 'reminder', level: 1, template: 'reminder_1', fr: 'Relance 1', en: 'Reminder 1' },
-	{ code: 'level2', kind: 'reminder', level: 2, template: 'reminder_2', fr: 'Relance 2', en: 'Reminder 2' },
-	{ code: 'level3', kind: 'reminder', level: 3, template: 'reminder_3', fr: 'Relance 3', en: 'Reminder 3' },
-	{ code: 'formal_notice', kind: 'formal_notice', template: 'formal_notice', fr: 'Mise en demeure', en: 'Formal notice' },
-	{ code: 'thank_you', kind: 'thank_you', template: 'thank_you', fr: 'Remerciement', en: 'Thank-you' },
+	{
+		code: 'pre_due',
+		kind: 'pre_due',
+		template: 'pre_due',
+		fr: 'Avis avant échéance',
+		en: 'Pre-due notice',
+	},
+	{
+		code: 'level1',
+		kind: 'reminder',
+		level: 1,
+		template: 'reminder_1',
+		fr: 'Relance 1',
+		en: 'Reminder 1',
+	},
+	{
+		code: 'level2',
+		kind: 'reminder',
+		level: 2,
+		template: 'reminder_2',
+		fr: 'Relance 2',
+		en: 'Reminder 2',
+	},
+	{
+		code: 'level3',
+		kind: 'reminder',
+		level: 3,
+		template: 'reminder_3',
+		fr: 'Relance 3',
+		en: 'Reminder 3',
+	},
+	{
+		code: 'formal_notice',
+		kind: 'formal_notice',
+		template: 'formal_notice',
+		fr: 'Mise en demeure',
+		en: 'Formal notice',
+	},
+	{
+		code: 'thank_you',
+		kind: 'thank_you',
+		template: 'thank_you',
+		fr: 'Remerciement',
+		en: 'Thank-you',
+	},
 ];
 
 /** A planned call (a stage whose channel is a call task) as the timeline names it; not a stage a policy chooses. */
-const OTHER_STAGE_NAMES: Record<string, { fr: string; en: string }> = { call: { fr: 'Appel', en: 'Call' } };
+const OTHER_STAGE_NAMES: Record<string, { fr: string; en: string }> = {
+	call: { fr: 'Appel', en: 'Call' },
+};
 
 /**
  * The name people read for a stage code, from the one table above (the dashboard, reports and the customer timeline
@@ -64,7 +114,9 @@ export function channelOrders(): string[] {
 /** "E-mail, then letter" / "e-mail, puis courrier". */
 export function channelOrderLabel(order: string | Channel[], language: Language): string {
 	const list = (Array.isArray(order) ? order : order.split(',')) as Channel[];
-	return list.map((c) => CHANNEL_WORDS[c]?.[language] ?? c).join(language === 'fr' ? ', puis ' : ', then ');
+	return list
+		.map((c) => CHANNEL_WORDS[c]?.[language] ?? c)
+		.join(language === 'fr' ? ', puis ' : ', then ');
 }
 
 /** Every placeholder a wording may use, as one line per group (for the node's help texts and the policy view). */
@@ -104,18 +156,32 @@ export interface PolicyFields {
 	contractRatePercent?: string;
 }
 
-function fieldsError(message: string, messageFr: string, hint: string, hintFr: string): ReceivablesError {
-	return new ReceivablesError('DUNNING_POLICY_INVALID', message, { hint, details: { messageFr, hintFr } });
+function fieldsError(
+	message: string,
+	messageFr: string,
+	hint: string,
+	hintFr: string,
+): ReceivablesError {
+	return new ReceivablesError('DUNNING_POLICY_INVALID', message, {
+		hint,
+		details: { messageFr, hintFr },
+	});
 }
 
 const AMOUNT_ENTRY = /^([A-Za-z]{3})\s*[:=]?\s*(\d[\d\s\u00a0\u202f]*(?:[.,]\d+)?)$/;
 
 /** "EUR 5.00; XOF 3 000" (or one per line, or "EUR=5,00") → { EUR: "5.00", XOF: "3000" }. */
-export function parseCurrencyAmounts(text: string | undefined, field: string): Record<string, string> | undefined {
+export function parseCurrencyAmounts(
+	text: string | undefined,
+	field: string,
+): Record<string, string> | undefined {
 	const source = (text ?? '').trim();
 	if (!source) return undefined;
 	const out: Record<string, string> = {};
-	for (const entry of source.split(/[;\n]|,(?=\s*[A-Za-z])/).map((e) => e.trim()).filter(Boolean)) {
+	for (const entry of source
+		.split(/[;\n]|,(?=\s*[A-Za-z])/)
+		.map((e) => e.trim())
+		.filter(Boolean)) {
 		const match = AMOUNT_ENTRY.exec(entry);
 		if (!match) {
 			throw fieldsError(
@@ -131,7 +197,10 @@ export function parseCurrencyAmounts(text: string | undefined, field: string): R
 }
 
 function list(text: string | undefined): string[] | undefined {
-	const items = (text ?? '').split(/[,;\n]/).map((s) => s.trim()).filter(Boolean);
+	const items = (text ?? '')
+		.split(/[,;\n]/)
+		.map((s) => s.trim())
+		.filter(Boolean);
 	return items.length ? items : undefined;
 }
 
@@ -147,7 +216,7 @@ export function policyFromFields(fields: PolicyFields): Record<string, unknown> 
 			`The dunning policy "${fields.code}" has no stage.`,
 			`La politique de relance « ${fields.code} » n'a aucune étape.`,
 			'Add at least one stage (Add Stage), e.g. Reminder 1, 5 days after the due date, by e-mail.',
-			'Ajoutez au moins une étape (Add Stage), par exemple Relance 1, 5 jours après l\'échéance, par e-mail.',
+			"Ajoutez au moins une étape (Add Stage), par exemple Relance 1, 5 jours après l'échéance, par e-mail.",
 		);
 	}
 	const seen = new Set<string>();
@@ -158,7 +227,7 @@ export function policyFromFields(fields: PolicyFields): Record<string, unknown> 
 				`Stage #${index + 1}: "${s.stage}" is not a stage (${STAGE_CHOICES.map((c) => c.code).join(', ')}).`,
 				`Étape n° ${index + 1} : « ${s.stage} » n'est pas une étape (${STAGE_CHOICES.map((c) => c.code).join(', ')}).`,
 				'Choose the stage in the list.',
-				'Choisissez l\'étape dans la liste.',
+				"Choisissez l'étape dans la liste.",
 			);
 		}
 		if (seen.has(choice.code)) {
@@ -176,7 +245,10 @@ export function policyFromFields(fields: PolicyFields): Record<string, unknown> 
 			kind: choice.kind,
 			...(choice.level ? { level: choice.level } : {}),
 			offsetDays: Number.isFinite(days) ? days : s.days,
-			channels: String(s.channels ?? '').split(',').map((c) => c.trim()).filter(Boolean),
+			channels: String(s.channels ?? '')
+				.split(',')
+				.map((c) => c.trim())
+				.filter(Boolean),
 			template: choice.template,
 			grouping: s.grouping || 'statement',
 		};
@@ -190,20 +262,31 @@ export function policyFromFields(fields: PolicyFields): Record<string, unknown> 
 		if (s.showCharges) stage.showCharges = true;
 		const shipped = stageTemplates({ template: choice.template });
 		const templates: Record<string, { subject: string; text: string }> = {};
-		for (const [language, subject, text] of [['fr', s.subjectFr, s.textFr], ['en', s.subjectEn, s.textEn]] as const) {
+		for (const [language, subject, text] of [
+			['fr', s.subjectFr, s.textFr],
+			['en', s.subjectEn, s.textEn],
+		] as const) {
 			const ownSubject = (subject ?? '').trim();
 			const ownText = (text ?? '').replace(/\r\n/g, '\n');
 			if (!ownSubject && !ownText.trim()) continue;
-			templates[language] = { subject: ownSubject || shipped[language]?.subject || '', text: ownText.trim() ? ownText : shipped[language]?.text || '' };
+			templates[language] = {
+				subject: ownSubject || shipped[language]?.subject || '',
+				text: ownText.trim() ? ownText : shipped[language]?.text || '',
+			};
 		}
 		if (Object.keys(templates).length) stage.templates = templates;
 		return stage;
 	});
-	const policy: Record<string, unknown> = { code: (fields.code ?? '').trim(), name: (fields.name ?? '').trim() || (fields.code ?? '').trim(), stages: out };
+	const policy: Record<string, unknown> = {
+		code: (fields.code ?? '').trim(),
+		name: (fields.name ?? '').trim() || (fields.code ?? '').trim(),
+		stages: out,
+	};
 	const minimum = parseCurrencyAmounts(fields.minimumAmount, 'Minimum Amount');
 	if (minimum) policy.minimumAmount = minimum;
 	if (fields.governingLaw?.trim()) policy.governingLaw = fields.governingLaw.trim();
-	if (fields.contractRatePercent?.trim()) policy.contractRatePercent = fields.contractRatePercent.trim().replace(',', '.');
+	if (fields.contractRatePercent?.trim())
+		policy.contractRatePercent = fields.contractRatePercent.trim().replace(',', '.');
 	return policy;
 }
 
@@ -248,12 +331,16 @@ function when(stage: DunningStage, language: Language): string {
 		if (n === 0) return language === 'fr' ? 'le jour du paiement' : 'on the day of the payment';
 		return language === 'fr' ? `${days} après le paiement` : `${days} after the payment`;
 	}
-	if (n === 0) return language === 'fr' ? 'le jour de l\'échéance' : 'on the due date';
-	if (stage.offsetDays < 0) return language === 'fr' ? `${days} avant l'échéance` : `${days} before the due date`;
+	if (n === 0) return language === 'fr' ? "le jour de l'échéance" : 'on the due date';
+	if (stage.offsetDays < 0)
+		return language === 'fr' ? `${days} avant l'échéance` : `${days} before the due date`;
 	return language === 'fr' ? `${days} après l'échéance` : `${days} after the due date`;
 }
 
-const amounts = (m: Record<string, string> | undefined) => Object.entries(m ?? {}).map(([c, a]) => `${c} ${a}`).join('; ');
+const amounts = (m: Record<string, string> | undefined) =>
+	Object.entries(m ?? {})
+		.map(([c, a]) => `${c} ${a}`)
+		.join('; ');
 
 /** One view per stage of a policy, in the order the stages happen, with the wording each language actually gets. */
 export function describePolicy(policy: DunningPolicy): StageView[] {

@@ -50,26 +50,46 @@ export interface ReminderPreview {
 	letterPdf: Uint8Array;
 }
 
-function previewError(message: string, messageFr: string, hint: string, hintFr: string): ReceivablesError {
-	return new ReceivablesError('DUNNING_PREVIEW_NONE', message, { hint, details: { messageFr, hintFr } });
+function previewError(
+	message: string,
+	messageFr: string,
+	hint: string,
+	hintFr: string,
+): ReceivablesError {
+	return new ReceivablesError('DUNNING_PREVIEW_NONE', message, {
+		hint,
+		details: { messageFr, hintFr },
+	});
 }
 
-export async function previewReminder(ledger: Ledger, options: PreviewOptions): Promise<ReminderPreview> {
+export async function previewReminder(
+	ledger: Ledger,
+	options: PreviewOptions,
+): Promise<ReminderPreview> {
 	const number = (options.invoiceNumber ?? '').trim();
 	const stageCode = (options.stage ?? '').trim();
 	const zone = options.zone || DEFAULT_ZONE;
 	const defaultPolicy = options.defaultPolicy || 'standard';
-	const rows = await ledger.query<{ id: string; due_date: string; paid_at: string | null; profile: string | null }>(
+	const rows = await ledger.query<{
+		id: string;
+		due_date: string;
+		paid_at: string | null;
+		profile: string | null;
+	}>(
 		`SELECT i.id::text, i.due_date::text, i.paid_at::text, c.profile FROM invoices i JOIN customers c ON c.id = i.customer_id
 		WHERE i.number = $1 AND i.doc_type = 'invoice' ORDER BY i.id`,
 		[number],
 	);
 	if (rows.length !== 1) {
 		throw previewError(
-			rows.length ? `Several invoices carry the number "${number}".` : `There is no invoice "${number}".`,
-			rows.length ? `Plusieurs factures portent le numéro « ${number} ».` : `Il n'y a pas de facture « ${number} ».`,
+			rows.length
+				? `Several invoices carry the number "${number}".`
+				: `There is no invoice "${number}".`,
+			rows.length
+				? `Plusieurs factures portent le numéro « ${number} ».`
+				: `Il n'y a pas de facture « ${number} ».`,
 			'Give the number of an invoice of the ledger (Invoice Intake stores them).',
-			'Donnez le numéro d\'une facture du grand livre (Invoice Intake les enregistre).',
+			"Donnez le numéro d'une facture du grand livre (Invoice Intake les enregistre).",
 		);
 	}
 	const row = rows[0];
@@ -85,12 +105,27 @@ export async function previewReminder(ledger: Ledger, options: PreviewOptions): 
 			`Choisissez l'une de ses étapes : ${policy?.stages.map((s) => s.code).join(', ') || '—'}.`,
 		);
 	}
-	const asOf = options.asOf?.trim()
-		|| (stage.kind === 'thank_you' ? addDays(row.paid_at ?? todayIn(zone), stage.offsetDays) : addDays(row.due_date, stage.offsetDays));
-	const plan = await planReminders(ledger, { stage: stageCode, asOf, zone, defaultPolicy, invoiceIds: [row.id], includeHeld: true, policyOverride });
+	const asOf =
+		options.asOf?.trim() ||
+		(stage.kind === 'thank_you'
+			? addDays(row.paid_at ?? todayIn(zone), stage.offsetDays)
+			: addDays(row.due_date, stage.offsetDays));
+	const plan = await planReminders(ledger, {
+		stage: stageCode,
+		asOf,
+		zone,
+		defaultPolicy,
+		invoiceIds: [row.id],
+		includeHeld: true,
+		policyOverride,
+	});
 	const message = plan.due[0];
 	if (!message) {
-		const why = plan.held.map((h) => h.detail).join('; ') || (stage.kind === 'thank_you' ? 'a thank-you goes only for a paid invoice (after a reminder, unless the stage says otherwise)' : 'the stage does not apply to this document (type or filter)');
+		const why =
+			plan.held.map((h) => h.detail).join('; ') ||
+			(stage.kind === 'thank_you'
+				? 'a thank-you goes only for a paid invoice (after a reminder, unless the stage says otherwise)'
+				: 'the stage does not apply to this document (type or filter)');
 		throw previewError(
 			`Invoice ${number} gets no message at stage "${stageCode}": ${why}.`,
 			`La facture ${number} ne reçoit pas de message à l'étape « ${stageCode} » : ${why}.`,

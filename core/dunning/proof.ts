@@ -38,7 +38,10 @@ interface ProofRow {
 	wave_code: string | null;
 	latitude: number | null;
 	longitude: number | null;
-	attachments: { signature?: { mime?: string; base64?: string }; photo?: { mime?: string; base64?: string } } | null;
+	attachments: {
+		signature?: { mime?: string; base64?: string };
+		photo?: { mime?: string; base64?: string };
+	} | null;
 	country: string | null;
 }
 
@@ -56,7 +59,10 @@ export function stageShowsProof(message: Pick<PlannedMessage, 'stage'>): boolean
  * The first courier handover of each invoice whose delivery still stands as delivered (not returned or refused
  * afterwards), with its signature and photo. Invoices never delivered by courier are absent from the map.
  */
-export async function loadDeliveryProofs(ledger: Ledger, invoiceIds: string[]): Promise<Map<string, DeliveryProof>> {
+export async function loadDeliveryProofs(
+	ledger: Ledger,
+	invoiceIds: string[],
+): Promise<Map<string, DeliveryProof>> {
 	const out = new Map<string, DeliveryProof>();
 	if (invoiceIds.length === 0) return out;
 	const rows = await ledger.query<ProofRow>(
@@ -90,7 +96,10 @@ export async function loadDeliveryProofs(ledger: Ledger, invoiceIds: string[]): 
 }
 
 /** Which of these invoices have a proof of delivery (as loadDeliveryProofs finds them), without reading the images. */
-export async function deliveredInvoiceIds(ledger: Ledger, invoiceIds: string[]): Promise<Set<string>> {
+export async function deliveredInvoiceIds(
+	ledger: Ledger,
+	invoiceIds: string[],
+): Promise<Set<string>> {
 	if (invoiceIds.length === 0) return new Set();
 	const rows = await ledger.query<{ invoice_id: string }>(
 		`SELECT DISTINCT e.invoice_id::text FROM courier_events e JOIN deliveries d ON d.id = e.delivery_id AND d.status = 'delivered'
@@ -107,13 +116,21 @@ export function deliveredAtText(proof: DeliveryProof, language: Language): strin
 }
 
 /** The paragraph a reminder adds about the deliveries of its invoices (empty when none was delivered by courier). */
-export function proofParagraph(invoices: PlannedInvoice[], proofs: Map<string, DeliveryProof>, language: Language): string {
+export function proofParagraph(
+	invoices: PlannedInvoice[],
+	proofs: Map<string, DeliveryProof>,
+	language: Language,
+): string {
 	const lines: string[] = [];
 	for (const invoice of invoices) {
 		const proof = proofs.get(invoice.id);
 		if (!proof) continue;
 		const who = proof.recipientName?.trim();
-		const signed = proof.signature ? (language === 'fr' ? ', qui a signé le bon de livraison' : ', who signed for it') : '';
+		const signed = proof.signature
+			? language === 'fr'
+				? ', qui a signé le bon de livraison'
+				: ', who signed for it'
+			: '';
 		lines.push(
 			language === 'fr'
 				? `- la facture ${invoice.number} vous a été remise par coursier le ${deliveredAtText(proof, language)}${who ? `, reçue par ${who}${signed}` : ''}`
@@ -130,14 +147,19 @@ export function proofParagraph(invoices: PlannedInvoice[], proofs: Map<string, D
 export async function proofOfDeliveryPdf(
 	invoice: Pick<PlannedInvoice, 'number' | 'payableMinor' | 'currency'>,
 	proof: DeliveryProof,
-	message: { customer: Pick<PlannedMessage['customer'], 'language' | 'legalName' | 'name' | 'externalId'> },
+	message: {
+		customer: Pick<PlannedMessage['customer'], 'language' | 'legalName' | 'name' | 'externalId'>;
+	},
 	company: CompanyInfo,
 ): Promise<Uint8Array> {
 	const language = message.customer.language;
 	return await renderProofOfDeliveryPdf({
 		language,
 		company: { name: company.legalName || company.name, lines: company.addressLines },
-		customer: { name: message.customer.legalName || message.customer.name, externalId: message.customer.externalId },
+		customer: {
+			name: message.customer.legalName || message.customer.name,
+			externalId: message.customer.externalId,
+		},
 		invoiceNumber: invoice.number,
 		amount: formatMoney(invoice.payableMinor, invoice.currency, language),
 		deliveredAt: deliveredAtText(proof, language),
@@ -145,7 +167,10 @@ export async function proofOfDeliveryPdf(
 		courier: proof.courierName,
 		wave: proof.waveCode,
 		eventId: proof.eventId,
-		location: proof.latitude !== null && proof.longitude !== null ? { latitude: proof.latitude, longitude: proof.longitude } : null,
+		location:
+			proof.latitude !== null && proof.longitude !== null
+				? { latitude: proof.latitude, longitude: proof.longitude }
+				: null,
 		signature: proof.signature,
 		photo: proof.photo,
 	});
@@ -156,24 +181,38 @@ export function proofFileName(invoice: Pick<PlannedInvoice, 'number'>, language:
 }
 
 /** The proofs of a message's delivered invoices as e-mail attachments. */
-export async function proofAttachments(message: PlannedMessage, proofs: Map<string, DeliveryProof>, company: CompanyInfo): Promise<MailAttachment[]> {
+export async function proofAttachments(
+	message: PlannedMessage,
+	proofs: Map<string, DeliveryProof>,
+	company: CompanyInfo,
+): Promise<MailAttachment[]> {
 	const out: MailAttachment[] = [];
 	for (const invoice of message.invoices) {
 		const proof = proofs.get(invoice.id);
 		if (!proof) continue;
 		const pdf = await proofOfDeliveryPdf(invoice, proof, message, company);
-		out.push({ filename: proofFileName(invoice, message.customer.language), content: Buffer.from(pdf), contentType: 'application/pdf' });
+		out.push({
+			filename: proofFileName(invoice, message.customer.language),
+			content: Buffer.from(pdf),
+			contentType: 'application/pdf',
+		});
 	}
 	return out;
 }
 
 /** The rendered text and HTML with the proof paragraph added at the end (unchanged when there is none). */
-export function withProofParagraph(rendered: { text: string; html: string }, paragraph: string): { text: string; html: string } {
+export function withProofParagraph(
+	rendered: { text: string; html: string },
+	paragraph: string,
+): { text: string; html: string } {
 	if (!paragraph) return rendered;
 	const block = `<p>${escapeMessageHtml(paragraph).replace(/\n/g, '<br>\n')}</p>`;
 	const at = rendered.html.lastIndexOf('</body>');
 	return {
 		text: `${rendered.text.trimEnd()}\n\n${paragraph}\n`,
-		html: at >= 0 ? `${rendered.html.slice(0, at)}${block}\n${rendered.html.slice(at)}` : `${rendered.html}\n${block}`,
+		html:
+			at >= 0
+				? `${rendered.html.slice(0, at)}${block}\n${rendered.html.slice(at)}`
+				: `${rendered.html}\n${block}`,
 	};
 }

@@ -57,7 +57,10 @@ export function normalizeMessageId(id: string): string {
 	return at < 0 ? bare : `${bare.slice(0, at)}@${bare.slice(at + 1).toLowerCase()}`;
 }
 
-export async function listUncertainReminders(ledger: Ledger, limit = 1000): Promise<UncertainMessage[]> {
+export async function listUncertainReminders(
+	ledger: Ledger,
+	limit = 1000,
+): Promise<UncertainMessage[]> {
 	const rows = await ledger.query<{
 		message_id: string;
 		stage: string;
@@ -124,11 +127,23 @@ export function mailCatcherSource(baseUrl: string): MailRecordSource {
 		async find(messageIds) {
 			const found = new Map<string, string>();
 			for (const id of messageIds) {
-				const response = await fetch(`${base}/api/messages?messageId=${encodeURIComponent(id)}`, { signal: AbortSignal.timeout(15_000) });
+				const response = await fetch(`${base}/api/messages?messageId=${encodeURIComponent(id)}`, {
+					signal: AbortSignal.timeout(15_000),
+				});
 				if (!response.ok) throw new Error(`the mail catcher answered HTTP ${response.status}`);
-				const list = (await response.json()) as Array<{ id: string; messageId?: string | null; receivedAt?: string }>;
-				const match = list.find((m) => m.messageId && normalizeMessageId(m.messageId) === normalizeMessageId(id));
-				if (match) found.set(id, `mail catcher ${base}: message ${match.id} received ${match.receivedAt ?? ''}`.trim());
+				const list = (await response.json()) as Array<{
+					id: string;
+					messageId?: string | null;
+					receivedAt?: string;
+				}>;
+				const match = list.find(
+					(m) => m.messageId && normalizeMessageId(m.messageId) === normalizeMessageId(id),
+				);
+				if (match)
+					found.set(
+						id,
+						`mail catcher ${base}: message ${match.id} received ${match.receivedAt ?? ''}`.trim(),
+					);
 			}
 			return found;
 		},
@@ -137,11 +152,16 @@ export function mailCatcherSource(baseUrl: string): MailRecordSource {
 
 function minutesSince(at: string | null): number {
 	if (!at) return Infinity;
-	return (Date.now() - new Date(at.replace(' ', 'T').replace(/([+-]\d\d)$/, '$1:00')).getTime()) / 60_000;
+	return (
+		(Date.now() - new Date(at.replace(' ', 'T').replace(/([+-]\d\d)$/, '$1:00')).getTime()) / 60_000
+	);
 }
 
 /** Looks every uncertain reminder up in the records and applies what they decide; lists the rest for review. */
-export async function reconcileReminders(ledger: Ledger, options: ReconcileOptions = {}): Promise<ReconcileOutcome[]> {
+export async function reconcileReminders(
+	ledger: Ledger,
+	options: ReconcileOptions = {},
+): Promise<ReconcileOutcome[]> {
 	const uncertain = await listUncertainReminders(ledger, options.limit ?? 1000);
 	if (uncertain.length === 0) return [];
 	const sources = [dsnSource(ledger), ...(options.sources ?? [])];
@@ -152,7 +172,8 @@ export async function reconcileReminders(ledger: Ledger, options: ReconcileOptio
 		const pending = ids.filter((id) => !evidence.has(id));
 		if (pending.length === 0) break;
 		try {
-			for (const [id, line] of await source.find(pending)) if (!evidence.has(id)) evidence.set(id, line);
+			for (const [id, line] of await source.find(pending))
+				if (!evidence.has(id)) evidence.set(id, line);
 		} catch (error) {
 			unreadable.push(`${source.name} (${(error as Error).message})`);
 		}
@@ -163,13 +184,27 @@ export async function reconcileReminders(ledger: Ledger, options: ReconcileOptio
 	for (const message of uncertain) {
 		const found = evidence.get(message.messageId);
 		if (found) {
-			const changed = await decideUncertainReminder(ledger, { messageId: message.messageId, decision: 'sent', actor: options.actor ?? 'reconcile-reminders', note: found });
+			const changed = await decideUncertainReminder(ledger, {
+				messageId: message.messageId,
+				decision: 'sent',
+				actor: options.actor ?? 'reconcile-reminders',
+				note: found,
+			});
 			if (changed > 0) out.push({ ...message, decision: 'sent', evidence: found });
 			continue;
 		}
-		if (options.missingMeansNotSent && unreadable.length === 0 && minutesSince(message.handedOverAt) >= settle) {
+		if (
+			options.missingMeansNotSent &&
+			unreadable.length === 0 &&
+			minutesSince(message.handedOverAt) >= settle
+		) {
 			const note = `not in ${looked}, handed over more than ${settle} minutes ago`;
-			const changed = await decideUncertainReminder(ledger, { messageId: message.messageId, decision: 'resend', actor: options.actor ?? 'reconcile-reminders', note });
+			const changed = await decideUncertainReminder(ledger, {
+				messageId: message.messageId,
+				decision: 'resend',
+				actor: options.actor ?? 'reconcile-reminders',
+				note,
+			});
 			if (changed > 0) out.push({ ...message, decision: 'resend', evidence: note });
 			continue;
 		}
@@ -193,9 +228,16 @@ export interface UncertainDecision {
  * A decision on an uncertain message: sent (the customer has it) or resend (the next run of the stage sends it
  * again, with a new Message-ID). Changes only reminders still uncertain; returns how many.
  */
-export async function decideUncertainReminder(ledger: Ledger, decision: UncertainDecision): Promise<number> {
+export async function decideUncertainReminder(
+	ledger: Ledger,
+	decision: UncertainDecision,
+): Promise<number> {
 	if (decision.decision !== 'sent' && decision.decision !== 'resend') {
-		throw new ReceivablesError('DUNNING_BAD_DECISION', `"${String(decision.decision)}" is not a decision on an uncertain reminder.`, { hint: 'Use "sent" or "resend".' });
+		throw new ReceivablesError(
+			'DUNNING_BAD_DECISION',
+			`"${String(decision.decision)}" is not a decision on an uncertain reminder.`,
+			{ hint: 'Use "sent" or "resend".' },
+		);
 	}
 	const actor = decision.actor.trim() || 'unknown';
 	const rows = await ledger.query<{ n: string }>(
@@ -228,6 +270,9 @@ export async function decideUncertainReminder(ledger: Ledger, decision: Uncertai
 
 /** The status of the reminders of a Message-ID (for a clear error when a decision changed nothing). */
 export async function reminderStatusOf(ledger: Ledger, messageId: string): Promise<string[]> {
-	const rows = await ledger.query<{ status: string }>('SELECT DISTINCT status FROM reminders WHERE message_id = $1 ORDER BY status', [messageId.trim()]);
+	const rows = await ledger.query<{ status: string }>(
+		'SELECT DISTINCT status FROM reminders WHERE message_id = $1 ORDER BY status',
+		[messageId.trim()],
+	);
 	return rows.map((r) => r.status);
 }

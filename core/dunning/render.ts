@@ -2,10 +2,21 @@ import { creditorReference, formatCreditorReference } from '../bank/rf';
 import { formatDate } from '../documents/dates';
 import { companyDisplayName, companyLegalName, formatIban, type CompanyInfo } from '../company';
 import { formatAmount, formatMoney } from '../money';
-import { earlierVersions, latePaymentCharges, type ChargesWarning, type LatePaymentCharges, type LatePaymentPortion } from './charges';
+import {
+	earlierVersions,
+	latePaymentCharges,
+	type ChargesWarning,
+	type LatePaymentCharges,
+	type LatePaymentPortion,
+} from './charges';
 import type { PlannedInvoice, PlannedMessage } from './plan';
 import { stageTemplate } from './policy';
-import { renderTemplate, type Language, type RenderedMessage, type RenderValues } from './templates';
+import {
+	renderTemplate,
+	type Language,
+	type RenderedMessage,
+	type RenderValues,
+} from './templates';
 
 /** The company that sends the reminders: its identity lives in core/company (re-exported here for older imports). */
 export { loadCompany, type CompanyInfo } from '../company';
@@ -42,7 +53,9 @@ export interface MessageCharges {
 
 /** The amount owed at the due date: what is open now plus what was paid or written off since. */
 function owedAtDue(invoice: PlannedInvoice): bigint {
-	return invoice.openMinor + (invoice.settlements ?? []).reduce((sum, s) => sum + s.amountMinor, 0n);
+	return (
+		invoice.openMinor + (invoice.settlements ?? []).reduce((sum, s) => sum + s.amountMinor, 0n)
+	);
 }
 
 /**
@@ -85,14 +98,29 @@ export function messageCharges(message: PlannedMessage): MessageCharges {
 		});
 		interest += c.interestMinor;
 		if (same) indemnity += c.fixedIndemnityMinor;
-		else if (c.fixedIndemnityMinor > 0n) other[c.fixedIndemnityCurrency] = (other[c.fixedIndemnityCurrency] ?? 0n) + c.fixedIndemnityMinor;
-		for (const w of c.warnings) if (!warnings.some((x) => x.code === w.code && x.semester === w.semester)) warnings.push(w);
+		else if (c.fixedIndemnityMinor > 0n)
+			other[c.fixedIndemnityCurrency] =
+				(other[c.fixedIndemnityCurrency] ?? 0n) + c.fixedIndemnityMinor;
+		for (const w of c.warnings)
+			if (!warnings.some((x) => x.code === w.code && x.semester === w.semester)) warnings.push(w);
 		rate = c.annualRatePercent;
 		source = c.rateSource;
 	}
 	const otherTotal = Object.values(other).reduce((a, b) => a + b, 0n);
-	const shown = (message.stage.showCharges === true || message.stage.kind === 'formal_notice') && interest + indemnity + otherTotal > 0n;
-	return { shown, ratePercent: rate, rateSource: source, governingLaw: law, interestMinor: interest, indemnityMinor: indemnity, otherIndemnities: other, perInvoice, warnings };
+	const shown =
+		(message.stage.showCharges === true || message.stage.kind === 'formal_notice') &&
+		interest + indemnity + otherTotal > 0n;
+	return {
+		shown,
+		ratePercent: rate,
+		rateSource: source,
+		governingLaw: law,
+		interestMinor: interest,
+		indemnityMinor: indemnity,
+		otherIndemnities: other,
+		perInvoice,
+		warnings,
+	};
 }
 
 function percentText(rate: string, language: Language): string {
@@ -103,7 +131,11 @@ function percentText(rate: string, language: Language): string {
  * How the interest of one invoice was computed, so that the customer can recompute it: each amount (paid late, or
  * still open), its days late and, per half-year, the days and the rate.
  */
-export function chargesDetailText(number: string, c: LatePaymentCharges, language: Language): string {
+export function chargesDetailText(
+	number: string,
+	c: LatePaymentCharges,
+	language: Language,
+): string {
 	const money = (minor: bigint) => formatMoney(minor, c.currency, language);
 	const fr = language === 'fr';
 	const lines: string[] = [];
@@ -117,22 +149,42 @@ export function chargesDetailText(number: string, c: LatePaymentCharges, languag
 				? ` (40 € à la parité fixe 1 € = ${c.fixedIndemnityConversion.rate.replace('.', ',')} ${c.currency})`
 				: ` (€40 at the fixed parity €1 = ${c.fixedIndemnityConversion.rate} ${c.currency})`
 			: '';
-		lines.push(fr ? `  Indemnité forfaitaire pour frais de recouvrement : ${stated}${conversion}` : `  Fixed recovery indemnity: ${stated}${conversion}`);
+		lines.push(
+			fr
+				? `  Indemnité forfaitaire pour frais de recouvrement : ${stated}${conversion}`
+				: `  Fixed recovery indemnity: ${stated}${conversion}`,
+		);
 	}
 	return lines.join('\n');
 }
 
-function portionText(number: string, p: LatePaymentPortion, money: (minor: bigint) => string, language: Language): string {
+function portionText(
+	number: string,
+	p: LatePaymentPortion,
+	money: (minor: bigint) => string,
+	language: Language,
+): string {
 	const fr = language === 'fr';
-	const head = p.status === 'paid'
-		? fr ? `${number} : ${money(p.amountMinor)} payés le ${formatDate(p.to, language)} avec ${p.days} jours de retard` : `${number}: ${money(p.amountMinor)} paid on ${formatDate(p.to, language)}, ${p.days} days late`
-		: p.status === 'revised'
-		? fr ? `${number} : ${money(p.amountMinor)} dus en retard jusqu'au ${formatDate(p.to, language)} (facture rectifiée ensuite), ${p.days} jours` : `${number}: ${money(p.amountMinor)} owed late until ${formatDate(p.to, language)} (invoice corrected then), ${p.days} days`
-		: fr ? `${number} : ${money(p.amountMinor)} restant dus, ${p.days} jours de retard au ${formatDate(p.to, language)}` : `${number}: ${money(p.amountMinor)} outstanding, ${p.days} days late on ${formatDate(p.to, language)}`;
-	const periods = p.periods.map((q) => fr
-		? `${q.days} j du ${formatDate(q.from, language)} au ${formatDate(q.to, language)} à ${percentText(q.ratePercent, language)}`
-		: `${q.days} d from ${formatDate(q.from, language)} to ${formatDate(q.to, language)} at ${percentText(q.ratePercent, language)}`);
-	const formula = fr ? `${money(p.amountMinor)} × (${periods.join(' + ')}) / 365 = ${money(p.interestMinor)}` : `${money(p.amountMinor)} × (${periods.join(' + ')}) / 365 = ${money(p.interestMinor)}`;
+	const head =
+		p.status === 'paid'
+			? fr
+				? `${number} : ${money(p.amountMinor)} payés le ${formatDate(p.to, language)} avec ${p.days} jours de retard`
+				: `${number}: ${money(p.amountMinor)} paid on ${formatDate(p.to, language)}, ${p.days} days late`
+			: p.status === 'revised'
+				? fr
+					? `${number} : ${money(p.amountMinor)} dus en retard jusqu'au ${formatDate(p.to, language)} (facture rectifiée ensuite), ${p.days} jours`
+					: `${number}: ${money(p.amountMinor)} owed late until ${formatDate(p.to, language)} (invoice corrected then), ${p.days} days`
+				: fr
+					? `${number} : ${money(p.amountMinor)} restant dus, ${p.days} jours de retard au ${formatDate(p.to, language)}`
+					: `${number}: ${money(p.amountMinor)} outstanding, ${p.days} days late on ${formatDate(p.to, language)}`;
+	const periods = p.periods.map((q) =>
+		fr
+			? `${q.days} j du ${formatDate(q.from, language)} au ${formatDate(q.to, language)} à ${percentText(q.ratePercent, language)}`
+			: `${q.days} d from ${formatDate(q.from, language)} to ${formatDate(q.to, language)} at ${percentText(q.ratePercent, language)}`,
+	);
+	const formula = fr
+		? `${money(p.amountMinor)} × (${periods.join(' + ')}) / 365 = ${money(p.interestMinor)}`
+		: `${money(p.amountMinor)} × (${periods.join(' + ')}) / 365 = ${money(p.interestMinor)}`;
 	return `- ${head}\n  ${formula}`;
 }
 
@@ -142,7 +194,11 @@ export function paymentReference(invoiceNumber: string): string {
 	return rf ? formatCreditorReference(rf) : invoiceNumber;
 }
 
-function invoiceValues(invoice: PlannedInvoice, charges: InvoiceCharges | undefined, language: Language): Record<string, string> {
+function invoiceValues(
+	invoice: PlannedInvoice,
+	charges: InvoiceCharges | undefined,
+	language: Language,
+): Record<string, string> {
 	const money = (minor: bigint) => formatMoney(minor, invoice.currency, language);
 	return {
 		'invoice.number': invoice.number,
@@ -154,8 +210,12 @@ function invoiceValues(invoice: PlannedInvoice, charges: InvoiceCharges | undefi
 		'invoice.daysLate': String(Math.max(0, invoice.daysLate)),
 		'invoice.daysToDue': String(Math.max(0, -invoice.daysLate)),
 		'invoice.interest': money(charges?.interestMinor ?? 0n),
-		'invoice.indemnity': charges ? formatMoney(charges.indemnityStatedMinor, charges.indemnityCurrency, language) : money(0n),
-		'invoice.chargesDetail': charges ? chargesDetailText(invoice.number, charges.detail, language) : '',
+		'invoice.indemnity': charges
+			? formatMoney(charges.indemnityStatedMinor, charges.indemnityCurrency, language)
+			: money(0n),
+		'invoice.chargesDetail': charges
+			? chargesDetailText(invoice.number, charges.detail, language)
+			: '',
 		'invoice.poNumber': invoice.poNumber ?? '',
 		'invoice.paidAt': formatDate(invoice.paidAt, language),
 		// The ISO 11649 RF creditor reference built from the number (printed in groups of four): a payer who copies it
@@ -170,14 +230,24 @@ export interface RenderExtras {
 }
 
 /** Every placeholder value of a message, in the customer's language. */
-export function messageValues(message: PlannedMessage, company: CompanyInfo, charges = messageCharges(message), extras: RenderExtras = {}): RenderValues {
+export function messageValues(
+	message: PlannedMessage,
+	company: CompanyInfo,
+	charges = messageCharges(message),
+	extras: RenderExtras = {},
+): RenderValues {
 	const language = message.customer.language;
 	const c = message.customer;
 	const money = (minor: bigint) => formatMoney(minor, message.currency, language);
 	const byInvoice = new Map(charges.perInvoice.map((ch) => [ch.invoiceId, ch]));
 	const ratePercent = charges.ratePercent ? percentText(charges.ratePercent, language) : '';
-	const others = Object.entries(charges.otherIndemnities).map(([currency, minor]) => formatMoney(minor, currency, language));
-	const indemnityText = [...(charges.indemnityMinor > 0n || others.length === 0 ? [money(charges.indemnityMinor)] : []), ...others].join(' + ');
+	const others = Object.entries(charges.otherIndemnities).map(([currency, minor]) =>
+		formatMoney(minor, currency, language),
+	);
+	const indemnityText = [
+		...(charges.indemnityMinor > 0n || others.length === 0 ? [money(charges.indemnityMinor)] : []),
+		...others,
+	].join(' + ');
 	const values: Record<string, string> = {
 		'customer.name': c.name,
 		'customer.legalName': c.legalName ?? c.name,
@@ -214,10 +284,21 @@ export function messageValues(message: PlannedMessage, company: CompanyInfo, cha
 		'total.interest': money(charges.interestMinor),
 		'total.indemnity': indemnityText,
 		'total.charges': money(charges.interestMinor + charges.indemnityMinor),
-		'total.due': money(message.totalOpenMinor + (charges.shown ? charges.interestMinor + charges.indemnityMinor : 0n)),
+		'total.due': money(
+			message.totalOpenMinor +
+				(charges.shown ? charges.interestMinor + charges.indemnityMinor : 0n),
+		),
 		'charges.rate': ratePercent,
 		'charges.rateSource': rateSourceText(charges.rateSource, language),
-		'charges.detail': charges.perInvoice.map((ch) => chargesDetailText(message.invoices.find((i) => i.id === ch.invoiceId)?.number ?? '', ch.detail, language)).join('\n'),
+		'charges.detail': charges.perInvoice
+			.map((ch) =>
+				chargesDetailText(
+					message.invoices.find((i) => i.id === ch.invoiceId)?.number ?? '',
+					ch.detail,
+					language,
+				),
+			)
+			.join('\n'),
 		payerLink: extras.payerLink ?? '',
 	};
 	return {
@@ -233,7 +314,9 @@ function rateSourceText(source: LatePaymentCharges['rateSource'], language: Lang
 		case 'contract':
 			return fr ? 'taux contractuel' : 'contract rate';
 		case 'contract_floor':
-			return fr ? "taux contractuel relevé à trois fois le taux de l'intérêt légal" : 'contract rate raised to three times the legal interest rate';
+			return fr
+				? "taux contractuel relevé à trois fois le taux de l'intérêt légal"
+				: 'contract rate raised to three times the legal interest rate';
 		case 'none':
 			return fr ? 'aucun taux' : 'no rate';
 		default:
@@ -247,11 +330,19 @@ export interface RenderedReminder extends RenderedMessage {
 }
 
 /** Renders the stage's template for the message, in the customer's language (French when it has none). */
-export function renderReminder(message: PlannedMessage, company: CompanyInfo, extras: RenderExtras = {}): RenderedReminder {
+export function renderReminder(
+	message: PlannedMessage,
+	company: CompanyInfo,
+	extras: RenderExtras = {},
+): RenderedReminder {
 	const language = message.customer.language;
 	const charges = messageCharges(message);
 	const template = stageTemplate(message.stage, language);
-	return { ...renderTemplate(template, messageValues(message, company, charges, extras)), language, charges };
+	return {
+		...renderTemplate(template, messageValues(message, company, charges, extras)),
+		language,
+		charges,
+	};
 }
 
 /** JSON view of a planned message for node outputs and logs: amounts as decimal strings, no bigint. */
@@ -277,7 +368,13 @@ export function plannedMessageJson(message: PlannedMessage): Record<string, unkn
 		totalOpen: formatAmount(message.totalOpenMinor, message.currency),
 		interest: formatAmount(charges.interestMinor, message.currency),
 		indemnity: formatAmount(charges.indemnityMinor, message.currency),
-		...(Object.keys(charges.otherIndemnities).length ? { otherIndemnities: Object.fromEntries(Object.entries(charges.otherIndemnities).map(([c, m]) => [c, formatAmount(m, c)])) } : {}),
+		...(Object.keys(charges.otherIndemnities).length
+			? {
+					otherIndemnities: Object.fromEntries(
+						Object.entries(charges.otherIndemnities).map(([c, m]) => [c, formatAmount(m, c)]),
+					),
+				}
+			: {}),
 		governingLaw: charges.governingLaw,
 		chargesShown: charges.shown,
 		chargesWarnings: charges.warnings.map((w) => ({ ...w })),

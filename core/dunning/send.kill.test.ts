@@ -62,7 +62,11 @@ describe('a sending process killed mid-batch', () => {
 		await installDefaultPolicies(ledger);
 		await seedStaff(ledger);
 		for (let i = 0; i < CUSTOMERS; i++) {
-			const c = await addCustomer(ledger, { externalId: `K${i}`, emails: [`k${i}@kill.example`], salesRep: null });
+			const c = await addCustomer(ledger, {
+				externalId: `K${i}`,
+				emails: [`k${i}@kill.example`],
+				salesRep: null,
+			});
 			await addInvoice(ledger, { customerId: c, number: `K-${i}`, dueDate: '2025-10-14' });
 		}
 		sink = await startSmtpSink();
@@ -77,15 +81,23 @@ describe('a sending process killed mid-batch', () => {
 	it('leaves uncertain only what was being handed over; the next run sends the rest, none twice', async () => {
 		sink.setDataDelay(50);
 		const child: ChildProcess = fork(path.join(WORK, 'child.js'), [], {
-			env: { ...process.env, KILL_DB_URL: testDatabaseUrl(), KILL_SCHEMA: ledger.schema, KILL_SMTP: JSON.stringify(sink.config) },
+			env: {
+				...process.env,
+				KILL_DB_URL: testDatabaseUrl(),
+				KILL_SCHEMA: ledger.schema,
+				KILL_SMTP: JSON.stringify(sink.config),
+			},
 			stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
 		});
-		const exited = new Promise<NodeJS.Signals | null>((resolve) => child.once('exit', (_code, signal) => resolve(signal)));
+		const exited = new Promise<NodeJS.Signals | null>((resolve) =>
+			child.once('exit', (_code, signal) => resolve(signal)),
+		);
 		const messages: unknown[] = [];
 		child.on('message', (m) => messages.push(m));
 		// kill once 17 messages have reached the server (the 17th waits 50 ms for its answer)
 		const deadline = Date.now() + 30_000;
-		while (sink.received.length < 17 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 2));
+		while (sink.received.length < 17 && Date.now() < deadline)
+			await new Promise((r) => setTimeout(r, 2));
 		child.kill('SIGKILL');
 		expect(await exited).toBe('SIGKILL');
 		expect(messages).toContainEqual({ planned: CUSTOMERS });
@@ -96,8 +108,12 @@ describe('a sending process killed mid-batch', () => {
 
 		// a statement the killed process had sent may still commit: let the server finish it
 		await new Promise((resolve) => setTimeout(resolve, 1000));
-		const atDeath = await ledger.query<{ status: string; n: string }>('SELECT status, count(*)::text AS n FROM reminders GROUP BY status ORDER BY status');
-		const inFlight = atDeath.filter((r) => r.status === 'claimed' || r.status === 'handing_over').reduce((n, r) => n + Number(r.n), 0);
+		const atDeath = await ledger.query<{ status: string; n: string }>(
+			'SELECT status, count(*)::text AS n FROM reminders GROUP BY status ORDER BY status',
+		);
+		const inFlight = atDeath
+			.filter((r) => r.status === 'claimed' || r.status === 'handing_over')
+			.reduce((n, r) => n + Number(r.n), 0);
 		// claimed a batch at a time: at most one batch ahead plus one message per connection was held when it died
 		expect(inFlight).toBeGreaterThan(0);
 		expect(inFlight).toBeLessThanOrEqual(CLAIM_BATCH + CONCURRENCY);
@@ -109,10 +125,15 @@ describe('a sending process killed mid-batch', () => {
 		expect(expired.uncertain).toBe(handingOverAtDeath);
 		expect(expired.released + expired.uncertain).toBe(inFlight);
 		const plan = await planReminders(ledger, { stage: 'level1', asOf: AS_OF });
-		await sendReminderEmails(ledger, plan.due, { smtp: sink.config, from: { address: 'relances@acme.example' }, claimedBy: 'next-run' });
+		await sendReminderEmails(ledger, plan.due, {
+			smtp: sink.config,
+			from: { address: 'relances@acme.example' },
+			claimedBy: 'next-run',
+		});
 
 		const perAddress = new Map<string, number>();
-		for (const mail of sink.received) for (const to of mail.envelope.to) perAddress.set(to, (perAddress.get(to) ?? 0) + 1);
+		for (const mail of sink.received)
+			for (const to of mail.envelope.to) perAddress.set(to, (perAddress.get(to) ?? 0) + 1);
 		expect([...perAddress.entries()].filter(([, n]) => n > 1)).toEqual([]);
 
 		const rows = await ledger.query<{ number: string; status: string; email: string }>(
@@ -127,8 +148,13 @@ describe('a sending process killed mid-batch', () => {
 		expect(byStatus('uncertain').length).toBeLessThanOrEqual(CONCURRENCY);
 		// every reminder confirmed as sent reached the server exactly once; uncertain ones at most once
 		for (const row of byStatus('sent')) expect(perAddress.get(row.email)).toBe(1);
-		for (const row of byStatus('uncertain')) expect(perAddress.get(row.email) ?? 0).toBeLessThanOrEqual(1);
-		const history = await ledger.query<{ kind: string; n: string }>('SELECT kind, count(*)::text AS n FROM history GROUP BY kind ORDER BY kind');
-		expect(history.find((h) => h.kind === 'reminder_uncertain')?.n ?? '0').toBe(String(byStatus('uncertain').length));
+		for (const row of byStatus('uncertain'))
+			expect(perAddress.get(row.email) ?? 0).toBeLessThanOrEqual(1);
+		const history = await ledger.query<{ kind: string; n: string }>(
+			'SELECT kind, count(*)::text AS n FROM history GROUP BY kind ORDER BY kind',
+		);
+		expect(history.find((h) => h.kind === 'reminder_uncertain')?.n ?? '0').toBe(
+			String(byStatus('uncertain').length),
+		);
 	}, 90_000);
 });

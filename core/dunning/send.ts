@@ -3,14 +3,26 @@ import { randomUUID } from 'node:crypto';
 import { ReceivablesError, isReceivablesError } from '../errors';
 import type { Ledger } from '../ledger';
 import { composeMail, newMessageId, type MailAttachment } from '../mail/compose';
-import { deliveryVerdict, SmtpSessionPool, type DeliveryResult, type RecipientRejection } from '../mail/pool';
+import {
+	deliveryVerdict,
+	SmtpSessionPool,
+	type DeliveryResult,
+	type RecipientRejection,
+} from '../mail/pool';
 import type { SmtpConfig } from '../mail/smtp';
 import type { PlannedInvoice, PlannedMessage } from './plan';
 import { renderReminder, type CompanyInfo } from './render';
 import { companyDisplayName } from '../company/identity';
 import { resolveAddressList } from './plan';
 import { invoiceCopyPdf } from '../documents/invoiceCopy';
-import { loadDeliveryProofs, proofAttachments, proofParagraph, stageShowsProof, withProofParagraph, type DeliveryProof } from './proof';
+import {
+	loadDeliveryProofs,
+	proofAttachments,
+	proofParagraph,
+	stageShowsProof,
+	withProofParagraph,
+	type DeliveryProof,
+} from './proof';
 import { isLedgerUnavailable, whileLedgerUnavailable } from './retry';
 import { payerLinkUrl } from '../payer/link';
 import { timelineEvent } from './timeline-text';
@@ -117,7 +129,11 @@ export interface ExpiredLeases {
  * handing_over — and a letter rendered but never confirmed — goes back to `retry` (nothing left the building);
  * a message left in handing_over becomes `uncertain` (it may have been delivered). Returns how many of each.
  */
-export async function releaseExpiredClaims(ledger: Ledger, leaseMinutes = DEFAULT_LEASE_MINUTES, actor = 'reminder-step'): Promise<ExpiredLeases> {
+export async function releaseExpiredClaims(
+	ledger: Ledger,
+	leaseMinutes = DEFAULT_LEASE_MINUTES,
+	actor = 'reminder-step',
+): Promise<ExpiredLeases> {
 	const rows = await ledger.query<{ released: string; uncertain: string }>(
 		`WITH expired AS (
 			-- rows locked in one order (invoice, stage), the order claims, hand-overs and confirmations take them in:
@@ -173,32 +189,51 @@ interface Prepared {
 	outcome?: SendOutcome;
 }
 
-function senderOf(message: PlannedMessage, options: SendEmailOptions): { name?: string; address: string } {
+function senderOf(
+	message: PlannedMessage,
+	options: SendEmailOptions,
+): { name?: string; address: string } {
 	const stageSender = message.stage.sender;
 	const company = options.company;
 	// the stage's sender, else the node's, else the company's identity (Receivables Report › Company Settings)
 	const address = stageSender?.email || options.from?.address || company?.senderEmail;
 	if (!address) {
-		throw new ReceivablesError('DUNNING_NO_SENDER', `Stage "${message.stage.code}" of policy "${message.policy.code}" has no sender address.`, {
-			hint: 'Set the sender e-mail of the company (Receivables Report › Company Settings, or the "Company settings" form workflow), of the Send E-mail operation, or sender.email in the stage.',
-			details: {
-				messageFr: `L'étape « ${message.stage.code} » de la politique « ${message.policy.code} » n'a pas d'adresse d'expédition.`,
-				hintFr: "Indiquez l'e-mail d'expédition de la société (Receivables Report › Company Settings, ou le formulaire « Paramètres de la société »), celui de l'opération Send E-mail, ou sender.email dans l'étape.",
+		throw new ReceivablesError(
+			'DUNNING_NO_SENDER',
+			`Stage "${message.stage.code}" of policy "${message.policy.code}" has no sender address.`,
+			{
+				hint: 'Set the sender e-mail of the company (Receivables Report › Company Settings, or the "Company settings" form workflow), of the Send E-mail operation, or sender.email in the stage.',
+				details: {
+					messageFr: `L'étape « ${message.stage.code} » de la politique « ${message.policy.code} » n'a pas d'adresse d'expédition.`,
+					hintFr:
+						"Indiquez l'e-mail d'expédition de la société (Receivables Report › Company Settings, ou le formulaire « Paramètres de la société »), celui de l'opération Send E-mail, ou sender.email dans l'étape.",
+				},
 			},
-		});
+		);
 	}
-	const name = stageSender?.name || options.from?.name || company?.senderName || (company ? companyDisplayName(company) : '') || undefined;
+	const name =
+		stageSender?.name ||
+		options.from?.name ||
+		company?.senderName ||
+		(company ? companyDisplayName(company) : '') ||
+		undefined;
 	return { name, address };
 }
 
 function checkAttachments(messages: PlannedMessage[], options: SendEmailOptions): void {
 	const available = new Set(Object.keys(options.attachments ?? {}));
 	const missing = new Set<string>();
-	for (const message of messages) for (const name of message.stage.attachments ?? []) if (!available.has(name)) missing.add(`${name} (stage ${message.stage.code})`);
+	for (const message of messages)
+		for (const name of message.stage.attachments ?? [])
+			if (!available.has(name)) missing.add(`${name} (stage ${message.stage.code})`);
 	if (missing.size) {
-		throw new ReceivablesError('DUNNING_ATTACHMENT_MISSING', `The attachments ${[...missing].join(', ')} named by the policy were not given.`, {
-			hint: 'Give each file as a binary property of the input item, with that file name; nothing was sent.',
-		});
+		throw new ReceivablesError(
+			'DUNNING_ATTACHMENT_MISSING',
+			`The attachments ${[...missing].join(', ')} named by the policy were not given.`,
+			{
+				hint: 'Give each file as a binary property of the input item, with that file name; nothing was sent.',
+			},
+		);
 	}
 }
 
@@ -208,7 +243,12 @@ function checkAttachments(messages: PlannedMessage[], options: SendEmailOptions)
  * Message-ID, so it can be retried after a lost connection. Returns, by Message-ID, the invoice ids claimed for
  * that message (a reminder named by two messages of the batch goes to the first).
  */
-async function claimByMessage(ledger: Ledger, batch: Array<Pick<Prepared, 'message' | 'messageId'>>, claimedBy: string, channel: 'email' | 'letter'): Promise<Map<string, Set<string>>> {
+async function claimByMessage(
+	ledger: Ledger,
+	batch: Array<Pick<Prepared, 'message' | 'messageId'>>,
+	claimedBy: string,
+	channel: 'email' | 'letter',
+): Promise<Map<string, Set<string>>> {
 	const rows: Array<Record<string, unknown>> = [];
 	const seen = new Set<string>();
 	for (const p of batch) {
@@ -254,9 +294,15 @@ async function claimByMessage(ledger: Ledger, batch: Array<Pick<Prepared, 'messa
 }
 
 /** Claims the invoices of the given messages (see claimByMessage); returns the invoice ids claimed. */
-async function claim(ledger: Ledger, batch: Array<Pick<Prepared, 'message' | 'messageId'>>, claimedBy: string, channel: 'email' | 'letter'): Promise<Set<string>> {
+async function claim(
+	ledger: Ledger,
+	batch: Array<Pick<Prepared, 'message' | 'messageId'>>,
+	claimedBy: string,
+	channel: 'email' | 'letter',
+): Promise<Set<string>> {
 	const claimed = new Set<string>();
-	for (const ids of (await claimByMessage(ledger, batch, claimedBy, channel)).values()) for (const id of ids) claimed.add(id);
+	for (const ids of (await claimByMessage(ledger, batch, claimedBy, channel)).values())
+		for (const id of ids) claimed.add(id);
 	return claimed;
 }
 
@@ -264,7 +310,12 @@ async function claim(ledger: Ledger, batch: Array<Pick<Prepared, 'message' | 'me
  * Gives back claims this run took and will not use (it stopped before reaching their messages): they go to
  * `retry` at once, for the next run, instead of waiting for the lease. Only claims never handed over.
  */
-async function releaseUnusedClaims(ledger: Ledger, messageIds: string[], claimedBy: string, actor = 'reminder-step'): Promise<number> {
+async function releaseUnusedClaims(
+	ledger: Ledger,
+	messageIds: string[],
+	claimedBy: string,
+	actor = 'reminder-step',
+): Promise<number> {
 	if (messageIds.length === 0) return 0;
 	const rows = await ledger.query<{ n: string }>(
 		`WITH mine AS (
@@ -294,7 +345,13 @@ async function releaseUnusedClaims(ledger: Ledger, messageIds: string[], claimed
  * Records that a message is being handed over (just before DATA): all of its claimed reminders or none. False
  * when this run no longer holds them (its lease expired and they were released): the message must not go.
  */
-export async function markHandingOver(ledger: Ledger, invoiceIds: string[], stage: string, messageId: string, claimedBy: string): Promise<boolean> {
+export async function markHandingOver(
+	ledger: Ledger,
+	invoiceIds: string[],
+	stage: string,
+	messageId: string,
+	claimedBy: string,
+): Promise<boolean> {
 	const rows = await ledger.query<{ id: string }>(
 		`WITH mine AS (
 			SELECT id FROM reminders WHERE invoice_id = ANY($1::bigint[]) AND stage = $2 AND message_id = $3 AND claimed_by = $4
@@ -314,7 +371,13 @@ export async function markHandingOver(ledger: Ledger, invoiceIds: string[], stag
  * Confirms outcomes and appends them to the history, in one statement: only reminders still held by this claimant
  * in an unsettled state change (so a repeat after a lost connection writes nothing twice).
  */
-export async function confirmOutcomes(ledger: Ledger, outcomes: SendOutcome[], claimedBy: string, channel: 'email' | 'letter', actor = 'reminder-step'): Promise<void> {
+export async function confirmOutcomes(
+	ledger: Ledger,
+	outcomes: SendOutcome[],
+	claimedBy: string,
+	channel: 'email' | 'letter',
+	actor = 'reminder-step',
+): Promise<void> {
 	const rows: Array<Record<string, unknown>> = [];
 	for (const o of outcomes) {
 		if (o.status === 'skipped') continue;
@@ -330,7 +393,17 @@ export async function confirmOutcomes(ledger: Ledger, outcomes: SendOutcome[], c
 				kind: `reminder_${o.status}`,
 				summary: event.summary,
 				content_hash: o.contentHash ?? null,
-				payload: { stage: o.stage, status: o.status, messageId: o.messageId ?? null, recipients: o.recipients, subject: o.subject ?? null, error: o.error ?? null, smtpResponse: o.smtpResponse ?? null, invoices: o.invoiceNumbers, timeline: event.timeline },
+				payload: {
+					stage: o.stage,
+					status: o.status,
+					messageId: o.messageId ?? null,
+					recipients: o.recipients,
+					subject: o.subject ?? null,
+					error: o.error ?? null,
+					smtpResponse: o.smtpResponse ?? null,
+					invoices: o.invoiceNumbers,
+					timeline: event.timeline,
+				},
 			});
 		}
 	}
@@ -360,22 +433,36 @@ export async function confirmOutcomes(ledger: Ledger, outcomes: SendOutcome[], c
 	);
 }
 
-function eventOf(o: SendOutcome, channel: string, number: string | undefined): ReturnType<typeof timelineEvent> {
+function eventOf(
+	o: SendOutcome,
+	channel: string,
+	number: string | undefined,
+): ReturnType<typeof timelineEvent> {
 	const base = { stage: o.stage, invoice: number ?? '' };
 	switch (o.status) {
 		case 'sent':
-			return channel === 'letter' ? timelineEvent('reminder_letter_produced', base) : timelineEvent('reminder_email_sent', { ...base, recipients: o.recipients });
+			return channel === 'letter'
+				? timelineEvent('reminder_letter_produced', base)
+				: timelineEvent('reminder_email_sent', { ...base, recipients: o.recipients });
 		case 'retry':
 			return timelineEvent('reminder_retry', { ...base, channel, error: o.error ?? '' });
 		case 'failed':
 			return timelineEvent('reminder_failed', { ...base, channel, error: o.error ?? '' });
 		default:
-			return timelineEvent('reminder_outcome_unknown', { ...base, channel, error: o.error || undefined });
+			return timelineEvent('reminder_outcome_unknown', {
+				...base,
+				channel,
+				error: o.error || undefined,
+			});
 	}
 }
 
 /** Runs `work` on the items with at most `limit` at once; the first error stops taking new items and is thrown. */
-export async function runLimited<T>(items: T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
+export async function runLimited<T>(
+	items: T[],
+	limit: number,
+	work: (item: T) => Promise<void>,
+): Promise<void> {
 	let next = 0;
 	let failed = false;
 	const workers = Array.from({ length: Math.min(limit, items.length) }, async () => {
@@ -410,18 +497,46 @@ function baseOutcome(p: Prepared, status: SendStatus): SendOutcome {
 	};
 }
 
-async function composeFor(ledger: Ledger, p: Prepared, options: SendEmailOptions, company: CompanyInfo) {
-	const message: PlannedMessage = { ...p.message, invoices: p.invoices, totalOpenMinor: p.invoices.reduce((s, i) => s + (p.message.stage.kind === 'thank_you' ? i.payableMinor : i.openMinor), 0n) };
+async function composeFor(
+	ledger: Ledger,
+	p: Prepared,
+	options: SendEmailOptions,
+	company: CompanyInfo,
+) {
+	const message: PlannedMessage = {
+		...p.message,
+		invoices: p.invoices,
+		totalOpenMinor: p.invoices.reduce(
+			(s, i) => s + (p.message.stage.kind === 'thank_you' ? i.payableMinor : i.openMinor),
+			0n,
+		),
+	};
 	const proofs = p.proofs ?? new Map<string, DeliveryProof>();
-	const payerLink = options.payerPageUrl ? await payerLinkUrl(ledger, message.customer.externalId, options.payerPageUrl, { ttlDays: options.payerLinkDays }) : undefined;
+	const payerLink = options.payerPageUrl
+		? await payerLinkUrl(ledger, message.customer.externalId, options.payerPageUrl, {
+				ttlDays: options.payerLinkDays,
+			})
+		: undefined;
 	const reminder = renderReminder(message, company, { payerLink });
-	const rendered = { ...reminder, ...withProofParagraph(reminder, proofParagraph(message.invoices, proofs, reminder.language)) };
-	const attachments: MailAttachment[] = (message.stage.attachments ?? []).map((name) => (options.attachments as Record<string, MailAttachment>)[name]);
+	const rendered = {
+		...reminder,
+		...withProofParagraph(reminder, proofParagraph(message.invoices, proofs, reminder.language)),
+	};
+	const attachments: MailAttachment[] = (message.stage.attachments ?? []).map(
+		(name) => (options.attachments as Record<string, MailAttachment>)[name],
+	);
 	if (message.stage.attachInvoiceCopy) {
-		for (const invoice of message.invoices) attachments.push(options.invoiceCopy ? await options.invoiceCopy(invoice, message) : await invoiceCopyPdf(ledger, invoice, message.customer, company));
+		for (const invoice of message.invoices)
+			attachments.push(
+				options.invoiceCopy
+					? await options.invoiceCopy(invoice, message)
+					: await invoiceCopyPdf(ledger, invoice, message.customer, company),
+			);
 	}
 	attachments.push(...(await proofAttachments(message, proofs, company)));
-	const replyTo = message.stage.sender?.replyTo ? resolveAddressList([message.stage.sender.replyTo], message.customer)[0] : undefined;
+	const replyTo = message.stage.sender?.replyTo
+		? resolveAddressList([message.stage.sender.replyTo], message.customer)[0]
+		: undefined;
 	const composed = await composeMail({
 		from: senderOf(message, options),
 		replyTo,
@@ -444,8 +559,13 @@ async function composeFor(ledger: Ledger, p: Prepared, options: SendEmailOptions
 }
 
 /** The customer's own addresses (To) that the server refused at RCPT, when all of them were. */
-function refusedCustomer(message: PlannedMessage, rejected: RecipientRejection[]): RecipientRejection[] | undefined {
-	const refused = rejected.filter((r) => message.to.some((a) => a.toLowerCase() === r.address.toLowerCase()));
+function refusedCustomer(
+	message: PlannedMessage,
+	rejected: RecipientRejection[],
+): RecipientRejection[] | undefined {
+	const refused = rejected.filter((r) =>
+		message.to.some((a) => a.toLowerCase() === r.address.toLowerCase()),
+	);
 	return refused.length > 0 && refused.length === message.to.length ? refused : undefined;
 }
 
@@ -457,7 +577,11 @@ function describeRejections(rejected: RecipientRejection[]): string {
  * Sends the e-mail messages of a plan (messages of other channels are ignored: letters and calls have their
  * own steps). Safe to run several times at once and after a crash: see the module comment.
  */
-export async function sendReminderEmails(ledger: Ledger, messages: PlannedMessage[], options: SendEmailOptions): Promise<SendResult> {
+export async function sendReminderEmails(
+	ledger: Ledger,
+	messages: PlannedMessage[],
+	options: SendEmailOptions,
+): Promise<SendResult> {
 	const emails = messages.filter((m) => m.channel === 'email');
 	checkAttachments(emails, options);
 	for (const m of emails) senderOf(m, options);
@@ -465,14 +589,22 @@ export async function sendReminderEmails(ledger: Ledger, messages: PlannedMessag
 	const lease = options.leaseMinutes ?? DEFAULT_LEASE_MINUTES;
 	const retrySeconds = options.ledgerRetrySeconds ?? 60;
 	const durably = <T>(work: () => Promise<T>) => whileLedgerUnavailable(work, retrySeconds);
-	const expired = lease >= 0 ? await durably(() => releaseExpiredClaims(ledger, lease)) : { released: 0, uncertain: 0 };
+	const expired =
+		lease >= 0
+			? await durably(() => releaseExpiredClaims(ledger, lease))
+			: { released: 0, uncertain: 0 };
 	const company = options.company ?? { name: '' };
 	const concurrency = Math.max(1, options.concurrency ?? options.smtp.maxConnections ?? 5);
 	const pool = new SmtpSessionPool(options.smtp, concurrency);
 	const outcomes: SendOutcome[] = [];
 	// Outcomes are written in groups: those the connections record while a statement is running go together in the
 	// next one (each connection still waits for its own before its next hand-over).
-	const toRecord: Array<{ p: Prepared; outcome: SendOutcome; done: () => void; failed: (error: unknown) => void }> = [];
+	const toRecord: Array<{
+		p: Prepared;
+		outcome: SendOutcome;
+		done: () => void;
+		failed: (error: unknown) => void;
+	}> = [];
 	let writing = false;
 	let writeFailure: unknown;
 	const writeOutcomes = async (): Promise<void> => {
@@ -481,7 +613,14 @@ export async function sendReminderEmails(ledger: Ledger, messages: PlannedMessag
 			while (toRecord.length) {
 				const group = toRecord.splice(0);
 				try {
-					await durably(() => confirmOutcomes(ledger, group.map((g) => g.outcome), claimedBy, 'email'));
+					await durably(() =>
+						confirmOutcomes(
+							ledger,
+							group.map((g) => g.outcome),
+							claimedBy,
+							'email',
+						),
+					);
 				} catch (error) {
 					writeFailure = error;
 					for (const g of [...group, ...toRecord.splice(0)]) g.failed(error);
@@ -507,14 +646,24 @@ export async function sendReminderEmails(ledger: Ledger, messages: PlannedMessag
 	};
 	// Claims go in batches (one statement for claimBatch messages), taken when the sessions have used the previous
 	// batch: the sessions do not wait on a claim per message.
-	const claimBatch = Math.max(1, Math.min(options.claimBatch ?? Math.min(100, concurrency * 4), 1000));
+	const claimBatch = Math.max(
+		1,
+		Math.min(options.claimBatch ?? Math.min(100, concurrency * 4), 1000),
+	);
 	const ready: Prepared[] = [];
 	let nextToClaim = 0;
 	let claiming: Promise<void> | undefined;
 	/** Messages claimed by this run and not yet taken by a session (given back if the run stops). */
 	const unused = new Set<Prepared>();
 	const claimNext = async (): Promise<void> => {
-		const chunk = emails.slice(nextToClaim, nextToClaim + claimBatch).map((message): Prepared => ({ message, messageId: newMessageId(senderOf(message, options).address), invoices: [], skipped: [] }));
+		const chunk = emails.slice(nextToClaim, nextToClaim + claimBatch).map(
+			(message): Prepared => ({
+				message,
+				messageId: newMessageId(senderOf(message, options).address),
+				invoices: [],
+				skipped: [],
+			}),
+		);
 		nextToClaim += chunk.length;
 		const claimed = await durably(() => claimByMessage(ledger, chunk, claimedBy, 'email'));
 		for (const p of chunk) {
@@ -539,72 +688,93 @@ export async function sendReminderEmails(ledger: Ledger, messages: PlannedMessag
 		return p;
 	};
 	try {
-		await runLimited(Array.from({ length: Math.min(concurrency, emails.length) }, (_v, session) => session), concurrency, async () => {
-			// The outcome of this session's previous message is recorded while the next one is claimed, composed and
-			// its recipients given; it is committed before the next message's hand-over (a session never has more than
-			// one message whose outcome is not recorded), in the order the messages went.
-			let recording: Promise<void> | undefined;
-			let failure: unknown;
-			const recorded = async (): Promise<void> => {
-				if (failure) throw failure;
-				const pending = recording;
-				if (!pending) return;
+		await runLimited(
+			Array.from({ length: Math.min(concurrency, emails.length) }, (_v, session) => session),
+			concurrency,
+			async () => {
+				// The outcome of this session's previous message is recorded while the next one is claimed, composed and
+				// its recipients given; it is committed before the next message's hand-over (a session never has more than
+				// one message whose outcome is not recorded), in the order the messages went.
+				let recording: Promise<void> | undefined;
+				let failure: unknown;
+				const recorded = async (): Promise<void> => {
+					if (failure) throw failure;
+					const pending = recording;
+					if (!pending) return;
+					try {
+						await pending;
+					} catch (error) {
+						failure = error;
+						// eslint-disable-next-line @n8n/community-nodes/require-node-api-error -- the core is free of n8n: nodes convert its errors (nodes/shared/errors.ts)
+						throw error;
+					} finally {
+						if (recording === pending) recording = undefined;
+					}
+				};
+				const record = (p: Prepared, outcome: SendOutcome): void => {
+					// queued in order: this connection's outcomes are written in the order its messages went
+					const previous = recording;
+					const written = settle(p, outcome);
+					recording = (async () => {
+						if (previous) await previous;
+						await written;
+					})();
+					written.catch(() => undefined);
+					// awaited before the next hand-over or at the end of the session: a failure surfaces there
+					recording.catch(() => undefined);
+				};
 				try {
-					await pending;
+					for (let p = await take(); p; p = await take()) {
+						await sendOne(p, record, recorded);
+						if (failure) throw failure;
+					}
+					await recorded();
 				} catch (error) {
-					failure = error;
+					stopped = true;
+					await recording?.catch(() => undefined);
 					// eslint-disable-next-line @n8n/community-nodes/require-node-api-error -- the core is free of n8n: nodes convert its errors (nodes/shared/errors.ts)
 					throw error;
-				} finally {
-					if (recording === pending) recording = undefined;
 				}
-			};
-			const record = (p: Prepared, outcome: SendOutcome): void => {
-				// queued in order: this connection's outcomes are written in the order its messages went
-				const previous = recording;
-				const written = settle(p, outcome);
-				recording = (async () => {
-					if (previous) await previous;
-					await written;
-				})();
-				written.catch(() => undefined);
-				// awaited before the next hand-over or at the end of the session: a failure surfaces there
-				recording.catch(() => undefined);
-			};
-			try {
-				for (let p = await take(); p; p = await take()) {
-					await sendOne(p, record, recorded);
-					if (failure) throw failure;
-				}
-				await recorded();
-			} catch (error) {
-				stopped = true;
-				await recording?.catch(() => undefined);
-				// eslint-disable-next-line @n8n/community-nodes/require-node-api-error -- the core is free of n8n: nodes convert its errors (nodes/shared/errors.ts)
-				throw error;
-			}
-		});
+			},
+		);
 	} catch (error) {
 		// Claims taken ahead and never reached go back at once (best effort: otherwise their lease releases them).
 		await claiming?.catch(() => undefined);
-		await releaseUnusedClaims(ledger, [...unused].map((p) => p.messageId), claimedBy).catch(() => undefined);
+		await releaseUnusedClaims(
+			ledger,
+			[...unused].map((p) => p.messageId),
+			claimedBy,
+		).catch(() => undefined);
 		// eslint-disable-next-line @n8n/community-nodes/require-node-api-error -- the core is free of n8n: nodes convert its errors (nodes/shared/errors.ts)
 		throw error;
 	} finally {
 		pool.close();
 	}
 
-	async function sendOne(p: Prepared, record: (p: Prepared, outcome: SendOutcome) => void, recorded: () => Promise<void>): Promise<void> {
+	async function sendOne(
+		p: Prepared,
+		record: (p: Prepared, outcome: SendOutcome) => void,
+		recorded: () => Promise<void>,
+	): Promise<void> {
 		const message = p.message;
 		if (p.invoices.length === 0) {
-			const skipped = { ...baseOutcome(p, 'skipped'), messageId: undefined, error: 'already claimed by another run, sent, or paid meanwhile' };
+			const skipped = {
+				...baseOutcome(p, 'skipped'),
+				messageId: undefined,
+				error: 'already claimed by another run, sent, or paid meanwhile',
+			};
 			p.outcome = skipped;
 			outcomes.push(skipped);
 			options.onOutcome?.(skipped);
 			return;
 		}
 		if (stageShowsProof(message)) {
-			const proofs = await durably(() => loadDeliveryProofs(ledger, p.invoices.map((i) => i.id)));
+			const proofs = await durably(() =>
+				loadDeliveryProofs(
+					ledger,
+					p.invoices.map((i) => i.id),
+				),
+			);
 			if (proofs.size) p.proofs = proofs;
 		}
 		let composed;
@@ -613,26 +783,57 @@ export async function sendReminderEmails(ledger: Ledger, messages: PlannedMessag
 		} catch (error) {
 			// eslint-disable-next-line @n8n/community-nodes/require-node-api-error -- the core is free of n8n: nodes convert its errors (nodes/shared/errors.ts)
 			if (isLedgerUnavailable(error)) throw error;
-			record(p, { ...baseOutcome(p, 'failed'), error: isReceivablesError(error) ? `${error.message} ${error.hint ?? ''}`.trim() : (error as Error).message });
+			record(p, {
+				...baseOutcome(p, 'failed'),
+				error: isReceivablesError(error)
+					? `${error.message} ${error.hint ?? ''}`.trim()
+					: (error as Error).message,
+			});
 			return;
 		}
 		let refusedBeforeData: RecipientRejection[] | undefined;
 		// handing over: recorded once every recipient was answered, just before DATA (and after the outcome of this
 		// session's previous message)
-		const result: DeliveryResult = await pool.deliver(composed.composed.envelope, composed.composed.raw, async ({ rejected }) => {
-			await recorded();
-			refusedBeforeData = refusedCustomer(message, rejected);
-			if (refusedBeforeData) return `the customer's address was refused (${describeRejections(refusedBeforeData)}); nothing was sent`;
-			const held = await durably(() => markHandingOver(ledger, p.invoices.map((i) => i.id), message.stage.code, p.messageId, claimedBy));
-			return held ? true : 'this run no longer holds the reminder (its lease expired): nothing was sent';
-		});
+		const result: DeliveryResult = await pool.deliver(
+			composed.composed.envelope,
+			composed.composed.raw,
+			async ({ rejected }) => {
+				await recorded();
+				refusedBeforeData = refusedCustomer(message, rejected);
+				if (refusedBeforeData)
+					return `the customer's address was refused (${describeRejections(refusedBeforeData)}); nothing was sent`;
+				const held = await durably(() =>
+					markHandingOver(
+						ledger,
+						p.invoices.map((i) => i.id),
+						message.stage.code,
+						p.messageId,
+						claimedBy,
+					),
+				);
+				return held
+					? true
+					: 'this run no longer holds the reminder (its lease expired): nothing was sent';
+			},
+		);
 		// a failure to record the previous outcome (ledger unreachable) stops the run here: nothing of this message was sent
 		await recorded();
-		const base = { ...baseOutcome(p, 'sent'), contentHash: composed.composed.contentHash, subject: composed.subject };
+		const base = {
+			...baseOutcome(p, 'sent'),
+			contentHash: composed.composed.contentHash,
+			subject: composed.subject,
+		};
 		if (!result.ok && result.stopped) {
 			if (refusedBeforeData) {
-				const verdict = refusedBeforeData.some((r) => (r.responseCode ?? 500) >= 500) ? 'failed' : 'retry';
-				record(p, { ...base, status: verdict, error: result.stopped, smtpResponse: refusedBeforeData.map((r) => r.response ?? '').join('; ') });
+				const verdict = refusedBeforeData.some((r) => (r.responseCode ?? 500) >= 500)
+					? 'failed'
+					: 'retry';
+				record(p, {
+					...base,
+					status: verdict,
+					error: result.stopped,
+					smtpResponse: refusedBeforeData.map((r) => r.response ?? '').join('; '),
+				});
 			} else if (/lease expired/.test(result.stopped)) {
 				const lost = { ...base, status: 'skipped' as const, error: result.stopped };
 				p.outcome = lost;
@@ -640,16 +841,28 @@ export async function sendReminderEmails(ledger: Ledger, messages: PlannedMessag
 				options.onOutcome?.(lost);
 			} else {
 				// the hand-over could not be recorded (ledger unreachable): the claim stays and its lease releases it
-				throw new ReceivablesError('DUNNING_LEDGER_UNAVAILABLE', `The ledger could not record that the reminder to ${message.customer.externalId} was being handed over: ${result.stopped}`, {
-					hint: 'Nothing was sent for this message. Run the step again once the database answers; its claim is released after the lease.',
-				});
+				throw new ReceivablesError(
+					'DUNNING_LEDGER_UNAVAILABLE',
+					`The ledger could not record that the reminder to ${message.customer.externalId} was being handed over: ${result.stopped}`,
+					{
+						hint: 'Nothing was sent for this message. Run the step again once the database answers; its claim is released after the lease.',
+					},
+				);
 			}
 			return;
 		}
 		const verdict = deliveryVerdict(result);
-		let error = result.ok ? undefined : `${result.error.message}${result.phase === 'data' && verdict === 'uncertain' ? ' (after the message was handed over: it may have been delivered)' : ''}`;
-		if (result.ok && result.rejected.length) error = `some recipients were refused: ${describeRejections(result.rejected)}`;
-		record(p, { ...base, status: verdict, smtpResponse: result.ok ? result.response : result.error.response, error });
+		let error = result.ok
+			? undefined
+			: `${result.error.message}${result.phase === 'data' && verdict === 'uncertain' ? ' (after the message was handed over: it may have been delivered)' : ''}`;
+		if (result.ok && result.rejected.length)
+			error = `some recipients were refused: ${describeRejections(result.rejected)}`;
+		record(p, {
+			...base,
+			status: verdict,
+			smtpResponse: result.ok ? result.response : result.error.response,
+			error,
+		});
 	}
 	const order = new Map(emails.map((m, index) => [m.key, index]));
 	outcomes.sort((a, b) => (order.get(a.key) ?? 0) - (order.get(b.key) ?? 0));

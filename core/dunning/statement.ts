@@ -2,7 +2,14 @@ import { ReceivablesError } from '../errors';
 import type { Ledger } from '../ledger';
 import { formatAmount } from '../money';
 import { DEFAULT_ZONE, parseCalendarDate, todayIn } from '../time';
-import { chargesJson, earlierVersions, latePaymentCharges, type ChargesWarning, type LatePaymentCharges, type Settlement } from './charges';
+import {
+	chargesJson,
+	earlierVersions,
+	latePaymentCharges,
+	type ChargesWarning,
+	type LatePaymentCharges,
+	type Settlement,
+} from './charges';
 import { companyLaw } from './plan';
 import { applyOverrides, loadPolicies, type DunningPolicy, type PolicyOverrides } from './policy';
 
@@ -81,12 +88,19 @@ interface Row {
 	revisions: Array<{ until: string; payable: string; due: string }> | null;
 }
 
-export async function statementOfCharges(ledger: Ledger, options: StatementOptions = {}): Promise<ChargesStatement> {
+export async function statementOfCharges(
+	ledger: Ledger,
+	options: StatementOptions = {},
+): Promise<ChargesStatement> {
 	const zone = options.zone || DEFAULT_ZONE;
 	const asOf = options.asOf ? parseCalendarDate(options.asOf, zone) : todayIn(zone);
 	const dueFrom = options.dueFrom ? parseCalendarDate(options.dueFrom, zone) : undefined;
 	if (!asOf || (options.dueFrom && !dueFrom)) {
-		throw new ReceivablesError('CHARGES_BAD_DATE', `"${options.asOf ?? options.dueFrom}" is not a calendar date.`, { hint: 'Give dates as YYYY-MM-DD.' });
+		throw new ReceivablesError(
+			'CHARGES_BAD_DATE',
+			`"${options.asOf ?? options.dueFrom}" is not a calendar date.`,
+			{ hint: 'Give dates as YYYY-MM-DD.' },
+		);
 	}
 	const policies = await loadPolicies(ledger);
 	const law = await companyLaw(ledger);
@@ -140,13 +154,25 @@ export async function statementOfCharges(ledger: Ledger, options: StatementOptio
 			}
 		}
 		// What the invoice owed: open now plus every settlement; the settlements after the date were still owed then.
-		const all: Settlement[] = (row.settlements ?? []).map((s) => ({ date: s.date, amountMinor: BigInt(s.amount), kind: s.kind }));
+		const all: Settlement[] = (row.settlements ?? []).map((s) => ({
+			date: s.date,
+			amountMinor: BigInt(s.amount),
+			kind: s.kind,
+		}));
 		const owed = BigInt(row.open_minor) + all.reduce((sum, s) => sum + s.amountMinor, 0n);
 		const settlements = all.filter((s) => s.date <= asOf);
 		const charges = latePaymentCharges({
 			amountMinor: owed,
 			settlements,
-			revisions: earlierVersions(row.revisions?.map((x) => ({ until: x.until, payableMinor: BigInt(x.payable), dueDate: x.due })), BigInt(row.payable_minor), owed),
+			revisions: earlierVersions(
+				row.revisions?.map((x) => ({
+					until: x.until,
+					payableMinor: BigInt(x.payable),
+					dueDate: x.due,
+				})),
+				BigInt(row.payable_minor),
+				owed,
+			),
 			currency: row.currency,
 			dueDate: row.due_date,
 			asOf,
@@ -155,16 +181,37 @@ export async function statementOfCharges(ledger: Ledger, options: StatementOptio
 			governingLaw: row.policy_overrides?.governingLaw ?? policy?.governingLaw ?? law,
 		});
 		if (charges.interestMinor === 0n && charges.fixedIndemnityMinor === 0n) continue;
-		lines.push({ invoiceId: String(row.id), number: row.number, customerId: String(row.customer_id), customerExternalId: row.external_id, customerName: row.name, currency: row.currency, dueDate: row.due_date, status: row.status, paidAt: row.paid_at, charges });
+		lines.push({
+			invoiceId: String(row.id),
+			number: row.number,
+			customerId: String(row.customer_id),
+			customerExternalId: row.external_id,
+			customerName: row.name,
+			currency: row.currency,
+			dueDate: row.due_date,
+			status: row.status,
+			paidAt: row.paid_at,
+			charges,
+		});
 		const key = `${row.external_id}\u0000${row.currency}`;
-		const total = totals.get(key) ?? { customerExternalId: row.external_id, currency: row.currency, interestMinor: 0n, indemnities: {}, invoices: 0, warnings: [] };
+		const total = totals.get(key) ?? {
+			customerExternalId: row.external_id,
+			currency: row.currency,
+			interestMinor: 0n,
+			indemnities: {},
+			invoices: 0,
+			warnings: [],
+		};
 		total.interestMinor += charges.interestMinor;
-		if (charges.fixedIndemnityMinor > 0n) total.indemnities[charges.fixedIndemnityCurrency] = (total.indemnities[charges.fixedIndemnityCurrency] ?? 0n) + charges.fixedIndemnityMinor;
+		if (charges.fixedIndemnityMinor > 0n)
+			total.indemnities[charges.fixedIndemnityCurrency] =
+				(total.indemnities[charges.fixedIndemnityCurrency] ?? 0n) + charges.fixedIndemnityMinor;
 		total.invoices += 1;
 		totals.set(key, total);
 		for (const w of charges.warnings) {
 			if (!warnings.some((x) => x.code === w.code && x.semester === w.semester)) warnings.push(w);
-			if (!total.warnings.some((x) => x.code === w.code && x.semester === w.semester)) total.warnings.push(w);
+			if (!total.warnings.some((x) => x.code === w.code && x.semester === w.semester))
+				total.warnings.push(w);
 		}
 	}
 	return { asOf, lines, totals: [...totals.values()], warnings };
@@ -175,12 +222,24 @@ export function statementJson(statement: ChargesStatement): Record<string, unkno
 	return {
 		asOf: statement.asOf,
 		lines: statement.lines.map((l) => ({
-			invoiceId: l.invoiceId, number: l.number, customerExternalId: l.customerExternalId, customerName: l.customerName, currency: l.currency,
-			dueDate: l.dueDate, status: l.status, paidAt: l.paidAt, ...chargesJson(l.charges),
+			invoiceId: l.invoiceId,
+			number: l.number,
+			customerExternalId: l.customerExternalId,
+			customerName: l.customerName,
+			currency: l.currency,
+			dueDate: l.dueDate,
+			status: l.status,
+			paidAt: l.paidAt,
+			...chargesJson(l.charges),
 		})),
 		totals: statement.totals.map((t) => ({
-			customerExternalId: t.customerExternalId, currency: t.currency, invoices: t.invoices, interest: formatAmount(t.interestMinor, t.currency),
-			indemnities: Object.fromEntries(Object.entries(t.indemnities).map(([c, m]) => [c, formatAmount(m, c)])),
+			customerExternalId: t.customerExternalId,
+			currency: t.currency,
+			invoices: t.invoices,
+			interest: formatAmount(t.interestMinor, t.currency),
+			indemnities: Object.fromEntries(
+				Object.entries(t.indemnities).map(([c, m]) => [c, formatAmount(m, c)]),
+			),
 			warnings: t.warnings.map((w) => ({ ...w })),
 		})),
 		warnings: statement.warnings.map((w) => ({ ...w })),

@@ -23,22 +23,64 @@ export type TemplateSet = Partial<Record<Language, TemplateText>>;
 
 /** Placeholders available everywhere in a message. */
 export const MESSAGE_PLACEHOLDERS = [
-	'customer.name', 'customer.legalName', 'customer.externalId', 'customer.email', 'customer.phone',
-	'customer.addressLines', 'customer.postalCode', 'customer.city', 'customer.country', 'customer.vatNumber',
-	'company.name', 'company.legalName', 'company.address', 'company.email', 'company.phone', 'company.iban',
-	'company.bic', 'company.website', 'company.siren',
-	'salesRep.name', 'salesRep.email', 'salesRep.phone',
-	'collector.name', 'collector.email', 'collector.phone',
-	'stage.code', 'stage.level', 'stage.kind',
-	'date', 'total.open', 'total.count', 'total.interest', 'total.indemnity', 'total.charges', 'total.due',
-	'charges.rate', 'charges.rateSource', 'charges.detail', 'currency', 'payerLink',
+	'customer.name',
+	'customer.legalName',
+	'customer.externalId',
+	'customer.email',
+	'customer.phone',
+	'customer.addressLines',
+	'customer.postalCode',
+	'customer.city',
+	'customer.country',
+	'customer.vatNumber',
+	'company.name',
+	'company.legalName',
+	'company.address',
+	'company.email',
+	'company.phone',
+	'company.iban',
+	'company.bic',
+	'company.website',
+	'company.siren',
+	'salesRep.name',
+	'salesRep.email',
+	'salesRep.phone',
+	'collector.name',
+	'collector.email',
+	'collector.phone',
+	'stage.code',
+	'stage.level',
+	'stage.kind',
+	'date',
+	'total.open',
+	'total.count',
+	'total.interest',
+	'total.indemnity',
+	'total.charges',
+	'total.due',
+	'charges.rate',
+	'charges.rateSource',
+	'charges.detail',
+	'currency',
+	'payerLink',
 ] as const;
 
 /** Placeholders of one invoice: inside {{#invoices}}…{{/invoices}}, and outside it for the first invoice. */
 export const INVOICE_PLACEHOLDERS = [
-	'invoice.number', 'invoice.issueDate', 'invoice.dueDate', 'invoice.amount', 'invoice.open', 'invoice.currency',
-	'invoice.daysLate', 'invoice.daysToDue', 'invoice.interest', 'invoice.indemnity', 'invoice.poNumber',
-	'invoice.paidAt', 'invoice.chargesDetail', 'invoice.paymentReference',
+	'invoice.number',
+	'invoice.issueDate',
+	'invoice.dueDate',
+	'invoice.amount',
+	'invoice.open',
+	'invoice.currency',
+	'invoice.daysLate',
+	'invoice.daysToDue',
+	'invoice.interest',
+	'invoice.indemnity',
+	'invoice.poNumber',
+	'invoice.paidAt',
+	'invoice.chargesDetail',
+	'invoice.paymentReference',
 ] as const;
 
 export const SECTIONS = ['invoices', 'charges', 'payerLink'] as const;
@@ -73,33 +115,60 @@ export function checkTemplateText(template: TemplateText, language: string): Tem
 			problems.push({ language, part, message: `the ${part} is not text` });
 			continue;
 		}
-		if (part === 'subject' && /[\r\n]/.test(source)) problems.push({ language, part, message: 'the subject contains a line break' });
+		if (part === 'subject' && /[\r\n]/.test(source))
+			problems.push({ language, part, message: 'the subject contains a line break' });
 		const open: string[] = [];
 		for (const match of source.matchAll(TOKEN)) {
 			const [, sigil, name] = match;
 			if (sigil === '#' || sigil === '^') {
 				if (!(SECTIONS as readonly string[]).includes(name)) {
-					problems.push({ language, part, placeholder: `{{${sigil}${name}}}`, message: `unknown section {{${sigil}${name}}} (known: ${SECTIONS.join(', ')})` });
+					problems.push({
+						language,
+						part,
+						placeholder: `{{${sigil}${name}}}`,
+						message: `unknown section {{${sigil}${name}}} (known: ${SECTIONS.join(', ')})`,
+					});
 				}
-				if (part === 'subject' && name === 'invoices') problems.push({ language, part, message: 'the subject cannot repeat {{#invoices}}' });
+				if (part === 'subject' && name === 'invoices')
+					problems.push({ language, part, message: 'the subject cannot repeat {{#invoices}}' });
 				open.push(name);
 			} else if (sigil === '/') {
 				const last = open.pop();
-				if (last !== name) problems.push({ language, part, placeholder: `{{/${name}}}`, message: `{{/${name}}} closes ${last ? `{{#${last}}}` : 'no open section'}` });
+				if (last !== name)
+					problems.push({
+						language,
+						part,
+						placeholder: `{{/${name}}}`,
+						message: `{{/${name}}} closes ${last ? `{{#${last}}}` : 'no open section'}`,
+					});
 			} else if (!KNOWN.has(name)) {
-				problems.push({ language, part, placeholder: `{{${name}}}`, message: `unknown placeholder {{${name}}}${suggest(name)}` });
+				problems.push({
+					language,
+					part,
+					placeholder: `{{${name}}}`,
+					message: `unknown placeholder {{${name}}}${suggest(name)}`,
+				});
 			}
 		}
-		for (const name of open) problems.push({ language, part, placeholder: `{{#${name}}}`, message: `{{#${name}}} is never closed` });
+		for (const name of open)
+			problems.push({
+				language,
+				part,
+				placeholder: `{{#${name}}}`,
+				message: `{{#${name}}} is never closed`,
+			});
 		const stray = source.replace(TOKEN, '');
-		if (/\{\{|\}\}/.test(stray)) problems.push({ language, part, message: 'a "{{" or "}}" is not part of a placeholder' });
+		if (/\{\{|\}\}/.test(stray))
+			problems.push({ language, part, message: 'a "{{" or "}}" is not part of a placeholder' });
 	}
 	return problems;
 }
 
 function suggest(name: string): string {
 	const lower = name.toLowerCase();
-	const close = [...KNOWN].find((known) => known.toLowerCase() === lower || known.toLowerCase().endsWith(`.${lower}`));
+	const close = [...KNOWN].find(
+		(known) => known.toLowerCase() === lower || known.toLowerCase().endsWith(`.${lower}`),
+	);
 	return close ? ` (did you mean {{${close}}}?)` : '';
 }
 
@@ -107,16 +176,23 @@ function suggest(name: string): string {
 export function checkAddressTemplate(source: string): string | undefined {
 	for (const match of source.matchAll(TOKEN)) {
 		const [, sigil, name] = match;
-		if (sigil || !(MESSAGE_PLACEHOLDERS as readonly string[]).includes(name)) return `{{${sigil}${name}}}`;
+		if (sigil || !(MESSAGE_PLACEHOLDERS as readonly string[]).includes(name))
+			return `{{${sigil}${name}}}`;
 	}
 	return undefined;
 }
 
 export function escapeMessageHtml(text: string): string {
-	return text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] as string);
+	return text.replace(
+		/[&<>"']/g,
+		(c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] as string,
+	);
 }
 
-type Node = string | { name: string; value: true } | { section: string; inverted: boolean; body: Node[] };
+type Node =
+	| string
+	| { name: string; value: true }
+	| { section: string; inverted: boolean; body: Node[] };
 
 function parse(source: string): Node[] {
 	const root: Node[] = [];
@@ -155,7 +231,9 @@ export function renderPart(source: string, data: RenderValues, html: boolean): s
 		for (const node of nodes) {
 			if (typeof node === 'string') out.push(node);
 			else if ('value' in node) {
-				const value = node.name.startsWith('invoice.') ? (invoice ?? data.invoices[0] ?? {})[node.name] : data.values[node.name];
+				const value = node.name.startsWith('invoice.')
+					? (invoice ?? data.invoices[0] ?? {})[node.name]
+					: data.values[node.name];
 				out.push(esc(value ?? ''));
 			} else if (node.section === 'invoices') {
 				if (node.inverted) {
@@ -177,7 +255,10 @@ export function renderPart(source: string, data: RenderValues, html: boolean): s
  * escaped (an address holds no quote or angle bracket once escaped: it ends at the first space or entity).
  */
 export function textToHtml(escapedText: string): string {
-	const linked = escapedText.replace(/https?:\/\/[^\s<>"']+?(?=[.,;:!?)]*(?:\s|&lt;|&gt;|&quot;|&#39;|$))/g, (url) => `<a href="${url}">${url}</a>`);
+	const linked = escapedText.replace(
+		/https?:\/\/[^\s<>"']+?(?=[.,;:!?)]*(?:\s|&lt;|&gt;|&quot;|&#39;|$))/g,
+		(url) => `<a href="${url}">${url}</a>`,
+	);
 	const paragraphs = linked.split(/\n{2,}/).map((p) => `<p>${p.replace(/\n/g, '<br>\n')}</p>`);
 	return `<!DOCTYPE html><html><head><meta charset="utf-8"></head><body style="font-family:Arial,Helvetica,sans-serif;font-size:14px;line-height:1.45;color:#222">\n${paragraphs.join('\n')}\n</body></html>`;
 }
@@ -208,13 +289,21 @@ export function tidySubject(subject: string): string {
 export function renderTemplate(template: TemplateText, data: RenderValues): RenderedMessage {
 	const subject = tidySubject(renderPart(template.subject, data, false));
 	const text = renderPart(template.text, data, false);
-	const html = template.html !== undefined ? renderPart(template.html, data, true) : textToHtml(renderPart(template.text, escapeValues(data), false));
+	const html =
+		template.html !== undefined
+			? renderPart(template.html, data, true)
+			: textToHtml(renderPart(template.text, escapeValues(data), false));
 	return { subject, text, html };
 }
 
 function escapeValues(data: RenderValues): RenderValues {
-	const map = (record: Record<string, string>) => Object.fromEntries(Object.entries(record).map(([k, v]) => [k, escapeMessageHtml(v)]));
-	return { values: map(data.values), invoices: data.invoices.map(map), hasCharges: data.hasCharges };
+	const map = (record: Record<string, string>) =>
+		Object.fromEntries(Object.entries(record).map(([k, v]) => [k, escapeMessageHtml(v)]));
+	return {
+		values: map(data.values),
+		invoices: data.invoices.map(map),
+		hasCharges: data.hasCharges,
+	};
 }
 
 const cache = new Map<string, TemplateSet>();
@@ -226,15 +315,21 @@ export function shippedTemplate(name: string): TemplateSet | undefined {
 		let set: TemplateSet | undefined;
 		let failure: Error | undefined;
 		try {
-			set = JSON.parse(readFileSync(coreAssetPath('dunning', 'templates', `${name}.json`), 'utf8')) as TemplateSet;
+			set = JSON.parse(
+				readFileSync(coreAssetPath('dunning', 'templates', `${name}.json`), 'utf8'),
+			) as TemplateSet;
 		} catch (error) {
 			if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
 			failure = error as Error;
 		}
 		if (failure || !set) {
-			throw new ReceivablesError('DUNNING_TEMPLATE_UNREADABLE', `The shipped template "${name}" cannot be read: ${failure?.message}.`, {
-				hint: 'Reinstall the package: its dunning templates are damaged.',
-			});
+			throw new ReceivablesError(
+				'DUNNING_TEMPLATE_UNREADABLE',
+				`The shipped template "${name}" cannot be read: ${failure?.message}.`,
+				{
+					hint: 'Reinstall the package: its dunning templates are damaged.',
+				},
+			);
 		}
 		cache.set(name, set);
 	}

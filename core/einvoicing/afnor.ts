@@ -39,7 +39,10 @@ export interface AfnorFlowNotification {
 }
 
 export class AfnorFlowError extends Error {
-	constructor(readonly code: string, readonly said: Said) {
+	constructor(
+		readonly code: string,
+		readonly said: Said,
+	) {
 		super(said.en);
 	}
 }
@@ -48,45 +51,111 @@ const fail = (code: string, en: string, fr: string): never => {
 	throw new AfnorFlowError(code, { en, fr });
 };
 
-const str = (value: unknown): string | undefined => (typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined);
+const str = (value: unknown): string | undefined =>
+	typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined;
 
 /** Reads the `Flow` JSON of an AFNOR Flow Service webhook call (already authenticated, see verifyAfnorSignature). */
 export function readAfnorFlowNotification(body: unknown): AfnorFlowNotification {
-	if (!body || typeof body !== 'object' || Array.isArray(body)) fail('AFNOR_FLOW_SHAPE', 'The notification is not a Flow object (AFNOR XP Z12-013).', "La notification n'est pas un objet Flow (AFNOR XP Z12-013).");
+	if (!body || typeof body !== 'object' || Array.isArray(body))
+		fail(
+			'AFNOR_FLOW_SHAPE',
+			'The notification is not a Flow object (AFNOR XP Z12-013).',
+			"La notification n'est pas un objet Flow (AFNOR XP Z12-013).",
+		);
 	const flow = body as Record<string, unknown>;
 	const flowId = str(flow.flowId);
-	if (!flowId) fail('AFNOR_FLOW_SHAPE', 'The notification has no flowId.', "La notification n'a pas de flowId.");
-	const flowType = str(flow.flowType) ?? fail('AFNOR_FLOW_SHAPE', `Flow ${flowId}: no flowType.`, `Flux ${flowId} : pas de flowType.`);
-	const flowSyntax = str(flow.flowSyntax) ?? fail('AFNOR_FLOW_SHAPE', `Flow ${flowId}: no flowSyntax.`, `Flux ${flowId} : pas de flowSyntax.`);
+	if (!flowId)
+		fail(
+			'AFNOR_FLOW_SHAPE',
+			'The notification has no flowId.',
+			"La notification n'a pas de flowId.",
+		);
+	const flowType =
+		str(flow.flowType) ??
+		fail('AFNOR_FLOW_SHAPE', `Flow ${flowId}: no flowType.`, `Flux ${flowId} : pas de flowType.`);
+	const flowSyntax =
+		str(flow.flowSyntax) ??
+		fail(
+			'AFNOR_FLOW_SHAPE',
+			`Flow ${flowId}: no flowSyntax.`,
+			`Flux ${flowId} : pas de flowSyntax.`,
+		);
 	const direction = str(flow.flowDirection);
-	if (direction !== 'In' && direction !== 'Out') fail('AFNOR_FLOW_SHAPE', `Flow ${flowId}: flowDirection must be In or Out.`, `Flux ${flowId} : flowDirection doit valoir In ou Out.`);
+	if (direction !== 'In' && direction !== 'Out')
+		fail(
+			'AFNOR_FLOW_SHAPE',
+			`Flow ${flowId}: flowDirection must be In or Out.`,
+			`Flux ${flowId} : flowDirection doit valoir In ou Out.`,
+		);
 	const ack = (flow.acknowledgement ?? {}) as Record<string, unknown>;
 	const ackStatus = str(ack.status);
-	if (ackStatus !== 'Ok' && ackStatus !== 'Pending' && ackStatus !== 'Error') fail('AFNOR_FLOW_SHAPE', `Flow ${flowId}: acknowledgement.status must be Ok, Pending or Error.`, `Flux ${flowId} : acknowledgement.status doit valoir Ok, Pending ou Error.`);
+	if (ackStatus !== 'Ok' && ackStatus !== 'Pending' && ackStatus !== 'Error')
+		fail(
+			'AFNOR_FLOW_SHAPE',
+			`Flow ${flowId}: acknowledgement.status must be Ok, Pending or Error.`,
+			`Flux ${flowId} : acknowledgement.status doit valoir Ok, Pending ou Error.`,
+		);
 	const updatedAt = str(flow.updatedAt) ?? str(flow.submittedAt);
-	if (!updatedAt || Number.isNaN(Date.parse(updatedAt))) fail('AFNOR_FLOW_SHAPE', `Flow ${flowId}: no valid updatedAt or submittedAt date-time.`, `Flux ${flowId} : pas de date-heure updatedAt ou submittedAt valide.`);
-	const ackDetails = (Array.isArray(ack.details) ? ack.details : []).filter((d): d is Record<string, unknown> => !!d && typeof d === 'object').map((d) => ({
-		level: String(d.level ?? ''), item: String(d.item ?? ''), reasonCode: String(d.reasonCode ?? ''), reasonMessage: String(d.reasonMessage ?? ''),
-	}));
+	if (!updatedAt || Number.isNaN(Date.parse(updatedAt)))
+		fail(
+			'AFNOR_FLOW_SHAPE',
+			`Flow ${flowId}: no valid updatedAt or submittedAt date-time.`,
+			`Flux ${flowId} : pas de date-heure updatedAt ou submittedAt valide.`,
+		);
+	const ackDetails = (Array.isArray(ack.details) ? ack.details : [])
+		.filter((d): d is Record<string, unknown> => !!d && typeof d === 'object')
+		.map((d) => ({
+			level: String(d.level ?? ''),
+			item: String(d.item ?? ''),
+			reasonCode: String(d.reasonCode ?? ''),
+			reasonMessage: String(d.reasonMessage ?? ''),
+		}));
 	const out: AfnorFlowNotification = {
-		flowId: flowId as string, flowType, flowSyntax, flowDirection: direction as 'In' | 'Out', ackStatus: ackStatus as AfnorFlowNotification['ackStatus'],
-		updatedAt: updatedAt as string, ackDetails, action: 'ignore',
-		...(str(flow.name) ? { name: str(flow.name) } : {}), ...(str(flow.trackingId) ? { trackingId: str(flow.trackingId) } : {}),
+		flowId: flowId as string,
+		flowType,
+		flowSyntax,
+		flowDirection: direction as 'In' | 'Out',
+		ackStatus: ackStatus as AfnorFlowNotification['ackStatus'],
+		updatedAt: updatedAt as string,
+		ackDetails,
+		action: 'ignore',
+		...(str(flow.name) ? { name: str(flow.name) } : {}),
+		...(str(flow.trackingId) ? { trackingId: str(flow.trackingId) } : {}),
 		...(str(flow.processingRule) ? { processingRule: str(flow.processingRule) } : {}),
 	};
 	if (flowType !== 'CustomerInvoiceLC') {
-		out.reason = { en: `${flowType} is not a lifecycle status of the company's invoices (CustomerInvoiceLC).`, fr: `${flowType} n'est pas un statut de cycle de vie des factures de l'entreprise (CustomerInvoiceLC).` };
+		out.reason = {
+			en: `${flowType} is not a lifecycle status of the company's invoices (CustomerInvoiceLC).`,
+			fr: `${flowType} n'est pas un statut de cycle de vie des factures de l'entreprise (CustomerInvoiceLC).`,
+		};
 	} else if (direction !== 'In') {
-		out.reason = { en: 'An outgoing flow: a status the company sent, not one it receives.', fr: "Un flux sortant : un statut envoyé par l'entreprise, pas reçu." };
+		out.reason = {
+			en: 'An outgoing flow: a status the company sent, not one it receives.',
+			fr: "Un flux sortant : un statut envoyé par l'entreprise, pas reçu.",
+		};
 	} else if (flowSyntax !== 'CDAR') {
-		out.reason = { en: `Syntax ${flowSyntax}: lifecycle statuses are read in CDAR.`, fr: `Syntaxe ${flowSyntax} : les statuts de cycle de vie se lisent en CDAR.` };
+		out.reason = {
+			en: `Syntax ${flowSyntax}: lifecycle statuses are read in CDAR.`,
+			fr: `Syntaxe ${flowSyntax} : les statuts de cycle de vie se lisent en CDAR.`,
+		};
 	} else if (ackStatus !== 'Ok') {
-		out.reason = ackStatus === 'Pending'
-			? { en: 'The platform has not finished checking the flow (Pending): it notifies again when it has.', fr: "La plateforme n'a pas fini de contrôler le flux (Pending) : elle notifie de nouveau ensuite." }
-			: { en: 'The platform refused the flow (acknowledgement Error): nothing to read.', fr: 'La plateforme a refusé le flux (acquittement Error) : rien à lire.' };
+		out.reason =
+			ackStatus === 'Pending'
+				? {
+						en: 'The platform has not finished checking the flow (Pending): it notifies again when it has.',
+						fr: "La plateforme n'a pas fini de contrôler le flux (Pending) : elle notifie de nouveau ensuite.",
+					}
+				: {
+						en: 'The platform refused the flow (acknowledgement Error): nothing to read.',
+						fr: 'La plateforme a refusé le flux (acquittement Error) : rien à lire.',
+					};
 	} else {
 		out.action = 'fetch_status';
-		out.fetch = { method: 'GET', path: `/v1/flows/${encodeURIComponent(flowId as string)}`, query: { docType: 'Original' } };
+		out.fetch = {
+			method: 'GET',
+			path: `/v1/flows/${encodeURIComponent(flowId as string)}`,
+			query: { docType: 'Original' },
+		};
 	}
 	return out;
 }
@@ -103,23 +172,52 @@ export function verifyAfnorSignature(
 	headers: { signature?: string; timestamp?: string | number },
 	signingKey: Buffer | string,
 	options: { now?: Date; toleranceSeconds?: number } = {},
-): { ok: true } | { ok: false; code: 'AFNOR_SIGNATURE_MISSING' | 'AFNOR_SIGNATURE_STALE' | 'AFNOR_SIGNATURE_INVALID'; said: Said } {
+):
+	| { ok: true }
+	| {
+			ok: false;
+			code: 'AFNOR_SIGNATURE_MISSING' | 'AFNOR_SIGNATURE_STALE' | 'AFNOR_SIGNATURE_INVALID';
+			said: Said;
+	  } {
 	const signature = headers.signature?.trim();
 	const timestamp = headers.timestamp === undefined ? '' : String(headers.timestamp).trim();
 	if (!signature || !/^\d{1,19}$/.test(timestamp)) {
-		return { ok: false, code: 'AFNOR_SIGNATURE_MISSING', said: { en: 'Afnor-Signature or Afnor-Signature-Timestamp is missing.', fr: 'Afnor-Signature ou Afnor-Signature-Timestamp est absent.' } };
+		return {
+			ok: false,
+			code: 'AFNOR_SIGNATURE_MISSING',
+			said: {
+				en: 'Afnor-Signature or Afnor-Signature-Timestamp is missing.',
+				fr: 'Afnor-Signature ou Afnor-Signature-Timestamp est absent.',
+			},
+		};
 	}
 	const now = Math.floor((options.now ?? new Date()).getTime() / 1000);
 	if (Math.abs(now - Number(timestamp)) > (options.toleranceSeconds ?? 300)) {
-		return { ok: false, code: 'AFNOR_SIGNATURE_STALE', said: { en: 'The signature timestamp is too far from now (a replayed call?).', fr: "L'horodatage de la signature est trop éloigné de maintenant (un appel rejoué ?)." } };
+		return {
+			ok: false,
+			code: 'AFNOR_SIGNATURE_STALE',
+			said: {
+				en: 'The signature timestamp is too far from now (a replayed call?).',
+				fr: "L'horodatage de la signature est trop éloigné de maintenant (un appel rejoué ?).",
+			},
+		};
 	}
-	const digest = createHash('sha256').update(Buffer.concat([Buffer.from(payload), Buffer.from(`@${timestamp}`)])).digest();
+	const digest = createHash('sha256')
+		.update(Buffer.concat([Buffer.from(payload), Buffer.from(`@${timestamp}`)]))
+		.digest();
 	const given = Buffer.from(signature, 'base64');
 	for (const fingerprint of [digest, Buffer.from(digest.toString('hex'))]) {
 		const expected = createHmac('sha256', signingKey).update(fingerprint).digest();
 		if (given.length === expected.length && timingSafeEqual(given, expected)) return { ok: true };
 	}
-	return { ok: false, code: 'AFNOR_SIGNATURE_INVALID', said: { en: 'The signature does not match the payload and the signing key.', fr: 'La signature ne correspond pas au contenu et à la clé de signature.' } };
+	return {
+		ok: false,
+		code: 'AFNOR_SIGNATURE_INVALID',
+		said: {
+			en: 'The signature does not match the payload and the signing key.',
+			fr: 'La signature ne correspond pas au contenu et à la clé de signature.',
+		},
+	};
 }
 
 /** The purpose of the integration keys that hold a platform's AFNOR webhook signing key. */
@@ -165,11 +263,23 @@ export interface AfnorCallRepeated {
 
 export type AfnorCallResult = AfnorCallAccepted | AfnorCallRepeated | AfnorCallRefused;
 
-const afnorRefusal = (httpStatus: AfnorCallRefused['httpStatus'], code: string, en: string, fr: string): AfnorCallRefused => ({ status: 'refused', httpStatus, code, message: { en, fr } });
+const afnorRefusal = (
+	httpStatus: AfnorCallRefused['httpStatus'],
+	code: string,
+	en: string,
+	fr: string,
+): AfnorCallRefused => ({ status: 'refused', httpStatus, code, message: { en, fr } });
 
 /** The answer for the platform (JSON). */
 export function afnorCallResponse(result: AfnorCallResult): Record<string, unknown> {
-	if (result.status === 'refused') return { received: false, code: result.code, error: result.message.en, errorFr: result.message.fr, ...(result.reference ? { reference: result.reference } : {}) };
+	if (result.status === 'refused')
+		return {
+			received: false,
+			code: result.code,
+			error: result.message.en,
+			errorFr: result.message.fr,
+			...(result.reference ? { reference: result.reference } : {}),
+		};
 	if (result.status === 'repeated') return { ...result.response, repeated: true };
 	return result.response;
 }
@@ -189,21 +299,46 @@ export async function receiveAfnorNotification(
 ): Promise<AfnorCallResult> {
 	const { rawBody } = request;
 	if (rawBody.length > (options.maxBodyBytes ?? 1024 * 1024)) {
-		return afnorRefusal(413, 'BODY_TOO_LARGE', 'The notification is larger than this address accepts.', 'La notification dépasse la taille acceptée par cette adresse.');
+		return afnorRefusal(
+			413,
+			'BODY_TOO_LARGE',
+			'The notification is larger than this address accepts.',
+			'La notification dépasse la taille acceptée par cette adresse.',
+		);
 	}
 	const headerOf = (name: string): string | undefined => {
 		const entry = Object.entries(request.headers).find(([k]) => k.toLowerCase() === name);
 		const value = Array.isArray(entry?.[1]) ? entry?.[1][0] : entry?.[1];
 		return value === undefined || value === null ? undefined : String(value);
 	};
-	const given = { signature: headerOf('afnor-signature'), timestamp: headerOf('afnor-signature-timestamp') };
+	const given = {
+		signature: headerOf('afnor-signature'),
+		timestamp: headerOf('afnor-signature-timestamp'),
+	};
 	const fault = (error: unknown, step: string): AfnorCallRefused => {
 		const reference = faultReference();
-		options.log?.(`AFNOR platform call: internal fault ${reference}`, { reference, step, detail: error instanceof Error ? error.message : String(error) });
-		return { ...afnorRefusal(500, 'INTERNAL_ERROR', 'The call could not be handled; send it again later.', "L'appel n'a pas pu être traité ; renvoyez-le plus tard."), reference };
+		options.log?.(`AFNOR platform call: internal fault ${reference}`, {
+			reference,
+			step,
+			detail: error instanceof Error ? error.message : String(error),
+		});
+		return {
+			...afnorRefusal(
+				500,
+				'INTERNAL_ERROR',
+				'The call could not be handled; send it again later.',
+				"L'appel n'a pas pu être traité ; renvoyez-le plus tard.",
+			),
+			reference,
+		};
 	};
 	if (!given.signature || !given.timestamp) {
-		return afnorRefusal(401, 'AFNOR_SIGNATURE_MISSING', 'Afnor-Signature or Afnor-Signature-Timestamp is missing.', 'Afnor-Signature ou Afnor-Signature-Timestamp est absent.');
+		return afnorRefusal(
+			401,
+			'AFNOR_SIGNATURE_MISSING',
+			'Afnor-Signature or Afnor-Signature-Timestamp is missing.',
+			'Afnor-Signature ou Afnor-Signature-Timestamp est absent.',
+		);
 	}
 	let keys: Array<{ key_id: string; sender: string; secret: string }>;
 	try {
@@ -216,12 +351,22 @@ export async function receiveAfnorNotification(
 		return fault(error, 'key lookup');
 	}
 	if (keys.length === 0) {
-		return afnorRefusal(401, 'AFNOR_SIGNATURE_NO_KEY', `No signing key of the platform: keep it with npm run keys -- create <platform> --purpose ${PLATFORM_FLOWS_PURPOSE} --secret-stdin.`, `Pas de clé de signature de la plateforme : enregistrez-la avec npm run keys -- create <plateforme> --purpose ${PLATFORM_FLOWS_PURPOSE} --secret-stdin.`);
+		return afnorRefusal(
+			401,
+			'AFNOR_SIGNATURE_NO_KEY',
+			`No signing key of the platform: keep it with npm run keys -- create <platform> --purpose ${PLATFORM_FLOWS_PURPOSE} --secret-stdin.`,
+			`Pas de clé de signature de la plateforme : enregistrez-la avec npm run keys -- create <plateforme> --purpose ${PLATFORM_FLOWS_PURPOSE} --secret-stdin.`,
+		);
 	}
 	let signer: { key_id: string; sender: string } | undefined;
 	let failure: ReturnType<typeof verifyAfnorSignature> | undefined;
 	for (const key of keys) {
-		const verdict = verifyAfnorSignature(rawBody, given, Buffer.from(key.secret.trim(), options.keyEncoding ?? 'base64'), { now: options.now, toleranceSeconds: options.toleranceSeconds });
+		const verdict = verifyAfnorSignature(
+			rawBody,
+			given,
+			Buffer.from(key.secret.trim(), options.keyEncoding ?? 'base64'),
+			{ now: options.now, toleranceSeconds: options.toleranceSeconds },
+		);
 		if (verdict.ok) {
 			signer = key;
 			break;
@@ -230,28 +375,54 @@ export async function receiveAfnorNotification(
 	}
 	if (!signer) {
 		const f = failure && !failure.ok ? failure : undefined;
-		return afnorRefusal(401, f?.code ?? 'AFNOR_SIGNATURE_INVALID', f?.said.en ?? 'The signature does not match.', f?.said.fr ?? 'La signature ne correspond pas.');
+		return afnorRefusal(
+			401,
+			f?.code ?? 'AFNOR_SIGNATURE_INVALID',
+			f?.said.en ?? 'The signature does not match.',
+			f?.said.fr ?? 'La signature ne correspond pas.',
+		);
 	}
 	let text: string;
 	try {
 		text = new TextDecoder('utf-8', { fatal: true }).decode(rawBody).replace(/^\uFEFF/, '');
 	} catch {
-		return afnorRefusal(400, 'BODY_NOT_UTF8', 'The body is not UTF-8 text.', "Le corps n'est pas du texte UTF-8.");
+		return afnorRefusal(
+			400,
+			'BODY_NOT_UTF8',
+			'The body is not UTF-8 text.',
+			"Le corps n'est pas du texte UTF-8.",
+		);
 	}
 	let flow: unknown;
 	try {
 		flow = JSON.parse(text);
 	} catch {
-		return afnorRefusal(400, 'AFNOR_FLOW_SHAPE', 'The body is not JSON.', "Le corps n'est pas du JSON.");
+		return afnorRefusal(
+			400,
+			'AFNOR_FLOW_SHAPE',
+			'The body is not JSON.',
+			"Le corps n'est pas du JSON.",
+		);
 	}
 	if (text.includes('\u0000') || holdsNul(flow)) {
-		return afnorRefusal(400, 'BODY_NUL', 'The body holds a NUL character.', 'Le corps contient un caractère NUL.');
+		return afnorRefusal(
+			400,
+			'BODY_NUL',
+			'The body holds a NUL character.',
+			'Le corps contient un caractère NUL.',
+		);
 	}
 	let notification: AfnorFlowNotification;
 	try {
 		notification = readAfnorFlowNotification(flow);
 	} catch (error) {
-		const known = error instanceof AfnorFlowError ? error : new AfnorFlowError('AFNOR_FLOW_SHAPE', { en: 'The body is not a Flow object.', fr: "Le corps n'est pas un objet Flow." });
+		const known =
+			error instanceof AfnorFlowError
+				? error
+				: new AfnorFlowError('AFNOR_FLOW_SHAPE', {
+						en: 'The body is not a Flow object.',
+						fr: "Le corps n'est pas un objet Flow.",
+					});
 		return afnorRefusal(400, known.code, known.said.en, known.said.fr);
 	}
 	const response = { received: true, flowId: notification.flowId, action: notification.action };
@@ -263,15 +434,40 @@ export async function receiveAfnorNotification(
 		const fresh = await ledger.query(
 			`INSERT INTO webhook_deliveries (source, delivery_id, body_sha256, key_id, purpose, response) VALUES ($1, $2, $3, $4, $5, $6)
 			 ON CONFLICT DO NOTHING RETURNING delivery_id`,
-			[signer.sender, deliveryId, bodyHash, signer.key_id, PLATFORM_FLOWS_PURPOSE, JSON.stringify(response)],
+			[
+				signer.sender,
+				deliveryId,
+				bodyHash,
+				signer.key_id,
+				PLATFORM_FLOWS_PURPOSE,
+				JSON.stringify(response),
+			],
 		);
 		if (fresh.length === 0) {
-			const [previous] = await ledger.query<{ response: Record<string, unknown> | null }>('SELECT response FROM webhook_deliveries WHERE source = $1 AND delivery_id = $2', [signer.sender, deliveryId]);
-			return { status: 'repeated', httpStatus: 200, platform: signer.sender, response: previous?.response ?? response };
+			const [previous] = await ledger.query<{ response: Record<string, unknown> | null }>(
+				'SELECT response FROM webhook_deliveries WHERE source = $1 AND delivery_id = $2',
+				[signer.sender, deliveryId],
+			);
+			return {
+				status: 'repeated',
+				httpStatus: 200,
+				platform: signer.sender,
+				response: previous?.response ?? response,
+			};
 		}
-		await ledger.query('UPDATE integration_keys SET last_used_at = now() WHERE key_id = $1', [signer.key_id]);
+		await ledger.query('UPDATE integration_keys SET last_used_at = now() WHERE key_id = $1', [
+			signer.key_id,
+		]);
 	} catch (error) {
 		return fault(error, 'delivery record');
 	}
-	return { status: 'accepted', httpStatus: 200, platform: signer.sender, keyId: signer.key_id, notification, flow: flow as Record<string, unknown>, response };
+	return {
+		status: 'accepted',
+		httpStatus: 200,
+		platform: signer.sender,
+		keyId: signer.key_id,
+		notification,
+		flow: flow as Record<string, unknown>,
+		response,
+	};
 }

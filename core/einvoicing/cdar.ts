@@ -36,8 +36,21 @@ export interface LifecycleEvent {
 	amounts: Array<{ type: string; amountMinor: bigint; currency: string; vatRate?: string }>;
 }
 
-function cdarError(code: string, en: string, fr: string, details: Record<string, unknown> = {}): ReceivablesError {
-	return new ReceivablesError(code, en, { hint: 'Check that the file is a CDAR lifecycle message (CrossDomainAcknowledgementAndResponse) from the platform.', details: { ...details, messageFr: fr, hintFr: 'Vérifiez que le fichier est bien un message de cycle de vie CDAR (CrossDomainAcknowledgementAndResponse) de la plateforme.' } });
+function cdarError(
+	code: string,
+	en: string,
+	fr: string,
+	details: Record<string, unknown> = {},
+): ReceivablesError {
+	return new ReceivablesError(code, en, {
+		hint: 'Check that the file is a CDAR lifecycle message (CrossDomainAcknowledgementAndResponse) from the platform.',
+		details: {
+			...details,
+			messageFr: fr,
+			hintFr:
+				'Vérifiez que le fichier est bien un message de cycle de vie CDAR (CrossDomainAcknowledgementAndResponse) de la plateforme.',
+		},
+	});
 }
 
 /** udt/qdt DateTimeString: format 102 (YYYYMMDD), 203 (YYYYMMDDHHMM), 204 (YYYYMMDDHHMMSS), or ISO. */
@@ -46,7 +59,8 @@ function dateTime(node: XmlValue | undefined): string | undefined {
 	if (!raw) return undefined;
 	const format = attr(all(node, 'DateTimeString')[0], 'format');
 	const d = raw.replace(/\D/g, '');
-	if (format === '102' || (!format && d.length === 8)) return `${d.slice(0, 4)}-${d.slice(4, 6)}-${d.slice(6, 8)}`;
+	if (format === '102' || (!format && d.length === 8))
+		return `${d.slice(0, 4)}-${d.slice(4, 6)}-${d.slice(6, 8)}`;
 	if (format === '203' || format === '204' || d.length >= 12) {
 		return `${d.slice(0, 4)}-${d.slice(4, 6)}-${d.slice(6, 8)}T${d.slice(8, 10)}:${d.slice(10, 12)}:${d.slice(12, 14) || '00'}Z`;
 	}
@@ -55,11 +69,20 @@ function dateTime(node: XmlValue | undefined): string | undefined {
 
 /** Amounts written "1200.00" → minor units of the currency (two decimals unless the currency says otherwise). */
 function amountMinor(value: string, currency: string): bigint {
-	if (!/^-?\d+(\.\d+)?$/.test(value.trim())) throw cdarError('CDAR_BAD_AMOUNT', `"${value}" is not an amount.`, `« ${value} » n'est pas un montant.`);
+	if (!/^-?\d+(\.\d+)?$/.test(value.trim()))
+		throw cdarError(
+			'CDAR_BAD_AMOUNT',
+			`"${value}" is not an amount.`,
+			`« ${value} » n'est pas un montant.`,
+		);
 	try {
 		return parseAmount(value.trim(), currency);
 	} catch (error) {
-		throw cdarError('CDAR_BAD_AMOUNT', `"${value}" is not an amount in ${currency}: ${(error as Error).message}`, `« ${value} » n'est pas un montant en ${currency}.`);
+		throw cdarError(
+			'CDAR_BAD_AMOUNT',
+			`"${value}" is not an amount in ${currency}: ${(error as Error).message}`,
+			`« ${value} » n'est pas un montant en ${currency}.`,
+		);
 	}
 }
 
@@ -67,13 +90,21 @@ function amountMinor(value: string, currency: string): bigint {
 export function parseCdar(input: Buffer | string): LifecycleEvent[] {
 	const doc = parseXmlDocument(input, { maxBytes: 10 * 1024 * 1024 });
 	if (doc.root !== 'CrossDomainAcknowledgementAndResponse') {
-		throw cdarError('CDAR_NOT_CDAR', `The XML root is <${doc.root}>, not a CDAR message (CrossDomainAcknowledgementAndResponse).`, `La racine XML est <${doc.root}>, pas un message CDAR (CrossDomainAcknowledgementAndResponse).`);
+		throw cdarError(
+			'CDAR_NOT_CDAR',
+			`The XML root is <${doc.root}>, not a CDAR message (CrossDomainAcknowledgementAndResponse).`,
+			`La racine XML est <${doc.root}>, pas un message CDAR (CrossDomainAcknowledgementAndResponse).`,
+		);
 	}
 	const exchanged = all(doc.node, 'ExchangedDocument')[0];
 	const messageId = text(exchanged, 'ID');
 	const issuedAt = dateTime(all(exchanged, 'IssueDateTime')[0]);
 	if (!messageId || !issuedAt) {
-		throw cdarError('CDAR_MISSING_FIELD', 'The CDAR message has no id or no issue date (ExchangedDocument/ID, IssueDateTime).', "Le message CDAR n'a pas d'identifiant ou de date d'émission (ExchangedDocument/ID, IssueDateTime).");
+		throw cdarError(
+			'CDAR_MISSING_FIELD',
+			'The CDAR message has no id or no issue date (ExchangedDocument/ID, IssueDateTime).',
+			"Le message CDAR n'a pas d'identifiant ou de date d'émission (ExchangedDocument/ID, IssueDateTime).",
+		);
 	}
 	const senderRole = text(exchanged, 'SenderTradeParty', 'RoleCode');
 	const events: LifecycleEvent[] = [];
@@ -82,28 +113,55 @@ export function parseCdar(input: Buffer | string): LifecycleEvent[] {
 			const invoiceNumber = text(ref, 'IssuerAssignedID');
 			const statusCode = text(ref, 'ProcessConditionCode');
 			if (!invoiceNumber || !statusCode) {
-				throw cdarError('CDAR_MISSING_FIELD', `Message ${messageId}: a referenced invoice has no number or no status (IssuerAssignedID, ProcessConditionCode).`, `Message ${messageId} : une facture citée n'a pas de numéro ou pas de statut (IssuerAssignedID, ProcessConditionCode).`, { messageId });
+				throw cdarError(
+					'CDAR_MISSING_FIELD',
+					`Message ${messageId}: a referenced invoice has no number or no status (IssuerAssignedID, ProcessConditionCode).`,
+					`Message ${messageId} : une facture citée n'a pas de numéro ou pas de statut (IssuerAssignedID, ProcessConditionCode).`,
+					{ messageId },
+				);
 			}
 			if (!isLifecycleStatusCode(statusCode)) {
-				throw cdarError('CDAR_UNKNOWN_STATUS', `Message ${messageId}: status "${statusCode}" of invoice ${invoiceNumber} is not a lifecycle status (200 to 228, 501).`, `Message ${messageId} : le statut « ${statusCode} » de la facture ${invoiceNumber} n'est pas un statut de cycle de vie (200 à 228, 501).`, { messageId, statusCode });
+				throw cdarError(
+					'CDAR_UNKNOWN_STATUS',
+					`Message ${messageId}: status "${statusCode}" of invoice ${invoiceNumber} is not a lifecycle status (200 to 228, 501).`,
+					`Message ${messageId} : le statut « ${statusCode} » de la facture ${invoiceNumber} n'est pas un statut de cycle de vie (200 à 228, 501).`,
+					{ messageId, statusCode },
+				);
 			}
 			const statuses = all(ref, 'SpecifiedDocumentStatus');
 			const reasonCode = statuses.map((s) => text(s, 'ReasonCode')).find(Boolean);
-			const reasonText = statuses.flatMap((s) => all(s, 'Reason').map((r) => text(r))).filter(Boolean).join(' ') || undefined;
-			const amounts = statuses.flatMap((s) => all(s, 'SpecifiedDocumentCharacteristic').flatMap((c) => {
-				const amountNode = all(c, 'ValueAmount')[0];
-				const value = text(amountNode);
-				if (!value) return [];
-				const currency = (attr(amountNode, 'currencyID') ?? 'EUR').toUpperCase();
-				return [{ type: text(c, 'TypeCode') ?? '', amountMinor: amountMinor(value, currency), currency, ...(text(c, 'ValuePercent') ? { vatRate: text(c, 'ValuePercent') } : {}) }];
-			}));
+			const reasonText =
+				statuses
+					.flatMap((s) => all(s, 'Reason').map((r) => text(r)))
+					.filter(Boolean)
+					.join(' ') || undefined;
+			const amounts = statuses.flatMap((s) =>
+				all(s, 'SpecifiedDocumentCharacteristic').flatMap((c) => {
+					const amountNode = all(c, 'ValueAmount')[0];
+					const value = text(amountNode);
+					if (!value) return [];
+					const currency = (attr(amountNode, 'currencyID') ?? 'EUR').toUpperCase();
+					return [
+						{
+							type: text(c, 'TypeCode') ?? '',
+							amountMinor: amountMinor(value, currency),
+							currency,
+							...(text(c, 'ValuePercent') ? { vatRate: text(c, 'ValuePercent') } : {}),
+						},
+					];
+				}),
+			);
 			events.push({
 				messageId,
 				issuedAt,
 				statusCode,
 				invoiceNumber,
-				...(dateTime(all(ref, 'FormattedIssueDateTime')[0]) ? { invoiceIssueDate: dateTime(all(ref, 'FormattedIssueDateTime')[0])!.slice(0, 10) } : {}),
-				...(text(ref, 'IssuerTradeParty', 'GlobalID') ? { sellerId: text(ref, 'IssuerTradeParty', 'GlobalID') } : {}),
+				...(dateTime(all(ref, 'FormattedIssueDateTime')[0])
+					? { invoiceIssueDate: dateTime(all(ref, 'FormattedIssueDateTime')[0])!.slice(0, 10) }
+					: {}),
+				...(text(ref, 'IssuerTradeParty', 'GlobalID')
+					? { sellerId: text(ref, 'IssuerTradeParty', 'GlobalID') }
+					: {}),
 				...(senderRole ? { senderRole } : {}),
 				...(reasonCode ? { reasonCode } : {}),
 				...(reasonText ? { reasonText } : {}),
@@ -111,13 +169,21 @@ export function parseCdar(input: Buffer | string): LifecycleEvent[] {
 			});
 		}
 	}
-	if (events.length === 0) throw cdarError('CDAR_NO_STATUS', `Message ${messageId} names no invoice.`, `Le message ${messageId} ne cite aucune facture.`, { messageId });
+	if (events.length === 0)
+		throw cdarError(
+			'CDAR_NO_STATUS',
+			`Message ${messageId} names no invoice.`,
+			`Le message ${messageId} ne cite aucune facture.`,
+			{ messageId },
+		);
 	return events;
 }
 
-const escape = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+const escape = (s: string) =>
+	s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 const compactDate = (iso: string) => iso.slice(0, 10).replace(/-/g, '');
-const compactInstant = (iso: string) => new Date(iso).toISOString().replace(/[-:T]/g, '').slice(0, 14);
+const compactInstant = (iso: string) =>
+	new Date(iso).toISOString().replace(/[-:T]/g, '').slice(0, 14);
 
 export interface CashedStatusInput {
 	/** The message id (unique per sender), e.g. "ENC-F2026-0012-1". */
@@ -146,12 +212,25 @@ export interface CashedStatusInput {
  * BR-FR-CDV Schematron (tested).
  */
 export function buildCashedStatus(input: CashedStatusInput): string {
-	if (!/^\d{9}$/.test(input.sellerSiren)) throw cdarError('CDAR_BAD_SIREN', `"${input.sellerSiren}" is not a SIREN (9 digits).`, `« ${input.sellerSiren} » n'est pas un SIREN (9 chiffres).`);
-	if (input.received.length === 0) throw cdarError('CDAR_NO_AMOUNT', 'A cashed status states the amount received.', 'Un statut Encaissée indique le montant encaissé.');
+	if (!/^\d{9}$/.test(input.sellerSiren))
+		throw cdarError(
+			'CDAR_BAD_SIREN',
+			`"${input.sellerSiren}" is not a SIREN (9 digits).`,
+			`« ${input.sellerSiren} » n'est pas un SIREN (9 chiffres).`,
+		);
+	if (input.received.length === 0)
+		throw cdarError(
+			'CDAR_NO_AMOUNT',
+			'A cashed status states the amount received.',
+			'Un statut Encaissée indique le montant encaissé.',
+		);
 	const seller = `<ram:GlobalID schemeID="0002">${input.sellerSiren}</ram:GlobalID>${input.sellerName ? `<ram:Name>${escape(input.sellerName)}</ram:Name>` : ''}<ram:RoleCode>SE</ram:RoleCode>`;
 	const platform = input.platform ?? { id: '9998', scheme: '0238' };
 	const men = input.received
-		.map((r) => `<ram:SpecifiedDocumentCharacteristic><ram:TypeCode>MEN</ram:TypeCode><ram:ValueAmount currencyID="${input.currency}">${formatAmount(r.amountMinor, input.currency).replace(/\s/g, '')}</ram:ValueAmount><ram:ValuePercent>${escape(r.vatRate)}</ram:ValuePercent></ram:SpecifiedDocumentCharacteristic>`)
+		.map(
+			(r) =>
+				`<ram:SpecifiedDocumentCharacteristic><ram:TypeCode>MEN</ram:TypeCode><ram:ValueAmount currencyID="${input.currency}">${formatAmount(r.amountMinor, input.currency).replace(/\s/g, '')}</ram:ValueAmount><ram:ValuePercent>${escape(r.vatRate)}</ram:ValuePercent></ram:SpecifiedDocumentCharacteristic>`,
+		)
 		.join('');
 	return `<?xml version="1.0" encoding="UTF-8"?>
 <rsm:CrossDomainAcknowledgementAndResponse xmlns:rsm="${NS.rsm}" xmlns:ram="${NS.ram}" xmlns:udt="${NS.udt}" xmlns:qdt="${NS.qdt}">

@@ -6,7 +6,12 @@ import { planReminders } from '../dunning/plan';
 import { timelineSummary } from '../dunning/timeline-text';
 import { balanceCleaning } from '../reports';
 import { buildCashedStatus, parseCdar, type LifecycleEvent } from './cdar';
-import { applyLifecycleStatuses, applyPendingLifecycleStatuses, CHORUS_PRO_STATUSES, normaliseLifecycleRecord } from './ledger';
+import {
+	applyLifecycleStatuses,
+	applyPendingLifecycleStatuses,
+	CHORUS_PRO_STATUSES,
+	normaliseLifecycleRecord,
+} from './ledger';
 import { lifecycleStatus } from './statuses';
 
 // Every lifecycle status with its effect on the ledger and on the next reminder plan (level 1, due 2025-10-14,
@@ -15,8 +20,19 @@ const AS_OF = '2025-10-20';
 let ledger: Ledger;
 let customer: string;
 
-const event = (invoiceNumber: string, statusCode: string, issuedAt: string, extra: Partial<LifecycleEvent> = {}): LifecycleEvent =>
-	({ messageId: `M-${invoiceNumber}-${statusCode}-${issuedAt}`, issuedAt, statusCode, invoiceNumber, amounts: [], ...extra });
+const event = (
+	invoiceNumber: string,
+	statusCode: string,
+	issuedAt: string,
+	extra: Partial<LifecycleEvent> = {},
+): LifecycleEvent => ({
+	messageId: `M-${invoiceNumber}-${statusCode}-${issuedAt}`,
+	issuedAt,
+	statusCode,
+	invoiceNumber,
+	amounts: [],
+	...extra,
+});
 
 async function plan() {
 	const p = await planReminders(ledger, { stage: 'level1', asOf: AS_OF });
@@ -25,15 +41,38 @@ async function plan() {
 		held: Object.fromEntries(p.held.map((h) => [h.number, `${h.reason}: ${h.detail}`])),
 	};
 }
-const invoiceRow = async (number: string) => (await ledger.query<{ reception_date: string | null; lifecycle_status: string | null }>('SELECT reception_date::text, lifecycle_status FROM invoices WHERE number = $1', [number]))[0];
-const disputesOf = async (number: string) => ledger.query<{ status: string; category: string; source: string }>(`SELECT d.status, d.category, d.source FROM disputes d JOIN dispute_invoices di ON di.dispute_id = d.id JOIN invoices i ON i.id = di.invoice_id WHERE i.number = $1 ORDER BY d.id`, [number]);
+const invoiceRow = async (number: string) =>
+	(
+		await ledger.query<{ reception_date: string | null; lifecycle_status: string | null }>(
+			'SELECT reception_date::text, lifecycle_status FROM invoices WHERE number = $1',
+			[number],
+		)
+	)[0];
+const disputesOf = async (number: string) =>
+	ledger.query<{ status: string; category: string; source: string }>(
+		`SELECT d.status, d.category, d.source FROM disputes d JOIN dispute_invoices di ON di.dispute_id = d.id JOIN invoices i ON i.id = di.invoice_id WHERE i.number = $1 ORDER BY d.id`,
+		[number],
+	);
 
 beforeAll(async () => {
 	ledger = await createTestLedger();
 	await installDefaultPolicies(ledger);
 	await seedStaff(ledger);
 	customer = await addCustomer(ledger, { externalId: 'PA1', name: 'Client Plateforme' });
-	for (const n of ['E-203', 'E-205', 'E-207', 'E-208', 'E-209', 'E-210', 'E-211', 'E-212', 'E-213', 'E-225', 'E-OLD', 'E-NONE']) {
+	for (const n of [
+		'E-203',
+		'E-205',
+		'E-207',
+		'E-208',
+		'E-209',
+		'E-210',
+		'E-211',
+		'E-212',
+		'E-213',
+		'E-225',
+		'E-OLD',
+		'E-NONE',
+	]) {
 		await addInvoice(ledger, { customerId: customer, number: n, dueDate: '2025-10-14' });
 	}
 });
@@ -46,36 +85,68 @@ describe('platform statuses drive collections', () => {
 	});
 
 	it('203 Mise à disposition sets the reception date; 205 Approuvée and 212 Encaissée are history and leave dunning as it is', async () => {
-		const results = await applyLifecycleStatuses(ledger, [
-			event('E-203', '203', '2025-10-02T08:00:00Z'),
-			event('E-205', '205', '2025-10-05T08:00:00Z'),
-			event('E-212', '212', '2025-10-06T08:00:00Z', { amounts: [{ type: 'MEN', amountMinor: 100n, currency: 'EUR', vatRate: '20' }] }),
-		], { source: 'pa-test' });
-		expect(results.map((r) => [r.outcome, r.effect])).toEqual([['applied', 'reception'], ['applied', 'approved'], ['applied', 'cashed']]);
-		expect(await invoiceRow('E-203')).toEqual({ reception_date: '2025-10-02', lifecycle_status: '203' });
+		const results = await applyLifecycleStatuses(
+			ledger,
+			[
+				event('E-203', '203', '2025-10-02T08:00:00Z'),
+				event('E-205', '205', '2025-10-05T08:00:00Z'),
+				event('E-212', '212', '2025-10-06T08:00:00Z', {
+					amounts: [{ type: 'MEN', amountMinor: 100n, currency: 'EUR', vatRate: '20' }],
+				}),
+			],
+			{ source: 'pa-test' },
+		);
+		expect(results.map((r) => [r.outcome, r.effect])).toEqual([
+			['applied', 'reception'],
+			['applied', 'approved'],
+			['applied', 'cashed'],
+		]);
+		expect(await invoiceRow('E-203')).toEqual({
+			reception_date: '2025-10-02',
+			lifecycle_status: '203',
+		});
 		const { due } = await plan();
 		expect(['E-203', 'E-205', 'E-212'].every((n) => due.has(n))).toBe(true);
-		const [timeline] = await ledger.query<{ kind: string; summary: string; payload: Record<string, unknown> }>("SELECT h.kind, h.summary, h.payload FROM history h JOIN invoices i ON i.id = h.invoice_id WHERE i.number = 'E-205' AND h.kind = 'lifecycle_status'");
+		const [timeline] = await ledger.query<{
+			kind: string;
+			summary: string;
+			payload: Record<string, unknown>;
+		}>(
+			"SELECT h.kind, h.summary, h.payload FROM history h JOIN invoices i ON i.id = h.invoice_id WHERE i.number = 'E-205' AND h.kind = 'lifecycle_status'",
+		);
 		expect(timeline.summary).toBe('Platform status 205 Approved for invoice E-205');
 		// stored as an event, read in either language
-		expect(timelineSummary(timeline, 'fr')).toBe('Statut plateforme 205 Approuvée pour la facture E-205');
-		expect(timelineSummary({ ...timeline, summary: '' }, 'en')).toBe('Platform status 205 Approved for invoice E-205');
+		expect(timelineSummary(timeline, 'fr')).toBe(
+			'Statut plateforme 205 Approuvée pour la facture E-205',
+		);
+		expect(timelineSummary({ ...timeline, summary: '' }, 'en')).toBe(
+			'Platform status 205 Approved for invoice E-205',
+		);
 	});
 
 	it('207 En litige and 208 Suspendue open a dispute with the platform reason and pause dunning; 209 Complétée resolves it', async () => {
 		const results = await applyLifecycleStatuses(ledger, [
-			event('E-207', '207', '2025-10-15T08:00:00Z', { reasonCode: 'PU_ERR', reasonText: 'Prix unitaire différent de la commande' }),
+			event('E-207', '207', '2025-10-15T08:00:00Z', {
+				reasonCode: 'PU_ERR',
+				reasonText: 'Prix unitaire différent de la commande',
+			}),
 			event('E-208', '208', '2025-10-15T09:00:00Z', { reasonCode: 'JUSTIF_ABS' }),
 			event('E-209', '207', '2025-10-15T10:00:00Z', { reasonCode: 'LIVR_INCOMP' }),
 		]);
 		expect(results.every((r) => r.outcome === 'applied' && r.disputeId)).toBe(true);
-		expect(await disputesOf('E-207')).toEqual([{ status: 'open', category: 'commercial', source: 'platform' }]);
-		expect(await disputesOf('E-209')).toEqual([{ status: 'open', category: 'logistics', source: 'platform' }]);
+		expect(await disputesOf('E-207')).toEqual([
+			{ status: 'open', category: 'commercial', source: 'platform' },
+		]);
+		expect(await disputesOf('E-209')).toEqual([
+			{ status: 'open', category: 'logistics', source: 'platform' },
+		]);
 		let { due, held } = await plan();
 		expect(['E-207', 'E-208', 'E-209'].some((n) => due.has(n))).toBe(false);
 		expect(held['E-207']).toMatch(/^dispute/);
 		await applyLifecycleStatuses(ledger, [event('E-209', '209', '2025-10-17T08:00:00Z')]);
-		expect(await disputesOf('E-209')).toEqual([{ status: 'resolved', category: 'logistics', source: 'platform' }]);
+		expect(await disputesOf('E-209')).toEqual([
+			{ status: 'resolved', category: 'logistics', source: 'platform' },
+		]);
 		({ due, held } = await plan());
 		expect(due.has('E-209')).toBe(true);
 	});
@@ -84,7 +155,9 @@ describe('platform statuses drive collections', () => {
 		await applyLifecycleStatuses(ledger, [
 			event('E-210', '210', '2025-10-16T08:00:00Z', { reasonCode: 'DOUBLE_FACT' }),
 			event('E-213', '213', '2025-10-16T08:00:00Z', { reasonCode: 'MONTANTTOTAL_ERR' }),
-			event('E-211', '211', '2025-10-18T08:00:00Z', { amounts: [{ type: 'MPA', amountMinor: 12000n, currency: 'EUR' }] }),
+			event('E-211', '211', '2025-10-18T08:00:00Z', {
+				amounts: [{ type: 'MPA', amountMinor: 12000n, currency: 'EUR' }],
+			}),
 			event('E-225', '225', '2025-10-16T08:00:00Z'),
 		]);
 		const { due, held } = await plan();
@@ -92,7 +165,9 @@ describe('platform statuses drive collections', () => {
 		expect(held['E-213']).toContain('Rejetée par la plateforme');
 		expect(held['E-211']).toContain('until 2025-10-28');
 		expect(held['E-225']).toContain('Affacturée');
-		expect(await disputesOf('E-210')).toEqual([{ status: 'open', category: 'administrative', source: 'platform' }]);
+		expect(await disputesOf('E-210')).toEqual([
+			{ status: 'open', category: 'administrative', source: 'platform' },
+		]);
 		// Ten days later with no money (level 2 is due then), the payment-sent hold is over: E-211 is dunned like an invoice nothing held.
 		const later = await planReminders(ledger, { stage: 'level2', asOf: '2025-10-29' });
 		const laterDue = later.due.flatMap((m) => m.invoices.map((i) => i.number));
@@ -102,17 +177,31 @@ describe('platform statuses drive collections', () => {
 		// The holds take effect on the day the platform issued the status, not the day it reached the ledger: as of
 		// 17 October the 211 of 18 October holds nothing yet; as of 18 October E-211 (1 200,00 open) is held until
 		// 18 + 10 = 28 October. Refused, rejected and factored (16 October) are listed from the 16th.
-		const holds = async (asOf: string) => (await balanceCleaning(ledger, { asOf, zone: 'Europe/Paris' })).sections.find((s) => s.key === 'delay_requests')!.items
-			.map((i) => [i.invoiceNumber, i.amount?.amount, i.date]).sort((a, b) => String(a[0]).localeCompare(String(b[0])));
+		const holds = async (asOf: string) =>
+			(await balanceCleaning(ledger, { asOf, zone: 'Europe/Paris' })).sections
+				.find((s) => s.key === 'delay_requests')!
+				.items.map((i) => [i.invoiceNumber, i.amount?.amount, i.date])
+				.sort((a, b) => String(a[0]).localeCompare(String(b[0])));
 		expect(await holds('2025-10-15')).toEqual([]);
-		const sixteenth = [['E-210', '1200.00', null], ['E-213', '1200.00', null], ['E-225', '1200.00', null]];
+		const sixteenth = [
+			['E-210', '1200.00', null],
+			['E-213', '1200.00', null],
+			['E-225', '1200.00', null],
+		];
 		expect(await holds('2025-10-16')).toEqual(sixteenth);
 		expect(await holds('2025-10-17')).toEqual(sixteenth);
-		expect(await holds('2025-10-18')).toEqual([['E-210', '1200.00', null], ['E-211', '1200.00', '2025-10-28'], ['E-213', '1200.00', null], ['E-225', '1200.00', null]]);
+		expect(await holds('2025-10-18')).toEqual([
+			['E-210', '1200.00', null],
+			['E-211', '1200.00', '2025-10-28'],
+			['E-213', '1200.00', null],
+			['E-225', '1200.00', null],
+		]);
 	});
 
 	it('applies each message once; an older status arriving late is recorded but does not undo a newer one', async () => {
-		const again = await applyLifecycleStatuses(ledger, [event('E-207', '207', '2025-10-15T08:00:00Z', { reasonCode: 'PU_ERR' })]);
+		const again = await applyLifecycleStatuses(ledger, [
+			event('E-207', '207', '2025-10-15T08:00:00Z', { reasonCode: 'PU_ERR' }),
+		]);
 		expect(again[0].outcome).toBe('duplicate');
 		expect(await disputesOf('E-207')).toHaveLength(1);
 		const [newer, older] = await applyLifecycleStatuses(ledger, [
@@ -122,49 +211,136 @@ describe('platform statuses drive collections', () => {
 		// Sorted by their own timestamps: 207 (10 Oct) first, then 205 (12 Oct); both apply in that order.
 		expect([older.outcome, newer.outcome]).toEqual(['applied', 'applied']);
 		expect((await invoiceRow('E-OLD')).lifecycle_status).toBe('205');
-		const late = await applyLifecycleStatuses(ledger, [event('E-OLD', '208', '2025-10-01T08:00:00Z', { reasonCode: 'JUSTIF_ABS' })]);
+		const late = await applyLifecycleStatuses(ledger, [
+			event('E-OLD', '208', '2025-10-01T08:00:00Z', { reasonCode: 'JUSTIF_ABS' }),
+		]);
 		expect(late[0].outcome).toBe('superseded');
 		expect(await disputesOf('E-OLD')).toHaveLength(1);
 	});
 
 	it('keeps a status for an invoice not in the ledger yet, and applies it when the invoice arrives; another seller’s is reported', async () => {
-		const [pending, other] = await applyLifecycleStatuses(ledger, [
-			event('E-LATE', '207', '2025-10-15T08:00:00Z', { reasonCode: 'QTE_ERR' }),
-			event('E-NONE', '207', '2025-10-15T08:00:00Z', { reasonCode: 'QTE_ERR', sellerId: '999999999' }),
-		], { sellerIds: ['552100554'] });
+		const [pending, other] = await applyLifecycleStatuses(
+			ledger,
+			[
+				event('E-LATE', '207', '2025-10-15T08:00:00Z', { reasonCode: 'QTE_ERR' }),
+				event('E-NONE', '207', '2025-10-15T08:00:00Z', {
+					reasonCode: 'QTE_ERR',
+					sellerId: '999999999',
+				}),
+			],
+			{ sellerIds: ['552100554'] },
+		);
 		expect([pending.outcome, other.outcome]).toEqual(['pending', 'other_issuer']);
 		expect(await disputesOf('E-NONE')).toEqual([]);
 		await addInvoice(ledger, { customerId: customer, number: 'E-LATE', dueDate: '2025-10-14' });
 		const applied = await applyPendingLifecycleStatuses(ledger);
 		expect(applied.map((r) => [r.invoiceNumber, r.outcome])).toEqual([['E-LATE', 'applied']]);
-		expect(await disputesOf('E-LATE')).toEqual([{ status: 'open', category: 'logistics', source: 'platform' }]);
+		expect(await disputesOf('E-LATE')).toEqual([
+			{ status: 'open', category: 'logistics', source: 'platform' },
+		]);
 		expect(await applyPendingLifecycleStatuses(ledger)).toEqual([]);
 	});
 
 	it('reads statuses from CDAR messages and from platform JSON (Chorus Pro names included), refusing what it cannot read', () => {
-		const [fromCdar] = parseCdar(buildCashedStatus({ messageId: 'X1', issuedAt: '2025-10-20T10:00:00Z', sellerSiren: '552100554', invoiceNumber: 'E-212', invoiceIssueDate: '2025-09-14', receivedOn: '2025-10-19', currency: 'EUR', received: [{ amountMinor: 12000n, vatRate: '20' }] }));
+		const [fromCdar] = parseCdar(
+			buildCashedStatus({
+				messageId: 'X1',
+				issuedAt: '2025-10-20T10:00:00Z',
+				sellerSiren: '552100554',
+				invoiceNumber: 'E-212',
+				invoiceIssueDate: '2025-09-14',
+				receivedOn: '2025-10-19',
+				currency: 'EUR',
+				received: [{ amountMinor: 12000n, vatRate: '20' }],
+			}),
+		);
 		expect(fromCdar).toMatchObject({ statusCode: '212', invoiceNumber: 'E-212' });
-		expect(normaliseLifecycleRecord({ id: 'evt_1', numeroFacture: 'E-1', statut: 'SUSPENDUE', dateStatut: '2025-10-01T10:00:00+02:00', motif: 'JUSTIF_ABS' }))
-			.toMatchObject({ messageId: 'evt_1', invoiceNumber: 'E-1', statusCode: '208', issuedAt: '2025-10-01T08:00:00.000Z', reasonCode: 'JUSTIF_ABS' });
+		expect(
+			normaliseLifecycleRecord({
+				id: 'evt_1',
+				numeroFacture: 'E-1',
+				statut: 'SUSPENDUE',
+				dateStatut: '2025-10-01T10:00:00+02:00',
+				motif: 'JUSTIF_ABS',
+			}),
+		).toMatchObject({
+			messageId: 'evt_1',
+			invoiceNumber: 'E-1',
+			statusCode: '208',
+			issuedAt: '2025-10-01T08:00:00.000Z',
+			reasonCode: 'JUSTIF_ABS',
+		});
 		// Chorus Pro (public customers): every status name of its API, as `statut` or `statutCourant`, to the code whose effect applies
 		const chorus: Array<[string, string, string]> = [
-			['DEPOSEE', '200', 'none'], ['EN_COURS_ACHEMINEMENT', '202', 'none'], ['MISE_A_DISPOSITION', '203', 'reception'],
-			['A_RECYCLER', '221', 'none'], ['MANDATEE', '204', 'none'], ['MISE_A_DISPOSITION_COMPTABLE', '204', 'none'],
-			['COMPTABILISEE', '204', 'none'], ['SERVICE_FAIT', '205', 'approved'], ['SUSPENDUE', '208', 'dispute'],
-			['COMPLETEE', '209', 'resolve'], ['REJETEE', '210', 'refused'], ['MISE_EN_PAIEMENT', '211', 'payment_sent'],
+			['DEPOSEE', '200', 'none'],
+			['EN_COURS_ACHEMINEMENT', '202', 'none'],
+			['MISE_A_DISPOSITION', '203', 'reception'],
+			['A_RECYCLER', '221', 'none'],
+			['MANDATEE', '204', 'none'],
+			['MISE_A_DISPOSITION_COMPTABLE', '204', 'none'],
+			['COMPTABILISEE', '204', 'none'],
+			['SERVICE_FAIT', '205', 'approved'],
+			['SUSPENDUE', '208', 'dispute'],
+			['COMPLETEE', '209', 'resolve'],
+			['REJETEE', '210', 'refused'],
+			['MISE_EN_PAIEMENT', '211', 'payment_sent'],
 		];
 		expect(Object.keys(CHORUS_PRO_STATUSES).sort()).toEqual(chorus.map(([name]) => name).sort());
 		for (const [name, code, effect] of chorus) {
-			const event = normaliseLifecycleRecord({ numeroFacture: 'E-9', statutCourant: name.toLowerCase(), dateStatut: '2025-10-03' });
-			expect([name, event.statusCode, lifecycleStatus(event.statusCode)?.effect]).toEqual([name, code, effect]);
+			const event = normaliseLifecycleRecord({
+				numeroFacture: 'E-9',
+				statutCourant: name.toLowerCase(),
+				dateStatut: '2025-10-03',
+			});
+			expect([name, event.statusCode, lifecycleStatus(event.statusCode)?.effect]).toEqual([
+				name,
+				code,
+				effect,
+			]);
 		}
-		expect(() => normaliseLifecycleRecord({ numeroFacture: 'E-9', statut: 'A_VALIDER_1', dateStatut: '2025-10-03' })).toThrow(expect.objectContaining({ code: 'LIFECYCLE_UNKNOWN_STATUS' }));
-		expect(normaliseLifecycleRecord({ invoiceNumber: 'E-2', status: '211', timestamp: '2025-10-02', amount: '120,50', currency: 'EUR' }).amounts).toEqual([{ type: 'MPA', amountMinor: 12050n, currency: 'EUR' }]);
+		expect(() =>
+			normaliseLifecycleRecord({
+				numeroFacture: 'E-9',
+				statut: 'A_VALIDER_1',
+				dateStatut: '2025-10-03',
+			}),
+		).toThrow(expect.objectContaining({ code: 'LIFECYCLE_UNKNOWN_STATUS' }));
+		expect(
+			normaliseLifecycleRecord({
+				invoiceNumber: 'E-2',
+				status: '211',
+				timestamp: '2025-10-02',
+				amount: '120,50',
+				currency: 'EUR',
+			}).amounts,
+		).toEqual([{ type: 'MPA', amountMinor: 12050n, currency: 'EUR' }]);
 		// Amounts in the currency's own minor unit: 250 000 XOF are 250000 francs, not hundredths.
-		expect(normaliseLifecycleRecord({ invoiceNumber: 'E-2', status: '211', timestamp: '2025-10-02', amount: '250 000', currency: 'XOF' }).amounts).toEqual([{ type: 'MPA', amountMinor: 250000n, currency: 'XOF' }]);
-		expect(() => normaliseLifecycleRecord({ invoiceNumber: 'E-2', status: '211', timestamp: '2025-10-02', amount: '12,345', currency: 'EUR' })).toThrow(expect.objectContaining({ code: 'LIFECYCLE_BAD_AMOUNT' }));
-		expect(() => normaliseLifecycleRecord({ invoiceNumber: 'E-3', status: '999', timestamp: '2025-10-02' })).toThrow(expect.objectContaining({ code: 'LIFECYCLE_UNKNOWN_STATUS' }));
-		expect(() => normaliseLifecycleRecord({ status: '207', timestamp: '2025-10-02' })).toThrow(expect.objectContaining({ code: 'LIFECYCLE_NO_INVOICE' }));
-		expect(() => normaliseLifecycleRecord({ invoiceNumber: 'E-4', status: '207', timestamp: 'hier' })).toThrow(expect.objectContaining({ code: 'LIFECYCLE_BAD_TIMESTAMP' }));
+		expect(
+			normaliseLifecycleRecord({
+				invoiceNumber: 'E-2',
+				status: '211',
+				timestamp: '2025-10-02',
+				amount: '250 000',
+				currency: 'XOF',
+			}).amounts,
+		).toEqual([{ type: 'MPA', amountMinor: 250000n, currency: 'XOF' }]);
+		expect(() =>
+			normaliseLifecycleRecord({
+				invoiceNumber: 'E-2',
+				status: '211',
+				timestamp: '2025-10-02',
+				amount: '12,345',
+				currency: 'EUR',
+			}),
+		).toThrow(expect.objectContaining({ code: 'LIFECYCLE_BAD_AMOUNT' }));
+		expect(() =>
+			normaliseLifecycleRecord({ invoiceNumber: 'E-3', status: '999', timestamp: '2025-10-02' }),
+		).toThrow(expect.objectContaining({ code: 'LIFECYCLE_UNKNOWN_STATUS' }));
+		expect(() => normaliseLifecycleRecord({ status: '207', timestamp: '2025-10-02' })).toThrow(
+			expect.objectContaining({ code: 'LIFECYCLE_NO_INVOICE' }),
+		);
+		expect(() =>
+			normaliseLifecycleRecord({ invoiceNumber: 'E-4', status: '207', timestamp: 'hier' }),
+		).toThrow(expect.objectContaining({ code: 'LIFECYCLE_BAD_TIMESTAMP' }));
 	});
 });

@@ -1,4 +1,9 @@
-import { disputeRouting, openDisputeIn, resolveDispute, type DisputeLedgerCategory } from '../disputes/ledger';
+import {
+	disputeRouting,
+	openDisputeIn,
+	resolveDispute,
+	type DisputeLedgerCategory,
+} from '../disputes/ledger';
 import { timelineEvent } from '../dunning/timeline-text';
 import type { Ledger } from '../ledger/ledger';
 import { invoiceNumberKey } from '../ledger/payments';
@@ -40,7 +45,6 @@ export interface LifecycleResult {
 	message: { en: string; fr: string };
 }
 
-
 /** The category of a platform's dispute or refusal, from the reason code of the French list (BR-FR-CDV-CL-09). */
 export function disputeCategoryOfReason(reason: string | undefined): DisputeLedgerCategory {
 	switch (reason) {
@@ -64,7 +68,14 @@ export function disputeCategoryOfReason(reason: string | undefined): DisputeLedg
 }
 
 function lifecycleError(code: string, en: string, fr: string): ReceivablesError {
-	return new ReceivablesError(code, en, { hint: 'Map the platform event to invoiceNumber, statusCode (200–228), timestamp and messageId.', details: { messageFr: fr, hintFr: "Associez l'événement de la plateforme à invoiceNumber, statusCode (200–228), timestamp et messageId." } });
+	return new ReceivablesError(code, en, {
+		hint: 'Map the platform event to invoiceNumber, statusCode (200–228), timestamp and messageId.',
+		details: {
+			messageFr: fr,
+			hintFr:
+				"Associez l'événement de la plateforme à invoiceNumber, statusCode (200–228), timestamp et messageId.",
+		},
+	});
 }
 
 /** Chorus Pro statuses of invoices to public customers, in the lifecycle codes. */
@@ -100,20 +111,47 @@ const CHORUS_PRO = CHORUS_PRO_STATUSES;
 export function normaliseLifecycleRecord(record: Record<string, unknown>): LifecycleEvent {
 	const pick = (...names: string[]): string | undefined => {
 		for (const name of names) {
-			const value = name.split('.').reduce<unknown>((v, k) => (v && typeof v === 'object' ? (v as Record<string, unknown>)[k] : undefined), record);
-			if (value !== undefined && value !== null && String(value).trim() !== '') return String(value).trim();
+			const value = name
+				.split('.')
+				.reduce<unknown>(
+					(v, k) => (v && typeof v === 'object' ? (v as Record<string, unknown>)[k] : undefined),
+					record,
+				);
+			if (value !== undefined && value !== null && String(value).trim() !== '')
+				return String(value).trim();
 		}
 		return undefined;
 	};
 	const rawStatus = pick('statusCode', 'status', 'code', 'statut', 'statutCourant');
-	const statusCode = rawStatus && CHORUS_PRO[rawStatus.toUpperCase()] ? CHORUS_PRO[rawStatus.toUpperCase()] : rawStatus;
+	const statusCode =
+		rawStatus && CHORUS_PRO[rawStatus.toUpperCase()]
+			? CHORUS_PRO[rawStatus.toUpperCase()]
+			: rawStatus;
 	const invoiceNumber = pick('invoiceNumber', 'invoiceId', 'documentNumber', 'numeroFacture');
 	const timestamp = pick('timestamp', 'issuedAt', 'date', 'dateStatut');
-	if (!invoiceNumber) throw lifecycleError('LIFECYCLE_NO_INVOICE', 'The status event names no invoice (invoiceNumber).', "L'événement de statut ne cite aucune facture (invoiceNumber).");
-	if (!statusCode || !isLifecycleStatusCode(statusCode)) throw lifecycleError('LIFECYCLE_UNKNOWN_STATUS', `"${rawStatus ?? ''}" is not a lifecycle status (200 to 228, 501, or a Chorus Pro status).`, `« ${rawStatus ?? ''} » n'est pas un statut de cycle de vie (200 à 228, 501, ou un statut Chorus Pro).`);
-	const at = timestamp ? new Date(/^\d{4}-\d{2}-\d{2}$/.test(timestamp) ? `${timestamp}T00:00:00Z` : timestamp) : undefined;
-	if (!at || Number.isNaN(at.getTime())) throw lifecycleError('LIFECYCLE_BAD_TIMESTAMP', `"${timestamp ?? ''}" is not the status's date and time.`, `« ${timestamp ?? ''} » n'est pas la date et l'heure du statut.`);
-	const messageId = pick('messageId', 'eventId', 'id') ?? `${invoiceNumber}/${statusCode}/${at.toISOString()}`;
+	if (!invoiceNumber)
+		throw lifecycleError(
+			'LIFECYCLE_NO_INVOICE',
+			'The status event names no invoice (invoiceNumber).',
+			"L'événement de statut ne cite aucune facture (invoiceNumber).",
+		);
+	if (!statusCode || !isLifecycleStatusCode(statusCode))
+		throw lifecycleError(
+			'LIFECYCLE_UNKNOWN_STATUS',
+			`"${rawStatus ?? ''}" is not a lifecycle status (200 to 228, 501, or a Chorus Pro status).`,
+			`« ${rawStatus ?? ''} » n'est pas un statut de cycle de vie (200 à 228, 501, ou un statut Chorus Pro).`,
+		);
+	const at = timestamp
+		? new Date(/^\d{4}-\d{2}-\d{2}$/.test(timestamp) ? `${timestamp}T00:00:00Z` : timestamp)
+		: undefined;
+	if (!at || Number.isNaN(at.getTime()))
+		throw lifecycleError(
+			'LIFECYCLE_BAD_TIMESTAMP',
+			`"${timestamp ?? ''}" is not the status's date and time.`,
+			`« ${timestamp ?? ''} » n'est pas la date et l'heure du statut.`,
+		);
+	const messageId =
+		pick('messageId', 'eventId', 'id') ?? `${invoiceNumber}/${statusCode}/${at.toISOString()}`;
 	const amount = pick('amount', 'montant');
 	const currency = (pick('currency', 'devise') ?? 'EUR').toUpperCase();
 	const amounts: LifecycleEvent['amounts'] = [];
@@ -122,9 +160,18 @@ export function normaliseLifecycleRecord(record: Record<string, unknown>): Lifec
 		try {
 			amountMinor = parseAmount(amount, currency);
 		} catch {
-			throw lifecycleError('LIFECYCLE_BAD_AMOUNT', `"${amount}" is not an amount in ${currency}.`, `« ${amount} » n'est pas un montant en ${currency}.`);
+			throw lifecycleError(
+				'LIFECYCLE_BAD_AMOUNT',
+				`"${amount}" is not an amount in ${currency}.`,
+				`« ${amount} » n'est pas un montant en ${currency}.`,
+			);
 		}
-		if (amountMinor <= 0n) throw lifecycleError('LIFECYCLE_BAD_AMOUNT', `"${amount}" is not a positive amount.`, `« ${amount} » n'est pas un montant positif.`);
+		if (amountMinor <= 0n)
+			throw lifecycleError(
+				'LIFECYCLE_BAD_AMOUNT',
+				`"${amount}" is not a positive amount.`,
+				`« ${amount} » n'est pas un montant positif.`,
+			);
 		amounts.push({ type: statusCode === '212' ? 'MEN' : 'MPA', amountMinor, currency });
 	}
 	const reasonCode = pick('reasonCode', 'reason.code', 'motif');
@@ -132,8 +179,15 @@ export function normaliseLifecycleRecord(record: Record<string, unknown>): Lifec
 	const invoiceIssueDate = pick('invoiceIssueDate', 'invoiceDate');
 	const sellerId = pick('sellerId', 'siren', 'issuer');
 	return {
-		messageId, issuedAt: at.toISOString(), statusCode, invoiceNumber, amounts,
-		...(reasonCode ? { reasonCode } : {}), ...(reasonText ? { reasonText } : {}), ...(invoiceIssueDate ? { invoiceIssueDate } : {}), ...(sellerId ? { sellerId } : {}),
+		messageId,
+		issuedAt: at.toISOString(),
+		statusCode,
+		invoiceNumber,
+		amounts,
+		...(reasonCode ? { reasonCode } : {}),
+		...(reasonText ? { reasonText } : {}),
+		...(invoiceIssueDate ? { invoiceIssueDate } : {}),
+		...(sellerId ? { sellerId } : {}),
 	};
 }
 
@@ -148,8 +202,13 @@ interface InvoiceRow {
 
 function describe(event: LifecycleEvent): { en: string; fr: string } {
 	const status = lifecycleStatus(event.statusCode)!;
-	const reason = event.reasonCode || event.reasonText ? ` — ${[event.reasonCode, event.reasonText].filter(Boolean).join(': ')}` : '';
-	const amounts = event.amounts.map((a) => `${a.type} ${formatAmount(a.amountMinor, a.currency)} ${a.currency}`).join(', ');
+	const reason =
+		event.reasonCode || event.reasonText
+			? ` — ${[event.reasonCode, event.reasonText].filter(Boolean).join(': ')}`
+			: '';
+	const amounts = event.amounts
+		.map((a) => `${a.type} ${formatAmount(a.amountMinor, a.currency)} ${a.currency}`)
+		.join(', ');
 	return {
 		en: `Platform status ${event.statusCode} ${status.en} for invoice ${event.invoiceNumber}${reason}${amounts ? ` (${amounts})` : ''}`,
 		fr: `Statut plateforme ${event.statusCode} ${status.fr} pour la facture ${event.invoiceNumber}${reason}${amounts ? ` (${amounts})` : ''}`,
@@ -163,99 +222,230 @@ function lifecycleTimeline(event: LifecycleEvent, superseded: boolean) {
 		statusCode: event.statusCode,
 		invoice: event.invoiceNumber,
 		reason: reason || undefined,
-		amounts: event.amounts.length ? event.amounts.map((a) => `${a.type} ${formatAmount(a.amountMinor, a.currency)} ${a.currency}`) : undefined,
+		amounts: event.amounts.length
+			? event.amounts.map(
+					(a) => `${a.type} ${formatAmount(a.amountMinor, a.currency)} ${a.currency}`,
+				)
+			: undefined,
 		superseded: superseded || undefined,
 	});
 }
 
 /** Applies lifecycle statuses, oldest first by their own timestamps. Returns one result per event, in input order. */
-export async function applyLifecycleStatuses(ledger: Ledger, events: LifecycleEvent[], options: LifecycleOptions = {}): Promise<LifecycleResult[]> {
-	const order = events.map((event, index) => ({ event, index })).sort((a, b) => a.event.issuedAt.localeCompare(b.event.issuedAt) || a.index - b.index);
+export async function applyLifecycleStatuses(
+	ledger: Ledger,
+	events: LifecycleEvent[],
+	options: LifecycleOptions = {},
+): Promise<LifecycleResult[]> {
+	const order = events
+		.map((event, index) => ({ event, index }))
+		.sort((a, b) => a.event.issuedAt.localeCompare(b.event.issuedAt) || a.index - b.index);
 	const results: LifecycleResult[] = new Array(events.length);
 	const routing = await disputeRouting(ledger);
-	for (const { event, index } of order) results[index] = await applyOne(ledger, event, options, routing);
+	for (const { event, index } of order)
+		results[index] = await applyOne(ledger, event, options, routing);
 	return results;
 }
 
-async function applyOne(ledger: Ledger, event: LifecycleEvent, options: LifecycleOptions, routing: Awaited<ReturnType<typeof disputeRouting>>, retry = false): Promise<LifecycleResult> {
+async function applyOne(
+	ledger: Ledger,
+	event: LifecycleEvent,
+	options: LifecycleOptions,
+	routing: Awaited<ReturnType<typeof disputeRouting>>,
+	retry = false,
+): Promise<LifecycleResult> {
 	const status = lifecycleStatus(event.statusCode);
-	if (!status) throw lifecycleError('LIFECYCLE_UNKNOWN_STATUS', `"${event.statusCode}" is not a lifecycle status.`, `« ${event.statusCode} » n'est pas un statut de cycle de vie.`);
+	if (!status)
+		throw lifecycleError(
+			'LIFECYCLE_UNKNOWN_STATUS',
+			`"${event.statusCode}" is not a lifecycle status.`,
+			`« ${event.statusCode} » n'est pas un statut de cycle de vie.`,
+		);
 	const zone = options.zone ?? DEFAULT_ZONE;
 	const actor = options.actor ?? `platform:${options.source ?? 'e-invoicing'}`;
 	const message = describe(event);
-	const base = { messageId: event.messageId, invoiceNumber: event.invoiceNumber, statusCode: event.statusCode, message };
-	const day = new Intl.DateTimeFormat('en-CA', { timeZone: zone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date(event.issuedAt));
+	const base = {
+		messageId: event.messageId,
+		invoiceNumber: event.invoiceNumber,
+		statusCode: event.statusCode,
+		message,
+	};
+	const day = new Intl.DateTimeFormat('en-CA', {
+		timeZone: zone,
+		year: 'numeric',
+		month: '2-digit',
+		day: '2-digit',
+	}).format(new Date(event.issuedAt));
 	let toResolve: string[] = [];
 	const result = await ledger.transaction(async (client) => {
-		const known = await client.query<{ outcome: string; invoice_id: string | null }>('SELECT outcome, invoice_id FROM lifecycle_statuses WHERE message_id = $1 AND invoice_number = $2 AND status_code = $3 FOR UPDATE', [event.messageId, event.invoiceNumber, event.statusCode]);
-		if (known.rows[0] && !(retry && known.rows[0].outcome === 'pending')) return { ...base, outcome: 'duplicate' as const, ...(known.rows[0].invoice_id ? { invoiceId: known.rows[0].invoice_id } : {}) };
-		const record = async (outcome: LifecycleOutcome, invoiceId: string | null, effect: LifecycleEffect | null) => {
+		const known = await client.query<{ outcome: string; invoice_id: string | null }>(
+			'SELECT outcome, invoice_id FROM lifecycle_statuses WHERE message_id = $1 AND invoice_number = $2 AND status_code = $3 FOR UPDATE',
+			[event.messageId, event.invoiceNumber, event.statusCode],
+		);
+		if (known.rows[0] && !(retry && known.rows[0].outcome === 'pending'))
+			return {
+				...base,
+				outcome: 'duplicate' as const,
+				...(known.rows[0].invoice_id ? { invoiceId: known.rows[0].invoice_id } : {}),
+			};
+		const record = async (
+			outcome: LifecycleOutcome,
+			invoiceId: string | null,
+			effect: LifecycleEffect | null,
+		) => {
 			await client.query(
 				`INSERT INTO lifecycle_statuses (message_id, invoice_number, invoice_key, seller_id, status_code, issued_at, reason_code, reason_text, amounts, source, invoice_id, outcome, effect)
 				VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
 				ON CONFLICT (message_id, invoice_number, status_code) DO UPDATE SET invoice_id = EXCLUDED.invoice_id, outcome = EXCLUDED.outcome, effect = EXCLUDED.effect`,
-				[event.messageId, event.invoiceNumber, invoiceNumberKey(event.invoiceNumber), event.sellerId ?? null, event.statusCode, event.issuedAt, event.reasonCode ?? null, event.reasonText ?? null,
-					JSON.stringify(event.amounts.map((a) => ({ ...a, amountMinor: a.amountMinor.toString() }))), options.source ?? 'e-invoicing', invoiceId, outcome, effect],
+				[
+					event.messageId,
+					event.invoiceNumber,
+					invoiceNumberKey(event.invoiceNumber),
+					event.sellerId ?? null,
+					event.statusCode,
+					event.issuedAt,
+					event.reasonCode ?? null,
+					event.reasonText ?? null,
+					JSON.stringify(
+						event.amounts.map((a) => ({ ...a, amountMinor: a.amountMinor.toString() })),
+					),
+					options.source ?? 'e-invoicing',
+					invoiceId,
+					outcome,
+					effect,
+				],
 			);
 		};
-		if (event.sellerId && options.sellerIds?.length && !options.sellerIds.includes(event.sellerId)) {
+		if (
+			event.sellerId &&
+			options.sellerIds?.length &&
+			!options.sellerIds.includes(event.sellerId)
+		) {
 			await record('other_issuer', null, null);
-			return { ...base, outcome: 'other_issuer' as const, message: { en: `${message.en}: seller ${event.sellerId} is not the company; kept, not applied.`, fr: `${message.fr} : le vendeur ${event.sellerId} n'est pas l'entreprise ; conservé, non appliqué.` } };
+			return {
+				...base,
+				outcome: 'other_issuer' as const,
+				message: {
+					en: `${message.en}: seller ${event.sellerId} is not the company; kept, not applied.`,
+					fr: `${message.fr} : le vendeur ${event.sellerId} n'est pas l'entreprise ; conservé, non appliqué.`,
+				},
+			};
 		}
 		const found = await client.query<InvoiceRow>(
 			`SELECT id, number, issuer, customer_id, currency, lifecycle_at::text FROM invoices
 			WHERE doc_type = 'invoice' AND upper(regexp_replace(number, '[^A-Za-z0-9]', '', 'g')) = $1 ${event.invoiceIssueDate ? 'AND issue_date = $2::date' : ''}
 			ORDER BY id FOR UPDATE`,
-			event.invoiceIssueDate ? [invoiceNumberKey(event.invoiceNumber), event.invoiceIssueDate] : [invoiceNumberKey(event.invoiceNumber)],
+			event.invoiceIssueDate
+				? [invoiceNumberKey(event.invoiceNumber), event.invoiceIssueDate]
+				: [invoiceNumberKey(event.invoiceNumber)],
 		);
 		if (found.rows.length !== 1) {
 			await record('pending', null, null);
-			return { ...base, outcome: 'pending' as const, message: { en: `${message.en}: the invoice is not in the ledger yet; kept until it arrives.`, fr: `${message.fr} : la facture n'est pas encore dans le grand livre ; conservé jusqu'à son arrivée.` } };
+			return {
+				...base,
+				outcome: 'pending' as const,
+				message: {
+					en: `${message.en}: the invoice is not in the ledger yet; kept until it arrives.`,
+					fr: `${message.fr} : la facture n'est pas encore dans le grand livre ; conservé jusqu'à son arrivée.`,
+				},
+			};
 		}
 		const invoice = found.rows[0];
-		const newer = !invoice.lifecycle_at || new Date(invoice.lifecycle_at) <= new Date(event.issuedAt);
+		const newer =
+			!invoice.lifecycle_at || new Date(invoice.lifecycle_at) <= new Date(event.issuedAt);
 		const history = async (superseded: boolean, payload: Record<string, unknown> = {}) => {
 			const said = lifecycleTimeline(event, superseded);
-			return client.query(`INSERT INTO history (customer_id, invoice_id, kind, actor, summary, payload) VALUES ($1, $2, 'lifecycle_status', $3, $4, $5)`,
-				[invoice.customer_id, invoice.id, actor, said.summary, JSON.stringify({ messageId: event.messageId, statusCode: event.statusCode, issuedAt: event.issuedAt, reasonCode: event.reasonCode ?? null, reasonText: event.reasonText ?? null, timeline: said.timeline, ...payload })]);
+			return client.query(
+				`INSERT INTO history (customer_id, invoice_id, kind, actor, summary, payload) VALUES ($1, $2, 'lifecycle_status', $3, $4, $5)`,
+				[
+					invoice.customer_id,
+					invoice.id,
+					actor,
+					said.summary,
+					JSON.stringify({
+						messageId: event.messageId,
+						statusCode: event.statusCode,
+						issuedAt: event.issuedAt,
+						reasonCode: event.reasonCode ?? null,
+						reasonText: event.reasonText ?? null,
+						timeline: said.timeline,
+						...payload,
+					}),
+				],
+			);
 		};
 		const hold = async (reason: string, until: string | null) => {
-			const existing = await client.query('SELECT 1 FROM holds WHERE invoice_id = $1 AND reason = $2 AND released_at IS NULL', [invoice.id, reason]);
+			const existing = await client.query(
+				'SELECT 1 FROM holds WHERE invoice_id = $1 AND reason = $2 AND released_at IS NULL',
+				[invoice.id, reason],
+			);
 			// The hold takes effect when the platform issued the status (never later than now), as the dispute does.
-			if (existing.rows.length === 0) await client.query('INSERT INTO holds (customer_id, invoice_id, reason, until, created_by, created_at) VALUES ($1, $2, $3, $4, $5, LEAST($6::timestamptz, now()))', [invoice.customer_id, invoice.id, reason, until, actor, event.issuedAt]);
+			if (existing.rows.length === 0)
+				await client.query(
+					'INSERT INTO holds (customer_id, invoice_id, reason, until, created_by, created_at) VALUES ($1, $2, $3, $4, $5, LEAST($6::timestamptz, now()))',
+					[invoice.customer_id, invoice.id, reason, until, actor, event.issuedAt],
+				);
 		};
 		// The reception date is a fact whatever order statuses arrive in: the earliest availability counts.
 		if (status.effect === 'reception') {
-			await client.query('UPDATE invoices SET reception_date = $2::date WHERE id = $1 AND (reception_date IS NULL OR reception_date > $2::date)', [invoice.id, day]);
+			await client.query(
+				'UPDATE invoices SET reception_date = $2::date WHERE id = $1 AND (reception_date IS NULL OR reception_date > $2::date)',
+				[invoice.id, day],
+			);
 		}
 		if (!newer) {
 			await record('superseded', invoice.id, status.effect === 'reception' ? 'reception' : null);
 			await history(true);
 			return { ...base, outcome: 'superseded' as const, invoiceId: invoice.id };
 		}
-		await client.query('UPDATE invoices SET lifecycle_status = $2, lifecycle_at = $3 WHERE id = $1', [invoice.id, event.statusCode, event.issuedAt]);
+		await client.query(
+			'UPDATE invoices SET lifecycle_status = $2, lifecycle_at = $3 WHERE id = $1',
+			[invoice.id, event.statusCode, event.issuedAt],
+		);
 		let disputeId: string | undefined;
 		switch (status.effect) {
 			case 'dispute':
 			case 'refused': {
 				const opened = await openDisputeIn(client, routing, {
-					invoices: [invoice.number], issuer: invoice.issuer, category: disputeCategoryOfReason(event.reasonCode), source: 'platform', sourceRef: `${event.messageId}/${invoice.number}/${event.statusCode}`,
-					evidence: [`${event.statusCode} ${status.fr}`, event.reasonCode, event.reasonText].filter(Boolean).join(' — '), asOf: day, zone, actor,
+					invoices: [invoice.number],
+					issuer: invoice.issuer,
+					category: disputeCategoryOfReason(event.reasonCode),
+					source: 'platform',
+					sourceRef: `${event.messageId}/${invoice.number}/${event.statusCode}`,
+					evidence: [`${event.statusCode} ${status.fr}`, event.reasonCode, event.reasonText]
+						.filter(Boolean)
+						.join(' — '),
+					asOf: day,
+					zone,
+					actor,
 				});
 				disputeId = String(opened.disputeId);
-				if (status.effect === 'refused') await hold(`Refusée sur la plateforme (${event.reasonCode ?? 'sans motif'}) / refused on the platform`, null);
+				if (status.effect === 'refused')
+					await hold(
+						`Refusée sur la plateforme (${event.reasonCode ?? 'sans motif'}) / refused on the platform`,
+						null,
+					);
 				break;
 			}
 			case 'resolve': {
-				const open = await client.query<{ id: string }>(`SELECT d.id FROM disputes d JOIN dispute_invoices di ON di.dispute_id = d.id WHERE di.invoice_id = $1 AND d.status = 'open' AND d.source = 'platform'`, [invoice.id]);
+				const open = await client.query<{ id: string }>(
+					`SELECT d.id FROM disputes d JOIN dispute_invoices di ON di.dispute_id = d.id WHERE di.invoice_id = $1 AND d.status = 'open' AND d.source = 'platform'`,
+					[invoice.id],
+				);
 				toResolve = open.rows.map((r) => r.id);
 				break;
 			}
 			case 'rejected':
-				await hold(`Rejetée par la plateforme (${event.reasonCode ?? 'sans motif'}) : facture non due, à réémettre / rejected by the platform: not due, to be reissued`, null);
+				await hold(
+					`Rejetée par la plateforme (${event.reasonCode ?? 'sans motif'}) : facture non due, à réémettre / rejected by the platform: not due, to be reissued`,
+					null,
+				);
 				break;
 			case 'payment_sent':
-				await hold(`Paiement transmis (211) / payment sent`, addDays(day, options.paymentSentHoldDays ?? 10));
+				await hold(
+					`Paiement transmis (211) / payment sent`,
+					addDays(day, options.paymentSentHoldDays ?? 10),
+				);
 				break;
 			case 'factored':
 				await hold('Affacturée (225) : le factor recouvre / factored: the factor collects', null);
@@ -265,18 +455,43 @@ async function applyOne(ledger: Ledger, event: LifecycleEvent, options: Lifecycl
 		}
 		await history(false, disputeId ? { disputeId } : {});
 		await record('applied', invoice.id, status.effect);
-		return { ...base, outcome: 'applied' as const, effect: status.effect, invoiceId: invoice.id, ...(disputeId ? { disputeId } : {}) };
+		return {
+			...base,
+			outcome: 'applied' as const,
+			effect: status.effect,
+			invoiceId: invoice.id,
+			...(disputeId ? { disputeId } : {}),
+		};
 	});
 	for (const id of toResolve) {
-		await resolveDispute(ledger, { disputeId: id, resolution: 'other', rootCause: `completed on the platform (209, message ${event.messageId})`, actor, asOf: day, zone });
+		await resolveDispute(ledger, {
+			disputeId: id,
+			resolution: 'other',
+			rootCause: `completed on the platform (209, message ${event.messageId})`,
+			actor,
+			asOf: day,
+			zone,
+		});
 		(result as LifecycleResult).disputeId = id;
 	}
 	return result;
 }
 
 /** Statuses kept for invoices that were not in the ledger: applied now for those that arrived since. */
-export async function applyPendingLifecycleStatuses(ledger: Ledger, options: LifecycleOptions = {}): Promise<LifecycleResult[]> {
-	const rows = await ledger.query<{ message_id: string; invoice_number: string; seller_id: string | null; status_code: string; issued_at: Date; reason_code: string | null; reason_text: string | null; amounts: Array<{ type: string; amountMinor: string; currency: string; vatRate?: string }> }>(
+export async function applyPendingLifecycleStatuses(
+	ledger: Ledger,
+	options: LifecycleOptions = {},
+): Promise<LifecycleResult[]> {
+	const rows = await ledger.query<{
+		message_id: string;
+		invoice_number: string;
+		seller_id: string | null;
+		status_code: string;
+		issued_at: Date;
+		reason_code: string | null;
+		reason_text: string | null;
+		amounts: Array<{ type: string; amountMinor: string; currency: string; vatRate?: string }>;
+	}>(
 		`SELECT l.message_id, l.invoice_number, l.seller_id, l.status_code, l.issued_at, l.reason_code, l.reason_text, l.amounts FROM lifecycle_statuses l
 		WHERE l.outcome = 'pending' AND EXISTS (SELECT 1 FROM invoices i WHERE i.doc_type = 'invoice' AND upper(regexp_replace(i.number, '[^A-Za-z0-9]', '', 'g')) = l.invoice_key)
 		ORDER BY l.issued_at, l.id`,
@@ -284,12 +499,24 @@ export async function applyPendingLifecycleStatuses(ledger: Ledger, options: Lif
 	const routing = await disputeRouting(ledger);
 	const results: LifecycleResult[] = [];
 	for (const r of rows) {
-		results.push(await applyOne(ledger, {
-			messageId: r.message_id, invoiceNumber: r.invoice_number, statusCode: r.status_code, issuedAt: new Date(r.issued_at).toISOString(),
-			...(r.seller_id ? { sellerId: r.seller_id } : {}), ...(r.reason_code ? { reasonCode: r.reason_code } : {}), ...(r.reason_text ? { reasonText: r.reason_text } : {}),
-			amounts: r.amounts.map((a) => ({ ...a, amountMinor: BigInt(a.amountMinor) })),
-		}, options, routing, true));
+		results.push(
+			await applyOne(
+				ledger,
+				{
+					messageId: r.message_id,
+					invoiceNumber: r.invoice_number,
+					statusCode: r.status_code,
+					issuedAt: new Date(r.issued_at).toISOString(),
+					...(r.seller_id ? { sellerId: r.seller_id } : {}),
+					...(r.reason_code ? { reasonCode: r.reason_code } : {}),
+					...(r.reason_text ? { reasonText: r.reason_text } : {}),
+					amounts: r.amounts.map((a) => ({ ...a, amountMinor: BigInt(a.amountMinor) })),
+				},
+				options,
+				routing,
+				true,
+			),
+		);
 	}
 	return results;
 }
-

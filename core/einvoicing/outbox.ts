@@ -67,24 +67,58 @@ export function vatRateOf(totalExclMinor: bigint, totalTaxMinor: bigint, fallbac
 function checkSiren(value: string): string {
 	const siren = value.replace(/\s/g, '');
 	if (!/^\d{9}$/.test(siren)) {
-		throw new ReceivablesError('CASHED_BAD_SIREN', value ? `"${value}" is not a SIREN (9 digits).` : 'The company\'s SIREN is needed to report what was cashed, and none is given.', {
-			hint: "Give the company's SIREN, the seller named on its e-invoices, in the node or in the company settings.",
-			details: { messageFr: value ? `« ${value} » n'est pas un SIREN (9 chiffres).` : "Le SIREN de l'entreprise est nécessaire pour déclarer les encaissements, et aucun n'est indiqué.", hintFr: "Indiquez le SIREN de l'entreprise, le vendeur de ses factures électroniques, dans le nœud ou dans les paramètres de l'entreprise." },
-		});
+		throw new ReceivablesError(
+			'CASHED_BAD_SIREN',
+			value
+				? `"${value}" is not a SIREN (9 digits).`
+				: "The company's SIREN is needed to report what was cashed, and none is given.",
+			{
+				hint: "Give the company's SIREN, the seller named on its e-invoices, in the node or in the company settings.",
+				details: {
+					messageFr: value
+						? `« ${value} » n'est pas un SIREN (9 chiffres).`
+						: "Le SIREN de l'entreprise est nécessaire pour déclarer les encaissements, et aucun n'est indiqué.",
+					hintFr:
+						"Indiquez le SIREN de l'entreprise, le vendeur de ses factures électroniques, dans le nœud ou dans les paramètres de l'entreprise.",
+				},
+			},
+		);
 	}
 	return siren;
 }
 
-export async function collectCashedStatuses(ledger: Ledger, options: CashedStatusesOptions): Promise<OwedCashedStatus[]> {
+export async function collectCashedStatuses(
+	ledger: Ledger,
+	options: CashedStatusesOptions,
+): Promise<OwedCashedStatus[]> {
 	const given = (options.sellerSiren ?? '').trim();
 	if (given) checkSiren(given);
 	const scope = options.scope ?? 'platform';
 	const fallback = (options.defaultVatRate ?? '20').trim() || '20';
 	if (options.paidFrom && !/^\d{4}-\d{2}-\d{2}$/.test(options.paidFrom)) {
-		throw new ReceivablesError('CASHED_BAD_DATE', `"${options.paidFrom}" is not a date (YYYY-MM-DD).`, { hint: 'Write the first day of receipts to report, e.g. 2026-09-01.', details: { messageFr: `« ${options.paidFrom} » n'est pas une date (AAAA-MM-JJ).`, hintFr: 'Indiquez le premier jour des encaissements à déclarer, par exemple 2026-09-01.' } });
+		throw new ReceivablesError(
+			'CASHED_BAD_DATE',
+			`"${options.paidFrom}" is not a date (YYYY-MM-DD).`,
+			{
+				hint: 'Write the first day of receipts to report, e.g. 2026-09-01.',
+				details: {
+					messageFr: `« ${options.paidFrom} » n'est pas une date (AAAA-MM-JJ).`,
+					hintFr: 'Indiquez le premier jour des encaissements à déclarer, par exemple 2026-09-01.',
+				},
+			},
+		);
 	}
 	// Receipts not yet recorded as owed: allocations of payments to invoices (never credit notes), from paidFrom on.
-	const fresh = await ledger.query<{ allocation_id: string; invoice_id: string; number: string; applied_on: string; amount_minor: string; currency: string; total_excl_minor: string; total_tax_minor: string }>(
+	const fresh = await ledger.query<{
+		allocation_id: string;
+		invoice_id: string;
+		number: string;
+		applied_on: string;
+		amount_minor: string;
+		currency: string;
+		total_excl_minor: string;
+		total_tax_minor: string;
+	}>(
 		`SELECT a.id::text AS allocation_id, i.id::text AS invoice_id, i.number, a.applied_on::text, a.amount_minor::text, i.currency,
 			i.total_excl_minor::text, i.total_tax_minor::text
 		FROM allocations a JOIN invoices i ON i.id = a.invoice_id
@@ -96,8 +130,13 @@ export async function collectCashedStatuses(ledger: Ledger, options: CashedStatu
 	);
 	if (fresh.length) {
 		const rows = fresh.map((r) => ({
-			allocation_id: r.allocation_id, invoice_id: r.invoice_id, message_id: `ENC-${r.number}-${r.allocation_id}`, received_on: r.applied_on,
-			amount_minor: r.amount_minor, currency: r.currency, vat_rate: vatRateOf(BigInt(r.total_excl_minor), BigInt(r.total_tax_minor), fallback),
+			allocation_id: r.allocation_id,
+			invoice_id: r.invoice_id,
+			message_id: `ENC-${r.number}-${r.allocation_id}`,
+			received_on: r.applied_on,
+			amount_minor: r.amount_minor,
+			currency: r.currency,
+			vat_rate: vatRateOf(BigInt(r.total_excl_minor), BigInt(r.total_tax_minor), fallback),
 		}));
 		await ledger.query(
 			`INSERT INTO cashed_statuses (allocation_id, invoice_id, message_id, received_on, amount_minor, currency, vat_rate)
@@ -107,7 +146,18 @@ export async function collectCashedStatuses(ledger: Ledger, options: CashedStatu
 			[JSON.stringify(rows)],
 		);
 	}
-	const owed = await ledger.query<{ id: string; invoice_id: string; number: string; issue_date: string; customer: string; message_id: string; received_on: string; amount_minor: string; currency: string; vat_rate: string }>(
+	const owed = await ledger.query<{
+		id: string;
+		invoice_id: string;
+		number: string;
+		issue_date: string;
+		customer: string;
+		message_id: string;
+		received_on: string;
+		amount_minor: string;
+		currency: string;
+		vat_rate: string;
+	}>(
 		`SELECT c.id::text, c.invoice_id::text, i.number, i.issue_date::text, cu.external_id AS customer, c.message_id, c.received_on::text,
 			c.amount_minor::text, c.currency, c.vat_rate
 		FROM cashed_statuses c JOIN invoices i ON i.id = c.invoice_id JOIN customers cu ON cu.id = i.customer_id
@@ -120,11 +170,25 @@ export async function collectCashedStatuses(ledger: Ledger, options: CashedStatu
 	const siren = checkSiren(given || ((await loadCompany(ledger)).siren ?? ''));
 	const issuedAt = (options.now ?? new Date()).toISOString();
 	return owed.map((r) => ({
-		id: r.id, invoiceId: r.invoice_id, invoiceNumber: r.number, invoiceIssueDate: r.issue_date, customerExternalId: r.customer, messageId: r.message_id,
-		receivedOn: r.received_on, amountMinor: BigInt(r.amount_minor), currency: r.currency, vatRate: r.vat_rate,
+		id: r.id,
+		invoiceId: r.invoice_id,
+		invoiceNumber: r.number,
+		invoiceIssueDate: r.issue_date,
+		customerExternalId: r.customer,
+		messageId: r.message_id,
+		receivedOn: r.received_on,
+		amountMinor: BigInt(r.amount_minor),
+		currency: r.currency,
+		vatRate: r.vat_rate,
 		xml: buildCashedStatus({
-			messageId: r.message_id, issuedAt, sellerSiren: siren, invoiceNumber: r.number, invoiceIssueDate: r.issue_date, receivedOn: r.received_on,
-			currency: r.currency, received: [{ amountMinor: BigInt(r.amount_minor), vatRate: r.vat_rate }],
+			messageId: r.message_id,
+			issuedAt,
+			sellerSiren: siren,
+			invoiceNumber: r.number,
+			invoiceIssueDate: r.issue_date,
+			receivedOn: r.received_on,
+			currency: r.currency,
+			received: [{ amountMinor: BigInt(r.amount_minor), vatRate: r.vat_rate }],
 		}),
 	}));
 }
@@ -133,8 +197,14 @@ export async function collectCashedStatuses(ledger: Ledger, options: CashedStatu
  * Records that the platform accepted these statuses (ids from collectCashedStatuses): each is confirmed once and
  * written to its customer's history; ids already confirmed or unknown are ignored. Returns the ids confirmed now.
  */
-export async function confirmCashedStatusesSent(ledger: Ledger, ids: string[], options: { actor?: string; platform?: string } = {}): Promise<string[]> {
-	const clean = [...new Set(ids.map((id) => String(id).trim()).filter((id) => /^\d{1,18}$/.test(id)))];
+export async function confirmCashedStatusesSent(
+	ledger: Ledger,
+	ids: string[],
+	options: { actor?: string; platform?: string } = {},
+): Promise<string[]> {
+	const clean = [
+		...new Set(ids.map((id) => String(id).trim()).filter((id) => /^\d{1,18}$/.test(id))),
+	];
 	if (clean.length === 0) return [];
 	const rows = await ledger.query<{ id: string }>(
 		`WITH sent AS (

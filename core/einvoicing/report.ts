@@ -28,15 +28,37 @@ export interface BlockedInvoice {
 }
 
 const TODO = {
-	refused: { en: 'Call the customer about the reason; then issue a credit note or a corrected invoice.', fr: 'Appelez le client sur le motif ; puis émettez un avoir ou une facture rectifiée.' },
-	rejected: { en: 'Correct the invoice and issue it again on the platform: as it stands it is not due.', fr: "Corrigez la facture et réémettez-la sur la plateforme : en l'état elle n'est pas due." },
+	refused: {
+		en: 'Call the customer about the reason; then issue a credit note or a corrected invoice.',
+		fr: 'Appelez le client sur le motif ; puis émettez un avoir ou une facture rectifiée.',
+	},
+	rejected: {
+		en: 'Correct the invoice and issue it again on the platform: as it stands it is not due.',
+		fr: "Corrigez la facture et réémettez-la sur la plateforme : en l'état elle n'est pas due.",
+	},
 };
 
-export async function listBlockedInvoices(ledger: Ledger, options: { zone?: string; asOf?: string } = {}): Promise<BlockedInvoice[]> {
+export async function listBlockedInvoices(
+	ledger: Ledger,
+	options: { zone?: string; asOf?: string } = {},
+): Promise<BlockedInvoice[]> {
 	const zone = options.zone ?? DEFAULT_ZONE;
 	const asOf = options.asOf ?? todayIn(zone);
-	const codes = LIFECYCLE_STATUSES.filter((s) => s.effect === 'refused' || s.effect === 'rejected').map((s) => s.code);
-	const rows = await ledger.query<{ id: string; number: string; external_id: string; name: string; lifecycle_status: string; issued_at: Date; reason_code: string | null; reason_text: string | null; open_minor: string; currency: string }>(
+	const codes = LIFECYCLE_STATUSES.filter(
+		(s) => s.effect === 'refused' || s.effect === 'rejected',
+	).map((s) => s.code);
+	const rows = await ledger.query<{
+		id: string;
+		number: string;
+		external_id: string;
+		name: string;
+		lifecycle_status: string;
+		issued_at: Date;
+		reason_code: string | null;
+		reason_text: string | null;
+		open_minor: string;
+		currency: string;
+	}>(
 		`SELECT i.id::text, i.number, c.external_id, c.name, i.lifecycle_status, i.lifecycle_at AS issued_at, l.reason_code, l.reason_text, i.open_minor::text, i.currency
 		FROM invoices i
 		JOIN customers c ON c.id = i.customer_id
@@ -51,11 +73,26 @@ export async function listBlockedInvoices(ledger: Ledger, options: { zone?: stri
 	);
 	return rows.map((r) => {
 		const status = lifecycleStatus(r.lifecycle_status)!;
-		const since = new Intl.DateTimeFormat('en-CA', { timeZone: zone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date(r.issued_at));
+		const since = new Intl.DateTimeFormat('en-CA', {
+			timeZone: zone,
+			year: 'numeric',
+			month: '2-digit',
+			day: '2-digit',
+		}).format(new Date(r.issued_at));
 		return {
-			invoiceId: r.id, invoiceNumber: r.number, customerExternalId: r.external_id, customerName: r.name, statusCode: r.lifecycle_status,
-			status: { en: status.en, fr: status.fr }, reasonCode: r.reason_code, reasonText: r.reason_text, since, days: Math.max(0, daysBetween(since, asOf)),
-			openMinor: BigInt(r.open_minor), currency: r.currency, openAmount: formatAmount(BigInt(r.open_minor), r.currency),
+			invoiceId: r.id,
+			invoiceNumber: r.number,
+			customerExternalId: r.external_id,
+			customerName: r.name,
+			statusCode: r.lifecycle_status,
+			status: { en: status.en, fr: status.fr },
+			reasonCode: r.reason_code,
+			reasonText: r.reason_text,
+			since,
+			days: Math.max(0, daysBetween(since, asOf)),
+			openMinor: BigInt(r.open_minor),
+			currency: r.currency,
+			openAmount: formatAmount(BigInt(r.open_minor), r.currency),
 			todo: status.effect === 'refused' ? TODO.refused : TODO.rejected,
 		};
 	});

@@ -38,21 +38,87 @@ export interface LifecycleStatus {
 
 export const LIFECYCLE_STATUSES: readonly LifecycleStatus[] = [
 	{ code: '200', fr: 'Déposée', en: 'Submitted', mandatory: true, effect: 'none' },
-	{ code: '201', fr: 'Émise par la plateforme', en: 'Issued by the platform', mandatory: false, effect: 'none' },
-	{ code: '202', fr: 'Reçue par la plateforme', en: 'Received by the platform', mandatory: false, effect: 'none' },
-	{ code: '203', fr: 'Mise à disposition', en: 'Made available', mandatory: false, effect: 'reception' },
+	{
+		code: '201',
+		fr: 'Émise par la plateforme',
+		en: 'Issued by the platform',
+		mandatory: false,
+		effect: 'none',
+	},
+	{
+		code: '202',
+		fr: 'Reçue par la plateforme',
+		en: 'Received by the platform',
+		mandatory: false,
+		effect: 'none',
+	},
+	{
+		code: '203',
+		fr: 'Mise à disposition',
+		en: 'Made available',
+		mandatory: false,
+		effect: 'reception',
+	},
 	{ code: '204', fr: 'Prise en charge', en: 'In hand', mandatory: false, effect: 'none' },
 	{ code: '205', fr: 'Approuvée', en: 'Approved', mandatory: false, effect: 'approved' },
-	{ code: '206', fr: 'Approuvée partiellement', en: 'Partly approved', mandatory: false, effect: 'approved', reasonRequired: true },
-	{ code: '207', fr: 'En litige', en: 'Disputed', mandatory: false, effect: 'dispute', reasonRequired: true },
-	{ code: '208', fr: 'Suspendue', en: 'Suspended', mandatory: false, effect: 'dispute', reasonRequired: true },
+	{
+		code: '206',
+		fr: 'Approuvée partiellement',
+		en: 'Partly approved',
+		mandatory: false,
+		effect: 'approved',
+		reasonRequired: true,
+	},
+	{
+		code: '207',
+		fr: 'En litige',
+		en: 'Disputed',
+		mandatory: false,
+		effect: 'dispute',
+		reasonRequired: true,
+	},
+	{
+		code: '208',
+		fr: 'Suspendue',
+		en: 'Suspended',
+		mandatory: false,
+		effect: 'dispute',
+		reasonRequired: true,
+	},
 	{ code: '209', fr: 'Complétée', en: 'Completed', mandatory: false, effect: 'resolve' },
-	{ code: '210', fr: 'Refusée', en: 'Refused', mandatory: true, effect: 'refused', reasonRequired: true },
-	{ code: '211', fr: 'Paiement transmis', en: 'Payment sent', mandatory: false, effect: 'payment_sent' },
+	{
+		code: '210',
+		fr: 'Refusée',
+		en: 'Refused',
+		mandatory: true,
+		effect: 'refused',
+		reasonRequired: true,
+	},
+	{
+		code: '211',
+		fr: 'Paiement transmis',
+		en: 'Payment sent',
+		mandatory: false,
+		effect: 'payment_sent',
+	},
 	{ code: '212', fr: 'Encaissée', en: 'Cashed', mandatory: true, effect: 'cashed' },
-	{ code: '213', fr: 'Rejetée', en: 'Rejected', mandatory: true, effect: 'rejected', reasonRequired: true },
+	{
+		code: '213',
+		fr: 'Rejetée',
+		en: 'Rejected',
+		mandatory: true,
+		effect: 'rejected',
+		reasonRequired: true,
+	},
 	{ code: '221', fr: 'Erreur de routage', en: 'Routing error', mandatory: false, effect: 'none' },
-	{ code: '501', fr: 'Irrecevable', en: 'Inadmissible', mandatory: false, effect: 'rejected', reasonRequired: true },
+	{
+		code: '501',
+		fr: 'Irrecevable',
+		en: 'Inadmissible',
+		mandatory: false,
+		effect: 'rejected',
+		reasonRequired: true,
+	},
 	{ code: '225', fr: 'Affacturée', en: 'Factored', mandatory: false, effect: 'factored' },
 ];
 
@@ -67,5 +133,10 @@ export function isLifecycleStatusCode(code: string): boolean {
 /** The status and its effect; an allowed code without a listed meaning is kept in history with no effect. */
 export function lifecycleStatus(code: string): LifecycleStatus | undefined {
 	const c = String(code).trim();
-	return BY_CODE.get(c) ?? (isLifecycleStatusCode(c) ? { code: c, fr: `Statut ${c}`, en: `Status ${c}`, mandatory: false, effect: 'none' } : undefined);
+	return (
+		BY_CODE.get(c) ??
+		(isLifecycleStatusCode(c)
+			? { code: c, fr: `Statut ${c}`, en: `Status ${c}`, mandatory: false, effect: 'none' }
+			: undefined)
+	);
 }

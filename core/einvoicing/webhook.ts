@@ -1,9 +1,22 @@
 import { createHash } from 'node:crypto';
 import { isReceivablesError } from '../errors';
 import type { Ledger } from '../ledger/ledger';
-import { authenticateSignedRequest, holdsNul, internalFault, refuse, type ReceiveSignedRequestOptions, type SignedRequest, type SignedRequestRefused } from '../intake/webhook';
+import {
+	authenticateSignedRequest,
+	holdsNul,
+	internalFault,
+	refuse,
+	type ReceiveSignedRequestOptions,
+	type SignedRequest,
+	type SignedRequestRefused,
+} from '../intake/webhook';
 import { parseCdar, type LifecycleEvent } from './cdar';
-import { applyLifecycleStatuses, normaliseLifecycleRecord, type LifecycleOptions, type LifecycleResult } from './ledger';
+import {
+	applyLifecycleStatuses,
+	normaliseLifecycleRecord,
+	type LifecycleOptions,
+	type LifecycleResult,
+} from './ledger';
 
 /**
  * The e-invoicing platform's webhook: lifecycle statuses pushed by the company's platform (CDAR XML, or JSON status
@@ -20,7 +33,11 @@ export const LIFECYCLE_PURPOSE = 'lifecycle';
 
 type Said = { en: string; fr: string };
 
-export interface SignedStatusesOptions extends Pick<ReceiveSignedRequestOptions, 'secret' | 'now' | 'toleranceSeconds' | 'maxBodyBytes' | 'log' | 'source'> {
+export interface SignedStatusesOptions
+	extends Pick<
+		ReceiveSignedRequestOptions,
+		'secret' | 'now' | 'toleranceSeconds' | 'maxBodyBytes' | 'log' | 'source'
+	> {
 	/** The webhook's purpose bound into signatures (default `lifecycle`). */
 	purpose?: string;
 	/** How the statuses are applied (company SIREN, 211 hold days, …); `source` defaults to the sender's name. */
@@ -55,15 +72,30 @@ export interface SignedStatusesRepeated {
 	response: Record<string, unknown>;
 }
 
-export type SignedStatusesResult = SignedStatusesAccepted | SignedStatusesRepeated | SignedRequestRefused;
+export type SignedStatusesResult =
+	| SignedStatusesAccepted
+	| SignedStatusesRepeated
+	| SignedRequestRefused;
 
 const SHAPE: [Said, Said] = [
-	{ en: 'The body is neither a CDAR message nor JSON status events.', fr: "Le corps n'est ni un message CDAR ni des événements de statut JSON." },
-	{ en: 'Send the CDAR XML as it is, or {"events": [{"invoiceNumber", "statusCode", "timestamp", "messageId"}]}.', fr: 'Envoyez le XML CDAR tel quel, ou {"events": [{"invoiceNumber", "statusCode", "timestamp", "messageId"}]}.' },
+	{
+		en: 'The body is neither a CDAR message nor JSON status events.',
+		fr: "Le corps n'est ni un message CDAR ni des événements de statut JSON.",
+	},
+	{
+		en: 'Send the CDAR XML as it is, or {"events": [{"invoiceNumber", "statusCode", "timestamp", "messageId"}]}.',
+		fr: 'Envoyez le XML CDAR tel quel, ou {"events": [{"invoiceNumber", "statusCode", "timestamp", "messageId"}]}.',
+	},
 ];
 const NO_DELIVERY: [Said, Said] = [
-	{ en: 'The request has no delivery id (X-Receivables-Delivery).', fr: "La requête n'a pas d'identifiant d'envoi (X-Receivables-Delivery)." },
-	{ en: 'Give each delivery an id and keep it when you send it again.', fr: "Donnez un identifiant à chaque envoi et gardez-le quand vous le renvoyez." },
+	{
+		en: 'The request has no delivery id (X-Receivables-Delivery).',
+		fr: "La requête n'a pas d'identifiant d'envoi (X-Receivables-Delivery).",
+	},
+	{
+		en: 'Give each delivery an id and keep it when you send it again.',
+		fr: 'Donnez un identifiant à chaque envoi et gardez-le quand vous le renvoyez.',
+	},
 ];
 
 function said(error: unknown): { code: string; message: Said; hint?: Said } {
@@ -75,11 +107,18 @@ function said(error: unknown): { code: string; message: Said; hint?: Said } {
 			...(error.hint ? { hint: { en: error.hint, fr: details.hintFr ?? error.hint } } : {}),
 		};
 	}
-	return { code: 'LIFECYCLE_UNREADABLE', message: { en: (error as Error).message, fr: (error as Error).message } };
+	return {
+		code: 'LIFECYCLE_UNREADABLE',
+		message: { en: (error as Error).message, fr: (error as Error).message },
+	};
 }
 
 /** The events of a body: a CDAR message (XML), a JSON list, `{ "events" | "statuses": [...] }` or one event. */
-function eventsOf(text: string): { events: Array<{ index: number; event: LifecycleEvent }>; rejected: RejectedStatus[] } | { refused: SignedRequestRefused } {
+function eventsOf(
+	text: string,
+):
+	| { events: Array<{ index: number; event: LifecycleEvent }>; rejected: RejectedStatus[] }
+	| { refused: SignedRequestRefused } {
 	const trimmed = text.trimStart();
 	if (trimmed.startsWith('<')) {
 		try {
@@ -103,14 +142,17 @@ function eventsOf(text: string): { events: Array<{ index: number; event: Lifecyc
 	const list = Array.isArray(body)
 		? body
 		: body && typeof body === 'object'
-			? ((body as Record<string, unknown>).events ?? (body as Record<string, unknown>).statuses ?? [body])
+			? ((body as Record<string, unknown>).events ??
+				(body as Record<string, unknown>).statuses ?? [body])
 			: undefined;
-	if (!Array.isArray(list) || list.length === 0) return { refused: refuse(400, 'BODY_SHAPE', undefined, SHAPE) };
+	if (!Array.isArray(list) || list.length === 0)
+		return { refused: refuse(400, 'BODY_SHAPE', undefined, SHAPE) };
 	const events: Array<{ index: number; event: LifecycleEvent }> = [];
 	const rejected: RejectedStatus[] = [];
 	list.forEach((record, index) => {
 		try {
-			if (!record || typeof record !== 'object' || Array.isArray(record)) throw new Error('not an object');
+			if (!record || typeof record !== 'object' || Array.isArray(record))
+				throw new Error('not an object');
 			events.push({ index, event: normaliseLifecycleRecord(record as Record<string, unknown>) });
 		} catch (error) {
 			rejected.push({ index, ...said(error) });
@@ -123,8 +165,15 @@ function eventsOf(text: string): { events: Array<{ index: number; event: Lifecyc
 export function signedStatusesResponse(result: SignedStatusesResult): Record<string, unknown> {
 	if (result.status === 'refused') {
 		return {
-			stored: false, received: false, code: result.code, error: result.message.en, errorFr: result.message.fr, hint: result.hint.en, hintFr: result.hint.fr,
-			...(result.deliveryId ? { delivery: result.deliveryId } : {}), ...(result.reference ? { reference: result.reference } : {}),
+			stored: false,
+			received: false,
+			code: result.code,
+			error: result.message.en,
+			errorFr: result.message.fr,
+			hint: result.hint.en,
+			hintFr: result.hint.fr,
+			...(result.deliveryId ? { delivery: result.deliveryId } : {}),
+			...(result.reference ? { reference: result.reference } : {}),
 		};
 	}
 	if (result.status === 'repeated') return { ...result.response, repeated: true };
@@ -132,20 +181,41 @@ export function signedStatusesResponse(result: SignedStatusesResult): Record<str
 	return {
 		stored: true,
 		delivery: result.deliveryId,
-		statuses: { applied: count('applied'), duplicate: count('duplicate'), superseded: count('superseded'), pending: count('pending'), otherIssuer: count('other_issuer') },
-		rejected: result.rejected.map((r) => ({ index: r.index, code: r.code, error: r.message.en, errorFr: r.message.fr })),
+		statuses: {
+			applied: count('applied'),
+			duplicate: count('duplicate'),
+			superseded: count('superseded'),
+			pending: count('pending'),
+			otherIssuer: count('other_issuer'),
+		},
+		rejected: result.rejected.map((r) => ({
+			index: r.index,
+			code: r.code,
+			error: r.message.en,
+			errorFr: r.message.fr,
+		})),
 	};
 }
 
-export async function receiveSignedStatuses(ledger: Ledger, request: SignedRequest, options: SignedStatusesOptions = {}): Promise<SignedStatusesResult> {
+export async function receiveSignedStatuses(
+	ledger: Ledger,
+	request: SignedRequest,
+	options: SignedStatusesOptions = {},
+): Promise<SignedStatusesResult> {
 	const purpose = options.purpose ?? LIFECYCLE_PURPOSE;
-	const authenticated = await authenticateSignedRequest(ledger, request, { ...options, purpose, scheme: 'receivables', defaultSource: 'e-invoicing' });
+	const authenticated = await authenticateSignedRequest(ledger, request, {
+		...options,
+		purpose,
+		scheme: 'receivables',
+		defaultSource: 'e-invoicing',
+	});
 	if (!('ok' in authenticated)) return authenticated;
 	const { source, keyId, deliveryHeader: deliveryId, text } = authenticated;
 	if (!deliveryId) return refuse(400, 'DELIVERY_ID_MISSING', undefined, NO_DELIVERY);
 	const read = eventsOf(text);
 	if ('refused' in read) return { ...read.refused, deliveryId };
-	if (read.events.length + read.rejected.length > (options.maxStatuses ?? 10000)) return refuse(413, 'TOO_MANY_RECORDS', deliveryId);
+	if (read.events.length + read.rejected.length > (options.maxStatuses ?? 10000))
+		return refuse(413, 'TOO_MANY_RECORDS', deliveryId);
 	const bodyHash = createHash('sha256').update(request.rawBody).digest('hex');
 	try {
 		const fresh = await ledger.query(
@@ -153,20 +223,52 @@ export async function receiveSignedStatuses(ledger: Ledger, request: SignedReque
 			[source, deliveryId, bodyHash, keyId ?? null, purpose],
 		);
 		if (fresh.length === 0) {
-			const [previous] = await ledger.query<{ body_sha256: string | null; response: Record<string, unknown> | null; purpose: string | null }>(
-				'SELECT body_sha256, response, purpose FROM webhook_deliveries WHERE source = $1 AND delivery_id = $2', [source, deliveryId]);
-			if (previous?.body_sha256 !== bodyHash || (previous.purpose ?? purpose) !== purpose) return refuse(409, 'DELIVERY_CONFLICT', deliveryId);
-			if (previous.response) return { status: 'repeated', httpStatus: 200, source, deliveryId, response: previous.response };
+			const [previous] = await ledger.query<{
+				body_sha256: string | null;
+				response: Record<string, unknown> | null;
+				purpose: string | null;
+			}>(
+				'SELECT body_sha256, response, purpose FROM webhook_deliveries WHERE source = $1 AND delivery_id = $2',
+				[source, deliveryId],
+			);
+			if (previous?.body_sha256 !== bodyHash || (previous.purpose ?? purpose) !== purpose)
+				return refuse(409, 'DELIVERY_CONFLICT', deliveryId);
+			if (previous.response)
+				return {
+					status: 'repeated',
+					httpStatus: 200,
+					source,
+					deliveryId,
+					response: previous.response,
+				};
 			// Received before and interrupted before its answer was recorded: applied again (each status once).
 		}
-		const results = await applyLifecycleStatuses(ledger, read.events.map((e) => e.event), {
-			...options.lifecycle,
-			source: options.lifecycle?.source ?? source,
-			actor: options.lifecycle?.actor ?? `webhook:${source}`,
-		});
-		const accepted: SignedStatusesAccepted = { status: 'accepted', httpStatus: 200, source, deliveryId, ...(keyId ? { keyId } : {}), results, rejected: read.rejected };
-		await ledger.query('UPDATE webhook_deliveries SET response = $3 WHERE source = $1 AND delivery_id = $2', [source, deliveryId, JSON.stringify(signedStatusesResponse(accepted))]);
-		if (keyId) await ledger.query('UPDATE integration_keys SET last_used_at = now() WHERE key_id = $1', [keyId]);
+		const results = await applyLifecycleStatuses(
+			ledger,
+			read.events.map((e) => e.event),
+			{
+				...options.lifecycle,
+				source: options.lifecycle?.source ?? source,
+				actor: options.lifecycle?.actor ?? `webhook:${source}`,
+			},
+		);
+		const accepted: SignedStatusesAccepted = {
+			status: 'accepted',
+			httpStatus: 200,
+			source,
+			deliveryId,
+			...(keyId ? { keyId } : {}),
+			results,
+			rejected: read.rejected,
+		};
+		await ledger.query(
+			'UPDATE webhook_deliveries SET response = $3 WHERE source = $1 AND delivery_id = $2',
+			[source, deliveryId, JSON.stringify(signedStatusesResponse(accepted))],
+		);
+		if (keyId)
+			await ledger.query('UPDATE integration_keys SET last_used_at = now() WHERE key_id = $1', [
+				keyId,
+			]);
 		return accepted;
 	} catch (error) {
 		return internalFault(error, options, { step: 'lifecycle statuses', source, deliveryId });

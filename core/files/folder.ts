@@ -3,7 +3,13 @@ import * as path from 'node:path';
 import { ReceivablesError } from '../errors';
 
 /** The sub-folders of the files folder the shipped workflows read and write. */
-export const FILE_KINDS = ['letters', 'call-lists', 'reports', 'bank-statements', 'manifests'] as const;
+export const FILE_KINDS = [
+	'letters',
+	'call-lists',
+	'reports',
+	'bank-statements',
+	'manifests',
+] as const;
 export type FileKind = (typeof FILE_KINDS)[number];
 
 /** n8n's own default for N8N_RESTRICT_FILE_ACCESS_TO (n8n 2): the only folder its file nodes may use. */
@@ -25,16 +31,27 @@ export function filesFolder(env: Record<string, string | undefined> = process.en
 }
 
 /** The sub-folder of a kind: <files folder>/<kind>. */
-export function kindFolder(kind: FileKind, env: Record<string, string | undefined> = process.env): string {
+export function kindFolder(
+	kind: FileKind,
+	env: Record<string, string | undefined> = process.env,
+): string {
 	return path.dirname(filePathFor(kind, 'file', env));
 }
 
 /** Where a file of a kind goes: <files folder>/<kind>/<file name>, the name reduced to one safe path segment. */
-export function filePathFor(kind: FileKind, fileName: string, env: Record<string, string | undefined> = process.env): string {
+export function filePathFor(
+	kind: FileKind,
+	fileName: string,
+	env: Record<string, string | undefined> = process.env,
+): string {
 	if (!(FILE_KINDS as readonly string[]).includes(kind)) {
-		throw new ReceivablesError('INVALID_FILE_KIND', `Unknown file kind "${kind}"; expected one of ${FILE_KINDS.join(', ')}.`, {
-			hint: `Type de fichier « ${kind} » inconnu ; attendu : ${FILE_KINDS.join(', ')}.`,
-		});
+		throw new ReceivablesError(
+			'INVALID_FILE_KIND',
+			`Unknown file kind "${kind}"; expected one of ${FILE_KINDS.join(', ')}.`,
+			{
+				hint: `Type de fichier « ${kind} » inconnu ; attendu : ${FILE_KINDS.join(', ')}.`,
+			},
+		);
 	}
 	const name = safeFileName(fileName);
 	return path.join(filesFolder(env), kind, name);
@@ -73,23 +90,39 @@ export function fileNameMatches(pattern: string, fileName: string): boolean {
  * The files of a kind's folder matching a pattern, oldest first (a bank's statements are imported in the order they
  * came). The folder is created when missing, so the folder to drop files into exists from the first run.
  */
-export async function listFolderFiles(kind: FileKind, pattern = '*', env: Record<string, string | undefined> = process.env): Promise<{ folder: string; files: FolderFile[] }> {
+export async function listFolderFiles(
+	kind: FileKind,
+	pattern = '*',
+	env: Record<string, string | undefined> = process.env,
+): Promise<{ folder: string; files: FolderFile[] }> {
 	const { mkdir, readdir, stat } = await import('node:fs/promises');
 	const folder = kindFolder(kind, env);
 	await mkdir(folder, { recursive: true });
 	const files: FolderFile[] = [];
 	for (const entry of await readdir(folder, { withFileTypes: true })) {
-		if (!entry.isFile() || entry.name.startsWith('.') || !fileNameMatches(pattern, entry.name)) continue;
+		if (!entry.isFile() || entry.name.startsWith('.') || !fileNameMatches(pattern, entry.name))
+			continue;
 		const filePath = path.join(folder, entry.name);
 		const info = await stat(filePath);
-		files.push({ fileName: entry.name, filePath, size: info.size, modifiedAt: info.mtime.toISOString() });
+		files.push({
+			fileName: entry.name,
+			filePath,
+			size: info.size,
+			modifiedAt: info.mtime.toISOString(),
+		});
 	}
-	files.sort((a, b) => a.modifiedAt.localeCompare(b.modifiedAt) || a.fileName.localeCompare(b.fileName));
+	files.sort(
+		(a, b) => a.modifiedAt.localeCompare(b.modifiedAt) || a.fileName.localeCompare(b.fileName),
+	);
 	return { folder, files };
 }
 
 /** filePathFor, with the kind's folder created when missing (n8n's Write File node does not create it). */
-export async function preparedFilePath(kind: FileKind, fileName: string, env: Record<string, string | undefined> = process.env): Promise<string> {
+export async function preparedFilePath(
+	kind: FileKind,
+	fileName: string,
+	env: Record<string, string | undefined> = process.env,
+): Promise<string> {
 	const { mkdir } = await import('node:fs/promises');
 	const filePath = filePathFor(kind, fileName, env);
 	await mkdir(path.dirname(filePath), { recursive: true });
@@ -97,7 +130,9 @@ export async function preparedFilePath(kind: FileKind, fileName: string, env: Re
 }
 
 /** Creates the files folder and every kind's sub-folder; returns the files folder. */
-export async function prepareFilesFolder(env: Record<string, string | undefined> = process.env): Promise<string> {
+export async function prepareFilesFolder(
+	env: Record<string, string | undefined> = process.env,
+): Promise<string> {
 	const { mkdir } = await import('node:fs/promises');
 	for (const kind of FILE_KINDS) await mkdir(kindFolder(kind, env), { recursive: true });
 	return filesFolder(env);

@@ -8,7 +8,15 @@ export interface Anomaly {
 	hint: { en: string; fr: string };
 }
 
-export function anomaly(code: string, severity: Anomaly['severity'], field: string | undefined, en: string, fr: string, hintEn: string, hintFr: string): Anomaly {
+export function anomaly(
+	code: string,
+	severity: Anomaly['severity'],
+	field: string | undefined,
+	en: string,
+	fr: string,
+	hintEn: string,
+	hintFr: string,
+): Anomaly {
 	return { code, severity, field, message: { en, fr }, hint: { en: hintEn, fr: hintFr } };
 }
 
@@ -18,5 +26,7 @@ export function hasBlocking(anomalies: Anomaly[]): boolean {
 
 /** One line per anomaly, in the requested language, for error messages and e-mails. */
 export function describeAnomalies(anomalies: Anomaly[], language: 'fr' | 'en' = 'en'): string {
-	return anomalies.map((a) => `${a.field ? `${a.field}: ` : ''}${a.message[language]} ${a.hint[language]}`.trim()).join('\n');
+	return anomalies
+		.map((a) => `${a.field ? `${a.field}: ` : ''}${a.message[language]} ${a.hint[language]}`.trim())
+		.join('\n');
 }

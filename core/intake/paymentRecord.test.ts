@@ -25,8 +25,24 @@ describe('normalisePaymentRecord', () => {
 	});
 
 	it('reads a JSON payment with zero-decimal currency and a customer code', () => {
-		const { payment } = normalisePaymentRecord({ externalRef: 'W-1', amount: 150000, currency: 'xof', date: '2026-10-05', customerId: 'C001', invoiceNumbers: ['F1'] }, { source: 'wave' });
-		expect(payment).toMatchObject({ source: 'wave', amountMinor: 150000n, currency: 'XOF', customerExternalId: 'C001', invoiceNumbers: ['F1'] });
+		const { payment } = normalisePaymentRecord(
+			{
+				externalRef: 'W-1',
+				amount: 150000,
+				currency: 'xof',
+				date: '2026-10-05',
+				customerId: 'C001',
+				invoiceNumbers: ['F1'],
+			},
+			{ source: 'wave' },
+		);
+		expect(payment).toMatchObject({
+			source: 'wave',
+			amountMinor: 150000n,
+			currency: 'XOF',
+			customerExternalId: 'C001',
+			invoiceNumbers: ['F1'],
+		});
 	});
 
 	it('derives a reference from the content when the statement has none, with a warning', () => {
@@ -41,11 +57,21 @@ describe('normalisePaymentRecord', () => {
 		const debit = normalisePaymentRecord({ date: '2026-10-05', debit: '50,00' });
 		expect(debit.payment).toBeUndefined();
 		expect(debit.anomalies[0]).toMatchObject({ code: 'PAYMENT_NOT_INCOMING', severity: 'block' });
-		expect(normalisePaymentRecord({ date: '2026-10-05', amount: '-50,00' }).anomalies[0].code).toBe('PAYMENT_NOT_INCOMING');
-		expect(normalisePaymentRecord({ date: '2026-10-05', amount: '0' }).anomalies[0].code).toBe('AMOUNT_INVALID');
+		expect(normalisePaymentRecord({ date: '2026-10-05', amount: '-50,00' }).anomalies[0].code).toBe(
+			'PAYMENT_NOT_INCOMING',
+		);
+		expect(normalisePaymentRecord({ date: '2026-10-05', amount: '0' }).anomalies[0].code).toBe(
+			'AMOUNT_INVALID',
+		);
 		const bad = normalisePaymentRecord({ date: '30/02/2026', amount: '12,345' });
-		expect(bad.anomalies.map((x) => [x.code, x.field])).toEqual([['AMOUNT_INVALID', 'amount'], ['DATE_INVALID', 'date']]);
+		expect(bad.anomalies.map((x) => [x.code, x.field])).toEqual([
+			['AMOUNT_INVALID', 'amount'],
+			['DATE_INVALID', 'date'],
+		]);
 		expect(bad.anomalies[1].message.fr).toMatch(/n'est pas une date valide/);
-		expect(normalisePaymentRecord({ amount: '10' }).anomalies[0]).toMatchObject({ code: 'FIELD_REQUIRED', field: 'date' });
+		expect(normalisePaymentRecord({ amount: '10' }).anomalies[0]).toMatchObject({
+			code: 'FIELD_REQUIRED',
+			field: 'date',
+		});
 	});
 });

@@ -74,39 +74,71 @@ const DELIVERY_ID = /^[A-Za-z0-9._:-]{1,200}$/;
 const FAIL: Record<SignatureFailureCode, [Said, Said]> = {
 	SIGNATURE_MISSING: [
 		{ en: 'The request is not signed.', fr: "La requête n'est pas signée." },
-		{ en: 'Send the signature header computed with the shared secret.', fr: "Envoyez l'en-tête de signature calculé avec le secret partagé." },
+		{
+			en: 'Send the signature header computed with the shared secret.',
+			fr: "Envoyez l'en-tête de signature calculé avec le secret partagé.",
+		},
 	],
 	SIGNATURE_MALFORMED: [
 		{ en: 'The signature header cannot be read.', fr: "L'en-tête de signature est illisible." },
-		{ en: 'Write it as t=<unix seconds>,v1=<64 hex characters>.', fr: 'Écrivez-le sous la forme t=<secondes unix>,v1=<64 caractères hexadécimaux>.' },
+		{
+			en: 'Write it as t=<unix seconds>,v1=<64 hex characters>.',
+			fr: 'Écrivez-le sous la forme t=<secondes unix>,v1=<64 caractères hexadécimaux>.',
+		},
 	],
 	SIGNATURE_MISMATCH: [
-		{ en: 'The signature does not match the request.', fr: 'La signature ne correspond pas à la requête.' },
-		{ en: 'Sign the exact bytes sent, with the secret of this endpoint.', fr: 'Signez les octets exacts envoyés, avec le secret de ce point de réception.' },
+		{
+			en: 'The signature does not match the request.',
+			fr: 'La signature ne correspond pas à la requête.',
+		},
+		{
+			en: 'Sign the exact bytes sent, with the secret of this endpoint.',
+			fr: 'Signez les octets exacts envoyés, avec le secret de ce point de réception.',
+		},
 	],
 	SIGNATURE_STALE: [
 		{ en: 'The signature is too old.', fr: 'La signature est trop ancienne.' },
-		{ en: "Sign each delivery when sending it, and check the sender's clock.", fr: "Signez chaque envoi au moment de l'envoi et vérifiez l'horloge de l'émetteur." },
+		{
+			en: "Sign each delivery when sending it, and check the sender's clock.",
+			fr: "Signez chaque envoi au moment de l'envoi et vérifiez l'horloge de l'émetteur.",
+		},
 	],
 	SIGNATURE_FUTURE: [
 		{ en: 'The signature is dated in the future.', fr: 'La signature est datée dans le futur.' },
 		{ en: "Check the sender's clock.", fr: "Vérifiez l'horloge de l'émetteur." },
 	],
 	DELIVERY_ID_MISSING: [
-		{ en: 'The delivery id is missing or invalid.', fr: "L'identifiant d'envoi est absent ou invalide." },
-		{ en: 'Send a unique X-Receivables-Delivery header (letters, digits, . _ : -, at most 200) with each delivery.', fr: 'Envoyez un en-tête X-Receivables-Delivery unique (lettres, chiffres, . _ : -, 200 au plus) à chaque envoi.' },
+		{
+			en: 'The delivery id is missing or invalid.',
+			fr: "L'identifiant d'envoi est absent ou invalide.",
+		},
+		{
+			en: 'Send a unique X-Receivables-Delivery header (letters, digits, . _ : -, at most 200) with each delivery.',
+			fr: 'Envoyez un en-tête X-Receivables-Delivery unique (lettres, chiffres, . _ : -, 200 au plus) à chaque envoi.',
+		},
 	],
 	SIGNATURE_PURPOSE_INVALID: [
-		{ en: 'The purpose of this webhook is not valid.', fr: "L'usage de ce webhook n'est pas valide." },
-		{ en: 'Name it with lower-case letters, digits and dashes (e.g. intake).', fr: 'Nommez-le avec des minuscules, chiffres et tirets (par ex. intake).' },
+		{
+			en: 'The purpose of this webhook is not valid.',
+			fr: "L'usage de ce webhook n'est pas valide.",
+		},
+		{
+			en: 'Name it with lower-case letters, digits and dashes (e.g. intake).',
+			fr: 'Nommez-le avec des minuscules, chiffres et tirets (par ex. intake).',
+		},
 	],
 	WEBHOOK_SECRET_MISSING: [
 		{ en: 'No webhook secret is configured.', fr: "Aucun secret de webhook n'est configuré." },
-		{ en: 'Set the secret in the Receivables Webhook credential.', fr: 'Renseignez le secret dans l’identifiant Receivables Webhook.' },
+		{
+			en: 'Set the secret in the Receivables Webhook credential.',
+			fr: 'Renseignez le secret dans l’identifiant Receivables Webhook.',
+		},
 	],
 };
 
-export function signatureFailure(code: SignatureFailureCode): Extract<SignatureVerdict, { ok: false }> {
+export function signatureFailure(
+	code: SignatureFailureCode,
+): Extract<SignatureVerdict, { ok: false }> {
 	const [message, hint] = FAIL[code];
 	return { ok: false, code, message, hint };
 }
@@ -120,9 +152,20 @@ function single(value: string | string[] | undefined): string | undefined {
  * The bytes that are signed: "v2.<purpose>.<t>.<delivery id>.<body>" (receivables, with a purpose),
  * "<t>.<delivery id>.<body>" (receivables v1, without) or "<t>.<body>" (stripe).
  */
-export function signedPayload(scheme: SignatureScheme, timestamp: number, deliveryId: string | undefined, rawBody: Buffer | string, purpose?: string): Buffer {
+export function signedPayload(
+	scheme: SignatureScheme,
+	timestamp: number,
+	deliveryId: string | undefined,
+	rawBody: Buffer | string,
+	purpose?: string,
+): Buffer {
 	const body = typeof rawBody === 'string' ? Buffer.from(rawBody, 'utf8') : rawBody;
-	const prefix = scheme === 'stripe' ? `${timestamp}.` : purpose !== undefined ? `v2.${purpose}.${timestamp}.${deliveryId ?? ''}.` : `${timestamp}.${deliveryId ?? ''}.`;
+	const prefix =
+		scheme === 'stripe'
+			? `${timestamp}.`
+			: purpose !== undefined
+				? `v2.${purpose}.${timestamp}.${deliveryId ?? ''}.`
+				: `${timestamp}.${deliveryId ?? ''}.`;
 	return Buffer.concat([Buffer.from(prefix, 'utf8'), body]);
 }
 
@@ -130,16 +173,27 @@ export function signedPayload(scheme: SignatureScheme, timestamp: number, delive
  * Computes the signature header a sender attaches (also what integrators can test against): `t=…,v2=…` for a
  * purpose (what Invoice Intake expects, purpose `intake`), `t=…,v1=…` without.
  */
-export function signWebhookRequest(input: { rawBody: Buffer | string; secret: string; deliveryId?: string; timestamp?: number; scheme?: SignatureScheme; purpose?: string }): string {
+export function signWebhookRequest(input: {
+	rawBody: Buffer | string;
+	secret: string;
+	deliveryId?: string;
+	timestamp?: number;
+	scheme?: SignatureScheme;
+	purpose?: string;
+}): string {
 	const timestamp = input.timestamp ?? Math.floor(Date.now() / 1000);
 	const scheme = input.scheme ?? 'receivables';
 	const purpose = scheme === 'stripe' ? undefined : input.purpose;
-	const mac = createHmac('sha256', input.secret).update(signedPayload(scheme, timestamp, input.deliveryId, input.rawBody, purpose)).digest('hex');
+	const mac = createHmac('sha256', input.secret)
+		.update(signedPayload(scheme, timestamp, input.deliveryId, input.rawBody, purpose))
+		.digest('hex');
 	return `t=${timestamp},${purpose !== undefined ? 'v2' : 'v1'}=${mac}`;
 }
 
 /** Parses "t=<unix>,v1=<hex>[,v2=<hex>...]"; other schemes (v0...) are ignored. */
-export function parseSignatureHeader(header: string): { timestamp: number; signatures: string[]; v2: string[] } | undefined {
+export function parseSignatureHeader(
+	header: string,
+): { timestamp: number; signatures: string[]; v2: string[] } | undefined {
 	let timestamp: number | undefined;
 	const signatures: string[] = [];
 	const v2: string[] = [];
@@ -165,19 +219,23 @@ export function parseSignatureHeader(header: string): { timestamp: number; signa
  * with what is wrong and how to fix it in English and French). Never throws on bad input.
  */
 export function verifySignature(input: VerifySignatureInput): SignatureVerdict {
-	const secrets = (Array.isArray(input.secret) ? input.secret : [input.secret]).filter((s) => typeof s === 'string' && s.length > 0);
+	const secrets = (Array.isArray(input.secret) ? input.secret : [input.secret]).filter(
+		(s) => typeof s === 'string' && s.length > 0,
+	);
 	if (secrets.length === 0) return signatureFailure('WEBHOOK_SECRET_MISSING');
 	const scheme = input.scheme ?? 'receivables';
 	const header = single(input.header)?.trim();
 	if (!header) return signatureFailure('SIGNATURE_MISSING');
 	const purpose = scheme === 'stripe' ? undefined : input.purpose;
-	if (purpose !== undefined && !PURPOSE.test(purpose)) return signatureFailure('SIGNATURE_PURPOSE_INVALID');
+	if (purpose !== undefined && !PURPOSE.test(purpose))
+		return signatureFailure('SIGNATURE_PURPOSE_INVALID');
 	const parsed = parseSignatureHeader(header);
 	if (!parsed) return signatureFailure('SIGNATURE_MALFORMED');
 	let deliveryId: string | undefined;
 	if (scheme === 'receivables') {
 		deliveryId = single(input.deliveryId)?.trim();
-		if (!deliveryId || !DELIVERY_ID.test(deliveryId)) return signatureFailure('DELIVERY_ID_MISSING');
+		if (!deliveryId || !DELIVERY_ID.test(deliveryId))
+			return signatureFailure('DELIVERY_ID_MISSING');
 	}
 	// With a purpose only v2 entries count (v1 ones were signed for no webhook in particular); without, only v1.
 	const candidates = purpose !== undefined ? parsed.v2 : parsed.signatures;
@@ -200,10 +258,18 @@ export function verifySignature(input: VerifySignatureInput): SignatureVerdict {
 
 /** The credential test of the webhook secret: a local check, nothing is sent anywhere. */
 export function checkWebhookSecret(secret: unknown): { ok: boolean; message: string } {
-	if (typeof secret !== 'string' || secret.trim() === '') return { ok: false, message: 'The secret is empty.' };
-	if (secret !== secret.trim()) return { ok: false, message: 'The secret starts or ends with a space: copy it again without spaces.' };
+	if (typeof secret !== 'string' || secret.trim() === '')
+		return { ok: false, message: 'The secret is empty.' };
+	if (secret !== secret.trim())
+		return {
+			ok: false,
+			message: 'The secret starts or ends with a space: copy it again without spaces.',
+		};
 	if (secret.length < MIN_WEBHOOK_SECRET_LENGTH) {
-		return { ok: false, message: `The secret has ${secret.length} characters; use at least ${MIN_WEBHOOK_SECRET_LENGTH} (32 random characters recommended).` };
+		return {
+			ok: false,
+			message: `The secret has ${secret.length} characters; use at least ${MIN_WEBHOOK_SECRET_LENGTH} (32 random characters recommended).`,
+		};
 	}
 	return { ok: true, message: 'The secret can sign webhooks.' };
 }

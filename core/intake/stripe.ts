@@ -38,7 +38,23 @@ export interface StripeEventRecords {
 }
 
 /** Stripe's own minor units: these currencies have no decimals at Stripe, these three; ISK, HUF, TWD and UGX are special cases. */
-const STRIPE_ZERO_DECIMAL = new Set(['BIF', 'CLP', 'DJF', 'GNF', 'JPY', 'KMF', 'KRW', 'MGA', 'PYG', 'RWF', 'VND', 'VUV', 'XAF', 'XOF', 'XPF']);
+const STRIPE_ZERO_DECIMAL = new Set([
+	'BIF',
+	'CLP',
+	'DJF',
+	'GNF',
+	'JPY',
+	'KMF',
+	'KRW',
+	'MGA',
+	'PYG',
+	'RWF',
+	'VND',
+	'VUV',
+	'XAF',
+	'XOF',
+	'XPF',
+]);
 const STRIPE_THREE_DECIMAL = new Set(['BHD', 'JOD', 'KWD', 'OMR', 'TND']);
 const STRIPE_SPECIAL = new Set(['ISK', 'HUF', 'TWD', 'UGX']);
 
@@ -54,7 +70,8 @@ function idOf(value: unknown): string | undefined {
 
 /** A Unix timestamp (seconds) as a calendar date in `zone`. */
 export function stripeDate(seconds: unknown, zone = DEFAULT_ZONE): string | undefined {
-	if (typeof seconds !== 'number' || !Number.isSafeInteger(seconds) || seconds <= 0) return undefined;
+	if (typeof seconds !== 'number' || !Number.isSafeInteger(seconds) || seconds <= 0)
+		return undefined;
 	const dt = DateTime.fromSeconds(seconds, { zone });
 	return dt.isValid ? (dt.toISODate() ?? undefined) : undefined;
 }
@@ -62,25 +79,75 @@ export function stripeDate(seconds: unknown, zone = DEFAULT_ZONE): string | unde
 function checkCurrency(raw: unknown, anomalies: Anomaly[]): string | undefined {
 	const currency = str(raw)?.toUpperCase();
 	if (!currency || !/^[A-Z]{3}$/.test(currency)) {
-		anomalies.push(anomaly('FIELD_INVALID', 'block', 'currency', `"${String(raw)}" is not a currency code.`, `« ${String(raw)} » n'est pas un code devise.`, 'Stripe sends three-letter currency codes.', 'Stripe envoie des codes devise à trois lettres.'));
+		anomalies.push(
+			anomaly(
+				'FIELD_INVALID',
+				'block',
+				'currency',
+				`"${String(raw)}" is not a currency code.`,
+				`« ${String(raw)} » n'est pas un code devise.`,
+				'Stripe sends three-letter currency codes.',
+				'Stripe envoie des codes devise à trois lettres.',
+			),
+		);
 		return undefined;
 	}
-	const stripeExponent = STRIPE_ZERO_DECIMAL.has(currency) ? 0 : STRIPE_THREE_DECIMAL.has(currency) ? 3 : 2;
+	const stripeExponent = STRIPE_ZERO_DECIMAL.has(currency)
+		? 0
+		: STRIPE_THREE_DECIMAL.has(currency)
+			? 3
+			: 2;
 	if (STRIPE_SPECIAL.has(currency) || stripeExponent !== currencyExponent(currency)) {
-		anomalies.push(anomaly('STRIPE_CURRENCY_UNSUPPORTED', 'block', 'currency', `Stripe amounts in ${currency} do not use the ledger's minor unit: they cannot be read without risk.`, `Les montants Stripe en ${currency} n'utilisent pas l'unité du grand livre : ils ne peuvent pas être lus sans risque.`, 'Send these invoices through another route (file or fields) with decimal amounts.', 'Envoyez ces factures par une autre voie (fichier ou champs) avec des montants décimaux.'));
+		anomalies.push(
+			anomaly(
+				'STRIPE_CURRENCY_UNSUPPORTED',
+				'block',
+				'currency',
+				`Stripe amounts in ${currency} do not use the ledger's minor unit: they cannot be read without risk.`,
+				`Les montants Stripe en ${currency} n'utilisent pas l'unité du grand livre : ils ne peuvent pas être lus sans risque.`,
+				'Send these invoices through another route (file or fields) with decimal amounts.',
+				'Envoyez ces factures par une autre voie (fichier ou champs) avec des montants décimaux.',
+			),
+		);
 		return undefined;
 	}
 	return currency;
 }
 
-function minor(obj: StripeObject, field: string, anomalies: Anomaly[], required: boolean): bigint | undefined {
+function minor(
+	obj: StripeObject,
+	field: string,
+	anomalies: Anomaly[],
+	required: boolean,
+): bigint | undefined {
 	const value = obj[field];
 	if (value === null || value === undefined) {
-		if (required) anomalies.push(anomaly('FIELD_REQUIRED', 'block', field, `Stripe sent no "${field}".`, `Stripe n'a pas envoyé « ${field} ».`, 'Send the full object in the webhook.', "Envoyez l'objet complet dans le webhook."));
+		if (required)
+			anomalies.push(
+				anomaly(
+					'FIELD_REQUIRED',
+					'block',
+					field,
+					`Stripe sent no "${field}".`,
+					`Stripe n'a pas envoyé « ${field} ».`,
+					'Send the full object in the webhook.',
+					"Envoyez l'objet complet dans le webhook.",
+				),
+			);
 		return undefined;
 	}
 	if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0) {
-		anomalies.push(anomaly('STRIPE_AMOUNT_INVALID', 'block', field, `"${String(value)}" is not a whole amount in minor units.`, `« ${String(value)} » n'est pas un montant entier en centimes.`, 'Stripe amounts are non-negative integers in the smallest currency unit.', 'Les montants Stripe sont des entiers positifs dans la plus petite unité de la devise.'));
+		anomalies.push(
+			anomaly(
+				'STRIPE_AMOUNT_INVALID',
+				'block',
+				field,
+				`"${String(value)}" is not a whole amount in minor units.`,
+				`« ${String(value)} » n'est pas un montant entier en centimes.`,
+				'Stripe amounts are non-negative integers in the smallest currency unit.',
+				'Les montants Stripe sont des entiers positifs dans la plus petite unité de la devise.',
+			),
+		);
 		return undefined;
 	}
 	return BigInt(value);
@@ -105,25 +172,59 @@ function linesOf(obj: StripeObject, currency: string): unknown[] {
 		id: idOf(line.id) ?? null,
 		description: str(line.description) ?? null,
 		quantity: typeof line.quantity === 'number' ? line.quantity : null,
-		amount: typeof line.amount === 'number' && Number.isSafeInteger(line.amount) ? formatAmount(BigInt(line.amount), currency) : null,
+		amount:
+			typeof line.amount === 'number' && Number.isSafeInteger(line.amount)
+				? formatAmount(BigInt(line.amount), currency)
+				: null,
 	}));
 }
 
-function finish(result: { invoice?: LedgerInvoice; anomalies: Anomaly[] }, id: string | undefined, extra: Record<string, unknown>, anomalies: Anomaly[]): StripeDocument {
+function finish(
+	result: { invoice?: LedgerInvoice; anomalies: Anomaly[] },
+	id: string | undefined,
+	extra: Record<string, unknown>,
+	anomalies: Anomaly[],
+): StripeDocument {
 	const all = [...anomalies, ...result.anomalies];
 	if (!result.invoice || anomalies.some((a) => a.severity === 'block')) return { anomalies: all };
-	return { invoice: { ...result.invoice, source: 'stripe', sourceRef: id ?? null, anomalies: all, extra }, anomalies: all };
+	return {
+		invoice: { ...result.invoice, source: 'stripe', sourceRef: id ?? null, anomalies: all, extra },
+		anomalies: all,
+	};
 }
 
 /** A Stripe invoice as a ledger invoice. Drafts and void invoices are not receivables and are refused. */
-export function mapStripeInvoice(obj: StripeObject, options: StripeMapOptions = {}): StripeDocument {
+export function mapStripeInvoice(
+	obj: StripeObject,
+	options: StripeMapOptions = {},
+): StripeDocument {
 	const zone = options.zone ?? DEFAULT_ZONE;
 	const anomalies: Anomaly[] = [];
 	const status = str(obj.status);
 	if (status === 'draft') {
-		anomalies.push(anomaly('STRIPE_INVOICE_DRAFT', 'block', 'status', 'A draft invoice is not owed yet.', "Une facture en brouillon n'est pas encore due.", 'It is stored when Stripe finalizes it (invoice.finalized).', 'Elle sera enregistrée quand Stripe la finalisera (invoice.finalized).'));
+		anomalies.push(
+			anomaly(
+				'STRIPE_INVOICE_DRAFT',
+				'block',
+				'status',
+				'A draft invoice is not owed yet.',
+				"Une facture en brouillon n'est pas encore due.",
+				'It is stored when Stripe finalizes it (invoice.finalized).',
+				'Elle sera enregistrée quand Stripe la finalisera (invoice.finalized).',
+			),
+		);
 	} else if (status === 'void') {
-		anomalies.push(anomaly('STRIPE_INVOICE_VOID', 'block', 'status', 'Stripe voided this invoice.', 'Stripe a annulé cette facture.', 'If the ledger already has it, cancel it there with a credit note.', 'Si le grand livre la contient déjà, soldez-la par un avoir.'));
+		anomalies.push(
+			anomaly(
+				'STRIPE_INVOICE_VOID',
+				'block',
+				'status',
+				'Stripe voided this invoice.',
+				'Stripe a annulé cette facture.',
+				'If the ledger already has it, cancel it there with a credit note.',
+				'Si le grand livre la contient déjà, soldez-la par un avoir.',
+			),
+		);
 	}
 	const currency = checkCurrency(obj.currency, anomalies) ?? 'EUR';
 	const total = minor(obj, 'total', anomalies, true);
@@ -132,34 +233,66 @@ export function mapStripeInvoice(obj: StripeObject, options: StripeMapOptions = 
 	const taxes = taxesOf(obj);
 	const excl = exclGiven ?? (total !== undefined && taxes !== undefined ? total - taxes : total);
 	const transitions = (obj.status_transitions ?? {}) as StripeObject;
-	const issueDate = stripeDate(obj.effective_at, zone) ?? stripeDate(transitions.finalized_at, zone) ?? stripeDate(obj.created, zone);
+	const issueDate =
+		stripeDate(obj.effective_at, zone) ??
+		stripeDate(transitions.finalized_at, zone) ??
+		stripeDate(obj.created, zone);
 	let dueDate = stripeDate(obj.due_date, zone);
 	if (!dueDate && str(obj.collection_method) === 'charge_automatically') dueDate = issueDate;
 	const fmt = (v: bigint | undefined) => (v === undefined ? undefined : formatAmount(v, currency));
-	const result = normaliseInvoiceRecord({
-		number: str(obj.number),
-		docType: 'invoice',
-		issuer: options.issuer,
-		customerId: idOf(obj.customer),
-		customerName: str(obj.customer_name) ?? (obj.customer && typeof obj.customer === 'object' ? str((obj.customer as StripeObject).name) : undefined),
-		currency,
-		totalIncl: fmt(total),
-		totalExcl: fmt(excl),
-		totalTax: total !== undefined && excl !== undefined ? fmt(total - excl) : undefined,
-		payable: fmt(due ?? total),
-		issueDate,
-		dueDate,
-		lines: linesOf(obj, currency),
-	}, { source: 'stripe', defaultCurrency: currency });
-	return finish(result, idOf(obj.id), { stripeId: idOf(obj.id) ?? null, stripeStatus: status ?? null, hostedInvoiceUrl: str(obj.hosted_invoice_url) ?? null }, anomalies);
+	const result = normaliseInvoiceRecord(
+		{
+			number: str(obj.number),
+			docType: 'invoice',
+			issuer: options.issuer,
+			customerId: idOf(obj.customer),
+			customerName:
+				str(obj.customer_name) ??
+				(obj.customer && typeof obj.customer === 'object'
+					? str((obj.customer as StripeObject).name)
+					: undefined),
+			currency,
+			totalIncl: fmt(total),
+			totalExcl: fmt(excl),
+			totalTax: total !== undefined && excl !== undefined ? fmt(total - excl) : undefined,
+			payable: fmt(due ?? total),
+			issueDate,
+			dueDate,
+			lines: linesOf(obj, currency),
+		},
+		{ source: 'stripe', defaultCurrency: currency },
+	);
+	return finish(
+		result,
+		idOf(obj.id),
+		{
+			stripeId: idOf(obj.id) ?? null,
+			stripeStatus: status ?? null,
+			hostedInvoiceUrl: str(obj.hosted_invoice_url) ?? null,
+		},
+		anomalies,
+	);
 }
 
 /** A Stripe credit note as a ledger credit note, reducing the invoice it belongs to. */
-export function mapStripeCreditNote(obj: StripeObject, options: StripeMapOptions = {}): StripeDocument {
+export function mapStripeCreditNote(
+	obj: StripeObject,
+	options: StripeMapOptions = {},
+): StripeDocument {
 	const zone = options.zone ?? DEFAULT_ZONE;
 	const anomalies: Anomaly[] = [];
 	if (str(obj.status) === 'void') {
-		anomalies.push(anomaly('STRIPE_CREDIT_NOTE_VOID', 'block', 'status', 'Stripe voided this credit note.', 'Stripe a annulé cet avoir.', 'If the ledger already has it, correct the invoice balance by hand.', "Si le grand livre le contient déjà, corrigez le solde de la facture à la main."));
+		anomalies.push(
+			anomaly(
+				'STRIPE_CREDIT_NOTE_VOID',
+				'block',
+				'status',
+				'Stripe voided this credit note.',
+				'Stripe a annulé cet avoir.',
+				'If the ledger already has it, correct the invoice balance by hand.',
+				'Si le grand livre le contient déjà, corrigez le solde de la facture à la main.',
+			),
+		);
 	}
 	const currency = checkCurrency(obj.currency, anomalies) ?? 'EUR';
 	const total = minor(obj, 'total', anomalies, true);
@@ -167,40 +300,71 @@ export function mapStripeCreditNote(obj: StripeObject, options: StripeMapOptions
 	const exclGiven = minor(obj, 'total_excluding_tax', anomalies, false);
 	const taxes = taxesOf(obj);
 	const subtotalExcl = minor(obj, 'subtotal_excluding_tax', anomalies, false);
-	const excl = exclGiven ?? (total !== undefined && taxes !== undefined ? total - taxes : subtotalExcl ?? total);
+	const excl =
+		exclGiven ??
+		(total !== undefined && taxes !== undefined ? total - taxes : (subtotalExcl ?? total));
 	const issueDate = stripeDate(obj.effective_at, zone) ?? stripeDate(obj.created, zone);
 	const invoiceRef = obj.invoice;
-	const creditedNumber = invoiceRef && typeof invoiceRef === 'object' ? str((invoiceRef as StripeObject).number) : undefined;
+	const creditedNumber =
+		invoiceRef && typeof invoiceRef === 'object'
+			? str((invoiceRef as StripeObject).number)
+			: undefined;
 	const fmt = (v: bigint | undefined) => (v === undefined ? undefined : formatAmount(v, currency));
-	const result = normaliseInvoiceRecord({
-		number: str(obj.number),
-		docType: 'credit_note',
-		issuer: options.issuer,
-		customerId: idOf(obj.customer),
-		currency,
-		totalIncl: fmt(total),
-		totalExcl: fmt(excl),
-		totalTax: total !== undefined && excl !== undefined ? fmt(total - excl) : undefined,
-		payable: fmt(amount ?? total),
-		issueDate,
-		dueDate: issueDate,
-		creditedNumber,
-		lines: linesOf(obj, currency),
-	}, { source: 'stripe', defaultCurrency: currency });
-	const document = finish(result, idOf(obj.id), { stripeId: idOf(obj.id) ?? null, stripeInvoiceId: idOf(invoiceRef) ?? null, reason: str(obj.reason) ?? null }, anomalies);
+	const result = normaliseInvoiceRecord(
+		{
+			number: str(obj.number),
+			docType: 'credit_note',
+			issuer: options.issuer,
+			customerId: idOf(obj.customer),
+			currency,
+			totalIncl: fmt(total),
+			totalExcl: fmt(excl),
+			totalTax: total !== undefined && excl !== undefined ? fmt(total - excl) : undefined,
+			payable: fmt(amount ?? total),
+			issueDate,
+			dueDate: issueDate,
+			creditedNumber,
+			lines: linesOf(obj, currency),
+		},
+		{ source: 'stripe', defaultCurrency: currency },
+	);
+	const document = finish(
+		result,
+		idOf(obj.id),
+		{
+			stripeId: idOf(obj.id) ?? null,
+			stripeInvoiceId: idOf(invoiceRef) ?? null,
+			reason: str(obj.reason) ?? null,
+		},
+		anomalies,
+	);
 	if (!creditedNumber && idOf(invoiceRef)) document.creditedStripeInvoiceId = idOf(invoiceRef);
 	return document;
 }
 
 /** The payment a paid Stripe invoice stands for (idempotent by the invoice id), or undefined. */
-export function mapStripeInvoicePayment(obj: StripeObject, options: StripeMapOptions & { eventCreated?: unknown } = {}): PaymentInput | undefined {
+export function mapStripeInvoicePayment(
+	obj: StripeObject,
+	options: StripeMapOptions & { eventCreated?: unknown } = {},
+): PaymentInput | undefined {
 	if (str(obj.status) !== 'paid') return undefined;
 	const paid = obj.amount_paid;
 	const number = str(obj.number);
 	const currency = str(obj.currency)?.toUpperCase();
-	if (typeof paid !== 'number' || !Number.isSafeInteger(paid) || paid <= 0 || !number || !currency || !idOf(obj.id)) return undefined;
+	if (
+		typeof paid !== 'number' ||
+		!Number.isSafeInteger(paid) ||
+		paid <= 0 ||
+		!number ||
+		!currency ||
+		!idOf(obj.id)
+	)
+		return undefined;
 	const transitions = (obj.status_transitions ?? {}) as StripeObject;
-	const receivedOn = stripeDate(transitions.paid_at, options.zone) ?? stripeDate(options.eventCreated, options.zone) ?? stripeDate(obj.created, options.zone);
+	const receivedOn =
+		stripeDate(transitions.paid_at, options.zone) ??
+		stripeDate(options.eventCreated, options.zone) ??
+		stripeDate(obj.created, options.zone);
 	if (!receivedOn) return undefined;
 	return {
 		source: 'stripe',
@@ -220,7 +384,10 @@ export function mapStripeInvoicePayment(obj: StripeObject, options: StripeMapOpt
  * give the credit note; other events are ignored (answered 2xx so that Stripe does not resend them). Draft
  * invoices are ignored too: they are stored when finalized.
  */
-export function mapStripeEvent(event: StripeObject, options: StripeMapOptions = {}): StripeEventRecords {
+export function mapStripeEvent(
+	event: StripeObject,
+	options: StripeMapOptions = {},
+): StripeEventRecords {
 	const eventId = idOf(event.id);
 	const type = str(event.type);
 	const object = ((event.data ?? {}) as StripeObject).object as StripeObject | undefined;
@@ -236,7 +403,9 @@ export function mapStripeEvent(event: StripeObject, options: StripeMapOptions = 
 		}
 		const document = mapStripeInvoice(object, options);
 		records.documents.push(document);
-		const payment = document.invoice ? mapStripeInvoicePayment(object, { ...options, eventCreated: event.created }) : undefined;
+		const payment = document.invoice
+			? mapStripeInvoicePayment(object, { ...options, eventCreated: event.created })
+			: undefined;
 		if (payment) records.payments.push(payment);
 		return records;
 	}

@@ -29,7 +29,9 @@ export function ledgerSchema(config: LedgerConfig): string {
 		throw new ReceivablesError(
 			'LEDGER_BAD_SCHEMA',
 			`The ledger schema name "${schema}" is not allowed.`,
-			{ hint: 'Use lower-case letters, digits and underscores, starting with a letter (for example "receivables").' },
+			{
+				hint: 'Use lower-case letters, digits and underscores, starting with a letter (for example "receivables").',
+			},
 		);
 	}
 	return schema;
@@ -64,7 +66,10 @@ export function toPgConfig(config: LedgerConfig): PoolConfig & ClientConfig {
 }
 
 /** Reads a ledger configuration from DATABASE_URL / PG* style variables (scripts and tests only). */
-export function ledgerConfigFromEnv(env: Record<string, string | undefined>, prefix = ''): LedgerConfig | undefined {
+export function ledgerConfigFromEnv(
+	env: Record<string, string | undefined>,
+	prefix = '',
+): LedgerConfig | undefined {
 	const url = env[`${prefix}DATABASE_URL`];
 	const schema = env.RECEIVABLES_SCHEMA;
 	if (url) return { connectionString: url, schema };

@@ -19,6 +19,8 @@ describe('copyField', () => {
 
 	it('writes string arrays as Postgres arrays and other objects as JSON', () => {
 		expect(copyField(['a@x.example', 'b "c"'])).toBe('{"a@x.example","b \\\\"c\\\\""}');
-		expect(copyField({ amountMinor: 120n, note: 'line\nbreak' })).toBe('{"amountMinor":"120","note":"line\\\\nbreak"}');
+		expect(copyField({ amountMinor: 120n, note: 'line\nbreak' })).toBe(
+			'{"amountMinor":"120","note":"line\\\\nbreak"}',
+		);
 	});
 });

@@ -12,12 +12,18 @@ export function copyField(value: CopyValue): string {
 	if (value === null || value === undefined) return '\\N';
 	let text: string;
 	if (typeof value === 'string') text = value;
-	else if (typeof value === 'number' || typeof value === 'bigint' || typeof value === 'boolean') text = String(value);
+	else if (typeof value === 'number' || typeof value === 'bigint' || typeof value === 'boolean')
+		text = String(value);
 	else if (value instanceof Date) text = value.toISOString();
-	else if (Array.isArray(value) && value.every((v) => typeof v === 'string')) text = pgTextArray(value as string[]);
+	else if (Array.isArray(value) && value.every((v) => typeof v === 'string'))
+		text = pgTextArray(value as string[]);
 	else text = JSON.stringify(value, (_k, v) => (typeof v === 'bigint' ? v.toString() : v));
 	if (!NEEDS_ESCAPE.test(text)) return text;
-	return text.replace(/\\/g, '\\\\').replace(/\t/g, '\\t').replace(/\n/g, '\\n').replace(/\r/g, '\\r');
+	return text
+		.replace(/\\/g, '\\\\')
+		.replace(/\t/g, '\\t')
+		.replace(/\n/g, '\\n')
+		.replace(/\r/g, '\\r');
 }
 
 function pgTextArray(values: string[]): string {
@@ -25,7 +31,12 @@ function pgTextArray(values: string[]): string {
 }
 
 /** Streams rows into `table (columns)` with COPY, in chunks, without building one big string. */
-export async function copyRows(client: ClientBase, table: string, columns: string[], rows: Iterable<CopyValue[]>): Promise<void> {
+export async function copyRows(
+	client: ClientBase,
+	table: string,
+	columns: string[],
+	rows: Iterable<CopyValue[]>,
+): Promise<void> {
 	const stream = client.query(copyFrom(`COPY ${table} (${columns.join(', ')}) FROM STDIN`));
 	function* lines(): Generator<string> {
 		let chunk = '';

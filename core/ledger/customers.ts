@@ -44,7 +44,10 @@ function toParam(value: unknown): unknown {
 	return value;
 }
 
-async function upsertOne(client: PoolClient, customer: CustomerInput): Promise<{ id: string; status: 'created' | 'updated' | 'unchanged' }> {
+async function upsertOne(
+	client: PoolClient,
+	customer: CustomerInput,
+): Promise<{ id: string; status: 'created' | 'updated' | 'unchanged' }> {
 	const present = COLUMNS.filter(([key]) => customer[key] !== undefined);
 	const columns = ['external_id', ...present.map(([, column]) => column)];
 	const values = [customer.externalId, ...present.map(([key]) => toParam(customer[key]))];
@@ -54,7 +57,9 @@ async function upsertOne(client: PoolClient, customer: CustomerInput): Promise<{
 	}
 	const placeholders = columns.map((_, i) => `$${i + 1}`);
 	const updates = present.map(([, column]) => `${column} = EXCLUDED.${column}`);
-	const changed = present.map(([, column]) => `customers.${column} IS DISTINCT FROM EXCLUDED.${column}`);
+	const changed = present.map(
+		([, column]) => `customers.${column} IS DISTINCT FROM EXCLUDED.${column}`,
+	);
 	const sql = updates.length
 		? `INSERT INTO customers (${columns.join(', ')}) VALUES (${placeholders.join(', ')})
 			ON CONFLICT (external_id) DO UPDATE SET ${updates.join(', ')}, updated_at = now()
@@ -64,23 +69,46 @@ async function upsertOne(client: PoolClient, customer: CustomerInput): Promise<{
 			ON CONFLICT (external_id) DO NOTHING RETURNING id, true AS inserted`;
 	const result = await client.query<{ id: string; inserted: boolean }>(sql, values);
 	if (result.rows.length === 0) {
-		const existing = await client.query<{ id: string }>('SELECT id FROM customers WHERE external_id = $1', [customer.externalId]);
+		const existing = await client.query<{ id: string }>(
+			'SELECT id FROM customers WHERE external_id = $1',
+			[customer.externalId],
+		);
 		return { id: existing.rows[0].id, status: 'unchanged' };
 	}
 	return { id: result.rows[0].id, status: result.rows[0].inserted ? 'created' : 'updated' };
 }
 
-function describeCustomerError(error: { code?: string; message?: string; constraint?: string; detail?: string }): ReceivablesError {
+function describeCustomerError(error: {
+	code?: string;
+	message?: string;
+	constraint?: string;
+	detail?: string;
+}): ReceivablesError {
 	if (error.code === '23503') {
-		const field = /profile/.test(error.constraint ?? '') ? 'profile' : /sales_rep/.test(error.constraint ?? '') ? 'salesRepCode' : 'collectorCode';
-		return new ReceivablesError('CUSTOMER_UNKNOWN_REFERENCE', `The customer refers to an unknown ${field}: ${error.detail ?? error.message}.`, {
-			hint: field === 'profile' ? 'Use one of the dunning profiles defined in the ledger, or create the profile first.' : 'Create the staff member first, or fix the code.',
-		});
+		const field = /profile/.test(error.constraint ?? '')
+			? 'profile'
+			: /sales_rep/.test(error.constraint ?? '')
+				? 'salesRepCode'
+				: 'collectorCode';
+		return new ReceivablesError(
+			'CUSTOMER_UNKNOWN_REFERENCE',
+			`The customer refers to an unknown ${field}: ${error.detail ?? error.message}.`,
+			{
+				hint:
+					field === 'profile'
+						? 'Use one of the dunning profiles defined in the ledger, or create the profile first.'
+						: 'Create the staff member first, or fix the code.',
+			},
+		);
 	}
 	if (error.code === '23514' || error.code === '22P02' || error.code === '22001') {
-		return new ReceivablesError('CUSTOMER_INVALID_FIELD', `The customer has an invalid field: ${error.message}.`, {
-			hint: 'language must be fr or en, country a two-letter code, currency a three-letter code.',
-		});
+		return new ReceivablesError(
+			'CUSTOMER_INVALID_FIELD',
+			`The customer has an invalid field: ${error.message}.`,
+			{
+				hint: 'language must be fr or en, country a two-letter code, currency a three-letter code.',
+			},
+		);
 	}
 	return new ReceivablesError('CUSTOMER_STORE_FAILED', error.message ?? String(error));
 }
@@ -90,7 +118,10 @@ function describeCustomerError(error: { code?: string; message?: string; constra
  * fields present are written; an identical record changes nothing. Each customer is its own savepoint, so
  * one bad record is rejected with its reason and the others land.
  */
-export async function upsertCustomers(ledger: Ledger, customers: CustomerInput[]): Promise<CustomerOutcome[]> {
+export async function upsertCustomers(
+	ledger: Ledger,
+	customers: CustomerInput[],
+): Promise<CustomerOutcome[]> {
 	const result = await ledger.transaction(async (client) => {
 		const outcomes: CustomerOutcome[] = [];
 		for (const [index, customer] of customers.entries()) {
@@ -99,7 +130,11 @@ export async function upsertCustomers(ledger: Ledger, customers: CustomerInput[]
 					index,
 					externalId: '',
 					status: 'rejected',
-					error: { code: 'CUSTOMER_NO_ID', message: 'The customer has no external id.', hint: 'Map the customer code of your accounting software to externalId.' },
+					error: {
+						code: 'CUSTOMER_NO_ID',
+						message: 'The customer has no external id.',
+						hint: 'Map the customer code of your accounting software to externalId.',
+					},
 				});
 				continue;
 			}
@@ -111,7 +146,12 @@ export async function upsertCustomers(ledger: Ledger, customers: CustomerInput[]
 			} catch (error) {
 				await client.query('ROLLBACK TO SAVEPOINT customer');
 				const described = describeCustomerError(error as Error & { code?: string });
-				outcomes.push({ index, externalId: customer.externalId, status: 'rejected', error: { code: described.code, message: described.message, hint: described.hint } });
+				outcomes.push({
+					index,
+					externalId: customer.externalId,
+					status: 'rejected',
+					error: { code: described.code, message: described.message, hint: described.hint },
+				});
 			}
 		}
 		return outcomes;

@@ -26,9 +26,10 @@ export async function checkLedger(config: LedgerConfig): Promise<LedgerStatus> {
 	}
 	try {
 		const version = (await client.query<{ v: string }>('SHOW server_version')).rows[0].v;
-		const table = await client.query<{ present: boolean }>('SELECT to_regclass($1) IS NOT NULL AS present', [
-			`${schema}.${MIGRATIONS_TABLE}`,
-		]);
+		const table = await client.query<{ present: boolean }>(
+			'SELECT to_regclass($1) IS NOT NULL AS present',
+			[`${schema}.${MIGRATIONS_TABLE}`],
+		);
 		const known = knownMigrations();
 		if (!table.rows[0].present) {
 			return {
@@ -39,7 +40,9 @@ export async function checkLedger(config: LedgerConfig): Promise<LedgerStatus> {
 				message: `Connected to Postgres ${version}. The ledger schema "${schema}" will be created on first use.`,
 			};
 		}
-		const applied = (await client.query<{ name: string }>(`SELECT name FROM "${schema}"."${MIGRATIONS_TABLE}"`)).rows.map((r) => r.name);
+		const applied = (
+			await client.query<{ name: string }>(`SELECT name FROM "${schema}"."${MIGRATIONS_TABLE}"`)
+		).rows.map((r) => r.name);
 		const unknown = applied.filter((n) => !known.includes(n));
 		if (unknown.length > 0) {
 			return {

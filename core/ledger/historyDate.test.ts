@@ -17,7 +17,12 @@ afterAll(async () => {
 });
 
 const write = async (on: Ledger, summary: string) =>
-	(await on.query<{ at: Date }>("INSERT INTO history (kind, summary) VALUES ('note', $1) RETURNING at", [summary]))[0].at.toISOString();
+	(
+		await on.query<{ at: Date }>(
+			"INSERT INTO history (kind, summary) VALUES ('note', $1) RETURNING at",
+			[summary],
+		)
+	)[0].at.toISOString();
 
 test('dates the entries written without a date at the instant given, in any zone, then at the time of writing again', async () => {
 	await single.setHistoryDate('2025-03-14 15:00:00 Europe/Paris');

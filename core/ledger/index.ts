@@ -9,5 +9,10 @@ export { storeInvoices, invoiceContentHash, type StoreInvoicesOptions } from './
 export { copyRows, copyField } from './copy';
 export { noteBulkRows, statisticsStale, ANALYZE_SHARE, ANALYZE_MIN_ROWS } from './statistics';
 export * from './payments';
-export { listLedgerFindings, settleLedgerFinding, type LedgerFinding, type LedgerFindingKind } from './findings';
+export {
+	listLedgerFindings,
+	settleLedgerFinding,
+	type LedgerFinding,
+	type LedgerFindingKind,
+} from './findings';
 export { effectiveDate, effectiveInstant } from './effective';

@@ -1,4 +1,10 @@
-import { describeConnectionError, storeInvoices, upsertCustomers, type Ledger, type LedgerInvoice } from '.';
+import {
+	describeConnectionError,
+	storeInvoices,
+	upsertCustomers,
+	type Ledger,
+	type LedgerInvoice,
+} from '.';
 import { createTestLedger, dropTestLedger } from '../../test/helpers/db';
 
 function invoice(number: string, overrides: Partial<LedgerInvoice> = {}): LedgerInvoice {
@@ -18,103 +24,187 @@ function invoice(number: string, overrides: Partial<LedgerInvoice> = {}): Ledger
 }
 
 // COPY is what a superuser ledger role gets (these tests run as one); INSERT what roles under row-level security get.
-describe.each(['auto', 'insert'] as const)('storeInvoices (new documents written by %s)', (writeMode) => {
-	let ledger: Ledger;
-	const store = (list: LedgerInvoice[], options: Parameters<typeof storeInvoices>[2] = {}) => storeInvoices(ledger, list, { ...options, writeMode });
-	beforeAll(async () => {
-		ledger = await createTestLedger();
-		await upsertCustomers(ledger, [{ externalId: 'C001', name: 'Boulangerie Martin', emails: ['compta@martin.fr'] }]);
-	});
-	afterAll(async () => dropTestLedger(ledger));
+describe.each(['auto', 'insert'] as const)(
+	'storeInvoices (new documents written by %s)',
+	(writeMode) => {
+		let ledger: Ledger;
+		const store = (list: LedgerInvoice[], options: Parameters<typeof storeInvoices>[2] = {}) =>
+			storeInvoices(ledger, list, { ...options, writeMode });
+		beforeAll(async () => {
+			ledger = await createTestLedger();
+			await upsertCustomers(ledger, [
+				{ externalId: 'C001', name: 'Boulangerie Martin', emails: ['compta@martin.fr'] },
+			]);
+		});
+		afterAll(async () => dropTestLedger(ledger));
 
-	it('stores new invoices and changes nothing when they come again', async () => {
-		const first = await store([invoice('F-1'), invoice('F-2')]);
-		expect(first.map((o) => o.status)).toEqual(['created', 'created']);
-		const again = await store([invoice('F-1'), invoice('F-2')]);
-		expect(again.map((o) => o.status)).toEqual(['unchanged', 'unchanged']);
-		const rows = await ledger.query<{ n: string }>("SELECT count(*) AS n FROM invoices WHERE number IN ('F-1', 'F-2')");
-		expect(rows[0].n).toBe('2');
-	});
+		it('stores new invoices and changes nothing when they come again', async () => {
+			const first = await store([invoice('F-1'), invoice('F-2')]);
+			expect(first.map((o) => o.status)).toEqual(['created', 'created']);
+			const again = await store([invoice('F-1'), invoice('F-2')]);
+			expect(again.map((o) => o.status)).toEqual(['unchanged', 'unchanged']);
+			const rows = await ledger.query<{ n: string }>(
+				"SELECT count(*) AS n FROM invoices WHERE number IN ('F-1', 'F-2')",
+			);
+			expect(rows[0].n).toBe('2');
+		});
 
-	it('records a changed invoice as a new revision, keeping what was already paid', async () => {
-		await store([invoice('F-3')]);
-		await ledger.query("UPDATE invoices SET open_minor = open_minor - 20000 WHERE number = 'F-3'");
-		const [revised] = await store([invoice('F-3', { totalInclMinor: 150000n, payableMinor: 150000n, totalExclMinor: 125000n, totalTaxMinor: 25000n })]);
-		expect(revised).toMatchObject({ status: 'revised', revision: 2 });
-		const [row] = await ledger.query<{ open_minor: string; revision: number }>("SELECT open_minor, revision FROM invoices WHERE number = 'F-3'");
-		expect(row).toEqual({ open_minor: '130000', revision: 2 });
-		const history = await ledger.query<{ kind: string; summary: string }>('SELECT kind, summary FROM history WHERE invoice_id = $1', [revised.id]);
-		expect(history).toEqual([{ kind: 'invoice_revised', summary: 'Invoice F-3 revised to revision 2' }]);
-	});
+		it('records a changed invoice as a new revision, keeping what was already paid', async () => {
+			await store([invoice('F-3')]);
+			await ledger.query(
+				"UPDATE invoices SET open_minor = open_minor - 20000 WHERE number = 'F-3'",
+			);
+			const [revised] = await store([
+				invoice('F-3', {
+					totalInclMinor: 150000n,
+					payableMinor: 150000n,
+					totalExclMinor: 125000n,
+					totalTaxMinor: 25000n,
+				}),
+			]);
+			expect(revised).toMatchObject({ status: 'revised', revision: 2 });
+			const [row] = await ledger.query<{ open_minor: string; revision: number }>(
+				"SELECT open_minor, revision FROM invoices WHERE number = 'F-3'",
+			);
+			expect(row).toEqual({ open_minor: '130000', revision: 2 });
+			const history = await ledger.query<{ kind: string; summary: string }>(
+				'SELECT kind, summary FROM history WHERE invoice_id = $1',
+				[revised.id],
+			);
+			expect(history).toEqual([
+				{ kind: 'invoice_revised', summary: 'Invoice F-3 revised to revision 2' },
+			]);
+		});
 
-	it('reduces the referenced invoice by a credit note, once', async () => {
-		await store([invoice('F-4')]);
-		const credit = invoice('AV-1', { docType: 'credit_note', creditedNumber: 'F-4', totalExclMinor: 25000n, totalTaxMinor: 5000n, totalInclMinor: 30000n, payableMinor: 30000n });
-		await store([credit]);
-		await store([credit]);
-		const [row] = await ledger.query<{ open_minor: string; status: string }>("SELECT open_minor, status FROM invoices WHERE number = 'F-4'");
-		expect(row).toEqual({ open_minor: '90000', status: 'open' });
-		const full = invoice('AV-2', { docType: 'credit_note', creditedNumber: 'F-4', payableMinor: 90000n, totalInclMinor: 90000n });
-		await store([full]);
-		const [after] = await ledger.query<{ open_minor: string; status: string }>("SELECT open_minor, status FROM invoices WHERE number = 'F-4'");
-		expect(after).toEqual({ open_minor: '0', status: 'credited' });
-	});
+		it('reduces the referenced invoice by a credit note, once', async () => {
+			await store([invoice('F-4')]);
+			const credit = invoice('AV-1', {
+				docType: 'credit_note',
+				creditedNumber: 'F-4',
+				totalExclMinor: 25000n,
+				totalTaxMinor: 5000n,
+				totalInclMinor: 30000n,
+				payableMinor: 30000n,
+			});
+			await store([credit]);
+			await store([credit]);
+			const [row] = await ledger.query<{ open_minor: string; status: string }>(
+				"SELECT open_minor, status FROM invoices WHERE number = 'F-4'",
+			);
+			expect(row).toEqual({ open_minor: '90000', status: 'open' });
+			const full = invoice('AV-2', {
+				docType: 'credit_note',
+				creditedNumber: 'F-4',
+				payableMinor: 90000n,
+				totalInclMinor: 90000n,
+			});
+			await store([full]);
+			const [after] = await ledger.query<{ open_minor: string; status: string }>(
+				"SELECT open_minor, status FROM invoices WHERE number = 'F-4'",
+			);
+			expect(after).toEqual({ open_minor: '0', status: 'credited' });
+		});
 
-	it('links a credit note sent in the same batch as its invoice, or before it', async () => {
-		const sameBatch = await store([
-			invoice('AV-5', { docType: 'credit_note', creditedNumber: 'F-5', payableMinor: 20000n, totalInclMinor: 20000n }),
-			invoice('F-5'),
-		]);
-		expect(sameBatch.map((o) => o.status)).toEqual(['created', 'created']);
-		const [f5] = await ledger.query<{ open_minor: string }>("SELECT open_minor FROM invoices WHERE number = 'F-5'");
-		expect(f5.open_minor).toBe('100000');
-		await store([invoice('AV-6', { docType: 'credit_note', creditedNumber: 'F-6', payableMinor: 120000n, totalInclMinor: 120000n })]);
-		const [waiting] = await ledger.query<{ open_minor: string; credited_invoice_id: string | null }>("SELECT open_minor, credited_invoice_id FROM invoices WHERE number = 'AV-6'");
-		expect(waiting).toEqual({ open_minor: '-120000', credited_invoice_id: null });
-		await store([invoice('F-6')]);
-		const rows = await ledger.query<{ number: string; open_minor: string; status: string }>("SELECT number, open_minor, status FROM invoices WHERE number IN ('F-6', 'AV-6') ORDER BY number");
-		expect(rows).toEqual([
-			{ number: 'AV-6', open_minor: '0', status: 'credited' },
-			{ number: 'F-6', open_minor: '0', status: 'credited' },
-		]);
-		await store([invoice('F-6'), invoice('AV-6', { docType: 'credit_note', creditedNumber: 'F-6', payableMinor: 120000n, totalInclMinor: 120000n })]);
-		const [again] = await ledger.query<{ open_minor: string }>("SELECT open_minor FROM invoices WHERE number = 'F-6'");
-		expect(again.open_minor).toBe('0');
-	});
+		it('links a credit note sent in the same batch as its invoice, or before it', async () => {
+			const sameBatch = await store([
+				invoice('AV-5', {
+					docType: 'credit_note',
+					creditedNumber: 'F-5',
+					payableMinor: 20000n,
+					totalInclMinor: 20000n,
+				}),
+				invoice('F-5'),
+			]);
+			expect(sameBatch.map((o) => o.status)).toEqual(['created', 'created']);
+			const [f5] = await ledger.query<{ open_minor: string }>(
+				"SELECT open_minor FROM invoices WHERE number = 'F-5'",
+			);
+			expect(f5.open_minor).toBe('100000');
+			await store([
+				invoice('AV-6', {
+					docType: 'credit_note',
+					creditedNumber: 'F-6',
+					payableMinor: 120000n,
+					totalInclMinor: 120000n,
+				}),
+			]);
+			const [waiting] = await ledger.query<{
+				open_minor: string;
+				credited_invoice_id: string | null;
+			}>("SELECT open_minor, credited_invoice_id FROM invoices WHERE number = 'AV-6'");
+			expect(waiting).toEqual({ open_minor: '-120000', credited_invoice_id: null });
+			await store([invoice('F-6')]);
+			const rows = await ledger.query<{ number: string; open_minor: string; status: string }>(
+				"SELECT number, open_minor, status FROM invoices WHERE number IN ('F-6', 'AV-6') ORDER BY number",
+			);
+			expect(rows).toEqual([
+				{ number: 'AV-6', open_minor: '0', status: 'credited' },
+				{ number: 'F-6', open_minor: '0', status: 'credited' },
+			]);
+			await store([
+				invoice('F-6'),
+				invoice('AV-6', {
+					docType: 'credit_note',
+					creditedNumber: 'F-6',
+					payableMinor: 120000n,
+					totalInclMinor: 120000n,
+				}),
+			]);
+			const [again] = await ledger.query<{ open_minor: string }>(
+				"SELECT open_minor FROM invoices WHERE number = 'F-6'",
+			);
+			expect(again.open_minor).toBe('0');
+		});
 
-	it('stores empty lines and anomalies as JSON arrays', async () => {
-		await store([invoice('F-7', { lines: [], anomalies: [] })]);
-		const [row] = await ledger.query<{ lines: unknown; anomalies: unknown; extra: unknown }>("SELECT lines, anomalies, extra FROM invoices WHERE number = 'F-7'");
-		expect(row).toEqual({ lines: [], anomalies: [], extra: {} });
-	});
+		it('stores empty lines and anomalies as JSON arrays', async () => {
+			await store([invoice('F-7', { lines: [], anomalies: [] })]);
+			const [row] = await ledger.query<{ lines: unknown; anomalies: unknown; extra: unknown }>(
+				"SELECT lines, anomalies, extra FROM invoices WHERE number = 'F-7'",
+			);
+			expect(row).toEqual({ lines: [], anomalies: [], extra: {} });
+		});
 
-	it('rejects the faulty rows of a batch one by one and stores the good ones', async () => {
-		const outcomes = await store([
-			invoice('F-10'),
-			invoice('F-11', { customerExternalId: 'NOBODY' }),
-			invoice('F-12', { dueDate: '2026-02-30' }),
-			invoice('F-13'),
-		], { batchSize: 10 });
-		expect(outcomes.map((o) => [o.number, o.status, o.error?.code])).toEqual([
-			['F-10', 'created', undefined],
-			['F-11', 'rejected', 'INVOICE_UNKNOWN_CUSTOMER'],
-			['F-12', 'rejected', 'INVOICE_BAD_DATE'],
-			['F-13', 'created', undefined],
-		]);
-	});
+		it('rejects the faulty rows of a batch one by one and stores the good ones', async () => {
+			const outcomes = await store(
+				[
+					invoice('F-10'),
+					invoice('F-11', { customerExternalId: 'NOBODY' }),
+					invoice('F-12', { dueDate: '2026-02-30' }),
+					invoice('F-13'),
+				],
+				{ batchSize: 10 },
+			);
+			expect(outcomes.map((o) => [o.number, o.status, o.error?.code])).toEqual([
+				['F-10', 'created', undefined],
+				['F-11', 'rejected', 'INVOICE_UNKNOWN_CUSTOMER'],
+				['F-12', 'rejected', 'INVOICE_BAD_DATE'],
+				['F-13', 'created', undefined],
+			]);
+		});
 
-	it('creates missing customers when asked', async () => {
-		const [outcome] = await store([invoice('F-20', { customerExternalId: 'C999', customerName: 'Atlas Négoce SARL' })], { createMissingCustomers: true });
-		expect(outcome.status).toBe('created');
-		const [customer] = await ledger.query<{ name: string }>("SELECT name FROM customers WHERE external_id = 'C999'");
-		expect(customer.name).toBe('Atlas Négoce SARL');
-	});
+		it('creates missing customers when asked', async () => {
+			const [outcome] = await store(
+				[invoice('F-20', { customerExternalId: 'C999', customerName: 'Atlas Négoce SARL' })],
+				{ createMissingCustomers: true },
+			);
+			expect(outcome.status).toBe('created');
+			const [customer] = await ledger.query<{ name: string }>(
+				"SELECT name FROM customers WHERE external_id = 'C999'",
+			);
+			expect(customer.name).toBe('Atlas Négoce SARL');
+		});
 
-	it('stores the same new invoice once when two processes send it at the same time', async () => {
-		const outcomes = await Promise.all([store([invoice('F-30')]), store([invoice('F-30')])]);
-		expect(outcomes.flat().map((o) => o.status).sort()).toEqual(['created', 'unchanged']);
-	});
-});
+		it('stores the same new invoice once when two processes send it at the same time', async () => {
+			const outcomes = await Promise.all([store([invoice('F-30')]), store([invoice('F-30')])]);
+			expect(
+				outcomes
+					.flat()
+					.map((o) => o.status)
+					.sort(),
+			).toEqual(['created', 'unchanged']);
+		});
+	},
+);
 
 describe('upsertCustomers', () => {
 	let ledger: Ledger;
@@ -124,14 +214,31 @@ describe('upsertCustomers', () => {
 	afterAll(async () => dropTestLedger(ledger));
 
 	it('creates, updates only the given fields, and leaves identical records alone', async () => {
-		const created = await upsertCustomers(ledger, [{ externalId: 'C1', name: 'Sahel Distribution', language: 'fr', emails: ['a@sahel.sn'], country: 'SN', currency: 'XOF' }]);
+		const created = await upsertCustomers(ledger, [
+			{
+				externalId: 'C1',
+				name: 'Sahel Distribution',
+				language: 'fr',
+				emails: ['a@sahel.sn'],
+				country: 'SN',
+				currency: 'XOF',
+			},
+		]);
 		expect(created[0].status).toBe('created');
 		const updated = await upsertCustomers(ledger, [{ externalId: 'C1', emails: ['ap@sahel.sn'] }]);
 		expect(updated[0].status).toBe('updated');
 		const same = await upsertCustomers(ledger, [{ externalId: 'C1', emails: ['ap@sahel.sn'] }]);
 		expect(same[0].status).toBe('unchanged');
-		const [row] = await ledger.query('SELECT name, emails, country, currency FROM customers WHERE external_id = $1', ['C1']);
-		expect(row).toEqual({ name: 'Sahel Distribution', emails: ['ap@sahel.sn'], country: 'SN', currency: 'XOF' });
+		const [row] = await ledger.query(
+			'SELECT name, emails, country, currency FROM customers WHERE external_id = $1',
+			['C1'],
+		);
+		expect(row).toEqual({
+			name: 'Sahel Distribution',
+			emails: ['ap@sahel.sn'],
+			country: 'SN',
+			currency: 'XOF',
+		});
 	});
 
 	it('rejects a customer with an unknown profile and keeps the others', async () => {
@@ -146,7 +253,10 @@ describe('upsertCustomers', () => {
 
 describe('describeConnectionError', () => {
 	it('says a wrong password is a wrong password', () => {
-		const error = describeConnectionError({ code: '28P01', message: 'password authentication failed for user "ar"' }, { host: 'db', port: 5432, database: 'ledger', user: 'ar' });
+		const error = describeConnectionError(
+			{ code: '28P01', message: 'password authentication failed for user "ar"' },
+			{ host: 'db', port: 5432, database: 'ledger', user: 'ar' },
+		);
 		expect(error.code).toBe('LEDGER_AUTH_FAILED');
 		expect(error.message).toContain('Postgres refused the user "ar" on db:5432/ledger');
 		expect(error.hint).toContain('password');

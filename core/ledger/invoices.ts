@@ -14,20 +14,36 @@ import type { LedgerInvoice, StoreOutcome } from './types';
  */
 const INTAKE_LOCK_KEY = 0x52454331; // "REC1"
 
-const bigintAsString = (_key: string, value: unknown): unknown => (typeof value === 'bigint' ? value.toString() : value);
+const bigintAsString = (_key: string, value: unknown): unknown =>
+	typeof value === 'bigint' ? value.toString() : value;
 
 /** One-shot hashing (Node ≥ 20.12) is several times cheaper than createHash for short strings; same digest. */
 const sha256Hex: (text: string) => string =
-	typeof cryptoHash === 'function' ? (text) => cryptoHash('sha256', text, 'hex') : (text) => createHash('sha256').update(text).digest('hex');
+	typeof cryptoHash === 'function'
+		? (text) => cryptoHash('sha256', text, 'hex')
+		: (text) => createHash('sha256').update(text).digest('hex');
 
 /** The business content of an invoice, hashed: the same document sent twice has the same hash. */
 export function invoiceContentHash(invoice: LedgerInvoice): string {
 	const content = [
-		invoice.issuer ?? 'default', invoice.docType, invoice.number, invoice.customerExternalId, invoice.currency,
-		invoice.totalExclMinor.toString(), invoice.totalTaxMinor.toString(), invoice.totalInclMinor.toString(),
-		invoice.payableMinor.toString(), invoice.issueDate, invoice.dueDate, invoice.receptionDate ?? null,
-		invoice.termsDays ?? null, invoice.termsBasis ?? null, invoice.paymentTerms ?? null, invoice.poNumber ?? null,
-		invoice.creditedNumber ?? null, invoice.lines ?? [],
+		invoice.issuer ?? 'default',
+		invoice.docType,
+		invoice.number,
+		invoice.customerExternalId,
+		invoice.currency,
+		invoice.totalExclMinor.toString(),
+		invoice.totalTaxMinor.toString(),
+		invoice.totalInclMinor.toString(),
+		invoice.payableMinor.toString(),
+		invoice.issueDate,
+		invoice.dueDate,
+		invoice.receptionDate ?? null,
+		invoice.termsDays ?? null,
+		invoice.termsBasis ?? null,
+		invoice.paymentTerms ?? null,
+		invoice.poNumber ?? null,
+		invoice.creditedNumber ?? null,
+		invoice.lines ?? [],
 	];
 	// The replacer (bigints inside lines) costs more than the hash: only lines that hold bigints pay for it.
 	// Both paths give the same text, so stored hashes do not change.
@@ -79,33 +95,83 @@ function customerMismatch(invoice: LedgerInvoice): NonNullable<StoreOutcome['err
 		message: `${credit ? 'Credit note' : 'Invoice'} ${invoice.number} is already in the ledger for another customer than "${invoice.customerExternalId}": it is not changed.`,
 		messageFr: `${credit ? "L'avoir" : 'La facture'} ${invoice.number} est déjà au grand livre pour un autre client que « ${invoice.customerExternalId} » : ${credit ? 'il' : 'elle'} n'est pas modifié${credit ? '' : 'e'}.`,
 		hint: 'A revision must come with the customer code of the original document. Check the customer code or the document number.',
-		hintFr: "Une révision doit porter le code client du document d'origine. Vérifiez le code client ou le numéro du document.",
+		hintFr:
+			"Une révision doit porter le code client du document d'origine. Vérifiez le code client ou le numéro du document.",
 	};
 }
 
-export function dbErrorToItem(error: Error & { code?: string; detail?: string; constraint?: string }): { code: string; message: string; hint?: string } {
+export function dbErrorToItem(
+	error: Error & { code?: string; detail?: string; constraint?: string },
+): { code: string; message: string; hint?: string } {
 	if (error.code === '22008' || error.code === '22007') {
-		return { code: 'INVOICE_BAD_DATE', message: `A date of the invoice is not a real calendar date: ${error.message}.`, hint: 'Use YYYY-MM-DD dates that exist.' };
+		return {
+			code: 'INVOICE_BAD_DATE',
+			message: `A date of the invoice is not a real calendar date: ${error.message}.`,
+			hint: 'Use YYYY-MM-DD dates that exist.',
+		};
 	}
 	if (error.code === '23514' && error.constraint) {
 		const known: Record<string, { code: string; message: string; hint: string }> = {
-			credit_note_same_currency: { code: 'CREDIT_NOTE_OTHER_CURRENCY', message: `A credit note and the invoice it credits must be in the same currency (${error.message}) / Un avoir et la facture qu'il crédite sont dans la même devise.`, hint: 'Correct the currency or the credited invoice number.' },
-			credit_note_same_customer: { code: 'CREDIT_NOTE_OTHER_CUSTOMER', message: `A credit note and the invoice it credits must be of the same customer (${error.message}) / Un avoir et la facture qu'il crédite sont du même client.`, hint: 'Correct the customer or the credited invoice number.' },
-			invoice_revision_in_order: { code: 'INVOICE_REVISION_BEFORE_PREVIOUS', message: `${error.message} / Une révision ne prend pas effet avant la précédente.`, hint: 'Give an effective date on or after the previous revision.' },
-			allocation_same_currency: { code: 'INVOICE_CURRENCY_HAS_PAYMENTS', message: `${error.message} / Une facture qui a reçu des paiements ne change pas de devise.`, hint: 'Cancel the invoice and issue a new one in the other currency.' },
+			credit_note_same_currency: {
+				code: 'CREDIT_NOTE_OTHER_CURRENCY',
+				message: `A credit note and the invoice it credits must be in the same currency (${error.message}) / Un avoir et la facture qu'il crédite sont dans la même devise.`,
+				hint: 'Correct the currency or the credited invoice number.',
+			},
+			credit_note_same_customer: {
+				code: 'CREDIT_NOTE_OTHER_CUSTOMER',
+				message: `A credit note and the invoice it credits must be of the same customer (${error.message}) / Un avoir et la facture qu'il crédite sont du même client.`,
+				hint: 'Correct the customer or the credited invoice number.',
+			},
+			invoice_revision_in_order: {
+				code: 'INVOICE_REVISION_BEFORE_PREVIOUS',
+				message: `${error.message} / Une révision ne prend pas effet avant la précédente.`,
+				hint: 'Give an effective date on or after the previous revision.',
+			},
+			allocation_same_currency: {
+				code: 'INVOICE_CURRENCY_HAS_PAYMENTS',
+				message: `${error.message} / Une facture qui a reçu des paiements ne change pas de devise.`,
+				hint: 'Cancel the invoice and issue a new one in the other currency.',
+			},
 		};
 		if (known[error.constraint]) return known[error.constraint];
 	}
 	if (error.code === '22003') {
-		return { code: 'INVOICE_AMOUNT_OUT_OF_RANGE', message: 'An amount of the invoice is out of range.', hint: 'Check the amounts and their decimal separator.' };
+		return {
+			code: 'INVOICE_AMOUNT_OUT_OF_RANGE',
+			message: 'An amount of the invoice is out of range.',
+			hint: 'Check the amounts and their decimal separator.',
+		};
 	}
 	return { code: 'INVOICE_STORE_FAILED', message: error.message };
 }
 
 /** Columns written for a new document (newRow), in the order of the unnest() arrays of INSERT_NEW. */
-const NEW_COLUMNS = ['issuer', 'doc_type', 'number', 'customer_id', 'currency', 'total_excl_minor', 'total_tax_minor',
-	'total_incl_minor', 'payable_minor', 'open_minor', 'issue_date', 'due_date', 'reception_date', 'terms_days', 'terms_basis',
-	'payment_terms', 'po_number', 'credited_number', 'content_hash', 'source', 'source_ref', 'lines', 'anomalies', 'extra'];
+const NEW_COLUMNS = [
+	'issuer',
+	'doc_type',
+	'number',
+	'customer_id',
+	'currency',
+	'total_excl_minor',
+	'total_tax_minor',
+	'total_incl_minor',
+	'payable_minor',
+	'open_minor',
+	'issue_date',
+	'due_date',
+	'reception_date',
+	'terms_days',
+	'terms_basis',
+	'payment_terms',
+	'po_number',
+	'credited_number',
+	'content_hash',
+	'source',
+	'source_ref',
+	'lines',
+	'anomalies',
+	'extra',
+];
 
 /** The table's defaults for the jsonb columns, as newRow writes them (null stands for the other columns' NULL default). */
 const COLUMN_DEFAULTS: Record<string, string> = { lines: '[]', anomalies: '[]', extra: '{}' };
@@ -128,14 +194,34 @@ interface Staged {
 
 function newRow(s: Staged): Array<string | null> {
 	const inv = s.invoice;
-	const text = (v: string | null | undefined): string | null => (v === undefined || v === null ? null : v);
+	const text = (v: string | null | undefined): string | null =>
+		v === undefined || v === null ? null : v;
 	const credit = inv.docType === 'credit_note';
 	return [
-		s.issuer, inv.docType, inv.number, s.customerId as string, inv.currency, inv.totalExclMinor.toString(), inv.totalTaxMinor.toString(),
-		inv.totalInclMinor.toString(), inv.payableMinor.toString(), (credit ? -inv.payableMinor : inv.payableMinor).toString(), inv.issueDate,
-		inv.dueDate, text(inv.receptionDate), inv.termsDays === undefined || inv.termsDays === null ? null : String(inv.termsDays),
-		text(inv.termsBasis), text(inv.paymentTerms), text(inv.poNumber), credit ? text(inv.creditedNumber) : null, s.hash,
-		inv.source ?? 'json', text(inv.sourceRef), jsonText(inv.lines ?? []), jsonText(inv.anomalies ?? []), jsonText(inv.extra ?? {}),
+		s.issuer,
+		inv.docType,
+		inv.number,
+		s.customerId as string,
+		inv.currency,
+		inv.totalExclMinor.toString(),
+		inv.totalTaxMinor.toString(),
+		inv.totalInclMinor.toString(),
+		inv.payableMinor.toString(),
+		(credit ? -inv.payableMinor : inv.payableMinor).toString(),
+		inv.issueDate,
+		inv.dueDate,
+		text(inv.receptionDate),
+		inv.termsDays === undefined || inv.termsDays === null ? null : String(inv.termsDays),
+		text(inv.termsBasis),
+		text(inv.paymentTerms),
+		text(inv.poNumber),
+		credit ? text(inv.creditedNumber) : null,
+		s.hash,
+		inv.source ?? 'json',
+		text(inv.sourceRef),
+		jsonText(inv.lines ?? []),
+		jsonText(inv.anomalies ?? []),
+		jsonText(inv.extra ?? {}),
 	];
 }
 
@@ -144,16 +230,33 @@ function newRow(s: Staged): Array<string | null> {
  * currency or customer (already in the ledger, or in this batch) is refused with the reason, in English and
  * French. The ledger refuses such a link too (migration 0016's triggers); this gives the person the reason first.
  */
-async function refuseCrossCredits(client: PoolClient, rows: Staged[], outcomes: Map<number, StoreOutcome>): Promise<Staged[]> {
-	const crediting = rows.filter((r) => r.invoice.docType === 'credit_note' && r.invoice.creditedNumber);
+async function refuseCrossCredits(
+	client: PoolClient,
+	rows: Staged[],
+	outcomes: Map<number, StoreOutcome>,
+): Promise<Staged[]> {
+	const crediting = rows.filter(
+		(r) => r.invoice.docType === 'credit_note' && r.invoice.creditedNumber,
+	);
 	if (crediting.length === 0) return rows;
 	const targets = new Map<string, { currency: string; customerId: string; customer: string }>();
-	const found = await client.query<{ issuer: string; number: string; currency: string; customer_id: string; external_id: string }>(
+	const found = await client.query<{
+		issuer: string;
+		number: string;
+		currency: string;
+		customer_id: string;
+		external_id: string;
+	}>(
 		`SELECT i.issuer, i.number, i.currency::text AS currency, i.customer_id::text AS customer_id, c.external_id FROM invoices i JOIN customers c ON c.id = i.customer_id
 		WHERE i.doc_type = 'invoice' AND i.number = ANY($1::text[])`,
 		[[...new Set(crediting.map((r) => r.invoice.creditedNumber as string))]],
 	);
-	for (const t of found.rows) targets.set(`${t.issuer}\u0000${t.number}`, { currency: t.currency, customerId: t.customer_id, customer: t.external_id });
+	for (const t of found.rows)
+		targets.set(`${t.issuer}\u0000${t.number}`, {
+			currency: t.currency,
+			customerId: t.customer_id,
+			customer: t.external_id,
+		});
 	// An invoice of the batch is what the ledger will hold once the batch is written.
 	for (const r of rows) {
 		if (r.invoice.docType !== 'invoice') continue;
@@ -162,7 +265,11 @@ async function refuseCrossCredits(client: PoolClient, rows: Staged[], outcomes: 
 		// the invoice's customer): the ledger's invoice stays the target.
 		const stored = targets.get(key);
 		if (stored && stored.customerId !== String(r.customerId)) continue;
-		targets.set(key, { currency: r.invoice.currency.toUpperCase(), customerId: r.customerId as string, customer: r.invoice.customerExternalId });
+		targets.set(key, {
+			currency: r.invoice.currency.toUpperCase(),
+			customerId: r.customerId as string,
+			customer: r.invoice.customerExternalId,
+		});
 	}
 	const refused = new Set<Staged>();
 	for (const r of crediting) {
@@ -202,32 +309,66 @@ async function refuseCrossCredits(client: PoolClient, rows: Staged[], outcomes: 
  * documents already in the ledger, ids for the new ones, one multi-row INSERT, then revisions and credit-note
  * links when there are any. Several calls may share one transaction.
  */
-export async function storeBatch(client: PoolClient, invoices: LedgerInvoice[], offset: number, options: StoreInvoicesOptions): Promise<StoreOutcome[]> {
-	const [{ bypass: bypassesRls }] = (await client.query<{ bypass: boolean }>(
-		`SELECT pg_advisory_xact_lock($1, hashtext(current_schema())), (SELECT rolsuper OR rolbypassrls FROM pg_roles WHERE rolname = current_user) AS bypass`,
-		[INTAKE_LOCK_KEY],
-	)).rows;
+export async function storeBatch(
+	client: PoolClient,
+	invoices: LedgerInvoice[],
+	offset: number,
+	options: StoreInvoicesOptions,
+): Promise<StoreOutcome[]> {
+	const [{ bypass: bypassesRls }] = (
+		await client.query<{ bypass: boolean }>(
+			`SELECT pg_advisory_xact_lock($1, hashtext(current_schema())), (SELECT rolsuper OR rolbypassrls FROM pg_roles WHERE rolname = current_user) AS bypass`,
+			[INTAKE_LOCK_KEY],
+		)
+	).rows;
 	const outcomes = new Map<number, StoreOutcome>();
 	const staged: Staged[] = invoices.map((invoice, i) => {
 		const issuer = invoice.issuer ?? 'default';
-		return { index: offset + i, invoice, issuer, hash: invoiceContentHash(invoice), key: `${issuer}\u0000${invoice.docType}\u0000${invoice.number}` };
+		return {
+			index: offset + i,
+			invoice,
+			issuer,
+			hash: invoiceContentHash(invoice),
+			key: `${issuer}\u0000${invoice.docType}\u0000${invoice.number}`,
+		};
 	});
 
 	const codes = [...new Set(staged.map((s) => s.invoice.customerExternalId))];
 	if (options.createMissingCustomers) {
 		const names = new Map<string, string>();
-		for (const s of staged) if (!names.has(s.invoice.customerExternalId)) names.set(s.invoice.customerExternalId, s.invoice.customerName ?? s.invoice.customerExternalId);
-		await client.query(`INSERT INTO customers (external_id, name) SELECT * FROM unnest($1::text[], $2::text[]) ON CONFLICT (external_id) DO NOTHING`, [[...names.keys()], [...names.values()]]);
+		for (const s of staged)
+			if (!names.has(s.invoice.customerExternalId))
+				names.set(
+					s.invoice.customerExternalId,
+					s.invoice.customerName ?? s.invoice.customerExternalId,
+				);
+		await client.query(
+			`INSERT INTO customers (external_id, name) SELECT * FROM unnest($1::text[], $2::text[]) ON CONFLICT (external_id) DO NOTHING`,
+			[[...names.keys()], [...names.values()]],
+		);
 	}
-	const customers = new Map((await client.query<{ id: string; external_id: string }>('SELECT id, external_id FROM customers WHERE external_id = ANY($1::text[])', [codes])).rows.map((r) => [r.external_id, r.id]));
+	const customers = new Map(
+		(
+			await client.query<{ id: string; external_id: string }>(
+				'SELECT id, external_id FROM customers WHERE external_id = ANY($1::text[])',
+				[codes],
+			)
+		).rows.map((r) => [r.external_id, r.id]),
+	);
 	const known: Staged[] = [];
 	for (const s of staged) {
 		s.customerId = customers.get(s.invoice.customerExternalId);
 		if (s.customerId) known.push(s);
 		else {
 			outcomes.set(s.index, {
-				index: s.index, number: s.invoice.number, status: 'rejected',
-				error: { code: 'INVOICE_UNKNOWN_CUSTOMER', message: `Customer "${s.invoice.customerExternalId}" is not in the ledger.`, hint: 'Import the customer first (Invoice Intake → Customers), or allow creating missing customers.' },
+				index: s.index,
+				number: s.invoice.number,
+				status: 'rejected',
+				error: {
+					code: 'INVOICE_UNKNOWN_CUSTOMER',
+					message: `Customer "${s.invoice.customerExternalId}" is not in the ledger.`,
+					hint: 'Import the customer first (Invoice Intake → Customers), or allow creating missing customers.',
+				},
 			});
 		}
 	}
@@ -239,7 +380,16 @@ export async function storeBatch(client: PoolClient, invoices: LedgerInvoice[], 
 	let rows: Staged[] = [];
 	for (const s of known) {
 		if (last.get(keyOf(s)) === s) rows.push(s);
-		else outcomes.set(s.index, { index: s.index, number: s.invoice.number, status: 'unchanged', error: { code: 'INVOICE_SUPERSEDED_IN_BATCH', message: `Invoice ${s.invoice.number} appears again later in the same batch; the later one was kept.` } });
+		else
+			outcomes.set(s.index, {
+				index: s.index,
+				number: s.invoice.number,
+				status: 'unchanged',
+				error: {
+					code: 'INVOICE_SUPERSEDED_IN_BATCH',
+					message: `Invoice ${s.invoice.number} appears again later in the same batch; the later one was kept.`,
+				},
+			});
 	}
 	rows = await refuseCrossCredits(client, rows, outcomes);
 
@@ -248,13 +398,30 @@ export async function storeBatch(client: PoolClient, invoices: LedgerInvoice[], 
 	// freshness of its statistics. Only storeInvoices writes content_hash and the intake lock above serialises it,
 	// so the comparison holds without locking unchanged rows.
 	const byKey = new Map(rows.map((r) => [keyOf(r), r]));
-	const existing = rows.length === 0 ? [] : (await client.query<{ id: string; issuer: string; doc_type: string; number: string; content_hash: string; revision: number; customer_id: string }>(
-		`SELECT i.id, i.issuer, i.doc_type, i.number, i.content_hash, i.revision, i.customer_id::text
+	const existing =
+		rows.length === 0
+			? []
+			: (
+					await client.query<{
+						id: string;
+						issuer: string;
+						doc_type: string;
+						number: string;
+						content_hash: string;
+						revision: number;
+						customer_id: string;
+					}>(
+						`SELECT i.id, i.issuer, i.doc_type, i.number, i.content_hash, i.revision, i.customer_id::text
 		 FROM unnest($1::text[], $2::text[], $3::text[]) AS k(issuer, doc_type, number)
 		 CROSS JOIN LATERAL (SELECT i.id, i.issuer, i.doc_type, i.number, i.content_hash, i.revision, i.customer_id FROM invoices i
 		   WHERE i.issuer = k.issuer AND i.doc_type = k.doc_type AND i.number = k.number LIMIT 1) i`,
-		[rows.map((r) => r.issuer), rows.map((r) => r.invoice.docType), rows.map((r) => r.invoice.number)],
-	)).rows;
+						[
+							rows.map((r) => r.issuer),
+							rows.map((r) => r.invoice.docType),
+							rows.map((r) => r.invoice.number),
+						],
+					)
+				).rows;
 	const found = new Map<Staged, (typeof existing)[number]>();
 	for (const e of existing) {
 		const row = byKey.get(`${e.issuer}\u0000${e.doc_type}\u0000${e.number}`);
@@ -266,10 +433,21 @@ export async function storeBatch(client: PoolClient, invoices: LedgerInvoice[], 
 		// A document belongs to the customer it was first stored for: a record under another customer's code never
 		// rewrites it (nor moves it to that customer).
 		if (String(e.customer_id) !== String(row.customerId)) {
-			outcomes.set(row.index, { index: row.index, number: row.invoice.number, status: 'rejected', error: customerMismatch(row.invoice) });
+			outcomes.set(row.index, {
+				index: row.index,
+				number: row.invoice.number,
+				status: 'rejected',
+				error: customerMismatch(row.invoice),
+			});
 			continue;
 		}
-		outcomes.set(row.index, { index: row.index, number: row.invoice.number, status: 'unchanged', id: e.id, revision: e.revision });
+		outcomes.set(row.index, {
+			index: row.index,
+			number: row.invoice.number,
+			status: 'unchanged',
+			id: e.id,
+			revision: e.revision,
+		});
 		if (e.content_hash !== row.hash) changed.push({ row, id: e.id });
 	}
 
@@ -287,14 +465,35 @@ export async function storeBatch(client: PoolClient, invoices: LedgerInvoice[], 
 			// would depend on the table's statistics, which a bulk load makes stale).
 			// Columns the whole batch leaves at the table's default (no lines, no anomalies, no PO...) are not sent.
 			// The sequence is looked up once (pg_get_serial_sequence per row cost four times the nextval calls).
-			const taken = (await client.query<{ id: string }>(
-				`WITH s AS MATERIALIZED (SELECT pg_get_serial_sequence('invoices', 'id')::regclass AS seq)
-				 SELECT nextval(s.seq)::text AS id FROM s, generate_series(1, $1::int)`, [fresh.length])).rows;
-			const kept = NEW_COLUMNS.map((_c, k) => k).filter((k) => values.some((row) => row[k] !== null && row[k] !== COLUMN_DEFAULTS[NEW_COLUMNS[k]]));
-			await copyRows(client, 'invoices', ['id', ...kept.map((k) => NEW_COLUMNS[k])], values.map((row, r) => [taken[r].id, ...kept.map((k) => row[k])]));
-			ids = fresh.map((s, r) => ({ id: taken[r].id, issuer: s.issuer, doc_type: s.invoice.docType, number: s.invoice.number }));
+			const taken = (
+				await client.query<{ id: string }>(
+					`WITH s AS MATERIALIZED (SELECT pg_get_serial_sequence('invoices', 'id')::regclass AS seq)
+				 SELECT nextval(s.seq)::text AS id FROM s, generate_series(1, $1::int)`,
+					[fresh.length],
+				)
+			).rows;
+			const kept = NEW_COLUMNS.map((_c, k) => k).filter((k) =>
+				values.some((row) => row[k] !== null && row[k] !== COLUMN_DEFAULTS[NEW_COLUMNS[k]]),
+			);
+			await copyRows(
+				client,
+				'invoices',
+				['id', ...kept.map((k) => NEW_COLUMNS[k])],
+				values.map((row, r) => [taken[r].id, ...kept.map((k) => row[k])]),
+			);
+			ids = fresh.map((s, r) => ({
+				id: taken[r].id,
+				issuer: s.issuer,
+				doc_type: s.invoice.docType,
+				number: s.invoice.number,
+			}));
 		} else {
-			ids = (await client.query<{ id: string; issuer: string; doc_type: string; number: string }>(INSERT_NEW, NEW_COLUMNS.map((_c, k) => values.map((row) => row[k])))).rows;
+			ids = (
+				await client.query<{ id: string; issuer: string; doc_type: string; number: string }>(
+					INSERT_NEW,
+					NEW_COLUMNS.map((_c, k) => values.map((row) => row[k])),
+				)
+			).rows;
 		}
 		const freshByKey = new Map(fresh.map((r) => [keyOf(r), r]));
 		for (const row of ids) {
@@ -302,7 +501,13 @@ export async function storeBatch(client: PoolClient, invoices: LedgerInvoice[], 
 			const s = freshByKey.get(`${row.issuer}\u0000${row.doc_type}\u0000${row.number}`);
 			if (!s) continue;
 			inserted.push({ id: row.id, docType: s.invoice.docType });
-			outcomes.set(s.index, { index: s.index, number: s.invoice.number, status: 'created', id: row.id, revision: 1 });
+			outcomes.set(s.index, {
+				index: s.index,
+				number: s.invoice.number,
+				status: 'created',
+				id: row.id,
+				revision: 1,
+			});
 		}
 	}
 
@@ -311,18 +516,46 @@ export async function storeBatch(client: PoolClient, invoices: LedgerInvoice[], 
 	const changedIds = changed.map((c) => c.id);
 	if (changed.length) {
 		// The content each revision replaces is kept with the day it stopped holding (trigger invoice_revision_kept).
-		await client.query(`SELECT id, set_config('receivables.effective_on', $2, true) FROM invoices WHERE id = ANY($1::bigint[]) ORDER BY id FOR UPDATE`,
-			[changedIds, options.effectiveOn ?? todayIn(options.zone || DEFAULT_ZONE)]);
+		await client.query(
+			`SELECT id, set_config('receivables.effective_on', $2, true) FROM invoices WHERE id = ANY($1::bigint[]) ORDER BY id FOR UPDATE`,
+			[changedIds, options.effectiveOn ?? todayIn(options.zone || DEFAULT_ZONE)],
+		);
 		const recordset = changed.map(({ row, id }) => ({
-			id, row_no: row.index, currency: row.invoice.currency, total_excl_minor: row.invoice.totalExclMinor.toString(),
-			total_tax_minor: row.invoice.totalTaxMinor.toString(), total_incl_minor: row.invoice.totalInclMinor.toString(),
-			payable_minor: row.invoice.payableMinor.toString(), issue_date: row.invoice.issueDate, due_date: row.invoice.dueDate,
-			reception_date: row.invoice.receptionDate ?? null, terms_days: row.invoice.termsDays ?? null, terms_basis: row.invoice.termsBasis ?? null,
-			payment_terms: row.invoice.paymentTerms ?? null, po_number: row.invoice.poNumber ?? null, credited_number: row.invoice.creditedNumber ?? null,
-			content_hash: row.hash, source: row.invoice.source ?? 'json', source_ref: row.invoice.sourceRef ?? null,
-			lines: row.invoice.lines ?? [], anomalies: row.invoice.anomalies ?? [], extra: row.invoice.extra ?? {},
+			id,
+			row_no: row.index,
+			currency: row.invoice.currency,
+			total_excl_minor: row.invoice.totalExclMinor.toString(),
+			total_tax_minor: row.invoice.totalTaxMinor.toString(),
+			total_incl_minor: row.invoice.totalInclMinor.toString(),
+			payable_minor: row.invoice.payableMinor.toString(),
+			issue_date: row.invoice.issueDate,
+			due_date: row.invoice.dueDate,
+			reception_date: row.invoice.receptionDate ?? null,
+			terms_days: row.invoice.termsDays ?? null,
+			terms_basis: row.invoice.termsBasis ?? null,
+			payment_terms: row.invoice.paymentTerms ?? null,
+			po_number: row.invoice.poNumber ?? null,
+			credited_number: row.invoice.creditedNumber ?? null,
+			content_hash: row.hash,
+			source: row.invoice.source ?? 'json',
+			source_ref: row.invoice.sourceRef ?? null,
+			lines: row.invoice.lines ?? [],
+			anomalies: row.invoice.anomalies ?? [],
+			extra: row.invoice.extra ?? {},
 		}));
-		const revised = await client.query<{ id: string; row_no: number; revision: number; number: string; customer_id: string; old_hash: string; new_hash: string; delta: string; credited_invoice_id: string | null; doc_type: string }>(`
+		const revised = await client.query<{
+			id: string;
+			row_no: number;
+			revision: number;
+			number: string;
+			customer_id: string;
+			old_hash: string;
+			new_hash: string;
+			delta: string;
+			credited_invoice_id: string | null;
+			doc_type: string;
+		}>(
+			`
 			WITH s AS (
 				SELECT * FROM jsonb_to_recordset($1::jsonb) AS s(id bigint, row_no int, currency text, total_excl_minor bigint,
 					total_tax_minor bigint, total_incl_minor bigint, payable_minor bigint, issue_date date, due_date date,
@@ -345,23 +578,38 @@ export async function storeBatch(client: PoolClient, invoices: LedgerInvoice[], 
 			FROM s, old
 			WHERE old.id = i.id AND s.id = i.id
 			RETURNING i.id, s.row_no, i.revision, i.number, i.customer_id, old.content_hash AS old_hash, s.content_hash AS new_hash,
-				(s.payable_minor - old.payable_minor)::text AS delta, i.credited_invoice_id, i.doc_type`, [jsonText(recordset)]);
+				(s.payable_minor - old.payable_minor)::text AS delta, i.credited_invoice_id, i.doc_type`,
+			[jsonText(recordset)],
+		);
 		for (const row of revised.rows) {
-			outcomes.set(row.row_no, { index: row.row_no, number: row.number, status: 'revised', id: row.id, revision: row.revision });
+			outcomes.set(row.row_no, {
+				index: row.row_no,
+				number: row.number,
+				status: 'revised',
+				id: row.id,
+				revision: row.revision,
+			});
 		}
 		if (revised.rows.length) {
-			await client.query(`INSERT INTO history (customer_id, invoice_id, kind, actor, summary, content_hash, payload)
+			await client.query(
+				`INSERT INTO history (customer_id, invoice_id, kind, actor, summary, content_hash, payload)
 				SELECT r.customer_id, r.id, 'invoice_revised', $2, 'Invoice ' || r.number || ' revised to revision ' || r.revision,
 					r.new_hash, jsonb_build_object('previousHash', r.old_hash, 'revision', r.revision, 'payableDeltaMinor', r.delta,
 						'timeline', jsonb_build_object('key', 'invoice_revised', 'fields', jsonb_build_object('invoice', r.number, 'revision', r.revision::text)))
 				FROM jsonb_to_recordset($1::jsonb) AS r(id bigint, customer_id bigint, number text, revision int, old_hash text, new_hash text, delta text)`,
-				[JSON.stringify(revised.rows), options.actor ?? 'intake']);
+				[JSON.stringify(revised.rows), options.actor ?? 'intake'],
+			);
 			// A revised credit note changes the balance of the invoice it credits by the difference.
-			const creditDeltas = revised.rows.filter((r) => r.doc_type === 'credit_note' && r.credited_invoice_id && r.delta !== '0');
+			const creditDeltas = revised.rows.filter(
+				(r) => r.doc_type === 'credit_note' && r.credited_invoice_id && r.delta !== '0',
+			);
 			for (const r of creditDeltas) {
-				await client.query(`UPDATE invoices SET open_minor = open_minor - $2::bigint,
+				await client.query(
+					`UPDATE invoices SET open_minor = open_minor - $2::bigint,
 					status = CASE WHEN status IN ('open', 'paid', 'credited') THEN (CASE WHEN open_minor - $2::bigint <= 0 THEN 'credited' ELSE 'open' END) ELSE status END,
-					updated_at = now() WHERE id = $1`, [r.credited_invoice_id, r.delta]);
+					updated_at = now() WHERE id = $1`,
+					[r.credited_invoice_id, r.delta],
+				);
 			}
 		}
 	}
@@ -374,9 +622,24 @@ export async function storeBatch(client: PoolClient, invoices: LedgerInvoice[], 
 	];
 	const newInvoiceIds = inserted.filter((r) => r.docType === 'invoice').map((r) => r.id);
 	// New invoices look for credit notes waiting for them only when there are any (one probe of a partial index).
-	const pending = creditNoteIds.length > 0 || (newInvoiceIds.length > 0 && (await client.query<{ any: boolean }>(
-		"SELECT EXISTS (SELECT 1 FROM invoices WHERE doc_type = 'credit_note' AND credited_invoice_id IS NULL AND credited_number IS NOT NULL) AS any")).rows[0].any);
-	const credited = !pending ? { rows: [] } : await client.query<{ invoice_id: string; customer_id: string; number: string; credit_number: string; amount: string }>(`
+	const pending =
+		creditNoteIds.length > 0 ||
+		(newInvoiceIds.length > 0 &&
+			(
+				await client.query<{ any: boolean }>(
+					"SELECT EXISTS (SELECT 1 FROM invoices WHERE doc_type = 'credit_note' AND credited_invoice_id IS NULL AND credited_number IS NOT NULL) AS any",
+				)
+			).rows[0].any);
+	const credited = !pending
+		? { rows: [] }
+		: await client.query<{
+				invoice_id: string;
+				customer_id: string;
+				number: string;
+				credit_number: string;
+				amount: string;
+			}>(
+				`
 		WITH candidates AS (
 			SELECT cn.id, cn.issuer, cn.number, cn.credited_number, cn.payable_minor, cn.currency, cn.customer_id FROM invoices cn
 			WHERE cn.id = ANY($1::bigint[]) AND cn.doc_type = 'credit_note' AND cn.credited_invoice_id IS NULL AND cn.credited_number IS NOT NULL
@@ -403,11 +666,13 @@ export async function storeBatch(client: PoolClient, invoices: LedgerInvoice[], 
 			status = CASE WHEN i.status = 'open' AND i.open_minor - t.amount <= 0 THEN 'credited' ELSE i.status END, updated_at = now()
 		FROM totals t WHERE i.id = t.invoice_id
 		RETURNING i.id AS invoice_id, i.customer_id, i.number, t.numbers AS credit_number, t.amount::text AS amount`,
-		[creditNoteIds, newInvoiceIds]);
+				[creditNoteIds, newInvoiceIds],
+			);
 	if (pending && newInvoiceIds.length) {
 		// A credit note stored before its invoice, whose invoice turns out to be of another currency or customer, is
 		// left unlinked and listed for a person (listLedgerFindings), once.
-		await client.query(`WITH refused AS (
+		await client.query(
+			`WITH refused AS (
 				INSERT INTO ledger_findings (kind, credit_note_id, invoice_id, found_by, details)
 				SELECT 'credit_note_link_refused', cn.id, t.id, $2,
 					jsonb_build_object('creditNote', cn.number, 'creditNoteCurrency', cn.currency, 'creditNoteCustomerId', cn.customer_id::text,
@@ -425,15 +690,19 @@ export async function storeBatch(client: PoolClient, invoices: LedgerInvoice[], 
 					CASE WHEN r.details->>'reason' = 'currency' THEN 'other currency' ELSE 'other customer' END,
 				r.details || jsonb_build_object('timeline', jsonb_build_object('key', 'credit_note_link_refused', 'fields',
 					jsonb_build_object('creditNote', cn.number, 'invoice', r.details->>'invoice', 'reason', r.details->>'reason')))
-			FROM refused r JOIN invoices cn ON cn.id = r.credit_note_id`, [newInvoiceIds, options.actor ?? 'intake']);
+			FROM refused r JOIN invoices cn ON cn.id = r.credit_note_id`,
+			[newInvoiceIds, options.actor ?? 'intake'],
+		);
 	}
 	if (credited.rows.length) {
-		await client.query(`INSERT INTO history (customer_id, invoice_id, kind, actor, summary, payload)
+		await client.query(
+			`INSERT INTO history (customer_id, invoice_id, kind, actor, summary, payload)
 			SELECT r.customer_id, r.invoice_id, 'credit_note_applied', $2, 'Credit note ' || r.credit_number || ' applied to invoice ' || r.number,
 				jsonb_build_object('creditNote', r.credit_number, 'amountMinor', r.amount,
 					'timeline', jsonb_build_object('key', 'credit_note_applied', 'fields', jsonb_build_object('creditNote', r.credit_number, 'invoice', r.number)))
 			FROM jsonb_to_recordset($1::jsonb) AS r(invoice_id bigint, customer_id bigint, number text, credit_number text, amount text)`,
-			[JSON.stringify(credited.rows), options.actor ?? 'intake']);
+			[JSON.stringify(credited.rows), options.actor ?? 'intake'],
+		);
 	}
 	return [...outcomes.values()];
 }
@@ -446,19 +715,29 @@ export async function storeBatch(client: PoolClient, invoices: LedgerInvoice[], 
  * reported one by one. The table's planner statistics are refreshed once a call has added a significant share
  * of its rows (see noteBulkRows).
  */
-export async function storeInvoices(ledger: Ledger, invoices: LedgerInvoice[], options: StoreInvoicesOptions = {}): Promise<StoreOutcome[]> {
-	if (options.effectiveOn !== undefined) options = { ...options, effectiveOn: effectiveDate(options.effectiveOn, options.zone, 'INVOICE_BAD_EFFECTIVE_DATE') };
+export async function storeInvoices(
+	ledger: Ledger,
+	invoices: LedgerInvoice[],
+	options: StoreInvoicesOptions = {},
+): Promise<StoreOutcome[]> {
+	if (options.effectiveOn !== undefined)
+		options = {
+			...options,
+			effectiveOn: effectiveDate(options.effectiveOn, options.zone, 'INVOICE_BAD_EFFECTIVE_DATE'),
+		};
 	const batchSize = Math.max(1, options.batchSize ?? 5000);
 	const results: StoreOutcome[] = [];
 	const run = async (offset: number, slice: LedgerInvoice[]): Promise<void> => {
-		const attempt = await ledger.transaction((client) => storeBatch(client, slice, offset, options)).then(
-			(outcomes) => ({ outcomes, error: undefined }),
-			(error: Error) => {
-				// Ledger-level faults (connection, schema) concern every row: they are not split.
-				if (error instanceof ReceivablesError) return Promise.reject(error);
-				return { outcomes: undefined, error };
-			},
-		);
+		const attempt = await ledger
+			.transaction((client) => storeBatch(client, slice, offset, options))
+			.then(
+				(outcomes) => ({ outcomes, error: undefined }),
+				(error: Error) => {
+					// Ledger-level faults (connection, schema) concern every row: they are not split.
+					if (error instanceof ReceivablesError) return Promise.reject(error);
+					return { outcomes: undefined, error };
+				},
+			);
 		if (attempt.outcomes) {
 			results.push(...attempt.outcomes);
 			let created = 0;
@@ -467,7 +746,12 @@ export async function storeInvoices(ledger: Ledger, invoices: LedgerInvoice[], o
 		} else {
 			const error = attempt.error;
 			if (slice.length === 1) {
-				results.push({ index: offset, number: slice[0].number, status: 'rejected', error: dbErrorToItem(error as Error) });
+				results.push({
+					index: offset,
+					number: slice[0].number,
+					status: 'rejected',
+					error: dbErrorToItem(error as Error),
+				});
 				return;
 			}
 			const half = Math.ceil(slice.length / 2);

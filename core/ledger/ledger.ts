@@ -21,7 +21,10 @@ export class Ledger {
 		this.pool.on('error', () => undefined);
 		// a connection opened again (after an idle one was closed) keeps the history date given
 		this.pool.on('connect', (client) => {
-			if (this.historyAt) client.query("SELECT set_config('receivables.history_at', $1, false)", [this.historyAt]).catch(() => undefined);
+			if (this.historyAt)
+				client
+					.query("SELECT set_config('receivables.history_at', $1, false)", [this.historyAt])
+					.catch(() => undefined);
 		});
 	}
 
@@ -33,10 +36,14 @@ export class Ledger {
 	 * when it happened, on a ledger of one connection (maxConnections: 1) so that every write sees the date.
 	 */
 	async setHistoryDate(at: string | null): Promise<void> {
-		if ((this.config.maxConnections ?? 10) !== 1) throw new Error('setHistoryDate needs a ledger of one connection (maxConnections: 1).');
+		if ((this.config.maxConnections ?? 10) !== 1)
+			throw new Error('setHistoryDate needs a ledger of one connection (maxConnections: 1).');
 		await this.ensureReady();
 		// read by Postgres (an ISO instant or "2026-03-31 15:00:00 Europe/Paris"), kept as a UTC instant
-		const rows = await this.pool.query<{ at: string }>("SELECT set_config('receivables.history_at', coalesce(to_char($1::timestamptz AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"'), ''), false) AS at", [at]);
+		const rows = await this.pool.query<{ at: string }>(
+			"SELECT set_config('receivables.history_at', coalesce(to_char($1::timestamptz AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"'), ''), false) AS at",
+			[at],
+		);
 		this.historyAt = rows.rows[0].at || null;
 	}
 
@@ -65,7 +72,10 @@ export class Ledger {
 		}
 	}
 
-	async query<R extends QueryResultRow = QueryResultRow>(text: string, values?: unknown[]): Promise<R[]> {
+	async query<R extends QueryResultRow = QueryResultRow>(
+		text: string,
+		values?: unknown[],
+	): Promise<R[]> {
 		await this.ensureReady();
 		const result = await this.pool.query<R>(text, values);
 		return result.rows;

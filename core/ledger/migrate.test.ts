@@ -22,10 +22,31 @@ describe('ledger migrations', () => {
 			[schema],
 		);
 		expect(tables.map((t) => t.table_name)).toEqual(
-			expect.arrayContaining(['customers', 'invoices', 'payments', 'allocations', 'reminders', 'history', 'disputes', 'promises', 'contact_tasks', 'waves', 'deliveries', 'courier_events', 'portal_users', 'webhook_deliveries', 'holds', 'dunning_policies', 'staff']),
+			expect.arrayContaining([
+				'customers',
+				'invoices',
+				'payments',
+				'allocations',
+				'reminders',
+				'history',
+				'disputes',
+				'promises',
+				'contact_tasks',
+				'waves',
+				'deliveries',
+				'courier_events',
+				'portal_users',
+				'webhook_deliveries',
+				'holds',
+				'dunning_policies',
+				'staff',
+			]),
 		);
 		await Promise.all(ledgers.map((l) => l.close()));
-		expect(await checkLedger(testLedgerConfig(schema))).toMatchObject({ ok: true, schemaState: 'current' });
+		expect(await checkLedger(testLedgerConfig(schema))).toMatchObject({
+			ok: true,
+			schemaState: 'current',
+		});
 	});
 
 	it('keeps the history append-only', async () => {
@@ -33,7 +54,9 @@ describe('ledger migrations', () => {
 		schemas.push(schema);
 		const ledger = openLedger(testLedgerConfig(schema));
 		await ledger.query("INSERT INTO history (kind, summary) VALUES ('note', 'first')");
-		await expect(ledger.query("UPDATE history SET summary = 'changed'")).rejects.toThrow('append-only');
+		await expect(ledger.query("UPDATE history SET summary = 'changed'")).rejects.toThrow(
+			'append-only',
+		);
 		await expect(ledger.query('DELETE FROM history')).rejects.toThrow('append-only');
 		await ledger.close();
 	});
@@ -46,7 +69,9 @@ describe('ledger migrations', () => {
 		await ledger.close();
 		const client = new Client({ connectionString: testDatabaseUrl() });
 		await client.connect();
-		await client.query(`INSERT INTO "${schema}"."${MIGRATIONS_TABLE}" (name, run_on) VALUES ('9999_from_the_future', now())`);
+		await client.query(
+			`INSERT INTO "${schema}"."${MIGRATIONS_TABLE}" (name, run_on) VALUES ('9999_from_the_future', now())`,
+		);
 		await client.end();
 		const again = openLedger(testLedgerConfig(schema));
 		await expect(again.ensureReady()).rejects.toMatchObject({
@@ -54,15 +79,29 @@ describe('ledger migrations', () => {
 			message: expect.stringContaining('9999_from_the_future'),
 		});
 		await again.close();
-		expect(await checkLedger(testLedgerConfig(schema))).toMatchObject({ ok: false, schemaState: 'too_new' });
+		expect(await checkLedger(testLedgerConfig(schema))).toMatchObject({
+			ok: false,
+			schemaState: 'too_new',
+		});
 	});
 
 	it('explains a wrong password, a wrong port and a missing database', async () => {
 		const url = new URL(testDatabaseUrl());
-		const wrongPort = await checkLedger({ host: '127.0.0.1', port: 1, database: 'x', user: 'postgres' });
+		const wrongPort = await checkLedger({
+			host: '127.0.0.1',
+			port: 1,
+			database: 'x',
+			user: 'postgres',
+		});
 		expect(wrongPort.ok).toBe(false);
 		expect(wrongPort.message).toMatch(/No Postgres server answers at 127\.0\.0\.1:1/);
-		const noDb = await checkLedger({ host: url.hostname, port: Number(url.port || 5432), user: decodeURIComponent(url.username), password: decodeURIComponent(url.password), database: 'no_such_database_here' });
+		const noDb = await checkLedger({
+			host: url.hostname,
+			port: Number(url.port || 5432),
+			user: decodeURIComponent(url.username),
+			password: decodeURIComponent(url.password),
+			database: 'no_such_database_here',
+		});
 		expect(noDb.ok).toBe(false);
 		expect(noDb.message).toMatch(/does not exist/);
 		const badSchema = () => testLedgerConfig('Robert"); DROP TABLE x;--');

@@ -39,7 +39,11 @@ async function appliedMigrations(client: ClientBase, schema: string): Promise<st
  * Postgres advisory lock, and a schema already current costs one query. A schema written by a newer version
  * of the package is refused rather than touched.
  */
-export async function migrateLedger(client: ClientBase, schema: string, options: { log?: (line: string) => void } = {}): Promise<MigrationResult> {
+export async function migrateLedger(
+	client: ClientBase,
+	schema: string,
+	options: { log?: (line: string) => void } = {},
+): Promise<MigrationResult> {
 	const known = knownMigrations();
 	await client.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK_KEY]);
 	try {
@@ -59,7 +63,9 @@ export async function migrateLedger(client: ClientBase, schema: string, options:
 		if (pending.length === 0) return { schema, applied: [], current: known[known.length - 1] };
 		// A schema made beforehand (by a database administrator, for a login that may not create schemas) is used as
 		// it is: CREATE SCHEMA IF NOT EXISTS would need the right to create schemas even when there is nothing to do.
-		const exists = (await client.query('SELECT 1 FROM pg_namespace WHERE nspname = $1', [schema])).rows.length > 0;
+		const exists =
+			(await client.query('SELECT 1 FROM pg_namespace WHERE nspname = $1', [schema])).rows.length >
+			0;
 		const ran = await runner({
 			dbClient: client,
 			dir: coreAssetPath('ledger', 'migrations'),
@@ -75,6 +81,8 @@ export async function migrateLedger(client: ClientBase, schema: string, options:
 		});
 		return { schema, applied: ran.map((m) => m.name), current: known[known.length - 1] };
 	} finally {
-		await client.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK_KEY]).catch(() => undefined);
+		await client
+			.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK_KEY])
+			.catch(() => undefined);
 	}
 }

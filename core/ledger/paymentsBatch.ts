@@ -3,11 +3,39 @@ import { normaliseCompanyName } from '../bank/names';
 import { creditorReferencesIn } from '../bank/rf';
 import { parseAmount } from '../money';
 import {
-	allocatePaymentWith, allocatedEvent, allocationDay, DEFAULT_SOURCE, describeStoreError, flaggedEvent, invoiceNumberKey, INVOICE_COLUMNS,
-	isTransient, ledgerReader, normaliseAccount, oldestFirst, paidEvent, paidEvents, PayerNameIndex, paymentContentHash, plan, receivedEvent,
-	referenceCandidates, settlement, snapshot, storePaymentsWith,
-	type AllocationLine, type AllocationReader, type AllocationResult, type CreditNoteRow, type DatedPayment, type InvoiceRow, type OpenInvoices,
-	type PaymentInput, type PaymentOutcome, type PaymentRow, type StorePaymentsOptions,
+	allocatePaymentWith,
+	allocatedEvent,
+	allocationDay,
+	DEFAULT_SOURCE,
+	describeStoreError,
+	flaggedEvent,
+	invoiceNumberKey,
+	INVOICE_COLUMNS,
+	isTransient,
+	ledgerReader,
+	normaliseAccount,
+	oldestFirst,
+	paidEvent,
+	paidEvents,
+	PayerNameIndex,
+	paymentContentHash,
+	plan,
+	receivedEvent,
+	referenceCandidates,
+	settlement,
+	snapshot,
+	storePaymentsWith,
+	type AllocationLine,
+	type AllocationReader,
+	type AllocationResult,
+	type CreditNoteRow,
+	type DatedPayment,
+	type InvoiceRow,
+	type OpenInvoices,
+	type PaymentInput,
+	type PaymentOutcome,
+	type PaymentRow,
+	type StorePaymentsOptions,
 } from './payments';
 
 /**
@@ -90,7 +118,15 @@ export class OpenInvoiceIndex implements OpenInvoices {
 	}
 }
 
-type HistoryRow = [customerId: string | null, invoiceId: string | null, kind: string, actor: string, summary: string, contentHash: string | null, payload: string];
+type HistoryRow = [
+	customerId: string | null,
+	invoiceId: string | null,
+	kind: string,
+	actor: string,
+	summary: string,
+	contentHash: string | null,
+	payload: string,
+];
 
 /** What the batch knows of the ledger (as its own writes leave it) and what it has yet to write. */
 class BatchState {
@@ -108,13 +144,22 @@ class BatchState {
 	private allocations: Array<[string, string, string, string, string]> = [];
 	private invoiceUpdates = new Map<string, InvoiceRow>();
 	private paidAt = new Map<string, string>();
-	private paymentUpdates: Array<{ day: string; row: [string, string | null, string, string, string | null, string] }> = [];
+	private paymentUpdates: Array<{
+		day: string;
+		row: [string, string | null, string, string, string | null, string];
+	}> = [];
 	private history: HistoryRow[] = [];
-	private learned = new Map<string, { customerId: string; paymentId: string; actor: string; shared: boolean }>();
+	private learned = new Map<
+		string,
+		{ customerId: string; paymentId: string; actor: string; shared: boolean }
+	>();
 
 	readonly reader: AllocationReader;
 
-	constructor(private readonly client: PoolClient, private readonly names: PayerNameIndex) {
+	constructor(
+		private readonly client: PoolClient,
+		private readonly names: PayerNameIndex,
+	) {
 		this.ledger = ledgerReader(client, names);
 		this.reader = {
 			customerIdOfCode: async (code) => {
@@ -124,7 +169,8 @@ class BatchState {
 			invoicesByKeys: async (keys) => {
 				await this.loadKeys(keys);
 				const rows = new Map<string, InvoiceRow>();
-				for (const key of keys) for (const row of this.invoicesOfKey.get(key) ?? []) rows.set(row.id, row);
+				for (const key of keys)
+					for (const row of this.invoicesOfKey.get(key) ?? []) rows.set(row.id, row);
 				return [...rows.values()].sort((a, b) => (BigInt(a.id) < BigInt(b.id) ? -1 : 1));
 			},
 			openInvoicesOf: async (customerId, currency) => {
@@ -202,7 +248,9 @@ class BatchState {
 	}
 
 	async loadOpen(pairs: Array<[string, string]>): Promise<void> {
-		const missing = [...new Map(pairs.map(([c, cur]) => [`${c}|${cur}`, [c, cur] as [string, string]])).entries()].filter(([k]) => !this.open.has(k));
+		const missing = [
+			...new Map(pairs.map(([c, cur]) => [`${c}|${cur}`, [c, cur] as [string, string]])).entries(),
+		].filter(([k]) => !this.open.has(k));
 		if (!missing.length) return;
 		const rows = await this.client.query<InvoiceRow>(
 			`SELECT ${INVOICE_COLUMNS} FROM invoices i
@@ -232,7 +280,9 @@ class BatchState {
 	}
 
 	async loadCreditNoteCustomers(pairs: Array<[string, string]>): Promise<void> {
-		const missing = [...new Map(pairs.map(([c, cur]) => [`${c}|${cur}`, [c, cur] as [string, string]])).entries()].filter(([k]) => !this.creditNoteCustomers.has(k));
+		const missing = [
+			...new Map(pairs.map(([c, cur]) => [`${c}|${cur}`, [c, cur] as [string, string]])).entries(),
+		].filter(([k]) => !this.creditNoteCustomers.has(k));
 		if (!missing.length) return;
 		const rows = await this.client.query<{ customer_id: string; currency: string }>(
 			`SELECT DISTINCT cn.customer_id, cn.currency::text AS currency FROM invoices cn
@@ -247,17 +297,29 @@ class BatchState {
 	async loadAccounts(keys: string[]): Promise<void> {
 		const missing = [...new Set(keys)].filter((k) => k && !this.accounts.has(k));
 		if (!missing.length) return;
-		const rows = await this.client.query<{ account: string; customer_id: string; shared: boolean }>('SELECT account, customer_id, shared FROM customer_bank_accounts WHERE account = ANY($1::text[])', [missing]);
+		const rows = await this.client.query<{ account: string; customer_id: string; shared: boolean }>(
+			'SELECT account, customer_id, shared FROM customer_bank_accounts WHERE account = ANY($1::text[])',
+			[missing],
+		);
 		for (const k of missing) this.accounts.set(k, null);
-		for (const r of rows.rows) this.accounts.set(r.account, { customerId: r.customer_id, shared: r.shared });
+		for (const r of rows.rows)
+			this.accounts.set(r.account, { customerId: r.customer_id, shared: r.shared });
 	}
 
 	async loadPayerNames(keys: string[]): Promise<void> {
 		const missing = [...new Set(keys)].filter((k) => k && !this.payerNames.has(k));
 		if (!missing.length) return;
-		const rows = await this.client.query<{ name_key: string; customer_id: string; shared: boolean }>('SELECT name_key, customer_id, shared FROM customer_payer_names WHERE name_key = ANY($1::text[])', [missing]);
+		const rows = await this.client.query<{
+			name_key: string;
+			customer_id: string;
+			shared: boolean;
+		}>(
+			'SELECT name_key, customer_id, shared FROM customer_payer_names WHERE name_key = ANY($1::text[])',
+			[missing],
+		);
 		for (const k of missing) this.payerNames.set(k, null);
-		for (const r of rows.rows) this.payerNames.set(r.name_key, { customerId: r.customer_id, shared: r.shared });
+		for (const r of rows.rows)
+			this.payerNames.set(r.name_key, { customerId: r.customer_id, shared: r.shared });
 	}
 
 	/** Loads at once what the rules may read for these payments: a few queries instead of several per payment. */
@@ -267,7 +329,10 @@ class BatchState {
 		const accounts = new Set<string>();
 		const payerNames = new Set<string>();
 		for (const p of payments) {
-			const explicit = [...(p.extra.invoiceNumbers ?? []), ...(p.reference_text ? creditorReferencesIn(p.reference_text) : [])];
+			const explicit = [
+				...(p.extra.invoiceNumbers ?? []),
+				...(p.reference_text ? creditorReferencesIn(p.reference_text) : []),
+			];
 			for (const k of explicit.map(invoiceNumberKey)) if (k) keys.add(k);
 			if (p.reference_text) {
 				for (const k of referenceCandidates(p.reference_text).keys) {
@@ -286,12 +351,16 @@ class BatchState {
 		// The customers the payers probably are, whose open invoices the amount rules read.
 		const pairs: Array<[string, string]> = [];
 		for (const p of payments) {
-			const account = p.extra.counterpartyAccount ? this.accounts.get(normaliseAccount(p.extra.counterpartyAccount)) : null;
-			let customerId = p.customer_id ?? (account && !account.shared ? account.customerId : undefined);
+			const account = p.extra.counterpartyAccount
+				? this.accounts.get(normaliseAccount(p.extra.counterpartyAccount))
+				: null;
+			let customerId =
+				p.customer_id ?? (account && !account.shared ? account.customerId : undefined);
 			if (!customerId && p.payer_name) {
 				const { ids } = await this.matchPayerName(p.payer_name);
 				const learned = this.payerNames.get(normaliseCompanyName(p.payer_name));
-				customerId = ids.length === 1 ? ids[0] : learned && !learned.shared ? learned.customerId : undefined;
+				customerId =
+					ids.length === 1 ? ids[0] : learned && !learned.shared ? learned.customerId : undefined;
 			}
 			if (customerId) pairs.push([customerId, p.currency]);
 		}
@@ -300,7 +369,11 @@ class BatchState {
 	}
 
 	/** Records in memory, and for the ledger, the allocations a plan decided for a payment. */
-	applyLines(payment: DatedPayment, planned: Array<{ invoice: InvoiceRow; amount: bigint; method: AllocationLine['method'] }>, actor: string): { lines: AllocationLine[]; paidInvoiceIds: string[] } {
+	applyLines(
+		payment: DatedPayment,
+		planned: Array<{ invoice: InvoiceRow; amount: bigint; method: AllocationLine['method'] }>,
+		actor: string,
+	): { lines: AllocationLine[]; paidInvoiceIds: string[] } {
 		const lines: AllocationLine[] = [];
 		const paidInvoiceIds: string[] = [];
 		for (const line of planned) {
@@ -314,15 +387,53 @@ class BatchState {
 			}
 			this.open.get(`${invoice.customer_id}|${invoice.currency}`)?.changed(invoice, before);
 			this.invoiceUpdates.set(invoice.id, invoice);
-			this.allocations.push([payment.id, invoice.id, line.amount.toString(), line.method, payment.appliesOn]);
-			lines.push({ invoiceId: invoice.id, invoiceNumber: invoice.number, amountMinor: line.amount, method: line.method, invoiceOpenMinor: after, invoiceStatus: invoice.status });
+			this.allocations.push([
+				payment.id,
+				invoice.id,
+				line.amount.toString(),
+				line.method,
+				payment.appliesOn,
+			]);
+			lines.push({
+				invoiceId: invoice.id,
+				invoiceNumber: invoice.number,
+				amountMinor: line.amount,
+				method: line.method,
+				invoiceOpenMinor: after,
+				invoiceStatus: invoice.status,
+			});
 			const allocated = allocatedEvent(payment, line.amount, invoice.number, line.method);
-			this.history.push([invoice.customer_id, invoice.id, 'payment_allocated', actor, allocated.summary,
-				null, JSON.stringify({ paymentId: payment.id, amountMinor: line.amount.toString(), method: line.method, openMinor: invoice.open_minor, timeline: allocated.timeline })]);
+			this.history.push([
+				invoice.customer_id,
+				invoice.id,
+				'payment_allocated',
+				actor,
+				allocated.summary,
+				null,
+				JSON.stringify({
+					paymentId: payment.id,
+					amountMinor: line.amount.toString(),
+					method: line.method,
+					openMinor: invoice.open_minor,
+					timeline: allocated.timeline,
+				}),
+			]);
 			if (invoice.status === 'paid' && after === 0n) {
 				paidInvoiceIds.push(invoice.id);
 				const paid = paidEvent(payment, invoice.number);
-				this.history.push([invoice.customer_id, invoice.id, 'invoice_paid', actor, paid.summary, null, JSON.stringify({ paymentId: payment.id, paidOn: payment.received_on, timeline: paid.timeline })]);
+				this.history.push([
+					invoice.customer_id,
+					invoice.id,
+					'invoice_paid',
+					actor,
+					paid.summary,
+					null,
+					JSON.stringify({
+						paymentId: payment.id,
+						paidOn: payment.received_on,
+						timeline: paid.timeline,
+					}),
+				]);
 			}
 		}
 		return { lines, paidInvoiceIds };
@@ -332,12 +443,20 @@ class BatchState {
 		this.history.push(row);
 	}
 
-	updatePayment(day: string, row: [string, string | null, string, string, string | null, string]): void {
+	updatePayment(
+		day: string,
+		row: [string, string | null, string, string, string | null, string],
+	): void {
 		this.paymentUpdates.push({ day, row });
 	}
 
 	/** Remembers the payer's account for the customer (see learnPayerAccount): shared once it paid for another. */
-	learnAccount(account: string | undefined, customerId: string, paymentId: string, actor: string): void {
+	learnAccount(
+		account: string | undefined,
+		customerId: string,
+		paymentId: string,
+		actor: string,
+	): void {
 		if (!account) return;
 		const key = normaliseAccount(account);
 		if (!key) return;
@@ -358,7 +477,13 @@ class BatchState {
 				`INSERT INTO allocations (payment_id, invoice_id, amount_minor, method, applied_on)
 				SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::bigint[], $4::text[], $5::date[])
 				ON CONFLICT (payment_id, invoice_id, applied_on) DO UPDATE SET amount_minor = allocations.amount_minor + EXCLUDED.amount_minor`,
-				[a.map((r) => r[0]), a.map((r) => r[1]), a.map((r) => r[2]), a.map((r) => r[3]), a.map((r) => r[4])],
+				[
+					a.map((r) => r[0]),
+					a.map((r) => r[1]),
+					a.map((r) => r[2]),
+					a.map((r) => r[3]),
+					a.map((r) => r[4]),
+				],
 			);
 		}
 		if (this.invoiceUpdates.size) {
@@ -366,12 +491,19 @@ class BatchState {
 			await client.query(
 				`UPDATE invoices i SET open_minor = v.open_minor, status = v.status, paid_at = COALESCE(v.paid_at, i.paid_at), updated_at = now()
 				FROM unnest($1::bigint[], $2::bigint[], $3::text[], $4::date[]) AS v(id, open_minor, status, paid_at) WHERE i.id = v.id`,
-				[rows.map((r) => r.id), rows.map((r) => r.open_minor), rows.map((r) => r.status), rows.map((r) => this.paidAt.get(r.id) ?? null)],
+				[
+					rows.map((r) => r.id),
+					rows.map((r) => r.open_minor),
+					rows.map((r) => r.status),
+					rows.map((r) => this.paidAt.get(r.id) ?? null),
+				],
 			);
 		}
 		if (this.paymentUpdates.length) {
 			// Each payment's new state takes effect the day its allocation does (receivables.effective_on, as withEffectiveDay).
-			const before = await client.query<{ v: string | null }>("SELECT current_setting('receivables.effective_on', true) AS v");
+			const before = await client.query<{ v: string | null }>(
+				"SELECT current_setting('receivables.effective_on', true) AS v",
+			);
 			const days = [...new Set(this.paymentUpdates.map((u) => u.day))];
 			for (const day of days) {
 				const rows = this.paymentUpdates.filter((u) => u.day === day).map((u) => u.row);
@@ -381,10 +513,19 @@ class BatchState {
 						flag_reason = v.flag_reason, flag_details = v.flag_details, allocated_at = now()
 					FROM unnest($1::bigint[], $2::bigint[], $3::bigint[], $4::text[], $5::text[], $6::jsonb[]) AS v(id, customer_id, unapplied_minor, status, flag_reason, flag_details)
 					WHERE p.id = v.id`,
-					[rows.map((r) => r[0]), rows.map((r) => r[1]), rows.map((r) => r[2]), rows.map((r) => r[3]), rows.map((r) => r[4]), rows.map((r) => r[5])],
+					[
+						rows.map((r) => r[0]),
+						rows.map((r) => r[1]),
+						rows.map((r) => r[2]),
+						rows.map((r) => r[3]),
+						rows.map((r) => r[4]),
+						rows.map((r) => r[5]),
+					],
 				);
 			}
-			await client.query("SELECT set_config('receivables.effective_on', $1, true)", [before.rows[0]?.v ?? '']);
+			await client.query("SELECT set_config('receivables.effective_on', $1, true)", [
+				before.rows[0]?.v ?? '',
+			]);
 		}
 		if (this.history.length) {
 			const h = this.history;
@@ -394,7 +535,15 @@ class BatchState {
 				FROM unnest($1::bigint[], $2::bigint[], $3::text[], $4::text[], $5::text[], $6::text[], $7::jsonb[]) WITH ORDINALITY
 					AS h(customer_id, invoice_id, kind, actor, summary, content_hash, payload, ord)
 				ORDER BY ord`,
-				[h.map((r) => r[0]), h.map((r) => r[1]), h.map((r) => r[2]), h.map((r) => r[3]), h.map((r) => r[4]), h.map((r) => r[5]), h.map((r) => r[6])],
+				[
+					h.map((r) => r[0]),
+					h.map((r) => r[1]),
+					h.map((r) => r[2]),
+					h.map((r) => r[3]),
+					h.map((r) => r[4]),
+					h.map((r) => r[5]),
+					h.map((r) => r[6]),
+				],
 			);
 		}
 		if (this.learned.size) {
@@ -403,7 +552,13 @@ class BatchState {
 				`INSERT INTO customer_bank_accounts (account, customer_id, learned_from, learned_by, shared)
 				SELECT * FROM unnest($1::text[], $2::bigint[], $3::bigint[], $4::text[], $5::boolean[])
 				ON CONFLICT (account) DO UPDATE SET shared = customer_bank_accounts.shared OR customer_bank_accounts.customer_id <> EXCLUDED.customer_id OR EXCLUDED.shared`,
-				[l.map(([k]) => k), l.map(([, v]) => v.customerId), l.map(([, v]) => v.paymentId), l.map(([, v]) => v.actor), l.map(([, v]) => v.shared)],
+				[
+					l.map(([k]) => k),
+					l.map(([, v]) => v.customerId),
+					l.map(([, v]) => v.paymentId),
+					l.map(([, v]) => v.actor),
+					l.map(([, v]) => v.shared),
+				],
 			);
 		}
 		this.allocations = [];
@@ -415,14 +570,22 @@ class BatchState {
 	}
 }
 
-type BatchOptions = StorePaymentsOptions & { offset?: number; names?: PayerNameIndex; /** Payments per chunk (default 2,000). */ chunkSize?: number };
+type BatchOptions = StorePaymentsOptions & {
+	offset?: number;
+	names?: PayerNameIndex;
+	/** Payments per chunk (default 2,000). */ chunkSize?: number;
+};
 
 /**
  * Stores and allocates payments inside the caller's transaction, in chunks, with the outcome storePaymentsWith gives
  * (same statuses, allocations, flags, history and learned accounts), in a few statements per chunk. Deadlocks and
  * serialisation failures are re-thrown so the caller can retry the whole transaction.
  */
-export async function storePaymentsBatched(client: PoolClient, payments: PaymentInput[], options: BatchOptions = {}): Promise<PaymentOutcome[]> {
+export async function storePaymentsBatched(
+	client: PoolClient,
+	payments: PaymentInput[],
+	options: BatchOptions = {},
+): Promise<PaymentOutcome[]> {
 	const names = options.names ?? new PayerNameIndex();
 	const state = new BatchState(client, names);
 	const outcomes: PaymentOutcome[] = [];
@@ -437,8 +600,15 @@ export async function storePaymentsBatched(client: PoolClient, payments: Payment
 		} catch (error) {
 			await client.query('ROLLBACK TO SAVEPOINT payments_batch');
 			const code = (error as { code?: unknown })?.code;
-			// eslint-disable-next-line @n8n/community-nodes/require-node-api-error -- the core is free of n8n: nodes convert its errors (nodes/shared/errors.ts)
-			if (isTransient(error) || !(error instanceof ChunkFallback || (typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code)))) throw error;
+			if (
+				isTransient(error) ||
+				!(
+					error instanceof ChunkFallback ||
+					(typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code))
+				)
+			)
+				// eslint-disable-next-line @n8n/community-nodes/require-node-api-error -- the core is free of n8n: nodes convert its errors (nodes/shared/errors.ts)
+				throw error;
 			state.reset();
 			outcomes.push(...(await storePaymentsWith(client, slice, { ...options, offset, names })));
 			await client.query('RELEASE SAVEPOINT payments_batch');
@@ -447,20 +617,53 @@ export async function storePaymentsBatched(client: PoolClient, payments: Payment
 	return outcomes;
 }
 
-async function storeChunk(client: PoolClient, state: BatchState, payments: PaymentInput[], offset: number, options: BatchOptions & { names: PayerNameIndex }): Promise<PaymentOutcome[]> {
+async function storeChunk(
+	client: PoolClient,
+	state: BatchState,
+	payments: PaymentInput[],
+	offset: number,
+	options: BatchOptions & { names: PayerNameIndex },
+): Promise<PaymentOutcome[]> {
 	const outcomes: PaymentOutcome[] = new Array(payments.length);
 	const actor = options.actor ?? 'intake';
-	const valid: Array<{ i: number; payment: PaymentInput; source: string; hash: string; extra: Record<string, unknown> }> = [];
+	const valid: Array<{
+		i: number;
+		payment: PaymentInput;
+		source: string;
+		hash: string;
+		extra: Record<string, unknown>;
+	}> = [];
 	const seen = new Set<string>();
 	for (const [i, payment] of payments.entries()) {
 		const source = payment.source ?? DEFAULT_SOURCE;
 		const base = { index: offset + i, source, externalRef: payment.externalRef };
 		if (!payment.externalRef || !payment.externalRef.trim()) {
-			outcomes[i] = { ...base, status: 'rejected', error: { code: 'PAYMENT_NO_REFERENCE', message: 'The payment has no external reference.', messageFr: "Le paiement n'a pas de référence externe.", hint: 'Map the bank transaction id (or statement line reference) to externalRef.', hintFr: "Associez l'identifiant d'opération bancaire (ou la référence de la ligne de relevé) au champ externalRef." } };
+			outcomes[i] = {
+				...base,
+				status: 'rejected',
+				error: {
+					code: 'PAYMENT_NO_REFERENCE',
+					message: 'The payment has no external reference.',
+					messageFr: "Le paiement n'a pas de référence externe.",
+					hint: 'Map the bank transaction id (or statement line reference) to externalRef.',
+					hintFr:
+						"Associez l'identifiant d'opération bancaire (ou la référence de la ligne de relevé) au champ externalRef.",
+				},
+			};
 			continue;
 		}
 		if (payment.amountMinor <= 0n) {
-			outcomes[i] = { ...base, status: 'rejected', error: { code: 'PAYMENT_NOT_POSITIVE', message: 'A payment received has a positive amount.', messageFr: 'Un paiement reçu a un montant positif.', hint: 'Leave out debit lines and refunds.', hintFr: 'Écartez les lignes au débit et les remboursements.' } };
+			outcomes[i] = {
+				...base,
+				status: 'rejected',
+				error: {
+					code: 'PAYMENT_NOT_POSITIVE',
+					message: 'A payment received has a positive amount.',
+					messageFr: 'Un paiement reçu a un montant positif.',
+					hint: 'Leave out debit lines and refunds.',
+					hintFr: 'Écartez les lignes au débit et les remboursements.',
+				},
+			};
 			continue;
 		}
 		// The same line twice in one batch: the second reads what the first became; the per-payment way says it.
@@ -476,15 +679,27 @@ async function storeChunk(client: PoolClient, state: BatchState, payments: Payme
 	}
 	if (!valid.length) return outcomes;
 
-	const codes = [...new Set(valid.map((v) => v.payment.customerExternalId).filter((c): c is string => !!c))];
+	const codes = [
+		...new Set(valid.map((v) => v.payment.customerExternalId).filter((c): c is string => !!c)),
+	];
 	const customerOfCode = new Map<string, string>();
 	if (codes.length) {
-		const rows = await client.query<{ id: string; external_id: string }>('SELECT id, external_id FROM customers WHERE external_id = ANY($1::text[])', [codes]);
+		const rows = await client.query<{ id: string; external_id: string }>(
+			'SELECT id, external_id FROM customers WHERE external_id = ANY($1::text[])',
+			[codes],
+		);
 		for (const r of rows.rows) customerOfCode.set(r.external_id, r.id);
 	}
-	const customerIdOf = (p: PaymentInput) => (p.customerExternalId ? customerOfCode.get(p.customerExternalId) ?? null : null);
+	const customerIdOf = (p: PaymentInput) =>
+		p.customerExternalId ? (customerOfCode.get(p.customerExternalId) ?? null) : null;
 
-	const inserted = await client.query<{ id: string; source: string; external_ref: string; received_on: string; created_at: Date }>(
+	const inserted = await client.query<{
+		id: string;
+		source: string;
+		external_ref: string;
+		received_on: string;
+		created_at: Date;
+	}>(
 		`INSERT INTO payments (source, external_ref, customer_id, amount_minor, unapplied_minor, currency, received_on, payer_name, reference_text, status, content_hash, extra)
 		SELECT source, external_ref, customer_id, amount_minor, amount_minor, currency, received_on, payer_name, reference_text, 'unapplied', content_hash, extra
 		FROM unnest($1::text[], $2::text[], $3::bigint[], $4::bigint[], $5::text[], $6::date[], $7::text[], $8::text[], $9::text[], $10::jsonb[]) WITH ORDINALITY
@@ -492,16 +707,27 @@ async function storeChunk(client: PoolClient, state: BatchState, payments: Payme
 		ORDER BY ord
 		ON CONFLICT (source, external_ref) DO NOTHING
 		RETURNING id, source, external_ref, received_on::text, created_at`,
-		[valid.map((v) => v.source), valid.map((v) => v.payment.externalRef), valid.map((v) => customerIdOf(v.payment)), valid.map((v) => v.payment.amountMinor.toString()),
-			valid.map((v) => v.payment.currency), valid.map((v) => v.payment.receivedOn), valid.map((v) => v.payment.payerName ?? null), valid.map((v) => v.payment.referenceText ?? null),
-			valid.map((v) => v.hash), valid.map((v) => JSON.stringify(v.extra))],
+		[
+			valid.map((v) => v.source),
+			valid.map((v) => v.payment.externalRef),
+			valid.map((v) => customerIdOf(v.payment)),
+			valid.map((v) => v.payment.amountMinor.toString()),
+			valid.map((v) => v.payment.currency),
+			valid.map((v) => v.payment.receivedOn),
+			valid.map((v) => v.payment.payerName ?? null),
+			valid.map((v) => v.payment.referenceText ?? null),
+			valid.map((v) => v.hash),
+			valid.map((v) => JSON.stringify(v.extra)),
+		],
 	);
 	const newRows = new Map(inserted.rows.map((r) => [`${r.source}\u0000${r.external_ref}`, r]));
 
 	// Lines stored before: unchanged (or a conflict when their content differs), as they are in the ledger.
 	const old = valid.filter((v) => !newRows.has(`${v.source}\u0000${v.payment.externalRef}`));
 	if (old.length) {
-		const rows = await client.query<PaymentRow & { content_hash: string; customer_code: string | null }>(
+		const rows = await client.query<
+			PaymentRow & { content_hash: string; customer_code: string | null }
+		>(
 			`SELECT p.id, p.source, p.external_ref, p.customer_id, p.amount_minor, p.unapplied_minor, p.currency, p.received_on::text, p.payer_name,
 				p.reference_text, p.status, p.flag_reason, p.flag_details, p.extra, p.created_at, p.content_hash, c.external_id AS customer_code
 			FROM payments p LEFT JOIN customers c ON c.id = p.customer_id
@@ -512,10 +738,27 @@ async function storeChunk(client: PoolClient, state: BatchState, payments: Payme
 		for (const v of old) {
 			const row = byRef.get(`${v.source}\u0000${v.payment.externalRef}`);
 			if (!row) throw new ChunkFallback();
-			const base = { index: offset + v.i, source: v.source, externalRef: v.payment.externalRef, paymentId: row.id };
-			outcomes[v.i] = row.content_hash !== v.hash
-				? { ...base, status: 'rejected', error: { code: 'PAYMENT_CONFLICT', message: `Payment ${v.source}/${v.payment.externalRef} is already in the ledger with a different amount, date or reference.`, messageFr: `Le paiement ${v.source}/${v.payment.externalRef} est déjà dans le grand livre avec un autre montant, une autre date ou une autre référence.`, hint: 'Payments are never rewritten: give a corrected line a new reference, or correct the ledger by hand.', hintFr: 'Un paiement n’est jamais réécrit : donnez une nouvelle référence à la ligne corrigée, ou corrigez le grand livre à la main.' } }
-				: { ...base, status: 'unchanged', allocation: snapshot(row, row.customer_code) };
+			const base = {
+				index: offset + v.i,
+				source: v.source,
+				externalRef: v.payment.externalRef,
+				paymentId: row.id,
+			};
+			outcomes[v.i] =
+				row.content_hash !== v.hash
+					? {
+							...base,
+							status: 'rejected',
+							error: {
+								code: 'PAYMENT_CONFLICT',
+								message: `Payment ${v.source}/${v.payment.externalRef} is already in the ledger with a different amount, date or reference.`,
+								messageFr: `Le paiement ${v.source}/${v.payment.externalRef} est déjà dans le grand livre avec un autre montant, une autre date ou une autre référence.`,
+								hint: 'Payments are never rewritten: give a corrected line a new reference, or correct the ledger by hand.',
+								hintFr:
+									'Un paiement n’est jamais réécrit : donnez une nouvelle référence à la ligne corrigée, ou corrigez le grand livre à la main.',
+							},
+						}
+					: { ...base, status: 'unchanged', allocation: snapshot(row, row.customer_code) };
 		}
 	}
 
@@ -529,25 +772,69 @@ async function storeChunk(client: PoolClient, state: BatchState, payments: Payme
 		if (found === undefined) days.set(key, (found = allocationDay(row, options.zone, now)));
 		return found;
 	};
-	const fresh: Array<{ i: number; source: string; row: DatedPayment; code: string | null; received: HistoryRow }> = [];
+	const fresh: Array<{
+		i: number;
+		source: string;
+		row: DatedPayment;
+		code: string | null;
+		received: HistoryRow;
+	}> = [];
 	for (const v of valid) {
 		const r = newRows.get(`${v.source}\u0000${v.payment.externalRef}`);
 		if (!r) continue;
 		const customerId = customerIdOf(v.payment);
 		const row: PaymentRow = {
-			id: r.id, source: v.source, external_ref: v.payment.externalRef, customer_id: customerId, amount_minor: v.payment.amountMinor.toString(),
-			unapplied_minor: v.payment.amountMinor.toString(), currency: v.payment.currency, received_on: r.received_on, payer_name: v.payment.payerName ?? null,
-			reference_text: v.payment.referenceText ?? null, status: 'unapplied', flag_reason: null, flag_details: {}, extra: v.extra as PaymentRow['extra'], created_at: r.created_at,
+			id: r.id,
+			source: v.source,
+			external_ref: v.payment.externalRef,
+			customer_id: customerId,
+			amount_minor: v.payment.amountMinor.toString(),
+			unapplied_minor: v.payment.amountMinor.toString(),
+			currency: v.payment.currency,
+			received_on: r.received_on,
+			payer_name: v.payment.payerName ?? null,
+			reference_text: v.payment.referenceText ?? null,
+			status: 'unapplied',
+			flag_reason: null,
+			flag_details: {},
+			extra: v.extra as PaymentRow['extra'],
+			created_at: r.created_at,
 		};
 		const event = receivedEvent(v.payment, v.source);
-		const received: HistoryRow = [customerId, null, 'payment_received', actor, event.summary, v.hash,
-			JSON.stringify({ paymentId: r.id, payer: v.payment.payerName ?? null, reference: v.payment.referenceText ?? null, timeline: event.timeline })];
-		fresh.push({ i: v.i, source: v.source, row: { ...row, appliesOn: dayOf(row) }, code: v.payment.customerExternalId && customerId ? v.payment.customerExternalId : null, received });
+		const received: HistoryRow = [
+			customerId,
+			null,
+			'payment_received',
+			actor,
+			event.summary,
+			v.hash,
+			JSON.stringify({
+				paymentId: r.id,
+				payer: v.payment.payerName ?? null,
+				reference: v.payment.referenceText ?? null,
+				timeline: event.timeline,
+			}),
+		];
+		fresh.push({
+			i: v.i,
+			source: v.source,
+			row: { ...row, appliesOn: dayOf(row) },
+			code: v.payment.customerExternalId && customerId ? v.payment.customerExternalId : null,
+			received,
+		});
 	}
 	if (options.allocate === false) {
 		for (const f of fresh) state.recordHistory(f.received);
 		await state.flush();
-		for (const f of fresh) outcomes[f.i] = { index: offset + f.i, status: 'created', source: f.source, externalRef: f.row.external_ref, paymentId: f.row.id, allocation: snapshot(f.row, f.code) };
+		for (const f of fresh)
+			outcomes[f.i] = {
+				index: offset + f.i,
+				status: 'created',
+				source: f.source,
+				externalRef: f.row.external_ref,
+				paymentId: f.row.id,
+				allocation: snapshot(f.row, f.code),
+			};
 		return outcomes;
 	}
 
@@ -573,9 +860,22 @@ async function storeChunk(client: PoolClient, state: BatchState, payments: Payme
 		await state.flush();
 		await client.query('SAVEPOINT payment');
 		try {
-			const allocation = await allocatePaymentWith(client, payment.id, { actor: options.actor, names: options.names, writeOffUpTo: options.writeOffUpTo, zone: options.zone, now: options.now });
+			const allocation = await allocatePaymentWith(client, payment.id, {
+				actor: options.actor,
+				names: options.names,
+				writeOffUpTo: options.writeOffUpTo,
+				zone: options.zone,
+				now: options.now,
+			});
 			await client.query('RELEASE SAVEPOINT payment');
-			outcomes[f.i] = { index: offset + f.i, status: 'created', source: f.source, externalRef: payment.external_ref, paymentId: payment.id, allocation };
+			outcomes[f.i] = {
+				index: offset + f.i,
+				status: 'created',
+				source: f.source,
+				externalRef: payment.external_ref,
+				paymentId: payment.id,
+				allocation,
+			};
 		} catch (error) {
 			await client.query('ROLLBACK TO SAVEPOINT payment');
 			// eslint-disable-next-line @n8n/community-nodes/require-node-api-error -- the core is free of n8n: nodes convert its errors (nodes/shared/errors.ts)
@@ -589,20 +889,43 @@ async function storeChunk(client: PoolClient, state: BatchState, payments: Payme
 	await state.flush();
 
 	// What the outcomes say that only the ledger knows once written: customer codes, and the invoices paid in full.
-	const customerIds = [...new Set([...results.values()].map((r) => r.customerId).filter((c): c is string => !!c))];
+	const customerIds = [
+		...new Set([...results.values()].map((r) => r.customerId).filter((c): c is string => !!c)),
+	];
 	const codesById = new Map<string, string>();
 	if (customerIds.length) {
-		const rows = await client.query<{ id: string; external_id: string }>('SELECT id, external_id FROM customers WHERE id = ANY($1::bigint[])', [customerIds]);
+		const rows = await client.query<{ id: string; external_id: string }>(
+			'SELECT id, external_id FROM customers WHERE id = ANY($1::bigint[])',
+			[customerIds],
+		);
 		for (const r of rows.rows) codesById.set(r.id, r.external_id);
 	}
-	const paid = new Map((await paidEvents(client, [...results.values()].flatMap((r) => r.paidIds))).map((e) => [e.invoiceId, e]));
+	const paid = new Map(
+		(
+			await paidEvents(
+				client,
+				[...results.values()].flatMap((r) => r.paidIds),
+			)
+		).map((e) => [e.invoiceId, e]),
+	);
 	for (const f of fresh) {
 		const result = results.get(f.i);
 		if (!result) continue;
 		const { paidIds, ...allocation } = result;
-		allocation.customerExternalId = result.customerId ? codesById.get(result.customerId) ?? null : null;
-		allocation.paid = paidIds.map((id) => paid.get(id)).filter((e): e is NonNullable<typeof e> => !!e);
-		outcomes[f.i] = { index: offset + f.i, status: 'created', source: f.source, externalRef: f.row.external_ref, paymentId: f.row.id, allocation };
+		allocation.customerExternalId = result.customerId
+			? (codesById.get(result.customerId) ?? null)
+			: null;
+		allocation.paid = paidIds
+			.map((id) => paid.get(id))
+			.filter((e): e is NonNullable<typeof e> => !!e);
+		outcomes[f.i] = {
+			index: offset + f.i,
+			status: 'created',
+			source: f.source,
+			externalRef: f.row.external_ref,
+			paymentId: f.row.id,
+			allocation,
+		};
 	}
 	return outcomes;
 }
@@ -611,7 +934,14 @@ async function storeChunk(client: PoolClient, state: BatchState, payments: Payme
  * Decides one payment by the rules against the batch's state and records what it writes (the same as allocateDated
  * writes). Throws NeedsLedgerPath, before changing anything, when the payment needs a rule that writes as it decides.
  */
-async function decide(client: PoolClient, state: BatchState, payment: DatedPayment, unapplied: bigint, options: BatchOptions, actor: string): Promise<AllocationResult & { paidIds: string[] }> {
+async function decide(
+	client: PoolClient,
+	state: BatchState,
+	payment: DatedPayment,
+	unapplied: bigint,
+	options: BatchOptions,
+	actor: string,
+): Promise<AllocationResult & { paidIds: string[] }> {
 	const decided = await plan({ client, reader: state.reader }, payment, unapplied);
 	const { remaining, status, flag: finalFlag } = settlement(payment, unapplied, decided);
 	const threshold = options.writeOffUpTo?.[payment.currency];
@@ -623,21 +953,56 @@ async function decide(client: PoolClient, state: BatchState, payment: DatedPayme
 			// eslint-disable-next-line @n8n/community-nodes/require-node-api-error -- internal signal of the core, caught in this file
 			throw new NeedsLedgerPath();
 		}
-		if (max > 0n && decided.lines.some((l) => l.invoice.status === 'open' && BigInt(l.invoice.open_minor) - l.amount > 0n && BigInt(l.invoice.open_minor) - l.amount <= max)) {
+		if (
+			max > 0n &&
+			decided.lines.some(
+				(l) =>
+					l.invoice.status === 'open' &&
+					BigInt(l.invoice.open_minor) - l.amount > 0n &&
+					BigInt(l.invoice.open_minor) - l.amount <= max,
+			)
+		) {
 			throw new NeedsLedgerPath();
 		}
 	}
 	const { lines, paidInvoiceIds } = state.applyLines(payment, decided.lines, actor);
 	const customerId = decided.customerId ?? payment.customer_id;
-	const flagChanged = (finalFlag?.code ?? null) !== payment.flag_reason || status !== payment.status;
-	state.updatePayment(payment.appliesOn, [payment.id, customerId, remaining.toString(), status, finalFlag?.code ?? null, JSON.stringify(finalFlag ?? {})]);
+	const flagChanged =
+		(finalFlag?.code ?? null) !== payment.flag_reason || status !== payment.status;
+	state.updatePayment(payment.appliesOn, [
+		payment.id,
+		customerId,
+		remaining.toString(),
+		status,
+		finalFlag?.code ?? null,
+		JSON.stringify(finalFlag ?? {}),
+	]);
 	if (finalFlag && flagChanged) {
 		const flagged = flaggedEvent(payment, status, finalFlag);
-		state.recordHistory([customerId, null, 'payment_flagged', actor, flagged.summary, null, JSON.stringify({ paymentId: payment.id, ...finalFlag, timeline: flagged.timeline })]);
+		state.recordHistory([
+			customerId,
+			null,
+			'payment_flagged',
+			actor,
+			flagged.summary,
+			null,
+			JSON.stringify({ paymentId: payment.id, ...finalFlag, timeline: flagged.timeline }),
+		]);
 	}
-	if (lines.length > 0 && customerId) state.learnAccount(payment.extra.counterpartyAccount, customerId, payment.id, actor);
+	if (lines.length > 0 && customerId)
+		state.learnAccount(payment.extra.counterpartyAccount, customerId, payment.id, actor);
 	return {
-		paymentId: payment.id, status, customerId, customerExternalId: null, currency: payment.currency, amountMinor: BigInt(payment.amount_minor),
-		unappliedMinor: remaining, allocations: lines, ...(finalFlag ? { flag: finalFlag } : {}), paid: [], changed: lines.length > 0 || flagChanged, paidIds: paidInvoiceIds,
+		paymentId: payment.id,
+		status,
+		customerId,
+		customerExternalId: null,
+		currency: payment.currency,
+		amountMinor: BigInt(payment.amount_minor),
+		unappliedMinor: remaining,
+		allocations: lines,
+		...(finalFlag ? { flag: finalFlag } : {}),
+		paid: [],
+		changed: lines.length > 0 || flagChanged,
+		paidIds: paidInvoiceIds,
 	};
 }

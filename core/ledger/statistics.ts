@@ -45,7 +45,15 @@ export type BulkTable = 'invoices' | 'customers' | 'payments';
  * autoanalyze. Tables not listed are analysed whole.
  */
 export const ANALYZED_COLUMNS: Partial<Record<BulkTable, string[]>> = {
-	invoices: ['issuer', 'doc_type', 'number', 'customer_id', 'status', 'credited_number', 'credited_invoice_id'],
+	invoices: [
+		'issuer',
+		'doc_type',
+		'number',
+		'customer_id',
+		'status',
+		'credited_number',
+		'credited_invoice_id',
+	],
 };
 
 async function readState(ledger: Ledger, table: BulkTable): Promise<TableState> {
@@ -63,7 +71,11 @@ async function readState(ledger: Ledger, table: BulkTable): Promise<TableState> 
  * analysed the table. ANALYZE needs the table's owner: for a role that is not, Postgres skips it with a warning
  * and autoanalyze remains the only refresh.
  */
-export async function noteBulkRows(ledger: Ledger, table: BulkTable, rows: number): Promise<boolean> {
+export async function noteBulkRows(
+	ledger: Ledger,
+	table: BulkTable,
+	rows: number,
+): Promise<boolean> {
 	if (rows <= 0) return false;
 	let tables = states.get(ledger);
 	if (!tables) states.set(ledger, (tables = new Map()));

@@ -19,9 +19,21 @@ export function checkEmailAddress(input: string): AddressProblem | undefined {
 	if (at <= 0 || at === address.length - 1) return 'syntax';
 	const local = address.slice(0, at);
 	const domain = address.slice(at + 1);
-	if (local.length > 64 || !LOCAL.test(local) || local.startsWith('.') || local.endsWith('.') || local.includes('..')) return 'syntax';
+	if (
+		local.length > 64 ||
+		!LOCAL.test(local) ||
+		local.startsWith('.') ||
+		local.endsWith('.') ||
+		local.includes('..')
+	)
+		return 'syntax';
 	const labels = domain.split('.');
-	if (labels.length < 2 || labels.some((label) => !LABEL.test(label)) || /^\d+$/.test(labels[labels.length - 1])) return 'syntax';
+	if (
+		labels.length < 2 ||
+		labels.some((label) => !LABEL.test(label)) ||
+		/^\d+$/.test(labels[labels.length - 1])
+	)
+		return 'syntax';
 	return undefined;
 }
 
@@ -32,10 +44,14 @@ export function isEmailAddress(input: string): boolean {
 /** Throws MAIL_HEADER_INJECTION when a header value (name, subject, address) has a line break. */
 export function assertHeaderValue(value: string, field: string): string {
 	if (/[\r\n\u2028\u2029\u0085]/.test(value)) {
-		throw new ReceivablesError('MAIL_HEADER_INJECTION', `The ${field} contains a line break, which could inject e-mail headers: refused.`, {
-			hint: `Remove the line break from the ${field} in the customer data or the dunning policy.`,
-			details: { field },
-		});
+		throw new ReceivablesError(
+			'MAIL_HEADER_INJECTION',
+			`The ${field} contains a line break, which could inject e-mail headers: refused.`,
+			{
+				hint: `Remove the line break from the ${field} in the customer data or the dunning policy.`,
+				details: { field },
+			},
+		);
 	}
 	return value;
 }

@@ -36,10 +36,14 @@ function checkAddress(address: string, field: string): string {
 	assertHeaderValue(address, field);
 	const problem = checkEmailAddress(address);
 	if (problem) {
-		throw new ReceivablesError('MAIL_BAD_ADDRESS', `The ${field} address "${address}" is not a valid e-mail address (${problem}).`, {
-			hint: 'Correct the address in the customer data or the dunning policy.',
-			details: { field, address, problem },
-		});
+		throw new ReceivablesError(
+			'MAIL_BAD_ADDRESS',
+			`The ${field} address "${address}" is not a valid e-mail address (${problem}).`,
+			{
+				hint: 'Correct the address in the customer data or the dunning policy.',
+				details: { field, address, problem },
+			},
+		);
 	}
 	return address;
 }
@@ -69,9 +73,12 @@ export async function composeMail(mail: OutgoingMail): Promise<ComposedMail> {
 		assertHeaderValue(key, 'header name');
 		assertHeaderValue(value, `${key} header`);
 	}
-	for (const attachment of mail.attachments ?? []) assertHeaderValue(attachment.filename, 'attachment name');
+	for (const attachment of mail.attachments ?? [])
+		assertHeaderValue(attachment.filename, 'attachment name');
 	if (to.length === 0) {
-		throw new ReceivablesError('MAIL_NO_RECIPIENT', 'The message has no recipient.', { hint: 'Give the customer an e-mail address, or send a letter.' });
+		throw new ReceivablesError('MAIL_NO_RECIPIENT', 'The message has no recipient.', {
+			hint: 'Give the customer an e-mail address, or send a letter.',
+		});
 	}
 	const messageId = mail.messageId ?? newMessageId(from);
 	const composer = new MailComposer({
@@ -85,13 +92,23 @@ export async function composeMail(mail: OutgoingMail): Promise<ComposedMail> {
 		html: mail.html,
 		messageId,
 		date: new Date(),
-		headers: { ...(mail.language ? { 'Content-Language': mail.language } : {}), ...(mail.headers ?? {}) },
-		attachments: (mail.attachments ?? []).map((a) => ({ filename: a.filename, content: a.content, contentType: a.contentType })),
+		headers: {
+			...(mail.language ? { 'Content-Language': mail.language } : {}),
+			...(mail.headers ?? {}),
+		},
+		attachments: (mail.attachments ?? []).map((a) => ({
+			filename: a.filename,
+			content: a.content,
+			contentType: a.contentType,
+		})),
 	});
 	const node = composer.compile();
 	const envelope = node.getEnvelope();
 	// SMTP carries CRLF line ends: normalise now so the hash is that of the bytes on the wire.
-	const raw = Buffer.from((await node.build()).toString('latin1').replace(/\r?\n/g, '\r\n'), 'latin1');
+	const raw = Buffer.from(
+		(await node.build()).toString('latin1').replace(/\r?\n/g, '\r\n'),
+		'latin1',
+	);
 	return {
 		messageId,
 		raw,

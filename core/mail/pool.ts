@@ -13,13 +13,21 @@ export type DeliveryPhase = 'connect' | 'envelope' | 'data';
 
 export type DeliveryResult =
 	| { ok: true; response: string; accepted: string[]; rejected: RecipientRejection[] }
-	| { ok: false; phase: DeliveryPhase; error: SmtpFailure; /** The beforeData callback stopped the transaction (its reason). */ stopped?: string };
+	| {
+			ok: false;
+			phase: DeliveryPhase;
+			error: SmtpFailure;
+			/** The beforeData callback stopped the transaction (its reason). */ stopped?: string;
+	  };
 
 /**
  * Called after the last RCPT answer, before DATA. Resolve true to send the message; anything else (false or a
  * reason) closes the transaction without sending it.
  */
-export type BeforeData = (recipients: { accepted: string[]; rejected: RecipientRejection[] }) => Promise<true | false | string>;
+export type BeforeData = (recipients: {
+	accepted: string[];
+	rejected: RecipientRejection[];
+}) => Promise<true | false | string>;
 
 export interface RecipientRejection {
 	address: string;
@@ -42,7 +50,12 @@ export function deliveryVerdict(result: DeliveryResult): DeliveryVerdict {
 	const code = result.error.responseCode;
 	if (code && code >= 500) return 'failed';
 	if (code && code >= 400) return 'retry';
-	if (result.error.code === 'EAUTH' || result.error.code === 'EENVELOPE' || result.error.code === 'EMESSAGE') return result.phase === 'data' ? 'uncertain' : 'failed';
+	if (
+		result.error.code === 'EAUTH' ||
+		result.error.code === 'EENVELOPE' ||
+		result.error.code === 'EMESSAGE'
+	)
+		return result.phase === 'data' ? 'uncertain' : 'failed';
 	return result.phase === 'data' ? 'uncertain' : 'retry';
 }
 
@@ -62,7 +75,12 @@ function connectionOptions(config: SmtpConfig): SMTPConnection.Options {
 
 function failure(error: unknown): SmtpFailure {
 	const e = error as Error & { code?: string; responseCode?: number; response?: string };
-	return { message: e?.message ?? String(error), code: e?.code, responseCode: e?.responseCode, response: e?.response };
+	return {
+		message: e?.message ?? String(error),
+		code: e?.code,
+		responseCode: e?.responseCode,
+		response: e?.response,
+	};
 }
 
 interface Job {
@@ -74,13 +92,24 @@ interface Job {
 
 interface ConnectionInternals {
 	_sendCommand(str: string, logStr?: string): void;
-	_envelope?: { accepted?: string[]; rejected?: string[]; rejectedErrors?: Array<{ recipient?: string; responseCode?: number; response?: string }> };
+	_envelope?: {
+		accepted?: string[];
+		rejected?: string[];
+		rejectedErrors?: Array<{ recipient?: string; responseCode?: number; response?: string }>;
+	};
 }
 
-function rejections(rejected: Array<string | { toString(): string }>, errors: Array<{ recipient?: string; responseCode?: number; response?: string }>): RecipientRejection[] {
+function rejections(
+	rejected: Array<string | { toString(): string }>,
+	errors: Array<{ recipient?: string; responseCode?: number; response?: string }>,
+): RecipientRejection[] {
 	return rejected.map((address) => {
 		const match = errors.find((e) => e.recipient === String(address));
-		return { address: String(address), responseCode: match?.responseCode, response: match?.response };
+		return {
+			address: String(address),
+			responseCode: match?.responseCode,
+			response: match?.response,
+		};
 	});
 }
 
@@ -108,7 +137,9 @@ class Session {
 					settled = true;
 					// Commands and the message go out in small writes: without this, Nagle's algorithm and the
 					// server's delayed ACK add tens of milliseconds to every message.
-					(connection as unknown as { _socket?: { setNoDelay?: (on: boolean) => void } })._socket?.setNoDelay?.(true);
+					(
+						connection as unknown as { _socket?: { setNoDelay?: (on: boolean) => void } }
+					)._socket?.setNoDelay?.(true);
 					connection.removeListener('error', fail);
 					connection.on('error', () => undefined);
 					connection.once('end', () => {
@@ -118,7 +149,10 @@ class Session {
 					resolve(connection);
 				};
 				if (!this.config.user) return ready();
-				connection.login({ user: this.config.user, pass: this.config.password ?? '' }, (loginError) => (loginError ? fail(loginError) : ready()));
+				connection.login(
+					{ user: this.config.user, pass: this.config.password ?? '' },
+					(loginError) => (loginError ? fail(loginError) : ready()),
+				);
 			});
 		});
 	}
@@ -127,7 +161,14 @@ class Session {
 		const reused = this.connection !== undefined;
 		const result = await this.attempt(job);
 		// A kept-alive connection the server had closed fails before anything was sent: one fresh try.
-		if (reused && !result.ok && !result.stopped && result.phase === 'envelope' && !result.error.responseCode) return await this.attempt(job);
+		if (
+			reused &&
+			!result.ok &&
+			!result.stopped &&
+			result.phase === 'envelope' &&
+			!result.error.responseCode
+		)
+			return await this.attempt(job);
 		return result;
 	}
 
@@ -154,12 +195,28 @@ class Session {
 				if (!result.ok) this.drop(connection);
 				resolve(result);
 			};
-			const onError = (error: unknown) => finish({ ok: false, phase: dataSent ? 'data' : 'envelope', error: failure(error) });
-			const onEnd = () => finish({ ok: false, phase: dataSent ? 'data' : 'envelope', error: { message: 'The SMTP connection closed during the transaction', code: 'ECONNECTION' } });
-			internals._sendCommand = function sendCommand(this: ConnectionInternals, str: string, logStr?: string) {
+			const onError = (error: unknown) =>
+				finish({ ok: false, phase: dataSent ? 'data' : 'envelope', error: failure(error) });
+			const onEnd = () =>
+				finish({
+					ok: false,
+					phase: dataSent ? 'data' : 'envelope',
+					error: {
+						message: 'The SMTP connection closed during the transaction',
+						code: 'ECONNECTION',
+					},
+				});
+			internals._sendCommand = function sendCommand(
+				this: ConnectionInternals,
+				str: string,
+				logStr?: string,
+			) {
 				if (str !== 'DATA') return writeCommand.call(this, str, logStr);
 				const envelope = internals._envelope ?? {};
-				const recipients = { accepted: (envelope.accepted ?? []).map(String), rejected: rejections(envelope.rejected ?? [], envelope.rejectedErrors ?? []) };
+				const recipients = {
+					accepted: (envelope.accepted ?? []).map(String),
+					rejected: rejections(envelope.rejected ?? [], envelope.rejectedErrors ?? []),
+				};
 				const go = job.beforeData ? job.beforeData(recipients) : Promise.resolve(true as const);
 				go.then(
 					(decision) => {
@@ -169,12 +226,25 @@ class Session {
 							writeCommand.call(internals, 'DATA');
 							return;
 						}
-						const reason = typeof decision === 'string' ? decision : 'stopped before the message was handed over';
-						finish({ ok: false, phase: 'envelope', stopped: reason, error: { message: reason, code: 'ESTOPPED' } });
+						const reason =
+							typeof decision === 'string'
+								? decision
+								: 'stopped before the message was handed over';
+						finish({
+							ok: false,
+							phase: 'envelope',
+							stopped: reason,
+							error: { message: reason, code: 'ESTOPPED' },
+						});
 					},
 					(error: unknown) => {
 						const reason = `stopped before the message was handed over: ${(error as Error)?.message ?? String(error)}`;
-						finish({ ok: false, phase: 'envelope', stopped: reason, error: { message: reason, code: 'ESTOPPED' } });
+						finish({
+							ok: false,
+							phase: 'envelope',
+							stopped: reason,
+							error: { message: reason, code: 'ESTOPPED' },
+						});
 					},
 				);
 			};
@@ -182,8 +252,22 @@ class Session {
 			connection.once('end', onEnd);
 			connection.send(job.envelope, job.raw, (error, info) => {
 				if (error) return onError(error);
-				const errors = ((info as { rejectedErrors?: Array<{ recipient?: string; responseCode?: number; response?: string }> }).rejectedErrors ?? []);
-				finish({ ok: true, response: String(info.response ?? ''), accepted: (info.accepted ?? []).map(String), rejected: rejections(info.rejected ?? [], errors) });
+				const errors =
+					(
+						info as {
+							rejectedErrors?: Array<{
+								recipient?: string;
+								responseCode?: number;
+								response?: string;
+							}>;
+						}
+					).rejectedErrors ?? [];
+				finish({
+					ok: true,
+					response: String(info.response ?? ''),
+					accepted: (info.accepted ?? []).map(String),
+					rejected: rejections(info.rejected ?? [], errors),
+				});
 			});
 		});
 	}
@@ -211,7 +295,11 @@ export class SmtpSessionPool {
 	}
 
 	/** Sends one raw message; never throws, the result says what happened. */
-	deliver(envelope: { from: string; to: string[] }, raw: Buffer, beforeData?: BeforeData): Promise<DeliveryResult> {
+	deliver(
+		envelope: { from: string; to: string[] },
+		raw: Buffer,
+		beforeData?: BeforeData,
+	): Promise<DeliveryResult> {
 		return new Promise((resolve) => {
 			this.queue.push({ envelope, raw, beforeData, resolve });
 			this.pump();
@@ -236,11 +324,18 @@ export class SmtpSessionPool {
 }
 
 /** Sends ordinary messages (digests, notices) through a session pool; one verdict per message, in order. */
-export async function sendMails(config: SmtpConfig, mails: Array<{ envelope: { from: string; to: string[] }; raw: Buffer }>, concurrency = 2): Promise<Array<{ verdict: DeliveryVerdict; error?: string }>> {
+export async function sendMails(
+	config: SmtpConfig,
+	mails: Array<{ envelope: { from: string; to: string[] }; raw: Buffer }>,
+	concurrency = 2,
+): Promise<Array<{ verdict: DeliveryVerdict; error?: string }>> {
 	const pool = new SmtpSessionPool(config, concurrency);
 	try {
 		const results = await Promise.all(mails.map((m) => pool.deliver(m.envelope, m.raw)));
-		return results.map((r) => ({ verdict: deliveryVerdict(r), error: r.ok ? undefined : r.error.message }));
+		return results.map((r) => ({
+			verdict: deliveryVerdict(r),
+			error: r.ok ? undefined : r.error.message,
+		}));
 	} finally {
 		pool.close();
 	}

@@ -26,7 +26,10 @@ export interface SmtpTransportOptions {
 	maxConnections?: number;
 }
 
-export function createSmtpTransport(config: SmtpConfig, options: SmtpTransportOptions = {}): Transporter {
+export function createSmtpTransport(
+	config: SmtpConfig,
+	options: SmtpTransportOptions = {},
+): Transporter {
 	return nodemailer.createTransport({
 		host: config.host,
 		port: config.port,
@@ -52,7 +55,8 @@ export interface SmtpStatus {
 
 /** Connects, greets and authenticates once, for the credential test. */
 export async function checkSmtp(config: SmtpConfig): Promise<SmtpStatus> {
-	if (!config.host) return { ok: false, message: 'The SMTP host is empty. Fill in the host of your mail server.' };
+	if (!config.host)
+		return { ok: false, message: 'The SMTP host is empty. Fill in the host of your mail server.' };
 	const transport = createSmtpTransport(config);
 	try {
 		await transport.verify();
@@ -67,7 +71,10 @@ export async function checkSmtp(config: SmtpConfig): Promise<SmtpStatus> {
 					: e.code === 'ETIMEDOUT' || e.code === 'ESOCKET'
 						? 'Check the port and the SSL/TLS setting (465 is usually SSL/TLS on, 587 and 25 off).'
 						: '';
-		return { ok: false, message: `SMTP ${config.host}:${config.port}: ${e.message}. ${hint}`.trim() };
+		return {
+			ok: false,
+			message: `SMTP ${config.host}:${config.port}: ${e.message}. ${hint}`.trim(),
+		};
 	} finally {
 		transport.close();
 	}

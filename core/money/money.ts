@@ -11,9 +11,38 @@ export interface Money {
 
 /** ISO 4217 minor-unit exponents that differ from 2, for the currencies our users meet. */
 const EXPONENTS: Record<string, number> = {
-	XOF: 0, XAF: 0, JPY: 0, KRW: 0, GNF: 0, KMF: 0, RWF: 0, VND: 0, CLP: 0, ISK: 0, UGX: 0, VUV: 0, XPF: 0, DJF: 0,
-	BHD: 3, IQD: 3, JOD: 3, KWD: 3, LYD: 3, OMR: 3, TND: 3,
-	MRU: 2, MAD: 2, EUR: 2, USD: 2, GBP: 2, CHF: 2, CAD: 2, NGN: 2, GHS: 2, DZD: 2, CDF: 2,
+	XOF: 0,
+	XAF: 0,
+	JPY: 0,
+	KRW: 0,
+	GNF: 0,
+	KMF: 0,
+	RWF: 0,
+	VND: 0,
+	CLP: 0,
+	ISK: 0,
+	UGX: 0,
+	VUV: 0,
+	XPF: 0,
+	DJF: 0,
+	BHD: 3,
+	IQD: 3,
+	JOD: 3,
+	KWD: 3,
+	LYD: 3,
+	OMR: 3,
+	TND: 3,
+	MRU: 2,
+	MAD: 2,
+	EUR: 2,
+	USD: 2,
+	GBP: 2,
+	CHF: 2,
+	CAD: 2,
+	NGN: 2,
+	GHS: 2,
+	DZD: 2,
+	CDF: 2,
 };
 
 const CURRENCY = /^[A-Z]{3}$/;
@@ -21,9 +50,13 @@ const CURRENCY = /^[A-Z]{3}$/;
 export function assertCurrency(currency: string): string {
 	const code = (currency ?? '').trim().toUpperCase();
 	if (!CURRENCY.test(code)) {
-		throw new ReceivablesError('MONEY_BAD_CURRENCY', `"${currency}" is not an ISO 4217 currency code.`, {
-			hint: 'Use a three-letter code such as EUR, MAD, XOF or USD.',
-		});
+		throw new ReceivablesError(
+			'MONEY_BAD_CURRENCY',
+			`"${currency}" is not an ISO 4217 currency code.`,
+			{
+				hint: 'Use a three-letter code such as EUR, MAD, XOF or USD.',
+			},
+		);
 	}
 	return code;
 }
@@ -71,7 +104,8 @@ export function parseAmount(input: unknown, currency: string): bigint {
 		const decimalSep = lastComma > lastDot ? ',' : '.';
 		const groupSep = decimalSep === ',' ? '.' : ',';
 		const [i, f = ''] = text.split(decimalSep);
-		if (text.split(decimalSep).length > 2) throw badAmount(input, `it has more than one "${decimalSep}"`);
+		if (text.split(decimalSep).length > 2)
+			throw badAmount(input, `it has more than one "${decimalSep}"`);
 		integer = i.split(groupSep).join('');
 		fraction = f;
 	} else if (lastComma >= 0 || lastDot >= 0) {
@@ -79,7 +113,8 @@ export function parseAmount(input: unknown, currency: string): bigint {
 		const parts = text.split(sep);
 		if (parts.length > 2) {
 			// "1.234.567" or "1,234,567": grouping only
-			if (!parts.slice(1).every((p) => p.length === 3)) throw badAmount(input, `it has more than one "${sep}"`);
+			if (!parts.slice(1).every((p) => p.length === 3))
+				throw badAmount(input, `it has more than one "${sep}"`);
 			integer = parts.join('');
 		} else {
 			integer = parts[0];
@@ -89,20 +124,28 @@ export function parseAmount(input: unknown, currency: string): bigint {
 		integer = text;
 	}
 	if (integer === '') integer = '0';
-	if (!/^\d+$/.test(integer) || !/^\d*$/.test(fraction)) throw badAmount(input, 'it contains characters that are not digits');
+	if (!/^\d+$/.test(integer) || !/^\d*$/.test(fraction))
+		throw badAmount(input, 'it contains characters that are not digits');
 	const trimmed = fraction.replace(/0+$/, '');
 	if (trimmed.length > exponent) {
 		throw badAmount(input, `${currency} amounts have ${exponent} decimal(s) at most`);
 	}
-	const minor = BigInt(integer) * 10n ** BigInt(exponent) + BigInt((trimmed + '0'.repeat(exponent)).slice(0, exponent) || '0');
-	if (minor > MAX_MINOR) throw badAmount(input, 'it is larger than any invoice amount this ledger accepts');
+	const minor =
+		BigInt(integer) * 10n ** BigInt(exponent) +
+		BigInt((trimmed + '0'.repeat(exponent)).slice(0, exponent) || '0');
+	if (minor > MAX_MINOR)
+		throw badAmount(input, 'it is larger than any invoice amount this ledger accepts');
 	return negative ? -minor : minor;
 }
 
 function badAmount(input: unknown, why: string): ReceivablesError {
-	return new ReceivablesError('MONEY_BAD_AMOUNT', `"${String(input)}" is not a valid amount: ${why}.`, {
-		hint: 'Write amounts with digits and at most one decimal separator, for example 1234.56 or 1 234,56.',
-	});
+	return new ReceivablesError(
+		'MONEY_BAD_AMOUNT',
+		`"${String(input)}" is not a valid amount: ${why}.`,
+		{
+			hint: 'Write amounts with digits and at most one decimal separator, for example 1234.56 or 1 234,56.',
+		},
+	);
 }
 
 /** Formats minor units as a plain decimal string ("1234.56", "-0.50", "1500" for XOF). */
@@ -132,7 +175,11 @@ export function formatMoney(minor: bigint, currency: string, language: 'fr' | 'e
 
 /** Rounds a rational amount num/den (both bigint) half away from zero to whole minor units. */
 export function roundHalfAwayFromZero(num: bigint, den: bigint): bigint {
-	if (den === 0n) throw new ReceivablesError('MONEY_DIVISION_BY_ZERO', 'Division by zero in an amount calculation.');
+	if (den === 0n)
+		throw new ReceivablesError(
+			'MONEY_DIVISION_BY_ZERO',
+			'Division by zero in an amount calculation.',
+		);
 	const negative = num < 0n !== den < 0n;
 	const n = num < 0n ? -num : num;
 	const d = den < 0n ? -den : den;

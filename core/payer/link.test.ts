@@ -28,14 +28,27 @@ function qrOf(pdf: Uint8Array): string | undefined {
 	const dir = mkdtempSync(path.join(tmpdir(), 'letter-qr-'));
 	try {
 		writeFileSync(path.join(dir, 'letter.pdf'), pdf);
-		execFileSync('pdftoppm', ['-r', '150', '-gray', '-f', '1', '-l', '1', path.join(dir, 'letter.pdf'), path.join(dir, 'page')]);
+		execFileSync('pdftoppm', [
+			'-r',
+			'150',
+			'-gray',
+			'-f',
+			'1',
+			'-l',
+			'1',
+			path.join(dir, 'letter.pdf'),
+			path.join(dir, 'page'),
+		]);
 		const file = readdirSync(dir).find((f) => f.endsWith('.pgm')) as string;
 		const raw = readFileSync(path.join(dir, file));
-		const header = /^P5\s+(\d+)\s+(\d+)\s+(\d+)\s/.exec(raw.subarray(0, 64).toString('latin1')) as RegExpExecArray;
+		const header = /^P5\s+(\d+)\s+(\d+)\s+(\d+)\s/.exec(
+			raw.subarray(0, 64).toString('latin1'),
+		) as RegExpExecArray;
 		const [width, height] = [Number(header[1]), Number(header[2])];
 		const pixels = raw.subarray(header[0].length);
 		const rgba = new Uint8ClampedArray(width * height * 4);
-		for (let i = 0; i < width * height; i++) rgba.fill(pixels[i], i * 4, i * 4 + 3), (rgba[i * 4 + 3] = 255);
+		for (let i = 0; i < width * height; i++)
+			(rgba.fill(pixels[i], i * 4, i * 4 + 3), (rgba[i * 4 + 3] = 255));
 		return jsQR(rgba, width, height)?.data;
 	} finally {
 		rmSync(dir, { recursive: true, force: true });
@@ -51,9 +64,17 @@ describe('{{payerLink}} in reminders', () => {
 		await installDefaultPolicies(ledger);
 		await seedStaff(ledger);
 		sink = await startSmtpSink();
-		const mail = await addCustomer(ledger, { externalId: 'LNK1', name: 'Mail Customer', emails: ['ap@lnk1.example'] });
+		const mail = await addCustomer(ledger, {
+			externalId: 'LNK1',
+			name: 'Mail Customer',
+			emails: ['ap@lnk1.example'],
+		});
 		await addInvoice(ledger, { customerId: mail, number: 'LNK-1', dueDate: '2025-10-14' });
-		const paper = await addCustomer(ledger, { externalId: 'LNK2', name: 'Paper Customer', emails: [] });
+		const paper = await addCustomer(ledger, {
+			externalId: 'LNK2',
+			name: 'Paper Customer',
+			emails: [],
+		});
 		await addInvoice(ledger, { customerId: paper, number: 'LNK-2', dueDate: '2025-10-14' });
 	});
 	afterAll(async () => {
@@ -62,26 +83,50 @@ describe('{{payerLink}} in reminders', () => {
 	});
 
 	it('is a known placeholder and section; the section shows only with a link', () => {
-		const template = { subject: 'x', text: 'A{{#payerLink}} — {{payerLink}}{{/payerLink}}{{^payerLink}} — call us{{/payerLink}}' };
+		const template = {
+			subject: 'x',
+			text: 'A{{#payerLink}} — {{payerLink}}{{/payerLink}}{{^payerLink}} — call us{{/payerLink}}',
+		};
 		expect(checkTemplateText(template, 'fr')).toEqual([]);
-		const values = (payerLink: string) => ({ values: { payerLink }, invoices: [], hasCharges: false });
-		expect(renderTemplate(template, values('https://x.example/p?t=abc')).text).toBe('A — https://x.example/p?t=abc');
+		const values = (payerLink: string) => ({
+			values: { payerLink },
+			invoices: [],
+			hasCharges: false,
+		});
+		expect(renderTemplate(template, values('https://x.example/p?t=abc')).text).toBe(
+			'A — https://x.example/p?t=abc',
+		);
 		expect(renderTemplate(template, values('')).text).toBe('A — call us');
-		expect(renderTemplate(template, values('https://x.example/p?t=a&b')).html).toContain('<a href="https://x.example/p?t=a&amp;b">');
+		expect(renderTemplate(template, values('https://x.example/p?t=a&b')).html).toContain(
+			'<a href="https://x.example/p?t=a&amp;b">',
+		);
 	});
 
 	it('e-mails carry the customer’s own link, clickable, and it opens that customer’s page', async () => {
 		const plan = await planReminders(ledger, { stage: 'level1', asOf: AS_OF });
 		const before = sink.received.length;
-		const result = await sendReminderEmails(ledger, plan.due, { smtp: sink.config, from: { address: 'relances@acme.example' }, company: COMPANY, payerPageUrl: PAGE });
-		expect(result.outcomes.map((o) => [o.customerExternalId, o.status])).toEqual([['LNK1', 'sent']]);
+		const result = await sendReminderEmails(ledger, plan.due, {
+			smtp: sink.config,
+			from: { address: 'relances@acme.example' },
+			company: COMPANY,
+			payerPageUrl: PAGE,
+		});
+		expect(result.outcomes.map((o) => [o.customerExternalId, o.status])).toEqual([
+			['LNK1', 'sent'],
+		]);
 		expect(JSON.stringify(result.outcomes)).not.toContain(PAGE);
 		const [mail] = (await sink.parsed()).slice(before);
-		const link = new RegExp(`${PAGE.replace(/[.?/]/g, '\\$&')}\\?t=[A-Za-z0-9_.-]+`).exec(mail.text ?? '')?.[0] as string;
+		const link = new RegExp(`${PAGE.replace(/[.?/]/g, '\\$&')}\\?t=[A-Za-z0-9_.-]+`).exec(
+			mail.text ?? '',
+		)?.[0] as string;
 		expect(link).toBeDefined();
 		expect(mail.text).toContain('Votre compte en ligne');
 		expect(mail.html).toContain(`<a href="${link}">`);
-		const page = await payerPage(ledger, { method: 'GET', query: { t: new URL(link).searchParams.get('t') } }, { now: NOW });
+		const page = await payerPage(
+			ledger,
+			{ method: 'GET', query: { t: new URL(link).searchParams.get('t') } },
+			{ now: NOW },
+		);
 		expect(page.status).toBe(200);
 		expect(page.body).toContain('LNK-1');
 		expect(page.body).not.toContain('LNK-2');
@@ -92,7 +137,11 @@ describe('{{payerLink}} in reminders', () => {
 		await addInvoice(ledger, { customerId: c, number: 'LNK-3', dueDate: '2025-10-14' });
 		const plan = await planReminders(ledger, { stage: 'level1', asOf: AS_OF });
 		const before = sink.received.length;
-		await sendReminderEmails(ledger, plan.due.filter((m) => m.customer.externalId === 'LNK3'), { smtp: sink.config, from: { address: 'relances@acme.example' }, company: COMPANY });
+		await sendReminderEmails(
+			ledger,
+			plan.due.filter((m) => m.customer.externalId === 'LNK3'),
+			{ smtp: sink.config, from: { address: 'relances@acme.example' }, company: COMPANY },
+		);
 		const [mail] = (await sink.parsed()).slice(before);
 		expect(mail.text).toContain('LNK-3');
 		expect(mail.text).not.toContain('Votre compte en ligne');
@@ -102,8 +151,15 @@ describe('{{payerLink}} in reminders', () => {
 	it('letters print the link and its QR code, which a phone reads as the customer’s link', async () => {
 		const plan = await planReminders(ledger, { stage: 'level1', asOf: AS_OF });
 		const letters: ProducedLetter[] = [];
-		for await (const l of produceLetters(ledger, plan.due, { company: COMPANY, place: 'Lyon', payerPageUrl: PAGE })) letters.push(l);
-		expect(letters.map((l) => [l.message.customer.externalId, l.outcome.status])).toEqual([['LNK2', 'sent']]);
+		for await (const l of produceLetters(ledger, plan.due, {
+			company: COMPANY,
+			place: 'Lyon',
+			payerPageUrl: PAGE,
+		}))
+			letters.push(l);
+		expect(letters.map((l) => [l.message.customer.externalId, l.outcome.status])).toEqual([
+			['LNK2', 'sent'],
+		]);
 		const pdf = letters[0].pdf as Uint8Array;
 		const text = pdfText(pdf).replace(/\s+/g, ' ');
 		expect(text).toContain('Scannez ce code pour voir vos factures ouvertes');
@@ -111,7 +167,11 @@ describe('{{payerLink}} in reminders', () => {
 		expect((await PDFDocument.load(pdf)).getPageCount()).toBe(1);
 		const scanned = qrOf(pdf) as string;
 		expect(scanned).toMatch(new RegExp(`^${PAGE.replace(/[.?/]/g, '\\$&')}\\?t=`));
-		const page = await payerPage(ledger, { method: 'GET', query: { t: new URL(scanned).searchParams.get('t') } }, { now: NOW });
+		const page = await payerPage(
+			ledger,
+			{ method: 'GET', query: { t: new URL(scanned).searchParams.get('t') } },
+			{ now: NOW },
+		);
 		expect(page.status).toBe(200);
 		expect(page.body).toContain('LNK-2');
 		expect(page.body).not.toContain('LNK-1');

@@ -1,18 +1,41 @@
 import type { Ledger } from '../ledger';
-import { amountOf, Params, baseOptions, dayOf, filterSql, openItemsCte, reportError, reportQuery } from './sql';
+import {
+	amountOf,
+	Params,
+	baseOptions,
+	dayOf,
+	filterSql,
+	openItemsCte,
+	reportError,
+	reportQuery,
+} from './sql';
 import { netParts } from './net';
 import { disputedPartSql } from '../disputes/part';
-import type { AgedBalance, AgedBalanceOptions, AgedBalanceRow, AgedBucket, AgedGroupBy } from './types';
+import type {
+	AgedBalance,
+	AgedBalanceOptions,
+	AgedBalanceRow,
+	AgedBucket,
+	AgedGroupBy,
+} from './types';
 
 export const AGED_GROUPS: AgedGroupBy[] = ['customer', 'profile', 'sales_rep', 'currency', 'none'];
 export const DEFAULT_AGED_BUCKETS = [30, 60, 90];
 
 /** Buckets from upper bounds: not due, 1–30, 31–60, 61–90, > 90 for [30, 60, 90]. */
 export function agedBuckets(bounds: number[] = DEFAULT_AGED_BUCKETS): AgedBucket[] {
-	if (!Array.isArray(bounds) || bounds.length === 0 || bounds.length > 12) throw reportError('Aged balance buckets must be 1 to 12 day counts.', 'For example [30, 60, 90].');
+	if (!Array.isArray(bounds) || bounds.length === 0 || bounds.length > 12)
+		throw reportError(
+			'Aged balance buckets must be 1 to 12 day counts.',
+			'For example [30, 60, 90].',
+		);
 	let previous = 0;
 	for (const b of bounds) {
-		if (!Number.isInteger(b) || b <= previous || b > 3650) throw reportError(`Aged balance buckets must be whole days, increasing, above 0: ${JSON.stringify(bounds)}.`, 'For example [30, 60, 90].');
+		if (!Number.isInteger(b) || b <= previous || b > 3650)
+			throw reportError(
+				`Aged balance buckets must be whole days, increasing, above 0: ${JSON.stringify(bounds)}.`,
+				'For example [30, 60, 90].',
+			);
 		previous = b;
 	}
 	const out: AgedBucket[] = [{ key: 'not_due', fromDays: null, toDays: 0 }];
@@ -28,7 +51,10 @@ export function agedBuckets(bounds: number[] = DEFAULT_AGED_BUCKETS): AgedBucket
 const KEYS: Record<AgedGroupBy, { key: string; label: string }> = {
 	customer: { key: 'c.external_id', label: 'c.name' },
 	profile: { key: "coalesce(c.profile, '')", label: 'NULL::text' },
-	sales_rep: { key: "coalesce(c.sales_rep_code, '')", label: '(SELECT s.name FROM staff s WHERE s.code = c.sales_rep_code)' },
+	sales_rep: {
+		key: "coalesce(c.sales_rep_code, '')",
+		label: '(SELECT s.name FROM staff s WHERE s.code = c.sales_rep_code)',
+	},
 	currency: { key: 'o.currency', label: 'NULL::text' },
 	none: { key: "'all'", label: 'NULL::text' },
 };
@@ -42,7 +68,14 @@ const KEYS: Record<AgedGroupBy, { key: string; label: string }> = {
  * covers the customer's invoices in its currency). The SQL aggregates by group, currency and bucket with the per-currency totals as a
  * grouping set: the figures are computed once, in the database.
  */
-export const AGED_BALANCE_SQL = (key: string, label: string, date: string, zone: string, bounds: string, where: string): string => {
+export const AGED_BALANCE_SQL = (
+	key: string,
+	label: string,
+	date: string,
+	zone: string,
+	bounds: string,
+	where: string,
+): string => {
 	const pending = `${dayOf('pr.created_at', zone)} <= ${date}::date
 					AND ((pr.settled_at IS NULL AND pr.status = 'pending') OR ${dayOf('pr.settled_at', zone)} > ${date}::date)`;
 	return `WITH ${openItemsCte(date, where)},
@@ -50,8 +83,12 @@ export const AGED_BALANCE_SQL = (key: string, label: string, date: string, zone:
 		SELECT o.id, o.customer_id, o.due_date, o.currency, o.open, ${key} AS key, ${label} AS label,
 			CASE WHEN ${date}::date - o.due_date <= 0 THEN 0 ELSE width_bucket(${date}::date - o.due_date - 1, ${bounds}::int[]) + 1 END AS bucket,
 			-- the disputed part: the whole open amount, or the part of a dispute of some lines (core/disputes/part.ts)
-			${disputedPartSql('o.id', 'o.open', `${dayOf('d.opened_at', zone)} <= ${date}::date
-					AND (d.resolved_at IS NULL OR ${dayOf('d.resolved_at', zone)} > ${date}::date)`)} AS disputed_amount,
+			${disputedPartSql(
+				'o.id',
+				'o.open',
+				`${dayOf('d.opened_at', zone)} <= ${date}::date
+					AND (d.resolved_at IS NULL OR ${dayOf('d.resolved_at', zone)} > ${date}::date)`,
+			)} AS disputed_amount,
 			EXISTS (SELECT 1 FROM promises pr
 				WHERE (pr.invoice_id = o.id OR (pr.invoice_id IS NULL AND pr.customer_id = o.customer_id AND (pr.currency IS NULL OR pr.currency = o.currency)))
 					AND ${pending}) AS promised,
@@ -97,10 +134,17 @@ interface AgedDbRow {
 	is_total: number;
 }
 
-export async function agedBalance(ledger: Ledger, options: AgedBalanceOptions = {}): Promise<AgedBalance> {
+export async function agedBalance(
+	ledger: Ledger,
+	options: AgedBalanceOptions = {},
+): Promise<AgedBalance> {
 	const base = baseOptions(options);
 	const groupBy = options.groupBy ?? 'customer';
-	if (!AGED_GROUPS.includes(groupBy)) throw reportError(`The aged balance cannot be grouped by "${String(groupBy)}".`, `Group by one of ${AGED_GROUPS.join(', ')}.`);
+	if (!AGED_GROUPS.includes(groupBy))
+		throw reportError(
+			`The aged balance cannot be grouped by "${String(groupBy)}".`,
+			`Group by one of ${AGED_GROUPS.join(', ')}.`,
+		);
 	const buckets = agedBuckets(options.buckets ?? DEFAULT_AGED_BUCKETS);
 	const p = new Params();
 	const date = p.add(base.asOf);
@@ -108,10 +152,26 @@ export async function agedBalance(ledger: Ledger, options: AgedBalanceOptions = 
 	const bounds = p.add(buckets.slice(1, -1).map((b) => b.toDays));
 	const where = filterSql(base, p, 'i.currency');
 	const promisedAs = options.promised ?? 'open';
-	if (promisedAs !== 'open' && promisedAs !== 'promised') throw reportError(`"promised" is 'open' or 'promised', not "${String(promisedAs)}".`, "'open': the open amount of promised invoices; 'promised': the amount promised.");
-	const rows = await reportQuery<AgedDbRow>(ledger, AGED_BALANCE_SQL(KEYS[groupBy].key, KEYS[groupBy].label, date, zone, bounds, where), p.values);
+	if (promisedAs !== 'open' && promisedAs !== 'promised')
+		throw reportError(
+			`"promised" is 'open' or 'promised', not "${String(promisedAs)}".`,
+			"'open': the open amount of promised invoices; 'promised': the amount promised.",
+		);
+	const rows = await reportQuery<AgedDbRow>(
+		ledger,
+		AGED_BALANCE_SQL(KEYS[groupBy].key, KEYS[groupBy].label, date, zone, bounds, where),
+		p.values,
+	);
 
-	type Acc = { key: string; label: string | null; currency: string; invoices: number; buckets: bigint[]; disputed: bigint; promised: bigint };
+	type Acc = {
+		key: string;
+		label: string | null;
+		currency: string;
+		invoices: number;
+		buckets: bigint[];
+		disputed: bigint;
+		promised: bigint;
+	};
 	const groups = new Map<string, Acc>();
 	const totals = new Map<string, Acc>();
 	for (const r of rows) {
@@ -120,7 +180,15 @@ export async function agedBalance(ledger: Ledger, options: AgedBalanceOptions = 
 		const id = `${r.currency}\u0000${key}`;
 		let acc = target.get(id);
 		if (!acc) {
-			acc = { key, label: r.is_total ? null : r.label, currency: r.currency, invoices: 0, buckets: buckets.map(() => 0n), disputed: 0n, promised: 0n };
+			acc = {
+				key,
+				label: r.is_total ? null : r.label,
+				currency: r.currency,
+				invoices: 0,
+				buckets: buckets.map(() => 0n),
+				disputed: 0n,
+				promised: 0n,
+			};
 			target.set(id, acc);
 		}
 		acc.invoices += r.invoices;
@@ -131,19 +199,52 @@ export async function agedBalance(ledger: Ledger, options: AgedBalanceOptions = 
 	const credits = new Map<string, { creditNotes: bigint; cash: bigint }>();
 	if (options.net) {
 		// Credits per group: every group with credits gets a row, with zero buckets when it has no open invoice.
-		for (const x of await netParts(ledger, base, base.asOf, KEYS[groupBy].key, KEYS[groupBy].label)) {
+		for (const x of await netParts(
+			ledger,
+			base,
+			base.asOf,
+			KEYS[groupBy].key,
+			KEYS[groupBy].label,
+		)) {
 			if (x.creditNotes === 0n && x.cash === 0n) continue;
 			const id = `${x.currency}\u0000${x.key}`;
 			credits.set(id, { creditNotes: x.creditNotes, cash: x.cash });
-			if (!groups.has(id)) groups.set(id, { key: x.key, label: x.label, currency: x.currency, invoices: 0, buckets: buckets.map(() => 0n), disputed: 0n, promised: 0n });
+			if (!groups.has(id))
+				groups.set(id, {
+					key: x.key,
+					label: x.label,
+					currency: x.currency,
+					invoices: 0,
+					buckets: buckets.map(() => 0n),
+					disputed: 0n,
+					promised: 0n,
+				});
 			const total = credits.get(x.currency) ?? { creditNotes: 0n, cash: 0n };
-			credits.set(x.currency, { creditNotes: total.creditNotes + x.creditNotes, cash: total.cash + x.cash });
-			if (!totals.has(`${x.currency}\u0000${x.currency}`)) totals.set(`${x.currency}\u0000${x.currency}`, { key: x.currency, label: null, currency: x.currency, invoices: 0, buckets: buckets.map(() => 0n), disputed: 0n, promised: 0n });
+			credits.set(x.currency, {
+				creditNotes: total.creditNotes + x.creditNotes,
+				cash: total.cash + x.cash,
+			});
+			if (!totals.has(`${x.currency}\u0000${x.currency}`))
+				totals.set(`${x.currency}\u0000${x.currency}`, {
+					key: x.currency,
+					label: null,
+					currency: x.currency,
+					invoices: 0,
+					buckets: buckets.map(() => 0n),
+					disputed: 0n,
+					promised: 0n,
+				});
 		}
 	}
 	const toRow = (a: Acc, credit?: { creditNotes: bigint; cash: bigint }): AgedBalanceRow => {
 		const open = a.buckets.reduce((s, v) => s + v, 0n);
-		const net = options.net ? { creditNotes: amountOf(credit?.creditNotes ?? 0n, a.currency), unappliedCash: amountOf(credit?.cash ?? 0n, a.currency), net: amountOf(open - (credit?.creditNotes ?? 0n) - (credit?.cash ?? 0n), a.currency) } : {};
+		const net = options.net
+			? {
+					creditNotes: amountOf(credit?.creditNotes ?? 0n, a.currency),
+					unappliedCash: amountOf(credit?.cash ?? 0n, a.currency),
+					net: amountOf(open - (credit?.creditNotes ?? 0n) - (credit?.cash ?? 0n), a.currency),
+				}
+			: {};
 		return {
 			key: a.key,
 			label: a.label,
@@ -157,13 +258,21 @@ export async function agedBalance(ledger: Ledger, options: AgedBalanceOptions = 
 			...net,
 		};
 	};
-	const order = (x: AgedBalanceRow, y: AgedBalanceRow) => x.currency.localeCompare(y.currency) || (BigInt(y.open.minor) > BigInt(x.open.minor) ? 1 : BigInt(y.open.minor) < BigInt(x.open.minor) ? -1 : x.key.localeCompare(y.key));
+	const order = (x: AgedBalanceRow, y: AgedBalanceRow) =>
+		x.currency.localeCompare(y.currency) ||
+		(BigInt(y.open.minor) > BigInt(x.open.minor)
+			? 1
+			: BigInt(y.open.minor) < BigInt(x.open.minor)
+				? -1
+				: x.key.localeCompare(y.key));
 	return {
 		asOf: base.asOf,
 		zone: base.zone,
 		groupBy,
 		buckets,
-		rows: [...groups.values()].map((a) => toRow(a, credits.get(`${a.currency}\u0000${a.key}`))).sort(order),
+		rows: [...groups.values()]
+			.map((a) => toRow(a, credits.get(`${a.currency}\u0000${a.key}`)))
+			.sort(order),
 		totals: [...totals.values()].map((a) => toRow(a, credits.get(a.currency))).sort(order),
 	};
 }

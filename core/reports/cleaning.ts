@@ -1,9 +1,24 @@
 import type { Ledger } from '../ledger';
-import { amountOf, Params, baseOptions, dayOf, filterSql, openItemsCte, reportError, reportQuery } from './sql';
-import type { BalanceCleaning, BalanceCleaningOptions, CleaningItem, CleaningSection } from './types';
+import {
+	amountOf,
+	Params,
+	baseOptions,
+	dayOf,
+	filterSql,
+	openItemsCte,
+	reportError,
+	reportQuery,
+} from './sql';
+import type {
+	BalanceCleaning,
+	BalanceCleaningOptions,
+	CleaningItem,
+	CleaningSection,
+} from './types';
 
 /** Customer holds whose reason names insolvency or a doubtful debt make every open invoice of the customer doubtful. */
-export const DOUBTFUL_HOLD_PATTERN = '(douteu|doubtful|insolv|liquidation|redressement|sauvegarde|collective|faillite|bankrupt|contentieux)';
+export const DOUBTFUL_HOLD_PATTERN =
+	'(douteu|doubtful|insolv|liquidation|redressement|sauvegarde|collective|faillite|bankrupt|contentieux)';
 
 /** Filters (scope on customers `c`, currency) of each part of the query. */
 export interface CleaningFilters {
@@ -41,7 +56,12 @@ interface ItemRow {
  *   possible invoices, flagged by the allocation) and unapplied, each with the status, customer and flag it had at
  *   the date (payment_states).
  */
-export const BALANCE_CLEANING_SQL = (date: string, zone: string, doubtful: string, where: CleaningFilters): string => `WITH ${openItemsCte(date, where.invoices)},
+export const BALANCE_CLEANING_SQL = (
+	date: string,
+	zone: string,
+	doubtful: string,
+	where: CleaningFilters,
+): string => `WITH ${openItemsCte(date, where.invoices)},
 	active_holds AS (
 		SELECT h.* FROM holds h JOIN customers c ON c.id = h.customer_id
 		WHERE ${dayOf('h.created_at', zone)} <= ${date}::date AND (h.released_at IS NULL OR ${dayOf('h.released_at', zone)} > ${date}::date)
@@ -98,12 +118,23 @@ export const BALANCE_CLEANING_SQL = (date: string, zone: string, doubtful: strin
 	)
 	SELECT * FROM items`;
 
-const SECTIONS: Array<CleaningSection['key']> = ['promises', 'delay_requests', 'disputes', 'doubtful', 'unapplied_payments', 'ambiguous_payments'];
+const SECTIONS: Array<CleaningSection['key']> = [
+	'promises',
+	'delay_requests',
+	'disputes',
+	'doubtful',
+	'unapplied_payments',
+	'ambiguous_payments',
+];
 
-export async function balanceCleaning(ledger: Ledger, options: BalanceCleaningOptions = {}): Promise<BalanceCleaning> {
+export async function balanceCleaning(
+	ledger: Ledger,
+	options: BalanceCleaningOptions = {},
+): Promise<BalanceCleaning> {
 	const base = baseOptions(options);
 	const doubtfulAfter = options.doubtfulAfterDays ?? 180;
-	if (!Number.isInteger(doubtfulAfter) || doubtfulAfter < 0) throw reportError('doubtfulAfterDays is a whole number of days.', 'For example 180.');
+	if (!Number.isInteger(doubtfulAfter) || doubtfulAfter < 0)
+		throw reportError('doubtfulAfterDays is a whole number of days.', 'For example 180.');
 	const limit = Math.max(1, Math.min(options.limit ?? 500, 10000));
 	const p = new Params();
 	const date = p.add(base.asOf);
@@ -116,15 +147,21 @@ export async function balanceCleaning(ledger: Ledger, options: BalanceCleaningOp
 		disputes: filterSql(base, p, 'd.currency'),
 		payments: filterSql(base, p, 'p.currency'),
 	};
-	const rows = await reportQuery<ItemRow>(ledger, BALANCE_CLEANING_SQL(date, zone, doubtful, where), p.values);
-	const sections = new Map<CleaningSection['key'], { count: number; totals: Map<string, bigint>; items: CleaningItem[] }>(
-		SECTIONS.map((k) => [k, { count: 0, totals: new Map(), items: [] }]),
+	const rows = await reportQuery<ItemRow>(
+		ledger,
+		BALANCE_CLEANING_SQL(date, zone, doubtful, where),
+		p.values,
 	);
+	const sections = new Map<
+		CleaningSection['key'],
+		{ count: number; totals: Map<string, bigint>; items: CleaningItem[] }
+	>(SECTIONS.map((k) => [k, { count: 0, totals: new Map(), items: [] }]));
 	for (const r of rows) {
 		if ((r.section as string) === 'doubtful_hold') continue; // listed through its invoices in "doubtful"
 		const s = sections.get(r.section)!;
 		s.count++;
-		if (r.amount !== null && r.currency) s.totals.set(r.currency, (s.totals.get(r.currency) ?? 0n) + BigInt(r.amount));
+		if (r.amount !== null && r.currency)
+			s.totals.set(r.currency, (s.totals.get(r.currency) ?? 0n) + BigInt(r.amount));
 		s.items.push({
 			customer: r.customer,
 			customerName: r.customer_name,
@@ -143,11 +180,18 @@ export async function balanceCleaning(ledger: Ledger, options: BalanceCleaningOp
 		zone: base.zone,
 		sections: SECTIONS.map((key) => {
 			const s = sections.get(key)!;
-			const items = s.items.sort((a, b) => (b.daysOverdue ?? -1e9) - (a.daysOverdue ?? -1e9) || a.customer.localeCompare(b.customer) || String(a.ref).localeCompare(String(b.ref)));
+			const items = s.items.sort(
+				(a, b) =>
+					(b.daysOverdue ?? -1e9) - (a.daysOverdue ?? -1e9) ||
+					a.customer.localeCompare(b.customer) ||
+					String(a.ref).localeCompare(String(b.ref)),
+			);
 			return {
 				key,
 				count: s.count,
-				totals: [...s.totals].sort(([a], [b]) => a.localeCompare(b)).map(([currency, minor]) => amountOf(minor, currency)),
+				totals: [...s.totals]
+					.sort(([a], [b]) => a.localeCompare(b))
+					.map(([currency, minor]) => amountOf(minor, currency)),
 				items: items.slice(0, limit),
 			};
 		}),

@@ -1,6 +1,16 @@
 import { DateTime } from 'luxon';
 import type { Ledger } from '../ledger';
-import { amountOf, Params, baseOptions, filterSql, ratio, reportDate, reportError, reportQuery, versionAt } from './sql';
+import {
+	amountOf,
+	Params,
+	baseOptions,
+	filterSql,
+	ratio,
+	reportDate,
+	reportError,
+	reportQuery,
+	versionAt,
+} from './sql';
 import type { DaysLateOptions, DaysLateReport } from './types';
 
 /**
@@ -8,7 +18,11 @@ import type { DaysLateOptions, DaysLateReport } from './types';
  * amount allocated: Σ amount × max(0, allocation date − due date) / Σ amount, with the due date the invoice had on
  * the allocation date. Credit notes are not payments and do not count.
  */
-export const DAYS_LATE_SQL = (from: string, to: string, where: string): string => `SELECT c.external_id AS customer, c.name AS customer_name,
+export const DAYS_LATE_SQL = (
+	from: string,
+	to: string,
+	where: string,
+): string => `SELECT c.external_id AS customer, c.name AS customer_name,
 		i.currency::text AS currency, count(DISTINCT i.id)::int AS invoices, sum(a.amount_minor)::text AS paid,
 		sum(a.amount_minor * greatest(0, a.applied_on - i.due_date))::text AS late_weighted,
 		sum(a.amount_minor * (a.applied_on - i.issue_date))::text AS to_pay_weighted,
@@ -21,17 +35,33 @@ export const DAYS_LATE_SQL = (from: string, to: string, where: string): string =
 	WHERE a.applied_on BETWEEN ${from}::date AND ${to}::date AND i.doc_type = 'invoice' AND (${where})
 	GROUP BY c.external_id, c.name, i.currency`;
 
-export async function daysLate(ledger: Ledger, options: DaysLateOptions = {}): Promise<DaysLateReport> {
+export async function daysLate(
+	ledger: Ledger,
+	options: DaysLateOptions = {},
+): Promise<DaysLateReport> {
 	const base = baseOptions(options);
 	const to = reportDate(options.to, 'to', base.zone) ?? base.asOf;
-	const from = reportDate(options.from, 'from', base.zone) ?? (DateTime.fromISO(to, { zone: 'UTC' }).minus({ months: 12 }).plus({ days: 1 }).toISODate() as string);
-	if (from > to) throw reportError(`The period starts (${from}) after it ends (${to}).`, 'Swap the dates.');
+	const from =
+		reportDate(options.from, 'from', base.zone) ??
+		(DateTime.fromISO(to, { zone: 'UTC' })
+			.minus({ months: 12 })
+			.plus({ days: 1 })
+			.toISODate() as string);
+	if (from > to)
+		throw reportError(`The period starts (${from}) after it ends (${to}).`, 'Swap the dates.');
 	const p = new Params();
 	const f = p.add(from);
 	const t = p.add(to < base.asOf ? to : base.asOf);
-	const rows = await reportQuery<{ customer: string; customer_name: string; currency: string; invoices: number; paid: string; late_weighted: string; to_pay_weighted: string; late_paid: string }>(ledger,
-		DAYS_LATE_SQL(f, t, filterSql(base, p, 'i.currency')), p.values,
-	);
+	const rows = await reportQuery<{
+		customer: string;
+		customer_name: string;
+		currency: string;
+		invoices: number;
+		paid: string;
+		late_weighted: string;
+		to_pay_weighted: string;
+		late_paid: string;
+	}>(ledger, DAYS_LATE_SQL(f, t, filterSql(base, p, 'i.currency')), p.values);
 	return {
 		from,
 		to,
@@ -51,6 +81,11 @@ export async function daysLate(ledger: Ledger, options: DaysLateOptions = {}): P
 					lateShare: ratio(BigInt(r.late_paid), paid, 3) ?? 0,
 				};
 			})
-			.sort((a, b) => b.averageDaysLate - a.averageDaysLate || a.customer.localeCompare(b.customer) || a.currency.localeCompare(b.currency)),
+			.sort(
+				(a, b) =>
+					b.averageDaysLate - a.averageDaysLate ||
+					a.customer.localeCompare(b.customer) ||
+					a.currency.localeCompare(b.currency),
+			),
 	};
 }

@@ -26,10 +26,19 @@ function bundleCore(): string {
 	mkdirSync(dir, { recursive: true });
 	const src = path.join(REPO_ROOT, 'core');
 	for (const entry of readdirSync(src)) {
-		if (statSync(path.join(src, entry)).isDirectory()) symlinkSync(path.join(src, entry), path.join(dir, entry));
+		if (statSync(path.join(src, entry)).isDirectory())
+			symlinkSync(path.join(src, entry), path.join(dir, entry));
 	}
 	const outfile = path.join(dir, 'index.cjs');
-	buildSync({ entryPoints: [path.join(src, 'index.ts')], bundle: true, platform: 'node', format: 'cjs', packages: 'external', outfile, logLevel: 'error' });
+	buildSync({
+		entryPoints: [path.join(src, 'index.ts')],
+		bundle: true,
+		platform: 'node',
+		format: 'cjs',
+		packages: 'external',
+		outfile,
+		logLevel: 'error',
+	});
 	return outfile;
 }
 
@@ -48,7 +57,12 @@ beforeAll(async () => {
 		}
 	`);
 	ledger = openLedger({ connectionString: testDatabaseUrl(), schema });
-	overview = await receivablesOverview(ledger, { asOf: AS_OF, zone: ZONE, from: '2000-01-01', months: 6 });
+	overview = await receivablesOverview(ledger, {
+		asOf: AS_OF,
+		zone: ZONE,
+		from: '2000-01-01',
+		months: 6,
+	});
 });
 
 afterAll(async () => {
@@ -62,7 +76,9 @@ const sum = (values: Array<{ minor: string }>) => values.reduce((s, v) => s + Bi
 function consistent(row: AgedBalanceRow): void {
 	expect(sum(row.buckets)).toBe(BigInt(row.open.minor));
 	expect(BigInt(row.overdue.minor)).toBe(BigInt(row.open.minor) - BigInt(row.buckets[0].minor));
-	expect(BigInt(row.disputed.minor) + BigInt(row.promised.minor)).toBeLessThanOrEqual(BigInt(row.open.minor));
+	expect(BigInt(row.disputed.minor) + BigInt(row.promised.minor)).toBeLessThanOrEqual(
+		BigInt(row.open.minor),
+	);
 	expect(row.buckets.every((b) => b.currency === row.currency && BigInt(b.minor) >= 0n)).toBe(true);
 }
 
@@ -80,7 +96,9 @@ describe('reports on the demo company', () => {
 		const current = await ledger.query<{ currency: string; open: string; n: number }>(
 			`SELECT currency::text, sum(open_minor)::text AS open, count(*)::int AS n FROM invoices WHERE doc_type = 'invoice' AND status = 'open' AND open_minor > 0 GROUP BY 1 ORDER BY 1`,
 		);
-		expect(aged.totals.map((t) => [t.currency, t.open.minor, t.invoices]).sort()).toEqual(current.map((c) => [c.currency, c.open, c.n]));
+		expect(aged.totals.map((t) => [t.currency, t.open.minor, t.invoices]).sort()).toEqual(
+			current.map((c) => [c.currency, c.open, c.n]),
+		);
 		// Every bucket holds something (the demo company has invoices at every age), something is disputed and promised.
 		const eur = aged.totals.find((t) => t.currency === 'EUR')!;
 		expect(eur.buckets.every((b) => BigInt(b.minor) > 0n)).toBe(true);
@@ -89,12 +107,20 @@ describe('reports on the demo company', () => {
 	});
 
 	it('splits the aged balance between sales reps the way the portal scopes them', async () => {
-		const reps = await ledger.query<{ code: string }>(`SELECT DISTINCT sales_rep_code AS code FROM customers WHERE sales_rep_code IS NOT NULL`);
+		const reps = await ledger.query<{ code: string }>(
+			`SELECT DISTINCT sales_rep_code AS code FROM customers WHERE sales_rep_code IS NOT NULL`,
+		);
 		const all = await agedBalance(ledger, { asOf: AS_OF, groupBy: 'sales_rep' });
 		for (const { code } of reps) {
-			const scoped = await agedBalance(ledger, { asOf: AS_OF, groupBy: 'none', scope: { level: 2, staffCode: code } });
+			const scoped = await agedBalance(ledger, {
+				asOf: AS_OF,
+				groupBy: 'none',
+				scope: { level: 2, staffCode: code },
+			});
 			for (const t of scoped.totals) {
-				expect(t.open).toEqual(all.rows.find((r) => r.key === code && r.currency === t.currency)?.open);
+				expect(t.open).toEqual(
+					all.rows.find((r) => r.key === code && r.currency === t.currency)?.open,
+				);
 			}
 		}
 	});
@@ -103,7 +129,8 @@ describe('reports on the demo company', () => {
 		const eurDso = overview.dso.points.filter((p) => p.currency === 'EUR');
 		expect(eurDso).toHaveLength(6);
 		for (const p of eurDso) expect(p.dso).toBeGreaterThan(0);
-		for (const p of overview.dsoSimple.points.filter((q) => q.currency === 'EUR')) expect(p.dso).toBeGreaterThan(0);
+		for (const p of overview.dsoSimple.points.filter((q) => q.currency === 'EUR'))
+			expect(p.dso).toBeGreaterThan(0);
 		for (const p of overview.cei.points) {
 			if (p.cei !== null) {
 				expect(p.cei).toBeGreaterThanOrEqual(0);
@@ -132,9 +159,12 @@ describe('reports on the demo company', () => {
 		const sent = overview.reminders.stages.reduce((n, s) => n + s.sent, 0);
 		expect(sent).toBeGreaterThan(0);
 		expect(overview.reminders.volumes.reduce((n, v) => n + v.sent, 0)).toBe(sent);
-		for (const s of overview.reminders.stages) for (const w of s.paidWithin) expect(w.count).toBeLessThanOrEqual(s.sent);
+		for (const s of overview.reminders.stages)
+			for (const w of s.paidWithin) expect(w.count).toBeLessThanOrEqual(s.sent);
 		expect(overview.disputes.totals.count).toBeGreaterThan(0);
-		expect(overview.disputes.totals.open + overview.disputes.totals.resolved).toBe(overview.disputes.totals.count);
+		expect(overview.disputes.totals.open + overview.disputes.totals.resolved).toBe(
+			overview.disputes.totals.count,
+		);
 		expect(overview.distribution.rows.length).toBeGreaterThan(0);
 		for (const r of overview.distribution.rows) {
 			expect(r.onTime).toBeLessThanOrEqual(r.delivered);

@@ -1,7 +1,18 @@
 import type { Ledger } from '../ledger';
 import { roundHalfAwayFromZero } from '../money';
 import { addDays } from '../time';
-import { amountOf, Params, baseOptions, dayOf, filterSql, oneDecimal, ratio, reportDate, reportError, reportQuery } from './sql';
+import {
+	amountOf,
+	Params,
+	baseOptions,
+	dayOf,
+	filterSql,
+	oneDecimal,
+	ratio,
+	reportDate,
+	reportError,
+	reportQuery,
+} from './sql';
 import type { DistributionOptions, DistributionReport } from './types';
 
 /**
@@ -11,7 +22,14 @@ import type { DistributionOptions, DistributionReport } from './types';
  * last event on or before the as-of date is refused, absent, wrong address or returned. Cost as Wave Costs counts it (`waveCosts`): each invoice of
  * a wave costs the wave's courier, printing and postage rates; cost per delivered invoice = cost / delivered.
  */
-export const DISTRIBUTION_SQL = (from: string, to: string, asOf: string, zone: string, grace: string, where: string): string => `WITH d AS (
+export const DISTRIBUTION_SQL = (
+	from: string,
+	to: string,
+	asOf: string,
+	zone: string,
+	grace: string,
+	where: string,
+): string => `WITH d AS (
 		SELECT coalesce(w.zone, w.city, '') AS zone, w.courier_code, coalesce(w.currency, 'EUR')::text AS currency, w.id AS wave_id, w.planned_on,
 			w.courier_rate_minor + w.printing_rate_minor + w.postage_rate_minor AS cost,
 			CASE WHEN dl.status = 'delivered' AND dl.delivered_at IS NOT NULL AND ${dayOf('dl.delivered_at', zone)} <= ${asOf}::date
@@ -29,16 +47,39 @@ export const DISTRIBUTION_SQL = (from: string, to: string, asOf: string, zone: s
 		sum(cost)::text AS cost
 	FROM d GROUP BY zone, courier_code, currency ORDER BY zone, courier_code NULLS LAST, currency`;
 
-export async function distributionReport(ledger: Ledger, options: DistributionOptions = {}): Promise<DistributionReport> {
+export async function distributionReport(
+	ledger: Ledger,
+	options: DistributionOptions = {},
+): Promise<DistributionReport> {
 	const base = baseOptions(options);
 	const to = reportDate(options.to, 'to', base.zone) ?? base.asOf;
 	const from = reportDate(options.from, 'from', base.zone) ?? addDays(to, -89);
-	if (from > to) throw reportError(`The period starts (${from}) after it ends (${to}).`, 'Swap the dates.');
+	if (from > to)
+		throw reportError(`The period starts (${from}) after it ends (${to}).`, 'Swap the dates.');
 	const grace = options.graceDays ?? 0;
-	if (!Number.isInteger(grace) || grace < 0 || grace > 60) throw reportError('graceDays is a whole number of days (0 to 60).', 'For example 0 or 1.');
+	if (!Number.isInteger(grace) || grace < 0 || grace > 60)
+		throw reportError('graceDays is a whole number of days (0 to 60).', 'For example 0 or 1.');
 	const p = new Params();
-	const sql = DISTRIBUTION_SQL(p.add(from), p.add(to < base.asOf ? to : base.asOf), p.add(base.asOf), p.add(base.zone), p.add(grace), filterSql(base, p, "coalesce(w.currency, 'EUR')"));
-	const rows = await reportQuery<{ zone: string; courier_code: string | null; currency: string | null; waves: number; deliveries: number; delivered: number; on_time: number; delay_days: string | null; failed: number; cost: string }>(ledger, sql, p.values);
+	const sql = DISTRIBUTION_SQL(
+		p.add(from),
+		p.add(to < base.asOf ? to : base.asOf),
+		p.add(base.asOf),
+		p.add(base.zone),
+		p.add(grace),
+		filterSql(base, p, "coalesce(w.currency, 'EUR')"),
+	);
+	const rows = await reportQuery<{
+		zone: string;
+		courier_code: string | null;
+		currency: string | null;
+		waves: number;
+		deliveries: number;
+		delivered: number;
+		on_time: number;
+		delay_days: string | null;
+		failed: number;
+		cost: string;
+	}>(ledger, sql, p.values);
 	return {
 		from,
 		to,
@@ -55,10 +96,16 @@ export async function distributionReport(ledger: Ledger, options: DistributionOp
 				delivered: r.delivered,
 				onTime: r.on_time,
 				onTimeRate: ratio(BigInt(r.on_time), BigInt(r.delivered), 3),
-				averageDelayDays: r.delay_days === null ? null : oneDecimal(ratio(BigInt(r.delay_days), BigInt(r.delivered), 2)),
+				averageDelayDays:
+					r.delay_days === null
+						? null
+						: oneDecimal(ratio(BigInt(r.delay_days), BigInt(r.delivered), 2)),
 				failed: r.failed,
 				cost: currency ? amountOf(cost, currency) : null,
-				costPerDelivered: currency && r.delivered > 0 ? amountOf(roundHalfAwayFromZero(cost, BigInt(r.delivered)), currency) : null,
+				costPerDelivered:
+					currency && r.delivered > 0
+						? amountOf(roundHalfAwayFromZero(cost, BigInt(r.delivered)), currency)
+						: null,
 			};
 		}),
 	};

@@ -1,5 +1,15 @@
 import type { Ledger } from '../ledger';
-import { amountOf, Params, baseOptions, filterSql, openItemsCte, reportError, reportQuery, versionAt, type Base } from './sql';
+import {
+	amountOf,
+	Params,
+	baseOptions,
+	filterSql,
+	openItemsCte,
+	reportError,
+	reportQuery,
+	versionAt,
+	type Base,
+} from './sql';
 import type { NetReceivables, NetReceivablesOptions, NetReceivablesRow } from './types';
 
 /**
@@ -12,7 +22,12 @@ import type { NetReceivables, NetReceivablesOptions, NetReceivablesRow } from '.
  * - net = invoices − credit notes − unapplied cash: the balance of the customer account (411).
  * `key` is an SQL expression on customers `c` and the part's currency `o.currency`.
  */
-export const NET_PARTS_SQL = (date: string, key: string, label: string, where: { invoices: string; credits: string; payments: string }): string => `WITH ${openItemsCte(date, where.invoices, { credited: true })},
+export const NET_PARTS_SQL = (
+	date: string,
+	key: string,
+	label: string,
+	where: { invoices: string; credits: string; payments: string },
+): string => `WITH ${openItemsCte(date, where.invoices, { credited: true })},
 	pay_cand AS MATERIALIZED (
 		SELECT p.id FROM payments p WHERE p.status <> 'applied' AND p.received_on <= ${date}::date
 		UNION
@@ -64,16 +79,44 @@ export interface NetParts {
 }
 
 /** The four parts of the net receivables at `date`, grouped by `key` (SQL on customers `c` and `o.currency`). */
-export async function netParts(ledger: Ledger, base: Base, date: string, key: string, label: string): Promise<NetParts[]> {
+export async function netParts(
+	ledger: Ledger,
+	base: Base,
+	date: string,
+	key: string,
+	label: string,
+): Promise<NetParts[]> {
 	const p = new Params();
 	const d = p.add(date);
-	const where = { invoices: filterSql(base, p, 'i.currency'), credits: filterSql(base, p, 'cn.currency'), payments: filterSql(base, p, 'p.currency') };
-	const rows = await reportQuery<{ key: string | null; label: string | null; currency: string; invoices: string; credit_notes: string; cash: string }>(ledger, NET_PARTS_SQL(d, key, label, where), p.values);
-	return rows.map((r) => ({ key: r.key ?? '', label: r.label, currency: r.currency.trim(), invoices: BigInt(r.invoices), creditNotes: BigInt(r.credit_notes), cash: BigInt(r.cash) }));
+	const where = {
+		invoices: filterSql(base, p, 'i.currency'),
+		credits: filterSql(base, p, 'cn.currency'),
+		payments: filterSql(base, p, 'p.currency'),
+	};
+	const rows = await reportQuery<{
+		key: string | null;
+		label: string | null;
+		currency: string;
+		invoices: string;
+		credit_notes: string;
+		cash: string;
+	}>(ledger, NET_PARTS_SQL(d, key, label, where), p.values);
+	return rows.map((r) => ({
+		key: r.key ?? '',
+		label: r.label,
+		currency: r.currency.trim(),
+		invoices: BigInt(r.invoices),
+		creditNotes: BigInt(r.credit_notes),
+		cash: BigInt(r.cash),
+	}));
 }
 
 /** Credits (credit notes and unapplied cash) per currency at `date`: what net receivables take off the open invoices. */
-export async function creditsAt(ledger: Ledger, base: Base, date: string): Promise<Map<string, bigint>> {
+export async function creditsAt(
+	ledger: Ledger,
+	base: Base,
+	date: string,
+): Promise<Map<string, bigint>> {
 	const parts = await netParts(ledger, base, date, "'all'", 'NULL::text');
 	return new Map(parts.map((x) => [x.currency, x.creditNotes + x.cash]));
 }
@@ -93,12 +136,28 @@ function row(x: NetParts): NetReceivablesRow {
 }
 
 /** Net receivables at a date: open invoices, credits and unapplied cash per customer and in total (see NET_PARTS_SQL). */
-export async function netReceivables(ledger: Ledger, options: NetReceivablesOptions = {}): Promise<NetReceivables> {
+export async function netReceivables(
+	ledger: Ledger,
+	options: NetReceivablesOptions = {},
+): Promise<NetReceivables> {
 	const base = baseOptions(options);
 	const groupBy = options.groupBy ?? 'customer';
-	if (groupBy !== 'customer' && groupBy !== 'none') throw reportError(`Net receivables cannot be grouped by "${String(groupBy)}".`, 'Group by customer or none.');
-	const byCustomer = groupBy === 'customer' ? await netParts(ledger, base, base.asOf, "coalesce(c.external_id, '')", 'c.name') : [];
+	if (groupBy !== 'customer' && groupBy !== 'none')
+		throw reportError(
+			`Net receivables cannot be grouped by "${String(groupBy)}".`,
+			'Group by customer or none.',
+		);
+	const byCustomer =
+		groupBy === 'customer'
+			? await netParts(ledger, base, base.asOf, "coalesce(c.external_id, '')", 'c.name')
+			: [];
 	const totals = await netParts(ledger, base, base.asOf, 'o.currency', 'NULL::text');
-	const order = (a: NetReceivablesRow, b: NetReceivablesRow) => a.currency.localeCompare(b.currency) || a.key.localeCompare(b.key);
-	return { asOf: base.asOf, zone: base.zone, rows: byCustomer.map(row).sort(order), totals: totals.map(row).sort(order) };
+	const order = (a: NetReceivablesRow, b: NetReceivablesRow) =>
+		a.currency.localeCompare(b.currency) || a.key.localeCompare(b.key);
+	return {
+		asOf: base.asOf,
+		zone: base.zone,
+		rows: byCustomer.map(row).sort(order),
+		totals: totals.map(row).sort(order),
+	};
 }

@@ -22,7 +22,11 @@ export function reportError(message: string, hint: string): ReceivablesError {
 export function reportDate(value: string | undefined, name: string, zone: string): string | null {
 	if (value === undefined || value === null || value === '') return null;
 	const date = parseCalendarDate(value, zone);
-	if (!date) throw reportError(`The ${name} date "${String(value)}" is not a calendar date / La date ${name} « ${String(value)} » n'est pas une date.`, 'Give dates as YYYY-MM-DD.');
+	if (!date)
+		throw reportError(
+			`The ${name} date "${String(value)}" is not a calendar date / La date ${name} « ${String(value)} » n'est pas une date.`,
+			'Give dates as YYYY-MM-DD.',
+		);
 	return date;
 }
 
@@ -36,13 +40,25 @@ export interface Base {
 /** Checks the options every report shares. */
 export function baseOptions(options: ReportBaseOptions): Base {
 	const zone = options.zone || DEFAULT_ZONE;
-	if (!isZone(zone)) throw reportError(`Unknown time zone "${zone}".`, 'Use an IANA zone such as Europe/Paris or Africa/Casablanca.');
+	if (!isZone(zone))
+		throw reportError(
+			`Unknown time zone "${zone}".`,
+			'Use an IANA zone such as Europe/Paris or Africa/Casablanca.',
+		);
 	const asOf = reportDate(options.asOf, 'as-of', zone) ?? todayIn(zone);
 	let scope: ReportScope | null = null;
 	if (options.scope) {
 		const level = options.scope.level;
-		if (![1, 2, 3].includes(level)) throw reportError(`Accreditation level must be 1, 2 or 3, not ${String(level)}.`, '1 everything, 2 a sales rep, 3 a group head.');
-		if (level !== 1 && !options.scope.staffCode) throw reportError('Levels 2 and 3 need the staff code of the sales rep or group head.', 'Set scope.staffCode.');
+		if (![1, 2, 3].includes(level))
+			throw reportError(
+				`Accreditation level must be 1, 2 or 3, not ${String(level)}.`,
+				'1 everything, 2 a sales rep, 3 a group head.',
+			);
+		if (level !== 1 && !options.scope.staffCode)
+			throw reportError(
+				'Levels 2 and 3 need the staff code of the sales rep or group head.',
+				'Set scope.staffCode.',
+			);
 		scope = { level, staffCode: options.scope.staffCode ?? null };
 	}
 	let currency: string | null = null;
@@ -50,7 +66,10 @@ export function baseOptions(options: ReportBaseOptions): Base {
 		try {
 			currency = assertCurrency(String(options.currency).trim().toUpperCase());
 		} catch {
-			throw reportError(`"${options.currency}" is not a currency code.`, 'Use an ISO 4217 code such as EUR, MAD or XOF.');
+			throw reportError(
+				`"${options.currency}" is not a currency code.`,
+				'Use an ISO 4217 code such as EUR, MAD or XOF.',
+			);
 		}
 	}
 	return { asOf, zone, scope, currency };
@@ -99,7 +118,11 @@ export function versionAt(id: string, date: string): string {
  * find them once settled (the other reports count open > 0 only). Facts only add up, so an invoice below zero at D is
  * below zero now, unless revised after D (a candidate already).
  */
-export function openItemsCte(date: string, where: string, options: { credited?: boolean } = {}): string {
+export function openItemsCte(
+	date: string,
+	where: string,
+	options: { credited?: boolean } = {},
+): string {
 	const credited = options.credited
 		? `
 		UNION
@@ -201,7 +224,11 @@ export function ratio(num: bigint, den: bigint, decimals: number): number | null
  * estimated cost (a sub-query per invoice) crosses Postgres's JIT threshold, and compiling them costs more (about
  * half a second) than running them.
  */
-export async function reportQuery<R extends QueryResultRow>(ledger: Ledger, text: string, values: unknown[]): Promise<R[]> {
+export async function reportQuery<R extends QueryResultRow>(
+	ledger: Ledger,
+	text: string,
+	values: unknown[],
+): Promise<R[]> {
 	return await ledger.transaction(async (client) => {
 		await client.query('SET LOCAL jit = off');
 		return (await client.query<R>(text, values)).rows;

@@ -265,7 +265,13 @@ export interface CleaningItem {
 }
 
 export interface CleaningSection {
-	key: 'promises' | 'delay_requests' | 'disputes' | 'doubtful' | 'unapplied_payments' | 'ambiguous_payments';
+	key:
+		| 'promises'
+		| 'delay_requests'
+		| 'disputes'
+		| 'doubtful'
+		| 'unapplied_payments'
+		| 'ambiguous_payments';
 	count: number;
 	totals: ReportAmount[];
 	items: CleaningItem[];

@@ -44,8 +44,13 @@ describe('date arithmetic', () => {
 	});
 
 	it('gives what Luxon gives, for every 17th day from 1999 to 2101 and for timestamps and impossible dates', () => {
-		const luxonAdd = (d: string, n: number) => DateTime.fromISO(d, { zone: 'UTC' }).plus({ days: n }).toISODate();
-		const luxonBetween = (a: string, b: string) => Math.round(DateTime.fromISO(b, { zone: 'UTC' }).diff(DateTime.fromISO(a, { zone: 'UTC' }), 'days').days);
+		const luxonAdd = (d: string, n: number) =>
+			DateTime.fromISO(d, { zone: 'UTC' }).plus({ days: n }).toISODate();
+		const luxonBetween = (a: string, b: string) =>
+			Math.round(
+				DateTime.fromISO(b, { zone: 'UTC' }).diff(DateTime.fromISO(a, { zone: 'UTC' }), 'days')
+					.days,
+			);
 		const start = Date.UTC(1999, 0, 1);
 		for (let k = 0; k < 102 * 366; k += 17) {
 			const day = new Date(start + k * 86_400_000).toISOString().slice(0, 10);

@@ -11,14 +11,15 @@ export const DEFAULT_ZONE = 'Europe/Paris';
 export function parseCalendarDate(input: unknown, zone = DEFAULT_ZONE): string | undefined {
 	if (input instanceof Date) {
 		const dt = DateTime.fromJSDate(input, { zone });
-		return dt.isValid ? dt.toISODate() ?? undefined : undefined;
+		return dt.isValid ? (dt.toISODate() ?? undefined) : undefined;
 	}
 	if (typeof input !== 'string') return undefined;
 	const text = input.trim();
 	let m: RegExpMatchArray | null;
 	// A calendar date is the same in every zone: checked without building a zoned DateTime (the hot path of bulk intake).
 	if ((m = text.match(/^(\d{4})-(\d{2})-(\d{2})$/))) return calendarDate(+m[1], +m[2], +m[3]);
-	if ((m = text.match(/^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$/))) return calendarDate(+m[3], +m[2], +m[1]);
+	if ((m = text.match(/^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$/)))
+		return calendarDate(+m[3], +m[2], +m[1]);
 	if ((m = text.match(/^(\d{4})(\d{2})(\d{2})$/))) return calendarDate(+m[1], +m[2], +m[3]);
 	if (!/^\d{4}-\d{2}-\d{2}T/.test(text)) return undefined;
 	const dt = DateTime.fromISO(text, { setZone: false, zone });
@@ -53,7 +54,14 @@ function plainDateMs(isoDate: string): number | undefined {
 	const year = +m[1];
 	const month = +m[2];
 	const day = +m[3];
-	if (year < 1000 || month < 1 || month > 12 || day < 1 || (day > 28 && day > new Date(Date.UTC(year, month, 0)).getUTCDate())) return undefined;
+	if (
+		year < 1000 ||
+		month < 1 ||
+		month > 12 ||
+		day < 1 ||
+		(day > 28 && day > new Date(Date.UTC(year, month, 0)).getUTCDate())
+	)
+		return undefined;
 	return Date.UTC(year, month - 1, day);
 }
 
@@ -76,5 +84,8 @@ export function daysBetween(from: string, to: string): number {
 	const fromMs = plainDateMs(from);
 	const toMs = fromMs === undefined ? undefined : plainDateMs(to);
 	if (fromMs !== undefined && toMs !== undefined) return Math.round((toMs - fromMs) / DAY_MS);
-	return Math.round(DateTime.fromISO(to, { zone: 'UTC' }).diff(DateTime.fromISO(from, { zone: 'UTC' }), 'days').days);
+	return Math.round(
+		DateTime.fromISO(to, { zone: 'UTC' }).diff(DateTime.fromISO(from, { zone: 'UTC' }), 'days')
+			.days,
+	);
 }

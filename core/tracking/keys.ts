@@ -18,21 +18,32 @@ export const SERVER_KEY_PURPOSES: readonly ServerKeyPurpose[] = ['session', 'for
 
 type Db = Ledger | PoolClient;
 
-async function rowsOf<R extends Record<string, unknown>>(db: Db, sql: string, values: unknown[]): Promise<R[]> {
-	const result = await (db as { query: (sql: string, values: unknown[]) => Promise<unknown> }).query(sql, values);
+async function rowsOf<R extends Record<string, unknown>>(
+	db: Db,
+	sql: string,
+	values: unknown[],
+): Promise<R[]> {
+	const result = await (
+		db as { query: (sql: string, values: unknown[]) => Promise<unknown> }
+	).query(sql, values);
 	return Array.isArray(result) ? (result as R[]) : ((result as { rows: R[] }).rows ?? []);
 }
 
 function checkPurpose(purpose: string): asserts purpose is ServerKeyPurpose {
 	if (!(SERVER_KEY_PURPOSES as readonly string[]).includes(purpose)) {
-		throw new ReceivablesError('SERVER_KEY_PURPOSE_INVALID', `Unknown key purpose "${purpose}" / Usage de clé inconnu « ${purpose} ».`, { hint: `Use one of ${SERVER_KEY_PURPOSES.join(', ')}.` });
+		throw new ReceivablesError(
+			'SERVER_KEY_PURPOSE_INVALID',
+			`Unknown key purpose "${purpose}" / Usage de clé inconnu « ${purpose} ».`,
+			{ hint: `Use one of ${SERVER_KEY_PURPOSES.join(', ')}.` },
+		);
 	}
 }
 
 /** The keys in service for a purpose, newest first (the first one signs); one is made when there is none. */
 export async function serverKeys(db: Db, purpose: ServerKeyPurpose): Promise<Buffer[]> {
 	checkPurpose(purpose);
-	const select = 'SELECT secret FROM server_keys WHERE purpose = $1 AND retired_at IS NULL ORDER BY id DESC';
+	const select =
+		'SELECT secret FROM server_keys WHERE purpose = $1 AND retired_at IS NULL ORDER BY id DESC';
 	const found = await rowsOf<{ secret: Buffer }>(db, select, [purpose]);
 	if (found.length) return found.map((r) => r.secret);
 	// Two processes starting together make one key: the insert waits for a lock per purpose and checks again.
@@ -51,13 +62,29 @@ export async function serverKeys(db: Db, purpose: ServerKeyPurpose): Promise<Buf
  * Puts a new key in service for a purpose. `retirePrevious` takes the older keys out at once (a leaked key);
  * otherwise they keep verifying (QR codes already printed) until retireServerKeys.
  */
-export async function rotateServerKey(ledger: Ledger, purpose: ServerKeyPurpose, options: { retirePrevious?: boolean } = {}): Promise<{ purpose: ServerKeyPurpose; keysInService: number }> {
+export async function rotateServerKey(
+	ledger: Ledger,
+	purpose: ServerKeyPurpose,
+	options: { retirePrevious?: boolean } = {},
+): Promise<{ purpose: ServerKeyPurpose; keysInService: number }> {
 	checkPurpose(purpose);
 	return await ledger.transaction(async (client) => {
-		await client.query(`SELECT pg_advisory_xact_lock(hashtext('receivables.server_keys.' || $1))`, [purpose]);
-		if (options.retirePrevious) await client.query('UPDATE server_keys SET retired_at = now() WHERE purpose = $1 AND retired_at IS NULL', [purpose]);
-		await client.query('INSERT INTO server_keys (purpose, secret) VALUES ($1, $2)', [purpose, randomBytes(32)]);
-		const n = await client.query<{ n: string }>('SELECT count(*)::text AS n FROM server_keys WHERE purpose = $1 AND retired_at IS NULL', [purpose]);
+		await client.query(`SELECT pg_advisory_xact_lock(hashtext('receivables.server_keys.' || $1))`, [
+			purpose,
+		]);
+		if (options.retirePrevious)
+			await client.query(
+				'UPDATE server_keys SET retired_at = now() WHERE purpose = $1 AND retired_at IS NULL',
+				[purpose],
+			);
+		await client.query('INSERT INTO server_keys (purpose, secret) VALUES ($1, $2)', [
+			purpose,
+			randomBytes(32),
+		]);
+		const n = await client.query<{ n: string }>(
+			'SELECT count(*)::text AS n FROM server_keys WHERE purpose = $1 AND retired_at IS NULL',
+			[purpose],
+		);
 		return { purpose, keysInService: Number(n.rows[0].n) };
 	});
 }

@@ -1,13 +1,33 @@
 import { randomUUID } from 'node:crypto';
 import { ReceivablesError } from '../errors';
 import type { Ledger } from '../ledger';
-import { courierDeliveries, courierLogin, courierSession, DEFAULT_COURIER_SESSION_SECONDS, type CourierAccount } from './couriers';
+import {
+	courierDeliveries,
+	courierLogin,
+	courierSession,
+	DEFAULT_COURIER_SESSION_SECONDS,
+	type CourierAccount,
+} from './couriers';
 import { recordCourierEvents, COURIER_EVENT_TYPES } from './events';
 import { serverKeys } from './keys';
-import { DELIVERY_OUTCOMES, portalLogin, portalSession, statusQuery, statusTotals, type PortalUser, type StatusFilters, type StatusRow } from './portal';
+import {
+	DELIVERY_OUTCOMES,
+	portalLogin,
+	portalSession,
+	statusQuery,
+	statusTotals,
+	type PortalUser,
+	type StatusFilters,
+	type StatusRow,
+} from './portal';
 import { formatMoney, parseAmount } from '../money';
 import { neutraliseCell } from '../documents/cells';
-import { clientFingerprint, revokeSessionToken, type LockoutNotifier, type SessionKind } from './sessions';
+import {
+	clientFingerprint,
+	revokeSessionToken,
+	type LockoutNotifier,
+	type SessionKind,
+} from './sessions';
 import { signToken, verifyToken } from './tokens';
 
 /**
@@ -76,25 +96,105 @@ const HEADERS = PAGE_HEADERS;
 
 const T = {
 	fr: {
-		portal: 'Suivi des factures', courier: 'Remise des factures', login: 'Identifiant', secret: 'Mot de passe', signIn: 'Se connecter', search: 'Rechercher',
-		customer: 'Client', invoice: 'Facture', amount: 'Montant', address: 'Adresse', received: 'Reçue le', paid: 'Réglée le', outcome: 'Issue', any: 'Toutes',
-		export: 'Exporter CSV', logout: 'Déconnexion', none: 'Aucune facture.', hello: 'Bonjour', scan: 'Code scanné ou n° de facture', recipient: 'Nom du destinataire',
-		signature: 'Signature', photo: 'Photo', record: 'Enregistrer', recorded: 'Enregistré', toDeliver: 'Mes factures à remettre', handedOut: 'Déjà remises', clear: 'Effacer', level: 'Habilitation', results: 'résultat(s)', invoices: (n: number) => (n > 1 ? 'factures' : 'facture'), pageOf: (p: number, n: number) => `Page ${p} sur ${n}`, previous: 'Page précédente', next: 'Page suivante',
-		outcomes: { pending: 'En attente', entered: 'Saisie', picked_up: 'Prise en charge', delivered: 'Remise', refused: 'Refusée', absent: 'Absent', wrong_address: 'Adresse erronée', returned: 'Retournée' } as Record<string, string>,
+		portal: 'Suivi des factures',
+		courier: 'Remise des factures',
+		login: 'Identifiant',
+		secret: 'Mot de passe',
+		signIn: 'Se connecter',
+		search: 'Rechercher',
+		customer: 'Client',
+		invoice: 'Facture',
+		amount: 'Montant',
+		address: 'Adresse',
+		received: 'Reçue le',
+		paid: 'Réglée le',
+		outcome: 'Issue',
+		any: 'Toutes',
+		export: 'Exporter CSV',
+		logout: 'Déconnexion',
+		none: 'Aucune facture.',
+		hello: 'Bonjour',
+		scan: 'Code scanné ou n° de facture',
+		recipient: 'Nom du destinataire',
+		signature: 'Signature',
+		photo: 'Photo',
+		record: 'Enregistrer',
+		recorded: 'Enregistré',
+		toDeliver: 'Mes factures à remettre',
+		handedOut: 'Déjà remises',
+		clear: 'Effacer',
+		level: 'Habilitation',
+		results: 'résultat(s)',
+		invoices: (n: number) => (n > 1 ? 'factures' : 'facture'),
+		pageOf: (p: number, n: number) => `Page ${p} sur ${n}`,
+		previous: 'Page précédente',
+		next: 'Page suivante',
+		outcomes: {
+			pending: 'En attente',
+			entered: 'Saisie',
+			picked_up: 'Prise en charge',
+			delivered: 'Remise',
+			refused: 'Refusée',
+			absent: 'Absent',
+			wrong_address: 'Adresse erronée',
+			returned: 'Retournée',
+		} as Record<string, string>,
 	},
 	en: {
-		portal: 'Invoice tracking', courier: 'Invoice delivery', login: 'Login', secret: 'Secret', signIn: 'Sign in', search: 'Search',
-		customer: 'Customer', invoice: 'Invoice', amount: 'Amount', address: 'Address', received: 'Received', paid: 'Paid', outcome: 'Outcome', any: 'Any',
-		export: 'Export CSV', logout: 'Sign out', none: 'No invoice.', hello: 'Hello', scan: 'Scanned code or invoice number', recipient: "Recipient's name",
-		signature: 'Signature', photo: 'Photo', record: 'Record', recorded: 'Recorded', toDeliver: 'My invoices to hand out', handedOut: 'Already handed out', clear: 'Clear', level: 'Accreditation', results: 'result(s)', invoices: (n: number) => (n === 1 ? 'invoice' : 'invoices'), pageOf: (p: number, n: number) => `Page ${p} of ${n}`, previous: 'Previous page', next: 'Next page',
-		outcomes: { pending: 'Pending', entered: 'Entered', picked_up: 'Picked up', delivered: 'Delivered', refused: 'Refused', absent: 'Absent', wrong_address: 'Wrong address', returned: 'Returned' } as Record<string, string>,
+		portal: 'Invoice tracking',
+		courier: 'Invoice delivery',
+		login: 'Login',
+		secret: 'Secret',
+		signIn: 'Sign in',
+		search: 'Search',
+		customer: 'Customer',
+		invoice: 'Invoice',
+		amount: 'Amount',
+		address: 'Address',
+		received: 'Received',
+		paid: 'Paid',
+		outcome: 'Outcome',
+		any: 'Any',
+		export: 'Export CSV',
+		logout: 'Sign out',
+		none: 'No invoice.',
+		hello: 'Hello',
+		scan: 'Scanned code or invoice number',
+		recipient: "Recipient's name",
+		signature: 'Signature',
+		photo: 'Photo',
+		record: 'Record',
+		recorded: 'Recorded',
+		toDeliver: 'My invoices to hand out',
+		handedOut: 'Already handed out',
+		clear: 'Clear',
+		level: 'Accreditation',
+		results: 'result(s)',
+		invoices: (n: number) => (n === 1 ? 'invoice' : 'invoices'),
+		pageOf: (p: number, n: number) => `Page ${p} of ${n}`,
+		previous: 'Previous page',
+		next: 'Next page',
+		outcomes: {
+			pending: 'Pending',
+			entered: 'Entered',
+			picked_up: 'Picked up',
+			delivered: 'Delivered',
+			refused: 'Refused',
+			absent: 'Absent',
+			wrong_address: 'Wrong address',
+			returned: 'Returned',
+		} as Record<string, string>,
 	},
 };
 
 /** A form field, from the POST body only: nothing is read from the address but the language. */
 function field(req: PageRequest, name: string): string {
 	const v = req.body?.[name];
-	return typeof v === 'string' ? v.slice(0, 4 * 1024 * 1024) : Array.isArray(v) && typeof v[0] === 'string' ? String(v[0]) : '';
+	return typeof v === 'string'
+		? v.slice(0, 4 * 1024 * 1024)
+		: Array.isArray(v) && typeof v[0] === 'string'
+			? String(v[0])
+			: '';
 }
 
 function langOf(req: PageRequest, user?: PortalUser): Lang {
@@ -120,12 +220,16 @@ function hidden(name: string, value: string): string {
 
 function loginForm(lang: Lang, title: string, actionUrl: string, error?: string): string {
 	const t = T[lang];
-	return page(lang, title, `<h1>${escapeHtml(title)}</h1>${error ? `<p class="err" role="alert">${escapeHtml(error)}</p>` : ''}
+	return page(
+		lang,
+		title,
+		`<h1>${escapeHtml(title)}</h1>${error ? `<p class="err" role="alert">${escapeHtml(error)}</p>` : ''}
 <form method="post" action="${escapeHtml(actionUrl)}">${hidden('action', 'login')}${hidden('lang', lang)}
 <label for="login">${t.login}</label><input id="login" name="login" autocomplete="username" required>
 <label for="secret">${t.secret}</label><input id="secret" name="secret" type="password" autocomplete="current-password" required>
 <button type="submit">${t.signIn}</button></form>
-<form method="post" action="${escapeHtml(actionUrl)}">${hidden('lang', lang === 'fr' ? 'en' : 'fr')}<button class="link" type="submit">${lang === 'fr' ? 'English' : 'Français'}</button></form>`);
+<form method="post" action="${escapeHtml(actionUrl)}">${hidden('lang', lang === 'fr' ? 'en' : 'fr')}<button class="link" type="submit">${lang === 'fr' ? 'English' : 'Français'}</button></form>`,
+	);
 }
 
 function respond(body: string, status = 200, extra: Record<string, string> = {}): PageResponse {
@@ -135,7 +239,9 @@ function respond(body: string, status = 200, extra: Record<string, string> = {})
 // ---- Request checks, form tokens, sessions ----
 
 function headerOf(req: PageRequest, name: string): string {
-	for (const [k, v] of Object.entries(req.headers ?? {})) if (k.toLowerCase() === name) return Array.isArray(v) ? String(v[v.length - 1] ?? '') : typeof v === 'string' ? v : '';
+	for (const [k, v] of Object.entries(req.headers ?? {}))
+		if (k.toLowerCase() === name)
+			return Array.isArray(v) ? String(v[v.length - 1] ?? '') : typeof v === 'string' ? v : '';
 	return '';
 }
 
@@ -146,7 +252,13 @@ function internalAddress(address: string): boolean {
 	const v4 = /^(\d{1,3})\.(\d{1,3})\.\d{1,3}\.\d{1,3}$/.exec(a);
 	if (!v4) return false;
 	const [x, y] = [Number(v4[1]), Number(v4[2])];
-	return x === 127 || x === 10 || (x === 172 && y >= 16 && y <= 31) || (x === 192 && y === 168) || (x === 169 && y === 254);
+	return (
+		x === 127 ||
+		x === 10 ||
+		(x === 172 && y >= 16 && y <= 31) ||
+		(x === 192 && y === 168) ||
+		(x === 169 && y === 254)
+	);
 }
 
 /**
@@ -156,20 +268,28 @@ function internalAddress(address: string): boolean {
  * else the peer. Without a peer (a caller that has no connection), what the headers say.
  */
 export function clientAddress(req: PageRequest): string {
-	const peer = (req.peer ?? '').trim().replace(/^::ffff:/i, '').slice(0, 100);
+	const peer = (req.peer ?? '')
+		.trim()
+		.replace(/^::ffff:/i, '')
+		.slice(0, 100);
 	if (peer && !internalAddress(peer)) return peer;
 	const real = headerOf(req, 'x-real-ip').trim();
 	if (real) return real.slice(0, 100);
-	const hops = headerOf(req, 'x-forwarded-for').split(',').map((h) => h.trim()).filter(Boolean);
+	const hops = headerOf(req, 'x-forwarded-for')
+		.split(',')
+		.map((h) => h.trim())
+		.filter(Boolean);
 	return (hops[hops.length - 1] ?? peer).slice(0, 100);
 }
 
 /** A NUL byte, a C0 control other than tab/line breaks, or U+FFFD (what invalid UTF-8 decodes to) anywhere in the request. */
 function badText(value: unknown, depth = 0): boolean {
-	// eslint-disable-next-line no-control-regex -- finding control characters is the point
-	if (typeof value === 'string') return /[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffd]/.test(value);
+	if (typeof value === 'string')
+		// eslint-disable-next-line no-control-regex -- finding control characters is the point
+		return /[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffd]/.test(value);
 	if (depth > 3 || value === null || typeof value !== 'object') return false;
-	for (const [k, v] of Object.entries(value as Record<string, unknown>)) if (badText(k) || badText(v, depth + 1)) return true;
+	for (const [k, v] of Object.entries(value as Record<string, unknown>))
+		if (badText(k) || badText(v, depth + 1)) return true;
 	return false;
 }
 
@@ -177,16 +297,44 @@ const FORM_PURPOSE = 'page-form';
 const FORM_SECONDS = 4 * 3600;
 
 /** The form token of a page: bound to the session shown (or, before login, to the client's address and browser). */
-async function formToken(ledger: Ledger, req: PageRequest, sessionId: string, now?: Date): Promise<string> {
+async function formToken(
+	ledger: Ledger,
+	req: PageRequest,
+	sessionId: string,
+	now?: Date,
+): Promise<string> {
 	const [key] = await serverKeys(ledger, 'form');
-	return signToken({ s: sessionId, c: sessionId ? '' : clientFingerprint(clientAddress(req), headerOf(req, 'user-agent')), n: randomUUID().slice(0, 8) }, key, FORM_PURPOSE, FORM_SECONDS, now);
+	return signToken(
+		{
+			s: sessionId,
+			c: sessionId ? '' : clientFingerprint(clientAddress(req), headerOf(req, 'user-agent')),
+			n: randomUUID().slice(0, 8),
+		},
+		key,
+		FORM_PURPOSE,
+		FORM_SECONDS,
+		now,
+	);
 }
 
-async function formTokenValid(ledger: Ledger, req: PageRequest, sessionId: string, now?: Date): Promise<boolean> {
-	const verdict = verifyToken<{ s?: unknown; c?: unknown }>(field(req, 'form'), await serverKeys(ledger, 'form'), FORM_PURPOSE, now);
+async function formTokenValid(
+	ledger: Ledger,
+	req: PageRequest,
+	sessionId: string,
+	now?: Date,
+): Promise<boolean> {
+	const verdict = verifyToken<{ s?: unknown; c?: unknown }>(
+		field(req, 'form'),
+		await serverKeys(ledger, 'form'),
+		FORM_PURPOSE,
+		now,
+	);
 	if (!verdict.ok) return false;
 	if (sessionId) return verdict.payload.s === sessionId;
-	return verdict.payload.s === '' && verdict.payload.c === clientFingerprint(clientAddress(req), headerOf(req, 'user-agent'));
+	return (
+		verdict.payload.s === '' &&
+		verdict.payload.c === clientFingerprint(clientAddress(req), headerOf(req, 'user-agent'))
+	);
 }
 
 /** Puts the form token into every POST form of a page we built (no user value can open a form: all are escaped). */
@@ -195,14 +343,39 @@ function guardForms(html: string, token: string): string {
 }
 
 const PAGE_TEXT = {
-	badText: { en: 'The request contains a NUL byte or text that is not valid UTF-8; it was not read.', fr: "La requête contient un octet NUL ou du texte qui n'est pas de l'UTF-8 valide ; elle n'a pas été lue." },
-	sessionInUrl: { en: 'A session is never accepted in an address; it has been ended. Sign in again.', fr: "Une session n'est jamais acceptée dans une adresse ; elle a été fermée. Reconnectez-vous." },
-	forged: { en: 'This form has expired or did not come from this page; it was not applied. Sign in or try again from the page.', fr: "Ce formulaire a expiré ou ne vient pas de cette page ; il n'a pas été appliqué. Reconnectez-vous ou recommencez depuis la page." },
-	unavailable: { en: 'The service is unavailable for a moment; try again shortly.', fr: 'Le service est momentanément indisponible ; réessayez dans un instant.' },
+	badText: {
+		en: 'The request contains a NUL byte or text that is not valid UTF-8; it was not read.',
+		fr: "La requête contient un octet NUL ou du texte qui n'est pas de l'UTF-8 valide ; elle n'a pas été lue.",
+	},
+	sessionInUrl: {
+		en: 'A session is never accepted in an address; it has been ended. Sign in again.',
+		fr: "Une session n'est jamais acceptée dans une adresse ; elle a été fermée. Reconnectez-vous.",
+	},
+	forged: {
+		en: 'This form has expired or did not come from this page; it was not applied. Sign in or try again from the page.',
+		fr: "Ce formulaire a expiré ou ne vient pas de cette page ; il n'a pas été appliqué. Reconnectez-vous ou recommencez depuis la page.",
+	},
+	unavailable: {
+		en: 'The service is unavailable for a moment; try again shortly.',
+		fr: 'Le service est momentanément indisponible ; réessayez dans un instant.',
+	},
 };
 
-function plainPage(lang: Lang, title: string, message: { en: string; fr: string }, status: number, failure?: string): PageResponse {
-	const r = respond(page(lang, title, `<h1>${escapeHtml(title)}</h1><p class="err" role="alert">${escapeHtml(message[lang])}</p>`), status);
+function plainPage(
+	lang: Lang,
+	title: string,
+	message: { en: string; fr: string },
+	status: number,
+	failure?: string,
+): PageResponse {
+	const r = respond(
+		page(
+			lang,
+			title,
+			`<h1>${escapeHtml(title)}</h1><p class="err" role="alert">${escapeHtml(message[lang])}</p>`,
+		),
+		status,
+	);
 	return failure ? { ...r, failure } : r;
 }
 
@@ -222,7 +395,7 @@ async function attempt(work: () => Promise<void>): Promise<ReceivablesError | un
 /** The part of a bilingual "English / Français" message in the page's language. */
 function said(error: ReceivablesError, lang: Lang): string {
 	const [en, fr] = error.message.split(' / ');
-	return lang === 'fr' ? fr ?? en : en;
+	return lang === 'fr' ? (fr ?? en) : en;
 }
 
 export interface GatePass<U> {
@@ -246,24 +419,61 @@ export async function pageGate<U extends { language: Lang }>(
 	req: PageRequest,
 	options: PageOptions & { kind: SessionKind; title: (lang: Lang) => string },
 	auth: {
-		login: (input: { login: string; secret: string; idleSeconds?: number; address?: string; notify?: LockoutNotifier; now?: Date }) => Promise<{ user: U; token: string; sessionId: string }>;
+		login: (input: {
+			login: string;
+			secret: string;
+			idleSeconds?: number;
+			address?: string;
+			notify?: LockoutNotifier;
+			now?: Date;
+		}) => Promise<{ user: U; token: string; sessionId: string }>;
 		session: (token: string) => Promise<U & { sessionId: string }>;
 	},
 ): Promise<{ pass: GatePass<U> } | { answer: PageResponse }> {
 	const actionUrl = options.actionUrl ?? '';
 	let lang = langOf(req);
 	const title = options.title(lang);
-	if (badText(req.body) || badText(req.query) || badText(req.headers)) return { answer: plainPage(lang, title, PAGE_TEXT.badText, 400) };
-	const loginPage = async (error?: string, status = 200) => respond(guardForms(loginForm(lang, title, actionUrl, error), await formToken(ledger, req, '', options.now)), status);
+	if (badText(req.body) || badText(req.query) || badText(req.headers))
+		return { answer: plainPage(lang, title, PAGE_TEXT.badText, 400) };
+	const loginPage = async (error?: string, status = 200) =>
+		respond(
+			guardForms(
+				loginForm(lang, title, actionUrl, error),
+				await formToken(ledger, req, '', options.now),
+			),
+			status,
+		);
 	const inUrl = req.query?.session;
 	if (inUrl !== undefined && inUrl !== '') {
-		await revokeSessionToken(ledger, Array.isArray(inUrl) ? inUrl[0] : inUrl, options.kind, 'session sent in an address');
-		return { answer: respond(guardForms(loginForm(lang, title, actionUrl, PAGE_TEXT.sessionInUrl[lang]), await formToken(ledger, req, '', options.now)), 400) };
+		await revokeSessionToken(
+			ledger,
+			Array.isArray(inUrl) ? inUrl[0] : inUrl,
+			options.kind,
+			'session sent in an address',
+		);
+		return {
+			answer: respond(
+				guardForms(
+					loginForm(lang, title, actionUrl, PAGE_TEXT.sessionInUrl[lang]),
+					await formToken(ledger, req, '', options.now),
+				),
+				400,
+			),
+		};
 	}
 	const action = field(req, 'action');
 	const given = field(req, 'session');
 	if (action === 'logout') {
-		if (given && (await formTokenValid(ledger, req, (await auth.session(given).catch(() => undefined))?.sessionId ?? '-', options.now))) await revokeSessionToken(ledger, given, options.kind, 'logout');
+		if (
+			given &&
+			(await formTokenValid(
+				ledger,
+				req,
+				(await auth.session(given).catch(() => undefined))?.sessionId ?? '-',
+				options.now,
+			))
+		)
+			await revokeSessionToken(ledger, given, options.kind, 'logout');
 		return { answer: await loginPage() };
 	}
 	let user: (U & { sessionId?: string }) | undefined;
@@ -271,8 +481,19 @@ export async function pageGate<U extends { language: Lang }>(
 	let sessionId = '';
 	const refused = await attempt(async () => {
 		if (action === 'login') {
-			if (!(await formTokenValid(ledger, req, '', options.now))) throw new ReceivablesError('PAGE_FORM_INVALID', `${PAGE_TEXT.forged.en} / ${PAGE_TEXT.forged.fr}`);
-			const r = await auth.login({ login: field(req, 'login'), secret: field(req, 'secret'), idleSeconds: options.sessionSeconds, address: clientAddress(req) || undefined, notify: options.notify, now: options.now });
+			if (!(await formTokenValid(ledger, req, '', options.now)))
+				throw new ReceivablesError(
+					'PAGE_FORM_INVALID',
+					`${PAGE_TEXT.forged.en} / ${PAGE_TEXT.forged.fr}`,
+				);
+			const r = await auth.login({
+				login: field(req, 'login'),
+				secret: field(req, 'secret'),
+				idleSeconds: options.sessionSeconds,
+				address: clientAddress(req) || undefined,
+				notify: options.notify,
+				now: options.now,
+			});
 			user = r.user;
 			token = r.token;
 			sessionId = r.sessionId;
@@ -281,21 +502,45 @@ export async function pageGate<U extends { language: Lang }>(
 			user = u;
 			token = given;
 			sessionId = u.sessionId;
-			if (action && !(await formTokenValid(ledger, req, sessionId, options.now))) throw new ReceivablesError('PAGE_FORM_INVALID', `${PAGE_TEXT.forged.en} / ${PAGE_TEXT.forged.fr}`);
+			if (action && !(await formTokenValid(ledger, req, sessionId, options.now)))
+				throw new ReceivablesError(
+					'PAGE_FORM_INVALID',
+					`${PAGE_TEXT.forged.en} / ${PAGE_TEXT.forged.fr}`,
+				);
 		}
 	});
 	if (refused) {
-		const status = refused.code === 'PAGE_FORM_INVALID' ? 403 : refused.code === 'LOGIN_LOCKED' ? 429 : action === 'login' ? 401 : 200;
+		const status =
+			refused.code === 'PAGE_FORM_INVALID'
+				? 403
+				: refused.code === 'LOGIN_LOCKED'
+					? 429
+					: action === 'login'
+						? 401
+						: 200;
 		return { answer: await loginPage(said(refused, lang), status) };
 	}
 	if (!user) return { answer: await loginPage() };
 	if (!field(req, 'lang') && typeof req.query?.lang !== 'string') lang = user.language;
 	const form = await formToken(ledger, req, sessionId, options.now);
-	return { pass: { user, session: token, sessionId, lang, action, guard: async (html) => guardForms(html, form) } };
+	return {
+		pass: {
+			user,
+			session: token,
+			sessionId,
+			lang,
+			action,
+			guard: async (html) => guardForms(html, form),
+		},
+	};
 }
 
 /** Runs a page handler; any failure that is not a refusal of the core becomes a plain 503 page (no database detail). */
-export async function servePage(req: PageRequest, title: (lang: Lang) => string, work: () => Promise<PageResponse>): Promise<PageResponse> {
+export async function servePage(
+	req: PageRequest,
+	title: (lang: Lang) => string,
+	work: () => Promise<PageResponse>,
+): Promise<PageResponse> {
 	try {
 		return await work();
 	} catch (error) {
@@ -334,19 +579,61 @@ export function portalCsv(rows: StatusRow[], lang: Lang): string {
 		const s = neutraliseCell(String(v ?? ''));
 		return s.includes(separator) || /["\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 	};
-	const head = ['invoice', 'customer_code', 'customer', 'address', 'amount', 'currency', 'reception_date', 'payment_date', 'outcome', 'recipient', 'wave'];
+	const head = [
+		'invoice',
+		'customer_code',
+		'customer',
+		'address',
+		'amount',
+		'currency',
+		'reception_date',
+		'payment_date',
+		'outcome',
+		'recipient',
+		'wave',
+	];
 	const amount = (r: StatusRow) => (lang === 'fr' ? r.amount.replace('.', ',') : r.amount);
-	return [head.join(separator), ...rows.map((r) => [r.invoiceNumber, r.customerCode, r.customerName, r.address, amount(r), r.currency, r.receptionDate, r.paymentDate, r.outcome, r.recipientName, r.waveCode].map(cell).join(separator))].join('\r\n') + '\r\n';
+	return (
+		[
+			head.join(separator),
+			...rows.map((r) =>
+				[
+					r.invoiceNumber,
+					r.customerCode,
+					r.customerName,
+					r.address,
+					amount(r),
+					r.currency,
+					r.receptionDate,
+					r.paymentDate,
+					r.outcome,
+					r.recipientName,
+					r.waveCode,
+				]
+					.map(cell)
+					.join(separator),
+			),
+		].join('\r\n') + '\r\n'
+	);
 }
 
 /** The tracking portal: login, search and filters, status per invoice within the user's accreditation, CSV export. */
-export async function handlePortalRequest(ledger: Ledger, req: PageRequest, options: PageOptions): Promise<PageResponse> {
+export async function handlePortalRequest(
+	ledger: Ledger,
+	req: PageRequest,
+	options: PageOptions,
+): Promise<PageResponse> {
 	const title = (l: Lang) => T[l].portal;
 	return await servePage(req, title, async () => {
-		const gate = await pageGate<PortalUser>(ledger, req, { ...options, kind: 'portal', title }, {
-			login: (input) => portalLogin(ledger, input),
-			session: (token) => portalSession(ledger, { token, now: options.now }),
-		});
+		const gate = await pageGate<PortalUser>(
+			ledger,
+			req,
+			{ ...options, kind: 'portal', title },
+			{
+				login: (input) => portalLogin(ledger, input),
+				session: (token) => portalSession(ledger, { token, now: options.now }),
+			},
+		);
 		if ('answer' in gate) return gate.answer;
 		const { user, session: token, lang, action, guard } = gate.pass;
 		const actionUrl = options.actionUrl ?? '';
@@ -354,22 +641,56 @@ export async function handlePortalRequest(ledger: Ledger, req: PageRequest, opti
 		const filters = filtersFrom(req);
 		if (action === 'csv') {
 			const all = await statusQuery(ledger, { user, filters, limit: 5000, dbRole: options.dbRole });
-			return { status: 200, headers: { ...HEADERS, 'Content-Type': 'text/csv; charset=utf-8', 'Content-Disposition': 'attachment; filename="invoices.csv"' }, body: '\ufeff' + portalCsv(all, lang) };
+			return {
+				status: 200,
+				headers: {
+					...HEADERS,
+					'Content-Type': 'text/csv; charset=utf-8',
+					'Content-Disposition': 'attachment; filename="invoices.csv"',
+				},
+				body: '\ufeff' + portalCsv(all, lang),
+			};
 		}
 		const totals = await statusTotals(ledger, { user, filters, dbRole: options.dbRole });
 		const pages = Math.max(1, Math.ceil(totals.count / PORTAL_PAGE_SIZE));
 		const pageNumber = Math.min(Math.max(Math.trunc(Number(field(req, 'page'))) || 1, 1), pages);
-		const rows = await statusQuery(ledger, { user, filters, limit: PORTAL_PAGE_SIZE, offset: (pageNumber - 1) * PORTAL_PAGE_SIZE, dbRole: options.dbRole });
+		const rows = await statusQuery(ledger, {
+			user,
+			filters,
+			limit: PORTAL_PAGE_SIZE,
+			offset: (pageNumber - 1) * PORTAL_PAGE_SIZE,
+			dbRole: options.dbRole,
+		});
 		const common = hidden('session', token) + hidden('lang', lang);
-		const keep = hidden('customer', filters.customer ?? '') + hidden('invoiceNumber', filters.invoiceNumber ?? '') + hidden('status', filters.status ?? '');
-		const pageForm = (n: number, label: string) => `<form method="post" action="${escapeHtml(actionUrl)}">${common}${hidden('action', 'search')}${keep}${hidden('page', String(n))}<button type="submit" class="link" data-page="${n}">${escapeHtml(label)}</button></form>`;
-		const options_ = ['', ...DELIVERY_OUTCOMES].map((s) => `<option value="${s}"${filters.status === s ? ' selected' : ''}>${escapeHtml(s ? t.outcomes[s] : t.any)}</option>`).join('');
+		const keep =
+			hidden('customer', filters.customer ?? '') +
+			hidden('invoiceNumber', filters.invoiceNumber ?? '') +
+			hidden('status', filters.status ?? '');
+		const pageForm = (n: number, label: string) =>
+			`<form method="post" action="${escapeHtml(actionUrl)}">${common}${hidden('action', 'search')}${keep}${hidden('page', String(n))}<button type="submit" class="link" data-page="${n}">${escapeHtml(label)}</button></form>`;
+		const options_ = ['', ...DELIVERY_OUTCOMES]
+			.map(
+				(s) =>
+					`<option value="${s}"${filters.status === s ? ' selected' : ''}>${escapeHtml(s ? t.outcomes[s] : t.any)}</option>`,
+			)
+			.join('');
 		const list = rows.length
-			? rows.map((r) => `<div class="card" data-invoice="${escapeHtml(r.invoiceNumber)}"><b>${escapeHtml(r.invoiceNumber)} — ${escapeHtml(r.customerName)}</b>
+			? rows
+					.map(
+						(
+							r,
+						) => `<div class="card" data-invoice="${escapeHtml(r.invoiceNumber)}"><b>${escapeHtml(r.invoiceNumber)} — ${escapeHtml(r.customerName)}</b>
 <span class="muted">${escapeHtml(r.address)}</span><br>${t.amount}: <span class="amount">${escapeHtml(money(r, lang))}</span> · ${t.outcome}: <strong class="outcome">${escapeHtml(t.outcomes[r.outcome] ?? r.outcome)}</strong>${r.recipientName ? ` (${escapeHtml(r.recipientName)})` : ''}<br>
-${t.received}: ${escapeHtml(r.receptionDate ?? '—')} · ${t.paid}: ${escapeHtml(r.paymentDate ?? '—')}</div>`).join('\n')
+${t.received}: ${escapeHtml(r.receptionDate ?? '—')} · ${t.paid}: ${escapeHtml(r.paymentDate ?? '—')}</div>`,
+					)
+					.join('\n')
 			: `<p>${t.none}</p>`;
-		return respond(await guard(page(lang, t.portal, `<h1>${t.portal}</h1><p class="muted">${t.hello} ${escapeHtml(user.name)} · ${t.level} ${user.level}</p>
+		return respond(
+			await guard(
+				page(
+					lang,
+					t.portal,
+					`<h1>${t.portal}</h1><p class="muted">${t.hello} ${escapeHtml(user.name)} · ${t.level} ${user.level}</p>
 <form method="post" action="${escapeHtml(actionUrl)}">${common}${hidden('action', 'search')}<div class="row">
 <div><label for="customer">${t.customer}</label><input id="customer" name="customer" value="${escapeHtml(filters.customer ?? '')}"></div>
 <div><label for="invoiceNumber">${t.invoice}</label><input id="invoiceNumber" name="invoiceNumber" value="${escapeHtml(filters.invoiceNumber ?? '')}"></div>
@@ -378,7 +699,10 @@ ${t.received}: ${escapeHtml(r.receptionDate ?? '—')} · ${t.paid}: ${escapeHtm
 <p class="muted" id="page">${t.pageOf(pageNumber, pages)}</p>${list}
 ${pages > 1 ? `<div class="row">${pageNumber > 1 ? pageForm(pageNumber - 1, t.previous) : ''}${pageNumber < pages ? pageForm(pageNumber + 1, t.next) : ''}</div>` : ''}
 <form method="post" action="${escapeHtml(actionUrl)}">${common}${hidden('action', 'csv')}${hidden('customer', filters.customer ?? '')}${hidden('invoiceNumber', filters.invoiceNumber ?? '')}${hidden('status', filters.status ?? '')}<button type="submit">${t.export}</button></form>
-<form method="post" action="${escapeHtml(actionUrl)}">${common}${hidden('action', 'logout')}<button class="link" type="submit">${t.logout}</button></form>`)));
+<form method="post" action="${escapeHtml(actionUrl)}">${common}${hidden('action', 'logout')}<button class="link" type="submit">${t.logout}</button></form>`,
+				),
+			),
+		);
 	});
 }
 
@@ -397,16 +721,30 @@ document.getElementById('event').addEventListener('submit',function(){if(used)do
  * the invoices of the courier's own waves handed over to them. Each form carries a fresh event id, so sending it
  * twice records one event.
  */
-export async function handleCourierRequest(ledger: Ledger, req: PageRequest, options: PageOptions): Promise<PageResponse> {
+export async function handleCourierRequest(
+	ledger: Ledger,
+	req: PageRequest,
+	options: PageOptions,
+): Promise<PageResponse> {
 	const title = (l: Lang) => T[l].courier;
 	return await servePage(req, title, async () => {
-		const gate = await pageGate<CourierAccount>(ledger, req, { ...options, kind: 'courier', title, sessionSeconds: options.sessionSeconds ?? DEFAULT_COURIER_SESSION_SECONDS }, {
-			login: async (input) => {
-				const r = await courierLogin(ledger, input);
-				return { user: r.courier, token: r.token, sessionId: r.sessionId };
+		const gate = await pageGate<CourierAccount>(
+			ledger,
+			req,
+			{
+				...options,
+				kind: 'courier',
+				title,
+				sessionSeconds: options.sessionSeconds ?? DEFAULT_COURIER_SESSION_SECONDS,
 			},
-			session: (token) => courierSession(ledger, { token, now: options.now }),
-		});
+			{
+				login: async (input) => {
+					const r = await courierLogin(ledger, input);
+					return { user: r.courier, token: r.token, sessionId: r.sessionId };
+				},
+				session: (token) => courierSession(ledger, { token, now: options.now }),
+			},
+		);
 		if ('answer' in gate) return gate.answer;
 		const { user, session: token, lang, action, guard } = gate.pass;
 		const actionUrl = options.actionUrl ?? '';
@@ -417,21 +755,28 @@ export async function handleCourierRequest(ledger: Ledger, req: PageRequest, opt
 			const code = field(req, 'code').trim();
 			const lat = field(req, 'latitude');
 			const lon = field(req, 'longitude');
-			const [result] = await recordCourierEvents(ledger, [{
-				eventId: field(req, 'eventId'),
-				type: field(req, 'type'),
-				courierCode: user.staffCode,
-				...(/^D[0-9a-z]+\./.test(code) ? { qrToken: code } : { invoiceNumber: code }),
-				occurredAt: field(req, 'occurredAt') || (options.now ?? new Date()).toISOString(),
-				recipientName: field(req, 'recipientName') || undefined,
-				signature: field(req, 'signature') || undefined,
-				photo: field(req, 'photo') || undefined,
-				...(lat && lon ? { latitude: Number(lat), longitude: Number(lon) } : {}),
-			}], { now: options.now, actor: `courier-page:${user.login}` });
-			if (result.ok) notice = `<p class="ok" role="status">${t.recorded}: ${escapeHtml(result.outcome.invoiceNumber)} — ${escapeHtml(t.outcomes[result.outcome.deliveryStatus] ?? result.outcome.deliveryStatus)}</p>`;
+			const [result] = await recordCourierEvents(
+				ledger,
+				[
+					{
+						eventId: field(req, 'eventId'),
+						type: field(req, 'type'),
+						courierCode: user.staffCode,
+						...(/^D[0-9a-z]+\./.test(code) ? { qrToken: code } : { invoiceNumber: code }),
+						occurredAt: field(req, 'occurredAt') || (options.now ?? new Date()).toISOString(),
+						recipientName: field(req, 'recipientName') || undefined,
+						signature: field(req, 'signature') || undefined,
+						photo: field(req, 'photo') || undefined,
+						...(lat && lon ? { latitude: Number(lat), longitude: Number(lon) } : {}),
+					},
+				],
+				{ now: options.now, actor: `courier-page:${user.login}` },
+			);
+			if (result.ok)
+				notice = `<p class="ok" role="status">${t.recorded}: ${escapeHtml(result.outcome.invoiceNumber)} — ${escapeHtml(t.outcomes[result.outcome.deliveryStatus] ?? result.outcome.deliveryStatus)}</p>`;
 			else {
 				const [en, fr] = result.message.split(' / ');
-				notice = `<p class="err" role="alert">${escapeHtml(lang === 'fr' ? fr ?? en : en)}</p>`;
+				notice = `<p class="err" role="alert">${escapeHtml(lang === 'fr' ? (fr ?? en) : en)}</p>`;
 				status = 422;
 			}
 		}
@@ -440,10 +785,20 @@ export async function handleCourierRequest(ledger: Ledger, req: PageRequest, opt
 		const finished = new Set(['delivered', 'returned']);
 		const toHandOut = deliveries.filter((d) => !finished.has(d.status));
 		const handedOut = deliveries.filter((d) => finished.has(d.status));
-		const card = (d: (typeof deliveries)[number]) => `<div class="card" data-invoice="${escapeHtml(d.invoiceNumber)}"><b>${escapeHtml(d.invoiceNumber)} — ${escapeHtml(d.customerName)}</b>
+		const card = (
+			d: (typeof deliveries)[number],
+		) => `<div class="card" data-invoice="${escapeHtml(d.invoiceNumber)}"><b>${escapeHtml(d.invoiceNumber)} — ${escapeHtml(d.customerName)}</b>
 <span class="muted">${escapeHtml(d.address)}</span><br>${escapeHtml(d.waveCode)} · ${t.outcome}: <strong class="outcome">${escapeHtml(t.outcomes[d.status] ?? d.status)}</strong></div>`;
-		const types = COURIER_EVENT_TYPES.map((x) => `<option value="${x}"${x === 'delivered' ? ' selected' : ''}>${escapeHtml(t.outcomes[x])}</option>`).join('');
-		return respond(await guard(page(lang, t.courier, `<h1>${t.courier}</h1><p class="muted">${t.hello} ${escapeHtml(user.name)}</p>${notice}
+		const types = COURIER_EVENT_TYPES.map(
+			(x) =>
+				`<option value="${x}"${x === 'delivered' ? ' selected' : ''}>${escapeHtml(t.outcomes[x])}</option>`,
+		).join('');
+		return respond(
+			await guard(
+				page(
+					lang,
+					t.courier,
+					`<h1>${t.courier}</h1><p class="muted">${t.hello} ${escapeHtml(user.name)}</p>${notice}
 <form id="event" method="post" action="${escapeHtml(actionUrl)}">${hidden('session', token)}${hidden('lang', lang)}${hidden('action', 'record')}${hidden('eventId', 'pg-' + randomUUID())}
 <input type="hidden" id="occurredAt" name="occurredAt"><input type="hidden" id="signature" name="signature"><input type="hidden" id="photo" name="photo"><input type="hidden" id="lat" name="latitude"><input type="hidden" id="lon" name="longitude">
 <label for="code">${t.scan}</label><input id="code" name="code" required autocomplete="off" inputmode="text">
@@ -453,9 +808,19 @@ export async function handleCourierRequest(ledger: Ledger, req: PageRequest, opt
 <label for="photoFile">${t.photo}</label><input id="photoFile" type="file" accept="image/*" capture="environment">
 <button type="submit">${t.record}</button></form>
 <h2>${t.toDeliver}</h2>${toHandOut.length ? toHandOut.map(card).join('\n') : `<p>${t.none}</p>`}${handedOut.length ? `\n<h2>${t.handedOut}</h2>${handedOut.map(card).join('\n')}` : ''}
-<form method="post" action="${escapeHtml(actionUrl)}">${hidden('session', token)}${hidden('lang', lang)}${hidden('action', 'logout')}<button class="link" type="submit">${t.logout}</button></form>`, SIGNATURE_SCRIPT)), status);
+<form method="post" action="${escapeHtml(actionUrl)}">${hidden('session', token)}${hidden('lang', lang)}${hidden('action', 'logout')}<button class="link" type="submit">${t.logout}</button></form>`,
+					SIGNATURE_SCRIPT,
+				),
+			),
+			status,
+		);
 	});
 }
 
 /** The portal's form reading, login page and answer, shared with the receivables dashboard (core/reports). */
-export { field as pageField, loginForm as portalLoginPage, respond as pageResponse, said as inLanguage };
+export {
+	field as pageField,
+	loginForm as portalLoginPage,
+	respond as pageResponse,
+	said as inLanguage,
+};

@@ -31,31 +31,60 @@ describe(`accreditation scope, randomised (SCOPE_SEED=${SEED})`, () => {
 
 	beforeAll(async () => {
 		ledger = await createTestLedger();
-		await ledger.query(`INSERT INTO staff (code, name, roles) VALUES ('C1', 'Courier', '{courier}')`);
-		for (const h of heads) await ledger.query(`INSERT INTO staff (code, name, roles) VALUES ($1, $1, '{group_head}')`, [h]);
+		await ledger.query(
+			`INSERT INTO staff (code, name, roles) VALUES ('C1', 'Courier', '{courier}')`,
+		);
+		for (const h of heads)
+			await ledger.query(`INSERT INTO staff (code, name, roles) VALUES ($1, $1, '{group_head}')`, [
+				h,
+			]);
 		for (const r of reps) {
 			const manager = rand() < 0.15 ? null : pick(heads);
 			repManager.set(r, manager);
-			await ledger.query(`INSERT INTO staff (code, name, roles, manager_code) VALUES ($1, $1, '{sales_rep}', $2)`, [r, manager]);
+			await ledger.query(
+				`INSERT INTO staff (code, name, roles, manager_code) VALUES ($1, $1, '{sales_rep}', $2)`,
+				[r, manager],
+			);
 		}
-		await ledger.query(`INSERT INTO waves (code, billing_cycle, planned_on, courier_code) VALUES ('W1', 'monthly', '2026-03-30', 'C1')`);
+		await ledger.query(
+			`INSERT INTO waves (code, billing_cycle, planned_on, courier_code) VALUES ('W1', 'monthly', '2026-03-30', 'C1')`,
+		);
 		for (let c = 1; c <= 80; c++) {
 			// Some customers have no rep, some belong to a group head directly: visible to level 1 only.
 			const rep = rand() < 0.1 ? null : rand() < 0.05 ? pick(heads) : pick(reps);
 			const code = `K${c}`;
 			customerRep.set(code, rep);
-			await ledger.query(`INSERT INTO customers (external_id, name, sales_rep_code, country, currency) VALUES ($1, $2, $3, 'SN', 'XOF')`, [code, `Client ${c} ${pick(['Dakar', 'Thiès', 'Saint-Louis'])}`, rep]);
+			await ledger.query(
+				`INSERT INTO customers (external_id, name, sales_rep_code, country, currency) VALUES ($1, $2, $3, 'SN', 'XOF')`,
+				[code, `Client ${c} ${pick(['Dakar', 'Thiès', 'Saint-Louis'])}`, rep],
+			);
 			const n = 1 + Math.floor(rand() * 4);
 			for (let i = 1; i <= n; i++) {
-				await ledger.query(`INSERT INTO invoices (number, customer_id, currency, total_excl_minor, total_incl_minor, payable_minor, open_minor, issue_date, due_date, content_hash, status)
-					SELECT $1, id, 'XOF', 100, 100, 100, 100, '2026-03-01', '2026-03-31', md5($1), $3 FROM customers WHERE external_id = $2`, [`${code}-${i}`, code, rand() < 0.3 ? 'paid' : 'open']);
-				await ledger.query(`INSERT INTO deliveries (wave_id, invoice_id, customer_id, status) SELECT w.id, i.id, i.customer_id, $2 FROM waves w, invoices i WHERE w.code = 'W1' AND i.number = $1`,
-					[`${code}-${i}`, pick(['entered', 'delivered', 'absent', 'refused'])]);
+				await ledger.query(
+					`INSERT INTO invoices (number, customer_id, currency, total_excl_minor, total_incl_minor, payable_minor, open_minor, issue_date, due_date, content_hash, status)
+					SELECT $1, id, 'XOF', 100, 100, 100, 100, '2026-03-01', '2026-03-31', md5($1), $3 FROM customers WHERE external_id = $2`,
+					[`${code}-${i}`, code, rand() < 0.3 ? 'paid' : 'open'],
+				);
+				await ledger.query(
+					`INSERT INTO deliveries (wave_id, invoice_id, customer_id, status) SELECT w.id, i.id, i.customer_id, $2 FROM waves w, invoices i WHERE w.code = 'W1' AND i.number = $1`,
+					[`${code}-${i}`, pick(['entered', 'delivered', 'absent', 'refused'])],
+				);
 			}
 		}
 		const add = async (login: string, level: number, staff: string | null) => {
-			const row = await ledger.query<{ id: string }>(`INSERT INTO portal_users (login, name, level, staff_code) VALUES ($1, $1, $2, $3) RETURNING id`, [login, level, staff]);
-			users.push({ id: row[0].id, login, name: login, level: level as 1 | 2 | 3, staffCode: staff, language: 'fr', sessionVersion: 1 });
+			const row = await ledger.query<{ id: string }>(
+				`INSERT INTO portal_users (login, name, level, staff_code) VALUES ($1, $1, $2, $3) RETURNING id`,
+				[login, level, staff],
+			);
+			users.push({
+				id: row[0].id,
+				login,
+				name: login,
+				level: level as 1 | 2 | 3,
+				staffCode: staff,
+				language: 'fr',
+				sessionVersion: 1,
+			});
 		};
 		await add('all', 1, null);
 		for (const r of reps) await add(`rep-${r}`, 2, r);
@@ -91,11 +120,23 @@ describe(`accreditation scope, randomised (SCOPE_SEED=${SEED})`, () => {
 				expect([...new Set(all.map((r) => r.customerCode))].sort()).toEqual(expected);
 				for (let q = 0; q < 12; q++) {
 					const filters: StatusFilters = {};
-					if (rand() < 0.4) filters.customer = pick([`K${1 + Math.floor(rand() * 80)}`, 'Dakar', 'Thiès', 'Client 1']);
+					if (rand() < 0.4)
+						filters.customer = pick([
+							`K${1 + Math.floor(rand() * 80)}`,
+							'Dakar',
+							'Thiès',
+							'Client 1',
+						]);
 					if (rand() < 0.3) filters.invoiceNumber = `K${1 + Math.floor(rand() * 80)}-1`;
 					if (rand() < 0.3) filters.status = pick(['entered', 'delivered', 'absent', 'refused']);
 					if (rand() < 0.3) filters.paid = rand() < 0.5;
-					const rows = await statusQuery(ledger, { user, filters, limit: 1 + Math.floor(rand() * 200), offset: Math.floor(rand() * 5), dbRole });
+					const rows = await statusQuery(ledger, {
+						user,
+						filters,
+						limit: 1 + Math.floor(rand() * 200),
+						offset: Math.floor(rand() * 5),
+						dbRole,
+					});
 					for (const row of rows) {
 						expect(visible(user, row.customerCode)).toBe(true);
 						checked++;
@@ -111,16 +152,26 @@ describe(`accreditation scope, randomised (SCOPE_SEED=${SEED})`, () => {
 			const code = `K${1 + Math.floor(rand() * 80)}`;
 			const rep = rand() < 0.15 ? null : pick(reps);
 			customerRep.set(code, rep);
-			await ledger.query(`UPDATE customers SET sales_rep_code = $2 WHERE external_id = $1`, [code, rep]);
+			await ledger.query(`UPDATE customers SET sales_rep_code = $2 WHERE external_id = $1`, [
+				code,
+				rep,
+			]);
 		}
-		const stale = await ledger.query(`SELECT d.id FROM deliveries d JOIN customers c ON c.id = d.customer_id WHERE d.sales_rep_code IS DISTINCT FROM c.sales_rep_code`);
+		const stale = await ledger.query(
+			`SELECT d.id FROM deliveries d JOIN customers c ON c.id = d.customer_id WHERE d.sales_rep_code IS DISTINCT FROM c.sales_rep_code`,
+		);
 		expect(stale).toEqual([]);
 		for (const user of users) {
 			const expected = [...customerRep.keys()].filter((k) => visible(user, k)).sort();
 			for (const dbRole of [undefined, role]) {
 				const all = await statusQuery(ledger, { user, limit: 5000, dbRole });
 				expect([...new Set(all.map((r) => r.customerCode))].sort()).toEqual(expected);
-				const page = await statusQuery(ledger, { user, limit: 7, offset: Math.floor(rand() * 5), dbRole });
+				const page = await statusQuery(ledger, {
+					user,
+					limit: 7,
+					offset: Math.floor(rand() * 5),
+					dbRole,
+				});
 				for (const row of page) expect(visible(user, row.customerCode)).toBe(true);
 			}
 		}
@@ -132,11 +183,22 @@ describe(`accreditation scope, randomised (SCOPE_SEED=${SEED})`, () => {
 			const seen = await ledger.transaction(async (client) => {
 				await client.query(`SET LOCAL ROLE ${role}`);
 				await client.query(`SELECT set_config('receivables.portal_user', $1, true)`, [user.id]);
-				const customers = await client.query<{ external_id: string }>(`SELECT external_id FROM customers ORDER BY external_id`);
-				const invoices = await client.query<{ external_id: string }>(`SELECT DISTINCT c2.external_id FROM invoices i JOIN LATERAL (SELECT external_id FROM customers WHERE id = i.customer_id) c2 ON true`);
-				const deliveries = await client.query<{ n: string }>(`SELECT count(*) AS n FROM deliveries`);
+				const customers = await client.query<{ external_id: string }>(
+					`SELECT external_id FROM customers ORDER BY external_id`,
+				);
+				const invoices = await client.query<{ external_id: string }>(
+					`SELECT DISTINCT c2.external_id FROM invoices i JOIN LATERAL (SELECT external_id FROM customers WHERE id = i.customer_id) c2 ON true`,
+				);
+				const deliveries = await client.query<{ n: string }>(
+					`SELECT count(*) AS n FROM deliveries`,
+				);
 				const rawInvoices = await client.query<{ n: string }>(`SELECT count(*) AS n FROM invoices`);
-				return { customers: customers.rows.map((r) => r.external_id).sort(), invoices: invoices.rows.map((r) => r.external_id).sort(), deliveries: Number(deliveries.rows[0].n), rawInvoices: Number(rawInvoices.rows[0].n) };
+				return {
+					customers: customers.rows.map((r) => r.external_id).sort(),
+					invoices: invoices.rows.map((r) => r.external_id).sort(),
+					deliveries: Number(deliveries.rows[0].n),
+					rawInvoices: Number(rawInvoices.rows[0].n),
+				};
 			});
 			expect(seen.customers).toEqual(expected);
 			expect(seen.invoices).toEqual(expected);

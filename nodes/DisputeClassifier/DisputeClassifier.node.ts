@@ -6,7 +6,13 @@ import {
 	type INodeTypeDescription,
 } from 'n8n-workflow';
 import { credentialTest } from '../shared/methods/credentialTest';
-import { fromVersion, operationParameters, resourceOptions, type OperationChoice, type ResourceChoice } from '../shared/resources';
+import {
+	fromVersion,
+	operationParameters,
+	resourceOptions,
+	type OperationChoice,
+	type ResourceChoice,
+} from '../shared/resources';
 import * as analyse from './actions/analyse.operation';
 import * as classify from './actions/classify.operation';
 import * as confirmLabel from './actions/confirmLabel.operation';
@@ -24,56 +30,64 @@ const OPERATIONS: OperationChoice[] = [
 		name: 'Analyse',
 		value: 'analyse',
 		resource: 'dispute',
-		description: 'Disputes by category, customer, sales rep or root cause: counts, amounts, ages, top causes with examples',
+		description:
+			'Disputes by category, customer, sales rep or root cause: counts, amounts, ages, top causes with examples',
 		action: 'Analyse disputes',
 	},
 	{
 		name: 'Classify',
 		value: 'classify',
 		resource: 'reply',
-		description: 'Read a reply or call note: category, subcategory, confidence, evidence, invoice numbers, amounts, promised date (offline)',
+		description:
+			'Read a reply or call note: category, subcategory, confidence, evidence, invoice numbers, amounts, promised date (offline)',
 		action: 'Classify a customer reply',
 	},
 	{
 		name: 'Confirm Label',
 		value: 'confirmLabel',
 		resource: 'reply',
-		description: 'A person gives the right category of a reply waiting for review (kept for retraining); a dispute label opens the dispute',
+		description:
+			'A person gives the right category of a reply waiting for review (kept for retraining); a dispute label opens the dispute',
 		action: 'Confirm the label of a reviewed reply',
 	},
 	{
 		name: 'Notify by E-Mail',
 		value: 'notify',
 		resource: 'reply',
-		description: 'E-mail the dispute owner, the customer\'s collector or the team what the reply said and what was done',
+		description:
+			"E-mail the dispute owner, the customer's collector or the team what the reply said and what was done",
 		action: 'Notify the owner',
 	},
 	{
 		name: 'Open Dispute',
 		value: 'openDispute',
 		resource: 'dispute',
-		description: 'Open a dispute on invoices of the ledger: pauses their dunning, routes it to its owner with a due date',
+		description:
+			'Open a dispute on invoices of the ledger: pauses their dunning, routes it to its owner with a due date',
 		action: 'Open a dispute',
 	},
 	{
 		name: 'Queue for Review',
 		value: 'queueReview',
 		resource: 'reply',
-		description: 'Put a reply the classifier is not sure about in the ledger\'s review queue, for a person',
+		description:
+			"Put a reply the classifier is not sure about in the ledger's review queue, for a person",
 		action: 'Queue a reply for review',
 	},
 	{
 		name: 'Resolve Dispute',
 		value: 'resolveDispute',
 		resource: 'dispute',
-		description: 'Close a dispute with its resolution and root cause; dunning resumes on invoices still due',
+		description:
+			'Close a dispute with its resolution and root cause; dunning resumes on invoices still due',
 		action: 'Resolve a dispute',
 	},
 	{
 		name: 'Retrain Model',
 		value: 'retrainModel',
 		resource: 'model',
-		description: "Train a model of the company's own from the reviewed replies; active only when it does better on replies it never saw",
+		description:
+			"Train a model of the company's own from the reviewed replies; active only when it does better on replies it never saw",
 		action: 'Retrain the classifier',
 	},
 	{
@@ -93,9 +107,25 @@ const OPERATIONS: OperationChoice[] = [
 ];
 
 const RESOURCES: ResourceChoice[] = [
-	{ name: 'Reply', value: 'reply', description: 'Customer replies and call notes: classify, notify, queue for a person, the labels given', defaultOperation: 'classify' },
-	{ name: 'Dispute', value: 'dispute', description: 'Disputes on invoices of the ledger: open, resolve, analyse', defaultOperation: 'openDispute' },
-	{ name: 'Model', value: 'model', description: 'The classifier\'s model: retrain on the reviewed replies, roll back', defaultOperation: 'retrainModel' },
+	{
+		name: 'Reply',
+		value: 'reply',
+		description:
+			'Customer replies and call notes: classify, notify, queue for a person, the labels given',
+		defaultOperation: 'classify',
+	},
+	{
+		name: 'Dispute',
+		value: 'dispute',
+		description: 'Disputes on invoices of the ledger: open, resolve, analyse',
+		defaultOperation: 'openDispute',
+	},
+	{
+		name: 'Model',
+		value: 'model',
+		description: "The classifier's model: retrain on the reviewed replies, roll back",
+		defaultOperation: 'retrainModel',
+	},
 ];
 
 export class DisputeClassifier implements INodeType {
@@ -108,7 +138,8 @@ export class DisputeClassifier implements INodeType {
 		version: [1, 2],
 		defaultVersion: 2,
 		subtitle: '={{ $parameter["operation"] }}',
-		description: 'Reads customer replies (FR/EN) offline, opens and resolves disputes that pause dunning, analyses them by cause',
+		description:
+			'Reads customer replies (FR/EN) offline, opens and resolves disputes that pause dunning, analyses them by cause',
 		defaults: { name: 'Dispute Classifier' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
@@ -120,7 +151,20 @@ export class DisputeClassifier implements INodeType {
 				testedBy: 'receivablesLedgerConnectionTest',
 				// Classify needs the ledger only to read the company's active model (classifyModel exists only on Classify).
 				displayOptions: {
-					show: { operation: ['classify', 'openDispute', 'resolveDispute', 'analyse', 'queueReview', 'reviewQueue', 'confirmLabel', 'notify', 'retrainModel', 'rollbackModel'] },
+					show: {
+						operation: [
+							'classify',
+							'openDispute',
+							'resolveDispute',
+							'analyse',
+							'queueReview',
+							'reviewQueue',
+							'confirmLabel',
+							'notify',
+							'retrainModel',
+							'rollbackModel',
+						],
+					},
 					hide: { classifyModel: ['shipped'] },
 				},
 			},

@@ -20,8 +20,10 @@ export class QualityContact implements INodeType {
 		icon: { light: 'file:qualityContact.svg', dark: 'file:qualityContact.dark.svg' },
 		group: ['transform'],
 		version: 1,
-		subtitle: '={{ $parameter["operation"] + ($parameter["outcome"] && $parameter["operation"] === "recordOutcome" ? ": " + $parameter["outcome"] : "") }}',
-		description: 'Calls before the due date: plans the calls by portfolio, records what was said, holds dunning on promises and flags broken ones',
+		subtitle:
+			'={{ $parameter["operation"] + ($parameter["outcome"] && $parameter["operation"] === "recordOutcome" ? ": " + $parameter["outcome"] : "") }}',
+		description:
+			'Calls before the due date: plans the calls by portfolio, records what was said, holds dunning on promises and flags broken ones',
 		defaults: { name: 'Quality Contact' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
@@ -31,7 +33,9 @@ export class QualityContact implements INodeType {
 				name: 'receivablesLedgerApi',
 				required: true,
 				testedBy: 'receivablesLedgerConnectionTest',
-				displayOptions: { show: { operation: ['planCalls', 'recordOutcome', 'settlePromises', 'promiseStats'] } },
+				displayOptions: {
+					show: { operation: ['planCalls', 'recordOutcome', 'settlePromises', 'promiseStats'] },
+				},
 			},
 		],
 		properties: [
@@ -50,7 +54,8 @@ export class QualityContact implements INodeType {
 					{
 						name: 'Plan Calls',
 						value: 'planCalls',
-						description: 'Invoices due in N days, grouped by customer, assigned to collectors, with the checklist and recent history',
+						description:
+							'Invoices due in N days, grouped by customer, assigned to collectors, with the checklist and recent history',
 						action: 'Plan quality calls',
 					},
 					{
@@ -68,7 +73,8 @@ export class QualityContact implements INodeType {
 					{
 						name: 'Settle Promises',
 						value: 'settlePromises',
-						description: 'Promises whose date passed: kept if paid, otherwise broken, flagged and back in dunning',
+						description:
+							'Promises whose date passed: kept if paid, otherwise broken, flagged and back in dunning',
 						action: 'Settle promises to pay',
 					},
 				],

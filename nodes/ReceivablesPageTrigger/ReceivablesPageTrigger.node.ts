@@ -22,10 +22,27 @@ import {
 	type PayerPageRequest,
 } from '../../core';
 import { credentialTest } from '../shared/methods/credentialTest';
-import { lockoutNotifier, lockoutSenderProperty, payerMailer, payerNotifier, type PayerAnswerItem } from '../shared/pages';
+import {
+	lockoutNotifier,
+	lockoutSenderProperty,
+	payerMailer,
+	payerNotifier,
+	type PayerAnswerItem,
+} from '../shared/pages';
 import { getLedger } from '../shared/transport/ledger';
-import { serveSignedIntake, SIGNED_INTAKE_OPTION, SIGNED_INTAKE_PAGE, signedIntakeProperties, WEBHOOK_CREDENTIAL } from './signedIntake';
-import { EINVOICING_PAGE_OPTIONS, einvoicingProperties, serveEinvoicingStatuses, servePlatformFlows } from './einvoicing';
+import {
+	serveSignedIntake,
+	SIGNED_INTAKE_OPTION,
+	SIGNED_INTAKE_PAGE,
+	signedIntakeProperties,
+	WEBHOOK_CREDENTIAL,
+} from './signedIntake';
+import {
+	EINVOICING_PAGE_OPTIONS,
+	einvoicingProperties,
+	serveEinvoicingStatuses,
+	servePlatformFlows,
+} from './einvoicing';
 import { rawBodyProperty, readRequestBody } from './requestBody';
 
 /** A courier request (up to 500 events, each with its photo and signature): larger ones get 413 before being read. */
@@ -55,23 +72,45 @@ export class ReceivablesPageTrigger implements INodeType {
 		group: ['trigger'],
 		version: 1,
 		subtitle: '={{ $parameter["page"] }}',
-		description: 'Serves the tracking portal, the courier page, the dashboard or the payer page, or takes the signed requests of the couriers\' phones, the e-invoicing platform and the accounting software, without any login, session, link or photo entering the execution history',
+		description:
+			"Serves the tracking portal, the courier page, the dashboard or the payer page, or takes the signed requests of the couriers' phones, the e-invoicing platform and the accounting software, without any login, session, link or photo entering the execution history",
 		defaults: { name: 'Receivables Page' },
 		inputs: [],
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [
 			{ name: 'receivablesLedgerApi', required: true, testedBy: 'receivablesLedgerConnectionTest' },
-			{ name: 'receivablesSmtpApi', required: false, testedBy: 'receivablesSmtpConnectionTest', displayOptions: { show: { page: htmlPages } } },
-			{ name: WEBHOOK_CREDENTIAL, required: false, displayOptions: { show: { page: [SIGNED_INTAKE_PAGE] } } },
+			{
+				name: 'receivablesSmtpApi',
+				required: false,
+				testedBy: 'receivablesSmtpConnectionTest',
+				displayOptions: { show: { page: htmlPages } },
+			},
+			{
+				name: WEBHOOK_CREDENTIAL,
+				required: false,
+				displayOptions: { show: { page: [SIGNED_INTAKE_PAGE] } },
+			},
 		],
 		webhooks: [
-			{ name: 'setup', httpMethod: 'GET', responseMode: 'onReceived', path: '={{ $parameter["path"] }}', isFullPath: true },
-			{ name: 'default', httpMethod: 'POST', responseMode: 'onReceived', path: '={{ $parameter["path"] }}', isFullPath: true },
+			{
+				name: 'setup',
+				httpMethod: 'GET',
+				responseMode: 'onReceived',
+				path: '={{ $parameter["path"] }}',
+				isFullPath: true,
+			},
+			{
+				name: 'default',
+				httpMethod: 'POST',
+				responseMode: 'onReceived',
+				path: '={{ $parameter["path"] }}',
+				isFullPath: true,
+			},
 		],
 		properties: [
 			{
 				displayName:
-					'The node answers the browser or the phone itself: nothing of the request (login, secret, session, photo, signature, position) becomes an item, so nothing of it is kept in the execution history. Page requests start no execution; recorded courier events, accepted e-invoicing statuses and stored signed intake deliveries start one with their outcomes only (unsigned, forged, oversized or repeated requests start none), recorded payer answers one with the answer and who was told (never the payer\'s link). Publish the workflow to open the address.',
+					"The node answers the browser or the phone itself: nothing of the request (login, secret, session, photo, signature, position) becomes an item, so nothing of it is kept in the execution history. Page requests start no execution; recorded courier events, accepted e-invoicing statuses and stored signed intake deliveries start one with their outcomes only (unsigned, forged, oversized or repeated requests start none), recorded payer answers one with the answer and who was told (never the payer's link). Publish the workflow to open the address.",
 				name: 'notice',
 				type: 'notice',
 				default: '',
@@ -82,25 +121,62 @@ export class ReceivablesPageTrigger implements INodeType {
 				type: 'options',
 				noDataExpression: true,
 				options: [
-					{ name: 'Courier Events (Signed, From Phones)', value: 'courierEvents', description: 'POST from a courier\'s phone, signed with the phone\'s own key (X-Receivables-Device)' },
-					{ name: 'Courier Page', value: 'courierPage', description: 'The couriers\' phone page: scan or type, outcome, name, signature, photo' },
-					{ name: 'Dashboard', value: 'dashboard', description: 'The receivables dashboard within the user\'s accreditation' },
+					{
+						name: 'Courier Events (Signed, From Phones)',
+						value: 'courierEvents',
+						description:
+							"POST from a courier's phone, signed with the phone's own key (X-Receivables-Device)",
+					},
+					{
+						name: 'Courier Page',
+						value: 'courierPage',
+						description: "The couriers' phone page: scan or type, outcome, name, signature, photo",
+					},
+					{
+						name: 'Dashboard',
+						value: 'dashboard',
+						description: "The receivables dashboard within the user's accreditation",
+					},
 					...EINVOICING_PAGE_OPTIONS,
-					{ name: 'Payer Page', value: 'payer', description: 'Each customer\'s own page, opened from the signed link in their reminders: open invoices, promise, dispute, declared payment, copy, call-back' },
+					{
+						name: 'Payer Page',
+						value: 'payer',
+						description:
+							"Each customer's own page, opened from the signed link in their reminders: open invoices, promise, dispute, declared payment, copy, call-back",
+					},
 					SIGNED_INTAKE_OPTION,
-					{ name: 'Tracking Portal', value: 'portal', description: 'Login, search, status per invoice within the accreditation, CSV export' },
+					{
+						name: 'Tracking Portal',
+						value: 'portal',
+						description: 'Login, search, status per invoice within the accreditation, CSV export',
+					},
 				],
 				default: 'portal',
 			},
-			{ displayName: 'Path', name: 'path', type: 'string', default: 'receivables/portal', required: true, description: 'The address under &lt;n8n&gt;/webhook/' },
-			{ displayName: 'Form Action URL', name: 'actionUrl', type: 'string', default: '', description: 'Where the page\'s forms post; empty: the page\'s own address', displayOptions: { show: { page: htmlPages } } },
+			{
+				displayName: 'Path',
+				name: 'path',
+				type: 'string',
+				default: 'receivables/portal',
+				required: true,
+				description: 'The address under &lt;n8n&gt;/webhook/',
+			},
+			{
+				displayName: 'Form Action URL',
+				name: 'actionUrl',
+				type: 'string',
+				default: '',
+				description: "Where the page's forms post; empty: the page's own address",
+				displayOptions: { show: { page: htmlPages } },
+			},
 			{
 				displayName: 'Session Minutes',
 				name: 'sessionMinutes',
 				type: 'number',
 				typeOptions: { minValue: 1 },
 				default: 30,
-				description: 'How long a session lasts without activity (a session ends 10 hours after login on the portal and dashboard, 14 on the courier page, whatever this says)',
+				description:
+					'How long a session lasts without activity (a session ends 10 hours after login on the portal and dashboard, 14 on the courier page, whatever this says)',
 				displayOptions: { show: { page: pages } },
 			},
 			{ ...lockoutSenderProperty, displayOptions: { show: { page: pages } } },
@@ -110,7 +186,8 @@ export class ReceivablesPageTrigger implements INodeType {
 				type: 'string',
 				default: '',
 				placeholder: 'relances@example.com',
-				description: 'From address of the e-mail telling the customer\'s collector (or the dispute\'s owner) what the payer answered, and of the message confirming a new billing e-mail to that address (needs the Receivables SMTP credential). Empty: no e-mail; the answer is still written and starts an execution, and the page cannot change the billing e-mail.',
+				description:
+					"From address of the e-mail telling the customer's collector (or the dispute's owner) what the payer answered, and of the message confirming a new billing e-mail to that address (needs the Receivables SMTP credential). Empty: no e-mail; the answer is still written and starts an execution, and the page cannot change the billing e-mail.",
 				displayOptions: { show: { page: ['payer'] } },
 			},
 			{
@@ -119,7 +196,8 @@ export class ReceivablesPageTrigger implements INodeType {
 				type: 'string',
 				default: '',
 				placeholder: 'credit-management@example.com',
-				description: 'Who is told when neither the dispute\'s owner nor the customer\'s collector has an e-mail address in the staff list',
+				description:
+					"Who is told when neither the dispute's owner nor the customer's collector has an e-mail address in the staff list",
 				displayOptions: { show: { page: ['payer'] } },
 			},
 			{
@@ -130,17 +208,58 @@ export class ReceivablesPageTrigger implements INodeType {
 				default: {},
 				displayOptions: { show: { page: ['payer'] } },
 				options: [
-					{ displayName: 'Answers per Customer per Hour', name: 'actionsPerHour', type: 'number', typeOptions: { minValue: 1 }, default: 10 },
-					{ displayName: 'Declared Payment Hold (Days)', name: 'declaredPaymentHoldDays', type: 'number', typeOptions: { minValue: 1 }, default: 10, description: 'How long a declared payment holds dunning while the money travels' },
-					{ displayName: 'Latest Promise (Days From Today)', name: 'maxPromiseDays', type: 'number', typeOptions: { minValue: 1 }, default: 30, description: 'The latest date a payer may promise, counted from today' },
-					{ displayName: 'Maximum Attachment Size (KB)', name: 'maxAttachmentKb', type: 'number', typeOptions: { minValue: 1 }, default: 5120, description: 'Largest proof of payment or dispute document a payer may attach (PDF, PNG or JPEG, read from the file itself); a larger file is refused with a clear message and nothing is written. n8n refuses bodies over its own N8N_FORMDATA_FILE_SIZE_MAX (MB) first.' },
-					{ displayName: 'Time Zone', name: 'zone', type: 'string', default: 'Europe/Paris', description: 'IANA zone in which today, days late and promise dates are counted' },
+					{
+						displayName: 'Answers per Customer per Hour',
+						name: 'actionsPerHour',
+						type: 'number',
+						typeOptions: { minValue: 1 },
+						default: 10,
+					},
+					{
+						displayName: 'Declared Payment Hold (Days)',
+						name: 'declaredPaymentHoldDays',
+						type: 'number',
+						typeOptions: { minValue: 1 },
+						default: 10,
+						description: 'How long a declared payment holds dunning while the money travels',
+					},
+					{
+						displayName: 'Latest Promise (Days From Today)',
+						name: 'maxPromiseDays',
+						type: 'number',
+						typeOptions: { minValue: 1 },
+						default: 30,
+						description: 'The latest date a payer may promise, counted from today',
+					},
+					{
+						displayName: 'Maximum Attachment Size (KB)',
+						name: 'maxAttachmentKb',
+						type: 'number',
+						typeOptions: { minValue: 1 },
+						default: 5120,
+						description:
+							'Largest proof of payment or dispute document a payer may attach (PDF, PNG or JPEG, read from the file itself); a larger file is refused with a clear message and nothing is written. n8n refuses bodies over its own N8N_FORMDATA_FILE_SIZE_MAX (MB) first.',
+					},
+					{
+						displayName: 'Time Zone',
+						name: 'zone',
+						type: 'string',
+						default: 'Europe/Paris',
+						description: 'IANA zone in which today, days late and promise dates are counted',
+					},
 				],
 			},
 			// Hidden: the signed pages read the request body themselves, n8n does not read or parse it first.
 			rawBodyProperty,
 			...signedIntakeProperties,
-			{ displayName: 'Company Name', name: 'company', type: 'string', default: '', description: 'Shown in the dashboard\'s header', displayOptions: { show: { page: ['dashboard'] } } },
+			{
+				displayName: 'Company Name',
+				name: 'company',
+				type: 'string',
+				default: '',
+				description: "Shown in the dashboard's header",
+				displayOptions: { show: { page: ['dashboard'] } },
+			},
 			{
 				displayName: 'Dashboard Options',
 				name: 'dashboardOptions',
@@ -149,11 +268,46 @@ export class ReceivablesPageTrigger implements INodeType {
 				default: {},
 				displayOptions: { show: { page: ['dashboard'] } },
 				options: [
-					{ displayName: 'Aged Balance By', name: 'groupBy', type: 'options', options: [{ name: 'Customer', value: 'customer' }, { name: 'Dunning Profile', value: 'profile' }, { name: 'Sales Rep', value: 'sales_rep' }], default: 'customer' },
-					{ displayName: 'Buckets (Days Overdue)', name: 'buckets', type: 'string', default: '30, 60, 90' },
-					{ displayName: 'Currency', name: 'currency', type: 'string', default: '', placeholder: 'EUR', description: 'Only amounts in this currency. Empty: every currency, each totalled apart.' },
-					{ displayName: 'Months of Trend', name: 'months', type: 'number', typeOptions: { minValue: 1, maxValue: 36 }, default: 12 },
-					{ displayName: 'Time Zone', name: 'zone', type: 'string', default: 'Europe/Paris', description: 'IANA zone in which today\'s date and the dates are counted' },
+					{
+						displayName: 'Aged Balance By',
+						name: 'groupBy',
+						type: 'options',
+						options: [
+							{ name: 'Customer', value: 'customer' },
+							{ name: 'Dunning Profile', value: 'profile' },
+							{ name: 'Sales Rep', value: 'sales_rep' },
+						],
+						default: 'customer',
+					},
+					{
+						displayName: 'Buckets (Days Overdue)',
+						name: 'buckets',
+						type: 'string',
+						default: '30, 60, 90',
+					},
+					{
+						displayName: 'Currency',
+						name: 'currency',
+						type: 'string',
+						default: '',
+						placeholder: 'EUR',
+						description:
+							'Only amounts in this currency. Empty: every currency, each totalled apart.',
+					},
+					{
+						displayName: 'Months of Trend',
+						name: 'months',
+						type: 'number',
+						typeOptions: { minValue: 1, maxValue: 36 },
+						default: 12,
+					},
+					{
+						displayName: 'Time Zone',
+						name: 'zone',
+						type: 'string',
+						default: 'Europe/Paris',
+						description: "IANA zone in which today's date and the dates are counted",
+					},
 				],
 			},
 			{
@@ -164,9 +318,24 @@ export class ReceivablesPageTrigger implements INodeType {
 				default: {},
 				displayOptions: { show: { page: ['courierEvents'] } },
 				options: [
-					{ displayName: 'Maximum Photo Size (KB)', name: 'maxPhotoKb', type: 'number', default: 2048 },
-					{ displayName: 'Maximum Signature Size (KB)', name: 'maxSignatureKb', type: 'number', default: 200 },
-					{ displayName: 'Time Tolerance (Seconds)', name: 'toleranceSeconds', type: 'number', default: DEFAULT_SIGNATURE_TOLERANCE_SECONDS },
+					{
+						displayName: 'Maximum Photo Size (KB)',
+						name: 'maxPhotoKb',
+						type: 'number',
+						default: 2048,
+					},
+					{
+						displayName: 'Maximum Signature Size (KB)',
+						name: 'maxSignatureKb',
+						type: 'number',
+						default: 200,
+					},
+					{
+						displayName: 'Time Tolerance (Seconds)',
+						name: 'toleranceSeconds',
+						type: 'number',
+						default: DEFAULT_SIGNATURE_TOLERANCE_SECONDS,
+					},
 				],
 			},
 			...einvoicingProperties,
@@ -202,35 +371,73 @@ export class ReceivablesPageTrigger implements INodeType {
 				res.json(body);
 			};
 			if (this.getWebhookName() !== 'default') {
-				send(405, { code: 'METHOD_NOT_ALLOWED', error: 'Send the events with POST.', errorFr: 'Envoyez les événements en POST.' });
+				send(405, {
+					code: 'METHOD_NOT_ALLOWED',
+					error: 'Send the events with POST.',
+					errorFr: 'Envoyez les événements en POST.',
+				});
 				return { noWebhookResponse: true };
 			}
 			const options = this.getNodeParameter('eventOptions', {}) as IDataObject;
 			const read = await readRequestBody(this, MAX_COURIER_BODY_BYTES, 'courier events');
 			if (!read.ok) {
-				send(read.status, { code: read.code, error: read.message.en, errorFr: read.message.fr, hint: read.hint.en, hintFr: read.hint.fr });
+				send(read.status, {
+					code: read.code,
+					error: read.message.en,
+					errorFr: read.message.fr,
+					hint: read.hint.en,
+					hintFr: read.hint.fr,
+				});
 				return { noWebhookResponse: true };
 			}
 			let result;
 			try {
 				const ledger = await getLedger(this);
-				result = await receiveCourierRequest(ledger, { rawBody: read.body, headers: this.getHeaderData() as Record<string, unknown> }, {
-					maxBodyBytes: MAX_COURIER_BODY_BYTES,
-					toleranceSeconds: Number(options.toleranceSeconds) || DEFAULT_SIGNATURE_TOLERANCE_SECONDS,
-					maxPhotoBytes: Math.round((Number(options.maxPhotoKb) || 2048) * 1024),
-					maxSignatureBytes: Math.round((Number(options.maxSignatureKb) || 200) * 1024),
-					actor: `n8n:${this.getWorkflow().id ?? 'workflow'}`,
-				});
+				result = await receiveCourierRequest(
+					ledger,
+					{ rawBody: read.body, headers: this.getHeaderData() as Record<string, unknown> },
+					{
+						maxBodyBytes: MAX_COURIER_BODY_BYTES,
+						toleranceSeconds:
+							Number(options.toleranceSeconds) || DEFAULT_SIGNATURE_TOLERANCE_SECONDS,
+						maxPhotoBytes: Math.round((Number(options.maxPhotoKb) || 2048) * 1024),
+						maxSignatureBytes: Math.round((Number(options.maxSignatureKb) || 200) * 1024),
+						actor: `n8n:${this.getWorkflow().id ?? 'workflow'}`,
+					},
+				);
 			} catch (error) {
-				this.logger.error(`Receivables courier events failed: ${error instanceof Error ? error.message : String(error)}`);
-				send(503, { code: 'UNAVAILABLE', error: 'The service is unavailable for a moment; send the events again shortly.', errorFr: 'Le service est momentanément indisponible ; renvoyez les événements dans un instant.' });
+				this.logger.error(
+					`Receivables courier events failed: ${error instanceof Error ? error.message : String(error)}`,
+				);
+				send(503, {
+					code: 'UNAVAILABLE',
+					error: 'The service is unavailable for a moment; send the events again shortly.',
+					errorFr:
+						'Le service est momentanément indisponible ; renvoyez les événements dans un instant.',
+				});
 				return { noWebhookResponse: true };
 			}
-			const results = (result.results ?? []).map((r) => (r.ok ? { index: r.index, ok: true, ...r.outcome } : { index: r.index, ok: false, code: r.code, error: r.message, hint: r.hint ?? null }));
-			send(result.httpStatus, result.httpStatus === 200 ? { code: result.code, results, ...(result.repeated ? { repeated: true } : {}) } : { code: result.code, error: result.message?.en ?? '', errorFr: result.message?.fr ?? '' });
+			const results = (result.results ?? []).map((r) =>
+				r.ok
+					? { index: r.index, ok: true, ...r.outcome }
+					: { index: r.index, ok: false, code: r.code, error: r.message, hint: r.hint ?? null },
+			);
+			send(
+				result.httpStatus,
+				result.httpStatus === 200
+					? { code: result.code, results, ...(result.repeated ? { repeated: true } : {}) }
+					: {
+							code: result.code,
+							error: result.message?.en ?? '',
+							errorFr: result.message?.fr ?? '',
+						},
+			);
 			// A request sent again gets its first answer and starts nothing: its events were handled the first time.
 			if (result.httpStatus !== 200 || result.repeated) return { noWebhookResponse: true };
-			return { noWebhookResponse: true, workflowData: [results.map((json) => ({ json: json as IDataObject }))] };
+			return {
+				noWebhookResponse: true,
+				workflowData: [results.map((json) => ({ json: json as IDataObject }))],
+			};
 		}
 
 		if (page === 'payer') return await servePayerPage(this);
@@ -254,7 +461,11 @@ export class ReceivablesPageTrigger implements INodeType {
 			if (page === 'courierPage') response = await handleCourierRequest(ledger, request, base);
 			else if (page === 'dashboard') {
 				const o = this.getNodeParameter('dashboardOptions', {}) as IDataObject;
-				const buckets = String(o.buckets ?? '30, 60, 90').split(/[,;\s]+/).filter(Boolean).map(Number).filter((n) => Number.isInteger(n) && n > 0);
+				const buckets = String(o.buckets ?? '30, 60, 90')
+					.split(/[,;\s]+/)
+					.filter(Boolean)
+					.map(Number)
+					.filter((n) => Number.isInteger(n) && n > 0);
 				response = await handleDashboardRequest(ledger, request, {
 					...base,
 					company: String(this.getNodeParameter('company', '') ?? '') || undefined,
@@ -262,12 +473,20 @@ export class ReceivablesPageTrigger implements INodeType {
 						zone: o.zone ? String(o.zone).trim() || undefined : undefined,
 						currency: o.currency ? String(o.currency).trim().toUpperCase() || undefined : undefined,
 						months: o.months === undefined ? undefined : Number(o.months),
-						aged: { groupBy: (o.groupBy as AgedGroupBy) || 'customer', buckets: buckets.length ? buckets : [30, 60, 90] },
+						aged: {
+							groupBy: (o.groupBy as AgedGroupBy) || 'customer',
+							buckets: buckets.length ? buckets : [30, 60, 90],
+						},
 					},
 				});
 			} else response = await handlePortalRequest(ledger, request, base);
 		} catch (error) {
-			response = { status: 503, headers: { 'Content-Type': 'text/plain; charset=utf-8' }, body: 'Service unavailable / Service indisponible', failure: error instanceof Error ? error.message : String(error) };
+			response = {
+				status: 503,
+				headers: { 'Content-Type': 'text/plain; charset=utf-8' },
+				body: 'Service unavailable / Service indisponible',
+				failure: error instanceof Error ? error.message : String(error),
+			};
 		}
 		if (response.failure) this.logger.error(`Receivables page failed: ${response.failure}`);
 		answerPage(this, response);
@@ -285,7 +504,10 @@ function answerPage(ctx: IWebhookFunctions, response: PageResponse): void {
 
 /** The address of the connection n8n received (Express's req.ip, which follows N8N_PROXY_HOPS), for login throttling. */
 function peerAddress(ctx: IWebhookFunctions): string | undefined {
-	const req = ctx.getRequestObject() as unknown as { ip?: string; socket?: { remoteAddress?: string } };
+	const req = ctx.getRequestObject() as unknown as {
+		ip?: string;
+		socket?: { remoteAddress?: string };
+	};
 	return req.ip || req.socket?.remoteAddress || undefined;
 }
 
@@ -300,11 +522,24 @@ async function servePayerPage(ctx: IWebhookFunctions): Promise<IWebhookResponseD
 	try {
 		const o = ctx.getNodeParameter('payerOptions', {}) as IDataObject;
 		const positive = (v: unknown) => (Number(v) > 0 ? Number(v) : undefined);
-		const maxAttachmentBytes = Math.round((positive(o.maxAttachmentKb) ?? DEFAULT_MAX_ATTACHMENT_BYTES / 1024) * 1024);
+		const maxAttachmentBytes = Math.round(
+			(positive(o.maxAttachmentKb) ?? DEFAULT_MAX_ATTACHMENT_BYTES / 1024) * 1024,
+		);
 		const headers = ctx.getHeaderData() as Record<string, unknown>;
 		// A proof of payment or a dispute document comes as a multipart form, which n8n parses into temporary files.
-		const { body, uploads } = await payerRequestBody(ctx.getBodyData(), headers['content-type'], maxAttachmentBytes);
-		const request: PayerPageRequest = { method: ctx.getRequestObject().method, body, uploads, query: (ctx.getQueryData() ?? {}) as Record<string, unknown>, headers, peer: peerAddress(ctx) };
+		const { body, uploads } = await payerRequestBody(
+			ctx.getBodyData(),
+			headers['content-type'],
+			maxAttachmentBytes,
+		);
+		const request: PayerPageRequest = {
+			method: ctx.getRequestObject().method,
+			body,
+			uploads,
+			query: (ctx.getQueryData() ?? {}) as Record<string, unknown>,
+			headers,
+			peer: peerAddress(ctx),
+		};
 		const ledger = await getLedger(ctx);
 		response = await payerPage(ledger, request, {
 			maxAttachmentBytes,
@@ -313,15 +548,32 @@ async function servePayerPage(ctx: IWebhookFunctions): Promise<IWebhookResponseD
 			maxPromiseDays: positive(o.maxPromiseDays),
 			actionsPerHour: positive(o.actionsPerHour),
 			declaredPaymentHoldDays: positive(o.declaredPaymentHoldDays),
-			notify: await payerNotifier(ctx, ledger, ctx.getNodeParameter('noticeSender', ''), ctx.getNodeParameter('teamEmail', ''), answers),
-			pageUrl: String(ctx.getNodeParameter('actionUrl', '') ?? '').trim() || ctx.getNodeWebhookUrl('default'),
+			notify: await payerNotifier(
+				ctx,
+				ledger,
+				ctx.getNodeParameter('noticeSender', ''),
+				ctx.getNodeParameter('teamEmail', ''),
+				answers,
+			),
+			pageUrl:
+				String(ctx.getNodeParameter('actionUrl', '') ?? '').trim() ||
+				ctx.getNodeWebhookUrl('default'),
 			sendMail: await payerMailer(ctx, ctx.getNodeParameter('noticeSender', '')),
 		});
 	} catch (error) {
-		response = { status: 503, headers: { 'Content-Type': 'text/plain; charset=utf-8' }, body: 'Service unavailable / Service indisponible', failure: error instanceof Error ? error.message : String(error) };
+		response = {
+			status: 503,
+			headers: { 'Content-Type': 'text/plain; charset=utf-8' },
+			body: 'Service unavailable / Service indisponible',
+			failure: error instanceof Error ? error.message : String(error),
+		};
 	}
 	if (response.failure) ctx.logger.error(`Receivables payer page failed: ${response.failure}`);
-	for (const a of answers) if (a.notifyError) ctx.logger.warn(`Receivables payer page: the answer of ${a.customerExternalId} was recorded but not e-mailed: ${a.notifyError}`);
+	for (const a of answers)
+		if (a.notifyError)
+			ctx.logger.warn(
+				`Receivables payer page: the answer of ${a.customerExternalId} was recorded but not e-mailed: ${a.notifyError}`,
+			);
 	answerPage(ctx, response);
 	if (!answers.length) return { noWebhookResponse: true };
 	return { noWebhookResponse: true, workflowData: [answers.map((json) => ({ json }))] };

@@ -1,4 +1,9 @@
-import type { IDataObject, INodeProperties, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
+import type {
+	IDataObject,
+	INodeProperties,
+	IWebhookFunctions,
+	IWebhookResponseData,
+} from 'n8n-workflow';
 import {
 	afnorCallResponse,
 	DEFAULT_SIGNATURE_TOLERANCE_SECONDS,
@@ -20,8 +25,18 @@ import { readRequestBody } from './requestBody';
  */
 
 export const EINVOICING_PAGE_OPTIONS = [
-	{ name: 'E-Invoicing Platform Flows (AFNOR, Signed)', value: 'platformFlows', description: 'POST from an approved platform\'s standard API (AFNOR XP Z12-013): a flow notification signed with the platform\'s webhook signing key (Afnor-Signature)' },
-	{ name: 'E-Invoicing Statuses (Signed, From the Platform)', value: 'einvoicingStatuses', description: 'POST from the e-invoicing platform: lifecycle statuses (CDAR or JSON events) signed with the platform\'s integration key (purpose lifecycle)' },
+	{
+		name: 'E-Invoicing Platform Flows (AFNOR, Signed)',
+		value: 'platformFlows',
+		description:
+			"POST from an approved platform's standard API (AFNOR XP Z12-013): a flow notification signed with the platform's webhook signing key (Afnor-Signature)",
+	},
+	{
+		name: 'E-Invoicing Statuses (Signed, From the Platform)',
+		value: 'einvoicingStatuses',
+		description:
+			"POST from the e-invoicing platform: lifecycle statuses (CDAR or JSON events) signed with the platform's integration key (purpose lifecycle)",
+	},
 ];
 
 export const einvoicingProperties: INodeProperties[] = [
@@ -52,7 +67,14 @@ export const einvoicingProperties: INodeProperties[] = [
 				default: 'base64',
 				description: 'How the signing key the platform gave is written in the ledger',
 			},
-			{ displayName: 'Time Tolerance (Seconds)', name: 'toleranceSeconds', type: 'number', typeOptions: { minValue: 1 }, default: 300, description: 'How far Afnor-Signature-Timestamp may be from this server\'s clock' },
+			{
+				displayName: 'Time Tolerance (Seconds)',
+				name: 'toleranceSeconds',
+				type: 'number',
+				typeOptions: { minValue: 1 },
+				default: 300,
+				description: "How far Afnor-Signature-Timestamp may be from this server's clock",
+			},
 		],
 	},
 	{
@@ -63,10 +85,38 @@ export const einvoicingProperties: INodeProperties[] = [
 		default: {},
 		displayOptions: { show: { page: ['einvoicingStatuses'] } },
 		options: [
-			{ displayName: 'Company SIREN', name: 'sellerIds', type: 'string', default: '', description: 'The company\'s SIREN (comma-separated if several): a status naming another seller is kept and reported, never applied' },
-			{ displayName: 'Maximum Body Size (KB)', name: 'maxBodyKb', type: 'number', typeOptions: { minValue: 1 }, default: 5120, description: 'Larger requests get 413 before anything of them is read' },
-			{ displayName: 'Payment Sent Hold (Days)', name: 'paymentSentHoldDays', type: 'number', typeOptions: { minValue: 1 }, default: 10, description: 'How long a "payment sent" (211) status holds dunning while the money travels' },
-			{ displayName: 'Time Tolerance (Seconds)', name: 'toleranceSeconds', type: 'number', typeOptions: { minValue: 1 }, default: DEFAULT_SIGNATURE_TOLERANCE_SECONDS, description: 'How far the signature\'s timestamp may be from this server\'s clock' },
+			{
+				displayName: 'Company SIREN',
+				name: 'sellerIds',
+				type: 'string',
+				default: '',
+				description:
+					"The company's SIREN (comma-separated if several): a status naming another seller is kept and reported, never applied",
+			},
+			{
+				displayName: 'Maximum Body Size (KB)',
+				name: 'maxBodyKb',
+				type: 'number',
+				typeOptions: { minValue: 1 },
+				default: 5120,
+				description: 'Larger requests get 413 before anything of them is read',
+			},
+			{
+				displayName: 'Payment Sent Hold (Days)',
+				name: 'paymentSentHoldDays',
+				type: 'number',
+				typeOptions: { minValue: 1 },
+				default: 10,
+				description: 'How long a "payment sent" (211) status holds dunning while the money travels',
+			},
+			{
+				displayName: 'Time Tolerance (Seconds)',
+				name: 'toleranceSeconds',
+				type: 'number',
+				typeOptions: { minValue: 1 },
+				default: DEFAULT_SIGNATURE_TOLERANCE_SECONDS,
+				description: "How far the signature's timestamp may be from this server's clock",
+			},
 		],
 	},
 ];
@@ -82,7 +132,11 @@ export function sendJson(ctx: IWebhookFunctions, status: number, body: IDataObje
 /** The platform's notifications are small: larger calls get 413 before their signature is read. */
 const MAX_FLOW_BODY_BYTES = 1024 * 1024;
 
-const METHOD_NOT_ALLOWED = { code: 'METHOD_NOT_ALLOWED', error: 'Send the statuses with POST.', errorFr: 'Envoyez les statuts en POST.' };
+const METHOD_NOT_ALLOWED = {
+	code: 'METHOD_NOT_ALLOWED',
+	error: 'Send the statuses with POST.',
+	errorFr: 'Envoyez les statuts en POST.',
+};
 
 /**
  * Lifecycle statuses pushed by the platform, signed with an integration key of purpose `lifecycle` (one key per
@@ -90,7 +144,9 @@ const METHOD_NOT_ALLOWED = { code: 'METHOD_NOT_ALLOWED', error: 'Send the status
  * the one of Invoice Intake › Receive Signed Statuses: `{"stored": true, …}`, the first answer again (repeated) for
  * the same delivery, 409 for another body under its id, 401/400/413 for a refused request.
  */
-export async function serveEinvoicingStatuses(ctx: IWebhookFunctions): Promise<IWebhookResponseData> {
+export async function serveEinvoicingStatuses(
+	ctx: IWebhookFunctions,
+): Promise<IWebhookResponseData> {
 	if (ctx.getWebhookName() !== 'default') {
 		sendJson(ctx, 405, METHOD_NOT_ALLOWED);
 		return { noWebhookResponse: true };
@@ -100,27 +156,48 @@ export async function serveEinvoicingStatuses(ctx: IWebhookFunctions): Promise<I
 	const maxBodyBytes = Math.round(positive(o.maxBodyKb, 5120) * 1024);
 	const read = await readRequestBody(ctx, maxBodyBytes, 'e-invoicing statuses');
 	if (!read.ok) {
-		sendJson(ctx, read.status, { stored: false, code: read.code, error: read.message.en, errorFr: read.message.fr, hint: read.hint.en, hintFr: read.hint.fr });
+		sendJson(ctx, read.status, {
+			stored: false,
+			code: read.code,
+			error: read.message.en,
+			errorFr: read.message.fr,
+			hint: read.hint.en,
+			hintFr: read.hint.fr,
+		});
 		return { noWebhookResponse: true };
 	}
 	let result;
 	try {
 		const ledger = await getLedger(ctx);
-		result = await receiveSignedStatuses(ledger, { rawBody: read.body, headers: ctx.getHeaderData() as Record<string, unknown> }, {
-			secret: [],
-			purpose: LIFECYCLE_PURPOSE,
-			maxBodyBytes,
-			toleranceSeconds: positive(o.toleranceSeconds, DEFAULT_SIGNATURE_TOLERANCE_SECONDS),
-			log: (message, meta) => ctx.logger.error(message, meta),
-			lifecycle: {
-				sellerIds: String(o.sellerIds ?? '').split(',').map((s) => s.replace(/\s/g, '')).filter(Boolean),
-				paymentSentHoldDays: positive(o.paymentSentHoldDays, 10),
-				actor: `n8n:${ctx.getWorkflow().id ?? 'workflow'}`,
+		result = await receiveSignedStatuses(
+			ledger,
+			{ rawBody: read.body, headers: ctx.getHeaderData() as Record<string, unknown> },
+			{
+				secret: [],
+				purpose: LIFECYCLE_PURPOSE,
+				maxBodyBytes,
+				toleranceSeconds: positive(o.toleranceSeconds, DEFAULT_SIGNATURE_TOLERANCE_SECONDS),
+				log: (message, meta) => ctx.logger.error(message, meta),
+				lifecycle: {
+					sellerIds: String(o.sellerIds ?? '')
+						.split(',')
+						.map((s) => s.replace(/\s/g, ''))
+						.filter(Boolean),
+					paymentSentHoldDays: positive(o.paymentSentHoldDays, 10),
+					actor: `n8n:${ctx.getWorkflow().id ?? 'workflow'}`,
+				},
 			},
-		});
+		);
 	} catch (error) {
-		ctx.logger.error(`Receivables e-invoicing statuses failed: ${error instanceof Error ? error.message : String(error)}`);
-		sendJson(ctx, 503, { stored: false, code: 'UNAVAILABLE', error: 'The service is unavailable for a moment; send the delivery again shortly.', errorFr: 'Le service est momentanément indisponible ; renvoyez l\'envoi dans un instant.' });
+		ctx.logger.error(
+			`Receivables e-invoicing statuses failed: ${error instanceof Error ? error.message : String(error)}`,
+		);
+		sendJson(ctx, 503, {
+			stored: false,
+			code: 'UNAVAILABLE',
+			error: 'The service is unavailable for a moment; send the delivery again shortly.',
+			errorFr: "Le service est momentanément indisponible ; renvoyez l'envoi dans un instant.",
+		});
 		return { noWebhookResponse: true };
 	}
 	sendJson(ctx, result.httpStatus, signedStatusesResponse(result) as IDataObject);
@@ -131,10 +208,24 @@ export async function serveEinvoicingStatuses(ctx: IWebhookFunctions): Promise<I
 		platform: result.source,
 		...(result.keyId ? { keyId: result.keyId } : {}),
 		statuses: result.results.map((r) => ({
-			messageId: r.messageId, invoiceNumber: r.invoiceNumber, statusCode: r.statusCode, status: lifecycleStatus(r.statusCode)?.en ?? r.statusCode,
-			statusFr: lifecycleStatus(r.statusCode)?.fr ?? r.statusCode, outcome: r.outcome, effect: r.effect ?? null, message: r.message.en, messageFr: r.message.fr,
+			messageId: r.messageId,
+			invoiceNumber: r.invoiceNumber,
+			statusCode: r.statusCode,
+			status: lifecycleStatus(r.statusCode)?.en ?? r.statusCode,
+			statusFr: lifecycleStatus(r.statusCode)?.fr ?? r.statusCode,
+			outcome: r.outcome,
+			effect: r.effect ?? null,
+			message: r.message.en,
+			messageFr: r.message.fr,
 		})),
-		rejected: result.rejected.map((r) => ({ index: r.index, code: r.code, error: r.message.en, errorFr: r.message.fr, hint: r.hint?.en ?? null, hintFr: r.hint?.fr ?? null })),
+		rejected: result.rejected.map((r) => ({
+			index: r.index,
+			code: r.code,
+			error: r.message.en,
+			errorFr: r.message.fr,
+			hint: r.hint?.en ?? null,
+			hintFr: r.hint?.fr ?? null,
+		})),
 	};
 	return { noWebhookResponse: true, workflowData: [[{ json: item }]] };
 }
@@ -148,27 +239,52 @@ export async function serveEinvoicingStatuses(ctx: IWebhookFunctions): Promise<I
  */
 export async function servePlatformFlows(ctx: IWebhookFunctions): Promise<IWebhookResponseData> {
 	if (ctx.getWebhookName() !== 'default') {
-		sendJson(ctx, 405, { code: 'METHOD_NOT_ALLOWED', error: 'Send the notifications with POST.', errorFr: 'Envoyez les notifications en POST.' });
+		sendJson(ctx, 405, {
+			code: 'METHOD_NOT_ALLOWED',
+			error: 'Send the notifications with POST.',
+			errorFr: 'Envoyez les notifications en POST.',
+		});
 		return { noWebhookResponse: true };
 	}
 	const o = ctx.getNodeParameter('flowOptions', {}) as IDataObject;
 	const read = await readRequestBody(ctx, MAX_FLOW_BODY_BYTES, 'platform flows');
 	if (!read.ok) {
-		sendJson(ctx, read.status, { received: false, code: read.code, error: read.message.en, errorFr: read.message.fr, hint: read.hint.en, hintFr: read.hint.fr });
+		sendJson(ctx, read.status, {
+			received: false,
+			code: read.code,
+			error: read.message.en,
+			errorFr: read.message.fr,
+			hint: read.hint.en,
+			hintFr: read.hint.fr,
+		});
 		return { noWebhookResponse: true };
 	}
 	let result;
 	try {
 		const ledger = await getLedger(ctx);
-		result = await receiveAfnorNotification(ledger, { rawBody: read.body, headers: ctx.getHeaderData() as Record<string, unknown> }, {
-			maxBodyBytes: MAX_FLOW_BODY_BYTES,
-			keyEncoding: (['base64', 'hex', 'utf8'].includes(String(o.keyEncoding)) ? o.keyEncoding : 'base64') as 'base64' | 'hex' | 'utf8',
-			toleranceSeconds: Number(o.toleranceSeconds) > 0 ? Number(o.toleranceSeconds) : 300,
-			log: (message, meta) => ctx.logger.error(message, meta),
-		});
+		result = await receiveAfnorNotification(
+			ledger,
+			{ rawBody: read.body, headers: ctx.getHeaderData() as Record<string, unknown> },
+			{
+				maxBodyBytes: MAX_FLOW_BODY_BYTES,
+				keyEncoding: (['base64', 'hex', 'utf8'].includes(String(o.keyEncoding))
+					? o.keyEncoding
+					: 'base64') as 'base64' | 'hex' | 'utf8',
+				toleranceSeconds: Number(o.toleranceSeconds) > 0 ? Number(o.toleranceSeconds) : 300,
+				log: (message, meta) => ctx.logger.error(message, meta),
+			},
+		);
 	} catch (error) {
-		ctx.logger.error(`Receivables platform flows failed: ${error instanceof Error ? error.message : String(error)}`);
-		sendJson(ctx, 503, { received: false, code: 'UNAVAILABLE', error: 'The service is unavailable for a moment; send the notification again shortly.', errorFr: 'Le service est momentanément indisponible ; renvoyez la notification dans un instant.' });
+		ctx.logger.error(
+			`Receivables platform flows failed: ${error instanceof Error ? error.message : String(error)}`,
+		);
+		sendJson(ctx, 503, {
+			received: false,
+			code: 'UNAVAILABLE',
+			error: 'The service is unavailable for a moment; send the notification again shortly.',
+			errorFr:
+				'Le service est momentanément indisponible ; renvoyez la notification dans un instant.',
+		});
 		return { noWebhookResponse: true };
 	}
 	sendJson(ctx, result.httpStatus, afnorCallResponse(result) as IDataObject);
@@ -180,7 +296,9 @@ export async function servePlatformFlows(ctx: IWebhookFunctions): Promise<IWebho
 		flowId: n.flowId,
 		flowType: n.flowType,
 		action: n.action,
-		...(n.fetch ? { method: n.fetch.method, path: n.fetch.path, query: n.fetch.query } : { reason: n.reason?.en ?? null, reasonFr: n.reason?.fr ?? null }),
+		...(n.fetch
+			? { method: n.fetch.method, path: n.fetch.path, query: n.fetch.query }
+			: { reason: n.reason?.en ?? null, reasonFr: n.reason?.fr ?? null }),
 	};
 	return { noWebhookResponse: true, workflowData: [[{ json: item }]] };
 }

@@ -6,7 +6,12 @@ import type { INodeProperties, IWebhookFunctions } from 'n8n-workflow';
  * before the node runs, unless the node's options.binaryData is set: these pages set it (hidden), check the size
  * announced by Content-Length before reading a byte (413), then read the bytes with n8n's own reader.
  */
-export const RAW_BODY_PAGES = ['courierEvents', 'einvoicingStatuses', 'platformFlows', 'signedIntake'];
+export const RAW_BODY_PAGES = [
+	'courierEvents',
+	'einvoicingStatuses',
+	'platformFlows',
+	'signedIntake',
+];
 
 export const rawBodyProperty: INodeProperties = {
 	displayName: 'Read the Body in the Node',
@@ -28,15 +33,27 @@ export interface BodyRefusal {
 const TOO_LARGE: BodyRefusal = {
 	status: 413,
 	code: 'BODY_TOO_LARGE',
-	message: { en: 'The request body is too large.', fr: 'Le corps de la requête est trop volumineux.' },
-	hint: { en: 'Send fewer records per request.', fr: 'Envoyez moins d’enregistrements par requête.' },
+	message: {
+		en: 'The request body is too large.',
+		fr: 'Le corps de la requête est trop volumineux.',
+	},
+	hint: {
+		en: 'Send fewer records per request.',
+		fr: 'Envoyez moins d’enregistrements par requête.',
+	},
 };
 
 const UNREADABLE: BodyRefusal = {
 	status: 400,
 	code: 'BODY_UNREADABLE',
-	message: { en: 'The request body could not be read: nothing was changed.', fr: 'Le corps de la requête n’a pas pu être lu : rien n’a été modifié.' },
-	hint: { en: 'Send it again with the same delivery id.', fr: 'Renvoyez-la avec le même identifiant d’envoi.' },
+	message: {
+		en: 'The request body could not be read: nothing was changed.',
+		fr: 'Le corps de la requête n’a pas pu être lu : rien n’a été modifié.',
+	},
+	hint: {
+		en: 'Send it again with the same delivery id.',
+		fr: 'Renvoyez-la avec le même identifiant d’envoi.',
+	},
 };
 
 /**
@@ -44,7 +61,11 @@ const UNREADABLE: BodyRefusal = {
  * those n8n already read (rawBody), else read now with n8n's own reader (which also decompresses gzip and deflate).
  * A refused request's connection is closed after the answer (its body may not have been read).
  */
-export async function readRequestBody(ctx: IWebhookFunctions, maxBodyBytes: number, page: string): Promise<{ ok: true; body: Buffer } | ({ ok: false } & BodyRefusal)> {
+export async function readRequestBody(
+	ctx: IWebhookFunctions,
+	maxBodyBytes: number,
+	page: string,
+): Promise<{ ok: true; body: Buffer } | ({ ok: false } & BodyRefusal)> {
 	const res = ctx.getResponseObject();
 	const refuse = (refusal: BodyRefusal): { ok: false } & BodyRefusal => {
 		res.setHeader('Connection', 'close');
@@ -52,14 +73,28 @@ export async function readRequestBody(ctx: IWebhookFunctions, maxBodyBytes: numb
 	};
 	const declared = Number((ctx.getHeaderData() as Record<string, unknown>)['content-length']);
 	if (Number.isFinite(declared) && declared > maxBodyBytes) return refuse(TOO_LARGE);
-	const req = ctx.getRequestObject() as unknown as { rawBody?: Buffer; readRawBody?: () => Promise<void> };
+	const req = ctx.getRequestObject() as unknown as {
+		rawBody?: Buffer;
+		readRawBody?: () => Promise<void>;
+	};
 	if (!req.rawBody && typeof req.readRawBody === 'function') {
 		try {
 			await req.readRawBody();
 		} catch (error) {
-			const e = error as { status?: number; statusCode?: number; type?: string; httpStatusCode?: number };
-			const tooLarge = e.type === 'entity.too.large' || e.status === 413 || e.statusCode === 413 || e.httpStatusCode === 413;
-			ctx.logger.warn(`Receivables ${page}: the request body could not be read (${error instanceof Error ? error.message : String(error)})`);
+			const e = error as {
+				status?: number;
+				statusCode?: number;
+				type?: string;
+				httpStatusCode?: number;
+			};
+			const tooLarge =
+				e.type === 'entity.too.large' ||
+				e.status === 413 ||
+				e.statusCode === 413 ||
+				e.httpStatusCode === 413;
+			ctx.logger.warn(
+				`Receivables ${page}: the request body could not be read (${error instanceof Error ? error.message : String(error)})`,
+			);
 			return refuse(tooLarge ? TOO_LARGE : UNREADABLE);
 		}
 	}

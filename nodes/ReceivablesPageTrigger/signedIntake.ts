@@ -1,4 +1,9 @@
-import type { IDataObject, INodeProperties, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
+import type {
+	IDataObject,
+	INodeProperties,
+	IWebhookFunctions,
+	IWebhookResponseData,
+} from 'n8n-workflow';
 import {
 	DEFAULT_SIGNATURE_TOLERANCE_SECONDS,
 	DEFAULT_ZONE,
@@ -19,7 +24,8 @@ export const SIGNED_INTAKE_PAGE = 'signedIntake';
 export const SIGNED_INTAKE_OPTION = {
 	name: 'Signed Intake (From Accounting Software)',
 	value: SIGNED_INTAKE_PAGE,
-	description: 'POST of invoices, credit notes and payments, signed with the sender\'s integration key (X-Receivables-Key) or the Receivables Webhook credential; Stripe events too',
+	description:
+		"POST of invoices, credit notes and payments, signed with the sender's integration key (X-Receivables-Key) or the Receivables Webhook credential; Stripe events too",
 };
 
 /** The credential whose secret signs requests that name no integration key (optional: without it only integration keys sign). */
@@ -35,8 +41,18 @@ export const signedIntakeProperties: INodeProperties[] = [
 		name: 'signatureScheme',
 		type: 'options',
 		options: [
-			{ name: 'Receivables (X-Receivables-Signature)', value: 'receivables', description: 'HMAC-SHA256 of the purpose, the timestamp, the delivery ID and the raw body; headers X-Receivables-Signature, X-Receivables-Delivery and X-Receivables-Key' },
-			{ name: 'Stripe (Stripe-Signature)', value: 'stripe', description: 'Stripe webhooks, signed with the endpoint\'s signing secret (the credential\'s secret); the event ID is the delivery ID' },
+			{
+				name: 'Receivables (X-Receivables-Signature)',
+				value: 'receivables',
+				description:
+					'HMAC-SHA256 of the purpose, the timestamp, the delivery ID and the raw body; headers X-Receivables-Signature, X-Receivables-Delivery and X-Receivables-Key',
+			},
+			{
+				name: 'Stripe (Stripe-Signature)',
+				value: 'stripe',
+				description:
+					"Stripe webhooks, signed with the endpoint's signing secret (the credential's secret); the event ID is the delivery ID",
+			},
 		],
 		default: 'receivables',
 		displayOptions: show,
@@ -46,7 +62,8 @@ export const signedIntakeProperties: INodeProperties[] = [
 		name: 'purpose',
 		type: 'string',
 		default: INTAKE_PURPOSE,
-		description: 'The name of this webhook, bound into each signature: a request signed for another webhook is refused here',
+		description:
+			'The name of this webhook, bound into each signature: a request signed for another webhook is refused here',
 		displayOptions: show,
 	},
 	{
@@ -54,7 +71,8 @@ export const signedIntakeProperties: INodeProperties[] = [
 		name: 'senderName',
 		type: 'string',
 		default: 'accounting',
-		description: 'Name of the sending system for requests signed with the credential\'s secret (an integration key carries its own sender)',
+		description:
+			"Name of the sending system for requests signed with the credential's secret (an integration key carries its own sender)",
 		displayOptions: show,
 	},
 	{
@@ -65,11 +83,39 @@ export const signedIntakeProperties: INodeProperties[] = [
 		default: {},
 		displayOptions: show,
 		options: [
-			{ displayName: 'Create Missing Customers', name: 'createMissingCustomers', type: 'boolean', default: false, description: 'Whether an unknown customer code creates a customer (named after the invoice\'s customerName) instead of rejecting the invoice' },
+			{
+				displayName: 'Create Missing Customers',
+				name: 'createMissingCustomers',
+				type: 'boolean',
+				default: false,
+				description:
+					"Whether an unknown customer code creates a customer (named after the invoice's customerName) instead of rejecting the invoice",
+			},
 			{ displayName: 'Default Currency', name: 'defaultCurrency', type: 'string', default: 'EUR' },
-			{ displayName: 'Maximum Body Size (MB)', name: 'maxBodyMb', type: 'number', typeOptions: { minValue: 0.01 }, default: DEFAULT_MAX_BODY_MB, description: 'Larger requests are refused with 413 before their signature or content is read' },
-			{ displayName: 'Time Tolerance (Seconds)', name: 'toleranceSeconds', type: 'number', typeOptions: { minValue: 1 }, default: DEFAULT_SIGNATURE_TOLERANCE_SECONDS, description: 'How far the signature\'s timestamp may be from this server\'s clock' },
-			{ displayName: 'Time Zone', name: 'zone', type: 'string', default: DEFAULT_ZONE, description: 'Zone in which Stripe timestamps become calendar dates' },
+			{
+				displayName: 'Maximum Body Size (MB)',
+				name: 'maxBodyMb',
+				type: 'number',
+				typeOptions: { minValue: 0.01 },
+				default: DEFAULT_MAX_BODY_MB,
+				description:
+					'Larger requests are refused with 413 before their signature or content is read',
+			},
+			{
+				displayName: 'Time Tolerance (Seconds)',
+				name: 'toleranceSeconds',
+				type: 'number',
+				typeOptions: { minValue: 1 },
+				default: DEFAULT_SIGNATURE_TOLERANCE_SECONDS,
+				description: "How far the signature's timestamp may be from this server's clock",
+			},
+			{
+				displayName: 'Time Zone',
+				name: 'zone',
+				type: 'string',
+				default: DEFAULT_ZONE,
+				description: 'Zone in which Stripe timestamps become calendar dates',
+			},
 		],
 	},
 ];
@@ -88,11 +134,22 @@ export async function serveSignedIntake(ctx: IWebhookFunctions): Promise<IWebhoo
 		res.json(body);
 	};
 	const refuse = (status: number, code: string, [message, hint]: [Said, Said]) =>
-		send(status, { stored: false, received: false, code, error: message.en, errorFr: message.fr, hint: hint.en, hintFr: hint.fr });
+		send(status, {
+			stored: false,
+			received: false,
+			code,
+			error: message.en,
+			errorFr: message.fr,
+			hint: hint.en,
+			hintFr: hint.fr,
+		});
 	if (ctx.getWebhookName() !== 'default') {
 		refuse(405, 'METHOD_NOT_ALLOWED', [
 			{ en: 'Send the request with POST.', fr: 'Envoyez la requête en POST.' },
-			{ en: 'POST the signed JSON body to this address.', fr: 'Envoyez le corps JSON signé à cette adresse en POST.' },
+			{
+				en: 'POST the signed JSON body to this address.',
+				fr: 'Envoyez le corps JSON signé à cette adresse en POST.',
+			},
 		]);
 		return { noWebhookResponse: true };
 	}
@@ -108,28 +165,47 @@ export async function serveSignedIntake(ctx: IWebhookFunctions): Promise<IWebhoo
 	let result;
 	try {
 		const ledger = await getLedger(ctx);
-		result = await receiveSignedRequest(ledger, { rawBody, headers }, {
-			secret: await webhookSecrets(ctx),
-			purpose: (String(ctx.getNodeParameter('purpose', INTAKE_PURPOSE) ?? '') || INTAKE_PURPOSE).trim(),
-			scheme: ctx.getNodeParameter('signatureScheme', 'receivables') as SignatureScheme,
-			source: String(ctx.getNodeParameter('senderName', 'accounting') ?? '') || 'accounting',
-			log: (message, meta) => ctx.logger.error(message, meta),
-			toleranceSeconds: Number(options.toleranceSeconds) || DEFAULT_SIGNATURE_TOLERANCE_SECONDS,
-			maxBodyBytes,
-			createMissingCustomers: options.createMissingCustomers === true,
-			defaultCurrency: String(options.defaultCurrency ?? '') || 'EUR',
-			zone: String(options.zone ?? '') || DEFAULT_ZONE,
-			actor: `n8n:${ctx.getWorkflow().id ?? 'workflow'}`,
-		});
+		result = await receiveSignedRequest(
+			ledger,
+			{ rawBody, headers },
+			{
+				secret: await webhookSecrets(ctx),
+				purpose: (
+					String(ctx.getNodeParameter('purpose', INTAKE_PURPOSE) ?? '') || INTAKE_PURPOSE
+				).trim(),
+				scheme: ctx.getNodeParameter('signatureScheme', 'receivables') as SignatureScheme,
+				source: String(ctx.getNodeParameter('senderName', 'accounting') ?? '') || 'accounting',
+				log: (message, meta) => ctx.logger.error(message, meta),
+				toleranceSeconds: Number(options.toleranceSeconds) || DEFAULT_SIGNATURE_TOLERANCE_SECONDS,
+				maxBodyBytes,
+				createMissingCustomers: options.createMissingCustomers === true,
+				defaultCurrency: String(options.defaultCurrency ?? '') || 'EUR',
+				zone: String(options.zone ?? '') || DEFAULT_ZONE,
+				actor: `n8n:${ctx.getWorkflow().id ?? 'workflow'}`,
+			},
+		);
 	} catch (error) {
-		ctx.logger.error(`Receivables signed intake failed: ${error instanceof Error ? error.message : String(error)}`);
+		ctx.logger.error(
+			`Receivables signed intake failed: ${error instanceof Error ? error.message : String(error)}`,
+		);
 		refuse(503, 'UNAVAILABLE', [
-			{ en: 'The service is unavailable for a moment: nothing was changed.', fr: 'Le service est momentanément indisponible : rien n’a été modifié.' },
-			{ en: 'Send it again shortly with the same delivery id.', fr: 'Renvoyez-la dans un instant avec le même identifiant d’envoi.' },
+			{
+				en: 'The service is unavailable for a moment: nothing was changed.',
+				fr: 'Le service est momentanément indisponible : rien n’a été modifié.',
+			},
+			{
+				en: 'Send it again shortly with the same delivery id.',
+				fr: 'Renvoyez-la dans un instant avec le même identifiant d’envoi.',
+			},
 		]);
 		return { noWebhookResponse: true };
 	}
-	if (result.status === 'refused' && result.reference) ctx.logger.error(`Receivables signed intake: request not stored, ${result.reference}`, { reference: result.reference, detail: result.detail ?? '', code: result.code });
+	if (result.status === 'refused' && result.reference)
+		ctx.logger.error(`Receivables signed intake: request not stored, ${result.reference}`, {
+			reference: result.reference,
+			detail: result.detail ?? '',
+			code: result.code,
+		});
 	send(result.httpStatus, signedRequestResponse(result) as IDataObject);
 	// Refused, or the same delivery again (its records were handled the first time): no execution.
 	if (result.status !== 'accepted') return { noWebhookResponse: true };
@@ -140,7 +216,9 @@ export async function serveSignedIntake(ctx: IWebhookFunctions): Promise<IWebhoo
 async function webhookSecrets(ctx: IWebhookFunctions): Promise<string[]> {
 	try {
 		const credential = await ctx.getCredentials(WEBHOOK_CREDENTIAL);
-		return [credential.secret, credential.previousSecret].filter((s): s is string => typeof s === 'string' && s.length > 0);
+		return [credential.secret, credential.previousSecret].filter(
+			(s): s is string => typeof s === 'string' && s.length > 0,
+		);
 	} catch {
 		return [];
 	}
@@ -148,7 +226,8 @@ async function webhookSecrets(ctx: IWebhookFunctions): Promise<string[]> {
 
 /** What a stored delivery hands to the next nodes: what was stored, refused and paid — nothing of the request itself. */
 export function signedDeliveryJson(result: SignedRequestAccepted): IDataObject {
-	const count = (list: Array<{ status: string }>, status: string) => list.filter((x) => x.status === status).length;
+	const count = (list: Array<{ status: string }>, status: string) =>
+		list.filter((x) => x.status === status).length;
 	return {
 		deliveryId: result.deliveryId,
 		source: result.source,
@@ -162,11 +241,31 @@ export function signedDeliveryJson(result: SignedRequestAccepted): IDataObject {
 			rejected: result.rejected.length,
 			paid: result.paid.length,
 		},
-		invoices: result.invoices.map((inv) => ({ number: inv.number, docType: inv.docType, customerId: inv.customerId, status: inv.status, ledgerId: inv.id ?? null, warnings: inv.warnings as unknown as IDataObject[] })),
-		payments: result.payments.map((p) => ({ paymentId: p.paymentId ?? null, externalRef: p.externalRef, status: p.status, ...allocationJson(p.allocation) })),
+		invoices: result.invoices.map((inv) => ({
+			number: inv.number,
+			docType: inv.docType,
+			customerId: inv.customerId,
+			status: inv.status,
+			ledgerId: inv.id ?? null,
+			warnings: inv.warnings as unknown as IDataObject[],
+		})),
+		payments: result.payments.map((p) => ({
+			paymentId: p.paymentId ?? null,
+			externalRef: p.externalRef,
+			status: p.status,
+			...allocationJson(p.allocation),
+		})),
 		rejected: result.rejected.map((r) => ({
-			deliveryId: result.deliveryId, kind: r.kind, index: r.index, ref: r.ref ?? null, code: r.code, field: r.field ?? null,
-			error: r.message.en, errorFr: r.message.fr, hint: r.hint?.en ?? null, hintFr: r.hint?.fr ?? null,
+			deliveryId: result.deliveryId,
+			kind: r.kind,
+			index: r.index,
+			ref: r.ref ?? null,
+			code: r.code,
+			field: r.field ?? null,
+			error: r.message.en,
+			errorFr: r.message.fr,
+			hint: r.hint?.en ?? null,
+			hintFr: r.hint?.fr ?? null,
 		})),
 		paid: result.paid.map((event) => paidEventJson(event)),
 		...(result.ignored ? { ignored: result.ignored } : {}),

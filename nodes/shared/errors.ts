@@ -33,7 +33,17 @@ export function bilingual(en: string, fr?: string): Bilingual {
 	return { en, fr: fr ?? frenchOf(en) };
 }
 
-const CONNECTION_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'ETIMEDOUT', 'EHOSTUNREACH', 'ECONNRESET', 'EAI_AGAIN', '57P03', '28P01', '3D000']);
+const CONNECTION_CODES = new Set([
+	'ECONNREFUSED',
+	'ENOTFOUND',
+	'ETIMEDOUT',
+	'EHOSTUNREACH',
+	'ECONNRESET',
+	'EAI_AGAIN',
+	'57P03',
+	'28P01',
+	'3D000',
+]);
 
 const CONNECTION_HINT = bilingual(
 	'Check the Receivables Ledger credential (host, port, database, user) and that Postgres is running, then run the item again: nothing was written for it.',
@@ -51,7 +61,8 @@ function systemCode(error: unknown): string | undefined {
 function systemMessage(error: Error): string {
 	if (error.message) return error.message;
 	const inner = (error as { errors?: unknown[] }).errors;
-	if (Array.isArray(inner) && inner[0] instanceof Error && inner[0].message) return inner[0].message;
+	if (Array.isArray(inner) && inner[0] instanceof Error && inner[0].message)
+		return inner[0].message;
 	return error.name || 'Unknown error';
 }
 
@@ -66,11 +77,16 @@ export function isRejection(error: unknown): boolean {
 /** Any error of the core, of n8n or of the system, in the message model. */
 export function describeError(error: unknown): ItemMessage {
 	if (isReceivablesError(error)) {
-		const { messageFr, hintFr, ...details } = (error.details ?? {}) as IDataObject & { messageFr?: string; hintFr?: string };
+		const { messageFr, hintFr, ...details } = (error.details ?? {}) as IDataObject & {
+			messageFr?: string;
+			hintFr?: string;
+		};
 		return {
 			code: error.code,
 			message: bilingual(error.message, typeof messageFr === 'string' ? messageFr : undefined),
-			hint: error.hint ? bilingual(error.hint, typeof hintFr === 'string' ? hintFr : undefined) : undefined,
+			hint: error.hint
+				? bilingual(error.hint, typeof hintFr === 'string' ? hintFr : undefined)
+				: undefined,
 			details: Object.keys(details).length ? details : undefined,
 		};
 	}
@@ -88,7 +104,9 @@ export function describeError(error: unknown): ItemMessage {
 		const en = systemMessage(error);
 		return {
 			code,
-			message: connection ? bilingual(`The ledger cannot be reached: ${en}`, `Le grand livre est injoignable : ${en}`) : bilingual(en),
+			message: connection
+				? bilingual(`The ledger cannot be reached: ${en}`, `Le grand livre est injoignable : ${en}`)
+				: bilingual(en),
 			hint: connection ? CONNECTION_HINT : undefined,
 		};
 	}
@@ -118,20 +136,31 @@ export function errorJson(error: unknown): IDataObject {
  */
 export function toNodeError(node: INode, error: unknown, itemIndex?: number): NodeOperationError {
 	if (error instanceof NodeOperationError) {
-		if (itemIndex !== undefined && error.context.itemIndex === undefined) error.context.itemIndex = itemIndex;
+		if (itemIndex !== undefined && error.context.itemIndex === undefined)
+			error.context.itemIndex = itemIndex;
 		return error;
 	}
 	const m = describeError(error);
 	// The French follows the hint when the core wrote it (not for messages known only in English).
-	const french = translated(m.message) ? `FR : ${m.message.fr}${m.hint && translated(m.hint) ? ` ${m.hint.fr}` : ''}` : undefined;
+	const french = translated(m.message)
+		? `FR : ${m.message.fr}${m.hint && translated(m.hint) ? ` ${m.hint.fr}` : ''}`
+		: undefined;
 	const description = [m.hint?.en, french].filter(Boolean).join('\n') || undefined;
-	const nodeError = new NodeOperationError(node, m.message.en, { description, ...(itemIndex === undefined ? {} : { itemIndex }) });
+	const nodeError = new NodeOperationError(node, m.message.en, {
+		description,
+		...(itemIndex === undefined ? {} : { itemIndex }),
+	});
 	if (m.code) nodeError.context.code = m.code;
 	return nodeError;
 }
 
 /** A node error written in both languages (bad parameters, wrong input): what is wrong and how to fix it. */
-export function itemError(node: INode, message: Bilingual, hint: Bilingual | undefined, itemIndex?: number): NodeOperationError {
+export function itemError(
+	node: INode,
+	message: Bilingual,
+	hint: Bilingual | undefined,
+	itemIndex?: number,
+): NodeOperationError {
 	const error = new NodeOperationError(node, message.en, {
 		description: hint?.en,
 		...(itemIndex === undefined ? {} : { itemIndex }),

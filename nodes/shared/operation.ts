@@ -1,6 +1,19 @@
-import type { IBinaryKeyData, IDataObject, IExecuteFunctions, INodeExecutionData, IPairedItemData } from 'n8n-workflow';
+import type {
+	IBinaryKeyData,
+	IDataObject,
+	IExecuteFunctions,
+	INodeExecutionData,
+	IPairedItemData,
+} from 'n8n-workflow';
 import type { Ledger } from '../../core';
-import { bilingual, describeError, isRejection, itemError, messageJson, toNodeError } from './errors';
+import {
+	bilingual,
+	describeError,
+	isRejection,
+	itemError,
+	messageJson,
+	toNodeError,
+} from './errors';
 import { getLedger } from './transport/ledger';
 
 /**
@@ -48,7 +61,12 @@ interface Declared {
 /** An operation run once per input item; `setup` (optional) runs once before the items (a ledger, a credential). */
 export interface EachItemOperation<S> extends Declared {
 	setup?: (this: IExecuteFunctions, items: INodeExecutionData[]) => Promise<S>;
-	item: (this: IExecuteFunctions, i: number, item: INodeExecutionData, state: S) => Promise<Result | Result[]>;
+	item: (
+		this: IExecuteFunctions,
+		i: number,
+		item: INodeExecutionData,
+		state: S,
+	) => Promise<Result | Result[]>;
 }
 
 /**
@@ -79,21 +97,28 @@ export function batch(operation: BatchOperation): BatchOperation {
 
 export const ERROR_OUTPUT: OutputSpec = {
 	name: 'Error',
-	meaning: 'With Continue On Fail: the items that could not be processed (ledger unreachable, bad parameter), with error/errorFr, code, hint/hintFr and the input',
+	meaning:
+		'With Continue On Fail: the items that could not be processed (ledger unreachable, bad parameter), with error/errorFr, code, hint/hintFr and the input',
 };
 
 /** The outputs of an operation as the node shows them: its declared outputs, plus Error when there are several. */
 export function outputsOf(operation: Operation): OutputSpec[] {
-	return operation.outputs.length > 1 ? [...operation.outputs, ERROR_OUTPUT] : [...operation.outputs];
+	return operation.outputs.length > 1
+		? [...operation.outputs, ERROR_OUTPUT]
+		: [...operation.outputs];
 }
 
 /**
  * The node's `outputs` expression: n8n evaluates it in the editor and the engine from the Operation parameter
  * (as its Switch node does), so the output names are written once, in each operation.
  */
-export function outputsExpression(operations: OperationTable, parameter = 'operation'): `={{${string}}}` {
+export function outputsExpression(
+	operations: OperationTable,
+	parameter = 'operation',
+): `={{${string}}}` {
 	const names: Record<string, string[]> = {};
-	for (const [name, module] of Object.entries(operations)) names[name] = outputsOf(module.operation).map((o) => o.name);
+	for (const [name, module] of Object.entries(operations))
+		names[name] = outputsOf(module.operation).map((o) => o.name);
 	const fallback = Object.values(names)[0] ?? ['Done'];
 	return `={{ ((names) => (names[$parameter[${JSON.stringify(parameter)}]] ?? ${JSON.stringify(fallback)}).map((displayName) => ({ type: 'main', displayName })))(${JSON.stringify(names)}) }}`;
 }
@@ -136,18 +161,25 @@ class Routes {
 
 	emit(result: Result, defaultItem: number): void {
 		const output = result.output === undefined ? 0 : this.index.get(result.output);
-		if (output === undefined) throw new Error(`The operation ${this.operationName} has no output "${result.output}"`);
+		if (output === undefined)
+			throw new Error(`The operation ${this.operationName} has no output "${result.output}"`);
 		const item = result.item ?? defaultItem;
 		const entry: INodeExecutionData = { json: result.json };
 		if (result.binary) entry.binary = result.binary;
-		if (this.items.length) entry.pairedItem = Array.isArray(item) ? item.map((k): IPairedItemData => ({ item: k })) : { item };
+		if (this.items.length)
+			entry.pairedItem = Array.isArray(item)
+				? item.map((k): IPairedItemData => ({ item: k }))
+				: { item };
 		this.data[output].push(entry);
 	}
 
 	fail(item: number, error: unknown): void {
 		const input = this.items[item]?.json ?? {};
 		if (this.rejects !== undefined && isRejection(error)) {
-			this.data[this.rejects].push({ json: { ...messageJson(describeError(error)), input }, pairedItem: { item } });
+			this.data[this.rejects].push({
+				json: { ...messageJson(describeError(error)), input },
+				pairedItem: { item },
+			});
 			return;
 		}
 		if (!this.continueOnFail) throw toNodeError(this.ctx.getNode(), error, item);
@@ -164,11 +196,19 @@ class Routes {
 }
 
 /** Runs the operation chosen in the node's parameters over the input items (the execute() of every node). */
-export async function runOperation(this: IExecuteFunctions, operations: OperationTable, parameter = 'operation'): Promise<INodeExecutionData[][]> {
+export async function runOperation(
+	this: IExecuteFunctions,
+	operations: OperationTable,
+	parameter = 'operation',
+): Promise<INodeExecutionData[][]> {
 	const name = this.getNodeParameter(parameter, 0) as string;
 	const operation = operations[name]?.operation;
 	if (!operation) {
-		throw itemError(this.getNode(), bilingual(`The operation "${name}" is not supported`, `L'opération « ${name} » n'existe pas`), bilingual('Choose an operation in the list.', 'Choisissez une opération dans la liste.'));
+		throw itemError(
+			this.getNode(),
+			bilingual(`The operation "${name}" is not supported`, `L'opération « ${name} » n'existe pas`),
+			bilingual('Choose an operation in the list.', 'Choisissez une opération dans la liste.'),
+		);
 	}
 	const items = this.getInputData();
 	const routes = new Routes(this, name, outputsOf(operation), items);
@@ -207,7 +247,11 @@ export async function runOperation(this: IExecuteFunctions, operations: Operatio
 }
 
 /** The node's router: its operations, its outputs expression and its execute(). */
-export function nodeRouter(operations: OperationTable): { operations: OperationTable; outputs: `={{${string}}}`; execute: (this: IExecuteFunctions) => Promise<INodeExecutionData[][]> } {
+export function nodeRouter(operations: OperationTable): {
+	operations: OperationTable;
+	outputs: `={{${string}}}`;
+	execute: (this: IExecuteFunctions) => Promise<INodeExecutionData[][]>;
+} {
 	return {
 		operations,
 		outputs: outputsExpression(operations),

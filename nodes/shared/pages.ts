@@ -1,5 +1,22 @@
-import type { ICredentialDataDecryptedObject, IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
-import { composeMail, lockoutMail, notificationRecipients, payerAttachment, payerNoticeMail, sendMails, type Ledger, type LockoutNotifier, type PageRequest, type PageResponse, type PayerNotice } from '../../core';
+import type {
+	ICredentialDataDecryptedObject,
+	IDataObject,
+	IExecuteFunctions,
+	INodeProperties,
+} from 'n8n-workflow';
+import {
+	composeMail,
+	lockoutMail,
+	notificationRecipients,
+	payerAttachment,
+	payerNoticeMail,
+	sendMails,
+	type Ledger,
+	type LockoutNotifier,
+	type PageRequest,
+	type PageResponse,
+	type PayerNotice,
+} from '../../core';
 import { SMTP_CREDENTIAL, smtpConfigFromCredential } from './transport/smtp';
 
 /** Page options shared by the portal, the courier page and the dashboard: the lockout notice's sender. */
@@ -9,19 +26,27 @@ export const lockoutSenderProperty: INodeProperties = {
 	type: 'string',
 	default: '',
 	placeholder: 'noreply@example.com',
-	description: 'From address of the e-mail telling a user their sign-in was locked after failed attempts (needs the Receivables SMTP credential). Empty: no e-mail, the lockout still applies.',
+	description:
+		'From address of the e-mail telling a user their sign-in was locked after failed attempts (needs the Receivables SMTP credential). Empty: no e-mail, the lockout still applies.',
 };
 
 /** The request a page handler reads from a Webhook node's item: form body, address query, headers. */
 export function pageRequestOf(json: IDataObject): PageRequest {
-	return { body: (json.body ?? {}) as Record<string, unknown>, query: (json.query ?? {}) as Record<string, unknown>, headers: (json.headers ?? {}) as Record<string, unknown> };
+	return {
+		body: (json.body ?? {}) as Record<string, unknown>,
+		query: (json.query ?? {}) as Record<string, unknown>,
+		headers: (json.headers ?? {}) as Record<string, unknown>,
+	};
 }
 
 /**
  * Sends the payer page's message confirming a new billing e-mail, from the notice sender through the Receivables
  * SMTP credential; undefined (the page then says it cannot change the address) without a sender or credential.
  */
-export async function payerMailer(ctx: { getCredentials: (type: string) => Promise<ICredentialDataDecryptedObject> }, senderParameter: unknown): Promise<((to: string, m: { subject: string; text: string }) => Promise<void>) | undefined> {
+export async function payerMailer(
+	ctx: { getCredentials: (type: string) => Promise<ICredentialDataDecryptedObject> },
+	senderParameter: unknown,
+): Promise<((to: string, m: { subject: string; text: string }) => Promise<void>) | undefined> {
 	const sender = String(senderParameter ?? '').trim();
 	if (!sender) return undefined;
 	let smtp: ReturnType<typeof smtpConfigFromCredential>;
@@ -31,14 +56,23 @@ export async function payerMailer(ctx: { getCredentials: (type: string) => Promi
 		return undefined;
 	}
 	return async (to, m) => {
-		const mail = await composeMail({ from: { address: sender }, to: [{ address: to }], subject: m.subject, text: m.text, headers: { 'Auto-Submitted': 'auto-generated' } });
+		const mail = await composeMail({
+			from: { address: sender },
+			to: [{ address: to }],
+			subject: m.subject,
+			text: m.text,
+			headers: { 'Auto-Submitted': 'auto-generated' },
+		});
 		const [result] = await sendMails(smtp, [mail]);
 		if (result.verdict !== 'sent') throw new Error(result.error ?? result.verdict);
 	};
 }
 
 /** Sends the lockout e-mail through the Receivables SMTP credential, when a sender and the credential are set. */
-export async function lockoutNotifier(ctx: { getCredentials: (type: string) => Promise<ICredentialDataDecryptedObject> }, senderParameter: unknown): Promise<LockoutNotifier | undefined> {
+export async function lockoutNotifier(
+	ctx: { getCredentials: (type: string) => Promise<ICredentialDataDecryptedObject> },
+	senderParameter: unknown,
+): Promise<LockoutNotifier | undefined> {
 	const sender = String(senderParameter ?? '').trim();
 	if (!sender) return undefined;
 	let credential;
@@ -50,7 +84,14 @@ export async function lockoutNotifier(ctx: { getCredentials: (type: string) => P
 	const smtp = smtpConfigFromCredential(credential);
 	return async (notice) => {
 		const m = lockoutMail(notice);
-		const mail = await composeMail({ from: { address: sender }, to: [{ name: notice.name, address: notice.email }], subject: m.subject, text: m.text, language: notice.language, headers: { 'Auto-Submitted': 'auto-generated' } });
+		const mail = await composeMail({
+			from: { address: sender },
+			to: [{ name: notice.name, address: notice.email }],
+			subject: m.subject,
+			text: m.text,
+			language: notice.language,
+			headers: { 'Auto-Submitted': 'auto-generated' },
+		});
 		const [result] = await sendMails(smtp, [mail]);
 		if (result.verdict !== 'sent') throw new Error(result.error ?? result.verdict);
 	};
@@ -72,7 +113,12 @@ export interface PayerAnswerItem extends IDataObject {
 	summary: string;
 	summaryFr: string;
 	/** The file the payer attached: its id in the ledger, name, type and size (payerAttachment gives the content). */
-	attachment: { attachmentId: string; fileName: string; contentType: string; sizeBytes: number } | null;
+	attachment: {
+		attachmentId: string;
+		fileName: string;
+		contentType: string;
+		sizeBytes: number;
+	} | null;
 	notified: string[];
 	notifyError: string | null;
 }
@@ -116,16 +162,31 @@ export async function payerNotifier(
 			return;
 		}
 		try {
-			const to = await notificationRecipients(ledger, { owner: notice.owner ?? null, customer: notice.customerExternalId }, String(teamParameter ?? ''));
+			const to = await notificationRecipients(
+				ledger,
+				{ owner: notice.owner ?? null, customer: notice.customerExternalId },
+				String(teamParameter ?? ''),
+			);
 			if (!to.length) {
 				answer.notifyError = 'nobody to tell: no collector e-mail and no team e-mail';
 				return;
 			}
 			const m = payerNoticeMail(notice);
 			// The payer's file goes to the collector as an attachment, read back from the ledger (never from the item).
-			const file = notice.attachment ? await payerAttachment(ledger, notice.attachment.attachmentId) : undefined;
-			const attachments = file ? [{ filename: file.fileName, content: file.content, contentType: file.contentType }] : undefined;
-			const mail = await composeMail({ from: { address: sender }, to: to.map((address) => ({ address })), subject: m.subject, text: m.text, headers: { 'Auto-Submitted': 'auto-generated' }, attachments });
+			const file = notice.attachment
+				? await payerAttachment(ledger, notice.attachment.attachmentId)
+				: undefined;
+			const attachments = file
+				? [{ filename: file.fileName, content: file.content, contentType: file.contentType }]
+				: undefined;
+			const mail = await composeMail({
+				from: { address: sender },
+				to: to.map((address) => ({ address })),
+				subject: m.subject,
+				text: m.text,
+				headers: { 'Auto-Submitted': 'auto-generated' },
+				attachments,
+			});
 			const [result] = await sendMails(smtp, [mail]);
 			if (result.verdict === 'sent') answer.notified = to;
 			else answer.notifyError = result.error ?? result.verdict;

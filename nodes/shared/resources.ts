@@ -35,7 +35,12 @@ function byName(a: { name: string }, b: { name: string }): number {
 }
 
 function option(choice: OperationChoice) {
-	return { name: choice.name, value: choice.value, description: choice.description, action: choice.action };
+	return {
+		name: choice.name,
+		value: choice.value,
+		description: choice.description,
+		action: choice.action,
+	};
 }
 
 /**
@@ -44,12 +49,19 @@ function option(choice: OperationChoice) {
  * Throws (when n8n loads the node, and in every test that loads it) if an operation names an unknown resource, a
  * resource has no operation or a default operation is not one of its own.
  */
-export function operationParameters(choices: readonly OperationChoice[], resources: readonly ResourceChoice[], since: number, flatDefault: string): INodeProperties[] {
+export function operationParameters(
+	choices: readonly OperationChoice[],
+	resources: readonly ResourceChoice[],
+	since: number,
+	flatDefault: string,
+): INodeProperties[] {
 	const known = new Set(resources.map((r) => r.value));
 	for (const choice of choices) {
-		if (!known.has(choice.resource)) throw new Error(`Operation ${choice.value} names the unknown resource "${choice.resource}"`);
+		if (!known.has(choice.resource))
+			throw new Error(`Operation ${choice.value} names the unknown resource "${choice.resource}"`);
 	}
-	if (!choices.some((c) => c.value === flatDefault)) throw new Error(`The default operation ${flatDefault} is not in the list`);
+	if (!choices.some((c) => c.value === flatDefault))
+		throw new Error(`The default operation ${flatDefault} is not in the list`);
 	const flat: INodeProperties = {
 		displayName: 'Operation',
 		name: 'operation',
@@ -63,13 +75,16 @@ export function operationParameters(choices: readonly OperationChoice[], resourc
 		const own = choices.filter((c) => c.resource === resource.value).sort(byName);
 		if (!own.length) throw new Error(`Resource ${resource.value} has no operation`);
 		const { defaultOperation } = resource;
-		if (!own.some((c) => c.value === defaultOperation)) throw new Error(`${defaultOperation} is not an operation of the resource ${resource.value}`);
+		if (!own.some((c) => c.value === defaultOperation))
+			throw new Error(`${defaultOperation} is not an operation of the resource ${resource.value}`);
 		return {
 			displayName: 'Operation',
 			name: 'operation',
 			type: 'options',
 			noDataExpression: true,
-			displayOptions: { show: { resource: [resource.value], '@version': [{ _cnd: { gte: since } }] } },
+			displayOptions: {
+				show: { resource: [resource.value], '@version': [{ _cnd: { gte: since } }] },
+			},
 			options: own.map(option),
 			default: defaultOperation,
 		};
@@ -78,11 +93,18 @@ export function operationParameters(choices: readonly OperationChoice[], resourc
 }
 
 /** The Resource options as n8n shows them (sorted by name). */
-export function resourceOptions(resources: readonly ResourceChoice[]): Array<{ name: string; value: string; description: string }> {
-	return [...resources].sort(byName).map(({ name, value, description }) => ({ name, value, description }));
+export function resourceOptions(
+	resources: readonly ResourceChoice[],
+): Array<{ name: string; value: string; description: string }> {
+	return [...resources]
+		.sort(byName)
+		.map(({ name, value, description }) => ({ name, value, description }));
 }
 
 /** The resource an operation belongs to (to move a saved workflow's node to the version with resources). */
-export function resourceOf(choices: readonly OperationChoice[], operation: string): string | undefined {
+export function resourceOf(
+	choices: readonly OperationChoice[],
+	operation: string,
+): string | undefined {
 	return choices.find((c) => c.value === operation)?.resource;
 }

@@ -25,20 +25,32 @@ export function externalConnection(env = process.env) {
 		try {
 			url = new URL(env.DATABASE_URL);
 		} catch {
-			throw new Error('DATABASE_URL is not a valid URL. Write it as postgres://user:password@host:5432/database.');
+			throw new Error(
+				'DATABASE_URL is not a valid URL. Write it as postgres://user:password@host:5432/database.',
+			);
 		}
 		if (!/^postgres(ql)?:$/.test(url.protocol)) {
-			throw new Error(`DATABASE_URL must start with postgres:// (it starts with ${url.protocol}//).`);
+			throw new Error(
+				`DATABASE_URL must start with postgres:// (it starts with ${url.protocol}//).`,
+			);
 		}
 		const sslmode = url.searchParams.get('sslmode');
 		return {
 			source: 'DATABASE_URL',
-			host: decodeURIComponent(url.hostname.replace(/^\[|\]$/g, '')) || url.searchParams.get('host') || '127.0.0.1',
+			host:
+				decodeURIComponent(url.hostname.replace(/^\[|\]$/g, '')) ||
+				url.searchParams.get('host') ||
+				'127.0.0.1',
 			port: Number(url.port || 5432),
 			database: decodeURIComponent(url.pathname.replace(/^\//, '')) || 'postgres',
 			user: decodeURIComponent(url.username) || 'postgres',
 			password: decodeURIComponent(url.password),
-			ssl: sslmode === 'require' || sslmode === 'verify-full' ? sslmode : sslmode === 'prefer' || sslmode === 'allow' ? 'allow' : 'disable',
+			ssl:
+				sslmode === 'require' || sslmode === 'verify-full'
+					? sslmode
+					: sslmode === 'prefer' || sslmode === 'allow'
+						? 'allow'
+						: 'disable',
 		};
 	}
 	if (pgEnvGiven(env)) {
@@ -51,7 +63,12 @@ export function externalConnection(env = process.env) {
 			database: env.PGDATABASE || user,
 			user,
 			password: env.PGPASSWORD || '',
-			ssl: sslmode === 'require' || sslmode === 'verify-full' ? sslmode : sslmode === 'prefer' || sslmode === 'allow' ? 'allow' : 'disable',
+			ssl:
+				sslmode === 'require' || sslmode === 'verify-full'
+					? sslmode
+					: sslmode === 'prefer' || sslmode === 'allow'
+						? 'allow'
+						: 'disable',
 		};
 	}
 	return undefined;
@@ -154,7 +171,13 @@ function ledgerRolePassword(dir) {
  */
 async function asAdministrator(port, work) {
 	const pg = createRequire(import.meta.url)('pg');
-	const client = new pg.Client({ host: '127.0.0.1', port, user: 'postgres', password: 'postgres', database: 'receivables' });
+	const client = new pg.Client({
+		host: '127.0.0.1',
+		port,
+		user: 'postgres',
+		password: 'postgres',
+		database: 'receivables',
+	});
 	await client.connect();
 	try {
 		return await work(client);
@@ -172,8 +195,14 @@ export async function ensureLedgerRole(client, { role = LEDGER_ROLE, password, s
 	const ident = (name) => `"${String(name).replace(/"/g, '""')}"`;
 	const literal = (text) => `'${String(text).replace(/'/g, "''")}'`;
 	const exists = await client.query('SELECT 1 FROM pg_roles WHERE rolname = $1', [role]);
-	if (!exists.rowCount) await client.query(`CREATE ROLE ${ident(role)} LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOBYPASSRLS PASSWORD ${literal(password)}`);
-	else await client.query(`ALTER ROLE ${ident(role)} LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOBYPASSRLS PASSWORD ${literal(password)}`);
+	if (!exists.rowCount)
+		await client.query(
+			`CREATE ROLE ${ident(role)} LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOBYPASSRLS PASSWORD ${literal(password)}`,
+		);
+	else
+		await client.query(
+			`ALTER ROLE ${ident(role)} LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOBYPASSRLS PASSWORD ${literal(password)}`,
+		);
 	await client.query(`CREATE SCHEMA IF NOT EXISTS ${ident(schema)} AUTHORIZATION ${ident(role)}`);
 	await client.query(`ALTER SCHEMA ${ident(schema)} OWNER TO ${ident(role)}`);
 	const owned = await client.query(
@@ -183,7 +212,14 @@ export async function ensureLedgerRole(client, { role = LEDGER_ROLE, password, s
 		[schema, role],
 	);
 	for (const row of owned.rows) {
-		const what = row.kind === 'S' ? 'SEQUENCE' : row.kind === 'v' ? 'VIEW' : row.kind === 'm' ? 'MATERIALIZED VIEW' : 'TABLE';
+		const what =
+			row.kind === 'S'
+				? 'SEQUENCE'
+				: row.kind === 'v'
+					? 'VIEW'
+					: row.kind === 'm'
+						? 'MATERIALIZED VIEW'
+						: 'TABLE';
 		await client.query(`ALTER ${what} ${ident(schema)}.${ident(row.name)} OWNER TO ${ident(role)}`);
 	}
 	const functions = await client.query(
@@ -191,14 +227,16 @@ export async function ensureLedgerRole(client, { role = LEDGER_ROLE, password, s
 		WHERE n.nspname = $1 AND pg_get_userbyid(p.proowner) <> $2`,
 		[schema, role],
 	);
-	for (const row of functions.rows) await client.query(`ALTER FUNCTION ${row.signature} OWNER TO ${ident(role)}`);
+	for (const row of functions.rows)
+		await client.query(`ALTER FUNCTION ${row.signature} OWNER TO ${ident(role)}`);
 	const types = await client.query(
 		`SELECT t.typname FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace
 		WHERE n.nspname = $1 AND t.typtype IN ('e', 'd', 'c') AND pg_get_userbyid(t.typowner) <> $2
 			AND NOT EXISTS (SELECT 1 FROM pg_class c WHERE c.reltype = t.oid)`,
 		[schema, role],
 	);
-	for (const row of types.rows) await client.query(`ALTER TYPE ${ident(schema)}.${ident(row.typname)} OWNER TO ${ident(role)}`);
+	for (const row of types.rows)
+		await client.query(`ALTER TYPE ${ident(schema)}.${ident(row.typname)} OWNER TO ${ident(role)}`);
 }
 
 async function startEmbedded(dir, { log, reuseRunning }) {
@@ -206,12 +244,21 @@ async function startEmbedded(dir, { log, reuseRunning }) {
 	const running = postmasterPid(dir);
 	const runningPort = running && pidAlive(running) ? postmasterPort(dir) : undefined;
 	if (reuseRunning && runningPort) {
-		log(`Postgres: the embedded server of \`npm start\` is running (127.0.0.1:${runningPort}); using it`);
+		log(
+			`Postgres: the embedded server of \`npm start\` is running (127.0.0.1:${runningPort}); using it`,
+		);
 		return {
 			kind: 'embedded',
 			label: `embedded Postgres (${dir}, port ${runningPort}, run by npm start)`,
 			connectionString: `postgres://postgres:postgres@127.0.0.1:${runningPort}/receivables`,
-			db: { host: '127.0.0.1', port: runningPort, database: 'receivables', user: 'postgres', password: 'postgres', ssl: 'disable' },
+			db: {
+				host: '127.0.0.1',
+				port: runningPort,
+				database: 'receivables',
+				user: 'postgres',
+				password: 'postgres',
+				ssl: 'disable',
+			},
 			ledgerPassword: ledgerRolePassword(dir),
 			stop: async () => undefined,
 		};
@@ -235,7 +282,9 @@ async function startEmbedded(dir, { log, reuseRunning }) {
 	try {
 		pg = await startEmbeddedPostgres({ dir, port, log: keep });
 	} catch (error) {
-		throw new Error(`The embedded Postgres in ${dir} did not start: ${error?.message ?? 'it exited'}\n${lines.join('\n')}`);
+		throw new Error(
+			`The embedded Postgres in ${dir} did not start: ${error?.message ?? 'it exited'}\n${lines.join('\n')}`,
+		);
 	}
 	writeFileSync(portFile, `${port}\n`);
 	log(`Postgres: embedded server on 127.0.0.1:${port}, data in ${dir}`);
@@ -256,7 +305,14 @@ async function startEmbedded(dir, { log, reuseRunning }) {
 		kind: 'embedded',
 		label: `embedded Postgres (${dir}, port ${port})`,
 		connectionString: pg.url,
-		db: { host: '127.0.0.1', port, database: 'receivables', user: 'postgres', password: 'postgres', ssl: 'disable' },
+		db: {
+			host: '127.0.0.1',
+			port,
+			database: 'receivables',
+			user: 'postgres',
+			password: 'postgres',
+			ssl: 'disable',
+		},
 		ledgerPassword: ledgerRolePassword(dir),
 		stop,
 	};
@@ -268,7 +324,11 @@ async function startEmbedded(dir, { log, reuseRunning }) {
  * work(client) as the administrator), stop() }`. The embedded server is started here and stopped by stop(); with
  * `reuseRunning`, one already running on the data folder (an `npm start`) is used as it is and left running.
  */
-export async function resolveDatabase({ env = process.env, log = console.log, reuseRunning = false } = {}) {
+export async function resolveDatabase({
+	env = process.env,
+	log = console.log,
+	reuseRunning = false,
+} = {}) {
 	const core = loadCore();
 	const schema = ledgerSchemaFromEnv(env);
 	const external = externalConnection(env);
@@ -288,11 +348,19 @@ export async function resolveDatabase({ env = process.env, log = console.log, re
 		// n8n keeps the administrator login for its own schema; the ledger gets a login of its own, which is not a
 		// superuser, so the row-level security of its tables applies.
 		const ledgerSchema = core.ledgerSchema({ schema });
-		await asAdministrator(embedded.db.port, (client) => ensureLedgerRole(client, { password: embedded.ledgerPassword, schema: ledgerSchema }));
+		await asAdministrator(embedded.db.port, (client) =>
+			ensureLedgerRole(client, { password: embedded.ledgerPassword, schema: ledgerSchema }),
+		);
 		const ledgerDb = { ...embedded.db, user: LEDGER_ROLE, password: embedded.ledgerPassword };
-		const ledgerConfig = { connectionString: `postgres://${LEDGER_ROLE}:${encodeURIComponent(embedded.ledgerPassword)}@127.0.0.1:${embedded.db.port}/receivables`, schema };
+		const ledgerConfig = {
+			connectionString: `postgres://${LEDGER_ROLE}:${encodeURIComponent(embedded.ledgerPassword)}@127.0.0.1:${embedded.db.port}/receivables`,
+			schema,
+		};
 		return {
-			...embedded, ledgerConfig, ledgerDb, schema: core.ledgerSchema(ledgerConfig),
+			...embedded,
+			ledgerConfig,
+			ledgerDb,
+			schema: core.ledgerSchema(ledgerConfig),
 			admin: (work) => asAdministrator(embedded.db.port, work),
 		};
 	} catch (error) {

@@ -18,7 +18,8 @@ function hydrateSymlinks() {
 	} catch {
 		return;
 	}
-	while (!existsSync(path.join(root, 'package.json')) && path.dirname(root) !== root) root = path.dirname(root);
+	while (!existsSync(path.join(root, 'package.json')) && path.dirname(root) !== root)
+		root = path.dirname(root);
 	const listFile = path.join(root, 'native', 'pg-symlinks.json');
 	if (!existsSync(listFile)) return;
 	for (const { source, target } of JSON.parse(readFileSync(listFile, 'utf8'))) {

@@ -22,7 +22,8 @@ const MAX_MESSAGE_BYTES = 50 * 1024 * 1024;
  * changes these internals, the library's own path is used.
  */
 const FAST_GREETING =
-	typeof SMTPConnection?.prototype?._setListeners === 'function' && typeof SMTPConnection.prototype.connectionReady === 'function';
+	typeof SMTPConnection?.prototype?._setListeners === 'function' &&
+	typeof SMTPConnection.prototype.connectionReady === 'function';
 
 class CatcherServer extends SMTPServer {
 	connect(socket, socketOptions) {
@@ -38,7 +39,11 @@ class CatcherServer extends SMTPServer {
 function addressList(field) {
 	if (!field) return [];
 	const groups = Array.isArray(field) ? field : [field];
-	return groups.flatMap((group) => group.value ?? []).flatMap((entry) => (entry.group ? entry.group : [entry])).map((entry) => entry.address).filter(Boolean);
+	return groups
+		.flatMap((group) => group.value ?? [])
+		.flatMap((entry) => (entry.group ? entry.group : [entry]))
+		.map((entry) => entry.address)
+		.filter(Boolean);
 }
 
 function nameAndAddress(field) {
@@ -47,7 +52,21 @@ function nameAndAddress(field) {
 	return groups.map((group) => group.text).join(', ');
 }
 
-const KEPT_HEADERS = ['from', 'to', 'cc', 'reply-to', 'subject', 'date', 'message-id', 'in-reply-to', 'references', 'x-mailer', 'content-language', 'auto-submitted', 'list-unsubscribe'];
+const KEPT_HEADERS = [
+	'from',
+	'to',
+	'cc',
+	'reply-to',
+	'subject',
+	'date',
+	'message-id',
+	'in-reply-to',
+	'references',
+	'x-mailer',
+	'content-language',
+	'auto-submitted',
+	'list-unsubscribe',
+];
 
 async function toMessage(id, raw, envelope, receivedAt, parse) {
 	const base = {
@@ -57,14 +76,28 @@ async function toMessage(id, raw, envelope, receivedAt, parse) {
 		size: raw.length,
 		raw,
 	};
-	if (!parse) return { ...base, from: envelope.from, to: [...envelope.to], cc: [], bcc: [], subject: '', date: base.receivedAt, attachments: [] };
+	if (!parse)
+		return {
+			...base,
+			from: envelope.from,
+			to: [...envelope.to],
+			cc: [],
+			bcc: [],
+			subject: '',
+			date: base.receivedAt,
+			attachments: [],
+		};
 	const parsed = await simpleParser(raw, { skipTextToHtml: true });
 	const to = addressList(parsed.to);
 	const cc = addressList(parsed.cc);
 	const shown = new Set([...to, ...cc].map((a) => a.toLowerCase()));
 	const headers = {};
 	for (const line of parsed.headerLines ?? []) {
-		if (KEPT_HEADERS.includes(line.key)) headers[line.key] = line.line.slice(line.line.indexOf(':') + 1).replace(/\r?\n[ \t]+/g, ' ').trim();
+		if (KEPT_HEADERS.includes(line.key))
+			headers[line.key] = line.line
+				.slice(line.line.indexOf(':') + 1)
+				.replace(/\r?\n[ \t]+/g, ' ')
+				.trim();
 	}
 	return {
 		...base,
@@ -77,7 +110,10 @@ async function toMessage(id, raw, envelope, receivedAt, parse) {
 		toText: nameAndAddress(parsed.to),
 		ccText: nameAndAddress(parsed.cc),
 		subject: parsed.subject ?? '',
-		date: (parsed.date && !Number.isNaN(parsed.date.getTime()) ? parsed.date : receivedAt).toISOString(),
+		date: (parsed.date && !Number.isNaN(parsed.date.getTime())
+			? parsed.date
+			: receivedAt
+		).toISOString(),
 		messageId: parsed.messageId ?? null,
 		inReplyTo: parsed.inReplyTo ?? null,
 		headers,
@@ -100,18 +136,28 @@ function summary(message, { full = false } = {}) {
 	const { raw: _raw, text, html, attachments, headers, ...rest } = message;
 	const out = {
 		...rest,
-		attachments: attachments.map(({ content: _content, ...meta }) => ({ ...meta, url: `/messages/${message.id}/attachments/${meta.index}` })),
+		attachments: attachments.map(({ content: _content, ...meta }) => ({
+			...meta,
+			url: `/messages/${message.id}/attachments/${meta.index}`,
+		})),
 	};
 	if (full) Object.assign(out, { headers, text, html, rawUrl: `/messages/${message.id}/raw` });
 	return out;
 }
 
 const escapeHtml = (value) =>
-	String(value ?? '').replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]);
+	String(value ?? '').replace(
+		/[&<>"']/g,
+		(c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c],
+	);
 
 function formatDate(iso) {
 	const date = new Date(iso);
-	return new Intl.DateTimeFormat('fr-FR', { dateStyle: 'short', timeStyle: 'medium', timeZone: 'Europe/Paris' }).format(date);
+	return new Intl.DateTimeFormat('fr-FR', {
+		dateStyle: 'short',
+		timeStyle: 'medium',
+		timeZone: 'Europe/Paris',
+	}).format(date);
 }
 
 function formatSize(bytes) {
@@ -146,14 +192,20 @@ function page(title, body) {
 function matches(message, query) {
 	if (!query) return true;
 	const needle = query.toLowerCase();
-	return [message.subject, message.from, ...message.to, ...message.cc, ...message.bcc].some((v) => String(v ?? '').toLowerCase().includes(needle));
+	return [message.subject, message.from, ...message.to, ...message.cc, ...message.bcc].some((v) =>
+		String(v ?? '')
+			.toLowerCase()
+			.includes(needle),
+	);
 }
 
 function listPage(messages, query, smtpPort) {
 	const shown = messages.filter((m) => matches(m, query)).reverse();
 	const rows = shown
 		.map(
-			(m) => `<tr><td class="muted" style="white-space:nowrap">${escapeHtml(formatDate(m.date))}</td><td>${escapeHtml(m.from)}</td>
+			(
+				m,
+			) => `<tr><td class="muted" style="white-space:nowrap">${escapeHtml(formatDate(m.date))}</td><td>${escapeHtml(m.from)}</td>
 <td>${escapeHtml(m.to.join(', '))}${m.cc.length ? `<div class="muted">cc ${escapeHtml(m.cc.join(', '))}</div>` : ''}</td>
 <td><a href="/messages/${encodeURIComponent(m.id)}">${escapeHtml(m.subject || '(no subject)')}</a>${m.attachments.length ? ` <span class="muted">📎 ${m.attachments.length}</span>` : ''}</td></tr>`,
 		)
@@ -173,7 +225,10 @@ setInterval(async()=>{try{const r=await fetch('/api/health');const j=await r.jso
 function messagePage(m) {
 	const row = (label, value) => (value ? `<dt>${label}</dt><dd>${escapeHtml(value)}</dd>` : '');
 	const attachments = m.attachments
-		.map((a) => `<li><a href="/messages/${encodeURIComponent(m.id)}/attachments/${a.index}">${escapeHtml(a.filename)}</a> <span class="muted">${escapeHtml(a.contentType)}, ${formatSize(a.size)}</span></li>`)
+		.map(
+			(a) =>
+				`<li><a href="/messages/${encodeURIComponent(m.id)}/attachments/${a.index}">${escapeHtml(a.filename)}</a> <span class="muted">${escapeHtml(a.contentType)}, ${formatSize(a.size)}</span></li>`,
+		)
 		.join('');
 	const body = `<header><a href="/">← All messages</a><h1>${escapeHtml(m.subject || '(no subject)')}</h1></header><main>
 <dl>${row('From', m.from)}${row('To', m.toText || m.to.join(', '))}${row('Cc', m.ccText || m.cc.join(', '))}${row('Bcc', m.bcc.join(', '))}
@@ -192,7 +247,12 @@ function contentDisposition(filename) {
 }
 
 function send(response, status, body, headers = {}) {
-	response.writeHead(status, { 'Cache-Control': 'no-store', 'X-Content-Type-Options': 'nosniff', 'Referrer-Policy': 'no-referrer', ...headers });
+	response.writeHead(status, {
+		'Cache-Control': 'no-store',
+		'X-Content-Type-Options': 'nosniff',
+		'Referrer-Policy': 'no-referrer',
+		...headers,
+	});
 	response.end(body);
 }
 
@@ -202,7 +262,12 @@ const ENVELOPE_TO = 'X-Catcher-Envelope-To: ';
 
 function toFile(envelope, raw) {
 	const clean = (value) => String(value).replace(/[\r\n]/g, '');
-	return Buffer.concat([Buffer.from(`${ENVELOPE_FROM}${clean(envelope.from)}\r\n${ENVELOPE_TO}${envelope.to.map(clean).join(', ')}\r\n`), raw]);
+	return Buffer.concat([
+		Buffer.from(
+			`${ENVELOPE_FROM}${clean(envelope.from)}\r\n${ENVELOPE_TO}${envelope.to.map(clean).join(', ')}\r\n`,
+		),
+		raw,
+	]);
 }
 
 function fromFile(bytes) {
@@ -254,8 +319,10 @@ export async function startMailCatcher({
 	let bytes = 0;
 	let sequence = 0;
 	const waiters = new Set();
-	const newId = () => `${Date.now().toString(36)}${(sequence++).toString(36).padStart(3, '0')}${randomBytes(2).toString('hex')}`;
-	const fileOf = (message) => path.join(dir, `${message.receivedAt.replace(/[-:.]/g, '')}-${message.id}.eml`);
+	const newId = () =>
+		`${Date.now().toString(36)}${(sequence++).toString(36).padStart(3, '0')}${randomBytes(2).toString('hex')}`;
+	const fileOf = (message) =>
+		path.join(dir, `${message.receivedAt.replace(/[-:.]/g, '')}-${message.id}.eml`);
 
 	const evict = () => {
 		while (store.length > maxMessages || (bytes > maxBytes && store.length > 1)) {
@@ -273,12 +340,18 @@ export async function startMailCatcher({
 
 	if (dir) {
 		mkdirSync(dir, { recursive: true });
-		const files = readdirSync(dir).filter((name) => /^\d{8}T\d+Z-[0-9a-z]+\.eml$/.test(name)).sort();
-		for (const stale of files.slice(0, Math.max(0, files.length - maxMessages))) rmSync(path.join(dir, stale), { force: true });
+		const files = readdirSync(dir)
+			.filter((name) => /^\d{8}T\d+Z-[0-9a-z]+\.eml$/.test(name))
+			.sort();
+		for (const stale of files.slice(0, Math.max(0, files.length - maxMessages)))
+			rmSync(path.join(dir, stale), { force: true });
 		for (const name of files.slice(-maxMessages)) {
 			const [stamp, rest] = name.split('-');
 			const id = rest.replace(/\.eml$/, '');
-			const iso = stamp.replace(/^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})(\d{3})Z$/, '$1-$2-$3T$4:$5:$6.$7Z');
+			const iso = stamp.replace(
+				/^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})(\d{3})Z$/,
+				'$1-$2-$3T$4:$5:$6.$7Z',
+			);
 			try {
 				const { envelope, raw } = fromFile(readFileSync(path.join(dir, name)));
 				const message = await toMessage(id, raw, envelope, new Date(iso), parse);
@@ -345,15 +418,24 @@ export async function startMailCatcher({
 			const parts = url.pathname.split('/').filter(Boolean).map(decodeURIComponent);
 			const method = request.method ?? 'GET';
 			if (method === 'GET' && parts.length === 0) {
-				return send(response, 200, listPage(store, url.searchParams.get('q') ?? '', boundSmtpPort), { 'Content-Type': 'text/html; charset=utf-8' });
+				return send(
+					response,
+					200,
+					listPage(store, url.searchParams.get('q') ?? '', boundSmtpPort),
+					{ 'Content-Type': 'text/html; charset=utf-8' },
+				);
 			}
 			if (method === 'POST' && parts[0] === 'clear' && parts.length === 1) {
 				clear();
 				return send(response, 303, '', { Location: '/' });
 			}
 			if (parts[0] === 'api') {
-				const json = (status, value) => send(response, status, JSON.stringify(value), { 'Content-Type': 'application/json; charset=utf-8' });
-				if (parts[1] === 'health' && method === 'GET') return json(200, { ok: true, count: store.length, smtpPort: boundSmtpPort });
+				const json = (status, value) =>
+					send(response, status, JSON.stringify(value), {
+						'Content-Type': 'application/json; charset=utf-8',
+					});
+				if (parts[1] === 'health' && method === 'GET')
+					return json(200, { ok: true, count: store.length, smtpPort: boundSmtpPort });
 				if (parts[1] === 'messages' && parts.length === 2) {
 					if (method === 'DELETE') {
 						clear();
@@ -363,38 +445,69 @@ export async function startMailCatcher({
 					const to = url.searchParams.get('to')?.toLowerCase();
 					const subject = url.searchParams.get('subject')?.toLowerCase();
 					const q = url.searchParams.get('q') ?? '';
-					const messageId = url.searchParams.get('messageId')?.trim().replace(/^<|>$/g, '').toLowerCase();
+					const messageId = url.searchParams
+						.get('messageId')
+						?.trim()
+						.replace(/^<|>$/g, '')
+						.toLowerCase();
 					const list = store.filter(
 						(m) =>
-							(!messageId || String(m.messageId ?? '').replace(/^<|>$/g, '').toLowerCase() === messageId) &&
-							(!to || [...m.to, ...m.cc, ...m.bcc, ...m.envelope.to].some((a) => a.toLowerCase() === to)) &&
+							(!messageId ||
+								String(m.messageId ?? '')
+									.replace(/^<|>$/g, '')
+									.toLowerCase() === messageId) &&
+							(!to ||
+								[...m.to, ...m.cc, ...m.bcc, ...m.envelope.to].some(
+									(a) => a.toLowerCase() === to,
+								)) &&
 							(!subject || m.subject.toLowerCase().includes(subject)) &&
 							matches(m, q),
 					);
-					return json(200, list.map((m) => summary(m)));
+					return json(
+						200,
+						list.map((m) => summary(m)),
+					);
 				}
 				if (parts[1] === 'messages' && parts.length === 3 && method === 'GET') {
 					const message = byId(parts[2]);
-					return message ? json(200, summary(message, { full: true })) : json(404, { error: 'No such message' });
+					return message
+						? json(200, summary(message, { full: true }))
+						: json(404, { error: 'No such message' });
 				}
 				return json(404, { error: 'Not found' });
 			}
 			if (method === 'GET' && parts[0] === 'messages' && parts.length >= 2) {
 				const message = byId(parts[1]);
-				if (!message) return send(response, 404, page('Not found', '<main><p>No such message. <a href="/">All messages</a></p></main>'), { 'Content-Type': 'text/html; charset=utf-8' });
-				if (parts.length === 2) return send(response, 200, messagePage(message), { 'Content-Type': 'text/html; charset=utf-8' });
+				if (!message)
+					return send(
+						response,
+						404,
+						page('Not found', '<main><p>No such message. <a href="/">All messages</a></p></main>'),
+						{ 'Content-Type': 'text/html; charset=utf-8' },
+					);
+				if (parts.length === 2)
+					return send(response, 200, messagePage(message), {
+						'Content-Type': 'text/html; charset=utf-8',
+					});
 				if (parts[2] === 'html' && parts.length === 3) {
 					return send(response, 200, message.html ?? '', {
 						'Content-Type': 'text/html; charset=utf-8',
-						'Content-Security-Policy': "sandbox; default-src 'none'; img-src data:; style-src 'unsafe-inline'; font-src data:",
+						'Content-Security-Policy':
+							"sandbox; default-src 'none'; img-src data:; style-src 'unsafe-inline'; font-src data:",
 					});
 				}
 				if (parts[2] === 'raw' && parts.length === 3) {
-					return send(response, 200, message.raw, { 'Content-Type': 'message/rfc822', 'Content-Disposition': contentDisposition(`${message.id}.eml`) });
+					return send(response, 200, message.raw, {
+						'Content-Type': 'message/rfc822',
+						'Content-Disposition': contentDisposition(`${message.id}.eml`),
+					});
 				}
 				if (parts[2] === 'attachments' && parts.length === 4) {
 					const attachment = message.attachments[Number(parts[3])];
-					if (!attachment) return send(response, 404, 'No such attachment', { 'Content-Type': 'text/plain; charset=utf-8' });
+					if (!attachment)
+						return send(response, 404, 'No such attachment', {
+							'Content-Type': 'text/plain; charset=utf-8',
+						});
 					return send(response, 200, attachment.content, {
 						'Content-Type': 'application/octet-stream',
 						'Content-Disposition': contentDisposition(attachment.filename),
@@ -402,7 +515,12 @@ export async function startMailCatcher({
 					});
 				}
 			}
-			return send(response, 404, page('Not found', '<main><p>Not found. <a href="/">All messages</a></p></main>'), { 'Content-Type': 'text/html; charset=utf-8' });
+			return send(
+				response,
+				404,
+				page('Not found', '<main><p>Not found. <a href="/">All messages</a></p></main>'),
+				{ 'Content-Type': 'text/html; charset=utf-8' },
+			);
 		} catch (error) {
 			log(`mail: web page error: ${error.message}`);
 			return send(response, 500, 'Internal error', { 'Content-Type': 'text/plain; charset=utf-8' });
@@ -435,7 +553,11 @@ export async function startMailCatcher({
 			};
 			const timer = setTimeout(() => {
 				waiters.delete(check);
-				reject(new Error(`No ${count} matching message(s) after ${timeoutMs} ms (caught so far: ${store.length})`));
+				reject(
+					new Error(
+						`No ${count} matching message(s) after ${timeoutMs} ms (caught so far: ${store.length})`,
+					),
+				);
 			}, timeoutMs);
 			waiters.add(check);
 			check();
@@ -481,7 +603,14 @@ if (process.argv[1] && import.meta.url === pathToFileURL(path.resolve(process.ar
 		parse: !process.argv.includes('--no-parse'),
 		log: process.argv.includes('--quiet') ? () => {} : (line) => console.error(line),
 	});
-	console.log(JSON.stringify({ smtpPort: catcher.smtpPort, httpPort: catcher.httpPort, url: catcher.url, fastGreeting: catcher.fastGreeting }));
+	console.log(
+		JSON.stringify({
+			smtpPort: catcher.smtpPort,
+			httpPort: catcher.httpPort,
+			url: catcher.url,
+			fastGreeting: catcher.fastGreeting,
+		}),
+	);
 	const stop = () => catcher.stop().then(() => process.exit(0));
 	process.on('SIGINT', stop);
 	process.on('SIGTERM', stop);

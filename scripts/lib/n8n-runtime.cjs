@@ -6,7 +6,15 @@
 'use strict';
 const { spawn } = require('node:child_process');
 const { randomBytes } = require('node:crypto');
-const { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } = require('node:fs');
+const {
+	existsSync,
+	mkdirSync,
+	mkdtempSync,
+	readdirSync,
+	readFileSync,
+	rmSync,
+	writeFileSync,
+} = require('node:fs');
 const net = require('node:net');
 const os = require('node:os');
 const path = require('node:path');
@@ -30,7 +38,9 @@ const noop = () => {};
 
 /** The folder holding n8n and Node 24: RECEIVABLES_RUNTIME_DIR, else <repo>/.runtime/n8n. */
 function runtimeDir() {
-	return path.resolve(process.env.RECEIVABLES_RUNTIME_DIR || path.join(repoRoot, '.runtime', 'n8n'));
+	return path.resolve(
+		process.env.RECEIVABLES_RUNTIME_DIR || path.join(repoRoot, '.runtime', 'n8n'),
+	);
 }
 
 function runtimePaths(dir) {
@@ -53,7 +63,11 @@ function readJson(file) {
 /** Runs a command, streaming its output lines to `log`; resolves with the exit code and the collected output. */
 function run(command, args, { cwd, env, log = noop, timeoutMs, stream = true, input } = {}) {
 	return new Promise((resolve, reject) => {
-		const child = spawn(command, args, { cwd, env, stdio: [input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'] });
+		const child = spawn(command, args, {
+			cwd,
+			env,
+			stdio: [input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
+		});
 		let stdout = '';
 		let stderr = '';
 		const forward = (prefix) => {
@@ -97,7 +111,10 @@ function run(command, args, { cwd, env, log = noop, timeoutMs, stream = true, in
 async function nodeVersionOf(nodeBin) {
 	if (!existsSync(nodeBin)) return undefined;
 	try {
-		const { code, stdout } = await run(nodeBin, ['--version'], { stream: false, timeoutMs: 30_000 });
+		const { code, stdout } = await run(nodeBin, ['--version'], {
+			stream: false,
+			timeoutMs: 30_000,
+		});
 		return code === 0 ? stdout.trim().replace(/^v/, '') : undefined;
 	} catch {
 		return undefined;
@@ -145,7 +162,9 @@ async function withInstallLock(dir, log, fn) {
 				if (Date.now() - waitedSince > 30_000) rmSync(lock, { recursive: true, force: true });
 			} else if (!waitedSince) {
 				waitedSince = Date.now();
-				log(`n8n runtime: another process (pid ${owner}) is installing n8n into ${dir}; waiting for it`);
+				log(
+					`n8n runtime: another process (pid ${owner}) is installing n8n into ${dir}; waiting for it`,
+				);
 			}
 			await new Promise((resolve) => setTimeout(resolve, 2000));
 		}
@@ -172,7 +191,10 @@ async function ensureN8nRuntime({ log = console.log } = {}) {
 		rmSync(path.join(paths.dir, MARKER), { force: true });
 		const manifest = path.join(paths.dir, 'package.json');
 		if (!existsSync(manifest)) {
-			writeFileSync(manifest, `${JSON.stringify({ name: 'receivables-n8n-runtime', private: true, version: '0.0.0' }, null, 2)}\n`);
+			writeFileSync(
+				manifest,
+				`${JSON.stringify({ name: 'receivables-n8n-runtime', private: true, version: '0.0.0' }, null, 2)}\n`,
+			);
 		}
 		const specs = [`n8n@${N8N_VERSION}`, `${paths.nodePackage}@${NODE_VERSION}`];
 		log(`n8n runtime: installing ${specs.join(' and ')} into ${paths.dir} (once; about 5 minutes)`);
@@ -182,10 +204,28 @@ async function ensureN8nRuntime({ log = console.log } = {}) {
 		const outcome = await withProgress(
 			run(
 				npm,
-				['install', '--save-exact', ...specs, '--ignore-scripts', '--no-audit', '--no-fund', '--loglevel=error'],
-				{ cwd: paths.dir, env: { ...process.env, npm_config_update_notifier: 'false' }, log: (line) => log(`npm: ${line}`) },
+				[
+					'install',
+					'--save-exact',
+					...specs,
+					'--ignore-scripts',
+					'--no-audit',
+					'--no-fund',
+					'--loglevel=error',
+				],
+				{
+					cwd: paths.dir,
+					env: { ...process.env, npm_config_update_notifier: 'false' },
+					log: (line) => log(`npm: ${line}`),
+				},
 			),
-			{ nodeModules: path.join(paths.dir, 'node_modules'), total: lockedPackageCount(path.join(paths.dir, 'package-lock.json')) ?? RUNTIME_PACKAGES, log, prefix: 'n8n runtime: ', everyMs: 15_000 },
+			{
+				nodeModules: path.join(paths.dir, 'node_modules'),
+				total: lockedPackageCount(path.join(paths.dir, 'package-lock.json')) ?? RUNTIME_PACKAGES,
+				log,
+				prefix: 'n8n runtime: ',
+				everyMs: 15_000,
+			},
 		);
 		if (outcome.code !== 0) {
 			throw new Error(
@@ -213,12 +253,21 @@ async function ensureN8nRuntime({ log = console.log } = {}) {
  * `n8n` section must exist) into `destination` (default <repo>/.runtime/pack) and returns the absolute path of the
  * tarball.
  */
-async function packPackage({ log = console.log, destination = path.join(repoRoot, '.runtime', 'pack') } = {}) {
+async function packPackage({
+	log = console.log,
+	destination = path.join(repoRoot, '.runtime', 'pack'),
+} = {}) {
 	const manifest = JSON.parse(readFileSync(path.join(repoRoot, 'package.json'), 'utf8'));
 	if (!existsSync(path.join(repoRoot, 'dist'))) {
-		throw new Error(`${path.join(repoRoot, 'dist')} does not exist: run \`npm run build\` before packing the package.`);
+		throw new Error(
+			`${path.join(repoRoot, 'dist')} does not exist: run \`npm run build\` before packing the package.`,
+		);
 	}
-	const listed = [manifest.main, ...(manifest.n8n?.nodes ?? []), ...(manifest.n8n?.credentials ?? [])].filter(Boolean);
+	const listed = [
+		manifest.main,
+		...(manifest.n8n?.nodes ?? []),
+		...(manifest.n8n?.credentials ?? []),
+	].filter(Boolean);
 	const missing = listed.filter((file) => !existsSync(path.join(repoRoot, file)));
 	if (missing.length) {
 		throw new Error(
@@ -236,7 +285,9 @@ async function packPackage({ log = console.log, destination = path.join(repoRoot
 	if (code !== 0) throw new Error(`npm pack failed (exit code ${code}):\n${stderr}`);
 	const [packed] = JSON.parse(stdout.slice(stdout.indexOf('[')));
 	const tarball = path.join(destination, packed.filename);
-	log(`packed ${packed.name}@${packed.version}: ${packed.entryCount} files, ${Math.round(packed.size / 1024)} kB`);
+	log(
+		`packed ${packed.name}@${packed.version}: ${packed.entryCount} files, ${Math.round(packed.size / 1024)} kB`,
+	);
 	return tarball;
 }
 
@@ -251,18 +302,38 @@ async function installPackageInto(userFolder, tarball, { log = console.log } = {
 	const packageDir = path.join(nodesDir, 'node_modules', PACKAGE_NAME);
 	rmSync(packageDir, { recursive: true, force: true });
 	mkdirSync(packageDir, { recursive: true });
-	const untar = await run('tar', ['-xzf', tarball, '-C', packageDir, '--strip-components=1'], { stream: false });
+	const untar = await run('tar', ['-xzf', tarball, '-C', packageDir, '--strip-components=1'], {
+		stream: false,
+	});
 	if (untar.code !== 0) throw new Error(`Could not unpack ${tarball}: ${untar.stderr}`);
 	const manifestFile = path.join(packageDir, 'package.json');
-	const { devDependencies, peerDependencies, optionalDependencies, ...manifest } = JSON.parse(readFileSync(manifestFile, 'utf8'));
+	const { devDependencies, peerDependencies, optionalDependencies, ...manifest } = JSON.parse(
+		readFileSync(manifestFile, 'utf8'),
+	);
 	writeFileSync(manifestFile, JSON.stringify(manifest, null, 2));
 	const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
 	const install = await run(
 		npm,
-		['install', '--audit=false', '--fund=false', '--bin-links=false', '--install-strategy=shallow', '--ignore-scripts=true', '--package-lock=false'],
-		{ cwd: packageDir, env: { ...process.env, npm_config_update_notifier: 'false' }, log, timeoutMs: 10 * 60_000 },
+		[
+			'install',
+			'--audit=false',
+			'--fund=false',
+			'--bin-links=false',
+			'--install-strategy=shallow',
+			'--ignore-scripts=true',
+			'--package-lock=false',
+		],
+		{
+			cwd: packageDir,
+			env: { ...process.env, npm_config_update_notifier: 'false' },
+			log,
+			timeoutMs: 10 * 60_000,
+		},
 	);
-	if (install.code !== 0) throw new Error(`npm install in ${packageDir} failed (exit code ${install.code}):\n${install.stderr}`);
+	if (install.code !== 0)
+		throw new Error(
+			`npm install in ${packageDir} failed (exit code ${install.code}):\n${install.stderr}`,
+		);
 	const listFile = path.join(nodesDir, 'package.json');
 	const list = readJson(listFile) ?? { name: 'installed-nodes', private: true, dependencies: {} };
 	list.dependencies = { ...list.dependencies, [manifest.name]: manifest.version };
@@ -373,7 +444,9 @@ function cliFailure(what, result) {
 
 /** n8n reports some failures in its log and still exits 0: treat "Error ..." lines at error level as failure. */
 function reportsError(result) {
-	return /^(An error occurred|Error importing|Error updating database|There was an error)/m.test(`${result.stdout}\n${result.stderr}`);
+	return /^(An error occurred|Error importing|Error updating database|There was an error)/m.test(
+		`${result.stdout}\n${result.stderr}`,
+	);
 }
 
 /**
@@ -386,7 +459,8 @@ async function importCredentials(runtime, env, credentials, { log = noop } = {})
 		const file = path.join(dir, 'credentials.json');
 		writeFileSync(file, JSON.stringify(credentials), { mode: 0o600 });
 		const result = await n8nCli(runtime, env, ['import:credentials', `--input=${file}`], { log });
-		if (result.code !== 0 || reportsError(result)) throw cliFailure('n8n import:credentials', result);
+		if (result.code !== 0 || reportsError(result))
+			throw cliFailure('n8n import:credentials', result);
 		return result;
 	} finally {
 		rmSync(dir, { recursive: true, force: true });
@@ -400,11 +474,16 @@ async function importCredentials(runtime, env, credentials, { log = noop } = {})
 async function importWorkflows(runtime, env, dir, { log = noop } = {}) {
 	const files = existsSync(dir) ? readdirSync(dir).filter((file) => file.endsWith('.json')) : [];
 	if (files.length === 0) throw new Error(`No workflow files (*.json) in ${dir}`);
-	const result = await n8nCli(runtime, env, ['import:workflow', '--separate', `--input=${dir}`], { log });
+	const result = await n8nCli(runtime, env, ['import:workflow', '--separate', `--input=${dir}`], {
+		log,
+	});
 	if (result.code !== 0 || reportsError(result)) throw cliFailure('n8n import:workflow', result);
 	const imported = /Successfully imported (\d+) workflows?/.exec(result.stdout);
 	if (!imported || Number(imported[1]) !== files.length) {
-		throw cliFailure(`n8n import:workflow imported ${imported ? imported[1] : 'no'} of the ${files.length} files of ${dir}`, result);
+		throw cliFailure(
+			`n8n import:workflow imported ${imported ? imported[1] : 'no'} of the ${files.length} files of ${dir}`,
+			result,
+		);
 	}
 	return result;
 }
@@ -418,7 +497,8 @@ async function publishWorkflows(runtime, env, ids, { log = noop } = {}) {
 	const results = [];
 	for (const id of ids) {
 		const result = await n8nCli(runtime, env, ['publish:workflow', `--id=${id}`], { log });
-		if (result.code !== 0 || reportsError(result)) throw cliFailure(`n8n publish:workflow --id=${id}`, result);
+		if (result.code !== 0 || reportsError(result))
+			throw cliFailure(`n8n publish:workflow --id=${id}`, result);
 		results.push(result);
 	}
 	return results;
@@ -448,17 +528,25 @@ function killGroup(child, signal) {
  * killed if this Node process exits. Returns `{ url, process, stop(), output(), exited }`; output() is everything
  * the process printed so far. Rejects (after killing the process) if it exits or is not ready in `timeoutMs`.
  */
-async function startN8n(runtime, env, { log = noop, timeoutMs = 180_000, command = 'start', graceMs = 20_000, args = [] } = {}) {
+async function startN8n(
+	runtime,
+	env,
+	{ log = noop, timeoutMs = 180_000, command = 'start', graceMs = 20_000, args = [] } = {},
+) {
 	const fullEnv = processEnv(env);
 	let probe;
 	if (command === 'worker') {
-		if (!fullEnv.QUEUE_HEALTH_CHECK_PORT) throw new Error('startN8n worker: set QUEUE_HEALTH_CHECK_PORT in env (its health port)');
+		if (!fullEnv.QUEUE_HEALTH_CHECK_PORT)
+			throw new Error('startN8n worker: set QUEUE_HEALTH_CHECK_PORT in env (its health port)');
 		fullEnv.QUEUE_HEALTH_CHECK_ACTIVE = 'true';
 		probe = `http://127.0.0.1:${fullEnv.QUEUE_HEALTH_CHECK_PORT}/healthz/readiness`;
 	} else {
 		probe = `http://127.0.0.1:${fullEnv.N8N_PORT ?? 5678}/healthz`;
 	}
-	const url = command === 'worker' ? `http://127.0.0.1:${fullEnv.QUEUE_HEALTH_CHECK_PORT}` : `http://127.0.0.1:${fullEnv.N8N_PORT ?? 5678}`;
+	const url =
+		command === 'worker'
+			? `http://127.0.0.1:${fullEnv.QUEUE_HEALTH_CHECK_PORT}`
+			: `http://127.0.0.1:${fullEnv.N8N_PORT ?? 5678}`;
 	const child = spawn(runtime.nodeBin, [runtime.n8nBin, command, ...args], {
 		cwd: workingDir(runtime, env),
 		env: fullEnv,
@@ -514,17 +602,22 @@ async function startN8n(runtime, env, { log = noop, timeoutMs = 180_000, command
 	for (;;) {
 		if (exitInfo) {
 			await stop();
-			throw new Error(`n8n ${command} exited (code ${exitInfo.code}, signal ${exitInfo.signal}) before it was ready:\n${text.slice(-6000)}`);
+			throw new Error(
+				`n8n ${command} exited (code ${exitInfo.code}, signal ${exitInfo.signal}) before it was ready:\n${text.slice(-6000)}`,
+			);
 		}
 		if (Date.now() > deadline) {
 			await stop();
-			throw new Error(`n8n ${command} was not ready after ${Math.round(timeoutMs / 1000)} s:\n${text.slice(-6000)}`);
+			throw new Error(
+				`n8n ${command} was not ready after ${Math.round(timeoutMs / 1000)} s:\n${text.slice(-6000)}`,
+			);
 		}
 		const healthy = await fetch(probe, { signal: AbortSignal.timeout(5000) }).then(
 			(response) => response.ok,
 			() => false,
 		);
-		if (healthy && (command !== 'start' || text.includes('Editor is now accessible'))) return handle;
+		if (healthy && (command !== 'start' || text.includes('Editor is now accessible')))
+			return handle;
 		await new Promise((resolve) => setTimeout(resolve, 500));
 	}
 }
@@ -535,16 +628,26 @@ async function startN8n(runtime, env, { log = noop, timeoutMs = 180_000, command
  * calling it: n8n registers the triggers of published workflows in the background after start-up. Uses a CORS
  * preflight, which n8n answers 204 only for a registered webhook. Resolves with the milliseconds waited.
  */
-async function waitForWebhook(url, webhookPath, { method = 'POST', timeoutMs = 120_000, endpoint = 'webhook' } = {}) {
+async function waitForWebhook(
+	url,
+	webhookPath,
+	{ method = 'POST', timeoutMs = 120_000, endpoint = 'webhook' } = {},
+) {
 	const started = Date.now();
 	// A webhook node may answer several methods ("GET,POST"): a preflight asks for one, all must be allowed.
-	const methods = String(method).split(',').map((m) => m.trim()).filter(Boolean);
+	const methods = String(method)
+		.split(',')
+		.map((m) => m.trim())
+		.filter(Boolean);
 	let last = '';
 	while (Date.now() - started < timeoutMs) {
 		try {
 			if (endpoint === 'form') {
 				// A form answers GET itself (its page, or a redirect to log in): anything but 404/5xx means it is registered.
-				const response = await fetch(`${url}/form/${webhookPath}`, { redirect: 'manual', signal: AbortSignal.timeout(5000) });
+				const response = await fetch(`${url}/form/${webhookPath}`, {
+					redirect: 'manual',
+					signal: AbortSignal.timeout(5000),
+				});
 				await response.arrayBuffer();
 				if (response.status < 400) return Date.now() - started;
 				last = `${response.status}`;
@@ -557,14 +660,17 @@ async function waitForWebhook(url, webhookPath, { method = 'POST', timeoutMs = 1
 				signal: AbortSignal.timeout(5000),
 			});
 			const allowed = (response.headers.get('access-control-allow-methods') ?? '').split(/,\s*/);
-			if (response.status < 300 && methods.every((m) => allowed.includes(m))) return Date.now() - started;
+			if (response.status < 300 && methods.every((m) => allowed.includes(m)))
+				return Date.now() - started;
 			last = `${response.status} ${allowed.join(', ')}`;
 		} catch (error) {
 			last = String(error);
 		}
 		await new Promise((resolve) => setTimeout(resolve, 500));
 	}
-	throw new Error(`The webhook ${method} /${endpoint}/${webhookPath} was not registered after ${Math.round(timeoutMs / 1000)} s (last answer: ${last})`);
+	throw new Error(
+		`The webhook ${method} /${endpoint}/${webhookPath} was not registered after ${Math.round(timeoutMs / 1000)} s (last answer: ${last})`,
+	);
 }
 
 const handedOut = new Set();

@@ -33,7 +33,10 @@ function countPackages(nodeModules) {
 function lockedPackageCount(lockFile) {
 	try {
 		const lock = JSON.parse(readFileSync(lockFile, 'utf8'));
-		return Object.keys(lock.packages ?? {}).filter((key) => key.startsWith('node_modules/')).length || undefined;
+		return (
+			Object.keys(lock.packages ?? {}).filter((key) => key.startsWith('node_modules/')).length ||
+			undefined
+		);
 	} catch {
 		return undefined;
 	}
@@ -57,7 +60,13 @@ function progressLine({ done, total, elapsedMs, label = 'packages' }) {
 /** Logs progressLine every `everyMs` while `promise` runs; returns what it resolves to. */
 async function withProgress(promise, { nodeModules, total, log, prefix = '', everyMs = 10_000 }) {
 	const started = Date.now();
-	const timer = setInterval(() => log(`${prefix}${progressLine({ done: countPackages(nodeModules), total, elapsedMs: Date.now() - started })}`), everyMs);
+	const timer = setInterval(
+		() =>
+			log(
+				`${prefix}${progressLine({ done: countPackages(nodeModules), total, elapsedMs: Date.now() - started })}`,
+			),
+		everyMs,
+	);
 	try {
 		return await promise;
 	} finally {

@@ -13,7 +13,9 @@ export const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '
 
 /** Where `npm start` keeps its data (Postgres, n8n, mail): RECEIVABLES_DATA_DIR, else <repo>/.data. */
 export function dataDir(env = process.env) {
-	const dir = env.RECEIVABLES_DATA_DIR ? path.resolve(env.RECEIVABLES_DATA_DIR) : path.join(root, '.data');
+	const dir = env.RECEIVABLES_DATA_DIR
+		? path.resolve(env.RECEIVABLES_DATA_DIR)
+		: path.join(root, '.data');
 	mkdirSync(dir, { recursive: true });
 	return dir;
 }
@@ -27,7 +29,12 @@ export function runVisible(command, args, { cwd = root, env = process.env } = {}
 		child.on('error', reject);
 		child.on('close', (code, signal) => {
 			if (code === 0) resolve();
-			else reject(new Error(`\`${command} ${args.join(' ')}\` failed (${signal ? `signal ${signal}` : `exit code ${code}`}).`));
+			else
+				reject(
+					new Error(
+						`\`${command} ${args.join(' ')}\` failed (${signal ? `signal ${signal}` : `exit code ${code}`}).`,
+					),
+				);
 		});
 	});
 }
@@ -46,7 +53,11 @@ function readJson(file) {
  */
 export function runNpmQuietEngines(args, log = console.log) {
 	return new Promise((resolve, reject) => {
-		const child = spawn(npm, args, { cwd: root, env: process.env, stdio: ['ignore', 'pipe', 'pipe'] });
+		const child = spawn(npm, args, {
+			cwd: root,
+			env: process.env,
+			stdio: ['ignore', 'pipe', 'pipe'],
+		});
 		const engines = new Map();
 		let current;
 		const onLine = (line) => {
@@ -80,7 +91,12 @@ export function runNpmQuietEngines(args, log = console.log) {
 				);
 			}
 			if (code === 0) resolve();
-			else reject(new Error(`\`npm ${args.join(' ')}\` failed (${signal ? `signal ${signal}` : `exit code ${code}`}).`));
+			else
+				reject(
+					new Error(
+						`\`npm ${args.join(' ')}\` failed (${signal ? `signal ${signal}` : `exit code ${code}`}).`,
+					),
+				);
 		});
 	});
 }
@@ -93,7 +109,8 @@ export function missingDependencies() {
 	for (const [name, spec] of Object.entries(wanted)) {
 		const installed = readJson(path.join(root, 'node_modules', name, 'package.json'));
 		if (!installed) missing.push(name);
-		else if (/^\d+\.\d+\.\d+/.test(spec) && installed.version !== spec) missing.push(`${name}@${spec}`);
+		else if (/^\d+\.\d+\.\d+/.test(spec) && installed.version !== spec)
+			missing.push(`${name}@${spec}`);
 	}
 	return missing;
 }
@@ -102,25 +119,44 @@ export function missingDependencies() {
 export async function ensureDependencies({ log = console.log } = {}) {
 	const missing = missingDependencies();
 	if (missing.length === 0) return false;
-	const what = existsSync(path.join(root, 'node_modules')) ? `${missing.length} missing or outdated (${missing.slice(0, 3).join(', ')}${missing.length > 3 ? ', ...' : ''})` : 'none installed yet';
+	const what = existsSync(path.join(root, 'node_modules'))
+		? `${missing.length} missing or outdated (${missing.slice(0, 3).join(', ')}${missing.length > 3 ? ', ...' : ''})`
+		: 'none installed yet';
 	const total = lockedPackageCount(path.join(root, 'package-lock.json'));
-	log(`Installing the libraries with npm ci (${what}${total ? `; ${total.toLocaleString('en-US')} packages` : ''}): a few minutes the first time.`);
+	log(
+		`Installing the libraries with npm ci (${what}${total ? `; ${total.toLocaleString('en-US')} packages` : ''}): a few minutes the first time.`,
+	);
 	const install = (args) =>
-		withProgress(runNpmQuietEngines(args, log), { nodeModules: path.join(root, 'node_modules'), total, log, prefix: 'Libraries: ', everyMs: 10_000 });
+		withProgress(runNpmQuietEngines(args, log), {
+			nodeModules: path.join(root, 'node_modules'),
+			total,
+			log,
+			prefix: 'Libraries: ',
+			everyMs: 10_000,
+		});
 	try {
 		await install(['ci', '--no-audit', '--no-fund']);
 	} catch {
 		// npm ci refuses a package-lock.json that is out of step with package.json; npm install repairs it.
-		log('npm ci failed (see above): trying `npm install`, which may also update package-lock.json.');
+		log(
+			'npm ci failed (see above): trying `npm install`, which may also update package-lock.json.',
+		);
 		await install(['install', '--no-audit', '--no-fund']);
 	}
 	const still = missingDependencies();
-	if (still.length) throw new Error(`These libraries are still missing after the install: ${still.join(', ')}.`);
+	if (still.length)
+		throw new Error(`These libraries are still missing after the install: ${still.join(', ')}.`);
 	return true;
 }
 
 const SOURCE_DIRS = ['core', 'nodes', 'credentials'];
-const BUILD_FILES = ['package.json', 'tsconfig.json', 'tsconfig.build.json', 'gulpfile.js', 'scripts/bundle.mjs'];
+const BUILD_FILES = [
+	'package.json',
+	'tsconfig.json',
+	'tsconfig.build.json',
+	'gulpfile.js',
+	'scripts/bundle.mjs',
+];
 
 function newestSource() {
 	let newest = 0;
@@ -139,7 +175,8 @@ function newestSource() {
 	for (const dir of SOURCE_DIRS) visit(path.join(root, dir));
 	for (const name of BUILD_FILES) {
 		const full = path.join(root, name);
-		if (existsSync(full) && statSync(full).mtimeMs > newest) [newest, file] = [statSync(full).mtimeMs, full];
+		if (existsSync(full) && statSync(full).mtimeMs > newest)
+			[newest, file] = [statSync(full).mtimeMs, full];
 	}
 	return { time: newest, file };
 }
@@ -147,29 +184,45 @@ function newestSource() {
 /** Why the build must run again (undefined when dist/ is complete and newer than every source file). */
 export function buildOutdated() {
 	const manifest = readJson(path.join(root, 'package.json')) ?? {};
-	const listed = [manifest.main, ...(manifest.n8n?.nodes ?? []), ...(manifest.n8n?.credentials ?? [])].filter(Boolean);
+	const listed = [
+		manifest.main,
+		...(manifest.n8n?.nodes ?? []),
+		...(manifest.n8n?.credentials ?? []),
+	].filter(Boolean);
 	const missing = listed.filter((file) => !existsSync(path.join(root, file)));
 	if (missing.length) return `${missing[0]} is missing`;
 	const built = Math.min(...listed.map((file) => statSync(path.join(root, file)).mtimeMs));
 	const source = newestSource();
-	if (source.time > built) return `${path.relative(root, source.file)} changed since the last build`;
+	if (source.time > built)
+		return `${path.relative(root, source.file)} changed since the last build`;
 	return undefined;
 }
 
-const BUILD_STEP_NAMES = { tsc: 'compiling TypeScript', gulp: 'icons, codex files and migrations', node: 'bundling the core with its libraries' };
+const BUILD_STEP_NAMES = {
+	tsc: 'compiling TypeScript',
+	gulp: 'icons, codex files and migrations',
+	node: 'bundling the core with its libraries',
+};
 
 /** The build script of package.json, one step after the other, each announced with its number and duration. */
 async function runBuildSteps(log) {
 	const script = (readJson(path.join(root, 'package.json')) ?? {}).scripts?.build ?? '';
-	const steps = script.split('&&').map((step) => step.trim()).filter(Boolean);
+	const steps = script
+		.split('&&')
+		.map((step) => step.trim())
+		.filter(Boolean);
 	const bin = path.join(root, 'node_modules', '.bin');
 	const env = { ...process.env, PATH: `${bin}${path.delimiter}${process.env.PATH ?? ''}` };
 	for (const [index, step] of steps.entries()) {
 		const [command, ...args] = step.split(/\s+/);
 		const started = Date.now();
-		log(`Build ${index + 1}/${steps.length} (${Math.round((index / steps.length) * 100)} %): ${BUILD_STEP_NAMES[command] ?? step}...`);
+		log(
+			`Build ${index + 1}/${steps.length} (${Math.round((index / steps.length) * 100)} %): ${BUILD_STEP_NAMES[command] ?? step}...`,
+		);
 		await runVisible(command === 'node' ? process.execPath : command, args, { env });
-		log(`Build ${index + 1}/${steps.length} done in ${Math.round((Date.now() - started) / 1000)} s.`);
+		log(
+			`Build ${index + 1}/${steps.length} done in ${Math.round((Date.now() - started) / 1000)} s.`,
+		);
 	}
 }
 
@@ -183,7 +236,10 @@ export async function ensureBuilt({ log = console.log } = {}) {
 	rmSync(path.join(root, 'dist', '.tsbuildinfo'), { force: true });
 	await runBuildSteps(log);
 	const still = buildOutdated();
-	if (still) throw new Error(`The build finished but ${still}: check the list of nodes and credentials in package.json.`);
+	if (still)
+		throw new Error(
+			`The build finished but ${still}: check the list of nodes and credentials in package.json.`,
+		);
 	return true;
 }
 
@@ -192,12 +248,16 @@ export async function ensureBuilt({ log = console.log } = {}) {
  * or a migration file of core/ledger/migrations is missing from dist or differs from it.
  */
 export function migrationsOutdated() {
-	if (!existsSync(path.join(root, 'dist', 'core', 'index.js'))) return 'dist/core/index.js is missing';
+	if (!existsSync(path.join(root, 'dist', 'core', 'index.js')))
+		return 'dist/core/index.js is missing';
 	const source = path.join(root, 'core', 'ledger', 'migrations');
 	const built = path.join(root, 'dist', 'core', 'ledger', 'migrations');
 	for (const name of readdirSync(source).filter((file) => file.endsWith('.sql'))) {
 		const copy = path.join(built, name);
-		if (!existsSync(copy) || readFileSync(copy, 'utf8') !== readFileSync(path.join(source, name), 'utf8')) {
+		if (
+			!existsSync(copy) ||
+			readFileSync(copy, 'utf8') !== readFileSync(path.join(source, name), 'utf8')
+		) {
 			return `migration ${name} is not in the build`;
 		}
 	}

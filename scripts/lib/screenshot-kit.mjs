@@ -16,7 +16,15 @@ const chromiumPath = process.env.CHROMIUM || '/usr/bin/chromium';
 /** The core from its sources, bundled beside them so that it finds its migrations and fonts. */
 export function loadSourceCore() {
 	const outfile = path.join(root, 'core', `.screenshots-${process.pid}.cjs`);
-	buildSync({ entryPoints: [path.join(root, 'core', 'index.ts')], bundle: true, platform: 'node', format: 'cjs', packages: 'external', outfile, logLevel: 'error' });
+	buildSync({
+		entryPoints: [path.join(root, 'core', 'index.ts')],
+		bundle: true,
+		platform: 'node',
+		format: 'cjs',
+		packages: 'external',
+		outfile,
+		logLevel: 'error',
+	});
 	try {
 		return createRequire(import.meta.url)(outfile);
 	} finally {
@@ -29,12 +37,18 @@ export async function withSandboxedPages(pages, shoot) {
 	const { chromium } = await import('playwright-core');
 	const server = createServer((req, res) => {
 		const body = pages[req.url] ?? '';
-		res.writeHead(body ? 200 : 404, { 'Content-Type': 'text/html; charset=utf-8', 'Content-Security-Policy': 'sandbox allow-forms' });
+		res.writeHead(body ? 200 : 404, {
+			'Content-Type': 'text/html; charset=utf-8',
+			'Content-Security-Policy': 'sandbox allow-forms',
+		});
 		res.end(body);
 	});
 	await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
 	const base = `http://127.0.0.1:${server.address().port}`;
-	const browser = await chromium.launch({ executablePath: chromiumPath, args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run'] });
+	const browser = await chromium.launch({
+		executablePath: chromiumPath,
+		args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run'],
+	});
 	try {
 		await shoot(browser, base);
 	} finally {
@@ -50,7 +64,10 @@ export async function withSandboxedPages(pages, shoot) {
 export function withDemoCompany(fn) {
 	const run = async () => {
 		const connectionString = process.env.DATABASE_URL || process.env.TEST_DATABASE_URL;
-		if (!connectionString) throw new Error('Set DATABASE_URL or TEST_DATABASE_URL to a Postgres this script may create a schema in.');
+		if (!connectionString)
+			throw new Error(
+				'Set DATABASE_URL or TEST_DATABASE_URL to a Postgres this script may create a schema in.',
+			);
 		const core = loadSourceCore();
 		const schema = `screenshots_${randomBytes(4).toString('hex')}`;
 		const ledger = core.openLedger({ connectionString, schema });

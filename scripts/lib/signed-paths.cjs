@@ -7,14 +7,20 @@
  * hands its requests to one of them is a signed path.
  */
 const SIGNED_OPERATIONS = new Map([
-	['n8n-nodes-receivables.invoiceIntake', new Set(['receiveSignedRequest', 'receiveSignedStatuses', 'afnorFlowNotification'])],
+	[
+		'n8n-nodes-receivables.invoiceIntake',
+		new Set(['receiveSignedRequest', 'receiveSignedStatuses', 'afnorFlowNotification']),
+	],
 	['n8n-nodes-receivables.courierTracking', new Set(['recordEvent'])],
 ]);
 
 /** Whether a node checks a signature over its input's raw body (Read Platform Flow Notification only in its Webhook mode). */
 function checksSignature(node) {
 	if (!SIGNED_OPERATIONS.get(node.type)?.has(node.parameters?.operation)) return false;
-	return !(node.parameters?.operation === 'afnorFlowNotification' && node.parameters?.notificationFrom === 'pageTrigger');
+	return !(
+		node.parameters?.operation === 'afnorFlowNotification' &&
+		node.parameters?.notificationFrom === 'pageTrigger'
+	);
 }
 
 const PAGE_TRIGGER = 'n8n-nodes-receivables.receivablesPageTrigger';
@@ -23,7 +29,12 @@ const PAGE_TRIGGER = 'n8n-nodes-receivables.receivablesPageTrigger';
  * Pages of the Receivables Page Trigger that take signed POST requests from other software and check the signature
  * themselves, before any execution starts (an unsigned or forged body never becomes an item n8n stores).
  */
-const SIGNED_PAGES = new Set(['courierEvents', 'einvoicingStatuses', 'platformFlows', 'signedIntake']);
+const SIGNED_PAGES = new Set([
+	'courierEvents',
+	'einvoicingStatuses',
+	'platformFlows',
+	'signedIntake',
+]);
 /** Its pages for people: each request is authenticated by the page's own login, session or signed link. */
 const LOGIN_PAGES = new Set(['portal', 'courierPage', 'dashboard', 'payer']);
 
@@ -41,7 +52,13 @@ function postWebhooks(workflow) {
 			const methods = [hook.parameters?.httpMethod ?? 'GET'].flat();
 			return methods.length > 0 && !methods.includes('GET'); // pages: authenticated by their own login
 		})
-		.map((hook) => ({ hook, next: (workflow.connections?.[hook.name]?.main ?? []).flat().map((c) => byName.get(c.node)).filter(Boolean) }));
+		.map((hook) => ({
+			hook,
+			next: (workflow.connections?.[hook.name]?.main ?? [])
+				.flat()
+				.map((c) => byName.get(c.node))
+				.filter(Boolean),
+		}));
 }
 
 /**
@@ -52,12 +69,16 @@ function postWebhooks(workflow) {
 function unsignedWritePaths(workflow) {
 	const unsigned = [];
 	for (const { hook, next } of postWebhooks(workflow)) {
-		const signed = hook.parameters?.options?.rawBody === true && next.length > 0 && next.every(checksSignature);
+		const signed =
+			hook.parameters?.options?.rawBody === true && next.length > 0 && next.every(checksSignature);
 		if (!signed) unsigned.push(hook.parameters?.path ?? hook.name);
 	}
-	for (const page of (workflow.nodes ?? []).filter((node) => !node.disabled && node.type === PAGE_TRIGGER)) {
+	for (const page of (workflow.nodes ?? []).filter(
+		(node) => !node.disabled && node.type === PAGE_TRIGGER,
+	)) {
 		const name = page.parameters?.page ?? 'portal';
-		if (!SIGNED_PAGES.has(name) && !LOGIN_PAGES.has(name)) unsigned.push(page.parameters?.path ?? page.name);
+		if (!SIGNED_PAGES.has(name) && !LOGIN_PAGES.has(name))
+			unsigned.push(page.parameters?.path ?? page.name);
 	}
 	return unsigned;
 }
@@ -71,4 +92,12 @@ function executionsBeforeSignature(workflow) {
 	return postWebhooks(workflow).map(({ hook }) => hook.parameters?.path ?? hook.name);
 }
 
-module.exports = { SIGNED_OPERATIONS, SIGNED_PAGES, LOGIN_PAGES, PAGE_TRIGGER, pageMethods, unsignedWritePaths, executionsBeforeSignature };
+module.exports = {
+	SIGNED_OPERATIONS,
+	SIGNED_PAGES,
+	LOGIN_PAGES,
+	PAGE_TRIGGER,
+	pageMethods,
+	unsignedWritePaths,
+	executionsBeforeSignature,
+};

@@ -31,18 +31,58 @@ describe('dunning in a real n8n: level 1 reminders', () => {
 		await ledger.ensureReady();
 		await installDefaultPolicies(ledger);
 		await seedStaff(ledger);
-		await ledger.query(`INSERT INTO settings (key, value) VALUES ('company', $1)`, [JSON.stringify({ name: 'ACME SAS', addressLines: ['1 place du Commerce', '69002 Lyon'] })]);
-		const fr = await addCustomer(ledger, { externalId: 'E2E-FR', name: 'Boulangerie Martin', language: 'fr', emails: ['compta@boulangerie-martin.example'] });
-		const en = await addCustomer(ledger, { externalId: 'E2E-EN', name: 'Atlas Trading Ltd', language: 'en', emails: ['ap@atlas.example'], salesRep: null });
-		await addInvoice(ledger, { customerId: fr, number: 'E2E-F-1', dueDate: addDays(today, -5), issueDate: addDays(today, -35), amount: 150000n });
-		await addInvoice(ledger, { customerId: en, number: 'E2E-I-1', dueDate: addDays(today, -6), issueDate: addDays(today, -36), amount: 98000n });
+		await ledger.query(`INSERT INTO settings (key, value) VALUES ('company', $1)`, [
+			JSON.stringify({ name: 'ACME SAS', addressLines: ['1 place du Commerce', '69002 Lyon'] }),
+		]);
+		const fr = await addCustomer(ledger, {
+			externalId: 'E2E-FR',
+			name: 'Boulangerie Martin',
+			language: 'fr',
+			emails: ['compta@boulangerie-martin.example'],
+		});
+		const en = await addCustomer(ledger, {
+			externalId: 'E2E-EN',
+			name: 'Atlas Trading Ltd',
+			language: 'en',
+			emails: ['ap@atlas.example'],
+			salesRep: null,
+		});
+		await addInvoice(ledger, {
+			customerId: fr,
+			number: 'E2E-F-1',
+			dueDate: addDays(today, -5),
+			issueDate: addDays(today, -35),
+			amount: 150000n,
+		});
+		await addInvoice(ledger, {
+			customerId: en,
+			number: 'E2E-I-1',
+			dueDate: addDays(today, -6),
+			issueDate: addDays(today, -36),
+			amount: 98000n,
+		});
 		// the French invoice was handed over by courier: the reminder carries the proof of delivery
-		await ledger.query(`INSERT INTO staff (code, name, roles) VALUES ('E2E-CR', 'Moussa Courier', '{courier}')`);
-		const [wave] = await ledger.query<{ id: string }>(`INSERT INTO waves (code, billing_cycle, courier_code, planned_on) VALUES ('W-E2E', 'monthly', 'E2E-CR', $1) RETURNING id`, [addDays(today, -33)]);
-		await ledger.query(`INSERT INTO deliveries (wave_id, invoice_id, customer_id, status) SELECT $1, id, customer_id, 'entered' FROM invoices WHERE number = 'E2E-F-1'`, [wave.id]);
+		await ledger.query(
+			`INSERT INTO staff (code, name, roles) VALUES ('E2E-CR', 'Moussa Courier', '{courier}')`,
+		);
+		const [wave] = await ledger.query<{ id: string }>(
+			`INSERT INTO waves (code, billing_cycle, courier_code, planned_on) VALUES ('W-E2E', 'monthly', 'E2E-CR', $1) RETURNING id`,
+			[addDays(today, -33)],
+		);
+		await ledger.query(
+			`INSERT INTO deliveries (wave_id, invoice_id, customer_id, status) SELECT $1, id, customer_id, 'entered' FROM invoices WHERE number = 'E2E-F-1'`,
+			[wave.id],
+		);
 		await ledger.query(`UPDATE waves SET status = 'released' WHERE id = $1`, [wave.id]);
 		const recorded = await recordCourierEvents(ledger, [
-			{ eventId: 'e2e-delivery-1', type: 'delivered', courierCode: 'E2E-CR', invoiceNumber: 'E2E-F-1', occurredAt: `${addDays(today, -33)}T10:30:00Z`, recipientName: 'Paul Martin' },
+			{
+				eventId: 'e2e-delivery-1',
+				type: 'delivered',
+				courierCode: 'E2E-CR',
+				invoiceNumber: 'E2E-F-1',
+				occurredAt: `${addDays(today, -33)}T10:30:00Z`,
+				recipientName: 'Paul Martin',
+			},
 		]);
 		expect(recorded.map((r) => r.ok)).toEqual([true]);
 		n8n = await instance.start('main', await instance.env());
@@ -50,10 +90,17 @@ describe('dunning in a real n8n: level 1 reminders', () => {
 		const setup = await fetch(`${n8n.url}/rest/owner/setup`, {
 			method: 'POST',
 			headers: { 'content-type': 'application/json', 'browser-id': browserId },
-			body: JSON.stringify({ email: 'owner@receivables.example', firstName: 'Finance', lastName: 'Owner', password: `Owner-${randomBytes(6).toString('hex')}1` }),
+			body: JSON.stringify({
+				email: 'owner@receivables.example',
+				firstName: 'Finance',
+				lastName: 'Owner',
+				password: `Owner-${randomBytes(6).toString('hex')}1`,
+			}),
 		});
 		if (!setup.ok) throw new Error(`owner setup answered ${setup.status}: ${await setup.text()}`);
-		const cookie = (setup.headers.getSetCookie().find((c) => c.startsWith('n8n-auth=')) ?? '').split(';')[0];
+		const cookie = (
+			setup.headers.getSetCookie().find((c) => c.startsWith('n8n-auth=')) ?? ''
+		).split(';')[0];
 		session = { Cookie: cookie, 'browser-id': browserId };
 	}, 20 * 60_000);
 
@@ -61,7 +108,9 @@ describe('dunning in a real n8n: level 1 reminders', () => {
 	async function runFromSchedule(id: string): Promise<string> {
 		const got = await fetch(`${n8n.url}/rest/workflows/${id}`, { headers: session });
 		if (!got.ok) throw new Error(`GET workflow answered ${got.status}: ${await got.text()}`);
-		const workflow = ((await got.json()) as { data: { nodes: Array<{ name: string; type: string }> } }).data;
+		const workflow = (
+			(await got.json()) as { data: { nodes: Array<{ name: string; type: string }> } }
+		).data;
 		const trigger = workflow.nodes.find((n) => n.type === 'n8n-nodes-base.scheduleTrigger');
 		const run = await fetch(`${n8n.url}/rest/workflows/${id}/run`, {
 			method: 'POST',
@@ -71,9 +120,17 @@ describe('dunning in a real n8n: level 1 reminders', () => {
 		if (run.status !== 200) throw new Error(`run answered ${run.status}: ${await run.text()}`);
 		const executionId = ((await run.json()) as { data: { executionId: string } }).data.executionId;
 		let execution: { status?: string } = {};
-		for (let i = 0; i < 240 && !['success', 'error', 'crashed'].includes(execution.status ?? ''); i++) {
+		for (
+			let i = 0;
+			i < 240 && !['success', 'error', 'crashed'].includes(execution.status ?? '');
+			i++
+		) {
 			await new Promise((resolve) => setTimeout(resolve, 500));
-			execution = ((await (await fetch(`${n8n.url}/rest/executions/${executionId}`, { headers: session })).json()) as { data: { status: string } }).data;
+			execution = (
+				(await (
+					await fetch(`${n8n.url}/rest/executions/${executionId}`, { headers: session })
+				).json()) as { data: { status: string } }
+			).data;
 		}
 		return execution.status ?? 'unknown';
 	}
@@ -95,7 +152,12 @@ describe('dunning in a real n8n: level 1 reminders', () => {
 		expect(fr.text).toContain('reçue par Paul Martin');
 		expect(fr.attachments.map((a) => a.filename)).toEqual(['preuve-de-livraison-E2E-F-1.pdf']);
 		expect(en.attachments).toHaveLength(0);
-		const rows = await ledger.query<{ number: string; status: string; channel: string; message_id: string }>(
+		const rows = await ledger.query<{
+			number: string;
+			status: string;
+			channel: string;
+			message_id: string;
+		}>(
 			`SELECT i.number, r.status, r.channel, r.message_id FROM reminders r JOIN invoices i ON i.id = r.invoice_id WHERE r.stage = 'level1' ORDER BY i.number`,
 		);
 		expect(rows.map(({ message_id: _, ...r }) => r)).toEqual([

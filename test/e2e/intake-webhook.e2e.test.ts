@@ -5,7 +5,14 @@
 import path from 'node:path';
 import { signWebhookRequest } from '../../core';
 import { testLedgerConfig } from '../helpers/db';
-import { eventually, FIXED_CREDENTIALS, prepareInstance, runtimeLibrary, type N8nProcess, type TestInstance } from '../helpers/n8n';
+import {
+	eventually,
+	FIXED_CREDENTIALS,
+	prepareInstance,
+	runtimeLibrary,
+	type N8nProcess,
+	type TestInstance,
+} from '../helpers/n8n';
 
 const WEBHOOK = 'receivables/signed';
 const WORKFLOW_ID = 'rcvSignedHook001';
@@ -20,16 +27,53 @@ interface Answer {
 	deliveryId?: string;
 	invoices?: { created: number; revised: number; unchanged: number };
 	payments?: { created: number; unchanged: number };
-	rejected?: Array<{ kind: string; ref: string | null; code: string; error: string; errorFr: string }>;
+	rejected?: Array<{
+		kind: string;
+		ref: string | null;
+		code: string;
+		error: string;
+		errorFr: string;
+	}>;
 }
 
 const body = {
 	invoices: [
-		{ number: 'E2E-2026-001', customerId: 'CL-TOULOUSE', customerName: 'Garage du Capitole', currency: 'EUR', totalExcl: '500,00', totalTax: '100,00', totalIncl: '600,00', issueDate: '2026-03-02', dueDate: '2026-04-01' },
-		{ number: 'E2E-2026-002', customerId: 'CL-TOULOUSE', currency: 'EUR', totalIncl: '240,00', issueDate: '2026-03-03', dueDate: '2026-04-02' },
-		{ number: 'E2E-2026-003', customerId: 'CL-TOULOUSE', currency: 'EUR', totalIncl: '10,00', issueDate: '2026-02-30', dueDate: '2026-04-02' },
+		{
+			number: 'E2E-2026-001',
+			customerId: 'CL-TOULOUSE',
+			customerName: 'Garage du Capitole',
+			currency: 'EUR',
+			totalExcl: '500,00',
+			totalTax: '100,00',
+			totalIncl: '600,00',
+			issueDate: '2026-03-02',
+			dueDate: '2026-04-01',
+		},
+		{
+			number: 'E2E-2026-002',
+			customerId: 'CL-TOULOUSE',
+			currency: 'EUR',
+			totalIncl: '240,00',
+			issueDate: '2026-03-03',
+			dueDate: '2026-04-02',
+		},
+		{
+			number: 'E2E-2026-003',
+			customerId: 'CL-TOULOUSE',
+			currency: 'EUR',
+			totalIncl: '10,00',
+			issueDate: '2026-02-30',
+			dueDate: '2026-04-02',
+		},
 	],
-	payments: [{ externalRef: 'VIR-E2E-1', amount: '240,00', date: '2026-03-20', reference: 'VIR GARAGE DU CAPITOLE E2E 2026 002' }],
+	payments: [
+		{
+			externalRef: 'VIR-E2E-1',
+			amount: '240,00',
+			date: '2026-03-20',
+			reference: 'VIR GARAGE DU CAPITOLE E2E 2026 002',
+		},
+	],
 };
 
 describe('real n8n: signed webhook from accounting software', () => {
@@ -38,12 +82,17 @@ describe('real n8n: signed webhook from accounting software', () => {
 
 	const ledger = (table: string): string => `"${instance?.ledgerSchema}".${table}`;
 	const footprint = async () =>
-		(await (instance as TestInstance).query<Record<string, string>>(`SELECT
+		(
+			await (instance as TestInstance).query<Record<string, string>>(`SELECT
 			(SELECT count(*) FROM ${ledger('invoices')})::text AS invoices, (SELECT count(*) FROM ${ledger('payments')})::text AS payments,
 			(SELECT count(*) FROM ${ledger('allocations')})::text AS allocations, (SELECT count(*) FROM ${ledger('history')})::text AS history,
-			(SELECT count(*) FROM ${ledger('webhook_deliveries')})::text AS deliveries, (SELECT count(*) FROM ${ledger('customers')})::text AS customers`))[0];
+			(SELECT count(*) FROM ${ledger('webhook_deliveries')})::text AS deliveries, (SELECT count(*) FROM ${ledger('customers')})::text AS customers`)
+		)[0];
 
-	const send = async (raw: string, headers: Record<string, string>): Promise<{ status: number; answer: Answer }> => {
+	const send = async (
+		raw: string,
+		headers: Record<string, string>,
+	): Promise<{ status: number; answer: Answer }> => {
 		const response = await fetch(`${n8n.url}/webhook/${WEBHOOK}`, {
 			method: 'POST',
 			headers: { 'content-type': 'application/json', ...headers },
@@ -54,12 +103,24 @@ describe('real n8n: signed webhook from accounting software', () => {
 		try {
 			return { status: response.status, answer: JSON.parse(text) as Answer };
 		} catch {
-			throw new Error(`webhook answered ${response.status} with ${text}\n--- n8n output ---\n${n8n.output().slice(-4000)}`);
+			throw new Error(
+				`webhook answered ${response.status} with ${text}\n--- n8n output ---\n${n8n.output().slice(-4000)}`,
+			);
 		}
 	};
-	const signedHeaders = (raw: string, delivery: string, options: { timestamp?: number; secret?: string } = {}) => ({
+	const signedHeaders = (
+		raw: string,
+		delivery: string,
+		options: { timestamp?: number; secret?: string } = {},
+	) => ({
 		'x-receivables-delivery': delivery,
-		'x-receivables-signature': signWebhookRequest({ rawBody: raw, secret: options.secret ?? SECRET, deliveryId: delivery, timestamp: options.timestamp, purpose: 'intake' }),
+		'x-receivables-signature': signWebhookRequest({
+			rawBody: raw,
+			secret: options.secret ?? SECRET,
+			deliveryId: delivery,
+			timestamp: options.timestamp,
+			purpose: 'intake',
+		}),
 	});
 
 	beforeAll(async () => {
@@ -67,13 +128,19 @@ describe('real n8n: signed webhook from accounting software', () => {
 		// The ledger schema is created on the first use of a ledger node; create it now, with the installed package's
 		// own migrations, so that "nothing changed" can be counted from the first request on.
 		// eslint-disable-next-line @typescript-eslint/no-require-imports
-		const installed = require(path.join(instance.packageDir, 'dist', 'core', 'index.js')) as typeof import('../../core');
+		const installed = require(
+			path.join(instance.packageDir, 'dist', 'core', 'index.js'),
+		) as typeof import('../../core');
 		const ledgerHandle = installed.openLedger(testLedgerConfig(instance.ledgerSchema));
 		await ledgerHandle.ensureReady();
 		await ledgerHandle.close();
 		const env = await instance.env();
 		await runtimeLibrary.importCredentials(instance.runtime, env, [
-			{ ...FIXED_CREDENTIALS.receivablesWebhookApi, type: 'receivablesWebhookApi', data: { secret: SECRET, previousSecret: '' } },
+			{
+				...FIXED_CREDENTIALS.receivablesWebhookApi,
+				type: 'receivablesWebhookApi',
+				data: { secret: SECRET, previousSecret: '' },
+			},
 		]);
 		n8n = await instance.start('main', env);
 		await runtimeLibrary.waitForWebhook(n8n.url, WEBHOOK, { method: 'POST', timeoutMs: 180_000 });
@@ -88,7 +155,10 @@ describe('real n8n: signed webhook from accounting software', () => {
 	});
 
 	const executions = (inst: TestInstance) =>
-		inst.query<{ status: string; n: string }>(`SELECT status, count(*)::text AS n FROM "${inst.n8nSchema}".execution_entity WHERE "workflowId" = $1 GROUP BY status`, [WORKFLOW_ID]);
+		inst.query<{ status: string; n: string }>(
+			`SELECT status, count(*)::text AS n FROM "${inst.n8nSchema}".execution_entity WHERE "workflowId" = $1 GROUP BY status`,
+			[WORKFLOW_ID],
+		);
 
 	test('unsigned, badly signed, stale, future-dated and malformed requests get 401, change nothing and start no execution', async () => {
 		const before = await footprint();
@@ -97,14 +167,24 @@ describe('real n8n: signed webhook from accounting software', () => {
 		const cases: Array<[string, Record<string, string>]> = [
 			['SIGNATURE_MISSING', { 'x-receivables-delivery': 'e2e-1' }],
 			['SIGNATURE_MISMATCH', signedHeaders(raw, 'e2e-1', { secret: 'whsec_somebody_else_000000' })],
-			['SIGNATURE_MISMATCH', { ...signedHeaders(raw, 'e2e-1'), 'x-receivables-delivery': 'e2e-other' }],
+			[
+				'SIGNATURE_MISMATCH',
+				{ ...signedHeaders(raw, 'e2e-1'), 'x-receivables-delivery': 'e2e-other' },
+			],
 			['SIGNATURE_STALE', signedHeaders(raw, 'e2e-1', { timestamp: now - 3600 })],
 			['SIGNATURE_FUTURE', signedHeaders(raw, 'e2e-1', { timestamp: now + 3600 })],
-			['SIGNATURE_MALFORMED', { 'x-receivables-delivery': 'e2e-1', 'x-receivables-signature': 'sha256=0123' }],
+			[
+				'SIGNATURE_MALFORMED',
+				{ 'x-receivables-delivery': 'e2e-1', 'x-receivables-signature': 'sha256=0123' },
+			],
 		];
 		for (const [code, headers] of cases) {
 			const { status, answer } = await send(raw, headers);
-			expect({ code, status, answer }).toMatchObject({ code, status: 401, answer: { received: false, code } });
+			expect({ code, status, answer }).toMatchObject({
+				code,
+				status: 401,
+				answer: { received: false, code },
+			});
 			expect(answer.errorFr).toBeTruthy();
 		}
 		// The body changed after signing: the signature covers the exact bytes.
@@ -120,8 +200,15 @@ describe('real n8n: signed webhook from accounting software', () => {
 		const headers = signedHeaders(raw, 'e2e-1');
 		const first = await send(raw, headers);
 		expect(first.status).toBe(200);
-		expect(first.answer).toMatchObject({ received: true, deliveryId: 'e2e-1', invoices: { created: 2, revised: 0, unchanged: 0 }, payments: { created: 1, unchanged: 0 } });
-		expect(first.answer.rejected).toEqual([expect.objectContaining({ kind: 'invoice', ref: 'E2E-2026-003', code: 'DATE_INVALID' })]);
+		expect(first.answer).toMatchObject({
+			received: true,
+			deliveryId: 'e2e-1',
+			invoices: { created: 2, revised: 0, unchanged: 0 },
+			payments: { created: 1, unchanged: 0 },
+		});
+		expect(first.answer.rejected).toEqual([
+			expect.objectContaining({ kind: 'invoice', ref: 'E2E-2026-003', code: 'DATE_INVALID' }),
+		]);
 
 		// Read right after the answer, without waiting: the data was committed before n8n answered.
 		const rows = await inst.query<Record<string, string>>(
@@ -132,7 +219,9 @@ describe('real n8n: signed webhook from accounting software', () => {
 			{ number: 'E2E-2026-001', open: '60000', status: 'open', customer: 'CL-TOULOUSE' },
 			{ number: 'E2E-2026-002', open: '0', status: 'paid', customer: 'CL-TOULOUSE' },
 		]);
-		expect(await inst.query(`SELECT source, delivery_id FROM ${ledger('webhook_deliveries')}`)).toEqual([{ source: 'accounting', delivery_id: 'e2e-1' }]);
+		expect(
+			await inst.query(`SELECT source, delivery_id FROM ${ledger('webhook_deliveries')}`),
+		).toEqual([{ source: 'accounting', delivery_id: 'e2e-1' }]);
 
 		const after = await footprint();
 		const replay = await send(raw, headers);
@@ -142,14 +231,18 @@ describe('real n8n: signed webhook from accounting software', () => {
 
 		// A signed body that is not JSON: the trigger reads the body itself (n8n does not parse it first) and answers 400.
 		const notJson = '{"invoices": [';
-		expect(await send(notJson, signedHeaders(notJson, 'e2e-2'))).toMatchObject({ status: 400, answer: { code: 'BODY_NOT_JSON' } });
+		expect(await send(notJson, signedHeaders(notJson, 'e2e-2'))).toMatchObject({
+			status: 400,
+			answer: { code: 'BODY_NOT_JSON' },
+		});
 		expect(await footprint()).toEqual(after);
 
 		// One execution in all: the stored delivery's, which went through the (disabled) e-mail node and ended well. The
 		// refused requests (earlier test), the retry and the body that is not JSON started none.
 		const settled = await eventually(
 			() => executions(inst),
-			(list) => list.length > 0 && list.every((row) => row.status !== 'running' && row.status !== 'new'),
+			(list) =>
+				list.length > 0 && list.every((row) => row.status !== 'running' && row.status !== 'new'),
 		);
 		expect(settled).toEqual([{ status: 'success', n: '1' }]);
 	}, 180_000);

@@ -36,7 +36,16 @@ const good = {
 	dueDate: '2026-04-01',
 };
 const bad = { ...good, number: 'FA-2026-0102', issueDate: '31/02/2026' };
-const single = { number: 'FA-2026-0103', customerId: 'CL-RABAT', customerName: 'Rabat Logistique', currency: 'MAD', totalIncl: '6000.00', totalTax: '1000.00', issueDate: '15/03/2026', termsDays: 60 };
+const single = {
+	number: 'FA-2026-0103',
+	customerId: 'CL-RABAT',
+	customerName: 'Rabat Logistique',
+	currency: 'MAD',
+	totalIncl: '6000.00',
+	totalTax: '1000.00',
+	issueDate: '15/03/2026',
+	termsDays: 60,
+};
 
 interface Answer {
 	stored: boolean;
@@ -59,7 +68,12 @@ describe('real n8n 2.40.7 with the packed package', () => {
 			headers: {
 				'content-type': 'application/json',
 				'x-receivables-delivery': delivery,
-				'x-receivables-signature': signWebhookRequest({ rawBody: raw, secret: SECRET, deliveryId: delivery, purpose: 'intake' }),
+				'x-receivables-signature': signWebhookRequest({
+					rawBody: raw,
+					secret: SECRET,
+					deliveryId: delivery,
+					purpose: 'intake',
+				}),
 			},
 			body: raw,
 			signal: AbortSignal.timeout(60_000),
@@ -68,7 +82,9 @@ describe('real n8n 2.40.7 with the packed package', () => {
 		try {
 			return { status: response.status, answer: JSON.parse(text) as Answer };
 		} catch {
-			throw new Error(`webhook answered ${response.status} with ${text}\n--- n8n output ---\n${n8n.output().slice(-4000)}`);
+			throw new Error(
+				`webhook answered ${response.status} with ${text}\n--- n8n output ---\n${n8n.output().slice(-4000)}`,
+			);
 		}
 	};
 	const ledger = (table: string): string => `"${instance?.ledgerSchema}".${table}`;
@@ -87,9 +103,15 @@ describe('real n8n 2.40.7 with the packed package', () => {
 		const inst = instance as TestInstance;
 		expect(inst.published).toContain(INVOICES_WORKFLOW);
 		expect(inst.published).not.toContain(CUSTOMERS_WORKFLOW);
-		for (const { workflow } of shippedWorkflows().filter(({ workflow }) => inst.published.includes(workflow.id))) {
+		for (const { workflow } of shippedWorkflows().filter(({ workflow }) =>
+			inst.published.includes(workflow.id),
+		)) {
 			for (const endpoint of webhookEndpoints(workflow)) {
-				await runtimeLibrary.waitForWebhook(n8n.url, endpoint.path, { method: endpoint.method, timeoutMs: 120_000, endpoint: endpoint.endpoint });
+				await runtimeLibrary.waitForWebhook(n8n.url, endpoint.path, {
+					method: endpoint.method,
+					timeoutMs: 120_000,
+					endpoint: endpoint.endpoint,
+				});
 			}
 		}
 	}, 240_000);
@@ -97,8 +119,12 @@ describe('real n8n 2.40.7 with the packed package', () => {
 	test('n8n loads every node and credential the package declares, under the production type names', async () => {
 		const inst = instance as TestInstance;
 		const cookie = await ownerCookie(n8n.url);
-		const nodes = (await (await fetch(`${n8n.url}/types/nodes.json`, { headers: { cookie } })).json()) as Array<{ name: string }>;
-		const credentials = (await (await fetch(`${n8n.url}/types/credentials.json`, { headers: { cookie } })).json()) as Array<{ name: string }>;
+		const nodes = (await (
+			await fetch(`${n8n.url}/types/nodes.json`, { headers: { cookie } })
+		).json()) as Array<{ name: string }>;
+		const credentials = (await (
+			await fetch(`${n8n.url}/types/credentials.json`, { headers: { cookie } })
+		).json()) as Array<{ name: string }>;
 		const loadedNodes = new Set(nodes.map((n) => n.name));
 		const loadedCredentials = new Set(credentials.map((c) => c.name));
 
@@ -110,7 +136,9 @@ describe('real n8n 2.40.7 with the packed package', () => {
 		expect(loadedNodes.has('n8n-nodes-base.webhook')).toBe(true);
 
 		const declaredCredentials = packageCredentialTypes(inst.packageDir);
-		expect(declaredCredentials).toEqual(expect.arrayContaining(['receivablesLedgerApi', 'receivablesSmtpApi']));
+		expect(declaredCredentials).toEqual(
+			expect.arrayContaining(['receivablesLedgerApi', 'receivablesSmtpApi']),
+		);
 		expect(declaredCredentials.filter((name) => !loadedCredentials.has(name))).toEqual([]);
 	}, 60_000);
 
@@ -120,8 +148,14 @@ describe('real n8n 2.40.7 with the packed package', () => {
 
 		const first = await post({ invoices: [good, bad] });
 		expect(first.status).toBe(200);
-		expect(first.answer).toMatchObject({ stored: true, delivery: 'e2e-1', invoices: { created: 1, revised: 0, unchanged: 0 } });
-		expect(first.answer.rejected).toEqual([expect.objectContaining({ ref: 'FA-2026-0102', code: 'DATE_INVALID' })]);
+		expect(first.answer).toMatchObject({
+			stored: true,
+			delivery: 'e2e-1',
+			invoices: { created: 1, revised: 0, unchanged: 0 },
+		});
+		expect(first.answer.rejected).toEqual([
+			expect.objectContaining({ ref: 'FA-2026-0102', code: 'DATE_INVALID' }),
+		]);
 		expect(first.answer.rejected[0].error).toContain('31/02/2026');
 		expect(first.answer.rejected[0].errorFr).toContain("n'est pas une date valide");
 
@@ -130,7 +164,11 @@ describe('real n8n 2.40.7 with the packed package', () => {
 		expect(second.answer).toMatchObject({ stored: true, invoices: { created: 1 }, rejected: [] });
 
 		const again = await post({ invoices: [good] });
-		expect(again.answer).toMatchObject({ stored: true, invoices: { created: 0, unchanged: 1 }, rejected: [] });
+		expect(again.answer).toMatchObject({
+			stored: true,
+			invoices: { created: 0, unchanged: 1 },
+			rejected: [],
+		});
 
 		const rows = await inst.query<Record<string, string>>(
 			`SELECT i.number, i.currency, i.total_incl_minor::text AS total, i.open_minor::text AS open, i.status, i.due_date::text AS due,
@@ -138,16 +176,35 @@ describe('real n8n 2.40.7 with the packed package', () => {
 			 FROM ${ledger('invoices')} i JOIN ${ledger('customers')} c ON c.id = i.customer_id ORDER BY i.number`,
 		);
 		expect(rows).toEqual([
-			{ number: 'FA-2026-0101', currency: 'EUR', total: '120000', open: '120000', status: 'open', due: '2026-04-01', customer: 'CL-NANTES', customer_name: 'Menuiserie Dupont' },
-			{ number: 'FA-2026-0103', currency: 'MAD', total: '600000', open: '600000', status: 'open', due: '2026-05-14', customer: 'CL-RABAT', customer_name: 'Rabat Logistique' },
+			{
+				number: 'FA-2026-0101',
+				currency: 'EUR',
+				total: '120000',
+				open: '120000',
+				status: 'open',
+				due: '2026-04-01',
+				customer: 'CL-NANTES',
+				customer_name: 'Menuiserie Dupont',
+			},
+			{
+				number: 'FA-2026-0103',
+				currency: 'MAD',
+				total: '600000',
+				open: '600000',
+				status: 'open',
+				due: '2026-05-14',
+				customer: 'CL-RABAT',
+				customer_name: 'Rabat Logistique',
+			},
 		]);
 
 		// The trigger answers each stored delivery, then n8n runs and saves its execution.
-		const executions = await eventually(() =>
-			inst.query<{ mode: string; status: string; n: string }>(
-				`SELECT mode, status, count(*)::text AS n FROM "${inst.n8nSchema}".execution_entity WHERE "workflowId" = $1 GROUP BY mode, status`,
-				[INVOICES_WORKFLOW],
-			),
+		const executions = await eventually(
+			() =>
+				inst.query<{ mode: string; status: string; n: string }>(
+					`SELECT mode, status, count(*)::text AS n FROM "${inst.n8nSchema}".execution_entity WHERE "workflowId" = $1 GROUP BY mode, status`,
+					[INVOICES_WORKFLOW],
+				),
 			(rows) => rows.every((row) => row.status !== 'running' && row.status !== 'new'),
 		);
 		expect(executions).toEqual([{ mode: 'webhook', status: 'success', n: '3' }]);
@@ -157,11 +214,17 @@ describe('real n8n 2.40.7 with the packed package', () => {
 		const inst = instance as TestInstance;
 		await n8n.stop();
 		const result = await inst.cli(env, ['execute', `--id=${CUSTOMERS_WORKFLOW}`, '--rawOutput']);
-		expect({ code: result.code, stderr: result.code === 0 ? '' : result.stderr }).toEqual({ code: 0, stderr: '' });
+		expect({ code: result.code, stderr: result.code === 0 ? '' : result.stderr }).toEqual({
+			code: 0,
+			stderr: '',
+		});
 		// --rawOutput prints the run as indented JSON (other output lines may come before or after it).
 		const printed = /^\{\n[\s\S]*?\n\}$/m.exec(result.stdout);
 		expect(printed).not.toBeNull();
-		const run = JSON.parse(printed![0]) as { status: string; data: { resultData: { lastNodeExecuted: string } } };
+		const run = JSON.parse(printed![0]) as {
+			status: string;
+			data: { resultData: { lastNodeExecuted: string } };
+		};
 		expect(run.status).toBe('success');
 		expect(run.data.resultData.lastNodeExecuted).toBe('Invoice Intake');
 

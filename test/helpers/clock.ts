@@ -10,7 +10,22 @@ export function todayAt(hhmm: string, zone = 'Europe/Paris'): Date {
 	return DateTime.now().setZone(zone).set({ hour, minute, second: 0, millisecond: 0 }).toJSDate();
 }
 
-const REAL_TIMERS = ['hrtime', 'nextTick', 'performance', 'queueMicrotask', 'requestAnimationFrame', 'cancelAnimationFrame', 'requestIdleCallback', 'cancelIdleCallback', 'setImmediate', 'clearImmediate', 'setInterval', 'clearInterval', 'setTimeout', 'clearTimeout'] as const;
+const REAL_TIMERS = [
+	'hrtime',
+	'nextTick',
+	'performance',
+	'queueMicrotask',
+	'requestAnimationFrame',
+	'cancelAnimationFrame',
+	'requestIdleCallback',
+	'cancelIdleCallback',
+	'setImmediate',
+	'clearImmediate',
+	'setInterval',
+	'clearInterval',
+	'setTimeout',
+	'clearTimeout',
+] as const;
 
 /** Fakes Date at `instant` (the clock then runs on from there); call useRealTimers in afterAll/afterEach. */
 export function fakeDateAt(instant: Date): void {

@@ -4,7 +4,10 @@ import { openLedger, type Ledger, type LedgerConfig } from '../../core';
 
 export function testDatabaseUrl(): string {
 	const url = process.env.TEST_DATABASE_URL;
-	if (!url) throw new Error('TEST_DATABASE_URL is not set: run the tests through jest (test/globalSetup.cjs sets it).');
+	if (!url)
+		throw new Error(
+			'TEST_DATABASE_URL is not set: run the tests through jest (test/globalSetup.cjs sets it).',
+		);
 	return url;
 }
 

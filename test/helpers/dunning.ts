@@ -38,11 +38,23 @@ export async function addCustomer(ledger: Ledger, c: CustomerSeed): Promise<stri
 			collector_code, on_hold, hold_reason, policy_overrides, custom_fields, address_lines, postal_code, city, phone)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17) RETURNING id`,
 		[
-			c.externalId, c.name ?? c.externalId, c.profile === undefined ? 'standard' : c.profile, c.language ?? 'fr',
-			c.emails ?? [`compta@${c.externalId.toLowerCase()}.example`], c.ccEmails ?? [], c.emailStatus ?? 'ok',
-			c.salesRep === undefined ? 'REP1' : c.salesRep, c.collector === undefined ? 'COL1' : c.collector, c.onHold ?? false,
-			c.holdReason ?? null, JSON.stringify(c.overrides ?? {}), JSON.stringify(c.customFields ?? {}),
-			c.addressLines ?? ['12 rue de la Paix'], c.postalCode ?? '75002', c.city ?? 'Paris', c.phone ?? null,
+			c.externalId,
+			c.name ?? c.externalId,
+			c.profile === undefined ? 'standard' : c.profile,
+			c.language ?? 'fr',
+			c.emails ?? [`compta@${c.externalId.toLowerCase()}.example`],
+			c.ccEmails ?? [],
+			c.emailStatus ?? 'ok',
+			c.salesRep === undefined ? 'REP1' : c.salesRep,
+			c.collector === undefined ? 'COL1' : c.collector,
+			c.onHold ?? false,
+			c.holdReason ?? null,
+			JSON.stringify(c.overrides ?? {}),
+			JSON.stringify(c.customFields ?? {}),
+			c.addressLines ?? ['12 rue de la Paix'],
+			c.postalCode ?? '75002',
+			c.city ?? 'Paris',
+			c.phone ?? null,
 		],
 	);
 	return rows[0].id;
@@ -70,10 +82,20 @@ export async function addInvoice(ledger: Ledger, inv: InvoiceSeed): Promise<stri
 			open_minor, issue_date, due_date, status, paid_at, content_hash, doc_type, extra)
 		VALUES ($1, $2, $3, $4, $5, $6, $6, $7, $8, $9, $10, $11, $12, $13, $14) RETURNING id`,
 		[
-			inv.number ?? `F-${randomBytes(4).toString('hex')}`, inv.customerId, inv.currency ?? 'EUR', (amount * 5n) / 6n,
-			amount - (amount * 5n) / 6n, amount, (inv.open ?? (status === 'open' ? amount : 0n)).toString(),
-			inv.issueDate ?? '2025-01-02', inv.dueDate, status, inv.paidAt ?? null, randomBytes(8).toString('hex'),
-			inv.docType ?? 'invoice', JSON.stringify(inv.extra ?? {}),
+			inv.number ?? `F-${randomBytes(4).toString('hex')}`,
+			inv.customerId,
+			inv.currency ?? 'EUR',
+			(amount * 5n) / 6n,
+			amount - (amount * 5n) / 6n,
+			amount,
+			(inv.open ?? (status === 'open' ? amount : 0n)).toString(),
+			inv.issueDate ?? '2025-01-02',
+			inv.dueDate,
+			status,
+			inv.paidAt ?? null,
+			randomBytes(8).toString('hex'),
+			inv.docType ?? 'invoice',
+			JSON.stringify(inv.extra ?? {}),
 		],
 	);
 	return rows[0].id;

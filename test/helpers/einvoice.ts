@@ -134,15 +134,30 @@ export function frenchUbl(...replacements: Array<[string | RegExp, string]>): st
 // The official CDAR artefacts (test/fixtures/cdar, NOTICE): the D22B XSD through xmllint, the BR-FR-CDV Schematron
 // (XSLT 2.0) through Saxon-HE. CI installs the tools (.ci/run); locally the tests that need them say so and skip.
 const CDAR_FIXTURES = path.join(__dirname, '..', 'fixtures', 'cdar');
-const CDAR_XSD = path.join(CDAR_FIXTURES, 'xsd', 'CrossDomainAcknowledgementAndResponse_100pD22B.xsd');
+const CDAR_XSD = path.join(
+	CDAR_FIXTURES,
+	'xsd',
+	'CrossDomainAcknowledgementAndResponse_100pD22B.xsd',
+);
 const CDAR_SCHEMATRON = path.join(CDAR_FIXTURES, 'schematron', 'BR-FR-CDV-Schematron-CDAR.xslt');
-const SAXON = ['/usr/share/java/Saxon-HE.jar', '/usr/share/java/Saxon-HE-9.9.1.5.jar'].find((p) => existsSync(p));
-const CDAR_TOOLS = spawnSync('xmllint', ['--version']).status === 0 && SAXON !== undefined && spawnSync('java', ['-version']).status === 0;
+const SAXON = ['/usr/share/java/Saxon-HE.jar', '/usr/share/java/Saxon-HE-9.9.1.5.jar'].find((p) =>
+	existsSync(p),
+);
+const CDAR_TOOLS =
+	spawnSync('xmllint', ['--version']).status === 0 &&
+	SAXON !== undefined &&
+	spawnSync('java', ['-version']).status === 0;
 
 /** `it` for tests that validate CDAR messages: they fail in CI without the tools, and say why locally and skip. */
 export function itValidatesCdar(): jest.It {
-	if (!CDAR_TOOLS && process.env.CI) throw new Error('xmllint (libxml2-utils), java and Saxon-HE (libsaxonhe-java) are needed to validate CDAR messages: .ci/run installs them.');
-	if (!CDAR_TOOLS) console.warn('CDAR validation tests skipped locally: install libxml2-utils and libsaxonhe-java (Debian) to run them.');
+	if (!CDAR_TOOLS && process.env.CI)
+		throw new Error(
+			'xmllint (libxml2-utils), java and Saxon-HE (libsaxonhe-java) are needed to validate CDAR messages: .ci/run installs them.',
+		);
+	if (!CDAR_TOOLS)
+		console.warn(
+			'CDAR validation tests skipped locally: install libxml2-utils and libsaxonhe-java (Debian) to run them.',
+		);
 	return CDAR_TOOLS ? it : it.skip;
 }
 
@@ -152,9 +167,18 @@ export function validateCdar(xml: string): { xsd: string; failed: string[] } {
 	try {
 		const file = path.join(dir, 'message.xml');
 		writeFileSync(file, xml);
-		const lint = spawnSync('xmllint', ['--noout', '--schema', CDAR_XSD, file], { encoding: 'utf8' });
-		const svrl = execFileSync('java', ['-jar', SAXON!, `-s:${file}`, `-xsl:${CDAR_SCHEMATRON}`], { encoding: 'utf8', maxBuffer: 20 * 1024 * 1024 });
-		const failed = [...svrl.matchAll(/<svrl:failed-assert[^>]*?flag="fatal"[\s\S]*?<svrl:text>([\s\S]*?)<\/svrl:text>/g)].map((m) => m[1].replace(/\s+/g, ' ').trim());
+		const lint = spawnSync('xmllint', ['--noout', '--schema', CDAR_XSD, file], {
+			encoding: 'utf8',
+		});
+		const svrl = execFileSync('java', ['-jar', SAXON!, `-s:${file}`, `-xsl:${CDAR_SCHEMATRON}`], {
+			encoding: 'utf8',
+			maxBuffer: 20 * 1024 * 1024,
+		});
+		const failed = [
+			...svrl.matchAll(
+				/<svrl:failed-assert[^>]*?flag="fatal"[\s\S]*?<svrl:text>([\s\S]*?)<\/svrl:text>/g,
+			),
+		].map((m) => m[1].replace(/\s+/g, ' ').trim());
 		return { xsd: lint.status === 0 ? 'valid' : lint.stderr, failed };
 	} finally {
 		rmSync(dir, { recursive: true, force: true });
@@ -166,24 +190,42 @@ export function validateCdar(xml: string): { xsd: string; failed: string[] } {
 const BRFR_FIXTURES = path.join(__dirname, '..', 'fixtures', 'brfr');
 
 /** Runs the official BR-FR flux 2 Schematron on documents of one syntax: the labels of the fatal assertions that failed ("BR-FR-05/BT-22"), by document name. */
-export function brFrFailedAssertions(syntax: 'cii' | 'ubl', documents: Record<string, string>): Record<string, string[]> {
+export function brFrFailedAssertions(
+	syntax: 'cii' | 'ubl',
+	documents: Record<string, string>,
+): Record<string, string[]> {
 	const dir = mkdtempSync(path.join(os.tmpdir(), 'brfr-'));
 	try {
 		const input = path.join(dir, 'in');
 		const output = path.join(dir, 'out');
 		mkdirSync(input);
 		mkdirSync(output);
-		for (const [name, xml] of Object.entries(documents)) writeFileSync(path.join(input, `${name}.xml`), xml);
+		for (const [name, xml] of Object.entries(documents))
+			writeFileSync(path.join(input, `${name}.xml`), xml);
 		const xsl = path.join(BRFR_FIXTURES, `BR-FR-Flux2-Schematron-${syntax.toUpperCase()}.xslt`);
-		execFileSync('java', ['-jar', SAXON!, `-s:${input}`, `-o:${output}`, `-xsl:${xsl}`], { encoding: 'utf8', maxBuffer: 20 * 1024 * 1024 });
+		execFileSync('java', ['-jar', SAXON!, `-s:${input}`, `-o:${output}`, `-xsl:${xsl}`], {
+			encoding: 'utf8',
+			maxBuffer: 20 * 1024 * 1024,
+		});
 		const out: Record<string, string[]> = {};
 		for (const name of Object.keys(documents)) {
 			const svrl = readFileSync(path.join(output, `${name}.xml`), 'utf8');
 			// the rule label opens each message ("BR-FR-15/BT-118 : …", "[BR-FR-15/BT-151] : …"): the assertion ids
 			// of the compiled files are not the same between CII and UBL (nor always right), the labels are
-			const ids = [...svrl.matchAll(/<svrl:failed-assert\b([^>]*)>([\s\S]*?)<\/svrl:failed-assert>/g)]
+			const ids = [
+				...svrl.matchAll(/<svrl:failed-assert\b([^>]*)>([\s\S]*?)<\/svrl:failed-assert>/g),
+			]
 				.filter((m) => /flag="fatal"/.test(m[1]))
-				.map((m) => m[2].match(/BR-FR-[A-Z0-9-]*?\d\d\/(?:(?:BT|EXT-FR-FE)-[\w-]+?|LEGALID|ID)(?=[\s\]:])/)?.[0] ?? m[2].replace(/<[^>]*>/g, '').trim().slice(0, 60));
+				.map(
+					(m) =>
+						m[2].match(
+							/BR-FR-[A-Z0-9-]*?\d\d\/(?:(?:BT|EXT-FR-FE)-[\w-]+?|LEGALID|ID)(?=[\s\]:])/,
+						)?.[0] ??
+						m[2]
+							.replace(/<[^>]*>/g, '')
+							.trim()
+							.slice(0, 60),
+				);
 			out[name] = [...new Set(ids)].sort();
 		}
 		return out;

@@ -6,17 +6,32 @@
  *   expect(result.status).toBe('success');
  *   result.json('Invoice Intake', 1); // the Rejected output
  */
-import type { ICredentialDataDecryptedObject, IDataObject, INodeCredentialTestResult, INodeExecutionData } from 'n8n-workflow';
+import type {
+	ICredentialDataDecryptedObject,
+	IDataObject,
+	INodeCredentialTestResult,
+	INodeExecutionData,
+} from 'n8n-workflow';
 import { testCredential as runCredentialTest } from './engine/credentials';
 import { ownModulePath, packageTypes, purgeBasePools } from './engine/node-types';
 
-export { runWorkflow, loadWorkflow, setNodeParameters, type RunOptions, type WorkflowJson, type WorkflowRun } from './engine/run';
+export {
+	runWorkflow,
+	loadWorkflow,
+	setNodeParameters,
+	type RunOptions,
+	type WorkflowJson,
+	type WorkflowRun,
+} from './engine/run';
 export { ENGINE_FILES_DIR } from './engine/env';
 export type { CredentialMap } from './engine/credentials';
 export { packageTypes, PACKAGE_ROOT, PACKAGE_NAME } from './engine/node-types';
 
 /** Runs the credential test of n8n's editor ("Test" button) for one of this package's credential types. */
-export async function testCredential(type: string, data: ICredentialDataDecryptedObject): Promise<INodeCredentialTestResult> {
+export async function testCredential(
+	type: string,
+	data: ICredentialDataDecryptedObject,
+): Promise<INodeCredentialTestResult> {
 	return await runCredentialTest(packageTypes(), type, data);
 }
 
@@ -56,7 +71,10 @@ export function webhookItem(request: WebhookRequest): IDataObject {
  * The item a Webhook node with the Raw Body option outputs: the parsed request in `json`, the exact bytes
  * received in the binary property `data` (what signature checks read).
  */
-export function rawWebhookItem(rawBody: string | Buffer, request: Omit<WebhookRequest, 'body'> = {}): INodeExecutionData {
+export function rawWebhookItem(
+	rawBody: string | Buffer,
+	request: Omit<WebhookRequest, 'body'> = {},
+): INodeExecutionData {
 	const bytes = typeof rawBody === 'string' ? Buffer.from(rawBody, 'utf8') : rawBody;
 	const headers = { 'content-type': 'application/json', ...(request.headers ?? {}) };
 	let body: unknown = {};

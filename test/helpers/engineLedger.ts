@@ -16,7 +16,13 @@
 import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
 import { openLedger, type Ledger } from '../../core';
-import { createTestLedger, dropTestLedger, ledgerCredentialData, testDatabaseUrl, uniqueSchema } from './db';
+import {
+	createTestLedger,
+	dropTestLedger,
+	ledgerCredentialData,
+	testDatabaseUrl,
+	uniqueSchema,
+} from './db';
 import { closeEngine } from './engine';
 import { moduleUrl, runModule, scriptEnv } from './scripts';
 
@@ -26,18 +32,28 @@ export interface EngineLedger {
 	credentials: Record<string, Record<string, string | number>>;
 }
 
-export function engineLedger(otherCredentials: Record<string, Record<string, string | number>> = {}, options: { ledgerRole?: boolean } = {}): EngineLedger {
+export function engineLedger(
+	otherCredentials: Record<string, Record<string, string | number>> = {},
+	options: { ledgerRole?: boolean } = {},
+): EngineLedger {
 	const t = {} as EngineLedger;
 	let role: { name: string; password: string } | undefined;
 	beforeAll(async () => {
 		if (!options.ledgerRole) {
 			t.ledger = await createTestLedger();
-			t.credentials = { receivablesLedgerApi: ledgerCredentialData(t.ledger.schema), ...otherCredentials };
+			t.credentials = {
+				receivablesLedgerApi: ledgerCredentialData(t.ledger.schema),
+				...otherCredentials,
+			};
 			return;
 		}
-		role = { name: `rcv_test_${randomBytes(4).toString('hex')}`, password: randomBytes(12).toString('hex') };
+		role = {
+			name: `rcv_test_${randomBytes(4).toString('hex')}`,
+			password: randomBytes(12).toString('hex'),
+		};
 		const schema = uniqueSchema();
-		await runModule(`
+		await runModule(
+			`
 			import { createRequire } from 'node:module';
 			import { ensureLedgerRole } from '${moduleUrl('scripts/lib/database.mjs')}';
 			const pg = createRequire(import.meta.url)('pg');
@@ -46,8 +62,14 @@ export function engineLedger(otherCredentials: Record<string, Record<string, str
 			await ensureLedgerRole(client, { role: ${JSON.stringify(role.name)}, password: ${JSON.stringify(role.password)}, schema: ${JSON.stringify(schema)} });
 			await client.end();
 			console.log(JSON.stringify({ ok: true }));
-		`, scriptEnv());
-		const credential = { ...ledgerCredentialData(schema), user: role.name, password: role.password };
+		`,
+			scriptEnv(),
+		);
+		const credential = {
+			...ledgerCredentialData(schema),
+			user: role.name,
+			password: role.password,
+		};
 		const url = new URL(testDatabaseUrl());
 		url.username = role.name;
 		url.password = role.password;
@@ -62,7 +84,10 @@ export function engineLedger(otherCredentials: Record<string, Record<string, str
 			const client = new Client({ connectionString: testDatabaseUrl() });
 			await client.connect();
 			try {
-				await client.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = $1', [role.name]);
+				await client.query(
+					'SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = $1',
+					[role.name],
+				);
 				await client.query(`DROP OWNED BY "${role.name}" CASCADE`).catch(() => undefined);
 				await client.query(`DROP ROLE IF EXISTS "${role.name}"`);
 			} finally {
@@ -75,8 +100,12 @@ export function engineLedger(otherCredentials: Record<string, Record<string, str
 
 /** Asserts that the nodes of an engine ledger made with `ledgerRole` run as that role: no superuser, no RLS bypass. */
 export async function expectLedgerRole(t: EngineLedger): Promise<void> {
-	const [me] = await t.ledger.query<{ user: string; superuser: string }>("SELECT current_user AS user, current_setting('is_superuser') AS superuser");
+	const [me] = await t.ledger.query<{ user: string; superuser: string }>(
+		"SELECT current_user AS user, current_setting('is_superuser') AS superuser",
+	);
 	expect(me).toEqual({ user: t.credentials.receivablesLedgerApi.user, superuser: 'off' });
-	const [role] = await t.ledger.query<{ rolsuper: boolean; rolbypassrls: boolean }>('SELECT rolsuper, rolbypassrls FROM pg_roles WHERE rolname = current_user');
+	const [role] = await t.ledger.query<{ rolsuper: boolean; rolbypassrls: boolean }>(
+		'SELECT rolsuper, rolbypassrls FROM pg_roles WHERE rolname = current_user',
+	);
 	expect(role).toEqual({ rolsuper: false, rolbypassrls: false });
 }

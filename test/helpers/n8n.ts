@@ -3,7 +3,15 @@
 // library of scripts/lib/n8n-runtime.cjs.
 import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import {
+	existsSync,
+	mkdirSync,
+	readdirSync,
+	readFileSync,
+	realpathSync,
+	rmSync,
+	writeFileSync,
+} from 'node:fs';
 import path from 'node:path';
 import { Client } from 'pg';
 import { dropSchema, ledgerCredentialData, testDatabaseUrl, uniqueSchema } from './db';
@@ -69,7 +77,10 @@ export function workflowFiles(): Array<{ file: string; text: string }> {
 }
 
 export function shippedWorkflows(): Array<{ file: string; workflow: Workflow }> {
-	return workflowFiles().map(({ file, text }) => ({ file, workflow: JSON.parse(text) as Workflow }));
+	return workflowFiles().map(({ file, text }) => ({
+		file,
+		workflow: JSON.parse(text) as Workflow,
+	}));
 }
 
 export interface NodeTypeInfo {
@@ -86,35 +97,60 @@ export interface NodeTypeInfo {
 	 * written in the node (a parameter left at its default is not compared); `unless`: the parameters that hide it
 	 * (displayOptions.hide) with their defaults, for a node that leaves them out.
 	 */
-	credentials: Array<{ name: string; required: boolean; operations?: string[]; when?: Record<string, unknown[]>; unless?: Record<string, { values: unknown[]; default: unknown }> }>;
+	credentials: Array<{
+		name: string;
+		required: boolean;
+		operations?: string[];
+		when?: Record<string, unknown[]>;
+		unless?: Record<string, { values: unknown[]; default: unknown }>;
+	}>;
 	webhooks: Array<{ httpMethod: string; path: string }>;
 }
 
 /** Triggers that never run on their own: publishing a workflow with only these makes no sense. */
-const NOT_ACTIVATABLE = new Set(['manualTrigger', 'errorTrigger', 'executeWorkflowTrigger', 'evaluationTrigger']);
+const NOT_ACTIVATABLE = new Set([
+	'manualTrigger',
+	'errorTrigger',
+	'executeWorkflowTrigger',
+	'evaluationTrigger',
+]);
 
 interface Description {
 	name: string;
 	version: number | number[];
 	group?: string[];
 	outputs?: unknown;
-	credentials?: Array<{ name: string; required?: boolean; displayOptions?: { show?: { operation?: string[] } & Record<string, unknown[] | undefined>; hide?: Record<string, unknown[] | undefined> } }>;
+	credentials?: Array<{
+		name: string;
+		required?: boolean;
+		displayOptions?: {
+			show?: { operation?: string[] } & Record<string, unknown[] | undefined>;
+			hide?: Record<string, unknown[] | undefined>;
+		};
+	}>;
 	properties?: Array<{ name: string; default?: unknown }>;
 	webhooks?: Array<{ httpMethod?: string; path?: string }>;
 	polling?: boolean;
 }
 
 /** The conditions of a credential's displayOptions.show other than the operation (and n8n's own @version). */
-function otherConditions(show: Record<string, unknown[] | undefined> | undefined): Record<string, unknown[]> | undefined {
-	const entries = Object.entries(show ?? {}).filter(([key, values]) => key !== 'operation' && !key.startsWith('@') && Array.isArray(values)) as Array<[string, unknown[]]>;
+function otherConditions(
+	show: Record<string, unknown[] | undefined> | undefined,
+): Record<string, unknown[]> | undefined {
+	const entries = Object.entries(show ?? {}).filter(
+		([key, values]) => key !== 'operation' && !key.startsWith('@') && Array.isArray(values),
+	) as Array<[string, unknown[]]>;
 	return entries.length ? Object.fromEntries(entries) : undefined;
 }
 
 function typeInfo(prefix: string, descriptions: Description[]): NodeTypeInfo {
 	const [first] = descriptions;
-	const versions = descriptions.flatMap((d) => (Array.isArray(d.version) ? d.version : [d.version]));
+	const versions = descriptions.flatMap((d) =>
+		Array.isArray(d.version) ? d.version : [d.version],
+	);
 	const group = first.group ?? [];
-	const isTrigger = group.includes('trigger') || Boolean(first.polling) || Boolean(first.webhooks?.length);
+	const isTrigger =
+		group.includes('trigger') || Boolean(first.polling) || Boolean(first.webhooks?.length);
 	return {
 		type: `${prefix}.${first.name}`,
 		versions,
@@ -125,21 +161,41 @@ function typeInfo(prefix: string, descriptions: Description[]): NodeTypeInfo {
 			name: c.name,
 			required: c.required === true,
 			...(c.displayOptions?.show?.operation ? { operations: c.displayOptions.show.operation } : {}),
-			...(otherConditions(c.displayOptions?.show) ? { when: otherConditions(c.displayOptions?.show) } : {}),
+			...(otherConditions(c.displayOptions?.show)
+				? { when: otherConditions(c.displayOptions?.show) }
+				: {}),
 			...(otherConditions(c.displayOptions?.hide)
-				? { unless: Object.fromEntries(Object.entries(otherConditions(c.displayOptions?.hide) ?? {}).map(([key, values]) => [key, { values, default: first.properties?.find((p) => p.name === key)?.default }])) }
+				? {
+						unless: Object.fromEntries(
+							Object.entries(otherConditions(c.displayOptions?.hide) ?? {}).map(([key, values]) => [
+								key,
+								{ values, default: first.properties?.find((p) => p.name === key)?.default },
+							]),
+						),
+					}
 				: {}),
 		})),
-		webhooks: (first.webhooks ?? []).map((w) => ({ httpMethod: String(w.httpMethod ?? 'GET'), path: String(w.path ?? '') })),
+		webhooks: (first.webhooks ?? []).map((w) => ({
+			httpMethod: String(w.httpMethod ?? 'GET'),
+			path: String(w.path ?? ''),
+		})),
 	};
 }
 
 /** n8n's built-in nodes (n8n-nodes-base), from the type list it ships. */
 export function baseNodeTypes(): Map<string, NodeTypeInfo> {
-	const file = path.join(REPO_ROOT, 'node_modules', 'n8n-nodes-base', 'dist', 'types', 'nodes.json');
+	const file = path.join(
+		REPO_ROOT,
+		'node_modules',
+		'n8n-nodes-base',
+		'dist',
+		'types',
+		'nodes.json',
+	);
 	const all = JSON.parse(readFileSync(file, 'utf8')) as Description[];
 	const byName = new Map<string, Description[]>();
-	for (const description of all) byName.set(description.name, [...(byName.get(description.name) ?? []), description]);
+	for (const description of all)
+		byName.set(description.name, [...(byName.get(description.name) ?? []), description]);
 	const types = new Map<string, NodeTypeInfo>();
 	for (const descriptions of byName.values()) {
 		const info = typeInfo('n8n-nodes-base', descriptions);
@@ -159,11 +215,17 @@ interface NodeClassInstance {
  * sources ('source', no build needed) or the built files ('dist'). A listed node whose file does not exist yet is
  * left out (and so is unknown to the checks).
  */
-export function packageNodeTypes(from: 'source' | 'dist', root = REPO_ROOT): Map<string, NodeTypeInfo> {
+export function packageNodeTypes(
+	from: 'source' | 'dist',
+	root = REPO_ROOT,
+): Map<string, NodeTypeInfo> {
 	const manifest = packageManifest(root);
 	const types = new Map<string, NodeTypeInfo>();
 	for (const listed of manifest.n8n.nodes) {
-		const file = from === 'dist' ? path.join(root, listed) : path.join(root, listed.replace(/^dist\//, '').replace(/\.js$/, '.ts'));
+		const file =
+			from === 'dist'
+				? path.join(root, listed)
+				: path.join(root, listed.replace(/^dist\//, '').replace(/\.js$/, '.ts'));
 		if (!existsSync(file)) continue;
 		const className = path.basename(file).split('.')[0];
 		// eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -184,26 +246,49 @@ export function packageCredentialTypes(root = REPO_ROOT): string[] {
 		const file = path.join(root, listed);
 		const className = path.basename(file).split('.')[0];
 		// eslint-disable-next-line @typescript-eslint/no-require-imports
-		const CredentialClass = (require(file) as Record<string, new () => { name: string }>)[className];
+		const CredentialClass = (require(file) as Record<string, new () => { name: string }>)[
+			className
+		];
 		return new CredentialClass().name;
 	});
 }
 
 /** The nodes of a workflow that start it on their own (so the workflow must be published to work). */
-export function activatableNodes(workflow: Workflow, types: Map<string, NodeTypeInfo>): WorkflowNode[] {
+export function activatableNodes(
+	workflow: Workflow,
+	types: Map<string, NodeTypeInfo>,
+): WorkflowNode[] {
 	return workflow.nodes.filter((node) => !node.disabled && types.get(node.type)?.activatable);
 }
 
 /** The production webhooks a published workflow serves: path and method of each Webhook/Form trigger node. */
-export function webhookEndpoints(workflow: Workflow): Array<{ path: string; method: string; endpoint: 'webhook' | 'form' }> {
+export function webhookEndpoints(
+	workflow: Workflow,
+): Array<{ path: string; method: string; endpoint: 'webhook' | 'form' }> {
 	return workflow.nodes
-		.filter((node) => !node.disabled && (node.type === 'n8n-nodes-base.webhook' || node.type === 'n8n-nodes-base.formTrigger' || node.type === 'n8n-nodes-receivables.receivablesPageTrigger'))
+		.filter(
+			(node) =>
+				!node.disabled &&
+				(node.type === 'n8n-nodes-base.webhook' ||
+					node.type === 'n8n-nodes-base.formTrigger' ||
+					node.type === 'n8n-nodes-receivables.receivablesPageTrigger'),
+		)
 		.map((node) => ({
 			// A Form Trigger keeps its path in its options ("Form Path"); without one n8n uses the webhook id.
-			path: String(node.parameters.path ?? (node.parameters.options as { path?: string } | undefined)?.path ?? node.webhookId),
-			method: node.type === 'n8n-nodes-base.formTrigger' ? 'GET' : node.type === 'n8n-nodes-receivables.receivablesPageTrigger' ? 'POST' : String(node.parameters.httpMethod ?? 'GET'),
+			path: String(
+				node.parameters.path ??
+					(node.parameters.options as { path?: string } | undefined)?.path ??
+					node.webhookId,
+			),
+			method:
+				node.type === 'n8n-nodes-base.formTrigger'
+					? 'GET'
+					: node.type === 'n8n-nodes-receivables.receivablesPageTrigger'
+						? 'POST'
+						: String(node.parameters.httpMethod ?? 'GET'),
 			// n8n serves a Form Trigger under /form/<path>, every other webhook under /webhook/<path>.
-			endpoint: node.type === 'n8n-nodes-base.formTrigger' ? ('form' as const) : ('webhook' as const),
+			endpoint:
+				node.type === 'n8n-nodes-base.formTrigger' ? ('form' as const) : ('webhook' as const),
 		}));
 }
 
@@ -245,17 +330,55 @@ export interface RuntimeLibrary {
 	ensureN8nRuntime(options: { log?: Log }): Promise<N8nRuntime>;
 	packPackage(options: { log?: Log; destination?: string }): Promise<string>;
 	installPackageInto(userFolder: string, tarball: string, options: { log?: Log }): Promise<string>;
-	n8nEnv(options: { userFolder: string; db: DbSettings; port: number; runnerPort: number; encryptionKey: string; filesFolder?: string; extra?: N8nEnv }): N8nEnv;
-	n8nCli(runtime: N8nRuntime, env: N8nEnv, args: string[], options?: { log?: Log; timeoutMs?: number }): Promise<CliResult>;
-	importCredentials(runtime: N8nRuntime, env: N8nEnv, credentials: unknown[], options?: { log?: Log }): Promise<CliResult>;
-	importWorkflows(runtime: N8nRuntime, env: N8nEnv, dir: string, options?: { log?: Log }): Promise<CliResult>;
-	publishWorkflows(runtime: N8nRuntime, env: N8nEnv, ids: string[], options?: { log?: Log }): Promise<CliResult[]>;
+	n8nEnv(options: {
+		userFolder: string;
+		db: DbSettings;
+		port: number;
+		runnerPort: number;
+		encryptionKey: string;
+		filesFolder?: string;
+		extra?: N8nEnv;
+	}): N8nEnv;
+	n8nCli(
+		runtime: N8nRuntime,
+		env: N8nEnv,
+		args: string[],
+		options?: { log?: Log; timeoutMs?: number },
+	): Promise<CliResult>;
+	importCredentials(
+		runtime: N8nRuntime,
+		env: N8nEnv,
+		credentials: unknown[],
+		options?: { log?: Log },
+	): Promise<CliResult>;
+	importWorkflows(
+		runtime: N8nRuntime,
+		env: N8nEnv,
+		dir: string,
+		options?: { log?: Log },
+	): Promise<CliResult>;
+	publishWorkflows(
+		runtime: N8nRuntime,
+		env: N8nEnv,
+		ids: string[],
+		options?: { log?: Log },
+	): Promise<CliResult[]>;
 	startN8n(
 		runtime: N8nRuntime,
 		env: N8nEnv,
-		options?: { log?: Log; timeoutMs?: number; command?: 'start' | 'worker' | 'webhook'; graceMs?: number; args?: string[] },
+		options?: {
+			log?: Log;
+			timeoutMs?: number;
+			command?: 'start' | 'worker' | 'webhook';
+			graceMs?: number;
+			args?: string[];
+		},
 	): Promise<N8nProcess>;
-	waitForWebhook(url: string, webhookPath: string, options?: { method?: string; timeoutMs?: number; endpoint?: 'webhook' | 'form' }): Promise<number>;
+	waitForWebhook(
+		url: string,
+		webhookPath: string,
+		options?: { method?: string; timeoutMs?: number; endpoint?: 'webhook' | 'form' },
+	): Promise<number>;
 	freePort(): Promise<number>;
 	newEncryptionKey(): string;
 }
@@ -289,7 +412,11 @@ export interface TestInstance {
 	 */
 	addUserFolder(name: string): Promise<string>;
 	/** Starts an n8n process (start, worker, webhook), stopped by cleanup() whatever happens. */
-	start(name: string, env: N8nEnv, options?: { command?: 'start' | 'worker' | 'webhook'; timeoutMs?: number; args?: string[] }): Promise<N8nProcess>;
+	start(
+		name: string,
+		env: N8nEnv,
+		options?: { command?: 'start' | 'worker' | 'webhook'; timeoutMs?: number; args?: string[] },
+	): Promise<N8nProcess>;
 	cli(env: N8nEnv, args: string[]): Promise<CliResult>;
 	/** A query on the test database (the ledger and n8n schemas are in it). */
 	query<T>(sql: string, values?: unknown[]): Promise<T[]>;
@@ -319,7 +446,12 @@ function dbSettings(schema: string): DbSettings {
  */
 export async function prepareInstance(
 	label: string,
-	options: { smtpPort?: number; publish?: 'triggers' | string[]; webhookSecret?: string; ledgerCredential?: Record<string, string | number> } = {},
+	options: {
+		smtpPort?: number;
+		publish?: 'triggers' | string[];
+		webhookSecret?: string;
+		ledgerCredential?: Record<string, string | number>;
+	} = {},
 ): Promise<TestInstance> {
 	const lib = runtimeLibrary;
 	const suffix = `${Date.now().toString(36)}_${randomBytes(3).toString('hex')}`;
@@ -402,7 +534,8 @@ export async function prepareInstance(
 			await Promise.all(processes.map(({ handle }) => handle.stop().catch(() => undefined)));
 			const artifacts = path.join(REPO_ROOT, 'test-artifacts');
 			mkdirSync(artifacts, { recursive: true });
-			for (const { name, handle } of processes) writeFileSync(path.join(artifacts, `${label}-${name}.log`), handle.output());
+			for (const { name, handle } of processes)
+				writeFileSync(path.join(artifacts, `${label}-${name}.log`), handle.output());
 			await client.end().catch(() => undefined);
 			await dropSchema(n8nSchema).catch(() => undefined);
 			await dropSchema(ledgerSchema).catch(() => undefined);
@@ -420,22 +553,37 @@ export async function prepareInstance(
 		instance.runtime = await lib.ensureN8nRuntime({ log: progress });
 		mkdirSync(userFolder, { recursive: true });
 		// RECEIVABLES_E2E_TARBALL tests an existing tarball (e.g. the one about to be published) instead of packing dist/.
-		tarball = process.env.RECEIVABLES_E2E_TARBALL || (await lib.packPackage({ log: progress, destination: userFolder }));
-		instance.packageDir = await lib.installPackageInto(userFolder, tarball, { log: () => undefined });
+		tarball =
+			process.env.RECEIVABLES_E2E_TARBALL ||
+			(await lib.packPackage({ log: progress, destination: userFolder }));
+		instance.packageDir = await lib.installPackageInto(userFolder, tarball, {
+			log: () => undefined,
+		});
 		step(`package installed into ${path.relative(REPO_ROOT, userFolder)}`);
 		await client.query(`CREATE SCHEMA "${n8nSchema}"`);
 		const env = await instance.env();
 		// Every credential the shipped workflows may reference, under its fixed id.
 		const data: Record<string, Record<string, unknown>> = {
 			receivablesLedgerApi: options.ledgerCredential ?? ledgerCredentialData(ledgerSchema),
-			receivablesSmtpApi: { host: '127.0.0.1', port: options.smtpPort ?? (await lib.freePort()), secure: false, disableStartTls: true, user: '', password: '' },
+			receivablesSmtpApi: {
+				host: '127.0.0.1',
+				port: options.smtpPort ?? (await lib.freePort()),
+				secure: false,
+				disableStartTls: true,
+				user: '',
+				password: '',
+			},
 			receivablesWebhookApi: { secret: options.webhookSecret ?? randomBytes(24).toString('hex') },
 			httpHeaderAuth: { name: 'Authorization', value: `Bearer ${randomBytes(16).toString('hex')}` },
 		};
 		await lib.importCredentials(
 			instance.runtime,
 			env,
-			Object.entries(FIXED_CREDENTIALS).map(([type, fixed]) => ({ ...fixed, type, data: data[type] ?? {} })),
+			Object.entries(FIXED_CREDENTIALS).map(([type, fixed]) => ({
+				...fixed,
+				type,
+				data: data[type] ?? {},
+			})),
 		);
 		step('credentials imported');
 		await lib.importWorkflows(instance.runtime, env, WORKFLOWS_DIR);
@@ -445,7 +593,8 @@ export async function prepareInstance(
 			.filter(({ workflow }) => activatableNodes(workflow, types).length > 0)
 			.map(({ workflow }) => workflow.id);
 		const wanted = options.publish ?? 'triggers';
-		instance.published = wanted === 'triggers' ? withTriggers : withTriggers.filter((id) => wanted.includes(id));
+		instance.published =
+			wanted === 'triggers' ? withTriggers : withTriggers.filter((id) => wanted.includes(id));
 		await lib.publishWorkflows(instance.runtime, env, instance.published);
 		step(`published ${instance.published.join(', ')}`);
 		return instance;
@@ -456,7 +605,11 @@ export async function prepareInstance(
 }
 
 /** Calls `read` until `done(result)` holds (every 250 ms, up to `timeoutMs`), and returns the last result. */
-export async function eventually<T>(read: () => Promise<T>, done: (result: T) => boolean, timeoutMs = 30_000): Promise<T> {
+export async function eventually<T>(
+	read: () => Promise<T>,
+	done: (result: T) => boolean,
+	timeoutMs = 30_000,
+): Promise<T> {
 	const deadline = Date.now() + timeoutMs;
 	for (;;) {
 		const result = await read();
@@ -471,9 +624,15 @@ export async function ownerCookie(url: string): Promise<string> {
 	const response = await fetch(`${url}/rest/owner/setup`, {
 		method: 'POST',
 		headers: { 'content-type': 'application/json', 'browser-id': browserId },
-		body: JSON.stringify({ email: 'owner@receivables.example', firstName: 'Finance', lastName: 'Owner', password: `Owner-${randomBytes(6).toString('hex')}1` }),
+		body: JSON.stringify({
+			email: 'owner@receivables.example',
+			firstName: 'Finance',
+			lastName: 'Owner',
+			password: `Owner-${randomBytes(6).toString('hex')}1`,
+		}),
 	});
-	if (!response.ok) throw new Error(`owner setup answered ${response.status}: ${await response.text()}`);
+	if (!response.ok)
+		throw new Error(`owner setup answered ${response.status}: ${await response.text()}`);
 	const cookie = response.headers.getSetCookie().find((c) => c.startsWith('n8n-auth='));
 	if (!cookie) throw new Error('owner setup set no n8n-auth cookie');
 	return cookie.split(';')[0];

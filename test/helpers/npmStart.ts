@@ -38,9 +38,18 @@ export function freePort(): Promise<number> {
 	});
 }
 
-export async function startProduct(env: NodeJS.ProcessEnv, statusFile: string, timeoutMs = 12 * 60_000): Promise<Started> {
+export async function startProduct(
+	env: NodeJS.ProcessEnv,
+	statusFile: string,
+	timeoutMs = 12 * 60_000,
+): Promise<Started> {
 	rmSync(statusFile, { force: true });
-	const child = spawn(process.execPath, ['scripts/start.mjs'], { cwd: REPO_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+	const child = spawn(process.execPath, ['scripts/start.mjs'], {
+		cwd: REPO_ROOT,
+		env,
+		stdio: ['ignore', 'pipe', 'pipe'],
+		detached: true,
+	});
 	let text = '';
 	child.stdout!.setEncoding('utf8').on('data', (chunk: string) => (text += chunk));
 	child.stderr!.setEncoding('utf8').on('data', (chunk: string) => (text += chunk));
@@ -53,14 +62,20 @@ export async function startProduct(env: NodeJS.ProcessEnv, statusFile: string, t
 	);
 	const deadline = Date.now() + timeoutMs;
 	while (!existsSync(statusFile)) {
-		if (code !== undefined) throw new Error(`npm start exited with ${code} before it was ready:\n${text}`);
+		if (code !== undefined)
+			throw new Error(`npm start exited with ${code} before it was ready:\n${text}`);
 		if (Date.now() > deadline) {
 			process.kill(-child.pid!, 'SIGKILL');
 			throw new Error(`npm start was not ready in time:\n${text}`);
 		}
 		await new Promise((resolve) => setTimeout(resolve, 500));
 	}
-	return { child, status: JSON.parse(readFileSync(statusFile, 'utf8')) as StartStatus, output: () => text, exited };
+	return {
+		child,
+		status: JSON.parse(readFileSync(statusFile, 'utf8')) as StartStatus,
+		output: () => text,
+		exited,
+	};
 }
 
 /** The owner's session cookie. */
@@ -68,9 +83,13 @@ export async function loginOwner(status: StartStatus): Promise<string> {
 	const response = await fetch(`${status.editorUrl}/rest/login`, {
 		method: 'POST',
 		headers: { 'Content-Type': 'application/json' },
-		body: JSON.stringify({ emailOrLdapLoginId: status.owner.email, password: status.owner.password }),
+		body: JSON.stringify({
+			emailOrLdapLoginId: status.owner.email,
+			password: status.owner.password,
+		}),
 	});
-	if (response.status !== 200) throw new Error(`login answered ${response.status}: ${await response.text()}`);
+	if (response.status !== 200)
+		throw new Error(`login answered ${response.status}: ${await response.text()}`);
 	return (response.headers.get('set-cookie') ?? '').split(';')[0];
 }
 
@@ -78,7 +97,10 @@ export async function loginOwner(status: StartStatus): Promise<string> {
 export async function stopProduct(started: Started): Promise<number | null | 'timeout'> {
 	process.kill(-started.child.pid!, 'SIGINT');
 	let timer: NodeJS.Timeout | undefined;
-	const code = await Promise.race([started.exited, new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), 120_000)))]);
+	const code = await Promise.race([
+		started.exited,
+		new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), 120_000))),
+	]);
 	clearTimeout(timer);
 	return code;
 }

@@ -3,7 +3,12 @@
 // options.binaryData is set (the signed pages), n8n 2.40.7 reads nothing before the node runs: the request then has
 // no body yet, only n8n's readRawBody(), which reads the bytes (refusing more than N8N_PAYLOAD_SIZE_MAX, 16 MB). Real n8n runs it in
 // test/e2e (history scan, distribution and tracking); this runs it in-process against a real ledger.
-import type { ICredentialDataDecryptedObject, IDataObject, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
+import type {
+	ICredentialDataDecryptedObject,
+	IDataObject,
+	IWebhookFunctions,
+	IWebhookResponseData,
+} from 'n8n-workflow';
 import { ReceivablesPageTrigger } from '../../nodes/ReceivablesPageTrigger/ReceivablesPageTrigger.node';
 import { RAW_BODY_PAGES, rawBodyProperty } from '../../nodes/ReceivablesPageTrigger/requestBody';
 import { multipartBody, parseLikeN8n, type FormFile } from './n8nMultipart';
@@ -19,7 +24,9 @@ export interface PageCall {
 	/** For a page that reads its body itself: bytes n8n's reader would refuse (over its 16 MB, or not decompressible). */
 	readFails?: { type?: string; status?: number; message: string };
 	/** A multipart form (fields and files), parsed by n8n's own parser as its webhook server does. */
-	multipart?: { fields: Record<string, string>; files?: FormFile[] } | { raw: Buffer; contentType: string };
+	multipart?:
+		| { fields: Record<string, string>; files?: FormFile[] }
+		| { raw: Buffer; contentType: string };
 }
 
 export interface PageAnswer {
@@ -42,8 +49,14 @@ interface WorkflowFile {
 	nodes: Array<{ type: string; parameters: Record<string, unknown> }>;
 }
 
-export async function callPageTrigger(workflow: WorkflowFile, credentials: Record<string, ICredentialDataDecryptedObject>, call: PageCall): Promise<PageAnswer> {
-	const node = workflow.nodes.find((n) => n.type === 'n8n-nodes-receivables.receivablesPageTrigger');
+export async function callPageTrigger(
+	workflow: WorkflowFile,
+	credentials: Record<string, ICredentialDataDecryptedObject>,
+	call: PageCall,
+): Promise<PageAnswer> {
+	const node = workflow.nodes.find(
+		(n) => n.type === 'n8n-nodes-receivables.receivablesPageTrigger',
+	);
 	if (!node) throw new Error('the workflow has no Receivables Page trigger');
 	const answer: PageAnswer = { status: 200, headers: {}, body: '', logged: [] };
 	const res = {
@@ -68,30 +81,47 @@ export async function callPageTrigger(workflow: WorkflowFile, credentials: Recor
 		},
 	};
 	const method = call.method ?? (call.body || call.rawBody || call.multipart ? 'POST' : 'GET');
-	const headers = Object.fromEntries(Object.entries(call.headers ?? {}).map(([k, v]) => [k.toLowerCase(), v]));
+	const headers = Object.fromEntries(
+		Object.entries(call.headers ?? {}).map(([k, v]) => [k.toLowerCase(), v]),
+	);
 	let parsed: { body: unknown; cleanup: () => Promise<void> } | undefined;
 	if (call.multipart) {
-		const form = 'raw' in call.multipart ? { body: call.multipart.raw, contentType: call.multipart.contentType } : multipartBody(call.multipart.fields, call.multipart.files);
+		const form =
+			'raw' in call.multipart
+				? { body: call.multipart.raw, contentType: call.multipart.contentType }
+				: multipartBody(call.multipart.fields, call.multipart.files);
 		headers['content-type'] = form.contentType;
 		parsed = await parseLikeN8n(form.body, form.contentType);
 	}
 	// n8n reads the hidden option from the workflow's node, its default filled in (as `new Workflow` does).
 	const page = String(node.parameters.page ?? 'portal');
-	const options = (node.parameters.options ?? (RAW_BODY_PAGES.includes(page) ? rawBodyProperty.default : {})) as { binaryData?: boolean };
+	const options = (node.parameters.options ??
+		(RAW_BODY_PAGES.includes(page) ? rawBodyProperty.default : {})) as { binaryData?: boolean };
 	const readsItself = options.binaryData === true;
-	const request: { method: string; rawBody?: Buffer; ip?: string; readRawBody?: () => Promise<void> } = { method, ...(call.peer ? { ip: call.peer } : {}) };
+	const request: {
+		method: string;
+		rawBody?: Buffer;
+		ip?: string;
+		readRawBody?: () => Promise<void>;
+	} = { method, ...(call.peer ? { ip: call.peer } : {}) };
 	if (!readsItself) request.rawBody = call.rawBody;
 	else {
 		const bytes = call.rawBody ?? (call.body ? Buffer.from(JSON.stringify(call.body)) : undefined);
-		if (bytes && method === 'POST' && headers['content-length'] === undefined) headers['content-length'] = String(bytes.length);
+		if (bytes && method === 'POST' && headers['content-length'] === undefined)
+			headers['content-length'] = String(bytes.length);
 		request.readRawBody = async () => {
 			if (call.readFails) throw Object.assign(new Error(call.readFails.message), call.readFails);
-			if (bytes && bytes.length > N8N_PAYLOAD_SIZE_MAX) throw Object.assign(new Error('request entity too large'), { type: 'entity.too.large', status: 413 });
+			if (bytes && bytes.length > N8N_PAYLOAD_SIZE_MAX)
+				throw Object.assign(new Error('request entity too large'), {
+					type: 'entity.too.large',
+					status: 413,
+				});
 			request.rawBody = bytes ?? Buffer.alloc(0);
 		};
 	}
 	const ctx = {
-		getNodeParameter: (name: string, fallback?: unknown) => (name in node.parameters ? node.parameters[name] : fallback),
+		getNodeParameter: (name: string, fallback?: unknown) =>
+			name in node.parameters ? node.parameters[name] : fallback,
 		getCredentials: async (type: string) => {
 			const data = credentials[type];
 			if (!data) throw new Error(`no credential ${type}`);
@@ -105,7 +135,12 @@ export async function callPageTrigger(workflow: WorkflowFile, credentials: Recor
 		getWebhookName: () => (method === 'GET' ? 'setup' : 'default'),
 		getWorkflow: () => ({ id: 'test-workflow' }),
 		getNodeWebhookUrl: () => `https://n8n.example/webhook/${String(node.parameters.path ?? '')}`,
-		logger: { error: (message: string, meta?: unknown) => answer.logged.push({ message, meta }), warn: () => undefined, info: () => undefined, debug: () => undefined },
+		logger: {
+			error: (message: string, meta?: unknown) => answer.logged.push({ message, meta }),
+			warn: () => undefined,
+			info: () => undefined,
+			debug: () => undefined,
+		},
 	} as unknown as IWebhookFunctions;
 	let result: IWebhookResponseData;
 	try {

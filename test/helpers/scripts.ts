@@ -16,7 +16,11 @@ export interface RunResult {
 export function scriptEnv(extra: Record<string, string | undefined> = {}): NodeJS.ProcessEnv {
 	const env: NodeJS.ProcessEnv = {};
 	for (const [key, value] of Object.entries(process.env)) {
-		if (/^(DATABASE_URL|PG[A-Z]+|RECEIVABLES_[A-Z_]+|N8N_[A-Z_]+|MAIL_[A-Z_]+)$/.test(key) && key !== 'RECEIVABLES_RUNTIME_DIR') continue;
+		if (
+			/^(DATABASE_URL|PG[A-Z]+|RECEIVABLES_[A-Z_]+|N8N_[A-Z_]+|MAIL_[A-Z_]+)$/.test(key) &&
+			key !== 'RECEIVABLES_RUNTIME_DIR'
+		)
+			continue;
 		env[key] = value;
 	}
 	for (const [key, value] of Object.entries(extra)) {
@@ -27,9 +31,17 @@ export function scriptEnv(extra: Record<string, string | undefined> = {}): NodeJ
 }
 
 /** Runs `node ...args` in the repository and resolves when it exits. */
-export function runNode(args: string[], env: NodeJS.ProcessEnv, timeoutMs = 180_000): Promise<RunResult> {
+export function runNode(
+	args: string[],
+	env: NodeJS.ProcessEnv,
+	timeoutMs = 180_000,
+): Promise<RunResult> {
 	return new Promise((resolve, reject) => {
-		const child = spawn(process.execPath, args, { cwd: REPO_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+		const child = spawn(process.execPath, args, {
+			cwd: REPO_ROOT,
+			env,
+			stdio: ['ignore', 'pipe', 'pipe'],
+		});
 		let stdout = '';
 		let stderr = '';
 		child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
@@ -47,10 +59,17 @@ export function runNode(args: string[], env: NodeJS.ProcessEnv, timeoutMs = 180_
  * Runs ES-module code (top-level await allowed) in a child process and returns what it printed last as JSON:
  * the code ends with `console.log(JSON.stringify(result))`. Rejects with the output when it fails.
  */
-export async function runModule<T>(code: string, env: NodeJS.ProcessEnv = scriptEnv(), timeoutMs = 180_000): Promise<T> {
+export async function runModule<T>(
+	code: string,
+	env: NodeJS.ProcessEnv = scriptEnv(),
+	timeoutMs = 180_000,
+): Promise<T> {
 	const result = await runNode(['--input-type=module', '-e', code], env, timeoutMs);
 	const last = result.stdout.trim().split('\n').pop() ?? '';
-	if (result.code !== 0) throw new Error(`child exited ${result.code ?? result.signal}:\n${result.stdout}\n${result.stderr}`);
+	if (result.code !== 0)
+		throw new Error(
+			`child exited ${result.code ?? result.signal}:\n${result.stdout}\n${result.stderr}`,
+		);
 	try {
 		return JSON.parse(last) as T;
 	} catch {

@@ -32,7 +32,9 @@ export interface SmtpSink {
 	 */
 	injectFaults(faults: Array<'451' | '554' | 'drop'>): void;
 	/** Awaited when a DATA command arrives, before the message is read (undefined: none). */
-	setDataHook(hook: ((envelope: { from: string; to: string[] }) => Promise<void>) | undefined): void;
+	setDataHook(
+		hook: ((envelope: { from: string; to: string[] }) => Promise<void>) | undefined,
+	): void;
 }
 
 let patched = false;
@@ -43,20 +45,30 @@ function removeGreetingDelay(): void {
 	patched = true;
 	const file = path.join(path.dirname(require.resolve('smtp-server')), 'smtp-connection.js');
 	// eslint-disable-next-line @typescript-eslint/no-require-imports
-	const { SMTPConnection } = require(file) as { SMTPConnection: { prototype: Record<string, unknown> } };
-	const proto = SMTPConnection.prototype as { init: () => void; _setListeners: (cb: () => void) => void; connectionReady: () => void };
+	const { SMTPConnection } = require(file) as {
+		SMTPConnection: { prototype: Record<string, unknown> };
+	};
+	const proto = SMTPConnection.prototype as {
+		init: () => void;
+		_setListeners: (cb: () => void) => void;
+		connectionReady: () => void;
+	};
 	proto.init = function init(this: typeof proto) {
 		this._setListeners(() => this.connectionReady());
 	};
 }
 
 function messageIdOf(raw: Buffer): string | null {
-	const head = raw.subarray(0, Math.max(0, raw.indexOf('\r\n\r\n')) || raw.length).toString('latin1');
+	const head = raw
+		.subarray(0, Math.max(0, raw.indexOf('\r\n\r\n')) || raw.length)
+		.toString('latin1');
 	return head.match(/^Message-ID:\s*(<[^>\r\n]+>)/im)?.[1] ?? null;
 }
 
 /** The mail catcher's read API (scripts/lib/mail-catcher.mjs) over what the sink received: the server's own record. */
-async function startApi(received: ReceivedMail[]): Promise<{ url: string; close(): Promise<void> }> {
+async function startApi(
+	received: ReceivedMail[],
+): Promise<{ url: string; close(): Promise<void> }> {
 	const server = http.createServer((request, response) => {
 		const url = new URL(request.url ?? '/', 'http://sink.local');
 		if (request.method !== 'GET' || url.pathname !== '/api/messages') {
@@ -66,15 +78,28 @@ async function startApi(received: ReceivedMail[]): Promise<{ url: string; close(
 		const wanted = url.searchParams.get('messageId')?.trim().replace(/^<|>$/g, '').toLowerCase();
 		const list = received
 			.map((m, index) => ({ m, index }))
-			.filter(({ m }) => m && (!wanted || (messageIdOf(m.raw) ?? '').replace(/^<|>$/g, '').toLowerCase() === wanted))
-			.map(({ m, index }) => ({ id: String(index + 1), messageId: messageIdOf(m.raw), envelope: m.envelope }));
+			.filter(
+				({ m }) =>
+					m &&
+					(!wanted || (messageIdOf(m.raw) ?? '').replace(/^<|>$/g, '').toLowerCase() === wanted),
+			)
+			.map(({ m, index }) => ({
+				id: String(index + 1),
+				messageId: messageIdOf(m.raw),
+				envelope: m.envelope,
+			}));
 		response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(list));
 	});
 	await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-	return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
+	return {
+		url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+		close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+	};
 }
 
-export async function startSmtpSink(options: { keep?: boolean; api?: boolean } = {}): Promise<SmtpSink> {
+export async function startSmtpSink(
+	options: { keep?: boolean; api?: boolean } = {},
+): Promise<SmtpSink> {
 	removeGreetingDelay();
 	const received: ReceivedMail[] = [];
 	let dataDelay = 0;
@@ -89,7 +114,11 @@ export async function startSmtpSink(options: { keep?: boolean; api?: boolean } =
 		disableReverseLookup: true,
 		logger: false,
 		size: 50 * 1024 * 1024,
-		onRcptTo(address: SMTPServerAddress, _session: SMTPServerSession, callback: (err?: Error | null) => void) {
+		onRcptTo(
+			address: SMTPServerAddress,
+			_session: SMTPServerSession,
+			callback: (err?: Error | null) => void,
+		) {
 			const local = address.address.toLowerCase();
 			if (rcptHook) {
 				const hook = rcptHook;
@@ -100,28 +129,47 @@ export async function startSmtpSink(options: { keep?: boolean; api?: boolean } =
 				);
 				return;
 			}
-			if (local.startsWith('tempfail')) return callback(Object.assign(new Error('Mailbox busy, try later'), { responseCode: 450 }));
-			if (local.startsWith('reject')) return callback(Object.assign(new Error('No such user'), { responseCode: 550 }));
+			if (local.startsWith('tempfail'))
+				return callback(Object.assign(new Error('Mailbox busy, try later'), { responseCode: 450 }));
+			if (local.startsWith('reject'))
+				return callback(Object.assign(new Error('No such user'), { responseCode: 550 }));
 			callback();
 		},
 		onData(stream, session, callback) {
 			if (dataHook) {
 				const hook = dataHook;
 				stream.pause();
-				hook({ from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '', to: session.envelope.rcptTo.map((r) => r.address) }).finally(() => stream.resume());
+				hook({
+					from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
+					to: session.envelope.rcptTo.map((r) => r.address),
+				}).finally(() => stream.resume());
 			}
 			const chunks: Buffer[] = [];
 			stream.on('data', (chunk: Buffer) => chunks.push(chunk));
 			stream.on('end', () => {
 				const to = session.envelope.rcptTo.map((r) => r.address);
-				const mail = { raw: Buffer.concat(chunks), envelope: { from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '', to } };
+				const mail = {
+					raw: Buffer.concat(chunks),
+					envelope: {
+						from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
+						to,
+					},
+				};
 				const fault = faults.shift();
-				if (fault === '451' || to.some((a) => a.toLowerCase().startsWith('datafail'))) return callback(Object.assign(new Error('Temporary local problem'), { responseCode: 451 }));
-				if (fault === '554') return callback(Object.assign(new Error('Message refused by policy'), { responseCode: 554 }));
+				if (fault === '451' || to.some((a) => a.toLowerCase().startsWith('datafail')))
+					return callback(
+						Object.assign(new Error('Temporary local problem'), { responseCode: 451 }),
+					);
+				if (fault === '554')
+					return callback(
+						Object.assign(new Error('Message refused by policy'), { responseCode: 554 }),
+					);
 				if (keep) received.push(mail);
 				else received.length++;
 				if (fault === 'drop' || to.some((a) => a.toLowerCase().startsWith('drop'))) {
-					for (const connection of (server as unknown as { connections: Set<{ id: string; _socket: { destroy(): void } }> }).connections) {
+					for (const connection of (
+						server as unknown as { connections: Set<{ id: string; _socket: { destroy(): void } }> }
+					).connections) {
 						if (connection.id === session.id) connection._socket.destroy();
 					}
 					return;
@@ -136,7 +184,7 @@ export async function startSmtpSink(options: { keep?: boolean; api?: boolean } =
 	});
 	server.on('error', () => undefined);
 	await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-	const port = ((server as unknown as { server: { address(): AddressInfo } }).server.address()).port;
+	const port = (server as unknown as { server: { address(): AddressInfo } }).server.address().port;
 	const api = options.api ? await startApi(received) : undefined;
 	return {
 		apiUrl: api?.url,

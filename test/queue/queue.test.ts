@@ -5,7 +5,14 @@
 import { randomBytes } from 'node:crypto';
 import net from 'node:net';
 import { signWebhookRequest } from '../../core';
-import { eventually, prepareInstance, runtimeLibrary, type N8nEnv, type N8nProcess, type TestInstance } from '../helpers/n8n';
+import {
+	eventually,
+	prepareInstance,
+	runtimeLibrary,
+	type N8nEnv,
+	type N8nProcess,
+	type TestInstance,
+} from '../helpers/n8n';
 
 const REDIS_HOST = process.env.REDIS_HOST ?? '127.0.0.1';
 const REDIS_PORT = Number(process.env.REDIS_PORT ?? 6379);
@@ -60,14 +67,19 @@ async function redis(...args: string[]): Promise<RedisReply> {
 				reject(error);
 			}
 		});
-		socket.write(`*${args.length}\r\n${args.map((a) => `$${Buffer.byteLength(a)}\r\n${a}\r\n`).join('')}`);
+		socket.write(
+			`*${args.length}\r\n${args.map((a) => `$${Buffer.byteLength(a)}\r\n${a}\r\n`).join('')}`,
+		);
 	});
 }
 
 async function deleteKeys(pattern: string): Promise<void> {
 	let cursor = '0';
 	do {
-		const [next, keys] = (await redis('SCAN', cursor, 'MATCH', pattern, 'COUNT', '1000')) as [string, string[]];
+		const [next, keys] = (await redis('SCAN', cursor, 'MATCH', pattern, 'COUNT', '1000')) as [
+			string,
+			string[],
+		];
 		if (keys.length) await redis('UNLINK', ...keys);
 		cursor = next;
 	} while (cursor !== '0');
@@ -108,11 +120,18 @@ describe('queue mode: n8n main + 2 workers on Redis', () => {
 		const workerEnvs = await Promise.all(
 			['worker1', 'worker2'].map(async (name) => {
 				const folder = await instance!.addUserFolder(name);
-				return instance!.env({ ...queue, QUEUE_HEALTH_CHECK_PORT: String(await runtimeLibrary.freePort()) }, folder);
+				return instance!.env(
+					{ ...queue, QUEUE_HEALTH_CHECK_PORT: String(await runtimeLibrary.freePort()) },
+					folder,
+				);
 			}),
 		);
 		workers.push(
-			...(await Promise.all(workerEnvs.map((env, i) => instance!.start(`worker${i + 1}`, env, { command: 'worker', args: ['--concurrency=5'] })))),
+			...(await Promise.all(
+				workerEnvs.map((env, i) =>
+					instance!.start(`worker${i + 1}`, env, { command: 'worker', args: ['--concurrency=5'] }),
+				),
+			)),
 		);
 		await runtimeLibrary.waitForWebhook(main.url, WEBHOOK);
 	}, 25 * 60_000);
@@ -133,27 +152,56 @@ describe('queue mode: n8n main + 2 workers on Redis', () => {
 				headers: {
 					'content-type': 'application/json',
 					'x-receivables-delivery': delivery,
-					'x-receivables-signature': signWebhookRequest({ rawBody: raw, secret: SECRET, deliveryId: delivery, purpose: 'intake' }),
+					'x-receivables-signature': signWebhookRequest({
+						rawBody: raw,
+						secret: SECRET,
+						deliveryId: delivery,
+						purpose: 'intake',
+					}),
 				},
 				body: raw,
 				signal: AbortSignal.timeout(120_000),
 			});
-			return { status: response.status, body: (await response.json()) as { stored: boolean; invoices: { created: number; unchanged: number } } };
+			return {
+				status: response.status,
+				body: (await response.json()) as {
+					stored: boolean;
+					invoices: { created: number; unchanged: number };
+				},
+			};
 		};
 		const numbers = Array.from({ length: 10 }, (_, i) => i + 1);
 
 		// All at once, then all again as new deliveries: the second round finds every invoice already stored.
 		const first = await Promise.all(numbers.map((i) => post(i, 1)));
 		const second = await Promise.all(numbers.map((i) => post(i, 2)));
-		expect(first.map((r) => [r.status, r.body.stored, r.body.invoices.created])).toEqual(numbers.map(() => [200, true, 1]));
-		expect(second.map((r) => [r.status, r.body.stored, r.body.invoices.unchanged])).toEqual(numbers.map(() => [200, true, 1]));
+		expect(first.map((r) => [r.status, r.body.stored, r.body.invoices.created])).toEqual(
+			numbers.map(() => [200, true, 1]),
+		);
+		expect(second.map((r) => [r.status, r.body.stored, r.body.invoices.unchanged])).toEqual(
+			numbers.map(() => [200, true, 1]),
+		);
 
-		const rows = await inst.query<{ number: string; total: string; revision: number; customer: string }>(
+		const rows = await inst.query<{
+			number: string;
+			total: string;
+			revision: number;
+			customer: string;
+		}>(
 			`SELECT i.number, i.total_incl_minor::text AS total, i.revision, c.external_id AS customer
 			 FROM "${inst.ledgerSchema}".invoices i JOIN "${inst.ledgerSchema}".customers c ON c.id = i.customer_id ORDER BY i.number`,
 		);
-		expect(rows).toEqual(numbers.map((i) => ({ number: invoice(i).number, total: String(100_000 * i), revision: 1, customer: invoice(i).customerId })));
-		const customers = await inst.query<{ n: string }>(`SELECT count(*)::text AS n FROM "${inst.ledgerSchema}".customers`);
+		expect(rows).toEqual(
+			numbers.map((i) => ({
+				number: invoice(i).number,
+				total: String(100_000 * i),
+				revision: 1,
+				customer: invoice(i).customerId,
+			})),
+		);
+		const customers = await inst.query<{ n: string }>(
+			`SELECT count(*)::text AS n FROM "${inst.ledgerSchema}".customers`,
+		);
 		expect(customers).toEqual([{ n: '3' }]);
 
 		// Where they ran: n8n's execution records, and the logs of each process. The main instance enqueues
@@ -169,7 +217,8 @@ describe('queue mode: n8n main + 2 workers on Redis', () => {
 		expect(executions).toHaveLength(20);
 		expect(executions.every((e) => e.mode === 'webhook' && e.status === 'success')).toBe(true);
 
-		const ids = (text: string, pattern: RegExp) => new Set([...text.matchAll(pattern)].map((m) => m[1]));
+		const ids = (text: string, pattern: RegExp) =>
+			new Set([...text.matchAll(pattern)].map((m) => m[1]));
 		const executionIds = executions.map((e) => e.id);
 		// A process may print its log line a moment after the execution record is saved.
 		const finished = await eventually(
@@ -184,10 +233,16 @@ describe('queue mode: n8n main + 2 workers on Redis', () => {
 		expect(ranOnMain.size).toBe(0);
 		for (const id of executionIds) {
 			const ranOn = started.map((set, w) => (set.has(id) ? w : -1)).filter((w) => w >= 0);
-			expect({ id, workers: ranOn.length, finished: finished.some((set) => set.has(id)) }).toEqual({ id, workers: 1, finished: true });
+			expect({ id, workers: ranOn.length, finished: finished.some((set) => set.has(id)) }).toEqual({
+				id,
+				workers: 1,
+				finished: true,
+			});
 		}
 		// Both workers took part (concurrency 5 each, 10 calls at once).
 		expect(started.map((set) => set.size).every((n) => n > 0)).toBe(true);
-		process.stderr.write(`[n8n queue] executions per worker: ${started.map((set) => set.size).join(' + ')}\n`);
+		process.stderr.write(
+			`[n8n queue] executions per worker: ${started.map((set) => set.size).join(' + ')}\n`,
+		);
 	}, 300_000);
 });

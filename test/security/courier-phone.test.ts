@@ -2,7 +2,14 @@
 // ledger): a NUL character (a byte or \u0000 in the JSON) and bytes that are not UTF-8 get a clear 400 and record
 // nothing — never a mangled name in the ledger, never a 503 that a phone takes for "send again later".
 import path from 'node:path';
-import { enrolCourierDevice, markInvoicesEntered, planWaves, releaseWave, saveCourierAccount, signWebhookRequest } from '../../core';
+import {
+	enrolCourierDevice,
+	markInvoicesEntered,
+	planWaves,
+	releaseWave,
+	saveCourierAccount,
+	signWebhookRequest,
+} from '../../core';
 import { loadWorkflow, PACKAGE_ROOT } from '../helpers/engine';
 import { engineLedger } from '../helpers/engineLedger';
 import { callPageTrigger } from '../helpers/pageTrigger';
@@ -17,53 +24,169 @@ describe('security: bad bytes from a courier’s phone', () => {
 	let phone = { deviceId: '', key: '' };
 	beforeAll(async () => {
 		await seedDistribution(t.ledger);
-		const plan = await planWaves(t.ledger, { runDate: '2026-03-31', startDate: '2026-03-30', maxPerCourierPerDay: 10 });
+		const plan = await planWaves(t.ledger, {
+			runDate: '2026-03-31',
+			startDate: '2026-03-30',
+			maxPerCourierPerDay: 10,
+		});
 		for (const w of plan.waves) {
 			await markInvoicesEntered(t.ledger, { waveCode: w.code });
-			await releaseWave(t.ledger, { waveCode: w.code, releasedAt: new Date(Date.now() - 3600_000) });
+			await releaseWave(t.ledger, {
+				waveCode: w.code,
+				releasedAt: new Date(Date.now() - 3600_000),
+			});
 		}
-		await saveCourierAccount(t.ledger, { login: 'youssef', name: 'Youssef', staffCode: 'C1', secret: 'courier one secret' });
-		phone = await enrolCourierDevice(t.ledger, { courierLogin: 'youssef', label: 'Youssef — phone' });
+		await saveCourierAccount(t.ledger, {
+			login: 'youssef',
+			name: 'Youssef',
+			staffCode: 'C1',
+			secret: 'courier one secret',
+		});
+		phone = await enrolCourierDevice(t.ledger, {
+			courierLogin: 'youssef',
+			label: 'Youssef — phone',
+		});
 	});
 	// The page trigger's ledger pools, before engineLedger drops the schema.
 	afterAll(() => closeLedgers());
 
 	const post = (raw: Buffer, delivery: string) =>
-		callPageTrigger(WORKFLOW, t.credentials, { method: 'POST', rawBody: raw, headers: { 'content-type': 'application/json', 'x-receivables-device': phone.deviceId, 'x-receivables-delivery': delivery, 'x-receivables-signature': signWebhookRequest({ rawBody: raw, secret: phone.key, deliveryId: delivery }) } });
-	const event = (eventId: string, recipientName: string) => ({ events: [{ eventId, type: 'delivered', invoiceNumber: 'MA-1', occurredAt: new Date(Date.now() - 60_000).toISOString(), recipientName }] });
-	const recorded = async () => (await t.ledger.query<{ n: string }>('SELECT count(*)::text AS n FROM courier_events'))[0].n;
+		callPageTrigger(WORKFLOW, t.credentials, {
+			method: 'POST',
+			rawBody: raw,
+			headers: {
+				'content-type': 'application/json',
+				'x-receivables-device': phone.deviceId,
+				'x-receivables-delivery': delivery,
+				'x-receivables-signature': signWebhookRequest({
+					rawBody: raw,
+					secret: phone.key,
+					deliveryId: delivery,
+				}),
+			},
+		});
+	const event = (eventId: string, recipientName: string) => ({
+		events: [
+			{
+				eventId,
+				type: 'delivered',
+				invoiceNumber: 'MA-1',
+				occurredAt: new Date(Date.now() - 60_000).toISOString(),
+				recipientName,
+			},
+		],
+	});
+	const recorded = async () =>
+		(await t.ledger.query<{ n: string }>('SELECT count(*)::text AS n FROM courier_events'))[0].n;
 
 	test('NUL characters and invalid UTF-8 get a clear 400 in English and French, record nothing and start nothing', async () => {
 		const cases: Array<[string, Buffer, string]> = [
-			['escaped-nul', Buffer.from(JSON.stringify(event('sec-ev-0001', 'M. A\u0000laoui'))), 'BODY_NUL'],
-			['raw-nul', Buffer.concat([Buffer.from('{"events":[{"eventId":"sec-ev-0002","recipientName":"M. A'), Buffer.from([0]), Buffer.from('"}]}')]), 'BODY_NUL'],
-			['latin1', Buffer.from(JSON.stringify(event('sec-ev-0003', 'Société Générale')), 'latin1'), 'BODY_NOT_UTF8'],
+			[
+				'escaped-nul',
+				Buffer.from(JSON.stringify(event('sec-ev-0001', 'M. A\u0000laoui'))),
+				'BODY_NUL',
+			],
+			[
+				'raw-nul',
+				Buffer.concat([
+					Buffer.from('{"events":[{"eventId":"sec-ev-0002","recipientName":"M. A'),
+					Buffer.from([0]),
+					Buffer.from('"}]}'),
+				]),
+				'BODY_NUL',
+			],
+			[
+				'latin1',
+				Buffer.from(JSON.stringify(event('sec-ev-0003', 'Société Générale')), 'latin1'),
+				'BODY_NOT_UTF8',
+			],
 		];
 		for (const [delivery, raw, code] of cases) {
 			const answer = await post(raw, `sec-${delivery}`);
-			expect({ delivery, status: answer.status, code: (answer.json as { code?: string }).code }).toEqual({ delivery, status: 400, code });
-			expect((answer.json as { errorFr?: string; error?: string }).error ?? '').toMatch(/NUL|UTF-8/);
+			expect({
+				delivery,
+				status: answer.status,
+				code: (answer.json as { code?: string }).code,
+			}).toEqual({ delivery, status: 400, code });
+			expect((answer.json as { errorFr?: string; error?: string }).error ?? '').toMatch(
+				/NUL|UTF-8/,
+			);
 			expect(answer.workflowData).toBeUndefined();
 		}
 		expect(await recorded()).toBe('0');
 		// The same event in UTF-8 is recorded, with its name as the courier typed it.
-		const ok = await post(Buffer.from(JSON.stringify(event('sec-ev-0003', 'Société Générale'))), 'sec-utf8');
+		const ok = await post(
+			Buffer.from(JSON.stringify(event('sec-ev-0003', 'Société Générale'))),
+			'sec-utf8',
+		);
 		expect(ok.status).toBe(200);
-		expect(await t.ledger.query('SELECT recipient_name FROM courier_events')).toEqual([{ recipient_name: 'Société Générale' }]);
+		expect(await t.ledger.query('SELECT recipient_name FROM courier_events')).toEqual([
+			{ recipient_name: 'Société Générale' },
+		]);
 	});
 
 	// n8n 2.40.7 reads and parses the body of a version-1 trigger (up to its own 16 MB, 500 above) before the node
 	// runs unless the node's options.binaryData is set: the signed pages set it and read the body themselves.
 	test('oversized requests get 413 in English and French before being read, even above n8n’s own 16 MB; nothing starts', async () => {
-		const hidden = new ReceivablesPageTrigger().description.properties.find((p) => p.name === 'options');
+		const hidden = new ReceivablesPageTrigger().description.properties.find(
+			(p) => p.name === 'options',
+		);
 		expect(hidden).toMatchObject({ type: 'hidden', default: { binaryData: true } });
-		expect([...((hidden?.displayOptions?.show?.page as string[]) ?? [])].sort()).toEqual(['courierEvents', 'einvoicingStatuses', 'platformFlows', 'signedIntake']);
-		const headers = (extra: Record<string, string>) => ({ 'content-type': 'application/json', 'x-receivables-device': phone.deviceId, 'x-receivables-delivery': 'sec-big', 'x-receivables-signature': 'v1=0', ...extra });
+		expect([...((hidden?.displayOptions?.show?.page as string[]) ?? [])].sort()).toEqual([
+			'courierEvents',
+			'einvoicingStatuses',
+			'platformFlows',
+			'signedIntake',
+		]);
+		const headers = (extra: Record<string, string>) => ({
+			'content-type': 'application/json',
+			'x-receivables-device': phone.deviceId,
+			'x-receivables-delivery': 'sec-big',
+			'x-receivables-signature': 'v1=0',
+			...extra,
+		});
 		const cases: Array<[string, Parameters<typeof callPageTrigger>[2], number, string]> = [
-			['announced above the page’s 8 MB', { method: 'POST', rawBody: Buffer.from('{}'), headers: headers({ 'content-length': String(9 * 1024 * 1024) }) }, 413, 'BODY_TOO_LARGE'],
-			['announced above n8n’s 16 MB', { method: 'POST', rawBody: Buffer.from('{}'), headers: headers({ 'content-length': String(20 * 1024 * 1024) }) }, 413, 'BODY_TOO_LARGE'],
-			['above n8n’s 16 MB when read', { method: 'POST', rawBody: Buffer.alloc(17 * 1024 * 1024, 0x20), headers: headers({ 'content-length': '2' }) }, 413, 'BODY_TOO_LARGE'],
-			['unreadable (a gzip body that is not gzip)', { method: 'POST', rawBody: Buffer.from('{}'), headers: headers({ 'content-encoding': 'gzip' }), readFails: { message: 'incorrect header check', status: 400 } }, 400, 'BODY_UNREADABLE'],
+			[
+				'announced above the page’s 8 MB',
+				{
+					method: 'POST',
+					rawBody: Buffer.from('{}'),
+					headers: headers({ 'content-length': String(9 * 1024 * 1024) }),
+				},
+				413,
+				'BODY_TOO_LARGE',
+			],
+			[
+				'announced above n8n’s 16 MB',
+				{
+					method: 'POST',
+					rawBody: Buffer.from('{}'),
+					headers: headers({ 'content-length': String(20 * 1024 * 1024) }),
+				},
+				413,
+				'BODY_TOO_LARGE',
+			],
+			[
+				'above n8n’s 16 MB when read',
+				{
+					method: 'POST',
+					rawBody: Buffer.alloc(17 * 1024 * 1024, 0x20),
+					headers: headers({ 'content-length': '2' }),
+				},
+				413,
+				'BODY_TOO_LARGE',
+			],
+			[
+				'unreadable (a gzip body that is not gzip)',
+				{
+					method: 'POST',
+					rawBody: Buffer.from('{}'),
+					headers: headers({ 'content-encoding': 'gzip' }),
+					readFails: { message: 'incorrect header check', status: 400 },
+				},
+				400,
+				'BODY_UNREADABLE',
+			],
 		];
 		for (const [what, call, status, code] of cases) {
 			const answer = await callPageTrigger(WORKFLOW, t.credentials, call);

@@ -16,18 +16,44 @@ describe('security: the page trigger’s client address', () => {
 	const t = engineLedger();
 	beforeAll(async () => {
 		await seedDistribution(t.ledger);
-		await saveCourierAccount(t.ledger, { login: 'youssef', name: 'Youssef', staffCode: 'C1', secret: 'courier one secret' });
+		await saveCourierAccount(t.ledger, {
+			login: 'youssef',
+			name: 'Youssef',
+			staffCode: 'C1',
+			secret: 'courier one secret',
+		});
 	});
 	afterAll(() => closeLedgers());
 
-	const signIn = async (peer: string, login: string, secret: string, headers: Record<string, string>) => {
-		const form = formOf((await callPageTrigger(WORKFLOW, t.credentials, { method: 'GET', peer, headers })).body);
-		return await callPageTrigger(WORKFLOW, t.credentials, { method: 'POST', peer, headers, body: { action: 'login', login, secret, form } });
+	const signIn = async (
+		peer: string,
+		login: string,
+		secret: string,
+		headers: Record<string, string>,
+	) => {
+		const form = formOf(
+			(await callPageTrigger(WORKFLOW, t.credentials, { method: 'GET', peer, headers })).body,
+		);
+		return await callPageTrigger(WORKFLOW, t.credentials, {
+			method: 'POST',
+			peer,
+			headers,
+			body: { action: 'login', login, secret, form },
+		});
 	};
 
 	test('a direct guesser writing a new X-Real-IP on every try is locked out by its own address; others are not', async () => {
-		for (let i = 0; i < 30; i++) expect((await signIn('203.0.113.7', `spray${i}`, 'password123!', { 'x-real-ip': `198.51.100.${i}` })).status).toBe(401);
-		const locked = await signIn('203.0.113.7', 'youssef', 'courier one secret', { 'x-real-ip': '198.51.100.250' });
+		for (let i = 0; i < 30; i++)
+			expect(
+				(
+					await signIn('203.0.113.7', `spray${i}`, 'password123!', {
+						'x-real-ip': `198.51.100.${i}`,
+					})
+				).status,
+			).toBe(401);
+		const locked = await signIn('203.0.113.7', 'youssef', 'courier one secret', {
+			'x-real-ip': '198.51.100.250',
+		});
 		expect(locked.status).toBe(429);
 		expect(locked.body).not.toContain('data-invoice');
 		expect(locked.workflowData).toBeUndefined();

@@ -40,7 +40,10 @@ const project = moduleUrl('scripts/lib/project.mjs');
 const demo = moduleUrl('scripts/lib/demo-data.mjs');
 
 /** Generates the company in a child process (the scripts are ES modules) and returns facts about it. */
-async function generated(asOf: string, seed?: number): Promise<{ summary: Summary; fingerprint: string; facts: Record<string, unknown> }> {
+async function generated(
+	asOf: string,
+	seed?: number,
+): Promise<{ summary: Summary; fingerprint: string; facts: Record<string, unknown> }> {
 	return await runModule(`
 		import { createHash } from 'node:crypto';
 		import { loadCore } from '${project}';
@@ -76,7 +79,17 @@ interface DemoCourier {
 	loggedInAs: string;
 }
 
-async function load(schema: string, asOf: string, before = ''): Promise<{ first: string; second: string; summary: Summary; promises: Record<string, string>; couriers: DemoCourier[] }> {
+async function load(
+	schema: string,
+	asOf: string,
+	before = '',
+): Promise<{
+	first: string;
+	second: string;
+	summary: Summary;
+	promises: Record<string, string>;
+	couriers: DemoCourier[];
+}> {
 	return await runModule(`
 		import { loadCore } from '${project}';
 		import { loadDemoCompany, generateDemoCompany, ensureDemoCourierAccounts, DEMO_COURIER_ACCOUNTS } from '${demo}';
@@ -107,8 +120,22 @@ async function load(schema: string, asOf: string, before = ''): Promise<{ first:
 }
 
 const TABLES = [
-	'staff', 'dunning_policies', 'customers', 'invoices', 'payments', 'allocations', 'holds', 'reminders', 'history', 'disputes', 'dispute_invoices',
-	'promises', 'settings', 'waves', 'deliveries', 'courier_events',
+	'staff',
+	'dunning_policies',
+	'customers',
+	'invoices',
+	'payments',
+	'allocations',
+	'holds',
+	'reminders',
+	'history',
+	'disputes',
+	'dispute_invoices',
+	'promises',
+	'settings',
+	'waves',
+	'deliveries',
+	'courier_events',
 ];
 
 /** Plain SQL on one ledger schema. */
@@ -119,11 +146,15 @@ interface Schema {
 }
 
 async function openSchema(name: string): Promise<Schema> {
-	const client = new Client({ connectionString: testDatabaseUrl(), options: `-c search_path=${name},public` });
+	const client = new Client({
+		connectionString: testDatabaseUrl(),
+		options: `-c search_path=${name},public`,
+	});
 	await client.connect();
 	return {
 		name,
-		query: async <R extends QueryResultRow>(sql: string, values?: unknown[]) => (await client.query<R>(sql, values)).rows,
+		query: async <R extends QueryResultRow>(sql: string, values?: unknown[]) =>
+			(await client.query<R>(sql, values)).rows,
 		close: async () => {
 			await client.end();
 			await dropSchema(name);
@@ -133,7 +164,10 @@ async function openSchema(name: string): Promise<Schema> {
 
 async function tableCounts(ledger: Schema): Promise<Record<string, number>> {
 	const counts: Record<string, number> = {};
-	for (const table of TABLES) counts[table] = (await ledger.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${table}`))[0].n;
+	for (const table of TABLES)
+		counts[table] = (
+			await ledger.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${table}`)
+		)[0].n;
 	return counts;
 }
 
@@ -149,13 +183,18 @@ describe('demo company generator', () => {
 		expect(summary.customers).toBe(200);
 		expect(Object.keys(summary.customersByProfile).sort()).toEqual([...PROFILES].sort());
 		expect(summary.customersByProfile.standard).toBeGreaterThan(100);
-		for (const profile of PROFILES) expect(summary.customersByProfile[profile]).toBeGreaterThanOrEqual(10);
-		expect(facts.facts.countries).toEqual(expect.arrayContaining(['FR', 'MA', 'SN', 'CI', 'BE', 'CH', 'GB', 'US']));
+		for (const profile of PROFILES)
+			expect(summary.customersByProfile[profile]).toBeGreaterThanOrEqual(10);
+		expect(facts.facts.countries).toEqual(
+			expect.arrayContaining(['FR', 'MA', 'SN', 'CI', 'BE', 'CH', 'GB', 'US']),
+		);
 		const languages = facts.facts.languages as Record<string, number>;
 		expect(languages.fr).toBeGreaterThan(150);
 		expect(languages.en).toBeGreaterThanOrEqual(8);
 		expect(facts.facts.uniqueNames).toBe(200);
-		expect(facts.facts.staffRoles).toEqual(expect.objectContaining({ group_head: 3, collector: 3, courier: 4 }));
+		expect(facts.facts.staffRoles).toEqual(
+			expect.objectContaining({ group_head: 3, collector: 3, courier: 4 }),
+		);
 		expect((facts.facts.staffRoles as Record<string, number>).sales_rep).toBeGreaterThanOrEqual(10);
 		expect(facts.facts.repsWithoutHead).toBe(0);
 	});
@@ -164,7 +203,9 @@ describe('demo company generator', () => {
 		const { summary } = facts;
 		expect(summary.invoices).toBeGreaterThanOrEqual(1900);
 		expect(summary.invoices).toBeLessThanOrEqual(2200);
-		expect(summary.openInvoices + summary.paidInvoices + summary.creditedInvoices).toBe(summary.invoices);
+		expect(summary.openInvoices + summary.paidInvoices + summary.creditedInvoices).toBe(
+			summary.invoices,
+		);
 		expect(summary.openInvoices).toBeGreaterThan(800);
 		const totals = Object.fromEntries(BUCKETS.map((b) => [b, 0]));
 		for (const profile of PROFILES) {
@@ -175,7 +216,8 @@ describe('demo company generator', () => {
 			}
 		}
 		// A realistic aged balance: most is not due yet, the tail thins out, but every bucket holds real work.
-		for (const bucket of BUCKETS) expect(totals[bucket] / summary.openInvoices).toBeGreaterThan(0.05);
+		for (const bucket of BUCKETS)
+			expect(totals[bucket] / summary.openInvoices).toBeGreaterThan(0.05);
 		expect(totals.not_due).toBeGreaterThan(totals['1-30']);
 		expect(totals['1-30']).toBeGreaterThan(totals['61-90']);
 		// Risky customers are late more often than key accounts.
@@ -191,7 +233,12 @@ describe('demo company generator', () => {
 		expect(summary.creditNotes).toBeGreaterThanOrEqual(20);
 		expect(summary.payments).toBeGreaterThan(500);
 		expect(summary.disputes).toBeGreaterThanOrEqual(30);
-		expect(facts.facts.disputeCategories).toEqual(['administrative', 'commercial', 'logistics', 'technical']);
+		expect(facts.facts.disputeCategories).toEqual([
+			'administrative',
+			'commercial',
+			'logistics',
+			'technical',
+		]);
 		expect(facts.facts.promiseStatuses).toEqual(['broken', 'kept', 'pending']);
 		expect(summary.holds).toBeGreaterThanOrEqual(5);
 		expect(summary.remindersSent).toBeGreaterThan(500);
@@ -223,7 +270,9 @@ describe('loading the demo company', () => {
 	it('loads once and finds itself the second time, keeping the first reference day', async () => {
 		expect(loaded.first).toBe('loaded');
 		expect(loaded.second).toBe('present');
-		const state = await ledger.query<{ value: { asOf: string; complete: boolean } }>("SELECT value FROM settings WHERE key = 'demo.company'");
+		const state = await ledger.query<{ value: { asOf: string; complete: boolean } }>(
+			"SELECT value FROM settings WHERE key = 'demo.company'",
+		);
 		expect(state[0].value).toEqual(expect.objectContaining({ asOf: AS_OF, complete: true }));
 	});
 
@@ -249,21 +298,56 @@ describe('loading the demo company', () => {
 			GROUP BY h.kind`,
 		);
 		expect(off).toEqual([]);
-		const kinds = await ledger.query<{ kind: string }>("SELECT DISTINCT kind FROM history WHERE kind IN ('payment_received', 'invoice_paid', 'dispute_opened', 'dispute_resolved', 'promise_kept', 'reminder_sent') ORDER BY kind");
-		expect(kinds.map((k) => k.kind)).toEqual(['dispute_opened', 'dispute_resolved', 'invoice_paid', 'payment_received', 'promise_kept', 'reminder_sent']);
+		const kinds = await ledger.query<{ kind: string }>(
+			"SELECT DISTINCT kind FROM history WHERE kind IN ('payment_received', 'invoice_paid', 'dispute_opened', 'dispute_resolved', 'promise_kept', 'reminder_sent') ORDER BY kind",
+		);
+		expect(kinds.map((k) => k.kind)).toEqual([
+			'dispute_opened',
+			'dispute_resolved',
+			'invoice_paid',
+			'payment_received',
+			'promise_kept',
+			'reminder_sent',
+		]);
 		// The demo's own reminder and promise entries are stored as events and read in either language, stages and dates
 		// as people read them (no stage code).
-		const own = await ledger.query<{ kind: string; summary: string; payload: Record<string, unknown> }>(
+		const own = await ledger.query<{
+			kind: string;
+			summary: string;
+			payload: Record<string, unknown>;
+		}>(
 			"SELECT kind, summary, payload FROM history WHERE actor = 'demo' AND kind IN ('reminder_sent', 'reminder_bounced', 'promise_recorded') ORDER BY id",
 		);
-		expect([...new Set(own.map((r) => r.kind))].sort()).toEqual(expect.arrayContaining(['promise_recorded', 'reminder_sent']));
-		expect(own.filter((r) => !(r.payload.timeline && typeof r.payload.timeline === 'object'))).toEqual([]);
+		expect([...new Set(own.map((r) => r.kind))].sort()).toEqual(
+			expect.arrayContaining(['promise_recorded', 'reminder_sent']),
+		);
+		expect(
+			own.filter((r) => !(r.payload.timeline && typeof r.payload.timeline === 'object')),
+		).toEqual([]);
 		for (const row of own) {
 			const fr = timelineSummary(row, 'fr');
 			const en = timelineSummary({ ...row, summary: '' }, 'en');
-			expect([fr, en]).not.toEqual(expect.arrayContaining([expect.stringMatching(/level\d|pre_due|formal_notice|\d{4}-\d\d-\d\d.*\d{4}-\d\d-\d\d|^$/)]));
-			if (row.kind === 'promise_recorded') expect([fr, en]).toEqual([expect.stringMatching(/^Promesse de règlement pour le \d\d\/\d\d\/\d{4} \(/), expect.stringMatching(/^Promise to pay on \d{4}-\d\d-\d\d \(/)]);
-			else expect([fr, en]).toEqual([expect.stringMatching(/^(Relance \d|Avis avant échéance|Mise en demeure|Remerciement) \((e-mail|courrier)\)/), expect.stringMatching(/^(Reminder \d|Pre-due notice|Formal notice|Thank-you) \((e-mail|letter)\)/)]);
+			expect([fr, en]).not.toEqual(
+				expect.arrayContaining([
+					expect.stringMatching(
+						/level\d|pre_due|formal_notice|\d{4}-\d\d-\d\d.*\d{4}-\d\d-\d\d|^$/,
+					),
+				]),
+			);
+			if (row.kind === 'promise_recorded')
+				expect([fr, en]).toEqual([
+					expect.stringMatching(/^Promesse de règlement pour le \d\d\/\d\d\/\d{4} \(/),
+					expect.stringMatching(/^Promise to pay on \d{4}-\d\d-\d\d \(/),
+				]);
+			else
+				expect([fr, en]).toEqual([
+					expect.stringMatching(
+						/^(Relance \d|Avis avant échéance|Mise en demeure|Remerciement) \((e-mail|courrier)\)/,
+					),
+					expect.stringMatching(
+						/^(Reminder \d|Pre-due notice|Formal notice|Thank-you) \((e-mail|letter)\)/,
+					),
+				]);
 		}
 		// The append-only guard was never lifted: its trigger is enabled, the loader has no statement that could turn it
 		// off, and the history was written dated (no row of it was ever updated, which the guard would have refused).
@@ -271,16 +355,30 @@ describe('loading the demo company', () => {
 			"SELECT t.tgenabled FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = current_schema() AND c.relname = 'history' AND t.tgname = 'history_append_only'",
 		);
 		expect(trigger.tgenabled).toBe('O');
-		for (const file of ['scripts/lib/demo-data.mjs', 'scripts/start.mjs']) expect([file, readFileSync(path.join(__dirname, '..', '..', file), 'utf8')]).not.toEqual([file, expect.stringMatching(/DISABLE\s+TRIGGER|session_replication_role/i)]);
-		await expect(ledger.query('UPDATE history SET summary = summary WHERE id = (SELECT min(id) FROM history)')).rejects.toThrow(/append-only/);
+		for (const file of ['scripts/lib/demo-data.mjs', 'scripts/start.mjs'])
+			expect([file, readFileSync(path.join(__dirname, '..', '..', file), 'utf8')]).not.toEqual([
+				file,
+				expect.stringMatching(/DISABLE\s+TRIGGER|session_replication_role/i),
+			]);
+		await expect(
+			ledger.query('UPDATE history SET summary = summary WHERE id = (SELECT min(id) FROM history)'),
+		).rejects.toThrow(/append-only/);
 	});
 
 	it('has a full company identity with its logo, saved once through the core', async () => {
-		const [identity] = await ledger.query<{ value: Record<string, unknown>; updated_by: string }>("SELECT value, updated_by FROM settings WHERE key = 'company'");
+		const [identity] = await ledger.query<{ value: Record<string, unknown>; updated_by: string }>(
+			"SELECT value, updated_by FROM settings WHERE key = 'company'",
+		);
 		expect(identity.updated_by).toBe('demo');
 		expect(identity.value).toMatchObject({
-			name: 'Orbel Équipements', legalForm: 'SAS', siren: '842138570', vatNumber: 'FR88842138570', senderEmail: 'relances@orbel.example',
-			senderName: 'Service recouvrement Orbel', iban: 'FR2930002005500000157845002', addressLines: ['18 rue de la République', '69002 Lyon'],
+			name: 'Orbel Équipements',
+			legalForm: 'SAS',
+			siren: '842138570',
+			vatNumber: 'FR88842138570',
+			senderEmail: 'relances@orbel.example',
+			senderName: 'Service recouvrement Orbel',
+			iban: 'FR2930002005500000157845002',
+			addressLines: ['18 rue de la République', '69002 Lyon'],
 			logo: { mimeType: 'image/png', width: 600, height: 160 },
 		});
 		expect(String(identity.value.legalMentions)).toContain('L441-10');
@@ -291,8 +389,12 @@ describe('loading the demo company', () => {
 
 	it('stores what the generator made: customers per profile, open invoices per profile and aging bucket', async () => {
 		const { summary } = loaded;
-		const customers = await ledger.query<{ profile: string; n: number }>('SELECT profile, count(*)::int AS n FROM customers GROUP BY profile');
-		expect(Object.fromEntries(customers.map((r) => [r.profile, r.n]))).toEqual(summary.customersByProfile);
+		const customers = await ledger.query<{ profile: string; n: number }>(
+			'SELECT profile, count(*)::int AS n FROM customers GROUP BY profile',
+		);
+		expect(Object.fromEntries(customers.map((r) => [r.profile, r.n]))).toEqual(
+			summary.customersByProfile,
+		);
 		const rows = await ledger.query<{ profile: string; bucket: string; n: number }>(
 			`SELECT c.profile, CASE WHEN $1::date - i.due_date <= 0 THEN 'not_due' WHEN $1::date - i.due_date <= 30 THEN '1-30'
 				WHEN $1::date - i.due_date <= 60 THEN '31-60' WHEN $1::date - i.due_date <= 90 THEN '61-90' ELSE '90+' END AS bucket, count(*)::int AS n
@@ -306,8 +408,13 @@ describe('loading the demo company', () => {
 			stored[row.profile][row.bucket] = row.n;
 		}
 		expect(stored).toEqual(summary.openByProfileAndBucket);
-		const docs = await ledger.query<{ doc_type: string; status: string; n: number }>('SELECT doc_type, status, count(*)::int AS n FROM invoices GROUP BY 1, 2');
-		const count = (docType: string, status?: string) => docs.filter((d) => d.doc_type === docType && (!status || d.status === status)).reduce((s, d) => s + d.n, 0);
+		const docs = await ledger.query<{ doc_type: string; status: string; n: number }>(
+			'SELECT doc_type, status, count(*)::int AS n FROM invoices GROUP BY 1, 2',
+		);
+		const count = (docType: string, status?: string) =>
+			docs
+				.filter((d) => d.doc_type === docType && (!status || d.status === status))
+				.reduce((s, d) => s + d.n, 0);
 		expect(count('invoice')).toBe(summary.invoices);
 		expect(count('invoice', 'paid')).toBe(summary.paidInvoices);
 		expect(count('invoice', 'credited')).toBe(summary.creditedInvoices);
@@ -322,7 +429,9 @@ describe('loading the demo company', () => {
 	});
 
 	it('is exact to the minor unit: totals, balances, allocations and what is owed per currency', async () => {
-		const badTotals = await ledger.query('SELECT number FROM invoices WHERE total_incl_minor <> total_excl_minor + total_tax_minor OR payable_minor <> total_incl_minor');
+		const badTotals = await ledger.query(
+			'SELECT number FROM invoices WHERE total_incl_minor <> total_excl_minor + total_tax_minor OR payable_minor <> total_incl_minor',
+		);
 		expect(badTotals).toEqual([]);
 		const badLines = await ledger.query(
 			`SELECT number FROM invoices i WHERE doc_type = 'invoice'
@@ -346,13 +455,21 @@ describe('loading the demo company', () => {
 			WHERE p.unapplied_minor <> p.amount_minor - COALESCE((SELECT sum(a.amount_minor) FROM allocations a WHERE a.payment_id = p.id), 0)`,
 		);
 		expect(badPayments).toEqual([]);
-		const statuses = await ledger.query<{ status: string; n: number }>('SELECT status, count(*)::int AS n FROM payments GROUP BY 1');
+		const statuses = await ledger.query<{ status: string; n: number }>(
+			'SELECT status, count(*)::int AS n FROM payments GROUP BY 1',
+		);
 		const byStatus = Object.fromEntries(statuses.map((s) => [s.status, s.n]));
 		expect(byStatus.unapplied).toBe(2);
 		expect(byStatus.ambiguous).toBe(1);
 		expect(byStatus.applied).toBe(loaded.summary.payments - 3);
-		const owed = await ledger.query<{ currency: string; owed: string }>("SELECT currency, sum(open_minor)::text AS owed FROM invoices WHERE status = 'open' GROUP BY 1");
-		expect(Object.fromEntries(owed.map((o) => [o.currency.trim(), formatAmount(BigInt(o.owed), o.currency.trim())]))).toEqual(loaded.summary.owed);
+		const owed = await ledger.query<{ currency: string; owed: string }>(
+			"SELECT currency, sum(open_minor)::text AS owed FROM invoices WHERE status = 'open' GROUP BY 1",
+		);
+		expect(
+			Object.fromEntries(
+				owed.map((o) => [o.currency.trim(), formatAmount(BigInt(o.owed), o.currency.trim())]),
+			),
+		).toEqual(loaded.summary.owed);
 	});
 
 	it('links staff, disputes, promises and reminders the way the nodes read them', async () => {
@@ -364,7 +481,12 @@ describe('loading the demo company', () => {
 		const disputes = await ledger.query<{ category: string; n: number }>(
 			'SELECT d.category, count(DISTINCT d.id)::int AS n FROM disputes d JOIN dispute_invoices di ON di.dispute_id = d.id GROUP BY 1',
 		);
-		expect(disputes.map((d) => d.category).sort()).toEqual(['administrative', 'commercial', 'logistics', 'technical']);
+		expect(disputes.map((d) => d.category).sort()).toEqual([
+			'administrative',
+			'commercial',
+			'logistics',
+			'technical',
+		]);
 		const lateReminders = await ledger.query(
 			`SELECT m.stage FROM reminders m JOIN invoices i ON i.id = m.invoice_id WHERE m.sent_at::date > $1::date - 1 OR i.status <> 'open'`,
 			[AS_OF],
@@ -376,22 +498,37 @@ describe('loading the demo company', () => {
 			WHERE NOT EXISTS (SELECT 1 FROM jsonb_array_elements(p.stages) s WHERE s->>'code' = m.stage)`,
 		);
 		expect(stages).toEqual([]);
-		const promises = await ledger.query<{ source_ref: string; status: string; flagged: boolean }>("SELECT source_ref, status, flagged FROM promises WHERE source_ref LIKE 'demo-promise-%'");
-		expect(Object.fromEntries(promises.map((p) => [p.source_ref, p.status]))).toEqual(loaded.promises);
+		const promises = await ledger.query<{ source_ref: string; status: string; flagged: boolean }>(
+			"SELECT source_ref, status, flagged FROM promises WHERE source_ref LIKE 'demo-promise-%'",
+		);
+		expect(Object.fromEntries(promises.map((p) => [p.source_ref, p.status]))).toEqual(
+			loaded.promises,
+		);
 		for (const p of promises) expect(p.flagged).toBe(p.status === 'broken');
-		const resolved = await ledger.query<{ n: number }>("SELECT count(*)::int AS n FROM disputes WHERE status = 'resolved' AND resolution IS NOT NULL AND root_cause IS NOT NULL AND resolved_at < $1::date", [AS_OF]);
+		const resolved = await ledger.query<{ n: number }>(
+			"SELECT count(*)::int AS n FROM disputes WHERE status = 'resolved' AND resolution IS NOT NULL AND root_cause IS NOT NULL AND resolved_at < $1::date",
+			[AS_OF],
+		);
 		expect(resolved[0].n).toBeGreaterThan(0);
-		const future = await ledger.query("SELECT id FROM disputes WHERE opened_at >= $1::date + 1", [AS_OF]);
+		const future = await ledger.query('SELECT id FROM disputes WHERE opened_at >= $1::date + 1', [
+			AS_OF,
+		]);
 		expect(future).toEqual([]);
-		const noEmail = await ledger.query<{ n: number }>("SELECT count(*)::int AS n FROM customers WHERE email_status = 'none' AND emails = '{}'");
+		const noEmail = await ledger.query<{ n: number }>(
+			"SELECT count(*)::int AS n FROM customers WHERE email_status = 'none' AND emails = '{}'",
+		);
 		expect(noEmail[0].n).toBeGreaterThan(0);
 	});
 
 	it('has the courier waves of the last weeks: handed over, delivered or not, with the couriers’ events', async () => {
 		const { summary } = loaded;
 		expect(summary.waves).toBeGreaterThan(20);
-		const outcomes = await ledger.query<{ status: string; n: number }>('SELECT status, count(*)::int AS n FROM deliveries GROUP BY 1');
-		expect(Object.fromEntries(outcomes.map((o) => [o.status, o.n]))).toEqual(summary.deliveriesByOutcome);
+		const outcomes = await ledger.query<{ status: string; n: number }>(
+			'SELECT status, count(*)::int AS n FROM deliveries GROUP BY 1',
+		);
+		expect(Object.fromEntries(outcomes.map((o) => [o.status, o.n]))).toEqual(
+			summary.deliveriesByOutcome,
+		);
 		expect(summary.deliveriesByOutcome.delivered).toBeGreaterThan(100);
 		const counts = await tableCounts(ledger);
 		expect(counts.waves).toBe(summary.waves);
@@ -407,7 +544,9 @@ describe('loading the demo company', () => {
 			"SELECT i.number FROM deliveries d JOIN invoices i ON i.id = d.invoice_id WHERE d.status IN ('absent', 'refused', 'wrong_address') AND i.reception_date IS NOT NULL",
 		);
 		expect(failedButReceived).toEqual([]);
-		const handedOverUnentered = await ledger.query("SELECT w.code FROM waves w JOIN deliveries d ON d.wave_id = w.id WHERE w.status <> 'planned' AND d.status = 'pending'");
+		const handedOverUnentered = await ledger.query(
+			"SELECT w.code FROM waves w JOIN deliveries d ON d.wave_id = w.id WHERE w.status <> 'planned' AND d.status = 'pending'",
+		);
 		expect(handedOverUnentered).toEqual([]);
 		const withoutEvents = await ledger.query(
 			"SELECT d.id FROM deliveries d WHERE d.status <> 'entered' AND NOT EXISTS (SELECT 1 FROM courier_events e WHERE e.delivery_id = d.id AND e.type = d.status)",
@@ -428,8 +567,18 @@ describe('loading the demo company', () => {
 			['coursier.abidjan', 'CRS-ABJ', 'CRS-ABJ'],
 		]);
 		expect(loaded.couriers.find((c) => c.login === 'coursier.dakar')?.name).toBe('Cheikh Mbaye');
-		const accounts = await ledger.query<{ login: string; staff_code: string; secret_hash: string; session_version: number }>('SELECT login, staff_code, secret_hash, session_version FROM courier_accounts ORDER BY id');
-		expect(accounts.map((a) => a.staff_code).sort()).toEqual(['CRS-ABJ', 'CRS-CASA', 'CRS-DKR', 'CRS-RABAT']);
+		const accounts = await ledger.query<{
+			login: string;
+			staff_code: string;
+			secret_hash: string;
+			session_version: number;
+		}>('SELECT login, staff_code, secret_hash, session_version FROM courier_accounts ORDER BY id');
+		expect(accounts.map((a) => a.staff_code).sort()).toEqual([
+			'CRS-ABJ',
+			'CRS-CASA',
+			'CRS-DKR',
+			'CRS-RABAT',
+		]);
 		// Stored hashed, and not re-saved by the second call (a re-save would end the sessions).
 		for (const a of accounts) {
 			expect(a.secret_hash).not.toContain(a.login);
@@ -439,7 +588,8 @@ describe('loading the demo company', () => {
 
 	it('adds nothing when loaded again', async () => {
 		const before = await tableCounts(ledger);
-		const sums = async () => (await ledger.query<{ s: string }>('SELECT sum(open_minor)::text AS s FROM invoices'))[0].s;
+		const sums = async () =>
+			(await ledger.query<{ s: string }>('SELECT sum(open_minor)::text AS s FROM invoices'))[0].s;
 		const openBefore = await sums();
 		const again = await load(ledger.name, '2031-06-30');
 		expect(again.first).toBe('present');
@@ -453,11 +603,19 @@ describe('the demo company and a ledger of real data', () => {
 	it('is not loaded into a ledger that holds other customers', async () => {
 		const schema = uniqueSchema('demo');
 		try {
-			await expect(load(schema, AS_OF, `await ledger.query("INSERT INTO customers (external_id, name) VALUES ('REAL-001', 'Un vrai client')");`)).rejects.toThrow(
+			await expect(
+				load(
+					schema,
+					AS_OF,
+					`await ledger.query("INSERT INTO customers (external_id, name) VALUES ('REAL-001', 'Un vrai client')");`,
+				),
+			).rejects.toThrow(
 				/already holds 1 customers of its own: the demo company is loaded only into an empty ledger/,
 			);
 			const ledger = await openSchema(schema);
-			expect((await ledger.query<{ n: number }>('SELECT count(*)::int AS n FROM customers'))[0].n).toBe(1);
+			expect(
+				(await ledger.query<{ n: number }>('SELECT count(*)::int AS n FROM customers'))[0].n,
+			).toBe(1);
 			expect(await ledger.query("SELECT 1 FROM settings WHERE key = 'demo.company'")).toEqual([]);
 			await ledger.close();
 		} finally {

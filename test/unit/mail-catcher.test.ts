@@ -34,7 +34,13 @@ interface ApiMessage {
 	date: string;
 	messageId: string;
 	envelope: { from: string; to: string[] };
-	attachments: Array<{ index: number; filename: string; contentType: string; size: number; url: string }>;
+	attachments: Array<{
+		index: number;
+		filename: string;
+		contentType: string;
+		size: number;
+		url: string;
+	}>;
 	text?: string;
 	html?: string | null;
 	headers?: Record<string, string>;
@@ -42,10 +48,14 @@ interface ApiMessage {
 
 function startCatcher(args: string[]): Promise<Running> {
 	return new Promise((resolve, reject) => {
-		const child = spawn(process.execPath, [path.join(REPO_ROOT, 'scripts', 'lib', 'mail-catcher.mjs'), '--quiet', ...args], {
-			cwd: REPO_ROOT,
-			stdio: ['ignore', 'pipe', 'pipe'],
-		});
+		const child = spawn(
+			process.execPath,
+			[path.join(REPO_ROOT, 'scripts', 'lib', 'mail-catcher.mjs'), '--quiet', ...args],
+			{
+				cwd: REPO_ROOT,
+				stdio: ['ignore', 'pipe', 'pipe'],
+			},
+		);
 		let out = '';
 		let err = '';
 		const exited = new Promise<number | null>((done) => child.on('exit', (code) => done(code)));
@@ -75,7 +85,11 @@ async function api<T>(running: Running, route: string, init?: RequestInit): Prom
 }
 
 function transport(running: Running) {
-	return nodemailer.createTransport({ host: '127.0.0.1', port: running.info.smtpPort, secure: false });
+	return nodemailer.createTransport({
+		host: '127.0.0.1',
+		port: running.info.smtpPort,
+		secure: false,
+	});
 }
 
 const PDF = Buffer.from('%PDF-1.4\n% facture FA-2026-00042\n%%EOF\n');
@@ -115,7 +129,9 @@ describe('mail catcher', () => {
 			subject: 'Relance : facture FA-2026-00042 <échue>',
 			text: 'Bonjour,\nla facture FA-2026-00042 de 1 234,56 € est échue.',
 			html: '<p>Bonjour,</p><script>alert(1)</script><p>la facture <b>FA-2026-00042</b> est échue.</p>',
-			attachments: [{ filename: 'Facture FA-2026-00042 é.pdf', content: PDF, contentType: 'application/pdf' }],
+			attachments: [
+				{ filename: 'Facture FA-2026-00042 é.pdf', content: PDF, contentType: 'application/pdf' },
+			],
 		});
 		expect(info.response).toMatch(/^250 /);
 
@@ -127,12 +143,26 @@ describe('mail catcher', () => {
 		expect(message.to).toEqual(['compta@martin.example']);
 		expect(message.cc).toEqual(['julien.moreau@orbel.example']);
 		expect(message.bcc).toEqual(['archives@orbel.example']);
-		expect(message.envelope.to).toEqual(['compta@martin.example', 'julien.moreau@orbel.example', 'archives@orbel.example']);
+		expect(message.envelope.to).toEqual([
+			'compta@martin.example',
+			'julien.moreau@orbel.example',
+			'archives@orbel.example',
+		]);
 		expect(message.messageId).toBe(info.messageId);
-		expect(message.attachments).toEqual([expect.objectContaining({ filename: 'Facture FA-2026-00042 é.pdf', contentType: 'application/pdf', size: PDF.length })]);
+		expect(message.attachments).toEqual([
+			expect.objectContaining({
+				filename: 'Facture FA-2026-00042 é.pdf',
+				contentType: 'application/pdf',
+				size: PDF.length,
+			}),
+		]);
 
-		expect(await api<ApiMessage[]>(running, '/api/messages?to=archives@orbel.example')).toHaveLength(1);
-		expect(await api<ApiMessage[]>(running, '/api/messages?to=nobody@orbel.example')).toHaveLength(0);
+		expect(
+			await api<ApiMessage[]>(running, '/api/messages?to=archives@orbel.example'),
+		).toHaveLength(1);
+		expect(await api<ApiMessage[]>(running, '/api/messages?to=nobody@orbel.example')).toHaveLength(
+			0,
+		);
 		expect(await api<ApiMessage[]>(running, '/api/messages?subject=fa-2026-00042')).toHaveLength(1);
 
 		const full = await api<ApiMessage>(running, `/api/messages/${message.id}`);
@@ -141,7 +171,9 @@ describe('mail catcher', () => {
 		expect(full.headers?.['message-id']).toBe(info.messageId);
 
 		const attachment = await fetch(`${running.info.url}${message.attachments[0].url}`);
-		expect(attachment.headers.get('content-disposition')).toContain("filename*=UTF-8''Facture%20FA-2026-00042%20%C3%A9.pdf");
+		expect(attachment.headers.get('content-disposition')).toContain(
+			"filename*=UTF-8''Facture%20FA-2026-00042%20%C3%A9.pdf",
+		);
 		expect(Buffer.from(await attachment.arrayBuffer()).equals(PDF)).toBe(true);
 
 		const html = await fetch(`${running.info.url}/messages/${message.id}/html`);
@@ -155,7 +187,9 @@ describe('mail catcher', () => {
 		expect(listPage).toContain('Relance : facture FA-2026-00042 &lt;échue&gt;');
 		expect(listPage).not.toContain('<échue>');
 		const messagePage = await (await fetch(`${running.info.url}/messages/${message.id}`)).text();
-		expect(messagePage).toContain(`<iframe sandbox referrerpolicy="no-referrer" src="/messages/${message.id}/html"`);
+		expect(messagePage).toContain(
+			`<iframe sandbox referrerpolicy="no-referrer" src="/messages/${message.id}/html"`,
+		);
 		expect(messagePage).not.toContain('<script>alert(1)</script>');
 		expect(messagePage).toContain('Facture FA-2026-00042 é.pdf');
 	});
@@ -164,9 +198,19 @@ describe('mail catcher', () => {
 		running = await startCatcher(['--dir', dir, '--max-messages', '3']);
 		const mailer = transport(running);
 		for (let i = 1; i <= 5; i++) {
-			await mailer.sendMail({ from: 'relances@orbel.example', to: `client${i}@example.com`, bcc: 'archives@orbel.example', subject: `Message ${i}`, text: `n° ${i}` });
+			await mailer.sendMail({
+				from: 'relances@orbel.example',
+				to: `client${i}@example.com`,
+				bcc: 'archives@orbel.example',
+				subject: `Message ${i}`,
+				text: `n° ${i}`,
+			});
 		}
-		expect((await api<ApiMessage[]>(running, '/api/messages')).map((m) => m.subject)).toEqual(['Message 3', 'Message 4', 'Message 5']);
+		expect((await api<ApiMessage[]>(running, '/api/messages')).map((m) => m.subject)).toEqual([
+			'Message 3',
+			'Message 4',
+			'Message 5',
+		]);
 		expect(readdirSync(dir)).toHaveLength(3);
 
 		expect(await running.stop()).toBe(0);

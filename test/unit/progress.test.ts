@@ -27,14 +27,30 @@ test('counts the packages written, scoped and nested ones included', () => {
 
 test('the lock file says how many packages to expect', () => {
 	const root = mkdtempSync(path.join(os.tmpdir(), 'progress-'));
-	writeFileSync(path.join(root, 'package-lock.json'), JSON.stringify({ packages: { '': {}, 'node_modules/a': {}, 'node_modules/@s/b': {}, 'node_modules/a/node_modules/c': {} } }));
+	writeFileSync(
+		path.join(root, 'package-lock.json'),
+		JSON.stringify({
+			packages: {
+				'': {},
+				'node_modules/a': {},
+				'node_modules/@s/b': {},
+				'node_modules/a/node_modules/c': {},
+			},
+		}),
+	);
 	expect(progress.lockedPackageCount(path.join(root, 'package-lock.json'))).toBe(3);
 	expect(progress.lockedPackageCount(path.join(root, 'none.json'))).toBeUndefined();
 });
 
 test('a line with counts, a percentage and the time left', () => {
-	expect(progress.progressLine({ done: 612, total: 1548, elapsedMs: 65_000 })).toBe('612 of 1,548 packages (39 %), 1 min 05 s so far, about 1 min 39 s left');
-	expect(progress.progressLine({ done: 0, total: 1548, elapsedMs: 5_000 })).toBe('0 of 1,548 packages (0 %), 5 s so far');
-	expect(progress.progressLine({ done: 1600, total: 1548, elapsedMs: 90_000 })).toBe('1,548 of about 1,548 packages (99 %), 1 min 30 s so far');
+	expect(progress.progressLine({ done: 612, total: 1548, elapsedMs: 65_000 })).toBe(
+		'612 of 1,548 packages (39 %), 1 min 05 s so far, about 1 min 39 s left',
+	);
+	expect(progress.progressLine({ done: 0, total: 1548, elapsedMs: 5_000 })).toBe(
+		'0 of 1,548 packages (0 %), 5 s so far',
+	);
+	expect(progress.progressLine({ done: 1600, total: 1548, elapsedMs: 90_000 })).toBe(
+		'1,548 of about 1,548 packages (99 %), 1 min 30 s so far',
+	);
 	expect(progress.progressLine({ done: 10, elapsedMs: 3_000 })).toBe('10 packages, 3 s so far');
 });

@@ -11,13 +11,17 @@ import { Client } from 'pg';
 
 jest.setTimeout(240_000);
 
-const migrate = (env: Record<string, string | undefined>) => runNode(['scripts/migrate.mjs'], scriptEnv(env));
+const migrate = (env: Record<string, string | undefined>) =>
+	runNode(['scripts/migrate.mjs'], scriptEnv(env));
 
 async function ledgerTables(schema: string): Promise<string[]> {
 	const client = new Client({ connectionString: testDatabaseUrl() });
 	await client.connect();
 	try {
-		const rows = await client.query<{ table_name: string }>('SELECT table_name FROM information_schema.tables WHERE table_schema = $1 ORDER BY 1', [schema]);
+		const rows = await client.query<{ table_name: string }>(
+			'SELECT table_name FROM information_schema.tables WHERE table_schema = $1 ORDER BY 1',
+			[schema],
+		);
 		return rows.rows.map((r) => r.table_name);
 	} finally {
 		await client.end();
@@ -45,7 +49,16 @@ describe('npm run migrate', () => {
 		expect(first.stdout).toContain(`Applied ${known.length} migration`);
 		for (const name of known) expect(first.stdout).toContain(`+ ${name}`);
 		expect(first.stdout).toContain(`Current version: ${known[known.length - 1]}`);
-		expect(await ledgerTables(schema)).toEqual(expect.arrayContaining(['customers', 'invoices', 'payments', 'reminders', 'history', 'ledger_migrations']));
+		expect(await ledgerTables(schema)).toEqual(
+			expect.arrayContaining([
+				'customers',
+				'invoices',
+				'payments',
+				'reminders',
+				'history',
+				'ledger_migrations',
+			]),
+		);
 
 		const second = await migrate({ DATABASE_URL: testDatabaseUrl(), RECEIVABLES_SCHEMA: schema });
 		expect(second.code).toBe(0);
@@ -71,10 +84,14 @@ describe('npm run migrate', () => {
 
 	it('refuses a schema written by a newer version, with the core’s message and how to fix it', async () => {
 		const schema = fresh();
-		expect((await migrate({ DATABASE_URL: testDatabaseUrl(), RECEIVABLES_SCHEMA: schema })).code).toBe(0);
+		expect(
+			(await migrate({ DATABASE_URL: testDatabaseUrl(), RECEIVABLES_SCHEMA: schema })).code,
+		).toBe(0);
 		const client = new Client({ connectionString: testDatabaseUrl() });
 		await client.connect();
-		await client.query(`INSERT INTO "${schema}".ledger_migrations (name, run_on) VALUES ('9999_from_the_future', now())`);
+		await client.query(
+			`INSERT INTO "${schema}".ledger_migrations (name, run_on) VALUES ('9999_from_the_future', now())`,
+		);
 		await client.end();
 		const result = await migrate({ DATABASE_URL: testDatabaseUrl(), RECEIVABLES_SCHEMA: schema });
 		expect(result.code).toBe(1);
@@ -86,12 +103,19 @@ describe('npm run migrate', () => {
 	it('explains an unreachable server, a bad schema name and a bad DATABASE_URL', async () => {
 		const unreachable = await migrate({ DATABASE_URL: 'postgres://postgres@127.0.0.1:1/test' });
 		expect(unreachable.code).toBe(1);
-		expect(unreachable.stderr).toContain('No Postgres server answers at 127.0.0.1:1/test. [LEDGER_UNREACHABLE]');
+		expect(unreachable.stderr).toContain(
+			'No Postgres server answers at 127.0.0.1:1/test. [LEDGER_UNREACHABLE]',
+		);
 		expect(unreachable.stderr).toContain('How to fix:');
 
-		const badSchema = await migrate({ DATABASE_URL: testDatabaseUrl(), RECEIVABLES_SCHEMA: 'Bad-Name' });
+		const badSchema = await migrate({
+			DATABASE_URL: testDatabaseUrl(),
+			RECEIVABLES_SCHEMA: 'Bad-Name',
+		});
 		expect(badSchema.code).toBe(1);
-		expect(badSchema.stderr).toContain('The ledger schema name "Bad-Name" is not allowed. [LEDGER_BAD_SCHEMA]');
+		expect(badSchema.stderr).toContain(
+			'The ledger schema name "Bad-Name" is not allowed. [LEDGER_BAD_SCHEMA]',
+		);
 
 		const badUrl = await migrate({ DATABASE_URL: 'mysql://root@localhost/db' });
 		expect(badUrl.code).toBe(1);
@@ -115,19 +139,34 @@ describe('npm run migrate', () => {
 			expect(again.code).toBe(0);
 			expect(again.stdout).toContain('Nothing to apply');
 			expect(existsSync(path.join(data, 'postgres', 'postmaster.pid'))).toBe(false);
-			expect(readdirSync(data).sort()).toEqual(['postgres', 'postgres.ledger-password', 'postgres.port']);
+			expect(readdirSync(data).sort()).toEqual([
+				'postgres',
+				'postgres.ledger-password',
+				'postgres.port',
+			]);
 
 			// While `npm start` runs the server, migrate uses that one and leaves it running.
-			const server = spawn(process.execPath, ['--input-type=module', '-e', `
+			const server = spawn(
+				process.execPath,
+				[
+					'--input-type=module',
+					'-e',
+					`
 				import { startEmbeddedPostgres } from '${moduleUrl('scripts/lib/embedded-pg.mjs')}';
 				const pg = await startEmbeddedPostgres({ dir: ${JSON.stringify(path.join(data, 'postgres'))} });
 				console.log('ready ' + pg.port);
 				setInterval(() => {}, 1000);
-			`], { stdio: ['ignore', 'pipe', 'inherit'] });
+			`,
+				],
+				{ stdio: ['ignore', 'pipe', 'inherit'] },
+			);
 			const exited = new Promise((resolve) => server.on('exit', resolve));
 			try {
 				await new Promise<void>((resolve, reject) => {
-					server.stdout!.on('data', (chunk: Buffer) => String(chunk).includes('ready') && resolve());
+					server.stdout!.on(
+						'data',
+						(chunk: Buffer) => String(chunk).includes('ready') && resolve(),
+					);
 					server.on('exit', (code) => reject(new Error(`the server exited (${code})`)));
 				});
 				const during = await migrate({ RECEIVABLES_DATA_DIR: data });
@@ -147,18 +186,23 @@ describe('npm run migrate', () => {
 });
 
 const asRoot = typeof process.getuid === 'function' && process.getuid() === 0;
-(asRoot ? it : it.skip)('says why the embedded Postgres cannot start under root when the data folder is closed to other users', async () => {
-	const closed = mkdtempSync(path.join(os.tmpdir(), 'receivables-closed-'));
-	mkdirSync(path.join(closed, 'data'));
-	try {
-		const result = await migrate({ RECEIVABLES_DATA_DIR: path.join(closed, 'data') });
-		expect(result.code).toBe(1);
-		expect(result.stderr).toContain(`as root, Postgres runs as the "postgres" system user, and ${closed} does not let other users through`);
-		expect(existsSync(path.join(closed, 'data', 'postgres'))).toBe(false);
-	} finally {
-		rmSync(closed, { recursive: true, force: true });
-	}
-});
+(asRoot ? it : it.skip)(
+	'says why the embedded Postgres cannot start under root when the data folder is closed to other users',
+	async () => {
+		const closed = mkdtempSync(path.join(os.tmpdir(), 'receivables-closed-'));
+		mkdirSync(path.join(closed, 'data'));
+		try {
+			const result = await migrate({ RECEIVABLES_DATA_DIR: path.join(closed, 'data') });
+			expect(result.code).toBe(1);
+			expect(result.stderr).toContain(
+				`as root, Postgres runs as the "postgres" system user, and ${closed} does not let other users through`,
+			);
+			expect(existsSync(path.join(closed, 'data', 'postgres'))).toBe(false);
+		} finally {
+			rmSync(closed, { recursive: true, force: true });
+		}
+	},
+);
 
 describe('the database of npm start', () => {
 	const database = moduleUrl('scripts/lib/database.mjs');
@@ -170,22 +214,46 @@ describe('the database of npm start', () => {
 		`);
 
 	it('reads DATABASE_URL with its password, port and sslmode', async () => {
-		expect(await resolve({ DATABASE_URL: 'postgresql://fin%40ops:s3cr%C3%A9t@db.example.com:6543/ledger?sslmode=require', RECEIVABLES_SCHEMA: 'compta' })).toEqual({
-			connection: { source: 'DATABASE_URL', host: 'db.example.com', port: 6543, database: 'ledger', user: 'fin@ops', password: 's3crét', ssl: 'require' },
+		expect(
+			await resolve({
+				DATABASE_URL:
+					'postgresql://fin%40ops:s3cr%C3%A9t@db.example.com:6543/ledger?sslmode=require',
+				RECEIVABLES_SCHEMA: 'compta',
+			}),
+		).toEqual({
+			connection: {
+				source: 'DATABASE_URL',
+				host: 'db.example.com',
+				port: 6543,
+				database: 'ledger',
+				user: 'fin@ops',
+				password: 's3crét',
+				ssl: 'require',
+			},
 			schema: 'compta',
 		});
 	});
 
 	it('reads the PG* variables with libpq defaults, and falls back to the embedded database without them', async () => {
 		expect(await resolve({ PGHOST: '10.0.0.5', PGUSER: 'n8n' })).toEqual({
-			connection: { source: 'PG* variables', host: '10.0.0.5', port: 5432, database: 'n8n', user: 'n8n', password: '', ssl: 'disable' },
+			connection: {
+				source: 'PG* variables',
+				host: '10.0.0.5',
+				port: 5432,
+				database: 'n8n',
+				user: 'n8n',
+				password: '',
+				ssl: 'disable',
+			},
 			schema: 'receivables',
 		});
 		expect(await resolve({})).toEqual({ connection: null, schema: 'receivables' });
 	});
 
 	it('prefers DATABASE_URL over PG*', async () => {
-		const result = (await resolve({ DATABASE_URL: 'postgres://a@h1/d1', PGHOST: 'h2' })) as { connection: { host: string } };
+		const result = (await resolve({ DATABASE_URL: 'postgres://a@h1/d1', PGHOST: 'h2' })) as {
+			connection: { host: string };
+		};
 		expect(result.connection.host).toBe('h1');
 	});
 });

@@ -10,13 +10,16 @@ const folder = path.join(__dirname, '..', '..', 'workflows');
 const files = readdirSync(folder).filter((f) => f.endsWith('.json'));
 
 describe('shipped workflows: explicit time zone', () => {
-	test.each(files)('%s sets settings.timezone to a real IANA zone (Europe/Paris by default)', (file) => {
-		const text = readFileSync(path.join(folder, file), 'utf8');
-		const workflow = JSON.parse(text) as { settings?: { timezone?: string } };
-		const zone = workflow.settings?.timezone;
-		expect(zone).toBe('Europe/Paris');
-		expect(IANAZone.isValidZone(zone as string)).toBe(true);
-	});
+	test.each(files)(
+		'%s sets settings.timezone to a real IANA zone (Europe/Paris by default)',
+		(file) => {
+			const text = readFileSync(path.join(folder, file), 'utf8');
+			const workflow = JSON.parse(text) as { settings?: { timezone?: string } };
+			const zone = workflow.settings?.timezone;
+			expect(zone).toBe('Europe/Paris');
+			expect(IANAZone.isValidZone(zone as string)).toBe(true);
+		},
+	);
 
 	test('there are shipped workflows to check', () => {
 		expect(files.length).toBeGreaterThan(10);

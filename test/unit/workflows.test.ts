@@ -24,13 +24,16 @@ function parse(text: string): Workflow {
 test('the package nodes are named n8n-nodes-receivables.<name>', () => {
 	expect(packageManifest().name).toBe('n8n-nodes-receivables');
 	expect(ours.size).toBeGreaterThan(0);
-	for (const type of ours.keys()) expect(type).toMatch(/^n8n-nodes-receivables\.[a-z][A-Za-z0-9]*$/);
+	for (const type of ours.keys())
+		expect(type).toMatch(/^n8n-nodes-receivables\.[a-z][A-Za-z0-9]*$/);
 	expect(base.get('n8n-nodes-base.webhook')?.activatable).toBe(true);
 	expect(base.get('n8n-nodes-base.manualTrigger')?.activatable).toBe(false);
 });
 
 test('there are shipped workflows', () => {
-	expect(files.map((f) => f.file)).toEqual(expect.arrayContaining(['intake-signed-webhook.json', 'foundation-demo-customers.json']));
+	expect(files.map((f) => f.file)).toEqual(
+		expect.arrayContaining(['intake-signed-webhook.json', 'foundation-demo-customers.json']),
+	);
 });
 
 test('workflow ids and names are unique across files', () => {
@@ -45,7 +48,9 @@ test('no two published workflows serve the same webhook', () => {
 	const endpoints = files
 		.map(({ text }) => parse(text))
 		.filter((workflow) => activatableNodes(workflow, known).length > 0)
-		.flatMap((workflow) => webhookEndpoints(workflow).map((e) => `${e.method} /${e.endpoint}/${e.path}`));
+		.flatMap((workflow) =>
+			webhookEndpoints(workflow).map((e) => `${e.method} /${e.endpoint}/${e.path}`),
+		);
 	expect(new Set(endpoints).size).toBe(endpoints.length);
 });
 
@@ -69,7 +74,12 @@ describe.each(files)('$file', ({ file, text }) => {
 		expect(nodeNames.size).toBe(workflow.nodes.length);
 		expect(new Set(workflow.nodes.map((n) => n.id)).size).toBe(workflow.nodes.length);
 		for (const node of workflow.nodes) {
-			expect({ node: node.name, id: typeof node.id, position: node.position?.length, parameters: typeof node.parameters }).toEqual({
+			expect({
+				node: node.name,
+				id: typeof node.id,
+				position: node.position?.length,
+				parameters: typeof node.parameters,
+			}).toEqual({
 				node: node.name,
 				id: 'string',
 				position: 2,
@@ -88,7 +98,9 @@ describe.each(files)('$file', ({ file, text }) => {
 		const problems: string[] = [];
 		for (const node of workflow.nodes) {
 			if (node.type.startsWith('CUSTOM.')) {
-				problems.push(`${node.name}: ${node.type} is a development type; use n8n-nodes-receivables.<name>`);
+				problems.push(
+					`${node.name}: ${node.type} is a development type; use n8n-nodes-receivables.<name>`,
+				);
 				continue;
 			}
 			const info = known.get(node.type);
@@ -97,7 +109,9 @@ describe.each(files)('$file', ({ file, text }) => {
 				continue;
 			}
 			if (!info.versions.includes(node.typeVersion)) {
-				problems.push(`${node.name}: ${node.type} has no version ${node.typeVersion} (it has ${info.versions.join(', ')})`);
+				problems.push(
+					`${node.name}: ${node.type} has no version ${node.typeVersion} (it has ${info.versions.join(', ')})`,
+				);
 			}
 		}
 		expect(problems).toEqual([]);
@@ -107,7 +121,10 @@ describe.each(files)('$file', ({ file, text }) => {
 		const older = workflow.nodes
 			.filter((n) => n.type.startsWith('n8n-nodes-receivables.') && ours.has(n.type))
 			.filter((n) => n.typeVersion !== Math.max(...(ours.get(n.type)?.versions ?? [n.typeVersion])))
-			.map((n) => `${n.name}: ${n.type} version ${n.typeVersion}, newest ${Math.max(...(ours.get(n.type)?.versions ?? []))} (with its resource parameter, see nodes/shared/resources.ts)`);
+			.map(
+				(n) =>
+					`${n.name}: ${n.type} version ${n.typeVersion}, newest ${Math.max(...(ours.get(n.type)?.versions ?? []))} (with its resource parameter, see nodes/shared/resources.ts)`,
+			);
 		expect(older).toEqual([]);
 	});
 
@@ -120,15 +137,24 @@ describe.each(files)('$file', ({ file, text }) => {
 				const declared = sourceNode ? known.get(sourceNode.type)?.outputs : undefined;
 				// "On Error: Continue (using error output)" gives a node one more output, for its errors.
 				const outputCount =
-					declared !== undefined && sourceNode?.onError === 'continueErrorOutput' ? declared + 1 : declared;
+					declared !== undefined && sourceNode?.onError === 'continueErrorOutput'
+						? declared + 1
+						: declared;
 				if (type === 'main' && outputCount !== undefined && outputs.length > outputCount) {
-					problems.push(`"${source}" has ${outputCount} output(s) but ${outputs.length} are connected`);
+					problems.push(
+						`"${source}" has ${outputCount} output(s) but ${outputs.length} are connected`,
+					);
 				}
 				for (const targets of outputs) {
 					for (const target of targets ?? []) {
-						if (!nodeNames.has(target.node)) problems.push(`"${source}" → unknown node "${target.node}"`);
-						if (target.type !== type) problems.push(`"${source}" → "${target.node}": type ${target.type} on a ${type} output`);
-						if (!Number.isInteger(target.index) || target.index < 0) problems.push(`"${source}" → "${target.node}": bad input index`);
+						if (!nodeNames.has(target.node))
+							problems.push(`"${source}" → unknown node "${target.node}"`);
+						if (target.type !== type)
+							problems.push(
+								`"${source}" → "${target.node}": type ${target.type} on a ${type} output`,
+							);
+						if (!Number.isInteger(target.index) || target.index < 0)
+							problems.push(`"${source}" → "${target.node}": bad input index`);
 					}
 				}
 			}
@@ -165,17 +191,28 @@ describe.each(files)('$file', ({ file, text }) => {
 					problems.push(
 						`${node.name}: credential type ${type} has no fixed id: add it to FIXED_CREDENTIALS (test/helpers/n8n.ts, with test data in prepareInstance) and reference it by that id and name`,
 					);
-				}
-				else if (reference?.id !== fixed.id || reference?.name !== fixed.name) {
-					problems.push(`${node.name}: ${type} must be { id: '${fixed.id}', name: '${fixed.name}' }`);
+				} else if (reference?.id !== fixed.id || reference?.name !== fixed.name) {
+					problems.push(
+						`${node.name}: ${type} must be { id: '${fixed.id}', name: '${fixed.name}' }`,
+					);
 				}
 			}
 			const operation = node.parameters.operation;
-			const shown = (c: { operations?: string[]; when?: Record<string, unknown[]>; unless?: Record<string, { values: unknown[]; default: unknown }> }) =>
+			const shown = (c: {
+				operations?: string[];
+				when?: Record<string, unknown[]>;
+				unless?: Record<string, { values: unknown[]; default: unknown }>;
+			}) =>
 				(!c.operations || c.operations.includes(String(operation))) &&
-				Object.entries(c.when ?? {}).every(([key, values]) => values.includes(node.parameters[key])) &&
-				!Object.entries(c.unless ?? {}).some(([key, hide]) => hide.values.includes(node.parameters[key] ?? hide.default));
-			for (const required of known.get(node.type)?.credentials.filter((c) => c.required && shown(c)) ?? []) {
+				Object.entries(c.when ?? {}).every(([key, values]) =>
+					values.includes(node.parameters[key]),
+				) &&
+				!Object.entries(c.unless ?? {}).some(([key, hide]) =>
+					hide.values.includes(node.parameters[key] ?? hide.default),
+				);
+			for (const required of known
+				.get(node.type)
+				?.credentials.filter((c) => c.required && shown(c)) ?? []) {
 				if (node.type.startsWith('n8n-nodes-receivables.') && !node.credentials?.[required.name]) {
 					problems.push(`${node.name}: needs the ${required.name} credential`);
 				}
@@ -185,15 +222,28 @@ describe.each(files)('$file', ({ file, text }) => {
 	});
 });
 
-test('no workflow names a folder of its own: file paths come from the nodes, in n8n\'s files folder', () => {
+test("no workflow names a folder of its own: file paths come from the nodes, in n8n's files folder", () => {
 	for (const { file, text } of files) {
 		const workflow = parse(text);
 		for (const node of workflow.nodes) {
 			if (node.type === 'n8n-nodes-base.stickyNote') continue;
 			const parameters = JSON.stringify(node.parameters);
-			expect({ file, node: node.name, hardCoded: /\.n8n-files|\/home\/node|"=?\/[a-z]/.test(parameters) && node.type === 'n8n-nodes-base.readWriteFile' }).toEqual({ file, node: node.name, hardCoded: false });
-			expect({ file, node: node.name, dockerPath: parameters.includes('.n8n-files') }).toEqual({ file, node: node.name, dockerPath: false });
+			expect({
+				file,
+				node: node.name,
+				hardCoded:
+					/\.n8n-files|\/home\/node|"=?\/[a-z]/.test(parameters) &&
+					node.type === 'n8n-nodes-base.readWriteFile',
+			}).toEqual({ file, node: node.name, hardCoded: false });
+			expect({ file, node: node.name, dockerPath: parameters.includes('.n8n-files') }).toEqual({
+				file,
+				node: node.name,
+				dockerPath: false,
+			});
 		}
-		expect({ file, mentionsDockerPath: text.includes('/home/node/.n8n-files') }).toEqual({ file, mentionsDockerPath: false });
+		expect({ file, mentionsDockerPath: text.includes('/home/node/.n8n-files') }).toEqual({
+			file,
+			mentionsDockerPath: false,
+		});
 	}
 });

@@ -4,7 +4,13 @@ import { addDays, installDefaultPolicies, todayIn, type Ledger } from '../../cor
 import type { FileKind } from '../../core';
 import { createTestLedger, dropTestLedger, ledgerCredentialData } from '../helpers/db';
 import { seedStaff } from '../helpers/dunning';
-import { closeEngine, ENGINE_FILES_DIR, loadWorkflow, PACKAGE_ROOT, type WorkflowJson } from '../helpers/engine';
+import {
+	closeEngine,
+	ENGINE_FILES_DIR,
+	loadWorkflow,
+	PACKAGE_ROOT,
+	type WorkflowJson,
+} from '../helpers/engine';
 import { startSmtpSink, type SmtpSink } from '../helpers/smtpSink';
 
 /** Shared set-up of the dunning workflow tests: a migrated ledger with the shipped policies and the staff. */
@@ -12,7 +18,14 @@ export async function dunningLedger(): Promise<Ledger> {
 	const ledger = await createTestLedger();
 	await installDefaultPolicies(ledger);
 	await seedStaff(ledger);
-	await ledger.query(`INSERT INTO settings (key, value) VALUES ('company', $1)`, [JSON.stringify({ name: 'ACME SAS', addressLines: ['1 place du Commerce', '69002 Lyon'], siren: '123456789', iban: 'FR76 3000 6000 0112 3456 7890 189' })]);
+	await ledger.query(`INSERT INTO settings (key, value) VALUES ('company', $1)`, [
+		JSON.stringify({
+			name: 'ACME SAS',
+			addressLines: ['1 place du Commerce', '69002 Lyon'],
+			siren: '123456789',
+			iban: 'FR76 3000 6000 0112 3456 7890 189',
+		}),
+	]);
 	return ledger;
 }
 
@@ -21,7 +34,10 @@ export async function dunningLedger(): Promise<Ledger> {
  * `smtp`, an SMTP sink to deliver to; after them the sink closed, the engine's pools closed and the schema dropped.
  * `t.ledger` and `t.sink` are set once the block's first beforeAll has run (read them inside hooks and tests).
  */
-export function dunningTestLedger(options: { smtp?: boolean } = {}): { ledger: Ledger; sink: SmtpSink } {
+export function dunningTestLedger(options: { smtp?: boolean } = {}): {
+	ledger: Ledger;
+	sink: SmtpSink;
+} {
 	const t = {} as { ledger: Ledger; sink: SmtpSink };
 	beforeAll(async () => {
 		t.ledger = await dunningLedger();
@@ -40,9 +56,22 @@ export function daysFromToday(days: number): string {
 	return addDays(todayIn('Europe/Paris'), days);
 }
 
-export function credentialsFor(ledger: Ledger, sink?: SmtpSink): Record<string, Record<string, string | number | boolean>> {
-	const credentials: Record<string, Record<string, string | number | boolean>> = { receivablesLedgerApi: ledgerCredentialData(ledger.schema) };
-	if (sink) credentials.receivablesSmtpApi = { host: sink.config.host, port: sink.config.port, secure: false, disableStartTls: true, user: '', password: '' };
+export function credentialsFor(
+	ledger: Ledger,
+	sink?: SmtpSink,
+): Record<string, Record<string, string | number | boolean>> {
+	const credentials: Record<string, Record<string, string | number | boolean>> = {
+		receivablesLedgerApi: ledgerCredentialData(ledger.schema),
+	};
+	if (sink)
+		credentials.receivablesSmtpApi = {
+			host: sink.config.host,
+			port: sink.config.port,
+			secure: false,
+			disableStartTls: true,
+			user: '',
+			password: '',
+		};
 	return credentials;
 }
 

@@ -6,11 +6,63 @@ import { engineLedger } from '../helpers/engineLedger';
 const fixture = (name: string) => path.join(__dirname, 'fixtures', name);
 
 const invoices = [
-	{ number: 'F-1', customerId: 'C1', customerName: 'Alpha SARL', totalExcl: '100.00', totalTax: '20.00', totalIncl: '120.00', payable: '120.00', issueDate: '2026-01-10', dueDate: '2026-02-09', poNumber: 'PO-1' },
-	{ customerId: 'C1', totalExcl: '10.00', totalTax: '2.00', totalIncl: '12.00', payable: '12.00', issueDate: '2026-01-10', dueDate: '2026-02-09', poNumber: 'PO-2' },
-	{ number: 'F-3', customerId: 'C2', customerName: 'Dakar Distribution', currency: 'XOF', totalExcl: '150000', totalTax: '0', totalIncl: '150000', payable: '150000', issueDate: '2026-01-12', dueDate: '2026-02-11', poNumber: 'PO-3' },
-	{ number: 'F-4', customerId: 'C1', totalExcl: 'abc', totalTax: '0', totalIncl: 'abc', payable: 'abc', issueDate: '2026-01-10', dueDate: '2026-02-09', poNumber: 'PO-4' },
-	{ customerId: 'C3', currency: 'MAD', totalExcl: '50.00', totalTax: '10.00', totalIncl: '60.00', payable: '60.00', issueDate: '2026-01-10', dueDate: '2026-02-09', poNumber: 'PO-5' },
+	{
+		number: 'F-1',
+		customerId: 'C1',
+		customerName: 'Alpha SARL',
+		totalExcl: '100.00',
+		totalTax: '20.00',
+		totalIncl: '120.00',
+		payable: '120.00',
+		issueDate: '2026-01-10',
+		dueDate: '2026-02-09',
+		poNumber: 'PO-1',
+	},
+	{
+		customerId: 'C1',
+		totalExcl: '10.00',
+		totalTax: '2.00',
+		totalIncl: '12.00',
+		payable: '12.00',
+		issueDate: '2026-01-10',
+		dueDate: '2026-02-09',
+		poNumber: 'PO-2',
+	},
+	{
+		number: 'F-3',
+		customerId: 'C2',
+		customerName: 'Dakar Distribution',
+		currency: 'XOF',
+		totalExcl: '150000',
+		totalTax: '0',
+		totalIncl: '150000',
+		payable: '150000',
+		issueDate: '2026-01-12',
+		dueDate: '2026-02-11',
+		poNumber: 'PO-3',
+	},
+	{
+		number: 'F-4',
+		customerId: 'C1',
+		totalExcl: 'abc',
+		totalTax: '0',
+		totalIncl: 'abc',
+		payable: 'abc',
+		issueDate: '2026-01-10',
+		dueDate: '2026-02-09',
+		poNumber: 'PO-4',
+	},
+	{
+		customerId: 'C3',
+		currency: 'MAD',
+		totalExcl: '50.00',
+		totalTax: '10.00',
+		totalIncl: '60.00',
+		payable: '60.00',
+		issueDate: '2026-01-10',
+		dueDate: '2026-02-09',
+		poNumber: 'PO-5',
+	},
 ];
 
 describe('in-process engine', () => {
@@ -32,13 +84,19 @@ describe('in-process engine', () => {
 			['F-3', 'XOF', '150000', 'created'],
 		]);
 		const rejected = result.json('Invoice Intake', 1);
-		expect(rejected.map((j) => (j.input as { poNumber: string }).poNumber)).toEqual(['PO-2', 'PO-4', 'PO-5']);
+		expect(rejected.map((j) => (j.input as { poNumber: string }).poNumber)).toEqual([
+			'PO-2',
+			'PO-4',
+			'PO-5',
+		]);
 		expect(rejected[0]).toMatchObject({ code: 'FIELD_REQUIRED' });
 		expect(String(rejected[0].errorFr)).toContain('numéro');
 
 		// If → Switch → Set: the Euro invoice without a number, its reference read back through pairedItem.
 		expect(result.json('Ask Sender')).toEqual([{ reference: 'PO-2', code: 'FIELD_REQUIRED' }]);
-		expect(result.json('Other Fault').map((j) => (j.input as { poNumber: string }).poNumber)).toEqual(['PO-4']);
+		expect(
+			result.json('Other Fault').map((j) => (j.input as { poNumber: string }).poNumber),
+		).toEqual(['PO-4']);
 		expect(result.executed).not.toContain('Sticky Note');
 
 		expect(result.responses).toHaveLength(1);
@@ -47,7 +105,13 @@ describe('in-process engine', () => {
 			statusCode: 200,
 		});
 
-		const rows = await t.ledger.query<{ number: string; currency: string; payable_minor: string; customer: string; status: string }>(
+		const rows = await t.ledger.query<{
+			number: string;
+			currency: string;
+			payable_minor: string;
+			customer: string;
+			status: string;
+		}>(
 			`SELECT i.number, i.currency, i.payable_minor::text, c.external_id AS customer, i.status
 			 FROM invoices i JOIN customers c ON c.id = i.customer_id ORDER BY i.number`,
 		);
@@ -79,13 +143,18 @@ describe('in-process engine', () => {
 			triggerItems: [webhookItem({ body: { invoices } })],
 			credentials: t.credentials,
 		});
-		expect(result.json('Invoice Intake', 0).map((j) => j.status)).toEqual(['unchanged', 'unchanged']);
+		expect(result.json('Invoice Intake', 0).map((j) => j.status)).toEqual([
+			'unchanged',
+			'unchanged',
+		]);
 		const after = await t.ledger.query<{ n: string }>('SELECT count(*)::text AS n FROM invoices');
 		expect(after[0].n).toBe(before[0].n);
 	});
 
 	test('runs the Code node in both modes, with continueOnFail', async () => {
-		const result = await runWorkflow(fixture('code.json'), { triggerItems: [{ n: 1 }, { n: 2 }, { n: 3 }] });
+		const result = await runWorkflow(fixture('code.json'), {
+			triggerItems: [{ n: 1 }, { n: 2 }, { n: 3 }],
+		});
 		expect(result.status).toBe('success');
 		expect(result.json('Sum All')).toEqual([{ total: 6, count: 3 }]);
 		expect(result.json('Each Item')).toEqual([
@@ -93,12 +162,18 @@ describe('in-process engine', () => {
 			{ n: 2, double: 4, first: 1 },
 			{ n: 3, double: 6, first: 1 },
 		]);
-		expect(result.nodeOutputs('Each Item').map((i) => i.pairedItem)).toEqual([{ item: 0 }, { item: 1 }, { item: 2 }]);
+		expect(result.nodeOutputs('Each Item').map((i) => i.pairedItem)).toEqual([
+			{ item: 0 },
+			{ item: 1 },
+			{ item: 2 },
+		]);
 		expect(result.json('Throws')).toEqual([{ error: expect.stringContaining('boom') }]);
 	});
 
 	test('a node error ends the execution with the error, naming the node', async () => {
-		const result = await runWorkflow(fixture('intake-routing.json'), { triggerItems: [webhookItem({ body: { invoices } })] });
+		const result = await runWorkflow(fixture('intake-routing.json'), {
+			triggerItems: [webhookItem({ body: { invoices } })],
+		});
 		expect(result.status).toBe('error');
 		expect(result.nodeError('Invoice Intake')?.message).toContain('receivablesLedgerApi');
 		expect(result.executed).not.toContain('Respond to Webhook');
@@ -109,14 +184,25 @@ describe('in-process engine', () => {
 		const result = await runWorkflow(
 			{
 				nodes: [
-					{ id: 'p1', name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} },
+					{
+						id: 'p1',
+						name: 'Start',
+						type: 'n8n-nodes-base.manualTrigger',
+						typeVersion: 1,
+						position: [0, 0],
+						parameters: {},
+					},
 					{
 						id: 'p2',
 						name: 'Count',
 						type: 'n8n-nodes-base.postgres',
 						typeVersion: 2.6,
 						position: [200, 0],
-						parameters: { operation: 'executeQuery', query: `SELECT count(*)::int AS invoices FROM "${t.ledger.schema}".invoices`, options: {} },
+						parameters: {
+							operation: 'executeQuery',
+							query: `SELECT count(*)::int AS invoices FROM "${t.ledger.schema}".invoices`,
+							options: {},
+						},
 						credentials: { postgres: { id: 'pg', name: 'Postgres' } },
 					},
 				],
@@ -124,7 +210,13 @@ describe('in-process engine', () => {
 			},
 			{
 				credentials: {
-					postgres: { host: url.hostname, port: Number(url.port || 5432), database: url.pathname.slice(1), user: decodeURIComponent(url.username), password: decodeURIComponent(url.password) },
+					postgres: {
+						host: url.hostname,
+						port: Number(url.port || 5432),
+						database: url.pathname.slice(1),
+						user: decodeURIComponent(url.username),
+						password: decodeURIComponent(url.password),
+					},
 				},
 			},
 		);
@@ -137,21 +229,45 @@ describe('in-process engine', () => {
 		const result = await runWorkflow(
 			{
 				nodes: [
-					{ id: 'w1', name: 'Webhook', type: 'n8n-nodes-base.webhook', typeVersion: 2.1, position: [0, 0], parameters: { httpMethod: 'POST', path: 'raw', options: { rawBody: true } } },
-					{ id: 'w2', name: 'Read Body', type: 'n8n-nodes-base.extractFromFile', typeVersion: 1.1, position: [200, 0], parameters: { operation: 'fromJson', binaryPropertyName: 'data', options: {} } },
+					{
+						id: 'w1',
+						name: 'Webhook',
+						type: 'n8n-nodes-base.webhook',
+						typeVersion: 2.1,
+						position: [0, 0],
+						parameters: { httpMethod: 'POST', path: 'raw', options: { rawBody: true } },
+					},
+					{
+						id: 'w2',
+						name: 'Read Body',
+						type: 'n8n-nodes-base.extractFromFile',
+						typeVersion: 1.1,
+						position: [200, 0],
+						parameters: { operation: 'fromJson', binaryPropertyName: 'data', options: {} },
+					},
 				],
 				connections: { Webhook: { main: [[{ node: 'Read Body', type: 'main', index: 0 }]] } },
 			},
 			{ triggerItems: [rawWebhookItem(raw, { headers: { 'x-signature': 'abc' } })] },
 		);
 		expect(result.error).toBeUndefined();
-		expect(result.json('Webhook')[0]).toMatchObject({ headers: { 'x-signature': 'abc' }, body: { invoices: [{ number: 'F-9' }] } });
-		expect(result.json('Read Body')).toEqual([{ data: { invoices: [{ number: 'F-9', note: 'accentué' }] } }]);
+		expect(result.json('Webhook')[0]).toMatchObject({
+			headers: { 'x-signature': 'abc' },
+			body: { invoices: [{ number: 'F-9' }] },
+		});
+		expect(result.json('Read Body')).toEqual([
+			{ data: { invoices: [{ number: 'F-9', note: 'accentué' }] } },
+		]);
 	});
 
 	test('runs the credential test of the ledger credential', async () => {
-		await expect(testCredential('receivablesLedgerApi', ledgerCredentialData(t.ledger.schema))).resolves.toMatchObject({ status: 'OK' });
-		const wrong = await testCredential('receivablesLedgerApi', { ...ledgerCredentialData(t.ledger.schema), port: 1 });
+		await expect(
+			testCredential('receivablesLedgerApi', ledgerCredentialData(t.ledger.schema)),
+		).resolves.toMatchObject({ status: 'OK' });
+		const wrong = await testCredential('receivablesLedgerApi', {
+			...ledgerCredentialData(t.ledger.schema),
+			port: 1,
+		});
 		expect(wrong.status).toBe('Error');
 		expect(wrong.message).toBeTruthy();
 	});

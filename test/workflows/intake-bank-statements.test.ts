@@ -15,11 +15,37 @@ describe('workflow: Bank statements (camt, CFONB, MT940) → payments matched', 
 	const files = [`${tag}.cfo`, `${tag}-broken.xml`, `${tag}.csv`];
 
 	beforeAll(async () => {
-		await upsertCustomers(t.ledger, [{ externalId: 'MJB', name: 'Ma Jolie Boutique SARL', language: 'fr', emails: ['compta@mjb.example'] }]);
-		await storeInvoices(t.ledger, [{ docType: 'invoice', number: 'F230875', customerExternalId: 'MJB', currency: 'EUR', totalExclMinor: 104017n, totalTaxMinor: 0n, totalInclMinor: 104017n, payableMinor: 104017n, issueDate: '2023-12-01', dueDate: '2023-12-31' }]);
+		await upsertCustomers(t.ledger, [
+			{
+				externalId: 'MJB',
+				name: 'Ma Jolie Boutique SARL',
+				language: 'fr',
+				emails: ['compta@mjb.example'],
+			},
+		]);
+		await storeInvoices(t.ledger, [
+			{
+				docType: 'invoice',
+				number: 'F230875',
+				customerExternalId: 'MJB',
+				currency: 'EUR',
+				totalExclMinor: 104017n,
+				totalTaxMinor: 0n,
+				totalInclMinor: 104017n,
+				payableMinor: 104017n,
+				issueDate: '2023-12-01',
+				dueDate: '2023-12-31',
+			},
+		]);
 		mkdirSync(folder, { recursive: true });
-		copyFileSync(path.join(FIXTURES, 'cfonb120', 'oca_cfonb_classic.cfo'), path.join(folder, files[0]));
-		writeFileSync(path.join(folder, files[1]), '<?xml version="1.0"?><Document xmlns="urn:iso:std:iso:20022:tech:xsd:camt.053.001.02"><BkToCstmrStmt>');
+		copyFileSync(
+			path.join(FIXTURES, 'cfonb120', 'oca_cfonb_classic.cfo'),
+			path.join(folder, files[0]),
+		);
+		writeFileSync(
+			path.join(folder, files[1]),
+			'<?xml version="1.0"?><Document xmlns="urn:iso:std:iso:20022:tech:xsd:camt.053.001.02"><BkToCstmrStmt>',
+		);
 		writeFileSync(path.join(folder, files[2]), 'Date;Libellé;Crédit\n');
 	});
 
@@ -35,11 +61,17 @@ describe('workflow: Bank statements (camt, CFONB, MT940) → payments matched', 
 		expect(read).toEqual(expect.arrayContaining([files[0], files[1]]));
 		expect(read).not.toContain(files[2]);
 		expect(result.json('Matched to invoices').map((j) => j.amount)).toContain('1040.17');
-		expect(result.json('To settle by hand (unapplied, ambiguous, overpaid)').length).toBeGreaterThan(0);
-		expect(result.json('Thank-you hand-off (Reminder Step)').map((j) => j.invoiceNumber)).toEqual(['F230875']);
+		expect(
+			result.json('To settle by hand (unapplied, ambiguous, overpaid)').length,
+		).toBeGreaterThan(0);
+		expect(result.json('Thank-you hand-off (Reminder Step)').map((j) => j.invoiceNumber)).toEqual([
+			'F230875',
+		]);
 		const refused = result.json('Files refused (see error / errorFr)');
 		expect(refused.map((j) => j.code)).toContain('BANK_STATEMENT_XML_MALFORMED');
-		expect(result.json('Debits, fees and balance checks').filter((j) => j.line === 'debit')).toHaveLength(4);
+		expect(
+			result.json('Debits, fees and balance checks').filter((j) => j.line === 'debit'),
+		).toHaveLength(4);
 		// The same files again store nothing new.
 		const again = await runWorkflow(loadWorkflow(WORKFLOW), { credentials: t.credentials });
 		expect(again.json('Matched to invoices').every((j) => j.status === 'unchanged')).toBe(true);

@@ -1,7 +1,14 @@
 import path from 'node:path';
 import type { INodeExecutionData } from 'n8n-workflow';
 import { signWebhookRequest, upsertCustomers } from '../../core';
-import { loadWorkflow, PACKAGE_ROOT, rawWebhookItem, runWorkflow, testCredential, type WorkflowJson } from '../helpers/engine';
+import {
+	loadWorkflow,
+	PACKAGE_ROOT,
+	rawWebhookItem,
+	runWorkflow,
+	testCredential,
+	type WorkflowJson,
+} from '../helpers/engine';
 import { engineLedger } from '../helpers/engineLedger';
 
 /**
@@ -9,7 +16,9 @@ import { engineLedger } from '../helpers/engineLedger';
  * it): n8n's Webhook (Raw Body) → Invoice Intake › Receive Signed Request → Respond to Webhook. The operation keeps
  * working for them; the shipped workflow now uses the trigger (test/workflows/intake-signed-webhook.test.ts).
  */
-const WORKFLOW: WorkflowJson = loadWorkflow(path.join(PACKAGE_ROOT, 'test', 'fixtures', 'workflows', 'webhook-receive-signed-request.json'));
+const WORKFLOW: WorkflowJson = loadWorkflow(
+	path.join(PACKAGE_ROOT, 'test', 'fixtures', 'workflows', 'webhook-receive-signed-request.json'),
+);
 const SECRET = 'whsec_workflow_test_0123456789';
 
 interface Answer {
@@ -21,7 +30,13 @@ interface Answer {
 	deliveryId?: string;
 	invoices?: { created: number; revised: number; unchanged: number };
 	payments?: { created: number; unchanged: number };
-	rejected?: Array<{ kind: string; ref: string | null; code: string; error: string; errorFr: string }>;
+	rejected?: Array<{
+		kind: string;
+		ref: string | null;
+		code: string;
+		error: string;
+		errorFr: string;
+	}>;
 }
 
 /** The item the Webhook node (Raw Body on) outputs for a request: headers and parsed body as JSON, the bytes as binary. */
@@ -29,9 +44,19 @@ function request(body: string, headers: Record<string, string>): INodeExecutionD
 	return rawWebhookItem(body, { headers });
 }
 
-function signed(body: unknown, delivery: string, options: { timestamp?: number; secret?: string } = {}): INodeExecutionData {
+function signed(
+	body: unknown,
+	delivery: string,
+	options: { timestamp?: number; secret?: string } = {},
+): INodeExecutionData {
 	const raw = JSON.stringify(body);
-	const signature = signWebhookRequest({ rawBody: raw, secret: options.secret ?? SECRET, deliveryId: delivery, timestamp: options.timestamp, purpose: 'intake' });
+	const signature = signWebhookRequest({
+		rawBody: raw,
+		secret: options.secret ?? SECRET,
+		deliveryId: delivery,
+		timestamp: options.timestamp,
+		purpose: 'intake',
+	});
 	return request(raw, { 'x-receivables-signature': signature, 'x-receivables-delivery': delivery });
 }
 
@@ -39,22 +64,60 @@ describe('Invoice Intake › Receive Signed Request after a Webhook node (workfl
 	const t = engineLedger({ receivablesWebhookApi: { secret: SECRET, previousSecret: '' } });
 
 	beforeAll(async () => {
-		await upsertCustomers(t.ledger, [{ externalId: 'CL-DKR', name: 'Sénégal Distribution', language: 'fr' }]);
+		await upsertCustomers(t.ledger, [
+			{ externalId: 'CL-DKR', name: 'Sénégal Distribution', language: 'fr' },
+		]);
 	});
 
-	const post = (item: INodeExecutionData) => runWorkflow(WORKFLOW, { triggerItems: [item], credentials: t.credentials });
+	const post = (item: INodeExecutionData) =>
+		runWorkflow(WORKFLOW, { triggerItems: [item], credentials: t.credentials });
 	const footprint = async () =>
-		(await t.ledger.query<Record<string, string>>(`SELECT (SELECT count(*) FROM invoices)::text AS invoices, (SELECT count(*) FROM payments)::text AS payments,
-			(SELECT count(*) FROM webhook_deliveries)::text AS deliveries, (SELECT count(*) FROM history)::text AS history`))[0];
+		(
+			await t.ledger.query<
+				Record<string, string>
+			>(`SELECT (SELECT count(*) FROM invoices)::text AS invoices, (SELECT count(*) FROM payments)::text AS payments,
+			(SELECT count(*) FROM webhook_deliveries)::text AS deliveries, (SELECT count(*) FROM history)::text AS history`)
+		)[0];
 
 	test('stores a signed request, answers 200, summarises the rejected records for finance and hands paid invoices on', async () => {
 		const body = {
 			invoices: [
-				{ number: 'DK-2026-101', customerId: 'CL-DKR', currency: 'XOF', totalIncl: '590 000', totalTax: '90 000', issueDate: '2026-04-01', dueDate: '2026-05-01' },
-				{ number: 'DK-2026-102', customerId: 'CL-NEW', customerName: 'Abidjan Services', currency: 'XOF', totalIncl: '100000', issueDate: '2026-04-02', dueDate: '2026-05-02' },
-				{ number: 'DK-2026-103', customerId: 'CL-DKR', currency: 'XOF', totalIncl: '1000', issueDate: '31/04/2026', dueDate: '2026-05-31' },
+				{
+					number: 'DK-2026-101',
+					customerId: 'CL-DKR',
+					currency: 'XOF',
+					totalIncl: '590 000',
+					totalTax: '90 000',
+					issueDate: '2026-04-01',
+					dueDate: '2026-05-01',
+				},
+				{
+					number: 'DK-2026-102',
+					customerId: 'CL-NEW',
+					customerName: 'Abidjan Services',
+					currency: 'XOF',
+					totalIncl: '100000',
+					issueDate: '2026-04-02',
+					dueDate: '2026-05-02',
+				},
+				{
+					number: 'DK-2026-103',
+					customerId: 'CL-DKR',
+					currency: 'XOF',
+					totalIncl: '1000',
+					issueDate: '31/04/2026',
+					dueDate: '2026-05-31',
+				},
 			],
-			payments: [{ externalRef: 'WAVE-77', amount: '100000', currency: 'XOF', date: '2026-04-20', reference: 'Paiement DK-2026-102' }],
+			payments: [
+				{
+					externalRef: 'WAVE-77',
+					amount: '100000',
+					currency: 'XOF',
+					date: '2026-04-20',
+					reference: 'Paiement DK-2026-102',
+				},
+			],
 		};
 		const result = await post(signed(body, 'dlv-100'));
 		expect(result.error).toBeUndefined();
@@ -62,16 +125,36 @@ describe('Invoice Intake › Receive Signed Request after a Webhook node (workfl
 		expect(result.responses).toHaveLength(1);
 		const response = result.responses[0] as { body: Answer; statusCode: number };
 		expect(response.statusCode).toBe(200);
-		expect(response.body).toMatchObject({ stored: true, delivery: 'dlv-100', received: true, deliveryId: 'dlv-100', invoices: { created: 2, revised: 0, unchanged: 0 }, payments: { created: 1, unchanged: 0 } });
-		expect(response.body.rejected).toEqual([expect.objectContaining({ kind: 'invoice', ref: 'DK-2026-103', code: 'DATE_INVALID' })]);
+		expect(response.body).toMatchObject({
+			stored: true,
+			delivery: 'dlv-100',
+			received: true,
+			deliveryId: 'dlv-100',
+			invoices: { created: 2, revised: 0, unchanged: 0 },
+			payments: { created: 1, unchanged: 0 },
+		});
+		expect(response.body.rejected).toEqual([
+			expect.objectContaining({ kind: 'invoice', ref: 'DK-2026-103', code: 'DATE_INVALID' }),
+		]);
 
 		const [message] = result.json('Message for finance');
 		expect(message.subject).toBe('Factures refusées / Rejected records: 1 (dlv-100)');
-		expect(message.text).toMatch(/DK-2026-103 \[DATE_INVALID\]\n {2}FR : .*date valide.*\n {2}EN: .*not a real date/);
-		expect(result.json('Thank-you hand-off (Reminder Step)')).toEqual([expect.objectContaining({ invoiceNumber: 'DK-2026-102', customerId: 'CL-NEW', currency: 'XOF', amount: '100000' })]);
+		expect(message.text).toMatch(
+			/DK-2026-103 \[DATE_INVALID\]\n {2}FR : .*date valide.*\n {2}EN: .*not a real date/,
+		);
+		expect(result.json('Thank-you hand-off (Reminder Step)')).toEqual([
+			expect.objectContaining({
+				invoiceNumber: 'DK-2026-102',
+				customerId: 'CL-NEW',
+				currency: 'XOF',
+				amount: '100000',
+			}),
+		]);
 		expect(result.executed).not.toContain('Answer: refused');
 
-		const rows = await t.ledger.query<{ number: string; payable_minor: string; status: string }>('SELECT number, payable_minor::text, status FROM invoices ORDER BY number');
+		const rows = await t.ledger.query<{ number: string; payable_minor: string; status: string }>(
+			'SELECT number, payable_minor::text, status FROM invoices ORDER BY number',
+		);
 		expect(rows).toEqual([
 			{ number: 'DK-2026-101', payable_minor: '590000', status: 'open' },
 			{ number: 'DK-2026-102', payable_minor: '100000', status: 'paid' },
@@ -79,26 +162,53 @@ describe('Invoice Intake › Receive Signed Request after a Webhook node (workfl
 	});
 
 	test('answers 401 to unsigned, badly signed and stale requests, 409 to another body under a used delivery id, and changes nothing', async () => {
-		const body = { invoices: [{ number: 'DK-2026-200', customerId: 'CL-DKR', currency: 'XOF', totalIncl: '5000', issueDate: '2026-04-01', dueDate: '2026-05-01' }] };
+		const body = {
+			invoices: [
+				{
+					number: 'DK-2026-200',
+					customerId: 'CL-DKR',
+					currency: 'XOF',
+					totalIncl: '5000',
+					issueDate: '2026-04-01',
+					dueDate: '2026-05-01',
+				},
+			],
+		};
 		const before = await footprint();
 		const raw = JSON.stringify(body);
 		const cases: Array<[string, INodeExecutionData]> = [
 			['SIGNATURE_MISSING', request(raw, { 'x-receivables-delivery': 'dlv-200' })],
 			['SIGNATURE_MISMATCH', signed(body, 'dlv-200', { secret: 'whsec_not_the_right_one_00' })],
-			['SIGNATURE_STALE', signed(body, 'dlv-200', { timestamp: Math.floor(Date.now() / 1000) - 3600 })],
-			['SIGNATURE_MALFORMED', request(raw, { 'x-receivables-delivery': 'dlv-200', 'x-receivables-signature': 'sha256=abc' })],
+			[
+				'SIGNATURE_STALE',
+				signed(body, 'dlv-200', { timestamp: Math.floor(Date.now() / 1000) - 3600 }),
+			],
+			[
+				'SIGNATURE_MALFORMED',
+				request(raw, {
+					'x-receivables-delivery': 'dlv-200',
+					'x-receivables-signature': 'sha256=abc',
+				}),
+			],
 		];
 		for (const [code, item] of cases) {
 			const result = await post(item);
 			expect(result.status).toBe('success');
 			const response = result.responses[0] as { body: Answer; statusCode: number };
-			expect({ code, statusCode: response.statusCode, body: response.body }).toMatchObject({ code, statusCode: 401, body: { received: false, code } });
+			expect({ code, statusCode: response.statusCode, body: response.body }).toMatchObject({
+				code,
+				statusCode: 401,
+				body: { received: false, code },
+			});
 			expect(response.body.errorFr).toBeTruthy();
 			expect(result.executed).not.toContain('Answer: stored (200)');
 			expect(result.executed).not.toContain('Message for finance');
 		}
 		const conflict = await post(signed({ invoices: [] }, 'dlv-100'));
-		expect(conflict.responses[0]).toMatchObject({ statusCode: 409, body: { stored: false, code: 'DELIVERY_CONFLICT' } });
+		expect(conflict.responses[0]).toMatchObject({
+			statusCode: 409,
+			body: { stored: false, code: 'DELIVERY_CONFLICT' },
+		});
 		expect(await footprint()).toEqual(before);
 	});
 
@@ -106,13 +216,27 @@ describe('Invoice Intake › Receive Signed Request after a Webhook node (workfl
 	// content type, it reaches the node, which answers 400.
 	test('answers 400 to a signed body that is not JSON', async () => {
 		const raw = '{"invoices": [';
-		const signature = signWebhookRequest({ rawBody: raw, secret: SECRET, deliveryId: 'dlv-300', purpose: 'intake' });
-		const result = await post(request(raw, { 'x-receivables-signature': signature, 'x-receivables-delivery': 'dlv-300' }));
-		expect(result.responses[0]).toMatchObject({ statusCode: 400, body: { received: false, code: 'BODY_NOT_JSON' } });
+		const signature = signWebhookRequest({
+			rawBody: raw,
+			secret: SECRET,
+			deliveryId: 'dlv-300',
+			purpose: 'intake',
+		});
+		const result = await post(
+			request(raw, { 'x-receivables-signature': signature, 'x-receivables-delivery': 'dlv-300' }),
+		);
+		expect(result.responses[0]).toMatchObject({
+			statusCode: 400,
+			body: { received: false, code: 'BODY_NOT_JSON' },
+		});
 	});
 
 	test('the credential test checks the secret locally', async () => {
-		expect(await testCredential('receivablesWebhookApi', { secret: SECRET })).toMatchObject({ status: 'OK' });
-		expect(await testCredential('receivablesWebhookApi', { secret: 'short' })).toMatchObject({ status: 'Error' });
+		expect(await testCredential('receivablesWebhookApi', { secret: SECRET })).toMatchObject({
+			status: 'OK',
+		});
+		expect(await testCredential('receivablesWebhookApi', { secret: 'short' })).toMatchObject({
+			status: 'Error',
+		});
 	});
 });

@@ -20,12 +20,22 @@ describe('workflow: Payer page', () => {
 		ledger = await dunningLedger();
 		sink = await startSmtpSink();
 		credentials = credentialsFor(ledger, sink);
-		const id = await addCustomer(ledger, { externalId: 'PP1', name: 'Épicerie <b onmouseover=alert(1)>Fine</b>', collector: 'COL1' });
+		const id = await addCustomer(ledger, {
+			externalId: 'PP1',
+			name: 'Épicerie <b onmouseover=alert(1)>Fine</b>',
+			collector: 'COL1',
+		});
 		await addInvoice(ledger, { customerId: id, number: 'PP-1', dueDate: daysFromToday(-12) });
 		await addInvoice(ledger, { customerId: id, number: 'PP-2', dueDate: daysFromToday(-12) });
-		const other = await addCustomer(ledger, { externalId: 'PP2', name: 'Someone Else', collector: 'COL2' });
+		const other = await addCustomer(ledger, {
+			externalId: 'PP2',
+			name: 'Someone Else',
+			collector: 'COL2',
+		});
 		await addInvoice(ledger, { customerId: other, number: 'ELSE-1', dueDate: daysFromToday(-12) });
-		token = new URL(await payerLinkUrl(ledger, 'PP1', 'https://n8n.example/webhook/receivables/payer')).searchParams.get('t')!;
+		token = new URL(
+			await payerLinkUrl(ledger, 'PP1', 'https://n8n.example/webhook/receivables/payer'),
+		).searchParams.get('t')!;
 	});
 	afterAll(async () => {
 		await closeLedgers();
@@ -35,7 +45,8 @@ describe('workflow: Payer page', () => {
 
 	const call = (c: PageCall) => callPageTrigger(WORKFLOW, credentials, c);
 	const formOf = (html: string) => /name="f" value="([^"]+)"/.exec(html)?.[1] ?? '';
-	const answer = async (fields: Record<string, string>) => call({ body: { t: token, f: formOf((await call({ query: { t: token } })).body), ...fields } });
+	const answer = async (fields: Record<string, string>) =>
+		call({ body: { t: token, f: formOf((await call({ query: { t: token } })).body), ...fields } });
 
 	test('the link opens the customer’s page in n8n’s sandbox, no cookie, nothing started', async () => {
 		const page = await call({ query: { t: token } });
@@ -51,10 +62,20 @@ describe('workflow: Payer page', () => {
 
 	test('a tampered, missing or revoked link gets a FR/EN page saying so, never data', async () => {
 		const [payload, sig] = token.split('.');
-		const [{ id }] = await ledger.query<{ id: string }>("SELECT id::text FROM customers WHERE external_id = 'PP2'");
-		const other = Buffer.from(Buffer.from(payload, 'base64url').toString().replace(/"c":"\d+"/, `"c":"${id}"`)).toString('base64url');
+		const [{ id }] = await ledger.query<{ id: string }>(
+			"SELECT id::text FROM customers WHERE external_id = 'PP2'",
+		);
+		const other = Buffer.from(
+			Buffer.from(payload, 'base64url')
+				.toString()
+				.replace(/"c":"\d+"/, `"c":"${id}"`),
+		).toString('base64url');
 		expect(other).not.toBe(payload);
-		for (const bad of [`${other}.${sig}`, `${payload}.${sig.slice(0, -4)}${sig.endsWith('AAAA') ? 'BBBB' : 'AAAA'}`, '']) {
+		for (const bad of [
+			`${other}.${sig}`,
+			`${payload}.${sig.slice(0, -4)}${sig.endsWith('AAAA') ? 'BBBB' : 'AAAA'}`,
+			'',
+		]) {
 			const page = await call({ query: { t: bad } });
 			expect(page.status).toBe(403);
 			expect(page.body).toContain('n’est pas valide');
@@ -70,13 +91,27 @@ describe('workflow: Payer page', () => {
 		expect(promised.body).toContain('votre réponse est enregistrée');
 		const items = (promised.workflowData ?? [])[0] ?? [];
 		expect(items).toHaveLength(1);
-		expect(items[0].json).toMatchObject({ kind: 'promise', customerExternalId: 'PP1', invoiceNumber: 'PP-1', notified: ['karim.benali@vendor.example'], notifyError: null });
+		expect(items[0].json).toMatchObject({
+			kind: 'promise',
+			customerExternalId: 'PP1',
+			invoiceNumber: 'PP-1',
+			notified: ['karim.benali@vendor.example'],
+			notifyError: null,
+		});
 		expect(JSON.stringify(promised.workflowData)).not.toContain(token);
 		expect(JSON.stringify(promised.workflowData)).not.toContain(token.split('.')[1]);
 
-		const disputed = await answer({ action: 'dispute', invoice: 'PP-2', category: 'logistics', reason: 'Carton abîmé <script>alert(2)</script>' });
+		const disputed = await answer({
+			action: 'dispute',
+			invoice: 'PP-2',
+			category: 'logistics',
+			reason: 'Carton abîmé <script>alert(2)</script>',
+		});
 		expect(disputed.status).toBe(200);
-		expect(disputed.workflowData?.[0]?.[0]?.json).toMatchObject({ kind: 'dispute', invoiceNumber: 'PP-2' });
+		expect(disputed.workflowData?.[0]?.[0]?.json).toMatchObject({
+			kind: 'dispute',
+			invoiceNumber: 'PP-2',
+		});
 
 		const plan = await planReminders(ledger, { stage: 'level1', asOf: daysFromToday(0) });
 		const held = Object.fromEntries(plan.held.map((h) => [h.number, h.reason]));
@@ -84,7 +119,9 @@ describe('workflow: Payer page', () => {
 
 		const mails = await sink.parsed();
 		const subjects = mails.map((m) => m.subject ?? '');
-		expect(subjects.some((s) => /Promesse de paiement sur la page payeur.*PP-1/.test(s))).toBe(true);
+		expect(subjects.some((s) => /Promesse de paiement sur la page payeur.*PP-1/.test(s))).toBe(
+			true,
+		);
 		const dispute = mails.find((m) => /Contestation/.test(m.subject ?? ''))!;
 		expect(dispute).toBeDefined();
 		expect(dispute.text).toContain('Carton abîmé <script>alert(2)</script>');
@@ -103,12 +140,28 @@ describe('workflow: Payer page', () => {
 	});
 
 	test('the billing e-mail changes only once confirmed from the new address: message with the link, a page and a button, then the change, the collector told', async () => {
-		const id = await addCustomer(ledger, { externalId: 'PP3', name: 'Garage Moreau', emails: ['old@pp3.example'], collector: 'COL1' });
+		const id = await addCustomer(ledger, {
+			externalId: 'PP3',
+			name: 'Garage Moreau',
+			emails: ['old@pp3.example'],
+			collector: 'COL1',
+		});
 		await addInvoice(ledger, { customerId: id, number: 'PP3-1', dueDate: daysFromToday(-12) });
-		const t = new URL(await payerLinkUrl(ledger, 'PP3', 'https://n8n.example/webhook/receivables/payer')).searchParams.get('t')!;
+		const t = new URL(
+			await payerLinkUrl(ledger, 'PP3', 'https://n8n.example/webhook/receivables/payer'),
+		).searchParams.get('t')!;
 		const f = formOf((await call({ query: { t } })).body);
-		const emails = async () => (await ledger.query<{ emails: string[] }>("SELECT emails FROM customers WHERE external_id = 'PP3'"))[0].emails;
-		for (const bad of ['not an address', 'a@b.example\r\nBcc: x@evil.example', `${'x'.repeat(250)}@b.example`]) {
+		const emails = async () =>
+			(
+				await ledger.query<{ emails: string[] }>(
+					"SELECT emails FROM customers WHERE external_id = 'PP3'",
+				)
+			)[0].emails;
+		for (const bad of [
+			'not an address',
+			'a@b.example\r\nBcc: x@evil.example',
+			`${'x'.repeat(250)}@b.example`,
+		]) {
 			const refused = await call({ body: { t, f, action: 'billing_email', email: bad } });
 			expect(refused.status).toBe(400);
 			expect(refused.body).toContain('adresse e-mail valide');
@@ -120,10 +173,16 @@ describe('workflow: Payer page', () => {
 		expect(asked.workflowData).toBeUndefined();
 		expect(await emails()).toEqual(['old@pp3.example']);
 		const sent = (await sink.parsed()).slice(before);
-		expect(sent.map((m) => sink.received[before + sent.indexOf(m)].envelope.to)).toEqual([['new@pp3.example']]);
-		expect(sent[0].subject).toBe('Confirmez votre adresse de facturation / Confirm your billing e-mail');
+		expect(sent.map((m) => sink.received[before + sent.indexOf(m)].envelope.to)).toEqual([
+			['new@pp3.example'],
+		]);
+		expect(sent[0].subject).toBe(
+			'Confirmez votre adresse de facturation / Confirm your billing e-mail',
+		);
 		expect(sent[0].text).not.toContain(t);
-		const link = /https:\/\/n8n\.example\/webhook\/receivables\/payer\?e=([A-Za-z0-9_.-]+)/.exec(sent[0].text ?? '');
+		const link = /https:\/\/n8n\.example\/webhook\/receivables\/payer\?e=([A-Za-z0-9_.-]+)/.exec(
+			sent[0].text ?? '',
+		);
 		expect(link).not.toBeNull();
 		const e = link![1];
 
@@ -135,15 +194,26 @@ describe('workflow: Payer page', () => {
 		expect(await emails()).toEqual(['old@pp3.example']);
 		// A changed or look-alike token is refused (the payer link itself is not a confirmation).
 		const [payload, sig] = e.split('.');
-		const forged = Buffer.from(Buffer.from(payload, 'base64url').toString().replace('new@pp3.example', 'evil@x.example')).toString('base64url');
-		for (const bad of [`${forged}.${sig}`, t]) expect((await call({ body: { e: bad, action: 'billing_email_confirm' } })).status).toBe(403);
+		const forged = Buffer.from(
+			Buffer.from(payload, 'base64url').toString().replace('new@pp3.example', 'evil@x.example'),
+		).toString('base64url');
+		for (const bad of [`${forged}.${sig}`, t])
+			expect((await call({ body: { e: bad, action: 'billing_email_confirm' } })).status).toBe(403);
 
 		const confirmed = await call({ body: { e, action: 'billing_email_confirm' } });
 		expect(confirmed.status).toBe(200);
-		expect(confirmed.body).toContain("l'adresse de facturation est maintenant new@pp3.example".replace("'", '&#39;'));
+		expect(confirmed.body).toContain(
+			"l'adresse de facturation est maintenant new@pp3.example".replace("'", '&#39;'),
+		);
 		expect(await emails()).toEqual(['new@pp3.example']);
-		expect(confirmed.workflowData?.[0]?.[0]?.json).toMatchObject({ kind: 'billing_email', customerExternalId: 'PP3', notified: ['karim.benali@vendor.example'] });
-		const told = (await sink.parsed()).find((m) => /Adresse de facturation changée sur la page payeur/.test(m.subject ?? ''));
+		expect(confirmed.workflowData?.[0]?.[0]?.json).toMatchObject({
+			kind: 'billing_email',
+			customerExternalId: 'PP3',
+			notified: ['karim.benali@vendor.example'],
+		});
+		const told = (await sink.parsed()).find((m) =>
+			/Adresse de facturation changée sur la page payeur/.test(m.subject ?? ''),
+		);
 		expect(told?.text).toContain('old@pp3.example');
 		expect(told?.text).toContain('new@pp3.example');
 		// The address replaced is told, without any link.
@@ -156,8 +226,12 @@ describe('workflow: Payer page', () => {
 		// Once used, the confirmation is spent; the next reminder goes to the new address.
 		expect((await call({ body: { e, action: 'billing_email_confirm' } })).status).toBe(410);
 		const plan = await planReminders(ledger, { stage: 'level1', asOf: daysFromToday(0) });
-		expect(plan.due.filter((m) => m.customer.externalId === 'PP3').map((m) => m.to)).toEqual([['new@pp3.example']]);
-		const timeline = await ledger.query<{ summary: string }>("SELECT h.summary FROM history h JOIN customers c ON c.id = h.customer_id WHERE c.external_id = 'PP3' AND h.kind = 'payer_answer' ORDER BY h.id");
+		expect(plan.due.filter((m) => m.customer.externalId === 'PP3').map((m) => m.to)).toEqual([
+			['new@pp3.example'],
+		]);
+		const timeline = await ledger.query<{ summary: string }>(
+			"SELECT h.summary FROM history h JOIN customers c ON c.id = h.customer_id WHERE c.external_id = 'PP3' AND h.kind = 'payer_answer' ORDER BY h.id",
+		);
 		expect(timeline.map((r) => r.summary)).toEqual([
 			'Payer asked to send reminders and invoices to new@pp3.example (changed once confirmed from that address)',
 			'Billing e-mail changed from old@pp3.example to new@pp3.example, confirmed from the new address (payer page)',
@@ -165,11 +239,15 @@ describe('workflow: Payer page', () => {
 	});
 
 	test('a form without its form token is refused and writes nothing; a revoked link answers 410', async () => {
-		const before = await ledger.query<{ n: string }>('SELECT count(*)::text AS n FROM payer_actions');
+		const before = await ledger.query<{ n: string }>(
+			'SELECT count(*)::text AS n FROM payer_actions',
+		);
 		const forged = await call({ body: { t: token, f: 'forged', action: 'contact_request' } });
 		expect(forged.status).toBe(403);
 		expect(forged.workflowData).toBeUndefined();
-		expect(await ledger.query<{ n: string }>('SELECT count(*)::text AS n FROM payer_actions')).toEqual(before);
+		expect(
+			await ledger.query<{ n: string }>('SELECT count(*)::text AS n FROM payer_actions'),
+		).toEqual(before);
 		await revokePayerLinks(ledger, 'PP1');
 		const revoked = await call({ query: { t: token } });
 		expect(revoked.status).toBe(410);

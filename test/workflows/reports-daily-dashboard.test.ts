@@ -4,7 +4,14 @@ import { dropTestLedger, ledgerCredentialData } from '../helpers/db';
 import { closeLedgers } from '../../nodes/shared/transport/ledger';
 import { loadWorkflow, PACKAGE_ROOT } from '../helpers/engine';
 import { callPageTrigger } from '../helpers/pageTrigger';
-import { CUSTOMER_NAMES, GH1_NAMES, plain, REP1_NAMES, REPORT_SECRETS, reportsLedger } from './reports-helpers';
+import {
+	CUSTOMER_NAMES,
+	GH1_NAMES,
+	plain,
+	REP1_NAMES,
+	REPORT_SECRETS,
+	reportsLedger,
+} from './reports-helpers';
 
 const WORKFLOW = loadWorkflow(path.join(PACKAGE_ROOT, 'workflows', 'reports-daily-dashboard.json'));
 
@@ -26,10 +33,15 @@ describe("workflow: Reports — collectors' dashboard (login, charts within the 
 		const response = await callPageTrigger(WORKFLOW, credentials, { body });
 		// A page request starts no execution: nothing of it (login, secret, session) becomes an item.
 		expect(response.workflowData).toBeUndefined();
-		return { status: response.status, html: response.body, header: (name: string) => response.headers[name.toLowerCase()] };
+		return {
+			status: response.status,
+			html: response.body,
+			header: (name: string) => response.headers[name.toLowerCase()],
+		};
 	};
 	const formOf = (html: string) => /name="form" value="([^"]+)"/.exec(html)?.[1] ?? '';
-	const signIn = async (login: string, secret: string) => open({ action: 'login', login, secret, form: formOf((await open()).html) });
+	const signIn = async (login: string, secret: string) =>
+		open({ action: 'login', login, secret, form: formOf((await open()).html) });
 	const login = (user: keyof typeof REPORT_SECRETS) => signIn(user, REPORT_SECRETS[user]);
 	const seen = (html: string) => CUSTOMER_NAMES.filter((name) => html.includes(name));
 

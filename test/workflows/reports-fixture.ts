@@ -9,7 +9,11 @@ import { reportsLedger } from './reports-helpers';
  * The set-up of a report workflow test, registered as beforeAll / afterAll: the company of reports-helpers in a
  * fresh ledger, a real SMTP server, and the credentials pointing at both.
  */
-export function reportsFixture(): { ledger: () => Ledger; sink: () => SmtpSink; credentials: () => ReturnType<typeof credentialsFor> } {
+export function reportsFixture(): {
+	ledger: () => Ledger;
+	sink: () => SmtpSink;
+	credentials: () => ReturnType<typeof credentialsFor>;
+} {
 	let ledger: Ledger | undefined;
 	let sink: SmtpSink | undefined;
 	beforeAll(async () => {
@@ -21,5 +25,9 @@ export function reportsFixture(): { ledger: () => Ledger; sink: () => SmtpSink; 
 		await closeEngine();
 		if (ledger) await dropTestLedger(ledger);
 	}, 60_000);
-	return { ledger: () => ledger as Ledger, sink: () => sink as SmtpSink, credentials: () => credentialsFor(ledger as Ledger, sink) };
+	return {
+		ledger: () => ledger as Ledger,
+		sink: () => sink as SmtpSink,
+		credentials: () => credentialsFor(ledger as Ledger, sink),
+	};
 }

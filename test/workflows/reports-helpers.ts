@@ -19,10 +19,20 @@ import { pdfText as pdfLayoutText } from '../helpers/pdf';
  * 10 000,00. REP1 and REP2 report to GH1; REP3 to nobody.
  * Portal users: `finance` (level 1), `rep.one` (level 2, REP1), `head.one` (level 3, GH1).
  */
-export const REPORT_SECRETS = { finance: 'finance portal secret', 'rep.one': 'rep one portal secret', 'head.one': 'head one portal secret' };
+export const REPORT_SECRETS = {
+	finance: 'finance portal secret',
+	'rep.one': 'rep one portal secret',
+	'head.one': 'head one portal secret',
+};
 export const ZONE = 'Europe/Paris';
 /** Every customer's name, and those of REP1 (level 2) and of GH1's reps (level 3). */
-export const CUSTOMER_NAMES = ['Boulangerie Alpha', 'Pâtisserie Aurore', 'Garage Beta', 'Casa Négoce', 'Riad Atlas'];
+export const CUSTOMER_NAMES = [
+	'Boulangerie Alpha',
+	'Pâtisserie Aurore',
+	'Garage Beta',
+	'Casa Négoce',
+	'Riad Atlas',
+];
 export const REP1_NAMES = ['Boulangerie Alpha', 'Pâtisserie Aurore'];
 export const GH1_NAMES = ['Boulangerie Alpha', 'Pâtisserie Aurore', 'Garage Beta'];
 
@@ -41,8 +51,18 @@ export async function reportsLedger(): Promise<Ledger> {
  * Writes the company described above into `ledger` through `core` (the package's API: the source here, the
  * installed package in the end-to-end test).
  */
-export async function seedReports(ledger: Ledger, core: typeof sourceCore = sourceCore): Promise<void> {
-	const { addDays, installDefaultPolicies, savePortalUser, storeInvoices, storePayments, upsertCustomers } = core;
+export async function seedReports(
+	ledger: Ledger,
+	core: typeof sourceCore = sourceCore,
+): Promise<void> {
+	const {
+		addDays,
+		installDefaultPolicies,
+		savePortalUser,
+		storeInvoices,
+		storePayments,
+		upsertCustomers,
+	} = core;
 	const t = today();
 	await installDefaultPolicies(ledger);
 	await ledger.query(
@@ -53,14 +73,64 @@ export async function seedReports(ledger: Ledger, core: typeof sourceCore = sour
 		('REP3', 'Rachid Trois', 'rachid@vendor.example', '{sales_rep}', NULL)`,
 	);
 	const customers = await upsertCustomers(ledger, [
-		{ externalId: 'C-ALPHA', name: 'Boulangerie Alpha', salesRepCode: 'REP1', currency: 'EUR', language: 'fr', emails: ['compta@alpha.example'], profile: 'standard' },
-		{ externalId: 'C-AURORE', name: 'Pâtisserie Aurore', salesRepCode: 'REP1', currency: 'EUR', language: 'fr', emails: ['compta@aurore.example'], profile: 'standard' },
-		{ externalId: 'C-BETA', name: 'Garage Beta', salesRepCode: 'REP2', currency: 'EUR', language: 'fr', emails: ['compta@beta.example'], profile: 'risky' },
-		{ externalId: 'C-CASA', name: 'Casa Négoce', salesRepCode: 'REP3', currency: 'MAD', language: 'fr', emails: ['compta@casa.example'], country: 'MA', profile: 'export' },
-		{ externalId: 'C-RIAD', name: 'Riad Atlas', salesRepCode: 'REP3', currency: 'MAD', language: 'fr', emails: ['compta@riad.example'], country: 'MA', profile: 'export' },
+		{
+			externalId: 'C-ALPHA',
+			name: 'Boulangerie Alpha',
+			salesRepCode: 'REP1',
+			currency: 'EUR',
+			language: 'fr',
+			emails: ['compta@alpha.example'],
+			profile: 'standard',
+		},
+		{
+			externalId: 'C-AURORE',
+			name: 'Pâtisserie Aurore',
+			salesRepCode: 'REP1',
+			currency: 'EUR',
+			language: 'fr',
+			emails: ['compta@aurore.example'],
+			profile: 'standard',
+		},
+		{
+			externalId: 'C-BETA',
+			name: 'Garage Beta',
+			salesRepCode: 'REP2',
+			currency: 'EUR',
+			language: 'fr',
+			emails: ['compta@beta.example'],
+			profile: 'risky',
+		},
+		{
+			externalId: 'C-CASA',
+			name: 'Casa Négoce',
+			salesRepCode: 'REP3',
+			currency: 'MAD',
+			language: 'fr',
+			emails: ['compta@casa.example'],
+			country: 'MA',
+			profile: 'export',
+		},
+		{
+			externalId: 'C-RIAD',
+			name: 'Riad Atlas',
+			salesRepCode: 'REP3',
+			currency: 'MAD',
+			language: 'fr',
+			emails: ['compta@riad.example'],
+			country: 'MA',
+			profile: 'export',
+		},
 	]);
-	if (customers.some((c) => c.status === 'rejected')) throw new Error(`seed customers: ${JSON.stringify(customers)}`);
-	const invoice = (number: string, customer: string, currency: string, amount: bigint, issuedDaysAgo: number, dueInDays: number): LedgerInvoice => ({
+	if (customers.some((c) => c.status === 'rejected'))
+		throw new Error(`seed customers: ${JSON.stringify(customers)}`);
+	const invoice = (
+		number: string,
+		customer: string,
+		currency: string,
+		amount: bigint,
+		issuedDaysAgo: number,
+		dueInDays: number,
+	): LedgerInvoice => ({
 		docType: 'invoice',
 		number,
 		customerExternalId: customer,
@@ -81,13 +151,48 @@ export async function seedReports(ledger: Ledger, core: typeof sourceCore = sour
 		invoice('M-1', 'C-CASA', 'MAD', 1000000n, 100, -70),
 		invoice('M-2', 'C-RIAD', 'MAD', 200000n, 10, 20),
 	]);
-	if (stored.some((s) => s.status !== 'created')) throw new Error(`seed invoices: ${JSON.stringify(stored)}`);
-	await storePayments(ledger, [{ externalRef: 'VIR-B2', amountMinor: 20000n, currency: 'EUR', receivedOn: addDays(t, -5), customerExternalId: 'C-BETA', invoiceNumbers: ['B-2'], referenceText: 'VIR GARAGE BETA B-2' }]);
-	const open = await ledger.query<{ number: string; open_minor: string }>('SELECT number, open_minor::text FROM invoices ORDER BY number');
-	if (open.find((r) => r.number === 'B-2')?.open_minor !== '30000') throw new Error(`seed payment not allocated: ${JSON.stringify(open)}`);
-	await savePortalUser(ledger, { login: 'finance', name: 'Direction financière', level: 1, staffCode: null, secret: REPORT_SECRETS.finance, language: 'fr' });
-	await savePortalUser(ledger, { login: 'rep.one', name: 'Rémi Un', level: 2, staffCode: 'REP1', secret: REPORT_SECRETS['rep.one'], language: 'fr' });
-	await savePortalUser(ledger, { login: 'head.one', name: 'Hélène Group', level: 3, staffCode: 'GH1', secret: REPORT_SECRETS['head.one'], language: 'en' });
+	if (stored.some((s) => s.status !== 'created'))
+		throw new Error(`seed invoices: ${JSON.stringify(stored)}`);
+	await storePayments(ledger, [
+		{
+			externalRef: 'VIR-B2',
+			amountMinor: 20000n,
+			currency: 'EUR',
+			receivedOn: addDays(t, -5),
+			customerExternalId: 'C-BETA',
+			invoiceNumbers: ['B-2'],
+			referenceText: 'VIR GARAGE BETA B-2',
+		},
+	]);
+	const open = await ledger.query<{ number: string; open_minor: string }>(
+		'SELECT number, open_minor::text FROM invoices ORDER BY number',
+	);
+	if (open.find((r) => r.number === 'B-2')?.open_minor !== '30000')
+		throw new Error(`seed payment not allocated: ${JSON.stringify(open)}`);
+	await savePortalUser(ledger, {
+		login: 'finance',
+		name: 'Direction financière',
+		level: 1,
+		staffCode: null,
+		secret: REPORT_SECRETS.finance,
+		language: 'fr',
+	});
+	await savePortalUser(ledger, {
+		login: 'rep.one',
+		name: 'Rémi Un',
+		level: 2,
+		staffCode: 'REP1',
+		secret: REPORT_SECRETS['rep.one'],
+		language: 'fr',
+	});
+	await savePortalUser(ledger, {
+		login: 'head.one',
+		name: 'Hélène Group',
+		level: 3,
+		staffCode: 'GH1',
+		secret: REPORT_SECRETS['head.one'],
+		language: 'en',
+	});
 }
 
 /** The text of a PDF (pdftotext), with every kind of space as one plain space. */

@@ -1,5 +1,11 @@
 import path from 'node:path';
-import { markInvoicesEntered, planWaves, releaseWave, saveCourierAccount, savePortalUser } from '../../core';
+import {
+	markInvoicesEntered,
+	planWaves,
+	releaseWave,
+	saveCourierAccount,
+	savePortalUser,
+} from '../../core';
 import { loadWorkflow, PACKAGE_ROOT } from '../helpers/engine';
 import { callPageTrigger } from '../helpers/pageTrigger';
 import { seedDistribution } from './distribution-helpers';
@@ -14,13 +20,30 @@ describe('workflow: Tracking: courier page (scan, outcome, signature, photo)', (
 	test('the nodes run under the ledger role, not a superuser', () => expectLedgerRole(t));
 	beforeAll(async () => {
 		await seedDistribution(t.ledger);
-		const plan = await planWaves(t.ledger, { runDate: '2026-03-31', startDate: '2026-03-30', maxPerCourierPerDay: 10 });
+		const plan = await planWaves(t.ledger, {
+			runDate: '2026-03-31',
+			startDate: '2026-03-30',
+			maxPerCourierPerDay: 10,
+		});
 		for (const w of plan.waves) {
 			await markInvoicesEntered(t.ledger, { waveCode: w.code });
 			await releaseWave(t.ledger, { waveCode: w.code });
 		}
-		await saveCourierAccount(t.ledger, { login: 'youssef', name: 'Youssef', staffCode: 'C1', secret: 'courier secret', language: 'fr' });
-		await savePortalUser(t.ledger, { login: 'rep1', name: 'Rep One', level: 2, staffCode: 'R1', secret: 'rep one secret', language: 'fr' });
+		await saveCourierAccount(t.ledger, {
+			login: 'youssef',
+			name: 'Youssef',
+			staffCode: 'C1',
+			secret: 'courier secret',
+			language: 'fr',
+		});
+		await savePortalUser(t.ledger, {
+			login: 'rep1',
+			name: 'Rep One',
+			level: 2,
+			staffCode: 'R1',
+			secret: 'rep one secret',
+			language: 'fr',
+		});
 	});
 
 	const post = async (body?: Record<string, string>) => {
@@ -31,14 +54,25 @@ describe('workflow: Tracking: courier page (scan, outcome, signature, photo)', (
 	};
 	const formOf = (html: string) => /name="form" value="([^"]+)"/.exec(html)?.[1] ?? '';
 	/** Signs in as a browser does: the login page first, then its form with the form token. */
-	const signIn = async (login: string, secret: string) => post({ action: 'login', login, secret, form: formOf((await post()).body) });
+	const signIn = async (login: string, secret: string) =>
+		post({ action: 'login', login, secret, form: formOf((await post()).body) });
 
 	test('a courier logs in and records a delivery once, even when the form is sent twice', async () => {
 		const page = await signIn('youssef', 'courier secret');
 		expect(page.status).toBe(200);
 		const html = page.body;
-		const field = (name: string) => new RegExp(`name="${name}" value="([^"]+)"`).exec(html)?.[1] ?? '';
-		const form = { action: 'record', session: field('session'), form: field('form'), eventId: field('eventId'), code: 'MA-2', type: 'delivered', recipientName: 'Accueil', occurredAt: new Date(Date.now() - 1000).toISOString() };
+		const field = (name: string) =>
+			new RegExp(`name="${name}" value="([^"]+)"`).exec(html)?.[1] ?? '';
+		const form = {
+			action: 'record',
+			session: field('session'),
+			form: field('form'),
+			eventId: field('eventId'),
+			code: 'MA-2',
+			type: 'delivered',
+			recipientName: 'Accueil',
+			occurredAt: new Date(Date.now() - 1000).toISOString(),
+		};
 		const first = await post(form);
 		expect(first.status).toBe(200);
 		expect(first.body).toContain('Enregistré: MA-2 — Remise');

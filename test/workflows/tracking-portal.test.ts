@@ -14,14 +14,27 @@ describe('workflow: Tracking: sales-force portal (login, scoped status, CSV)', (
 	test('the nodes run under the ledger role, not a superuser', () => expectLedgerRole(t));
 	beforeAll(async () => {
 		await seedDistribution(t.ledger);
-		await t.ledger.query(`INSERT INTO staff (code, name, roles) VALUES ('R2', 'Other rep', '{sales_rep}')`);
+		await t.ledger.query(
+			`INSERT INTO staff (code, name, roles) VALUES ('R2', 'Other rep', '{sales_rep}')`,
+		);
 		await t.ledger.query(`UPDATE customers SET sales_rep_code = 'R2' WHERE external_id = 'K2'`);
-		const plan = await planWaves(t.ledger, { runDate: '2026-03-31', startDate: '2026-03-30', maxPerCourierPerDay: 10 });
+		const plan = await planWaves(t.ledger, {
+			runDate: '2026-03-31',
+			startDate: '2026-03-30',
+			maxPerCourierPerDay: 10,
+		});
 		for (const w of plan.waves) {
 			await markInvoicesEntered(t.ledger, { waveCode: w.code });
 			await releaseWave(t.ledger, { waveCode: w.code });
 		}
-		await savePortalUser(t.ledger, { login: 'rep1', name: 'Rep One', level: 2, staffCode: 'R1', secret: 'rep one secret', language: 'en' });
+		await savePortalUser(t.ledger, {
+			login: 'rep1',
+			name: 'Rep One',
+			level: 2,
+			staffCode: 'R1',
+			secret: 'rep one secret',
+			language: 'en',
+		});
 	});
 
 	const open = async (body?: Record<string, string>) => {
@@ -32,7 +45,8 @@ describe('workflow: Tracking: sales-force portal (login, scoped status, CSV)', (
 	};
 	const formOf = (html: string) => /name="form" value="([^"]+)"/.exec(html)?.[1] ?? '';
 	/** Signs in as a browser does: the login page first, then its form with the form token. */
-	const signIn = async (login: string, secret: string) => open({ action: 'login', login, secret, form: formOf((await open()).body) });
+	const signIn = async (login: string, secret: string) =>
+		open({ action: 'login', login, secret, form: formOf((await open()).body) });
 
 	test('serves the login page, then the rep’s invoices only, as escaped HTML with no-referrer', async () => {
 		const login = await open();

@@ -86,86 +86,503 @@ function frenchCii(...replacements: Array<[string | RegExp, string]>): string {
 
 /** One change per ported rule: the code that must fire. */
 const MUST_FIRE: Array<[string, string, string]> = [
-	['number with a space', 'BR_FR_ID_FORMAT', frenchCii(['<ram:ID>FA-2026/0107</ram:ID>', '<ram:ID>FA 2026/0107</ram:ID>'])],
-	['number of 36 characters', 'BR_FR_ID_FORMAT', frenchCii(['<ram:ID>FA-2026/0107</ram:ID>', `<ram:ID>FA-2026-${'0'.repeat(25)}107</ram:ID>`])],
-	['number with an accent', 'BR_FR_ID_FORMAT', frenchCii(['<ram:ID>FA-2026/0107</ram:ID>', '<ram:ID>FÉ-2026-0107</ram:ID>'])],
+	[
+		'number with a space',
+		'BR_FR_ID_FORMAT',
+		frenchCii(['<ram:ID>FA-2026/0107</ram:ID>', '<ram:ID>FA 2026/0107</ram:ID>']),
+	],
+	[
+		'number of 36 characters',
+		'BR_FR_ID_FORMAT',
+		frenchCii(['<ram:ID>FA-2026/0107</ram:ID>', `<ram:ID>FA-2026-${'0'.repeat(25)}107</ram:ID>`]),
+	],
+	[
+		'number with an accent',
+		'BR_FR_ID_FORMAT',
+		frenchCii(['<ram:ID>FA-2026/0107</ram:ID>', '<ram:ID>FÉ-2026-0107</ram:ID>']),
+	],
 	['due date in 2100', 'BR_FR_DATE_RANGE', frenchCii(['20261104', '21001104'])],
 	['delivery date in 1999', 'BR_FR_DATE_RANGE', frenchCii(['20260930', '19990930'])],
-	['type code 326 (partial invoice)', 'BR_FR_TYPE_CODE', frenchCii(['<ram:TypeCode>380</ram:TypeCode>', '<ram:TypeCode>326</ram:TypeCode>'])],
-	['PMT note without its code', 'BR_FR_NOTE_MISSING', frenchCii(['<ram:SubjectCode>PMT</ram:SubjectCode>', ''])],
-	['AAB note missing', 'BR_FR_NOTE_MISSING', frenchCii([/<ram:IncludedNote><ram:Content>Pas d'escompte[^]*?<\/ram:IncludedNote>/, ''])],
-	['two PMD notes', 'BR_FR_NOTE_REPEATED', frenchCii(['</rsm:ExchangedDocument>', '<ram:IncludedNote><ram:Content>Taux BCE + 10 points</ram:Content><ram:SubjectCode>PMD</ram:SubjectCode></ram:IncludedNote></rsm:ExchangedDocument>'])],
-	['billing framework A1', 'BR_FR_BILLING_MODE', frenchCii(['<ram:ID>S1</ram:ID>', '<ram:ID>A1</ram:ID>'])],
-	['no billing framework', 'BR_FR_BILLING_MODE', frenchCii([/<ram:BusinessProcessSpecifiedDocumentContextParameter>.*?<\/ram:BusinessProcessSpecifiedDocumentContextParameter>/, ''])],
-	['seller legal id a SIRET (scheme 0009)', 'BR_FR_SELLER_SIREN_LEGAL', frenchCii(['<ram:ID schemeID="0002">123456782</ram:ID>', '<ram:ID schemeID="0009">12345678200010</ram:ID>'])],
-	['no buyer electronic address', 'BR_FR_ELECTRONIC_ADDRESS', frenchCii(['<ram:URIUniversalCommunication><ram:URIID schemeID="0225">552032534</ram:URIID></ram:URIUniversalCommunication>', ''])],
-	['no seller electronic address', 'BR_FR_ELECTRONIC_ADDRESS', frenchCii(['<ram:URIUniversalCommunication><ram:URIID schemeID="0225">123456782</ram:URIID></ram:URIUniversalCommunication>', ''])],
-	['VAT category L (Canary Islands)', 'BR_FR_VAT_CATEGORY', frenchCii([/<ram:CategoryCode>S<\/ram:CategoryCode>/g, '<ram:CategoryCode>L</ram:CategoryCode>'])],
-	['VAT rate 19 %', 'BR_FR_VAT_RATE', frenchCii([/<ram:RateApplicablePercent>20.00<\/ram:RateApplicablePercent>/g, '<ram:RateApplicablePercent>19.00</ram:RateApplicablePercent>'])],
-	['VAT rate written 20.000', 'BR_FR_VAT_RATE', frenchCii([/<ram:RateApplicablePercent>20.00<\/ram:RateApplicablePercent>/g, '<ram:RateApplicablePercent>20.000</ram:RateApplicablePercent>'])],
+	[
+		'type code 326 (partial invoice)',
+		'BR_FR_TYPE_CODE',
+		frenchCii(['<ram:TypeCode>380</ram:TypeCode>', '<ram:TypeCode>326</ram:TypeCode>']),
+	],
+	[
+		'PMT note without its code',
+		'BR_FR_NOTE_MISSING',
+		frenchCii(['<ram:SubjectCode>PMT</ram:SubjectCode>', '']),
+	],
+	[
+		'AAB note missing',
+		'BR_FR_NOTE_MISSING',
+		frenchCii([/<ram:IncludedNote><ram:Content>Pas d'escompte[^]*?<\/ram:IncludedNote>/, '']),
+	],
+	[
+		'two PMD notes',
+		'BR_FR_NOTE_REPEATED',
+		frenchCii([
+			'</rsm:ExchangedDocument>',
+			'<ram:IncludedNote><ram:Content>Taux BCE + 10 points</ram:Content><ram:SubjectCode>PMD</ram:SubjectCode></ram:IncludedNote></rsm:ExchangedDocument>',
+		]),
+	],
+	[
+		'billing framework A1',
+		'BR_FR_BILLING_MODE',
+		frenchCii(['<ram:ID>S1</ram:ID>', '<ram:ID>A1</ram:ID>']),
+	],
+	[
+		'no billing framework',
+		'BR_FR_BILLING_MODE',
+		frenchCii([
+			/<ram:BusinessProcessSpecifiedDocumentContextParameter>.*?<\/ram:BusinessProcessSpecifiedDocumentContextParameter>/,
+			'',
+		]),
+	],
+	[
+		'seller legal id a SIRET (scheme 0009)',
+		'BR_FR_SELLER_SIREN_LEGAL',
+		frenchCii([
+			'<ram:ID schemeID="0002">123456782</ram:ID>',
+			'<ram:ID schemeID="0009">12345678200010</ram:ID>',
+		]),
+	],
+	[
+		'no buyer electronic address',
+		'BR_FR_ELECTRONIC_ADDRESS',
+		frenchCii([
+			'<ram:URIUniversalCommunication><ram:URIID schemeID="0225">552032534</ram:URIID></ram:URIUniversalCommunication>',
+			'',
+		]),
+	],
+	[
+		'no seller electronic address',
+		'BR_FR_ELECTRONIC_ADDRESS',
+		frenchCii([
+			'<ram:URIUniversalCommunication><ram:URIID schemeID="0225">123456782</ram:URIID></ram:URIUniversalCommunication>',
+			'',
+		]),
+	],
+	[
+		'VAT category L (Canary Islands)',
+		'BR_FR_VAT_CATEGORY',
+		frenchCii([
+			/<ram:CategoryCode>S<\/ram:CategoryCode>/g,
+			'<ram:CategoryCode>L</ram:CategoryCode>',
+		]),
+	],
+	[
+		'VAT rate 19 %',
+		'BR_FR_VAT_RATE',
+		frenchCii([
+			/<ram:RateApplicablePercent>20.00<\/ram:RateApplicablePercent>/g,
+			'<ram:RateApplicablePercent>19.00</ram:RateApplicablePercent>',
+		]),
+	],
+	[
+		'VAT rate written 20.000',
+		'BR_FR_VAT_RATE',
+		frenchCii([
+			/<ram:RateApplicablePercent>20.00<\/ram:RateApplicablePercent>/g,
+			'<ram:RateApplicablePercent>20.000</ram:RateApplicablePercent>',
+		]),
+	],
 	// the special and line rules
-	['seller SIRET of another company', 'BR_FR_SIRET_SIREN', frenchCii(['<ram:SellerTradeParty>', '<ram:SellerTradeParty><ram:GlobalID schemeID="0009">55203253400017</ram:GlobalID>'])],
-	['buyer SIRET of 13 digits', 'BR_FR_SIRET_SIREN', frenchCii(['<ram:BuyerTradeParty>', '<ram:BuyerTradeParty><ram:GlobalID schemeID="0009">5520325340001</ram:GlobalID>'])],
-	['buyer private identifier with a space', 'BR_FR_PRIVATE_ID_FORMAT', frenchCii(['<ram:ID>CLI-0007</ram:ID>', '<ram:ID>CLI-0007</ram:ID><ram:GlobalID schemeID="0224">CLI 0007</ram:GlobalID>'])],
-	['seller private identifier of 101 characters', 'BR_FR_PRIVATE_ID_FORMAT', frenchCii(['<ram:SellerTradeParty>', `<ram:SellerTradeParty><ram:GlobalID schemeID="0224">${'A'.repeat(101)}</ram:GlobalID>`])],
-	['buyer SIREN of 8 digits', 'BR_FR_SIREN_DIGITS', frenchCii(['<ram:ID schemeID="0002">552032534</ram:ID>', '<ram:ID schemeID="0002">55203253</ram:ID>'])],
-	['seller identifier 0002 of 10 digits', 'BR_FR_SIREN_DIGITS', frenchCii(['<ram:SellerTradeParty>', '<ram:SellerTradeParty><ram:GlobalID schemeID="0002">1234567820</ram:GlobalID>'])],
-	['BAR note B2G', 'BR_FR_BAR_TREATMENT', frenchCii(['</rsm:ExchangedDocument>', '<ram:IncludedNote><ram:Content>B2G</ram:Content><ram:SubjectCode>BAR</ram:SubjectCode></ram:IncludedNote></rsm:ExchangedDocument>'])],
-	['two BAR notes B2B and B2C', 'BR_FR_BAR_TREATMENT', frenchCii(['</rsm:ExchangedDocument>', '<ram:IncludedNote><ram:Content>B2B</ram:Content><ram:SubjectCode>BAR</ram:SubjectCode></ram:IncludedNote><ram:IncludedNote><ram:Content>B2C</ram:Content><ram:SubjectCode>BAR</ram:SubjectCode></ram:IncludedNote></rsm:ExchangedDocument>'])],
-	['BAR B2B, buyer legal id a SIRET', 'BR_FR_BUYER_SIREN_B2B', frenchCii(['</rsm:ExchangedDocument>', '<ram:IncludedNote><ram:Content>B2B</ram:Content><ram:SubjectCode>BAR</ram:SubjectCode></ram:IncludedNote></rsm:ExchangedDocument>'],
-		['<ram:ID schemeID="0002">552032534</ram:ID>', '<ram:ID schemeID="0009">55203253400017</ram:ID>'])],
-	['buyer electronic address with spaces', 'BR_FR_ELECTRONIC_ADDRESS_FORMAT', frenchCii(['<ram:URIID schemeID="0225">552032534</ram:URIID>', '<ram:URIID schemeID="0225">552 032 534</ram:URIID>'])],
-	['seller electronic address of 126 characters', 'BR_FR_ELECTRONIC_ADDRESS_FORMAT', frenchCii(['<ram:URIID schemeID="0225">123456782</ram:URIID>', `<ram:URIID schemeID="0225">123456782_${'A'.repeat(116)}</ram:URIID>`])],
+	[
+		'seller SIRET of another company',
+		'BR_FR_SIRET_SIREN',
+		frenchCii([
+			'<ram:SellerTradeParty>',
+			'<ram:SellerTradeParty><ram:GlobalID schemeID="0009">55203253400017</ram:GlobalID>',
+		]),
+	],
+	[
+		'buyer SIRET of 13 digits',
+		'BR_FR_SIRET_SIREN',
+		frenchCii([
+			'<ram:BuyerTradeParty>',
+			'<ram:BuyerTradeParty><ram:GlobalID schemeID="0009">5520325340001</ram:GlobalID>',
+		]),
+	],
+	[
+		'buyer private identifier with a space',
+		'BR_FR_PRIVATE_ID_FORMAT',
+		frenchCii([
+			'<ram:ID>CLI-0007</ram:ID>',
+			'<ram:ID>CLI-0007</ram:ID><ram:GlobalID schemeID="0224">CLI 0007</ram:GlobalID>',
+		]),
+	],
+	[
+		'seller private identifier of 101 characters',
+		'BR_FR_PRIVATE_ID_FORMAT',
+		frenchCii([
+			'<ram:SellerTradeParty>',
+			`<ram:SellerTradeParty><ram:GlobalID schemeID="0224">${'A'.repeat(101)}</ram:GlobalID>`,
+		]),
+	],
+	[
+		'buyer SIREN of 8 digits',
+		'BR_FR_SIREN_DIGITS',
+		frenchCii([
+			'<ram:ID schemeID="0002">552032534</ram:ID>',
+			'<ram:ID schemeID="0002">55203253</ram:ID>',
+		]),
+	],
+	[
+		'seller identifier 0002 of 10 digits',
+		'BR_FR_SIREN_DIGITS',
+		frenchCii([
+			'<ram:SellerTradeParty>',
+			'<ram:SellerTradeParty><ram:GlobalID schemeID="0002">1234567820</ram:GlobalID>',
+		]),
+	],
+	[
+		'BAR note B2G',
+		'BR_FR_BAR_TREATMENT',
+		frenchCii([
+			'</rsm:ExchangedDocument>',
+			'<ram:IncludedNote><ram:Content>B2G</ram:Content><ram:SubjectCode>BAR</ram:SubjectCode></ram:IncludedNote></rsm:ExchangedDocument>',
+		]),
+	],
+	[
+		'two BAR notes B2B and B2C',
+		'BR_FR_BAR_TREATMENT',
+		frenchCii([
+			'</rsm:ExchangedDocument>',
+			'<ram:IncludedNote><ram:Content>B2B</ram:Content><ram:SubjectCode>BAR</ram:SubjectCode></ram:IncludedNote><ram:IncludedNote><ram:Content>B2C</ram:Content><ram:SubjectCode>BAR</ram:SubjectCode></ram:IncludedNote></rsm:ExchangedDocument>',
+		]),
+	],
+	[
+		'BAR B2B, buyer legal id a SIRET',
+		'BR_FR_BUYER_SIREN_B2B',
+		frenchCii(
+			[
+				'</rsm:ExchangedDocument>',
+				'<ram:IncludedNote><ram:Content>B2B</ram:Content><ram:SubjectCode>BAR</ram:SubjectCode></ram:IncludedNote></rsm:ExchangedDocument>',
+			],
+			[
+				'<ram:ID schemeID="0002">552032534</ram:ID>',
+				'<ram:ID schemeID="0009">55203253400017</ram:ID>',
+			],
+		),
+	],
+	[
+		'buyer electronic address with spaces',
+		'BR_FR_ELECTRONIC_ADDRESS_FORMAT',
+		frenchCii([
+			'<ram:URIID schemeID="0225">552032534</ram:URIID>',
+			'<ram:URIID schemeID="0225">552 032 534</ram:URIID>',
+		]),
+	],
+	[
+		'seller electronic address of 126 characters',
+		'BR_FR_ELECTRONIC_ADDRESS_FORMAT',
+		frenchCii([
+			'<ram:URIID schemeID="0225">123456782</ram:URIID>',
+			`<ram:URIID schemeID="0225">123456782_${'A'.repeat(116)}</ram:URIID>`,
+		]),
+	],
 	['due date before the issue date', 'BR_FR_DUE_BEFORE_ISSUE', frenchCii(['20261104', '20261004'])],
-	['line quantity with 5 decimals', 'BR_FR_LINE_NUMBER_FORMAT', frenchCii(['<ram:BilledQuantity unitCode="C62">1</ram:BilledQuantity>', '<ram:BilledQuantity unitCode="C62">1.00001</ram:BilledQuantity>'])],
-	['line price base quantity of 20 digits', 'BR_FR_LINE_NUMBER_FORMAT', frenchCii(['<ram:ChargeAmount>200.00</ram:ChargeAmount></ram:NetPriceProductTradePrice>', `<ram:ChargeAmount>200.00</ram:ChargeAmount><ram:BasisQuantity unitCode="C62">${'1'.repeat(20)}</ram:BasisQuantity></ram:NetPriceProductTradePrice>`])],
-	['line net price with 7 decimals', 'BR_FR_LINE_NUMBER_FORMAT', frenchCii(['<ram:ChargeAmount>200.00</ram:ChargeAmount></ram:NetPriceProductTradePrice>', '<ram:ChargeAmount>200.0000001</ram:ChargeAmount></ram:NetPriceProductTradePrice>'])],
-	['prepayment type 386 in framework S4', 'BR_FR_FRAMEWORK_TYPE', frenchCii(['<ram:ID>S1</ram:ID>', '<ram:ID>S4</ram:ID>'], ['<ram:TypeCode>380</ram:TypeCode>', '<ram:TypeCode>386</ram:TypeCode>'])],
-	['framework S2 (already paid) with 240.00 to pay', 'BR_FR_PAID_FRAMEWORK', frenchCii(['<ram:ID>S1</ram:ID>', '<ram:ID>S2</ram:ID>'])],
-	['invoice in US dollars without VAT in euros', 'BR_FR_FOREIGN_CURRENCY', frenchCii(['<ram:InvoiceCurrencyCode>EUR</ram:InvoiceCurrencyCode>', '<ram:InvoiceCurrencyCode>USD</ram:InvoiceCurrencyCode>'])],
-	['seller member of a single taxable person, no TXD note nor representative', 'BR_FR_SINGLE_TAXABLE_PERSON', frenchCii(['<ram:SellerTradeParty>', '<ram:SellerTradeParty><ram:GlobalID schemeID="0231">123456782</ram:GlobalID>'])],
-	['line net price negative', 'BR_FR_LINE_NUMBER_FORMAT', frenchCii(['<ram:ChargeAmount>200.00</ram:ChargeAmount></ram:NetPriceProductTradePrice>', '<ram:ChargeAmount>-200.00</ram:ChargeAmount></ram:NetPriceProductTradePrice>'])],
+	[
+		'line quantity with 5 decimals',
+		'BR_FR_LINE_NUMBER_FORMAT',
+		frenchCii([
+			'<ram:BilledQuantity unitCode="C62">1</ram:BilledQuantity>',
+			'<ram:BilledQuantity unitCode="C62">1.00001</ram:BilledQuantity>',
+		]),
+	],
+	[
+		'line price base quantity of 20 digits',
+		'BR_FR_LINE_NUMBER_FORMAT',
+		frenchCii([
+			'<ram:ChargeAmount>200.00</ram:ChargeAmount></ram:NetPriceProductTradePrice>',
+			`<ram:ChargeAmount>200.00</ram:ChargeAmount><ram:BasisQuantity unitCode="C62">${'1'.repeat(20)}</ram:BasisQuantity></ram:NetPriceProductTradePrice>`,
+		]),
+	],
+	[
+		'line net price with 7 decimals',
+		'BR_FR_LINE_NUMBER_FORMAT',
+		frenchCii([
+			'<ram:ChargeAmount>200.00</ram:ChargeAmount></ram:NetPriceProductTradePrice>',
+			'<ram:ChargeAmount>200.0000001</ram:ChargeAmount></ram:NetPriceProductTradePrice>',
+		]),
+	],
+	[
+		'prepayment type 386 in framework S4',
+		'BR_FR_FRAMEWORK_TYPE',
+		frenchCii(
+			['<ram:ID>S1</ram:ID>', '<ram:ID>S4</ram:ID>'],
+			['<ram:TypeCode>380</ram:TypeCode>', '<ram:TypeCode>386</ram:TypeCode>'],
+		),
+	],
+	[
+		'framework S2 (already paid) with 240.00 to pay',
+		'BR_FR_PAID_FRAMEWORK',
+		frenchCii(['<ram:ID>S1</ram:ID>', '<ram:ID>S2</ram:ID>']),
+	],
+	[
+		'invoice in US dollars without VAT in euros',
+		'BR_FR_FOREIGN_CURRENCY',
+		frenchCii([
+			'<ram:InvoiceCurrencyCode>EUR</ram:InvoiceCurrencyCode>',
+			'<ram:InvoiceCurrencyCode>USD</ram:InvoiceCurrencyCode>',
+		]),
+	],
+	[
+		'seller member of a single taxable person, no TXD note nor representative',
+		'BR_FR_SINGLE_TAXABLE_PERSON',
+		frenchCii([
+			'<ram:SellerTradeParty>',
+			'<ram:SellerTradeParty><ram:GlobalID schemeID="0231">123456782</ram:GlobalID>',
+		]),
+	],
+	[
+		'line net price negative',
+		'BR_FR_LINE_NUMBER_FORMAT',
+		frenchCii([
+			'<ram:ChargeAmount>200.00</ram:ChargeAmount></ram:NetPriceProductTradePrice>',
+			'<ram:ChargeAmount>-200.00</ram:ChargeAmount></ram:NetPriceProductTradePrice>',
+		]),
+	],
 ];
 
 /** The same as must not fire: accepted spellings and values. */
 const MUST_NOT_FIRE: Array<[string, string]> = [
 	['the complete invoice', FRENCH_CII],
-	['number with + _ / -', frenchCii(['<ram:ID>FA-2026/0107</ram:ID>', '<ram:ID>A+B_C/D-35-characters-exactly-ok12</ram:ID>'])],
+	[
+		'number with + _ / -',
+		frenchCii([
+			'<ram:ID>FA-2026/0107</ram:ID>',
+			'<ram:ID>A+B_C/D-35-characters-exactly-ok12</ram:ID>',
+		]),
+	],
 	['billing framework M4', frenchCii(['<ram:ID>S1</ram:ID>', '<ram:ID>M4</ram:ID>'])],
-	['VAT rate 5.5', frenchCii(['<ram:CalculatedAmount>40.00</ram:CalculatedAmount>', '<ram:CalculatedAmount>11.00</ram:CalculatedAmount>'],
-		[/<ram:RateApplicablePercent>20.00<\/ram:RateApplicablePercent>/g, '<ram:RateApplicablePercent>5.5</ram:RateApplicablePercent>'])],
-	['reverse charge AE at 0', frenchCii([/<ram:CategoryCode>S<\/ram:CategoryCode>/g, '<ram:CategoryCode>AE</ram:CategoryCode>'],
-		[/<ram:RateApplicablePercent>20.00<\/ram:RateApplicablePercent>/g, '<ram:RateApplicablePercent>0</ram:RateApplicablePercent>'])],
-	['seller SIRET of the seller', frenchCii(['<ram:SellerTradeParty>', '<ram:SellerTradeParty><ram:GlobalID schemeID="0009">12345678200010</ram:GlobalID>'])],
-	['buyer private identifier CLI-0007_a.b, SIREN as identifier', frenchCii(['<ram:ID>CLI-0007</ram:ID>', '<ram:ID>CLI-0007</ram:ID><ram:GlobalID schemeID="0224">CLI-0007_a.b</ram:GlobalID><ram:GlobalID schemeID="0002">552032534</ram:GlobalID>'])],
-	['BAR note B2B, buyer SIREN given', frenchCii(['</rsm:ExchangedDocument>', '<ram:IncludedNote><ram:Content>B2B</ram:Content><ram:SubjectCode>BAR</ram:SubjectCode></ram:IncludedNote></rsm:ExchangedDocument>'])],
-	['electronic address SIREN_suffix.1', frenchCii(['<ram:URIID schemeID="0225">552032534</ram:URIID>', '<ram:URIID schemeID="0225">552032534_compta.1</ram:URIID>'])],
-	['prepayment invoice 386 due before its date', frenchCii(['20261104', '20261004'], ['<ram:TypeCode>380</ram:TypeCode>', '<ram:TypeCode>386</ram:TypeCode>'])],
-	['invoice already paid (S2) due before its date', frenchCii(['20261104', '20261004'], ['<ram:ID>S1</ram:ID>', '<ram:ID>S2</ram:ID>'],
-		['<ram:DuePayableAmount>240.00</ram:DuePayableAmount>', '<ram:TotalPrepaidAmount>240.00</ram:TotalPrepaidAmount><ram:DuePayableAmount>0.00</ram:DuePayableAmount>'])],
-	['framework S2, paid in full, due on the payment date', frenchCii(['<ram:ID>S1</ram:ID>', '<ram:ID>S2</ram:ID>'], ['<ram:DuePayableAmount>240.00</ram:DuePayableAmount>', '<ram:TotalPrepaidAmount>240.00</ram:TotalPrepaidAmount><ram:DuePayableAmount>0.00</ram:DuePayableAmount>'])],
-	['invoice in US dollars with VAT accounted in euros', frenchCii(['<ram:InvoiceCurrencyCode>EUR</ram:InvoiceCurrencyCode>', '<ram:InvoiceCurrencyCode>USD</ram:InvoiceCurrencyCode><ram:TaxCurrencyCode>EUR</ram:TaxCurrencyCode>'],
-		['<ram:TaxTotalAmount currencyID="EUR">40.00</ram:TaxTotalAmount>', '<ram:TaxTotalAmount currencyID="USD">40.00</ram:TaxTotalAmount><ram:TaxTotalAmount currencyID="EUR">37.00</ram:TaxTotalAmount>'])],
-	['member of a single taxable person, with TXD note and representative', frenchCii(['<ram:SellerTradeParty>', '<ram:SellerTradeParty><ram:GlobalID schemeID="0231">123456782</ram:GlobalID>'],
-		['</rsm:ExchangedDocument>', '<ram:IncludedNote><ram:Content>MEMBRE_ASSUJETTI_UNIQUE</ram:Content><ram:SubjectCode>TXD</ram:SubjectCode></ram:IncludedNote></rsm:ExchangedDocument>'],
-		['</ram:BuyerTradeParty>', '</ram:BuyerTradeParty><ram:SellerTaxRepresentativeTradeParty><ram:Name>Groupe Dupré</ram:Name><ram:PostalTradeAddress><ram:CountryID>FR</ram:CountryID></ram:PostalTradeAddress><ram:SpecifiedTaxRegistration><ram:ID schemeID="VA">FR40303265045</ram:ID></ram:SpecifiedTaxRegistration></ram:SellerTaxRepresentativeTradeParty>'])],
-	['line quantity with 4 decimals, price with 6', frenchCii(['<ram:BilledQuantity unitCode="C62">1</ram:BilledQuantity>', '<ram:BilledQuantity unitCode="C62">1.0000</ram:BilledQuantity>'],
-		['<ram:ChargeAmount>200.00</ram:ChargeAmount></ram:NetPriceProductTradePrice>', '<ram:ChargeAmount>200.000000</ram:ChargeAmount></ram:NetPriceProductTradePrice>'])],
-	['negative line price in framework S9', frenchCii(['<ram:ChargeAmount>200.00</ram:ChargeAmount></ram:NetPriceProductTradePrice>', '<ram:ChargeAmount>-200.00</ram:ChargeAmount></ram:NetPriceProductTradePrice>'], ['<ram:ID>S1</ram:ID>', '<ram:ID>S9</ram:ID>'])],
+	[
+		'VAT rate 5.5',
+		frenchCii(
+			[
+				'<ram:CalculatedAmount>40.00</ram:CalculatedAmount>',
+				'<ram:CalculatedAmount>11.00</ram:CalculatedAmount>',
+			],
+			[
+				/<ram:RateApplicablePercent>20.00<\/ram:RateApplicablePercent>/g,
+				'<ram:RateApplicablePercent>5.5</ram:RateApplicablePercent>',
+			],
+		),
+	],
+	[
+		'reverse charge AE at 0',
+		frenchCii(
+			[/<ram:CategoryCode>S<\/ram:CategoryCode>/g, '<ram:CategoryCode>AE</ram:CategoryCode>'],
+			[
+				/<ram:RateApplicablePercent>20.00<\/ram:RateApplicablePercent>/g,
+				'<ram:RateApplicablePercent>0</ram:RateApplicablePercent>',
+			],
+		),
+	],
+	[
+		'seller SIRET of the seller',
+		frenchCii([
+			'<ram:SellerTradeParty>',
+			'<ram:SellerTradeParty><ram:GlobalID schemeID="0009">12345678200010</ram:GlobalID>',
+		]),
+	],
+	[
+		'buyer private identifier CLI-0007_a.b, SIREN as identifier',
+		frenchCii([
+			'<ram:ID>CLI-0007</ram:ID>',
+			'<ram:ID>CLI-0007</ram:ID><ram:GlobalID schemeID="0224">CLI-0007_a.b</ram:GlobalID><ram:GlobalID schemeID="0002">552032534</ram:GlobalID>',
+		]),
+	],
+	[
+		'BAR note B2B, buyer SIREN given',
+		frenchCii([
+			'</rsm:ExchangedDocument>',
+			'<ram:IncludedNote><ram:Content>B2B</ram:Content><ram:SubjectCode>BAR</ram:SubjectCode></ram:IncludedNote></rsm:ExchangedDocument>',
+		]),
+	],
+	[
+		'electronic address SIREN_suffix.1',
+		frenchCii([
+			'<ram:URIID schemeID="0225">552032534</ram:URIID>',
+			'<ram:URIID schemeID="0225">552032534_compta.1</ram:URIID>',
+		]),
+	],
+	[
+		'prepayment invoice 386 due before its date',
+		frenchCii(
+			['20261104', '20261004'],
+			['<ram:TypeCode>380</ram:TypeCode>', '<ram:TypeCode>386</ram:TypeCode>'],
+		),
+	],
+	[
+		'invoice already paid (S2) due before its date',
+		frenchCii(
+			['20261104', '20261004'],
+			['<ram:ID>S1</ram:ID>', '<ram:ID>S2</ram:ID>'],
+			[
+				'<ram:DuePayableAmount>240.00</ram:DuePayableAmount>',
+				'<ram:TotalPrepaidAmount>240.00</ram:TotalPrepaidAmount><ram:DuePayableAmount>0.00</ram:DuePayableAmount>',
+			],
+		),
+	],
+	[
+		'framework S2, paid in full, due on the payment date',
+		frenchCii(
+			['<ram:ID>S1</ram:ID>', '<ram:ID>S2</ram:ID>'],
+			[
+				'<ram:DuePayableAmount>240.00</ram:DuePayableAmount>',
+				'<ram:TotalPrepaidAmount>240.00</ram:TotalPrepaidAmount><ram:DuePayableAmount>0.00</ram:DuePayableAmount>',
+			],
+		),
+	],
+	[
+		'invoice in US dollars with VAT accounted in euros',
+		frenchCii(
+			[
+				'<ram:InvoiceCurrencyCode>EUR</ram:InvoiceCurrencyCode>',
+				'<ram:InvoiceCurrencyCode>USD</ram:InvoiceCurrencyCode><ram:TaxCurrencyCode>EUR</ram:TaxCurrencyCode>',
+			],
+			[
+				'<ram:TaxTotalAmount currencyID="EUR">40.00</ram:TaxTotalAmount>',
+				'<ram:TaxTotalAmount currencyID="USD">40.00</ram:TaxTotalAmount><ram:TaxTotalAmount currencyID="EUR">37.00</ram:TaxTotalAmount>',
+			],
+		),
+	],
+	[
+		'member of a single taxable person, with TXD note and representative',
+		frenchCii(
+			[
+				'<ram:SellerTradeParty>',
+				'<ram:SellerTradeParty><ram:GlobalID schemeID="0231">123456782</ram:GlobalID>',
+			],
+			[
+				'</rsm:ExchangedDocument>',
+				'<ram:IncludedNote><ram:Content>MEMBRE_ASSUJETTI_UNIQUE</ram:Content><ram:SubjectCode>TXD</ram:SubjectCode></ram:IncludedNote></rsm:ExchangedDocument>',
+			],
+			[
+				'</ram:BuyerTradeParty>',
+				'</ram:BuyerTradeParty><ram:SellerTaxRepresentativeTradeParty><ram:Name>Groupe Dupré</ram:Name><ram:PostalTradeAddress><ram:CountryID>FR</ram:CountryID></ram:PostalTradeAddress><ram:SpecifiedTaxRegistration><ram:ID schemeID="VA">FR40303265045</ram:ID></ram:SpecifiedTaxRegistration></ram:SellerTaxRepresentativeTradeParty>',
+			],
+		),
+	],
+	[
+		'line quantity with 4 decimals, price with 6',
+		frenchCii(
+			[
+				'<ram:BilledQuantity unitCode="C62">1</ram:BilledQuantity>',
+				'<ram:BilledQuantity unitCode="C62">1.0000</ram:BilledQuantity>',
+			],
+			[
+				'<ram:ChargeAmount>200.00</ram:ChargeAmount></ram:NetPriceProductTradePrice>',
+				'<ram:ChargeAmount>200.000000</ram:ChargeAmount></ram:NetPriceProductTradePrice>',
+			],
+		),
+	],
+	[
+		'negative line price in framework S9',
+		frenchCii(
+			[
+				'<ram:ChargeAmount>200.00</ram:ChargeAmount></ram:NetPriceProductTradePrice>',
+				'<ram:ChargeAmount>-200.00</ram:ChargeAmount></ram:NetPriceProductTradePrice>',
+			],
+			['<ram:ID>S1</ram:ID>', '<ram:ID>S9</ram:ID>'],
+		),
+	],
 ];
 
 /** Minimal edits of the EN 16931 example invoices of the shared corpus (test/fixtures/einvoices/en16931/cii, NOTICE): the rule that must fire. */
 const CORPUS_EDITS: Array<[string, string, string, Array<[string | RegExp, string]>]> = [
-	['CII_example1 quantity 2.12345', 'BR_FR_LINE_NUMBER_FORMAT', 'CII_example1', [['<ram:BilledQuantity unitCode="H87">2</ram:BilledQuantity>', '<ram:BilledQuantity unitCode="H87">2.12345</ram:BilledQuantity>']]],
-	['CII_example1 price 9.9500001', 'BR_FR_LINE_NUMBER_FORMAT', 'CII_example1', [['<ram:ChargeAmount>9.95</ram:ChargeAmount>', '<ram:ChargeAmount>9.9500001</ram:ChargeAmount>']]],
-	['CII_example1 due the day before its date', 'BR_FR_DUE_BEFORE_ISSUE', 'CII_example1', [['<udt:DateTimeString format="102">20150109</udt:DateTimeString></ram:DueDateDateTime>', '<udt:DateTimeString format="102">20150108</udt:DateTimeString></ram:DueDateDateTime>']]],
-	['CII_example1 BAR note B2G', 'BR_FR_BAR_TREATMENT', 'CII_example1', [['</rsm:ExchangedDocument>', '<ram:IncludedNote><ram:Content>B2G</ram:Content><ram:SubjectCode>BAR</ram:SubjectCode></ram:IncludedNote></rsm:ExchangedDocument>']]],
-	['CII_example1 in US dollars', 'BR_FR_FOREIGN_CURRENCY', 'CII_example1', [['<ram:InvoiceCurrencyCode>EUR</ram:InvoiceCurrencyCode>', '<ram:InvoiceCurrencyCode>USD</ram:InvoiceCurrencyCode>']]],
-	['CII_example1 in framework B2 with an amount due', 'BR_FR_PAID_FRAMEWORK', 'CII_example1', [['</rsm:ExchangedDocumentContext>', '<ram:BusinessProcessSpecifiedDocumentContextParameter><ram:ID>B2</ram:ID></ram:BusinessProcessSpecifiedDocumentContextParameter></rsm:ExchangedDocumentContext>']]],
-	['CII_example1 BAR B2B without buyer SIREN', 'BR_FR_BUYER_SIREN_B2B', 'CII_example1', [['</rsm:ExchangedDocument>', '<ram:IncludedNote><ram:Content>B2B</ram:Content><ram:SubjectCode>BAR</ram:SubjectCode></ram:IncludedNote></rsm:ExchangedDocument>']]],
+	[
+		'CII_example1 quantity 2.12345',
+		'BR_FR_LINE_NUMBER_FORMAT',
+		'CII_example1',
+		[
+			[
+				'<ram:BilledQuantity unitCode="H87">2</ram:BilledQuantity>',
+				'<ram:BilledQuantity unitCode="H87">2.12345</ram:BilledQuantity>',
+			],
+		],
+	],
+	[
+		'CII_example1 price 9.9500001',
+		'BR_FR_LINE_NUMBER_FORMAT',
+		'CII_example1',
+		[
+			[
+				'<ram:ChargeAmount>9.95</ram:ChargeAmount>',
+				'<ram:ChargeAmount>9.9500001</ram:ChargeAmount>',
+			],
+		],
+	],
+	[
+		'CII_example1 due the day before its date',
+		'BR_FR_DUE_BEFORE_ISSUE',
+		'CII_example1',
+		[
+			[
+				'<udt:DateTimeString format="102">20150109</udt:DateTimeString></ram:DueDateDateTime>',
+				'<udt:DateTimeString format="102">20150108</udt:DateTimeString></ram:DueDateDateTime>',
+			],
+		],
+	],
+	[
+		'CII_example1 BAR note B2G',
+		'BR_FR_BAR_TREATMENT',
+		'CII_example1',
+		[
+			[
+				'</rsm:ExchangedDocument>',
+				'<ram:IncludedNote><ram:Content>B2G</ram:Content><ram:SubjectCode>BAR</ram:SubjectCode></ram:IncludedNote></rsm:ExchangedDocument>',
+			],
+		],
+	],
+	[
+		'CII_example1 in US dollars',
+		'BR_FR_FOREIGN_CURRENCY',
+		'CII_example1',
+		[
+			[
+				'<ram:InvoiceCurrencyCode>EUR</ram:InvoiceCurrencyCode>',
+				'<ram:InvoiceCurrencyCode>USD</ram:InvoiceCurrencyCode>',
+			],
+		],
+	],
+	[
+		'CII_example1 in framework B2 with an amount due',
+		'BR_FR_PAID_FRAMEWORK',
+		'CII_example1',
+		[
+			[
+				'</rsm:ExchangedDocumentContext>',
+				'<ram:BusinessProcessSpecifiedDocumentContextParameter><ram:ID>B2</ram:ID></ram:BusinessProcessSpecifiedDocumentContextParameter></rsm:ExchangedDocumentContext>',
+			],
+		],
+	],
+	[
+		'CII_example1 BAR B2B without buyer SIREN',
+		'BR_FR_BUYER_SIREN_B2B',
+		'CII_example1',
+		[
+			[
+				'</rsm:ExchangedDocument>',
+				'<ram:IncludedNote><ram:Content>B2B</ram:Content><ram:SubjectCode>BAR</ram:SubjectCode></ram:IncludedNote></rsm:ExchangedDocument>',
+			],
+		],
+	],
 ];
 
-const corpusDir = path.join(__dirname, '..', '..', '..', 'test', 'fixtures', 'einvoices', 'en16931', 'cii');
+const corpusDir = path.join(
+	__dirname,
+	'..',
+	'..',
+	'..',
+	'test',
+	'fixtures',
+	'einvoices',
+	'en16931',
+	'cii',
+);
 function corpusEdits(): string[] {
 	return CORPUS_EDITS.map(([name, , file, edits]) => {
 		let xml = readFileSync(path.join(corpusDir, `${file}.xml`), 'utf8');
@@ -179,34 +596,63 @@ function corpusEdits(): string[] {
 }
 
 const OPTIONS = { frenchRules: 'always' as const };
-const brFrCodes = async (xml: string, options: Parameters<typeof checkInvoice>[1] = OPTIONS): Promise<string[]> => {
+const brFrCodes = async (
+	xml: string,
+	options: Parameters<typeof checkInvoice>[1] = OPTIONS,
+): Promise<string[]> => {
 	const { invoices } = await parseInvoiceDocument(xml);
-	return [...new Set(checkInvoice(invoices[0], options).map((a) => a.code).filter((c) => c.startsWith('BR_FR_')))].sort();
+	return [
+		...new Set(
+			checkInvoice(invoices[0], options)
+				.map((a) => a.code)
+				.filter((c) => c.startsWith('BR_FR_')),
+		),
+	].sort();
 };
 
 describe('BR-FR flux 2 rules in the intake checks', () => {
 	it('the complete French CII invoice passes; each change fires its rule and only it', async () => {
 		expect(await brFrCodes(FRENCH_CII)).toEqual([]);
-		for (const [name, code, xml] of MUST_FIRE) expect([name, await brFrCodes(xml)]).toEqual([name, [code]]);
-		for (const [name, xml] of MUST_NOT_FIRE) expect([name, await brFrCodes(xml)]).toEqual([name, []]);
+		for (const [name, code, xml] of MUST_FIRE)
+			expect([name, await brFrCodes(xml)]).toEqual([name, [code]]);
+		for (const [name, xml] of MUST_NOT_FIRE)
+			expect([name, await brFrCodes(xml)]).toEqual([name, []]);
 	});
 
 	it('apply from the reform date only, to French sellers, and follow the company settings', async () => {
-		const before = frenchCii(['20261005', '20260831'], ['<ram:ID>S1</ram:ID>', '<ram:ID>A1</ram:ID>']);
+		const before = frenchCii(
+			['20261005', '20260831'],
+			['<ram:ID>S1</ram:ID>', '<ram:ID>A1</ram:ID>'],
+		);
 		expect(await brFrCodes(before)).toEqual([]);
-		expect(await brFrCodes(before, { ...OPTIONS, reformStartDate: '2026-01-01' })).toEqual(['BR_FR_BILLING_MODE']);
+		expect(await brFrCodes(before, { ...OPTIONS, reformStartDate: '2026-01-01' })).toEqual([
+			'BR_FR_BILLING_MODE',
+		]);
 		const billing = MUST_FIRE.find(([name]) => name === 'billing framework A1')![2];
 		expect(await brFrCodes(billing, { frenchRules: 'never' })).toEqual([]);
-		expect(await brFrCodes(billing, { ...OPTIONS, rules: validateRuleSettings({ BR_FR_BILLING_MODE: 'off' }) })).toEqual([]);
+		expect(
+			await brFrCodes(billing, {
+				...OPTIONS,
+				rules: validateRuleSettings({ BR_FR_BILLING_MODE: 'off' }),
+			}),
+		).toEqual([]);
 		const { invoices } = await parseInvoiceDocument(billing);
-		const [warned] = checkInvoice(invoices[0], OPTIONS).filter((a) => a.code === 'BR_FR_BILLING_MODE');
+		const [warned] = checkInvoice(invoices[0], OPTIONS).filter(
+			(a) => a.code === 'BR_FR_BILLING_MODE',
+		);
 		expect(warned).toMatchObject({ severity: 'warn', field: 'businessProcess' });
 		expect(warned.message.en).toContain('"A1"');
 		expect(warned.message.fr).toContain('cadre de facturation');
-		const [blocked] = checkInvoice(invoices[0], { ...OPTIONS, rules: { BR_FR_BILLING_MODE: 'block' } }).filter((a) => a.code === 'BR_FR_BILLING_MODE');
+		const [blocked] = checkInvoice(invoices[0], {
+			...OPTIONS,
+			rules: { BR_FR_BILLING_MODE: 'block' },
+		}).filter((a) => a.code === 'BR_FR_BILLING_MODE');
 		expect(blocked.severity).toBe('block');
 		// a UBL invoice too: the French UBL example issued after the reform date, with a number the platforms refuse
-		const ubl = frenchUbl(['<cbc:IssueDate>2026-03-10</cbc:IssueDate>', '<cbc:IssueDate>2026-10-05</cbc:IssueDate>'], ['<cbc:ID>FA-2026-0042</cbc:ID>', '<cbc:ID>FA 2026 0042</cbc:ID>']);
+		const ubl = frenchUbl(
+			['<cbc:IssueDate>2026-03-10</cbc:IssueDate>', '<cbc:IssueDate>2026-10-05</cbc:IssueDate>'],
+			['<cbc:ID>FA-2026-0042</cbc:ID>', '<cbc:ID>FA 2026 0042</cbc:ID>'],
+		);
 		expect(await brFrCodes(ubl)).toContain('BR_FR_ID_FORMAT');
 	});
 
@@ -223,62 +669,116 @@ describe('BR-FR flux 2 rules in the intake checks', () => {
 		const originals = corpus('cii');
 		const edited = corpusEdits();
 		for (const [i, [name, code, file]] of CORPUS_EDITS.entries()) {
-			expect([name, (await ours(edited[i])).includes(code), (await ours(originals[file])).includes(code)]).toEqual([name, true, false]);
+			expect([
+				name,
+				(await ours(edited[i])).includes(code),
+				(await ours(originals[file])).includes(code),
+			]).toEqual([name, true, false]);
 		}
 	});
 
 	/** Our BR_FR codes for the official labels that failed, restricted to the assertions ported. */
 	const portedCodes = (labels: string[]): string[] =>
-		[...new Set(labels.flatMap((label) => INTAKE_RULES.filter((r) => r.brFr?.includes(label)).map((r) => r.code)))].sort();
+		[
+			...new Set(
+				labels.flatMap((label) =>
+					INTAKE_RULES.filter((r) => r.brFr?.includes(label)).map((r) => r.code),
+				),
+			),
+		].sort();
 	const ours = async (xml: string): Promise<string[]> => {
 		const { invoices } = await parseInvoiceDocument(xml);
 		return [...new Set(brFrRules(invoices[0]).map((a) => a.code))].sort();
 	};
 	const corpus = (folder: string): Record<string, string> => {
-		const dir = path.join(__dirname, '..', '..', '..', 'test', 'fixtures', 'einvoices', 'en16931', folder);
-		return Object.fromEntries(readdirSync(dir).filter((f) => f.endsWith('.xml')).map((f) => [f.replace(/\.xml$/, ''), readFileSync(path.join(dir, f), 'utf8')]));
+		const dir = path.join(
+			__dirname,
+			'..',
+			'..',
+			'..',
+			'test',
+			'fixtures',
+			'einvoices',
+			'en16931',
+			folder,
+		);
+		return Object.fromEntries(
+			readdirSync(dir)
+				.filter((f) => f.endsWith('.xml'))
+				.map((f) => [f.replace(/\.xml$/, ''), readFileSync(path.join(dir, f), 'utf8')]),
+		);
 	};
 
-	itValidatesCdar()('find what the official Schematron finds, on the same CII documents', async () => {
-		const cii: Record<string, string> = { complete: FRENCH_CII, ...corpus('cii') };
-		MUST_FIRE.forEach(([, , xml], i) => (cii[`fire-${i}`] = xml));
-		MUST_NOT_FIRE.forEach(([, xml], i) => (cii[`pass-${i}`] = xml));
-		const edited = corpusEdits();
-		CORPUS_EDITS.forEach(([, , file], i) => (cii[`edit-${i}`] = edited[i]));
-		const official = brFrFailedAssertions('cii', cii);
-		for (const [name, xml] of Object.entries(cii)) {
-			expect([name, await ours(xml)]).toEqual([name, portedCodes(official[name])]);
-		}
-		expect(Object.keys(cii).length).toBeGreaterThanOrEqual(30);
-		// the examples do fire the official rules (not a comparison of empty lists)
-		MUST_FIRE.forEach(([, code], i) => expect(portedCodes(official[`fire-${i}`])).toEqual([code]));
-		expect(portedCodes(official.complete)).toEqual([]);
-		// on the corpus edits the official rule fires where the original passes it
-		CORPUS_EDITS.forEach(([name, code, file], i) => {
-			expect([name, portedCodes(official[`edit-${i}`]).includes(code), portedCodes(official[file]).includes(code)]).toEqual([name, true, false]);
-		});
-	}, 180_000);
+	itValidatesCdar()(
+		'find what the official Schematron finds, on the same CII documents',
+		async () => {
+			const cii: Record<string, string> = { complete: FRENCH_CII, ...corpus('cii') };
+			MUST_FIRE.forEach(([, , xml], i) => (cii[`fire-${i}`] = xml));
+			MUST_NOT_FIRE.forEach(([, xml], i) => (cii[`pass-${i}`] = xml));
+			const edited = corpusEdits();
+			CORPUS_EDITS.forEach(([, , file], i) => (cii[`edit-${i}`] = edited[i]));
+			const official = brFrFailedAssertions('cii', cii);
+			for (const [name, xml] of Object.entries(cii)) {
+				expect([name, await ours(xml)]).toEqual([name, portedCodes(official[name])]);
+			}
+			expect(Object.keys(cii).length).toBeGreaterThanOrEqual(30);
+			// the examples do fire the official rules (not a comparison of empty lists)
+			MUST_FIRE.forEach(([, code], i) =>
+				expect(portedCodes(official[`fire-${i}`])).toEqual([code]),
+			);
+			expect(portedCodes(official.complete)).toEqual([]);
+			// on the corpus edits the official rule fires where the original passes it
+			CORPUS_EDITS.forEach(([name, code, file], i) => {
+				expect([
+					name,
+					portedCodes(official[`edit-${i}`]).includes(code),
+					portedCodes(official[file]).includes(code),
+				]).toEqual([name, true, false]);
+			});
+		},
+		180_000,
+	);
 
 	// The official UBL file as published does not compile with Saxon-HE 9.9 (two match patterns in XSLT 3.0 syntax);
 	// the fixture has those two patterns written as XSLT 2.0 unions of the same paths (test/fixtures/brfr/NOTICE.md).
-	itValidatesCdar()('find what the official Schematron finds, on the same UBL documents', async () => {
-		const french = frenchUbl(['<cbc:IssueDate>2026-03-10</cbc:IssueDate>', '<cbc:IssueDate>2026-10-05</cbc:IssueDate>']);
-		const ubl: Record<string, string> = { french, ...corpus('ubl') };
-		const withNote = (note: string): string => frenchUbl(['<cbc:IssueDate>2026-03-10</cbc:IssueDate>', '<cbc:IssueDate>2026-10-05</cbc:IssueDate>'], [/<cbc:Note>/, `<cbc:Note>${note}</cbc:Note><cbc:Note>`]);
-		Object.assign(ubl, {
-			'number-space': frenchUbl(['<cbc:ID>FA-2026-0042</cbc:ID>', '<cbc:ID>FA 2026 0042</cbc:ID>']),
-			'bar-b2g': withNote('#BAR#B2G'),
-			'quantity-5-decimals': frenchUbl(['<cbc:InvoicedQuantity unitCode="KGM">10</cbc:InvoicedQuantity>', '<cbc:InvoicedQuantity unitCode="KGM">10.00001</cbc:InvoicedQuantity>']),
-			'price-7-decimals': frenchUbl(['12.50</cbc:PriceAmount>', '12.5000001</cbc:PriceAmount>']),
-		});
-		const official = brFrFailedAssertions('ubl', ubl);
-		for (const [name, xml] of Object.entries(ubl)) {
-			expect([name, await ours(xml)]).toEqual([name, portedCodes(official[name])]);
-		}
-		expect(Object.keys(ubl).length).toBeGreaterThanOrEqual(12);
-		expect(portedCodes(official['number-space'])).toContain('BR_FR_ID_FORMAT');
-		expect(portedCodes(official['bar-b2g'])).toContain('BR_FR_BAR_TREATMENT');
-		expect(portedCodes(official['quantity-5-decimals'])).toContain('BR_FR_LINE_NUMBER_FORMAT');
-		expect(portedCodes(official['price-7-decimals'])).toContain('BR_FR_LINE_NUMBER_FORMAT');
-	}, 180_000);
+	itValidatesCdar()(
+		'find what the official Schematron finds, on the same UBL documents',
+		async () => {
+			const french = frenchUbl([
+				'<cbc:IssueDate>2026-03-10</cbc:IssueDate>',
+				'<cbc:IssueDate>2026-10-05</cbc:IssueDate>',
+			]);
+			const ubl: Record<string, string> = { french, ...corpus('ubl') };
+			const withNote = (note: string): string =>
+				frenchUbl(
+					[
+						'<cbc:IssueDate>2026-03-10</cbc:IssueDate>',
+						'<cbc:IssueDate>2026-10-05</cbc:IssueDate>',
+					],
+					[/<cbc:Note>/, `<cbc:Note>${note}</cbc:Note><cbc:Note>`],
+				);
+			Object.assign(ubl, {
+				'number-space': frenchUbl([
+					'<cbc:ID>FA-2026-0042</cbc:ID>',
+					'<cbc:ID>FA 2026 0042</cbc:ID>',
+				]),
+				'bar-b2g': withNote('#BAR#B2G'),
+				'quantity-5-decimals': frenchUbl([
+					'<cbc:InvoicedQuantity unitCode="KGM">10</cbc:InvoicedQuantity>',
+					'<cbc:InvoicedQuantity unitCode="KGM">10.00001</cbc:InvoicedQuantity>',
+				]),
+				'price-7-decimals': frenchUbl(['12.50</cbc:PriceAmount>', '12.5000001</cbc:PriceAmount>']),
+			});
+			const official = brFrFailedAssertions('ubl', ubl);
+			for (const [name, xml] of Object.entries(ubl)) {
+				expect([name, await ours(xml)]).toEqual([name, portedCodes(official[name])]);
+			}
+			expect(Object.keys(ubl).length).toBeGreaterThanOrEqual(12);
+			expect(portedCodes(official['number-space'])).toContain('BR_FR_ID_FORMAT');
+			expect(portedCodes(official['bar-b2g'])).toContain('BR_FR_BAR_TREATMENT');
+			expect(portedCodes(official['quantity-5-decimals'])).toContain('BR_FR_LINE_NUMBER_FORMAT');
+			expect(portedCodes(official['price-7-decimals'])).toContain('BR_FR_LINE_NUMBER_FORMAT');
+		},
+		180_000,
+	);
 });

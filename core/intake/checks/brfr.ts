@@ -14,14 +14,48 @@ import { ruleAnomaly } from './rules';
  */
 
 const ID_FORMAT = /^[A-Za-z0-9+\-_/]+$/;
-const TYPE_CODES = new Set('380 389 393 501 386 500 384 471 472 473 261 262 381 396 502 503'.split(' '));
-const BILLING_MODES = new Set('B1 S1 M1 B2 S2 M2 S3 B4 S4 M4 S5 S6 B7 S7 B8 S8 M8 B9 S9 M9'.split(' '));
+const TYPE_CODES = new Set(
+	'380 389 393 501 386 500 384 471 472 473 261 262 381 396 502 503'.split(' '),
+);
+const BILLING_MODES = new Set(
+	'B1 S1 M1 B2 S2 M2 S3 B4 S4 M4 S5 S6 B7 S7 B8 S8 M8 B9 S9 M9'.split(' '),
+);
 const VAT_CATEGORIES = new Set(['S', 'E', 'AE', 'K', 'G', 'O', 'Z']);
 /** The rates of the Schematron's list, as written there (it compares the text: "20", "20.0" and "20.00" pass, "20.000" does not). */
 const VAT_RATES = new Set([
-	'0', '0.0', '0.00', '10', '10.0', '10.00', '13', '13.0', '13.00', '20', '20.0', '20.00',
-	'8.5', '8.50', '19.6', '19.60', '2.1', '2.10', '5.5', '5.50', '7', '7.0', '7.00',
-	'20.6', '20.60', '1.05', '0.9', '0.90', '1.75', '9.2', '9.20', '9.6', '9.60',
+	'0',
+	'0.0',
+	'0.00',
+	'10',
+	'10.0',
+	'10.00',
+	'13',
+	'13.0',
+	'13.00',
+	'20',
+	'20.0',
+	'20.00',
+	'8.5',
+	'8.50',
+	'19.6',
+	'19.60',
+	'2.1',
+	'2.10',
+	'5.5',
+	'5.50',
+	'7',
+	'7.0',
+	'7.00',
+	'20.6',
+	'20.60',
+	'1.05',
+	'0.9',
+	'0.90',
+	'1.75',
+	'9.2',
+	'9.20',
+	'9.6',
+	'9.60',
 ]);
 const NOTES: Record<string, { en: string; fr: string }> = {
 	PMT: { en: 'fixed recovery indemnity', fr: 'indemnité forfaitaire pour frais de recouvrement' },
@@ -30,8 +64,16 @@ const NOTES: Record<string, { en: string; fr: string }> = {
 };
 
 function idProblem(value: string): { reasonEn: string; reasonFr: string } | undefined {
-	if (value.length > 35) return { reasonEn: `${value.length} characters, at most 35`, reasonFr: `${value.length} caractères, au plus 35` };
-	if (!ID_FORMAT.test(value)) return { reasonEn: 'only letters A-Z a-z, digits and + - _ / are allowed', reasonFr: 'seuls les lettres A-Z a-z, les chiffres et + - _ / sont admis' };
+	if (value.length > 35)
+		return {
+			reasonEn: `${value.length} characters, at most 35`,
+			reasonFr: `${value.length} caractères, au plus 35`,
+		};
+	if (!ID_FORMAT.test(value))
+		return {
+			reasonEn: 'only letters A-Z a-z, digits and + - _ / are allowed',
+			reasonFr: 'seuls les lettres A-Z a-z, les chiffres et + - _ / sont admis',
+		};
 	return undefined;
 }
 
@@ -48,83 +90,201 @@ function decimalProblem(value: string, decimals: number, negative: boolean): boo
 /** The BR-FR flux 2 anomalies of a UBL or CII invoice (the caller decides whether they apply: French seller, reform date). */
 export function brFrRules(invoice: ParsedInvoice): Anomaly[] {
 	const found: Anomaly[] = [];
-	for (const [field, value] of [['number', invoice.number], ['precedingInvoice', invoice.precedingInvoice]] as const) {
+	for (const [field, value] of [
+		['number', invoice.number],
+		['precedingInvoice', invoice.precedingInvoice],
+	] as const) {
 		const problem = value === undefined ? undefined : idProblem(value);
 		if (problem) found.push(ruleAnomaly('BR_FR_ID_FORMAT', field, { value, ...problem }));
 	}
-	for (const [field, value] of [['issueDate', invoice.issueDate], ['dueDate', invoice.dueDate], ['deliveryDate', invoice.deliveryDate ?? invoice.delivery?.date]] as const) {
-		if (value && yearOutOfRange(value)) found.push(ruleAnomaly('BR_FR_DATE_RANGE', field, { value }));
+	for (const [field, value] of [
+		['issueDate', invoice.issueDate],
+		['dueDate', invoice.dueDate],
+		['deliveryDate', invoice.deliveryDate ?? invoice.delivery?.date],
+	] as const) {
+		if (value && yearOutOfRange(value))
+			found.push(ruleAnomaly('BR_FR_DATE_RANGE', field, { value }));
 	}
-	if (invoice.typeCode !== undefined && !TYPE_CODES.has(invoice.typeCode.trim())) found.push(ruleAnomaly('BR_FR_TYPE_CODE', 'typeCode', { value: invoice.typeCode }));
+	if (invoice.typeCode !== undefined && !TYPE_CODES.has(invoice.typeCode.trim()))
+		found.push(ruleAnomaly('BR_FR_TYPE_CODE', 'typeCode', { value: invoice.typeCode }));
 
 	const subjects = invoice.notes.map((n) => n.subject?.trim().toUpperCase());
 	for (const [code, what] of Object.entries(NOTES)) {
-		if (!subjects.includes(code)) found.push(ruleAnomaly('BR_FR_NOTE_MISSING', `notes.${code}`, { value: code, whatEn: what.en, whatFr: what.fr }));
+		if (!subjects.includes(code))
+			found.push(
+				ruleAnomaly('BR_FR_NOTE_MISSING', `notes.${code}`, {
+					value: code,
+					whatEn: what.en,
+					whatFr: what.fr,
+				}),
+			);
 	}
 	for (const code of ['PMT', 'PMD', 'AAB', 'TXD']) {
 		const count = subjects.filter((s) => s === code).length;
-		if (count > 1) found.push(ruleAnomaly('BR_FR_NOTE_REPEATED', `notes.${code}`, { value: code, count }));
+		if (count > 1)
+			found.push(ruleAnomaly('BR_FR_NOTE_REPEATED', `notes.${code}`, { value: code, count }));
 	}
 
 	const mode = invoice.businessProcess?.trim();
-	if (!mode || !BILLING_MODES.has(mode)) found.push(ruleAnomaly('BR_FR_BILLING_MODE', 'businessProcess', { value: mode ? `"${mode}"` : 'absent / absent' }));
+	if (!mode || !BILLING_MODES.has(mode))
+		found.push(
+			ruleAnomaly('BR_FR_BILLING_MODE', 'businessProcess', {
+				value: mode ? `"${mode}"` : 'absent / absent',
+			}),
+		);
 
 	const legal = invoice.seller.legalId;
 	if (!legal || legal.scheme !== '0002' || !/^\d{9}$/.test(legal.value.trim())) {
-		found.push(ruleAnomaly('BR_FR_SELLER_SIREN_LEGAL', 'seller.legalId', { value: legal ? `"${legal.value}"${legal.scheme ? ` (${legal.scheme})` : ''}` : '—' }));
+		found.push(
+			ruleAnomaly('BR_FR_SELLER_SIREN_LEGAL', 'seller.legalId', {
+				value: legal ? `"${legal.value}"${legal.scheme ? ` (${legal.scheme})` : ''}` : '—',
+			}),
+		);
 	}
-	if (!invoice.seller.electronicAddress?.value) found.push(ruleAnomaly('BR_FR_ELECTRONIC_ADDRESS', 'seller.electronicAddress', { value: 'BT-34', whatEn: 'seller', whatFr: 'du vendeur' }));
-	if (!invoice.buyer.electronicAddress?.value) found.push(ruleAnomaly('BR_FR_ELECTRONIC_ADDRESS', 'buyer.electronicAddress', { value: 'BT-49', whatEn: 'buyer', whatFr: "de l'acheteur" }));
+	if (!invoice.seller.electronicAddress?.value)
+		found.push(
+			ruleAnomaly('BR_FR_ELECTRONIC_ADDRESS', 'seller.electronicAddress', {
+				value: 'BT-34',
+				whatEn: 'seller',
+				whatFr: 'du vendeur',
+			}),
+		);
+	if (!invoice.buyer.electronicAddress?.value)
+		found.push(
+			ruleAnomaly('BR_FR_ELECTRONIC_ADDRESS', 'buyer.electronicAddress', {
+				value: 'BT-49',
+				whatEn: 'buyer',
+				whatFr: "de l'acheteur",
+			}),
+		);
 
 	// BR-FR-09: a SIRET (scheme 0009) has 14 digits and starts with the party's SIREN (its legal id, scheme 0002)
-	for (const [field, party, label] of [['seller', invoice.seller, 'BT-29'], ['buyer', invoice.buyer, 'BT-46']] as const) {
+	for (const [field, party, label] of [
+		['seller', invoice.seller, 'BT-29'],
+		['buyer', invoice.buyer, 'BT-46'],
+	] as const) {
 		const siret = party.identifiers.find((i) => i.scheme === '0009');
 		if (!siret) continue;
 		const siren = party.legalId?.scheme === '0002' ? party.legalId.value : undefined;
 		if (!/^\d{14}$/.test(siret.value) || siret.value.slice(0, 9) !== siren) {
-			found.push(ruleAnomaly('BR_FR_SIRET_SIREN', `${field}.identifiers`, { value: siret.value, siren: siren ?? '—', label }));
+			found.push(
+				ruleAnomaly('BR_FR_SIRET_SIREN', `${field}.identifiers`, {
+					value: siret.value,
+					siren: siren ?? '—',
+					label,
+				}),
+			);
 		}
 	}
 	// BR-FR-24, BR-FR-26: a private identifier (scheme 0224) of the seller or buyer: letters, digits and + - _ . only, at most 100 characters
-	for (const [field, party, label] of [['seller', invoice.seller, 'BT-29'], ['buyer', invoice.buyer, 'BT-46']] as const) {
+	for (const [field, party, label] of [
+		['seller', invoice.seller, 'BT-29'],
+		['buyer', invoice.buyer, 'BT-46'],
+	] as const) {
 		for (const id of party.identifiers.filter((i) => i.scheme === '0224')) {
-			if (id.value.length > 100) found.push(ruleAnomaly('BR_FR_PRIVATE_ID_FORMAT', `${field}.identifiers`, { value: `${id.value.slice(0, 40)}…`, label, reasonEn: `${id.value.length} characters, at most 100`, reasonFr: `${id.value.length} caractères, au plus 100` }));
-			else if (!/^[A-Za-z0-9+\-_.]+$/.test(id.value)) found.push(ruleAnomaly('BR_FR_PRIVATE_ID_FORMAT', `${field}.identifiers`, { value: id.value, label, reasonEn: 'only letters A-Z a-z, digits and + - _ . are allowed', reasonFr: 'seuls les lettres A-Z a-z, les chiffres et + - _ . sont admis' }));
+			if (id.value.length > 100)
+				found.push(
+					ruleAnomaly('BR_FR_PRIVATE_ID_FORMAT', `${field}.identifiers`, {
+						value: `${id.value.slice(0, 40)}…`,
+						label,
+						reasonEn: `${id.value.length} characters, at most 100`,
+						reasonFr: `${id.value.length} caractères, au plus 100`,
+					}),
+				);
+			else if (!/^[A-Za-z0-9+\-_.]+$/.test(id.value))
+				found.push(
+					ruleAnomaly('BR_FR_PRIVATE_ID_FORMAT', `${field}.identifiers`, {
+						value: id.value,
+						label,
+						reasonEn: 'only letters A-Z a-z, digits and + - _ . are allowed',
+						reasonFr: 'seuls les lettres A-Z a-z, les chiffres et + - _ . sont admis',
+					}),
+				);
 		}
 	}
 	// BR-FR-32: every SIREN of a party (legal identifier scheme 0002, identifier scheme 0002 or 0231) has 9 digits
-	const parties = [['seller', invoice.seller], ['buyer', invoice.buyer], ['payee', invoice.payee], ['taxRepresentative', invoice.taxRepresentative]] as const;
+	const parties = [
+		['seller', invoice.seller],
+		['buyer', invoice.buyer],
+		['payee', invoice.payee],
+		['taxRepresentative', invoice.taxRepresentative],
+	] as const;
 	for (const [field, party] of parties) {
 		if (!party) continue;
-		if (party.legalId?.scheme === '0002' && !/^\d{9}$/.test(party.legalId.value.trim())) found.push(ruleAnomaly('BR_FR_SIREN_DIGITS', `${field}.legalId`, { value: party.legalId.value }));
-		for (const id of party.identifiers.filter((i) => (i.scheme === '0002' || i.scheme === '0231') && !/^\d{9}$/.test(i.value.trim()))) {
+		if (party.legalId?.scheme === '0002' && !/^\d{9}$/.test(party.legalId.value.trim()))
+			found.push(
+				ruleAnomaly('BR_FR_SIREN_DIGITS', `${field}.legalId`, { value: party.legalId.value }),
+			);
+		for (const id of party.identifiers.filter(
+			(i) => (i.scheme === '0002' || i.scheme === '0231') && !/^\d{9}$/.test(i.value.trim()),
+		)) {
 			found.push(ruleAnomaly('BR_FR_SIREN_DIGITS', `${field}.identifiers`, { value: id.value }));
 		}
 	}
 	// BR-FR-20, BR-FR-31: the BAR note (treatment of the invoice) states one treatment of the list
-	const bar = invoice.notes.filter((n) => n.subject?.trim().toUpperCase() === 'BAR').map((n) => n.text.trim());
-	for (const value of bar) if (!BAR_TREATMENTS.has(value)) found.push(ruleAnomaly('BR_FR_BAR_TREATMENT', 'notes.BAR', { value }));
-	if (bar.filter((v) => BAR_TREATMENTS.has(v)).length > 1) found.push(ruleAnomaly('BR_FR_BAR_TREATMENT', 'notes.BAR', { value: bar.join(' + ') }));
+	const bar = invoice.notes
+		.filter((n) => n.subject?.trim().toUpperCase() === 'BAR')
+		.map((n) => n.text.trim());
+	for (const value of bar)
+		if (!BAR_TREATMENTS.has(value))
+			found.push(ruleAnomaly('BR_FR_BAR_TREATMENT', 'notes.BAR', { value }));
+	if (bar.filter((v) => BAR_TREATMENTS.has(v)).length > 1)
+		found.push(ruleAnomaly('BR_FR_BAR_TREATMENT', 'notes.BAR', { value: bar.join(' + ') }));
 	// BR-FR-11: a B2B treatment needs the buyer's SIREN (legal id, scheme 0002, 9 digits)
 	if (bar.includes('B2B')) {
 		const buyerLegal = invoice.buyer.legalId;
 		if (buyerLegal?.scheme !== '0002' || !/^\d{9}$/.test(buyerLegal.value)) {
-			found.push(ruleAnomaly('BR_FR_BUYER_SIREN_B2B', 'buyer.legalId', { value: buyerLegal ? `"${buyerLegal.value}"${buyerLegal.scheme ? ` (${buyerLegal.scheme})` : ''}` : '—' }));
+			found.push(
+				ruleAnomaly('BR_FR_BUYER_SIREN_B2B', 'buyer.legalId', {
+					value: buyerLegal
+						? `"${buyerLegal.value}"${buyerLegal.scheme ? ` (${buyerLegal.scheme})` : ''}`
+						: '—',
+				}),
+			);
 		}
 	}
 	// BR-FR-23, BR-FR-25: electronic addresses of at most 125 characters; with scheme 0225, letters, digits and + - _ . only
-	for (const [field, party, label] of [['seller', invoice.seller, 'BT-34'], ['buyer', invoice.buyer, 'BT-49']] as const) {
+	for (const [field, party, label] of [
+		['seller', invoice.seller, 'BT-34'],
+		['buyer', invoice.buyer, 'BT-49'],
+	] as const) {
 		const address = party.electronicAddress;
 		if (!address?.value) continue;
 		if (address.value.length > 125) {
-			found.push(ruleAnomaly('BR_FR_ELECTRONIC_ADDRESS_FORMAT', `${field}.electronicAddress`, { value: `${address.value.slice(0, 40)}…`, label, reasonEn: `${address.value.length} characters, at most 125`, reasonFr: `${address.value.length} caractères, au plus 125` }));
+			found.push(
+				ruleAnomaly('BR_FR_ELECTRONIC_ADDRESS_FORMAT', `${field}.electronicAddress`, {
+					value: `${address.value.slice(0, 40)}…`,
+					label,
+					reasonEn: `${address.value.length} characters, at most 125`,
+					reasonFr: `${address.value.length} caractères, au plus 125`,
+				}),
+			);
 		} else if (address.scheme === '0225' && !/^[A-Za-z0-9+\-_.]+$/.test(address.value)) {
-			found.push(ruleAnomaly('BR_FR_ELECTRONIC_ADDRESS_FORMAT', `${field}.electronicAddress`, { value: address.value, label, reasonEn: 'with scheme 0225 only letters A-Z a-z, digits and + - _ . are allowed', reasonFr: 'avec le schéma 0225 seuls les lettres A-Z a-z, les chiffres et + - _ . sont admis' }));
+			found.push(
+				ruleAnomaly('BR_FR_ELECTRONIC_ADDRESS_FORMAT', `${field}.electronicAddress`, {
+					value: address.value,
+					label,
+					reasonEn: 'with scheme 0225 only letters A-Z a-z, digits and + - _ . are allowed',
+					reasonFr:
+						'avec le schéma 0225 seuls les lettres A-Z a-z, les chiffres et + - _ . sont admis',
+				}),
+			);
 		}
 	}
 	// BR-FR-CO-07: the due date is not before the issue date (except prepayment invoices and invoices already paid)
-	if (invoice.dueDate && invoice.issueDate && invoice.dueDate < invoice.issueDate && !['386', '500', '503'].includes(invoice.typeCode?.trim() ?? '') && !['B2', 'S2', 'M2'].includes(mode ?? '')) {
-		found.push(ruleAnomaly('BR_FR_DUE_BEFORE_ISSUE', 'dueDate', { value: invoice.dueDate, issueDate: invoice.issueDate }));
+	if (
+		invoice.dueDate &&
+		invoice.issueDate &&
+		invoice.dueDate < invoice.issueDate &&
+		!['386', '500', '503'].includes(invoice.typeCode?.trim() ?? '') &&
+		!['B2', 'S2', 'M2'].includes(mode ?? '')
+	) {
+		found.push(
+			ruleAnomaly('BR_FR_DUE_BEFORE_ISSUE', 'dueDate', {
+				value: invoice.dueDate,
+				issueDate: invoice.issueDate,
+			}),
+		);
 	}
 	// BR-FR-CO-08: final invoices after a deposit (B4, S4, M4) are not prepayment documents
 	const type = invoice.typeCode?.trim() ?? '';
@@ -135,23 +295,64 @@ export function brFrRules(invoice: ParsedInvoice): Anomaly[] {
 	if (['B2', 'S2', 'M2'].includes(mode ?? '')) {
 		const { prepaidMinor, totalInclMinor, payableMinor } = invoice.totals;
 		const problems: Array<[string, string]> = [];
-		if (prepaidMinor === undefined || totalInclMinor === undefined || prepaidMinor !== totalInclMinor) problems.push(['the amount paid (BT-113) is not the total with VAT (BT-112)', 'le montant payé (BT-113) n\'est pas le total TTC (BT-112)']);
-		if (payableMinor !== 0n) problems.push(['the amount due (BT-115) is not 0', 'le net à payer (BT-115) n\'est pas 0']);
-		if (!invoice.dueDate) problems.push(['no due date (BT-9) gives the payment date', "aucune date d'échéance (BT-9) ne donne la date de paiement"]);
-		if (problems.length) found.push(ruleAnomaly('BR_FR_PAID_FRAMEWORK', 'businessProcess', { value: mode, reasonEn: problems.map((p) => p[0]).join('; '), reasonFr: problems.map((p) => p[1]).join(' ; ') }));
+		if (
+			prepaidMinor === undefined ||
+			totalInclMinor === undefined ||
+			prepaidMinor !== totalInclMinor
+		)
+			problems.push([
+				'the amount paid (BT-113) is not the total with VAT (BT-112)',
+				"le montant payé (BT-113) n'est pas le total TTC (BT-112)",
+			]);
+		if (payableMinor !== 0n)
+			problems.push(['the amount due (BT-115) is not 0', "le net à payer (BT-115) n'est pas 0"]);
+		if (!invoice.dueDate)
+			problems.push([
+				'no due date (BT-9) gives the payment date',
+				"aucune date d'échéance (BT-9) ne donne la date de paiement",
+			]);
+		if (problems.length)
+			found.push(
+				ruleAnomaly('BR_FR_PAID_FRAMEWORK', 'businessProcess', {
+					value: mode,
+					reasonEn: problems.map((p) => p[0]).join('; '),
+					reasonFr: problems.map((p) => p[1]).join(' ; '),
+				}),
+			);
 	}
 	// BR-FR-CO-12: an invoice in another currency than the euro gives the VAT accounting currency EUR and its VAT total in euros
-	if (invoice.currency && invoice.currency !== 'EUR' && (invoice.taxCurrency !== 'EUR' || !invoice.totals.taxTotals.some((t) => t.currency === 'EUR'))) {
+	if (
+		invoice.currency &&
+		invoice.currency !== 'EUR' &&
+		(invoice.taxCurrency !== 'EUR' || !invoice.totals.taxTotals.some((t) => t.currency === 'EUR'))
+	) {
 		found.push(ruleAnomaly('BR_FR_FOREIGN_CURRENCY', 'taxCurrency', { value: invoice.currency }));
 	}
 	// BR-FR-CO-14, BR-FR-CO-15: a seller member of a single taxable person (identifier scheme 0231) says so in a TXD note
 	// and names the single taxable person, with its VAT number, as tax representative
 	if (invoice.seller.identifiers.some((i) => i.scheme === '0231')) {
-		const txd = invoice.notes.some((n) => n.subject?.trim().toUpperCase() === 'TXD' && n.text.trim() === 'MEMBRE_ASSUJETTI_UNIQUE');
+		const txd = invoice.notes.some(
+			(n) =>
+				n.subject?.trim().toUpperCase() === 'TXD' && n.text.trim() === 'MEMBRE_ASSUJETTI_UNIQUE',
+		);
 		if (!txd || !invoice.taxRepresentative?.vatId) {
-			const missingEn = [!txd && 'a TXD note MEMBRE_ASSUJETTI_UNIQUE', !invoice.taxRepresentative?.vatId && "the tax representative with the single taxable person's VAT number (BT-63)"].filter(Boolean).join(' and ');
-			const missingFr = [!txd && 'une note TXD MEMBRE_ASSUJETTI_UNIQUE', !invoice.taxRepresentative?.vatId && "le représentant fiscal avec le numéro de TVA de l'assujetti unique (BT-63)"].filter(Boolean).join(' et ');
-			found.push(ruleAnomaly('BR_FR_SINGLE_TAXABLE_PERSON', 'seller.identifiers', { missingEn, missingFr }));
+			const missingEn = [
+				!txd && 'a TXD note MEMBRE_ASSUJETTI_UNIQUE',
+				!invoice.taxRepresentative?.vatId &&
+					"the tax representative with the single taxable person's VAT number (BT-63)",
+			]
+				.filter(Boolean)
+				.join(' and ');
+			const missingFr = [
+				!txd && 'une note TXD MEMBRE_ASSUJETTI_UNIQUE',
+				!invoice.taxRepresentative?.vatId &&
+					"le représentant fiscal avec le numéro de TVA de l'assujetti unique (BT-63)",
+			]
+				.filter(Boolean)
+				.join(' et ');
+			found.push(
+				ruleAnomaly('BR_FR_SINGLE_TAXABLE_PERSON', 'seller.identifiers', { missingEn, missingFr }),
+			);
 		}
 	}
 	// BR-FR-DEC-02, BR-FR-DEC-03: the numbers of each line as written (quantities 4 decimals, net price 6 decimals and
@@ -165,19 +366,37 @@ export function brFrRules(invoice: ParsedInvoice): Anomaly[] {
 			['netPrice', line.netPrice, 6, specialBd, 'BT-146'],
 		] as const) {
 			if (value !== undefined && decimalProblem(value, decimals, negative)) {
-				found.push(ruleAnomaly('BR_FR_LINE_NUMBER_FORMAT', `${at}.${field}`, { value, label, decimals, signEn: negative ? 'a leading "-" allowed' : 'no sign', signFr: negative ? 'un « - » en tête admis' : 'sans signe' }));
+				found.push(
+					ruleAnomaly('BR_FR_LINE_NUMBER_FORMAT', `${at}.${field}`, {
+						value,
+						label,
+						decimals,
+						signEn: negative ? 'a leading "-" allowed' : 'no sign',
+						signFr: negative ? 'un « - » en tête admis' : 'sans signe',
+					}),
+				);
 			}
 		}
 	});
 
 	const taxes: Array<{ field: string; category?: string; rate?: string }> = [
-		...invoice.vatBreakdown.map((b, i) => ({ field: `vatBreakdown[${i + 1}]`, category: b.category, rate: b.ratePercent })),
-		...invoice.lines.map((l, i) => ({ field: `lines[${l.id ?? i + 1}]`, category: l.vatCategory, rate: l.vatRate })),
+		...invoice.vatBreakdown.map((b, i) => ({
+			field: `vatBreakdown[${i + 1}]`,
+			category: b.category,
+			rate: b.ratePercent,
+		})),
+		...invoice.lines.map((l, i) => ({
+			field: `lines[${l.id ?? i + 1}]`,
+			category: l.vatCategory,
+			rate: l.vatRate,
+		})),
 	];
 	for (const { field, category, rate } of taxes) {
 		// a line without a category is for EN 16931 to report (BR-CO-04); the French rule judges the code given
-		if (category !== undefined && !VAT_CATEGORIES.has(category.trim())) found.push(ruleAnomaly('BR_FR_VAT_CATEGORY', field, { value: category }));
-		if (rate !== undefined && rate !== '' && !VAT_RATES.has(rate.trim())) found.push(ruleAnomaly('BR_FR_VAT_RATE', field, { value: rate }));
+		if (category !== undefined && !VAT_CATEGORIES.has(category.trim()))
+			found.push(ruleAnomaly('BR_FR_VAT_CATEGORY', field, { value: category }));
+		if (rate !== undefined && rate !== '' && !VAT_RATES.has(rate.trim()))
+			found.push(ruleAnomaly('BR_FR_VAT_RATE', field, { value: rate }));
 	}
 	return found;
 }

@@ -20,13 +20,21 @@ interface UnitTest {
 }
 
 function unitTests(): UnitTest[] {
-	const [header, ...lines] = readFileSync(path.join(FIXTURES, 'INDEX.tsv'), 'utf8').trimEnd().split('\n').map((l) => l.split('\t'));
+	const [header, ...lines] = readFileSync(path.join(FIXTURES, 'INDEX.tsv'), 'utf8')
+		.trimEnd()
+		.split('\n')
+		.map((l) => l.split('\t'));
 	return lines
 		.map((cells) => Object.fromEntries(header.map((h, i) => [h, cells[i] ?? ''])))
 		.filter((r) => r.local_path.includes('#test'))
 		.map((r) => {
 			const [file, test] = r.local_path.split('#test');
-			return { file, n: Number(test), rule: r.note.match(/rule (BR-[A-Z0-9-]+) expected/)?.[1] ?? '', mustFire: r.expected_valid === 'no' };
+			return {
+				file,
+				n: Number(test),
+				rule: r.note.match(/rule (BR-[A-Z0-9-]+) expected/)?.[1] ?? '',
+				mustFire: r.expected_valid === 'no',
+			};
 		});
 }
 
@@ -41,7 +49,8 @@ function fragment(file: string, n: number): string {
 }
 
 const tests = unitTests();
-const codesFor = (rule: string): string[] => INTAKE_RULES.filter((r) => r.en16931?.includes(rule)).map((r) => r.code);
+const codesFor = (rule: string): string[] =>
+	INTAKE_RULES.filter((r) => r.en16931?.includes(rule)).map((r) => r.code);
 
 describe('EN 16931 unit tests', () => {
 	it('every rule of the unit tests is covered by an anomaly code', () => {

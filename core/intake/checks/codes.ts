@@ -31,4 +31,6 @@ export function isIsoCountry(code: string): boolean {
 }
 
 /** Member states of the EU (VAT prefixes, EL for Greece, XI for Northern Ireland goods). */
-export const EU_VAT_PREFIXES = new Set('AT BE BG CY CZ DE DK EE EL ES FI FR HR HU IE IT LT LU LV MT NL PL PT RO SE SI SK XI'.split(' '));
+export const EU_VAT_PREFIXES = new Set(
+	'AT BE BG CY CZ DE DK EE EL ES FI FR HR HU IE IT LT LU LV MT NL PL PT RO SE SI SK XI'.split(' '),
+);

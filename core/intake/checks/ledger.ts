@@ -3,7 +3,12 @@ import type { LedgerInvoice } from '../../ledger/types';
 import { hasBlocking, type Anomaly } from '../anomaly';
 import { intakeError } from '../parse/errors';
 import type { ParsedInvoice } from '../parse/types';
-import { applyRuleSettings, isFrenchSeller, validateRuleSettings, type CheckOptions } from './check';
+import {
+	applyRuleSettings,
+	isFrenchSeller,
+	validateRuleSettings,
+	type CheckOptions,
+} from './check';
 import { isUsableEmail, sirenFromFrenchVat } from './identifiers';
 import type { PreparedInvoice } from './prepare';
 import { ruleAnomaly } from './rules';
@@ -17,32 +22,47 @@ export type IntakeSettings = Pick<CheckOptions, 'rules' | 'frenchRules' | 'compa
 function validateSettings(value: unknown): IntakeSettings {
 	if (value === null || value === undefined) return {};
 	if (typeof value !== 'object' || Array.isArray(value)) {
-		throw intakeError('INTAKE_RULES_INVALID', `The setting ${INTAKE_SETTINGS_KEY} is not an object.`, `Le réglage ${INTAKE_SETTINGS_KEY} n'est pas un objet.`,
+		throw intakeError(
+			'INTAKE_RULES_INVALID',
+			`The setting ${INTAKE_SETTINGS_KEY} is not an object.`,
+			`Le réglage ${INTAKE_SETTINGS_KEY} n'est pas un objet.`,
 			'Store {"rules": {"CODE": "block" | "warn" | "off"}, "frenchRules": "auto", "company": {"country": "FR"}}.',
-			'Enregistrez {"rules": {"CODE": "block" | "warn" | "off"}, "frenchRules": "auto", "company": {"country": "FR"}}.');
+			'Enregistrez {"rules": {"CODE": "block" | "warn" | "off"}, "frenchRules": "auto", "company": {"country": "FR"}}.',
+		);
 	}
 	const v = value as Record<string, unknown>;
 	const settings: IntakeSettings = { rules: validateRuleSettings(v.rules) };
-	if (v.frenchRules === 'auto' || v.frenchRules === 'always' || v.frenchRules === 'never') settings.frenchRules = v.frenchRules;
-	if (v.company && typeof v.company === 'object') settings.company = v.company as IntakeSettings['company'];
-	if (v.legalCap && typeof v.legalCap === 'object') settings.legalCap = v.legalCap as IntakeSettings['legalCap'];
+	if (v.frenchRules === 'auto' || v.frenchRules === 'always' || v.frenchRules === 'never')
+		settings.frenchRules = v.frenchRules;
+	if (v.company && typeof v.company === 'object')
+		settings.company = v.company as IntakeSettings['company'];
+	if (v.legalCap && typeof v.legalCap === 'object')
+		settings.legalCap = v.legalCap as IntakeSettings['legalCap'];
 	return settings;
 }
 
 /** The company's intake settings stored in the ledger (settings key `intake.rules`), or {} when none. */
 export async function loadIntakeSettings(ledger: Ledger): Promise<IntakeSettings> {
-	const rows = await ledger.query<{ value: unknown }>('SELECT value FROM settings WHERE key = $1', [INTAKE_SETTINGS_KEY]);
+	const rows = await ledger.query<{ value: unknown }>('SELECT value FROM settings WHERE key = $1', [
+		INTAKE_SETTINGS_KEY,
+	]);
 	return validateSettings(rows[0]?.value);
 }
 
 export async function saveIntakeSettings(ledger: Ledger, settings: IntakeSettings): Promise<void> {
 	const valid = validateSettings(settings);
-	await ledger.query(`INSERT INTO settings (key, value) VALUES ($1, $2::jsonb)
-		ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value, updated_at = now()`, [INTAKE_SETTINGS_KEY, JSON.stringify(valid)]);
+	await ledger.query(
+		`INSERT INTO settings (key, value) VALUES ($1, $2::jsonb)
+		ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value, updated_at = now()`,
+		[INTAKE_SETTINGS_KEY, JSON.stringify(valid)],
+	);
 }
 
 /** Settings of the ledger overridden by those of the call (node options): rules merge code by code. */
-export function mergeIntakeSettings(base: IntakeSettings, override: IntakeSettings): IntakeSettings {
+export function mergeIntakeSettings(
+	base: IntakeSettings,
+	override: IntakeSettings,
+): IntakeSettings {
 	return {
 		rules: { ...base.rules, ...override.rules },
 		frenchRules: override.frenchRules ?? base.frenchRules,
@@ -56,7 +76,10 @@ export function mergeIntakeSettings(base: IntakeSettings, override: IntakeSettin
  * customer code, else the customer with the buyer's SIREN, else with its VAT number. Undefined when none
  * matches (the invoice's own code is then used).
  */
-export async function resolveCustomerIds(ledger: Ledger, invoices: ParsedInvoice[]): Promise<Array<string | undefined>> {
+export async function resolveCustomerIds(
+	ledger: Ledger,
+	invoices: ParsedInvoice[],
+): Promise<Array<string | undefined>> {
 	const ids = new Set<string>();
 	const sirens = new Set<string>();
 	const vats = new Set<string>();
@@ -67,10 +90,16 @@ export async function resolveCustomerIds(ledger: Ledger, invoices: ParsedInvoice
 		if (inv.buyer.vatId) vats.add(inv.buyer.vatId.replace(/\s/g, '').toUpperCase());
 	}
 	if (!ids.size && !sirens.size && !vats.size) return invoices.map(() => undefined);
-	const rows = await ledger.query<{ external_id: string; siren: string | null; vat: string | null }>(
+	const rows = await ledger.query<{
+		external_id: string;
+		siren: string | null;
+		vat: string | null;
+	}>(
 		`SELECT external_id, siren, upper(replace(vat_number, ' ', '')) AS vat FROM customers
 		 WHERE external_id = ANY($1::text[]) OR siren = ANY($2::text[]) OR upper(replace(vat_number, ' ', '')) = ANY($3::text[])
-		 ORDER BY external_id`, [[...ids], [...sirens], [...vats]]);
+		 ORDER BY external_id`,
+		[[...ids], [...sirens], [...vats]],
+	);
 	const byId = new Set(rows.map((r) => r.external_id));
 	const bySiren = new Map<string, string>();
 	const byVat = new Map<string, string>();
@@ -92,32 +121,68 @@ export async function resolveCustomerIds(ledger: Ledger, invoices: ParsedInvoice
  * for another customer or another issue date is a duplicate. The same document sent again, or a corrected
  * revision (same customer and date), is not.
  */
-export async function checkDuplicates(ledger: Ledger, invoices: LedgerInvoice[]): Promise<Anomaly[][]> {
+export async function checkDuplicates(
+	ledger: Ledger,
+	invoices: LedgerInvoice[],
+): Promise<Anomaly[][]> {
 	const out: Anomaly[][] = invoices.map(() => []);
-	const key = (i: LedgerInvoice): string => `${i.issuer ?? 'default'}\u0000${i.docType}\u0000${i.number}`;
+	const key = (i: LedgerInvoice): string =>
+		`${i.issuer ?? 'default'}\u0000${i.docType}\u0000${i.number}`;
 	const seen = new Map<string, LedgerInvoice>();
 	const describe = (customer: string, date: string): string => `${customer}, ${date}`;
 	invoices.forEach((inv, i) => {
 		const earlier = seen.get(key(inv));
-		if (earlier && (earlier.customerExternalId !== inv.customerExternalId || earlier.issueDate !== inv.issueDate)) {
-			out[i].push(ruleAnomaly('DUPLICATE_NUMBER', 'number', { number: inv.number, issuer: inv.issuer ?? 'default', docTypeEn: inv.docType === 'credit_note' ? 'credit note' : 'invoice', other: describe(earlier.customerExternalId, earlier.issueDate) }));
+		if (
+			earlier &&
+			(earlier.customerExternalId !== inv.customerExternalId || earlier.issueDate !== inv.issueDate)
+		) {
+			out[i].push(
+				ruleAnomaly('DUPLICATE_NUMBER', 'number', {
+					number: inv.number,
+					issuer: inv.issuer ?? 'default',
+					docTypeEn: inv.docType === 'credit_note' ? 'credit note' : 'invoice',
+					other: describe(earlier.customerExternalId, earlier.issueDate),
+				}),
+			);
 		} else if (!earlier) seen.set(key(inv), inv);
 	});
 	if (!invoices.length) return out;
 	// One probe of the unique key per document (LATERAL … LIMIT 1 cannot become a join over the whole table): the
 	// cost follows the batch, whatever the size of the ledger and the freshness of its statistics.
-	const rows = await ledger.query<{ issuer: string; doc_type: string; number: string; external_id: string; issue_date: string }>(
+	const rows = await ledger.query<{
+		issuer: string;
+		doc_type: string;
+		number: string;
+		external_id: string;
+		issue_date: string;
+	}>(
 		`SELECT i.issuer, i.doc_type, i.number, c.external_id, to_char(i.issue_date, 'YYYY-MM-DD') AS issue_date
 		 FROM unnest($1::text[], $2::text[], $3::text[]) AS k(issuer, doc_type, number)
 		 CROSS JOIN LATERAL (SELECT i.issuer, i.doc_type, i.number, i.customer_id, i.issue_date FROM invoices i
 		   WHERE i.issuer = k.issuer AND i.doc_type = k.doc_type AND i.number = k.number LIMIT 1) i
 		 JOIN customers c ON c.id = i.customer_id`,
-		[invoices.map((i) => i.issuer ?? 'default'), invoices.map((i) => i.docType), invoices.map((i) => i.number)]);
+		[
+			invoices.map((i) => i.issuer ?? 'default'),
+			invoices.map((i) => i.docType),
+			invoices.map((i) => i.number),
+		],
+	);
 	const existing = new Map(rows.map((r) => [`${r.issuer}\u0000${r.doc_type}\u0000${r.number}`, r]));
 	invoices.forEach((inv, i) => {
 		const row = existing.get(key(inv));
-		if (row && (row.external_id !== inv.customerExternalId || row.issue_date !== inv.issueDate) && !out[i].length) {
-			out[i].push(ruleAnomaly('DUPLICATE_NUMBER', 'number', { number: inv.number, issuer: inv.issuer ?? 'default', docTypeEn: inv.docType === 'credit_note' ? 'credit note' : 'invoice', other: describe(row.external_id, row.issue_date) }));
+		if (
+			row &&
+			(row.external_id !== inv.customerExternalId || row.issue_date !== inv.issueDate) &&
+			!out[i].length
+		) {
+			out[i].push(
+				ruleAnomaly('DUPLICATE_NUMBER', 'number', {
+					number: inv.number,
+					issuer: inv.issuer ?? 'default',
+					docTypeEn: inv.docType === 'credit_note' ? 'credit note' : 'invoice',
+					other: describe(row.external_id, row.issue_date),
+				}),
+			);
 		}
 	});
 	return out;
@@ -141,11 +206,19 @@ interface CustomerRow {
  * created), incomplete file (address, SIREN of French customers), no usable e-mail (the reminders will go by
  * post), and buyer SIREN/VAT on the invoice that contradict the file.
  */
-export async function checkCustomers(ledger: Ledger, invoices: LedgerInvoice[], parsed: Array<ParsedInvoice | undefined> = [], options: { createMissingCustomers?: boolean } = {}): Promise<Anomaly[][]> {
+export async function checkCustomers(
+	ledger: Ledger,
+	invoices: LedgerInvoice[],
+	parsed: Array<ParsedInvoice | undefined> = [],
+	options: { createMissingCustomers?: boolean } = {},
+): Promise<Anomaly[][]> {
 	const codes = [...new Set(invoices.map((i) => i.customerExternalId))];
 	const rows = codes.length
-		? await ledger.query<CustomerRow>(`SELECT external_id, name, siren, vat_number, emails, email_status, address_lines, postal_code, city, country
-			FROM customers WHERE external_id = ANY($1::text[])`, [codes])
+		? await ledger.query<CustomerRow>(
+				`SELECT external_id, name, siren, vat_number, emails, email_status, address_lines, postal_code, city, country
+			FROM customers WHERE external_id = ANY($1::text[])`,
+				[codes],
+			)
 		: [];
 	const byCode = new Map(rows.map((r) => [r.external_id, r]));
 	return invoices.map((inv, i) => {
@@ -155,7 +228,10 @@ export async function checkCustomers(ledger: Ledger, invoices: LedgerInvoice[], 
 		if (!customer) {
 			const a = ruleAnomaly('CUSTOMER_UNKNOWN', 'customerId', { customer: inv.customerExternalId });
 			found.push(options.createMissingCustomers ? { ...a, severity: 'warn' } : a);
-			if (!source?.buyer.email || !isUsableEmail(source.buyer.email)) found.push(ruleAnomaly('CUSTOMER_NO_EMAIL', 'customer.emails', { customer: inv.customerExternalId }));
+			if (!source?.buyer.email || !isUsableEmail(source.buyer.email))
+				found.push(
+					ruleAnomaly('CUSTOMER_NO_EMAIL', 'customer.emails', { customer: inv.customerExternalId }),
+				);
 			return found;
 		}
 		const missingEn: string[] = [];
@@ -168,17 +244,43 @@ export async function checkCustomers(ledger: Ledger, invoices: LedgerInvoice[], 
 			missingEn.push('SIREN');
 			missingFr.push('SIREN');
 		}
-		if (missingEn.length) found.push(ruleAnomaly('CUSTOMER_INCOMPLETE', 'customer', { customer: customer.external_id, missingEn: missingEn.join(', '), missingFr: missingFr.join(', ') }));
+		if (missingEn.length)
+			found.push(
+				ruleAnomaly('CUSTOMER_INCOMPLETE', 'customer', {
+					customer: customer.external_id,
+					missingEn: missingEn.join(', '),
+					missingFr: missingFr.join(', '),
+				}),
+			);
 		const usable = customer.email_status === 'ok' && customer.emails.some(isUsableEmail);
-		if (!usable) found.push(ruleAnomaly('CUSTOMER_NO_EMAIL', 'customer.emails', { customer: customer.external_id }));
+		if (!usable)
+			found.push(
+				ruleAnomaly('CUSTOMER_NO_EMAIL', 'customer.emails', { customer: customer.external_id }),
+			);
 		const siren = source?.buyer.siren;
 		if (siren && customer.siren && siren !== customer.siren) {
-			found.push(ruleAnomaly('CUSTOMER_MISMATCH', 'buyer.siren', { what: 'SIREN', whatFr: 'le SIREN', invoiceValue: siren, fileValue: customer.siren, customer: customer.external_id }));
+			found.push(
+				ruleAnomaly('CUSTOMER_MISMATCH', 'buyer.siren', {
+					what: 'SIREN',
+					whatFr: 'le SIREN',
+					invoiceValue: siren,
+					fileValue: customer.siren,
+					customer: customer.external_id,
+				}),
+			);
 		}
 		const vat = source?.buyer.vatId?.replace(/\s/g, '').toUpperCase();
 		const fileVat = customer.vat_number?.replace(/\s/g, '').toUpperCase();
 		if (vat && fileVat && vat !== fileVat) {
-			found.push(ruleAnomaly('CUSTOMER_MISMATCH', 'buyer.vatId', { what: 'VAT number', whatFr: 'le numéro de TVA', invoiceValue: vat, fileValue: fileVat, customer: customer.external_id }));
+			found.push(
+				ruleAnomaly('CUSTOMER_MISMATCH', 'buyer.vatId', {
+					what: 'VAT number',
+					whatFr: 'le numéro de TVA',
+					invoiceValue: vat,
+					fileValue: fileVat,
+					customer: customer.external_id,
+				}),
+			);
 		}
 		return found;
 	});
@@ -188,17 +290,32 @@ export async function checkCustomers(ledger: Ledger, invoices: LedgerInvoice[], 
  * Runs the ledger-based rules (duplicates, customer file) on prepared invoices and applies the company's
  * settings: an invoice that now has a blocking anomaly loses its ledger invoice (it goes to the rejected side).
  */
-export async function checkAgainstLedger(ledger: Ledger, prepared: PreparedInvoice[], options: CheckOptions & { createMissingCustomers?: boolean } = {}): Promise<void> {
+export async function checkAgainstLedger(
+	ledger: Ledger,
+	prepared: PreparedInvoice[],
+	options: CheckOptions & { createMissingCustomers?: boolean } = {},
+): Promise<void> {
 	const withInvoice = prepared.filter((p) => p.invoice);
 	const invoices = withInvoice.map((p) => p.invoice as LedgerInvoice);
 	const [duplicates, customers] = await Promise.all([
 		checkDuplicates(ledger, invoices),
-		checkCustomers(ledger, invoices, withInvoice.map((p) => p.parsed), options),
+		checkCustomers(
+			ledger,
+			invoices,
+			withInvoice.map((p) => p.parsed),
+			options,
+		),
 	]);
 	// Creating missing customers makes an unknown customer a warning, unless the company decided otherwise.
-	const rules = options.createMissingCustomers ? { CUSTOMER_UNKNOWN: 'warn' as const, ...options.rules } : options.rules;
+	const rules = options.createMissingCustomers
+		? { CUSTOMER_UNKNOWN: 'warn' as const, ...options.rules }
+		: options.rules;
 	withInvoice.forEach((p, i) => {
-		const extra = applyRuleSettings([...duplicates[i], ...customers[i]], p.parsed, { ...options, rules, french: isFrenchSeller(p.parsed, options) });
+		const extra = applyRuleSettings([...duplicates[i], ...customers[i]], p.parsed, {
+			...options,
+			rules,
+			french: isFrenchSeller(p.parsed, options),
+		});
 		if (!extra.length) return;
 		p.anomalies = [...p.anomalies, ...extra];
 		if (hasBlocking(extra)) p.invoice = undefined;

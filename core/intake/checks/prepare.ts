@@ -4,7 +4,13 @@ import { toLedgerInvoice, type ToLedgerOptions } from '../parse/ledger';
 import type { ParsedInvoice } from '../parse/types';
 import { applyRuleSettings, checkInvoice, isFrenchSeller, type CheckOptions } from './check';
 
-const REPEATED = new Set(['FIELD_REQUIRED', 'FIELD_INVALID', 'DATE_INVALID', 'AMOUNT_INVALID', 'CURRENCY_MISSING']);
+const REPEATED = new Set([
+	'FIELD_REQUIRED',
+	'FIELD_INVALID',
+	'DATE_INVALID',
+	'AMOUNT_INVALID',
+	'CURRENCY_MISSING',
+]);
 
 export interface PrepareOptions extends CheckOptions, ToLedgerOptions {}
 
@@ -19,7 +25,10 @@ export interface PreparedInvoice {
  * Checks a parsed invoice and converts it for the ledger in one step: the anomalies of both (TERMS_DEFAULTED,
  * NEGATIVE_INVOICE…) go through the company's rule settings; the invoice is kept only if none blocks.
  */
-export function prepareInvoice(parsed: ParsedInvoice, options: PrepareOptions = {}): PreparedInvoice {
+export function prepareInvoice(
+	parsed: ParsedInvoice,
+	options: PrepareOptions = {},
+): PreparedInvoice {
 	const checked = checkInvoice(parsed, options);
 	const converted = toLedgerInvoice(parsed, options);
 	// Most rows of a bulk file have nothing to report: no filtering, merging or settings to apply.
@@ -30,9 +39,18 @@ export function prepareInvoice(parsed: ParsedInvoice, options: PrepareOptions = 
 		return { parsed, invoice: converted.invoice, anomalies: none };
 	}
 	// The record normaliser repeats, in its own words, faults the checks already named (missing number, bad date…).
-	const named = checked.filter((a) => a.severity === 'block').map((a) => (a.field ?? '').toLowerCase());
-	const repeated = (a: Anomaly): boolean => REPEATED.has(a.code) && !!a.field && named.some((f) => f.endsWith(a.field?.toLowerCase() as string));
-	const anomalies = applyRuleSettings([...checked, ...converted.anomalies.filter((a) => !repeated(a))], parsed, { ...options, french: isFrenchSeller(parsed, options) });
+	const named = checked
+		.filter((a) => a.severity === 'block')
+		.map((a) => (a.field ?? '').toLowerCase());
+	const repeated = (a: Anomaly): boolean =>
+		REPEATED.has(a.code) &&
+		!!a.field &&
+		named.some((f) => f.endsWith(a.field?.toLowerCase() as string));
+	const anomalies = applyRuleSettings(
+		[...checked, ...converted.anomalies.filter((a) => !repeated(a))],
+		parsed,
+		{ ...options, french: isFrenchSeller(parsed, options) },
+	);
 	if (!converted.invoice || hasBlocking(anomalies)) return { parsed, anomalies };
 	converted.invoice.anomalies = anomalies;
 	return { parsed, invoice: converted.invoice, anomalies };

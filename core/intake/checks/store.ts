@@ -30,13 +30,26 @@ export interface ParsedOutcome {
 }
 
 /** Unknown customers are created with what the invoice says about its buyer (name, SIREN, VAT number, e-mail, address). */
-async function createCustomersFromBuyers(ledger: Ledger, buyers: Array<{ code: string; buyer: InvoiceParty }>): Promise<void> {
+async function createCustomersFromBuyers(
+	ledger: Ledger,
+	buyers: Array<{ code: string; buyer: InvoiceParty }>,
+): Promise<void> {
 	const codes = [...new Set(buyers.map((b) => b.code))];
-	const known = new Set((await ledger.query<{ external_id: string }>('SELECT external_id FROM customers WHERE external_id = ANY($1::text[])', [codes])).map((r) => r.external_id));
+	const known = new Set(
+		(
+			await ledger.query<{ external_id: string }>(
+				'SELECT external_id FROM customers WHERE external_id = ANY($1::text[])',
+				[codes],
+			)
+		).map((r) => r.external_id),
+	);
 	const newcomers = new Map<string, CustomerInput>();
 	for (const { code, buyer } of buyers) {
 		if (known.has(code) || newcomers.has(code)) continue;
-		const customer: CustomerInput = { externalId: code, name: buyer.name ?? buyer.tradingName ?? code };
+		const customer: CustomerInput = {
+			externalId: code,
+			name: buyer.name ?? buyer.tradingName ?? code,
+		};
 		if (buyer.name) customer.legalName = buyer.name;
 		if (buyer.siren) customer.siren = buyer.siren;
 		if (buyer.vatId) customer.vatNumber = buyer.vatId;
@@ -44,7 +57,8 @@ async function createCustomersFromBuyers(ledger: Ledger, buyers: Array<{ code: s
 		if (buyer.address?.lines.length) customer.addressLines = buyer.address.lines;
 		if (buyer.address?.postalCode) customer.postalCode = buyer.address.postalCode;
 		if (buyer.address?.city) customer.city = buyer.address.city;
-		if (buyer.address?.country && /^[A-Z]{2}$/.test(buyer.address.country)) customer.country = buyer.address.country;
+		if (buyer.address?.country && /^[A-Z]{2}$/.test(buyer.address.country))
+			customer.country = buyer.address.country;
 		newcomers.set(code, customer);
 	}
 	if (newcomers.size) await upsertCustomers(ledger, [...newcomers.values()]);
@@ -55,19 +69,41 @@ async function createCustomersFromBuyers(ledger: Ledger, buyers: Array<{ code: s
  * the invoices (rules, company settings), checks them against the ledger (duplicates, customer file) and stores
  * the accepted ones idempotently in batches. Returns one outcome per parsed invoice, in order.
  */
-export async function storeParsedInvoices(ledger: Ledger, parsed: ParsedInvoice[], options: StoreParsedOptions = {}): Promise<ParsedOutcome[]> {
-	const ids = options.customerId ? parsed.map(() => options.customerId) : await resolveCustomerIds(ledger, parsed);
+export async function storeParsedInvoices(
+	ledger: Ledger,
+	parsed: ParsedInvoice[],
+	options: StoreParsedOptions = {},
+): Promise<ParsedOutcome[]> {
+	const ids = options.customerId
+		? parsed.map(() => options.customerId)
+		: await resolveCustomerIds(ledger, parsed);
 	const prepared = parsed.map((p, k) => prepareInvoice(p, { ...options, customerId: ids[k] }));
 	await checkAgainstLedger(ledger, prepared, options);
-	const outcomes: ParsedOutcome[] = prepared.map((p) => ({ parsed: p.parsed, invoice: p.invoice, status: 'rejected', anomalies: p.anomalies }));
+	const outcomes: ParsedOutcome[] = prepared.map((p) => ({
+		parsed: p.parsed,
+		invoice: p.invoice,
+		status: 'rejected',
+		anomalies: p.anomalies,
+	}));
 	const toStore = prepared.flatMap((p, k) => (p.invoice ? [{ k, invoice: p.invoice }] : []));
 	if (!toStore.length) return outcomes;
-	if (options.createMissingCustomers) await createCustomersFromBuyers(ledger, toStore.map((s) => ({ code: s.invoice.customerExternalId, buyer: prepared[s.k].parsed.buyer })));
-	const stored = await storeInvoices(ledger, toStore.map((s) => s.invoice), {
-		createMissingCustomers: options.createMissingCustomers,
-		batchSize: options.batchSize,
-		actor: options.actor,
-	});
+	if (options.createMissingCustomers)
+		await createCustomersFromBuyers(
+			ledger,
+			toStore.map((s) => ({
+				code: s.invoice.customerExternalId,
+				buyer: prepared[s.k].parsed.buyer,
+			})),
+		);
+	const stored = await storeInvoices(
+		ledger,
+		toStore.map((s) => s.invoice),
+		{
+			createMissingCustomers: options.createMissingCustomers,
+			batchSize: options.batchSize,
+			actor: options.actor,
+		},
+	);
 	for (const outcome of stored) {
 		const target = outcomes[toStore[outcome.index].k];
 		target.status = outcome.status;

@@ -26,12 +26,16 @@ export interface StatedTerms {
 
 const DAYS = String.raw`(?:jours?|j|days?|tagen?|tage)`;
 const EOM = String.raw`(?:fin\s+de\s+mois|f\.?\s?d\.?\s?m\.?|end\s+of\s+(?:the\s+)?month|eom|monatsende)`;
-const SKIP = /escompte|skonto|discount|rabais|remise|p[ée]nalit|penalt|int[ée]r[êe]ts?|retard|late|indemnit|recouvrement|recovery|verzug/i;
+const SKIP =
+	/escompte|skonto|discount|rabais|remise|p[ée]nalit|penalt|int[ée]r[êe]ts?|retard|late|indemnit|recouvrement|recovery|verzug/i;
 
 /** Reads payment terms in French, English or German; undefined when the text states no delay. */
 export function parsePaymentTerms(text: string | undefined): StatedTerms | undefined {
 	if (!text) return undefined;
-	const clauses = text.split(/[;\n]|(?<!\b[a-zA-Z]{1,3})\.(?=\s|$)|,(?=\s)/).map((c) => c.trim()).filter(Boolean);
+	const clauses = text
+		.split(/[;\n]|(?<!\b[a-zA-Z]{1,3})\.(?=\s|$)|,(?=\s)/)
+		.map((c) => c.trim())
+		.filter(Boolean);
 	for (const clause of clauses) {
 		if (SKIP.test(clause)) continue;
 		const lower = clause.toLowerCase();
@@ -39,9 +43,16 @@ export function parsePaymentTerms(text: string | undefined): StatedTerms | undef
 		if (m) return { days: Number(m[1]), basis: 'end_of_month_plus', text: clause };
 		m = lower.match(new RegExp(`(\\d{1,3})\\s*${DAYS}\\.?\\s*(?:nets?\\s*)?${EOM}`));
 		if (m) return { days: Number(m[1]), basis: 'end_of_month', text: clause };
-		m = lower.match(new RegExp(`(\\d{1,3})\\s*${DAYS}\\b`)) ?? lower.match(/\bnet\s*(\d{1,3})\b/) ?? lower.match(/\b(\d{1,3})\s*net\b/);
+		m =
+			lower.match(new RegExp(`(\\d{1,3})\\s*${DAYS}\\b`)) ??
+			lower.match(/\bnet\s*(\d{1,3})\b/) ??
+			lower.match(/\b(\d{1,3})\s*net\b/);
 		if (m) return { days: Number(m[1]), basis: 'issue', text: clause };
-		if (/(?:[àa]\s+r[ée]ception|d[èe]s\s+r[ée]ception|upon\s+receipt|on\s+receipt|due\s+on\s+receipt|comptant|imm[ée]diat|sofort)/.test(lower)) {
+		if (
+			/(?:[àa]\s+r[ée]ception|d[èe]s\s+r[ée]ception|upon\s+receipt|on\s+receipt|due\s+on\s+receipt|comptant|imm[ée]diat|sofort)/.test(
+				lower,
+			)
+		) {
 			return { days: 0, basis: 'reception', text: clause };
 		}
 	}
@@ -54,12 +65,20 @@ function withWeekendShift(date: string): string[] {
 }
 
 /** The due dates the terms allow (a due date moved from a weekend to the next Monday is accepted); undefined for terms on receipt. */
-export function dueDatesFor(issueDate: string, terms: Pick<StatedTerms, 'days' | 'basis'>): string[] | undefined {
+export function dueDatesFor(
+	issueDate: string,
+	terms: Pick<StatedTerms, 'days' | 'basis'>,
+): string[] | undefined {
 	switch (terms.basis) {
 		case 'issue':
 			return withWeekendShift(addDays(issueDate, terms.days));
 		case 'end_of_month':
-			return [...new Set([...withWeekendShift(endOfMonth(addDays(issueDate, terms.days))), ...withWeekendShift(addDays(endOfMonth(issueDate), terms.days))])];
+			return [
+				...new Set([
+					...withWeekendShift(endOfMonth(addDays(issueDate, terms.days))),
+					...withWeekendShift(addDays(endOfMonth(issueDate), terms.days)),
+				]),
+			];
 		case 'end_of_month_plus':
 			return withWeekendShift(addDays(endOfMonth(issueDate), terms.days));
 		default:
@@ -83,7 +102,11 @@ export function latestLegalDueDate(issueDate: string, cap: LegalCap = FRENCH_LEG
 
 const latestMemo = memoize((key: string) => {
 	const [issueDate, days, eomDays] = key.split('|');
-	const candidates = [addDays(issueDate, Number(days)), addDays(endOfMonth(issueDate), Number(eomDays)), endOfMonth(addDays(issueDate, Number(eomDays)))];
+	const candidates = [
+		addDays(issueDate, Number(days)),
+		addDays(endOfMonth(issueDate), Number(eomDays)),
+		endOfMonth(addDays(issueDate, Number(eomDays))),
+	];
 	return candidates.sort()[2];
 });
 

@@ -1,6 +1,12 @@
 import { frenchCompanyNumber } from '../checks/identifiers';
 import { CREDIT_NOTE_TYPE_CODES, tooManyLines } from './ubl';
-import type { InvoiceLine, InvoiceParty, ParsedInvoice, PostalAddress, VatBreakdownEntry } from './types';
+import type {
+	InvoiceLine,
+	InvoiceParty,
+	ParsedInvoice,
+	PostalAddress,
+	VatBreakdownEntry,
+} from './types';
 import { ValueReader } from './values';
 import { all, attr, one, text, textOf, type XmlDocument, type XmlValue } from './xml';
 
@@ -23,7 +29,9 @@ function pickAll(node: XmlValue | undefined, ...names: string[]): XmlValue[] {
 
 function ciiAddress(node: XmlValue | undefined): PostalAddress | undefined {
 	if (!node) return undefined;
-	const lines = ['LineOne', 'LineTwo', 'LineThree'].map((n) => text(node, n)).filter((l): l is string => !!l);
+	const lines = ['LineOne', 'LineTwo', 'LineThree']
+		.map((n) => text(node, n))
+		.filter((l): l is string => !!l);
 	const address: PostalAddress = {
 		lines,
 		postalCode: text(node, 'PostcodeCode'),
@@ -31,20 +39,29 @@ function ciiAddress(node: XmlValue | undefined): PostalAddress | undefined {
 		subdivision: text(node, 'CountrySubDivisionName'),
 		country: text(node, 'CountryID')?.toUpperCase(),
 	};
-	return lines.length || address.postalCode || address.city || address.country ? address : undefined;
+	return lines.length || address.postalCode || address.city || address.country
+		? address
+		: undefined;
 }
 
 function ciiParty(party: XmlValue | undefined): InvoiceParty {
 	const result: InvoiceParty = { identifiers: [] };
 	if (!party) return result;
-	const ids = all(party, 'ID').map((n) => ({ value: textOf(n) ?? '', scheme: attr(n, 'schemeID') }));
-	const globals = all(party, 'GlobalID').map((n) => ({ value: textOf(n) ?? '', scheme: attr(n, 'schemeID') }));
+	const ids = all(party, 'ID').map((n) => ({
+		value: textOf(n) ?? '',
+		scheme: attr(n, 'schemeID'),
+	}));
+	const globals = all(party, 'GlobalID').map((n) => ({
+		value: textOf(n) ?? '',
+		scheme: attr(n, 'schemeID'),
+	}));
 	result.identifiers = [...ids, ...globals].filter((i) => i.value);
 	result.id = ids.find((i) => i.value)?.value ?? globals.find((i) => i.value)?.value;
 	result.name = text(party, 'Name');
 	result.tradingName = text(party, 'SpecifiedLegalOrganization', 'TradingBusinessName');
 	const legal = one(party, 'SpecifiedLegalOrganization', 'ID');
-	if (textOf(legal)) result.legalId = { value: textOf(legal) as string, scheme: attr(legal, 'schemeID') };
+	if (textOf(legal))
+		result.legalId = { value: textOf(legal) as string, scheme: attr(legal, 'schemeID') };
 	for (const reg of all(party, 'SpecifiedTaxRegistration', 'ID')) {
 		const value = textOf(reg);
 		if (!value) continue;
@@ -54,11 +71,14 @@ function ciiParty(party: XmlValue | undefined): InvoiceParty {
 	}
 	result.address = ciiAddress(one(party, 'PostalTradeAddress'));
 	const uri = one(party, 'URIUniversalCommunication', 'URIID');
-	if (textOf(uri)) result.electronicAddress = { value: textOf(uri) as string, scheme: attr(uri, 'schemeID') };
+	if (textOf(uri))
+		result.electronicAddress = { value: textOf(uri) as string, scheme: attr(uri, 'schemeID') };
 	const contact = one(party, 'DefinedTradeContact');
 	result.contactName = text(contact, 'PersonName');
 	result.phone = text(contact, 'TelephoneUniversalCommunication', 'CompleteNumber');
-	result.email = text(contact, 'EmailURIUniversalCommunication', 'URIID') ?? (result.electronicAddress?.scheme === 'EM' ? result.electronicAddress.value : undefined);
+	result.email =
+		text(contact, 'EmailURIUniversalCommunication', 'URIID') ??
+		(result.electronicAddress?.scheme === 'EM' ? result.electronicAddress.value : undefined);
 	const french = result.address?.country === 'FR' || /^FR/i.test(result.vatId ?? '');
 	for (const candidate of [result.legalId, ...result.identifiers, result.electronicAddress]) {
 		if (!candidate) continue;
@@ -76,7 +96,11 @@ function dateText(node: XmlValue | undefined): string | undefined {
 	return text(node, 'DateTimeString');
 }
 
-function allowanceCharges(nodes: XmlValue[], reader: ValueReader, field: string): { allowances?: bigint; charges?: bigint } {
+function allowanceCharges(
+	nodes: XmlValue[],
+	reader: ValueReader,
+	field: string,
+): { allowances?: bigint; charges?: bigint } {
 	if (nodes.length === 0) return {};
 	let allowances = 0n;
 	let charges = 0n;
@@ -94,30 +118,71 @@ export function readCii(doc: XmlDocument, options: { maxLines: number }): Parsed
 	const zugferd1 = doc.root === 'CrossIndustryDocument';
 	const context = pick(root, 'ExchangedDocumentContext', 'SpecifiedExchangedDocumentContext');
 	const header = pick(root, 'ExchangedDocument', 'HeaderExchangedDocument');
-	const transaction = pick(root, 'SupplyChainTradeTransaction', 'SpecifiedSupplyChainTradeTransaction');
-	const agreement = pick(transaction, 'ApplicableHeaderTradeAgreement', 'ApplicableSupplyChainTradeAgreement');
-	const deliveryNode = pick(transaction, 'ApplicableHeaderTradeDelivery', 'ApplicableSupplyChainTradeDelivery');
-	const settlement = pick(transaction, 'ApplicableHeaderTradeSettlement', 'ApplicableSupplyChainTradeSettlement');
-	const summation = pick(settlement, 'SpecifiedTradeSettlementHeaderMonetarySummation', 'SpecifiedTradeSettlementMonetarySummation');
+	const transaction = pick(
+		root,
+		'SupplyChainTradeTransaction',
+		'SpecifiedSupplyChainTradeTransaction',
+	);
+	const agreement = pick(
+		transaction,
+		'ApplicableHeaderTradeAgreement',
+		'ApplicableSupplyChainTradeAgreement',
+	);
+	const deliveryNode = pick(
+		transaction,
+		'ApplicableHeaderTradeDelivery',
+		'ApplicableSupplyChainTradeDelivery',
+	);
+	const settlement = pick(
+		transaction,
+		'ApplicableHeaderTradeSettlement',
+		'ApplicableSupplyChainTradeSettlement',
+	);
+	const summation = pick(
+		settlement,
+		'SpecifiedTradeSettlementHeaderMonetarySummation',
+		'SpecifiedTradeSettlementMonetarySummation',
+	);
 
 	const reader = new ValueReader();
 	reader.setCurrency(text(settlement, 'InvoiceCurrencyCode')?.toUpperCase());
 	reader.taxCurrency = text(settlement, 'TaxCurrencyCode')?.toUpperCase();
 	const typeCode = text(header, 'TypeCode');
-	const docType = typeCode !== undefined && CREDIT_NOTE_TYPE_CODES.has(typeCode) ? 'credit_note' : 'invoice';
+	const docType =
+		typeCode !== undefined && CREDIT_NOTE_TYPE_CODES.has(typeCode) ? 'credit_note' : 'invoice';
 
 	const lineNodes = all(transaction, 'IncludedSupplyChainTradeLineItem');
 	if (lineNodes.length > options.maxLines) throw tooManyLines(lineNodes.length, options.maxLines);
 	const lines: InvoiceLine[] = lineNodes.map((node, i) => {
 		const field = `lines[${i + 1}]`;
-		const lineAgreement = pick(node, 'SpecifiedLineTradeAgreement', 'SpecifiedSupplyChainTradeAgreement');
-		const lineDelivery = pick(node, 'SpecifiedLineTradeDelivery', 'SpecifiedSupplyChainTradeDelivery');
-		const lineSettlement = pick(node, 'SpecifiedLineTradeSettlement', 'SpecifiedSupplyChainTradeSettlement');
+		const lineAgreement = pick(
+			node,
+			'SpecifiedLineTradeAgreement',
+			'SpecifiedSupplyChainTradeAgreement',
+		);
+		const lineDelivery = pick(
+			node,
+			'SpecifiedLineTradeDelivery',
+			'SpecifiedSupplyChainTradeDelivery',
+		);
+		const lineSettlement = pick(
+			node,
+			'SpecifiedLineTradeSettlement',
+			'SpecifiedSupplyChainTradeSettlement',
+		);
 		const quantity = one(lineDelivery, 'BilledQuantity');
 		const netPrice = one(lineAgreement, 'NetPriceProductTradePrice');
 		const tax = one(lineSettlement, 'ApplicableTradeTax');
-		const { allowances, charges } = allowanceCharges(all(lineSettlement, 'SpecifiedTradeAllowanceCharge'), reader, `${field}.allowanceCharge`);
-		const lineSum = pick(lineSettlement, 'SpecifiedTradeSettlementLineMonetarySummation', 'SpecifiedTradeSettlementMonetarySummation');
+		const { allowances, charges } = allowanceCharges(
+			all(lineSettlement, 'SpecifiedTradeAllowanceCharge'),
+			reader,
+			`${field}.allowanceCharge`,
+		);
+		const lineSum = pick(
+			lineSettlement,
+			'SpecifiedTradeSettlementLineMonetarySummation',
+			'SpecifiedTradeSettlementMonetarySummation',
+		);
 		return {
 			id: text(node, 'AssociatedDocumentLineDocument', 'LineID'),
 			name: text(node, 'SpecifiedTradeProduct', 'Name'),
@@ -130,7 +195,10 @@ export function readCii(doc: XmlDocument, options: { maxLines: number }): Parsed
 			allowancesMinor: allowances,
 			chargesMinor: charges,
 			vatCategory: text(tax, 'CategoryCode'),
-			vatRate: reader.decimal(text(tax, 'RateApplicablePercent') ?? text(tax, 'ApplicablePercent'), `${field}.vatRate`),
+			vatRate: reader.decimal(
+				text(tax, 'RateApplicablePercent') ?? text(tax, 'ApplicablePercent'),
+				`${field}.vatRate`,
+			),
 		};
 	});
 
@@ -138,7 +206,10 @@ export function readCii(doc: XmlDocument, options: { maxLines: number }): Parsed
 		const field = `vatBreakdown[${i + 1}]`;
 		return {
 			category: text(tax, 'CategoryCode'),
-			ratePercent: reader.decimal(text(tax, 'RateApplicablePercent') ?? text(tax, 'ApplicablePercent'), `${field}.rate`),
+			ratePercent: reader.decimal(
+				text(tax, 'RateApplicablePercent') ?? text(tax, 'ApplicablePercent'),
+				`${field}.rate`,
+			),
 			taxableMinor: reader.amount(one(tax, 'BasisAmount'), `${field}.taxable`),
 			taxMinor: reader.amount(one(tax, 'CalculatedAmount'), `${field}.tax`),
 			exemptionReason: text(tax, 'ExemptionReason'),
@@ -149,16 +220,27 @@ export function readCii(doc: XmlDocument, options: { maxLines: number }): Parsed
 
 	const taxTotals = all(summation, 'TaxTotalAmount').flatMap((node, i) => {
 		const amount = reader.amount(node, `totals.taxTotal[${i + 1}]`, { taxTotal: true });
-		return amount === undefined ? [] : [{ currency: attr(node, 'currencyID')?.toUpperCase(), amountMinor: amount }];
+		return amount === undefined
+			? []
+			: [{ currency: attr(node, 'currencyID')?.toUpperCase(), amountMinor: amount }];
 	});
 	const inDocumentCurrency = taxTotals.filter((t) => !t.currency || t.currency === reader.currency);
 
 	const terms = pickAll(settlement, 'SpecifiedTradePaymentTerms');
 	const termsText = terms.map((t) => text(t, 'Description')).filter((t): t is string => !!t);
-	const dueText = terms.map((t) => dateText(one(t, 'DueDateDateTime'))).find((d) => d !== undefined);
-	const { allowances, charges } = allowanceCharges(all(settlement, 'SpecifiedTradeAllowanceCharge'), reader, 'allowanceCharge');
+	const dueText = terms
+		.map((t) => dateText(one(t, 'DueDateDateTime')))
+		.find((d) => d !== undefined);
+	const { allowances, charges } = allowanceCharges(
+		all(settlement, 'SpecifiedTradeAllowanceCharge'),
+		reader,
+		'allowanceCharge',
+	);
 	const shipTo = one(deliveryNode, 'ShipToTradeParty');
-	const deliveryDate = reader.date(dateText(one(deliveryNode, 'ActualDeliverySupplyChainEvent', 'OccurrenceDateTime')), 'deliveryDate');
+	const deliveryDate = reader.date(
+		dateText(one(deliveryNode, 'ActualDeliverySupplyChainEvent', 'OccurrenceDateTime')),
+		'deliveryDate',
+	);
 	const paymentMeans = one(settlement, 'SpecifiedTradeSettlementPaymentMeans');
 	const sellerNode = one(agreement, 'SellerTradeParty');
 	const taxRep = one(agreement, 'SellerTaxRepresentativeTradeParty');
@@ -181,14 +263,24 @@ export function readCii(doc: XmlDocument, options: { maxLines: number }): Parsed
 		buyer: ciiParty(one(agreement, 'BuyerTradeParty')),
 		taxRepresentative: taxRep ? ciiParty(taxRep) : undefined,
 		payee: payee ? ciiParty(payee) : undefined,
-		delivery: shipTo || deliveryDate ? { name: text(shipTo, 'Name'), address: ciiAddress(one(shipTo, 'PostalTradeAddress')), date: deliveryDate } : undefined,
+		delivery:
+			shipTo || deliveryDate
+				? {
+						name: text(shipTo, 'Name'),
+						address: ciiAddress(one(shipTo, 'PostalTradeAddress')),
+						date: deliveryDate,
+					}
+				: undefined,
 		lines,
 		vatBreakdown,
 		documentAllowancesMinor: allowances,
 		documentChargesMinor: charges,
 		totals: {
 			lineTotalMinor: reader.amount(one(summation, 'LineTotalAmount'), 'totals.lineTotal'),
-			allowanceTotalMinor: reader.amount(one(summation, 'AllowanceTotalAmount'), 'totals.allowanceTotal'),
+			allowanceTotalMinor: reader.amount(
+				one(summation, 'AllowanceTotalAmount'),
+				'totals.allowanceTotal',
+			),
 			chargeTotalMinor: reader.amount(one(summation, 'ChargeTotalAmount'), 'totals.chargeTotal'),
 			totalExclMinor: reader.amount(one(summation, 'TaxBasisTotalAmount'), 'totals.totalExcl'),
 			totalTaxMinor: inDocumentCurrency[0]?.amountMinor,
@@ -206,11 +298,14 @@ export function readCii(doc: XmlDocument, options: { maxLines: number }): Parsed
 			const content = text(n, 'Content');
 			return content ? [{ subject: text(n, 'SubjectCode'), text: content }] : [];
 		}),
-		orderReference: text(agreement, 'BuyerOrderReferencedDocument', 'IssuerAssignedID') ?? text(agreement, 'BuyerOrderReferencedDocument', 'ID'),
+		orderReference:
+			text(agreement, 'BuyerOrderReferencedDocument', 'IssuerAssignedID') ??
+			text(agreement, 'BuyerOrderReferencedDocument', 'ID'),
 		buyerReference: text(agreement, 'BuyerReference'),
 		contractReference: text(agreement, 'ContractReferencedDocument', 'IssuerAssignedID'),
 		precedingInvoice: text(settlement, 'InvoiceReferencedDocument', 'IssuerAssignedID'),
-		testDocument: text(context, 'TestIndicator', 'Indicator')?.toLowerCase() === 'true' || undefined,
+		testDocument:
+			text(context, 'TestIndicator', 'Indicator')?.toLowerCase() === 'true' || undefined,
 		source: { index: 0 },
 		anomalies: reader.anomalies,
 	};

@@ -8,7 +8,16 @@ import { ruleAnomaly } from '../checks/rules';
 import { productToMinor, percentOf } from './decimal';
 import { CSV_DOC_TYPES, CSV_SYNONYMS, FEC_COLUMNS, normaliseHeader } from './csvColumns';
 import { intakeError } from './errors';
-import type { CsvBatch, CsvField, CsvOptions, InvoiceLine, ParseMeta, ParseResult, ParsedInvoice, VatBreakdownEntry } from './types';
+import type {
+	CsvBatch,
+	CsvField,
+	CsvOptions,
+	InvoiceLine,
+	ParseMeta,
+	ParseResult,
+	ParsedInvoice,
+	VatBreakdownEntry,
+} from './types';
 import { ValueReader } from './values';
 import { firstInvalidUtf8 } from './xml';
 
@@ -25,12 +34,17 @@ async function* chunksOf(source: Source): AsyncGenerator<Buffer> {
 		for (let i = 0; i < buffer.length; i += 1024 * 1024) yield buffer.subarray(i, i + 1024 * 1024);
 		return;
 	}
-	for await (const chunk of source) yield typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : chunk;
+	for await (const chunk of source)
+		yield typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : chunk;
 }
 
 /** UTF-8 (with or without BOM), UTF-16 with BOM, else Windows-1252 (what Excel saves in France). */
-export function detectCsvEncoding(sample: Buffer, complete: boolean): { encoding: string; bom: number } {
-	if (sample[0] === 0xef && sample[1] === 0xbb && sample[2] === 0xbf) return { encoding: 'utf-8', bom: 3 };
+export function detectCsvEncoding(
+	sample: Buffer,
+	complete: boolean,
+): { encoding: string; bom: number } {
+	if (sample[0] === 0xef && sample[1] === 0xbb && sample[2] === 0xbf)
+		return { encoding: 'utf-8', bom: 3 };
 	if (sample[0] === 0xff && sample[1] === 0xfe) return { encoding: 'utf-16le', bom: 2 };
 	if (sample[0] === 0xfe && sample[1] === 0xff) return { encoding: 'utf-16be', bom: 2 };
 	return { encoding: firstInvalidUtf8(sample, !complete) < 0 ? 'utf-8' : 'windows-1252', bom: 0 };
@@ -45,7 +59,10 @@ export function detectDelimiter(text: string): string {
 		else if (!quoted && (c === '\n' || c === '\r')) break;
 		else if (!quoted && c in counts) counts[c]++;
 	}
-	const best = (['\t', ';', '|', ','] as const).reduce((a, b) => (counts[b] > counts[a] ? b : a), ';');
+	const best = (['\t', ';', '|', ','] as const).reduce(
+		(a, b) => (counts[b] > counts[a] ? b : a),
+		';',
+	);
 	return counts[best] > 0 ? best : ';';
 }
 
@@ -70,19 +87,26 @@ function mapColumns(headers: string[], options: CsvOptions): ColumnMap {
 	const index: Partial<Record<CsvField, number>> = {};
 	const names: Partial<Record<CsvField, string>> = {};
 	const taken = new Set<number>();
-	for (const [field, header] of Object.entries(options.columns ?? {}) as Array<[CsvField, string]>) {
+	for (const [field, header] of Object.entries(options.columns ?? {}) as Array<
+		[CsvField, string]
+	>) {
 		const at = normalised.indexOf(normaliseHeader(header));
 		if (at < 0) {
-			throw intakeError('CSV_COLUMN_NOT_FOUND', `The column "${header}" given for ${field} is not in the file (columns: ${headers.join(', ')}).`,
+			throw intakeError(
+				'CSV_COLUMN_NOT_FOUND',
+				`The column "${header}" given for ${field} is not in the file (columns: ${headers.join(', ')}).`,
 				`La colonne « ${header} » indiquée pour ${field} n'existe pas dans le fichier (colonnes : ${headers.join(', ')}).`,
-				'Check the column mapping of the operation against the header row of the file.', "Comparez la correspondance des colonnes de l'opération avec la ligne d'en-tête du fichier.",
-				{ field, header, headers });
+				'Check the column mapping of the operation against the header row of the file.',
+				"Comparez la correspondance des colonnes de l'opération avec la ligne d'en-tête du fichier.",
+				{ field, header, headers },
+			);
 		}
 		index[field] = at;
 		names[field] = headers[at];
 		taken.add(at);
 	}
-	const stripCurrency = (h: string): string => h.replace(/\s(eur|euro|euros|e|en euros|en eur)$/, '');
+	const stripCurrency = (h: string): string =>
+		h.replace(/\s(eur|euro|euros|e|en euros|en eur)$/, '');
 	for (const pass of [(h: string) => h, stripCurrency]) {
 		for (const [field, synonyms] of CSV_SYNONYMS) {
 			if (index[field] !== undefined) continue;
@@ -94,7 +118,11 @@ function mapColumns(headers: string[], options: CsvOptions): ColumnMap {
 			}
 		}
 	}
-	return { index, names, ignored: headers.filter((_h, i) => !taken.has(i) && headers[i].trim() !== '') };
+	return {
+		index,
+		names,
+		ignored: headers.filter((_h, i) => !taken.has(i) && headers[i].trim() !== ''),
+	};
 }
 
 function requireColumns(map: ColumnMap, headers: string[]): void {
@@ -102,15 +130,25 @@ function requireColumns(map: ColumnMap, headers: string[]): void {
 	const missing: string[] = [];
 	if (!has('number')) missing.push('number (N° facture / Invoice number)');
 	if (!has('issueDate')) missing.push('issueDate (Date facture / Invoice date)');
-	if (!has('customerId') && !has('customerName') && !has('customerSiren') && !has('customerVat')) missing.push('customerId (Code client / Customer code)');
-	if (!has('totalIncl') && !has('totalExcl') && !has('lineAmount') && !has('lineUnitPrice') && !has('payable')) missing.push('totalIncl (Montant TTC / Total)');
+	if (!has('customerId') && !has('customerName') && !has('customerSiren') && !has('customerVat'))
+		missing.push('customerId (Code client / Customer code)');
+	if (
+		!has('totalIncl') &&
+		!has('totalExcl') &&
+		!has('lineAmount') &&
+		!has('lineUnitPrice') &&
+		!has('payable')
+	)
+		missing.push('totalIncl (Montant TTC / Total)');
 	if (missing.length) {
-		throw intakeError('CSV_COLUMNS_MISSING',
+		throw intakeError(
+			'CSV_COLUMNS_MISSING',
 			`The CSV has no column for: ${missing.join('; ')}. Columns found: ${headers.join(', ')}.`,
 			`Le CSV n'a pas de colonne pour : ${missing.join(' ; ')}. Colonnes trouvées : ${headers.join(', ')}.`,
 			'Rename the columns of the export, or map them in the operation (CSV column mapping).',
 			"Renommez les colonnes de l'export, ou associez-les dans l'opération (correspondance des colonnes CSV).",
-			{ missing, headers });
+			{ missing, headers },
+		);
 	}
 }
 
@@ -129,13 +167,27 @@ const rowField = (row: number, field: string): string => `row ${row}: ${field}`;
 
 function emptyInvoice(rowNo: number, index: number, file?: string): ParsedInvoice {
 	return {
-		syntax: 'csv', container: 'csv', docType: 'invoice', seller: { identifiers: [] }, buyer: { identifiers: [] },
-		lines: [], vatBreakdown: [], totals: { taxTotals: [] }, notes: [], source: { file, row: rowNo, index }, anomalies: [],
+		syntax: 'csv',
+		container: 'csv',
+		docType: 'invoice',
+		seller: { identifiers: [] },
+		buyer: { identifiers: [] },
+		lines: [],
+		vatBreakdown: [],
+		totals: { taxTotals: [] },
+		notes: [],
+		source: { file, row: rowNo, index },
+		anomalies: [],
 	};
 }
 
 /** One data row → the header fields of an invoice. */
-function rowToInvoice(row: Row, rowNo: number, index: number, options: CsvOptions): { invoice: ParsedInvoice; reader: ValueReader } {
+function rowToInvoice(
+	row: Row,
+	rowNo: number,
+	index: number,
+	options: CsvOptions,
+): { invoice: ParsedInvoice; reader: ValueReader } {
 	const invoice = emptyInvoice(rowNo, index, options.filename);
 	const reader = new ValueReader();
 	let currency = (row.currency ?? options.defaultCurrency ?? 'EUR').toUpperCase();
@@ -151,21 +203,32 @@ function rowToInvoice(row: Row, rowNo: number, index: number, options: CsvOption
 	if (row.docType) {
 		const type = CSV_DOC_TYPES[normaliseHeader(row.docType)];
 		if (type) invoice.docType = type;
-		else reader.anomalies.push(ruleAnomaly('FIELD_INVALID', rowField(rowNo, 'docType'), { value: row.docType, whatEn: 'a document type (facture/invoice or avoir/credit note)', whatFr: 'un type de document (facture ou avoir)' }));
+		else
+			reader.anomalies.push(
+				ruleAnomaly('FIELD_INVALID', rowField(rowNo, 'docType'), {
+					value: row.docType,
+					whatEn: 'a document type (facture/invoice or avoir/credit note)',
+					whatFr: 'un type de document (facture ou avoir)',
+				}),
+			);
 	}
 	invoice.issueDate = reader.date(row.issueDate, rowField(rowNo, 'issueDate'));
 	invoice.dueDate = reader.date(row.dueDate, rowField(rowNo, 'dueDate'));
 	invoice.receptionDate = reader.date(row.receptionDate, rowField(rowNo, 'receptionDate'));
 	invoice.totals.totalExclMinor = reader.amountText(row.totalExcl, rowField(rowNo, 'totalExcl'));
 	invoice.totals.totalTaxMinor = reader.amountText(row.totalTax, rowField(rowNo, 'totalTax'));
-	if (invoice.totals.totalTaxMinor !== undefined) invoice.totals.taxTotals.push({ currency, amountMinor: invoice.totals.totalTaxMinor });
+	if (invoice.totals.totalTaxMinor !== undefined)
+		invoice.totals.taxTotals.push({ currency, amountMinor: invoice.totals.totalTaxMinor });
 	invoice.totals.totalInclMinor = reader.amountText(row.totalIncl, rowField(rowNo, 'totalIncl'));
 	invoice.totals.payableMinor = reader.amountText(row.payable, rowField(rowNo, 'payable'));
 	if (row.termsDays !== undefined) {
 		if (/^\d{1,4}$/.test(row.termsDays)) invoice.termsDays = Number(row.termsDays);
 		else invoice.paymentTerms = row.termsDays;
 	}
-	if (row.paymentTerms !== undefined) invoice.paymentTerms = invoice.paymentTerms ? `${invoice.paymentTerms}\n${row.paymentTerms}` : row.paymentTerms;
+	if (row.paymentTerms !== undefined)
+		invoice.paymentTerms = invoice.paymentTerms
+			? `${invoice.paymentTerms}\n${row.paymentTerms}`
+			: row.paymentTerms;
 	invoice.orderReference = row.poNumber;
 	invoice.precedingInvoice = row.creditedNumber;
 	const siren = row.customerSiren?.replace(/[\s.]/g, '');
@@ -179,17 +242,32 @@ function rowToInvoice(row: Row, rowNo: number, index: number, options: CsvOption
 		email: row.customerEmail,
 	};
 	if (siren && !/^\d{9}(\d{5})?$/.test(siren)) {
-		reader.anomalies.push(ruleAnomaly('SIREN_INVALID', rowField(rowNo, 'customerSiren'), { value: row.customerSiren }));
+		reader.anomalies.push(
+			ruleAnomaly('SIREN_INVALID', rowField(rowNo, 'customerSiren'), { value: row.customerSiren }),
+		);
 	}
 	return { invoice, reader };
 }
 
 function rowLine(row: Row, rowNo: number, reader: ValueReader): InvoiceLine | undefined {
-	if (row.lineDescription === undefined && row.lineAmount === undefined && row.lineQuantity === undefined && row.lineUnitPrice === undefined) return undefined;
+	if (
+		row.lineDescription === undefined &&
+		row.lineAmount === undefined &&
+		row.lineQuantity === undefined &&
+		row.lineUnitPrice === undefined
+	)
+		return undefined;
 	const decimal = (value: string | undefined, field: string): string | undefined => {
 		if (value === undefined) return undefined;
 		const d = decimalText(value);
-		if (d === undefined) reader.anomalies.push(ruleAnomaly('AMOUNT_INVALID', rowField(rowNo, field), { value, reasonEn: 'not a number', reasonFr: "ce n'est pas un nombre" }));
+		if (d === undefined)
+			reader.anomalies.push(
+				ruleAnomaly('AMOUNT_INVALID', rowField(rowNo, field), {
+					value,
+					reasonEn: 'not a number',
+					reasonFr: "ce n'est pas un nombre",
+				}),
+			);
 		return d;
 	};
 	const line: InvoiceLine = {
@@ -208,7 +286,8 @@ function totalsFromLines(invoice: ParsedInvoice, scale: string): void {
 	const exponent = currencyExponent(scale);
 	const amounts = invoice.lines.map((l) => {
 		if (l.netAmountMinor !== undefined) return l.netAmountMinor;
-		if (l.quantity !== undefined && l.netPrice !== undefined) return productToMinor([l.quantity, l.netPrice], [], exponent);
+		if (l.quantity !== undefined && l.netPrice !== undefined)
+			return productToMinor([l.quantity, l.netPrice], [], exponent);
 		return undefined;
 	});
 	if (amounts.length === 0 || amounts.some((a) => a === undefined)) return;
@@ -216,10 +295,20 @@ function totalsFromLines(invoice: ParsedInvoice, scale: string): void {
 	invoice.totals.totalExclMinor ??= excl;
 	if (invoice.lines.every((l) => l.vatRate !== undefined)) {
 		const byRate = new Map<string, bigint>();
-		invoice.lines.forEach((l, i) => byRate.set(l.vatRate as string, (byRate.get(l.vatRate as string) ?? 0n) + (amounts[i] as bigint)));
-		invoice.vatBreakdown = [...byRate].map(([rate, taxable]): VatBreakdownEntry => ({
-			category: Number(rate) === 0 ? 'Z' : 'S', ratePercent: rate, taxableMinor: taxable, taxMinor: percentOf(taxable, rate),
-		}));
+		invoice.lines.forEach((l, i) =>
+			byRate.set(
+				l.vatRate as string,
+				(byRate.get(l.vatRate as string) ?? 0n) + (amounts[i] as bigint),
+			),
+		);
+		invoice.vatBreakdown = [...byRate].map(
+			([rate, taxable]): VatBreakdownEntry => ({
+				category: Number(rate) === 0 ? 'Z' : 'S',
+				ratePercent: rate,
+				taxableMinor: taxable,
+				taxMinor: percentOf(taxable, rate),
+			}),
+		);
 		if (invoice.totals.totalTaxMinor === undefined) {
 			const tax = invoice.vatBreakdown.reduce((s, b) => s + (b.taxMinor as bigint), 0n);
 			invoice.totals.totalTaxMinor = tax;
@@ -247,7 +336,11 @@ interface FecEntry {
 	anomalies: Anomaly[];
 }
 
-function fecInvoice(entry: FecEntry, index: number, options: CsvOptions): ParsedInvoice | undefined {
+function fecInvoice(
+	entry: FecEntry,
+	index: number,
+	options: CsvOptions,
+): ParsedInvoice | undefined {
 	if (!entry.hasCustomer || !entry.hasRevenue) return undefined;
 	const invoice = emptyInvoice(entry.row, index, options.filename);
 	const negative = entry.ttc < 0n;
@@ -256,7 +349,11 @@ function fecInvoice(entry: FecEntry, index: number, options: CsvOptions): Parsed
 	invoice.currency = options.defaultCurrency ?? 'EUR';
 	invoice.number = entry.number;
 	invoice.issueDate = entry.date;
-	invoice.buyer = { identifiers: entry.customerId ? [{ value: entry.customerId }] : [], id: entry.customerId, name: entry.customerName };
+	invoice.buyer = {
+		identifiers: entry.customerId ? [{ value: entry.customerId }] : [],
+		id: entry.customerId,
+		name: entry.customerName,
+	};
 	invoice.totals.totalExclMinor = entry.ht * sign;
 	invoice.totals.totalTaxMinor = entry.tva * sign;
 	invoice.totals.taxTotals.push({ currency: invoice.currency, amountMinor: entry.tva * sign });
@@ -272,7 +369,10 @@ function fecInvoice(entry: FecEntry, index: number, options: CsvOptions): Parsed
  * `columns`), French numbers (1 234,56) and dates (31/12/2026) are read. A row that cannot be read is
  * reported with its row number and the other rows go on.
  */
-export async function* parseInvoiceCsvStream(source: Source, options: CsvOptions = {}): AsyncGenerator<CsvBatch> {
+export async function* parseInvoiceCsvStream(
+	source: Source,
+	options: CsvOptions = {},
+): AsyncGenerator<CsvBatch> {
 	const batchSize = Math.max(1, options.batchSize ?? DEFAULT_BATCH);
 	const maxRows = options.maxRows ?? DEFAULT_MAX_ROWS;
 	const input = chunksOf(source);
@@ -290,14 +390,24 @@ export async function* parseInvoiceCsvStream(source: Source, options: CsvOptions
 	}
 	const sample = Buffer.concat(head);
 	if (sample.length === 0 || sample.toString('latin1').trim() === '') {
-		throw intakeError('DOCUMENT_EMPTY', 'The CSV file is empty.', 'Le fichier CSV est vide.', 'Check the export.', "Vérifiez l'export.");
+		throw intakeError(
+			'DOCUMENT_EMPTY',
+			'The CSV file is empty.',
+			'Le fichier CSV est vide.',
+			'Check the export.',
+			"Vérifiez l'export.",
+		);
 	}
 	const detected = detectCsvEncoding(sample, ended);
-	const encoding = options.encoding && options.encoding !== 'auto' ? options.encoding : detected.encoding;
+	const encoding =
+		options.encoding && options.encoding !== 'auto' ? options.encoding : detected.encoding;
 	const bom = encoding === detected.encoding ? detected.bom : 0;
 	const decoder = iconv.getDecoder(encoding, { stripBOM: false });
 	const firstText = decoder.write(sample.subarray(bom));
-	const delimiter = options.delimiter && options.delimiter !== 'auto' ? options.delimiter : detectDelimiter(firstText);
+	const delimiter =
+		options.delimiter && options.delimiter !== 'auto'
+			? options.delimiter
+			: detectDelimiter(firstText);
 	const meta: ParseMeta = { format: 'csv', encoding, delimiter };
 
 	const pending: Anomaly[] = [];
@@ -323,9 +433,15 @@ export async function* parseInvoiceCsvStream(source: Source, options: CsvOptions
 			tooLong = row;
 			return;
 		}
-		const reason = error.code === 'CSV_QUOTE_NOT_CLOSED'
-			? { reasonEn: 'an opening quote is never closed, so the rest of the file was read as one field', reasonFr: "un guillemet ouvrant n'est jamais fermé : la suite du fichier a été lue comme un seul champ" }
-			: { reasonEn: error.message, reasonFr: `erreur de format CSV (${error.code})` };
+		const reason =
+			error.code === 'CSV_QUOTE_NOT_CLOSED'
+				? {
+						reasonEn:
+							'an opening quote is never closed, so the rest of the file was read as one field',
+						reasonFr:
+							"un guillemet ouvrant n'est jamais fermé : la suite du fichier a été lue comme un seul champ",
+					}
+				: { reasonEn: error.message, reasonFr: `erreur de format CSV (${error.code})` };
 		pending.push(ruleAnomaly('CSV_ROW_UNREADABLE', `row ${row}`, { row, ...reason }));
 	});
 	const feeding = (async () => {
@@ -379,20 +495,41 @@ export async function* parseInvoiceCsvStream(source: Source, options: CsvOptions
 			if (!map) {
 				const headers = record.map((h) => h.replace(/^\uFEFF/, '').trim());
 				const normalised = headers.map(normaliseHeader).map((h) => h.replace(/\s/g, ''));
-				fec = options.preset === 'fec' || ['journalcode', 'ecriturenum', 'comptenum', 'pieceref', 'debit', 'credit'].every((c) => normalised.includes(c));
+				fec =
+					options.preset === 'fec' ||
+					['journalcode', 'ecriturenum', 'comptenum', 'pieceref', 'debit', 'credit'].every((c) =>
+						normalised.includes(c),
+					);
 				if (fec) {
-					const missing = ['journalcode', 'ecriturenum', 'comptenum', 'pieceref', 'debit', 'credit'].filter((c) => !normalised.includes(c));
+					const missing = [
+						'journalcode',
+						'ecriturenum',
+						'comptenum',
+						'pieceref',
+						'debit',
+						'credit',
+					].filter((c) => !normalised.includes(c));
 					if (missing.length) {
-						throw intakeError('CSV_COLUMNS_MISSING', `The FEC file lacks the columns ${missing.join(', ')}.`, `Le FEC ne contient pas les colonnes ${missing.join(', ')}.`,
-							'Export the FEC with its 18 standard columns (article A47 A-1 LPF).', 'Exportez le FEC avec ses 18 colonnes réglementaires (article A47 A-1 du LPF).', { missing, headers });
+						throw intakeError(
+							'CSV_COLUMNS_MISSING',
+							`The FEC file lacks the columns ${missing.join(', ')}.`,
+							`Le FEC ne contient pas les colonnes ${missing.join(', ')}.`,
+							'Export the FEC with its 18 standard columns (article A47 A-1 LPF).',
+							'Exportez le FEC avec ses 18 colonnes réglementaires (article A47 A-1 du LPF).',
+							{ missing, headers },
+						);
 					}
 					fecCols = Object.fromEntries(FEC_COLUMNS.map((c) => [c, normalised.indexOf(c)]));
 					map = { index: {}, names: {}, ignored: [] };
-					meta.columns = Object.fromEntries(FEC_COLUMNS.filter((c) => fecCols[c] >= 0).map((c) => [c, headers[fecCols[c]]]));
+					meta.columns = Object.fromEntries(
+						FEC_COLUMNS.filter((c) => fecCols[c] >= 0).map((c) => [c, headers[fecCols[c]]]),
+					);
 				} else {
 					map = mapColumns(headers, options);
 					requireColumns(map, headers);
-					const lineColumns = (['lineDescription', 'lineAmount', 'lineQuantity', 'lineUnitPrice'] as CsvField[]).some((f) => map?.index[f] !== undefined);
+					const lineColumns = (
+						['lineDescription', 'lineAmount', 'lineQuantity', 'lineUnitPrice'] as CsvField[]
+					).some((f) => map?.index[f] !== undefined);
 					grouped = options.grouping === 'lines' || (options.grouping !== 'invoice' && lineColumns);
 					meta.columns = map.names as Record<string, string>;
 					meta.ignoredColumns = map.ignored;
@@ -401,19 +538,40 @@ export async function* parseInvoiceCsvStream(source: Source, options: CsvOptions
 			}
 			rows++;
 			if (rows > maxRows) {
-				throw intakeError('CSV_TOO_MANY_ROWS', `The CSV has more than ${maxRows} rows.`, `Le CSV compte plus de ${maxRows} lignes.`,
-					'Split the file, or raise the row limit of the operation.', "Scindez le fichier, ou relevez la limite de lignes de l'opération.", { maxRows });
+				throw intakeError(
+					'CSV_TOO_MANY_ROWS',
+					`The CSV has more than ${maxRows} rows.`,
+					`Le CSV compte plus de ${maxRows} lignes.`,
+					'Split the file, or raise the row limit of the operation.',
+					"Scindez le fichier, ou relevez la limite de lignes de l'opération.",
+					{ maxRows },
+				);
 			}
 			const rowNo = line;
 			const garbled = record.some((v) => v.includes('\uFFFD'));
 			if (fec) {
-				const cell = (name: string): string | undefined => (fecCols[name] >= 0 ? record[fecCols[name]]?.trim() || undefined : undefined);
+				const cell = (name: string): string | undefined =>
+					fecCols[name] >= 0 ? record[fecCols[name]]?.trim() || undefined : undefined;
 				const key = `${cell('journalcode') ?? ''}\u0000${cell('ecriturenum') ?? ''}`;
 				if (fecEntry && fecEntry.key !== key) finishFec();
 				if (!fecEntry) {
 					const reader = new ValueReader();
-					const date = reader.date(cell('piecedate') ?? cell('ecrituredate'), rowField(rowNo, 'PieceDate'));
-					fecEntry = { key, row: rowNo, number: cell('pieceref') ?? cell('ecriturenum'), date, ttc: 0n, ht: 0n, tva: 0n, hasCustomer: false, hasRevenue: false, anomalies: reader.anomalies };
+					const date = reader.date(
+						cell('piecedate') ?? cell('ecrituredate'),
+						rowField(rowNo, 'PieceDate'),
+					);
+					fecEntry = {
+						key,
+						row: rowNo,
+						number: cell('pieceref') ?? cell('ecriturenum'),
+						date,
+						ttc: 0n,
+						ht: 0n,
+						tva: 0n,
+						hasCustomer: false,
+						hasRevenue: false,
+						anomalies: reader.anomalies,
+					};
 				}
 				const reader = new ValueReader();
 				reader.setCurrency(options.defaultCurrency ?? 'EUR');
@@ -432,7 +590,10 @@ export async function* parseInvoiceCsvStream(source: Source, options: CsvOptions
 				} else if (account.startsWith('4457')) {
 					fecEntry.tva += credit - debit;
 				}
-				if (garbled) fecEntry.anomalies.push(ruleAnomaly('TEXT_ENCODING_INVALID', `row ${rowNo}`, { row: rowNo, encoding }));
+				if (garbled)
+					fecEntry.anomalies.push(
+						ruleAnomaly('TEXT_ENCODING_INVALID', `row ${rowNo}`, { row: rowNo, encoding }),
+					);
 			} else {
 				const row = rowValues(record, map);
 				const key = `${row.number ?? ''}\u0000${row.customerId ?? row.customerName ?? ''}`;
@@ -443,7 +604,10 @@ export async function* parseInvoiceCsvStream(source: Source, options: CsvOptions
 				}
 				const line = rowLine(row, rowNo, current.reader);
 				if (line) current.invoice.lines.push(line);
-				if (garbled) current.reader.anomalies.push(ruleAnomaly('TEXT_ENCODING_INVALID', `row ${rowNo}`, { row: rowNo, encoding }));
+				if (garbled)
+					current.reader.anomalies.push(
+						ruleAnomaly('TEXT_ENCODING_INVALID', `row ${rowNo}`, { row: rowNo, encoding }),
+					);
 			}
 			if (batch.length >= batchSize) yield take();
 		}
@@ -453,13 +617,23 @@ export async function* parseInvoiceCsvStream(source: Source, options: CsvOptions
 			else finishCurrent();
 			yield take();
 			const max = options.maxRowLength ?? DEFAULT_MAX_ROW_LENGTH;
-			throw intakeError('CSV_ROW_TOO_LONG', `Row ${tooLong} is longer than ${max} characters: the file is damaged (often an unclosed quote); the rows from ${tooLong} on were not read.`,
+			throw intakeError(
+				'CSV_ROW_TOO_LONG',
+				`Row ${tooLong} is longer than ${max} characters: the file is damaged (often an unclosed quote); the rows from ${tooLong} on were not read.`,
 				`La ligne ${tooLong} dépasse ${max} caractères : le fichier est endommagé (souvent un guillemet non fermé) ; les lignes à partir de la ${tooLong} n'ont pas été lues.`,
-				'Fix the row in the file and send the rows from that one on again.', 'Corrigez la ligne dans le fichier et renvoyez les lignes à partir de celle-ci.', { row: tooLong, maxRowLength: max });
+				'Fix the row in the file and send the rows from that one on again.',
+				'Corrigez la ligne dans le fichier et renvoyez les lignes à partir de celle-ci.',
+				{ row: tooLong, maxRowLength: max },
+			);
 		}
 		if (!map) {
-			throw intakeError('CSV_COLUMNS_MISSING', 'The CSV has no header row.', "Le CSV n'a pas de ligne d'en-tête.",
-				'Export the file with its column names on the first row.', "Exportez le fichier avec le nom des colonnes sur la première ligne.");
+			throw intakeError(
+				'CSV_COLUMNS_MISSING',
+				'The CSV has no header row.',
+				"Le CSV n'a pas de ligne d'en-tête.",
+				'Export the file with its column names on the first row.',
+				'Exportez le fichier avec le nom des colonnes sur la première ligne.',
+			);
 		}
 		if (fec) finishFec();
 		else finishCurrent();
@@ -508,11 +682,20 @@ async function* drain<T>(stream: Readable): AsyncGenerator<T> {
 }
 
 /** Reads a whole CSV in memory (size-limited); for large files use parseInvoiceCsvStream. */
-export async function parseInvoiceCsv(input: Buffer | string, options: CsvOptions & { maxBytes?: number } = {}): Promise<ParseResult> {
+export async function parseInvoiceCsv(
+	input: Buffer | string,
+	options: CsvOptions & { maxBytes?: number } = {},
+): Promise<ParseResult> {
 	const size = typeof input === 'string' ? Buffer.byteLength(input) : input.length;
 	if (options.maxBytes !== undefined && size > options.maxBytes) {
-		throw intakeError('INPUT_TOO_LARGE', `The CSV is ${size} bytes; the limit is ${options.maxBytes}.`, `Le CSV fait ${size} octets ; la limite est de ${options.maxBytes}.`,
-			'Use the streaming reader (parseInvoiceCsvStream) or split the file.', 'Utilisez la lecture en flux (parseInvoiceCsvStream) ou scindez le fichier.', { size, maxBytes: options.maxBytes });
+		throw intakeError(
+			'INPUT_TOO_LARGE',
+			`The CSV is ${size} bytes; the limit is ${options.maxBytes}.`,
+			`Le CSV fait ${size} octets ; la limite est de ${options.maxBytes}.`,
+			'Use the streaming reader (parseInvoiceCsvStream) or split the file.',
+			'Utilisez la lecture en flux (parseInvoiceCsvStream) ou scindez le fichier.',
+			{ size, maxBytes: options.maxBytes },
+		);
 	}
 	const invoices: ParsedInvoice[] = [];
 	const anomalies: Anomaly[] = [];

@@ -9,7 +9,10 @@ import { detectDocumentKind, parseInvoiceBatches, parseInvoiceDocument } from '.
 const FIXTURES = path.join(__dirname, '..', '..', '..', 'test', 'fixtures', 'einvoices');
 const fixture = (p: string): Buffer => readFileSync(path.join(FIXTURES, p));
 
-async function refusal(input: Buffer | string, options = {}): Promise<{ code?: string; en: string; fr: string }> {
+async function refusal(
+	input: Buffer | string,
+	options = {},
+): Promise<{ code?: string; en: string; fr: string }> {
 	try {
 		await parseInvoiceDocument(input, options);
 	} catch (error) {
@@ -30,7 +33,13 @@ describe('hostile XML', () => {
 	});
 
 	it('refuses entity expansion (billion laughs) at once', async () => {
-		const lol = ['<!ENTITY lol "lol">', ...Array.from({ length: 9 }, (_v, i) => `<!ENTITY lol${i + 1} "${`&lol${i || ''};`.repeat(10)}">`)].join('\n');
+		const lol = [
+			'<!ENTITY lol "lol">',
+			...Array.from(
+				{ length: 9 },
+				(_v, i) => `<!ENTITY lol${i + 1} "${`&lol${i || ''};`.repeat(10)}">`,
+			),
+		].join('\n');
 		const bomb = `<?xml version="1.0"?>\n<!DOCTYPE lolz [\n${lol}\n]>\n<Invoice><ID>&lol9;</ID></Invoice>`;
 		expect((await refusal(bomb)).code).toBe('XML_ENTITIES_REFUSED');
 		expect((await refusal(Buffer.from(bomb, 'utf8'))).code).toBe('XML_ENTITIES_REFUSED');
@@ -58,8 +67,16 @@ describe('hostile XML', () => {
 	});
 
 	it('refuses XML that is not an invoice', async () => {
-		expect((await refusal('<Order xmlns="urn:oasis:names:specification:ubl:schema:xsd:Order-2"><ID>1</ID></Order>')).code).toBe('XML_NOT_INVOICE');
-		expect((await refusal(fixture('en16931/negative-ubl-invoice/BR-02.xml'))).code).toBe('XML_NOT_INVOICE');
+		expect(
+			(
+				await refusal(
+					'<Order xmlns="urn:oasis:names:specification:ubl:schema:xsd:Order-2"><ID>1</ID></Order>',
+				)
+			).code,
+		).toBe('XML_NOT_INVOICE');
+		expect((await refusal(fixture('en16931/negative-ubl-invoice/BR-02.xml'))).code).toBe(
+			'XML_NOT_INVOICE',
+		);
 	});
 
 	it('limits the size and the number of lines', async () => {
@@ -70,7 +87,10 @@ describe('hostile XML', () => {
 
 describe('encodings', () => {
 	it('reads an ISO-8859-1 document that says so', async () => {
-		const latin1 = iconv.encode(FRENCH_UBL.replace('encoding="UTF-8"', 'encoding="ISO-8859-1"'), 'latin1');
+		const latin1 = iconv.encode(
+			FRENCH_UBL.replace('encoding="UTF-8"', 'encoding="ISO-8859-1"'),
+			'latin1',
+		);
 		const { invoices } = await parseInvoiceDocument(latin1);
 		expect(invoices[0].seller.name).toBe('Moulins Dupré SAS');
 	});
@@ -83,16 +103,23 @@ describe('encodings', () => {
 	});
 
 	it('refuses an unknown declared encoding (the corpus file UTF-8-W/O-BOM)', async () => {
-		const r = await refusal(fixture('factur-x-zugferd/fail/factur-x-invalid-xml-encoding-attribute.pdf'));
+		const r = await refusal(
+			fixture('factur-x-zugferd/fail/factur-x-invalid-xml-encoding-attribute.pdf'),
+		);
 		expect(r).toMatchObject({ code: 'XML_ENCODING_UNSUPPORTED' });
 		expect(r.en).toContain('UTF-8-W/O-BOM');
 	});
 
 	it('reads UTF-16 with a byte-order mark and UTF-8 with a BOM', async () => {
-		const utf16 = Buffer.concat([Buffer.from([0xff, 0xfe]), iconv.encode(FRENCH_UBL.replace('UTF-8', 'UTF-16'), 'utf-16le')]);
+		const utf16 = Buffer.concat([
+			Buffer.from([0xff, 0xfe]),
+			iconv.encode(FRENCH_UBL.replace('UTF-8', 'UTF-16'), 'utf-16le'),
+		]);
 		expect((await parseInvoiceDocument(utf16)).invoices[0].number).toBe('FA-2026-0042');
 		const bom = Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(FRENCH_UBL)]);
-		expect((await parseInvoiceDocument(bom)).invoices[0].buyer.name).toBe('Boulangerie Martin SARL');
+		expect((await parseInvoiceDocument(bom)).invoices[0].buyer.name).toBe(
+			'Boulangerie Martin SARL',
+		);
 	});
 });
 
@@ -115,10 +142,17 @@ describe('PDF', () => {
 	it('reads factur-x.xml from a PDF made by another producer', async () => {
 		const doc = await PDFDocument.create();
 		doc.addPage();
-		await doc.attach(Buffer.from(FRENCH_UBL), 'factur-x.xml', { mimeType: 'text/xml', description: 'Factur-X' });
+		await doc.attach(Buffer.from(FRENCH_UBL), 'factur-x.xml', {
+			mimeType: 'text/xml',
+			description: 'Factur-X',
+		});
 		const result = await parseInvoiceDocument(Buffer.from(await doc.save()));
 		expect(result.meta).toEqual({ format: 'facturx-pdf', attachment: 'factur-x.xml' });
-		expect(result.invoices[0]).toMatchObject({ number: 'FA-2026-0042', container: 'pdf', syntax: 'ubl' });
+		expect(result.invoices[0]).toMatchObject({
+			number: 'FA-2026-0042',
+			container: 'pdf',
+			syntax: 'ubl',
+		});
 		// pdf-lib writes no PDF/A-3 metadata: flagged, not refused.
 		expect(result.anomalies.map((a) => a.code)).toEqual(['PDF_NOT_PDFA']);
 	});
@@ -126,13 +160,22 @@ describe('PDF', () => {
 	it('a truncated or damaged PDF is refused or read, never a crash', async () => {
 		const pdf = fixture('factur-x-zugferd/correct/Facture_FR_BASICWL.pdf');
 		for (const cut of [0.05, 0.5]) {
-			const outcome = await parseInvoiceDocument(pdf.subarray(0, Math.floor(pdf.length * cut))).then(
+			const outcome = await parseInvoiceDocument(
+				pdf.subarray(0, Math.floor(pdf.length * cut)),
+			).then(
 				(r) => `read ${r.invoices[0].number}`,
 				(e) => errorMessages(e).code,
 			);
-			expect(['PDF_NO_INVOICE_XML', 'PDF_UNREADABLE', 'XML_TRUNCATED', 'read FA-2017-0010']).toContain(outcome);
+			expect([
+				'PDF_NO_INVOICE_XML',
+				'PDF_UNREADABLE',
+				'XML_TRUNCATED',
+				'read FA-2017-0010',
+			]).toContain(outcome);
 		}
-		expect((await refusal(Buffer.from('not a pdf at all'), { filename: 'facture.pdf' })).code).toBe('PDF_INVALID');
+		expect((await refusal(Buffer.from('not a pdf at all'), { filename: 'facture.pdf' })).code).toBe(
+			'PDF_INVALID',
+		);
 	});
 });
 
@@ -140,13 +183,19 @@ describe('format detection', () => {
 	it('by content, whatever the file is called', () => {
 		expect(detectDocumentKind(FRENCH_UBL, { filename: 'export.csv' })).toBe('xml');
 		expect(detectDocumentKind('a;b\n1;2', { filename: 'export.txt' })).toBe('csv');
-		expect(detectDocumentKind(fixture('factur-x-zugferd/correct/Facture_FR_BASICWL.pdf'), { filename: 'x.xml' })).toBe('pdf');
+		expect(
+			detectDocumentKind(fixture('factur-x-zugferd/correct/Facture_FR_BASICWL.pdf'), {
+				filename: 'x.xml',
+			}),
+		).toBe('pdf');
 	});
 
 	it('refuses empty files, archives and binary garbage', async () => {
 		expect((await refusal('')).code).toBe('DOCUMENT_EMPTY');
 		expect((await refusal(Buffer.from('   \n'))).code).toBe('DOCUMENT_EMPTY');
-		expect((await refusal(Buffer.from([0x50, 0x4b, 0x03, 0x04, 1, 2, 3]))).code).toBe('UNSUPPORTED_FORMAT');
+		expect((await refusal(Buffer.from([0x50, 0x4b, 0x03, 0x04, 1, 2, 3]))).code).toBe(
+			'UNSUPPORTED_FORMAT',
+		);
 		const garbage = Buffer.from(Array.from({ length: 4000 }, (_v, i) => (i * 7919) % 256));
 		expect((await refusal(garbage)).code).toBe('UNSUPPORTED_FORMAT');
 		expect((await refusal('<<<>>>')).code).toBe('XML_MALFORMED');
@@ -169,13 +218,17 @@ describe('parseInvoiceBatches (bytes or streams)', () => {
 		expect(pdf.map((b) => b.invoices.map((i) => i.number))).toEqual([['FA-2017-0010']]);
 		const xml = await collect(chunked(Buffer.from(FRENCH_UBL), 7));
 		expect(xml[0].invoices[0].number).toBe('FA-2026-0042');
-		const csv = 'Invoice number;Customer code;Invoice date;Total\n' + Array.from({ length: 25 }, (_v, i) => `N${i};K1;2026-01-10;1${i}\n`).join('');
+		const csv =
+			'Invoice number;Customer code;Invoice date;Total\n' +
+			Array.from({ length: 25 }, (_v, i) => `N${i};K1;2026-01-10;1${i}\n`).join('');
 		const batches = await collect(chunked(Buffer.from(csv), 50), { csv: { batchSize: 10 } });
 		expect(batches.map((b) => b.invoices.length)).toEqual([10, 10, 5]);
 		expect((await collect(Buffer.from(csv), { csv: { batchSize: 10 } })).length).toBe(3);
 	});
 
 	it('limits what it holds in memory for a document read whole', async () => {
-		await expect(collect(chunked(Buffer.from(FRENCH_UBL), 100), { maxBytes: 2000 })).rejects.toMatchObject({ code: 'INPUT_TOO_LARGE' });
+		await expect(
+			collect(chunked(Buffer.from(FRENCH_UBL), 100), { maxBytes: 2000 }),
+		).rejects.toMatchObject({ code: 'INPUT_TOO_LARGE' });
 	});
 });

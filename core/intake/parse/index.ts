@@ -1,6 +1,20 @@
 export type {
-	CsvBatch, CsvField, CsvOptions, InvoiceLine, InvoiceNote, InvoiceParty, InvoiceSource, InvoiceSyntax, InvoiceTotals,
-	ParseMeta, ParseOptions, ParseResult, ParsedInvoice, PartyIdentifier, PostalAddress, VatBreakdownEntry,
+	CsvBatch,
+	CsvField,
+	CsvOptions,
+	InvoiceLine,
+	InvoiceNote,
+	InvoiceParty,
+	InvoiceSource,
+	InvoiceSyntax,
+	InvoiceTotals,
+	ParseMeta,
+	ParseOptions,
+	ParseResult,
+	ParsedInvoice,
+	PartyIdentifier,
+	PostalAddress,
+	VatBreakdownEntry,
 } from './types';
 export { parseInvoiceDocument, parseInvoiceBatches, detectDocumentKind } from './document';
 export { parseInvoiceCsvStream, parseInvoiceCsv } from './csv';

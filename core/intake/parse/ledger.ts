@@ -40,7 +40,8 @@ export function toJson(value: unknown, currency: string): Json {
 
 /** The parsed invoice as plain JSON (amounts as decimal strings), for workflow items and the ledger's extra data. */
 export function parsedInvoiceJson(invoice: ParsedInvoice): { [key: string]: Json } {
-	const scale = invoice.currency && /^[A-Z]{3}$/.test(invoice.currency) ? invoice.currency : NO_CURRENCY;
+	const scale =
+		invoice.currency && /^[A-Z]{3}$/.test(invoice.currency) ? invoice.currency : NO_CURRENCY;
 	return toJson(invoice, scale) as { [key: string]: Json };
 }
 
@@ -61,7 +62,8 @@ function sourceRefOf(source: ParsedInvoice['source']): string | null {
 }
 
 function issuerOf(invoice: ParsedInvoice, option: string | undefined): string | undefined {
-	if (option === 'seller') return invoice.seller.siren ?? invoice.seller.vatId ?? invoice.seller.name;
+	if (option === 'seller')
+		return invoice.seller.siren ?? invoice.seller.vatId ?? invoice.seller.name;
 	return option ?? invoice.issuer;
 }
 
@@ -71,7 +73,10 @@ function issuerOf(invoice: ParsedInvoice, option: string | undefined): string | 
  * TERMS_DEFAULTED; an invoice with negative totals is booked as a credit note (NEGATIVE_INVOICE); the
  * parties, VAT breakdown, notes and delivery go to `extra`.
  */
-export function toLedgerInvoice(parsed: ParsedInvoice, options: ToLedgerOptions = {}): NormalisedRecord {
+export function toLedgerInvoice(
+	parsed: ParsedInvoice,
+	options: ToLedgerOptions = {},
+): NormalisedRecord {
 	const anomalies: Anomaly[] = [];
 	const currency = parsed.currency ?? options.defaultCurrency;
 	if (!currency) return { anomalies: [ruleAnomaly('CURRENCY_MISSING', 'currency')] };
@@ -86,9 +91,15 @@ export function toLedgerInvoice(parsed: ParsedInvoice, options: ToLedgerOptions 
 	if (docType === 'invoice' && total !== undefined && total < 0n) {
 		docType = 'credit_note';
 		sign = -1n;
-		anomalies.push(ruleAnomaly('NEGATIVE_INVOICE', 'totals.totalIncl', { amount: formatAmount(-total, scale), currency }));
+		anomalies.push(
+			ruleAnomaly('NEGATIVE_INVOICE', 'totals.totalIncl', {
+				amount: formatAmount(-total, scale),
+				currency,
+			}),
+		);
 	}
-	const amount = (minor: bigint | undefined): string | undefined => (minor === undefined ? undefined : formatAmount(minor * sign, scale));
+	const amount = (minor: bigint | undefined): string | undefined =>
+		minor === undefined ? undefined : formatAmount(minor * sign, scale);
 
 	let dueDate = parsed.dueDate;
 	let termsDays = parsed.termsDays;
@@ -99,7 +110,12 @@ export function toLedgerInvoice(parsed: ParsedInvoice, options: ToLedgerOptions 
 		if (dates) dueDate = dates[0];
 		else if (terms.basis === 'reception') dueDate = parsed.issueDate;
 		termsDays ??= terms.days;
-		termsBasis ??= terms.basis === 'end_of_month' || terms.basis === 'end_of_month_plus' ? 'end_of_month' : terms.basis === 'reception' ? 'reception' : 'issue';
+		termsBasis ??=
+			terms.basis === 'end_of_month' || terms.basis === 'end_of_month_plus'
+				? 'end_of_month'
+				: terms.basis === 'reception'
+					? 'reception'
+					: 'issue';
 	}
 	const record: InvoiceRecord = {
 		number: parsed.number,
@@ -122,8 +138,15 @@ export function toLedgerInvoice(parsed: ParsedInvoice, options: ToLedgerOptions 
 		creditedNumber: docType === 'credit_note' ? parsed.precedingInvoice : undefined,
 		lines: parsed.lines.map((l) => toJson(l, scale)),
 	};
-	const normalised = normaliseInvoiceRecord(record, { source: options.source ?? (parsed.container === 'pdf' ? 'facturx' : parsed.syntax) });
-	const merged = [...anomalies, ...normalised.anomalies.filter((a) => !(a.code === 'FIELD_REQUIRED' && a.field === 'customerId' && !customerId))];
+	const normalised = normaliseInvoiceRecord(record, {
+		source: options.source ?? (parsed.container === 'pdf' ? 'facturx' : parsed.syntax),
+	});
+	const merged = [
+		...anomalies,
+		...normalised.anomalies.filter(
+			(a) => !(a.code === 'FIELD_REQUIRED' && a.field === 'customerId' && !customerId),
+		),
+	];
 	if (!normalised.invoice || !customerId) return { anomalies: merged };
 	// The normalised invoice is this call's own object: completed in place rather than copied (bulk files convert
 	// one invoice per row).

@@ -194,10 +194,31 @@ export interface ParseOptions {
 }
 
 export type CsvField =
-	| 'number' | 'docType' | 'issuer' | 'customerId' | 'customerName' | 'customerSiren' | 'customerVat' | 'customerEmail'
-	| 'currency' | 'totalExcl' | 'totalTax' | 'totalIncl' | 'payable' | 'issueDate' | 'dueDate' | 'receptionDate'
-	| 'termsDays' | 'paymentTerms' | 'poNumber' | 'creditedNumber'
-	| 'lineDescription' | 'lineQuantity' | 'lineUnitPrice' | 'lineAmount' | 'lineVatRate';
+	| 'number'
+	| 'docType'
+	| 'issuer'
+	| 'customerId'
+	| 'customerName'
+	| 'customerSiren'
+	| 'customerVat'
+	| 'customerEmail'
+	| 'currency'
+	| 'totalExcl'
+	| 'totalTax'
+	| 'totalIncl'
+	| 'payable'
+	| 'issueDate'
+	| 'dueDate'
+	| 'receptionDate'
+	| 'termsDays'
+	| 'paymentTerms'
+	| 'poNumber'
+	| 'creditedNumber'
+	| 'lineDescription'
+	| 'lineQuantity'
+	| 'lineUnitPrice'
+	| 'lineAmount'
+	| 'lineVatRate';
 
 export interface CsvOptions {
 	/** 'auto' recognises French and English column names; 'fec' reads a Fichier des Écritures Comptables. */

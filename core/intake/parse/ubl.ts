@@ -1,12 +1,30 @@
 import type { Anomaly } from '../anomaly';
 import { frenchCompanyNumber } from '../checks/identifiers';
 import { intakeError } from './errors';
-import type { InvoiceLine, InvoiceParty, ParsedInvoice, PostalAddress, VatBreakdownEntry } from './types';
+import type {
+	InvoiceLine,
+	InvoiceParty,
+	ParsedInvoice,
+	PostalAddress,
+	VatBreakdownEntry,
+} from './types';
 import { ValueReader } from './values';
 import { all, attr, one, text, textOf, type XmlDocument, type XmlValue } from './xml';
 
 /** UNTDID 1001 codes of documents that reduce what the buyer owes. */
-export const CREDIT_NOTE_TYPE_CODES = new Set(['81', '83', '261', '262', '296', '308', '381', '396', '420', '458', '532']);
+export const CREDIT_NOTE_TYPE_CODES = new Set([
+	'81',
+	'83',
+	'261',
+	'262',
+	'296',
+	'308',
+	'381',
+	'396',
+	'420',
+	'458',
+	'532',
+]);
 
 /** "#PMD#text" (Peppol/UBL convention for a note subject) → { subject, text }. */
 export function splitNoteSubject(raw: string): { subject?: string; text: string } {
@@ -15,16 +33,23 @@ export function splitNoteSubject(raw: string): { subject?: string; text: string 
 }
 
 export function tooManyLines(count: number, max: number): Error {
-	return intakeError('TOO_MANY_LINES', `The document has ${count} invoice lines; the limit is ${max}.`,
+	return intakeError(
+		'TOO_MANY_LINES',
+		`The document has ${count} invoice lines; the limit is ${max}.`,
 		`Le document compte ${count} lignes de facture ; la limite est de ${max}.`,
-		'Split the invoice, or raise the line limit of the operation.', "Scindez la facture, ou relevez la limite de lignes de l'opération.",
-		{ count, max });
+		'Split the invoice, or raise the line limit of the operation.',
+		"Scindez la facture, ou relevez la limite de lignes de l'opération.",
+		{ count, max },
+	);
 }
 
 function ublAddress(node: XmlValue | undefined): PostalAddress | undefined {
 	if (!node) return undefined;
-	const lines = [text(node, 'StreetName'), text(node, 'AdditionalStreetName'), ...all(node, 'AddressLine', 'Line').map(textOf)]
-		.filter((l): l is string => !!l);
+	const lines = [
+		text(node, 'StreetName'),
+		text(node, 'AdditionalStreetName'),
+		...all(node, 'AddressLine', 'Line').map(textOf),
+	].filter((l): l is string => !!l);
 	const address: PostalAddress = {
 		lines,
 		postalCode: text(node, 'PostalZone'),
@@ -32,7 +57,9 @@ function ublAddress(node: XmlValue | undefined): PostalAddress | undefined {
 		subdivision: text(node, 'CountrySubentity'),
 		country: text(node, 'Country', 'IdentificationCode')?.toUpperCase(),
 	};
-	return lines.length || address.postalCode || address.city || address.country ? address : undefined;
+	return lines.length || address.postalCode || address.city || address.country
+		? address
+		: undefined;
 }
 
 function ublParty(party: XmlValue | undefined): InvoiceParty {
@@ -46,7 +73,8 @@ function ublParty(party: XmlValue | undefined): InvoiceParty {
 	result.tradingName = tradingName;
 	result.name = text(party, 'PartyLegalEntity', 'RegistrationName') ?? tradingName;
 	const legal = one(party, 'PartyLegalEntity', 'CompanyID');
-	if (textOf(legal)) result.legalId = { value: textOf(legal) as string, scheme: attr(legal, 'schemeID') };
+	if (textOf(legal))
+		result.legalId = { value: textOf(legal) as string, scheme: attr(legal, 'schemeID') };
 	for (const scheme of all(party, 'PartyTaxScheme')) {
 		const id = text(scheme, 'CompanyID');
 		if (!id) continue;
@@ -56,10 +84,16 @@ function ublParty(party: XmlValue | undefined): InvoiceParty {
 	}
 	result.address = ublAddress(one(party, 'PostalAddress'));
 	const endpoint = one(party, 'EndpointID');
-	if (textOf(endpoint)) result.electronicAddress = { value: textOf(endpoint) as string, scheme: attr(endpoint, 'schemeID') };
+	if (textOf(endpoint))
+		result.electronicAddress = {
+			value: textOf(endpoint) as string,
+			scheme: attr(endpoint, 'schemeID'),
+		};
 	result.contactName = text(party, 'Contact', 'Name');
 	result.phone = text(party, 'Contact', 'Telephone');
-	result.email = text(party, 'Contact', 'ElectronicMail') ?? (result.electronicAddress?.scheme === 'EM' ? result.electronicAddress.value : undefined);
+	result.email =
+		text(party, 'Contact', 'ElectronicMail') ??
+		(result.electronicAddress?.scheme === 'EM' ? result.electronicAddress.value : undefined);
 	const french = result.address?.country === 'FR' || /^FR/i.test(result.vatId ?? '');
 	for (const candidate of [result.legalId, ...result.identifiers, result.electronicAddress]) {
 		if (!candidate) continue;
@@ -73,7 +107,11 @@ function ublParty(party: XmlValue | undefined): InvoiceParty {
 	return result;
 }
 
-function allowanceCharges(nodes: XmlValue[], reader: ValueReader, field: string): { allowances?: bigint; charges?: bigint } {
+function allowanceCharges(
+	nodes: XmlValue[],
+	reader: ValueReader,
+	field: string,
+): { allowances?: bigint; charges?: bigint } {
 	if (nodes.length === 0) return {};
 	let allowances = 0n;
 	let charges = 0n;
@@ -94,14 +132,21 @@ export function readUbl(doc: XmlDocument, options: { maxLines: number }): Parsed
 	reader.setCurrency(currency?.toUpperCase());
 	reader.taxCurrency = text(root, 'TaxCurrencyCode')?.toUpperCase();
 	const typeCode = text(root, isCreditNoteRoot ? 'CreditNoteTypeCode' : 'InvoiceTypeCode');
-	const docType = isCreditNoteRoot || (typeCode !== undefined && CREDIT_NOTE_TYPE_CODES.has(typeCode)) ? 'credit_note' : 'invoice';
+	const docType =
+		isCreditNoteRoot || (typeCode !== undefined && CREDIT_NOTE_TYPE_CODES.has(typeCode))
+			? 'credit_note'
+			: 'invoice';
 
 	const lineNodes = all(root, isCreditNoteRoot ? 'CreditNoteLine' : 'InvoiceLine');
 	if (lineNodes.length > options.maxLines) throw tooManyLines(lineNodes.length, options.maxLines);
 	const lines: InvoiceLine[] = lineNodes.map((node, i) => {
 		const field = `lines[${i + 1}]`;
 		const quantity = one(node, isCreditNoteRoot ? 'CreditedQuantity' : 'InvoicedQuantity');
-		const { allowances, charges } = allowanceCharges(all(node, 'AllowanceCharge'), reader, `${field}.allowanceCharge`);
+		const { allowances, charges } = allowanceCharges(
+			all(node, 'AllowanceCharge'),
+			reader,
+			`${field}.allowanceCharge`,
+		);
 		return {
 			id: text(node, 'ID'),
 			name: text(node, 'Item', 'Name'),
@@ -109,12 +154,18 @@ export function readUbl(doc: XmlDocument, options: { maxLines: number }): Parsed
 			quantity: reader.decimal(textOf(quantity), `${field}.quantity`),
 			unitCode: attr(quantity, 'unitCode'),
 			netPrice: reader.decimal(text(node, 'Price', 'PriceAmount'), `${field}.price`),
-			priceBaseQuantity: reader.decimal(text(node, 'Price', 'BaseQuantity'), `${field}.baseQuantity`),
+			priceBaseQuantity: reader.decimal(
+				text(node, 'Price', 'BaseQuantity'),
+				`${field}.baseQuantity`,
+			),
 			netAmountMinor: reader.amount(one(node, 'LineExtensionAmount'), `${field}.netAmount`),
 			allowancesMinor: allowances,
 			chargesMinor: charges,
 			vatCategory: text(node, 'Item', 'ClassifiedTaxCategory', 'ID'),
-			vatRate: reader.decimal(text(node, 'Item', 'ClassifiedTaxCategory', 'Percent'), `${field}.vatRate`),
+			vatRate: reader.decimal(
+				text(node, 'Item', 'ClassifiedTaxCategory', 'Percent'),
+				`${field}.vatRate`,
+			),
 		};
 	});
 
@@ -124,7 +175,11 @@ export function readUbl(doc: XmlDocument, options: { maxLines: number }): Parsed
 	all(root, 'TaxTotal').forEach((taxTotal, t) => {
 		const amountNode = one(taxTotal, 'TaxAmount');
 		const amount = reader.amount(amountNode, `taxTotal[${t + 1}]`, { taxTotal: true });
-		if (amount !== undefined) taxTotals.push({ currency: attr(amountNode, 'currencyID')?.toUpperCase(), amountMinor: amount });
+		if (amount !== undefined)
+			taxTotals.push({
+				currency: attr(amountNode, 'currencyID')?.toUpperCase(),
+				amountMinor: amount,
+			});
 		for (const sub of all(taxTotal, 'TaxSubtotal')) {
 			const field = `vatBreakdown[${vatBreakdown.length + 1}]`;
 			vatBreakdown.push({
@@ -139,10 +194,16 @@ export function readUbl(doc: XmlDocument, options: { maxLines: number }): Parsed
 		}
 	});
 	const documentCurrency = reader.currency;
-	const inDocumentCurrency = taxTotals.filter((t) => !t.currency || t.currency === documentCurrency);
+	const inDocumentCurrency = taxTotals.filter(
+		(t) => !t.currency || t.currency === documentCurrency,
+	);
 
 	const monetary = one(root, 'LegalMonetaryTotal');
-	const { allowances, charges } = allowanceCharges(all(root, 'AllowanceCharge'), reader, 'allowanceCharge');
+	const { allowances, charges } = allowanceCharges(
+		all(root, 'AllowanceCharge'),
+		reader,
+		'allowanceCharge',
+	);
 	const supplier = one(root, 'AccountingSupplierParty', 'Party');
 	const customer = one(root, 'AccountingCustomerParty', 'Party');
 	const deliveryNode = one(root, 'Delivery');
@@ -151,7 +212,9 @@ export function readUbl(doc: XmlDocument, options: { maxLines: number }): Parsed
 	const deliveryDate = reader.date(text(deliveryNode, 'ActualDeliveryDate'), 'deliveryDate');
 	const paymentMeans = one(root, 'PaymentMeans');
 	const dueDateText = text(root, 'DueDate') ?? text(root, 'PaymentMeans', 'PaymentDueDate');
-	const terms = all(root, 'PaymentTerms', 'Note').map(textOf).filter((t): t is string => !!t);
+	const terms = all(root, 'PaymentTerms', 'Note')
+		.map(textOf)
+		.filter((t): t is string => !!t);
 	const anomalies: Anomaly[] = reader.anomalies;
 
 	const invoice: ParsedInvoice = {
@@ -169,16 +232,23 @@ export function readUbl(doc: XmlDocument, options: { maxLines: number }): Parsed
 		taxCurrency: reader.taxCurrency,
 		seller: ublParty(supplier),
 		buyer: ublParty(customer),
-		taxRepresentative: one(root, 'TaxRepresentativeParty') ? ublParty(one(root, 'TaxRepresentativeParty')) : undefined,
+		taxRepresentative: one(root, 'TaxRepresentativeParty')
+			? ublParty(one(root, 'TaxRepresentativeParty'))
+			: undefined,
 		payee: one(root, 'PayeeParty') ? ublParty(one(root, 'PayeeParty')) : undefined,
-		delivery: deliveryNode ? { name: deliveryName, address: deliveryAddress, date: deliveryDate } : undefined,
+		delivery: deliveryNode
+			? { name: deliveryName, address: deliveryAddress, date: deliveryDate }
+			: undefined,
 		lines,
 		vatBreakdown,
 		documentAllowancesMinor: allowances,
 		documentChargesMinor: charges,
 		totals: {
 			lineTotalMinor: reader.amount(one(monetary, 'LineExtensionAmount'), 'totals.lineTotal'),
-			allowanceTotalMinor: reader.amount(one(monetary, 'AllowanceTotalAmount'), 'totals.allowanceTotal'),
+			allowanceTotalMinor: reader.amount(
+				one(monetary, 'AllowanceTotalAmount'),
+				'totals.allowanceTotal',
+			),
 			chargeTotalMinor: reader.amount(one(monetary, 'ChargeTotalAmount'), 'totals.chargeTotal'),
 			totalExclMinor: reader.amount(one(monetary, 'TaxExclusiveAmount'), 'totals.totalExcl'),
 			totalTaxMinor: inDocumentCurrency[0]?.amountMinor,
@@ -192,7 +262,10 @@ export function readUbl(doc: XmlDocument, options: { maxLines: number }): Parsed
 		paymentMeansCode: text(paymentMeans, 'PaymentMeansCode'),
 		iban: text(paymentMeans, 'PayeeFinancialAccount', 'ID'),
 		paymentReference: text(paymentMeans, 'PaymentID'),
-		notes: all(root, 'Note').map(textOf).filter((t): t is string => !!t).map(splitNoteSubject),
+		notes: all(root, 'Note')
+			.map(textOf)
+			.filter((t): t is string => !!t)
+			.map(splitNoteSubject),
 		orderReference: text(root, 'OrderReference', 'ID'),
 		buyerReference: text(root, 'BuyerReference'),
 		contractReference: text(root, 'ContractDocumentReference', 'ID'),

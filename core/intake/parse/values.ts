@@ -11,13 +11,17 @@ const calendarDate = memoize((text: string) => parseCalendarDate(text));
 export const NO_CURRENCY = 'XXX';
 
 /** Why a text is not an amount, in both languages. */
-export function amountProblem(value: string, currency: string): { reasonEn: string; reasonFr: string } {
+export function amountProblem(
+	value: string,
+	currency: string,
+): { reasonEn: string; reasonFr: string } {
 	const compact = value.replace(/[\s\u00a0\u202f']/g, '');
 	if (!/^[-+(]?\d[\d.,]*\)?$/.test(compact) && !/^[-+]?[.,]\d+$/.test(compact)) {
 		return { reasonEn: 'not a number', reasonFr: "ce n'est pas un nombre" };
 	}
 	const digits = compact.replace(/\D/g, '');
-	if (digits.length > MAX_MINOR.toString().length + 3) return { reasonEn: 'too large', reasonFr: 'trop grand' };
+	if (digits.length > MAX_MINOR.toString().length + 3)
+		return { reasonEn: 'too large', reasonFr: 'trop grand' };
 	let exponent = 2;
 	try {
 		exponent = currencyExponent(currency);
@@ -47,12 +51,18 @@ export class ValueReader {
 	}
 
 	/** An amount element: its text, and its currencyID checked against the document currency. */
-	amount(node: XmlValue | undefined, field: string, options: { taxTotal?: boolean } = {}): bigint | undefined {
+	amount(
+		node: XmlValue | undefined,
+		field: string,
+		options: { taxTotal?: boolean } = {},
+	): bigint | undefined {
 		const value = textOf(node);
 		if (value === undefined) return undefined;
 		const currency = attr(node, 'currencyID');
 		if (currency && this.currency && currency !== this.currency && !options.taxTotal) {
-			this.anomalies.push(ruleAnomaly('MIXED_CURRENCIES', field, { currency, documentCurrency: this.currency }));
+			this.anomalies.push(
+				ruleAnomaly('MIXED_CURRENCIES', field, { currency, documentCurrency: this.currency }),
+			);
 		}
 		return this.amountText(value, field);
 	}
@@ -62,7 +72,9 @@ export class ValueReader {
 		try {
 			return parseAmount(value.trim(), this.scale);
 		} catch {
-			this.anomalies.push(ruleAnomaly('AMOUNT_INVALID', field, { value, ...amountProblem(value, this.scale) }));
+			this.anomalies.push(
+				ruleAnomaly('AMOUNT_INVALID', field, { value, ...amountProblem(value, this.scale) }),
+			);
 			return undefined;
 		}
 	}
@@ -79,7 +91,13 @@ export class ValueReader {
 		if (value === undefined) return undefined;
 		const t = value.trim();
 		if (/^[-+]?(\d+(\.\d*)?|\.\d+)$/.test(t)) return t;
-		this.anomalies.push(ruleAnomaly('AMOUNT_INVALID', field, { value, reasonEn: 'not a number', reasonFr: "ce n'est pas un nombre" }));
+		this.anomalies.push(
+			ruleAnomaly('AMOUNT_INVALID', field, {
+				value,
+				reasonEn: 'not a number',
+				reasonFr: "ce n'est pas un nombre",
+			}),
+		);
 		return undefined;
 	}
 }

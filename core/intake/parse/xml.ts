@@ -24,10 +24,20 @@ export interface XmlDocument {
 }
 
 const ENCODINGS: Record<string, string> = {
-	'utf-8': 'utf-8', utf8: 'utf-8', 'us-ascii': 'utf-8', ascii: 'utf-8',
-	'iso-8859-1': 'iso-8859-1', 'iso8859-1': 'iso-8859-1', latin1: 'iso-8859-1', 'latin-1': 'iso-8859-1',
-	'iso-8859-15': 'iso-8859-15', 'windows-1252': 'windows-1252', cp1252: 'windows-1252',
-	'utf-16': 'utf-16', 'utf-16le': 'utf-16le', 'utf-16be': 'utf-16be',
+	'utf-8': 'utf-8',
+	utf8: 'utf-8',
+	'us-ascii': 'utf-8',
+	ascii: 'utf-8',
+	'iso-8859-1': 'iso-8859-1',
+	'iso8859-1': 'iso-8859-1',
+	latin1: 'iso-8859-1',
+	'latin-1': 'iso-8859-1',
+	'iso-8859-15': 'iso-8859-15',
+	'windows-1252': 'windows-1252',
+	cp1252: 'windows-1252',
+	'utf-16': 'utf-16',
+	'utf-16le': 'utf-16le',
+	'utf-16be': 'utf-16be',
 };
 
 /**
@@ -68,26 +78,35 @@ export function firstInvalidUtf8(bytes: Uint8Array, partial = false): number {
 /** Bytes → text, following the BOM and the XML declaration; refuses unknown or wrong encodings. */
 export function decodeXml(input: Buffer | string): string {
 	if (typeof input === 'string') return input.replace(/^\uFEFF/, '');
-	if (input[0] === 0xef && input[1] === 0xbb && input[2] === 0xbf) return decodeUtf8(input.subarray(3), 3);
+	if (input[0] === 0xef && input[1] === 0xbb && input[2] === 0xbf)
+		return decodeUtf8(input.subarray(3), 3);
 	if (input[0] === 0xff && input[1] === 0xfe) return iconv.decode(input.subarray(2), 'utf-16le');
 	if (input[0] === 0xfe && input[1] === 0xff) return iconv.decode(input.subarray(2), 'utf-16be');
-	if (input[0] === 0x3c && input[1] === 0x00 && input[2] === 0x3f && input[3] === 0x00) return iconv.decode(input, 'utf-16le');
-	if (input[0] === 0x00 && input[1] === 0x3c && input[2] === 0x00 && input[3] === 0x3f) return iconv.decode(input, 'utf-16be');
+	if (input[0] === 0x3c && input[1] === 0x00 && input[2] === 0x3f && input[3] === 0x00)
+		return iconv.decode(input, 'utf-16le');
+	if (input[0] === 0x00 && input[1] === 0x3c && input[2] === 0x00 && input[3] === 0x3f)
+		return iconv.decode(input, 'utf-16be');
 	const head = input.subarray(0, 256).toString('latin1');
 	const declared = head.match(/^\s*<\?xml[^>]*?encoding\s*=\s*["']([^"']*)["']/)?.[1];
 	const encoding = declared === undefined ? 'utf-8' : ENCODINGS[declared.trim().toLowerCase()];
 	if (!encoding) {
-		throw intakeError('XML_ENCODING_UNSUPPORTED',
+		throw intakeError(
+			'XML_ENCODING_UNSUPPORTED',
 			`The XML declares the character encoding "${declared}", which is not a known encoding.`,
 			`Le XML déclare l'encodage « ${declared} », qui n'est pas un encodage connu.`,
 			'Generate the XML with encoding="UTF-8" in its declaration (EN 16931 and Factur-X require UTF-8).',
 			'Générez le XML avec encoding="UTF-8" dans sa déclaration (EN 16931 et Factur-X imposent UTF-8).',
-			{ declaredEncoding: declared });
+			{ declaredEncoding: declared },
+		);
 	}
 	if (encoding === 'utf-16') {
-		throw intakeError('XML_ENCODING_INVALID', 'The XML declares UTF-16 but has no byte-order mark and is not UTF-16.',
+		throw intakeError(
+			'XML_ENCODING_INVALID',
+			'The XML declares UTF-16 but has no byte-order mark and is not UTF-16.',
 			"Le XML déclare UTF-16 mais n'a pas d'indicateur d'ordre des octets et n'est pas en UTF-16.",
-			'Save the file again as UTF-8.', 'Enregistrez de nouveau le fichier en UTF-8.');
+			'Save the file again as UTF-8.',
+			'Enregistrez de nouveau le fichier en UTF-8.',
+		);
 	}
 	if (encoding === 'utf-8') return decodeUtf8(input, 0);
 	return iconv.decode(input, encoding);
@@ -96,12 +115,14 @@ export function decodeXml(input: Buffer | string): string {
 function decodeUtf8(bytes: Buffer, shift: number): string {
 	const bad = firstInvalidUtf8(bytes);
 	if (bad >= 0) {
-		throw intakeError('XML_ENCODING_INVALID',
+		throw intakeError(
+			'XML_ENCODING_INVALID',
 			`The XML is declared (or assumed) UTF-8 but byte ${bad + shift} (0x${bytes[bad].toString(16)}) is not UTF-8; the file was probably saved as Windows-1252 or Latin-1.`,
 			`Le XML est déclaré (ou supposé) en UTF-8 mais l'octet ${bad + shift} (0x${bytes[bad].toString(16)}) n'est pas de l'UTF-8 ; le fichier a probablement été enregistré en Windows-1252 ou Latin-1.`,
 			'Save the file as UTF-8, or declare its real encoding in <?xml … encoding="…"?>.',
 			'Enregistrez le fichier en UTF-8, ou déclarez son encodage réel dans <?xml … encoding="…"?>.',
-			{ offset: bad + shift });
+			{ offset: bad + shift },
+		);
 	}
 	return bytes.toString('utf8');
 }
@@ -120,22 +141,26 @@ function lineOf(text: string, index: number): number {
 export function scanXml(text: string, maxDepth: number): { rootTag: string } {
 	const declaration = text.search(/<!(DOCTYPE|ENTITY)/i);
 	if (declaration >= 0) {
-		throw intakeError('XML_ENTITIES_REFUSED',
+		throw intakeError(
+			'XML_ENTITIES_REFUSED',
 			`The XML contains a DOCTYPE or ENTITY declaration (line ${lineOf(text, declaration)}); such declarations can read files of the server or blow up memory, so they are refused without being read.`,
 			`Le XML contient une déclaration DOCTYPE ou ENTITY (ligne ${lineOf(text, declaration)}) ; ces déclarations peuvent lire des fichiers du serveur ou saturer la mémoire : elles sont refusées sans être lues.`,
 			'E-invoices never need a DOCTYPE: generate the XML without it.',
 			"Une facture électronique n'a jamais besoin de DOCTYPE : générez le XML sans.",
-			{ line: lineOf(text, declaration) });
+			{ line: lineOf(text, declaration) },
+		);
 	}
 	const stack: string[] = [];
 	let rootTag: string | undefined;
 	let pos = text.indexOf('<');
 	const truncated = (where: string): never => {
-		throw intakeError('XML_TRUNCATED',
+		throw intakeError(
+			'XML_TRUNCATED',
 			`The XML ends ${where}: the file is truncated or incomplete.`,
 			`Le XML s'arrête ${where.replace('inside', 'dans').replace('a comment', 'un commentaire').replace('a tag', 'une balise').replace('before closing', 'avant de fermer')} : le fichier est tronqué ou incomplet.`,
 			'Send the complete file again (check the upload or the e-mail attachment).',
-			'Renvoyez le fichier complet (vérifiez le téléversement ou la pièce jointe).');
+			'Renvoyez le fichier complet (vérifiez le téléversement ou la pièce jointe).',
+		);
 	};
 	while (pos >= 0 && pos < text.length) {
 		if (text.startsWith('<!--', pos)) {
@@ -169,18 +194,27 @@ export function scanXml(text: string, maxDepth: number): { rootTag: string } {
 		if (text[pos + 1] === '/') {
 			stack.pop();
 		} else if (!/^[A-Za-z_:\u00C0-\uFFEF]/.test(text[pos + 1] ?? '')) {
-			throw intakeError('XML_MALFORMED', `The XML is not well-formed at line ${lineOf(text, pos)}: "<" does not start an element.`,
+			throw intakeError(
+				'XML_MALFORMED',
+				`The XML is not well-formed at line ${lineOf(text, pos)}: "<" does not start an element.`,
 				`Le XML est mal formé ligne ${lineOf(text, pos)} : « < » n'ouvre pas un élément.`,
-				'Export the invoice again from the invoicing software.', 'Exportez de nouveau la facture depuis le logiciel de facturation.', { line: lineOf(text, pos) });
+				'Export the invoice again from the invoicing software.',
+				'Exportez de nouveau la facture depuis le logiciel de facturation.',
+				{ line: lineOf(text, pos) },
+			);
 		} else if (text[end - 1] !== '/') {
 			const name = text.slice(pos + 1, end).match(/^[^\s/>]+/)?.[0] ?? '';
 			if (!rootTag) rootTag = text.slice(pos, end + 1);
 			stack.push(name);
 			if (stack.length > maxDepth) {
-				throw intakeError('XML_TOO_DEEP', `The XML nests elements more than ${maxDepth} levels deep (line ${lineOf(text, pos)}); invoices never do.`,
+				throw intakeError(
+					'XML_TOO_DEEP',
+					`The XML nests elements more than ${maxDepth} levels deep (line ${lineOf(text, pos)}); invoices never do.`,
 					`Le XML imbrique des éléments sur plus de ${maxDepth} niveaux (ligne ${lineOf(text, pos)}) ; une facture n'en a jamais autant.`,
 					'Check that the file is an invoice (UBL or CII) and not another document.',
-					"Vérifiez que le fichier est bien une facture (UBL ou CII) et non un autre document.", { line: lineOf(text, pos) });
+					'Vérifiez que le fichier est bien une facture (UBL ou CII) et non un autre document.',
+					{ line: lineOf(text, pos) },
+				);
 			}
 		} else if (!rootTag) {
 			rootTag = text.slice(pos, end + 1);
@@ -190,8 +224,13 @@ export function scanXml(text: string, maxDepth: number): { rootTag: string } {
 	}
 	if (stack.length > 0) truncated(`before closing <${stack[stack.length - 1]}>`);
 	if (!rootTag) {
-		throw intakeError('XML_MALFORMED', 'The text contains no XML element.', "Le texte ne contient aucun élément XML.",
-			'Send an XML invoice (UBL or CII), a Factur-X PDF or a CSV file.', 'Envoyez une facture XML (UBL ou CII), un PDF Factur-X ou un fichier CSV.');
+		throw intakeError(
+			'XML_MALFORMED',
+			'The text contains no XML element.',
+			'Le texte ne contient aucun élément XML.',
+			'Send an XML invoice (UBL or CII), a Factur-X PDF or a CSV file.',
+			'Envoyez une facture XML (UBL ou CII), un PDF Factur-X ou un fichier CSV.',
+		);
 	}
 	return { rootTag };
 }
@@ -212,32 +251,47 @@ const parser = (maxDepth: number): XMLParser =>
 	});
 
 /** Reads an XML document safely (no DTD, no entities, bounded size and depth) into plain objects. */
-export function parseXmlDocument(input: Buffer | string, limits: Partial<XmlLimits> = {}): XmlDocument {
+export function parseXmlDocument(
+	input: Buffer | string,
+	limits: Partial<XmlLimits> = {},
+): XmlDocument {
 	const { maxBytes, maxDepth } = { ...DEFAULT_XML_LIMITS, ...limits };
 	const size = typeof input === 'string' ? Buffer.byteLength(input) : input.length;
 	if (size > maxBytes) {
-		throw intakeError('INPUT_TOO_LARGE', `The document is ${size} bytes; the limit is ${maxBytes}.`,
+		throw intakeError(
+			'INPUT_TOO_LARGE',
+			`The document is ${size} bytes; the limit is ${maxBytes}.`,
 			`Le document fait ${size} octets ; la limite est de ${maxBytes}.`,
 			'Send invoices one file each, or raise the size limit of the operation.',
-			"Envoyez une facture par fichier, ou relevez la limite de taille de l'opération.", { size, maxBytes });
+			"Envoyez une facture par fichier, ou relevez la limite de taille de l'opération.",
+			{ size, maxBytes },
+		);
 	}
 	const text = decodeXml(input);
 	const { rootTag } = scanXml(text, maxDepth);
 	const valid = XMLValidator.validate(text, { allowBooleanAttributes: false });
 	if (valid !== true) {
 		const { line, col, msg } = valid.err;
-		throw intakeError('XML_MALFORMED', `The XML is not well-formed at line ${line}, column ${col}: ${msg}`,
+		throw intakeError(
+			'XML_MALFORMED',
+			`The XML is not well-formed at line ${line}, column ${col}: ${msg}`,
 			`Le XML est mal formé ligne ${line}, colonne ${col} : ${msg}`,
 			'Open the file in an XML editor to find the fault, or export it again from the invoicing software.',
 			"Ouvrez le fichier dans un éditeur XML pour trouver l'erreur, ou exportez-le de nouveau depuis le logiciel de facturation.",
-			{ line, column: col });
+			{ line, column: col },
+		);
 	}
 	let parsed: XmlObject;
 	try {
 		parsed = parser(maxDepth).parse(text) as XmlObject;
 	} catch (error) {
-		throw intakeError('XML_MALFORMED', `The XML cannot be read: ${(error as Error).message}`, `Le XML est illisible : ${(error as Error).message}`,
-			'Export the invoice again from the invoicing software.', 'Exportez de nouveau la facture depuis le logiciel de facturation.');
+		throw intakeError(
+			'XML_MALFORMED',
+			`The XML cannot be read: ${(error as Error).message}`,
+			`Le XML est illisible : ${(error as Error).message}`,
+			'Export the invoice again from the invoicing software.',
+			'Exportez de nouveau la facture depuis le logiciel de facturation.',
+		);
 	}
 	const root = Object.keys(parsed).find((k) => !k.startsWith('?') && !k.startsWith('#'));
 	const prefixed = rootTag.match(/^<([^\s/>]+)/)?.[1] ?? '';
@@ -245,7 +299,11 @@ export function parseXmlDocument(input: Buffer | string, limits: Partial<XmlLimi
 	const nsPattern = new RegExp(`\\sxmlns${prefix ? `:${prefix}` : ''}\\s*=\\s*["']([^"']*)["']`);
 	const namespace = rootTag.match(nsPattern)?.[1];
 	const node = root ? parsed[root] : undefined;
-	return { root: root ?? '', namespace, node: typeof node === 'object' && !Array.isArray(node) ? node : {} };
+	return {
+		root: root ?? '',
+		namespace,
+		node: typeof node === 'object' && !Array.isArray(node) ? node : {},
+	};
 }
 
 // Navigation over the parsed objects, namespace prefixes already removed.
@@ -273,7 +331,12 @@ export function one(node: XmlValue | undefined, ...path: string[]): XmlValue | u
 export function textOf(node: XmlValue | undefined): string | undefined {
 	if (node === undefined) return undefined;
 	if (Array.isArray(node)) return textOf(node[0]);
-	const raw = typeof node === 'string' ? node : typeof node['#text'] === 'string' ? (node['#text'] as string) : undefined;
+	const raw =
+		typeof node === 'string'
+			? node
+			: typeof node['#text'] === 'string'
+				? (node['#text'] as string)
+				: undefined;
 	const trimmed = raw?.trim();
 	return trimmed ? trimmed : undefined;
 }

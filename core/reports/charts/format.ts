@@ -15,13 +15,21 @@ export function toUnits(value: ChartValue, unit: ValueUnit): bigint | null {
 		if (typeof value === 'bigint') return value;
 		if (typeof value === 'string' && /^-?\d{1,19}$/.test(value.trim())) return BigInt(value.trim());
 		if (typeof value === 'number' && Number.isSafeInteger(value)) return BigInt(value);
-		throw new ReceivablesError('REPORT_CHART_BAD_VALUE', `Chart amount "${String(value)}" is not a whole number of minor units.`, {
-			hint: 'Pass money to charts as minor units (bigint or an integer string such as "123456" for 1 234,56).',
-		});
+		throw new ReceivablesError(
+			'REPORT_CHART_BAD_VALUE',
+			`Chart amount "${String(value)}" is not a whole number of minor units.`,
+			{
+				hint: 'Pass money to charts as minor units (bigint or an integer string such as "123456" for 1 234,56).',
+			},
+		);
 	}
 	const n = typeof value === 'number' ? value : Number(value);
 	if (!Number.isFinite(n)) {
-		throw new ReceivablesError('REPORT_CHART_BAD_VALUE', `Chart value "${String(value)}" is not a number.`, { hint: 'Pass counts, days and percentages as numbers.' });
+		throw new ReceivablesError(
+			'REPORT_CHART_BAD_VALUE',
+			`Chart value "${String(value)}" is not a number.`,
+			{ hint: 'Pass counts, days and percentages as numbers.' },
+		);
 	}
 	return BigInt(Math.round(n * 1000));
 }
@@ -37,8 +45,12 @@ function decimalText(value: bigint, decimals: number, lang: Lang): string {
 	const negative = value < 0n;
 	const abs = negative ? -value : value;
 	const scale = 10n ** BigInt(decimals);
-	const integer = (abs / scale).toString().replace(/\B(?=(\d{3})+(?!\d))/g, lang === 'fr' ? '\u202f' : ',');
-	let fraction = decimals ? (abs % scale).toString().padStart(decimals, '0').replace(/0+$/, '') : '';
+	const integer = (abs / scale)
+		.toString()
+		.replace(/\B(?=(\d{3})+(?!\d))/g, lang === 'fr' ? '\u202f' : ',');
+	let fraction = decimals
+		? (abs % scale).toString().padStart(decimals, '0').replace(/0+$/, '')
+		: '';
 	if (fraction) fraction = (lang === 'fr' ? ',' : '.') + fraction;
 	return `${negative ? '-' : ''}${integer}${fraction}`;
 }
@@ -54,18 +66,30 @@ export function formatCompactMoney(minor: bigint, currency: string, lang: Lang):
 	let suffix = '';
 	if (abs >= major * 1_000_000n) {
 		const decimals = abs >= major * 10_000_000n ? 0 : 1;
-		number = decimalText(roundHalfAwayFromZero(minor * 10n ** BigInt(decimals), major * 1_000_000n), decimals, lang);
+		number = decimalText(
+			roundHalfAwayFromZero(minor * 10n ** BigInt(decimals), major * 1_000_000n),
+			decimals,
+			lang,
+		);
 		suffix = 'M';
 	} else if (abs >= major * 1_000n) {
 		const decimals = abs >= major * 10_000n ? 0 : 1;
-		number = decimalText(roundHalfAwayFromZero(minor * 10n ** BigInt(decimals), major * 1_000n), decimals, lang);
+		number = decimalText(
+			roundHalfAwayFromZero(minor * 10n ** BigInt(decimals), major * 1_000n),
+			decimals,
+			lang,
+		);
 		suffix = 'k';
 	} else {
 		number = decimalText(roundHalfAwayFromZero(minor, major), 0, lang);
 	}
 	const symbol = SYMBOLS[currency];
-	if (lang === 'fr') return `${number}\u00a0${suffix}${symbol ?? (suffix ? `\u00a0${currency}` : currency)}`;
-	if (symbol) return number.startsWith('-') ? `-${symbol}${number.slice(1)}${suffix}` : `${symbol}${number}${suffix}`;
+	if (lang === 'fr')
+		return `${number}\u00a0${suffix}${symbol ?? (suffix ? `\u00a0${currency}` : currency)}`;
+	if (symbol)
+		return number.startsWith('-')
+			? `-${symbol}${number.slice(1)}${suffix}`
+			: `${symbol}${number}${suffix}`;
 	return `${number}${suffix} ${currency}`;
 }
 
@@ -73,7 +97,9 @@ export function formatCompactMoney(minor: bigint, currency: string, lang: Lang):
 export function formatUnits(units: bigint, unit: ValueUnit, lang: Lang, compact = false): string {
 	switch (unit.kind) {
 		case 'money':
-			return compact ? formatCompactMoney(units, unit.currency, lang) : formatMoney(units, unit.currency, lang);
+			return compact
+				? formatCompactMoney(units, unit.currency, lang)
+				: formatMoney(units, unit.currency, lang);
 		case 'count':
 			return decimalText(roundHalfAwayFromZero(units, THOUSANDTHS), 0, lang);
 		case 'days':

@@ -11,7 +11,11 @@ export type Lang = 'fr' | 'en';
 export type MinorAmount = bigint | string;
 
 /** What the values of a chart are: money (minor units of one currency), counts, days or percentages (0–100). */
-export type ValueUnit = { kind: 'money'; currency: string } | { kind: 'count' } | { kind: 'days' } | { kind: 'percent' };
+export type ValueUnit =
+	| { kind: 'money'; currency: string }
+	| { kind: 'count' }
+	| { kind: 'days' }
+	| { kind: 'percent' };
 
 /** A value: minor units for money, a number otherwise; null where there is nothing to show (a gap in a line). */
 export type ChartValue = MinorAmount | number | null | undefined;
@@ -88,13 +92,55 @@ export interface MarkData {
 }
 
 export type Shape =
-	| { kind: 'rect'; x: number; y: number; w: number; h: number; fill: string; tooltip?: string; data?: MarkData }
-	| { kind: 'line'; x1: number; y1: number; x2: number; y2: number; stroke: string; width: number; dash?: boolean }
-	| { kind: 'polyline'; points: Array<[number, number]>; stroke: string; width: number; series?: string }
-	| { kind: 'circle'; cx: number; cy: number; r: number; fill: string; tooltip?: string; data?: MarkData }
+	| {
+			kind: 'rect';
+			x: number;
+			y: number;
+			w: number;
+			h: number;
+			fill: string;
+			tooltip?: string;
+			data?: MarkData;
+	  }
+	| {
+			kind: 'line';
+			x1: number;
+			y1: number;
+			x2: number;
+			y2: number;
+			stroke: string;
+			width: number;
+			dash?: boolean;
+	  }
+	| {
+			kind: 'polyline';
+			points: Array<[number, number]>;
+			stroke: string;
+			width: number;
+			series?: string;
+	  }
+	| {
+			kind: 'circle';
+			cx: number;
+			cy: number;
+			r: number;
+			fill: string;
+			tooltip?: string;
+			data?: MarkData;
+	  }
 	/** A closed area given as an SVG path (M, L, A, Z commands in absolute coordinates). */
 	| { kind: 'path'; d: string; fill: string; tooltip?: string; data?: MarkData }
-	| { kind: 'text'; x: number; y: number; text: string; size: number; anchor: 'start' | 'middle' | 'end'; fill: string; bold?: boolean; rotate?: number };
+	| {
+			kind: 'text';
+			x: number;
+			y: number;
+			text: string;
+			size: number;
+			anchor: 'start' | 'middle' | 'end';
+			fill: string;
+			bold?: boolean;
+			rotate?: number;
+	  };
 
 export interface ChartGeometry {
 	id: string;

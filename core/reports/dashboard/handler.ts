@@ -1,6 +1,13 @@
 import type { Ledger } from '../../ledger';
 import { loadCompanyName } from '../../company/store';
-import { PAGE_HEADERS, pageGate, servePage, type PageOptions, type PageRequest, type PageResponse } from '../../tracking/pages';
+import {
+	PAGE_HEADERS,
+	pageGate,
+	servePage,
+	type PageOptions,
+	type PageRequest,
+	type PageResponse,
+} from '../../tracking/pages';
 import { portalLogin, portalSession, type PortalUser } from '../../tracking/portal';
 import { receivablesOverview } from '../overview';
 import type { ReceivablesOverviewOptions } from '../types';
@@ -18,16 +25,33 @@ export interface DashboardPageOptions extends PageOptions {
  * same "not found" answer for a wrong login or secret), then the overview limited to the user's accreditation —
  * level 1 everything, level 2 a sales rep's customers, level 3 a group head's reps' customers.
  */
-export async function handleDashboardRequest(ledger: Ledger, req: PageRequest, options: DashboardPageOptions): Promise<PageResponse> {
+export async function handleDashboardRequest(
+	ledger: Ledger,
+	req: PageRequest,
+	options: DashboardPageOptions,
+): Promise<PageResponse> {
 	return await servePage(req, dashboardTitle, async () => {
-		const gate = await pageGate<PortalUser>(ledger, req, { ...options, kind: 'portal', title: dashboardTitle }, {
-			login: (input) => portalLogin(ledger, input),
-			session: (token) => portalSession(ledger, { token, now: options.now }),
-		});
+		const gate = await pageGate<PortalUser>(
+			ledger,
+			req,
+			{ ...options, kind: 'portal', title: dashboardTitle },
+			{
+				login: (input) => portalLogin(ledger, input),
+				session: (token) => portalSession(ledger, { token, now: options.now }),
+			},
+		);
 		if ('answer' in gate) return gate.answer;
 		const { user, session, lang, guard } = gate.pass;
-		const overview = await receivablesOverview(ledger, { ...options.overview, scope: { level: user.level, staffCode: user.staffCode } });
-		const html = renderDashboardHtml(overview, user, { language: lang, company: options.company || (await loadCompanyName(ledger)) || undefined, session, actionUrl: options.actionUrl ?? '' });
+		const overview = await receivablesOverview(ledger, {
+			...options.overview,
+			scope: { level: user.level, staffCode: user.staffCode },
+		});
+		const html = renderDashboardHtml(overview, user, {
+			language: lang,
+			company: options.company || (await loadCompanyName(ledger)) || undefined,
+			session,
+			actionUrl: options.actionUrl ?? '',
+		});
 		return { status: 200, headers: { ...PAGE_HEADERS }, body: await guard(html) };
 	});
 }

@@ -1,2 +1,9 @@
-export { DASHBOARD_CSS, dashboardTitle, renderDashboardHtml, renderDashboardViewHtml, type DashboardOptions, type DashboardViewer } from './page';
+export {
+	DASHBOARD_CSS,
+	dashboardTitle,
+	renderDashboardHtml,
+	renderDashboardViewHtml,
+	type DashboardOptions,
+	type DashboardViewer,
+} from './page';
 export { handleDashboardRequest, type DashboardPageOptions } from './handler';

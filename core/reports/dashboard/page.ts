@@ -1,6 +1,12 @@
 import { escapeHtml } from '../../tracking/pages';
 import { geometryToSvg } from '../charts/svg';
-import { buildReportView, type Kpi, type ReportView, type ReportViewOptions, type ViewBlock } from '../charts/view';
+import {
+	buildReportView,
+	type Kpi,
+	type ReportView,
+	type ReportViewOptions,
+	type ViewBlock,
+} from '../charts/view';
 import type { Lang } from '../charts/model';
 import type { ReceivablesOverview } from '../types';
 
@@ -23,8 +29,24 @@ export interface DashboardOptions extends Omit<ReportViewOptions, 'viewer'> {
 }
 
 const T = {
-	fr: { title: 'Tableau de bord des encaissements', hello: 'Bonjour', refresh: 'Actualiser', logout: 'Déconnexion', other: 'English', data: 'Voir les chiffres', contents: 'Sections' },
-	en: { title: 'Receivables dashboard', hello: 'Hello', refresh: 'Refresh', logout: 'Sign out', other: 'Français', data: 'Show the figures', contents: 'Sections' },
+	fr: {
+		title: 'Tableau de bord des encaissements',
+		hello: 'Bonjour',
+		refresh: 'Actualiser',
+		logout: 'Déconnexion',
+		other: 'English',
+		data: 'Voir les chiffres',
+		contents: 'Sections',
+	},
+	en: {
+		title: 'Receivables dashboard',
+		hello: 'Hello',
+		refresh: 'Refresh',
+		logout: 'Sign out',
+		other: 'Français',
+		data: 'Show the figures',
+		contents: 'Sections',
+	},
 };
 
 export const DASHBOARD_CSS = `*{box-sizing:border-box}body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,"DejaVu Sans",sans-serif;margin:0;background:#f3f5f8;color:#1a1a1a;line-height:1.35}
@@ -55,8 +77,10 @@ function kpisHtml(items: Kpi[]): string {
 
 function tableHtml(head: string[], rows: string[][], numeric: boolean[], caption?: string): string {
 	const cls = (c: number) => (numeric[c] ? ' class="n"' : '');
-	return `<table>${caption ? `<caption>${escapeHtml(caption)}</caption>` : ''}<thead><tr>${head.map((h, c) => `<th scope="col"${cls(c)}>${escapeHtml(h)}</th>`).join('')}</tr></thead>`
-		+ `<tbody>${rows.map((r) => `<tr>${r.map((cell, c) => `<td${cls(c)}>${escapeHtml(cell)}</td>`).join('')}</tr>`).join('')}</tbody></table>`;
+	return (
+		`<table>${caption ? `<caption>${escapeHtml(caption)}</caption>` : ''}<thead><tr>${head.map((h, c) => `<th scope="col"${cls(c)}>${escapeHtml(h)}</th>`).join('')}</tr></thead>` +
+		`<tbody>${rows.map((r) => `<tr>${r.map((cell, c) => `<td${cls(c)}>${escapeHtml(cell)}</td>`).join('')}</tr>`).join('')}</tbody></table>`
+	);
 }
 
 function blocksHtml(blocks: ViewBlock[], lang: Lang): string {
@@ -69,13 +93,20 @@ function blocksHtml(blocks: ViewBlock[], lang: Lang): string {
 	for (const block of blocks) {
 		if (block.kind === 'chart') {
 			const g = block.chart;
-			const data = tableHtml(g.table.head, g.table.rows, g.table.head.map((_, c) => c > 0));
-			charts.push(`<figure data-chart="${escapeHtml(g.id)}"><figcaption>${escapeHtml(g.title)}</figcaption>${geometryToSvg(g)}<details><summary>${T[lang].data}</summary><div class="table">${data}</div></details></figure>`);
+			const data = tableHtml(
+				g.table.head,
+				g.table.rows,
+				g.table.head.map((_, c) => c > 0),
+			);
+			charts.push(
+				`<figure data-chart="${escapeHtml(g.id)}"><figcaption>${escapeHtml(g.title)}</figcaption>${geometryToSvg(g)}<details><summary>${T[lang].data}</summary><div class="table">${data}</div></details></figure>`,
+			);
 			continue;
 		}
 		flush();
 		if (block.kind === 'kpis') html += kpisHtml(block.items);
-		else if (block.kind === 'table') html += `<div class="table">${tableHtml(block.head, block.rows, block.numeric, block.caption)}</div>${block.more ? `<p class="more">${escapeHtml(block.more)}</p>` : ''}`;
+		else if (block.kind === 'table')
+			html += `<div class="table">${tableHtml(block.head, block.rows, block.numeric, block.caption)}</div>${block.more ? `<p class="more">${escapeHtml(block.more)}</p>` : ''}`;
 		else html += `<p class="note">${escapeHtml(block.text)}</p>`;
 	}
 	flush();
@@ -87,23 +118,40 @@ function documentHtml(lang: Lang, title: string, body: string): string {
 }
 
 /** Renders a report view (see buildReportView) as the dashboard document. */
-export function renderDashboardViewHtml(view: ReportView, options: { session?: string; actionUrl?: string } = {}): string {
+export function renderDashboardViewHtml(
+	view: ReportView,
+	options: { session?: string; actionUrl?: string } = {},
+): string {
 	const lang = view.language;
 	const t = T[lang];
 	const action = escapeHtml(options.actionUrl ?? '');
 	const session = options.session ? hidden('session', options.session) : '';
-	const form = (fields: string, label: string) => `<form method="post" action="${action}">${session}${fields}<button type="submit">${escapeHtml(label)}</button></form>`;
+	const form = (fields: string, label: string) =>
+		`<form method="post" action="${action}">${session}${fields}<button type="submit">${escapeHtml(label)}</button></form>`;
 	const bar = options.session
 		? `<div class="bar">${form(hidden('lang', lang) + hidden('action', 'dashboard'), t.refresh)}${form(hidden('lang', lang === 'fr' ? 'en' : 'fr') + hidden('action', 'dashboard'), t.other)}${form(hidden('lang', lang) + hidden('action', 'logout'), t.logout)}</div>`
 		: '';
 	const header = `<header><h1>${escapeHtml(view.company ? `${view.company} — ${t.title}` : t.title)}</h1><p><strong>${escapeHtml(view.asOfText)}</strong></p><p class="scope">${escapeHtml(view.scopeText)}</p>${bar}</header>`;
 	const nav = `<nav aria-label="${t.contents}">${view.sections.map((s) => `<a href="#${s.key}">${escapeHtml(s.title)}</a>`).join('')}</nav>`;
-	const sections = view.sections.map((s) => `<section id="${s.key}" aria-labelledby="${s.key}-h"><h2 id="${s.key}-h">${escapeHtml(s.title)}</h2>${blocksHtml(s.blocks, lang)}</section>`).join('');
-	return documentHtml(lang, `${t.title} — ${view.asOfText}`, `${header}${nav}<main>${kpisHtml(view.headline)}${sections}</main>`);
+	const sections = view.sections
+		.map(
+			(s) =>
+				`<section id="${s.key}" aria-labelledby="${s.key}-h"><h2 id="${s.key}-h">${escapeHtml(s.title)}</h2>${blocksHtml(s.blocks, lang)}</section>`,
+		)
+		.join('');
+	return documentHtml(
+		lang,
+		`${t.title} — ${view.asOfText}`,
+		`${header}${nav}<main>${kpisHtml(view.headline)}${sections}</main>`,
+	);
 }
 
 /** The dashboard of an overview for a viewer (a portal user: name and accreditation level), in French or English. */
-export function renderDashboardHtml(overview: ReceivablesOverview, viewer: DashboardViewer, options: DashboardOptions = {}): string {
+export function renderDashboardHtml(
+	overview: ReceivablesOverview,
+	viewer: DashboardViewer,
+	options: DashboardOptions = {},
+): string {
 	const view = buildReportView(overview, { ...options, viewer });
 	return renderDashboardViewHtml(view, { session: options.session, actionUrl: options.actionUrl });
 }

@@ -17,28 +17,64 @@ export function chartHeight(geometry: ChartGeometry, width: number): number {
 	return (geometry.height * width) / geometry.width;
 }
 
-export function drawChart(page: PDFPage, geometry: ChartGeometry, box: { x: number; top: number; width: number }, fonts: { regular: PDFFont; bold: PDFFont }): void {
+export function drawChart(
+	page: PDFPage,
+	geometry: ChartGeometry,
+	box: { x: number; top: number; width: number },
+	fonts: { regular: PDFFont; bold: PDFFont },
+): void {
 	const s = box.width / geometry.width;
 	const X = (gx: number) => box.x + gx * s;
 	const Y = (gy: number) => box.top - gy * s;
 	for (const shape of geometry.shapes) {
 		switch (shape.kind) {
 			case 'rect':
-				page.drawRectangle({ x: X(shape.x), y: Y(shape.y + shape.h), width: shape.w * s, height: shape.h * s, color: hexColor(shape.fill) });
+				page.drawRectangle({
+					x: X(shape.x),
+					y: Y(shape.y + shape.h),
+					width: shape.w * s,
+					height: shape.h * s,
+					color: hexColor(shape.fill),
+				});
 				break;
 			case 'line':
-				page.drawLine({ start: { x: X(shape.x1), y: Y(shape.y1) }, end: { x: X(shape.x2), y: Y(shape.y2) }, thickness: shape.width * s, color: hexColor(shape.stroke), dashArray: shape.dash ? [4 * s, 3 * s] : undefined });
+				page.drawLine({
+					start: { x: X(shape.x1), y: Y(shape.y1) },
+					end: { x: X(shape.x2), y: Y(shape.y2) },
+					thickness: shape.width * s,
+					color: hexColor(shape.stroke),
+					dashArray: shape.dash ? [4 * s, 3 * s] : undefined,
+				});
 				break;
 			case 'polyline': {
 				const d = shape.points.map(([px, py], i) => `${i ? 'L' : 'M'}${px} ${py}`).join(' ');
-				page.drawSvgPath(d, { x: box.x, y: box.top, scale: s, borderColor: hexColor(shape.stroke), borderWidth: shape.width, borderLineCap: LineCapStyle.Round });
+				page.drawSvgPath(d, {
+					x: box.x,
+					y: box.top,
+					scale: s,
+					borderColor: hexColor(shape.stroke),
+					borderWidth: shape.width,
+					borderLineCap: LineCapStyle.Round,
+				});
 				break;
 			}
 			case 'circle':
-				page.drawCircle({ x: X(shape.cx), y: Y(shape.cy), size: shape.r * s, color: hexColor(shape.fill) });
+				page.drawCircle({
+					x: X(shape.cx),
+					y: Y(shape.cy),
+					size: shape.r * s,
+					color: hexColor(shape.fill),
+				});
 				break;
 			case 'path':
-				page.drawSvgPath(shape.d, { x: box.x, y: box.top, scale: s, color: hexColor(shape.fill), borderColor: rgb(1, 1, 1), borderWidth: 1 });
+				page.drawSvgPath(shape.d, {
+					x: box.x,
+					y: box.top,
+					scale: s,
+					color: hexColor(shape.fill),
+					borderColor: rgb(1, 1, 1),
+					borderWidth: 1,
+				});
 				break;
 			case 'text': {
 				const font = shape.bold ? fonts.bold : fonts.regular;

@@ -1,7 +1,13 @@
 import { PDFDocument, rgb, type PDFFont, type PDFPage } from 'pdf-lib';
 import { embedDocumentFonts } from '../../documents/fonts';
 import type { ReceivablesOverview } from '../types';
-import { buildReportView, type Kpi, type ReportView, type ReportViewOptions, type ViewBlock } from '../charts/view';
+import {
+	buildReportView,
+	type Kpi,
+	type ReportView,
+	type ReportViewOptions,
+	type ViewBlock,
+} from '../charts/view';
 import { chartHeight, drawChart, hexColor } from './chart';
 import { printableText } from '../../documents/text';
 
@@ -38,7 +44,8 @@ function fitText(text: string, font: PDFFont, size: number, width: number): stri
 	let s = clean(text);
 	if (font.widthOfTextAtSize(s, size) <= width) return s;
 	const chars = Array.from(s);
-	while (chars.length > 1 && font.widthOfTextAtSize(chars.join('') + '…', size) > width) chars.pop();
+	while (chars.length > 1 && font.widthOfTextAtSize(chars.join('') + '…', size) > width)
+		chars.pop();
 	s = chars.join('').trimEnd() + '…';
 	return s;
 }
@@ -47,8 +54,19 @@ function newPage(w: Writer): void {
 	w.page = w.doc.addPage(A4);
 	w.y = A4[1] - MARGIN;
 	const head = [w.view.company, w.view.title, w.view.asOfText].filter(Boolean).join(' — ');
-	w.page.drawText(fitText(head, w.fonts.regular, 8, WIDTH), { x: MARGIN, y: A4[1] - 24, size: 8, font: w.fonts.regular, color: MUTED });
-	w.page.drawLine({ start: { x: MARGIN, y: A4[1] - 29 }, end: { x: A4[0] - MARGIN, y: A4[1] - 29 }, thickness: 0.5, color: rgb(0.8, 0.8, 0.8) });
+	w.page.drawText(fitText(head, w.fonts.regular, 8, WIDTH), {
+		x: MARGIN,
+		y: A4[1] - 24,
+		size: 8,
+		font: w.fonts.regular,
+		color: MUTED,
+	});
+	w.page.drawLine({
+		start: { x: MARGIN, y: A4[1] - 29 },
+		end: { x: A4[0] - MARGIN, y: A4[1] - 29 },
+		thickness: 0.5,
+		color: rgb(0.8, 0.8, 0.8),
+	});
 	w.y = A4[1] - 48;
 }
 
@@ -60,11 +78,27 @@ function room(w: Writer, height: number): void {
 	}
 }
 
-function text(w: Writer, value: string, options: { size?: number; bold?: boolean; color?: ReturnType<typeof rgb>; x?: number; width?: number } = {}): void {
+function text(
+	w: Writer,
+	value: string,
+	options: {
+		size?: number;
+		bold?: boolean;
+		color?: ReturnType<typeof rgb>;
+		x?: number;
+		width?: number;
+	} = {},
+): void {
 	const size = options.size ?? 10;
 	const font = options.bold ? w.fonts.bold : w.fonts.regular;
 	room(w, size * 1.4);
-	w.page.drawText(fitText(value, font, size, options.width ?? WIDTH), { x: options.x ?? MARGIN, y: w.y - size, size, font, color: options.color ?? INK });
+	w.page.drawText(fitText(value, font, size, options.width ?? WIDTH), {
+		x: options.x ?? MARGIN,
+		y: w.y - size,
+		size,
+		font,
+		color: options.color ?? INK,
+	});
 	w.y -= size * 1.45;
 }
 
@@ -77,13 +111,48 @@ function kpis(w: Writer, items: Kpi[], perRow = 4): void {
 		items.slice(i, i + perRow).forEach((k, j) => {
 			const x = MARGIN + j * (width + gap);
 			const top = w.y;
-			w.page.drawRectangle({ x, y: top - height, width, height, color: rgb(0.965, 0.969, 0.976), borderColor: rgb(0.86, 0.87, 0.89), borderWidth: 0.6 });
-			if (k.tone) w.page.drawRectangle({ x, y: top - height, width: 3, height, color: hexColor(TONES[k.tone]) });
-			w.page.drawText(fitText(k.label, w.fonts.regular, 7.5, width - 14), { x: x + 8, y: top - 14, size: 7.5, font: w.fonts.regular, color: MUTED });
+			w.page.drawRectangle({
+				x,
+				y: top - height,
+				width,
+				height,
+				color: rgb(0.965, 0.969, 0.976),
+				borderColor: rgb(0.86, 0.87, 0.89),
+				borderWidth: 0.6,
+			});
+			if (k.tone)
+				w.page.drawRectangle({
+					x,
+					y: top - height,
+					width: 3,
+					height,
+					color: hexColor(TONES[k.tone]),
+				});
+			w.page.drawText(fitText(k.label, w.fonts.regular, 7.5, width - 14), {
+				x: x + 8,
+				y: top - 14,
+				size: 7.5,
+				font: w.fonts.regular,
+				color: MUTED,
+			});
 			let size = 13;
-			while (size > 8 && w.fonts.bold.widthOfTextAtSize(clean(k.value), size) > width - 14) size -= 0.5;
-			w.page.drawText(fitText(k.value, w.fonts.bold, size, width - 14), { x: x + 8, y: top - 32, size, font: w.fonts.bold, color: k.tone ? hexColor(TONES[k.tone]) : INK });
-			if (k.note) w.page.drawText(fitText(k.note, w.fonts.regular, 7, width - 14), { x: x + 8, y: top - 45, size: 7, font: w.fonts.regular, color: MUTED });
+			while (size > 8 && w.fonts.bold.widthOfTextAtSize(clean(k.value), size) > width - 14)
+				size -= 0.5;
+			w.page.drawText(fitText(k.value, w.fonts.bold, size, width - 14), {
+				x: x + 8,
+				y: top - 32,
+				size,
+				font: w.fonts.bold,
+				color: k.tone ? hexColor(TONES[k.tone]) : INK,
+			});
+			if (k.note)
+				w.page.drawText(fitText(k.note, w.fonts.regular, 7, width - 14), {
+					x: x + 8,
+					y: top - 45,
+					size: 7,
+					font: w.fonts.regular,
+					color: MUTED,
+				});
 		});
 		w.y -= height + gap;
 	}
@@ -95,7 +164,15 @@ function table(w: Writer, block: Extract<ViewBlock, { kind: 'table' }>): void {
 	const bold = w.fonts.bold;
 	// Column widths: what the widest cell needs. Figures are never cut: the type gets smaller until they fit with
 	// some room for the text columns, which are shortened (with "…") when needed.
-	const needs = (size: number) => block.head.map((h, c) => Math.max(bold.widthOfTextAtSize(clean(h), size), ...block.rows.map((r) => font.widthOfTextAtSize(clean(r[c] ?? ''), size))) + 2 * pad);
+	const needs = (size: number) =>
+		block.head.map(
+			(h, c) =>
+				Math.max(
+					bold.widthOfTextAtSize(clean(h), size),
+					...block.rows.map((r) => font.widthOfTextAtSize(clean(r[c] ?? ''), size)),
+				) +
+				2 * pad,
+		);
 	const textColumns = block.numeric.filter((n) => !n).length;
 	let size = 8;
 	let need = needs(size);
@@ -119,7 +196,13 @@ function table(w: Writer, block: Extract<ViewBlock, { kind: 'table' }>): void {
 	} else widths = need.map((n) => n + (WIDTH - total) * (n / total));
 	const rowHeight = size + 2 * pad;
 	const header = () => {
-		w.page.drawRectangle({ x: MARGIN, y: w.y - rowHeight, width: WIDTH, height: rowHeight, color: rgb(0.91, 0.93, 0.96) });
+		w.page.drawRectangle({
+			x: MARGIN,
+			y: w.y - rowHeight,
+			width: WIDTH,
+			height: rowHeight,
+			color: rgb(0.91, 0.93, 0.96),
+		});
 		drawRow(block.head, bold);
 	};
 	const drawRow = (cells: string[], f: PDFFont) => {
@@ -127,7 +210,13 @@ function table(w: Writer, block: Extract<ViewBlock, { kind: 'table' }>): void {
 		cells.forEach((cell, c) => {
 			const value = fitText(cell ?? '', f, size, widths[c] - 2 * pad);
 			const cw = f.widthOfTextAtSize(value, size);
-			w.page.drawText(value, { x: block.numeric[c] ? x + widths[c] - pad - cw : x + pad, y: w.y - pad - size + 1.5, size, font: f, color: INK });
+			w.page.drawText(value, {
+				x: block.numeric[c] ? x + widths[c] - pad - cw : x + pad,
+				y: w.y - pad - size + 1.5,
+				size,
+				font: f,
+				color: INK,
+			});
 			x += widths[c];
 		});
 		w.y -= rowHeight;
@@ -143,10 +232,22 @@ function table(w: Writer, block: Extract<ViewBlock, { kind: 'table' }>): void {
 			room(w, rowHeight * 2);
 			header();
 		}
-		if (i % 2 === 1) w.page.drawRectangle({ x: MARGIN, y: w.y - rowHeight, width: WIDTH, height: rowHeight, color: rgb(0.975, 0.978, 0.985) });
+		if (i % 2 === 1)
+			w.page.drawRectangle({
+				x: MARGIN,
+				y: w.y - rowHeight,
+				width: WIDTH,
+				height: rowHeight,
+				color: rgb(0.975, 0.978, 0.985),
+			});
 		drawRow(row, font);
 	});
-	w.page.drawLine({ start: { x: MARGIN, y: w.y }, end: { x: MARGIN + WIDTH, y: w.y }, thickness: 0.5, color: rgb(0.75, 0.77, 0.8) });
+	w.page.drawLine({
+		start: { x: MARGIN, y: w.y },
+		end: { x: MARGIN + WIDTH, y: w.y },
+		thickness: 0.5,
+		color: rgb(0.75, 0.77, 0.8),
+	});
 	w.y -= 4;
 	if (block.more) text(w, block.more, { size: 7.5, color: MUTED });
 	w.y -= 8;
@@ -178,10 +279,34 @@ function blockOut(w: Writer, block: ViewBlock): void {
 function cover(w: Writer): void {
 	const v = w.view;
 	w.page.drawRectangle({ x: 0, y: A4[1] - 200, width: A4[0], height: 200, color: ACCENT });
-	w.page.drawText(fitText(v.company || v.title, w.fonts.bold, 24, WIDTH), { x: MARGIN, y: A4[1] - 90, size: 24, font: w.fonts.bold, color: rgb(1, 1, 1) });
-	w.page.drawText(fitText(v.company ? v.title : '', w.fonts.regular, 16, WIDTH), { x: MARGIN, y: A4[1] - 120, size: 16, font: w.fonts.regular, color: rgb(1, 1, 1) });
-	w.page.drawText(fitText(v.asOfText, w.fonts.bold, 13, WIDTH), { x: MARGIN, y: A4[1] - 150, size: 13, font: w.fonts.bold, color: rgb(1, 1, 1) });
-	w.page.drawText(fitText(v.scopeText, w.fonts.regular, 10, WIDTH), { x: MARGIN, y: A4[1] - 172, size: 10, font: w.fonts.regular, color: rgb(0.9, 0.93, 1) });
+	w.page.drawText(fitText(v.company || v.title, w.fonts.bold, 24, WIDTH), {
+		x: MARGIN,
+		y: A4[1] - 90,
+		size: 24,
+		font: w.fonts.bold,
+		color: rgb(1, 1, 1),
+	});
+	w.page.drawText(fitText(v.company ? v.title : '', w.fonts.regular, 16, WIDTH), {
+		x: MARGIN,
+		y: A4[1] - 120,
+		size: 16,
+		font: w.fonts.regular,
+		color: rgb(1, 1, 1),
+	});
+	w.page.drawText(fitText(v.asOfText, w.fonts.bold, 13, WIDTH), {
+		x: MARGIN,
+		y: A4[1] - 150,
+		size: 13,
+		font: w.fonts.bold,
+		color: rgb(1, 1, 1),
+	});
+	w.page.drawText(fitText(v.scopeText, w.fonts.regular, 10, WIDTH), {
+		x: MARGIN,
+		y: A4[1] - 172,
+		size: 10,
+		font: w.fonts.regular,
+		color: rgb(0.9, 0.93, 1),
+	});
 	w.y = A4[1] - 230;
 	kpis(w, v.headline, 3);
 	w.y -= 12;
@@ -189,7 +314,9 @@ function cover(w: Writer): void {
 	v.sections.forEach((s, i) => text(w, `${i + 1}. ${s.title}`, { size: 10.5, x: MARGIN + 8 }));
 	w.y -= 8;
 	// The aged balance chart of the main currency on the cover: the picture a finance manager looks at first.
-	const first = v.sections[0]?.blocks.find((b): b is Extract<ViewBlock, { kind: 'chart' }> => b.kind === 'chart');
+	const first = v.sections[0]?.blocks.find(
+		(b): b is Extract<ViewBlock, { kind: 'chart' }> => b.kind === 'chart',
+	);
 	if (first && w.y - chartHeight(first.chart, WIDTH) > MARGIN + 30) blockOut(w, first);
 }
 
@@ -209,7 +336,13 @@ export async function renderReportViewPdf(view: ReportView): Promise<Uint8Array>
 		w.running = '';
 		newPage(w);
 		w.page.drawRectangle({ x: MARGIN, y: w.y - 22, width: 4, height: 22, color: ACCENT });
-		w.page.drawText(fitText(`${i + 1}. ${section.title}`, fonts.bold, 16, WIDTH - 12), { x: MARGIN + 12, y: w.y - 17, size: 16, font: fonts.bold, color: INK });
+		w.page.drawText(fitText(`${i + 1}. ${section.title}`, fonts.bold, 16, WIDTH - 12), {
+			x: MARGIN + 12,
+			y: w.y - 17,
+			size: 16,
+			font: fonts.bold,
+			color: INK,
+		});
 		w.y -= 36;
 		w.running = `${i + 1}. ${section.title} (${view.language === 'fr' ? 'suite' : 'continued'})`;
 		for (const block of section.blocks) blockOut(w, block);
@@ -217,12 +350,21 @@ export async function renderReportViewPdf(view: ReportView): Promise<Uint8Array>
 	const pages = doc.getPages();
 	pages.forEach((page, i) => {
 		const s = `Page ${i + 1}/${pages.length}`;
-		page.drawText(s, { x: A4[0] - MARGIN - fonts.regular.widthOfTextAtSize(s, 8), y: 22, size: 8, font: fonts.regular, color: MUTED });
+		page.drawText(s, {
+			x: A4[0] - MARGIN - fonts.regular.widthOfTextAtSize(s, 8),
+			y: 22,
+			size: 8,
+			font: fonts.regular,
+			color: MUTED,
+		});
 	});
 	return await doc.save({ useObjectStreams: true });
 }
 
 /** The receivables report of an overview (see core/reports) as PDF bytes, in French or English. */
-export async function renderReportPdf(overview: ReceivablesOverview, options: ReportViewOptions = {}): Promise<Uint8Array> {
+export async function renderReportPdf(
+	overview: ReceivablesOverview,
+	options: ReportViewOptions = {},
+): Promise<Uint8Array> {
 	return await renderReportViewPdf(buildReportView(overview, options));
 }

@@ -9,7 +9,8 @@ const both = { show: { operation: ['savePortalUser', 'saveCourierAccount'] } };
 export const description: INodeProperties[] = [
 	...updateDisplayOptions({ show: { operation: ['saveCourierAccount'] } }, [
 		{
-			displayName: 'A courier account opens only the courier page (the invoices of the courier\'s own waves, and recording deliveries); it never reads the portal.',
+			displayName:
+				"A courier account opens only the courier page (the invoices of the courier's own waves, and recording deliveries); it never reads the portal.",
 			name: 'courierNotice',
 			type: 'notice',
 			default: '',
@@ -33,8 +34,23 @@ export const description: INodeProperties[] = [
 		},
 	]),
 	...updateDisplayOptions(both, [
-		{ displayName: 'Staff Code', name: 'staffCode', type: 'string', default: '', description: 'Portal user: the sales rep or group head (required for levels 2 and 3). Courier account: the courier (a staff member with the role courier).' },
-		{ displayName: 'Secret', name: 'secret', type: 'string', typeOptions: { password: true }, default: '', required: true, description: 'Stored hashed (scrypt); changing it ends the open sessions' },
+		{
+			displayName: 'Staff Code',
+			name: 'staffCode',
+			type: 'string',
+			default: '',
+			description:
+				'Portal user: the sales rep or group head (required for levels 2 and 3). Courier account: the courier (a staff member with the role courier).',
+		},
+		{
+			displayName: 'Secret',
+			name: 'secret',
+			type: 'string',
+			typeOptions: { password: true },
+			default: '',
+			required: true,
+			description: 'Stored hashed (scrypt); changing it ends the open sessions',
+		},
 		{
 			displayName: 'Language',
 			name: 'language',
@@ -52,7 +68,10 @@ export const description: INodeProperties[] = [
 export const operation = eachItem({
 	outputs: [{ name: 'Done', meaning: 'The account saved (never its secret)' }],
 	setup: async function () {
-		return { ledger: await getLedger(this), operation: this.getNodeParameter('operation', 0) as string };
+		return {
+			ledger: await getLedger(this),
+			operation: this.getNodeParameter('operation', 0) as string,
+		};
 	},
 	async item(i, _item, { ledger, operation }: { ledger: Ledger; operation: string }) {
 		if (operation === 'saveCourierAccount') {
@@ -64,7 +83,16 @@ export const operation = eachItem({
 				language: this.getNodeParameter('language', i, 'fr') as 'fr' | 'en',
 				active: this.getNodeParameter('active', i, true) as boolean,
 			});
-			return { json: { id: courier.id, kind: courier.kind, login: courier.login, name: courier.name, staffCode: courier.staffCode, language: courier.language } };
+			return {
+				json: {
+					id: courier.id,
+					kind: courier.kind,
+					login: courier.login,
+					name: courier.name,
+					staffCode: courier.staffCode,
+					language: courier.language,
+				},
+			};
 		}
 		const user = await savePortalUser(ledger, {
 			login: String(this.getNodeParameter('login', i)),
@@ -75,6 +103,15 @@ export const operation = eachItem({
 			language: this.getNodeParameter('language', i, 'fr') as 'fr' | 'en',
 			active: this.getNodeParameter('active', i, true) as boolean,
 		});
-		return { json: { id: user.id, login: user.login, name: user.name, level: user.level, staffCode: user.staffCode, language: user.language } };
+		return {
+			json: {
+				id: user.id,
+				login: user.login,
+				name: user.name,
+				level: user.level,
+				staffCode: user.staffCode,
+				language: user.language,
+			},
+		};
 	},
 });

@@ -1,6 +1,11 @@
 import type { IDataObject, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
-import { activeDisputeModel, classifyDispute, classifyWithModel, type ClassifyOptions } from '../../../core';
+import {
+	activeDisputeModel,
+	classifyDispute,
+	classifyWithModel,
+	type ClassifyOptions,
+} from '../../../core';
 import { getLedger } from '../../shared/transport/ledger';
 import { text } from '../helpers/items';
 import { eachItem } from '../../shared/operation';
@@ -13,15 +18,24 @@ const properties: INodeProperties[] = [
 		typeOptions: { rows: 4 },
 		default: '={{ $json.textPlain || $json.textHtml || $json.text }}',
 		description:
-			'The customer\'s reply or the call note. An e-mail body with its quoted history and signature is fine; HTML is read as text. By default the text of an Email Trigger (IMAP) item.',
+			"The customer's reply or the call note. An e-mail body with its quoted history and signature is fine; HTML is read as text. By default the text of an Email Trigger (IMAP) item.",
 	},
 	{
 		displayName: 'Model',
 		name: 'classifyModel',
 		type: 'options',
 		options: [
-			{ name: 'Shipped Model (No Ledger Needed)', value: 'shipped', description: 'The model shipped with the package, trained on its labelled replies' },
-			{ name: "Company's Active Model (From the Ledger)", value: 'company', description: 'The model Retrain Model made active from your reviewed replies, with its calibrated confidence and review threshold; the shipped one while there is none' },
+			{
+				name: 'Shipped Model (No Ledger Needed)',
+				value: 'shipped',
+				description: 'The model shipped with the package, trained on its labelled replies',
+			},
+			{
+				name: "Company's Active Model (From the Ledger)",
+				value: 'company',
+				description:
+					'The model Retrain Model made active from your reviewed replies, with its calibrated confidence and review threshold; the shipped one while there is none',
+			},
 		],
 		default: 'shipped',
 		description: 'Which model reads the replies',
@@ -31,7 +45,8 @@ const properties: INodeProperties[] = [
 		name: 'resultField',
 		type: 'string',
 		default: 'classification',
-		description: 'The field of the output item that receives the classification; the input fields are kept',
+		description:
+			'The field of the output item that receives the classification; the input fields are kept',
 	},
 	{
 		displayName: 'Options',
@@ -56,7 +71,8 @@ const properties: INodeProperties[] = [
 				name: 'receivedAt',
 				type: 'string',
 				default: '={{ $json.date }}',
-				description: 'When the message was received (ISO date or e-mail Date header): "vendredi prochain" or "end of month" are resolved against it. Empty: today.',
+				description:
+					'When the message was received (ISO date or e-mail Date header): "vendredi prochain" or "end of month" are resolved against it. Empty: today.',
 			},
 			{
 				displayName: 'Review Below Confidence',
@@ -64,7 +80,8 @@ const properties: INodeProperties[] = [
 				type: 'number',
 				typeOptions: { minValue: 0, maxValue: 1, numberPrecision: 2 },
 				default: 0.55,
-				description: 'Results less sure than this get needsReview = true, for a person to check. Without this option: the model’s own threshold (the shipped model’s is set from its labelled replies).',
+				description:
+					'Results less sure than this get needsReview = true, for a person to check. Without this option: the model’s own threshold (the shipped model’s is set from its labelled replies).',
 			},
 			{
 				displayName: 'Subject',
@@ -90,18 +107,25 @@ export const description = updateDisplayOptions(displayOptions, properties);
 
 export const operation = eachItem({
 	// The company's model is read once per execution, on the first item that needs it.
-	outputs: [{ name: 'Classified', meaning: 'The input item with its classification (category, confidence, needs review, notes)' }],
+	outputs: [
+		{
+			name: 'Classified',
+			meaning: 'The input item with its classification (category, confidence, needs review, notes)',
+		},
+	],
 	async item(i, item) {
 		// Any value is accepted: an empty, binary or non-text body gets a clear "needs review" result, never an error.
 		const body = this.getNodeParameter('text', i, '') as unknown;
 		const options = this.getNodeParameter('options', i, {}) as IDataObject;
 		const field = text(this, 'resultField', i, 'classification') || 'classification';
 		const classifyOptions: ClassifyOptions = {
-			language: options.language === 'fr' || options.language === 'en' ? options.language : undefined,
+			language:
+				options.language === 'fr' || options.language === 'en' ? options.language : undefined,
 			receivedAt: options.receivedAt ? String(options.receivedAt) : undefined,
 			subject: options.subject ? String(options.subject) : undefined,
 			zone: options.zone ? String(options.zone) : undefined,
-			reviewThreshold: typeof options.reviewThreshold === 'number' ? options.reviewThreshold : undefined,
+			reviewThreshold:
+				typeof options.reviewThreshold === 'number' ? options.reviewThreshold : undefined,
 		};
 		if (this.getNodeParameter('classifyModel', i, 'shipped') !== 'company') {
 			const result = classifyDispute(body as string, classifyOptions);
@@ -109,7 +133,12 @@ export const operation = eachItem({
 		}
 		const active = await companyModel(this);
 		const result = classifyWithModel(active.model, body, classifyOptions);
-		return { json: { ...item.json, [field]: { ...result, modelId: active.id ?? 'shipped' } as unknown as IDataObject } };
+		return {
+			json: {
+				...item.json,
+				[field]: { ...result, modelId: active.id ?? 'shipped' } as unknown as IDataObject,
+			},
+		};
 	},
 });
 

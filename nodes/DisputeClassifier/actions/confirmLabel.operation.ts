@@ -5,7 +5,13 @@ import { DISPUTE_CATEGORY_OPTIONS, text } from '../helpers/items';
 import { eachItem, ledgerSetup } from '../../shared/operation';
 
 const properties: INodeProperties[] = [
-	{ displayName: 'Review ID', name: 'reviewId', type: 'string', default: '={{ $json.reviewId }}', required: true },
+	{
+		displayName: 'Review ID',
+		name: 'reviewId',
+		type: 'string',
+		default: '={{ $json.reviewId }}',
+		required: true,
+	},
 	{
 		displayName: 'Label',
 		name: 'label',
@@ -27,10 +33,29 @@ const properties: INodeProperties[] = [
 		placeholder: 'Add Option',
 		default: {},
 		options: [
-			{ displayName: 'Actor', name: 'actor', type: 'string', default: '', description: 'Who gives the label' },
-			{ displayName: 'Customer Code', name: 'customer', type: 'string', default: '', description: 'For a dispute label when the reply names no invoice of the ledger' },
+			{
+				displayName: 'Actor',
+				name: 'actor',
+				type: 'string',
+				default: '',
+				description: 'Who gives the label',
+			},
+			{
+				displayName: 'Customer Code',
+				name: 'customer',
+				type: 'string',
+				default: '',
+				description: 'For a dispute label when the reply names no invoice of the ledger',
+			},
 			{ displayName: 'Note', name: 'note', type: 'string', default: '' },
-			{ displayName: 'Open Dispute', name: 'openDispute', type: 'boolean', default: true, description: 'Whether a dispute label (administrative, logistics, commercial, technical) opens the dispute in the same step' },
+			{
+				displayName: 'Open Dispute',
+				name: 'openDispute',
+				type: 'boolean',
+				default: true,
+				description:
+					'Whether a dispute label (administrative, logistics, commercial, technical) opens the dispute in the same step',
+			},
 			{ displayName: 'Subcategory', name: 'subcategory', type: 'string', default: '' },
 		],
 	},
@@ -42,8 +67,15 @@ export const description = updateDisplayOptions(displayOptions, properties);
 
 export const operation = eachItem({
 	outputs: [
-		{ name: 'Labelled', meaning: 'The review confirmed with its label (and the dispute opened, if asked)' },
-		{ name: 'Rejected', meaning: 'A label refused: unknown review, already reviewed, unknown label', rejects: true },
+		{
+			name: 'Labelled',
+			meaning: 'The review confirmed with its label (and the dispute opened, if asked)',
+		},
+		{
+			name: 'Rejected',
+			meaning: 'A label refused: unknown review, already reviewed, unknown label',
+			rejects: true,
+		},
 	],
 	setup: ledgerSetup,
 	async item(i, _item, ledger: Ledger) {

@@ -10,7 +10,8 @@ const properties: INodeProperties[] = [
 		name: 'invoiceNumbers',
 		type: 'string',
 		default: "={{ ($json.classification?.invoiceNumbers ?? []).join(', ') }}",
-		description: 'The invoices disputed (comma-separated or a list). Numbers not in the ledger are reported in unknownInvoices, never invented.',
+		description:
+			'The invoices disputed (comma-separated or a list). Numbers not in the ledger are reported in unknownInvoices, never invented.',
 	},
 	{
 		displayName: 'Customer Code',
@@ -25,7 +26,8 @@ const properties: INodeProperties[] = [
 		type: 'options',
 		options: DISPUTE_CATEGORY_OPTIONS,
 		default: 'administrative',
-		description: 'Decides the owner (billing team, logistics, the customer\'s sales rep, support) and the due date. An expression can take the category the classifier found (classification.category).',
+		description:
+			"Decides the owner (billing team, logistics, the customer's sales rep, support) and the due date. An expression can take the category the classifier found (classification.category).",
 	},
 	{
 		displayName: 'Subcategory',
@@ -40,27 +42,73 @@ const properties: INodeProperties[] = [
 		placeholder: 'Add Option',
 		default: {},
 		options: [
-			{ displayName: 'Actor', name: 'actor', type: 'string', default: '', description: 'Who opens it (user, workflow)' },
-			{ displayName: 'Amount', name: 'amount', type: 'string', default: '', description: 'Disputed amount (decimal). Empty: the open amount of the invoices.' },
-			{ displayName: 'As Of', name: 'asOf', type: 'string', default: '', placeholder: '2026-03-31', description: 'Day the dispute was opened (YYYY-MM-DD, not in the future): reports as of that day and later count it, and its due date follows. Empty: today.' },
-			{ displayName: 'Currency', name: 'currency', type: 'string', default: '', placeholder: 'EUR' },
-			{ displayName: 'Evidence', name: 'evidence', type: 'string', default: '={{ $json.classification?.evidence }}', description: 'The customer\'s words' },
-			{ displayName: 'Owner', name: 'owner', type: 'string', default: '', description: 'A person or team instead of the routing by category' },
+			{
+				displayName: 'Actor',
+				name: 'actor',
+				type: 'string',
+				default: '',
+				description: 'Who opens it (user, workflow)',
+			},
+			{
+				displayName: 'Amount',
+				name: 'amount',
+				type: 'string',
+				default: '',
+				description: 'Disputed amount (decimal). Empty: the open amount of the invoices.',
+			},
+			{
+				displayName: 'As Of',
+				name: 'asOf',
+				type: 'string',
+				default: '',
+				placeholder: '2026-03-31',
+				description:
+					'Day the dispute was opened (YYYY-MM-DD, not in the future): reports as of that day and later count it, and its due date follows. Empty: today.',
+			},
+			{
+				displayName: 'Currency',
+				name: 'currency',
+				type: 'string',
+				default: '',
+				placeholder: 'EUR',
+			},
+			{
+				displayName: 'Evidence',
+				name: 'evidence',
+				type: 'string',
+				default: '={{ $json.classification?.evidence }}',
+				description: "The customer's words",
+			},
+			{
+				displayName: 'Owner',
+				name: 'owner',
+				type: 'string',
+				default: '',
+				description: 'A person or team instead of the routing by category',
+			},
 			{
 				displayName: 'Sender E-Mail',
 				name: 'senderEmail',
 				type: 'string',
 				default: '',
 				placeholder: '={{ $json.from }}',
-				description: 'The address the reply came from. When set, the dispute opens only if it is one of the customer\'s known e-mail addresses; otherwise the item goes to Rejected (code DISPUTE_SENDER_UNKNOWN) for a person to check. Leave empty for calls and the portal.',
+				description:
+					"The address the reply came from. When set, the dispute opens only if it is one of the customer's known e-mail addresses; otherwise the item goes to Rejected (code DISPUTE_SENDER_UNKNOWN) for a person to check. Leave empty for calls and the portal.",
 			},
-			{ displayName: 'Source', name: 'source', type: 'string', default: 'email', description: 'Where the dispute comes from (email, call, portal)' },
+			{
+				displayName: 'Source',
+				name: 'source',
+				type: 'string',
+				default: 'email',
+				description: 'Where the dispute comes from (email, call, portal)',
+			},
 			{
 				displayName: 'Source Reference',
 				name: 'sourceRef',
 				type: 'string',
 				default: '={{ $json.metadata?.["message-id"] }}',
-				description: 'An identifier of the message (e-mail Message-ID): the same message never opens two disputes',
+				description:
+					'An identifier of the message (e-mail Message-ID): the same message never opens two disputes',
 			},
 		],
 	},
@@ -72,8 +120,16 @@ export const description = updateDisplayOptions(displayOptions, properties);
 
 export const operation = eachItem({
 	outputs: [
-		{ name: 'Opened', meaning: 'The dispute opened (or the one already open for the same source), with its owner and due date' },
-		{ name: 'Rejected', meaning: 'A dispute refused: unknown invoice, invoices of several customers, bad amount', rejects: true },
+		{
+			name: 'Opened',
+			meaning:
+				'The dispute opened (or the one already open for the same source), with its owner and due date',
+		},
+		{
+			name: 'Rejected',
+			meaning: 'A dispute refused: unknown invoice, invoices of several customers, bad amount',
+			rejects: true,
+		},
 	],
 	setup: ledgerSetup,
 	async item(i, item, ledger: Ledger) {
@@ -95,7 +151,10 @@ export const operation = eachItem({
 			actor: options.actor ? String(options.actor) : undefined,
 			// An expression that was set but found no sender gives '' here: checked (and refused) like any unknown sender.
 			...('senderEmail' in options ? { senderEmail: String(options.senderEmail ?? '') } : {}),
-			language: classification.language === 'fr' || classification.language === 'en' ? classification.language : null,
+			language:
+				classification.language === 'fr' || classification.language === 'en'
+					? classification.language
+					: null,
 			confidence: typeof classification.confidence === 'number' ? classification.confidence : null,
 			classification: Object.keys(classification).length ? classification : undefined,
 		});

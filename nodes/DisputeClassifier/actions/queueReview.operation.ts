@@ -10,7 +10,8 @@ const properties: INodeProperties[] = [
 		name: 'reviewText',
 		type: 'string',
 		typeOptions: { rows: 4 },
-		default: '={{ $json.textPlain || $json.textHtml || $json.text || $json.input?.textPlain || $json.input?.text }}',
+		default:
+			'={{ $json.textPlain || $json.textHtml || $json.text || $json.input?.textPlain || $json.input?.text }}',
 		description: 'The reply a person must read (the e-mail body)',
 	},
 	{
@@ -18,7 +19,8 @@ const properties: INodeProperties[] = [
 		name: 'classificationField',
 		type: 'string',
 		default: 'classification',
-		description: 'Field of the item holding the result of Classify (the input item of a Rejected output is read too)',
+		description:
+			'Field of the item holding the result of Classify (the input item of a Rejected output is read too)',
 	},
 	{
 		displayName: 'Options',
@@ -27,9 +29,25 @@ const properties: INodeProperties[] = [
 		placeholder: 'Add Option',
 		default: {},
 		options: [
-			{ displayName: 'Reason', name: 'reason', type: 'string', default: '={{ $json.code ? $json.code.toLowerCase() : "low_confidence" }}', description: 'Why a person must look' },
-			{ displayName: 'Received At', name: 'receivedAt', type: 'string', default: '={{ $json.date || $json.input?.date }}' },
-			{ displayName: 'Sender', name: 'sender', type: 'string', default: '={{ $json.from || $json.input?.from }}' },
+			{
+				displayName: 'Reason',
+				name: 'reason',
+				type: 'string',
+				default: '={{ $json.code ? $json.code.toLowerCase() : "low_confidence" }}',
+				description: 'Why a person must look',
+			},
+			{
+				displayName: 'Received At',
+				name: 'receivedAt',
+				type: 'string',
+				default: '={{ $json.date || $json.input?.date }}',
+			},
+			{
+				displayName: 'Sender',
+				name: 'sender',
+				type: 'string',
+				default: '={{ $json.from || $json.input?.from }}',
+			},
 			{ displayName: 'Source', name: 'source', type: 'string', default: 'email' },
 			{
 				displayName: 'Source Reference',
@@ -38,7 +56,12 @@ const properties: INodeProperties[] = [
 				default: '={{ $json.metadata?.["message-id"] || $json.input?.metadata?.["message-id"] }}',
 				description: 'The e-mail Message-ID: the same message is queued once',
 			},
-			{ displayName: 'Subject', name: 'subject', type: 'string', default: '={{ $json.subject || $json.input?.subject }}' },
+			{
+				displayName: 'Subject',
+				name: 'subject',
+				type: 'string',
+				default: '={{ $json.subject || $json.input?.subject }}',
+			},
 		],
 	},
 ];
@@ -49,16 +72,28 @@ export const description = updateDisplayOptions(displayOptions, properties);
 
 export const operation = eachItem({
 	outputs: [
-		{ name: 'Queued', meaning: 'The message queued for a person to label (once per source reference)' },
-		{ name: 'Rejected', meaning: 'A message refused: what is wrong and how to fix it', rejects: true },
+		{
+			name: 'Queued',
+			meaning: 'The message queued for a person to label (once per source reference)',
+		},
+		{
+			name: 'Rejected',
+			meaning: 'A message refused: what is wrong and how to fix it',
+			rejects: true,
+		},
 	],
 	setup: ledgerSetup,
 	async item(i, item, ledger: Ledger) {
 		const options = this.getNodeParameter('options', i, {}) as IDataObject;
 		const field = text(this, 'classificationField', i) || 'classification';
 		const json = item.json;
-		const classification = (json[field] ?? (json.input as IDataObject | undefined)?.[field] ?? {}) as QueueReviewInput['classification'];
-		const optional = (name: string) => (options[name] === undefined || options[name] === null || String(options[name]).trim() === '' ? null : String(options[name]));
+		const classification = (json[field] ??
+			(json.input as IDataObject | undefined)?.[field] ??
+			{}) as QueueReviewInput['classification'];
+		const optional = (name: string) =>
+			options[name] === undefined || options[name] === null || String(options[name]).trim() === ''
+				? null
+				: String(options[name]);
 		const result = await queueReview(ledger, {
 			text: text(this, 'reviewText', i),
 			classification,

@@ -5,7 +5,13 @@ import { text } from '../helpers/items';
 import { eachItem, ledgerSetup } from '../../shared/operation';
 
 const properties: INodeProperties[] = [
-	{ displayName: 'Dispute ID', name: 'disputeId', type: 'string', default: '={{ $json.disputeId }}', required: true },
+	{
+		displayName: 'Dispute ID',
+		name: 'disputeId',
+		type: 'string',
+		default: '={{ $json.disputeId }}',
+		required: true,
+	},
 	{
 		displayName: 'Resolution',
 		name: 'resolution',
@@ -28,7 +34,7 @@ const properties: INodeProperties[] = [
 		default: '',
 		required: true,
 		placeholder: 'Price list not updated',
-		description: 'Why it happened, in the company\'s words: the dispute analysis groups by it',
+		description: "Why it happened, in the company's words: the dispute analysis groups by it",
 	},
 	{
 		displayName: 'Options',
@@ -38,7 +44,15 @@ const properties: INodeProperties[] = [
 		default: {},
 		options: [
 			{ displayName: 'Actor', name: 'actor', type: 'string', default: '' },
-			{ displayName: 'Resolved On', name: 'asOf', type: 'string', default: '', placeholder: '2026-03-31', description: 'Day the dispute was resolved (YYYY-MM-DD, not before it was opened, not in the future). Empty: today.' },
+			{
+				displayName: 'Resolved On',
+				name: 'asOf',
+				type: 'string',
+				default: '',
+				placeholder: '2026-03-31',
+				description:
+					'Day the dispute was resolved (YYYY-MM-DD, not before it was opened, not in the future). Empty: today.',
+			},
 			{
 				displayName: 'Customer Was Right',
 				name: 'justified',
@@ -49,7 +63,8 @@ const properties: INodeProperties[] = [
 					{ name: 'No', value: 'no' },
 				],
 				default: '',
-				description: 'Whether the dispute was justified; by default credit note, re-delivery, corrected invoice and "justified" mean yes',
+				description:
+					'Whether the dispute was justified; by default credit note, re-delivery, corrected invoice and "justified" mean yes',
 			},
 			{ displayName: 'Note', name: 'note', type: 'string', typeOptions: { rows: 2 }, default: '' },
 		],
@@ -63,7 +78,11 @@ export const description = updateDisplayOptions(displayOptions, properties);
 export const operation = eachItem({
 	outputs: [
 		{ name: 'Resolved', meaning: 'The dispute closed with its resolution and root cause' },
-		{ name: 'Rejected', meaning: 'A resolution refused: unknown or closed dispute, missing root cause', rejects: true },
+		{
+			name: 'Rejected',
+			meaning: 'A resolution refused: unknown or closed dispute, missing root cause',
+			rejects: true,
+		},
 	],
 	setup: ledgerSetup,
 	async item(i, _item, ledger: Ledger) {
@@ -72,7 +91,8 @@ export const operation = eachItem({
 			disputeId: text(this, 'disputeId', i),
 			resolution: text(this, 'resolution', i) as DisputeResolution,
 			rootCause: text(this, 'rootCause', i),
-			justified: options.justified === 'yes' ? true : options.justified === 'no' ? false : undefined,
+			justified:
+				options.justified === 'yes' ? true : options.justified === 'no' ? false : undefined,
 			note: options.note ? String(options.note) : null,
 			actor: options.actor ? String(options.actor) : undefined,
 			asOf: options.asOf ? String(options.asOf) : undefined,

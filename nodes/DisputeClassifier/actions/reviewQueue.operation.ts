@@ -16,7 +16,14 @@ const properties: INodeProperties[] = [
 		],
 		default: 'pending',
 	},
-	{ displayName: 'Limit', name: 'limit', type: 'number', typeOptions: { minValue: 1 }, default: 50, description: 'Max number of results to return' },
+	{
+		displayName: 'Limit',
+		name: 'limit',
+		type: 'number',
+		typeOptions: { minValue: 1 },
+		default: 50,
+		description: 'Max number of results to return',
+	},
 ];
 
 const displayOptions = { show: { operation: ['reviewQueue'] } };

@@ -10,4 +10,15 @@ import * as reviewQueue from './reviewQueue.operation';
 import * as retrain from './retrainModel.operation';
 
 /** The operations of the node; the shared loop (nodes/shared/operation.ts) runs them. */
-export const router = nodeRouter({ classify, openDispute, resolveDispute, analyse, queueReview, reviewQueue, confirmLabel, notify, retrainModel: { operation: retrain.operation }, rollbackModel: { operation: retrain.rollback } });
+export const router = nodeRouter({
+	classify,
+	openDispute,
+	resolveDispute,
+	analyse,
+	queueReview,
+	reviewQueue,
+	confirmLabel,
+	notify,
+	retrainModel: { operation: retrain.operation },
+	rollbackModel: { operation: retrain.rollback },
+});

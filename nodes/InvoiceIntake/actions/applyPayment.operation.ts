@@ -8,7 +8,7 @@ import { allocationJson } from './storePayments.operation';
 const properties: INodeProperties[] = [
 	{
 		displayName:
-			'A person settles a kept payment: each item applies one payment to the invoices listed, with the amounts given (empty: what the invoice still owes). Refused, with nothing written: more than the payment has left or than an invoice owes, another currency, an invoice already paid or credited, another customer\'s invoice (unless allowed). The same decision sent twice is applied once.',
+			"A person settles a kept payment: each item applies one payment to the invoices listed, with the amounts given (empty: what the invoice still owes). Refused, with nothing written: more than the payment has left or than an invoice owes, another currency, an invoice already paid or credited, another customer's invoice (unless allowed). The same decision sent twice is applied once.",
 		name: 'applyNotice',
 		type: 'notice',
 		default: '',
@@ -19,7 +19,8 @@ const properties: INodeProperties[] = [
 		type: 'string',
 		default: '={{ $json.externalRef }}',
 		required: true,
-		description: 'The external reference of the payment (bank transaction ID) as Store Payments stored it, or its ledger ID',
+		description:
+			'The external reference of the payment (bank transaction ID) as Store Payments stored it, or its ledger ID',
 	},
 	{
 		displayName: 'Payment Source',
@@ -40,8 +41,21 @@ const properties: INodeProperties[] = [
 				displayName: 'Invoice',
 				name: 'invoice',
 				values: [
-					{ displayName: 'Invoice Number', name: 'invoiceNumber', type: 'string', default: '', required: true },
-					{ displayName: 'Amount', name: 'amount', type: 'string', default: '', description: 'Amount to apply ("1 234,56" works); empty: what the invoice still owes, within what the payment has left' },
+					{
+						displayName: 'Invoice Number',
+						name: 'invoiceNumber',
+						type: 'string',
+						default: '',
+						required: true,
+					},
+					{
+						displayName: 'Amount',
+						name: 'amount',
+						type: 'string',
+						default: '',
+						description:
+							'Amount to apply ("1 234,56" works); empty: what the invoice still owes, within what the payment has left',
+					},
 				],
 			},
 		],
@@ -58,7 +72,8 @@ const properties: INodeProperties[] = [
 				name: 'allowOtherCustomer',
 				type: 'boolean',
 				default: false,
-				description: "Whether invoices of another customer than the payment's may be paid (a group paying for a subsidiary)",
+				description:
+					"Whether invoices of another customer than the payment's may be paid (a group paying for a subsidiary)",
 			},
 			{
 				displayName: 'Applied On',
@@ -66,7 +81,8 @@ const properties: INodeProperties[] = [
 				type: 'string',
 				default: '',
 				placeholder: '2026-03-31',
-				description: 'Day the allocation takes effect in the balance (YYYY-MM-DD, not before the payment was received, not in the future). Empty: the value date when settled the day the payment was recorded, else today.',
+				description:
+					'Day the allocation takes effect in the balance (YYYY-MM-DD, not before the payment was received, not in the future). Empty: the value date when settled the day the payment was recorded, else today.',
 			},
 			{
 				displayName: 'Decided By',
@@ -80,7 +96,8 @@ const properties: INodeProperties[] = [
 				name: 'decisionId',
 				type: 'string',
 				default: '',
-				description: 'Identifies this decision (e.g. the ID of the form sent): sent twice, it is applied once. Default: derived from the payment and the invoices.',
+				description:
+					'Identifies this decision (e.g. the ID of the form sent): sent twice, it is applied once. Default: derived from the payment and the invoices.',
 			},
 			{
 				displayName: 'Note',
@@ -103,14 +120,19 @@ export const operation = eachItem({
 	setup: ledgerSetup,
 	async item(i, _item, ledger: Ledger) {
 		const ref = String(this.getNodeParameter('paymentRef', i, '') ?? '').trim();
-		const source = String(this.getNodeParameter('paymentSourceName', i, 'bank') ?? '').trim() || 'bank';
+		const source =
+			String(this.getNodeParameter('paymentSourceName', i, 'bank') ?? '').trim() || 'bank';
 		const options = this.getNodeParameter('applyOptions', i, {}) as IDataObject;
-		const lines = ((this.getNodeParameter('invoices', i, {}) as IDataObject).invoice ?? []) as Array<{ invoiceNumber?: string; amount?: string | number }>;
+		const lines = ((this.getNodeParameter('invoices', i, {}) as IDataObject).invoice ??
+			[]) as Array<{ invoiceNumber?: string; amount?: string | number }>;
 		const result = await applyPayment(ledger, {
 			source,
 			externalRef: ref,
 			paymentId: /^\d{1,18}$/.test(ref) ? ref : undefined,
-			allocations: lines.map((line) => ({ invoiceNumber: String(line.invoiceNumber ?? '').trim(), amount: line.amount })),
+			allocations: lines.map((line) => ({
+				invoiceNumber: String(line.invoiceNumber ?? '').trim(),
+				amount: line.amount,
+			})),
 			allowOtherCustomer: options.allowOtherCustomer === true,
 			decisionId: (options.decisionId as string) || undefined,
 			note: (options.note as string) || undefined,
@@ -119,7 +141,14 @@ export const operation = eachItem({
 			zone: this.getTimezone(),
 		});
 		return [
-			accepted(i, { paymentId: result.paymentId, source, externalRef: ref, decisionId: result.decisionId, alreadyApplied: result.alreadyApplied, ...allocationJson(result) }),
+			accepted(i, {
+				paymentId: result.paymentId,
+				source,
+				externalRef: ref,
+				decisionId: result.decisionId,
+				alreadyApplied: result.alreadyApplied,
+				...allocationJson(result),
+			}),
 			...result.paid.map((event) => paidInvoice(i, paidEventJson(event))),
 		];
 	},

@@ -1,4 +1,9 @@
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeProperties,
+} from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 import {
 	DEFAULT_SIGNATURE_TOLERANCE_SECONDS,
@@ -25,13 +30,14 @@ export const rawBodyProperty: INodeProperties = {
 	type: 'string',
 	default: 'data',
 	required: true,
-	description: 'The binary property holding the raw request body (the Webhook node puts it in "data" when Raw Body is on)',
+	description:
+		'The binary property holding the raw request body (the Webhook node puts it in "data" when Raw Body is on)',
 };
 
 const properties: INodeProperties[] = [
 	{
 		displayName:
-			'Put this after a Webhook node (POST, option Raw Body on, Respond: Using \'Respond to Webhook\' Node). Each request is checked against the integration key it names (X-Receivables-Key, keys kept in the ledger) or else the secret of the Receivables Webhook credential, and stored in one transaction with its delivery ID. Answer with Respond to Webhook, response code from the field httpStatus and body from the field response: 200 on Accepted (also for a retried delivery); 401, 400, 409, 413 or 500 for a refused request, which comes out on Rejected with refused = true.',
+			"Put this after a Webhook node (POST, option Raw Body on, Respond: Using 'Respond to Webhook' Node). Each request is checked against the integration key it names (X-Receivables-Key, keys kept in the ledger) or else the secret of the Receivables Webhook credential, and stored in one transaction with its delivery ID. Answer with Respond to Webhook, response code from the field httpStatus and body from the field response: 200 on Accepted (also for a retried delivery); 401, 400, 409, 413 or 500 for a refused request, which comes out on Rejected with refused = true.",
 		name: 'signedNotice',
 		type: 'notice',
 		default: '',
@@ -45,12 +51,14 @@ const properties: INodeProperties[] = [
 			{
 				name: 'Receivables (X-Receivables-Signature)',
 				value: 'receivables',
-				description: 'HMAC-SHA256 of the timestamp, the delivery ID and the raw body joined by dots; headers X-Receivables-Signature and X-Receivables-Delivery',
+				description:
+					'HMAC-SHA256 of the timestamp, the delivery ID and the raw body joined by dots; headers X-Receivables-Signature and X-Receivables-Delivery',
 			},
 			{
 				name: 'Stripe (Stripe-Signature)',
 				value: 'stripe',
-				description: 'Stripe webhooks: HMAC-SHA256 of the timestamp and the raw body joined by a dot, with the endpoint\'s signing secret; the event ID is the delivery ID',
+				description:
+					"Stripe webhooks: HMAC-SHA256 of the timestamp and the raw body joined by a dot, with the endpoint's signing secret; the event ID is the delivery ID",
 			},
 		],
 		default: 'receivables',
@@ -60,14 +68,16 @@ const properties: INodeProperties[] = [
 		name: 'purpose',
 		type: 'string',
 		default: INTAKE_PURPOSE,
-		description: 'The name of this webhook, bound into each signature (v2): a request signed for another webhook is refused here. Integration keys list the purposes they may sign for.',
+		description:
+			'The name of this webhook, bound into each signature (v2): a request signed for another webhook is refused here. Integration keys list the purposes they may sign for.',
 	},
 	{
 		displayName: 'Sender Name',
 		name: 'senderName',
 		type: 'string',
 		default: 'accounting',
-		description: 'Name of the sending system for requests signed with the credential\'s secret (an integration key carries its own sender). Delivery IDs are remembered per sender, and its payments are stored with this source.',
+		description:
+			"Name of the sending system for requests signed with the credential's secret (an integration key carries its own sender). Delivery IDs are remembered per sender, and its payments are stored with this source.",
 	},
 	{
 		displayName: 'Options',
@@ -81,7 +91,8 @@ const properties: INodeProperties[] = [
 				name: 'createMissingCustomers',
 				type: 'boolean',
 				default: false,
-				description: 'Whether an unknown customer code creates a customer (named after the invoice\'s customerName) instead of rejecting the invoice',
+				description:
+					"Whether an unknown customer code creates a customer (named after the invoice's customerName) instead of rejecting the invoice",
 			},
 			{
 				displayName: 'Default Currency',
@@ -103,7 +114,7 @@ const properties: INodeProperties[] = [
 				type: 'number',
 				typeOptions: { minValue: 1 },
 				default: DEFAULT_SIGNATURE_TOLERANCE_SECONDS,
-				description: 'How far the signature\'s timestamp may be from this server\'s clock',
+				description: "How far the signature's timestamp may be from this server's clock",
 			},
 			{
 				displayName: 'Time Zone',
@@ -129,25 +140,33 @@ export const operation = eachItem({
 	setup: signedSetup,
 	async item(i, item, { ledger, secret }: { ledger: Ledger; secret: string[] }) {
 		const outputs: Result[] = [];
-		const log = (message: string, meta: Record<string, unknown>) => this.logger.error(message, meta);
+		const log = (message: string, meta: Record<string, unknown>) =>
+			this.logger.error(message, meta);
 		const scheme = this.getNodeParameter('signatureScheme', i, 'receivables') as SignatureScheme;
 		const sender = this.getNodeParameter('senderName', i, 'accounting') as string;
-		const purpose = ((this.getNodeParameter('purpose', i, INTAKE_PURPOSE) as string) || INTAKE_PURPOSE).trim();
+		const purpose = (
+			(this.getNodeParameter('purpose', i, INTAKE_PURPOSE) as string) || INTAKE_PURPOSE
+		).trim();
 		const options = this.getNodeParameter('signedOptions', i, {}) as IDataObject;
 		const { rawBody, headers } = await signedRequestOf(this, i, item);
-		const result = await receiveSignedRequest(ledger, { rawBody, headers }, {
-			secret,
-			purpose,
-			log,
-			scheme,
-			source: sender,
-			toleranceSeconds: (options.toleranceSeconds as number) || DEFAULT_SIGNATURE_TOLERANCE_SECONDS,
-			maxBodyBytes: Math.round(((options.maxBodyMb as number) || 5) * 1024 * 1024),
-			createMissingCustomers: options.createMissingCustomers === true,
-			defaultCurrency: (options.defaultCurrency as string) || 'EUR',
-			zone: (options.zone as string) || DEFAULT_ZONE,
-			actor: `n8n:${this.getWorkflow().id ?? 'workflow'}`,
-		});
+		const result = await receiveSignedRequest(
+			ledger,
+			{ rawBody, headers },
+			{
+				secret,
+				purpose,
+				log,
+				scheme,
+				source: sender,
+				toleranceSeconds:
+					(options.toleranceSeconds as number) || DEFAULT_SIGNATURE_TOLERANCE_SECONDS,
+				maxBodyBytes: Math.round(((options.maxBodyMb as number) || 5) * 1024 * 1024),
+				createMissingCustomers: options.createMissingCustomers === true,
+				defaultCurrency: (options.defaultCurrency as string) || 'EUR',
+				zone: (options.zone as string) || DEFAULT_ZONE,
+				actor: `n8n:${this.getWorkflow().id ?? 'workflow'}`,
+			},
+		);
 		const response = signedRequestResponse(result) as IDataObject;
 		if (result.status === 'refused') {
 			return {
@@ -160,7 +179,9 @@ export const operation = eachItem({
 					errorFr: result.message.fr,
 					hint: result.hint.en,
 					hintFr: result.hint.fr,
-					...(result.reference ? { reference: result.reference, detail: result.detail ?? null } : {}),
+					...(result.reference
+						? { reference: result.reference, detail: result.detail ?? null }
+						: {}),
 					response,
 					input: { headers: headers as IDataObject },
 				},
@@ -168,7 +189,15 @@ export const operation = eachItem({
 		}
 		if (result.status === 'repeated') {
 			// The same delivery again (the sender did not get the first answer): nothing changed, same answer.
-			return { json: { httpStatus: result.httpStatus, response, source: result.source, deliveryId: result.deliveryId, repeated: true } };
+			return {
+				json: {
+					httpStatus: result.httpStatus,
+					response,
+					source: result.source,
+					deliveryId: result.deliveryId,
+					repeated: true,
+				},
+			};
 		}
 		outputs.push({
 			json: {
@@ -177,8 +206,20 @@ export const operation = eachItem({
 				source: result.source,
 				deliveryId: result.deliveryId,
 				...(result.keyId ? { keyId: result.keyId } : {}),
-				invoices: result.invoices.map((inv) => ({ number: inv.number, docType: inv.docType, customerId: inv.customerId, status: inv.status, ledgerId: inv.id ?? null, warnings: inv.warnings as unknown as IDataObject[] })),
-				payments: result.payments.map((p) => ({ paymentId: p.paymentId, externalRef: p.externalRef, status: p.status, ...allocationJson(p.allocation) })),
+				invoices: result.invoices.map((inv) => ({
+					number: inv.number,
+					docType: inv.docType,
+					customerId: inv.customerId,
+					status: inv.status,
+					ledgerId: inv.id ?? null,
+					warnings: inv.warnings as unknown as IDataObject[],
+				})),
+				payments: result.payments.map((p) => ({
+					paymentId: p.paymentId,
+					externalRef: p.externalRef,
+					status: p.status,
+					...allocationJson(p.allocation),
+				})),
 				rejectedCount: result.rejected.length,
 				...(result.ignored ? { ignored: result.ignored } : {}),
 			},
@@ -208,11 +249,15 @@ export const operation = eachItem({
 });
 
 /** The ledger and the Receivables Webhook credential's secrets (optional: without it only integration keys sign). */
-export async function signedSetup(this: IExecuteFunctions): Promise<{ ledger: Ledger; secret: string[] }> {
+export async function signedSetup(
+	this: IExecuteFunctions,
+): Promise<{ ledger: Ledger; secret: string[] }> {
 	let secret: string[] = [];
 	try {
 		const credential = await this.getCredentials(WEBHOOK_CREDENTIAL);
-		secret = [credential.secret, credential.previousSecret].filter((s): s is string => typeof s === 'string' && s.length > 0);
+		secret = [credential.secret, credential.previousSecret].filter(
+			(s): s is string => typeof s === 'string' && s.length > 0,
+		);
 	} catch {
 		secret = [];
 	}
@@ -220,15 +265,28 @@ export async function signedSetup(this: IExecuteFunctions): Promise<{ ledger: Le
 }
 
 /** The raw body (binary property `rawBodyProperty`) and headers the Webhook node received, exactly. */
-export async function signedRequestOf(ctx: IExecuteFunctions, i: number, item: INodeExecutionData): Promise<{ rawBody: Buffer; headers: Record<string, unknown> }> {
+export async function signedRequestOf(
+	ctx: IExecuteFunctions,
+	i: number,
+	item: INodeExecutionData,
+): Promise<{ rawBody: Buffer; headers: Record<string, unknown> }> {
 	const property = ctx.getNodeParameter('rawBodyProperty', i, 'data') as string;
 	if (!item.binary?.[property]) {
 		throw itemError(
 			ctx.getNode(),
-			bilingual(`The item has no binary property "${property}" with the raw request body.`, `L'élément n'a pas de propriété binaire « ${property} » avec le corps brut de la requête.`),
-			bilingual('Turn on the option Raw Body of the Webhook node: the signature is checked over the exact bytes received.', "Activez l'option Raw Body du nœud Webhook : la signature est vérifiée sur les octets exacts reçus."),
+			bilingual(
+				`The item has no binary property "${property}" with the raw request body.`,
+				`L'élément n'a pas de propriété binaire « ${property} » avec le corps brut de la requête.`,
+			),
+			bilingual(
+				'Turn on the option Raw Body of the Webhook node: the signature is checked over the exact bytes received.',
+				"Activez l'option Raw Body du nœud Webhook : la signature est vérifiée sur les octets exacts reçus.",
+			),
 			i,
 		);
 	}
-	return { rawBody: await ctx.helpers.getBinaryDataBuffer(i, property), headers: ((item.json.headers ?? {}) as IDataObject) as Record<string, unknown> };
+	return {
+		rawBody: await ctx.helpers.getBinaryDataBuffer(i, property),
+		headers: (item.json.headers ?? {}) as IDataObject as Record<string, unknown>,
+	};
 }

@@ -41,7 +41,8 @@ const properties: INodeProperties[] = [
 				name: 'onlyChanged',
 				type: 'boolean',
 				default: false,
-				description: 'Whether to output only the payments this run allocated (or whose reason changed)',
+				description:
+					'Whether to output only the payments this run allocated (or whose reason changed)',
 			},
 		],
 	},
@@ -69,7 +70,13 @@ async function retryPaymentItems(this: IExecuteFunctions): Promise<Result[]> {
 	});
 	for (const result of results) {
 		if (options.onlyChanged === true && !result.changed) continue;
-		outputs.push(accepted(0, { paymentId: result.paymentId, changed: result.changed, ...allocationJson(result) }));
+		outputs.push(
+			accepted(0, {
+				paymentId: result.paymentId,
+				changed: result.changed,
+				...allocationJson(result),
+			}),
+		);
 		for (const event of result.paid) outputs.push(paidInvoice(0, paidEventJson(event)));
 	}
 	return outputs;

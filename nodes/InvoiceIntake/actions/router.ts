@@ -15,4 +15,19 @@ import * as storeInvoicesFromFile from './storeInvoicesFromFile.operation';
 import * as storePayments from './storePayments.operation';
 
 /** The operations of the node; the shared loop (nodes/shared/operation.ts) runs them. */
-export const router = nodeRouter({ storeCustomers, storeInvoices, storeInvoicesFromFile, storePayments, receiveSignedRequest, retryUnappliedPayments, applyPayment, importBankStatement, lifecycleStatuses, receiveSignedStatuses, cashedStatus, confirmCashedStatuses, blockedInvoices, afnorFlowNotification });
+export const router = nodeRouter({
+	storeCustomers,
+	storeInvoices,
+	storeInvoicesFromFile,
+	storePayments,
+	receiveSignedRequest,
+	retryUnappliedPayments,
+	applyPayment,
+	importBankStatement,
+	lifecycleStatuses,
+	receiveSignedStatuses,
+	cashedStatus,
+	confirmCashedStatuses,
+	blockedInvoices,
+	afnorFlowNotification,
+});

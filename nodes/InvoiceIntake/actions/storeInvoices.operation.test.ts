@@ -6,46 +6,117 @@ import { engineLedger } from '../../../test/helpers/engineLedger';
 function workflow(parameters: INodeParameters, typeVersion: number): WorkflowJson {
 	return {
 		nodes: [
-			{ id: 't', name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} },
-			{ id: 'i', name: 'Invoice Intake', type: `${PACKAGE_NAME}.invoiceIntake`, typeVersion, position: [200, 0], parameters, credentials: { receivablesLedgerApi: { id: 'ledger', name: 'Ledger' } } },
+			{
+				id: 't',
+				name: 'Start',
+				type: 'n8n-nodes-base.manualTrigger',
+				typeVersion: 1,
+				position: [0, 0],
+				parameters: {},
+			},
+			{
+				id: 'i',
+				name: 'Invoice Intake',
+				type: `${PACKAGE_NAME}.invoiceIntake`,
+				typeVersion,
+				position: [200, 0],
+				parameters,
+				credentials: { receivablesLedgerApi: { id: 'ledger', name: 'Ledger' } },
+			},
 		],
 		connections: { Start: { main: [[{ node: 'Invoice Intake', type: 'main', index: 0 }]] } },
 	};
 }
 
 const invoice = (number: string, overrides: IDataObject = {}): IDataObject => ({
-	number, customerId: 'C-OUT', currency: 'EUR', totalExcl: '100,00', totalTax: '20,00', totalIncl: '120,00', issueDate: '2026-03-02', dueDate: '2026-04-01', ...overrides,
+	number,
+	customerId: 'C-OUT',
+	currency: 'EUR',
+	totalExcl: '100,00',
+	totalTax: '20,00',
+	totalIncl: '120,00',
+	issueDate: '2026-03-02',
+	dueDate: '2026-04-01',
+	...overrides,
 });
 
 describe('Invoice Intake: Store Invoices output mode', () => {
 	const t = engineLedger();
 
 	beforeAll(async () => {
-		await upsertCustomers(t.ledger, [{ externalId: 'C-OUT', name: 'Boulangerie Martin', emails: ['compta@martin.fr'] }]);
+		await upsertCustomers(t.ledger, [
+			{ externalId: 'C-OUT', name: 'Boulangerie Martin', emails: ['compta@martin.fr'] },
+		]);
 	});
 
 	test('version 2 answers with one summary item by default; rejected items stay one each', async () => {
-		const items = [invoice('SUM-1'), invoice('SUM-2'), invoice('SUM-3', { issueDate: '31/02/2026' }), invoice('SUM-4', { customerId: 'NOBODY' })];
-		const run = await runWorkflow(workflow({ operation: 'storeInvoices', options: {} }, 2), { triggerItems: items, credentials: t.credentials });
+		const items = [
+			invoice('SUM-1'),
+			invoice('SUM-2'),
+			invoice('SUM-3', { issueDate: '31/02/2026' }),
+			invoice('SUM-4', { customerId: 'NOBODY' }),
+		];
+		const run = await runWorkflow(workflow({ operation: 'storeInvoices', options: {} }, 2), {
+			triggerItems: items,
+			credentials: t.credentials,
+		});
 		expect(run.error).toBeUndefined();
 		const accepted = run.nodeOutputs('Invoice Intake', 0);
 		expect(accepted).toHaveLength(1);
-		expect(accepted[0].json).toEqual({ items: 4, created: 2, revised: 0, unchanged: 0, rejected: 2, withWarnings: 0, anomalies: { DATE_INVALID: 1, INVOICE_UNKNOWN_CUSTOMER: 1 } });
+		expect(accepted[0].json).toEqual({
+			items: 4,
+			created: 2,
+			revised: 0,
+			unchanged: 0,
+			rejected: 2,
+			withWarnings: 0,
+			anomalies: { DATE_INVALID: 1, INVOICE_UNKNOWN_CUSTOMER: 1 },
+		});
 		expect(accepted[0].pairedItem).toEqual([{ item: 0 }, { item: 1 }, { item: 2 }, { item: 3 }]);
 		const rejected = run.nodeOutputs('Invoice Intake', 1);
-		expect(rejected.map((r) => [r.json.code, r.pairedItem])).toEqual([['DATE_INVALID', { item: 2 }], ['INVOICE_UNKNOWN_CUSTOMER', { item: 3 }]]);
+		expect(rejected.map((r) => [r.json.code, r.pairedItem])).toEqual([
+			['DATE_INVALID', { item: 2 }],
+			['INVOICE_UNKNOWN_CUSTOMER', { item: 3 }],
+		]);
 
-		const again = await runWorkflow(workflow({ operation: 'storeInvoices', options: {} }, 2), { triggerItems: [invoice('SUM-1'), invoice('SUM-2', { totalIncl: '130,00', totalTax: '30,00' })], credentials: t.credentials });
-		expect(again.nodeOutputs('Invoice Intake', 0)[0].json).toMatchObject({ items: 2, created: 0, revised: 1, unchanged: 1, rejected: 0 });
-		const rows = await t.ledger.query<{ number: string; revision: number }>("SELECT number, revision FROM invoices WHERE number LIKE 'SUM-%' ORDER BY number");
-		expect(rows).toEqual([{ number: 'SUM-1', revision: 1 }, { number: 'SUM-2', revision: 2 }]);
+		const again = await runWorkflow(workflow({ operation: 'storeInvoices', options: {} }, 2), {
+			triggerItems: [
+				invoice('SUM-1'),
+				invoice('SUM-2', { totalIncl: '130,00', totalTax: '30,00' }),
+			],
+			credentials: t.credentials,
+		});
+		expect(again.nodeOutputs('Invoice Intake', 0)[0].json).toMatchObject({
+			items: 2,
+			created: 0,
+			revised: 1,
+			unchanged: 1,
+			rejected: 0,
+		});
+		const rows = await t.ledger.query<{ number: string; revision: number }>(
+			"SELECT number, revision FROM invoices WHERE number LIKE 'SUM-%' ORDER BY number",
+		);
+		expect(rows).toEqual([
+			{ number: 'SUM-1', revision: 1 },
+			{ number: 'SUM-2', revision: 2 },
+		]);
 	});
 
 	test('one item per invoice when asked for, and always for version 1 nodes (existing workflows)', async () => {
-		for (const [version, parameters] of [[2, { operation: 'storeInvoices', outputMode: 'invoices', options: {} }], [1, { operation: 'storeInvoices', options: {} }]] as const) {
-			const run = await runWorkflow(workflow(parameters, version), { triggerItems: [invoice(`PER-${version}-1`), invoice(`PER-${version}-2`)], credentials: t.credentials });
+		for (const [version, parameters] of [
+			[2, { operation: 'storeInvoices', outputMode: 'invoices', options: {} }],
+			[1, { operation: 'storeInvoices', options: {} }],
+		] as const) {
+			const run = await runWorkflow(workflow(parameters, version), {
+				triggerItems: [invoice(`PER-${version}-1`), invoice(`PER-${version}-2`)],
+				credentials: t.credentials,
+			});
 			expect(run.error).toBeUndefined();
-			expect(run.nodeOutputs('Invoice Intake', 0).map((i) => [i.json.number, i.json.status, i.pairedItem])).toEqual([
+			expect(
+				run
+					.nodeOutputs('Invoice Intake', 0)
+					.map((i) => [i.json.number, i.json.status, i.pairedItem]),
+			).toEqual([
 				[`PER-${version}-1`, 'created', { item: 0 }],
 				[`PER-${version}-2`, 'created', { item: 1 }],
 			]);

@@ -1,9 +1,34 @@
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeProperties,
+} from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
-import { describeAnomalies, INVOICE_PRESETS, loadIntakeSettings, normaliseInvoiceRecord, normalisePresetRecord, storeInvoices, formatAmount, type InvoiceRecord, type LedgerInvoice } from '../../../core';
+import {
+	describeAnomalies,
+	INVOICE_PRESETS,
+	loadIntakeSettings,
+	normaliseInvoiceRecord,
+	normalisePresetRecord,
+	storeInvoices,
+	formatAmount,
+	type InvoiceRecord,
+	type LedgerInvoice,
+} from '../../../core';
 import { getLedger } from '../../shared/transport/ledger';
 import { batch, type Result } from '../../shared/operation';
-import { accepted, countAnomalies, INTAKE_OUTPUTS, itemRecord, newSummary, outputModeProperties, rejected, SUMMARY_BY_DEFAULT_FROM, summaryItem } from '../helpers/outputs';
+import {
+	accepted,
+	countAnomalies,
+	INTAKE_OUTPUTS,
+	itemRecord,
+	newSummary,
+	outputModeProperties,
+	rejected,
+	SUMMARY_BY_DEFAULT_FROM,
+	summaryItem,
+} from '../helpers/outputs';
 
 const properties: INodeProperties[] = [
 	{
@@ -20,19 +45,34 @@ const properties: INodeProperties[] = [
 		type: 'options',
 		// Built from the preset table (core/intake/presets.ts): one place for the field mappings.
 		options: [
-			{ name: 'Field Names Above', value: 'fields', description: 'The item uses the field names listed above' },
-			...[...INVOICE_PRESETS].sort((a, b) => a.name.localeCompare(b.name)).map((p) => ({ name: p.name, value: p.id, description: `Records as ${p.origin}` })),
+			{
+				name: 'Field Names Above',
+				value: 'fields',
+				description: 'The item uses the field names listed above',
+			},
+			...[...INVOICE_PRESETS]
+				.sort((a, b) => a.name.localeCompare(b.name))
+				.map((p) => ({ name: p.name, value: p.id, description: `Records as ${p.origin}` })),
 		],
 		default: 'fields',
-		description: 'The software the items come from: its fields are mapped to the invoice fields, and records that are not issued sales invoices (drafts, supplier bills, orders) are rejected with the reason',
+		description:
+			'The software the items come from: its fields are mapped to the invoice fields, and records that are not issued sales invoices (drafts, supplier bills, orders) are rejected with the reason',
 	},
 	{
 		displayName: 'Invoice Fields',
 		name: 'source',
 		type: 'options',
 		options: [
-			{ name: 'Whole Item', value: 'item', description: 'The item JSON already uses the field names above' },
-			{ name: 'Define Below', value: 'define', description: 'Build the fields with an expression (rename, combine)' },
+			{
+				name: 'Whole Item',
+				value: 'item',
+				description: 'The item JSON already uses the field names above',
+			},
+			{
+				name: 'Define Below',
+				value: 'define',
+				description: 'Build the fields with an expression (rename, combine)',
+			},
 		],
 		default: 'item',
 	},
@@ -56,7 +96,8 @@ const properties: INodeProperties[] = [
 				name: 'createMissingCustomers',
 				type: 'boolean',
 				default: false,
-				description: 'Whether an unknown customer code creates a customer (with the customerName of the invoice) instead of rejecting the invoice',
+				description:
+					'Whether an unknown customer code creates a customer (with the customerName of the invoice) instead of rejecting the invoice',
 			},
 			{
 				displayName: 'Default Currency',
@@ -70,7 +111,8 @@ const properties: INodeProperties[] = [
 				type: 'string',
 				default: '',
 				placeholder: '2026-03-31',
-				description: 'Day a changed invoice (a revision) takes effect: reports as of earlier dates show it as it stood then (YYYY-MM-DD, not in the future, not before its previous revision). Empty: today.',
+				description:
+					'Day a changed invoice (a revision) takes effect: reports as of earlier dates show it as it stood then (YYYY-MM-DD, not in the future, not before its previous revision). Empty: today.',
 			},
 			{
 				displayName: 'Batch Size',
@@ -86,7 +128,10 @@ const properties: INodeProperties[] = [
 
 const displayOptions = { show: { operation: ['storeInvoices'] } };
 
-export const description = [...updateDisplayOptions(displayOptions, properties), ...outputModeProperties('storeInvoices')];
+export const description = [
+	...updateDisplayOptions(displayOptions, properties),
+	...outputModeProperties('storeInvoices'),
+];
 
 function invoiceJson(invoice: LedgerInvoice): IDataObject {
 	const totalIncl = formatAmount(invoice.totalInclMinor, invoice.currency);
@@ -96,7 +141,10 @@ function invoiceJson(invoice: LedgerInvoice): IDataObject {
 		customerId: invoice.customerExternalId,
 		currency: invoice.currency,
 		totalIncl,
-		payable: invoice.payableMinor === invoice.totalInclMinor ? totalIncl : formatAmount(invoice.payableMinor, invoice.currency),
+		payable:
+			invoice.payableMinor === invoice.totalInclMinor
+				? totalIncl
+				: formatAmount(invoice.payableMinor, invoice.currency),
 		issueDate: invoice.issueDate,
 		dueDate: invoice.dueDate,
 	};
@@ -112,13 +160,18 @@ export const operation = batch({
 	batch: storeInvoiceItems,
 });
 
-async function storeInvoiceItems(this: IExecuteFunctions, items: INodeExecutionData[]): Promise<Result[]> {
+async function storeInvoiceItems(
+	this: IExecuteFunctions,
+	items: INodeExecutionData[],
+): Promise<Result[]> {
 	const outputs: Result[] = [];
 	const options = (items.length ? this.getNodeParameter('options', 0, {}) : {}) as IDataObject;
 	const batchSize = Math.max(1, (options.batchSize as number) || 5000);
 	const defaultCurrency = (options.defaultCurrency as string) || 'EUR';
 	let sourceMode = 'item';
-	const sourceFormat = items.length ? (this.getNodeParameter('sourceFormat', 0, 'fields') as string) : 'fields';
+	const sourceFormat = items.length
+		? (this.getNodeParameter('sourceFormat', 0, 'fields') as string)
+		: 'fields';
 	const storeOptions = {
 		createMissingCustomers: options.createMissingCustomers === true,
 		batchSize,
@@ -128,20 +181,37 @@ async function storeInvoiceItems(this: IExecuteFunctions, items: INodeExecutionD
 	};
 	// Summary: one item with the counts instead of one per stored invoice (100k items of run data that n8n keeps,
 	// serialises and saves). Rejected items stay one each.
-	const summaryMode = items.length > 0 &&
-		this.getNodeParameter('outputMode', 0, this.getNode().typeVersion >= SUMMARY_BY_DEFAULT_FROM ? 'summary' : 'invoices') === 'summary';
+	const summaryMode =
+		items.length > 0 &&
+		this.getNodeParameter(
+			'outputMode',
+			0,
+			this.getNode().typeVersion >= SUMMARY_BY_DEFAULT_FROM ? 'summary' : 'invoices',
+		) === 'summary';
 	const summary = newSummary();
 	summary.items = items.length;
 	let ledger: Awaited<ReturnType<typeof getLedger>> | undefined;
 	const write = async (valid: Array<{ item: number; invoice: LedgerInvoice }>): Promise<void> => {
 		ledger ??= await getLedger(this);
-		const outcomes = await storeInvoices(ledger, valid.map((v) => v.invoice), storeOptions);
+		const outcomes = await storeInvoices(
+			ledger,
+			valid.map((v) => v.invoice),
+			storeOptions,
+		);
 		for (const outcome of outcomes) {
 			const { item, invoice } = valid[outcome.index];
 			if (outcome.status === 'rejected') {
 				summary.rejected++;
 				if (outcome.error?.code) countAnomalies(summary, [outcome.error]);
-				outputs.push(rejected(item, items[item].json, { error: outcome.error?.message ?? 'rejected', errorFr: outcome.error?.messageFr, code: outcome.error?.code, hint: outcome.error?.hint, hintFr: outcome.error?.hintFr }));
+				outputs.push(
+					rejected(item, items[item].json, {
+						error: outcome.error?.message ?? 'rejected',
+						errorFr: outcome.error?.messageFr,
+						code: outcome.error?.code,
+						hint: outcome.error?.hint,
+						hintFr: outcome.error?.hintFr,
+					}),
+				);
 			} else if (summaryMode) {
 				summary[outcome.status]++;
 				if (invoice.anomalies?.length) {
@@ -170,22 +240,39 @@ async function storeInvoiceItems(this: IExecuteFunctions, items: INodeExecutionD
 	for (let start = 0; start < items.length; start += batchSize) {
 		const valid: Array<{ item: number; invoice: LedgerInvoice }> = [];
 		for (let i = start; i < Math.min(items.length, start + batchSize); i++) {
-			const source = i === 0 || items.length < 2 ? (this.getNodeParameter('source', i, 'item') as string) : sourceMode;
+			const source =
+				i === 0 || items.length < 2
+					? (this.getNodeParameter('source', i, 'item') as string)
+					: sourceMode;
 			sourceMode = source;
 			const record = itemRecord(this, items, i, source, 'invoice');
 			if (!record) {
 				summary.rejected++;
 				countAnomalies(summary, [{ code: 'INVOICE_NOT_OBJECT' }]);
-				outputs.push(rejected(i, items[i].json, { error: 'The Invoice parameter is not a JSON object.', code: 'INVOICE_NOT_OBJECT', hint: 'Set Invoice to an expression such as {{ $json }}.' }));
+				outputs.push(
+					rejected(i, items[i].json, {
+						error: 'The Invoice parameter is not a JSON object.',
+						code: 'INVOICE_NOT_OBJECT',
+						hint: 'Set Invoice to an expression such as {{ $json }}.',
+					}),
+				);
 				continue;
 			}
-			const { invoice, anomalies } = sourceFormat === 'fields'
-				? normaliseInvoiceRecord(record as InvoiceRecord, { defaultCurrency, checks })
-				: normalisePresetRecord(record, sourceFormat, { defaultCurrency, checks });
+			const { invoice, anomalies } =
+				sourceFormat === 'fields'
+					? normaliseInvoiceRecord(record as InvoiceRecord, { defaultCurrency, checks })
+					: normalisePresetRecord(record, sourceFormat, { defaultCurrency, checks });
 			if (!invoice) {
 				summary.rejected++;
 				countAnomalies(summary, anomalies);
-				outputs.push(rejected(i, items[i].json, { error: describeAnomalies(anomalies, 'en'), errorFr: describeAnomalies(anomalies, 'fr'), code: anomalies[0]?.code, anomalies: anomalies as unknown as IDataObject[] }));
+				outputs.push(
+					rejected(i, items[i].json, {
+						error: describeAnomalies(anomalies, 'en'),
+						errorFr: describeAnomalies(anomalies, 'fr'),
+						code: anomalies[0]?.code,
+						anomalies: anomalies as unknown as IDataObject[],
+					}),
+				);
 				continue;
 			}
 			valid.push({ item: i, invoice });

@@ -1,4 +1,10 @@
-import type { IBinaryData, IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type {
+	IBinaryData,
+	IDataObject,
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeProperties,
+} from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 import {
 	describeAnomalies,
@@ -51,7 +57,8 @@ const properties: INodeProperties[] = [
 				type: 'number',
 				typeOptions: { minValue: 1 },
 				default: 5000,
-				description: 'Invoices checked and written per transaction; large CSV files are read in batches of this size',
+				description:
+					'Invoices checked and written per transaction; large CSV files are read in batches of this size',
 			},
 			{
 				displayName: 'Company Country',
@@ -59,29 +66,41 @@ const properties: INodeProperties[] = [
 				type: 'string',
 				default: '',
 				placeholder: 'FR',
-				description: 'Country of the company that issued the invoices, for CSV files (they do not name the seller): FR applies the French legal cap on payment terms',
+				description:
+					'Country of the company that issued the invoices, for CSV files (they do not name the seller): FR applies the French legal cap on payment terms',
 			},
 			{
 				displayName: 'Create Missing Customers',
 				name: 'createMissingCustomers',
 				type: 'boolean',
 				default: false,
-				description: 'Whether an unknown buyer becomes a new customer (with the name, SIREN, VAT number, e-mail and address the invoice gives) instead of a rejection',
+				description:
+					'Whether an unknown buyer becomes a new customer (with the name, SIREN, VAT number, e-mail and address the invoice gives) instead of a rejection',
 			},
 			{
 				displayName: 'CSV Column Mapping (JSON)',
 				name: 'csvColumns',
 				type: 'json',
 				default: '{}',
-				description: 'Column names of your export for fields the automatic recognition misses, e.g. {"number": "Réf. pièce", "customerId": "Tiers"}. Fields: number, customerId, customerName, customerSiren, customerVat, customerEmail, issueDate, dueDate, totalExcl, totalTax, totalIncl, payable, currency, docType, termsDays, paymentTerms, poNumber, creditedNumber, lineDescription, lineQuantity, lineUnitPrice, lineAmount, lineVatRate.',
+				description:
+					'Column names of your export for fields the automatic recognition misses, e.g. {"number": "Réf. pièce", "customerId": "Tiers"}. Fields: number, customerId, customerName, customerSiren, customerVat, customerEmail, issueDate, dueDate, totalExcl, totalTax, totalIncl, payable, currency, docType, termsDays, paymentTerms, poNumber, creditedNumber, lineDescription, lineQuantity, lineUnitPrice, lineAmount, lineVatRate.',
 			},
 			{
 				displayName: 'CSV Format',
 				name: 'csvPreset',
 				type: 'options',
 				options: [
-					{ name: 'Invoice List (Automatic Columns)', value: 'auto', description: 'Recognises French and English column names' },
-					{ name: 'FEC (Fichier Des Écritures Comptables)', value: 'fec', description: 'Sales entries of the French accounting export become invoices and credit notes' },
+					{
+						name: 'Invoice List (Automatic Columns)',
+						value: 'auto',
+						description: 'Recognises French and English column names',
+					},
+					{
+						name: 'FEC (Fichier Des Écritures Comptables)',
+						value: 'fec',
+						description:
+							'Sales entries of the French accounting export become invoices and credit notes',
+					},
 				],
 				default: 'auto',
 			},
@@ -97,20 +116,30 @@ const properties: INodeProperties[] = [
 				name: 'frenchRules',
 				type: 'options',
 				options: [
-					{ name: 'Company Setting', value: '', description: 'As stored in the ledger settings (automatic if none)' },
-					{ name: 'Automatic', value: 'auto', description: 'When the seller is French (country FR, SIREN or FR VAT number)' },
+					{
+						name: 'Company Setting',
+						value: '',
+						description: 'As stored in the ledger settings (automatic if none)',
+					},
+					{
+						name: 'Automatic',
+						value: 'auto',
+						description: 'When the seller is French (country FR, SIREN or FR VAT number)',
+					},
 					{ name: 'Always', value: 'always' },
 					{ name: 'Never', value: 'never' },
 				],
 				default: '',
-				description: 'When the French legal mentions and the legal cap on payment terms are checked',
+				description:
+					'When the French legal mentions and the legal cap on payment terms are checked',
 			},
 			{
 				displayName: 'Issuer',
 				name: 'issuer',
 				type: 'string',
 				default: '',
-				description: 'Book the invoices under this issuer (company entity); "seller" uses the SIREN of the seller named in each invoice. Invoice numbers are unique per issuer.',
+				description:
+					'Book the invoices under this issuer (company entity); "seller" uses the SIREN of the seller named in each invoice. Invoice numbers are unique per issuer.',
 			},
 			{
 				displayName: 'Max File Size (MB)',
@@ -126,24 +155,32 @@ const properties: INodeProperties[] = [
 				type: 'options',
 				options: [
 					{ name: 'One Item per Invoice', value: 'invoices' },
-					{ name: 'One Summary per File', value: 'summary', description: 'For large files: counts on Accepted; rejected invoices still one item each' },
+					{
+						name: 'One Summary per File',
+						value: 'summary',
+						description:
+							'For large files: counts on Accepted; rejected invoices still one item each',
+					},
 				],
 				default: 'summary',
-				description: 'Without this option, version 2 nodes give one summary per file and version 1 nodes one item per invoice',
+				description:
+					'Without this option, version 2 nodes give one summary per file and version 1 nodes one item per invoice',
 			},
 			{
 				displayName: 'Rule Settings (JSON)',
 				name: 'rules',
 				type: 'json',
 				default: '{}',
-				description: 'Severity per rule code over the company settings, e.g. {"FR_LATE_PENALTY": "block", "CUSTOMER_NO_EMAIL": "off"}: "block" rejects, "warn" stores with a warning, "off" ignores',
+				description:
+					'Severity per rule code over the company settings, e.g. {"FR_LATE_PENALTY": "block", "CUSTOMER_NO_EMAIL": "off"}: "block" rejects, "warn" stores with a warning, "off" ignores',
 			},
 			{
 				displayName: 'Use Company Settings',
 				name: 'useCompanySettings',
 				type: 'boolean',
 				default: true,
-				description: 'Whether to apply the rule settings stored in the ledger (settings key intake.rules)',
+				description:
+					'Whether to apply the rule settings stored in the ledger (settings key intake.rules)',
 			},
 		],
 	},
@@ -166,7 +203,8 @@ function parseJsonOption(value: unknown): unknown {
 function invoiceJson(outcome: ParsedOutcome): IDataObject {
 	const inv = outcome.invoice;
 	const parsed = outcome.parsed;
-	const money = (minor: bigint | undefined) => (minor === undefined || !inv ? null : formatAmount(minor, inv.currency));
+	const money = (minor: bigint | undefined) =>
+		minor === undefined || !inv ? null : formatAmount(minor, inv.currency);
 	return {
 		number: inv?.number ?? parsed.number ?? null,
 		docType: inv?.docType ?? parsed.docType,
@@ -183,7 +221,11 @@ function invoiceJson(outcome: ParsedOutcome): IDataObject {
 }
 
 function sourceJson(parsed: ParsedInvoice, file: string): IDataObject {
-	return { file, format: parsed.container === 'pdf' ? 'facturx-pdf' : parsed.syntax, ...(parsed.source.row === undefined ? {} : { row: parsed.source.row }) };
+	return {
+		file,
+		format: parsed.container === 'pdf' ? 'facturx-pdf' : parsed.syntax,
+		...(parsed.source.row === undefined ? {} : { row: parsed.source.row }),
+	};
 }
 
 function anomalyError(anomalies: Anomaly[]): IDataObject {
@@ -219,7 +261,10 @@ export const operation = batch({
 	batch: storeFileItems,
 });
 
-async function storeFileItems(this: IExecuteFunctions, items: INodeExecutionData[]): Promise<Result[]> {
+async function storeFileItems(
+	this: IExecuteFunctions,
+	items: INodeExecutionData[],
+): Promise<Result[]> {
 	const outputs: Result[] = [];
 	if (!items.length) return outputs;
 	const options = this.getNodeParameter('fileOptions', 0, {}) as IDataObject;
@@ -227,7 +272,18 @@ async function storeFileItems(this: IExecuteFunctions, items: INodeExecutionData
 	const csvColumns = parseJsonOption(options.csvColumns) as CsvOptions['columns'];
 	if (rulesOption === undefined || csvColumns === undefined) {
 		const option = rulesOption === undefined ? 'Rule Settings' : 'CSV Column Mapping';
-		throw itemError(this.getNode(), bilingual(`The option ${option} is not valid JSON.`, `L'option ${option} n'est pas un JSON valide.`), bilingual('Write the option as a JSON object, or leave it empty.', "Écrivez l'option sous forme d'objet JSON, ou laissez-la vide."), 0);
+		throw itemError(
+			this.getNode(),
+			bilingual(
+				`The option ${option} is not valid JSON.`,
+				`L'option ${option} n'est pas un JSON valide.`,
+			),
+			bilingual(
+				'Write the option as a JSON object, or leave it empty.',
+				"Écrivez l'option sous forme d'objet JSON, ou laissez-la vide.",
+			),
+			0,
+		);
 	}
 	let overrides: IntakeSettings;
 	try {
@@ -236,13 +292,21 @@ async function storeFileItems(this: IExecuteFunctions, items: INodeExecutionData
 		const m = errorMessages(error);
 		throw itemError(this.getNode(), m.message, m.hint, 0);
 	}
-	if (options.frenchRules) overrides.frenchRules = options.frenchRules as IntakeSettings['frenchRules'];
-	if (options.companyCountry) overrides.company = { country: String(options.companyCountry).trim().toUpperCase() };
+	if (options.frenchRules)
+		overrides.frenchRules = options.frenchRules as IntakeSettings['frenchRules'];
+	if (options.companyCountry)
+		overrides.company = { country: String(options.companyCountry).trim().toUpperCase() };
 	const batchSize = Math.max(1, Number(options.batchSize) || 5000);
-	const summaryMode = (options.outputMode ?? (this.getNode().typeVersion >= SUMMARY_BY_DEFAULT_FROM ? 'summary' : 'invoices')) === 'summary';
+	const summaryMode =
+		(options.outputMode ??
+			(this.getNode().typeVersion >= SUMMARY_BY_DEFAULT_FROM ? 'summary' : 'invoices')) ===
+		'summary';
 
 	const ledger = await getLedger(this);
-	const settings = mergeIntakeSettings(options.useCompanySettings === false ? {} : await loadIntakeSettings(ledger), overrides);
+	const settings = mergeIntakeSettings(
+		options.useCompanySettings === false ? {} : await loadIntakeSettings(ledger),
+		overrides,
+	);
 	const storeOptions: StoreParsedOptions = {
 		...settings,
 		issuer: (options.issuer as string) || undefined,
@@ -257,7 +321,11 @@ async function storeFileItems(this: IExecuteFunctions, items: INodeExecutionData
 	const flush = async (): Promise<void> => {
 		if (!pending.length) return;
 		const batch = pending.splice(0);
-		const outcomes = await storeParsedInvoices(ledger, batch.map((b) => b.parsed), storeOptions);
+		const outcomes = await storeParsedInvoices(
+			ledger,
+			batch.map((b) => b.parsed),
+			storeOptions,
+		);
 		outcomes.forEach((outcome, k) => {
 			const { item, file } = batch[k];
 			const summary = summaries[item];
@@ -266,9 +334,18 @@ async function storeFileItems(this: IExecuteFunctions, items: INodeExecutionData
 			if (outcome.status === 'rejected') {
 				if (summary) summary.rejected++;
 				const error = outcome.error
-					? { error: outcome.error.message, errorFr: outcome.error.messageFr, code: outcome.error.code, hint: outcome.error.hint, hintFr: outcome.error.hintFr, anomalies: outcome.anomalies as unknown as IDataObject[] }
+					? {
+							error: outcome.error.message,
+							errorFr: outcome.error.messageFr,
+							code: outcome.error.code,
+							hint: outcome.error.hint,
+							hintFr: outcome.error.hintFr,
+							anomalies: outcome.anomalies as unknown as IDataObject[],
+						}
 					: anomalyError(outcome.anomalies);
-				outputs.push(rejected(item, items[item].json, { ...error, ...where, invoice: invoiceJson(outcome) }));
+				outputs.push(
+					rejected(item, items[item].json, { ...error, ...where, invoice: invoiceJson(outcome) }),
+				);
 				return;
 			}
 			if (summary) {
@@ -276,14 +353,16 @@ async function storeFileItems(this: IExecuteFunctions, items: INodeExecutionData
 				if (outcome.anomalies.length) summary.warnings++;
 				return;
 			}
-			outputs.push(accepted(item, {
-				...invoiceJson(outcome),
-				ledgerId: outcome.id ?? null,
-				status: outcome.status,
-				revision: outcome.revision ?? null,
-				...where,
-				warnings: outcome.anomalies as unknown as IDataObject[],
-			}));
+			outputs.push(
+				accepted(item, {
+					...invoiceJson(outcome),
+					ledgerId: outcome.id ?? null,
+					status: outcome.status,
+					revision: outcome.revision ?? null,
+					...where,
+					warnings: outcome.anomalies as unknown as IDataObject[],
+				}),
+			);
 		});
 	};
 
@@ -293,29 +372,57 @@ async function storeFileItems(this: IExecuteFunctions, items: INodeExecutionData
 		try {
 			binary = this.helpers.assertBinaryData(i, property);
 		} catch {
-			outputs.push(rejected(i, items[i].json, {
-				error: `The item has no file in the binary property "${property}".`,
-				errorFr: `L'élément n'a pas de fichier dans la propriété binaire « ${property} ».`,
-				code: 'FILE_MISSING',
-				hint: 'Set Input Binary Field to the property that holds the file (Read Files, e-mail attachments: attachment_0…).',
-				hintFr: 'Indiquez dans Input Binary Field la propriété qui contient le fichier (Read Files, pièces jointes : attachment_0…).',
-			}));
+			outputs.push(
+				rejected(i, items[i].json, {
+					error: `The item has no file in the binary property "${property}".`,
+					errorFr: `L'élément n'a pas de fichier dans la propriété binaire « ${property} ».`,
+					code: 'FILE_MISSING',
+					hint: 'Set Input Binary Field to the property that holds the file (Read Files, e-mail attachments: attachment_0…).',
+					hintFr:
+						'Indiquez dans Input Binary Field la propriété qui contient le fichier (Read Files, pièces jointes : attachment_0…).',
+				}),
+			);
 			continue;
 		}
 		const file = binary.fileName ?? `item ${i + 1}`;
-		if (summaryMode) summaries[i] = { file, invoices: 0, created: 0, revised: 0, unchanged: 0, rejected: 0, warnings: 0 };
+		if (summaryMode)
+			summaries[i] = {
+				file,
+				invoices: 0,
+				created: 0,
+				revised: 0,
+				unchanged: 0,
+				rejected: 0,
+				warnings: 0,
+			};
 		const unreadable = (error: unknown): void => {
 			const m = errorMessages(error);
-			outputs.push(rejected(i, items[i].json, { error: m.message.en, errorFr: m.message.fr, code: m.code ?? 'FILE_UNREADABLE', hint: m.hint.en, hintFr: m.hint.fr, file }));
+			outputs.push(
+				rejected(i, items[i].json, {
+					error: m.message.en,
+					errorFr: m.message.fr,
+					code: m.code ?? 'FILE_UNREADABLE',
+					hint: m.hint.en,
+					hintFr: m.hint.fr,
+					file,
+				}),
+			);
 		};
 		let batches: AsyncIterator<CsvBatch>;
 		try {
-			const source = binary.id ? await this.helpers.getBinaryStream(binary.id) : await this.helpers.getBinaryDataBuffer(i, property);
+			const source = binary.id
+				? await this.helpers.getBinaryStream(binary.id)
+				: await this.helpers.getBinaryDataBuffer(i, property);
 			batches = parseInvoiceBatches(source, {
 				filename: binary.fileName,
 				contentType: binary.mimeType,
 				maxBytes: Math.max(1, Number(options.maxFileSizeMb) || 25) * 1024 * 1024,
-				csv: { preset: options.csvPreset === 'fec' ? 'fec' : 'auto', columns: csvColumns, defaultCurrency: storeOptions.defaultCurrency, batchSize },
+				csv: {
+					preset: options.csvPreset === 'fec' ? 'fec' : 'auto',
+					columns: csvColumns,
+					defaultCurrency: storeOptions.defaultCurrency,
+					batchSize,
+				},
 			});
 		} catch (error) {
 			unreadable(error);
@@ -342,7 +449,13 @@ async function storeFileItems(this: IExecuteFunctions, items: INodeExecutionData
 			for (const anomaly of batch.anomalies) {
 				if (anomaly.severity !== 'block') continue;
 				if (summary) summary.rejected++;
-				outputs.push(rejected(i, items[i].json, { ...anomalyError([anomaly]), file, format: batch.meta.format }));
+				outputs.push(
+					rejected(i, items[i].json, {
+						...anomalyError([anomaly]),
+						file,
+						format: batch.meta.format,
+					}),
+				);
 			}
 			for (const parsed of batch.invoices) pending.push({ item: i, file, parsed });
 			if (pending.length >= batchSize) {

@@ -1,4 +1,9 @@
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeProperties,
+} from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 import {
 	describeAnomalies,
@@ -20,7 +25,7 @@ import { accepted, itemRecord, paidInvoice, PAYMENT_OUTPUTS, rejected } from '..
 const properties: INodeProperties[] = [
 	{
 		displayName:
-			'Each item is one payment received. Fields: externalRef (bank transaction ID), amount (or credit), currency, date, payerName, reference (the transfer text), customerId, invoiceNumbers. Each payment is matched to invoices by the invoice numbers in its reference, else by amount among its customer\'s open invoices; a payment that cannot be matched for sure is kept as unapplied or ambiguous, with the reason, never guessed.',
+			"Each item is one payment received. Fields: externalRef (bank transaction ID), amount (or credit), currency, date, payerName, reference (the transfer text), customerId, invoiceNumbers. Each payment is matched to invoices by the invoice numbers in its reference, else by amount among its customer's open invoices; a payment that cannot be matched for sure is kept as unapplied or ambiguous, with the reason, never guessed.",
 		name: 'paymentsNotice',
 		type: 'notice',
 		default: '',
@@ -31,19 +36,37 @@ const properties: INodeProperties[] = [
 		type: 'options',
 		// Built from the payment preset table (core/intake/paymentPresets.ts).
 		options: [
-			{ name: 'Field Names Above', value: 'fields', description: 'The item uses the field names listed above' },
-			...PAYMENT_PRESETS.map((p) => ({ name: p.name, value: p.id, description: `Records as ${p.origin}` })),
+			{
+				name: 'Field Names Above',
+				value: 'fields',
+				description: 'The item uses the field names listed above',
+			},
+			...PAYMENT_PRESETS.map((p) => ({
+				name: p.name,
+				value: p.id,
+				description: `Records as ${p.origin}`,
+			})),
 		],
 		default: 'fields',
-		description: 'The software the payments come from: its fields are mapped to the payment fields (customer as its invoice preset reads it, invoices by their numbers), and records that are not a customer paying a sales invoice (refunds, supplier payments) are rejected with the reason',
+		description:
+			'The software the payments come from: its fields are mapped to the payment fields (customer as its invoice preset reads it, invoices by their numbers), and records that are not a customer paying a sales invoice (refunds, supplier payments) are rejected with the reason',
 	},
 	{
 		displayName: 'Payment Fields',
 		name: 'paymentSource',
 		type: 'options',
 		options: [
-			{ name: 'Whole Item', value: 'item', description: 'The item JSON already uses the field names above' },
-			{ name: 'Define Below', value: 'define', description: 'Build the fields with an expression (rename the columns of your bank statement)' },
+			{
+				name: 'Whole Item',
+				value: 'item',
+				description: 'The item JSON already uses the field names above',
+			},
+			{
+				name: 'Define Below',
+				value: 'define',
+				description:
+					'Build the fields with an expression (rename the columns of your bank statement)',
+			},
 		],
 		default: 'item',
 	},
@@ -67,7 +90,8 @@ const properties: INodeProperties[] = [
 				name: 'allocate',
 				type: 'boolean',
 				default: true,
-				description: 'Whether to match new payments to invoices right away (otherwise they are only stored, as unapplied)',
+				description:
+					'Whether to match new payments to invoices right away (otherwise they are only stored, as unapplied)',
 			},
 			{
 				displayName: 'Batch Size',
@@ -89,7 +113,8 @@ const properties: INodeProperties[] = [
 				name: 'source',
 				type: 'string',
 				default: 'bank',
-				description: 'Where the payments come from (a bank account, a payment provider). The same reference from the same source is stored once.',
+				description:
+					'Where the payments come from (a bank account, a payment provider). The same reference from the same source is stored once.',
 			},
 			{
 				displayName: 'Write Off Differences Up To',
@@ -97,7 +122,8 @@ const properties: INodeProperties[] = [
 				type: 'string',
 				default: '',
 				placeholder: 'EUR=1.00, XOF=500',
-				description: 'Per currency: when a payment is used up and leaves an invoice open by at most this amount, the difference is written off (recorded as a write-off, not as cash) and the invoice is paid. Empty: never.',
+				description:
+					'Per currency: when a payment is used up and leaves an invoice open by at most this amount, the difference is written off (recorded as a write-off, not as cash) and the invoice is paid. Empty: never.',
 			},
 		],
 	},
@@ -118,7 +144,14 @@ export function allocationJson(allocation: AllocationResult | undefined): IDataO
 		amount: money(allocation.amountMinor),
 		unapplied: money(allocation.unappliedMinor),
 		flagReason: allocation.flag?.code ?? null,
-		flag: allocation.flag ? { code: allocation.flag.code, message: allocation.flag.message.en, messageFr: allocation.flag.message.fr, candidates: allocation.flag.candidates ?? [] } : null,
+		flag: allocation.flag
+			? {
+					code: allocation.flag.code,
+					message: allocation.flag.message.en,
+					messageFr: allocation.flag.message.fr,
+					candidates: allocation.flag.candidates ?? [],
+				}
+			: null,
 		allocations: allocation.allocations.map((line) => ({
 			invoiceNumber: line.invoiceNumber,
 			amount: money(line.amountMinor),
@@ -127,7 +160,16 @@ export function allocationJson(allocation: AllocationResult | undefined): IDataO
 			invoiceStatus: line.invoiceStatus,
 		})),
 		paidInvoices: allocation.paid.map((event) => event.invoiceNumber),
-		...(allocation.writeOffs?.length ? { writeOffs: allocation.writeOffs.map((w) => ({ invoiceNumber: w.invoiceNumber, amount: money(w.amountMinor), currency: w.currency, effectiveOn: w.effectiveOn })) } : {}),
+		...(allocation.writeOffs?.length
+			? {
+					writeOffs: allocation.writeOffs.map((w) => ({
+						invoiceNumber: w.invoiceNumber,
+						amount: money(w.amountMinor),
+						currency: w.currency,
+						effectiveOn: w.effectiveOn,
+					})),
+				}
+			: {}),
 	};
 }
 
@@ -137,31 +179,52 @@ export const operation = batch({
 	batch: storePaymentItems,
 });
 
-async function storePaymentItems(this: IExecuteFunctions, items: INodeExecutionData[]): Promise<Result[]> {
+async function storePaymentItems(
+	this: IExecuteFunctions,
+	items: INodeExecutionData[],
+): Promise<Result[]> {
 	const outputs: Result[] = [];
 	const valid: Array<{ item: number; payment: PaymentInput; warnings: IDataObject[] }> = [];
-	const options = (items.length ? this.getNodeParameter('paymentOptions', 0, {}) : {}) as IDataObject;
+	const options = (
+		items.length ? this.getNodeParameter('paymentOptions', 0, {}) : {}
+	) as IDataObject;
 	for (let i = 0; i < items.length; i++) {
 		const mode = this.getNodeParameter('paymentSource', i, 'item') as string;
 		const record = itemRecord(this, items, i, mode, 'payment');
 		if (!record) {
-			outputs.push(rejected(i, items[i].json, { error: 'The Payment parameter is not a JSON object.', errorFr: "Le paramètre Payment n'est pas un objet JSON.", code: 'PAYMENT_NOT_OBJECT', hint: 'Set Payment to an expression such as {{ $json }}.' }));
+			outputs.push(
+				rejected(i, items[i].json, {
+					error: 'The Payment parameter is not a JSON object.',
+					errorFr: "Le paramètre Payment n'est pas un objet JSON.",
+					code: 'PAYMENT_NOT_OBJECT',
+					hint: 'Set Payment to an expression such as {{ $json }}.',
+				}),
+			);
 			continue;
 		}
 		const format = this.getNodeParameter('paymentFormat', i, 'fields') as string;
-		const { payment, anomalies } = format === 'fields'
-			? normalisePaymentRecord(record as PaymentRecord, { source: (options.source as string) || 'bank', defaultCurrency: (options.defaultCurrency as string) || 'EUR' })
-			// A preset's payments keep their software as source unless one is set: its payment ids are unique there.
-			: normalisePresetPayment(record, format, { source: (options.source as string) || undefined, defaultCurrency: (options.defaultCurrency as string) || 'EUR' });
+		const { payment, anomalies } =
+			format === 'fields'
+				? normalisePaymentRecord(record as PaymentRecord, {
+						source: (options.source as string) || 'bank',
+						defaultCurrency: (options.defaultCurrency as string) || 'EUR',
+					})
+				: // A preset's payments keep their software as source unless one is set: its payment ids are unique there.
+					normalisePresetPayment(record, format, {
+						source: (options.source as string) || undefined,
+						defaultCurrency: (options.defaultCurrency as string) || 'EUR',
+					});
 		if (!payment) {
-			outputs.push(rejected(i, items[i].json, {
-				error: describeAnomalies(anomalies, 'en'),
-				errorFr: describeAnomalies(anomalies, 'fr'),
-				code: anomalies.find((a) => a.severity === 'block')?.code ?? anomalies[0]?.code,
-				hint: anomalies.find((a) => a.severity === 'block')?.hint.en,
-				hintFr: anomalies.find((a) => a.severity === 'block')?.hint.fr,
-				anomalies: anomalies as unknown as IDataObject[],
-			}));
+			outputs.push(
+				rejected(i, items[i].json, {
+					error: describeAnomalies(anomalies, 'en'),
+					errorFr: describeAnomalies(anomalies, 'fr'),
+					code: anomalies.find((a) => a.severity === 'block')?.code ?? anomalies[0]?.code,
+					hint: anomalies.find((a) => a.severity === 'block')?.hint.en,
+					hintFr: anomalies.find((a) => a.severity === 'block')?.hint.fr,
+					anomalies: anomalies as unknown as IDataObject[],
+				}),
+			);
 			continue;
 		}
 		valid.push({ item: i, payment, warnings: anomalies as unknown as IDataObject[] });
@@ -169,34 +232,42 @@ async function storePaymentItems(this: IExecuteFunctions, items: INodeExecutionD
 	if (valid.length === 0) return outputs;
 	const writeOffUpTo = parseWriteOffThresholds(options.writeOffUpTo);
 	const ledger = await getLedger(this);
-	const outcomes = await storePayments(ledger, valid.map((v) => v.payment), {
-		writeOffUpTo,
-		allocate: options.allocate !== false,
-		batchSize: (options.batchSize as number) || 200,
-		zone: this.getTimezone(),
-		actor: `n8n:${this.getWorkflow().id ?? 'workflow'}`,
-	});
+	const outcomes = await storePayments(
+		ledger,
+		valid.map((v) => v.payment),
+		{
+			writeOffUpTo,
+			allocate: options.allocate !== false,
+			batchSize: (options.batchSize as number) || 200,
+			zone: this.getTimezone(),
+			actor: `n8n:${this.getWorkflow().id ?? 'workflow'}`,
+		},
+	);
 	for (const outcome of outcomes) {
 		const { item, warnings } = valid[outcome.index];
 		if (outcome.status === 'rejected') {
-			outputs.push(rejected(item, items[item].json, {
-				error: outcome.error?.message ?? 'rejected',
-				errorFr: outcome.error?.messageFr,
-				code: outcome.error?.code,
-				hint: outcome.error?.hint,
-				hintFr: outcome.error?.hintFr,
-			}));
+			outputs.push(
+				rejected(item, items[item].json, {
+					error: outcome.error?.message ?? 'rejected',
+					errorFr: outcome.error?.messageFr,
+					code: outcome.error?.code,
+					hint: outcome.error?.hint,
+					hintFr: outcome.error?.hintFr,
+				}),
+			);
 			continue;
 		}
-		outputs.push(accepted(item, {
-			paymentId: outcome.paymentId,
-			source: outcome.source,
-			externalRef: outcome.externalRef,
-			status: outcome.status,
-			receivedOn: valid[outcome.index].payment.receivedOn,
-			...allocationJson(outcome.allocation),
-			warnings,
-		}));
+		outputs.push(
+			accepted(item, {
+				paymentId: outcome.paymentId,
+				source: outcome.source,
+				externalRef: outcome.externalRef,
+				status: outcome.status,
+				receivedOn: valid[outcome.index].payment.receivedOn,
+				...allocationJson(outcome.allocation),
+				warnings,
+			}),
+		);
 		for (const event of outcome.allocation?.paid ?? []) {
 			outputs.push(paidInvoice(item, paidEventJson(event)));
 		}

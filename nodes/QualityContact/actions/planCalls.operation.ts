@@ -20,16 +20,75 @@ const properties: INodeProperties[] = [
 		placeholder: 'Add Option',
 		default: {},
 		options: [
-			{ displayName: 'Call Day', name: 'asOf', type: 'string', default: '', placeholder: '2026-03-09', description: 'Day of the calls (YYYY-MM-DD). Empty: today.' },
-			{ displayName: 'Collector', name: 'collector', type: 'string', default: '', description: 'Only this collector\'s portfolio (staff code)' },
-			{ displayName: 'Company Name', name: 'company', type: 'string', default: '', description: 'Said in the opening sentence. Empty: the ledger\'s company settings.' },
-			{ displayName: 'Customers', name: 'customers', type: 'string', default: '', description: 'Only these customer codes (comma-separated)' },
-			{ displayName: 'Default Assignee', name: 'defaultAssignee', type: 'string', default: '', description: 'Staff code for customers without a collector' },
-			{ displayName: 'History Entries', name: 'historyEntries', type: 'number', typeOptions: { minValue: 0 }, default: 5, description: 'Recent exchanges shown per customer (last 180 days)' },
-			{ displayName: 'Minimum Amount', name: 'minAmount', type: 'string', default: '', placeholder: '500', description: 'Only invoices with at least this open amount (in their currency)' },
-			{ displayName: 'Profiles', name: 'profiles', type: 'string', default: '', placeholder: 'key_account, sme', description: 'Only customers of these profiles (comma-separated)' },
+			{
+				displayName: 'Call Day',
+				name: 'asOf',
+				type: 'string',
+				default: '',
+				placeholder: '2026-03-09',
+				description: 'Day of the calls (YYYY-MM-DD). Empty: today.',
+			},
+			{
+				displayName: 'Collector',
+				name: 'collector',
+				type: 'string',
+				default: '',
+				description: "Only this collector's portfolio (staff code)",
+			},
+			{
+				displayName: 'Company Name',
+				name: 'company',
+				type: 'string',
+				default: '',
+				description: "Said in the opening sentence. Empty: the ledger's company settings.",
+			},
+			{
+				displayName: 'Customers',
+				name: 'customers',
+				type: 'string',
+				default: '',
+				description: 'Only these customer codes (comma-separated)',
+			},
+			{
+				displayName: 'Default Assignee',
+				name: 'defaultAssignee',
+				type: 'string',
+				default: '',
+				description: 'Staff code for customers without a collector',
+			},
+			{
+				displayName: 'History Entries',
+				name: 'historyEntries',
+				type: 'number',
+				typeOptions: { minValue: 0 },
+				default: 5,
+				description: 'Recent exchanges shown per customer (last 180 days)',
+			},
+			{
+				displayName: 'Minimum Amount',
+				name: 'minAmount',
+				type: 'string',
+				default: '',
+				placeholder: '500',
+				description: 'Only invoices with at least this open amount (in their currency)',
+			},
+			{
+				displayName: 'Profiles',
+				name: 'profiles',
+				type: 'string',
+				default: '',
+				placeholder: 'key_account, sme',
+				description: 'Only customers of these profiles (comma-separated)',
+			},
 			{ displayName: 'Time Zone', name: 'zone', type: 'string', default: 'Europe/Paris' },
-			{ displayName: 'Window (Days)', name: 'windowDays', type: 'number', typeOptions: { minValue: 1, maxValue: 92 }, default: 1, description: 'Also the invoices due in the following days (1: that day only)' },
+			{
+				displayName: 'Window (Days)',
+				name: 'windowDays',
+				type: 'number',
+				typeOptions: { minValue: 1, maxValue: 92 },
+				default: 1,
+				description: 'Also the invoices due in the following days (1: that day only)',
+			},
 		],
 	},
 ];
@@ -39,7 +98,9 @@ const displayOptions = { show: { operation: ['planCalls'] } };
 export const description = updateDisplayOptions(displayOptions, properties);
 
 export const operation = eachItem({
-	outputs: [{ name: 'Calls', meaning: 'One call to make: customer, invoices due soon, checklist, history' }],
+	outputs: [
+		{ name: 'Calls', meaning: 'One call to make: customer, invoices due soon, checklist, history' },
+	],
 	setup: ledgerSetup,
 	async item(i, _item, ledger: Ledger) {
 		const options = this.getNodeParameter('options', i, {}) as IDataObject;
@@ -53,9 +114,12 @@ export const operation = eachItem({
 			collector: options.collector ? String(options.collector) : undefined,
 			minAmount: options.minAmount ? String(options.minAmount) : undefined,
 			defaultAssignee: options.defaultAssignee ? String(options.defaultAssignee) : undefined,
-			historyEntries: typeof options.historyEntries === 'number' ? options.historyEntries : undefined,
+			historyEntries:
+				typeof options.historyEntries === 'number' ? options.historyEntries : undefined,
 			company: options.company ? String(options.company) : undefined,
 		});
-		return plan.calls.map((call) => ({ json: { ...call, dueFrom: plan.dueFrom, dueTo: plan.dueTo } as unknown as IDataObject }));
+		return plan.calls.map((call) => ({
+			json: { ...call, dueFrom: plan.dueFrom, dueTo: plan.dueTo } as unknown as IDataObject,
+		}));
 	},
 });

@@ -6,4 +6,10 @@ import * as recordOutcome from './recordOutcome.operation';
 import * as settlePromises from './settlePromises.operation';
 
 /** The operations of the node; the shared loop (nodes/shared/operation.ts) runs them. */
-export const router = nodeRouter({ planCalls, recordOutcome, settlePromises, promiseStats, exportCallList });
+export const router = nodeRouter({
+	planCalls,
+	recordOutcome,
+	settlePromises,
+	promiseStats,
+	exportCallList,
+});

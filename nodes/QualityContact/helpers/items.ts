@@ -1,6 +1,11 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
 
-export function text(context: IExecuteFunctions, name: string, item: number, fallback = ''): string {
+export function text(
+	context: IExecuteFunctions,
+	name: string,
+	item: number,
+	fallback = '',
+): string {
 	const value = context.getNodeParameter(name, item, fallback) as unknown;
 	if (value === null || value === undefined) return '';
 	return (typeof value === 'string' ? value : String(value)).trim();
@@ -10,5 +15,8 @@ export function text(context: IExecuteFunctions, name: string, item: number, fal
 export function list(value: unknown): string[] {
 	if (Array.isArray(value)) return value.map((v) => String(v ?? '').trim()).filter(Boolean);
 	if (value === null || value === undefined) return [];
-	return String(value).split(/[,;\n]+/).map((v) => v.trim()).filter(Boolean);
+	return String(value)
+		.split(/[,;\n]+/)
+		.map((v) => v.trim())
+		.filter(Boolean);
 }

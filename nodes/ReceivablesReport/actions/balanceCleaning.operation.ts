@@ -13,7 +13,12 @@ const properties: INodeProperties[] = [
 		name: 'cleaningView',
 		type: 'options',
 		options: [
-			{ name: 'One per Item to Clean', value: 'items', description: 'Each promise, delay request, dispute, doubtful invoice, unapplied or ambiguous payment' },
+			{
+				name: 'One per Item to Clean',
+				value: 'items',
+				description:
+					'Each promise, delay request, dispute, doubtful invoice, unapplied or ambiguous payment',
+			},
 			{ name: 'One per Section and Currency', value: 'sections', description: 'Counts and totals' },
 		],
 		default: 'items',
@@ -23,23 +28,50 @@ const properties: INodeProperties[] = [
 
 export const description: INodeProperties[] = [
 	...figureProperties(OPERATION, [
-		{ displayName: 'Doubtful After (Days Overdue)', name: 'doubtfulAfterDays', type: 'number', typeOptions: { minValue: 1 }, default: 180, description: 'Open invoices overdue by more than this are listed as doubtful debts' },
-		{ displayName: 'Items per Section', name: 'itemsPerSection', type: 'number', typeOptions: { minValue: 1 }, default: 500, description: 'Items listed per section; counts and totals cover them all' },
+		{
+			displayName: 'Doubtful After (Days Overdue)',
+			name: 'doubtfulAfterDays',
+			type: 'number',
+			typeOptions: { minValue: 1 },
+			default: 180,
+			description: 'Open invoices overdue by more than this are listed as doubtful debts',
+		},
+		{
+			displayName: 'Items per Section',
+			name: 'itemsPerSection',
+			type: 'number',
+			typeOptions: { minValue: 1 },
+			default: 500,
+			description: 'Items listed per section; counts and totals cover them all',
+		},
 	]),
 	...updateDisplayOptions({ show: { operation: [OPERATION] } }, properties),
 ];
 
 /** What to clean in the balance: promises, delay requests, disputes, doubtful debts, unapplied and ambiguous payments. */
 export const operation = eachItem({
-	outputs: [{ name: 'Rows', meaning: 'What to clean in the balance: promises, delays, disputes, doubtful debts, unapplied payments' }],
+	outputs: [
+		{
+			name: 'Rows',
+			meaning:
+				'What to clean in the balance: promises, delays, disputes, doubtful debts, unapplied payments',
+		},
+	],
 	setup: ledgerSetup,
 	async item(i, _item, ledger: Ledger) {
 		const o = options(this, i);
 		const report = await balanceCleaning(ledger, {
 			...baseOptions(this, i),
-			doubtfulAfterDays: o.doubtfulAfterDays === undefined ? undefined : Number(o.doubtfulAfterDays),
+			doubtfulAfterDays:
+				o.doubtfulAfterDays === undefined ? undefined : Number(o.doubtfulAfterDays),
 			limit: o.itemsPerSection === undefined ? undefined : Number(o.itemsPerSection),
 		});
-		return reportItems(this, i, report, (r, language) => balanceCleaningRows(r, text(this, 'cleaningView', i, 'items') === 'sections' ? 'sections' : 'items', language));
+		return reportItems(this, i, report, (r, language) =>
+			balanceCleaningRows(
+				r,
+				text(this, 'cleaningView', i, 'items') === 'sections' ? 'sections' : 'items',
+				language,
+			),
+		);
 	},
 });

@@ -32,7 +32,8 @@ const properties: INodeProperties[] = [
 		name: 'listFiles',
 		type: 'boolean',
 		default: false,
-		description: 'Whether to output one item per file of the folder (oldest first) instead of the folder alone',
+		description:
+			'Whether to output one item per file of the folder (oldest first) instead of the folder alone',
 	},
 	{
 		displayName: 'File Name Pattern',
@@ -45,26 +46,43 @@ const properties: INodeProperties[] = [
 	},
 ];
 
-export const description = updateDisplayOptions({ show: { operation: ['filesFolder'] } }, properties);
+export const description = updateDisplayOptions(
+	{ show: { operation: ['filesFolder'] } },
+	properties,
+);
 
 /** Output 1: the folder (or its files); output 2: why there is nothing, when listing found no file. */
 export const operation = batch({
 	outputs: [
-		{ name: 'Files', meaning: 'The folder of this kind of file (or one item per file found in it)' },
-		{ name: 'Nothing Found', meaning: 'No file matches the pattern in the folder: nothing to read today' },
+		{
+			name: 'Files',
+			meaning: 'The folder of this kind of file (or one item per file found in it)',
+		},
+		{
+			name: 'Nothing Found',
+			meaning: 'No file matches the pattern in the folder: nothing to read today',
+		},
 	],
 	async batch() {
 		const kind = this.getNodeParameter('kind', 0, 'reports') as (typeof FILE_KINDS)[number];
 		await prepareFilesFolder();
 		const folder = kindFolder(kind);
-		if (!(this.getNodeParameter('listFiles', 0, false) as boolean)) return [{ json: { kind, folder } }];
+		if (!(this.getNodeParameter('listFiles', 0, false) as boolean))
+			return [{ json: { kind, folder } }];
 		const pattern = String(this.getNodeParameter('pattern', 0, '*') ?? '*');
 		const listed = await listFolderFiles(kind, pattern);
 		if (listed.files.length === 0) {
 			const message = `No file matching "${pattern}" in ${listed.folder}: nothing to read today.`;
 			const messageFr = `Aucun fichier « ${pattern} » dans ${listed.folder} : rien à lire aujourd'hui.`;
-			return [{ output: 'Nothing Found', json: { kind, folder: listed.folder, pattern, files: 0, message, messageFr } }];
+			return [
+				{
+					output: 'Nothing Found',
+					json: { kind, folder: listed.folder, pattern, files: 0, message, messageFr },
+				},
+			];
 		}
-		return listed.files.map((file) => ({ json: { kind, folder: listed.folder, ...file } as IDataObject }));
+		return listed.files.map((file) => ({
+			json: { kind, folder: listed.folder, ...file } as IDataObject,
+		}));
 	},
 });

@@ -13,7 +13,11 @@ const properties: INodeProperties[] = [
 		name: 'netGroupBy',
 		type: 'options',
 		options: [
-			{ name: 'Customer', value: 'customer', description: 'One row per customer and currency, then a total row per currency' },
+			{
+				name: 'Customer',
+				value: 'customer',
+				description: 'One row per customer and currency, then a total row per currency',
+			},
 			{ name: 'Nothing (One Line per Currency)', value: 'none' },
 		],
 		default: 'customer',
@@ -23,7 +27,13 @@ const properties: INodeProperties[] = [
 export const description: INodeProperties[] = [
 	...updateDisplayOptions({ show: { operation: [OPERATION] } }, properties),
 	...figureProperties(OPERATION, [
-		{ displayName: 'Total Rows', name: 'totals', type: 'boolean', default: true, description: 'Whether a total row per currency follows the customers (line = total)' },
+		{
+			displayName: 'Total Rows',
+			name: 'totals',
+			type: 'boolean',
+			default: true,
+			description: 'Whether a total row per currency follows the customers (line = total)',
+		},
 	]),
 ];
 
@@ -32,11 +42,20 @@ export const description: INodeProperties[] = [
  * against an invoice, unapplied cash and the net, the balance of the customer account (411).
  */
 export const operation = eachItem({
-	outputs: [{ name: 'Rows', meaning: 'Net receivables: one row per customer and currency, a total per currency, or the whole report' }],
+	outputs: [
+		{
+			name: 'Rows',
+			meaning:
+				'Net receivables: one row per customer and currency, a total per currency, or the whole report',
+		},
+	],
 	setup: ledgerSetup,
 	async item(i, _item, ledger: Ledger) {
 		const o = options(this, i);
-		const report = await netReceivables(ledger, { ...baseOptions(this, i), groupBy: text(this, 'netGroupBy', i, 'customer') === 'none' ? 'none' : 'customer' });
+		const report = await netReceivables(ledger, {
+			...baseOptions(this, i),
+			groupBy: text(this, 'netGroupBy', i, 'customer') === 'none' ? 'none' : 'customer',
+		});
 		return reportItems(this, i, report, (r) => netReceivablesRows(r, o.totals !== false));
 	},
 });

@@ -14,4 +14,18 @@ import * as pdfReport from './pdfReport.operation';
 import * as reminderResults from './reminderResults.operation';
 
 /** The operations of the node; the shared loop (nodes/shared/operation.ts) runs them. */
-export const router = nodeRouter({ agedBalance, dsoCei, daysLate, balanceCleaning, netReceivables, reminderResults, disputeAnalysis, distribution, pdfReport, dashboardPage, emailReport, filesFolder, companySettings });
+export const router = nodeRouter({
+	agedBalance,
+	dsoCei,
+	daysLate,
+	balanceCleaning,
+	netReceivables,
+	reminderResults,
+	disputeAnalysis,
+	distribution,
+	pdfReport,
+	dashboardPage,
+	emailReport,
+	filesFolder,
+	companySettings,
+});

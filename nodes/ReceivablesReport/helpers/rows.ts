@@ -24,11 +24,35 @@ type Cell = string | number | boolean | null;
 
 const amount = (a: ReportAmount | null | undefined): string | null => (a ? a.amount : null);
 
-function agedRow(asOf: string, groupBy: string, r: AgedBalanceRow, bucketKeys: string[], line: 'group' | 'total'): Row {
-	const row: Record<string, Cell> = { asOf, groupBy, line, key: r.key, label: r.label, currency: r.currency, invoices: r.invoices, open: r.open.amount };
+function agedRow(
+	asOf: string,
+	groupBy: string,
+	r: AgedBalanceRow,
+	bucketKeys: string[],
+	line: 'group' | 'total',
+): Row {
+	const row: Record<string, Cell> = {
+		asOf,
+		groupBy,
+		line,
+		key: r.key,
+		label: r.label,
+		currency: r.currency,
+		invoices: r.invoices,
+		open: r.open.amount,
+	};
 	bucketKeys.forEach((key, k) => (row[key] = r.buckets[k]?.amount ?? '0'));
-	Object.assign(row, { overdue: r.overdue.amount, disputed: r.disputed.amount, promised: r.promised.amount });
-	if (r.net) Object.assign(row, { creditNotes: amount(r.creditNotes), unappliedCash: amount(r.unappliedCash), net: amount(r.net) });
+	Object.assign(row, {
+		overdue: r.overdue.amount,
+		disputed: r.disputed.amount,
+		promised: r.promised.amount,
+	});
+	if (r.net)
+		Object.assign(row, {
+			creditNotes: amount(r.creditNotes),
+			unappliedCash: amount(r.unappliedCash),
+			net: amount(r.net),
+		});
 	return row;
 }
 
@@ -63,7 +87,8 @@ function netRow(asOf: string, line: 'customer' | 'total', r: NetReceivablesRow):
  */
 export function netReceivablesRows(report: NetReceivables, withTotals = true): Row[] {
 	const rows = report.rows.map((r) => netRow(report.asOf, 'customer', r));
-	if (withTotals || !report.rows.length) rows.push(...report.totals.map((r) => netRow(report.asOf, 'total', r)));
+	if (withTotals || !report.rows.length)
+		rows.push(...report.totals.map((r) => netRow(report.asOf, 'total', r)));
 	return rows;
 }
 
@@ -74,18 +99,49 @@ export function dsoCeiRows(countback: DsoReport, simple: DsoReport, cei: CeiRepo
 		const key = `${month}|${currency}`;
 		let row = byKey.get(key);
 		if (!row) {
-			row = { month, date, currency, receivables: null, sales: null, dsoCountback: null, dsoSimple: null, cei: null, ceiBeginning: null, ceiEnding: null, ceiEndingCurrent: null };
+			row = {
+				month,
+				date,
+				currency,
+				receivables: null,
+				sales: null,
+				dsoCountback: null,
+				dsoSimple: null,
+				cei: null,
+				ceiBeginning: null,
+				ceiEnding: null,
+				ceiEndingCurrent: null,
+			};
 			byKey.set(key, row);
 		}
 		return row;
 	};
-	for (const p of countback.points) Object.assign(at(p.month, p.currency, p.date), { receivables: p.receivables.amount, sales: p.sales.amount, dsoCountback: p.dso });
-	for (const p of simple.points) Object.assign(at(p.month, p.currency, p.date), { receivables: p.receivables.amount, dsoSimple: p.dso });
+	for (const p of countback.points)
+		Object.assign(at(p.month, p.currency, p.date), {
+			receivables: p.receivables.amount,
+			sales: p.sales.amount,
+			dsoCountback: p.dso,
+		});
+	for (const p of simple.points)
+		Object.assign(at(p.month, p.currency, p.date), {
+			receivables: p.receivables.amount,
+			dsoSimple: p.dso,
+		});
 	for (const p of cei.points) {
 		const row = at(p.month, p.currency, p.to);
-		Object.assign(row, { sales: row.sales ?? p.sales.amount, cei: p.cei, ceiBeginning: p.beginning.amount, ceiEnding: p.ending.amount, ceiEndingCurrent: p.endingCurrent.amount });
+		Object.assign(row, {
+			sales: row.sales ?? p.sales.amount,
+			cei: p.cei,
+			ceiBeginning: p.beginning.amount,
+			ceiEnding: p.ending.amount,
+			ceiEndingCurrent: p.endingCurrent.amount,
+		});
 	}
-	return [...byKey.values()].sort((a, b) => String(a.currency).localeCompare(String(b.currency)) || String(a.month).localeCompare(String(b.month)));
+	return [...byKey.values()].sort(
+		(a, b) =>
+			String(a.currency).localeCompare(String(b.currency)) ||
+			String(a.month).localeCompare(String(b.month)),
+	);
 }
 
 export function daysLateRows(report: DaysLateReport): Row[] {
@@ -104,10 +160,20 @@ export function daysLateRows(report: DaysLateReport): Row[] {
 }
 
 /** `items`: one row per promise, request, dispute, doubtful invoice or payment; `sections`: counts and totals. */
-export function balanceCleaningRows(report: BalanceCleaning, view: 'items' | 'sections', language?: 'fr' | 'en'): Row[] {
+export function balanceCleaningRows(
+	report: BalanceCleaning,
+	view: 'items' | 'sections',
+	language?: 'fr' | 'en',
+): Row[] {
 	if (view === 'sections') {
 		return report.sections.flatMap((s) =>
-			(s.totals.length ? s.totals : [null]).map((t) => ({ asOf: report.asOf, section: s.key, count: s.count, currency: t?.currency ?? null, total: amount(t) })),
+			(s.totals.length ? s.totals : [null]).map((t) => ({
+				asOf: report.asOf,
+				section: s.key,
+				count: s.count,
+				currency: t?.currency ?? null,
+				total: amount(t),
+			})),
 		);
 	}
 	return report.sections.flatMap((s) =>
@@ -124,7 +190,8 @@ export function balanceCleaningRows(report: BalanceCleaning, view: 'items' | 'se
 			daysOverdue: item.daysOverdue,
 			date: item.date,
 			// a dispute's detail is its kind, named in the rows' language
-			detail: s.key === 'disputes' && language ? disputeKeyLabel(item.detail, language) : item.detail,
+			detail:
+				s.key === 'disputes' && language ? disputeKeyLabel(item.detail, language) : item.detail,
 			ref: item.ref,
 		})),
 	);
@@ -132,20 +199,42 @@ export function balanceCleaningRows(report: BalanceCleaning, view: 'items' | 'se
 
 /** `stages`: results per stage (period figures repeated on each row); `volumes`: per day, stage and channel. */
 export function reminderResultsRows(report: ReminderResults, view: 'stages' | 'volumes'): Row[] {
-	if (view === 'volumes') return report.volumes.map((v) => ({ day: v.day, stage: v.stage, channel: v.channel, sent: v.sent, bounced: v.bounced, failed: v.failed }));
+	if (view === 'volumes')
+		return report.volumes.map((v) => ({
+			day: v.day,
+			stage: v.stage,
+			channel: v.channel,
+			sent: v.sent,
+			bounced: v.bounced,
+			failed: v.failed,
+		}));
 	return report.stages.map((s) => {
-		const row: Record<string, Cell> = { from: report.from, to: report.to, stage: s.stage, sent: s.sent, bounced: s.bounced, bounceRate: s.bounceRate };
+		const row: Record<string, Cell> = {
+			from: report.from,
+			to: report.to,
+			stage: s.stage,
+			sent: s.sent,
+			bounced: s.bounced,
+			bounceRate: s.bounceRate,
+		};
 		for (const p of s.paidWithin) {
 			row[`paidWithin${p.days}Days`] = p.count;
 			row[`paidWithin${p.days}DaysShare`] = p.share;
 		}
-		Object.assign(row, { paidInvoices: report.paidInvoices, remindersPerPaidInvoice: report.remindersPerPaidInvoice });
+		Object.assign(row, {
+			paidInvoices: report.paidInvoices,
+			remindersPerPaidInvoice: report.remindersPerPaidInvoice,
+		});
 		return row;
 	});
 }
 
 /** `groups`: one row per group with an amount column per currency; `rootCauses`: the most frequent causes. */
-export function disputeRows(report: DisputeReport, view: 'groups' | 'rootCauses', language?: 'fr' | 'en'): Row[] {
+export function disputeRows(
+	report: DisputeReport,
+	view: 'groups' | 'rootCauses',
+	language?: 'fr' | 'en',
+): Row[] {
 	const named = language && (report.groupBy === 'category' || report.groupBy === 'subcategory');
 	if (view === 'rootCauses') {
 		return report.rootCauses.map((c) => ({
@@ -153,11 +242,21 @@ export function disputeRows(report: DisputeReport, view: 'groups' | 'rootCauses'
 			count: c.count,
 			share: c.share,
 			justified: c.justified,
-			categories: c.categories.map((code) => (language ? disputeCategoryLabel(code, language) : code)).join(', '),
-			examples: c.examples.map((e) => `${e.customerName} (${e.customer}, #${e.disputeId}): ${e.evidence ?? e.resolution ?? ''}`.trim()).join(' | '),
+			categories: c.categories
+				.map((code) => (language ? disputeCategoryLabel(code, language) : code))
+				.join(', '),
+			examples: c.examples
+				.map((e) =>
+					`${e.customerName} (${e.customer}, #${e.disputeId}): ${e.evidence ?? e.resolution ?? ''}`.trim(),
+				)
+				.join(' | '),
 		}));
 	}
-	const currencies = [...new Set([...report.totals.amounts, ...report.groups.flatMap((g) => g.amounts)].map((a) => a.currency))].sort();
+	const currencies = [
+		...new Set(
+			[...report.totals.amounts, ...report.groups.flatMap((g) => g.amounts)].map((a) => a.currency),
+		),
+	].sort();
 	return report.groups.map((g) => {
 		const row: Record<string, Cell> = {
 			from: report.from,
@@ -172,8 +271,13 @@ export function disputeRows(report: DisputeReport, view: 'groups' | 'rootCauses'
 			justified: g.justified,
 			unjustified: g.unjustified,
 		};
-		for (const c of currencies) row[`amount${c}`] = g.amounts.find((a) => a.currency === c)?.amount ?? '0';
-		Object.assign(row, { averageOpenAgeDays: g.averageOpenAgeDays, oldestOpenAgeDays: g.oldestOpenAgeDays, averageResolutionDays: g.averageResolutionDays });
+		for (const c of currencies)
+			row[`amount${c}`] = g.amounts.find((a) => a.currency === c)?.amount ?? '0';
+		Object.assign(row, {
+			averageOpenAgeDays: g.averageOpenAgeDays,
+			oldestOpenAgeDays: g.oldestOpenAgeDays,
+			averageResolutionDays: g.averageResolutionDays,
+		});
 		return row;
 	});
 }
@@ -289,6 +393,11 @@ function frenchKey(key: string): string {
  * a spreadsheet would run as a formula neutralised (core neutraliseCell).
  */
 export function localiseRows(rows: Row[], language: 'fr' | 'en'): Row[] {
-	const named = language !== 'fr' ? rows : rows.map((row) => Object.fromEntries(Object.entries(row).map(([k, v]) => [frenchKey(k), v])));
+	const named =
+		language !== 'fr'
+			? rows
+			: rows.map((row) =>
+					Object.fromEntries(Object.entries(row).map(([k, v]) => [frenchKey(k), v])),
+				);
 	return neutraliseRows(named);
 }

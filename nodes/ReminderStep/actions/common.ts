@@ -1,4 +1,9 @@
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeProperties,
+} from 'n8n-workflow';
 import { bilingual, itemError, type ItemMessage } from '../../shared/errors';
 import {
 	loadCompany,
@@ -21,7 +26,8 @@ export const planProperties: INodeProperties[] = [
 		default: 'level1',
 		required: true,
 		placeholder: 'level1',
-		description: 'Code of the dunning stage: pre_due, level1, level2, level3, formal_notice, thank_you, or one of your policies',
+		description:
+			'Code of the dunning stage: pre_due, level1, level2, level3, formal_notice, thank_you, or one of your policies',
 	},
 	{
 		displayName: 'As Of',
@@ -37,7 +43,8 @@ export const planProperties: INodeProperties[] = [
 		type: 'string',
 		default: '',
 		placeholder: 'standard',
-		description: 'Only customers whose profile is this policy. Empty: every policy that has the stage.',
+		description:
+			'Only customers whose profile is this policy. Empty: every policy that has the stage.',
 	},
 	{
 		displayName: 'Filters',
@@ -132,13 +139,24 @@ export function readPlanOptions(ctx: IExecuteFunctions, i: number): PlanOptions 
 	const filters = ctx.getNodeParameter('filters', i, {}) as IDataObject;
 	const options = ctx.getNodeParameter('planOptions', i, {}) as IDataObject;
 	const filter: StageFilter = {};
-	if (Array.isArray(filters.docTypes) && filters.docTypes.length) filter.docTypes = filters.docTypes as StageFilter['docTypes'];
-	if (typeof filters.profiles === 'string' && filters.profiles.trim()) filter.profiles = filters.profiles.split(',').map((p) => p.trim()).filter(Boolean);
+	if (Array.isArray(filters.docTypes) && filters.docTypes.length)
+		filter.docTypes = filters.docTypes as StageFilter['docTypes'];
+	if (typeof filters.profiles === 'string' && filters.profiles.trim())
+		filter.profiles = filters.profiles
+			.split(',')
+			.map((p) => p.trim())
+			.filter(Boolean);
 	if (typeof filters.customFieldName === 'string' && filters.customFieldName.trim()) {
-		filter.customField = { name: filters.customFieldName.trim(), equals: String(filters.customFieldValue ?? ''), on: (filters.customFieldOn as 'customer' | 'invoice') ?? 'customer' };
+		filter.customField = {
+			name: filters.customFieldName.trim(),
+			equals: String(filters.customFieldValue ?? ''),
+			on: (filters.customFieldOn as 'customer' | 'invoice') ?? 'customer',
+		};
 	}
-	if (typeof filters.minAmount === 'string' && filters.minAmount.trim()) filter.minAmount = filters.minAmount.trim();
-	if (typeof filters.maxAmount === 'string' && filters.maxAmount.trim()) filter.maxAmount = filters.maxAmount.trim();
+	if (typeof filters.minAmount === 'string' && filters.minAmount.trim())
+		filter.minAmount = filters.minAmount.trim();
+	if (typeof filters.maxAmount === 'string' && filters.maxAmount.trim())
+		filter.maxAmount = filters.maxAmount.trim();
 	return {
 		stage: String(ctx.getNodeParameter('stage', i, '')).trim(),
 		asOf: String(ctx.getNodeParameter('asOf', i, '') ?? '').trim() || undefined,
@@ -154,8 +172,17 @@ export const sourceProperty: INodeProperties = {
 	name: 'source',
 	type: 'options',
 	options: [
-		{ name: 'Plan Now', value: 'plan', description: 'Plan the stage below and act on what is due (once per execution)' },
-		{ name: 'From Input Items', value: 'items', description: 'Each input item is a reminder from the Due output of Plan Reminders (or the Letters output of Send)' },
+		{
+			name: 'Plan Now',
+			value: 'plan',
+			description: 'Plan the stage below and act on what is due (once per execution)',
+		},
+		{
+			name: 'From Input Items',
+			value: 'items',
+			description:
+				'Each input item is a reminder from the Due output of Plan Reminders (or the Letters output of Send)',
+		},
 	],
 	default: 'plan',
 };
@@ -173,7 +200,11 @@ export interface Planned {
  * The reminders to act on: planned now from the parameters of the first item, or re-planned from the input
  * items (their invoices are read again from the ledger: holds and payments since the plan count).
  */
-export async function plannedFromSource(ctx: IExecuteFunctions, ledger: Ledger, items: INodeExecutionData[]): Promise<Planned> {
+export async function plannedFromSource(
+	ctx: IExecuteFunctions,
+	ledger: Ledger,
+	items: INodeExecutionData[],
+): Promise<Planned> {
 	const source = ctx.getNodeParameter('source', 0, 'plan') as string;
 	const itemOf = new Map<PlannedMessage, number>();
 	if (source === 'plan') {
@@ -182,23 +213,39 @@ export async function plannedFromSource(ctx: IExecuteFunctions, ledger: Ledger, 
 		return { messages: plan.due, held: plan.held, itemOf, invalid: [] };
 	}
 	const invalid: Planned['invalid'] = [];
-	const byStage = new Map<string, Array<{ item: number; invoiceIds: string[]; asOf?: string; key?: string }>>();
+	const byStage = new Map<
+		string,
+		Array<{ item: number; invoiceIds: string[]; asOf?: string; key?: string }>
+	>();
 	items.forEach((item, index) => {
 		const json = item.json;
-		const ids = Array.isArray(json.invoiceIds) ? json.invoiceIds.map(String).filter((id) => /^\d+$/.test(id)) : [];
+		const ids = Array.isArray(json.invoiceIds)
+			? json.invoiceIds.map(String).filter((id) => /^\d+$/.test(id))
+			: [];
 		if (typeof json.stage !== 'string' || ids.length === 0) {
 			invalid.push({
 				item: index,
 				message: {
 					code: 'NOT_A_REMINDER',
-					message: bilingual('This item is not a planned reminder: it needs "stage" and "invoiceIds".', "Cet élément n'est pas une relance planifiée : il lui faut « stage » et « invoiceIds »."),
-					hint: bilingual('Connect the Due output of Plan Reminders (or the Letters output of Send Reminder E-Mails).', "Branchez la sortie Due de Plan Reminders (ou la sortie Letters de Send Reminder E-Mails)."),
+					message: bilingual(
+						'This item is not a planned reminder: it needs "stage" and "invoiceIds".',
+						"Cet élément n'est pas une relance planifiée : il lui faut « stage » et « invoiceIds ».",
+					),
+					hint: bilingual(
+						'Connect the Due output of Plan Reminders (or the Letters output of Send Reminder E-Mails).',
+						'Branchez la sortie Due de Plan Reminders (ou la sortie Letters de Send Reminder E-Mails).',
+					),
 				},
 			});
 			return;
 		}
 		const list = byStage.get(json.stage) ?? [];
-		list.push({ item: index, invoiceIds: ids, asOf: typeof json.asOf === 'string' ? json.asOf : undefined, key: typeof json.key === 'string' ? json.key : undefined });
+		list.push({
+			item: index,
+			invoiceIds: ids,
+			asOf: typeof json.asOf === 'string' ? json.asOf : undefined,
+			key: typeof json.key === 'string' ? json.key : undefined,
+		});
 		byStage.set(json.stage, list);
 	});
 	const messages: PlannedMessage[] = [];
@@ -207,7 +254,14 @@ export async function plannedFromSource(ctx: IExecuteFunctions, ledger: Ledger, 
 		const itemOfInvoice = new Map<string, number>();
 		for (const e of entries) for (const id of e.invoiceIds) itemOfInvoice.set(id, e.item);
 		const options = readPlanOptions(ctx, entries[0].item);
-		const plan = await planReminders(ledger, { ...options, stage, asOf: entries[0].asOf ?? options.asOf, policy: undefined, filter: undefined, invoiceIds: [...itemOfInvoice.keys()] });
+		const plan = await planReminders(ledger, {
+			...options,
+			stage,
+			asOf: entries[0].asOf ?? options.asOf,
+			policy: undefined,
+			filter: undefined,
+			invoiceIds: [...itemOfInvoice.keys()],
+		});
 		for (const message of plan.due) {
 			messages.push(message);
 			itemOf.set(message, itemOfInvoice.get(message.invoices[0].id) ?? entries[0].item);
@@ -217,7 +271,11 @@ export async function plannedFromSource(ctx: IExecuteFunctions, ledger: Ledger, 
 	return { messages, held, itemOf, invalid };
 }
 
-export async function companyFor(ctx: IExecuteFunctions, ledger: Ledger, i = 0): Promise<CompanyInfo> {
+export async function companyFor(
+	ctx: IExecuteFunctions,
+	ledger: Ledger,
+	i = 0,
+): Promise<CompanyInfo> {
 	const name = String(ctx.getNodeParameter('companyName', i, '') ?? '').trim();
 	return await loadCompany(ledger, name ? { name } : {});
 }
@@ -231,7 +289,16 @@ export function messageJson(message: PlannedMessage): IDataObject {
 }
 
 export function requireStage(ctx: IExecuteFunctions, options: PlanOptions): void {
-	if (!options.stage) throw itemError(ctx.getNode(), bilingual('No stage is given', "Aucune étape n'est indiquée"), bilingual('Name the stage to plan, e.g. level1.', "Nommez l'étape à planifier, par exemple level1."), 0);
+	if (!options.stage)
+		throw itemError(
+			ctx.getNode(),
+			bilingual('No stage is given', "Aucune étape n'est indiquée"),
+			bilingual(
+				'Name the stage to plan, e.g. level1.',
+				"Nommez l'étape à planifier, par exemple level1.",
+			),
+			0,
+		);
 }
 
 /** The payer page's address, shared by Send E-mail and Render Letters: each reminder then carries {{payerLink}}. */
@@ -258,8 +325,14 @@ export function payerPageUrlOf(ctx: IExecuteFunctions): string | undefined {
 	if (!url || !['http:', 'https:'].includes(url.protocol) || url.searchParams.has('t')) {
 		throw itemError(
 			ctx.getNode(),
-			bilingual(`Payer Page URL "${raw}" is not a web address`, `Payer Page URL « ${raw} » n'est pas une adresse web`),
-			bilingual('Give the payer page\'s address, e.g. https://n8n.example.com/webhook/receivables/payer (without ?t=), or leave it empty.', "Donnez l'adresse de la page payeur, par exemple https://n8n.example.com/webhook/receivables/payer (sans ?t=), ou laissez vide."),
+			bilingual(
+				`Payer Page URL "${raw}" is not a web address`,
+				`Payer Page URL « ${raw} » n'est pas une adresse web`,
+			),
+			bilingual(
+				"Give the payer page's address, e.g. https://n8n.example.com/webhook/receivables/payer (without ?t=), or leave it empty.",
+				"Donnez l'adresse de la page payeur, par exemple https://n8n.example.com/webhook/receivables/payer (sans ?t=), ou laissez vide.",
+			),
 			0,
 		);
 	}

@@ -36,21 +36,36 @@ export const description = updateDisplayOptions(displayOptions, properties);
 export const operation = eachItem({
 	outputs: [
 		{ name: 'Confirmed', meaning: 'A letter recorded as sent (or already confirmed)' },
-		{ name: 'Not Confirmed', meaning: 'An item that is not a letter of Render Letters, or a letter unknown to the ledger (what is wrong, how to fix it)', rejects: true },
+		{
+			name: 'Not Confirmed',
+			meaning:
+				'An item that is not a letter of Render Letters, or a letter unknown to the ledger (what is wrong, how to fix it)',
+			rejects: true,
+		},
 	],
 	setup: ledgerSetup,
 	async item(i, item, ledger: Ledger) {
 		const letter = String(this.getNodeParameter('letter', i, '') ?? '').trim();
-		const destination = String(this.getNodeParameter('destination', i, '') ?? '').trim() || undefined;
+		const destination =
+			String(this.getNodeParameter('destination', i, '') ?? '').trim() || undefined;
 		if (!letter) {
 			const message = messageJson({
 				code: 'DUNNING_NO_LETTER_REFERENCE',
-				message: bilingual('This item has no letter reference.', "Cet élément n'a pas de référence de lettre."),
-				hint: bilingual('Connect Confirm Letters after the step that writes the letters of Render Letters.', 'Branchez Confirm Letters après l\'étape qui écrit les lettres de Render Letters.'),
+				message: bilingual(
+					'This item has no letter reference.',
+					"Cet élément n'a pas de référence de lettre.",
+				),
+				hint: bilingual(
+					'Connect Confirm Letters after the step that writes the letters of Render Letters.',
+					"Branchez Confirm Letters après l'étape qui écrit les lettres de Render Letters.",
+				),
 			});
 			return { output: 'Not Confirmed', json: { status: 'unknown', ...message, input: item.json } };
 		}
 		const [result] = await confirmLetters(ledger, [{ letter, destination }]);
-		return { json: { ...result, destination } as unknown as IDataObject, output: result.status === 'unknown' ? 'Not Confirmed' : 'Confirmed' };
+		return {
+			json: { ...result, destination } as unknown as IDataObject,
+			output: result.status === 'unknown' ? 'Not Confirmed' : 'Confirmed',
+		};
 	},
 });

@@ -12,15 +12,25 @@ const properties: INodeProperties[] = [
 		default: '={{ $json.messageId }}',
 		required: true,
 		placeholder: '<…@example.com>',
-		description: 'Message-ID of the uncertain reminder (the To Review output of Reconcile Reminders carries it)',
+		description:
+			'Message-ID of the uncertain reminder (the To Review output of Reconcile Reminders carries it)',
 	},
 	{
 		displayName: 'Decision',
 		name: 'decision',
 		type: 'options',
 		options: [
-			{ name: 'Sent', value: 'sent', description: 'The customer received it (found in the mail server log or confirmed by the customer)' },
-			{ name: 'Resend', value: 'resend', description: 'It did not leave: the next run of the stage sends it again' },
+			{
+				name: 'Sent',
+				value: 'sent',
+				description:
+					'The customer received it (found in the mail server log or confirmed by the customer)',
+			},
+			{
+				name: 'Resend',
+				value: 'resend',
+				description: 'It did not leave: the next run of the stage sends it again',
+			},
 		],
 		default: 'sent',
 	},
@@ -49,8 +59,17 @@ export const description = updateDisplayOptions(displayOptions, properties);
 
 export const operation = eachItem({
 	outputs: [
-		{ name: 'Decided', meaning: 'The uncertain reminders of the Message-ID marked sent, or released to be sent again' },
-		{ name: 'Not Decided', meaning: 'Nothing changed: the reminders are not uncertain, the Message-ID is unknown, or the decision is incomplete (what is wrong, how to fix it)', rejects: true },
+		{
+			name: 'Decided',
+			meaning:
+				'The uncertain reminders of the Message-ID marked sent, or released to be sent again',
+		},
+		{
+			name: 'Not Decided',
+			meaning:
+				'Nothing changed: the reminders are not uncertain, the Message-ID is unknown, or the decision is incomplete (what is wrong, how to fix it)',
+			rejects: true,
+		},
 	],
 	setup: ledgerSetup,
 	async item(i, _item, ledger: Ledger) {
@@ -58,12 +77,33 @@ export const operation = eachItem({
 		const decision = this.getNodeParameter('decision', i) as 'sent' | 'resend';
 		const actor = String(this.getNodeParameter('decidedBy', i, '') ?? '').trim();
 		if (!messageId) {
-			throw itemError(this.getNode(), bilingual('No Message-ID is given.', "Aucun Message-ID n'est indiqué."), bilingual('Map the messageId field of the To Review output of Reconcile Reminders.', 'Reprenez le champ messageId de la sortie To Review de Reconcile Reminders.'), i);
+			throw itemError(
+				this.getNode(),
+				bilingual('No Message-ID is given.', "Aucun Message-ID n'est indiqué."),
+				bilingual(
+					'Map the messageId field of the To Review output of Reconcile Reminders.',
+					'Reprenez le champ messageId de la sortie To Review de Reconcile Reminders.',
+				),
+				i,
+			);
 		}
 		if (!actor) {
-			throw itemError(this.getNode(), bilingual('Who decided is not given.', "L'auteur de la décision n'est pas indiqué."), bilingual('Fill in Decided By: the decision is kept in the customer history with that name.', "Renseignez Decided By : la décision est gardée dans l'historique du client sous ce nom."), i);
+			throw itemError(
+				this.getNode(),
+				bilingual('Who decided is not given.', "L'auteur de la décision n'est pas indiqué."),
+				bilingual(
+					'Fill in Decided By: the decision is kept in the customer history with that name.',
+					"Renseignez Decided By : la décision est gardée dans l'historique du client sous ce nom.",
+				),
+				i,
+			);
 		}
-		const changed = await decideUncertainReminder(ledger, { messageId, decision, actor, note: String(this.getNodeParameter('note', i, '') ?? '') });
+		const changed = await decideUncertainReminder(ledger, {
+			messageId,
+			decision,
+			actor,
+			note: String(this.getNodeParameter('note', i, '') ?? ''),
+		});
 		if (changed > 0) return { json: { messageId, decision, reminders: changed, decidedBy: actor } };
 		const statuses = await reminderStatusOf(ledger, messageId);
 		return {
@@ -75,8 +115,14 @@ export const operation = eachItem({
 				...messageJson({
 					code: statuses.length ? 'DUNNING_NOT_UNCERTAIN' : 'DUNNING_UNKNOWN_MESSAGE_ID',
 					message: statuses.length
-						? bilingual(`The reminders of ${messageId} are ${statuses.join(', ')}, not uncertain: nothing was changed.`, `Les relances de ${messageId} sont ${statuses.join(', ')}, pas incertaines : rien n'a changé.`)
-						: bilingual(`No reminder has the Message-ID ${messageId}.`, `Aucune relance n'a le Message-ID ${messageId}.`),
+						? bilingual(
+								`The reminders of ${messageId} are ${statuses.join(', ')}, not uncertain: nothing was changed.`,
+								`Les relances de ${messageId} sont ${statuses.join(', ')}, pas incertaines : rien n'a changé.`,
+							)
+						: bilingual(
+								`No reminder has the Message-ID ${messageId}.`,
+								`Aucune relance n'a le Message-ID ${messageId}.`,
+							),
 				}),
 			},
 		};

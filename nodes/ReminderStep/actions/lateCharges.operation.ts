@@ -25,14 +25,16 @@ const properties: INodeProperties[] = [
 		name: 'contractRatePercent',
 		type: 'string',
 		default: '',
-		description: 'Annual rate of the contract (raised to 3 × the legal interest rate under French law); empty: the legal rate (ECB rate + 10 points)',
+		description:
+			'Annual rate of the contract (raised to 3 × the legal interest rate under French law); empty: the legal rate (ECB rate + 10 points)',
 	},
 	{
 		displayName: 'Governing Law',
 		name: 'governingLaw',
 		type: 'string',
 		default: 'FR',
-		description: 'Country whose law governs the contract (two letters). FR: ECB rate + 10 points, 3 × legal interest floor, €40 indemnity whatever the currency. Other: interest only at a contract rate.',
+		description:
+			'Country whose law governs the contract (two letters). FR: ECB rate + 10 points, 3 × legal interest floor, €40 indemnity whatever the currency. Other: interest only at a contract rate.',
 	},
 ];
 
@@ -41,7 +43,12 @@ const displayOptions = { show: { operation: ['lateCharges'] } };
 export const description = updateDisplayOptions(displayOptions, properties);
 
 export const operation = eachItem({
-	outputs: [{ name: 'Done', meaning: 'The input item with its late-payment charges (interest, fixed indemnity, periods)' }],
+	outputs: [
+		{
+			name: 'Done',
+			meaning: 'The input item with its late-payment charges (interest, fixed indemnity, periods)',
+		},
+	],
 	async item(i, item) {
 		const contract = String(this.getNodeParameter('contractRatePercent', i, '') ?? '').trim();
 		const c = latePaymentCharges({
@@ -50,7 +57,8 @@ export const operation = eachItem({
 			dueDate: String(this.getNodeParameter('dueDate', i, '')),
 			asOf: String(this.getNodeParameter('chargesAsOf', i, '')),
 			contractRatePercent: contract || undefined,
-			governingLaw: String(this.getNodeParameter('governingLaw', i, 'FR') ?? '').trim() || undefined,
+			governingLaw:
+				String(this.getNodeParameter('governingLaw', i, 'FR') ?? '').trim() || undefined,
 		});
 		return { json: { ...item.json, charges: chargesJson(c) } };
 	},

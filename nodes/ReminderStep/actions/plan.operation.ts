@@ -22,8 +22,15 @@ export const description = updateDisplayOptions(displayOptions, properties);
 
 export const operation = batch({
 	outputs: [
-		{ name: 'Due', meaning: 'One reminder to send: per customer, or per invoice if the stage says so' },
-		{ name: 'Held', meaning: 'An invoice held back, with the reason (dispute, promise, delay, on hold, paid, already sent, below the minimum)' },
+		{
+			name: 'Due',
+			meaning: 'One reminder to send: per customer, or per invoice if the stage says so',
+		},
+		{
+			name: 'Held',
+			meaning:
+				'An invoice held back, with the reason (dispute, promise, delay, on hold, paid, already sent, below the minimum)',
+		},
 	],
 	async batch() {
 		const ledger = await getLedger(this);

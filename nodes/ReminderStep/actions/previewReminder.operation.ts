@@ -7,7 +7,7 @@ import { policyInputOf } from './savePolicy.operation';
 const properties: INodeProperties[] = [
 	{
 		displayName:
-			'Shows a reminder as the customer would get it, before saving the policy: the stage rendered for one invoice, the e-mail in the customer\'s language (subject, text, HTML file) and the letter as a PDF with the company\'s letterhead. Nothing is written or sent.',
+			"Shows a reminder as the customer would get it, before saving the policy: the stage rendered for one invoice, the e-mail in the customer's language (subject, text, HTML file) and the letter as a PDF with the company's letterhead. Nothing is written or sent.",
 		name: 'previewNotice',
 		type: 'notice',
 		default: '',
@@ -33,7 +33,8 @@ const properties: INodeProperties[] = [
 		type: 'string',
 		default: '',
 		placeholder: '2026-03-31',
-		description: 'Empty: the day this stage goes for the invoice (its due date plus the stage\'s days)',
+		description:
+			"Empty: the day this stage goes for the invoice (its due date plus the stage's days)",
 	},
 	{
 		displayName: 'Place',
@@ -41,7 +42,7 @@ const properties: INodeProperties[] = [
 		type: 'string',
 		default: '',
 		placeholder: 'Paris',
-		description: 'City printed before the letter\'s date',
+		description: "City printed before the letter's date",
 	},
 ];
 
@@ -52,8 +53,17 @@ export const description = updateDisplayOptions(displayOptions, properties);
 
 export const operation = eachItem({
 	outputs: [
-		{ name: 'Preview', meaning: 'The message as the customer would get it: subject, text, the e-mail as HTML and the letter as PDF files' },
-		{ name: 'Rejected', meaning: 'No preview: unknown invoice, a stage the policy does not have, an invalid policy (what to fix)', rejects: true },
+		{
+			name: 'Preview',
+			meaning:
+				'The message as the customer would get it: subject, text, the e-mail as HTML and the letter as PDF files',
+		},
+		{
+			name: 'Rejected',
+			meaning:
+				'No preview: unknown invoice, a stage the policy does not have, an invalid policy (what to fix)',
+			rejects: true,
+		},
 	],
 	setup: ledgerSetup,
 	async item(i, _item, ledger: Ledger) {
@@ -70,8 +80,16 @@ export const operation = eachItem({
 		return {
 			json: { ...json, emailFileName: `${base}.html` } as unknown as IDataObject,
 			binary: {
-				email: await this.helpers.prepareBinaryData(Buffer.from(html, 'utf8'), `${base}.html`, 'text/html'),
-				letter: await this.helpers.prepareBinaryData(Buffer.from(letterPdf), preview.letterFileName, 'application/pdf'),
+				email: await this.helpers.prepareBinaryData(
+					Buffer.from(html, 'utf8'),
+					`${base}.html`,
+					'text/html',
+				),
+				letter: await this.helpers.prepareBinaryData(
+					Buffer.from(letterPdf),
+					preview.letterFileName,
+					'application/pdf',
+				),
 			},
 		};
 	},

@@ -17,7 +17,11 @@ const properties: INodeProperties[] = [
 		name: 'rawSource',
 		type: 'options',
 		options: [
-			{ name: 'Email Trigger (Resolved)', value: 'resolved', description: 'Headers, text and downloaded attachments of the Email Trigger (IMAP)' },
+			{
+				name: 'Email Trigger (Resolved)',
+				value: 'resolved',
+				description: 'Headers, text and downloaded attachments of the Email Trigger (IMAP)',
+			},
 			{ name: 'Binary Property (.eml)', value: 'binary' },
 			{ name: 'JSON Field (Raw Source)', value: 'field' },
 		],
@@ -55,8 +59,15 @@ function decodeRaw(value: unknown): Buffer | undefined {
 
 export const operation = eachItem({
 	outputs: [
-		{ name: 'Bounces', meaning: 'A bounce or complaint: recipients, hard or soft, reminders marked bounced, customers switched to letters' },
-		{ name: 'Other Messages', meaning: 'Any other message (auto-reply, delay notice), or an item that is not an e-mail' },
+		{
+			name: 'Bounces',
+			meaning:
+				'A bounce or complaint: recipients, hard or soft, reminders marked bounced, customers switched to letters',
+		},
+		{
+			name: 'Other Messages',
+			meaning: 'Any other message (auto-reply, delay notice), or an item that is not an e-mail',
+		},
 	],
 	setup: ledgerSetup,
 	async item(i, item, ledger: Ledger) {
@@ -67,20 +78,39 @@ export const operation = eachItem({
 			if (headers && typeof headers === 'object' && !Array.isArray(headers)) {
 				const attachments = [];
 				for (const [property, data] of Object.entries(item.binary ?? {})) {
-					attachments.push({ contentType: data.mimeType || 'application/octet-stream', content: await this.helpers.getBinaryDataBuffer(i, property) });
+					attachments.push({
+						contentType: data.mimeType || 'application/octet-stream',
+						content: await this.helpers.getBinaryDataBuffer(i, property),
+					});
 				}
-				raw = rawFromResolved({ headers: headers as Record<string, string>, text: typeof item.json.text === 'string' ? (item.json.text as string) : '', attachments });
+				raw = rawFromResolved({
+					headers: headers as Record<string, string>,
+					text: typeof item.json.text === 'string' ? (item.json.text as string) : '',
+					attachments,
+				});
 			}
 		} else if (mode === 'binary') {
 			const property = String(this.getNodeParameter('binaryProperty', i, 'data'));
-			raw = item.binary?.[property] ? await this.helpers.getBinaryDataBuffer(i, property) : undefined;
+			raw = item.binary?.[property]
+				? await this.helpers.getBinaryDataBuffer(i, property)
+				: undefined;
 		} else {
 			raw = decodeRaw(item.json[String(this.getNodeParameter('rawField', i, 'raw'))]);
 		}
 		if (!raw) {
 			return {
 				output: 'Other Messages',
-				json: { kind: 'invalid', ...messageJson({ code: 'NOT_AN_EMAIL', message: bilingual('This item is not an e-mail.', "Cet élément n'est pas un e-mail."), hint: bilingual('Use the Email Trigger (IMAP) with Format "Resolved", or give the .eml file.', 'Utilisez le déclencheur Email Trigger (IMAP) au format « Resolved », ou donnez le fichier .eml.') }) },
+				json: {
+					kind: 'invalid',
+					...messageJson({
+						code: 'NOT_AN_EMAIL',
+						message: bilingual('This item is not an e-mail.', "Cet élément n'est pas un e-mail."),
+						hint: bilingual(
+							'Use the Email Trigger (IMAP) with Format "Resolved", or give the .eml file.',
+							'Utilisez le déclencheur Email Trigger (IMAP) au format « Resolved », ou donnez le fichier .eml.',
+						),
+					}),
+				},
 			};
 		}
 		const outcome = await processBounce(ledger, raw);
@@ -95,6 +125,12 @@ export const operation = eachItem({
 			remindersBounced: outcome.remindersBounced,
 			customersMarked: outcome.customersMarked.map((c) => ({ ...c })),
 		} as unknown as IDataObject;
-		return { json, output: outcome.report.kind === 'bounce' || outcome.report.kind === 'complaint' ? 'Bounces' : 'Other Messages' };
+		return {
+			json,
+			output:
+				outcome.report.kind === 'bounce' || outcome.report.kind === 'complaint'
+					? 'Bounces'
+					: 'Other Messages',
+		};
 	},
 });

@@ -1,6 +1,11 @@
 import type { IDataObject, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
-import { imapMailboxSource, mailCatcherSource, reconcileReminders, type MailRecordSource } from '../../../core';
+import {
+	imapMailboxSource,
+	mailCatcherSource,
+	reconcileReminders,
+	type MailRecordSource,
+} from '../../../core';
 import { IMAP_CREDENTIAL, imapOptionsFromCredential } from '../../shared/transport/imap';
 import { getLedger } from '../../shared/transport/ledger';
 import { batch } from '../../shared/operation';
@@ -18,7 +23,8 @@ const properties: INodeProperties[] = [
 		name: 'readSentMailbox',
 		type: 'boolean',
 		default: false,
-		description: 'Whether to look in the mailbox of the Receivables IMAP credential, where the mail server keeps a copy of what it accepted (Sent folder, or an archive mailbox receiving a BCC of every reminder)',
+		description:
+			'Whether to look in the mailbox of the Receivables IMAP credential, where the mail server keeps a copy of what it accepted (Sent folder, or an archive mailbox receiving a BCC of every reminder)',
 	},
 	{
 		displayName: 'Mail Catcher URL',
@@ -26,14 +32,16 @@ const properties: INodeProperties[] = [
 		type: 'string',
 		default: '',
 		placeholder: 'http://127.0.0.1:8025',
-		description: 'The local mail catcher of the demo (npm start), read through its API. Empty: not used.',
+		description:
+			'The local mail catcher of the demo (npm start), read through its API. Empty: not used.',
 	},
 	{
 		displayName: 'Missing From the Record Means Not Sent',
 		name: 'missingMeansNotSent',
 		type: 'boolean',
 		default: false,
-		description: 'Whether a message that no record holds is marked to resend (the next run sends it again). Only for a record that keeps every accepted message; otherwise leave off and decide by hand.',
+		description:
+			'Whether a message that no record holds is marked to resend (the next run sends it again). Only for a record that keeps every accepted message; otherwise leave off and decide by hand.',
 	},
 	{
 		displayName: 'Settle Time (Minutes)',
@@ -42,7 +50,8 @@ const properties: INodeProperties[] = [
 		typeOptions: { minValue: 0 },
 		default: 10,
 		displayOptions: { show: { missingMeansNotSent: [true] } },
-		description: 'A message handed over more recently is left for the next run (the server may still be writing it)',
+		description:
+			'A message handed over more recently is left for the next run (the server may still be writing it)',
 	},
 ];
 
@@ -52,21 +61,37 @@ export const description = updateDisplayOptions(displayOptions, properties);
 
 export const operation = batch({
 	outputs: [
-		{ name: 'Decided', meaning: 'An uncertain reminder now decided: found in a delivery report or the mail server record (sent), or missing long enough (not sent)' },
-		{ name: 'To Review', meaning: 'An uncertain reminder nobody can decide automatically: check it, then use Decide Uncertain Reminder' },
+		{
+			name: 'Decided',
+			meaning:
+				'An uncertain reminder now decided: found in a delivery report or the mail server record (sent), or missing long enough (not sent)',
+		},
+		{
+			name: 'To Review',
+			meaning:
+				'An uncertain reminder nobody can decide automatically: check it, then use Decide Uncertain Reminder',
+		},
 	],
 	async batch() {
 		const ledger = await getLedger(this);
 		const sources: MailRecordSource[] = [];
-		if (this.getNodeParameter('readSentMailbox', 0, false) as boolean) sources.push(imapMailboxSource(imapOptionsFromCredential(await this.getCredentials(IMAP_CREDENTIAL))));
+		if (this.getNodeParameter('readSentMailbox', 0, false) as boolean)
+			sources.push(
+				imapMailboxSource(imapOptionsFromCredential(await this.getCredentials(IMAP_CREDENTIAL))),
+			);
 		const catcher = String(this.getNodeParameter('mailCatcherUrl', 0, '') ?? '').trim();
 		if (catcher) sources.push(mailCatcherSource(catcher));
 		const missingMeansNotSent = this.getNodeParameter('missingMeansNotSent', 0, false) as boolean;
 		const outcomes = await reconcileReminders(ledger, {
 			sources,
 			missingMeansNotSent,
-			settleMinutes: missingMeansNotSent ? Number(this.getNodeParameter('settleMinutes', 0, 10)) : undefined,
+			settleMinutes: missingMeansNotSent
+				? Number(this.getNodeParameter('settleMinutes', 0, 10))
+				: undefined,
 		});
-		return outcomes.map((outcome) => ({ json: { ...outcome } as unknown as IDataObject, output: outcome.decision === 'review' ? 'To Review' : 'Decided' }));
+		return outcomes.map((outcome) => ({
+			json: { ...outcome } as unknown as IDataObject,
+			output: outcome.decision === 'review' ? 'To Review' : 'Decided',
+		}));
 	},
 });

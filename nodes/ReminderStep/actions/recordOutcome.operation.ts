@@ -42,14 +42,21 @@ const properties: INodeProperties[] = [
 		default: '',
 		description: 'Comma-separated invoice numbers the exchange is about; empty: the whole account',
 	},
-	{ displayName: 'By', name: 'actor', type: 'string', default: '', description: 'Who (collector code or name)' },
+	{
+		displayName: 'By',
+		name: 'actor',
+		type: 'string',
+		default: '',
+		description: 'Who (collector code or name)',
+	},
 	{
 		displayName: 'When',
 		name: 'outcomeAt',
 		type: 'string',
 		default: '',
 		placeholder: '2026-03-31 or 2026-03-31T14:30:00+02:00',
-		description: 'When it happened, to record past exchanges: a day (YYYY-MM-DD, in the workflow time zone) or a date and time; never in the future. Empty: now.',
+		description:
+			'When it happened, to record past exchanges: a day (YYYY-MM-DD, in the workflow time zone) or a date and time; never in the future. Empty: now.',
 	},
 ];
 
@@ -61,7 +68,10 @@ export const operation = eachItem({
 	outputs: [{ name: 'Done', meaning: 'The history rows recorded for the customer' }],
 	setup: ledgerSetup,
 	async item(i, _item, ledger: Ledger) {
-		const numbers = String(this.getNodeParameter('invoiceNumbers', i, '') ?? '').split(',').map((n) => n.trim()).filter(Boolean);
+		const numbers = String(this.getNodeParameter('invoiceNumbers', i, '') ?? '')
+			.split(',')
+			.map((n) => n.trim())
+			.filter(Boolean);
 		const result = await recordOutcome(ledger, {
 			customerExternalId: String(this.getNodeParameter('customerExternalId', i, '')).trim(),
 			kind: this.getNodeParameter('kind', i) as OutcomeKind,

@@ -16,4 +16,20 @@ import * as statementOfCharges from './statementOfCharges.operation';
 import * as timeline from './timeline.operation';
 
 /** The operations of the node; the shared loop (nodes/shared/operation.ts) runs them. */
-export const router = nodeRouter({ plan, sendEmail, renderLetter, savePolicy, previewReminder, showPolicies, lateCharges, recordOutcome, timeline, processBounce, digest, reconcile, decideReminder, confirmLetters, statementOfCharges });
+export const router = nodeRouter({
+	plan,
+	sendEmail,
+	renderLetter,
+	savePolicy,
+	previewReminder,
+	showPolicies,
+	lateCharges,
+	recordOutcome,
+	timeline,
+	processBounce,
+	digest,
+	reconcile,
+	decideReminder,
+	confirmLetters,
+	statementOfCharges,
+});

@@ -1,16 +1,38 @@
-import type { IBinaryData, IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type {
+	IBinaryData,
+	IDataObject,
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeProperties,
+} from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
-import { createReminderCallTasks, DEFAULT_LEASE_MINUTES, releaseExpiredClaims, sendReminderEmails, type MailAttachment, type SendOutcome } from '../../../core';
+import {
+	createReminderCallTasks,
+	DEFAULT_LEASE_MINUTES,
+	releaseExpiredClaims,
+	sendReminderEmails,
+	type MailAttachment,
+	type SendOutcome,
+} from '../../../core';
 import { getLedger } from '../../shared/transport/ledger';
 import { SMTP_CREDENTIAL, smtpConfigFromCredential } from '../../shared/transport/smtp';
-import { companyFor, heldJson, messageJson, payerPageUrlOf, payerPageUrlProperty, planProperties, plannedFromSource, sourceProperty } from './common';
+import {
+	companyFor,
+	heldJson,
+	messageJson,
+	payerPageUrlOf,
+	payerPageUrlProperty,
+	planProperties,
+	plannedFromSource,
+	sourceProperty,
+} from './common';
 import { messageJson as errorMessageJson } from '../../shared/errors';
 import { batch, type Result } from '../../shared/operation';
 
 const properties: INodeProperties[] = [
 	{
 		displayName:
-			'Each reminder is claimed in the ledger before it is sent and confirmed after: a reminder is never sent twice, even when executions overlap. Customers without a usable e-mail go to the Letters output (with the reason); stages whose channel is a call create a call task for the customer\'s collector (Call Tasks output, ready for Quality Contact\'s Export Call List). A temporary refusal (4xx) is retried by the next run; only a message whose connection was lost between handing it over and the server\'s answer is marked uncertain: never resent by itself, decided by Reconcile Reminders or by a person.',
+			"Each reminder is claimed in the ledger before it is sent and confirmed after: a reminder is never sent twice, even when executions overlap. Customers without a usable e-mail go to the Letters output (with the reason); stages whose channel is a call create a call task for the customer's collector (Call Tasks output, ready for Quality Contact's Export Call List). A temporary refusal (4xx) is retried by the next run; only a message whose connection was lost between handing it over and the server's answer is marked uncertain: never resent by itself, decided by Reconcile Reminders or by a person.",
 		name: 'sendNotice',
 		type: 'notice',
 		default: '',
@@ -23,7 +45,8 @@ const properties: INodeProperties[] = [
 		type: 'string',
 		placeholder: 'relances@example.com',
 		default: '',
-		description: 'From address when the dunning stage does not name one. Empty: the sender e-mail of the company settings (Receivables Report › Company Settings).',
+		description:
+			'From address when the dunning stage does not name one. Empty: the sender e-mail of the company settings (Receivables Report › Company Settings).',
 	},
 	{
 		displayName: 'Sender Name',
@@ -38,7 +61,8 @@ const properties: INodeProperties[] = [
 		name: 'companyName',
 		type: 'string',
 		default: '',
-		description: 'Name used in the templates ({{company.name}}); empty: the "company" setting of the ledger',
+		description:
+			'Name used in the templates ({{company.name}}); empty: the "company" setting of the ledger',
 	},
 	payerPageUrlProperty,
 	{
@@ -53,7 +77,8 @@ const properties: INodeProperties[] = [
 				name: 'attachInputFiles',
 				type: 'boolean',
 				default: true,
-				description: 'Whether the files of the first input item (binary properties) are offered as the constant attachments the stages name (by file name, e.g. CGV.pdf)',
+				description:
+					'Whether the files of the first input item (binary properties) are offered as the constant attachments the stages name (by file name, e.g. CGV.pdf)',
 			},
 			{
 				displayName: 'Parallel Connections',
@@ -69,7 +94,8 @@ const properties: INodeProperties[] = [
 				type: 'number',
 				typeOptions: { minValue: 0.1, numberPrecision: 1 },
 				default: 10,
-				description: 'How long a run may hold a reminder. A reminder claimed longer ago by a run that stopped before handing it to the mail server is sent again; one that stopped while handing it over is marked uncertain (see Reconcile Reminders).',
+				description:
+					'How long a run may hold a reminder. A reminder claimed longer ago by a run that stopped before handing it to the mail server is sent again; one that stopped while handing it over is marked uncertain (see Reconcile Reminders).',
 			},
 		],
 	},
@@ -83,7 +109,10 @@ function outcomeJson(outcome: SendOutcome): IDataObject {
 	return { ...outcome } as unknown as IDataObject;
 }
 
-async function inputAttachments(ctx: IExecuteFunctions, items: INodeExecutionData[]): Promise<Record<string, MailAttachment>> {
+async function inputAttachments(
+	ctx: IExecuteFunctions,
+	items: INodeExecutionData[],
+): Promise<Record<string, MailAttachment>> {
 	const out: Record<string, MailAttachment> = {};
 	const binary = items[0]?.binary ?? {};
 	for (const [property, data] of Object.entries(binary) as Array<[string, IBinaryData]>) {
@@ -99,7 +128,11 @@ export const operation = batch({
 	outputs: [
 		{ name: 'Sent', meaning: 'A reminder e-mail accepted by the mail server, sent exactly once' },
 		{ name: 'Letters', meaning: 'A reminder due by letter (connect Render Letters)' },
-		{ name: 'Not Sent', meaning: 'A reminder not sent (no address, refused, uncertain, already sent), a held invoice with the reason, or an input item that is not a reminder' },
+		{
+			name: 'Not Sent',
+			meaning:
+				'A reminder not sent (no address, refused, uncertain, already sent), a held invoice with the reason, or an input item that is not a reminder',
+		},
 		{ name: 'Call Tasks', meaning: 'A call task created for a stage whose channel is a call' },
 	],
 	async batch(items) {
@@ -123,23 +156,60 @@ export const operation = batch({
 			leaseMinutes,
 			payerPageUrl,
 		});
-		const tasks = await createReminderCallTasks(ledger, planned.messages, { company: company.name || null });
+		const tasks = await createReminderCallTasks(ledger, planned.messages, {
+			company: company.name || null,
+		});
 		const byKey = new Map(planned.messages.map((m) => [m.key, m]));
 		const itemOfKey = (key: string): number => {
 			const message = byKey.get(key);
-			return message ? planned.itemOf.get(message) ?? 0 : 0;
+			return message ? (planned.itemOf.get(message) ?? 0) : 0;
 		};
 		const out: Result[] = [];
-		for (const outcome of result.outcomes) out.push({ json: outcomeJson(outcome), item: itemOfKey(outcome.key), output: outcome.status === 'sent' ? 'Sent' : 'Not Sent' });
+		for (const outcome of result.outcomes)
+			out.push({
+				json: outcomeJson(outcome),
+				item: itemOfKey(outcome.key),
+				output: outcome.status === 'sent' ? 'Sent' : 'Not Sent',
+			});
 		for (const message of planned.messages) {
-			if (message.channel === 'letter') out.push({ json: messageJson(message), item: planned.itemOf.get(message) ?? 0, output: 'Letters' });
+			if (message.channel === 'letter')
+				out.push({
+					json: messageJson(message),
+					item: planned.itemOf.get(message) ?? 0,
+					output: 'Letters',
+				});
 		}
 		for (const task of tasks) {
-			if (task.call) out.push({ output: 'Call Tasks', json: { ...task.call, stage: task.stage, reminderStatus: task.status, skippedInvoiceIds: task.skippedInvoiceIds } as unknown as IDataObject, item: itemOfKey(task.key) });
-			else out.push({ output: 'Not Sent', json: { ...task, status: 'skipped', channel: 'call', error: 'already done by another run, or paid meanwhile' } as unknown as IDataObject, item: itemOfKey(task.key) });
+			if (task.call)
+				out.push({
+					output: 'Call Tasks',
+					json: {
+						...task.call,
+						stage: task.stage,
+						reminderStatus: task.status,
+						skippedInvoiceIds: task.skippedInvoiceIds,
+					} as unknown as IDataObject,
+					item: itemOfKey(task.key),
+				});
+			else
+				out.push({
+					output: 'Not Sent',
+					json: {
+						...task,
+						status: 'skipped',
+						channel: 'call',
+						error: 'already done by another run, or paid meanwhile',
+					} as unknown as IDataObject,
+					item: itemOfKey(task.key),
+				});
 		}
 		for (const held of planned.held) out.push({ output: 'Not Sent', json: heldJson(held) });
-		for (const bad of planned.invalid) out.push({ output: 'Not Sent', json: { status: 'invalid', ...errorMessageJson(bad.message), input: items[bad.item].json }, item: bad.item });
+		for (const bad of planned.invalid)
+			out.push({
+				output: 'Not Sent',
+				json: { status: 'invalid', ...errorMessageJson(bad.message), input: items[bad.item].json },
+				item: bad.item,
+			});
 		return out;
 	},
 });

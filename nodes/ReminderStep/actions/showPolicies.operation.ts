@@ -6,7 +6,7 @@ import { eachItem, ledgerSetup } from '../../shared/operation';
 const properties: INodeProperties[] = [
 	{
 		displayName:
-			'Lists the dunning policies stored in the ledger: one item per stage with when it goes, its channels, copies, minimum amounts and the wording of each language (the company\'s own or the shipped one). Copy a wording into Save Dunning Policy to change it.',
+			"Lists the dunning policies stored in the ledger: one item per stage with when it goes, its channels, copies, minimum amounts and the wording of each language (the company's own or the shipped one). Copy a wording into Save Dunning Policy to change it.",
 		name: 'showPoliciesNotice',
 		type: 'notice',
 		default: '',
@@ -26,10 +26,18 @@ const displayOptions = { show: { operation: ['showPolicies'] } };
 export const description = updateDisplayOptions(displayOptions, properties);
 
 export const operation = eachItem({
-	outputs: [{ name: 'Stages', meaning: 'One stage of a stored policy with its wording in French and English' }],
+	outputs: [
+		{
+			name: 'Stages',
+			meaning: 'One stage of a stored policy with its wording in French and English',
+		},
+	],
 	setup: ledgerSetup,
 	async item(i, _item, ledger: Ledger) {
-		const views = await storedPolicyViews(ledger, String(this.getNodeParameter('showPolicyCode', i, '') ?? ''));
+		const views = await storedPolicyViews(
+			ledger,
+			String(this.getNodeParameter('showPolicyCode', i, '') ?? ''),
+		);
 		const placeholders = placeholderHelp();
 		return views.map((view) => ({ json: { ...view, placeholders } }));
 	},

@@ -11,7 +11,13 @@ const properties: INodeProperties[] = [
 		default: '={{ $json.customerId }}',
 		required: true,
 	},
-	{ displayName: 'From', name: 'timelineFrom', type: 'string', default: '', placeholder: '2026-01-01' },
+	{
+		displayName: 'From',
+		name: 'timelineFrom',
+		type: 'string',
+		default: '',
+		placeholder: '2026-01-01',
+	},
 	{ displayName: 'To', name: 'timelineTo', type: 'string', default: '', placeholder: '2026-12-31' },
 	{
 		displayName: 'Language',

@@ -10,29 +10,47 @@ const properties: INodeProperties[] = [
 		name: 'runDate',
 		type: 'string',
 		default: '={{ $today.toFormat("yyyy-MM-dd") }}',
-		description: 'Cut date of the billing cycles (monthly: last day of the month; fortnightly: 15th and last day; custom:10,25 ...)',
+		description:
+			'Cut date of the billing cycles (monthly: last day of the month; fortnightly: 15th and last day; custom:10,25 ...)',
 	},
 	{
 		displayName: 'Only Cycles Cut on This Date',
 		name: 'onlyRunDay',
 		type: 'boolean',
 		default: true,
-		description: 'Whether to take only the customers whose cycle has a cut on the run date (off: each cycle\'s latest run)',
+		description:
+			"Whether to take only the customers whose cycle has a cut on the run date (off: each cycle's latest run)",
 	},
-	{ displayName: 'Customers', name: 'customers', type: 'string', default: '', description: 'Customer codes, comma-separated; empty: all' },
+	{
+		displayName: 'Customers',
+		name: 'customers',
+		type: 'string',
+		default: '',
+		description: 'Customer codes, comma-separated; empty: all',
+	},
 ];
 
-export const description = updateDisplayOptions({ show: { operation: ['cycleInvoices'] } }, properties);
+export const description = updateDisplayOptions(
+	{ show: { operation: ['cycleInvoices'] } },
+	properties,
+);
 
 export const operation = eachItem({
-	outputs: [{ name: 'Done', meaning: 'One invoice of the distribution cycle (customer, city, zone, amount)' }],
+	outputs: [
+		{
+			name: 'Done',
+			meaning: 'One invoice of the distribution cycle (customer, city, zone, amount)',
+		},
+	],
 	setup: ledgerSetup,
 	async item(i, _item, ledger: Ledger) {
-		const result = await ledger.withClient((client) => cycleInvoices(client, {
-			runDate: String(this.getNodeParameter('runDate', i)),
-			onlyRunDay: this.getNodeParameter('onlyRunDay', i, true) as boolean,
-			customers: list(this.getNodeParameter('customers', i, '')),
-		}));
+		const result = await ledger.withClient((client) =>
+			cycleInvoices(client, {
+				runDate: String(this.getNodeParameter('runDate', i)),
+				onlyRunDay: this.getNodeParameter('onlyRunDay', i, true) as boolean,
+				customers: list(this.getNodeParameter('customers', i, '')),
+			}),
+		);
 		return result.invoices.map((inv) => ({
 			json: {
 				invoiceNumber: inv.number,

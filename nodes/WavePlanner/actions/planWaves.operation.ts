@@ -5,9 +5,27 @@ import { list } from './common';
 import { eachItem, ledgerSetup, type Result } from '../../shared/operation';
 
 const properties: INodeProperties[] = [
-	{ displayName: 'Run Date', name: 'runDate', type: 'string', default: '={{ $today.toFormat("yyyy-MM-dd") }}', description: 'Cut date of the billing cycles to plan' },
-	{ displayName: 'First Handover Day', name: 'startDate', type: 'string', default: '', description: 'First day couriers go out (business days of each country); empty: the run date' },
-	{ displayName: 'Maximum per Courier and Day', name: 'maxPerCourierPerDay', type: 'number', typeOptions: { minValue: 1 }, default: 40 },
+	{
+		displayName: 'Run Date',
+		name: 'runDate',
+		type: 'string',
+		default: '={{ $today.toFormat("yyyy-MM-dd") }}',
+		description: 'Cut date of the billing cycles to plan',
+	},
+	{
+		displayName: 'First Handover Day',
+		name: 'startDate',
+		type: 'string',
+		default: '',
+		description: 'First day couriers go out (business days of each country); empty: the run date',
+	},
+	{
+		displayName: 'Maximum per Courier and Day',
+		name: 'maxPerCourierPerDay',
+		type: 'number',
+		typeOptions: { minValue: 1 },
+		default: 40,
+	},
 	{
 		displayName: 'Group By',
 		name: 'groupBy',
@@ -18,8 +36,21 @@ const properties: INodeProperties[] = [
 		],
 		default: 'zone',
 	},
-	{ displayName: 'Couriers', name: 'couriers', type: 'string', default: '', description: 'Staff codes, comma-separated; empty: every active staff member with the courier role' },
-	{ displayName: 'Preview Only', name: 'dryRun', type: 'boolean', default: false, description: 'Whether to return the plan without writing it' },
+	{
+		displayName: 'Couriers',
+		name: 'couriers',
+		type: 'string',
+		default: '',
+		description:
+			'Staff codes, comma-separated; empty: every active staff member with the courier role',
+	},
+	{
+		displayName: 'Preview Only',
+		name: 'dryRun',
+		type: 'boolean',
+		default: false,
+		description: 'Whether to return the plan without writing it',
+	},
 	{
 		displayName: 'Rates per Invoice',
 		name: 'rates',
@@ -33,22 +64,36 @@ const properties: INodeProperties[] = [
 			{ displayName: 'Postage', name: 'postage', type: 'string', default: '' },
 		],
 	},
-	{ displayName: 'Rates Currency', name: 'ratesCurrency', type: 'string', default: 'EUR', description: 'Currency the rates are written in (for their decimals)' },
+	{
+		displayName: 'Rates Currency',
+		name: 'ratesCurrency',
+		type: 'string',
+		default: 'EUR',
+		description: 'Currency the rates are written in (for their decimals)',
+	},
 ];
 
 export const description = updateDisplayOptions({ show: { operation: ['planWaves'] } }, properties);
 
 export const operation = eachItem({
 	outputs: [
-		{ name: 'Waves', meaning: 'One wave: courier, zone, day, invoices (a preview when Dry Run is on)' },
-		{ name: 'Not Planned', meaning: 'What was not planned and why: a zone no courier serves, or no billing cycle ending on the run date' },
+		{
+			name: 'Waves',
+			meaning: 'One wave: courier, zone, day, invoices (a preview when Dry Run is on)',
+		},
+		{
+			name: 'Not Planned',
+			meaning:
+				'What was not planned and why: a zone no courier serves, or no billing cycle ending on the run date',
+		},
 	],
 	setup: ledgerSetup,
 	async item(i, _item, ledger: Ledger) {
 		const out: Result[] = [];
 		const rates = this.getNodeParameter('rates', i, {}) as IDataObject;
 		const currency = String(this.getNodeParameter('ratesCurrency', i, 'EUR'));
-		const rate = (v: unknown) => (v === undefined || v === '' ? undefined : parseAmount(String(v), currency));
+		const rate = (v: unknown) =>
+			v === undefined || v === '' ? undefined : parseAmount(String(v), currency);
 		const result = await planWaves(ledger, {
 			runDate: String(this.getNodeParameter('runDate', i)),
 			startDate: String(this.getNodeParameter('startDate', i, '') || '') || undefined,
@@ -56,7 +101,11 @@ export const operation = eachItem({
 			groupBy: this.getNodeParameter('groupBy', i, 'zone') as 'zone' | 'city',
 			couriers: list(this.getNodeParameter('couriers', i, '')),
 			dryRun: this.getNodeParameter('dryRun', i, false) as boolean,
-			rates: { courierMinor: rate(rates.courier), printingMinor: rate(rates.printing), postageMinor: rate(rates.postage) },
+			rates: {
+				courierMinor: rate(rates.courier),
+				printingMinor: rate(rates.printing),
+				postageMinor: rate(rates.postage),
+			},
 		});
 		const runDate = String(this.getNodeParameter('runDate', i));
 		for (const zone of result.unserved) {
@@ -95,16 +144,21 @@ export const operation = eachItem({
 		for (const w of result.waves) {
 			out.push({
 				json: {
-			waveCode: w.code,
-			cycle: w.cycleKey,
-			zone: w.zone,
-			country: w.country,
-			courierCode: w.courierCode,
-			plannedOn: w.plannedOn,
-			invoiceCount: w.invoices.length,
-			invoices: w.invoices.map((x) => ({ number: x.number, customerCode: x.customerExternalId, customerName: x.customerName, amount: formatAmount(x.amountMinor, w.currency) })),
-			currency: w.currency,
-			preview: this.getNodeParameter('dryRun', i, false) as boolean,
+					waveCode: w.code,
+					cycle: w.cycleKey,
+					zone: w.zone,
+					country: w.country,
+					courierCode: w.courierCode,
+					plannedOn: w.plannedOn,
+					invoiceCount: w.invoices.length,
+					invoices: w.invoices.map((x) => ({
+						number: x.number,
+						customerCode: x.customerExternalId,
+						customerName: x.customerName,
+						amount: formatAmount(x.amountMinor, w.currency),
+					})),
+					currency: w.currency,
+					preview: this.getNodeParameter('dryRun', i, false) as boolean,
 				},
 			});
 		}

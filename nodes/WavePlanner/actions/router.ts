@@ -8,4 +8,12 @@ import * as retroplanning from './retroplanning.operation';
 import * as waveCosts from './waveCosts.operation';
 
 /** The operations of the node; the shared loop (nodes/shared/operation.ts) runs them. */
-export const router = nodeRouter({ cycleInvoices, planWaves, retroplanning, markEntered, manifestPdf, releaseWave, waveCosts });
+export const router = nodeRouter({
+	cycleInvoices,
+	planWaves,
+	retroplanning,
+	markEntered,
+	manifestPdf,
+	releaseWave,
+	waveCosts,
+});

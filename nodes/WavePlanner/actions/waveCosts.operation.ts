@@ -15,8 +15,20 @@ const properties: INodeProperties[] = [
 		],
 		default: 'month',
 	},
-	{ displayName: 'From', name: 'from', type: 'string', default: '', description: 'First handover day (YYYY-MM-DD); empty: no limit' },
-	{ displayName: 'To', name: 'to', type: 'string', default: '', description: 'Last handover day (YYYY-MM-DD); empty: no limit' },
+	{
+		displayName: 'From',
+		name: 'from',
+		type: 'string',
+		default: '',
+		description: 'First handover day (YYYY-MM-DD); empty: no limit',
+	},
+	{
+		displayName: 'To',
+		name: 'to',
+		type: 'string',
+		default: '',
+		description: 'Last handover day (YYYY-MM-DD); empty: no limit',
+	},
 ];
 
 export const description = updateDisplayOptions({ show: { operation: ['waveCosts'] } }, properties);

@@ -41,4 +41,9 @@ export async function receivablesWebhookSecretTest(
 	return { status: status.ok ? 'OK' : 'Error', message: status.message };
 }
 
-export const credentialTest = { receivablesImapConnectionTest, receivablesLedgerConnectionTest, receivablesSmtpConnectionTest, receivablesWebhookSecretTest };
+export const credentialTest = {
+	receivablesImapConnectionTest,
+	receivablesLedgerConnectionTest,
+	receivablesSmtpConnectionTest,
+	receivablesWebhookSecretTest,
+};

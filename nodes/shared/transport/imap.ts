@@ -3,7 +3,9 @@ import type { ImapRecordOptions } from '../../../core';
 
 export const IMAP_CREDENTIAL = 'receivablesImapApi';
 
-export function imapOptionsFromCredential(credential: ICredentialDataDecryptedObject): ImapRecordOptions {
+export function imapOptionsFromCredential(
+	credential: ICredentialDataDecryptedObject,
+): ImapRecordOptions {
 	const secure = Boolean(credential.secure ?? true);
 	return {
 		host: String(credential.host ?? ''),

@@ -1,11 +1,17 @@
 import { createHash } from 'node:crypto';
-import type { ICredentialDataDecryptedObject, IExecuteFunctions, IWebhookFunctions } from 'n8n-workflow';
+import type {
+	ICredentialDataDecryptedObject,
+	IExecuteFunctions,
+	IWebhookFunctions,
+} from 'n8n-workflow';
 import { openLedger, type Ledger, type LedgerConfig } from '../../../core';
 
 export const LEDGER_CREDENTIAL = 'receivablesLedgerApi';
 
 /** Maps the ledger credential's fields to the core's configuration. */
-export function ledgerConfigFromCredential(credential: ICredentialDataDecryptedObject): LedgerConfig {
+export function ledgerConfigFromCredential(
+	credential: ICredentialDataDecryptedObject,
+): LedgerConfig {
 	return {
 		host: String(credential.host ?? 'localhost'),
 		port: Number(credential.port ?? 5432),
@@ -45,7 +51,10 @@ export function ledgerFor(config: LedgerConfig): Ledger {
 	sweep(now);
 	let cached = pools.get(key);
 	if (!cached) {
-		cached = { ledger: openLedger({ ...config, applicationName: 'n8n-nodes-receivables (n8n)' }), lastUsed: now };
+		cached = {
+			ledger: openLedger({ ...config, applicationName: 'n8n-nodes-receivables (n8n)' }),
+			lastUsed: now,
+		};
 		pools.set(key, cached);
 	}
 	cached.lastUsed = now;

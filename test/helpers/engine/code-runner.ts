@@ -1,6 +1,11 @@
 import path from 'node:path';
 import type { EventEmitter } from 'node:events';
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, IWorkflowExecuteAdditionalData } from 'n8n-workflow';
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	INodeExecutionData,
+	IWorkflowExecuteAdditionalData,
+} from 'n8n-workflow';
 import { PACKAGE_ROOT } from './node-types';
 
 /**
@@ -19,7 +24,9 @@ interface RunnerSettings {
 	additionalProperties?: IDataObject;
 }
 
-type SandboxContext = IDataObject & { $input: { all(): INodeExecutionData[]; item: INodeExecutionData } };
+type SandboxContext = IDataObject & {
+	$input: { all(): INodeExecutionData[]; item: INodeExecutionData };
+};
 
 interface JavaScriptSandboxInstance extends EventEmitter {
 	runCodeAllItems(): Promise<INodeExecutionData[]>;
@@ -27,7 +34,11 @@ interface JavaScriptSandboxInstance extends EventEmitter {
 }
 
 interface SandboxModules {
-	JavaScriptSandbox: new (context: SandboxContext, code: string, helpers: IExecuteFunctions['helpers']) => JavaScriptSandboxInstance;
+	JavaScriptSandbox: new (
+		context: SandboxContext,
+		code: string,
+		helpers: IExecuteFunctions['helpers'],
+	) => JavaScriptSandboxInstance;
 	getSandboxContext: (this: IExecuteFunctions, index: number) => SandboxContext;
 }
 
@@ -35,10 +46,21 @@ let modules: SandboxModules | undefined;
 
 function sandboxModules(): SandboxModules {
 	if (!modules) {
-		const dir = path.join(path.dirname(require.resolve('n8n-nodes-base/package.json', { paths: [PACKAGE_ROOT] })), 'dist', 'nodes', 'Code');
+		const dir = path.join(
+			path.dirname(require.resolve('n8n-nodes-base/package.json', { paths: [PACKAGE_ROOT] })),
+			'dist',
+			'nodes',
+			'Code',
+		);
 		/* eslint-disable @typescript-eslint/no-require-imports */
-		const { JavaScriptSandbox } = require(path.join(dir, 'JavaScriptSandbox.js')) as Pick<SandboxModules, 'JavaScriptSandbox'>;
-		const { getSandboxContext } = require(path.join(dir, 'Sandbox.js')) as Pick<SandboxModules, 'getSandboxContext'>;
+		const { JavaScriptSandbox } = require(path.join(dir, 'JavaScriptSandbox.js')) as Pick<
+			SandboxModules,
+			'JavaScriptSandbox'
+		>;
+		const { getSandboxContext } = require(path.join(dir, 'Sandbox.js')) as Pick<
+			SandboxModules,
+			'getSandboxContext'
+		>;
 		/* eslint-enable @typescript-eslint/no-require-imports */
 		modules = { JavaScriptSandbox, getSandboxContext };
 	}
@@ -49,7 +71,10 @@ function errorJson(error: unknown): IDataObject {
 	return { error: error instanceof Error ? error.message : String(error) };
 }
 
-async function runAll(functions: IExecuteFunctions, settings: RunnerSettings): Promise<INodeExecutionData[]> {
+async function runAll(
+	functions: IExecuteFunctions,
+	settings: RunnerSettings,
+): Promise<INodeExecutionData[]> {
 	const { JavaScriptSandbox, getSandboxContext } = sandboxModules();
 	const context = getSandboxContext.call(functions, 0);
 	context.items = context.$input.all();
@@ -63,7 +88,10 @@ async function runAll(functions: IExecuteFunctions, settings: RunnerSettings): P
 	}
 }
 
-async function runEach(functions: IExecuteFunctions, settings: RunnerSettings): Promise<INodeExecutionData[]> {
+async function runEach(
+	functions: IExecuteFunctions,
+	settings: RunnerSettings,
+): Promise<INodeExecutionData[]> {
 	const { JavaScriptSandbox, getSandboxContext } = sandboxModules();
 	const total = functions.getInputData().length;
 	const start = settings.chunk?.startIndex ?? 0;
@@ -85,24 +113,35 @@ async function runEach(functions: IExecuteFunctions, settings: RunnerSettings): 
 	return output;
 }
 
-export const startRunnerTask: IWorkflowExecuteAdditionalData['startRunnerTask'] = async function startRunnerTask<T, E>(
-	_additionalData: IWorkflowExecuteAdditionalData,
-	jobType: string,
-	rawSettings: unknown,
-	functions: IExecuteFunctions,
-) {
-	if (jobType !== 'javascript') {
-		return { ok: false, error: new Error(`The ${jobType} task runner is not available in-process`) as E };
-	}
-	const settings = rawSettings as RunnerSettings;
-	try {
-		const result = settings.nodeMode === 'runOnceForEachItem' ? await runEach(functions, settings) : await runAll(functions, settings);
-		return { ok: true, result: result as T };
-	} catch (error) {
-		return { ok: false, error: error as E };
-	}
-};
+export const startRunnerTask: IWorkflowExecuteAdditionalData['startRunnerTask'] =
+	async function startRunnerTask<T, E>(
+		_additionalData: IWorkflowExecuteAdditionalData,
+		jobType: string,
+		rawSettings: unknown,
+		functions: IExecuteFunctions,
+	) {
+		if (jobType !== 'javascript') {
+			return {
+				ok: false,
+				error: new Error(`The ${jobType} task runner is not available in-process`) as E,
+			};
+		}
+		const settings = rawSettings as RunnerSettings;
+		try {
+			const result =
+				settings.nodeMode === 'runOnceForEachItem'
+					? await runEach(functions, settings)
+					: await runAll(functions, settings);
+			return { ok: true, result: result as T };
+		} catch (error) {
+			return { ok: false, error: error as E };
+		}
+	};
 
-export function getRunnerStatus(taskType: string): { available: true } | { available: false; reason?: string } {
-	return taskType === 'javascript' ? { available: true } : { available: false, reason: `No ${taskType} task runner in-process` };
+export function getRunnerStatus(
+	taskType: string,
+): { available: true } | { available: false; reason?: string } {
+	return taskType === 'javascript'
+		? { available: true }
+		: { available: false, reason: `No ${taskType} task runner in-process` };
 }

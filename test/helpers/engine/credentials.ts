@@ -60,8 +60,14 @@ export class InProcessCredentials extends ICredentialsHelper {
 		return undefined;
 	}
 
-	async getCredentials(nodeCredentials: INodeCredentialsDetails, type: string): Promise<ICredentials> {
-		const credentials = new Credentials({ id: nodeCredentials.id, name: nodeCredentials.name }, type);
+	async getCredentials(
+		nodeCredentials: INodeCredentialsDetails,
+		type: string,
+	): Promise<ICredentials> {
+		const credentials = new Credentials(
+			{ id: nodeCredentials.id, name: nodeCredentials.name },
+			type,
+		);
 		return credentials;
 	}
 
@@ -71,7 +77,9 @@ export class InProcessCredentials extends ICredentialsHelper {
 		type: string,
 	): Promise<ICredentialDataDecryptedObject> {
 		const found =
-			(nodeCredentials.id ? this.data[nodeCredentials.id] : undefined) ?? this.data[nodeCredentials.name] ?? this.data[type];
+			(nodeCredentials.id ? this.data[nodeCredentials.id] : undefined) ??
+			this.data[nodeCredentials.name] ??
+			this.data[type];
 		if (!found) {
 			throw new Error(
 				`No data for the credential "${nodeCredentials.name}" (${type}): pass it in runWorkflow's credentials option, keyed by type, id or name`,
@@ -89,7 +97,10 @@ export class InProcessCredentials extends ICredentialsHelper {
 	}
 }
 
-function withDefaults(properties: INodeProperties[], data: ICredentialDataDecryptedObject): ICredentialDataDecryptedObject {
+function withDefaults(
+	properties: INodeProperties[],
+	data: ICredentialDataDecryptedObject,
+): ICredentialDataDecryptedObject {
 	const result: ICredentialDataDecryptedObject = {};
 	for (const property of properties) {
 		if (property.type === 'notice' || property.default === undefined) continue;
@@ -112,7 +123,12 @@ export async function testCredential(
 	data: ICredentialDataDecryptedObject,
 ): Promise<INodeCredentialTestResult> {
 	const properties = types.getCredentialType(credentialType).properties;
-	const credential: ICredentialsDecrypted = { id: 'test', name: credentialType, type: credentialType, data: withDefaults(properties, data) };
+	const credential: ICredentialsDecrypted = {
+		id: 'test',
+		name: credentialType,
+		type: credentialType,
+		data: withDefaults(properties, data),
+	};
 	for (const nodeType of types.ownNodeTypes()) {
 		for (const version of nodeTypesOf(nodeType)) {
 			const declared = version.description.credentials?.find((c) => c.name === credentialType);

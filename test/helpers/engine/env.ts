@@ -15,7 +15,10 @@ if (!process.env.N8N_USER_FOLDER) {
  * N8N_RESTRICT_FILE_ACCESS_TO, as under npm start and Docker; the nodes give the path of each file they produce in it.
  * One per test process, so test files running side by side never share letters or call lists.
  */
-export const ENGINE_FILES_DIR = (process.env.N8N_RESTRICT_FILE_ACCESS_TO?.split(';')[0] || path.join(process.env.N8N_USER_FOLDER, `files-${process.pid}`)).replace(/^~/, homedir());
+export const ENGINE_FILES_DIR = (
+	process.env.N8N_RESTRICT_FILE_ACCESS_TO?.split(';')[0] ||
+	path.join(process.env.N8N_USER_FOLDER, `files-${process.pid}`)
+).replace(/^~/, homedir());
 process.env.N8N_RESTRICT_FILE_ACCESS_TO ??= ENGINE_FILES_DIR;
 mkdirSync(ENGINE_FILES_DIR, { recursive: true });
 process.env.N8N_DIAGNOSTICS_ENABLED ??= 'false';

@@ -2,7 +2,13 @@ import { existsSync, readFileSync } from 'node:fs';
 import Module from 'node:module';
 import path from 'node:path';
 import { LoggerProxy, NodeHelpers } from 'n8n-workflow';
-import type { ICredentialType, IDataObject, INodeType, INodeTypes, IVersionedNodeType } from 'n8n-workflow';
+import type {
+	ICredentialType,
+	IDataObject,
+	INodeType,
+	INodeTypes,
+	IVersionedNodeType,
+} from 'n8n-workflow';
 
 export const PACKAGE_NAME = 'n8n-nodes-receivables';
 
@@ -10,24 +16,34 @@ function findPackageRoot(): string {
 	for (const start of [__dirname, process.cwd()]) {
 		for (let dir = start; ; dir = path.dirname(dir)) {
 			const file = path.join(dir, 'package.json');
-			if (existsSync(file) && (JSON.parse(readFileSync(file, 'utf8')) as { name?: string }).name === PACKAGE_NAME) return dir;
+			if (
+				existsSync(file) &&
+				(JSON.parse(readFileSync(file, 'utf8')) as { name?: string }).name === PACKAGE_NAME
+			)
+				return dir;
 			if (path.dirname(dir) === dir) break;
 		}
 	}
-	throw new Error(`Cannot find the ${PACKAGE_NAME} package folder from ${__dirname} or ${process.cwd()}`);
+	throw new Error(
+		`Cannot find the ${PACKAGE_NAME} package folder from ${__dirname} or ${process.cwd()}`,
+	);
 }
 
 /** The package root (where package.json with the `n8n` section lives), also when this file is bundled elsewhere. */
 export const PACKAGE_ROOT = findPackageRoot();
 
-type ModuleLoader = (module: { _compile(code: string, filename: string): void }, filename: string) => void;
+type ModuleLoader = (
+	module: { _compile(code: string, filename: string): void },
+	filename: string,
+) => void;
 
 /**
  * Outside jest (benches run by plain Node), our TypeScript sources are compiled on require with esbuild,
  * unless a TypeScript loader is already registered. Under jest, ts-jest does this and the hook is not used.
  */
 function ensureTypeScriptLoader(): void {
-	const extensions = (Module as unknown as { _extensions: Record<string, ModuleLoader> })._extensions;
+	const extensions = (Module as unknown as { _extensions: Record<string, ModuleLoader> })
+		._extensions;
 	if (process.env.JEST_WORKER_ID !== undefined || extensions['.ts']) return;
 	// eslint-disable-next-line @typescript-eslint/no-require-imports
 	const { transformSync } = require('esbuild') as typeof import('esbuild');
@@ -59,7 +75,8 @@ function instantiate<T>(file: string, className: string): T {
 	// eslint-disable-next-line @typescript-eslint/no-require-imports
 	const mod = require(file) as Record<string, Constructor<T> | undefined>;
 	const Class = mod[className];
-	if (typeof Class !== 'function') throw new Error(`${file} does not export the class ${className}`);
+	if (typeof Class !== 'function')
+		throw new Error(`${file} does not export the class ${className}`);
 	return new Class();
 }
 
@@ -120,7 +137,10 @@ export class PackageTypes implements INodeTypes {
 
 	private baseDir?: string;
 
-	private baseKnown?: { nodes: Record<string, KnownEntry>; credentials: Record<string, KnownEntry> };
+	private baseKnown?: {
+		nodes: Record<string, KnownEntry>;
+		credentials: Record<string, KnownEntry>;
+	};
 
 	getByName(fullType: string): AnyNodeType {
 		let type = this.nodes.get(fullType);
@@ -176,16 +196,24 @@ export class PackageTypes implements INodeTypes {
 
 	private ownFiles(): { nodes: string[]; credentials: string[] } {
 		if (!this.ownNodeFiles || !this.ownCredentialFiles) {
-			const pkg = readJson<{ n8n?: { nodes?: string[]; credentials?: string[] } }>(path.join(PACKAGE_ROOT, 'package.json'));
+			const pkg = readJson<{ n8n?: { nodes?: string[]; credentials?: string[] } }>(
+				path.join(PACKAGE_ROOT, 'package.json'),
+			);
 			this.ownNodeFiles = pkg.n8n?.nodes ?? [];
 			this.ownCredentialFiles = pkg.n8n?.credentials ?? [];
 		}
 		return { nodes: this.ownNodeFiles, credentials: this.ownCredentialFiles };
 	}
 
-	private base(): { dir: string; nodes: Record<string, KnownEntry>; credentials: Record<string, KnownEntry> } {
+	private base(): {
+		dir: string;
+		nodes: Record<string, KnownEntry>;
+		credentials: Record<string, KnownEntry>;
+	} {
 		if (!this.baseDir || !this.baseKnown) {
-			this.baseDir = path.dirname(require.resolve(`${BASE_PACKAGE}/package.json`, { paths: [PACKAGE_ROOT] }));
+			this.baseDir = path.dirname(
+				require.resolve(`${BASE_PACKAGE}/package.json`, { paths: [PACKAGE_ROOT] }),
+			);
 			this.baseKnown = {
 				nodes: readJson(path.join(this.baseDir, 'dist', 'known', 'nodes.json')),
 				credentials: readJson(path.join(this.baseDir, 'dist', 'known', 'credentials.json')),
@@ -202,7 +230,9 @@ export class PackageTypes implements INodeTypes {
 		if (packageName === PACKAGE_NAME) {
 			const files = this.ownFiles().nodes;
 			// Convention: the class InvoiceIntake has the type name invoiceIntake. Try that file first.
-			const guess = files.find((file) => lowerFirst(path.basename(file).replace(/\.node\.js$/, '')) === name);
+			const guess = files.find(
+				(file) => lowerFirst(path.basename(file).replace(/\.node\.js$/, '')) === name,
+			);
 			if (guess) {
 				const type = loadOwn<AnyNodeType>(guess);
 				this.remember(guess, type);
@@ -211,15 +241,22 @@ export class PackageTypes implements INodeTypes {
 			for (const type of this.ownNodeTypes()) {
 				if (descriptionName(type) === name) return type;
 			}
-			throw new Error(`Unknown node type ${fullType}: package.json n8n.nodes declares no node named "${name}"`);
+			throw new Error(
+				`Unknown node type ${fullType}: package.json n8n.nodes declares no node named "${name}"`,
+			);
 		}
 		if (packageName === BASE_PACKAGE) {
 			const { dir, nodes } = this.base();
 			const entry = nodes[name];
-			if (!entry) throw new Error(`Unknown node type ${fullType}: n8n-nodes-base has no node named "${name}"`);
+			if (!entry)
+				throw new Error(
+					`Unknown node type ${fullType}: n8n-nodes-base has no node named "${name}"`,
+				);
 			return instantiate<AnyNodeType>(path.join(dir, entry.sourcePath), entry.className);
 		}
-		throw new Error(`Unknown node type ${fullType}: only ${PACKAGE_NAME}.* and ${BASE_PACKAGE}.* nodes can run in-process`);
+		throw new Error(
+			`Unknown node type ${fullType}: only ${PACKAGE_NAME}.* and ${BASE_PACKAGE}.* nodes can run in-process`,
+		);
 	}
 
 	private loadCredential(name: string): ICredentialType {
@@ -229,7 +266,8 @@ export class PackageTypes implements INodeTypes {
 		}
 		const { dir, credentials } = this.base();
 		const entry = credentials[name];
-		if (entry) return instantiate<ICredentialType>(path.join(dir, entry.sourcePath), entry.className);
+		if (entry)
+			return instantiate<ICredentialType>(path.join(dir, entry.sourcePath), entry.className);
 		throw new Error(`Unknown credential type ${name}`);
 	}
 }
@@ -250,9 +288,12 @@ let poolManager: PoolManager | undefined;
 function createPoolManager(baseDir: string): void {
 	if (poolManager) return;
 	// eslint-disable-next-line @typescript-eslint/no-require-imports
-	const { ConnectionPoolManager } = require(path.join(baseDir, 'dist', 'utils', 'connection-pool-manager.js')) as PoolManagerModule;
+	const { ConnectionPoolManager } = require(
+		path.join(baseDir, 'dist', 'utils', 'connection-pool-manager.js'),
+	) as PoolManagerModule;
 	const original = globalThis.setInterval;
-	globalThis.setInterval = ((...args: Parameters<typeof setInterval>) => original(...args).unref()) as typeof setInterval;
+	globalThis.setInterval = ((...args: Parameters<typeof setInterval>) =>
+		original(...args).unref()) as typeof setInterval;
 	try {
 		poolManager = ConnectionPoolManager.getInstance(LoggerProxy);
 	} finally {

@@ -73,7 +73,11 @@ export function loadWorkflow(file: string): WorkflowJson {
 }
 
 /** Changes parameters of one node of a loaded workflow (a folder path, a schedule...) for a test run. */
-export function setNodeParameters(workflow: WorkflowJson, nodeName: string, parameters: INode['parameters']): WorkflowJson {
+export function setNodeParameters(
+	workflow: WorkflowJson,
+	nodeName: string,
+	parameters: INode['parameters'],
+): WorkflowJson {
 	const node = workflow.nodes.find((n) => n.name === nodeName);
 	if (!node) throw new Error(`The workflow has no node named "${nodeName}"`);
 	node.parameters = { ...node.parameters, ...parameters };
@@ -82,7 +86,9 @@ export function setNodeParameters(workflow: WorkflowJson, nodeName: string, para
 
 function asItem(item: IDataObject | INodeExecutionData): INodeExecutionData {
 	const candidate = item as INodeExecutionData;
-	return candidate.json !== null && typeof candidate.json === 'object' && !Array.isArray(candidate.json)
+	return candidate.json !== null &&
+		typeof candidate.json === 'object' &&
+		!Array.isArray(candidate.json)
 		? candidate
 		: { json: item as IDataObject };
 }
@@ -108,7 +114,8 @@ function pickStartNode(workflow: Workflow, nodes: INode[], name?: string): INode
 }
 
 function defaultMode(node: INode): WorkflowExecuteMode {
-	if (node.type === 'n8n-nodes-base.webhook' || node.type === 'n8n-nodes-base.formTrigger') return 'webhook';
+	if (node.type === 'n8n-nodes-base.webhook' || node.type === 'n8n-nodes-base.formTrigger')
+		return 'webhook';
 	if (node.type === 'n8n-nodes-base.manualTrigger') return 'manual';
 	return 'trigger';
 }
@@ -138,7 +145,9 @@ function additionalDataFor(
 		mcpBaseUrl: `${BASE_URL}mcp`,
 		mcpTestBaseUrl: `${BASE_URL}mcp-test`,
 		executeWorkflow: async () => {
-			throw new Error('Sub-workflows (Execute Workflow) are not supported by the in-process engine');
+			throw new Error(
+				'Sub-workflows (Execute Workflow) are not supported by the in-process engine',
+			);
 		},
 		getRunExecutionData: async () => undefined,
 		getRuntimeCredential: async () => undefined,
@@ -154,7 +163,10 @@ function additionalDataFor(
  * built-in nodes, credentials from `options.credentials`. The start node (a trigger, a webhook...) is not run:
  * it outputs `options.triggerItems`, as when its data is pinned in the editor.
  */
-export async function runWorkflow(source: WorkflowJson | string, options: RunOptions = {}): Promise<WorkflowRun> {
+export async function runWorkflow(
+	source: WorkflowJson | string,
+	options: RunOptions = {},
+): Promise<WorkflowRun> {
 	const data = structuredClone(typeof source === 'string' ? loadWorkflow(source) : source);
 	const nodeTypes = packageTypes();
 	const workflowId = data.id ?? 'in-process';
@@ -193,7 +205,12 @@ export async function runWorkflow(source: WorkflowJson | string, options: RunOpt
 	hooks.addHandler('sendResponse', (response) => {
 		responses.push(response);
 	});
-	const additionalData = additionalDataFor(hooks, executionId, workflowId, options.credentials ?? {});
+	const additionalData = additionalDataFor(
+		hooks,
+		executionId,
+		workflowId,
+		options.credentials ?? {},
+	);
 	const runExecutionData = createRunExecutionData({
 		startData: {},
 		resultData: { runData: {}, pinData: { ...(options.pinData ?? {}), [startNode.name]: items } },
@@ -201,7 +218,11 @@ export async function runWorkflow(source: WorkflowJson | string, options: RunOpt
 			nodeExecutionStack: [{ node: startNode, data: { main: [items] }, source: null }],
 		},
 	});
-	const run = await new WorkflowExecute(additionalData, mode, runExecutionData).processRunExecutionData(workflow);
+	const run = await new WorkflowExecute(
+		additionalData,
+		mode,
+		runExecutionData,
+	).processRunExecutionData(workflow);
 	const runData = run.data.resultData.runData;
 	const nodeOutputs = (nodeName: string, outputIndex = 0, runIndex = 0): INodeExecutionData[] =>
 		runData[nodeName]?.[runIndex]?.data?.main?.[outputIndex] ?? [];
@@ -211,7 +232,8 @@ export async function runWorkflow(source: WorkflowJson | string, options: RunOpt
 		executed,
 		responses,
 		nodeOutputs,
-		json: (nodeName, outputIndex, runIndex) => nodeOutputs(nodeName, outputIndex, runIndex).map((item) => item.json),
+		json: (nodeName, outputIndex, runIndex) =>
+			nodeOutputs(nodeName, outputIndex, runIndex).map((item) => item.json),
 		nodeError: (nodeName, runIndex = 0) => runData[nodeName]?.[runIndex]?.error,
 		run,
 	};
