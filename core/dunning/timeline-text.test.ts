@@ -397,6 +397,11 @@ const CASES: Record<TimelineEventKey, { fields: TimelineFields; en: string; fr: 
 		en: 'Platform status 207 Disputed for invoice F-1 — PRIX: prix erroné (MEN 120.00 EUR)',
 		fr: 'Statut plateforme 207 En litige pour la facture F-1 — PRIX: prix erroné (MEN 120.00 EUR)',
 	},
+	lifecycle_cashed_sent: {
+		fields: { platform: 'PA Demo', invoice: 'F-1', receivedOn: '2026-10-05' },
+		en: 'Status 212 Encaissée sent to PA Demo for invoice F-1 (received 2026-10-05)',
+		fr: 'Statut 212 Encaissée envoyé à PA Demo pour la facture F-1 (encaissée le 05/10/2026)',
+	},
 	webhook_received: {
 		fields: { source: 'pennylane', deliveryId: 'd-1', invoices: 2, payments: 1, rejected: 0 },
 		en: 'Signed delivery d-1 from pennylane: 2 document(s), 1 payment(s), 0 rejected',

@@ -531,6 +531,12 @@ const EVENTS = {
 		(f) =>
 			`Statut plateforme ${f.text('statusCode')} ${lifecycleStatus(f.text('statusCode'))?.fr ?? ''} pour la facture ${f.text('invoice')}${f.has('reason') ? ` — ${f.text('reason')}` : ''}${f.has('amounts') ? ` (${f.list('amounts', ', ')})` : ''}${f.has('superseded') ? ' (plus ancien que le statut plateforme actuel de la facture : enregistré, sans autre effet)' : ''}`,
 	),
+	lifecycle_cashed_sent: EN_FR(
+		(f) =>
+			`Status 212 Encaissée sent to ${f.text('platform')} for invoice ${f.text('invoice')} (received ${f.day('receivedOn')})`,
+		(f) =>
+			`Statut 212 Encaissée envoyé à ${f.text('platform')} pour la facture ${f.text('invoice')} (encaissée le ${f.day('receivedOn')})`,
+	),
 	reminder_logged: EN_FR(
 		(f) => `${f.stage()} (${f.what()})`,
 		(f) => `${f.stage()} (${f.what()})`,

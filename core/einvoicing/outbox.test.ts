@@ -6,6 +6,7 @@ import { itValidatesCdar, validateCdar } from '../../test/helpers/einvoice';
 import { parseCdar } from './cdar';
 import { applyLifecycleStatuses } from './ledger';
 import { collectCashedStatuses, confirmCashedStatusesSent, vatRateOf } from './outbox';
+import { renderTimelineEvent, type TimelineEvent } from '../dunning/timeline-text';
 
 describe('vatRateOf', () => {
 	it('reads the single standard rate an invoice’s totals show, within the rounding of its lines', () => {
@@ -131,6 +132,16 @@ describe('cashed statuses owed to the platform', () => {
 			'Status 212 Encaissée sent to PA Demo for invoice EP-1 (received 2026-10-01)',
 			'Status 212 Encaissée sent to PA Demo for invoice EP-1 (received 2026-10-05)',
 		]);
+		// The customer's timeline reads the same entries in French from the stored event.
+		const [entry] = await ledger.query<{ payload: Record<string, unknown> }>(
+			"SELECT payload FROM history WHERE kind = 'lifecycle_cashed_sent' ORDER BY id LIMIT 1",
+		);
+		expect(renderTimelineEvent(entry.payload.timeline as TimelineEvent, 'fr')).toBe(
+			'Statut 212 Encaissée envoyé à PA Demo pour la facture EP-1 (encaissée le 01/10/2026)',
+		);
+		expect(renderTimelineEvent(entry.payload.timeline as TimelineEvent, 'en')).toBe(
+			'Status 212 Encaissée sent to PA Demo for invoice EP-1 (received 2026-10-01)',
+		);
 	});
 
 	itValidatesCdar()(

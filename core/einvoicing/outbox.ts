@@ -214,7 +214,9 @@ export async function confirmCashedStatusesSent(
 			INSERT INTO history (customer_id, invoice_id, kind, channel, actor, summary, payload)
 			SELECT i.customer_id, s.invoice_id, 'lifecycle_cashed_sent', 'e-invoicing', $2,
 				'Status 212 Encaissée sent to ' || $3 || ' for invoice ' || i.number || ' (received ' || s.received_on || ')',
-				jsonb_build_object('messageId', s.message_id, 'amountMinor', s.amount_minor::text, 'currency', s.currency, 'receivedOn', s.received_on)
+				jsonb_build_object('messageId', s.message_id, 'amountMinor', s.amount_minor::text, 'currency', s.currency, 'receivedOn', s.received_on,
+					'timeline', jsonb_build_object('key', 'lifecycle_cashed_sent', 'fields',
+						jsonb_build_object('platform', $3::text, 'invoice', i.number, 'receivedOn', s.received_on::text)))
 			FROM sent s JOIN invoices i ON i.id = s.invoice_id
 		)
 		SELECT id::text FROM sent`,
