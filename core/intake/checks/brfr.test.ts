@@ -813,6 +813,64 @@ function corpusEdits(list = CORPUS_EDITS): string[] {
 	});
 }
 
+const UBL_LINE = '<cbc:LineExtensionAmount currencyID="EUR">125.00</cbc:LineExtensionAmount>';
+const ublRef = (id: string, date: string): string =>
+	`<cac:BillingReference><cac:InvoiceDocumentReference><cbc:ID>${id}</cbc:ID><cbc:IssueDate>${date}</cbc:IssueDate></cac:InvoiceDocumentReference></cac:BillingReference>`;
+const ublPeriod = (start: string, end: string): string =>
+	`<cac:InvoicePeriod><cbc:StartDate>${start}</cbc:StartDate><cbc:EndDate>${end}</cbc:EndDate></cac:InvoicePeriod>`;
+/**
+ * Edits of the French UBL invoice for the rules on dates and references: the code each must fire. Line references to a
+ * preceding invoice are not among them: the official UBL file looks for their number and date under
+ * cac:BillingReference/cac:DocumentReference and cac:DocumentReference, where BR-FR-CO-05 (and the intake) read
+ * cac:BillingReference/cac:InvoiceDocumentReference.
+ */
+const UBL_EDITS: Record<string, [string, Array<[string | RegExp, string]>]> = {
+	'tax-point-1999': [
+		'BR_FR_DATE_RANGE',
+		[
+			[
+				'<cbc:DocumentCurrencyCode>',
+				'<cbc:TaxPointDate>1999-03-10</cbc:TaxPointDate><cbc:DocumentCurrencyCode>',
+			],
+		],
+	],
+	'period-to-2100': [
+		'BR_FR_DATE_RANGE',
+		[['<cac:OrderReference>', `${ublPeriod('2026-03-01', '2100-03-31')}<cac:OrderReference>`]],
+	],
+	'preceding-invoice-1999': [
+		'BR_FR_DATE_RANGE',
+		[
+			[
+				'<cac:AccountingSupplierParty>',
+				`${ublRef('FA-2026-0001', '1999-01-05')}<cac:AccountingSupplierParty>`,
+			],
+		],
+	],
+	'line-period-from-1999': [
+		'BR_FR_DATE_RANGE',
+		[[UBL_LINE, `${UBL_LINE}${ublPeriod('1999-03-01', '2026-03-31')}`]],
+	],
+	'line-delivery-2100': [
+		'BR_FR_DATE_RANGE',
+		[
+			[
+				UBL_LINE,
+				`${UBL_LINE}<cac:Delivery><cbc:ActualDeliveryDate>2100-03-09</cbc:ActualDeliveryDate></cac:Delivery>`,
+			],
+		],
+	],
+	'corrective-384-without-reference': [
+		'BR_FR_CORRECTIVE_REFERENCE',
+		[
+			[
+				'<cbc:InvoiceTypeCode>380</cbc:InvoiceTypeCode>',
+				'<cbc:InvoiceTypeCode>384</cbc:InvoiceTypeCode>',
+			],
+		],
+	],
+};
+
 const OPTIONS = { frenchRules: 'always' as const };
 const brFrCodes = async (
 	xml: string,
@@ -994,7 +1052,24 @@ describe('BR-FR flux 2 rules in the intake checks', () => {
 					'<cbc:InvoicedQuantity unitCode="KGM">10.00001</cbc:InvoicedQuantity>',
 				]),
 				'price-7-decimals': frenchUbl(['12.50</cbc:PriceAmount>', '12.5000001</cbc:PriceAmount>']),
+				...Object.fromEntries(
+					Object.entries(UBL_EDITS).map(([name, [, edits]]) => [name, frenchUbl(...edits)]),
+				),
 			});
+			// the corpus credit note (381, no reference to the invoice credited) as a global discount credit note
+			// without contract, and with the invoice it credits
+			const creditNote = ubl['ubl-tc434-creditnote1'];
+			const creditType = '<cbc:CreditNoteTypeCode>381</cbc:CreditNoteTypeCode>';
+			ubl['creditnote-262'] = creditNote.replace(
+				creditType,
+				'<cbc:CreditNoteTypeCode>262</cbc:CreditNoteTypeCode>',
+			);
+			ubl['creditnote-referenced'] = creditNote.replace(
+				creditType,
+				`${creditType}${ublRef('INV-0001', '2013-01-15')}`,
+			);
+			expect(ubl['creditnote-262']).not.toBe(creditNote);
+			expect(ubl['creditnote-referenced']).not.toBe(creditNote);
 			const official = brFrFailedAssertions('ubl', ubl);
 			for (const [name, xml] of Object.entries(ubl)) {
 				expect([name, await ours(xml)]).toEqual([name, portedCodes(official[name])]);
@@ -1004,6 +1079,15 @@ describe('BR-FR flux 2 rules in the intake checks', () => {
 			expect(portedCodes(official['bar-b2g'])).toContain('BR_FR_BAR_TREATMENT');
 			expect(portedCodes(official['quantity-5-decimals'])).toContain('BR_FR_LINE_NUMBER_FORMAT');
 			expect(portedCodes(official['price-7-decimals'])).toContain('BR_FR_LINE_NUMBER_FORMAT');
+			expect(portedCodes(official['ubl-tc434-creditnote1'])).toContain(
+				'BR_FR_CREDIT_NOTE_REFERENCE',
+			);
+			expect(portedCodes(official['creditnote-referenced'])).not.toContain(
+				'BR_FR_CREDIT_NOTE_REFERENCE',
+			);
+			expect(portedCodes(official['creditnote-262'])).toContain('BR_FR_DISCOUNT_CREDIT_NOTE');
+			for (const [name, [code]] of Object.entries(UBL_EDITS))
+				expect([name, portedCodes(official[name]).includes(code)]).toEqual([name, true]);
 		},
 		180_000,
 	);

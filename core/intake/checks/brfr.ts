@@ -302,7 +302,10 @@ export function brFrRules(invoice: ParsedInvoice): Anomaly[] {
 	}
 	// BR-FR-CO-03: a global discount credit note (262) gives the contract and the billing period
 	const docType = invoice.typeCode?.trim() ?? '';
-	if (docType === '262') {
+	// the official UBL file judges BR-FR-CO-03 and -05 on a CreditNote document only, BR-FR-CO-04 on an Invoice only
+	const creditRoot = invoice.ublRoot !== 'Invoice';
+	const invoiceRoot = invoice.ublRoot !== 'CreditNote';
+	if (docType === '262' && creditRoot) {
 		const missing: Array<[string, string]> = [];
 		if (!invoice.contractReference)
 			missing.push(['the contract reference (BT-12)', 'la référence du contrat (BT-12)']);
@@ -322,7 +325,7 @@ export function brFrRules(invoice: ParsedInvoice): Anomaly[] {
 	}
 	// BR-FR-CO-04: a corrective invoice refers to exactly one preceding invoice
 	const references = invoice.precedingInvoices ?? [];
-	if (['384', '471', '472', '473'].includes(docType) && references.length !== 1)
+	if (['384', '471', '472', '473'].includes(docType) && invoiceRoot && references.length !== 1)
 		found.push(
 			ruleAnomaly('BR_FR_CORRECTIVE_REFERENCE', 'precedingInvoice', {
 				value: docType,
@@ -330,7 +333,7 @@ export function brFrRules(invoice: ParsedInvoice): Anomaly[] {
 			}),
 		);
 	// BR-FR-CO-05: a credit note names a preceding invoice with its date, in the header or on every detail line
-	if (['261', '381', '396', '502', '503'].includes(docType)) {
+	if (['261', '381', '396', '502', '503'].includes(docType) && creditRoot) {
 		const header = references.some((r) => r.number && r.date);
 		const lines = invoice.lines
 			.filter((l) => l.subtype === undefined || l.subtype.trim() === 'DETAIL')

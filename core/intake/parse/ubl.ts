@@ -307,6 +307,7 @@ export function readUbl(doc: XmlDocument, options: { maxLines: number }): Parsed
 		precedingInvoice: text(root, 'BillingReference', 'InvoiceDocumentReference', 'ID'),
 		...(precedingInvoices.length ? { precedingInvoices } : {}),
 		...(precedingInvoices[0]?.date ? { precedingInvoiceDate: precedingInvoices[0].date } : {}),
+		ublRoot: isCreditNoteRoot ? 'CreditNote' : 'Invoice',
 		...(taxPointDate ? { taxPointDate } : {}),
 		...(billingPeriod ? { billingPeriod } : {}),
 		source: { index: 0 },
