@@ -84,6 +84,29 @@ function frenchCii(...replacements: Array<[string | RegExp, string]>): string {
 	return xml;
 }
 
+const QDT = 'xmlns:qdt="urn:un:unece:uncefact:data:standard:QualifiedDataType:100"';
+/** A reference to a preceding invoice (BT-25, BT-26 in the header; EXT-FR-FE-136, -138 on a line). */
+const precedingRef = (id: string, date?: string): string =>
+	`<ram:InvoiceReferencedDocument ${QDT}><ram:IssuerAssignedID>${id}</ram:IssuerAssignedID>${
+		date
+			? `<ram:FormattedIssueDateTime><qdt:DateTimeString format="102">${date}</qdt:DateTimeString></ram:FormattedIssueDateTime>`
+			: ''
+	}</ram:InvoiceReferencedDocument>`;
+const period = (start: string, end: string): string =>
+	`<ram:BillingSpecifiedPeriod><ram:StartDateTime><udt:DateTimeString format="102">${start}</udt:DateTimeString></ram:StartDateTime><ram:EndDateTime><udt:DateTimeString format="102">${end}</udt:DateTimeString></ram:EndDateTime></ram:BillingSpecifiedPeriod>`;
+const TYPE_380 = '<ram:TypeCode>380</ram:TypeCode>';
+const typeCode = (code: string): [string, string] => [
+	TYPE_380,
+	`<ram:TypeCode>${code}</ram:TypeCode>`,
+];
+const HEADER_TERMS = '<ram:SpecifiedTradePaymentTerms>';
+const headerRef = (id: string, date?: string): [string, string] => [
+	HEADER_TERMS,
+	`${precedingRef(id, date)}${HEADER_TERMS}`,
+];
+const LINE_SUMMATION = '<ram:SpecifiedTradeSettlementLineMonetarySummation>';
+const lineAdd = (xml: string): [string, string] => [LINE_SUMMATION, `${xml}${LINE_SUMMATION}`];
+
 /** One change per ported rule: the code that must fire. */
 const MUST_FIRE: Array<[string, string, string]> = [
 	[
@@ -103,6 +126,76 @@ const MUST_FIRE: Array<[string, string, string]> = [
 	],
 	['due date in 2100', 'BR_FR_DATE_RANGE', frenchCii(['20261104', '21001104'])],
 	['delivery date in 1999', 'BR_FR_DATE_RANGE', frenchCii(['20260930', '19990930'])],
+	[
+		'tax point date in 1999',
+		'BR_FR_DATE_RANGE',
+		frenchCii([
+			'<ram:DueDateTypeCode>72</ram:DueDateTypeCode>',
+			'<ram:TaxPointDate><udt:DateString format="102">19991001</udt:DateString></ram:TaxPointDate>',
+		]),
+	],
+	[
+		'billing period ending in 2100',
+		'BR_FR_DATE_RANGE',
+		frenchCii([HEADER_TERMS, `${period('20260901', '21000930')}${HEADER_TERMS}`]),
+	],
+	[
+		'preceding invoice dated 1999',
+		'BR_FR_DATE_RANGE',
+		frenchCii(headerRef('FA-2026/0001', '19990105')),
+	],
+	[
+		'line billing period from 1999',
+		'BR_FR_DATE_RANGE',
+		frenchCii(lineAdd(period('19990901', '20260930'))),
+	],
+	[
+		'line delivery date in 2100',
+		'BR_FR_DATE_RANGE',
+		frenchCii([
+			'<ram:BilledQuantity unitCode="C62">1</ram:BilledQuantity>',
+			'<ram:BilledQuantity unitCode="C62">1</ram:BilledQuantity><ram:ActualDeliverySupplyChainEvent><ram:OccurrenceDateTime><udt:DateTimeString format="102">21000930</udt:DateTimeString></ram:OccurrenceDateTime></ram:ActualDeliverySupplyChainEvent>',
+		]),
+	],
+	[
+		'line preceding invoice dated 2100',
+		'BR_FR_DATE_RANGE',
+		frenchCii(lineAdd(precedingRef('FA-2026/0001', '21000105'))),
+	],
+	[
+		'line preceding invoice number with a space',
+		'BR_FR_ID_FORMAT',
+		frenchCii(lineAdd(precedingRef('FA 2026/0001', '20260105'))),
+	],
+	[
+		'global discount credit note (262) without contract nor billing period',
+		'BR_FR_DISCOUNT_CREDIT_NOTE',
+		frenchCii(typeCode('262')),
+	],
+	[
+		'corrective invoice (384) without a preceding invoice',
+		'BR_FR_CORRECTIVE_REFERENCE',
+		frenchCii(typeCode('384')),
+	],
+	[
+		'corrective invoice (384) with two preceding invoices',
+		'BR_FR_CORRECTIVE_REFERENCE',
+		frenchCii(
+			typeCode('384'),
+			headerRef('FA-2026/0001', '20260105'),
+			headerRef('FA-2026/0002', '20260106'),
+		),
+	],
+	[
+		'credit note (381) without a preceding invoice',
+		'BR_FR_CREDIT_NOTE_REFERENCE',
+		frenchCii(typeCode('381')),
+	],
+	[
+		'credit note (381) naming the preceding invoice without its date',
+		'BR_FR_CREDIT_NOTE_REFERENCE',
+		frenchCii(typeCode('381'), headerRef('FA-2026/0001')),
+	],
 	[
 		'type code 326 (partial invoice)',
 		'BR_FR_TYPE_CODE',
@@ -350,6 +443,41 @@ const MUST_FIRE: Array<[string, string, string]> = [
 const MUST_NOT_FIRE: Array<[string, string]> = [
 	['the complete invoice', FRENCH_CII],
 	[
+		'billing periods, tax point, line delivery and preceding invoices in range',
+		frenchCii(
+			[
+				'<ram:DueDateTypeCode>72</ram:DueDateTypeCode>',
+				'<ram:TaxPointDate><udt:DateString format="102">20260930</udt:DateString></ram:TaxPointDate>',
+			],
+			[HEADER_TERMS, `${period('20260901', '20260930')}${HEADER_TERMS}`],
+			headerRef('FA-2026/0001', '20260105'),
+			lineAdd(`${period('20260901', '20260930')}${precedingRef('FA-2026/0001', '20260105')}`),
+		),
+	],
+	[
+		'global discount credit note (262) with contract and billing period',
+		frenchCii(
+			typeCode('262'),
+			[
+				'</ram:BuyerTradeParty>',
+				'</ram:BuyerTradeParty><ram:ContractReferencedDocument><ram:IssuerAssignedID>CT-2026-01</ram:IssuerAssignedID></ram:ContractReferencedDocument>',
+			],
+			[HEADER_TERMS, `${period('20260101', '20260930')}${HEADER_TERMS}`],
+		),
+	],
+	[
+		'corrective invoice (384) with one preceding invoice',
+		frenchCii(typeCode('384'), headerRef('FA-2026/0001', '20260105')),
+	],
+	[
+		'credit note (381) with the preceding invoice and its date',
+		frenchCii(typeCode('381'), headerRef('FA-2026/0001', '20260105')),
+	],
+	[
+		'credit note (381) with the preceding invoice and its date on its line',
+		frenchCii(typeCode('381'), lineAdd(precedingRef('FA-2026/0001', '20260105'))),
+	],
+	[
 		'number with + _ / -',
 		frenchCii([
 			'<ram:ID>FA-2026/0107</ram:ID>',
@@ -492,7 +620,54 @@ const MUST_NOT_FIRE: Array<[string, string]> = [
 ];
 
 /** Minimal edits of the EN 16931 example invoices of the shared corpus (test/fixtures/einvoices/en16931/cii, NOTICE): the rule that must fire. */
+const CII_LINE_END = '</ram:SpecifiedLineTradeSettlement>';
 const CORPUS_EDITS: Array<[string, string, string, Array<[string | RegExp, string]>]> = [
+	[
+		'CII_example2 tax point date in 1999',
+		'BR_FR_DATE_RANGE',
+		'CII_example2',
+		[
+			[
+				'<udt:DateString format="102">20130630</udt:DateString>',
+				'<udt:DateString format="102">19990630</udt:DateString>',
+			],
+		],
+	],
+	[
+		'CII_example2 line billing period from 2100',
+		'BR_FR_DATE_RANGE',
+		'CII_example2',
+		[
+			[
+				'<udt:DateTimeString format="102">20130601</udt:DateTimeString>',
+				'<udt:DateTimeString format="102">21000601</udt:DateTimeString>',
+			],
+		],
+	],
+	[
+		'CII_example1 line referring to invoice "FA 1"',
+		'BR_FR_ID_FORMAT',
+		'CII_example1',
+		[[CII_LINE_END, `${precedingRef('FA 1', '20150101')}${CII_LINE_END}`]],
+	],
+	[
+		'CII_example4 as a global discount credit note (262) without contract nor billing period',
+		'BR_FR_DISCOUNT_CREDIT_NOTE',
+		'CII_example4',
+		[typeCode('262')],
+	],
+	[
+		'CII_example1 as a corrective invoice (384) without reference',
+		'BR_FR_CORRECTIVE_REFERENCE',
+		'CII_example1',
+		[typeCode('384')],
+	],
+	[
+		'CII_example1 as a credit note (381) without reference',
+		'BR_FR_CREDIT_NOTE_REFERENCE',
+		'CII_example1',
+		[typeCode('381')],
+	],
 	[
 		'CII_example1 quantity 2.12345',
 		'BR_FR_LINE_NUMBER_FORMAT',
@@ -583,8 +758,51 @@ const corpusDir = path.join(
 	'en16931',
 	'cii',
 );
-function corpusEdits(): string[] {
-	return CORPUS_EDITS.map(([name, , file, edits]) => {
+/** Minimal edits of the corpus examples on which a rule must not fire (the document meets it). */
+const CORPUS_PASSES: Array<[string, string, string, Array<[string | RegExp, string]>]> = [
+	[
+		'CII_business_example_02 as 262 with its contract and billing period',
+		'BR_FR_DISCOUNT_CREDIT_NOTE',
+		'CII_business_example_02',
+		[typeCode('262')],
+	],
+	[
+		'CII_example1 as 384 with one preceding invoice',
+		'BR_FR_CORRECTIVE_REFERENCE',
+		'CII_example1',
+		[
+			typeCode('384'),
+			[
+				'<ram:InvoiceCurrencyCode>',
+				`${precedingRef('INV-0001', '20141201')}<ram:InvoiceCurrencyCode>`,
+			],
+		],
+	],
+	[
+		'CII_example1 as 381 with the preceding invoice and its date',
+		'BR_FR_CREDIT_NOTE_REFERENCE',
+		'CII_example1',
+		[
+			typeCode('381'),
+			[
+				'<ram:InvoiceCurrencyCode>',
+				`${precedingRef('INV-0001', '20141201')}<ram:InvoiceCurrencyCode>`,
+			],
+		],
+	],
+	[
+		'CII_example1 as 381 with each line naming the invoice and its date',
+		'BR_FR_CREDIT_NOTE_REFERENCE',
+		'CII_example1',
+		[
+			typeCode('381'),
+			[new RegExp(CII_LINE_END, 'g'), `${precedingRef('INV-0001', '20141201')}${CII_LINE_END}`],
+		],
+	],
+];
+
+function corpusEdits(list = CORPUS_EDITS): string[] {
+	return list.map(([name, , file, edits]) => {
 		let xml = readFileSync(path.join(corpusDir, `${file}.xml`), 'utf8');
 		for (const [from, to] of edits) {
 			const next = xml.replace(from, to);
@@ -594,6 +812,64 @@ function corpusEdits(): string[] {
 		return xml;
 	});
 }
+
+const UBL_LINE = '<cbc:LineExtensionAmount currencyID="EUR">125.00</cbc:LineExtensionAmount>';
+const ublRef = (id: string, date: string): string =>
+	`<cac:BillingReference><cac:InvoiceDocumentReference><cbc:ID>${id}</cbc:ID><cbc:IssueDate>${date}</cbc:IssueDate></cac:InvoiceDocumentReference></cac:BillingReference>`;
+const ublPeriod = (start: string, end: string): string =>
+	`<cac:InvoicePeriod><cbc:StartDate>${start}</cbc:StartDate><cbc:EndDate>${end}</cbc:EndDate></cac:InvoicePeriod>`;
+/**
+ * Edits of the French UBL invoice for the rules on dates and references: the code each must fire. Line references to a
+ * preceding invoice are not among them: the official UBL file looks for their number and date under
+ * cac:BillingReference/cac:DocumentReference and cac:DocumentReference, where BR-FR-CO-05 (and the intake) read
+ * cac:BillingReference/cac:InvoiceDocumentReference.
+ */
+const UBL_EDITS: Record<string, [string, Array<[string | RegExp, string]>]> = {
+	'tax-point-1999': [
+		'BR_FR_DATE_RANGE',
+		[
+			[
+				'<cbc:DocumentCurrencyCode>',
+				'<cbc:TaxPointDate>1999-03-10</cbc:TaxPointDate><cbc:DocumentCurrencyCode>',
+			],
+		],
+	],
+	'period-to-2100': [
+		'BR_FR_DATE_RANGE',
+		[['<cac:OrderReference>', `${ublPeriod('2026-03-01', '2100-03-31')}<cac:OrderReference>`]],
+	],
+	'preceding-invoice-1999': [
+		'BR_FR_DATE_RANGE',
+		[
+			[
+				'<cac:AccountingSupplierParty>',
+				`${ublRef('FA-2026-0001', '1999-01-05')}<cac:AccountingSupplierParty>`,
+			],
+		],
+	],
+	'line-period-from-1999': [
+		'BR_FR_DATE_RANGE',
+		[[UBL_LINE, `${UBL_LINE}${ublPeriod('1999-03-01', '2026-03-31')}`]],
+	],
+	'line-delivery-2100': [
+		'BR_FR_DATE_RANGE',
+		[
+			[
+				UBL_LINE,
+				`${UBL_LINE}<cac:Delivery><cbc:ActualDeliveryDate>2100-03-09</cbc:ActualDeliveryDate></cac:Delivery>`,
+			],
+		],
+	],
+	'corrective-384-without-reference': [
+		'BR_FR_CORRECTIVE_REFERENCE',
+		[
+			[
+				'<cbc:InvoiceTypeCode>380</cbc:InvoiceTypeCode>',
+				'<cbc:InvoiceTypeCode>384</cbc:InvoiceTypeCode>',
+			],
+		],
+	],
+};
 
 const OPTIONS = { frenchRules: 'always' as const };
 const brFrCodes = async (
@@ -658,7 +934,7 @@ describe('BR-FR flux 2 rules in the intake checks', () => {
 
 	it('every BR_FR rule names the official assertions it stands for', () => {
 		const rules = INTAKE_RULES.filter((r) => r.code.startsWith('BR_FR_'));
-		expect(rules.length).toBe(22);
+		expect(rules.length).toBe(25);
 		for (const r of rules) {
 			expect(r.brFr?.length).toBeGreaterThan(0);
 			expect(r).toMatchObject({ scope: 'fr', sources: 'einvoice', severity: 'warn' });
@@ -675,6 +951,9 @@ describe('BR-FR flux 2 rules in the intake checks', () => {
 				(await ours(originals[file])).includes(code),
 			]).toEqual([name, true, false]);
 		}
+		const passing = corpusEdits(CORPUS_PASSES);
+		for (const [i, [name, code]] of CORPUS_PASSES.entries())
+			expect([name, (await ours(passing[i])).includes(code)]).toEqual([name, false]);
 	});
 
 	/** Our BR_FR codes for the official labels that failed, restricted to the assertions ported. */
@@ -717,6 +996,8 @@ describe('BR-FR flux 2 rules in the intake checks', () => {
 			MUST_NOT_FIRE.forEach(([, xml], i) => (cii[`pass-${i}`] = xml));
 			const edited = corpusEdits();
 			CORPUS_EDITS.forEach(([, , file], i) => (cii[`edit-${i}`] = edited[i]));
+			const passing = corpusEdits(CORPUS_PASSES);
+			CORPUS_PASSES.forEach((_, i) => (cii[`keep-${i}`] = passing[i]));
 			const official = brFrFailedAssertions('cii', cii);
 			for (const [name, xml] of Object.entries(cii)) {
 				expect([name, await ours(xml)]).toEqual([name, portedCodes(official[name])]);
@@ -735,6 +1016,9 @@ describe('BR-FR flux 2 rules in the intake checks', () => {
 					portedCodes(official[file]).includes(code),
 				]).toEqual([name, true, false]);
 			});
+			CORPUS_PASSES.forEach(([name, code], i) =>
+				expect([name, portedCodes(official[`keep-${i}`]).includes(code)]).toEqual([name, false]),
+			);
 		},
 		180_000,
 	);
@@ -768,7 +1052,24 @@ describe('BR-FR flux 2 rules in the intake checks', () => {
 					'<cbc:InvoicedQuantity unitCode="KGM">10.00001</cbc:InvoicedQuantity>',
 				]),
 				'price-7-decimals': frenchUbl(['12.50</cbc:PriceAmount>', '12.5000001</cbc:PriceAmount>']),
+				...Object.fromEntries(
+					Object.entries(UBL_EDITS).map(([name, [, edits]]) => [name, frenchUbl(...edits)]),
+				),
 			});
+			// the corpus credit note (381, no reference to the invoice credited) as a global discount credit note
+			// without contract, and with the invoice it credits
+			const creditNote = ubl['ubl-tc434-creditnote1'];
+			const creditType = '<cbc:CreditNoteTypeCode>381</cbc:CreditNoteTypeCode>';
+			ubl['creditnote-262'] = creditNote.replace(
+				creditType,
+				'<cbc:CreditNoteTypeCode>262</cbc:CreditNoteTypeCode>',
+			);
+			ubl['creditnote-referenced'] = creditNote.replace(
+				creditType,
+				`${creditType}${ublRef('INV-0001', '2013-01-15')}`,
+			);
+			expect(ubl['creditnote-262']).not.toBe(creditNote);
+			expect(ubl['creditnote-referenced']).not.toBe(creditNote);
 			const official = brFrFailedAssertions('ubl', ubl);
 			for (const [name, xml] of Object.entries(ubl)) {
 				expect([name, await ours(xml)]).toEqual([name, portedCodes(official[name])]);
@@ -778,6 +1079,15 @@ describe('BR-FR flux 2 rules in the intake checks', () => {
 			expect(portedCodes(official['bar-b2g'])).toContain('BR_FR_BAR_TREATMENT');
 			expect(portedCodes(official['quantity-5-decimals'])).toContain('BR_FR_LINE_NUMBER_FORMAT');
 			expect(portedCodes(official['price-7-decimals'])).toContain('BR_FR_LINE_NUMBER_FORMAT');
+			expect(portedCodes(official['ubl-tc434-creditnote1'])).toContain(
+				'BR_FR_CREDIT_NOTE_REFERENCE',
+			);
+			expect(portedCodes(official['creditnote-referenced'])).not.toContain(
+				'BR_FR_CREDIT_NOTE_REFERENCE',
+			);
+			expect(portedCodes(official['creditnote-262'])).toContain('BR_FR_DISCOUNT_CREDIT_NOTE');
+			for (const [name, [code]] of Object.entries(UBL_EDITS))
+				expect([name, portedCodes(official[name]).includes(code)]).toEqual([name, true]);
 		},
 		180_000,
 	);

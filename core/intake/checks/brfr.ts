@@ -4,7 +4,9 @@ import { ruleAnomaly } from './rules';
 
 /**
  * The French flux 2 rules for invoices (FNFE-MPE "BR-FR-Flux2" Schematron V1.4.0, fnfempe/France_RFE, what the
- * approved platforms reject from 1 September 2026), ported for the fields the intake reads: identifiers and dates,
+ * approved platforms reject from 1 September 2026), ported for the fields the intake reads: identifiers and dates
+ * (header, billing periods, tax point, preceding invoices, line references and dates), the references of credit notes
+ * and corrective invoices (BR-FR-CO-03/04/05),
  * document type, mandatory coded notes, billing framework (BT-23), seller SIREN (BT-30), electronic addresses
  * (BT-34, BT-49) and their format, VAT categories and rates; and the special and line rules: SIRET and SIREN
  * (BR-FR-09), private identifiers (BR-FR-24/26), every SIREN of 9 digits (BR-FR-32), the BAR treatment note and the buyer's SIREN it requires (BR-FR-20, -31, -11), due date not before
@@ -90,18 +92,45 @@ function decimalProblem(value: string, decimals: number, negative: boolean): boo
 /** The BR-FR flux 2 anomalies of a UBL or CII invoice (the caller decides whether they apply: French seller, reform date). */
 export function brFrRules(invoice: ParsedInvoice): Anomaly[] {
 	const found: Anomaly[] = [];
-	for (const [field, value] of [
+	const ids: Array<[string, string | undefined]> = [
 		['number', invoice.number],
-		['precedingInvoice', invoice.precedingInvoice],
-	] as const) {
+		...(invoice.precedingInvoices ?? [{ number: invoice.precedingInvoice }]).map(
+			(ref, i): [string, string | undefined] => [
+				i === 0 ? 'precedingInvoice' : `precedingInvoices[${i + 1}]`,
+				ref.number,
+			],
+		),
+		...invoice.lines.map((line, i): [string, string | undefined] => [
+			`lines[${line.id ?? i + 1}].precedingInvoice`,
+			line.precedingInvoice,
+		]),
+	];
+	for (const [field, value] of ids) {
 		const problem = value === undefined ? undefined : idProblem(value);
 		if (problem) found.push(ruleAnomaly('BR_FR_ID_FORMAT', field, { value, ...problem }));
 	}
-	for (const [field, value] of [
+	const dates: Array<[string, string | undefined]> = [
 		['issueDate', invoice.issueDate],
+		['taxPointDate', invoice.taxPointDate],
 		['dueDate', invoice.dueDate],
+		...(invoice.precedingInvoices ?? []).map((ref, i): [string, string | undefined] => [
+			i === 0 ? 'precedingInvoiceDate' : `precedingInvoices[${i + 1}].date`,
+			ref.date,
+		]),
 		['deliveryDate', invoice.deliveryDate ?? invoice.delivery?.date],
-	] as const) {
+		['billingPeriod.start', invoice.billingPeriod?.start],
+		['billingPeriod.end', invoice.billingPeriod?.end],
+		...invoice.lines.flatMap((line, i): Array<[string, string | undefined]> => {
+			const at = `lines[${line.id ?? i + 1}]`;
+			return [
+				[`${at}.billingPeriod.start`, line.billingPeriod?.start],
+				[`${at}.billingPeriod.end`, line.billingPeriod?.end],
+				[`${at}.precedingInvoiceDate`, line.precedingInvoiceDate],
+				[`${at}.deliveryDate`, line.deliveryDate],
+			];
+		}),
+	];
+	for (const [field, value] of dates) {
 		if (value && yearOutOfRange(value))
 			found.push(ruleAnomaly('BR_FR_DATE_RANGE', field, { value }));
 	}
@@ -270,6 +299,49 @@ export function brFrRules(invoice: ParsedInvoice): Anomaly[] {
 				}),
 			);
 		}
+	}
+	// BR-FR-CO-03: a global discount credit note (262) gives the contract and the billing period
+	const docType = invoice.typeCode?.trim() ?? '';
+	// the official UBL file judges BR-FR-CO-03 and -05 on a CreditNote document only, BR-FR-CO-04 on an Invoice only
+	const creditRoot = invoice.ublRoot !== 'Invoice';
+	const invoiceRoot = invoice.ublRoot !== 'CreditNote';
+	if (docType === '262' && creditRoot) {
+		const missing: Array<[string, string]> = [];
+		if (!invoice.contractReference)
+			missing.push(['the contract reference (BT-12)', 'la référence du contrat (BT-12)']);
+		if (!invoice.billingPeriod?.start || !invoice.billingPeriod.end)
+			missing.push([
+				'the billing period start and end (BT-73, BT-74)',
+				'les dates de début et de fin de la période de facturation (BT-73, BT-74)',
+			]);
+		if (missing.length)
+			found.push(
+				ruleAnomaly('BR_FR_DISCOUNT_CREDIT_NOTE', 'typeCode', {
+					value: docType,
+					missingEn: missing.map((m) => m[0]).join(' and '),
+					missingFr: missing.map((m) => m[1]).join(' et '),
+				}),
+			);
+	}
+	// BR-FR-CO-04: a corrective invoice refers to exactly one preceding invoice
+	const references = invoice.precedingInvoices ?? [];
+	if (['384', '471', '472', '473'].includes(docType) && invoiceRoot && references.length !== 1)
+		found.push(
+			ruleAnomaly('BR_FR_CORRECTIVE_REFERENCE', 'precedingInvoice', {
+				value: docType,
+				count: references.length,
+			}),
+		);
+	// BR-FR-CO-05: a credit note names a preceding invoice with its date, in the header or on every detail line
+	if (['261', '381', '396', '502', '503'].includes(docType) && creditRoot) {
+		const header = references.some((r) => r.number && r.date);
+		const lines = invoice.lines
+			.filter((l) => l.subtype === undefined || l.subtype.trim() === 'DETAIL')
+			.every((l) => l.precedingInvoice && l.precedingInvoiceDate);
+		if (!header && !lines)
+			found.push(
+				ruleAnomaly('BR_FR_CREDIT_NOTE_REFERENCE', 'precedingInvoice', { value: docType }),
+			);
 	}
 	// BR-FR-CO-07: the due date is not before the issue date (except prepayment invoices and invoices already paid)
 	if (

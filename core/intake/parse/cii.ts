@@ -112,6 +112,41 @@ function allowanceCharges(
 	return { allowances, charges };
 }
 
+/** A billing period (BT-73/74, BT-134/135), undefined when the document gives none. */
+function period(
+	node: XmlValue | undefined,
+	reader: ValueReader,
+): { start?: string; end?: string } | undefined {
+	if (!node) return undefined;
+	const start = reader.optionalDate(dateText(one(node, 'StartDateTime')));
+	const end = reader.optionalDate(dateText(one(node, 'EndDateTime')));
+	return start || end ? { start, end } : undefined;
+}
+
+/** The optional line data of the French rules: billing period, preceding invoice and its date, delivery date, subtype. */
+function lineExtras(
+	node: XmlValue,
+	settlement: XmlValue | undefined,
+	delivery: XmlValue | undefined,
+	reader: ValueReader,
+): Partial<InvoiceLine> {
+	const extras: Partial<InvoiceLine> = {};
+	const billing = period(one(settlement, 'BillingSpecifiedPeriod'), reader);
+	if (billing) extras.billingPeriod = billing;
+	const reference = one(settlement, 'InvoiceReferencedDocument');
+	const preceding = text(reference, 'IssuerAssignedID');
+	if (preceding !== undefined) extras.precedingInvoice = preceding;
+	const precedingDate = reader.optionalDate(dateText(one(reference, 'FormattedIssueDateTime')));
+	if (precedingDate) extras.precedingInvoiceDate = precedingDate;
+	const deliveryDate = reader.optionalDate(
+		dateText(one(delivery, 'ActualDeliverySupplyChainEvent', 'OccurrenceDateTime')),
+	);
+	if (deliveryDate) extras.deliveryDate = deliveryDate;
+	const subtype = text(node, 'AssociatedDocumentLineDocument', 'LineStatusReasonCode');
+	if (subtype !== undefined) extras.subtype = subtype;
+	return extras;
+}
+
 /** A UN/CEFACT CII invoice (CrossIndustryInvoice D16B: Factur-X, ZUGFeRD 2.x, XRechnung) or a ZUGFeRD 1.0 CrossIndustryDocument. */
 export function readCii(doc: XmlDocument, options: { maxLines: number }): ParsedInvoice {
 	const root = doc.node;
@@ -199,6 +234,7 @@ export function readCii(doc: XmlDocument, options: { maxLines: number }): Parsed
 				text(tax, 'RateApplicablePercent') ?? text(tax, 'ApplicablePercent'),
 				`${field}.vatRate`,
 			),
+			...lineExtras(node, lineSettlement, lineDelivery, reader),
 		};
 	});
 
@@ -242,6 +278,16 @@ export function readCii(doc: XmlDocument, options: { maxLines: number }): Parsed
 		'deliveryDate',
 	);
 	const paymentMeans = one(settlement, 'SpecifiedTradeSettlementPaymentMeans');
+	const precedingInvoices = all(settlement, 'InvoiceReferencedDocument').map((ref) => ({
+		number: text(ref, 'IssuerAssignedID'),
+		date: reader.optionalDate(dateText(one(ref, 'FormattedIssueDateTime'))),
+	}));
+	const taxPointDate = reader.optionalDate(
+		all(settlement, 'ApplicableTradeTax')
+			.map((tax) => text(tax, 'TaxPointDate', 'DateString'))
+			.find((d) => d !== undefined),
+	);
+	const billingPeriod = period(one(settlement, 'BillingSpecifiedPeriod'), reader);
 	const sellerNode = one(agreement, 'SellerTradeParty');
 	const taxRep = one(agreement, 'SellerTaxRepresentativeTradeParty');
 	const payee = one(settlement, 'PayeeTradeParty');
@@ -304,6 +350,10 @@ export function readCii(doc: XmlDocument, options: { maxLines: number }): Parsed
 		buyerReference: text(agreement, 'BuyerReference'),
 		contractReference: text(agreement, 'ContractReferencedDocument', 'IssuerAssignedID'),
 		precedingInvoice: text(settlement, 'InvoiceReferencedDocument', 'IssuerAssignedID'),
+		...(precedingInvoices.length ? { precedingInvoices } : {}),
+		...(precedingInvoices[0]?.date ? { precedingInvoiceDate: precedingInvoices[0].date } : {}),
+		...(taxPointDate ? { taxPointDate } : {}),
+		...(billingPeriod ? { billingPeriod } : {}),
 		testDocument:
 			text(context, 'TestIndicator', 'Indicator')?.toLowerCase() === 'true' || undefined,
 		source: { index: 0 },

@@ -232,3 +232,61 @@ describe('parseInvoiceBatches (bytes or streams)', () => {
 		).rejects.toMatchObject({ code: 'INPUT_TOO_LARGE' });
 	});
 });
+
+describe('dates and references for the French rules', () => {
+	it('reads the tax point date, billing periods and preceding invoices as optional fields', async () => {
+		const cii = (await parseInvoiceDocument(fixture('en16931/cii/CII_example2.xml'))).invoices[0];
+		expect(cii.taxPointDate).toBe('2013-06-30');
+		expect(cii.billingPeriod).toEqual({ start: '2013-06-01', end: '2013-06-30' });
+		expect(cii.lines[0].billingPeriod).toEqual({ start: '2013-06-01', end: '2013-06-01' });
+		expect(cii.precedingInvoices).toBeUndefined();
+		const creditNote = (
+			await parseInvoiceDocument(fixture('en16931/ubl/ubl-tc434-creditnote1.xml'))
+		).invoices[0];
+		expect(creditNote).toMatchObject({
+			ublRoot: 'CreditNote',
+			billingPeriod: { start: '2019-02-01', end: '2019-02-28' },
+		});
+		const ubl = (
+			await parseInvoiceDocument(
+				frenchUbl(
+					[
+						'<cac:OrderReference>',
+						'<cac:BillingReference><cac:InvoiceDocumentReference><cbc:ID>FA-2026-0001</cbc:ID><cbc:IssueDate>2026-01-05</cbc:IssueDate></cac:InvoiceDocumentReference></cac:BillingReference><cac:OrderReference>',
+					],
+					[
+						'<cbc:DocumentCurrencyCode>',
+						'<cbc:TaxPointDate>2026-03-01</cbc:TaxPointDate><cbc:DocumentCurrencyCode>',
+					],
+					[
+						'<cbc:LineExtensionAmount currencyID="EUR">125.00</cbc:LineExtensionAmount>',
+						'<cbc:LineExtensionAmount currencyID="EUR">125.00</cbc:LineExtensionAmount><cac:Delivery><cbc:ActualDeliveryDate>2026-03-02</cbc:ActualDeliveryDate></cac:Delivery><cac:BillingReference><cac:InvoiceDocumentReference><cbc:ID>FA-2026-0001</cbc:ID><cbc:IssueDate>2026-01-05</cbc:IssueDate></cac:InvoiceDocumentReference></cac:BillingReference>',
+					],
+				),
+			)
+		).invoices[0];
+		expect(ubl).toMatchObject({
+			ublRoot: 'Invoice',
+			taxPointDate: '2026-03-01',
+			precedingInvoice: 'FA-2026-0001',
+			precedingInvoiceDate: '2026-01-05',
+			precedingInvoices: [{ number: 'FA-2026-0001', date: '2026-01-05' }],
+		});
+		expect(ubl.lines[0]).toMatchObject({
+			deliveryDate: '2026-03-02',
+			precedingInvoice: 'FA-2026-0001',
+			precedingInvoiceDate: '2026-01-05',
+		});
+		// a date that cannot be read is left out of these optional fields, without an anomaly of its own
+		const unreadable = (
+			await parseInvoiceDocument(
+				frenchUbl([
+					'<cbc:DocumentCurrencyCode>',
+					'<cbc:TaxPointDate>2026-13-45</cbc:TaxPointDate><cbc:DocumentCurrencyCode>',
+				]),
+			)
+		).invoices[0];
+		expect(unreadable.taxPointDate).toBeUndefined();
+		expect(unreadable.anomalies.filter((a) => a.code === 'DATE_INVALID')).toEqual([]);
+	});
+});

@@ -58,6 +58,15 @@ export interface InvoiceLine {
 	vatCategory?: string;
 	/** Decimal text ("20.00"). */
 	vatRate?: string;
+	/** Line billing period (BT-134, BT-135), ISO dates as read. */
+	billingPeriod?: { start?: string; end?: string };
+	/** The preceding invoice the line refers to (EXT-FR-FE-136) and its issue date (EXT-FR-FE-138). */
+	precedingInvoice?: string;
+	precedingInvoiceDate?: string;
+	/** Line actual delivery date (EXT-FR-FE-158). */
+	deliveryDate?: string;
+	/** CII line status reason code (EXT-FR-FE-163, the French line subtype: DETAIL, GROUP, INFORMATION). */
+	subtype?: string;
 }
 
 export interface VatBreakdownEntry {
@@ -152,6 +161,16 @@ export interface ParsedInvoice {
 	contractReference?: string;
 	/** For a credit note: the invoice it corrects (BT-25). */
 	precedingInvoice?: string;
+	/** The issue date of that invoice (BT-26). */
+	precedingInvoiceDate?: string;
+	/** Every reference to a preceding invoice the header gives (BG-3: BT-25 and BT-26), in document order. */
+	precedingInvoices?: Array<{ number?: string; date?: string }>;
+	/** The root element of a UBL document: the official UBL rules BR-FR-CO-03/05 judge a CreditNote, BR-FR-CO-04 an Invoice. */
+	ublRoot?: 'Invoice' | 'CreditNote';
+	/** Tax point date (BT-7). */
+	taxPointDate?: string;
+	/** Invoice billing period (BT-73, BT-74), ISO dates as read. */
+	billingPeriod?: { start?: string; end?: string };
 	/** The issuer (company entity) when the source names it, e.g. a CSV column. */
 	issuer?: string;
 	/** The document says it is a test (ZUGFeRD TestIndicator). */

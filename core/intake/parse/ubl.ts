@@ -124,6 +124,32 @@ function allowanceCharges(
 }
 
 /** A UBL 2.1 Invoice or CreditNote. */
+/** A billing period (BT-73/74, BT-134/135), undefined when the document gives none. */
+function ublPeriod(
+	node: XmlValue | undefined,
+	reader: ValueReader,
+): { start?: string; end?: string } | undefined {
+	if (!node) return undefined;
+	const start = reader.optionalDate(text(node, 'StartDate'));
+	const end = reader.optionalDate(text(node, 'EndDate'));
+	return start || end ? { start, end } : undefined;
+}
+
+/** The optional line data of the French rules: billing period, preceding invoice and its date, delivery date. */
+function ublLineExtras(node: XmlValue, reader: ValueReader): Partial<InvoiceLine> {
+	const extras: Partial<InvoiceLine> = {};
+	const billing = ublPeriod(one(node, 'InvoicePeriod'), reader);
+	if (billing) extras.billingPeriod = billing;
+	const reference = one(node, 'BillingReference', 'InvoiceDocumentReference');
+	const preceding = text(reference, 'ID');
+	if (preceding !== undefined) extras.precedingInvoice = preceding;
+	const precedingDate = reader.optionalDate(text(reference, 'IssueDate'));
+	if (precedingDate) extras.precedingInvoiceDate = precedingDate;
+	const deliveryDate = reader.optionalDate(text(node, 'Delivery', 'ActualDeliveryDate'));
+	if (deliveryDate) extras.deliveryDate = deliveryDate;
+	return extras;
+}
+
 export function readUbl(doc: XmlDocument, options: { maxLines: number }): ParsedInvoice {
 	const root = doc.node;
 	const isCreditNoteRoot = doc.root === 'CreditNote';
@@ -166,6 +192,7 @@ export function readUbl(doc: XmlDocument, options: { maxLines: number }): Parsed
 				text(node, 'Item', 'ClassifiedTaxCategory', 'Percent'),
 				`${field}.vatRate`,
 			),
+			...ublLineExtras(node, reader),
 		};
 	});
 
@@ -207,6 +234,14 @@ export function readUbl(doc: XmlDocument, options: { maxLines: number }): Parsed
 	const supplier = one(root, 'AccountingSupplierParty', 'Party');
 	const customer = one(root, 'AccountingCustomerParty', 'Party');
 	const deliveryNode = one(root, 'Delivery');
+	const precedingInvoices = all(root, 'BillingReference').flatMap((ref) => {
+		const doc = one(ref, 'InvoiceDocumentReference');
+		return doc
+			? [{ number: text(doc, 'ID'), date: reader.optionalDate(text(doc, 'IssueDate')) }]
+			: [];
+	});
+	const taxPointDate = reader.optionalDate(text(root, 'TaxPointDate'));
+	const billingPeriod = ublPeriod(one(root, 'InvoicePeriod'), reader);
 	const deliveryAddress = ublAddress(one(deliveryNode, 'DeliveryLocation', 'Address'));
 	const deliveryName = text(deliveryNode, 'DeliveryParty', 'PartyName', 'Name');
 	const deliveryDate = reader.date(text(deliveryNode, 'ActualDeliveryDate'), 'deliveryDate');
@@ -270,6 +305,11 @@ export function readUbl(doc: XmlDocument, options: { maxLines: number }): Parsed
 		buyerReference: text(root, 'BuyerReference'),
 		contractReference: text(root, 'ContractDocumentReference', 'ID'),
 		precedingInvoice: text(root, 'BillingReference', 'InvoiceDocumentReference', 'ID'),
+		...(precedingInvoices.length ? { precedingInvoices } : {}),
+		...(precedingInvoices[0]?.date ? { precedingInvoiceDate: precedingInvoices[0].date } : {}),
+		ublRoot: isCreditNoteRoot ? 'CreditNote' : 'Invoice',
+		...(taxPointDate ? { taxPointDate } : {}),
+		...(billingPeriod ? { billingPeriod } : {}),
 		source: { index: 0 },
 		anomalies,
 	};

@@ -86,6 +86,12 @@ export class ValueReader {
 		return parsed;
 	}
 
+	/** A date the checks look at but the ledger does not need (BT-7, BT-26, periods, line dates): an unreadable one is left out, not reported. */
+	optionalDate(value: string | undefined): string | undefined {
+		if (value === undefined || value.trim() === '') return undefined;
+		return calendarDate(value.trim()) ?? undefined;
+	}
+
 	/** A decimal text (quantity, price, rate) kept as text; anything else is reported and dropped. */
 	decimal(value: string | undefined, field: string): string | undefined {
 		if (value === undefined) return undefined;
