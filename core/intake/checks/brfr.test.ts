@@ -192,6 +192,14 @@ const MUST_FIRE: Array<[string, string, string]> = [
 		frenchCii(typeCode('381')),
 	],
 	[
+		'credit note (381) whose DETAIL line names no preceding invoice',
+		'BR_FR_CREDIT_NOTE_REFERENCE',
+		frenchCii(typeCode('381'), [
+			'<ram:LineID>1</ram:LineID>',
+			'<ram:LineID>1</ram:LineID><ram:LineStatusReasonCode>DETAIL</ram:LineStatusReasonCode>',
+		]),
+	],
+	[
 		'credit note (381) naming the preceding invoice without its date',
 		'BR_FR_CREDIT_NOTE_REFERENCE',
 		frenchCii(typeCode('381'), headerRef('FA-2026/0001')),
@@ -472,6 +480,13 @@ const MUST_NOT_FIRE: Array<[string, string]> = [
 	[
 		'credit note (381) with the preceding invoice and its date',
 		frenchCii(typeCode('381'), headerRef('FA-2026/0001', '20260105')),
+	],
+	[
+		'credit note (381) whose only line is an INFORMATION line, without reference',
+		frenchCii(typeCode('381'), [
+			'<ram:LineID>1</ram:LineID>',
+			'<ram:LineID>1</ram:LineID><ram:LineStatusReasonCode>INFORMATION</ram:LineStatusReasonCode>',
+		]),
 	],
 	[
 		'credit note (381) with the preceding invoice and its date on its line',
