@@ -198,14 +198,17 @@ describe('real n8n 2.40.7 with the packed package', () => {
 			},
 		]);
 
-		// The trigger answers each stored delivery, then n8n runs and saves its execution.
+		// The trigger answers each stored delivery before n8n creates its execution: wait for the three deliveries'
+		// executions to exist and to have ended.
 		const executions = await eventually(
 			() =>
 				inst.query<{ mode: string; status: string; n: string }>(
 					`SELECT mode, status, count(*)::text AS n FROM "${inst.n8nSchema}".execution_entity WHERE "workflowId" = $1 GROUP BY mode, status`,
 					[INVOICES_WORKFLOW],
 				),
-			(rows) => rows.every((row) => row.status !== 'running' && row.status !== 'new'),
+			(rows) =>
+				rows.reduce((sum, row) => sum + Number(row.n), 0) >= 3 &&
+				rows.every((row) => row.status !== 'running' && row.status !== 'new'),
 		);
 		expect(executions).toEqual([{ mode: 'webhook', status: 'success', n: '3' }]);
 	}, 180_000);
