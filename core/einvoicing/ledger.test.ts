@@ -198,6 +198,122 @@ describe('platform statuses drive collections', () => {
 		]);
 	});
 
+	it('200 Déposée, 201 Émise, 202 Reçue, 204 Prise en charge and 212 Encaissée are history only: recorded, in the timeline, the invoice dunned as before', async () => {
+		for (const n of ['H-200', 'H-201', 'H-202', 'H-204', 'H-212'])
+			await addInvoice(ledger, { customerId: customer, number: n, dueDate: '2025-10-14' });
+		const codes = ['200', '201', '202', '204', '212'];
+		const results = await applyLifecycleStatuses(
+			ledger,
+			codes.map((code) =>
+				event(`H-${code}`, code, '2025-10-03T08:00:00Z', {
+					...(code === '212'
+						? { amounts: [{ type: 'MEN', amountMinor: 120000n, currency: 'EUR', vatRate: '20' }] }
+						: {}),
+				}),
+			),
+		);
+		expect(results.map((r) => [r.statusCode, r.outcome, r.effect])).toEqual(
+			codes.map((code) => [code, 'applied', code === '212' ? 'cashed' : 'none']),
+		);
+		for (const code of codes)
+			expect(await invoiceRow(`H-${code}`)).toEqual({
+				reception_date: null,
+				lifecycle_status: code,
+			});
+		const holds = await ledger.query(
+			"SELECT 1 FROM holds h JOIN invoices i ON i.id = h.invoice_id WHERE i.number LIKE 'H-%'",
+		);
+		expect(holds).toEqual([]);
+		const timeline = await ledger.query<{ number: string; summary: string }>(
+			"SELECT i.number, h.summary FROM history h JOIN invoices i ON i.id = h.invoice_id WHERE i.number LIKE 'H-%' AND h.kind = 'lifecycle_status' ORDER BY i.number",
+		);
+		expect(timeline.map((t) => t.summary)).toEqual([
+			'Platform status 200 Submitted for invoice H-200',
+			'Platform status 201 Issued by the platform for invoice H-201',
+			'Platform status 202 Received by the platform for invoice H-202',
+			'Platform status 204 In hand for invoice H-204',
+			'Platform status 212 Cashed for invoice H-212 (MEN 1200.00 EUR)',
+		]);
+		const { due, held } = await plan();
+		for (const code of codes) {
+			expect(due.has(`H-${code}`)).toBe(true);
+			expect(held[`H-${code}`]).toBeUndefined();
+		}
+	});
+
+	it('203 Mise à disposition starts the collections clock: terms counted from reception move the due date, and the next plan counts from it', async () => {
+		// Terms of 30 days from reception; the due date stored at intake (14 October) counted from the issue date.
+		const id = await addInvoice(ledger, {
+			customerId: customer,
+			number: 'R-203',
+			issueDate: '2025-09-14',
+			dueDate: '2025-10-14',
+		});
+		await ledger.query(
+			"UPDATE invoices SET terms_basis = 'reception', terms_days = 30 WHERE id = $1",
+			[id],
+		);
+		expect((await plan()).due.has('R-203')).toBe(true);
+		// Made available at 23:30 in Paris on 2 October (21:30 UTC): received on the 2nd in the company's zone.
+		const [applied] = await applyLifecycleStatuses(
+			ledger,
+			[event('R-203', '203', '2025-10-02T21:30:00Z')],
+			{ zone: 'Europe/Paris' },
+		);
+		expect(applied).toMatchObject({
+			outcome: 'applied',
+			effect: 'reception',
+			receptionDate: '2025-10-02',
+			dueDate: '2025-11-01',
+			previousDueDate: '2025-10-14',
+		});
+		const [row] = await ledger.query<{ reception_date: string; due_date: string }>(
+			'SELECT reception_date::text, due_date::text FROM invoices WHERE id = $1',
+			[id],
+		);
+		expect(row).toEqual({ reception_date: '2025-10-02', due_date: '2025-11-01' });
+		const [entry] = await ledger.query<{ payload: Record<string, unknown> }>(
+			"SELECT payload FROM history WHERE invoice_id = $1 AND kind = 'lifecycle_status'",
+			[id],
+		);
+		expect(entry.payload).toMatchObject({
+			receptionDate: '2025-10-02',
+			dueDate: '2025-11-01',
+			previousDueDate: '2025-10-14',
+		});
+		// Not due any more on 20 October; due for the first reminder once 1 November has passed.
+		let { due, held } = await plan();
+		expect(due.has('R-203')).toBe(false);
+		expect(held['R-203']).toBeUndefined();
+		const november = await planReminders(ledger, { stage: 'level1', asOf: '2025-11-07' });
+		expect(november.due.flatMap((m) => m.invoices.map((i) => i.number))).toContain('R-203');
+		// A later 203 (another platform message) changes neither date: the earliest availability counts.
+		const [again] = await applyLifecycleStatuses(ledger, [
+			event('R-203', '203', '2025-10-05T08:00:00Z'),
+		]);
+		expect(again.outcome).toBe('applied');
+		expect(again.dueDate).toBeUndefined();
+		({ due, held } = await plan());
+		expect(due.has('R-203')).toBe(false);
+		// An earlier one arriving late (superseded) still dates the reception, and the due date with it.
+		const [late] = await applyLifecycleStatuses(ledger, [
+			event('R-203', '203', '2025-09-29T08:00:00Z'),
+		]);
+		expect(late).toMatchObject({
+			outcome: 'superseded',
+			receptionDate: '2025-09-29',
+			dueDate: '2025-10-29',
+		});
+		// An invoice whose terms run from its issue date keeps its due date (E-203 above: reception set, due unchanged).
+		expect(
+			(
+				await ledger.query<{ due_date: string }>(
+					"SELECT due_date::text FROM invoices WHERE number = 'E-203'",
+				)
+			)[0].due_date,
+		).toBe('2025-10-14');
+	});
+
 	it('applies each message once; an older status arriving late is recorded but does not undo a newer one', async () => {
 		const again = await applyLifecycleStatuses(ledger, [
 			event('E-207', '207', '2025-10-15T08:00:00Z', { reasonCode: 'PU_ERR' }),
