@@ -1,6 +1,7 @@
 import type { Ledger } from '../ledger';
 import { createTestLedger, dropTestLedger } from '../../test/helpers/db';
 import { addCustomer, addInvoice, seedStaff } from '../../test/helpers/dunning';
+import { planCalls } from '../contacts/plan';
 import { installDefaultPolicies } from '../dunning/policy';
 import { planReminders } from '../dunning/plan';
 import { timelineSummary } from '../dunning/timeline-text';
@@ -312,6 +313,86 @@ describe('platform statuses drive collections', () => {
 				)
 			)[0].due_date,
 		).toBe('2025-10-14');
+	});
+
+	it('205 Approuvée and 206 Approuvée partiellement answer the quality call\'s "booked" and "conform" (206 with the approved amount); the reminders still run at the due date', async () => {
+		const approved = await addCustomer(ledger, { externalId: 'PA2', name: 'Client Approuve' });
+		const partly = await addCustomer(ledger, { externalId: 'PA3', name: 'Client Partiel' });
+		const mixed = await addCustomer(ledger, { externalId: 'PA4', name: 'Client Mixte' });
+		for (const [customerId, number] of [
+			[approved, 'Q-205'],
+			[partly, 'Q-206'],
+			[mixed, 'Q-205M'],
+			[mixed, 'Q-NONE'],
+			[mixed, 'Q-207'],
+		])
+			await addInvoice(ledger, { customerId, number, dueDate: '2025-10-25' });
+		const results = await applyLifecycleStatuses(ledger, [
+			event('Q-205', '205', '2025-10-10T08:00:00Z'),
+			normaliseLifecycleRecord({
+				id: 'evt-206',
+				invoiceNumber: 'Q-206',
+				status: '206',
+				timestamp: '2025-10-10T09:00:00Z',
+				reasonCode: 'QTE_ERR',
+				amount: '800,00',
+				currency: 'EUR',
+			}),
+			event('Q-205M', '205', '2025-10-10T08:00:00Z'),
+			// approved, then disputed: the approval no longer answers anything (and the dispute keeps it out of the calls)
+			event('Q-207', '205', '2025-10-10T08:00:00Z'),
+			event('Q-207', '207', '2025-10-11T08:00:00Z', { reasonCode: 'PU_ERR' }),
+		]);
+		expect(results.map((r) => [r.invoiceNumber, r.outcome, r.effect])).toEqual([
+			['Q-205', 'applied', 'approved'],
+			['Q-206', 'applied', 'approved'],
+			['Q-205M', 'applied', 'approved'],
+			['Q-207', 'applied', 'approved'],
+			['Q-207', 'applied', 'dispute'],
+		]);
+		// The quality calls of 20 October (invoices due on the 25th): one per customer.
+		const calls = await planCalls(ledger, { asOf: '2025-10-20', zone: 'Europe/Paris' });
+		const callOf = (externalId: string) =>
+			calls.calls.find((c) => c.customer.externalId === externalId)!;
+		const answers = (externalId: string) =>
+			Object.fromEntries(
+				callOf(externalId)
+					.checklist.filter((c) => c.answer !== undefined)
+					.map((c) => [c.key, [c.answer, c.answeredBy]]),
+			);
+		expect(answers('PA2')).toEqual({ booked: [true, 'platform'], conform: [true, 'platform'] });
+		expect(callOf('PA2').invoices[0].platformApproval).toEqual({
+			status: '205',
+			at: '2025-10-10T08:00:00Z',
+		});
+		expect(answers('PA3')).toEqual({ booked: [true, 'platform'], conform: [false, 'platform'] });
+		expect(callOf('PA3').invoices[0].platformApproval).toEqual({
+			status: '206',
+			at: '2025-10-10T09:00:00Z',
+			approved: '800.00',
+		});
+		// One invoice approved, another not: the questions stay open; the approved invoice says so.
+		expect(answers('PA4')).toEqual({});
+		expect(callOf('PA4').invoices.map((i) => [i.number, i.platformApproval?.status])).toEqual([
+			['Q-205M', '205'],
+			['Q-NONE', undefined],
+		]);
+		// The answers are stored with the call task, as a person's answers are.
+		const [task] = await ledger.query<{ checklist: Record<string, boolean | null> }>(
+			'SELECT checklist FROM contact_tasks WHERE id = $1',
+			[callOf('PA3').taskId],
+		);
+		expect(task.checklist).toEqual({
+			received: null,
+			booked: true,
+			conform: false,
+			payAtDue: null,
+		});
+		// Approval is not payment: once late, approved and partly approved invoices get the first reminder.
+		const late = await planReminders(ledger, { stage: 'level1', asOf: '2025-10-31' });
+		const lateDue = late.due.flatMap((m) => m.invoices.map((i) => i.number));
+		expect(lateDue).toEqual(expect.arrayContaining(['Q-205', 'Q-206', 'Q-205M', 'Q-NONE']));
+		expect(lateDue).not.toContain('Q-207');
 	});
 
 	it('applies each message once; an older status arriving late is recorded but does not undo a newer one', async () => {

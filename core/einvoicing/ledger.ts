@@ -109,7 +109,7 @@ const CHORUS_PRO = CHORUS_PRO_STATUSES;
  * A platform's JSON status event → a lifecycle event. Fields (aliases in brackets): messageId [eventId, id],
  * invoiceNumber [invoiceId, documentNumber, numeroFacture], invoiceIssueDate [invoiceDate], sellerId [siren, issuer],
  * statusCode [status, code, statut, statutCourant] — a lifecycle code (200–228, 501) or a Chorus Pro status name —, reasonCode
- * [reason.code, motif], reasonText [reason.text, message, commentaire], amount + currency (211/212),
+ * [reason.code, motif], reasonText [reason.text, message, commentaire], amount + currency (211/212, 206: approved),
  * timestamp [issuedAt, date, dateStatut].
  */
 export function normaliseLifecycleRecord(record: Record<string, unknown>): LifecycleEvent {
@@ -176,7 +176,12 @@ export function normaliseLifecycleRecord(record: Record<string, unknown>): Lifec
 				`"${amount}" is not a positive amount.`,
 				`« ${amount} » n'est pas un montant positif.`,
 			);
-		amounts.push({ type: statusCode === '212' ? 'MEN' : 'MPA', amountMinor, currency });
+		// 212: amount received (MEN); 206: amount approved incl. VAT (MAPTTC); 211 and the rest: amount paid (MPA).
+		amounts.push({
+			type: statusCode === '212' ? 'MEN' : statusCode === '206' ? 'MAPTTC' : 'MPA',
+			amountMinor,
+			currency,
+		});
 	}
 	const reasonCode = pick('reasonCode', 'reason.code', 'motif');
 	const reasonText = pick('reasonText', 'reason.text', 'message', 'commentaire');
