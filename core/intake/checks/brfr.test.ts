@@ -718,6 +718,13 @@ MUST_NOT_FIRE.push(
 	],
 	['gross price and discount of 6 decimals', frenchCii(grossPrice('210.000001', '10.000001'))],
 	[
+		'credit note (381) whose only line has an empty subtype (neither DETAIL nor absent)',
+		frenchCii(typeCode('381'), [
+			'<ram:LineID>1</ram:LineID>',
+			'<ram:LineID>1</ram:LineID><ram:LineStatusReasonCode></ram:LineStatusReasonCode>',
+		]),
+	],
+	[
 		'negative price discount in the B9 framework',
 		frenchCii(grossPrice('210.00', '-10.00'), ['<ram:ID>S1</ram:ID>', '<ram:ID>S9</ram:ID>']),
 	],
@@ -1009,6 +1016,64 @@ const UBL_LINE_EDITS: Record<string, string> = {
 	'gross-price-6-decimals': frenchUbl(ublGrossPrice('0.500001', '13.000001')),
 };
 
+/**
+ * The French UBL invoice as a credit note (381), for the UBL line subtype: the official UBL file reads it from the line's
+ * reference to the credit note itself (cac:BillingReference with the document's own number, DocumentStatusCode).
+ */
+const ublCreditNote = (...replacements: Array<[string | RegExp, string]>): string =>
+	frenchUbl(
+		[
+			'<Invoice xmlns="urn:oasis:names:specification:ubl:schema:xsd:Invoice-2"',
+			'<CreditNote xmlns="urn:oasis:names:specification:ubl:schema:xsd:CreditNote-2"',
+		],
+		['</Invoice>', '</CreditNote>'],
+		[
+			'<cbc:InvoiceTypeCode>380</cbc:InvoiceTypeCode>',
+			'<cbc:CreditNoteTypeCode>381</cbc:CreditNoteTypeCode>',
+		],
+		[/cac:InvoiceLine>/g, 'cac:CreditNoteLine>'],
+		[/cbc:InvoicedQuantity/g, 'cbc:CreditedQuantity'],
+		...replacements,
+	);
+const ublOwnRef = (status?: string): string =>
+	`<cac:BillingReference><cac:InvoiceDocumentReference><cbc:ID>FA-2026-0042</cbc:ID>${
+		status === undefined ? '' : `<cbc:DocumentStatusCode>${status}</cbc:DocumentStatusCode>`
+	}</cac:InvoiceDocumentReference></cac:BillingReference>`;
+const UBL_LINE_1 = '<cbc:LineExtensionAmount currencyID="EUR">125.00</cbc:LineExtensionAmount>';
+const UBL_LINE_2 = '<cbc:LineExtensionAmount currencyID="EUR">75.00</cbc:LineExtensionAmount>';
+/** Credit notes whose lines carry a subtype: whether BR-FR-CO-05 fires, for the official file and the intake. */
+const UBL_SUBTYPE_EDITS: Record<string, [boolean, string]> = {
+	'cn-unreferenced': [true, ublCreditNote()],
+	'cn-lines-referenced': [
+		false,
+		ublCreditNote(
+			[UBL_LINE_1, `${UBL_LINE_1}${ublRef('FA-2026-0001', '2026-01-05')}`],
+			[UBL_LINE_2, `${UBL_LINE_2}${ublRef('FA-2026-0001', '2026-01-05')}`],
+		),
+	],
+	'cn-group-line-unreferenced': [
+		false,
+		ublCreditNote(
+			[UBL_LINE_1, `${UBL_LINE_1}${ublOwnRef('GROUP')}`],
+			[UBL_LINE_2, `${UBL_LINE_2}${ublOwnRef('DETAIL')}${ublRef('FA-2026-0001', '2026-01-05')}`],
+		),
+	],
+	'cn-own-reference-without-status': [
+		false,
+		ublCreditNote(
+			[UBL_LINE_1, `${UBL_LINE_1}${ublOwnRef()}`],
+			[UBL_LINE_2, `${UBL_LINE_2}${ublRef('FA-2026-0001', '2026-01-05')}${ublOwnRef('DETAIL')}`],
+		),
+	],
+	'cn-detail-line-unreferenced': [
+		true,
+		ublCreditNote(
+			[UBL_LINE_1, `${UBL_LINE_1}${ublOwnRef('GROUP')}${ublRef('FA-2026-0001', '2026-01-05')}`],
+			[UBL_LINE_2, `${UBL_LINE_2}${ublOwnRef('DETAIL')}`],
+		),
+	],
+};
+
 const OPTIONS = { frenchRules: 'always' as const };
 const brFrCodes = async (
 	xml: string,
@@ -1192,6 +1257,9 @@ describe('BR-FR flux 2 rules in the intake checks', () => {
 				'price-7-decimals': frenchUbl(['12.50</cbc:PriceAmount>', '12.5000001</cbc:PriceAmount>']),
 				...UBL_LINE_EDITS,
 				...Object.fromEntries(
+					Object.entries(UBL_SUBTYPE_EDITS).map(([name, [, xml]]) => [name, xml]),
+				),
+				...Object.fromEntries(
 					Object.entries(UBL_EDITS).map(([name, [, edits]]) => [name, frenchUbl(...edits)]),
 				),
 			});
@@ -1223,6 +1291,10 @@ describe('BR-FR flux 2 rules in the intake checks', () => {
 					name,
 					true,
 				]);
+			for (const [name, [fires]] of Object.entries(UBL_SUBTYPE_EDITS))
+				expect([name, portedCodes(official[name]).includes('BR_FR_CREDIT_NOTE_REFERENCE')]).toEqual(
+					[name, fires],
+				);
 			for (const name of ['gross-price-7-decimals', 'price-discount-negative'])
 				expect([name, portedCodes(official[name]).includes('BR_FR_LINE_NUMBER_FORMAT')]).toEqual([
 					name,

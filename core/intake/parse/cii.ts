@@ -142,7 +142,8 @@ function lineExtras(
 		dateText(one(delivery, 'ActualDeliverySupplyChainEvent', 'OccurrenceDateTime')),
 	);
 	if (deliveryDate) extras.deliveryDate = deliveryDate;
-	const subtype = text(node, 'AssociatedDocumentLineDocument', 'LineStatusReasonCode');
+	// '' when the element is there but empty: the official CII file then counts the line as neither DETAIL nor absent
+	const subtype = written(one(node, 'AssociatedDocumentLineDocument', 'LineStatusReasonCode'));
 	if (subtype !== undefined) extras.subtype = subtype;
 	return { ...extras, ...frenchLineData(node, one(node, 'SpecifiedLineTradeAgreement')) };
 }

@@ -65,7 +65,10 @@ export interface InvoiceLine {
 	precedingInvoiceDate?: string;
 	/** Line actual delivery date (EXT-FR-FE-158). */
 	deliveryDate?: string;
-	/** CII line status reason code (EXT-FR-FE-163, the French line subtype: DETAIL, GROUP, INFORMATION). */
+	/**
+	 * The French line subtype (EXT-FR-FE-163: DETAIL, GROUP, INFORMATION): CII line status reason code; UBL
+	 * DocumentStatusCode of the line's reference to the invoice itself ('' when that reference gives none).
+	 */
 	subtype?: string;
 	// What the French line rules judge, as written in the file (BR-FR-27/28, DEC-03); set only when the line has them.
 	/** Item attributes (BG-32): each element's text, '' when the element is there but empty, undefined when absent. */

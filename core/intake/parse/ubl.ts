@@ -135,12 +135,27 @@ function ublPeriod(
 	return start || end ? { start, end } : undefined;
 }
 
-/** The optional line data of the French rules: billing period, preceding invoice and its date, delivery date. */
-function ublLineExtras(node: XmlValue, reader: ValueReader): Partial<InvoiceLine> {
+/**
+ * The optional line data of the French rules: billing period, preceding invoice and its date, delivery date, subtype.
+ * As the official UBL Schematron reads them, a line's reference to the invoice itself (its own number) carries the
+ * line subtype (EXT-FR-FE-163) in DocumentStatusCode; the preceding invoice is a reference to another number.
+ */
+function ublLineExtras(
+	node: XmlValue,
+	reader: ValueReader,
+	invoiceNumber: string | undefined,
+): Partial<InvoiceLine> {
 	const extras: Partial<InvoiceLine> = {};
 	const billing = ublPeriod(one(node, 'InvoicePeriod'), reader);
 	if (billing) extras.billingPeriod = billing;
-	const reference = one(node, 'BillingReference', 'InvoiceDocumentReference');
+	const references = all(node, 'BillingReference', 'InvoiceDocumentReference');
+	const own = (r: XmlValue): boolean =>
+		invoiceNumber !== undefined && text(r, 'ID') === invoiceNumber;
+	const self = references.filter(own);
+	if (self.length)
+		extras.subtype = self.map((r) => text(r, 'DocumentStatusCode')).find(Boolean) ?? '';
+	const others = references.filter((r) => !own(r));
+	const reference = others.find((r) => text(r, 'ID') && text(r, 'IssueDate')) ?? others[0];
 	const preceding = text(reference, 'ID');
 	if (preceding !== undefined) extras.precedingInvoice = preceding;
 	const precedingDate = reader.optionalDate(text(reference, 'IssueDate'));
@@ -215,7 +230,7 @@ export function readUbl(doc: XmlDocument, options: { maxLines: number }): Parsed
 				text(node, 'Item', 'ClassifiedTaxCategory', 'Percent'),
 				`${field}.vatRate`,
 			),
-			...ublLineExtras(node, reader),
+			...ublLineExtras(node, reader, text(root, 'ID')),
 		};
 	});
 
