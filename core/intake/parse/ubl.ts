@@ -9,7 +9,7 @@ import type {
 	VatBreakdownEntry,
 } from './types';
 import { ValueReader } from './values';
-import { all, attr, one, text, textOf, type XmlDocument, type XmlValue } from './xml';
+import { all, attr, one, rawAttr, text, textOf, type XmlDocument, type XmlValue } from './xml';
 
 /** UNTDID 1001 codes of documents that reduce what the buyer owes. */
 export const CREDIT_NOTE_TYPE_CODES = new Set([
@@ -147,6 +147,29 @@ function ublLineExtras(node: XmlValue, reader: ValueReader): Partial<InvoiceLine
 	if (precedingDate) extras.precedingInvoiceDate = precedingDate;
 	const deliveryDate = reader.optionalDate(text(node, 'Delivery', 'ActualDeliveryDate'));
 	if (deliveryDate) extras.deliveryDate = deliveryDate;
+	return { ...extras, ...ublFrenchLineData(node) };
+}
+
+/** The text of an element as written: '' when it is there but empty, undefined when absent. */
+const written = (node: XmlValue | undefined): string | undefined =>
+	node === undefined ? undefined : (textOf(node) ?? '');
+
+/** The line data of the French line rules, as written: item attributes (BG-32), gross prices and price discounts. */
+function ublFrenchLineData(node: XmlValue): Partial<InvoiceLine> {
+	const extras: Partial<InvoiceLine> = {};
+	const attributes = all(node, 'Item', 'AdditionalItemProperty').map((a) => ({
+		name: written(one(a, 'Name')),
+		code: written(one(a, 'NameCode')),
+		value: written(one(a, 'Value')),
+		measure: written(one(a, 'ValueQuantity')),
+		measureUnit: rawAttr(one(a, 'ValueQuantity'), 'unitCode'),
+	}));
+	if (attributes.length) extras.attributes = attributes;
+	const charges = all(node, 'Price', 'AllowanceCharge');
+	const grossPrices = all(charges, 'BaseAmount').map((n) => written(n) ?? '');
+	if (grossPrices.length) extras.grossPrices = grossPrices;
+	const discounts = all(charges, 'Amount').map((n) => written(n) ?? '');
+	if (discounts.length) extras.priceDiscounts = discounts;
 	return extras;
 }
 
