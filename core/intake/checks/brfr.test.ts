@@ -846,6 +846,102 @@ const MUST_NOT_FIRE: Array<[string, string]> = [
 	],
 ];
 
+// The French line rules: item attributes (BR-FR-27/28), gross prices and price discounts (DEC-03 on BT-147/148).
+const PRODUCT_NAME = '<ram:Name>Maintenance mensuelle</ram:Name>';
+const itemAttribute = (inner: string): [string, string] => [
+	PRODUCT_NAME,
+	`${PRODUCT_NAME}<ram:ApplicableProductCharacteristic>${inner}</ram:ApplicableProductCharacteristic>`,
+];
+const NET_PRICE = '<ram:NetPriceProductTradePrice>';
+const grossPrice = (gross: string, discount?: string): [string, string] => [
+	NET_PRICE,
+	`<ram:GrossPriceProductTradePrice><ram:ChargeAmount>${gross}</ram:ChargeAmount>${
+		discount === undefined
+			? ''
+			: `<ram:AppliedTradeAllowanceCharge><ram:ChargeIndicator><udt:Indicator>false</udt:Indicator></ram:ChargeIndicator><ram:ActualAmount>${discount}</ram:ActualAmount></ram:AppliedTradeAllowanceCharge>`
+	}</ram:GrossPriceProductTradePrice>${NET_PRICE}`,
+];
+MUST_FIRE.push(
+	[
+		'item attribute without name nor code',
+		'BR_FR_ITEM_ATTRIBUTE',
+		frenchCii(itemAttribute('<ram:Value>bleu</ram:Value>')),
+	],
+	[
+		'item attribute with an empty name',
+		'BR_FR_ITEM_ATTRIBUTE',
+		frenchCii(itemAttribute('<ram:Description> </ram:Description><ram:Value>bleu</ram:Value>')),
+	],
+	[
+		'item attribute with an empty code',
+		'BR_FR_ITEM_ATTRIBUTE',
+		frenchCii(
+			itemAttribute(
+				'<ram:Description>Couleur</ram:Description><ram:TypeCode></ram:TypeCode><ram:Value>bleu</ram:Value>',
+			),
+		),
+	],
+	[
+		'item attribute without a value',
+		'BR_FR_ITEM_ATTRIBUTE',
+		frenchCii(itemAttribute('<ram:Description>Couleur</ram:Description>')),
+	],
+	[
+		'item attribute with a value and a measure',
+		'BR_FR_ITEM_ATTRIBUTE',
+		frenchCii(
+			itemAttribute(
+				'<ram:Description>Poids</ram:Description><ram:Value>2</ram:Value><ram:ValueMeasure unitCode="KGM">2</ram:ValueMeasure>',
+			),
+		),
+	],
+	[
+		'item attribute measure without its unit',
+		'BR_FR_ITEM_ATTRIBUTE',
+		frenchCii(
+			itemAttribute(
+				'<ram:Description>Poids</ram:Description><ram:ValueMeasure unitCode="">2</ram:ValueMeasure>',
+			),
+		),
+	],
+	['gross price of 7 decimals', 'BR_FR_LINE_NUMBER_FORMAT', frenchCii(grossPrice('210.0000001'))],
+	['gross price empty', 'BR_FR_LINE_NUMBER_FORMAT', frenchCii(grossPrice(''))],
+	[
+		'price discount negative',
+		'BR_FR_LINE_NUMBER_FORMAT',
+		frenchCii(grossPrice('210.00', '-10.00')),
+	],
+	[
+		'price discount with a comma',
+		'BR_FR_LINE_NUMBER_FORMAT',
+		frenchCii(grossPrice('210.00', '10,00')),
+	],
+);
+MUST_NOT_FIRE.push(
+	[
+		'item attributes with a name or a code, a value or a measure',
+		frenchCii(
+			itemAttribute('<ram:Description>Couleur</ram:Description><ram:Value>bleu</ram:Value>'),
+			[
+				PRODUCT_NAME,
+				`${PRODUCT_NAME}<ram:ApplicableProductCharacteristic><ram:TypeCode>WGT</ram:TypeCode><ram:ValueMeasure unitCode="KGM">2.5</ram:ValueMeasure></ram:ApplicableProductCharacteristic>`,
+			],
+		),
+	],
+	['gross price and discount of 6 decimals', frenchCii(grossPrice('210.000001', '10.000001'))],
+	[
+		'credit note (381) whose only line has an empty subtype (neither DETAIL nor absent)',
+		frenchCii(typeCode('381'), [
+			'<ram:LineID>1</ram:LineID>',
+			'<ram:LineID>1</ram:LineID><ram:LineStatusReasonCode></ram:LineStatusReasonCode>',
+		]),
+	],
+	[
+		'negative price discount in the B9 framework',
+		frenchCii(grossPrice('210.00', '-10.00'), ['<ram:ID>S1</ram:ID>', '<ram:ID>S9</ram:ID>']),
+	],
+);
+
 /** Minimal edits of the EN 16931 example invoices of the shared corpus (test/fixtures/einvoices/en16931/cii, NOTICE): the rule that must fire. */
 const CII_LINE_END = '</ram:SpecifiedLineTradeSettlement>';
 const CORPUS_EDITS: Array<[string, string, string, Array<[string | RegExp, string]>]> = [
@@ -1166,6 +1262,98 @@ const UBL_EDITS: Record<string, [string, Array<[string | RegExp, string]>]> = {
 	],
 };
 
+/** Edits of the French UBL invoice for the line rules (item attributes, gross prices and price discounts). */
+const UBL_ITEM_TAX =
+	'<cac:ClassifiedTaxCategory><cbc:ID>S</cbc:ID><cbc:Percent>20</cbc:Percent><cac:TaxScheme><cbc:ID>VAT</cbc:ID></cac:TaxScheme></cac:ClassifiedTaxCategory>';
+const ublAttribute = (inner: string): [string, string] => [
+	UBL_ITEM_TAX,
+	`${UBL_ITEM_TAX}<cac:AdditionalItemProperty>${inner}</cac:AdditionalItemProperty>`,
+];
+const UBL_PRICE = '<cbc:PriceAmount currencyID="EUR">12.50</cbc:PriceAmount>';
+const ublGrossPrice = (amount: string, base: string): [string, string] => [
+	UBL_PRICE,
+	`${UBL_PRICE}<cac:AllowanceCharge><cbc:ChargeIndicator>false</cbc:ChargeIndicator><cbc:Amount currencyID="EUR">${amount}</cbc:Amount><cbc:BaseAmount currencyID="EUR">${base}</cbc:BaseAmount></cac:AllowanceCharge>`,
+];
+const UBL_LINE_EDITS: Record<string, string> = {
+	// BR-FR-27 is not judged on UBL (the official file looks for the attributes outside the lines), BR-FR-28 is
+	'attribute-empty-name': frenchUbl(
+		ublAttribute('<cbc:Name></cbc:Name><cbc:Value>bleu</cbc:Value>'),
+	),
+	'attribute-without-value': frenchUbl(ublAttribute('<cbc:Name>Couleur</cbc:Name>')),
+	'attribute-value-and-measure': frenchUbl(
+		ublAttribute(
+			'<cbc:Name>Poids</cbc:Name><cbc:Value>2</cbc:Value><cbc:ValueQuantity unitCode="KGM">2</cbc:ValueQuantity>',
+		),
+	),
+	'attribute-measure': frenchUbl(
+		ublAttribute(
+			'<cbc:Name>Poids</cbc:Name><cbc:ValueQuantity unitCode="KGM">2</cbc:ValueQuantity>',
+		),
+	),
+	'gross-price-7-decimals': frenchUbl(ublGrossPrice('0.50', '13.0000001')),
+	'price-discount-negative': frenchUbl(ublGrossPrice('-0.50', '13.00')),
+	'price-discount-empty': frenchUbl(ublGrossPrice('', '13.00')),
+	'gross-price-6-decimals': frenchUbl(ublGrossPrice('0.500001', '13.000001')),
+};
+
+/**
+ * The French UBL invoice as a credit note (381), for the UBL line subtype: the official UBL file reads it from the line's
+ * reference to the credit note itself (cac:BillingReference with the document's own number, DocumentStatusCode).
+ */
+const ublCreditNote = (...replacements: Array<[string | RegExp, string]>): string =>
+	frenchUbl(
+		[
+			'<Invoice xmlns="urn:oasis:names:specification:ubl:schema:xsd:Invoice-2"',
+			'<CreditNote xmlns="urn:oasis:names:specification:ubl:schema:xsd:CreditNote-2"',
+		],
+		['</Invoice>', '</CreditNote>'],
+		[
+			'<cbc:InvoiceTypeCode>380</cbc:InvoiceTypeCode>',
+			'<cbc:CreditNoteTypeCode>381</cbc:CreditNoteTypeCode>',
+		],
+		[/cac:InvoiceLine>/g, 'cac:CreditNoteLine>'],
+		[/cbc:InvoicedQuantity/g, 'cbc:CreditedQuantity'],
+		...replacements,
+	);
+const ublOwnRef = (status?: string): string =>
+	`<cac:BillingReference><cac:InvoiceDocumentReference><cbc:ID>FA-2026-0042</cbc:ID>${
+		status === undefined ? '' : `<cbc:DocumentStatusCode>${status}</cbc:DocumentStatusCode>`
+	}</cac:InvoiceDocumentReference></cac:BillingReference>`;
+const UBL_LINE_1 = '<cbc:LineExtensionAmount currencyID="EUR">125.00</cbc:LineExtensionAmount>';
+const UBL_LINE_2 = '<cbc:LineExtensionAmount currencyID="EUR">75.00</cbc:LineExtensionAmount>';
+/** Credit notes whose lines carry a subtype: whether BR-FR-CO-05 fires, for the official file and the intake. */
+const UBL_SUBTYPE_EDITS: Record<string, [boolean, string]> = {
+	'cn-unreferenced': [true, ublCreditNote()],
+	'cn-lines-referenced': [
+		false,
+		ublCreditNote(
+			[UBL_LINE_1, `${UBL_LINE_1}${ublRef('FA-2026-0001', '2026-01-05')}`],
+			[UBL_LINE_2, `${UBL_LINE_2}${ublRef('FA-2026-0001', '2026-01-05')}`],
+		),
+	],
+	'cn-group-line-unreferenced': [
+		false,
+		ublCreditNote(
+			[UBL_LINE_1, `${UBL_LINE_1}${ublOwnRef('GROUP')}`],
+			[UBL_LINE_2, `${UBL_LINE_2}${ublOwnRef('DETAIL')}${ublRef('FA-2026-0001', '2026-01-05')}`],
+		),
+	],
+	'cn-own-reference-without-status': [
+		false,
+		ublCreditNote(
+			[UBL_LINE_1, `${UBL_LINE_1}${ublOwnRef()}`],
+			[UBL_LINE_2, `${UBL_LINE_2}${ublRef('FA-2026-0001', '2026-01-05')}${ublOwnRef('DETAIL')}`],
+		),
+	],
+	'cn-detail-line-unreferenced': [
+		true,
+		ublCreditNote(
+			[UBL_LINE_1, `${UBL_LINE_1}${ublOwnRef('GROUP')}${ublRef('FA-2026-0001', '2026-01-05')}`],
+			[UBL_LINE_2, `${UBL_LINE_2}${ublOwnRef('DETAIL')}`],
+		),
+	],
+};
+
 const OPTIONS = { frenchRules: 'always' as const };
 const brFrCodes = async (
 	xml: string,
@@ -1229,7 +1417,7 @@ describe('BR-FR flux 2 rules in the intake checks', () => {
 
 	it('every BR_FR rule names the official assertions it stands for', () => {
 		const rules = INTAKE_RULES.filter((r) => r.code.startsWith('BR_FR_'));
-		expect(rules.length).toBe(30);
+		expect(rules.length).toBe(31);
 		for (const r of rules) {
 			expect(r.brFr?.length).toBeGreaterThan(0);
 			expect(r).toMatchObject({ scope: 'fr', sources: 'einvoice', severity: 'warn' });
@@ -1347,6 +1535,10 @@ describe('BR-FR flux 2 rules in the intake checks', () => {
 					'<cbc:InvoicedQuantity unitCode="KGM">10.00001</cbc:InvoicedQuantity>',
 				]),
 				'price-7-decimals': frenchUbl(['12.50</cbc:PriceAmount>', '12.5000001</cbc:PriceAmount>']),
+				...UBL_LINE_EDITS,
+				...Object.fromEntries(
+					Object.entries(UBL_SUBTYPE_EDITS).map(([name, [, xml]]) => [name, xml]),
+				),
 				...Object.fromEntries(
 					Object.entries(UBL_EDITS).map(([name, [, edits]]) => [name, frenchUbl(...edits)]),
 				),
@@ -1374,6 +1566,20 @@ describe('BR-FR flux 2 rules in the intake checks', () => {
 			expect(portedCodes(official['bar-b2g'])).toContain('BR_FR_BAR_TREATMENT');
 			expect(portedCodes(official['quantity-5-decimals'])).toContain('BR_FR_LINE_NUMBER_FORMAT');
 			expect(portedCodes(official['price-7-decimals'])).toContain('BR_FR_LINE_NUMBER_FORMAT');
+			for (const name of ['attribute-without-value', 'attribute-value-and-measure'])
+				expect([name, portedCodes(official[name]).includes('BR_FR_ITEM_ATTRIBUTE')]).toEqual([
+					name,
+					true,
+				]);
+			for (const [name, [fires]] of Object.entries(UBL_SUBTYPE_EDITS))
+				expect([name, portedCodes(official[name]).includes('BR_FR_CREDIT_NOTE_REFERENCE')]).toEqual(
+					[name, fires],
+				);
+			for (const name of ['gross-price-7-decimals', 'price-discount-negative'])
+				expect([name, portedCodes(official[name]).includes('BR_FR_LINE_NUMBER_FORMAT')]).toEqual([
+					name,
+					true,
+				]);
 			expect(portedCodes(official['ubl-tc434-creditnote1'])).toContain(
 				'BR_FR_CREDIT_NOTE_REFERENCE',
 			);

@@ -603,6 +603,8 @@ export function brFrRules(invoice: ParsedInvoice): Anomaly[] {
 		}
 	});
 
+	found.push(...frenchLineRules(invoice, specialBd));
+
 	const taxes: Array<{ field: string; category?: string; rate?: string }> = [
 		...invoice.vatBreakdown.map((b, i) => ({
 			field: `vatBreakdown[${i + 1}]`,
@@ -622,5 +624,91 @@ export function brFrRules(invoice: ParsedInvoice): Anomaly[] {
 		if (rate !== undefined && rate !== '' && !VAT_RATES.has(rate.trim()))
 			found.push(ruleAnomaly('BR_FR_VAT_RATE', field, { value: rate }));
 	}
+	return found;
+}
+
+/**
+ * The French rules on the lines' item attributes and prices, as written in the file: item attributes (BR-FR-27/28)
+ * and gross prices and price discounts (BR-FR-DEC-03 on BT-148 and BT-147).
+ */
+function frenchLineRules(invoice: ParsedInvoice, specialBd: boolean): Anomaly[] {
+	const found: Anomaly[] = [];
+	invoice.lines.forEach((line, i) => {
+		const at = `lines[${line.id ?? i + 1}]`;
+		(line.attributes ?? []).forEach((attribute, j) => {
+			const field = `${at}.attributes[${j + 1}]`;
+			const { name, code, value, measure, measureUnit } = attribute;
+			// BR-FR-27: a name (BT-160) or a code (EXT-FR-FE-159), neither empty. The official UBL file looks for the
+			// attributes under the document instead of its lines and so never judges them: a UBL invoice is not judged either.
+			if (invoice.syntax !== 'ubl') {
+				const problem =
+					name === undefined && code === undefined
+						? [
+								'neither a name (BT-160) nor a code (EXT-FR-FE-159)',
+								'ni nom (BT-160) ni code (EXT-FR-FE-159)',
+							]
+						: name === '' || code === ''
+							? [
+									`an empty ${name === '' ? 'name (BT-160)' : 'code (EXT-FR-FE-159)'}`,
+									`un ${name === '' ? 'nom (BT-160)' : 'code (EXT-FR-FE-159)'} vide`,
+								]
+							: undefined;
+				if (problem)
+					found.push(
+						ruleAnomaly('BR_FR_ITEM_ATTRIBUTE', field, {
+							value: name || code || '—',
+							reasonEn: problem[0],
+							reasonFr: problem[1],
+						}),
+					);
+			}
+			// BR-FR-28: a value (BT-161) or a measure with its unit, not both
+			const valued =
+				(value !== undefined && measure === undefined) ||
+				(value === undefined && measure !== undefined && !!measureUnit);
+			if (!valued)
+				found.push(
+					ruleAnomaly('BR_FR_ITEM_ATTRIBUTE', field, {
+						value: name || code || '—',
+						reasonEn:
+							value !== undefined
+								? 'both a value and a measure'
+								: measure !== undefined
+									? 'a measure without its unit'
+									: 'no value',
+						reasonFr:
+							value !== undefined
+								? 'à la fois une valeur et une mesure'
+								: measure !== undefined
+									? 'une mesure sans son unité'
+									: 'aucune valeur',
+					}),
+				);
+		});
+		// BR-FR-DEC-03: gross prices (BT-148) and price discounts (BT-147) at most 6 decimals, positive outside B9/S9/M9
+		// (the official UBL file lets an empty amount pass, the CII file does not)
+		for (const [values, label, name] of [
+			[line.grossPrices, 'BT-148', 'grossPrice'],
+			[line.priceDiscounts, 'BT-147', 'priceDiscount'],
+		] as const) {
+			(values ?? []).forEach((value, j) => {
+				if (value === '' && invoice.syntax === 'ubl') return;
+				if (!decimalProblem(value, 6, specialBd)) return;
+				found.push(
+					ruleAnomaly(
+						'BR_FR_LINE_NUMBER_FORMAT',
+						`${at}.${name}${values!.length > 1 ? `[${j + 1}]` : ''}`,
+						{
+							value,
+							label,
+							decimals: 6,
+							signEn: specialBd ? 'a leading "-" allowed' : 'no sign',
+							signFr: specialBd ? 'un « - » en tête admis' : 'sans signe',
+						},
+					),
+				);
+			});
+		}
+	});
 	return found;
 }

@@ -1002,11 +1002,26 @@ export const INTAKE_RULES: readonly IntakeRule[] = [
 	),
 	brFrRule(
 		'BR_FR_LINE_NUMBER_FORMAT',
-		['BR-FR-DEC-02/BT-129', 'BR-FR-DEC-02/BT-149', 'BR-FR-DEC-03/BT-146'],
+		[
+			'BR-FR-DEC-02/BT-129',
+			'BR-FR-DEC-02/BT-149',
+			'BR-FR-DEC-03/BT-146',
+			'BR-FR-DEC-03/BT-147',
+			'BR-FR-DEC-03/BT-148',
+		],
 		'{field}: "{value}" ({label}) is written in a form the platforms refuse: at most {decimals} decimals after a ".", 19 digits, {signEn}.',
 		'{field} : « {value} » ({label}) est écrit sous une forme refusée par les plateformes : au plus {decimals} décimales après un « . », 19 chiffres, {signFr}.',
 		'Round the value in the invoicing tool to the decimals allowed (quantities 4, unit prices 6).',
 		"Arrondissez la valeur dans l'outil de facturation aux décimales admises (quantités 4, prix unitaires 6).",
+	),
+	// the French line rules (item attributes, multi-vendor and B9/S9/M9 line sub-types)
+	brFrRule(
+		'BR_FR_ITEM_ATTRIBUTE',
+		['BR-FR-27/BG-32', 'BR-FR-27/BT-160', 'BR-FR-27/EXT-FR-FE-159', 'BR-FR-28'],
+		'{field}: the item attribute "{value}" has {reasonEn}; the platforms require a name or a code, and a value or a measure with its unit.',
+		"{field} : l'attribut d'article « {value} » a {reasonFr} ; les plateformes exigent un nom ou un code, et une valeur ou une mesure avec son unité.",
+		'Give each item attribute (BG-32) a name (BT-160) or a code, and either a value (BT-161) or a measure with its unit code, not both.',
+		"Donnez à chaque attribut d'article (BG-32) un nom (BT-160) ou un code, et soit une valeur (BT-161), soit une mesure avec son code d'unité, pas les deux.",
 	),
 ];
 

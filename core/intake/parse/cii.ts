@@ -10,7 +10,7 @@ import type {
 	VatBreakdownEntry,
 } from './types';
 import { ValueReader } from './values';
-import { all, attr, one, text, textOf, type XmlDocument, type XmlValue } from './xml';
+import { all, attr, one, rawAttr, text, textOf, type XmlDocument, type XmlValue } from './xml';
 
 /** The first child present among alternative names (CII D16B names first, ZUGFeRD 1.0 names second). */
 function pick(node: XmlValue | undefined, ...names: string[]): XmlValue | undefined {
@@ -181,10 +181,38 @@ function lineExtras(
 		dateText(one(delivery, 'ActualDeliverySupplyChainEvent', 'OccurrenceDateTime')),
 	);
 	if (deliveryDate) extras.deliveryDate = deliveryDate;
-	const subtype = text(node, 'AssociatedDocumentLineDocument', 'LineStatusReasonCode');
+	// '' when the element is there but empty: the official CII file then counts the line as neither DETAIL nor absent
+	const subtype = written(one(node, 'AssociatedDocumentLineDocument', 'LineStatusReasonCode'));
 	if (subtype !== undefined) extras.subtype = subtype;
 	const shipTo = one(delivery, 'ShipToTradeParty');
 	if (shipTo) extras.shipTo = ciiParty(shipTo);
+	return { ...extras, ...frenchLineData(node, one(node, 'SpecifiedLineTradeAgreement')) };
+}
+
+/** The text of an element as written: '' when it is there but empty, undefined when absent. */
+const written = (node: XmlValue | undefined): string | undefined =>
+	node === undefined ? undefined : (textOf(node) ?? '');
+
+/** The line data of the French line rules, as written: item attributes (BG-32), gross prices and price discounts. */
+function frenchLineData(node: XmlValue, agreement: XmlValue | undefined): Partial<InvoiceLine> {
+	const extras: Partial<InvoiceLine> = {};
+	const attributes = all(node, 'SpecifiedTradeProduct', 'ApplicableProductCharacteristic').map(
+		(a) => ({
+			name: written(one(a, 'Description')),
+			code: written(one(a, 'TypeCode')),
+			value: written(one(a, 'Value')),
+			measure: written(one(a, 'ValueMeasure')),
+			measureUnit: rawAttr(one(a, 'ValueMeasure'), 'unitCode'),
+		}),
+	);
+	if (attributes.length) extras.attributes = attributes;
+	const gross = all(agreement, 'GrossPriceProductTradePrice');
+	const grossPrices = all(gross, 'ChargeAmount').map((n) => written(n) ?? '');
+	if (grossPrices.length) extras.grossPrices = grossPrices;
+	const discounts = all(gross, 'AppliedTradeAllowanceCharge', 'ActualAmount').map(
+		(n) => written(n) ?? '',
+	);
+	if (discounts.length) extras.priceDiscounts = discounts;
 	return extras;
 }
 

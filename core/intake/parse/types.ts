@@ -68,10 +68,28 @@ export interface InvoiceLine {
 	precedingInvoiceDate?: string;
 	/** Line actual delivery date (EXT-FR-FE-158). */
 	deliveryDate?: string;
-	/** CII line status reason code (EXT-FR-FE-163, the French line subtype: DETAIL, GROUP, INFORMATION). */
+	/**
+	 * The French line subtype (EXT-FR-FE-163: DETAIL, GROUP, INFORMATION): CII line status reason code; UBL
+	 * DocumentStatusCode of the line's reference to the invoice itself ('' when that reference gives none).
+	 */
 	subtype?: string;
 	/** The line's deliver-to party (EXT-FR-FE-146: CII line ShipToTradeParty, UBL line DeliveryLocation), when given. */
 	shipTo?: InvoiceParty;
+	// What the French line rules judge, as written in the file (BR-FR-27/28, DEC-03); set only when the line has them.
+	/** Item attributes (BG-32): each element's text, '' when the element is there but empty, undefined when absent. */
+	attributes?: ItemAttribute[];
+	/** Gross prices (BT-148) and the price discounts (BT-147) of the line, as written. */
+	grossPrices?: string[];
+	priceDiscounts?: string[];
+}
+
+/** An item attribute (BG-32) as written: name (BT-160), code (EXT-FR-FE-159), value (BT-161) or measure with its unit. */
+export interface ItemAttribute {
+	name?: string;
+	code?: string;
+	value?: string;
+	measure?: string;
+	measureUnit?: string;
 }
 
 export interface VatBreakdownEntry {

@@ -11,7 +11,7 @@ import type {
 	VatBreakdownEntry,
 } from './types';
 import { ValueReader } from './values';
-import { all, attr, one, text, textOf, type XmlDocument, type XmlValue } from './xml';
+import { all, attr, one, rawAttr, text, textOf, type XmlDocument, type XmlValue } from './xml';
 
 /** UNTDID 1001 codes of documents that reduce what the buyer owes. */
 export const CREDIT_NOTE_TYPE_CODES = new Set([
@@ -137,12 +137,27 @@ function ublPeriod(
 	return start || end ? { start, end } : undefined;
 }
 
-/** The optional line data of the French rules: billing period, preceding invoice and its date, delivery date. */
-function ublLineExtras(node: XmlValue, reader: ValueReader): Partial<InvoiceLine> {
+/**
+ * The optional line data of the French rules: billing period, preceding invoice and its date, delivery date, subtype.
+ * As the official UBL Schematron reads them, a line's reference to the invoice itself (its own number) carries the
+ * line subtype (EXT-FR-FE-163) in DocumentStatusCode; the preceding invoice is a reference to another number.
+ */
+function ublLineExtras(
+	node: XmlValue,
+	reader: ValueReader,
+	invoiceNumber: string | undefined,
+): Partial<InvoiceLine> {
 	const extras: Partial<InvoiceLine> = {};
 	const billing = ublPeriod(one(node, 'InvoicePeriod'), reader);
 	if (billing) extras.billingPeriod = billing;
-	const reference = one(node, 'BillingReference', 'InvoiceDocumentReference');
+	const references = all(node, 'BillingReference', 'InvoiceDocumentReference');
+	const own = (r: XmlValue): boolean =>
+		invoiceNumber !== undefined && text(r, 'ID') === invoiceNumber;
+	const self = references.filter(own);
+	if (self.length)
+		extras.subtype = self.map((r) => text(r, 'DocumentStatusCode')).find(Boolean) ?? '';
+	const others = references.filter((r) => !own(r));
+	const reference = others.find((r) => text(r, 'ID') && text(r, 'IssueDate')) ?? others[0];
 	const preceding = text(reference, 'ID');
 	if (preceding !== undefined) extras.precedingInvoice = preceding;
 	const precedingDate = reader.optionalDate(text(reference, 'IssueDate'));
@@ -151,6 +166,29 @@ function ublLineExtras(node: XmlValue, reader: ValueReader): Partial<InvoiceLine
 	if (deliveryDate) extras.deliveryDate = deliveryDate;
 	const shipTo = ublDeliverTo(one(node, 'Delivery'));
 	if (shipTo) extras.shipTo = shipTo;
+	return { ...extras, ...ublFrenchLineData(node) };
+}
+
+/** The text of an element as written: '' when it is there but empty, undefined when absent. */
+const written = (node: XmlValue | undefined): string | undefined =>
+	node === undefined ? undefined : (textOf(node) ?? '');
+
+/** The line data of the French line rules, as written: item attributes (BG-32), gross prices and price discounts. */
+function ublFrenchLineData(node: XmlValue): Partial<InvoiceLine> {
+	const extras: Partial<InvoiceLine> = {};
+	const attributes = all(node, 'Item', 'AdditionalItemProperty').map((a) => ({
+		name: written(one(a, 'Name')),
+		code: written(one(a, 'NameCode')),
+		value: written(one(a, 'Value')),
+		measure: written(one(a, 'ValueQuantity')),
+		measureUnit: rawAttr(one(a, 'ValueQuantity'), 'unitCode'),
+	}));
+	if (attributes.length) extras.attributes = attributes;
+	const charges = all(node, 'Price', 'AllowanceCharge');
+	const grossPrices = all(charges, 'BaseAmount').map((n) => written(n) ?? '');
+	if (grossPrices.length) extras.grossPrices = grossPrices;
+	const discounts = all(charges, 'Amount').map((n) => written(n) ?? '');
+	if (discounts.length) extras.priceDiscounts = discounts;
 	return extras;
 }
 
@@ -252,7 +290,7 @@ export function readUbl(doc: XmlDocument, options: { maxLines: number }): Parsed
 				text(node, 'Item', 'ClassifiedTaxCategory', 'Percent'),
 				`${field}.vatRate`,
 			),
-			...ublLineExtras(node, reader),
+			...ublLineExtras(node, reader, text(root, 'ID')),
 		};
 	});
 
