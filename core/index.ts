@@ -199,6 +199,7 @@ export {
 	stageLabel,
 	storedPolicyViews,
 	sendReminderEmails,
+	invoiceLateCharges,
 	statementJson,
 	statementOfCharges,
 	validatePolicy,
