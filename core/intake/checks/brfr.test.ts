@@ -1286,6 +1286,15 @@ const UBL_EDITS: Record<string, [string, Array<[string | RegExp, string]>]> = {
 			],
 		],
 	],
+	'line-object-avv-empty': [
+		'BR_FR_INVOICED_OBJECT',
+		[
+			[
+				UBL_LINE,
+				`${UBL_LINE}<cac:DocumentReference><cbc:ID schemeID="AVV"></cbc:ID><cbc:DocumentTypeCode>130</cbc:DocumentTypeCode></cac:DocumentReference>`,
+			],
+		],
+	],
 	'delivery-siret-13-digits': [
 		'BR_FR_SIRET_SIREN',
 		[

@@ -578,6 +578,20 @@ export function brFrRules(invoice: ParsedInvoice): Anomaly[] {
 				}),
 			);
 	}
+	// BR-FR-30: a line's invoiced objects (BT-128) with scheme AFL or AVV have an identifier. Read in UBL only
+	// (DocumentReference of the line, where one reference cannot hold two): the official CII file looks for them
+	// directly under the line item, where the CII schema has none.
+	invoice.lines.forEach((line, i) => {
+		for (const scheme of ['AFL', 'AVV'])
+			if (line.objects?.some((o) => o.scheme === scheme && o.id.trim() === ''))
+				found.push(
+					ruleAnomaly('BR_FR_INVOICED_OBJECT', `lines[${line.id ?? i + 1}].objects`, {
+						value: scheme,
+						reasonEn: 'an empty identifier',
+						reasonFr: 'un identifiant vide',
+					}),
+				);
+	});
 	// BR-FR-CO-10: every global identifier of a party (CII GlobalID, UBL PartyIdentification or DeliveryLocation ID)
 	// states its scheme, and a scheme appears once per party
 	for (const { field, party, idLabel } of parties) {

@@ -911,7 +911,14 @@ export const INTAKE_RULES: readonly IntakeRule[] = [
 	),
 	brFrRule(
 		'BR_FR_INVOICED_OBJECT',
-		['BR-FR-29/BT-18', 'BR-FR-29/AFL', 'BR-FR-29/AVV'],
+		[
+			'BR-FR-29/BT-18',
+			'BR-FR-29/AFL',
+			'BR-FR-29/AVV',
+			'BR-FR-30/BT-128',
+			'BR-FR-30/AFL',
+			'BR-FR-30/AVV',
+		],
 		'The invoiced objects (BT-18) with scheme {value} are refused by the platforms: {reasonEn}.',
 		'Les objets facturés (BT-18) de schéma {value} sont refusés par les plateformes : {reasonFr}.',
 		'Give at most one invoiced object with scheme AFL and one with scheme AVV, each with its identifier.',

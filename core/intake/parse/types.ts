@@ -81,6 +81,8 @@ export interface InvoiceLine {
 	subtype?: string;
 	/** The line's deliver-to party (EXT-FR-FE-146: CII line ShipToTradeParty, UBL line DeliveryLocation), when given. */
 	shipTo?: InvoiceParty;
+	/** The line's invoiced objects (BT-128) as written, UBL DocumentReference IDs with their scheme ('' when empty). */
+	objects?: Array<{ id: string; scheme?: string }>;
 	// What the French line rules judge, as written in the file (BR-FR-27/28, DEC-03); set only when the line has them.
 	/** Item attributes (BG-32): each element's text, '' when the element is there but empty, undefined when absent. */
 	attributes?: ItemAttribute[];

@@ -187,6 +187,11 @@ function ublLineExtras(
 	if (deliveryDate) extras.deliveryDate = deliveryDate;
 	const shipTo = ublDeliverTo(one(node, 'Delivery'));
 	if (shipTo) extras.shipTo = shipTo;
+	const objects = all(node, 'DocumentReference', 'ID').map((n) => ({
+		id: textOf(n) ?? '',
+		scheme: attr(n, 'schemeID'),
+	}));
+	if (objects.length) extras.objects = objects;
 	return { ...extras, ...ublFrenchLineData(node) };
 }
 
