@@ -202,6 +202,7 @@ export {
 	stageLabel,
 	storedPolicyViews,
 	sendReminderEmails,
+	invoiceLateCharges,
 	statementJson,
 	statementOfCharges,
 	validatePolicy,
