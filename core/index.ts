@@ -255,6 +255,7 @@ export {
 	reviewedExamples,
 	rollbackDisputeModel,
 	senderAddress,
+	shippedReviewThreshold,
 	splitDisputed,
 	trainDisputeModel,
 } from './disputes';
