@@ -1211,6 +1211,60 @@ const UBL_SUBTYPE_EDITS: Record<string, [boolean, string]> = {
 	],
 };
 
+/** The French UBL invoice in the multi-vendor framework S8: its lines with their sub-type (reference to the invoice itself). */
+const ublOwnLineRef = (status: string, parent?: string): string =>
+	`<cac:BillingReference><cac:InvoiceDocumentReference><cbc:ID>FA-2026-0042</cbc:ID><cbc:DocumentStatusCode>${status}</cbc:DocumentStatusCode></cac:InvoiceDocumentReference>${
+		parent ? `<cac:BillingReferenceLine><cbc:ID>${parent}</cbc:ID></cac:BillingReferenceLine>` : ''
+	}</cac:BillingReference>`;
+const UBL_GROUP_DATA = `<cac:DocumentReference><cbc:ID schemeID="AFL">FA-2026-0042</cbc:ID><cbc:DocumentTypeCode>130</cbc:DocumentTypeCode></cac:DocumentReference><cac:DocumentReference><cbc:ID schemeID="AVV">S1</cbc:ID><cbc:DocumentTypeCode>130</cbc:DocumentTypeCode></cac:DocumentReference><cac:TaxTotal><cbc:TaxAmount currencyID="EUR">25.00</cbc:TaxAmount></cac:TaxTotal>`;
+const UBL_LINE_SELLER =
+	'<cac:ManufacturerParty><cac:PostalAddress><cac:Country><cbc:IdentificationCode>FR</cbc:IdentificationCode></cac:Country></cac:PostalAddress><cac:PartyLegalEntity><cbc:RegistrationName>Moulins Dupré SAS</cbc:RegistrationName><cbc:CompanyID schemeID="0002">123456782</cbc:CompanyID></cac:PartyLegalEntity></cac:ManufacturerParty>';
+const ublS8 = (line1: string, line2: string, ...more: Array<[string | RegExp, string]>): string =>
+	frenchUbl(
+		['<cbc:ProfileID>B1</cbc:ProfileID>', '<cbc:ProfileID>S8</cbc:ProfileID>'],
+		...(
+			[
+				[UBL_LINE_1, `${UBL_LINE_1}${line1}`],
+				[UBL_LINE_2, `${UBL_LINE_2}${line2}`],
+			] as Array<[string, string]>
+		).filter(([from, to]) => from !== to),
+		...more,
+	);
+const UBL_GROUP_SELLER: [string, string] = [UBL_ITEM_TAX, `${UBL_ITEM_TAX}${UBL_LINE_SELLER}`];
+/** S8 UBL documents: the line-subtype codes the official file and the intake must both find. */
+const UBL_MULTI_VENDOR: Record<string, [string[], string]> = {
+	's8-complete': [
+		[],
+		ublS8(
+			`${ublOwnLineRef('GROUP')}${UBL_GROUP_DATA}`,
+			ublOwnLineRef('DETAIL', '1'),
+			UBL_GROUP_SELLER,
+		),
+	],
+	's8-without-subtypes': [['BR_FR_LINE_SUBTYPE'], ublS8('', '')],
+	's8-bare-group-line': [
+		['BR_FR_GROUP_LINE'],
+		ublS8(ublOwnLineRef('GROUP'), ublOwnLineRef('DETAIL', '1')),
+	],
+	's8-self-billed': [
+		['BR_FR_FRAMEWORK_SELF_BILLING'],
+		ublS8(
+			`${ublOwnLineRef('GROUP')}${UBL_GROUP_DATA}`,
+			ublOwnLineRef('DETAIL', '1'),
+			UBL_GROUP_SELLER,
+			[
+				'<cbc:InvoiceTypeCode>380</cbc:InvoiceTypeCode>',
+				'<cbc:InvoiceTypeCode>389</cbc:InvoiceTypeCode>',
+			],
+		),
+	],
+};
+const LINE_SUBTYPE_CODES = [
+	'BR_FR_LINE_SUBTYPE',
+	'BR_FR_GROUP_LINE',
+	'BR_FR_FRAMEWORK_SELF_BILLING',
+];
+
 const OPTIONS = { frenchRules: 'always' as const };
 const brFrCodes = async (
 	xml: string,
@@ -1394,6 +1448,9 @@ describe('BR-FR flux 2 rules in the intake checks', () => {
 				'price-7-decimals': frenchUbl(['12.50</cbc:PriceAmount>', '12.5000001</cbc:PriceAmount>']),
 				...UBL_LINE_EDITS,
 				...Object.fromEntries(
+					Object.entries(UBL_MULTI_VENDOR).map(([name, [, xml]]) => [name, xml]),
+				),
+				...Object.fromEntries(
 					Object.entries(UBL_SUBTYPE_EDITS).map(([name, [, xml]]) => [name, xml]),
 				),
 				...Object.fromEntries(
@@ -1428,6 +1485,11 @@ describe('BR-FR flux 2 rules in the intake checks', () => {
 					name,
 					true,
 				]);
+			for (const [name, [codes]] of Object.entries(UBL_MULTI_VENDOR))
+				expect([
+					name,
+					portedCodes(official[name]).filter((c) => LINE_SUBTYPE_CODES.includes(c)),
+				]).toEqual([name, codes]);
 			for (const [name, [fires]] of Object.entries(UBL_SUBTYPE_EDITS))
 				expect([name, portedCodes(official[name]).includes('BR_FR_CREDIT_NOTE_REFERENCE')]).toEqual(
 					[name, fires],
