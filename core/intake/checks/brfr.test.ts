@@ -107,6 +107,38 @@ const headerRef = (id: string, date?: string): [string, string] => [
 const LINE_SUMMATION = '<ram:SpecifiedTradeSettlementLineMonetarySummation>';
 const lineAdd = (xml: string): [string, string] => [LINE_SUMMATION, `${xml}${LINE_SUMMATION}`];
 
+/** The header rules on routing, attachments, invoiced objects and the other parties: edits of the complete invoice. */
+const BAR_B2B: [string, string] = [
+	'</rsm:ExchangedDocument>',
+	'<ram:IncludedNote><ram:Content>B2B</ram:Content><ram:SubjectCode>BAR</ram:SubjectCode></ram:IncludedNote></rsm:ExchangedDocument>',
+];
+const AGREEMENT_END = '</ram:BuyerTradeParty>';
+/** Additional referenced documents of the header (BG-24 with type 916, BT-18 with type 130 and a scheme). */
+const additional = (...docs: Array<[string, string, string?, string?]>): [string, string] => [
+	AGREEMENT_END,
+	`${AGREEMENT_END}${docs
+		.map(
+			([id, type, name, scheme]) =>
+				`<ram:AdditionalReferencedDocument><ram:IssuerAssignedID>${id}</ram:IssuerAssignedID><ram:TypeCode>${type}</ram:TypeCode>${
+					name ? `<ram:Name>${name}</ram:Name>` : ''
+				}${scheme ? `<ram:ReferenceTypeCode>${scheme}</ram:ReferenceTypeCode>` : ''}</ram:AdditionalReferencedDocument>`,
+		)
+		.join('')}`,
+];
+const DELIVERY_EVENT = '<ram:ActualDeliverySupplyChainEvent>';
+const shipTo = (inner: string): [string, string] => [
+	DELIVERY_EVENT,
+	`<ram:ShipToTradeParty>${inner}<ram:Name>Atelier Martin</ram:Name></ram:ShipToTradeParty>${DELIVERY_EVENT}`,
+];
+const CURRENCY = '<ram:InvoiceCurrencyCode>EUR</ram:InvoiceCurrencyCode>';
+/** A party of the settlement (invoicer, invoicee, payer) after the currency. */
+const settlementParty = (element: string, inner: string): [string, string] => [
+	CURRENCY,
+	`${CURRENCY}<ram:${element}>${inner}<ram:Name>Partie</ram:Name></ram:${element}>`,
+];
+const SELLER_SIREN_URI = '<ram:URIID schemeID="0225">123456782</ram:URIID>';
+const BUYER_SIREN_URI = '<ram:URIID schemeID="0225">552032534</ram:URIID>';
+
 /** One change per ported rule: the code that must fire. */
 const MUST_FIRE: Array<[string, string, string]> = [
 	[
@@ -365,6 +397,8 @@ const MUST_FIRE: Array<[string, string, string]> = [
 				'<ram:ID schemeID="0002">552032534</ram:ID>',
 				'<ram:ID schemeID="0009">55203253400017</ram:ID>',
 			],
+			// the routing address starts with the legal id as written (BR-FR-21 holds)
+			[BUYER_SIREN_URI, '<ram:URIID schemeID="0225">55203253400017</ram:URIID>'],
 		),
 	],
 	[
@@ -443,6 +477,142 @@ const MUST_FIRE: Array<[string, string, string]> = [
 		frenchCii([
 			'<ram:ChargeAmount>200.00</ram:ChargeAmount></ram:NetPriceProductTradePrice>',
 			'<ram:ChargeAmount>-200.00</ram:ChargeAmount></ram:NetPriceProductTradePrice>',
+		]),
+	],
+	// header rules: routing (BR-FR-21/22), attachments (17/18), invoiced objects (29), other parties, schemes (CO-10)
+	[
+		'BAR B2B, buyer address of another SIREN',
+		'BR_FR_ROUTING_ADDRESS',
+		frenchCii(BAR_B2B, [BUYER_SIREN_URI, '<ram:URIID schemeID="0225">999999999</ram:URIID>']),
+	],
+	[
+		'BAR B2B, buyer address as an e-mail (scheme EM)',
+		'BR_FR_ROUTING_ADDRESS',
+		frenchCii(BAR_B2B, [
+			BUYER_SIREN_URI,
+			'<ram:URIID schemeID="EM">552032534@martin.fr</ram:URIID>',
+		]),
+	],
+	[
+		'BAR B2B, self-billed (389), seller address of another SIREN',
+		'BR_FR_ROUTING_ADDRESS',
+		frenchCii(BAR_B2B, typeCode('389'), [
+			SELLER_SIREN_URI,
+			'<ram:URIID schemeID="0225">999999999</ram:URIID>',
+		]),
+	],
+	[
+		'attachment described FACTURE',
+		'BR_FR_ATTACHMENT_CODE',
+		frenchCii(additional(['PJ-1', '916', 'FACTURE'])),
+	],
+	[
+		'two readable copies (LISIBLE)',
+		'BR_FR_READABLE_COPY',
+		frenchCii(additional(['PJ-1', '916', 'LISIBLE'], ['PJ-2', '916', 'LISIBLE'])),
+	],
+	[
+		'two invoiced objects with scheme AFL',
+		'BR_FR_INVOICED_OBJECT',
+		frenchCii(additional(['LOT-1', '130', undefined, 'AFL'], ['LOT-2', '130', undefined, 'AFL'])),
+	],
+	[
+		'invoiced object AVV with an empty identifier',
+		'BR_FR_INVOICED_OBJECT',
+		frenchCii(additional([' ', '130', undefined, 'AVV'])),
+	],
+	[
+		'seller global identifier without scheme',
+		'BR_FR_IDENTIFIER_SCHEME',
+		frenchCii([
+			'<ram:SellerTradeParty>',
+			'<ram:SellerTradeParty><ram:GlobalID>3000000000001</ram:GlobalID>',
+		]),
+	],
+	[
+		'buyer with two GLNs (scheme 0088 twice)',
+		'BR_FR_IDENTIFIER_SCHEME',
+		frenchCii([
+			'<ram:ID>CLI-0007</ram:ID>',
+			'<ram:ID>CLI-0007</ram:ID><ram:GlobalID schemeID="0088">3000000000001</ram:GlobalID><ram:GlobalID schemeID="0088">3000000000002</ram:GlobalID>',
+		]),
+	],
+	[
+		'ship-to party global identifier without scheme',
+		'BR_FR_IDENTIFIER_SCHEME',
+		frenchCii(shipTo('<ram:GlobalID>LIEU-4</ram:GlobalID>')),
+	],
+	[
+		'buyer agent global identifier without scheme',
+		'BR_FR_IDENTIFIER_SCHEME',
+		frenchCii([
+			AGREEMENT_END,
+			`${AGREEMENT_END}<ram:BuyerAgentTradeParty><ram:GlobalID>AG-1</ram:GlobalID><ram:Name>Centrale</ram:Name></ram:BuyerAgentTradeParty>`,
+		]),
+	],
+	[
+		'line ship-to party global identifier without scheme',
+		'BR_FR_IDENTIFIER_SCHEME',
+		frenchCii([
+			'<ram:BilledQuantity unitCode="C62">1</ram:BilledQuantity>',
+			'<ram:BilledQuantity unitCode="C62">1</ram:BilledQuantity><ram:ShipToTradeParty><ram:GlobalID>LIEU-4</ram:GlobalID></ram:ShipToTradeParty>',
+		]),
+	],
+	[
+		'ship-to SIRET of 13 digits',
+		'BR_FR_SIRET_SIREN',
+		frenchCii(shipTo('<ram:GlobalID schemeID="0009">5520325340001</ram:GlobalID>')),
+	],
+	[
+		'invoicer SIRET of another company than its SIREN',
+		'BR_FR_SIRET_SIREN',
+		frenchCii(
+			settlementParty(
+				'InvoicerTradeParty',
+				'<ram:GlobalID schemeID="0009">55203253400017</ram:GlobalID><ram:Name>Facturant</ram:Name><ram:SpecifiedLegalOrganization><ram:ID schemeID="0002">123456782</ram:ID></ram:SpecifiedLegalOrganization>',
+			),
+		),
+	],
+	[
+		'line ship-to SIRET of 15 digits',
+		'BR_FR_SIRET_SIREN',
+		frenchCii([
+			'<ram:BilledQuantity unitCode="C62">1</ram:BilledQuantity>',
+			'<ram:BilledQuantity unitCode="C62">1</ram:BilledQuantity><ram:ShipToTradeParty><ram:GlobalID schemeID="0009">552032534000170</ram:GlobalID></ram:ShipToTradeParty>',
+		]),
+	],
+	[
+		'ship-to legal identifier 0002 of 8 digits',
+		'BR_FR_SIREN_DIGITS',
+		frenchCii(
+			shipTo(
+				'<ram:Name>Atelier</ram:Name><ram:SpecifiedLegalOrganization><ram:ID schemeID="0002">55203253</ram:ID></ram:SpecifiedLegalOrganization>',
+			),
+		),
+	],
+	[
+		'payer identifier 0231 of 10 digits',
+		'BR_FR_SIREN_DIGITS',
+		frenchCii(
+			settlementParty('PayerTradeParty', '<ram:GlobalID schemeID="0231">5520325340</ram:GlobalID>'),
+		),
+	],
+	[
+		'invoicee electronic address with a space',
+		'BR_FR_ELECTRONIC_ADDRESS_FORMAT',
+		frenchCii(
+			settlementParty(
+				'InvoiceeTradeParty',
+				'<ram:Name>Facturé</ram:Name><ram:URIUniversalCommunication><ram:URIID schemeID="0225">552032534 compta</ram:URIID></ram:URIUniversalCommunication>',
+			),
+		),
+	],
+	[
+		'seller agent electronic address of 126 characters',
+		'BR_FR_ELECTRONIC_ADDRESS_FORMAT',
+		frenchCii([
+			AGREEMENT_END,
+			`${AGREEMENT_END}<ram:SalesAgentTradeParty><ram:Name>Agent</ram:Name><ram:URIUniversalCommunication><ram:URIID schemeID="0088">${'1'.repeat(126)}</ram:URIID></ram:URIUniversalCommunication></ram:SalesAgentTradeParty>`,
 		]),
 	],
 ];
@@ -620,6 +790,48 @@ const MUST_NOT_FIRE: Array<[string, string]> = [
 				'<ram:ChargeAmount>200.00</ram:ChargeAmount></ram:NetPriceProductTradePrice>',
 				'<ram:ChargeAmount>200.000000</ram:ChargeAmount></ram:NetPriceProductTradePrice>',
 			],
+		),
+	],
+	// header rules: routing, attachments, invoiced objects, other parties, schemes
+	[
+		'BAR B2B, self-billed (389), seller address its SIREN_suffix',
+		frenchCii(BAR_B2B, typeCode('389'), [
+			SELLER_SIREN_URI,
+			'<ram:URIID schemeID="0225">123456782_factures</ram:URIID>',
+		]),
+	],
+	[
+		'BAR B2C, buyer address an e-mail',
+		frenchCii(
+			[
+				'</rsm:ExchangedDocument>',
+				'<ram:IncludedNote><ram:Content>B2C</ram:Content><ram:SubjectCode>BAR</ram:SubjectCode></ram:IncludedNote></rsm:ExchangedDocument>',
+			],
+			[BUYER_SIREN_URI, '<ram:URIID schemeID="EM">compta@martin.fr</ram:URIID>'],
+		),
+	],
+	[
+		'attachments LISIBLE and RIB, an order attached (type 916 without code), objects AFL and AVV once each',
+		frenchCii(
+			additional(
+				['PJ-1', '916', 'LISIBLE'],
+				['PJ-2', '916', 'RIB'],
+				['PJ-3', '916'],
+				['LOT-1', '130', undefined, 'AFL'],
+				['MARCHE-7', '130', undefined, 'AVV'],
+			),
+		),
+	],
+	[
+		'ship-to with its SIRET and SIREN, invoicer with a SIRET only, payee GLN, buyer code without scheme',
+		frenchCii(
+			shipTo(
+				'<ram:GlobalID schemeID="0009">55203253400017</ram:GlobalID><ram:Name>Atelier</ram:Name><ram:SpecifiedLegalOrganization><ram:ID schemeID="0002">552032534</ram:ID></ram:SpecifiedLegalOrganization>',
+			),
+			settlementParty(
+				'InvoicerTradeParty',
+				'<ram:GlobalID schemeID="0009">12345678200010</ram:GlobalID><ram:GlobalID schemeID="0088">3000000000001</ram:GlobalID>',
+			),
 		),
 	],
 ];
@@ -1108,6 +1320,83 @@ const UBL_EDITS: Record<string, [string, Array<[string | RegExp, string]>]> = {
 			],
 		],
 	],
+	// header rules: routing, attachments, invoiced objects, other parties, identifier schemes
+	'bar-b2b-buyer-without-address': [
+		'BR_FR_ROUTING_ADDRESS',
+		[[/<cbc:Note>/, '<cbc:Note>#BAR#B2B</cbc:Note><cbc:Note>']],
+	],
+	'self-billed-b2c-seller-address-of-another-siren': [
+		'BR_FR_ROUTING_ADDRESS',
+		[
+			[/<cbc:Note>/, '<cbc:Note>#BAR#B2C</cbc:Note><cbc:Note>'],
+			[
+				'<cbc:InvoiceTypeCode>380</cbc:InvoiceTypeCode>',
+				'<cbc:InvoiceTypeCode>389</cbc:InvoiceTypeCode>',
+			],
+			[
+				'<cbc:CompanyID schemeID="0009">12345678200010</cbc:CompanyID>',
+				'<cbc:CompanyID schemeID="0002">999999999</cbc:CompanyID>',
+			],
+		],
+	],
+	'attachment-facture': [
+		'BR_FR_ATTACHMENT_CODE',
+		[
+			[
+				'<cac:AccountingSupplierParty>',
+				'<cac:AdditionalDocumentReference><cbc:ID>PJ-1</cbc:ID><cbc:DocumentDescription>FACTURE</cbc:DocumentDescription></cac:AdditionalDocumentReference><cac:AccountingSupplierParty>',
+			],
+		],
+	],
+	'two-readable-copies': [
+		'BR_FR_READABLE_COPY',
+		[
+			[
+				'<cac:AccountingSupplierParty>',
+				'<cac:AdditionalDocumentReference><cbc:ID>PJ-1</cbc:ID><cbc:DocumentDescription>LISIBLE</cbc:DocumentDescription></cac:AdditionalDocumentReference><cac:AdditionalDocumentReference><cbc:ID>PJ-2</cbc:ID><cbc:DocumentDescription>LISIBLE</cbc:DocumentDescription></cac:AdditionalDocumentReference><cac:AccountingSupplierParty>',
+			],
+		],
+	],
+	'invoiced-object-afl-empty': [
+		'BR_FR_INVOICED_OBJECT',
+		[
+			[
+				'<cac:AccountingSupplierParty>',
+				'<cac:AdditionalDocumentReference><cbc:ID schemeID="AFL"> </cbc:ID><cbc:DocumentTypeCode>130</cbc:DocumentTypeCode></cac:AdditionalDocumentReference><cac:AccountingSupplierParty>',
+			],
+		],
+	],
+	'line-object-avv-empty': [
+		'BR_FR_INVOICED_OBJECT',
+		[
+			[
+				UBL_LINE,
+				`${UBL_LINE}<cac:DocumentReference><cbc:ID schemeID="AVV"></cbc:ID><cbc:DocumentTypeCode>130</cbc:DocumentTypeCode></cac:DocumentReference>`,
+			],
+		],
+	],
+	'delivery-siret-13-digits': [
+		'BR_FR_SIRET_SIREN',
+		[
+			[
+				'<cac:DeliveryLocation>',
+				'<cac:DeliveryLocation><cbc:ID schemeID="0009">5520325340001</cbc:ID>',
+			],
+		],
+	],
+	'delivery-location-id-without-scheme': [
+		'BR_FR_IDENTIFIER_SCHEME',
+		[['<cac:DeliveryLocation>', '<cac:DeliveryLocation><cbc:ID>LIEU-4</cbc:ID>']],
+	],
+	'seller-agent-siren-8-digits-and-address': [
+		'BR_FR_SIREN_DIGITS',
+		[
+			[
+				'</cac:PartyLegalEntity>\n\t\t</cac:Party>\n\t</cac:AccountingSupplierParty>',
+				'</cac:PartyLegalEntity><cac:AgentParty><cbc:EndpointID schemeID="0225">123 456</cbc:EndpointID><cac:PartyIdentification><cbc:ID schemeID="0002">12345678</cbc:ID></cac:PartyIdentification></cac:AgentParty>\n\t\t</cac:Party>\n\t</cac:AccountingSupplierParty>',
+			],
+		],
+	],
 	'corrective-384-without-reference': [
 		'BR_FR_CORRECTIVE_REFERENCE',
 		[
@@ -1328,7 +1617,7 @@ describe('BR-FR flux 2 rules in the intake checks', () => {
 
 	it('every BR_FR rule names the official assertions it stands for', () => {
 		const rules = INTAKE_RULES.filter((r) => r.code.startsWith('BR_FR_'));
-		expect(rules.length).toBe(29);
+		expect(rules.length).toBe(34);
 		for (const r of rules) {
 			expect(r.brFr?.length).toBeGreaterThan(0);
 			expect(r).toMatchObject({ scope: 'fr', sources: 'einvoice', severity: 'warn' });

@@ -1,7 +1,9 @@
 import { frenchCompanyNumber } from '../checks/identifiers';
 import { CREDIT_NOTE_TYPE_CODES, tooManyLines } from './ubl';
 import type {
+	AdditionalDocument,
 	InvoiceLine,
+	OtherPartyRole,
 	InvoiceParty,
 	ParsedInvoice,
 	PostalAddress,
@@ -54,6 +56,7 @@ function ciiParty(party: XmlValue | undefined): InvoiceParty {
 	const globals = all(party, 'GlobalID').map((n) => ({
 		value: textOf(n) ?? '',
 		scheme: attr(n, 'schemeID'),
+		global: true as const,
 	}));
 	result.identifiers = [...ids, ...globals].filter((i) => i.value);
 	result.id = ids.find((i) => i.value)?.value ?? globals.find((i) => i.value)?.value;
@@ -90,6 +93,42 @@ function ciiParty(party: XmlValue | undefined): InvoiceParty {
 		}
 	}
 	return result;
+}
+
+/** The header's additional supporting documents and invoiced objects (BG-24, BT-18). */
+function ciiAdditionalDocuments(agreement: XmlValue | undefined): AdditionalDocument[] {
+	return all(agreement, 'AdditionalReferencedDocument').map((node) => {
+		const document: AdditionalDocument = {};
+		const id = one(node, 'IssuerAssignedID');
+		if (id !== undefined) document.id = textOf(id) ?? '';
+		const typeCode = text(node, 'TypeCode');
+		if (typeCode !== undefined) document.typeCode = typeCode;
+		const scheme = text(node, 'ReferenceTypeCode');
+		if (scheme !== undefined) document.scheme = scheme;
+		const description = text(node, 'Name');
+		if (description !== undefined) document.description = description.replace(/\s+/g, ' ');
+		return document;
+	});
+}
+
+/** Agents, payer, invoicee, invoicer and ship-to party, those the document gives. */
+function ciiOtherParties(
+	agreement: XmlValue | undefined,
+	settlement: XmlValue | undefined,
+	delivery: XmlValue | undefined,
+): Partial<Record<OtherPartyRole, InvoiceParty>> | undefined {
+	const nodes: Array<[OtherPartyRole, XmlValue | undefined]> = [
+		['buyerAgent', one(agreement, 'BuyerAgentTradeParty')],
+		['sellerAgent', one(agreement, 'SalesAgentTradeParty')],
+		['payer', one(settlement, 'PayerTradeParty')],
+		['invoicee', one(settlement, 'InvoiceeTradeParty')],
+		['invoicer', one(settlement, 'InvoicerTradeParty')],
+		['shipTo', one(delivery, 'ShipToTradeParty')],
+	];
+	const found = nodes.filter(([, node]) => node !== undefined);
+	return found.length
+		? Object.fromEntries(found.map(([role, node]) => [role, ciiParty(node)]))
+		: undefined;
 }
 
 function dateText(node: XmlValue | undefined): string | undefined {
@@ -145,6 +184,8 @@ function lineExtras(
 	// '' when the element is there but empty: the official CII file then counts the line as neither DETAIL nor absent
 	const subtype = written(one(node, 'AssociatedDocumentLineDocument', 'LineStatusReasonCode'));
 	if (subtype !== undefined) extras.subtype = subtype;
+	const shipTo = one(delivery, 'ShipToTradeParty');
+	if (shipTo) extras.shipTo = ciiParty(shipTo);
 	return {
 		...extras,
 		...frenchLineData(node, one(node, 'SpecifiedLineTradeAgreement'), settlement),
@@ -348,6 +389,8 @@ export function readCii(doc: XmlDocument, options: { maxLines: number }): Parsed
 	const sellerNode = one(agreement, 'SellerTradeParty');
 	const taxRep = one(agreement, 'SellerTaxRepresentativeTradeParty');
 	const payee = one(settlement, 'PayeeTradeParty');
+	const otherParties = ciiOtherParties(agreement, settlement, deliveryNode);
+	const additionalDocuments = ciiAdditionalDocuments(agreement);
 
 	return {
 		syntax: zugferd1 ? 'zugferd1' : 'cii',
@@ -366,6 +409,8 @@ export function readCii(doc: XmlDocument, options: { maxLines: number }): Parsed
 		buyer: ciiParty(one(agreement, 'BuyerTradeParty')),
 		taxRepresentative: taxRep ? ciiParty(taxRep) : undefined,
 		payee: payee ? ciiParty(payee) : undefined,
+		...(otherParties ? { otherParties } : {}),
+		...(additionalDocuments.length ? { additionalDocuments } : {}),
 		delivery:
 			shipTo || deliveryDate
 				? {

@@ -17,6 +17,9 @@ export interface PostalAddress {
 export interface PartyIdentifier {
 	value: string;
 	scheme?: string;
+	/** A global identifier, one the French rules expect with its scheme (CII GlobalID, UBL PartyIdentification or
+	 * DeliveryLocation ID), as opposed to a CII ID, the seller's own code for the party (no scheme expected). */
+	global?: true;
 }
 
 /** Seller, buyer, tax representative or payee, as the document names them. */
@@ -70,6 +73,10 @@ export interface InvoiceLine {
 	 * DocumentStatusCode of the line's reference to the invoice itself ('' when that reference gives none).
 	 */
 	subtype?: string;
+	/** The line's deliver-to party (EXT-FR-FE-146: CII line ShipToTradeParty, UBL line DeliveryLocation), when given. */
+	shipTo?: InvoiceParty;
+	/** The line's invoiced objects (BT-128) as written, UBL DocumentReference IDs with their scheme ('' when empty). */
+	objects?: Array<{ id: string; scheme?: string }>;
 	// What the French line rules judge, as written in the file (BR-FR-27/28, DEC-03); set only when the line has them.
 	/** Item attributes (BG-32): each element's text, '' when the element is there but empty, undefined when absent. */
 	attributes?: ItemAttribute[];
@@ -129,6 +136,27 @@ export interface InvoiceNote {
 	text: string;
 }
 
+/** An additional supporting document or invoiced-object reference (BG-24, BT-18) of the header. */
+export interface AdditionalDocument {
+	/** BT-122 / BT-18: CII IssuerAssignedID, UBL ID ("" when the element is there but empty). */
+	id?: string;
+	/** CII TypeCode, UBL DocumentTypeCode (916 supporting document, 130 invoiced object, 50 tender). */
+	typeCode?: string;
+	/** BT-18-1, the scheme of an invoiced object (AFL, AVV…): CII ReferenceTypeCode, UBL ID schemeID. */
+	scheme?: string;
+	/** BT-123, the description (CII Name, UBL DocumentDescription): in France the attachment's code (LISIBLE, RIB…). */
+	description?: string;
+}
+
+/** The other parties the French rules judge (their identifiers and electronic addresses). */
+export type OtherPartyRole =
+	| 'buyerAgent'
+	| 'sellerAgent'
+	| 'payer'
+	| 'invoicee'
+	| 'invoicer'
+	| 'shipTo';
+
 export interface InvoiceSource {
 	/** File name, when known. */
 	file?: string;
@@ -166,6 +194,12 @@ export interface ParsedInvoice {
 	buyer: InvoiceParty;
 	taxRepresentative?: InvoiceParty;
 	payee?: InvoiceParty;
+	/** Agents, payer, invoicee, invoicer and deliver-to party, when the document gives them (CII BuyerAgentTradeParty,
+	 * SalesAgentTradeParty, PayerTradeParty, InvoiceeTradeParty, InvoicerTradeParty, ShipToTradeParty; UBL AgentParty,
+	 * PaymentMandate PayerParty, ServiceProviderParty, Delivery with its DeliveryLocation ID and DeliveryParty). */
+	otherParties?: Partial<Record<OtherPartyRole, InvoiceParty>>;
+	/** Additional supporting documents and invoiced objects (BG-24, BT-18), in document order. */
+	additionalDocuments?: AdditionalDocument[];
 	delivery?: { name?: string; address?: PostalAddress; date?: string };
 	lines: InvoiceLine[];
 	vatBreakdown: VatBreakdownEntry[];

@@ -2,7 +2,9 @@ import type { Anomaly } from '../anomaly';
 import { frenchCompanyNumber } from '../checks/identifiers';
 import { intakeError } from './errors';
 import type {
+	AdditionalDocument,
 	InvoiceLine,
+	OtherPartyRole,
 	InvoiceParty,
 	ParsedInvoice,
 	PostalAddress,
@@ -66,7 +68,7 @@ function ublParty(party: XmlValue | undefined): InvoiceParty {
 	const result: InvoiceParty = { identifiers: [] };
 	if (!party) return result;
 	result.identifiers = all(party, 'PartyIdentification', 'ID')
-		.map((n) => ({ value: textOf(n) ?? '', scheme: attr(n, 'schemeID') }))
+		.map((n) => ({ value: textOf(n) ?? '', scheme: attr(n, 'schemeID'), global: true as const }))
 		.filter((i) => i.value);
 	result.id = result.identifiers[0]?.value;
 	const tradingName = text(party, 'PartyName', 'Name');
@@ -167,6 +169,13 @@ function ublLineExtras(
 	if (precedingDate) extras.precedingInvoiceDate = precedingDate;
 	const deliveryDate = reader.optionalDate(text(node, 'Delivery', 'ActualDeliveryDate'));
 	if (deliveryDate) extras.deliveryDate = deliveryDate;
+	const shipTo = ublDeliverTo(one(node, 'Delivery'));
+	if (shipTo) extras.shipTo = shipTo;
+	const objects = all(node, 'DocumentReference', 'ID').map((n) => ({
+		id: textOf(n) ?? '',
+		scheme: attr(n, 'schemeID'),
+	}));
+	if (objects.length) extras.objects = objects;
 	return { ...extras, ...ublFrenchLineData(node) };
 }
 
@@ -210,6 +219,62 @@ function ublFrenchLineData(node: XmlValue): Partial<InvoiceLine> {
 	const discounts = all(charges, 'Amount').map((n) => written(n) ?? '');
 	if (discounts.length) extras.priceDiscounts = discounts;
 	return extras;
+}
+
+/** The deliver-to party of a Delivery (BT-71, EXT-FR-FE-146): its DeliveryLocation identifiers, its DeliveryParty's name and legal identifier. */
+function ublDeliverTo(delivery: XmlValue | undefined): InvoiceParty | undefined {
+	const location = one(delivery, 'DeliveryLocation');
+	const party = one(delivery, 'DeliveryParty');
+	if (!location && !party) return undefined;
+	const result: InvoiceParty = {
+		identifiers: all(location, 'ID')
+			.map((n) => ({ value: textOf(n) ?? '', scheme: attr(n, 'schemeID'), global: true as const }))
+			.filter((i) => i.value),
+	};
+	const name = text(party, 'PartyName', 'Name');
+	if (name !== undefined) result.name = name;
+	const legal = one(party, 'PartyLegalEntity', 'CompanyID');
+	if (textOf(legal))
+		result.legalId = { value: textOf(legal) as string, scheme: attr(legal, 'schemeID') };
+	return result;
+}
+
+/** Agents, payer, invoicee, invoicer and deliver-to party, those the document gives. */
+function ublOtherParties(
+	root: XmlValue,
+	supplier: XmlValue | undefined,
+	customer: XmlValue | undefined,
+): Partial<Record<OtherPartyRole, InvoiceParty>> | undefined {
+	const nodes: Array<[OtherPartyRole, XmlValue | undefined]> = [
+		['buyerAgent', one(customer, 'AgentParty')],
+		['sellerAgent', one(supplier, 'AgentParty')],
+		['payer', one(root, 'PaymentMeans', 'PaymentMandate', 'PayerParty')],
+		['invoicee', one(customer, 'ServiceProviderParty', 'Party')],
+		['invoicer', one(supplier, 'ServiceProviderParty', 'Party')],
+	];
+	const found: Partial<Record<OtherPartyRole, InvoiceParty>> = {};
+	for (const [role, node] of nodes) if (node !== undefined) found[role] = ublParty(node);
+	const shipTo = ublDeliverTo(one(root, 'Delivery'));
+	if (shipTo) found.shipTo = shipTo;
+	return Object.keys(found).length ? found : undefined;
+}
+
+/** The header's additional supporting documents and invoiced objects (BG-24, BT-18). */
+function ublAdditionalDocuments(root: XmlValue): AdditionalDocument[] {
+	return all(root, 'AdditionalDocumentReference').map((node) => {
+		const document: AdditionalDocument = {};
+		const id = one(node, 'ID');
+		if (id !== undefined) {
+			document.id = textOf(id) ?? '';
+			const scheme = attr(id, 'schemeID');
+			if (scheme !== undefined) document.scheme = scheme;
+		}
+		const typeCode = text(node, 'DocumentTypeCode');
+		if (typeCode !== undefined) document.typeCode = typeCode;
+		const description = text(node, 'DocumentDescription');
+		if (description !== undefined) document.description = description;
+		return document;
+	});
 }
 
 export function readUbl(doc: XmlDocument, options: { maxLines: number }): ParsedInvoice {
@@ -296,6 +361,8 @@ export function readUbl(doc: XmlDocument, options: { maxLines: number }): Parsed
 	const supplier = one(root, 'AccountingSupplierParty', 'Party');
 	const customer = one(root, 'AccountingCustomerParty', 'Party');
 	const deliveryNode = one(root, 'Delivery');
+	const otherParties = ublOtherParties(root, supplier, customer);
+	const additionalDocuments = ublAdditionalDocuments(root);
 	const precedingInvoices = all(root, 'BillingReference').flatMap((ref) => {
 		const doc = one(ref, 'InvoiceDocumentReference');
 		return doc
@@ -333,6 +400,8 @@ export function readUbl(doc: XmlDocument, options: { maxLines: number }): Parsed
 			? ublParty(one(root, 'TaxRepresentativeParty'))
 			: undefined,
 		payee: one(root, 'PayeeParty') ? ublParty(one(root, 'PayeeParty')) : undefined,
+		...(otherParties ? { otherParties } : {}),
+		...(additionalDocuments.length ? { additionalDocuments } : {}),
 		delivery: deliveryNode
 			? { name: deliveryName, address: deliveryAddress, date: deliveryDate }
 			: undefined,
