@@ -1,5 +1,5 @@
 import type { Anomaly } from '../anomaly';
-import type { ParsedInvoice } from '../parse/types';
+import type { InvoiceLine, InvoiceParty, ParsedInvoice } from '../parse/types';
 import { ruleAnomaly } from './rules';
 
 /**
@@ -11,7 +11,10 @@ import { ruleAnomaly } from './rules';
  * (BT-34, BT-49) and their format, VAT categories and rates; and the special and line rules: SIRET and SIREN
  * (BR-FR-09), private identifiers (BR-FR-24/26), every SIREN of 9 digits (BR-FR-32), the BAR treatment note and the buyer's SIREN it requires (BR-FR-20, -31, -11), due date not before
  * the issue date (BR-FR-CO-07), framework and type (BR-FR-CO-08), invoices already paid (BR-FR-CO-09), foreign
- * currencies (BR-FR-CO-12), members of a single taxable person (BR-FR-CO-14/15), the numbers of each line as written (BR-FR-DEC-02, -03). Each anomaly code lists the Schematron assertions it stands for
+ * currencies (BR-FR-CO-12), members of a single taxable person (BR-FR-CO-14/15), the numbers of each line as written (BR-FR-DEC-02, -03);
+ * and on the header: routing addresses (BR-FR-21/22), attachments (BR-FR-17/18), invoiced objects (BR-FR-29), the
+ * identifiers and addresses of the agents, payer, invoicee, invoicer and ship-to parties (BR-FR-09/23/25/32) and the
+ * schemes of global identifiers (BR-FR-CO-10). Each anomaly code lists the Schematron assertions it stands for
  * (`brFr` in the rule table); test/fixtures/brfr runs the official Schematron on the same documents and compares.
  */
 
@@ -89,6 +92,57 @@ function decimalProblem(value: string, decimals: number, negative: boolean): boo
 	return !pattern.test(value) || value.replace('.', '').length > 19;
 }
 
+/** The attachment codes a supporting document's description (BT-123) may give (BR-FR-17). */
+const ATTACHMENT_CODES = new Set(
+	'RIB LISIBLE FEUILLE_DE_STYLE PJA BORDEREAU_SUIVI DOCUMENT_ANNEXE BON_LIVRAISON BON_COMMANDE BORDEREAU_SUIVI_VALIDATION ETAT_ACOMPTE FACTURE_PAIEMENT_DIRECT RECAPITULATIF_COTRAITANCE'.split(
+		' ',
+	),
+);
+/** Self-billing and similar types, for which the platforms route by the seller's address (BR-FR-21/22). */
+const SELF_BILLED_TYPES = new Set(['389', '501', '500', '471', '473', '261', '502']);
+
+/** A party the French rules judge, with the labels of its identifier (BR-FR-09, CO-10) and electronic address (BR-FR-23/25). */
+interface JudgedParty {
+	field: string;
+	party: InvoiceParty;
+	idLabel: string;
+	addressLabel?: string;
+	/** A line's deliver-to party in UBL: the official UBL file looks for its SIRET under DeliveryLocation/DeliveryLocation, never there (no BR-FR-09). */
+	noSiretCheck?: boolean;
+	/** A UBL deliver-to party: its identifiers are DeliveryLocation IDs, not PartyIdentification (no BR-FR-32). */
+	locationIds?: boolean;
+}
+
+function judgedParties(invoice: ParsedInvoice): JudgedParty[] {
+	const other = invoice.otherParties ?? {};
+	const ubl = invoice.syntax === 'ubl';
+	const list: Array<[string, InvoiceParty | undefined, string, string | undefined]> = [
+		['seller', invoice.seller, 'BT-29', 'BT-34'],
+		['buyer', invoice.buyer, 'BT-46', 'BT-49'],
+		['payee', invoice.payee, 'BT-60', 'EXT-FR-FE-29'],
+		['buyerAgent', other.buyerAgent, 'EXT-FR-FE-06', 'EXT-FR-FE-12'],
+		['payer', other.payer, 'EXT-FR-FE-46', 'EXT-FR-FE-52'],
+		['sellerAgent', other.sellerAgent, 'EXT-FR-FE-69', 'EXT-FR-FE-75'],
+		['invoicee', other.invoicee, 'EXT-FR-FE-92', 'EXT-FR-FE-98'],
+		['invoicer', other.invoicer, 'EXT-FR-FE-115', 'EXT-FR-FE-121'],
+		['shipTo', other.shipTo, 'BT-71', undefined],
+	];
+	const parties: JudgedParty[] = list.flatMap(([field, party, idLabel, addressLabel]) =>
+		party ? [{ field, party, idLabel, addressLabel, locationIds: ubl && field === 'shipTo' }] : [],
+	);
+	invoice.lines.forEach((line, i) => {
+		if (line.shipTo)
+			parties.push({
+				field: `lines[${line.id ?? i + 1}].shipTo`,
+				party: line.shipTo,
+				idLabel: 'EXT-FR-FE-146',
+				noSiretCheck: ubl,
+				locationIds: ubl,
+			});
+	});
+	return parties;
+}
+
 /** The BR-FR flux 2 anomalies of a UBL or CII invoice (the caller decides whether they apply: French seller, reform date). */
 export function brFrRules(invoice: ParsedInvoice): Anomaly[] {
 	const found: Anomaly[] = [];
@@ -103,6 +157,10 @@ export function brFrRules(invoice: ParsedInvoice): Anomaly[] {
 		...invoice.lines.map((line, i): [string, string | undefined] => [
 			`lines[${line.id ?? i + 1}].precedingInvoice`,
 			line.precedingInvoice,
+		]),
+		...invoice.lines.map((line, i): [string, string | undefined] => [
+			`lines[${line.id ?? i + 1}].documentReference`,
+			line.documentReference?.number,
 		]),
 	];
 	for (const [field, value] of ids) {
@@ -126,14 +184,33 @@ export function brFrRules(invoice: ParsedInvoice): Anomaly[] {
 				[`${at}.billingPeriod.start`, line.billingPeriod?.start],
 				[`${at}.billingPeriod.end`, line.billingPeriod?.end],
 				[`${at}.precedingInvoiceDate`, line.precedingInvoiceDate],
+				[`${at}.documentReference.date`, line.documentReference?.date],
 				[`${at}.deliveryDate`, line.deliveryDate],
 			];
 		}),
 	];
 	for (const [field, value] of dates) {
 		if (value && yearOutOfRange(value))
-			found.push(ruleAnomaly('BR_FR_DATE_RANGE', field, { value }));
+			found.push(
+				ruleAnomaly('BR_FR_DATE_RANGE', field, {
+					value,
+					problemEn: 'is outside the years 2000 to 2099 the platforms accept',
+					problemFr: 'est hors des années 2000 à 2099 acceptées par les plateformes',
+				}),
+			);
 	}
+	// a date the intake cannot read (left out of the invoice) or not written as the syntax says: the platforms reject
+	// its format, as here
+	for (const { field, value } of invoice.badDates ?? [])
+		found.push(
+			ruleAnomaly('BR_FR_DATE_RANGE', field, {
+				value,
+				problemEn:
+					'is not a date the platforms accept (a real day of the years 2000 to 2099, YYYY-MM-DD in UBL, YYYYMMDD in CII)',
+				problemFr:
+					"n'est pas une date acceptée par les plateformes (un jour réel des années 2000 à 2099, AAAA-MM-JJ en UBL, AAAAMMJJ en CII)",
+			}),
+		);
 	if (invoice.typeCode !== undefined && !TYPE_CODES.has(invoice.typeCode.trim()))
 		found.push(ruleAnomaly('BR_FR_TYPE_CODE', 'typeCode', { value: invoice.typeCode }));
 
@@ -187,20 +264,21 @@ export function brFrRules(invoice: ParsedInvoice): Anomaly[] {
 			}),
 		);
 
-	// BR-FR-09: a SIRET (scheme 0009) has 14 digits and starts with the party's SIREN (its legal id, scheme 0002)
-	for (const [field, party, label] of [
-		['seller', invoice.seller, 'BT-29'],
-		['buyer', invoice.buyer, 'BT-46'],
-	] as const) {
-		const siret = party.identifiers.find((i) => i.scheme === '0009');
-		if (!siret) continue;
-		const siren = party.legalId?.scheme === '0002' ? party.legalId.value : undefined;
+	// BR-FR-09: a SIRET (global identifier, scheme 0009) has 14 digits and starts with the party's SIREN (its legal id,
+	// scheme 0002; for the parties other than seller and buyer, when they give none, the SIRET's first 9 digits)
+	const parties = judgedParties(invoice);
+	for (const { field, party, idLabel, noSiretCheck } of parties) {
+		const siret = party.identifiers.find((i) => i.global && i.scheme === '0009');
+		if (!siret || noSiretCheck) continue;
+		const legal = party.legalId?.scheme === '0002' ? party.legalId.value : undefined;
+		const siren =
+			legal ?? (field === 'seller' || field === 'buyer' ? undefined : siret.value.slice(0, 9));
 		if (!/^\d{14}$/.test(siret.value) || siret.value.slice(0, 9) !== siren) {
 			found.push(
 				ruleAnomaly('BR_FR_SIRET_SIREN', `${field}.identifiers`, {
 					value: siret.value,
 					siren: siren ?? '—',
-					label,
+					label: idLabel,
 				}),
 			);
 		}
@@ -231,21 +309,21 @@ export function brFrRules(invoice: ParsedInvoice): Anomaly[] {
 				);
 		}
 	}
-	// BR-FR-32: every SIREN of a party (legal identifier scheme 0002, identifier scheme 0002 or 0231) has 9 digits
-	const parties = [
-		['seller', invoice.seller],
-		['buyer', invoice.buyer],
-		['payee', invoice.payee],
-		['taxRepresentative', invoice.taxRepresentative],
-	] as const;
-	for (const [field, party] of parties) {
-		if (!party) continue;
+	// BR-FR-32: every SIREN of a party (legal identifier scheme 0002, global identifier scheme 0002 or 0231) has 9 digits
+	for (const { field, party, locationIds } of [
+		...parties,
+		...(invoice.taxRepresentative
+			? [{ field: 'taxRepresentative', party: invoice.taxRepresentative, locationIds: false }]
+			: []),
+	]) {
 		if (party.legalId?.scheme === '0002' && !/^\d{9}$/.test(party.legalId.value.trim()))
 			found.push(
 				ruleAnomaly('BR_FR_SIREN_DIGITS', `${field}.legalId`, { value: party.legalId.value }),
 			);
+		if (locationIds) continue;
 		for (const id of party.identifiers.filter(
-			(i) => (i.scheme === '0002' || i.scheme === '0231') && !/^\d{9}$/.test(i.value.trim()),
+			(i) =>
+				i.global && (i.scheme === '0002' || i.scheme === '0231') && !/^\d{9}$/.test(i.value.trim()),
 		)) {
 			found.push(ruleAnomaly('BR_FR_SIREN_DIGITS', `${field}.identifiers`, { value: id.value }));
 		}
@@ -273,12 +351,9 @@ export function brFrRules(invoice: ParsedInvoice): Anomaly[] {
 		}
 	}
 	// BR-FR-23, BR-FR-25: electronic addresses of at most 125 characters; with scheme 0225, letters, digits and + - _ . only
-	for (const [field, party, label] of [
-		['seller', invoice.seller, 'BT-34'],
-		['buyer', invoice.buyer, 'BT-49'],
-	] as const) {
+	for (const { field, party, addressLabel: label } of parties) {
 		const address = party.electronicAddress;
-		if (!address?.value) continue;
+		if (!address?.value || !label) continue;
 		if (address.value.length > 125) {
 			found.push(
 				ruleAnomaly('BR_FR_ELECTRONIC_ADDRESS_FORMAT', `${field}.electronicAddress`, {
@@ -324,12 +399,15 @@ export function brFrRules(invoice: ParsedInvoice): Anomaly[] {
 			);
 	}
 	// BR-FR-CO-04: a corrective invoice refers to exactly one preceding invoice
+	// (the official UBL file counts every cac:BillingReference, of any kind; CII the referenced invoices)
 	const references = invoice.precedingInvoices ?? [];
-	if (['384', '471', '472', '473'].includes(docType) && invoiceRoot && references.length !== 1)
+	const referenceCount =
+		invoice.syntax === 'ubl' ? (invoice.billingReferences ?? 0) : references.length;
+	if (['384', '471', '472', '473'].includes(docType) && invoiceRoot && referenceCount !== 1)
 		found.push(
 			ruleAnomaly('BR_FR_CORRECTIVE_REFERENCE', 'precedingInvoice', {
 				value: docType,
-				count: references.length,
+				count: referenceCount,
 			}),
 		);
 	// BR-FR-CO-05: a credit note names a preceding invoice with its date, in the header or on every detail line
@@ -427,6 +505,120 @@ export function brFrRules(invoice: ParsedInvoice): Anomaly[] {
 			);
 		}
 	}
+	// --- header rules on routing, attachments, invoiced objects and the schemes of identifiers ---
+	// BR-FR-21, BR-FR-22: a B2B invoice (BAR note) is routed by the buyer's electronic address (BT-49), or for
+	// self-billing types by the seller's (BT-34): that address has scheme 0225 and starts with the party's SIREN (its
+	// legal identifier, as the official files read it: any scheme in CII, scheme 0002 in UBL). The official UBL file
+	// judges BR-FR-22 for any BAR treatment, the CII file for B2B only: each syntax as its file does.
+	const selfBilled = SELF_BILLED_TYPES.has(docType);
+	const routed = selfBilled
+		? invoice.syntax === 'ubl'
+			? bar.length > 0
+			: bar.includes('B2B')
+		: bar.includes('B2B');
+	if (routed) {
+		const [field, party, label, whatEn, whatFr] = selfBilled
+			? (['seller', invoice.seller, 'BT-34', 'seller', 'du vendeur'] as const)
+			: (['buyer', invoice.buyer, 'BT-49', 'buyer', "de l'acheteur"] as const);
+		const legal = party.legalId;
+		const siren = legal && (invoice.syntax !== 'ubl' || legal.scheme === '0002') ? legal.value : '';
+		const address = party.electronicAddress;
+		if (!address?.value.startsWith(siren) || address.scheme !== '0225')
+			found.push(
+				ruleAnomaly('BR_FR_ROUTING_ADDRESS', `${field}.electronicAddress`, {
+					value: address
+						? `"${address.value}"${address.scheme ? ` (${address.scheme})` : ''}`
+						: '—',
+					label,
+					siren: siren || '—',
+					whatEn,
+					whatFr,
+				}),
+			);
+	}
+	// BR-FR-17: the description (BT-123) of a supporting document (CII: type 916; the UBL file: every additional
+	// document) is one of the French attachment codes
+	const documents = invoice.additionalDocuments ?? [];
+	documents.forEach((doc, i) => {
+		if (invoice.syntax !== 'ubl' && doc.typeCode !== '916') return;
+		if (doc.description && !ATTACHMENT_CODES.has(doc.description))
+			found.push(
+				ruleAnomaly('BR_FR_ATTACHMENT_CODE', `additionalDocuments[${i + 1}].description`, {
+					value: doc.description,
+				}),
+			);
+	});
+	// BR-FR-18: one readable copy (description LISIBLE) at most
+	const readable = documents.filter((d) => d.description === 'LISIBLE').length;
+	if (readable > 1)
+		found.push(
+			ruleAnomaly('BR_FR_READABLE_COPY', 'additionalDocuments', {
+				value: 'LISIBLE',
+				count: readable,
+			}),
+		);
+	// BR-FR-29: the invoiced objects (BT-18) with schemes AFL and AVV: once each (the CII file counts them in the
+	// header; the UBL file within one reference, where a second is impossible), and never with an empty identifier
+	for (const scheme of ['AFL', 'AVV']) {
+		const objects = documents.filter((d) => d.scheme === scheme);
+		if (invoice.syntax !== 'ubl' && objects.length > 1)
+			found.push(
+				ruleAnomaly('BR_FR_INVOICED_OBJECT', 'additionalDocuments', {
+					value: scheme,
+					reasonEn: `${objects.length} identifiers with that scheme, at most 1`,
+					reasonFr: `${objects.length} identifiants avec ce schéma, au plus 1`,
+				}),
+			);
+		if (objects.some((d) => d.id !== undefined && d.id.trim() === ''))
+			found.push(
+				ruleAnomaly('BR_FR_INVOICED_OBJECT', 'additionalDocuments', {
+					value: scheme,
+					reasonEn: 'an empty identifier',
+					reasonFr: 'un identifiant vide',
+				}),
+			);
+	}
+	// BR-FR-30: a line's invoiced objects (BT-128) with scheme AFL or AVV have an identifier. Read in UBL only
+	// (DocumentReference of the line, where one reference cannot hold two): the official CII file looks for them
+	// directly under the line item, where the CII schema has none.
+	invoice.lines.forEach((line, i) => {
+		for (const scheme of ['AFL', 'AVV'])
+			if (line.objects?.some((o) => o.scheme === scheme && o.id.trim() === ''))
+				found.push(
+					ruleAnomaly('BR_FR_INVOICED_OBJECT', `lines[${line.id ?? i + 1}].objects`, {
+						value: scheme,
+						reasonEn: 'an empty identifier',
+						reasonFr: 'un identifiant vide',
+					}),
+				);
+	});
+	// BR-FR-CO-10: every global identifier of a party (CII GlobalID, UBL PartyIdentification or DeliveryLocation ID)
+	// states its scheme, and a scheme appears once per party
+	for (const { field, party, idLabel } of parties) {
+		const globals = party.identifiers.filter((i) => i.global);
+		const schemes = globals.flatMap((i) => (i.scheme ? [i.scheme] : []));
+		const unschemed = globals.find((i) => !i.scheme);
+		const repeated = schemes.find((scheme, i) => schemes.indexOf(scheme) !== i);
+		if (unschemed)
+			found.push(
+				ruleAnomaly('BR_FR_IDENTIFIER_SCHEME', `${field}.identifiers`, {
+					value: unschemed.value,
+					label: idLabel,
+					reasonEn: 'no scheme (schemeID)',
+					reasonFr: 'sans schéma (schemeID)',
+				}),
+			);
+		if (repeated)
+			found.push(
+				ruleAnomaly('BR_FR_IDENTIFIER_SCHEME', `${field}.identifiers`, {
+					value: repeated,
+					label: idLabel,
+					reasonEn: `scheme ${repeated} given twice`,
+					reasonFr: `schéma ${repeated} donné deux fois`,
+				}),
+			);
+	}
+	// --- end of the header rules on routing, attachments, invoiced objects and identifier schemes ---
 	// BR-FR-DEC-02, BR-FR-DEC-03: the numbers of each line as written (quantities 4 decimals, net price 6 decimals and
 	// positive except in the B9/S9/M9 frameworks; at most 19 digits)
 	const specialBd = ['B9', 'S9', 'M9'].includes(mode ?? '');
@@ -557,6 +749,135 @@ function frenchLineRules(invoice: ParsedInvoice, specialBd: boolean): Anomaly[] 
 				);
 			});
 		}
+	});
+	found.push(...lineSubtypeRules(invoice));
+	return found;
+}
+
+/**
+ * The multi-vendor (S8, B8, M8) and B9/S9/M9 frameworks' line sub-types (BR-FR-MV-01/02/03/13/14, BR-FR-BD-02/13/14):
+ * every line states its sub-type, GROUP lines without a parent head each seller's lines (at least one; in B9/S9/M9
+ * exactly two, one of the seller and one of the buyer) and carry that seller, its VAT totals, its sub-invoice number
+ * and, on corrective invoices and credit notes, the preceding invoice; the document type follows the framework.
+ */
+function lineSubtypeRules(invoice: ParsedInvoice): Anomaly[] {
+	const found: Anomaly[] = [];
+	const mode = invoice.businessProcess?.trim() ?? '';
+	const mv = ['S8', 'B8', 'M8'].includes(mode);
+	const bd = ['S9', 'B9', 'M9'].includes(mode);
+	if (!mv && !bd) return found;
+	const ubl = invoice.syntax === 'ubl';
+	const at = (line: InvoiceLine, i: number): string => `lines[${line.id ?? i + 1}]`;
+	const subtype = (reasonEn: string, reasonFr: string, field = 'lines'): void => {
+		found.push(ruleAnomaly('BR_FR_LINE_SUBTYPE', field, { value: mode, reasonEn, reasonFr }));
+	};
+	// BR-FR-MV-01: every line's sub-type is stated (the CII file judges the sub-types written, the UBL file every line)
+	invoice.lines.forEach((line, i) => {
+		if (line.subtype === '' || (ubl && line.subtype === undefined))
+			subtype(
+				`line ${line.id ?? i + 1} states no sub-type (EXT-FR-FE-163)`,
+				`la ligne ${line.id ?? i + 1} n'indique pas de sous-type (EXT-FR-FE-163)`,
+				`${at(line, i)}.subtype`,
+			);
+	});
+	const groups = invoice.lines.filter((l) => l.subtype === 'GROUP' && l.parentLineId === undefined);
+	// BR-FR-MV-02, BR-FR-BD-02: the GROUP lines without a parent
+	if (mv && groups.length === 0)
+		subtype(
+			'no GROUP line without a parent heads the lines of a seller',
+			"aucune ligne GROUP sans parent n'ouvre les lignes d'un vendeur",
+		);
+	if (bd) {
+		if (groups.length !== 2)
+			subtype(
+				`${groups.length} GROUP line(s) without a parent, exactly 2 expected (the seller's and the buyer's)`,
+				`${groups.length} ligne(s) GROUP sans parent, exactement 2 attendues (celle du vendeur et celle de l'acheteur)`,
+			);
+		for (const [party, en, fr] of [
+			[invoice.seller, 'seller (BT-30)', 'du vendeur (BT-30)'],
+			[invoice.buyer, 'buyer (BT-47)', "de l'acheteur (BT-47)"],
+		] as const) {
+			const legal = party.legalId?.value;
+			const count = groups.filter((l) => legal && l.lineSeller?.legalId === legal).length;
+			if (count !== 1)
+				subtype(
+					`${count} GROUP line(s) without a parent carry the legal identifier of the ${en}, exactly 1 expected`,
+					`${count} ligne(s) GROUP sans parent portent l'identifiant légal ${fr}, exactement 1 attendue`,
+				);
+		}
+	}
+	// BR-FR-MV-13, BR-FR-BD-13: self-billed types are excluded from S8/B8/M8 and required in B9/S9/M9
+	const type = invoice.typeCode?.trim();
+	if (type !== undefined && SELF_BILLED_TYPES.has(type) === mv)
+		found.push(
+			ruleAnomaly('BR_FR_FRAMEWORK_SELF_BILLING', 'typeCode', {
+				value: type,
+				framework: mode,
+				reasonEn: mv ? 'a self-billed type, excluded' : 'not a self-billed type, required',
+				reasonFr: mv ? 'un type autofacturé, exclu' : "pas un type d'autofacturation, requis",
+			}),
+		);
+	// BR-FR-MV-03, -14, BR-FR-BD-14: what each GROUP line without a parent carries
+	const corrective = mv
+		? ['384', '472', '381', '396', '503'].includes(type ?? '')
+		: ['261', '471', '473', '502'].includes(type ?? '');
+	invoice.lines.forEach((line, i) => {
+		if (line.subtype !== 'GROUP' || line.parentLineId !== undefined) return;
+		const missing: Array<[string, string]> = [];
+		if (!line.lineSeller?.name)
+			missing.push(["the seller's name (EXT-FR-FE-164)", 'le nom du vendeur (EXT-FR-FE-164)']);
+		if (!line.lineSeller?.legalId)
+			missing.push([
+				"the seller's legal identifier (EXT-FR-FE-167)",
+				"l'identifiant légal du vendeur (EXT-FR-FE-167)",
+			]);
+		if (!line.lineSeller?.country)
+			missing.push(["the seller's country (EXT-FR-FE-177)", 'le pays du vendeur (EXT-FR-FE-177)']);
+		const totals = line.lineTaxTotals ?? [];
+		for (const [currency, label] of [
+			[invoice.currency, 'EXT-FR-FE-181'],
+			[invoice.taxCurrency, 'EXT-FR-FE-182'],
+		] as const) {
+			if (currency === undefined && label === 'EXT-FR-FE-182') continue;
+			if (!totals.some((t) => t.currency === currency && t.amount !== ''))
+				missing.push([
+					`the VAT total in ${currency ?? '—'} (${label})`,
+					`le total de TVA en ${currency ?? '—'} (${label})`,
+				]);
+		}
+		const references = line.objectReferences ?? [];
+		for (const scheme of ['AFL', 'AVV']) {
+			const valid = (r: { id?: string; typeCode?: string }): boolean =>
+				r.typeCode === '130' && !!r.id && (scheme === 'AFL' || !['M8', 'S8', 'B8'].includes(r.id));
+			// the CII file judges the AFL and AVV references written, the UBL file requires them
+			const ok = ubl
+				? references.some((r) => r.scheme === scheme && valid(r))
+				: references.filter((r) => r.scheme === scheme).every(valid);
+			if (!ok)
+				missing.push([
+					`a valid ${scheme} object reference of type 130 (BT-128)`,
+					`une référence d'objet ${scheme} de type 130 valide (BT-128)`,
+				]);
+		}
+		if (corrective && !line.precedingInvoice)
+			missing.push([
+				'the preceding invoice (EXT-FR-FE-136)',
+				'la facture antérieure (EXT-FR-FE-136)',
+			]);
+		if (corrective && !line.precedingInvoiceDate)
+			missing.push([
+				"the preceding invoice's date (EXT-FR-FE-138)",
+				'la date de la facture antérieure (EXT-FR-FE-138)',
+			]);
+		if (missing.length)
+			found.push(
+				ruleAnomaly('BR_FR_GROUP_LINE', at(line, i), {
+					value: line.id ?? String(i + 1),
+					framework: mode,
+					missingEn: missing.map((m) => m[0]).join(', '),
+					missingFr: missing.map((m) => m[1]).join(', '),
+				}),
+			);
 	});
 	return found;
 }
