@@ -258,6 +258,7 @@ export {
 	reviewedExamples,
 	rollbackDisputeModel,
 	senderAddress,
+	shippedReviewThreshold,
 	splitDisputed,
 	trainDisputeModel,
 } from './disputes';
