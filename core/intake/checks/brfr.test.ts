@@ -167,6 +167,19 @@ const MUST_FIRE: Array<[string, string, string]> = [
 		]),
 	],
 	[
+		'tax point date that is no day (30 February): reported, not left out',
+		'BR_FR_DATE_RANGE',
+		frenchCii([
+			'<ram:DueDateTypeCode>72</ram:DueDateTypeCode>',
+			'<ram:TaxPointDate><udt:DateString format="102">20260230</udt:DateString></ram:TaxPointDate>',
+		]),
+	],
+	[
+		'line preceding invoice date the intake cannot read',
+		'BR_FR_DATE_RANGE',
+		frenchCii(lineAdd(precedingRef('FA-2026/0001', '2026-01-05'))),
+	],
+	[
 		'billing period ending in 2100',
 		'BR_FR_DATE_RANGE',
 		frenchCii([HEADER_TERMS, `${period('20260901', '21000930')}${HEADER_TERMS}`]),
@@ -1159,10 +1172,10 @@ const ublRef = (id: string, date: string): string =>
 const ublPeriod = (start: string, end: string): string =>
 	`<cac:InvoicePeriod><cbc:StartDate>${start}</cbc:StartDate><cbc:EndDate>${end}</cbc:EndDate></cac:InvoicePeriod>`;
 /**
- * Edits of the French UBL invoice for the rules on dates and references: the code each must fire. Line references to a
- * preceding invoice are not among them: the official UBL file looks for their number and date under
- * cac:BillingReference/cac:DocumentReference and cac:DocumentReference, where BR-FR-CO-05 (and the intake) read
- * cac:BillingReference/cac:InvoiceDocumentReference.
+ * Edits of the French UBL invoice for the rules on dates and references: the code each must fire. A line's preceding
+ * invoice is given where the official UBL file looks for it for BR-FR-01/03 (number under
+ * cac:BillingReference/cac:DocumentReference, date under cac:DocumentReference); BR-FR-CO-05 reads
+ * cac:BillingReference/cac:InvoiceDocumentReference, and the intake reads both.
  */
 const UBL_EDITS: Record<string, [string, Array<[string | RegExp, string]>]> = {
 	'tax-point-1999': [
@@ -1197,6 +1210,50 @@ const UBL_EDITS: Record<string, [string, Array<[string | RegExp, string]>]> = {
 			[
 				UBL_LINE,
 				`${UBL_LINE}<cac:Delivery><cbc:ActualDeliveryDate>2100-03-09</cbc:ActualDeliveryDate></cac:Delivery>`,
+			],
+		],
+	],
+	'line-document-reference-number-space': [
+		'BR_FR_ID_FORMAT',
+		[
+			[
+				UBL_LINE,
+				`${UBL_LINE}<cac:BillingReference><cac:DocumentReference><cbc:ID>FA 2026 0001</cbc:ID></cac:DocumentReference></cac:BillingReference>`,
+			],
+		],
+	],
+	'line-document-reference-1999': [
+		'BR_FR_DATE_RANGE',
+		[
+			[
+				UBL_LINE,
+				`${UBL_LINE}<cac:DocumentReference><cbc:ID>FA-2026-0001</cbc:ID><cbc:IssueDate>1999-01-05</cbc:IssueDate></cac:DocumentReference>`,
+			],
+		],
+	],
+	'tax-point-no-day': [
+		'BR_FR_DATE_RANGE',
+		[
+			[
+				'<cbc:DocumentCurrencyCode>',
+				'<cbc:TaxPointDate>2026-02-30</cbc:TaxPointDate><cbc:DocumentCurrencyCode>',
+			],
+		],
+	],
+	'period-start-unreadable': [
+		'BR_FR_DATE_RANGE',
+		[['<cac:OrderReference>', `${ublPeriod('01/03/2026', '2026-03-31')}<cac:OrderReference>`]],
+	],
+	'corrective-384-two-billing-references': [
+		'BR_FR_CORRECTIVE_REFERENCE',
+		[
+			[
+				'<cbc:InvoiceTypeCode>380</cbc:InvoiceTypeCode>',
+				'<cbc:InvoiceTypeCode>384</cbc:InvoiceTypeCode>',
+			],
+			[
+				'<cac:AccountingSupplierParty>',
+				`${ublRef('FA-2026-0001', '2026-01-05')}<cac:BillingReference><cac:AdditionalDocumentReference><cbc:ID>BL-77</cbc:ID></cac:AdditionalDocumentReference></cac:BillingReference><cac:AccountingSupplierParty>`,
 			],
 		],
 	],
@@ -1301,6 +1358,39 @@ const UBL_EDITS: Record<string, [string, Array<[string | RegExp, string]>]> = {
 			[
 				'<cbc:InvoiceTypeCode>380</cbc:InvoiceTypeCode>',
 				'<cbc:InvoiceTypeCode>384</cbc:InvoiceTypeCode>',
+			],
+		],
+	],
+};
+
+/**
+ * Edits the official UBL file passes, with the code it does not fire: a corrective invoice with one cac:BillingReference
+ * of another kind than an invoice (BR-FR-CO-04 counts every cac:BillingReference in UBL).
+ */
+const UBL_PASSES: Record<string, [string, Array<[string | RegExp, string]>]> = {
+	'corrective-384-one-credit-note-reference': [
+		'BR_FR_CORRECTIVE_REFERENCE',
+		[
+			[
+				'<cbc:InvoiceTypeCode>380</cbc:InvoiceTypeCode>',
+				'<cbc:InvoiceTypeCode>384</cbc:InvoiceTypeCode>',
+			],
+			[
+				'<cac:AccountingSupplierParty>',
+				'<cac:BillingReference><cac:CreditNoteDocumentReference><cbc:ID>AV-2026-0001</cbc:ID><cbc:IssueDate>2026-01-05</cbc:IssueDate></cac:CreditNoteDocumentReference></cac:BillingReference><cac:AccountingSupplierParty>',
+			],
+		],
+	],
+	'corrective-384-one-invoice-reference': [
+		'BR_FR_CORRECTIVE_REFERENCE',
+		[
+			[
+				'<cbc:InvoiceTypeCode>380</cbc:InvoiceTypeCode>',
+				'<cbc:InvoiceTypeCode>384</cbc:InvoiceTypeCode>',
+			],
+			[
+				'<cac:AccountingSupplierParty>',
+				`${ublRef('FA-2026-0001', '2026-01-05')}<cac:AccountingSupplierParty>`,
 			],
 		],
 	],
@@ -1586,6 +1676,9 @@ describe('BR-FR flux 2 rules in the intake checks', () => {
 				...Object.fromEntries(
 					Object.entries(UBL_EDITS).map(([name, [, edits]]) => [name, frenchUbl(...edits)]),
 				),
+				...Object.fromEntries(
+					Object.entries(UBL_PASSES).map(([name, [, edits]]) => [name, frenchUbl(...edits)]),
+				),
 			});
 			// the corpus credit note (381, no reference to the invoice credited) as a global discount credit note
 			// without contract, and with the invoice it credits
@@ -1633,6 +1726,8 @@ describe('BR-FR flux 2 rules in the intake checks', () => {
 			expect(portedCodes(official['creditnote-262'])).toContain('BR_FR_DISCOUNT_CREDIT_NOTE');
 			for (const [name, [code]] of Object.entries(UBL_EDITS))
 				expect([name, portedCodes(official[name]).includes(code)]).toEqual([name, true]);
+			for (const [name, [code]] of Object.entries(UBL_PASSES))
+				expect([name, portedCodes(official[name]).includes(code)]).toEqual([name, false]);
 		},
 		180_000,
 	);

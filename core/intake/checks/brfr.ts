@@ -158,6 +158,10 @@ export function brFrRules(invoice: ParsedInvoice): Anomaly[] {
 			`lines[${line.id ?? i + 1}].precedingInvoice`,
 			line.precedingInvoice,
 		]),
+		...invoice.lines.map((line, i): [string, string | undefined] => [
+			`lines[${line.id ?? i + 1}].documentReference`,
+			line.documentReference?.number,
+		]),
 	];
 	for (const [field, value] of ids) {
 		const problem = value === undefined ? undefined : idProblem(value);
@@ -180,14 +184,33 @@ export function brFrRules(invoice: ParsedInvoice): Anomaly[] {
 				[`${at}.billingPeriod.start`, line.billingPeriod?.start],
 				[`${at}.billingPeriod.end`, line.billingPeriod?.end],
 				[`${at}.precedingInvoiceDate`, line.precedingInvoiceDate],
+				[`${at}.documentReference.date`, line.documentReference?.date],
 				[`${at}.deliveryDate`, line.deliveryDate],
 			];
 		}),
 	];
 	for (const [field, value] of dates) {
 		if (value && yearOutOfRange(value))
-			found.push(ruleAnomaly('BR_FR_DATE_RANGE', field, { value }));
+			found.push(
+				ruleAnomaly('BR_FR_DATE_RANGE', field, {
+					value,
+					problemEn: 'is outside the years 2000 to 2099 the platforms accept',
+					problemFr: 'est hors des années 2000 à 2099 acceptées par les plateformes',
+				}),
+			);
 	}
+	// a date the intake cannot read (left out of the invoice) or not written as the syntax says: the platforms reject
+	// its format, as here
+	for (const { field, value } of invoice.badDates ?? [])
+		found.push(
+			ruleAnomaly('BR_FR_DATE_RANGE', field, {
+				value,
+				problemEn:
+					'is not a date the platforms accept (a real day of the years 2000 to 2099, YYYY-MM-DD in UBL, YYYYMMDD in CII)',
+				problemFr:
+					"n'est pas une date acceptée par les plateformes (un jour réel des années 2000 à 2099, AAAA-MM-JJ en UBL, AAAAMMJJ en CII)",
+			}),
+		);
 	if (invoice.typeCode !== undefined && !TYPE_CODES.has(invoice.typeCode.trim()))
 		found.push(ruleAnomaly('BR_FR_TYPE_CODE', 'typeCode', { value: invoice.typeCode }));
 
@@ -376,12 +399,15 @@ export function brFrRules(invoice: ParsedInvoice): Anomaly[] {
 			);
 	}
 	// BR-FR-CO-04: a corrective invoice refers to exactly one preceding invoice
+	// (the official UBL file counts every cac:BillingReference, of any kind; CII the referenced invoices)
 	const references = invoice.precedingInvoices ?? [];
-	if (['384', '471', '472', '473'].includes(docType) && invoiceRoot && references.length !== 1)
+	const referenceCount =
+		invoice.syntax === 'ubl' ? (invoice.billingReferences ?? 0) : references.length;
+	if (['384', '471', '472', '473'].includes(docType) && invoiceRoot && referenceCount !== 1)
 		found.push(
 			ruleAnomaly('BR_FR_CORRECTIVE_REFERENCE', 'precedingInvoice', {
 				value: docType,
-				count: references.length,
+				count: referenceCount,
 			}),
 		);
 	// BR-FR-CO-05: a credit note names a preceding invoice with its date, in the header or on every detail line

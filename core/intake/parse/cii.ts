@@ -155,10 +155,11 @@ function allowanceCharges(
 function period(
 	node: XmlValue | undefined,
 	reader: ValueReader,
+	field: string,
 ): { start?: string; end?: string } | undefined {
 	if (!node) return undefined;
-	const start = reader.optionalDate(dateText(one(node, 'StartDateTime')));
-	const end = reader.optionalDate(dateText(one(node, 'EndDateTime')));
+	const start = reader.optionalDate(dateText(one(node, 'StartDateTime')), `${field}.start`);
+	const end = reader.optionalDate(dateText(one(node, 'EndDateTime')), `${field}.end`);
 	return start || end ? { start, end } : undefined;
 }
 
@@ -168,17 +169,22 @@ function lineExtras(
 	settlement: XmlValue | undefined,
 	delivery: XmlValue | undefined,
 	reader: ValueReader,
+	at: string,
 ): Partial<InvoiceLine> {
 	const extras: Partial<InvoiceLine> = {};
-	const billing = period(one(settlement, 'BillingSpecifiedPeriod'), reader);
+	const billing = period(one(settlement, 'BillingSpecifiedPeriod'), reader, `${at}.billingPeriod`);
 	if (billing) extras.billingPeriod = billing;
 	const reference = one(settlement, 'InvoiceReferencedDocument');
 	const preceding = text(reference, 'IssuerAssignedID');
 	if (preceding !== undefined) extras.precedingInvoice = preceding;
-	const precedingDate = reader.optionalDate(dateText(one(reference, 'FormattedIssueDateTime')));
+	const precedingDate = reader.optionalDate(
+		dateText(one(reference, 'FormattedIssueDateTime')),
+		`${at}.precedingInvoiceDate`,
+	);
 	if (precedingDate) extras.precedingInvoiceDate = precedingDate;
 	const deliveryDate = reader.optionalDate(
 		dateText(one(delivery, 'ActualDeliverySupplyChainEvent', 'OccurrenceDateTime')),
+		`${at}.deliveryDate`,
 	);
 	if (deliveryDate) extras.deliveryDate = deliveryDate;
 	// '' when the element is there but empty: the official CII file then counts the line as neither DETAIL nor absent
@@ -249,6 +255,8 @@ export function readCii(doc: XmlDocument, options: { maxLines: number }): Parsed
 	);
 
 	const reader = new ValueReader();
+	// format 102; the official Schematron judges the first 8 characters
+	reader.dateFormat = /^\d{8}/;
 	reader.setCurrency(text(settlement, 'InvoiceCurrencyCode')?.toUpperCase());
 	reader.taxCurrency = text(settlement, 'TaxCurrencyCode')?.toUpperCase();
 	const typeCode = text(header, 'TypeCode');
@@ -303,7 +311,7 @@ export function readCii(doc: XmlDocument, options: { maxLines: number }): Parsed
 				text(tax, 'RateApplicablePercent') ?? text(tax, 'ApplicablePercent'),
 				`${field}.vatRate`,
 			),
-			...lineExtras(node, lineSettlement, lineDelivery, reader),
+			...lineExtras(node, lineSettlement, lineDelivery, reader, field),
 		};
 	});
 
@@ -349,14 +357,15 @@ export function readCii(doc: XmlDocument, options: { maxLines: number }): Parsed
 	const paymentMeans = one(settlement, 'SpecifiedTradeSettlementPaymentMeans');
 	const precedingInvoices = all(settlement, 'InvoiceReferencedDocument').map((ref) => ({
 		number: text(ref, 'IssuerAssignedID'),
-		date: reader.optionalDate(dateText(one(ref, 'FormattedIssueDateTime'))),
+		date: reader.optionalDate(dateText(one(ref, 'FormattedIssueDateTime')), 'precedingInvoiceDate'),
 	}));
 	const taxPointDate = reader.optionalDate(
 		all(settlement, 'ApplicableTradeTax')
 			.map((tax) => text(tax, 'TaxPointDate', 'DateString'))
 			.find((d) => d !== undefined),
+		'taxPointDate',
 	);
-	const billingPeriod = period(one(settlement, 'BillingSpecifiedPeriod'), reader);
+	const billingPeriod = period(one(settlement, 'BillingSpecifiedPeriod'), reader, 'billingPeriod');
 	const sellerNode = one(agreement, 'SellerTradeParty');
 	const taxRep = one(agreement, 'SellerTaxRepresentativeTradeParty');
 	const payee = one(settlement, 'PayeeTradeParty');
@@ -426,6 +435,7 @@ export function readCii(doc: XmlDocument, options: { maxLines: number }): Parsed
 		...(precedingInvoices.length ? { precedingInvoices } : {}),
 		...(precedingInvoices[0]?.date ? { precedingInvoiceDate: precedingInvoices[0].date } : {}),
 		...(taxPointDate ? { taxPointDate } : {}),
+		...(reader.badDates.length ? { badDates: reader.badDates } : {}),
 		...(billingPeriod ? { billingPeriod } : {}),
 		testDocument:
 			text(context, 'TestIndicator', 'Indicator')?.toLowerCase() === 'true' || undefined,

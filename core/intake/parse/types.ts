@@ -66,6 +66,12 @@ export interface InvoiceLine {
 	/** The preceding invoice the line refers to (EXT-FR-FE-136) and its issue date (EXT-FR-FE-138). */
 	precedingInvoice?: string;
 	precedingInvoiceDate?: string;
+	/**
+	 * UBL only: the line's cac:BillingReference/cac:DocumentReference/cbc:ID and cac:DocumentReference/cbc:IssueDate,
+	 * where the official UBL file looks for the line's preceding invoice for BR-FR-01 and BR-FR-03 (identifier format,
+	 * year). BR-FR-CO-05 reads cac:BillingReference/cac:InvoiceDocumentReference (above), as the official file does.
+	 */
+	documentReference?: { number?: string; date?: string };
 	/** Line actual delivery date (EXT-FR-FE-158). */
 	deliveryDate?: string;
 	/**
@@ -221,6 +227,13 @@ export interface ParsedInvoice {
 	ublRoot?: 'Invoice' | 'CreditNote';
 	/** Tax point date (BT-7). */
 	taxPointDate?: string;
+	/** UBL: how many cac:BillingReference the document gives, of any kind (the official UBL BR-FR-CO-04 counts them). */
+	billingReferences?: number;
+	/**
+	 * Optional dates (tax point, periods, preceding invoices, line dates) given but unreadable (left out of the invoice)
+	 * or not written as the syntax says (read all the same): reported by BR-FR-03.
+	 */
+	badDates?: Array<{ field: string; value: string }>;
 	/** Invoice billing period (BT-73, BT-74), ISO dates as read. */
 	billingPeriod?: { start?: string; end?: string };
 	/** The issuer (company entity) when the source names it, e.g. a CSV column. */

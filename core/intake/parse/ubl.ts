@@ -130,10 +130,11 @@ function allowanceCharges(
 function ublPeriod(
 	node: XmlValue | undefined,
 	reader: ValueReader,
+	field: string,
 ): { start?: string; end?: string } | undefined {
 	if (!node) return undefined;
-	const start = reader.optionalDate(text(node, 'StartDate'));
-	const end = reader.optionalDate(text(node, 'EndDate'));
+	const start = reader.optionalDate(text(node, 'StartDate'), `${field}.start`);
+	const end = reader.optionalDate(text(node, 'EndDate'), `${field}.end`);
 	return start || end ? { start, end } : undefined;
 }
 
@@ -141,14 +142,16 @@ function ublPeriod(
  * The optional line data of the French rules: billing period, preceding invoice and its date, delivery date, subtype.
  * As the official UBL Schematron reads them, a line's reference to the invoice itself (its own number) carries the
  * line subtype (EXT-FR-FE-163) in DocumentStatusCode; the preceding invoice is a reference to another number.
+ * `at` names the line in the anomalies (lines[n]).
  */
 function ublLineExtras(
 	node: XmlValue,
 	reader: ValueReader,
 	invoiceNumber: string | undefined,
+	at: string,
 ): Partial<InvoiceLine> {
 	const extras: Partial<InvoiceLine> = {};
-	const billing = ublPeriod(one(node, 'InvoicePeriod'), reader);
+	const billing = ublPeriod(one(node, 'InvoicePeriod'), reader, `${at}.billingPeriod`);
 	if (billing) extras.billingPeriod = billing;
 	const references = all(node, 'BillingReference', 'InvoiceDocumentReference');
 	const own = (r: XmlValue): boolean =>
@@ -160,9 +163,27 @@ function ublLineExtras(
 	const reference = others.find((r) => text(r, 'ID') && text(r, 'IssueDate')) ?? others[0];
 	const preceding = text(reference, 'ID');
 	if (preceding !== undefined) extras.precedingInvoice = preceding;
-	const precedingDate = reader.optionalDate(text(reference, 'IssueDate'));
+	const precedingDate = reader.optionalDate(
+		text(reference, 'IssueDate'),
+		`${at}.precedingInvoiceDate`,
+	);
 	if (precedingDate) extras.precedingInvoiceDate = precedingDate;
-	const deliveryDate = reader.optionalDate(text(node, 'Delivery', 'ActualDeliveryDate'));
+	// Where the official UBL file looks for a line's preceding invoice for BR-FR-01 and -03 (EXT-FR-FE-136/138): the
+	// number under cac:BillingReference/cac:DocumentReference, the date under the line's cac:DocumentReference.
+	const documentNumber = text(node, 'BillingReference', 'DocumentReference', 'ID');
+	const documentDate = reader.optionalDate(
+		text(node, 'DocumentReference', 'IssueDate'),
+		`${at}.documentReference.date`,
+	);
+	if (documentNumber !== undefined || documentDate)
+		extras.documentReference = {
+			...(documentNumber !== undefined ? { number: documentNumber } : {}),
+			...(documentDate ? { date: documentDate } : {}),
+		};
+	const deliveryDate = reader.optionalDate(
+		text(node, 'Delivery', 'ActualDeliveryDate'),
+		`${at}.deliveryDate`,
+	);
 	if (deliveryDate) extras.deliveryDate = deliveryDate;
 	const shipTo = ublDeliverTo(one(node, 'Delivery'));
 	if (shipTo) extras.shipTo = shipTo;
@@ -257,6 +278,7 @@ export function readUbl(doc: XmlDocument, options: { maxLines: number }): Parsed
 	const root = doc.node;
 	const isCreditNoteRoot = doc.root === 'CreditNote';
 	const reader = new ValueReader();
+	reader.dateFormat = /^\d{4}-\d{2}-\d{2}$/;
 	const currency = text(root, 'DocumentCurrencyCode');
 	reader.setCurrency(currency?.toUpperCase());
 	reader.taxCurrency = text(root, 'TaxCurrencyCode')?.toUpperCase();
@@ -295,7 +317,7 @@ export function readUbl(doc: XmlDocument, options: { maxLines: number }): Parsed
 				text(node, 'Item', 'ClassifiedTaxCategory', 'Percent'),
 				`${field}.vatRate`,
 			),
-			...ublLineExtras(node, reader, text(root, 'ID')),
+			...ublLineExtras(node, reader, text(root, 'ID'), field),
 		};
 	});
 
@@ -342,11 +364,18 @@ export function readUbl(doc: XmlDocument, options: { maxLines: number }): Parsed
 	const precedingInvoices = all(root, 'BillingReference').flatMap((ref) => {
 		const doc = one(ref, 'InvoiceDocumentReference');
 		return doc
-			? [{ number: text(doc, 'ID'), date: reader.optionalDate(text(doc, 'IssueDate')) }]
+			? [
+					{
+						number: text(doc, 'ID'),
+						date: reader.optionalDate(text(doc, 'IssueDate'), 'precedingInvoiceDate'),
+					},
+				]
 			: [];
 	});
-	const taxPointDate = reader.optionalDate(text(root, 'TaxPointDate'));
-	const billingPeriod = ublPeriod(one(root, 'InvoicePeriod'), reader);
+	const taxPointDate = reader.optionalDate(text(root, 'TaxPointDate'), 'taxPointDate');
+	const billingPeriod = ublPeriod(one(root, 'InvoicePeriod'), reader, 'billingPeriod');
+	// BR-FR-CO-04 in the official UBL file counts every cac:BillingReference of a corrective invoice, of any kind.
+	const billingReferences = all(root, 'BillingReference').length;
 	const deliveryAddress = ublAddress(one(deliveryNode, 'DeliveryLocation', 'Address'));
 	const deliveryName = text(deliveryNode, 'DeliveryParty', 'PartyName', 'Name');
 	const deliveryDate = reader.date(text(deliveryNode, 'ActualDeliveryDate'), 'deliveryDate');
@@ -416,6 +445,8 @@ export function readUbl(doc: XmlDocument, options: { maxLines: number }): Parsed
 		...(precedingInvoices[0]?.date ? { precedingInvoiceDate: precedingInvoices[0].date } : {}),
 		ublRoot: isCreditNoteRoot ? 'CreditNote' : 'Invoice',
 		...(taxPointDate ? { taxPointDate } : {}),
+		...(billingReferences ? { billingReferences } : {}),
+		...(reader.badDates.length ? { badDates: reader.badDates } : {}),
 		...(billingPeriod ? { billingPeriod } : {}),
 		source: { index: 0 },
 		anomalies,
