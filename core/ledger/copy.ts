@@ -37,11 +37,27 @@ export async function copyRows(
 	columns: string[],
 	rows: Iterable<CopyValue[]>,
 ): Promise<void> {
-	const stream = client.query(copyFrom(`COPY ${table} (${columns.join(', ')}) FROM STDIN`));
 	function* lines(): Generator<string> {
+		for (const row of rows) yield row.map(copyField).join('\t') + '\n';
+	}
+	await copyLines(client, table, columns, lines());
+}
+
+/**
+ * Streams lines already in COPY's text format (fields escaped with copyField, tab-separated, each ending with a
+ * newline) into `table (columns)`, in chunks: for writers that build a row's text without an array per row.
+ */
+export async function copyLines(
+	client: ClientBase,
+	table: string,
+	columns: string[],
+	lines: Iterable<string>,
+): Promise<void> {
+	const stream = client.query(copyFrom(`COPY ${table} (${columns.join(', ')}) FROM STDIN`));
+	function* chunks(): Generator<string> {
 		let chunk = '';
-		for (const row of rows) {
-			chunk += row.map(copyField).join('\t') + '\n';
+		for (const line of lines) {
+			chunk += line;
 			if (chunk.length > 65536) {
 				yield chunk;
 				chunk = '';
@@ -49,5 +65,5 @@ export async function copyRows(
 		}
 		if (chunk) yield chunk;
 	}
-	await pipeline(Readable.from(lines()), stream);
+	await pipeline(Readable.from(chunks()), stream);
 }
