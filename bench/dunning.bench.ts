@@ -18,187 +18,51 @@
  * Every schema is dropped afterwards. BENCH_DUNNING=emails,workflows,planning,letters picks parts; BENCH_EXPLAIN=1 logs the
  * plan of the planning query.
  */
-import { connect } from 'node:net';
-import { performance } from 'node:perf_hooks';
-import * as nodemailer from 'nodemailer';
 import {
-	copyRows,
 	createSmtpTransport,
 	installDefaultPolicies,
-	openLedger,
 	planReminders,
 	produceLetters,
 	sendReminderEmails,
-	savePolicy,
 	type Ledger,
 } from '../core';
 import { closeEngine, runWorkflow, type WorkflowJson } from '../test/helpers/engine';
 import { startSmtpSink } from '../test/helpers/smtpSink';
+import { freshLedger, timeIt } from './lib/ledgers';
+import {
+	loadReminderCustomers,
+	loadReminderInvoices,
+	pooledNodelayTransport,
+	REMINDERS_AS_OF,
+	saveLevel1Policy,
+	sendReadyMadeReminders,
+} from './lib/reminders';
 import { dropSchemas } from './lib/schemas';
 import type { BenchContext, BenchFn } from './lib/types';
 
 const CONCURRENCY = 5;
 
-function schemaName(tag: string): string {
-	return `bench_dunning_${tag}_${Date.now().toString(36)}_${Math.floor(Math.random() * 1e6).toString(36)}`;
-}
+const AS_OF = REMINDERS_AS_OF;
 
-function iso(date: Date): string {
-	return date.toISOString().slice(0, 10);
-}
-
-const AS_OF = '2026-03-31';
-const asOfDate = new Date(`${AS_OF}T00:00:00Z`);
-const dayOffset = (days: number) => iso(new Date(asOfDate.getTime() + days * 86_400_000));
-
-async function freshLedger(ctx: BenchContext, schemas: string[], tag: string): Promise<Ledger> {
-	const schema = schemaName(tag);
-	schemas.push(schema);
-	const ledger = openLedger({ connectionString: ctx.databaseUrl, schema, maxConnections: 8 });
-	await ledger.ensureReady();
+async function freshDunningLedger(
+	ctx: BenchContext,
+	schemas: string[],
+	tag: string,
+): Promise<Ledger> {
+	const ledger = await freshLedger(ctx, schemas, `dunning_${tag}`, { maxConnections: 8 });
 	await installDefaultPolicies(ledger);
 	return ledger;
-}
-
-/** customers C0..C(n-1); `emails` false: no address (letters). */
-async function loadCustomers(ledger: Ledger, count: number, emails: boolean): Promise<void> {
-	await ledger.withClient(async (client) => {
-		function* rows() {
-			for (let i = 0; i < count; i++) {
-				yield [
-					`C${i}`,
-					`Client ${i} SARL`,
-					'standard',
-					i % 5 === 0 ? 'en' : 'fr',
-					emails ? `{client${i}@customers.example}` : '{}',
-					'{12 rue du Marché}',
-					'75011',
-					'Paris',
-				];
-			}
-		}
-		await copyRows(
-			client,
-			'customers',
-			[
-				'external_id',
-				'name',
-				'profile',
-				'language',
-				'emails',
-				'address_lines',
-				'postal_code',
-				'city',
-			],
-			rows(),
-		);
-	});
-}
-
-/**
- * `due` open invoices due `dueDaysAgo` days before AS_OF (in the level1 window), plus `filler` invoices outside
- * it: 90 % paid, 10 % open with due dates spread over two years, outside the level 1 windows of the policies.
- */
-async function loadInvoices(
-	ledger: Ledger,
-	customers: number,
-	due: number,
-	filler: number,
-	dueDaysAgo = 7,
-): Promise<void> {
-	const ids = await ledger.query<{ id: string }>('SELECT id FROM customers ORDER BY id');
-	await ledger.withClient(async (client) => {
-		function* rows() {
-			for (let i = 0; i < due + filler; i++) {
-				const customer = ids[i % customers].id;
-				const amount = 10_000 + ((i * 7919) % 900_000);
-				let status = 'open';
-				let dueDate = dayOffset(-dueDaysAgo);
-				let open = amount;
-				let paidAt: string | null = null;
-				if (i >= due) {
-					if (i % 10 !== 0) {
-						status = 'paid';
-						open = 0;
-						dueDate = dayOffset(-((i * 31) % 700));
-						paidAt = dayOffset(-((i * 31) % 700) + 20);
-					} else {
-						// open, but outside every policy's level 1 window (2 to 46 days late)
-						const late = (i * 37) % 700;
-						dueDate = dayOffset(-(late >= 0 && late < 50 ? late + 50 : late));
-					}
-				}
-				yield [
-					`F-${i}`,
-					customer,
-					'EUR',
-					Math.round(amount / 1.2),
-					amount - Math.round(amount / 1.2),
-					amount,
-					amount,
-					open,
-					dayOffset(-60),
-					dueDate,
-					status,
-					paidAt,
-					`h${i}`,
-				];
-			}
-		}
-		await copyRows(
-			client,
-			'invoices',
-			[
-				'number',
-				'customer_id',
-				'currency',
-				'total_excl_minor',
-				'total_tax_minor',
-				'total_incl_minor',
-				'payable_minor',
-				'open_minor',
-				'issue_date',
-				'due_date',
-				'status',
-				'paid_at',
-				'content_hash',
-			],
-			rows(),
-		);
-		await client.query('ANALYZE invoices');
-		await client.query('ANALYZE customers');
-	});
-}
-
-async function timeIt(work: () => Promise<unknown>): Promise<number> {
-	const start = performance.now();
-	await work();
-	return performance.now() - start;
 }
 
 async function emails(ctx: BenchContext, schemas: string[]): Promise<void> {
 	const count = Math.max(100, Math.round(10_000 * ctx.scale));
 	const sink = await startSmtpSink({ keep: false });
-	const ledger = await freshLedger(ctx, schemas, 'mail');
+	const ledger = await freshDunningLedger(ctx, schemas, 'mail');
 	try {
 		// one stage, one invoice per customer, a static cc: the message the seed's level 1 sends
-		await savePolicy(ledger, {
-			code: 'standard',
-			name: 'Standard',
-			stages: [
-				{
-					code: 'level1',
-					kind: 'reminder',
-					offsetDays: 5,
-					channels: ['email', 'letter'],
-					template: 'reminder_1',
-					grouping: 'statement',
-					cc: ['ventes@acme.example'],
-				},
-			],
-		});
-		await loadCustomers(ledger, count, true);
-		await loadInvoices(ledger, count, count, 0);
+		await saveLevel1Policy(ledger);
+		await loadReminderCustomers(ledger, count, true);
+		await loadReminderInvoices(ledger, count, count, 0);
 		const plan = await planReminders(ledger, { stage: 'level1', asOf: AS_OF });
 		if (plan.due.length !== count)
 			throw new Error(`planned ${plan.due.length} reminders, expected ${count}`);
@@ -206,53 +70,15 @@ async function emails(ctx: BenchContext, schemas: string[]): Promise<void> {
 
 		// raw references: nodemailer's pooled transport, the same number of messages of the same size, ready-made;
 		// once as configured by default, once with TCP_NODELAY on its sockets (as the package's pool sets it)
-		const text =
-			'Bonjour,\n\nSauf erreur de notre part, la facture suivante reste impayée :\n\n- Facture F-1 du 30 janvier 2026, échue le 24 mars 2026 : 1 234,56 € restant dû\n\nTotal restant dû : 1 234,56 €.\n\nCordialement,\nService recouvrement\nACME SAS';
-		const rawLoop = async (transport: nodemailer.Transporter): Promise<number> => {
-			let next = 0;
-			const ms = await timeIt(async () => {
-				await Promise.all(
-					Array.from({ length: CONCURRENCY * 2 }, async () => {
-						while (next < count) {
-							const i = next++;
-							await transport.sendMail({
-								from: 'Relances <relances@acme.example>',
-								to: `client${i}@customers.example`,
-								cc: 'ventes@acme.example',
-								subject: 'Relance : facture(s) échue(s) – 1 234,56 €',
-								text,
-								html: `<p>${text.replace(/\n/g, '<br>')}</p>`,
-							});
-						}
-					}),
-				);
-			});
-			transport.close();
-			return ms;
-		};
-		const rawDefaultMs = await rawLoop(
+		const rawDefaultMs = await sendReadyMadeReminders(
 			createSmtpTransport(smtp, { pool: true, maxConnections: CONCURRENCY }),
+			count,
+			CONCURRENCY,
 		);
-		const rawMs = await rawLoop(
-			nodemailer.createTransport({
-				pool: true,
-				maxConnections: CONCURRENCY,
-				maxMessages: Infinity,
-				host: smtp.host,
-				port: smtp.port,
-				secure: false,
-				ignoreTLS: true,
-				getSocket: (
-					_options: unknown,
-					callback: (err: Error | null, socket?: { connection: unknown }) => void,
-				) => {
-					const socket = connect(smtp.port, smtp.host, () =>
-						callback(null, { connection: socket }),
-					);
-					socket.setNoDelay(true);
-					socket.once('error', (error) => callback(error));
-				},
-			} as nodemailer.TransportOptions),
+		const rawMs = await sendReadyMadeReminders(
+			pooledNodelayTransport(smtp, CONCURRENCY),
+			count,
+			CONCURRENCY,
 		);
 		const received = sink.received.length;
 
@@ -439,25 +265,11 @@ async function workflows(ctx: BenchContext, schemas: string[]): Promise<void> {
 	// it sends a fifth of the planned reminders (the whole plan is still read and handed to it)
 	const sample = Math.max(100, Math.round(count / 5));
 	const sink = await startSmtpSink({ keep: false });
-	const ledger = await freshLedger(ctx, schemas, 'wf');
+	const ledger = await freshDunningLedger(ctx, schemas, 'wf');
 	try {
-		await savePolicy(ledger, {
-			code: 'standard',
-			name: 'Standard',
-			stages: [
-				{
-					code: 'level1',
-					kind: 'reminder',
-					offsetDays: 5,
-					channels: ['email', 'letter'],
-					template: 'reminder_1',
-					grouping: 'statement',
-					cc: ['ventes@acme.example'],
-				},
-			],
-		});
-		await loadCustomers(ledger, count, true);
-		await loadInvoices(ledger, count, count, 0);
+		await saveLevel1Policy(ledger);
+		await loadReminderCustomers(ledger, count, true);
+		await loadReminderInvoices(ledger, count, count, 0);
 		const credentials = credentialsFor(ctx.databaseUrl, ledger.schema, sink.config);
 
 		let n8nStatus = '';
@@ -511,11 +323,11 @@ async function planning(ctx: BenchContext, schemas: string[]): Promise<void> {
 		['small', small],
 		['big', big],
 	] as const) {
-		const ledger = await freshLedger(ctx, schemas, tag);
+		const ledger = await freshDunningLedger(ctx, schemas, tag);
 		try {
 			const loadMs = await timeIt(async () => {
-				await loadCustomers(ledger, customers, true);
-				await loadInvoices(ledger, customers, due, size - due);
+				await loadReminderCustomers(ledger, customers, true);
+				await loadReminderInvoices(ledger, customers, due, size - due);
 			});
 			ctx.log(`${tag} ledger: ${size} invoices loaded with COPY in ${Math.round(loadMs)} ms`);
 			const runs: number[] = [];
@@ -554,10 +366,10 @@ async function planning(ctx: BenchContext, schemas: string[]): Promise<void> {
 
 async function letters(ctx: BenchContext, schemas: string[]): Promise<void> {
 	const count = Math.max(200, Math.round(10_000 * ctx.scale));
-	const ledger = await freshLedger(ctx, schemas, 'letters');
+	const ledger = await freshDunningLedger(ctx, schemas, 'letters');
 	try {
-		await loadCustomers(ledger, count, false);
-		await loadInvoices(ledger, count, count, 0);
+		await loadReminderCustomers(ledger, count, false);
+		await loadReminderInvoices(ledger, count, count, 0);
 		const plan = await planReminders(ledger, { stage: 'level1', asOf: AS_OF });
 		global.gc?.();
 		const samples: number[] = [];

@@ -7,7 +7,6 @@
  * Also measured on the large ledger: the 12-month DSO and CEI trends, days late, balance cleaning, reminder results
  * and the whole overview (everything the PDF report and the dashboard show). BENCH_EXPLAIN=1 logs the aged balance's plan.
  */
-import { performance } from 'node:perf_hooks';
 import {
 	agedBalance,
 	balanceCleaning,
@@ -15,11 +14,18 @@ import {
 	copyRows,
 	daysLate,
 	dso,
-	openLedger,
 	receivablesOverview,
 	reminderResults,
 	type Ledger,
 } from '../core';
+import {
+	analyze,
+	copyCustomers,
+	copyInvoices,
+	freshLedger,
+	timeIt,
+	type InvoiceRow,
+} from './lib/ledgers';
 import { dropSchemas } from './lib/schemas';
 import type { BenchContext, BenchFn } from './lib/types';
 
@@ -34,16 +40,6 @@ const CUSTOMERS = 2_000;
 const OPEN = 5_000;
 /** Paid after the report's date: open at it (found through their allocations). */
 const PAID_LATER = 500;
-
-function schemaName(tag: string): string {
-	return `bench_reports_${tag}_${Date.now().toString(36)}_${Math.floor(Math.random() * 1e6).toString(36)}`;
-}
-
-async function timeIt(work: () => Promise<unknown>): Promise<number> {
-	const start = performance.now();
-	await work();
-	return performance.now() - start;
-}
 
 function median(values: number[]): number {
 	const sorted = [...values].sort((a, b) => a - b);
@@ -60,15 +56,7 @@ export async function load(ledger: Ledger, size: number): Promise<void> {
 		await client.query(
 			`INSERT INTO staff (code, name, roles) SELECT 'REP' || g, 'Rep ' || g, '{sales_rep}' FROM generate_series(0, 19) g`,
 		);
-		await copyRows(
-			client,
-			'customers',
-			['external_id', 'name', 'sales_rep_code', 'emails'],
-			(function* () {
-				for (let i = 0; i < CUSTOMERS; i++)
-					yield [`C${i}`, `Client ${i} SARL`, `REP${i % 20}`, `{c${i}@example.fr}`];
-			})(),
-		);
+		await copyCustomers(client, CUSTOMERS, { salesReps: 20 });
 		const [{ min: firstCustomer }] = (
 			await client.query<{ min: string }>('SELECT min(id)::text AS min FROM customers')
 		).rows;
@@ -82,47 +70,25 @@ export async function load(ledger: Ledger, size: number): Promise<void> {
 			k === 'open' ? day(29 - (i % 200)) : k === 'later' ? day(-20) : day(-50 - (i % 700));
 		const paidOn = (i: number) =>
 			kind(i) === 'later' ? day(10) : shift(dueOn(i, kind(i)), i % 40);
-		await copyRows(
+		await copyInvoices(
 			client,
-			'invoices',
-			[
-				'number',
-				'customer_id',
-				'currency',
-				'total_excl_minor',
-				'total_tax_minor',
-				'total_incl_minor',
-				'payable_minor',
-				'open_minor',
-				'issue_date',
-				'due_date',
-				'status',
-				'paid_at',
-				'content_hash',
-			],
-			(function* () {
+			(function* (): Generator<InvoiceRow> {
 				for (let i = 0; i < size; i++) {
 					const k = kind(i);
 					const a = amount(i);
 					const due = dueOn(i, k);
-					const issue = shift(due, -30);
-					const status = k === 'open' ? 'open' : k === 'credited' ? 'credited' : 'paid';
-					const paidAt = k === 'later' || k === 'paid' ? paidOn(i) : null;
-					yield [
-						`F-${i}`,
-						customerId(i),
-						'EUR',
-						Math.round(a / 1.2),
-						a - Math.round(a / 1.2),
-						a,
-						a,
-						k === 'open' ? a : 0,
-						issue,
+					yield {
+						number: `F-${i}`,
+						customerId: customerId(i),
+						excl: Math.round(a / 1.2),
+						tax: a - Math.round(a / 1.2),
+						open: k === 'open' ? a : 0,
+						issue: shift(due, -30),
 						due,
-						status,
-						paidAt,
-						`h${i}`,
-					];
+						status: k === 'open' ? 'open' : k === 'credited' ? 'credited' : 'paid',
+						paidAt: k === 'later' || k === 'paid' ? paidOn(i) : null,
+						hash: `h${i}`,
+					};
 				}
 			})(),
 		);
@@ -226,7 +192,7 @@ export async function load(ledger: Ledger, size: number): Promise<void> {
 			SELECT customer_id, id, $1::date, payable_minor, 'EUR', 'pending', $2::timestamptz FROM invoices WHERE number IN (SELECT 'F-' || g FROM generate_series(5, 2999, 10) g)`,
 			[day(10), `${day(-5)}T10:00:00Z`],
 		);
-		for (const table of [
+		await analyze(client, [
 			'customers',
 			'invoices',
 			'payments',
@@ -234,8 +200,7 @@ export async function load(ledger: Ledger, size: number): Promise<void> {
 			'disputes',
 			'dispute_invoices',
 			'promises',
-		])
-			await client.query(`ANALYZE ${table}`);
+		]);
 	});
 }
 
@@ -250,11 +215,8 @@ const bench: BenchFn = async (ctx: BenchContext) => {
 			['small', small],
 			['big', big],
 		] as const) {
-			const schema = schemaName(tag);
-			schemas.push(schema);
-			const ledger = openLedger({ connectionString: ctx.databaseUrl, schema, maxConnections: 4 });
+			const ledger = await freshLedger(ctx, schemas, `reports_${tag}`, { maxConnections: 4 });
 			try {
-				await ledger.ensureReady();
 				const loadMs = await timeIt(() => load(ledger, size));
 				ctx.log(
 					`${tag} ledger: ${size} invoices with their payments, allocations and credit notes loaded with COPY in ${Math.round(loadMs)} ms`,

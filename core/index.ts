@@ -200,6 +200,7 @@ export {
 	stageLabel,
 	storedPolicyViews,
 	sendReminderEmails,
+	invoiceLateCharges,
 	statementJson,
 	statementOfCharges,
 	validatePolicy,

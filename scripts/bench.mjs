@@ -39,7 +39,7 @@ function redact(url) {
 /** Reads goals such as '≥ 0.5×', '>= 2x', '≤ 1.2×', '< 50%'; undefined when the goal is not a comparison. */
 function goalMet(value, goal) {
 	if (typeof value !== 'number' || !goal) return undefined;
-	const match = /^\s*(≥|>=|>|≤|<=|<|=)\s*(-?\d+(?:[.,]\d+)?)\s*(×|x|%)?\s*$/.exec(goal);
+	const match = /^\s*(≥|>=|>|≤|<=|<|=)\s*(-?\d+(?:[.,]\d+)?)\s*(×|x|%|MB|ms|s)?\s*$/.exec(goal);
 	if (!match) return undefined;
 	let target = Number(match[2].replace(',', '.'));
 	if (match[3] === '%') target /= 100;
@@ -65,6 +65,34 @@ function formatNumber(value) {
 	const abs = Math.abs(value);
 	const digits = abs >= 1000 ? 0 : abs >= 100 ? 1 : abs >= 10 ? 2 : 3;
 	return value.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: 0 });
+}
+
+/** A bench's own table (ctx.table), as Markdown: flow, rows, package, reference, ratio, goal, met. */
+function printMarkdownTable({ bench, title, rows }) {
+	const cell = (value) => String(value ?? '').replace(/\|/g, '\\|');
+	console.log(`\n${bench}: ${title}\n`);
+	console.log('| flow | rows | package | reference in the same run | ratio | goal | met |');
+	console.log('| --- | --- | --- | --- | --- | --- | --- |');
+	for (const row of rows) {
+		const met = goalMet(row.ratio, row.goal);
+		const ratio =
+			typeof row.ratio === 'number'
+				? `${formatNumber(row.ratio)}${row.unit ? ` ${row.unit}` : '×'}`
+				: '';
+		console.log(
+			`| ${[
+				row.flow,
+				typeof row.rows === 'number' ? row.rows.toLocaleString('en-US') : row.rows,
+				row.package,
+				row.reference,
+				ratio,
+				row.goal ?? '',
+				met === undefined ? '' : met ? 'yes' : 'NO',
+			]
+				.map(cell)
+				.join(' | ')} |`,
+		);
+	}
 }
 
 function printTable(rows) {
@@ -170,6 +198,7 @@ async function main() {
 
 	const results = [];
 	const runs = [];
+	const tables = [];
 	try {
 		for (const file of selected) {
 			const bench = short(file);
@@ -196,6 +225,13 @@ async function main() {
 						`[${bench}] ${label}: ${formatNumber(value)}×${goal ? ` (goal ${goal}${met === undefined ? '' : met ? ', met' : ', NOT met'})` : ''}`,
 					);
 				},
+			};
+			context.table = (title, rows) => {
+				tables.push({
+					bench,
+					title,
+					rows: rows.map((row) => ({ ...row, met: goalMet(row.ratio, row.goal) ?? null })),
+				});
 			};
 			try {
 				const fn = await compile(file);
@@ -228,6 +264,7 @@ async function main() {
 		rows.push([run.bench, 'FAILED', '', '', run.error.split('\n')[0]]);
 	console.log('');
 	printTable(rows);
+	for (const table of tables) printMarkdownTable(table);
 
 	const report = {
 		startedAt: startedAt.toISOString(),
@@ -238,6 +275,7 @@ async function main() {
 		cpus: os.cpus().length,
 		runs,
 		results,
+		tables,
 	};
 	const reportFile = path.join(outDir, 'results.json');
 	writeFileSync(reportFile, `${JSON.stringify(report, null, 2)}\n`);

@@ -11,6 +11,12 @@ export interface PlannedCallInvoice {
 	open: string;
 	/** That disputed part (absent: none); not in `open`. */
 	disputed?: string;
+	/**
+	 * The buyer approved the invoice on the e-invoicing platform (205), or part of it (206: the approved amount, and
+	 * the amount not approved when the platform gives them, incl. VAT or else excl.): the call's "booked" and
+	 * "conform" are answered by it. Absent: no approval, or disputed, refused or rejected since.
+	 */
+	platformApproval?: { status: '205' | '206'; at: string; approved?: string; notApproved?: string };
 	poNumber: string | null;
 }
 

@@ -9,6 +9,9 @@ export const CHECKLIST_KEYS: ChecklistKey[] = ['received', 'booked', 'conform', 
 export interface ChecklistItem {
 	key: ChecklistKey;
 	question: string;
+	/** Already answered, by the e-invoicing platform's approval (205/206) of every invoice of the call. */
+	answer?: boolean;
+	answeredBy?: 'platform';
 }
 
 const QUESTIONS: Record<
@@ -64,13 +67,20 @@ export function checklistFor(
 	language: 'fr' | 'en',
 	invoiceNumbers: string[],
 	dueDates: string[],
+	answered: Partial<Record<ChecklistKey, boolean>> = {},
 ): ChecklistItem[] {
 	const sorted = [...new Set(dueDates)].sort();
 	const due = sorted
 		.map((d) => callDate(d, language))
 		.join(language === 'fr' ? ' et du ' : ' and ');
 	const invoices = invoiceNumbers.join(', ');
-	return CHECKLIST_KEYS.map((key) => ({ key, question: QUESTIONS[language][key](invoices, due) }));
+	return CHECKLIST_KEYS.map((key) => ({
+		key,
+		question: QUESTIONS[language][key](invoices, due),
+		...(answered[key] !== undefined
+			? { answer: answered[key], answeredBy: 'platform' as const }
+			: {}),
+	}));
 }
 
 /**

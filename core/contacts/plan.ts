@@ -4,7 +4,7 @@ import type { Ledger } from '../ledger/ledger';
 import { formatAmount, parseAmount } from '../money/money';
 import { addDays, DEFAULT_ZONE, parseCalendarDate, todayIn } from '../time/dates';
 import { callIntro, checklistFor } from './checklist';
-import type { PlannedCall } from './calls';
+import type { PlannedCall, PlannedCallInvoice } from './calls';
 import { openReminderCalls } from './fromReminder';
 import { timelineSummary } from '../dunning/timeline-text';
 import { splitDisputed } from '../disputes/part';
@@ -70,6 +70,10 @@ interface Row {
 	collector_email: string | null;
 	/** Sum of the parts in open disputes of some lines of the invoice (null: none). */
 	disputed_parts: string | null;
+	/** The buyer's latest approval on the e-invoicing platform (205/206), unless disputed, refused or rejected since. */
+	approval_code: '205' | '206' | null;
+	approval_at: string | null;
+	approval_amounts: Array<{ type: string; amountMinor: string; currency: string }> | null;
 }
 
 function planError(message: string, hint: string): ReceivablesError {
@@ -80,8 +84,16 @@ const SELECT_DUE = `SELECT i.id, i.number, i.due_date::text, trim(i.currency) AS
 		c.id AS customer_id, c.external_id, c.name, c.language, c.phone, c.emails, c.profile, c.collector_code,
 		co.name AS collector_name, co.phone AS collector_phone, co.email AS collector_email,
 		(SELECT sum(di.disputed_minor)::text FROM dispute_invoices di JOIN disputes d ON d.id = di.dispute_id
-			WHERE di.invoice_id = i.id AND d.status = 'open' AND di.disputed_minor IS NOT NULL) AS disputed_parts
+			WHERE di.invoice_id = i.id AND d.status = 'open' AND di.disputed_minor IS NOT NULL) AS disputed_parts,
+		ap.status_code AS approval_code, to_char(ap.issued_at, 'YYYY-MM-DD"T"HH24:MI:SS"Z"') AS approval_at, ap.amounts AS approval_amounts
 	FROM invoices i
+	LEFT JOIN LATERAL (
+		SELECT l.status_code, l.issued_at AT TIME ZONE 'UTC' AS issued_at, l.amounts FROM lifecycle_statuses l
+		WHERE l.invoice_id = i.id AND l.status_code IN ('205', '206') AND l.outcome IN ('applied', 'superseded')
+			AND NOT EXISTS (SELECT 1 FROM lifecycle_statuses x WHERE x.invoice_id = i.id AND x.status_code IN ('207', '208', '210', '213', '501')
+				AND x.outcome IN ('applied', 'superseded') AND x.issued_at > l.issued_at)
+		ORDER BY l.issued_at DESC, l.id DESC LIMIT 1
+	) ap ON true
 	JOIN customers c ON c.id = i.customer_id
 	LEFT JOIN staff co ON co.code = c.collector_code
 	WHERE i.status = 'open' AND i.due_date BETWEEN $1::date AND $2::date AND i.doc_type = 'invoice' AND i.open_minor > 0
@@ -91,6 +103,35 @@ const SELECT_DUE = `SELECT i.id, i.number, i.due_date::text, trim(i.currency) AS
 		AND ($5::text IS NULL OR c.collector_code = $5::text)
 		AND NOT EXISTS (SELECT 1 FROM dispute_invoices di JOIN disputes d ON d.id = di.dispute_id WHERE di.invoice_id = i.id AND d.status = 'open' AND di.disputed_minor IS NULL)
 	ORDER BY c.external_id, i.due_date, i.number`;
+
+/** The approval the buyer gave on the e-invoicing platform: 205 the whole invoice, 206 a part (the approved amount). */
+function platformApproval(row: Row): NonNullable<PlannedCallInvoice['platformApproval']> {
+	const amounts = row.approval_amounts ?? [];
+	const amount = (...types: string[]) => {
+		for (const type of types) {
+			const found = amounts.find((a) => a.type === type && a.currency.trim() === row.currency);
+			if (found) return formatAmount(BigInt(found.amountMinor), row.currency);
+		}
+		return undefined;
+	};
+	const approved = row.approval_code === '206' ? amount('MAPTTC', 'MAP') : undefined;
+	const notApproved = row.approval_code === '206' ? amount('MNATTC', 'MNA') : undefined;
+	return {
+		status: row.approval_code as '205' | '206',
+		at: row.approval_at as string,
+		...(approved ? { approved } : {}),
+		...(notApproved ? { notApproved } : {}),
+	};
+}
+
+/**
+ * The checklist questions the platform already answered for every invoice of the call: approved (205) means booked
+ * and conform; partly approved (206) means booked, not conform as a whole (the approved amount is in the invoice).
+ */
+function platformAnswers(rows: Row[]): Partial<Record<'booked' | 'conform', boolean>> {
+	if (rows.length === 0 || rows.some((r) => !r.approval_code)) return {};
+	return { booked: true, conform: rows.every((r) => r.approval_code === '205') };
+}
 
 export async function planCalls(ledger: Ledger, options: PlanCallsOptions = {}): Promise<CallPlan> {
 	const zone = options.zone || DEFAULT_ZONE;
@@ -175,6 +216,7 @@ export async function planCalls(ledger: Ledger, options: PlanCallsOptions = {}):
 				language,
 				invoices.map((i) => i.number),
 				invoices.map((i) => i.due_date),
+				platformAnswers(invoices),
 			);
 			const ids = invoices.map((i) => i.id);
 			const upsert = await client.query<{
@@ -214,7 +256,10 @@ export async function planCalls(ledger: Ledger, options: PlanCallsOptions = {}):
 			}
 			await client.query(
 				"UPDATE contact_tasks SET checklist = $2 WHERE id = $1 AND checklist = '{}'::jsonb",
-				[taskId, JSON.stringify(Object.fromEntries(checklist.map((c) => [c.key, null])))],
+				[
+					taskId,
+					JSON.stringify(Object.fromEntries(checklist.map((c) => [c.key, c.answer ?? null]))),
+				],
 			);
 			const totals = new Map<string, bigint>();
 			for (const i of invoices)
@@ -251,6 +296,7 @@ export async function planCalls(ledger: Ledger, options: PlanCallsOptions = {}):
 					...(disputed.has(i.id)
 						? { disputed: formatAmount(disputed.get(i.id)!, i.currency) }
 						: {}),
+					...(i.approval_code ? { platformApproval: platformApproval(i) } : {}),
 				})),
 				totals: [...totals].map(([currency, open]) => ({
 					currency,

@@ -123,21 +123,9 @@ export async function statementOfCharges(
 		where.push(`i.due_date >= $${params.length}::date`);
 	}
 	params.push(options.limit ?? 10000);
-	const rows = await ledger.query<Row>(
-		`SELECT i.id, i.number, i.customer_id, c.external_id, c.name, i.currency, i.due_date::text,
-			CASE WHEN i.status = 'paid' AND i.paid_at > $1::date THEN 'open' ELSE i.status END AS status,
-			CASE WHEN i.paid_at > $1::date THEN NULL ELSE i.paid_at::text END AS paid_at,
-			i.open_minor, c.profile, c.policy_overrides,
-			(SELECT json_agg(json_build_object('date', s.on_date::text, 'amount', s.amount_minor::text, 'kind', s.kind) ORDER BY s.on_date)
-				FROM (SELECT p.received_on AS on_date, a.amount_minor, 'payment' AS kind FROM allocations a JOIN payments p ON p.id = a.payment_id
-					WHERE a.invoice_id = i.id
-					UNION ALL SELECT w.effective_on, w.amount_minor, 'write_off' FROM write_offs w WHERE w.invoice_id = i.id) s) AS settlements,
-			i.payable_minor,
-			(SELECT json_agg(json_build_object('until', rv.superseded_on::text, 'payable', rv.payable_minor::text, 'due', rv.due_date::text) ORDER BY rv.superseded_on, rv.revision)
-				FROM invoice_revisions rv WHERE rv.invoice_id = i.id) AS revisions
-		FROM invoices i JOIN customers c ON c.id = i.customer_id
-		WHERE ${where.join(' AND ')}
-		ORDER BY c.external_id, i.currency, i.due_date, i.id LIMIT $${params.length}`,
+	const rows = await chargeRows(
+		ledger,
+		`${where.join(' AND ')} ORDER BY c.external_id, i.currency, i.due_date, i.id LIMIT $${params.length}`,
 		params,
 	);
 	const defaultPolicy = options.defaultPolicy || 'standard';
@@ -145,41 +133,7 @@ export async function statementOfCharges(
 	const totals = new Map<string, StatementTotals>();
 	const warnings: ChargesWarning[] = [];
 	for (const row of rows) {
-		let policy: DunningPolicy | undefined = policies.get(row.profile ?? defaultPolicy);
-		if (policy && row.policy_overrides && Object.keys(row.policy_overrides).length) {
-			try {
-				policy = applyOverrides(policy, row.policy_overrides);
-			} catch {
-				// invalid overrides: the profile's policy (the plan reports them)
-			}
-		}
-		// What the invoice owed: open now plus every settlement; the settlements after the date were still owed then.
-		const all: Settlement[] = (row.settlements ?? []).map((s) => ({
-			date: s.date,
-			amountMinor: BigInt(s.amount),
-			kind: s.kind,
-		}));
-		const owed = BigInt(row.open_minor) + all.reduce((sum, s) => sum + s.amountMinor, 0n);
-		const settlements = all.filter((s) => s.date <= asOf);
-		const charges = latePaymentCharges({
-			amountMinor: owed,
-			settlements,
-			revisions: earlierVersions(
-				row.revisions?.map((x) => ({
-					until: x.until,
-					payableMinor: BigInt(x.payable),
-					dueDate: x.due,
-				})),
-				BigInt(row.payable_minor),
-				owed,
-			),
-			currency: row.currency,
-			dueDate: row.due_date,
-			asOf,
-			contractRatePercent: policy?.contractRatePercent,
-			fixedIndemnity: policy?.fixedIndemnity,
-			governingLaw: row.policy_overrides?.governingLaw ?? policy?.governingLaw ?? law,
-		});
+		const charges = rowCharges(row, asOf, policies.get(row.profile ?? defaultPolicy), law);
 		if (charges.interestMinor === 0n && charges.fixedIndemnityMinor === 0n) continue;
 		lines.push({
 			invoiceId: String(row.id),
@@ -215,6 +169,164 @@ export async function statementOfCharges(
 		}
 	}
 	return { asOf, lines, totals: [...totals.values()], warnings };
+}
+
+/**
+ * The invoices' rows as the charges read them, the invoice as it stood on `$1` (the as-of date): what it owed, every
+ * settlement with its date, its kept revisions. `tail` is the rest of the query after the joins (WHERE …).
+ */
+function chargeRows(ledger: Ledger, tail: string, params: unknown[]): Promise<Row[]> {
+	return ledger.query<Row>(
+		`SELECT i.id, i.number, i.customer_id, c.external_id, c.name, i.currency, i.due_date::text,
+			CASE WHEN i.status = 'paid' AND i.paid_at > $1::date THEN 'open' ELSE i.status END AS status,
+			CASE WHEN i.paid_at > $1::date THEN NULL ELSE i.paid_at::text END AS paid_at,
+			i.open_minor, c.profile, c.policy_overrides,
+			(SELECT json_agg(json_build_object('date', s.on_date::text, 'amount', s.amount_minor::text, 'kind', s.kind) ORDER BY s.on_date)
+				FROM (SELECT p.received_on AS on_date, a.amount_minor, 'payment' AS kind FROM allocations a JOIN payments p ON p.id = a.payment_id
+					WHERE a.invoice_id = i.id
+					UNION ALL SELECT w.effective_on, w.amount_minor, 'write_off' FROM write_offs w WHERE w.invoice_id = i.id) s) AS settlements,
+			i.payable_minor,
+			(SELECT json_agg(json_build_object('until', rv.superseded_on::text, 'payable', rv.payable_minor::text, 'due', rv.due_date::text) ORDER BY rv.superseded_on, rv.revision)
+				FROM invoice_revisions rv WHERE rv.invoice_id = i.id) AS revisions
+		FROM invoices i JOIN customers c ON c.id = i.customer_id
+		WHERE ${tail}`,
+		params,
+	);
+}
+
+/**
+ * The charges of one invoice row as of a date — the rule reminders and statements share: each amount for its own
+ * period (settlements up to the date), each revision's content day by day (see latePaymentCharges' revisions), the
+ * customer's policy (its overrides applied) for the contract rate and indemnity, its law, else the company's.
+ * `given` replaces the policy's contract rate or the law where set.
+ */
+function rowCharges(
+	row: Row,
+	asOf: string,
+	profilePolicy: DunningPolicy | undefined,
+	companyLawCode: string,
+	given: { contractRatePercent?: string; governingLaw?: string } = {},
+): LatePaymentCharges {
+	let policy = profilePolicy;
+	if (policy && row.policy_overrides && Object.keys(row.policy_overrides).length) {
+		try {
+			policy = applyOverrides(policy, row.policy_overrides);
+		} catch {
+			// invalid overrides: the profile's policy (the plan reports them)
+		}
+	}
+	// What the invoice owed: open now plus every settlement; the settlements after the date were still owed then.
+	const all: Settlement[] = (row.settlements ?? []).map((s) => ({
+		date: s.date,
+		amountMinor: BigInt(s.amount),
+		kind: s.kind,
+	}));
+	const owed = BigInt(row.open_minor) + all.reduce((sum, s) => sum + s.amountMinor, 0n);
+	return latePaymentCharges({
+		amountMinor: owed,
+		settlements: all.filter((s) => s.date <= asOf),
+		revisions: earlierVersions(
+			row.revisions?.map((x) => ({
+				until: x.until,
+				payableMinor: BigInt(x.payable),
+				dueDate: x.due,
+			})),
+			BigInt(row.payable_minor),
+			owed,
+		),
+		currency: row.currency,
+		dueDate: row.due_date,
+		asOf,
+		contractRatePercent: given.contractRatePercent || policy?.contractRatePercent,
+		fixedIndemnity: policy?.fixedIndemnity,
+		governingLaw:
+			given.governingLaw ||
+			(row.policy_overrides?.governingLaw ?? policy?.governingLaw ?? companyLawCode),
+	});
+}
+
+export interface InvoiceChargesOptions {
+	/** The invoice's number (an invoice, not a credit note). */
+	invoiceNumber: string;
+	/** The customer's code, when numbers repeat across issuers. */
+	customerExternalId?: string;
+	/** Interest runs up to this date (default today in `zone`); the invoice as it stood that day. */
+	asOf?: string;
+	zone?: string;
+	/** Policy of a customer without a profile (default "standard"). */
+	defaultPolicy?: string;
+	/** Replaces the customer's policy contract rate (empty: the policy's, else the legal rate). */
+	contractRatePercent?: string;
+	/** Replaces the customer's or company's governing law (empty: theirs). */
+	governingLaw?: string;
+}
+
+/**
+ * The late-payment charges of one invoice of the ledger as of a date, computed exactly as the reminders and the
+ * Statement of Late-Payment Charges compute them: its payments, credit notes and write-offs, its revisions, the
+ * customer's policy and law. Read-only.
+ */
+export async function invoiceLateCharges(
+	ledger: Ledger,
+	options: InvoiceChargesOptions,
+): Promise<StatementLine> {
+	const zone = options.zone || DEFAULT_ZONE;
+	const asOf = options.asOf ? parseCalendarDate(options.asOf, zone) : todayIn(zone);
+	if (!asOf) {
+		throw new ReceivablesError('CHARGES_BAD_DATE', `"${options.asOf}" is not a calendar date.`, {
+			hint: 'Give dates as YYYY-MM-DD.',
+		});
+	}
+	const number = String(options.invoiceNumber ?? '').trim();
+	if (!number) {
+		throw new ReceivablesError('CHARGES_NO_INVOICE', 'No invoice number was given.', {
+			hint: 'Give the number of an invoice of the ledger, or compute from the item’s fields.',
+		});
+	}
+	const params: unknown[] = [asOf, number];
+	let where = "i.doc_type = 'invoice' AND i.number = $2";
+	if (options.customerExternalId?.trim()) {
+		params.push(options.customerExternalId.trim());
+		where += ` AND c.external_id = $${params.length}`;
+	}
+	const rows = await chargeRows(ledger, `${where} ORDER BY i.id LIMIT 2`, params);
+	if (rows.length !== 1) {
+		throw new ReceivablesError(
+			rows.length ? 'CHARGES_AMBIGUOUS_INVOICE' : 'CHARGES_UNKNOWN_INVOICE',
+			rows.length
+				? `Several invoices of the ledger are numbered "${number}".`
+				: `The ledger has no invoice numbered "${number}"${options.customerExternalId ? ` for customer ${options.customerExternalId}` : ''}.`,
+			{
+				hint: rows.length
+					? 'Give the customer’s code as well.'
+					: 'Check the number (an invoice, not a credit note) and the customer’s code.',
+			},
+		);
+	}
+	const row = rows[0];
+	const policies = await loadPolicies(ledger);
+	const charges = rowCharges(
+		row,
+		asOf,
+		policies.get(row.profile ?? (options.defaultPolicy || 'standard')),
+		await companyLaw(ledger),
+		{
+			contractRatePercent: options.contractRatePercent?.trim() || undefined,
+			governingLaw: options.governingLaw?.trim() || undefined,
+		},
+	);
+	return {
+		invoiceId: String(row.id),
+		number: row.number,
+		customerId: String(row.customer_id),
+		customerExternalId: row.external_id,
+		customerName: row.name,
+		currency: row.currency,
+		dueDate: row.due_date,
+		status: row.status,
+		paidAt: row.paid_at,
+		charges,
+	};
 }
 
 /** JSON view of a statement for node outputs: decimal strings, no bigint. */

@@ -1,6 +1,7 @@
 import type { Ledger } from '../ledger';
 import { createTestLedger, dropTestLedger } from '../../test/helpers/db';
 import { addCustomer, addInvoice, seedStaff } from '../../test/helpers/dunning';
+import { planCalls } from '../contacts/plan';
 import { installDefaultPolicies } from '../dunning/policy';
 import { planReminders } from '../dunning/plan';
 import { timelineSummary } from '../dunning/timeline-text';
@@ -196,6 +197,202 @@ describe('platform statuses drive collections', () => {
 			['E-213', '1200.00', null],
 			['E-225', '1200.00', null],
 		]);
+	});
+
+	it('200 Déposée, 201 Émise, 202 Reçue, 204 Prise en charge and 212 Encaissée are history only: recorded, in the timeline, the invoice dunned as before', async () => {
+		for (const n of ['H-200', 'H-201', 'H-202', 'H-204', 'H-212'])
+			await addInvoice(ledger, { customerId: customer, number: n, dueDate: '2025-10-14' });
+		const codes = ['200', '201', '202', '204', '212'];
+		const results = await applyLifecycleStatuses(
+			ledger,
+			codes.map((code) =>
+				event(`H-${code}`, code, '2025-10-03T08:00:00Z', {
+					...(code === '212'
+						? { amounts: [{ type: 'MEN', amountMinor: 120000n, currency: 'EUR', vatRate: '20' }] }
+						: {}),
+				}),
+			),
+		);
+		expect(results.map((r) => [r.statusCode, r.outcome, r.effect])).toEqual(
+			codes.map((code) => [code, 'applied', code === '212' ? 'cashed' : 'none']),
+		);
+		for (const code of codes)
+			expect(await invoiceRow(`H-${code}`)).toEqual({
+				reception_date: null,
+				lifecycle_status: code,
+			});
+		const holds = await ledger.query(
+			"SELECT 1 FROM holds h JOIN invoices i ON i.id = h.invoice_id WHERE i.number LIKE 'H-%'",
+		);
+		expect(holds).toEqual([]);
+		const timeline = await ledger.query<{ number: string; summary: string }>(
+			"SELECT i.number, h.summary FROM history h JOIN invoices i ON i.id = h.invoice_id WHERE i.number LIKE 'H-%' AND h.kind = 'lifecycle_status' ORDER BY i.number",
+		);
+		expect(timeline.map((t) => t.summary)).toEqual([
+			'Platform status 200 Submitted for invoice H-200',
+			'Platform status 201 Issued by the platform for invoice H-201',
+			'Platform status 202 Received by the platform for invoice H-202',
+			'Platform status 204 In hand for invoice H-204',
+			'Platform status 212 Cashed for invoice H-212 (MEN 1200.00 EUR)',
+		]);
+		const { due, held } = await plan();
+		for (const code of codes) {
+			expect(due.has(`H-${code}`)).toBe(true);
+			expect(held[`H-${code}`]).toBeUndefined();
+		}
+	});
+
+	it('203 Mise à disposition starts the collections clock: terms counted from reception move the due date, and the next plan counts from it', async () => {
+		// Terms of 30 days from reception; the due date stored at intake (14 October) counted from the issue date.
+		const id = await addInvoice(ledger, {
+			customerId: customer,
+			number: 'R-203',
+			issueDate: '2025-09-14',
+			dueDate: '2025-10-14',
+		});
+		await ledger.query(
+			"UPDATE invoices SET terms_basis = 'reception', terms_days = 30 WHERE id = $1",
+			[id],
+		);
+		expect((await plan()).due.has('R-203')).toBe(true);
+		// Made available at 23:30 in Paris on 2 October (21:30 UTC): received on the 2nd in the company's zone.
+		const [applied] = await applyLifecycleStatuses(
+			ledger,
+			[event('R-203', '203', '2025-10-02T21:30:00Z')],
+			{ zone: 'Europe/Paris' },
+		);
+		expect(applied).toMatchObject({
+			outcome: 'applied',
+			effect: 'reception',
+			receptionDate: '2025-10-02',
+			dueDate: '2025-11-01',
+			previousDueDate: '2025-10-14',
+		});
+		const [row] = await ledger.query<{ reception_date: string; due_date: string }>(
+			'SELECT reception_date::text, due_date::text FROM invoices WHERE id = $1',
+			[id],
+		);
+		expect(row).toEqual({ reception_date: '2025-10-02', due_date: '2025-11-01' });
+		const [entry] = await ledger.query<{ payload: Record<string, unknown> }>(
+			"SELECT payload FROM history WHERE invoice_id = $1 AND kind = 'lifecycle_status'",
+			[id],
+		);
+		expect(entry.payload).toMatchObject({
+			receptionDate: '2025-10-02',
+			dueDate: '2025-11-01',
+			previousDueDate: '2025-10-14',
+		});
+		// Not due any more on 20 October; due for the first reminder once 1 November has passed.
+		let { due, held } = await plan();
+		expect(due.has('R-203')).toBe(false);
+		expect(held['R-203']).toBeUndefined();
+		const november = await planReminders(ledger, { stage: 'level1', asOf: '2025-11-07' });
+		expect(november.due.flatMap((m) => m.invoices.map((i) => i.number))).toContain('R-203');
+		// A later 203 (another platform message) changes neither date: the earliest availability counts.
+		const [again] = await applyLifecycleStatuses(ledger, [
+			event('R-203', '203', '2025-10-05T08:00:00Z'),
+		]);
+		expect(again.outcome).toBe('applied');
+		expect(again.dueDate).toBeUndefined();
+		({ due, held } = await plan());
+		expect(due.has('R-203')).toBe(false);
+		// An earlier one arriving late (superseded) still dates the reception, and the due date with it.
+		const [late] = await applyLifecycleStatuses(ledger, [
+			event('R-203', '203', '2025-09-29T08:00:00Z'),
+		]);
+		expect(late).toMatchObject({
+			outcome: 'superseded',
+			receptionDate: '2025-09-29',
+			dueDate: '2025-10-29',
+		});
+		// An invoice whose terms run from its issue date keeps its due date (E-203 above: reception set, due unchanged).
+		expect(
+			(
+				await ledger.query<{ due_date: string }>(
+					"SELECT due_date::text FROM invoices WHERE number = 'E-203'",
+				)
+			)[0].due_date,
+		).toBe('2025-10-14');
+	});
+
+	it('205 Approuvée and 206 Approuvée partiellement answer the quality call\'s "booked" and "conform" (206 with the approved amount); the reminders still run at the due date', async () => {
+		const approved = await addCustomer(ledger, { externalId: 'PA2', name: 'Client Approuve' });
+		const partly = await addCustomer(ledger, { externalId: 'PA3', name: 'Client Partiel' });
+		const mixed = await addCustomer(ledger, { externalId: 'PA4', name: 'Client Mixte' });
+		for (const [customerId, number] of [
+			[approved, 'Q-205'],
+			[partly, 'Q-206'],
+			[mixed, 'Q-205M'],
+			[mixed, 'Q-NONE'],
+			[mixed, 'Q-207'],
+		])
+			await addInvoice(ledger, { customerId, number, dueDate: '2025-10-25' });
+		const results = await applyLifecycleStatuses(ledger, [
+			event('Q-205', '205', '2025-10-10T08:00:00Z'),
+			normaliseLifecycleRecord({
+				id: 'evt-206',
+				invoiceNumber: 'Q-206',
+				status: '206',
+				timestamp: '2025-10-10T09:00:00Z',
+				reasonCode: 'QTE_ERR',
+				amount: '800,00',
+				currency: 'EUR',
+			}),
+			event('Q-205M', '205', '2025-10-10T08:00:00Z'),
+			// approved, then disputed: the approval no longer answers anything (and the dispute keeps it out of the calls)
+			event('Q-207', '205', '2025-10-10T08:00:00Z'),
+			event('Q-207', '207', '2025-10-11T08:00:00Z', { reasonCode: 'PU_ERR' }),
+		]);
+		expect(results.map((r) => [r.invoiceNumber, r.outcome, r.effect])).toEqual([
+			['Q-205', 'applied', 'approved'],
+			['Q-206', 'applied', 'approved'],
+			['Q-205M', 'applied', 'approved'],
+			['Q-207', 'applied', 'approved'],
+			['Q-207', 'applied', 'dispute'],
+		]);
+		// The quality calls of 20 October (invoices due on the 25th): one per customer.
+		const calls = await planCalls(ledger, { asOf: '2025-10-20', zone: 'Europe/Paris' });
+		const callOf = (externalId: string) =>
+			calls.calls.find((c) => c.customer.externalId === externalId)!;
+		const answers = (externalId: string) =>
+			Object.fromEntries(
+				callOf(externalId)
+					.checklist.filter((c) => c.answer !== undefined)
+					.map((c) => [c.key, [c.answer, c.answeredBy]]),
+			);
+		expect(answers('PA2')).toEqual({ booked: [true, 'platform'], conform: [true, 'platform'] });
+		expect(callOf('PA2').invoices[0].platformApproval).toEqual({
+			status: '205',
+			at: '2025-10-10T08:00:00Z',
+		});
+		expect(answers('PA3')).toEqual({ booked: [true, 'platform'], conform: [false, 'platform'] });
+		expect(callOf('PA3').invoices[0].platformApproval).toEqual({
+			status: '206',
+			at: '2025-10-10T09:00:00Z',
+			approved: '800.00',
+		});
+		// One invoice approved, another not: the questions stay open; the approved invoice says so.
+		expect(answers('PA4')).toEqual({});
+		expect(callOf('PA4').invoices.map((i) => [i.number, i.platformApproval?.status])).toEqual([
+			['Q-205M', '205'],
+			['Q-NONE', undefined],
+		]);
+		// The answers are stored with the call task, as a person's answers are.
+		const [task] = await ledger.query<{ checklist: Record<string, boolean | null> }>(
+			'SELECT checklist FROM contact_tasks WHERE id = $1',
+			[callOf('PA3').taskId],
+		);
+		expect(task.checklist).toEqual({
+			received: null,
+			booked: true,
+			conform: false,
+			payAtDue: null,
+		});
+		// Approval is not payment: once late, approved and partly approved invoices get the first reminder.
+		const late = await planReminders(ledger, { stage: 'level1', asOf: '2025-10-31' });
+		const lateDue = late.due.flatMap((m) => m.invoices.map((i) => i.number));
+		expect(lateDue).toEqual(expect.arrayContaining(['Q-205', 'Q-206', 'Q-205M', 'Q-NONE']));
+		expect(lateDue).not.toContain('Q-207');
 	});
 
 	it('applies each message once; an older status arriving late is recorded but does not undo a newer one', async () => {

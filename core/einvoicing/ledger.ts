@@ -42,6 +42,10 @@ export interface LifecycleResult {
 	invoiceId?: string;
 	/** Dispute opened (207, 208, 210) or resolved (209). */
 	disputeId?: string;
+	/** 203: the reception date it set (the earliest availability), and the due date it moved (terms from reception). */
+	receptionDate?: string;
+	dueDate?: string;
+	previousDueDate?: string;
 	message: { en: string; fr: string };
 }
 
@@ -105,7 +109,7 @@ const CHORUS_PRO = CHORUS_PRO_STATUSES;
  * A platform's JSON status event → a lifecycle event. Fields (aliases in brackets): messageId [eventId, id],
  * invoiceNumber [invoiceId, documentNumber, numeroFacture], invoiceIssueDate [invoiceDate], sellerId [siren, issuer],
  * statusCode [status, code, statut, statutCourant] — a lifecycle code (200–228, 501) or a Chorus Pro status name —, reasonCode
- * [reason.code, motif], reasonText [reason.text, message, commentaire], amount + currency (211/212),
+ * [reason.code, motif], reasonText [reason.text, message, commentaire], amount + currency (211/212, 206: approved),
  * timestamp [issuedAt, date, dateStatut].
  */
 export function normaliseLifecycleRecord(record: Record<string, unknown>): LifecycleEvent {
@@ -172,7 +176,12 @@ export function normaliseLifecycleRecord(record: Record<string, unknown>): Lifec
 				`"${amount}" is not a positive amount.`,
 				`« ${amount} » n'est pas un montant positif.`,
 			);
-		amounts.push({ type: statusCode === '212' ? 'MEN' : 'MPA', amountMinor, currency });
+		// 212: amount received (MEN); 206: amount approved incl. VAT (MAPTTC); 211 and the rest: amount paid (MPA).
+		amounts.push({
+			type: statusCode === '212' ? 'MEN' : statusCode === '206' ? 'MAPTTC' : 'MPA',
+			amountMinor,
+			currency,
+		});
 	}
 	const reasonCode = pick('reasonCode', 'reason.code', 'motif');
 	const reasonText = pick('reasonText', 'reason.text', 'message', 'commentaire');
@@ -386,17 +395,31 @@ async function applyOne(
 					[invoice.customer_id, invoice.id, reason, until, actor, event.issuedAt],
 				);
 		};
-		// The reception date is a fact whatever order statuses arrive in: the earliest availability counts.
+		// The reception date is a fact whatever order statuses arrive in: the earliest availability counts. As a
+		// courier's proof of delivery does, it starts the collections clock: terms counted from reception move the
+		// due date (reception + terms days), so the next reminder plan counts from it.
+		let reception: Pick<LifecycleResult, 'receptionDate' | 'dueDate' | 'previousDueDate'> = {};
 		if (status.effect === 'reception') {
-			await client.query(
-				'UPDATE invoices SET reception_date = $2::date WHERE id = $1 AND (reception_date IS NULL OR reception_date > $2::date)',
+			const moved = await client.query<{ due_date: string; previous_due: string }>(
+				`UPDATE invoices i SET reception_date = $2::date,
+					due_date = CASE WHEN i.terms_basis = 'reception' AND i.terms_days IS NOT NULL THEN $2::date + i.terms_days ELSE i.due_date END,
+					updated_at = now()
+				FROM invoices old WHERE i.id = $1 AND old.id = i.id AND (i.reception_date IS NULL OR i.reception_date > $2::date)
+				RETURNING to_char(i.due_date, 'YYYY-MM-DD') AS due_date, to_char(old.due_date, 'YYYY-MM-DD') AS previous_due`,
 				[invoice.id, day],
 			);
+			if (moved.rows[0])
+				reception = {
+					receptionDate: day,
+					...(moved.rows[0].due_date !== moved.rows[0].previous_due
+						? { dueDate: moved.rows[0].due_date, previousDueDate: moved.rows[0].previous_due }
+						: {}),
+				};
 		}
 		if (!newer) {
 			await record('superseded', invoice.id, status.effect === 'reception' ? 'reception' : null);
-			await history(true);
-			return { ...base, outcome: 'superseded' as const, invoiceId: invoice.id };
+			await history(true, reception);
+			return { ...base, outcome: 'superseded' as const, invoiceId: invoice.id, ...reception };
 		}
 		await client.query(
 			'UPDATE invoices SET lifecycle_status = $2, lifecycle_at = $3 WHERE id = $1',
@@ -453,13 +476,14 @@ async function applyOne(
 			default:
 				break;
 		}
-		await history(false, disputeId ? { disputeId } : {});
+		await history(false, { ...reception, ...(disputeId ? { disputeId } : {}) });
 		await record('applied', invoice.id, status.effect);
 		return {
 			...base,
 			outcome: 'applied' as const,
 			effect: status.effect,
 			invoiceId: invoice.id,
+			...reception,
 			...(disputeId ? { disputeId } : {}),
 		};
 	});

@@ -1,5 +1,8 @@
 import type { IDataObject } from 'n8n-workflow';
 import type { Ledger } from '../../core';
+import { storeInvoices } from '../../core/ledger/invoices';
+import { storePayments } from '../../core/ledger/payments';
+import type { LedgerInvoice } from '../../core/ledger/types';
 import { dropTestLedger } from '../../test/helpers/db';
 import { addCustomer, addInvoice } from '../../test/helpers/dunning';
 import { closeEngine, runWorkflow, type WorkflowJson } from '../../test/helpers/engine';
@@ -350,6 +353,107 @@ describe('Reminder Step node', () => {
 			interest: '99.86',
 			fixedIndemnity: '40.00',
 		});
+	});
+
+	it('Compute Late-Payment Charges from a ledger invoice: its revision and its payment, as reminders charge them', async () => {
+		await addCustomer(ledger, { externalId: 'N-R', name: 'Rectifiée & Fils' });
+		const doc = (payable: bigint, dueDate: string): LedgerInvoice => ({
+			docType: 'invoice',
+			number: 'N-REV-1',
+			customerExternalId: 'N-R',
+			currency: 'EUR',
+			totalExclMinor: payable,
+			totalTaxMinor: 0n,
+			totalInclMinor: payable,
+			payableMinor: payable,
+			issueDate: '2026-01-05',
+			dueDate,
+		});
+		// 2 400,00 due 20 January 2026, corrected with effect on 10 February to 3 000,00 due 31 January; 1 000,00 paid
+		// on 5 March.
+		await storeInvoices(ledger, [doc(240000n, '2026-01-20')]);
+		const revised = await storeInvoices(ledger, [doc(300000n, '2026-01-31')], {
+			effectiveOn: '2026-02-10',
+			zone: 'Europe/Paris',
+		});
+		expect(revised.map((r) => r.status)).toEqual(['revised']);
+		await storePayments(ledger, [
+			{
+				externalRef: 'BANK-N-REV-1',
+				amountMinor: 100000n,
+				currency: 'EUR',
+				receivedOn: '2026-03-05',
+				referenceText: 'N-REV-1',
+				customerExternalId: 'N-R',
+			},
+		]);
+		const run = (parameters: IDataObject) =>
+			runWorkflow(
+				workflow({
+					operation: 'lateCharges',
+					chargesAsOf: '2026-03-20',
+					contractRatePercent: '',
+					...parameters,
+				}),
+				{
+					credentials: credentialsFor(ledger),
+					triggerItems: [
+						{ number: 'N-REV-1', open: '2000.00', currency: 'EUR', dueDate: '2026-01-31' },
+					],
+				},
+			);
+		const fromLedger = await run({ chargesFrom: 'ledger' });
+		expect(fromLedger.error).toBeUndefined();
+		// H1 2026 at 12.15 %. Late only when both the content of the day and the one in force on 20 March say so, i.e.
+		// from 1 February (the due date of 31 January), on the lesser of the two amounts; last in, first paid:
+		// - 600 (added on 10 February) paid 5 March, 10 Feb – 5 Mar (24 d): 60 000 × 24 × 12.15 / 36 500 = 479,34 → 4,79
+		// - 400 of the first 2 400 paid 5 March, 1 Feb – 5 Mar (33 d): 40 000 × 33 × 12.15 / 36 500 = 439,40 → 4,39
+		// - 2 000 still open, 1 Feb – 20 Mar (48 d): 200 000 × 48 × 12.15 / 36 500 = 3 195,62 → 31,96
+		// 41,14 € of interest and the 40 € indemnity.
+		const charges = fromLedger.json('Reminder Step')[0].charges as IDataObject;
+		expect(charges).toMatchObject({
+			invoiceNumber: 'N-REV-1',
+			customerExternalId: 'N-R',
+			annualRatePercent: '12.15',
+			interest: '41.14',
+			fixedIndemnity: '40.00',
+		});
+		expect(
+			(charges.portions as IDataObject[]).map((p) => [
+				p.amount,
+				p.status,
+				p.from,
+				p.to,
+				p.days,
+				p.interest,
+			]),
+		).toEqual([
+			['400.00', 'paid', '2026-02-01', '2026-03-05', 33, '4.39'],
+			['600.00', 'paid', '2026-02-10', '2026-03-05', 24, '4.79'],
+			['2000.00', 'open', '2026-02-01', '2026-03-20', 48, '31.96'],
+		]);
+		// The same invoice as the Statement of Late-Payment Charges states it: one rule, one figure.
+		const statement = await runWorkflow(
+			workflow({
+				operation: 'statementOfCharges',
+				statementCustomer: 'N-R',
+				statementAsOf: '2026-03-20',
+			}),
+			{ credentials: credentialsFor(ledger) },
+		);
+		expect((statement.json('Reminder Step')[0].lines as IDataObject[])[0]).toMatchObject({
+			number: 'N-REV-1',
+			interest: '41.14',
+		});
+		// From the item's fields, one amount and one due date: what is open now, from the current due date only.
+		const fromFields = await run({});
+		expect((fromFields.json('Reminder Step')[0].charges as IDataObject).interest).toBe('31.96');
+		// An unknown number: a clear item-level error.
+		const unknown = await runWorkflow(
+			workflow({ operation: 'lateCharges', chargesFrom: 'ledger', chargesAsOf: '2026-03-20' }),
+			{ credentials: credentialsFor(ledger), triggerItems: [{ number: 'NOPE-1' }] },
+		);
+		expect(String(unknown.error?.message ?? '')).toContain('no invoice numbered "NOPE-1"');
 	});
 
 	it('Record Outcome then Get Customer Timeline', async () => {

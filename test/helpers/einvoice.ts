@@ -219,8 +219,10 @@ export function brFrFailedAssertions(
 				.map(
 					(m) =>
 						m[2].match(
-							/BR-FR-[A-Z0-9-]*?\d\d\/(?:(?:BT|EXT-FR-FE)-[\w-]+?|LEGALID|ID)(?=[\s\]:])/,
+							/BR-FR-[A-Z0-9-]*?\d\d\/(?:(?:BT|BG|EXT-FR-FE)-[\w-]+?|LEGALID|ID|AFL|AVV)(?=[\s\]:])/,
 						)?.[0] ??
+						// a label without its element ("[BR-FR-28] : …")
+						m[2].match(/(?<=\[)BR-FR-[A-Z0-9-]*?\d\d(?=\])/)?.[0] ??
 						m[2]
 							.replace(/<[^>]*>/g, '')
 							.trim()

@@ -107,6 +107,38 @@ const headerRef = (id: string, date?: string): [string, string] => [
 const LINE_SUMMATION = '<ram:SpecifiedTradeSettlementLineMonetarySummation>';
 const lineAdd = (xml: string): [string, string] => [LINE_SUMMATION, `${xml}${LINE_SUMMATION}`];
 
+/** The header rules on routing, attachments, invoiced objects and the other parties: edits of the complete invoice. */
+const BAR_B2B: [string, string] = [
+	'</rsm:ExchangedDocument>',
+	'<ram:IncludedNote><ram:Content>B2B</ram:Content><ram:SubjectCode>BAR</ram:SubjectCode></ram:IncludedNote></rsm:ExchangedDocument>',
+];
+const AGREEMENT_END = '</ram:BuyerTradeParty>';
+/** Additional referenced documents of the header (BG-24 with type 916, BT-18 with type 130 and a scheme). */
+const additional = (...docs: Array<[string, string, string?, string?]>): [string, string] => [
+	AGREEMENT_END,
+	`${AGREEMENT_END}${docs
+		.map(
+			([id, type, name, scheme]) =>
+				`<ram:AdditionalReferencedDocument><ram:IssuerAssignedID>${id}</ram:IssuerAssignedID><ram:TypeCode>${type}</ram:TypeCode>${
+					name ? `<ram:Name>${name}</ram:Name>` : ''
+				}${scheme ? `<ram:ReferenceTypeCode>${scheme}</ram:ReferenceTypeCode>` : ''}</ram:AdditionalReferencedDocument>`,
+		)
+		.join('')}`,
+];
+const DELIVERY_EVENT = '<ram:ActualDeliverySupplyChainEvent>';
+const shipTo = (inner: string): [string, string] => [
+	DELIVERY_EVENT,
+	`<ram:ShipToTradeParty>${inner}<ram:Name>Atelier Martin</ram:Name></ram:ShipToTradeParty>${DELIVERY_EVENT}`,
+];
+const CURRENCY = '<ram:InvoiceCurrencyCode>EUR</ram:InvoiceCurrencyCode>';
+/** A party of the settlement (invoicer, invoicee, payer) after the currency. */
+const settlementParty = (element: string, inner: string): [string, string] => [
+	CURRENCY,
+	`${CURRENCY}<ram:${element}>${inner}<ram:Name>Partie</ram:Name></ram:${element}>`,
+];
+const SELLER_SIREN_URI = '<ram:URIID schemeID="0225">123456782</ram:URIID>';
+const BUYER_SIREN_URI = '<ram:URIID schemeID="0225">552032534</ram:URIID>';
+
 /** One change per ported rule: the code that must fire. */
 const MUST_FIRE: Array<[string, string, string]> = [
 	[
@@ -133,6 +165,19 @@ const MUST_FIRE: Array<[string, string, string]> = [
 			'<ram:DueDateTypeCode>72</ram:DueDateTypeCode>',
 			'<ram:TaxPointDate><udt:DateString format="102">19991001</udt:DateString></ram:TaxPointDate>',
 		]),
+	],
+	[
+		'tax point date that is no day (30 February): reported, not left out',
+		'BR_FR_DATE_RANGE',
+		frenchCii([
+			'<ram:DueDateTypeCode>72</ram:DueDateTypeCode>',
+			'<ram:TaxPointDate><udt:DateString format="102">20260230</udt:DateString></ram:TaxPointDate>',
+		]),
+	],
+	[
+		'line preceding invoice date the intake cannot read',
+		'BR_FR_DATE_RANGE',
+		frenchCii(lineAdd(precedingRef('FA-2026/0001', '2026-01-05'))),
 	],
 	[
 		'billing period ending in 2100',
@@ -365,6 +410,8 @@ const MUST_FIRE: Array<[string, string, string]> = [
 				'<ram:ID schemeID="0002">552032534</ram:ID>',
 				'<ram:ID schemeID="0009">55203253400017</ram:ID>',
 			],
+			// the routing address starts with the legal id as written (BR-FR-21 holds)
+			[BUYER_SIREN_URI, '<ram:URIID schemeID="0225">55203253400017</ram:URIID>'],
 		),
 	],
 	[
@@ -443,6 +490,142 @@ const MUST_FIRE: Array<[string, string, string]> = [
 		frenchCii([
 			'<ram:ChargeAmount>200.00</ram:ChargeAmount></ram:NetPriceProductTradePrice>',
 			'<ram:ChargeAmount>-200.00</ram:ChargeAmount></ram:NetPriceProductTradePrice>',
+		]),
+	],
+	// header rules: routing (BR-FR-21/22), attachments (17/18), invoiced objects (29), other parties, schemes (CO-10)
+	[
+		'BAR B2B, buyer address of another SIREN',
+		'BR_FR_ROUTING_ADDRESS',
+		frenchCii(BAR_B2B, [BUYER_SIREN_URI, '<ram:URIID schemeID="0225">999999999</ram:URIID>']),
+	],
+	[
+		'BAR B2B, buyer address as an e-mail (scheme EM)',
+		'BR_FR_ROUTING_ADDRESS',
+		frenchCii(BAR_B2B, [
+			BUYER_SIREN_URI,
+			'<ram:URIID schemeID="EM">552032534@martin.fr</ram:URIID>',
+		]),
+	],
+	[
+		'BAR B2B, self-billed (389), seller address of another SIREN',
+		'BR_FR_ROUTING_ADDRESS',
+		frenchCii(BAR_B2B, typeCode('389'), [
+			SELLER_SIREN_URI,
+			'<ram:URIID schemeID="0225">999999999</ram:URIID>',
+		]),
+	],
+	[
+		'attachment described FACTURE',
+		'BR_FR_ATTACHMENT_CODE',
+		frenchCii(additional(['PJ-1', '916', 'FACTURE'])),
+	],
+	[
+		'two readable copies (LISIBLE)',
+		'BR_FR_READABLE_COPY',
+		frenchCii(additional(['PJ-1', '916', 'LISIBLE'], ['PJ-2', '916', 'LISIBLE'])),
+	],
+	[
+		'two invoiced objects with scheme AFL',
+		'BR_FR_INVOICED_OBJECT',
+		frenchCii(additional(['LOT-1', '130', undefined, 'AFL'], ['LOT-2', '130', undefined, 'AFL'])),
+	],
+	[
+		'invoiced object AVV with an empty identifier',
+		'BR_FR_INVOICED_OBJECT',
+		frenchCii(additional([' ', '130', undefined, 'AVV'])),
+	],
+	[
+		'seller global identifier without scheme',
+		'BR_FR_IDENTIFIER_SCHEME',
+		frenchCii([
+			'<ram:SellerTradeParty>',
+			'<ram:SellerTradeParty><ram:GlobalID>3000000000001</ram:GlobalID>',
+		]),
+	],
+	[
+		'buyer with two GLNs (scheme 0088 twice)',
+		'BR_FR_IDENTIFIER_SCHEME',
+		frenchCii([
+			'<ram:ID>CLI-0007</ram:ID>',
+			'<ram:ID>CLI-0007</ram:ID><ram:GlobalID schemeID="0088">3000000000001</ram:GlobalID><ram:GlobalID schemeID="0088">3000000000002</ram:GlobalID>',
+		]),
+	],
+	[
+		'ship-to party global identifier without scheme',
+		'BR_FR_IDENTIFIER_SCHEME',
+		frenchCii(shipTo('<ram:GlobalID>LIEU-4</ram:GlobalID>')),
+	],
+	[
+		'buyer agent global identifier without scheme',
+		'BR_FR_IDENTIFIER_SCHEME',
+		frenchCii([
+			AGREEMENT_END,
+			`${AGREEMENT_END}<ram:BuyerAgentTradeParty><ram:GlobalID>AG-1</ram:GlobalID><ram:Name>Centrale</ram:Name></ram:BuyerAgentTradeParty>`,
+		]),
+	],
+	[
+		'line ship-to party global identifier without scheme',
+		'BR_FR_IDENTIFIER_SCHEME',
+		frenchCii([
+			'<ram:BilledQuantity unitCode="C62">1</ram:BilledQuantity>',
+			'<ram:BilledQuantity unitCode="C62">1</ram:BilledQuantity><ram:ShipToTradeParty><ram:GlobalID>LIEU-4</ram:GlobalID></ram:ShipToTradeParty>',
+		]),
+	],
+	[
+		'ship-to SIRET of 13 digits',
+		'BR_FR_SIRET_SIREN',
+		frenchCii(shipTo('<ram:GlobalID schemeID="0009">5520325340001</ram:GlobalID>')),
+	],
+	[
+		'invoicer SIRET of another company than its SIREN',
+		'BR_FR_SIRET_SIREN',
+		frenchCii(
+			settlementParty(
+				'InvoicerTradeParty',
+				'<ram:GlobalID schemeID="0009">55203253400017</ram:GlobalID><ram:Name>Facturant</ram:Name><ram:SpecifiedLegalOrganization><ram:ID schemeID="0002">123456782</ram:ID></ram:SpecifiedLegalOrganization>',
+			),
+		),
+	],
+	[
+		'line ship-to SIRET of 15 digits',
+		'BR_FR_SIRET_SIREN',
+		frenchCii([
+			'<ram:BilledQuantity unitCode="C62">1</ram:BilledQuantity>',
+			'<ram:BilledQuantity unitCode="C62">1</ram:BilledQuantity><ram:ShipToTradeParty><ram:GlobalID schemeID="0009">552032534000170</ram:GlobalID></ram:ShipToTradeParty>',
+		]),
+	],
+	[
+		'ship-to legal identifier 0002 of 8 digits',
+		'BR_FR_SIREN_DIGITS',
+		frenchCii(
+			shipTo(
+				'<ram:Name>Atelier</ram:Name><ram:SpecifiedLegalOrganization><ram:ID schemeID="0002">55203253</ram:ID></ram:SpecifiedLegalOrganization>',
+			),
+		),
+	],
+	[
+		'payer identifier 0231 of 10 digits',
+		'BR_FR_SIREN_DIGITS',
+		frenchCii(
+			settlementParty('PayerTradeParty', '<ram:GlobalID schemeID="0231">5520325340</ram:GlobalID>'),
+		),
+	],
+	[
+		'invoicee electronic address with a space',
+		'BR_FR_ELECTRONIC_ADDRESS_FORMAT',
+		frenchCii(
+			settlementParty(
+				'InvoiceeTradeParty',
+				'<ram:Name>Facturé</ram:Name><ram:URIUniversalCommunication><ram:URIID schemeID="0225">552032534 compta</ram:URIID></ram:URIUniversalCommunication>',
+			),
+		),
+	],
+	[
+		'seller agent electronic address of 126 characters',
+		'BR_FR_ELECTRONIC_ADDRESS_FORMAT',
+		frenchCii([
+			AGREEMENT_END,
+			`${AGREEMENT_END}<ram:SalesAgentTradeParty><ram:Name>Agent</ram:Name><ram:URIUniversalCommunication><ram:URIID schemeID="0088">${'1'.repeat(126)}</ram:URIID></ram:URIUniversalCommunication></ram:SalesAgentTradeParty>`,
 		]),
 	],
 ];
@@ -632,7 +815,145 @@ const MUST_NOT_FIRE: Array<[string, string]> = [
 			['<ram:ID>S1</ram:ID>', '<ram:ID>S9</ram:ID>'],
 		),
 	],
+	// header rules: routing, attachments, invoiced objects, other parties, schemes
+	[
+		'BAR B2B, self-billed (389), seller address its SIREN_suffix',
+		frenchCii(BAR_B2B, typeCode('389'), [
+			SELLER_SIREN_URI,
+			'<ram:URIID schemeID="0225">123456782_factures</ram:URIID>',
+		]),
+	],
+	[
+		'BAR B2C, buyer address an e-mail',
+		frenchCii(
+			[
+				'</rsm:ExchangedDocument>',
+				'<ram:IncludedNote><ram:Content>B2C</ram:Content><ram:SubjectCode>BAR</ram:SubjectCode></ram:IncludedNote></rsm:ExchangedDocument>',
+			],
+			[BUYER_SIREN_URI, '<ram:URIID schemeID="EM">compta@martin.fr</ram:URIID>'],
+		),
+	],
+	[
+		'attachments LISIBLE and RIB, an order attached (type 916 without code), objects AFL and AVV once each',
+		frenchCii(
+			additional(
+				['PJ-1', '916', 'LISIBLE'],
+				['PJ-2', '916', 'RIB'],
+				['PJ-3', '916'],
+				['LOT-1', '130', undefined, 'AFL'],
+				['MARCHE-7', '130', undefined, 'AVV'],
+			),
+		),
+	],
+	[
+		'ship-to with its SIRET and SIREN, invoicer with a SIRET only, payee GLN, buyer code without scheme',
+		frenchCii(
+			shipTo(
+				'<ram:GlobalID schemeID="0009">55203253400017</ram:GlobalID><ram:Name>Atelier</ram:Name><ram:SpecifiedLegalOrganization><ram:ID schemeID="0002">552032534</ram:ID></ram:SpecifiedLegalOrganization>',
+			),
+			settlementParty(
+				'InvoicerTradeParty',
+				'<ram:GlobalID schemeID="0009">12345678200010</ram:GlobalID><ram:GlobalID schemeID="0088">3000000000001</ram:GlobalID>',
+			),
+		),
+	],
 ];
+
+// The French line rules: item attributes (BR-FR-27/28), gross prices and price discounts (DEC-03 on BT-147/148).
+const PRODUCT_NAME = '<ram:Name>Maintenance mensuelle</ram:Name>';
+const itemAttribute = (inner: string): [string, string] => [
+	PRODUCT_NAME,
+	`${PRODUCT_NAME}<ram:ApplicableProductCharacteristic>${inner}</ram:ApplicableProductCharacteristic>`,
+];
+const NET_PRICE = '<ram:NetPriceProductTradePrice>';
+const grossPrice = (gross: string, discount?: string): [string, string] => [
+	NET_PRICE,
+	`<ram:GrossPriceProductTradePrice><ram:ChargeAmount>${gross}</ram:ChargeAmount>${
+		discount === undefined
+			? ''
+			: `<ram:AppliedTradeAllowanceCharge><ram:ChargeIndicator><udt:Indicator>false</udt:Indicator></ram:ChargeIndicator><ram:ActualAmount>${discount}</ram:ActualAmount></ram:AppliedTradeAllowanceCharge>`
+	}</ram:GrossPriceProductTradePrice>${NET_PRICE}`,
+];
+MUST_FIRE.push(
+	[
+		'item attribute without name nor code',
+		'BR_FR_ITEM_ATTRIBUTE',
+		frenchCii(itemAttribute('<ram:Value>bleu</ram:Value>')),
+	],
+	[
+		'item attribute with an empty name',
+		'BR_FR_ITEM_ATTRIBUTE',
+		frenchCii(itemAttribute('<ram:Description> </ram:Description><ram:Value>bleu</ram:Value>')),
+	],
+	[
+		'item attribute with an empty code',
+		'BR_FR_ITEM_ATTRIBUTE',
+		frenchCii(
+			itemAttribute(
+				'<ram:Description>Couleur</ram:Description><ram:TypeCode></ram:TypeCode><ram:Value>bleu</ram:Value>',
+			),
+		),
+	],
+	[
+		'item attribute without a value',
+		'BR_FR_ITEM_ATTRIBUTE',
+		frenchCii(itemAttribute('<ram:Description>Couleur</ram:Description>')),
+	],
+	[
+		'item attribute with a value and a measure',
+		'BR_FR_ITEM_ATTRIBUTE',
+		frenchCii(
+			itemAttribute(
+				'<ram:Description>Poids</ram:Description><ram:Value>2</ram:Value><ram:ValueMeasure unitCode="KGM">2</ram:ValueMeasure>',
+			),
+		),
+	],
+	[
+		'item attribute measure without its unit',
+		'BR_FR_ITEM_ATTRIBUTE',
+		frenchCii(
+			itemAttribute(
+				'<ram:Description>Poids</ram:Description><ram:ValueMeasure unitCode="">2</ram:ValueMeasure>',
+			),
+		),
+	],
+	['gross price of 7 decimals', 'BR_FR_LINE_NUMBER_FORMAT', frenchCii(grossPrice('210.0000001'))],
+	['gross price empty', 'BR_FR_LINE_NUMBER_FORMAT', frenchCii(grossPrice(''))],
+	[
+		'price discount negative',
+		'BR_FR_LINE_NUMBER_FORMAT',
+		frenchCii(grossPrice('210.00', '-10.00')),
+	],
+	[
+		'price discount with a comma',
+		'BR_FR_LINE_NUMBER_FORMAT',
+		frenchCii(grossPrice('210.00', '10,00')),
+	],
+);
+MUST_NOT_FIRE.push(
+	[
+		'item attributes with a name or a code, a value or a measure',
+		frenchCii(
+			itemAttribute('<ram:Description>Couleur</ram:Description><ram:Value>bleu</ram:Value>'),
+			[
+				PRODUCT_NAME,
+				`${PRODUCT_NAME}<ram:ApplicableProductCharacteristic><ram:TypeCode>WGT</ram:TypeCode><ram:ValueMeasure unitCode="KGM">2.5</ram:ValueMeasure></ram:ApplicableProductCharacteristic>`,
+			],
+		),
+	],
+	['gross price and discount of 6 decimals', frenchCii(grossPrice('210.000001', '10.000001'))],
+	[
+		'credit note (381) whose only line has an empty subtype (neither DETAIL nor absent)',
+		frenchCii(typeCode('381'), [
+			'<ram:LineID>1</ram:LineID>',
+			'<ram:LineID>1</ram:LineID><ram:LineStatusReasonCode></ram:LineStatusReasonCode>',
+		]),
+	],
+	[
+		'negative price discount in the B9 framework',
+		frenchCii(grossPrice('210.00', '-10.00'), ['<ram:ID>S1</ram:ID>', '<ram:ID>S9</ram:ID>']),
+	],
+);
 
 /** Minimal edits of the EN 16931 example invoices of the shared corpus (test/fixtures/einvoices/en16931/cii, NOTICE): the rule that must fire. */
 const CII_LINE_END = '</ram:SpecifiedLineTradeSettlement>';
@@ -834,10 +1155,10 @@ const ublRef = (id: string, date: string): string =>
 const ublPeriod = (start: string, end: string): string =>
 	`<cac:InvoicePeriod><cbc:StartDate>${start}</cbc:StartDate><cbc:EndDate>${end}</cbc:EndDate></cac:InvoicePeriod>`;
 /**
- * Edits of the French UBL invoice for the rules on dates and references: the code each must fire. Line references to a
- * preceding invoice are not among them: the official UBL file looks for their number and date under
- * cac:BillingReference/cac:DocumentReference and cac:DocumentReference, where BR-FR-CO-05 (and the intake) read
- * cac:BillingReference/cac:InvoiceDocumentReference.
+ * Edits of the French UBL invoice for the rules on dates and references: the code each must fire. A line's preceding
+ * invoice is given where the official UBL file looks for it for BR-FR-01/03 (number under
+ * cac:BillingReference/cac:DocumentReference, date under cac:DocumentReference); BR-FR-CO-05 reads
+ * cac:BillingReference/cac:InvoiceDocumentReference, and the intake reads both.
  */
 const UBL_EDITS: Record<string, [string, Array<[string | RegExp, string]>]> = {
 	'tax-point-1999': [
@@ -875,6 +1196,127 @@ const UBL_EDITS: Record<string, [string, Array<[string | RegExp, string]>]> = {
 			],
 		],
 	],
+	'line-document-reference-number-space': [
+		'BR_FR_ID_FORMAT',
+		[
+			[
+				UBL_LINE,
+				`${UBL_LINE}<cac:BillingReference><cac:DocumentReference><cbc:ID>FA 2026 0001</cbc:ID></cac:DocumentReference></cac:BillingReference>`,
+			],
+		],
+	],
+	'line-document-reference-1999': [
+		'BR_FR_DATE_RANGE',
+		[
+			[
+				UBL_LINE,
+				`${UBL_LINE}<cac:DocumentReference><cbc:ID>FA-2026-0001</cbc:ID><cbc:IssueDate>1999-01-05</cbc:IssueDate></cac:DocumentReference>`,
+			],
+		],
+	],
+	'tax-point-no-day': [
+		'BR_FR_DATE_RANGE',
+		[
+			[
+				'<cbc:DocumentCurrencyCode>',
+				'<cbc:TaxPointDate>2026-02-30</cbc:TaxPointDate><cbc:DocumentCurrencyCode>',
+			],
+		],
+	],
+	'period-start-unreadable': [
+		'BR_FR_DATE_RANGE',
+		[['<cac:OrderReference>', `${ublPeriod('01/03/2026', '2026-03-31')}<cac:OrderReference>`]],
+	],
+	'corrective-384-two-billing-references': [
+		'BR_FR_CORRECTIVE_REFERENCE',
+		[
+			[
+				'<cbc:InvoiceTypeCode>380</cbc:InvoiceTypeCode>',
+				'<cbc:InvoiceTypeCode>384</cbc:InvoiceTypeCode>',
+			],
+			[
+				'<cac:AccountingSupplierParty>',
+				`${ublRef('FA-2026-0001', '2026-01-05')}<cac:BillingReference><cac:AdditionalDocumentReference><cbc:ID>BL-77</cbc:ID></cac:AdditionalDocumentReference></cac:BillingReference><cac:AccountingSupplierParty>`,
+			],
+		],
+	],
+	// header rules: routing, attachments, invoiced objects, other parties, identifier schemes
+	'bar-b2b-buyer-without-address': [
+		'BR_FR_ROUTING_ADDRESS',
+		[[/<cbc:Note>/, '<cbc:Note>#BAR#B2B</cbc:Note><cbc:Note>']],
+	],
+	'self-billed-b2c-seller-address-of-another-siren': [
+		'BR_FR_ROUTING_ADDRESS',
+		[
+			[/<cbc:Note>/, '<cbc:Note>#BAR#B2C</cbc:Note><cbc:Note>'],
+			[
+				'<cbc:InvoiceTypeCode>380</cbc:InvoiceTypeCode>',
+				'<cbc:InvoiceTypeCode>389</cbc:InvoiceTypeCode>',
+			],
+			[
+				'<cbc:CompanyID schemeID="0009">12345678200010</cbc:CompanyID>',
+				'<cbc:CompanyID schemeID="0002">999999999</cbc:CompanyID>',
+			],
+		],
+	],
+	'attachment-facture': [
+		'BR_FR_ATTACHMENT_CODE',
+		[
+			[
+				'<cac:AccountingSupplierParty>',
+				'<cac:AdditionalDocumentReference><cbc:ID>PJ-1</cbc:ID><cbc:DocumentDescription>FACTURE</cbc:DocumentDescription></cac:AdditionalDocumentReference><cac:AccountingSupplierParty>',
+			],
+		],
+	],
+	'two-readable-copies': [
+		'BR_FR_READABLE_COPY',
+		[
+			[
+				'<cac:AccountingSupplierParty>',
+				'<cac:AdditionalDocumentReference><cbc:ID>PJ-1</cbc:ID><cbc:DocumentDescription>LISIBLE</cbc:DocumentDescription></cac:AdditionalDocumentReference><cac:AdditionalDocumentReference><cbc:ID>PJ-2</cbc:ID><cbc:DocumentDescription>LISIBLE</cbc:DocumentDescription></cac:AdditionalDocumentReference><cac:AccountingSupplierParty>',
+			],
+		],
+	],
+	'invoiced-object-afl-empty': [
+		'BR_FR_INVOICED_OBJECT',
+		[
+			[
+				'<cac:AccountingSupplierParty>',
+				'<cac:AdditionalDocumentReference><cbc:ID schemeID="AFL"> </cbc:ID><cbc:DocumentTypeCode>130</cbc:DocumentTypeCode></cac:AdditionalDocumentReference><cac:AccountingSupplierParty>',
+			],
+		],
+	],
+	'line-object-avv-empty': [
+		'BR_FR_INVOICED_OBJECT',
+		[
+			[
+				UBL_LINE,
+				`${UBL_LINE}<cac:DocumentReference><cbc:ID schemeID="AVV"></cbc:ID><cbc:DocumentTypeCode>130</cbc:DocumentTypeCode></cac:DocumentReference>`,
+			],
+		],
+	],
+	'delivery-siret-13-digits': [
+		'BR_FR_SIRET_SIREN',
+		[
+			[
+				'<cac:DeliveryLocation>',
+				'<cac:DeliveryLocation><cbc:ID schemeID="0009">5520325340001</cbc:ID>',
+			],
+		],
+	],
+	'delivery-location-id-without-scheme': [
+		'BR_FR_IDENTIFIER_SCHEME',
+		[['<cac:DeliveryLocation>', '<cac:DeliveryLocation><cbc:ID>LIEU-4</cbc:ID>']],
+	],
+	'seller-agent-siren-8-digits-and-address': [
+		'BR_FR_SIREN_DIGITS',
+		[
+			[
+				'</cac:PartyLegalEntity>\n\t\t</cac:Party>\n\t</cac:AccountingSupplierParty>',
+				'</cac:PartyLegalEntity><cac:AgentParty><cbc:EndpointID schemeID="0225">123 456</cbc:EndpointID><cac:PartyIdentification><cbc:ID schemeID="0002">12345678</cbc:ID></cac:PartyIdentification></cac:AgentParty>\n\t\t</cac:Party>\n\t</cac:AccountingSupplierParty>',
+			],
+		],
+	],
 	'corrective-384-without-reference': [
 		'BR_FR_CORRECTIVE_REFERENCE',
 		[
@@ -883,6 +1325,131 @@ const UBL_EDITS: Record<string, [string, Array<[string | RegExp, string]>]> = {
 				'<cbc:InvoiceTypeCode>384</cbc:InvoiceTypeCode>',
 			],
 		],
+	],
+};
+
+/**
+ * Edits the official UBL file passes, with the code it does not fire: a corrective invoice with one cac:BillingReference
+ * of another kind than an invoice (BR-FR-CO-04 counts every cac:BillingReference in UBL).
+ */
+const UBL_PASSES: Record<string, [string, Array<[string | RegExp, string]>]> = {
+	'corrective-384-one-credit-note-reference': [
+		'BR_FR_CORRECTIVE_REFERENCE',
+		[
+			[
+				'<cbc:InvoiceTypeCode>380</cbc:InvoiceTypeCode>',
+				'<cbc:InvoiceTypeCode>384</cbc:InvoiceTypeCode>',
+			],
+			[
+				'<cac:AccountingSupplierParty>',
+				'<cac:BillingReference><cac:CreditNoteDocumentReference><cbc:ID>AV-2026-0001</cbc:ID><cbc:IssueDate>2026-01-05</cbc:IssueDate></cac:CreditNoteDocumentReference></cac:BillingReference><cac:AccountingSupplierParty>',
+			],
+		],
+	],
+	'corrective-384-one-invoice-reference': [
+		'BR_FR_CORRECTIVE_REFERENCE',
+		[
+			[
+				'<cbc:InvoiceTypeCode>380</cbc:InvoiceTypeCode>',
+				'<cbc:InvoiceTypeCode>384</cbc:InvoiceTypeCode>',
+			],
+			[
+				'<cac:AccountingSupplierParty>',
+				`${ublRef('FA-2026-0001', '2026-01-05')}<cac:AccountingSupplierParty>`,
+			],
+		],
+	],
+};
+
+/** Edits of the French UBL invoice for the line rules (item attributes, gross prices and price discounts). */
+const UBL_ITEM_TAX =
+	'<cac:ClassifiedTaxCategory><cbc:ID>S</cbc:ID><cbc:Percent>20</cbc:Percent><cac:TaxScheme><cbc:ID>VAT</cbc:ID></cac:TaxScheme></cac:ClassifiedTaxCategory>';
+const ublAttribute = (inner: string): [string, string] => [
+	UBL_ITEM_TAX,
+	`${UBL_ITEM_TAX}<cac:AdditionalItemProperty>${inner}</cac:AdditionalItemProperty>`,
+];
+const UBL_PRICE = '<cbc:PriceAmount currencyID="EUR">12.50</cbc:PriceAmount>';
+const ublGrossPrice = (amount: string, base: string): [string, string] => [
+	UBL_PRICE,
+	`${UBL_PRICE}<cac:AllowanceCharge><cbc:ChargeIndicator>false</cbc:ChargeIndicator><cbc:Amount currencyID="EUR">${amount}</cbc:Amount><cbc:BaseAmount currencyID="EUR">${base}</cbc:BaseAmount></cac:AllowanceCharge>`,
+];
+const UBL_LINE_EDITS: Record<string, string> = {
+	// BR-FR-27 is not judged on UBL (the official file looks for the attributes outside the lines), BR-FR-28 is
+	'attribute-empty-name': frenchUbl(
+		ublAttribute('<cbc:Name></cbc:Name><cbc:Value>bleu</cbc:Value>'),
+	),
+	'attribute-without-value': frenchUbl(ublAttribute('<cbc:Name>Couleur</cbc:Name>')),
+	'attribute-value-and-measure': frenchUbl(
+		ublAttribute(
+			'<cbc:Name>Poids</cbc:Name><cbc:Value>2</cbc:Value><cbc:ValueQuantity unitCode="KGM">2</cbc:ValueQuantity>',
+		),
+	),
+	'attribute-measure': frenchUbl(
+		ublAttribute(
+			'<cbc:Name>Poids</cbc:Name><cbc:ValueQuantity unitCode="KGM">2</cbc:ValueQuantity>',
+		),
+	),
+	'gross-price-7-decimals': frenchUbl(ublGrossPrice('0.50', '13.0000001')),
+	'price-discount-negative': frenchUbl(ublGrossPrice('-0.50', '13.00')),
+	'price-discount-empty': frenchUbl(ublGrossPrice('', '13.00')),
+	'gross-price-6-decimals': frenchUbl(ublGrossPrice('0.500001', '13.000001')),
+};
+
+/**
+ * The French UBL invoice as a credit note (381), for the UBL line subtype: the official UBL file reads it from the line's
+ * reference to the credit note itself (cac:BillingReference with the document's own number, DocumentStatusCode).
+ */
+const ublCreditNote = (...replacements: Array<[string | RegExp, string]>): string =>
+	frenchUbl(
+		[
+			'<Invoice xmlns="urn:oasis:names:specification:ubl:schema:xsd:Invoice-2"',
+			'<CreditNote xmlns="urn:oasis:names:specification:ubl:schema:xsd:CreditNote-2"',
+		],
+		['</Invoice>', '</CreditNote>'],
+		[
+			'<cbc:InvoiceTypeCode>380</cbc:InvoiceTypeCode>',
+			'<cbc:CreditNoteTypeCode>381</cbc:CreditNoteTypeCode>',
+		],
+		[/cac:InvoiceLine>/g, 'cac:CreditNoteLine>'],
+		[/cbc:InvoicedQuantity/g, 'cbc:CreditedQuantity'],
+		...replacements,
+	);
+const ublOwnRef = (status?: string): string =>
+	`<cac:BillingReference><cac:InvoiceDocumentReference><cbc:ID>FA-2026-0042</cbc:ID>${
+		status === undefined ? '' : `<cbc:DocumentStatusCode>${status}</cbc:DocumentStatusCode>`
+	}</cac:InvoiceDocumentReference></cac:BillingReference>`;
+const UBL_LINE_1 = '<cbc:LineExtensionAmount currencyID="EUR">125.00</cbc:LineExtensionAmount>';
+const UBL_LINE_2 = '<cbc:LineExtensionAmount currencyID="EUR">75.00</cbc:LineExtensionAmount>';
+/** Credit notes whose lines carry a subtype: whether BR-FR-CO-05 fires, for the official file and the intake. */
+const UBL_SUBTYPE_EDITS: Record<string, [boolean, string]> = {
+	'cn-unreferenced': [true, ublCreditNote()],
+	'cn-lines-referenced': [
+		false,
+		ublCreditNote(
+			[UBL_LINE_1, `${UBL_LINE_1}${ublRef('FA-2026-0001', '2026-01-05')}`],
+			[UBL_LINE_2, `${UBL_LINE_2}${ublRef('FA-2026-0001', '2026-01-05')}`],
+		),
+	],
+	'cn-group-line-unreferenced': [
+		false,
+		ublCreditNote(
+			[UBL_LINE_1, `${UBL_LINE_1}${ublOwnRef('GROUP')}`],
+			[UBL_LINE_2, `${UBL_LINE_2}${ublOwnRef('DETAIL')}${ublRef('FA-2026-0001', '2026-01-05')}`],
+		),
+	],
+	'cn-own-reference-without-status': [
+		false,
+		ublCreditNote(
+			[UBL_LINE_1, `${UBL_LINE_1}${ublOwnRef()}`],
+			[UBL_LINE_2, `${UBL_LINE_2}${ublRef('FA-2026-0001', '2026-01-05')}${ublOwnRef('DETAIL')}`],
+		),
+	],
+	'cn-detail-line-unreferenced': [
+		true,
+		ublCreditNote(
+			[UBL_LINE_1, `${UBL_LINE_1}${ublOwnRef('GROUP')}${ublRef('FA-2026-0001', '2026-01-05')}`],
+			[UBL_LINE_2, `${UBL_LINE_2}${ublOwnRef('DETAIL')}`],
+		),
 	],
 };
 
@@ -949,7 +1516,7 @@ describe('BR-FR flux 2 rules in the intake checks', () => {
 
 	it('every BR_FR rule names the official assertions it stands for', () => {
 		const rules = INTAKE_RULES.filter((r) => r.code.startsWith('BR_FR_'));
-		expect(rules.length).toBe(25);
+		expect(rules.length).toBe(31);
 		for (const r of rules) {
 			expect(r.brFr?.length).toBeGreaterThan(0);
 			expect(r).toMatchObject({ scope: 'fr', sources: 'einvoice', severity: 'warn' });
@@ -1067,8 +1634,15 @@ describe('BR-FR flux 2 rules in the intake checks', () => {
 					'<cbc:InvoicedQuantity unitCode="KGM">10.00001</cbc:InvoicedQuantity>',
 				]),
 				'price-7-decimals': frenchUbl(['12.50</cbc:PriceAmount>', '12.5000001</cbc:PriceAmount>']),
+				...UBL_LINE_EDITS,
+				...Object.fromEntries(
+					Object.entries(UBL_SUBTYPE_EDITS).map(([name, [, xml]]) => [name, xml]),
+				),
 				...Object.fromEntries(
 					Object.entries(UBL_EDITS).map(([name, [, edits]]) => [name, frenchUbl(...edits)]),
+				),
+				...Object.fromEntries(
+					Object.entries(UBL_PASSES).map(([name, [, edits]]) => [name, frenchUbl(...edits)]),
 				),
 			});
 			// the corpus credit note (381, no reference to the invoice credited) as a global discount credit note
@@ -1094,6 +1668,20 @@ describe('BR-FR flux 2 rules in the intake checks', () => {
 			expect(portedCodes(official['bar-b2g'])).toContain('BR_FR_BAR_TREATMENT');
 			expect(portedCodes(official['quantity-5-decimals'])).toContain('BR_FR_LINE_NUMBER_FORMAT');
 			expect(portedCodes(official['price-7-decimals'])).toContain('BR_FR_LINE_NUMBER_FORMAT');
+			for (const name of ['attribute-without-value', 'attribute-value-and-measure'])
+				expect([name, portedCodes(official[name]).includes('BR_FR_ITEM_ATTRIBUTE')]).toEqual([
+					name,
+					true,
+				]);
+			for (const [name, [fires]] of Object.entries(UBL_SUBTYPE_EDITS))
+				expect([name, portedCodes(official[name]).includes('BR_FR_CREDIT_NOTE_REFERENCE')]).toEqual(
+					[name, fires],
+				);
+			for (const name of ['gross-price-7-decimals', 'price-discount-negative'])
+				expect([name, portedCodes(official[name]).includes('BR_FR_LINE_NUMBER_FORMAT')]).toEqual([
+					name,
+					true,
+				]);
 			expect(portedCodes(official['ubl-tc434-creditnote1'])).toContain(
 				'BR_FR_CREDIT_NOTE_REFERENCE',
 			);
@@ -1103,6 +1691,8 @@ describe('BR-FR flux 2 rules in the intake checks', () => {
 			expect(portedCodes(official['creditnote-262'])).toContain('BR_FR_DISCOUNT_CREDIT_NOTE');
 			for (const [name, [code]] of Object.entries(UBL_EDITS))
 				expect([name, portedCodes(official[name]).includes(code)]).toEqual([name, true]);
+			for (const [name, [code]] of Object.entries(UBL_PASSES))
+				expect([name, portedCodes(official[name]).includes(code)]).toEqual([name, false]);
 		},
 		180_000,
 	);

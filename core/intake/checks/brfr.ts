@@ -1,5 +1,5 @@
 import type { Anomaly } from '../anomaly';
-import type { ParsedInvoice } from '../parse/types';
+import type { InvoiceParty, ParsedInvoice } from '../parse/types';
 import { ruleAnomaly } from './rules';
 
 /**
@@ -11,7 +11,10 @@ import { ruleAnomaly } from './rules';
  * (BT-34, BT-49) and their format, VAT categories and rates; and the special and line rules: SIRET and SIREN
  * (BR-FR-09), private identifiers (BR-FR-24/26), every SIREN of 9 digits (BR-FR-32), the BAR treatment note and the buyer's SIREN it requires (BR-FR-20, -31, -11), due date not before
  * the issue date (BR-FR-CO-07), framework and type (BR-FR-CO-08), invoices already paid (BR-FR-CO-09), foreign
- * currencies (BR-FR-CO-12), members of a single taxable person (BR-FR-CO-14/15), the numbers of each line as written (BR-FR-DEC-02, -03). Each anomaly code lists the Schematron assertions it stands for
+ * currencies (BR-FR-CO-12), members of a single taxable person (BR-FR-CO-14/15), the numbers of each line as written (BR-FR-DEC-02, -03);
+ * and on the header: routing addresses (BR-FR-21/22), attachments (BR-FR-17/18), invoiced objects (BR-FR-29), the
+ * identifiers and addresses of the agents, payer, invoicee, invoicer and ship-to parties (BR-FR-09/23/25/32) and the
+ * schemes of global identifiers (BR-FR-CO-10). Each anomaly code lists the Schematron assertions it stands for
  * (`brFr` in the rule table); test/fixtures/brfr runs the official Schematron on the same documents and compares.
  */
 
@@ -89,6 +92,57 @@ function decimalProblem(value: string, decimals: number, negative: boolean): boo
 	return !pattern.test(value) || value.replace('.', '').length > 19;
 }
 
+/** The attachment codes a supporting document's description (BT-123) may give (BR-FR-17). */
+const ATTACHMENT_CODES = new Set(
+	'RIB LISIBLE FEUILLE_DE_STYLE PJA BORDEREAU_SUIVI DOCUMENT_ANNEXE BON_LIVRAISON BON_COMMANDE BORDEREAU_SUIVI_VALIDATION ETAT_ACOMPTE FACTURE_PAIEMENT_DIRECT RECAPITULATIF_COTRAITANCE'.split(
+		' ',
+	),
+);
+/** Self-billing and similar types, for which the platforms route by the seller's address (BR-FR-21/22). */
+const SELF_BILLED_TYPES = new Set(['389', '501', '500', '471', '473', '261', '502']);
+
+/** A party the French rules judge, with the labels of its identifier (BR-FR-09, CO-10) and electronic address (BR-FR-23/25). */
+interface JudgedParty {
+	field: string;
+	party: InvoiceParty;
+	idLabel: string;
+	addressLabel?: string;
+	/** A line's deliver-to party in UBL: the official UBL file looks for its SIRET under DeliveryLocation/DeliveryLocation, never there (no BR-FR-09). */
+	noSiretCheck?: boolean;
+	/** A UBL deliver-to party: its identifiers are DeliveryLocation IDs, not PartyIdentification (no BR-FR-32). */
+	locationIds?: boolean;
+}
+
+function judgedParties(invoice: ParsedInvoice): JudgedParty[] {
+	const other = invoice.otherParties ?? {};
+	const ubl = invoice.syntax === 'ubl';
+	const list: Array<[string, InvoiceParty | undefined, string, string | undefined]> = [
+		['seller', invoice.seller, 'BT-29', 'BT-34'],
+		['buyer', invoice.buyer, 'BT-46', 'BT-49'],
+		['payee', invoice.payee, 'BT-60', 'EXT-FR-FE-29'],
+		['buyerAgent', other.buyerAgent, 'EXT-FR-FE-06', 'EXT-FR-FE-12'],
+		['payer', other.payer, 'EXT-FR-FE-46', 'EXT-FR-FE-52'],
+		['sellerAgent', other.sellerAgent, 'EXT-FR-FE-69', 'EXT-FR-FE-75'],
+		['invoicee', other.invoicee, 'EXT-FR-FE-92', 'EXT-FR-FE-98'],
+		['invoicer', other.invoicer, 'EXT-FR-FE-115', 'EXT-FR-FE-121'],
+		['shipTo', other.shipTo, 'BT-71', undefined],
+	];
+	const parties: JudgedParty[] = list.flatMap(([field, party, idLabel, addressLabel]) =>
+		party ? [{ field, party, idLabel, addressLabel, locationIds: ubl && field === 'shipTo' }] : [],
+	);
+	invoice.lines.forEach((line, i) => {
+		if (line.shipTo)
+			parties.push({
+				field: `lines[${line.id ?? i + 1}].shipTo`,
+				party: line.shipTo,
+				idLabel: 'EXT-FR-FE-146',
+				noSiretCheck: ubl,
+				locationIds: ubl,
+			});
+	});
+	return parties;
+}
+
 /** The BR-FR flux 2 anomalies of a UBL or CII invoice (the caller decides whether they apply: French seller, reform date). */
 export function brFrRules(invoice: ParsedInvoice): Anomaly[] {
 	const found: Anomaly[] = [];
@@ -103,6 +157,10 @@ export function brFrRules(invoice: ParsedInvoice): Anomaly[] {
 		...invoice.lines.map((line, i): [string, string | undefined] => [
 			`lines[${line.id ?? i + 1}].precedingInvoice`,
 			line.precedingInvoice,
+		]),
+		...invoice.lines.map((line, i): [string, string | undefined] => [
+			`lines[${line.id ?? i + 1}].documentReference`,
+			line.documentReference?.number,
 		]),
 	];
 	for (const [field, value] of ids) {
@@ -126,14 +184,33 @@ export function brFrRules(invoice: ParsedInvoice): Anomaly[] {
 				[`${at}.billingPeriod.start`, line.billingPeriod?.start],
 				[`${at}.billingPeriod.end`, line.billingPeriod?.end],
 				[`${at}.precedingInvoiceDate`, line.precedingInvoiceDate],
+				[`${at}.documentReference.date`, line.documentReference?.date],
 				[`${at}.deliveryDate`, line.deliveryDate],
 			];
 		}),
 	];
 	for (const [field, value] of dates) {
 		if (value && yearOutOfRange(value))
-			found.push(ruleAnomaly('BR_FR_DATE_RANGE', field, { value }));
+			found.push(
+				ruleAnomaly('BR_FR_DATE_RANGE', field, {
+					value,
+					problemEn: 'is outside the years 2000 to 2099 the platforms accept',
+					problemFr: 'est hors des années 2000 à 2099 acceptées par les plateformes',
+				}),
+			);
 	}
+	// a date the intake cannot read (left out of the invoice) or not written as the syntax says: the platforms reject
+	// its format, as here
+	for (const { field, value } of invoice.badDates ?? [])
+		found.push(
+			ruleAnomaly('BR_FR_DATE_RANGE', field, {
+				value,
+				problemEn:
+					'is not a date the platforms accept (a real day of the years 2000 to 2099, YYYY-MM-DD in UBL, YYYYMMDD in CII)',
+				problemFr:
+					"n'est pas une date acceptée par les plateformes (un jour réel des années 2000 à 2099, AAAA-MM-JJ en UBL, AAAAMMJJ en CII)",
+			}),
+		);
 	if (invoice.typeCode !== undefined && !TYPE_CODES.has(invoice.typeCode.trim()))
 		found.push(ruleAnomaly('BR_FR_TYPE_CODE', 'typeCode', { value: invoice.typeCode }));
 
@@ -187,20 +264,21 @@ export function brFrRules(invoice: ParsedInvoice): Anomaly[] {
 			}),
 		);
 
-	// BR-FR-09: a SIRET (scheme 0009) has 14 digits and starts with the party's SIREN (its legal id, scheme 0002)
-	for (const [field, party, label] of [
-		['seller', invoice.seller, 'BT-29'],
-		['buyer', invoice.buyer, 'BT-46'],
-	] as const) {
-		const siret = party.identifiers.find((i) => i.scheme === '0009');
-		if (!siret) continue;
-		const siren = party.legalId?.scheme === '0002' ? party.legalId.value : undefined;
+	// BR-FR-09: a SIRET (global identifier, scheme 0009) has 14 digits and starts with the party's SIREN (its legal id,
+	// scheme 0002; for the parties other than seller and buyer, when they give none, the SIRET's first 9 digits)
+	const parties = judgedParties(invoice);
+	for (const { field, party, idLabel, noSiretCheck } of parties) {
+		const siret = party.identifiers.find((i) => i.global && i.scheme === '0009');
+		if (!siret || noSiretCheck) continue;
+		const legal = party.legalId?.scheme === '0002' ? party.legalId.value : undefined;
+		const siren =
+			legal ?? (field === 'seller' || field === 'buyer' ? undefined : siret.value.slice(0, 9));
 		if (!/^\d{14}$/.test(siret.value) || siret.value.slice(0, 9) !== siren) {
 			found.push(
 				ruleAnomaly('BR_FR_SIRET_SIREN', `${field}.identifiers`, {
 					value: siret.value,
 					siren: siren ?? '—',
-					label,
+					label: idLabel,
 				}),
 			);
 		}
@@ -231,21 +309,21 @@ export function brFrRules(invoice: ParsedInvoice): Anomaly[] {
 				);
 		}
 	}
-	// BR-FR-32: every SIREN of a party (legal identifier scheme 0002, identifier scheme 0002 or 0231) has 9 digits
-	const parties = [
-		['seller', invoice.seller],
-		['buyer', invoice.buyer],
-		['payee', invoice.payee],
-		['taxRepresentative', invoice.taxRepresentative],
-	] as const;
-	for (const [field, party] of parties) {
-		if (!party) continue;
+	// BR-FR-32: every SIREN of a party (legal identifier scheme 0002, global identifier scheme 0002 or 0231) has 9 digits
+	for (const { field, party, locationIds } of [
+		...parties,
+		...(invoice.taxRepresentative
+			? [{ field: 'taxRepresentative', party: invoice.taxRepresentative, locationIds: false }]
+			: []),
+	]) {
 		if (party.legalId?.scheme === '0002' && !/^\d{9}$/.test(party.legalId.value.trim()))
 			found.push(
 				ruleAnomaly('BR_FR_SIREN_DIGITS', `${field}.legalId`, { value: party.legalId.value }),
 			);
+		if (locationIds) continue;
 		for (const id of party.identifiers.filter(
-			(i) => (i.scheme === '0002' || i.scheme === '0231') && !/^\d{9}$/.test(i.value.trim()),
+			(i) =>
+				i.global && (i.scheme === '0002' || i.scheme === '0231') && !/^\d{9}$/.test(i.value.trim()),
 		)) {
 			found.push(ruleAnomaly('BR_FR_SIREN_DIGITS', `${field}.identifiers`, { value: id.value }));
 		}
@@ -273,12 +351,9 @@ export function brFrRules(invoice: ParsedInvoice): Anomaly[] {
 		}
 	}
 	// BR-FR-23, BR-FR-25: electronic addresses of at most 125 characters; with scheme 0225, letters, digits and + - _ . only
-	for (const [field, party, label] of [
-		['seller', invoice.seller, 'BT-34'],
-		['buyer', invoice.buyer, 'BT-49'],
-	] as const) {
+	for (const { field, party, addressLabel: label } of parties) {
 		const address = party.electronicAddress;
-		if (!address?.value) continue;
+		if (!address?.value || !label) continue;
 		if (address.value.length > 125) {
 			found.push(
 				ruleAnomaly('BR_FR_ELECTRONIC_ADDRESS_FORMAT', `${field}.electronicAddress`, {
@@ -324,12 +399,15 @@ export function brFrRules(invoice: ParsedInvoice): Anomaly[] {
 			);
 	}
 	// BR-FR-CO-04: a corrective invoice refers to exactly one preceding invoice
+	// (the official UBL file counts every cac:BillingReference, of any kind; CII the referenced invoices)
 	const references = invoice.precedingInvoices ?? [];
-	if (['384', '471', '472', '473'].includes(docType) && invoiceRoot && references.length !== 1)
+	const referenceCount =
+		invoice.syntax === 'ubl' ? (invoice.billingReferences ?? 0) : references.length;
+	if (['384', '471', '472', '473'].includes(docType) && invoiceRoot && referenceCount !== 1)
 		found.push(
 			ruleAnomaly('BR_FR_CORRECTIVE_REFERENCE', 'precedingInvoice', {
 				value: docType,
-				count: references.length,
+				count: referenceCount,
 			}),
 		);
 	// BR-FR-CO-05: a credit note names a preceding invoice with its date, in the header or on every detail line
@@ -427,6 +505,120 @@ export function brFrRules(invoice: ParsedInvoice): Anomaly[] {
 			);
 		}
 	}
+	// --- header rules on routing, attachments, invoiced objects and the schemes of identifiers ---
+	// BR-FR-21, BR-FR-22: a B2B invoice (BAR note) is routed by the buyer's electronic address (BT-49), or for
+	// self-billing types by the seller's (BT-34): that address has scheme 0225 and starts with the party's SIREN (its
+	// legal identifier, as the official files read it: any scheme in CII, scheme 0002 in UBL). The official UBL file
+	// judges BR-FR-22 for any BAR treatment, the CII file for B2B only: each syntax as its file does.
+	const selfBilled = SELF_BILLED_TYPES.has(docType);
+	const routed = selfBilled
+		? invoice.syntax === 'ubl'
+			? bar.length > 0
+			: bar.includes('B2B')
+		: bar.includes('B2B');
+	if (routed) {
+		const [field, party, label, whatEn, whatFr] = selfBilled
+			? (['seller', invoice.seller, 'BT-34', 'seller', 'du vendeur'] as const)
+			: (['buyer', invoice.buyer, 'BT-49', 'buyer', "de l'acheteur"] as const);
+		const legal = party.legalId;
+		const siren = legal && (invoice.syntax !== 'ubl' || legal.scheme === '0002') ? legal.value : '';
+		const address = party.electronicAddress;
+		if (!address?.value.startsWith(siren) || address.scheme !== '0225')
+			found.push(
+				ruleAnomaly('BR_FR_ROUTING_ADDRESS', `${field}.electronicAddress`, {
+					value: address
+						? `"${address.value}"${address.scheme ? ` (${address.scheme})` : ''}`
+						: '—',
+					label,
+					siren: siren || '—',
+					whatEn,
+					whatFr,
+				}),
+			);
+	}
+	// BR-FR-17: the description (BT-123) of a supporting document (CII: type 916; the UBL file: every additional
+	// document) is one of the French attachment codes
+	const documents = invoice.additionalDocuments ?? [];
+	documents.forEach((doc, i) => {
+		if (invoice.syntax !== 'ubl' && doc.typeCode !== '916') return;
+		if (doc.description && !ATTACHMENT_CODES.has(doc.description))
+			found.push(
+				ruleAnomaly('BR_FR_ATTACHMENT_CODE', `additionalDocuments[${i + 1}].description`, {
+					value: doc.description,
+				}),
+			);
+	});
+	// BR-FR-18: one readable copy (description LISIBLE) at most
+	const readable = documents.filter((d) => d.description === 'LISIBLE').length;
+	if (readable > 1)
+		found.push(
+			ruleAnomaly('BR_FR_READABLE_COPY', 'additionalDocuments', {
+				value: 'LISIBLE',
+				count: readable,
+			}),
+		);
+	// BR-FR-29: the invoiced objects (BT-18) with schemes AFL and AVV: once each (the CII file counts them in the
+	// header; the UBL file within one reference, where a second is impossible), and never with an empty identifier
+	for (const scheme of ['AFL', 'AVV']) {
+		const objects = documents.filter((d) => d.scheme === scheme);
+		if (invoice.syntax !== 'ubl' && objects.length > 1)
+			found.push(
+				ruleAnomaly('BR_FR_INVOICED_OBJECT', 'additionalDocuments', {
+					value: scheme,
+					reasonEn: `${objects.length} identifiers with that scheme, at most 1`,
+					reasonFr: `${objects.length} identifiants avec ce schéma, au plus 1`,
+				}),
+			);
+		if (objects.some((d) => d.id !== undefined && d.id.trim() === ''))
+			found.push(
+				ruleAnomaly('BR_FR_INVOICED_OBJECT', 'additionalDocuments', {
+					value: scheme,
+					reasonEn: 'an empty identifier',
+					reasonFr: 'un identifiant vide',
+				}),
+			);
+	}
+	// BR-FR-30: a line's invoiced objects (BT-128) with scheme AFL or AVV have an identifier. Read in UBL only
+	// (DocumentReference of the line, where one reference cannot hold two): the official CII file looks for them
+	// directly under the line item, where the CII schema has none.
+	invoice.lines.forEach((line, i) => {
+		for (const scheme of ['AFL', 'AVV'])
+			if (line.objects?.some((o) => o.scheme === scheme && o.id.trim() === ''))
+				found.push(
+					ruleAnomaly('BR_FR_INVOICED_OBJECT', `lines[${line.id ?? i + 1}].objects`, {
+						value: scheme,
+						reasonEn: 'an empty identifier',
+						reasonFr: 'un identifiant vide',
+					}),
+				);
+	});
+	// BR-FR-CO-10: every global identifier of a party (CII GlobalID, UBL PartyIdentification or DeliveryLocation ID)
+	// states its scheme, and a scheme appears once per party
+	for (const { field, party, idLabel } of parties) {
+		const globals = party.identifiers.filter((i) => i.global);
+		const schemes = globals.flatMap((i) => (i.scheme ? [i.scheme] : []));
+		const unschemed = globals.find((i) => !i.scheme);
+		const repeated = schemes.find((scheme, i) => schemes.indexOf(scheme) !== i);
+		if (unschemed)
+			found.push(
+				ruleAnomaly('BR_FR_IDENTIFIER_SCHEME', `${field}.identifiers`, {
+					value: unschemed.value,
+					label: idLabel,
+					reasonEn: 'no scheme (schemeID)',
+					reasonFr: 'sans schéma (schemeID)',
+				}),
+			);
+		if (repeated)
+			found.push(
+				ruleAnomaly('BR_FR_IDENTIFIER_SCHEME', `${field}.identifiers`, {
+					value: repeated,
+					label: idLabel,
+					reasonEn: `scheme ${repeated} given twice`,
+					reasonFr: `schéma ${repeated} donné deux fois`,
+				}),
+			);
+	}
+	// --- end of the header rules on routing, attachments, invoiced objects and identifier schemes ---
 	// BR-FR-DEC-02, BR-FR-DEC-03: the numbers of each line as written (quantities 4 decimals, net price 6 decimals and
 	// positive except in the B9/S9/M9 frameworks; at most 19 digits)
 	const specialBd = ['B9', 'S9', 'M9'].includes(mode ?? '');
@@ -451,6 +643,8 @@ export function brFrRules(invoice: ParsedInvoice): Anomaly[] {
 		}
 	});
 
+	found.push(...frenchLineRules(invoice, specialBd));
+
 	const taxes: Array<{ field: string; category?: string; rate?: string }> = [
 		...invoice.vatBreakdown.map((b, i) => ({
 			field: `vatBreakdown[${i + 1}]`,
@@ -470,5 +664,91 @@ export function brFrRules(invoice: ParsedInvoice): Anomaly[] {
 		if (rate !== undefined && rate !== '' && !VAT_RATES.has(rate.trim()))
 			found.push(ruleAnomaly('BR_FR_VAT_RATE', field, { value: rate }));
 	}
+	return found;
+}
+
+/**
+ * The French rules on the lines' item attributes and prices, as written in the file: item attributes (BR-FR-27/28)
+ * and gross prices and price discounts (BR-FR-DEC-03 on BT-148 and BT-147).
+ */
+function frenchLineRules(invoice: ParsedInvoice, specialBd: boolean): Anomaly[] {
+	const found: Anomaly[] = [];
+	invoice.lines.forEach((line, i) => {
+		const at = `lines[${line.id ?? i + 1}]`;
+		(line.attributes ?? []).forEach((attribute, j) => {
+			const field = `${at}.attributes[${j + 1}]`;
+			const { name, code, value, measure, measureUnit } = attribute;
+			// BR-FR-27: a name (BT-160) or a code (EXT-FR-FE-159), neither empty. The official UBL file looks for the
+			// attributes under the document instead of its lines and so never judges them: a UBL invoice is not judged either.
+			if (invoice.syntax !== 'ubl') {
+				const problem =
+					name === undefined && code === undefined
+						? [
+								'neither a name (BT-160) nor a code (EXT-FR-FE-159)',
+								'ni nom (BT-160) ni code (EXT-FR-FE-159)',
+							]
+						: name === '' || code === ''
+							? [
+									`an empty ${name === '' ? 'name (BT-160)' : 'code (EXT-FR-FE-159)'}`,
+									`un ${name === '' ? 'nom (BT-160)' : 'code (EXT-FR-FE-159)'} vide`,
+								]
+							: undefined;
+				if (problem)
+					found.push(
+						ruleAnomaly('BR_FR_ITEM_ATTRIBUTE', field, {
+							value: name || code || '—',
+							reasonEn: problem[0],
+							reasonFr: problem[1],
+						}),
+					);
+			}
+			// BR-FR-28: a value (BT-161) or a measure with its unit, not both
+			const valued =
+				(value !== undefined && measure === undefined) ||
+				(value === undefined && measure !== undefined && !!measureUnit);
+			if (!valued)
+				found.push(
+					ruleAnomaly('BR_FR_ITEM_ATTRIBUTE', field, {
+						value: name || code || '—',
+						reasonEn:
+							value !== undefined
+								? 'both a value and a measure'
+								: measure !== undefined
+									? 'a measure without its unit'
+									: 'no value',
+						reasonFr:
+							value !== undefined
+								? 'à la fois une valeur et une mesure'
+								: measure !== undefined
+									? 'une mesure sans son unité'
+									: 'aucune valeur',
+					}),
+				);
+		});
+		// BR-FR-DEC-03: gross prices (BT-148) and price discounts (BT-147) at most 6 decimals, positive outside B9/S9/M9
+		// (the official UBL file lets an empty amount pass, the CII file does not)
+		for (const [values, label, name] of [
+			[line.grossPrices, 'BT-148', 'grossPrice'],
+			[line.priceDiscounts, 'BT-147', 'priceDiscount'],
+		] as const) {
+			(values ?? []).forEach((value, j) => {
+				if (value === '' && invoice.syntax === 'ubl') return;
+				if (!decimalProblem(value, 6, specialBd)) return;
+				found.push(
+					ruleAnomaly(
+						'BR_FR_LINE_NUMBER_FORMAT',
+						`${at}.${name}${values!.length > 1 ? `[${j + 1}]` : ''}`,
+						{
+							value,
+							label,
+							decimals: 6,
+							signEn: specialBd ? 'a leading "-" allowed' : 'no sign',
+							signFr: specialBd ? 'un « - » en tête admis' : 'sans signe',
+						},
+					),
+				);
+			});
+		}
+	});
 	return found;
 }

@@ -1,14 +1,16 @@
 import { frenchCompanyNumber } from '../checks/identifiers';
 import { CREDIT_NOTE_TYPE_CODES, tooManyLines } from './ubl';
 import type {
+	AdditionalDocument,
 	InvoiceLine,
+	OtherPartyRole,
 	InvoiceParty,
 	ParsedInvoice,
 	PostalAddress,
 	VatBreakdownEntry,
 } from './types';
 import { ValueReader } from './values';
-import { all, attr, one, text, textOf, type XmlDocument, type XmlValue } from './xml';
+import { all, attr, one, rawAttr, text, textOf, type XmlDocument, type XmlValue } from './xml';
 
 /** The first child present among alternative names (CII D16B names first, ZUGFeRD 1.0 names second). */
 function pick(node: XmlValue | undefined, ...names: string[]): XmlValue | undefined {
@@ -54,6 +56,7 @@ function ciiParty(party: XmlValue | undefined): InvoiceParty {
 	const globals = all(party, 'GlobalID').map((n) => ({
 		value: textOf(n) ?? '',
 		scheme: attr(n, 'schemeID'),
+		global: true as const,
 	}));
 	result.identifiers = [...ids, ...globals].filter((i) => i.value);
 	result.id = ids.find((i) => i.value)?.value ?? globals.find((i) => i.value)?.value;
@@ -92,6 +95,42 @@ function ciiParty(party: XmlValue | undefined): InvoiceParty {
 	return result;
 }
 
+/** The header's additional supporting documents and invoiced objects (BG-24, BT-18). */
+function ciiAdditionalDocuments(agreement: XmlValue | undefined): AdditionalDocument[] {
+	return all(agreement, 'AdditionalReferencedDocument').map((node) => {
+		const document: AdditionalDocument = {};
+		const id = one(node, 'IssuerAssignedID');
+		if (id !== undefined) document.id = textOf(id) ?? '';
+		const typeCode = text(node, 'TypeCode');
+		if (typeCode !== undefined) document.typeCode = typeCode;
+		const scheme = text(node, 'ReferenceTypeCode');
+		if (scheme !== undefined) document.scheme = scheme;
+		const description = text(node, 'Name');
+		if (description !== undefined) document.description = description.replace(/\s+/g, ' ');
+		return document;
+	});
+}
+
+/** Agents, payer, invoicee, invoicer and ship-to party, those the document gives. */
+function ciiOtherParties(
+	agreement: XmlValue | undefined,
+	settlement: XmlValue | undefined,
+	delivery: XmlValue | undefined,
+): Partial<Record<OtherPartyRole, InvoiceParty>> | undefined {
+	const nodes: Array<[OtherPartyRole, XmlValue | undefined]> = [
+		['buyerAgent', one(agreement, 'BuyerAgentTradeParty')],
+		['sellerAgent', one(agreement, 'SalesAgentTradeParty')],
+		['payer', one(settlement, 'PayerTradeParty')],
+		['invoicee', one(settlement, 'InvoiceeTradeParty')],
+		['invoicer', one(settlement, 'InvoicerTradeParty')],
+		['shipTo', one(delivery, 'ShipToTradeParty')],
+	];
+	const found = nodes.filter(([, node]) => node !== undefined);
+	return found.length
+		? Object.fromEntries(found.map(([role, node]) => [role, ciiParty(node)]))
+		: undefined;
+}
+
 function dateText(node: XmlValue | undefined): string | undefined {
 	return text(node, 'DateTimeString');
 }
@@ -116,10 +155,11 @@ function allowanceCharges(
 function period(
 	node: XmlValue | undefined,
 	reader: ValueReader,
+	field: string,
 ): { start?: string; end?: string } | undefined {
 	if (!node) return undefined;
-	const start = reader.optionalDate(dateText(one(node, 'StartDateTime')));
-	const end = reader.optionalDate(dateText(one(node, 'EndDateTime')));
+	const start = reader.optionalDate(dateText(one(node, 'StartDateTime')), `${field}.start`);
+	const end = reader.optionalDate(dateText(one(node, 'EndDateTime')), `${field}.end`);
 	return start || end ? { start, end } : undefined;
 }
 
@@ -129,21 +169,56 @@ function lineExtras(
 	settlement: XmlValue | undefined,
 	delivery: XmlValue | undefined,
 	reader: ValueReader,
+	at: string,
 ): Partial<InvoiceLine> {
 	const extras: Partial<InvoiceLine> = {};
-	const billing = period(one(settlement, 'BillingSpecifiedPeriod'), reader);
+	const billing = period(one(settlement, 'BillingSpecifiedPeriod'), reader, `${at}.billingPeriod`);
 	if (billing) extras.billingPeriod = billing;
 	const reference = one(settlement, 'InvoiceReferencedDocument');
 	const preceding = text(reference, 'IssuerAssignedID');
 	if (preceding !== undefined) extras.precedingInvoice = preceding;
-	const precedingDate = reader.optionalDate(dateText(one(reference, 'FormattedIssueDateTime')));
+	const precedingDate = reader.optionalDate(
+		dateText(one(reference, 'FormattedIssueDateTime')),
+		`${at}.precedingInvoiceDate`,
+	);
 	if (precedingDate) extras.precedingInvoiceDate = precedingDate;
 	const deliveryDate = reader.optionalDate(
 		dateText(one(delivery, 'ActualDeliverySupplyChainEvent', 'OccurrenceDateTime')),
+		`${at}.deliveryDate`,
 	);
 	if (deliveryDate) extras.deliveryDate = deliveryDate;
-	const subtype = text(node, 'AssociatedDocumentLineDocument', 'LineStatusReasonCode');
+	// '' when the element is there but empty: the official CII file then counts the line as neither DETAIL nor absent
+	const subtype = written(one(node, 'AssociatedDocumentLineDocument', 'LineStatusReasonCode'));
 	if (subtype !== undefined) extras.subtype = subtype;
+	const shipTo = one(delivery, 'ShipToTradeParty');
+	if (shipTo) extras.shipTo = ciiParty(shipTo);
+	return { ...extras, ...frenchLineData(node, one(node, 'SpecifiedLineTradeAgreement')) };
+}
+
+/** The text of an element as written: '' when it is there but empty, undefined when absent. */
+const written = (node: XmlValue | undefined): string | undefined =>
+	node === undefined ? undefined : (textOf(node) ?? '');
+
+/** The line data of the French line rules, as written: item attributes (BG-32), gross prices and price discounts. */
+function frenchLineData(node: XmlValue, agreement: XmlValue | undefined): Partial<InvoiceLine> {
+	const extras: Partial<InvoiceLine> = {};
+	const attributes = all(node, 'SpecifiedTradeProduct', 'ApplicableProductCharacteristic').map(
+		(a) => ({
+			name: written(one(a, 'Description')),
+			code: written(one(a, 'TypeCode')),
+			value: written(one(a, 'Value')),
+			measure: written(one(a, 'ValueMeasure')),
+			measureUnit: rawAttr(one(a, 'ValueMeasure'), 'unitCode'),
+		}),
+	);
+	if (attributes.length) extras.attributes = attributes;
+	const gross = all(agreement, 'GrossPriceProductTradePrice');
+	const grossPrices = all(gross, 'ChargeAmount').map((n) => written(n) ?? '');
+	if (grossPrices.length) extras.grossPrices = grossPrices;
+	const discounts = all(gross, 'AppliedTradeAllowanceCharge', 'ActualAmount').map(
+		(n) => written(n) ?? '',
+	);
+	if (discounts.length) extras.priceDiscounts = discounts;
 	return extras;
 }
 
@@ -180,6 +255,8 @@ export function readCii(doc: XmlDocument, options: { maxLines: number }): Parsed
 	);
 
 	const reader = new ValueReader();
+	// format 102; the official Schematron judges the first 8 characters
+	reader.dateFormat = /^\d{8}/;
 	reader.setCurrency(text(settlement, 'InvoiceCurrencyCode')?.toUpperCase());
 	reader.taxCurrency = text(settlement, 'TaxCurrencyCode')?.toUpperCase();
 	const typeCode = text(header, 'TypeCode');
@@ -234,7 +311,7 @@ export function readCii(doc: XmlDocument, options: { maxLines: number }): Parsed
 				text(tax, 'RateApplicablePercent') ?? text(tax, 'ApplicablePercent'),
 				`${field}.vatRate`,
 			),
-			...lineExtras(node, lineSettlement, lineDelivery, reader),
+			...lineExtras(node, lineSettlement, lineDelivery, reader, field),
 		};
 	});
 
@@ -280,17 +357,20 @@ export function readCii(doc: XmlDocument, options: { maxLines: number }): Parsed
 	const paymentMeans = one(settlement, 'SpecifiedTradeSettlementPaymentMeans');
 	const precedingInvoices = all(settlement, 'InvoiceReferencedDocument').map((ref) => ({
 		number: text(ref, 'IssuerAssignedID'),
-		date: reader.optionalDate(dateText(one(ref, 'FormattedIssueDateTime'))),
+		date: reader.optionalDate(dateText(one(ref, 'FormattedIssueDateTime')), 'precedingInvoiceDate'),
 	}));
 	const taxPointDate = reader.optionalDate(
 		all(settlement, 'ApplicableTradeTax')
 			.map((tax) => text(tax, 'TaxPointDate', 'DateString'))
 			.find((d) => d !== undefined),
+		'taxPointDate',
 	);
-	const billingPeriod = period(one(settlement, 'BillingSpecifiedPeriod'), reader);
+	const billingPeriod = period(one(settlement, 'BillingSpecifiedPeriod'), reader, 'billingPeriod');
 	const sellerNode = one(agreement, 'SellerTradeParty');
 	const taxRep = one(agreement, 'SellerTaxRepresentativeTradeParty');
 	const payee = one(settlement, 'PayeeTradeParty');
+	const otherParties = ciiOtherParties(agreement, settlement, deliveryNode);
+	const additionalDocuments = ciiAdditionalDocuments(agreement);
 
 	return {
 		syntax: zugferd1 ? 'zugferd1' : 'cii',
@@ -309,6 +389,8 @@ export function readCii(doc: XmlDocument, options: { maxLines: number }): Parsed
 		buyer: ciiParty(one(agreement, 'BuyerTradeParty')),
 		taxRepresentative: taxRep ? ciiParty(taxRep) : undefined,
 		payee: payee ? ciiParty(payee) : undefined,
+		...(otherParties ? { otherParties } : {}),
+		...(additionalDocuments.length ? { additionalDocuments } : {}),
 		delivery:
 			shipTo || deliveryDate
 				? {
@@ -353,6 +435,7 @@ export function readCii(doc: XmlDocument, options: { maxLines: number }): Parsed
 		...(precedingInvoices.length ? { precedingInvoices } : {}),
 		...(precedingInvoices[0]?.date ? { precedingInvoiceDate: precedingInvoices[0].date } : {}),
 		...(taxPointDate ? { taxPointDate } : {}),
+		...(reader.badDates.length ? { badDates: reader.badDates } : {}),
 		...(billingPeriod ? { billingPeriod } : {}),
 		testDocument:
 			text(context, 'TestIndicator', 'Indicator')?.toLowerCase() === 'true' || undefined,

@@ -289,4 +289,43 @@ describe('dates and references for the French rules', () => {
 		expect(unreadable.taxPointDate).toBeUndefined();
 		expect(unreadable.anomalies.filter((a) => a.code === 'DATE_INVALID')).toEqual([]);
 	});
+
+	it('reads additional documents, the other parties and whether an identifier is global', async () => {
+		const cii = (await parseInvoiceDocument(fixture('en16931/cii/CII_example5.xml'))).invoices[0];
+		expect(cii.additionalDocuments).toEqual([
+			{ id: 'Lot567' },
+			{ id: 'OBJ999' },
+			{ id: 'sales slip', typeCode: '916', description: 'your sales slip' },
+		]);
+		expect(cii.otherParties?.shipTo).toMatchObject({
+			name: 'Logistic service Ltd',
+			identifiers: [{ value: '5790000436068', scheme: '0088', global: true }],
+		});
+		// a CII ID is the seller's code for the party, not a global identifier
+		const example1 = (await parseInvoiceDocument(fixture('en16931/cii/CII_example1.xml')))
+			.invoices[0];
+		expect(example1.buyer.identifiers).toEqual([{ value: '10202' }]);
+		const ubl = (await parseInvoiceDocument(fixture('en16931/ubl/ubl-tc434-example5.xml')))
+			.invoices[0];
+		expect(ubl.additionalDocuments).toContainEqual({
+			id: 'sales slip',
+			description: 'your sales slip',
+		});
+		expect(ubl.otherParties?.shipTo?.identifiers).toEqual([
+			{ value: '5790000436068', global: true },
+		]);
+		expect(ubl.buyer.identifiers.every((i) => i.global)).toBe(true);
+		const agents = (
+			await parseInvoiceDocument(
+				frenchUbl([
+					'</cac:PartyLegalEntity>\n\t\t</cac:Party>\n\t</cac:AccountingSupplierParty>',
+					'</cac:PartyLegalEntity><cac:AgentParty><cbc:EndpointID schemeID="0225">123456782_agent</cbc:EndpointID><cac:PartyIdentification><cbc:ID schemeID="0009">12345678200028</cbc:ID></cac:PartyIdentification></cac:AgentParty>\n\t\t</cac:Party>\n\t</cac:AccountingSupplierParty>',
+				]),
+			)
+		).invoices[0];
+		expect(agents.otherParties?.sellerAgent).toMatchObject({
+			electronicAddress: { value: '123456782_agent', scheme: '0225' },
+			identifiers: [{ value: '12345678200028', scheme: '0009', global: true }],
+		});
+	});
 });

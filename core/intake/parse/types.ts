@@ -17,6 +17,9 @@ export interface PostalAddress {
 export interface PartyIdentifier {
 	value: string;
 	scheme?: string;
+	/** A global identifier, one the French rules expect with its scheme (CII GlobalID, UBL PartyIdentification or
+	 * DeliveryLocation ID), as opposed to a CII ID, the seller's own code for the party (no scheme expected). */
+	global?: true;
 }
 
 /** Seller, buyer, tax representative or payee, as the document names them. */
@@ -63,10 +66,38 @@ export interface InvoiceLine {
 	/** The preceding invoice the line refers to (EXT-FR-FE-136) and its issue date (EXT-FR-FE-138). */
 	precedingInvoice?: string;
 	precedingInvoiceDate?: string;
+	/**
+	 * UBL only: the line's cac:BillingReference/cac:DocumentReference/cbc:ID and cac:DocumentReference/cbc:IssueDate,
+	 * where the official UBL file looks for the line's preceding invoice for BR-FR-01 and BR-FR-03 (identifier format,
+	 * year). BR-FR-CO-05 reads cac:BillingReference/cac:InvoiceDocumentReference (above), as the official file does.
+	 */
+	documentReference?: { number?: string; date?: string };
 	/** Line actual delivery date (EXT-FR-FE-158). */
 	deliveryDate?: string;
-	/** CII line status reason code (EXT-FR-FE-163, the French line subtype: DETAIL, GROUP, INFORMATION). */
+	/**
+	 * The French line subtype (EXT-FR-FE-163: DETAIL, GROUP, INFORMATION): CII line status reason code; UBL
+	 * DocumentStatusCode of the line's reference to the invoice itself ('' when that reference gives none).
+	 */
 	subtype?: string;
+	/** The line's deliver-to party (EXT-FR-FE-146: CII line ShipToTradeParty, UBL line DeliveryLocation), when given. */
+	shipTo?: InvoiceParty;
+	/** The line's invoiced objects (BT-128) as written, UBL DocumentReference IDs with their scheme ('' when empty). */
+	objects?: Array<{ id: string; scheme?: string }>;
+	// What the French line rules judge, as written in the file (BR-FR-27/28, DEC-03); set only when the line has them.
+	/** Item attributes (BG-32): each element's text, '' when the element is there but empty, undefined when absent. */
+	attributes?: ItemAttribute[];
+	/** Gross prices (BT-148) and the price discounts (BT-147) of the line, as written. */
+	grossPrices?: string[];
+	priceDiscounts?: string[];
+}
+
+/** An item attribute (BG-32) as written: name (BT-160), code (EXT-FR-FE-159), value (BT-161) or measure with its unit. */
+export interface ItemAttribute {
+	name?: string;
+	code?: string;
+	value?: string;
+	measure?: string;
+	measureUnit?: string;
 }
 
 export interface VatBreakdownEntry {
@@ -102,6 +133,27 @@ export interface InvoiceNote {
 	subject?: string;
 	text: string;
 }
+
+/** An additional supporting document or invoiced-object reference (BG-24, BT-18) of the header. */
+export interface AdditionalDocument {
+	/** BT-122 / BT-18: CII IssuerAssignedID, UBL ID ("" when the element is there but empty). */
+	id?: string;
+	/** CII TypeCode, UBL DocumentTypeCode (916 supporting document, 130 invoiced object, 50 tender). */
+	typeCode?: string;
+	/** BT-18-1, the scheme of an invoiced object (AFL, AVV…): CII ReferenceTypeCode, UBL ID schemeID. */
+	scheme?: string;
+	/** BT-123, the description (CII Name, UBL DocumentDescription): in France the attachment's code (LISIBLE, RIB…). */
+	description?: string;
+}
+
+/** The other parties the French rules judge (their identifiers and electronic addresses). */
+export type OtherPartyRole =
+	| 'buyerAgent'
+	| 'sellerAgent'
+	| 'payer'
+	| 'invoicee'
+	| 'invoicer'
+	| 'shipTo';
 
 export interface InvoiceSource {
 	/** File name, when known. */
@@ -140,6 +192,12 @@ export interface ParsedInvoice {
 	buyer: InvoiceParty;
 	taxRepresentative?: InvoiceParty;
 	payee?: InvoiceParty;
+	/** Agents, payer, invoicee, invoicer and deliver-to party, when the document gives them (CII BuyerAgentTradeParty,
+	 * SalesAgentTradeParty, PayerTradeParty, InvoiceeTradeParty, InvoicerTradeParty, ShipToTradeParty; UBL AgentParty,
+	 * PaymentMandate PayerParty, ServiceProviderParty, Delivery with its DeliveryLocation ID and DeliveryParty). */
+	otherParties?: Partial<Record<OtherPartyRole, InvoiceParty>>;
+	/** Additional supporting documents and invoiced objects (BG-24, BT-18), in document order. */
+	additionalDocuments?: AdditionalDocument[];
 	delivery?: { name?: string; address?: PostalAddress; date?: string };
 	lines: InvoiceLine[];
 	vatBreakdown: VatBreakdownEntry[];
@@ -169,6 +227,13 @@ export interface ParsedInvoice {
 	ublRoot?: 'Invoice' | 'CreditNote';
 	/** Tax point date (BT-7). */
 	taxPointDate?: string;
+	/** UBL: how many cac:BillingReference the document gives, of any kind (the official UBL BR-FR-CO-04 counts them). */
+	billingReferences?: number;
+	/**
+	 * Optional dates (tax point, periods, preceding invoices, line dates) given but unreadable (left out of the invoice)
+	 * or not written as the syntax says (read all the same): reported by BR-FR-03.
+	 */
+	badDates?: Array<{ field: string; value: string }>;
 	/** Invoice billing period (BT-73, BT-74), ISO dates as read. */
 	billingPeriod?: { start?: string; end?: string };
 	/** The issuer (company entity) when the source names it, e.g. a CSV column. */

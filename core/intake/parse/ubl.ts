@@ -2,14 +2,16 @@ import type { Anomaly } from '../anomaly';
 import { frenchCompanyNumber } from '../checks/identifiers';
 import { intakeError } from './errors';
 import type {
+	AdditionalDocument,
 	InvoiceLine,
+	OtherPartyRole,
 	InvoiceParty,
 	ParsedInvoice,
 	PostalAddress,
 	VatBreakdownEntry,
 } from './types';
 import { ValueReader } from './values';
-import { all, attr, one, text, textOf, type XmlDocument, type XmlValue } from './xml';
+import { all, attr, one, rawAttr, text, textOf, type XmlDocument, type XmlValue } from './xml';
 
 /** UNTDID 1001 codes of documents that reduce what the buyer owes. */
 export const CREDIT_NOTE_TYPE_CODES = new Set([
@@ -66,7 +68,7 @@ function ublParty(party: XmlValue | undefined): InvoiceParty {
 	const result: InvoiceParty = { identifiers: [] };
 	if (!party) return result;
 	result.identifiers = all(party, 'PartyIdentification', 'ID')
-		.map((n) => ({ value: textOf(n) ?? '', scheme: attr(n, 'schemeID') }))
+		.map((n) => ({ value: textOf(n) ?? '', scheme: attr(n, 'schemeID'), global: true as const }))
 		.filter((i) => i.value);
 	result.id = result.identifiers[0]?.value;
 	const tradingName = text(party, 'PartyName', 'Name');
@@ -128,32 +130,155 @@ function allowanceCharges(
 function ublPeriod(
 	node: XmlValue | undefined,
 	reader: ValueReader,
+	field: string,
 ): { start?: string; end?: string } | undefined {
 	if (!node) return undefined;
-	const start = reader.optionalDate(text(node, 'StartDate'));
-	const end = reader.optionalDate(text(node, 'EndDate'));
+	const start = reader.optionalDate(text(node, 'StartDate'), `${field}.start`);
+	const end = reader.optionalDate(text(node, 'EndDate'), `${field}.end`);
 	return start || end ? { start, end } : undefined;
 }
 
-/** The optional line data of the French rules: billing period, preceding invoice and its date, delivery date. */
-function ublLineExtras(node: XmlValue, reader: ValueReader): Partial<InvoiceLine> {
+/**
+ * The optional line data of the French rules: billing period, preceding invoice and its date, delivery date, subtype.
+ * As the official UBL Schematron reads them, a line's reference to the invoice itself (its own number) carries the
+ * line subtype (EXT-FR-FE-163) in DocumentStatusCode; the preceding invoice is a reference to another number.
+ * `at` names the line in the anomalies (lines[n]).
+ */
+function ublLineExtras(
+	node: XmlValue,
+	reader: ValueReader,
+	invoiceNumber: string | undefined,
+	at: string,
+): Partial<InvoiceLine> {
 	const extras: Partial<InvoiceLine> = {};
-	const billing = ublPeriod(one(node, 'InvoicePeriod'), reader);
+	const billing = ublPeriod(one(node, 'InvoicePeriod'), reader, `${at}.billingPeriod`);
 	if (billing) extras.billingPeriod = billing;
-	const reference = one(node, 'BillingReference', 'InvoiceDocumentReference');
+	const references = all(node, 'BillingReference', 'InvoiceDocumentReference');
+	const own = (r: XmlValue): boolean =>
+		invoiceNumber !== undefined && text(r, 'ID') === invoiceNumber;
+	const self = references.filter(own);
+	if (self.length)
+		extras.subtype = self.map((r) => text(r, 'DocumentStatusCode')).find(Boolean) ?? '';
+	const others = references.filter((r) => !own(r));
+	const reference = others.find((r) => text(r, 'ID') && text(r, 'IssueDate')) ?? others[0];
 	const preceding = text(reference, 'ID');
 	if (preceding !== undefined) extras.precedingInvoice = preceding;
-	const precedingDate = reader.optionalDate(text(reference, 'IssueDate'));
+	const precedingDate = reader.optionalDate(
+		text(reference, 'IssueDate'),
+		`${at}.precedingInvoiceDate`,
+	);
 	if (precedingDate) extras.precedingInvoiceDate = precedingDate;
-	const deliveryDate = reader.optionalDate(text(node, 'Delivery', 'ActualDeliveryDate'));
+	// Where the official UBL file looks for a line's preceding invoice for BR-FR-01 and -03 (EXT-FR-FE-136/138): the
+	// number under cac:BillingReference/cac:DocumentReference, the date under the line's cac:DocumentReference.
+	const documentNumber = text(node, 'BillingReference', 'DocumentReference', 'ID');
+	const documentDate = reader.optionalDate(
+		text(node, 'DocumentReference', 'IssueDate'),
+		`${at}.documentReference.date`,
+	);
+	if (documentNumber !== undefined || documentDate)
+		extras.documentReference = {
+			...(documentNumber !== undefined ? { number: documentNumber } : {}),
+			...(documentDate ? { date: documentDate } : {}),
+		};
+	const deliveryDate = reader.optionalDate(
+		text(node, 'Delivery', 'ActualDeliveryDate'),
+		`${at}.deliveryDate`,
+	);
 	if (deliveryDate) extras.deliveryDate = deliveryDate;
+	const shipTo = ublDeliverTo(one(node, 'Delivery'));
+	if (shipTo) extras.shipTo = shipTo;
+	const objects = all(node, 'DocumentReference', 'ID').map((n) => ({
+		id: textOf(n) ?? '',
+		scheme: attr(n, 'schemeID'),
+	}));
+	if (objects.length) extras.objects = objects;
+	return { ...extras, ...ublFrenchLineData(node) };
+}
+
+/** The text of an element as written: '' when it is there but empty, undefined when absent. */
+const written = (node: XmlValue | undefined): string | undefined =>
+	node === undefined ? undefined : (textOf(node) ?? '');
+
+/** The line data of the French line rules, as written: item attributes (BG-32), gross prices and price discounts. */
+function ublFrenchLineData(node: XmlValue): Partial<InvoiceLine> {
+	const extras: Partial<InvoiceLine> = {};
+	const attributes = all(node, 'Item', 'AdditionalItemProperty').map((a) => ({
+		name: written(one(a, 'Name')),
+		code: written(one(a, 'NameCode')),
+		value: written(one(a, 'Value')),
+		measure: written(one(a, 'ValueQuantity')),
+		measureUnit: rawAttr(one(a, 'ValueQuantity'), 'unitCode'),
+	}));
+	if (attributes.length) extras.attributes = attributes;
+	const charges = all(node, 'Price', 'AllowanceCharge');
+	const grossPrices = all(charges, 'BaseAmount').map((n) => written(n) ?? '');
+	if (grossPrices.length) extras.grossPrices = grossPrices;
+	const discounts = all(charges, 'Amount').map((n) => written(n) ?? '');
+	if (discounts.length) extras.priceDiscounts = discounts;
 	return extras;
+}
+
+/** The deliver-to party of a Delivery (BT-71, EXT-FR-FE-146): its DeliveryLocation identifiers, its DeliveryParty's name and legal identifier. */
+function ublDeliverTo(delivery: XmlValue | undefined): InvoiceParty | undefined {
+	const location = one(delivery, 'DeliveryLocation');
+	const party = one(delivery, 'DeliveryParty');
+	if (!location && !party) return undefined;
+	const result: InvoiceParty = {
+		identifiers: all(location, 'ID')
+			.map((n) => ({ value: textOf(n) ?? '', scheme: attr(n, 'schemeID'), global: true as const }))
+			.filter((i) => i.value),
+	};
+	const name = text(party, 'PartyName', 'Name');
+	if (name !== undefined) result.name = name;
+	const legal = one(party, 'PartyLegalEntity', 'CompanyID');
+	if (textOf(legal))
+		result.legalId = { value: textOf(legal) as string, scheme: attr(legal, 'schemeID') };
+	return result;
+}
+
+/** Agents, payer, invoicee, invoicer and deliver-to party, those the document gives. */
+function ublOtherParties(
+	root: XmlValue,
+	supplier: XmlValue | undefined,
+	customer: XmlValue | undefined,
+): Partial<Record<OtherPartyRole, InvoiceParty>> | undefined {
+	const nodes: Array<[OtherPartyRole, XmlValue | undefined]> = [
+		['buyerAgent', one(customer, 'AgentParty')],
+		['sellerAgent', one(supplier, 'AgentParty')],
+		['payer', one(root, 'PaymentMeans', 'PaymentMandate', 'PayerParty')],
+		['invoicee', one(customer, 'ServiceProviderParty', 'Party')],
+		['invoicer', one(supplier, 'ServiceProviderParty', 'Party')],
+	];
+	const found: Partial<Record<OtherPartyRole, InvoiceParty>> = {};
+	for (const [role, node] of nodes) if (node !== undefined) found[role] = ublParty(node);
+	const shipTo = ublDeliverTo(one(root, 'Delivery'));
+	if (shipTo) found.shipTo = shipTo;
+	return Object.keys(found).length ? found : undefined;
+}
+
+/** The header's additional supporting documents and invoiced objects (BG-24, BT-18). */
+function ublAdditionalDocuments(root: XmlValue): AdditionalDocument[] {
+	return all(root, 'AdditionalDocumentReference').map((node) => {
+		const document: AdditionalDocument = {};
+		const id = one(node, 'ID');
+		if (id !== undefined) {
+			document.id = textOf(id) ?? '';
+			const scheme = attr(id, 'schemeID');
+			if (scheme !== undefined) document.scheme = scheme;
+		}
+		const typeCode = text(node, 'DocumentTypeCode');
+		if (typeCode !== undefined) document.typeCode = typeCode;
+		const description = text(node, 'DocumentDescription');
+		if (description !== undefined) document.description = description;
+		return document;
+	});
 }
 
 export function readUbl(doc: XmlDocument, options: { maxLines: number }): ParsedInvoice {
 	const root = doc.node;
 	const isCreditNoteRoot = doc.root === 'CreditNote';
 	const reader = new ValueReader();
+	reader.dateFormat = /^\d{4}-\d{2}-\d{2}$/;
 	const currency = text(root, 'DocumentCurrencyCode');
 	reader.setCurrency(currency?.toUpperCase());
 	reader.taxCurrency = text(root, 'TaxCurrencyCode')?.toUpperCase();
@@ -192,7 +317,7 @@ export function readUbl(doc: XmlDocument, options: { maxLines: number }): Parsed
 				text(node, 'Item', 'ClassifiedTaxCategory', 'Percent'),
 				`${field}.vatRate`,
 			),
-			...ublLineExtras(node, reader),
+			...ublLineExtras(node, reader, text(root, 'ID'), field),
 		};
 	});
 
@@ -234,14 +359,23 @@ export function readUbl(doc: XmlDocument, options: { maxLines: number }): Parsed
 	const supplier = one(root, 'AccountingSupplierParty', 'Party');
 	const customer = one(root, 'AccountingCustomerParty', 'Party');
 	const deliveryNode = one(root, 'Delivery');
+	const otherParties = ublOtherParties(root, supplier, customer);
+	const additionalDocuments = ublAdditionalDocuments(root);
 	const precedingInvoices = all(root, 'BillingReference').flatMap((ref) => {
 		const doc = one(ref, 'InvoiceDocumentReference');
 		return doc
-			? [{ number: text(doc, 'ID'), date: reader.optionalDate(text(doc, 'IssueDate')) }]
+			? [
+					{
+						number: text(doc, 'ID'),
+						date: reader.optionalDate(text(doc, 'IssueDate'), 'precedingInvoiceDate'),
+					},
+				]
 			: [];
 	});
-	const taxPointDate = reader.optionalDate(text(root, 'TaxPointDate'));
-	const billingPeriod = ublPeriod(one(root, 'InvoicePeriod'), reader);
+	const taxPointDate = reader.optionalDate(text(root, 'TaxPointDate'), 'taxPointDate');
+	const billingPeriod = ublPeriod(one(root, 'InvoicePeriod'), reader, 'billingPeriod');
+	// BR-FR-CO-04 in the official UBL file counts every cac:BillingReference of a corrective invoice, of any kind.
+	const billingReferences = all(root, 'BillingReference').length;
 	const deliveryAddress = ublAddress(one(deliveryNode, 'DeliveryLocation', 'Address'));
 	const deliveryName = text(deliveryNode, 'DeliveryParty', 'PartyName', 'Name');
 	const deliveryDate = reader.date(text(deliveryNode, 'ActualDeliveryDate'), 'deliveryDate');
@@ -271,6 +405,8 @@ export function readUbl(doc: XmlDocument, options: { maxLines: number }): Parsed
 			? ublParty(one(root, 'TaxRepresentativeParty'))
 			: undefined,
 		payee: one(root, 'PayeeParty') ? ublParty(one(root, 'PayeeParty')) : undefined,
+		...(otherParties ? { otherParties } : {}),
+		...(additionalDocuments.length ? { additionalDocuments } : {}),
 		delivery: deliveryNode
 			? { name: deliveryName, address: deliveryAddress, date: deliveryDate }
 			: undefined,
@@ -309,6 +445,8 @@ export function readUbl(doc: XmlDocument, options: { maxLines: number }): Parsed
 		...(precedingInvoices[0]?.date ? { precedingInvoiceDate: precedingInvoices[0].date } : {}),
 		ublRoot: isCreditNoteRoot ? 'CreditNote' : 'Invoice',
 		...(taxPointDate ? { taxPointDate } : {}),
+		...(billingReferences ? { billingReferences } : {}),
+		...(reader.badDates.length ? { badDates: reader.badDates } : {}),
 		...(billingPeriod ? { billingPeriod } : {}),
 		source: { index: 0 },
 		anomalies,

@@ -40,6 +40,13 @@ export function amountProblem(
  */
 export class ValueReader {
 	readonly anomalies: Anomaly[] = [];
+	/**
+	 * Optional dates given but unreadable, or not written as the syntax says (`dateFormat`): the French rule BR-FR-03
+	 * reports them, as the official Schematron does.
+	 */
+	readonly badDates: Array<{ field: string; value: string }> = [];
+	/** How the syntax writes a date (UBL YYYY-MM-DD, CII format 102 YYYYMMDD); unset: any date the reader can read. */
+	dateFormat?: RegExp;
 	/** Currency used to scale amounts. */
 	scale = NO_CURRENCY;
 	currency?: string;
@@ -86,10 +93,17 @@ export class ValueReader {
 		return parsed;
 	}
 
-	/** A date the checks look at but the ledger does not need (BT-7, BT-26, periods, line dates): an unreadable one is left out, not reported. */
-	optionalDate(value: string | undefined): string | undefined {
+	/**
+	 * A date the checks look at but the ledger does not need (BT-7, BT-26, periods, line dates): an unreadable one is
+	 * left out of the invoice; it, or a readable one not written as the syntax says, is kept in `badDates` under
+	 * `field`, for the French rules to report.
+	 */
+	optionalDate(value: string | undefined, field: string): string | undefined {
 		if (value === undefined || value.trim() === '') return undefined;
-		return calendarDate(value.trim()) ?? undefined;
+		const parsed = calendarDate(value.trim());
+		if (!parsed || (this.dateFormat && !this.dateFormat.test(value.trim())))
+			this.badDates.push({ field, value });
+		return parsed ?? undefined;
 	}
 
 	/** A decimal text (quantity, price, rate) kept as text; anything else is reported and dropped. */

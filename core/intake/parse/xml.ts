@@ -354,3 +354,10 @@ export function attr(node: XmlValue | undefined, name: string): string | undefin
 	const value = node[`@_${name}`];
 	return typeof value === 'string' && value.trim() ? value.trim() : undefined;
 }
+
+/** An attribute as written (not trimmed), '' when empty, undefined when absent. */
+export function rawAttr(node: XmlValue | undefined, name: string): string | undefined {
+	if (node === undefined || typeof node === 'string' || Array.isArray(node)) return undefined;
+	const value = node[`@_${name}`];
+	return typeof value === 'string' ? value : undefined;
+}
