@@ -100,6 +100,7 @@ export {
 	parseInvoiceDocument,
 	PAYMENT_PRESETS,
 	prepareInvoice,
+	prepareParsedInvoices,
 	receiveSignedRequest,
 	revokeIntegrationKey,
 	rotateIntegrationKey,
@@ -107,6 +108,7 @@ export {
 	signedRequestResponse,
 	signWebhookRequest,
 	storeParsedInvoices,
+	storePreparedInvoices,
 	validateRuleSettings,
 } from './intake';
 export type {
@@ -118,6 +120,7 @@ export type {
 	ParsedInvoice,
 	ParsedOutcome,
 	PaymentRecord,
+	PreparedInvoice,
 	ReceiveSignedRequestOptions,
 	SignatureScheme,
 	SignedRequestAccepted,
@@ -256,6 +259,7 @@ export {
 	reviewedExamples,
 	rollbackDisputeModel,
 	senderAddress,
+	shippedReviewThreshold,
 	splitDisputed,
 	trainDisputeModel,
 } from './disputes';

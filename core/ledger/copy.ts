@@ -37,27 +37,14 @@ export async function copyRows(
 	columns: string[],
 	rows: Iterable<CopyValue[]>,
 ): Promise<void> {
-	function* lines(): Generator<string> {
-		for (const row of rows) yield row.map(copyField).join('\t') + '\n';
-	}
-	await copyLines(client, table, columns, lines());
-}
-
-/**
- * Streams lines already in COPY's text format (fields escaped with copyField, tab-separated, each ending with a
- * newline) into `table (columns)`, in chunks: for writers that build a row's text without an array per row.
- */
-export async function copyLines(
-	client: ClientBase,
-	table: string,
-	columns: string[],
-	lines: Iterable<string>,
-): Promise<void> {
 	const stream = client.query(copyFrom(`COPY ${table} (${columns.join(', ')}) FROM STDIN`));
-	function* chunks(): Generator<string> {
+	function* lines(): Generator<string> {
 		let chunk = '';
-		for (const line of lines) {
-			chunk += line;
+		for (const row of rows) {
+			// Field by field into the chunk: no array of escaped fields nor joined line per row.
+			for (let i = 0; i < row.length; i++)
+				chunk += i === 0 ? copyField(row[i]) : `\t${copyField(row[i])}`;
+			chunk += '\n';
 			if (chunk.length > 65536) {
 				yield chunk;
 				chunk = '';
@@ -65,5 +52,5 @@ export async function copyLines(
 		}
 		if (chunk) yield chunk;
 	}
-	await pipeline(Readable.from(chunks()), stream);
+	await pipeline(Readable.from(lines()), stream);
 }

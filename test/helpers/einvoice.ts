@@ -221,6 +221,8 @@ export function brFrFailedAssertions(
 						m[2].match(
 							/BR-FR-[A-Z0-9-]*?\d\d\/(?:(?:BT|BG|EXT-FR-FE)-[\w-]+?|LEGALID|ID|AFL|AVV)(?=[\s\]:])/,
 						)?.[0] ??
+						// a label joined to its element by a dash ("BR-FR-MV-14-EXT-FR-FE-136 : …")
+						m[2].match(/BR-FR-[A-Z]+-\d\d-(?:BT|EXT-FR-FE)-\d+(?=[\s\]:])/)?.[0] ??
 						// a label without its element ("[BR-FR-28] : …")
 						m[2].match(/(?<=\[)BR-FR-[A-Z0-9-]*?\d\d(?=\])/)?.[0] ??
 						m[2]

@@ -805,16 +805,6 @@ const MUST_NOT_FIRE: Array<[string, string]> = [
 			],
 		),
 	],
-	[
-		'negative line price in framework S9',
-		frenchCii(
-			[
-				'<ram:ChargeAmount>200.00</ram:ChargeAmount></ram:NetPriceProductTradePrice>',
-				'<ram:ChargeAmount>-200.00</ram:ChargeAmount></ram:NetPriceProductTradePrice>',
-			],
-			['<ram:ID>S1</ram:ID>', '<ram:ID>S9</ram:ID>'],
-		),
-	],
 	// header rules: routing, attachments, invoiced objects, other parties, schemes
 	[
 		'BAR B2B, self-billed (389), seller address its SIREN_suffix',
@@ -949,9 +939,156 @@ MUST_NOT_FIRE.push(
 			'<ram:LineID>1</ram:LineID><ram:LineStatusReasonCode></ram:LineStatusReasonCode>',
 		]),
 	],
+);
+
+// The multi-vendor (S8) and B9/S9/M9 frameworks: lines with their sub-type, parent, seller, VAT total and references.
+interface GroupedLine {
+	id: number;
+	subtype?: string;
+	parent?: number;
+	seller?: [string, string] | false;
+	references?: string | false;
+	taxTotal?: boolean;
+	preceding?: boolean;
+}
+const SELLER: [string, string] = ['Moulins Dupré SAS', '123456782'];
+const BUYER_AS_SELLER: [string, string] = ['Boulangerie Martin SARL', '552032534'];
+const objectRef = (id: string, type: string, scheme: string): string =>
+	`<ram:AdditionalReferencedDocument><ram:IssuerAssignedID>${id}</ram:IssuerAssignedID><ram:TypeCode>${type}</ram:TypeCode><ram:ReferenceTypeCode>${scheme}</ram:ReferenceTypeCode></ram:AdditionalReferencedDocument>`;
+const GROUP_REFS = `${objectRef('FA-2026/0107', '130', 'AFL')}${objectRef('S1', '130', 'AVV')}`;
+const groupedLine = (line: GroupedLine): string => {
+	const seller = line.seller === undefined ? SELLER : line.seller;
+	return `<ram:IncludedSupplyChainTradeLineItem><ram:AssociatedDocumentLineDocument><ram:LineID>${line.id}</ram:LineID>${
+		line.parent ? `<ram:ParentLineID>${line.parent}</ram:ParentLineID>` : ''
+	}${line.subtype === undefined ? '' : `<ram:LineStatusReasonCode>${line.subtype}</ram:LineStatusReasonCode>`}</ram:AssociatedDocumentLineDocument><ram:SpecifiedTradeProduct><ram:Name>Maintenance</ram:Name></ram:SpecifiedTradeProduct><ram:SpecifiedLineTradeAgreement>${
+		seller
+			? `<ram:ItemSellerTradeParty><ram:Name>${seller[0]}</ram:Name><ram:SpecifiedLegalOrganization><ram:ID schemeID="0002">${seller[1]}</ram:ID></ram:SpecifiedLegalOrganization><ram:PostalTradeAddress><ram:CountryID>FR</ram:CountryID></ram:PostalTradeAddress></ram:ItemSellerTradeParty>`
+			: ''
+	}<ram:NetPriceProductTradePrice><ram:ChargeAmount>200.00</ram:ChargeAmount></ram:NetPriceProductTradePrice></ram:SpecifiedLineTradeAgreement><ram:SpecifiedLineTradeDelivery><ram:BilledQuantity unitCode="C62">1</ram:BilledQuantity></ram:SpecifiedLineTradeDelivery><ram:SpecifiedLineTradeSettlement><ram:ApplicableTradeTax><ram:TypeCode>VAT</ram:TypeCode><ram:CategoryCode>S</ram:CategoryCode><ram:RateApplicablePercent>20.00</ram:RateApplicablePercent></ram:ApplicableTradeTax>${
+		line.preceding ? precedingRef('FA-2026/0001', '20260105') : ''
+	}<ram:SpecifiedTradeSettlementLineMonetarySummation><ram:LineTotalAmount>200.00</ram:LineTotalAmount>${
+		line.taxTotal === false ? '' : '<ram:TaxTotalAmount currencyID="EUR">40.00</ram:TaxTotalAmount>'
+	}</ram:SpecifiedTradeSettlementLineMonetarySummation>${
+		line.references === false ? '' : (line.references ?? GROUP_REFS)
+	}</ram:SpecifiedLineTradeSettlement></ram:IncludedSupplyChainTradeLineItem>`;
+};
+/** The French invoice in the framework `mode` and of type `type`, with these lines instead of its own. */
+const groupedCii = (
+	mode: string,
+	type: string,
+	lines: GroupedLine[],
+	...more: Array<[string | RegExp, string]>
+): string =>
+	frenchCii(
+		[
+			/<ram:IncludedSupplyChainTradeLineItem>[^]*<\/ram:IncludedSupplyChainTradeLineItem>/,
+			lines.map(groupedLine).join(''),
+		],
+		...(mode === 'S1'
+			? []
+			: [['<ram:ID>S1</ram:ID>', `<ram:ID>${mode}</ram:ID>`] as [string, string]]),
+		...(type === '380' ? [] : [typeCode(type)]),
+		...more,
+	);
+const S8_LINES: GroupedLine[] = [
+	{ id: 1, subtype: 'GROUP' },
+	{ id: 2, subtype: 'DETAIL', parent: 1 },
+];
+const S9_LINES: GroupedLine[] = [
+	...S8_LINES,
+	{ id: 3, subtype: 'GROUP', seller: BUYER_AS_SELLER },
+	{ id: 4, subtype: 'DETAIL', parent: 3, seller: BUYER_AS_SELLER },
+];
+const HEADER_REF = headerRef('FA-2026/0001', '20260105');
+MUST_FIRE.push(
 	[
-		'negative price discount in the B9 framework',
-		frenchCii(grossPrice('210.00', '-10.00'), ['<ram:ID>S1</ram:ID>', '<ram:ID>S9</ram:ID>']),
+		'S8: a line with an empty sub-type',
+		'BR_FR_LINE_SUBTYPE',
+		groupedCii('S8', '380', [S8_LINES[0], { id: 2, subtype: '', parent: 1 }]),
+	],
+	[
+		'S8: no GROUP line',
+		'BR_FR_LINE_SUBTYPE',
+		groupedCii('S8', '380', [{ id: 1, subtype: 'DETAIL' }]),
+	],
+	['S9: one GROUP line only', 'BR_FR_LINE_SUBTYPE', groupedCii('S9', '389', S8_LINES)],
+	[
+		'S9: two GROUP lines of the seller',
+		'BR_FR_LINE_SUBTYPE',
+		groupedCii('S9', '389', [...S8_LINES, { id: 3, subtype: 'GROUP' }]),
+	],
+	[
+		'S8: a GROUP line without seller nor VAT total',
+		'BR_FR_GROUP_LINE',
+		groupedCii('S8', '380', [
+			{ id: 1, subtype: 'GROUP', seller: false, taxTotal: false, references: false },
+			{ id: 2, subtype: 'DETAIL', parent: 1 },
+		]),
+	],
+	[
+		'S8: a GROUP line whose AFL reference is not of type 130 and AVV is S8',
+		'BR_FR_GROUP_LINE',
+		groupedCii('S8', '380', [
+			{
+				id: 1,
+				subtype: 'GROUP',
+				references: `${objectRef('FA-2026/0107', '916', 'AFL')}${objectRef('S8', '130', 'AVV')}`,
+			},
+			S8_LINES[1],
+		]),
+	],
+	[
+		'S8 credit note: a GROUP line without its preceding invoice',
+		'BR_FR_GROUP_LINE',
+		groupedCii('S8', '381', S8_LINES, HEADER_REF),
+	],
+	[
+		'S9 self-billed credit note (261): GROUP lines without their preceding invoice',
+		'BR_FR_GROUP_LINE',
+		groupedCii('S9', '261', S9_LINES, HEADER_REF),
+	],
+	[
+		'S8: a self-billed type (389)',
+		'BR_FR_FRAMEWORK_SELF_BILLING',
+		groupedCii('S8', '389', S8_LINES),
+	],
+	[
+		'S9: not a self-billed type (380)',
+		'BR_FR_FRAMEWORK_SELF_BILLING',
+		groupedCii('S9', '380', S9_LINES),
+	],
+);
+MUST_NOT_FIRE.push(
+	[
+		'S8: GROUP and DETAIL lines with their seller, totals and references',
+		groupedCii('S8', '380', S8_LINES),
+	],
+	['S9: the GROUP lines of the seller and of the buyer', groupedCii('S9', '389', S9_LINES)],
+	[
+		'S8 credit note: GROUP lines with their preceding invoice',
+		groupedCii('S8', '381', [
+			{ id: 1, subtype: 'GROUP', preceding: true },
+			{ id: 2, subtype: 'DETAIL', parent: 1, preceding: true },
+		]),
+	],
+	[
+		// a complete S9 document (self-billed, GROUP lines of the seller and the buyer) for the signed prices of B9/S9/M9
+		'negative line price in framework S9',
+		groupedCii('S9', '389', S9_LINES, [
+			'<ram:ChargeAmount>200.00</ram:ChargeAmount></ram:NetPriceProductTradePrice>',
+			'<ram:ChargeAmount>-200.00</ram:ChargeAmount></ram:NetPriceProductTradePrice>',
+		]),
+	],
+	[
+		'negative price discount in the S9 framework',
+		groupedCii('S9', '389', S9_LINES, grossPrice('210.00', '-10.00')),
+	],
+	[
+		'S1: sub-types and GROUP lines are not judged outside S8/B8/M8 and B9/S9/M9',
+		groupedCii('S1', '380', [
+			{ id: 1, subtype: '', seller: false, taxTotal: false },
+			{ id: 2, subtype: 'GROUP', references: objectRef('X', '916', 'AFL') },
+		]),
 	],
 );
 
@@ -1453,6 +1590,60 @@ const UBL_SUBTYPE_EDITS: Record<string, [boolean, string]> = {
 	],
 };
 
+/** The French UBL invoice in the multi-vendor framework S8: its lines with their sub-type (reference to the invoice itself). */
+const ublOwnLineRef = (status: string, parent?: string): string =>
+	`<cac:BillingReference><cac:InvoiceDocumentReference><cbc:ID>FA-2026-0042</cbc:ID><cbc:DocumentStatusCode>${status}</cbc:DocumentStatusCode></cac:InvoiceDocumentReference>${
+		parent ? `<cac:BillingReferenceLine><cbc:ID>${parent}</cbc:ID></cac:BillingReferenceLine>` : ''
+	}</cac:BillingReference>`;
+const UBL_GROUP_DATA = `<cac:DocumentReference><cbc:ID schemeID="AFL">FA-2026-0042</cbc:ID><cbc:DocumentTypeCode>130</cbc:DocumentTypeCode></cac:DocumentReference><cac:DocumentReference><cbc:ID schemeID="AVV">S1</cbc:ID><cbc:DocumentTypeCode>130</cbc:DocumentTypeCode></cac:DocumentReference><cac:TaxTotal><cbc:TaxAmount currencyID="EUR">25.00</cbc:TaxAmount></cac:TaxTotal>`;
+const UBL_LINE_SELLER =
+	'<cac:ManufacturerParty><cac:PostalAddress><cac:Country><cbc:IdentificationCode>FR</cbc:IdentificationCode></cac:Country></cac:PostalAddress><cac:PartyLegalEntity><cbc:RegistrationName>Moulins Dupré SAS</cbc:RegistrationName><cbc:CompanyID schemeID="0002">123456782</cbc:CompanyID></cac:PartyLegalEntity></cac:ManufacturerParty>';
+const ublS8 = (line1: string, line2: string, ...more: Array<[string | RegExp, string]>): string =>
+	frenchUbl(
+		['<cbc:ProfileID>B1</cbc:ProfileID>', '<cbc:ProfileID>S8</cbc:ProfileID>'],
+		...(
+			[
+				[UBL_LINE_1, `${UBL_LINE_1}${line1}`],
+				[UBL_LINE_2, `${UBL_LINE_2}${line2}`],
+			] as Array<[string, string]>
+		).filter(([from, to]) => from !== to),
+		...more,
+	);
+const UBL_GROUP_SELLER: [string, string] = [UBL_ITEM_TAX, `${UBL_ITEM_TAX}${UBL_LINE_SELLER}`];
+/** S8 UBL documents: the line-subtype codes the official file and the intake must both find. */
+const UBL_MULTI_VENDOR: Record<string, [string[], string]> = {
+	's8-complete': [
+		[],
+		ublS8(
+			`${ublOwnLineRef('GROUP')}${UBL_GROUP_DATA}`,
+			ublOwnLineRef('DETAIL', '1'),
+			UBL_GROUP_SELLER,
+		),
+	],
+	's8-without-subtypes': [['BR_FR_LINE_SUBTYPE'], ublS8('', '')],
+	's8-bare-group-line': [
+		['BR_FR_GROUP_LINE'],
+		ublS8(ublOwnLineRef('GROUP'), ublOwnLineRef('DETAIL', '1')),
+	],
+	's8-self-billed': [
+		['BR_FR_FRAMEWORK_SELF_BILLING'],
+		ublS8(
+			`${ublOwnLineRef('GROUP')}${UBL_GROUP_DATA}`,
+			ublOwnLineRef('DETAIL', '1'),
+			UBL_GROUP_SELLER,
+			[
+				'<cbc:InvoiceTypeCode>380</cbc:InvoiceTypeCode>',
+				'<cbc:InvoiceTypeCode>389</cbc:InvoiceTypeCode>',
+			],
+		),
+	],
+};
+const LINE_SUBTYPE_CODES = [
+	'BR_FR_LINE_SUBTYPE',
+	'BR_FR_GROUP_LINE',
+	'BR_FR_FRAMEWORK_SELF_BILLING',
+];
+
 const OPTIONS = { frenchRules: 'always' as const };
 const brFrCodes = async (
 	xml: string,
@@ -1516,7 +1707,7 @@ describe('BR-FR flux 2 rules in the intake checks', () => {
 
 	it('every BR_FR rule names the official assertions it stands for', () => {
 		const rules = INTAKE_RULES.filter((r) => r.code.startsWith('BR_FR_'));
-		expect(rules.length).toBe(31);
+		expect(rules.length).toBe(34);
 		for (const r of rules) {
 			expect(r.brFr?.length).toBeGreaterThan(0);
 			expect(r).toMatchObject({ scope: 'fr', sources: 'einvoice', severity: 'warn' });
@@ -1636,6 +1827,9 @@ describe('BR-FR flux 2 rules in the intake checks', () => {
 				'price-7-decimals': frenchUbl(['12.50</cbc:PriceAmount>', '12.5000001</cbc:PriceAmount>']),
 				...UBL_LINE_EDITS,
 				...Object.fromEntries(
+					Object.entries(UBL_MULTI_VENDOR).map(([name, [, xml]]) => [name, xml]),
+				),
+				...Object.fromEntries(
 					Object.entries(UBL_SUBTYPE_EDITS).map(([name, [, xml]]) => [name, xml]),
 				),
 				...Object.fromEntries(
@@ -1673,6 +1867,11 @@ describe('BR-FR flux 2 rules in the intake checks', () => {
 					name,
 					true,
 				]);
+			for (const [name, [codes]] of Object.entries(UBL_MULTI_VENDOR))
+				expect([
+					name,
+					portedCodes(official[name]).filter((c) => LINE_SUBTYPE_CODES.includes(c)),
+				]).toEqual([name, codes]);
 			for (const [name, [fires]] of Object.entries(UBL_SUBTYPE_EDITS))
 				expect([name, portedCodes(official[name]).includes('BR_FR_CREDIT_NOTE_REFERENCE')]).toEqual(
 					[name, fires],

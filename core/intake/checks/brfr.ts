@@ -1,5 +1,5 @@
 import type { Anomaly } from '../anomaly';
-import type { InvoiceParty, ParsedInvoice } from '../parse/types';
+import type { InvoiceLine, InvoiceParty, ParsedInvoice } from '../parse/types';
 import { ruleAnomaly } from './rules';
 
 /**
@@ -749,6 +749,135 @@ function frenchLineRules(invoice: ParsedInvoice, specialBd: boolean): Anomaly[] 
 				);
 			});
 		}
+	});
+	found.push(...lineSubtypeRules(invoice));
+	return found;
+}
+
+/**
+ * The multi-vendor (S8, B8, M8) and B9/S9/M9 frameworks' line sub-types (BR-FR-MV-01/02/03/13/14, BR-FR-BD-02/13/14):
+ * every line states its sub-type, GROUP lines without a parent head each seller's lines (at least one; in B9/S9/M9
+ * exactly two, one of the seller and one of the buyer) and carry that seller, its VAT totals, its sub-invoice number
+ * and, on corrective invoices and credit notes, the preceding invoice; the document type follows the framework.
+ */
+function lineSubtypeRules(invoice: ParsedInvoice): Anomaly[] {
+	const found: Anomaly[] = [];
+	const mode = invoice.businessProcess?.trim() ?? '';
+	const mv = ['S8', 'B8', 'M8'].includes(mode);
+	const bd = ['S9', 'B9', 'M9'].includes(mode);
+	if (!mv && !bd) return found;
+	const ubl = invoice.syntax === 'ubl';
+	const at = (line: InvoiceLine, i: number): string => `lines[${line.id ?? i + 1}]`;
+	const subtype = (reasonEn: string, reasonFr: string, field = 'lines'): void => {
+		found.push(ruleAnomaly('BR_FR_LINE_SUBTYPE', field, { value: mode, reasonEn, reasonFr }));
+	};
+	// BR-FR-MV-01: every line's sub-type is stated (the CII file judges the sub-types written, the UBL file every line)
+	invoice.lines.forEach((line, i) => {
+		if (line.subtype === '' || (ubl && line.subtype === undefined))
+			subtype(
+				`line ${line.id ?? i + 1} states no sub-type (EXT-FR-FE-163)`,
+				`la ligne ${line.id ?? i + 1} n'indique pas de sous-type (EXT-FR-FE-163)`,
+				`${at(line, i)}.subtype`,
+			);
+	});
+	const groups = invoice.lines.filter((l) => l.subtype === 'GROUP' && l.parentLineId === undefined);
+	// BR-FR-MV-02, BR-FR-BD-02: the GROUP lines without a parent
+	if (mv && groups.length === 0)
+		subtype(
+			'no GROUP line without a parent heads the lines of a seller',
+			"aucune ligne GROUP sans parent n'ouvre les lignes d'un vendeur",
+		);
+	if (bd) {
+		if (groups.length !== 2)
+			subtype(
+				`${groups.length} GROUP line(s) without a parent, exactly 2 expected (the seller's and the buyer's)`,
+				`${groups.length} ligne(s) GROUP sans parent, exactement 2 attendues (celle du vendeur et celle de l'acheteur)`,
+			);
+		for (const [party, en, fr] of [
+			[invoice.seller, 'seller (BT-30)', 'du vendeur (BT-30)'],
+			[invoice.buyer, 'buyer (BT-47)', "de l'acheteur (BT-47)"],
+		] as const) {
+			const legal = party.legalId?.value;
+			const count = groups.filter((l) => legal && l.lineSeller?.legalId === legal).length;
+			if (count !== 1)
+				subtype(
+					`${count} GROUP line(s) without a parent carry the legal identifier of the ${en}, exactly 1 expected`,
+					`${count} ligne(s) GROUP sans parent portent l'identifiant légal ${fr}, exactement 1 attendue`,
+				);
+		}
+	}
+	// BR-FR-MV-13, BR-FR-BD-13: self-billed types are excluded from S8/B8/M8 and required in B9/S9/M9
+	const type = invoice.typeCode?.trim();
+	if (type !== undefined && SELF_BILLED_TYPES.has(type) === mv)
+		found.push(
+			ruleAnomaly('BR_FR_FRAMEWORK_SELF_BILLING', 'typeCode', {
+				value: type,
+				framework: mode,
+				reasonEn: mv ? 'a self-billed type, excluded' : 'not a self-billed type, required',
+				reasonFr: mv ? 'un type autofacturé, exclu' : "pas un type d'autofacturation, requis",
+			}),
+		);
+	// BR-FR-MV-03, -14, BR-FR-BD-14: what each GROUP line without a parent carries
+	const corrective = mv
+		? ['384', '472', '381', '396', '503'].includes(type ?? '')
+		: ['261', '471', '473', '502'].includes(type ?? '');
+	invoice.lines.forEach((line, i) => {
+		if (line.subtype !== 'GROUP' || line.parentLineId !== undefined) return;
+		const missing: Array<[string, string]> = [];
+		if (!line.lineSeller?.name)
+			missing.push(["the seller's name (EXT-FR-FE-164)", 'le nom du vendeur (EXT-FR-FE-164)']);
+		if (!line.lineSeller?.legalId)
+			missing.push([
+				"the seller's legal identifier (EXT-FR-FE-167)",
+				"l'identifiant légal du vendeur (EXT-FR-FE-167)",
+			]);
+		if (!line.lineSeller?.country)
+			missing.push(["the seller's country (EXT-FR-FE-177)", 'le pays du vendeur (EXT-FR-FE-177)']);
+		const totals = line.lineTaxTotals ?? [];
+		for (const [currency, label] of [
+			[invoice.currency, 'EXT-FR-FE-181'],
+			[invoice.taxCurrency, 'EXT-FR-FE-182'],
+		] as const) {
+			if (currency === undefined && label === 'EXT-FR-FE-182') continue;
+			if (!totals.some((t) => t.currency === currency && t.amount !== ''))
+				missing.push([
+					`the VAT total in ${currency ?? '—'} (${label})`,
+					`le total de TVA en ${currency ?? '—'} (${label})`,
+				]);
+		}
+		const references = line.objectReferences ?? [];
+		for (const scheme of ['AFL', 'AVV']) {
+			const valid = (r: { id?: string; typeCode?: string }): boolean =>
+				r.typeCode === '130' && !!r.id && (scheme === 'AFL' || !['M8', 'S8', 'B8'].includes(r.id));
+			// the CII file judges the AFL and AVV references written, the UBL file requires them
+			const ok = ubl
+				? references.some((r) => r.scheme === scheme && valid(r))
+				: references.filter((r) => r.scheme === scheme).every(valid);
+			if (!ok)
+				missing.push([
+					`a valid ${scheme} object reference of type 130 (BT-128)`,
+					`une référence d'objet ${scheme} de type 130 valide (BT-128)`,
+				]);
+		}
+		if (corrective && !line.precedingInvoice)
+			missing.push([
+				'the preceding invoice (EXT-FR-FE-136)',
+				'la facture antérieure (EXT-FR-FE-136)',
+			]);
+		if (corrective && !line.precedingInvoiceDate)
+			missing.push([
+				"the preceding invoice's date (EXT-FR-FE-138)",
+				'la date de la facture antérieure (EXT-FR-FE-138)',
+			]);
+		if (missing.length)
+			found.push(
+				ruleAnomaly('BR_FR_GROUP_LINE', at(line, i), {
+					value: line.id ?? String(i + 1),
+					framework: mode,
+					missingEn: missing.map((m) => m[0]).join(', '),
+					missingFr: missing.map((m) => m[1]).join(', '),
+				}),
+			);
 	});
 	return found;
 }

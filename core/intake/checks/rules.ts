@@ -1030,6 +1030,48 @@ export const INTAKE_RULES: readonly IntakeRule[] = [
 		'Give each item attribute (BG-32) a name (BT-160) or a code, and either a value (BT-161) or a measure with its unit code, not both.',
 		"Donnez à chaque attribut d'article (BG-32) un nom (BT-160) ou un code, et soit une valeur (BT-161), soit une mesure avec son code d'unité, pas les deux.",
 	),
+	brFrRule(
+		'BR_FR_LINE_SUBTYPE',
+		[
+			'BR-FR-MV-01/EXT-FR-FE-163',
+			'BR-FR-MV-02/EXT-FR-FE-163',
+			'BR-FR-BD-02/EXT-FR-FE-163',
+			'BR-FR-BD-02/BT-30',
+			'BR-FR-BD-02/BT-31',
+			'BR-FR-BD-02/BT-47',
+		],
+		'In the {value} framework the lines are grouped by seller: {reasonEn}.',
+		'Dans le cadre de facturation {value} les lignes sont regroupées par vendeur : {reasonFr}.',
+		'Give every line its sub-type (GROUP, DETAIL, INFORMATION) and open the lines of each seller with a GROUP line without a parent (in B9/S9/M9 exactly two: the seller and the buyer).',
+		"Donnez à chaque ligne son sous-type (GROUP, DETAIL, INFORMATION) et ouvrez les lignes de chaque vendeur par une ligne GROUP sans parent (en B9/S9/M9 exactement deux : le vendeur et l'acheteur).",
+	),
+	brFrRule(
+		'BR_FR_GROUP_LINE',
+		[
+			'BR-FR-MV-03/EXT-FR-FE-164',
+			'BR-FR-MV-03/EXT-FR-FE-167',
+			'BR-FR-MV-03/EXT-FR-FE-177',
+			'BR-FR-MV-03/EXT-FR-FE-181',
+			'BR-FR-MV-03/EXT-FR-FE-182',
+			'BR-FR-MV-03/BT-128',
+			'BR-FR-MV-14-EXT-FR-FE-136',
+			'BR-FR-MV-14-EXT-FR-FE-138',
+			'BR-FR-BD-14-EXT-FR-FE-136',
+			'BR-FR-BD-14-EXT-FR-FE-138',
+		],
+		'The GROUP line {value} ({framework} framework) lacks {missingEn}.',
+		'La ligne GROUP {value} (cadre de facturation {framework}) ne porte pas {missingFr}.',
+		'State on each GROUP line without a parent its seller (name, legal identifier, country), its VAT totals, its sub-invoice number (AFL) and AVV reference, and for a corrective invoice or credit note the preceding invoice with its date.',
+		'Indiquez sur chaque ligne GROUP sans parent son vendeur (nom, identifiant légal, pays), ses totaux de TVA, son numéro de sous-facture (AFL) et sa référence AVV, et pour une facture rectificative ou un avoir la facture antérieure avec sa date.',
+	),
+	brFrRule(
+		'BR_FR_FRAMEWORK_SELF_BILLING',
+		['BR-FR-MV-13/BT-3', 'BR-FR-BD-13/BT-3'],
+		'The type {value} is {reasonEn} in the {framework} framework (self-billed types: 389, 261, 501, 500, 502, 471, 473).',
+		"Le type {value} est {reasonFr} dans le cadre de facturation {framework} (types d'autofacturation : 389, 261, 501, 500, 502, 471, 473).",
+		'Use a self-billed type in B9/S9/M9, and none in S8/B8/M8.',
+		"Utilisez un type d'autofacturation en B9/S9/M9, et aucun en S8/B8/M8.",
+	),
 ];
 
 const BY_CODE = new Map(INTAKE_RULES.map((r) => [r.code, r]));

@@ -192,7 +192,10 @@ function lineExtras(
 	if (subtype !== undefined) extras.subtype = subtype;
 	const shipTo = one(delivery, 'ShipToTradeParty');
 	if (shipTo) extras.shipTo = ciiParty(shipTo);
-	return { ...extras, ...frenchLineData(node, one(node, 'SpecifiedLineTradeAgreement')) };
+	return {
+		...extras,
+		...frenchLineData(node, one(node, 'SpecifiedLineTradeAgreement'), settlement),
+	};
 }
 
 /** The text of an element as written: '' when it is there but empty, undefined when absent. */
@@ -200,8 +203,34 @@ const written = (node: XmlValue | undefined): string | undefined =>
 	node === undefined ? undefined : (textOf(node) ?? '');
 
 /** The line data of the French line rules, as written: item attributes (BG-32), gross prices and price discounts. */
-function frenchLineData(node: XmlValue, agreement: XmlValue | undefined): Partial<InvoiceLine> {
+function frenchLineData(
+	node: XmlValue,
+	agreement: XmlValue | undefined,
+	settlement: XmlValue | undefined,
+): Partial<InvoiceLine> {
 	const extras: Partial<InvoiceLine> = {};
+	// the multi-vendor and B9/S9/M9 line data
+	const parent = written(one(node, 'AssociatedDocumentLineDocument', 'ParentLineID'));
+	if (parent !== undefined) extras.parentLineId = parent;
+	const seller = one(agreement, 'ItemSellerTradeParty');
+	if (seller)
+		extras.lineSeller = {
+			name: text(seller, 'Name'),
+			legalId: text(seller, 'SpecifiedLegalOrganization', 'ID'),
+			country: text(seller, 'PostalTradeAddress', 'CountryID'),
+		};
+	const taxTotals = all(
+		settlement,
+		'SpecifiedTradeSettlementLineMonetarySummation',
+		'TaxTotalAmount',
+	).map((n) => ({ currency: rawAttr(n, 'currencyID'), amount: written(n) ?? '' }));
+	if (taxTotals.length) extras.lineTaxTotals = taxTotals;
+	const references = all(settlement, 'AdditionalReferencedDocument').map((n) => ({
+		id: written(one(n, 'IssuerAssignedID')),
+		typeCode: text(n, 'TypeCode'),
+		scheme: text(n, 'ReferenceTypeCode'),
+	}));
+	if (references.length) extras.objectReferences = references;
 	const attributes = all(node, 'SpecifiedTradeProduct', 'ApplicableProductCharacteristic').map(
 		(a) => ({
 			name: written(one(a, 'Description')),

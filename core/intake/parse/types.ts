@@ -89,6 +89,14 @@ export interface InvoiceLine {
 	/** Gross prices (BT-148) and the price discounts (BT-147) of the line, as written. */
 	grossPrices?: string[];
 	priceDiscounts?: string[];
+	/** The parent line (EXT-FR-FE-162: CII ParentLineID, UBL BillingReferenceLine ID of the line's own reference). */
+	parentLineId?: string;
+	/** The line's seller in a multi-vendor invoice (EXT-FR-FE-164, -167, -177: CII ItemSellerTradeParty, UBL ManufacturerParty). */
+	lineSeller?: { name?: string; legalId?: string; country?: string };
+	/** The line's VAT totals as written (EXT-FR-FE-181/182: CII line TaxTotalAmount, UBL line TaxTotal TaxAmount). */
+	lineTaxTotals?: Array<{ currency?: string; amount: string }>;
+	/** The line's object references (BT-128; AFL sub-invoice number, AVV; CII AdditionalReferencedDocument, UBL DocumentReference). */
+	objectReferences?: Array<{ id?: string; typeCode?: string; scheme?: string }>;
 }
 
 /** An item attribute (BG-32) as written: name (BT-160), code (EXT-FR-FE-159), value (BT-161) or measure with its unit. */

@@ -159,6 +159,11 @@ function ublLineExtras(
 	const self = references.filter(own);
 	if (self.length)
 		extras.subtype = self.map((r) => text(r, 'DocumentStatusCode')).find(Boolean) ?? '';
+	const ownBilling = all(node, 'BillingReference').find((b) =>
+		all(b, 'InvoiceDocumentReference').some(own),
+	);
+	const parent = written(one(ownBilling, 'BillingReferenceLine', 'ID'));
+	if (parent !== undefined) extras.parentLineId = parent;
 	const others = references.filter((r) => !own(r));
 	const reference = others.find((r) => text(r, 'ID') && text(r, 'IssueDate')) ?? others[0];
 	const preceding = text(reference, 'ID');
@@ -210,6 +215,25 @@ function ublFrenchLineData(node: XmlValue): Partial<InvoiceLine> {
 		measureUnit: rawAttr(one(a, 'ValueQuantity'), 'unitCode'),
 	}));
 	if (attributes.length) extras.attributes = attributes;
+	// the multi-vendor and B9/S9/M9 line data
+	const seller = one(node, 'Item', 'ManufacturerParty');
+	if (seller)
+		extras.lineSeller = {
+			name: text(seller, 'PartyLegalEntity', 'RegistrationName'),
+			legalId: text(seller, 'PartyLegalEntity', 'CompanyID'),
+			country: text(seller, 'PostalAddress', 'Country', 'IdentificationCode'),
+		};
+	const taxTotals = all(node, 'TaxTotal', 'TaxAmount').map((n) => ({
+		currency: rawAttr(n, 'currencyID'),
+		amount: written(n) ?? '',
+	}));
+	if (taxTotals.length) extras.lineTaxTotals = taxTotals;
+	const references = all(node, 'DocumentReference').map((n) => ({
+		id: written(one(n, 'ID')),
+		typeCode: text(n, 'DocumentTypeCode'),
+		scheme: rawAttr(one(n, 'ID'), 'schemeID'),
+	}));
+	if (references.length) extras.objectReferences = references;
 	const charges = all(node, 'Price', 'AllowanceCharge');
 	const grossPrices = all(charges, 'BaseAmount').map((n) => written(n) ?? '');
 	if (grossPrices.length) extras.grossPrices = grossPrices;

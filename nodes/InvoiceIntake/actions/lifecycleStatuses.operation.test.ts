@@ -122,6 +122,143 @@ describe('Invoice Intake › e-invoicing lifecycle', () => {
 		});
 	});
 
+	it('bad input, item by item: statuses ordered by their own time, a replay, an older status, another seller’s and one before its invoice on Kept saying why; unreadable CDAR on Rejected in French and English; the kept status applied when the invoice arrives', async () => {
+		const invoice = (number: string) => ({
+			docType: 'invoice' as const,
+			number,
+			customerExternalId: 'PA',
+			currency: 'EUR',
+			totalExclMinor: 100000n,
+			totalTaxMinor: 20000n,
+			totalInclMinor: 120000n,
+			payableMinor: 120000n,
+			issueDate: '2025-09-01',
+			dueDate: '2025-10-01',
+		});
+		await storeInvoices(ledger, [invoice('LC-4')]);
+		const json = (items: Array<Record<string, unknown>>) =>
+			runNode(
+				'invoiceIntake',
+				{
+					operation: 'lifecycleStatuses',
+					lifecycleInput: 'json',
+					lifecycleOptions: { sellerIds: '552100554' },
+				},
+				{ credentials, triggerItems: items as never },
+			);
+		const disputed = {
+			id: 'b1',
+			invoiceNumber: 'LC-4',
+			statusCode: '207',
+			timestamp: '2025-10-10T08:00:00Z',
+			reasonCode: 'PU_ERR',
+		};
+		// given newest first: applied oldest first, so the invoice ends on 207
+		const first = await json([
+			disputed,
+			{ id: 'b2', invoiceNumber: 'LC-4', statusCode: '203', timestamp: '2025-10-09T08:00:00Z' },
+		]);
+		expect(outputCounts(first)).toEqual([2, 0, 0, 0]);
+		const [{ lifecycle_status }] = await ledger.query<{ lifecycle_status: string }>(
+			"SELECT lifecycle_status FROM invoices WHERE number = 'LC-4'",
+		);
+		expect(lifecycle_status).toBe('207');
+		const second = await json([
+			disputed,
+			{ id: 'b3', invoiceNumber: 'LC-4', statusCode: '205', timestamp: '2025-10-05T08:00:00Z' },
+			{
+				id: 'b4',
+				invoiceNumber: 'LC-4',
+				statusCode: '210',
+				timestamp: '2025-10-11T08:00:00Z',
+				reasonCode: 'DOUBLE_FACT',
+				sellerId: '999999999',
+			},
+			{
+				id: 'b5',
+				invoiceNumber: 'LC-5',
+				statusCode: '207',
+				timestamp: '2025-10-11T08:00:00Z',
+				reasonCode: 'QTE_ERR',
+				sellerId: '552100554',
+			},
+		]);
+		expect(outputCounts(second)).toEqual([0, 4, 0, 0]);
+		const kept = second.nodeOutputs(NODE, 1).map((i) => i.json);
+		expect(kept.map((k) => [k.messageId, k.outcome])).toEqual([
+			['b1', 'duplicate'],
+			['b3', 'superseded'],
+			['b4', 'other_issuer'],
+			['b5', 'pending'],
+		]);
+		expect(kept[2]).toMatchObject({
+			message: expect.stringContaining('seller 999999999 is not the company; kept, not applied'),
+			messageFr: expect.stringContaining("le vendeur 999999999 n'est pas l'entreprise"),
+		});
+		expect(kept[3]).toMatchObject({
+			message: expect.stringContaining('not in the ledger yet; kept until it arrives'),
+			messageFr: expect.stringContaining("conservé jusqu'à son arrivée"),
+		});
+		// nothing of the replay, the older status or the other seller's changed the invoice
+		expect(
+			await ledger.query(
+				"SELECT d.status FROM disputes d JOIN dispute_invoices di ON di.dispute_id = d.id JOIN invoices i ON i.id = di.invoice_id WHERE i.number = 'LC-4'",
+			),
+		).toEqual([{ status: 'open' }]);
+		// CDAR that cannot be read: not XML, no status, an unknown status code
+		const cdar = buildCashedStatus({
+			messageId: 'M-BAD',
+			issuedAt: '2025-10-05T10:00:00Z',
+			sellerSiren: '552100554',
+			invoiceNumber: 'LC-4',
+			invoiceIssueDate: '2025-09-01',
+			receivedOn: '2025-10-04',
+			currency: 'EUR',
+			received: [{ amountMinor: 120000n, vatRate: '20' }],
+		});
+		const file = (xml: string) => ({
+			json: {},
+			binary: {
+				data: {
+					data: Buffer.from(xml).toString('base64'),
+					mimeType: 'application/xml',
+					fileName: 'cdar.xml',
+				},
+			},
+		});
+		const broken = await runNode(
+			'invoiceIntake',
+			{ operation: 'lifecycleStatuses', lifecycleInput: 'cdar', binaryPropertyName: 'data' },
+			{
+				credentials,
+				triggerItems: [
+					file('<rsm:CrossDomainAcknowledgementAndResponse'),
+					file(cdar.replace(/<ram:ProcessConditionCode>212<\/ram:ProcessConditionCode>/, '')),
+					file(cdar.replace('<ram:ProcessConditionCode>212', '<ram:ProcessConditionCode>999')),
+				] as never,
+			},
+		);
+		expect(outputCounts(broken)).toEqual([0, 0, 3, 0]);
+		const refused = broken.nodeOutputs(NODE, 2).map((i) => i.json);
+		for (const r of refused) {
+			expect(r.code).toMatch(/^(CDAR|XML)_/);
+			expect(typeof r.error).toBe('string');
+			expect(typeof r.errorFr).toBe('string');
+			expect(r.errorFr).not.toBe(r.error);
+		}
+		expect(refused[2].code).toBe('CDAR_UNKNOWN_STATUS');
+		// the invoice arrives: the kept dispute is applied (dunning paused)
+		await storeInvoices(ledger, [invoice('LC-5')]);
+		const pending = await runNode(
+			'invoiceIntake',
+			{ operation: 'lifecycleStatuses', lifecycleInput: 'pending' },
+			{ credentials, triggerItems: [{}] },
+		);
+		expect(pending.nodeOutputs(NODE, 0).map((i) => i.json)).toEqual([
+			expect.objectContaining({ invoiceNumber: 'LC-5', outcome: 'applied', effect: 'dispute' }),
+		]);
+	});
+
 	it('writes a 212 CDAR file per paid invoice, with the issue date read from the ledger', async () => {
 		const [{ id }] = await ledger.query<{ id: string }>(
 			"SELECT id FROM invoices WHERE number = 'LC-1'",
