@@ -1218,6 +1218,23 @@ const CORPUS_EDITS: Array<[string, string, string, Array<[string | RegExp, strin
 			],
 		],
 	],
+	[
+		'CII_example5 ship-to GLN without its scheme',
+		'BR_FR_IDENTIFIER_SCHEME',
+		'CII_example5',
+		[[/(<ram:ShipToTradeParty>\s*)<ram:GlobalID schemeID="0088">/, '$1<ram:GlobalID>']],
+	],
+	[
+		'CII_example5 ship-to SIRET of 13 digits',
+		'BR_FR_SIRET_SIREN',
+		'CII_example5',
+		[
+			[
+				/(<ram:ShipToTradeParty>\s*)/,
+				'$1<ram:GlobalID schemeID="0009">5520325340001</ram:GlobalID>',
+			],
+		],
+	],
 ];
 
 const corpusDir = path.join(
@@ -1429,6 +1446,24 @@ const UBL_EDITS: Record<string, [string, Array<[string | RegExp, string]>]> = {
 			[
 				UBL_LINE,
 				`${UBL_LINE}<cac:DocumentReference><cbc:ID schemeID="AVV"></cbc:ID><cbc:DocumentTypeCode>130</cbc:DocumentTypeCode></cac:DocumentReference>`,
+			],
+		],
+	],
+	'payer-address-with-a-space': [
+		'BR_FR_ELECTRONIC_ADDRESS_FORMAT',
+		[
+			[
+				'</cac:PayeeFinancialAccount>',
+				'</cac:PayeeFinancialAccount><cac:PaymentMandate><cac:PayerParty><cbc:EndpointID schemeID="0225">552032534 compta</cbc:EndpointID></cac:PayerParty></cac:PaymentMandate>',
+			],
+		],
+	],
+	'invoicee-siret-of-another-company': [
+		'BR_FR_SIRET_SIREN',
+		[
+			[
+				'<cac:Contact><cbc:ElectronicMail>compta@boulangerie-martin.fr</cbc:ElectronicMail></cac:Contact>',
+				'<cac:Contact><cbc:ElectronicMail>compta@boulangerie-martin.fr</cbc:ElectronicMail></cac:Contact><cac:ServiceProviderParty><cac:Party><cac:PartyIdentification><cbc:ID schemeID="0009">12345678200010</cbc:ID></cac:PartyIdentification><cac:PartyLegalEntity><cbc:RegistrationName>Facturé</cbc:RegistrationName><cbc:CompanyID schemeID="0002">552032534</cbc:CompanyID></cac:PartyLegalEntity></cac:Party></cac:ServiceProviderParty>',
 			],
 		],
 	],
