@@ -99,6 +99,7 @@ export {
 	parseInvoiceDocument,
 	PAYMENT_PRESETS,
 	prepareInvoice,
+	prepareParsedInvoices,
 	receiveSignedRequest,
 	revokeIntegrationKey,
 	rotateIntegrationKey,
@@ -106,6 +107,7 @@ export {
 	signedRequestResponse,
 	signWebhookRequest,
 	storeParsedInvoices,
+	storePreparedInvoices,
 	validateRuleSettings,
 } from './intake';
 export type {
@@ -117,6 +119,7 @@ export type {
 	ParsedInvoice,
 	ParsedOutcome,
 	PaymentRecord,
+	PreparedInvoice,
 	ReceiveSignedRequestOptions,
 	SignatureScheme,
 	SignedRequestAccepted,
@@ -258,6 +261,7 @@ export {
 	reviewedExamples,
 	rollbackDisputeModel,
 	senderAddress,
+	shippedReviewThreshold,
 	splitDisputed,
 	trainDisputeModel,
 } from './disputes';

@@ -12,7 +12,13 @@ import {
 	DISPUTE_CATEGORIES,
 	type DisputeCategory,
 } from './lexicon';
-import { scoreAnalysis, shippedModel, softmax, type DisputeModel } from './model';
+import {
+	DEFAULT_REVIEW_THRESHOLD,
+	scoreAnalysis,
+	shippedModel,
+	softmax,
+	type DisputeModel,
+} from './model';
 import { findDatesFolded, isoDay, messageDay } from './promiseDate';
 
 export interface ClassifyOptions {
@@ -24,7 +30,7 @@ export interface ClassifyOptions {
 	subject?: string;
 	/** Time zone of the company (default Europe/Paris). */
 	zone?: string;
-	/** Below this confidence the result needs a human (default 0.55). */
+	/** Below this confidence the result needs a human (default: the model's own threshold, else 0.55). */
 	reviewThreshold?: number;
 }
 
@@ -259,7 +265,8 @@ export function classifyWithModel(
 			? promiseDateOf(analysis, options)
 			: null;
 	const subcategory = pickSubcategory(category, analysis.cues, promiseDate);
-	const threshold = options.reviewThreshold ?? model.calibration?.reviewThreshold ?? 0.55;
+	const threshold =
+		options.reviewThreshold ?? model.calibration?.reviewThreshold ?? DEFAULT_REVIEW_THRESHOLD;
 	const needsReview = confidence < threshold || analysis.notes.includes('mis_encoded');
 	if (confidence < threshold) notes.push(note('low_confidence'));
 	const evidence = evidenceOf(analysis, category);

@@ -13,6 +13,7 @@ export {
 } from './lexicon';
 export { trainDisputeModel, type TrainingExample, type TrainingOptions } from './training';
 export type { DisputeModel } from './model';
+export { shippedReviewThreshold } from './model';
 export type { ExtractedAmount } from './extract';
 export {
 	openDispute,

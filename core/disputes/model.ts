@@ -249,3 +249,11 @@ export function shippedModel(): DisputeModel {
 	}
 	return shipped;
 }
+
+/** The shipped model's own review threshold (set from cross-validation on its labelled replies), 0.55 without one. */
+export function shippedReviewThreshold(): number {
+	return shippedModel().calibration?.reviewThreshold ?? DEFAULT_REVIEW_THRESHOLD;
+}
+
+/** The review threshold of a model without calibration. */
+export const DEFAULT_REVIEW_THRESHOLD = 0.55;

@@ -6,7 +6,13 @@ import type { Ledger } from '../ledger/ledger';
 import { analyseText } from './analyse';
 import { classifyWithModel } from './classify';
 import { CATEGORIES, type DisputeCategory } from './lexicon';
-import { scoreAnalysis, shippedModel, softmax, type DisputeModel } from './model';
+import {
+	DEFAULT_REVIEW_THRESHOLD,
+	scoreAnalysis,
+	shippedModel,
+	softmax,
+	type DisputeModel,
+} from './model';
 import { reviewedExamples } from './review';
 import { trainDisputeModel, type TrainingExample } from './training';
 
@@ -151,7 +157,7 @@ function measure(
 	});
 	const reviewThreshold = calibrate
 		? reviewThresholdFor(predictions, target)
-		: (model.calibration?.reviewThreshold ?? 0.55);
+		: (model.calibration?.reviewThreshold ?? DEFAULT_REVIEW_THRESHOLD);
 	const auto = predictions.filter((p) => p.confidence >= reviewThreshold);
 	const round = (x: number) => Math.round(x * 1000) / 1000;
 	return {

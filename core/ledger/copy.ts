@@ -41,7 +41,10 @@ export async function copyRows(
 	function* lines(): Generator<string> {
 		let chunk = '';
 		for (const row of rows) {
-			chunk += row.map(copyField).join('\t') + '\n';
+			// Field by field into the chunk: no array of escaped fields nor joined line per row.
+			for (let i = 0; i < row.length; i++)
+				chunk += i === 0 ? copyField(row[i]) : `\t${copyField(row[i])}`;
+			chunk += '\n';
 			if (chunk.length > 65536) {
 				yield chunk;
 				chunk = '';

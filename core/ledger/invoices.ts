@@ -67,6 +67,27 @@ function jsonText(value: unknown): string {
 	}
 }
 
+/**
+ * A list of anomalies as JSON text, the same text as jsonText: within one batch, each anomaly object is
+ * serialised once however many invoices carry it (the checks share the customer file's anomalies across the
+ * invoices of a customer).
+ */
+function anomaliesText(list: unknown, anomalyTexts: Map<object, string>): string {
+	if (!Array.isArray(list) || list.length === 0) return jsonText(list);
+	let out = '[';
+	for (let i = 0; i < list.length; i++) {
+		const a: unknown = list[i];
+		if (a === null || typeof a !== 'object' || Array.isArray(a)) return jsonText(list);
+		let text = anomalyTexts.get(a);
+		if (text === undefined) {
+			text = jsonText(a);
+			anomalyTexts.set(a, text);
+		}
+		out += i === 0 ? text : `,${text}`;
+	}
+	return `${out}]`;
+}
+
 export interface StoreInvoicesOptions {
 	/** Create a minimal customer (external id and name) for an unknown customer instead of rejecting. */
 	createMissingCustomers?: boolean;
@@ -192,7 +213,7 @@ interface Staged {
 	customerId?: string;
 }
 
-function newRow(s: Staged): Array<string | null> {
+function newRow(s: Staged, anomalyTexts: Map<object, string>): Array<string | null> {
 	const inv = s.invoice;
 	const text = (v: string | null | undefined): string | null =>
 		v === undefined || v === null ? null : v;
@@ -220,7 +241,7 @@ function newRow(s: Staged): Array<string | null> {
 		inv.source ?? 'json',
 		text(inv.sourceRef),
 		jsonText(inv.lines ?? []),
-		jsonText(inv.anomalies ?? []),
+		anomaliesText(inv.anomalies ?? [], anomalyTexts),
 		jsonText(inv.extra ?? {}),
 	];
 }
@@ -456,7 +477,8 @@ export async function storeBatch(
 	// arrives later.
 	const inserted: Array<{ id: string; docType: string }> = [];
 	if (fresh.length) {
-		const values = fresh.map(newRow);
+		const anomalyTexts = new Map<object, string>();
+		const values = fresh.map((s) => newRow(s, anomalyTexts));
 		let ids: Array<{ id: string; issuer: string; doc_type: string; number: string }>;
 		if (bypassesRls && options.writeMode !== 'insert') {
 			// COPY is refused on tables under row-level security for roles it applies to; where it does not apply
@@ -479,7 +501,15 @@ export async function storeBatch(
 				client,
 				'invoices',
 				['id', ...kept.map((k) => NEW_COLUMNS[k])],
-				values.map((row, r) => [taken[r].id, ...kept.map((k) => row[k])]),
+				// Rows built as COPY consumes them, so each dies young.
+				(function* () {
+					for (let r = 0; r < values.length; r++) {
+						const row = values[r];
+						const out: Array<string | null> = [taken[r].id];
+						for (const k of kept) out.push(row[k]);
+						yield out;
+					}
+				})(),
 			);
 			ids = fresh.map((s, r) => ({
 				id: taken[r].id,

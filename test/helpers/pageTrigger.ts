@@ -3,6 +3,7 @@
 // options.binaryData is set (the signed pages), n8n 2.40.7 reads nothing before the node runs: the request then has
 // no body yet, only n8n's readRawBody(), which reads the bytes (refusing more than N8N_PAYLOAD_SIZE_MAX, 16 MB). Real n8n runs it in
 // test/e2e (history scan, distribution and tracking); this runs it in-process against a real ledger.
+import { Readable } from 'node:stream';
 import type {
 	ICredentialDataDecryptedObject,
 	IDataObject,
@@ -21,6 +22,11 @@ export interface PageCall {
 	rawBody?: Buffer;
 	/** The address the connection comes from (Express's req.ip); none by default, as in-process callers have none. */
 	peer?: string;
+	/**
+	 * A body sent in chunks without Content-Length (Transfer-Encoding: chunked): the request is then a stream that
+	 * yields them as they are asked for, as Node hands an unread request to the node (the page reads it itself).
+	 */
+	chunks?: Iterable<Buffer>;
 	/** For a page that reads its body itself: bytes n8n's reader would refuse (over its 16 MB, or not decompressible). */
 	readFails?: { type?: string; status?: number; message: string };
 	/** A multipart form (fields and files), parsed by n8n's own parser as its webhook server does. */
@@ -80,7 +86,8 @@ export async function callPageTrigger(
 			return res;
 		},
 	};
-	const method = call.method ?? (call.body || call.rawBody || call.multipart ? 'POST' : 'GET');
+	const method =
+		call.method ?? (call.body || call.rawBody || call.multipart || call.chunks ? 'POST' : 'GET');
 	const headers = Object.fromEntries(
 		Object.entries(call.headers ?? {}).map(([k, v]) => [k.toLowerCase(), v]),
 	);
@@ -98,13 +105,37 @@ export async function callPageTrigger(
 	const options = (node.parameters.options ??
 		(RAW_BODY_PAGES.includes(page) ? rawBodyProperty.default : {})) as { binaryData?: boolean };
 	const readsItself = options.binaryData === true;
-	const request: {
+	let request: {
 		method: string;
 		rawBody?: Buffer;
 		ip?: string;
 		readRawBody?: () => Promise<void>;
 	} = { method, ...(call.peer ? { ip: call.peer } : {}) };
-	if (!readsItself) request.rawBody = call.rawBody;
+	if (call.chunks) {
+		// A real stream, pulled chunk by chunk; n8n's reader, if the page called it, would read it all (up to 16 MB).
+		delete headers['content-length'];
+		headers['transfer-encoding'] = 'chunked';
+		const stream = Readable.from(call.chunks, { objectMode: false, highWaterMark: 64 * 1024 });
+		request = Object.assign(stream, {
+			method,
+			headers,
+			...(call.peer ? { ip: call.peer } : {}),
+			readRawBody: async () => {
+				const read: Buffer[] = [];
+				let size = 0;
+				for await (const chunk of stream as AsyncIterable<Buffer>) {
+					size += chunk.length;
+					if (size > N8N_PAYLOAD_SIZE_MAX)
+						throw Object.assign(new Error('request entity too large'), {
+							type: 'entity.too.large',
+							status: 413,
+						});
+					read.push(chunk);
+				}
+				request.rawBody = Buffer.concat(read);
+			},
+		});
+	} else if (!readsItself) request.rawBody = call.rawBody;
 	else {
 		const bytes = call.rawBody ?? (call.body ? Buffer.from(JSON.stringify(call.body)) : undefined);
 		if (bytes && method === 'POST' && headers['content-length'] === undefined)

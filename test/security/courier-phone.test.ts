@@ -2,6 +2,7 @@
 // ledger): a NUL character (a byte or \u0000 in the JSON) and bytes that are not UTF-8 get a clear 400 and record
 // nothing — never a mangled name in the ledger, never a 503 that a phone takes for "send again later".
 import path from 'node:path';
+import { gzipSync } from 'node:zlib';
 import {
 	enrolCourierDevice,
 	markInvoicesEntered,
@@ -198,5 +199,74 @@ describe('security: bad bytes from a courier’s phone', () => {
 			expect(answer.workflowData).toBeUndefined();
 		}
 		expect(await recorded()).toBe('1');
+	});
+	// Sent in chunks without Content-Length, a body announces no size: the page stops reading as soon as the bytes
+	// read pass its own limit (8 MB here), not at n8n's 16 MB, and answers the same 413.
+	test('a chunked body without Content-Length is read only up to the page’s limit, then 413 in English and French; nothing starts', async () => {
+		const CHUNK = 64 * 1024;
+		const LIMIT = 8 * 1024 * 1024;
+		let pulled = 0;
+		function* chunks(total: number, byte = 0x20) {
+			for (let sent = 0; sent < total; sent += CHUNK) {
+				pulled += CHUNK;
+				yield Buffer.alloc(CHUNK, byte);
+			}
+		}
+		const headers = {
+			'content-type': 'application/json',
+			'x-receivables-device': phone.deviceId,
+			'x-receivables-delivery': 'sec-chunked',
+			'x-receivables-signature': 'v1=0',
+		};
+		const check = (answer: Awaited<ReturnType<typeof callPageTrigger>>) => {
+			const json = answer.json as { code?: string; error?: string; errorFr?: string };
+			expect({ status: answer.status, code: json.code }).toEqual({
+				status: 413,
+				code: 'BODY_TOO_LARGE',
+			});
+			expect(json.error).toMatch(/too large/);
+			expect(json.errorFr).toMatch(/trop volumineux/);
+			expect(answer.headers.connection).toBe('close');
+			expect(answer.workflowData).toBeUndefined();
+		};
+		const before = await recorded();
+		// 40 MB offered: the reading stops just past 8 MB (what the stream had buffered ahead at most), far below 16 MB.
+		check(
+			await callPageTrigger(WORKFLOW, t.credentials, { headers, chunks: chunks(40 * 1024 * 1024) }),
+		);
+		expect(pulled).toBeGreaterThan(LIMIT);
+		expect(pulled).toBeLessThanOrEqual(LIMIT + 2 * CHUNK);
+		// Compressed: 12 MB of spaces gzipped to a few kB; the limit counts the bytes once decompressed.
+		const bomb = gzipSync(Buffer.alloc(12 * 1024 * 1024, 0x20));
+		expect(bomb.length).toBeLessThan(64 * 1024);
+		check(
+			await callPageTrigger(WORKFLOW, t.credentials, {
+				headers: { ...headers, 'content-encoding': 'gzip' },
+				chunks: [bomb.subarray(0, 1000), bomb.subarray(1000)],
+			}),
+		);
+		// Within the limit, a chunked (and a gzipped chunked) delivery is read whole and recorded as any other.
+		const raw = Buffer.from(JSON.stringify(event('sec-ev-chunk', 'Mme Chunk')));
+		const signed = (delivery: string) => ({
+			...headers,
+			'x-receivables-delivery': delivery,
+			'x-receivables-signature': signWebhookRequest({
+				rawBody: raw,
+				secret: phone.key,
+				deliveryId: delivery,
+			}),
+		});
+		const ok = await callPageTrigger(WORKFLOW, t.credentials, {
+			headers: signed('sec-chunked-ok'),
+			chunks: [raw.subarray(0, 10), raw.subarray(10)],
+		});
+		expect(ok.status).toBe(200);
+		const gz = gzipSync(raw);
+		const okGz = await callPageTrigger(WORKFLOW, t.credentials, {
+			headers: { ...signed('sec-chunked-gz'), 'content-encoding': 'gzip' },
+			chunks: [gz.subarray(0, 7), gz.subarray(7)],
+		});
+		expect(okGz.status).toBe(200);
+		expect(Number(await recorded())).toBe(Number(before) + 1);
 	});
 });

@@ -16,6 +16,12 @@ import { startSmtpSink, type SmtpSink } from '../helpers/smtpSink';
 /** Shared set-up of the dunning workflow tests: a migrated ledger with the shipped policies and the staff. */
 export async function dunningLedger(): Promise<Ledger> {
 	const ledger = await createTestLedger();
+	await seedDunning(ledger);
+	return ledger;
+}
+
+/** What dunningLedger() puts in a migrated ledger: the shipped policies, the staff and the company. */
+export async function seedDunning(ledger: Ledger): Promise<void> {
 	await installDefaultPolicies(ledger);
 	await seedStaff(ledger);
 	await ledger.query(`INSERT INTO settings (key, value) VALUES ('company', $1)`, [
@@ -26,7 +32,6 @@ export async function dunningLedger(): Promise<Ledger> {
 			iban: 'FR76 3000 6000 0112 3456 7890 189',
 		}),
 	]);
-	return ledger;
 }
 
 /**
@@ -63,16 +68,20 @@ export function credentialsFor(
 	const credentials: Record<string, Record<string, string | number | boolean>> = {
 		receivablesLedgerApi: ledgerCredentialData(ledger.schema),
 	};
-	if (sink)
-		credentials.receivablesSmtpApi = {
-			host: sink.config.host,
-			port: sink.config.port,
-			secure: false,
-			disableStartTls: true,
-			user: '',
-			password: '',
-		};
+	if (sink) credentials.receivablesSmtpApi = smtpCredentialFor(sink);
 	return credentials;
+}
+
+/** The Receivables SMTP credential that delivers to a test SMTP sink. */
+export function smtpCredentialFor(sink: SmtpSink): Record<string, string | number | boolean> {
+	return {
+		host: sink.config.host,
+		port: sink.config.port,
+		secure: false,
+		disableStartTls: true,
+		user: '',
+		password: '',
+	};
 }
 
 /** A shipped workflow as it is: its files go where its nodes say, in the files folder (N8N_RESTRICT_FILE_ACCESS_TO). */

@@ -1,25 +1,29 @@
 import { payerLinkUrl, planReminders, revokePayerLinks, type Ledger } from '../../core';
 import { closeLedgers } from '../../nodes/shared/transport/ledger';
-import { dropTestLedger } from '../helpers/db';
 import { addCustomer, addInvoice } from '../helpers/dunning';
+import { engineLedger, expectLedgerRole } from '../helpers/engineLedger';
 import { callPageTrigger, type PageCall } from '../helpers/pageTrigger';
 import { startSmtpSink, type SmtpSink } from '../helpers/smtpSink';
-import { credentialsFor, daysFromToday, dunningLedger, shippedWorkflow } from './dunning-helpers';
+import { daysFromToday, seedDunning, shippedWorkflow, smtpCredentialFor } from './dunning-helpers';
 
 // The shipped payer-page workflow as n8n's webhook server calls it: the customer opens the link of a reminder,
 // answers, and the collector gets the e-mail. Real ledger, real SMTP sink; nothing of the link reaches an item.
 const WORKFLOW = shippedWorkflow('payer-page.json');
 
 describe('workflow: Payer page', () => {
+	// As npm start runs it: the nodes (and this test's own queries) use a ledger role that is not a superuser, so
+	// row-level security applies.
+	const t = engineLedger({}, { ledgerRole: true });
 	let ledger: Ledger;
 	let sink: SmtpSink;
-	let credentials: ReturnType<typeof credentialsFor>;
+	let credentials: Record<string, Record<string, string | number | boolean>>;
 	let token: string;
 
 	beforeAll(async () => {
-		ledger = await dunningLedger();
+		ledger = t.ledger;
+		await seedDunning(ledger);
 		sink = await startSmtpSink();
-		credentials = credentialsFor(ledger, sink);
+		credentials = { ...t.credentials, receivablesSmtpApi: smtpCredentialFor(sink) };
 		const id = await addCustomer(ledger, {
 			externalId: 'PP1',
 			name: 'Épicerie <b onmouseover=alert(1)>Fine</b>',
@@ -37,11 +41,13 @@ describe('workflow: Payer page', () => {
 			await payerLinkUrl(ledger, 'PP1', 'https://n8n.example/webhook/receivables/payer'),
 		).searchParams.get('t')!;
 	});
+	// The page trigger's ledger pools and the sink, before engineLedger drops the schema and the role.
 	afterAll(async () => {
 		await closeLedgers();
-		await sink.close();
-		await dropTestLedger(ledger);
+		await sink?.close();
 	});
+
+	test('the nodes run under the ledger role, not a superuser', () => expectLedgerRole(t));
 
 	const call = (c: PageCall) => callPageTrigger(WORKFLOW, credentials, c);
 	const formOf = (html: string) => /name="f" value="([^"]+)"/.exec(html)?.[1] ?? '';

@@ -751,6 +751,10 @@ function frenchLineRules(invoice: ParsedInvoice, specialBd: boolean): Anomaly[] 
 		}
 	});
 	found.push(...lineSubtypeRules(invoice));
+	// BR-FR-DEC-01: the document's amounts as written, at most 2 decimals after a ".", 19 digits, a leading "-" allowed
+	for (const { label, field, value } of invoice.writtenAmounts ?? [])
+		if (decimalProblem(value, 2, true))
+			found.push(ruleAnomaly('BR_FR_AMOUNT_FORMAT', field, { value, label }));
 	return found;
 }
 

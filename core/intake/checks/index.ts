@@ -28,4 +28,10 @@ export {
 } from './ledger';
 export { parsePaymentTerms, dueDatesFor, latestLegalDueDate, type StatedTerms } from './terms';
 export { isValidSiren, isValidSiret, checkVatId } from './identifiers';
-export { storeParsedInvoices, type ParsedOutcome, type StoreParsedOptions } from './store';
+export {
+	prepareParsedInvoices,
+	storeParsedInvoices,
+	storePreparedInvoices,
+	type ParsedOutcome,
+	type StoreParsedOptions,
+} from './store';

@@ -221,19 +221,14 @@ export async function checkCustomers(
 			)
 		: [];
 	const byCode = new Map(rows.map((r) => [r.external_id, r]));
-	return invoices.map((inv, i) => {
-		const found: Anomaly[] = [];
-		const customer = byCode.get(inv.customerExternalId);
-		const source = parsed[i];
-		if (!customer) {
-			const a = ruleAnomaly('CUSTOMER_UNKNOWN', 'customerId', { customer: inv.customerExternalId });
-			found.push(options.createMissingCustomers ? { ...a, severity: 'warn' } : a);
-			if (!source?.buyer.email || !isUsableEmail(source.buyer.email))
-				found.push(
-					ruleAnomaly('CUSTOMER_NO_EMAIL', 'customer.emails', { customer: inv.customerExternalId }),
-				);
-			return found;
-		}
+	// What the customer file lacks is the same for every invoice of that customer: the anomalies are built once
+	// per customer of the batch and shared (anomalies are never modified once built), so a bulk file of a
+	// thousand customers builds a thousand of them, not one per row.
+	const ofFile = new Map<string, Anomaly[]>();
+	const fileAnomalies = (customer: CustomerRow): Anomaly[] => {
+		let list = ofFile.get(customer.external_id);
+		if (list) return list;
+		list = [];
 		const missingEn: string[] = [];
 		const missingFr: string[] = [];
 		if (!customer.address_lines.length || !customer.city || !customer.postal_code) {
@@ -245,7 +240,7 @@ export async function checkCustomers(
 			missingFr.push('SIREN');
 		}
 		if (missingEn.length)
-			found.push(
+			list.push(
 				ruleAnomaly('CUSTOMER_INCOMPLETE', 'customer', {
 					customer: customer.external_id,
 					missingEn: missingEn.join(', '),
@@ -254,9 +249,26 @@ export async function checkCustomers(
 			);
 		const usable = customer.email_status === 'ok' && customer.emails.some(isUsableEmail);
 		if (!usable)
-			found.push(
+			list.push(
 				ruleAnomaly('CUSTOMER_NO_EMAIL', 'customer.emails', { customer: customer.external_id }),
 			);
+		ofFile.set(customer.external_id, list);
+		return list;
+	};
+	return invoices.map((inv, i) => {
+		const customer = byCode.get(inv.customerExternalId);
+		const source = parsed[i];
+		if (!customer) {
+			const found: Anomaly[] = [];
+			const a = ruleAnomaly('CUSTOMER_UNKNOWN', 'customerId', { customer: inv.customerExternalId });
+			found.push(options.createMissingCustomers ? { ...a, severity: 'warn' } : a);
+			if (!source?.buyer.email || !isUsableEmail(source.buyer.email))
+				found.push(
+					ruleAnomaly('CUSTOMER_NO_EMAIL', 'customer.emails', { customer: inv.customerExternalId }),
+				);
+			return found;
+		}
+		const found: Anomaly[] = fileAnomalies(customer).slice();
 		const siren = source?.buyer.siren;
 		if (siren && customer.siren && siren !== customer.siren) {
 			found.push(

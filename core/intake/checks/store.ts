@@ -6,7 +6,7 @@ import type { Anomaly } from '../anomaly';
 import type { InvoiceParty, ParsedInvoice } from '../parse/types';
 import { isUsableEmail } from './identifiers';
 import { checkAgainstLedger, resolveCustomerIds } from './ledger';
-import { prepareInvoice, type PrepareOptions } from './prepare';
+import { prepareInvoice, type PrepareOptions, type PreparedInvoice } from './prepare';
 
 export interface StoreParsedOptions extends PrepareOptions {
 	/** Create a minimal customer for an unknown customer code instead of rejecting the invoice. */
@@ -65,19 +65,34 @@ async function createCustomersFromBuyers(
 }
 
 /**
- * The whole intake of parsed invoices: finds each buyer in the customer file (code, SIREN, VAT number), checks
- * the invoices (rules, company settings), checks them against the ledger (duplicates, customer file) and stores
- * the accepted ones idempotently in batches. Returns one outcome per parsed invoice, in order.
+ * The first stage of storeParsedInvoices: finds each buyer in the customer file and checks the invoices on
+ * their own (rules, company settings). Writes nothing, so the next batch of a file can go through it while the
+ * ledger stores the current one, unless missing customers are created (a batch may create the customers the
+ * next one is matched to).
  */
-export async function storeParsedInvoices(
+export async function prepareParsedInvoices(
 	ledger: Ledger,
 	parsed: ParsedInvoice[],
 	options: StoreParsedOptions = {},
-): Promise<ParsedOutcome[]> {
+): Promise<PreparedInvoice[]> {
 	const ids = options.customerId
 		? parsed.map(() => options.customerId)
 		: await resolveCustomerIds(ledger, parsed);
-	const prepared = parsed.map((p, k) => prepareInvoice(p, { ...options, customerId: ids[k] }));
+	const prepared: PreparedInvoice[] = new Array(parsed.length);
+	for (let k = 0; k < parsed.length; k++)
+		prepared[k] = prepareInvoice(parsed[k], { ...options, customerId: ids[k] });
+	return prepared;
+}
+
+/**
+ * The second stage: checks prepared invoices against the ledger (duplicates, customer file) and stores the
+ * accepted ones idempotently in batches. Returns one outcome per prepared invoice, in order.
+ */
+export async function storePreparedInvoices(
+	ledger: Ledger,
+	prepared: PreparedInvoice[],
+	options: StoreParsedOptions = {},
+): Promise<ParsedOutcome[]> {
 	await checkAgainstLedger(ledger, prepared, options);
 	const outcomes: ParsedOutcome[] = prepared.map((p) => ({
 		parsed: p.parsed,
@@ -112,4 +127,21 @@ export async function storeParsedInvoices(
 		if (outcome.error) target.error = outcome.error;
 	}
 	return outcomes;
+}
+
+/**
+ * The whole intake of parsed invoices: finds each buyer in the customer file (code, SIREN, VAT number), checks
+ * the invoices (rules, company settings), checks them against the ledger (duplicates, customer file) and stores
+ * the accepted ones idempotently in batches. Returns one outcome per parsed invoice, in order.
+ */
+export async function storeParsedInvoices(
+	ledger: Ledger,
+	parsed: ParsedInvoice[],
+	options: StoreParsedOptions = {},
+): Promise<ParsedOutcome[]> {
+	return storePreparedInvoices(
+		ledger,
+		await prepareParsedInvoices(ledger, parsed, options),
+		options,
+	);
 }

@@ -4,6 +4,7 @@ import {
 	activeDisputeModel,
 	classifyDispute,
 	classifyWithModel,
+	shippedReviewThreshold,
 	type ClassifyOptions,
 } from '../../../core';
 import { getLedger } from '../../shared/transport/ledger';
@@ -79,9 +80,8 @@ const properties: INodeProperties[] = [
 				name: 'reviewThreshold',
 				type: 'number',
 				typeOptions: { minValue: 0, maxValue: 1, numberPrecision: 2 },
-				default: 0.55,
-				description:
-					'Results less sure than this get needsReview = true, for a person to check. Without this option: the model’s own threshold (the shipped model’s is set from its labelled replies).',
+				default: 0,
+				description: `Results less sure than this get needsReview = true, for a person to check. 0 (the default): the model’s own threshold — the shipped model’s is ${shippedReviewThreshold()}, set from cross-validation on its labelled replies; a company model carries the one its retraining set.`,
 			},
 			{
 				displayName: 'Subject',
@@ -124,8 +124,9 @@ export const operation = eachItem({
 			receivedAt: options.receivedAt ? String(options.receivedAt) : undefined,
 			subject: options.subject ? String(options.subject) : undefined,
 			zone: options.zone ? String(options.zone) : undefined,
+			// 0 or empty: the model's own threshold.
 			reviewThreshold:
-				typeof options.reviewThreshold === 'number' ? options.reviewThreshold : undefined,
+				Number(options.reviewThreshold) > 0 ? Number(options.reviewThreshold) : undefined,
 		};
 		if (this.getNodeParameter('classifyModel', i, 'shipped') !== 'company') {
 			const result = classifyDispute(body as string, classifyOptions);

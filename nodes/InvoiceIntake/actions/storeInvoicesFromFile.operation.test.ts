@@ -238,6 +238,37 @@ describe('Invoice Intake: Store Invoices From File', () => {
 		expect(wrong.nodeError('Invoice Intake')?.message).toContain('NOT_A_RULE');
 	});
 
+	test('batches overlap (the next is read and checked while one is stored) yet each sees the ones stored before it, and the outputs keep the file order', async () => {
+		const csv = [
+			'N° facture;Code client;Client;Date facture;Échéance;Montant HT;TVA;Montant TTC',
+			'P-1;CLI-0007;Boulangerie Martin;02/03/2026;01/04/2026;10,00;2,00;12,00',
+			'P-2;MJB;Ma jolie boutique;02/03/2026;01/04/2026;10,00;2,00;12,00',
+			'P-3;CLI-0007;Boulangerie Martin;02/03/2026;01/04/2026;10,00;2,00;12,00',
+			// P-1 again, under another customer, in a later batch: a duplicate number only if P-1 is stored first.
+			'P-1;MJB;Ma jolie boutique;05/03/2026;04/04/2026;10,00;2,00;12,00',
+			'P-5;MJB;Ma jolie boutique;02/03/2026;01/04/2026;10,00;2,00;12,00',
+			'P-6;CLI-0007;Boulangerie Martin;02/03/2026;;abc;2,00;12,00',
+			'P-7;MJB;Ma jolie boutique;02/03/2026;01/04/2026;10,00;2,00;12,00',
+			'',
+		].join('\n');
+		const result = await runWorkflow(workflow({ batchSize: 2 }), {
+			triggerItems: [fileItem(csv, 'pipeline.csv', 'text/csv')],
+			credentials: t.credentials,
+		});
+		expect(result.error).toBeUndefined();
+		expect(result.json('Invoice Intake', 0).map((j) => [j.number, j.status, j.row])).toEqual([
+			['P-1', 'created', 2],
+			['P-2', 'created', 3],
+			['P-3', 'created', 4],
+			['P-5', 'created', 6],
+			['P-7', 'created', 8],
+		]);
+		expect(result.json('Invoice Intake', 1).map((j) => [j.code, j.row])).toEqual([
+			['DUPLICATE_NUMBER', 5],
+			['AMOUNT_INVALID', 7],
+		]);
+	});
+
 	test('files read from disk (Read Files) in filesystem binary mode are streamed; a summary per file for large exports', async () => {
 		// As in an n8n instance with N8N_DEFAULT_BINARY_DATA_MODE=filesystem: Read Files stores the bytes on disk and passes an id.
 		// n8n-core's own dependency-injection container (its copy of @n8n/di).

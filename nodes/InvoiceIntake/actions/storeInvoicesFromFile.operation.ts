@@ -13,7 +13,8 @@ import {
 	loadIntakeSettings,
 	mergeIntakeSettings,
 	parseInvoiceBatches,
-	storeParsedInvoices,
+	prepareParsedInvoices,
+	storePreparedInvoices,
 	validateRuleSettings,
 	type Anomaly,
 	type CsvBatch,
@@ -21,6 +22,7 @@ import {
 	type IntakeSettings,
 	type ParsedInvoice,
 	type ParsedOutcome,
+	type PreparedInvoice,
 	type StoreParsedOptions,
 } from '../../../core';
 import { getLedger } from '../../shared/transport/ledger';
@@ -318,14 +320,47 @@ async function storeFileItems(
 	const summaries: Array<FileSummary | undefined> = [];
 	const pending: Array<{ item: number; file: string; parsed: ParsedInvoice }> = [];
 
-	const flush = async (): Promise<void> => {
-		if (!pending.length) return;
-		const batch = pending.splice(0);
-		const outcomes = await storeParsedInvoices(
-			ledger,
-			batch.map((b) => b.parsed),
-			storeOptions,
-		);
+	// A batch goes through two stages: prepare (buyers found in the customer file, each invoice checked on its
+	// own; nothing written) and store (checks against the ledger, then the writes). The next batch is read and
+	// prepared while the ledger stores the current one, so the package's work and Postgres's overlap; the
+	// stores stay one after the other in file order, and the outputs in that order (anything else pushed to the
+	// outputs waits for the store in flight first). When missing customers are created, a batch is prepared
+	// only once the one before is stored (it may create the customers the next one is matched to).
+	const overlap = !storeOptions.createMissingCustomers;
+	let storing: Promise<void> | undefined;
+	const stored = async (): Promise<void> => {
+		const inFlight = storing;
+		storing = undefined;
+		if (inFlight) await inFlight;
+	};
+	const report = async (result: Result): Promise<void> => {
+		await stored();
+		outputs.push(result);
+	};
+
+	const flush = async (last = false): Promise<void> => {
+		if (pending.length) {
+			const batch = pending.splice(0);
+			if (!overlap) await stored();
+			const preparing = prepareParsedInvoices(
+				ledger,
+				batch.map((b) => b.parsed),
+				storeOptions,
+			);
+			// Awaited below, after the store in flight: a ledger error is reported then, in order.
+			preparing.catch(() => undefined);
+			await stored();
+			storing = store(batch, preparing);
+			storing.catch(() => undefined);
+		}
+		if (last) await stored();
+	};
+
+	const store = async (
+		batch: typeof pending,
+		preparing: Promise<PreparedInvoice[]>,
+	): Promise<void> => {
+		const outcomes = await storePreparedInvoices(ledger, await preparing, storeOptions);
 		outcomes.forEach((outcome, k) => {
 			const { item, file } = batch[k];
 			const summary = summaries[item];
@@ -372,7 +407,7 @@ async function storeFileItems(
 		try {
 			binary = this.helpers.assertBinaryData(i, property);
 		} catch {
-			outputs.push(
+			await report(
 				rejected(i, items[i].json, {
 					error: `The item has no file in the binary property "${property}".`,
 					errorFr: `L'élément n'a pas de fichier dans la propriété binaire « ${property} ».`,
@@ -395,9 +430,9 @@ async function storeFileItems(
 				rejected: 0,
 				warnings: 0,
 			};
-		const unreadable = (error: unknown): void => {
+		const unreadable = async (error: unknown): Promise<void> => {
 			const m = errorMessages(error);
-			outputs.push(
+			await report(
 				rejected(i, items[i].json, {
 					error: m.message.en,
 					errorFr: m.message.fr,
@@ -425,22 +460,18 @@ async function storeFileItems(
 				},
 			});
 		} catch (error) {
-			unreadable(error);
+			await unreadable(error);
 			continue;
 		}
-		// Reading errors concern this file (Rejected); ledger errors in flush concern the run (the router reports them).
-		// While a batch is checked and stored, the next one is read from the file: reading needs no ledger, and the
-		// checks and writes stay in file order, one batch after the other.
-		let ahead: Promise<IteratorResult<CsvBatch>> | undefined;
+		// Reading errors concern this file (Rejected); ledger errors concern the run (the router reports them).
+		// The next batch is read from the file while the current one is stored (see flush).
 		for (;;) {
 			let next: IteratorResult<CsvBatch>;
 			try {
-				next = await (ahead ?? batches.next());
+				next = await batches.next();
 			} catch (error) {
-				unreadable(error);
+				await unreadable(error);
 				break;
-			} finally {
-				ahead = undefined;
 			}
 			if (next.done) break;
 			const batch = next.value;
@@ -448,25 +479,20 @@ async function storeFileItems(
 			if (summary) summary.format = batch.meta.format;
 			for (const anomaly of batch.anomalies) {
 				if (anomaly.severity !== 'block') continue;
-				if (summary) summary.rejected++;
-				outputs.push(
+				await report(
 					rejected(i, items[i].json, {
 						...anomalyError([anomaly]),
 						file,
 						format: batch.meta.format,
 					}),
 				);
+				if (summary) summary.rejected++;
 			}
 			for (const parsed of batch.invoices) pending.push({ item: i, file, parsed });
-			if (pending.length >= batchSize) {
-				ahead = batches.next();
-				// A reading error is reported when the batch is awaited above; a ledger error in flush ends the run first.
-				ahead.catch(() => undefined);
-				await flush();
-			}
+			if (pending.length >= batchSize) await flush();
 		}
 	}
-	await flush();
+	await flush(true);
 	summaries.forEach((summary, item) => {
 		if (summary) outputs.push(accepted(item, { ...summary }));
 	});
