@@ -32,6 +32,7 @@ export {
 	ledgerSchema,
 	listLedgerFindings,
 	migrateLedger,
+	noteBulkRows,
 	openLedger,
 	paidEventJson,
 	parseWriteOffThresholds,
