@@ -167,7 +167,9 @@ export async function serveEinvoicingStatuses(
 						.split(',')
 						.map((s) => s.replace(/\s/g, ''))
 						.filter(Boolean),
-					paymentSentHoldDays: positive(o.paymentSentHoldDays, 10),
+					// unset: the company's stored setting, else 10 days (core/einvoicing/ledger.ts)
+					paymentSentHoldDays:
+						Number(o.paymentSentHoldDays) > 0 ? Number(o.paymentSentHoldDays) : undefined,
 					actor: `n8n:${ctx.getWorkflow().id ?? 'workflow'}`,
 				},
 			},

@@ -137,7 +137,8 @@ async function lifecycleItems(
 			.split(',')
 			.map((s) => s.trim())
 			.filter(Boolean),
-		paymentSentHoldDays: (options.paymentSentHoldDays as number) || 10,
+		// unset: the company's stored setting, else 10 days
+		paymentSentHoldDays: (options.paymentSentHoldDays as number) || undefined,
 		actor: `n8n:${this.getWorkflow().id ?? 'workflow'}`,
 	};
 	const ledger = await getLedger(this);

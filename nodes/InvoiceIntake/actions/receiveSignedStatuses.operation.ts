@@ -85,7 +85,8 @@ export const operation = eachItem({
 						.split(',')
 						.map((s) => s.replace(/\s/g, ''))
 						.filter(Boolean),
-					paymentSentHoldDays: (options.paymentSentHoldDays as number) || 10,
+					// unset: the company's stored setting, else 10 days
+					paymentSentHoldDays: (options.paymentSentHoldDays as number) || undefined,
 					actor: `n8n:${this.getWorkflow().id ?? 'workflow'}`,
 				},
 			},
