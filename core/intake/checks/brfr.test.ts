@@ -807,6 +807,10 @@ const MUST_NOT_FIRE: Array<[string, string]> = [
 	],
 	// header rules: routing, attachments, invoiced objects, other parties, schemes
 	[
+		'buyer code (CII ID, not a global identifier) with scheme 0224 and a space',
+		frenchCii(['<ram:ID>CLI-0007</ram:ID>', '<ram:ID schemeID="0224">CLI 0007</ram:ID>']),
+	],
+	[
 		'BAR B2B, self-billed (389), seller address its SIREN_suffix',
 		frenchCii(BAR_B2B, typeCode('389'), [
 			SELLER_SIREN_URI,

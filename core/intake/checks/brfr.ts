@@ -288,7 +288,7 @@ export function brFrRules(invoice: ParsedInvoice): Anomaly[] {
 		['seller', invoice.seller, 'BT-29'],
 		['buyer', invoice.buyer, 'BT-46'],
 	] as const) {
-		for (const id of party.identifiers.filter((i) => i.scheme === '0224')) {
+		for (const id of party.identifiers.filter((i) => i.global && i.scheme === '0224')) {
 			if (id.value.length > 100)
 				found.push(
 					ruleAnomaly('BR_FR_PRIVATE_ID_FORMAT', `${field}.identifiers`, {
