@@ -807,6 +807,10 @@ const MUST_NOT_FIRE: Array<[string, string]> = [
 	],
 	// header rules: routing, attachments, invoiced objects, other parties, schemes
 	[
+		'buyer code (CII ID, not a global identifier) with scheme 0224 and a space',
+		frenchCii(['<ram:ID>CLI-0007</ram:ID>', '<ram:ID schemeID="0224">CLI 0007</ram:ID>']),
+	],
+	[
 		'BAR B2B, self-billed (389), seller address its SIREN_suffix',
 		frenchCii(BAR_B2B, typeCode('389'), [
 			SELLER_SIREN_URI,
@@ -1091,6 +1095,60 @@ MUST_NOT_FIRE.push(
 		]),
 	],
 );
+
+// BR-FR-DEC-01: the document's amounts as written.
+MUST_FIRE.push(
+	[
+		'line net amount with 3 decimals',
+		'BR_FR_AMOUNT_FORMAT',
+		frenchCii([
+			'<ram:LineTotalAmount>200.00</ram:LineTotalAmount></ram:SpecifiedTradeSettlementLineMonetarySummation>',
+			'<ram:LineTotalAmount>200.000</ram:LineTotalAmount></ram:SpecifiedTradeSettlementLineMonetarySummation>',
+		]),
+	],
+	[
+		'total with VAT written with a comma',
+		'BR_FR_AMOUNT_FORMAT',
+		frenchCii([
+			'<ram:GrandTotalAmount>240.00</ram:GrandTotalAmount>',
+			'<ram:GrandTotalAmount>240,00</ram:GrandTotalAmount>',
+		]),
+	],
+	[
+		'VAT total with 3 decimals',
+		'BR_FR_AMOUNT_FORMAT',
+		frenchCii([
+			'<ram:TaxTotalAmount currencyID="EUR">40.00</ram:TaxTotalAmount>',
+			'<ram:TaxTotalAmount currencyID="EUR">40.000</ram:TaxTotalAmount>',
+		]),
+	],
+	[
+		'VAT breakdown amount with a "+"',
+		'BR_FR_AMOUNT_FORMAT',
+		frenchCii([
+			'<ram:CalculatedAmount>40.00</ram:CalculatedAmount>',
+			'<ram:CalculatedAmount>+40.00</ram:CalculatedAmount>',
+		]),
+	],
+	[
+		'document allowance with 3 decimals',
+		'BR_FR_AMOUNT_FORMAT',
+		frenchCii([
+			'<ram:SpecifiedTradePaymentTerms>',
+			'<ram:SpecifiedTradeAllowanceCharge><ram:ChargeIndicator><udt:Indicator>false</udt:Indicator></ram:ChargeIndicator><ram:ActualAmount>0.001</ram:ActualAmount><ram:Reason>Remise</ram:Reason></ram:SpecifiedTradeAllowanceCharge><ram:SpecifiedTradePaymentTerms>',
+		]),
+	],
+);
+MUST_NOT_FIRE.push([
+	'amounts without decimals or with one',
+	frenchCii(
+		[
+			'<ram:DuePayableAmount>240.00</ram:DuePayableAmount>',
+			'<ram:DuePayableAmount>240</ram:DuePayableAmount>',
+		],
+		['<ram:BasisAmount>200.00</ram:BasisAmount>', '<ram:BasisAmount>200.0</ram:BasisAmount>'],
+	),
+]);
 
 /** Minimal edits of the EN 16931 example invoices of the shared corpus (test/fixtures/einvoices/en16931/cii, NOTICE): the rule that must fire. */
 const CII_LINE_END = '</ram:SpecifiedLineTradeSettlement>';
@@ -1742,7 +1800,7 @@ describe('BR-FR flux 2 rules in the intake checks', () => {
 
 	it('every BR_FR rule names the official assertions it stands for', () => {
 		const rules = INTAKE_RULES.filter((r) => r.code.startsWith('BR_FR_'));
-		expect(rules.length).toBe(34);
+		expect(rules.length).toBe(35);
 		for (const r of rules) {
 			expect(r.brFr?.length).toBeGreaterThan(0);
 			expect(r).toMatchObject({ scope: 'fr', sources: 'einvoice', severity: 'warn' });
@@ -1861,6 +1919,11 @@ describe('BR-FR flux 2 rules in the intake checks', () => {
 				]),
 				'price-7-decimals': frenchUbl(['12.50</cbc:PriceAmount>', '12.5000001</cbc:PriceAmount>']),
 				...UBL_LINE_EDITS,
+				'payable-3-decimals': frenchUbl([
+					'<cbc:PayableAmount currencyID="EUR">240.00</cbc:PayableAmount>',
+					'<cbc:PayableAmount currencyID="EUR">240.000</cbc:PayableAmount>',
+				]),
+				'line-amount-comma': frenchUbl([UBL_LINE_1, UBL_LINE_1.replace('125.00', '125,00')]),
 				...Object.fromEntries(
 					Object.entries(UBL_MULTI_VENDOR).map(([name, [, xml]]) => [name, xml]),
 				),
@@ -1899,6 +1962,11 @@ describe('BR-FR flux 2 rules in the intake checks', () => {
 			expect(portedCodes(official['price-7-decimals'])).toContain('BR_FR_LINE_NUMBER_FORMAT');
 			for (const name of ['attribute-without-value', 'attribute-value-and-measure'])
 				expect([name, portedCodes(official[name]).includes('BR_FR_ITEM_ATTRIBUTE')]).toEqual([
+					name,
+					true,
+				]);
+			for (const name of ['payable-3-decimals', 'line-amount-comma'])
+				expect([name, portedCodes(official[name]).includes('BR_FR_AMOUNT_FORMAT')]).toEqual([
 					name,
 					true,
 				]);

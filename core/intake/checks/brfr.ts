@@ -288,7 +288,7 @@ export function brFrRules(invoice: ParsedInvoice): Anomaly[] {
 		['seller', invoice.seller, 'BT-29'],
 		['buyer', invoice.buyer, 'BT-46'],
 	] as const) {
-		for (const id of party.identifiers.filter((i) => i.scheme === '0224')) {
+		for (const id of party.identifiers.filter((i) => i.global && i.scheme === '0224')) {
 			if (id.value.length > 100)
 				found.push(
 					ruleAnomaly('BR_FR_PRIVATE_ID_FORMAT', `${field}.identifiers`, {
@@ -751,6 +751,10 @@ function frenchLineRules(invoice: ParsedInvoice, specialBd: boolean): Anomaly[] 
 		}
 	});
 	found.push(...lineSubtypeRules(invoice));
+	// BR-FR-DEC-01: the document's amounts as written, at most 2 decimals after a ".", 19 digits, a leading "-" allowed
+	for (const { label, field, value } of invoice.writtenAmounts ?? [])
+		if (decimalProblem(value, 2, true))
+			found.push(ruleAnomaly('BR_FR_AMOUNT_FORMAT', field, { value, label }));
 	return found;
 }
 

@@ -1065,6 +1065,26 @@ export const INTAKE_RULES: readonly IntakeRule[] = [
 		'Indiquez sur chaque ligne GROUP sans parent son vendeur (nom, identifiant légal, pays), ses totaux de TVA, son numéro de sous-facture (AFL) et sa référence AVV, et pour une facture rectificative ou un avoir la facture antérieure avec sa date.',
 	),
 	brFrRule(
+		'BR_FR_AMOUNT_FORMAT',
+		[
+			'BR-FR-DEC-01/BT-92/BT-99',
+			'BR-FR-DEC-01/BT-93',
+			'BR-FR-DEC-01/BT-93/BT-100',
+			...['106', '107', '108', '109', '110', '111', '112', '113', '114', '115', '116', '117'].map(
+				(n) => `BR-FR-DEC-01/BT-${n}`,
+			),
+			'BR-FR-DEC-01/BT-131',
+			'BR-FR-DEC-01/BT-136',
+			'BR-FR-DEC-01/BT-137',
+			'BR-FR-DEC-01/BT-136/BT-141',
+			'BR-FR-DEC-01/BT-137/BT-142',
+		],
+		'{field}: the amount "{value}" ({label}) is written in a form the platforms refuse: at most 2 decimals after a ".", 19 digits, a leading "-" allowed.',
+		'{field} : le montant « {value} » ({label}) est écrit sous une forme refusée par les plateformes : au plus 2 décimales après un « . », 19 chiffres, un « - » en tête admis.',
+		'Write the amounts of the invoice with at most 2 decimals in the invoicing tool.',
+		"Écrivez les montants de la facture avec au plus 2 décimales dans l'outil de facturation.",
+	),
+	brFrRule(
 		'BR_FR_FRAMEWORK_SELF_BILLING',
 		['BR-FR-MV-13/BT-3', 'BR-FR-BD-13/BT-3'],
 		'The type {value} is {reasonEn} in the {framework} framework (self-billed types: 389, 261, 501, 500, 502, 471, 473).',

@@ -231,6 +231,8 @@ export interface ParsedInvoice {
 	precedingInvoiceDate?: string;
 	/** Every reference to a preceding invoice the header gives (BG-3: BT-25 and BT-26), in document order. */
 	precedingInvoices?: Array<{ number?: string; date?: string }>;
+	/** The document's amounts as written, with their business term (BR-FR-DEC-01), for UBL and CII invoices. */
+	writtenAmounts?: Array<{ label: string; field: string; value: string }>;
 	/** The root element of a UBL document: the official UBL rules BR-FR-CO-03/05 judge a CreditNote, BR-FR-CO-04 an Invoice. */
 	ublRoot?: 'Invoice' | 'CreditNote';
 	/** Tax point date (BT-7). */
