@@ -954,6 +954,8 @@ interface GroupedLine {
 	references?: string | false;
 	taxTotal?: boolean;
 	preceding?: boolean;
+	/** A DETAIL line's sub-invoice number at the start of its VAT exemption reason (default FA-2026/0107). */
+	exemption?: string;
 }
 const SELLER: [string, string] = ['Moulins Dupré SAS', '123456782'];
 const BUYER_AS_SELLER: [string, string] = ['Boulangerie Martin SARL', '552032534'];
@@ -968,7 +970,11 @@ const groupedLine = (line: GroupedLine): string => {
 		seller
 			? `<ram:ItemSellerTradeParty><ram:Name>${seller[0]}</ram:Name><ram:SpecifiedLegalOrganization><ram:ID schemeID="0002">${seller[1]}</ram:ID></ram:SpecifiedLegalOrganization><ram:PostalTradeAddress><ram:CountryID>FR</ram:CountryID></ram:PostalTradeAddress></ram:ItemSellerTradeParty>`
 			: ''
-	}<ram:NetPriceProductTradePrice><ram:ChargeAmount>200.00</ram:ChargeAmount></ram:NetPriceProductTradePrice></ram:SpecifiedLineTradeAgreement><ram:SpecifiedLineTradeDelivery><ram:BilledQuantity unitCode="C62">1</ram:BilledQuantity></ram:SpecifiedLineTradeDelivery><ram:SpecifiedLineTradeSettlement><ram:ApplicableTradeTax><ram:TypeCode>VAT</ram:TypeCode><ram:CategoryCode>S</ram:CategoryCode><ram:RateApplicablePercent>20.00</ram:RateApplicablePercent></ram:ApplicableTradeTax>${
+	}<ram:NetPriceProductTradePrice><ram:ChargeAmount>200.00</ram:ChargeAmount></ram:NetPriceProductTradePrice></ram:SpecifiedLineTradeAgreement><ram:SpecifiedLineTradeDelivery><ram:BilledQuantity unitCode="C62">1</ram:BilledQuantity></ram:SpecifiedLineTradeDelivery><ram:SpecifiedLineTradeSettlement><ram:ApplicableTradeTax><ram:TypeCode>VAT</ram:TypeCode>${
+		line.subtype === 'DETAIL'
+			? `<ram:ExemptionReason>#${line.exemption ?? 'FA-2026/0107'}#</ram:ExemptionReason>`
+			: ''
+	}<ram:CategoryCode>S</ram:CategoryCode><ram:RateApplicablePercent>20.00</ram:RateApplicablePercent></ram:ApplicableTradeTax>${
 		line.preceding ? precedingRef('FA-2026/0001', '20260105') : ''
 	}<ram:SpecifiedTradeSettlementLineMonetarySummation><ram:LineTotalAmount>200.00</ram:LineTotalAmount>${
 		line.taxTotal === false ? '' : '<ram:TaxTotalAmount currencyID="EUR">40.00</ram:TaxTotalAmount>'
@@ -1022,21 +1028,21 @@ MUST_FIRE.push(
 		groupedCii('S9', '389', [...S8_LINES, { id: 3, subtype: 'GROUP' }]),
 	],
 	[
-		'S8: a GROUP line without seller nor VAT total',
+		'S8: a GROUP line without seller name nor VAT total',
 		'BR_FR_GROUP_LINE',
 		groupedCii('S8', '380', [
-			{ id: 1, subtype: 'GROUP', seller: false, taxTotal: false, references: false },
+			{ id: 1, subtype: 'GROUP', seller: ['', '123456782'], taxTotal: false },
 			{ id: 2, subtype: 'DETAIL', parent: 1 },
 		]),
 	],
 	[
-		'S8: a GROUP line whose AFL reference is not of type 130 and AVV is S8',
+		'S8: a GROUP line whose AVV reference is S8',
 		'BR_FR_GROUP_LINE',
 		groupedCii('S8', '380', [
 			{
 				id: 1,
 				subtype: 'GROUP',
-				references: `${objectRef('FA-2026/0107', '916', 'AFL')}${objectRef('S8', '130', 'AVV')}`,
+				references: `${objectRef('FA-2026/0107', '130', 'AFL')}${objectRef('S8', '130', 'AVV')}`,
 			},
 			S8_LINES[1],
 		]),
@@ -1050,6 +1056,35 @@ MUST_FIRE.push(
 		'S9 self-billed credit note (261): GROUP lines without their preceding invoice',
 		'BR_FR_GROUP_LINE',
 		groupedCii('S9', '261', S9_LINES, HEADER_REF),
+	],
+	[
+		'S8: a DETAIL line of another seller than its GROUP line',
+		'BR_FR_LINE_SELLER',
+		groupedCii('S8', '380', [
+			S8_LINES[0],
+			{ id: 2, subtype: 'DETAIL', parent: 1, seller: BUYER_AS_SELLER },
+		]),
+	],
+	[
+		'S8: a DETAIL line without seller',
+		'BR_FR_LINE_SELLER',
+		groupedCii('S8', '380', [S8_LINES[0], { id: 2, subtype: 'DETAIL', parent: 1, seller: false }]),
+	],
+	[
+		'S8: a DETAIL line with another sub-invoice number than its GROUP line',
+		'BR_FR_LINE_SELLER',
+		groupedCii('S8', '380', [
+			S8_LINES[0],
+			{ id: 2, subtype: 'DETAIL', parent: 1, references: objectRef('FA-2026/0999', '130', 'AFL') },
+		]),
+	],
+	[
+		'S8: a DETAIL line whose VAT exemption reason names another sub-invoice',
+		'BR_FR_LINE_SELLER',
+		groupedCii('S8', '380', [
+			S8_LINES[0],
+			{ id: 2, subtype: 'DETAIL', parent: 1, exemption: 'FA-2026/0999' },
+		]),
 	],
 	[
 		'S8: a self-billed type (389)',
@@ -1800,7 +1835,7 @@ describe('BR-FR flux 2 rules in the intake checks', () => {
 
 	it('every BR_FR rule names the official assertions it stands for', () => {
 		const rules = INTAKE_RULES.filter((r) => r.code.startsWith('BR_FR_'));
-		expect(rules.length).toBe(35);
+		expect(rules.length).toBe(36);
 		for (const r of rules) {
 			expect(r.brFr?.length).toBeGreaterThan(0);
 			expect(r).toMatchObject({ scope: 'fr', sources: 'einvoice', severity: 'warn' });
