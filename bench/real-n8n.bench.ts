@@ -795,7 +795,7 @@ const bench: BenchFn = async (ctx: BenchContext) => {
 				}
 			}
 			ctx.log(
-				`${id}: execution ${Math.round(result.executionMs)} ms (wall ${Math.round(result.wallMs)} ms), nodes ${JSON.stringify(Object.fromEntries(Object.entries(result.nodeMs)))}, peak ${Math.round(result.peakMb)} MB, load ${loadAverage()}`,
+				`${id}: execution ${Math.round(result.executionMs)} ms (wall ${Math.round(result.wallMs)} ms), nodes ${JSON.stringify(Object.fromEntries(Object.entries(result.nodeMs)))}, peak ${Math.round(result.peakMb)} MB (whole command, start-up included: ${Math.round(result.peakLifeMb)} MB), load ${loadAverage()}`,
 			);
 			return result;
 		};

@@ -89,7 +89,7 @@ const SELECT_DUE = `SELECT i.id, i.number, i.due_date::text, trim(i.currency) AS
 	FROM invoices i
 	LEFT JOIN LATERAL (
 		SELECT l.status_code, l.issued_at AT TIME ZONE 'UTC' AS issued_at, l.amounts FROM lifecycle_statuses l
-		WHERE l.invoice_id = i.id AND l.status_code IN ('205', '206') AND l.outcome IN ('applied', 'superseded')
+		WHERE l.invoice_id = i.id AND l.status_code IN ('205', '206') AND l.outcome IN ('applied', 'superseded') AND l.effect = 'approved'
 			AND NOT EXISTS (SELECT 1 FROM lifecycle_statuses x WHERE x.invoice_id = i.id AND x.status_code IN ('207', '208', '210', '213', '501')
 				AND x.outcome IN ('applied', 'superseded') AND x.issued_at > l.issued_at)
 		ORDER BY l.issued_at DESC, l.id DESC LIMIT 1

@@ -11,7 +11,9 @@ import {
 	applyLifecycleStatuses,
 	applyPendingLifecycleStatuses,
 	CHORUS_PRO_STATUSES,
+	loadLifecycleSettings,
 	normaliseLifecycleRecord,
+	saveLifecycleSettings,
 } from './ledger';
 import { lifecycleStatus } from './statuses';
 
@@ -393,6 +395,74 @@ describe('platform statuses drive collections', () => {
 		const lateDue = late.due.flatMap((m) => m.invoices.map((i) => i.number));
 		expect(lateDue).toEqual(expect.arrayContaining(['Q-205', 'Q-206', 'Q-205M', 'Q-NONE']));
 		expect(lateDue).not.toContain('Q-207');
+	});
+
+	it('each effect can be turned off by the company (ledger setting, or the call): the status is then in the timeline and changes nothing else', async () => {
+		for (const n of ['C-207', 'C-211', 'C-210', 'C-205']) {
+			const customerId = await addCustomer(ledger, { externalId: `PC-${n}`, name: `Client ${n}` });
+			await addInvoice(ledger, { customerId, number: n, dueDate: '2025-10-14' });
+		}
+		await saveLifecycleSettings(ledger, {
+			effectsOff: ['dispute', 'payment_sent', 'approved'],
+			paymentSentHoldDays: 20,
+		});
+		expect(await loadLifecycleSettings(ledger)).toEqual({
+			effectsOff: ['dispute', 'payment_sent', 'approved'],
+			paymentSentHoldDays: 20,
+		});
+		const results = await applyLifecycleStatuses(ledger, [
+			event('C-207', '207', '2025-10-15T08:00:00Z', { reasonCode: 'PU_ERR' }),
+			event('C-211', '211', '2025-10-16T08:00:00Z'),
+			event('C-205', '205', '2025-10-10T08:00:00Z'),
+		]);
+		expect(results.map((r) => [r.invoiceNumber, r.outcome, r.effect, r.effectOff])).toEqual([
+			['C-207', 'applied', 'none', 'dispute'],
+			['C-211', 'applied', 'none', 'payment_sent'],
+			['C-205', 'applied', 'none', 'approved'],
+		]);
+		expect(await disputesOf('C-207')).toEqual([]);
+		const [entry] = await ledger.query<{ summary: string; payload: Record<string, unknown> }>(
+			"SELECT h.summary, h.payload FROM history h JOIN invoices i ON i.id = h.invoice_id WHERE i.number = 'C-207' AND h.kind = 'lifecycle_status'",
+		);
+		expect(entry.summary).toBe('Platform status 207 Disputed for invoice C-207 — PU_ERR');
+		expect(entry.payload.effectOff).toBe('dispute');
+		let { due } = await plan();
+		expect(['C-207', 'C-211', 'C-205'].every((n) => due.has(n))).toBe(true);
+		// the approval turned off answers no quality call
+		const calls = await planCalls(ledger, { asOf: '2025-10-09', zone: 'Europe/Paris' });
+		const c205 = calls.calls.find((c) => c.customer.externalId === 'PC-C-205');
+		expect(c205?.invoices[0].platformApproval).toBeUndefined();
+		expect(c205?.checklist.some((c) => c.answer !== undefined)).toBe(false);
+		// an effect still on (refused) applies; a call's own list wins over the setting (none off: the dispute opens)
+		const [refused] = await applyLifecycleStatuses(ledger, [
+			event('C-210', '210', '2025-10-16T08:00:00Z', { reasonCode: 'DOUBLE_FACT' }),
+		]);
+		expect([refused.effect, refused.effectOff]).toEqual(['refused', undefined]);
+		const [second] = await applyLifecycleStatuses(
+			ledger,
+			[event('C-207', '208', '2025-10-17T08:00:00Z', { reasonCode: 'JUSTIF_ABS' })],
+			{ effectsOff: [] },
+		);
+		expect(second.effect).toBe('dispute');
+		({ due } = await plan());
+		expect(due.has('C-210')).toBe(false);
+		expect(due.has('C-207')).toBe(false);
+		// the stored hold length applies when the call gives none
+		await saveLifecycleSettings(ledger, { paymentSentHoldDays: 20 });
+		await applyLifecycleStatuses(ledger, [event('C-211', '211', '2025-10-18T08:00:00Z')]);
+		const [hold] = await ledger.query<{ until: string }>(
+			"SELECT h.until::text FROM holds h JOIN invoices i ON i.id = h.invoice_id WHERE i.number = 'C-211'",
+		);
+		expect(hold.until).toBe('2025-11-07');
+		// what cannot be turned off, or is not a number of days, is refused in both languages
+		await expect(saveLifecycleSettings(ledger, { effectsOff: ['cashed'] })).rejects.toMatchObject({
+			code: 'LIFECYCLE_SETTINGS_INVALID',
+			details: { messageFr: expect.stringContaining("n'est pas un effet") },
+		});
+		await expect(saveLifecycleSettings(ledger, { paymentSentHoldDays: 0 })).rejects.toMatchObject({
+			code: 'LIFECYCLE_SETTINGS_INVALID',
+		});
+		await saveLifecycleSettings(ledger, {});
 	});
 
 	it('applies each message once; an older status arriving late is recorded but does not undo a newer one', async () => {

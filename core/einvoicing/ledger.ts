@@ -27,8 +27,96 @@ export interface LifecycleOptions {
 	sellerIds?: string[];
 	/** Days a "payment sent" (211) status holds dunning while the money travels (default 10). */
 	paymentSentHoldDays?: number;
+	/**
+	 * Effects the company turned off: a status whose effect is among them is recorded in the timeline and the history
+	 * of statuses, and changes nothing else (result effect `none`, `effectOff` names the effect). Default: the
+	 * company's lifecycle settings (saveLifecycleSettings), else none.
+	 */
+	effectsOff?: LifecycleEffect[];
 	zone?: string;
 	actor?: string;
+}
+
+/** The effects a company may turn off (those that change collections). */
+export const SWITCHABLE_EFFECTS: readonly LifecycleEffect[] = [
+	'reception',
+	'approved',
+	'dispute',
+	'resolve',
+	'refused',
+	'rejected',
+	'payment_sent',
+	'factored',
+];
+
+/** The company's lifecycle settings, kept in the ledger (settings key `einvoicing.lifecycle`). */
+export interface LifecycleSettings {
+	effectsOff?: LifecycleEffect[];
+	paymentSentHoldDays?: number;
+	sellerIds?: string[];
+}
+export const LIFECYCLE_SETTINGS_KEY = 'einvoicing.lifecycle';
+
+function validLifecycleSettings(value: unknown): LifecycleSettings {
+	const v = (value && typeof value === 'object' ? value : {}) as Record<string, unknown>;
+	const settings: LifecycleSettings = {};
+	if (v.effectsOff !== undefined) {
+		const bad = Array.isArray(v.effectsOff)
+			? v.effectsOff.filter((e) => !SWITCHABLE_EFFECTS.includes(e as LifecycleEffect))
+			: [v.effectsOff];
+		if (bad.length)
+			throw new ReceivablesError(
+				'LIFECYCLE_SETTINGS_INVALID',
+				`${bad.map((b) => JSON.stringify(b)).join(', ')} is not an effect that can be turned off.`,
+				{
+					hint: `Give effectsOff as a list of: ${SWITCHABLE_EFFECTS.join(', ')}.`,
+					details: {
+						messageFr: `${bad.map((b) => JSON.stringify(b)).join(', ')} n'est pas un effet que l'on peut désactiver.`,
+						hintFr: `Donnez effectsOff comme une liste parmi : ${SWITCHABLE_EFFECTS.join(', ')}.`,
+					},
+				},
+			);
+		settings.effectsOff = v.effectsOff as LifecycleEffect[];
+	}
+	if (v.paymentSentHoldDays !== undefined) {
+		const days = v.paymentSentHoldDays;
+		if (typeof days !== 'number' || !Number.isInteger(days) || days < 1 || days > 365)
+			throw new ReceivablesError(
+				'LIFECYCLE_SETTINGS_INVALID',
+				`${JSON.stringify(days)} is not a number of days for the payment-sent hold.`,
+				{
+					hint: 'Give paymentSentHoldDays as a whole number from 1 to 365.',
+					details: {
+						messageFr: `${JSON.stringify(days)} n'est pas un nombre de jours pour l'attente d'un paiement transmis.`,
+						hintFr: 'Donnez paymentSentHoldDays en nombre entier de 1 à 365.',
+					},
+				},
+			);
+		settings.paymentSentHoldDays = days;
+	}
+	if (Array.isArray(v.sellerIds)) settings.sellerIds = v.sellerIds.map(String);
+	return settings;
+}
+
+/** The company's lifecycle settings stored in the ledger, or {} when none. */
+export async function loadLifecycleSettings(ledger: Ledger): Promise<LifecycleSettings> {
+	const rows = await ledger.query<{ value: unknown }>('SELECT value FROM settings WHERE key = $1', [
+		LIFECYCLE_SETTINGS_KEY,
+	]);
+	return validLifecycleSettings(rows[0]?.value);
+}
+
+/** Stores the company's lifecycle settings (effects turned off, payment-sent hold, its SIRENs); refused when invalid. */
+export async function saveLifecycleSettings(
+	ledger: Ledger,
+	settings: LifecycleSettings,
+): Promise<void> {
+	const valid = validLifecycleSettings(settings);
+	await ledger.query(
+		`INSERT INTO settings (key, value) VALUES ($1, $2::jsonb)
+		ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value, updated_at = now()`,
+		[LIFECYCLE_SETTINGS_KEY, JSON.stringify(valid)],
+	);
 }
 
 export type LifecycleOutcome = 'applied' | 'duplicate' | 'superseded' | 'pending' | 'other_issuer';
@@ -42,6 +130,8 @@ export interface LifecycleResult {
 	invoiceId?: string;
 	/** Dispute opened (207, 208, 210) or resolved (209). */
 	disputeId?: string;
+	/** The status's effect, turned off by the company (the status changed nothing but the timeline). */
+	effectOff?: LifecycleEffect;
 	/** 203: the reception date it set (the earliest availability), and the due date it moved (terms from reception). */
 	receptionDate?: string;
 	dueDate?: string;
@@ -251,9 +341,24 @@ export async function applyLifecycleStatuses(
 		.sort((a, b) => a.event.issuedAt.localeCompare(b.event.issuedAt) || a.index - b.index);
 	const results: LifecycleResult[] = new Array(events.length);
 	const routing = await disputeRouting(ledger);
+	const settings = await withCompanySettings(ledger, options);
 	for (const { event, index } of order)
-		results[index] = await applyOne(ledger, event, options, routing);
+		results[index] = await applyOne(ledger, event, settings, routing);
 	return results;
+}
+
+/** The call's options over the company's stored lifecycle settings (an option given wins). */
+async function withCompanySettings(
+	ledger: Ledger,
+	options: LifecycleOptions,
+): Promise<LifecycleOptions> {
+	const stored = await loadLifecycleSettings(ledger);
+	return {
+		...options,
+		effectsOff: options.effectsOff ?? stored.effectsOff,
+		paymentSentHoldDays: options.paymentSentHoldDays ?? stored.paymentSentHoldDays,
+		sellerIds: options.sellerIds?.length ? options.sellerIds : stored.sellerIds,
+	};
 }
 
 async function applyOne(
@@ -270,6 +375,9 @@ async function applyOne(
 			`"${event.statusCode}" is not a lifecycle status.`,
 			`« ${event.statusCode} » n'est pas un statut de cycle de vie.`,
 		);
+	// an effect the company turned off: the status is recorded and changes nothing else
+	const effectOff = options.effectsOff?.includes(status.effect) ? status.effect : undefined;
+	const effect: LifecycleEffect = effectOff ? 'none' : status.effect;
 	const zone = options.zone ?? DEFAULT_ZONE;
 	const actor = options.actor ?? `platform:${options.source ?? 'e-invoicing'}`;
 	const message = describe(event);
@@ -399,7 +507,7 @@ async function applyOne(
 		// courier's proof of delivery does, it starts the collections clock: terms counted from reception move the
 		// due date (reception + terms days), so the next reminder plan counts from it.
 		let reception: Pick<LifecycleResult, 'receptionDate' | 'dueDate' | 'previousDueDate'> = {};
-		if (status.effect === 'reception') {
+		if (effect === 'reception') {
 			const moved = await client.query<{ due_date: string; previous_due: string }>(
 				`UPDATE invoices i SET reception_date = $2::date,
 					due_date = CASE WHEN i.terms_basis = 'reception' AND i.terms_days IS NOT NULL THEN $2::date + i.terms_days ELSE i.due_date END,
@@ -417,7 +525,12 @@ async function applyOne(
 				};
 		}
 		if (!newer) {
-			await record('superseded', invoice.id, status.effect === 'reception' ? 'reception' : null);
+			// an older approval still answers the quality call (unless the company turned approvals off)
+			await record(
+				'superseded',
+				invoice.id,
+				effect === 'reception' || effect === 'approved' || effectOff ? effect : null,
+			);
 			await history(true, reception);
 			return { ...base, outcome: 'superseded' as const, invoiceId: invoice.id, ...reception };
 		}
@@ -426,7 +539,7 @@ async function applyOne(
 			[invoice.id, event.statusCode, event.issuedAt],
 		);
 		let disputeId: string | undefined;
-		switch (status.effect) {
+		switch (effect) {
 			case 'dispute':
 			case 'refused': {
 				const opened = await openDisputeIn(client, routing, {
@@ -443,7 +556,7 @@ async function applyOne(
 					actor,
 				});
 				disputeId = String(opened.disputeId);
-				if (status.effect === 'refused')
+				if (effect === 'refused')
 					await hold(
 						`Refusée sur la plateforme (${event.reasonCode ?? 'sans motif'}) / refused on the platform`,
 						null,
@@ -476,15 +589,20 @@ async function applyOne(
 			default:
 				break;
 		}
-		await history(false, { ...reception, ...(disputeId ? { disputeId } : {}) });
-		await record('applied', invoice.id, status.effect);
+		await history(false, {
+			...reception,
+			...(disputeId ? { disputeId } : {}),
+			...(effectOff ? { effectOff } : {}),
+		});
+		await record('applied', invoice.id, effect);
 		return {
 			...base,
 			outcome: 'applied' as const,
-			effect: status.effect,
+			effect: effect,
 			invoiceId: invoice.id,
 			...reception,
 			...(disputeId ? { disputeId } : {}),
+			...(effectOff ? { effectOff } : {}),
 		};
 	});
 	for (const id of toResolve) {
@@ -521,6 +639,7 @@ export async function applyPendingLifecycleStatuses(
 		ORDER BY l.issued_at, l.id`,
 	);
 	const routing = await disputeRouting(ledger);
+	const settings = await withCompanySettings(ledger, options);
 	const results: LifecycleResult[] = [];
 	for (const r of rows) {
 		results.push(
@@ -536,7 +655,7 @@ export async function applyPendingLifecycleStatuses(
 					...(r.reason_text ? { reasonText: r.reason_text } : {}),
 					amounts: r.amounts.map((a) => ({ ...a, amountMinor: BigInt(a.amountMinor) })),
 				},
-				options,
+				settings,
 				routing,
 				true,
 			),

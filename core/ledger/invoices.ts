@@ -107,6 +107,11 @@ export interface StoreInvoicesOptions {
 	effectiveOn?: string;
 	/** IANA zone of `effectiveOn`'s default (default Europe/Paris). */
 	zone?: string;
+	/**
+	 * Whether this call refreshes the table's planner statistics after each batch (noteBulkRows, default true).
+	 * false: the caller passes the rows created to noteBulkRows itself, e.g. while it writes its next batch.
+	 */
+	noteStatistics?: boolean;
 }
 
 function customerMismatch(invoice: LedgerInvoice): NonNullable<StoreOutcome['error']> {
@@ -772,7 +777,7 @@ export async function storeInvoices(
 			results.push(...attempt.outcomes);
 			let created = 0;
 			for (const outcome of attempt.outcomes) if (outcome.status === 'created') created++;
-			await noteBulkRows(ledger, 'invoices', created);
+			if (options.noteStatistics !== false) await noteBulkRows(ledger, 'invoices', created);
 		} else {
 			const error = attempt.error;
 			if (slice.length === 1) {

@@ -17,7 +17,15 @@ export function parseCalendarDate(input: unknown, zone = DEFAULT_ZONE): string |
 	const text = input.trim();
 	let m: RegExpMatchArray | null;
 	// A calendar date is the same in every zone: checked without building a zoned DateTime (the hot path of bulk intake).
-	if ((m = text.match(/^(\d{4})-(\d{2})-(\d{2})$/))) return calendarDate(+m[1], +m[2], +m[3]);
+	if ((m = text.match(/^(\d{4})-(\d{2})-(\d{2})$/))) {
+		// Already YYYY-MM-DD: returned as it is when it is plainly a real date (days 1–28 exist in every month).
+		const year = +m[1];
+		const month = +m[2];
+		const day = +m[3];
+		if (year >= 1900 && year <= 2200 && month >= 1 && month <= 12 && day >= 1 && day <= 28)
+			return text;
+		return calendarDate(year, month, day);
+	}
 	if ((m = text.match(/^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$/)))
 		return calendarDate(+m[3], +m[2], +m[1]);
 	if ((m = text.match(/^(\d{4})(\d{2})(\d{2})$/))) return calendarDate(+m[1], +m[2], +m[3]);

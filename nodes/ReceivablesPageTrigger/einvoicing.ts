@@ -14,6 +14,11 @@ import {
 	receiveSignedStatuses,
 	signedStatusesResponse,
 } from '../../core';
+import {
+	paymentSentHoldDaysOption,
+	sellerIdsOption,
+	toleranceSecondsOption,
+} from '../shared/signedOptions';
 import { getLedger } from '../shared/transport/ledger';
 import { readRequestBody } from './requestBody';
 
@@ -85,14 +90,7 @@ export const einvoicingProperties: INodeProperties[] = [
 		default: {},
 		displayOptions: { show: { page: ['einvoicingStatuses'] } },
 		options: [
-			{
-				displayName: 'Company SIREN',
-				name: 'sellerIds',
-				type: 'string',
-				default: '',
-				description:
-					"The company's SIREN (comma-separated if several): a status naming another seller is kept and reported, never applied",
-			},
+			sellerIdsOption,
 			{
 				displayName: 'Maximum Body Size (KB)',
 				name: 'maxBodyKb',
@@ -101,22 +99,8 @@ export const einvoicingProperties: INodeProperties[] = [
 				default: 5120,
 				description: 'Larger requests get 413 before anything of them is read',
 			},
-			{
-				displayName: 'Payment Sent Hold (Days)',
-				name: 'paymentSentHoldDays',
-				type: 'number',
-				typeOptions: { minValue: 1 },
-				default: 10,
-				description: 'How long a "payment sent" (211) status holds dunning while the money travels',
-			},
-			{
-				displayName: 'Time Tolerance (Seconds)',
-				name: 'toleranceSeconds',
-				type: 'number',
-				typeOptions: { minValue: 1 },
-				default: DEFAULT_SIGNATURE_TOLERANCE_SECONDS,
-				description: "How far the signature's timestamp may be from this server's clock",
-			},
+			paymentSentHoldDaysOption,
+			toleranceSecondsOption,
 		],
 	},
 ];
@@ -183,7 +167,9 @@ export async function serveEinvoicingStatuses(
 						.split(',')
 						.map((s) => s.replace(/\s/g, ''))
 						.filter(Boolean),
-					paymentSentHoldDays: positive(o.paymentSentHoldDays, 10),
+					// unset: the company's stored setting, else 10 days (core/einvoicing/ledger.ts)
+					paymentSentHoldDays:
+						Number(o.paymentSentHoldDays) > 0 ? Number(o.paymentSentHoldDays) : undefined,
 					actor: `n8n:${ctx.getWorkflow().id ?? 'workflow'}`,
 				},
 			},

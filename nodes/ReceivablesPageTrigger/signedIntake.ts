@@ -15,6 +15,14 @@ import {
 	type SignedRequestAccepted,
 } from '../../core';
 import { allocationJson } from '../InvoiceIntake/actions/storePayments.operation';
+import {
+	createMissingCustomersOption,
+	DEFAULT_SIGNED_INTAKE_MAX_BODY_MB,
+	defaultCurrencyOption,
+	maxBodyMbOption,
+	stripeZoneOption,
+	toleranceSecondsOption,
+} from '../shared/signedOptions';
 import { getLedger } from '../shared/transport/ledger';
 import { readRequestBody, type Said } from './requestBody';
 
@@ -30,8 +38,6 @@ export const SIGNED_INTAKE_OPTION = {
 
 /** The credential whose secret signs requests that name no integration key (optional: without it only integration keys sign). */
 export const WEBHOOK_CREDENTIAL = 'receivablesWebhookApi';
-
-const DEFAULT_MAX_BODY_MB = 5;
 
 const show = { show: { page: [SIGNED_INTAKE_PAGE] } };
 
@@ -83,39 +89,11 @@ export const signedIntakeProperties: INodeProperties[] = [
 		default: {},
 		displayOptions: show,
 		options: [
-			{
-				displayName: 'Create Missing Customers',
-				name: 'createMissingCustomers',
-				type: 'boolean',
-				default: false,
-				description:
-					"Whether an unknown customer code creates a customer (named after the invoice's customerName) instead of rejecting the invoice",
-			},
-			{ displayName: 'Default Currency', name: 'defaultCurrency', type: 'string', default: 'EUR' },
-			{
-				displayName: 'Maximum Body Size (MB)',
-				name: 'maxBodyMb',
-				type: 'number',
-				typeOptions: { minValue: 0.01 },
-				default: DEFAULT_MAX_BODY_MB,
-				description:
-					'Larger requests are refused with 413 before their signature or content is read',
-			},
-			{
-				displayName: 'Time Tolerance (Seconds)',
-				name: 'toleranceSeconds',
-				type: 'number',
-				typeOptions: { minValue: 1 },
-				default: DEFAULT_SIGNATURE_TOLERANCE_SECONDS,
-				description: "How far the signature's timestamp may be from this server's clock",
-			},
-			{
-				displayName: 'Time Zone',
-				name: 'zone',
-				type: 'string',
-				default: DEFAULT_ZONE,
-				description: 'Zone in which Stripe timestamps become calendar dates',
-			},
+			createMissingCustomersOption,
+			defaultCurrencyOption,
+			maxBodyMbOption,
+			toleranceSecondsOption,
+			stripeZoneOption,
 		],
 	},
 ];
@@ -154,7 +132,9 @@ export async function serveSignedIntake(ctx: IWebhookFunctions): Promise<IWebhoo
 		return { noWebhookResponse: true };
 	}
 	const options = ctx.getNodeParameter('intakeOptions', {}) as IDataObject;
-	const maxBodyBytes = Math.round((Number(options.maxBodyMb) || DEFAULT_MAX_BODY_MB) * 1024 * 1024);
+	const maxBodyBytes = Math.round(
+		(Number(options.maxBodyMb) || DEFAULT_SIGNED_INTAKE_MAX_BODY_MB) * 1024 * 1024,
+	);
 	const headers = ctx.getHeaderData() as Record<string, unknown>;
 	const read = await readRequestBody(ctx, maxBodyBytes, 'signed intake');
 	if (!read.ok) {

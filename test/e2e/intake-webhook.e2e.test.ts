@@ -13,28 +13,13 @@ import {
 	type N8nProcess,
 	type TestInstance,
 } from '../helpers/n8n';
+import type { SignedIntakeAnswer } from '../workflows/intake-signed-helpers';
 
 const WEBHOOK = 'receivables/signed';
 const WORKFLOW_ID = 'rcvSignedHook001';
 const SECRET = 'whsec_e2e_0123456789abcdefghij';
 
-interface Answer {
-	received: boolean;
-	stored?: boolean;
-	repeated?: boolean;
-	code?: string;
-	errorFr?: string;
-	deliveryId?: string;
-	invoices?: { created: number; revised: number; unchanged: number };
-	payments?: { created: number; unchanged: number };
-	rejected?: Array<{
-		kind: string;
-		ref: string | null;
-		code: string;
-		error: string;
-		errorFr: string;
-	}>;
-}
+type Answer = SignedIntakeAnswer;
 
 const body = {
 	invoices: [

@@ -219,7 +219,7 @@ export function brFrFailedAssertions(
 				.map(
 					(m) =>
 						m[2].match(
-							/BR-FR-[A-Z0-9-]*?\d\d\/(?:(?:BT|BG|EXT-FR-FE)-[\w-]+?|LEGALID|ID|AFL|AVV)(?=[\s\]:])/,
+							/BR-FR-[A-Z0-9-]*?\d\d\/(?:(?:BT|BG|EXT-FR-FE)-[\w-]+?(?:\/BT-\d+)*|LEGALID|ID|AFL|AVV)(?=[\s\]:])/,
 						)?.[0] ??
 						// a label joined to its element by a dash ("BR-FR-MV-14-EXT-FR-FE-136 : …")
 						m[2].match(/BR-FR-[A-Z]+-\d\d-(?:BT|EXT-FR-FE)-\d+(?=[\s\]:])/)?.[0] ??

@@ -10,6 +10,13 @@ import {
 	type WorkflowJson,
 } from '../helpers/engine';
 import { engineLedger } from '../helpers/engineLedger';
+import {
+	dakarDelivery,
+	intakeFootprint,
+	SIGNED_INTAKE_SECRET,
+	signedIntakeHeaders,
+	type SignedIntakeAnswer,
+} from './intake-signed-helpers';
 
 /**
  * A workflow as users built it before the Receivables Page Trigger's Signed Intake page (and as the package shipped
@@ -19,25 +26,9 @@ import { engineLedger } from '../helpers/engineLedger';
 const WORKFLOW: WorkflowJson = loadWorkflow(
 	path.join(PACKAGE_ROOT, 'test', 'fixtures', 'workflows', 'webhook-receive-signed-request.json'),
 );
-const SECRET = 'whsec_workflow_test_0123456789';
+const SECRET = SIGNED_INTAKE_SECRET;
 
-interface Answer {
-	received: boolean;
-	stored?: boolean;
-	code?: string;
-	error?: string;
-	errorFr?: string;
-	deliveryId?: string;
-	invoices?: { created: number; revised: number; unchanged: number };
-	payments?: { created: number; unchanged: number };
-	rejected?: Array<{
-		kind: string;
-		ref: string | null;
-		code: string;
-		error: string;
-		errorFr: string;
-	}>;
-}
+type Answer = SignedIntakeAnswer;
 
 /** The item the Webhook node (Raw Body on) outputs for a request: headers and parsed body as JSON, the bytes as binary. */
 function request(body: string, headers: Record<string, string>): INodeExecutionData {
@@ -50,14 +41,7 @@ function signed(
 	options: { timestamp?: number; secret?: string } = {},
 ): INodeExecutionData {
 	const raw = JSON.stringify(body);
-	const signature = signWebhookRequest({
-		rawBody: raw,
-		secret: options.secret ?? SECRET,
-		deliveryId: delivery,
-		timestamp: options.timestamp,
-		purpose: 'intake',
-	});
-	return request(raw, { 'x-receivables-signature': signature, 'x-receivables-delivery': delivery });
+	return request(raw, signedIntakeHeaders(raw, delivery, options));
 }
 
 describe('Invoice Intake › Receive Signed Request after a Webhook node (workflows built before the Signed Intake page)', () => {
@@ -71,54 +55,10 @@ describe('Invoice Intake › Receive Signed Request after a Webhook node (workfl
 
 	const post = (item: INodeExecutionData) =>
 		runWorkflow(WORKFLOW, { triggerItems: [item], credentials: t.credentials });
-	const footprint = async () =>
-		(
-			await t.ledger.query<
-				Record<string, string>
-			>(`SELECT (SELECT count(*) FROM invoices)::text AS invoices, (SELECT count(*) FROM payments)::text AS payments,
-			(SELECT count(*) FROM webhook_deliveries)::text AS deliveries, (SELECT count(*) FROM history)::text AS history`)
-		)[0];
+	const footprint = () => intakeFootprint(t.ledger);
 
 	test('stores a signed request, answers 200, summarises the rejected records for finance and hands paid invoices on', async () => {
-		const body = {
-			invoices: [
-				{
-					number: 'DK-2026-101',
-					customerId: 'CL-DKR',
-					currency: 'XOF',
-					totalIncl: '590 000',
-					totalTax: '90 000',
-					issueDate: '2026-04-01',
-					dueDate: '2026-05-01',
-				},
-				{
-					number: 'DK-2026-102',
-					customerId: 'CL-NEW',
-					customerName: 'Abidjan Services',
-					currency: 'XOF',
-					totalIncl: '100000',
-					issueDate: '2026-04-02',
-					dueDate: '2026-05-02',
-				},
-				{
-					number: 'DK-2026-103',
-					customerId: 'CL-DKR',
-					currency: 'XOF',
-					totalIncl: '1000',
-					issueDate: '31/04/2026',
-					dueDate: '2026-05-31',
-				},
-			],
-			payments: [
-				{
-					externalRef: 'WAVE-77',
-					amount: '100000',
-					currency: 'XOF',
-					date: '2026-04-20',
-					reference: 'Paiement DK-2026-102',
-				},
-			],
-		};
+		const body = dakarDelivery();
 		const result = await post(signed(body, 'dlv-100'));
 		expect(result.error).toBeUndefined();
 		expect(result.status).toBe('success');

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { signWebhookRequest, upsertCustomers } from '../../core';
+import { upsertCustomers } from '../../core';
 import { ReceivablesPageTrigger } from '../../nodes/ReceivablesPageTrigger/ReceivablesPageTrigger.node';
 import { closeLedgers } from '../../nodes/shared/transport/ledger';
 import {
@@ -11,6 +11,13 @@ import {
 } from '../helpers/engine';
 import { engineLedger } from '../helpers/engineLedger';
 import { callPageTrigger, type PageAnswer } from '../helpers/pageTrigger';
+import {
+	dakarDelivery,
+	intakeFootprint,
+	SIGNED_INTAKE_SECRET,
+	signedIntakeHeaders,
+	type SignedIntakeAnswer,
+} from './intake-signed-helpers';
 
 const EMAIL_NODE = 'E-mail finance';
 const TRIGGER = 'Signed request received';
@@ -33,43 +40,9 @@ function workflowWithoutEmail(): WorkflowJson {
 }
 
 const WORKFLOW = workflowWithoutEmail();
-const SECRET = 'whsec_workflow_test_0123456789';
-
-interface Answer {
-	received: boolean;
-	stored?: boolean;
-	repeated?: boolean;
-	code?: string;
-	error?: string;
-	errorFr?: string;
-	deliveryId?: string;
-	invoices?: { created: number; revised: number; unchanged: number };
-	payments?: { created: number; unchanged: number };
-	rejected?: Array<{
-		kind: string;
-		ref: string | null;
-		code: string;
-		error: string;
-		errorFr: string;
-	}>;
-}
-
-function signedHeaders(
-	raw: string,
-	delivery: string,
-	options: { timestamp?: number; secret?: string } = {},
-): Record<string, string> {
-	return {
-		'x-receivables-signature': signWebhookRequest({
-			rawBody: raw,
-			secret: options.secret ?? SECRET,
-			deliveryId: delivery,
-			timestamp: options.timestamp,
-			purpose: 'intake',
-		}),
-		'x-receivables-delivery': delivery,
-	};
-}
+const SECRET = SIGNED_INTAKE_SECRET;
+const signedHeaders = signedIntakeHeaders;
+type Answer = SignedIntakeAnswer;
 
 describe('workflow: Signed webhook from accounting software → intake → rejected items notified', () => {
 	const t = engineLedger({ receivablesWebhookApi: { secret: SECRET, previousSecret: '' } });
@@ -103,54 +76,10 @@ describe('workflow: Signed webhook from accounting software → intake → rejec
 			run,
 		};
 	};
-	const footprint = async () =>
-		(
-			await t.ledger.query<
-				Record<string, string>
-			>(`SELECT (SELECT count(*) FROM invoices)::text AS invoices, (SELECT count(*) FROM payments)::text AS payments,
-			(SELECT count(*) FROM webhook_deliveries)::text AS deliveries, (SELECT count(*) FROM history)::text AS history`)
-		)[0];
+	const footprint = () => intakeFootprint(t.ledger);
 
 	test('stores a signed request, answers 200, then starts the workflow: rejected records summarised for finance, paid invoices handed on', async () => {
-		const body = {
-			invoices: [
-				{
-					number: 'DK-2026-101',
-					customerId: 'CL-DKR',
-					currency: 'XOF',
-					totalIncl: '590 000',
-					totalTax: '90 000',
-					issueDate: '2026-04-01',
-					dueDate: '2026-05-01',
-				},
-				{
-					number: 'DK-2026-102',
-					customerId: 'CL-NEW',
-					customerName: 'Abidjan Services',
-					currency: 'XOF',
-					totalIncl: '100000',
-					issueDate: '2026-04-02',
-					dueDate: '2026-05-02',
-				},
-				{
-					number: 'DK-2026-103',
-					customerId: 'CL-DKR',
-					currency: 'XOF',
-					totalIncl: '1000',
-					issueDate: '31/04/2026',
-					dueDate: '2026-05-31',
-				},
-			],
-			payments: [
-				{
-					externalRef: 'WAVE-77',
-					amount: '100000',
-					currency: 'XOF',
-					date: '2026-04-20',
-					reference: 'Paiement DK-2026-102',
-				},
-			],
-		};
+		const body = dakarDelivery();
 		const raw = JSON.stringify(body);
 		const headers = signedHeaders(raw, 'dlv-100');
 		const result = await post(raw, headers);

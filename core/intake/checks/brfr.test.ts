@@ -807,6 +807,10 @@ const MUST_NOT_FIRE: Array<[string, string]> = [
 	],
 	// header rules: routing, attachments, invoiced objects, other parties, schemes
 	[
+		'buyer code (CII ID, not a global identifier) with scheme 0224 and a space',
+		frenchCii(['<ram:ID>CLI-0007</ram:ID>', '<ram:ID schemeID="0224">CLI 0007</ram:ID>']),
+	],
+	[
 		'BAR B2B, self-billed (389), seller address its SIREN_suffix',
 		frenchCii(BAR_B2B, typeCode('389'), [
 			SELLER_SIREN_URI,
@@ -950,6 +954,8 @@ interface GroupedLine {
 	references?: string | false;
 	taxTotal?: boolean;
 	preceding?: boolean;
+	/** A DETAIL line's sub-invoice number at the start of its VAT exemption reason (default FA-2026/0107). */
+	exemption?: string;
 }
 const SELLER: [string, string] = ['Moulins Dupré SAS', '123456782'];
 const BUYER_AS_SELLER: [string, string] = ['Boulangerie Martin SARL', '552032534'];
@@ -964,7 +970,11 @@ const groupedLine = (line: GroupedLine): string => {
 		seller
 			? `<ram:ItemSellerTradeParty><ram:Name>${seller[0]}</ram:Name><ram:SpecifiedLegalOrganization><ram:ID schemeID="0002">${seller[1]}</ram:ID></ram:SpecifiedLegalOrganization><ram:PostalTradeAddress><ram:CountryID>FR</ram:CountryID></ram:PostalTradeAddress></ram:ItemSellerTradeParty>`
 			: ''
-	}<ram:NetPriceProductTradePrice><ram:ChargeAmount>200.00</ram:ChargeAmount></ram:NetPriceProductTradePrice></ram:SpecifiedLineTradeAgreement><ram:SpecifiedLineTradeDelivery><ram:BilledQuantity unitCode="C62">1</ram:BilledQuantity></ram:SpecifiedLineTradeDelivery><ram:SpecifiedLineTradeSettlement><ram:ApplicableTradeTax><ram:TypeCode>VAT</ram:TypeCode><ram:CategoryCode>S</ram:CategoryCode><ram:RateApplicablePercent>20.00</ram:RateApplicablePercent></ram:ApplicableTradeTax>${
+	}<ram:NetPriceProductTradePrice><ram:ChargeAmount>200.00</ram:ChargeAmount></ram:NetPriceProductTradePrice></ram:SpecifiedLineTradeAgreement><ram:SpecifiedLineTradeDelivery><ram:BilledQuantity unitCode="C62">1</ram:BilledQuantity></ram:SpecifiedLineTradeDelivery><ram:SpecifiedLineTradeSettlement><ram:ApplicableTradeTax><ram:TypeCode>VAT</ram:TypeCode>${
+		line.subtype === 'DETAIL'
+			? `<ram:ExemptionReason>#${line.exemption ?? 'FA-2026/0107'}#</ram:ExemptionReason>`
+			: ''
+	}<ram:CategoryCode>S</ram:CategoryCode><ram:RateApplicablePercent>20.00</ram:RateApplicablePercent></ram:ApplicableTradeTax>${
 		line.preceding ? precedingRef('FA-2026/0001', '20260105') : ''
 	}<ram:SpecifiedTradeSettlementLineMonetarySummation><ram:LineTotalAmount>200.00</ram:LineTotalAmount>${
 		line.taxTotal === false ? '' : '<ram:TaxTotalAmount currencyID="EUR">40.00</ram:TaxTotalAmount>'
@@ -1018,21 +1028,21 @@ MUST_FIRE.push(
 		groupedCii('S9', '389', [...S8_LINES, { id: 3, subtype: 'GROUP' }]),
 	],
 	[
-		'S8: a GROUP line without seller nor VAT total',
+		'S8: a GROUP line without seller name nor VAT total',
 		'BR_FR_GROUP_LINE',
 		groupedCii('S8', '380', [
-			{ id: 1, subtype: 'GROUP', seller: false, taxTotal: false, references: false },
+			{ id: 1, subtype: 'GROUP', seller: ['', '123456782'], taxTotal: false },
 			{ id: 2, subtype: 'DETAIL', parent: 1 },
 		]),
 	],
 	[
-		'S8: a GROUP line whose AFL reference is not of type 130 and AVV is S8',
+		'S8: a GROUP line whose AVV reference is S8',
 		'BR_FR_GROUP_LINE',
 		groupedCii('S8', '380', [
 			{
 				id: 1,
 				subtype: 'GROUP',
-				references: `${objectRef('FA-2026/0107', '916', 'AFL')}${objectRef('S8', '130', 'AVV')}`,
+				references: `${objectRef('FA-2026/0107', '130', 'AFL')}${objectRef('S8', '130', 'AVV')}`,
 			},
 			S8_LINES[1],
 		]),
@@ -1046,6 +1056,35 @@ MUST_FIRE.push(
 		'S9 self-billed credit note (261): GROUP lines without their preceding invoice',
 		'BR_FR_GROUP_LINE',
 		groupedCii('S9', '261', S9_LINES, HEADER_REF),
+	],
+	[
+		'S8: a DETAIL line of another seller than its GROUP line',
+		'BR_FR_LINE_SELLER',
+		groupedCii('S8', '380', [
+			S8_LINES[0],
+			{ id: 2, subtype: 'DETAIL', parent: 1, seller: BUYER_AS_SELLER },
+		]),
+	],
+	[
+		'S8: a DETAIL line without seller',
+		'BR_FR_LINE_SELLER',
+		groupedCii('S8', '380', [S8_LINES[0], { id: 2, subtype: 'DETAIL', parent: 1, seller: false }]),
+	],
+	[
+		'S8: a DETAIL line with another sub-invoice number than its GROUP line',
+		'BR_FR_LINE_SELLER',
+		groupedCii('S8', '380', [
+			S8_LINES[0],
+			{ id: 2, subtype: 'DETAIL', parent: 1, references: objectRef('FA-2026/0999', '130', 'AFL') },
+		]),
+	],
+	[
+		'S8: a DETAIL line whose VAT exemption reason names another sub-invoice',
+		'BR_FR_LINE_SELLER',
+		groupedCii('S8', '380', [
+			S8_LINES[0],
+			{ id: 2, subtype: 'DETAIL', parent: 1, exemption: 'FA-2026/0999' },
+		]),
 	],
 	[
 		'S8: a self-billed type (389)',
@@ -1091,6 +1130,60 @@ MUST_NOT_FIRE.push(
 		]),
 	],
 );
+
+// BR-FR-DEC-01: the document's amounts as written.
+MUST_FIRE.push(
+	[
+		'line net amount with 3 decimals',
+		'BR_FR_AMOUNT_FORMAT',
+		frenchCii([
+			'<ram:LineTotalAmount>200.00</ram:LineTotalAmount></ram:SpecifiedTradeSettlementLineMonetarySummation>',
+			'<ram:LineTotalAmount>200.000</ram:LineTotalAmount></ram:SpecifiedTradeSettlementLineMonetarySummation>',
+		]),
+	],
+	[
+		'total with VAT written with a comma',
+		'BR_FR_AMOUNT_FORMAT',
+		frenchCii([
+			'<ram:GrandTotalAmount>240.00</ram:GrandTotalAmount>',
+			'<ram:GrandTotalAmount>240,00</ram:GrandTotalAmount>',
+		]),
+	],
+	[
+		'VAT total with 3 decimals',
+		'BR_FR_AMOUNT_FORMAT',
+		frenchCii([
+			'<ram:TaxTotalAmount currencyID="EUR">40.00</ram:TaxTotalAmount>',
+			'<ram:TaxTotalAmount currencyID="EUR">40.000</ram:TaxTotalAmount>',
+		]),
+	],
+	[
+		'VAT breakdown amount with a "+"',
+		'BR_FR_AMOUNT_FORMAT',
+		frenchCii([
+			'<ram:CalculatedAmount>40.00</ram:CalculatedAmount>',
+			'<ram:CalculatedAmount>+40.00</ram:CalculatedAmount>',
+		]),
+	],
+	[
+		'document allowance with 3 decimals',
+		'BR_FR_AMOUNT_FORMAT',
+		frenchCii([
+			'<ram:SpecifiedTradePaymentTerms>',
+			'<ram:SpecifiedTradeAllowanceCharge><ram:ChargeIndicator><udt:Indicator>false</udt:Indicator></ram:ChargeIndicator><ram:ActualAmount>0.001</ram:ActualAmount><ram:Reason>Remise</ram:Reason></ram:SpecifiedTradeAllowanceCharge><ram:SpecifiedTradePaymentTerms>',
+		]),
+	],
+);
+MUST_NOT_FIRE.push([
+	'amounts without decimals or with one',
+	frenchCii(
+		[
+			'<ram:DuePayableAmount>240.00</ram:DuePayableAmount>',
+			'<ram:DuePayableAmount>240</ram:DuePayableAmount>',
+		],
+		['<ram:BasisAmount>200.00</ram:BasisAmount>', '<ram:BasisAmount>200.0</ram:BasisAmount>'],
+	),
+]);
 
 /** Minimal edits of the EN 16931 example invoices of the shared corpus (test/fixtures/einvoices/en16931/cii, NOTICE): the rule that must fire. */
 const CII_LINE_END = '</ram:SpecifiedLineTradeSettlement>';
@@ -1215,6 +1308,23 @@ const CORPUS_EDITS: Array<[string, string, string, Array<[string | RegExp, strin
 			[
 				'</rsm:ExchangedDocument>',
 				'<ram:IncludedNote><ram:Content>B2B</ram:Content><ram:SubjectCode>BAR</ram:SubjectCode></ram:IncludedNote></rsm:ExchangedDocument>',
+			],
+		],
+	],
+	[
+		'CII_example5 ship-to GLN without its scheme',
+		'BR_FR_IDENTIFIER_SCHEME',
+		'CII_example5',
+		[[/(<ram:ShipToTradeParty>\s*)<ram:GlobalID schemeID="0088">/, '$1<ram:GlobalID>']],
+	],
+	[
+		'CII_example5 ship-to SIRET of 13 digits',
+		'BR_FR_SIRET_SIREN',
+		'CII_example5',
+		[
+			[
+				/(<ram:ShipToTradeParty>\s*)/,
+				'$1<ram:GlobalID schemeID="0009">5520325340001</ram:GlobalID>',
 			],
 		],
 	],
@@ -1429,6 +1539,24 @@ const UBL_EDITS: Record<string, [string, Array<[string | RegExp, string]>]> = {
 			[
 				UBL_LINE,
 				`${UBL_LINE}<cac:DocumentReference><cbc:ID schemeID="AVV"></cbc:ID><cbc:DocumentTypeCode>130</cbc:DocumentTypeCode></cac:DocumentReference>`,
+			],
+		],
+	],
+	'payer-address-with-a-space': [
+		'BR_FR_ELECTRONIC_ADDRESS_FORMAT',
+		[
+			[
+				'</cac:PayeeFinancialAccount>',
+				'</cac:PayeeFinancialAccount><cac:PaymentMandate><cac:PayerParty><cbc:EndpointID schemeID="0225">552032534 compta</cbc:EndpointID></cac:PayerParty></cac:PaymentMandate>',
+			],
+		],
+	],
+	'invoicee-siret-of-another-company': [
+		'BR_FR_SIRET_SIREN',
+		[
+			[
+				'<cac:Contact><cbc:ElectronicMail>compta@boulangerie-martin.fr</cbc:ElectronicMail></cac:Contact>',
+				'<cac:Contact><cbc:ElectronicMail>compta@boulangerie-martin.fr</cbc:ElectronicMail></cac:Contact><cac:ServiceProviderParty><cac:Party><cac:PartyIdentification><cbc:ID schemeID="0009">12345678200010</cbc:ID></cac:PartyIdentification><cac:PartyLegalEntity><cbc:RegistrationName>Facturé</cbc:RegistrationName><cbc:CompanyID schemeID="0002">552032534</cbc:CompanyID></cac:PartyLegalEntity></cac:Party></cac:ServiceProviderParty>',
 			],
 		],
 	],
@@ -1707,7 +1835,7 @@ describe('BR-FR flux 2 rules in the intake checks', () => {
 
 	it('every BR_FR rule names the official assertions it stands for', () => {
 		const rules = INTAKE_RULES.filter((r) => r.code.startsWith('BR_FR_'));
-		expect(rules.length).toBe(34);
+		expect(rules.length).toBe(36);
 		for (const r of rules) {
 			expect(r.brFr?.length).toBeGreaterThan(0);
 			expect(r).toMatchObject({ scope: 'fr', sources: 'einvoice', severity: 'warn' });
@@ -1826,6 +1954,11 @@ describe('BR-FR flux 2 rules in the intake checks', () => {
 				]),
 				'price-7-decimals': frenchUbl(['12.50</cbc:PriceAmount>', '12.5000001</cbc:PriceAmount>']),
 				...UBL_LINE_EDITS,
+				'payable-3-decimals': frenchUbl([
+					'<cbc:PayableAmount currencyID="EUR">240.00</cbc:PayableAmount>',
+					'<cbc:PayableAmount currencyID="EUR">240.000</cbc:PayableAmount>',
+				]),
+				'line-amount-comma': frenchUbl([UBL_LINE_1, UBL_LINE_1.replace('125.00', '125,00')]),
 				...Object.fromEntries(
 					Object.entries(UBL_MULTI_VENDOR).map(([name, [, xml]]) => [name, xml]),
 				),
@@ -1864,6 +1997,11 @@ describe('BR-FR flux 2 rules in the intake checks', () => {
 			expect(portedCodes(official['price-7-decimals'])).toContain('BR_FR_LINE_NUMBER_FORMAT');
 			for (const name of ['attribute-without-value', 'attribute-value-and-measure'])
 				expect([name, portedCodes(official[name]).includes('BR_FR_ITEM_ATTRIBUTE')]).toEqual([
+					name,
+					true,
+				]);
+			for (const name of ['payable-3-decimals', 'line-amount-comma'])
+				expect([name, portedCodes(official[name]).includes('BR_FR_AMOUNT_FORMAT')]).toEqual([
 					name,
 					true,
 				]);

@@ -288,7 +288,7 @@ export function brFrRules(invoice: ParsedInvoice): Anomaly[] {
 		['seller', invoice.seller, 'BT-29'],
 		['buyer', invoice.buyer, 'BT-46'],
 	] as const) {
-		for (const id of party.identifiers.filter((i) => i.scheme === '0224')) {
+		for (const id of party.identifiers.filter((i) => i.global && i.scheme === '0224')) {
 			if (id.value.length > 100)
 				found.push(
 					ruleAnomaly('BR_FR_PRIVATE_ID_FORMAT', `${field}.identifiers`, {
@@ -751,6 +751,10 @@ function frenchLineRules(invoice: ParsedInvoice, specialBd: boolean): Anomaly[] 
 		}
 	});
 	found.push(...lineSubtypeRules(invoice));
+	// BR-FR-DEC-01: the document's amounts as written, at most 2 decimals after a ".", 19 digits, a leading "-" allowed
+	for (const { label, field, value } of invoice.writtenAmounts ?? [])
+		if (decimalProblem(value, 2, true))
+			found.push(ruleAnomaly('BR_FR_AMOUNT_FORMAT', field, { value, label }));
 	return found;
 }
 
@@ -817,6 +821,61 @@ function lineSubtypeRules(invoice: ParsedInvoice): Anomaly[] {
 				reasonFr: mv ? 'un type autofacturé, exclu' : "pas un type d'autofacturation, requis",
 			}),
 		);
+	// BR-FR-MV-06, -07: every line names its seller's legal identifier and its sub-invoice number (AFL, type 130),
+	// those of its parent line when it has one
+	const afl = (line: InvoiceLine | undefined): string =>
+		line?.objectReferences?.find((r) => r.scheme === 'AFL' && r.typeCode === '130')?.id?.trim() ??
+		'';
+	const legal = (line: InvoiceLine | undefined): string => line?.lineSeller?.legalId ?? '';
+	invoice.lines.forEach((line, i) => {
+		const parent =
+			line.parentLineId === undefined
+				? undefined
+				: invoice.lines.find((l) => l.id === line.parentLineId);
+		for (const [value, label, en, fr, noneFr] of [
+			[
+				legal,
+				'EXT-FR-FE-167',
+				"the seller's legal identifier",
+				"l'identifiant légal du vendeur",
+				"pas d'identifiant légal du vendeur",
+			],
+			[
+				afl,
+				'BT-128',
+				'the sub-invoice number (AFL)',
+				'le numéro de sous-facture (AFL)',
+				'pas de numéro de sous-facture (AFL)',
+			],
+		] as const) {
+			const own = value(line);
+			if (own !== '' && (line.parentLineId === undefined || own === value(parent))) continue;
+			found.push(
+				ruleAnomaly('BR_FR_LINE_SELLER', at(line, i), {
+					value: line.id ?? String(i + 1),
+					framework: mode,
+					label,
+					reasonEn: own === '' ? `no ${en}` : `${en} "${own}" differs from its parent line's`,
+					reasonFr: own === '' ? noneFr : `${fr} « ${own} » diffère de celui de sa ligne parent`,
+				}),
+			);
+		}
+	});
+	// BR-FR-MV-08: a DETAIL line's VAT exemption reason starts with its sub-invoice number between # signs
+	invoice.lines.forEach((line, i) => {
+		if (line.subtype !== 'DETAIL') return;
+		const number = afl(line);
+		if (number !== '' && (line.vatExemptionReason ?? '').startsWith(`#${number}#`)) return;
+		found.push(
+			ruleAnomaly('BR_FR_LINE_SELLER', at(line, i), {
+				value: line.id ?? String(i + 1),
+				framework: mode,
+				label: 'BT-120',
+				reasonEn: `its VAT exemption reason "${line.vatExemptionReason ?? ''}" does not start with #${number || 'AFL'}#`,
+				reasonFr: `son motif d'exonération de TVA « ${line.vatExemptionReason ?? ''} » ne commence pas par #${number || 'AFL'}#`,
+			}),
+		);
+	});
 	// BR-FR-MV-03, -14, BR-FR-BD-14: what each GROUP line without a parent carries
 	const corrective = mv
 		? ['384', '472', '381', '396', '503'].includes(type ?? '')

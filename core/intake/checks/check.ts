@@ -142,34 +142,34 @@ function identification(inv: ParsedInvoice, found: Anomaly[]): void {
 		if (!inv.seller.address?.country)
 			found.push(ruleAnomaly('SELLER_COUNTRY_MISSING', 'seller.address.country'));
 	}
-	const parties: Array<[string, ParsedInvoice['seller'] | undefined]> = [
-		['seller', inv.seller],
-		['buyer', inv.buyer],
-		['taxRepresentative', inv.taxRepresentative],
-	];
-	for (const [name, party] of parties) {
-		if (!party) continue;
-		if (party.vatId) {
-			const check = checkVatId(party.vatId);
-			if (!check.prefixValid)
-				found.push(ruleAnomaly('VAT_ID_PREFIX_INVALID', `${name}.vatId`, { value: party.vatId }));
-			else if (check.problem)
-				found.push(
-					ruleAnomaly('VAT_ID_INVALID', `${name}.vatId`, {
-						value: party.vatId,
-						reasonEn: check.problem.en,
-						reasonFr: check.problem.fr,
-					}),
-				);
-		}
-		if (party.siret && !isValidSiret(party.siret))
-			found.push(ruleAnomaly('SIREN_INVALID', `${name}.siret`, { value: party.siret }));
-		else if (party.siren && !isValidSiren(party.siren))
-			found.push(ruleAnomaly('SIREN_INVALID', `${name}.siren`, { value: party.siren }));
-	}
+	party('seller', inv.seller, found);
+	party('buyer', inv.buyer, found);
+	party('taxRepresentative', inv.taxRepresentative, found);
 	if (inv.buyer.email && !isUsableEmail(inv.buyer.email))
 		found.push(ruleAnomaly('BUYER_EMAIL_INVALID', 'buyer.email', { value: inv.buyer.email }));
 	if (inv.testDocument) found.push(ruleAnomaly('TEST_DOCUMENT', 'testIndicator'));
+}
+
+/** The identifiers of one party (VAT number, SIRET or SIREN). */
+function party(name: string, party: ParsedInvoice['seller'] | undefined, found: Anomaly[]): void {
+	if (!party) return;
+	if (party.vatId) {
+		const check = checkVatId(party.vatId);
+		if (!check.prefixValid)
+			found.push(ruleAnomaly('VAT_ID_PREFIX_INVALID', `${name}.vatId`, { value: party.vatId }));
+		else if (check.problem)
+			found.push(
+				ruleAnomaly('VAT_ID_INVALID', `${name}.vatId`, {
+					value: party.vatId,
+					reasonEn: check.problem.en,
+					reasonFr: check.problem.fr,
+				}),
+			);
+	}
+	if (party.siret && !isValidSiret(party.siret))
+		found.push(ruleAnomaly('SIREN_INVALID', `${name}.siret`, { value: party.siret }));
+	else if (party.siren && !isValidSiren(party.siren))
+		found.push(ruleAnomaly('SIREN_INVALID', `${name}.siren`, { value: party.siren }));
 }
 
 function totals(inv: ParsedInvoice, found: Anomaly[]): void {
@@ -413,6 +413,15 @@ export function applyRuleSettings(
 	return out;
 }
 
+/** The company's legal cap over the French one, merged once per settings object (not once per invoice). */
+const mergedCaps = new WeakMap<Partial<LegalCap>, LegalCap>();
+function legalCapOf(cap: Partial<LegalCap> | undefined): LegalCap {
+	if (!cap) return FRENCH_LEGAL_CAP;
+	let merged = mergedCaps.get(cap);
+	if (!merged) mergedCaps.set(cap, (merged = { ...FRENCH_LEGAL_CAP, ...cap }));
+	return merged;
+}
+
 /**
  * Checks an invoice against the intake rules (totals, VAT, identifiers, dates and terms, French legal mentions):
  * returns the anomalies, the reader's own findings included, with the company's settings applied. Accepts a
@@ -428,12 +437,7 @@ export function checkInvoice(
 	const found: Anomaly[] = [...invoice.anomalies];
 	identification(invoice, found);
 	totals(invoice, found);
-	dates(
-		invoice,
-		french,
-		options.legalCap ? { ...FRENCH_LEGAL_CAP, ...options.legalCap } : FRENCH_LEGAL_CAP,
-		found,
-	);
+	dates(invoice, french, legalCapOf(options.legalCap), found);
 	if (french && EINVOICE.has(invoice.syntax))
 		found.push(
 			...frenchMentions(invoice, options.company, { reformStart: options.reformStartDate }),

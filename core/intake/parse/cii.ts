@@ -231,6 +231,8 @@ function frenchLineData(
 		scheme: text(n, 'ReferenceTypeCode'),
 	}));
 	if (references.length) extras.objectReferences = references;
+	const exemption = text(settlement, 'ApplicableTradeTax', 'ExemptionReason');
+	if (exemption !== undefined) extras.vatExemptionReason = exemption;
 	const attributes = all(node, 'SpecifiedTradeProduct', 'ApplicableProductCharacteristic').map(
 		(a) => ({
 			name: written(one(a, 'Description')),
@@ -403,6 +405,7 @@ export function readCii(doc: XmlDocument, options: { maxLines: number }): Parsed
 
 	return {
 		syntax: zugferd1 ? 'zugferd1' : 'cii',
+		...(zugferd1 ? {} : { writtenAmounts: ciiWrittenAmounts(transaction) }),
 		container: 'xml',
 		profile: text(context, 'GuidelineSpecifiedDocumentContextParameter', 'ID'),
 		businessProcess: text(context, 'BusinessProcessSpecifiedDocumentContextParameter', 'ID'),
@@ -471,4 +474,52 @@ export function readCii(doc: XmlDocument, options: { maxLines: number }): Parsed
 		source: { index: 0 },
 		anomalies: reader.anomalies,
 	};
+}
+
+/** The amounts of a CII invoice as written, where the official Schematron judges them (BR-FR-DEC-01). */
+function ciiWrittenAmounts(
+	transaction: XmlValue | undefined,
+): Array<{ label: string; field: string; value: string }> {
+	const found: Array<{ label: string; field: string; value: string }> = [];
+	const add = (nodes: XmlValue[], label: string, field: string): void =>
+		nodes.forEach((n, i) =>
+			found.push({
+				label,
+				field: nodes.length > 1 ? `${field}[${i + 1}]` : field,
+				value: written(n) ?? '',
+			}),
+		);
+	const settlement = one(transaction, 'ApplicableHeaderTradeSettlement');
+	const charges = all(settlement, 'SpecifiedTradeAllowanceCharge');
+	add(all(charges, 'ActualAmount'), 'BT-92/BT-99', 'allowanceCharges.amount');
+	add(all(charges, 'BasisAmount'), 'BT-93', 'allowanceCharges.baseAmount');
+	const summation = one(settlement, 'SpecifiedTradeSettlementHeaderMonetarySummation');
+	for (const [name, label, field] of [
+		['LineTotalAmount', 'BT-106', 'totals.lineTotal'],
+		['AllowanceTotalAmount', 'BT-107', 'totals.allowanceTotal'],
+		['ChargeTotalAmount', 'BT-108', 'totals.chargeTotal'],
+		['TaxBasisTotalAmount', 'BT-109', 'totals.totalExcl'],
+		['TaxTotalAmount', 'BT-110', 'totals.taxTotal'],
+		['GrandTotalAmount', 'BT-112', 'totals.totalIncl'],
+		['TotalPrepaidAmount', 'BT-113', 'totals.prepaid'],
+		['RoundingAmount', 'BT-114', 'totals.rounding'],
+		['DuePayableAmount', 'BT-115', 'totals.payable'],
+	])
+		add(all(summation, name), label, field);
+	const taxes = all(settlement, 'ApplicableTradeTax');
+	add(all(taxes, 'BasisAmount'), 'BT-116', 'vatBreakdown.taxable');
+	add(all(taxes, 'CalculatedAmount'), 'BT-117', 'vatBreakdown.tax');
+	all(transaction, 'IncludedSupplyChainTradeLineItem').forEach((line, i) => {
+		const lineSettlement = one(line, 'SpecifiedLineTradeSettlement');
+		const at = `lines[${text(line, 'AssociatedDocumentLineDocument', 'LineID') ?? i + 1}]`;
+		add(
+			all(lineSettlement, 'SpecifiedTradeSettlementLineMonetarySummation', 'LineTotalAmount'),
+			'BT-131',
+			`${at}.netAmount`,
+		);
+		const lineCharges = all(lineSettlement, 'SpecifiedTradeAllowanceCharge');
+		add(all(lineCharges, 'ActualAmount'), 'BT-136', `${at}.allowanceCharges.amount`);
+		add(all(lineCharges, 'BasisAmount'), 'BT-137', `${at}.allowanceCharges.baseAmount`);
+	});
+	return found;
 }

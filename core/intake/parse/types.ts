@@ -97,6 +97,8 @@ export interface InvoiceLine {
 	lineTaxTotals?: Array<{ currency?: string; amount: string }>;
 	/** The line's object references (BT-128; AFL sub-invoice number, AVV; CII AdditionalReferencedDocument, UBL DocumentReference). */
 	objectReferences?: Array<{ id?: string; typeCode?: string; scheme?: string }>;
+	/** The line's VAT exemption reason (CII line ExemptionReason, UBL ClassifiedTaxCategory TaxExemptionReason). */
+	vatExemptionReason?: string;
 }
 
 /** An item attribute (BG-32) as written: name (BT-160), code (EXT-FR-FE-159), value (BT-161) or measure with its unit. */
@@ -231,6 +233,8 @@ export interface ParsedInvoice {
 	precedingInvoiceDate?: string;
 	/** Every reference to a preceding invoice the header gives (BG-3: BT-25 and BT-26), in document order. */
 	precedingInvoices?: Array<{ number?: string; date?: string }>;
+	/** The document's amounts as written, with their business term (BR-FR-DEC-01), for UBL and CII invoices. */
+	writtenAmounts?: Array<{ label: string; field: string; value: string }>;
 	/** The root element of a UBL document: the official UBL rules BR-FR-CO-03/05 judge a CreditNote, BR-FR-CO-04 an Invoice. */
 	ublRoot?: 'Invoice' | 'CreditNote';
 	/** Tax point date (BT-7). */

@@ -234,6 +234,8 @@ function ublFrenchLineData(node: XmlValue): Partial<InvoiceLine> {
 		scheme: rawAttr(one(n, 'ID'), 'schemeID'),
 	}));
 	if (references.length) extras.objectReferences = references;
+	const exemption = text(node, 'Item', 'ClassifiedTaxCategory', 'TaxExemptionReason');
+	if (exemption !== undefined) extras.vatExemptionReason = exemption;
 	const charges = all(node, 'Price', 'AllowanceCharge');
 	const grossPrices = all(charges, 'BaseAmount').map((n) => written(n) ?? '');
 	if (grossPrices.length) extras.grossPrices = grossPrices;
@@ -468,6 +470,7 @@ export function readUbl(doc: XmlDocument, options: { maxLines: number }): Parsed
 		...(precedingInvoices.length ? { precedingInvoices } : {}),
 		...(precedingInvoices[0]?.date ? { precedingInvoiceDate: precedingInvoices[0].date } : {}),
 		ublRoot: isCreditNoteRoot ? 'CreditNote' : 'Invoice',
+		writtenAmounts: ublWrittenAmounts(root, lineNodes),
 		...(taxPointDate ? { taxPointDate } : {}),
 		...(billingReferences ? { billingReferences } : {}),
 		...(reader.badDates.length ? { badDates: reader.badDates } : {}),
@@ -476,4 +479,49 @@ export function readUbl(doc: XmlDocument, options: { maxLines: number }): Parsed
 		anomalies,
 	};
 	return invoice;
+}
+
+/** The amounts of a UBL invoice as written, where the official Schematron judges them (BR-FR-DEC-01). */
+function ublWrittenAmounts(
+	root: XmlValue,
+	lineNodes: XmlValue[],
+): Array<{ label: string; field: string; value: string }> {
+	const found: Array<{ label: string; field: string; value: string }> = [];
+	const add = (nodes: XmlValue[], label: string, field: string): void =>
+		nodes.forEach((n, i) =>
+			found.push({
+				label,
+				field: nodes.length > 1 ? `${field}[${i + 1}]` : field,
+				value: written(n) ?? '',
+			}),
+		);
+	const charges = all(root, 'AllowanceCharge');
+	add(all(charges, 'Amount'), 'BT-92/BT-99', 'allowanceCharges.amount');
+	add(all(charges, 'BaseAmount'), 'BT-93/BT-100', 'allowanceCharges.baseAmount');
+	const monetary = all(root, 'LegalMonetaryTotal');
+	for (const [name, label, field] of [
+		['LineExtensionAmount', 'BT-106', 'totals.lineTotal'],
+		['AllowanceTotalAmount', 'BT-107', 'totals.allowanceTotal'],
+		['ChargeTotalAmount', 'BT-108', 'totals.chargeTotal'],
+		['TaxExclusiveAmount', 'BT-109', 'totals.totalExcl'],
+		['TaxInclusiveAmount', 'BT-112', 'totals.totalIncl'],
+		['PrepaidAmount', 'BT-113', 'totals.prepaid'],
+		['PayableRoundingAmount', 'BT-114', 'totals.rounding'],
+		['PayableAmount', 'BT-115', 'totals.payable'],
+	])
+		add(all(monetary, name), label, field);
+	const taxTotals = all(root, 'TaxTotal');
+	add(all(taxTotals, 'TaxAmount'), 'BT-110', 'totals.taxTotal');
+	add(all(taxTotals, 'TaxSubtotal', 'TaxableAmount'), 'BT-116', 'vatBreakdown.taxable');
+	add(all(taxTotals, 'TaxSubtotal', 'TaxAmount'), 'BT-117', 'vatBreakdown.tax');
+	lineNodes.forEach((line, i) => {
+		const at = `lines[${text(line, 'ID') ?? i + 1}]`;
+		add(all(line, 'LineExtensionAmount'), 'BT-131', `${at}.netAmount`);
+		// the official UBL file judges every cac:TaxTotal, those of the lines too
+		add(all(line, 'TaxTotal', 'TaxAmount'), 'BT-110', `${at}.taxTotal`);
+		const lineCharges = all(line, 'AllowanceCharge');
+		add(all(lineCharges, 'Amount'), 'BT-136/BT-141', `${at}.allowanceCharges.amount`);
+		add(all(lineCharges, 'BaseAmount'), 'BT-137/BT-142', `${at}.allowanceCharges.baseAmount`);
+	});
+	return found;
 }

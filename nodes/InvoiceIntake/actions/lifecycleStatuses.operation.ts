@@ -19,6 +19,7 @@ import {
 import { getLedger } from '../../shared/transport/ledger';
 import { batch, type Failure, type Result } from '../../shared/operation';
 import { itemRecord, rejected } from '../helpers/outputs';
+import { paymentSentHoldDaysOption, sellerIdsOption } from '../../shared/signedOptions';
 
 const properties: INodeProperties[] = [
 	{
@@ -69,22 +70,8 @@ const properties: INodeProperties[] = [
 		placeholder: 'Add Option',
 		default: {},
 		options: [
-			{
-				displayName: 'Company SIREN',
-				name: 'sellerIds',
-				type: 'string',
-				default: '',
-				description:
-					"The company's SIREN (comma-separated if several): a status naming another seller is kept and reported, never applied",
-			},
-			{
-				displayName: 'Payment Sent Hold (Days)',
-				name: 'paymentSentHoldDays',
-				type: 'number',
-				typeOptions: { minValue: 1 },
-				default: 10,
-				description: 'How long a "payment sent" (211) status holds dunning while the money travels',
-			},
+			sellerIdsOption,
+			paymentSentHoldDaysOption,
 			{
 				displayName: 'Platform',
 				name: 'source',
@@ -150,7 +137,8 @@ async function lifecycleItems(
 			.split(',')
 			.map((s) => s.trim())
 			.filter(Boolean),
-		paymentSentHoldDays: (options.paymentSentHoldDays as number) || 10,
+		// unset: the company's stored setting, else 10 days
+		paymentSentHoldDays: (options.paymentSentHoldDays as number) || undefined,
 		actor: `n8n:${this.getWorkflow().id ?? 'workflow'}`,
 	};
 	const ledger = await getLedger(this);

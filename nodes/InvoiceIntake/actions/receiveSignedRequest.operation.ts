@@ -17,6 +17,14 @@ import {
 } from '../../../core';
 import { bilingual, itemError } from '../../shared/errors';
 import { eachItem, type Result } from '../../shared/operation';
+import {
+	createMissingCustomersOption,
+	DEFAULT_SIGNED_INTAKE_MAX_BODY_MB,
+	defaultCurrencyOption,
+	maxBodyMbOption,
+	stripeZoneOption,
+	toleranceSecondsOption,
+} from '../../shared/signedOptions';
 import { getLedger } from '../../shared/transport/ledger';
 import { paidInvoice, PAYMENT_OUTPUTS } from '../helpers/outputs';
 import { allocationJson } from './storePayments.operation';
@@ -86,43 +94,11 @@ const properties: INodeProperties[] = [
 		placeholder: 'Add Option',
 		default: {},
 		options: [
-			{
-				displayName: 'Create Missing Customers',
-				name: 'createMissingCustomers',
-				type: 'boolean',
-				default: false,
-				description:
-					"Whether an unknown customer code creates a customer (named after the invoice's customerName) instead of rejecting the invoice",
-			},
-			{
-				displayName: 'Default Currency',
-				name: 'defaultCurrency',
-				type: 'string',
-				default: 'EUR',
-			},
-			{
-				displayName: 'Maximum Body Size (MB)',
-				name: 'maxBodyMb',
-				type: 'number',
-				typeOptions: { minValue: 0.01 },
-				default: 5,
-				description: 'Larger requests are refused with 413',
-			},
-			{
-				displayName: 'Time Tolerance (Seconds)',
-				name: 'toleranceSeconds',
-				type: 'number',
-				typeOptions: { minValue: 1 },
-				default: DEFAULT_SIGNATURE_TOLERANCE_SECONDS,
-				description: "How far the signature's timestamp may be from this server's clock",
-			},
-			{
-				displayName: 'Time Zone',
-				name: 'zone',
-				type: 'string',
-				default: DEFAULT_ZONE,
-				description: 'Zone in which Stripe timestamps become calendar dates',
-			},
+			createMissingCustomersOption,
+			defaultCurrencyOption,
+			maxBodyMbOption,
+			toleranceSecondsOption,
+			stripeZoneOption,
 		],
 	},
 ];
@@ -160,7 +136,9 @@ export const operation = eachItem({
 				source: sender,
 				toleranceSeconds:
 					(options.toleranceSeconds as number) || DEFAULT_SIGNATURE_TOLERANCE_SECONDS,
-				maxBodyBytes: Math.round(((options.maxBodyMb as number) || 5) * 1024 * 1024),
+				maxBodyBytes: Math.round(
+					((options.maxBodyMb as number) || DEFAULT_SIGNED_INTAKE_MAX_BODY_MB) * 1024 * 1024,
+				),
 				createMissingCustomers: options.createMissingCustomers === true,
 				defaultCurrency: (options.defaultCurrency as string) || 'EUR',
 				zone: (options.zone as string) || DEFAULT_ZONE,

@@ -8,6 +8,11 @@ import {
 	signedStatusesResponse,
 	type Ledger,
 } from '../../../core';
+import {
+	paymentSentHoldDaysOption,
+	sellerIdsOption,
+	toleranceSecondsOption,
+} from '../../shared/signedOptions';
 import { eachItem, type Result } from '../../shared/operation';
 import { rawBodyProperty, signedRequestOf, signedSetup } from './receiveSignedRequest.operation';
 
@@ -34,32 +39,7 @@ const properties: INodeProperties[] = [
 		type: 'collection',
 		placeholder: 'Add Option',
 		default: {},
-		options: [
-			{
-				displayName: 'Company SIREN',
-				name: 'sellerIds',
-				type: 'string',
-				default: '',
-				description:
-					"The company's SIREN (comma-separated if several): a status naming another seller is kept and reported, never applied",
-			},
-			{
-				displayName: 'Payment Sent Hold (Days)',
-				name: 'paymentSentHoldDays',
-				type: 'number',
-				typeOptions: { minValue: 1 },
-				default: 10,
-				description: 'How long a "payment sent" (211) status holds dunning while the money travels',
-			},
-			{
-				displayName: 'Time Tolerance (Seconds)',
-				name: 'toleranceSeconds',
-				type: 'number',
-				typeOptions: { minValue: 1 },
-				default: DEFAULT_SIGNATURE_TOLERANCE_SECONDS,
-				description: "How far the signature's timestamp may be from this server's clock",
-			},
-		],
+		options: [sellerIdsOption, paymentSentHoldDaysOption, toleranceSecondsOption],
 	},
 ];
 
@@ -105,7 +85,8 @@ export const operation = eachItem({
 						.split(',')
 						.map((s) => s.replace(/\s/g, ''))
 						.filter(Boolean),
-					paymentSentHoldDays: (options.paymentSentHoldDays as number) || 10,
+					// unset: the company's stored setting, else 10 days
+					paymentSentHoldDays: (options.paymentSentHoldDays as number) || undefined,
 					actor: `n8n:${this.getWorkflow().id ?? 'workflow'}`,
 				},
 			},

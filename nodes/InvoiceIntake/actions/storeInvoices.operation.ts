@@ -10,6 +10,7 @@ import {
 	INVOICE_PRESETS,
 	loadIntakeSettings,
 	normaliseInvoiceRecord,
+	noteBulkRows,
 	normalisePresetRecord,
 	storeInvoices,
 	formatAmount,
@@ -178,6 +179,7 @@ async function storeInvoiceItems(
 		effectiveOn: options.effectiveOn ? String(options.effectiveOn).trim() : undefined,
 		zone: this.getTimezone(),
 		actor: `n8n:${this.getWorkflow().id ?? 'workflow'}`,
+		noteStatistics: false,
 	};
 	// Summary: one item with the counts instead of one per stored invoice (100k items of run data that n8n keeps,
 	// serialises and saves). Rejected items stay one each.
@@ -191,13 +193,22 @@ async function storeInvoiceItems(
 	const summary = newSummary();
 	summary.items = items.length;
 	let ledger: Awaited<ReturnType<typeof getLedger>> | undefined;
+	// The planner statistics of a batch's new rows are refreshed (ANALYZE, when they are due) while the next batch
+	// is written: ANALYZE and COPY do not lock each other out. Awaited before the node answers.
+	let statistics: Promise<unknown> = Promise.resolve();
 	const write = async (valid: Array<{ item: number; invoice: LedgerInvoice }>): Promise<void> => {
-		ledger ??= await getLedger(this);
+		const target = (ledger ??= await getLedger(this));
 		const outcomes = await storeInvoices(
-			ledger,
+			target,
 			valid.map((v) => v.invoice),
 			storeOptions,
 		);
+		let created = 0;
+		for (const outcome of outcomes) if (outcome.status === 'created') created++;
+		// An optimisation: a failure to refresh them never fails the intake (nor goes unhandled).
+		statistics = statistics
+			.then(async () => await noteBulkRows(target, 'invoices', created))
+			.catch(() => false);
 		for (const outcome of outcomes) {
 			const { item, invoice } = valid[outcome.index];
 			if (outcome.status === 'rejected') {
@@ -283,6 +294,7 @@ async function storeInvoiceItems(
 		writing?.catch(() => undefined);
 	}
 	if (writing) await writing;
+	await statistics;
 	// In input order, whichever batch an item was decided in.
 	outputs.sort((a, b) => (a.item as number) - (b.item as number));
 	if (summaryMode) outputs.unshift(summaryItem(summary, items.length));
