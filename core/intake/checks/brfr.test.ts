@@ -1022,21 +1022,21 @@ MUST_FIRE.push(
 		groupedCii('S9', '389', [...S8_LINES, { id: 3, subtype: 'GROUP' }]),
 	],
 	[
-		'S8: a GROUP line without seller nor VAT total',
+		'S8: a GROUP line without seller name nor VAT total',
 		'BR_FR_GROUP_LINE',
 		groupedCii('S8', '380', [
-			{ id: 1, subtype: 'GROUP', seller: false, taxTotal: false, references: false },
+			{ id: 1, subtype: 'GROUP', seller: ['', '123456782'], taxTotal: false },
 			{ id: 2, subtype: 'DETAIL', parent: 1 },
 		]),
 	],
 	[
-		'S8: a GROUP line whose AFL reference is not of type 130 and AVV is S8',
+		'S8: a GROUP line whose AVV reference is S8',
 		'BR_FR_GROUP_LINE',
 		groupedCii('S8', '380', [
 			{
 				id: 1,
 				subtype: 'GROUP',
-				references: `${objectRef('FA-2026/0107', '916', 'AFL')}${objectRef('S8', '130', 'AVV')}`,
+				references: `${objectRef('FA-2026/0107', '130', 'AFL')}${objectRef('S8', '130', 'AVV')}`,
 			},
 			S8_LINES[1],
 		]),
@@ -1050,6 +1050,27 @@ MUST_FIRE.push(
 		'S9 self-billed credit note (261): GROUP lines without their preceding invoice',
 		'BR_FR_GROUP_LINE',
 		groupedCii('S9', '261', S9_LINES, HEADER_REF),
+	],
+	[
+		'S8: a DETAIL line of another seller than its GROUP line',
+		'BR_FR_LINE_SELLER',
+		groupedCii('S8', '380', [
+			S8_LINES[0],
+			{ id: 2, subtype: 'DETAIL', parent: 1, seller: BUYER_AS_SELLER },
+		]),
+	],
+	[
+		'S8: a DETAIL line without seller',
+		'BR_FR_LINE_SELLER',
+		groupedCii('S8', '380', [S8_LINES[0], { id: 2, subtype: 'DETAIL', parent: 1, seller: false }]),
+	],
+	[
+		'S8: a DETAIL line with another sub-invoice number than its GROUP line',
+		'BR_FR_LINE_SELLER',
+		groupedCii('S8', '380', [
+			S8_LINES[0],
+			{ id: 2, subtype: 'DETAIL', parent: 1, references: objectRef('FA-2026/0999', '130', 'AFL') },
+		]),
 	],
 	[
 		'S8: a self-billed type (389)',
@@ -1800,7 +1821,7 @@ describe('BR-FR flux 2 rules in the intake checks', () => {
 
 	it('every BR_FR rule names the official assertions it stands for', () => {
 		const rules = INTAKE_RULES.filter((r) => r.code.startsWith('BR_FR_'));
-		expect(rules.length).toBe(35);
+		expect(rules.length).toBe(36);
 		for (const r of rules) {
 			expect(r.brFr?.length).toBeGreaterThan(0);
 			expect(r).toMatchObject({ scope: 'fr', sources: 'einvoice', severity: 'warn' });

@@ -821,6 +821,46 @@ function lineSubtypeRules(invoice: ParsedInvoice): Anomaly[] {
 				reasonFr: mv ? 'un type autofacturé, exclu' : "pas un type d'autofacturation, requis",
 			}),
 		);
+	// BR-FR-MV-06, -07: every line names its seller's legal identifier and its sub-invoice number (AFL, type 130),
+	// those of its parent line when it has one
+	const afl = (line: InvoiceLine | undefined): string =>
+		line?.objectReferences?.find((r) => r.scheme === 'AFL' && r.typeCode === '130')?.id?.trim() ??
+		'';
+	const legal = (line: InvoiceLine | undefined): string => line?.lineSeller?.legalId ?? '';
+	invoice.lines.forEach((line, i) => {
+		const parent =
+			line.parentLineId === undefined
+				? undefined
+				: invoice.lines.find((l) => l.id === line.parentLineId);
+		for (const [value, label, en, fr, noneFr] of [
+			[
+				legal,
+				'EXT-FR-FE-167',
+				"the seller's legal identifier",
+				"l'identifiant légal du vendeur",
+				"pas d'identifiant légal du vendeur",
+			],
+			[
+				afl,
+				'BT-128',
+				'the sub-invoice number (AFL)',
+				'le numéro de sous-facture (AFL)',
+				'pas de numéro de sous-facture (AFL)',
+			],
+		] as const) {
+			const own = value(line);
+			if (own !== '' && (line.parentLineId === undefined || own === value(parent))) continue;
+			found.push(
+				ruleAnomaly('BR_FR_LINE_SELLER', at(line, i), {
+					value: line.id ?? String(i + 1),
+					framework: mode,
+					label,
+					reasonEn: own === '' ? `no ${en}` : `${en} "${own}" differs from its parent line's`,
+					reasonFr: own === '' ? noneFr : `${fr} « ${own} » diffère de celui de sa ligne parent`,
+				}),
+			);
+		}
+	});
 	// BR-FR-MV-03, -14, BR-FR-BD-14: what each GROUP line without a parent carries
 	const corrective = mv
 		? ['384', '472', '381', '396', '503'].includes(type ?? '')

@@ -1,3 +1,4 @@
+import { Client } from 'pg';
 import { createTestLedger, dropTestLedger } from '../../../test/helpers/db';
 import { FRENCH_UBL, frenchUbl } from '../../../test/helpers/einvoice';
 import { storeInvoices, upsertCustomers, type Ledger, type LedgerInvoice } from '../../ledger';
@@ -298,5 +299,85 @@ describe('storeParsedInvoices', () => {
 			['FA-2026-0042', 'CLI-0007', '123456782'],
 			['FA-2026-0044', 'NEW-9', '123456782'],
 		]);
+	});
+});
+
+describe('round trips of a batch', () => {
+	// Every statement a batch sends, counted on the driver (pool queries, transactions and COPY all go through it).
+	async function counted<T>(work: () => Promise<T>): Promise<{ result: T; texts: string[] }> {
+		const texts: string[] = [];
+		const original = Client.prototype.query;
+		Client.prototype.query = function (this: Client, ...args: unknown[]) {
+			const first = args[0] as string | { text?: string } | undefined;
+			texts.push(typeof first === 'string' ? first : (first?.text ?? 'COPY'));
+			return (original as (...a: unknown[]) => unknown).apply(this, args);
+		} as typeof Client.prototype.query;
+		try {
+			return { result: await work(), texts };
+		} finally {
+			Client.prototype.query = original;
+		}
+	}
+	it('reads the customers in three statements per batch whatever its size, with the same checks', async () => {
+		const ledger = await createTestLedger();
+		try {
+			await upsertCustomers(ledger, [
+				{ externalId: 'CLI-0007', name: 'Boulangerie Martin', siren: '552032534', country: 'FR' },
+				{ externalId: 'CLI-0008', name: 'Épicerie Roux', emails: ['a@roux.fr'], country: 'FR' },
+			]);
+			const batch = async (from: number, count: number, shift = 0): Promise<ParsedInvoice[]> => {
+				const out: ParsedInvoice[] = [];
+				for (let n = from; n < from + count; n++) {
+					const customer = (n + shift) % 3 === 0 ? 'CLI-0008' : 'CLI-0007';
+					const xml = frenchUbl(['FA-2026-0042', `FB-2026-${String(n).padStart(4, '0')}`]);
+					out.push(
+						await read(xml.replace('<cbc:ID>CLI-0007</cbc:ID>', `<cbc:ID>${customer}</cbc:ID>`)),
+					);
+				}
+				return out;
+			};
+			await storeParsedInvoices(ledger, await batch(1, 3));
+			const counts: number[] = [];
+			const outcomes: string[][] = [];
+			// a small batch, a larger one, numbers already used under another customer, resends
+			for (const parsed of [
+				await batch(10, 4),
+				await batch(20, 40),
+				await batch(1, 6, 1),
+				await batch(10, 4),
+			]) {
+				const { result, texts } = await counted(() => storeParsedInvoices(ledger, parsed));
+				counts.push(texts.filter((t) => /\bcustomers\b/.test(t)).length);
+				outcomes.push(
+					result.map((o) =>
+						[
+							o.status,
+							o.invoice?.customerExternalId ?? o.parsed.buyer.id,
+							...o.anomalies.map((a) => `${a.severity}:${a.code}`),
+						].join(' '),
+					),
+				);
+			}
+			// The customer file read before the store (code, SIREN, VAT), duplicates and customer file together, the
+			// customer ids inside the store's transaction: three statements that read customers, whatever the size
+			// (four before duplicates and customer file were read together).
+			expect(counts).toEqual([3, 3, 3, 3]);
+			const incomplete = (code: string): string =>
+				code === 'CLI-0007'
+					? 'warn:CUSTOMER_INCOMPLETE warn:CUSTOMER_NO_EMAIL'
+					: 'warn:CUSTOMER_INCOMPLETE';
+			expect(outcomes[1]).toHaveLength(40);
+			expect(outcomes[2]).toEqual([
+				`unchanged CLI-0007 ${incomplete('CLI-0007')}`,
+				'rejected CLI-0008 block:DUPLICATE_NUMBER warn:CUSTOMER_INCOMPLETE',
+				`rejected CLI-0007 block:DUPLICATE_NUMBER ${incomplete('CLI-0007')}`,
+				`created CLI-0007 ${incomplete('CLI-0007')}`,
+				`created CLI-0008 ${incomplete('CLI-0008')}`,
+				`created CLI-0007 ${incomplete('CLI-0007')}`,
+			]);
+			expect(outcomes[3]).toEqual(outcomes[0].map((o) => o.replace(/^created/, 'unchanged')));
+		} finally {
+			await dropTestLedger(ledger);
+		}
 	});
 });

@@ -125,6 +125,19 @@ export async function checkDuplicates(
 	ledger: Ledger,
 	invoices: LedgerInvoice[],
 ): Promise<Anomaly[][]> {
+	const rows = invoices.length ? (await loadLedgerRows(ledger, invoices, false)).numbers : [];
+	return duplicateAnomalies(invoices, rows);
+}
+
+interface NumberRow {
+	issuer: string;
+	doc_type: string;
+	number: string;
+	external_id: string;
+	issue_date: string;
+}
+
+function duplicateAnomalies(invoices: LedgerInvoice[], rows: NumberRow[]): Anomaly[][] {
 	const out: Anomaly[][] = invoices.map(() => []);
 	const key = (i: LedgerInvoice): string =>
 		`${i.issuer ?? 'default'}\u0000${i.docType}\u0000${i.number}`;
@@ -147,26 +160,6 @@ export async function checkDuplicates(
 		} else if (!earlier) seen.set(key(inv), inv);
 	});
 	if (!invoices.length) return out;
-	// One probe of the unique key per document (LATERAL … LIMIT 1 cannot become a join over the whole table): the
-	// cost follows the batch, whatever the size of the ledger and the freshness of its statistics.
-	const rows = await ledger.query<{
-		issuer: string;
-		doc_type: string;
-		number: string;
-		external_id: string;
-		issue_date: string;
-	}>(
-		`SELECT i.issuer, i.doc_type, i.number, c.external_id, to_char(i.issue_date, 'YYYY-MM-DD') AS issue_date
-		 FROM unnest($1::text[], $2::text[], $3::text[]) AS k(issuer, doc_type, number)
-		 CROSS JOIN LATERAL (SELECT i.issuer, i.doc_type, i.number, i.customer_id, i.issue_date FROM invoices i
-		   WHERE i.issuer = k.issuer AND i.doc_type = k.doc_type AND i.number = k.number LIMIT 1) i
-		 JOIN customers c ON c.id = i.customer_id`,
-		[
-			invoices.map((i) => i.issuer ?? 'default'),
-			invoices.map((i) => i.docType),
-			invoices.map((i) => i.number),
-		],
-	);
 	const existing = new Map(rows.map((r) => [`${r.issuer}\u0000${r.doc_type}\u0000${r.number}`, r]));
 	invoices.forEach((inv, i) => {
 		const row = existing.get(key(inv));
@@ -212,14 +205,52 @@ export async function checkCustomers(
 	parsed: Array<ParsedInvoice | undefined> = [],
 	options: { createMissingCustomers?: boolean } = {},
 ): Promise<Anomaly[][]> {
-	const codes = [...new Set(invoices.map((i) => i.customerExternalId))];
-	const rows = codes.length
-		? await ledger.query<CustomerRow>(
-				`SELECT external_id, name, siren, vat_number, emails, email_status, address_lines, postal_code, city, country
-			FROM customers WHERE external_id = ANY($1::text[])`,
-				[codes],
-			)
-		: [];
+	const rows = invoices.length ? (await loadLedgerRows(ledger, invoices, true)).customers : [];
+	return customerAnomalies(invoices, rows, parsed, options);
+}
+
+/**
+ * What the ledger checks read, in one round trip: the documents already holding the batch's numbers (one probe
+ * of the unique key per document: LATERAL … LIMIT 1 cannot become a join over the whole table, so the cost follows
+ * the batch whatever the size of the ledger and the freshness of its statistics) and, when asked, the customer
+ * file of the batch's customers.
+ */
+async function loadLedgerRows(
+	ledger: Ledger,
+	invoices: LedgerInvoice[],
+	withCustomers: boolean,
+	withNumbers = !withCustomers,
+): Promise<{ numbers: NumberRow[]; customers: CustomerRow[] }> {
+	const [row] = await ledger.query<{
+		numbers: NumberRow[] | null;
+		customers: CustomerRow[] | null;
+	}>(
+		`SELECT
+		  (SELECT json_agg(d) FROM (
+		    SELECT i.issuer, i.doc_type, i.number, c.external_id, to_char(i.issue_date, 'YYYY-MM-DD') AS issue_date
+		    FROM unnest($1::text[], $2::text[], $3::text[]) AS k(issuer, doc_type, number)
+		    CROSS JOIN LATERAL (SELECT i.issuer, i.doc_type, i.number, i.customer_id, i.issue_date FROM invoices i
+		      WHERE i.issuer = k.issuer AND i.doc_type = k.doc_type AND i.number = k.number LIMIT 1) i
+		    JOIN customers c ON c.id = i.customer_id) d) AS numbers,
+		  (SELECT json_agg(f) FROM (
+		    SELECT external_id, name, siren, vat_number, emails, email_status, address_lines, postal_code, city, country
+		    FROM customers WHERE external_id = ANY($4::text[])) f) AS customers`,
+		[
+			withNumbers ? invoices.map((i) => i.issuer ?? 'default') : [],
+			withNumbers ? invoices.map((i) => i.docType) : [],
+			withNumbers ? invoices.map((i) => i.number) : [],
+			withCustomers ? [...new Set(invoices.map((i) => i.customerExternalId))] : [],
+		],
+	);
+	return { numbers: row?.numbers ?? [], customers: row?.customers ?? [] };
+}
+
+function customerAnomalies(
+	invoices: LedgerInvoice[],
+	rows: CustomerRow[],
+	parsed: Array<ParsedInvoice | undefined>,
+	options: { createMissingCustomers?: boolean },
+): Anomaly[][] {
 	const byCode = new Map(rows.map((r) => [r.external_id, r]));
 	// What the customer file lacks is the same for every invoice of that customer: the anomalies are built once
 	// per customer of the batch and shared (anomalies are never modified once built), so a bulk file of a
@@ -309,15 +340,17 @@ export async function checkAgainstLedger(
 ): Promise<void> {
 	const withInvoice = prepared.filter((p) => p.invoice);
 	const invoices = withInvoice.map((p) => p.invoice as LedgerInvoice);
-	const [duplicates, customers] = await Promise.all([
-		checkDuplicates(ledger, invoices),
-		checkCustomers(
-			ledger,
-			invoices,
-			withInvoice.map((p) => p.parsed),
-			options,
-		),
-	]);
+	// Duplicates and customer file in one round trip.
+	const rows = invoices.length
+		? await loadLedgerRows(ledger, invoices, true, true)
+		: { numbers: [], customers: [] };
+	const duplicates = duplicateAnomalies(invoices, rows.numbers);
+	const customers = customerAnomalies(
+		invoices,
+		rows.customers,
+		withInvoice.map((p) => p.parsed),
+		options,
+	);
 	// Creating missing customers makes an unknown customer a warning, unless the company decided otherwise.
 	const rules = options.createMissingCustomers
 		? { CUSTOMER_UNKNOWN: 'warn' as const, ...options.rules }

@@ -235,8 +235,22 @@ export function scanXml(text: string, maxDepth: number): { rootTag: string } {
 	return { rootTag };
 }
 
-const parser = (maxDepth: number): XMLParser =>
+// One parser per depth limit, built once: a parser holds no state between documents. `jPath: false` spares
+// the parser turning the current path into a string at every text node and attribute (no callback here reads
+// it): that was the parser's largest single cost on one-invoice files.
+const parsers = new Map<number, XMLParser>();
+const parser = (maxDepth: number): XMLParser => {
+	let built = parsers.get(maxDepth);
+	if (!built) {
+		built = newParser(maxDepth);
+		parsers.set(maxDepth, built);
+	}
+	return built;
+};
+
+const newParser = (maxDepth: number): XMLParser =>
 	new XMLParser({
+		jPath: false,
 		ignoreAttributes: false,
 		attributeNamePrefix: '@_',
 		removeNSPrefix: true,

@@ -1,11 +1,12 @@
 import { copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { BinaryDataService } from 'n8n-core';
+import { Client } from 'pg';
 import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 import { PDFDocument } from 'pdf-lib';
 import { saveIntakeSettings, upsertCustomers } from '../../../core';
 import { uniqueSchema } from '../../../test/helpers/db';
-import { FRENCH_UBL } from '../../../test/helpers/einvoice';
+import { FRENCH_UBL, frenchUbl } from '../../../test/helpers/einvoice';
 import {
 	ENGINE_FILES_DIR,
 	PACKAGE_NAME,
@@ -267,6 +268,88 @@ describe('Invoice Intake: Store Invoices From File', () => {
 			['DUPLICATE_NUMBER', 5],
 			['AMOUNT_INVALID', 7],
 		]);
+	});
+
+	test('one-invoice XML files of one execution go to the ledger together: round trips do not grow with the files, a number repeated across files is a duplicate, outputs keep the item order', async () => {
+		const ubl = (number: string, customer: 'CLI-0007' | 'MJB' = 'CLI-0007'): INodeExecutionData =>
+			fileItem(
+				frenchUbl(
+					['<cbc:ID>FA-2026-0042</cbc:ID>', `<cbc:ID>${number}</cbc:ID>`],
+					...(customer === 'MJB'
+						? ([
+								['<cbc:ID>CLI-0007</cbc:ID>', '<cbc:ID>MJB</cbc:ID>'],
+								['FR27552032534', 'FR19787878784'],
+								['>552032534<', '>787878784<'],
+							] as Array<[string | RegExp, string]>)
+						: []),
+				),
+				`${number}.xml`,
+				'application/xml',
+			);
+		// Every statement sent to Postgres, whatever the pool or client sending it.
+		const query = Client.prototype.query;
+		let roundTrips = 0;
+		const counting = jest.spyOn(Client.prototype, 'query').mockImplementation(function (
+			this: Client,
+			...args: unknown[]
+		) {
+			roundTrips++;
+			return (query as (...a: unknown[]) => unknown).apply(this, args);
+		} as typeof query);
+		const run = async (triggerItems: INodeExecutionData[]) => {
+			roundTrips = 0;
+			const result = await runWorkflow(workflow(), { triggerItems, credentials: t.credentials });
+			return { result, roundTrips };
+		};
+		try {
+			// Connections opened, ledger checked ready: a first execution pays the one-time statements.
+			await run([ubl('XB-00')]);
+			const few = await run(['XB-01', 'XB-02', 'XB-03'].map((n) => ubl(n)));
+			const many = await run(
+				Array.from({ length: 12 }, (_v, i) => ubl(`XB-1${String(i).padStart(2, '0')}`)),
+			);
+			expect(few.result.json('Invoice Intake', 0)).toHaveLength(3);
+			expect(many.result.json('Invoice Intake', 0)).toHaveLength(12);
+			// The same statements for 12 files as for 3: the files are checked and stored as one batch.
+			expect(many.roundTrips).toBe(few.roundTrips);
+
+			const { result } = await run([
+				ubl('XB-201'),
+				ubl('XB-202'),
+				{ json: { subject: 'no attachment' } },
+				// XB-202 again for another customer, in a later file of the same execution.
+				ubl('XB-202', 'MJB'),
+				ubl('XB-204'),
+			]);
+			expect(result.error).toBeUndefined();
+			expect(
+				result
+					.nodeOutputs('Invoice Intake', 0)
+					.map((i) => [i.json.number, i.json.status, i.pairedItem]),
+			).toEqual([
+				['XB-201', 'created', { item: 0 }],
+				['XB-202', 'created', { item: 1 }],
+				['XB-204', 'created', { item: 4 }],
+			]);
+			expect(
+				result
+					.nodeOutputs('Invoice Intake', 1)
+					.map((i) => [i.json.code, i.json.file ?? null, i.pairedItem]),
+			).toEqual([
+				['FILE_MISSING', null, { item: 2 }],
+				['DUPLICATE_NUMBER', 'XB-202.xml', { item: 3 }],
+			]);
+			const rows = await t.ledger.query<{ number: string; external_id: string }>(
+				"SELECT i.number, c.external_id FROM invoices i JOIN customers c ON c.id = i.customer_id WHERE i.number LIKE 'XB-2%' ORDER BY i.number",
+			);
+			expect(rows).toEqual([
+				{ number: 'XB-201', external_id: 'CLI-0007' },
+				{ number: 'XB-202', external_id: 'CLI-0007' },
+				{ number: 'XB-204', external_id: 'CLI-0007' },
+			]);
+		} finally {
+			counting.mockRestore();
+		}
 	});
 
 	test('files read from disk (Read Files) in filesystem binary mode are streamed; a summary per file for large exports', async () => {
