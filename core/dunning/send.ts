@@ -32,19 +32,25 @@ import { timelineEvent } from './timeline-text';
  * states, each committed before the next network step:
  *   claimed       — claimed by this run before its message is composed, in batches (one statement for a few
  *                   messages per SMTP session, see claimBatch): the sessions do not wait on a claim per message;
- *   handing_over  — every recipient was answered, recorded just before the SMTP DATA command is written;
+ *   handing_over  — committed before the SMTP DATA command is written: once every recipient was answered, or (a
+ *                   session's next message) with the outcome of the session's previous message, as its envelope goes;
  *   sent          — the server answered 250 after the message (with its Message-ID and the server's answer);
  *   retry         — 4xx, or anything that stopped before DATA: a later run claims it again;
  *   failed        — 5xx;
- *   uncertain     — the connection was lost between DATA and the answer: never resent by itself, decided by
+ *   uncertain     — the connection was lost between DATA and the answer, or the run died between the hand-over and
+ *                   the answer (a dead run's handing_over, once its lease expired): never resent by itself, decided by
  *                   Reconcile Reminders (the mail server's record) or by a person.
- * A session records a message's outcome while it prepares its next message, and commits it before that message's
- * handing_over: one ledger round trip per message waits in the session (the hand-over), not three; the outcomes
- * the sessions record meanwhile are written together, in one statement.
+ * The next message waiting is composed while a session's message is in its SMTP exchange. Once the server answered
+ * a message, its outcome and the hand-over of the session's next message are committed in one statement, sent as
+ * the next transaction starts (MAIL FROM, RCPT TO) and awaited before its DATA: one ledger round trip per message,
+ * overlapped with the envelope. The first message of a session is handed over once its recipients were answered.
+ * Each session writes on its own (statements of several sessions run at once; writes asked for while they are all
+ * busy go together).
  * A run that dies leaves at most the messages it held: a claim that never reached handing_over is released to
  * retry once its lease expires (a run that stops on an error gives back its unused claims at once); a message left
- * in handing_over, or answered and not yet recorded (at most one per session), becomes uncertain. Every exchange is appended
- * to `history` with the hash of the exact bytes.
+ * in handing_over, or answered and not yet recorded, becomes uncertain — at most one per session, since the outcome
+ * of a session's message commits with the hand-over of its next one. Every exchange is appended to `history` with
+ * the hash of the exact bytes.
  */
 export type SendStatus = 'sent' | 'retry' | 'failed' | 'uncertain' | 'skipped';
 
@@ -187,7 +193,11 @@ interface Prepared {
 	/** Courier deliveries of the claimed invoices (stages after the due date). */
 	proofs?: Map<string, DeliveryProof>;
 	outcome?: SendOutcome;
+	/** Its content, composed ahead (see contentOf). */
+	content?: Promise<Composed>;
 }
+
+type Composed = Awaited<ReturnType<typeof composeFor>>;
 
 function senderOf(
 	message: PlannedMessage,
@@ -367,17 +377,11 @@ export async function markHandingOver(
 	return rows.length === invoiceIds.length;
 }
 
-/**
- * Confirms outcomes and appends them to the history, in one statement: only reminders still held by this claimant
- * in an unsettled state change (so a repeat after a lost connection writes nothing twice).
- */
-export async function confirmOutcomes(
-	ledger: Ledger,
+/** One row per invoice of each outcome (skipped ones write nothing), with its history entry. */
+function outcomeRows(
 	outcomes: SendOutcome[],
-	claimedBy: string,
 	channel: 'email' | 'letter',
-	actor = 'reminder-step',
-): Promise<void> {
+): Array<Record<string, unknown>> {
 	const rows: Array<Record<string, unknown>> = [];
 	for (const o of outcomes) {
 		if (o.status === 'skipped') continue;
@@ -407,6 +411,97 @@ export async function confirmOutcomes(
 			});
 		}
 	}
+	return rows;
+}
+
+/** A message to mark handing_over: all of its claimed reminders or none. */
+export interface HandOver {
+	invoiceIds: string[];
+	stage: string;
+	messageId: string;
+}
+
+/**
+ * confirmOutcomes and markHandingOver in one statement (one transaction): the outcomes of messages already answered
+ * and the hand-over of the messages about to go. Returns the Message-IDs whose reminders this run still held and are
+ * now handing_over (all of a message's reminders or none). Repeating it after a lost connection writes nothing twice.
+ */
+export async function recordAndHandOver(
+	ledger: Ledger,
+	outcomes: SendOutcome[],
+	handOvers: HandOver[],
+	claimedBy: string,
+	channel: 'email' | 'letter',
+	actor = 'reminder-step',
+): Promise<Set<string>> {
+	if (handOvers.length === 0) {
+		await confirmOutcomes(ledger, outcomes, claimedBy, channel, actor);
+		return new Set();
+	}
+	const rows = outcomeRows(outcomes, channel);
+	const wanted = handOvers.flatMap((h) =>
+		h.invoiceIds.map((invoiceId) => ({
+			invoice_id: invoiceId,
+			stage: h.stage,
+			message_id: h.messageId,
+			expected: h.invoiceIds.length,
+		})),
+	);
+	const held = await ledger.query<{ message_id: string }>(
+		`WITH x AS (
+			SELECT * FROM jsonb_to_recordset($1::jsonb) AS x(invoice_id bigint, stage text, status text, error text, smtp_response text,
+				customer_id bigint, kind text, summary text, content_hash text, payload jsonb)
+		), h AS (
+			SELECT * FROM jsonb_to_recordset($5::jsonb) AS h(invoice_id bigint, stage text, message_id text, expected int)
+		), keys AS (
+			SELECT invoice_id, stage FROM x UNION SELECT invoice_id, stage FROM h
+		), locked AS (
+			-- rows locked in one order (invoice, stage), the order claims take them in: two runs never wait on each other in a circle
+			SELECT r.id, r.invoice_id, r.stage, r.message_id, r.status FROM reminders r JOIN keys k ON r.invoice_id = k.invoice_id AND r.stage = k.stage
+			WHERE r.claimed_by = $2 AND r.status IN ('claimed', 'handing_over', 'rendered', 'uncertain')
+			ORDER BY r.invoice_id, r.stage
+			FOR UPDATE OF r
+		), updated AS (
+			UPDATE reminders r SET status = x.status, error = x.error, smtp_response = coalesce(x.smtp_response, r.smtp_response),
+				sent_at = CASE WHEN x.status = 'sent' THEN now() ELSE r.sent_at END
+			FROM x
+			WHERE r.id IN (SELECT id FROM locked) AND r.invoice_id = x.invoice_id AND r.stage = x.stage AND r.claimed_by = $2
+				AND r.status IN ('claimed', 'handing_over', 'rendered', 'uncertain') AND r.status <> x.status
+			RETURNING r.invoice_id, r.stage
+		), logged AS (
+			INSERT INTO history (customer_id, invoice_id, kind, channel, actor, summary, content_hash, payload)
+			SELECT x.customer_id, x.invoice_id, x.kind, $3, $4, x.summary, x.content_hash, x.payload
+			FROM x JOIN updated u ON u.invoice_id = x.invoice_id AND u.stage = x.stage
+			RETURNING 1
+		), complete AS (
+			SELECT h.message_id FROM h JOIN locked l ON l.invoice_id = h.invoice_id AND l.stage = h.stage AND l.message_id = h.message_id
+				AND l.status IN ('claimed', 'handing_over')
+			GROUP BY h.message_id HAVING count(*) = min(h.expected)
+		), handed AS (
+			UPDATE reminders r SET status = 'handing_over', handed_over_at = coalesce(r.handed_over_at, now())
+			FROM h
+			WHERE r.id IN (SELECT id FROM locked) AND r.invoice_id = h.invoice_id AND r.stage = h.stage AND r.message_id = h.message_id
+				AND r.status IN ('claimed', 'handing_over') AND h.message_id IN (SELECT message_id FROM complete)
+			RETURNING h.message_id
+		)
+		SELECT DISTINCT message_id FROM handed`,
+		[JSON.stringify(rows), claimedBy, channel, actor, JSON.stringify(wanted)],
+	);
+	return new Set(held.map((r) => r.message_id));
+}
+
+/**
+ * Confirms outcomes and appends them to the history, in one statement: only reminders still held by this claimant
+ * in an unsettled state change (so a repeat after a lost connection writes nothing twice).
+ */
+export async function confirmOutcomes(
+	ledger: Ledger,
+	outcomes: SendOutcome[],
+	claimedBy: string,
+	channel: 'email' | 'letter',
+	actor = 'reminder-step',
+): Promise<void> {
+	const rows = outcomeRows(outcomes, channel);
 	if (rows.length === 0) return;
 	await ledger.query(
 		`WITH x AS (
@@ -597,52 +692,76 @@ export async function sendReminderEmails(
 	const concurrency = Math.max(1, options.concurrency ?? options.smtp.maxConnections ?? 5);
 	const pool = new SmtpSessionPool(options.smtp, concurrency);
 	const outcomes: SendOutcome[] = [];
-	// Outcomes are written in groups: those the connections record while a statement is running go together in the
-	// next one (each connection still waits for its own before its next hand-over).
-	const toRecord: Array<{
-		p: Prepared;
-		outcome: SendOutcome;
-		done: () => void;
+	// The ledger writes of the sessions (recordAndHandOver: outcomes and hand-overs in one statement). A session asks
+	// for its next write only once its previous one is committed (it waits for its hand-over before DATA, and for
+	// its last outcome at the end), so its writes commit in the order it asked for them; writes asked for while
+	// every writer is busy go together in the next statement.
+	interface Write {
+		outcome?: SendOutcome;
+		handOver?: Prepared;
+		done: (held: boolean) => void;
 		failed: (error: unknown) => void;
-	}> = [];
-	let writing = false;
+	}
+	const toWrite: Write[] = [];
+	let writers = 0;
+	// a session has at most one write in flight (it waits for its hand-over before DATA): one writer per session
+	// lets each write go at once; writes asked for while the writers are busy go together
+	const maxWriters = concurrency;
 	let writeFailure: unknown;
-	const writeOutcomes = async (): Promise<void> => {
-		writing = true;
+	const writeAll = async (): Promise<void> => {
+		writers++;
 		try {
-			while (toRecord.length) {
-				const group = toRecord.splice(0);
+			while (toWrite.length && !writeFailure) {
+				const group = toWrite.splice(0);
+				let held: Set<string>;
 				try {
-					await durably(() =>
-						confirmOutcomes(
+					held = await durably(() =>
+						recordAndHandOver(
 							ledger,
-							group.map((g) => g.outcome),
+							group.flatMap((g) => (g.outcome ? [g.outcome] : [])),
+							group.flatMap((g) =>
+								g.handOver
+									? [
+											{
+												invoiceIds: g.handOver.invoices.map((i) => i.id),
+												stage: g.handOver.message.stage.code,
+												messageId: g.handOver.messageId,
+											},
+										]
+									: [],
+							),
 							claimedBy,
 							'email',
 						),
 					);
 				} catch (error) {
 					writeFailure = error;
-					for (const g of [...group, ...toRecord.splice(0)]) g.failed(error);
+					for (const g of [...group, ...toWrite.splice(0)]) g.failed(error);
 					return;
 				}
 				for (const g of group) {
-					outcomes.push(g.outcome);
-					options.onOutcome?.(g.outcome);
-					g.done();
+					if (g.outcome) {
+						outcomes.push(g.outcome);
+						options.onOutcome?.(g.outcome);
+					}
+					g.done(g.handOver ? held.has(g.handOver.messageId) : true);
 				}
 			}
 		} finally {
-			writing = false;
+			writers--;
 		}
+	};
+	/** Queues a write; `start` false leaves it for the next write asked for in the same tick (one statement for both). */
+	const queueWrite = (write: Omit<Write, 'done' | 'failed'>, start = true): Promise<boolean> => {
+		if (writeFailure) return Promise.reject(writeFailure);
+		return new Promise<boolean>((done, failed) => {
+			toWrite.push({ ...write, done, failed });
+			if (start && writers < maxWriters) void writeAll();
+		});
 	};
 	const settle = (p: Prepared, outcome: SendOutcome): Promise<void> => {
 		p.outcome = outcome;
-		if (writeFailure) return Promise.reject(writeFailure);
-		return new Promise<void>((done, failed) => {
-			toRecord.push({ p, outcome, done, failed });
-			if (!writing) void writeOutcomes();
-		});
+		return queueWrite({ outcome }).then(() => undefined);
 	};
 	// Claims go in batches (one statement for claimBatch messages), taken when the sessions have used the previous
 	// batch: the sessions do not wait on a claim per message.
@@ -674,6 +793,30 @@ export async function sendReminderEmails(
 			if (p.invoices.length) unused.add(p);
 		}
 	};
+	/**
+	 * A claimed message's content (proofs, payer link, rendering, MIME), started ahead: when a session takes a
+	 * message, the next one waiting is composed while this one is in its SMTP exchange. It stays claimed (and is
+	 * given back if the run stops) until a session takes it.
+	 */
+	const contentOf = (p: Prepared): Promise<Composed> => {
+		if (!p.content) {
+			p.content = (async () => {
+				if (stageShowsProof(p.message)) {
+					const proofs = await durably(() =>
+						loadDeliveryProofs(
+							ledger,
+							p.invoices.map((i) => i.id),
+						),
+					);
+					if (proofs.size) p.proofs = proofs;
+				}
+				return await composeFor(ledger, p, options, company);
+			})();
+			// read by the session that takes the message; an error is handled there
+			p.content.catch(() => undefined);
+		}
+		return p.content;
+	};
 	let stopped = false;
 	const take = async (): Promise<Prepared | undefined> => {
 		while (!stopped && ready.length === 0 && nextToClaim < emails.length) {
@@ -684,7 +827,12 @@ export async function sendReminderEmails(
 		}
 		if (stopped) return undefined;
 		const p = ready.shift();
-		if (p) unused.delete(p);
+		if (p) {
+			unused.delete(p);
+			if (p.invoices.length) void contentOf(p);
+		}
+		const following = ready.find((q) => q.invoices.length > 0 && !q.content);
+		if (following) void contentOf(following);
 		return p;
 	};
 	try {
@@ -692,9 +840,10 @@ export async function sendReminderEmails(
 			Array.from({ length: Math.min(concurrency, emails.length) }, (_v, session) => session),
 			concurrency,
 			async () => {
-				// The outcome of this session's previous message is recorded while the next one is claimed, composed and
-				// its recipients given; it is committed before the next message's hand-over (a session never has more than
-				// one message whose outcome is not recorded), in the order the messages went.
+				// Each session keeps its outcomes in order and at most one message whose state is not settled: the
+				// outcome of a message answered by the server is committed in the same statement as the hand-over of the
+				// session's next message (asked for as soon as the answer came, while the next transaction starts), or
+				// before it; the first message of a session is handed over once its recipients were answered.
 				let recording: Promise<void> | undefined;
 				let failure: unknown;
 				const recorded = async (): Promise<void> => {
@@ -724,9 +873,30 @@ export async function sendReminderEmails(
 					recording.catch(() => undefined);
 				};
 				try {
-					for (let p = await take(); p; p = await take()) {
-						await sendOne(p, record, recorded);
+					let p = await take();
+					let handedOver: Promise<boolean> | undefined;
+					while (p) {
+						const outcome = await sendOne(p, handedOver, recorded);
 						if (failure) throw failure;
+						handedOver = undefined;
+						let next: Prepared | undefined;
+						try {
+							next = await take();
+							if (outcome && next?.invoices.length) {
+								// the next message's hand-over goes in the statement that records this outcome
+								const composed = await contentOf(next).then(
+									() => true,
+									() => false,
+								);
+								if (composed && !stopped) {
+									handedOver = queueWrite({ handOver: next }, false);
+									handedOver.catch(() => undefined);
+								}
+							}
+						} finally {
+							if (outcome) record(p, outcome);
+						}
+						p = next;
 					}
 					await recorded();
 				} catch (error) {
@@ -751,11 +921,15 @@ export async function sendReminderEmails(
 		pool.close();
 	}
 
+	/**
+	 * Sends one message; returns the outcome to record (the caller records it, with the next message's hand-over),
+	 * or nothing when there is none to record (skipped). `handedOver`: its hand-over, already asked for.
+	 */
 	async function sendOne(
 		p: Prepared,
-		record: (p: Prepared, outcome: SendOutcome) => void,
+		handedOver: Promise<boolean> | undefined,
 		recorded: () => Promise<void>,
-	): Promise<void> {
+	): Promise<SendOutcome | undefined> {
 		const message = p.message;
 		if (p.invoices.length === 0) {
 			const skipped = {
@@ -766,51 +940,34 @@ export async function sendReminderEmails(
 			p.outcome = skipped;
 			outcomes.push(skipped);
 			options.onOutcome?.(skipped);
-			return;
+			return undefined;
 		}
-		if (stageShowsProof(message)) {
-			const proofs = await durably(() =>
-				loadDeliveryProofs(
-					ledger,
-					p.invoices.map((i) => i.id),
-				),
-			);
-			if (proofs.size) p.proofs = proofs;
-		}
-		let composed;
+		let composed: Composed;
 		try {
-			composed = await composeFor(ledger, p, options, company);
+			composed = await contentOf(p);
 		} catch (error) {
 			// eslint-disable-next-line @n8n/community-nodes/require-node-api-error -- the core is free of n8n: nodes convert its errors (nodes/shared/errors.ts)
 			if (isLedgerUnavailable(error)) throw error;
-			record(p, {
+			return {
 				...baseOutcome(p, 'failed'),
 				error: isReceivablesError(error)
 					? `${error.message} ${error.hint ?? ''}`.trim()
 					: (error as Error).message,
-			});
-			return;
+			};
 		}
 		let refusedBeforeData: RecipientRejection[] | undefined;
-		// handing over: recorded once every recipient was answered, just before DATA (and after the outcome of this
-		// session's previous message)
+		// handing over: committed before DATA — with the outcome of this session's previous message while this
+		// transaction starts, or (a session's first message) once every recipient was answered
 		const result: DeliveryResult = await pool.deliver(
 			composed.composed.envelope,
 			composed.composed.raw,
 			async ({ rejected }) => {
 				await recorded();
+				const early = handedOver ? await handedOver : undefined;
 				refusedBeforeData = refusedCustomer(message, rejected);
 				if (refusedBeforeData)
 					return `the customer's address was refused (${describeRejections(refusedBeforeData)}); nothing was sent`;
-				const held = await durably(() =>
-					markHandingOver(
-						ledger,
-						p.invoices.map((i) => i.id),
-						message.stage.code,
-						p.messageId,
-						claimedBy,
-					),
-				);
+				const held = early ?? (await (handedOver = queueWrite({ handOver: p })));
 				return held
 					? true
 					: 'this run no longer holds the reminder (its lease expired): nothing was sent';
@@ -828,17 +985,18 @@ export async function sendReminderEmails(
 				const verdict = refusedBeforeData.some((r) => (r.responseCode ?? 500) >= 500)
 					? 'failed'
 					: 'retry';
-				record(p, {
+				return {
 					...base,
 					status: verdict,
 					error: result.stopped,
 					smtpResponse: refusedBeforeData.map((r) => r.response ?? '').join('; '),
-				});
+				};
 			} else if (/lease expired/.test(result.stopped)) {
 				const lost = { ...base, status: 'skipped' as const, error: result.stopped };
 				p.outcome = lost;
 				outcomes.push(lost);
 				options.onOutcome?.(lost);
+				return undefined;
 			} else {
 				// the hand-over could not be recorded (ledger unreachable): the claim stays and its lease releases it
 				throw new ReceivablesError(
@@ -849,7 +1007,6 @@ export async function sendReminderEmails(
 					},
 				);
 			}
-			return;
 		}
 		const verdict = deliveryVerdict(result);
 		let error = result.ok
@@ -857,12 +1014,12 @@ export async function sendReminderEmails(
 			: `${result.error.message}${result.phase === 'data' && verdict === 'uncertain' ? ' (after the message was handed over: it may have been delivered)' : ''}`;
 		if (result.ok && result.rejected.length)
 			error = `some recipients were refused: ${describeRejections(result.rejected)}`;
-		record(p, {
+		return {
 			...base,
 			status: verdict,
 			smtpResponse: result.ok ? result.response : result.error.response,
 			error,
-		});
+		};
 	}
 	const order = new Map(emails.map((m, index) => [m.key, index]));
 	outcomes.sort((a, b) => (order.get(a.key) ?? 0) - (order.get(b.key) ?? 0));

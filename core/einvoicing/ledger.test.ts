@@ -15,6 +15,7 @@ import {
 	normaliseLifecycleRecord,
 	saveLifecycleSettings,
 } from './ledger';
+import { listBlockedInvoices } from './report';
 import { lifecycleStatus } from './statuses';
 
 // Every lifecycle status with its effect on the ledger and on the next reminder plan (level 1, due 2025-10-14,
@@ -199,6 +200,58 @@ describe('platform statuses drive collections', () => {
 			['E-213', '1200.00', null],
 			['E-225', '1200.00', null],
 		]);
+		// 213 is also an Invoice Intake anomaly on the invoice, with the platform's reason (FR/EN), written once: the
+		// same message replayed and another 213 for the same invoice add no second one.
+		const replay = await applyLifecycleStatuses(ledger, [
+			event('E-213', '213', '2025-10-16T08:00:00Z', { reasonCode: 'MONTANTTOTAL_ERR' }),
+			event('E-213', '213', '2025-10-16T08:00:00Z', {
+				messageId: 'M-E-213-again',
+				reasonCode: 'MONTANTTOTAL_ERR',
+			}),
+		]);
+		expect(replay.map((r) => r.outcome)).toEqual(['duplicate', 'applied']);
+		const anomaliesOf = async (number: string) =>
+			(
+				await ledger.query<{ anomalies: Array<Record<string, unknown>> }>(
+					'SELECT anomalies FROM invoices WHERE number = $1',
+					[number],
+				)
+			)[0].anomalies;
+		const rejection = {
+			code: 'EINVOICE_PLATFORM_REJECTED',
+			severity: 'block',
+			field: 'lifecycleStatus',
+			message: {
+				en: 'Rejected by the e-invoicing platform (213: MONTANTTOTAL_ERR): the invoice is not due.',
+				fr: "Rejetée par la plateforme de facturation électronique (213 : MONTANTTOTAL_ERR) : la facture n'est pas due.",
+			},
+			hint: {
+				en: 'Correct the invoice and issue it again on the platform.',
+				fr: 'Corrigez la facture et réémettez-la sur la plateforme.',
+			},
+			statusCode: '213',
+			reasonCode: 'MONTANTTOTAL_ERR',
+			reasonText: null,
+			messageId: 'M-E-213-213-2025-10-16T08:00:00Z',
+			issuedAt: '2025-10-16T08:00:00Z',
+		};
+		expect(await anomaliesOf('E-213')).toEqual([rejection]);
+		expect(await anomaliesOf('E-210')).toEqual([]);
+		// the daily list of refused and rejected invoices, where the billing team reads them, shows the anomaly
+		const blocked = await listBlockedInvoices(ledger, { asOf: AS_OF, zone: 'Europe/Paris' });
+		expect(blocked.find((b) => b.invoiceNumber === 'E-213')?.anomalies).toEqual([rejection]);
+		expect(blocked.find((b) => b.invoiceNumber === 'E-210')?.anomalies).toEqual([]);
+		// with the company's "rejected" effect off, a 213 writes no anomaly (nor a hold)
+		const offCustomer = await addCustomer(ledger, { externalId: 'PC-R-213', name: 'Client R-213' });
+		await addInvoice(ledger, { customerId: offCustomer, number: 'R-213', dueDate: '2025-10-14' });
+		const [off] = await applyLifecycleStatuses(
+			ledger,
+			[event('R-213', '213', '2025-10-16T08:00:00Z', { reasonCode: 'MONTANTTOTAL_ERR' })],
+			{ effectsOff: ['rejected'] },
+		);
+		expect([off.outcome, off.effectOff]).toEqual(['applied', 'rejected']);
+		expect(await anomaliesOf('R-213')).toEqual([]);
+		expect((await plan()).due.has('R-213')).toBe(true);
 	});
 
 	it('200 Déposée, 201 Émise, 202 Reçue, 204 Prise en charge and 212 Encaissée are history only: recorded, in the timeline, the invoice dunned as before', async () => {

@@ -10,6 +10,7 @@ import { invoiceNumberKey } from '../ledger/payments';
 import { formatAmount, parseAmount } from '../money';
 import { DEFAULT_ZONE, addDays } from '../time';
 import { ReceivablesError } from '../errors';
+import { anomaly } from '../intake/anomaly';
 import type { LifecycleEvent } from './cdar';
 import { isLifecycleStatusCode, lifecycleStatus, type LifecycleEffect } from './statuses';
 
@@ -361,6 +362,29 @@ async function withCompanySettings(
 	};
 }
 
+/** The intake anomaly code of an invoice the e-invoicing platform rejected (213 Rejetée, 501). */
+export const PLATFORM_REJECTED = 'EINVOICE_PLATFORM_REJECTED';
+
+function platformRejection(event: LifecycleEvent, statusCode: string) {
+	const reason = [event.reasonCode, event.reasonText].filter(Boolean).join(' — ');
+	return {
+		...anomaly(
+			PLATFORM_REJECTED,
+			'block',
+			'lifecycleStatus',
+			`Rejected by the e-invoicing platform (${statusCode}${reason ? `: ${reason}` : ', no reason given'}): the invoice is not due.`,
+			`Rejetée par la plateforme de facturation électronique (${statusCode}${reason ? ` : ${reason}` : ', sans motif'}) : la facture n'est pas due.`,
+			'Correct the invoice and issue it again on the platform.',
+			'Corrigez la facture et réémettez-la sur la plateforme.',
+		),
+		statusCode,
+		reasonCode: event.reasonCode ?? null,
+		reasonText: event.reasonText ?? null,
+		messageId: event.messageId,
+		issuedAt: event.issuedAt,
+	};
+}
+
 async function applyOne(
 	ledger: Ledger,
 	event: LifecycleEvent,
@@ -575,6 +599,13 @@ async function applyOne(
 				await hold(
 					`Rejetée par la plateforme (${event.reasonCode ?? 'sans motif'}) : facture non due, à réémettre / rejected by the platform: not due, to be reissued`,
 					null,
+				);
+				// An Invoice Intake anomaly on the invoice (its `anomalies`, as the intake checks store them), once
+				// per invoice: a replayed or repeated rejection adds no second one.
+				await client.query(
+					`UPDATE invoices SET anomalies = anomalies || $2::jsonb, updated_at = now()
+					WHERE id = $1 AND NOT anomalies @> jsonb_build_array(jsonb_build_object('code', $3::text))`,
+					[invoice.id, JSON.stringify([platformRejection(event, status.code)]), PLATFORM_REJECTED],
 				);
 				break;
 			case 'payment_sent':

@@ -1,6 +1,7 @@
 import type { Ledger } from '../ledger/ledger';
 import { formatAmount } from '../money';
 import { daysBetween, DEFAULT_ZONE, todayIn } from '../time';
+import type { Anomaly } from '../intake/anomaly';
 import { LIFECYCLE_STATUSES, lifecycleStatus } from './statuses';
 
 /**
@@ -25,6 +26,8 @@ export interface BlockedInvoice {
 	currency: string;
 	openAmount: string;
 	todo: { en: string; fr: string };
+	/** The invoice's Invoice Intake anomalies (a 213/501 adds EINVOICE_PLATFORM_REJECTED), as stored on it. */
+	anomalies: Anomaly[];
 }
 
 const TODO = {
@@ -58,8 +61,9 @@ export async function listBlockedInvoices(
 		reason_text: string | null;
 		open_minor: string;
 		currency: string;
+		anomalies: Anomaly[];
 	}>(
-		`SELECT i.id::text, i.number, c.external_id, c.name, i.lifecycle_status, i.lifecycle_at AS issued_at, l.reason_code, l.reason_text, i.open_minor::text, i.currency
+		`SELECT i.id::text, i.number, c.external_id, c.name, i.lifecycle_status, i.lifecycle_at AS issued_at, l.reason_code, l.reason_text, i.open_minor::text, i.currency, i.anomalies
 		FROM invoices i
 		JOIN customers c ON c.id = i.customer_id
 		LEFT JOIN LATERAL (
@@ -94,6 +98,7 @@ export async function listBlockedInvoices(
 			currency: r.currency,
 			openAmount: formatAmount(BigInt(r.open_minor), r.currency),
 			todo: status.effect === 'refused' ? TODO.refused : TODO.rejected,
+			anomalies: r.anomalies ?? [],
 		};
 	});
 }

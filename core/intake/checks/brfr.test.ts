@@ -954,6 +954,8 @@ interface GroupedLine {
 	references?: string | false;
 	taxTotal?: boolean;
 	preceding?: boolean;
+	/** A DETAIL line's sub-invoice number at the start of its VAT exemption reason (default FA-2026/0107). */
+	exemption?: string;
 }
 const SELLER: [string, string] = ['Moulins Dupré SAS', '123456782'];
 const BUYER_AS_SELLER: [string, string] = ['Boulangerie Martin SARL', '552032534'];
@@ -968,7 +970,11 @@ const groupedLine = (line: GroupedLine): string => {
 		seller
 			? `<ram:ItemSellerTradeParty><ram:Name>${seller[0]}</ram:Name><ram:SpecifiedLegalOrganization><ram:ID schemeID="0002">${seller[1]}</ram:ID></ram:SpecifiedLegalOrganization><ram:PostalTradeAddress><ram:CountryID>FR</ram:CountryID></ram:PostalTradeAddress></ram:ItemSellerTradeParty>`
 			: ''
-	}<ram:NetPriceProductTradePrice><ram:ChargeAmount>200.00</ram:ChargeAmount></ram:NetPriceProductTradePrice></ram:SpecifiedLineTradeAgreement><ram:SpecifiedLineTradeDelivery><ram:BilledQuantity unitCode="C62">1</ram:BilledQuantity></ram:SpecifiedLineTradeDelivery><ram:SpecifiedLineTradeSettlement><ram:ApplicableTradeTax><ram:TypeCode>VAT</ram:TypeCode><ram:CategoryCode>S</ram:CategoryCode><ram:RateApplicablePercent>20.00</ram:RateApplicablePercent></ram:ApplicableTradeTax>${
+	}<ram:NetPriceProductTradePrice><ram:ChargeAmount>200.00</ram:ChargeAmount></ram:NetPriceProductTradePrice></ram:SpecifiedLineTradeAgreement><ram:SpecifiedLineTradeDelivery><ram:BilledQuantity unitCode="C62">1</ram:BilledQuantity></ram:SpecifiedLineTradeDelivery><ram:SpecifiedLineTradeSettlement><ram:ApplicableTradeTax><ram:TypeCode>VAT</ram:TypeCode>${
+		line.subtype === 'DETAIL'
+			? `<ram:ExemptionReason>#${line.exemption ?? 'FA-2026/0107'}#</ram:ExemptionReason>`
+			: ''
+	}<ram:CategoryCode>S</ram:CategoryCode><ram:RateApplicablePercent>20.00</ram:RateApplicablePercent></ram:ApplicableTradeTax>${
 		line.preceding ? precedingRef('FA-2026/0001', '20260105') : ''
 	}<ram:SpecifiedTradeSettlementLineMonetarySummation><ram:LineTotalAmount>200.00</ram:LineTotalAmount>${
 		line.taxTotal === false ? '' : '<ram:TaxTotalAmount currencyID="EUR">40.00</ram:TaxTotalAmount>'
@@ -1070,6 +1076,14 @@ MUST_FIRE.push(
 		groupedCii('S8', '380', [
 			S8_LINES[0],
 			{ id: 2, subtype: 'DETAIL', parent: 1, references: objectRef('FA-2026/0999', '130', 'AFL') },
+		]),
+	],
+	[
+		'S8: a DETAIL line whose VAT exemption reason names another sub-invoice',
+		'BR_FR_LINE_SELLER',
+		groupedCii('S8', '380', [
+			S8_LINES[0],
+			{ id: 2, subtype: 'DETAIL', parent: 1, exemption: 'FA-2026/0999' },
 		]),
 	],
 	[

@@ -861,6 +861,21 @@ function lineSubtypeRules(invoice: ParsedInvoice): Anomaly[] {
 			);
 		}
 	});
+	// BR-FR-MV-08: a DETAIL line's VAT exemption reason starts with its sub-invoice number between # signs
+	invoice.lines.forEach((line, i) => {
+		if (line.subtype !== 'DETAIL') return;
+		const number = afl(line);
+		if (number !== '' && (line.vatExemptionReason ?? '').startsWith(`#${number}#`)) return;
+		found.push(
+			ruleAnomaly('BR_FR_LINE_SELLER', at(line, i), {
+				value: line.id ?? String(i + 1),
+				framework: mode,
+				label: 'BT-120',
+				reasonEn: `its VAT exemption reason "${line.vatExemptionReason ?? ''}" does not start with #${number || 'AFL'}#`,
+				reasonFr: `son motif d'exonération de TVA « ${line.vatExemptionReason ?? ''} » ne commence pas par #${number || 'AFL'}#`,
+			}),
+		);
+	});
 	// BR-FR-MV-03, -14, BR-FR-BD-14: what each GROUP line without a parent carries
 	const corrective = mv
 		? ['384', '472', '381', '396', '503'].includes(type ?? '')

@@ -1086,11 +1086,11 @@ export const INTAKE_RULES: readonly IntakeRule[] = [
 	),
 	brFrRule(
 		'BR_FR_LINE_SELLER',
-		['BR-FR-MV-06/EXT-FR-FE-167', 'BR-FR-MV-07/BT-128'],
+		['BR-FR-MV-06/EXT-FR-FE-167', 'BR-FR-MV-07/BT-128', 'BR-FR-MV-08/BT-128'],
 		'Line {value} ({framework} framework): {reasonEn} ({label}); every line names its seller and sub-invoice number, those of its parent line.',
 		'Ligne {value} (cadre de facturation {framework}) : {reasonFr} ({label}) ; chaque ligne indique son vendeur et son numéro de sous-facture, ceux de sa ligne parent.',
-		"State on every line its seller's legal identifier (EXT-FR-FE-167) and its sub-invoice number (BT-128, AFL, type 130), the same as its parent line's.",
-		"Indiquez sur chaque ligne l'identifiant légal de son vendeur (EXT-FR-FE-167) et son numéro de sous-facture (BT-128, AFL, type 130), les mêmes que ceux de sa ligne parent.",
+		"State on every line its seller's legal identifier (EXT-FR-FE-167) and its sub-invoice number (BT-128, AFL, type 130), the same as its parent line's; start a DETAIL line's VAT exemption reason with #sub-invoice number#.",
+		"Indiquez sur chaque ligne l'identifiant légal de son vendeur (EXT-FR-FE-167) et son numéro de sous-facture (BT-128, AFL, type 130), les mêmes que ceux de sa ligne parent ; commencez le motif d'exonération de TVA d'une ligne DETAIL par #numéro de sous-facture#.",
 	),
 	brFrRule(
 		'BR_FR_FRAMEWORK_SELF_BILLING',

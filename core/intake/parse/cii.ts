@@ -231,6 +231,8 @@ function frenchLineData(
 		scheme: text(n, 'ReferenceTypeCode'),
 	}));
 	if (references.length) extras.objectReferences = references;
+	const exemption = text(settlement, 'ApplicableTradeTax', 'ExemptionReason');
+	if (exemption !== undefined) extras.vatExemptionReason = exemption;
 	const attributes = all(node, 'SpecifiedTradeProduct', 'ApplicableProductCharacteristic').map(
 		(a) => ({
 			name: written(one(a, 'Description')),

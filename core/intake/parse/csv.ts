@@ -154,24 +154,41 @@ function requireColumns(map: ColumnMap, headers: string[]): void {
 
 type Row = Partial<Record<CsvField, string>>;
 
+/** The mapped columns of a file, listed once per file rather than once per row. */
+const mappedColumns = new WeakMap<ColumnMap, Array<[CsvField, number]>>();
+
 function rowValues(record: string[], map: ColumnMap): Row {
+	let columns = mappedColumns.get(map);
+	if (!columns) {
+		columns = Object.entries(map.index) as Array<[CsvField, number]>;
+		mappedColumns.set(map, columns);
+	}
 	const row: Row = {};
-	for (const [field, at] of Object.entries(map.index) as Array<[CsvField, number]>) {
-		const value = record[at]?.trim();
-		if (value) row[field] = value;
+	for (let k = 0; k < columns.length; k++) {
+		const value = record[columns[k][1]]?.trim();
+		if (value) row[columns[k][0]] = value;
 	}
 	return row;
 }
 
 const rowField = (row: number, field: string): string => `row ${row}: ${field}`;
 
-function emptyInvoice(rowNo: number, index: number, file?: string): ParsedInvoice {
+/** The label of a cell, built only when the cell holds a value (it names the cell in an anomaly). */
+const cellField = (value: string | undefined, row: number, field: string): string =>
+	value === undefined ? '' : rowField(row, field);
+
+function emptyInvoice(
+	rowNo: number,
+	index: number,
+	file?: string,
+	buyer: ParsedInvoice['buyer'] = { identifiers: [] },
+): ParsedInvoice {
 	return {
 		syntax: 'csv',
 		container: 'csv',
 		docType: 'invoice',
 		seller: { identifiers: [] },
-		buyer: { identifiers: [] },
+		buyer,
 		lines: [],
 		vatBreakdown: [],
 		totals: { taxTotals: [] },
@@ -188,7 +205,16 @@ function rowToInvoice(
 	index: number,
 	options: CsvOptions,
 ): { invoice: ParsedInvoice; reader: ValueReader } {
-	const invoice = emptyInvoice(rowNo, index, options.filename);
+	const siren = row.customerSiren?.replace(/[\s.]/g, '');
+	const invoice = emptyInvoice(rowNo, index, options.filename, {
+		identifiers: row.customerId ? [{ value: row.customerId }] : [],
+		id: row.customerId,
+		name: row.customerName,
+		siren: siren && /^\d{9}(\d{5})?$/.test(siren) ? siren.slice(0, 9) : undefined,
+		siret: siren && /^\d{14}$/.test(siren) ? siren : undefined,
+		vatId: row.customerVat?.replace(/\s/g, ''),
+		email: row.customerEmail,
+	});
 	const reader = new ValueReader();
 	let currency = (row.currency ?? options.defaultCurrency ?? 'EUR').toUpperCase();
 	try {
@@ -212,15 +238,30 @@ function rowToInvoice(
 				}),
 			);
 	}
-	invoice.issueDate = reader.date(row.issueDate, rowField(rowNo, 'issueDate'));
-	invoice.dueDate = reader.date(row.dueDate, rowField(rowNo, 'dueDate'));
-	invoice.receptionDate = reader.date(row.receptionDate, rowField(rowNo, 'receptionDate'));
-	invoice.totals.totalExclMinor = reader.amountText(row.totalExcl, rowField(rowNo, 'totalExcl'));
-	invoice.totals.totalTaxMinor = reader.amountText(row.totalTax, rowField(rowNo, 'totalTax'));
+	invoice.issueDate = reader.date(row.issueDate, cellField(row.issueDate, rowNo, 'issueDate'));
+	invoice.dueDate = reader.date(row.dueDate, cellField(row.dueDate, rowNo, 'dueDate'));
+	invoice.receptionDate = reader.date(
+		row.receptionDate,
+		cellField(row.receptionDate, rowNo, 'receptionDate'),
+	);
+	invoice.totals.totalExclMinor = reader.amountText(
+		row.totalExcl,
+		cellField(row.totalExcl, rowNo, 'totalExcl'),
+	);
+	invoice.totals.totalTaxMinor = reader.amountText(
+		row.totalTax,
+		cellField(row.totalTax, rowNo, 'totalTax'),
+	);
 	if (invoice.totals.totalTaxMinor !== undefined)
 		invoice.totals.taxTotals.push({ currency, amountMinor: invoice.totals.totalTaxMinor });
-	invoice.totals.totalInclMinor = reader.amountText(row.totalIncl, rowField(rowNo, 'totalIncl'));
-	invoice.totals.payableMinor = reader.amountText(row.payable, rowField(rowNo, 'payable'));
+	invoice.totals.totalInclMinor = reader.amountText(
+		row.totalIncl,
+		cellField(row.totalIncl, rowNo, 'totalIncl'),
+	);
+	invoice.totals.payableMinor = reader.amountText(
+		row.payable,
+		cellField(row.payable, rowNo, 'payable'),
+	);
 	if (row.termsDays !== undefined) {
 		if (/^\d{1,4}$/.test(row.termsDays)) invoice.termsDays = Number(row.termsDays);
 		else invoice.paymentTerms = row.termsDays;
@@ -231,16 +272,6 @@ function rowToInvoice(
 			: row.paymentTerms;
 	invoice.orderReference = row.poNumber;
 	invoice.precedingInvoice = row.creditedNumber;
-	const siren = row.customerSiren?.replace(/[\s.]/g, '');
-	invoice.buyer = {
-		identifiers: row.customerId ? [{ value: row.customerId }] : [],
-		id: row.customerId,
-		name: row.customerName,
-		siren: siren && /^\d{9}(\d{5})?$/.test(siren) ? siren.slice(0, 9) : undefined,
-		siret: siren && /^\d{14}$/.test(siren) ? siren : undefined,
-		vatId: row.customerVat?.replace(/\s/g, ''),
-		email: row.customerEmail,
-	};
 	if (siren && !/^\d{9}(\d{5})?$/.test(siren)) {
 		reader.anomalies.push(
 			ruleAnomaly('SIREN_INVALID', rowField(rowNo, 'customerSiren'), { value: row.customerSiren }),
@@ -275,7 +306,10 @@ function rowLine(row: Row, rowNo: number, reader: ValueReader): InvoiceLine | un
 		name: row.lineDescription,
 		quantity: decimal(row.lineQuantity, 'lineQuantity'),
 		netPrice: decimal(row.lineUnitPrice, 'lineUnitPrice'),
-		netAmountMinor: reader.amountText(row.lineAmount, rowField(rowNo, 'lineAmount')),
+		netAmountMinor: reader.amountText(
+			row.lineAmount,
+			cellField(row.lineAmount, rowNo, 'lineAmount'),
+		),
 		vatRate: decimal(row.lineVatRate, 'lineVatRate'),
 	};
 	return line;
@@ -470,7 +504,11 @@ export async function* parseInvoiceCsvStream(
 		if (!current) return;
 		const { invoice, reader } = current;
 		if (grouped) totalsFromLines(invoice, reader.scale);
-		invoice.anomalies = [...invoice.anomalies, ...reader.anomalies];
+		// Most rows have nothing to report: no new array for them.
+		if (reader.anomalies.length)
+			invoice.anomalies = invoice.anomalies.length
+				? [...invoice.anomalies, ...reader.anomalies]
+				: reader.anomalies;
 		batch.push(invoice);
 		current = undefined;
 	};
@@ -600,7 +638,7 @@ export async function* parseInvoiceCsvStream(
 				if (current && (!grouped || current.key !== key || !row.number)) finishCurrent();
 				if (!current) {
 					const started = rowToInvoice(row, rowNo, index++, options);
-					current = { ...started, key };
+					current = { invoice: started.invoice, reader: started.reader, key };
 				}
 				const line = rowLine(row, rowNo, current.reader);
 				if (line) current.invoice.lines.push(line);

@@ -97,6 +97,8 @@ export interface InvoiceLine {
 	lineTaxTotals?: Array<{ currency?: string; amount: string }>;
 	/** The line's object references (BT-128; AFL sub-invoice number, AVV; CII AdditionalReferencedDocument, UBL DocumentReference). */
 	objectReferences?: Array<{ id?: string; typeCode?: string; scheme?: string }>;
+	/** The line's VAT exemption reason (CII line ExemptionReason, UBL ClassifiedTaxCategory TaxExemptionReason). */
+	vatExemptionReason?: string;
 }
 
 /** An item attribute (BG-32) as written: name (BT-160), code (EXT-FR-FE-159), value (BT-161) or measure with its unit. */

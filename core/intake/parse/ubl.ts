@@ -234,6 +234,8 @@ function ublFrenchLineData(node: XmlValue): Partial<InvoiceLine> {
 		scheme: rawAttr(one(n, 'ID'), 'schemeID'),
 	}));
 	if (references.length) extras.objectReferences = references;
+	const exemption = text(node, 'Item', 'ClassifiedTaxCategory', 'TaxExemptionReason');
+	if (exemption !== undefined) extras.vatExemptionReason = exemption;
 	const charges = all(node, 'Price', 'AllowanceCharge');
 	const grossPrices = all(charges, 'BaseAmount').map((n) => written(n) ?? '');
 	if (grossPrices.length) extras.grossPrices = grossPrices;

@@ -1,4 +1,4 @@
-import type { INodeProperties } from 'n8n-workflow';
+import type { IDataObject, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 import { DEFAULT_ZONE, listBlockedInvoices } from '../../../core';
 import { eachItem, type Result } from '../../shared/operation';
@@ -23,7 +23,7 @@ export const operation = eachItem({
 		{
 			name: 'Invoices',
 			meaning:
-				'One open invoice the buyer refused (210) or the platform rejected (213, 501), with the reason, since when and what to do (FR/EN)',
+				'One open invoice the buyer refused (210) or the platform rejected (213, 501), with the reason, since when, what to do and its intake anomalies (FR/EN)',
 		},
 	],
 	async item(i) {
@@ -48,6 +48,7 @@ export const operation = eachItem({
 					currency: b.currency,
 					todo: b.todo.en,
 					todoFr: b.todo.fr,
+					anomalies: b.anomalies as unknown as IDataObject[],
 				},
 			}),
 		);

@@ -480,6 +480,17 @@ describe('Invoice Intake › e-invoicing lifecycle', () => {
 				openAmount: '1200.00',
 				currency: 'EUR',
 				todoFr: expect.stringMatching(/réémettez/),
+				anomalies: [
+					expect.objectContaining({
+						code: 'EINVOICE_PLATFORM_REJECTED',
+						severity: 'block',
+						reasonCode: 'SIRET_ERR',
+						reasonText: 'SIRET du client absent',
+						message: expect.objectContaining({
+							fr: expect.stringContaining('SIRET_ERR — SIRET du client absent'),
+						}),
+					}),
+				],
 			}),
 		]);
 	});
