@@ -122,4 +122,48 @@ describe('Invoice Intake: Store Invoices output mode', () => {
 			]);
 		}
 	});
+
+	test('several batches: same outcomes as one, in input order, each paired with its item', async () => {
+		// 2,400 items in batches of 400: item k is MB-k; every 97th has an unknown customer; items 2,000+ repeat
+		// MB-0.. with another amount (revisions of documents written by earlier batches of the same execution).
+		const items = Array.from({ length: 2400 }, (_v, k) =>
+			k >= 2000
+				? invoice(`MB-${k - 2000}`, { totalTax: '30,00', totalIncl: '130,00' })
+				: invoice(`MB-${k}`, k % 97 === 5 ? { customerId: 'NOBODY' } : {}),
+		);
+		const run = await runWorkflow(
+			workflow(
+				{ operation: 'storeInvoices', outputMode: 'invoices', options: { batchSize: 400 } },
+				2,
+			),
+			{ triggerItems: items, credentials: t.credentials },
+		);
+		expect(run.error).toBeUndefined();
+		const rejectedAt = items.flatMap((_v, k) => (k < 2000 && k % 97 === 5 ? [k] : []));
+		const accepted = run.nodeOutputs('Invoice Intake', 0);
+		expect(accepted.map((i) => i.pairedItem)).toEqual(
+			items.flatMap((_v, k) => (rejectedAt.includes(k) ? [] : [{ item: k }])),
+		);
+		expect(accepted.map((i) => [i.json.number, i.json.status])).toEqual(
+			items.flatMap((v, k) =>
+				rejectedAt.includes(k)
+					? []
+					: [
+							[
+								v.number,
+								k < 2000 ? 'created' : rejectedAt.includes(k - 2000) ? 'created' : 'revised',
+							],
+						],
+			),
+		);
+		const rejected = run.nodeOutputs('Invoice Intake', 1);
+		expect(rejected.map((r) => [r.json.code, r.pairedItem])).toEqual(
+			rejectedAt.map((k) => ['INVOICE_UNKNOWN_CUSTOMER', { item: k }]),
+		);
+		const [{ n }] = await t.ledger.query<{ n: string }>(
+			"SELECT count(*)::text AS n FROM invoices WHERE number LIKE 'MB-%'",
+		);
+		// The rejected MB-k below 400 come again at item 2,000 + k with a known customer: created then.
+		expect(Number(n)).toBe(2000 - rejectedAt.filter((k) => k >= 400).length);
+	});
 });
