@@ -10,10 +10,12 @@ import { buildCashedStatus, parseCdar, type LifecycleEvent } from './cdar';
 import {
 	applyLifecycleStatuses,
 	applyPendingLifecycleStatuses,
+	checkLifecycleSettings,
 	CHORUS_PRO_STATUSES,
 	loadLifecycleSettings,
 	normaliseLifecycleRecord,
 	saveLifecycleSettings,
+	updateLifecycleSettings,
 } from './ledger';
 import { listBlockedInvoices } from './report';
 import { lifecycleStatus } from './statuses';
@@ -516,6 +518,81 @@ describe('platform statuses drive collections', () => {
 			code: 'LIFECYCLE_SETTINGS_INVALID',
 		});
 		await saveLifecycleSettings(ledger, {});
+	});
+
+	it('lifecycle settings as a form gives them: names in any case, lists as text, SIRENs with spaces; every wrong value named; merge keeps what is not given', () => {
+		expect(
+			checkLifecycleSettings({
+				effectsOff: 'Dispute; payment sent\nDISPUTE',
+				paymentSentHoldDays: ' 15 ',
+				sellerIds: '552 100 554, 732.829.320',
+			}),
+		).toEqual({
+			settings: {
+				effectsOff: ['dispute', 'payment_sent'],
+				paymentSentHoldDays: 15,
+				sellerIds: ['552100554', '732829320'],
+			},
+			problems: [],
+		});
+		// nothing given is not "none": an empty list is
+		expect(checkLifecycleSettings({ effectsOff: '', paymentSentHoldDays: null }).settings).toEqual(
+			{},
+		);
+		expect(checkLifecycleSettings({ effectsOff: [] }).settings).toEqual({ effectsOff: [] });
+		const { problems } = checkLifecycleSettings({
+			effectsOff: ['cashed', 'refused'],
+			paymentSentHoldDays: 2.5,
+			sellerIds: ['123456789', '55210055400013', 'ABC'],
+		});
+		expect(problems.map((p) => [p.field, p.message])).toEqual([
+			['effectsOff', 'Effects turned off: "cashed" is not an effect that can be turned off.'],
+			['paymentSentHoldDays', 'Payment-sent hold: 2.5 is not a number of days from 1 to 365.'],
+			[
+				'sellerIds',
+				'Company SIREN: "123456789" fails the SIREN check digit (Luhn): a digit is mistyped.',
+			],
+			[
+				'sellerIds',
+				'Company SIREN: "55210055400013" is a SIRET (14 digits, an establishment); the SIREN is its first 9 digits: 552100554.',
+			],
+			['sellerIds', 'Company SIREN: "ABC" is not 9 digits.'],
+		]);
+		expect(problems.every((p) => p.messageFr && p.hint && p.hintFr)).toBe(true);
+	});
+
+	it('updateLifecycleSettings merges by default, keeps the value it replaces, and writes nothing when a value is wrong', async () => {
+		await saveLifecycleSettings(ledger, {});
+		const first = await updateLifecycleSettings(
+			ledger,
+			{ effectsOff: ['factored'], sellerIds: '552100554' },
+			{ actor: 'a@x.example' },
+		);
+		expect(first).toMatchObject({ status: 'updated', changed: ['effectsOff', 'sellerIds'] });
+		const second = await updateLifecycleSettings(
+			ledger,
+			{ paymentSentHoldDays: 12 },
+			{ actor: 'b@x.example' },
+		);
+		expect(second).toEqual({
+			status: 'updated',
+			changed: ['paymentSentHoldDays'],
+			settings: { effectsOff: ['factored'], sellerIds: ['552100554'], paymentSentHoldDays: 12 },
+		});
+		await expect(
+			updateLifecycleSettings(ledger, { effectsOff: [], sellerIds: '552100555' }),
+		).rejects.toMatchObject({
+			code: 'LIFECYCLE_SETTINGS_INVALID',
+			details: { fields: ['sellerIds'], messageFr: expect.stringContaining('« 552100555 »') },
+		});
+		expect(await loadLifecycleSettings(ledger)).toEqual(second.settings);
+		const replaced = await ledger.query<{ replaced_by: string; changed: string[] }>(
+			"SELECT replaced_by, changed FROM settings_history WHERE key = 'einvoicing.lifecycle' ORDER BY id DESC LIMIT 1",
+		);
+		expect(replaced).toEqual([{ replaced_by: 'b@x.example', changed: ['paymentSentHoldDays'] }]);
+		const replacedAll = await updateLifecycleSettings(ledger, {}, { mode: 'replace' });
+		expect(replacedAll.settings).toEqual({});
+		expect(await loadLifecycleSettings(ledger)).toEqual({});
 	});
 
 	it('applies each message once; an older status arriving late is recorded but does not undo a newer one', async () => {

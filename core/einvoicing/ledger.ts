@@ -11,6 +11,7 @@ import { formatAmount, parseAmount } from '../money';
 import { DEFAULT_ZONE, addDays } from '../time';
 import { ReceivablesError } from '../errors';
 import { anomaly } from '../intake/anomaly';
+import { luhnValid } from '../company/identity';
 import type { LifecycleEvent } from './cdar';
 import { isLifecycleStatusCode, lifecycleStatus, type LifecycleEffect } from './statuses';
 
@@ -58,66 +59,264 @@ export interface LifecycleSettings {
 }
 export const LIFECYCLE_SETTINGS_KEY = 'einvoicing.lifecycle';
 
-function validLifecycleSettings(value: unknown): LifecycleSettings {
-	const v = (value && typeof value === 'object' ? value : {}) as Record<string, unknown>;
+/** A field of the lifecycle settings a company sets (from a form, a node or the API). */
+export type LifecycleSettingsField = 'effectsOff' | 'paymentSentHoldDays' | 'sellerIds';
+
+/** What is wrong with one field of lifecycle settings, in English and French, with how to fix it. */
+export interface LifecycleSettingsProblem {
+	field: LifecycleSettingsField;
+	message: string;
+	messageFr: string;
+	hint: string;
+	hintFr: string;
+}
+
+const FIELD_LABELS: Record<LifecycleSettingsField, { en: string; fr: string }> = {
+	effectsOff: { en: 'Effects turned off', fr: 'Effets désactivés' },
+	paymentSentHoldDays: { en: 'Payment-sent hold', fr: "Attente d'un paiement transmis" },
+	sellerIds: { en: 'Company SIREN', fr: "SIREN de l'entreprise" },
+};
+
+/** A list given as an array, or as text separated by commas, semicolons or new lines (what a form field gives). */
+function listOf(value: unknown): string[] {
+	const parts = Array.isArray(value)
+		? value.map((v) => String(v ?? ''))
+		: String(value).split(/[,;\n]/);
+	return parts.map((p) => p.trim()).filter(Boolean);
+}
+
+/** Nothing given: undefined, null or blank text (an array, even empty, is given: "none"). */
+function absent(value: unknown): boolean {
+	return value === undefined || value === null || (typeof value === 'string' && !value.trim());
+}
+
+/**
+ * Checks lifecycle settings as a company gives them: effects as names (any case, "payment sent" for payment_sent),
+ * the hold as a whole number of days (or its digits), SIRENs as 9 digits with their check digit (spaces and dots
+ * ignored). Returns the settings written as stored and every problem found, in English and French.
+ */
+export function checkLifecycleSettings(input: Record<string, unknown>): {
+	settings: LifecycleSettings;
+	problems: LifecycleSettingsProblem[];
+} {
 	const settings: LifecycleSettings = {};
-	if (v.effectsOff !== undefined) {
-		const bad = Array.isArray(v.effectsOff)
-			? v.effectsOff.filter((e) => !SWITCHABLE_EFFECTS.includes(e as LifecycleEffect))
-			: [v.effectsOff];
-		if (bad.length)
-			throw new ReceivablesError(
-				'LIFECYCLE_SETTINGS_INVALID',
-				`${bad.map((b) => JSON.stringify(b)).join(', ')} is not an effect that can be turned off.`,
-				{
-					hint: `Give effectsOff as a list of: ${SWITCHABLE_EFFECTS.join(', ')}.`,
-					details: {
-						messageFr: `${bad.map((b) => JSON.stringify(b)).join(', ')} n'est pas un effet que l'on peut désactiver.`,
-						hintFr: `Donnez effectsOff comme une liste parmi : ${SWITCHABLE_EFFECTS.join(', ')}.`,
-					},
-				},
-			);
-		settings.effectsOff = v.effectsOff as LifecycleEffect[];
+	const problems: LifecycleSettingsProblem[] = [];
+	const problem = (
+		field: LifecycleSettingsField,
+		en: string,
+		fr: string,
+		hint: string,
+		hintFr: string,
+	) => {
+		const label = FIELD_LABELS[field];
+		problems.push({
+			field,
+			message: `${label.en}: ${en}`,
+			messageFr: `${label.fr} : ${fr}`,
+			hint,
+			hintFr,
+		});
+	};
+	if (!absent(input.effectsOff)) {
+		const effects: LifecycleEffect[] = [];
+		for (const given of listOf(input.effectsOff)) {
+			const name = given.toLowerCase().replace(/[\s-]+/g, '_') as LifecycleEffect;
+			if (SWITCHABLE_EFFECTS.includes(name)) {
+				if (!effects.includes(name)) effects.push(name);
+			} else
+				problem(
+					'effectsOff',
+					`"${given}" is not an effect that can be turned off.`,
+					`« ${given} » n'est pas un effet que l'on peut désactiver.`,
+					`Name effects among: ${SWITCHABLE_EFFECTS.join(', ')}.`,
+					`Nommez les effets parmi : ${SWITCHABLE_EFFECTS.join(', ')}.`,
+				);
+		}
+		settings.effectsOff = effects;
 	}
-	if (v.paymentSentHoldDays !== undefined) {
-		const days = v.paymentSentHoldDays;
-		if (typeof days !== 'number' || !Number.isInteger(days) || days < 1 || days > 365)
-			throw new ReceivablesError(
-				'LIFECYCLE_SETTINGS_INVALID',
-				`${JSON.stringify(days)} is not a number of days for the payment-sent hold.`,
-				{
-					hint: 'Give paymentSentHoldDays as a whole number from 1 to 365.',
-					details: {
-						messageFr: `${JSON.stringify(days)} n'est pas un nombre de jours pour l'attente d'un paiement transmis.`,
-						hintFr: 'Donnez paymentSentHoldDays en nombre entier de 1 à 365.',
-					},
-				},
+	if (!absent(input.paymentSentHoldDays)) {
+		const given = input.paymentSentHoldDays;
+		const days =
+			typeof given === 'number'
+				? given
+				: typeof given === 'string' && /^\s*\d+\s*$/.test(given)
+					? Number(given)
+					: NaN;
+		if (!Number.isInteger(days) || days < 1 || days > 365)
+			problem(
+				'paymentSentHoldDays',
+				`${JSON.stringify(given)} is not a number of days from 1 to 365.`,
+				`${JSON.stringify(given)} n'est pas un nombre de jours de 1 à 365.`,
+				'Give the days a "payment sent" (211) status holds dunning as a whole number from 1 to 365.',
+				'Indiquez en nombre entier de 1 à 365 les jours pendant lesquels un statut « paiement transmis » (211) suspend les relances.',
 			);
-		settings.paymentSentHoldDays = days;
+		else settings.paymentSentHoldDays = days;
 	}
-	if (Array.isArray(v.sellerIds)) settings.sellerIds = v.sellerIds.map(String);
-	return settings;
+	if (!absent(input.sellerIds)) {
+		const sirens: string[] = [];
+		for (const given of listOf(input.sellerIds)) {
+			const digits = given.replace(/[\s.]/g, '');
+			const fix = [
+				'Give the SIREN of the company (9 digits) as the platforms name it; several separated by commas.',
+				"Indiquez le SIREN de l'entreprise (9 chiffres) tel que les plateformes le nomment ; plusieurs séparés par des virgules.",
+			] as const;
+			if (/^\d{14}$/.test(digits))
+				problem(
+					'sellerIds',
+					`"${given}" is a SIRET (14 digits, an establishment); the SIREN is its first 9 digits: ${digits.slice(0, 9)}.`,
+					`« ${given} » est un SIRET (14 chiffres, un établissement) ; le SIREN est formé de ses 9 premiers chiffres : ${digits.slice(0, 9)}.`,
+					...fix,
+				);
+			else if (!/^\d{9}$/.test(digits))
+				problem(
+					'sellerIds',
+					`"${given}" is not 9 digits.`,
+					`« ${given} » ne compte pas 9 chiffres.`,
+					...fix,
+				);
+			else if (!luhnValid(digits))
+				problem(
+					'sellerIds',
+					`"${given}" fails the SIREN check digit (Luhn): a digit is mistyped.`,
+					`« ${given} » ne passe pas la clé de contrôle du SIREN (Luhn) : un chiffre est erroné.`,
+					...fix,
+				);
+			else if (!sirens.includes(digits)) sirens.push(digits);
+		}
+		settings.sellerIds = sirens;
+	}
+	return { settings, problems };
+}
+
+function lifecycleSettingsError(problems: LifecycleSettingsProblem[]): ReceivablesError {
+	return new ReceivablesError(
+		'LIFECYCLE_SETTINGS_INVALID',
+		problems.map((p) => p.message).join(' '),
+		{
+			hint: [...new Set(problems.map((p) => p.hint))].join(' '),
+			details: {
+				messageFr: problems.map((p) => p.messageFr).join(' '),
+				hintFr: [...new Set(problems.map((p) => p.hintFr))].join(' '),
+				fields: [...new Set(problems.map((p) => p.field))],
+			},
+		},
+	);
 }
 
 /** The company's lifecycle settings stored in the ledger, or {} when none. */
 export async function loadLifecycleSettings(ledger: Ledger): Promise<LifecycleSettings> {
-	const rows = await ledger.query<{ value: unknown }>('SELECT value FROM settings WHERE key = $1', [
-		LIFECYCLE_SETTINGS_KEY,
-	]);
-	return validLifecycleSettings(rows[0]?.value);
+	const rows = await ledger.query<{ value: Record<string, unknown> | null }>(
+		'SELECT value FROM settings WHERE key = $1',
+		[LIFECYCLE_SETTINGS_KEY],
+	);
+	const stored = rows[0]?.value ?? {};
+	const { settings, problems } = checkLifecycleSettings(stored);
+	if (problems.some((p) => p.field !== 'sellerIds')) throw lifecycleSettingsError(problems);
+	// SIRENs stored before they were checked are compared as they were written
+	if (problems.length && Array.isArray(stored.sellerIds))
+		settings.sellerIds = stored.sellerIds.map(String);
+	return settings;
 }
 
-/** Stores the company's lifecycle settings (effects turned off, payment-sent hold, its SIRENs); refused when invalid. */
+/**
+ * Stores the company's lifecycle settings (effects turned off, payment-sent hold, its SIRENs) as given, replacing
+ * the stored ones; refused with every wrong field (LIFECYCLE_SETTINGS_INVALID, French and English) and nothing
+ * written when one is wrong.
+ */
 export async function saveLifecycleSettings(
 	ledger: Ledger,
 	settings: LifecycleSettings,
 ): Promise<void> {
-	const valid = validLifecycleSettings(settings);
-	await ledger.query(
-		`INSERT INTO settings (key, value) VALUES ($1, $2::jsonb)
-		ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value, updated_at = now()`,
-		[LIFECYCLE_SETTINGS_KEY, JSON.stringify(valid)],
+	await updateLifecycleSettings(ledger, { ...settings }, { mode: 'replace' });
+}
+
+/** Days a "payment sent" (211) status holds dunning when neither the call nor the company says. */
+export const DEFAULT_PAYMENT_SENT_HOLD_DAYS = 10;
+
+/** The company's lifecycle settings as they apply, with when and by whom they were last saved. */
+export interface LifecycleSettingsInEffect {
+	/** Whether the company saved settings (else every effect is on, the hold is the default). */
+	configured: boolean;
+	effectsOff: LifecycleEffect[];
+	effectsOn: LifecycleEffect[];
+	paymentSentHoldDays: number;
+	sellerIds: string[];
+	savedAt?: string;
+	savedBy?: string;
+}
+
+/** Reads the company's lifecycle settings as every entry point applies them (defaults filled in). */
+export async function lifecycleSettingsInEffect(
+	ledger: Ledger,
+): Promise<LifecycleSettingsInEffect> {
+	const settings = await loadLifecycleSettings(ledger);
+	const rows = await ledger.query<{ updated_at: Date; updated_by: string | null }>(
+		'SELECT updated_at, updated_by FROM settings WHERE key = $1',
+		[LIFECYCLE_SETTINGS_KEY],
 	);
+	const effectsOff = settings.effectsOff ?? [];
+	return {
+		configured: rows.length > 0,
+		effectsOff,
+		effectsOn: SWITCHABLE_EFFECTS.filter((e) => !effectsOff.includes(e)),
+		paymentSentHoldDays: settings.paymentSentHoldDays ?? DEFAULT_PAYMENT_SENT_HOLD_DAYS,
+		sellerIds: settings.sellerIds ?? [],
+		...(rows[0] ? { savedAt: rows[0].updated_at.toISOString() } : {}),
+		...(rows[0]?.updated_by ? { savedBy: rows[0].updated_by } : {}),
+	};
+}
+
+export interface LifecycleSettingsSaved {
+	status: 'created' | 'updated' | 'unchanged';
+	/** The fields whose stored value changed. */
+	changed: LifecycleSettingsField[];
+	settings: LifecycleSettings;
+}
+
+/**
+ * Checks and saves the company's lifecycle settings: `merge` (default) changes only the fields given (a field left
+ * empty keeps its value; an empty list of effects turns them all back on), `replace` stores exactly what is given.
+ * The value replaced is kept in settings_history with who replaced it. Refused with every wrong field
+ * (LIFECYCLE_SETTINGS_INVALID, French and English), nothing written.
+ */
+export async function updateLifecycleSettings(
+	ledger: Ledger,
+	input: Record<string, unknown>,
+	options: { mode?: 'merge' | 'replace'; actor?: string } = {},
+): Promise<LifecycleSettingsSaved> {
+	const { settings: given, problems } = checkLifecycleSettings(input);
+	if (problems.length) throw lifecycleSettingsError(problems);
+	return await ledger.transaction(async (client) => {
+		const current = await client.query<{ value: LifecycleSettings; updated_at: Date }>(
+			'SELECT value, updated_at FROM settings WHERE key = $1 FOR UPDATE',
+			[LIFECYCLE_SETTINGS_KEY],
+		);
+		const previous = current.rows[0]?.value;
+		const next: LifecycleSettings =
+			options.mode === 'replace' ? given : { ...(previous ?? {}), ...given };
+		const fields: LifecycleSettingsField[] = ['effectsOff', 'paymentSentHoldDays', 'sellerIds'];
+		const changed = fields.filter(
+			(f) => JSON.stringify(previous?.[f] ?? null) !== JSON.stringify(next[f] ?? null),
+		);
+		if (previous && changed.length === 0) return { status: 'unchanged', changed, settings: next };
+		if (previous)
+			await client.query(
+				'INSERT INTO settings_history (key, value, valid_from, replaced_by, changed) VALUES ($1, $2, $3, $4, $5)',
+				[
+					LIFECYCLE_SETTINGS_KEY,
+					JSON.stringify(previous),
+					current.rows[0].updated_at,
+					options.actor ?? null,
+					changed,
+				],
+			);
+		await client.query(
+			`INSERT INTO settings (key, value, updated_at, updated_by) VALUES ($1, $2::jsonb, now(), $3)
+			ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value, updated_at = now(), updated_by = EXCLUDED.updated_by`,
+			[LIFECYCLE_SETTINGS_KEY, JSON.stringify(next), options.actor ?? null],
+		);
+		return { status: previous ? 'updated' : 'created', changed, settings: next };
+	});
 }
 
 export type LifecycleOutcome = 'applied' | 'duplicate' | 'superseded' | 'pending' | 'other_issuer';
@@ -611,7 +810,7 @@ async function applyOne(
 			case 'payment_sent':
 				await hold(
 					`Paiement transmis (211) / payment sent`,
-					addDays(day, options.paymentSentHoldDays ?? 10),
+					addDays(day, options.paymentSentHoldDays ?? DEFAULT_PAYMENT_SENT_HOLD_DAYS),
 				);
 				break;
 			case 'factored':

@@ -17,6 +17,7 @@ import { router } from './actions/router';
 import * as applyPayment from './actions/applyPayment.operation';
 import * as blockedInvoices from './actions/blockedInvoices.operation';
 import * as importBankStatement from './actions/importBankStatement.operation';
+import * as lifecycleSettings from './actions/lifecycleSettings.operation';
 import * as lifecycleStatuses from './actions/lifecycleStatuses.operation';
 import * as cashedStatus from './actions/cashedStatus.operation';
 import * as confirmCashedStatuses from './actions/confirmCashedStatuses.operation';
@@ -62,6 +63,14 @@ const OPERATIONS: OperationChoice[] = [
 		description:
 			'Read a bank statement file (camt.053/054, CFONB 120, MT940) and store its credits as payments matched to invoices, once; debits and fees listed apart',
 		action: 'Import a bank statement',
+	},
+	{
+		name: 'Lifecycle Settings',
+		value: 'lifecycleSettings',
+		resource: 'lifecycleStatus',
+		description:
+			"Read or save what the platforms' statuses do for the company: effects turned off, the payment-sent hold, its SIRENs",
+		action: 'Read or save lifecycle settings',
 	},
 	{
 		name: 'Lifecycle Statuses',
@@ -169,7 +178,7 @@ const RESOURCES: ResourceChoice[] = [
 		name: 'E-Invoicing Status',
 		value: 'lifecycleStatus',
 		description:
-			"The e-invoicing platform's lifecycle statuses: received, cashed (212) sent and confirmed, refused and rejected invoices",
+			"The e-invoicing platform's lifecycle statuses: received, cashed (212) sent and confirmed, refused and rejected invoices, the company's settings",
 		defaultOperation: 'lifecycleStatuses',
 	},
 ];
@@ -225,6 +234,7 @@ export class InvoiceIntake implements INodeType {
 			...applyPayment.description,
 			...importBankStatement.description,
 			...lifecycleStatuses.description,
+			...lifecycleSettings.description,
 			...cashedStatus.description,
 			...receiveSignedStatuses.description,
 			...confirmCashedStatuses.description,

@@ -17,6 +17,7 @@ const ROOT = path.join(__dirname, '..', '..');
 /** The node-level tests of operations the table does not run (each one runs the operation through the engine). */
 export const COVERED_ELSEWHERE: Record<string, string> = {
 	'invoiceIntake.cashedStatus': 'nodes/InvoiceIntake/actions/lifecycleStatuses.operation.test.ts',
+	'invoiceIntake.lifecycleSettings': 'test/nodes/lifecycle-settings.test.ts',
 	'invoiceIntake.lifecycleStatuses':
 		'nodes/InvoiceIntake/actions/lifecycleStatuses.operation.test.ts',
 	'invoiceIntake.receiveSignedStatuses':

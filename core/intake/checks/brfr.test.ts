@@ -954,16 +954,24 @@ interface GroupedLine {
 	references?: string | false;
 	taxTotal?: boolean;
 	preceding?: boolean;
-	/** A DETAIL line's sub-invoice number at the start of its VAT exemption reason (default FA-2026/0107). */
+	/** A DETAIL line's sub-invoice number at the start of its VAT exemption reason (default: the line's AFL number). */
 	exemption?: string;
+	/** The line's sub-invoice number (AFL, type 130; default FA-2026/0107, the invoice number). */
+	afl?: string;
+	/** The line's net amount (default 200.00), VAT total (default 40.00) and total with VAT (default none), as written. */
+	net?: string;
+	tax?: string;
+	withVat?: string;
 }
 const SELLER: [string, string] = ['Moulins Dupré SAS', '123456782'];
 const BUYER_AS_SELLER: [string, string] = ['Boulangerie Martin SARL', '552032534'];
 const objectRef = (id: string, type: string, scheme: string): string =>
 	`<ram:AdditionalReferencedDocument><ram:IssuerAssignedID>${id}</ram:IssuerAssignedID><ram:TypeCode>${type}</ram:TypeCode><ram:ReferenceTypeCode>${scheme}</ram:ReferenceTypeCode></ram:AdditionalReferencedDocument>`;
-const GROUP_REFS = `${objectRef('FA-2026/0107', '130', 'AFL')}${objectRef('S1', '130', 'AVV')}`;
+const groupRefs = (afl = 'FA-2026/0107'): string =>
+	`${objectRef(afl, '130', 'AFL')}${objectRef('S1', '130', 'AVV')}`;
 const groupedLine = (line: GroupedLine): string => {
 	const seller = line.seller === undefined ? SELLER : line.seller;
+	const afl = line.afl ?? 'FA-2026/0107';
 	return `<ram:IncludedSupplyChainTradeLineItem><ram:AssociatedDocumentLineDocument><ram:LineID>${line.id}</ram:LineID>${
 		line.parent ? `<ram:ParentLineID>${line.parent}</ram:ParentLineID>` : ''
 	}${line.subtype === undefined ? '' : `<ram:LineStatusReasonCode>${line.subtype}</ram:LineStatusReasonCode>`}</ram:AssociatedDocumentLineDocument><ram:SpecifiedTradeProduct><ram:Name>Maintenance</ram:Name></ram:SpecifiedTradeProduct><ram:SpecifiedLineTradeAgreement>${
@@ -972,17 +980,43 @@ const groupedLine = (line: GroupedLine): string => {
 			: ''
 	}<ram:NetPriceProductTradePrice><ram:ChargeAmount>200.00</ram:ChargeAmount></ram:NetPriceProductTradePrice></ram:SpecifiedLineTradeAgreement><ram:SpecifiedLineTradeDelivery><ram:BilledQuantity unitCode="C62">1</ram:BilledQuantity></ram:SpecifiedLineTradeDelivery><ram:SpecifiedLineTradeSettlement><ram:ApplicableTradeTax><ram:TypeCode>VAT</ram:TypeCode>${
 		line.subtype === 'DETAIL'
-			? `<ram:ExemptionReason>#${line.exemption ?? 'FA-2026/0107'}#</ram:ExemptionReason>`
+			? `<ram:ExemptionReason>#${line.exemption ?? afl}#</ram:ExemptionReason>`
 			: ''
 	}<ram:CategoryCode>S</ram:CategoryCode><ram:RateApplicablePercent>20.00</ram:RateApplicablePercent></ram:ApplicableTradeTax>${
 		line.preceding ? precedingRef('FA-2026/0001', '20260105') : ''
-	}<ram:SpecifiedTradeSettlementLineMonetarySummation><ram:LineTotalAmount>200.00</ram:LineTotalAmount>${
-		line.taxTotal === false ? '' : '<ram:TaxTotalAmount currencyID="EUR">40.00</ram:TaxTotalAmount>'
+	}<ram:SpecifiedTradeSettlementLineMonetarySummation><ram:LineTotalAmount>${line.net ?? '200.00'}</ram:LineTotalAmount>${
+		line.taxTotal === false
+			? ''
+			: `<ram:TaxTotalAmount currencyID="EUR">${line.tax ?? '40.00'}</ram:TaxTotalAmount>`
+	}${
+		line.withVat === undefined ? '' : `<ram:GrandTotalAmount>${line.withVat}</ram:GrandTotalAmount>`
 	}</ram:SpecifiedTradeSettlementLineMonetarySummation>${
-		line.references === false ? '' : (line.references ?? GROUP_REFS)
+		line.references === false ? '' : (line.references ?? groupRefs(afl))
 	}</ram:SpecifiedLineTradeSettlement></ram:IncludedSupplyChainTradeLineItem>`;
 };
-/** The French invoice in the framework `mode` and of type `type`, with these lines instead of its own. */
+const HEADER_VAT =
+	'<ram:ApplicableTradeTax><ram:CalculatedAmount>40.00</ram:CalculatedAmount><ram:TypeCode>VAT</ram:TypeCode>';
+/** The VAT breakdown of 40.00 per sub-invoice number of the GROUP lines (none without GROUP lines). */
+const subInvoiceVat = (lines: GroupedLine[]): Array<[RegExp, string]> => {
+	const numbers = [
+		...new Set(
+			lines.filter((l) => l.subtype === 'GROUP' && !l.parent).map((l) => l.afl ?? 'FA-2026/0107'),
+		),
+	];
+	if (!numbers.length) return [];
+	const breakdown = (afl: string): string =>
+		`${HEADER_VAT}<ram:ExemptionReason>#${afl}#</ram:ExemptionReason><ram:BasisAmount>200.00</ram:BasisAmount><ram:CategoryCode>S</ram:CategoryCode><ram:DueDateTypeCode>72</ram:DueDateTypeCode><ram:RateApplicablePercent>20.00</ram:RateApplicablePercent></ram:ApplicableTradeTax>`;
+	return [
+		[
+			/<ram:ApplicableTradeTax><ram:CalculatedAmount>[^]*?<\/ram:ApplicableTradeTax>/,
+			numbers.map(breakdown).join(''),
+		],
+	];
+};
+/**
+ * The French invoice in the framework `mode` and of type `type`, with these lines instead of its own; outside S1 its VAT
+ * breakdown has one line of 40.00 per sub-invoice number of its GROUP lines, its exemption reason #number# (BR-FR-MV-09).
+ */
 const groupedCii = (
 	mode: string,
 	type: string,
@@ -997,6 +1031,7 @@ const groupedCii = (
 		...(mode === 'S1'
 			? []
 			: [['<ram:ID>S1</ram:ID>', `<ram:ID>${mode}</ram:ID>`] as [string, string]]),
+		...(mode === 'S1' ? [] : subInvoiceVat(lines)),
 		...(type === '380' ? [] : [typeCode(type)]),
 		...more,
 	);
@@ -1004,11 +1039,12 @@ const S8_LINES: GroupedLine[] = [
 	{ id: 1, subtype: 'GROUP' },
 	{ id: 2, subtype: 'DETAIL', parent: 1 },
 ];
-const S9_LINES: GroupedLine[] = [
-	...S8_LINES,
-	{ id: 3, subtype: 'GROUP', seller: BUYER_AS_SELLER },
-	{ id: 4, subtype: 'DETAIL', parent: 3, seller: BUYER_AS_SELLER },
+/** The lines of a second seller (here the buyer), with their own sub-invoice number. */
+const SECOND_SELLER_LINES: GroupedLine[] = [
+	{ id: 3, subtype: 'GROUP', seller: BUYER_AS_SELLER, afl: 'FA-2026/0108' },
+	{ id: 4, subtype: 'DETAIL', parent: 3, seller: BUYER_AS_SELLER, afl: 'FA-2026/0108' },
 ];
+const S9_LINES: GroupedLine[] = [...S8_LINES, ...SECOND_SELLER_LINES];
 const HEADER_REF = headerRef('FA-2026/0001', '20260105');
 MUST_FIRE.push(
 	[
@@ -1025,13 +1061,17 @@ MUST_FIRE.push(
 	[
 		'S9: two GROUP lines of the seller',
 		'BR_FR_LINE_SUBTYPE',
-		groupedCii('S9', '389', [...S8_LINES, { id: 3, subtype: 'GROUP' }]),
+		groupedCii('S9', '389', [
+			...S8_LINES,
+			{ id: 3, subtype: 'GROUP', afl: 'FA-2026/0108' },
+			{ id: 4, subtype: 'DETAIL', parent: 3, afl: 'FA-2026/0108' },
+		]),
 	],
 	[
-		'S8: a GROUP line without seller name nor VAT total',
+		'S8: a GROUP line without seller name',
 		'BR_FR_GROUP_LINE',
 		groupedCii('S8', '380', [
-			{ id: 1, subtype: 'GROUP', seller: ['', '123456782'], taxTotal: false },
+			{ id: 1, subtype: 'GROUP', seller: ['', '123456782'] },
 			{ id: 2, subtype: 'DETAIL', parent: 1 },
 		]),
 	],
@@ -1130,6 +1170,124 @@ MUST_NOT_FIRE.push(
 		]),
 	],
 );
+
+// BR-FR-MV-05, -09, -10: the totals of a GROUP line against its child lines, the VAT breakdown and its total with VAT;
+// BR-FR-MV-11, -12: the sub-invoice numbers of the GROUP lines. The official file computes in doubles: 200.02 against
+// 100.00 + 100.00 is over its ±0.02 there (0.020000000000010232), and so here.
+MUST_FIRE.push(
+	[
+		"S8: a GROUP line's net amount 0.02 over its only DETAIL line",
+		'BR_FR_GROUP_TOTALS',
+		groupedCii('S8', '380', [{ id: 1, subtype: 'GROUP', net: '200.02' }, S8_LINES[1]]),
+	],
+	[
+		'S8: a GROUP line 0.02 over its two DETAIL lines, at the tolerance but over it in doubles',
+		'BR_FR_GROUP_TOTALS',
+		groupedCii('S8', '380', [
+			{ id: 1, subtype: 'GROUP', net: '200.02' },
+			{ id: 2, subtype: 'DETAIL', parent: 1, net: '100.00' },
+			{ id: 3, subtype: 'DETAIL', parent: 1, net: '100.00' },
+		]),
+	],
+	[
+		'S8: a GROUP line whose only child line is INFORMATION (not counted: its net amount against 0.00 ± 0)',
+		'BR_FR_GROUP_TOTALS',
+		groupedCii('S8', '380', [S8_LINES[0], { id: 2, subtype: 'INFORMATION', parent: 1 }]),
+	],
+	[
+		"S8: a GROUP line's VAT total 0.02 over its sub-invoice's VAT breakdown",
+		'BR_FR_GROUP_TOTALS',
+		groupedCii('S8', '380', [{ id: 1, subtype: 'GROUP', tax: '40.02' }, S8_LINES[1]]),
+	],
+	[
+		'S8: a GROUP line whose total with VAT is not its net amount plus its VAT',
+		'BR_FR_GROUP_TOTALS',
+		groupedCii('S8', '380', [{ id: 1, subtype: 'GROUP', withVat: '240.05' }, S8_LINES[1]]),
+	],
+	[
+		'S8: a GROUP line with an empty total with VAT',
+		'BR_FR_GROUP_TOTALS',
+		groupedCii('S8', '380', [{ id: 1, subtype: 'GROUP', withVat: '' }, S8_LINES[1]]),
+	],
+	[
+		"S8: no GROUP line of the invoice's seller carries the invoice number",
+		'BR_FR_SUB_INVOICE_NUMBER',
+		groupedCii('S8', '380', [
+			{ id: 1, subtype: 'GROUP', afl: 'FA-2026/0200' },
+			{ id: 2, subtype: 'DETAIL', parent: 1, afl: 'FA-2026/0200' },
+		]),
+	],
+	[
+		'S8: two sellers whose GROUP lines have the same sub-invoice number',
+		'BR_FR_SUB_INVOICE_NUMBER',
+		groupedCii('S8', '380', [
+			...S8_LINES,
+			{ ...SECOND_SELLER_LINES[0], afl: 'FA-2026/0107' },
+			{ ...SECOND_SELLER_LINES[1], afl: 'FA-2026/0107' },
+		]),
+	],
+	[
+		// the official CII file compares with every IssuerAssignedID written before: here a line's preceding invoice
+		"S8: a GROUP line's sub-invoice number written before as a line's preceding invoice",
+		'BR_FR_SUB_INVOICE_NUMBER',
+		groupedCii('S8', '380', [
+			S8_LINES[0],
+			{ ...S8_LINES[1], preceding: true },
+			{ ...SECOND_SELLER_LINES[0], afl: 'FA-2026/0001' },
+			{ ...SECOND_SELLER_LINES[1], afl: 'FA-2026/0001' },
+		]),
+	],
+);
+MUST_NOT_FIRE.push(
+	[
+		"S8: a GROUP line's net amount 0.01 over its only DETAIL line",
+		groupedCii('S8', '380', [{ id: 1, subtype: 'GROUP', net: '200.01' }, S8_LINES[1]]),
+	],
+	[
+		'S8: a GROUP line 0.01 over its two DETAIL lines',
+		groupedCii('S8', '380', [
+			{ id: 1, subtype: 'GROUP', net: '200.01' },
+			{ id: 2, subtype: 'DETAIL', parent: 1, net: '100.00' },
+			{ id: 3, subtype: 'DETAIL', parent: 1, net: '100.00' },
+		]),
+	],
+	[
+		'S8: an INFORMATION line is not counted in its GROUP line',
+		groupedCii('S8', '380', [
+			...S8_LINES,
+			{ id: 3, subtype: 'INFORMATION', parent: 1, net: '50.00' },
+		]),
+	],
+	[
+		"S8: a GROUP line's VAT total 0.01 over its sub-invoice's VAT breakdown",
+		groupedCii('S8', '380', [{ id: 1, subtype: 'GROUP', tax: '40.01' }, S8_LINES[1]]),
+	],
+	[
+		'S8: a GROUP line whose total with VAT is its net amount plus its VAT',
+		groupedCii('S8', '380', [{ id: 1, subtype: 'GROUP', withVat: '240.00' }, S8_LINES[1]]),
+	],
+	[
+		'S8: two sellers, each GROUP line with its own sub-invoice number',
+		groupedCii('S8', '380', [...S8_LINES, ...SECOND_SELLER_LINES]),
+	],
+);
+/** Documents that fire several rules, each for the official file as for the intake. */
+const MULTI_FIRE: Array<[string, string[], string]> = [
+	[
+		'S8: a GROUP line without VAT total (MV-03 and MV-09)',
+		['BR_FR_GROUP_LINE', 'BR_FR_GROUP_TOTALS'],
+		groupedCii('S8', '380', [{ id: 1, subtype: 'GROUP', taxTotal: false }, S8_LINES[1]]),
+	],
+	[
+		"S8: two GROUP lines of the invoice's seller with the invoice number (MV-11 and MV-12)",
+		['BR_FR_SUB_INVOICE_NUMBER'],
+		groupedCii('S8', '380', [
+			...S8_LINES,
+			{ id: 3, subtype: 'GROUP' },
+			{ id: 4, subtype: 'DETAIL', parent: 3 },
+		]),
+	],
+];
 
 // BR-FR-DEC-01: the document's amounts as written.
 MUST_FIRE.push(
@@ -1766,6 +1924,65 @@ const UBL_MULTI_VENDOR: Record<string, [string[], string]> = {
 		),
 	],
 };
+/** The group line data with its sub-invoice number and VAT total; the header VAT breakdown of that sub-invoice. */
+const ublGroupData = (afl = 'FA-2026-0042', tax = '40.00'): string =>
+	UBL_GROUP_DATA.replace('>FA-2026-0042<', `>${afl}<`).replace('>25.00<', `>${tax}<`);
+const ublSubInvoiceVat = (afl: string): [string, string] => [
+	'<cac:TaxCategory><cbc:ID>S</cbc:ID><cbc:Percent>20</cbc:Percent>',
+	`<cac:TaxCategory><cbc:ID>S</cbc:ID><cbc:Percent>20</cbc:Percent><cbc:TaxExemptionReason>#${afl}#</cbc:TaxExemptionReason>`,
+];
+/** The seller of the invoice (its legal identifier BT-30, a SIRET in the French UBL invoice) as the GROUP line's seller. */
+const UBL_MAIN_SELLER: [string, string] = [
+	UBL_ITEM_TAX,
+	`${UBL_ITEM_TAX}${UBL_LINE_SELLER.replace(
+		'<cbc:CompanyID schemeID="0002">123456782</cbc:CompanyID>',
+		'<cbc:CompanyID schemeID="0009">12345678200010</cbc:CompanyID>',
+	)}`,
+];
+/** An S8 UBL invoice whose GROUP line 1 (125.00, VAT 40.00) heads the DETAIL line 2 (125.00) of its sub-invoice. */
+const ublGrouped = (
+	o: {
+		afl?: string;
+		tax?: string;
+		withVat?: string;
+		detailNet?: string;
+		mainSeller?: boolean;
+	} = {},
+): string =>
+	ublS8(
+		`${ublOwnLineRef('GROUP')}${
+			o.withVat === undefined
+				? ''
+				: `<cbc:TaxInclusiveLineExtensionAmount currencyID="EUR">${o.withVat}</cbc:TaxInclusiveLineExtensionAmount>`
+		}${ublGroupData(o.afl, o.tax)}`,
+		ublOwnLineRef('DETAIL', '1'),
+		o.mainSeller ? UBL_MAIN_SELLER : UBL_GROUP_SELLER,
+		[UBL_LINE_2, UBL_LINE_2.replace('75.00', o.detailNet ?? '125.00')],
+		ublSubInvoiceVat(o.afl ?? 'FA-2026-0042'),
+	);
+/** S8 UBL documents for the GROUP totals and sub-invoice numbers (BR-FR-MV-05/09/10/11/12). */
+const UBL_SUB_INVOICES: Record<string, [string[], string]> = {
+	's8-totals-consistent': [[], ublGrouped()],
+	's8-group-net-off': [['BR_FR_GROUP_TOTALS'], ublGrouped({ detailNet: '124.98' })],
+	's8-group-vat-off': [['BR_FR_GROUP_TOTALS'], ublGrouped({ tax: '40.02' })],
+	's8-with-vat-right': [[], ublGrouped({ withVat: '165.00' })],
+	's8-with-vat-off': [['BR_FR_GROUP_TOTALS'], ublGrouped({ withVat: '165.05' })],
+	's8-main-seller-invoice-number': [[], ublGrouped({ mainSeller: true })],
+	's8-main-seller-other-number': [
+		['BR_FR_SUB_INVOICE_NUMBER'],
+		ublGrouped({ mainSeller: true, afl: 'FA-2026-0043' }),
+	],
+	's8-two-groups-same-number': [
+		['BR_FR_GROUP_TOTALS', 'BR_FR_SUB_INVOICE_NUMBER'],
+		ublS8(
+			`${ublOwnLineRef('GROUP')}${ublGroupData()}`,
+			`${ublOwnLineRef('GROUP')}${ublGroupData()}`,
+			UBL_GROUP_SELLER,
+			ublSubInvoiceVat('FA-2026-0042'),
+		),
+	],
+};
+const SUB_INVOICE_CODES = ['BR_FR_GROUP_TOTALS', 'BR_FR_SUB_INVOICE_NUMBER'];
 const LINE_SUBTYPE_CODES = [
 	'BR_FR_LINE_SUBTYPE',
 	'BR_FR_GROUP_LINE',
@@ -1794,6 +2011,8 @@ describe('BR-FR flux 2 rules in the intake checks', () => {
 			expect([name, await brFrCodes(xml)]).toEqual([name, [code]]);
 		for (const [name, xml] of MUST_NOT_FIRE)
 			expect([name, await brFrCodes(xml)]).toEqual([name, []]);
+		for (const [name, codes, xml] of MULTI_FIRE)
+			expect([name, await brFrCodes(xml)]).toEqual([name, codes]);
 	});
 
 	it('apply from the reform date only, to French sellers, and follow the company settings', async () => {
@@ -1833,9 +2052,38 @@ describe('BR-FR flux 2 rules in the intake checks', () => {
 		expect(await brFrCodes(ubl)).toContain('BR_FR_ID_FORMAT');
 	});
 
+	it('judge the GROUP totals and sub-invoice numbers of UBL invoices too, and say which amounts differ', async () => {
+		for (const [name, [codes, xml]] of Object.entries(UBL_SUB_INVOICES))
+			expect([name, (await ours(xml)).filter((c) => SUB_INVOICE_CODES.includes(c))]).toEqual([
+				name,
+				codes,
+			]);
+		const { invoices } = await parseInvoiceDocument(
+			groupedCii('S8', '380', [{ id: 1, subtype: 'GROUP', net: '200.02' }, S8_LINES[1]]),
+		);
+		const [totals] = brFrRules(invoices[0]).filter((a) => a.code === 'BR_FR_GROUP_TOTALS');
+		expect(totals).toMatchObject({ field: 'lines[1]', severity: 'warn' });
+		expect(totals.message.en).toContain(
+			'net amount 200.02 differs from the sum 200 of its 1 child line(s)',
+		);
+		expect(totals.message.fr).toContain('ligne GROUP 1 (cadre de facturation S8)');
+		const numbers = await parseInvoiceDocument(
+			groupedCii('S8', '380', [
+				{ id: 1, subtype: 'GROUP', afl: 'FA-2026/0200' },
+				{ id: 2, subtype: 'DETAIL', parent: 1, afl: 'FA-2026/0200' },
+			]),
+		);
+		const [number] = brFrRules(numbers.invoices[0]).filter(
+			(a) => a.code === 'BR_FR_SUB_INVOICE_NUMBER',
+		);
+		expect(number.field).toBe('lines[1].objectReferences');
+		expect(number.message.en).toContain('"FA-2026/0200"');
+		expect(number.message.fr).toContain('le numéro de facture FA-2026/0107');
+	});
+
 	it('every BR_FR rule names the official assertions it stands for', () => {
 		const rules = INTAKE_RULES.filter((r) => r.code.startsWith('BR_FR_'));
-		expect(rules.length).toBe(36);
+		expect(rules.length).toBe(38);
 		for (const r of rules) {
 			expect(r.brFr?.length).toBeGreaterThan(0);
 			expect(r).toMatchObject({ scope: 'fr', sources: 'einvoice', severity: 'warn' });
@@ -1895,6 +2143,7 @@ describe('BR-FR flux 2 rules in the intake checks', () => {
 			const cii: Record<string, string> = { complete: FRENCH_CII, ...corpus('cii') };
 			MUST_FIRE.forEach(([, , xml], i) => (cii[`fire-${i}`] = xml));
 			MUST_NOT_FIRE.forEach(([, xml], i) => (cii[`pass-${i}`] = xml));
+			MULTI_FIRE.forEach(([, , xml], i) => (cii[`multi-${i}`] = xml));
 			const edited = corpusEdits();
 			CORPUS_EDITS.forEach(([, , file], i) => (cii[`edit-${i}`] = edited[i]));
 			const passing = corpusEdits(CORPUS_PASSES);
@@ -1907,6 +2156,9 @@ describe('BR-FR flux 2 rules in the intake checks', () => {
 			// the examples do fire the official rules (not a comparison of empty lists)
 			MUST_FIRE.forEach(([, code], i) =>
 				expect(portedCodes(official[`fire-${i}`])).toEqual([code]),
+			);
+			MULTI_FIRE.forEach(([name, codes], i) =>
+				expect([name, portedCodes(official[`multi-${i}`])]).toEqual([name, codes]),
 			);
 			expect(portedCodes(official.complete)).toEqual([]);
 			// on the corpus edits the official rule fires where the original passes it
@@ -1963,6 +2215,9 @@ describe('BR-FR flux 2 rules in the intake checks', () => {
 					Object.entries(UBL_MULTI_VENDOR).map(([name, [, xml]]) => [name, xml]),
 				),
 				...Object.fromEntries(
+					Object.entries(UBL_SUB_INVOICES).map(([name, [, xml]]) => [name, xml]),
+				),
+				...Object.fromEntries(
 					Object.entries(UBL_SUBTYPE_EDITS).map(([name, [, xml]]) => [name, xml]),
 				),
 				...Object.fromEntries(
@@ -2009,6 +2264,11 @@ describe('BR-FR flux 2 rules in the intake checks', () => {
 				expect([
 					name,
 					portedCodes(official[name]).filter((c) => LINE_SUBTYPE_CODES.includes(c)),
+				]).toEqual([name, codes]);
+			for (const [name, [codes]] of Object.entries(UBL_SUB_INVOICES))
+				expect([
+					name,
+					portedCodes(official[name]).filter((c) => SUB_INVOICE_CODES.includes(c)),
 				]).toEqual([name, codes]);
 			for (const [name, [fires]] of Object.entries(UBL_SUBTYPE_EDITS))
 				expect([name, portedCodes(official[name]).includes('BR_FR_CREDIT_NOTE_REFERENCE')]).toEqual(

@@ -578,14 +578,19 @@ export function brFrRules(invoice: ParsedInvoice): Anomaly[] {
 				}),
 			);
 	}
-	// BR-FR-30: a line's invoiced objects (BT-128) with scheme AFL or AVV have an identifier. Read in UBL only
+	// BR-FR-30: a line's invoiced objects (BT-128) with scheme AFL or AVV have an identifier. Judged in UBL only
 	// (DocumentReference of the line, where one reference cannot hold two): the official CII file looks for them
 	// directly under the line item, where the CII schema has none.
 	invoice.lines.forEach((line, i) => {
+		if (invoice.syntax !== 'ubl') return;
 		for (const scheme of ['AFL', 'AVV'])
-			if (line.objects?.some((o) => o.scheme === scheme && o.id.trim() === ''))
+			if (
+				line.objectReferences?.some(
+					(o) => o.scheme === scheme && o.id !== undefined && o.id.trim() === '',
+				)
+			)
 				found.push(
-					ruleAnomaly('BR_FR_INVOICED_OBJECT', `lines[${line.id ?? i + 1}].objects`, {
+					ruleAnomaly('BR_FR_INVOICED_OBJECT', `lines[${line.id ?? i + 1}].objectReferences`, {
 						value: scheme,
 						reasonEn: 'an empty identifier',
 						reasonFr: 'un identifiant vide',
@@ -876,6 +881,7 @@ function lineSubtypeRules(invoice: ParsedInvoice): Anomaly[] {
 			}),
 		);
 	});
+	found.push(...groupTotalRules(invoice, mode, afl), ...subInvoiceNumberRules(invoice, mode, afl));
 	// BR-FR-MV-03, -14, BR-FR-BD-14: what each GROUP line without a parent carries
 	const corrective = mv
 		? ['384', '472', '381', '396', '503'].includes(type ?? '')
@@ -937,6 +943,188 @@ function lineSubtypeRules(invoice: ParsedInvoice): Anomaly[] {
 					missingFr: missing.map((m) => m[1]).join(', '),
 				}),
 			);
+	});
+	return found;
+}
+
+/**
+ * A number as XPath's number() reads it: a double, NaN when the text is not a number (empty, a comma...). The official
+ * file sums and compares the amounts of BR-FR-MV-05/09/10 as doubles in document order; the intake does the same so
+ * that a difference at the edge of a tolerance is judged as the platforms judge it (200.02 against two lines of 100.00
+ * is 0.020000000000010232 there, over its ±0.02).
+ */
+function xpathNumber(value: string | undefined): number {
+	const t = value?.trim() ?? '';
+	return /^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/.test(t) ? Number(t) : NaN;
+}
+const shown = (x: number): string => (Number.isFinite(x) ? String(Math.round(x * 1e6) / 1e6) : '—');
+
+/**
+ * BR-FR-MV-05, -09, -10: the totals of each GROUP line without a parent against its child lines (net amounts, ±0.01
+ * per child line with an amount), against the VAT breakdown lines of its sub-invoice (exemption reason starting with
+ * #sub-invoice number#, ±0.01) and its total with VAT against its net amount and VAT (±0.01 per DETAIL child line).
+ * As the official files: a child counts for MV-05 when its sub-type is written and not INFORMATION; the VAT total is
+ * the one in the invoice currency; a GROUP line without a total with VAT is not judged by MV-10.
+ */
+function groupTotalRules(
+	invoice: ParsedInvoice,
+	mode: string,
+	afl: (line: InvoiceLine) => string,
+): Anomaly[] {
+	const found: Anomaly[] = [];
+	const ubl = invoice.syntax === 'ubl';
+	invoice.lines.forEach((line, i) => {
+		if (line.subtype !== 'GROUP' || line.parentLineId !== undefined) return;
+		const id = line.id ?? '';
+		const fire = (label: string, reasonEn: string, reasonFr: string): void => {
+			found.push(
+				ruleAnomaly('BR_FR_GROUP_TOTALS', `lines[${line.id ?? i + 1}]`, {
+					value: line.id ?? String(i + 1),
+					framework: mode,
+					label,
+					reasonEn,
+					reasonFr,
+				}),
+			);
+		};
+		const netText = line.writtenTotals?.net[0];
+		const net = xpathNumber(netText);
+		// BR-FR-MV-05: the child lines' net amounts (a UBL line's sub-type absent is '' here: not counted)
+		const amounts = invoice.lines
+			.filter(
+				(c) =>
+					c.parentLineId === id &&
+					c.subtype !== undefined &&
+					(!ubl || c.subtype !== '') &&
+					c.subtype !== 'INFORMATION',
+			)
+			.flatMap((c) => c.writtenTotals?.net ?? []);
+		const sum = amounts.reduce((total, a) => total + xpathNumber(a), 0);
+		if (!(Math.abs(net - sum) <= amounts.length / 100))
+			fire(
+				'BT-131',
+				`its net amount ${netText ?? '—'} differs from the sum ${shown(sum)} of its ${amounts.length} child line(s) by more than ${shown(amounts.length / 100)}`,
+				`son montant HT ${netText ?? '—'} s'écarte de plus de ${shown(amounts.length / 100)} de la somme ${shown(sum)} de ses ${amounts.length} ligne(s) enfant`,
+			);
+		// BR-FR-MV-09: its VAT total in the invoice currency against the VAT breakdown lines of its sub-invoice
+		const taxText = line.lineTaxTotals?.find((t) => t.currency === invoice.currency)?.amount;
+		const tax = xpathNumber(taxText);
+		const number = afl(line);
+		const vat = invoice.vatBreakdown
+			.filter(
+				(b) =>
+					b.subInvoiceTax?.taxType === 'VAT' &&
+					(b.exemptionReason ?? '').startsWith(`#${number}#`) &&
+					b.subInvoiceTax.amount !== undefined,
+			)
+			.reduce((total, b) => total + xpathNumber(b.subInvoiceTax?.amount), 0);
+		if (!(Math.abs(tax - vat) <= 0.01))
+			fire(
+				'EXT-FR-FE-181',
+				`its VAT total ${taxText ?? '—'} ${invoice.currency ?? ''} differs from the sum ${shown(vat)} of the VAT breakdown lines whose exemption reason starts with #${number}#`,
+				`son total de TVA ${taxText ?? '—'} ${invoice.currency ?? ''} diffère de la somme ${shown(vat)} des lignes de TVA dont le motif d'exonération commence par #${number}#`,
+			);
+		// BR-FR-MV-10: its total with VAT, when given, is its net amount plus its VAT (±0.01 per DETAIL child line)
+		const withVat = line.writtenTotals?.withVat;
+		if (withVat === undefined) return;
+		const details =
+			line.id === undefined
+				? 0
+				: invoice.lines.filter((c) => c.parentLineId === line.id && c.subtype === 'DETAIL').length;
+		if (!(withVat.trim() !== '' && Math.abs(xpathNumber(withVat) - net - tax) <= details / 100))
+			fire(
+				'EXT-FR-FE-184',
+				`its total with VAT "${withVat}" is not its net amount ${netText ?? '—'} plus its VAT ${taxText ?? '—'} within ${shown(details / 100)} (0.01 per DETAIL line)`,
+				`son total TTC « ${withVat} » n'est pas son montant HT ${netText ?? '—'} plus sa TVA ${taxText ?? '—'} à ${shown(details / 100)} près (0,01 par ligne DETAIL)`,
+			);
+	});
+	return found;
+}
+
+/**
+ * BR-FR-MV-11, -12: the sub-invoice numbers (AFL, type 130) of the GROUP lines without a parent. The main seller's
+ * (the line seller's legal identifier is the invoice seller's, BT-30): exactly one of its GROUP lines carries the
+ * invoice number (BT-1). Each GROUP line's number is unique: the official UBL file compares it with every AFL number
+ * of type 130 written before it, as the intake does; the official CII file with every IssuerAssignedID written before
+ * it, of any reference, and the intake with the line references it reads (object references of any kind, the line's
+ * preceding invoice), not the order, contract or despatch references of a line, which it does not read.
+ */
+function subInvoiceNumberRules(
+	invoice: ParsedInvoice,
+	mode: string,
+	afl: (line: InvoiceLine) => string,
+): Anomaly[] {
+	const found: Anomaly[] = [];
+	const ubl = invoice.syntax === 'ubl';
+	const number = invoice.number;
+	const isAfl = (r: { typeCode?: string; scheme?: string }): boolean =>
+		r.scheme === 'AFL' && r.typeCode === '130';
+	const isGroup = (l: InvoiceLine): boolean =>
+		l.subtype === 'GROUP' && l.parentLineId === undefined;
+	const fire = (
+		line: InvoiceLine,
+		i: number,
+		value: string,
+		reasonEn: string,
+		reasonFr: string,
+	): void => {
+		found.push(
+			ruleAnomaly('BR_FR_SUB_INVOICE_NUMBER', `lines[${line.id ?? i + 1}].objectReferences`, {
+				value,
+				line: line.id ?? String(i + 1),
+				framework: mode,
+				reasonEn,
+				reasonFr,
+			}),
+		);
+	};
+	// BR-FR-MV-11: the CII file counts the AFL references equal to the invoice number, the UBL file the lines
+	const legal = invoice.seller.legalId?.value;
+	const main = invoice.lines.filter(
+		(l) => isGroup(l) && legal !== undefined && l.lineSeller?.legalId === legal,
+	);
+	const carrying = main
+		.map((l) => (l.objectReferences ?? []).filter((r) => isAfl(r) && r.id === number).length)
+		.reduce((total, n) => total + (ubl ? Math.min(n, 1) : n), 0);
+	invoice.lines.forEach((line, i) => {
+		if (!main.includes(line)) return;
+		const own = afl(line);
+		if (carrying === 1 || (carrying === 0 && own === number) || (carrying > 1 && own !== number))
+			return;
+		if (carrying === 0)
+			fire(
+				line,
+				i,
+				own,
+				`no GROUP line of the seller ${legal ?? ''} carries the invoice number ${number ?? '—'} as its sub-invoice number`,
+				`aucune ligne GROUP du vendeur ${legal ?? ''} ne porte le numéro de facture ${number ?? '—'} comme numéro de sous-facture`,
+			);
+		else
+			fire(
+				line,
+				i,
+				own,
+				`${carrying} GROUP lines of the seller ${legal ?? ''} carry the invoice number as their sub-invoice number, one only may`,
+				`${carrying} lignes GROUP du vendeur ${legal ?? ''} portent le numéro de facture comme numéro de sous-facture, une seule le peut`,
+			);
+	});
+	// BR-FR-MV-12: each GROUP line's sub-invoice number is not one written before it
+	const before: string[] = [];
+	invoice.lines.forEach((line, i) => {
+		if (!ubl && line.precedingInvoice !== undefined) before.push(line.precedingInvoice);
+		for (const reference of line.objectReferences ?? []) {
+			const { id } = reference;
+			if (id === undefined || (ubl && !isAfl(reference))) continue;
+			if (isGroup(line) && isAfl(reference) && before.includes(id))
+				fire(
+					line,
+					i,
+					id,
+					'is written before it in the document, another sub-invoice has it',
+					'figure déjà plus haut dans le document, une autre sous-facture le porte',
+				);
+			before.push(id);
+		}
 	});
 	return found;
 }

@@ -1093,6 +1093,22 @@ export const INTAKE_RULES: readonly IntakeRule[] = [
 		"Indiquez sur chaque ligne l'identifiant légal de son vendeur (EXT-FR-FE-167) et son numéro de sous-facture (BT-128, AFL, type 130), les mêmes que ceux de sa ligne parent ; commencez le motif d'exonération de TVA d'une ligne DETAIL par #numéro de sous-facture#.",
 	),
 	brFrRule(
+		'BR_FR_GROUP_TOTALS',
+		['BR-FR-MV-05/EXT-FR-FE-BG-12', 'BR-FR-MV-09/EXT-FR-FE-181', 'BR-FR-MV-10/EXT-FR-FE-184'],
+		'The GROUP line {value} ({framework} framework) does not add up: {reasonEn} ({label}).',
+		'Les montants de la ligne GROUP {value} (cadre de facturation {framework}) ne concordent pas : {reasonFr} ({label}).',
+		'Make each GROUP line without a parent total its child lines (net amount, ±0.01 per child line), its VAT total in the invoice currency equal to the VAT breakdown lines whose exemption reason starts with #sub-invoice number# (±0.01), and its total with VAT, if given, its net amount plus its VAT (±0.01 per DETAIL line).',
+		"Faites que chaque ligne GROUP sans parent totalise ses lignes enfants (montant HT, ±0,01 par ligne enfant), que son total de TVA dans la devise de la facture égale les lignes de TVA dont le motif d'exonération commence par #numéro de sous-facture# (±0,01), et que son total TTC, s'il est donné, soit son montant HT plus sa TVA (±0,01 par ligne DETAIL).",
+	),
+	brFrRule(
+		'BR_FR_SUB_INVOICE_NUMBER',
+		['BR-FR-MV-11/BT-128', 'BR-FR-MV-12/BT-128'],
+		'The sub-invoice number "{value}" (AFL, BT-128) of the GROUP line {line} ({framework} framework): {reasonEn}.',
+		'Le numéro de sous-facture « {value} » (AFL, BT-128) de la ligne GROUP {line} (cadre de facturation {framework}) : {reasonFr}.',
+		"Give each GROUP line without a parent its own sub-invoice number, and exactly one GROUP line of the invoice's seller (BT-30) the invoice number (BT-1).",
+		'Donnez à chaque ligne GROUP sans parent son propre numéro de sous-facture, et à exactement une ligne GROUP du vendeur de la facture (BT-30) le numéro de la facture (BT-1).',
+	),
+	brFrRule(
 		'BR_FR_FRAMEWORK_SELF_BILLING',
 		['BR-FR-MV-13/BT-3', 'BR-FR-BD-13/BT-3'],
 		'The type {value} is {reasonEn} in the {framework} framework (self-billed types: 389, 261, 501, 500, 502, 471, 473).',

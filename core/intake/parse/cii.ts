@@ -189,7 +189,14 @@ function lineExtras(
 	if (deliveryDate) extras.deliveryDate = deliveryDate;
 	// '' when the element is there but empty: the official CII file then counts the line as neither DETAIL nor absent
 	const subtype = written(one(node, 'AssociatedDocumentLineDocument', 'LineStatusReasonCode'));
-	if (subtype !== undefined) extras.subtype = subtype;
+	if (subtype !== undefined) {
+		extras.subtype = subtype;
+		const sums = all(settlement, 'SpecifiedTradeSettlementLineMonetarySummation');
+		extras.writtenTotals = {
+			net: all(sums, 'LineTotalAmount').map((n) => written(n) ?? ''),
+			withVat: written(one(sums, 'GrandTotalAmount')),
+		};
+	}
 	const shipTo = one(delivery, 'ShipToTradeParty');
 	if (shipTo) extras.shipTo = ciiParty(shipTo);
 	return {
@@ -359,6 +366,14 @@ export function readCii(doc: XmlDocument, options: { maxLines: number }): Parsed
 			exemptionReason: text(tax, 'ExemptionReason'),
 			exemptionCode: text(tax, 'ExemptionReasonCode'),
 			taxPointCode: text(tax, 'DueDateTypeCode'),
+			...(text(tax, 'ExemptionReason')?.startsWith('#')
+				? {
+						subInvoiceTax: {
+							taxType: text(tax, 'TypeCode'),
+							amount: written(one(tax, 'CalculatedAmount')),
+						},
+					}
+				: {}),
 		};
 	});
 

@@ -81,8 +81,6 @@ export interface InvoiceLine {
 	subtype?: string;
 	/** The line's deliver-to party (EXT-FR-FE-146: CII line ShipToTradeParty, UBL line DeliveryLocation), when given. */
 	shipTo?: InvoiceParty;
-	/** The line's invoiced objects (BT-128) as written, UBL DocumentReference IDs with their scheme ('' when empty). */
-	objects?: Array<{ id: string; scheme?: string }>;
 	// What the French line rules judge, as written in the file (BR-FR-27/28, DEC-03); set only when the line has them.
 	/** Item attributes (BG-32): each element's text, '' when the element is there but empty, undefined when absent. */
 	attributes?: ItemAttribute[];
@@ -95,8 +93,18 @@ export interface InvoiceLine {
 	lineSeller?: { name?: string; legalId?: string; country?: string };
 	/** The line's VAT totals as written (EXT-FR-FE-181/182: CII line TaxTotalAmount, UBL line TaxTotal TaxAmount). */
 	lineTaxTotals?: Array<{ currency?: string; amount: string }>;
-	/** The line's object references (BT-128; AFL sub-invoice number, AVV; CII AdditionalReferencedDocument, UBL DocumentReference). */
+	/**
+	 * The line's invoiced objects and object references (BT-128; AFL sub-invoice number, AVV; CII
+	 * AdditionalReferencedDocument, UBL DocumentReference), in document order: the identifier as written ('' when empty,
+	 * undefined when absent), its type code and its scheme as written (CII ReferenceTypeCode, UBL schemeID).
+	 */
 	objectReferences?: Array<{ id?: string; typeCode?: string; scheme?: string }>;
+	/**
+	 * The line's amounts as written, read on lines that state a sub-type (multi-vendor and B9/S9/M9 frameworks,
+	 * BR-FR-MV-05/10): net amounts (CII LineTotalAmount, UBL LineExtensionAmount) and the total with VAT (EXT-FR-FE-184:
+	 * CII GrandTotalAmount, UBL TaxInclusiveLineExtensionAmount; '' when empty, undefined when absent).
+	 */
+	writtenTotals?: { net: string[]; withVat?: string };
 	/** The line's VAT exemption reason (CII line ExemptionReason, UBL ClassifiedTaxCategory TaxExemptionReason). */
 	vatExemptionReason?: string;
 }
@@ -120,6 +128,11 @@ export interface VatBreakdownEntry {
 	exemptionCode?: string;
 	/** CII DueDateTypeCode / UBL tax point code (BT-8). */
 	taxPointCode?: string;
+	/**
+	 * A breakdown whose exemption reason starts with "#" (a multi-vendor sub-invoice, BR-FR-MV-09): its tax type (CII
+	 * TypeCode, UBL TaxScheme ID) and its VAT amount as written.
+	 */
+	subInvoiceTax?: { taxType?: string; amount?: string };
 }
 
 /** Document totals as written; absent elements stay undefined. */

@@ -192,11 +192,11 @@ function ublLineExtras(
 	if (deliveryDate) extras.deliveryDate = deliveryDate;
 	const shipTo = ublDeliverTo(one(node, 'Delivery'));
 	if (shipTo) extras.shipTo = shipTo;
-	const objects = all(node, 'DocumentReference', 'ID').map((n) => ({
-		id: textOf(n) ?? '',
-		scheme: attr(n, 'schemeID'),
-	}));
-	if (objects.length) extras.objects = objects;
+	if (self.length)
+		extras.writtenTotals = {
+			net: all(node, 'LineExtensionAmount').map((n) => written(n) ?? ''),
+			withVat: written(one(node, 'TaxInclusiveLineExtensionAmount')),
+		};
 	return { ...extras, ...ublFrenchLineData(node) };
 }
 
@@ -368,6 +368,14 @@ export function readUbl(doc: XmlDocument, options: { maxLines: number }): Parsed
 				exemptionReason: text(sub, 'TaxCategory', 'TaxExemptionReason'),
 				exemptionCode: text(sub, 'TaxCategory', 'TaxExemptionReasonCode'),
 				taxPointCode,
+				...(text(sub, 'TaxCategory', 'TaxExemptionReason')?.startsWith('#')
+					? {
+							subInvoiceTax: {
+								taxType: text(sub, 'TaxCategory', 'TaxScheme', 'ID'),
+								amount: written(one(sub, 'TaxAmount')),
+							},
+						}
+					: {}),
 			});
 		}
 	});

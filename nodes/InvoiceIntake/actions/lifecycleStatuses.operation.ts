@@ -120,6 +120,8 @@ function resultJson(r: LifecycleResult): IDataObject {
 		outcome: r.outcome,
 		effect: r.effect ?? null,
 		disputeId: r.disputeId ?? null,
+		// the effect the company turned off (Lifecycle Settings): the status is in the timeline and changed nothing else
+		...(r.effectOff ? { effectOff: r.effectOff } : {}),
 		message: r.message.en,
 		messageFr: r.message.fr,
 	};

@@ -3,6 +3,7 @@ import * as afnorFlowNotification from './afnorFlowNotification.operation';
 import * as applyPayment from './applyPayment.operation';
 import * as blockedInvoices from './blockedInvoices.operation';
 import * as importBankStatement from './importBankStatement.operation';
+import * as lifecycleSettings from './lifecycleSettings.operation';
 import * as lifecycleStatuses from './lifecycleStatuses.operation';
 import * as cashedStatus from './cashedStatus.operation';
 import * as confirmCashedStatuses from './confirmCashedStatuses.operation';
@@ -25,6 +26,7 @@ export const router = nodeRouter({
 	applyPayment,
 	importBankStatement,
 	lifecycleStatuses,
+	lifecycleSettings,
 	receiveSignedStatuses,
 	cashedStatus,
 	confirmCashedStatuses,
