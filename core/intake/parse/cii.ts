@@ -10,7 +10,19 @@ import type {
 	VatBreakdownEntry,
 } from './types';
 import { ValueReader } from './values';
-import { all, attr, one, rawAttr, text, textOf, type XmlDocument, type XmlValue } from './xml';
+import {
+	all,
+	attr,
+	one,
+	rawAttr,
+	text,
+	textOf,
+	written,
+	writtenAmountList,
+	type WrittenAmount,
+	type XmlDocument,
+	type XmlValue,
+} from './xml';
 
 /** The first child present among alternative names (CII D16B names first, ZUGFeRD 1.0 names second). */
 function pick(node: XmlValue | undefined, ...names: string[]): XmlValue | undefined {
@@ -204,10 +216,6 @@ function lineExtras(
 		...frenchLineData(node, one(node, 'SpecifiedLineTradeAgreement'), settlement),
 	};
 }
-
-/** The text of an element as written: '' when it is there but empty, undefined when absent. */
-const written = (node: XmlValue | undefined): string | undefined =>
-	node === undefined ? undefined : (textOf(node) ?? '');
 
 /** The line data of the French line rules, as written: item attributes (BG-32), gross prices and price discounts. */
 function frenchLineData(
@@ -492,18 +500,8 @@ export function readCii(doc: XmlDocument, options: { maxLines: number }): Parsed
 }
 
 /** The amounts of a CII invoice as written, where the official Schematron judges them (BR-FR-DEC-01). */
-function ciiWrittenAmounts(
-	transaction: XmlValue | undefined,
-): Array<{ label: string; field: string; value: string }> {
-	const found: Array<{ label: string; field: string; value: string }> = [];
-	const add = (nodes: XmlValue[], label: string, field: string): void =>
-		nodes.forEach((n, i) =>
-			found.push({
-				label,
-				field: nodes.length > 1 ? `${field}[${i + 1}]` : field,
-				value: written(n) ?? '',
-			}),
-		);
+function ciiWrittenAmounts(transaction: XmlValue | undefined): WrittenAmount[] {
+	const { found, add } = writtenAmountList();
 	const settlement = one(transaction, 'ApplicableHeaderTradeSettlement');
 	const charges = all(settlement, 'SpecifiedTradeAllowanceCharge');
 	add(all(charges, 'ActualAmount'), 'BT-92/BT-99', 'allowanceCharges.amount');

@@ -11,7 +11,19 @@ import type {
 	VatBreakdownEntry,
 } from './types';
 import { ValueReader } from './values';
-import { all, attr, one, rawAttr, text, textOf, type XmlDocument, type XmlValue } from './xml';
+import {
+	all,
+	attr,
+	one,
+	rawAttr,
+	text,
+	textOf,
+	written,
+	writtenAmountList,
+	type WrittenAmount,
+	type XmlDocument,
+	type XmlValue,
+} from './xml';
 
 /** UNTDID 1001 codes of documents that reduce what the buyer owes. */
 export const CREDIT_NOTE_TYPE_CODES = new Set([
@@ -199,10 +211,6 @@ function ublLineExtras(
 		};
 	return { ...extras, ...ublFrenchLineData(node) };
 }
-
-/** The text of an element as written: '' when it is there but empty, undefined when absent. */
-const written = (node: XmlValue | undefined): string | undefined =>
-	node === undefined ? undefined : (textOf(node) ?? '');
 
 /** The line data of the French line rules, as written: item attributes (BG-32), gross prices and price discounts. */
 function ublFrenchLineData(node: XmlValue): Partial<InvoiceLine> {
@@ -490,19 +498,8 @@ export function readUbl(doc: XmlDocument, options: { maxLines: number }): Parsed
 }
 
 /** The amounts of a UBL invoice as written, where the official Schematron judges them (BR-FR-DEC-01). */
-function ublWrittenAmounts(
-	root: XmlValue,
-	lineNodes: XmlValue[],
-): Array<{ label: string; field: string; value: string }> {
-	const found: Array<{ label: string; field: string; value: string }> = [];
-	const add = (nodes: XmlValue[], label: string, field: string): void =>
-		nodes.forEach((n, i) =>
-			found.push({
-				label,
-				field: nodes.length > 1 ? `${field}[${i + 1}]` : field,
-				value: written(n) ?? '',
-			}),
-		);
+function ublWrittenAmounts(root: XmlValue, lineNodes: XmlValue[]): WrittenAmount[] {
+	const { found, add } = writtenAmountList();
 	const charges = all(root, 'AllowanceCharge');
 	add(all(charges, 'Amount'), 'BT-92/BT-99', 'allowanceCharges.amount');
 	add(all(charges, 'BaseAmount'), 'BT-93/BT-100', 'allowanceCharges.baseAmount');

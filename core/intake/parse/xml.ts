@@ -355,6 +355,37 @@ export function textOf(node: XmlValue | undefined): string | undefined {
 	return trimmed ? trimmed : undefined;
 }
 
+/** The text of an element as written: '' when it is there but empty, undefined when absent. */
+export const written = (node: XmlValue | undefined): string | undefined =>
+	node === undefined ? undefined : (textOf(node) ?? '');
+
+/** An amount as written in the file, with the business term and the field it stands for. */
+export interface WrittenAmount {
+	label: string;
+	field: string;
+	value: string;
+}
+
+/**
+ * Collects amounts as written (BR-FR-DEC-01): `add` takes the elements of one business term, numbered when there are
+ * several; `found` lists them in the order added.
+ */
+export function writtenAmountList(): {
+	found: WrittenAmount[];
+	add: (nodes: XmlValue[], label: string, field: string) => void;
+} {
+	const found: WrittenAmount[] = [];
+	const add = (nodes: XmlValue[], label: string, field: string): void =>
+		nodes.forEach((n, i) =>
+			found.push({
+				label,
+				field: nodes.length > 1 ? `${field}[${i + 1}]` : field,
+				value: written(n) ?? '',
+			}),
+		);
+	return { found, add };
+}
+
 export function text(node: XmlValue | undefined, ...path: string[]): string | undefined {
 	for (const n of all(node, ...path)) {
 		const t = textOf(n);
