@@ -14,6 +14,13 @@ describe('parseAmount', () => {
 		['12.345', 'TND', 12345n],
 		[12.5, 'EUR', 1250n],
 		['0.10', 'EUR', 10n],
+		['1234,56', 'EUR', 123456n],
+		['-1234,56', 'EUR', -123456n],
+		['-0.00', 'EUR', 0n],
+		['0,05', 'MAD', 5n],
+		['9999999999999.99', 'EUR', 999999999999999n],
+		['-9999999999999,99', 'EUR', -999999999999999n],
+		['0012.34', 'EUR', 1234n],
 	])('reads %p %s as %p minor units', (input, currency, expected) => {
 		expect(parseAmount(input, currency)).toBe(expected);
 	});
@@ -26,8 +33,13 @@ describe('parseAmount', () => {
 		[Number.NaN, 'finite'],
 		[1e21, 'too large'],
 		['9999999999999999', 'larger than'],
-	])('refuses %p with a reason', (input, reason) => {
-		expect(() => parseAmount(input as string, 'EUR')).toThrow(reason);
+		['10000000000000.01', 'larger than'],
+		['-10000000000000,01', 'larger than'],
+		['1,234', 'decimal'],
+		['12.34', 'decimal', 'XOF'],
+		['12,34', 'decimal', 'JPY'],
+	])('refuses %p with a reason', (input, reason, currency = 'EUR') => {
+		expect(() => parseAmount(input as string, currency as string)).toThrow(reason);
 	});
 
 	it('refuses decimals a zero-decimal currency cannot have', () => {

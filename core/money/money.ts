@@ -68,6 +68,9 @@ export function currencyExponent(currency: string): number {
 /** Largest amount accepted: 10^15 minor units (ten trillion euros), far below bigint and Postgres limits. */
 export const MAX_MINOR = 10n ** 15n;
 
+/** "-1234.56" or "1234,56": an optional minus, at most 13 digits without leading zeros, one separator, two decimals. */
+const PLAIN_TWO_DECIMALS = /^-?(?:0|[1-9]\d{0,12})[.,]\d{2}$/;
+
 /**
  * Parses a decimal amount written the way accounting exports write them: "1234.56", "1 234,56", "1.234,56",
  * "1,234.56", "-12", "12.5". Numbers (JS) are accepted only when they are safe integers or have at most the
@@ -77,6 +80,11 @@ export function parseAmount(input: unknown, currency: string): bigint {
 	const exponent = currencyExponent(currency);
 	let text: string;
 	if (typeof input === 'bigint') return input * 10n ** BigInt(exponent);
+	// The shape files and exports mostly send ("-1234.56", "1234,56" in a two-decimal currency) read without the
+	// general reader's replacements, splits and bigint arithmetic: same result (at most 13 digits before the
+	// separator, so below MAX_MINOR).
+	if (typeof input === 'string' && exponent === 2 && PLAIN_TWO_DECIMALS.test(input))
+		return BigInt(input.slice(0, -3) + input.slice(-2));
 	if (typeof input === 'number') {
 		if (!Number.isFinite(input)) throw badAmount(input, 'it is not a finite number');
 		text = String(input);
