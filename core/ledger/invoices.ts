@@ -208,6 +208,41 @@ const INSERT_NEW = `INSERT INTO invoices (${NEW_COLUMNS.join(', ')})
 		$16::text[], $17::text[], $18::text[], $19::text[], $20::text[], $21::text[], $22::jsonb[], $23::jsonb[], $24::jsonb[])
 	RETURNING id, issuer, doc_type, number`;
 
+/**
+ * For the rows of a batch ($1 issuers, $2 types, $3 numbers): one row per document already in the ledger, then one
+ * row (id NULL) with $4 ids minus one per document found, taken from the table's sequence (comma-separated), and
+ * whether credit notes wait for their invoice (one probe of a partial index).
+ * The documents are looked up with one probe of the unique key (issuer, type, number) per row: LATERAL … LIMIT 1
+ * cannot become a scan or a hash join over the whole table, so the cost follows the batch, not the size of the
+ * ledger nor the freshness of its statistics. Before that, one probe per issuer and type of the batch: when every
+ * number of the batch sorts after the highest one the ledger holds for its issuer and type (documents numbered in
+ * sequence, sent in order), none of them can be there and the per-row probes are skipped (the comparison is the
+ * unique key's own order).
+ */
+const PROBE = `WITH k AS MATERIALIZED (
+		SELECT * FROM unnest($1::text[], $2::text[], $3::text[]) AS k(issuer, doc_type, number)
+	), beyond AS MATERIALIZED (
+		SELECT coalesce(bool_and(top.number IS NULL OR top.number < g.lowest), true) AS all_new
+		FROM (SELECT issuer, doc_type, min(number) AS lowest FROM k GROUP BY issuer, doc_type) g
+		LEFT JOIN LATERAL (SELECT i.number FROM invoices i WHERE i.issuer = g.issuer AND i.doc_type = g.doc_type
+			ORDER BY i.number DESC LIMIT 1) top ON true
+	), seq AS MATERIALIZED (
+		SELECT pg_get_serial_sequence('invoices', 'id')::regclass AS seq
+	), e AS MATERIALIZED (
+		SELECT i.id, i.issuer, i.doc_type, i.number, i.content_hash, i.revision, i.customer_id FROM k
+		CROSS JOIN LATERAL (SELECT i.id, i.issuer, i.doc_type, i.number, i.content_hash, i.revision, i.customer_id
+			FROM invoices i WHERE i.issuer = k.issuer AND i.doc_type = k.doc_type AND i.number = k.number LIMIT 1) i
+		WHERE NOT (SELECT all_new FROM beyond)
+	)
+	SELECT e.id::text, e.issuer, e.doc_type, e.number, e.content_hash, e.revision, e.customer_id::text,
+		NULL::text AS ids, NULL::boolean AS pending FROM e
+	UNION ALL
+	SELECT NULL, NULL, NULL, NULL, NULL, NULL, NULL,
+		(SELECT string_agg(nextval(seq.seq)::text, ',') FROM seq,
+			generate_series(1, $4::int - (SELECT count(*) FROM e)::int)),
+		EXISTS (SELECT 1 FROM invoices WHERE doc_type = 'credit_note' AND credited_invoice_id IS NULL
+			AND credited_number IS NOT NULL)`;
+
 interface Staged {
 	index: number;
 	invoice: LedgerInvoice;
@@ -419,35 +454,37 @@ export async function storeBatch(
 	}
 	rows = await refuseCrossCredits(client, rows, outcomes);
 
-	// One probe of the unique key (issuer, type, number) per row of the batch: LATERAL … LIMIT 1 cannot become a
-	// scan or a hash join over the whole table, so the cost follows the batch, not the size of the ledger nor the
-	// freshness of its statistics. Only storeInvoices writes content_hash and the intake lock above serialises it,
-	// so the comparison holds without locking unchanged rows.
+	// The documents already in the ledger, ids for the new ones and whether credit notes wait for an invoice, in one
+	// round trip (see PROBE). Only this function writes content_hash or inserts documents, and the intake lock above
+	// serialises it, so what this statement reads holds until the batch commits.
 	const byKey = new Map(rows.map((r) => [keyOf(r), r]));
-	const existing =
+	const copies = bypassesRls && options.writeMode !== 'insert';
+	const probed =
 		rows.length === 0
 			? []
 			: (
 					await client.query<{
-						id: string;
+						id: string | null;
 						issuer: string;
 						doc_type: string;
 						number: string;
 						content_hash: string;
 						revision: number;
 						customer_id: string;
-					}>(
-						`SELECT i.id, i.issuer, i.doc_type, i.number, i.content_hash, i.revision, i.customer_id::text
-		 FROM unnest($1::text[], $2::text[], $3::text[]) AS k(issuer, doc_type, number)
-		 CROSS JOIN LATERAL (SELECT i.id, i.issuer, i.doc_type, i.number, i.content_hash, i.revision, i.customer_id FROM invoices i
-		   WHERE i.issuer = k.issuer AND i.doc_type = k.doc_type AND i.number = k.number LIMIT 1) i`,
-						[
-							rows.map((r) => r.issuer),
-							rows.map((r) => r.invoice.docType),
-							rows.map((r) => r.invoice.number),
-						],
-					)
+						ids: string | null;
+						pending: boolean | null;
+					}>(PROBE, [
+						rows.map((r) => r.issuer),
+						rows.map((r) => r.invoice.docType),
+						rows.map((r) => r.invoice.number),
+						copies ? rows.length : 0,
+					])
 				).rows;
+	const existing = probed.filter(
+		(e): e is (typeof probed)[number] & { id: string } => e.id !== null,
+	);
+	const tail = probed.find((e) => e.id === null);
+	const reservedIds = tail?.ids ? tail.ids.split(',') : [];
 	const found = new Map<Staged, (typeof existing)[number]>();
 	for (const e of existing) {
 		const row = byKey.get(`${e.issuer}\u0000${e.doc_type}\u0000${e.number}`);
@@ -492,13 +529,17 @@ export async function storeBatch(
 			// would depend on the table's statistics, which a bulk load makes stale).
 			// Columns the whole batch leaves at the table's default (no lines, no anomalies, no PO...) are not sent.
 			// The sequence is looked up once (pg_get_serial_sequence per row cost four times the nextval calls).
-			const taken = (
-				await client.query<{ id: string }>(
-					`WITH s AS MATERIALIZED (SELECT pg_get_serial_sequence('invoices', 'id')::regclass AS seq)
+			// Taken by PROBE, one per row not in the ledger.
+			const taken =
+				reservedIds.length === fresh.length
+					? reservedIds
+					: (
+							await client.query<{ id: string }>(
+								`WITH s AS MATERIALIZED (SELECT pg_get_serial_sequence('invoices', 'id')::regclass AS seq)
 				 SELECT nextval(s.seq)::text AS id FROM s, generate_series(1, $1::int)`,
-					[fresh.length],
-				)
-			).rows;
+								[fresh.length],
+							)
+						).rows.map((r) => r.id);
 			const kept = NEW_COLUMNS.map((_c, k) => k).filter((k) =>
 				values.some((row) => row[k] !== null && row[k] !== COLUMN_DEFAULTS[NEW_COLUMNS[k]]),
 			);
@@ -510,14 +551,14 @@ export async function storeBatch(
 				(function* () {
 					for (let r = 0; r < values.length; r++) {
 						const row = values[r];
-						const out: Array<string | null> = [taken[r].id];
+						const out: Array<string | null> = [taken[r]];
 						for (const k of kept) out.push(row[k]);
 						yield out;
 					}
 				})(),
 			);
 			ids = fresh.map((s, r) => ({
-				id: taken[r].id,
+				id: taken[r],
 				issuer: s.issuer,
 				doc_type: s.invoice.docType,
 				number: s.invoice.number,
@@ -657,14 +698,10 @@ export async function storeBatch(
 	];
 	const newInvoiceIds = inserted.filter((r) => r.docType === 'invoice').map((r) => r.id);
 	// New invoices look for credit notes waiting for them only when there are any (one probe of a partial index).
-	const pending =
-		creditNoteIds.length > 0 ||
-		(newInvoiceIds.length > 0 &&
-			(
-				await client.query<{ any: boolean }>(
-					"SELECT EXISTS (SELECT 1 FROM invoices WHERE doc_type = 'credit_note' AND credited_invoice_id IS NULL AND credited_number IS NOT NULL) AS any",
-				)
-			).rows[0].any);
+	// PROBE answered it before the writes above: when this batch brings no credit note (new or revised), they did
+	// not change the answer, and credit notes are inserted only under the intake lock (a payment linking one meanwhile
+	// only leaves the pass below nothing to do).
+	const pending = creditNoteIds.length > 0 || (newInvoiceIds.length > 0 && tail?.pending === true);
 	const credited = !pending
 		? { rows: [] }
 		: await client.query<{
