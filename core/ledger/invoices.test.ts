@@ -231,6 +231,31 @@ describe.each(['auto', 'insert'] as const)(
 			expect(new Set(created.map((o) => o.id)).size).toBe(created.length);
 		});
 
+		it('gives each new document of a batch one id when rows repeat or name unknown customers', async () => {
+			const outcomes = await store([
+				invoice('U-1'),
+				invoice('U-2', { customerExternalId: 'NOPE' }),
+				invoice('U-1', { customerExternalId: 'NOPE' }),
+				invoice('U-3'),
+				invoice('U-3', { totalExclMinor: 200000n, totalInclMinor: 220000n, payableMinor: 220000n }),
+			]);
+			expect(outcomes.map((o) => [o.number, o.status, o.error?.code])).toEqual([
+				['U-1', 'created', undefined],
+				['U-2', 'rejected', 'INVOICE_UNKNOWN_CUSTOMER'],
+				['U-1', 'rejected', 'INVOICE_UNKNOWN_CUSTOMER'],
+				['U-3', 'unchanged', 'INVOICE_SUPERSEDED_IN_BATCH'],
+				['U-3', 'created', undefined],
+			]);
+			const rows = await ledger.query<{ id: string; number: string; payable_minor: string }>(
+				"SELECT id::text, number, payable_minor::text FROM invoices WHERE number LIKE 'U-%' ORDER BY number",
+			);
+			expect(rows.map((r) => [r.number, r.payable_minor])).toEqual([
+				['U-1', '120000'],
+				['U-3', '220000'],
+			]);
+			expect(rows.map((r) => r.id)).toEqual([outcomes[0].id, outcomes[4].id]);
+		});
+
 		it('stores the same new invoice once when two processes send it at the same time', async () => {
 			const outcomes = await Promise.all([store([invoice('F-30')]), store([invoice('F-30')])]);
 			expect(

@@ -209,9 +209,12 @@ const INSERT_NEW = `INSERT INTO invoices (${NEW_COLUMNS.join(', ')})
 	RETURNING id, issuer, doc_type, number`;
 
 /**
- * For the rows of a batch ($1 issuers, $2 types, $3 numbers): one row per document already in the ledger, then one
- * row (id NULL) with $4 ids minus one per document found, taken from the table's sequence (comma-separated), and
- * whether credit notes wait for their invoice (one probe of a partial index).
+ * What a batch needs to know before it writes, in one statement, for its rows ($1 issuers, $2 types, $3 numbers, $4
+ * customer codes, $5 whether the row is the last of its document in the batch; $6 the distinct codes): one
+ * `customer` row per customer of the batch in the ledger, one `document` row per row of the batch whose document is
+ * already in the ledger, then one `end` row holding, when $7 (the rows go by COPY), one id from the table's sequence
+ * per new document (comma-separated: documents not in the ledger, of a customer in it, counted at their last row),
+ * and whether credit notes wait for their invoice (one probe of a partial index).
  * The documents are looked up with one probe of the unique key (issuer, type, number) per row: LATERAL … LIMIT 1
  * cannot become a scan or a hash join over the whole table, so the cost follows the batch, not the size of the
  * ledger nor the freshness of its statistics. Before that, one probe per issuer and type of the batch: when every
@@ -220,7 +223,10 @@ const INSERT_NEW = `INSERT INTO invoices (${NEW_COLUMNS.join(', ')})
  * unique key's own order).
  */
 const PROBE = `WITH k AS MATERIALIZED (
-		SELECT * FROM unnest($1::text[], $2::text[], $3::text[]) AS k(issuer, doc_type, number)
+		SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::boolean[])
+			AS k(issuer, doc_type, number, customer, last)
+	), c AS MATERIALIZED (
+		SELECT id, external_id FROM customers WHERE external_id = ANY($6::text[])
 	), beyond AS MATERIALIZED (
 		SELECT coalesce(bool_and(top.number IS NULL OR top.number < g.lowest), true) AS all_new
 		FROM (SELECT issuer, doc_type, min(number) AS lowest FROM k GROUP BY issuer, doc_type) g
@@ -234,12 +240,17 @@ const PROBE = `WITH k AS MATERIALIZED (
 			FROM invoices i WHERE i.issuer = k.issuer AND i.doc_type = k.doc_type AND i.number = k.number LIMIT 1) i
 		WHERE NOT (SELECT all_new FROM beyond)
 	)
-	SELECT e.id::text, e.issuer, e.doc_type, e.number, e.content_hash, e.revision, e.customer_id::text,
-		NULL::text AS ids, NULL::boolean AS pending FROM e
+	SELECT 'customer' AS kind, c.id::text, NULL AS issuer, NULL AS doc_type, c.external_id AS number,
+		NULL AS content_hash, NULL::int AS revision, NULL AS customer_id, NULL AS ids, NULL::boolean AS pending FROM c
 	UNION ALL
-	SELECT NULL, NULL, NULL, NULL, NULL, NULL, NULL,
-		(SELECT string_agg(nextval(seq.seq)::text, ',') FROM seq,
-			generate_series(1, $4::int - (SELECT count(*) FROM e)::int)),
+	SELECT 'document', e.id::text, e.issuer, e.doc_type, e.number, e.content_hash, e.revision, e.customer_id::text,
+		NULL, NULL FROM e
+	UNION ALL
+	SELECT 'end', NULL, NULL, NULL, NULL, NULL, NULL, NULL,
+		(SELECT string_agg(nextval(seq.seq)::text, ',') FROM seq, generate_series(1, CASE WHEN $7::boolean THEN (
+			SELECT count(*) FROM k WHERE k.customer IN (SELECT external_id FROM c) AND k.last AND NOT EXISTS (
+				SELECT 1 FROM e WHERE e.issuer = k.issuer AND e.doc_type = k.doc_type AND e.number = k.number)
+		) ELSE 0 END::int)),
 		EXISTS (SELECT 1 FROM invoices WHERE doc_type = 'credit_note' AND credited_invoice_id IS NULL
 			AND credited_number IS NOT NULL)`;
 
@@ -408,14 +419,46 @@ export async function storeBatch(
 			[[...names.keys()], [...names.values()]],
 		);
 	}
-	const customers = new Map(
-		(
-			await client.query<{ id: string; external_id: string }>(
-				'SELECT id, external_id FROM customers WHERE external_id = ANY($1::text[])',
-				[codes],
-			)
-		).rows.map((r) => [r.external_id, r.id]),
-	);
+	// The batch's customers, its documents already in the ledger, ids for the new ones and whether credit notes wait
+	// for an invoice, in one round trip (see PROBE). Only this function writes content_hash or inserts documents, and
+	// the intake lock above serialises it, so what this statement reads holds until the batch commits.
+	const copies = bypassesRls && options.writeMode !== 'insert';
+	const lastOfKey = new Map<string, Staged>();
+	for (const s of staged) lastOfKey.set(s.key, s);
+	const probed =
+		staged.length === 0
+			? []
+			: (
+					await client.query<{
+						kind: 'customer' | 'document' | 'end';
+						id: string;
+						issuer: string;
+						doc_type: string;
+						number: string;
+						content_hash: string;
+						revision: number;
+						customer_id: string;
+						ids: string | null;
+						pending: boolean | null;
+					}>(PROBE, [
+						staged.map((s) => s.issuer),
+						staged.map((s) => s.invoice.docType),
+						staged.map((s) => s.invoice.number),
+						staged.map((s) => s.invoice.customerExternalId),
+						staged.map((s) => lastOfKey.get(s.key) === s),
+						codes,
+						copies,
+					])
+				).rows;
+	const customers = new Map<string, string>();
+	const existing: typeof probed = [];
+	let tail: (typeof probed)[number] | undefined;
+	for (const row of probed) {
+		if (row.kind === 'customer') customers.set(row.number, row.id);
+		else if (row.kind === 'document') existing.push(row);
+		else tail = row;
+	}
+	const reservedIds = tail?.ids ? tail.ids.split(',') : [];
 	const known: Staged[] = [];
 	for (const s of staged) {
 		s.customerId = customers.get(s.invoice.customerExternalId);
@@ -454,37 +497,7 @@ export async function storeBatch(
 	}
 	rows = await refuseCrossCredits(client, rows, outcomes);
 
-	// The documents already in the ledger, ids for the new ones and whether credit notes wait for an invoice, in one
-	// round trip (see PROBE). Only this function writes content_hash or inserts documents, and the intake lock above
-	// serialises it, so what this statement reads holds until the batch commits.
 	const byKey = new Map(rows.map((r) => [keyOf(r), r]));
-	const copies = bypassesRls && options.writeMode !== 'insert';
-	const probed =
-		rows.length === 0
-			? []
-			: (
-					await client.query<{
-						id: string | null;
-						issuer: string;
-						doc_type: string;
-						number: string;
-						content_hash: string;
-						revision: number;
-						customer_id: string;
-						ids: string | null;
-						pending: boolean | null;
-					}>(PROBE, [
-						rows.map((r) => r.issuer),
-						rows.map((r) => r.invoice.docType),
-						rows.map((r) => r.invoice.number),
-						copies ? rows.length : 0,
-					])
-				).rows;
-	const existing = probed.filter(
-		(e): e is (typeof probed)[number] & { id: string } => e.id !== null,
-	);
-	const tail = probed.find((e) => e.id === null);
-	const reservedIds = tail?.ids ? tail.ids.split(',') : [];
 	const found = new Map<Staged, (typeof existing)[number]>();
 	for (const e of existing) {
 		const row = byKey.get(`${e.issuer}\u0000${e.doc_type}\u0000${e.number}`);
@@ -529,9 +542,10 @@ export async function storeBatch(
 			// would depend on the table's statistics, which a bulk load makes stale).
 			// Columns the whole batch leaves at the table's default (no lines, no anomalies, no PO...) are not sent.
 			// The sequence is looked up once (pg_get_serial_sequence per row cost four times the nextval calls).
-			// Taken by PROBE, one per row not in the ledger.
+			// Taken by PROBE, one per new document (a credit note refused above leaves its id unused, as a
+			// rolled-back batch does).
 			const taken =
-				reservedIds.length === fresh.length
+				reservedIds.length >= fresh.length
 					? reservedIds
 					: (
 							await client.query<{ id: string }>(
