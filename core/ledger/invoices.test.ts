@@ -256,6 +256,14 @@ describe.each(['auto', 'insert'] as const)(
 			expect(rows.map((r) => r.id)).toEqual([outcomes[0].id, outcomes[4].id]);
 		});
 
+		it('finds documents whose numbers hold control characters', async () => {
+			const odd = ['V\u001f1', 'V\u001f', '\u001fV'];
+			const first = await store(odd.map((n) => invoice(n)));
+			expect(first.map((o) => o.status)).toEqual(['created', 'created', 'created']);
+			const again = await store(odd.map((n) => invoice(n)));
+			expect(again.map((o) => [o.number, o.status])).toEqual(odd.map((n) => [n, 'unchanged']));
+		});
+
 		it('stores the same new invoice once when two processes send it at the same time', async () => {
 			const outcomes = await Promise.all([store([invoice('F-30')]), store([invoice('F-30')])]);
 			expect(

@@ -209,12 +209,26 @@ const INSERT_NEW = `INSERT INTO invoices (${NEW_COLUMNS.join(', ')})
 	RETURNING id, issuer, doc_type, number`;
 
 /**
+ * Lists of strings as parameters for string_to_array: each list joined by a separator none of the strings holds,
+ * behind an empty first element (so that no list is empty text; the statement skips it). node-postgres writes an
+ * array parameter element by element with regular expressions, which cost more than the statement it is sent with
+ * (about 40 ms for five lists of 5,000 on a loaded core); a join costs a hundredth of that.
+ */
+function textLists(lists: string[][]): { lists: string[]; separator: string } {
+	let separator = '\u001f';
+	while (lists.some((list) => list.some((v) => v.includes(separator))))
+		separator += Math.random().toString(36).slice(2);
+	return { lists: lists.map((list) => separator + list.join(separator)), separator };
+}
+
+/**
  * What a batch needs to know before it writes, in one statement, for its rows ($1 issuers, $2 types, $3 numbers, $4
- * customer codes, $5 whether the row is the last of its document in the batch; $6 the distinct codes): one
- * `customer` row per customer of the batch in the ledger, one `document` row per row of the batch whose document is
- * already in the ledger, then one `end` row holding, when $7 (the rows go by COPY), one id from the table's sequence
- * per new document (comma-separated: documents not in the ledger, of a customer in it, counted at their last row),
- * and whether credit notes wait for their invoice (one probe of a partial index).
+ * customer codes, $5 't' where the row is the last of its document in the batch; $6 the distinct codes; lists of
+ * textLists, $8 their separator): one `customer` row per customer of the batch in the ledger, one `document` row
+ * per row of the batch whose document is already in the ledger, then one `end` row holding, when $7 (the rows go by
+ * COPY), one id from the table's sequence per new document (comma-separated: documents not in the ledger, of a
+ * customer in it, counted at their last row), and whether credit notes wait for their invoice (one probe of a
+ * partial index).
  * The documents are looked up with one probe of the unique key (issuer, type, number) per row: LATERAL … LIMIT 1
  * cannot become a scan or a hash join over the whole table, so the cost follows the batch, not the size of the
  * ledger nor the freshness of its statistics. Before that, one probe per issuer and type of the batch: when every
@@ -223,10 +237,12 @@ const INSERT_NEW = `INSERT INTO invoices (${NEW_COLUMNS.join(', ')})
  * unique key's own order).
  */
 const PROBE = `WITH k AS MATERIALIZED (
-		SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::boolean[])
-			AS k(issuer, doc_type, number, customer, last)
+		SELECT issuer, doc_type, number, customer, last = 't' AS last
+		FROM unnest(string_to_array($1, $8), string_to_array($2, $8), string_to_array($3, $8), string_to_array($4, $8),
+			string_to_array($5, $8)) WITH ORDINALITY AS k(issuer, doc_type, number, customer, last, n)
+		WHERE n > 1
 	), c AS MATERIALIZED (
-		SELECT id, external_id FROM customers WHERE external_id = ANY($6::text[])
+		SELECT id, external_id FROM customers WHERE external_id = ANY((string_to_array($6, $8))[2:])
 	), beyond AS MATERIALIZED (
 		SELECT coalesce(bool_and(top.number IS NULL OR top.number < g.lowest), true) AS all_new
 		FROM (SELECT issuer, doc_type, min(number) AS lowest FROM k GROUP BY issuer, doc_type) g
@@ -425,6 +441,14 @@ export async function storeBatch(
 	const copies = bypassesRls && options.writeMode !== 'insert';
 	const lastOfKey = new Map<string, Staged>();
 	for (const s of staged) lastOfKey.set(s.key, s);
+	const sent = textLists([
+		staged.map((s) => s.issuer),
+		staged.map((s) => s.invoice.docType),
+		staged.map((s) => s.invoice.number),
+		staged.map((s) => s.invoice.customerExternalId),
+		staged.map((s) => (lastOfKey.get(s.key) === s ? 't' : 'f')),
+		codes,
+	]);
 	const probed =
 		staged.length === 0
 			? []
@@ -440,15 +464,7 @@ export async function storeBatch(
 						customer_id: string;
 						ids: string | null;
 						pending: boolean | null;
-					}>(PROBE, [
-						staged.map((s) => s.issuer),
-						staged.map((s) => s.invoice.docType),
-						staged.map((s) => s.invoice.number),
-						staged.map((s) => s.invoice.customerExternalId),
-						staged.map((s) => lastOfKey.get(s.key) === s),
-						codes,
-						copies,
-					])
+					}>(PROBE, [...sent.lists, copies, sent.separator])
 				).rows;
 	const customers = new Map<string, string>();
 	const existing: typeof probed = [];
