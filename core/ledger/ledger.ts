@@ -102,6 +102,7 @@ export class Ledger {
 			} catch (error) {
 				const code = (error as { code?: string }).code;
 				// 26000: the prepared statement is unknown to this server session; 42P05: the name is already taken
+				// eslint-disable-next-line @n8n/community-nodes/require-node-api-error -- the core is free of n8n: nodes convert its errors (nodes/shared/errors.ts)
 				if (code !== '26000' && code !== '42P05') throw error;
 				this.preparing = false;
 			}
