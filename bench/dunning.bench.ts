@@ -5,8 +5,9 @@
  *     connections, confirm, history) against a raw loop of nodemailer's pooled transport (5 connections) sending
  *     the same number of ready-made messages. Goal: the core keeps ≥ 0.8× the raw throughput.
  *  2. Planning one stage on a 1,000,000-invoice ledger against a 10,000-invoice ledger holding the same reminders
- *     due (the rest paid or outside the stage window): the cost must follow what is due, not the ledger (≤ 3×).
- *     The ledgers are loaded with COPY.
+ *     due (the rest paid or outside the stage window, with a history in proportion: reminders sent, payments,
+ *     promises on invoices and on whole accounts, holds, disputes): the cost must follow what is due, not the
+ *     ledger (≤ 1.2×). The ledgers are loaded with COPY and analysed.
  *  3. 10,000 letters (PDF) produced one after another: peak RSS, and RSS growth between the first and the last
  *     tenth (flat memory).
  *  4. The same reminders sent by two n8n workflows run the same way (n8n-core's engine in this process, n8n-nodes-base's
@@ -30,6 +31,7 @@ import { closeEngine, runWorkflow, type WorkflowJson } from '../test/helpers/eng
 import { startSmtpSink } from '../test/helpers/smtpSink';
 import { freshLedger, timeIt } from './lib/ledgers';
 import {
+	addReminderHistory,
 	loadReminderCustomers,
 	loadReminderInvoices,
 	pooledNodelayTransport,
@@ -328,6 +330,7 @@ async function planning(ctx: BenchContext, schemas: string[]): Promise<void> {
 			const loadMs = await timeIt(async () => {
 				await loadReminderCustomers(ledger, customers, true);
 				await loadReminderInvoices(ledger, customers, due, size - due);
+				await addReminderHistory(ledger, due);
 			});
 			ctx.log(`${tag} ledger: ${size} invoices loaded with COPY in ${Math.round(loadMs)} ms`);
 			const runs: number[] = [];
@@ -361,7 +364,7 @@ async function planning(ctx: BenchContext, schemas: string[]): Promise<void> {
 			await ledger.close();
 		}
 	}
-	ctx.ratio(`planning time: ${big} vs ${small} invoices`, timings.big / timings.small, '≤ 3×');
+	ctx.ratio(`planning time: ${big} vs ${small} invoices`, timings.big / timings.small, '≤ 1.2×');
 }
 
 async function letters(ctx: BenchContext, schemas: string[]): Promise<void> {

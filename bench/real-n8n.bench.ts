@@ -16,6 +16,11 @@
  *   5 connections with TCP_NODELAY as the package's pool) and, at 2k, Reminder Step's plan → n8n's own Send Email
  *   node (a fifth of the plan: it opens one SMTP connection per message, its cost per message does not follow the
  *   volume).
+ * - plan: Manual → Reminder Step (Plan Reminders), 1,000 invoices due (one per customer, 2,000 customers), on a
+ *   ledger holding 10k invoices and on one holding PLAN_LEDGER (1M) with a history in proportion (reminders sent,
+ *   payments, promises, holds, disputes): the node's own time must not follow the size of the ledger. The two
+ *   ledgers are loaded first; the two flows then run in turns, three times each, and the median node times are
+ *   compared.
  * Each flow runs with `n8n execute`; its time is the execution's own (startedAt → stoppedAt of the run n8n
  * prints, so n8n's start-up is left out; the start-up of an empty workflow is reported apart); per-node times
  * come from the run data; peak RSS is sampled from /proc for n8n and its task runner during the execution. An
@@ -51,8 +56,16 @@ import {
 	type LedgerInvoice,
 } from '../core';
 import { startSmtpSink } from '../test/helpers/smtpSink';
-import { analyze, copyInvoices, freshLedger, uniqueSchema, type InvoiceRow } from './lib/ledgers';
 import {
+	analyze,
+	copyInvoices,
+	freshLedger,
+	timeIt,
+	uniqueSchema,
+	type InvoiceRow,
+} from './lib/ledgers';
+import {
+	addReminderHistory,
 	loadReminderCustomers,
 	loadReminderInvoices,
 	pooledNodelayTransport,
@@ -96,6 +109,10 @@ const MAIL_AS_OF = REMINDERS_AS_OF;
 const CSV_ROWS = 1_000_000;
 const PRELOADED = 1_000_000;
 const XML_FILES = 100_000;
+const PLAN_DUE = 1_000;
+const PLAN_CUSTOMERS = 2_000;
+const PLAN_SMALL = 10_000;
+const PLAN_LEDGER = 1_000_000;
 const CUSTOMERS = 1_000;
 const CSV_HEADER =
 	'N° facture;Code client;Client;Date facture;Échéance;Montant HT;TVA;Montant TTC;Devise\n';
@@ -148,6 +165,12 @@ const LEDGER = { receivablesLedgerApi: { id: 'benchLedger00001', name: 'Bench le
 const POSTGRES = { postgres: { id: 'benchPostgres001', name: 'Bench Postgres' } };
 const MAIL_LEDGER = {
 	receivablesLedgerApi: { id: 'benchMailLedger1', name: 'Bench reminders ledger' },
+};
+const PLAN_SMALL_LEDGER = {
+	receivablesLedgerApi: { id: 'benchPlanSmall01', name: 'Bench plan ledger (small)' },
+};
+const PLAN_BIG_LEDGER = {
+	receivablesLedgerApi: { id: 'benchPlanLarge01', name: 'Bench plan ledger (large)' },
 };
 const SMTP = { receivablesSmtpApi: { id: 'benchSmtpRcv0001', name: 'Bench SMTP sink' } };
 const N8N_SMTP = { smtp: { id: 'benchSmtpN8n0001', name: 'Bench SMTP sink (n8n)' } };
@@ -522,6 +545,7 @@ const bench: BenchFn = async (ctx: BenchContext) => {
 		Math.max(k === 0 ? 100 : 1000, Math.round(n * ctx.scale)),
 	);
 	const diySample = Math.max(50, Math.round(reminderCounts[0] / 5));
+	const planBig = Math.max(20_000, Math.round(PLAN_LEDGER * ctx.scale));
 	const schemas: string[] = [];
 	const n8nSchema = uniqueSchema('bench_n8n');
 	schemas.push(n8nSchema);
@@ -530,7 +554,7 @@ const bench: BenchFn = async (ctx: BenchContext) => {
 	const files = path.join(work, 'files');
 	mkdirSync(files, { recursive: true });
 	ctx.log(
-		`real n8n: ${items} items; CSV files of ${hundredthRows}, ${tenthRows} and ${csvRows} rows; ${tenthRows} rows on a ledger holding ${preloadRows}; ${xmlFiles} UBL/CII files; ${reminderCounts.join(' and ')} reminders; load average at start ${loadAverage()} on ${os.cpus().length} CPUs`,
+		`real n8n: ${items} items; CSV files of ${hundredthRows}, ${tenthRows} and ${csvRows} rows; ${tenthRows} rows on a ledger holding ${preloadRows}; ${xmlFiles} UBL/CII files; ${reminderCounts.join(' and ')} reminders; plans of ${PLAN_DUE} due on ledgers of ${PLAN_SMALL} and ${planBig} invoices; load average at start ${loadAverage()} on ${os.cpus().length} CPUs`,
 	);
 	ctx.metric('load average at start (1 min)', os.loadavg()[0]);
 
@@ -568,7 +592,11 @@ const bench: BenchFn = async (ctx: BenchContext) => {
 		opened.push(ledger);
 		const mailLedger = await freshLedger(ctx, schemas, 'real_mail');
 		opened.push(mailLedger);
-		const [ledgerSchema, mailSchema] = schemas.slice(1);
+		const planSmallLedger = await freshLedger(ctx, schemas, 'real_plan_small');
+		opened.push(planSmallLedger);
+		const planBigLedger = await freshLedger(ctx, schemas, 'real_plan_large');
+		opened.push(planBigLedger);
+		const [ledgerSchema, mailSchema, planSmallSchema, planBigSchema] = schemas.slice(1);
 		await upsertCustomers(
 			ledger,
 			Array.from({ length: CUSTOMERS }, (_v, i) => ({
@@ -617,6 +645,15 @@ const bench: BenchFn = async (ctx: BenchContext) => {
 				type: 'receivablesLedgerApi',
 				data: { ...db, ssl: 'disable', schema: mailSchema },
 			},
+			...[
+				[PLAN_SMALL_LEDGER, planSmallSchema],
+				[PLAN_BIG_LEDGER, planBigSchema],
+			].map(([credential, schema]) => ({
+				id: (credential as typeof PLAN_SMALL_LEDGER).receivablesLedgerApi.id,
+				name: (credential as typeof PLAN_SMALL_LEDGER).receivablesLedgerApi.name,
+				type: 'receivablesLedgerApi',
+				data: { ...db, ssl: 'disable', schema },
+			})),
 			{
 				id: SMTP.receivablesSmtpApi.id,
 				name: SMTP.receivablesSmtpApi.name,
@@ -758,6 +795,14 @@ const bench: BenchFn = async (ctx: BenchContext) => {
 					},
 				},
 			]),
+			workflow('benchPlanSmall01', 'Reminder Step → Plan Reminders (10k-invoice ledger)', [
+				{ ...start },
+				reminderStep({ operation: 'plan', stage: 'level1', asOf: MAIL_AS_OF }, PLAN_SMALL_LEDGER),
+			]),
+			workflow('benchPlanLarge01', 'Reminder Step → Plan Reminders (large ledger)', [
+				{ ...start },
+				reminderStep({ operation: 'plan', stage: 'level1', asOf: MAIL_AS_OF }, PLAN_BIG_LEDGER),
+			]),
 			workflow('benchFileWhole01', 'CSV → Store Invoices From File', [
 				{ ...start },
 				readFile(path.join(files, 'whole.csv')),
@@ -836,7 +881,7 @@ const bench: BenchFn = async (ctx: BenchContext) => {
 			});
 		};
 
-		// BENCH_REAL_N8N_ONLY=items, file, preloaded, xml or email (or a comma list): those paths only
+		// BENCH_REAL_N8N_ONLY=items, file, preloaded, xml, email or plan (or a comma list): those paths only
 		const only = process.env.BENCH_REAL_N8N_ONLY?.split(',').map((p) => p.trim());
 		const runs = (flowPath: string): boolean => !only || only.includes(flowPath);
 		if (runs('items'))
@@ -1366,6 +1411,63 @@ const bench: BenchFn = async (ctx: BenchContext) => {
 					}
 				},
 			);
+		if (runs('plan'))
+			await timed('plan', PLAN_LEDGER / planBig, async () => {
+				// Planning: the same 1,000 reminders due on a small and on a large ledger (the rest paid, or open outside
+				// the stage's window, with a history in proportion), loaded by COPY and analysed; the flows run in turns.
+				const sizes = [
+					{ id: 'benchPlanSmall01', ledger: planSmallLedger, size: PLAN_SMALL },
+					{ id: 'benchPlanLarge01', ledger: planBigLedger, size: planBig },
+				];
+				for (const { ledger: planLedger, size } of sizes) {
+					const loadMs = await timeIt(async () => {
+						await installDefaultPolicies(planLedger);
+						await saveLevel1Policy(planLedger);
+						await loadReminderCustomers(planLedger, PLAN_CUSTOMERS, true);
+						await loadReminderInvoices(planLedger, PLAN_CUSTOMERS, PLAN_DUE, size - PLAN_DUE);
+						await addReminderHistory(planLedger, PLAN_DUE);
+					});
+					ctx.log(
+						`plan: ledger of ${size} invoices (and its history) loaded by COPY in ${Math.round(loadMs)} ms`,
+					);
+				}
+				const nodeMs: Record<string, number[]> = {};
+				const executionMs: Record<string, number[]> = {};
+				for (let turn = 0; turn < 3; turn++)
+					for (const { id } of turn % 2 ? [...sizes].reverse() : sizes) {
+						const r = await run(id);
+						if (r.nodeItems['Reminder Step'] !== PLAN_DUE)
+							throw new Error(
+								`Plan Reminders (${id}) planned ${r.nodeItems['Reminder Step']} reminders, expected ${PLAN_DUE}`,
+							);
+						(nodeMs[id] ??= []).push(r.nodeMs['Reminder Step']);
+						(executionMs[id] ??= []).push(r.executionMs);
+					}
+				const median = (values: number[]): number =>
+					[...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+				const [small, big] = sizes.map(({ id }) => median(nodeMs[id]));
+				const [smallRun, bigRun] = sizes.map(({ id }) => median(executionMs[id]));
+				ctx.log(`plan: node times (ms) ${JSON.stringify(nodeMs)}`);
+				ctx.metric(
+					`plan (${PLAN_DUE} due) on ${PLAN_SMALL} invoices: Reminder Step node`,
+					Math.round(small),
+					'ms',
+				);
+				ctx.metric(
+					`plan (${PLAN_DUE} due) on ${planBig} invoices: Reminder Step node`,
+					Math.round(big),
+					'ms',
+				);
+				ctx.ratio(`plan: node time on ${planBig} vs ${PLAN_SMALL} invoices`, big / small, '≤ 1.2×');
+				table.push({
+					flow: `Manual → Reminder Step (Plan Reminders), ${PLAN_DUE} due: node time on a ledger of ${planBig} invoices vs ${PLAN_SMALL}`,
+					rows: PLAN_DUE,
+					package: `${seconds(big)} (whole execution ${seconds(bigRun)})`,
+					reference: `${PLAN_SMALL} invoices: ${seconds(small)} (whole execution ${seconds(smallRun)})`,
+					ratio: big / small,
+					goal: '≤ 1.2×',
+				});
+			});
 		// What BENCH_SCALE=1 would take on this machine now: each path's time with n8n's start-ups kept as they are
 		// and the rest grown with the volume (linear: a path that is super-linear takes longer).
 		if (ctx.scale !== 1) {

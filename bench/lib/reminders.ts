@@ -97,6 +97,57 @@ export async function loadReminderInvoices(
 }
 
 /**
+ * A history in proportion to the ledger, on the filler invoices of loadReminderInvoices only (the `due` first ones
+ * keep their plan): for each 1,000 invoices, 250 level 1 and 100 level 2 reminders sent, 300 payments each
+ * allocated to a paid invoice, 10 pending promises on open invoices, 20 promises on a whole account (one in twenty
+ * still pending, on a past date), 5 active holds and 10 released ones, 10 disputes (2 still open, half of them on
+ * some lines). What a ledger that size holds after a few years: the plan must not read it all.
+ */
+export async function addReminderHistory(ledger: Ledger, due: number): Promise<void> {
+	const filler = (modulo: number, rest: number): string =>
+		`substr(number, 3)::int >= $1 AND substr(number, 3)::int % ${modulo} = ${rest}`;
+	const statements = [
+		`INSERT INTO reminders (invoice_id, customer_id, stage, channel, status, sent_at)
+			SELECT id, customer_id, 'level1', 'email', 'sent', now() - interval '100 days' FROM invoices WHERE ${filler(4, 0)}`,
+		`INSERT INTO reminders (invoice_id, customer_id, stage, channel, status, sent_at)
+			SELECT id, customer_id, 'level2', 'email', 'sent', now() - interval '90 days' FROM invoices WHERE ${filler(10, 0)}`,
+		`INSERT INTO payments (source, external_ref, customer_id, amount_minor, unapplied_minor, currency, received_on, status, content_hash)
+			SELECT 'bank', 'P-' || id, customer_id, payable_minor, 0, currency, paid_at::date, 'applied', 'p' || id
+			FROM invoices WHERE status = 'paid' AND ${filler(3, 0)}`,
+		`INSERT INTO allocations (payment_id, invoice_id, amount_minor, applied_on, invoice_issued_on)
+			SELECT p.id, i.id, p.amount_minor, p.received_on, i.issue_date FROM payments p
+			JOIN invoices i ON p.external_ref = 'P-' || i.id`,
+		`INSERT INTO promises (customer_id, invoice_id, promised_on, status, source)
+			SELECT customer_id, id, date '${REMINDERS_AS_OF}' + 15, 'pending', 'call' FROM invoices
+			WHERE status = 'open' AND ${filler(100, 0)}`,
+		`INSERT INTO promises (customer_id, invoice_id, promised_on, status, source)
+			SELECT customer_id, NULL, due_date + 10, CASE WHEN ${filler(1000, 7)} THEN 'pending' ELSE 'kept' END, 'call'
+			FROM invoices WHERE status = 'paid' AND ${filler(50, 7)}`,
+		`INSERT INTO holds (customer_id, invoice_id, reason) SELECT customer_id, id, 'delay agreement' FROM invoices
+			WHERE status = 'open' AND ${filler(200, 0)}`,
+		`INSERT INTO holds (customer_id, invoice_id, reason, released_at)
+			SELECT customer_id, NULL, 'old hold', now() - interval '30 days' FROM invoices WHERE ${filler(100, 3)}`,
+		`INSERT INTO disputes (customer_id, category, status, source, source_ref)
+			SELECT customer_id, 'commercial', CASE WHEN ${filler(500, 11)} THEN 'open' ELSE 'resolved' END, 'manual', 'D-' || id
+			FROM invoices WHERE ${filler(100, 11)}`,
+		`INSERT INTO dispute_invoices (dispute_id, invoice_id, disputed_minor)
+			SELECT d.id, i.id, CASE WHEN i.id % 2 = 0 THEN 100 END FROM disputes d JOIN invoices i ON d.source_ref = 'D-' || i.id`,
+	];
+	await ledger.withClient(async (client) => {
+		for (const sql of statements) await client.query(sql, sql.includes('$1') ? [due] : []);
+		await analyze(client, [
+			'reminders',
+			'payments',
+			'allocations',
+			'promises',
+			'holds',
+			'disputes',
+			'dispute_invoices',
+		]);
+	});
+}
+
+/**
  * nodemailer's pooled transport as the package's pool sets it up (TCP_NODELAY on its sockets, no limit of messages
  * per connection), plain SMTP on loopback.
  */

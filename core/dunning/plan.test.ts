@@ -279,3 +279,49 @@ describe('planReminders', () => {
 		expect(heldReasons(plan)).toEqual({ PAID: 'paid' });
 	});
 });
+
+describe('planReminders: payment promises on an invoice and on the whole account', () => {
+	let ledger: Ledger;
+
+	beforeAll(async () => {
+		ledger = await createTestLedger();
+		await installDefaultPolicies(ledger);
+		await seedStaff(ledger);
+		const a = await addCustomer(ledger, { externalId: 'PA' });
+		const q1 = await addInvoice(ledger, { customerId: a, number: 'Q1', dueDate: '2025-10-14' });
+		await addInvoice(ledger, { customerId: a, number: 'Q2', dueDate: '2025-10-14' });
+		const q3 = await addInvoice(ledger, { customerId: a, number: 'Q3', dueDate: '2025-10-14' });
+		const b = await addCustomer(ledger, { externalId: 'PB' });
+		const r1 = await addInvoice(ledger, { customerId: b, number: 'R1', dueDate: '2025-10-14' });
+		await addInvoice(ledger, { customerId: b, number: 'R2', dueDate: '2025-10-14' });
+		const c = await addCustomer(ledger, { externalId: 'PC' });
+		await addInvoice(ledger, { customerId: c, number: 'S1', dueDate: '2025-10-14' });
+		await ledger.query(
+			`INSERT INTO promises (customer_id, invoice_id, promised_on, status) VALUES
+				($1, NULL, '2025-10-28', 'pending'), ($1, $2, '2025-10-25', 'pending'), ($1, $3, '2025-11-05', 'pending'),
+				($4, NULL, '2025-10-30', 'broken'), ($4, NULL, '2025-10-15', 'pending'), ($4, $5, '2025-10-31', 'kept')`,
+			[a, q1, q3, b, r1],
+		);
+	});
+
+	afterAll(async () => {
+		await dropTestLedger(ledger);
+	});
+
+	it("holds every invoice of an account under a pending promise, until the latest of the account's and the invoice's", async () => {
+		const plan = await planReminders(ledger, { stage: 'level1', asOf: AS_OF });
+		const held = Object.fromEntries(plan.held.map((h) => [h.number, [h.reason, h.detail]]));
+		expect(held).toEqual({
+			Q1: ['promise', 'payment promised for 2025-10-28'],
+			Q2: ['promise', 'payment promised for 2025-10-28'],
+			Q3: ['promise', 'payment promised for 2025-11-05'],
+		});
+		// broken, kept and past promises hold nothing; another account's promise is not this one's
+		expect(
+			plan.due.map((m) => [m.customer.externalId, m.invoices.map((i) => i.number)]).sort(),
+		).toEqual([
+			['PB', ['R1', 'R2']],
+			['PC', ['S1']],
+		]);
+	});
+});

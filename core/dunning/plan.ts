@@ -25,7 +25,10 @@ import { splitDisputed } from '../disputes/part';
  *
  * The ledger is read through the partial index on open invoices by due date, restricted to the due-date window
  * of the stage (from its offset to the next stage's): the cost follows the number of invoices in that window,
- * not the size of the ledger.
+ * not the size of the ledger. Every other lookup (reminders, disputes, promises, holds, settlements, revisions)
+ * is keyed by the planned invoice or its customer, so it reads their own rows only: a promise is found by invoice
+ * and date, or by customer and date for promises on the whole account (two lookups, not one condition with OR,
+ * which Postgres answered by reading every future promise of the ledger for each invoice).
  */
 export interface StaffContact {
 	code: string;
@@ -225,8 +228,11 @@ const SELECT = `SELECT i.id, i.number, i.doc_type, i.currency, i.issue_date::tex
 	(SELECT json_build_object('ids', string_agg(di.dispute_id::text, ', ' ORDER BY di.dispute_id), 'minor', sum(di.disputed_minor)::text)
 		FROM dispute_invoices di JOIN disputes d ON d.id = di.dispute_id
 		WHERE di.invoice_id = i.id AND d.status = 'open' AND di.disputed_minor IS NOT NULL HAVING count(*) > 0) AS disputed_part,
-	(SELECT max(p.promised_on)::text FROM promises p WHERE p.status = 'pending' AND p.promised_on >= $1::date
-		AND (p.invoice_id = i.id OR (p.invoice_id IS NULL AND p.customer_id = i.customer_id))) AS promised_on,
+	greatest(
+		(SELECT max(p.promised_on) FROM promises p WHERE p.status = 'pending' AND p.promised_on >= $1::date
+			AND p.invoice_id IS NOT NULL AND p.invoice_id = i.id),
+		(SELECT max(p.promised_on) FROM promises p WHERE p.status = 'pending' AND p.promised_on >= $1::date
+			AND p.invoice_id IS NULL AND p.customer_id = i.customer_id))::text AS promised_on,
 	(SELECT h.reason || coalesce(' (until ' || h.until::text || ')', '') FROM holds h WHERE h.released_at IS NULL
 		AND (h.until IS NULL OR h.until >= $1::date)
 		AND (h.invoice_id = i.id OR (h.invoice_id IS NULL AND h.customer_id = i.customer_id))

@@ -252,6 +252,34 @@ function newRow(s: Staged, anomalyTexts: Map<object, string>): Array<string | nu
 }
 
 /**
+ * The columns of NEW_COLUMNS (their indexes) that some row of the batch sets to something other than the table's
+ * default: what newRow would give for each row, read without building the rows (so that they are built as COPY
+ * consumes them). The columns newRow always fills (issuer, type, number, customer, currency, amounts, dates, hash,
+ * source) are always sent.
+ */
+function keptColumns(rows: Staged[], anomalyTexts: Map<object, string>): number[] {
+	const used = new Array<boolean>(NEW_COLUMNS.length).fill(true);
+	const optional = [12, 13, 14, 15, 16, 17, 20, 21, 22, 23];
+	for (const k of optional) used[k] = false;
+	const set = (v: unknown): boolean => v !== undefined && v !== null;
+	for (const s of rows) {
+		const inv = s.invoice;
+		if (!used[12] && set(inv.receptionDate)) used[12] = true;
+		if (!used[13] && set(inv.termsDays)) used[13] = true;
+		if (!used[14] && set(inv.termsBasis)) used[14] = true;
+		if (!used[15] && set(inv.paymentTerms)) used[15] = true;
+		if (!used[16] && set(inv.poNumber)) used[16] = true;
+		if (!used[17] && inv.docType === 'credit_note' && set(inv.creditedNumber)) used[17] = true;
+		if (!used[20] && set(inv.sourceRef)) used[20] = true;
+		if (!used[21] && jsonText(inv.lines ?? []) !== COLUMN_DEFAULTS.lines) used[21] = true;
+		if (!used[22] && anomaliesText(inv.anomalies ?? [], anomalyTexts) !== COLUMN_DEFAULTS.anomalies)
+			used[22] = true;
+		if (!used[23] && jsonText(inv.extra ?? {}) !== COLUMN_DEFAULTS.extra) used[23] = true;
+	}
+	return NEW_COLUMNS.map((_c, k) => k).filter((k) => used[k]);
+}
+
+/**
  * A credit note reduces only an invoice of its own customer and currency: one that names an invoice of another
  * currency or customer (already in the ledger, or in this batch) is refused with the reason, in English and
  * French. The ledger refuses such a link too (migration 0016's triggers); this gives the person the reason first.
@@ -483,7 +511,6 @@ export async function storeBatch(
 	const inserted: Array<{ id: string; docType: string }> = [];
 	if (fresh.length) {
 		const anomalyTexts = new Map<object, string>();
-		const values = fresh.map((s) => newRow(s, anomalyTexts));
 		let ids: Array<{ id: string; issuer: string; doc_type: string; number: string }>;
 		if (bypassesRls && options.writeMode !== 'insert') {
 			// COPY is refused on tables under row-level security for roles it applies to; where it does not apply
@@ -499,17 +526,15 @@ export async function storeBatch(
 					[fresh.length],
 				)
 			).rows;
-			const kept = NEW_COLUMNS.map((_c, k) => k).filter((k) =>
-				values.some((row) => row[k] !== null && row[k] !== COLUMN_DEFAULTS[NEW_COLUMNS[k]]),
-			);
+			const kept = keptColumns(fresh, anomalyTexts);
 			await copyRows(
 				client,
 				'invoices',
 				['id', ...kept.map((k) => NEW_COLUMNS[k])],
-				// Rows built as COPY consumes them, so each dies young.
+				// Rows built as COPY consumes them, so each dies young (none of them is kept for the round trips).
 				(function* () {
-					for (let r = 0; r < values.length; r++) {
-						const row = values[r];
+					for (let r = 0; r < fresh.length; r++) {
+						const row = newRow(fresh[r], anomalyTexts);
 						const out: Array<string | null> = [taken[r].id];
 						for (const k of kept) out.push(row[k]);
 						yield out;
@@ -523,6 +548,7 @@ export async function storeBatch(
 				number: s.invoice.number,
 			}));
 		} else {
+			const values = fresh.map((s) => newRow(s, anomalyTexts));
 			ids = (
 				await client.query<{ id: string; issuer: string; doc_type: string; number: string }>(
 					INSERT_NEW,
