@@ -214,7 +214,7 @@ const INSERT_NEW = `INSERT INTO invoices (${NEW_COLUMNS.join(', ')})
  * array parameter element by element with regular expressions, which cost more than the statement it is sent with
  * (about 40 ms for five lists of 5,000 on a loaded core); a join costs a hundredth of that.
  */
-function textLists(lists: string[][]): { lists: string[]; separator: string } {
+export function textLists(lists: string[][]): { lists: string[]; separator: string } {
 	let separator = '\u001f';
 	while (lists.some((list) => list.some((v) => v.includes(separator))))
 		separator += Math.random().toString(36).slice(2);

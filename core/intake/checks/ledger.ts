@@ -1,3 +1,4 @@
+import { textLists } from '../../ledger/invoices';
 import type { Ledger } from '../../ledger/ledger';
 import type { LedgerInvoice } from '../../ledger/types';
 import { hasBlocking, type Anomaly } from '../anomaly';
@@ -221,6 +222,14 @@ async function loadLedgerRows(
 	withCustomers: boolean,
 	withNumbers = !withCustomers,
 ): Promise<{ numbers: NumberRow[]; customers: CustomerRow[] }> {
+	// The batch's keys as joined text (textLists), not node-postgres arrays: no list when it is not asked for.
+	const keys = withNumbers
+		? textLists([
+				invoices.map((i) => i.issuer ?? 'default'),
+				invoices.map((i) => i.docType),
+				invoices.map((i) => i.number),
+			])
+		: undefined;
 	const [row] = await ledger.query<{
 		numbers: NumberRow[] | null;
 		customers: CustomerRow[] | null;
@@ -228,18 +237,21 @@ async function loadLedgerRows(
 		`SELECT
 		  (SELECT json_agg(d) FROM (
 		    SELECT i.issuer, i.doc_type, i.number, c.external_id, to_char(i.issue_date, 'YYYY-MM-DD') AS issue_date
-		    FROM unnest($1::text[], $2::text[], $3::text[]) AS k(issuer, doc_type, number)
+		    FROM unnest(string_to_array($1, $5), string_to_array($2, $5), string_to_array($3, $5))
+		      WITH ORDINALITY AS k(issuer, doc_type, number, n)
 		    CROSS JOIN LATERAL (SELECT i.issuer, i.doc_type, i.number, i.customer_id, i.issue_date FROM invoices i
 		      WHERE i.issuer = k.issuer AND i.doc_type = k.doc_type AND i.number = k.number LIMIT 1) i
-		    JOIN customers c ON c.id = i.customer_id) d) AS numbers,
+		    JOIN customers c ON c.id = i.customer_id
+		    WHERE k.n > 1) d) AS numbers,
 		  (SELECT json_agg(f) FROM (
 		    SELECT external_id, name, siren, vat_number, emails, email_status, address_lines, postal_code, city, country
 		    FROM customers WHERE external_id = ANY($4::text[])) f) AS customers`,
 		[
-			withNumbers ? invoices.map((i) => i.issuer ?? 'default') : [],
-			withNumbers ? invoices.map((i) => i.docType) : [],
-			withNumbers ? invoices.map((i) => i.number) : [],
+			keys?.lists[0] ?? null,
+			keys?.lists[1] ?? null,
+			keys?.lists[2] ?? null,
 			withCustomers ? [...new Set(invoices.map((i) => i.customerExternalId))] : [],
+			keys?.separator ?? null,
 		],
 	);
 	return { numbers: row?.numbers ?? [], customers: row?.customers ?? [] };
