@@ -280,6 +280,7 @@ async function claimByMessage(
 	const byMessage = new Map<string, Set<string>>();
 	if (rows.length === 0) return byMessage;
 	const claimed = await ledger.query<{ invoice_id: string; message_id: string }>(
+		{ name: 'receivables_claim_reminders' },
 		`INSERT INTO reminders (invoice_id, customer_id, stage, channel, status, claimed_by, claimed_at, message_id, recipients, attempts)
 		SELECT x.invoice_id, x.customer_id, x.stage, $2, 'claimed', $3, now(), x.message_id, x.recipients, 1
 		FROM jsonb_to_recordset($1::jsonb) AS x(invoice_id bigint, customer_id bigint, stage text, message_id text, recipients text[], paid_ok boolean)
@@ -448,6 +449,7 @@ export async function recordAndHandOver(
 		})),
 	);
 	const held = await ledger.query<{ message_id: string }>(
+		{ name: 'receivables_record_and_hand_over' },
 		`WITH x AS (
 			SELECT * FROM jsonb_to_recordset($1::jsonb) AS x(invoice_id bigint, stage text, status text, error text, smtp_response text,
 				customer_id bigint, kind text, summary text, content_hash text, payload jsonb)

@@ -75,11 +75,42 @@ export class Ledger {
 	async query<R extends QueryResultRow = QueryResultRow>(
 		text: string,
 		values?: unknown[],
+	): Promise<R[]>;
+	/**
+	 * A statement run often (once a message on a send path): prepared once on each connection under `name`, so Postgres
+	 * parses and plans it once per connection instead of at every call. One name, one text. Through a connection pooler
+	 * that does not keep prepared statements (PgBouncer in transaction mode before 1.21), the first such error turns
+	 * preparing off for this ledger and the statement runs again unprepared (the error came before it ran).
+	 */
+	async query<R extends QueryResultRow = QueryResultRow>(
+		prepared: { name: string },
+		text: string,
+		values?: unknown[],
+	): Promise<R[]>;
+	async query<R extends QueryResultRow = QueryResultRow>(
+		first: string | { name: string },
+		second?: string | unknown[],
+		third?: unknown[],
 	): Promise<R[]> {
 		await this.ensureReady();
-		const result = await this.pool.query<R>(text, values);
-		return result.rows;
+		if (typeof first === 'string')
+			return (await this.pool.query<R>(first, second as unknown[] | undefined)).rows;
+		const text = second as string;
+		if (this.preparing) {
+			try {
+				return (await this.pool.query<R>({ name: first.name, text, values: third })).rows;
+			} catch (error) {
+				const code = (error as { code?: string }).code;
+				// 26000: the prepared statement is unknown to this server session; 42P05: the name is already taken
+				// eslint-disable-next-line @n8n/community-nodes/require-node-api-error -- the core is free of n8n: nodes convert its errors (nodes/shared/errors.ts)
+				if (code !== '26000' && code !== '42P05') throw error;
+				this.preparing = false;
+			}
+		}
+		return (await this.pool.query<R>(text, third)).rows;
 	}
+
+	private preparing = true;
 
 	/** Runs `work` in one transaction on one connection; rolls back on any error. */
 	async transaction<T>(work: (client: PoolClient) => Promise<T>): Promise<T> {

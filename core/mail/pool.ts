@@ -90,26 +90,195 @@ interface Job {
 	resolve: (result: DeliveryResult) => void;
 }
 
+/** What the transaction uses of nodemailer's SMTPConnection once it is connected (greeting, EHLO, TLS, login). */
 interface ConnectionInternals {
-	_sendCommand(str: string, logStr?: string): void;
-	_envelope?: {
-		accepted?: string[];
-		rejected?: string[];
-		rejectedErrors?: Array<{ recipient?: string; responseCode?: number; response?: string }>;
+	_socket?: { destroyed?: boolean; write(data: Buffer): boolean } | false | null;
+	_destroyed?: boolean;
+	_supportedExtensions?: string[];
+	/** One handler a server response, in the order the commands were written. */
+	_responseActions: Array<(response: string) => void>;
+}
+
+const DOT = 0x2e;
+const LF = 0x0a;
+const CR = 0x0d;
+
+/**
+ * The message as DATA carries it, in one buffer: a dot that starts a line doubled (RFC 5321 4.5.2) and the final
+ * CRLF "." CRLF — what nodemailer's DataStream writes, for a message whose line ends are already CRLF.
+ */
+export function dataPayload(raw: Buffer): Buffer {
+	let dots = 0;
+	if (raw.length && raw[0] === DOT) dots++;
+	for (let i = raw.indexOf('\n.'); i !== -1; i = raw.indexOf('\n.', i + 2)) dots++;
+	const last = raw.length ? raw[raw.length - 1] : undefined;
+	const end = last === LF ? '.\r\n' : last === CR ? '\n.\r\n' : '\r\n.\r\n';
+	const out = Buffer.allocUnsafe(raw.length + dots + end.length);
+	let written = 0;
+	let from = 0;
+	if (raw.length && raw[0] === DOT) {
+		out[written++] = DOT;
+	}
+	for (let i = raw.indexOf('\n.'); i !== -1; i = raw.indexOf('\n.', i + 2)) {
+		written += raw.copy(out, written, from, i + 2);
+		out[written++] = DOT;
+		from = i + 2;
+	}
+	written += raw.copy(out, written, from);
+	out.write(end, written, 'latin1');
+	return out;
+}
+
+function responseCodeOf(response: string): number | undefined {
+	return Number(/^\d+/.exec(response)?.[0]) || undefined;
+}
+
+/** A failure worded as nodemailer words it ("Mail command failed: 550 …"), with the server's code. */
+function smtpError(message: string, code: string, response?: string): SmtpFailure {
+	return {
+		message: response ? `${message}: ${response}` : message,
+		code,
+		responseCode: response ? responseCodeOf(response) : undefined,
+		response,
 	};
 }
 
-function rejections(
-	rejected: Array<string | { toString(): string }>,
-	errors: Array<{ recipient?: string; responseCode?: number; response?: string }>,
-): RecipientRejection[] {
-	return rejected.map((address) => {
-		const match = errors.find((e) => e.recipient === String(address));
-		return {
-			address: String(address),
-			responseCode: match?.responseCode,
-			response: match?.response,
+/**
+ * One SMTP transaction on a connected session, written with as few socket writes as the server allows: MAIL FROM
+ * and every RCPT TO in one write when the server offers PIPELINING (RFC 2920), DATA alone once the caller's
+ * beforeData has answered, then the whole message and its final dot in one write. The responses are read by
+ * nodemailer's SMTPConnection (its response queue); any failure closes the connection (`drop`).
+ */
+function transact(connection: SMTPConnection, job: Job, drop: () => void): Promise<DeliveryResult> {
+	const internals = connection as unknown as ConnectionInternals;
+	let dataSent = false;
+	return new Promise<DeliveryResult>((resolve) => {
+		let settled = false;
+		const finish = (result: DeliveryResult) => {
+			if (settled) return;
+			settled = true;
+			connection.removeListener('error', onError);
+			connection.removeListener('end', onEnd);
+			if (!result.ok) drop();
+			resolve(result);
 		};
+		const fail = (error: SmtpFailure, stopped?: string) =>
+			finish({
+				ok: false,
+				phase: dataSent ? 'data' : 'envelope',
+				error,
+				...(stopped === undefined ? {} : { stopped }),
+			});
+		const onError = (error: unknown) => fail(failure(error));
+		const onEnd = () =>
+			fail({ message: 'The SMTP connection closed during the transaction', code: 'ECONNECTION' });
+		connection.on('error', onError);
+		connection.once('end', onEnd);
+		const write = (data: Buffer): boolean => {
+			const socket = internals._socket;
+			if (internals._destroyed || !socket || socket.destroyed) {
+				fail({ message: 'The SMTP connection is closed', code: 'ECONNECTION' });
+				return false;
+			}
+			socket.write(data);
+			return true;
+		};
+
+		const from = String(job.envelope.from ?? '').trim();
+		const to = job.envelope.to.map((a) => String(a ?? '').trim());
+		if (!to.length) return fail(smtpError('No recipients defined', 'EENVELOPE'));
+		if (/[\r\n<>]/.test(from))
+			return fail(smtpError(`Invalid sender ${JSON.stringify(from)}`, 'EENVELOPE'));
+		for (const address of to)
+			if (!address || /[\r\n<>]/.test(address))
+				return fail(smtpError(`Invalid recipient ${JSON.stringify(address)}`, 'EENVELOPE'));
+		const extensions = internals._supportedExtensions ?? [];
+		const utf8 =
+			/[\x80-\uFFFF]/.test(from) || to.some((a) => /[\x80-\uFFFF]/.test(a))
+				? extensions.includes('SMTPUTF8')
+					? ' SMTPUTF8'
+					: ''
+				: '';
+		const pipelining = extensions.includes('PIPELINING');
+		const accepted: string[] = [];
+		const rejected: RecipientRejection[] = [];
+		let answered = 0;
+		let lastResponse = '';
+
+		const afterRecipients = () => {
+			if (accepted.length === 0)
+				return fail(
+					smtpError("Can't send mail - all recipients were rejected", 'EENVELOPE', lastResponse),
+				);
+			const go = job.beforeData
+				? job.beforeData({ accepted: [...accepted], rejected: [...rejected] })
+				: Promise.resolve(true as const);
+			go.then(
+				(decision) => {
+					if (settled) return;
+					if (decision === true) {
+						internals._responseActions.push(onData);
+						dataSent = true;
+						write(Buffer.from('DATA\r\n', 'latin1'));
+						return;
+					}
+					const reason =
+						typeof decision === 'string' ? decision : 'stopped before the message was handed over';
+					fail({ message: reason, code: 'ESTOPPED' }, reason);
+				},
+				(error: unknown) => {
+					const reason = `stopped before the message was handed over: ${(error as Error)?.message ?? String(error)}`;
+					fail({ message: reason, code: 'ESTOPPED' }, reason);
+				},
+			);
+		};
+		const onRcpt = (address: string) => (response: string) => {
+			if (settled) return;
+			answered++;
+			lastResponse = response;
+			if (response.charAt(0) === '2') accepted.push(address);
+			else
+				rejected.push({
+					address,
+					responseCode: responseCodeOf(response),
+					response,
+				});
+			if (answered === to.length) return afterRecipients();
+			if (!pipelining) sendRcpt(answered);
+		};
+		const sendRcpt = (index: number) => {
+			internals._responseActions.push(onRcpt(to[index]));
+			write(Buffer.from(`RCPT TO:<${to[index]}>\r\n`, 'utf-8'));
+		};
+		const onMail = (response: string) => {
+			if (settled) return;
+			if (response.charAt(0) !== '2')
+				return fail(smtpError('Mail command failed', 'EENVELOPE', response));
+			if (!pipelining) sendRcpt(0);
+		};
+		const onData = (response: string) => {
+			if (settled) return;
+			if (!/^[23]/.test(response))
+				return fail(smtpError('Data command failed', 'EENVELOPE', response));
+			internals._responseActions.push(onMessage);
+			write(dataPayload(job.raw));
+		};
+		const onMessage = (response: string) => {
+			if (settled) return;
+			if (response.charAt(0) !== '2')
+				return fail(smtpError('Message failed', 'EMESSAGE', response));
+			finish({ ok: true, response, accepted, rejected });
+		};
+
+		internals._responseActions.push(onMail);
+		let envelope = `MAIL FROM:<${from}>${utf8}\r\n`;
+		if (pipelining) {
+			for (const address of to) {
+				internals._responseActions.push(onRcpt(address));
+				envelope += `RCPT TO:<${address}>\r\n`;
+			}
+		}
+		write(Buffer.from(envelope, 'utf-8'));
 	});
 }
 
@@ -179,97 +348,7 @@ class Session {
 		} catch (error) {
 			return { ok: false, phase: 'connect', error: failure(error) };
 		}
-		// nodemailer's SMTPConnection writes DATA from its RCPT handler: the command is held there until the
-		// caller has recorded the hand-over (or decided not to send).
-		const internals = connection as unknown as ConnectionInternals;
-		const writeCommand = internals._sendCommand;
-		let dataSent = false;
-		return await new Promise<DeliveryResult>((resolve) => {
-			let settled = false;
-			const finish = (result: DeliveryResult) => {
-				if (settled) return;
-				settled = true;
-				delete (internals as Partial<ConnectionInternals>)._sendCommand;
-				connection.removeListener('error', onError);
-				connection.removeListener('end', onEnd);
-				if (!result.ok) this.drop(connection);
-				resolve(result);
-			};
-			const onError = (error: unknown) =>
-				finish({ ok: false, phase: dataSent ? 'data' : 'envelope', error: failure(error) });
-			const onEnd = () =>
-				finish({
-					ok: false,
-					phase: dataSent ? 'data' : 'envelope',
-					error: {
-						message: 'The SMTP connection closed during the transaction',
-						code: 'ECONNECTION',
-					},
-				});
-			internals._sendCommand = function sendCommand(
-				this: ConnectionInternals,
-				str: string,
-				logStr?: string,
-			) {
-				if (str !== 'DATA') return writeCommand.call(this, str, logStr);
-				const envelope = internals._envelope ?? {};
-				const recipients = {
-					accepted: (envelope.accepted ?? []).map(String),
-					rejected: rejections(envelope.rejected ?? [], envelope.rejectedErrors ?? []),
-				};
-				const go = job.beforeData ? job.beforeData(recipients) : Promise.resolve(true as const);
-				go.then(
-					(decision) => {
-						if (settled) return;
-						if (decision === true) {
-							dataSent = true;
-							writeCommand.call(internals, 'DATA');
-							return;
-						}
-						const reason =
-							typeof decision === 'string'
-								? decision
-								: 'stopped before the message was handed over';
-						finish({
-							ok: false,
-							phase: 'envelope',
-							stopped: reason,
-							error: { message: reason, code: 'ESTOPPED' },
-						});
-					},
-					(error: unknown) => {
-						const reason = `stopped before the message was handed over: ${(error as Error)?.message ?? String(error)}`;
-						finish({
-							ok: false,
-							phase: 'envelope',
-							stopped: reason,
-							error: { message: reason, code: 'ESTOPPED' },
-						});
-					},
-				);
-			};
-			connection.on('error', onError);
-			connection.once('end', onEnd);
-			connection.send(job.envelope, job.raw, (error, info) => {
-				if (error) return onError(error);
-				const errors =
-					(
-						info as {
-							rejectedErrors?: Array<{
-								recipient?: string;
-								responseCode?: number;
-								response?: string;
-							}>;
-						}
-					).rejectedErrors ?? [];
-				finish({
-					ok: true,
-					response: String(info.response ?? ''),
-					accepted: (info.accepted ?? []).map(String),
-					rejected: rejections(info.rejected ?? [], errors),
-				});
-			});
-		});
+		return await transact(connection, job, () => this.drop(connection));
 	}
 
 	private drop(connection: SMTPConnection): void {

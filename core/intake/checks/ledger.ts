@@ -355,12 +355,21 @@ export async function checkAgainstLedger(
 	const rules = options.createMissingCustomers
 		? { CUSTOMER_UNKNOWN: 'warn' as const, ...options.rules }
 		: options.rules;
+	// The settings as applyRuleSettings reads them: two objects per batch (French seller or not), not one per invoice.
+	const french = { ...options, rules, french: true };
+	const notFrench = { ...options, rules, french: false };
 	withInvoice.forEach((p, i) => {
-		const extra = applyRuleSettings([...duplicates[i], ...customers[i]], p.parsed, {
-			...options,
-			rules,
-			french: isFrenchSeller(p.parsed, options),
-		});
+		const found =
+			duplicates[i].length === 0
+				? customers[i]
+				: customers[i].length === 0
+					? duplicates[i]
+					: [...duplicates[i], ...customers[i]];
+		const extra = applyRuleSettings(
+			found,
+			p.parsed,
+			isFrenchSeller(p.parsed, options) ? french : notFrench,
+		);
 		if (!extra.length) return;
 		p.anomalies = [...p.anomalies, ...extra];
 		if (hasBlocking(extra)) p.invoice = undefined;

@@ -79,8 +79,13 @@ export async function prepareParsedInvoices(
 		? parsed.map(() => options.customerId)
 		: await resolveCustomerIds(ledger, parsed);
 	const prepared: PreparedInvoice[] = new Array(parsed.length);
-	for (let k = 0; k < parsed.length; k++)
-		prepared[k] = prepareInvoice(parsed[k], { ...options, customerId: ids[k] });
+	// One options object per customer of the batch, not one per invoice.
+	const byCustomer = new Map<string | undefined, StoreParsedOptions>();
+	for (let k = 0; k < parsed.length; k++) {
+		let own = byCustomer.get(ids[k]);
+		if (!own) byCustomer.set(ids[k], (own = { ...options, customerId: ids[k] }));
+		prepared[k] = prepareInvoice(parsed[k], own);
+	}
 	return prepared;
 }
 
@@ -94,14 +99,20 @@ export async function storePreparedInvoices(
 	options: StoreParsedOptions = {},
 ): Promise<ParsedOutcome[]> {
 	await checkAgainstLedger(ledger, prepared, options);
-	const outcomes: ParsedOutcome[] = prepared.map((p) => ({
-		parsed: p.parsed,
-		invoice: p.invoice,
-		status: 'rejected',
-		anomalies: p.anomalies,
-	}));
-	const toStore = prepared.flatMap((p, k) => (p.invoice ? [{ k, invoice: p.invoice }] : []));
-	if (!toStore.length) return outcomes;
+	// The outcomes are built once the ledger has answered, so that they do not live through its round trips.
+	const outcomesOf = (): ParsedOutcome[] =>
+		prepared.map((p) => ({
+			parsed: p.parsed,
+			invoice: p.invoice,
+			status: 'rejected',
+			anomalies: p.anomalies,
+		}));
+	const toStore: Array<{ k: number; invoice: LedgerInvoice }> = [];
+	for (let k = 0; k < prepared.length; k++) {
+		const invoice = prepared[k].invoice;
+		if (invoice) toStore.push({ k, invoice });
+	}
+	if (!toStore.length) return outcomesOf();
 	if (options.createMissingCustomers)
 		await createCustomersFromBuyers(
 			ledger,
@@ -119,6 +130,7 @@ export async function storePreparedInvoices(
 			actor: options.actor,
 		},
 	);
+	const outcomes = outcomesOf();
 	for (const outcome of stored) {
 		const target = outcomes[toStore[outcome.index].k];
 		target.status = outcome.status;

@@ -318,7 +318,9 @@ async function storeFileItems(
 		actor: `n8n:${this.getWorkflow().id ?? 'workflow'}`,
 	};
 	const summaries: Array<FileSummary | undefined> = [];
-	const pending: Array<{ item: number; file: string; parsed: ParsedInvoice }> = [];
+	// The invoices waiting for the next store and, side by side, the input item each came from (no object per row).
+	const pending: { parsed: ParsedInvoice[]; items: number[] } = { parsed: [], items: [] };
+	const files: string[] = [];
 
 	// A batch goes through two stages: prepare (buyers found in the customer file, each invoice checked on its
 	// own; nothing written) and store (checks against the ledger, then the writes). The next batch is read and
@@ -339,14 +341,13 @@ async function storeFileItems(
 	};
 
 	const flush = async (last = false): Promise<void> => {
-		if (pending.length) {
-			const batch = pending.splice(0);
+		if (pending.parsed.length) {
+			const batch = pending.items;
+			const parsed = pending.parsed;
+			pending.parsed = [];
+			pending.items = [];
 			if (!overlap) await stored();
-			const preparing = prepareParsedInvoices(
-				ledger,
-				batch.map((b) => b.parsed),
-				storeOptions,
-			);
+			const preparing = prepareParsedInvoices(ledger, parsed, storeOptions);
 			// Awaited below, after the store in flight: a ledger error is reported then, in order.
 			preparing.catch(() => undefined);
 			await stored();
@@ -356,15 +357,12 @@ async function storeFileItems(
 		if (last) await stored();
 	};
 
-	const store = async (
-		batch: typeof pending,
-		preparing: Promise<PreparedInvoice[]>,
-	): Promise<void> => {
+	const store = async (batch: number[], preparing: Promise<PreparedInvoice[]>): Promise<void> => {
 		const outcomes = await storePreparedInvoices(ledger, await preparing, storeOptions);
 		outcomes.forEach((outcome, k) => {
-			const { item, file } = batch[k];
+			const item = batch[k];
 			const summary = summaries[item];
-			const where = sourceJson(outcome.parsed, file);
+			const where = (): IDataObject => sourceJson(outcome.parsed, files[item]);
 			if (summary) summary.invoices++;
 			if (outcome.status === 'rejected') {
 				if (summary) summary.rejected++;
@@ -379,7 +377,7 @@ async function storeFileItems(
 						}
 					: anomalyError(outcome.anomalies);
 				outputs.push(
-					rejected(item, items[item].json, { ...error, ...where, invoice: invoiceJson(outcome) }),
+					rejected(item, items[item].json, { ...error, ...where(), invoice: invoiceJson(outcome) }),
 				);
 				return;
 			}
@@ -394,7 +392,7 @@ async function storeFileItems(
 					ledgerId: outcome.id ?? null,
 					status: outcome.status,
 					revision: outcome.revision ?? null,
-					...where,
+					...where(),
 					warnings: outcome.anomalies as unknown as IDataObject[],
 				}),
 			);
@@ -420,6 +418,7 @@ async function storeFileItems(
 			continue;
 		}
 		const file = binary.fileName ?? `item ${i + 1}`;
+		files[i] = file;
 		if (summaryMode)
 			summaries[i] = {
 				file,
@@ -488,8 +487,11 @@ async function storeFileItems(
 				);
 				if (summary) summary.rejected++;
 			}
-			for (const parsed of batch.invoices) pending.push({ item: i, file, parsed });
-			if (pending.length >= batchSize) await flush();
+			for (const parsed of batch.invoices) {
+				pending.parsed.push(parsed);
+				pending.items.push(i);
+			}
+			if (pending.parsed.length >= batchSize) await flush();
 		}
 	}
 	await flush(true);
