@@ -711,6 +711,17 @@ const bench: BenchFn = async (ctx: BenchContext) => {
 				code('Invoices', codeNodeSource('PK', items, undefined)),
 				intake({ operation: 'storeInvoices', options: {} }),
 			]),
+			// The Code node's own items with nothing after it: how much of an item flow's memory and time is n8n's.
+			workflow('benchItemsCode001', 'Items → No Operation (the Code node alone)', [
+				{ ...start },
+				code('Invoices', codeNodeSource('PK', items, undefined)),
+				{
+					name: 'No Operation',
+					type: 'n8n-nodes-base.noOp',
+					typeVersion: 1,
+					parameters: {},
+				},
+			]),
 			workflow('benchItemsEach01', 'Items → Store Invoices (one item per invoice)', [
 				{ ...start },
 				code('Invoices', codeNodeSource('PK', items, undefined)),
@@ -891,7 +902,12 @@ const bench: BenchFn = async (ctx: BenchContext) => {
 				await emptyLedger();
 				const copyMs = await rawCopy(ledger, [...invoiceRows('CP', items, customerIds)]);
 				await emptyLedger();
-				const order = ['benchItemsSumm01', 'benchItemsEach01', 'benchItemsDiy001'];
+				const order = [
+					'benchItemsSumm01',
+					'benchItemsEach01',
+					'benchItemsDiy001',
+					'benchItemsCode001',
+				];
 				const results: Record<string, Execution[]> = {};
 				for (const id of [...order, ...[...order].reverse()]) {
 					const r = await run(id, process.env.BENCH_CPU_PROF === 'items' && !results[id]);
@@ -906,6 +922,11 @@ const bench: BenchFn = async (ctx: BenchContext) => {
 						if (r.nodeItems['Invoice Intake'] !== items)
 							throw new Error(
 								`Store Invoices (per item) gave ${r.nodeItems['Invoice Intake']} items for ${items}`,
+							);
+					} else if (id === 'benchItemsCode001') {
+						if (r.nodeItems['No Operation'] !== items)
+							throw new Error(
+								`the Code node alone gave ${r.nodeItems['No Operation']} items for ${items}`,
 							);
 					} else {
 						const [{ n }] = await ledger.query<{ n: string }>(
@@ -930,11 +951,12 @@ const bench: BenchFn = async (ctx: BenchContext) => {
 						.map((r) => `${Math.round(r.executionMs)} ms (node ${Math.round(r.nodeMs[node])} ms)`)
 						.join(', then ');
 				ctx.log(
-					`items, first and second runs: summary ${both('benchItemsSumm01', 'Invoice Intake')}; per item ${both('benchItemsEach01', 'Invoice Intake')}; DIY ${both('benchItemsDiy001', 'Insert invoices')}`,
+					`items, first and second runs: summary ${both('benchItemsSumm01', 'Invoice Intake')}; per item ${both('benchItemsEach01', 'Invoice Intake')}; DIY ${both('benchItemsDiy001', 'Insert invoices')}; Code node alone ${both('benchItemsCode001', 'Invoices')}`,
 				);
 				const summary = best('benchItemsSumm01', 'Invoice Intake');
 				const each = best('benchItemsEach01', 'Invoice Intake');
 				const diy = best('benchItemsDiy001', 'Insert invoices');
+				const codeAlone = best('benchItemsCode001', 'Invoices');
 
 				ctx.metric(
 					`items: raw COPY (${items} rows)`,
@@ -976,6 +998,17 @@ const bench: BenchFn = async (ctx: BenchContext) => {
 				ctx.metric(
 					'items (DIY Code → Postgres): peak RSS above the empty execution',
 					Math.round(growth(diy)),
+					'MB',
+				);
+				ctx.metric(
+					'items (Code node alone → No Operation): whole execution',
+					Math.round(codeAlone.executionMs),
+					'ms',
+				);
+				ctx.metric('items (Code node alone): peak RSS', Math.round(codeAlone.peakMb), 'MB');
+				ctx.metric(
+					'items (Code node alone): peak RSS above the empty execution',
+					Math.round(growth(codeAlone)),
 					'MB',
 				);
 				ctx.metric('items: raw COPY', Math.round(copyMs), 'ms');
@@ -1046,6 +1079,13 @@ const bench: BenchFn = async (ctx: BenchContext) => {
 						reference: `DIY +${mb(growth(diy))}`,
 						ratio: ratios.growthVsDiy,
 						goal: '≤ 0.3×',
+					},
+					{
+						// A reference, no goal: the part of the item flows that is n8n's (the Code node's items).
+						flow: 'Manual → Code (items) → No Operation: the Code node alone, whole execution (memory)',
+						rows: items,
+						package: '—',
+						reference: `${seconds(codeAlone.executionMs)}, ${memory(codeAlone)}`,
 					},
 					{
 						flow: 'Store Invoices, one item per invoice, whole execution (memory)',

@@ -194,6 +194,76 @@ describe.each(['auto', 'insert'] as const)(
 			expect(customer.name).toBe('Atlas Négoce SARL');
 		});
 
+		it('finds the documents already stored whether the batch numbers sort after them or not', async () => {
+			// S-5 is the highest invoice number of its issuer: a batch starting at it is probed row by row, a batch
+			// after it (S-6…) is known new without that, a credit note S-5 is another document, and another issuer's
+			// numbers do not hide this one's.
+			await store([invoice('S-3'), invoice('S-5')]);
+			const ids = async (numbers: string[]) =>
+				(
+					await ledger.query<{ id: string; number: string }>(
+						'SELECT id::text, number FROM invoices WHERE number = ANY($1::text[]) ORDER BY id',
+						[numbers],
+					)
+				).map((r) => r.number);
+			const mixed = await store([invoice('S-6'), invoice('S-5'), invoice('S-4')]);
+			expect(mixed.map((o) => [o.number, o.status])).toEqual([
+				['S-6', 'created'],
+				['S-5', 'unchanged'],
+				['S-4', 'created'],
+			]);
+			const after = await store([
+				invoice('S-7'),
+				invoice('S-8'),
+				invoice('S-5', { docType: 'credit_note', creditedNumber: 'S-5' }),
+				invoice('S-3', { issuer: 'other' }),
+			]);
+			expect(after.map((o) => o.status)).toEqual(['created', 'created', 'created', 'created']);
+			const again = await store([
+				invoice('S-9'),
+				invoice('S-8'),
+				invoice('S-3', { issuer: 'other' }),
+			]);
+			expect(again.map((o) => o.status)).toEqual(['created', 'unchanged', 'unchanged']);
+			expect(await ids(['S-3', 'S-4', 'S-5', 'S-6', 'S-7', 'S-8', 'S-9'])).toHaveLength(9);
+			// Each created document got its own id, as its outcome says.
+			const created = [...mixed, ...after, ...again].filter((o) => o.status === 'created');
+			expect(new Set(created.map((o) => o.id)).size).toBe(created.length);
+		});
+
+		it('gives each new document of a batch one id when rows repeat or name unknown customers', async () => {
+			const outcomes = await store([
+				invoice('U-1'),
+				invoice('U-2', { customerExternalId: 'NOPE' }),
+				invoice('U-1', { customerExternalId: 'NOPE' }),
+				invoice('U-3'),
+				invoice('U-3', { totalExclMinor: 200000n, totalInclMinor: 220000n, payableMinor: 220000n }),
+			]);
+			expect(outcomes.map((o) => [o.number, o.status, o.error?.code])).toEqual([
+				['U-1', 'created', undefined],
+				['U-2', 'rejected', 'INVOICE_UNKNOWN_CUSTOMER'],
+				['U-1', 'rejected', 'INVOICE_UNKNOWN_CUSTOMER'],
+				['U-3', 'unchanged', 'INVOICE_SUPERSEDED_IN_BATCH'],
+				['U-3', 'created', undefined],
+			]);
+			const rows = await ledger.query<{ id: string; number: string; payable_minor: string }>(
+				"SELECT id::text, number, payable_minor::text FROM invoices WHERE number LIKE 'U-%' ORDER BY number",
+			);
+			expect(rows.map((r) => [r.number, r.payable_minor])).toEqual([
+				['U-1', '120000'],
+				['U-3', '220000'],
+			]);
+			expect(rows.map((r) => r.id)).toEqual([outcomes[0].id, outcomes[4].id]);
+		});
+
+		it('finds documents whose numbers hold control characters', async () => {
+			const odd = ['V\u001f1', 'V\u001f', '\u001fV'];
+			const first = await store(odd.map((n) => invoice(n)));
+			expect(first.map((o) => o.status)).toEqual(['created', 'created', 'created']);
+			const again = await store(odd.map((n) => invoice(n)));
+			expect(again.map((o) => [o.number, o.status])).toEqual(odd.map((n) => [n, 'unchanged']));
+		});
+
 		it('stores the same new invoice once when two processes send it at the same time', async () => {
 			const outcomes = await Promise.all([store([invoice('F-30')]), store([invoice('F-30')])]);
 			expect(
