@@ -101,12 +101,16 @@ export async function loadReminderInvoices(
  * keep their plan): for each 1,000 invoices, 250 level 1 and 100 level 2 reminders sent, 300 payments each
  * allocated to a paid invoice, 10 pending promises on open invoices, 20 promises on a whole account (one in twenty
  * still pending, on a past date), 5 active holds and 10 released ones, 10 disputes (2 still open, half of them on
- * some lines). What a ledger that size holds after a few years: the plan must not read it all.
+ * some lines), and 100 more customers with nothing due. What a ledger that size holds after a few years: the plan
+ * must not read it all.
  */
 export async function addReminderHistory(ledger: Ledger, due: number): Promise<void> {
 	const filler = (modulo: number, rest: number): string =>
 		`substr(number, 3)::int >= $1 AND substr(number, 3)::int % ${modulo} = ${rest}`;
 	const statements = [
+		`INSERT INTO customers (external_id, name, language, emails, profile)
+			SELECT 'H' || g, 'Account ' || g, 'fr', '{}', 'standard'
+			FROM generate_series(1, (SELECT count(*) / 10 FROM invoices)) g`,
 		`INSERT INTO reminders (invoice_id, customer_id, stage, channel, status, sent_at)
 			SELECT id, customer_id, 'level1', 'email', 'sent', now() - interval '100 days' FROM invoices WHERE ${filler(4, 0)}`,
 		`INSERT INTO reminders (invoice_id, customer_id, stage, channel, status, sent_at)
@@ -136,6 +140,7 @@ export async function addReminderHistory(ledger: Ledger, due: number): Promise<v
 	await ledger.withClient(async (client) => {
 		for (const sql of statements) await client.query(sql, sql.includes('$1') ? [due] : []);
 		await analyze(client, [
+			'customers',
 			'reminders',
 			'payments',
 			'allocations',
