@@ -8,47 +8,21 @@
  * Sizes: 200k rows at BENCH_SCALE=1 (BENCH_FILE_ROWS overrides); run with NODE_OPTIONS=--expose-gc for the
  * live heap after a forced collection.
  */
-import { createReadStream, createWriteStream, mkdtempSync, rmSync } from 'node:fs';
-import { once } from 'node:events';
+import { createReadStream, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { performance, PerformanceObserver } from 'node:perf_hooks';
 import { writeHeapSnapshot } from 'node:v8';
 import { Session } from 'node:inspector';
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
-import { upsertCustomers, type Ledger } from '../core';
+import type { Ledger } from '../core';
 import { operation } from '../nodes/InvoiceIntake/actions/storeInvoicesFromFile.operation';
 import { closeLedgers } from '../nodes/shared/transport/ledger';
 import type { Failure, Result } from '../nodes/shared/operation';
+import { upsertBenchCustomers, writeCsv } from './lib/invoiceFiles';
 import { freshLedger } from './lib/ledgers';
 import { dropSchemas } from './lib/schemas';
 import type { BenchContext, BenchFn } from './lib/types';
-
-const CUSTOMERS = 1_000;
-const HEADER =
-	'N° facture;Code client;Client;Date facture;Échéance;Montant HT;TVA;Montant TTC;Devise\n';
-const customerCode = (i: number): string => `CUST-${String(i % CUSTOMERS).padStart(4, '0')}`;
-
-async function writeCsv(file: string, prefix: string, count: number): Promise<void> {
-	const out = createWriteStream(file);
-	out.write(HEADER);
-	const fr = (n: number) => `${Math.floor(n / 100)},${String(n % 100).padStart(2, '0')}`;
-	for (let startAt = 0; startAt < count; startAt += 5000) {
-		let text = '';
-		for (let i = startAt; i < Math.min(count, startAt + 5000); i++) {
-			const excl = 10_000 + ((i * 7919) % 9_000_000);
-			const tax = Math.round(excl / 5);
-			const day = String(1 + (i % 28)).padStart(2, '0');
-			const month = 1 + (i % 11);
-			const number = `${prefix}-${String(i).padStart(7, '0')}`;
-			const c = customerCode(i);
-			text += `${number};${c};Client ${c};${day}/${String(month).padStart(2, '0')}/2026;${day}/${String(month + 1).padStart(2, '0')}/2026;${fr(excl)};${fr(tax)};${fr(excl + tax)};EUR\n`;
-		}
-		if (!out.write(text)) await once(out, 'drain');
-	}
-	out.end();
-	await once(out, 'finish');
-}
 
 /** Just what the operation asks of n8n: its parameters, the ledger credential, the file as a stream. */
 function context(
@@ -215,14 +189,7 @@ const bench: BenchFn = async (ctx: BenchContext) => {
 	let ledger: Ledger | undefined;
 	try {
 		ledger = await freshLedger(ctx, schemas, 'file');
-		await upsertCustomers(
-			ledger,
-			Array.from({ length: CUSTOMERS }, (_v, i) => ({
-				externalId: customerCode(i),
-				name: `Client ${customerCode(i)}`,
-				emails: [`ap${i}@example.com`],
-			})),
-		);
+		await upsertBenchCustomers(ledger);
 		const whole = path.join(dir, 'whole.csv');
 		const tenth = path.join(dir, 'tenth.csv');
 		await writeCsv(whole, 'FW', rows);

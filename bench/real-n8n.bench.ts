@@ -33,7 +33,6 @@
 import { spawn } from 'node:child_process';
 import {
 	closeSync,
-	createWriteStream,
 	existsSync,
 	mkdirSync,
 	openSync,
@@ -51,11 +50,11 @@ import {
 	installDefaultPolicies,
 	parseInvoiceDocument,
 	storeParsedInvoices,
-	upsertCustomers,
 	type Ledger,
 	type LedgerInvoice,
 } from '../core';
 import { startSmtpSink } from '../test/helpers/smtpSink';
+import { CUSTOMERS, cents, invoiceOf, upsertBenchCustomers, writeCsv } from './lib/invoiceFiles';
 import {
 	analyze,
 	copyInvoices,
@@ -113,30 +112,6 @@ const PLAN_DUE = 1_000;
 const PLAN_CUSTOMERS = 2_000;
 const PLAN_SMALL = 10_000;
 const PLAN_LEDGER = 1_000_000;
-const CUSTOMERS = 1_000;
-const CSV_HEADER =
-	'N° facture;Code client;Client;Date facture;Échéance;Montant HT;TVA;Montant TTC;Devise\n';
-
-const cents = (n: number): string => `${Math.floor(n / 100)}.${String(n % 100).padStart(2, '0')}`;
-const customerCode = (i: number): string => `CUST-${String(i % CUSTOMERS).padStart(4, '0')}`;
-
-/** The invoice of row i, as every flow and reference gets it. */
-function invoiceOf(
-	prefix: string,
-	i: number,
-): { number: string; customer: string; excl: number; tax: number; issue: string; due: string } {
-	const excl = 10_000 + ((i * 7919) % 9_000_000);
-	const day = String(1 + (i % 28)).padStart(2, '0');
-	const month = 1 + (i % 11);
-	return {
-		number: `${prefix}-${String(i).padStart(7, '0')}`,
-		customer: customerCode(i),
-		excl,
-		tax: Math.round(excl / 5),
-		issue: `2026-${String(month).padStart(2, '0')}-${day}`,
-		due: `2026-${String(month + 1).padStart(2, '0')}-${day}`,
-	};
-}
 
 /** The Code node that builds the invoices as items: the same function, inlined. */
 function codeNodeSource(
@@ -365,23 +340,6 @@ async function rawCopy(ledger: Ledger, rows: InvoiceRow[]): Promise<number> {
 	});
 }
 
-async function writeCsv(file: string, prefix: string, count: number): Promise<void> {
-	const out = createWriteStream(file);
-	out.write(CSV_HEADER);
-	for (let startAt = 0; startAt < count; startAt += 5000) {
-		let text = '';
-		for (let i = startAt; i < Math.min(count, startAt + 5000); i++) {
-			const v = invoiceOf(prefix, i);
-			const fr = (c: number) => cents(c).replace('.', ',');
-			const date = (iso: string) => iso.split('-').reverse().join('/');
-			text += `${v.number};${v.customer};Client ${v.customer};${date(v.issue)};${date(v.due)};${fr(v.excl)};${fr(v.tax)};${fr(v.excl + v.tax)};EUR\n`;
-		}
-		if (!out.write(text)) await once(out, 'drain');
-	}
-	out.end();
-	await once(out, 'finish');
-}
-
 interface ProfileNode {
 	id: number;
 	callFrame: { functionName: string; url: string; lineNumber: number };
@@ -597,14 +555,7 @@ const bench: BenchFn = async (ctx: BenchContext) => {
 		const planBigLedger = await freshLedger(ctx, schemas, 'real_plan_large');
 		opened.push(planBigLedger);
 		const [ledgerSchema, mailSchema, planSmallSchema, planBigSchema] = schemas.slice(1);
-		await upsertCustomers(
-			ledger,
-			Array.from({ length: CUSTOMERS }, (_v, i) => ({
-				externalId: customerCode(i),
-				name: `Client ${customerCode(i)}`,
-				emails: [`ap${i}@example.com`],
-			})),
-		);
+		await upsertBenchCustomers(ledger);
 		// The e-invoices' buyers become customers too (the templates stored once, then emptied below).
 		const templates = await prepareXmlTemplates(ledger);
 		const customerIds = Object.fromEntries(
